@@ -1,0 +1,35 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+
+/** One lazily connected Temporal client for the API process. */
+@Injectable()
+export class TemporalClientService implements OnApplicationShutdown {
+  private connecting?: Promise<Client>;
+
+  constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {}
+
+  client(): Promise<Client> {
+    this.connecting ??= Connection.connect({ address: this.config.temporalAddress, connectTimeout: 5000 })
+      .then((connection) => new Client({ connection, namespace: this.config.temporalNamespace }))
+      .catch((err: unknown) => {
+        this.connecting = undefined; // try again on the next call
+        throw err;
+      });
+    return this.connecting;
+  }
+
+  /** Cheap round trip used by /health: the namespace must exist and answer before the deadline. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    const client = await this.client();
+    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflowService.describeNamespace({ namespace: this.config.temporalNamespace }),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const client = await this.connecting?.catch(() => undefined);
+    await client?.connection.close();
+  }
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { nestLogLevels, temporalLogLevel } from '@df/runtime';
+import { WorkerModule } from './worker.module';
+import type { WorkerModuleOptions } from './worker.options';
+
+let runtimeInstalled = false;
+
+export async function bootstrapWorker(options: WorkerModuleOptions): Promise<INestApplicationContext> {
+  // The SDK runtime is process-wide and can be installed once, before the first connection.
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger(temporalLogLevel(options.config.logLevel)) });
+    runtimeInstalled = true;
+  }
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), { logger: nestLogLevels(options.config.logLevel) });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,5 @@
+export * from './bootstrap';
+export * from './temporal-worker.service';
+export * from './worker.module';
+export * from './worker.options';
+export * from './workflow-source';

@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { DelegationActivities } from '@df/contracts';
+import { CaseEventActivitiesService } from './activities/case-events.activities';
+import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
+import { workflowSource } from './workflow-source';
+
+/** Binds an injectable's activity methods to it, so Temporal can call them as plain functions. */
+function bindActivities<T extends object>(service: T, names: Array<keyof T & string>): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, (service[name] as (...args: unknown[]) => unknown).bind(service)]));
+}
+
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('TemporalWorker');
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerModuleOptions,
+    private readonly caseEvents: CaseEventActivitiesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this.options;
+    this.connection = await NativeConnection.connect({ address: config.temporalAddress });
+    const activities: DelegationActivities = {
+      ...(bindActivities(this.caseEvents, ['appendCaseEvents']) as unknown as DelegationActivities),
+    };
+    const workerOptions: WorkerOptions = {
+      connection: this.connection,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      activities,
+      ...workflowSource(this.options.workflowBundlePath),
+    };
+    this.worker = await Worker.create(workerOptions);
+    this.running = this.worker.run().catch((err: unknown) => {
+      this.logger.error(`worker stopped with an error: ${String(err)}`);
+      throw err;
+    });
+    this.logger.log(`polling task queue "${config.taskQueue}" on ${config.temporalAddress} (namespace ${config.temporalNamespace})`);
+  }
+
+  /** Lets in-flight tasks finish, then closes the connection. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+  }
+
+  /** Resolves when the worker stops (crash or shutdown); the launcher watches it. */
+  whenStopped(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,47 @@
+// Lint: strict TypeScript hygiene everywhere, plus the Temporal samples' rule that workflow code
+// stays deterministic and bundleable (no Node built-ins, Nest, TypeORM or client/worker packages).
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', 'libs/persistence/src/migrations/*-*.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    // Nest's DI reads constructor parameter types at run time: a type-only import there breaks injection.
+    files: ['apps/**/*.ts', 'libs/persistence/**/*.ts'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `node:${m}`)].map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: no Node built-ins (use activities).',
+          })),
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code must be deterministic: no Node built-ins.' },
+            { group: ['@nestjs/*'], message: 'Workflow code is Nest-free: put the work in an activity.' },
+            { group: ['typeorm', 'typeorm/*', 'pg', '@df/persistence', '@df/runtime'], message: 'Workflow code does no I/O: use an activity.' },
+            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], message: 'Workflow code imports only @temporalio/workflow (and @temporalio/common).' },
+          ],
+        },
+      ],
+      // Activity contracts are types only in workflow code.
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
+    },
+  },
+);

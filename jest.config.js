@@ -1,0 +1,34 @@
+// Three projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack).
+// Integration and e2e share one PostgreSQL and one Temporal dev server per run (test/support/global-setup.ts).
+const moduleNameMapper = {
+  '^@df/(domain|contracts|persistence|runtime)$': '<rootDir>/libs/$1/src/index.ts',
+};
+const common = {
+  transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/support/jest-transform.js' },
+  // node_modules go through the transformer too: it converts only the ESM-only packages (see there).
+  transformIgnorePatterns: [],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,workflows}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 180000,
+    },
+  ],
+};

@@ -1,0 +1,31 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { CaseEventEntity } from './entities/case-event.entity';
+import { MIGRATIONS } from './migrations';
+
+export const ENTITIES = [CaseEventEntity];
+
+/** Never `synchronize`: the schema changes only through the committed migrations. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 10, application_name: 'delegation-flow' },
+  };
+}
+
+/** Applies pending migrations; returns their names. Safe to run from several processes (TypeORM locks). */
+export async function runMigrations(url: string): Promise<string[]> {
+  const ds = new DataSource({ ...dataSourceOptions(url), migrationsTransactionMode: 'each' });
+  await ds.initialize();
+  try {
+    const applied = await ds.runMigrations();
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,4 @@
+// Append-only: generate with `npm run migration:generate -- <Name>`, then list the new class here, last.
+import { Init1795333139030 } from './1795333139030-Init';
+
+export const MIGRATIONS = [Init1795333139030];

