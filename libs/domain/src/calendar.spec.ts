@@ -1,0 +1,74 @@
+import { isWorkday } from 'chinese-days';
+import { createCalendar, chineseCalendar, holidayDataCoverage, parseInstant, shanghaiDate } from './calendar';
+import { addDays } from './dates';
+
+const cal = chineseCalendar();
+const at = (s: string) => parseInstant(s);
+
+describe('working days', () => {
+  it('follow chinese-days: holidays and adjusted working weekends (调休)', () => {
+    expect(cal.isWorkday('2026-10-01')).toBe(false);
+    expect(cal.isWorkday('2026-10-07')).toBe(false);
+    expect(cal.isWorkday('2026-09-20')).toBe(true); // Sunday worked
+    expect(cal.isWorkday('2026-10-10')).toBe(true); // Saturday worked
+    expect(cal.isWorkday('2026-03-02')).toBe(true);
+    expect(cal.isWorkday('2026-03-07')).toBe(false);
+  });
+
+  it('agree with the package isWorkday on every day of 2024-2026', () => {
+    for (let d = '2024-01-01'; d <= '2026-12-31'; d = addDays(d, 1)) expect([d, cal.isWorkday(d)]).toEqual([d, isWorkday(d)]);
+  });
+
+  it('fall back to weekends only outside the data, and say so', () => {
+    const { to } = holidayDataCoverage();
+    expect(to).toBeGreaterThanOrEqual(2026);
+    expect(cal.isCovered('2026-06-01')).toBe(true);
+    expect(cal.isCovered(`${to + 1}-10-01`)).toBe(false);
+    expect(cal.isWorkday('2031-10-01')).toBe(true); // a Wednesday; no data for 2031
+    expect(cal.isWorkday('2031-10-04')).toBe(false); // Saturday
+  });
+
+  it('accept local holidays and working days', () => {
+    const local = createCalendar({ extraHolidays: ['2026-03-10'], extraWorkdays: ['2026-03-07'] });
+    expect(local.isWorkday('2026-03-10')).toBe(false);
+    expect(local.isWorkday('2026-03-07')).toBe(true);
+  });
+});
+
+describe('fractional working-day arithmetic (09:00-17:00 Asia/Shanghai)', () => {
+  it('0.5 WD is four working hours', () => {
+    expect(cal.addWorkingDays('2026-03-02T09:00:00+08:00', 0.5)).toBe(at('2026-03-02T13:00:00+08:00'));
+    expect(cal.addWorkingDays('2026-03-02T15:00:00+08:00', 0.5)).toBe(at('2026-03-03T11:00:00+08:00'));
+  });
+
+  it('a whole day ends at 17:00; nothing added stays put', () => {
+    expect(cal.addWorkingDays('2026-03-02T09:00:00+08:00', 1)).toBe(at('2026-03-02T17:00:00+08:00'));
+    expect(cal.addWorkingDays('2026-03-06T09:00:00+08:00', 2)).toBe(at('2026-03-09T17:00:00+08:00'));
+    expect(cal.addWorkingDays('2026-03-02T09:00:00+08:00', 0)).toBe(at('2026-03-02T09:00:00+08:00'));
+  });
+
+  it('time outside working hours counts from the next working start', () => {
+    expect(cal.addWorkingDays('2026-03-06T20:00:00+08:00', 0.5)).toBe(at('2026-03-09T13:00:00+08:00'));
+    expect(cal.addWorkingDays('2026-03-07T10:00:00+08:00', 1)).toBe(at('2026-03-09T17:00:00+08:00'));
+  });
+
+  it('crosses the National Day holiday', () => {
+    // Wed 09-30 09:00 + 2 WD: 09-30, then 10-08 (10-01..07 off).
+    expect(cal.addWorkingDays('2026-09-30T09:00:00+08:00', 2)).toBe(at('2026-10-08T17:00:00+08:00'));
+    expect(cal.workingDaysBetween('2026-09-30T09:00:00+08:00', '2026-10-09T09:00:00+08:00')).toBe(2);
+    expect(cal.addWorkdaysToDate('2026-09-30', 1)).toBe('2026-10-08');
+    expect(cal.addWorkdaysToDate('2026-10-03', 0)).toBe('2026-10-08');
+  });
+
+  it('goes backwards', () => {
+    expect(cal.addWorkingDays('2026-10-08T13:00:00+08:00', -1)).toBe(at('2026-09-30T13:00:00+08:00'));
+    expect(cal.workingDaysBetween('2026-10-08T13:00:00+08:00', '2026-09-30T13:00:00+08:00')).toBe(-1);
+  });
+
+  it('parses dates and zone-less times as Shanghai', () => {
+    expect(parseInstant('2026-03-02')).toBe(Date.parse('2026-03-01T16:00:00Z'));
+    expect(parseInstant('2026-03-02T09:00')).toBe(Date.parse('2026-03-02T01:00:00Z'));
+    expect(shanghaiDate(Date.parse('2026-03-01T16:30:00Z'))).toBe('2026-03-02');
+    expect(() => parseInstant('not a date')).toThrow(RangeError);
+  });
+});

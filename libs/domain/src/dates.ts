@@ -1,0 +1,60 @@
+/**
+ * Calendar-date arithmetic on 'YYYY-MM-DD' strings via integer day numbers (days since 1970-01-01).
+ * Pure integer maths: no host time zone, no Date.now().
+ */
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+export function isIsoDate(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 ? (isLeap(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Day number of a 'YYYY-MM-DD' date. Throws on malformed input. */
+export function dayNumber(date: string): number {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new RangeError(`invalid date '${date}', expected YYYY-MM-DD`);
+  return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY);
+}
+
+export function fromDayNumber(dn: number): string {
+  return new Date(dn * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */
+export function weekdayOf(dn: number): number {
+  return (((dn + 4) % 7) + 7) % 7;
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Same day n months later (or earlier), clamped to the month's end: 2026-08-31 + 6 months = 2027-02-28. */
+export function addMonths(date: string, months: number): string {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new RangeError(`invalid date '${date}', expected YYYY-MM-DD`);
+  const total = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
+  const y = Math.floor(total / 12);
+  const mo = (total % 12) + 1;
+  const d = Math.min(Number(m[3]), daysInMonth(y, mo));
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Calendar days from a to b inclusive of both ends (days abroad count departure and re-entry days). */
+export function daysInclusive(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from) + 1;
+}

@@ -1,0 +1,106 @@
+import type { ConditionName } from '../facts';
+import type { Phase, Role, Scope, StepKind } from '../roles';
+import type { ProcessDefinition, StepDefinition } from './types';
+
+const SCOPE: Record<'D' | 'M' | 'C' | 'MC', Scope> = {
+  D: 'delegation',
+  M: 'member',
+  C: 'country',
+  MC: 'member-country',
+};
+
+type Row = [
+  code: string,
+  phase: Phase,
+  zh: string,
+  en: string,
+  actor: Role,
+  scope: keyof typeof SCOPE,
+  needs: string,
+  wd: number,
+  kind: StepKind,
+  condition?: ConditionName,
+];
+
+// The brief's table, one row per step. Kind choices: approvals are the steps whose actor decides
+// approve / reject / return (the issue's list); A13 is a timer, A01/A07/A08/B08 system, C05/D12 external.
+// prettier-ignore
+const ROWS: Row[] = [
+  ['A01', 'prepare', '核对年度出访计划', 'Check trip against the unit\'s annual outbound plan', 'system', 'D', '', 0, 'system'],
+  ['A02', 'prepare', '起草出访申请（任务、目的类别）', 'Draft trip application (task, purpose category)', 'organizer', 'D', 'A01', 1, 'task'],
+  ['A03', 'prepare', '上传邀请函及译文', 'Upload invitation letter and translation', 'organizer', 'C', 'A02', 0.5, 'task'],
+  ['A04', 'prepare', '邀请方情况说明', 'Note on the inviting party', 'organizer', 'C', 'A03', 0.5, 'task'],
+  ['A05', 'prepare', '日程与路线（优先国航）', 'Itinerary and route (Chinese carriers first)', 'organizer', 'D', 'A02', 1, 'task'],
+  ['A06', 'prepare', '团组人员名单', 'Member roster', 'organizer', 'D', 'A02', 0.5, 'task'],
+  ['A07', 'prepare', '规则校验：人数、国家数、天数、班子成员', 'Rule check: size, countries, days abroad, leadership-team overlap', 'system', 'D', 'A05,A06', 0, 'system'],
+  ['A08', 'prepare', '规则校验：出访频次', 'Rule check: member trip frequency', 'system', 'M', 'A06', 0, 'system'],
+  ['A09', 'prepare', '经费预算（住宿标准、伙食费）', 'Budget estimate (country lodging caps, per diems)', 'organizer', 'D', 'A05,A06', 0.5, 'task'],
+  ['A10', 'prepare', '任务和预算审批表（外事、财务会签）', 'Task & budget approval form (foreign affairs + finance countersign)', 'finance', 'D', 'A09', 1, 'approval'],
+  ['A11', 'prepare', '政审及备案表', 'Political review, personnel filing form', 'personnel', 'M', 'A08', 2, 'approval'],
+  ['A12', 'prepare', '保密审查', 'Secrecy review', 'secrecy', 'M', 'A08', 1, 'approval', 'classifiedAccess'],
+  ['A13', 'prepare', '出访前公示（不少于5个工作日）', 'Pre-trip public notice, at least 5 WD', 'system', 'D', 'A05,A06', 5, 'timer'],
+  ['A14', 'prepare', '处理公示异议', 'Resolve notice objections', 'unit-leader', 'D', 'A13', 2, 'task', 'objectionRaised'],
+  ['A15', 'prepare', '单位领导签批', 'Unit leadership sign-off', 'unit-leader', 'D', 'A07,A10,A11,A12', 1, 'approval'],
+  ['A16', 'prepare', '主管部门审核', 'Competent department review', 'dept-approver', 'D', 'A15', 1, 'approval', 'supervisingDepartment'],
+  ['A17', 'prepare', '牵头单位出具联合组团确认件', 'Joint-delegation confirmation from the lead unit', 'organizer', 'D', 'A15', 0.5, 'task', 'jointDelegation'],
+  ['B01', 'review', '网上报送外办', 'Submit online to the FAO', 'organizer', 'D', 'A16,A17', 0, 'task'],
+  ['B02', 'review', '外办受理及完整性审查', 'FAO intake and completeness check (may accept with deficiencies)', 'fao-clerk', 'D', 'B01', 0.5, 'approval'],
+  ['B03', 'review', '补齐容缺材料（2个工作日内）', 'Supplement missing documents (deadline 2 WD)', 'organizer', 'D', 'B02', 2, 'task', 'acceptedWithDeficiencies'],
+  ['B04', 'review', '核实邀请函', 'Verify invitation letter', 'fao-reviewer', 'C', 'A04', 1, 'approval'],
+  ['B05', 'review', '外办规则审核', 'FAO rule review (size, countries, days, frequency, notice, budget)', 'fao-reviewer', 'D', 'B02,B04', 1, 'approval'],
+  ['B06', 'review', '外办主任审核', 'FAO director review', 'fao-director', 'D', 'B05', 0.5, 'approval'],
+  ['B07', 'review', '按权限报批', 'Approval at the authority level', 'leader', 'D', 'B06,A13,A14', 1, 'approval'],
+  ['B08', 'review', '印发任务批件', 'Issue the approval document', 'system', 'D', 'B07', 0, 'system'],
+  ['B09', 'review', '报省级系统备案', 'File the trip with the provincial system', 'fao-clerk', 'D', 'B08', 0.5, 'task'],
+  ['C01', 'passport', '核查护照（保管、有效期满6个月）', 'Check passport: in custody, valid at least 6 months past return', 'passport-officer', 'M', 'A06', 0, 'task'],
+  ['C02', 'passport', '采集照片、指纹和签名（预约）', 'Photo, fingerprint and signature capture (by appointment)', 'member', 'M', 'C01', 0.5, 'task', 'newPassportNeeded'],
+  ['C03', 'passport', '护照申请表', 'Passport application form', 'organizer', 'M', 'C01', 0.5, 'task', 'newPassportNeeded'],
+  ['C04', 'passport', '审核护照申请', 'Review passport application', 'passport-officer', 'M', 'C02,C03,B08', 0.5, 'approval', 'newPassportNeeded'],
+  ['C05', 'passport', '签发机关制发护照', 'Passport issued by the issuing authority', 'external', 'M', 'C04', 5, 'external', 'newPassportNeeded'],
+  ['C06', 'passport', '注销旧护照', 'Cancel the old passport', 'passport-officer', 'M', 'C05', 0.5, 'task', 'passportReplaced'],
+  ['C07', 'passport', '护照出库用于办签', 'Check passport out of custody for the visa', 'passport-officer', 'M', 'C01,C05', 0, 'task'],
+  ['D01', 'visa', '确定入境方式（签证、免签、电子签、APEC卡）', 'Decide route per member and country (visa, visa-free, e-visa, APEC card)', 'visa-officer', 'MC', 'A06,C01', 0.5, 'task'],
+  ['D02', 'visa', '出境证明', 'Exit certificate', 'visa-officer', 'MC', 'D01,B08', 0.5, 'task', 'visaFreeRoute'],
+  ['D03', 'visa', '签证申请表（如DS-160）', 'Visa application forms (e.g. DS-160)', 'organizer', 'MC', 'D01', 2, 'task', 'visaNeeded'],
+  ['D04', 'visa', '审核签证申请表', 'Review visa forms', 'visa-officer', 'MC', 'D03', 0.5, 'approval', 'visaNeeded'],
+  ['D05', 'visa', '领事认证或附加证明书', 'Consular legalization or apostille of documents', 'fao-reviewer', 'C', 'A03', 5, 'task', 'legalizationRequired'],
+  ['D06', 'visa', '缴纳签证费', 'Visa fee payment', 'organizer', 'C', 'D04', 0.5, 'task', 'visaNeeded'],
+  ['D07', 'visa', '签证照会', 'Visa note', 'visa-officer', 'C', 'B08,D04', 0.5, 'task', 'visaNeeded'],
+  ['D08', 'visa', '预约使馆面谈', 'Book embassy interview (by appointment)', 'visa-officer', 'C', 'D03', 0.5, 'task', 'interviewRequired'],
+  ['D09', 'visa', '递交使馆', 'Submit to the embassy', 'visa-officer', 'C', 'D05,D06,D07,C07', 0.5, 'task', 'visaNeeded'],
+  ['D10', 'visa', '使馆面谈', 'Embassy interview', 'member', 'MC', 'D08,D09', 1, 'task', 'interviewRequired'],
+  ['D11', 'visa', '书面报告面谈情况', 'Report interview outcome in writing', 'organizer', 'MC', 'D10', 0.5, 'task', 'interviewRequired'],
+  ['D12', 'visa', '使馆审理', 'Embassy processing', 'external', 'C', 'D09,D10', 5, 'external', 'visaNeeded'],
+  ['D13', 'visa', '领取并核对签证', 'Collect and check the visa (names, dates, entries)', 'visa-officer', 'MC', 'D12', 0.5, 'task', 'visaNeeded'],
+  ['E01', 'depart', '购汇审批', 'Foreign exchange approval', 'finance', 'D', 'B08', 1, 'task'],
+  ['E02', 'depart', '预订机票', 'Book tickets', 'organizer', 'D', 'B08', 1, 'task'],
+  ['E03', 'depart', '境外安全风险提示及保险', 'Overseas safety risk notice and insurance', 'organizer', 'D', 'B08', 0.5, 'task'],
+  ['E04', 'depart', '行前纪律和安全教育，发放通知单', 'Pre-departure discipline and safety briefing; issue the slip', 'fao-reviewer', 'D', 'B08', 0.5, 'task'],
+  ['E05', 'depart', '成立临时党支部', 'Temporary Party branch', 'organizer', 'D', 'E04', 0.5, 'task', 'partyBranch'],
+  ['E06', 'depart', '凭通知单领取护照和签证', 'Hand over passports and visas against the slip', 'passport-officer', 'M', 'E04,D02,D13', 0, 'task'],
+  ['E07', 'depart', '确认出发', 'Departure confirmed', 'organizer', 'D', 'E01,E02,E03,E05,E06,D11', 0, 'task'],
+];
+
+function toStep([code, phase, zh, en, actor, scope, needs, wd, kind, condition]: Row): StepDefinition {
+  return {
+    code,
+    phase,
+    name: { zh, en },
+    actor,
+    scope: SCOPE[scope],
+    needs: needs ? needs.split(',') : [],
+    durationWd: wd,
+    ...(condition ? { condition } : {}),
+    kind,
+    ...(code === 'D12' ? { durationSource: 'embassy-processing' as const } : {}),
+  };
+}
+
+export const DEFAULT_DEFINITION_VERSION = '2026.1';
+
+/** The brief's 53 steps to departure. Treat as immutable: overrides produce a new definition. */
+export const DEFAULT_DEFINITION: ProcessDefinition = {
+  version: DEFAULT_DEFINITION_VERSION,
+  name: { zh: '因公出国（境）审护签全链条', en: 'Outbound delegation chain (approval, passport, visa)' },
+  steps: ROWS.map(toStep),
+};

@@ -1,0 +1,107 @@
+import { CONDITIONS } from '../facts';
+import type { ProcessDefinition, StepDefinition } from './index';
+import {
+  applyOverrides,
+  DEFAULT_DEFINITION,
+  DefinitionError,
+  loadDefinition,
+  validateDefinition,
+} from './index';
+
+const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> = {}): StepDefinition => ({
+  code,
+  phase: 'prepare',
+  name: { zh: code, en: code },
+  actor: 'organizer',
+  scope: 'delegation',
+  needs,
+  durationWd: 1,
+  kind: 'task',
+  ...over,
+});
+const def = (steps: StepDefinition[]): ProcessDefinition => ({ version: 'test.1', steps });
+
+describe('DEFAULT_DEFINITION', () => {
+  it('is valid and has exactly 53 steps', () => {
+    expect(validateDefinition(DEFAULT_DEFINITION)).toEqual([]);
+    expect(DEFAULT_DEFINITION.steps).toHaveLength(53);
+    expect(DEFAULT_DEFINITION.version).toBe('2026.1');
+  });
+
+  it('has the kinds of the issue', () => {
+    const kinds = Object.fromEntries(DEFAULT_DEFINITION.steps.map((s) => [s.code, s.kind]));
+    const approvals = DEFAULT_DEFINITION.steps.filter((s) => s.kind === 'approval').map((s) => s.code);
+    expect(approvals).toEqual(['A10', 'A11', 'A12', 'A15', 'A16', 'B02', 'B04', 'B05', 'B06', 'B07', 'C04', 'D04']);
+    expect(kinds.A13).toBe('timer');
+    for (const c of ['A01', 'A07', 'A08', 'B08']) expect(kinds[c]).toBe('system');
+    for (const c of ['C05', 'D12']) expect(kinds[c]).toBe('external');
+  });
+
+  it('only uses known conditions and D12 takes embassy processing days', () => {
+    for (const s of DEFAULT_DEFINITION.steps) if (s.condition) expect(CONDITIONS[s.condition]).toBeDefined();
+    expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'D12')!.durationSource).toBe('embassy-processing');
+    expect(DEFAULT_DEFINITION.steps.filter((s) => s.condition).length).toBe(23);
+  });
+
+  it('round-trips through JSON and loadDefinition', () => {
+    expect(loadDefinition(JSON.parse(JSON.stringify(DEFAULT_DEFINITION)))).toEqual(DEFAULT_DEFINITION);
+  });
+});
+
+describe('validateDefinition / loadDefinition', () => {
+  it('refuses a cycle, naming it', () => {
+    const bad = def([step('A01'), step('A02', ['A01', 'A04']), step('A03', ['A02']), step('A04', ['A03'])]);
+    const problems = validateDefinition(bad);
+    expect(problems).toEqual([{ code: 'CYCLE', step: 'A02', message: 'dependency cycle: A02 -> A04 -> A03 -> A02' }]);
+    expect(() => loadDefinition(bad)).toThrow(/dependency cycle: A02 -> A04 -> A03 -> A02/);
+  });
+
+  it('refuses an unknown dependency, naming step and dependency', () => {
+    const bad = def([step('A01'), step('A02', ['A01', 'Z99'])]);
+    expect(() => loadDefinition(bad)).toThrow('step A02 needs unknown step Z99');
+    try {
+      loadDefinition(bad);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DefinitionError);
+      expect((e as DefinitionError).problems.map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
+    }
+  });
+
+  it('lists every problem at once', () => {
+    const bad = {
+      version: 'x',
+      steps: [
+        step('A01'),
+        step('A01'),
+        step('A02', ['A02']),
+        step('A03', [], { condition: 'moonIsFull' as never }),
+        step('A04', [], { condition: 'classifiedAccess' }), // member condition on a delegation step
+        step('A05', [], { durationWd: -1, actor: 'nobody' as never }),
+      ],
+    };
+    const codes = validateDefinition(bad).map((p) => p.code);
+    expect(codes.sort()).toEqual(
+      ['CONDITION_SCOPE', 'DUPLICATE_CODE', 'INVALID_FIELD', 'INVALID_FIELD', 'SELF_DEPENDENCY', 'UNKNOWN_CONDITION'].sort(),
+    );
+    expect(() => loadDefinition(bad)).toThrow(/6 problems/);
+  });
+
+  it('refuses malformed input without throwing inside validation', () => {
+    expect(validateDefinition(null)[0]!.code).toBe('INVALID_SHAPE');
+    expect(validateDefinition({ version: '1', steps: [] })[0]!.code).toBe('INVALID_SHAPE');
+    expect(validateDefinition({ version: '1', steps: [42] })[0]!.message).toMatch(/steps\[0\]/);
+  });
+});
+
+describe('applyOverrides', () => {
+  it('changes durations in a copy', () => {
+    const tuned = applyOverrides(DEFAULT_DEFINITION, { stepDurations: { A13: 7 } });
+    expect(tuned.steps.find((s) => s.code === 'A13')!.durationWd).toBe(7);
+    expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'A13')!.durationWd).toBe(5);
+  });
+  it('refuses unknown steps and negative values', () => {
+    expect(() => applyOverrides(DEFAULT_DEFINITION, { stepDurations: { Z01: 1, A02: -2 } })).toThrow(
+      /unknown step Z01[\s\S]*A02 must be a non-negative/,
+    );
+  });
+});

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './default-definition';
+export * from './validate';
+export * from './overrides';

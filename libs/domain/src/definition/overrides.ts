@@ -1,0 +1,56 @@
+import type { CountryOverrides } from '../countries';
+import type { RulesConfig } from '../rules';
+import type { DefinitionProblem, ProcessDefinition } from './types';
+import { DefinitionError } from './types';
+
+/**
+ * What an office tunes without code: step durations, per-country data (embassy processing days first of all),
+ * rule limits and the at-risk threshold. A case stores the settings it started with, next to the definition version.
+ */
+export interface OfficeSettings {
+  office?: string;
+  /** Target duration per step code, in working days. */
+  stepDurations?: Record<string, number>;
+  /** Per-country patches of the country table, e.g. { US: { processingWd: 15 } }. */
+  countries?: CountryOverrides;
+  rules?: Partial<RulesConfig>;
+  /** A case is at risk when its slack falls below this many working days. Default 2. */
+  atRiskThresholdWd?: number;
+}
+
+export const DEFAULT_AT_RISK_THRESHOLD_WD = 2;
+
+export function validateOverrides(def: ProcessDefinition, settings: OfficeSettings): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const codes = new Set(def.steps.map((s) => s.code));
+  for (const [code, wd] of Object.entries(settings.stepDurations ?? {})) {
+    if (!codes.has(code))
+      problems.push({
+        code: 'UNKNOWN_STEP_OVERRIDE',
+        step: code,
+        message: `duration override for unknown step ${code} (definition ${def.version})`,
+      });
+    if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0)
+      problems.push({ code: 'INVALID_FIELD', step: code, message: `duration override for ${code} must be a non-negative number` });
+  }
+  for (const [country, patch] of Object.entries(settings.countries ?? {})) {
+    const wd = patch.processingWd;
+    if (wd !== undefined && (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0))
+      problems.push({
+        code: 'INVALID_FIELD',
+        message: `processing days for ${country} must be a non-negative number`,
+      });
+  }
+  return problems;
+}
+
+/** A new definition with the office's step durations applied; throws DefinitionError on unknown codes or bad values. */
+export function applyOverrides(def: ProcessDefinition, settings: OfficeSettings): ProcessDefinition {
+  const problems = validateOverrides(def, settings);
+  if (problems.length > 0) throw new DefinitionError(problems, def.version);
+  const durations = settings.stepDurations ?? {};
+  return {
+    ...def,
+    steps: def.steps.map((s) => (durations[s.code] === undefined ? s : { ...s, durationWd: durations[s.code]! })),
+  };
+}

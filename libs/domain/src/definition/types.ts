@@ -1,0 +1,63 @@
+import type { ConditionName } from '../facts';
+import type { Label, Phase, Role, Scope, StepKind } from '../roles';
+
+/** Where a step's duration comes from when it is not the fixed durationWd. */
+export type DurationSource = 'embassy-processing';
+
+export interface StepDefinition {
+  code: string;
+  phase: Phase;
+  name: Label;
+  actor: Role;
+  scope: Scope;
+  /** Codes of the steps this one waits for (see docs/domain.md for how scopes bind). */
+  needs: string[];
+  /** Target duration in working days; may be fractional (0.5 = half a working day). */
+  durationWd: number;
+  /** Step is skipped (and counts as done, passing through) when the condition is false. */
+  condition?: ConditionName;
+  kind: StepKind;
+  /** D12: per-country embassy processing days replace durationWd (which stays as the fallback). */
+  durationSource?: DurationSource;
+}
+
+export interface ProcessDefinition {
+  /** Running cases stay pinned to the version they started on. */
+  version: string;
+  name?: Label;
+  steps: StepDefinition[];
+}
+
+export const DEFINITION_PROBLEM_CODES = [
+  'INVALID_SHAPE',
+  'INVALID_FIELD',
+  'DUPLICATE_CODE',
+  'UNKNOWN_DEPENDENCY',
+  'SELF_DEPENDENCY',
+  'CYCLE',
+  'UNKNOWN_CONDITION',
+  'CONDITION_SCOPE',
+  'UNKNOWN_STEP_OVERRIDE',
+] as const;
+export type DefinitionProblemCode = (typeof DEFINITION_PROBLEM_CODES)[number];
+
+export interface DefinitionProblem {
+  code: DefinitionProblemCode;
+  /** The step the problem is on, when there is one. */
+  step?: string;
+  message: string;
+}
+
+/** Thrown by loadDefinition: lists every problem, not just the first. */
+export class DefinitionError extends Error {
+  readonly problems: DefinitionProblem[];
+  constructor(problems: DefinitionProblem[], version?: string) {
+    super(
+      `process definition${version ? ` '${version}'` : ''} is invalid (${problems.length} problem${
+        problems.length === 1 ? '' : 's'
+      }):\n` + problems.map((p) => `- ${p.message}`).join('\n'),
+    );
+    this.name = 'DefinitionError';
+    this.problems = problems;
+  }
+}

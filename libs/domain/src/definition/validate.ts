@@ -1,0 +1,143 @@
+import { isConditionName, CONDITIONS } from '../facts';
+import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
+import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
+import { DefinitionError } from './types';
+
+const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function includes<T extends string>(list: readonly T[], v: unknown): v is T {
+  return typeof v === 'string' && (list as readonly string[]).includes(v);
+}
+
+/** Field-level checks of one raw step; returns problems, never throws. */
+function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
+  const where = `steps[${index}]`;
+  if (!isRecord(raw)) return [{ code: 'INVALID_SHAPE', message: `${where} is not an object` }];
+  const code = typeof raw.code === 'string' ? raw.code : undefined;
+  const at = code ? `step ${code}` : where;
+  const problems: DefinitionProblem[] = [];
+  const bad = (field: string, expected: string) =>
+    problems.push({ code: 'INVALID_FIELD', ...(code ? { step: code } : {}), message: `${at}: '${field}' must be ${expected}` });
+  if (!code || !STEP_CODE_RE.test(code)) bad('code', 'an upper-case code like A01');
+  if (!includes(STEP_PHASES, raw.phase)) bad('phase', `one of ${STEP_PHASES.join(', ')}`);
+  if (!isRecord(raw.name) || typeof raw.name.zh !== 'string' || typeof raw.name.en !== 'string')
+    bad('name', 'an object { zh, en } of strings');
+  if (!includes(ROLES, raw.actor)) bad('actor', 'a known role');
+  if (!includes(SCOPES, raw.scope)) bad('scope', `one of ${SCOPES.join(', ')}`);
+  if (!Array.isArray(raw.needs) || !raw.needs.every((n) => typeof n === 'string')) bad('needs', 'an array of step codes');
+  if (typeof raw.durationWd !== 'number' || !Number.isFinite(raw.durationWd) || raw.durationWd < 0)
+    bad('durationWd', 'a non-negative number of working days');
+  if (!includes(STEP_KINDS, raw.kind)) bad('kind', `one of ${STEP_KINDS.join(', ')}`);
+  if (raw.durationSource !== undefined && raw.durationSource !== 'embassy-processing')
+    bad('durationSource', "absent or 'embassy-processing'");
+  if (raw.condition !== undefined && !isConditionName(raw.condition))
+    problems.push({
+      code: 'UNKNOWN_CONDITION',
+      ...(code ? { step: code } : {}),
+      message: `${at}: unknown condition '${String(raw.condition)}' (known: ${Object.keys(CONDITIONS).join(', ')})`,
+    });
+  return problems;
+}
+
+/** Every dependency cycle found by a depth-first search, each as a closed path of codes. */
+function findCycles(steps: StepDefinition[]): string[][] {
+  const needs = new Map(steps.map((s) => [s.code, s.needs.filter((n) => n !== s.code)]));
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = finished
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const visit = (code: string): void => {
+    state.set(code, 1);
+    stack.push(code);
+    for (const dep of needs.get(code) ?? []) {
+      if (!needs.has(dep)) continue; // unknown dependencies are reported separately
+      const s = state.get(dep);
+      if (s === 1) cycles.push([...stack.slice(stack.indexOf(dep)), dep]);
+      else if (s === undefined) visit(dep);
+    }
+    stack.pop();
+    state.set(code, 2);
+  };
+  for (const s of steps) if (!state.has(s.code)) visit(s.code);
+  return cycles;
+}
+
+/**
+ * Every problem of a definition (empty when valid): shape, unique codes, dependencies that resolve,
+ * no self-dependency or cycle, conditions known and evaluable at the step's scope.
+ */
+export function validateDefinition(def: unknown): DefinitionProblem[] {
+  if (!isRecord(def)) return [{ code: 'INVALID_SHAPE', message: 'definition is not an object' }];
+  const problems: DefinitionProblem[] = [];
+  if (typeof def.version !== 'string' || def.version.trim() === '')
+    problems.push({ code: 'INVALID_FIELD', message: "definition: 'version' must be a non-empty string" });
+  if (!Array.isArray(def.steps) || def.steps.length === 0) {
+    problems.push({ code: 'INVALID_SHAPE', message: "definition: 'steps' must be a non-empty array" });
+    return problems;
+  }
+  const rawSteps: unknown[] = def.steps;
+  const shapeProblems = rawSteps.map((s, i) => checkStepShape(s, i));
+  problems.push(...shapeProblems.flat());
+  // Graph checks only on steps whose shape is sound, so one bad field does not cascade.
+  const steps = rawSteps.filter((_, i) => shapeProblems[i]!.length === 0) as StepDefinition[];
+
+  const seen = new Set<string>();
+  const allCodes = new Set(rawSteps.filter(isRecord).map((s) => s.code).filter((c): c is string => typeof c === 'string'));
+  for (const s of steps) {
+    if (seen.has(s.code)) problems.push({ code: 'DUPLICATE_CODE', step: s.code, message: `duplicate step code ${s.code}` });
+    seen.add(s.code);
+  }
+  for (const s of steps) {
+    for (const dep of s.needs) {
+      if (dep === s.code)
+        problems.push({ code: 'SELF_DEPENDENCY', step: s.code, message: `step ${s.code} depends on itself` });
+      else if (!allCodes.has(dep))
+        problems.push({ code: 'UNKNOWN_DEPENDENCY', step: s.code, message: `step ${s.code} needs unknown step ${dep}` });
+    }
+    if (s.condition && !CONDITIONS[s.condition].scopes.includes(s.scope))
+      problems.push({
+        code: 'CONDITION_SCOPE',
+        step: s.code,
+        message: `step ${s.code}: condition '${s.condition}' cannot be evaluated at ${s.scope} scope (allowed: ${CONDITIONS[
+          s.condition
+        ].scopes.join(', ')})`,
+      });
+  }
+  const unique = steps.filter((s, i) => steps.findIndex((o) => o.code === s.code) === i);
+  for (const cycle of findCycles(unique))
+    problems.push({ code: 'CYCLE', step: cycle[0], message: `dependency cycle: ${cycle.join(' -> ')}` });
+  return problems;
+}
+
+/** Parse and validate untrusted input (e.g. an office's JSON); throws DefinitionError listing every problem. */
+export function loadDefinition(raw: unknown): ProcessDefinition {
+  const problems = validateDefinition(raw);
+  const version = isRecord(raw) && typeof raw.version === 'string' ? raw.version : undefined;
+  if (problems.length > 0) throw new DefinitionError(problems, version);
+  const def = raw as unknown as ProcessDefinition;
+  // Copy to plain data so later mutation of the input cannot change a loaded definition.
+  return {
+    version: def.version,
+    ...(def.name ? { name: { zh: def.name.zh, en: def.name.en } } : {}),
+    steps: def.steps.map((s) => ({
+      code: s.code,
+      phase: s.phase,
+      name: { zh: s.name.zh, en: s.name.en },
+      actor: s.actor,
+      scope: s.scope,
+      needs: [...s.needs],
+      durationWd: s.durationWd,
+      ...(s.condition ? { condition: s.condition } : {}),
+      kind: s.kind,
+      ...(s.durationSource ? { durationSource: s.durationSource } : {}),
+    })),
+  };
+}
+
+/** Step lookup by code. */
+export function stepByCode(def: ProcessDefinition, code: string): StepDefinition | undefined {
+  return def.steps.find((s) => s.code === code);
+}

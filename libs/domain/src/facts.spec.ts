@@ -1,0 +1,58 @@
+import { deriveFacts, entryRoute, needsNewPassport, tripCountries } from './facts';
+import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
+
+describe('needsNewPassport', () => {
+  const ret = '2026-05-15';
+  it('valid in custody, expiring on return + 6 months exactly: no', () => {
+    expect(needsNewPassport(makeMember({ passport: { inCustody: true, expiresOn: '2026-11-15' } }), ret)).toBe(false);
+  });
+  it('one day short of return + 6 months: yes', () => {
+    expect(needsNewPassport(makeMember({ passport: { inCustody: true, expiresOn: '2026-11-14' } }), ret)).toBe(true);
+  });
+  it('not in custody, no passport, or no expiry: yes', () => {
+    expect(needsNewPassport(makeMember({ passport: { inCustody: false, expiresOn: '2031-01-01' } }), ret)).toBe(true);
+    expect(needsNewPassport(makeMember({ passport: null }), ret)).toBe(true);
+    expect(needsNewPassport(makeMember({ passport: { inCustody: true } }), ret)).toBe(true);
+  });
+});
+
+describe('entryRoute', () => {
+  const facts = makeFacts();
+  it('follows the table for official passports', () => {
+    expect(entryRoute(makeMember(), 'US', facts)).toBe('visa');
+    expect(entryRoute(makeMember(), 'SG', facts)).toBe('visa-free');
+    expect(entryRoute(makeMember(), 'LK', facts)).toBe('e-visa');
+    expect(entryRoute(makeMember(), 'XX', facts)).toBe('visa');
+  });
+  it('uses a valid APEC card in an APEC economy, not in the US', () => {
+    const m = makeMember({ apecCard: { expiresOn: '2028-01-01' } });
+    expect(entryRoute(m, 'JP', facts)).toBe('apec-card');
+    expect(entryRoute(m, 'US', facts)).toBe('visa');
+    const expired = makeMember({ apecCard: { expiresOn: '2026-05-14' } });
+    expect(entryRoute(expired, 'JP', facts)).toBe('visa');
+  });
+  it('honours the visa officer decision', () => {
+    expect(entryRoute(makeMember({ routes: { JP: 'visa-free' } }), 'JP', facts)).toBe('visa-free');
+  });
+});
+
+describe('deriveFacts', () => {
+  it('summarises conditions of a case', () => {
+    const facts = makeFacts({
+      members: makeMembers(3, (i) => ({ partyMember: true, passport: i === 0 ? null : makeMember().passport })),
+      destinations: [
+        makeDestination(),
+        makeDestination({ country: 'EG', city: 'Cairo' }),
+        makeDestination({ country: 'AE', city: 'Dubai', transit: 'airside' }),
+      ],
+    });
+    const d = deriveFacts(facts);
+    expect(tripCountries(facts)).toEqual(['US', 'EG']);
+    expect(d.countries).toEqual(['US', 'EG']);
+    expect(d.newPassport).toEqual({ m1: true, m2: false, m3: false });
+    expect(d.interviewRequired).toEqual({ US: true, EG: false });
+    expect(d.legalizationRequired).toEqual({ US: false, EG: true });
+    expect(d.partyBranch).toBe(true);
+    expect(d.routes.m1).toEqual({ US: 'visa', EG: 'visa' });
+  });
+});

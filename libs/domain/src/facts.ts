@@ -1,0 +1,296 @@
+import type { CountryInfo, CountryTable } from './countries';
+import { COUNTRIES } from './countries';
+import { addMonths, dayNumber } from './dates';
+import type { Label, Scope } from './roles';
+
+export const PURPOSES = [
+  'investment-promotion',
+  'trade',
+  'education',
+  'culture',
+  'friendship-city',
+  'academic-exchange',
+  'other',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const PURPOSE_LABELS: Record<Purpose, Label> = {
+  'investment-promotion': { zh: '招商引资', en: 'Investment promotion' },
+  trade: { zh: '经贸', en: 'Trade' },
+  education: { zh: '教育', en: 'Education' },
+  culture: { zh: '文化', en: 'Culture' },
+  'friendship-city': { zh: '友好城市交流', en: 'Friendship city' },
+  'academic-exchange': { zh: '学术交流', en: 'Academic exchange' },
+  other: { zh: '其他', en: 'Other' },
+};
+
+export const RANKS = ['provincial', 'bureau', 'division', 'section', 'staff'] as const;
+export type Rank = (typeof RANKS)[number];
+
+export const RANK_LABELS: Record<Rank, Label> = {
+  provincial: { zh: '省部级', en: 'Provincial/ministerial' },
+  bureau: { zh: '厅局级', en: 'Bureau' },
+  division: { zh: '县处级', en: 'Division' },
+  section: { zh: '乡科级', en: 'Section' },
+  staff: { zh: '一般工作人员', en: 'Staff' },
+};
+
+/** How one member enters one country. */
+export const ROUTES = ['visa', 'e-visa', 'visa-free', 'apec-card'] as const;
+export type EntryRoute = (typeof ROUTES)[number];
+
+export interface Passport {
+  /** Official passport held by the FAO in custody (委托保管). */
+  inCustody: boolean;
+  number?: string;
+  expiresOn?: string;
+}
+
+export interface ApecCard {
+  number?: string;
+  expiresOn: string;
+  /** Economies the card is endorsed for (alpha-2); all APEC economies in the table when absent. */
+  economies?: string[];
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  position: string;
+  rank: Rank;
+  partyMember: boolean;
+  classifiedAccess: boolean;
+  /** Id/name of the leadership team (领导班子) the member sits on; two from one team may not travel together. */
+  leadershipTeam: string | null;
+  passport: Passport | null;
+  apecCard?: ApecCard | null;
+  /** Route per destination country decided by the visa officer (D01), overriding the table. */
+  routes?: Record<string, EntryRoute>;
+}
+
+export interface Inviter {
+  name: string;
+  organization: string;
+}
+
+export interface Destination {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  city: string;
+  arrive: string;
+  leave: string;
+  inviter: Inviter;
+  /** Transit stop. An airside transit does not count as a country and needs no visa steps. */
+  transit?: 'airside' | 'landside';
+}
+
+export interface CaseFacts {
+  title: string;
+  unit: string;
+  purpose: Purpose;
+  departureDate: string;
+  returnDate: string;
+  destinations: Destination[];
+  members: Member[];
+  /** Cross-unit delegation (联合组团): needs the lead unit's confirmation (A17). */
+  jointDelegation: boolean;
+  supervisingDepartment: string | null;
+}
+
+/** Facts only known while a case runs; the workflow rebuilds instances/plan when they change. */
+export interface RuntimeFlags {
+  /** An objection was raised during the pre-trip public notice (A14). */
+  objectionRaised: boolean;
+  /** FAO intake accepted the case with deficiencies (容缺受理, B03). */
+  acceptedWithDeficiencies: boolean;
+}
+
+export const DEFAULT_RUNTIME_FLAGS: RuntimeFlags = { objectionRaised: false, acceptedWithDeficiencies: false };
+
+/** Passport must be valid at least this many months past the return date. */
+export const PASSPORT_VALIDITY_MONTHS = 6;
+
+/** Countries counted by the rules and expanded into instances: unique, in order, airside transits excluded. */
+export function tripCountries(facts: CaseFacts): string[] {
+  const seen: string[] = [];
+  for (const d of facts.destinations) {
+    if (d.transit === 'airside') continue;
+    if (!seen.includes(d.country)) seen.push(d.country);
+  }
+  return seen;
+}
+
+/** No valid official passport in custody, or it expires before return date + 6 months. */
+export function needsNewPassport(member: Member, returnDate: string): boolean {
+  const p = member.passport;
+  if (!p || !p.inCustody || !p.expiresOn) return true;
+  return dayNumber(p.expiresOn) < dayNumber(addMonths(returnDate, PASSPORT_VALIDITY_MONTHS));
+}
+
+function apecCardUsable(member: Member, country: string, info: CountryInfo | undefined, returnDate: string): boolean {
+  const card = member.apecCard;
+  if (!card || !info?.apec) return false;
+  if (dayNumber(card.expiresOn) < dayNumber(returnDate)) return false;
+  return !card.economies || card.economies.includes(country);
+}
+
+/**
+ * Route of one member into one country: the visa officer's decision if recorded, else a valid APEC card for an
+ * APEC economy, else the table's route for official passports (unknown country: visa).
+ */
+export function entryRoute(member: Member, country: string, facts: CaseFacts, countries: CountryTable = COUNTRIES): EntryRoute {
+  const override = member.routes?.[country];
+  if (override) return override;
+  const info = countries[country];
+  if (apecCardUsable(member, country, info, facts.returnDate)) return 'apec-card';
+  return info?.officialPassportRoute ?? 'visa';
+}
+
+export function routeNeedsVisa(route: EntryRoute): boolean {
+  return route === 'visa' || route === 'e-visa';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions
+
+export interface ConditionContext {
+  facts: CaseFacts;
+  runtime: RuntimeFlags;
+  countries: CountryTable;
+  /** Set for member and member-country scope. */
+  member?: Member;
+  /** Set for country and member-country scope. */
+  country?: string;
+}
+
+export interface ConditionSpec {
+  label: Label;
+  /** Scopes a step using this condition may have (the context it needs is available there). */
+  scopes: readonly Scope[];
+  evaluate: (ctx: ConditionContext) => boolean;
+}
+
+const C_MC: readonly Scope[] = ['country', 'member-country'];
+const M_MC: readonly Scope[] = ['member', 'member-country'];
+const ALL: readonly Scope[] = ['delegation', 'member', 'country', 'member-country'];
+
+/** Members whose instances a country-level condition aggregates over (the one member at MC scope). */
+function membersOf(ctx: ConditionContext): Member[] {
+  return ctx.member ? [ctx.member] : ctx.facts.members;
+}
+
+function anyRoute(ctx: ConditionContext, pred: (route: EntryRoute, info: CountryInfo | undefined) => boolean): boolean {
+  const country = ctx.country;
+  if (!country) return false;
+  const info = ctx.countries[country];
+  return membersOf(ctx).some((m) => pred(entryRoute(m, country, ctx.facts, ctx.countries), info));
+}
+
+export const CONDITIONS = {
+  classifiedAccess: {
+    label: { zh: '成员涉密', en: 'Member has classified access' },
+    scopes: M_MC,
+    evaluate: (ctx) => ctx.member?.classifiedAccess === true,
+  },
+  objectionRaised: {
+    label: { zh: '公示期间有异议', en: 'An objection was raised' },
+    scopes: ALL,
+    evaluate: (ctx) => ctx.runtime.objectionRaised,
+  },
+  supervisingDepartment: {
+    label: { zh: '有主管部门', en: 'Unit has a supervising department' },
+    scopes: ALL,
+    evaluate: (ctx) => !!ctx.facts.supervisingDepartment,
+  },
+  jointDelegation: {
+    label: { zh: '跨单位联合组团', en: 'Cross-unit delegation' },
+    scopes: ALL,
+    evaluate: (ctx) => ctx.facts.jointDelegation,
+  },
+  acceptedWithDeficiencies: {
+    label: { zh: '容缺受理', en: 'Accepted with deficiencies' },
+    scopes: ALL,
+    evaluate: (ctx) => ctx.runtime.acceptedWithDeficiencies,
+  },
+  newPassportNeeded: {
+    label: { zh: '需办理新护照', en: 'New passport needed' },
+    scopes: M_MC,
+    evaluate: (ctx) => !!ctx.member && needsNewPassport(ctx.member, ctx.facts.returnDate),
+  },
+  passportReplaced: {
+    label: { zh: '旧护照需注销', en: 'An expiring passport is replaced' },
+    scopes: M_MC,
+    evaluate: (ctx) =>
+      !!ctx.member?.passport && !!ctx.member.passport.expiresOn && needsNewPassport(ctx.member, ctx.facts.returnDate),
+  },
+  visaFreeRoute: {
+    label: { zh: '免签入境', en: 'Visa-free route' },
+    scopes: C_MC,
+    evaluate: (ctx) => anyRoute(ctx, (r) => r === 'visa-free' || r === 'apec-card'),
+  },
+  visaNeeded: {
+    label: { zh: '需办理签证', en: 'Visa needed' },
+    scopes: C_MC,
+    evaluate: (ctx) => anyRoute(ctx, (r) => routeNeedsVisa(r)),
+  },
+  interviewRequired: {
+    label: { zh: '需面谈', en: 'Interview required' },
+    scopes: C_MC,
+    evaluate: (ctx) => anyRoute(ctx, (r, info) => r === 'visa' && info?.interviewRequired === true),
+  },
+  legalizationRequired: {
+    label: { zh: '需认证或附加证明书', en: 'Destination requires certified documents' },
+    scopes: C_MC,
+    evaluate: (ctx) => !!ctx.country && ctx.countries[ctx.country]?.certifiedDocuments === true,
+  },
+  partyBranch: {
+    label: { zh: '党员3人以上', en: 'Three or more Party members' },
+    scopes: ALL,
+    evaluate: (ctx) => ctx.facts.members.filter((m) => m.partyMember).length >= 3,
+  },
+} satisfies Record<string, ConditionSpec>;
+
+export type ConditionName = keyof typeof CONDITIONS;
+export const CONDITION_NAMES = Object.keys(CONDITIONS) as ConditionName[];
+
+export function isConditionName(s: unknown): s is ConditionName {
+  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(CONDITIONS, s);
+}
+
+export function evaluateCondition(name: ConditionName, ctx: ConditionContext): boolean {
+  return CONDITIONS[name].evaluate(ctx);
+}
+
+/** Case-level derived facts, for display and for the API (one call instead of many). */
+export interface DerivedFacts {
+  countries: string[];
+  newPassport: Record<string, boolean>;
+  routes: Record<string, Record<string, EntryRoute>>;
+  interviewRequired: Record<string, boolean>;
+  legalizationRequired: Record<string, boolean>;
+  partyMembers: number;
+  partyBranch: boolean;
+  jointDelegation: boolean;
+  supervisingDepartment: boolean;
+}
+
+export function deriveFacts(facts: CaseFacts, countries: CountryTable = COUNTRIES): DerivedFacts {
+  const cs = tripCountries(facts);
+  const ctx: ConditionContext = { facts, runtime: DEFAULT_RUNTIME_FLAGS, countries };
+  const partyMembers = facts.members.filter((m) => m.partyMember).length;
+  return {
+    countries: cs,
+    newPassport: Object.fromEntries(facts.members.map((m) => [m.id, needsNewPassport(m, facts.returnDate)])),
+    routes: Object.fromEntries(
+      facts.members.map((m) => [m.id, Object.fromEntries(cs.map((c) => [c, entryRoute(m, c, facts, countries)]))]),
+    ),
+    interviewRequired: Object.fromEntries(cs.map((c) => [c, CONDITIONS.interviewRequired.evaluate({ ...ctx, country: c })])),
+    legalizationRequired: Object.fromEntries(
+      cs.map((c) => [c, CONDITIONS.legalizationRequired.evaluate({ ...ctx, country: c })]),
+    ),
+    partyMembers,
+    partyBranch: partyMembers >= 3,
+    jointDelegation: facts.jointDelegation,
+    supervisingDepartment: !!facts.supervisingDepartment,
+  };
+}

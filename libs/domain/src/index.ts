@@ -1,0 +1,11 @@
+// Public entry of the domain lib: pure, deterministic, safe inside Temporal's workflow sandbox.
+export * from './roles';
+export * from './dates';
+export * from './countries';
+export * from './facts';
+export * from './definition';
+export * from './rules';
+export * from './instances';
+export * from './calendar';
+export * from './planner';
+export * from './fixtures';

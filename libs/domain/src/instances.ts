@@ -1,0 +1,230 @@
+import type { CountryTable } from './countries';
+import { resolveCountryTable } from './countries';
+import type { OfficeSettings } from './definition/overrides';
+import type { ProcessDefinition, StepDefinition } from './definition/types';
+import { DefinitionError } from './definition/types';
+import type { CaseFacts, ConditionContext, RuntimeFlags } from './facts';
+import { DEFAULT_RUNTIME_FLAGS, evaluateCondition, tripCountries } from './facts';
+import type { Phase, Role, Scope, StepKind } from './roles';
+
+export interface StepInstance {
+  /** 'A01', 'A11:<memberId>', 'D12:<country>', 'D13:<memberId>:<country>'. */
+  key: string;
+  code: string;
+  scope: Scope;
+  memberId?: string;
+  country?: string;
+  /** Instance keys this one waits for. */
+  needs: string[];
+  durationWd: number;
+  actor: Role;
+  kind: StepKind;
+  phase: Phase;
+  /** Condition false: the instance passes through (zero time) once its own needs are complete. */
+  skipped: boolean;
+}
+
+export interface BuildOptions {
+  runtime?: Partial<RuntimeFlags>;
+  settings?: OfficeSettings;
+  /** Country table to use instead of the default one (office overrides in settings are applied on top). */
+  countries?: CountryTable;
+}
+
+export function instanceKey(code: string, memberId?: string, country?: string): string {
+  if (memberId !== undefined && country !== undefined) return `${code}:${memberId}:${country}`;
+  if (memberId !== undefined) return `${code}:${memberId}`;
+  if (country !== undefined) return `${code}:${country}`;
+  return code;
+}
+
+/** Inverse of instanceKey given the step's scope (a key alone cannot tell a member id from a country code). */
+export function parseInstanceKey(key: string, scope: Scope): { code: string; memberId?: string; country?: string } {
+  const [code, a, b] = key.split(':') as [string, string | undefined, string | undefined];
+  switch (scope) {
+    case 'delegation':
+      return { code };
+    case 'member':
+      return { code, ...(a !== undefined ? { memberId: a } : {}) };
+    case 'country':
+      return { code, ...(a !== undefined ? { country: a } : {}) };
+    case 'member-country':
+      return { code, ...(a !== undefined ? { memberId: a } : {}), ...(b !== undefined ? { country: b } : {}) };
+  }
+}
+
+/**
+ * One instance per (step, member, country) the scope calls for, with dependencies bound by one rule:
+ * bind on the dimensions (member, country) the dependent instance has; fan in over those it lacks.
+ * Instances come out in definition order, members and countries in facts order.
+ */
+export function buildInstances(def: ProcessDefinition, facts: CaseFacts, opts: BuildOptions = {}): StepInstance[] {
+  const runtime: RuntimeFlags = { ...DEFAULT_RUNTIME_FLAGS, ...(opts.runtime ?? {}) };
+  const settings = opts.settings ?? {};
+  const countries = resolveCountryTable(settings.countries, opts.countries);
+  const memberIds = facts.members.map((m) => m.id);
+  const countryCodes = tripCountries(facts);
+  for (const id of memberIds)
+    if (id.includes(':')) throw new RangeError(`member id '${id}' must not contain ':' (used in instance keys)`);
+  const byCode = new Map(def.steps.map((s) => [s.code, s]));
+  const membersById = new Map(facts.members.map((m) => [m.id, m]));
+  const stepDurations = settings.stepDurations ?? {};
+
+  const keysFor = (dep: StepDefinition, memberId?: string, country?: string): string[] => {
+    const ms = memberId !== undefined ? [memberId] : memberIds;
+    const cs = country !== undefined ? [country] : countryCodes;
+    switch (dep.scope) {
+      case 'delegation':
+        return [dep.code];
+      case 'member':
+        return ms.map((m) => instanceKey(dep.code, m));
+      case 'country':
+        return cs.map((c) => instanceKey(dep.code, undefined, c));
+      case 'member-country':
+        return ms.flatMap((m) => cs.map((c) => instanceKey(dep.code, m, c)));
+    }
+  };
+
+  const durationOf = (step: StepDefinition, country?: string): number => {
+    if (step.durationSource === 'embassy-processing' && country !== undefined) {
+      const wd = countries[country]?.processingWd;
+      if (wd !== undefined) return wd;
+    }
+    return stepDurations[step.code] ?? step.durationWd;
+  };
+
+  const out: StepInstance[] = [];
+  const unknown: string[] = [];
+  for (const step of def.steps) {
+    const combos: { memberId?: string; country?: string }[] =
+      step.scope === 'delegation'
+        ? [{}]
+        : step.scope === 'member'
+          ? memberIds.map((memberId) => ({ memberId }))
+          : step.scope === 'country'
+            ? countryCodes.map((country) => ({ country }))
+            : memberIds.flatMap((memberId) => countryCodes.map((country) => ({ memberId, country })));
+    for (const { memberId, country } of combos) {
+      const needs: string[] = [];
+      for (const depCode of step.needs) {
+        const dep = byCode.get(depCode);
+        if (!dep) {
+          unknown.push(`step ${step.code} needs unknown step ${depCode}`);
+          continue;
+        }
+        needs.push(...keysFor(dep, memberId, country));
+      }
+      let skipped = false;
+      if (step.condition) {
+        const ctx: ConditionContext = {
+          facts,
+          runtime,
+          countries,
+          ...(memberId !== undefined ? { member: membersById.get(memberId)! } : {}),
+          ...(country !== undefined ? { country } : {}),
+        };
+        skipped = !evaluateCondition(step.condition, ctx);
+      }
+      out.push({
+        key: instanceKey(step.code, memberId, country),
+        code: step.code,
+        scope: step.scope,
+        ...(memberId !== undefined ? { memberId } : {}),
+        ...(country !== undefined ? { country } : {}),
+        needs,
+        durationWd: durationOf(step, country),
+        actor: step.actor,
+        kind: step.kind,
+        phase: step.phase,
+        skipped,
+      });
+    }
+  }
+  if (unknown.length > 0)
+    throw new DefinitionError(
+      unknown.map((message) => ({ code: 'UNKNOWN_DEPENDENCY' as const, message })),
+      def.version,
+    );
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers the workflow uses between transitions.
+
+export const INSTANCE_STATUSES = ['pending', 'ready', 'awaiting', 'blocked', 'done', 'skipped'] as const;
+/** pending/ready: not started; awaiting/blocked: started, not finished; done; skipped (condition false). */
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+export interface InstanceState {
+  status: InstanceStatus;
+  /** ISO 8601 instant or epoch ms. */
+  startedAt?: string | number;
+  doneAt?: string | number;
+}
+
+export type InstanceStates = Record<string, InstanceState>;
+
+/**
+ * Complete = done, or skipped with all its needs complete (a skipped step passes through; it never lets its
+ * dependents start earlier than its own dependencies finish).
+ */
+export function completeKeys(instances: StepInstance[], states: InstanceStates = {}): Set<string> {
+  const byKey = new Map(instances.map((i) => [i.key, i]));
+  const memo = new Map<string, boolean>();
+  const visiting = new Set<string>();
+  const isComplete = (key: string): boolean => {
+    const cached = memo.get(key);
+    if (cached !== undefined) return cached;
+    const inst = byKey.get(key);
+    const status = states[key]?.status;
+    let result: boolean;
+    if (!inst) result = false;
+    else if (status === 'done') result = true;
+    else if (inst.skipped || status === 'skipped') {
+      if (visiting.has(key)) return false; // a cycle never completes
+      visiting.add(key);
+      result = inst.needs.every(isComplete);
+      visiting.delete(key);
+    } else result = false;
+    memo.set(key, result);
+    return result;
+  };
+  return new Set(instances.map((i) => i.key).filter(isComplete));
+}
+
+export interface NextActions {
+  /** Not skipped, not started, every need complete: open these now. */
+  ready: string[];
+  /** Skipped instances whose needs just completed: record them as skipped. */
+  skipNow: string[];
+}
+
+export function nextActions(instances: StepInstance[], states: InstanceStates = {}): NextActions {
+  const complete = completeKeys(instances, states);
+  const ready: string[] = [];
+  const skipNow: string[] = [];
+  for (const inst of instances) {
+    const status = states[inst.key]?.status ?? 'pending';
+    if (status !== 'pending' && status !== 'ready') continue;
+    if (!inst.needs.every((k) => complete.has(k))) continue;
+    (inst.skipped ? skipNow : ready).push(inst.key);
+  }
+  return { ready, skipNow };
+}
+
+/** Every instance that transitively depends on one of the given keys (for return-for-revision and re-approval). */
+export function dependentsOf(instances: StepInstance[], keys: string[]): string[] {
+  const succ = new Map<string, string[]>();
+  for (const inst of instances) for (const n of inst.needs) succ.set(n, [...(succ.get(n) ?? []), inst.key]);
+  const seen = new Set<string>();
+  const stack = [...keys];
+  while (stack.length > 0) {
+    for (const s of succ.get(stack.pop()!) ?? []) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        stack.push(s);
+      }
+    }
+  }
+  return instances.map((i) => i.key).filter((k) => seen.has(k) && !keys.includes(k));
+}

@@ -1,0 +1,251 @@
+import type { Instant, WorkingCalendar } from './calendar';
+import { chineseCalendar, parseInstant, shanghaiDate, toIso } from './calendar';
+import { DEFAULT_AT_RISK_THRESHOLD_WD } from './definition/overrides';
+import type { InstanceState, InstanceStatus, StepInstance } from './instances';
+
+export interface PlanInput {
+  instances: StepInstance[];
+  /** Per instance key; missing = pending (or skipped when the instance is skipped). */
+  states?: Record<string, InstanceState>;
+  now: Instant;
+  /** 'YYYY-MM-DD'; everything must be ready by 00:00 Shanghai that day (= end of the previous working day). */
+  departureDate: string;
+  calendar?: WorkingCalendar;
+  atRiskThresholdWd?: number;
+  /** When the case started; for totalWd. Default: the earliest recorded start, or now. */
+  caseStartedAt?: Instant;
+}
+
+export interface PlannedStep {
+  key: string;
+  code: string;
+  status: InstanceStatus;
+  /** ISO instants (UTC). Starts at working-day boundaries land at 09:00, finishes at 17:00 Shanghai. */
+  earliestStart: string;
+  earliestFinish: string;
+  latestStart: string;
+  latestFinish: string;
+  /** Working days relative to now (negative = in the past). */
+  esWd: number;
+  efWd: number;
+  lsWd: number;
+  lfWd: number;
+  /** Latest start minus earliest start, against the departure date. */
+  slackWd: number;
+  critical: boolean;
+  /** Not started and its latest start is already past: late before anything is overdue. */
+  late: boolean;
+  /** Started and running longer than its target duration. */
+  overdue: boolean;
+}
+
+export interface Plan {
+  now: string;
+  departureDate: string;
+  /** 00:00 Shanghai of the departure date. */
+  deadline: string;
+  forecastReadyAt: string;
+  /** Shanghai calendar date of forecastReadyAt. */
+  forecastReadyDate: string;
+  /** Working days from forecast ready to the deadline; negative = late. */
+  slackWd: number;
+  atRisk: boolean;
+  atRiskThresholdWd: number;
+  /** Critical path length from the case start to forecast ready. */
+  totalWd: number;
+  /** From now to forecast ready. */
+  remainingWd: number;
+  /** Instance keys, in order; skipped pass-through instances are left out. */
+  criticalPath: string[];
+  criticalPathCodes: string[];
+  steps: PlannedStep[];
+  /** E.g. CALENDAR_OUT_OF_RANGE when a date falls outside the holiday data (weekends-only fallback). */
+  warnings: string[];
+}
+
+const EPS = 1e-9;
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+const STARTED: ReadonlySet<InstanceStatus> = new Set(['awaiting', 'blocked']);
+
+/**
+ * Critical-path plan in working time. Forward pass: earliest start = max(now, needs' finish); done instances
+ * keep their actual times, started ones their start; skipped ones pass through in zero time. Backward pass from
+ * the departure deadline gives latest start/finish. The critical path is traced back from the latest finish
+ * through the binding need at each step.
+ */
+export function plan(input: PlanInput): Plan {
+  const { instances } = input;
+  const states = input.states ?? {};
+  const calendar = input.calendar ?? chineseCalendar();
+  const threshold = input.atRiskThresholdWd ?? DEFAULT_AT_RISK_THRESHOLD_WD;
+  const nowMs = parseInstant(input.now);
+  const tl = calendar.timeline(nowMs);
+  const N = tl.toWd(nowMs);
+  const n = instances.length;
+
+  // Index, predecessor and successor lists by position.
+  const index = new Map<string, number>();
+  instances.forEach((inst, i) => index.set(inst.key, i));
+  const preds: number[][] = new Array(n);
+  const succs: number[][] = Array.from({ length: n }, () => []);
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const ps: number[] = [];
+    for (const k of instances[i]!.needs) {
+      const j = index.get(k);
+      if (j === undefined) throw new RangeError(`instance ${instances[i]!.key} needs unknown instance ${k}`);
+      ps.push(j);
+      succs[j]!.push(i);
+    }
+    preds[i] = ps;
+    indeg[i] = ps.length;
+  }
+  // Kahn's order, stable with respect to input order for readability of ties.
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) order.push(i);
+  for (let h = 0; h < order.length; h++)
+    for (const s of succs[order[h]!]!) if (--indeg[s] === 0) order.push(s);
+  if (order.length !== n) throw new RangeError('instances contain a dependency cycle');
+  const topo = new Int32Array(n);
+  order.forEach((i, pos) => (topo[i] = pos));
+
+  const status: InstanceStatus[] = new Array(n);
+  const dur = new Float64Array(n);
+  const es = new Float64Array(n);
+  const ef = new Float64Array(n);
+  let origin = N;
+  for (const i of order) {
+    const inst = instances[i]!;
+    const st = states[inst.key];
+    const s: InstanceStatus = st?.status ?? (inst.skipped ? 'skipped' : 'pending');
+    status[i] = s;
+    let depEF = -Infinity;
+    for (const p of preds[i]!) if (ef[p]! > depEF) depEF = ef[p]!;
+    const skipped = s === 'skipped' || (inst.skipped && s !== 'done' && !STARTED.has(s));
+    dur[i] = skipped ? 0 : inst.durationWd;
+    if (s === 'done') {
+      const fin = st?.doneAt !== undefined ? tl.toWd(parseInstant(st.doneAt)) : Number.isFinite(depEF) ? Math.min(depEF, N) : N;
+      ef[i] = fin;
+      es[i] = st?.startedAt !== undefined ? tl.toWd(parseInstant(st.startedAt)) : Number.isFinite(depEF) ? Math.min(depEF, fin) : fin;
+      origin = Math.min(origin, es[i]!);
+    } else if (skipped) {
+      es[i] = ef[i] = Number.isFinite(depEF) ? depEF : N;
+    } else if (STARTED.has(s)) {
+      es[i] = st?.startedAt !== undefined ? tl.toWd(parseInstant(st.startedAt)) : N;
+      ef[i] = Math.max(es[i]! + dur[i]!, N);
+      origin = Math.min(origin, es[i]!);
+    } else {
+      es[i] = Math.max(N, depEF);
+      ef[i] = es[i]! + dur[i]!;
+    }
+  }
+  if (input.caseStartedAt !== undefined) origin = tl.toWd(parseInstant(input.caseStartedAt));
+
+  // The instance finishing last (ties: not skipped, then latest in topological order) ends the critical path.
+  let sink = -1;
+  for (const i of order) {
+    if (sink < 0 || ef[i]! > ef[sink]! + EPS) sink = i;
+    else if (Math.abs(ef[i]! - ef[sink]!) <= EPS && (status[i] !== 'skipped' || status[sink] === 'skipped')) sink = i;
+  }
+  const F = n > 0 ? ef[sink]! : N;
+  const D = tl.dayStartWd(input.departureDate);
+
+  // Backward pass from the deadline.
+  const ls = new Float64Array(n);
+  const lf = new Float64Array(n);
+  for (let h = n - 1; h >= 0; h--) {
+    const i = order[h]!;
+    let fin = D;
+    for (const s of succs[i]!) if (ls[s]! < fin) fin = ls[s]!;
+    lf[i] = fin;
+    ls[i] = fin - dur[i]!;
+  }
+
+  // Trace the binding chain back from the sink; skipped instances are walked through but not listed.
+  const onPath = new Uint8Array(n);
+  const path: number[] = [];
+  for (let cur = sink; cur >= 0; ) {
+    if (status[cur] !== 'skipped') path.push(cur);
+    onPath[cur] = 1;
+    let best = -1;
+    for (const p of preds[cur]!) {
+      if (ef[p]! < es[cur]! - EPS) continue; // not binding
+      if (best < 0) {
+        best = p;
+        continue;
+      }
+      const pSkip = status[p] === 'skipped';
+      const bSkip = status[best] === 'skipped';
+      if (pSkip !== bSkip) {
+        if (!pSkip) best = p;
+      } else if (ef[p]! > ef[best]! + EPS) best = p;
+      else if (Math.abs(ef[p]! - ef[best]!) <= EPS && (dur[p]! > dur[best]! || (dur[p] === dur[best] && topo[p]! > topo[best]!)))
+        best = p;
+    }
+    cur = best;
+  }
+  path.reverse();
+
+  // Many instances share times (every member's copy of a step): format each instant once.
+  const isoCache = new Map<number, string>();
+  const iso = (ms: number): string => {
+    let s = isoCache.get(ms);
+    if (s === undefined) isoCache.set(ms, (s = toIso(ms)));
+    return s;
+  };
+  const wdIso = (wd: number, edge: 'start' | 'end'): string => iso(tl.fromWd(wd, edge));
+
+  const steps: PlannedStep[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const inst = instances[i]!;
+    const st = states[inst.key];
+    const s = status[i]!;
+    const done = s === 'done';
+    steps[i] = {
+      key: inst.key,
+      code: inst.code,
+      status: s,
+      earliestStart:
+        (done || STARTED.has(s)) && st?.startedAt !== undefined ? iso(parseInstant(st.startedAt)) : wdIso(es[i]!, 'start'),
+      earliestFinish: done && st?.doneAt !== undefined ? iso(parseInstant(st.doneAt)) : wdIso(ef[i]!, dur[i] === 0 ? 'start' : 'end'),
+      latestStart: wdIso(ls[i]!, 'start'),
+      latestFinish: wdIso(lf[i]!, 'end'),
+      esWd: round(es[i]! - N),
+      efWd: round(ef[i]! - N),
+      lsWd: round(ls[i]! - N),
+      lfWd: round(lf[i]! - N),
+      slackWd: round(ls[i]! - es[i]!),
+      critical: onPath[i] === 1 && s !== 'skipped',
+      late: (s === 'pending' || s === 'ready') && ls[i]! < N - EPS,
+      overdue: STARTED.has(s) && N > es[i]! + dur[i]! + EPS,
+    };
+  }
+
+  const forecastMs = tl.fromWd(F, 'end');
+  const slack = D - F;
+  const warnings: string[] = [];
+  const forecastDate = shanghaiDate(forecastMs);
+  for (const d of [shanghaiDate(nowMs), forecastDate, input.departureDate])
+    if (!calendar.isCovered(d)) {
+      warnings.push(`CALENDAR_OUT_OF_RANGE: ${d} is outside the holiday data (${calendar.coverage.from}-${calendar.coverage.to}); weekends only`);
+      break;
+    }
+
+  return {
+    now: toIso(nowMs),
+    departureDate: input.departureDate,
+    deadline: toIso(parseInstant(input.departureDate)),
+    forecastReadyAt: toIso(forecastMs),
+    forecastReadyDate: forecastDate,
+    slackWd: round(slack),
+    atRisk: slack < threshold - EPS,
+    atRiskThresholdWd: threshold,
+    totalWd: round(F - origin),
+    remainingWd: round(F - N),
+    criticalPath: path.map((i) => instances[i]!.key),
+    criticalPathCodes: path.map((i) => instances[i]!.code),
+    steps,
+    warnings,
+  };
+}

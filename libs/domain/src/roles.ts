@@ -1,0 +1,80 @@
+/** Bilingual label; every user-facing string in the domain carries both. */
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export const ROLES = [
+  'organizer',
+  'unit-leader',
+  'personnel',
+  'secrecy',
+  'finance',
+  'dept-approver',
+  'fao-clerk',
+  'fao-reviewer',
+  'fao-director',
+  'leader',
+  'passport-officer',
+  'visa-officer',
+  'manager',
+  'system',
+  'member',
+  'external',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, Label> = {
+  organizer: { zh: '专办员', en: 'Organizer' },
+  'unit-leader': { zh: '派出单位负责人', en: 'Unit leader' },
+  personnel: { zh: '组织人事部门', en: 'Personnel office' },
+  secrecy: { zh: '保密部门', en: 'Secrecy office' },
+  finance: { zh: '财务部门', en: 'Finance' },
+  'dept-approver': { zh: '主管部门', en: 'Supervising department' },
+  'fao-clerk': { zh: '外办受理窗口', en: 'FAO intake clerk' },
+  'fao-reviewer': { zh: '外办审核处', en: 'FAO reviewer' },
+  'fao-director': { zh: '外办主任', en: 'FAO director' },
+  leader: { zh: '审批领导', en: 'Approving leader' },
+  'passport-officer': { zh: '护照管理处', en: 'Passport officer' },
+  'visa-officer': { zh: '签证处', en: 'Visa officer' },
+  manager: { zh: '外办管理人员', en: 'FAO manager' },
+  system: { zh: '系统', en: 'System' },
+  member: { zh: '团组成员', en: 'Delegation member' },
+  external: { zh: '外部机构', en: 'External authority' },
+};
+
+/** Pre-departure phases are in the 53 steps; post-trip and closed are labels for the case after departure. */
+export const PHASES = ['prepare', 'review', 'passport', 'visa', 'depart', 'post-trip', 'closed'] as const;
+export type CasePhase = (typeof PHASES)[number];
+/** Phases a step of the definition can belong to. */
+export type Phase = 'prepare' | 'review' | 'passport' | 'visa' | 'depart';
+export const STEP_PHASES: readonly Phase[] = ['prepare', 'review', 'passport', 'visa', 'depart'];
+
+export const PHASE_LABELS: Record<CasePhase, Label> = {
+  prepare: { zh: '出访准备', en: 'Preparation' },
+  review: { zh: '外办审批', en: 'FAO review and approval' },
+  passport: { zh: '护照办理', en: 'Passport' },
+  visa: { zh: '签证办理', en: 'Visa' },
+  depart: { zh: '行前准备', en: 'Pre-departure' },
+  'post-trip': { zh: '回国后事项', en: 'Post-trip' },
+  closed: { zh: '已办结', en: 'Closed' },
+};
+
+export const STEP_KINDS = ['task', 'approval', 'system', 'external', 'timer'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const STEP_KIND_LABELS: Record<StepKind, Label> = {
+  task: { zh: '办理事项', en: 'Task' },
+  approval: { zh: '审批', en: 'Approval' },
+  system: { zh: '系统校验', en: 'System check' },
+  external: { zh: '外部办理', en: 'External' },
+  timer: { zh: '计时', en: 'Timer' },
+};
+
+/** D = once per delegation, M = per member, C = per destination country, MC = per member per country. */
+export const SCOPES = ['delegation', 'member', 'country', 'member-country'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Decisions an approval step accepts. */
+export const DECISIONS = ['approve', 'reject', 'return'] as const;
+export type Decision = (typeof DECISIONS)[number];

@@ -1,0 +1,128 @@
+import type { Destination } from './facts';
+import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
+import type { TripRecord } from './rules';
+import { checkFaoReview, checkMemberFrequency, checkTripRules, DEFAULT_RULES_CONFIG } from './rules';
+
+const codes = (v: { code: string }[]) => v.map((x) => x.code);
+const trip = (departureDate: string, returnDate: string, destinations: Destination[]) =>
+  makeFacts({ departureDate, returnDate, destinations });
+const dest = (country: string, arrive: string, leave: string) => makeDestination({ country, arrive, leave });
+
+describe('checkTripRules', () => {
+  it('the canonical case passes', () => {
+    expect(checkTripRules(makeFacts())).toEqual([]);
+  });
+
+  it('size: 6 members pass, 7 exceed', () => {
+    expect(checkTripRules(makeFacts({ members: makeMembers(6) }))).toEqual([]);
+    const v = checkTripRules(makeFacts({ members: makeMembers(7) }));
+    expect(codes(v)).toEqual(['SIZE_EXCEEDED']);
+    expect(v[0]!.field).toBe('members');
+    expect(v[0]!.message.zh).toContain('7');
+    expect(v[0]!.message.en).toContain('limit of 6');
+  });
+
+  it('one country: 5 days pass, 6 exceed (departure and re-entry counted)', () => {
+    expect(checkTripRules(trip('2026-05-11', '2026-05-15', [dest('US', '2026-05-11', '2026-05-15')]))).toEqual([]);
+    const v = checkTripRules(trip('2026-05-11', '2026-05-16', [dest('US', '2026-05-11', '2026-05-16')]));
+    expect(codes(v)).toEqual(['DAYS_EXCEEDED']);
+    expect(v[0]!.details).toMatchObject({ days: 6, max: 5 });
+  });
+
+  it('an African destination allows one more day: 6 pass, 7 exceed', () => {
+    expect(checkTripRules(trip('2026-05-11', '2026-05-16', [dest('ZA', '2026-05-11', '2026-05-16')]))).toEqual([]);
+    const v = checkTripRules(trip('2026-05-11', '2026-05-17', [dest('ZA', '2026-05-11', '2026-05-17')]));
+    expect(v[0]!.details).toMatchObject({ days: 7, max: 6 });
+  });
+
+  it('two countries: 8 days, 9 with Latin America', () => {
+    const eu = [dest('DE', '2026-05-11', '2026-05-14'), dest('FR', '2026-05-14', '2026-05-19')];
+    expect(checkTripRules(trip('2026-05-11', '2026-05-18', eu.map((d) => ({ ...d, leave: d.leave > '2026-05-18' ? '2026-05-18' : d.leave }))))).toEqual([]);
+    expect(codes(checkTripRules(trip('2026-05-11', '2026-05-19', eu)))).toEqual(['DAYS_EXCEEDED']);
+    const latam = [dest('BR', '2026-05-11', '2026-05-14'), dest('AR', '2026-05-14', '2026-05-19')];
+    expect(checkTripRules(trip('2026-05-11', '2026-05-19', latam))).toEqual([]);
+  });
+
+  it('countries: 3 pass, 4 exceed; airside transits do not count', () => {
+    const three = [dest('DE', '2026-05-11', '2026-05-13'), dest('FR', '2026-05-13', '2026-05-15'), dest('IT', '2026-05-15', '2026-05-17')];
+    expect(checkTripRules(trip('2026-05-11', '2026-05-17', three))).toEqual([]);
+    const withAirside = [...three, { ...dest('AE', '2026-05-17', '2026-05-17'), transit: 'airside' as const }];
+    expect(checkTripRules(trip('2026-05-11', '2026-05-17', withAirside))).toEqual([]);
+    const withLandside = [...three, { ...dest('AE', '2026-05-17', '2026-05-17'), transit: 'landside' as const }];
+    expect(codes(checkTripRules(trip('2026-05-11', '2026-05-17', withLandside)))).toEqual(['TOO_MANY_COUNTRIES']);
+  });
+
+  it('two members of one leadership team', () => {
+    const members = makeMembers(3, (i) => ({ leadershipTeam: i < 2 ? 'bureau-A' : 'bureau-B' }));
+    const v = checkTripRules(makeFacts({ members }));
+    expect(codes(v)).toEqual(['LEADERSHIP_TEAM_OVERLAP']);
+    expect(v[0]!.details).toMatchObject({ leadershipTeam: 'bureau-A', memberIds: ['m1', 'm2'] });
+  });
+
+  it('returns every violation at once, including data problems', () => {
+    const members = [...makeMembers(7, () => ({ leadershipTeam: 'T' })), makeMember({ id: 'm1' })];
+    const v = checkTripRules(
+      makeFacts({
+        members,
+        returnDate: '2026-05-30',
+        destinations: [dest('XX', '2026-05-11', '2026-05-12'), dest('US', '2026-06-01', '2026-06-02'), dest('DE', '2026-05-12', '2026-05-13'), dest('FR', '2026-05-13', '2026-05-14')],
+      }),
+    );
+    expect(codes(v).sort()).toEqual(
+      ['DAYS_EXCEEDED', 'DESTINATION_OUTSIDE_TRIP', 'DUPLICATE_MEMBER', 'LEADERSHIP_TEAM_OVERLAP', 'SIZE_EXCEEDED', 'TOO_MANY_COUNTRIES', 'UNKNOWN_COUNTRY'].sort(),
+    );
+    for (const x of v) {
+      expect(x.message.zh.length).toBeGreaterThan(0);
+      expect(x.message.en.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('limits are configurable', () => {
+    expect(codes(checkTripRules(makeFacts({ members: makeMembers(5) }), { maxMembers: 4 }))).toEqual(['SIZE_EXCEEDED']);
+  });
+});
+
+describe('checkMemberFrequency', () => {
+  const bureau = makeMember({ rank: 'bureau' });
+  const facts = makeFacts({ members: [bureau], departureDate: '2026-05-11', returnDate: '2026-05-15' });
+  const prior = (departureDate: string, extra: Partial<TripRecord> = {}): TripRecord => ({
+    memberId: 'm1',
+    departureDate,
+    returnDate: departureDate,
+    ...extra,
+  });
+
+  it('bureau level: a trip exactly 24 months earlier is outside the window, one day later is inside', () => {
+    expect(checkMemberFrequency(bureau, [prior('2024-05-11')], facts)).toEqual([]);
+    const v = checkMemberFrequency(bureau, [prior('2024-05-12')], facts);
+    expect(codes(v)).toEqual(['FREQUENCY_EXCEEDED']);
+    expect(v[0]!.field).toBe('members[0]');
+    expect(v[0]!.details).toMatchObject({ windowMonths: 24, maxTrips: 1, previousDepartures: ['2024-05-12'] });
+  });
+
+  it('provincial rank uses a 12-month window', () => {
+    const gov = makeMember({ rank: 'provincial' });
+    expect(checkMemberFrequency(gov, [prior('2025-05-11')], facts)).toEqual([]);
+    expect(codes(checkMemberFrequency(gov, [prior('2025-05-12')], facts))).toEqual(['FREQUENCY_EXCEEDED']);
+  });
+
+  it('academic exchange is exempt, both as this trip and as history', () => {
+    const academic = makeFacts({ ...facts, purpose: 'academic-exchange' });
+    expect(checkMemberFrequency(bureau, [prior('2025-12-01')], academic)).toEqual([]);
+    expect(checkMemberFrequency(bureau, [prior('2025-12-01', { purpose: 'academic-exchange' })], facts)).toEqual([]);
+  });
+
+  it('ignores other members and staff without a quota; the window is configurable', () => {
+    expect(checkMemberFrequency(bureau, [prior('2025-12-01', { memberId: 'm2' })], facts)).toEqual([]);
+    expect(checkMemberFrequency(makeMember({ rank: 'staff' }), [prior('2026-01-01')], facts)).toEqual([]);
+    const config = { frequency: { ...DEFAULT_RULES_CONFIG.frequency, bureau: { windowMonths: 12, maxTrips: 2 } } };
+    expect(checkMemberFrequency(bureau, [prior('2025-12-01')], facts, config)).toEqual([]);
+    expect(checkMemberFrequency(bureau, [prior('2025-12-01'), prior('2026-02-01')], facts, config)).toHaveLength(1);
+  });
+
+  it('checkFaoReview combines trip rules and every member', () => {
+    const f = makeFacts({ members: makeMembers(7, () => ({ rank: 'bureau' })) });
+    const v = checkFaoReview(f, [prior('2026-01-01'), prior('2026-01-01', { memberId: 'm3' })]);
+    expect(codes(v)).toEqual(['SIZE_EXCEEDED', 'FREQUENCY_EXCEEDED', 'FREQUENCY_EXCEEDED']);
+  });
+});

@@ -1,0 +1,280 @@
+import type { CountryTable, Region } from './countries';
+import { COUNTRIES } from './countries';
+import { addMonths, dayNumber, daysInclusive, isIsoDate } from './dates';
+import type { CaseFacts, Member, Purpose, Rank } from './facts';
+import { RANK_LABELS, tripCountries } from './facts';
+import type { Label } from './roles';
+
+export const RULE_CODES = [
+  'NO_MEMBERS',
+  'NO_DESTINATIONS',
+  'INVALID_DATES',
+  'DESTINATION_OUTSIDE_TRIP',
+  'UNKNOWN_COUNTRY',
+  'DUPLICATE_MEMBER',
+  'SIZE_EXCEEDED',
+  'TOO_MANY_COUNTRIES',
+  'DAYS_EXCEEDED',
+  'LEADERSHIP_TEAM_OVERLAP',
+  'FREQUENCY_EXCEEDED',
+] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
+export interface RuleViolation {
+  code: RuleCode;
+  message: Label;
+  /** JSON path into the submission body, e.g. 'members', 'destinations[0]', 'members[2]'. */
+  field?: string;
+  details?: Record<string, string | number | boolean | string[]>;
+}
+
+export interface FrequencyLimit {
+  /** Trailing window ending at this trip's departure date. */
+  windowMonths: number;
+  /** Trips allowed in the window, this one included. */
+  maxTrips: number;
+}
+
+export interface RulesConfig {
+  maxMembers: number;
+  maxCountries: number;
+  /** Max days abroad (departure and re-entry days counted) for 1, 2, 3 countries. */
+  maxDaysByCountryCount: number[];
+  /** Regions granting extra days when any destination lies there. */
+  farRegions: Region[];
+  farRegionExtraDays: number;
+  /** Per rank; null = no limit. */
+  frequency: Record<Rank, FrequencyLimit | null>;
+  /** Trips with these purposes neither are checked nor count against the quota. */
+  frequencyExemptPurposes: Purpose[];
+}
+
+/**
+ * Defaults: the national size/country/day limits of the brief, and Shandong-style frequency
+ * (bureau level once per 2 years; provincial leaders and city heads once a year).
+ */
+export const DEFAULT_RULES_CONFIG: RulesConfig = {
+  maxMembers: 6,
+  maxCountries: 3,
+  maxDaysByCountryCount: [5, 8, 10],
+  farRegions: ['latin-america', 'africa'],
+  farRegionExtraDays: 1,
+  frequency: {
+    provincial: { windowMonths: 12, maxTrips: 1 },
+    bureau: { windowMonths: 24, maxTrips: 1 },
+    division: { windowMonths: 12, maxTrips: 1 },
+    section: { windowMonths: 12, maxTrips: 1 },
+    staff: null,
+  },
+  frequencyExemptPurposes: ['academic-exchange'],
+};
+
+export function resolveRulesConfig(patch?: Partial<RulesConfig>): RulesConfig {
+  if (!patch) return DEFAULT_RULES_CONFIG;
+  return {
+    ...DEFAULT_RULES_CONFIG,
+    ...patch,
+    frequency: { ...DEFAULT_RULES_CONFIG.frequency, ...(patch.frequency ?? {}) },
+  };
+}
+
+/** Max days abroad for a trip to these countries (0 countries: the 1-country limit). */
+export function maxDaysAbroad(countries: string[], config: RulesConfig, table: CountryTable = COUNTRIES): number {
+  const limits = config.maxDaysByCountryCount;
+  const n = Math.min(Math.max(countries.length, 1), limits.length);
+  const far = countries.some((c) => {
+    const region = table[c]?.region;
+    return region !== undefined && config.farRegions.includes(region);
+  });
+  return limits[n - 1]! + (far ? config.farRegionExtraDays : 0);
+}
+
+/** A07 and the trip part of the FAO review: every violation, not just the first. */
+export function checkTripRules(
+  facts: CaseFacts,
+  config: Partial<RulesConfig> = DEFAULT_RULES_CONFIG,
+  table: CountryTable = COUNTRIES,
+): RuleViolation[] {
+  const cfg = resolveRulesConfig(config);
+  const out: RuleViolation[] = [];
+  const members = facts.members;
+
+  if (members.length === 0)
+    out.push({ code: 'NO_MEMBERS', field: 'members', message: { zh: '团组没有成员', en: 'The delegation has no members' } });
+  if (facts.destinations.length === 0)
+    out.push({
+      code: 'NO_DESTINATIONS',
+      field: 'destinations',
+      message: { zh: '未填写出访国家', en: 'No destination given' },
+    });
+
+  const datesOk =
+    isIsoDate(facts.departureDate) && isIsoDate(facts.returnDate) && dayNumber(facts.returnDate) >= dayNumber(facts.departureDate);
+  if (!datesOk)
+    out.push({
+      code: 'INVALID_DATES',
+      field: 'returnDate',
+      message: { zh: '出发或回国日期无效', en: 'Departure or return date is invalid' },
+      details: { departureDate: String(facts.departureDate), returnDate: String(facts.returnDate) },
+    });
+
+  facts.destinations.forEach((d, i) => {
+    if (!table[d.country])
+      out.push({
+        code: 'UNKNOWN_COUNTRY',
+        field: `destinations[${i}].country`,
+        message: { zh: `未知国家代码 ${d.country}`, en: `Unknown country code ${d.country}` },
+        details: { country: d.country },
+      });
+    const inside =
+      datesOk &&
+      isIsoDate(d.arrive) &&
+      isIsoDate(d.leave) &&
+      dayNumber(d.arrive) <= dayNumber(d.leave) &&
+      dayNumber(d.arrive) >= dayNumber(facts.departureDate) &&
+      dayNumber(d.leave) <= dayNumber(facts.returnDate);
+    if (datesOk && !inside)
+      out.push({
+        code: 'DESTINATION_OUTSIDE_TRIP',
+        field: `destinations[${i}]`,
+        message: {
+          zh: `第${i + 1}站的抵离日期不在出访期间内`,
+          en: `Stop ${i + 1}: arrival/departure dates fall outside the trip`,
+        },
+        details: { arrive: String(d.arrive), leave: String(d.leave) },
+      });
+  });
+
+  const ids = new Set<string>();
+  members.forEach((m, i) => {
+    if (ids.has(m.id))
+      out.push({
+        code: 'DUPLICATE_MEMBER',
+        field: `members[${i}]`,
+        message: { zh: `成员 ${m.name} 重复`, en: `Member ${m.name} is listed twice` },
+        details: { memberId: m.id },
+      });
+    ids.add(m.id);
+  });
+
+  if (members.length > cfg.maxMembers)
+    out.push({
+      code: 'SIZE_EXCEEDED',
+      field: 'members',
+      message: {
+        zh: `团组人数${members.length}人，超过${cfg.maxMembers}人的上限`,
+        en: `Delegation of ${members.length} exceeds the limit of ${cfg.maxMembers} members`,
+      },
+      details: { size: members.length, max: cfg.maxMembers },
+    });
+
+  const countries = tripCountries(facts);
+  if (countries.length > cfg.maxCountries)
+    out.push({
+      code: 'TOO_MANY_COUNTRIES',
+      field: 'destinations',
+      message: {
+        zh: `出访${countries.length}国，超过${cfg.maxCountries}国的上限（非中转区停留的经停国计入）`,
+        en: `${countries.length} countries exceed the limit of ${cfg.maxCountries} (transits count unless airside)`,
+      },
+      details: { countries, max: cfg.maxCountries },
+    });
+
+  if (datesOk && countries.length > 0) {
+    const days = daysInclusive(facts.departureDate, facts.returnDate);
+    const max = maxDaysAbroad(countries, cfg, table);
+    if (days > max)
+      out.push({
+        code: 'DAYS_EXCEEDED',
+        field: 'returnDate',
+        message: {
+          zh: `在外${days}天（含出入境当日），出访${countries.length}国不得超过${max}天`,
+          en: `${days} days abroad (departure and re-entry days counted) exceed ${max} for ${countries.length} ${
+            countries.length === 1 ? 'country' : 'countries'
+          }`,
+        },
+        details: { days, max, countries },
+      });
+  }
+
+  const byTeam = new Map<string, Member[]>();
+  for (const m of members) if (m.leadershipTeam) byTeam.set(m.leadershipTeam, [...(byTeam.get(m.leadershipTeam) ?? []), m]);
+  for (const [team, ms] of byTeam)
+    if (ms.length >= 2)
+      out.push({
+        code: 'LEADERSHIP_TEAM_OVERLAP',
+        field: 'members',
+        message: {
+          zh: `同一领导班子成员不得同团出访：${ms.map((m) => m.name).join('、')}`,
+          en: `Members of one leadership team may not travel together: ${ms.map((m) => m.name).join(', ')}`,
+        },
+        details: { leadershipTeam: team, memberIds: ms.map((m) => m.id) },
+      });
+  return out;
+}
+
+/** A trip already made or approved, for the frequency rule. */
+export interface TripRecord {
+  memberId: string;
+  departureDate: string;
+  returnDate: string;
+  purpose?: Purpose;
+  caseId?: string;
+}
+
+/**
+ * A08: the member's trips departing within the trailing window ending at this departure
+ * (window start exclusive: exactly windowMonths earlier is outside), this trip included, must not exceed maxTrips.
+ */
+export function checkMemberFrequency(
+  member: Member,
+  history: TripRecord[],
+  facts: CaseFacts,
+  config: Partial<RulesConfig> = DEFAULT_RULES_CONFIG,
+): RuleViolation[] {
+  const cfg = resolveRulesConfig(config);
+  if (cfg.frequencyExemptPurposes.includes(facts.purpose)) return [];
+  const limit = cfg.frequency[member.rank];
+  if (!limit) return [];
+  const dep = dayNumber(facts.departureDate);
+  const windowStart = dayNumber(addMonths(facts.departureDate, -limit.windowMonths));
+  const counted = history.filter((t) => {
+    if (t.memberId !== member.id) return false;
+    if (t.purpose && cfg.frequencyExemptPurposes.includes(t.purpose)) return false;
+    const d = dayNumber(t.departureDate);
+    return d > windowStart && d <= dep;
+  });
+  if (counted.length + 1 <= limit.maxTrips) return [];
+  const index = facts.members.findIndex((m) => m.id === member.id);
+  const rank = RANK_LABELS[member.rank];
+  return [
+    {
+      code: 'FREQUENCY_EXCEEDED',
+      ...(index >= 0 ? { field: `members[${index}]` } : {}),
+      message: {
+        zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${counted.length}次，限${limit.maxTrips}次`,
+        en: `${member.name} (${rank.en}) already travelled ${counted.length} time(s) in ${limit.windowMonths} months; limit ${limit.maxTrips}`,
+      },
+      details: {
+        memberId: member.id,
+        rank: member.rank,
+        windowMonths: limit.windowMonths,
+        maxTrips: limit.maxTrips,
+        previousDepartures: counted.map((t) => t.departureDate),
+      },
+    },
+  ];
+}
+
+/** B05, the FAO rule review: trip rules plus every member's frequency. */
+export function checkFaoReview(
+  facts: CaseFacts,
+  history: TripRecord[],
+  config: Partial<RulesConfig> = DEFAULT_RULES_CONFIG,
+  table: CountryTable = COUNTRIES,
+): RuleViolation[] {
+  return [
+    ...checkTripRules(facts, config, table),
+    ...facts.members.flatMap((m) => checkMemberFrequency(m, history, facts, config)),
+  ];
+}
