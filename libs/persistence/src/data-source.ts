@@ -1,8 +1,9 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { CaseEventEntity } from './entities/case-event.entity';
+import { ApprovalDocumentEntity, CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [CaseEventEntity];
+export const ENTITIES = [CaseEventEntity, CaseEntity, CaseStepEntity, NotificationEntity, MemberTripEntity, ApprovalDocumentEntity];
 
 /** Never `synchronize`: the schema changes only through the committed migrations. */
 export function dataSourceOptions(url: string): DataSourceOptions {

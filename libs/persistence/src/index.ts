@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './entities/case-event.entity';
 export * from './event-store.service';
 export * from './persistence.module';
+export * from './entities/read-models.entity';

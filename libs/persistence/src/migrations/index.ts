@@ -1,4 +1,5 @@
 // Append-only: generate with `npm run migration:generate -- <Name>`, then list the new class here, last.
 import { Init1795333139030 } from './1795333139030-Init';
+import { ReadModels1795333978845 } from './1795333978845-ReadModels';
 
-export const MIGRATIONS = [Init1795333139030];
+export const MIGRATIONS = [Init1795333139030, ReadModels1795333978845];

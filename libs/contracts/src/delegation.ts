@@ -1,0 +1,242 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseFacts, CasePhase, EntryRoute, OfficeSettings, ProcessDefinition, Role, RuleViolation } from '@df/domain';
+
+/**
+ * The contract of the `delegation` workflow: what the API (and the Temporal CLI) send and read.
+ * Everything is plain JSON.
+ */
+export const DELEGATION_WORKFLOW_TYPE = 'delegation';
+
+/** Who acts: the signed-in user, and for 帮代办 the person on whose behalf an FAO officer acts. */
+export interface Actor {
+  id: string;
+  role: Role;
+  unit: string;
+  name?: string;
+}
+
+export interface DelegationInput {
+  caseId: string;
+  facts: CaseFacts;
+  /** Pinned at start: a running case never changes definition or office settings under its feet. */
+  definition: ProcessDefinition;
+  settings?: OfficeSettings;
+  /** Time scale pinned at start: one working day lasts this many seconds. Unset: real time. */
+  workingDaySeconds?: number;
+  submittedBy: Actor;
+  /** ISO instant of the submission (the API's clock). */
+  submittedAt: string;
+}
+
+/** Fields every action carries. requestId makes retries idempotent: the same id returns the first result. */
+export interface ActionBase {
+  requestId: string;
+  actor: Actor;
+  /** 帮代办: acting for this person (user id or name); the record keeps both. */
+  onBehalfOf?: string;
+  comment?: string;
+}
+
+export interface CompleteStepRequest extends ActionBase {
+  stepKey: string;
+  /** Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12. */
+  data?: Record<string, unknown>;
+}
+
+export const DECISION_KINDS = ['approve', 'reject', 'return', 'accept-with-deficiencies'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+export interface MissingDocument {
+  /** Short id, unique within the case, e.g. 'invitation-translation'. */
+  id: string;
+  name: string;
+  /** Step code that cannot proceed once the deadline is missed (default B05). */
+  neededBy?: string;
+}
+
+export interface DecideStepRequest extends ActionBase {
+  stepKey: string;
+  decision: DecisionKind;
+  /** For 'return': the upstream instance key (or step code) to run again. */
+  returnTo?: string;
+  /** For 'accept-with-deficiencies' (B02 only). */
+  missingDocuments?: MissingDocument[];
+}
+
+export interface AmendRequest extends ActionBase {
+  changes: Partial<Pick<CaseFacts, 'departureDate' | 'returnDate' | 'destinations' | 'members'>>;
+}
+
+export interface CloseRequest extends ActionBase {
+  reason: string;
+}
+
+export interface ObjectionRequest extends ActionBase {
+  objection: string;
+}
+
+export interface SupplyDocumentRequest extends ActionBase {
+  documentId: string;
+  /** Reference of the uploaded file. */
+  fileRef?: string;
+}
+
+export interface ActionResult {
+  accepted: true;
+  requestId: string;
+  /** Event sequence number of the first event this action produced. */
+  seq: number;
+  /** Instance keys that became actionable because of this action. */
+  opened: string[];
+  status: CaseStatus;
+}
+
+export const CASE_STATUSES = ['open', 'departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const STEP_STATUSES = ['pending', 'awaiting', 'done', 'skipped', 'returned', 'blocked', 'overdue', 'withdrawn'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export interface StepProgress {
+  key: string;
+  code: string;
+  name: { zh: string; en: string };
+  phase: CasePhase;
+  kind: 'task' | 'approval' | 'system' | 'external' | 'timer';
+  actorRole: Role;
+  memberId?: string;
+  country?: string;
+  status: StepStatus;
+  /** Why it is blocked (rule violations, a missed deficiency deadline, ...). */
+  blockedReason?: { zh: string; en: string };
+  startedAt?: string;
+  doneAt?: string;
+  dueAt?: string;
+  latestStartAt?: string;
+  critical: boolean;
+  /** Last action on this step. */
+  actedBy?: string;
+  actedByRole?: Role;
+  onBehalfOf?: string;
+  decision?: DecisionKind;
+  comment?: string;
+  data?: Record<string, unknown>;
+  /** How many times this step was sent back for revision. */
+  returns: number;
+}
+
+export interface DeficiencyProgress {
+  id: string;
+  name: string;
+  neededBy: string;
+  dueAt: string;
+  status: 'missing' | 'overdue' | 'supplied';
+  suppliedAt?: string;
+}
+
+export interface PlanSummary {
+  criticalPath: string[];
+  criticalPathCodes: string[];
+  forecastReadyAt: string;
+  forecastReadyDate: string;
+  slackWd: number;
+  atRisk: boolean;
+  totalWd: number;
+  remainingWd: number;
+  warnings: string[];
+}
+
+export interface DelegationProgress {
+  caseId: string;
+  workflowId: string;
+  definitionVersion: string;
+  title: string;
+  unit: string;
+  facts: CaseFacts;
+  status: CaseStatus;
+  phase: CasePhase;
+  /** Working-time clock of the case (scaled when the deployment has a time scale). */
+  now: string;
+  workingDaySeconds?: number;
+  submittedAt: string;
+  departureDate: string;
+  daysToDeparture: number;
+  plan: PlanSummary;
+  steps: StepProgress[];
+  deficiencies: DeficiencyProgress[];
+  objections: Array<{ at: string; by: string; text: string }>;
+  /** Members no longer travelling (visa refused, removed by amendment). */
+  withdrawnMembers: Array<{ memberId: string; reason: string }>;
+  routes: Record<string, Record<string, EntryRoute>>;
+  violations: RuleViolation[];
+  approvalDocumentNo?: string;
+  lastSeq: number;
+}
+
+// Workflow messages. Each update also exists as a signal (same payload) for callers that must not wait.
+export const completeStepUpdate = defineUpdate<ActionResult, [CompleteStepRequest]>('complete');
+export const decideStepUpdate = defineUpdate<ActionResult, [DecideStepRequest]>('decide');
+export const amendUpdate = defineUpdate<ActionResult, [AmendRequest]>('amend');
+export const withdrawUpdate = defineUpdate<ActionResult, [CloseRequest]>('withdraw');
+export const cancelUpdate = defineUpdate<ActionResult, [CloseRequest]>('cancel');
+export const objectionUpdate = defineUpdate<ActionResult, [ObjectionRequest]>('objection');
+export const supplyDocumentUpdate = defineUpdate<ActionResult, [SupplyDocumentRequest]>('supplyDocument');
+
+export const completeStepSignal = defineSignal<[CompleteStepRequest]>('complete');
+export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');
+
+export const progressQuery = defineQuery<DelegationProgress>('progress');
+
+/**
+ * Why the workflow refused an action (the ApplicationFailure type of a rejected update). The API maps
+ * them to HTTP: UNKNOWN_STEP 404, WRONG_ROLE 403, STEP_NOT_AWAITING / ACTION_NOT_ALLOWED / CASE_CLOSED 409,
+ * INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION 422.
+ */
+export const REJECTION_CODES = [
+  'UNKNOWN_STEP',
+  'WRONG_ROLE',
+  'STEP_NOT_AWAITING',
+  'ACTION_NOT_ALLOWED',
+  'CASE_CLOSED',
+  'INVALID_RETURN_TARGET',
+  'INVALID_REQUEST',
+  'RULE_VIOLATION',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export interface RejectionDetails {
+  code: RejectionCode;
+  message: { zh: string; en: string };
+  stepKey?: string;
+  violations?: RuleViolation[];
+}
+
+export interface DelegationResult {
+  caseId: string;
+  status: CaseStatus;
+  reason?: string;
+  lastSeq: number;
+}
+
+/** Event types of a case stream (the event store, issue 6). */
+export const CASE_EVENT_TYPES = [
+  'case.submitted',
+  'step.awaiting',
+  'step.completed',
+  'step.decided',
+  'step.skipped',
+  'step.returned',
+  'step.blocked',
+  'step.unblocked',
+  'step.overdue',
+  'deficiency.raised',
+  'deficiency.overdue',
+  'deficiency.supplied',
+  'notice.objection',
+  'case.amended',
+  'member.withdrawn',
+  'case.replanned',
+  'case.departed',
+  'case.closed',
+] as const;
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];

@@ -1,0 +1,234 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Read models, projected from case_events in the same transaction as the append (and rebuildable
+ * from them). The API's lists, inbox, timeline and the managers' board read these, never Temporal.
+ */
+@Entity({ name: 'cases' })
+@Index('ix_cases_status_slack', ['status', 'slackWd'])
+@Index('ix_cases_unit_status', ['unit', 'status'])
+@Index('ix_cases_departure', ['departureDate'])
+export class CaseEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @Column({ name: 'workflow_id', type: 'varchar', length: 100 })
+  workflowId!: string;
+
+  @Column({ name: 'title', type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  @Column({ name: 'purpose', type: 'varchar', length: 32 })
+  purpose!: string;
+
+  /** open | departed | completed | rejected | withdrawn | cancelled | failed */
+  @Column({ name: 'status', type: 'varchar', length: 16 })
+  status!: string;
+
+  @Column({ name: 'phase', type: 'varchar', length: 16 })
+  phase!: string;
+
+  @Column({ name: 'departure_date', type: 'date' })
+  departureDate!: string;
+
+  @Column({ name: 'return_date', type: 'date' })
+  returnDate!: string;
+
+  @Column({ name: 'countries', type: 'varchar', length: 2, array: true })
+  countries!: string[];
+
+  @Column({ name: 'member_count', type: 'integer' })
+  memberCount!: number;
+
+  @Column({ name: 'forecast_ready_at', type: 'timestamptz', nullable: true })
+  forecastReadyAt!: Date | null;
+
+  @Column({ name: 'slack_wd', type: 'double precision', nullable: true })
+  slackWd!: number | null;
+
+  @Column({ name: 'at_risk', type: 'boolean', default: false })
+  atRisk!: boolean;
+
+  /** The first unfinished step on the critical path: what puts the case at risk. */
+  @Column({ name: 'critical_step', type: 'varchar', length: 64, nullable: true })
+  criticalStep!: string | null;
+
+  @Column({ name: 'critical_path', type: 'jsonb', default: () => "'[]'" })
+  criticalPath!: string[];
+
+  @Column({ name: 'submitted_at', type: 'timestamptz' })
+  submittedAt!: Date;
+
+  @Column({ name: 'submitted_by', type: 'varchar', length: 128 })
+  submittedBy!: string;
+
+  @Column({ name: 'departed_at', type: 'timestamptz', nullable: true })
+  departedAt!: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
+
+  @Column({ name: 'definition_version', type: 'varchar', length: 32 })
+  definitionVersion!: string;
+
+  /** Trip outcomes from the report: investment and trade signed (yuan), promotion events held. */
+  @Column({ name: 'outcomes', type: 'jsonb', nullable: true })
+  outcomes!: Record<string, number> | null;
+
+  @Column({ name: 'last_seq', type: 'integer' })
+  lastSeq!: number;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+@Entity({ name: 'case_steps' })
+@Index('ix_case_steps_inbox', ['actorRole', 'status', 'latestStartAt'])
+export class CaseStepEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @PrimaryColumn({ name: 'step_key', type: 'varchar', length: 64 })
+  stepKey!: string;
+
+  @Column({ name: 'code', type: 'varchar', length: 8 })
+  code!: string;
+
+  @Column({ name: 'phase', type: 'varchar', length: 16 })
+  phase!: string;
+
+  @Column({ name: 'kind', type: 'varchar', length: 16 })
+  kind!: string;
+
+  @Column({ name: 'actor_role', type: 'varchar', length: 32 })
+  actorRole!: string;
+
+  /** Denormalised from the case for unit-scoped inboxes. */
+  @Column({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  @Column({ name: 'member_id', type: 'varchar', length: 64, nullable: true })
+  memberId!: string | null;
+
+  @Column({ name: 'country', type: 'varchar', length: 2, nullable: true })
+  country!: string | null;
+
+  /** pending | awaiting | done | skipped | returned | blocked | overdue | withdrawn */
+  @Column({ name: 'status', type: 'varchar', length: 16 })
+  status!: string;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'done_at', type: 'timestamptz', nullable: true })
+  doneAt!: Date | null;
+
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
+
+  @Column({ name: 'latest_start_at', type: 'timestamptz', nullable: true })
+  latestStartAt!: Date | null;
+
+  @Column({ name: 'acted_by', type: 'varchar', length: 128, nullable: true })
+  actedBy!: string | null;
+
+  @Column({ name: 'acted_by_role', type: 'varchar', length: 32, nullable: true })
+  actedByRole!: string | null;
+
+  @Column({ name: 'on_behalf_of', type: 'varchar', length: 128, nullable: true })
+  onBehalfOf!: string | null;
+
+  @Column({ name: 'decision', type: 'varchar', length: 32, nullable: true })
+  decision!: string | null;
+
+  /** Working days from start to done, for where the chain loses its days. */
+  @Column({ name: 'working_days', type: 'double precision', nullable: true })
+  workingDays!: number | null;
+
+  @Column({ name: 'updated_seq', type: 'integer' })
+  updatedSeq!: number;
+}
+
+/** Escalations and reminders: a record a person will see, not a log line. */
+@Entity({ name: 'notifications' })
+@Index('ix_notifications_role_unit', ['role', 'unit', 'createdAt'])
+export class NotificationEntity {
+  /** Deterministic (from the workflow), so a retried escalation writes one row. */
+  @PrimaryColumn({ name: 'id', type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @Column({ name: 'step_key', type: 'varchar', length: 64, nullable: true })
+  stepKey!: string | null;
+
+  /** step-overdue | deficiency-overdue | passport-overdue | unit-flagged | report-overdue */
+  @Column({ name: 'kind', type: 'varchar', length: 32 })
+  kind!: string;
+
+  @Column({ name: 'role', type: 'varchar', length: 32 })
+  role!: string;
+
+  @Column({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  @Column({ name: 'message', type: 'jsonb' })
+  message!: { zh: string; en: string };
+
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** Trips made, per person, for the frequency rule (A08) across cases and years. */
+@Entity({ name: 'member_trips' })
+@Index('ix_member_trips_person', ['personKey', 'departureDate'])
+export class MemberTripEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @PrimaryColumn({ name: 'member_id', type: 'varchar', length: 64 })
+  memberId!: string;
+
+  /** Stable identity of the person across cases (personId, else unit + name). */
+  @Column({ name: 'person_key', type: 'varchar', length: 200 })
+  personKey!: string;
+
+  @Column({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  @Column({ name: 'purpose', type: 'varchar', length: 32 })
+  purpose!: string;
+
+  @Column({ name: 'departure_date', type: 'date' })
+  departureDate!: string;
+
+  @Column({ name: 'return_date', type: 'date' })
+  returnDate!: string;
+}
+
+/** Task approval documents (任务批件, B08), numbered per year. */
+@Entity({ name: 'approval_documents' })
+export class ApprovalDocumentEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @Column({ name: 'year', type: 'integer' })
+  year!: number;
+
+  @Column({ name: 'serial', type: 'integer' })
+  serial!: number;
+
+  @Index('ux_approval_documents_no', { unique: true })
+  @Column({ name: 'document_no', type: 'varchar', length: 64 })
+  documentNo!: string;
+
+  @Column({ name: 'issued_at', type: 'timestamptz' })
+  issuedAt!: Date;
+}
