@@ -1,31 +1,183 @@
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { DelegationActivities } from '@df/contracts';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { chineseCalendar, parseInstant, tripCountries, type Plan } from '@df/domain';
+import {
+  amendUpdate,
+  cancelUpdate,
+  completeStepSignal,
+  completeStepUpdate,
+  decideStepSignal,
+  decideStepUpdate,
+  objectionUpdate,
+  progressQuery,
+  SearchAttributes,
+  supplyDocumentUpdate,
+  withdrawUpdate,
+  type ActionResult,
+  type DelegationActivities,
+  type DelegationInput,
+  type DelegationResult,
+} from '@df/contracts';
+import { CaseEngine, type EngineAction, type SystemWork } from './engine/case-engine';
+import { CaseClock } from './engine/clock';
+import { Rejection } from './engine/rejection';
 
-// Foundation skeleton: records the case in the event store and waits; the chain comes with issue 4.
-export interface DelegationInput {
-  caseId: string;
-  unit: string;
+const { appendCaseEvents } = proxyActivities<DelegationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+});
+const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<DelegationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
+function toFailure(err: unknown): unknown {
+  if (err instanceof Rejection) {
+    return ApplicationFailure.create({ type: err.code, message: `${err.label.zh} / ${err.label.en}`, details: [err.details()], nonRetryable: true });
+  }
+  return err;
 }
 
-const { appendCaseEvents } = proxyActivities<DelegationActivities>({ startToCloseTimeout: '30 seconds' });
+/**
+ * One case of the 审护签 chain, from submission through departure to the post-trip obligations.
+ * Interprets the process definition pinned in the input; every instance whose needs are met is
+ * opened at once. Human steps arrive as Updates (or Signals), system steps run as activities,
+ * deadlines are durable timers on the case's working-day clock.
+ */
+export async function delegation(input: DelegationInput): Promise<DelegationResult> {
+  const info = workflowInfo();
+  const calendar = chineseCalendar();
+  const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
+  const now = (): number => clock.at(Date.now());
+  const engine = new CaseEngine(input, { newId: uuid4, workflowId: info.workflowId, calendar });
+  let dirty = true;
+  let flushedSeq = 0;
 
-export const withdrawSignal = defineSignal<[{ reason: string }]>('withdraw');
-export const statusQuery = defineQuery<string>('status');
+  const actionHandlers = <R extends EngineAction['request']>(type: EngineAction['type']) => ({
+    validator: (request: R): void => {
+      try {
+        engine.validate({ type, request } as EngineAction);
+      } catch (err) {
+        throw toFailure(err);
+      }
+    },
+    handler: async (request: R): Promise<ActionResult> => {
+      let result: ActionResult;
+      try {
+        result = engine.apply({ type, request } as EngineAction, now());
+      } catch (err) {
+        throw toFailure(err);
+      }
+      dirty = true;
+      // Answer once the action's events are in the event store: what the caller reads next includes them.
+      const target = engine.lastSeq;
+      await condition(() => flushedSeq >= target);
+      return result;
+    },
+  });
+  setHandler(completeStepUpdate, actionHandlers('complete').handler, { validator: actionHandlers('complete').validator });
+  setHandler(decideStepUpdate, actionHandlers('decide').handler, { validator: actionHandlers('decide').validator });
+  setHandler(amendUpdate, actionHandlers('amend').handler, { validator: actionHandlers('amend').validator });
+  setHandler(withdrawUpdate, actionHandlers('withdraw').handler, { validator: actionHandlers('withdraw').validator });
+  setHandler(cancelUpdate, actionHandlers('cancel').handler, { validator: actionHandlers('cancel').validator });
+  setHandler(objectionUpdate, actionHandlers('objection').handler, { validator: actionHandlers('objection').validator });
+  setHandler(supplyDocumentUpdate, actionHandlers('supplyDocument').handler, { validator: actionHandlers('supplyDocument').validator });
 
-export async function delegation(input: DelegationInput): Promise<string> {
-  let status = 'open';
-  let seq = 0;
-  const record = (type: string, payload: Record<string, unknown>) =>
-    appendCaseEvents([
-      { streamId: input.caseId, seq: ++seq, eventId: uuid4(), type, occurredAt: new Date().toISOString(), payload },
-    ]);
-  setHandler(statusQuery, () => status);
-  let withdrawn: string | undefined;
-  setHandler(withdrawSignal, ({ reason }) => void (withdrawn = reason));
-  upsertSearchAttributes({ DelegationUnit: [input.unit] });
-  await record('case.submitted', { unit: input.unit, workflowId: workflowInfo().workflowId });
-  await condition(() => withdrawn !== undefined);
-  status = 'withdrawn';
-  await record('case.closed', { outcome: 'withdrawn', reason: withdrawn });
-  return status;
+  // The same messages as Signals, for callers that must not wait for a worker: a refused one is logged.
+  const signal = (type: 'complete' | 'decide') => (request: EngineAction['request']) => {
+    try {
+      engine.apply({ type, request } as EngineAction, now());
+      dirty = true;
+    } catch (err) {
+      log.warn('signal refused', { type, requestId: request?.requestId, reason: err instanceof Rejection ? err.code : String(err) });
+    }
+  };
+  setHandler(completeStepSignal, signal('complete'));
+  setHandler(decideStepSignal, signal('decide'));
+
+  setHandler(progressQuery, () => engine.progress(now(), input.workingDaySeconds));
+
+  const inflight = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    inflight.add(work);
+    void work.finally(() => {
+      inflight.delete(work);
+      dirty = true;
+    });
+  };
+  const runSystem = async (work: SystemWork) => {
+    const result = await runSystemStep({
+      caseId: input.caseId,
+      key: work.key,
+      code: work.code,
+      ...(work.memberId ? { memberId: work.memberId } : {}),
+      facts: engine.facts,
+      ...(input.settings ? { settings: input.settings } : {}),
+      at: new Date(now()).toISOString(),
+    });
+    engine.applySystemResult(work, result, now());
+  };
+
+  let lastAttributes = '';
+  const updateSearchAttributes = (plan: Plan) => {
+    const phase = engine.phase(plan);
+    const values = {
+      unit: engine.facts.unit,
+      departure: engine.facts.departureDate,
+      phase,
+      countries: tripCountries(engine.facts),
+      atRisk: engine.closed ? false : plan.atRisk,
+      ready: plan.forecastReadyAt,
+    };
+    const key = JSON.stringify(values);
+    if (key === lastAttributes) return;
+    lastAttributes = key;
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SearchAttributes.DelegationUnit, value: values.unit },
+      { key: SearchAttributes.DepartureDate, value: new Date(`${values.departure}T00:00:00+08:00`) },
+      { key: SearchAttributes.Phase, value: values.phase },
+      { key: SearchAttributes.Countries, value: values.countries },
+      { key: SearchAttributes.AtRisk, value: values.atRisk },
+      { key: SearchAttributes.ForecastReadyDate, value: new Date(values.ready) },
+    ];
+    upsertSearchAttributes(pairs);
+  };
+
+  engine.start(now());
+  for (;;) {
+    for (const work of engine.takeSystemWork()) track(runSystem(work));
+    for (const e of engine.takeEscalations()) track(recordEscalation({ ...e, createdAt: new Date(now()).toISOString() }));
+    if (engine.takeTripRecording()) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
+    const plan = engine.replan(now());
+    const events = engine.takeEvents();
+    if (events.length > 0) {
+      await appendCaseEvents(events);
+      flushedSeq = events[events.length - 1]!.seq;
+      continue; // handlers may have acted while we were appending
+    }
+    updateSearchAttributes(plan);
+    if (engine.closed && inflight.size === 0) break;
+    dirty = false;
+    const deadline = engine.nextDeadline();
+    const waitMs = deadline === undefined ? undefined : clock.msUntil(Date.now(), deadline);
+    if (waitMs !== undefined && waitMs <= 0) {
+      engine.fireDueDeadlines(now());
+      continue;
+    }
+    const woke = waitMs === undefined ? (await condition(() => dirty), true) : await condition(() => dirty, waitMs);
+    if (!woke) engine.fireDueDeadlines(now());
+  }
+  await condition(allHandlersFinished);
+  return { caseId: input.caseId, status: engine.status, ...(engine.closedReason ? { reason: engine.closedReason } : {}), lastSeq: engine.lastSeq };
 }

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { delegationWorkflowId } from '@df/contracts';
+import { delegationWorkflowId, progressQuery } from '@df/contracts';
 import { CaseEventEntity } from '@df/persistence';
+import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 describe('foundation: a workflow on the real dev server writes to the real PostgreSQL', () => {
   let worker: TestWorker;
-
   beforeAll(async () => {
     worker = await startTestWorker();
   });
@@ -14,34 +13,18 @@ describe('foundation: a workflow on the real dev server writes to the real Postg
     await worker?.stop();
   });
 
-  it('runs a case workflow that appends its events through an activity and is findable by search attribute', async () => {
-    const caseId = randomUUID();
-    const unit = `unit-${caseId.slice(0, 8)}`;
+  it('starts a case whose events reach the event store through an activity, and withdraws it', async () => {
+    const input = caseInput();
     const handle = await worker.client.workflow.start('delegation', {
       taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(caseId),
-      args: [{ caseId, unit }],
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
     });
-    expect(await eventually(() => handle.query<string>('status'), (s) => s === 'open')).toBe('open');
-
-    const listed = await eventually(
-      async () => {
-        const ids: string[] = [];
-        for await (const wf of worker.client.workflow.list({ query: `DelegationUnit = '${unit}'` })) ids.push(wf.workflowId);
-        return ids;
-      },
-      (ids) => ids.length > 0,
-    );
-    expect(listed).toEqual([delegationWorkflowId(caseId)]);
-
-    await handle.signal('withdraw', { reason: 'organizer withdrew' });
-    expect(await handle.result()).toBe('withdrawn');
-
-    const events = await worker.app.get(DataSource).getRepository(CaseEventEntity).find({ where: { streamId: caseId }, order: { seq: 'ASC' } });
-    expect(events.map((e) => [e.seq, e.type])).toEqual([
-      [1, 'case.submitted'],
-      [2, 'case.closed'],
-    ]);
-    expect(events[1].payload).toMatchObject({ outcome: 'withdrawn', reason: 'organizer withdrew' });
+    await eventually(() => handle.query(progressQuery), (p) => p.lastSeq > 0);
+    await handle.executeUpdate('withdraw', { args: [{ requestId: 'w1', actor: actor('organizer', input.facts.unit), reason: '计划取消' }] });
+    expect((await handle.result()).status).toBe('withdrawn');
+    const events = await worker.app.get(DataSource).getRepository(CaseEventEntity).find({ where: { streamId: input.caseId }, order: { seq: 'ASC' } });
+    expect(events[0]).toMatchObject({ seq: 1, type: 'case.submitted', actorRole: 'organizer' });
+    expect(events.find((e) => e.type === 'case.closed')).toMatchObject({ actorRole: 'organizer', payload: { status: 'withdrawn', reason: '计划取消' } });
   });
 });

@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DelegationActivities } from '@df/contracts';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
+import { ChainActivitiesService } from './activities/chain.activities';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
 import { workflowSource } from './workflow-source';
 
 /** Binds an injectable's activity methods to it, so Temporal can call them as plain functions. */
-function bindActivities<T extends object>(service: T, names: Array<keyof T & string>): Record<string, unknown> {
-  return Object.fromEntries(names.map((name) => [name, (service[name] as (...args: unknown[]) => unknown).bind(service)]));
+function bindActivities<T extends object, K extends keyof T & string>(service: T, names: K[]): Pick<T, K> {
+  return Object.fromEntries(names.map((name) => [name, (service[name] as (...args: unknown[]) => unknown).bind(service)])) as Pick<T, K>;
 }
 
 @Injectable()
@@ -20,13 +21,15 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerModuleOptions,
     private readonly caseEvents: CaseEventActivitiesService,
+    private readonly chain: ChainActivitiesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this.options;
     this.connection = await NativeConnection.connect({ address: config.temporalAddress });
     const activities: DelegationActivities = {
-      ...(bindActivities(this.caseEvents, ['appendCaseEvents']) as unknown as DelegationActivities),
+      ...bindActivities(this.caseEvents, ['appendCaseEvents']),
+      ...bindActivities(this.chain, ['runSystemStep', 'recordEscalation', 'recordTrips']),
     };
     const workerOptions: WorkerOptions = {
       connection: this.connection,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PersistenceModule } from '@df/persistence';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
+import { ChainActivitiesService } from './activities/chain.activities';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
 
@@ -11,7 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [PersistenceModule.forRoot(options.config.databaseUrl)],
-      providers: [{ provide: WORKER_OPTIONS, useValue: options }, CaseEventActivitiesService, TemporalWorkerService],
+      providers: [{ provide: WORKER_OPTIONS, useValue: options }, CaseEventActivitiesService, ChainActivitiesService, TemporalWorkerService],
       exports: [TemporalWorkerService],
     };
   }

@@ -1,3 +1,5 @@
+import type { CaseFacts, Label, OfficeSettings, RuleViolation } from '@df/domain';
+
 /**
  * Activity contracts shared by the worker (implementations) and workflows/ (type-only imports via
  * proxyActivities). Everything here is plain JSON-serialisable data.
@@ -10,14 +12,53 @@ export interface CaseEventRecord {
   actorId?: string | null;
   actorRole?: string | null;
   onBehalfOf?: string | null;
-  /** ISO 8601 instant. */
+  /** ISO 8601 instant (case time). */
   occurredAt: string;
   payload: Record<string, unknown>;
 }
 
+/** A system step of the chain: A01 plan check, A07 trip rules, A08 member frequency, B08 approval document. */
+export interface SystemStepInput {
+  caseId: string;
+  key: string;
+  code: string;
+  memberId?: string;
+  facts: CaseFacts;
+  settings?: OfficeSettings;
+  /** Case time of the run, ISO. */
+  at: string;
+}
+
+export interface SystemStepResult {
+  violations?: RuleViolation[];
+  documentNo?: string;
+  note?: Label;
+}
+
+export interface EscalationRecord {
+  /** Deterministic id: a retried activity writes one notification. */
+  id: string;
+  caseId: string;
+  stepKey: string | null;
+  kind: string;
+  role: string;
+  unit: string;
+  message: Label;
+  dueAt: string | null;
+  createdAt: string;
+}
+
 export interface CaseEventActivities {
-  /** Idempotent append to the event store; returns how many events were new. */
+  /** Idempotent append to the event store (and the read models, in the same transaction); returns how many events were new. */
   appendCaseEvents(events: CaseEventRecord[]): Promise<number>;
 }
 
-export type DelegationActivities = CaseEventActivities;
+export interface ChainActivities {
+  runSystemStep(input: SystemStepInput): Promise<SystemStepResult>;
+  /** A notification record someone will see (idempotent by id). */
+  recordEscalation(escalation: EscalationRecord): Promise<void>;
+  /** After departure: the members' trips join the frequency history (idempotent per case and member). */
+  recordTrips(input: { caseId: string; facts: CaseFacts }): Promise<void>;
+}
+
+export type DelegationActivities = CaseEventActivities & ChainActivities;

@@ -107,6 +107,8 @@ export interface StepProgress {
   memberId?: string;
   country?: string;
   status: StepStatus;
+  /** Target duration in working days (D12: the country's embassy processing). */
+  durationWd: number;
   /** Why it is blocked (rule violations, a missed deficiency deadline, ...). */
   blockedReason?: { zh: string; en: string };
   startedAt?: string;

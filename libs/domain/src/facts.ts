@@ -54,7 +54,10 @@ export interface ApecCard {
 }
 
 export interface Member {
+  /** Case-local id (m1, m2, ...): used in step instance keys. */
   id: string;
+  /** Stable identity across cases (e.g. a staff number) for the frequency rule; defaults to unit + name. */
+  personId?: string;
   name: string;
   position: string;
   rank: Rank;

@@ -1,19 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { CaseEventRecord } from '@df/contracts';
 import { CaseEventEntity } from './entities/case-event.entity';
+import { projectEvents } from './projection';
 
-export interface NewCaseEvent {
-  streamId: string;
-  seq: number;
-  /** Deterministic (assigned by the workflow), so a retried append inserts nothing new. */
-  eventId: string;
-  type: string;
-  actorId?: string | null;
-  actorRole?: string | null;
-  onBehalfOf?: string | null;
-  occurredAt: string;
-  payload: Record<string, unknown>;
-}
+/** Deterministic event ids (assigned by the workflow) make a retried append insert nothing new. */
+export type NewCaseEvent = CaseEventRecord;
 
 export class EventSequenceConflictError extends Error {
   constructor(readonly streamId: string, readonly seq: number) {
@@ -27,7 +19,7 @@ export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Appends events idempotently: an event whose id is already stored is skipped; a different event
+   * Appends events idempotently and folds them into the read models: an event whose id is already stored is skipped; a different event
    * at an occupied (stream, seq) is a real conflict and throws. Returns how many rows were new.
    */
   async append(events: NewCaseEvent[]): Promise<number> {
@@ -49,6 +41,8 @@ export class EventStore {
           });
         inserted += rows.length;
       }
+      // Read models move in the same transaction: they never show what the event store lacks.
+      await projectEvents(manager, events);
       return inserted;
     });
   }

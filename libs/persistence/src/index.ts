@@ -3,3 +3,4 @@ export * from './entities/case-event.entity';
 export * from './event-store.service';
 export * from './persistence.module';
 export * from './entities/read-models.entity';
+export * from './projection';

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { ApplicationFailure } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { checkMemberFrequency, checkTripRules, shanghaiDate, type CaseFacts, type Member, type TripRecord } from '@df/domain';
+import type { ChainActivities, EscalationRecord, SystemStepInput, SystemStepResult } from '@df/contracts';
+
+/** Identity of a person across cases, for the frequency history. */
+export const personKey = (facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string =>
+  member.personId ?? `${facts.unit}:${member.name}`;
+
+@Injectable()
+export class ChainActivitiesService implements ChainActivities {
+  constructor(private readonly db: DataSource) {}
+
+  async runSystemStep(input: SystemStepInput): Promise<SystemStepResult> {
+    switch (input.code) {
+      case 'A01':
+        // No annual outbound plans are registered yet: the check records that the FAO review (B05) covers it.
+        return { note: { zh: '未登记年度出访计划，由外办审核（B05）核对', en: 'No annual outbound plan on file; the FAO rule review (B05) covers it' } };
+      case 'A07':
+        return { violations: checkTripRules(input.facts, input.settings?.rules) };
+      case 'A08':
+        return { violations: await this.frequency(input) };
+      case 'B08':
+        return { documentNo: await this.issueApprovalDocument(input.caseId, input.at) };
+      default:
+        throw ApplicationFailure.nonRetryable(`no system step ${input.code}`, 'UnknownSystemStep');
+    }
+  }
+
+  private async frequency(input: SystemStepInput) {
+    const member = input.facts.members.find((m) => m.id === input.memberId);
+    if (!member) throw ApplicationFailure.nonRetryable(`member ${input.memberId} not in the case`, 'UnknownMember');
+    const rows: Array<{ departure_date: string; return_date: string; purpose: string; case_id: string }> = await this.db.query(
+      `SELECT to_char(departure_date, 'YYYY-MM-DD') AS departure_date, to_char(return_date, 'YYYY-MM-DD') AS return_date, purpose, case_id
+         FROM member_trips WHERE person_key = $1 AND case_id <> $2`,
+      [personKey(input.facts, member), input.caseId],
+    );
+    const history: TripRecord[] = rows.map((r) => ({
+      memberId: member.id,
+      departureDate: r.departure_date,
+      returnDate: r.return_date,
+      purpose: r.purpose as TripRecord['purpose'],
+      caseId: r.case_id,
+    }));
+    return checkMemberFrequency(member, history, input.facts, input.settings?.rules);
+  }
+
+  /** 任务批件 number, one serial per year; a retry of the same case returns the number it already has. */
+  private async issueApprovalDocument(caseId: string, at: string): Promise<string> {
+    const year = Number(shanghaiDate(at).slice(0, 4));
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [year]);
+      await m.query(
+        `INSERT INTO approval_documents (case_id, year, serial, document_no, issued_at)
+         SELECT $1, $2, s, '外任批〔' || $2 || '〕' || lpad(s::text, 4, '0') || '号', $3
+           FROM (SELECT COALESCE(MAX(serial), 0) + 1 AS s FROM approval_documents WHERE year = $2) next
+         ON CONFLICT (case_id) DO NOTHING`,
+        [caseId, year, at],
+      );
+      const [row] = (await m.query('SELECT document_no FROM approval_documents WHERE case_id = $1', [caseId])) as Array<{ document_no: string }>;
+      return row.document_no;
+    });
+  }
+
+  async recordEscalation(e: EscalationRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO notifications (id, case_id, step_key, kind, role, unit, message, due_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+      [e.id, e.caseId, e.stepKey, e.kind, e.role, e.unit, e.message, e.dueAt, e.createdAt],
+    );
+  }
+
+  async recordTrips(input: { caseId: string; facts: CaseFacts }): Promise<void> {
+    for (const member of input.facts.members) {
+      await this.db.query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id, member_id) DO NOTHING`,
+        [input.caseId, member.id, personKey(input.facts, member), input.facts.unit, input.facts.purpose, input.facts.departureDate, input.facts.returnDate],
+      );
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import { chineseCalendar } from '@df/domain';
+import type { CaseEventRecord } from '@df/contracts';
+import { In, type EntityManager } from 'typeorm';
+import { CaseEntity, CaseStepEntity } from './entities/read-models.entity';
+
+/**
+ * Read models as a pure fold over a case's events: the live projection (in the append transaction)
+ * and the rebuild command use the same reducer, so a rebuild equals the live tables by construction
+ * and a difference means something wrote around the event store.
+ */
+export interface CaseView {
+  case?: CaseEntity;
+  steps: Map<string, CaseStepEntity>;
+}
+
+type Payload = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
+
+/** Step keys an event touches (to load just those rows before folding). */
+export function stepKeysOf(event: Pick<CaseEventRecord, 'type' | 'payload'>): string[] {
+  const p = event.payload;
+  if (event.type === 'step.returned') return (p.keys as string[]) ?? [];
+  if (event.type === 'case.replanned') return Object.keys((p.latestStarts as Record<string, string>) ?? {});
+  if (typeof p.key === 'string') return [p.key];
+  return [];
+}
+
+export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
+  const p = event.payload as Payload;
+  const at = new Date(event.occurredAt);
+  const c = view.case;
+  if (event.type === 'case.submitted') {
+    view.case = Object.assign(new CaseEntity(), {
+      caseId: event.streamId,
+      workflowId: String(p.workflowId),
+      title: String(p.title),
+      unit: String(p.unit),
+      purpose: String(p.purpose),
+      status: 'open',
+      phase: 'prepare',
+      departureDate: String(p.departureDate),
+      returnDate: String(p.returnDate),
+      countries: (p.countries as string[]) ?? [],
+      memberCount: Number(p.memberCount),
+      forecastReadyAt: null,
+      slackWd: null,
+      atRisk: false,
+      criticalStep: null,
+      criticalPath: [],
+      submittedAt: new Date(String(p.submittedAt)),
+      submittedBy: event.actorId ?? 'unknown',
+      departedAt: null,
+      closedAt: null,
+      definitionVersion: String(p.definitionVersion),
+      outcomes: null,
+      lastSeq: event.seq,
+      updatedAt: at,
+    });
+    return;
+  }
+  if (!c) return; // events of a stream whose submission is unknown are not projectable
+  c.lastSeq = event.seq;
+  c.updatedAt = at;
+  const step = (key: string): CaseStepEntity | undefined => view.steps.get(key);
+  switch (event.type) {
+    case 'step.awaiting':
+    case 'step.skipped': {
+      const key = String(p.key);
+      const row = Object.assign(step(key) ?? new CaseStepEntity(), {
+        caseId: event.streamId,
+        stepKey: key,
+        code: String(p.code),
+        phase: String(p.phase),
+        kind: String(p.kind),
+        actorRole: String(p.actorRole),
+        unit: c.unit,
+        memberId: str(p.memberId),
+        country: str(p.country),
+        status: event.type === 'step.awaiting' ? 'awaiting' : 'skipped',
+        startedAt: event.type === 'step.awaiting' ? date(p.startedAt) : null,
+        doneAt: null,
+        dueAt: date(p.dueAt),
+        actedBy: null,
+        actedByRole: null,
+        onBehalfOf: null,
+        decision: null,
+        workingDays: null,
+        updatedSeq: event.seq,
+      });
+      row.latestStartAt ??= null;
+      view.steps.set(key, row);
+      return;
+    }
+    case 'step.completed':
+    case 'step.decided': {
+      const row = step(String(p.key));
+      if (!row) return;
+      row.updatedSeq = event.seq;
+      row.actedBy = event.actorId ?? null;
+      row.actedByRole = event.actorRole ?? null;
+      row.onBehalfOf = event.onBehalfOf ?? null;
+      if (event.type === 'step.decided') row.decision = String(p.decision);
+      if (p.decision === 'return') return; // step.returned follows
+      row.status = 'done';
+      row.doneAt = at;
+      row.latestStartAt = null;
+      row.workingDays = row.startedAt ? Math.round(chineseCalendar().workingDaysBetween(row.startedAt.getTime(), at.getTime()) * 1000) / 1000 : 0;
+      if (row.code === 'P03' && p.data && typeof p.data === 'object') {
+        const outcomes = (p.data as Payload).outcomes;
+        if (outcomes && typeof outcomes === 'object') c.outcomes = outcomes as Record<string, number>;
+      }
+      return;
+    }
+    case 'step.returned':
+      for (const key of (p.keys as string[]) ?? []) {
+        const row = step(key);
+        if (!row) continue;
+        Object.assign(row, { status: 'returned', startedAt: null, doneAt: null, dueAt: null, decision: null, workingDays: null, updatedSeq: event.seq });
+      }
+      return;
+    case 'step.blocked':
+    case 'step.unblocked':
+    case 'step.overdue': {
+      const row = step(String(p.key));
+      if (!row) return;
+      row.updatedSeq = event.seq;
+      if (event.type === 'step.blocked') row.status = 'blocked';
+      else if (event.type === 'step.unblocked') row.status = 'awaiting';
+      else if (row.status === 'awaiting' && !p.escalation) row.status = 'overdue';
+      return;
+    }
+    case 'case.replanned':
+      c.phase = String(p.phase);
+      c.forecastReadyAt = date(p.forecastReadyAt);
+      c.slackWd = typeof p.slackWd === 'number' ? p.slackWd : null;
+      c.atRisk = p.atRisk === true;
+      c.criticalStep = str(p.criticalStep);
+      c.criticalPath = (p.criticalPath as string[]) ?? [];
+      for (const [key, iso] of Object.entries((p.latestStarts as Record<string, string>) ?? {})) {
+        const row = step(key);
+        if (row) row.latestStartAt = new Date(iso);
+      }
+      return;
+    case 'case.amended':
+      c.departureDate = String(p.departureDate);
+      c.returnDate = String(p.returnDate);
+      c.countries = (p.countries as string[]) ?? c.countries;
+      c.memberCount = Number(p.memberCount);
+      return;
+    case 'member.withdrawn':
+      c.memberCount = Number(p.memberCount);
+      for (const row of view.steps.values()) {
+        if (row.memberId === p.memberId && row.status !== 'done' && row.status !== 'skipped') {
+          row.status = 'withdrawn';
+          row.updatedSeq = event.seq;
+        }
+      }
+      return;
+    case 'case.departed':
+      c.status = 'departed';
+      c.phase = 'post-trip';
+      c.departedAt = at;
+      return;
+    case 'case.closed':
+      c.status = String(p.status);
+      c.phase = 'closed';
+      c.atRisk = false;
+      c.closedAt = at;
+      return;
+  }
+}
+
+/**
+ * Folds a batch of new events into the stored read models of their streams, inside the caller's
+ * transaction. Loads only the rows the events touch (member withdrawals load the stream's steps).
+ */
+export async function projectEvents(manager: EntityManager, events: CaseEventRecord[]): Promise<void> {
+  const byStream = new Map<string, CaseEventRecord[]>();
+  for (const e of events) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+  for (const [streamId, batch] of byStream) {
+    const existing = await manager.findOne(CaseEntity, { where: { caseId: streamId } });
+    const fresh = batch.filter((e) => !existing || e.seq > existing.lastSeq);
+    if (fresh.length === 0) continue;
+    const wholeStream = fresh.some((e) => e.type === 'member.withdrawn');
+    const keys = [...new Set(fresh.flatMap(stepKeysOf))];
+    const rows = wholeStream
+      ? await manager.find(CaseStepEntity, { where: { caseId: streamId } })
+      : keys.length > 0
+        ? await manager.find(CaseStepEntity, { where: { caseId: streamId, stepKey: In(keys) } })
+        : [];
+    const view: CaseView = { ...(existing ? { case: existing } : {}), steps: new Map(rows.map((r) => [r.stepKey, r])) };
+    const before = new Map(rows.map((r) => [r.stepKey, JSON.stringify(r)]));
+    for (const e of fresh) foldCaseEvent(view, e);
+    if (view.case) await manager.save(CaseEntity, view.case);
+    const changed = [...view.steps.values()].filter((r) => before.get(r.stepKey) !== JSON.stringify(r));
+    if (changed.length > 0) await manager.save(CaseStepEntity, changed, { chunk: 200 });
+  }
+}

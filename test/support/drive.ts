@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { chineseCalendar, parseInstant } from '@df/domain';
+import {
+  completeStepUpdate,
+  decideStepUpdate,
+  progressQuery,
+  type Actor,
+  type DelegationProgress,
+  type StepProgress,
+} from '@df/contracts';
+import { responsibleRole } from '../../workflows/engine/authorization';
+import { actor } from './factories';
+
+const calendar = chineseCalendar();
+
+export interface DriveOptions {
+  /** Stop when this holds (checked on every poll). Default: the case is closed. */
+  until?: (p: DelegationProgress) => boolean;
+  /** Take each step's target duration in case time before acting (to follow the plan). Default true. */
+  onSchedule?: boolean;
+  /** Leave these steps alone. */
+  skip?: (step: StepProgress) => boolean;
+  pollMs?: number;
+  timeoutMs?: number;
+  /** Acts on a step; default: approve approvals, complete the rest, as the responsible role. */
+  act?: (handle: WorkflowHandle, step: StepProgress, by: Actor) => Promise<unknown>;
+}
+
+const defaultAct = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
+  const base = { requestId: randomUUID(), actor: by };
+  return step.kind === 'approval'
+    ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] })
+    : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key }] });
+};
+
+/**
+ * Automated users of the right roles: polls the case's progress and acts on every step awaiting a
+ * person, each after its target duration in case time (so a run follows the planner's forecast).
+ */
+export async function drive(handle: WorkflowHandle, unit: string, options: DriveOptions = {}): Promise<DelegationProgress> {
+  const until = options.until ?? ((p) => p.status !== 'open' && p.status !== 'departed');
+  const deadline = Date.now() + (options.timeoutMs ?? 150_000);
+  for (;;) {
+    const p = await handle.query(progressQuery);
+    if (until(p)) return p;
+    if (Date.now() > deadline) throw new Error(`drive timed out; awaiting: ${p.steps.filter((s) => s.status === 'awaiting').map((s) => s.key).join(' ')}`);
+    const now = parseInstant(p.now);
+    const ready = p.steps.filter(
+      (s) =>
+        (s.status === 'awaiting' || s.status === 'overdue') &&
+        s.kind !== 'system' &&
+        s.kind !== 'timer' &&
+        !options.skip?.(s) &&
+        (options.onSchedule === false || calendar.workingDaysBetween(parseInstant(s.startedAt!), now) >= s.durationWd - 1e-6),
+    );
+    await Promise.all(
+      ready.map((s) => {
+        const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
+        const by = actor(role, role === 'organizer' || role === 'unit-leader' || role === 'personnel' || role === 'secrecy' || role === 'finance' || role === 'dept-approver' ? unit : role === 'leader' ? 'city' : 'fao');
+        return (options.act ?? defaultAct)(handle, s, by);
+      }),
+    );
+    if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
+  }
+}
+

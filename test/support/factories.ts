@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_DEFINITION, makeFacts, type CaseFacts } from '@df/domain';
+import type { Actor, DelegationInput } from '@df/contracts';
+
+/** Monday 2026-03-02 09:00 Shanghai: with a time scale, case time starts here (no holiday for weeks). */
+export const CASE_EPOCH = '2026-03-02T01:00:00.000Z';
+
+export function actor(role: Actor['role'], unit: string): Actor {
+  return { id: `${role}.${unit}`, role, unit };
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY = 86_400_000;
+
+/**
+ * A case input: the brief's canonical US trip unless overridden, in a unit of the test's own.
+ * With a time scale, case time starts at CASE_EPOCH (departure 10 weeks later); in real time the
+ * case is submitted now and departs in about three months.
+ */
+export function caseInput(overrides: { facts?: Partial<CaseFacts>; workingDaySeconds?: number; unit?: string } = {}): DelegationInput {
+  const unit = overrides.unit ?? `unit-${randomUUID().slice(0, 8)}`;
+  const submittedAt = overrides.workingDaySeconds ? CASE_EPOCH : new Date().toISOString();
+  const departure = overrides.workingDaySeconds ? Date.parse('2026-05-11') : Date.parse(isoDay(Date.now() + 90 * DAY));
+  const dates = { departureDate: isoDay(departure), returnDate: isoDay(departure + 4 * DAY) };
+  const destination = { ...makeFacts().destinations[0]!, arrive: dates.departureDate, leave: dates.returnDate };
+  const facts = makeFacts({ unit, ...dates, destinations: [destination], ...overrides.facts });
+  return {
+    caseId: randomUUID(),
+    facts,
+    definition: DEFAULT_DEFINITION,
+    submittedBy: actor('organizer', unit),
+    submittedAt,
+    ...(overrides.workingDaySeconds ? { workingDaySeconds: overrides.workingDaySeconds } : {}),
+  };
+}

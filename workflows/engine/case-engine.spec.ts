@@ -1,0 +1,290 @@
+import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, makeMember, parseInstant, toIso, type CaseFacts } from '@df/domain';
+import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
+import { responsibleRole } from './authorization';
+import { CaseEngine } from './case-engine';
+import { Rejection } from './rejection';
+
+const calendar = chineseCalendar();
+const UNIT = '市商务局';
+// Monday 2026-03-02 09:00 Shanghai, no holiday for weeks.
+const MONDAY = Date.parse('2026-03-02T01:00:00Z');
+
+function makeInput(facts: Partial<CaseFacts> = {}): DelegationInput {
+  return {
+    caseId: 'case-1',
+    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', ...facts }),
+    definition: DEFAULT_DEFINITION,
+    submittedBy: actor('organizer'),
+    submittedAt: toIso(MONDAY),
+  };
+}
+
+function actor(role: Actor['role'], unit = UNIT): Actor {
+  return { id: `${role}.${unit}`, role, unit };
+}
+
+let ids = 0;
+function newEngine(facts: Partial<CaseFacts> = {}): CaseEngine {
+  const engine = new CaseEngine(makeInput(facts), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar });
+  engine.start(MONDAY);
+  return engine;
+}
+
+const awaiting = (p: DelegationProgress) => p.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue');
+
+/**
+ * Runs a case the way a well-run office would: every step takes exactly its target duration,
+ * system steps answer at once, timers fire on time. Returns the instant departure was confirmed.
+ */
+function simulate(engine: CaseEngine, opts: { until?: (p: DelegationProgress) => boolean; onAwaiting?: (key: string) => boolean } = {}): number {
+  let now = MONDAY;
+  for (let guard = 0; guard < 2000; guard++) {
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
+    const p = engine.progress(now);
+    if (engine.closed || engine.status === 'departed' || opts.until?.(p)) return now;
+    const human = awaiting(p).filter((s) => s.kind !== 'system' && s.kind !== 'timer');
+    const finishAt = (s: (typeof human)[number]) => calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'E07' ? 0 : stepDuration(engine, s.key));
+    const due = human.filter((s) => finishAt(s) <= now);
+    if (due.length > 0) {
+      for (const s of due) {
+        if (opts.onAwaiting && !opts.onAwaiting(s.key)) continue;
+        const by = actor(responsibleRole({ actor: s.actorRole, phase: s.phase }));
+        const base = { requestId: `r-${s.key}-${guard}`, actor: by };
+        if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
+        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key } }, now);
+      }
+      continue;
+    }
+    // Work finished on time is recorded before the clock's deadlines for the same instant fire.
+    const deadline = engine.nextDeadline() ?? Infinity;
+    if (deadline <= now) {
+      engine.fireDueDeadlines(now);
+      continue;
+    }
+    const next = Math.min(...human.map(finishAt).filter((t) => t > now), deadline);
+    if (!Number.isFinite(next)) throw new Error(`stuck: ${JSON.stringify(awaiting(p).map((s) => s.key))}`);
+    now = next;
+  }
+  throw new Error('simulation did not finish');
+}
+
+function stepDuration(engine: CaseEngine, key: string): number {
+  return engine.plan(MONDAY).steps.find((s) => s.key === key)!.efWd - engine.plan(MONDAY).steps.find((s) => s.key === key)!.esWd;
+}
+
+describe('CaseEngine', () => {
+  it('opens every step whose needs are met at once, and runs the canonical US trip in 15.5 working days', () => {
+    const engine = newEngine();
+    const first = engine.progress(MONDAY);
+    expect(first.plan.criticalPathCodes).toEqual(['A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'D07', 'D09', 'D10', 'D12', 'D13', 'E06', 'E07']);
+    expect(first.plan.totalWd).toBe(15.5);
+    const predicted = first.plan.forecastReadyAt;
+
+    const departedAt = simulate(engine);
+    expect(engine.status).toBe('departed');
+    expect(toIso(departedAt)).toBe(predicted);
+    // A02 done opens A03 (per country), A05 and A06 together: parallel branches.
+    const p = engine.progress(departedAt);
+    const started = (key: string) => p.steps.find((s) => s.key === key)!.startedAt;
+    expect(started('A05')).toBe(started('A06'));
+    expect(started('A05')).toBe(started('A03:US'));
+    expect(p.approvalDocumentNo).toBe('外任批〔2026〕0001号');
+    expect(p.phase).toBe('post-trip');
+  });
+
+  it('records every change as a gap-free event sequence', () => {
+    const engine = newEngine();
+    simulate(engine);
+    const seqs = engine.takeEvents().map((e) => e.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(seqs.length).toBe(engine.lastSeq);
+  });
+
+  it('refuses unknown steps, steps not awaiting, the wrong role, the manager, and a decision on a task', () => {
+    const engine = newEngine();
+    const expectRejection = (fn: () => void, code: string) => {
+      try {
+        fn();
+        throw new Error('expected a rejection');
+      } catch (err) {
+        expect(err).toBeInstanceOf(Rejection);
+        expect((err as Rejection).code).toBe(code);
+      }
+    };
+    const base = { requestId: 'x', actor: actor('organizer') };
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, stepKey: 'Z99' } }), 'UNKNOWN_STEP');
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, stepKey: 'B07' } }), 'STEP_NOT_AWAITING');
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('finance'), stepKey: 'A02' } }), 'WRONG_ROLE');
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('manager', 'fao'), stepKey: 'A02' } }), 'WRONG_ROLE');
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('organizer', 'education'), stepKey: 'A02' } }), 'WRONG_ROLE');
+    expectRejection(() => engine.validate({ type: 'decide', request: { ...base, stepKey: 'A02', decision: 'approve' } }), 'ACTION_NOT_ALLOWED');
+    // 帮代办: an FAO officer completes the organizer's task on their behalf; the record keeps both.
+    engine.apply({ type: 'complete', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), onBehalfOf: 'organizer.' + UNIT, stepKey: 'A02' } }, MONDAY);
+    const a02 = engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!;
+    expect(a02).toMatchObject({ status: 'done', actedBy: `fao-clerk.fao`, actedByRole: 'fao-clerk', onBehalfOf: 'organizer.' + UNIT });
+  });
+
+  it('applies a retried request once and returns the first result', () => {
+    const engine = newEngine();
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
+    const request = { requestId: 'same', actor: actor('organizer'), stepKey: 'A02' };
+    const first = engine.apply({ type: 'complete', request }, MONDAY);
+    const seq = engine.lastSeq;
+    const again = engine.apply({ type: 'complete', request }, MONDAY + 1000);
+    expect(again).toEqual(first);
+    expect(engine.lastSeq).toBe(seq);
+    expect(first.opened).toEqual(expect.arrayContaining(['A03:US', 'A05', 'A06']));
+  });
+
+  it('returns a step for revision: the target and what had completed downstream of it run again, other branches keep their results', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B05')!.startedAt!);
+    const before = engine.progress(now);
+    const doneBefore = (key: string) => before.steps.find((s) => s.key === key)!.status;
+    expect(doneBefore('A09')).toBe('done');
+    expect(doneBefore('A06')).toBe('done');
+    engine.apply({ type: 'decide', request: { requestId: 'ret', actor: actor('fao-reviewer', 'fao'), stepKey: 'B05', decision: 'return', returnTo: 'A09', comment: '预算超标' } }, now);
+    const after = engine.progress(now);
+    const status = (key: string) => after.steps.find((s) => s.key === key)!.status;
+    expect(status('A09')).toBe('awaiting');
+    expect(after.steps.find((s) => s.key === 'A09')!.returns).toBe(1);
+    expect(status('A10')).toBe('returned');
+    expect(status('B05')).toBe('returned');
+    expect(status('A06')).toBe('done'); // another branch
+    expect(status('B04:US')).toBe('done');
+    expect(() =>
+      engine.validate({ type: 'decide', request: { requestId: 'bad', actor: actor('organizer'), stepKey: 'A09', decision: 'return', returnTo: 'B07' } }),
+    ).toThrow(Rejection);
+  });
+
+  it('rejects the case at an approval', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A10')!.startedAt!);
+    engine.apply({ type: 'decide', request: { requestId: 'rej', actor: actor('finance'), stepKey: 'A10', decision: 'reject', comment: '无预算' } }, t);
+    expect(engine.status).toBe('rejected');
+    expect(() => engine.validate({ type: 'complete', request: { requestId: 'z', actor: actor('organizer'), stepKey: 'A03:US' } })).toThrow(/closed/);
+  });
+
+  it('accepts with deficiencies: the case proceeds, a missed deadline blocks the step that needs the document, supplying it unblocks', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    let now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    engine.apply(
+      {
+        type: 'decide',
+        request: { requestId: 'awd', actor: actor('fao-clerk', 'fao'), stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B05' }] },
+      },
+      now,
+    );
+    let p = engine.progress(now);
+    expect(p.steps.find((s) => s.key === 'B03')!.status).toBe('awaiting');
+    expect(p.deficiencies).toEqual([expect.objectContaining({ id: 'inv-tr', status: 'missing' })]);
+    // Let the deadline (2 WD) pass without the document.
+    now = calendar.addWorkingDays(now, 2.1);
+    engine.fireDueDeadlines(now);
+    p = engine.progress(now);
+    expect(p.deficiencies[0]!.status).toBe('overdue');
+    const b05 = p.steps.find((s) => s.key === 'B05')!;
+    expect(b05.status).toBe('blocked');
+    expect(b05.blockedReason?.zh).toContain('邀请函译文');
+    expect(engine.takeEscalations().map((e) => e.kind)).toContain('deficiency-overdue');
+    engine.apply({ type: 'supplyDocument', request: { requestId: 'sup', actor: actor('organizer'), documentId: 'inv-tr' } }, now);
+    p = engine.progress(now);
+    expect(p.steps.find((s) => s.key === 'B05')!.status).toBe('awaiting');
+    expect(p.steps.find((s) => s.key === 'B03')!.status).toBe('done');
+  });
+
+  it('opens A14 when an objection is raised during the public notice, and approval waits for it', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A13' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A13')!.startedAt!);
+    expect(engine.progress(t).steps.find((s) => s.key === 'A14')!.status).toBe('pending');
+    engine.apply({ type: 'objection', request: { requestId: 'obj', actor: actor('fao-clerk', 'fao'), objection: '群众反映行程过长' } }, t);
+    expect(engine.progress(t).plan.criticalPathCodes).toContain('A14');
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A14' && s.status === 'awaiting') });
+    const p = engine.progress(Date.parse(engine.progress(t).steps.find((s) => s.key === 'A14')!.startedAt!));
+    expect(p.steps.find((s) => s.key === 'B07')!.status).toBe('pending');
+  });
+
+  it('escalates an overdue step exactly once', () => {
+    const engine = newEngine();
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
+    const due = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!.dueAt!);
+    engine.fireDueDeadlines(due + 1);
+    engine.fireDueDeadlines(due + 2 * 86_400_000);
+    const escalations = engine.takeEscalations().filter((e) => e.stepKey === 'A02');
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]).toMatchObject({ kind: 'step-overdue', role: 'organizer', unit: UNIT });
+    expect(engine.progress(due + 1).steps.find((s) => s.key === 'A02')!.status).toBe('overdue');
+  });
+
+  it('amends mid-flight: an added member gets their instances, approvals run again', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B07' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B07')!.startedAt!);
+    const members = [...engine.facts.members, makeMember({ id: 'm2', name: '李四', passport: null })];
+    engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { members } } }, t);
+    const p = engine.progress(t);
+    expect(p.steps.map((s) => s.key)).toEqual(expect.arrayContaining(['A11:m2', 'C02:m2', 'D13:m2:US']));
+    expect(p.steps.find((s) => s.key === 'A07')!.status).not.toBe('done');
+    expect(['returned', 'pending']).toContain(p.steps.find((s) => s.key === 'B07')!.status);
+    const departed = simulate(engine);
+    expect(engine.status).toBe('departed');
+    expect(engine.progress(departed).steps.find((s) => s.key === 'C05:m2')!.status).toBe('done');
+  });
+
+  it('refuses an amendment that breaks the rules, naming the rule', () => {
+    const engine = newEngine();
+    const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` }));
+    try {
+      engine.validate({ type: 'amend', request: { requestId: 'big', actor: actor('organizer'), changes: { members } } });
+      throw new Error('expected a rejection');
+    } catch (err) {
+      expect((err as Rejection).code).toBe('RULE_VIOLATION');
+      expect((err as Rejection).violations?.map((v) => v.code)).toContain('SIZE_EXCEEDED');
+    }
+  });
+
+  it('a refused visa withdraws that member and the case goes on; refusing the head of delegation fails it', () => {
+    const two = { members: [makeMember({ id: 'm1' }), makeMember({ id: 'm2', name: '李四' })] };
+    const engine = newEngine(two);
+    const reachD12 = (e: CaseEngine) =>
+      simulate(e, {
+        until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting' && calendar.workingDaysBetween(Date.parse(s.startedAt!), Date.parse(p.now)) >= 4.999),
+      });
+    const t = reachD12(engine);
+    engine.apply({ type: 'complete', request: { requestId: 'v', actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } } }, t);
+    const p = engine.progress(t);
+    expect(p.withdrawnMembers).toEqual([{ memberId: 'm2', reason: 'visa-refused:US' }]);
+    expect(p.steps.find((s) => s.key === 'D13:m2:US')!.status).toBe('withdrawn');
+    expect(simulate(engine) && engine.status).toBe('departed');
+
+    const other = newEngine(two);
+    const t2 = reachD12(other);
+    other.apply({ type: 'complete', request: { requestId: 'v', actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m1'] } } }, t2);
+    expect(other.status).toBe('failed');
+  });
+
+  it('after departure waits for return registration, passports back and the trip report, then completes', () => {
+    const engine = newEngine();
+    let now = simulate(engine);
+    const p = engine.progress(now);
+    expect(p.steps.filter((s) => s.phase === 'post-trip').map((s) => s.key)).toEqual(['P01', 'P02:m1', 'P03', 'P04']);
+    const done = (key: string, role: Actor['role'], data?: Record<string, unknown>) =>
+      engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, role === 'organizer' ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+    now = Date.parse('2026-05-16T02:00:00Z');
+    done('P01', 'organizer', { returnedOn: '2026-05-15' });
+    // Passport not back within 7 days: escalated; 30 days later the unit is flagged.
+    engine.fireDueDeadlines(Date.parse('2026-05-23T00:00:00Z'));
+    engine.fireDueDeadlines(Date.parse('2026-06-22T00:00:00Z'));
+    expect(engine.takeEscalations().map((e) => e.kind)).toEqual(expect.arrayContaining(['passport-overdue', 'unit-flagged']));
+    now = Date.parse('2026-06-22T02:00:00Z');
+    done('P02:m1', 'passport-officer');
+    done('P03', 'organizer', { outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 } });
+    done('P04', 'organizer');
+    expect(engine.status).toBe('completed');
+  });
+});
