@@ -1,19 +1,53 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PersistenceModule } from '@df/persistence';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CaseEntity, CaseEventEntity, IdempotencyRecordEntity, PersistenceModule, UserEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
+import { nestLogLevels } from '@df/runtime';
 import { API_CONFIG } from './api.options';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService, jwtSecretOf } from './auth/auth.service';
+import { UsersService } from './auth/users.service';
+import { ApiExceptionFilter } from './common/exception.filter';
+import { JsonLogger } from './common/json-logger';
+import { DelegationsController } from './delegations/delegations.controller';
+import { DelegationsService } from './delegations/delegations.service';
+import { IdempotencyService } from './delegations/idempotency.service';
+import { InboxService } from './delegations/inbox.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { TemporalClientService } from './temporal/temporal-client.provider';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(config: ServiceConfig, logger: JsonLogger = new JsonLogger(nestLogLevels(config.logLevel))): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config.databaseUrl)],
-      controllers: [HealthController],
-      providers: [{ provide: API_CONFIG, useValue: config }, TemporalClientService, HealthService],
+      imports: [
+        PersistenceModule.forRoot(config.databaseUrl),
+        TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
+        JwtModule.register({ secret: jwtSecretOf(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      ],
+      controllers: [HealthController, AuthController, DelegationsController, MetricsController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: JsonLogger, useValue: logger },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        TemporalClientService,
+        HealthService,
+        UsersService,
+        AuthService,
+        IdempotencyService,
+        DelegationsService,
+        InboxService,
+        MetricsService,
+      ],
+      exports: [UsersService],
     };
   }
 }

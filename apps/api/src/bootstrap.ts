@@ -4,26 +4,49 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
 import { ApiModule } from './api.module';
+import { jwtSecretOf } from './auth/auth.service';
+import { UsersService } from './auth/users.service';
+import { httpMiddleware } from './common/http-middleware';
+import { JsonLogger } from './common/json-logger';
+import { MetricsService } from './metrics/metrics.service';
+import { addZodComponents } from './openapi';
 
 export const OPENAPI_UI_PATH = 'api/docs';
 
-/** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
-export async function createApiApp(config: ServiceConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.forRoot(config), { logger: nestLogLevels(config.logLevel) });
+/** The OpenAPI 3 document of the app: Nest's routes, with the zod request/response schemas as components. */
+export function buildOpenApiDocument(app: INestApplication) {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('delegation-flow API 因公出国（境）审护签')
-      .setDescription('外办审批、护照、签证全流程引擎 — the outbound delegation chain: review and approval, official passport, visa.')
+      .setDescription(
+        '外办审批、护照、签证全流程引擎 — the outbound delegation chain: review and approval, official passport, visa.\n\n' +
+          'Sign in with POST /api/auth/login and send `Authorization: Bearer <accessToken>`. Errors: `{ statusCode, code, message: { zh, en }, requestId, errors?, violations? }`. ' +
+          'Every response carries X-Request-Id (yours, or a new one).',
+      )
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
-  SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
+  return addZodComponents(document);
+}
+
+/** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
+export async function createApiApp(config: ServiceConfig): Promise<INestApplication> {
+  const logger = new JsonLogger(nestLogLevels(config.logLevel));
+  const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: false });
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  app.use(httpMiddleware(logger, app.get(MetricsService)));
+  if (jwtSecretOf(config).derived)
+    logger.warn('JWT_SECRET is not set: signing tokens with a development secret derived from DATA_DIR. Set JWT_SECRET in production.', 'ApiBootstrap');
+  SwaggerModule.setup(OPENAPI_UI_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
   return app;
 }
 
 export async function bootstrapApi(config: ServiceConfig): Promise<INestApplication> {
   const app = await createApiApp(config);
+  await app.init();
+  if (config.seedDemoUsers) await app.get(UsersService).seedDemoUsers();
   await app.listen(config.port, config.host);
   return app;
 }

@@ -2,8 +2,9 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { ApprovalDocumentEntity, CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 import { MIGRATIONS } from './migrations';
+import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
 
-export const ENTITIES = [CaseEventEntity, CaseEntity, CaseStepEntity, NotificationEntity, MemberTripEntity, ApprovalDocumentEntity];
+export const ENTITIES = [CaseEventEntity, CaseEntity, CaseStepEntity, NotificationEntity, MemberTripEntity, ApprovalDocumentEntity, UserEntity, IdempotencyRecordEntity];
 
 /** Never `synchronize`: the schema changes only through the committed migrations. */
 export function dataSourceOptions(url: string): DataSourceOptions {

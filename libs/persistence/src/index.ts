@@ -4,3 +4,4 @@ export * from './event-store.service';
 export * from './persistence.module';
 export * from './entities/read-models.entity';
 export * from './projection';
+export * from './entities/api.entity';

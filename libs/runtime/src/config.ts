@@ -30,7 +30,17 @@ const schema = z.object({
   EMBEDDED_PG_PORT: port(5433),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  NODE_ENV: z.string().trim().min(1).default('development'),
+  JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  DEMO_PASSWORD: z.string().min(1).default('demo'),
+  SEED_DEMO_USERS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
 });
+
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD']);
 
 export interface AppConfig {
   port: number;
@@ -48,6 +58,16 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   temporalPort: number;
   temporalUiPort: number;
+  /** NODE_ENV; 'production' makes the API require JWT_SECRET and turns demo seeding off by default. */
+  nodeEnv: string;
+  /** HS256 secret of the API's access tokens. Unset outside production: a stable development secret (with a warning). */
+  jwtSecret?: string;
+  /** Lifetime of an access token. */
+  jwtTtlSeconds: number;
+  /** Password of every seeded demo user. */
+  demoPassword: string;
+  /** The API seeds the demo users (<role>.<unit>) at start: default true, false in production. */
+  seedDemoUsers: boolean;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0]);
-      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(raw[name])})`);
+      // Secrets are named, never echoed.
+      const got = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(raw[name]);
+      problems.push(`${name}: ${issue.message} (got ${got})`);
     }
   }
   for (const name of required) {
@@ -91,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     embeddedPostgresPort: v.EMBEDDED_PG_PORT,
     temporalPort: v.TEMPORAL_PORT,
     temporalUiPort: v.TEMPORAL_UI_PORT,
+    nodeEnv: v.NODE_ENV,
+    jwtSecret: v.JWT_SECRET,
+    jwtTtlSeconds: v.JWT_TTL_SECONDS,
+    demoPassword: v.DEMO_PASSWORD,
+    seedDemoUsers: v.SEED_DEMO_USERS ?? v.NODE_ENV !== 'production',
   };
 }
 
@@ -101,4 +128,10 @@ export function requireServices(config: AppConfig): ServiceConfig {
   const missing = [!config.databaseUrl && 'DATABASE_URL', !config.temporalAddress && 'TEMPORAL_ADDRESS'].filter(Boolean) as string[];
   if (missing.length > 0) throw new ConfigError(missing.map((m) => `${m}: is required for this program`));
   return config as ServiceConfig;
+}
+
+/** The API signs tokens: in production it refuses to start without JWT_SECRET (the worker and migrations never need it). */
+export function requireApiSecrets<T extends AppConfig>(config: T): T {
+  if (config.nodeEnv === 'production' && !config.jwtSecret) throw new ConfigError(['JWT_SECRET: is required when NODE_ENV=production']);
+  return config;
 }

@@ -1,12 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/decorators';
 import { HealthService, type HealthReport } from './health.service';
 
 const UP = { status: 'ok', checks: { database: { status: 'up' }, temporal: { status: 'up' } } };
 const DOWN = { status: 'error', checks: { database: { status: 'up' }, temporal: { status: 'down', error: 'Temporal did not answer within 2000 ms' } } };
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

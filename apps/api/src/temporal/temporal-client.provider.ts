@@ -1,7 +1,24 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
+import { currentRequestId } from '../common/request-context';
+
+/** Header carrying the HTTP request id into workflow starts and updates (readable by a workflow inbound interceptor). */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Adds the current HTTP request id to the Temporal headers of starts, updates and signals. */
+export const requestIdInterceptor: WorkflowClientInterceptor = {
+  async startWithDetails(input, next) {
+    const id = currentRequestId();
+    return next(id ? { ...input, headers: { ...input.headers, [REQUEST_ID_HEADER]: defaultPayloadConverter.toPayload(id) } } : input);
+  },
+  async startUpdate(input, next) {
+    const id = currentRequestId();
+    return next(id ? { ...input, headers: { ...input.headers, [REQUEST_ID_HEADER]: defaultPayloadConverter.toPayload(id) } } : input);
+  },
+};
 
 /** One lazily connected Temporal client for the API process. */
 @Injectable()
@@ -12,7 +29,7 @@ export class TemporalClientService implements OnApplicationShutdown {
 
   client(): Promise<Client> {
     this.connecting ??= Connection.connect({ address: this.config.temporalAddress, connectTimeout: 5000 })
-      .then((connection) => new Client({ connection, namespace: this.config.temporalNamespace }))
+      .then((connection) => new Client({ connection, namespace: this.config.temporalNamespace, interceptors: { workflow: [requestIdInterceptor] } }))
       .catch((err: unknown) => {
         this.connecting = undefined; // try again on the next call
         throw err;

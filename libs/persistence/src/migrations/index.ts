@@ -1,5 +1,6 @@
 // Append-only: generate with `npm run migration:generate -- <Name>`, then list the new class here, last.
 import { Init1795333139030 } from './1795333139030-Init';
 import { ReadModels1795333978845 } from './1795333978845-ReadModels';
+import { ApiUsers1795334570857 } from './1795334570857-ApiUsers';
 
-export const MIGRATIONS = [Init1795333139030, ReadModels1795333978845];
+export const MIGRATIONS = [Init1795333139030, ReadModels1795333978845, ApiUsers1795334570857];

@@ -1,0 +1,36 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { domainError } from '../common/errors';
+import { requestContext } from '../common/request-context';
+import { AuthService } from './auth.service';
+import { type AuthedRequest, IS_PUBLIC, ROLES_KEY } from './decorators';
+import type { UserRole } from './access';
+
+/** Global guard: a valid bearer token on every route not marked @Public(), and the route's @Roles(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw domainError('UNAUTHENTICATED', '请先登录（缺少 Bearer 访问令牌）', 'Sign in first: a Bearer access token is required');
+    const user = await this.auth.authenticate(match[1]!);
+    req.user = user;
+    const store = requestContext.getStore();
+    if (store) {
+      store.userId = user.id;
+      store.role = user.role;
+    }
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(user.role as UserRole))
+      throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roles.join('、')}`, `Only ${roles.join(', ')} may do this`);
+    return true;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Label, RuleViolation } from '@df/domain';
+
+/** One field-level problem of a request: the JSON path (e.g. `members[0].rank`), the rule it breaks and why. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: Label;
+}
+
+/** Stable error codes of the API and their HTTP status (the one exception filter reads this table). */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN_ROLE: 403,
+  CASE_OUT_OF_SCOPE: 403,
+  UNIT_MISMATCH: 403,
+  WRONG_ROLE: 403,
+  NOT_FOUND: 404,
+  CASE_NOT_FOUND: 404,
+  UNKNOWN_STEP: 404,
+  STEP_NOT_AWAITING: 409,
+  ACTION_NOT_ALLOWED: 409,
+  CASE_CLOSED: 409,
+  RULE_VIOLATION: 422,
+  INVALID_RETURN_TARGET: 422,
+  INVALID_REQUEST: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  TEMPORAL_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface DomainErrorExtras {
+  errors?: FieldError[];
+  violations?: RuleViolation[];
+  stepKey?: string;
+}
+
+/** What services throw: a stable code, a bilingual message, and optionally the fields at fault. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly label: Label,
+    readonly extras: DomainErrorExtras = {},
+  ) {
+    super(`${code}: ${label.en}`);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const domainError = (code: ErrorCode, zh: string, en: string, extras?: DomainErrorExtras): DomainError =>
+  new DomainError(code, { zh, en }, extras);
+
+/** The body of every error response. */
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: Label;
+  requestId?: string;
+  stepKey?: string;
+  errors?: FieldError[];
+  violations?: RuleViolation[];
+}

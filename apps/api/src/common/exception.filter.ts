@@ -1,0 +1,79 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS } from './errors';
+import { JsonLogger } from './json-logger';
+import { currentRequestId } from './request-context';
+
+const HTTP_FALLBACK: Record<number, { code: ErrorCode; zh: string; en: string }> = {
+  400: { code: 'VALIDATION_FAILED', zh: '请求格式不正确', en: 'Malformed request' },
+  401: { code: 'UNAUTHENTICATED', zh: '请先登录', en: 'Sign in first' },
+  403: { code: 'FORBIDDEN_ROLE', zh: '无权进行此操作', en: 'Not allowed' },
+  404: { code: 'NOT_FOUND', zh: '没有这个地址', en: 'No such route' },
+  413: { code: 'PAYLOAD_TOO_LARGE', zh: '请求内容过大', en: 'The request body is too large' },
+};
+
+/**
+ * The one place errors become HTTP: DomainError by its code's status, framework errors (unknown route,
+ * unparsable JSON, oversized body) by theirs, anything else 500 INTERNAL_ERROR, logged with its stack.
+ * Every body: { statusCode, code, message: { zh, en }, requestId, errors?, violations?, stepKey? }.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    const req = http.getRequest<Request>();
+    const body = this.toBody(exception, req);
+    if (body.statusCode >= 500 && body.code === 'INTERNAL_ERROR') {
+      this.logger.event('error', 'unhandled error', {
+        error: exception instanceof Error ? exception.message : String(exception),
+        stack: exception instanceof Error ? exception.stack : undefined,
+        method: req.method,
+        path: req.path,
+      });
+    }
+    if (!res.headersSent) res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, _req: Request): ErrorBody {
+    const requestId = currentRequestId();
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.label,
+        ...(requestId ? { requestId } : {}),
+        ...(exception.extras.stepKey ? { stepKey: exception.extras.stepKey } : {}),
+        ...(exception.extras.errors ? { errors: exception.extras.errors } : {}),
+        ...(exception.extras.violations ? { violations: exception.extras.violations } : {}),
+      };
+    }
+    // body-parser errors (bad JSON, too large) arrive as HttpException or as raw errors with a status.
+    const raw = exception as { type?: string; status?: number; statusCode?: number };
+    let status: number | undefined;
+    if (exception instanceof HttpException) status = exception.getStatus();
+    else if (typeof raw?.status === 'number') status = raw.status;
+    const parseFailed = raw?.type === 'entity.parse.failed' || (exception instanceof HttpException && /JSON/i.test(exception.message));
+    if (status === 400 && parseFailed) {
+      return {
+        statusCode: 400,
+        code: 'MALFORMED_JSON',
+        message: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
+        ...(requestId ? { requestId } : {}),
+        errors: [{ field: '(body)', rule: 'json', message: { zh: '不是有效的 JSON', en: 'Not valid JSON' } }],
+      };
+    }
+    if (status !== undefined && status < 500) {
+      const f = HTTP_FALLBACK[status] ?? { code: status === 409 ? 'ACTION_NOT_ALLOWED' : 'VALIDATION_FAILED', zh: '请求无法处理', en: 'The request cannot be processed' };
+      return { statusCode: status, code: f.code, message: { zh: f.zh, en: f.en }, ...(requestId ? { requestId } : {}) };
+    }
+    return {
+      statusCode: ERROR_STATUS.INTERNAL_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: { zh: '服务器内部错误', en: 'Internal server error' },
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+import { DomainError, type FieldError } from './errors';
+
+/** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. */
+export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || '(body)';
+}
+
+const TYPE_ZH: Record<string, string> = {
+  string: '字符串',
+  number: '数字',
+  boolean: '布尔值',
+  object: '对象',
+  array: '数组',
+  null: 'null',
+  undefined: '未填写',
+  int: '整数',
+};
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: unknown;
+  input?: unknown;
+  keys?: string[];
+  values?: unknown[];
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: string;
+  format?: string;
+  params?: { zh?: string; rule?: string };
+}
+
+/** One zod issue as field errors with a Chinese message next to zod's English one. */
+function toFieldErrors(issue: Issue): FieldError[] {
+  const field = fieldPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return (issue.keys ?? []).map((k) => ({
+        field: fieldPath([...issue.path, k]),
+        rule: 'unknown-field',
+        message: { zh: '不允许的字段', en: `Unknown field "${k}"` },
+      }));
+    case 'invalid_type': {
+      const expected = String(issue.expected);
+      const missing = issue.input === undefined;
+      return [
+        {
+          field,
+          rule: missing ? 'required' : 'type',
+          message: missing
+            ? { zh: '必填', en: 'Required' }
+            : { zh: `应为${TYPE_ZH[expected] ?? expected}`, en: `Expected ${expected}` },
+        },
+      ];
+    }
+    case 'invalid_value':
+      return [{ field, rule: 'enum', message: { zh: `取值须为：${(issue.values ?? []).map(String).join('、')}`, en: issue.message } }];
+    case 'too_small':
+      return [
+        {
+          field,
+          rule: 'min',
+          message: {
+            zh: issue.origin === 'array' ? `至少${String(issue.minimum)}项` : issue.origin === 'string' ? `至少${String(issue.minimum)}个字符` : `不得小于${String(issue.minimum)}`,
+            en: issue.message,
+          },
+        },
+      ];
+    case 'too_big':
+      return [
+        {
+          field,
+          rule: 'max',
+          message: {
+            zh: issue.origin === 'array' ? `最多${String(issue.maximum)}项` : issue.origin === 'string' ? `最多${String(issue.maximum)}个字符` : `不得大于${String(issue.maximum)}`,
+            en: issue.message,
+          },
+        },
+      ];
+    case 'invalid_format':
+      return [{ field, rule: 'format', message: { zh: '格式不正确', en: issue.message } }];
+    case 'custom':
+      return [{ field, rule: issue.params?.rule ?? 'custom', message: { zh: issue.params?.zh ?? issue.message, en: issue.message } }];
+    case 'invalid_union':
+      return [{ field, rule: 'type', message: { zh: '取值类型不正确', en: issue.message } }];
+    default:
+      return [{ field, rule: issue.code, message: { zh: '取值不正确', en: issue.message } }];
+  }
+}
+
+/** Parses a request part; a failure lists every field at fault (400 VALIDATION_FAILED). */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const errors = result.error.issues.flatMap((i) => toFieldErrors({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
+  throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+}

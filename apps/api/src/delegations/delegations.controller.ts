@@ -1,0 +1,218 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { ActionResult, DelegationProgress } from '@df/contracts';
+import type { AuthUser } from '../auth/access';
+import { CurrentUser, Roles } from '../auth/decorators';
+import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
+import { DelegationsService, type ActionKind, type SubmissionResponse } from './delegations.service';
+import { idempotencyKeyOf } from './idempotency.service';
+import { InboxService } from './inbox.service';
+import {
+  ActionResultSchema,
+  AmendSchema,
+  CaseListSchema,
+  CatalogSchema,
+  CloseSchema,
+  CompleteStepSchema,
+  DecisionSchema,
+  InboxQuerySchema,
+  InboxSchema,
+  ListQuerySchema,
+  ObjectionSchema,
+  ProgressSchema,
+  SUBMISSION_EXAMPLE,
+  SubmissionResponseSchema,
+  SubmissionSchema,
+  SupplyDocumentSchema,
+  TimelineSchema,
+} from './schemas';
+
+const CASE_ID = ApiParam({ name: 'id', description: 'Case id (from the submission)', example: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b' });
+const STEP_KEY = ApiParam({ name: 'stepKey', description: "Step instance key: 'B07', 'A11:m1', 'D12:US', 'D13:m1:US'", example: 'B07' });
+const ACTION_OK = ApiOkResponse({ description: 'The workflow accepted the action (a retry with the same Idempotency-Key returns this first result)', schema: schemaRef(ActionResultSchema) });
+
+@ApiTags('delegations')
+@ApiBearerAuth()
+@Controller('api')
+export class DelegationsController {
+  constructor(
+    private readonly delegations: DelegationsService,
+    private readonly inboxService: InboxService,
+  ) {}
+
+  @Post('delegations')
+  @Roles('organizer')
+  @IdempotencyKeyHeader()
+  @ApiOperation({
+    summary: '报送出访申请 Submit a delegation (organizer, own unit)',
+    description:
+      'Validates the whole input (400 naming every field), then the trip rules (422 with violation codes), then starts the case workflow. 201 with the case id, workflow id and the initial plan.',
+  })
+  @ApiBody({ schema: schemaRef(SubmissionSchema), examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } } })
+  @ApiCreatedResponse({ description: 'Case started (or, for a retried Idempotency-Key, the first response)', schema: schemaRef(SubmissionResponseSchema) })
+  @errorResponses(400, 401, 403, 422, 503)
+  async submit(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SubmissionResponse> {
+    const result = await this.delegations.submit(user, body, idempotencyKeyOf(key));
+    res.status(result.status);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Get('delegations')
+  @ApiOperation({
+    summary: '案件列表 List cases (read model), least slack first',
+    description: 'Unit roles see their own unit only; FAO roles, the leader and the manager see all units. Paginated.',
+  })
+  @queryParams(ListQuerySchema)
+  @ApiOkResponse({ description: 'One page of cases', schema: schemaRef(CaseListSchema) })
+  @errorResponses(400, 401, 403)
+  list(@CurrentUser() user: AuthUser, @Query() query: unknown) {
+    return this.delegations.list(user, query);
+  }
+
+  @Get('delegations/:id')
+  @CASE_ID
+  @ApiOperation({ summary: '案件详情 A case with its progress (the workflow query `progress`)' })
+  @ApiOkResponse({ description: 'Progress of the case', schema: schemaRef(ProgressSchema) })
+  @errorResponses(401, 403, 404, 503)
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<DelegationProgress> {
+    return this.delegations.get(user, id);
+  }
+
+  @Get('delegations/:id/timeline')
+  @CASE_ID
+  @ApiOperation({ summary: '办理记录 The case events (event store), oldest first' })
+  @ApiOkResponse({ description: 'Events of the case', schema: schemaRef(TimelineSchema) })
+  @errorResponses(401, 403, 404)
+  timeline(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.delegations.timeline(user, id);
+  }
+
+  @Post('delegations/:id/steps/:stepKey/complete')
+  @HttpCode(200)
+  @CASE_ID
+  @STEP_KEY
+  @IdempotencyKeyHeader()
+  @ApiOperation({
+    summary: '办结步骤 Complete a task step',
+    description: "Member steps are recorded by the organizer, external ones by the phase's officer. 帮代办: an FAO officer may complete an organizer's task with onBehalfOf.",
+  })
+  @ApiBody({ schema: schemaRef(CompleteStepSchema), examples: { d01: { summary: 'D01 route decision', value: { data: { route: 'visa' } } } } })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  complete(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'complete', id, stepKey, body, key, res);
+  }
+
+  @Post('delegations/:id/steps/:stepKey/decision')
+  @HttpCode(200)
+  @CASE_ID
+  @STEP_KEY
+  @IdempotencyKeyHeader()
+  @ApiOperation({ summary: '审批决定 Decide an approval step: approve, reject, return (returnTo), accept-with-deficiencies (B02)' })
+  @ApiBody({
+    schema: schemaRef(DecisionSchema),
+    examples: {
+      approve: { value: { decision: 'approve', comment: '同意' } },
+      returnForRevision: { value: { decision: 'return', returnTo: 'A05', comment: '日程需调整' } },
+      acceptWithDeficiencies: { value: { decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文' }] } },
+    },
+  })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  decide(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'decide', id, stepKey, body, key, res);
+  }
+
+  @Post('delegations/:id/amend')
+  @HttpCode(200)
+  @CASE_ID
+  @IdempotencyKeyHeader()
+  @ApiOperation({ summary: '变更 Amend dates, destinations or members (affected approvals run again)' })
+  @ApiBody({ schema: schemaRef(AmendSchema) })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  amend(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'amend', id, undefined, body, key, res);
+  }
+
+  @Post('delegations/:id/withdraw')
+  @HttpCode(200)
+  @CASE_ID
+  @IdempotencyKeyHeader()
+  @ApiOperation({ summary: '撤回 Withdraw the case (the unit organizer)' })
+  @ApiBody({ schema: schemaRef(CloseSchema) })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  withdraw(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'withdraw', id, undefined, body, key, res);
+  }
+
+  @Post('delegations/:id/cancel')
+  @HttpCode(200)
+  @CASE_ID
+  @IdempotencyKeyHeader()
+  @ApiOperation({ summary: '撤销 Cancel the case (FAO clerk, reviewer or director)' })
+  @ApiBody({ schema: schemaRef(CloseSchema) })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  cancel(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'cancel', id, undefined, body, key, res);
+  }
+
+  @Post('delegations/:id/notice-objections')
+  @HttpCode(200)
+  @CASE_ID
+  @IdempotencyKeyHeader()
+  @ApiOperation({ summary: '公示异议 Record an objection raised during the pre-trip public notice (A13)' })
+  @ApiBody({ schema: schemaRef(ObjectionSchema) })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  objection(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'objection', id, undefined, body, key, res);
+  }
+
+  @Post('delegations/:id/documents')
+  @HttpCode(200)
+  @CASE_ID
+  @IdempotencyKeyHeader()
+  @ApiOperation({ summary: '补交容缺材料 Supply a missing document (accepted with deficiencies at B02)' })
+  @ApiBody({ schema: schemaRef(SupplyDocumentSchema) })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  supplyDocument(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.action(user, 'supplyDocument', id, undefined, body, key, res);
+  }
+
+  @Get('inbox')
+  @ApiOperation({
+    summary: '待办 My actionable steps across cases, earliest latest-start first',
+    description: "Steps awaiting, overdue or blocked for the caller's role (members' steps for organizers, external outcomes for the phase's officer), within the caller's unit for unit roles.",
+  })
+  @queryParams(InboxQuerySchema)
+  @ApiOkResponse({ description: 'The inbox', schema: schemaRef(InboxSchema) })
+  @errorResponses(400, 401)
+  inbox(@CurrentUser() user: AuthUser, @Query() query: unknown) {
+    return this.inboxService.inbox(user, query);
+  }
+
+  @Get('catalog')
+  @ApiOperation({ summary: '流程目录 The process definition in force, with labels' })
+  @ApiOkResponse({ description: 'The definition (53 steps) and the labels of roles, phases, purposes, ranks; the country table', schema: schemaRef(CatalogSchema) })
+  @errorResponses(401)
+  catalog() {
+    return this.inboxService.catalog();
+  }
+
+  private async action(user: AuthUser, kind: ActionKind, id: string, stepKey: string | undefined, body: unknown, key: string | undefined, res: Response): Promise<ActionResult> {
+    const result = await this.delegations.act(user, kind, id, stepKey, body, idempotencyKeyOf(key));
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+}

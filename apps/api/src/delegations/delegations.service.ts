@@ -1,0 +1,374 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Repository } from 'typeorm';
+import {
+  amendUpdate,
+  cancelUpdate,
+  completeStepUpdate,
+  decideStepUpdate,
+  DELEGATION_WORKFLOW_TYPE,
+  delegationWorkflowId,
+  objectionUpdate,
+  progressQuery,
+  supplyDocumentUpdate,
+  withdrawUpdate,
+  type ActionResult,
+  type Actor,
+  type DelegationInput,
+  type DelegationProgress,
+} from '@df/contracts';
+import { buildInstances, checkTripRules, dayNumber, DEFAULT_DEFINITION, plan, shanghaiDate, type CaseFacts } from '@df/domain';
+import { CaseEntity, CaseEventEntity } from '@df/persistence';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
+import { domainError, type FieldError } from '../common/errors';
+import { JsonLogger } from '../common/json-logger';
+import { maskFor } from '../common/masking';
+import { parseOrThrow } from '../common/validation';
+import { MetricsService } from '../metrics/metrics.service';
+import { TemporalClientService } from '../temporal/temporal-client.provider';
+import { fingerprint, IdempotencyService } from './idempotency.service';
+import {
+  AmendSchema,
+  CloseSchema,
+  CompleteStepSchema,
+  DecisionSchema,
+  ListQuerySchema,
+  ObjectionSchema,
+  SubmissionSchema,
+  SupplyDocumentSchema,
+  type Submission,
+} from './schemas';
+import { toDomainError } from './temporal-errors';
+
+export interface SubmissionResponse {
+  caseId: string;
+  workflowId: string;
+  status: 'open';
+  submittedAt: string;
+  plan: {
+    criticalPath: string[];
+    criticalPathCodes: string[];
+    forecastReadyAt: string;
+    forecastReadyDate: string;
+    slackWd: number;
+    atRisk: boolean;
+    totalWd: number;
+    remainingWd: number;
+    warnings: string[];
+  };
+}
+
+export interface Replayable<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+export type ActionKind = 'complete' | 'decide' | 'amend' | 'withdraw' | 'cancel' | 'objection' | 'supplyDocument';
+
+const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** How long an HTTP request waits for the workflow: an update the worker has not answered by then is 503 (retry with the same Idempotency-Key). */
+export const UPDATE_TIMEOUT_MS = 30_000;
+export const QUERY_TIMEOUT_MS = 10_000;
+const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
+
+const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
+const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
+
+/** Everything the delegation endpoints do: validation, scoping, the workflow's start/updates/query, the read models. */
+@Injectable()
+export class DelegationsService {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
+    private readonly temporal: TemporalClientService,
+    private readonly idempotency: IdempotencyService,
+    private readonly metrics: MetricsService,
+    private readonly logger: JsonLogger,
+    @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
+    @InjectRepository(CaseEventEntity) private readonly events: Repository<CaseEventEntity>,
+  ) {}
+
+  // -------------------------------------------------------------------------------------------
+  // Submission
+
+  /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
+  async submit(user: AuthUser, body: unknown, key: string | undefined): Promise<Replayable<SubmissionResponse>> {
+    const facts = this.validateSubmission(user, body);
+    const print = fingerprint(user, 'submit', body);
+    let claimed = false;
+    if (key) {
+      const claim = await this.idempotency.claim<SubmissionResponse>(key, user, print);
+      if (claim.state === 'done') {
+        this.metrics.submissions.inc({ outcome: 'replayed' });
+        return { ...claim.replay, replayed: true };
+      }
+      claimed = claim.state === 'claimed';
+    }
+    // With a key the case id is derived from it: a retry after a crash finds the workflow it started.
+    const caseId = key ? uuidFrom(`${user.userId}:${key}`) : randomUUID();
+    const workflowId = delegationWorkflowId(caseId);
+    const now = new Date();
+    const submittedAt = now.toISOString();
+    try {
+      const instances = buildInstances(DEFAULT_DEFINITION, facts);
+      const p = plan({ instances, now: now.getTime(), departureDate: facts.departureDate });
+      const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+      const input: DelegationInput = {
+        caseId,
+        facts: facts as CaseFacts,
+        definition: DEFAULT_DEFINITION,
+        settings: {},
+        ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
+        submittedBy: actor,
+        submittedAt,
+      };
+      const client = await this.temporal.client();
+      try {
+        await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
+      } catch (err) {
+        // Only a retry of the same key can hit its own derived id.
+        if (!(key && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      const response: SubmissionResponse = {
+        caseId,
+        workflowId,
+        status: 'open',
+        submittedAt,
+        plan: {
+          criticalPath: p.criticalPath,
+          criticalPathCodes: p.criticalPathCodes,
+          forecastReadyAt: p.forecastReadyAt,
+          forecastReadyDate: p.forecastReadyDate,
+          slackWd: p.slackWd,
+          atRisk: p.atRisk,
+          totalWd: p.totalWd,
+          remainingWd: p.remainingWd,
+          warnings: p.warnings,
+        },
+      };
+      const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
+      this.metrics.submissions.inc({ outcome: 'started' });
+      this.logger.event('log', 'case submitted', { caseId, workflowId, unit: facts.unit, user: user.id, idempotencyKey: key });
+      return { ...stored, replayed: stored.body !== response };
+    } catch (err) {
+      if (key && claimed) await this.idempotency.release(key);
+      throw toDomainError(err);
+    }
+  }
+
+  private validateSubmission(user: AuthUser, body: unknown): Submission {
+    const facts = parseOrThrow(SubmissionSchema, body);
+    if (facts.unit !== user.unit)
+      throw domainError('UNIT_MISMATCH', `专办员只能为本单位（${user.unit}）报送`, `An organizer submits only for their own unit (${user.unit})`, {
+        errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
+      });
+    const violations = checkTripRules(facts as CaseFacts);
+    const extra: FieldError[] = [];
+    const today = shanghaiDate(Date.now());
+    if (dayNumber(facts.departureDate) <= dayNumber(today))
+      extra.push({
+        field: 'departureDate',
+        rule: 'future',
+        message: { zh: `出发日期须晚于今天（${today}，北京时间）`, en: `The departure date must be after today (${today}, Asia/Shanghai)` },
+      });
+    if (violations.length > 0 || extra.length > 0) {
+      this.metrics.submissions.inc({ outcome: 'rejected' });
+      throw domainError('RULE_VIOLATION', '出访申请不符合规定', 'The trip breaks the rules', {
+        violations,
+        errors: [...violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })), ...extra],
+      });
+    }
+    return facts;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads
+
+  async list(user: AuthUser, rawQuery: unknown) {
+    const q = parseOrThrow(ListQuerySchema, rawQuery, ['query']);
+    if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    const qb = this.cases.createQueryBuilder('c');
+    const unit = seesAllUnits(user) ? q.unit : user.unit;
+    if (unit !== undefined) qb.andWhere('c.unit = :unit', { unit });
+    if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+    if (q.phase) qb.andWhere('c.phase = :phase', { phase: q.phase });
+    if (q.departureFrom) qb.andWhere('c.departure_date >= :from', { from: q.departureFrom });
+    if (q.departureTo) qb.andWhere('c.departure_date <= :to', { to: q.departureTo });
+    if (q.atRisk !== undefined) qb.andWhere('c.at_risk = :atRisk', { atRisk: q.atRisk });
+    if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
+    else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
+    else qb.orderBy('c.submitted_at', 'DESC');
+    qb.addOrderBy('c.case_id', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(summaryOf), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** The workflow's progress query, scoped and masked. */
+  async get(user: AuthUser, caseId: string): Promise<DelegationProgress> {
+    const progress = await this.progress(caseId);
+    if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null })) throw outOfScope();
+    return maskFor(user.role, progress);
+  }
+
+  async timeline(user: AuthUser, caseId: string) {
+    await this.assertScope(user, caseId);
+    const rows = await this.events.find({ where: { streamId: caseId }, order: { seq: 'ASC' } });
+    return {
+      caseId,
+      events: maskFor(
+        user.role,
+        rows.map((e) => ({
+          seq: e.seq,
+          type: e.type,
+          occurredAt: iso(e.occurredAt)!,
+          recordedAt: iso(e.recordedAt)!,
+          actorId: e.actorId,
+          actorRole: e.actorRole,
+          onBehalfOf: e.onBehalfOf,
+          payload: e.payload,
+        })),
+      ),
+    };
+  }
+
+  private async progress(caseId: string): Promise<DelegationProgress> {
+    if (!CASE_ID_RE.test(caseId)) throw notFound();
+    try {
+      const client = await this.temporal.client();
+      return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery),
+      );
+    } catch (err) {
+      throw toDomainError(err);
+    }
+  }
+
+  /** 404 for an unknown case, 403 for one outside the caller's units. Read model first, the workflow when not projected yet. */
+  private async assertScope(user: AuthUser, caseId: string): Promise<void> {
+    if (!CASE_ID_RE.test(caseId)) throw notFound();
+    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true } });
+    if (row && canSeeCase(user, { unit: row.unit })) return;
+    if (row && user.role !== 'dept-approver') throw outOfScope();
+    const p = await this.progress(caseId);
+    if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Actions (workflow updates)
+
+  async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, key: string | undefined): Promise<Replayable<ActionResult>> {
+    const parsed = this.parseAction(kind, body);
+    if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
+      throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
+    await this.assertScope(user, caseId);
+    if (user.role === 'manager')
+      throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
+    const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
+    let claimed = false;
+    if (key) {
+      const claim = await this.idempotency.claim<ActionResult>(key, user, print);
+      if (claim.state === 'done') {
+        this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
+        return { ...claim.replay, replayed: true };
+      }
+      claimed = claim.state === 'claimed';
+    }
+    const requestId = key ?? randomUUID();
+    const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+    const request = { ...parsed, ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
+    try {
+      const client = await this.temporal.client();
+      const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
+      const options = { args: [request] as [never], updateId: requestId };
+      const result = await client.connection.withAbortSignal(AbortSignal.timeout(UPDATE_TIMEOUT_MS), () => this.sendUpdate(handle, kind, options));
+      const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
+      this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
+      this.logger.event('log', 'update accepted', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, onBehalfOf: parsed.onBehalfOf, seq: result.seq });
+      return { ...stored, replayed: stored.body !== result };
+    } catch (err) {
+      if (key && claimed) await this.idempotency.release(key);
+      const mapped = toDomainError(err, { caseKnown: true });
+      this.metrics.updates.inc({ update: kind, outcome: mapped.code });
+      this.logger.event('warn', 'update refused', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code });
+      throw mapped;
+    }
+  }
+
+  private sendUpdate(handle: WorkflowHandle, kind: ActionKind, options: { args: [never]; updateId: string }): Promise<ActionResult> {
+    switch (kind) {
+      case 'complete':
+        return handle.executeUpdate(completeStepUpdate, options);
+      case 'decide':
+        return handle.executeUpdate(decideStepUpdate, options);
+      case 'amend':
+        return handle.executeUpdate(amendUpdate, options);
+      case 'withdraw':
+        return handle.executeUpdate(withdrawUpdate, options);
+      case 'cancel':
+        return handle.executeUpdate(cancelUpdate, options);
+      case 'objection':
+        return handle.executeUpdate(objectionUpdate, options);
+      case 'supplyDocument':
+        return handle.executeUpdate(supplyDocumentUpdate, options);
+    }
+  }
+
+  private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {
+    switch (kind) {
+      case 'complete':
+        return parseOrThrow(CompleteStepSchema, body);
+      case 'decide':
+        return parseOrThrow(DecisionSchema, body);
+      case 'amend':
+        return parseOrThrow(AmendSchema, body);
+      case 'withdraw':
+      case 'cancel':
+        return parseOrThrow(CloseSchema, body);
+      case 'objection':
+        return parseOrThrow(ObjectionSchema, body);
+      case 'supplyDocument':
+        return parseOrThrow(SupplyDocumentSchema, body);
+    }
+  }
+}
+
+/** A UUID (v4 layout) derived from a string: the same Idempotency-Key gives the same case id. */
+export function uuidFrom(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function summaryOf(c: CaseEntity) {
+  return {
+    caseId: c.caseId,
+    workflowId: c.workflowId,
+    title: c.title,
+    unit: c.unit,
+    purpose: c.purpose,
+    status: c.status,
+    phase: c.phase,
+    departureDate: c.departureDate,
+    returnDate: c.returnDate,
+    countries: c.countries,
+    memberCount: c.memberCount,
+    forecastReadyAt: iso(c.forecastReadyAt),
+    slackWd: c.slackWd,
+    atRisk: c.atRisk,
+    criticalStep: c.criticalStep,
+    submittedAt: iso(c.submittedAt)!,
+    submittedBy: c.submittedBy,
+    departedAt: iso(c.departedAt),
+    closedAt: iso(c.closedAt),
+    updatedAt: iso(c.updatedAt)!,
+  };
+}

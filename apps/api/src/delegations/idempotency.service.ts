@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { IdempotencyRecordEntity } from '@df/persistence';
+import { domainError } from '../common/errors';
+import type { AuthUser } from '../auth/access';
+
+const KEY_RE = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export interface Replay<T> {
+  status: number;
+  body: T;
+}
+
+/** Parses the Idempotency-Key header (absent: undefined; malformed: 400 naming the header). */
+export function idempotencyKeyOf(header: unknown): string | undefined {
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !KEY_RE.test(header))
+    throw domainError('VALIDATION_FAILED', 'Idempotency-Key 格式不正确', 'Malformed Idempotency-Key header', {
+      errors: [
+        {
+          field: 'headers.Idempotency-Key',
+          rule: 'format',
+          message: { zh: '须为1-200个字母、数字或 . _ : -', en: '1-200 letters, digits or . _ : -' },
+        },
+      ],
+    });
+  return header;
+}
+
+/** JSON with object keys sorted: the same request in another key order has the same fingerprint. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+
+export function fingerprint(user: AuthUser, operation: string, body: unknown): string {
+  return createHash('sha256').update(canonical([user.userId, operation, body ?? null])).digest('hex');
+}
+
+/**
+ * Idempotency records: claim a key before acting, store the first response after. A retry with the same
+ * key and request gets the stored response; the same key with another request (or user) is refused (422).
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(@InjectRepository(IdempotencyRecordEntity) private readonly records: Repository<IdempotencyRecordEntity>) {}
+
+  /**
+   * Claims the key. Returns the stored response when the first request completed, `pending` when a first
+   * attempt is recorded but unfinished (the caller redoes its idempotent work), or `claimed` for a new key.
+   */
+  async claim<T>(key: string, user: AuthUser, print: string): Promise<{ state: 'claimed' } | { state: 'pending' } | { state: 'done'; replay: Replay<T> }> {
+    const inserted = await this.records
+      .createQueryBuilder()
+      .insert()
+      .values({ key, userId: user.userId, fingerprint: print, status: 'pending' })
+      .orIgnore()
+      .returning(['key'])
+      .execute();
+    if ((inserted.raw as unknown[]).length > 0) return { state: 'claimed' };
+    const existing = await this.records.findOneBy({ key });
+    if (!existing) return this.claim(key, user, print); // released in between: claim again
+    if (existing.fingerprint !== print)
+      throw domainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        '该 Idempotency-Key 已用于另一个请求',
+        'This Idempotency-Key was already used for a different request',
+        { errors: [{ field: 'headers.Idempotency-Key', rule: 'unique', message: { zh: '已用于另一个请求', en: 'Used for a different request' } }] },
+      );
+    if (existing.status === 'completed') return { state: 'done', replay: { status: existing.responseStatus ?? 200, body: existing.responseBody as T } };
+    return { state: 'pending' };
+  }
+
+  /**
+   * Stores the response of the first request to finish. A concurrent duplicate that finishes second gets
+   * the stored response back, so every attempt with one key answers the same.
+   */
+  async complete<T>(key: string, status: number, body: T, caseId?: string): Promise<Replay<T>> {
+    const result = await this.records.update(
+      { key, status: 'pending' },
+      { status: 'completed', responseStatus: status, responseBody: body as object, caseId: caseId ?? null, completedAt: new Date() },
+    );
+    if (result.affected) return { status, body };
+    const stored = await this.records.findOneBy({ key });
+    return stored?.status === 'completed' ? { status: stored.responseStatus ?? status, body: stored.responseBody as T } : { status, body };
+  }
+
+  /** The request failed before acting: forget the key so a corrected retry may use it. */
+  async release(key: string): Promise<void> {
+    await this.records.delete({ key, status: 'pending' });
+  }
+}

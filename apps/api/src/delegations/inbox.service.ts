@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  COUNTRIES,
+  CONDITIONS,
+  DEFAULT_DEFINITION,
+  DECISIONS,
+  PHASE_LABELS,
+  PURPOSE_LABELS,
+  RANK_LABELS,
+  ROLE_LABELS,
+  STEP_KIND_LABELS,
+  type Label,
+} from '@df/domain';
+import { DECISION_KINDS } from '@df/contracts';
+import { inboxSelectors, seesAllUnits, type AuthUser, type UserRole } from '../auth/access';
+import { parseOrThrow } from '../common/validation';
+import { InboxQuerySchema } from './schemas';
+
+const SCOPE_LABELS: Record<string, Label> = {
+  delegation: { zh: '每团一次', en: 'Once per delegation' },
+  member: { zh: '每人一次', en: 'Per member' },
+  country: { zh: '每国一次', en: 'Per destination country' },
+  'member-country': { zh: '每人每国一次', en: 'Per member per country' },
+};
+
+const STEP_NAMES = new Map(DEFAULT_DEFINITION.steps.map((s) => [s.code, s.name]));
+
+interface InboxRow {
+  case_id: string;
+  title: string;
+  unit: string;
+  departure_date: string;
+  at_risk: boolean;
+  slack_wd: number | null;
+  step_key: string;
+  code: string;
+  phase: string;
+  kind: string;
+  actor_role: string;
+  member_id: string | null;
+  country: string | null;
+  status: string;
+  started_at: Date | null;
+  due_at: Date | null;
+  latest_start_at: Date | null;
+  total: string;
+}
+
+const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+
+/** The caller's inbox (read models) and the process catalogue. */
+@Injectable()
+export class InboxService {
+  constructor(private readonly db: DataSource) {}
+
+  async inbox(user: AuthUser, rawQuery: unknown) {
+    const q = parseOrThrow(InboxQuerySchema, rawQuery, ['query']);
+    const selectors = inboxSelectors(user.role as UserRole);
+    if (selectors.length === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+    const params: unknown[] = [];
+    const roleFilter = selectors
+      .map((sel) => {
+        params.push(sel.actorRole);
+        const phase = sel.phase === 'passport' ? ` AND s.phase = 'passport'` : sel.phase === 'not-passport' ? ` AND s.phase <> 'passport'` : '';
+        return `(s.actor_role = $${params.length}${phase})`;
+      })
+      .join(' OR ');
+    let unitFilter = '';
+    if (!seesAllUnits(user)) {
+      params.push(user.unit);
+      unitFilter = `AND s.unit = $${params.length}`;
+    }
+    params.push(q.pageSize, (q.page - 1) * q.pageSize);
+    const rows: InboxRow[] = await this.db.query(
+      `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd,
+              s.step_key, s.code, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at,
+              s.latest_start_at, count(*) OVER () AS total
+         FROM case_steps s JOIN cases c ON c.case_id = s.case_id
+        WHERE s.status IN ('awaiting', 'overdue', 'blocked') AND c.status = 'open' AND (${roleFilter}) ${unitFilter}
+        ORDER BY s.latest_start_at ASC NULLS LAST, c.departure_date ASC, s.case_id, s.step_key
+        LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return {
+      items: rows.map((r) => ({
+        caseId: r.case_id,
+        title: r.title,
+        unit: r.unit,
+        departureDate: r.departure_date,
+        caseAtRisk: r.at_risk,
+        caseSlackWd: r.slack_wd,
+        stepKey: r.step_key,
+        code: r.code,
+        name: STEP_NAMES.get(r.code) ?? { zh: r.code, en: r.code },
+        phase: r.phase,
+        kind: r.kind,
+        actorRole: r.actor_role,
+        memberId: r.member_id,
+        country: r.country,
+        status: r.status,
+        startedAt: iso(r.started_at),
+        dueAt: iso(r.due_at),
+        latestStartAt: iso(r.latest_start_at),
+        onBehalf: r.actor_role !== user.role,
+      })),
+      total: rows.length > 0 ? Number(rows[0]!.total) : 0,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  catalog() {
+    return {
+      version: DEFAULT_DEFINITION.version,
+      name: DEFAULT_DEFINITION.name ?? null,
+      steps: DEFAULT_DEFINITION.steps.map((s) => ({
+        code: s.code,
+        name: s.name,
+        phase: s.phase,
+        phaseLabel: PHASE_LABELS[s.phase],
+        actor: s.actor,
+        actorLabel: ROLE_LABELS[s.actor],
+        scope: s.scope,
+        scopeLabel: SCOPE_LABELS[s.scope],
+        kind: s.kind,
+        kindLabel: STEP_KIND_LABELS[s.kind],
+        needs: s.needs,
+        durationWd: s.durationWd,
+        ...(s.durationSource ? { durationSource: s.durationSource } : {}),
+        condition: s.condition ? { name: s.condition, label: CONDITIONS[s.condition].label } : null,
+        decisions: s.kind === 'approval' ? (s.code === 'B02' ? [...DECISION_KINDS] : [...DECISIONS]) : [],
+      })),
+      roles: ROLE_LABELS,
+      phases: PHASE_LABELS,
+      purposes: PURPOSE_LABELS,
+      ranks: RANK_LABELS,
+      countries: COUNTRIES,
+    };
+  }
+}

@@ -1,0 +1,551 @@
+import { z } from 'zod';
+import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
+import { isIsoDate, PHASES, PURPOSES, RANKS } from '@df/domain';
+
+/**
+ * Request and response shapes of the delegation endpoints. One source: these zod schemas validate the
+ * requests and, converted to JSON Schema, are the OpenAPI components (see openapi.ts).
+ */
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
+  .meta({ description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
+const text = (max: number) => z.string().trim().min(1).max(max);
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' })
+  .meta({ description: 'ISO 3166-1 alpha-2; must be in the domain COUNTRIES table (else 422 UNKNOWN_COUNTRY)', example: 'US' });
+const memberId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, { message: 'Member ids are 1-32 letters, digits, _ or -' })
+  .meta({ example: 'm1' });
+
+export const PassportSchema = z.strictObject({
+  inCustody: z.boolean().meta({ description: 'Official passport held by the FAO (委托保管)' }),
+  number: z
+    .string()
+    .regex(/^[A-Z0-9]{5,20}$/, { message: 'Passport numbers are 5-20 capital letters or digits' })
+    .optional()
+    .meta({ description: 'Visible only to passport and visa officers; masked (SE****567) elsewhere' }),
+  expiresOn: isoDate.optional(),
+});
+
+export const MemberSchema = z.strictObject({
+  id: memberId,
+  personId: text(64).optional(),
+  name: text(100),
+  position: text(100),
+  rank: z.enum(RANKS),
+  partyMember: z.boolean(),
+  classifiedAccess: z.boolean(),
+  leadershipTeam: text(100).nullable(),
+  passport: PassportSchema.nullable(),
+  apecCard: z
+    .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
+    .nullable()
+    .optional(),
+});
+
+export const DestinationSchema = z.strictObject({
+  country: countryCode,
+  city: text(100),
+  arrive: isoDate,
+  leave: isoDate,
+  inviter: z.strictObject({ name: text(200), organization: text(200) }),
+  transit: z.enum(['airside', 'landside']).optional(),
+});
+
+export const SUBMISSION_EXAMPLE = {
+  title: '滨州市经贸代表团访美',
+  unit: 'commerce',
+  purpose: 'investment-promotion',
+  departureDate: '2027-03-15',
+  returnDate: '2027-03-19',
+  destinations: [
+    {
+      country: 'US',
+      city: 'Houston',
+      arrive: '2027-03-15',
+      leave: '2027-03-19',
+      inviter: { name: 'Jane Roe', organization: 'Greater Houston Partnership' },
+    },
+  ],
+  members: [
+    {
+      id: 'm1',
+      name: '张三',
+      position: '副市长',
+      rank: 'bureau',
+      partyMember: true,
+      classifiedAccess: false,
+      leadershipTeam: 'city-government',
+      passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' },
+    },
+  ],
+  jointDelegation: false,
+  supervisingDepartment: null,
+};
+
+export const SubmissionSchema = z
+  .strictObject({
+    title: text(200),
+    unit: text(64),
+    purpose: z.enum(PURPOSES),
+    departureDate: isoDate,
+    returnDate: isoDate,
+    destinations: z.array(DestinationSchema).min(1).max(10),
+    members: z.array(MemberSchema).min(1).max(50),
+    jointDelegation: z.boolean(),
+    supervisingDepartment: text(64).nullable(),
+  })
+  .meta({ id: 'DelegationSubmission', example: SUBMISSION_EXAMPLE });
+export type Submission = z.output<typeof SubmissionSchema>;
+
+const actionBase = {
+  comment: z.string().trim().max(2000).optional(),
+  onBehalfOf: text(128)
+    .optional()
+    .meta({ description: '帮代办: an FAO officer acting for this person (user id or name); the record keeps both' }),
+};
+
+export const CompleteStepSchema = z
+  .strictObject({
+    data: z.record(z.string(), z.unknown()).optional().meta({ description: "Task output, e.g. { route: 'visa' } at D01" }),
+    ...actionBase,
+  })
+  .meta({ id: 'CompleteStepRequest', example: { data: { route: 'visa' }, comment: '已核对' } });
+
+export const DecisionSchema = z
+  .strictObject({
+    decision: z.enum(DECISION_KINDS),
+    returnTo: text(64).optional().meta({ description: "For 'return': the upstream step key or code to run again" }),
+    missingDocuments: z
+      .array(z.strictObject({ id: text(64), name: text(200), neededBy: text(8).optional() }))
+      .min(1)
+      .max(20)
+      .optional()
+      .meta({ description: "For 'accept-with-deficiencies' (B02 only)" }),
+    ...actionBase,
+  })
+  .meta({ id: 'DecisionRequest', example: { decision: 'approve', comment: '同意' } });
+
+export const AmendSchema = z
+  .strictObject({
+    changes: z
+      .strictObject({
+        departureDate: isoDate.optional(),
+        returnDate: isoDate.optional(),
+        destinations: z.array(DestinationSchema).min(1).max(10).optional(),
+        members: z.array(MemberSchema).min(1).max(50).optional(),
+      })
+      .refine((c) => Object.keys(c).length > 0, { message: 'Name at least one change', params: { zh: '至少变更一项', rule: 'min' } }),
+    ...actionBase,
+  })
+  .meta({ id: 'AmendRequest', example: { changes: { returnDate: '2027-03-18' }, comment: '缩短行程' } });
+
+export const CloseSchema = z
+  .strictObject({ reason: text(1000), ...actionBase })
+  .meta({ id: 'CloseRequest', example: { reason: '邀请方取消活动' } });
+
+export const ObjectionSchema = z
+  .strictObject({ objection: text(2000), ...actionBase })
+  .meta({ id: 'ObjectionRequest', example: { objection: '公示对象张三本年度已出访一次' } });
+
+export const SupplyDocumentSchema = z
+  .strictObject({ documentId: text(64), fileRef: text(500).optional(), ...actionBase })
+  .meta({ id: 'SupplyDocumentRequest', example: { documentId: 'invitation-translation', fileRef: 'files/2027/inv-tr.pdf' } });
+
+const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+const intQuery = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'Expected a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
+export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
+
+export const ListQuerySchema = z.strictObject({
+  status: z.enum(CASE_STATUSES).optional(),
+  phase: z.enum(PHASES).optional(),
+  unit: text(64).optional(),
+  departureFrom: isoDate.optional(),
+  departureTo: isoDate.optional(),
+  atRisk: boolQuery.optional(),
+  sort: z.enum(LIST_SORTS).default('slack'),
+  page: intQuery(1, 100000, 1),
+  pageSize: intQuery(1, 100, 20),
+});
+export type ListQuery = z.output<typeof ListQuerySchema>;
+
+export const InboxQuerySchema = z.strictObject({
+  page: intQuery(1, 100000, 1),
+  pageSize: intQuery(1, 200, 50),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Responses (documentation; loose objects: new fields may appear)
+
+const label = z.looseObject({ zh: z.string(), en: z.string() });
+
+export const PlanSchema = z
+  .looseObject({
+    criticalPath: z.array(z.string()),
+    criticalPathCodes: z.array(z.string()),
+    forecastReadyAt: z.string(),
+    forecastReadyDate: z.string(),
+    slackWd: z.number(),
+    atRisk: z.boolean(),
+    totalWd: z.number(),
+    remainingWd: z.number(),
+    warnings: z.array(z.string()),
+  })
+  .meta({ id: 'PlanSummary' });
+
+export const SubmissionResponseSchema = z
+  .looseObject({
+    caseId: z.string(),
+    workflowId: z.string(),
+    status: z.literal('open'),
+    submittedAt: z.string(),
+    plan: PlanSchema,
+  })
+  .meta({
+    id: 'SubmissionResponse',
+    example: {
+      caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      status: 'open',
+      submittedAt: '2027-02-01T01:00:00.000Z',
+      plan: {
+        criticalPath: ['A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'D07:US', 'D09:US', 'D10:m1:US', 'D12:US', 'D13:m1:US', 'E06:m1', 'E07'],
+        criticalPathCodes: ['A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'D07', 'D09', 'D10', 'D12', 'D13', 'E06', 'E07'],
+        forecastReadyAt: '2027-02-24T09:00:00.000Z',
+        forecastReadyDate: '2027-02-24',
+        slackWd: 12.5,
+        atRisk: false,
+        totalWd: 15.5,
+        remainingWd: 15.5,
+        warnings: [],
+      },
+    },
+  });
+
+export const CaseSummarySchema = z
+  .looseObject({
+    caseId: z.string(),
+    workflowId: z.string(),
+    title: z.string(),
+    unit: z.string(),
+    purpose: z.string(),
+    status: z.string(),
+    phase: z.string(),
+    departureDate: z.string(),
+    returnDate: z.string(),
+    countries: z.array(z.string()),
+    memberCount: z.number(),
+    forecastReadyAt: z.string().nullable(),
+    slackWd: z.number().nullable(),
+    atRisk: z.boolean(),
+    criticalStep: z.string().nullable(),
+    submittedAt: z.string(),
+    submittedBy: z.string(),
+    departedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'CaseSummary' });
+
+const CASE_SUMMARY_EXAMPLE = {
+  caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+  workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+  title: '滨州市经贸代表团访美',
+  unit: 'commerce',
+  purpose: 'investment-promotion',
+  status: 'open',
+  phase: 'prepare',
+  departureDate: '2027-03-15',
+  returnDate: '2027-03-19',
+  countries: ['US'],
+  memberCount: 1,
+  forecastReadyAt: '2027-02-24T09:00:00.000Z',
+  slackWd: 12.5,
+  atRisk: false,
+  criticalStep: 'A02',
+  submittedAt: '2027-02-01T01:00:00.000Z',
+  submittedBy: 'organizer.commerce',
+  departedAt: null,
+  closedAt: null,
+  updatedAt: '2027-02-01T01:00:01.000Z',
+};
+
+export const CaseListSchema = z
+  .looseObject({ items: z.array(CaseSummarySchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+  .meta({ id: 'CaseList', example: { items: [CASE_SUMMARY_EXAMPLE], total: 1, page: 1, pageSize: 20 } });
+
+export const StepProgressSchema = z
+  .looseObject({
+    key: z.string(),
+    code: z.string(),
+    name: label,
+    phase: z.string(),
+    kind: z.string(),
+    actorRole: z.string(),
+    status: z.string(),
+    critical: z.boolean(),
+    returns: z.number(),
+  })
+  .meta({ id: 'StepProgress' });
+
+export const ProgressSchema = z
+  .looseObject({
+    caseId: z.string(),
+    workflowId: z.string(),
+    definitionVersion: z.string(),
+    title: z.string(),
+    unit: z.string(),
+    facts: z.looseObject({}),
+    status: z.enum(CASE_STATUSES),
+    phase: z.string(),
+    now: z.string(),
+    submittedAt: z.string(),
+    departureDate: z.string(),
+    daysToDeparture: z.number(),
+    plan: PlanSchema,
+    steps: z.array(StepProgressSchema),
+    deficiencies: z.array(z.looseObject({})),
+    objections: z.array(z.looseObject({})),
+    withdrawnMembers: z.array(z.looseObject({})),
+    routes: z.looseObject({}),
+    violations: z.array(z.looseObject({})),
+    lastSeq: z.number(),
+  })
+  .meta({
+    id: 'DelegationProgress',
+    description: "The workflow's `progress` query; passport numbers masked except for passport and visa officers",
+    example: {
+      caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      definitionVersion: '2026.1',
+      title: '滨州市经贸代表团访美',
+      unit: 'commerce',
+      facts: { ...SUBMISSION_EXAMPLE, members: [{ ...SUBMISSION_EXAMPLE.members[0], passport: { inCustody: true, number: 'SE****567', expiresOn: '2031-06-30' } }] },
+      status: 'open',
+      phase: 'prepare',
+      now: '2027-02-01T01:00:05.000Z',
+      submittedAt: '2027-02-01T01:00:00.000Z',
+      departureDate: '2027-03-15',
+      daysToDeparture: 42,
+      plan: {
+        criticalPath: ['A02', 'A05', 'A13', 'B07', 'B08', 'D07:US', 'D09:US', 'D10:m1:US', 'D12:US', 'D13:m1:US', 'E06:m1', 'E07'],
+        criticalPathCodes: ['A02', 'A05', 'A13', 'B07', 'B08', 'D07', 'D09', 'D10', 'D12', 'D13', 'E06', 'E07'],
+        forecastReadyAt: '2027-02-24T09:00:00.000Z',
+        forecastReadyDate: '2027-02-24',
+        slackWd: 12.5,
+        atRisk: false,
+        totalWd: 15.5,
+        remainingWd: 15.5,
+        warnings: [],
+      },
+      steps: [
+        {
+          key: 'A02',
+          code: 'A02',
+          name: { zh: '起草出访申请（任务、目的类别）', en: 'Draft trip application (task, purpose category)' },
+          phase: 'prepare',
+          kind: 'task',
+          actorRole: 'organizer',
+          status: 'awaiting',
+          startedAt: '2027-02-01T01:00:00.000Z',
+          latestStartAt: '2027-02-15T01:00:00.000Z',
+          critical: true,
+          returns: 0,
+        },
+      ],
+      deficiencies: [],
+      objections: [],
+      withdrawnMembers: [],
+      routes: { m1: { US: 'visa' } },
+      violations: [],
+      lastSeq: 4,
+    },
+  });
+
+export const TimelineSchema = z
+  .looseObject({
+    caseId: z.string(),
+    events: z.array(
+      z.looseObject({
+        seq: z.number().int(),
+        type: z.string(),
+        occurredAt: z.string(),
+        recordedAt: z.string(),
+        actorId: z.string().nullable(),
+        actorRole: z.string().nullable(),
+        onBehalfOf: z.string().nullable(),
+        payload: z.looseObject({}),
+      }),
+    ),
+  })
+  .meta({
+    id: 'Timeline',
+    example: {
+      caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      events: [
+        {
+          seq: 1,
+          type: 'case.submitted',
+          occurredAt: '2027-02-01T01:00:00.000Z',
+          recordedAt: '2027-02-01T01:00:00.120Z',
+          actorId: 'organizer.commerce',
+          actorRole: 'organizer',
+          onBehalfOf: null,
+          payload: { title: '滨州市经贸代表团访美', unit: 'commerce' },
+        },
+        {
+          seq: 5,
+          type: 'step.completed',
+          occurredAt: '2027-02-01T02:00:00.000Z',
+          recordedAt: '2027-02-01T02:00:00.080Z',
+          actorId: 'fao-clerk.fao',
+          actorRole: 'fao-clerk',
+          onBehalfOf: 'organizer.commerce',
+          payload: { key: 'A02' },
+        },
+      ],
+    },
+  });
+
+export const ActionResultSchema = z
+  .looseObject({
+    accepted: z.literal(true),
+    requestId: z.string(),
+    seq: z.number().int(),
+    opened: z.array(z.string()),
+    status: z.enum(CASE_STATUSES),
+  })
+  .meta({ id: 'ActionResult', example: { accepted: true, requestId: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11', seq: 7, opened: ['A03:US', 'A05', 'A06'], status: 'open' } });
+
+export const InboxSchema = z
+  .looseObject({
+    items: z.array(
+      z.looseObject({
+        caseId: z.string(),
+        title: z.string(),
+        unit: z.string(),
+        departureDate: z.string(),
+        caseAtRisk: z.boolean(),
+        caseSlackWd: z.number().nullable(),
+        stepKey: z.string(),
+        code: z.string(),
+        name: label,
+        phase: z.string(),
+        kind: z.string(),
+        actorRole: z.string(),
+        memberId: z.string().nullable(),
+        country: z.string().nullable(),
+        status: z.string(),
+        startedAt: z.string().nullable(),
+        dueAt: z.string().nullable(),
+        latestStartAt: z.string().nullable(),
+        onBehalf: z.boolean(),
+      }),
+    ),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+  .meta({
+    id: 'Inbox',
+    example: {
+      items: [
+        {
+          caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+          title: '滨州市经贸代表团访美',
+          unit: 'commerce',
+          departureDate: '2027-03-15',
+          caseAtRisk: false,
+          caseSlackWd: 12.5,
+          stepKey: 'B02',
+          code: 'B02',
+          name: { zh: '外办受理及完整性审查', en: 'FAO intake and completeness check (may accept with deficiencies)' },
+          phase: 'review',
+          kind: 'approval',
+          actorRole: 'fao-clerk',
+          memberId: null,
+          country: null,
+          status: 'awaiting',
+          startedAt: '2027-02-10T01:00:00.000Z',
+          dueAt: '2027-02-10T05:00:00.000Z',
+          latestStartAt: '2027-02-20T01:00:00.000Z',
+          onBehalf: false,
+        },
+      ],
+      total: 1,
+      page: 1,
+      pageSize: 50,
+    },
+  });
+
+
+export const CatalogSchema = z
+  .looseObject({
+    version: z.string(),
+    name: label.nullable(),
+    steps: z.array(
+      z.looseObject({
+        code: z.string(),
+        name: label,
+        phase: z.string(),
+        phaseLabel: label,
+        actor: z.string(),
+        actorLabel: label,
+        scope: z.string(),
+        scopeLabel: label,
+        kind: z.string(),
+        kindLabel: label,
+        needs: z.array(z.string()),
+        durationWd: z.number(),
+        condition: z.looseObject({ name: z.string(), label }).nullable(),
+        decisions: z.array(z.string()),
+      }),
+    ),
+    roles: z.record(z.string(), label),
+    phases: z.record(z.string(), label),
+    purposes: z.record(z.string(), label),
+    ranks: z.record(z.string(), label),
+    countries: z.record(z.string(), z.looseObject({ nameZh: z.string(), nameEn: z.string() })),
+  })
+  .meta({
+    id: 'Catalog',
+    example: {
+      version: '2026.1',
+      name: { zh: '因公出国（境）审护签全链条', en: 'Outbound delegation chain (approval, passport, visa)' },
+      steps: [
+        {
+          code: 'B07',
+          name: { zh: '按权限报批', en: 'Approval at the authority level' },
+          phase: 'review',
+          phaseLabel: { zh: '外办审批', en: 'FAO review and approval' },
+          actor: 'leader',
+          actorLabel: { zh: '审批领导', en: 'Approving leader' },
+          scope: 'delegation',
+          scopeLabel: { zh: '每团一次', en: 'Once per delegation' },
+          kind: 'approval',
+          kindLabel: { zh: '审批', en: 'Approval' },
+          needs: ['B06', 'A13', 'A14'],
+          durationWd: 1,
+          condition: null,
+          decisions: ['approve', 'reject', 'return'],
+        },
+      ],
+      roles: { leader: { zh: '审批领导', en: 'Approving leader' } },
+      phases: { review: { zh: '外办审批', en: 'FAO review and approval' } },
+      purposes: { trade: { zh: '经贸', en: 'Trade' } },
+      ranks: { bureau: { zh: '厅局级', en: 'Bureau' } },
+      countries: { US: { nameZh: '美国', nameEn: 'United States', region: 'north-america', officialPassportRoute: 'visa', interviewRequired: true, processingWd: 5, apostille: true, apec: false, certifiedDocuments: false } },
+    },
+  });

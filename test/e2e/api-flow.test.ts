@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
+
+/** Fields of the progress that do not move with the clock between two reads. */
+const stable = (p: DelegationProgress) => ({
+  caseId: p.caseId,
+  workflowId: p.workflowId,
+  status: p.status,
+  phase: p.phase,
+  lastSeq: p.lastSeq,
+  facts: p.facts,
+  steps: p.steps.map((s) => ({ key: s.key, status: s.status, actedBy: s.actedBy, actedByRole: s.actedByRole, onBehalfOf: s.onBehalfOf, decision: s.decision, comment: s.comment, data: s.data, returns: s.returns })),
+  deficiencies: p.deficiencies,
+  objections: p.objections,
+  routes: p.routes,
+  violations: p.violations,
+});
+
+describe('the canonical US trip, submission to departure, entirely through the HTTP API', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 1 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    users = await createTestUsers(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('runs every step as a user of the right role and reads the same progress as the workflow query', async () => {
+    const submitted = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .set('X-Request-Id', 'flow-submit-1')
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
+    const { caseId, workflowId, plan } = submitted.body;
+    expect(workflowId).toBe(delegationWorkflowId(caseId));
+    expect(submitted.headers['x-request-id']).toBe('flow-submit-1');
+    // The brief's critical path for this trip, 15.5 WD.
+    expect(plan.criticalPathCodes).toEqual(['A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'D07', 'D09', 'D10', 'D12', 'D13', 'E06', 'E07']);
+    expect(plan.totalWd).toBe(15.5);
+    expect(plan.atRisk).toBe(false);
+
+    const acted: Array<{ key: string; role: string; by: string }> = [];
+    let onBehalfDone = false;
+    let decisionRetried = false;
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      if (p.status === 'departed') break;
+      expect(p.status).toBe('open');
+      if (Date.now() > deadline) throw new Error(`stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped'].includes(s.status)).map((s) => [s.key, s.status]))}`);
+      const open = actionable(p);
+      if (open.length === 0) {
+        await new Promise((r) => setTimeout(r, 250)); // system steps and the public-notice timer
+        continue;
+      }
+      for (const step of open) {
+        const role = roleFor(step);
+        // The step is in the actor's inbox (read model), earliest latest-start first.
+        const inbox = await eventually(
+          () => request(api.http).get('/api/inbox').set(bearer(users.tokens[role])).then((r) => r.body.items as Array<{ caseId: string; stepKey: string }>),
+          (items) => items.some((i) => i.caseId === caseId && i.stepKey === step.key),
+          5_000,
+        );
+        expect(inbox.some((i) => i.caseId === caseId && i.stepKey === step.key)).toBe(true);
+        if (step.actorRole === 'external') {
+          // External outcomes go to the officer of their phase only.
+          const otherOfficer = role === 'visa-officer' ? 'passport-officer' : 'visa-officer';
+          const theirs = await request(api.http).get('/api/inbox').set(bearer(users.tokens[otherOfficer])).expect(200);
+          expect(theirs.body.items.some((i: { stepKey: string; caseId: string }) => i.caseId === caseId && i.stepKey === step.key)).toBe(false);
+        }
+
+        let res;
+        if (step.code === 'A09' && !onBehalfDone) {
+          // 帮代办: the FAO clerk completes the organizer's budget on their behalf.
+          res = await request(api.http)
+            .post(`/api/delegations/${caseId}/steps/A09/complete`)
+            .set(bearer(users.tokens['fao-clerk']))
+            .send({ comment: '外办代办预算', onBehalfOf: users.usernames.organizer })
+            .expect(200);
+          onBehalfDone = true;
+          acted.push({ key: step.key, role: 'fao-clerk', by: users.usernames['fao-clerk'] });
+          continue;
+        }
+        if (step.code === 'B07' && !decisionRetried) {
+          // An idempotent retry of a decision: the same Idempotency-Key returns the first result.
+          const key = randomUUID();
+          const first = await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).set('Idempotency-Key', key).send({ decision: 'approve', comment: '同意出访' }).expect(200);
+          const retry = await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).set('Idempotency-Key', key).send({ decision: 'approve', comment: '同意出访' }).expect(200);
+          expect(retry.body).toEqual(first.body);
+          expect(first.body.requestId).toBe(key);
+          expect(retry.headers['idempotent-replayed']).toBe('true');
+          const after = await getProgress(api, users.tokens.organizer, caseId);
+          expect(after.steps.filter((s) => s.key === 'B07').map((s) => [s.status, s.decision])).toEqual([['done', 'approve']]);
+          decisionRetried = true;
+          acted.push({ key: step.key, role: 'leader', by: users.usernames.leader });
+          continue;
+        }
+        res = await actOn(api, users, caseId, step);
+        if (res.status === 409 && res.body.code === 'STEP_NOT_AWAITING') continue; // e.g. withdrawn by a concurrent transition
+        expect({ key: step.key, status: res.status, body: res.body }).toMatchObject({ status: 200, body: { accepted: true } });
+        acted.push({ key: step.key, role, by: users.usernames[role] });
+      }
+    }
+    expect(onBehalfDone).toBe(true);
+    expect(decisionRetried).toBe(true);
+    // Every human step of the canonical trip was done by its role.
+    const codes = new Set(acted.map((a) => a.key.split(':')[0]));
+    for (const c of ['A02', 'A03', 'A04', 'A05', 'A06', 'A09', 'A10', 'A11', 'A15', 'B01', 'B02', 'B04', 'B05', 'B06', 'B07', 'B09', 'C01', 'C07', 'D01', 'D03', 'D04', 'D06', 'D07', 'D08', 'D09', 'D10', 'D11', 'D12', 'D13', 'E01', 'E02', 'E03', 'E04', 'E06', 'E07'])
+      expect(codes).toContain(c);
+
+    // The API's case is the workflow's progress query (passport officers see it unmasked).
+    const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
+    const viaApi = await getProgress(api, users.tokens['passport-officer'], caseId);
+    const viaQuery = await handle.query(progressQuery);
+    expect(stable(viaApi)).toEqual(stable(viaQuery));
+    expect(viaApi.status).toBe('departed');
+    for (const s of viaApi.steps.filter((s) => s.status === 'done' && s.actedByRole)) {
+      const a = acted.find((x) => x.key === s.key);
+      if (a) expect({ key: s.key, by: s.actedBy, role: s.actedByRole }).toEqual({ key: s.key, by: a.by, role: a.role });
+    }
+
+    // 帮代办 is recorded with both people: progress and timeline.
+    expect(viaApi.steps.find((s) => s.key === 'A09')).toMatchObject({ actedBy: users.usernames['fao-clerk'], actedByRole: 'fao-clerk', onBehalfOf: users.usernames.organizer });
+    const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
+    const seqs = timeline.body.events.map((e: { seq: number }) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a: number, b: number) => a - b));
+    expect(timeline.body.events[0].type).toBe('case.submitted');
+    expect(timeline.body.events.some((e: { type: string; actorId: string; onBehalfOf: string }) => e.type === 'step.completed' && e.actorId === users.usernames['fao-clerk'] && e.onBehalfOf === users.usernames.organizer)).toBe(true);
+    expect(timeline.body.events.at(-1).seq).toBe(viaQuery.lastSeq);
+
+    // Passport numbers: in full for passport/visa officers only.
+    const asOrganizer = await getProgress(api, users.tokens.organizer, caseId);
+    expect(asOrganizer.facts.members[0]!.passport!.number).toBe('SE****567');
+    expect(viaApi.facts.members[0]!.passport!.number).toBe('SE1234567');
+    expect(JSON.stringify(timeline.body)).not.toContain('SE1234567');
+
+    // The read model shows the case departed, and in the organizer's list.
+    const list = await eventually(
+      () => request(api.http).get('/api/delegations').query({ status: 'departed' }).set(bearer(users.tokens.organizer)).then((r) => r.body),
+      (b) => b.items?.some((c: { caseId: string }) => c.caseId === caseId),
+    );
+    expect(list.items.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ unit: users.unit, status: 'departed' });
+
+    // Updates by outcome in the metrics.
+    const metrics = await request(api.http).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/delegation_updates_total\{update="decide",outcome="accepted"[^}]*\} \d+/);
+    expect(metrics.text).toMatch(/delegation_updates_total\{update="decide",outcome="replayed"[^}]*\} 1/);
+  });
+});

@@ -1,0 +1,117 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import Ajv from 'ajv';
+import request from 'supertest';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, TEST_PASSWORD, type TestApi, type TestUsers } from '../support/api-harness';
+import { waitForStep } from '../support/api-flow';
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown; examples?: Record<string, unknown>; schema?: { $ref?: string } }> }; responses: Record<string, { content?: Record<string, { example?: unknown; schema?: { $ref?: string } }> }> }>>;
+  components: { schemas: Record<string, { example?: unknown }> };
+};
+
+const ROUTES = [
+  'get /health',
+  'get /metrics',
+  'post /api/auth/login',
+  'post /api/delegations',
+  'get /api/delegations',
+  'get /api/delegations/{id}',
+  'get /api/delegations/{id}/timeline',
+  'post /api/delegations/{id}/steps/{stepKey}/complete',
+  'post /api/delegations/{id}/steps/{stepKey}/decision',
+  'post /api/delegations/{id}/amend',
+  'post /api/delegations/{id}/withdraw',
+  'post /api/delegations/{id}/cancel',
+  'post /api/delegations/{id}/notice-objections',
+  'post /api/delegations/{id}/documents',
+  'get /api/inbox',
+  'get /api/catalog',
+];
+
+describe('the OpenAPI document', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let doc: Doc;
+  let ajv: Ajv;
+  beforeAll(async () => {
+    worker = await startTestWorker();
+    api = await startTestApi({ taskQueue: worker.config.taskQueue });
+    users = await createTestUsers(api);
+    doc = (await request(api.http).get('/api/docs-json').expect(200)).body as Doc;
+    ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addSchema(structuredClone(doc) as object, 'openapi.json');
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  /** The body matches the schema the document gives for this route and status. */
+  const expectDocumented = (route: string, status: number, body: unknown) => {
+    const [method, path] = route.split(' ') as [string, string];
+    const ref = doc.paths[path]?.[method]?.responses[String(status)]?.content?.['application/json']?.schema?.$ref;
+    expect({ route, status, ref }).toEqual({ route, status, ref: expect.stringMatching(/^#\/components\/schemas\//) });
+    const validate = ajv.compile({ $ref: `openapi.json${ref}` });
+    const ok = validate(body);
+    expect({ route, status, errors: ok ? null : validate.errors }).toEqual({ route, status, errors: null });
+  };
+
+  it('validates as OpenAPI 3', async () => {
+    expect(doc.openapi).toMatch(/^3\.0\./);
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+  });
+
+  it('documents exactly the routes the API serves, each with a request and response example', () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect(documented.sort()).toEqual([...ROUTES].sort());
+    for (const route of ROUTES) {
+      const [method, path] = route.split(' ') as [string, string];
+      const op = doc.paths[path]![method]!;
+      if (op.requestBody) {
+        const media = op.requestBody.content['application/json']!;
+        const component = media.schema?.$ref ? doc.components.schemas[media.schema.$ref.split('/').pop()!] : undefined;
+        expect({ route, hasRequestExample: !!(media.example ?? media.examples ?? component?.example) }).toEqual({ route, hasRequestExample: true });
+      }
+      const success = Object.entries(op.responses).find(([s]) => s.startsWith('2'));
+      expect({ route, success: !!success }).toEqual({ route, success: true });
+      const media = Object.values(success![1].content ?? {})[0];
+      const component = media?.schema?.$ref ? doc.components.schemas[media.schema.$ref.split('/').pop()!] : undefined;
+      expect({ route, hasResponseExample: !!(media?.example ?? (media?.schema as { example?: unknown } | undefined)?.example ?? component?.example) }).toEqual({ route, hasResponseExample: true });
+    }
+  });
+
+  it('matches what the endpoints accept and return', async () => {
+    // The documented submission example is accepted as it stands (for the caller's own unit).
+    const docExample = (doc.paths['/api/delegations']!.post!.requestBody!.content['application/json']!.examples as Record<string, { value: Record<string, unknown> }>).canonicalUsTrip!.value;
+    expect(docExample).toEqual(canonicalSubmission('commerce'));
+    const login = await request(api.http).post('/api/auth/login').send({ username: users.usernames.organizer, password: TEST_PASSWORD }).expect(200);
+    expectDocumented('post /api/auth/login', 200, login.body);
+    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({ ...docExample, unit: users.unit }).expect(201);
+    expectDocumented('post /api/delegations', 201, submitted.body);
+    const caseId = submitted.body.caseId as string;
+
+    await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    const completed = await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({ comment: '已起草' }).expect(200);
+    expectDocumented('post /api/delegations/{id}/steps/{stepKey}/complete', 200, completed.body);
+
+    expectDocumented('get /api/delegations/{id}', 200, (await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200)).body);
+    expectDocumented('get /api/delegations/{id}/timeline', 200, (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200)).body);
+    const list = await request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    expectDocumented('get /api/delegations', 200, list.body);
+    const inbox = await request(api.http).get('/api/inbox').set(bearer(users.tokens.organizer)).expect(200);
+    expect(inbox.body.items.length).toBeGreaterThan(0);
+    expectDocumented('get /api/inbox', 200, inbox.body);
+    expectDocumented('get /api/catalog', 200, (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body);
+
+    // Error bodies.
+    expectDocumented('post /api/delegations', 400, (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({}).expect(400)).body);
+    expectDocumented('post /api/delegations', 401, (await request(api.http).post('/api/delegations').send({}).expect(401)).body);
+    expectDocumented('post /api/delegations', 422, (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({ ...docExample, unit: users.unit, returnDate: '2027-03-30' }).expect(422)).body);
+    expectDocumented('post /api/delegations/{id}/steps/{stepKey}/decision', 409, (await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).send({ decision: 'approve' }).expect(409)).body);
+    expectDocumented('post /api/delegations/{id}/steps/{stepKey}/decision', 403, (await request(api.http).post(`/api/delegations/${caseId}/steps/A05/complete`).set(bearer(users.tokens.finance)).send({}).expect(403)).body);
+  });
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import bcrypt from 'bcryptjs';
+import request from 'supertest';
+import type { ServiceConfig } from '@df/runtime';
+import { createApiApp } from '../../apps/api/src';
+import { UNIT_ROLES, FAO_ROLES, type UserRole } from '../../apps/api/src/auth/access';
+import { UsersService } from '../../apps/api/src/auth/users.service';
+import { testConfig } from './harness';
+
+export const TEST_PASSWORD = 'test-password';
+
+export interface TestApi {
+  app: INestApplication;
+  config: ServiceConfig;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  close(): Promise<void>;
+}
+
+/** The API app (not listening; supertest drives it) on the suite's PostgreSQL and Temporal. */
+export async function startTestApi(overrides: Partial<ServiceConfig> = {}): Promise<TestApi> {
+  const config = testConfig({ jwtSecret: 'test-secret-0123456789-0123456789-abcdef', ...overrides });
+  const app = await createApiApp(config);
+  await app.init();
+  return { app, config, http: app.getHttpServer(), close: () => app.close() };
+}
+
+/** A short unique suffix: units and usernames of one test file never collide with another's. */
+export const uniqueSuffix = (): string => randomUUID().slice(0, 8);
+
+export interface TestUsers {
+  unit: string;
+  /** username by role: unit roles in `unit`, FAO roles and the manager in 'fao', the leader in 'city'. */
+  usernames: Record<UserRole, string>;
+  /** Bearer tokens by role. */
+  tokens: Record<UserRole, string>;
+}
+
+/** One user per role for a fresh unit (plus FAO/leader/manager users of this test), signed in. */
+export async function createTestUsers(api: TestApi, unit = `unit-${uniqueSuffix()}`): Promise<TestUsers> {
+  const users = api.app.get(UsersService);
+  const passwordHash = await bcrypt.hash(TEST_PASSWORD, 4);
+  const suffix = uniqueSuffix();
+  const usernames = {} as Record<UserRole, string>;
+  const tokens = {} as Record<UserRole, string>;
+  const all: Array<[UserRole, string]> = [
+    ...UNIT_ROLES.map((r) => [r as UserRole, unit] as [UserRole, string]),
+    ...[...FAO_ROLES, 'manager'].map((r) => [r as UserRole, 'fao'] as [UserRole, string]),
+    ['leader', 'city'],
+  ];
+  for (const [role, u] of all) {
+    const username = u === unit ? `${role}.${unit}` : `${role}.${u}.${suffix}`;
+    await users.upsert({ username, passwordHash, role, unit: u });
+    usernames[role] = username;
+    tokens[role] = await login(api, username);
+  }
+  return { unit, usernames, tokens };
+}
+
+export async function login(api: TestApi, username: string, password = TEST_PASSWORD): Promise<string> {
+  const res = await request(api.http).post('/api/auth/login').send({ username, password });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken as string;
+}
+
+/** The canonical US trip of the issue, for a unit, departing on the given date. */
+export function canonicalSubmission(unit: string, overrides: Record<string, unknown> = {}) {
+  return {
+    title: '滨州市经贸代表团访美',
+    unit,
+    purpose: 'investment-promotion',
+    departureDate: '2027-03-15',
+    returnDate: '2027-03-19',
+    destinations: [
+      {
+        country: 'US',
+        city: 'Houston',
+        arrive: '2027-03-15',
+        leave: '2027-03-19',
+        inviter: { name: 'Jane Roe', organization: 'Greater Houston Partnership' },
+      },
+    ],
+    members: [
+      {
+        id: 'm1',
+        name: '张三',
+        position: '副市长',
+        rank: 'bureau',
+        partyMember: true,
+        classifiedAccess: false,
+        leadershipTeam: 'city-government',
+        passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' },
+      },
+    ],
+    jointDelegation: false,
+    supervisingDepartment: null,
+    ...overrides,
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
