@@ -16,6 +16,7 @@ import {
 } from '@df/contracts';
 import { CaseEntity, CaseEventEntity, CaseStepEntity, NotificationEntity } from '@df/persistence';
 import { drive } from '../support/drive';
+import { maybeRecord } from '../support/histories';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
@@ -38,9 +39,9 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
 
   it('runs the canonical US trip end to end, finishing on the critical path the planner predicted', async () => {
-    // One working day = 3 s: the 15.5 working days take under a minute. The approval branch has only
-    // 0.5 WD of slack, so the automated users act within a 25 ms poll of each target.
-    const input = caseInput({ workingDaySeconds: 3 });
+    // One working day = 4 s: the 15.5 working days take about a minute. The approval branch has only
+    // 0.5 WD (2 s) of slack over seven hand-offs, so the automated users act within a 20 ms poll of each target.
+    const input = caseInput({ workingDaySeconds: 4 });
     const handle = await start(input);
     const initial = await eventually(() => handle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
     expect(initial.plan.criticalPathCodes).toEqual(BRIEF_PATH);
@@ -48,7 +49,7 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     expect(initial.plan.totalWd).toBeGreaterThanOrEqual(15.5);
     expect(initial.plan.totalWd).toBeLessThan(16);
 
-    const departed = await drive(handle, input.facts.unit, { until: (p) => p.status === 'departed', pollMs: 25 });
+    const departed = await drive(handle, input.facts.unit, { until: (p) => p.status === 'departed', pollMs: 20 });
     const started = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)!.startedAt;
     // Parallel branches were actionable together.
     expect(started(departed, 'A05')).toBe(started(departed, 'A06'));
@@ -74,6 +75,7 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     expect(steps.find((s) => s.stepKey === 'B07')).toMatchObject({ status: 'done', actedByRole: 'leader', decision: 'approve' });
     const history = await handle.fetchHistory();
     expect(history.events!.length).toBeLessThan(2000);
+    await maybeRecord(handle, 'canonical-us-trip');
   });
 
   it('refuses a wrong-role decision and a step not awaiting with the reason, and applies a retried update once', async () => {
