@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import type { DelegationProgress } from '@df/contracts';
+import { resolveTemporalCli } from '@df/runtime';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { actionable, actOn, getProgress } from '../support/api-flow';
+
+const run = promisify(execFile);
+
+/** The Temporal CLI users and operators run, against the suite's server, with JSON output. */
+async function temporal(...args: string[]): Promise<unknown> {
+  const cli = resolveTemporalCli();
+  if (!cli) throw new Error('the Temporal CLI was not found (npm run tools)');
+  const { stdout } = await run(cli.path, [...args, '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', 'default', '--output', 'json']);
+  const text = stdout.trim();
+  // `workflow list` prints one JSON document per workflow.
+  return text.startsWith('[') || !text.includes('\n{') ? JSON.parse(text || 'null') : text.split(/\n(?=\{)/).map((t) => JSON.parse(t));
+}
+
+const asList = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v : v ? [v] : []) as Array<Record<string, unknown>>;
+
+describe('the Temporal CLI against a case started by the API', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let caseId: string;
+  let workflowId: string;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 1 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    users = await createTestUsers(api);
+    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    ({ caseId, workflowId } = submitted.body);
+    // Drive the case through review and the passport phase until it is in the visa phase.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      if (p.phase === 'visa') break;
+      if (Date.now() > deadline) throw new Error(`case did not reach the visa phase: ${p.phase}`);
+      const open = actionable(p);
+      if (open.length === 0) await new Promise((r) => setTimeout(r, 200));
+      for (const step of open) await actOn(api, users, caseId, step);
+    }
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('describe: the delegation workflow, running, with its search attributes and no personal data', async () => {
+    const described = (await temporal('workflow', 'describe', '--workflow-id', workflowId)) as {
+      workflowExecutionInfo: { type: { name: string }; status: string; taskQueue: string; searchAttributes: unknown };
+    };
+    const info = described.workflowExecutionInfo;
+    expect(info.type.name).toBe('delegation');
+    expect(info.status).toBe('WORKFLOW_EXECUTION_STATUS_RUNNING');
+    expect(info.taskQueue).toBe(worker.config.taskQueue);
+    const attributes = JSON.stringify(info.searchAttributes);
+    for (const name of ['DelegationUnit', 'Phase', 'Countries', 'AtRisk', 'DepartureDate', 'ForecastReadyDate']) expect(attributes).toContain(name);
+    expect(attributes).not.toContain('张三');
+    expect(attributes).not.toContain('SE1234567');
+  });
+
+  it('query --name progress: the same case, phase and steps the API shows', async () => {
+    const result = (await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', 'progress')) as { queryResult: unknown };
+    const progress = (Array.isArray(result.queryResult) ? result.queryResult[0] : result.queryResult) as DelegationProgress;
+    expect(progress).toMatchObject({ caseId, workflowId, status: 'open', phase: 'visa', unit: users.unit });
+    const fromApi = await getProgress(api, users.tokens.organizer, caseId);
+    expect(progress.steps.map((s) => s.key)).toEqual(fromApi.steps.map((s) => s.key));
+    expect(progress.plan.criticalPathCodes).toEqual(fromApi.plan.criticalPathCodes);
+  });
+
+  it("list --query \"Phase='visa'\" finds the case by its search attributes, and other phases do not", async () => {
+    const query = (phase: string) => `WorkflowType='delegation' AND Phase='${phase}' AND DelegationUnit='${users.unit}'`;
+    const visa = await eventually(
+      async () => asList(await temporal('workflow', 'list', '--query', query('visa'))),
+      (rows) => rows.length > 0,
+    );
+    expect(visa.map((r) => (r.execution as { workflowId: string }).workflowId)).toEqual([workflowId]);
+    expect(asList(await temporal('workflow', 'list', '--query', query('review')))).toEqual([]);
+    const byCountry = asList(await temporal('workflow', 'list', '--query', `Countries='US' AND DelegationUnit='${users.unit}'`));
+    expect(byCountry.map((r) => (r.execution as { workflowId: string }).workflowId)).toEqual([workflowId]);
+  });
+});
