@@ -10,10 +10,12 @@ export interface ChildProgram {
 
 /**
  * Forks a Node program (the API or the worker main) and resolves once it reports ready over IPC
- * (see runUntilSignal). Rejects if it exits first, e.g. on a configuration error.
+ * (see runUntilSignal). Rejects if it exits first, e.g. on a configuration error. `output: 'stderr'`
+ * sends the child's stdout to this process's stderr (a program whose stdout is a report).
  */
-export function startChildProgram(name: string, modulePath: string, env: NodeJS.ProcessEnv): Promise<ChildProgram> {
-  const child: ChildProcess = fork(modulePath, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function startChildProgram(name: string, modulePath: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'stderr' = 'inherit'): Promise<ChildProgram> {
+  const stdout = output === 'stderr' ? 2 : 'inherit';
+  const child: ChildProcess = fork(modulePath, [], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (graceMs = 15_000) => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -26,7 +28,7 @@ export function startChildProgram(name: string, modulePath: string, env: NodeJS.
   return new Promise((resolve, reject) => {
     child.on('message', (message: { ready?: string }) => {
       if (message?.ready) {
-        child.disconnect();
+        // The open channel is how the child notices if this process dies without stopping it.
         resolve({ name, pid: child.pid ?? -1, stop, exited });
       }
     });

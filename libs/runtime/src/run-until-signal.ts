@@ -41,8 +41,12 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
     await program?.stop().catch(() => undefined);
     process.exit(1);
   }
-  // Tell a parent launcher (fork with IPC) that this program is ready.
-  process.send?.({ ready: name });
+  // Tell a parent launcher (fork with IPC) that this program is ready; the channel stays open so
+  // that a launcher killed outright (no chance to stop us) never leaves this program orphaned.
+  if (process.send) {
+    process.send({ ready: name });
+    process.once('disconnect', () => !stopping && void stop('launcher gone', 0));
+  }
   program.stopped?.then(
     () => !stopping && void stop('stopped on its own', 1),
     (err: unknown) => !stopping && void stop(`failed: ${String(err)}`, 1),
