@@ -1,15 +1,13 @@
 import request from 'supertest';
-import type { DelegationProgress, StepProgress } from '@df/contracts';
+import { actionable, roleFor as stepRole, stepRequest, type DelegationProgress, type StepProgress } from '@df/contracts';
 import type { UserRole } from '../../apps/api/src/auth/access';
 import { eventually } from './harness';
 import { bearer, type TestApi, type TestUsers } from './api-harness';
 
+export { actionable };
+
 /** Who records a step through the API: the actor, members' steps by the organizer, external ones by the phase's officer. */
-export function roleFor(step: Pick<StepProgress, 'actorRole' | 'phase'>): UserRole {
-  if (step.actorRole === 'member') return 'organizer';
-  if (step.actorRole === 'external') return step.phase === 'passport' ? 'passport-officer' : 'visa-officer';
-  return step.actorRole as UserRole;
-}
+export const roleFor = (step: Pick<StepProgress, 'actorRole' | 'phase'>): UserRole => stepRole(step) as UserRole;
 
 export async function getProgress(api: TestApi, token: string, caseId: string): Promise<DelegationProgress> {
   const res = await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(token));
@@ -29,21 +27,8 @@ export async function waitForStep(api: TestApi, token: string, caseId: string, k
   return p;
 }
 
-export const actionable = (p: DelegationProgress): StepProgress[] =>
-  p.steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system' && s.kind !== 'timer');
-
 /** Completes or approves one step as the right role (route 'visa' at D01, visa granted at D12). */
 export async function actOn(api: TestApi, users: TestUsers, caseId: string, step: StepProgress, extra: Record<string, unknown> = {}) {
-  const token = users.tokens[roleFor(step)];
-  if (step.kind === 'approval') {
-    return request(api.http)
-      .post(`/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}/decision`)
-      .set(bearer(token))
-      .send({ decision: 'approve', comment: `${step.code} 同意`, ...extra });
-  }
-  const data = step.code === 'D01' ? { route: 'visa' } : step.code === 'D12' ? { outcome: 'granted' } : undefined;
-  return request(api.http)
-    .post(`/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}/complete`)
-    .set(bearer(token))
-    .send({ ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra });
+  const { path, body } = stepRequest(caseId, step, extra);
+  return request(api.http).post(path).set(bearer(users.tokens[roleFor(step)])).send(body);
 }

@@ -1,3 +1,4 @@
 export * from './activities';
 export * from './temporal';
 export * from './delegation';
+export * from './step-actions';

@@ -1,0 +1,32 @@
+import type { Role } from '@df/domain';
+import type { DelegationProgress, StepProgress } from './delegation';
+
+/**
+ * What an automated user does with a step over the HTTP API: shared by the e2e tests and the
+ * benchmark (apps/bench), so both drive a case the same way.
+ */
+
+/** Who records a step through the API: the actor, members' steps by the organizer, external ones by the phase's officer. */
+export function roleFor(step: Pick<StepProgress, 'actorRole' | 'phase'>): Role {
+  if (step.actorRole === 'member') return 'organizer';
+  if (step.actorRole === 'external') return step.phase === 'passport' ? 'passport-officer' : 'visa-officer';
+  return step.actorRole;
+}
+
+/** Steps awaiting a person (not the engine's system steps and timers). */
+export const actionable = (p: DelegationProgress): StepProgress[] =>
+  p.steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system' && s.kind !== 'timer');
+
+export interface StepRequest {
+  /** Path under the API root, e.g. `/api/delegations/<id>/steps/B07/decision`. */
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12). */
+export function stepRequest(caseId: string, step: Pick<StepProgress, 'key' | 'code' | 'kind'>, extra: Record<string, unknown> = {}): StepRequest {
+  const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
+  if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
+  const data = step.code === 'D01' ? { route: 'visa' } : step.code === 'D12' ? { outcome: 'granted' } : undefined;
+  return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
+}
