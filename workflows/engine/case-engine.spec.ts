@@ -283,6 +283,18 @@ describe('CaseEngine', () => {
     expect(engine.takeEscalations().map((e) => e.kind)).toEqual(expect.arrayContaining(['passport-overdue', 'unit-flagged']));
     now = Date.parse('2026-06-22T02:00:00Z');
     done('P02:m1', 'passport-officer');
+    // The report's outcomes are summed on the managers' board: what cannot be summed is refused, with the field.
+    for (const outcomes of [{ promotionEvents: 2.5 }, { investmentSignedYuan: -1 }, { tradeSignedYuan: '5e7' }, { visitors: 3 }]) {
+      let refusal: unknown;
+      try {
+        done('P03', 'organizer', { outcomes });
+      } catch (err) {
+        refusal = err;
+      }
+      expect(refusal).toBeInstanceOf(Rejection);
+      expect((refusal as Rejection).code).toBe('INVALID_REQUEST');
+      expect((refusal as Rejection).label.en).toContain(`data.outcomes.${Object.keys(outcomes)[0]}`);
+    }
     done('P03', 'organizer', { outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 } });
     done('P04', 'organizer');
     expect(engine.status).toBe('completed');

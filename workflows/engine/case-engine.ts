@@ -5,6 +5,7 @@ import {
   deriveFacts,
   entryRoute,
   nextActions,
+  personKey,
   plan as planCase,
   ROUTES,
   shanghaiDate,
@@ -44,6 +45,7 @@ import type {
   StepStatus,
   SupplyDocumentRequest,
 } from '@df/contracts';
+import { tripReportProblems } from '@df/contracts';
 import { FAO_ROLES, organizerRefusal, refusalFor, responsibleRole } from './authorization';
 import { POST_TRIP_STEPS } from './post-trip';
 import { reject } from './rejection';
@@ -352,6 +354,19 @@ export class CaseEngine {
           reject('INVALID_REQUEST', 'data.returnedOn 须为 YYYY-MM-DD', 'data.returnedOn must be YYYY-MM-DD', r.stepKey);
         }
         break;
+      case 'P03': {
+        // The trip report's outcomes are summed on the managers' board: refuse what cannot be summed.
+        const problems = tripReportProblems(data);
+        if (problems.length > 0) {
+          reject(
+            'INVALID_REQUEST',
+            problems.map((p) => `data.${p.field}：${p.message.zh}`).join('；'),
+            problems.map((p) => `data.${p.field}: ${p.message.en}`).join('; '),
+            r.stepKey,
+          );
+        }
+        break;
+      }
     }
   }
 
@@ -654,11 +669,11 @@ export class CaseEngine {
           this.emit('step.completed', null, { key, code: meta.code, data: null, comment: null });
         } else if (d.kind === 'overdue') {
           if (state.status === 'awaiting') state.status = 'overdue';
-          this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at) });
-          this.escalate(meta, meta.code === 'P02' ? 'passport-overdue' : meta.code === 'P03' ? 'report-overdue' : 'step-overdue', d.at);
+          const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at) });
+          event.payload.notification = notificationOf(this.escalate(meta, meta.code === 'P02' ? 'passport-overdue' : meta.code === 'P03' ? 'report-overdue' : 'step-overdue', d.at));
         } else {
-          this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), escalation: 'unit-flagged' });
-          this.escalate(meta, 'unit-flagged', d.at);
+          const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), escalation: 'unit-flagged' });
+          event.payload.notification = notificationOf(this.escalate(meta, 'unit-flagged', d.at));
         }
       }
     }
@@ -667,8 +682,8 @@ export class CaseEngine {
       if (d.status === 'missing' && d.dueAt <= now) {
         d.status = 'overdue';
         newlyLate = true;
-        this.emit('deficiency.overdue', null, { id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt) });
-        this.escalations.push({
+        const event = this.emit('deficiency.overdue', null, { id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt) });
+        const escalation: Escalation = {
           id: this.deps.newId(),
           caseId: this.caseId,
           stepKey: 'B03',
@@ -677,20 +692,24 @@ export class CaseEngine {
           unit: this.facts.unit,
           message: { zh: `容缺材料“${d.name}”逾期未补交，${d.neededBy} 暂停`, en: `Missing document "${d.name}" is overdue; ${d.neededBy} is on hold` },
           dueAt: toIso(d.dueAt),
-        });
+        };
+        this.escalations.push(escalation);
+        event.payload.notification = notificationOf(escalation);
       }
     }
     if (newlyLate) this.refreshDeficiencyBlocks(null);
     this.advance();
   }
 
-  private escalate(meta: StepMeta, kind: Escalation['kind'], dueAt: number): void {
+  private escalate(meta: StepMeta, kind: Escalation['kind'], dueAt: number): Escalation {
     const role = kind === 'unit-flagged' ? 'manager' : responsibleRole(meta) === 'system' ? 'manager' : responsibleRole(meta);
     const message: Label =
       kind === 'unit-flagged'
         ? { zh: `${this.facts.unit} 护照逾期30天未交回，暂停该单位新的出访申请`, en: `${this.facts.unit}: passport more than 30 days overdue; new applications from the unit are blocked` }
         : { zh: `${meta.name.zh}（${meta.key}）已超期`, en: `${meta.name.en} (${meta.key}) is overdue` };
-    this.escalations.push({ id: this.deps.newId(), caseId: this.caseId, stepKey: meta.key, kind, role, unit: this.facts.unit, message, dueAt: toIso(dueAt) });
+    const escalation: Escalation = { id: this.deps.newId(), caseId: this.caseId, stepKey: meta.key, kind, role, unit: this.facts.unit, message, dueAt: toIso(dueAt) };
+    this.escalations.push(escalation);
+    return escalation;
   }
 
   takeEscalations(): Escalation[] {
@@ -940,6 +959,7 @@ export class CaseEngine {
     return {
       key: meta.key,
       code: meta.code,
+      name: meta.name,
       phase: meta.phase,
       kind: meta.kind,
       actorRole: responsibleRole(meta),
@@ -1010,7 +1030,14 @@ export class CaseEngine {
   private depart(by: ActionBase): void {
     this.status = 'departed';
     this.tripsToRecord = true;
-    this.emit('case.departed', by, { departedAt: toIso(this.now), members: this.facts.members.map((m) => m.id) });
+    this.emit('case.departed', by, {
+      departedAt: toIso(this.now),
+      members: this.facts.members.map((m) => m.id),
+      // The members' trips join the frequency history (member_trips) from this event.
+      departureDate: this.facts.departureDate,
+      returnDate: this.facts.returnDate,
+      trips: this.facts.members.map((m) => ({ memberId: m.id, personKey: personKey(this.facts, m) })),
+    });
     for (const step of POST_TRIP_STEPS) {
       const keys = step.perMember ? this.facts.members.map((m) => `${step.code}:${m.id}`) : [step.code];
       for (const key of keys) {
@@ -1049,8 +1076,8 @@ export class CaseEngine {
     this.emit('case.closed', by, { status, reason });
   }
 
-  private emit(type: CaseEventRecord['type'], by: ActionBase | null, payload: Record<string, unknown>): void {
-    this.events.push({
+  private emit(type: CaseEventRecord['type'], by: ActionBase | null, payload: Record<string, unknown>): CaseEventRecord {
+    const event: CaseEventRecord = {
       streamId: this.caseId,
       seq: ++this.seq,
       eventId: this.deps.newId(),
@@ -1060,8 +1087,15 @@ export class CaseEngine {
       onBehalfOf: by?.onBehalfOf ?? null,
       occurredAt: toIso(this.now),
       payload,
-    });
+    };
+    this.events.push(event);
+    return event;
   }
+}
+
+/** The notification an escalation leaves, carried by its event so the notifications read model is a projection of the stream. */
+function notificationOf(e: Escalation): Record<string, unknown> {
+  return { id: e.id, stepKey: e.stepKey, kind: e.kind, role: e.role, unit: e.unit, message: e.message, dueAt: e.dueAt };
 }
 
 /** A07's violations (everything but A08's per-member frequency). */

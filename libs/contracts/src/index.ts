@@ -2,3 +2,4 @@ export * from './activities';
 export * from './temporal';
 export * from './delegation';
 export * from './step-actions';
+export * from './reports';

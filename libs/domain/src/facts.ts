@@ -113,6 +113,11 @@ export const DEFAULT_RUNTIME_FLAGS: RuntimeFlags = { objectionRaised: false, acc
 /** Passport must be valid at least this many months past the return date. */
 export const PASSPORT_VALIDITY_MONTHS = 6;
 
+/** Identity of a person across cases, for the frequency history (member_trips): personId, else unit + name. */
+export function personKey(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string {
+  return member.personId ?? `${facts.unit}:${member.name}`;
+}
+
 /** Countries counted by the rules and expanded into instances: unique, in order, airside transits excluded. */
 export function tripCountries(facts: CaseFacts): string[] {
   const seen: string[] = [];

@@ -5,3 +5,4 @@ export * from './persistence.module';
 export * from './entities/read-models.entity';
 export * from './projection';
 export * from './entities/api.entity';
+export * from './rebuild';

@@ -1,21 +1,32 @@
-import { chineseCalendar } from '@df/domain';
+import { chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
 import type { CaseEventRecord } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
-import { CaseEntity, CaseStepEntity } from './entities/read-models.entity';
+import { CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 
 /**
- * Read models as a pure fold over a case's events: the live projection (in the append transaction)
- * and the rebuild command use the same reducer, so a rebuild equals the live tables by construction
- * and a difference means something wrote around the event store.
+ * Read models as a pure fold over a case's events: the live projection (in the append transaction,
+ * `projectEvents`) and the rebuild command (`foldStream`, rebuild.ts) use this one reducer, so a rebuild
+ * equals the live tables by construction and a difference means something wrote around the event store.
+ *
+ * A stream projects into four tables: `cases` (one row), `case_steps` (one per step instance),
+ * `notifications` (escalations, carried by `step.overdue` / `deficiency.overdue`) and `member_trips`
+ * (the frequency history, carried by `case.departed`).
  */
 export interface CaseView {
   case?: CaseEntity;
   steps: Map<string, CaseStepEntity>;
+  /** Notifications raised by the folded events (insert-only: their ids come from the workflow). */
+  notifications: NotificationEntity[];
+  /** The members' trips, from the departure (insert-only). */
+  trips: MemberTripEntity[];
 }
+
+export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [], trips: [] });
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
+const OPEN_STEP = new Set(['awaiting', 'overdue', 'blocked']);
 
 /** Step keys an event touches (to load just those rows before folding). */
 export function stepKeysOf(event: Pick<CaseEventRecord, 'type' | 'payload'>): string[] {
@@ -26,16 +37,27 @@ export function stepKeysOf(event: Pick<CaseEventRecord, 'type' | 'payload'>): st
   return [];
 }
 
+/** Events that may change any step of the stream: the live projection loads them all first. */
+export function touchesWholeStream(event: Pick<CaseEventRecord, 'type'>): boolean {
+  return event.type === 'member.withdrawn' || event.type === 'case.closed';
+}
+
+/** yuan as numeric(20,2) text, the form PostgreSQL returns. */
+const yuan = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(2) : null);
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+
 export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
   const p = event.payload as Payload;
   const at = new Date(event.occurredAt);
   const c = view.case;
   if (event.type === 'case.submitted') {
+    const facts = (p.facts ?? {}) as Payload;
     view.case = Object.assign(new CaseEntity(), {
       caseId: event.streamId,
       workflowId: String(p.workflowId),
       title: String(p.title),
       unit: String(p.unit),
+      supervisingDepartment: str(facts.supervisingDepartment),
       purpose: String(p.purpose),
       status: 'open',
       phase: 'prepare',
@@ -51,9 +73,13 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       submittedAt: new Date(String(p.submittedAt)),
       submittedBy: event.actorId ?? 'unknown',
       departedAt: null,
+      submissionToDepartureDays: null,
       closedAt: null,
       definitionVersion: String(p.definitionVersion),
-      outcomes: null,
+      reportFiledAt: null,
+      investmentSignedYuan: null,
+      tradeSignedYuan: null,
+      promotionEvents: null,
       lastSeq: event.seq,
       updatedAt: at,
     });
@@ -63,14 +89,34 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
   c.lastSeq = event.seq;
   c.updatedAt = at;
   const step = (key: string): CaseStepEntity | undefined => view.steps.get(key);
+  const notify = () => {
+    const n = p.notification as Payload | undefined;
+    if (!n || typeof n.id !== 'string') return;
+    view.notifications.push(
+      Object.assign(new NotificationEntity(), {
+        id: n.id,
+        caseId: event.streamId,
+        stepKey: str(n.stepKey),
+        kind: String(n.kind),
+        role: String(n.role),
+        unit: String(n.unit),
+        message: n.message as { zh: string; en: string },
+        dueAt: date(n.dueAt),
+        createdAt: at,
+      }),
+    );
+  };
   switch (event.type) {
     case 'step.awaiting':
     case 'step.skipped': {
       const key = String(p.key);
+      const name = (p.name ?? null) as { zh?: string; en?: string } | null;
       const row = Object.assign(step(key) ?? new CaseStepEntity(), {
         caseId: event.streamId,
         stepKey: key,
         code: String(p.code),
+        nameZh: str(name?.zh),
+        nameEn: str(name?.en),
         phase: String(p.phase),
         kind: String(p.kind),
         actorRole: String(p.actorRole),
@@ -81,6 +127,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
         startedAt: event.type === 'step.awaiting' ? date(p.startedAt) : null,
         doneAt: null,
         dueAt: date(p.dueAt),
+        overdueSince: null,
         actedBy: null,
         actedByRole: null,
         onBehalfOf: null,
@@ -105,10 +152,15 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       row.status = 'done';
       row.doneAt = at;
       row.latestStartAt = null;
+      row.overdueSince = null;
       row.workingDays = row.startedAt ? Math.round(chineseCalendar().workingDaysBetween(row.startedAt.getTime(), at.getTime()) * 1000) / 1000 : 0;
-      if (row.code === 'P03' && p.data && typeof p.data === 'object') {
-        const outcomes = (p.data as Payload).outcomes;
-        if (outcomes && typeof outcomes === 'object') c.outcomes = outcomes as Record<string, number>;
+      if (row.code === 'P03') {
+        const data = (p.data ?? {}) as Payload;
+        const outcomes = (data.outcomes ?? {}) as Payload;
+        c.reportFiledAt = at;
+        c.investmentSignedYuan = yuan(outcomes.investmentSignedYuan);
+        c.tradeSignedYuan = yuan(outcomes.tradeSignedYuan);
+        c.promotionEvents = count(outcomes.promotionEvents);
       }
       return;
     }
@@ -116,20 +168,27 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       for (const key of (p.keys as string[]) ?? []) {
         const row = step(key);
         if (!row) continue;
-        Object.assign(row, { status: 'returned', startedAt: null, doneAt: null, dueAt: null, decision: null, workingDays: null, updatedSeq: event.seq });
+        Object.assign(row, { status: 'returned', startedAt: null, doneAt: null, dueAt: null, overdueSince: null, decision: null, workingDays: null, updatedSeq: event.seq });
       }
       return;
     case 'step.blocked':
     case 'step.unblocked':
     case 'step.overdue': {
       const row = step(String(p.key));
+      if (event.type === 'step.overdue') notify();
       if (!row) return;
       row.updatedSeq = event.seq;
       if (event.type === 'step.blocked') row.status = 'blocked';
       else if (event.type === 'step.unblocked') row.status = 'awaiting';
-      else if (row.status === 'awaiting' && !p.escalation) row.status = 'overdue';
+      else if (!p.escalation) {
+        if (row.status === 'awaiting') row.status = 'overdue';
+        if (OPEN_STEP.has(row.status)) row.overdueSince ??= date(p.dueAt);
+      }
       return;
     }
+    case 'deficiency.overdue':
+      notify();
+      return;
     case 'case.replanned':
       c.phase = String(p.phase);
       c.forecastReadyAt = date(p.forecastReadyAt);
@@ -153,27 +212,51 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       for (const row of view.steps.values()) {
         if (row.memberId === p.memberId && row.status !== 'done' && row.status !== 'skipped') {
           row.status = 'withdrawn';
+          row.overdueSince = null;
           row.updatedSeq = event.seq;
         }
       }
       return;
-    case 'case.departed':
+    case 'case.departed': {
       c.status = 'departed';
       c.phase = 'post-trip';
       c.departedAt = at;
+      c.submissionToDepartureDays = dayNumber(shanghaiDate(at.getTime())) - dayNumber(shanghaiDate(c.submittedAt.getTime()));
+      const departureDate = str(p.departureDate) ?? c.departureDate;
+      const returnDate = str(p.returnDate) ?? c.returnDate;
+      for (const t of (p.trips as Array<{ memberId: string; personKey: string }> | undefined) ?? []) {
+        view.trips.push(
+          Object.assign(new MemberTripEntity(), { caseId: event.streamId, memberId: t.memberId, personKey: t.personKey, unit: c.unit, purpose: c.purpose, departureDate, returnDate }),
+        );
+      }
       return;
+    }
     case 'case.closed':
       c.status = String(p.status);
       c.phase = 'closed';
       c.atRisk = false;
       c.closedAt = at;
+      // Nobody owes anything on a closed case: its open steps stop counting as overdue.
+      for (const row of view.steps.values()) {
+        if (row.overdueSince !== null && OPEN_STEP.has(row.status)) {
+          row.overdueSince = null;
+          row.updatedSeq = event.seq;
+        }
+      }
       return;
   }
 }
 
+/** The read models of one stream from its whole history (the rebuild). */
+export function foldStream(events: Iterable<CaseEventRecord>): CaseView {
+  const view = emptyView();
+  for (const e of events) foldCaseEvent(view, e);
+  return view;
+}
+
 /**
  * Folds a batch of new events into the stored read models of their streams, inside the caller's
- * transaction. Loads only the rows the events touch (member withdrawals load the stream's steps).
+ * transaction. Loads only the rows the events touch (member withdrawals and closings load the stream's steps).
  */
 export async function projectEvents(manager: EntityManager, events: CaseEventRecord[]): Promise<void> {
   const byStream = new Map<string, CaseEventRecord[]>();
@@ -182,18 +265,19 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
     const existing = await manager.findOne(CaseEntity, { where: { caseId: streamId } });
     const fresh = batch.filter((e) => !existing || e.seq > existing.lastSeq);
     if (fresh.length === 0) continue;
-    const wholeStream = fresh.some((e) => e.type === 'member.withdrawn');
     const keys = [...new Set(fresh.flatMap(stepKeysOf))];
-    const rows = wholeStream
+    const rows = fresh.some(touchesWholeStream)
       ? await manager.find(CaseStepEntity, { where: { caseId: streamId } })
       : keys.length > 0
         ? await manager.find(CaseStepEntity, { where: { caseId: streamId, stepKey: In(keys) } })
         : [];
-    const view: CaseView = { ...(existing ? { case: existing } : {}), steps: new Map(rows.map((r) => [r.stepKey, r])) };
+    const view: CaseView = { ...emptyView(), ...(existing ? { case: existing } : {}), steps: new Map(rows.map((r) => [r.stepKey, r])) };
     const before = new Map(rows.map((r) => [r.stepKey, JSON.stringify(r)]));
     for (const e of fresh) foldCaseEvent(view, e);
     if (view.case) await manager.save(CaseEntity, view.case);
     const changed = [...view.steps.values()].filter((r) => before.get(r.stepKey) !== JSON.stringify(r));
     if (changed.length > 0) await manager.save(CaseStepEntity, changed, { chunk: 200 });
+    if (view.notifications.length > 0) await manager.createQueryBuilder().insert().into(NotificationEntity).values(view.notifications).orIgnore().execute();
+    if (view.trips.length > 0) await manager.createQueryBuilder().insert().into(MemberTripEntity).values(view.trips).orIgnore().execute();
   }
 }

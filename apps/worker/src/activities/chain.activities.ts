@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { checkMemberFrequency, checkTripRules, shanghaiDate, type CaseFacts, type Member, type TripRecord } from '@df/domain';
+import { checkMemberFrequency, checkTripRules, personKey, shanghaiDate, type CaseFacts, type TripRecord } from '@df/domain';
 import type { ChainActivities, EscalationRecord, SystemStepInput, SystemStepResult } from '@df/contracts';
 
-/** Identity of a person across cases, for the frequency history. */
-export const personKey = (facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string =>
-  member.personId ?? `${facts.unit}:${member.name}`;
+export { personKey };
 
 @Injectable()
 export class ChainActivitiesService implements ChainActivities {
@@ -63,21 +61,17 @@ export class ChainActivitiesService implements ChainActivities {
     });
   }
 
-  async recordEscalation(e: EscalationRecord): Promise<void> {
-    await this.db.query(
-      `INSERT INTO notifications (id, case_id, step_key, kind, role, unit, message, due_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-      [e.id, e.caseId, e.stepKey, e.kind, e.role, e.unit, e.message, e.dueAt, e.createdAt],
-    );
-  }
+  /**
+   * Writes nothing: the notification is projected from its event (`step.overdue` / `deficiency.overdue` carry
+   * `payload.notification`) in the append transaction, so the notifications table is rebuildable from the
+   * event store. The activity stays because the workflow calls it (changing that would change its command
+   * history) and as the place for delivery by mail or SMS.
+   */
+  async recordEscalation(_e: EscalationRecord): Promise<void> {}
 
-  async recordTrips(input: { caseId: string; facts: CaseFacts }): Promise<void> {
-    for (const member of input.facts.members) {
-      await this.db.query(
-        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (case_id, member_id) DO NOTHING`,
-        [input.caseId, member.id, personKey(input.facts, member), input.facts.unit, input.facts.purpose, input.facts.departureDate, input.facts.returnDate],
-      );
-    }
-  }
+  /**
+   * Writes nothing: the members' trips are projected into member_trips from `case.departed` (payload.trips)
+   * in the append transaction. Kept for the workflow's command history, like recordEscalation.
+   */
+  async recordTrips(_input: { caseId: string; facts: CaseFacts }): Promise<void> {}
 }

@@ -8,6 +8,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('ix_cases_status_slack', ['status', 'slackWd'])
 @Index('ix_cases_unit_status', ['unit', 'status'])
 @Index('ix_cases_departure', ['departureDate'])
+// The managers' board (GET /api/dashboard): counts by phase, the at-risk list, departure and outcome figures.
+@Index('ix_cases_status_phase', ['status', 'phase'])
+@Index('ix_cases_open_at_risk', ['slackWd'], { where: `"status" = 'open' AND "at_risk"` })
+@Index('ix_cases_departure_days', ['submissionToDepartureDays'], { where: '"submission_to_departure_days" IS NOT NULL' })
+@Index('ix_cases_report_filed', ['reportFiledAt'], { where: '"report_filed_at" IS NOT NULL' })
 export class CaseEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
   caseId!: string;
@@ -20,6 +25,10 @@ export class CaseEntity {
 
   @Column({ name: 'unit', type: 'varchar', length: 64 })
   unit!: string;
+
+  /** The unit's competent department (主管部门), whose dept-approver reviews the case (A16) and may read it. */
+  @Column({ name: 'supervising_department', type: 'varchar', length: 64, nullable: true })
+  supervisingDepartment!: string | null;
 
   @Column({ name: 'purpose', type: 'varchar', length: 32 })
   purpose!: string;
@@ -68,15 +77,30 @@ export class CaseEntity {
   @Column({ name: 'departed_at', type: 'timestamptz', nullable: true })
   departedAt!: Date | null;
 
+  /** Calendar days (Asia/Shanghai dates) from the submission to the departure (E07): the brief's headline is 22. */
+  @Column({ name: 'submission_to_departure_days', type: 'integer', nullable: true })
+  submissionToDepartureDays!: number | null;
+
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
 
   @Column({ name: 'definition_version', type: 'varchar', length: 32 })
   definitionVersion!: string;
 
-  /** Trip outcomes from the report: investment and trade signed (yuan), promotion events held. */
-  @Column({ name: 'outcomes', type: 'jsonb', nullable: true })
-  outcomes!: Record<string, number> | null;
+  /** When the trip report (P03) was filed; its outcomes below (null: not reported). */
+  @Column({ name: 'report_filed_at', type: 'timestamptz', nullable: true })
+  reportFiledAt!: Date | null;
+
+  /** Investment signed, yuan (numeric: PostgreSQL returns it as a string). */
+  @Column({ name: 'investment_signed_yuan', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  investmentSignedYuan!: string | null;
+
+  /** Trade signed, yuan. */
+  @Column({ name: 'trade_signed_yuan', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  tradeSignedYuan!: string | null;
+
+  @Column({ name: 'promotion_events', type: 'integer', nullable: true })
+  promotionEvents!: number | null;
 
   @Column({ name: 'last_seq', type: 'integer' })
   lastSeq!: number;
@@ -87,6 +111,9 @@ export class CaseEntity {
 
 @Entity({ name: 'case_steps' })
 @Index('ix_case_steps_inbox', ['actorRole', 'status', 'latestStartAt'])
+// The board: overdue steps by role, and time spent per step code.
+@Index('ix_case_steps_overdue', ['actorRole', 'overdueSince'], { where: '"overdue_since" IS NOT NULL' })
+@Index('ix_case_steps_done_code', ['code', 'workingDays'], { where: `"status" = 'done' AND "working_days" IS NOT NULL` })
 export class CaseStepEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
   caseId!: string;
@@ -96,6 +123,13 @@ export class CaseStepEntity {
 
   @Column({ name: 'code', type: 'varchar', length: 8 })
   code!: string;
+
+  /** The step's name in the case's pinned definition (from its events). */
+  @Column({ name: 'name_zh', type: 'varchar', length: 200, nullable: true })
+  nameZh!: string | null;
+
+  @Column({ name: 'name_en', type: 'varchar', length: 300, nullable: true })
+  nameEn!: string | null;
 
   @Column({ name: 'phase', type: 'varchar', length: 16 })
   phase!: string;
@@ -132,6 +166,14 @@ export class CaseStepEntity {
   @Column({ name: 'latest_start_at', type: 'timestamptz', nullable: true })
   latestStartAt!: Date | null;
 
+  /**
+   * Due date of a deadline missed while the step was open (step.overdue); cleared when the step is done,
+   * returned, withdrawn or opened again, or the case closes. Set: the step counts as overdue on the board,
+   * whatever its status (blocked included).
+   */
+  @Column({ name: 'overdue_since', type: 'timestamptz', nullable: true })
+  overdueSince!: Date | null;
+
   @Column({ name: 'acted_by', type: 'varchar', length: 128, nullable: true })
   actedBy!: string | null;
 
@@ -144,7 +186,7 @@ export class CaseStepEntity {
   @Column({ name: 'decision', type: 'varchar', length: 32, nullable: true })
   decision!: string | null;
 
-  /** Working days from start to done, for where the chain loses its days. */
+  /** Working days from start (the last opening) to done, rounded to 0.001: where the chain loses its days. */
   @Column({ name: 'working_days', type: 'double precision', nullable: true })
   workingDays!: number | null;
 

@@ -1,0 +1,145 @@
+import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, makeMember, parseInstant, shanghaiDate, toIso } from '@df/domain';
+import type { CaseEventRecord, DelegationInput, StepProgress } from '@df/contracts';
+import { responsibleRole } from '../../../workflows/engine/authorization';
+import { CaseEngine, type Escalation } from '../../../workflows/engine/case-engine';
+import { emptyView, foldCaseEvent, foldStream, type CaseView } from './projection';
+
+const calendar = chineseCalendar();
+const UNIT = 'commerce';
+// Monday 2026-03-02 09:00 Shanghai.
+const MONDAY = Date.parse('2026-03-02T01:00:00Z');
+
+/**
+ * The engine's own events (the workflow's code without Temporal) for a whole case: A02 left overdue
+ * for a while, a member's passport back late after the trip, a trip report with outcomes.
+ */
+function runCase(): { events: CaseEventRecord[]; escalations: Escalation[]; engine: CaseEngine; submittedAt: number } {
+  const input: DelegationInput = {
+    caseId: 'case-p',
+    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', supervisingDepartment: 'dept-commerce', members: [makeMember({ id: 'm1', personId: 'P-001' }), makeMember({ id: 'm2', name: '李四' })] }),
+    definition: DEFAULT_DEFINITION,
+    submittedBy: { id: `organizer.${UNIT}`, role: 'organizer', unit: UNIT },
+    submittedAt: toIso(MONDAY),
+  };
+  const engine = new CaseEngine(input, { newId: (() => { let i = 0; return () => `00000000-0000-4000-8000-${String(++i).padStart(12, '0')}`; })(), workflowId: 'delegation-case-p', calendar });
+  const events: CaseEventRecord[] = [];
+  const escalations: Escalation[] = [];
+  let now = MONDAY;
+  engine.start(now);
+  const act = (s: StepProgress, data?: Record<string, unknown>) => {
+    const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
+    const base = { requestId: `r-${s.key}-${now}`, actor: { id: `${role}.x`, role, unit: ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao' } };
+    if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
+    else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(data ? { data } : {}) } }, now);
+  };
+  for (let guard = 0; guard < 5000; guard++) {
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
+    escalations.push(...engine.takeEscalations());
+    engine.replan(now);
+    events.push(...engine.takeEvents());
+    if (engine.closed) return { events, escalations, engine, submittedAt: MONDAY };
+    const p = engine.progress(now);
+    const human = p.steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system' && s.kind !== 'timer');
+    // A02 waits 3 WD (due after 1): overdue; P02:m2 (the passport back in custody) comes 3 days after its deadline.
+    const finishAt = (s: StepProgress) =>
+      s.key === 'P02:m2' ? parseInstant(s.dueAt!) + 3 * 86_400_000 : calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'A02' ? 3 : s.durationWd);
+    const due = human.filter((s) => finishAt(s) <= now);
+    if (due.length > 0) {
+      for (const s of due) act(s, s.code === 'P03' ? { outcomes: { investmentSignedYuan: 120_000_000.5, tradeSignedYuan: 3e8, promotionEvents: 4 } } : undefined);
+      continue;
+    }
+    const deadline = engine.nextDeadline() ?? Infinity;
+    if (deadline <= now) {
+      engine.fireDueDeadlines(now);
+      continue;
+    }
+    now = Math.min(...human.map(finishAt).filter((t) => t > now), deadline);
+  }
+  throw new Error('case did not finish');
+}
+
+describe('the projection fold', () => {
+  const run = runCase();
+  const view = foldStream(run.events);
+
+  it('gives the case row, with the supervising department, the submission-to-departure days and the report outcomes', () => {
+    const departed = run.events.find((e) => e.type === 'case.departed')!;
+    expect(view.case).toMatchObject({
+      caseId: 'case-p',
+      unit: UNIT,
+      supervisingDepartment: 'dept-commerce',
+      status: 'completed',
+      phase: 'closed',
+      memberCount: 2,
+      lastSeq: run.events.length,
+      investmentSignedYuan: '120000000.50',
+      tradeSignedYuan: '300000000.00',
+      promotionEvents: 4,
+    });
+    expect(view.case!.departedAt!.toISOString()).toBe(departed.occurredAt);
+    const days = (Date.parse(`${shanghaiDate(departed.occurredAt)}T00:00:00Z`) - Date.parse(`${shanghaiDate(MONDAY)}T00:00:00Z`)) / 86_400_000;
+    expect(view.case!.submissionToDepartureDays).toBe(days);
+    expect(view.case!.reportFiledAt).not.toBeNull();
+  });
+
+  it('names every step, records working days per done step, and clears overdue once done', () => {
+    const steps = [...view.steps.values()];
+    expect(steps.every((s) => s.nameZh && s.nameEn)).toBe(true);
+    expect(view.steps.get('B07')).toMatchObject({ nameZh: '按权限报批', nameEn: 'Approval at the authority level', status: 'done', decision: 'approve' });
+    // A02 took 3 working days although due after 1; the notice timer exactly its 5.
+    expect(view.steps.get('A02')).toMatchObject({ status: 'done', workingDays: 3, overdueSince: null });
+    expect(view.steps.get('A13')!.workingDays).toBe(5);
+    expect(steps.filter((s) => s.status === 'done').every((s) => typeof s.workingDays === 'number')).toBe(true);
+    expect(steps.some((s) => s.overdueSince !== null)).toBe(false);
+  });
+
+  it('projects each escalation as a notification (the workflow activity no longer writes them) and the trips at departure', () => {
+    expect(run.escalations.map((e) => e.kind)).toEqual(expect.arrayContaining(['step-overdue', 'passport-overdue']));
+    expect(view.notifications.map((n) => ({ id: n.id, stepKey: n.stepKey, kind: n.kind, role: n.role, unit: n.unit, message: n.message, dueAt: n.dueAt?.toISOString() ?? null }))).toEqual(
+      run.escalations.map((e) => ({ id: e.id, stepKey: e.stepKey, kind: e.kind, role: e.role, unit: e.unit, message: e.message, dueAt: e.dueAt })),
+    );
+    expect(view.trips.map((t) => [t.memberId, t.personKey, t.unit, t.departureDate, t.returnDate])).toEqual([
+      ['m1', 'P-001', UNIT, '2026-05-11', '2026-05-15'],
+      ['m2', `${UNIT}:李四`, UNIT, '2026-05-11', '2026-05-15'],
+    ]);
+  });
+
+  it('marks a step overdue while it is open and forgets it when the case closes', () => {
+    const upTo = (pred: (e: CaseEventRecord) => boolean) => foldStream(run.events.slice(0, run.events.findIndex(pred) + 1));
+    const a02Overdue = upTo((e) => e.type === 'step.overdue' && e.payload.key === 'A02');
+    expect(a02Overdue.steps.get('A02')).toMatchObject({ status: 'overdue' });
+    expect(a02Overdue.steps.get('A02')!.overdueSince).toEqual(a02Overdue.steps.get('A02')!.dueAt);
+    // Withdrawing the case while A02 is overdue: nothing is owed any more.
+    const closed = upTo((e) => e.type === 'step.overdue' && e.payload.key === 'A02');
+    foldCaseEvent(closed, { streamId: 'case-p', seq: 10_000, eventId: 'x', type: 'case.closed', actorId: 'organizer.x', actorRole: 'organizer', occurredAt: toIso(MONDAY + 86_400_000 * 3), payload: { status: 'withdrawn', reason: '取消' } });
+    expect(closed.steps.get('A02')).toMatchObject({ status: 'overdue', overdueSince: null });
+    expect(closed.case).toMatchObject({ status: 'withdrawn', phase: 'closed', atRisk: false });
+  });
+
+  it('folded in batches through a stored copy equals one fold of the whole stream (what the live projection relies on)', () => {
+    // The live path folds each flushed batch into rows loaded back from the database: a JSON round trip here.
+    const revive = (v: CaseView): CaseView => {
+      const dates = /At$|Since$/;
+      const back = <T extends object>(row: T, proto: object): T =>
+        Object.assign(Object.create(proto) as T, Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(row)) as Record<string, unknown>).map(([k, x]) => [k, dates.test(k) && typeof x === 'string' ? new Date(x) : x])));
+      return {
+        ...emptyView(),
+        ...(v.case ? { case: back(v.case, Object.getPrototypeOf(v.case) as object) } : {}),
+        steps: new Map([...v.steps].map(([k, r]) => [k, back(r, Object.getPrototypeOf(r) as object)])),
+      };
+    };
+    let live = emptyView();
+    const notifications: unknown[] = [];
+    const trips: unknown[] = [];
+    for (let i = 0; i < run.events.length; i += 7) {
+      live = revive(live);
+      for (const e of run.events.slice(i, i + 7)) foldCaseEvent(live, e);
+      notifications.push(...live.notifications);
+      trips.push(...live.trips);
+    }
+    expect(JSON.stringify(live.case)).toBe(JSON.stringify(view.case));
+    expect(JSON.stringify(Object.fromEntries(live.steps))).toBe(JSON.stringify(Object.fromEntries(view.steps)));
+    expect(JSON.stringify(notifications)).toBe(JSON.stringify(view.notifications));
+    expect(JSON.stringify(trips)).toBe(JSON.stringify(view.trips));
+  });
+});
