@@ -28,6 +28,7 @@ const ROUTES = [
   'post /api/delegations/{id}/documents',
   'get /api/inbox',
   'get /api/catalog',
+  'get /api/dashboard',
 ];
 
 describe('the OpenAPI document', () => {
@@ -106,6 +107,10 @@ describe('the OpenAPI document', () => {
     expect(inbox.body.items.length).toBeGreaterThan(0);
     expectDocumented('get /api/inbox', 200, inbox.body);
     expectDocumented('get /api/catalog', 200, (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body);
+    const board = (await request(api.http).get('/api/dashboard').query({ limit: 5 }).set(bearer(users.tokens.manager)).expect(200)).body;
+    expect(board.inFlight.total).toBeGreaterThan(0);
+    expectDocumented('get /api/dashboard', 200, board);
+    expectDocumented('get /api/dashboard', 403, (await request(api.http).get('/api/dashboard').set(bearer(users.tokens.organizer)).expect(403)).body);
 
     // Error bodies.
     expectDocumented('post /api/delegations', 400, (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({}).expect(400)).body);

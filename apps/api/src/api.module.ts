@@ -11,6 +11,8 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService, jwtSecretOf } from './auth/auth.service';
 import { UsersService } from './auth/users.service';
 import { ApiExceptionFilter } from './common/exception.filter';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardService } from './dashboard/dashboard.service';
 import { JsonLogger } from './common/json-logger';
 import { DelegationsController } from './delegations/delegations.controller';
 import { DelegationsService } from './delegations/delegations.service';
@@ -32,7 +34,7 @@ export class ApiModule {
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         JwtModule.register({ secret: jwtSecretOf(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [HealthController, AuthController, DelegationsController, MetricsController],
+      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
@@ -45,6 +47,7 @@ export class ApiModule {
         IdempotencyService,
         DelegationsService,
         InboxService,
+        DashboardService,
         MetricsService,
       ],
       exports: [UsersService],

@@ -38,6 +38,7 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .optional(),
+  DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD']);
@@ -68,6 +69,11 @@ export interface AppConfig {
   demoPassword: string;
   /** The API seeds the demo users (<role>.<unit>) at start: default true, false in production. */
   seedDemoUsers: boolean;
+  /**
+   * How long the managers' board keeps its portfolio analytics (departure percentiles, time per step code,
+   * trip outcomes) before recomputing them in the background; 0: on every request.
+   */
+  dashboardCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     jwtTtlSeconds: v.JWT_TTL_SECONDS,
     demoPassword: v.DEMO_PASSWORD,
     seedDemoUsers: v.SEED_DEMO_USERS ?? v.NODE_ENV !== 'production',
+    dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
   };
 }
 

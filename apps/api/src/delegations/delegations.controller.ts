@@ -103,7 +103,16 @@ export class DelegationsController {
     summary: '办结步骤 Complete a task step',
     description: "Member steps are recorded by the organizer, external ones by the phase's officer. 帮代办: an FAO officer may complete an organizer's task with onBehalfOf.",
   })
-  @ApiBody({ schema: schemaRef(CompleteStepSchema), examples: { d01: { summary: 'D01 route decision', value: { data: { route: 'visa' } } } } })
+  @ApiBody({
+    schema: schemaRef(CompleteStepSchema),
+    examples: {
+      d01: { summary: 'D01 route decision', value: { data: { route: 'visa' } } },
+      p03: {
+        summary: 'P03 trip report with its outcomes (summed on the managers\' board)',
+        value: { data: { outcomes: { investmentSignedYuan: 120000000, tradeSignedYuan: 300000000, promotionEvents: 4 }, reportRef: 'files/2027/report-42.pdf' }, comment: '出访报告已提交' },
+      },
+    },
+  })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
   complete(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {

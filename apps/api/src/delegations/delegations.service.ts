@@ -14,6 +14,7 @@ import {
   objectionUpdate,
   progressQuery,
   supplyDocumentUpdate,
+  tripReportProblems,
   withdrawUpdate,
   type ActionResult,
   type Actor,
@@ -25,7 +26,7 @@ import { CaseEntity, CaseEventEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
-import { domainError, type FieldError } from '../common/errors';
+import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
@@ -252,12 +253,14 @@ export class DelegationsService {
     }
   }
 
-  /** 404 for an unknown case, 403 for one outside the caller's units. Read model first, the workflow when not projected yet. */
+  /** 404 for an unknown case, 403 for one outside the caller's units (or supervised units). Read model first, the workflow when not projected yet. */
   private async assertScope(user: AuthUser, caseId: string): Promise<void> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
-    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true } });
-    if (row && canSeeCase(user, { unit: row.unit })) return;
-    if (row && user.role !== 'dept-approver') throw outOfScope();
+    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true, supervisingDepartment: true } });
+    if (row) {
+      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) return;
+      throw outOfScope();
+    }
     const p = await this.progress(caseId);
     if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
   }
@@ -269,6 +272,7 @@ export class DelegationsService {
     const parsed = this.parseAction(kind, body);
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
+    if (kind === 'complete' && stepKey === 'P03') this.validateTripReport(parsed.data);
     await this.assertScope(user, caseId);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
@@ -320,6 +324,14 @@ export class DelegationsService {
       case 'supplyDocument':
         return handle.executeUpdate(supplyDocumentUpdate, options);
     }
+  }
+
+  /** The trip report's outcomes are summed on the managers' board: every field at fault, by path (the workflow checks the same). */
+  private validateTripReport(data: unknown): void {
+    const problems = data && typeof data === 'object' ? tripReportProblems(data as Record<string, unknown>) : [];
+    if (problems.length === 0) return;
+    const errors: FieldError[] = problems.map((p) => ({ field: `data.${p.field}`, rule: 'trip-report', message: p.message }));
+    throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {

@@ -112,7 +112,14 @@ const actionBase = {
 
 export const CompleteStepSchema = z
   .strictObject({
-    data: z.record(z.string(), z.unknown()).optional().meta({ description: "Task output, e.g. { route: 'visa' } at D01" }),
+    data: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({
+        description:
+          "Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12, { returnedOn: 'YYYY-MM-DD' } at P01, " +
+          '{ outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (amounts in yuan ≥ 0 with at most 2 decimals, events a whole number; other outcome fields refused)',
+      }),
     ...actionBase,
   })
   .meta({ id: 'CompleteStepRequest', example: { data: { route: 'visa' }, comment: '已核对' } });

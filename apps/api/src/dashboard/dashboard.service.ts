@@ -1,0 +1,279 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CASE_STATUSES } from '@df/contracts';
+import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+import { JsonLogger } from '../common/json-logger';
+import { parseOrThrow } from '../common/validation';
+import { DashboardQuerySchema } from './schemas';
+
+/** The brief's headline: a delegation out in 22 calendar days from submission. */
+export const HEADLINE_DAYS = 22;
+
+const STEP_NAMES = new Map(DEFAULT_DEFINITION.steps.map((s) => [s.code, { name: s.name, phase: s.phase as string }]));
+const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+const nameOf = (zh: string | null, en: string | null, code: string): Label | null =>
+  zh !== null && en !== null ? { zh, en } : (STEP_NAMES.get(code)?.name ?? null);
+
+interface CaseRow {
+  case_id: string;
+  title: string;
+  unit: string;
+  phase: string;
+  departure_date: string;
+  forecast_ready_at: Date | null;
+  slack_wd: number | null;
+  at_risk: boolean;
+  critical_step: string | null;
+}
+
+interface StepRow {
+  step_key: string;
+  code: string;
+  name_zh: string | null;
+  name_en: string | null;
+  actor_role: string;
+  status: string;
+  started_at: Date | null;
+  due_at: Date | null;
+  latest_start_at: Date | null;
+  overdue_since: Date | null;
+}
+
+export interface DashboardAnalytics {
+  computedAt: string;
+  maxAgeSeconds: number;
+  departures: { departed: number; medianDays: number | null; p90Days: number | null; within22Days: number; shareWithin22Days: number | null };
+  stepTimes: Array<{ code: string; name: Label | null; phase: string; count: number; totalWd: number; meanWd: number; medianWd: number; p90Wd: number }>;
+  outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number };
+}
+
+/**
+ * The managers' board from the read models, never Temporal. Two halves:
+ * - operational (every request, indexed, bounded by `limit`): cases in flight by slack, counts by phase and
+ *   status, the at-risk list with each case's critical step, overdue steps by role;
+ * - portfolio analytics over every case ever (percentiles over all departures and all done steps): computed
+ *   with SQL aggregates (percentile_cont) and kept for DASHBOARD_CACHE_SECONDS, then recomputed in the
+ *   background while the previous figures are served (their `computedAt` says how old they are).
+ */
+@Injectable()
+export class DashboardService implements OnApplicationShutdown {
+  private cached?: { value: DashboardAnalytics; at: number };
+  private refreshing?: Promise<DashboardAnalytics>;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async board(rawQuery: unknown) {
+    const { limit } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
+    const generatedAt = new Date().toISOString();
+    const [counts, inFlight, atRisk, overdue, analytics] = await Promise.all([
+      this.counts(),
+      this.inFlight(limit),
+      this.atRisk(limit),
+      this.overdue(limit),
+      this.analytics(),
+    ]);
+    return {
+      generatedAt,
+      limit,
+      inFlight: { total: counts.byStatus.open ?? 0, items: inFlight },
+      byPhase: counts.byPhase,
+      byStatus: counts.byStatus,
+      atRisk,
+      overdue,
+      analytics,
+    };
+  }
+
+  onApplicationShutdown(): Promise<unknown> | undefined {
+    return this.refreshing?.catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------------------------------ operational
+
+  private async counts() {
+    const rows: Array<{ status: string; phase: string; n: number }> = await this.db.query(
+      'SELECT status, phase, count(*)::int AS n FROM cases GROUP BY status, phase',
+    );
+    const byPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
+    const byStatus: Record<string, number> = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]));
+    for (const r of rows) {
+      byPhase[r.phase] = (byPhase[r.phase] ?? 0) + r.n;
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+    }
+    return { byPhase, byStatus };
+  }
+
+  private caseLine(r: CaseRow) {
+    return {
+      caseId: r.case_id,
+      title: r.title,
+      unit: r.unit,
+      phase: r.phase,
+      departureDate: r.departure_date,
+      forecastReadyAt: iso(r.forecast_ready_at),
+      forecastReadyDate: r.forecast_ready_at ? shanghaiDate(new Date(r.forecast_ready_at).getTime()) : null,
+      slackWd: r.slack_wd,
+      atRisk: r.at_risk,
+      criticalStep: r.critical_step,
+    };
+  }
+
+  private stepRef(s: StepRow) {
+    return {
+      key: s.step_key,
+      code: s.code,
+      name: nameOf(s.name_zh, s.name_en, s.code),
+      actorRole: s.actor_role,
+      status: s.status,
+      startedAt: iso(s.started_at),
+      dueAt: iso(s.due_at),
+      latestStartAt: iso(s.latest_start_at),
+      overdueSince: iso(s.overdue_since),
+    };
+  }
+
+  private static readonly CASE_COLUMNS = `c.case_id, c.title, c.unit, c.phase, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
+    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step`;
+
+  /** Open cases, least slack first (ix_cases_status_slack). */
+  private async inFlight(limit: number) {
+    const rows: CaseRow[] = await this.db.query(
+      `SELECT ${DashboardService.CASE_COLUMNS} FROM cases c WHERE c.status = 'open'
+        ORDER BY c.slack_wd ASC NULLS LAST, c.departure_date ASC, c.case_id ASC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => this.caseLine(r));
+  }
+
+  /** Open cases at risk (ix_cases_open_at_risk) with the step that puts each at risk: the open step on its critical path. */
+  private async atRisk(limit: number) {
+    const [rows, total] = await Promise.all([
+      this.db.query(
+        `SELECT ${DashboardService.CASE_COLUMNS}, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at,
+                s.latest_start_at, s.overdue_since
+           FROM cases c LEFT JOIN case_steps s ON s.case_id = c.case_id AND s.step_key = c.critical_step
+          WHERE c.status = 'open' AND c.at_risk
+          ORDER BY c.slack_wd ASC, c.departure_date ASC, c.case_id ASC LIMIT $1`,
+        [limit],
+      ) as Promise<Array<CaseRow & StepRow>>,
+      this.db.query(`SELECT count(*)::int AS n FROM cases WHERE status = 'open' AND at_risk`) as Promise<Array<{ n: number }>>,
+    ]);
+    return {
+      total: total[0]?.n ?? 0,
+      items: rows.map((r) => ({ ...this.caseLine(r), step: r.step_key ? this.stepRef(r) : null })),
+    };
+  }
+
+  /** Steps past a deadline on live cases (ix_case_steps_overdue), by the role that owes them, longest overdue first. */
+  private async overdue(limit: number) {
+    const rows: Array<StepRow & { case_id: string; title: string; unit: string; n: number }> = await this.db.query(
+      // overdue_since is cleared when a step is done, returned or withdrawn and when its case closes (projection.ts):
+      // the partial index holds exactly the steps overdue now, and only the listed ones need their case.
+      `SELECT o.*, c.title, c.unit FROM (
+         SELECT s.case_id, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at, s.latest_start_at, s.overdue_since,
+                row_number() OVER (PARTITION BY s.actor_role ORDER BY s.overdue_since, s.case_id, s.step_key) AS rn,
+                count(*) OVER (PARTITION BY s.actor_role)::int AS n
+           FROM case_steps s WHERE s.overdue_since IS NOT NULL) o
+         JOIN cases c ON c.case_id = o.case_id
+        WHERE o.rn <= $1
+        ORDER BY o.n DESC, o.actor_role, o.rn`,
+      [limit],
+    );
+    const byRole: Array<{ role: string; label: Label | null; count: number; items: unknown[] }> = [];
+    for (const r of rows) {
+      let group = byRole.at(-1);
+      if (group?.role !== r.actor_role) {
+        group = { role: r.actor_role, label: ROLE_LABELS[r.actor_role as Role] ?? null, count: r.n, items: [] };
+        byRole.push(group);
+      }
+      group.items.push({ caseId: r.case_id, title: r.title, unit: r.unit, ...this.stepRef(r) });
+    }
+    return { total: byRole.reduce((sum, g) => sum + g.count, 0), byRole };
+  }
+
+  // ------------------------------------------------------------------------------------------ analytics
+
+  /** Cached portfolio figures: fresh within DASHBOARD_CACHE_SECONDS, else the last ones while a refresh runs. */
+  private analytics(): Promise<DashboardAnalytics> {
+    const maxAgeMs = this.config.dashboardCacheSeconds * 1000;
+    if (maxAgeMs === 0) return this.computeAnalytics();
+    if (this.cached && Date.now() - this.cached.at < maxAgeMs) return Promise.resolve(this.cached.value);
+    this.refreshing ??= this.computeAnalytics()
+      .then((value) => {
+        this.cached = { value, at: Date.parse(value.computedAt) };
+        return value;
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    if (!this.cached) return this.refreshing;
+    this.refreshing.catch((err: unknown) => this.logger.event('warn', 'dashboard analytics refresh failed', { error: String(err) }));
+    return Promise.resolve(this.cached.value);
+  }
+
+  async computeAnalytics(): Promise<DashboardAnalytics> {
+    const computedAt = new Date().toISOString();
+    const [departures, steps, outcomes] = await Promise.all([
+      this.db.query(
+        `SELECT count(*)::int AS n,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY submission_to_departure_days) AS median,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY submission_to_departure_days) AS p90,
+                count(*) FILTER (WHERE submission_to_departure_days <= $1)::int AS within
+           FROM cases WHERE submission_to_departure_days IS NOT NULL`,
+        [HEADLINE_DAYS],
+      ) as Promise<Array<{ n: number; median: number | null; p90: number | null; within: number }>>,
+      this.db.query(
+        `WITH g AS (
+           SELECT code, count(*)::int AS n, sum(working_days) AS total, avg(working_days) AS mean,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY working_days) AS median,
+                  percentile_cont(0.9) WITHIN GROUP (ORDER BY working_days) AS p90
+             FROM case_steps WHERE status = 'done' AND working_days IS NOT NULL
+            GROUP BY code)
+         SELECT g.*, x.name_zh, x.name_en, x.phase
+           FROM g CROSS JOIN LATERAL (
+             SELECT s.name_zh, s.name_en, s.phase FROM case_steps s
+              WHERE s.code = g.code AND s.status = 'done' AND s.working_days IS NOT NULL LIMIT 1) x
+          ORDER BY g.total DESC, g.code`,
+      ) as Promise<Array<{ code: string; n: number; total: number; mean: number; median: number; p90: number; name_zh: string | null; name_en: string | null; phase: string }>>,
+      this.db.query(
+        `SELECT count(*)::int AS reports, coalesce(sum(investment_signed_yuan), 0) AS investment, coalesce(sum(trade_signed_yuan), 0) AS trade,
+                coalesce(sum(promotion_events), 0)::bigint AS events
+           FROM cases WHERE report_filed_at IS NOT NULL`,
+      ) as Promise<Array<{ reports: number; investment: string; trade: string; events: string }>>,
+    ]);
+    const d = departures[0]!;
+    const o = outcomes[0]!;
+    return {
+      computedAt,
+      maxAgeSeconds: this.config.dashboardCacheSeconds,
+      departures: {
+        departed: d.n,
+        medianDays: round(d.median),
+        p90Days: round(d.p90),
+        within22Days: d.within,
+        shareWithin22Days: d.n > 0 ? round(d.within / d.n, 4) : null,
+      },
+      // The chain to departure: the post-trip obligations (P01-P04) run on their own deadlines.
+      stepTimes: steps
+        .filter((s) => s.phase !== 'post-trip')
+        .map((s) => ({
+          code: s.code,
+          name: nameOf(s.name_zh, s.name_en, s.code),
+          phase: s.phase,
+          count: s.n,
+          totalWd: round(s.total)!,
+          meanWd: round(s.mean)!,
+          medianWd: round(s.median)!,
+          p90Wd: round(s.p90)!,
+        })),
+      outcomes: { reportsFiled: o.reports, investmentSignedYuan: Number(o.investment), tradeSignedYuan: Number(o.trade), promotionEvents: Number(o.events) },
+    };
+  }
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
+
+export const DASHBOARD_DEFAULT_LIMIT = 50;
+export const DASHBOARD_MAX_LIMIT = 500;
+
+export const DashboardQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d+$/, { message: 'Expected a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(DASHBOARD_MAX_LIMIT))
+    .default(DASHBOARD_DEFAULT_LIMIT)
+    .meta({ description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.` }),
+});
+export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
+
+const label = z.looseObject({ zh: z.string(), en: z.string() });
+const nullableNumber = z.number().nullable();
+
+const CaseLineSchema = z.looseObject({
+  caseId: z.string(),
+  title: z.string(),
+  unit: z.string(),
+  phase: z.string(),
+  departureDate: z.string(),
+  forecastReadyAt: z.string().nullable(),
+  forecastReadyDate: z.string().nullable().meta({ description: 'Asia/Shanghai date of forecastReadyAt' }),
+  slackWd: nullableNumber.meta({ description: 'Working days between the forecast and the departure deadline (negative: late)' }),
+  atRisk: z.boolean(),
+  criticalStep: z.string().nullable().meta({ description: 'Key of the first unfinished step on the critical path' }),
+});
+
+const StepRefSchema = z.looseObject({
+  key: z.string(),
+  code: z.string(),
+  name: label.nullable(),
+  actorRole: z.string(),
+  status: z.string(),
+  startedAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  latestStartAt: z.string().nullable(),
+  overdueSince: z.string().nullable(),
+});
+
+const StepTimeSchema = z.looseObject({
+  code: z.string(),
+  name: label.nullable(),
+  phase: z.string(),
+  count: z.number().int(),
+  totalWd: z.number(),
+  meanWd: z.number(),
+  medianWd: z.number(),
+  p90Wd: z.number(),
+});
+
+export const DashboardSchema = z
+  .looseObject({
+    generatedAt: z.string(),
+    limit: z.number().int().meta({ description: 'Items per list (the `limit` query parameter, max 500)' }),
+    inFlight: z.looseObject({
+      total: z.number().int().meta({ description: 'Open cases (submitted, not departed, not closed)' }),
+      items: z.array(CaseLineSchema).meta({ description: 'The `limit` open cases with the least slack first' }),
+    }),
+    byPhase: z.record(z.string(), z.number().int()).meta({ description: 'Cases per phase, every phase listed (post-trip: departed; closed: ended)' }),
+    byStatus: z.record(z.string(), z.number().int()),
+    atRisk: z.looseObject({
+      total: z.number().int(),
+      items: z.array(
+        CaseLineSchema.extend({
+          step: StepRefSchema.nullable().meta({ description: 'The step that puts the case at risk: the open step on the critical path' }),
+        }),
+      ),
+    }),
+    overdue: z.looseObject({
+      total: z.number().int(),
+      byRole: z.array(
+        z.looseObject({
+          role: z.string(),
+          label: label.nullable(),
+          count: z.number().int(),
+          items: z.array(StepRefSchema.extend({ caseId: z.string(), title: z.string(), unit: z.string() })),
+        }),
+      ),
+    }),
+    analytics: z.looseObject({
+      computedAt: z.string().meta({ description: 'When these portfolio figures were computed' }),
+      maxAgeSeconds: z.number().int().meta({ description: 'They are recomputed in the background once older than this (DASHBOARD_CACHE_SECONDS)' }),
+      departures: z.looseObject({
+        departed: z.number().int(),
+        medianDays: nullableNumber,
+        p90Days: nullableNumber,
+        within22Days: z.number().int(),
+        shareWithin22Days: nullableNumber.meta({ description: 'Share (0-1) of departed cases that left within 22 calendar days of submission' }),
+      }),
+      stepTimes: z.array(StepTimeSchema).meta({ description: 'Working days per step code (done steps of the 53-step chain), most total days first' }),
+      outcomes: z.looseObject({
+        reportsFiled: z.number().int(),
+        investmentSignedYuan: z.number(),
+        tradeSignedYuan: z.number(),
+        promotionEvents: z.number().int(),
+      }),
+    }),
+  })
+  .meta({
+    id: 'Dashboard',
+    example: {
+      generatedAt: '2027-02-20T02:00:00.000Z',
+      limit: 50,
+      inFlight: {
+        total: 1,
+        items: [
+          {
+            caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+            title: '滨州市经贸代表团访美',
+            unit: 'commerce',
+            phase: 'visa',
+            departureDate: '2027-03-01',
+            forecastReadyAt: '2027-02-26T09:00:00.000Z',
+            forecastReadyDate: '2027-02-26',
+            slackWd: 1,
+            atRisk: true,
+            criticalStep: 'D12:US',
+          },
+        ],
+      },
+      byPhase: { prepare: 0, review: 0, passport: 0, visa: 1, depart: 0, 'post-trip': 3, closed: 12 },
+      byStatus: { open: 1, departed: 3, completed: 10, rejected: 1, withdrawn: 1, cancelled: 0, failed: 0 },
+      atRisk: {
+        total: 1,
+        items: [
+          {
+            caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+            title: '滨州市经贸代表团访美',
+            unit: 'commerce',
+            phase: 'visa',
+            departureDate: '2027-03-01',
+            forecastReadyAt: '2027-02-26T09:00:00.000Z',
+            forecastReadyDate: '2027-02-26',
+            slackWd: 1,
+            atRisk: true,
+            criticalStep: 'D12:US',
+            step: {
+              key: 'D12:US',
+              code: 'D12',
+              name: { zh: '使馆审理', en: 'Embassy processing' },
+              actorRole: 'visa-officer',
+              status: 'awaiting',
+              startedAt: '2027-02-18T01:00:00.000Z',
+              dueAt: '2027-02-25T09:00:00.000Z',
+              latestStartAt: '2027-02-17T01:00:00.000Z',
+              overdueSince: null,
+            },
+          },
+        ],
+      },
+      overdue: {
+        total: 1,
+        byRole: [
+          {
+            role: 'passport-officer',
+            label: { zh: '护照管理处', en: 'Passport officer' },
+            count: 1,
+            items: [
+              {
+                caseId: '0e1d2c3b-4a59-4687-9a5b-6c7d8e9f0a1b',
+                title: '教育交流团访日',
+                unit: 'education',
+                key: 'P02:m1',
+                code: 'P02',
+                name: { zh: '护照交回保管（7日内）', en: 'Passport back in custody (within 7 days)' },
+                actorRole: 'passport-officer',
+                status: 'overdue',
+                startedAt: '2027-02-08T02:00:00.000Z',
+                dueAt: '2027-02-15T16:00:00.000Z',
+                latestStartAt: null,
+                overdueSince: '2027-02-15T16:00:00.000Z',
+              },
+            ],
+          },
+        ],
+      },
+      analytics: {
+        computedAt: '2027-02-20T01:59:30.000Z',
+        maxAgeSeconds: 60,
+        departures: { departed: 13, medianDays: 24, p90Days: 31.4, within22Days: 5, shareWithin22Days: 0.3846 },
+        stepTimes: [
+          { code: 'D12', name: { zh: '使馆审理', en: 'Embassy processing' }, phase: 'visa', count: 13, totalWd: 91.5, meanWd: 7.038, medianWd: 6, p90Wd: 11.2 },
+          { code: 'A13', name: { zh: '出访前公示（不少于5个工作日）', en: 'Pre-trip public notice, at least 5 WD' }, phase: 'prepare', count: 13, totalWd: 65, meanWd: 5, medianWd: 5, p90Wd: 5 },
+        ],
+        outcomes: { reportsFiled: 10, investmentSignedYuan: 465000000, tradeSignedYuan: 1446000000, promotionEvents: 22 },
+      },
+    },
+  });
