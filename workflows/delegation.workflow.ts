@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -40,6 +41,13 @@ const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<Delegat
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/**
+ * Cases started with this patch record a forecast that only drifts with the clock once it moved by
+ * REPLAN_SETTLE_WD (see CaseEngine.replan); histories recorded before it replay without it.
+ */
+const REPLAN_SETTLE_PATCH = 'replan-settle';
+const REPLAN_SETTLE_WD = 0.5;
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
 function toFailure(err: unknown): unknown {
@@ -159,7 +167,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     for (const work of engine.takeSystemWork()) track(runSystem(work));
     for (const e of engine.takeEscalations()) track(recordEscalation({ ...e, createdAt: new Date(now()).toISOString() }));
     if (engine.takeTripRecording()) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
-    const plan = engine.replan(now());
+    const plan = engine.replan(now(), patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0);
     const events = engine.takeEvents();
     if (events.length > 0) {
       await appendCaseEvents(events);

@@ -164,6 +164,8 @@ export class CaseEngine {
   private seq = 0;
   private now = 0;
   private lastPlanKey = '';
+  private lastPlanShape = '';
+  private lastPlanSlack = 0;
   private readonly names: Map<string, Label>;
 
   constructor(
@@ -768,17 +770,28 @@ export class CaseEngine {
     return 'depart';
   }
 
-  /** Emits case.replanned when what managers see (forecast, slack, risk, phase, latest starts) changed. */
-  replan(now: number): Plan {
+  /**
+   * Emits case.replanned when what managers see (forecast, slack, risk, phase, latest starts) changed.
+   * While a critical step is late the forecast moves with the clock at every replan; with `settleWd` > 0
+   * such drift alone is recorded only once the slack has moved by that much since the last record
+   * (anything else that changes is recorded at once). Without it, every workflow task of a late case
+   * appended a new case.replanned, whose append woke the workflow again: a loop for as long as the
+   * step stayed late (docs/benchmarks.md).
+   */
+  replan(now: number, settleWd = 0): Plan {
     this.now = now;
     const p = this.plan(now);
     const phase = this.phase(p);
     const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
     const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
     const criticalStep = p.criticalPath.find((k) => !['done', 'skipped'].includes(this.states.get(k)?.status ?? '')) ?? null;
-    const key = JSON.stringify([p.forecastReadyAt, p.slackWd, p.atRisk, phase, criticalStep, latestStarts, this.status]);
-    if (key !== this.lastPlanKey) {
+    const shape = JSON.stringify([p.atRisk, phase, criticalStep, latestStarts, this.status]);
+    const key = JSON.stringify([p.forecastReadyAt, p.slackWd, shape]);
+    const drifted = settleWd > 0 && shape === this.lastPlanShape && Math.abs(p.slackWd - this.lastPlanSlack) < settleWd;
+    if (key !== this.lastPlanKey && !drifted) {
       this.lastPlanKey = key;
+      this.lastPlanShape = shape;
+      this.lastPlanSlack = p.slackWd;
       this.emit('case.replanned', null, {
         phase,
         status: this.status,
