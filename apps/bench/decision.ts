@@ -1,0 +1,173 @@
+// Section 1: the decision path. N concurrent cases, each driven through every human step over the
+// HTTP API by automated users of the right roles (the rules the e2e tests use: @df/contracts
+// step-actions), timing each update from the request to its result and to the read model showing it.
+import { performance } from 'node:perf_hooks';
+import type { Pool } from 'pg';
+import { actionable, roleFor, stepRequest } from '@df/contracts';
+import type { CaseFacts } from '@df/domain';
+import type { DelegationProgress } from '@df/contracts';
+import { DEMO_UNIT, type ApiClient, type DemoRole, type Tokens } from './api';
+import { log } from './stack';
+import { summarize, type LatencySummary } from './stats';
+import { CANONICAL, tripSubmission } from './trips';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface DriveContext {
+  api: ApiClient;
+  tokens: Tokens;
+  db: Pool;
+  /** Pause between read-model checks while the case waits on the engine (system steps, timers). */
+  idlePollMs?: number;
+  timeoutMs?: number;
+}
+
+export interface CaseRun {
+  caseId: string;
+  workflowId: string;
+  status: string;
+  /** Accepted updates (step transitions made by people). */
+  updates: number;
+  /** Refused with 409 (a step that moved on between the read and the action). */
+  refused: number;
+  /** Progress reads answered 5xx (the workflow query timed out: a saturated worker), retried. */
+  failedReads: number;
+  /** ms from the request to the update's result (the HTTP response). */
+  resultMs: number[];
+  /** ms from the request to the read model (case_steps) showing the step done. */
+  visibleMs: number[];
+}
+
+export async function submitCase(ctx: DriveContext, facts: CaseFacts): Promise<{ caseId: string; workflowId: string }> {
+  const res = await ctx.api.post<{ caseId: string; workflowId: string }>('/api/delegations', ctx.tokens.organizer, facts);
+  if (res.status !== 201) throw new Error(`submission: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Polls the read model until the step has left awaiting/overdue (the projection runs in the append transaction). */
+async function waitVisible(db: Pool, caseId: string, stepKey: string, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM case_steps WHERE case_id = $1 AND step_key = $2', [caseId, stepKey]);
+    if (rows[0] && rows[0].status !== 'awaiting' && rows[0].status !== 'overdue') return true;
+    if (performance.now() > deadline) return false;
+    await sleep(2);
+  }
+}
+
+/**
+ * While the engine works (system steps, timers), users watch their inboxes, not the case: waits until
+ * the read model shows a step of this case awaiting a person, or the case closed.
+ */
+async function waitForWork(db: Pool, caseId: string, pollMs: number, deadline: number): Promise<void> {
+  for (;;) {
+    await sleep(pollMs);
+    const { rows } = await db.query<{ work: boolean; status: string | null }>(
+      `SELECT EXISTS (SELECT 1 FROM case_steps WHERE case_id = $1 AND status IN ('awaiting', 'overdue') AND kind NOT IN ('system', 'timer')) AS work,
+              (SELECT status FROM cases WHERE case_id = $1) AS status`,
+      [caseId],
+    );
+    const { work, status } = rows[0]!;
+    if (work || (status !== null && status !== 'open' && status !== 'departed') || Date.now() > deadline) return;
+  }
+}
+
+/**
+ * Drives one case until it is closed: reads its progress (the workflow query, as the case page does),
+ * acts on each actionable step in turn as the user of its role (one request in flight per case), and
+ * between rounds watches the read model like an inbox.
+ */
+export async function driveCase(ctx: DriveContext, caseId: string, workflowId: string): Promise<CaseRun> {
+  const run: CaseRun = { caseId, workflowId, status: 'open', updates: 0, refused: 0, failedReads: 0, resultMs: [], visibleMs: [] };
+  const deadline = Date.now() + (ctx.timeoutMs ?? 600_000);
+  for (;;) {
+    const res = await ctx.api.get<DelegationProgress>(`/api/delegations/${caseId}`, ctx.tokens.organizer);
+    if (res.status >= 500 && Date.now() < deadline) {
+      run.failedReads++;
+      continue;
+    }
+    if (res.status !== 200) throw new Error(`GET case ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
+    const p = res.body;
+    run.status = p.status;
+    if (p.status !== 'open' && p.status !== 'departed') return run;
+    if (Date.now() > deadline) throw new Error(`case ${caseId} did not close in time; open: ${actionable(p).map((s) => s.key).join(' ')}`);
+    const steps = actionable(p);
+    if (steps.length === 0) {
+      await waitForWork(ctx.db, caseId, ctx.idlePollMs ?? 100, deadline);
+      continue;
+    }
+    for (const step of steps) {
+      const { path, body } = stepRequest(caseId, step);
+      const token = ctx.tokens[roleFor(step) as DemoRole];
+      const t0 = performance.now();
+      const reply = await ctx.api.post<{ code?: string }>(path, token, body);
+      const t1 = performance.now();
+      if (reply.status === 409 && reply.body?.code === 'STEP_NOT_AWAITING') {
+        run.refused++;
+        continue;
+      }
+      if (reply.status !== 200) throw new Error(`${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      run.updates++;
+      run.resultMs.push(t1 - t0);
+      if (!(await waitVisible(ctx.db, caseId, step.key))) throw new Error(`${step.key} of ${caseId} never showed in case_steps`);
+      run.visibleMs.push(performance.now() - t0);
+    }
+  }
+}
+
+export interface DecisionFigures {
+  cases: number;
+  closed: number;
+  workingDaySeconds: number;
+  /** Human step transitions (accepted updates). */
+  updates: number;
+  refused: number;
+  /** Case reads that failed with 5xx and were retried. */
+  failedReads: number;
+  /** Step events written by the engine meanwhile (awaiting, completed, decided, skipped, overdue...). */
+  stepEvents: number;
+  wallSeconds: number;
+  updatesPerSecond: number;
+  stepEventsPerSecond: number;
+  requestToResultMs: LatencySummary;
+  requestToReadModelMs: LatencySummary;
+  /** Updates each case took, in order: the baseline sends the same counts. */
+  updatesPerCase: number[];
+  workflowIds: string[];
+}
+
+export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
+  log(`decision: submitting ${cases} canonical cases`);
+  const started = performance.now();
+  const submitted = await Promise.all(Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(DEMO_UNIT, CANONICAL))));
+  let done = 0;
+  const runs = await Promise.all(
+    submitted.map((s) =>
+      driveCase(ctx, s.caseId, s.workflowId).then((r) => {
+        if (++done % Math.max(1, Math.floor(cases / 5)) === 0) log(`decision: ${done}/${cases} cases closed`);
+        return r;
+      }),
+    ),
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const ids = runs.map((r) => r.caseId);
+  const { rows } = await ctx.db.query<{ n: string }>(`SELECT count(*) AS n FROM case_events WHERE stream_id = ANY($1) AND type LIKE 'step.%'`, [ids]);
+  const stepEvents = Number(rows[0]!.n);
+  const updates = runs.reduce((a, r) => a + r.updates, 0);
+  return {
+    cases,
+    closed: runs.filter((r) => r.status === 'completed').length,
+    workingDaySeconds,
+    updates,
+    refused: runs.reduce((a, r) => a + r.refused, 0),
+    failedReads: runs.reduce((a, r) => a + r.failedReads, 0),
+    stepEvents,
+    wallSeconds: Number(wallSeconds.toFixed(2)),
+    updatesPerSecond: Number((updates / wallSeconds).toFixed(1)),
+    stepEventsPerSecond: Number((stepEvents / wallSeconds).toFixed(1)),
+    requestToResultMs: summarize(runs.flatMap((r) => r.resultMs)),
+    requestToReadModelMs: summarize(runs.flatMap((r) => r.visibleMs)),
+    updatesPerCase: runs.map((r) => r.updates),
+    workflowIds: runs.map((r) => r.workflowId),
+  };
+}

@@ -1,0 +1,115 @@
+// `npm run bench`: the engine side by side with bare Temporal, history size and replay, the worker's
+// memory with open cases, and the managers' board at portfolio scale. Starts what it needs (or uses
+// DATABASE_URL / TEMPORAL_ADDRESS), prints a short table and a JSON summary, and leaves nothing running.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { addLibAliases, workflowsEntry } from '../worker/src/workflow-source';
+import { ApiClient, signInDemoUsers } from './api';
+import { runBaseline, type BaselineFigures } from './baseline/run';
+import { runBoard, type BoardFigures } from './board/run';
+import { runDecision, type DecisionFigures } from './decision';
+import { runHistory, type HistoryFigures } from './history';
+import { parseOptions, UsageError, type BenchOptions } from './options';
+import { report } from './report';
+import { log, startStack, type Stack } from './stack';
+import { runWorkerLoad, sampleProcess, type WorkerFigures } from './worker-load';
+
+export interface BenchSummary {
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  options: BenchOptions;
+  external: Stack['external'];
+  decision?: Omit<DecisionFigures, 'updatesPerCase' | 'workflowIds'>;
+  baseline?: BaselineFigures;
+  history?: HistoryFigures[];
+  worker?: WorkerFigures;
+  board?: BoardFigures;
+  workerRssMiB: Record<string, number>;
+  totalSeconds: number;
+}
+
+const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => log(m) };
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      return err.message.startsWith('npm run bench') ? 0 : 2;
+    }
+    throw err;
+  }
+  const t0 = Date.now();
+  const summary: BenchSummary = {
+    startedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    options,
+    external: { database: false, temporal: false },
+    workerRssMiB: {},
+    totalSeconds: 0,
+  };
+  log(`sections: ${options.only.join(', ')}${options.quick ? ' (quick)' : ''}`);
+  const stack = await startStack(options.workingDaySeconds);
+  // Stop everything on Ctrl-C too: nothing is left running.
+  let stopping: Promise<void> | undefined;
+  const stopOnce = () => (stopping ??= stack.stop());
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    void stopOnce().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  summary.external = stack.external;
+  const db = new Pool({ connectionString: stack.databaseUrl, max: 8 });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.namespace });
+  const rss = (label: string) => (summary.workerRssMiB[label] = sampleProcess(stack.worker.pid).rssMiB);
+  try {
+    const api = new ApiClient(stack.apiUrl);
+    const tokens = await signInDemoUsers(api, stack.demoPassword);
+    const ctx = { api, tokens, db };
+    rss('started');
+    if (options.only.includes('decision')) {
+      const decision = await runDecision(ctx, options.cases, options.workingDaySeconds);
+      rss('afterDecision');
+      const { updatesPerCase, workflowIds: _ids, ...figures } = decision;
+      summary.decision = figures;
+      summary.baseline = await runBaseline(stack.temporalAddress, stack.namespace, updatesPerCase);
+    }
+    if (options.only.includes('history')) {
+      const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: quietLogger });
+      summary.history = await runHistory(ctx, client, { code });
+      rss('afterHistory');
+    }
+    if (options.only.includes('worker')) {
+      summary.worker = await runWorkerLoad(client, db, stack.worker.pid, stack.taskQueue, options.openCases);
+      rss('afterWorker');
+    }
+    if (options.only.includes('board')) {
+      summary.board = await runBoard({ api, tokens, db, databaseUrl: stack.databaseUrl, external: stack.external.database }, options.boardCases, options.boardRequests);
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    log('stopping the API, the worker and the servers');
+    await stopOnce();
+  }
+  summary.totalSeconds = Math.round((Date.now() - t0) / 1000);
+  const { text, json } = report(summary);
+  process.stdout.write(`${text}\n\n${json}\n`);
+  if (options.out) writeFileSync(options.out, `${json}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);

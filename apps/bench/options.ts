@@ -1,0 +1,92 @@
+/** Command-line and environment options of `npm run bench`. */
+
+export const SECTIONS = ['decision', 'history', 'worker', 'board'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  /** Concurrent cases of the decision path (and of the bare baseline). */
+  cases: number;
+  /** Open cases kept on the worker for its memory figure. */
+  openCases: number;
+  /** Cases seeded for the board; half of them in flight. */
+  boardCases: number;
+  /** Timed requests per board endpoint (after a warm-up). */
+  boardRequests: number;
+  /** Time scale of the decision path: one working day lasts this many seconds. */
+  workingDaySeconds: number;
+  quick: boolean;
+  only: Section[];
+  /** Write the JSON summary here as well as to stdout. */
+  out?: string;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --cases N               concurrent cases driven through the API, and baseline workflows (default 50; env BENCH_CASES)
+  --open-cases N          open cases on the worker for its memory figure (default 1000; env BENCH_OPEN_CASES)
+  --board-cases N         cases seeded for the board, half in flight (default 100000; env BENCH_BOARD_CASES)
+  --board-requests N      timed requests per board endpoint (default 200; env BENCH_BOARD_REQUESTS)
+  --working-day-seconds S time scale of the decision path (default 0.5; env BENCH_WORKING_DAY_SECONDS)
+  --quick                 small sizes for a smoke run (5 cases, 50 open, 2000 board cases, 40 requests)
+  --only a,b              sections: ${SECTIONS.join(', ')} (default all; env BENCH_ONLY)
+  --out FILE              also write the JSON summary to FILE
+
+Uses DATABASE_URL / TEMPORAL_ADDRESS when set, otherwise starts an embedded PostgreSQL and a
+Temporal dev server of its own on free ports; always starts its own worker and API.`;
+
+export class UsageError extends Error {}
+
+const positiveInt = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number ≥ 1 (got ${JSON.stringify(raw)})`);
+  return n;
+};
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const raw = new Map<string, string>();
+  const fromEnv: Array<[string, string]> = [
+    ['cases', 'BENCH_CASES'],
+    ['open-cases', 'BENCH_OPEN_CASES'],
+    ['board-cases', 'BENCH_BOARD_CASES'],
+    ['board-requests', 'BENCH_BOARD_REQUESTS'],
+    ['working-day-seconds', 'BENCH_WORKING_DAY_SECONDS'],
+    ['only', 'BENCH_ONLY'],
+  ];
+  for (const [flag, name] of fromEnv) if (env[name]) raw.set(flag, env[name]!);
+  let quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
+    if (arg === '--quick') {
+      quick = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m || !['cases', 'open-cases', 'board-cases', 'board-requests', 'working-day-seconds', 'only', 'out'].includes(m[1]!))
+      throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
+    raw.set(m[1]!, value);
+  }
+  const int = (flag: string, normal: number, small: number) => (raw.has(flag) ? positiveInt(`--${flag}`, raw.get(flag)!) : quick ? small : normal);
+  const only = raw.has('only')
+    ? raw
+        .get('only')!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...SECTIONS];
+  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
+  const wds = raw.has('working-day-seconds') ? Number(raw.get('working-day-seconds')) : 0.5;
+  if (!(wds > 0)) throw new UsageError('--working-day-seconds must be a positive number');
+  return {
+    cases: int('cases', 50, 5),
+    openCases: int('open-cases', 1000, 50),
+    boardCases: int('board-cases', 100_000, 2000),
+    boardRequests: int('board-requests', 200, 40),
+    workingDaySeconds: wds,
+    quick,
+    only: SECTIONS.filter((s) => only.includes(s)),
+    ...(raw.has('out') ? { out: raw.get('out')! } : {}),
+  };
+}

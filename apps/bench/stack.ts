@@ -1,0 +1,103 @@
+// What the benchmark runs on: PostgreSQL and Temporal (its own, or DATABASE_URL / TEMPORAL_ADDRESS),
+// then the worker and the API as their own processes, exactly as `npm start` does (apps/launcher).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMigrations } from '@df/persistence';
+import { freePort, resolveTemporalCli, startChildProgram, startEmbeddedPostgres, startTemporalDevServer, type ChildProgram } from '@df/runtime';
+
+type Stop = () => Promise<void>;
+
+export interface Stack {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  /** The delegation workers' task queue (one of the run's own, so an external deployment's workers never see its cases). */
+  taskQueue: string;
+  /** http://127.0.0.1:<port> */
+  apiUrl: string;
+  demoPassword: string;
+  worker: ChildProgram;
+  external: { database: boolean; temporal: boolean };
+  /** Stops what was started, in reverse order, and deletes the temporary folder. */
+  stop(): Promise<void>;
+}
+
+export const log = (message: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};
+
+export async function startStack(workingDaySeconds: number): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'delegation-flow-bench-'));
+  const stops: Stop[] = [() => Promise.resolve(rmSync(dir, { recursive: true, force: true }))];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log(`while stopping: ${String(err)}`));
+    stops.length = 0;
+  };
+  try {
+    let databaseUrl = process.env.DATABASE_URL || undefined;
+    if (!databaseUrl) {
+      const port = await freePort();
+      const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port, persistent: false });
+      stops.push(() => pg.stop());
+      databaseUrl = pg.url;
+      log(`embedded PostgreSQL on 127.0.0.1:${port} (data in ${dir})`);
+    } else log('PostgreSQL: DATABASE_URL');
+    const applied = await runMigrations(databaseUrl);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+
+    const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+    let temporalAddress = process.env.TEMPORAL_ADDRESS || undefined;
+    if (!temporalAddress) {
+      const cli = resolveTemporalCli();
+      if (!cli) throw new Error('Temporal CLI not found: run `npm run tools` (or set TEMPORAL_CLI_PATH / TEMPORAL_ADDRESS)');
+      const server = await startTemporalDevServer({ cliPath: cli.path, port: await freePort(), namespace });
+      stops.push(() => server.stop());
+      temporalAddress = server.address;
+      log(`Temporal dev server on ${temporalAddress} (in memory)`);
+    } else log(`Temporal: TEMPORAL_ADDRESS ${temporalAddress}`);
+
+    const port = await freePort();
+    const taskQueue = `bench-delegations-${randomUUID().slice(0, 8)}`;
+    const demoPassword = randomBytes(12).toString('hex');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WORKING_DAY_SECONDS: String(workingDaySeconds),
+      // One JSON line per request would be most of the API's output; the figures are about the work.
+      LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+      DATA_DIR: dir,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SEED_DEMO_USERS: 'true',
+      DEMO_PASSWORD: demoPassword,
+    };
+    const dist = join(__dirname, '..');
+    const worker = await startChildProgram('worker', join(dist, 'worker', 'main.js'), env, 'stderr');
+    stops.push(() => worker.stop());
+    log(`worker pid ${worker.pid} on task queue ${taskQueue}`);
+    const api = await startChildProgram('api', join(dist, 'api', 'main.js'), env, 'stderr');
+    stops.push(() => api.stop());
+    const apiUrl = `http://127.0.0.1:${port}`;
+    log(`API pid ${api.pid} on ${apiUrl}`);
+    return {
+      databaseUrl,
+      temporalAddress,
+      namespace,
+      taskQueue,
+      apiUrl,
+      demoPassword,
+      worker,
+      external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+// Trips the benchmark submits: the canonical 1-member US trip and a 6-member, 3-country one.
+import { randomUUID } from 'node:crypto';
+import { makeDestination, makeMembers, shanghaiDate, type CaseFacts } from '@df/domain';
+
+const DAY = 86_400_000;
+const isoDay = (ms: number): string => shanghaiDate(ms);
+
+/**
+ * A submission body (the API's DelegationSubmission). Departure a year ahead: with a time scale the
+ * case clock runs fast, and the plan should stay meaningful for the whole run.
+ */
+export function tripSubmission(unit: string, shape: { members: number; countries: string[] }, departureInDays = 365): CaseFacts {
+  const depart = Date.now() + departureInDays * DAY;
+  const legDays = 3;
+  const destinations = shape.countries.map((country, i) =>
+    makeDestination({
+      country,
+      city: `${country} city`,
+      arrive: isoDay(depart + i * legDays * DAY),
+      leave: isoDay(depart + (i + 1) * legDays * DAY),
+      inviter: { name: 'Jane Roe', organization: `${country} Chamber of Commerce` },
+    }),
+  );
+  // Half the members are Party members; every other one needs a new passport (more steps per member).
+  // Each a new person: the trip-frequency rule (A08) would block the same people travelling case after case.
+  const members = makeMembers(shape.members, (i) => ({
+    personId: `bench-${randomUUID()}`,
+    partyMember: i % 2 === 0,
+    passport: i % 2 === 1 ? null : { inCustody: true, number: `SE${String(1234567 + i)}`, expiresOn: '2031-06-30' },
+  }));
+  return {
+    title: shape.members === 1 ? '经贸代表团访美（基准）' : `经贸代表团（基准，${shape.members}人${shape.countries.length}国）`,
+    unit,
+    purpose: 'investment-promotion',
+    departureDate: destinations[0]!.arrive,
+    returnDate: destinations.at(-1)!.leave,
+    destinations,
+    members,
+    jointDelegation: false,
+    supervisingDepartment: null,
+  };
+}
+
+export const CANONICAL = { members: 1, countries: ['US'] };
+export const SIX_BY_THREE = { members: 6, countries: ['US', 'CA', 'MX'] };
