@@ -50,7 +50,7 @@ export function report(s: BenchSummary): Report {
   if (s.board) {
     rows.push(['board', `seeded cases (in flight) / events`, `${s.board.cases} (${s.board.inFlight}) / ${s.board.events}`, '', '']);
     for (const e of s.board.endpoints)
-      rows.push(['board', `${e.name} p50 / p99`, e.available && e.latencyMs ? `${e.latencyMs.p50} / ${e.latencyMs.p99} ms` : 'not available', '', '']);
+      rows.push(['board', `${e.name} p50 / p99 (first)`, e.available && e.latencyMs ? `${e.latencyMs.p50} / ${e.latencyMs.p99} ms (${e.firstMs} ms)` : 'not available', '', '']);
   }
   if (s.worker) {
     rows.push(['worker', `RSS with ${s.worker.openCases} open cases (idle before)`, `${s.worker.rssWithOpenCasesMiB} MiB (${s.worker.rssIdleBeforeMiB})`, '', '']);

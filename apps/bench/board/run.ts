@@ -26,6 +26,8 @@ export interface EndpointFigures {
   available: boolean;
   /** Rows the endpoint reported (total), for scale. */
   total?: number;
+  /** The first request, before any warm-up (the dashboard computes its cached portfolio analytics here). */
+  firstMs?: number;
   latencyMs?: LatencySummary;
 }
 
@@ -182,7 +184,9 @@ async function seed(ctx: BoardContext, total: number): Promise<Omit<BoardFigures
 
 async function time(ctx: BoardContext, name: string, path: string, as: keyof Tokens, requests: number): Promise<EndpointFigures> {
   const token = ctx.tokens[as];
+  const t0 = performance.now();
   const first = await ctx.api.get<{ total?: number }>(path, token);
+  const firstMs = Number((performance.now() - t0).toFixed(1));
   if (first.status === 404) return { name, path, as, available: false };
   if (first.status !== 200) throw new Error(`${path}: ${first.status} ${JSON.stringify(first.body)}`);
   for (let i = 0; i < Math.min(20, requests); i++) await ctx.api.get(path, token); // warm-up
@@ -195,7 +199,7 @@ async function time(ctx: BoardContext, name: string, path: string, as: keyof Tok
   }
   const latencyMs = summarize(samples);
   log(`board: ${name} as ${as}: p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`);
-  return { name, path, as, available: true, ...(typeof first.body?.total === 'number' ? { total: first.body.total } : {}), latencyMs };
+  return { name, path, as, available: true, ...(typeof first.body?.total === 'number' ? { total: first.body.total } : {}), firstMs, latencyMs };
 }
 
 export async function runBoard(ctx: BoardContext, total: number, requests: number): Promise<BoardFigures> {

@@ -1,10 +1,11 @@
+import { rmSync } from 'node:fs';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DelegationActivities } from '@df/contracts';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
 import { ChainActivitiesService } from './activities/chain.activities';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
-import { workflowSource } from './workflow-source';
+import { bundleInChildProcess, workflowSource } from './workflow-source';
 
 /** Binds an injectable's activity methods to it, so Temporal can call them as plain functions. */
 function bindActivities<T extends object, K extends keyof T & string>(service: T, names: K[]): Pick<T, K> {
@@ -26,6 +27,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this.options;
+    const bundlePath = this.options.workflowBundlePath ?? (await bundleInChildProcess());
     this.connection = await NativeConnection.connect({ address: config.temporalAddress });
     const activities: DelegationActivities = {
       ...bindActivities(this.caseEvents, ['appendCaseEvents']),
@@ -36,9 +38,18 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       activities,
-      ...workflowSource(this.options.workflowBundlePath),
+      // The SDK's default sizes the cache from the heap limit (about 2,200 cases on a 4 GiB heap): with
+      // every open case cached the worker's memory grows without bound (docs/benchmarks.md).
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
+      ...(config.workerMaxCachedWorkflows > 0 && config.workerMaxCachedWorkflows < 40 ? { maxConcurrentWorkflowTaskExecutions: Math.max(2, config.workerMaxCachedWorkflows) } : {}),
+      ...workflowSource(bundlePath),
     };
-    this.worker = await Worker.create(workerOptions);
+    try {
+      this.worker = await Worker.create(workerOptions);
+    } finally {
+      // The worker has read its own bundle; the file was only the way over from the bundling process.
+      if (bundlePath && !this.options.workflowBundlePath) rmSync(bundlePath, { force: true });
+    }
     this.running = this.worker.run().catch((err: unknown) => {
       this.logger.error(`worker stopped with an error: ${String(err)}`);
       throw err;

@@ -1,4 +1,6 @@
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
 import { projectRoot } from '@df/runtime';
@@ -25,3 +27,21 @@ export const addLibAliases: NonNullable<BundleOptions['webpackConfigHook']> = (c
   config.resolve = { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string>), ...alias } };
   return config;
 };
+
+/**
+ * From the compiled tree: bundles the workflow code in a child process (apps/worker/src/bundle-workflows)
+ * and returns the bundle's path, so the worker itself never holds webpack's memory. Undefined from
+ * TypeScript sources (tests pass a prebuilt bundle; otherwise the worker bundles in-process).
+ */
+export async function bundleInChildProcess(): Promise<string | undefined> {
+  const script = join(__dirname, 'bundle-workflows.js');
+  if (!existsSync(script)) return undefined;
+  const target = join(tmpdir(), `delegation-flow-workflows-${process.pid}-${Date.now()}.js`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = fork(script, [target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`bundling the workflow code exited with code ${code}`);
+  return target;
+}

@@ -39,6 +39,7 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .optional(),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
 });
 
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD']);
@@ -74,6 +75,11 @@ export interface AppConfig {
    * trip outcomes) before recomputing them in the background; 0: on every request.
    */
   dashboardCacheSeconds: number;
+  /**
+   * Cases a worker keeps in memory between their workflow tasks (the SDK's sticky cache). An evicted case
+   * is replayed from its history at its next task. About 0.5 MiB each (docs/benchmarks.md); 0 disables the cache.
+   */
+  workerMaxCachedWorkflows: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     demoPassword: v.DEMO_PASSWORD,
     seedDemoUsers: v.SEED_DEMO_USERS ?? v.NODE_ENV !== 'production',
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
+    workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }
 
