@@ -39,7 +39,7 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .optional(),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
 });
 
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD']);
