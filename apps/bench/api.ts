@@ -1,4 +1,7 @@
 // A small HTTP client of the API for automated users (Node's fetch, keep-alive connections).
+import { randomBytes, randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { Pool } from 'pg';
 import type { Role } from '@df/domain';
 
 export interface Reply<T = unknown> {
@@ -33,14 +36,14 @@ export class ApiClient {
   }
 }
 
-/** Roles the API's seeded demo users have (docs/api.md): unit roles in `commerce`, FAO roles in `fao`, the leader in `city`. */
-const DEMO_ROLES = {
-  organizer: 'commerce',
-  'unit-leader': 'commerce',
-  personnel: 'commerce',
-  secrecy: 'commerce',
-  finance: 'commerce',
-  'dept-approver': 'commerce',
+/** One user per role the benchmark signs in with: unit roles in the bench unit, FAO roles and the manager in `fao`, the leader in `city`. */
+const BENCH_ROLES = {
+  organizer: 'unit',
+  'unit-leader': 'unit',
+  personnel: 'unit',
+  secrecy: 'unit',
+  finance: 'unit',
+  'dept-approver': 'unit',
   'fao-clerk': 'fao',
   'fao-reviewer': 'fao',
   'fao-director': 'fao',
@@ -50,15 +53,29 @@ const DEMO_ROLES = {
   leader: 'city',
 } as const satisfies Partial<Record<Role, string>>;
 
-export type DemoRole = keyof typeof DEMO_ROLES;
-export type Tokens = Record<DemoRole, string>;
-/** The unit of the demo unit roles. */
-export const DEMO_UNIT = 'commerce';
+export type BenchRole = keyof typeof BENCH_ROLES;
+export type Tokens = Record<BenchRole, string>;
+/** The unit of the benchmark's unit roles and of the cases it submits. */
+export const BENCH_UNIT = 'bench-commerce';
 
-/** Signs in one seeded demo user per role. */
-export async function signInDemoUsers(api: ApiClient, password: string): Promise<Tokens> {
-  const entries = await Promise.all(
-    Object.entries(DEMO_ROLES).map(async ([role, unit]) => [role, await api.login(`${role}.${unit}`, password)] as const),
-  );
+/**
+ * Creates (or resets) the benchmark's own users, `bench.<role>`, with a password of this run, and
+ * signs each in. Its own accounts rather than the demo ones: on an external database the demo users'
+ * passwords stay as they are.
+ */
+export async function signInBenchUsers(api: ApiClient, db: Pool): Promise<Tokens> {
+  const password = randomBytes(12).toString('hex');
+  const hash = await bcrypt.hash(password, 4);
+  const entries: Array<readonly [string, string]> = [];
+  for (const [role, where] of Object.entries(BENCH_ROLES)) {
+    const unit = where === 'unit' ? BENCH_UNIT : where;
+    const username = `bench.${role}`;
+    await db.query(
+      `INSERT INTO users (id, username, password_hash, role, unit, display_name, demo) VALUES ($1, $2, $3, $4, $5, $6, false)
+       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, unit = EXCLUDED.unit, updated_at = now()`,
+      [randomUUID(), username, hash, role, unit, `基准测试 ${role}`],
+    );
+    entries.push([role, await api.login(username, password)] as const);
+  }
   return Object.fromEntries(entries) as Tokens;
 }

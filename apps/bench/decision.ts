@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { actionable, roleFor, stepRequest } from '@df/contracts';
 import type { CaseFacts } from '@df/domain';
 import type { DelegationProgress } from '@df/contracts';
-import { DEMO_UNIT, type ApiClient, type DemoRole, type Tokens } from './api';
+import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { log } from './stack';
 import { summarize, type LatencySummary } from './stats';
 import { CANONICAL, tripSubmission } from './trips';
@@ -98,7 +98,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
     }
     for (const step of steps) {
       const { path, body } = stepRequest(caseId, step);
-      const token = ctx.tokens[roleFor(step) as DemoRole];
+      const token = ctx.tokens[roleFor(step) as BenchRole];
       const t0 = performance.now();
       const reply = await ctx.api.post<{ code?: string }>(path, token, body);
       const t1 = performance.now();
@@ -139,7 +139,7 @@ export interface DecisionFigures {
 export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
   log(`decision: submitting ${cases} canonical cases`);
   const started = performance.now();
-  const submitted = await Promise.all(Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(DEMO_UNIT, CANONICAL))));
+  const submitted = await Promise.all(Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL))));
   let done = 0;
   const runs = await Promise.all(
     submitted.map((s) =>

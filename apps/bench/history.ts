@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { DEMO_UNIT } from './api';
+import { BENCH_UNIT } from './api';
 import { driveCase, submitCase, type DriveContext } from './decision';
 import { log } from './stack';
 import { percentile, round } from './stats';
@@ -49,7 +49,7 @@ export async function runHistory(ctx: DriveContext, client: Client, workflowBund
   log('history: driving a 1x1 and a 6x3 case to their close');
   const runs = await Promise.all(
     shapes.map(async ({ shape }) => {
-      const s = await submitCase(ctx, tripSubmission(DEMO_UNIT, shape));
+      const s = await submitCase(ctx, tripSubmission(BENCH_UNIT, shape));
       return driveCase(ctx, s.caseId, s.workflowId);
     }),
   );

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { addLibAliases, workflowsEntry } from '../worker/src/workflow-source';
-import { ApiClient, signInDemoUsers } from './api';
+import { ApiClient, signInBenchUsers } from './api';
 import { runBaseline, type BaselineFigures } from './baseline/run';
 import { runBoard, type BoardFigures } from './board/run';
 import { runDecision, type DecisionFigures } from './decision';
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   const rss = (label: string) => (summary.workerRssMiB[label] = sampleProcess(stack.worker.pid).rssMiB);
   try {
     const api = new ApiClient(stack.apiUrl);
-    const tokens = await signInDemoUsers(api, stack.demoPassword);
+    const tokens = await signInBenchUsers(api, db);
     const ctx = { api, tokens, db };
     rss('started');
     if (options.only.includes('decision')) {

@@ -17,7 +17,6 @@ export interface Stack {
   taskQueue: string;
   /** http://127.0.0.1:<port> */
   apiUrl: string;
-  demoPassword: string;
   worker: ChildProgram;
   external: { database: boolean; temporal: boolean };
   /** Stops what was started, in reverse order, and deletes the temporary folder. */
@@ -60,7 +59,6 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
 
     const port = await freePort();
     const taskQueue = `bench-delegations-${randomUUID().slice(0, 8)}`;
-    const demoPassword = randomBytes(12).toString('hex');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -74,8 +72,8 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
       LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
       DATA_DIR: dir,
       JWT_SECRET: randomBytes(32).toString('hex'),
-      SEED_DEMO_USERS: 'true',
-      DEMO_PASSWORD: demoPassword,
+      // The benchmark signs in with users of its own (apps/bench/api.ts).
+      SEED_DEMO_USERS: 'false',
     };
     const dist = join(__dirname, '..');
     const worker = await startChildProgram('worker', join(dist, 'worker', 'main.js'), env, 'stderr');
@@ -91,7 +89,6 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
       namespace,
       taskQueue,
       apiUrl,
-      demoPassword,
       worker,
       external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },
       stop,

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type DelegationInput } from '@df/contracts';
 import { DEFAULT_DEFINITION } from '@df/domain';
 import { randomUUID } from 'node:crypto';
-import { DEMO_UNIT } from './api';
+import { BENCH_UNIT } from './api';
 import { log } from './stack';
 import { round } from './stats';
 import { CANONICAL, tripSubmission } from './trips';
@@ -64,10 +64,10 @@ export async function runWorkerLoad(client: Client, db: Pool, workerPid: number,
   await inBatches(ids, 32, async (caseId) => {
     const input: DelegationInput = {
       caseId,
-      facts: tripSubmission(DEMO_UNIT, CANONICAL),
+      facts: tripSubmission(BENCH_UNIT, CANONICAL),
       definition: DEFAULT_DEFINITION,
       settings: {},
-      submittedBy: { id: `organizer.${DEMO_UNIT}`, role: 'organizer', unit: DEMO_UNIT },
+      submittedBy: { id: `organizer.${BENCH_UNIT}`, role: 'organizer', unit: BENCH_UNIT },
       submittedAt: new Date().toISOString(),
     };
     await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue, workflowId: delegationWorkflowId(caseId), args: [input] });

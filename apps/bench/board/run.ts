@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type EntityMetadata } from 'typeorm';
 import { CaseEntity, CaseStepEntity, dataSourceOptions, MemberTripEntity, NotificationEntity, type CaseView } from '@df/persistence';
-import { DEMO_UNIT, type ApiClient, type Tokens } from '../api';
+import { BENCH_UNIT, type ApiClient, type Tokens } from '../api';
 import { log } from '../stack';
 import { summarize, type LatencySummary } from '../stats';
 import { completedTemplates, inFlightTemplates, TEMPLATE_UNIT, type TemplateCase } from './templates';
@@ -44,8 +44,8 @@ export interface BoardFigures {
 
 const IN_FLIGHT_TEMPLATES = 48;
 const COMPLETED_TEMPLATES = 12;
-/** Units of the seeded cases: the demo unit (so its users' inboxes are full) and 19 more. */
-const UNITS = [DEMO_UNIT, ...Array.from({ length: 19 }, (_, i) => `bench-unit-${String(i + 1).padStart(2, '0')}`)];
+/** Units of the seeded cases: the bench users' unit (so the organizer's inbox is full) and 19 more. */
+const UNITS = [BENCH_UNIT, ...Array.from({ length: 19 }, (_, i) => `bench-unit-${String(i + 1).padStart(2, '0')}`)];
 const PREFIX = 'bench-';
 const CHUNK = 10_000;
 
