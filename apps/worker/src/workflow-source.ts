@@ -38,7 +38,8 @@ export async function bundleInChildProcess(): Promise<string | undefined> {
   if (!existsSync(script)) return undefined;
   const target = join(tmpdir(), `delegation-flow-workflows-${process.pid}-${Date.now()}.js`);
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = fork(script, [target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Not the worker's own node flags (--inspect would collide, a heap cap is not the bundler's).
+    const child = fork(script, [target], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('error', reject);
     child.once('exit', resolve);
   });
