@@ -39,9 +39,10 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
 
   it('runs the canonical US trip end to end, finishing on the critical path the planner predicted', async () => {
-    // One working day = 4 s: the 15.5 working days take about a minute. The approval branch has only
-    // 0.5 WD (2 s) of slack over seven hand-offs, so the automated users act within a 20 ms poll of each target.
-    const input = caseInput({ workingDaySeconds: 4 });
+    // One working day = 6 s: the 15.5 working days take about 95 s. The approval branch has only
+    // 0.5 WD (3 s) of slack over seven hand-offs, so the automated users act within a 20 ms poll of each
+    // target; 6 s rather than less keeps that margin on a loaded 2-core machine.
+    const input = caseInput({ workingDaySeconds: 6 });
     const handle = await start(input);
     const initial = await eventually(() => handle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
     expect(initial.plan.criticalPathCodes).toEqual(BRIEF_PATH);
