@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_STATUSES } from '@df/contracts';
 import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
@@ -59,7 +59,7 @@ export interface DashboardAnalytics {
  *   background while the previous figures are served (their `computedAt` says how old they are).
  */
 @Injectable()
-export class DashboardService implements OnApplicationShutdown {
+export class DashboardService implements OnApplicationBootstrap, OnApplicationShutdown {
   private cached?: { value: DashboardAnalytics; at: number };
   private refreshing?: Promise<DashboardAnalytics>;
 
@@ -89,6 +89,12 @@ export class DashboardService implements OnApplicationShutdown {
       overdue,
       analytics,
     };
+  }
+
+  /** Computes the analytics in the background at start, so the first manager after a deploy does not wait for them. */
+  onApplicationBootstrap(): void {
+    if (this.config.dashboardCacheSeconds === 0) return;
+    this.analytics().catch((err: unknown) => this.logger.event('warn', 'dashboard analytics warm-up failed', { error: String(err) }));
   }
 
   onApplicationShutdown(): Promise<unknown> | undefined {
