@@ -47,6 +47,7 @@ const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<Delegat
  * REPLAN_SETTLE_WD (see CaseEngine.replan); histories recorded before it replay without it.
  */
 const REPLAN_SETTLE_PATCH = 'replan-settle';
+const PROJECTED_SIDE_RECORDS_PATCH = 'projected-side-records';
 const REPLAN_SETTLE_WD = 0.5;
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
@@ -165,8 +166,14 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   engine.start(now());
   for (;;) {
     for (const work of engine.takeSystemWork()) track(runSystem(work));
-    for (const e of engine.takeEscalations()) track(recordEscalation({ ...e, createdAt: new Date(now()).toISOString() }));
-    if (engine.takeTripRecording()) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
+    // Notifications and members' trips are projected from their events in the append transaction; cases
+    // that began before that still schedule the (now empty) activities their histories hold.
+    const escalations = engine.takeEscalations();
+    const trips = engine.takeTripRecording();
+    if ((escalations.length > 0 || trips) && !patched(PROJECTED_SIDE_RECORDS_PATCH)) {
+      for (const e of escalations) track(recordEscalation({ ...e, createdAt: new Date(now()).toISOString() }));
+      if (trips) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
+    }
     const plan = engine.replan(now(), patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0);
     const events = engine.takeEvents();
     if (events.length > 0) {

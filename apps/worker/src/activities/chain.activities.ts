@@ -64,14 +64,14 @@ export class ChainActivitiesService implements ChainActivities {
   /**
    * Writes nothing: the notification is projected from its event (`step.overdue` / `deficiency.overdue` carry
    * `payload.notification`) in the append transaction, so the notifications table is rebuildable from the
-   * event store. The activity stays because the workflow calls it (changing that would change its command
-   * history) and as the place for delivery by mail or SMS.
+   * event store. Only cases that began before that call it (behind the workflow's `projected-side-records`
+   * patch); it stays registered until none of them is open.
    */
   async recordEscalation(_e: EscalationRecord): Promise<void> {}
 
   /**
    * Writes nothing: the members' trips are projected into member_trips from `case.departed` (payload.trips)
-   * in the append transaction. Kept for the workflow's command history, like recordEscalation.
+   * in the append transaction. Kept for cases that began before that, like recordEscalation.
    */
   async recordTrips(_input: { caseId: string; facts: CaseFacts }): Promise<void> {}
 }
