@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { chineseCalendar, parseInstant, tripCountries, type Plan } from '@df/domain';
+import { chineseCalendar, parseInstant, shanghaiDate, tripCountries, type Plan } from '@df/domain';
 import {
   amendUpdate,
   cancelUpdate,
@@ -48,6 +48,7 @@ const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<Delegat
  */
 const REPLAN_SETTLE_PATCH = 'replan-settle';
 const PROJECTED_SIDE_RECORDS_PATCH = 'projected-side-records';
+const FORECAST_DATE_PATCH = 'forecast-date-attribute';
 const REPLAN_SETTLE_WD = 0.5;
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
@@ -147,7 +148,9 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       phase,
       countries: tripCountries(engine.facts),
       atRisk: engine.closed ? false : plan.atRisk,
-      ready: plan.forecastReadyAt,
+      // The forecast of a late case moves with the clock: as a search attribute it is the Shanghai date
+      // (what managers filter on), so it is upserted when the date changes, not at every workflow task.
+      ready: patched(FORECAST_DATE_PATCH) ? `${shanghaiDate(plan.forecastReadyAt)}T00:00:00+08:00` : plan.forecastReadyAt,
     };
     const key = JSON.stringify(values);
     if (key === lastAttributes) return;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { type ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { chineseCalendar, parseInstant } from '@df/domain';
+import { chineseCalendar, parseInstant, shanghaiDate } from '@df/domain';
 import {
   completeStepSignal,
   completeStepUpdate,
@@ -146,7 +146,11 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     const description = await handle.describe();
     const departure = description.typedSearchAttributes.get(SearchAttributes.DepartureDate);
     expect(departure?.toISOString()).toBe(new Date(`${input.facts.departureDate}T00:00:00+08:00`).toISOString());
-    expect(description.typedSearchAttributes.get(SearchAttributes.ForecastReadyDate)).toBeInstanceOf(Date);
+    // The forecast ready date as a Shanghai calendar date (midnight +08:00), the day the progress query forecasts.
+    const progress = await handle.query(progressQuery);
+    expect(description.typedSearchAttributes.get(SearchAttributes.ForecastReadyDate)?.toISOString()).toBe(
+      new Date(`${shanghaiDate(progress.plan.forecastReadyAt)}T00:00:00+08:00`).toISOString(),
+    );
     await handle.terminate('test done');
   });
 });
