@@ -40,12 +40,11 @@ import type {
   DeficiencyProgress,
   MissingDocument,
   ObjectionRequest,
-  PlanSummary,
   StepProgress,
   StepStatus,
   SupplyDocumentRequest,
 } from '@df/contracts';
-import { tripReportProblems } from '@df/contracts';
+import { planSummary, tripReportProblems } from '@df/contracts';
 import { FAO_ROLES, organizerRefusal, refusalFor, responsibleRole } from './authorization';
 import { POST_TRIP_STEPS } from './post-trip';
 import { reject } from './rejection';
@@ -841,17 +840,7 @@ export class CaseEngine {
     };
     for (const [key, state] of this.states) steps.push(describe(this.metas.get(key)!, state, state.status));
     for (const { meta, state } of this.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
-    const summary: PlanSummary = {
-      criticalPath: p.criticalPath,
-      criticalPathCodes: p.criticalPathCodes,
-      forecastReadyAt: p.forecastReadyAt,
-      forecastReadyDate: p.forecastReadyDate,
-      slackWd: p.slackWd,
-      atRisk: p.atRisk,
-      totalWd: p.totalWd,
-      remainingWd: p.remainingWd,
-      warnings: p.warnings,
-    };
+    const summary = planSummary(p);
     const derived = deriveFacts(this.facts);
     return {
       caseId: this.caseId,

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseFacts, CasePhase, EntryRoute, OfficeSettings, ProcessDefinition, Role, RuleViolation } from '@df/domain';
+import type { CaseFacts, CasePhase, EntryRoute, OfficeSettings, Plan, ProcessDefinition, Role, RuleViolation } from '@df/domain';
 
 /**
  * The contract of the `delegation` workflow: what the API (and the Temporal CLI) send and read.
@@ -146,6 +146,12 @@ export interface PlanSummary {
   totalWd: number;
   remainingWd: number;
   warnings: string[];
+}
+
+/** The planner's figures that callers see (the submission's answer, the progress query); not its per-step schedule. */
+export function planSummary(p: Plan): PlanSummary {
+  const { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, warnings } = p;
+  return { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, warnings };
 }
 
 export interface DelegationProgress {

@@ -12,6 +12,7 @@ import {
   DELEGATION_WORKFLOW_TYPE,
   delegationWorkflowId,
   objectionUpdate,
+  planSummary,
   progressQuery,
   supplyDocumentUpdate,
   tripReportProblems,
@@ -20,6 +21,7 @@ import {
   type Actor,
   type DelegationInput,
   type DelegationProgress,
+  type PlanSummary,
 } from '@df/contracts';
 import { buildInstances, checkTripRules, dayNumber, DEFAULT_DEFINITION, plan, shanghaiDate, type CaseFacts } from '@df/domain';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
@@ -51,17 +53,7 @@ export interface SubmissionResponse {
   workflowId: string;
   status: 'open';
   submittedAt: string;
-  plan: {
-    criticalPath: string[];
-    criticalPathCodes: string[];
-    forecastReadyAt: string;
-    forecastReadyDate: string;
-    slackWd: number;
-    atRisk: boolean;
-    totalWd: number;
-    remainingWd: number;
-    warnings: string[];
-  };
+  plan: PlanSummary;
 }
 
 export interface Replayable<T> {
@@ -142,17 +134,7 @@ export class DelegationsService {
         workflowId,
         status: 'open',
         submittedAt,
-        plan: {
-          criticalPath: p.criticalPath,
-          criticalPathCodes: p.criticalPathCodes,
-          forecastReadyAt: p.forecastReadyAt,
-          forecastReadyDate: p.forecastReadyDate,
-          slackWd: p.slackWd,
-          atRisk: p.atRisk,
-          totalWd: p.totalWd,
-          remainingWd: p.remainingWd,
-          warnings: p.warnings,
-        },
+        plan: planSummary(p),
       };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       this.metrics.submissions.inc({ outcome: 'started' });
