@@ -6,6 +6,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { createApiApp } from '../../apps/api/src';
 import { UNIT_ROLES, FAO_ROLES, type UserRole } from '../../apps/api/src/auth/access';
 import { UsersService } from '../../apps/api/src/auth/users.service';
+import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 import { testConfig } from './harness';
 
 export const TEST_PASSWORD = 'test-password';
@@ -63,39 +64,9 @@ export async function login(api: TestApi, username: string, password = TEST_PASS
   return res.body.accessToken as string;
 }
 
-/** The canonical US trip of the issue, for a unit, departing on the given date. */
+/** The canonical US trip of the issue (the OpenAPI example of a submission), for a unit. */
 export function canonicalSubmission(unit: string, overrides: Record<string, unknown> = {}) {
-  return {
-    title: '滨州市经贸代表团访美',
-    unit,
-    purpose: 'investment-promotion',
-    departureDate: '2027-03-15',
-    returnDate: '2027-03-19',
-    destinations: [
-      {
-        country: 'US',
-        city: 'Houston',
-        arrive: '2027-03-15',
-        leave: '2027-03-19',
-        inviter: { name: 'Jane Roe', organization: 'Greater Houston Partnership' },
-      },
-    ],
-    members: [
-      {
-        id: 'm1',
-        name: '张三',
-        position: '副市长',
-        rank: 'bureau',
-        partyMember: true,
-        classifiedAccess: false,
-        leadershipTeam: 'city-government',
-        passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' },
-      },
-    ],
-    jointDelegation: false,
-    supervisingDepartment: null,
-    ...overrides,
-  };
+  return { ...structuredClone(SUBMISSION_EXAMPLE), unit, ...overrides };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
