@@ -101,6 +101,35 @@ async function readEvents(manager: EntityManager, ids: string[]): Promise<Map<st
 
 const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
+/** One batch of streams: their events, and each read model's rows folded from them. */
+interface FoldedBatch {
+  ids: string[];
+  byStream: Map<string, CaseEventRecord[]>;
+  rebuilt: Array<{ model: ReadModel<ObjectLiteral>; rows: ObjectLiteral[] }>;
+}
+
+/** Folds every stream of the event store, batch by batch, handing each batch to `each`; returns the totals. */
+async function foldEventStore(manager: EntityManager, options: ProjectionOptions, each: (batch: FoldedBatch) => Promise<void>) {
+  const rows: Record<string, number> = Object.fromEntries(READ_MODELS.map((m) => [m.table, 0]));
+  let events = 0;
+  const ids = await streamIds(manager);
+  for (const batch of chunks(ids, options.batchSize ?? DEFAULT_BATCH)) {
+    const byStream = await readEvents(manager, batch);
+    const views = [...byStream.values()].map((stream) => {
+      events += stream.length;
+      return foldStream(stream);
+    });
+    const rebuilt = READ_MODELS.map((m) => {
+      const model = m as ReadModel<ObjectLiteral>;
+      const modelRows = views.flatMap((v) => model.rows(v));
+      rows[m.table]! += modelRows.length;
+      return { model, rows: modelRows };
+    });
+    await each({ ids: batch, byStream, rebuilt });
+  }
+  return { streams: ids.length, events, rows };
+}
+
 /** Approval-document numbers (任务批件) recorded by B08 completions: checked against the allocation ledger. */
 function issuedDocuments(events: CaseEventRecord[]): string | null {
   let documentNo: string | null = null;
@@ -163,33 +192,23 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
   const differ = new Differ(options.maxDifferences ?? 1000);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
-  const rows: Record<string, number> = Object.fromEntries(READ_MODELS.map((m) => [m.table, 0]));
-  let events = 0;
   try {
     await runner.startTransaction('REPEATABLE READ');
     await runner.query('SET TRANSACTION READ ONLY');
     const manager = runner.manager;
-    const ids = await streamIds(manager);
-    for (const batch of chunks(ids, options.batchSize ?? DEFAULT_BATCH)) {
-      const byStream = await readEvents(manager, batch);
-      const views = [...byStream.values()].map((stream) => {
-        events += stream.length;
-        return foldStream(stream);
-      });
-      for (const m of READ_MODELS) {
-        const rebuilt = views.flatMap((v) => (m.rows as (v: CaseView) => ObjectLiteral[])(v));
-        rows[m.table]! += rebuilt.length;
-        const live = await manager.find(m.entity as EntityTarget<ObjectLiteral>, { where: { caseId: In(batch) } });
-        differ.compare(manager, m as ReadModel<ObjectLiteral>, live, rebuilt);
+    const totals = await foldEventStore(manager, options, async ({ ids, byStream, rebuilt }) => {
+      for (const { model, rows } of rebuilt) {
+        const live = await manager.find(model.entity, { where: { caseId: In(ids) } });
+        differ.compare(manager, model, live, rows);
       }
-      const ledger = new Map((await manager.find(ApprovalDocumentEntity, { where: { caseId: In(batch) } })).map((d) => [d.caseId, d.documentNo]));
+      const ledger = new Map((await manager.find(ApprovalDocumentEntity, { where: { caseId: In(ids) } })).map((d) => [d.caseId, d.documentNo]));
       for (const [caseId, stream] of byStream) {
         const documentNo = issuedDocuments(stream);
         if (documentNo !== null && ledger.get(caseId) !== documentNo) {
           differ.add({ table: 'approval_documents', key: { case_id: caseId }, column: 'document_no', live: ledger.get(caseId) ?? null, rebuilt: documentNo });
         }
       }
-    }
+    });
     // Live rows of streams with no events at all: written around the event store.
     for (const m of READ_MODELS) {
       const meta = manager.connection.getMetadata(m.entity);
@@ -203,7 +222,7 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
       differ.count += n - listed.length;
     }
     await runner.commitTransaction();
-    return { mode: 'verify', streams: ids.length, events, rows, differences: differ.differences, differenceCount: differ.count, durationMs: Date.now() - started };
+    return { mode: 'verify', ...totals, differences: differ.differences, differenceCount: differ.count, durationMs: Date.now() - started };
   } catch (err) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     throw err;
@@ -220,28 +239,14 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
  */
 export async function rebuildReadModels(dataSource: DataSource, options: ProjectionOptions = {}): Promise<ProjectionReport> {
   const started = Date.now();
-  const rows: Record<string, number> = Object.fromEntries(READ_MODELS.map((m) => [m.table, 0]));
-  let events = 0;
-  let streams = 0;
-  await dataSource.transaction(async (manager) => {
+  const totals = await dataSource.transaction(async (manager) => {
     await manager.query('LOCK TABLE case_events IN SHARE MODE');
     for (const m of [...READ_MODELS].reverse()) await manager.query(`DELETE FROM "${m.table}"`);
-    const ids = await streamIds(manager);
-    streams = ids.length;
-    for (const batch of chunks(ids, options.batchSize ?? DEFAULT_BATCH)) {
-      const byStream = await readEvents(manager, batch);
-      const views = [...byStream.values()].map((stream) => {
-        events += stream.length;
-        return foldStream(stream);
-      });
-      for (const m of READ_MODELS) {
-        const rebuilt = views.flatMap((v) => (m.rows as (v: CaseView) => ObjectLiteral[])(v));
-        rows[m.table]! += rebuilt.length;
-        for (const chunk of chunks(rebuilt, INSERT_CHUNK)) await manager.insert(m.entity as EntityTarget<ObjectLiteral>, chunk);
-      }
-    }
+    return foldEventStore(manager, options, async ({ rebuilt }) => {
+      for (const { model, rows } of rebuilt) for (const chunk of chunks(rows, INSERT_CHUNK)) await manager.insert(model.entity, chunk);
+    });
   });
-  return { mode: 'rebuild', streams, events, rows, differences: [], differenceCount: 0, durationMs: Date.now() - started };
+  return { mode: 'rebuild', ...totals, differences: [], differenceCount: 0, durationMs: Date.now() - started };
 }
 
 /** One line per difference, e.g. `case_steps case_id=… step_key=A02 status: live "awaiting" ≠ rebuilt "done"`. */
