@@ -49,6 +49,8 @@ const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<Delegat
 const REPLAN_SETTLE_PATCH = 'replan-settle';
 const PROJECTED_SIDE_RECORDS_PATCH = 'projected-side-records';
 const FORECAST_DATE_PATCH = 'forecast-date-attribute';
+/** Cases started with this patch plan years without a published holiday schedule with their statutory holidays. */
+const PROVISIONAL_CALENDAR_PATCH = 'provisional-calendar';
 const REPLAN_SETTLE_WD = 0.5;
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
@@ -67,7 +69,7 @@ function toFailure(err: unknown): unknown {
  */
 export async function delegation(input: DelegationInput): Promise<DelegationResult> {
   const info = workflowInfo();
-  const calendar = chineseCalendar();
+  const calendar = patched(PROVISIONAL_CALENDAR_PATCH) ? chineseCalendar() : chineseCalendar({ unpublishedYears: 'weekends' });
   const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
   const now = (): number => clock.at(Date.now());
   const engine = new CaseEngine(input, { newId: uuid4, workflowId: info.workflowId, calendar });

@@ -145,13 +145,15 @@ export interface PlanSummary {
   atRisk: boolean;
   totalWd: number;
   remainingWd: number;
+  /** Part of the plan lies in a year without a published holiday schedule (see Plan.provisionalCalendar). */
+  provisionalCalendar: boolean;
   warnings: string[];
 }
 
 /** The planner's figures that callers see (the submission's answer, the progress query); not its per-step schedule. */
 export function planSummary(p: Plan): PlanSummary {
-  const { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, warnings } = p;
-  return { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, warnings };
+  const { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, provisionalCalendar, warnings } = p;
+  return { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, provisionalCalendar, warnings };
 }
 
 export interface DelegationProgress {

@@ -19,13 +19,18 @@ describe('working days', () => {
     for (let d = '2024-01-01'; d <= '2026-12-31'; d = addDays(d, 1)) expect([d, cal.isWorkday(d)]).toEqual([d, isWorkday(d)]);
   });
 
-  it('fall back to weekends only outside the data, and say so', () => {
+  it('outside the data, take the statutory holidays (provisional), or weekends only for cases begun before', () => {
     const { to } = holidayDataCoverage();
     expect(to).toBeGreaterThanOrEqual(2026);
     expect(cal.isCovered('2026-06-01')).toBe(true);
     expect(cal.isCovered(`${to + 1}-10-01`)).toBe(false);
-    expect(cal.isWorkday('2031-10-01')).toBe(true); // a Wednesday; no data for 2031
+    expect(cal.isProvisional(`${to + 1}-10-01`)).toBe(true);
+    expect(cal.isWorkday('2031-10-01')).toBe(false); // a Wednesday: National Day, by the statutory rule
+    expect(cal.isWorkday('2031-10-06')).toBe(true); // Monday
     expect(cal.isWorkday('2031-10-04')).toBe(false); // Saturday
+    const weekendsOnly = chineseCalendar({ unpublishedYears: 'weekends' });
+    expect(weekendsOnly.isWorkday('2031-10-01')).toBe(true);
+    expect(weekendsOnly.isWorkday('2031-10-04')).toBe(false);
   });
 
   it('accept local holidays and working days', () => {

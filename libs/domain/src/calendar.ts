@@ -1,5 +1,6 @@
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import { dayNumber, fromDayNumber, weekdayOf } from './dates';
+import { statutoryHolidays } from './statutory-holidays';
 
 /**
  * Working-day calendar in Asia/Shanghai (UTC+8, no DST since 1991).
@@ -8,9 +9,12 @@ import { dayNumber, fromDayNumber, weekdayOf } from './dates';
  * holidays add nothing. So 0.5 WD = 4 working hours, and a 0.5 WD step started at 09:00 ends at 13:00.
  * Instants are mapped to a continuous "working-time" number W (working days since 00:00 of an anchor day).
  *
- * Holidays and adjusted working weekends (调休) come from the chinese-days package's data file. We read its
- * data rather than call isWorkday(): that function parses dates in the host's local time zone, which gives
- * the wrong weekday on a worker west of UTC. Outside the years the package covers, weekends only.
+ * Holidays and adjusted working weekends (调休) come, for each year, from the first source that has it:
+ * 1. a schedule the office loaded for that year (CalendarOptions.schedules: the State Council's notice);
+ * 2. the chinese-days package's data file. We read its data rather than call isWorkday(): that function parses
+ *    dates in the host's local time zone, which gives the wrong weekday on a worker west of UTC;
+ * 3. otherwise the year is **provisional**: weekends plus the statutory holidays computed from the rules
+ *    (statutory-holidays.ts), without the 调休 swaps that only the published schedule brings.
  */
 
 export type Instant = string | number;
@@ -75,11 +79,27 @@ export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** One year's schedule as the State Council publishes it: its public holidays and its adjusted working weekends. */
+export interface YearSchedule {
+  year: number;
+  /** 'YYYY-MM-DD' days off (public holidays, including the weekdays of a bridged break). */
+  holidays: string[];
+  /** 'YYYY-MM-DD' weekend days worked (调休上班). */
+  workdays: string[];
+}
+
 export interface CalendarOptions {
   /** Local non-working days on top of the national ones (e.g. a provincial holiday). */
   extraHolidays?: string[];
   /** Local working days that override a weekend or holiday. */
   extraWorkdays?: string[];
+  /** Schedules loaded by the office; a year here replaces the package data and the provisional rule for that year. */
+  schedules?: YearSchedule[];
+  /**
+   * Years with no published schedule: 'statutory' (default) takes the statutory holidays computed from the rules;
+   * 'weekends' knows weekends only (what cases started before provisional calendars were planned with).
+   */
+  unpublishedYears?: 'statutory' | 'weekends';
 }
 
 /** Fast conversions between instants and working time, relative to one anchor day (used by the planner). */
@@ -98,9 +118,14 @@ export interface WorkingTimeline {
 
 export interface WorkingCalendar {
   isWorkday(date: string): boolean;
-  /** True when the date's year is inside the holiday data (else only weekends are known). */
+  /** True when the date's year has a published schedule (loaded or in the package data). */
   isCovered(date: string): boolean;
+  /** True when the date's year has no published schedule: its working days are a forecast (see the module doc). */
+  isProvisional(date: string): boolean;
+  /** Years of the package data (inclusive); loaded schedules may add others. */
   coverage: { from: number; to: number };
+  /** How years with no published schedule are filled (see CalendarOptions.unpublishedYears). */
+  unpublishedYears: 'statutory' | 'weekends';
   /** Instant (epoch ms) after adding fractional working days; negative goes back. Edge: see WorkingTimeline.fromWd. */
   addWorkingDays(at: Instant, wd: number, edge?: 'start' | 'end'): number;
   /** Working days between two instants (negative when to < from). */
@@ -113,18 +138,46 @@ export interface WorkingCalendar {
 export const WORKDAY_START_MINUTE = 9 * 60;
 export const WORKDAY_MINUTES = 8 * 60;
 
+const yearOfDay = (dn: number): number => Number(fromDayNumber(dn).slice(0, 4));
+
 export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
-  const national = packageOverrides();
+  const packaged = packageOverrides();
   const local = new Map<number, boolean>();
   for (const d of options.extraHolidays ?? []) local.set(dayNumber(d), false);
   for (const d of options.extraWorkdays ?? []) local.set(dayNumber(d), true);
   const coverage = holidayDataCoverage();
+  const loaded = new Map<number, boolean>();
+  const loadedYears = new Set<number>();
+  for (const s of options.schedules ?? []) {
+    loadedYears.add(s.year);
+    for (const d of s.holidays) loaded.set(dayNumber(d), false);
+    for (const d of s.workdays) loaded.set(dayNumber(d), true);
+  }
+  const statutory = options.unpublishedYears !== 'weekends';
+  const published = (year: number): boolean => loadedYears.has(year) || (year >= coverage.from && year <= coverage.to);
+  // Statutory holidays of each provisional year, computed once per year the calendar is asked about.
+  const provisionalDaysOff = new Map<number, Set<number>>();
+  const statutoryOff = (year: number): Set<number> => {
+    let days = provisionalDaysOff.get(year);
+    if (!days) {
+      days = new Set(year >= 1901 && year <= 2099 ? statutoryHolidays(year).map((h) => dayNumber(h.date)) : []);
+      provisionalDaysOff.set(year, days);
+    }
+    return days;
+  };
 
   const isWork = (dn: number): boolean => {
     const l = local.get(dn);
     if (l !== undefined) return l;
-    const n = national.get(dn);
-    if (n !== undefined) return n;
+    const year = yearOfDay(dn);
+    if (loadedYears.has(year)) {
+      const s = loaded.get(dn);
+      if (s !== undefined) return s;
+    } else {
+      const n = packaged.get(dn);
+      if (n !== undefined) return n;
+      if (statutory && !published(year) && statutoryOff(year).has(dn)) return false;
+    }
     const wd = weekdayOf(dn);
     return wd >= 1 && wd <= 5;
   };
@@ -204,11 +257,10 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
 
   return {
     isWorkday: (date) => isWork(dayNumber(date)),
-    isCovered: (date) => {
-      const y = Number(date.slice(0, 4));
-      return y >= coverage.from && y <= coverage.to;
-    },
+    isCovered: (date) => published(Number(date.slice(0, 4))),
+    isProvisional: (date) => !published(Number(date.slice(0, 4))),
     coverage,
+    unpublishedYears: statutory ? 'statutory' : 'weekends',
     addWorkingDays: (at, wd, edge) => {
       const ms = parseInstant(at);
       const tl = timeline(ms);
@@ -238,8 +290,14 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
 }
 
 let defaultCalendar: WorkingCalendar | undefined;
+let weekendsOnlyCalendar: WorkingCalendar | undefined;
 
-/** The national calendar (shared, built lazily). */
-export function chineseCalendar(): WorkingCalendar {
+/**
+ * The national calendar (shared, built lazily): published years from the package data, the others provisional with
+ * their statutory holidays. `{ unpublishedYears: 'weekends' }` gives the calendar of cases started before provisional
+ * years existed (weekends only past the package data), which their workflow histories were recorded with.
+ */
+export function chineseCalendar(options: { unpublishedYears?: 'statutory' | 'weekends' } = {}): WorkingCalendar {
+  if (options.unpublishedYears === 'weekends') return (weekendsOnlyCalendar ??= createCalendar({ unpublishedYears: 'weekends' }));
   return (defaultCalendar ??= createCalendar());
 }

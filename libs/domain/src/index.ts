@@ -7,5 +7,6 @@ export * from './definition';
 export * from './rules';
 export * from './instances';
 export * from './calendar';
+export * from './statutory-holidays';
 export * from './planner';
 export * from './fixtures';

@@ -59,7 +59,12 @@ export interface Plan {
   criticalPath: string[];
   criticalPathCodes: string[];
   steps: PlannedStep[];
-  /** E.g. CALENDAR_OUT_OF_RANGE when a date falls outside the holiday data (weekends-only fallback). */
+  /**
+   * True when a day from now to the later of departure and forecast lies in a year with no published holiday
+   * schedule: the working days there are provisional (statutory holidays only, no 调休), see calendar.ts.
+   */
+  provisionalCalendar: boolean;
+  /** E.g. CALENDAR_PROVISIONAL (a provisional year is in the plan) or CALENDAR_OUT_OF_RANGE (weekends-only fallback). */
   warnings: string[];
 }
 
@@ -226,11 +231,18 @@ export function plan(input: PlanInput): Plan {
   const slack = D - F;
   const warnings: string[] = [];
   const forecastDate = shanghaiDate(forecastMs);
-  for (const d of [shanghaiDate(nowMs), forecastDate, input.departureDate])
-    if (!calendar.isCovered(d)) {
-      warnings.push(`CALENDAR_OUT_OF_RANGE: ${d} is outside the holiday data (${calendar.coverage.from}-${calendar.coverage.to}); weekends only`);
-      break;
-    }
+  // Every year the plan spans, from now to the later of departure and forecast ready.
+  const lastDate = forecastDate > input.departureDate ? forecastDate : input.departureDate;
+  const spanYears: number[] = [];
+  for (let y = Number(shanghaiDate(nowMs).slice(0, 4)); y <= Number(lastDate.slice(0, 4)); y++) spanYears.push(y);
+  const provisionalYears = spanYears.filter((y) => calendar.isProvisional(`${y}-01-01`));
+  if (provisionalYears.length > 0) {
+    warnings.push(
+      calendar.unpublishedYears === 'weekends'
+        ? `CALENDAR_OUT_OF_RANGE: ${provisionalYears.join(', ')} outside the holiday data (${calendar.coverage.from}-${calendar.coverage.to}); weekends only`
+        : `CALENDAR_PROVISIONAL: no published holiday schedule for ${provisionalYears.join(', ')}; planned with the statutory holidays (provisional)`,
+    );
+  }
 
   return {
     now: toIso(nowMs),
@@ -246,6 +258,7 @@ export function plan(input: PlanInput): Plan {
     criticalPath: path.map((i) => instances[i]!.key),
     criticalPathCodes: path.map((i) => instances[i]!.code),
     steps,
+    provisionalCalendar: provisionalYears.length > 0,
     warnings,
   };
 }

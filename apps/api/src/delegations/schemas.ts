@@ -208,6 +208,9 @@ export const PlanSchema = z
     atRisk: z.boolean(),
     totalWd: z.number(),
     remainingWd: z.number(),
+    provisionalCalendar: z.boolean().meta({
+      description: '计划跨越尚未公布放假安排的年份（按法定节假日暂排）/ Part of the plan lies in a year with no published holiday schedule: planned with its statutory holidays, provisional',
+    }),
     warnings: z.array(z.string()),
   })
   .meta({ id: 'PlanSummary' });
@@ -236,7 +239,8 @@ export const SubmissionResponseSchema = z
         atRisk: false,
         totalWd: 15.5,
         remainingWd: 15.5,
-        warnings: [],
+        provisionalCalendar: true,
+        warnings: ['CALENDAR_PROVISIONAL: no published holiday schedule for 2027; planned with the statutory holidays (provisional)'],
       },
     },
   });
@@ -355,7 +359,8 @@ export const ProgressSchema = z
         atRisk: false,
         totalWd: 15.5,
         remainingWd: 15.5,
-        warnings: [],
+        provisionalCalendar: true,
+        warnings: ['CALENDAR_PROVISIONAL: no published holiday schedule for 2027; planned with the statutory holidays (provisional)'],
       },
       steps: [
         {
