@@ -4,6 +4,7 @@ import { USER_ROLES } from '../../apps/api/src/auth/access';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress } from '../support/api-flow';
+import { InboxService } from '../../apps/api/src/delegations/inbox.service';
 
 /*
  * Every GET endpoint of the OpenAPI document, for every role (and another unit's personnel, and no token), on a
@@ -154,5 +155,11 @@ describe('personal data masked by classification on every GET endpoint, for ever
     expect(asOrganizer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['data.outcomes.11**************3X', 'data.outcomes.E8****321'].sort());
     const asPassportOfficer = await post('passport-officer').expect(400);
     expect(asPassportOfficer.text).toContain(ID_18);
+  });
+
+  it('leaves data without personal values as it is (the catalog: 53 steps, labels, the country table)', async () => {
+    const expected = JSON.parse(JSON.stringify(api.app.get(InboxService).catalog()));
+    for (const role of ['organizer', 'personnel', 'passport-officer'] as const)
+      expect((await request(api.http).get('/api/catalog').set(bearer(users.tokens[role])).expect(200)).body).toEqual(expected);
   });
 });

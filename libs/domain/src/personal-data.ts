@@ -58,19 +58,29 @@ const OWN_UNIT_VETTING: readonly ClearGrant[] = [
 ];
 
 /**
- * Passport numbers: one or two capital letters and 7-8 digits (E12345678, EA1234567, SE/DE/PE1234567 for
- * official passports, G/P...). Not preceded or followed by a letter or digit, so ids and step keys never match.
+ * Passport numbers: one or two letters and 7-8 digits (E12345678, EA1234567, SE/DE/PE1234567 for official
+ * passports, G/P...), optionally with a space after the letters. Not preceded or followed by a letter or digit,
+ * so step keys never match; in lower case also not next to a hyphen, so the hex groups of UUIDs never match.
  */
-export const PASSPORT_NUMBER_PATTERN = /(?<![A-Za-z0-9])[A-Z]{1,2}\d{7,8}(?![A-Za-z0-9])/g;
-/** PRC resident ID numbers: 18 characters (17 digits and a check digit 0-9 or X) or the old 15 digits. */
-export const PRC_ID_NUMBER_PATTERN = /(?<![A-Za-z0-9])(?:\d{17}[\dXx]|\d{15})(?![A-Za-z0-9])/g;
+export const PASSPORT_NUMBER_PATTERNS: readonly RegExp[] = [
+  /(?<![A-Za-z0-9])[A-Z]{1,2} ?\d{7,8}(?![A-Za-z0-9])/g,
+  /(?<![A-Za-z0-9-])[a-z]{1,2}\d{7,8}(?![A-Za-z0-9-])/g,
+];
+/**
+ * PRC resident ID numbers: 18 characters (17 digits and a check digit 0-9 or X) or the old 15 digits, also
+ * written in groups (110105 19610715 003X, with spaces or hyphens).
+ */
+export const PRC_ID_NUMBER_PATTERNS: readonly RegExp[] = [
+  /(?<![A-Za-z0-9])(?:\d{17}[\dXx]|\d{15})(?![A-Za-z0-9])/g,
+  /(?<![A-Za-z0-9])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![A-Za-z0-9])/g,
+];
 
 export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   'passport-number': {
     label: { zh: '护照号码', en: 'Passport number' },
     keys: ['passportnumber', 'passportnumbers', 'passportno', 'passportnum'],
     containers: ['passport', 'passports', 'officialpassport', 'oldpassport'],
-    patterns: [PASSPORT_NUMBER_PATTERN],
+    patterns: PASSPORT_NUMBER_PATTERNS,
     clearFor: OFFICERS,
     mask: { kind: 'ends', keepStart: 2, keepEnd: 3 },
   },
@@ -86,7 +96,7 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     label: { zh: '公民身份号码', en: 'National ID number' },
     keys: ['idnumber', 'idno', 'idcard', 'idcardnumber', 'idcardno', 'nationalid', 'nationalidnumber', 'citizenid', 'residentid', 'identitynumber', 'identitycardnumber', 'shenfenzheng'],
     containers: ['identitycard', 'idcard'],
-    patterns: [PRC_ID_NUMBER_PATTERN],
+    patterns: PRC_ID_NUMBER_PATTERNS,
     clearFor: [{ role: 'passport-officer' }, { role: 'personnel', ownUnit: true }],
     mask: { kind: 'ends', keepStart: 2, keepEnd: 2 },
   },

@@ -127,8 +127,24 @@ describe('masking by the personal-data classification', () => {
   it('finds ID and passport shapes in free text, not in ids, step keys, dates or amounts', () => {
     expect(maskFreeText(`ID:${ID_18}.`)).toBe('ID:11**************2X.');
     expect(maskFreeText('身份证号11010519491231002x')).toBe('身份证号11**************2x');
+    expect(maskFreeText('身份证 110105 19491231 002X，110105-19491231-0021')).toBe('身份证 11****************2X，11****************21');
+    expect(maskFreeText('护照 se1234567 / SE 1234567 / e12345678')).toBe('护照 se****567 / SE*****567 / e1****678');
     const untouched = ['D13:m1:US', '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b', '2027-03-15T01:00:00.000Z', '120000000', 'files/2027/report-42.pdf', 'B07', '1234567890123456789'];
     for (const s of untouched) expect(maskFreeText(s)).toBe(s);
+    // Lower-case hex groups of UUIDs that look like a passport number are ids, not passports.
+    for (const s of ['e1234567-2b7d-4c1e-9a57-3c4d2e1f0a9b', 'delegation-e1234567-2b7d-4c1e-9a57-3c4d2e1f0a9b']) expect(maskFreeText(s)).toBe(s);
+  });
+
+  it('masks typed values used as keys and ID numbers sent as JSON numbers', () => {
+    expect(maskAllPersonalData({ data: { SE1234567: true, n: 110105491231002, small: 42 } })).toEqual({ data: { 'SE****567': true, n: '11***********02', small: 42 } });
+    // A container key holding a count or a label is not a number of its class.
+    expect(maskAllPersonalData({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE1234567', 'x'] })).toEqual({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE****567', 'x'] });
+  });
+
+  it('trusts the case unit of a route over a unit typed inside the value', () => {
+    const typed = { unit: 'culture', payload: { unit: 'commerce', personId: 'p-77' } };
+    expect(maskForViewer({ role: 'personnel', unit: 'commerce' }, typed, 'culture').payload.personId).toBe('**77');
+    expect(maskForViewer({ role: 'personnel', unit: 'commerce' }, typed).payload.personId).toBe('p-77');
   });
 
   it('maskFor (the services\' first pass) masks only what the role never sees, leaving own-unit classes to the interceptor', () => {

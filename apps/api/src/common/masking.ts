@@ -37,13 +37,14 @@ export function maskPassportNumber(value: string): string {
 type ClearFn = (cls: PersonalDataClass, caseUnit: string | undefined) => boolean;
 
 /**
- * A deep copy of `value` with every personal value the viewer may not see masked. The case unit of a value is
- * the `unit` of its nearest enclosing object (a case, its facts, a list or inbox line), else `rootUnit`.
+ * A deep copy of `value` with every personal value the viewer may not see masked. `caseUnit`: the unit of the
+ * case the whole value belongs to (a route on one case), trusted over any `unit` inside it; without it, the
+ * case unit of a value is the `unit` of its nearest enclosing object (a case, its facts, a list or inbox line).
  * The input is never modified.
  */
-export function maskForViewer<T>(viewer: Viewer | undefined, value: T, rootUnit?: string): T {
+export function maskForViewer<T>(viewer: Viewer | undefined, value: T, caseUnit?: string): T {
   const clear: ClearFn = viewer ? (cls, unit) => seesInClear(cls, viewer, unit) : () => false;
-  return walk(value, clear, rootUnit, undefined) as T;
+  return walk(value, clear, caseUnit, caseUnit !== undefined, undefined) as T;
 }
 
 /** Every personal value masked (for logs and anonymous callers). */
@@ -59,7 +60,7 @@ export const maskPassports = maskAllPersonalData;
  * knows the case unit (the interceptor). A first pass for services; idempotent with `maskForViewer`.
  */
 export function maskFor<T>(role: string, value: T): T {
-  return walk(value, (cls) => mayEverSeeInClear(cls, role), undefined, undefined) as T;
+  return walk(value, (cls) => mayEverSeeInClear(cls, role), undefined, false, undefined) as T;
 }
 
 /** Masks the personal-number shapes (passport, PRC ID) in one free-text string. */
@@ -73,24 +74,28 @@ export function maskFreeText(text: string, clear: ClearFn = () => false, unit?: 
   return out;
 }
 
-function walk(value: unknown, clear: ClearFn, unit: string | undefined, container: PersonalDataClass | undefined): unknown {
+function walk(value: unknown, clear: ClearFn, unit: string | undefined, pinned: boolean, container: PersonalDataClass | undefined): unknown {
   if (typeof value === 'string') return maskFreeText(value, clear, unit);
-  if (Array.isArray(value)) return value.map((v) => walk(v, clear, unit, container));
+  // An ID number sent as a JSON number (15 digits; 18 lose precision but keep the shape).
+  if (typeof value === 'number') return Number.isInteger(value) && maskFreeText(String(value), clear, unit) !== String(value) ? maskFreeText(String(value), clear, unit) : value;
+  if (Array.isArray(value)) return value.map((v) => walk(v, clear, unit, pinned, container));
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value;
   const obj = value as Record<string, unknown>;
-  const here = typeof obj.unit === 'string' ? obj.unit : unit;
+  const here = !pinned && typeof obj.unit === 'string' ? obj.unit : unit;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
+    // Keys can be typed values too (step data keyed by a passport number).
+    const key = maskFreeText(k, clear, here);
     const cls = personalClassOfKey(k) ?? (container && CONTAINER_VALUE_KEYS.includes(normaliseKey(k)) ? container : undefined);
     if (cls) {
-      out[k] = clear(cls, here) ? v : maskAll(cls, v);
+      out[key] = clear(cls, here) ? v : maskAll(cls, v);
       continue;
     }
     const inner = personalContainerOfKey(k);
     // A container given as a plain value or a list of them (`passport: 'SE1234567'`, `passport: ['SE1234567']`).
-    if (inner && !clear(inner, here) && isScalarOrScalars(v)) out[k] = maskAll(inner, v);
-    else out[k] = walk(v, clear, here, inner);
+    if (inner && !clear(inner, here) && isScalarOrScalars(v)) out[key] = maskAll(inner, v);
+    else out[key] = walk(v, clear, here, pinned, inner);
   }
   return out;
 }
@@ -104,7 +109,11 @@ function maskAll(cls: PersonalDataClass, value: unknown): unknown {
   return value;
 }
 
+/**
+ * A container's own value that is a number of its class: a string with a digit, or a list of them. Not a count
+ * (`byPhase: { passport: 3 }`) nor a label (`passport: '护照办理'`).
+ */
 function isScalarOrScalars(v: unknown): boolean {
-  if (typeof v === 'string' || typeof v === 'number') return true;
-  return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' || typeof x === 'number' || Array.isArray(x));
+  if (typeof v === 'string') return /\d/.test(v);
+  return Array.isArray(v) && v.length > 0 && v.every((x) => (typeof x === 'string' && /\d/.test(x)) || Array.isArray(x));
 }
