@@ -95,7 +95,7 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   'national-id': {
     label: { zh: '公民身份号码', en: 'National ID number' },
     keys: ['idnumber', 'idno', 'idcard', 'idcardnumber', 'idcardno', 'nationalid', 'nationalidnumber', 'citizenid', 'residentid', 'identitynumber', 'identitycardnumber', 'shenfenzheng'],
-    containers: ['identitycard', 'idcard'],
+    containers: ['identitycard'],
     patterns: PRC_ID_NUMBER_PATTERNS,
     clearFor: [{ role: 'passport-officer' }, { role: 'personnel', ownUnit: true }],
     mask: { kind: 'ends', keepStart: 2, keepEnd: 2 },

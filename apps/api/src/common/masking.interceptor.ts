@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, StreamableFile } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { from, type Observable, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
@@ -30,7 +30,7 @@ export class MaskingInterceptor implements NestInterceptor {
     const viewer: Viewer | undefined = req.user ? { role: req.user.role, unit: req.user.unit } : undefined;
     const caseId = typeof req.params?.id === 'string' ? req.params.id : undefined;
     return next.handle().pipe(
-      mergeMap((body) => from(this.rootUnit(viewer, caseId).then((unit) => maskForViewer(viewer, body, unit)))),
+      mergeMap((body) => (isOpaque(body) ? [body] : from(this.rootUnit(viewer, caseId).then((unit) => maskForViewer(viewer, body, unit))))),
       catchError((err: unknown) => throwError(() => (err instanceof DomainError ? maskError(err, viewer) : err))),
     );
   }
@@ -48,4 +48,10 @@ function maskError(err: DomainError, viewer: Viewer | undefined): DomainError {
   const masked = new DomainError(err.code, maskForViewer(viewer, err.label), maskForViewer(viewer, err.extras));
   masked.stack = err.stack;
   return masked;
+}
+
+/** Bytes and streams pass as they are (no JSON to mask; walking them would turn them into objects). */
+function isOpaque(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  return body instanceof StreamableFile || ArrayBuffer.isView(body) || body instanceof ArrayBuffer || typeof (body as { pipe?: unknown }).pipe === 'function';
 }
