@@ -137,6 +137,8 @@ describe('masking by the personal-data classification', () => {
 
   it('masks typed values used as keys and ID numbers sent as JSON numbers', () => {
     expect(maskAllPersonalData({ data: { SE1234567: true, n: 110105491231002, small: 42 } })).toEqual({ data: { 'SE****567': true, n: '11***********02', small: 42 } });
+    // A token is opaque, even when a passport shape sits between its base64url characters.
+    expect(maskAllPersonalData({ accessToken: 'eyJ.x_SE1234567_y', comment: 'x_SE1234567_y' })).toEqual({ accessToken: 'eyJ.x_SE1234567_y', comment: 'x_SE****567_y' });
     // A container key holding a count or a label is not a number of its class.
     expect(maskAllPersonalData({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE1234567', 'x'] })).toEqual({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE****567', 'x'] });
   });

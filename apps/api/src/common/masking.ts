@@ -74,6 +74,9 @@ export function maskFreeText(text: string, clear: ClearFn = () => false, unit?: 
   return out;
 }
 
+/** Keys whose string value is a credential, not text: accessToken, refreshToken, token. */
+const OPAQUE_KEY = /^(access|refresh|id)?_?token$/i;
+
 function walk(value: unknown, clear: ClearFn, unit: string | undefined, pinned: boolean, container: PersonalDataClass | undefined): unknown {
   if (typeof value === 'string') return maskFreeText(value, clear, unit);
   // An ID number sent as a JSON number (15 digits; 18 lose precision but keep the shape).
@@ -85,6 +88,11 @@ function walk(value: unknown, clear: ClearFn, unit: string | undefined, pinned: 
   const here = !pinned && typeof obj.unit === 'string' ? obj.unit : unit;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
+    // Credentials (the sign-in's accessToken) are opaque: a passport shape inside a JWT is not a passport.
+    if (typeof v === 'string' && OPAQUE_KEY.test(k)) {
+      out[k] = v;
+      continue;
+    }
     // Keys can be typed values too (step data keyed by a passport number).
     const key = maskFreeText(k, clear, here);
     const cls = personalClassOfKey(k) ?? (container && CONTAINER_VALUE_KEYS.includes(normaliseKey(k)) ? container : undefined);
