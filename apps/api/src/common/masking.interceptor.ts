@@ -38,7 +38,8 @@ export class MaskingInterceptor implements NestInterceptor {
   /** The case's unit when an own-unit grant may apply (else undefined: no query). */
   private async rootUnit(viewer: Viewer | undefined, caseId: string | undefined): Promise<string | undefined> {
     if (!viewer || !caseId || !OWN_UNIT_ROLES.has(viewer.role)) return undefined;
-    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true } });
+    // A read-model hiccup masks (fails closed) rather than failing a read the service already answered.
+    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true } }).catch(() => null);
     return row?.unit;
   }
 }
