@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CaseEntity, CaseEventEntity, IdempotencyRecordEntity, PersistenceModule, UserEntity } from '@df/persistence';
@@ -11,6 +11,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService, jwtSecretOf } from './auth/auth.service';
 import { UsersService } from './auth/users.service';
 import { ApiExceptionFilter } from './common/exception.filter';
+import { MaskingInterceptor } from './common/masking.interceptor';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DashboardService } from './dashboard/dashboard.service';
 import { JsonLogger } from './common/json-logger';
@@ -40,6 +41,7 @@ export class ApiModule {
         { provide: JsonLogger, useValue: logger },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: MaskingInterceptor },
         TemporalClientService,
         HealthService,
         UsersService,

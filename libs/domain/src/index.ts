@@ -3,6 +3,7 @@ export * from './roles';
 export * from './dates';
 export * from './countries';
 export * from './facts';
+export * from './personal-data';
 export * from './definition';
 export * from './rules';
 export * from './instances';

@@ -1,0 +1,57 @@
+import {
+  maskPersonalValue,
+  mayEverSeeInClear,
+  normaliseKey,
+  PERSONAL_DATA,
+  PERSONAL_DATA_CLASSES,
+  personalClassOfKey,
+  personalContainerOfKey,
+  seesInClear,
+} from './personal-data';
+import { ROLES } from './roles';
+
+describe('the personal-data classification', () => {
+  it('names each key and container once, normalised, and grants only real roles', () => {
+    const keys = PERSONAL_DATA_CLASSES.flatMap((c) => [...PERSONAL_DATA[c].keys, ...PERSONAL_DATA[c].containers]);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    for (const k of keys) expect(normaliseKey(k)).toBe(k);
+    for (const c of PERSONAL_DATA_CLASSES) for (const g of PERSONAL_DATA[c].clearFor) expect(ROLES).toContain(g.role);
+  });
+
+  it('recognises the Member facts and their spellings', () => {
+    expect(personalClassOfKey('personId')).toBe('person-id');
+    expect(personalClassOfKey('person_id')).toBe('person-id');
+    expect(personalClassOfKey('partyMember')).toBe('party-membership');
+    expect(personalClassOfKey('classifiedAccess')).toBe('classified-access');
+    expect(personalClassOfKey('PassportNumber')).toBe('passport-number');
+    expect(personalClassOfKey('date_of_birth')).toBe('date-of-birth');
+    expect(personalClassOfKey('ID-Number')).toBe('national-id');
+    expect(personalContainerOfKey('passport')).toBe('passport-number');
+    expect(personalContainerOfKey('apecCard')).toBe('apec-card-number');
+    // Aggregates and derived flags are not a member's personal data.
+    for (const k of ['partyMembers', 'partyBranch', 'newPassport', 'name', 'unit', 'number']) expect(personalClassOfKey(k)).toBeUndefined();
+  });
+
+  it('grants passport numbers to the officers anywhere, sensitive facts to personnel and secrecy of the own unit only', () => {
+    expect(seesInClear('passport-number', { role: 'visa-officer', unit: 'fao' }, 'commerce')).toBe(true);
+    expect(seesInClear('passport-number', { role: 'organizer', unit: 'commerce' }, 'commerce')).toBe(false);
+    expect(seesInClear('party-membership', { role: 'personnel', unit: 'commerce' }, 'commerce')).toBe(true);
+    expect(seesInClear('party-membership', { role: 'personnel', unit: 'commerce' }, 'culture')).toBe(false);
+    expect(seesInClear('party-membership', { role: 'personnel', unit: 'commerce' }, undefined)).toBe(false);
+    expect(seesInClear('classified-access', { role: 'secrecy', unit: 'commerce' }, 'commerce')).toBe(true);
+    expect(seesInClear('national-id', { role: 'secrecy', unit: 'commerce' }, 'commerce')).toBe(false);
+    expect(mayEverSeeInClear('person-id', 'personnel')).toBe(true);
+    expect(mayEverSeeInClear('person-id', 'manager')).toBe(false);
+  });
+
+  it('masks by the style of the class', () => {
+    expect(maskPersonalValue('passport-number', 'SE1234567')).toBe('SE****567');
+    expect(maskPersonalValue('passport-number', 12345678)).toBe('12***678');
+    expect(maskPersonalValue('national-id', '11010519491231002X')).toBe('11**************2X');
+    expect(maskPersonalValue('date-of-birth', '1949-12-31')).toBe('****-**-**');
+    expect(maskPersonalValue('person-id', 'staff-0042')).toBe('********42');
+    expect(maskPersonalValue('person-id', 'ab')).toBe('**');
+    expect(maskPersonalValue('party-membership', true)).toBeNull();
+    expect(maskPersonalValue('classified-access', false)).toBeNull();
+  });
+});

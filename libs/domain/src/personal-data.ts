@@ -1,0 +1,181 @@
+import type { Label, Role } from './roles';
+
+/**
+ * The classification of personal data in a case: the ONE place that says which values are personal, how they
+ * are recognised wherever they sit (facts, step data, event payloads, comments) and which roles need them in
+ * clear. The API masks every response from it (apps/api/src/common/masking.ts); logs mask every class.
+ *
+ * A value is recognised by
+ * - its key, compared without case and separators (`passportNumber`, `passport_no`, `PassportNumber`);
+ * - its container: the `number` of a `passport` or `apecCard` object, or the container's own value when it is
+ *   a string, a number or an array of them (`passport: 'SE1234567'`, `passport: ['SE1234567']`);
+ * - its shape in any free text (comments, objections, step data): passport numbers and PRC ID numbers.
+ *
+ * Sources: 《因公出国（境）管理规定》 (personnel and secrecy offices vet their own unit's members: Party
+ * membership, classified access, identity), the FAO's passport and visa offices (passport and visa forms carry
+ * passport, APEC card, ID numbers and dates of birth); everyone else works with names and masked numbers.
+ */
+export const PERSONAL_DATA_CLASSES = [
+  'passport-number',
+  'apec-card-number',
+  'national-id',
+  'date-of-birth',
+  'person-id',
+  'party-membership',
+  'classified-access',
+] as const;
+export type PersonalDataClass = (typeof PERSONAL_DATA_CLASSES)[number];
+
+/** A role that sees a class in clear; `ownUnit`: only for cases of the viewer's own unit. */
+export interface ClearGrant {
+  role: Role;
+  ownUnit?: true;
+}
+
+/**
+ * How a value is withheld: `ends` keeps the first `keepStart` and last `keepEnd` characters (values of at most
+ * keepStart + keepEnd characters are starred in full); `digits` stars every digit and letter (a date keeps
+ * its separators only); `withhold` replaces the value (a yes/no fact) with null.
+ */
+export type MaskStyle = { kind: 'ends'; keepStart: number; keepEnd: number } | { kind: 'digits' } | { kind: 'withhold' };
+
+export interface PersonalDataSpec {
+  label: Label;
+  /** Keys naming a value of this class anywhere, normalised (lower case, letters and digits only). */
+  keys: readonly string[];
+  /** Keys of objects whose `number` (`no`, `numbers`) is of this class, normalised; see the module comment. */
+  containers: readonly string[];
+  /** Shapes of this class in free text (global regular expressions, used with String.replace only). */
+  patterns: readonly RegExp[];
+  clearFor: readonly ClearGrant[];
+  mask: MaskStyle;
+}
+
+const OFFICERS: readonly ClearGrant[] = [{ role: 'passport-officer' }, { role: 'visa-officer' }];
+const OWN_UNIT_VETTING: readonly ClearGrant[] = [
+  { role: 'personnel', ownUnit: true },
+  { role: 'secrecy', ownUnit: true },
+];
+
+/**
+ * Passport numbers: one or two letters and 7-8 digits (E12345678, EA1234567, SE/DE/PE1234567 for official
+ * passports, G/P...), optionally with a space after the letters. Not preceded or followed by a letter or digit,
+ * so step keys never match; in lower case also not next to a hyphen, so the hex groups of UUIDs never match.
+ */
+export const PASSPORT_NUMBER_PATTERNS: readonly RegExp[] = [
+  /(?<![A-Za-z0-9])[A-Z]{1,2} ?\d{7,8}(?![A-Za-z0-9])/g,
+  /(?<![A-Za-z0-9-])[a-z]{1,2}\d{7,8}(?![A-Za-z0-9-])/g,
+];
+/**
+ * PRC resident ID numbers: 18 characters (17 digits and a check digit 0-9 or X) or the old 15 digits, also
+ * written in groups (110105 19610715 003X, with spaces or hyphens).
+ */
+export const PRC_ID_NUMBER_PATTERNS: readonly RegExp[] = [
+  /(?<![A-Za-z0-9])(?:\d{17}[\dXx]|\d{15})(?![A-Za-z0-9])/g,
+  /(?<![A-Za-z0-9])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![A-Za-z0-9])/g,
+];
+
+export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
+  'passport-number': {
+    label: { zh: '护照号码', en: 'Passport number' },
+    keys: ['passportnumber', 'passportnumbers', 'passportno', 'passportnum'],
+    containers: ['passport', 'passports', 'officialpassport', 'oldpassport'],
+    patterns: PASSPORT_NUMBER_PATTERNS,
+    clearFor: OFFICERS,
+    mask: { kind: 'ends', keepStart: 2, keepEnd: 3 },
+  },
+  'apec-card-number': {
+    label: { zh: 'APEC商务旅行卡号', en: 'APEC business travel card number' },
+    keys: ['apeccardnumber', 'apecnumber', 'apeccardno', 'abtcnumber'],
+    containers: ['apeccard', 'apec', 'abtc', 'apeccards'],
+    patterns: [],
+    clearFor: OFFICERS,
+    mask: { kind: 'ends', keepStart: 2, keepEnd: 3 },
+  },
+  'national-id': {
+    label: { zh: '公民身份号码', en: 'National ID number' },
+    keys: ['idnumber', 'idno', 'idcard', 'idcardnumber', 'idcardno', 'nationalid', 'nationalidnumber', 'citizenid', 'residentid', 'identitynumber', 'identitycardnumber', 'shenfenzheng'],
+    containers: ['identitycard'],
+    patterns: PRC_ID_NUMBER_PATTERNS,
+    clearFor: [{ role: 'passport-officer' }, { role: 'personnel', ownUnit: true }],
+    mask: { kind: 'ends', keepStart: 2, keepEnd: 2 },
+  },
+  'date-of-birth': {
+    label: { zh: '出生日期', en: 'Date of birth' },
+    keys: ['dateofbirth', 'birthdate', 'birthday', 'dob', 'bornon'],
+    containers: [],
+    patterns: [],
+    clearFor: [...OFFICERS, { role: 'personnel', ownUnit: true }],
+    mask: { kind: 'digits' },
+  },
+  'person-id': {
+    label: { zh: '人员编号', en: 'Person id' },
+    keys: ['personid', 'staffnumber', 'staffno', 'employeeid'],
+    containers: [],
+    patterns: [],
+    clearFor: OWN_UNIT_VETTING,
+    mask: { kind: 'ends', keepStart: 0, keepEnd: 2 },
+  },
+  'party-membership': {
+    label: { zh: '党员身份', en: 'Party membership' },
+    // `partyMembers` (the count in the derived facts) is an aggregate, not a member's fact.
+    keys: ['partymember', 'partymembership', 'ispartymember'],
+    containers: [],
+    patterns: [],
+    clearFor: OWN_UNIT_VETTING,
+    mask: { kind: 'withhold' },
+  },
+  'classified-access': {
+    label: { zh: '涉密人员', en: 'Classified access' },
+    keys: ['classifiedaccess', 'secrecylevel', 'classifiedlevel'],
+    containers: [],
+    patterns: [],
+    clearFor: OWN_UNIT_VETTING,
+    mask: { kind: 'withhold' },
+  },
+};
+
+/** Keys of a container whose value is of the container's class (`passport.number`). */
+export const CONTAINER_VALUE_KEYS: readonly string[] = ['number', 'numbers', 'no', 'num'];
+
+/** A key compared as the classification lists it: lower case, letters and digits only. */
+export function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const BY_KEY = new Map<string, PersonalDataClass>();
+const BY_CONTAINER = new Map<string, PersonalDataClass>();
+for (const cls of PERSONAL_DATA_CLASSES) {
+  for (const k of PERSONAL_DATA[cls].keys) BY_KEY.set(k, cls);
+  for (const k of PERSONAL_DATA[cls].containers) BY_CONTAINER.set(k, cls);
+}
+
+/** The class a key names directly (`personId` -> person-id), if any. */
+export function personalClassOfKey(key: string): PersonalDataClass | undefined {
+  return BY_KEY.get(normaliseKey(key));
+}
+
+/** The class of a container key (`passport` -> passport-number), if any. */
+export function personalContainerOfKey(key: string): PersonalDataClass | undefined {
+  return BY_CONTAINER.get(normaliseKey(key));
+}
+
+/** Does this viewer see this class in clear, for a case of `caseUnit` (undefined: unknown, own-unit grants fail)? */
+export function seesInClear(cls: PersonalDataClass, viewer: { role: string; unit?: string }, caseUnit: string | undefined): boolean {
+  return PERSONAL_DATA[cls].clearFor.some((g) => g.role === viewer.role && (!g.ownUnit || (caseUnit !== undefined && caseUnit === viewer.unit)));
+}
+
+/** Could this role see the class in clear for some case (its own unit's)? */
+export function mayEverSeeInClear(cls: PersonalDataClass, role: string): boolean {
+  return PERSONAL_DATA[cls].clearFor.some((g) => g.role === role);
+}
+
+/** Withholds one scalar value of a class as its mask style says (strings and numbers; booleans become null). */
+export function maskPersonalValue(cls: PersonalDataClass, value: string | number | boolean): string | null {
+  const style = PERSONAL_DATA[cls].mask;
+  if (style.kind === 'withhold' || typeof value === 'boolean') return null;
+  const s = String(value);
+  if (style.kind === 'digits') return s.replace(/[A-Za-z0-9]/g, '*');
+  if (s.length <= style.keepStart + style.keepEnd) return '*'.repeat(s.length);
+  return `${s.slice(0, style.keepStart)}${'*'.repeat(s.length - style.keepStart - style.keepEnd)}${style.keepEnd > 0 ? s.slice(-style.keepEnd) : ''}`;
+}

@@ -1,0 +1,165 @@
+import request from 'supertest';
+import type { UserRole } from '../../apps/api/src/auth/access';
+import { USER_ROLES } from '../../apps/api/src/auth/access';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { actionable, actOn, getProgress } from '../support/api-flow';
+import { InboxService } from '../../apps/api/src/delegations/inbox.service';
+
+/*
+ * Every GET endpoint of the OpenAPI document, for every role (and another unit's personnel, and no token), on a
+ * case seeded with personal values everywhere: facts, step data, comments, decisions, an objection. Each value
+ * appears in clear to exactly the roles that need it (docs/security.md, "What each role sees") and to nobody else.
+ */
+
+const ID_18 = '11010519610715003X';
+const ID_15 = '110105610715003';
+
+/** One personal value of each class, where it was put, and who must see it in clear (an explicit table, not the classification). */
+const SEEDED = [
+  { what: 'passport number (facts)', value: 'SE1234567', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'passport number (step data, as an array)', value: 'PE7654321', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'passport number (step data passportNumber)', value: 'DE2345678', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'passport number (comments)', value: 'E87654321', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'passport number (objection)', value: 'EA1234567', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'passport number (case title: list, inbox, board)', value: 'G12345678', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'APEC card number (facts)', value: 'ABTC88001234', clear: ['passport-officer', 'visa-officer'] },
+  { what: 'person id (facts)', value: 'staff-commerce-0042', clear: ['personnel', 'secrecy'] },
+  { what: 'national ID, 18 digits with X check digit (step data, comments, objection)', value: ID_18, clear: ['passport-officer', 'personnel'] },
+  { what: 'national ID, 15 digits (comments)', value: ID_15, clear: ['passport-officer', 'personnel'] },
+  { what: 'date of birth (step data)', value: '1961-07-15', clear: ['passport-officer', 'visa-officer', 'personnel'] },
+] as const;
+/** Yes/no facts of a member: shown as true/false to these roles, null to others. */
+const FLAGS = [
+  { key: 'partyMember', clear: ['personnel', 'secrecy'] },
+  { key: 'classifiedAccess', clear: ['personnel', 'secrecy'] },
+] as const;
+
+type Viewer = UserRole | 'personnel of another unit' | 'anonymous';
+const VIEWERS: Viewer[] = [...USER_ROLES, 'personnel of another unit', 'anonymous'];
+
+describe('personal data masked by classification on every GET endpoint, for every role', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let others: TestUsers;
+  let caseId: string;
+  beforeAll(async () => {
+    // Slow clock: the public notice (A13) stays open for the objection.
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
+    users = await createTestUsers(api);
+    others = await createTestUsers(api);
+    const member = canonicalSubmission(users.unit).members[0]!;
+    const submission = canonicalSubmission(users.unit, {
+      title: '经贸代表团访美（团长护照 G12345678）',
+      members: [
+        {
+          ...member,
+          personId: 'staff-commerce-0042',
+          passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' },
+          apecCard: { number: 'ABTC88001234', expiresOn: '2030-01-31', economies: ['AU'] },
+        },
+      ],
+    });
+    caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submission).expect(201)).body.caseId;
+
+    // Every prepare step is done with personal values in its data and comment, until the public notice runs.
+    const data = { passport: ['PE7654321'], passportNumber: 'DE2345678', idNumber: ID_18, dateOfBirth: '1961-07-15' };
+    const comment = `核对护照 E87654321，身份证 ${ID_18}（旧证 ${ID_15}）`;
+    for (let i = 0; i < 60; i++) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      if (p.steps.some((s) => s.key === 'A13' && (s.status === 'awaiting' || s.status === 'overdue'))) break;
+      const open = actionable(p).filter((s) => s.phase === 'prepare');
+      if (open.length === 0) await new Promise((r) => setTimeout(r, 200));
+      for (const step of open) {
+        const res = await actOn(api, users, caseId, step, step.kind === 'approval' ? { comment } : { data, comment });
+        expect({ key: step.key, status: res.status }).toEqual({ key: step.key, status: 200 });
+      }
+    }
+    await request(api.http).post(`/api/delegations/${caseId}/notice-objections`).set(bearer(users.tokens['unit-leader'])).send({ objection: `张三（护照EA1234567，身份证${ID_18}）本年度已出访` }).expect(200);
+    // The read models (list, inbox, board) have the case.
+    await eventually(
+      () => request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).then((r) => r.body.items as Array<{ caseId: string; lastSeq?: number }>),
+      (items) => items.some((c) => c.caseId === caseId),
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  const tokenOf = (v: Viewer): string | undefined => (v === 'anonymous' ? undefined : v === 'personnel of another unit' ? others.tokens.personnel : users.tokens[v]);
+
+  /** The GET endpoints of the OpenAPI document, with the case id filled in (an unknown path parameter fails the test). */
+  const getEndpoints = async (): Promise<string[]> => {
+    const doc = (await request(api.http).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    return Object.entries(doc.paths)
+      .filter(([, ops]) => 'get' in ops)
+      .map(([path]) => path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        if (name === 'id') return caseId;
+        throw new Error(`masking test: GET ${path} has a path parameter {${name}} this walk does not fill; add it`);
+      }));
+  };
+
+  it('the seeded case really holds every value (the officers and personnel see them in the case)', async () => {
+    const asPassport = await getProgress(api, users.tokens['passport-officer'], caseId);
+    expect(asPassport.facts.members[0]).toMatchObject({ passport: { number: 'SE1234567' }, apecCard: { number: 'ABTC88001234' } });
+    expect(asPassport.objections[0]).toMatchObject({ text: expect.stringContaining('EA1234567') });
+    expect(asPassport.steps.filter((s) => s.data?.idNumber === ID_18).length).toBeGreaterThan(0);
+    const asPersonnel = await getProgress(api, users.tokens.personnel, caseId);
+    expect(asPersonnel.facts.members[0]).toMatchObject({ personId: 'staff-commerce-0042', partyMember: true, classifiedAccess: false, passport: { number: 'SE****567' } });
+    const asOrganizer = await getProgress(api, users.tokens.organizer, caseId);
+    expect(asOrganizer.facts.members[0]).toMatchObject({ personId: expect.stringMatching(/^\*+42$/), partyMember: null, classifiedAccess: null, passport: { number: 'SE****567' }, apecCard: { number: 'AB*******234' } });
+    expect(asOrganizer.steps.find((s) => s.data?.passport)?.data).toMatchObject({ passport: ['PE****321'], passportNumber: 'DE****678', idNumber: '11**************3X', dateOfBirth: '****-**-**' });
+  });
+
+  it('finds no personal value in clear for a role that does not need it, and the clear value for each role that does', async () => {
+    const endpoints = await getEndpoints();
+    expect(endpoints).toEqual(expect.arrayContaining([`/api/delegations/${caseId}`, `/api/delegations/${caseId}/timeline`, '/api/delegations', '/api/inbox', '/api/dashboard']));
+    const answered = new Set<string>();
+    const leaks: string[] = [];
+    const seen = new Map<Viewer, string>();
+    for (const viewer of VIEWERS) {
+      let all = '';
+      for (const path of endpoints) {
+        const req = request(api.http).get(path);
+        const token = tokenOf(viewer);
+        const res = await (token ? req.set(bearer(token)) : req);
+        if (res.status === 200) answered.add(path);
+        const text = res.text;
+        all += text;
+        for (const s of SEEDED) if (text.includes(s.value) && !(s.clear as readonly string[]).includes(viewer)) leaks.push(`${viewer} GET ${path} ${res.status}: ${s.what}`);
+        for (const f of FLAGS)
+          if (new RegExp(`"${f.key}":\\s*(true|false)`).test(text) && !(f.clear as readonly string[]).includes(viewer)) leaks.push(`${viewer} GET ${path} ${res.status}: ${f.key}`);
+      }
+      seen.set(viewer, all);
+    }
+    expect(leaks).toEqual([]);
+    // Every endpoint answered someone (the walk read data, not only refusals).
+    expect(endpoints.filter((p) => !answered.has(p))).toEqual([]);
+    // Each role that needs a value finds it in clear.
+    const missing: string[] = [];
+    for (const s of SEEDED) for (const role of s.clear) if (!seen.get(role)!.includes(s.value)) missing.push(`${role}: ${s.what}`);
+    for (const f of FLAGS) for (const role of f.clear) if (!new RegExp(`"${f.key}":\\s*(true|false)`).test(seen.get(role)!)) missing.push(`${role}: ${f.key}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('masks error bodies from the same classification (a refused trip report quotes the field typed)', async () => {
+    const post = (role: UserRole) =>
+      request(api.http).post(`/api/delegations/${caseId}/steps/P03/complete`).set(bearer(users.tokens[role])).send({ data: { outcomes: { [ID_18]: 1, E87654321: 2 } } });
+    const asOrganizer = await post('organizer').expect(400);
+    expect(asOrganizer.body.code).toBe('VALIDATION_FAILED');
+    expect(asOrganizer.text).not.toContain(ID_18);
+    expect(asOrganizer.text).not.toContain('E87654321');
+    expect(asOrganizer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['data.outcomes.11**************3X', 'data.outcomes.E8****321'].sort());
+    const asPassportOfficer = await post('passport-officer').expect(400);
+    expect(asPassportOfficer.text).toContain(ID_18);
+  });
+
+  it('leaves data without personal values as it is (the catalog: 53 steps, labels, the country table)', async () => {
+    const expected = JSON.parse(JSON.stringify(api.app.get(InboxService).catalog()));
+    for (const role of ['organizer', 'personnel', 'passport-officer'] as const)
+      expect((await request(api.http).get('/api/catalog').set(bearer(users.tokens[role])).expect(200)).body).toEqual(expected);
+  });
+});
