@@ -125,6 +125,16 @@ describe('CaseEngine', () => {
     expect(a02).toMatchObject({ status: 'done', actedBy: `fao-clerk.fao`, actedByRole: 'fao-clerk', onBehalfOf: 'organizer.' + UNIT });
   });
 
+  it('cancel: only the FAO clerk, reviewer and director (the access table), not the visa or passport officer', () => {
+    const engine = newEngine();
+    for (const role of ['visa-officer', 'passport-officer', 'leader'] as const) {
+      expect(() => engine.validate({ type: 'cancel', request: { requestId: `c-${role}`, actor: actor(role, 'fao'), reason: '取消' } })).toThrow(
+        expect.objectContaining({ code: 'WRONG_ROLE' }),
+      );
+    }
+    expect(engine.apply({ type: 'cancel', request: { requestId: 'c-clerk', actor: actor('fao-clerk', 'fao'), reason: '取消' } }, MONDAY).status).toBe('cancelled');
+  });
+
   it('applies a retried request once and returns the first result', () => {
     const engine = newEngine();
     for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
@@ -275,6 +285,12 @@ describe('CaseEngine', () => {
     expect(p.steps.filter((s) => s.phase === 'post-trip').map((s) => s.key)).toEqual(['P01', 'P02:m1', 'P03', 'P04']);
     const done = (key: string, role: Actor['role'], data?: Record<string, unknown>) =>
       engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, role === 'organizer' ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+    // Departed: the post-trip obligations are owed, so the case can no longer be withdrawn or cancelled.
+    for (const [type, by] of [['withdraw', actor('organizer')], ['cancel', actor('fao-director', 'fao')]] as const) {
+      expect(() => engine.validate({ type, request: { requestId: `late-${type}`, actor: by, reason: '不去了' } })).toThrow(
+        expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }),
+      );
+    }
     now = Date.parse('2026-05-16T02:00:00Z');
     done('P01', 'organizer', { returnedOn: '2026-05-15' });
     // Passport not back within 7 days: escalated; 30 days later the unit is flagged.

@@ -45,7 +45,7 @@ import type {
   SupplyDocumentRequest,
 } from '@df/contracts';
 import { planSummary, tripReportProblems } from '@df/contracts';
-import { FAO_ROLES, organizerRefusal, refusalFor, responsibleRole } from './authorization';
+import { authorize, responsibleRole } from './authorization';
 import { POST_TRIP_STEPS } from './post-trip';
 import { reject } from './rejection';
 import { metaOfInstance, type StepMeta } from './step-meta';
@@ -260,7 +260,9 @@ export class CaseEngine {
     if (!r.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') {
       reject('INVALID_REQUEST', '缺少办理人信息 actor', 'actor {id, role, unit} is required');
     }
-    if (this.closed) reject('CASE_CLOSED', `案件已办结（${this.status}）`, `The case is closed (${this.status})`);
+    // Step actions are authorized against their step once it is found (awaitingStep).
+    if (action.type !== 'complete' && action.type !== 'decide') authorize(action.type, r.actor, this, { onBehalfOf: r.onBehalfOf });
+    else if (this.closed) authorize(action.type, r.actor, this);
     switch (action.type) {
       case 'complete':
         return this.checkComplete(action.request);
@@ -269,14 +271,8 @@ export class CaseEngine {
       case 'amend':
         return this.checkAmend(action.request);
       case 'withdraw':
-        this.checkReason(action.request);
-        this.refuseUnless(organizerRefusal(action.request.actor, this.facts, action.request.onBehalfOf));
-        return;
       case 'cancel':
         this.checkReason(action.request);
-        if (!FAO_ROLES.includes(action.request.actor.role) || action.request.actor.role === 'passport-officer') {
-          reject('WRONG_ROLE', '只有外办受理、审核或主任可以撤销案件', 'Only the FAO clerk, reviewer or director may cancel a case');
-        }
         return;
       case 'objection':
         return this.checkObjection(action.request);
@@ -285,15 +281,11 @@ export class CaseEngine {
     }
   }
 
-  private refuseUnless(refusal: Label | undefined, stepKey?: string): void {
-    if (refusal) reject('WRONG_ROLE', refusal.zh, refusal.en, stepKey);
-  }
-
   private checkReason(r: CloseRequest): void {
     if (typeof r.reason !== 'string' || !r.reason.trim()) reject('INVALID_REQUEST', '请填写原因 reason', 'reason is required');
   }
 
-  private awaitingStep(stepKey: unknown, actor: ActionBase['actor'], onBehalfOf?: string): { meta: StepMeta; state: StepState } {
+  private awaitingStep(action: 'complete' | 'decide', stepKey: unknown, actor: ActionBase['actor'], onBehalfOf?: string): { meta: StepMeta; state: StepState } {
     if (typeof stepKey !== 'string') return reject('INVALID_REQUEST', '缺少步骤 stepKey', 'stepKey is required');
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);
@@ -310,14 +302,14 @@ export class CaseEngine {
     if (state.status !== 'awaiting' && state.status !== 'overdue') {
       return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 当前状态为 ${state.status}，不在待办理状态`, `Step ${stepKey} is ${state.status}, not awaiting an action`, stepKey);
     }
-    this.refuseUnless(refusalFor(actor, meta, this.facts, onBehalfOf), stepKey);
+    authorize(action, actor, this, { step: meta, stepKey, onBehalfOf });
     return { meta, state };
   }
 
   // ---- complete
 
   private checkComplete(r: CompleteStepRequest): void {
-    const { meta } = this.awaitingStep(r.stepKey, r.actor, r.onBehalfOf);
+    const { meta } = this.awaitingStep('complete', r.stepKey, r.actor, r.onBehalfOf);
     if (meta.kind === 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 是审批步骤，请作出审批决定`, `${meta.code} is an approval: send a decision`, r.stepKey);
     if (meta.kind === 'system' || meta.kind === 'timer') {
       reject('ACTION_NOT_ALLOWED', `${meta.code} 由系统自动办理`, `${meta.code} is run by the engine`, r.stepKey);
@@ -397,7 +389,7 @@ export class CaseEngine {
   // ---- decide
 
   private checkDecide(r: DecideStepRequest): void {
-    const { meta } = this.awaitingStep(r.stepKey, r.actor, r.onBehalfOf);
+    const { meta } = this.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
     const decisions = ['approve', 'reject', 'return', 'accept-with-deficiencies'];
     if (!decisions.includes(r.decision)) reject('INVALID_REQUEST', `decision 须为 ${decisions.join('/')}`, `decision must be one of ${decisions.join(', ')}`, r.stepKey);
     if (meta.kind !== 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 不是审批步骤，请使用办结`, `${meta.code} is not an approval: complete it instead`, r.stepKey);
@@ -496,8 +488,6 @@ export class CaseEngine {
   }
 
   private checkAmend(r: AmendRequest): void {
-    this.refuseUnless(organizerRefusal(r.actor, this.facts, r.onBehalfOf));
-    if (this.status !== 'open') reject('ACTION_NOT_ALLOWED', '已出发的团组不能变更', 'A delegation that has departed cannot be amended');
     const next = this.amendedFacts(r);
     const ids = next.members.map((m) => m.id);
     if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
@@ -542,7 +532,6 @@ export class CaseEngine {
   // ---- notice objections, documents
 
   private checkObjection(r: ObjectionRequest): void {
-    if (r.actor.role === 'manager' || r.actor.role === 'system') reject('WRONG_ROLE', '管理人员不能登记异议', 'Managers cannot record objections');
     if (typeof r.objection !== 'string' || !r.objection.trim()) reject('INVALID_REQUEST', '请填写异议内容 objection', 'objection text is required');
     const notice = this.states.get('A13');
     if (!notice || (notice.status !== 'awaiting' && notice.status !== 'overdue')) {
@@ -560,7 +549,6 @@ export class CaseEngine {
   }
 
   private checkSupply(r: SupplyDocumentRequest): void {
-    this.refuseUnless(organizerRefusal(r.actor, this.facts, r.onBehalfOf));
     const doc = this.deficiencies.find((d) => d.id === r.documentId);
     if (!doc) reject('INVALID_REQUEST', `没有待补缺件 ${String(r.documentId)}`, `No missing document ${String(r.documentId)}`);
     if (doc!.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc!.id} 已补交`, `Document ${doc!.id} was already supplied`);
