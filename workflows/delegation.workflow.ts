@@ -131,6 +131,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       caseId: input.caseId,
       key: work.key,
       code: work.code,
+      system: work.system,
       ...(work.memberId ? { memberId: work.memberId } : {}),
       facts: engine.facts,
       ...(input.settings ? { settings: input.settings } : {}),

@@ -11,6 +11,7 @@ import {
   shanghaiDate,
   toIso,
   tripCountries,
+  upcastDefinition,
   dependentsOf,
   dayNumber,
   DEFAULT_AT_RISK_THRESHOLD_WD,
@@ -23,6 +24,8 @@ import {
   type ProcessDefinition,
   type RuleViolation,
   type RuntimeFlags,
+  type StepDefinition,
+  type SystemWork as SystemWorkKind,
   type StepInstance,
   type WorkingCalendar,
 } from '@df/domain';
@@ -46,7 +49,6 @@ import type {
 } from '@df/contracts';
 import { planSummary, tripReportProblems } from '@df/contracts';
 import { authorize, responsibleRole } from './authorization';
-import { POST_TRIP_STEPS } from './post-trip';
 import { reject } from './rejection';
 import { metaOfInstance, type StepMeta } from './step-meta';
 
@@ -54,7 +56,6 @@ import { metaOfInstance, type StepMeta } from './step-meta';
 export const DEFICIENCY_DEADLINE_WD = 2;
 /** Human steps of zero target duration still get half a working day before they count as overdue. */
 export const MIN_DUE_WD = 0.5;
-const APPROVALS_RERUN_ON_AMEND = ['B05', 'B06', 'B07', 'B08'];
 const CLOSED: ReadonlySet<CaseStatus> = new Set(['completed', 'rejected', 'withdrawn', 'cancelled', 'failed']);
 const DAY_MS = 86_400_000;
 
@@ -95,6 +96,8 @@ interface Deficiency extends MissingDocument {
 export interface SystemWork {
   key: string;
   code: string;
+  /** The work the step declares (behaviour.system). */
+  system: SystemWorkKind;
   generation: number;
   memberId?: string;
 }
@@ -150,6 +153,8 @@ export class CaseEngine {
   private readonly states = new Map<string, StepState>();
   private readonly withdrawnSteps = new Map<string, { meta: StepMeta; state: StepState }>();
   private postTrip: StepMeta[] = [];
+  /** The pinned definition's steps by code (read through upcastDefinition: behaviour declared on every version). */
+  private readonly steps: Map<string, StepDefinition>;
   private returnedOn?: string;
   private readonly deficiencies: Deficiency[] = [];
   private readonly objections: Array<{ at: number; by: string; text: string }> = [];
@@ -165,17 +170,16 @@ export class CaseEngine {
   private lastPlanKey = '';
   private lastPlanShape = '';
   private lastPlanSlack = 0;
-  private readonly names: Map<string, Label>;
 
   constructor(
     private readonly input: DelegationInput,
     private readonly deps: EngineDeps,
   ) {
     this.caseId = input.caseId;
-    this.definition = input.definition;
+    this.definition = upcastDefinition(input.definition);
     this.facts = input.facts;
     this.calendar = deps.calendar ?? chineseCalendar();
-    this.names = new Map(input.definition.steps.map((s) => [s.code, s.name]));
+    this.steps = new Map(this.definition.steps.map((s) => [s.code, s]));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -318,20 +322,19 @@ export class CaseEngine {
       reject('INVALID_REQUEST', 'data 必须是对象', 'data must be an object', r.stepKey);
     }
     const data = r.data ?? {};
-    switch (meta.code) {
-      case 'B03':
-        if (this.deficiencies.some((d) => d.status !== 'supplied')) {
-          reject('ACTION_NOT_ALLOWED', '请逐项补交缺件（/documents），补齐后自动办结', 'Supply each missing document (/documents); B03 completes when all are in', r.stepKey);
-        }
-        break;
-      case 'D01': {
+    const b = meta.behaviour;
+    if (b.collectsDeficiencies && this.deficiencies.some((d) => d.status !== 'supplied')) {
+      reject('ACTION_NOT_ALLOWED', '请逐项补交缺件（/documents），补齐后自动办结', `Supply each missing document (/documents); ${meta.code} completes when all are in`, r.stepKey);
+    }
+    switch (b.data) {
+      case 'entry-route': {
         const route = data.route;
         if (route !== undefined && !ROUTES.includes(route as EntryRoute)) {
           reject('INVALID_REQUEST', `data.route 须为 ${ROUTES.join('/')}`, `data.route must be one of ${ROUTES.join(', ')}`, r.stepKey);
         }
         break;
       }
-      case 'D12': {
+      case 'external-outcome': {
         const outcome = data.outcome ?? 'granted';
         if (outcome !== 'granted' && outcome !== 'refused') {
           reject('INVALID_REQUEST', 'data.outcome 须为 granted 或 refused', "data.outcome must be 'granted' or 'refused'", r.stepKey);
@@ -342,12 +345,12 @@ export class CaseEngine {
         }
         break;
       }
-      case 'P01':
+      case 'return-registration':
         if (data.returnedOn !== undefined && (typeof data.returnedOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(data.returnedOn))) {
           reject('INVALID_REQUEST', 'data.returnedOn 须为 YYYY-MM-DD', 'data.returnedOn must be YYYY-MM-DD', r.stepKey);
         }
         break;
-      case 'P03': {
+      case 'trip-report': {
         // The trip report's outcomes are summed on the managers' board: refuse what cannot be summed.
         const problems = tripReportProblems(data);
         if (problems.length > 0) {
@@ -360,6 +363,8 @@ export class CaseEngine {
         }
         break;
       }
+      case undefined:
+        break;
     }
   }
 
@@ -370,20 +375,13 @@ export class CaseEngine {
     state.data = r.data;
     this.emit('step.completed', r, { key: r.stepKey, code: meta.code, data: r.data ?? null, comment: r.comment ?? null });
     const data = r.data ?? {};
-    switch (meta.code) {
-      case 'D01':
-        if (typeof data.route === 'string' && meta.memberId && meta.country) this.setRoute(meta.memberId, meta.country, data.route as EntryRoute);
-        break;
-      case 'D12':
-        if (data.outcome === 'refused') this.visaRefused(meta.country!, (data.members as string[] | undefined) ?? this.facts.members.map((m) => m.id), r);
-        break;
-      case 'E07':
-        this.depart(r);
-        break;
-      case 'P01':
-        this.returnedOn = typeof data.returnedOn === 'string' ? data.returnedOn : this.facts.returnDate;
-        break;
+    const b = meta.behaviour;
+    if (b.data === 'entry-route' && typeof data.route === 'string' && meta.memberId && meta.country) this.setRoute(meta.memberId, meta.country, data.route as EntryRoute);
+    if (b.outcome?.mayFail === 'member' && data.outcome === 'refused') {
+      this.visaRefused(meta.country!, (data.members as string[] | undefined) ?? this.facts.members.map((m) => m.id), r);
     }
+    if (b.certifies?.event === 'departure') this.depart(r);
+    if (b.certifies?.event === 'return') this.returnedOn = typeof data.returnedOn === 'string' ? data.returnedOn : this.facts.returnDate;
   }
 
   // ---- decide
@@ -394,7 +392,10 @@ export class CaseEngine {
     if (!decisions.includes(r.decision)) reject('INVALID_REQUEST', `decision 须为 ${decisions.join('/')}`, `decision must be one of ${decisions.join(', ')}`, r.stepKey);
     if (meta.kind !== 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 不是审批步骤，请使用办结`, `${meta.code} is not an approval: complete it instead`, r.stepKey);
     if (r.decision === 'accept-with-deficiencies') {
-      if (meta.code !== 'B02') reject('ACTION_NOT_ALLOWED', '容缺受理只适用于外办受理（B02）', 'Accept-with-deficiencies applies only at intake (B02)', r.stepKey);
+      if (!meta.behaviour.intake?.acceptWithDeficiencies) {
+        const intake = this.definition.steps.filter((s) => s.behaviour?.intake?.acceptWithDeficiencies).map((s) => s.code).join('/');
+        reject('ACTION_NOT_ALLOWED', `容缺受理只适用于外办受理（${intake}）`, `Accept-with-deficiencies applies only at intake (${intake})`, r.stepKey);
+      }
       const docs = r.missingDocuments;
       if (!Array.isArray(docs) || docs.length === 0) reject('INVALID_REQUEST', 'missingDocuments 须列明缺件', 'missingDocuments must name at least one document', r.stepKey);
       const ids = new Set<string>();
@@ -404,7 +405,7 @@ export class CaseEngine {
         }
         if (ids.has(d.id) || this.deficiencies.some((x) => x.id === d.id)) reject('INVALID_REQUEST', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
         ids.add(d.id);
-        if (d.neededBy !== undefined && !this.names.has(d.neededBy)) {
+        if (d.neededBy !== undefined && (!this.steps.has(d.neededBy) || this.steps.get(d.neededBy)!.behaviour?.afterDeparture)) {
           reject('INVALID_REQUEST', `missingDocuments[${i}].neededBy 不是已知步骤`, `missingDocuments[${i}].neededBy is not a step code`, r.stepKey);
         }
       }
@@ -452,8 +453,9 @@ export class CaseEngine {
       case 'accept-with-deficiencies': {
         this.finish(state, r);
         const dueAt = this.calendar.addWorkingDays(this.now, DEFICIENCY_DEADLINE_WD, 'end');
+        const neededBy = meta.behaviour.intake!.acceptWithDeficiencies.defaultNeededBy;
         for (const d of r.missingDocuments ?? []) {
-          this.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? 'B05', dueAt, status: 'missing' });
+          this.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? neededBy, dueAt, status: 'missing' });
         }
         this.emit('step.decided', r, { ...payload, missingDocuments: r.missingDocuments });
         this.emit('deficiency.raised', r, { documents: this.deficiencies.filter((d) => d.status === 'missing').map((d) => ({ id: d.id, name: d.name, neededBy: d.neededBy })), dueAt: toIso(dueAt) });
@@ -518,7 +520,12 @@ export class CaseEngine {
     }
     this.rebuild();
     // Approvals that rested on the old facts run again; the rule checks first.
-    const rerun = ['A07', ...(datesChanged ? this.keysOf('A08') : []), ...(datesChanged || countriesChanged || added.length || removed.length ? APPROVALS_RERUN_ON_AMEND : [])];
+    const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
+    const reruns = (m: StepMeta) => {
+      const when = m.behaviour.rerunOnAmend;
+      return when === 'always' || (when === 'dates' && datesChanged) || (when === 'trip' && tripChanged);
+    };
+    const rerun = [...this.metas.values()].filter(reruns).map((m) => m.key);
     const toReset = rerun.filter((k) => {
       const s = this.states.get(k)?.status;
       return s === 'done' || s === 'awaiting' || s === 'overdue' || s === 'blocked';
@@ -533,9 +540,10 @@ export class CaseEngine {
 
   private checkObjection(r: ObjectionRequest): void {
     if (typeof r.objection !== 'string' || !r.objection.trim()) reject('INVALID_REQUEST', '请填写异议内容 objection', 'objection text is required');
-    const notice = this.states.get('A13');
-    if (!notice || (notice.status !== 'awaiting' && notice.status !== 'overdue')) {
-      reject('ACTION_NOT_ALLOWED', '不在出访前公示期内', 'The pre-trip public notice is not running', 'A13');
+    const notice = this.keysWhere((b) => !!b.notice?.objections)[0];
+    const state = notice === undefined ? undefined : this.states.get(notice);
+    if (!state || (state.status !== 'awaiting' && state.status !== 'overdue')) {
+      reject('ACTION_NOT_ALLOWED', '不在出访前公示期内', 'The pre-trip public notice is not running', notice);
     }
   }
 
@@ -561,10 +569,12 @@ export class CaseEngine {
     doc.suppliedAt = this.now;
     this.emit('deficiency.supplied', r, { id: doc.id, name: doc.name, fileRef: r.fileRef ?? null });
     if (wasOverdue) this.refreshDeficiencyBlocks(r);
-    const b03 = this.states.get('B03');
-    if (b03 && (b03.status === 'awaiting' || b03.status === 'overdue') && this.deficiencies.every((d) => d.status === 'supplied')) {
-      this.finish(b03, r);
-      this.emit('step.completed', r, { key: 'B03', code: 'B03', data: { documents: this.deficiencies.map((d) => d.id) }, comment: null });
+    if (!this.deficiencies.every((d) => d.status === 'supplied')) return;
+    for (const key of this.keysWhere((b) => !!b.collectsDeficiencies)) {
+      const state = this.states.get(key)!;
+      if (state.status !== 'awaiting' && state.status !== 'overdue') continue;
+      this.finish(state, r);
+      this.emit('step.completed', r, { key, code: this.metas.get(key)!.code, data: { documents: this.deficiencies.map((d) => d.id) }, comment: null });
     }
   }
 
@@ -599,8 +609,10 @@ export class CaseEngine {
     for (const [key, state] of this.states) {
       const meta = this.metas.get(key)!;
       if (meta.kind === 'system' && state.status === 'awaiting' && !state.systemRunning) {
+        const system = meta.behaviour.system;
+        if (!system) throw new Error(`system step ${meta.code} declares no behaviour.system`);
         state.systemRunning = true;
-        work.push({ key, code: meta.code, generation: state.generation, ...(meta.memberId ? { memberId: meta.memberId } : {}) });
+        work.push({ key, code: meta.code, system, generation: state.generation, ...(meta.memberId ? { memberId: meta.memberId } : {}) });
       }
     }
     return work;
@@ -612,8 +624,9 @@ export class CaseEngine {
     if (!state || state.generation !== work.generation || this.closed) return; // reset or withdrawn meanwhile
     state.systemRunning = false;
     const violations = result.violations ?? [];
-    if (work.code === 'A07') this.violations = [...this.violations.filter((v) => !isTripViolation(v)), ...violations];
-    if (work.code === 'A08') this.violations = [...this.violations.filter((v) => !(v.code === 'FREQUENCY_EXCEEDED' && v.details?.memberId === work.memberId)), ...violations];
+    // Each rule check owns its violations in the case's list: the trip rules all but frequency, frequency per member.
+    if (work.system === 'trip-rules') this.violations = [...this.violations.filter((v) => !isTripViolation(v)), ...violations];
+    if (work.system === 'frequency') this.violations = [...this.violations.filter((v) => !(v.code === 'FREQUENCY_EXCEEDED' && v.details?.memberId === work.memberId)), ...violations];
     if (violations.length > 0) {
       state.status = 'blocked';
       state.blockedReason = {
@@ -623,7 +636,7 @@ export class CaseEngine {
       this.emit('step.blocked', null, { key: work.key, code: work.code, reason: state.blockedReason, violations });
       return;
     }
-    if (result.documentNo) this.approvalDocumentNo = result.documentNo;
+    if (result.documentNo && work.system === 'approval-document') this.approvalDocumentNo = result.documentNo;
     this.finish(state, null);
     state.data = { ...(result.documentNo ? { documentNo: result.documentNo } : {}), ...(result.note ? { note: result.note } : {}) };
     this.emit('step.completed', null, { key: work.key, code: work.code, data: state.data, comment: null });
@@ -659,7 +672,7 @@ export class CaseEngine {
         } else if (d.kind === 'overdue') {
           if (state.status === 'awaiting') state.status = 'overdue';
           const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at) });
-          event.payload.notification = notificationOf(this.escalate(meta, meta.code === 'P02' ? 'passport-overdue' : meta.code === 'P03' ? 'report-overdue' : 'step-overdue', d.at));
+          event.payload.notification = notificationOf(this.escalate(meta, meta.behaviour.overdue ?? 'step-overdue', d.at));
         } else {
           const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), escalation: 'unit-flagged' });
           event.payload.notification = notificationOf(this.escalate(meta, 'unit-flagged', d.at));
@@ -675,7 +688,7 @@ export class CaseEngine {
         const escalation: Escalation = {
           id: this.deps.newId(),
           caseId: this.caseId,
-          stepKey: 'B03',
+          stepKey: this.keysWhere((b) => !!b.collectsDeficiencies)[0] ?? null,
           kind: 'deficiency-overdue',
           role: 'organizer',
           unit: this.facts.unit,
@@ -860,8 +873,9 @@ export class CaseEngine {
 
   // ------------------------------------------------------------------ internals
 
-  private keysOf(code: string): string[] {
-    return [...this.metas.values()].filter((m) => m.code === code).map((m) => m.key);
+  /** Keys of the live instances whose step declares a behaviour. */
+  private keysWhere(declares: (b: StepMeta['behaviour']) => boolean): string[] {
+    return [...this.metas.values()].filter((m) => declares(m.behaviour)).map((m) => m.key);
   }
 
   private openKeys(): string[] {
@@ -874,7 +888,7 @@ export class CaseEngine {
     const live = new Set(this.instances.map((i) => i.key));
     for (const [key, state] of [...this.states]) {
       const meta = this.metas.get(key)!;
-      if (meta.postTrip) continue;
+      if (meta.behaviour.afterDeparture) continue;
       if (!live.has(key)) {
         this.withdrawnSteps.set(key, { meta, state });
         this.states.delete(key);
@@ -882,7 +896,7 @@ export class CaseEngine {
       }
     }
     for (const inst of this.instances) {
-      this.metas.set(inst.key, metaOfInstance(inst, this.names.get(inst.code)!));
+      this.metas.set(inst.key, metaOfInstance(inst, this.steps.get(inst.code)!));
       if (!this.states.has(inst.key)) this.states.set(inst.key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
       const state = this.states.get(inst.key)!;
       // A condition that turned false (e.g. a route changed to visa-free) skips a step not yet done.
@@ -929,14 +943,15 @@ export class CaseEngine {
     } else if (meta.kind !== 'system') {
       state.dueAt = this.dueOf(meta);
       state.deadlines = [{ at: state.dueAt, kind: 'overdue', fired: false }];
-      if (meta.postTrip?.escalateAfterDays) state.deadlines.push({ at: state.dueAt + meta.postTrip.escalateAfterDays * DAY_MS, kind: 'unit-flagged', fired: false });
+      const after = meta.behaviour.afterDeparture?.escalateAfterDays;
+      if (after) state.deadlines.push({ at: state.dueAt + after * DAY_MS, kind: 'unit-flagged', fired: false });
     }
     this.emit('step.awaiting', null, { ...this.metaPayload(meta), startedAt: toIso(this.now), dueAt: state.dueAt !== undefined ? toIso(state.dueAt) : null });
     if (block) this.emit('step.blocked', null, { key, code: meta.code, reason: block });
   }
 
   private dueOf(meta: StepMeta): number {
-    const rule = meta.postTrip?.due;
+    const rule = meta.behaviour.afterDeparture?.due;
     if (!rule) return this.calendar.addWorkingDays(this.now, Math.max(meta.durationWd, MIN_DUE_WD), 'end');
     const base = this.returnedOn ?? this.facts.returnDate;
     // End of the Shanghai day the rule lands on (00:00 of the next day, UTC+8).
@@ -1028,32 +1043,20 @@ export class CaseEngine {
       returnDate: this.facts.returnDate,
       trips: this.facts.members.map((m) => ({ memberId: m.id, personKey: personKey(this.facts, m) })),
     });
-    for (const step of POST_TRIP_STEPS) {
-      const keys = step.perMember ? this.facts.members.map((m) => `${step.code}:${m.id}`) : [step.code];
-      for (const key of keys) {
-        const meta: StepMeta = {
-          key,
-          code: step.code,
-          name: step.name,
-          phase: 'post-trip',
-          kind: 'task',
-          actor: step.actor,
-          ...(step.perMember ? { memberId: key.split(':')[1] } : {}),
-          durationWd: 0,
-          needs: step.needs,
-          postTrip: step,
-        };
-        this.postTrip.push(meta);
-        this.metas.set(key, meta);
-        this.states.set(key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
-      }
+    // The steps after departure, from the definition; their needs are among themselves (validateDefinition).
+    const part = buildInstances(this.definition, this.facts, { part: 'after-departure', runtime: this.runtime, settings: this.input.settings ?? {} });
+    for (const inst of part) {
+      const meta: StepMeta = { ...metaOfInstance(inst, this.steps.get(inst.code)!), durationWd: 0 };
+      this.postTrip.push(meta);
+      this.metas.set(inst.key, meta);
+      this.states.set(inst.key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
     }
   }
 
   private readyPostTrip(): string[] {
     if (this.status !== 'departed') return [];
-    const doneCodes = (code: string) => this.postTrip.filter((m) => m.code === code).every((m) => this.states.get(m.key)?.status === 'done');
-    const ready = this.postTrip.filter((m) => this.states.get(m.key)!.status === 'pending' && m.needs.every(doneCodes)).map((m) => m.key);
+    const done = (key: string) => this.states.get(key)?.status === 'done';
+    const ready = this.postTrip.filter((m) => this.states.get(m.key)!.status === 'pending' && m.needs.every(done)).map((m) => m.key);
     if (ready.length === 0 && this.postTrip.length > 0 && this.postTrip.every((m) => this.states.get(m.key)!.status === 'done')) {
       this.close('completed', 'post-trip obligations fulfilled', null);
     }
@@ -1088,5 +1091,5 @@ function notificationOf(e: Escalation): Record<string, unknown> {
   return { id: e.id, stepKey: e.stepKey, kind: e.kind, role: e.role, unit: e.unit, message: e.message, dueAt: e.dueAt };
 }
 
-/** A07's violations (everything but A08's per-member frequency). */
+/** The trip-rules check's violations (everything but the per-member frequency check's). */
 const isTripViolation = (v: RuleViolation): boolean => v.code !== 'FREQUENCY_EXCEEDED';

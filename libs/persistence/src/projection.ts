@@ -1,4 +1,4 @@
-import { chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
+import { behaviourOf, chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
 import type { CaseEventRecord } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
@@ -154,7 +154,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       row.latestStartAt = null;
       row.overdueSince = null;
       row.workingDays = row.startedAt ? Math.round(chineseCalendar().workingDaysBetween(row.startedAt.getTime(), at.getTime()) * 1000) / 1000 : 0;
-      if (row.code === 'P03') {
+      if (behaviourOf(row.code, c.definitionVersion).data === 'trip-report') {
         const data = (p.data ?? {}) as Payload;
         const outcomes = (data.outcomes ?? {}) as Payload;
         c.reportFiledAt = at;

@@ -138,7 +138,7 @@ export class InboxService {
         durationWd: s.durationWd,
         ...(s.durationSource ? { durationSource: s.durationSource } : {}),
         condition: s.condition ? { name: s.condition, label: CONDITIONS[s.condition].label } : null,
-        decisions: s.kind === 'approval' ? (s.code === 'B02' ? [...DECISION_KINDS] : [...DECISIONS]) : [],
+        decisions: s.kind === 'approval' ? (s.behaviour?.intake?.acceptWithDeficiencies ? [...DECISION_KINDS] : [...DECISIONS]) : [],
       })),
       roles: ROLE_LABELS,
       phases: PHASE_LABELS,
