@@ -33,7 +33,10 @@ import type {
   ActionBase,
   ActionResult,
   AmendRequest,
-  CaseEventRecord,
+  CaseEvent,
+  CaseEventOf,
+  CaseEventPayloads,
+  CaseEventType,
   CaseStatus,
   CloseRequest,
   CompleteStepRequest,
@@ -42,6 +45,7 @@ import type {
   DelegationProgress,
   DeficiencyProgress,
   MissingDocument,
+  NotificationPayload,
   ObjectionRequest,
   StepProgress,
   StepStatus,
@@ -162,7 +166,7 @@ export class CaseEngine {
   private violations: RuleViolation[] = [];
   private approvalDocumentNo?: string;
   private readonly results = new Map<string, ActionResult>();
-  private events: CaseEventRecord[] = [];
+  private events: CaseEvent[] = [];
   private escalations: Escalation[] = [];
   private tripsToRecord = false;
   private seq = 0;
@@ -671,10 +675,10 @@ export class CaseEngine {
           this.emit('step.completed', null, { key, code: meta.code, data: null, comment: null });
         } else if (d.kind === 'overdue') {
           if (state.status === 'awaiting') state.status = 'overdue';
-          const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at) });
+          const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), notification: null });
           event.payload.notification = notificationOf(this.escalate(meta, meta.behaviour.overdue ?? 'step-overdue', d.at));
         } else {
-          const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), escalation: 'unit-flagged' });
+          const event = this.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), escalation: 'unit-flagged', notification: null });
           event.payload.notification = notificationOf(this.escalate(meta, 'unit-flagged', d.at));
         }
       }
@@ -684,7 +688,7 @@ export class CaseEngine {
       if (d.status === 'missing' && d.dueAt <= now) {
         d.status = 'overdue';
         newlyLate = true;
-        const event = this.emit('deficiency.overdue', null, { id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt) });
+        const event = this.emit('deficiency.overdue', null, { id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt), notification: null });
         const escalation: Escalation = {
           id: this.deps.newId(),
           caseId: this.caseId,
@@ -727,7 +731,7 @@ export class CaseEngine {
     return out;
   }
 
-  takeEvents(): CaseEventRecord[] {
+  takeEvents(): CaseEvent[] {
     const out = this.events;
     this.events = [];
     return out;
@@ -960,7 +964,7 @@ export class CaseEngine {
     return this.calendar.addWorkingDays(startOfReturnDay + DAY_MS, rule.workingDays, 'end');
   }
 
-  private metaPayload(meta: StepMeta): Record<string, unknown> {
+  private metaPayload(meta: StepMeta): CaseEventPayloads['step.skipped'] {
     return {
       key: meta.key,
       code: meta.code,
@@ -1069,8 +1073,8 @@ export class CaseEngine {
     this.emit('case.closed', by, { status, reason });
   }
 
-  private emit(type: CaseEventRecord['type'], by: ActionBase | null, payload: Record<string, unknown>): CaseEventRecord {
-    const event: CaseEventRecord = {
+  private emit<T extends CaseEventType>(type: T, by: ActionBase | null, payload: CaseEventPayloads[T]): CaseEventOf<T> {
+    const event = {
       streamId: this.caseId,
       seq: ++this.seq,
       eventId: this.deps.newId(),
@@ -1080,14 +1084,15 @@ export class CaseEngine {
       onBehalfOf: by?.onBehalfOf ?? null,
       occurredAt: toIso(this.now),
       payload,
-    };
+    } as CaseEventOf<T>;
     this.events.push(event);
     return event;
   }
+
 }
 
 /** The notification an escalation leaves, carried by its event so the notifications read model is a projection of the stream. */
-function notificationOf(e: Escalation): Record<string, unknown> {
+function notificationOf(e: Escalation): NotificationPayload {
   return { id: e.id, stepKey: e.stepKey, kind: e.kind, role: e.role, unit: e.unit, message: e.message, dueAt: e.dueAt };
 }
 

@@ -225,26 +225,3 @@ export interface DelegationResult {
   reason?: string;
   lastSeq: number;
 }
-
-/** Event types of a case stream (the event store, issue 6). */
-export const CASE_EVENT_TYPES = [
-  'case.submitted',
-  'step.awaiting',
-  'step.completed',
-  'step.decided',
-  'step.skipped',
-  'step.returned',
-  'step.blocked',
-  'step.unblocked',
-  'step.overdue',
-  'deficiency.raised',
-  'deficiency.overdue',
-  'deficiency.supplied',
-  'notice.objection',
-  'case.amended',
-  'member.withdrawn',
-  'case.replanned',
-  'case.departed',
-  'case.closed',
-] as const;
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];

@@ -169,10 +169,17 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
 const PUBLISHED = new Map([DEFINITION_2026_1, DEFAULT_DEFINITION].map((d) => [d.version, upcastDefinition(d)]));
 
 /**
- * A step's declared behaviour in a published definition version (the newest when the version is unknown,
- * e.g. an office's own): for readers that hold a step code but not the definition (read models, the API).
+ * A step of a published definition version as the engine reads it (the newest version when the version is
+ * unknown, e.g. an office's own): for readers that hold a step code but not the definition (read models,
+ * event upcasters, the API).
  */
-export function behaviourOf(code: string, version: string = DEFAULT_DEFINITION_VERSION): StepBehaviour {
+export function publishedStep(code: string, version: string = DEFAULT_DEFINITION_VERSION): StepDefinition | undefined {
   const def = PUBLISHED.get(version) ?? DEFAULT_DEFINITION;
-  return def.steps.find((s) => s.code === code)?.behaviour ?? {};
+  return def.steps.find((s) => s.code === code);
 }
+
+/** A published definition version as the engine reads it (upcast), or undefined. */
+export const publishedDefinition = (version: string): ProcessDefinition | undefined => PUBLISHED.get(version);
+
+/** A published step's declared behaviour (empty when it declares none or is unknown). */
+export const behaviourOf = (code: string, version?: string): StepBehaviour => publishedStep(code, version)?.behaviour ?? {};
