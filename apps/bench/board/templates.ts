@@ -3,7 +3,7 @@
 // its events, so the seeded rows are what the live projection would have written.
 import { randomUUID } from 'node:crypto';
 import type { CaseEventRecord, DelegationInput } from '@df/contracts';
-import { behaviourOf, chineseCalendar, DEFAULT_DEFINITION, makeDestination, makeMembers, parseInstant, shanghaiDate, toIso, type CaseFacts } from '@df/domain';
+import { behaviourOf, UNIT_ROLES, chineseCalendar, DEFAULT_DEFINITION, makeDestination, makeMembers, parseInstant, shanghaiDate, toIso, type CaseFacts } from '@df/domain';
 import { foldStream, type CaseView } from '@df/persistence';
 import { responsibleRole } from '../../../workflows/engine/authorization';
 import { CaseEngine } from '../../../workflows/engine/case-engine';
@@ -78,7 +78,7 @@ export function simulate(input: DelegationInput, until = Infinity): { events: Ca
     if (due.length > 0) {
       for (const s of due) {
         const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
-        const unit = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? TEMPLATE_UNIT : role === 'leader' ? 'city' : 'fao';
+        const unit = UNIT_ROLES.includes(role) ? TEMPLATE_UNIT : role === 'leader' ? 'city' : 'fao';
         const base = { requestId: `r-${s.key}-${guard}`, actor: { id: `${role}.${unit}`, role, unit } };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
         else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(behaviourOf(s.code).data === 'entry-route' ? { data: { route: 'visa' } } : {}) } }, now);
