@@ -31,6 +31,7 @@ import {
 } from '@df/contracts';
 import { CaseEngine, type EngineAction, type SystemWork } from './engine/case-engine';
 import { CaseClock } from './engine/clock';
+import { drain } from './engine/drain';
 import { Rejection } from './engine/rejection';
 
 const { appendCaseEvents } = proxyActivities<DelegationActivities>({
@@ -133,6 +134,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       caseId: input.caseId,
       key: work.key,
       code: work.code,
+      system: work.system,
       ...(work.memberId ? { memberId: work.memberId } : {}),
       facts: engine.facts,
       ...(input.settings ? { settings: input.settings } : {}),
@@ -170,17 +172,18 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
 
   engine.start(now());
   for (;;) {
-    for (const work of engine.takeSystemWork()) track(runSystem(work));
-    // Notifications and members' trips are projected from their events in the append transaction; cases
-    // that began before that still schedule the (now empty) activities their histories hold.
-    const escalations = engine.takeEscalations();
-    const trips = engine.takeTripRecording();
-    if ((escalations.length > 0 || trips) && !patched(PROJECTED_SIDE_RECORDS_PATCH)) {
-      for (const e of escalations) track(recordEscalation({ ...e, createdAt: new Date(now()).toISOString() }));
-      if (trips) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
-    }
-    const plan = engine.replan(now(), patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0);
-    const events = engine.takeEvents();
+    const { plan, events } = drain(engine, now(), {
+      systemWork: (work) => work.forEach((w) => track(runSystem(w))),
+      // Notifications and members' trips are projected from their events in the append transaction; cases
+      // that began before that still schedule the (now empty) activities their histories hold.
+      sideRecords: (escalations, trips) => {
+        if ((escalations.length > 0 || trips) && !patched(PROJECTED_SIDE_RECORDS_PATCH)) {
+          for (const e of escalations) track(recordEscalation({ ...e, createdAt: new Date(now()).toISOString() }));
+          if (trips) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
+        }
+      },
+      settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
+    });
     if (events.length > 0) {
       await appendCaseEvents(events);
       flushedSeq = events[events.length - 1]!.seq;

@@ -103,7 +103,15 @@ describe('sign-in, tokens, request ids and metrics', () => {
 
   it('returns the catalog: the definition in force with labels', async () => {
     const res = await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200);
-    expect(res.body.steps).toHaveLength(53);
+    // The 53 steps to departure and the post-trip steps (definition 2027.1), with their names.
+    expect(res.body.steps.filter((s: { phase: string }) => s.phase !== 'post-trip')).toHaveLength(53);
+    expect(res.body.steps.filter((s: { phase: string }) => s.phase === 'post-trip').map((s: { code: string; name: { zh: string } }) => [s.code, s.name.zh])).toEqual([
+      ['P01', '回国登记'],
+      ['P02', '护照交回保管（7日内）'],
+      ['P03', '出访报告（15个工作日内）'],
+      ['P04', '出访成果公开（1个月内）'],
+      ['P05', '经费报销（1个月内）'],
+    ]);
     const b07 = res.body.steps.find((s: { code: string }) => s.code === 'B07');
     expect(b07).toMatchObject({ actor: 'leader', actorLabel: { zh: '审批领导' }, kind: 'approval' });
   });

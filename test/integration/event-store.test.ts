@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { makeMember } from '@df/domain';
+import { DEFINITION_2026_1, makeMember } from '@df/domain';
 import {
   completeStepUpdate,
   decideStepUpdate,
@@ -188,21 +188,40 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     expect(a02).toEqual({ status: 'overdue', overdue_since: null });
   });
 
-  it('a rebuild from the event store equals the live read models: in process, through the command, and as a child process', async () => {
-    expect(cases).toHaveLength(3);
+  it('a case pinned to definition 2026.1 runs the four post-trip steps it ran then, beside cases of 2027.1', async () => {
+    const input: DelegationInput = { ...caseInput({ workingDaySeconds: 1 }), definition: DEFINITION_2026_1 };
+    const handle = await start(input);
+    await run(input, handle, (p) => p.status === 'completed');
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    const p = await handle.query(progressQuery);
+    expect(p.definitionVersion).toBe('2026.1');
+    expect(p.steps.filter((s) => s.phase === 'post-trip').map((s) => [s.code, s.name.en])).toEqual([
+      ['P01', 'Return registration'],
+      ['P02', 'Passport back in custody (within 7 days)'],
+      ['P03', 'Trip report (within 15 working days)'],
+      ['P04', 'Public disclosure of results (within 1 month)'],
+    ]);
+    await expectGapFreeOnce(input.caseId, result.lastSeq);
+    const versions = (await ds.query('SELECT definition_version, count(*)::int AS n FROM cases GROUP BY 1 ORDER BY 1')) as Array<{ definition_version: string; n: number }>;
+    expect(versions.map((v) => v.definition_version)).toEqual(['2026.1', '2027.1']);
+  });
+
+  it('a rebuild from the event store equals the live read models (cases of both definition versions): in process, through the command, and as a child process', async () => {
+    expect(cases).toHaveLength(4);
     const report = await verifyReadModels(ds);
     expect(report.differences).toEqual([]);
-    expect(report).toMatchObject({ mode: 'verify', streams: 3, differenceCount: 0 });
+    expect(report).toMatchObject({ mode: 'verify', streams: 4, differenceCount: 0 });
     expect(report.events).toBe(cases.reduce((n, c) => n + c.lastSeq, 0));
-    expect(report.rows.cases).toBe(3);
+    expect(report.rows.cases).toBe(4);
     expect(report.rows.notifications).toBeGreaterThanOrEqual(2);
-    expect(report.rows.member_trips).toBe(2);
+    expect(report.rows.member_trips).toBe(3);
     const [outcomes] = (await ds.query('SELECT investment_signed_yuan, trade_signed_yuan, promotion_events, report_filed_at FROM cases WHERE case_id = $1', [cases[0]!.caseId])) as Array<Record<string, unknown>>;
     expect(outcomes).toMatchObject({ investment_signed_yuan: '120000000.00', trade_signed_yuan: '350000000.50', promotion_events: 3, report_filed_at: expect.any(Date) });
 
     const lines: string[] = [];
     const code = await runProjectionsCommand(['--verify'], { DATABASE_URL: db.url }, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
-    expect({ code, lines }).toEqual({ code: 0, lines: [expect.stringMatching(/^projections: verified 3 streams .*: the read models equal the event store$/)] });
+    expect({ code, lines }).toEqual({ code: 0, lines: [expect.stringMatching(/^projections: verified 4 streams .*: the read models equal the event store$/)] });
 
     // Replacing the read models by a fresh fold changes no row.
     const snapshot = async () => {
@@ -215,7 +234,7 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const before = await snapshot();
     const rebuilt = await projectionsCommand([], db.url);
     expect({ code: rebuilt.code, stderr: rebuilt.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(rebuilt.stdout).toMatch(/^projections: rebuilt from \d+ events in 3 streams in \d+ ms: cases 3, case_steps \d+, notifications \d+, member_trips 2\n$/);
+    expect(rebuilt.stdout).toMatch(/^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3\n$/);
     expect(await snapshot()).toEqual(before);
     const verified = await projectionsCommand(['--verify'], db.url);
     expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
@@ -249,7 +268,7 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     expect(out.stdout).toMatch(/: 5 difference\(s\)\n$/);
 
     const repaired = await rebuildReadModels(ds);
-    expect(repaired.rows.cases).toBe(3);
+    expect(repaired.rows.cases).toBe(4);
     expect((await verifyReadModels(ds)).differenceCount).toBe(0);
     expect(await ds.query(`SELECT count(*)::int AS n FROM cases WHERE case_id = 'forged-case'`)).toEqual([{ n: 0 }]);
   });

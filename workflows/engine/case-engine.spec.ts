@@ -1,4 +1,4 @@
-import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, makeMember, parseInstant, toIso, type CaseFacts } from '@df/domain';
+import { DEFAULT_DEFINITION, DEFINITION_2026_1, chineseCalendar, makeFacts, makeMember, parseInstant, toIso, type CaseFacts } from '@df/domain';
 import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
@@ -123,6 +123,16 @@ describe('CaseEngine', () => {
     engine.apply({ type: 'complete', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), onBehalfOf: 'organizer.' + UNIT, stepKey: 'A02' } }, MONDAY);
     const a02 = engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!;
     expect(a02).toMatchObject({ status: 'done', actedBy: `fao-clerk.fao`, actedByRole: 'fao-clerk', onBehalfOf: 'organizer.' + UNIT });
+  });
+
+  it('cancel: only the FAO clerk, reviewer and director (the access table), not the visa or passport officer', () => {
+    const engine = newEngine();
+    for (const role of ['visa-officer', 'passport-officer', 'leader'] as const) {
+      expect(() => engine.validate({ type: 'cancel', request: { requestId: `c-${role}`, actor: actor(role, 'fao'), reason: '取消' } })).toThrow(
+        expect.objectContaining({ code: 'WRONG_ROLE' }),
+      );
+    }
+    expect(engine.apply({ type: 'cancel', request: { requestId: 'c-clerk', actor: actor('fao-clerk', 'fao'), reason: '取消' } }, MONDAY).status).toBe('cancelled');
   });
 
   it('applies a retried request once and returns the first result', () => {
@@ -272,9 +282,23 @@ describe('CaseEngine', () => {
     const engine = newEngine();
     let now = simulate(engine);
     const p = engine.progress(now);
-    expect(p.steps.filter((s) => s.phase === 'post-trip').map((s) => s.key)).toEqual(['P01', 'P02:m1', 'P03', 'P04']);
+    expect(p.steps.filter((s) => s.phase === 'post-trip').map((s) => [s.key, s.name.en])).toEqual([
+      ['P01', 'Return registration'],
+      ['P02:m1', 'Passport back in custody (within 7 days)'],
+      ['P03', 'Trip report (within 15 working days)'],
+      ['P04', 'Public disclosure of results (within 1 month)'],
+      ['P05', "Reimbursement of the trip's expenses (within 1 month)"],
+    ]);
+    // The post-trip steps do not move the forecast to departure.
+    expect(engine.progress(now).plan.criticalPath).not.toContain('P01');
     const done = (key: string, role: Actor['role'], data?: Record<string, unknown>) =>
-      engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, role === 'organizer' ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+      engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, ['organizer', 'finance'].includes(role) ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+    // Departed: the post-trip obligations are owed, so the case can no longer be withdrawn or cancelled.
+    for (const [type, by] of [['withdraw', actor('organizer')], ['cancel', actor('fao-director', 'fao')]] as const) {
+      expect(() => engine.validate({ type, request: { requestId: `late-${type}`, actor: by, reason: '不去了' } })).toThrow(
+        expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }),
+      );
+    }
     now = Date.parse('2026-05-16T02:00:00Z');
     done('P01', 'organizer', { returnedOn: '2026-05-15' });
     // Passport not back within 7 days: escalated; 30 days later the unit is flagged.
@@ -296,6 +320,25 @@ describe('CaseEngine', () => {
       expect((refusal as Rejection).label.en).toContain(`data.outcomes.${Object.keys(outcomes)[0]}`);
     }
     done('P03', 'organizer', { outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 } });
+    done('P04', 'organizer');
+    expect(engine.status).toBe('departed');
+    done('P05', 'finance');
+    expect(engine.status).toBe('completed');
+  });
+
+  it('a case pinned to definition 2026.1 runs the four post-trip steps it ran then (read through upcastDefinition)', () => {
+    const engine = new CaseEngine({ ...makeInput(), definition: DEFINITION_2026_1 }, { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar });
+    engine.start(MONDAY);
+    let now = simulate(engine);
+    expect(engine.progress(now).definitionVersion).toBe('2026.1');
+    const post = engine.progress(now).steps.filter((s) => s.phase === 'post-trip');
+    expect(post.map((s) => s.key)).toEqual(['P01', 'P02:m1', 'P03', 'P04']);
+    now = Date.parse('2026-05-16T02:00:00Z');
+    const done = (key: string, role: Actor['role'], data?: Record<string, unknown>) =>
+      engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, ['organizer', 'finance'].includes(role) ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+    done('P01', 'organizer');
+    done('P02:m1', 'passport-officer');
+    done('P03', 'organizer', { outcomes: { promotionEvents: 1 } });
     done('P04', 'organizer');
     expect(engine.status).toBe('completed');
   });

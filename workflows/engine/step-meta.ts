@@ -1,7 +1,6 @@
-import { PHASE_LABELS, type CasePhase, type Label, type Role, type StepInstance, type StepKind } from '@df/domain';
-import type { PostTripStep } from './post-trip';
+import type { CasePhase, Label, Role, StepBehaviour, StepDefinition, StepInstance, StepKind } from '@df/domain';
 
-/** What the engine needs to know of a step instance, for the 53 steps and the post-trip ones alike. */
+/** What the engine needs to know of a step instance, for the steps to departure and the post-trip ones alike. */
 export interface StepMeta {
   key: string;
   code: string;
@@ -12,15 +11,17 @@ export interface StepMeta {
   memberId?: string;
   country?: string;
   durationWd: number;
+  /** Instance keys this one waits for. */
   needs: string[];
-  postTrip?: PostTripStep;
+  /** The step's declared behaviour (empty: its role completes it). */
+  behaviour: StepBehaviour;
 }
 
-export function metaOfInstance(instance: StepInstance, name: Label): StepMeta {
+export function metaOfInstance(instance: StepInstance, step: Pick<StepDefinition, 'name' | 'behaviour'>): StepMeta {
   return {
     key: instance.key,
     code: instance.code,
-    name,
+    name: step.name,
     phase: instance.phase,
     kind: instance.kind,
     actor: instance.actor,
@@ -28,7 +29,6 @@ export function metaOfInstance(instance: StepInstance, name: Label): StepMeta {
     ...(instance.country !== undefined ? { country: instance.country } : {}),
     durationWd: instance.durationWd,
     needs: instance.needs,
+    behaviour: step.behaviour ?? {},
   };
 }
-
-export const phaseLabel = (phase: CasePhase): Label => PHASE_LABELS[phase];

@@ -3,10 +3,11 @@
 // its events, so the seeded rows are what the live projection would have written.
 import { randomUUID } from 'node:crypto';
 import type { CaseEventRecord, DelegationInput } from '@df/contracts';
-import { chineseCalendar, DEFAULT_DEFINITION, makeDestination, makeMembers, parseInstant, shanghaiDate, toIso, type CaseFacts } from '@df/domain';
+import { behaviourOf, UNIT_ROLES, chineseCalendar, DEFAULT_DEFINITION, makeDestination, makeMembers, parseInstant, shanghaiDate, toIso, type CaseFacts } from '@df/domain';
 import { foldStream, type CaseView } from '@df/persistence';
 import { responsibleRole } from '../../../workflows/engine/authorization';
 import { CaseEngine } from '../../../workflows/engine/case-engine';
+import { drainNow } from '../../../workflows/engine/drain';
 
 const calendar = chineseCalendar();
 const DAY = 86_400_000;
@@ -63,15 +64,11 @@ export function simulate(input: DelegationInput, until = Infinity): { events: Ca
   const events: CaseEventRecord[] = [];
   const batchEnds: Array<{ seq: number; at: number }> = [];
   for (let guard = 0; guard < 5000; guard++) {
-    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, work.code === 'B08' ? { documentNo: `外任批〔${shanghaiDate(now).slice(0, 4)}〕0001号` } : {}, now);
-    engine.takeEscalations();
-    engine.takeTripRecording();
-    engine.replan(now);
-    const batch = engine.takeEvents();
-    if (batch.length > 0) {
+    // The workflow's drain protocol, system steps answered at once.
+    const batches = drainNow(engine, now, (work) => (work.system === 'approval-document' ? { documentNo: `外任批〔${shanghaiDate(now).slice(0, 4)}〕0001号` } : {}));
+    for (const batch of batches) {
       events.push(...batch);
       batchEnds.push({ seq: batch.at(-1)!.seq, at: now });
-      continue;
     }
     if (engine.closed) return { events, batchEnds };
     const p = engine.progress(now);
@@ -81,10 +78,10 @@ export function simulate(input: DelegationInput, until = Infinity): { events: Ca
     if (due.length > 0) {
       for (const s of due) {
         const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
-        const unit = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? TEMPLATE_UNIT : role === 'leader' ? 'city' : 'fao';
+        const unit = UNIT_ROLES.includes(role) ? TEMPLATE_UNIT : role === 'leader' ? 'city' : 'fao';
         const base = { requestId: `r-${s.key}-${guard}`, actor: { id: `${role}.${unit}`, role, unit } };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(s.code === 'D01' ? { data: { route: 'visa' } } : {}) } }, now);
+        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(behaviourOf(s.code).data === 'entry-route' ? { data: { route: 'visa' } } : {}) } }, now);
       }
       continue;
     }

@@ -1,4 +1,4 @@
-import type { CaseFacts, Label, OfficeSettings, RuleViolation } from '@df/domain';
+import type { CaseFacts, Label, OfficeSettings, RuleViolation, SystemWork } from '@df/domain';
 
 /**
  * Activity contracts shared by the worker (implementations) and workflows/ (type-only imports via
@@ -17,11 +17,13 @@ export interface CaseEventRecord {
   payload: Record<string, unknown>;
 }
 
-/** A system step of the chain: A01 plan check, A07 trip rules, A08 member frequency, B08 approval document. */
+/** A system step of the chain: the work its definition declares (behaviour.system). */
 export interface SystemStepInput {
   caseId: string;
   key: string;
   code: string;
+  /** Absent only in tasks scheduled before the work was declared: read the step's legacy declaration. */
+  system?: SystemWork;
   memberId?: string;
   facts: CaseFacts;
   settings?: OfficeSettings;

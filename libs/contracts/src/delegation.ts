@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseFacts, CasePhase, EntryRoute, OfficeSettings, Plan, ProcessDefinition, Role, RuleViolation } from '@df/domain';
+import type { CaseFacts, CasePhase, CaseStatus, EntryRoute, OfficeSettings, Plan, ProcessDefinition, Role, RuleViolation } from '@df/domain';
 
 /**
  * The contract of the `delegation` workflow: what the API (and the Temporal CLI) send and read.
@@ -91,8 +91,8 @@ export interface ActionResult {
   status: CaseStatus;
 }
 
-export const CASE_STATUSES = ['open', 'departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+// The case statuses live with the access table that says what may run in each (libs/domain/src/access.ts).
+export { CASE_STATUSES, type CaseStatus } from '@df/domain';
 
 export const STEP_STATUSES = ['pending', 'awaiting', 'done', 'skipped', 'returned', 'blocked', 'overdue', 'withdrawn'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -227,26 +227,3 @@ export interface DelegationResult {
   reason?: string;
   lastSeq: number;
 }
-
-/** Event types of a case stream (the event store, issue 6). */
-export const CASE_EVENT_TYPES = [
-  'case.submitted',
-  'step.awaiting',
-  'step.completed',
-  'step.decided',
-  'step.skipped',
-  'step.returned',
-  'step.blocked',
-  'step.unblocked',
-  'step.overdue',
-  'deficiency.raised',
-  'deficiency.overdue',
-  'deficiency.supplied',
-  'notice.objection',
-  'case.amended',
-  'member.withdrawn',
-  'case.replanned',
-  'case.departed',
-  'case.closed',
-] as const;
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];

@@ -3,3 +3,4 @@ export * from './temporal';
 export * from './delegation';
 export * from './step-actions';
 export * from './reports';
+export * from './events';

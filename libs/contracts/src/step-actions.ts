@@ -1,4 +1,4 @@
-import type { Role } from '@df/domain';
+import { behaviourOf, responsibleRole, type Role } from '@df/domain';
 import type { DelegationProgress, StepProgress } from './delegation';
 
 /**
@@ -8,9 +8,7 @@ import type { DelegationProgress, StepProgress } from './delegation';
 
 /** Who records a step through the API: the actor, members' steps by the organizer, external ones by the phase's officer. */
 export function roleFor(step: Pick<StepProgress, 'actorRole' | 'phase'>): Role {
-  if (step.actorRole === 'member') return 'organizer';
-  if (step.actorRole === 'external') return step.phase === 'passport' ? 'passport-officer' : 'visa-officer';
-  return step.actorRole;
+  return responsibleRole({ actor: step.actorRole, phase: step.phase });
 }
 
 /** Steps awaiting a person (not the engine's system steps and timers). */
@@ -27,6 +25,7 @@ export interface StepRequest {
 export function stepRequest(caseId: string, step: Pick<StepProgress, 'key' | 'code' | 'kind'>, extra: Record<string, unknown> = {}): StepRequest {
   const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
   if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
-  const data = step.code === 'D01' ? { route: 'visa' } : step.code === 'D12' ? { outcome: 'granted' } : undefined;
+  const schema = behaviourOf(step.code).data;
+  const data = schema === 'entry-route' ? { route: 'visa' } : schema === 'external-outcome' ? { outcome: 'granted' } : undefined;
   return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
 }

@@ -1,5 +1,6 @@
 // Public entry of the domain lib: pure, deterministic, safe inside Temporal's workflow sandbox.
 export * from './roles';
+export * from './access';
 export * from './dates';
 export * from './countries';
 export * from './facts';

@@ -31,7 +31,7 @@ describe('instance keys', () => {
 
   it('6 members x 3 countries expand per scope', () => {
     const insts = buildInstances(DEFAULT_DEFINITION, sixByThree());
-    const count = (scope: string) => DEFAULT_DEFINITION.steps.filter((s) => s.scope === scope).length;
+    const count = (scope: string) => DEFAULT_DEFINITION.steps.filter((s) => s.scope === scope && !s.behaviour?.afterDeparture).length;
     expect(insts).toHaveLength(count('delegation') + 6 * count('member') + 3 * count('country') + 18 * count('member-country'));
     expect(new Set(insts.map((i) => i.key)).size).toBe(insts.length);
   });

@@ -29,6 +29,11 @@ export interface BuildOptions {
   settings?: OfficeSettings;
   /** Country table to use instead of the default one (office overrides in settings are applied on top). */
   countries?: CountryTable;
+  /**
+   * Which part of the chain: the steps to departure (default; what the planner forecasts) or the steps that
+   * open after departure (behaviour.afterDeparture), which need only each other.
+   */
+  part?: 'to-departure' | 'after-departure';
 }
 
 export function instanceKey(code: string, memberId?: string, country?: string): string {
@@ -95,7 +100,9 @@ export function buildInstances(def: ProcessDefinition, facts: CaseFacts, opts: B
 
   const out: StepInstance[] = [];
   const unknown: string[] = [];
+  const afterDeparture = opts.part === 'after-departure';
   for (const step of def.steps) {
+    if (!!step.behaviour?.afterDeparture !== afterDeparture) continue;
     const combos: { memberId?: string; country?: string }[] =
       step.scope === 'delegation'
         ? [{}]

@@ -46,9 +46,9 @@ export const ROLE_LABELS: Record<Role, Label> = {
 /** Pre-departure phases are in the 53 steps; post-trip and closed are labels for the case after departure. */
 export const PHASES = ['prepare', 'review', 'passport', 'visa', 'depart', 'post-trip', 'closed'] as const;
 export type CasePhase = (typeof PHASES)[number];
-/** Phases a step of the definition can belong to. */
-export type Phase = 'prepare' | 'review' | 'passport' | 'visa' | 'depart';
-export const STEP_PHASES: readonly Phase[] = ['prepare', 'review', 'passport', 'visa', 'depart'];
+/** Phases a step of the definition can belong to (post-trip: the obligations after departure, not planned to it). */
+export type Phase = 'prepare' | 'review' | 'passport' | 'visa' | 'depart' | 'post-trip';
+export const STEP_PHASES: readonly Phase[] = ['prepare', 'review', 'passport', 'visa', 'depart', 'post-trip'];
 
 export const PHASE_LABELS: Record<CasePhase, Label> = {
   prepare: { zh: '出访准备', en: 'Preparation' },

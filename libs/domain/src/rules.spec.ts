@@ -1,7 +1,7 @@
 import type { Destination } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
-import { checkFaoReview, checkMemberFrequency, checkTripRules, DEFAULT_RULES_CONFIG } from './rules';
+import { checkMemberFrequency, checkTripRules, DEFAULT_RULES_CONFIG } from './rules';
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code);
 const trip = (departureDate: string, returnDate: string, destinations: Destination[]) =>
@@ -118,11 +118,5 @@ describe('checkMemberFrequency', () => {
     const config = { frequency: { ...DEFAULT_RULES_CONFIG.frequency, bureau: { windowMonths: 12, maxTrips: 2 } } };
     expect(checkMemberFrequency(bureau, [prior('2025-12-01')], facts, config)).toEqual([]);
     expect(checkMemberFrequency(bureau, [prior('2025-12-01'), prior('2026-02-01')], facts, config)).toHaveLength(1);
-  });
-
-  it('checkFaoReview combines trip rules and every member', () => {
-    const f = makeFacts({ members: makeMembers(7, () => ({ rank: 'bureau' })) });
-    const v = checkFaoReview(f, [prior('2026-01-01'), prior('2026-01-01', { memberId: 'm3' })]);
-    expect(codes(v)).toEqual(['SIZE_EXCEEDED', 'FREQUENCY_EXCEEDED', 'FREQUENCY_EXCEEDED']);
   });
 });

@@ -265,16 +265,3 @@ export function checkMemberFrequency(
     },
   ];
 }
-
-/** B05, the FAO rule review: trip rules plus every member's frequency. */
-export function checkFaoReview(
-  facts: CaseFacts,
-  history: TripRecord[],
-  config: Partial<RulesConfig> = DEFAULT_RULES_CONFIG,
-  table: CountryTable = COUNTRIES,
-): RuleViolation[] {
-  return [
-    ...checkTripRules(facts, config, table),
-    ...facts.members.flatMap((m) => checkMemberFrequency(m, history, facts, config)),
-  ];
-}

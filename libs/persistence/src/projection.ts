@@ -1,5 +1,5 @@
-import { chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
-import type { CaseEventRecord } from '@df/contracts';
+import { behaviourOf, chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
+import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 
@@ -23,7 +23,6 @@ export interface CaseView {
 
 export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [], trips: [] });
 
-type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
 const OPEN_STEP = new Set(['awaiting', 'overdue', 'blocked']);
@@ -46,31 +45,30 @@ export function touchesWholeStream(event: Pick<CaseEventRecord, 'type'>): boolea
 const yuan = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(2) : null);
 const count = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
 
-export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
-  const p = event.payload as Payload;
+/** Folds one current-schema event (read stored ones through upcastStream) into the view. */
+export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
   const at = new Date(event.occurredAt);
-  const c = view.case;
   if (event.type === 'case.submitted') {
-    const facts = (p.facts ?? {}) as Payload;
+    const p = event.payload;
     view.case = Object.assign(new CaseEntity(), {
       caseId: event.streamId,
-      workflowId: String(p.workflowId),
-      title: String(p.title),
-      unit: String(p.unit),
-      supervisingDepartment: str(facts.supervisingDepartment),
-      purpose: String(p.purpose),
+      workflowId: p.workflowId,
+      title: p.title,
+      unit: p.unit,
+      supervisingDepartment: str(p.facts?.supervisingDepartment),
+      purpose: p.purpose,
       status: 'open',
       phase: 'prepare',
-      departureDate: String(p.departureDate),
-      returnDate: String(p.returnDate),
-      countries: (p.countries as string[]) ?? [],
+      departureDate: p.departureDate,
+      returnDate: p.returnDate,
+      countries: p.countries ?? [],
       memberCount: Number(p.memberCount),
       forecastReadyAt: null,
       slackWd: null,
       atRisk: false,
       criticalStep: null,
       criticalPath: [],
-      submittedAt: new Date(String(p.submittedAt)),
+      submittedAt: new Date(p.submittedAt),
       submittedBy: event.actorId ?? 'unknown',
       departedAt: null,
       submissionToDepartureDays: null,
@@ -85,22 +83,22 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
     });
     return;
   }
+  const c = view.case;
   if (!c) return; // events of a stream whose submission is unknown are not projectable
   c.lastSeq = event.seq;
   c.updatedAt = at;
   const step = (key: string): CaseStepEntity | undefined => view.steps.get(key);
-  const notify = () => {
-    const n = p.notification as Payload | undefined;
+  const notify = (n: NotificationPayload | null) => {
     if (!n || typeof n.id !== 'string') return;
     view.notifications.push(
       Object.assign(new NotificationEntity(), {
         id: n.id,
         caseId: event.streamId,
         stepKey: str(n.stepKey),
-        kind: String(n.kind),
-        role: String(n.role),
-        unit: String(n.unit),
-        message: n.message as { zh: string; en: string },
+        kind: n.kind,
+        role: n.role,
+        unit: n.unit,
+        message: n.message,
         dueAt: date(n.dueAt),
         createdAt: at,
       }),
@@ -109,24 +107,23 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
   switch (event.type) {
     case 'step.awaiting':
     case 'step.skipped': {
-      const key = String(p.key);
-      const name = (p.name ?? null) as { zh?: string; en?: string } | null;
-      const row = Object.assign(step(key) ?? new CaseStepEntity(), {
+      const p = event.payload;
+      const row = Object.assign(step(p.key) ?? new CaseStepEntity(), {
         caseId: event.streamId,
-        stepKey: key,
-        code: String(p.code),
-        nameZh: str(name?.zh),
-        nameEn: str(name?.en),
-        phase: String(p.phase),
-        kind: String(p.kind),
-        actorRole: String(p.actorRole),
+        stepKey: p.key,
+        code: p.code,
+        nameZh: str(p.name?.zh),
+        nameEn: str(p.name?.en),
+        phase: p.phase,
+        kind: p.kind,
+        actorRole: p.actorRole,
         unit: c.unit,
         memberId: str(p.memberId),
         country: str(p.country),
         status: event.type === 'step.awaiting' ? 'awaiting' : 'skipped',
-        startedAt: event.type === 'step.awaiting' ? date(p.startedAt) : null,
+        startedAt: event.type === 'step.awaiting' ? date(event.payload.startedAt) : null,
         doneAt: null,
-        dueAt: date(p.dueAt),
+        dueAt: event.type === 'step.awaiting' ? date(event.payload.dueAt) : null,
         overdueSince: null,
         actedBy: null,
         actedByRole: null,
@@ -136,27 +133,29 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
         updatedSeq: event.seq,
       });
       row.latestStartAt ??= null;
-      view.steps.set(key, row);
+      view.steps.set(p.key, row);
       return;
     }
     case 'step.completed':
     case 'step.decided': {
-      const row = step(String(p.key));
+      const p = event.payload;
+      const row = step(p.key);
       if (!row) return;
       row.updatedSeq = event.seq;
       row.actedBy = event.actorId ?? null;
       row.actedByRole = event.actorRole ?? null;
       row.onBehalfOf = event.onBehalfOf ?? null;
-      if (event.type === 'step.decided') row.decision = String(p.decision);
-      if (p.decision === 'return') return; // step.returned follows
+      if (event.type === 'step.decided') {
+        row.decision = event.payload.decision;
+        if (event.payload.decision === 'return') return; // step.returned follows
+      }
       row.status = 'done';
       row.doneAt = at;
       row.latestStartAt = null;
       row.overdueSince = null;
       row.workingDays = row.startedAt ? Math.round(chineseCalendar().workingDaysBetween(row.startedAt.getTime(), at.getTime()) * 1000) / 1000 : 0;
-      if (row.code === 'P03') {
-        const data = (p.data ?? {}) as Payload;
-        const outcomes = (data.outcomes ?? {}) as Payload;
+      if (event.type === 'step.completed' && behaviourOf(row.code, c.definitionVersion).data === 'trip-report') {
+        const outcomes = ((event.payload.data ?? {}).outcomes ?? {}) as Record<string, unknown>;
         c.reportFiledAt = at;
         c.investmentSignedYuan = yuan(outcomes.investmentSignedYuan);
         c.tradeSignedYuan = yuan(outcomes.tradeSignedYuan);
@@ -165,52 +164,61 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       return;
     }
     case 'step.returned':
-      for (const key of (p.keys as string[]) ?? []) {
+      for (const key of event.payload.keys ?? []) {
         const row = step(key);
         if (!row) continue;
         Object.assign(row, { status: 'returned', startedAt: null, doneAt: null, dueAt: null, overdueSince: null, decision: null, workingDays: null, updatedSeq: event.seq });
       }
       return;
     case 'step.blocked':
-    case 'step.unblocked':
-    case 'step.overdue': {
-      const row = step(String(p.key));
-      if (event.type === 'step.overdue') notify();
+    case 'step.unblocked': {
+      const row = step(event.payload.key);
       if (!row) return;
       row.updatedSeq = event.seq;
-      if (event.type === 'step.blocked') row.status = 'blocked';
-      else if (event.type === 'step.unblocked') row.status = 'awaiting';
-      else if (!p.escalation) {
+      row.status = event.type === 'step.blocked' ? 'blocked' : 'awaiting';
+      return;
+    }
+    case 'step.overdue': {
+      const p = event.payload;
+      notify(p.notification);
+      const row = step(p.key);
+      if (!row) return;
+      row.updatedSeq = event.seq;
+      if (!p.escalation) {
         if (row.status === 'awaiting') row.status = 'overdue';
         if (OPEN_STEP.has(row.status)) row.overdueSince ??= date(p.dueAt);
       }
       return;
     }
     case 'deficiency.overdue':
-      notify();
+      notify(event.payload.notification);
       return;
-    case 'case.replanned':
-      c.phase = String(p.phase);
+    case 'case.replanned': {
+      const p = event.payload;
+      c.phase = p.phase;
       c.forecastReadyAt = date(p.forecastReadyAt);
       c.slackWd = typeof p.slackWd === 'number' ? p.slackWd : null;
       c.atRisk = p.atRisk === true;
       c.criticalStep = str(p.criticalStep);
-      c.criticalPath = (p.criticalPath as string[]) ?? [];
-      for (const [key, iso] of Object.entries((p.latestStarts as Record<string, string>) ?? {})) {
+      c.criticalPath = p.criticalPath ?? [];
+      for (const [key, iso] of Object.entries(p.latestStarts ?? {})) {
         const row = step(key);
         if (row) row.latestStartAt = new Date(iso);
       }
       return;
-    case 'case.amended':
-      c.departureDate = String(p.departureDate);
-      c.returnDate = String(p.returnDate);
-      c.countries = (p.countries as string[]) ?? c.countries;
+    }
+    case 'case.amended': {
+      const p = event.payload;
+      c.departureDate = p.departureDate;
+      c.returnDate = p.returnDate;
+      c.countries = p.countries ?? c.countries;
       c.memberCount = Number(p.memberCount);
       return;
+    }
     case 'member.withdrawn':
-      c.memberCount = Number(p.memberCount);
+      c.memberCount = Number(event.payload.memberCount);
       for (const row of view.steps.values()) {
-        if (row.memberId === p.memberId && row.status !== 'done' && row.status !== 'skipped') {
+        if (row.memberId === event.payload.memberId && row.status !== 'done' && row.status !== 'skipped') {
           row.status = 'withdrawn';
           row.overdueSince = null;
           row.updatedSeq = event.seq;
@@ -218,13 +226,14 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       }
       return;
     case 'case.departed': {
+      const p = event.payload;
       c.status = 'departed';
       c.phase = 'post-trip';
       c.departedAt = at;
       c.submissionToDepartureDays = dayNumber(shanghaiDate(at.getTime())) - dayNumber(shanghaiDate(c.submittedAt.getTime()));
       const departureDate = str(p.departureDate) ?? c.departureDate;
       const returnDate = str(p.returnDate) ?? c.returnDate;
-      for (const t of (p.trips as Array<{ memberId: string; personKey: string }> | undefined) ?? []) {
+      for (const t of p.trips ?? []) {
         view.trips.push(
           Object.assign(new MemberTripEntity(), { caseId: event.streamId, memberId: t.memberId, personKey: t.personKey, unit: c.unit, purpose: c.purpose, departureDate, returnDate }),
         );
@@ -232,7 +241,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
       return;
     }
     case 'case.closed':
-      c.status = String(p.status);
+      c.status = event.payload.status;
       c.phase = 'closed';
       c.atRisk = false;
       c.closedAt = at;
@@ -244,13 +253,21 @@ export function foldCaseEvent(view: CaseView, event: CaseEventRecord): void {
         }
       }
       return;
+    // Events that change no read model (they stay in the timeline).
+    case 'notice.objection':
+    case 'deficiency.raised':
+    case 'deficiency.supplied':
+      return;
+    default:
+      // A new event type must be handled above: this line does not compile until it is.
+      return event satisfies never;
   }
 }
 
 /** The read models of one stream from its whole history (the rebuild). */
 export function foldStream(events: Iterable<CaseEventRecord>): CaseView {
   const view = emptyView();
-  for (const e of events) foldCaseEvent(view, e);
+  for (const e of upcastStream(events)) foldCaseEvent(view, e);
   return view;
 }
 
@@ -273,7 +290,7 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
         : [];
     const view: CaseView = { ...emptyView(), ...(existing ? { case: existing } : {}), steps: new Map(rows.map((r) => [r.stepKey, r])) };
     const before = new Map(rows.map((r) => [r.stepKey, JSON.stringify(r)]));
-    for (const e of fresh) foldCaseEvent(view, e);
+    for (const e of upcastStream(fresh)) foldCaseEvent(view, e);
     if (view.case) await manager.save(CaseEntity, view.case);
     const changed = [...view.steps.values()].filter((r) => before.get(r.stepKey) !== JSON.stringify(r));
     if (changed.length > 0) await manager.save(CaseStepEntity, changed, { chunk: 200 });

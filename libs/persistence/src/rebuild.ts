@@ -130,12 +130,12 @@ async function foldEventStore(manager: EntityManager, options: ProjectionOptions
   return { streams: ids.length, events, rows };
 }
 
-/** Approval-document numbers (任务批件) recorded by B08 completions: checked against the allocation ledger. */
+/** Approval-document numbers (任务批件) recorded by the issuing step's completion: checked against the allocation ledger. */
 function issuedDocuments(events: CaseEventRecord[]): string | null {
   let documentNo: string | null = null;
   for (const e of events) {
     const data = e.payload.data as Record<string, unknown> | null | undefined;
-    if (e.type === 'step.completed' && e.payload.code === 'B08' && typeof data?.documentNo === 'string') documentNo = data.documentNo;
+    if (e.type === 'step.completed' && typeof data?.documentNo === 'string') documentNo = data.documentNo;
   }
   return documentNo;
 }

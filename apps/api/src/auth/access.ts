@@ -1,4 +1,4 @@
-import type { Role } from '@df/domain';
+import { FAO_ROLES, inboxSelectors as stepSelectors, reaches, unitReach, UNIT_ROLES, type Role } from '@df/domain';
 
 /** The signed-in caller, from the access token. `id` is the username (stable, readable in the record). */
 export interface AuthUser {
@@ -27,36 +27,23 @@ export const USER_ROLES = [
 ] as const satisfies readonly Role[];
 export type UserRole = (typeof USER_ROLES)[number];
 
-export const UNIT_ROLES: readonly Role[] = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'];
-export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
+// Who reaches which units' cases is the access table's (libs/domain/src/access.ts); the API only reads it.
+export { FAO_ROLES, UNIT_ROLES };
 
-/** FAO roles, the leader and the manager see every unit's cases; unit roles only their own unit's. */
+/** FAO roles, the leader and the manager see every unit's cases; unit roles only their own unit's (or the supervised one's). */
 export function seesAllUnits(user: AuthUser): boolean {
-  return !UNIT_ROLES.includes(user.role);
+  return unitReach(user.role) === 'any';
 }
 
 /** May this caller read (and so try to act on) a case of this unit? */
 export function canSeeCase(user: AuthUser, c: { unit: string; supervisingDepartment?: string | null }): boolean {
-  if (seesAllUnits(user)) return true;
-  if (c.unit === user.unit) return true;
-  return user.role === 'dept-approver' && !!c.supervisingDepartment && c.supervisingDepartment === user.unit;
+  return reaches(user, c);
 }
 
 /**
- * Which steps land in a role's inbox: its own, members' steps for the organizer, and `external` steps for
- * the officer of their phase (passport phase: passport officer; otherwise: visa officer).
+ * Which steps land in a role's inbox: its own, and those it records for others (members' steps for the
+ * organizer, `external` steps for the officer of their phase), as the access table's RECORDED_BY says.
  */
-export function inboxSelectors(role: UserRole): Array<{ actorRole: string; phase?: 'passport' | 'not-passport' }> {
-  switch (role) {
-    case 'manager':
-      return [];
-    case 'organizer':
-      return [{ actorRole: 'organizer' }, { actorRole: 'member' }];
-    case 'passport-officer':
-      return [{ actorRole: 'passport-officer' }, { actorRole: 'external', phase: 'passport' }];
-    case 'visa-officer':
-      return [{ actorRole: 'visa-officer' }, { actorRole: 'external', phase: 'not-passport' }];
-    default:
-      return [{ actorRole: role }];
-  }
+export function inboxSelectors(role: UserRole): ReturnType<typeof stepSelectors> {
+  return stepSelectors(role);
 }

@@ -266,7 +266,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
         within22Days: d.within,
         shareWithin22Days: d.n > 0 ? round(d.within / d.n, 4) : null,
       },
-      // The chain to departure: the post-trip obligations (P01-P04) run on their own deadlines.
+      // The chain to departure: the post-trip obligations run on their own deadlines.
       stepTimes: steps
         .filter((s) => s.phase !== 'post-trip')
         .map((s) => ({

@@ -23,7 +23,7 @@ import {
   type DelegationProgress,
   type PlanSummary,
 } from '@df/contracts';
-import { buildInstances, checkTripRules, dayNumber, DEFAULT_DEFINITION, plan, shanghaiDate, type CaseFacts } from '@df/domain';
+import { behaviourOf, buildInstances, checkTripRules, dayNumber, DEFAULT_DEFINITION, plan, shanghaiDate, type CaseFacts } from '@df/domain';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -254,7 +254,7 @@ export class DelegationsService {
     const parsed = this.parseAction(kind, body);
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
-    if (kind === 'complete' && stepKey === 'P03') this.validateTripReport(parsed.data);
+    if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report') this.validateTripReport(parsed.data);
     await this.assertScope(user, caseId);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  ACCESS,
   COUNTRIES,
   CONDITIONS,
   DEFAULT_DEFINITION,
@@ -10,10 +11,11 @@ import {
   RANK_LABELS,
   ROLE_LABELS,
   STEP_KIND_LABELS,
+  unitReach,
   type Label,
 } from '@df/domain';
 import { DECISION_KINDS } from '@df/contracts';
-import { inboxSelectors, seesAllUnits, type AuthUser, type UserRole } from '../auth/access';
+import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
 
@@ -62,22 +64,29 @@ export class InboxService {
     const roleFilter = selectors
       .map((sel) => {
         params.push(sel.actorRole);
-        const phase = sel.phase === 'passport' ? ` AND s.phase = 'passport'` : sel.phase === 'not-passport' ? ` AND s.phase <> 'passport'` : '';
-        return `(s.actor_role = $${params.length}${phase})`;
+        const actor = `s.actor_role = $${params.length}`;
+        if (!sel.phase) return `(${actor})`;
+        params.push('is' in sel.phase ? sel.phase.is : sel.phase.not);
+        return `(${actor} AND s.phase ${'is' in sel.phase ? '=' : '<>'} $${params.length})`;
       })
       .join(' OR ');
+    // Unit reach and the statuses a step may be acted on in are the access table's (libs/domain/src/access.ts).
     let unitFilter = '';
-    if (!seesAllUnits(user)) {
+    const reach = unitReach(user.role);
+    if (reach !== 'any') {
       params.push(user.unit);
-      unitFilter = `AND s.unit = $${params.length}`;
+      unitFilter =
+        reach === 'own-or-supervised' ? `AND (s.unit = $${params.length} OR c.supervising_department = $${params.length})` : `AND s.unit = $${params.length}`;
     }
+    params.push([...ACCESS.complete.statuses]);
+    const statusFilter = `c.status = ANY($${params.length})`;
     params.push(q.pageSize, (q.page - 1) * q.pageSize);
     const rows: InboxRow[] = await this.db.query(
       `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd,
               s.step_key, s.code, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at,
               s.latest_start_at, count(*) OVER () AS total
          FROM case_steps s JOIN cases c ON c.case_id = s.case_id
-        WHERE s.status IN ('awaiting', 'overdue', 'blocked') AND c.status = 'open' AND (${roleFilter}) ${unitFilter}
+        WHERE s.status IN ('awaiting', 'overdue', 'blocked') AND ${statusFilter} AND (${roleFilter}) ${unitFilter}
         ORDER BY s.latest_start_at ASC NULLS LAST, c.departure_date ASC, s.case_id, s.step_key
         LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
@@ -129,7 +138,7 @@ export class InboxService {
         durationWd: s.durationWd,
         ...(s.durationSource ? { durationSource: s.durationSource } : {}),
         condition: s.condition ? { name: s.condition, label: CONDITIONS[s.condition].label } : null,
-        decisions: s.kind === 'approval' ? (s.code === 'B02' ? [...DECISION_KINDS] : [...DECISIONS]) : [],
+        decisions: s.kind === 'approval' ? (s.behaviour?.intake?.acceptWithDeficiencies ? [...DECISION_KINDS] : [...DECISIONS]) : [],
       })),
       roles: ROLE_LABELS,
       phases: PHASE_LABELS,

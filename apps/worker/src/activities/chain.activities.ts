@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { checkMemberFrequency, checkTripRules, personKey, shanghaiDate, type CaseFacts, type TripRecord } from '@df/domain';
+import { checkMemberFrequency, checkTripRules, personKey, shanghaiDate, STEP_BEHAVIOURS, type CaseFacts, type TripRecord } from '@df/domain';
 import type { ChainActivities, EscalationRecord, SystemStepInput, SystemStepResult } from '@df/contracts';
 
 export { personKey };
@@ -11,18 +11,18 @@ export class ChainActivitiesService implements ChainActivities {
   constructor(private readonly db: DataSource) {}
 
   async runSystemStep(input: SystemStepInput): Promise<SystemStepResult> {
-    switch (input.code) {
-      case 'A01':
-        // No annual outbound plans are registered yet: the check records that the FAO review (B05) covers it.
-        return { note: { zh: '未登记年度出访计划，由外办审核（B05）核对', en: 'No annual outbound plan on file; the FAO rule review (B05) covers it' } };
-      case 'A07':
+    switch (input.system ?? STEP_BEHAVIOURS[input.code]?.system) {
+      case 'annual-plan':
+        // No annual outbound plans are registered yet: the check records that the FAO rule review covers it.
+        return { note: { zh: '未登记年度出访计划，由外办规则审核核对', en: 'No annual outbound plan on file; the FAO rule review covers it' } };
+      case 'trip-rules':
         return { violations: checkTripRules(input.facts, input.settings?.rules) };
-      case 'A08':
+      case 'frequency':
         return { violations: await this.frequency(input) };
-      case 'B08':
+      case 'approval-document':
         return { documentNo: await this.issueApprovalDocument(input.caseId, input.at) };
-      default:
-        throw ApplicationFailure.nonRetryable(`no system step ${input.code}`, 'UnknownSystemStep');
+      case undefined:
+        throw ApplicationFailure.nonRetryable(`no system work declared for step ${input.code}`, 'UnknownSystemStep');
     }
   }
 

@@ -1,5 +1,6 @@
 import type { ConditionName } from '../facts';
 import type { Phase, Role, Scope, StepKind } from '../roles';
+import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
 
 const SCOPE: Record<'D' | 'M' | 'C' | 'MC', Scope> = {
@@ -96,11 +97,89 @@ function toStep([code, phase, zh, en, actor, scope, needs, wd, kind, condition]:
   };
 }
 
-export const DEFAULT_DEFINITION_VERSION = '2026.1';
+/**
+ * What each step does beyond "its role completes it" (see behaviour.ts). The engine reads these declarations
+ * and nothing else: a new behaviour of a step is a line here (and, for a new kind of behaviour, a module of
+ * workflows/engine).
+ */
+// prettier-ignore
+export const STEP_BEHAVIOURS: Record<string, StepBehaviour> = {
+  A01: { system: 'annual-plan' },
+  A07: { system: 'trip-rules', rerunOnAmend: 'always' },
+  A08: { system: 'frequency', rerunOnAmend: 'dates' },
+  A13: { notice: { objections: true } },
+  B02: { intake: { acceptWithDeficiencies: { defaultNeededBy: 'B05' } } },
+  B03: { collectsDeficiencies: true },
+  B05: { rerunOnAmend: 'trip' },
+  B06: { rerunOnAmend: 'trip' },
+  B07: { rerunOnAmend: 'trip' },
+  B08: { system: 'approval-document', rerunOnAmend: 'trip' },
+  D01: { data: 'entry-route' },
+  D12: { data: 'external-outcome', outcome: { mayFail: 'member' } },
+  E07: { certifies: { event: 'departure' } },
+  P01: { data: 'return-registration', certifies: { event: 'return' }, afterDeparture: { due: { workingDays: 1 } } },
+  P02: { overdue: 'passport-overdue', afterDeparture: { due: { calendarDays: 7 }, escalateAfterDays: 30 } },
+  P03: { data: 'trip-report', overdue: 'report-overdue', afterDeparture: { due: { workingDays: 15 } } },
+  P04: { afterDeparture: { due: { calendarDays: 30 } } },
+  P05: { afterDeparture: { due: { calendarDays: 30 } } },
+};
 
-/** The brief's 53 steps to departure. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = {
-  version: DEFAULT_DEFINITION_VERSION,
+/** After departure the same case goes on: return registration, passports back, trip report (with its outcomes), disclosure, reimbursement. */
+// prettier-ignore
+const POST_TRIP_ROWS: Row[] = [
+  ['P01', 'post-trip', '回国登记', 'Return registration', 'organizer', 'D', '', 0, 'task'],
+  ['P02', 'post-trip', '护照交回保管（7日内）', 'Passport back in custody (within 7 days)', 'passport-officer', 'M', 'P01', 0, 'task'],
+  ['P03', 'post-trip', '出访报告（15个工作日内）', 'Trip report (within 15 working days)', 'organizer', 'D', 'P01', 0, 'task'],
+  ['P04', 'post-trip', '出访成果公开（1个月内）', 'Public disclosure of results (within 1 month)', 'organizer', 'D', 'P03', 0, 'task'],
+  ['P05', 'post-trip', '经费报销（1个月内）', 'Reimbursement of the trip\'s expenses (within 1 month)', 'finance', 'D', 'P01', 0, 'task'],
+];
+
+/** The post-trip steps cases of version 2026.1 ran outside their definition (read back by upcastDefinition). */
+const LEGACY_POST_TRIP = ['P01', 'P02', 'P03', 'P04'];
+
+const declared = (step: StepDefinition): StepDefinition => (STEP_BEHAVIOURS[step.code] ? { ...step, behaviour: STEP_BEHAVIOURS[step.code] } : step);
+
+/** The first version: the 53 steps to departure, behaviour implied by step codes. Running cases pinned to it read it through upcastDefinition. */
+export const DEFINITION_2026_1: ProcessDefinition = {
+  version: '2026.1',
   name: { zh: '因公出国（境）审护签全链条', en: 'Outbound delegation chain (approval, passport, visa)' },
   steps: ROWS.map(toStep),
 };
+
+export const DEFAULT_DEFINITION_VERSION = '2027.1';
+
+/** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
+export const DEFAULT_DEFINITION: ProcessDefinition = {
+  version: DEFAULT_DEFINITION_VERSION,
+  name: { zh: '因公出国（境）审护签全链条', en: 'Outbound delegation chain (approval, passport, visa)' },
+  steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
+};
+
+/**
+ * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
+ * declarations its steps' codes implied then, and the post-trip steps it ran outside the definition (P01-P04,
+ * exactly as they ran). A definition that declares behaviour is returned as it is.
+ */
+export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
+  if (def.steps.some((s) => s.behaviour !== undefined)) return def;
+  const legacyPostTrip = POST_TRIP_ROWS.map(toStep).filter((s) => LEGACY_POST_TRIP.includes(s.code) && !def.steps.some((d) => d.code === s.code));
+  return { ...def, steps: [...def.steps, ...legacyPostTrip].map(declared) };
+}
+
+const PUBLISHED = new Map([DEFINITION_2026_1, DEFAULT_DEFINITION].map((d) => [d.version, upcastDefinition(d)]));
+
+/**
+ * A step of a published definition version as the engine reads it (the newest version when the version is
+ * unknown, e.g. an office's own): for readers that hold a step code but not the definition (read models,
+ * event upcasters, the API).
+ */
+export function publishedStep(code: string, version: string = DEFAULT_DEFINITION_VERSION): StepDefinition | undefined {
+  const def = PUBLISHED.get(version) ?? DEFAULT_DEFINITION;
+  return def.steps.find((s) => s.code === code);
+}
+
+/** A published definition version as the engine reads it (upcast), or undefined. */
+export const publishedDefinition = (version: string): ProcessDefinition | undefined => PUBLISHED.get(version);
+
+/** A published step's declared behaviour (empty when it declares none or is unknown). */
+export const behaviourOf = (code: string, version?: string): StepBehaviour => publishedStep(code, version)?.behaviour ?? {};

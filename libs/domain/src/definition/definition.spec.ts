@@ -3,8 +3,9 @@ import type { ProcessDefinition, StepDefinition } from './index';
 import {
   applyOverrides,
   DEFAULT_DEFINITION,
+  DEFINITION_2026_1,
   DefinitionError,
-  loadDefinition,
+  upcastDefinition,
   validateDefinition,
 } from './index';
 
@@ -22,10 +23,40 @@ const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> 
 const def = (steps: StepDefinition[]): ProcessDefinition => ({ version: 'test.1', steps });
 
 describe('DEFAULT_DEFINITION', () => {
-  it('is valid and has exactly 53 steps', () => {
+  it('is valid and has the 53 steps to departure and the post-trip steps after it', () => {
     expect(validateDefinition(DEFAULT_DEFINITION)).toEqual([]);
-    expect(DEFAULT_DEFINITION.steps).toHaveLength(53);
-    expect(DEFAULT_DEFINITION.version).toBe('2026.1');
+    expect(DEFAULT_DEFINITION.steps.filter((s) => !s.behaviour?.afterDeparture)).toHaveLength(53);
+    expect(DEFAULT_DEFINITION.steps.filter((s) => s.behaviour?.afterDeparture).map((s) => [s.code, s.phase, s.actor])).toEqual([
+      ['P01', 'post-trip', 'organizer'],
+      ['P02', 'post-trip', 'passport-officer'],
+      ['P03', 'post-trip', 'organizer'],
+      ['P04', 'post-trip', 'organizer'],
+      ['P05', 'post-trip', 'finance'],
+    ]);
+    expect(DEFAULT_DEFINITION.version).toBe('2027.1');
+  });
+
+  it('every system step declares its work; only the intake accepts with deficiencies', () => {
+    for (const s of DEFAULT_DEFINITION.steps) expect({ code: s.code, system: s.kind === 'system' }).toEqual({ code: s.code, system: s.behaviour?.system !== undefined });
+    expect(DEFAULT_DEFINITION.steps.filter((s) => s.behaviour?.intake).map((s) => s.code)).toEqual(['B02']);
+  });
+
+  it('reads a pinned 2026.1 definition with the declarations its codes implied and its four post-trip steps (upcastDefinition)', () => {
+    expect(DEFINITION_2026_1.steps).toHaveLength(53);
+    expect(DEFINITION_2026_1.steps.some((s) => s.behaviour)).toBe(false);
+    const read = upcastDefinition(DEFINITION_2026_1);
+    expect(read.version).toBe('2026.1');
+    expect(validateDefinition(read)).toEqual([]);
+    expect(read.steps.map((s) => s.code)).toEqual([...DEFINITION_2026_1.steps.map((s) => s.code), 'P01', 'P02', 'P03', 'P04']);
+    const current = new Map(DEFAULT_DEFINITION.steps.map((s) => [s.code, s]));
+    for (const s of read.steps) expect(s).toEqual(current.get(s.code));
+    expect(upcastDefinition(DEFAULT_DEFINITION)).toBe(DEFAULT_DEFINITION);
+  });
+
+  it('refuses a dependency across departure', () => {
+    const post = { behaviour: { afterDeparture: { due: { workingDays: 1 } } } };
+    expect(validateDefinition(def([step('A01'), step('P01', ['A01'], post)])).map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
+    expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
   });
 
   it('has the kinds of the issue', () => {
@@ -43,28 +74,23 @@ describe('DEFAULT_DEFINITION', () => {
     expect(DEFAULT_DEFINITION.steps.filter((s) => s.condition).length).toBe(23);
   });
 
-  it('round-trips through JSON and loadDefinition', () => {
-    expect(loadDefinition(JSON.parse(JSON.stringify(DEFAULT_DEFINITION)))).toEqual(DEFAULT_DEFINITION);
+  it('round-trips through JSON (it is pinned in each workflow input)', () => {
+    const copy = JSON.parse(JSON.stringify(DEFAULT_DEFINITION)) as ProcessDefinition;
+    expect(copy).toEqual(DEFAULT_DEFINITION);
+    expect(validateDefinition(copy)).toEqual([]);
   });
 });
 
-describe('validateDefinition / loadDefinition', () => {
+describe('validateDefinition', () => {
   it('refuses a cycle, naming it', () => {
     const bad = def([step('A01'), step('A02', ['A01', 'A04']), step('A03', ['A02']), step('A04', ['A03'])]);
     const problems = validateDefinition(bad);
     expect(problems).toEqual([{ code: 'CYCLE', step: 'A02', message: 'dependency cycle: A02 -> A04 -> A03 -> A02' }]);
-    expect(() => loadDefinition(bad)).toThrow(/dependency cycle: A02 -> A04 -> A03 -> A02/);
   });
 
   it('refuses an unknown dependency, naming step and dependency', () => {
     const bad = def([step('A01'), step('A02', ['A01', 'Z99'])]);
-    expect(() => loadDefinition(bad)).toThrow('step A02 needs unknown step Z99');
-    try {
-      loadDefinition(bad);
-    } catch (e) {
-      expect(e).toBeInstanceOf(DefinitionError);
-      expect((e as DefinitionError).problems.map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
-    }
+    expect(validateDefinition(bad)).toEqual([{ code: 'UNKNOWN_DEPENDENCY', step: 'A02', message: 'step A02 needs unknown step Z99' }]);
   });
 
   it('lists every problem at once', () => {
@@ -83,7 +109,7 @@ describe('validateDefinition / loadDefinition', () => {
     expect(codes.sort()).toEqual(
       ['CONDITION_SCOPE', 'DUPLICATE_CODE', 'INVALID_FIELD', 'INVALID_FIELD', 'SELF_DEPENDENCY', 'UNKNOWN_CONDITION'].sort(),
     );
-    expect(() => loadDefinition(bad)).toThrow(/6 problems/);
+    expect(new DefinitionError(validateDefinition(bad), 'x').message).toMatch(/6 problems/);
   });
 
   it('refuses malformed input without throwing inside validation', () => {

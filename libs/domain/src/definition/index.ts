@@ -1,3 +1,4 @@
+export * from './behaviour';
 export * from './types';
 export * from './default-definition';
 export * from './validate';

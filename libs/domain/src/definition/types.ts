@@ -1,4 +1,5 @@
 import type { ConditionName } from '../facts';
+import type { StepBehaviour } from './behaviour';
 import type { Label, Phase, Role, Scope, StepKind } from '../roles';
 
 /** Where a step's duration comes from when it is not the fixed durationWd. */
@@ -19,6 +20,8 @@ export interface StepDefinition {
   kind: StepKind;
   /** D12: per-country embassy processing days replace durationWd (which stays as the fallback). */
   durationSource?: DurationSource;
+  /** What the step does beyond "its role completes it" (behaviour.ts); the engine interprets it. */
+  behaviour?: StepBehaviour;
 }
 
 export interface ProcessDefinition {

@@ -1,7 +1,6 @@
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
-import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
-import { DefinitionError } from './types';
+import type { DefinitionProblem, StepDefinition } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -96,6 +95,9 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
         problems.push({ code: 'SELF_DEPENDENCY', step: s.code, message: `step ${s.code} depends on itself` });
       else if (!allCodes.has(dep))
         problems.push({ code: 'UNKNOWN_DEPENDENCY', step: s.code, message: `step ${s.code} needs unknown step ${dep}` });
+      else if (!!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture)
+        // The two parts are planned apart: departure is the only link between them.
+        problems.push({ code: 'UNKNOWN_DEPENDENCY', step: s.code, message: `step ${s.code} needs ${dep} across departure (post-trip steps need only post-trip steps)` });
     }
     if (s.condition && !CONDITIONS[s.condition].scopes.includes(s.scope))
       problems.push({
@@ -110,34 +112,4 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
   for (const cycle of findCycles(unique))
     problems.push({ code: 'CYCLE', step: cycle[0], message: `dependency cycle: ${cycle.join(' -> ')}` });
   return problems;
-}
-
-/** Parse and validate untrusted input (e.g. an office's JSON); throws DefinitionError listing every problem. */
-export function loadDefinition(raw: unknown): ProcessDefinition {
-  const problems = validateDefinition(raw);
-  const version = isRecord(raw) && typeof raw.version === 'string' ? raw.version : undefined;
-  if (problems.length > 0) throw new DefinitionError(problems, version);
-  const def = raw as unknown as ProcessDefinition;
-  // Copy to plain data so later mutation of the input cannot change a loaded definition.
-  return {
-    version: def.version,
-    ...(def.name ? { name: { zh: def.name.zh, en: def.name.en } } : {}),
-    steps: def.steps.map((s) => ({
-      code: s.code,
-      phase: s.phase,
-      name: { zh: s.name.zh, en: s.name.en },
-      actor: s.actor,
-      scope: s.scope,
-      needs: [...s.needs],
-      durationWd: s.durationWd,
-      ...(s.condition ? { condition: s.condition } : {}),
-      kind: s.kind,
-      ...(s.durationSource ? { durationSource: s.durationSource } : {}),
-    })),
-  };
-}
-
-/** Step lookup by code. */
-export function stepByCode(def: ProcessDefinition, code: string): StepDefinition | undefined {
-  return def.steps.find((s) => s.code === code);
 }

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ACCESS,
+  accessRefusal,
+  accessMatrix,
+  CASE_ACTIONS,
+  CASE_STATUSES,
+  inboxSelectors,
+  reaches,
+  responsibleRole,
+  type CaseAction,
+  type CaseStatus,
+} from './access';
+import { ROLE_LABELS, type Role } from './roles';
+
+const PEOPLE: Role[] = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver', 'fao-clerk', 'fao-reviewer', 'fao-director', 'leader', 'passport-officer', 'visa-officer', 'manager'];
+const UNIT = 'commerce';
+const CASE = { unit: UNIT, supervisingDepartment: 'dept-trade' };
+
+// The expected answers, written out by hand from docs/api.md and the brief (not derived from ACCESS).
+const EXPECTED: Record<Exclude<CaseAction, 'complete' | 'decide'>, { roles: Role[]; statuses: CaseStatus[]; onBehalf: boolean }> = {
+  read: { roles: PEOPLE, statuses: [...CASE_STATUSES], onBehalf: false },
+  submit: { roles: ['organizer'], statuses: [], onBehalf: false },
+  amend: { roles: ['organizer'], statuses: ['open'], onBehalf: true },
+  withdraw: { roles: ['organizer'], statuses: ['open'], onBehalf: true },
+  cancel: { roles: ['fao-clerk', 'fao-reviewer', 'fao-director'], statuses: ['open'], onBehalf: false },
+  objection: { roles: PEOPLE.filter((r) => r !== 'manager'), statuses: ['open'], onBehalf: false },
+  supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: true },
+};
+const FAO_OFFICERS: Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
+const unitOf = (role: Role): string => (['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao');
+
+describe('access table: role x case action x case status', () => {
+  for (const [action, want] of Object.entries(EXPECTED) as Array<[keyof typeof EXPECTED, (typeof EXPECTED)[keyof typeof EXPECTED]]>) {
+    for (const role of PEOPLE) {
+      for (const status of action === 'submit' ? [undefined] : CASE_STATUSES) {
+        const allowedStatus = status === undefined || want.statuses.includes(status);
+        it(`${action} by ${role} on a ${status ?? 'new'} case: ${allowedStatus && want.roles.includes(role) ? 'allowed' : 'refused'}`, () => {
+          const refusal = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, ...(status ? { status } : {}) } });
+          if (!allowedStatus) {
+            expect(refusal?.code).toBe(['open', 'departed'].includes(status!) ? 'ACTION_NOT_ALLOWED' : 'CASE_CLOSED');
+          } else if (want.roles.includes(role)) {
+            expect(refusal).toBeUndefined();
+          } else {
+            expect(refusal?.code).toBe('WRONG_ROLE');
+            // 帮代办 opens the organizer's actions to FAO officers only.
+            const onBehalf = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, ...(status ? { status } : {}) }, onBehalfOf: 'organizer.commerce' });
+            expect(onBehalf === undefined).toBe(want.onBehalf && FAO_OFFICERS.includes(role));
+          }
+        });
+      }
+    }
+  }
+
+  it('the visa and passport officers may not cancel a case (only the FAO clerk, reviewer and director may)', () => {
+    for (const role of ['visa-officer', 'passport-officer'] as Role[]) {
+      expect(accessRefusal({ action: 'cancel', actor: { role, unit: 'fao' }, case: { ...CASE, status: 'open' } })?.code).toBe('WRONG_ROLE');
+    }
+  });
+
+  it('withdraw and cancel are refused once the delegation has departed (the post-trip obligations stay live)', () => {
+    expect(accessRefusal({ action: 'withdraw', actor: { role: 'organizer', unit: UNIT }, case: { ...CASE, status: 'departed' } })).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
+    expect(accessRefusal({ action: 'cancel', actor: { role: 'fao-director', unit: 'fao' }, case: { ...CASE, status: 'departed' } })).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
+  });
+
+  it("step actions: only the step's recording role, in open and departed cases; FAO officers on the organizer's behalf", () => {
+    const steps: Array<{ actor: Role; phase: string; by: Role }> = [
+      { actor: 'leader', phase: 'review', by: 'leader' },
+      { actor: 'member', phase: 'visa', by: 'organizer' },
+      { actor: 'external', phase: 'passport', by: 'passport-officer' },
+      { actor: 'external', phase: 'visa', by: 'visa-officer' },
+      { actor: 'organizer', phase: 'post-trip', by: 'organizer' },
+    ];
+    for (const step of steps) {
+      expect(responsibleRole(step)).toBe(step.by);
+      for (const action of ['complete', 'decide'] as const) {
+        for (const role of PEOPLE) {
+          for (const status of CASE_STATUSES) {
+            const refusal = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, status }, step });
+            const ok = ['open', 'departed'].includes(status) && role === step.by;
+            expect({ step: step.actor, action, role, status, ok: refusal === undefined }).toEqual({ step: step.actor, action, role, status, ok });
+            const behalf = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, status }, step, onBehalfOf: 'x' });
+            const behalfOk = ok || (['open', 'departed'].includes(status) && step.by === 'organizer' && FAO_OFFICERS.includes(role));
+            expect({ action, role, status, behalf: behalf === undefined }).toEqual({ action, role, status, behalf: behalfOk });
+          }
+        }
+      }
+    }
+    expect(accessRefusal({ action: 'complete', actor: { role: 'fao-clerk', unit: 'fao' }, case: { ...CASE, status: 'open' }, step: { actor: 'system', phase: 'prepare' } })?.code).toBe('WRONG_ROLE');
+  });
+
+  it("unit roles reach their own unit's cases; the supervising department's approver also the supervised unit's; the rest every unit's", () => {
+    expect(reaches({ role: 'organizer', unit: UNIT }, CASE)).toBe(true);
+    expect(reaches({ role: 'organizer', unit: 'education' }, CASE)).toBe(false);
+    expect(reaches({ role: 'finance', unit: 'dept-trade' }, CASE)).toBe(false);
+    expect(reaches({ role: 'dept-approver', unit: 'dept-trade' }, CASE)).toBe(true);
+    expect(reaches({ role: 'dept-approver', unit: 'dept-trade' }, { unit: UNIT })).toBe(false);
+    for (const role of [...FAO_OFFICERS, 'leader', 'manager'] as Role[]) expect(reaches({ role, unit: 'fao' }, CASE)).toBe(true);
+    expect(accessRefusal({ action: 'amend', actor: { role: 'organizer', unit: 'education' }, case: { ...CASE, status: 'open' } })?.code).toBe('WRONG_ROLE');
+  });
+
+  it('inboxes: each role gets its own steps and those it records for others', () => {
+    expect(inboxSelectors('manager')).toEqual([]);
+    expect(inboxSelectors('organizer')).toEqual([{ actorRole: 'organizer' }, { actorRole: 'member' }]);
+    expect(inboxSelectors('passport-officer')).toEqual([{ actorRole: 'passport-officer' }, { actorRole: 'external', phase: { is: 'passport' } }]);
+    expect(inboxSelectors('visa-officer')).toEqual([{ actorRole: 'visa-officer' }, { actorRole: 'external', phase: { not: 'passport' } }]);
+    expect(inboxSelectors('leader')).toEqual([{ actorRole: 'leader' }]);
+  });
+});
+
+/** The table as docs/api.md shows it (between the access-table markers). */
+function renderAccessTable(): string {
+  const name = (r: Role) => ROLE_LABELS[r].en.toLowerCase();
+  const lines = ['| action | roles | case statuses | units | on behalf (帮代办) |', '|---|---|---|---|---|'];
+  for (const action of CASE_ACTIONS) {
+    const rule = ACCESS[action];
+    const rows = accessMatrix().filter((m) => m.action === action && !m.onBehalfOnly);
+    const roles = rule.roles === 'step' ? "the step's role (members' steps: organizer; external outcomes: the phase's officer)" : rule.roles.map(name).join(', ');
+    const reach = [...new Set(rows.map((r) => r.units))];
+    const units = reach.length === 1 ? reach[0] : 'by role';
+    const statuses = rule.statuses.length > 0 ? rule.statuses.join(', ') : '(creates the case)';
+    const behalf = rule.onBehalf ? `${rule.onBehalf.by.map(name).join(', ')} for the ${rule.onBehalf.of.map(name).join(', ')}` : '—';
+    lines.push(`| \`${action}\` | ${roles} | ${statuses} | ${units} | ${behalf} |`);
+  }
+  return lines.join('\n');
+}
+
+describe('docs/api.md', () => {
+  it('shows the access table as libs/domain/src/access.ts declares it', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/api.md'), 'utf8');
+    const section = /<!-- access-table:start -->\n([\s\S]*?)\n<!-- access-table:end -->/.exec(doc)?.[1];
+    // On a change of the table, paste the expected text (below) between the markers.
+    expect(section).toBe(renderAccessTable());
+  });
+});

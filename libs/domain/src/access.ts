@@ -1,0 +1,185 @@
+import type { Label, Phase, Role } from './roles';
+import { ROLE_LABELS } from './roles';
+
+/**
+ * Who may do what on a case: ONE table read by the engine's validators (workflows/engine), the API's read
+ * scoping and inbox (apps/api/src/auth/access.ts), the bench and the tests. docs/api.md's "who" column is
+ * checked against it (libs/domain/src/access.spec.ts). Source: the brief (docs/domain.md, 帮代办 and cancel).
+ */
+
+/** open = before departure; departed = abroad or post-trip obligations running; the rest are closed. */
+export const CASE_STATUSES = ['open', 'departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed'];
+
+/** Roles of the sending unit: they see and act on their own unit's cases only. */
+export const UNIT_ROLES: readonly Role[] = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'];
+/** Roles of the Foreign Affairs Office that hold cases: they see every unit's. */
+export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
+
+/** Which units' cases a role reaches: own unit, own or the one it supervises (主管部门), or any. */
+export type UnitReach = 'own' | 'own-or-supervised' | 'any';
+
+export function unitReach(role: Role): UnitReach {
+  if (role === 'dept-approver') return 'own-or-supervised';
+  return UNIT_ROLES.includes(role) ? 'own' : 'any';
+}
+
+export const CASE_ACTIONS = ['read', 'submit', 'complete', 'decide', 'amend', 'withdraw', 'cancel', 'objection', 'supplyDocument'] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+export interface AccessRule {
+  /** Roles allowed; 'step' = the role the step names (see responsibleRole). */
+  roles: readonly Role[] | 'step';
+  /** Case statuses the action may run in (submit creates the case: none). */
+  statuses: readonly CaseStatus[];
+  /** Roles that may act on behalf of the roles named here (帮代办); empty when no one may. */
+  onBehalf?: { by: readonly Role[]; of: readonly Role[] };
+  label: Label;
+}
+
+const PEOPLE: readonly Role[] = [...UNIT_ROLES, ...FAO_ROLES, 'leader', 'manager'];
+/** 帮代办: an FAO officer may do the organizer's part (the organizer records members' steps too). */
+const FAO_FOR_ORGANIZER = { by: FAO_ROLES, of: ['organizer'] as readonly Role[] };
+
+export const ACCESS: Record<CaseAction, AccessRule> = {
+  read: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看', en: 'read' } },
+  submit: { roles: ['organizer'], statuses: [], label: { zh: '申报', en: 'submit' } },
+  complete: { roles: 'step', statuses: ['open', 'departed'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '办结步骤', en: 'complete a step' } },
+  decide: { roles: 'step', statuses: ['open', 'departed'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '审批', en: 'decide a step' } },
+  amend: { roles: ['organizer'], statuses: ['open'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '变更', en: 'amend' } },
+  // After departure the passport return and the trip report are owed: the case can no longer be withdrawn or cancelled.
+  withdraw: { roles: ['organizer'], statuses: ['open'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '撤回', en: 'withdraw' } },
+  cancel: { roles: ['fao-clerk', 'fao-reviewer', 'fao-director'], statuses: ['open'], label: { zh: '撤销', en: 'cancel' } },
+  objection: { roles: PEOPLE.filter((r) => r !== 'manager'), statuses: ['open'], label: { zh: '登记公示异议', en: 'record a notice objection' } },
+  supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '补交缺件', en: 'supply a document' } },
+};
+
+/**
+ * Steps whose actor is not a person of the API are recorded by someone who is: the members' by the
+ * organizer, external outcomes by the officer of the phase (passport phase: passport officer, else visa).
+ */
+export const RECORDED_BY: ReadonlyArray<{ actor: Role; phase?: { is: Phase } | { not: Phase }; by: Role }> = [
+  { actor: 'member', by: 'organizer' },
+  { actor: 'external', phase: { is: 'passport' }, by: 'passport-officer' },
+  { actor: 'external', phase: { not: 'passport' }, by: 'visa-officer' },
+];
+
+const phaseMatches = (rule: (typeof RECORDED_BY)[number]['phase'], phase: string): boolean =>
+  !rule || ('is' in rule ? phase === rule.is : phase !== rule.not);
+
+/** The role that records a step (a Role of the definition, e.g. 'member' → 'organizer'). */
+export function responsibleRole(step: { actor: Role; phase: string }): Role {
+  return RECORDED_BY.find((r) => r.actor === step.actor && phaseMatches(r.phase, step.phase))?.by ?? step.actor;
+}
+
+/** The (actor, phase) selectors of the steps landing in a role's inbox: its own, and those it records for others. */
+export function inboxSelectors(role: Role): Array<{ actorRole: Role; phase?: { is: Phase } | { not: Phase } }> {
+  if (role === 'manager' || role === 'system') return [];
+  return [{ actorRole: role }, ...RECORDED_BY.filter((r) => r.by === role).map((r) => ({ actorRole: r.actor, ...(r.phase ? { phase: r.phase } : {}) }))];
+}
+
+export interface CaseScope {
+  unit: string;
+  supervisingDepartment?: string | null;
+}
+
+/** May a person of this role and unit reach (see, and so try to act on) a case of this unit? */
+export function reaches(who: { role: Role; unit: string }, c: CaseScope): boolean {
+  switch (unitReach(who.role)) {
+    case 'any':
+      return true;
+    case 'own':
+      return who.unit === c.unit;
+    case 'own-or-supervised':
+      return who.unit === c.unit || (!!c.supervisingDepartment && who.unit === c.supervisingDepartment);
+  }
+}
+
+export type AccessRefusalCode = 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED';
+export interface AccessRefusal {
+  code: AccessRefusalCode;
+  message: Label;
+}
+
+export interface AccessQuery {
+  action: CaseAction;
+  actor: { role: Role; unit: string };
+  /** The case's status and units (status omitted for submit). */
+  case: CaseScope & { status?: CaseStatus };
+  /** complete/decide: the step's definition actor and phase. */
+  step?: { actor: Role; phase: string };
+  /** 帮代办: whom the actor says they act for (non-empty). */
+  onBehalfOf?: string;
+}
+
+const STATUS_LABELS: Record<CaseStatus, Label> = {
+  open: { zh: '办理中', en: 'open' },
+  departed: { zh: '已出发', en: 'departed' },
+  completed: { zh: '已办结', en: 'completed' },
+  rejected: { zh: '未获批准', en: 'rejected' },
+  withdrawn: { zh: '已撤回', en: 'withdrawn' },
+  cancelled: { zh: '已撤销', en: 'cancelled' },
+  failed: { zh: '已终止', en: 'failed' },
+};
+
+/** The roles allowed to do `action` (on `step` for complete/decide), without 帮代办. */
+export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: string }): readonly Role[] {
+  const rule = ACCESS[action];
+  if (rule.roles !== 'step') return rule.roles;
+  const role = step ? responsibleRole(step) : undefined;
+  return role && role !== 'system' ? [role] : [];
+}
+
+/** Why this actor may not do this action on this case now; undefined when they may. The order: case status, role, unit. */
+export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
+  const rule = ACCESS[q.action];
+  const status = q.case.status;
+  if (status !== undefined && !rule.statuses.includes(status)) {
+    if (CLOSED_STATUSES.includes(status)) return { code: 'CASE_CLOSED', message: { zh: `案件已办结（${status}）`, en: `The case is closed (${status})` } };
+    const s = STATUS_LABELS[status];
+    return { code: 'ACTION_NOT_ALLOWED', message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case has ${s.en}: it cannot ${rule.label.en}` } };
+  }
+  const role = q.actor.role;
+  if (role === 'manager' && q.action !== 'read') return { code: 'WRONG_ROLE', message: { zh: '管理人员只能查看，不能办理', en: 'Managers read everything and decide nothing' } };
+  if (rule.roles === 'step' && q.step && responsibleRole(q.step) === 'system') {
+    return { code: 'WRONG_ROLE', message: { zh: '系统步骤由系统自动办理', en: 'System steps are run by the engine' } };
+  }
+  const roles = allowedRoles(q.action, q.step);
+  if (!roles.includes(role)) {
+    const onBehalf = rule.onBehalf && q.onBehalfOf && rule.onBehalf.by.includes(role) && roles.some((r) => rule.onBehalf!.of.includes(r));
+    if (!onBehalf) {
+      if (rule.roles === 'step') {
+        const expected = roles[0]!;
+        const label = ROLE_LABELS[expected];
+        return { code: 'WRONG_ROLE', message: { zh: `此步骤由${label.zh}办理`, en: `This step is for the ${label.en.toLowerCase()} (${expected})` } };
+      }
+      const names = roles.map((r) => ROLE_LABELS[r]);
+      return {
+        code: 'WRONG_ROLE',
+        message: {
+          zh: `只有${names.map((n) => n.zh).join('、')}可以${rule.label.zh}`,
+          en: `Only the ${names.map((n) => n.en.toLowerCase()).join(', ')} may ${rule.label.en}`,
+        },
+      };
+    }
+  }
+  if (!reaches(q.actor, q.case)) {
+    return { code: 'WRONG_ROLE', message: { zh: `只能办理本单位（${q.actor.unit}）的团组`, en: `You act only on your own unit's (${q.actor.unit}) cases` } };
+  }
+  return undefined;
+}
+
+/** The full matrix (action x role → allowed statuses and unit reach), for docs and the table-driven test. */
+export function accessMatrix(): Array<{ action: CaseAction; role: Role; statuses: readonly CaseStatus[]; units: UnitReach; onBehalfOnly: boolean }> {
+  const out: Array<{ action: CaseAction; role: Role; statuses: readonly CaseStatus[]; units: UnitReach; onBehalfOnly: boolean }> = [];
+  for (const action of CASE_ACTIONS) {
+    const rule = ACCESS[action];
+    for (const role of PEOPLE) {
+      const own = rule.roles === 'step' ? role !== 'manager' : rule.roles.includes(role);
+      const onBehalf = !!rule.onBehalf?.by.includes(role);
+      if (own || onBehalf) out.push({ action, role, statuses: rule.statuses, units: unitReach(role), onBehalfOnly: !own });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+/**
+ * What a step does beyond "its role completes it", declared on the step (StepDefinition.behaviour) and
+ * interpreted by the engine (workflows/engine): no step code is special-cased anywhere else. docs/domain.md
+ * describes each declaration; docs/architecture.md says where a new one is added.
+ */
+
+/** The work a system step asks of the worker (apps/worker/src/activities/chain.activities.ts). */
+export const SYSTEM_WORK = ['annual-plan', 'trip-rules', 'frequency', 'approval-document'] as const;
+export type SystemWork = (typeof SYSTEM_WORK)[number];
+
+/** Shapes a completion's `data` may take; the engine validates `data` against the step's schema. */
+export const STEP_DATA_SCHEMAS = ['entry-route', 'external-outcome', 'return-registration', 'trip-report'] as const;
+export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
+
+/** Escalation kinds a step's overdue deadline raises (default 'step-overdue'). */
+export type OverdueEscalation = 'step-overdue' | 'passport-overdue' | 'report-overdue';
+
+/** A deadline counted from the day the delegation returned (Asia/Shanghai), ending at the end of that day. */
+export type ReturnDue = { workingDays: number } | { calendarDays: number };
+
+export interface StepBehaviour {
+  /** A system step: the work the worker does; its violations block the step, a document number is kept. */
+  system?: SystemWork;
+  /** The intake (受理) may accept with deficiencies (容缺); a missing document is needed by `defaultNeededBy` unless it names its step. */
+  intake?: { acceptWithDeficiencies: { defaultNeededBy: string } };
+  /** Completed by the engine once every missing document is supplied; a manual completion is refused before. */
+  collectsDeficiencies?: true;
+  /** The public notice timer: objections may be raised while it runs (they open the steps conditioned on objectionRaised). */
+  notice?: { objections: true };
+  /** The completion certifies a real-world event: 'departure' moves the case to departed, 'return' records the return day. */
+  certifies?: { event: 'departure' | 'return' };
+  /** An external outcome that may fail: 'member' = refused members leave the case; refusing the head of delegation fails it. */
+  outcome?: { mayFail: 'member' };
+  /** The schema of the completion's `data` (validated); entry-route also sets the member's route for the country. */
+  data?: StepDataSchema;
+  /** Runs again after an amendment: on any, when the dates change, or when the trip changes (dates, countries or members). */
+  rerunOnAmend?: 'always' | 'dates' | 'trip';
+  /** The escalation an overdue deadline raises. */
+  overdue?: OverdueEscalation;
+  /** Opens after departure (not planned to departure): due relative to the return day; a second, harder deadline after it. */
+  afterDeparture?: { due: ReturnDue; escalateAfterDays?: number };
+}

@@ -1,0 +1,65 @@
+import { checkTripRules, tripCountries, type CaseFacts } from '@df/domain';
+import type { AmendRequest } from '@df/contracts';
+import type { CaseCore } from '../core';
+import type { StepMeta } from '../step-meta';
+import { reject } from '../rejection';
+
+/** amend: dates, destinations, members; the steps that declare rerunOnAmend run again. */
+
+export function amendedFacts(core: CaseCore, r: AmendRequest): CaseFacts {
+  const changes = r.changes;
+  if (!changes || typeof changes !== 'object' || Object.keys(changes).length === 0) {
+    return reject('INVALID_REQUEST', 'changes 不能为空', 'changes must name at least one of departureDate, returnDate, destinations, members');
+  }
+  const allowed = ['departureDate', 'returnDate', 'destinations', 'members'];
+  const unknown = Object.keys(changes).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) reject('INVALID_REQUEST', `不能变更：${unknown.join(', ')}`, `cannot amend: ${unknown.join(', ')}`);
+  return { ...core.facts, ...changes };
+}
+
+export function checkAmend(core: CaseCore, r: AmendRequest): void {
+  const next = amendedFacts(core, r);
+  const ids = next.members.map((m) => m.id);
+  if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
+    reject('INVALID_REQUEST', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
+  }
+  const violations = checkTripRules(next, core.input.settings?.rules);
+  if (violations.length > 0) reject('RULE_VIOLATION', '变更后不符合出访规定', 'The amended trip breaks the rules', undefined, violations);
+}
+
+export function applyAmend(core: CaseCore, r: AmendRequest): void {
+  const before = core.facts;
+  const next = amendedFacts(core, r);
+  const datesChanged = before.departureDate !== next.departureDate || before.returnDate !== next.returnDate || JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !== JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
+  const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
+  const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
+  const added = next.members.filter((m) => !before.members.some((b) => b.id === m.id)).map((m) => m.id);
+  core.facts = next;
+  core.emit('case.amended', r, {
+    changes: r.changes,
+    departureDate: next.departureDate,
+    returnDate: next.returnDate,
+    countries: tripCountries(next),
+    memberCount: next.members.length,
+    datesChanged, countriesChanged, membersAdded: added, membersRemoved: removed, comment: r.comment ?? null });
+  for (const id of removed) {
+    core.withdrawnMembers.push({ memberId: id, reason: 'amended' });
+    core.emit('member.withdrawn', r, { memberId: id, reason: 'amended', memberCount: next.members.length });
+  }
+  core.deriveInstances();
+  // Approvals that rested on the old facts run again; the rule checks first.
+  const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
+  const reruns = (m: StepMeta) => {
+    const when = m.behaviour.rerunOnAmend;
+    return when === 'always' || (when === 'dates' && datesChanged) || (when === 'trip' && tripChanged);
+  };
+  const rerun = [...core.metas.values()].filter(reruns).map((m) => m.key);
+  const toReset = rerun.filter((k) => {
+    const s = core.states.get(k)?.status;
+    return s === 'done' || s === 'awaiting' || s === 'overdue' || s === 'blocked';
+  });
+  if (toReset.length > 0) {
+    core.reset(toReset);
+    core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: toReset });
+  }
+}

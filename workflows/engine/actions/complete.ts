@@ -1,0 +1,79 @@
+import { ROUTES, type EntryRoute } from '@df/domain';
+import type { CompleteStepRequest } from '@df/contracts';
+import { tripReportProblems } from '@df/contracts';
+import type { CaseCore } from '../core';
+import { reject } from '../rejection';
+
+/** complete: a task (not an approval, system step or timer) awaiting its role; the step's declared data schema and effects. */
+
+export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
+  const { meta } = core.awaitingStep('complete', r.stepKey, r.actor, r.onBehalfOf);
+  if (meta.kind === 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 是审批步骤，请作出审批决定`, `${meta.code} is an approval: send a decision`, r.stepKey);
+  if (meta.kind === 'system' || meta.kind === 'timer') {
+    reject('ACTION_NOT_ALLOWED', `${meta.code} 由系统自动办理`, `${meta.code} is run by the engine`, r.stepKey);
+  }
+  if (r.data !== undefined && (typeof r.data !== 'object' || r.data === null || Array.isArray(r.data))) {
+    reject('INVALID_REQUEST', 'data 必须是对象', 'data must be an object', r.stepKey);
+  }
+  const data = r.data ?? {};
+  const b = meta.behaviour;
+  if (b.collectsDeficiencies && core.deficiencies.some((d) => d.status !== 'supplied')) {
+    reject('ACTION_NOT_ALLOWED', '请逐项补交缺件（/documents），补齐后自动办结', `Supply each missing document (/documents); ${meta.code} completes when all are in`, r.stepKey);
+  }
+  switch (b.data) {
+    case 'entry-route': {
+      const route = data.route;
+      if (route !== undefined && !ROUTES.includes(route as EntryRoute)) {
+        reject('INVALID_REQUEST', `data.route 须为 ${ROUTES.join('/')}`, `data.route must be one of ${ROUTES.join(', ')}`, r.stepKey);
+      }
+      break;
+    }
+    case 'external-outcome': {
+      const outcome = data.outcome ?? 'granted';
+      if (outcome !== 'granted' && outcome !== 'refused') {
+        reject('INVALID_REQUEST', 'data.outcome 须为 granted 或 refused', "data.outcome must be 'granted' or 'refused'", r.stepKey);
+      }
+      const members = data.members;
+      if (members !== undefined && (!Array.isArray(members) || members.some((m) => !core.facts.members.some((x) => x.id === m)))) {
+        reject('INVALID_REQUEST', 'data.members 须为本团成员编号列表', 'data.members must list member ids of this delegation', r.stepKey);
+      }
+      break;
+    }
+    case 'return-registration':
+      if (data.returnedOn !== undefined && (typeof data.returnedOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(data.returnedOn))) {
+        reject('INVALID_REQUEST', 'data.returnedOn 须为 YYYY-MM-DD', 'data.returnedOn must be YYYY-MM-DD', r.stepKey);
+      }
+      break;
+    case 'trip-report': {
+      // The trip report's outcomes are summed on the managers' board: refuse what cannot be summed.
+      const problems = tripReportProblems(data);
+      if (problems.length > 0) {
+        reject(
+          'INVALID_REQUEST',
+          problems.map((p) => `data.${p.field}：${p.message.zh}`).join('；'),
+          problems.map((p) => `data.${p.field}: ${p.message.en}`).join('; '),
+          r.stepKey,
+        );
+      }
+      break;
+    }
+    case undefined:
+      break;
+  }
+}
+
+export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {
+  const meta = core.metas.get(r.stepKey)!;
+  const state = core.states.get(r.stepKey)!;
+  core.finish(state, r);
+  state.data = r.data;
+  core.emit('step.completed', r, { key: r.stepKey, code: meta.code, data: r.data ?? null, comment: r.comment ?? null });
+  const data = r.data ?? {};
+  const b = meta.behaviour;
+  if (b.data === 'entry-route' && typeof data.route === 'string' && meta.memberId && meta.country) core.setRoute(meta.memberId, meta.country, data.route as EntryRoute);
+  if (b.outcome?.mayFail === 'member' && data.outcome === 'refused') {
+    core.visaRefused(meta.country!, (data.members as string[] | undefined) ?? core.facts.members.map((m) => m.id), r);
+  }
+  if (b.certifies?.event === 'departure') core.depart(r);
+  if (b.certifies?.event === 'return') core.returnedOn = typeof data.returnedOn === 'string' ? data.returnedOn : core.facts.returnDate;
+}

@@ -1,0 +1,97 @@
+import { dependentsOf, toIso } from '@df/domain';
+import type { DecideStepRequest } from '@df/contracts';
+import type { CaseCore } from '../core';
+import { DEFICIENCY_DEADLINE_WD } from '../core';
+import { reject } from '../rejection';
+
+/** decide: approve, reject (closes the case), return for revision (the target and what depends on it run again), accept with deficiencies at an intake. */
+
+export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
+  const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
+  const decisions = ['approve', 'reject', 'return', 'accept-with-deficiencies'];
+  if (!decisions.includes(r.decision)) reject('INVALID_REQUEST', `decision 须为 ${decisions.join('/')}`, `decision must be one of ${decisions.join(', ')}`, r.stepKey);
+  if (meta.kind !== 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 不是审批步骤，请使用办结`, `${meta.code} is not an approval: complete it instead`, r.stepKey);
+  if (r.decision === 'accept-with-deficiencies') {
+    if (!meta.behaviour.intake?.acceptWithDeficiencies) {
+      const intake = core.definition.steps.filter((s) => s.behaviour?.intake?.acceptWithDeficiencies).map((s) => s.code).join('/');
+      reject('ACTION_NOT_ALLOWED', `容缺受理只适用于外办受理（${intake}）`, `Accept-with-deficiencies applies only at intake (${intake})`, r.stepKey);
+    }
+    const docs = r.missingDocuments;
+    if (!Array.isArray(docs) || docs.length === 0) reject('INVALID_REQUEST', 'missingDocuments 须列明缺件', 'missingDocuments must name at least one document', r.stepKey);
+    const ids = new Set<string>();
+    for (const [i, d] of (docs ?? []).entries()) {
+      if (!d || typeof d.id !== 'string' || !d.id || typeof d.name !== 'string' || !d.name) {
+        reject('INVALID_REQUEST', `missingDocuments[${i}] 须有 id 和 name`, `missingDocuments[${i}] needs an id and a name`, r.stepKey);
+      }
+      if (ids.has(d.id) || core.deficiencies.some((x) => x.id === d.id)) reject('INVALID_REQUEST', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
+      ids.add(d.id);
+      if (d.neededBy !== undefined && (!core.steps.has(d.neededBy) || core.steps.get(d.neededBy)!.behaviour?.afterDeparture)) {
+        reject('INVALID_REQUEST', `missingDocuments[${i}].neededBy 不是已知步骤`, `missingDocuments[${i}].neededBy is not a step code`, r.stepKey);
+      }
+    }
+  }
+  if (r.decision === 'return') returnTargets(core, r.stepKey, r.returnTo);
+}
+
+/** The upstream instances a return sends back: an instance key, or every upstream instance of a step code. */
+export function returnTargets(core: CaseCore, stepKey: string, returnTo: unknown): string[] {
+  if (typeof returnTo !== 'string' || !returnTo) return reject('INVALID_RETURN_TARGET', '退回须指明 returnTo（上游步骤）', 'return needs returnTo: an upstream step', stepKey);
+  const upstream = upstreamOf(core, stepKey);
+  const targets = upstream.filter((k) => (k === returnTo || core.metas.get(k)?.code === returnTo) && core.states.get(k)?.status !== 'skipped');
+  if (targets.length === 0) {
+    return reject('INVALID_RETURN_TARGET', `${returnTo} 不是 ${stepKey} 的上游步骤`, `${returnTo} is not upstream of ${stepKey}`, stepKey);
+  }
+  return targets;
+}
+
+export function upstreamOf(core: CaseCore, key: string): string[] {
+  const seen = new Set<string>();
+  const stack = [...(core.metas.get(key)?.needs ?? [])];
+  while (stack.length > 0) {
+    const k = stack.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    stack.push(...(core.metas.get(k)?.needs ?? []));
+  }
+  return [...seen];
+}
+
+export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
+  const meta = core.metas.get(r.stepKey)!;
+  const state = core.states.get(r.stepKey)!;
+  const payload = { key: r.stepKey, code: meta.code, decision: r.decision, comment: r.comment ?? null };
+  switch (r.decision) {
+    case 'approve':
+      core.finish(state, r);
+      core.emit('step.decided', r, payload);
+      break;
+    case 'reject':
+      core.finish(state, r);
+      core.emit('step.decided', r, payload);
+      core.close('rejected', r.comment ?? `rejected at ${r.stepKey}`, r);
+      break;
+    case 'accept-with-deficiencies': {
+      core.finish(state, r);
+      const dueAt = core.calendar.addWorkingDays(core.now, DEFICIENCY_DEADLINE_WD, 'end');
+      const neededBy = meta.behaviour.intake!.acceptWithDeficiencies.defaultNeededBy;
+      for (const d of r.missingDocuments ?? []) {
+        core.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? neededBy, dueAt, status: 'missing' });
+      }
+      core.emit('step.decided', r, { ...payload, missingDocuments: r.missingDocuments });
+      core.emit('deficiency.raised', r, { documents: core.deficiencies.filter((d) => d.status === 'missing').map((d) => ({ id: d.id, name: d.name, neededBy: d.neededBy })), dueAt: toIso(dueAt) });
+      core.runtime = { ...core.runtime, acceptedWithDeficiencies: true };
+      core.deriveInstances();
+      break;
+    }
+    case 'return': {
+      const targets = returnTargets(core, r.stepKey, r.returnTo);
+      state.decision = 'return';
+      core.emit('step.decided', r, { ...payload, returnTo: r.returnTo });
+      const reset = [...new Set([...targets, ...dependentsOf(core.instances, targets)])];
+      for (const k of targets) core.states.get(k)!.returns++;
+      core.reset(reset);
+      core.emit('step.returned', r, { by: r.stepKey, targets, keys: reset.filter((k) => core.states.get(k)?.status === 'returned') });
+      break;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { SupplyDocumentRequest } from '@df/contracts';
+import type { CaseCore } from '../core';
+import { refreshDeficiencyBlocks } from '../deficiencies';
+import { reject } from '../rejection';
+
+/** supplyDocument: a document missing at intake (容缺) arrives; the step declaring collectsDeficiencies completes when all are in. */
+
+export function checkSupply(core: CaseCore, r: SupplyDocumentRequest): void {
+  const doc = core.deficiencies.find((d) => d.id === r.documentId);
+  if (!doc) reject('INVALID_REQUEST', `没有待补缺件 ${String(r.documentId)}`, `No missing document ${String(r.documentId)}`);
+  if (doc!.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc!.id} 已补交`, `Document ${doc!.id} was already supplied`);
+}
+
+export function applySupply(core: CaseCore, r: SupplyDocumentRequest): void {
+  const doc = core.deficiencies.find((d) => d.id === r.documentId)!;
+  const wasOverdue = doc.status === 'overdue';
+  doc.status = 'supplied';
+  doc.suppliedAt = core.now;
+  core.emit('deficiency.supplied', r, { id: doc.id, name: doc.name, fileRef: r.fileRef ?? null });
+  if (wasOverdue) refreshDeficiencyBlocks(core, r);
+  if (!core.deficiencies.every((d) => d.status === 'supplied')) return;
+  for (const key of core.keysWhere((b) => !!b.collectsDeficiencies)) {
+    const state = core.states.get(key)!;
+    if (state.status !== 'awaiting' && state.status !== 'overdue') continue;
+    core.finish(state, r);
+    core.emit('step.completed', r, { key, code: core.metas.get(key)!.code, data: { documents: core.deficiencies.map((d) => d.id) }, comment: null });
+  }
+}

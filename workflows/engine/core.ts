@@ -1,0 +1,400 @@
+import {
+  buildInstances,
+  chineseCalendar,
+  dayNumber,
+  entryRoute,
+  nextActions,
+  personKey,
+  toIso,
+  upcastDefinition,
+  type CaseFacts,
+  type EntryRoute,
+  type InstanceState,
+  type Label,
+  type ProcessDefinition,
+  type RuleViolation,
+  type RuntimeFlags,
+  type StepDefinition,
+  type StepInstance,
+  type SystemWork as SystemWorkKind,
+  type WorkingCalendar,
+} from '@df/domain';
+import type {
+  ActionBase,
+  ActionResult,
+  AmendRequest,
+  CaseEventOf,
+  CaseEventPayloads,
+  CaseEventType,
+  CaseStatus,
+  CloseRequest,
+  CompleteStepRequest,
+  DecideStepRequest,
+  DelegationInput,
+  MissingDocument,
+  ObjectionRequest,
+  StepStatus,
+  SupplyDocumentRequest,
+} from '@df/contracts';
+import { authorize, responsibleRole } from './authorization';
+import { deficiencyBlock } from './deficiencies';
+import { EventLog } from './emission';
+import { reject } from './rejection';
+import { metaOfInstance, type StepMeta } from './step-meta';
+
+/** Deficiencies accepted at intake (容缺) must be supplied within this many working days (Guangdong's rule). */
+export const DEFICIENCY_DEADLINE_WD = 2;
+/** Human steps of zero target duration still get half a working day before they count as overdue. */
+export const MIN_DUE_WD = 0.5;
+export const CLOSED: ReadonlySet<CaseStatus> = new Set(['completed', 'rejected', 'withdrawn', 'cancelled', 'failed']);
+export const DAY_MS = 86_400_000;
+
+export type DeadlineKind = 'timer' | 'overdue' | 'unit-flagged';
+
+export interface Deadline {
+  at: number;
+  kind: DeadlineKind;
+  fired: boolean;
+}
+
+export interface StepState {
+  status: StepStatus;
+  /** Bumped whenever the step is reset, so a late system result for an older run is ignored. */
+  generation: number;
+  startedAt?: number;
+  doneAt?: number;
+  dueAt?: number;
+  deadlines: Deadline[];
+  blockedReason?: Label;
+  systemRunning?: boolean;
+  actedBy?: string;
+  actedByRole?: string;
+  onBehalfOf?: string;
+  decision?: DecideStepRequest['decision'];
+  comment?: string;
+  data?: Record<string, unknown>;
+  returns: number;
+}
+
+export interface Deficiency extends MissingDocument {
+  neededBy: string;
+  dueAt: number;
+  status: 'missing' | 'overdue' | 'supplied';
+  suppliedAt?: number;
+}
+
+export interface SystemWork {
+  key: string;
+  code: string;
+  /** The work the step declares (behaviour.system). */
+  system: SystemWorkKind;
+  generation: number;
+  memberId?: string;
+}
+
+export interface SystemResult {
+  violations?: RuleViolation[];
+  documentNo?: string;
+  note?: Label;
+}
+
+export interface Escalation {
+  id: string;
+  caseId: string;
+  stepKey: string | null;
+  kind: 'step-overdue' | 'deficiency-overdue' | 'passport-overdue' | 'unit-flagged' | 'report-overdue';
+  role: string;
+  unit: string;
+  message: Label;
+  dueAt: string | null;
+}
+
+export type EngineAction =
+  | { type: 'complete'; request: CompleteStepRequest }
+  | { type: 'decide'; request: DecideStepRequest }
+  | { type: 'amend'; request: AmendRequest }
+  | { type: 'withdraw'; request: CloseRequest }
+  | { type: 'cancel'; request: CloseRequest }
+  | { type: 'objection'; request: ObjectionRequest }
+  | { type: 'supplyDocument'; request: SupplyDocumentRequest };
+
+export interface EngineDeps {
+  /** Deterministic ids (uuid4 of the workflow sandbox). */
+  newId: () => string;
+  workflowId: string;
+  calendar?: WorkingCalendar;
+}
+
+/**
+ * The state core of a case: the instances derived from the pinned definition and the facts, each
+ * instance's state, deficiencies, objections, and the event log. The action modules (actions/*), deadlines,
+ * deficiencies, system steps and the progress view read and change it; CaseEngine is the only way in from
+ * outside workflows/engine.
+ */
+export class CaseCore {
+  readonly caseId: string;
+  readonly definition: ProcessDefinition;
+  facts: CaseFacts;
+  status: CaseStatus = 'open';
+  closedReason?: string;
+  readonly calendar: WorkingCalendar;
+  runtime: RuntimeFlags = { objectionRaised: false, acceptedWithDeficiencies: false };
+  instances: StepInstance[] = [];
+  readonly metas = new Map<string, StepMeta>();
+  readonly states = new Map<string, StepState>();
+  readonly withdrawnSteps = new Map<string, { meta: StepMeta; state: StepState }>();
+  postTrip: StepMeta[] = [];
+  /** The pinned definition's steps by code (read through upcastDefinition: behaviour declared on every version). */
+  readonly steps: Map<string, StepDefinition>;
+  returnedOn?: string;
+  readonly deficiencies: Deficiency[] = [];
+  readonly objections: Array<{ at: number; by: string; text: string }> = [];
+  readonly withdrawnMembers: Array<{ memberId: string; reason: string }> = [];
+  violations: RuleViolation[] = [];
+  approvalDocumentNo?: string;
+  readonly results = new Map<string, ActionResult>();
+  escalations: Escalation[] = [];
+  readonly log: EventLog;
+  tripsToRecord = false;
+  now = 0;
+  lastPlanKey = '';
+  lastPlanShape = '';
+  lastPlanSlack = 0;
+
+  constructor(
+    readonly input: DelegationInput,
+    readonly deps: EngineDeps,
+  ) {
+    this.caseId = input.caseId;
+    this.definition = upcastDefinition(input.definition);
+    this.facts = input.facts;
+    this.calendar = deps.calendar ?? chineseCalendar();
+    this.steps = new Map(this.definition.steps.map((s) => [s.code, s]));
+    this.log = new EventLog(input.caseId, deps.newId);
+  }
+
+  get closed(): boolean {
+    return CLOSED.has(this.status);
+  }
+
+  emit<T extends CaseEventType>(type: T, by: ActionBase | null, payload: CaseEventPayloads[T]): CaseEventOf<T> {
+    return this.log.emit(type, by, payload, this.now);
+  }
+
+  /** Keys of the live instances whose step declares a behaviour. */
+  keysWhere(declares: (b: StepMeta['behaviour']) => boolean): string[] {
+    return [...this.metas.values()].filter((m) => declares(m.behaviour)).map((m) => m.key);
+  }
+
+  openKeys(): string[] {
+    return [...this.states].filter(([, s]) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'blocked').map(([k]) => k);
+  }
+
+  /** Re-derives instances from facts and runtime flags, keeping the state of every key that survives. */
+  deriveInstances(): void {
+    this.instances = buildInstances(this.definition, this.facts, { runtime: this.runtime, settings: this.input.settings ?? {} });
+    const live = new Set(this.instances.map((i) => i.key));
+    for (const [key, state] of [...this.states]) {
+      const meta = this.metas.get(key)!;
+      if (meta.behaviour.afterDeparture) continue;
+      if (!live.has(key)) {
+        this.withdrawnSteps.set(key, { meta, state });
+        this.states.delete(key);
+        this.metas.delete(key);
+      }
+    }
+    for (const inst of this.instances) {
+      this.metas.set(inst.key, metaOfInstance(inst, this.steps.get(inst.code)!));
+      if (!this.states.has(inst.key)) this.states.set(inst.key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
+      const state = this.states.get(inst.key)!;
+      // A condition that turned false (e.g. a route changed to visa-free) skips a step not yet done.
+      if (inst.skipped && state.status !== 'done' && state.status !== 'skipped' && state.status !== 'pending' && state.status !== 'returned') {
+        this.clear(state);
+        state.status = 'pending';
+      }
+    }
+  }
+
+  /** Opens every instance whose needs are complete, records pass-through skips; repeats until stable. */
+  advance(): void {
+    if (this.closed) return;
+    for (let round = 0; round < 10_000; round++) {
+      const states: Record<string, InstanceState> = {};
+      for (const inst of this.instances) {
+        const s = this.states.get(inst.key)!;
+        states[inst.key] = { status: s.status === 'returned' ? 'pending' : s.status === 'overdue' ? 'awaiting' : (s.status as InstanceState['status']) };
+      }
+      const { ready, skipNow } = nextActions(this.instances, states);
+      const postReady = this.readyPostTrip();
+      if (ready.length === 0 && skipNow.length === 0 && postReady.length === 0) return;
+      for (const key of skipNow) {
+        const state = this.states.get(key)!;
+        state.status = 'skipped';
+        const meta = this.metas.get(key)!;
+        this.emit('step.skipped', null, this.metaPayload(meta));
+      }
+      for (const key of [...ready, ...postReady]) this.open(key);
+    }
+  }
+
+  open(key: string): void {
+    const meta = this.metas.get(key)!;
+    const state = this.states.get(key)!;
+    this.clear(state);
+    state.startedAt = this.now;
+    const block = deficiencyBlock(this, meta.code);
+    state.status = block ? 'blocked' : 'awaiting';
+    if (block) state.blockedReason = block;
+    if (meta.kind === 'timer') {
+      state.dueAt = this.calendar.addWorkingDays(this.now, meta.durationWd, 'end');
+      state.deadlines = [{ at: state.dueAt, kind: 'timer', fired: false }];
+    } else if (meta.kind !== 'system') {
+      state.dueAt = this.dueOf(meta);
+      state.deadlines = [{ at: state.dueAt, kind: 'overdue', fired: false }];
+      const after = meta.behaviour.afterDeparture?.escalateAfterDays;
+      if (after) state.deadlines.push({ at: state.dueAt + after * DAY_MS, kind: 'unit-flagged', fired: false });
+    }
+    this.emit('step.awaiting', null, { ...this.metaPayload(meta), startedAt: toIso(this.now), dueAt: state.dueAt !== undefined ? toIso(state.dueAt) : null });
+    if (block) this.emit('step.blocked', null, { key, code: meta.code, reason: block });
+  }
+
+  dueOf(meta: StepMeta): number {
+    const rule = meta.behaviour.afterDeparture?.due;
+    if (!rule) return this.calendar.addWorkingDays(this.now, Math.max(meta.durationWd, MIN_DUE_WD), 'end');
+    const base = this.returnedOn ?? this.facts.returnDate;
+    // End of the Shanghai day the rule lands on (00:00 of the next day, UTC+8).
+    const startOfReturnDay = dayNumber(base) * DAY_MS - 8 * 3_600_000;
+    if ('calendarDays' in rule) return startOfReturnDay + (rule.calendarDays + 1) * DAY_MS;
+    return this.calendar.addWorkingDays(startOfReturnDay + DAY_MS, rule.workingDays, 'end');
+  }
+
+  metaPayload(meta: StepMeta): CaseEventPayloads['step.skipped'] {
+    return {
+      key: meta.key,
+      code: meta.code,
+      name: meta.name,
+      phase: meta.phase,
+      kind: meta.kind,
+      actorRole: responsibleRole(meta),
+      memberId: meta.memberId ?? null,
+      country: meta.country ?? null,
+    };
+  }
+
+  clear(state: StepState): void {
+    state.startedAt = undefined;
+    state.doneAt = undefined;
+    state.dueAt = undefined;
+    state.deadlines = [];
+    state.blockedReason = undefined;
+    state.systemRunning = false;
+    state.decision = undefined;
+    state.data = undefined;
+  }
+
+  reset(keys: string[]): void {
+    for (const key of keys) {
+      const state = this.states.get(key);
+      if (!state || state.status === 'pending' || state.status === 'skipped') continue;
+      state.generation++;
+      this.clear(state);
+      state.status = 'returned';
+    }
+  }
+
+  finish(state: StepState, by: ActionBase | null): void {
+    state.status = 'done';
+    state.doneAt = this.now;
+    state.blockedReason = undefined;
+    state.systemRunning = false;
+    if (by) {
+      state.actedBy = by.actor.id;
+      state.actedByRole = by.actor.role;
+      state.onBehalfOf = by.onBehalfOf;
+      state.comment = by.comment;
+      if ('decision' in by) state.decision = (by as DecideStepRequest).decision;
+    }
+  }
+
+  setRoute(memberId: string, country: string, route: EntryRoute): void {
+    const current = this.facts.members.find((m) => m.id === memberId);
+    if (!current || entryRoute(current, country, this.facts) === route) return;
+    this.facts = {
+      ...this.facts,
+      members: this.facts.members.map((m) => (m.id === memberId ? { ...m, routes: { ...(m.routes ?? {}), [country]: route } } : m)),
+    };
+    this.deriveInstances();
+  }
+
+  visaRefused(country: string, memberIds: string[], by: ActionBase): void {
+    const head = this.facts.members[0]?.id;
+    if (head && memberIds.includes(head)) {
+      this.close('failed', `visa refused for the head of delegation (${country})`, by);
+      return;
+    }
+    this.facts = { ...this.facts, members: this.facts.members.filter((m) => !memberIds.includes(m.id)) };
+    for (const id of memberIds) {
+      this.withdrawnMembers.push({ memberId: id, reason: `visa-refused:${country}` });
+      this.emit('member.withdrawn', by, { memberId: id, reason: `visa-refused:${country}`, memberCount: this.facts.members.length });
+    }
+    this.deriveInstances();
+  }
+
+  depart(by: ActionBase): void {
+    this.status = 'departed';
+    this.tripsToRecord = true;
+    this.emit('case.departed', by, {
+      departedAt: toIso(this.now),
+      members: this.facts.members.map((m) => m.id),
+      // The members' trips join the frequency history (member_trips) from this event.
+      departureDate: this.facts.departureDate,
+      returnDate: this.facts.returnDate,
+      trips: this.facts.members.map((m) => ({ memberId: m.id, personKey: personKey(this.facts, m) })),
+    });
+    // The steps after departure, from the definition; their needs are among themselves (validateDefinition).
+    const part = buildInstances(this.definition, this.facts, { part: 'after-departure', runtime: this.runtime, settings: this.input.settings ?? {} });
+    for (const inst of part) {
+      const meta: StepMeta = { ...metaOfInstance(inst, this.steps.get(inst.code)!), durationWd: 0 };
+      this.postTrip.push(meta);
+      this.metas.set(inst.key, meta);
+      this.states.set(inst.key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
+    }
+  }
+
+  readyPostTrip(): string[] {
+    if (this.status !== 'departed') return [];
+    const done = (key: string) => this.states.get(key)?.status === 'done';
+    const ready = this.postTrip.filter((m) => this.states.get(m.key)!.status === 'pending' && m.needs.every(done)).map((m) => m.key);
+    if (ready.length === 0 && this.postTrip.length > 0 && this.postTrip.every((m) => this.states.get(m.key)!.status === 'done')) {
+      this.close('completed', 'post-trip obligations fulfilled', null);
+    }
+    return ready;
+  }
+
+  close(status: CaseStatus, reason: string, by: ActionBase | null): void {
+    this.status = status;
+    this.closedReason = reason;
+    this.emit('case.closed', by, { status, reason });
+  }
+
+  awaitingStep(action: 'complete' | 'decide', stepKey: unknown, actor: ActionBase['actor'], onBehalfOf?: string): { meta: StepMeta; state: StepState } {
+    if (typeof stepKey !== 'string') return reject('INVALID_REQUEST', '缺少步骤 stepKey', 'stepKey is required');
+    const meta = this.metas.get(stepKey);
+    const state = this.states.get(stepKey);
+    if (!meta || !state) {
+      if (this.withdrawnSteps.has(stepKey)) {
+        return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 已撤销（成员退出）`, `Step ${stepKey} was withdrawn with its member`, stepKey);
+      }
+      return reject('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, stepKey);
+    }
+    if (state.status === 'blocked') {
+      const why = state.blockedReason ?? { zh: '已受阻', en: 'blocked' };
+      return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 受阻：${why.zh}`, `Step ${stepKey} is blocked: ${why.en}`, stepKey);
+    }
+    if (state.status !== 'awaiting' && state.status !== 'overdue') {
+      return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 当前状态为 ${state.status}，不在待办理状态`, `Step ${stepKey} is ${state.status}, not awaiting an action`, stepKey);
+    }
+    authorize(action, actor, this, { step: meta, stepKey, onBehalfOf });
+    return { meta, state };
+  }
+}

@@ -1,0 +1,29 @@
+import type { Label } from '@df/domain';
+import type { ActionBase } from '@df/contracts';
+import type { CaseCore } from './core';
+
+/** Deficiencies accepted at intake (容缺): a step needing a document past its deadline blocks until it is supplied. */
+
+/** A step blocks while a deficiency it needs is past its deadline. */
+export function deficiencyBlock(core: CaseCore, code: string): Label | undefined {
+  const late = core.deficiencies.filter((d) => d.status === 'overdue' && d.neededBy === code);
+  if (late.length === 0) return undefined;
+  const names = late.map((d) => d.name).join('、');
+  return { zh: `缺件逾期未补：${names}`, en: `Missing documents past their deadline: ${late.map((d) => d.id).join(', ')}` };
+}
+
+export function refreshDeficiencyBlocks(core: CaseCore, by: ActionBase | null): void {
+  for (const [key, state] of core.states) {
+    const meta = core.metas.get(key)!;
+    const block = deficiencyBlock(core, meta.code);
+    if (block && (state.status === 'awaiting' || state.status === 'overdue')) {
+      state.status = 'blocked';
+      state.blockedReason = block;
+      core.emit('step.blocked', by, { key, code: meta.code, reason: block });
+    } else if (!block && state.status === 'blocked' && state.blockedReason && !state.systemRunning && meta.kind !== 'system') {
+      state.status = 'awaiting';
+      state.blockedReason = undefined;
+      core.emit('step.unblocked', by, { key, code: meta.code });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Plan } from '@df/domain';
+import type { CaseEvent } from '@df/contracts';
+import type { CaseEngine, Escalation, SystemResult, SystemWork } from './case-engine';
+
+export interface DrainHooks {
+  /** Start the system steps that became due (the workflow schedules activities; sync drivers may answer later). */
+  systemWork(work: SystemWork[]): void;
+  /** Escalations and the trips flag, for drivers that still record them apart from the events (legacy histories). */
+  sideRecords?(escalations: Escalation[], recordTrips: boolean): void;
+  /** Working days the forecast of a late case may drift before a new case.replanned (CaseEngine.replan); read after the side records. */
+  settleWd?(): number;
+}
+
+/**
+ * One turn of the drain protocol, the same for the workflow, the bench and the tests: hand out the due
+ * system work, then escalations and trips, then re-plan, then take the events to flush. The order is the
+ * workflow's command order (recorded histories replay on it): do not reorder.
+ */
+export function drain(engine: CaseEngine, now: number, hooks: DrainHooks): { plan: Plan; events: CaseEvent[] } {
+  hooks.systemWork(engine.takeSystemWork());
+  const escalations = engine.takeEscalations();
+  const trips = engine.takeTripRecording();
+  hooks.sideRecords?.(escalations, trips);
+  const plan = engine.replan(now, hooks.settleWd?.() ?? 0);
+  return { plan, events: engine.takeEvents() };
+}
+
+/**
+ * For synchronous drivers (tests, the bench): drains until nothing is left, answering each system step
+ * at once with `answer`. Returns the flushed batches in order (a read model only ever shows whole batches).
+ */
+export function drainNow(engine: CaseEngine, now: number, answer: (work: SystemWork) => SystemResult = () => ({})): CaseEvent[][] {
+  const batches: CaseEvent[][] = [];
+  for (let guard = 0; guard < 1000; guard++) {
+    let pending: SystemWork[] = [];
+    const { events } = drain(engine, now, { systemWork: (w) => (pending = w) });
+    for (const work of pending) engine.applySystemResult(work, answer(work), now);
+    if (events.length > 0) batches.push(events);
+    if (events.length === 0 && pending.length === 0) return batches;
+  }
+  throw new Error('drainNow: the engine did not settle');
+}

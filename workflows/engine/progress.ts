@@ -1,0 +1,139 @@
+import { DEFAULT_AT_RISK_THRESHOLD_WD, dayNumber, deriveFacts, plan as planCase, shanghaiDate, toIso, type CasePhase, type InstanceState, type Plan } from '@df/domain';
+import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
+import { planSummary } from '@df/contracts';
+import type { CaseCore, StepState } from './core';
+import type { StepMeta } from './step-meta';
+
+/** The progress view: the plan over the instances' states, the phase, the replanned event and the progress query's answer. */
+
+export function currentPlan(core: CaseCore, now: number): Plan {
+  const states: Record<string, InstanceState> = {};
+  for (const inst of core.instances) {
+    const s = core.states.get(inst.key)!;
+    states[inst.key] = {
+      status: s.status === 'returned' ? 'pending' : s.status === 'overdue' ? 'awaiting' : s.status === 'withdrawn' ? 'skipped' : s.status,
+      ...(s.startedAt !== undefined ? { startedAt: s.startedAt } : {}),
+      ...(s.doneAt !== undefined ? { doneAt: s.doneAt } : {}),
+    };
+  }
+  return planCase({
+    instances: core.instances,
+    states,
+    now,
+    departureDate: core.facts.departureDate,
+    calendar: core.calendar,
+    atRiskThresholdWd: core.input.settings?.atRiskThresholdWd ?? DEFAULT_AT_RISK_THRESHOLD_WD,
+    caseStartedAt: core.input.submittedAt,
+  });
+}
+
+export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
+  if (core.closed) return 'closed';
+  if (core.status === 'departed') return 'post-trip';
+  for (const key of plan.criticalPath) {
+    const s = core.states.get(key)?.status;
+    if (s !== 'done' && s !== 'skipped') return core.metas.get(key)!.phase;
+  }
+  return 'depart';
+}
+
+/**
+ * Emits case.replanned when what managers see (forecast, slack, risk, phase, latest starts) changed.
+ * While a critical step is late the forecast moves with the clock at every replan; with `settleWd` > 0
+ * such drift alone is recorded only once the slack has moved by that much since the last record
+ * (anything else that changes is recorded at once). Without it, every workflow task of a late case
+ * appended a new case.replanned, whose append woke the workflow again: a loop for as long as the
+ * step stayed late (docs/benchmarks.md).
+ */
+export function replan(core: CaseCore, now: number, settleWd = 0): Plan {
+  core.now = now;
+  const p = currentPlan(core, now);
+  const phase = phaseOf(core, p);
+  const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
+  const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
+  const criticalStep = p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null;
+  const shape = JSON.stringify([p.atRisk, phase, criticalStep, latestStarts, core.status]);
+  const key = JSON.stringify([p.forecastReadyAt, p.slackWd, shape]);
+  const drifted = settleWd > 0 && shape === core.lastPlanShape && Math.abs(p.slackWd - core.lastPlanSlack) < settleWd;
+  if (key !== core.lastPlanKey && !drifted) {
+    core.lastPlanKey = key;
+    core.lastPlanShape = shape;
+    core.lastPlanSlack = p.slackWd;
+    core.emit('case.replanned', null, {
+      phase,
+      status: core.status,
+      forecastReadyAt: p.forecastReadyAt,
+      forecastReadyDate: p.forecastReadyDate,
+      slackWd: p.slackWd,
+      atRisk: p.atRisk,
+      criticalPath: p.criticalPath,
+      criticalStep,
+      latestStarts,
+    });
+  }
+  return p;
+}
+
+export function progressView(core: CaseCore, now: number, workingDaySeconds?: number): DelegationProgress {
+  const p = currentPlan(core, now);
+  const planned = new Map(p.steps.map((s) => [s.key, s]));
+  const steps: StepProgress[] = [];
+  const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {
+    const ps = planned.get(meta.key);
+    return {
+      key: meta.key,
+      code: meta.code,
+      name: meta.name,
+      phase: meta.phase,
+      kind: meta.kind,
+      actorRole: meta.actor,
+      ...(meta.memberId !== undefined ? { memberId: meta.memberId } : {}),
+      ...(meta.country !== undefined ? { country: meta.country } : {}),
+      status,
+      durationWd: meta.durationWd,
+      ...(state.blockedReason && status === 'blocked' ? { blockedReason: state.blockedReason } : {}),
+      ...(state.startedAt !== undefined ? { startedAt: toIso(state.startedAt) } : {}),
+      ...(state.doneAt !== undefined ? { doneAt: toIso(state.doneAt) } : {}),
+      ...(state.dueAt !== undefined ? { dueAt: toIso(state.dueAt) } : {}),
+      ...(ps && status !== 'done' && status !== 'skipped' ? { latestStartAt: ps.latestStart } : {}),
+      critical: ps?.critical ?? false,
+      ...(state.actedBy ? { actedBy: state.actedBy } : {}),
+      ...(state.actedByRole ? { actedByRole: state.actedByRole as StepProgress['actedByRole'] } : {}),
+      ...(state.onBehalfOf ? { onBehalfOf: state.onBehalfOf } : {}),
+      ...(state.decision ? { decision: state.decision } : {}),
+      ...(state.comment ? { comment: state.comment } : {}),
+      ...(state.data ? { data: state.data } : {}),
+      returns: state.returns,
+    };
+  };
+  for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, state.status));
+  for (const { meta, state } of core.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
+  const summary = planSummary(p);
+  const derived = deriveFacts(core.facts);
+  return {
+    caseId: core.caseId,
+    workflowId: core.deps.workflowId,
+    definitionVersion: core.definition.version,
+    title: core.facts.title,
+    unit: core.facts.unit,
+    facts: core.facts,
+    status: core.status,
+    phase: phaseOf(core, p),
+    now: toIso(now),
+    ...(workingDaySeconds ? { workingDaySeconds } : {}),
+    submittedAt: core.input.submittedAt,
+    departureDate: core.facts.departureDate,
+    daysToDeparture: dayNumber(core.facts.departureDate) - dayNumber(shanghaiDate(now)),
+    plan: summary,
+    steps,
+    deficiencies: core.deficiencies.map(
+      (d): DeficiencyProgress => ({ id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt), status: d.status, ...(d.suppliedAt ? { suppliedAt: toIso(d.suppliedAt) } : {}) }),
+    ),
+    objections: core.objections.map((o) => ({ at: toIso(o.at), by: o.by, text: o.text })),
+    withdrawnMembers: [...core.withdrawnMembers],
+    routes: derived.routes,
+    violations: core.violations,
+    ...(core.approvalDocumentNo ? { approvalDocumentNo: core.approvalDocumentNo } : {}),
+    lastSeq: core.log.seq,
+  };
+}

@@ -1,0 +1,46 @@
+import type { RuleViolation } from '@df/domain';
+import type { CaseCore, SystemResult, SystemWork } from './core';
+
+/** System steps: the work each declares (behaviour.system) goes out to the worker; its result completes or blocks the step. */
+
+export function takeSystemWork(core: CaseCore): SystemWork[] {
+  const work: SystemWork[] = [];
+  for (const [key, state] of core.states) {
+    const meta = core.metas.get(key)!;
+    if (meta.kind === 'system' && state.status === 'awaiting' && !state.systemRunning) {
+      const system = meta.behaviour.system;
+      if (!system) throw new Error(`system step ${meta.code} declares no behaviour.system`);
+      state.systemRunning = true;
+      work.push({ key, code: meta.code, system, generation: state.generation, ...(meta.memberId ? { memberId: meta.memberId } : {}) });
+    }
+  }
+  return work;
+}
+
+export function applySystemResult(core: CaseCore, work: SystemWork, result: SystemResult, now: number): void {
+  core.now = now;
+  const state = core.states.get(work.key);
+  if (!state || state.generation !== work.generation || core.closed) return; // reset or withdrawn meanwhile
+  state.systemRunning = false;
+  const violations = result.violations ?? [];
+  // Each rule check owns its violations in the case's list: the trip rules all but frequency, frequency per member.
+  if (work.system === 'trip-rules') core.violations = [...core.violations.filter((v) => !isTripViolation(v)), ...violations];
+  if (work.system === 'frequency') core.violations = [...core.violations.filter((v) => !(v.code === 'FREQUENCY_EXCEEDED' && v.details?.memberId === work.memberId)), ...violations];
+  if (violations.length > 0) {
+    state.status = 'blocked';
+    state.blockedReason = {
+      zh: violations.map((v) => v.message.zh).join('；'),
+      en: violations.map((v) => v.message.en).join('; '),
+    };
+    core.emit('step.blocked', null, { key: work.key, code: work.code, reason: state.blockedReason, violations });
+    return;
+  }
+  if (result.documentNo && work.system === 'approval-document') core.approvalDocumentNo = result.documentNo;
+  core.finish(state, null);
+  state.data = { ...(result.documentNo ? { documentNo: result.documentNo } : {}), ...(result.note ? { note: result.note } : {}) };
+  core.emit('step.completed', null, { key: work.key, code: work.code, data: state.data, comment: null });
+  core.advance();
+}
+
+/** The trip-rules check's violations (everything but the per-member frequency check's). */
+const isTripViolation = (v: RuleViolation): boolean => v.code !== 'FREQUENCY_EXCEEDED';
