@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// Validates the deployment files that cannot run on this machine (no Docker daemon, no cluster):
+//
+//   compose     docker/docker-compose.yml against the compose specification (check-jsonschema's
+//               vendored compose-spec schema), plus our rules: every secret a service names is
+//               defined, the JWT secret and the metrics token reach the api (and Prometheus) only
+//   helm        `helm lint` and `helm template` of deploy/helm/delegation-flow, the rendered
+//               manifests through kubernetes-validate (strict, the Kubernetes version below)
+//   dockerfile  hadolint on docker/Dockerfile
+//   monitoring  Prometheus config and rules, Grafana dashboards: well-formed, with the fields
+//               Prometheus and Grafana require
+//
+// Tools come from scripts/validate-deploy.tools.mjs (npm run tools). Exit code 0 when every check
+// passes, 1 otherwise; each failure is printed with its tool's output.
+//
+//   node scripts/validate-deploy.mjs [--only compose,helm,dockerfile,monitoring]
+//       [--compose FILE] [--chart DIR] [--dockerfile FILE] [--monitoring DIR] [--set key=value ...]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deployToolPaths } from './validate-deploy.tools.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const KUBERNETES_VERSION = '1.33.0';
+
+function parseArgs(argv) {
+  const o = {
+    only: ['compose', 'helm', 'dockerfile', 'monitoring'],
+    compose: join(root, 'docker', 'docker-compose.yml'),
+    chart: join(root, 'deploy', 'helm', 'delegation-flow'),
+    dockerfile: join(root, 'docker', 'Dockerfile'),
+    monitoring: join(root, 'deploy', 'monitoring'),
+    set: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [k, v] = [argv[i], argv[i + 1]];
+    if (k === '--only') o.only = v.split(',');
+    else if (k === '--set') o.set.push(v);
+    else if (['--compose', '--chart', '--dockerfile', '--monitoring'].includes(k)) o[k.slice(2)] = resolve(v);
+    else throw new Error(`unknown argument ${k}`);
+    i++;
+  }
+  return o;
+}
+
+const tools = deployToolPaths(root);
+const run = (cmd, args, input) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) return { ok: false, out: `${cmd}: ${r.error.message} (run npm run tools)` };
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim(), stdout: r.stdout ?? '' };
+};
+
+// YAML is read with the venv's ruamel.yaml (a dependency of check-jsonschema): no YAML package here.
+function loadYaml(file) {
+  const r = run(tools.python, ['-c', 'import json,sys\nfrom ruamel.yaml import YAML\nprint(json.dumps(YAML(typ="safe").load(open(sys.argv[1]))))', file]);
+  if (!r.ok) throw new Error(`cannot parse ${file}: ${r.out}`);
+  return JSON.parse(r.stdout);
+}
+
+function checkCompose(file) {
+  const problems = [];
+  const schema = run(tools.checkJsonschema, ['--builtin-schema', 'vendor.compose-spec', file]);
+  if (!schema.ok) problems.push(`compose-spec: ${schema.out}`);
+  let doc;
+  try {
+    doc = loadYaml(file);
+  } catch (err) {
+    return [...problems, String(err.message)];
+  }
+  const defined = new Set(Object.keys(doc.secrets ?? {}));
+  const onlyFor = { jwt_secret: ['api'], metrics_token: ['api', 'prometheus'] };
+  for (const [name, svc] of Object.entries(doc.services ?? {})) {
+    for (const s of svc.secrets ?? []) {
+      const secret = typeof s === 'string' ? s : s.source;
+      if (!defined.has(secret)) problems.push(`service ${name}: secret ${secret} is not defined under top-level secrets`);
+      if (onlyFor[secret] && !onlyFor[secret].includes(name)) problems.push(`service ${name}: must not receive ${secret} (only ${onlyFor[secret].join(', ')})`);
+    }
+    const env = svc.environment ?? {};
+    for (const key of Object.keys(Array.isArray(env) ? Object.fromEntries(env.map((e) => e.split('='))) : env)) {
+      if (/(PASSWORD|SECRET|TOKEN)$/.test(key) && !/_FILE$/.test(key) && key !== 'DEMO_PASSWORD') problems.push(`service ${name}: ${key} in plain environment; pass it as a secret file (${key}_FILE)`);
+    }
+  }
+  return problems;
+}
+
+function checkHelm(chart, sets) {
+  const problems = [];
+  const base = ['--set', 'secrets.existingSecret=ci-secrets', ...sets.flatMap((s) => ['--set', s])];
+  const lint = run(tools.helm, ['lint', '--strict', chart, ...base]);
+  if (!lint.ok) problems.push(`helm lint: ${lint.out}`);
+  const tpl = run(tools.helm, ['template', 'df', chart, '--namespace', 'delegation-flow', '--kube-version', KUBERNETES_VERSION, ...base]);
+  if (!tpl.ok) return [...problems, `helm template: ${tpl.out}`];
+  const dir = mkdtempSync(join(tmpdir(), 'validate-deploy-'));
+  try {
+    const manifests = join(dir, 'manifests.yaml');
+    writeFileSync(manifests, tpl.stdout);
+    const kv = run(tools.kubernetesValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, manifests]);
+    if (!kv.ok) problems.push(`kubernetes-validate: ${kv.out}`);
+    if (!/kind: Deployment/.test(tpl.stdout) || !/kind: PodDisruptionBudget/.test(tpl.stdout)) problems.push('helm template: no Deployment or PodDisruptionBudget rendered');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return problems;
+}
+
+function checkDockerfile(file) {
+  const r = run(tools.hadolint, ['--no-color', file]);
+  return r.ok ? [] : [`hadolint: ${r.out}`];
+}
+
+function checkMonitoring(dir) {
+  const problems = [];
+  const load = (f) => {
+    try {
+      return loadYaml(join(dir, f));
+    } catch (err) {
+      problems.push(String(err.message));
+      return undefined;
+    }
+  };
+  const prom = load('prometheus/prometheus.yml');
+  if (prom) {
+    if (!Array.isArray(prom.scrape_configs) || prom.scrape_configs.length === 0) problems.push('prometheus.yml: no scrape_configs');
+    for (const sc of prom.scrape_configs ?? []) if (!sc.job_name) problems.push('prometheus.yml: a scrape config without job_name');
+    const api = (prom.scrape_configs ?? []).find((s) => s.job_name === 'api');
+    if (!api?.authorization?.credentials_file) problems.push('prometheus.yml: job api must scrape with the metrics token (authorization.credentials_file)');
+  }
+  const rules = load('prometheus/alerts.yml');
+  if (rules) {
+    const all = (rules.groups ?? []).flatMap((g) => g.rules ?? []);
+    if (all.length === 0) problems.push('alerts.yml: no rules');
+    for (const r of all) {
+      if (!r.alert || typeof r.expr !== 'string' || !r.expr.trim()) problems.push(`alerts.yml: rule ${r.alert ?? '(unnamed)'} needs alert and expr`);
+      if (r.for !== undefined && !/^\d+[smhd]$/.test(String(r.for))) problems.push(`alerts.yml: rule ${r.alert}: for "${r.for}" is not a duration`);
+    }
+    for (const name of ['DatabaseDown', 'WorkflowTaskFailing', 'IncidentsHigh', 'TaskQueueBacklog']) {
+      if (!all.some((r) => r.alert === name)) problems.push(`alerts.yml: alert ${name} is missing`);
+    }
+  }
+  for (const f of ['delegation-flow.json', 'temporal-server.json', 'temporal-sdk.json']) {
+    const r = run(tools.python, ['-c', 'import json,sys; d=json.load(open(sys.argv[1])); assert d["uid"] and d["panels"], "uid and panels required"', join(dir, 'grafana', 'dashboards', f)]);
+    if (!r.ok) problems.push(`dashboard ${f}: ${r.out.split('\n').pop()}`);
+  }
+  return problems;
+}
+
+export function main(argv) {
+  const o = parseArgs(argv);
+  const checks = {
+    compose: () => checkCompose(o.compose),
+    helm: () => checkHelm(o.chart, o.set),
+    dockerfile: () => checkDockerfile(o.dockerfile),
+    monitoring: () => checkMonitoring(o.monitoring),
+  };
+  let failed = 0;
+  for (const name of o.only) {
+    if (!checks[name]) throw new Error(`unknown check ${name}`);
+    const problems = checks[name]();
+    if (problems.length === 0) console.log(`validate-deploy: ${name} ok`);
+    else {
+      failed++;
+      console.error(`validate-deploy: ${name} FAILED\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
