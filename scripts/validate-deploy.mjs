@@ -85,22 +85,35 @@ function checkCompose(file) {
   return problems;
 }
 
+// Two renders: with an existing Secret (production), and with the chart creating its own (trials).
+const HELM_VARIANTS = {
+  'existing secret': ['secrets.existingSecret=ci-secrets'],
+  'chart-made secret': ['secrets.values.database-password=ci', 'secrets.values.jwt-secret=ci-jwt-secret-of-at-least-32-chars', 'secrets.values.metrics-token=ci-metrics-token'],
+};
+
 function checkHelm(chart, sets) {
   const problems = [];
-  const base = ['--set', 'secrets.existingSecret=ci-secrets', ...sets.flatMap((s) => ['--set', s])];
-  const lint = run(tools.helm, ['lint', '--strict', chart, ...base]);
-  if (!lint.ok) problems.push(`helm lint: ${lint.out}`);
-  const tpl = run(tools.helm, ['template', 'df', chart, '--namespace', 'delegation-flow', '--kube-version', KUBERNETES_VERSION, ...base]);
-  if (!tpl.ok) return [...problems, `helm template: ${tpl.out}`];
-  const dir = mkdtempSync(join(tmpdir(), 'validate-deploy-'));
-  try {
-    const manifests = join(dir, 'manifests.yaml');
-    writeFileSync(manifests, tpl.stdout);
-    const kv = run(tools.kubernetesValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, manifests]);
-    if (!kv.ok) problems.push(`kubernetes-validate: ${kv.out}`);
-    if (!/kind: Deployment/.test(tpl.stdout) || !/kind: PodDisruptionBudget/.test(tpl.stdout)) problems.push('helm template: no Deployment or PodDisruptionBudget rendered');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (const [variant, variantSets] of Object.entries(HELM_VARIANTS)) {
+    const base = [...variantSets, ...sets].flatMap((s) => ['--set', s]);
+    const lint = run(tools.helm, ['lint', '--strict', '--kube-version', KUBERNETES_VERSION, chart, ...base]);
+    if (!lint.ok) problems.push(`helm lint (${variant}): ${lint.out}`);
+    const tpl = run(tools.helm, ['template', 'df', chart, '--namespace', 'delegation-flow', '--kube-version', KUBERNETES_VERSION, ...base]);
+    if (!tpl.ok) {
+      problems.push(`helm template (${variant}): ${tpl.out}`);
+      continue;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'validate-deploy-'));
+    try {
+      const manifests = join(dir, 'manifests.yaml');
+      writeFileSync(manifests, tpl.stdout);
+      const kv = run(tools.kubernetesValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, manifests]);
+      if (!kv.ok) problems.push(`kubernetes-validate (${variant}): ${kv.out}`);
+      for (const kind of ['Deployment', 'PodDisruptionBudget', 'Job', 'ConfigMap']) {
+        if (!new RegExp(`^kind: ${kind}$`, 'm').test(tpl.stdout)) problems.push(`helm template (${variant}): no ${kind} rendered`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   return problems;
 }
