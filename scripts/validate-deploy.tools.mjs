@@ -41,13 +41,13 @@ export function installDeployTools(root) {
   const stamp = join(root, '.tools', 'deploy-installed.json');
   const paths = deployToolPaths(root);
   const all = [paths.checkJsonschema, paths.kubernetesValidate, paths.hadolint, paths.helm];
-  let current = false;
+  let installed = {};
   try {
-    current = JSON.stringify(JSON.parse(readFileSync(stamp, 'utf8'))) === JSON.stringify(DEPLOY_PINS);
+    installed = JSON.parse(readFileSync(stamp, 'utf8'));
   } catch {
-    current = false;
+    installed = {};
   }
-  if (current && all.every(isExecutable)) return;
+  if (JSON.stringify(installed) === JSON.stringify(DEPLOY_PINS) && all.every(isExecutable)) return;
 
   const fail = (m) => {
     console.error(`tools (deploy validators): ${m}`);
@@ -65,7 +65,8 @@ export function installDeployTools(root) {
   } catch (err) {
     fail(`pip install failed: ${err.message}`);
   }
-  if (!process.env.HELM_PATH && !isExecutable(paths.helm)) {
+  // Rebuilt when missing or when the pin moved (the binary does not say which release it was built from).
+  if (!process.env.HELM_PATH && (!isExecutable(paths.helm) || installed.helm !== DEPLOY_PINS.helm)) {
     if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
       fail('Go is required to build helm (go install helm.sh/helm/v3/cmd/helm), or set HELM_PATH to a helm 3 binary.');
     }
