@@ -59,6 +59,8 @@ function loadYaml(file) {
   return JSON.parse(r.stdout);
 }
 
+const HEALTH_EXEMPT = new Set(['temporal-ui']);
+
 function checkCompose(file) {
   const problems = [];
   const schema = run(tools.checkJsonschema, ['--builtin-schema', 'vendor.compose-spec', file]);
@@ -70,6 +72,17 @@ function checkCompose(file) {
     return [...problems, String(err.message)];
   }
   const defined = new Set(Object.keys(doc.secrets ?? {}));
+  // No default passwords: every secret is a file under the folder compose insists on.
+  for (const [name, def] of Object.entries(doc.secrets ?? {})) {
+    if (!String(def?.file ?? '').startsWith('${DF_SECRETS_DIR:?')) problems.push(`secret ${name}: must be file: \${DF_SECRETS_DIR:?...}/${name}`);
+  }
+  for (const [name, svc] of Object.entries(doc.services ?? {})) {
+    // One-shots (restart "no") are judged by their exit code; temporal-ui's block belongs to the Web UI change.
+    if (svc.restart === 'no' || HEALTH_EXEMPT.has(name)) continue;
+    if (!svc.healthcheck?.test) problems.push(`service ${name}: no healthcheck`);
+    if (svc.logging?.options?.['max-size'] === undefined) problems.push(`service ${name}: no log rotation (logging.options.max-size)`);
+    if (svc.deploy?.resources?.limits?.memory === undefined) problems.push(`service ${name}: no memory limit (deploy.resources.limits.memory)`);
+  }
   const onlyFor = { jwt_secret: ['api'], metrics_token: ['api', 'prometheus'] };
   for (const [name, svc] of Object.entries(doc.services ?? {})) {
     for (const s of svc.secrets ?? []) {

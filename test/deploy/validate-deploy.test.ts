@@ -60,6 +60,13 @@ describe('deployment files', () => {
       expect(r.out).toContain('service worker: must not receive jwt_secret');
     });
 
+    it('fails when a long-running service has no health check', () => {
+      const file = brokenCopy('docker/docker-compose.yml', '', (t) => t.replace(/(  worker:[\s\S]*?)    healthcheck:\n(      .*\n)+/, '$1'));
+      const r = validate('--only', 'compose', '--compose', file);
+      expect(r.status).toBe(1);
+      expect(r.out).toContain('service worker: no healthcheck');
+    });
+
     it('fails on a password in the plain environment', () => {
       const file = brokenCopy('docker/docker-compose.yml', '', (t) => t.replace('      JWT_SECRET_FILE: /run/secrets/jwt_secret', '      JWT_SECRET: ${JWT_SECRET:?}'));
       const r = validate('--only', 'compose', '--compose', file);
