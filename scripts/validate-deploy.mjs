@@ -136,6 +136,22 @@ function checkDockerfile(file) {
   return r.ok ? [] : [`hadolint: ${r.out}`];
 }
 
+/** No PromQL parser offline (promtool is a large Go build): catch the commonest typo, unbalanced brackets or quotes. */
+function unbalancedBrackets(expr) {
+  const pairs = { ')': '(', ']': '[', '}': '{' };
+  const stack = [];
+  let quote;
+  for (const ch of expr) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) stack.push(ch);
+    else if (pairs[ch] && stack.pop() !== pairs[ch]) return `has an unmatched "${ch}"`;
+  }
+  if (quote) return `has an unterminated ${quote} string`;
+  return stack.length ? `has an unclosed "${stack.pop()}"` : undefined;
+}
+
 function checkMonitoring(dir) {
   const problems = [];
   const load = (f) => {
@@ -160,6 +176,8 @@ function checkMonitoring(dir) {
     for (const r of all) {
       if (!r.alert || typeof r.expr !== 'string' || !r.expr.trim()) problems.push(`alerts.yml: rule ${r.alert ?? '(unnamed)'} needs alert and expr`);
       if (r.for !== undefined && !/^\d+[smhd]$/.test(String(r.for))) problems.push(`alerts.yml: rule ${r.alert}: for "${r.for}" is not a duration`);
+      const unbalanced = typeof r.expr === 'string' ? unbalancedBrackets(r.expr) : undefined;
+      if (unbalanced) problems.push(`alerts.yml: rule ${r.alert}: expr ${unbalanced}`);
     }
     for (const name of ['DatabaseDown', 'WorkflowTaskFailing', 'IncidentsHigh', 'TaskQueueBacklog']) {
       if (!all.some((r) => r.alert === name)) problems.push(`alerts.yml: alert ${name} is missing`);

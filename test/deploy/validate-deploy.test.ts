@@ -97,6 +97,13 @@ describe('deployment files', () => {
     expect(r.out).toMatch(/hadolint: .*DL3003/s);
   });
 
+  it('monitoring: fails on an alert expression with an unclosed bracket', () => {
+    const d = brokenCopy('deploy/monitoring', 'prometheus/alerts.yml', (t) => t.replace('expr: sum(delegation_incidents_count) > 20', 'expr: sum(delegation_incidents_count > 20'));
+    const r = validate('--only', 'monitoring', '--monitoring', d);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('rule IncidentsHigh: expr has an unclosed "("');
+  });
+
   it('monitoring: fails when an alert rule has no expression', () => {
     const d = brokenCopy('deploy/monitoring', 'prometheus/alerts.yml', (t) => t.replace('expr: pg_up == 0 or absent(pg_up) or up{job="postgres"} == 0', 'expr: ""'));
     const r = validate('--only', 'monitoring', '--monitoring', d);
