@@ -1,4 +1,5 @@
-// Three projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack).
+// Four projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack),
+// deploy (compose file, Helm chart, Dockerfile and monitoring through their validators; scripts/validate-deploy.mjs).
 // Integration and e2e share one PostgreSQL and one Temporal dev server per run (test/support/global-setup.ts).
 const moduleNameMapper = {
   '^@df/(domain|contracts|persistence|runtime)$': '<rootDir>/libs/$1/src/index.ts',
@@ -14,6 +15,7 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,workflows}/**/*.spec.ts'] },
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

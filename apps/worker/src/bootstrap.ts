@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { nestLogLevels, temporalLogLevel } from '@df/runtime';
+import { sdkTelemetry } from './metrics';
 import { WorkerModule } from './worker.module';
 import type { WorkerModuleOptions } from './worker.options';
 
@@ -11,7 +12,10 @@ let runtimeInstalled = false;
 export async function bootstrapWorker(options: WorkerModuleOptions): Promise<INestApplicationContext> {
   // The SDK runtime is process-wide and can be installed once, before the first connection.
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger(temporalLogLevel(options.config.logLevel)) });
+    Runtime.install({
+      logger: new DefaultLogger(temporalLogLevel(options.config.logLevel)),
+      telemetryOptions: sdkTelemetry(options.config.temporalMetricsPort),
+    });
     runtimeInstalled = true;
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), { logger: nestLogLevels(options.config.logLevel) });

@@ -43,6 +43,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       ...(config.workerMaxCachedWorkflows > 0 && config.workerMaxCachedWorkflows < 40 ? { maxConcurrentWorkflowTaskExecutions: Math.max(2, config.workerMaxCachedWorkflows) } : {}),
       ...workflowSource(bundlePath),
+      // On SIGTERM running activities get this long before they are cancelled: longer than the longest
+      // activity (1 min, workflows/delegation.workflow.ts), shorter than the 90 s the orchestrator waits
+      // before SIGKILL (compose stop_grace_period, Helm terminationGracePeriodSeconds).
+      shutdownGraceTime: '70 seconds',
     };
     try {
       this.worker = await Worker.create(workerOptions);

@@ -25,6 +25,8 @@ const schema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
+  WORKFLOW_BUNDLE_PATH: z.string().trim().min(1).optional(),
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   WORKING_DAY_SECONDS: z.coerce.number().positive().optional(),
   DATA_DIR: z.string().trim().min(1).optional(),
   EMBEDDED_PG_PORT: port(5433),
@@ -54,6 +56,10 @@ export interface AppConfig {
   temporalAddress?: string;
   temporalNamespace: string;
   taskQueue: string;
+  /** Worker: a workflow bundle prebuilt by `npm run build:workflow-bundle` (the image's). Unset: bundled with webpack at start. */
+  workflowBundlePath?: string;
+  /** Worker: port of the Temporal SDK's Prometheus exporter (GET /metrics on 0.0.0.0:<port>). Unset: no SDK metrics. */
+  temporalMetricsPort?: number;
   /** Time scale: one working day lasts this many seconds (pinned into each case at start). Unset: real time. */
   workingDaySeconds?: number;
   dataDir: string;
@@ -120,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     temporalAddress: v.TEMPORAL_ADDRESS,
     temporalNamespace: v.TEMPORAL_NAMESPACE,
     taskQueue: v.TEMPORAL_TASK_QUEUE,
+    workflowBundlePath: v.WORKFLOW_BUNDLE_PATH,
+    temporalMetricsPort: v.TEMPORAL_METRICS_PORT,
     workingDaySeconds: v.WORKING_DAY_SECONDS,
     dataDir,
     embeddedPostgresPort: v.EMBEDDED_PG_PORT,
