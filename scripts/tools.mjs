@@ -47,8 +47,8 @@ function fail(message) {
   process.exit(1);
 }
 
-// ---- deployment validators: installed (or found current) first, in both modes ----
-installDeployTools(root);
+// ---- deployment validators: for `npm test` (--deploy) and `npm run tools` (CI), not for `npm start` ----
+if (!process.argv.includes('--if-missing') || process.argv.includes('--deploy')) installDeployTools(root);
 // ---- end deployment validators ----
 if (process.argv.includes('--if-missing') && binaries.every(resolvable)) process.exit(0);
 if (stampCurrent() && binaries.every((b) => isExecutable(join(venv, 'bin', b.name)))) {
