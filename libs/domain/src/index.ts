@@ -10,3 +10,4 @@ export * from './calendar';
 export * from './statutory-holidays';
 export * from './planner';
 export * from './fixtures';
+export * from './registries';
