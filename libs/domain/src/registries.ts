@@ -1,4 +1,5 @@
-import { dayNumber } from './dates';
+import { dayNumber, weekdayOf } from './dates';
+import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { tripCountries } from './facts';
@@ -256,4 +257,28 @@ export function diffDefinitions(
   for (const k of new Set([...sa.keys(), ...sb.keys()]))
     if (!same(sa.get(k), sb.get(k))) changes.push({ kind: 'setting-changed', field: k, from: sa.get(k) ?? null, to: sb.get(k) ?? null });
   return changes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holiday schedules loaded by the office
+
+/**
+ * Problems of a year's schedule, by field: a day outside the year ('in-year'), an adjusted working day that is
+ * not a Saturday or Sunday ('weekend': 调休 only moves weekend days), a day both off and worked ('not-both').
+ */
+export function scheduleProblems(s: YearSchedule): Array<{ field: string; rule: string; message: Label }> {
+  const errors: Array<{ field: string; rule: string; message: Label }> = [];
+  const inYear = (d: string) => Number(d.slice(0, 4)) === s.year;
+  s.holidays.forEach((d, i) => {
+    if (!inYear(d)) errors.push({ field: `holidays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
+  });
+  const off = new Set(s.holidays);
+  s.workdays.forEach((d, i) => {
+    if (!inYear(d)) errors.push({ field: `workdays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
+    const wd = weekdayOf(dayNumber(d));
+    if (wd >= 1 && wd <= 5)
+      errors.push({ field: `workdays[${i}]`, rule: 'weekend', message: { zh: `${d} 不是周末，无需调休上班`, en: `${d} is not a weekend day: only weekends are adjusted working days` } });
+    if (off.has(d)) errors.push({ field: `workdays[${i}]`, rule: 'not-both', message: { zh: `${d} 同时列为假日和调休上班日`, en: `${d} is listed both as a holiday and as a working day` } });
+  });
+  return errors;
 }

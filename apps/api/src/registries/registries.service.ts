@@ -8,14 +8,13 @@ import {
   loadDefinition,
   matchAnnualPlan,
   passportState,
+  scheduleProblems,
   daysOverdue,
   shanghaiDate,
   snapshotMember,
   statutoryHolidays,
   unitSuspension,
   validateOverrides,
-  weekdayOf,
-  dayNumber,
   type AnnualPlan,
   type CaseFacts,
   type CustodyPassport,
@@ -430,22 +429,6 @@ function definitionInvalid(err: DefinitionError, field: string): DomainError {
   return new DomainError('INVALID_REQUEST', { zh: `流程定义有${err.problems.length}处错误`, en: `The process definition has ${err.problems.length} problem(s)` }, {
     errors: err.problems.map((p) => ({ field: p.step ? `${field}.steps[${p.step}]` : field, rule: p.code, message: { zh: p.message, en: p.message } })),
   });
-}
-
-/** Days outside the year, a day both off and worked, an adjusted working day that is not a weekend day. */
-export function scheduleProblems(s: YearSchedule): FieldError[] {
-  const errors: FieldError[] = [];
-  const inYear = (d: string) => Number(d.slice(0, 4)) === s.year;
-  s.holidays.forEach((d, i) => {
-    if (!inYear(d)) errors.push({ field: `holidays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
-  });
-  s.workdays.forEach((d, i) => {
-    if (!inYear(d)) errors.push({ field: `workdays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
-    const wd = weekdayOf(dayNumber(d));
-    if (wd >= 1 && wd <= 5) errors.push({ field: `workdays[${i}]`, rule: 'weekend', message: { zh: `${d} 不是周末，无需调休上班`, en: `${d} is not a weekend day: only weekends are adjusted working days` } });
-    if (s.holidays.includes(d)) errors.push({ field: `workdays[${i}]`, rule: 'not-both', message: { zh: `${d} 同时列为假日和调休上班日`, en: `${d} is listed both as a holiday and as a working day` } });
-  });
-  return errors;
 }
 
 // The package data, per year (for the list's counts and GET of a package year).
