@@ -4,6 +4,8 @@ import { startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 import { getProgress } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { RegistriesService } from '../../apps/api/src/registries/registries.service';
+import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 
 const today = () => shanghaiDate(Date.now());
 const unitBody = (over: Record<string, unknown> = {}) => ({
@@ -266,5 +268,24 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     const p1 = await getProgress(api, users.tokens.organizer, first.body.caseId);
     expect(p1.definitionVersion).toBe(DEFAULT_DEFINITION.version);
     expect(['A02', 'A05'].map((k) => p1.steps.find((s) => s.key === k)!.durationWd)).toEqual([1, DEFAULT_DEFINITION.steps.find((s) => s.code === 'A05')!.durationWd]);
+  });
+
+  it("seeds the demo units, rosters, passports and plans once; A01's plan check reads the plan", async () => {
+    const service = api.app.get(RegistriesService);
+    expect(await service.seedDemo()).toBeGreaterThan(0);
+    expect(await service.seedDemo()).toBe(0);
+    const units = await request(api.http).get('/api/registries/units').set(bearer(users.tokens.manager)).expect(200);
+    expect(units.body.items.map((u: { code: string }) => u.code)).toEqual(expect.arrayContaining(['commerce', 'education', 'fao']));
+    const passports = await request(api.http).get('/api/registries/passports').query({ unit: 'commerce' }).set(bearer(users.tokens['passport-officer'])).expect(200);
+    expect(passports.body.items.map((p: { number: string; displayState: string }) => [p.number, p.displayState])).toEqual([
+      ['SE1234567', 'in-custody'],
+      ['SE2345678', 'in-custody'],
+    ]);
+    // The OpenAPI example trip (commerce, US, March 2027) is in commerce's 2027 plan; a larger one is over it.
+    expect(await service.checkPlan(SUBMISSION_EXAMPLE as unknown as CaseFacts)).toMatchObject({ outcome: 'planned', tripId: 'C-2027-1' });
+    const big = { ...SUBMISSION_EXAMPLE, members: Array.from({ length: 6 }, (_, i) => ({ ...SUBMISSION_EXAMPLE.members[0], id: `m${i + 1}` })) };
+    expect(await service.checkPlan(big as unknown as CaseFacts)).toMatchObject({ outcome: 'over-plan', tripId: 'C-2027-1' });
+    expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, unit: 'education' } as unknown as CaseFacts)).toMatchObject({ outcome: 'unplanned' });
+    expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, departureDate: '2028-03-15' } as unknown as CaseFacts)).toMatchObject({ outcome: 'no-plan' });
   });
 });

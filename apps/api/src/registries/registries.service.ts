@@ -31,6 +31,7 @@ import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { parseOrThrow } from '../common/validation';
+import { seedDemoRegistries } from './seed';
 import {
   AnnualPlanSchema,
   ChangesQuerySchema,
@@ -412,6 +413,11 @@ export class RegistriesService {
     );
     if (!published) throw domainError('ACTION_NOT_ALLOWED', `流程版本 ${definition.version} 已存在，请使用新的版本号`, `Process version ${definition.version} exists: publish under a new version`);
     return { version: definition.version, previousVersion: base.definition.version, changes };
+  }
+
+  /** Demo data for `npm start` (called where the demo users are seeded). */
+  async seedDemo(): Promise<number> {
+    return seedDemoRegistries(this.repo);
   }
 
   // -------------------------------------------------------------------------------------------
