@@ -123,7 +123,18 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // The same submission without the registries' facts skips all three (the control).
     const typed = buildInstances(DEFAULT_DEFINITION, submissionWith(unit, personId, { supervisingDepartment: null }) as unknown as CaseFacts);
     expect(['A16', 'A12:m1', 'C02:m1'].map((k) => typed.find((i) => i.key === k)!.skipped)).toEqual([true, true, true]);
-    // The supervising department's approver may read the case, as the registry says.
+    // An amendment naming people by id records their snapshot too.
+    const second = `P-${uniqueSuffix()}`;
+    await request(http).put(`/api/registries/people/${second}`).set(bearer(users.tokens.personnel)).send(personBody(unit, { name: '周八', rank: 'division', partyMember: false, leadershipTeam: null })).expect(200);
+    await request(http).put(`/api/registries/people/${second}/classified-access`).set(bearer(users.tokens.secrecy)).send({ classifiedAccess: true }).expect(200);
+    const members = submissionWith(unit, personId).members;
+    const amended = [...members, { ...members[0]!, id: 'm2', personId: second, name: '周八', classifiedAccess: false }];
+    await request(http).post(`/api/delegations/${submitted.body.caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { members: amended } }).expect(200);
+    const pa = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
+    expect(pa.facts.members.map((m) => [m.personId, m.rank, m.classifiedAccess, m.passport])).toEqual([
+      [personId, 'bureau', true, { inCustody: true, number, expiresOn: '2027-05-01' }],
+      [second, 'division', true, null],
+    ]);
     // An unknown person id of a registered unit is named by its field.
     const unknown = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submissionWith(unit, 'P-nobody')).expect(400);
     expect(unknown.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'members[0].personId', rule: 'registered-person' }] });

@@ -254,7 +254,7 @@ export class DelegationsService {
   // Actions (workflow updates)
 
   async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, key: string | undefined): Promise<Replayable<ActionResult>> {
-    const parsed = this.parseAction(kind, body);
+    const parsed = await this.registries.resolveAmendment(user, kind, this.parseAction(kind, body)); // issue 14: amended members' snapshot
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
     if (kind === 'complete' && stepKey === 'P03') this.validateTripReport(parsed.data);

@@ -291,29 +291,46 @@ export class RegistriesService {
       }
       out.supervisingDepartment = unit.supervisingDepartment;
     }
-    if (Array.isArray(b.members)) {
-      const ids = b.members.flatMap((m) => (m && typeof m === 'object' && typeof (m as { personId?: unknown }).personId === 'string' ? [(m as { personId: string }).personId] : []));
-      if (ids.length > 0) {
-        const people = new Map((await this.repo.people({ ids })).map((p) => [p.personId, p]));
-        const passports = await this.repo.passports({ holders: [...people.keys()] });
-        const errors: FieldError[] = [];
-        out.members = b.members.map((m, i) => {
-          const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
-          if (typeof id !== 'string') return m;
-          const person = people.get(id);
-          if (!person) {
-            if (unit) errors.push({ field: `members[${i}].personId`, rule: 'registered-person', message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` } });
-            return m;
-          }
-          if (person.status !== 'active')
-            errors.push({ field: `members[${i}].personId`, rule: 'active-person', message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` } });
-          return snapshotMember(m as Parameters<typeof snapshotMember>[0], person, passports.filter((p) => p.holder === id));
-        });
-        if (errors.length > 0)
-          throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
-      }
-    }
+    if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members');
     return { submission: out, ...version };
+  }
+
+  /**
+   * The amendment's hook: members named by personId in `changes.members` get the registries' facts, as at
+   * submission (the case records the new snapshot). Other actions pass through unchanged.
+   */
+  async resolveAmendment<T extends Record<string, unknown>>(user: AuthUser, kind: string, parsed: T): Promise<T> {
+    const changes = parsed.changes as { members?: unknown[] } | undefined;
+    if (kind !== 'amend' || !changes || !Array.isArray(changes.members)) return parsed;
+    const registered = !!(await this.repo.unit(user.unit));
+    return { ...parsed, changes: { ...changes, members: await this.resolveMembers(changes.members, registered, 'changes.members') } };
+  }
+
+  /** Snapshots members named by personId; unknown ids are 400 when the unit is registered, inactive people always. */
+  private async resolveMembers(members: unknown[], unitRegistered: boolean, path: string): Promise<unknown[]> {
+    const idOf = (m: unknown): string | undefined => {
+      const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
+      return typeof id === 'string' ? id : undefined;
+    };
+    const ids = members.flatMap((m) => idOf(m) ?? []);
+    if (ids.length === 0) return members;
+    const people = new Map((await this.repo.people({ ids })).map((p) => [p.personId, p]));
+    const passports = await this.repo.passports({ holders: [...people.keys()] });
+    const errors: FieldError[] = [];
+    const out = members.map((m, i) => {
+      const id = idOf(m);
+      if (id === undefined) return m;
+      const person = people.get(id);
+      if (!person) {
+        if (unitRegistered) errors.push({ field: `${path}[${i}].personId`, rule: 'registered-person', message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` } });
+        return m;
+      }
+      if (person.status !== 'active')
+        errors.push({ field: `${path}[${i}].personId`, rule: 'active-person', message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` } });
+      return snapshotMember(m as Parameters<typeof snapshotMember>[0], person, passports.filter((p) => p.holder === id));
+    });
+    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    return out;
   }
 
   // -------------------------------------------------------------------------------------------
