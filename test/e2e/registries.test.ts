@@ -6,6 +6,13 @@ import { getProgress } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
+import * as S from '../../apps/api/src/registries/schemas';
+
+/** The body matches the zod schema its route documents in OpenAPI (the document is generated from these). */
+const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+  const r = schema.safeParse(body);
+  expect(r.success ? null : r.error).toBeNull();
+};
 
 const today = () => shanghaiDate(Date.now());
 const unitBody = (over: Record<string, unknown> = {}) => ({
@@ -59,6 +66,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const http = api.http;
     const put = await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-clerk'])).send(unitBody({ clerks: [home.usernames.organizer] })).expect(200);
     expect(put.body).toMatchObject({ created: true, unit: { code: home.unit, status: 'active', suspension: { suspended: false } } });
+    documented(S.UnitPutResultSchema, put.body);
     // Only the FAO registers units; a suspension needs a reason (400 naming the field).
     expect((await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).send(unitBody()).expect(403)).body.code).toBe('FORBIDDEN_ROLE');
     const bad = await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-clerk'])).send(unitBody({ status: 'suspended' })).expect(400);
@@ -66,6 +74,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // Scoping: another unit's organizer neither reads it nor finds it in the list; FAO roles see it.
     expect((await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(other.tokens.organizer)).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
     const theirs = await request(http).get('/api/registries/units').set(bearer(other.tokens.organizer)).expect(200);
+    documented(S.UnitListSchema, theirs.body);
     expect(theirs.body.items.map((u: { code: string }) => u.code)).not.toContain(home.unit);
     await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).expect(200);
     await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-reviewer'])).expect(200);
@@ -76,6 +85,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     expect(refused.body.errors[0].message.zh).toContain('未按时报送出访报告');
     await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-clerk'])).send(unitBody({ clerks: [home.usernames.organizer] })).expect(200);
     const changes = await request(http).get('/api/registries/changes').query({ unit: home.unit, entity: 'unit' }).set(bearer(home.tokens.manager)).expect(200);
+    documented(S.RegistryChangeListSchema, changes.body);
     expect(changes.body.items.map((c: { action: string; actor: string }) => [c.action, c.actor])).toEqual([
       ['lifted', home.usernames['fao-clerk']],
       ['suspended', home.usernames['fao-director']],
@@ -95,6 +105,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await request(http).put(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).send(personBody(unit)).expect(403);
     const person = await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
     expect(person.body).toMatchObject({ personId, classifiedAccess: false });
+    documented(S.PersonViewSchema, person.body);
+    documented(S.PersonListSchema, (await request(http).get('/api/registries/people').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body);
     // Classified access is the secrecy office's; a later personnel write keeps it.
     await request(http).put(`/api/registries/people/${personId}/classified-access`).set(bearer(users.tokens.personnel)).send({ classifiedAccess: true }).expect(403);
     await request(http).put(`/api/registries/people/${personId}/classified-access`).set(bearer(users.tokens.secrecy)).send({ classifiedAccess: true }).expect(200);
@@ -108,6 +120,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const number = passportNo();
     await request(http).post('/api/registries/passports').set(bearer(users.tokens.organizer)).send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId }).expect(403);
     const reg = await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId }).expect(201);
+    documented(S.PassportViewSchema, reg.body);
+    documented(S.PersonViewSchema, (await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).expect(200)).body);
     expect(reg.body).toMatchObject({ number, state: 'in-custody', displayState: 'in-custody', history: [{ fromState: null, toState: 'in-custody', actor: users.usernames['passport-officer'] }] });
     expect((await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId }).expect(409)).body.code).toBe('ACTION_NOT_ALLOWED');
     const noHolder = await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number: passportNo(), issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: 'nobody' }).expect(400);
@@ -170,6 +184,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const officer = bearer(users.tokens['passport-officer']);
     // 30 days overdue: escalated, not suspended.
     const out30 = await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'checked-out', caseId: 'case-30', dueBackOn: addDays(today(), -30) }).expect(200);
+    documented(S.PassportViewSchema, out30.body);
+    documented(S.PassportListSchema, (await request(http).get('/api/registries/passports').set(bearer(users.tokens.organizer)).expect(200)).body);
     expect(out30.body).toMatchObject({ state: 'checked-out', displayState: 'overdue', daysOverdue: 30, caseId: 'case-30' });
     expect((await request(http).get(`/api/registries/units/${unit}`).set(bearer(users.tokens.organizer)).expect(200)).body.suspension.suspended).toBe(false);
     // Not allowed from checked-out: checked out again (409 naming the state).
@@ -217,10 +233,12 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
   it("loads a year's schedule through the API; the list shows each year's source", async () => {
     const http = api.http;
     const before = await request(http).get('/api/registries/calendars').set(bearer(users.tokens.organizer)).expect(200);
+    documented(S.CalendarListSchema, before.body);
     const y2027 = before.body.items.find((i: { year: number }) => i.year === 2027);
     expect(y2027).toMatchObject({ source: 'provisional', provisional: true });
     expect(before.body.items.find((i: { year: number }) => i.year === 2025)).toMatchObject({ source: 'package', provisional: false });
     const prov = await request(http).get('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).expect(200);
+    documented(S.CalendarYearSchema, prov.body);
     expect(prov.body.holidays).toEqual(expect.arrayContaining(['2027-01-01', '2027-02-06', '2027-10-01']));
     // A weekday as an adjusted working day, a day of another year: each named.
     const bad = await request(http)
@@ -236,6 +254,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     const official = { holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'], workdays: ['2027-02-14'], source: '国办发明电〔2026〕测试号' };
     const put = await request(http).put('/api/registries/calendars/2027').set(bearer(users.tokens['fao-director'])).send(official).expect(200);
     expect(put.body).toMatchObject({ year: 2027, source: 'loaded', replaced: false, workdays: ['2027-02-14'] });
+    documented(S.CalendarStoredSchema, put.body);
     const after = await request(http).get('/api/registries/calendars').set(bearer(users.tokens.organizer)).expect(200);
     expect(after.body.items.find((i: { year: number }) => i.year === 2027)).toMatchObject({ source: 'loaded', provisional: false, holidays: 9, workdays: 1, loadedBy: users.usernames['fao-director'] });
     const loaded = await request(http).get('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).expect(200);
@@ -261,12 +280,16 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     next.steps = next.steps.map((s) => (s.code === 'A02' ? { ...s, durationWd: 2 } : s));
     const pub = await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition: next, settings: { stepDurations: { A05: 3 } } }).expect(201);
     expect(pub.body).toMatchObject({ version: 'office-2027.1', previousVersion: DEFAULT_DEFINITION.version });
+    documented(S.ProcessVersionPublishedSchema, pub.body);
+    documented(S.ProcessVersionDetailSchema, (await request(http).get('/api/registries/process-versions/office-2027.1').set(bearer(users.tokens.organizer)).expect(200)).body);
+    documented(S.ProcessVersionDetailSchema, (await request(http).get(`/api/registries/process-versions/${DEFAULT_DEFINITION.version}`).set(bearer(users.tokens.organizer)).expect(200)).body);
     expect(pub.body.changes).toEqual([
       { kind: 'step-changed', step: 'A02', field: 'durationWd', from: 1, to: 2 },
       { kind: 'setting-changed', field: 'stepDurations.A05', from: null, to: 3 },
     ]);
     expect((await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition: next }).expect(409)).body.code).toBe('ACTION_NOT_ALLOWED');
     const list = await request(http).get('/api/registries/process-versions').set(bearer(users.tokens.organizer)).expect(200);
+    documented(S.ProcessVersionListSchema, list.body);
     expect(list.body.items.map((v: { version: string; current: boolean }) => [v.version, v.current])).toEqual([
       ['office-2027.1', true],
       [DEFAULT_DEFINITION.version, false],

@@ -109,10 +109,202 @@ export const ProcessVersionSchema = z
     definition: z.record(z.string(), z.unknown()).meta({ description: 'A whole ProcessDefinition { version, name?, steps[] }, validated as at load' }),
     settings: z.record(z.string(), z.unknown()).default({}).meta({ description: 'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd' }),
   })
-  .meta({ id: 'ProcessVersionPublication' });
+  .meta({
+    id: 'ProcessVersionPublication',
+    example: {
+      definition: { version: 'office-2027.1', name: { zh: '审护签流程（2027版）', en: 'Review, passport and visa chain (2027)' }, steps: ['… every step of GET /api/catalog, with its changes …'] },
+      settings: { stepDurations: { A05: 3 }, countries: { US: { processingWd: 15 } }, rules: { frequency: { bureau: { maxTrips: 1, windowMonths: 12 } } } },
+    },
+  });
 
 export const ChangesQuerySchema = z.strictObject({
   unit: code.optional(),
   entity: z.enum(['unit', 'plan', 'person', 'passport', 'calendar', 'process-version']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Responses (documented in OpenAPI; loose objects: fields may be added)
+
+const label = z.looseObject({ zh: z.string(), en: z.string() });
+const nullableText = z.string().nullable();
+const UNIT_EXAMPLE = {
+  code: 'commerce',
+  nameZh: '市商务局',
+  nameEn: 'Municipal Bureau of Commerce',
+  parentCode: null,
+  supervisingDepartment: null,
+  clerks: ['organizer.commerce'],
+  signatories: ['王局长'],
+  status: 'active',
+  suspendedReason: null,
+  suspension: { suspended: false, reasons: [] },
+};
+export const UnitViewSchema = z
+  .looseObject({
+    code: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    parentCode: nullableText,
+    supervisingDepartment: nullableText,
+    clerks: z.array(z.string()),
+    signatories: z.array(z.string()),
+    status: z.enum(UNIT_STATUSES),
+    suspendedReason: nullableText,
+    suspension: z.looseObject({
+      suspended: z.boolean(),
+      reasons: z.array(z.looseObject({ code: z.enum(['UNIT_SUSPENDED', 'PASSPORT_OVERDUE']), passport: z.string().optional(), daysOverdue: z.number().optional(), message: label })),
+    }),
+  })
+  .meta({ id: 'RegistryUnitView', example: UNIT_EXAMPLE });
+export const UnitListSchema = z.looseObject({ items: z.array(UnitViewSchema) }).meta({ id: 'RegistryUnitList', example: { items: [UNIT_EXAMPLE] } });
+export const UnitPutResultSchema = z.looseObject({ unit: UnitViewSchema, created: z.boolean() }).meta({ id: 'RegistryUnitPutResult', example: { unit: UNIT_EXAMPLE, created: true } });
+
+const PLAN_EXAMPLE = { unit: 'commerce', year: 2027, trips: [{ id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] };
+export const AnnualPlanViewSchema = z
+  .looseObject({ unit: z.string(), year: z.number().int(), trips: z.array(PlannedTripSchema) })
+  .meta({ id: 'AnnualPlanView', example: PLAN_EXAMPLE });
+
+const PASSPORT_EXAMPLE = {
+  number: 'SE1234567',
+  type: 'official',
+  issuedOn: '2021-07-01',
+  expiresOn: '2031-06-30',
+  holder: 'P-commerce-001',
+  state: 'checked-out',
+  caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+  dueBackOn: '2027-03-19',
+  displayState: 'overdue',
+  daysOverdue: 9,
+};
+const HISTORY_EXAMPLE = [
+  { at: '2026-11-29T08:00:00.000Z', fromState: null, toState: 'in-custody', caseId: null, actor: 'passport-officer.fao', note: null },
+  { at: '2027-03-10T02:00:00.000Z', fromState: 'in-custody', toState: 'checked-out', caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b', actor: 'passport-officer.fao', note: null },
+];
+const passportFields = {
+  number: z.string(),
+  type: z.enum(PASSPORT_TYPES),
+  issuedOn: z.string(),
+  expiresOn: z.string(),
+  holder: z.string(),
+  state: z.enum(['in-custody', 'checked-out', 'cancelled', 'lost']),
+  caseId: nullableText,
+  dueBackOn: nullableText,
+  displayState: z.enum(['in-custody', 'checked-out', 'overdue', 'cancelled', 'lost']),
+  daysOverdue: z.number().int(),
+};
+export const PassportViewSchema = z
+  .looseObject({
+    ...passportFields,
+    history: z
+      .array(z.looseObject({ at: z.string(), fromState: nullableText, toState: z.string(), caseId: nullableText, actor: z.string(), note: nullableText }))
+      .optional()
+      .meta({ description: 'Every state change, oldest first (on the single-passport routes)' }),
+  })
+  .meta({ id: 'CustodyPassportView', example: { ...PASSPORT_EXAMPLE, history: HISTORY_EXAMPLE } });
+export const PassportListSchema = z.looseObject({ items: z.array(z.looseObject(passportFields)) }).meta({ id: 'CustodyPassportList', example: { items: [PASSPORT_EXAMPLE] } });
+
+const PERSON_EXAMPLE = { personId: 'P-commerce-001', unit: 'commerce', name: '张三', gender: 'male', dateOfBirth: '1968-04-12', rank: 'bureau', position: '副市长', partyMember: true, classifiedAccess: false, leadershipTeam: 'city-government', status: 'active' };
+const personFields = {
+  personId: z.string(),
+  unit: z.string(),
+  name: z.string(),
+  gender: z.enum(GENDERS),
+  dateOfBirth: z.string(),
+  rank: z.enum(RANKS),
+  position: z.string(),
+  partyMember: z.boolean(),
+  classifiedAccess: z.boolean(),
+  leadershipTeam: nullableText,
+  status: z.enum(PERSON_STATUSES),
+};
+export const PersonViewSchema = z
+  .looseObject({ ...personFields, passports: z.array(z.looseObject(passportFields)).optional().meta({ description: 'On GET people/{personId}: the passports held in custody' }) })
+  .meta({ id: 'RegistryPersonView', example: PERSON_EXAMPLE });
+export const PersonListSchema = z.looseObject({ items: z.array(z.looseObject(personFields)) }).meta({ id: 'RegistryPersonList', example: { items: [PERSON_EXAMPLE] } });
+
+export const CalendarListSchema = z
+  .looseObject({
+    items: z.array(
+      z.looseObject({
+        year: z.number().int(),
+        source: z.enum(['loaded', 'package', 'provisional']),
+        provisional: z.boolean(),
+        holidays: z.number().int().meta({ description: 'Days off in the year' }),
+        workdays: z.number().int().meta({ description: 'Adjusted working weekend days' }),
+        loadedBy: z.string().optional(),
+        loadedAt: z.string().optional(),
+        note: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'HolidayCalendarList',
+    example: {
+      items: [
+        { year: 2026, source: 'package', provisional: false, holidays: 33, workdays: 6, note: 'chinese-days' },
+        { year: 2027, source: 'provisional', provisional: true, holidays: 13, workdays: 0, note: '《全国年节及纪念日放假办法》' },
+      ],
+    },
+  });
+export const CalendarYearSchema = z
+  .looseObject({ year: z.number().int(), source: z.enum(['loaded', 'package', 'provisional']), provisional: z.boolean(), holidays: z.array(z.string()), workdays: z.array(z.string()) })
+  .meta({ id: 'HolidayCalendarYear', example: { year: 2027, source: 'provisional', provisional: true, holidays: ['2027-01-01', '2027-02-05'], workdays: [] } });
+export const CalendarStoredSchema = z
+  .looseObject({ year: z.number().int(), holidays: z.array(z.string()), workdays: z.array(z.string()), source: z.literal('loaded'), replaced: z.boolean() })
+  .meta({ id: 'HolidayScheduleStored', example: { year: 2027, holidays: ['2027-01-01'], workdays: ['2027-02-14'], source: 'loaded', replaced: false } });
+
+const CHANGE_EXAMPLE = { kind: 'step-changed', step: 'A02', field: 'durationWd', from: 1, to: 2 };
+const change = z.looseObject({ kind: z.enum(['step-added', 'step-removed', 'step-changed', 'setting-changed']), step: z.string().optional(), field: z.string().optional(), from: z.unknown().optional(), to: z.unknown().optional() });
+export const ProcessVersionListSchema = z
+  .looseObject({
+    items: z.array(
+      z.looseObject({
+        version: z.string(),
+        source: z.enum(['published', 'built-in']),
+        current: z.boolean().meta({ description: 'The version new cases take' }),
+        changes: z.array(change),
+        previousVersion: nullableText,
+        publishedBy: nullableText,
+        publishedAt: nullableText,
+        steps: z.number().int(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'ProcessVersionList',
+    example: {
+      items: [
+        { version: 'office-2027.1', source: 'published', current: true, changes: [CHANGE_EXAMPLE], previousVersion: '1.0.0', publishedBy: 'fao-director.fao', publishedAt: '2026-12-01T02:00:00.000Z', steps: 53 },
+        { version: '1.0.0', source: 'built-in', current: false, changes: [], previousVersion: null, publishedBy: null, publishedAt: null, steps: 53 },
+      ],
+    },
+  });
+export const ProcessVersionDetailSchema = z
+  .looseObject({ version: z.string(), source: z.enum(['published', 'built-in']), definition: z.looseObject({}), settings: z.looseObject({}), changes: z.array(change) })
+  .meta({ id: 'ProcessVersionDetail', example: { version: 'office-2027.1', source: 'published', definition: { version: 'office-2027.1', steps: [] }, settings: { stepDurations: { A05: 3 } }, changes: [CHANGE_EXAMPLE] } });
+export const ProcessVersionPublishedSchema = z
+  .looseObject({ version: z.string(), previousVersion: z.string(), changes: z.array(change) })
+  .meta({ id: 'ProcessVersionPublished', example: { version: 'office-2027.1', previousVersion: '1.0.0', changes: [CHANGE_EXAMPLE] } });
+
+export const RegistryChangeListSchema = z
+  .looseObject({
+    items: z.array(
+      z.looseObject({
+        id: z.string(),
+        at: z.string(),
+        actor: z.string(),
+        actorRole: z.string(),
+        entity: z.string(),
+        entityKey: z.string(),
+        action: z.string(),
+        unit: nullableText,
+        before: z.unknown(),
+        after: z.unknown(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'RegistryChangeList',
+    example: { items: [{ id: '42', at: '2026-11-29T08:00:00.000Z', actor: 'fao-clerk.fao', actorRole: 'fao-clerk', entity: 'unit', entityKey: 'commerce', action: 'created', unit: 'commerce', before: null, after: UNIT_EXAMPLE }] },
+  });
