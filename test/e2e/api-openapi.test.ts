@@ -29,6 +29,27 @@ const ROUTES = [
   'get /api/inbox',
   'get /api/catalog',
   'get /api/dashboard',
+  // Registries (issue 14): apps/api/src/registries, test/e2e/registries.test.ts checks their bodies against the schemas.
+  'get /api/registries/units',
+  'get /api/registries/units/{code}',
+  'put /api/registries/units/{code}',
+  'get /api/registries/units/{code}/plans/{year}',
+  'put /api/registries/units/{code}/plans/{year}',
+  'get /api/registries/people',
+  'get /api/registries/people/{personId}',
+  'put /api/registries/people/{personId}',
+  'put /api/registries/people/{personId}/classified-access',
+  'get /api/registries/passports',
+  'get /api/registries/passports/{number}',
+  'post /api/registries/passports',
+  'post /api/registries/passports/{number}/transitions',
+  'get /api/registries/calendars',
+  'get /api/registries/calendars/{year}',
+  'put /api/registries/calendars/{year}',
+  'get /api/registries/process-versions',
+  'get /api/registries/process-versions/{version}',
+  'post /api/registries/process-versions',
+  'get /api/registries/changes',
 ];
 
 describe('the OpenAPI document', () => {

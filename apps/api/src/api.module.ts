@@ -23,6 +23,7 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { RegistriesModule } from './registries/registries.module';
 import { TemporalClientService } from './temporal/temporal-client.provider';
 
 @Module({})
@@ -33,6 +34,7 @@ export class ApiModule {
       imports: [
         PersistenceModule.forRoot(config.databaseUrl),
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
+        RegistriesModule,
         JwtModule.register({ secret: jwtSecretOf(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
       controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],

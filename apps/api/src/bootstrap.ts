@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
 import { ApiModule } from './api.module';
 import { jwtSecretOf } from './auth/auth.service';
+import { RegistriesService } from './registries/registries.service';
 import { UsersService } from './auth/users.service';
 import { httpMiddleware } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
@@ -47,6 +48,7 @@ export async function bootstrapApi(config: ServiceConfig): Promise<INestApplicat
   const app = await createApiApp(config);
   await app.init();
   if (config.seedDemoUsers) await app.get(UsersService).seedDemoUsers();
+  if (config.seedDemoUsers) await app.get(RegistriesService).seedDemo();
   await app.listen(config.port, config.host);
   return app;
 }

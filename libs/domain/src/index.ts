@@ -12,3 +12,4 @@ export * from './calendar';
 export * from './statutory-holidays';
 export * from './planner';
 export * from './fixtures';
+export * from './registries';

@@ -23,7 +23,7 @@ import {
   type DelegationProgress,
   type PlanSummary,
 } from '@df/contracts';
-import { behaviourOf, buildInstances, checkTripRules, dayNumber, DEFAULT_DEFINITION, plan, shanghaiDate, type CaseFacts } from '@df/domain';
+import { behaviourOf, buildInstances, checkTripRules, dayNumber, plan, shanghaiDate, type CaseFacts } from '@df/domain';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -33,6 +33,7 @@ import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
+import { RegistriesService } from '../registries/registries.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { fingerprint, IdempotencyService } from './idempotency.service';
 import {
@@ -86,6 +87,7 @@ export class DelegationsService {
     private readonly logger: JsonLogger,
     @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
     @InjectRepository(CaseEventEntity) private readonly events: Repository<CaseEventEntity>,
+    private readonly registries: RegistriesService,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -93,7 +95,8 @@ export class DelegationsService {
 
   /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
   async submit(user: AuthUser, body: unknown, key: string | undefined): Promise<Replayable<SubmissionResponse>> {
-    const facts = this.validateSubmission(user, body);
+    const { submission, definition, settings } = await this.registries.resolveSubmission(user, body); // issue 14: roster/ledger snapshot, unit registry, newest process version
+    const facts = this.validateSubmission(user, submission);
     const print = fingerprint(user, 'submit', body);
     let claimed = false;
     if (key) {
@@ -110,14 +113,14 @@ export class DelegationsService {
     const now = new Date();
     const submittedAt = now.toISOString();
     try {
-      const instances = buildInstances(DEFAULT_DEFINITION, facts);
+      const instances = buildInstances(definition, facts as CaseFacts, { settings });
       const p = plan({ instances, now: now.getTime(), departureDate: facts.departureDate });
       const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
       const input: DelegationInput = {
         caseId,
         facts: facts as CaseFacts,
-        definition: DEFAULT_DEFINITION,
-        settings: {},
+        definition,
+        settings,
         ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
         submittedBy: actor,
         submittedAt,
@@ -251,7 +254,7 @@ export class DelegationsService {
   // Actions (workflow updates)
 
   async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, key: string | undefined): Promise<Replayable<ActionResult>> {
-    const parsed = this.parseAction(kind, body);
+    const parsed = await this.registries.resolveAmendment(user, kind, this.parseAction(kind, body)); // issue 14: amended members' snapshot
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
     if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report') this.validateTripReport(parsed.data);

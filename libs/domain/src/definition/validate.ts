@@ -1,6 +1,7 @@
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
-import type { DefinitionProblem, StepDefinition } from './types';
+import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
+import { DefinitionError } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -112,4 +113,18 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
   for (const cycle of findCycles(unique))
     problems.push({ code: 'CYCLE', step: cycle[0], message: `dependency cycle: ${cycle.join(' -> ')}` });
   return problems;
+}
+
+/**
+ * A definition an office publishes (JSON), validated as at load: returns a plain-data copy, or throws
+ * DefinitionError listing every problem. Used by the process-version registry (apps/api registries).
+ */
+export function loadDefinition(raw: unknown): ProcessDefinition {
+  const problems = validateDefinition(raw);
+  if (problems.length > 0) {
+    const version = typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string' ? (raw as { version: string }).version : undefined;
+    throw new DefinitionError(problems, version);
+  }
+  // A copy, so later changes to the input cannot change a loaded definition.
+  return JSON.parse(JSON.stringify(raw)) as ProcessDefinition;
 }

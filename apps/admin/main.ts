@@ -1,0 +1,80 @@
+// The office's admin CLI (issue 14): `npm run admin -- <command>`. Works on DATABASE_URL directly (no API needed).
+//   calendar import <file.json|file.ics> [--year YYYY] [--source TEXT]   load a year's holiday schedule
+//   calendar list                                                           years loaded by the office
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { userInfo } from 'node:os';
+import { DataSource } from 'typeorm';
+import { scheduleProblems } from '@df/domain';
+import { dataSourceOptions, RegistriesRepository } from '@df/persistence';
+import { ConfigError, loadConfig } from '@df/runtime';
+import { parseScheduleFile } from './schedule-file';
+
+export const USAGE = `usage: npm run admin -- calendar import <file.json|file.ics> [--year YYYY] [--source TEXT]
+       npm run admin -- calendar list`;
+
+/** Runs one command against a database; returns the lines to print. Throws Error with a message for the user. */
+export async function runAdmin(argv: string[], databaseUrl: string, actor = `cli:${safeUser()}`): Promise<string[]> {
+  const [area, command, ...rest] = argv;
+  const opts = options(rest);
+  if (area !== 'calendar' || (command !== 'import' && command !== 'list')) throw new Error(USAGE);
+  const ds = new DataSource(dataSourceOptions(databaseUrl));
+  await ds.initialize();
+  try {
+    const repo = new RegistriesRepository(ds);
+    if (command === 'list') {
+      const rows = await repo.schedules();
+      return rows.length === 0 ? ['no schedules loaded (package data and provisional years apply)'] : rows.map((s) => `${s.year}  ${s.holidays.length} days off, ${s.workdays.length} working weekend days  ${s.source}  (${s.loadedBy}, ${s.loadedAt})`);
+    }
+    const file = opts.positional[0];
+    if (!file) throw new Error(USAGE);
+    const year = opts.year !== undefined ? Number(opts.year) : undefined;
+    if (year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100)) throw new Error(`--year: expected a year 2000-2100, got '${opts.year}'`);
+    const schedules = parseScheduleFile(file, readFileSync(file, 'utf8'), year);
+    if (schedules.length === 0) throw new Error(`${file}: no days${year !== undefined ? ` in ${year}` : ''}`);
+    // Check every year before writing any: nothing half-loaded.
+    const problems = schedules.flatMap((s) => scheduleProblems(s).map((p) => `${s.year} ${p.field} (${p.rule}): ${p.message.en} / ${p.message.zh}`));
+    if (problems.length > 0) throw new Error(`${file}: ${problems.length} problem(s)\n${problems.join('\n')}`);
+    const out: string[] = [];
+    const source = `cli: ${basename(file)}${opts.source ? ` (${opts.source})` : ''}`;
+    for (const s of schedules) {
+      const { replaced } = await repo.putSchedule(s, source, { id: actor, role: 'admin' });
+      out.push(`${replaced ? 'replaced' : 'loaded'} ${s.year}: ${s.holidays.length} days off, ${s.workdays.length} working weekend days`);
+    }
+    return out;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+function options(args: string[]): { positional: string[]; year?: string; source?: string } {
+  const out: { positional: string[]; year?: string; source?: string } = { positional: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--year' || a === '--source') {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      out[a.slice(2) as 'year' | 'source'] = v;
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);
+    else out.positional.push(a);
+  }
+  return out;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+if (require.main === module) {
+  (async () => {
+    const config = loadConfig(process.env, ['DATABASE_URL']);
+    for (const line of await runAdmin(process.argv.slice(2), config.databaseUrl as string)) console.log(line);
+  })().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? `admin: ${err.message}` : `admin: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

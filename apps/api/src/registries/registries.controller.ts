@@ -1,0 +1,233 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/access';
+import { CurrentUser, Roles } from '../auth/decorators';
+import { errorResponses, queryParams, schemaRef } from '../openapi';
+import { RegistriesService } from './registries.service';
+import {
+  AnnualPlanViewSchema,
+  CalendarListSchema,
+  CalendarStoredSchema,
+  CalendarYearSchema,
+  PassportListSchema,
+  PassportViewSchema,
+  PersonListSchema,
+  PersonViewSchema,
+  ProcessVersionDetailSchema,
+  ProcessVersionListSchema,
+  ProcessVersionPublishedSchema,
+  RegistryChangeListSchema,
+  UnitListSchema,
+  UnitPutResultSchema,
+  UnitViewSchema,
+  AnnualPlanSchema,
+  ChangesQuerySchema,
+  ClassifiedAccessSchema,
+  HolidayScheduleSchema,
+  PassportRegistrationSchema,
+  PassportTransitionSchema,
+  PersonSchema,
+  ProcessVersionSchema,
+  UnitSchema,
+} from './schemas';
+
+/** Registries kept by the office (issue 14); rules and scoping in RegistriesService, docs in docs/registries.md. */
+@ApiTags('registries')
+@ApiBearerAuth()
+@Controller('api/registries')
+export class RegistriesController {
+  constructor(private readonly registries: RegistriesService) {}
+
+  // Units and plans -----------------------------------------------------------------------------
+
+  @Get('units')
+  @ApiOperation({ summary: '备案单位 Registered units', description: 'FAO roles, the leader and the manager see all; a unit’s roles their own. Each with its effective suspension.' })
+  @ApiOkResponse({ description: 'Units in scope', schema: schemaRef(UnitListSchema) })
+  @errorResponses(401)
+  listUnits(@CurrentUser() user: AuthUser) {
+    return this.registries.listUnits(user);
+  }
+
+  @Get('units/:code')
+  @ApiOperation({ summary: '单位详情 One unit, with its suspension' })
+  @ApiOkResponse({ description: 'The unit', schema: schemaRef(UnitViewSchema) })
+  @errorResponses(401, 403, 404)
+  getUnit(@CurrentUser() user: AuthUser, @Param('code') code: string) {
+    return this.registries.getUnit(user, code);
+  }
+
+  @Put('units/:code')
+  @Roles('fao-clerk', 'fao-director')
+  @ApiOperation({ summary: '开户备案 Register or update a unit (FAO clerk/director)', description: 'Status suspended needs a reason; every change is in registry_changes.' })
+  @ApiBody({ schema: schemaRef(UnitSchema) })
+  @ApiOkResponse({ description: 'The unit as stored', schema: schemaRef(UnitPutResultSchema) })
+  @errorResponses(400, 401, 403)
+  putUnit(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() body: unknown) {
+    return this.registries.putUnit(user, code, body);
+  }
+
+  @Get('units/:code/plans/:year')
+  @ApiOperation({ summary: '年度出访计划 A unit’s annual outbound plan' })
+  @ApiOkResponse({ description: 'The plan', schema: schemaRef(AnnualPlanViewSchema) })
+  @errorResponses(400, 401, 403, 404)
+  getPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string) {
+    return this.registries.getPlan(user, code, year);
+  }
+
+  @Put('units/:code/plans/:year')
+  @Roles('organizer', 'fao-clerk')
+  @ApiOperation({ summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)' })
+  @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
+  @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
+  @errorResponses(400, 401, 403, 404)
+  putPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
+    return this.registries.putPlan(user, code, year, body);
+  }
+
+  // People --------------------------------------------------------------------------------------
+
+  @Get('people')
+  @ApiOperation({ summary: '人员花名册 Roster', description: 'A unit’s personnel and secrecy offices (and its organizer) see their own unit; FAO roles see all (?unit= filters).' })
+  @ApiOkResponse({ description: 'The roster in scope', schema: schemaRef(PersonListSchema) })
+  @errorResponses(401, 403)
+  listPeople(@CurrentUser() user: AuthUser, @Query('unit') unit: string | undefined) {
+    return this.registries.listPeople(user, unit);
+  }
+
+  @Get('people/:personId')
+  @ApiOperation({ summary: '人员详情 One person, with passports in custody' })
+  @ApiOkResponse({ description: 'The person with their passports', schema: schemaRef(PersonViewSchema) })
+  @errorResponses(401, 403, 404)
+  getPerson(@CurrentUser() user: AuthUser, @Param('personId') personId: string) {
+    return this.registries.getPerson(user, personId);
+  }
+
+  @Put('people/:personId')
+  @Roles('personnel')
+  @ApiOperation({ summary: '登记人员 Add or update a person (the unit’s personnel office)', description: 'Classified access is kept as stored (the secrecy office sets it).' })
+  @ApiBody({ schema: schemaRef(PersonSchema) })
+  @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
+  @errorResponses(400, 401, 403, 404, 409)
+  putPerson(@CurrentUser() user: AuthUser, @Param('personId') personId: string, @Body() body: unknown) {
+    return this.registries.putPerson(user, personId, body);
+  }
+
+  @Put('people/:personId/classified-access')
+  @Roles('secrecy')
+  @ApiOperation({ summary: '涉密人员认定 Set classified access (the unit’s secrecy office)' })
+  @ApiBody({ schema: schemaRef(ClassifiedAccessSchema) })
+  @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
+  @errorResponses(400, 401, 403, 404)
+  setClassifiedAccess(@CurrentUser() user: AuthUser, @Param('personId') personId: string, @Body() body: unknown) {
+    return this.registries.setClassifiedAccess(user, personId, body);
+  }
+
+  // Passports in custody ------------------------------------------------------------------------
+
+  @Get('passports')
+  @ApiOperation({ summary: '护照保管台账 Passports in custody', description: 'State as shown: in-custody, checked-out, overdue (derived), cancelled, lost.' })
+  @ApiOkResponse({ description: 'Passports in scope', schema: schemaRef(PassportListSchema) })
+  @errorResponses(401, 403)
+  listPassports(@CurrentUser() user: AuthUser, @Query('unit') unit: string | undefined) {
+    return this.registries.listPassports(user, unit);
+  }
+
+  @Get('passports/:number')
+  @ApiOperation({ summary: '护照详情 One passport with its history' })
+  @ApiOkResponse({ description: 'The passport with its history', schema: schemaRef(PassportViewSchema) })
+  @errorResponses(401, 403, 404)
+  getPassport(@CurrentUser() user: AuthUser, @Param('number') number: string) {
+    return this.registries.getPassport(user, number);
+  }
+
+  @Post('passports')
+  @Roles('passport-officer')
+  @ApiOperation({ summary: '护照入库保管 Take a passport into custody (passport officer)' })
+  @ApiBody({ schema: schemaRef(PassportRegistrationSchema) })
+  @ApiCreatedResponse({ description: 'Taken into custody', schema: schemaRef(PassportViewSchema) })
+  @errorResponses(400, 401, 403, 409)
+  registerPassport(@CurrentUser() user: AuthUser, @Body() body: unknown) {
+    return this.registries.registerPassport(user, body);
+  }
+
+  @Post('passports/:number/transitions')
+  @HttpCode(200)
+  @Roles('passport-officer')
+  @ApiOperation({
+    summary: '护照领用/交回/注销/挂失 Check out, check in, cancel, report lost (passport officer)',
+    description: 'A check-in that brings the unit back under the 30-day rule lifts its suspension (recorded).',
+  })
+  @ApiBody({ schema: schemaRef(PassportTransitionSchema) })
+  @ApiOkResponse({ description: 'The passport after the change, with its history', schema: schemaRef(PassportViewSchema) })
+  @errorResponses(400, 401, 403, 404, 409)
+  transitionPassport(@CurrentUser() user: AuthUser, @Param('number') number: string, @Body() body: unknown) {
+    return this.registries.transitionPassport(user, number, body);
+  }
+
+  // Holiday calendars ---------------------------------------------------------------------------
+
+  @Get('calendars')
+  @ApiOperation({ summary: '节假日安排 Years of the calendar with their source', description: 'source: loaded (by the office), package (chinese-days), provisional (statutory holidays only).' })
+  @ApiOkResponse({ description: 'Years and their source', schema: schemaRef(CalendarListSchema) })
+  @errorResponses(401)
+  listCalendars() {
+    return this.registries.listCalendars();
+  }
+
+  @Get('calendars/:year')
+  @ApiOperation({ summary: '某年节假日 One year’s days off and adjusted working days' })
+  @ApiOkResponse({ description: 'The year’s days', schema: schemaRef(CalendarYearSchema) })
+  @errorResponses(400, 401)
+  getCalendar(@Param('year') year: string) {
+    return this.registries.getCalendar(year);
+  }
+
+  @Put('calendars/:year')
+  @Roles('fao-clerk', 'fao-director')
+  @ApiOperation({ summary: '载入国务院放假安排 Load a year’s schedule (replaces package data and the provisional rule for that year)' })
+  @ApiBody({ schema: schemaRef(HolidayScheduleSchema) })
+  @ApiOkResponse({ description: 'The schedule as stored', schema: schemaRef(CalendarStoredSchema) })
+  @errorResponses(400, 401, 403)
+  putCalendar(@CurrentUser() user: AuthUser, @Param('year') year: string, @Body() body: unknown) {
+    return this.registries.putCalendar(user, year, body);
+  }
+
+  // Process versions ----------------------------------------------------------------------------
+
+  @Get('process-versions')
+  @ApiOperation({ summary: '流程版本 Versions of the process definition and what changed', description: 'The first item is the one new cases take.' })
+  @ApiOkResponse({ description: 'Versions, newest first', schema: schemaRef(ProcessVersionListSchema) })
+  @errorResponses(401)
+  listProcessVersions() {
+    return this.registries.listProcessVersions();
+  }
+
+  @Get('process-versions/:version')
+  @ApiOperation({ summary: '流程版本详情 One version: definition, settings, changes' })
+  @ApiOkResponse({ description: 'The version', schema: schemaRef(ProcessVersionDetailSchema) })
+  @errorResponses(401, 404)
+  getProcessVersion(@Param('version') version: string) {
+    return this.registries.getProcessVersion(version);
+  }
+
+  @Post('process-versions')
+  @Roles('fao-director')
+  @ApiOperation({ summary: '发布流程版本 Publish a new version (FAO director)', description: 'Validated as at load (422 INVALID_REQUEST lists every problem); new cases take it, running cases keep theirs.' })
+  @ApiBody({ schema: schemaRef(ProcessVersionSchema) })
+  @ApiCreatedResponse({ description: 'Published, with what changed', schema: schemaRef(ProcessVersionPublishedSchema) })
+  @errorResponses(400, 401, 403, 409, 422)
+  publishProcessVersion(@CurrentUser() user: AuthUser, @Body() body: unknown) {
+    return this.registries.publishProcessVersion(user, body);
+  }
+
+  // Audit ---------------------------------------------------------------------------------------
+
+  @Get('changes')
+  @ApiOperation({ summary: '登记变更记录 Registry changes (who, when, what)', description: 'Newest first; a unit’s roles see their own unit’s.' })
+  @queryParams(ChangesQuerySchema)
+  @ApiOkResponse({ description: 'Changes, newest first', schema: schemaRef(RegistryChangeListSchema) })
+  @errorResponses(400, 401, 403)
+  changes(@CurrentUser() user: AuthUser, @Query() query: unknown) {
+    return this.registries.changes(user, query);
+  }
+}

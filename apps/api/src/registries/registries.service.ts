@@ -1,0 +1,468 @@
+import { Injectable } from '@nestjs/common';
+import holidayData from 'chinese-days/dist/chinese-days.json';
+import {
+  DEFAULT_DEFINITION,
+  DefinitionError,
+  diffDefinitions,
+  holidayDataCoverage,
+  loadDefinition,
+  matchAnnualPlan,
+  passportState,
+  scheduleProblems,
+  daysOverdue,
+  shanghaiDate,
+  snapshotMember,
+  statutoryHolidays,
+  unitSuspension,
+  validateOverrides,
+  type AnnualPlan,
+  type CaseFacts,
+  type CustodyPassport,
+  type OfficeSettings,
+  type PlanMatch,
+  type ProcessDefinition,
+  type RegisteredPerson,
+  type RegisteredUnit,
+  type Suspension,
+  type YearSchedule,
+} from '@df/domain';
+import { PassportTransitionError, RegistriesRepository, type RegistryActor } from '@df/persistence';
+import type { z } from 'zod';
+import { seesAllUnits, type AuthUser } from '../auth/access';
+import { DomainError, domainError, type FieldError } from '../common/errors';
+import { parseOrThrow } from '../common/validation';
+import { seedDemoRegistries } from './seed';
+import {
+  AnnualPlanSchema,
+  ChangesQuerySchema,
+  ClassifiedAccessSchema,
+  code as CodeSchema,
+  HolidayScheduleSchema,
+  PassportRegistrationSchema,
+  PassportTransitionSchema,
+  PersonSchema,
+  ProcessVersionSchema,
+  UnitSchema,
+  year as YearSchema,
+} from './schemas';
+
+const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
+const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
+const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
+const today = (): string => shanghaiDate(Date.now());
+
+/** Unit roles that may read their own unit's roster: its personnel and secrecy offices, and the clerk who names people in submissions. */
+const ROSTER_READERS = ['personnel', 'secrecy', 'organizer'];
+
+export type CalendarSource = 'loaded' | 'package' | 'provisional';
+
+/** What the submission hook hands back: the submission as the registries know it, and the process version for a new case. */
+export interface ResolvedSubmission {
+  submission: unknown;
+  definition: ProcessDefinition;
+  settings: OfficeSettings;
+}
+
+/**
+ * The registries of issue 14: units (开户备案) and their annual plans, rosters, passports in custody, holiday
+ * schedules and process versions; scoping (FAO roles see all, a unit's roles their own); and the submission hook.
+ */
+@Injectable()
+export class RegistriesService {
+  constructor(private readonly repo: RegistriesRepository) {}
+
+  private assertUnitScope(user: AuthUser, unit: string): void {
+    if (!seesAllUnits(user) && user.unit !== unit) throw outOfScope();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Units and plans
+
+  async listUnits(user: AuthUser) {
+    const units = await this.repo.units(seesAllUnits(user) ? undefined : [user.unit]);
+    return { items: await Promise.all(units.map((u) => this.withSuspension(u))) };
+  }
+
+  async getUnit(user: AuthUser, code: string) {
+    this.assertUnitScope(user, code);
+    const unit = await this.repo.unit(code);
+    if (!unit) throw notFound(`单位 ${code} 未备案`, `Unit ${code} is not registered`);
+    return this.withSuspension(unit);
+  }
+
+  /** The unit with its effective suspension (registry status or the passport rule) on today's date. */
+  private async withSuspension(unit: RegisteredUnit): Promise<RegisteredUnit & { suspension: Suspension }> {
+    return { ...unit, suspension: unitSuspension(unit, await this.repo.passports({ unit: unit.code }), today()) };
+  }
+
+  async putUnit(user: AuthUser, code: string, body: unknown) {
+    const c = parseOrThrow(CodeSchema, code, ['code']);
+    const u = parseOrThrow(UnitSchema, body);
+    if (u.parentCode === c || u.supervisingDepartment === c)
+      throw new DomainError('VALIDATION_FAILED', { zh: '单位不能是自己的上级或主管部门', en: 'A unit cannot be its own parent or supervising department' }, {
+        errors: [{ field: u.parentCode === c ? 'parentCode' : 'supervisingDepartment', rule: 'not-self', message: { zh: '不能是本单位', en: 'Must not be the unit itself' } }],
+      });
+    const unit: RegisteredUnit = { code: c, ...u };
+    const before = await this.repo.putUnit(unit, actorOf(user));
+    return { unit: await this.withSuspension(unit), created: before === null };
+  }
+
+  async getPlan(user: AuthUser, unit: string, rawYear: string) {
+    this.assertUnitScope(user, unit);
+    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const plan = await this.repo.plan(unit, y);
+    if (!plan) throw notFound(`单位 ${unit} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${unit}`);
+    return plan;
+  }
+
+  /** The organizer of the unit (or the FAO clerk) files the year's plan; the unit must be registered. */
+  async putPlan(user: AuthUser, unit: string, rawYear: string, body: unknown) {
+    this.assertUnitScope(user, unit);
+    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const p = parseOrThrow(AnnualPlanSchema, body);
+    if (!(await this.repo.unit(unit))) throw notFound(`单位 ${unit} 未备案`, `Unit ${unit} is not registered`);
+    const plan: AnnualPlan = { unit, year: y, trips: p.trips };
+    await this.repo.putPlan(plan, actorOf(user));
+    return plan;
+  }
+
+  /**
+   * A01's check of a trip against the unit's plan for its departure year (the worker's system step should call
+   * this through RegistriesRepository.plan + matchAnnualPlan; see docs/registries.md).
+   */
+  async checkPlan(facts: Pick<CaseFacts, 'unit' | 'purpose' | 'departureDate' | 'members' | 'destinations'>): Promise<PlanMatch> {
+    return matchAnnualPlan(await this.repo.plan(facts.unit, Number(facts.departureDate.slice(0, 4))), facts);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // People
+
+  private assertRosterScope(user: AuthUser, unit: string): void {
+    if (seesAllUnits(user)) return;
+    if (user.unit !== unit || !ROSTER_READERS.includes(user.role)) throw outOfScope();
+  }
+
+  async listPeople(user: AuthUser, unit: string | undefined) {
+    const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
+    if (u !== undefined) this.assertRosterScope(user, u);
+    return { items: await this.repo.people({ unit: u }) };
+  }
+
+  async getPerson(user: AuthUser, personId: string) {
+    const p = await this.repo.person(personId);
+    if (!p) throw notFound(`花名册中没有 ${personId}`, `No person ${personId} on a roster`);
+    this.assertRosterScope(user, p.unit);
+    return { ...p, passports: await this.passportsView(await this.repo.passports({ holders: [personId] })) };
+  }
+
+  /** The personnel office keeps its unit's roster; classified access stays the secrecy office's. */
+  async putPerson(user: AuthUser, personId: string, body: unknown) {
+    const id = parseOrThrow(CodeSchema, personId, ['personId']);
+    const p = parseOrThrow(PersonSchema, body);
+    if (user.unit !== p.unit) throw outOfScope();
+    const existing = await this.repo.person(id);
+    if (existing && existing.unit !== p.unit)
+      throw new DomainError('ACTION_NOT_ALLOWED', { zh: `${id} 属于单位 ${existing.unit}，不能改登到其他单位`, en: `${id} belongs to unit ${existing.unit}; another unit cannot take them over` }, {
+        errors: [{ field: 'unit', rule: 'same-unit', message: { zh: `须为 ${existing.unit}`, en: `Must be ${existing.unit}` } }],
+      });
+    if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${p.unit} 未备案`, `Unit ${p.unit} is not registered`);
+    const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
+    return this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
+  }
+
+  async setClassifiedAccess(user: AuthUser, personId: string, body: unknown) {
+    const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
+    const p = await this.repo.person(personId);
+    if (!p) throw notFound(`花名册中没有 ${personId}`, `No person ${personId} on a roster`);
+    if (p.unit !== user.unit) throw outOfScope();
+    return (await this.repo.setClassifiedAccess(personId, classifiedAccess, actorOf(user)))!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Passports in custody
+
+  private async passportsView(passports: CustodyPassport[]) {
+    const d = today();
+    return passports.map((p) => ({ ...p, displayState: passportState(p, d), daysOverdue: daysOverdue(p, d) }));
+  }
+
+  async listPassports(user: AuthUser, unit: string | undefined) {
+    const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
+    if (u !== undefined) this.assertUnitScope(user, u);
+    return { items: await this.passportsView(await this.repo.passports(u === undefined ? {} : { unit: u })) };
+  }
+
+  async getPassport(user: AuthUser, number: string) {
+    const p = await this.repo.passport(number);
+    if (!p) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
+    const holder = await this.repo.person(p.holder);
+    if (!seesAllUnits(user) && holder?.unit !== user.unit) throw outOfScope();
+    return { ...(await this.passportsView([p]))[0]!, history: await this.repo.passportHistory(number) };
+  }
+
+  async registerPassport(user: AuthUser, body: unknown) {
+    const p = parseOrThrow(PassportRegistrationSchema, body);
+    const holder = await this.repo.person(p.holder);
+    if (!holder)
+      throw new DomainError('VALIDATION_FAILED', { zh: '持照人不在花名册中', en: 'The holder is not on a roster' }, {
+        errors: [{ field: 'holder', rule: 'registered-person', message: { zh: `花名册中没有 ${p.holder}`, en: `No person ${p.holder} on a roster` } }],
+      });
+    if (!(await this.repo.registerPassport(p, holder.unit, actorOf(user))))
+      throw domainError('ACTION_NOT_ALLOWED', `护照 ${p.number} 已在保管登记中`, `Passport ${p.number} is already in the custody ledger`);
+    return this.getPassport(user, p.number);
+  }
+
+  /**
+   * Checks a passport out for a case (C07/E06), back in (return registration), cancels it (C06) or records it
+   * lost. A check-in that brings its unit back under the 30-day rule records the lifting of the suspension.
+   */
+  async transitionPassport(user: AuthUser, number: string, body: unknown) {
+    const t = parseOrThrow(PassportTransitionSchema, body);
+    const current = await this.repo.passport(number);
+    const holderUnit = current ? ((await this.repo.person(current.holder))?.unit ?? null) : null;
+    const before = holderUnit ? await this.effectiveSuspension(holderUnit) : null;
+    try {
+      await this.repo.transitionPassport(
+        number,
+        t.to,
+        { caseId: t.to === 'checked-out' ? t.caseId : null, dueBackOn: t.to === 'checked-out' ? t.dueBackOn : null, note: t.note ?? null },
+        async () => holderUnit,
+        actorOf(user),
+      );
+    } catch (err) {
+      if (!(err instanceof PassportTransitionError)) throw err;
+      if (err.from === null) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
+      throw new DomainError('ACTION_NOT_ALLOWED', { zh: `护照 ${number} 当前为 ${err.from}，不能改为 ${err.to}`, en: `Passport ${number} is ${err.from}; it cannot become ${err.to}` }, {
+        errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态 ${err.from}`, en: `Current state ${err.from}` } }],
+      });
+    }
+    if (holderUnit && before?.suspended) {
+      const after = await this.effectiveSuspension(holderUnit);
+      if (!after.suspended) await this.recordSuspension(holderUnit, false, after, user);
+    }
+    return this.getPassport(user, number);
+  }
+
+  private async effectiveSuspension(unitCode: string): Promise<Suspension> {
+    const unit = await this.repo.unit(unitCode);
+    if (!unit) return { suspended: false, reasons: [] };
+    return unitSuspension(unit, await this.repo.passports({ unit: unitCode }), today());
+  }
+
+  /** The passport rule's suspension and its lifting are events on record (registry_changes), once each. */
+  private async recordSuspension(unit: string, suspended: boolean, s: Suspension, user: AuthUser): Promise<void> {
+    const last = await this.repo.lastChange('unit', unit, ['suspended', 'lifted']);
+    const isSuspended = last?.action === 'suspended';
+    if (isSuspended === suspended) return;
+    await this.repo.recordEvent(suspended ? { id: 'system', role: 'system' } : actorOf(user), {
+      entity: 'unit',
+      key: unit,
+      action: suspended ? 'suspended' : 'lifted',
+      unit,
+      after: { rule: 'passport-overdue', reasons: s.reasons },
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Submission hook
+
+  /**
+   * Resolves a submission against the registries before it is validated: a suspended unit is refused (422
+   * RULE_VIOLATION, violation UNIT_SUSPENDED or PASSPORT_OVERDUE); a registered unit's supervising department
+   * replaces what was typed; members named by personId get the roster's and the ledger's facts (snapshot). An
+   * unknown personId is a 400 for a registered unit; a unit not in the registry with no person ids passes as typed
+   * (backward compatible, see docs/registries.md). Also picks the newest published process version.
+   */
+  async resolveSubmission(user: AuthUser, body: unknown): Promise<ResolvedSubmission> {
+    const version = await this.currentProcessVersion();
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return { submission: body, ...version };
+    const b = body as Record<string, unknown>;
+    // Another unit's submission is refused by the caller's UNIT_MISMATCH check, without the registry's details.
+    if (typeof b.unit !== 'string' || b.unit !== user.unit) return { submission: body, ...version };
+    const unit = await this.repo.unit(b.unit);
+    const out: Record<string, unknown> = { ...b };
+    if (unit) {
+      const s = unitSuspension(unit, await this.repo.passports({ unit: unit.code }), today());
+      if (s.suspended) {
+        if (s.reasons.some((r) => r.code === 'PASSPORT_OVERDUE')) await this.recordSuspension(unit.code, true, s, user);
+        throw domainError('RULE_VIOLATION', `单位 ${unit.code} 暂停受理出访申请`, `Unit ${unit.code} is suspended from new applications`, {
+          errors: s.reasons.map((r) => ({ field: 'unit', rule: r.code, message: r.message })),
+        });
+      }
+      out.supervisingDepartment = unit.supervisingDepartment;
+    }
+    if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members');
+    return { submission: out, ...version };
+  }
+
+  /**
+   * The amendment's hook: members named by personId in `changes.members` get the registries' facts, as at
+   * submission (the case records the new snapshot). Other actions pass through unchanged.
+   */
+  async resolveAmendment<T extends Record<string, unknown>>(user: AuthUser, kind: string, parsed: T): Promise<T> {
+    const changes = parsed.changes as { members?: unknown[] } | undefined;
+    if (kind !== 'amend' || !changes || !Array.isArray(changes.members)) return parsed;
+    const registered = !!(await this.repo.unit(user.unit));
+    return { ...parsed, changes: { ...changes, members: await this.resolveMembers(changes.members, registered, 'changes.members') } };
+  }
+
+  /** Snapshots members named by personId; unknown ids are 400 when the unit is registered, inactive people always. */
+  private async resolveMembers(members: unknown[], unitRegistered: boolean, path: string): Promise<unknown[]> {
+    const idOf = (m: unknown): string | undefined => {
+      const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
+      return typeof id === 'string' ? id : undefined;
+    };
+    const ids = members.flatMap((m) => idOf(m) ?? []);
+    if (ids.length === 0) return members;
+    const people = new Map((await this.repo.people({ ids })).map((p) => [p.personId, p]));
+    const passports = await this.repo.passports({ holders: [...people.keys()] });
+    const errors: FieldError[] = [];
+    const out = members.map((m, i) => {
+      const id = idOf(m);
+      if (id === undefined) return m;
+      const person = people.get(id);
+      if (!person) {
+        if (unitRegistered) errors.push({ field: `${path}[${i}].personId`, rule: 'registered-person', message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` } });
+        return m;
+      }
+      if (person.status !== 'active')
+        errors.push({ field: `${path}[${i}].personId`, rule: 'active-person', message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` } });
+      return snapshotMember(m as Parameters<typeof snapshotMember>[0], person, passports.filter((p) => p.holder === id));
+    });
+    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Holiday calendars
+
+  /** Years known to the calendar: loaded by the office, in the package data, or provisional (to two years ahead). */
+  async listCalendars() {
+    const loaded = await this.repo.schedules();
+    const coverage = holidayDataCoverage();
+    const byYear = new Map(loaded.map((s) => [s.year, s]));
+    const last = Math.max(coverage.to, Number(today().slice(0, 4)) + 2, ...loaded.map((s) => s.year));
+    const items: Array<{ year: number; source: CalendarSource; provisional: boolean; holidays: number; workdays: number; loadedBy?: string; loadedAt?: string; note?: string }> = [];
+    for (let y = coverage.from; y <= last; y++) {
+      const s = byYear.get(y);
+      if (s) items.push({ year: y, source: 'loaded', provisional: false, holidays: s.holidays.length, workdays: s.workdays.length, loadedBy: s.loadedBy, loadedAt: s.loadedAt, note: s.source });
+      else if (y <= coverage.to) items.push({ year: y, source: 'package', provisional: false, holidays: 0, workdays: 0, note: 'chinese-days' });
+      else items.push({ year: y, source: 'provisional', provisional: true, holidays: statutoryHolidays(y).length, workdays: 0, note: '《全国年节及纪念日放假办法》' });
+    }
+    for (const it of items) if (it.source === 'package') Object.assign(it, packageCounts(it.year));
+    return { items };
+  }
+
+  async getCalendar(rawYear: string) {
+    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const s = (await this.repo.schedules()).find((x) => x.year === y);
+    if (s) return { ...s, source: 'loaded' as const, provisional: false, note: s.source };
+    const coverage = holidayDataCoverage();
+    if (y >= coverage.from && y <= coverage.to) return { year: y, source: 'package' as const, provisional: false, ...packageDays(y) };
+    return { year: y, source: 'provisional' as const, provisional: true, holidays: statutoryHolidays(y).map((h) => h.date), workdays: [], statutory: statutoryHolidays(y) };
+  }
+
+  /** Loads (or replaces) a year's schedule. Every day must be in the year; adjusted working days must be weekends. */
+  async putCalendar(user: AuthUser, rawYear: string, body: unknown, origin = 'api') {
+    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const s = parseOrThrow(HolidayScheduleSchema, body);
+    const schedule: YearSchedule = { year: y, holidays: [...new Set(s.holidays)].sort(), workdays: [...new Set(s.workdays)].sort() };
+    const errors = scheduleProblems(schedule);
+    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    const { replaced } = await this.repo.putSchedule(schedule, s.source ? `${origin}: ${s.source}` : origin, actorOf(user));
+    return { ...schedule, source: 'loaded' as const, replaced };
+  }
+
+  /** Loaded schedules in the shape createCalendar({ schedules }) takes (for the engine's re-planning). */
+  async loadedSchedules(): Promise<YearSchedule[]> {
+    return (await this.repo.schedules()).map(({ year, holidays, workdays }) => ({ year, holidays, workdays }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Process versions
+
+  /** The newest published version, else the built-in definition with no office settings. */
+  async currentProcessVersion(): Promise<{ definition: ProcessDefinition; settings: OfficeSettings }> {
+    const v = await this.repo.latestProcessVersion();
+    return v ? { definition: v.definition as ProcessDefinition, settings: v.settings as OfficeSettings } : { definition: DEFAULT_DEFINITION, settings: {} };
+  }
+
+  async listProcessVersions() {
+    const stored = await this.repo.processVersions();
+    const builtIn = { version: DEFAULT_DEFINITION.version, source: 'built-in' as const, current: stored.length === 0, changes: [], previousVersion: null, publishedBy: null, publishedAt: null };
+    return {
+      items: [
+        ...stored.map((v, i) => ({ version: v.version, source: 'published' as const, current: i === 0, changes: v.changes, previousVersion: v.previousVersion, publishedBy: v.publishedBy, publishedAt: v.publishedAt, steps: (v.definition as ProcessDefinition).steps.length })),
+        { ...builtIn, steps: DEFAULT_DEFINITION.steps.length },
+      ],
+    };
+  }
+
+  async getProcessVersion(version: string) {
+    if (version === DEFAULT_DEFINITION.version && !(await this.repo.processVersions()).some((v) => v.version === version))
+      return { version, source: 'built-in', definition: DEFAULT_DEFINITION, settings: {}, changes: [] };
+    const v = (await this.repo.processVersions()).find((x) => x.version === version);
+    if (!v) throw notFound(`没有流程版本 ${version}`, `No process version ${version}`);
+    return { ...v, source: 'published' };
+  }
+
+  /** Validates the definition as at load and the settings against it, diffs against the current version, publishes. */
+  async publishProcessVersion(user: AuthUser, body: unknown) {
+    const p = parseOrThrow(ProcessVersionSchema, body);
+    let definition: ProcessDefinition;
+    try {
+      definition = loadDefinition(p.definition);
+    } catch (err) {
+      if (err instanceof DefinitionError) throw definitionInvalid(err, 'definition');
+      throw err;
+    }
+    const settings = p.settings as OfficeSettings;
+    const problems = validateOverrides(definition, settings);
+    if (problems.length > 0) throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings');
+    const current = await this.repo.latestProcessVersion();
+    const base = current ? { definition: current.definition as ProcessDefinition, settings: current.settings } : { definition: DEFAULT_DEFINITION, settings: {} };
+    if (definition.version === base.definition.version || definition.version === DEFAULT_DEFINITION.version)
+      throw domainError('ACTION_NOT_ALLOWED', `流程版本 ${definition.version} 已存在，请使用新的版本号`, `Process version ${definition.version} exists: publish under a new version`);
+    const changes = diffDefinitions(base, { definition, settings: settings as Record<string, unknown> });
+    const published = await this.repo.publishProcessVersion(
+      { version: definition.version, definition, settings: settings as Record<string, unknown>, changes, previousVersion: base.definition.version, publishedBy: user.id },
+      actorOf(user),
+    );
+    if (!published) throw domainError('ACTION_NOT_ALLOWED', `流程版本 ${definition.version} 已存在，请使用新的版本号`, `Process version ${definition.version} exists: publish under a new version`);
+    return { version: definition.version, previousVersion: base.definition.version, changes };
+  }
+
+  /** Demo data for `npm start` (called where the demo users are seeded). */
+  async seedDemo(): Promise<number> {
+    return seedDemoRegistries(this.repo);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Audit
+
+  async changes(user: AuthUser, rawQuery: unknown) {
+    const q = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    const unit = seesAllUnits(user) ? q.unit : user.unit;
+    return { items: await this.repo.changes({ ...(unit !== undefined ? { unit } : {}), ...(q.entity ? { entity: q.entity } : {}), limit: q.limit }) };
+  }
+}
+
+function definitionInvalid(err: DefinitionError, field: string): DomainError {
+  return new DomainError('INVALID_REQUEST', { zh: `流程定义有${err.problems.length}处错误`, en: `The process definition has ${err.problems.length} problem(s)` }, {
+    errors: err.problems.map((p) => ({ field: p.step ? `${field}.steps[${p.step}]` : field, rule: p.code, message: { zh: p.message, en: p.message } })),
+  });
+}
+
+// The package data, per year (for the list's counts and GET of a package year).
+function packageDays(year: number): { holidays: string[]; workdays: string[] } {
+  const data = holidayData as unknown as { holidays: Record<string, string>; workdays: Record<string, string> };
+  const p = `${year}-`;
+  return { holidays: Object.keys(data.holidays).filter((d) => d.startsWith(p)).sort(), workdays: Object.keys(data.workdays).filter((d) => d.startsWith(p)).sort() };
+}
+function packageCounts(year: number): { holidays: number; workdays: number } {
+  const d = packageDays(year);
+  return { holidays: d.holidays.length, workdays: d.workdays.length };
+}
+
+export type UnitBody = z.input<typeof UnitSchema>;

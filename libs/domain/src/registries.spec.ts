@@ -1,0 +1,117 @@
+import { DEFAULT_DEFINITION } from './definition';
+import { makeFacts } from './fixtures';
+import {
+  daysOverdue,
+  diffDefinitions,
+  matchAnnualPlan,
+  passportState,
+  scheduleProblems,
+  snapshotMember,
+  travelPassport,
+  unitSuspension,
+  type CustodyPassport,
+  type RegisteredPerson,
+} from './registries';
+
+const unit = { code: 'u1', status: 'active' as const, suspendedReason: null };
+const passport = (over: Partial<CustodyPassport> = {}): CustodyPassport => ({
+  number: 'SE1000001',
+  type: 'official',
+  issuedOn: '2020-01-01',
+  expiresOn: '2030-01-01',
+  holder: 'P1',
+  state: 'in-custody',
+  caseId: null,
+  dueBackOn: null,
+  ...over,
+});
+
+describe('passports in custody: overdue and the suspension rule', () => {
+  it('counts days overdue from the due date; only a checked-out passport is overdue', () => {
+    const out = passport({ state: 'checked-out', caseId: 'c1', dueBackOn: '2027-03-19' });
+    expect(daysOverdue(out, '2027-03-19')).toBe(0);
+    expect(passportState(out, '2027-03-19')).toBe('checked-out');
+    expect(daysOverdue(out, '2027-03-27')).toBe(8);
+    expect(passportState(out, '2027-03-27')).toBe('overdue');
+    expect(daysOverdue(passport(), '2030-01-01')).toBe(0);
+  });
+
+  it('suspends at more than 30 days overdue, not at 30; a registry suspension stands on its own', () => {
+    const out = passport({ state: 'checked-out', dueBackOn: '2027-03-01' });
+    expect(unitSuspension(unit, [out], '2027-03-31').suspended).toBe(false);
+    const s = unitSuspension(unit, [out], '2027-04-01');
+    expect(s).toMatchObject({ suspended: true, reasons: [{ code: 'PASSPORT_OVERDUE', passport: 'SE1000001', daysOverdue: 31 }] });
+    expect(s.reasons[0]!.message.zh).toContain('31');
+    expect(unitSuspension({ ...unit, status: 'suspended', suspendedReason: '未交出访报告' }, [], '2027-04-01').reasons).toEqual([
+      expect.objectContaining({ code: 'UNIT_SUSPENDED', message: expect.objectContaining({ zh: expect.stringContaining('未交出访报告') }) }),
+    ]);
+  });
+});
+
+describe('snapshot of a member from the roster and the ledger', () => {
+  const person: RegisteredPerson = {
+    personId: 'P1',
+    unit: 'commerce',
+    name: '张三',
+    gender: 'male',
+    dateOfBirth: '1970-01-01',
+    rank: 'provincial',
+    position: '市长',
+    partyMember: true,
+    classifiedAccess: true,
+    leadershipTeam: 'team',
+    status: 'active',
+  };
+  it('takes rank, Party membership, classified access, leadership team and the passport from the registries', () => {
+    const typed = { ...makeFacts().members[0]!, personId: 'P1', classifiedAccess: false, partyMember: false, rank: 'staff' as const };
+    const passports = [passport({ number: 'OLD00001', expiresOn: '2026-01-01', state: 'cancelled' }), passport({ number: 'NEW00001', expiresOn: '2029-01-01', state: 'checked-out' })];
+    expect(snapshotMember(typed, person, passports)).toMatchObject({
+      id: typed.id,
+      rank: 'provincial',
+      partyMember: true,
+      classifiedAccess: true,
+      leadershipTeam: 'team',
+      passport: { inCustody: false, number: 'NEW00001', expiresOn: '2029-01-01' },
+    });
+    expect(snapshotMember(typed, person, []).passport).toBeNull();
+    expect(travelPassport([passport({ state: 'lost' })])).toBeNull();
+  });
+});
+
+describe('annual plan (A01)', () => {
+  const facts = makeFacts();
+  const q = Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1;
+  const year = Number(facts.departureDate.slice(0, 4));
+  const trip = { id: 'T1', purpose: facts.purpose, countries: ['US', 'CA'], size: facts.members.length, quarter: q as 1 | 2 | 3 | 4 };
+  it('planned, over the plan, unplanned, no plan', () => {
+    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [trip] }, facts).outcome).toBe('planned');
+    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, size: facts.members.length - 1 }] }, facts).outcome).toBe('over-plan');
+    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, quarter: ((q % 4) + 1) as 1 | 2 | 3 | 4 }] }, facts).outcome).toBe('unplanned');
+    expect(matchAnnualPlan(null, facts).outcome).toBe('no-plan');
+  });
+});
+
+describe('process versions: what changed', () => {
+  it('lists steps added, removed, changed field by field, and settings changed', () => {
+    const next = { ...DEFAULT_DEFINITION, version: 'v2', steps: DEFAULT_DEFINITION.steps.filter((s) => s.code !== 'A13').map((s) => (s.code === 'B07' ? { ...s, durationWd: 9 } : s)) };
+    next.steps.push({ ...DEFAULT_DEFINITION.steps[0]!, code: 'Z01' });
+    expect(diffDefinitions({ definition: DEFAULT_DEFINITION, settings: { rules: { maxMembers: 6 } } }, { definition: next, settings: { rules: { maxMembers: 8 } } })).toEqual([
+      { kind: 'step-changed', step: 'B07', field: 'durationWd', from: DEFAULT_DEFINITION.steps.find((s) => s.code === 'B07')!.durationWd, to: 9 },
+      { kind: 'step-added', step: 'Z01' },
+      { kind: 'step-removed', step: 'A13' },
+      { kind: 'setting-changed', field: 'rules.maxMembers', from: 6, to: 8 },
+    ]);
+    expect(diffDefinitions({ definition: DEFAULT_DEFINITION }, { definition: DEFAULT_DEFINITION })).toEqual([]);
+  });
+});
+
+describe('holiday schedules loaded by the office', () => {
+  it('names days outside the year, weekdays as working days, and days both off and worked', () => {
+    expect(scheduleProblems({ year: 2027, holidays: ['2027-01-01', '2026-12-31'], workdays: ['2027-02-14', '2027-02-15', '2027-01-01'] }).map((p) => `${p.field}:${p.rule}`)).toEqual([
+      'holidays[1]:in-year',
+      'workdays[1]:weekend',
+      'workdays[2]:weekend',
+      'workdays[2]:not-both',
+    ]);
+  });
+});

@@ -1,0 +1,284 @@
+import { dayNumber, weekdayOf } from './dates';
+import type { YearSchedule } from './calendar';
+import type { ProcessDefinition, StepDefinition } from './definition/types';
+import type { CaseFacts, Member, Purpose, Rank } from './facts';
+import { tripCountries } from './facts';
+import type { Label } from './roles';
+
+/**
+ * Registries kept by the office (issue 14): units (开户备案), the people of each unit, the passports held in
+ * custody (护照委托保管), annual outbound plans. Pure types and rules; the tables are in libs/persistence.
+ */
+
+export const UNIT_STATUSES = ['active', 'suspended'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export interface RegisteredUnit {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  parentCode: string | null;
+  /** Unit code of the supervising department (主管部门); A16 runs when set. */
+  supervisingDepartment: string | null;
+  /** Usernames of the registered clerks (专办员), 1-2 by the FAO's rules. */
+  clerks: string[];
+  /** Names of the signatories (签批人). */
+  signatories: string[];
+  status: UnitStatus;
+  suspendedReason: string | null;
+}
+
+export const PERSON_STATUSES = ['active', 'left', 'retired'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+export const GENDERS = ['male', 'female'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export interface RegisteredPerson {
+  personId: string;
+  unit: string;
+  name: string;
+  gender: Gender;
+  dateOfBirth: string;
+  rank: Rank;
+  position: string;
+  partyMember: boolean;
+  /** Kept by the unit's secrecy office. */
+  classifiedAccess: boolean;
+  leadershipTeam: string | null;
+  status: PersonStatus;
+}
+
+export const PASSPORT_TYPES = ['official', 'diplomatic', 'service'] as const;
+export type PassportType = (typeof PASSPORT_TYPES)[number];
+/** Stored states; 'overdue' is derived (checked out and past the trip's return date), see passportState. */
+export const PASSPORT_STATES = ['in-custody', 'checked-out', 'overdue', 'cancelled', 'lost'] as const;
+export type PassportState = (typeof PASSPORT_STATES)[number];
+export type StoredPassportState = Exclude<PassportState, 'overdue'>;
+
+export interface CustodyPassport {
+  number: string;
+  type: PassportType;
+  issuedOn: string;
+  expiresOn: string;
+  /** personId of the holder. */
+  holder: string;
+  state: StoredPassportState;
+  /** While checked out: the case it went out for and the day it is due back (the trip's return date). */
+  caseId: string | null;
+  dueBackOn: string | null;
+}
+
+/** A passport not back this many days after the return date escalates to the unit (issue 14). */
+export const PASSPORT_ESCALATE_AFTER_DAYS = 7;
+/** ... and this many days suspends the unit's new submissions until it is back. */
+export const PASSPORT_SUSPEND_AFTER_DAYS = 30;
+
+/** Whole days a checked-out passport is past its due date on `today` (0 when not overdue or not out). */
+export function daysOverdue(p: Pick<CustodyPassport, 'state' | 'dueBackOn'>, today: string): number {
+  if (p.state !== 'checked-out' || !p.dueBackOn) return 0;
+  return Math.max(0, dayNumber(today) - dayNumber(p.dueBackOn));
+}
+
+/** The state as shown: a checked-out passport past its due date is 'overdue'. */
+export function passportState(p: Pick<CustodyPassport, 'state' | 'dueBackOn'>, today: string): PassportState {
+  return daysOverdue(p, today) > 0 ? 'overdue' : p.state;
+}
+
+export interface Suspension {
+  suspended: boolean;
+  /** 'registry' = set by the FAO on the unit; 'passport-overdue' = the rule below. */
+  reasons: Array<{ code: 'UNIT_SUSPENDED' | 'PASSPORT_OVERDUE'; passport?: string; daysOverdue?: number; message: Label }>;
+}
+
+/**
+ * Is a unit barred from new submissions on `today`? Suspended in the registry, or one of its people's passports
+ * more than PASSPORT_SUSPEND_AFTER_DAYS days overdue after return (issue 14; lifted when it is checked in).
+ */
+export function unitSuspension(unit: Pick<RegisteredUnit, 'code' | 'status' | 'suspendedReason'>, passports: CustodyPassport[], today: string): Suspension {
+  const reasons: Suspension['reasons'] = [];
+  if (unit.status === 'suspended')
+    reasons.push({
+      code: 'UNIT_SUSPENDED',
+      message: {
+        zh: `单位 ${unit.code} 已被外办暂停受理出访申请${unit.suspendedReason ? `：${unit.suspendedReason}` : ''}`,
+        en: `Unit ${unit.code} is suspended from new applications${unit.suspendedReason ? `: ${unit.suspendedReason}` : ''}`,
+      },
+    });
+  for (const p of passports) {
+    const days = daysOverdue(p, today);
+    if (days > PASSPORT_SUSPEND_AFTER_DAYS)
+      reasons.push({
+        code: 'PASSPORT_OVERDUE',
+        passport: p.number,
+        daysOverdue: days,
+        message: {
+          zh: `护照 ${p.number} 回国后逾期 ${days} 天未交回（超过 ${PASSPORT_SUSPEND_AFTER_DAYS} 天），交回前暂停受理本单位新的出访申请`,
+          en: `Passport ${p.number} is ${days} days overdue after return (more than ${PASSPORT_SUSPEND_AFTER_DAYS}); new applications are refused until it is back`,
+        },
+      });
+  }
+  return { suspended: reasons.length > 0, reasons };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot of the registries into a submission
+
+/** The passport a member travels on: the valid one in custody (or out) with the latest expiry; null when none. */
+export function travelPassport(passports: CustodyPassport[]): CustodyPassport | null {
+  const usable = passports.filter((p) => p.state === 'in-custody' || p.state === 'checked-out');
+  usable.sort((a, b) => dayNumber(b.expiresOn) - dayNumber(a.expiresOn));
+  return usable[0] ?? null;
+}
+
+/**
+ * A member's facts as the registries know them, whatever the submission says: rank, Party membership,
+ * classified access, leadership team from the roster; the passport from the custody ledger. Name and
+ * position stay as typed when the roster has none; the case-local id and routes stay.
+ */
+export function snapshotMember<M extends Pick<Member, 'id' | 'personId' | 'name' | 'position' | 'rank' | 'partyMember' | 'classifiedAccess' | 'leadershipTeam' | 'passport'>>(
+  member: M,
+  person: RegisteredPerson,
+  passports: CustodyPassport[],
+): M {
+  const p = travelPassport(passports);
+  return {
+    ...member,
+    personId: person.personId,
+    name: person.name,
+    position: person.position || member.position,
+    rank: person.rank,
+    partyMember: person.partyMember,
+    classifiedAccess: person.classifiedAccess,
+    leadershipTeam: person.leadershipTeam,
+    passport: p ? { inCustody: p.state === 'in-custody', number: p.number, expiresOn: p.expiresOn } : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annual outbound plans (A01)
+
+export const QUARTERS = [1, 2, 3, 4] as const;
+export type Quarter = (typeof QUARTERS)[number];
+
+export interface PlannedTrip {
+  id: string;
+  purpose: Purpose;
+  /** ISO alpha-2 codes. */
+  countries: string[];
+  /** Planned number of members. */
+  size: number;
+  quarter: Quarter;
+}
+
+export interface AnnualPlan {
+  unit: string;
+  year: number;
+  trips: PlannedTrip[];
+}
+
+export type PlanMatch =
+  | { outcome: 'no-plan'; message: Label }
+  | { outcome: 'planned'; tripId: string; message: Label }
+  | { outcome: 'over-plan'; tripId: string; message: Label }
+  | { outcome: 'unplanned'; message: Label };
+
+export const quarterOf = (date: string): Quarter => (Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1) as Quarter;
+
+/**
+ * A01: the trip against the unit's annual plan for its departure year. 'planned': a planned trip of the same
+ * purpose and quarter whose countries cover the trip's and whose size is not exceeded; 'over-plan': such a trip
+ * exists but the delegation is larger or goes to more countries; 'unplanned': none (the reviewer needs a written
+ * reason); 'no-plan': no plan on file for that year.
+ */
+export function matchAnnualPlan(plan: AnnualPlan | null, facts: Pick<CaseFacts, 'purpose' | 'departureDate' | 'members' | 'destinations'>): PlanMatch {
+  if (!plan) return { outcome: 'no-plan', message: { zh: '未登记本年度出访计划', en: 'No annual outbound plan on file for the year' } };
+  const quarter = quarterOf(facts.departureDate);
+  const countries = tripCountries(facts as CaseFacts);
+  const candidates = plan.trips.filter((t) => t.purpose === facts.purpose && t.quarter === quarter);
+  const exact = candidates.find((t) => countries.every((c) => t.countries.includes(c)) && facts.members.length <= t.size);
+  if (exact)
+    return { outcome: 'planned', tripId: exact.id, message: { zh: `列入年度计划（${exact.id}）`, en: `In the annual plan (${exact.id})` } };
+  const partial = candidates.find((t) => countries.some((c) => t.countries.includes(c)));
+  if (partial)
+    return {
+      outcome: 'over-plan',
+      tripId: partial.id,
+      message: {
+        zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.join('、')}）`,
+        en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.join(', ')})`,
+      },
+    };
+  return { outcome: 'unplanned', message: { zh: '未列入年度计划，须书面说明理由', en: 'Not in the annual plan: a written reason is needed' } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Process versions: what changed
+
+export interface DefinitionChange {
+  kind: 'step-added' | 'step-removed' | 'step-changed' | 'setting-changed';
+  step?: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+const STEP_FIELDS: Array<keyof StepDefinition> = ['phase', 'actor', 'scope', 'needs', 'durationWd', 'condition', 'kind', 'durationSource', 'name'];
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Steps added, removed or changed (field by field), and settings changed (by top-level key path), from → to. */
+export function diffDefinitions(
+  from: { definition: ProcessDefinition; settings?: Record<string, unknown> },
+  to: { definition: ProcessDefinition; settings?: Record<string, unknown> },
+): DefinitionChange[] {
+  const changes: DefinitionChange[] = [];
+  const before = new Map(from.definition.steps.map((s) => [s.code, s]));
+  const after = new Map(to.definition.steps.map((s) => [s.code, s]));
+  for (const [code, s] of after) {
+    const old = before.get(code);
+    if (!old) {
+      changes.push({ kind: 'step-added', step: code });
+      continue;
+    }
+    for (const f of STEP_FIELDS) if (!same(old[f], s[f])) changes.push({ kind: 'step-changed', step: code, field: f, from: old[f] ?? null, to: s[f] ?? null });
+  }
+  for (const code of before.keys()) if (!after.has(code)) changes.push({ kind: 'step-removed', step: code });
+  const flat = (o: Record<string, unknown> | undefined, prefix = ''): Map<string, unknown> => {
+    const out = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(o ?? {})) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      if (v && typeof v === 'object' && !Array.isArray(v)) for (const [kk, vv] of flat(v as Record<string, unknown>, key)) out.set(kk, vv);
+      else out.set(key, v);
+    }
+    return out;
+  };
+  const sa = flat(from.settings);
+  const sb = flat(to.settings);
+  for (const k of new Set([...sa.keys(), ...sb.keys()]))
+    if (!same(sa.get(k), sb.get(k))) changes.push({ kind: 'setting-changed', field: k, from: sa.get(k) ?? null, to: sb.get(k) ?? null });
+  return changes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holiday schedules loaded by the office
+
+/**
+ * Problems of a year's schedule, by field: a day outside the year ('in-year'), an adjusted working day that is
+ * not a Saturday or Sunday ('weekend': 调休 only moves weekend days), a day both off and worked ('not-both').
+ */
+export function scheduleProblems(s: YearSchedule): Array<{ field: string; rule: string; message: Label }> {
+  const errors: Array<{ field: string; rule: string; message: Label }> = [];
+  const inYear = (d: string) => Number(d.slice(0, 4)) === s.year;
+  s.holidays.forEach((d, i) => {
+    if (!inYear(d)) errors.push({ field: `holidays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
+  });
+  const off = new Set(s.holidays);
+  s.workdays.forEach((d, i) => {
+    if (!inYear(d)) errors.push({ field: `workdays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
+    const wd = weekdayOf(dayNumber(d));
+    if (wd >= 1 && wd <= 5)
+      errors.push({ field: `workdays[${i}]`, rule: 'weekend', message: { zh: `${d} 不是周末，无需调休上班`, en: `${d} is not a weekend day: only weekends are adjusted working days` } });
+    if (off.has(d)) errors.push({ field: `workdays[${i}]`, rule: 'not-both', message: { zh: `${d} 同时列为假日和调休上班日`, en: `${d} is listed both as a holiday and as a working day` } });
+  });
+  return errors;
+}

@@ -1,0 +1,378 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import type { AnnualPlan, CustodyPassport, DefinitionChange, PlannedTrip, RegisteredPerson, RegisteredUnit, StoredPassportState, YearSchedule } from '@df/domain';
+import {
+  AnnualPlanEntity,
+  CustodyPassportEntity,
+  CustodyPassportEventEntity,
+  HolidayScheduleEntity,
+  PersonEntity,
+  ProcessVersionEntity,
+  RegistryChangeEntity,
+  UnitEntity,
+} from '../entities/registries.entity';
+
+/** Who made a change (recorded in registry_changes). */
+export interface RegistryActor {
+  id: string;
+  role: string;
+}
+
+export interface RegistryChange {
+  id: string;
+  at: string;
+  actor: string;
+  actorRole: string;
+  entity: string;
+  entityKey: string;
+  action: string;
+  unit: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface PassportEvent {
+  at: string;
+  fromState: string | null;
+  toState: string;
+  caseId: string | null;
+  actor: string;
+  note: string | null;
+}
+
+export interface StoredSchedule extends YearSchedule {
+  source: string;
+  loadedBy: string;
+  loadedAt: string;
+}
+
+export interface StoredProcessVersion {
+  version: string;
+  definition: unknown;
+  settings: Record<string, unknown>;
+  changes: DefinitionChange[];
+  previousVersion: string | null;
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/** Thrown when a passport's state change is not allowed from its current state (or it does not exist). */
+export class PassportTransitionError extends Error {
+  constructor(
+    readonly number: string,
+    readonly from: string | null,
+    readonly to: string,
+  ) {
+    super(from === null ? `no passport ${number} in custody` : `passport ${number}: ${from} -> ${to} is not allowed`);
+    this.name = 'PassportTransitionError';
+  }
+}
+
+/** Allowed stored-state changes of a custody passport. */
+const TRANSITIONS: Record<StoredPassportState, StoredPassportState[]> = {
+  'in-custody': ['checked-out', 'cancelled', 'lost'],
+  'checked-out': ['in-custody', 'cancelled', 'lost'],
+  cancelled: [],
+  lost: [],
+};
+
+const iso = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
+
+const toUnit = (e: UnitEntity): RegisteredUnit => ({
+  code: e.code,
+  nameZh: e.nameZh,
+  nameEn: e.nameEn,
+  parentCode: e.parentCode,
+  supervisingDepartment: e.supervisingDepartment,
+  clerks: e.clerks,
+  signatories: e.signatories,
+  status: e.status as RegisteredUnit['status'],
+  suspendedReason: e.suspendedReason,
+});
+
+const toPerson = (e: PersonEntity): RegisteredPerson => ({
+  personId: e.personId,
+  unit: e.unit,
+  name: e.name,
+  gender: e.gender as RegisteredPerson['gender'],
+  dateOfBirth: e.dateOfBirth,
+  rank: e.rank as RegisteredPerson['rank'],
+  position: e.position,
+  partyMember: e.partyMember,
+  classifiedAccess: e.classifiedAccess,
+  leadershipTeam: e.leadershipTeam,
+  status: e.status as RegisteredPerson['status'],
+});
+
+const toPassport = (e: CustodyPassportEntity): CustodyPassport => ({
+  number: e.number,
+  type: e.type as CustodyPassport['type'],
+  issuedOn: e.issuedOn,
+  expiresOn: e.expiresOn,
+  holder: e.holder,
+  state: e.state as StoredPassportState,
+  caseId: e.caseId,
+  dueBackOn: e.dueBackOn,
+});
+
+/**
+ * The registries' tables (issue 14): units, annual plans, people, custody passports and their history, loaded
+ * holiday schedules, process versions. Every write records a registry_changes row in the same transaction.
+ */
+@Injectable()
+export class RegistriesRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  private async audit(m: EntityManager, actor: RegistryActor, c: { entity: string; key: string; action: string; unit: string | null; before: unknown; after: unknown }): Promise<void> {
+    await m.insert(RegistryChangeEntity, {
+      actor: actor.id,
+      actorRole: actor.role,
+      entity: c.entity,
+      entityKey: c.key,
+      action: c.action,
+      unit: c.unit,
+      before: (c.before ?? null) as never,
+      after: (c.after ?? null) as never,
+    });
+  }
+
+  /** Records a change that is not a row write (e.g. a unit suspended or lifted by the passport rule). */
+  recordEvent(actor: RegistryActor, c: { entity: string; key: string; action: string; unit: string | null; after?: unknown }): Promise<void> {
+    return this.ds.transaction((m) => this.audit(m, actor, { ...c, before: null, after: c.after ?? null }));
+  }
+
+  async changes(filter: { unit?: string; entity?: string; limit?: number }): Promise<RegistryChange[]> {
+    const qb = this.ds.getRepository(RegistryChangeEntity).createQueryBuilder('c');
+    if (filter.unit !== undefined) qb.andWhere('c.unit = :unit', { unit: filter.unit });
+    if (filter.entity !== undefined) qb.andWhere('c.entity = :entity', { entity: filter.entity });
+    const rows = await qb.orderBy('c.id', 'DESC').take(filter.limit ?? 200).getMany();
+    return rows.map((r) => ({ ...r, at: iso(r.at) }));
+  }
+
+  /** The latest change of a kind for a key (e.g. the last suspension event of a unit). */
+  async lastChange(entity: string, key: string, actions: string[]): Promise<RegistryChange | null> {
+    const r = await this.ds.getRepository(RegistryChangeEntity).findOne({ where: { entity, entityKey: key, action: In(actions) }, order: { id: 'DESC' } });
+    return r ? { ...r, at: iso(r.at) } : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Units and plans
+
+  async units(codes?: string[]): Promise<RegisteredUnit[]> {
+    const rows = await this.ds.getRepository(UnitEntity).find({ where: codes ? { code: In(codes) } : {}, order: { code: 'ASC' } });
+    return rows.map(toUnit);
+  }
+
+  async unit(code: string): Promise<RegisteredUnit | null> {
+    const row = await this.ds.getRepository(UnitEntity).findOneBy({ code });
+    return row ? toUnit(row) : null;
+  }
+
+  /** Creates or replaces a unit; returns the previous record (null when new). */
+  async putUnit(unit: RegisteredUnit, actor: RegistryActor): Promise<RegisteredUnit | null> {
+    return this.ds.transaction(async (m) => {
+      const old = await m.findOne(UnitEntity, { where: { code: unit.code }, lock: { mode: 'pessimistic_write' } });
+      const before = old ? toUnit(old) : null;
+      await m.upsert(UnitEntity, { ...unit, updatedAt: new Date() }, ['code']);
+      const action = !before ? 'created' : before.status !== unit.status ? (unit.status === 'suspended' ? 'suspended' : 'lifted') : 'updated';
+      await this.audit(m, actor, { entity: 'unit', key: unit.code, action, unit: unit.code, before, after: unit });
+      return before;
+    });
+  }
+
+  async plan(unit: string, year: number): Promise<AnnualPlan | null> {
+    const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
+    return row ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
+  }
+
+  async plans(unit: string): Promise<AnnualPlan[]> {
+    const rows = await this.ds.getRepository(AnnualPlanEntity).find({ where: { unit }, order: { year: 'ASC' } });
+    return rows.map((r) => ({ unit: r.unit, year: r.year, trips: r.trips as PlannedTrip[] }));
+  }
+
+  async putPlan(plan: AnnualPlan, actor: RegistryActor): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      const old = await m.findOne(AnnualPlanEntity, { where: { unit: plan.unit, year: plan.year }, lock: { mode: 'pessimistic_write' } });
+      await m.upsert(AnnualPlanEntity, { unit: plan.unit, year: plan.year, trips: plan.trips, updatedAt: new Date() }, ['unit', 'year']);
+      await this.audit(m, actor, { entity: 'plan', key: `${plan.unit}:${plan.year}`, action: old ? 'updated' : 'created', unit: plan.unit, before: old?.trips ?? null, after: plan.trips });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // People
+
+  async people(filter: { unit?: string; ids?: string[] }): Promise<RegisteredPerson[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.unit !== undefined) where.unit = filter.unit;
+    if (filter.ids !== undefined) where.personId = In(filter.ids);
+    const rows = await this.ds.getRepository(PersonEntity).find({ where, order: { unit: 'ASC', personId: 'ASC' } });
+    return rows.map(toPerson);
+  }
+
+  async person(personId: string): Promise<RegisteredPerson | null> {
+    const row = await this.ds.getRepository(PersonEntity).findOneBy({ personId });
+    return row ? toPerson(row) : null;
+  }
+
+  /**
+   * Creates or replaces a person. `keepClassifiedAccess`: the personnel office's write leaves the secrecy office's
+   * field as stored (a new person starts without classified access).
+   */
+  async putPerson(person: RegisteredPerson, actor: RegistryActor, opts: { keepClassifiedAccess?: boolean } = {}): Promise<RegisteredPerson> {
+    return this.ds.transaction(async (m) => {
+      const old = await m.findOne(PersonEntity, { where: { personId: person.personId }, lock: { mode: 'pessimistic_write' } });
+      const before = old ? toPerson(old) : null;
+      const after: RegisteredPerson = opts.keepClassifiedAccess ? { ...person, classifiedAccess: before?.classifiedAccess ?? false } : person;
+      await m.upsert(PersonEntity, { ...after, updatedAt: new Date() }, ['personId']);
+      await this.audit(m, actor, { entity: 'person', key: person.personId, action: before ? 'updated' : 'created', unit: person.unit, before, after });
+      return after;
+    });
+  }
+
+  /** The secrecy office's field; null when there is no such person. */
+  async setClassifiedAccess(personId: string, value: boolean, actor: RegistryActor): Promise<RegisteredPerson | null> {
+    return this.ds.transaction(async (m) => {
+      const old = await m.findOne(PersonEntity, { where: { personId }, lock: { mode: 'pessimistic_write' } });
+      if (!old) return null;
+      await m.update(PersonEntity, { personId }, { classifiedAccess: value, updatedAt: new Date() });
+      await this.audit(m, actor, { entity: 'person', key: personId, action: 'classified-access', unit: old.unit, before: { classifiedAccess: old.classifiedAccess }, after: { classifiedAccess: value } });
+      return { ...toPerson(old), classifiedAccess: value };
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Passports in custody
+
+  /** Passports of the given holders, or of the people of a unit. */
+  async passports(filter: { holders?: string[]; unit?: string }): Promise<CustodyPassport[]> {
+    const qb = this.ds.getRepository(CustodyPassportEntity).createQueryBuilder('p');
+    if (filter.holders !== undefined) qb.andWhere('p.holder IN (:...holders)', { holders: filter.holders.length ? filter.holders : [''] });
+    if (filter.unit !== undefined) qb.andWhere('p.holder IN (SELECT person_id FROM people WHERE unit = :unit)', { unit: filter.unit });
+    const rows = await qb.orderBy('p.number', 'ASC').getMany();
+    return rows.map(toPassport);
+  }
+
+  async passport(number: string): Promise<CustodyPassport | null> {
+    const row = await this.ds.getRepository(CustodyPassportEntity).findOneBy({ number });
+    return row ? toPassport(row) : null;
+  }
+
+  async passportHistory(number: string): Promise<PassportEvent[]> {
+    const rows = await this.ds.getRepository(CustodyPassportEventEntity).find({ where: { number }, order: { id: 'ASC' } });
+    return rows.map((r) => ({ at: iso(r.at), fromState: r.fromState, toState: r.toState, caseId: r.caseId, actor: r.actor, note: r.note }));
+  }
+
+  /** Takes a passport into custody; false when the number is already in the ledger. */
+  async registerPassport(p: Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>, unit: string, actor: RegistryActor): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
+      const inserted: unknown[] = await m.query(
+        `INSERT INTO custody_passports (number, type, issued_on, expires_on, holder, state) VALUES ($1, $2, $3, $4, $5, 'in-custody')
+           ON CONFLICT (number) DO NOTHING RETURNING number`,
+        [p.number, p.type, p.issuedOn, p.expiresOn, p.holder],
+      );
+      if (inserted.length === 0) return false;
+      await m.insert(CustodyPassportEventEntity, { number: p.number, fromState: null, toState: 'in-custody', caseId: null, actor: actor.id, note: null });
+      await this.audit(m, actor, { entity: 'passport', key: p.number, action: 'registered', unit, before: null, after: { ...p, state: 'in-custody' } });
+      return true;
+    });
+  }
+
+  /**
+   * Changes a passport's stored state (checked out for a case until a due date, checked in, cancelled, lost) and
+   * records it in its history. Throws PassportTransitionError when not allowed from the current state.
+   */
+  async transitionPassport(
+    number: string,
+    to: StoredPassportState,
+    details: { caseId?: string | null; dueBackOn?: string | null; note?: string | null },
+    unit: (holder: string) => Promise<string | null>,
+    actor: RegistryActor,
+  ): Promise<{ before: CustodyPassport; after: CustodyPassport }> {
+    return this.ds.transaction(async (m) => {
+      const row = await m.findOne(CustodyPassportEntity, { where: { number }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw new PassportTransitionError(number, null, to);
+      const before = toPassport(row);
+      if (!TRANSITIONS[before.state].includes(to)) throw new PassportTransitionError(number, before.state, to);
+      const out = to === 'checked-out';
+      const after: CustodyPassport = { ...before, state: to, caseId: out ? (details.caseId ?? null) : null, dueBackOn: out ? (details.dueBackOn ?? null) : null };
+      await m.update(CustodyPassportEntity, { number }, { state: to, caseId: after.caseId, dueBackOn: after.dueBackOn, updatedAt: new Date() });
+      await m.insert(CustodyPassportEventEntity, {
+        number,
+        fromState: before.state,
+        toState: to,
+        caseId: details.caseId ?? before.caseId,
+        actor: actor.id,
+        note: details.note ?? null,
+      });
+      await this.audit(m, actor, { entity: 'passport', key: number, action: to, unit: await unit(before.holder), before, after });
+      return { before, after };
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Holiday schedules
+
+  async schedules(): Promise<StoredSchedule[]> {
+    const rows = await this.ds.getRepository(HolidayScheduleEntity).find({ order: { year: 'ASC' } });
+    return rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: r.source, loadedBy: r.loadedBy, loadedAt: iso(r.loadedAt) }));
+  }
+
+  async putSchedule(s: YearSchedule, source: string, actor: RegistryActor): Promise<{ replaced: boolean }> {
+    return this.ds.transaction(async (m) => {
+      const old = await m.findOne(HolidayScheduleEntity, { where: { year: s.year }, lock: { mode: 'pessimistic_write' } });
+      await m.upsert(HolidayScheduleEntity, { year: s.year, holidays: s.holidays, workdays: s.workdays, source, loadedBy: actor.id, loadedAt: new Date() }, ['year']);
+      await this.audit(m, actor, {
+        entity: 'calendar',
+        key: String(s.year),
+        action: old ? 'replaced' : 'loaded',
+        unit: null,
+        before: old ? { holidays: old.holidays, workdays: old.workdays, source: old.source } : null,
+        after: { ...s, source },
+      });
+      return { replaced: !!old };
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Process versions
+
+  async processVersions(): Promise<StoredProcessVersion[]> {
+    const rows = await this.ds.getRepository(ProcessVersionEntity).find({ order: { publishedAt: 'DESC' } });
+    return rows.map(toVersion);
+  }
+
+  async latestProcessVersion(): Promise<StoredProcessVersion | null> {
+    const row = await this.ds.getRepository(ProcessVersionEntity).findOne({ where: {}, order: { publishedAt: 'DESC' } });
+    return row ? toVersion(row) : null;
+  }
+
+  /** Publishes a version; false when the version name is taken (versions are immutable). */
+  async publishProcessVersion(v: Omit<StoredProcessVersion, 'publishedAt'>, actor: RegistryActor): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const exists = await m.findOneBy(ProcessVersionEntity, { version: v.version });
+      if (exists) return false;
+      await m.insert(ProcessVersionEntity, {
+        version: v.version,
+        definition: v.definition as object,
+        settings: v.settings,
+        changes: v.changes,
+        previousVersion: v.previousVersion,
+        publishedBy: v.publishedBy,
+        publishedAt: new Date(),
+      });
+      await this.audit(m, actor, { entity: 'process-version', key: v.version, action: 'published', unit: null, before: v.previousVersion, after: { changes: v.changes } });
+      return true;
+    });
+  }
+}
+
+const toVersion = (r: ProcessVersionEntity): StoredProcessVersion => ({
+  version: r.version,
+  definition: r.definition,
+  settings: (r.settings ?? {}) as Record<string, unknown>,
+  changes: r.changes as DefinitionChange[],
+  previousVersion: r.previousVersion,
+  publishedBy: r.publishedBy,
+  publishedAt: iso(r.publishedAt),
+});
