@@ -201,6 +201,8 @@ export class CaseCore {
         this.withdrawnSteps.set(key, { meta, state });
         this.states.delete(key);
         this.metas.delete(key);
+        // A step that had started (a member left, a destination was dropped) leaves the read model's open work too.
+        if (state.status !== 'pending') this.emit('step.withdrawn', null, { key, code: meta.code });
       }
     }
     for (const inst of this.instances) {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeFacts, makeMember, responsibleRole, toIso, UNIT_ROLES, type CaseFacts, type Role } from '@df/domain';
+import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeDestination, makeFacts, makeMember, responsibleRole, toIso, UNIT_ROLES, type CaseFacts, type Role } from '@df/domain';
 import type { ActionBase, DelegationInput, DelegationProgress, StepProgress } from '@df/contracts';
 import { emptyView, foldCaseEvent, type CaseView } from '../../libs/persistence/src/projection';
 import { CaseEngine, type EngineAction } from './case-engine';
@@ -22,7 +22,7 @@ type Move =
   | { t: 'time'; hours: number }
   | { t: 'objection' }
   | { t: 'supply'; pick: number }
-  | { t: 'amend'; what: 'add-member' | 'remove-member' | 'dates' }
+  | { t: 'amend'; what: 'add-member' | 'remove-member' | 'remove-country' | 'dates' }
   | { t: 'withdraw' }
   | { t: 'cancel' };
 
@@ -31,7 +31,7 @@ const move: fc.Arbitrary<Move> = fc.oneof(
   { weight: 20, arbitrary: fc.record({ t: fc.constant('time' as const), hours: fc.integer({ min: 1, max: 240 }) }) },
   { weight: 5, arbitrary: fc.constant({ t: 'objection' as const }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('supply' as const), pick: fc.nat(5) }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('amend' as const), what: fc.constantFrom('add-member', 'remove-member', 'dates') }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant('amend' as const), what: fc.constantFrom('add-member', 'remove-member', 'remove-country', 'dates') }) },
   { weight: 1, arbitrary: fc.constant({ t: 'withdraw' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'cancel' as const }) },
 );
@@ -74,6 +74,11 @@ function actionOf(m: Move, p: DelegationProgress, n: number): EngineAction | und
       const f: CaseFacts = p.facts;
       if (m.what === 'add-member') return { type: 'amend', request: { ...base('organizer'), changes: { members: [...f.members, makeMember({ id: `n${n}`, name: `新成员${n}` })] } } };
       if (m.what === 'remove-member') return f.members.length > 1 ? { type: 'amend', request: { ...base('organizer'), changes: { members: f.members.slice(0, -1) } } } : undefined;
+      if (m.what === 'remove-country') {
+        if (f.destinations.length < 2) return undefined;
+        const kept = f.destinations.slice(0, -1);
+        return { type: 'amend', request: { ...base('organizer'), changes: { destinations: kept.map((d, i) => (i === kept.length - 1 ? { ...d, leave: f.returnDate } : d)) } } };
+      }
       const shift = (d: string) => addDays(d, 7);
       return {
         type: 'amend',
@@ -103,7 +108,7 @@ function disagreements(view: CaseView, p: DelegationProgress): string[] {
       continue;
     }
     if (s.status === 'withdrawn') {
-      // A withdrawn member's finished steps stay finished in the read model.
+      // A withdrawn instance's finished work stays finished in the read model (member left, destination dropped).
       if (row && !['withdrawn', 'done', 'skipped'].includes(row.status)) out.push(`${s.key}: fold ${row.status} ≠ engine withdrawn`);
       continue;
     }
@@ -117,10 +122,14 @@ function disagreements(view: CaseView, p: DelegationProgress): string[] {
   return out;
 }
 
-function input(members: number): DelegationInput {
+function input(members: number, countries: number): DelegationInput {
+  const destinations =
+    countries === 1
+      ? [makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-15' })]
+      : [makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-13' }), makeDestination({ country: 'JP', city: 'Tokyo', arrive: '2026-05-13', leave: '2026-05-15' })];
   return {
     caseId: 'case-prop',
-    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', members: Array.from({ length: members }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` })) }),
+    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', destinations, members: Array.from({ length: members }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` })) }),
     definition: DEFAULT_DEFINITION,
     submittedBy: actorFor('organizer'),
     submittedAt: toIso(MONDAY),
@@ -130,9 +139,9 @@ function input(members: number): DelegationInput {
 describe('engine and projection agree (property)', () => {
   it('after every batch of random valid actions, the fold of the events equals the progress view', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 }), fc.array(move, { minLength: 5, maxLength: 120 }), (members, moves) => {
+      fc.property(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.array(move, { minLength: 5, maxLength: 120 }), (members, countries, moves) => {
         let ids = 0;
-        const engine = new CaseEngine(input(members), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-prop', calendar });
+        const engine = new CaseEngine(input(members, countries), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-prop', calendar });
         let now = MONDAY;
         engine.start(now);
         const view = emptyView();

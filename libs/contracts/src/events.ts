@@ -109,6 +109,8 @@ export type CaseEventPayloads = {
   'step.returned': { by: string; targets: string[]; keys: string[] };
   'step.blocked': { key: string; code: string; reason: Label; violations?: RuleViolation[] };
   'step.unblocked': { key: string; code: string };
+  /** The instance no longer exists (its member left or its destination was dropped); a finished one stays finished in the read model. */
+  'step.withdrawn': { key: string; code: string };
   'step.overdue': { key: string; code: string; dueAt: string; escalation?: 'unit-flagged'; notification: NotificationPayload | null };
   'notice.objection': { objection: string };
   'deficiency.raised': { documents: Array<{ id: string; name: string; neededBy: string }>; dueAt: string };
@@ -131,6 +133,7 @@ export const CASE_EVENT_TYPES = [
   'step.returned',
   'step.blocked',
   'step.unblocked',
+  'step.withdrawn',
   'step.overdue',
   'notice.objection',
   'deficiency.raised',

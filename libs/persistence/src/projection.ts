@@ -215,6 +215,15 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       c.memberCount = Number(p.memberCount);
       return;
     }
+    case 'step.withdrawn': {
+      const row = step(event.payload.key);
+      if (row && row.status !== 'done' && row.status !== 'skipped') {
+        row.status = 'withdrawn';
+        row.overdueSince = null;
+        row.updatedSeq = event.seq;
+      }
+      return;
+    }
     case 'member.withdrawn':
       c.memberCount = Number(event.payload.memberCount);
       for (const row of view.steps.values()) {
