@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { freePort } from '@df/runtime';
+import { scopedKey } from '../../apps/api/src/delegations/idempotency.service';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
 interface FieldError {
@@ -136,8 +137,11 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       const key = randomUUID();
       const res = await request(down.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send(canonicalSubmission(users.unit)).expect(503);
       expect(res.body.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBe('5');
+      // Nothing was sent (no connection): a definite refusal, so the key is free again.
       const db = down.app.get(DataSource);
-      expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [key])).toEqual([{ n: 0 }]);
+      const [{ id: userId }] = await db.query('SELECT id FROM users WHERE username = $1', [users.usernames.organizer]);
+      expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [scopedKey({ userId }, key)])).toEqual([{ n: 0 }]);
     } finally {
       await down.close();
     }

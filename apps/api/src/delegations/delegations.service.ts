@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -34,7 +34,7 @@ import { maskFor } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
-import { fingerprint, IdempotencyService } from './idempotency.service';
+import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
 import {
   AmendSchema,
   CloseSchema,
@@ -46,7 +46,7 @@ import {
   SupplyDocumentSchema,
   type Submission,
 } from './schemas';
-import { toDomainError } from './temporal-errors';
+import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
 export interface SubmissionResponse {
   caseId: string;
@@ -65,9 +65,6 @@ export interface Replayable<T> {
 export type ActionKind = 'complete' | 'decide' | 'amend' | 'withdraw' | 'cancel' | 'objection' | 'supplyDocument';
 
 const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
-/** How long an HTTP request waits for the workflow: an update the worker has not answered by then is 503 (retry with the same Idempotency-Key). */
-export const UPDATE_TIMEOUT_MS = 30_000;
-export const QUERY_TIMEOUT_MS = 10_000;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
@@ -92,9 +89,10 @@ export class DelegationsService {
   // Submission
 
   /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
-  async submit(user: AuthUser, body: unknown, key: string | undefined): Promise<Replayable<SubmissionResponse>> {
+  async submit(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<SubmissionResponse>> {
     const facts = this.validateSubmission(user, body);
     const print = fingerprint(user, 'submit', body);
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
     let claimed = false;
     if (key) {
       const claim = await this.idempotency.claim<SubmissionResponse>(key, user, print);
@@ -104,8 +102,8 @@ export class DelegationsService {
       }
       claimed = claim.state === 'claimed';
     }
-    // With a key the case id is derived from it: a retry after a crash finds the workflow it started.
-    const caseId = key ? uuidFrom(`${user.userId}:${key}`) : randomUUID();
+    // With a key the case id is derived from it: a retry after a crash or an unknown outcome finds the workflow it started.
+    const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const now = new Date();
     const submittedAt = now.toISOString();
@@ -122,7 +120,7 @@ export class DelegationsService {
         submittedBy: actor,
         submittedAt,
       };
-      const client = await this.temporal.client();
+      const client = await this.connect();
       try {
         await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
       } catch (err) {
@@ -138,11 +136,21 @@ export class DelegationsService {
       };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       this.metrics.submissions.inc({ outcome: 'started' });
-      this.logger.event('log', 'case submitted', { caseId, workflowId, unit: facts.unit, user: user.id, idempotencyKey: key });
+      this.logger.event('log', 'case submitted', { caseId, workflowId, unit: facts.unit, user: user.id, idempotencyKey: clientKey });
       return { ...stored, replayed: stored.body !== response };
     } catch (err) {
-      if (key && claimed) await this.idempotency.release(key);
-      throw toDomainError(err);
+      // Only a definite refusal frees the key; after an unknown outcome the retry must meet the same fingerprint.
+      if (key && claimed && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
+    }
+  }
+
+  /** The Temporal client; failing to connect is a definite "nothing was sent" (NotSent), unlike a failed call. */
+  private async connect() {
+    try {
+      return await this.temporal.client();
+    } catch (err) {
+      throw new NotSent(err);
     }
   }
 
@@ -227,7 +235,7 @@ export class DelegationsService {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     try {
       const client = await this.temporal.client();
-      return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+      return await client.connection.withDeadline(Date.now() + this.config.apiQueryTimeoutMs, () =>
         client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery),
       );
     } catch (err) {
@@ -250,7 +258,7 @@ export class DelegationsService {
   // -------------------------------------------------------------------------------------------
   // Actions (workflow updates)
 
-  async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, key: string | undefined): Promise<Replayable<ActionResult>> {
+  async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, clientKey: string | undefined): Promise<Replayable<ActionResult>> {
     const parsed = this.parseAction(kind, body);
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
@@ -259,6 +267,7 @@ export class DelegationsService {
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
     let claimed = false;
     if (key) {
       const claim = await this.idempotency.claim<ActionResult>(key, user, print);
@@ -268,23 +277,28 @@ export class DelegationsService {
       }
       claimed = claim.state === 'claimed';
     }
+    // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
+    // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
     const request = { ...parsed, ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
     try {
-      const client = await this.temporal.client();
+      const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
       const options = { args: [request] as [never], updateId: requestId };
-      const result = await client.connection.withAbortSignal(AbortSignal.timeout(UPDATE_TIMEOUT_MS), () => this.sendUpdate(handle, kind, options));
+      const applied = await client.connection.withAbortSignal(AbortSignal.timeout(this.config.apiUpdateTimeoutMs), () => this.sendUpdate(handle, kind, options));
+      // The client knows its request by its own key.
+      const result = clientKey ? { ...applied, requestId: clientKey } : applied;
       const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
       this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
       this.logger.event('log', 'update accepted', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, onBehalfOf: parsed.onBehalfOf, seq: result.seq });
       return { ...stored, replayed: stored.body !== result };
     } catch (err) {
-      if (key && claimed) await this.idempotency.release(key);
-      const mapped = toDomainError(err, { caseKnown: true });
+      const definite = isDefiniteRefusal(err);
+      if (key && claimed && definite) await this.idempotency.release(key);
+      const mapped = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-      this.logger.event('warn', 'update refused', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code });
+      this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code, ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }) });
       throw mapped;
     }
   }
@@ -335,12 +349,7 @@ export class DelegationsService {
   }
 }
 
-/** A UUID (v4 layout) derived from a string: the same Idempotency-Key gives the same case id. */
-export function uuidFrom(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { uuidFrom };
 
 export function summaryOf(c: CaseEntity) {
   return {
