@@ -233,13 +233,24 @@ export class DelegationsService {
 
   private async progress(caseId: string): Promise<DelegationProgress> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
-    try {
+    // One budget for connecting and querying: a Temporal that is down or a workflow no worker answers is
+    // 503 within API_QUERY_TIMEOUT_MS, not a 500 after the client's own connect retries.
+    const deadline = Date.now() + this.config.apiQueryTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`Temporal did not answer within ${this.config.apiQueryTimeoutMs} ms`), { code: 4 })), this.config.apiQueryTimeoutMs);
+    });
+    const query = (async () => {
       const client = await this.temporal.client();
-      return await client.connection.withDeadline(Date.now() + this.config.apiQueryTimeoutMs, () =>
-        client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery),
-      );
+      return client.connection.withDeadline(deadline, () => client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery));
+    })();
+    query.catch(() => undefined); // the loser of the race must not be an unhandled rejection
+    try {
+      return await Promise.race([query, timeout]);
     } catch (err) {
       throw toDomainError(err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
