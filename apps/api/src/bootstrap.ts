@@ -11,7 +11,7 @@ import { UsersService } from './auth/users.service';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
 import { MetricsService } from './metrics/metrics.service';
-import { addZodComponents } from './openapi';
+import { addEdgeContract, addZodComponents } from './openapi';
 
 export const OPENAPI_UI_PATH = 'api/docs';
 /** Largest JSON body the API parses (413 PAYLOAD_TOO_LARGE above). */
@@ -32,7 +32,7 @@ export function buildOpenApiDocument(app: INestApplication) {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
-  return addZodComponents(document);
+  return addEdgeContract(addZodComponents(document));
 }
 
 /** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
