@@ -10,6 +10,7 @@ import { jwtSecretOf } from './auth/auth.service';
 import { UsersService } from './auth/users.service';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
+import { setRouteTable } from './common/route-table';
 import { MetricsService } from './metrics/metrics.service';
 import { addEdgeContract, addZodComponents } from './openapi';
 
@@ -48,7 +49,9 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   if (jwtSecretOf(config).derived)
     logger.warn('JWT_SECRET is not set: signing tokens with a development secret derived from DATA_DIR. Set JWT_SECRET in production.', 'ApiBootstrap');
-  SwaggerModule.setup(OPENAPI_UI_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
+  const document = buildOpenApiDocument(app);
+  setRouteTable(document);
+  SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
   return app;
 }
 

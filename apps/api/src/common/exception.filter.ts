@@ -1,8 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS } from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
+import { allowedMethods } from './route-table';
 import { isDatabaseUnavailable } from './unavailable';
 
 /** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
@@ -30,6 +31,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
+    const allow = exception instanceof NotFoundException ? allowedMethods(req.path) : undefined;
+    if (allow && !res.headersSent) {
+      // A route exists for this path, just not for this method.
+      res.setHeader('Allow', allow.join(', '));
+      const requestId = currentRequestId();
+      res.status(405).json({
+        statusCode: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        message: { zh: `此地址只接受 ${allow.join('、')}`, en: `This path accepts ${allow.join(', ')} only` },
+        ...(requestId ? { requestId } : {}),
+      } satisfies ErrorBody);
+      return;
+    }
     const body = this.toBody(exception, req);
     if (body.statusCode >= 500 && body.code === 'INTERNAL_ERROR') {
       this.logger.event('error', 'unhandled error', {

@@ -21,6 +21,7 @@ describe('the one text rule', () => {
       ['data.deep.list[1]', 'text-surrogate'],
     ]);
     expect(textRuleErrors({ unit: 'a\u0000' }, 'query')[0]!.field).toBe('query.unit');
+    expect(textRuleErrors({ data: { 'k\u0002': 'v' } })).toEqual([]); // keys: only NUL and lone surrogates
     expect(textRuleErrors('\u0000')[0]!.field).toBe('(body)');
   });
 

@@ -52,7 +52,7 @@ const join = (path: string, key: string | number): string =>
   typeof key === 'number' ? `${path}[${key}]` : path === '' || path === '(body)' ? key : `${path}.${key}`;
 
 /**
- * Every string value and object key of a parsed JSON value (or query object) that breaks the text rule,
+ * Every string value of a parsed JSON value (or query object) that breaks the text rule, every key holding NUL or a lone surrogate,
  * by path (`members[0].name`, `query.unit`), plus a `max-depth` error where nesting exceeds MAX_JSON_DEPTH.
  * Iterative and bounded: safe on any input JSON.parse accepted.
  */
@@ -78,7 +78,9 @@ export function textRuleErrors(value: unknown, prefix = ''): FieldError[] {
     const keys = Object.keys(v);
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i]!;
-      const rule = textRuleBroken(k);
+      // Keys of free-form objects: only what PostgreSQL's jsonb cannot store (NUL) or is not Unicode (lone
+      // surrogates); OpenAPI 3.0 cannot state a key pattern, so the contract (and fuzzers) may send other controls.
+      const rule = k.includes('\u0000') ? 'text-control' : LONE_SURROGATE.test(k) ? 'text-surrogate' : undefined;
       if (rule) errors.push(textError(join(path, printable(k)), rule));
       else stack.push({ value: (v as Record<string, unknown>)[k], path: join(path, k), depth: depth + 1 });
     }

@@ -147,7 +147,8 @@ export const AmendSchema = z
         destinations: z.array(DestinationSchema).min(1).max(10).optional(),
         members: z.array(MemberSchema).min(1).max(50).optional(),
       })
-      .refine((c) => Object.keys(c).length > 0, { message: 'Name at least one change', params: { zh: '至少变更一项', rule: 'min' } }),
+      .refine((c) => Object.keys(c).length > 0, { message: 'Name at least one change', params: { zh: '至少变更一项', rule: 'min' } })
+      .meta({ minProperties: 1 }),
     ...actionBase,
   })
   .meta({ id: 'AmendRequest', example: { changes: { returnDate: '2027-03-18' }, comment: '缩短行程' } });
