@@ -4,14 +4,14 @@
 // failure, or when a role got fewer requests than FUZZ_MIN_REQUESTS. docs/security.md ("Fuzzing") has the figures.
 //
 //   npm start                         (another terminal: a running stack with the demo users)
-//   npm run fuzz                      full run: FUZZ_MAX_EXAMPLES=120 per operation, >= 1,000 requests per role
+//   npm run fuzz                      full run: 25 examples per operation and phase, >= 1,000 requests per role
 //
 // Environment (all optional):
 //   FUZZ_BASE_URL       the API origin (default http://127.0.0.1:$PORT, PORT default 3000)
 //   FUZZ_ORGANIZER      organizer username (default organizer.commerce)
 //   FUZZ_REVIEWER       FAO reviewer username (default fao-reviewer.fao)
 //   FUZZ_PASSWORD       their password (default $DEMO_PASSWORD or demo)
-//   FUZZ_MAX_EXAMPLES   test cases per operation and phase (default 120)
+//   FUZZ_MAX_EXAMPLES   test cases per operation and phase (default 25)
 //   FUZZ_MIN_REQUESTS   fewest requests a role must have sent (default 1000)
 //   FUZZ_SEED           schemathesis seed (default: random, printed in the output)
 //   FUZZ_PHASES         schemathesis phases (default examples,coverage,fuzzing)
@@ -30,7 +30,7 @@ const roles = [
   { role: 'organizer', username: env.FUZZ_ORGANIZER ?? 'organizer.commerce' },
   { role: 'fao-reviewer', username: env.FUZZ_REVIEWER ?? 'fao-reviewer.fao' },
 ];
-const maxExamples = Number(env.FUZZ_MAX_EXAMPLES ?? 120);
+const maxExamples = Number(env.FUZZ_MAX_EXAMPLES ?? 25);
 const minRequests = Number(env.FUZZ_MIN_REQUESTS ?? 1000);
 const phases = env.FUZZ_PHASES ?? 'examples,coverage,fuzzing';
 const reportDir = env.FUZZ_REPORT_DIR ?? join(root, '.data', 'fuzz');

@@ -93,14 +93,12 @@ export class DelegationsService {
     const facts = this.validateSubmission(user, body);
     const print = fingerprint(user, 'submit', body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
-    let claimed = false;
     if (key) {
       const claim = await this.idempotency.claim<SubmissionResponse>(key, user, print);
       if (claim.state === 'done') {
         this.metrics.submissions.inc({ outcome: 'replayed' });
         return { ...claim.replay, replayed: true };
       }
-      claimed = claim.state === 'claimed';
     }
     // With a key the case id is derived from it: a retry after a crash or an unknown outcome finds the workflow it started.
     const caseId = key ?? randomUUID();
@@ -140,7 +138,8 @@ export class DelegationsService {
       return { ...stored, replayed: stored.body !== response };
     } catch (err) {
       // Only a definite refusal frees the key; after an unknown outcome the retry must meet the same fingerprint.
-      if (key && claimed && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      // (also when this was the retry of an unknown outcome: the refusal is now the known outcome)
+      if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
     }
   }
@@ -279,14 +278,12 @@ export class DelegationsService {
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
-    let claimed = false;
     if (key) {
       const claim = await this.idempotency.claim<ActionResult>(key, user, print);
       if (claim.state === 'done') {
         this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
         return { ...claim.replay, replayed: true };
       }
-      claimed = claim.state === 'claimed';
     }
     // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
     // a retry by it, and two users' equal keys never meet.
@@ -306,7 +303,7 @@ export class DelegationsService {
       return { ...stored, replayed: stored.body !== result };
     } catch (err) {
       const definite = isDefiniteRefusal(err);
-      if (key && claimed && definite) await this.idempotency.release(key);
+      if (key && definite) await this.idempotency.release(key);
       const mapped = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
       this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code, ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }) });
