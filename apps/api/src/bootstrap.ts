@@ -1,18 +1,23 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
 import { ApiModule } from './api.module';
 import { jwtSecretOf } from './auth/auth.service';
 import { RegistriesService } from './registries/registries.service';
 import { UsersService } from './auth/users.service';
-import { httpMiddleware } from './common/http-middleware';
+import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
+import { setRouteTable } from './common/route-table';
 import { MetricsService } from './metrics/metrics.service';
-import { addZodComponents } from './openapi';
+import { addEdgeContract, addZodComponents } from './openapi';
 
 export const OPENAPI_UI_PATH = 'api/docs';
+/** Largest JSON body the API parses (413 PAYLOAD_TOO_LARGE above). */
+export const MAX_BODY_BYTES = 100 * 1024;
 
 /** The OpenAPI 3 document of the app: Nest's routes, with the zod request/response schemas as components. */
 export function buildOpenApiDocument(app: INestApplication) {
@@ -29,18 +34,25 @@ export function buildOpenApiDocument(app: INestApplication) {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
-  return addZodComponents(document);
+  return addEdgeContract(addZodComponents(document));
 }
 
 /** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
 export async function createApiApp(config: ServiceConfig): Promise<INestApplication> {
   const logger = new JsonLogger(nestLogLevels(config.logLevel));
-  const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: false });
-  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  // Our own body parsing: JSON only (no urlencoded parser), with the size limit the docs name.
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), { logger, bufferLogs: false, bodyParser: false });
+  app.disable('x-powered-by');
   app.use(httpMiddleware(logger, app.get(MetricsService)));
+  app.use(helmet());
+  app.use(noStore());
+  app.use(jsonBodiesOnly());
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   if (jwtSecretOf(config).derived)
     logger.warn('JWT_SECRET is not set: signing tokens with a development secret derived from DATA_DIR. Set JWT_SECRET in production.', 'ApiBootstrap');
-  SwaggerModule.setup(OPENAPI_UI_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
+  const document = buildOpenApiDocument(app);
+  setRouteTable(document);
+  SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
   return app;
 }
 

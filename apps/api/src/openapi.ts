@@ -3,6 +3,8 @@ import { ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ERROR_STATUS } from './common/errors';
+import { MAX_JSON_DEPTH } from './common/text-rule';
+import { TEXT_PATTERN } from './common/zod-text';
 
 /**
  * OpenAPI from the zod schemas that validate the requests: every schema with a `.meta({ id })` becomes
@@ -62,6 +64,9 @@ const EXAMPLES: Record<number, { code: string; zh: string; en: string; extra?: R
     en: 'The trip breaks the rules',
     extra: { violations: [{ code: 'SIZE_EXCEEDED', field: 'members', message: { zh: '团组人数7人，超过6人的上限', en: 'Delegation of 7 exceeds the limit of 6 members' } }] },
   },
+  413: { code: 'PAYLOAD_TOO_LARGE', zh: '请求内容过大', en: 'The request body is too large' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
+  429: { code: 'VALIDATION_FAILED', zh: '请求过于频繁，请稍后重试', en: 'Too many requests: try again after Retry-After seconds' },
   503: { code: 'TEMPORAL_UNAVAILABLE', zh: '流程引擎暂不可用，请稍后重试', en: 'The workflow engine is unavailable: try again later' },
 };
 
@@ -71,27 +76,16 @@ const DESCRIPTIONS: Record<number, string> = {
   403: "The caller's role or unit may not do this",
   404: 'No such case or step',
   409: 'Not possible in the current state (e.g. the step is not awaiting this action)',
+  413: 'The body is larger than 100 KiB',
+  415: 'The body is not JSON (Content-Type must be application/json)',
   422: 'Well-formed but refused by the rules',
-  503: 'Temporal is unavailable',
+  429: 'Too many requests: wait Retry-After seconds',
+  431: 'Request headers too large (answered by the HTTP server, no JSON body)',
+  503: 'PostgreSQL or Temporal is unavailable, or the outcome is unknown: wait Retry-After seconds and retry (actions: with the same Idempotency-Key)',
 };
 
 /** Documents the error responses a route can give, each with the Error schema and an example. */
-export const errorResponses = (...statuses: number[]) =>
-  applyDecorators(
-    ...statuses.map((status) => {
-      const ex = EXAMPLES[status]!;
-      return ApiResponse({
-        status,
-        description: DESCRIPTIONS[status],
-        content: {
-          'application/json': {
-            schema: schemaRef(ErrorSchema),
-            example: { statusCode: status, code: ex.code, message: { zh: ex.zh, en: ex.en }, requestId: '3b1f7c7e-5a1d-4a55-9a57-0b4b2f6f9d10', ...ex.extra },
-          },
-        },
-      });
-    }),
-  );
+export const errorResponses = (...statuses: number[]) => applyDecorators(...statuses.map((status) => ApiResponse({ status, ...errorResponse(status) })));
 
 /** Query parameters documented from the zod object that parses them. */
 export const queryParams = (schema: z.ZodObject) =>
@@ -109,8 +103,84 @@ export const IdempotencyKeyHeader = () =>
     name: 'Idempotency-Key',
     required: false,
     description: 'A retry with the same key returns the first response instead of acting twice (1-200 characters, e.g. a UUID)',
-    schema: { type: 'string', maxLength: 200, example: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11' },
+    schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]{1,200}$', example: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11' },
   });
+
+const errorResponse = (status: number) => {
+  if (status === 431) return { description: DESCRIPTIONS[431]! };
+  const ex = EXAMPLES[status] ?? { code: 'VALIDATION_FAILED', zh: '请求无法处理', en: 'The request cannot be processed' };
+  return {
+    description: DESCRIPTIONS[status] ?? 'Error',
+    content: {
+      'application/json': {
+        schema: schemaRef(ErrorSchema),
+        example: { statusCode: status, code: ex.code, message: { zh: ex.zh, en: ex.en }, requestId: '3b1f7c7e-5a1d-4a55-9a57-0b4b2f6f9d10', ...ex.extra },
+      },
+    },
+  };
+};
+
+/**
+ * Any JSON value whose strings and keys follow the text rule: the contract of free-form `data`. The server
+ * also refuses nesting deeper than MAX_JSON_DEPTH (not expressible in JSON Schema).
+ */
+const JSON_VALUE = {
+  description: `Any JSON value; strings and keys without control characters (text rule); at most ${MAX_JSON_DEPTH} levels deep`,
+  nullable: true,
+  anyOf: [
+    { type: 'string', pattern: TEXT_PATTERN },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'array', items: { $ref: `${COMPONENTS}JsonValue` } },
+    { type: 'object', additionalProperties: { $ref: `${COMPONENTS}JsonValue` } },
+  ],
+};
+
+/**
+ * Makes the contract state the edge rules every operation shares, so fuzzers read what the server does:
+ * the statuses any operation can give (400 query/headers, 429 rate limits, 431 header size, 503 outages;
+ * 413/415 with a body; 401/403 behind sign-in; 404 with a path id), the text rule as a `pattern` on every
+ * request string that has none, and free-form objects as JsonValue.
+ */
+export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components!.schemas ??= {}) as Record<string, Record<string, unknown>>;
+  schemas.JsonValue = JSON_VALUE;
+  const requestIds = new Set<string>();
+  const patchStrings = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(patchStrings);
+    const n = node as Record<string, unknown>;
+    if (typeof n.$ref === 'string') {
+      const id = n.$ref.slice(COMPONENTS.length);
+      if (id !== 'JsonValue' && !requestIds.has(id)) {
+        requestIds.add(id);
+        patchStrings(schemas[id]);
+      }
+      return;
+    }
+    if (n.type === 'string' && !n.enum && !n.pattern && !n.format && !('const' in n)) n.pattern = TEXT_PATTERN;
+    if (n.type === 'object' && n.additionalProperties && typeof n.additionalProperties === 'object' && Object.keys(n.additionalProperties).length === 0)
+      n.additionalProperties = { $ref: `${COMPONENTS}JsonValue` };
+    for (const [k, v] of Object.entries(n)) if (k !== 'example' && k !== 'examples') patchStrings(v);
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      const responses = (op.responses ??= {}) as Record<string, unknown>;
+      const body = op.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined;
+      const secured = Array.isArray(op.security) && op.security.length > 0;
+      const statuses = [400, 431, 503];
+      if (path.startsWith('/api/')) statuses.push(429);
+      if (body) statuses.push(413, 415);
+      if (secured) statuses.push(401, 403);
+      if (path.includes('{')) statuses.push(404);
+      for (const status of statuses) responses[String(status)] ??= errorResponse(status);
+      patchStrings(body?.content?.['application/json']?.schema);
+      for (const p of (op.parameters as Array<{ in: string; schema?: unknown }> | undefined) ?? []) if (p.in === 'query' || p.in === 'header') patchStrings(p.schema);
+    }
+  }
+  return document;
+}
 
 /** Adds every zod schema with an id to components.schemas (refs between them kept). */
 export function addZodComponents(document: OpenAPIObject): OpenAPIObject {

@@ -42,9 +42,12 @@ const schema = z.object({
     .optional(),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  API_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 });
 
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'METRICS_TOKEN']);
 
 export interface AppConfig {
   port: number;
@@ -86,6 +89,12 @@ export interface AppConfig {
    * is replayed from its history at its next task. About 0.5 MiB each (docs/benchmarks.md); 0 disables the cache.
    */
   workerMaxCachedWorkflows: number;
+  /** Bearer token /metrics requires. Unset: /metrics answers only requests from the loopback interface. */
+  metricsToken?: string;
+  /** How long the API waits for a workflow query (case detail) before answering 503. */
+  apiQueryTimeoutMs: number;
+  /** How long the API waits for a workflow update before answering 503 (retry with the same Idempotency-Key). */
+  apiUpdateTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     seedDemoUsers: v.SEED_DEMO_USERS ?? v.NODE_ENV !== 'production',
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
+    metricsToken: v.METRICS_TOKEN,
+    apiQueryTimeoutMs: v.API_QUERY_TIMEOUT_MS,
+    apiUpdateTimeoutMs: v.API_UPDATE_TIMEOUT_MS,
   };
 }
 

@@ -3,12 +3,13 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ROLES } from '@df/domain';
 import { parseOrThrow } from '../common/validation';
+import { text, untrimmedText } from '../common/zod-text';
 import { errorResponses, schemaRef } from '../openapi';
 import { AuthService, type LoginResult } from './auth.service';
 import { Public } from './decorators';
 
 export const LoginSchema = z
-  .strictObject({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) })
+  .strictObject({ username: text(100), password: untrimmedText(200) })
   .meta({ id: 'LoginRequest', example: { username: 'organizer.commerce', password: 'demo' } });
 
 export const LoginResponseSchema = z

@@ -1,8 +1,13 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS } from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
+import { allowedMethods } from './route-table';
+import { isDatabaseUnavailable } from './unavailable';
+
+/** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
+export const RETRY_AFTER_SECONDS = 5;
 
 const HTTP_FALLBACK: Record<number, { code: ErrorCode; zh: string; en: string }> = {
   400: { code: 'VALIDATION_FAILED', zh: '请求格式不正确', en: 'Malformed request' },
@@ -10,6 +15,7 @@ const HTTP_FALLBACK: Record<number, { code: ErrorCode; zh: string; en: string }>
   403: { code: 'FORBIDDEN_ROLE', zh: '无权进行此操作', en: 'Not allowed' },
   404: { code: 'NOT_FOUND', zh: '没有这个地址', en: 'No such route' },
   413: { code: 'PAYLOAD_TOO_LARGE', zh: '请求内容过大', en: 'The request body is too large' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
 };
 
 /**
@@ -25,6 +31,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
+    const allow = exception instanceof NotFoundException ? allowedMethods(req.path) : undefined;
+    if (allow && !res.headersSent) {
+      // A route exists for this path, just not for this method.
+      res.setHeader('Allow', allow.join(', '));
+      const requestId = currentRequestId();
+      res.status(405).json({
+        statusCode: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        message: { zh: `此地址只接受 ${allow.join('、')}`, en: `This path accepts ${allow.join(', ')} only` },
+        ...(requestId ? { requestId } : {}),
+      } satisfies ErrorBody);
+      return;
+    }
     const body = this.toBody(exception, req);
     if (body.statusCode >= 500 && body.code === 'INTERNAL_ERROR') {
       this.logger.event('error', 'unhandled error', {
@@ -34,7 +53,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
         path: req.path,
       });
     }
-    if (!res.headersSent) res.status(body.statusCode).json(body);
+    if (res.headersSent) return;
+    // A 503 is always "try again": say when, so clients and proxies back off instead of hammering.
+    if (body.statusCode === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(body.statusCode).json(body);
   }
 
   private toBody(exception: unknown, _req: Request): ErrorBody {
@@ -48,6 +70,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(exception.extras.stepKey ? { stepKey: exception.extras.stepKey } : {}),
         ...(exception.extras.errors ? { errors: exception.extras.errors } : {}),
         ...(exception.extras.violations ? { violations: exception.extras.violations } : {}),
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        statusCode: 503,
+        code: 'DATABASE_UNAVAILABLE',
+        message: {
+          zh: '数据库暂不可用，请稍后重试（办理类请求请使用同一 Idempotency-Key 重试）',
+          en: 'The database is unavailable: try again later (for actions, retry with the same Idempotency-Key)',
+        },
+        ...(requestId ? { requestId } : {}),
       };
     }
     // body-parser errors (bad JSON, too large) arrive as HttpException or as raw errors with a status.

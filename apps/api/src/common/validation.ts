@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DomainError, type FieldError } from './errors';
+import { textRuleErrors } from './text-rule';
 
 /** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
@@ -95,10 +96,22 @@ function toFieldErrors(issue: Issue): FieldError[] {
   }
 }
 
-/** Parses a request part; a failure lists every field at fault (400 VALIDATION_FAILED). */
+/**
+ * Parses a request part; a failure lists every field at fault (400 VALIDATION_FAILED). Every request part
+ * passes here, so the one text rule and the depth limit (text-rule.ts) are checked here first, on the raw
+ * input, for every string whatever its schema says (including `z.unknown()` data at any depth).
+ */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  assertText(value, prefix);
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const errors = result.error.issues.flatMap((i) => toFieldErrors({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
   throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+}
+
+/** 400 VALIDATION_FAILED naming every string (or key) of `value` that breaks the text rule or nests too deep. */
+export function assertText(value: unknown, prefix: PropertyKey[] = []): void {
+  const errors = textRuleErrors(value, prefix.length ? fieldPath(prefix) : '');
+  if (errors.length > 0)
+    throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { intQuery } from '../common/zod-text';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
 
@@ -6,13 +7,7 @@ export const DASHBOARD_DEFAULT_LIMIT = 50;
 export const DASHBOARD_MAX_LIMIT = 500;
 
 export const DashboardQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d+$/, { message: 'Expected a whole number' })
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(DASHBOARD_MAX_LIMIT))
-    .default(DASHBOARD_DEFAULT_LIMIT)
-    .meta({ description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.` }),
+  limit: intQuery(1, DASHBOARD_MAX_LIMIT, DASHBOARD_DEFAULT_LIMIT).meta({ description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.` }),
 });
 export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
 

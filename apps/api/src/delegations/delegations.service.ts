@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -31,11 +31,11 @@ import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
-import { parseOrThrow } from '../common/validation';
+import { assertText, parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
-import { fingerprint, IdempotencyService } from './idempotency.service';
+import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
 import {
   AmendSchema,
   CloseSchema,
@@ -47,7 +47,7 @@ import {
   SupplyDocumentSchema,
   type Submission,
 } from './schemas';
-import { toDomainError } from './temporal-errors';
+import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
 export interface SubmissionResponse {
   caseId: string;
@@ -66,9 +66,6 @@ export interface Replayable<T> {
 export type ActionKind = 'complete' | 'decide' | 'amend' | 'withdraw' | 'cancel' | 'objection' | 'supplyDocument';
 
 const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
-/** How long an HTTP request waits for the workflow: an update the worker has not answered by then is 503 (retry with the same Idempotency-Key). */
-export const UPDATE_TIMEOUT_MS = 30_000;
-export const QUERY_TIMEOUT_MS = 10_000;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
@@ -94,21 +91,21 @@ export class DelegationsService {
   // Submission
 
   /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
-  async submit(user: AuthUser, body: unknown, key: string | undefined): Promise<Replayable<SubmissionResponse>> {
+  async submit(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<SubmissionResponse>> {
+    assertText(body); // the text rule before the registries read any of it
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, body); // issue 14: roster/ledger snapshot, unit registry, newest process version
     const facts = this.validateSubmission(user, submission);
     const print = fingerprint(user, 'submit', body);
-    let claimed = false;
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
       const claim = await this.idempotency.claim<SubmissionResponse>(key, user, print);
       if (claim.state === 'done') {
         this.metrics.submissions.inc({ outcome: 'replayed' });
         return { ...claim.replay, replayed: true };
       }
-      claimed = claim.state === 'claimed';
     }
-    // With a key the case id is derived from it: a retry after a crash finds the workflow it started.
-    const caseId = key ? uuidFrom(`${user.userId}:${key}`) : randomUUID();
+    // With a key the case id is derived from it: a retry after a crash or an unknown outcome finds the workflow it started.
+    const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const now = new Date();
     const submittedAt = now.toISOString();
@@ -125,7 +122,7 @@ export class DelegationsService {
         submittedBy: actor,
         submittedAt,
       };
-      const client = await this.temporal.client();
+      const client = await this.connect();
       try {
         await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
       } catch (err) {
@@ -141,11 +138,22 @@ export class DelegationsService {
       };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       this.metrics.submissions.inc({ outcome: 'started' });
-      this.logger.event('log', 'case submitted', { caseId, workflowId, unit: facts.unit, user: user.id, idempotencyKey: key });
+      this.logger.event('log', 'case submitted', { caseId, workflowId, unit: facts.unit, user: user.id, idempotencyKey: clientKey });
       return { ...stored, replayed: stored.body !== response };
     } catch (err) {
-      if (key && claimed) await this.idempotency.release(key);
-      throw toDomainError(err);
+      // Only a definite refusal frees the key; after an unknown outcome the retry must meet the same fingerprint.
+      // (also when this was the retry of an unknown outcome: the refusal is now the known outcome)
+      if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
+    }
+  }
+
+  /** The Temporal client; failing to connect is a definite "nothing was sent" (NotSent), unlike a failed call. */
+  private async connect() {
+    try {
+      return await this.temporal.client();
+    } catch (err) {
+      throw new NotSent(err);
     }
   }
 
@@ -228,13 +236,24 @@ export class DelegationsService {
 
   private async progress(caseId: string): Promise<DelegationProgress> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
-    try {
+    // One budget for connecting and querying: a Temporal that is down or a workflow no worker answers is
+    // 503 within API_QUERY_TIMEOUT_MS, not a 500 after the client's own connect retries.
+    const deadline = Date.now() + this.config.apiQueryTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`Temporal did not answer within ${this.config.apiQueryTimeoutMs} ms`), { code: 4 })), this.config.apiQueryTimeoutMs);
+    });
+    const query = (async () => {
       const client = await this.temporal.client();
-      return await client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
-        client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery),
-      );
+      return client.connection.withDeadline(deadline, () => client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery));
+    })();
+    query.catch(() => undefined); // the loser of the race must not be an unhandled rejection
+    try {
+      return await Promise.race([query, timeout]);
     } catch (err) {
       throw toDomainError(err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -253,7 +272,7 @@ export class DelegationsService {
   // -------------------------------------------------------------------------------------------
   // Actions (workflow updates)
 
-  async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, key: string | undefined): Promise<Replayable<ActionResult>> {
+  async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, clientKey: string | undefined): Promise<Replayable<ActionResult>> {
     const parsed = await this.registries.resolveAmendment(user, kind, this.parseAction(kind, body)); // issue 14: amended members' snapshot
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
@@ -262,32 +281,36 @@ export class DelegationsService {
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
-    let claimed = false;
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
       const claim = await this.idempotency.claim<ActionResult>(key, user, print);
       if (claim.state === 'done') {
         this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
         return { ...claim.replay, replayed: true };
       }
-      claimed = claim.state === 'claimed';
     }
+    // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
+    // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
     const request = { ...parsed, ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
     try {
-      const client = await this.temporal.client();
+      const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
       const options = { args: [request] as [never], updateId: requestId };
-      const result = await client.connection.withAbortSignal(AbortSignal.timeout(UPDATE_TIMEOUT_MS), () => this.sendUpdate(handle, kind, options));
+      const applied = await client.connection.withAbortSignal(AbortSignal.timeout(this.config.apiUpdateTimeoutMs), () => this.sendUpdate(handle, kind, options));
+      // The client knows its request by its own key.
+      const result = clientKey ? { ...applied, requestId: clientKey } : applied;
       const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
       this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
       this.logger.event('log', 'update accepted', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, onBehalfOf: parsed.onBehalfOf, seq: result.seq });
       return { ...stored, replayed: stored.body !== result };
     } catch (err) {
-      if (key && claimed) await this.idempotency.release(key);
-      const mapped = toDomainError(err, { caseKnown: true });
+      const definite = isDefiniteRefusal(err);
+      if (key && definite) await this.idempotency.release(key);
+      const mapped = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-      this.logger.event('warn', 'update refused', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code });
+      this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code, ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }) });
       throw mapped;
     }
   }
@@ -338,12 +361,7 @@ export class DelegationsService {
   }
 }
 
-/** A UUID (v4 layout) derived from a string: the same Idempotency-Key gives the same case id. */
-export function uuidFrom(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { uuidFrom };
 
 export function summaryOf(c: CaseEntity) {
   return {

@@ -40,13 +40,32 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/**
+ * The stored, scoped form of a client's key: keys belong to the user who sent them, so two users may use the
+ * same key without meeting (issue 13.5). UUID-shaped (fits the 200-character column whatever the key's length);
+ * also the case id of a keyed submission and the workflow request/update id of a keyed action.
+ */
+export function scopedKey(user: Pick<AuthUser, 'userId'>, key: string): string {
+  return uuidFrom(`${user.userId}:${key}`);
+}
+
+/** A UUID (v4 layout) derived from a string: the same seed gives the same id. */
+export function uuidFrom(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 export function fingerprint(user: AuthUser, operation: string, body: unknown): string {
   return createHash('sha256').update(canonical([user.userId, operation, body ?? null])).digest('hex');
 }
 
 /**
- * Idempotency records: claim a key before acting, store the first response after. A retry with the same
- * key and request gets the stored response; the same key with another request (or user) is refused (422).
+ * Idempotency records, stored under scopedKey(user, key): claim a key before acting, store the first response
+ * after. A retry with the same key and request gets the stored response, or — while the first outcome is
+ * unknown (503, timeout, crash) — redoes the idempotent work (the same workflow id or update id, which Temporal
+ * deduplicates) and so learns the real outcome; the same key with another request is refused (422 naming it).
+ * Only a definite refusal releases a key (`release`).
  */
 @Injectable()
 export class IdempotencyService {
@@ -92,8 +111,12 @@ export class IdempotencyService {
     return stored?.status === 'completed' ? { status: stored.responseStatus ?? status, body: stored.responseBody as T } : { status, body };
   }
 
-  /** The request failed before acting: forget the key so a corrected retry may use it. */
+  /**
+   * The request was definitely refused (nothing was or will be applied): forget the key so a corrected retry
+   * may use it. Never for an unknown outcome. Best effort: if the database is gone the key stays pending, which
+   * is safe (a retry redoes the idempotent work).
+   */
   async release(key: string): Promise<void> {
-    await this.records.delete({ key, status: 'pending' });
+    await this.records.delete({ key, status: 'pending' }).catch(() => undefined);
   }
 }

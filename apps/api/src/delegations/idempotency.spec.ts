@@ -1,6 +1,5 @@
 import type { AuthUser } from '../auth/access';
-import { fingerprint, idempotencyKeyOf } from './idempotency.service';
-import { uuidFrom } from './delegations.service';
+import { fingerprint, idempotencyKeyOf, scopedKey, uuidFrom } from './idempotency.service';
 
 const user: AuthUser = { id: 'organizer.commerce', userId: '6f1d3c1e-0000-4000-8000-000000000001', role: 'organizer', unit: 'commerce', name: 'x' };
 
@@ -17,6 +16,13 @@ describe('idempotency helpers', () => {
     expect(uuidFrom('u:k')).toBe(uuidFrom('u:k'));
     expect(uuidFrom('u:k')).not.toBe(uuidFrom('u:k2'));
     expect(uuidFrom('u:k')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('scopes a key to its user: the same key of two users is two records (and two request ids)', () => {
+    const other = { ...user, userId: '6f1d3c1e-0000-4000-8000-000000000002' };
+    expect(scopedKey(user, 'k')).toBe(scopedKey(user, 'k'));
+    expect(scopedKey(user, 'k')).not.toBe(scopedKey(other, 'k'));
+    expect(scopedKey(user, 'x'.repeat(200))).toHaveLength(36);
   });
 
   it('accepts sane keys and names a malformed header', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
 import { isIsoDate, PHASES, PURPOSES, RANKS } from '@df/domain';
+import { freeText, intQuery, text } from '../common/zod-text';
 
 /**
  * Request and response shapes of the delegation endpoints. One source: these zod schemas validate the
@@ -9,10 +10,9 @@ import { isIsoDate, PHASES, PURPOSES, RANKS } from '@df/domain';
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
-  .meta({ description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
-const text = (max: number) => z.string().trim().min(1).max(max);
+  .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
 const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' })
@@ -104,7 +104,7 @@ export const SubmissionSchema = z
 export type Submission = z.output<typeof SubmissionSchema>;
 
 const actionBase = {
-  comment: z.string().trim().max(2000).optional(),
+  comment: freeText(2000).optional(),
   onBehalfOf: text(128)
     .optional()
     .meta({ description: '帮代办: an FAO officer acting for this person (user id or name); the record keeps both' }),
@@ -147,7 +147,8 @@ export const AmendSchema = z
         destinations: z.array(DestinationSchema).min(1).max(10).optional(),
         members: z.array(MemberSchema).min(1).max(50).optional(),
       })
-      .refine((c) => Object.keys(c).length > 0, { message: 'Name at least one change', params: { zh: '至少变更一项', rule: 'min' } }),
+      .refine((c) => Object.keys(c).length > 0, { message: 'Name at least one change', params: { zh: '至少变更一项', rule: 'min' } })
+      .meta({ minProperties: 1 }),
     ...actionBase,
   })
   .meta({ id: 'AmendRequest', example: { changes: { returnDate: '2027-03-18' }, comment: '缩短行程' } });
@@ -165,14 +166,6 @@ export const SupplyDocumentSchema = z
   .meta({ id: 'SupplyDocumentRequest', example: { documentId: 'invitation-translation', fileRef: 'files/2027/inv-tr.pdf' } });
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-const intQuery = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { message: 'Expected a whole number' })
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .default(fallback);
-
 export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
 
 export const ListQuerySchema = z.strictObject({

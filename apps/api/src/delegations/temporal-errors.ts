@@ -2,6 +2,43 @@ import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } f
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { REJECTION_CODES, type RejectionCode, type RejectionDetails } from '@df/contracts';
 import { DomainError, domainError } from '../common/errors';
+import { isDatabaseUnavailable } from '../common/unavailable';
+
+/** Nothing reached Temporal (the client could not connect): as definite as a refusal. */
+export class NotSent extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+    this.name = 'NotSent';
+  }
+}
+
+/**
+ * Is this failure a definite "not applied, never will be"? A refusal by the workflow (rejection code, failed
+ * update), an unknown workflow, a request never sent, a DomainError of our own. Anything else — a timeout, an
+ * unreachable server mid-call, the database failing after Temporal answered, an unexpected error — leaves the
+ * outcome unknown: the action may have been (or may yet be) applied.
+ */
+export function isDefiniteRefusal(err: unknown): boolean {
+  if (err instanceof DomainError || err instanceof NotSent || err instanceof WorkflowNotFoundError) return true;
+  if (rejectionOf(err)) return true;
+  return err instanceof WorkflowUpdateFailedError;
+}
+
+/**
+ * 503 for an outcome the API cannot know, never 500. With an Idempotency-Key the advice is to retry with the
+ * same key (the retry returns the real outcome); without one, to look at the case before acting again.
+ */
+export function unknownOutcome(err: unknown, keyed: boolean): DomainError {
+  const retry = keyed
+    ? { zh: '请使用同一 Idempotency-Key 重试，将得到实际结果', en: 'retry with the same Idempotency-Key to get the real outcome' }
+    : { zh: '重试前请先查看案件是否已办理', en: 'check the case before acting again' };
+  if (isDatabaseUnavailable(err))
+    return domainError('DATABASE_UNAVAILABLE', `数据库暂不可用，操作结果未知：${retry.zh}`, `The database is unavailable and the outcome is unknown: ${retry.en}`);
+  const cause = err instanceof NotSent ? err.original : err;
+  if (cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(cause))
+    return domainError('TEMPORAL_UNAVAILABLE', `流程引擎未及时答复，操作结果未知：${retry.zh}`, `The workflow engine did not answer in time; the outcome is unknown: ${retry.en}`);
+  return domainError('OUTCOME_UNKNOWN', `操作结果未知：${retry.zh}`, `The outcome is unknown: ${retry.en}`);
+}
 
 /** The rejection code of a refused update, if it is one (ApplicationFailure type + RejectionDetails). */
 export function rejectionOf(err: unknown): { code: RejectionCode; details?: RejectionDetails; message: string } | undefined {
@@ -19,6 +56,7 @@ export function rejectionOf(err: unknown): { code: RejectionCode; details?: Reje
  */
 export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}): DomainError {
   if (err instanceof DomainError) return err;
+  if (err instanceof NotSent) return domainError('TEMPORAL_UNAVAILABLE', '流程引擎暂不可用，请稍后重试', 'The workflow engine is unavailable: try again later');
   const rejection = rejectionOf(err);
   if (rejection) {
     const d = rejection.details;
@@ -57,6 +95,6 @@ function splitMessage(message: string): [string, string] {
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: number; name?: string; message?: string; cause?: { code?: number } };
   // gRPC 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED; connection failures from Connection.connect.
-  // 1 CANCELLED: our own deadline (UPDATE_TIMEOUT_MS) aborted the call.
+  // 1 CANCELLED: our own deadline (API_UPDATE_TIMEOUT_MS / API_QUERY_TIMEOUT_MS) aborted the call.
   return e?.code === 14 || e?.code === 4 || e?.code === 1 || e?.cause?.code === 14 || e?.name === 'TransportError' || /ECONNREFUSED|Failed to connect/i.test(e?.message ?? '');
 }

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * zod builders for request text and numbers whose OpenAPI form says exactly what the server accepts, so a
+ * fuzzer's "valid" input is valid (issue 13.6). The text rule itself is enforced for every string by
+ * parseOrThrow (text-rule.ts); these builders only make the contract state it.
+ */
+
+const CONTROLS = '\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F';
+/** Any text the rule allows (tab, LF, CR fine). Same meaning in ECMAScript and Python `re`. */
+export const TEXT_PATTERN = `^[^${CONTROLS}]*$`;
+/** Allowed text with at least one character that String.prototype.trim keeps. */
+export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\s\\x00-\\x1F\\uFEFF][^${CONTROLS}]*$`;
+
+/** Length in Unicode code points, as JSON Schema's maxLength counts (not UTF-16 units: an emoji is one). */
+const codePoints = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+const maxChars = (max: number) => (s: string) => codePoints(s) <= max;
+const tooLong = (max: number) => ({ message: `Too big: expected string to have <=${max} characters`, params: { zh: `最多${max}个字符`, rule: 'max' } });
+
+/** Required text: trimmed, 1..max characters. */
+export const text = (max: number) =>
+  z.string().trim().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
+
+/** Text that may be empty (a comment): trimmed, at most max characters. */
+export const freeText = (max: number) => z.string().trim().refine(maxChars(max), tooLong(max)).meta({ maxLength: max, pattern: TEXT_PATTERN });
+
+/** Text taken as typed (a password): 1..max characters, nothing trimmed. */
+export const untrimmedText = (max: number) => z.string().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
+
+/** A whole number in a query string (`?page=2`), min..max, documented as an integer with its bounds. */
+export const intQuery = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, { message: 'Expected a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback)
+    .meta({ type: 'integer', minimum: min, maximum: max, default: fallback, pattern: undefined });

@@ -1,0 +1,144 @@
+import request from 'supertest';
+import { MAX_JSON_DEPTH } from '../../apps/api/src/common/text-rule';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { waitForStep } from '../support/api-flow';
+
+interface FieldError {
+  field: string;
+  rule: string;
+  message: { zh: string; en: string };
+}
+type Json = Record<string, unknown>;
+
+/** The error a 400 gives for one field: the text rule, in Chinese and English. */
+const textErrorOf = (body: { errors?: FieldError[] }, field: string) => (body.errors ?? []).find((e) => e.field === field);
+
+/**
+ * Every string leaf of a request schema, as [path, body] where the body holds only that string (set to
+ * `value`): `{ members: [{ name: value }] }`. Follows $ref, items, properties, additionalProperties and unions.
+ */
+function stringLeaves(schema: Json, components: Record<string, Json>, value: string): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  const walk = (s: Json, path: string, wrap: (v: unknown) => unknown, seen: Set<string>): void => {
+    if (typeof s.$ref === 'string') {
+      const id = s.$ref.split('/').pop()!;
+      if (seen.has(id)) return;
+      return walk(components[id]!, path, wrap, new Set([...seen, id]));
+    }
+    for (const alt of [...((s.anyOf as Json[]) ?? []), ...((s.oneOf as Json[]) ?? []), ...((s.allOf as Json[]) ?? [])]) walk(alt, path, wrap, seen);
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    if (types.includes('string') && !s.enum) out.push([path, wrap(value)]);
+    if (types.includes('array') && s.items) walk(s.items as Json, `${path}[0]`, (v) => wrap([v]), seen);
+    if (s.properties)
+      for (const [k, p] of Object.entries(s.properties as Record<string, Json>)) walk(p, path ? `${path}.${k}` : k, (v) => wrap({ [k]: v }), seen);
+    if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+      const ap = s.additionalProperties as Json;
+      // Free-form values (`data`): a string value and a nested one.
+      if (Object.keys(ap).length === 0) {
+        out.push([`${path}.note`, wrap({ note: value })]);
+        out.push([`${path}.deep.list[1]`, wrap({ deep: { list: ['ok', value] } })]);
+      } else walk(ap, `${path}.x`, (v) => wrap({ x: v }), seen);
+    }
+  };
+  walk(schema, '', (v) => v, new Set());
+  return out;
+}
+
+describe('one text rule for every string the API reads (issue 12.1)', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let doc: { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
+  beforeAll(async () => {
+    worker = await startTestWorker();
+    api = await startTestApi({ taskQueue: worker.config.taskQueue });
+    users = await createTestUsers(api);
+    doc = (await request(api.http).get('/api/docs-json').expect(200)).body;
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('handed input: {"comment":"ok\\u0000"} on an open case is 400 naming comment, and the case takes the next valid action at once', async () => {
+    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const caseId = submitted.body.caseId as string;
+    await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    const bad = await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({ comment: 'ok\u0000' }).expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(textErrorOf(bad.body, 'comment')).toMatchObject({ rule: 'text-control', message: { zh: expect.stringContaining('控制字符'), en: expect.stringContaining('control characters') } });
+    const started = Date.now();
+    const ok = await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({ comment: 'ok' }).expect(200);
+    expect(ok.body.accepted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(15_000); // "at once": not the 30 s update timeout of a wedged case
+    const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
+    expect(JSON.stringify(timeline.body)).not.toContain('\\u0000');
+  });
+
+  it('handed input: a NUL in a member name at submission is 400 naming members[0].name, and no case appears', async () => {
+    const body = canonicalSubmission(users.unit, { title: `nul-probe-${Date.now()}` });
+    (body.members[0] as Json).name = '张\u0000三';
+    const res = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(400);
+    expect(textErrorOf(res.body, 'members[0].name')?.rule).toBe('text-control');
+    const list = await request(api.http).get('/api/delegations').query({ pageSize: '100' }).set(bearer(users.tokens.organizer)).expect(200);
+    expect(list.body.items.map((c: { title: string }) => c.title)).not.toContain(body.title);
+  });
+
+  it('handed inputs: a NUL in the login username and in a list filter are 400, not 500', async () => {
+    const login = await request(api.http).post('/api/auth/login').send({ username: 'organizer\u0000', password: 'x' }).expect(400);
+    expect(textErrorOf(login.body, 'username')?.rule).toBe('text-control');
+    const list = await request(api.http).get('/api/delegations?unit=a%00b').set(bearer(users.tokens.manager)).expect(400);
+    expect(textErrorOf(list.body, 'query.unit')?.rule).toBe('text-control');
+    const control = await request(api.http).get('/api/inbox?page=1%1B').set(bearer(users.tokens.organizer)).expect(400);
+    expect(textErrorOf(control.body, 'query.page')?.rule).toBe('text-control');
+  });
+
+  it(`data nested deeper than ${MAX_JSON_DEPTH} levels is 400 max-depth (40,000 levels), a body over the limit 413`, async () => {
+    const depth = 40_000;
+    const raw = `{"data":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const res = await request(api.http).post(`/api/delegations/${'0'.repeat(8)}/steps/A02/complete`).set(bearer(users.tokens.organizer)).set('Content-Type', 'application/json').send(raw).expect(400);
+    expect(res.body.errors[0]).toMatchObject({ rule: 'max-depth', field: expect.stringMatching(/^data\.a(\[0\])+$/) });
+    const big = await request(api.http).post('/api/delegations/x/steps/A02/complete').set(bearer(users.tokens.organizer)).set('Content-Type', 'application/json').send(`{"data":{"a":${'['.repeat(60_000)}${']'.repeat(60_000)}}}`);
+    expect(big.status).toBe(413);
+  });
+
+  it('no string field of any request body escapes the rule: every leaf of every OpenAPI request schema, NUL and a lone surrogate', async () => {
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const schema = ((op.requestBody as Json | undefined)?.content as Record<string, { schema: Json }> | undefined)?.['application/json']?.schema;
+        if (!schema) continue;
+        const url = path.replace('{id}', '00000000-0000-4000-8000-000000000000').replace('{stepKey}', 'A02');
+        for (const [value, rule] of [['x\u0000', 'text-control'], ['x\uD800', 'text-surrogate']] as const) {
+          for (const [field, body] of stringLeaves(schema, doc.components.schemas, value)) {
+            const res = await request(api.http)
+              [method as 'post'](url)
+              .set(bearer(users.tokens.organizer))
+              .send(body as object);
+            expect([`${method} ${path} ${field}`, res.status, textErrorOf(res.body, field)?.rule]).toEqual([`${method} ${path} ${field}`, 400, rule]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it('no query parameter escapes the rule: every string query parameter of every operation', async () => {
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (method !== 'get') continue;
+        for (const p of (op.parameters as Array<{ name: string; in: string }> | undefined) ?? []) {
+          if (p.in !== 'query') continue;
+          const token = path === '/api/dashboard' ? users.tokens.manager : users.tokens.organizer;
+          const res = await request(api.http).get(`${path}?${p.name}=a%00`).set(bearer(token));
+          expect([path, p.name, res.status, textErrorOf(res.body, `query.${p.name}`)?.rule]).toEqual([path, p.name, 400, 'text-control']);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+});
