@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
 import { ApiModule } from './api.module';
-import { jwtSecretOf } from './auth/auth.service';
+import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
 import { httpMiddleware } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
@@ -34,11 +34,13 @@ export function buildOpenApiDocument(app: INestApplication) {
 /** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
 export async function createApiApp(config: ServiceConfig): Promise<INestApplication> {
   const logger = new JsonLogger(nestLogLevels(config.logLevel));
+  // Before the module: a first start generates the development secret here, so the warning says so.
+  const secret = resolveJwtSecret(config);
   const app = await NestFactory.create(ApiModule.forRoot(config, logger), { logger, bufferLogs: false });
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(httpMiddleware(logger, app.get(MetricsService)));
-  if (jwtSecretOf(config).derived)
-    logger.warn('JWT_SECRET is not set: signing tokens with a development secret derived from DATA_DIR. Set JWT_SECRET in production.', 'ApiBootstrap');
+  if (secret.source !== 'env')
+    logger.warn(`JWT_SECRET is not set: signing tokens with the ${secret.source} development secret in ${secret.path} (mode 0600). Set JWT_SECRET in production.`, 'ApiBootstrap');
   SwaggerModule.setup(OPENAPI_UI_PATH, app, buildOpenApiDocument(app), { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
   return app;
 }

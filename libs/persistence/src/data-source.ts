@@ -3,8 +3,9 @@ import { CaseEventEntity } from './entities/case-event.entity';
 import { ApprovalDocumentEntity, CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 import { MIGRATIONS } from './migrations';
 import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
+import { AuditEventEntity } from './entities/audit-event.entity';
 
-export const ENTITIES = [CaseEventEntity, CaseEntity, CaseStepEntity, NotificationEntity, MemberTripEntity, ApprovalDocumentEntity, UserEntity, IdempotencyRecordEntity];
+export const ENTITIES = [CaseEventEntity, CaseEntity, CaseStepEntity, NotificationEntity, MemberTripEntity, ApprovalDocumentEntity, UserEntity, IdempotencyRecordEntity, AuditEventEntity];
 
 /** Never `synchronize`: the schema changes only through the committed migrations. */
 export function dataSourceOptions(url: string): DataSourceOptions {

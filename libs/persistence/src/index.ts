@@ -6,3 +6,5 @@ export * from './entities/read-models.entity';
 export * from './projection';
 export * from './entities/api.entity';
 export * from './rebuild';
+export * from './entities/audit-event.entity';
+export * from './audit-events.repository';
