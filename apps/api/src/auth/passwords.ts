@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 import bcrypt from 'bcrypt';
 
@@ -7,9 +8,31 @@ import bcrypt from 'bcrypt';
  */
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Hashes running at once: one core fewer than the machine has (at least 1). The thread pool would run
+ * four, which on a small machine takes every core from the event loop; queued sign-ins wait here instead.
+ */
+export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);
+
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= HASH_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next in line (running stays the same), or free it.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 /** A new argon2id hash (PHC string, ~97 characters). */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return limited(() => argon2.hash(password, ARGON2_OPTIONS));
 }
 
 /**
@@ -18,8 +41,8 @@ export function hashPassword(password: string): Promise<string> {
  */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   try {
-    if (hash.startsWith('$argon2')) return await argon2.verify(hash, password);
-    if (/^\$2[aby]\$/.test(hash)) return await bcrypt.compare(password, hash);
+    if (hash.startsWith('$argon2')) return await limited(() => argon2.verify(hash, password));
+    if (/^\$2[aby]\$/.test(hash)) return await limited(() => bcrypt.compare(password, hash));
   } catch {
     // A malformed stored hash: refuse rather than 500.
   }
