@@ -197,6 +197,22 @@ describe('sign-in limits, lockout and audit events', () => {
     }
   });
 
+  it('a burst of right passwords beyond the address budget is refused while in flight but locks nothing', async () => {
+    const strict = await startTestApi({ loginMaxFailuresPerAddress: 5, loginMaxFailuresPerAccount: 100 });
+    try {
+      const username = `dept-approver.${unit}`;
+      await users.upsert({ username, password: TEST_PASSWORD, role: 'dept-approver', unit });
+      const statuses = await Promise.all(Array.from({ length: 20 }, () => attempt(username, TEST_PASSWORD, strict).then((r) => r.status)));
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+      // Nothing failed, so nothing is locked: the next sign-ins go through at once.
+      for (let i = 0; i < 3; i++) await attempt(username, TEST_PASSWORD, strict).expect(200);
+      expect((await audit.find({ action: 'auth.lockout', limit: 50 })).filter((e) => e.actor === username)).toHaveLength(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('concurrent guesses cannot slip past the account budget', async () => {
     const username = `secrecy.${unit}`;
     await users.upsert({ username, password: TEST_PASSWORD, role: 'secrecy', unit });

@@ -39,27 +39,34 @@ export class LoginThrottleService {
   private readonly addresses: RateLimiterMemory;
 
   constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {
+    // No automatic blockDuration: only failures lock (failed()), never a burst of attempts still in flight.
     const window = config.loginLockoutSeconds;
-    this.accounts = new RateLimiterMemory({ keyPrefix: 'login-account', points: config.loginMaxFailuresPerAccount, duration: window, blockDuration: window });
-    this.addresses = new RateLimiterMemory({ keyPrefix: 'login-address', points: config.loginMaxFailuresPerAddress, duration: window, blockDuration: window });
+    this.accounts = new RateLimiterMemory({ keyPrefix: 'login-account', points: config.loginMaxFailuresPerAccount, duration: window });
+    this.addresses = new RateLimiterMemory({ keyPrefix: 'login-address', points: config.loginMaxFailuresPerAddress, duration: window });
   }
 
   /** Takes a point from the username's and the address's budget; a ThrottleRefusal when either is spent or locked. */
   async acquire(username: string, address: string): Promise<AttemptTicket | ThrottleRefusal> {
     const account = accountKey(username);
     let accountRes: RateLimiterRes;
+    // A refused attempt gives its point back: the count is failures plus attempts in flight, so a burst
+    // of refused attempts neither prolongs a lockout nor starts one.
     try {
       accountRes = await this.accounts.consume(account);
     } catch (res) {
-      return { scope: 'account', retryAfterSeconds: seconds(asRes(res).msBeforeNext) };
+      const refused = asRes(res);
+      await this.accounts.reward(account, 1);
+      return { scope: 'account', retryAfterSeconds: seconds(refused.msBeforeNext) };
     }
     try {
       const addressRes = await this.addresses.consume(address);
       return { username: account, address, accountRemaining: accountRes.remainingPoints, addressRemaining: addressRes.remainingPoints };
     } catch (res) {
-      // The account is not to blame for its address: give its point back.
+      const refused = asRes(res);
+      await this.addresses.reward(address, 1);
+      // The account is not to blame for its address: give its point back too.
       await this.accounts.reward(account, 1);
-      return { scope: 'address', retryAfterSeconds: seconds(asRes(res).msBeforeNext) };
+      return { scope: 'address', retryAfterSeconds: seconds(refused.msBeforeNext) };
     }
   }
 
