@@ -2,13 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CaseEntity, CaseEventEntity, IdempotencyRecordEntity, PersistenceModule, UserEntity } from '@df/persistence';
+import { AuditEventsRepository, CaseEntity, CaseEventEntity, IdempotencyRecordEntity, PersistenceModule, UserEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { nestLogLevels } from '@df/runtime';
 import { API_CONFIG } from './api.options';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
-import { AuthService, jwtSecretOf } from './auth/auth.service';
+import { AuthService } from './auth/auth.service';
+import { resolveJwtSecret } from './auth/jwt-secret';
+import { LoginThrottleService } from './auth/login-throttle.service';
 import { UsersService } from './auth/users.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
@@ -35,7 +37,7 @@ export class ApiModule {
         PersistenceModule.forRoot(config.databaseUrl),
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         RegistriesModule,
-        JwtModule.register({ secret: jwtSecretOf(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        JwtModule.register({ secret: resolveJwtSecret(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
       controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],
       providers: [
@@ -48,6 +50,8 @@ export class ApiModule {
         HealthService,
         UsersService,
         AuthService,
+        LoginThrottleService,
+        AuditEventsRepository,
         IdempotencyService,
         DelegationsService,
         InboxService,

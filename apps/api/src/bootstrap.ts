@@ -6,8 +6,8 @@ import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
 import { ApiModule } from './api.module';
-import { jwtSecretOf } from './auth/auth.service';
 import { RegistriesService } from './registries/registries.service';
+import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
@@ -40,6 +40,8 @@ export function buildOpenApiDocument(app: INestApplication) {
 /** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
 export async function createApiApp(config: ServiceConfig): Promise<INestApplication> {
   const logger = new JsonLogger(nestLogLevels(config.logLevel));
+  // Before the module: a first start generates the development secret here, so the warning says so.
+  const secret = resolveJwtSecret(config);
   // Our own body parsing: JSON only (no urlencoded parser), with the size limit the docs name.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), { logger, bufferLogs: false, bodyParser: false });
   app.disable('x-powered-by');
@@ -48,8 +50,8 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(noStore());
   app.use(jsonBodiesOnly());
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
-  if (jwtSecretOf(config).derived)
-    logger.warn('JWT_SECRET is not set: signing tokens with a development secret derived from DATA_DIR. Set JWT_SECRET in production.', 'ApiBootstrap');
+  if (secret.source !== 'env')
+    logger.warn(`JWT_SECRET is not set: signing tokens with the ${secret.source} development secret in ${secret.path} (mode 0600). Set JWT_SECRET in production.`, 'ApiBootstrap');
   const document = buildOpenApiDocument(app);
   setRouteTable(document);
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });

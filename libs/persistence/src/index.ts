@@ -8,3 +8,5 @@ export * from './entities/api.entity';
 export * from './rebuild';
 export * from './entities/registries.entity';
 export * from './registries/registries.repository';
+export * from './entities/audit-event.entity';
+export * from './audit-events.repository';

@@ -12,10 +12,17 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), { message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}` })
     .optional();
 
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Upper bound of JWT_TTL_SECONDS, and of `exp - iat` of any token the API accepts: 24 h. */
+export const MAX_JWT_TTL_SECONDS = 24 * 3600;
+
 /** Every environment variable the programs read; the README's configuration table mirrors this. */
 const schema = z.object({
   PORT: port(3000),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // Default by NODE_ENV (loopback outside production), resolved below.
+  HOST: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   TEMPORAL_ADDRESS: z
@@ -32,9 +39,13 @@ const schema = z.object({
   EMBEDDED_PG_PORT: port(5433),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
-  NODE_ENV: z.string().trim().min(1).default('development'),
+  // Exact values only: a typo such as `Production` or `prod` must not fall back to development behaviour.
+  NODE_ENV: z.enum(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
-  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(MAX_JWT_TTL_SECONDS).default(8 * 3600),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
   SEED_DEMO_USERS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -69,16 +80,27 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   temporalPort: number;
   temporalUiPort: number;
-  /** NODE_ENV; 'production' makes the API require JWT_SECRET and turns demo seeding off by default. */
-  nodeEnv: string;
-  /** HS256 secret of the API's access tokens. Unset outside production: a stable development secret (with a warning). */
+  /**
+   * NODE_ENV, exactly one of development, test, production (anything else refuses to start).
+   * production: the API requires JWT_SECRET, never seeds demo users, and HOST defaults to 0.0.0.0.
+   */
+  nodeEnv: NodeEnv;
+  /**
+   * HS256 secret of the API's access tokens. Unset outside production: a random secret generated on first
+   * start and kept in DATA_DIR/jwt-secret (mode 0600).
+   */
   jwtSecret?: string;
-  /** Lifetime of an access token. */
+  /** Lifetime of an access token, seconds (60 to 24 h); tokens with a longer `exp - iat` are refused. */
   jwtTtlSeconds: number;
   /** Password of every seeded demo user. */
   demoPassword: string;
-  /** The API seeds the demo users (<role>.<unit>) at start: default true, false in production. */
+  /** The API seeds the demo users (<role>.<unit>) at start: development and test only (default on there). */
   seedDemoUsers: boolean;
+  /** Sign-in limits (docs/security.md): failed attempts per username and per client address within
+   * `loginLockoutSeconds` before that username / address is refused with 429 for `loginLockoutSeconds`. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginLockoutSeconds: number;
   /**
    * How long the managers' board keeps its portfolio analytics (departure percentiles, time per step code,
    * trip outcomes) before recomputing them in the background; 0: on every request.
@@ -124,12 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
   for (const name of required) {
     if (raw[name] === undefined) problems.push(`${name}: is required for this program`);
   }
+  if (parsed.success && parsed.data.NODE_ENV === 'production' && parsed.data.SEED_DEMO_USERS)
+    problems.push('SEED_DEMO_USERS: demo users (shared password) are never seeded when NODE_ENV=production');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
   const dataDir = v.DATA_DIR ? (isAbsolute(v.DATA_DIR) ? v.DATA_DIR : join(process.cwd(), v.DATA_DIR)) : join(projectRoot(), '.data');
   return {
     port: v.PORT,
-    host: v.HOST,
+    host: v.HOST ?? (v.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     logLevel: v.LOG_LEVEL,
     databaseUrl: v.DATABASE_URL,
     temporalAddress: v.TEMPORAL_ADDRESS,
@@ -146,7 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     jwtSecret: v.JWT_SECRET,
     jwtTtlSeconds: v.JWT_TTL_SECONDS,
     demoPassword: v.DEMO_PASSWORD,
-    seedDemoUsers: v.SEED_DEMO_USERS ?? v.NODE_ENV !== 'production',
+    seedDemoUsers: v.NODE_ENV !== 'production' && (v.SEED_DEMO_USERS ?? true),
+    loginMaxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    loginLockoutSeconds: v.LOGIN_LOCKOUT_SECONDS,
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
     metricsToken: v.METRICS_TOKEN,

@@ -1,11 +1,13 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ROLES } from '@df/domain';
+import { currentRequestId } from '../common/request-context';
 import { parseOrThrow } from '../common/validation';
 import { text, untrimmedText } from '../common/zod-text';
 import { errorResponses, schemaRef } from '../openapi';
-import { AuthService, type LoginResult } from './auth.service';
+import { AuthService, type LoginResult, RetryLaterError } from './auth.service';
 import { Public } from './decorators';
 
 export const LoginSchema = z
@@ -41,8 +43,32 @@ export class AuthController {
   @ApiBody({ schema: schemaRef(LoginSchema), examples: { demo: { value: { username: 'organizer.commerce', password: 'demo' } } } })
   @ApiOkResponse({ description: 'Signed in', schema: schemaRef(LoginResponseSchema) })
   @errorResponses(400, 401)
-  login(@Body() body: unknown): Promise<LoginResult> {
+  @ApiResponse({
+    status: 403,
+    description: 'ACCOUNT_DISABLED: the password is right but the account is disabled',
+  })
+  @ApiResponse({
+    status: 429,
+    description:
+      'ACCOUNT_LOCKED (this username) or TOO_MANY_ATTEMPTS (this address): too many failed sign-ins; every attempt is refused until Retry-After seconds have passed',
+    headers: { 'Retry-After': { description: 'seconds until a sign-in can be tried again', schema: { type: 'integer', minimum: 1 } } },
+  })
+  async login(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResult> {
     const { username, password } = parseOrThrow(LoginSchema, body);
-    return this.auth.login(username, password);
+    try {
+      return await this.auth.login(username, password, { address: clientAddress(req), requestId: currentRequestId() });
+    } catch (err) {
+      if (err instanceof RetryLaterError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
+}
+
+/**
+ * The socket's peer address (IPv4-mapped IPv6 shown as IPv4). Express's `trust proxy` is off, so a client
+ * cannot choose its own address with X-Forwarded-For; behind a reverse proxy all clients share its address.
+ */
+export function clientAddress(req: Request): string {
+  const raw = req.socket?.remoteAddress ?? req.ip ?? 'unknown';
+  return raw.startsWith('::ffff:') ? raw.slice(7) : raw;
 }

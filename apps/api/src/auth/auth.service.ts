@@ -1,19 +1,25 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { ServiceConfig } from '@df/runtime';
-import { ROLES, type Role } from '@df/domain';
+import { MAX_JWT_TTL_SECONDS, type ServiceConfig } from '@df/runtime';
+import type { Role } from '@df/domain';
+import { AuditEventsRepository } from '@df/persistence';
 import { API_CONFIG } from '../api.options';
-import { domainError } from '../common/errors';
-import type { AuthUser } from './access';
+import { DomainError, domainError } from '../common/errors';
+import { USER_ROLES, type AuthUser } from './access';
+import { LoginThrottleService, isRefusal } from './login-throttle.service';
+import { needsRehash } from './passwords';
 import { UsersService } from './users.service';
 
+/** Claims of an access token. `ver` is the user's token version at issue (revocation); `exp` is required. */
 export interface TokenClaims {
   sub: string;
   username: string;
   role: Role;
   unit: string;
   name: string;
+  ver: number;
+  iat?: number;
+  exp?: number;
 }
 
 export interface LoginResult {
@@ -23,13 +29,36 @@ export interface LoginResult {
   user: { id: string; username: string; role: Role; unit: string; name: string };
 }
 
-/** JWT_SECRET, or outside production a development secret derived from the data folder: stable across restarts. */
-export function jwtSecretOf(config: ServiceConfig): { secret: string; derived: boolean } {
-  if (config.jwtSecret) return { secret: config.jwtSecret, derived: false };
-  return { secret: createHash('sha256').update(`delegation-flow dev jwt secret:${config.dataDir}`).digest('hex'), derived: true };
+/** Where a sign-in comes from, for limits and the audit record. */
+export interface LoginContext {
+  address: string;
+  requestId?: string;
+}
+
+/** Audit actions written by sign-in (audit_events.action). */
+export const AUDIT_ACTIONS = { login: 'auth.login', lockout: 'auth.lockout' } as const;
+
+/** A 429: the caller may retry after `retryAfterSeconds` (the controller sends it as Retry-After). */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: 'ACCOUNT_LOCKED' | 'TOO_MANY_ATTEMPTS',
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      code,
+      code === 'ACCOUNT_LOCKED'
+        ? { zh: `该账号登录失败次数过多，已暂时锁定，请 ${retryAfterSeconds} 秒后再试`, en: `Too many failed sign-ins for this account: it is locked, retry in ${retryAfterSeconds} s` }
+        : { zh: `此地址登录失败次数过多，请 ${retryAfterSeconds} 秒后再试`, en: `Too many failed sign-ins from this address: retry in ${retryAfterSeconds} s` },
+    );
+  }
 }
 
 const INVALID = () => domainError('INVALID_CREDENTIALS', '用户名或密码错误', 'Wrong username or password');
+const INVALID_TOKEN = () => domainError('UNAUTHENTICATED', '访问令牌无效', 'The access token is invalid');
+const REVOKED = () =>
+  domainError('UNAUTHENTICATED', '访问令牌已失效（账号已停用或权限已变更），请重新登录', 'The access token is no longer valid (account disabled or role changed): sign in again');
+/** Clock skew allowed on `iat` (a token issued by a replica whose clock runs ahead), seconds. */
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 @Injectable()
 export class AuthService {
@@ -38,16 +67,68 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditEventsRepository,
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResult> {
+  /**
+   * Username and password for a token. Errors: 401 INVALID_CREDENTIALS (wrong password or unknown user, alike),
+   * 403 ACCOUNT_DISABLED (right password, disabled user), 429 ACCOUNT_LOCKED / TOO_MANY_ATTEMPTS (RetryLaterError)
+   * when the username or the address has spent its failure budget (LOGIN_* settings). Every outcome but a
+   * 429 is an `auth.login` audit event; the start of a lockout is an `auth.lockout` event.
+   */
+  async login(username: string, password: string, ctx: LoginContext): Promise<LoginResult> {
+    const ticket = await this.throttle.acquire(username, ctx.address);
+    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
+
     const user = await this.users.findByUsername(username);
     // Compare against a dummy hash for unknown users too: no timing hint of which usernames exist.
     this.dummyHash ??= this.users.hash('not a password');
-    const ok = await this.users.verify(password, user?.passwordHash ?? (await this.dummyHash));
-    if (!user || !ok) throw INVALID();
-    const claims: TokenClaims = { sub: user.id, username: user.username, role: user.role as Role, unit: user.unit, name: user.displayName };
+    const storedHash = user?.passwordHash ?? (await this.dummyHash);
+    const ok = await this.users.verify(password, storedHash);
+    const base = { action: AUDIT_ACTIONS.login, actor: username, userId: user?.id ?? null, address: ctx.address, requestId: ctx.requestId ?? null };
+
+    if (!user || !ok || !user.enabled) {
+      const reason = !user ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled';
+      await this.audit.append({ ...base, outcome: 'failure', detail: { reason } });
+      const outcome = await this.throttle.failed(ticket);
+      if (outcome.lockedAccount || outcome.blockedAddress) {
+        await this.audit.append({
+          action: AUDIT_ACTIONS.lockout,
+          outcome: 'refused',
+          actor: outcome.lockedAccount ? username : null,
+          userId: outcome.lockedAccount ? (user?.id ?? null) : null,
+          target: outcome.lockedAccount ? `account:${username}` : `address:${ctx.address}`,
+          address: ctx.address,
+          requestId: ctx.requestId ?? null,
+          detail: {
+            scope: outcome.lockedAccount ? 'account' : 'address',
+            ...(outcome.lockedAccount && outcome.blockedAddress ? { alsoAddress: true } : {}),
+            failures: outcome.lockedAccount ? this.config.loginMaxFailuresPerAccount : this.config.loginMaxFailuresPerAddress,
+            lockoutSeconds: outcome.retryAfterSeconds,
+          },
+        });
+        throw new RetryLaterError(outcome.lockedAccount ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', outcome.retryAfterSeconds);
+      }
+      if (user && ok) throw domainError('ACCOUNT_DISABLED', '该账号已停用', 'This account is disabled');
+      throw INVALID();
+    }
+
+    await this.throttle.succeeded(ticket);
+    // Hashes from earlier versions (bcrypt) or older parameters are replaced while the password is at hand.
+    if (needsRehash(user.passwordHash)) await this.users.replaceHash(user.id, user.passwordHash, await this.users.hash(password));
+    await this.users.recordSignIn(user.id);
+    await this.audit.append({ ...base, outcome: 'success', detail: { role: user.role, unit: user.unit } });
+
+    const claims: TokenClaims = {
+      sub: user.id,
+      username: user.username,
+      role: user.role as Role,
+      unit: user.unit,
+      name: user.displayName,
+      ver: user.tokenVersion,
+    };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.config.jwtTtlSeconds });
     return {
       accessToken,
@@ -57,7 +138,12 @@ export class AuthService {
     };
   }
 
-  /** The caller of a bearer token; 401 when it is missing, malformed, forged or expired. */
+  /**
+   * The caller of a bearer token; 401 UNAUTHENTICATED when it is missing, malformed, forged, expired, without
+   * `exp`, living longer than JWT_TTL_SECONDS, or no longer matches the user in the database (unknown id,
+   * disabled, token version raised, role or unit changed). One primary-key read per request, no cache:
+   * a disable or role change takes effect at the next request.
+   */
   async authenticate(token: string): Promise<AuthUser> {
     let claims: TokenClaims;
     try {
@@ -70,8 +156,29 @@ export class AuthService {
         expired ? 'The access token has expired: sign in again' : 'The access token is invalid',
       );
     }
-    if (!claims.sub || !claims.username || !(ROLES as readonly string[]).includes(claims.role) || !claims.unit)
-      throw domainError('UNAUTHENTICATED', '访问令牌无效', 'The access token is invalid');
-    return { id: claims.username, userId: claims.sub, role: claims.role, unit: claims.unit, name: claims.name };
+    if (!wellFormed(claims, Math.min(this.config.jwtTtlSeconds, MAX_JWT_TTL_SECONDS))) throw INVALID_TOKEN();
+    const user = await this.users.findById(claims.sub);
+    if (!user || !user.enabled || user.tokenVersion !== claims.ver || user.role !== claims.role || user.unit !== claims.unit || user.username !== claims.username)
+      throw REVOKED();
+    // Role, unit and name come from the database row, not from the token.
+    return { id: user.username, userId: user.id, role: user.role as Role, unit: user.unit, name: user.displayName };
   }
+}
+
+/** Shape and lifetime of verified claims: a person's role, an `exp` no further than `maxTtl` seconds from `iat`. */
+function wellFormed(c: TokenClaims, maxTtl: number): boolean {
+  const now = Math.floor(Date.now() / 1000);
+  return (
+    typeof c.sub === 'string' &&
+    /^[0-9a-f-]{36}$/i.test(c.sub) &&
+    typeof c.username === 'string' &&
+    typeof c.unit === 'string' &&
+    (USER_ROLES as readonly string[]).includes(c.role) &&
+    Number.isInteger(c.ver) &&
+    Number.isInteger(c.iat) &&
+    Number.isInteger(c.exp) &&
+    c.iat! <= now + CLOCK_TOLERANCE_SECONDS &&
+    c.exp! > c.iat! &&
+    c.exp! - c.iat! <= maxTtl
+  );
 }

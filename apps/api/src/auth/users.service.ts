@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import bcrypt from 'bcryptjs';
 import { Repository } from 'typeorm';
 import { ROLE_LABELS } from '@df/domain';
 import { UserEntity } from '@df/persistence';
@@ -9,13 +8,12 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
 import { FAO_ROLES, UNIT_ROLES, type UserRole } from './access';
-
-export const BCRYPT_ROUNDS = 10;
+import { hashPassword, verifyPassword } from './passwords';
 
 export interface NewUser {
   username: string;
   password?: string;
-  /** A precomputed bcrypt hash (tests, seeding many accounts with one password). */
+  /** A precomputed hash, argon2id or bcrypt (tests, seeding many accounts with one password). */
   passwordHash?: string;
   role: UserRole;
   unit: string;
@@ -51,33 +49,75 @@ export class UsersService {
     return this.users.findOneBy({ username });
   }
 
+  /** The user an access token names, with what every request checks (enabled, token version, role, unit). */
+  findById(id: string): Promise<Pick<UserEntity, 'id' | 'username' | 'role' | 'unit' | 'displayName' | 'enabled' | 'tokenVersion'> | null> {
+    return this.users.findOne({
+      select: { id: true, username: true, role: true, unit: true, displayName: true, enabled: true, tokenVersion: true },
+      where: { id },
+    });
+  }
+
+  /** argon2id, on the thread pool. */
   hash(password: string): Promise<string> {
-    return bcrypt.hash(password, BCRYPT_ROUNDS);
+    return hashPassword(password);
   }
 
+  /** argon2id or a legacy bcrypt hash, on the thread pool; false for a malformed hash. */
   verify(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(password, hash);
+    return verifyPassword(password, hash);
   }
 
-  /** Creates or updates (role, unit, name, password) a user by username; idempotent. */
+  /** Replaces a verified hash by a current one (sign-in rehash); a no-op if the hash changed meanwhile. Tokens stay valid. */
+  async replaceHash(id: string, oldHash: string, newHash: string): Promise<void> {
+    await this.users.update({ id, passwordHash: oldHash }, { passwordHash: newHash });
+  }
+
+  async recordSignIn(id: string): Promise<void> {
+    await this.users.update({ id }, { lastSignInAt: () => 'now()' });
+  }
+
+  /**
+   * Creates or updates (role, unit, name, password) a user by username; idempotent. A change of role, unit
+   * or password raises the token version: tokens issued before stop working at once.
+   */
   async upsert(user: NewUser): Promise<UserEntity> {
     const passwordHash = user.passwordHash ?? (await this.hash(user.password ?? randomUUID()));
     const label = ROLE_LABELS[user.role];
-    await this.users
-      .createQueryBuilder()
-      .insert()
-      .values({
-        id: randomUUID(),
-        username: user.username,
-        passwordHash,
-        role: user.role,
-        unit: user.unit,
-        displayName: user.displayName ?? `${label.zh}（${user.unit}）`,
-        demo: user.demo ?? false,
-      })
-      .orUpdate(['password_hash', 'role', 'unit', 'display_name', 'demo', 'updated_at'], ['username'])
-      .execute();
+    const fields = {
+      passwordHash,
+      role: user.role,
+      unit: user.unit,
+      displayName: user.displayName ?? `${label.zh}（${user.unit}）`,
+      demo: user.demo ?? false,
+    };
+    await this.users.manager.transaction(async (m) => {
+      const repo = m.getRepository(UserEntity);
+      const existing = await repo.findOne({ where: { username: user.username }, lock: { mode: 'pessimistic_write' } });
+      if (!existing) {
+        await repo.insert({ id: randomUUID(), username: user.username, ...fields });
+        return;
+      }
+      const revokes = existing.role !== fields.role || existing.unit !== fields.unit || existing.passwordHash !== fields.passwordHash;
+      await repo.update(
+        { id: existing.id },
+        { ...fields, tokenVersion: existing.tokenVersion + (revokes ? 1 : 0), updatedAt: () => 'now()' },
+      );
+    });
     return (await this.findByUsername(user.username))!;
+  }
+
+  /**
+   * Disables or re-enables a user. Either way the token version rises: a disabled user's tokens are refused
+   * at their next request, and re-enabling does not revive tokens issued before. Returns false for an unknown username.
+   */
+  async setEnabled(username: string, enabled: boolean): Promise<boolean> {
+    const result = await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ enabled, tokenVersion: () => 'token_version + 1', updatedAt: () => 'now()' })
+      .where('username = :username', { username })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   /**

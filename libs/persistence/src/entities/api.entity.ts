@@ -10,8 +10,8 @@ export class UserEntity {
   @Column({ name: 'username', type: 'varchar', length: 100 })
   username!: string;
 
-  /** bcrypt hash (bcryptjs), never the password. */
-  @Column({ name: 'password_hash', type: 'varchar', length: 100 })
+  /** PHC-encoded argon2id hash (older rows: a bcrypt hash, replaced at the next sign-in), never the password. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;
 
   @Column({ name: 'role', type: 'varchar', length: 32 })
@@ -26,6 +26,24 @@ export class UserEntity {
   /** Seeded demo account (username <role>.<unit>, password DEMO_PASSWORD). */
   @Column({ name: 'demo', type: 'boolean', default: false })
   demo!: boolean;
+
+  /** A disabled user cannot sign in, and their tokens are refused at the next request. */
+  @Column({ name: 'enabled', type: 'boolean', default: true })
+  enabled!: boolean;
+
+  /**
+   * Carried in every access token (`ver`) and compared on every request: raising it (disable, role or unit
+   * change, password reset) revokes every token issued before.
+   */
+  @Column({ name: 'token_version', type: 'integer', default: 1 })
+  tokenVersion!: number;
+
+  /** Set by an administrator's password reset: the next sign-in must choose a new password (issue 14). */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true })
+  lastSignInAt!: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
