@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliArgs } from '@df/contracts';
+import { assertPortFree } from './processes';
+import type { ExitInfo } from './supervisor';
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -15,18 +17,30 @@ export interface TemporalDevServerOptions {
   ip?: string;
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Own process group (the launcher): a terminal Ctrl-C reaches only the launcher, which stops the server in order. */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunningTemporal {
   address: string;
   uiUrl?: string;
   pid: number;
+  /** Settles when the server process has ended (crash or stop). */
+  ended: Promise<ExitInfo>;
+  /** The server's last output lines (why it died). */
+  lastOutput(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `temporal server start-dev` as a child process, with the project's search attributes registered. */
+/**
+ * Starts `temporal server start-dev` as a child process, with the project's search attributes registered.
+ * Refuses (PortTakenError naming the process) when something already listens on the port: otherwise the
+ * readiness probe below would answer from that other server and the system would silently use it.
+ */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
   const ip = options.ip ?? '127.0.0.1';
+  await assertPortFree(options.port, 'TEMPORAL_PORT', ip);
+  if (options.uiPort) await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
   args.push(...searchAttributeCliArgs());
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
@@ -35,7 +49,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   let exited: string | undefined;
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -45,20 +59,22 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exitedPromise = new Promise<void>((resolve) =>
+  const ended = new Promise<ExitInfo>((resolve) =>
     child.once('exit', (code, signal) => {
       exited = `exited with ${signal ?? `code ${code}`}`;
-      resolve();
+      resolve({ code, signal });
     }),
   );
+  const exitedPromise = ended.then(() => undefined);
 
   const address = `${ip}:${options.port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exited) {
-      throw new Error(`Temporal dev server ${exited} before it answered on ${address}. Is the port taken? Output:\n${output}`);
+      throw new Error(`Temporal dev server ${exited} before it answered on ${address}. Its output:\n${output}`);
     }
-    if (await answers(address, options.namespace)) break;
+    // Only our own server counts: an answer while it has already exited came from someone else.
+    if ((await answers(address, options.namespace)) && !exited) break;
     if (Date.now() > deadline) {
       await stopChild(child, exitedPromise);
       throw new Error(`Temporal dev server did not answer on ${address} in time. Output:\n${output}`);
@@ -69,6 +85,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     address,
     uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
     pid: child.pid ?? -1,
+    ended,
+    lastOutput: () => output,
     stop: () => stopChild(child, exitedPromise),
   };
 }
