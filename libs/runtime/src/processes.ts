@@ -70,7 +70,7 @@ export async function terminate(pid: number, signal: NodeJS.Signals = 'SIGTERM',
 }
 
 /** An exited child its parent has not reaped yet counts as gone. */
-function isZombie(pid: number): boolean {
+export function isZombie(pid: number): boolean {
   try {
     return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
