@@ -61,10 +61,16 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   child.stderr?.on('data', collect);
   const ended = new Promise<ExitInfo>((resolve) =>
     child.once('exit', (code, signal) => {
-      exited = `exited with ${signal ?? `code ${code}`}`;
+      exited ??= `exited with ${signal ?? `code ${code}`}`;
       resolve({ code, signal });
     }),
   );
+  // A binary that cannot be spawned (removed, not executable) emits 'error' and never 'exit'.
+  child.once('error', (err) => {
+    exited ??= `could not be started (${err.message})`;
+    output += `\n${err.message}`;
+    child.emit('exit', null, null);
+  });
   const exitedPromise = ended.then(() => undefined);
 
   const address = `${ip}:${options.port}`;
