@@ -44,6 +44,8 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
   };
   process.on('SIGINT', () => void stop('SIGINT', 0));
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  // A closed terminal: stop in order rather than die and leave the servers running.
+  process.on('SIGHUP', () => void stop('SIGHUP', 0));
   try {
     program = await start();
   } catch (err) {
