@@ -246,7 +246,7 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     launcher = startLauncher(dataDir, ports);
     launchers.push(launcher);
     await launcher.waitFor(/delegation-flow is up/, 150_000);
-    expect(launcher.output()).toContain(`found the temporal (pid ${pids.temporal}) left running`);
+    expect(launcher.output()).toContain(`found the Temporal dev server (pid ${pids.temporal}) left running`);
     expect(launcher.output()).toContain(`found PostgreSQL (pid ${pids.postgres}) left running`);
     expect(isAlive(pids.postgres) || isAlive(pids.temporal)).toBe(false);
     http = new Http(launcher.baseUrl);

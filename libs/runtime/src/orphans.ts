@@ -28,6 +28,8 @@ const LOOKS_LIKE: Record<Exclude<RunFile, 'launcher'>, (cmd: string) => boolean>
   temporal: (cmd) => /\bserver\b.*\bstart-dev\b/.test(cmd),
 };
 
+const LABEL: Record<Exclude<RunFile, 'launcher'>, string> = { api: 'API', worker: 'worker', temporal: 'Temporal dev server' };
+
 /**
  * Stops what an earlier launcher on this data folder left running: the API and the worker (they
  * normally follow their launcher out), the Temporal dev server (SIGTERM: it flushes its SQLite file)
@@ -44,7 +46,7 @@ export async function stopOrphans(dataDir: string, pgDataDir: string | undefined
     const file = runFile(dataDir, name);
     const pid = readPidFile(file);
     if (pid && isAlive(pid) && LOOKS_LIKE[name](commandLine(pid))) {
-      log(`launcher: found the ${name} (pid ${pid}) left running by an earlier start on ${dataDir}; stopping it`);
+      log(`launcher: found the ${LABEL[name]} (pid ${pid}) left running by an earlier start on ${dataDir}; stopping it`);
       await terminate(pid, 'SIGTERM', 15_000);
     }
     removePidFile(file);
