@@ -24,6 +24,8 @@ import {
 } from '@df/runtime';
 
 type Stop = () => Promise<void>;
+/** Every supervised child, to stop all restarts at once when the launcher stops. */
+const supervisors: Supervisor[] = [];
 const log = (line: string) => console.error(line);
 
 void runUntilSignal('delegation-flow', async () => {
@@ -36,6 +38,7 @@ void runUntilSignal('delegation-flow', async () => {
   // Stopped in reverse order of start: API, worker, Temporal, PostgreSQL.
   const stops: Stop[] = [];
   const stopAll = async () => {
+    for (const supervisor of supervisors) supervisor.stopRestarting();
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error(String(err)));
     if (readPidFile(launcherPidFile) === process.pid) removePidFile(launcherPidFile);
   };
@@ -100,6 +103,7 @@ async function supervise(
     log,
     onStarted: (instance) => pidFile && writePidFile(runFile(config.dataDir, pidFile), instance.pid),
   });
+  supervisors.push(supervisor);
   await supervisor.start();
   stops.push(async () => {
     await supervisor.stop();

@@ -185,6 +185,17 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     await advance(2);
   });
 
+  it('SIGKILL of the API: the launcher names it and restarts it on the same port', async () => {
+    const api = childPid(dataDir, 'api')!;
+    const mark = launcher.output().length;
+    process.kill(api, 'SIGKILL');
+    await launcher.waitFor(new RegExp(`api \\(pid ${api}\\) killed by SIGKILL`), 30_000, mark);
+    await launcher.waitFor(/api restarted \(pid \d+/, 60_000, mark);
+    expect(await waitForNewPid(dataDir, 'api', api)).not.toBe(api);
+    expect((await http.call('GET', '/health')).status).toBe(200);
+    await advance(1);
+  });
+
   it('PostgreSQL killed mid-case: restarted on the same data, an action during the outage is refused, none is lost', async () => {
     const postgres = childPid(dataDir, 'postgres')!;
     expect(postgres).toBeGreaterThan(0);
@@ -297,11 +308,16 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
 
   it('one Ctrl-C, echoed by npm (two SIGINTs within the window), stops everything cleanly', async () => {
     const pids = [childPid(dataDir, 'api')!, childPid(dataDir, 'worker')!, childPid(dataDir, 'temporal')!, childPid(dataDir, 'postgres')!];
-    launcher.process.kill('SIGINT');
+    const mark = launcher.output().length;
+    // The terminal signals the whole foreground process group (the launcher and PostgreSQL; the other
+    // children have groups of their own), then npm forwards the same SIGINT to the launcher.
+    process.kill(-launcher.pid, 'SIGINT');
     await new Promise((r) => setTimeout(r, 30));
     launcher.process.kill('SIGINT');
     const exit = await launcher.exited;
     expect(exit).toEqual({ code: 0, signal: null });
+    // PostgreSQL stopping on its own Ctrl-C is not taken for a crash.
+    expect(launcher.output().slice(mark)).not.toMatch(/restarting in|restarted/);
     expect(launcher.output()).toContain('delegation-flow: stopped');
     expect(launcher.output()).not.toContain('exiting now');
     for (const pid of pids) expect(await waitGone(pid, 5_000)).toBe(true);

@@ -44,6 +44,8 @@ export function startLauncher(dataDir: string, ports: LauncherPorts, env: Record
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as in a terminal: `process.kill(-pid, 'SIGINT')` is then a Ctrl-C.
+    detached: true,
   });
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString('utf8')));

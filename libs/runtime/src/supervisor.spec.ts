@@ -73,6 +73,23 @@ describe('Supervisor', () => {
     expect(attempts).toBe(3);
   });
 
+  it('after stopRestarting() an exit is not taken for a crash (PostgreSQL got the Ctrl-C itself)', async () => {
+    const started: ReturnType<typeof fakeProcess>[] = [];
+    const log: string[] = [];
+    const s = new Supervisor('PostgreSQL', async () => {
+      const p = fakeProcess(started.length + 1);
+      started.push(p);
+      return p;
+    }, { backoff, log: (l) => log.push(l) });
+    await s.start();
+    s.stopRestarting();
+    started[0]!.die({ code: 0, signal: null });
+    await new Promise((r) => setTimeout(r, 60));
+    await s.stop();
+    expect(started).toHaveLength(1);
+    expect(log).toEqual([]);
+  });
+
   it('says what an exit means', () => {
     expect(describeExit({ code: null, signal: 'SIGSEGV' })).toBe('crashed with SIGSEGV');
     expect(describeExit({ code: 0, signal: null })).toBe('exited with code 0 although nobody asked it to stop');

@@ -125,11 +125,20 @@ export class Supervisor {
     });
   }
 
-  /** Stops the process and any pending restart; resolves once it has exited. */
-  async stop(): Promise<void> {
+  /**
+   * No more restarts from now on, without stopping the process yet: a launcher that stops its children
+   * one after the other calls this on all of them first, so that a child that exits early (PostgreSQL
+   * shares the terminal and gets the Ctrl-C directly) is not taken for a crash and restarted.
+   */
+  stopRestarting(): void {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.wake?.();
+  }
+
+  /** Stops the process and any pending restart; resolves once it has exited. */
+  async stop(): Promise<void> {
+    this.stopRestarting();
     await this.current?.stop();
     // A restart in flight finishes and then stops its instance (see watch).
     await this.loop;
