@@ -146,6 +146,7 @@ async function startTemporal(config: AppConfig, stops: Stop[], lines: string[]):
         dbFile,
         namespace: config.temporalNamespace,
         ownProcessGroup: true,
+        logFile: join(config.dataDir, 'temporal', 'server.log'),
       });
       running = { address: server.address, uiUrl: server.uiUrl };
       return server;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionable, roleFor, stepRequest, type DelegationProgress, type StepProgress } from '@df/contracts';
 import { freePort, isAlive, projectRoot, runFile } from '@df/runtime';
-import { UNIT_ROLES } from '../../apps/api/src/auth/access';
+import { UNIT_ROLES, USER_ROLES } from '../../apps/api/src/auth/access';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 import { childPid, freeLauncherPorts, startLauncher, waitForNewPid, waitGone, type LauncherPorts, type RunningLauncher } from '../support/launcher';
 
@@ -44,6 +44,11 @@ class Http {
       // The API itself is down or restarting: no answer at all.
       return { status: 0, body: { error: String(err) } };
     }
+  }
+
+  /** Every demo role signs in now, while the database is up (logging in needs it). */
+  async signInAll(): Promise<void> {
+    for (const role of USER_ROLES) await this.token(role);
   }
 
   private async token(role: string): Promise<string> {
@@ -152,6 +157,7 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     launchers.push(launcher);
     await launcher.waitFor(/delegation-flow is up/, 150_000);
     http = new Http(launcher.baseUrl);
+    await http.signInAll();
     const submitted = await http.call('POST', '/api/delegations', { role: 'organizer', body: { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT }, key: randomUUID() });
     expect(submitted.status).toBe(201);
     caseId = submitted.body.caseId as string;
@@ -261,6 +267,7 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     expect(launcher.output()).toContain(`found PostgreSQL (pid ${pids.postgres}) left running`);
     expect(isAlive(pids.postgres) || isAlive(pids.temporal)).toBe(false);
     http = new Http(launcher.baseUrl);
+    await http.signInAll();
     const health = await http.call('GET', '/health');
     expect(health.status).toBe(200);
   });
