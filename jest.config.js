@@ -1,5 +1,6 @@
 // Four projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack),
 // deploy (compose file, Helm chart, Dockerfile and monitoring through their validators; scripts/validate-deploy.mjs).
+// faults (the built `npm start` launcher as a real process tree, processes killed mid-case; its own servers).
 // Integration and e2e share one PostgreSQL and one Temporal dev server per run (test/support/global-setup.ts).
 const moduleNameMapper = {
   '^@df/(domain|contracts|persistence|runtime)$': '<rootDir>/libs/$1/src/index.ts',
@@ -31,6 +32,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/setup-timeouts.ts'],
+    },
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/build-once.ts',
     },
   ],
 };

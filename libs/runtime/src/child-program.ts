@@ -1,27 +1,47 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import type { ExitInfo } from './supervisor';
 
 export interface ChildProgram {
   name: string;
   pid: number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** The exit code (null when killed by a signal). */
   exited: Promise<number | null>;
+  /** Exit code and signal. */
+  ended: Promise<ExitInfo>;
+}
+
+export interface ChildProgramOptions {
+  /** 'stderr' sends the child's stdout to this process's stderr (a program whose stdout is a report). */
+  output?: 'inherit' | 'stderr';
+  /**
+   * Own process group: a Ctrl-C in the terminal then reaches only the parent, which stops its
+   * children in order instead of all of them stopping (and looking crashed) at once.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
  * Forks a Node program (the API or the worker main) and resolves once it reports ready over IPC
- * (see runUntilSignal). Rejects if it exits first, e.g. on a configuration error. `output: 'stderr'`
- * sends the child's stdout to this process's stderr (a program whose stdout is a report).
+ * (see runUntilSignal). Rejects if it exits first, e.g. on a configuration error.
  */
-export function startChildProgram(name: string, modulePath: string, env: NodeJS.ProcessEnv, output: 'inherit' | 'stderr' = 'inherit'): Promise<ChildProgram> {
-  const stdout = output === 'stderr' ? 2 : 'inherit';
-  const child: ChildProcess = fork(modulePath, [], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+export function startChildProgram(
+  name: string,
+  modulePath: string,
+  env: NodeJS.ProcessEnv,
+  options: ChildProgramOptions | 'inherit' | 'stderr' = {},
+): Promise<ChildProgram> {
+  const opts = typeof options === 'string' ? { output: options } : options;
+  const stdout = opts.output === 'stderr' ? 2 : 'inherit';
+  const child: ChildProcess = fork(modulePath, [], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'], detached: opts.ownProcessGroup ?? false });
+  const ended = new Promise<ExitInfo>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = ended.then((e) => e.code);
   const stop = async (graceMs = 15_000) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
+      await ended;
       clearTimeout(timer);
     }
   };
@@ -29,9 +49,9 @@ export function startChildProgram(name: string, modulePath: string, env: NodeJS.
     child.on('message', (message: { ready?: string }) => {
       if (message?.ready) {
         // The open channel is how the child notices if this process dies without stopping it.
-        resolve({ name, pid: child.pid ?? -1, stop, exited });
+        resolve({ name, pid: child.pid ?? -1, stop, exited, ended });
       }
     });
-    void exited.then((code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
+    void ended.then(({ code, signal }) => reject(new Error(`${name} exited with ${signal ?? `code ${code}`} before it was ready`)));
   });
 }

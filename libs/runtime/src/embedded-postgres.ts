@@ -2,6 +2,9 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import type { ChildProcess } from 'node:child_process';
+import { assertPortFree, StartRefusedError } from './processes';
+import type { ExitInfo } from './supervisor';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster folder; kept across restarts when `persistent`. */
@@ -34,6 +37,12 @@ async function loadEmbeddedPostgres() {
 
 export interface RunningPostgres {
   url: string;
+  /** The postmaster's pid (also line 1 of postmaster.pid in the data folder). */
+  pid: number;
+  /** Settles when the server process has ended (crash or stop). */
+  ended: Promise<ExitInfo>;
+  /** PostgreSQL's last log lines (why it stopped or did not start). */
+  lastOutput(): string;
   stop(): Promise<void>;
 }
 
@@ -47,6 +56,9 @@ const PASSWORD = 'postgres';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // PostgreSQL's own words on failure ("another postmaster is running", "could not bind"), instead of a guess.
+  let output = '';
+  await assertPortFree(options.port, 'EMBEDDED_PG_PORT');
   const database = options.database ?? 'delegation_flow';
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -57,7 +69,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: userInfo().uid === 0,
     // Listen on loopback only: this is a development database with a well-known password.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
-    onLog: (m: string) => options.onLog?.(m.trim()),
+    onLog: (m: string) => {
+      output = (output + m).slice(-4000);
+      options.onLog?.(m.trim());
+    },
     onError: (e: unknown) => options.onLog?.(`[error] ${String(e)}`),
   });
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
@@ -71,11 +86,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(
-      `embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}): ${String(err ?? 'process exited')}. ` +
-        'Is the port taken? Set EMBEDDED_PG_PORT, or DATABASE_URL to use another server.',
+    const said = output
+      .split('\n')
+      .filter((l) => /FATAL|ERROR|HINT|PANIC|DETAIL/.test(l))
+      .join('\n')
+      .trim();
+    throw new StartRefusedError(
+      `embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}). ` +
+        (said ? `PostgreSQL says:\n${said}` : `${err ? String(err) : 'It exited'}; its output:\n${output.trim()}`),
     );
   }
+  const server = (pg as unknown as { process: ChildProcess }).process;
+  const ended = new Promise<ExitInfo>((resolve) => {
+    if (server.exitCode !== null || server.signalCode !== null) resolve({ code: server.exitCode, signal: server.signalCode });
+    else server.once('exit', (code, signal) => resolve({ code, signal }));
+  });
   const client = new Client({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres' });
   await client.connect();
   try {
@@ -86,11 +111,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    pid: server.pid ?? -1,
+    ended,
+    lastOutput: () => output,
     stop: async () => {
-      // Ctrl-C in a terminal signals the server directly too; the package's stop() would then wait
-      // for an 'exit' event that has already happened.
-      const server = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (server && (server.exitCode !== null || server.signalCode !== null)) return;
+      // Ctrl-C in a terminal signals the server directly too, and a crashed server has exited
+      // already; the package's stop() would then wait for an 'exit' event that has happened.
+      if (server.exitCode !== null || server.signalCode !== null) return;
       await pg.stop();
     },
   };

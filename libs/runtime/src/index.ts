@@ -7,3 +7,6 @@ export * from './temporal-dev-server';
 export * from './run-until-signal';
 export * from './child-program';
 export * from './log-levels';
+export * from './processes';
+export * from './orphans';
+export * from './supervisor';

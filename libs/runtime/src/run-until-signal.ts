@@ -1,4 +1,5 @@
 import { ConfigError } from './config';
+import { StartRefusedError } from './processes';
 
 export interface RunningProgram {
   stop(): Promise<void>;
@@ -7,18 +8,27 @@ export interface RunningProgram {
 }
 
 /**
- * Runs a program until SIGINT/SIGTERM, then stops it once and exits. A configuration error prints
- * the variables at fault and exits 1 without a stack trace; a second signal forces the exit.
+ * A SIGINT this soon after the first one is the same Ctrl-C: `npm start` forwards the terminal's
+ * SIGINT to its child, which the terminal has already signalled (its process group), so one key press
+ * arrives twice within milliseconds. Only a SIGINT after this window means "force".
+ */
+export const REPEATED_SIGINT_WINDOW_MS = 1_000;
+
+/**
+ * Runs a program until SIGINT/SIGTERM, then stops it once and exits (code 0). A configuration error
+ * prints the variables at fault and exits 1 without a stack trace. A second SIGINT more than
+ * REPEATED_SIGINT_WINDOW_MS after the first forces the exit (code 130); SIGTERM while stopping is ignored.
  */
 export async function runUntilSignal(name: string, start: () => Promise<RunningProgram>): Promise<void> {
   let program: RunningProgram | undefined;
   let stopping = false;
+  let firstSigintAt = 0;
   const stop = async (reason: string, code: number) => {
+    if (reason === 'SIGINT' && !firstSigintAt) firstSigintAt = Date.now();
     if (stopping) {
-      // Ctrl-C reaches every process of the group and the launcher then sends SIGTERM: only a
-      // second Ctrl-C means "force".
-      if (reason !== 'SIGINT') return;
-      console.error(`${name}: second SIGINT, exiting now`);
+      // The launcher's own SIGTERM to a child, or the echo of one Ctrl-C: not a reason to force.
+      if (reason !== 'SIGINT' || Date.now() - firstSigintAt < REPEATED_SIGINT_WINDOW_MS) return;
+      console.error(`${name}: second Ctrl-C (SIGINT), exiting now without waiting for an orderly stop`);
       process.exit(130);
     }
     stopping = true;
@@ -34,10 +44,12 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
   };
   process.on('SIGINT', () => void stop('SIGINT', 0));
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  // A closed terminal: stop in order rather than die and leave the servers running.
+  process.on('SIGHUP', () => void stop('SIGHUP', 0));
   try {
     program = await start();
   } catch (err) {
-    console.error(err instanceof ConfigError ? `${name}: ${err.message}` : `${name}: failed to start: ${(err as Error).stack ?? String(err)}`);
+    console.error(err instanceof ConfigError || err instanceof StartRefusedError ? `${name}: ${err.message}` : `${name}: failed to start: ${(err as Error).stack ?? String(err)}`);
     await program?.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliArgs } from '@df/contracts';
+import { assertPortFree } from './processes';
+import type { ExitInfo } from './supervisor';
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -15,18 +17,36 @@ export interface TemporalDevServerOptions {
   ip?: string;
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Own process group (the launcher): a terminal Ctrl-C reaches only the launcher, which stops the server in order. */
+  ownProcessGroup?: boolean;
+  /**
+   * Append the server's output to this file instead of a pipe (the launcher): a server whose launcher
+   * was killed then keeps running until the next start stops it cleanly, instead of dying of SIGPIPE
+   * at its next log line (Go exits on a write to a closed stdout/stderr).
+   */
+  logFile?: string;
 }
 
 export interface RunningTemporal {
   address: string;
   uiUrl?: string;
   pid: number;
+  /** Settles when the server process has ended (crash or stop). */
+  ended: Promise<ExitInfo>;
+  /** The server's last output lines (why it died). */
+  lastOutput(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `temporal server start-dev` as a child process, with the project's search attributes registered. */
+/**
+ * Starts `temporal server start-dev` as a child process, with the project's search attributes registered.
+ * Refuses (PortTakenError naming the process) when something already listens on the port: otherwise the
+ * readiness probe below would answer from that other server and the system would silently use it.
+ */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
   const ip = options.ip ?? '127.0.0.1';
+  await assertPortFree(options.port, 'TEMPORAL_PORT', ip);
+  if (options.uiPort) await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
   args.push(...searchAttributeCliArgs());
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
@@ -35,33 +55,51 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let logFd: number | undefined;
+  if (options.logFile) {
+    mkdirSync(dirname(options.logFile), { recursive: true });
+    logFd = openSync(options.logFile, 'a');
+  }
+  const logStart = logFd === undefined ? 0 : fstatSync(logFd).size;
+  const stdio = logFd === undefined ? 'pipe' : logFd;
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', stdio, stdio], detached: options.ownProcessGroup ?? false });
+  if (logFd !== undefined) closeSync(logFd);
   let exited: string | undefined;
-  let output = '';
+  let piped = '';
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
-    output = (output + text).slice(-4000);
+    piped = (piped + text).slice(-4000);
     for (const line of text.split('\n')) if (line.trim()) options.onLog?.(line);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exitedPromise = new Promise<void>((resolve) =>
+  /** The last 4000 characters this run wrote (the pipe, or the log file from where this run started). */
+  const output = () => (options.logFile ? tail(options.logFile, logStart) : '') + piped;
+  const ended = new Promise<ExitInfo>((resolve) =>
     child.once('exit', (code, signal) => {
-      exited = `exited with ${signal ?? `code ${code}`}`;
-      resolve();
+      exited ??= `exited with ${signal ?? `code ${code}`}`;
+      resolve({ code, signal });
     }),
   );
+  // A binary that cannot be spawned (removed, not executable) emits 'error' and never 'exit'.
+  child.once('error', (err) => {
+    exited ??= `could not be started (${err.message})`;
+    piped += `\n${err.message}`;
+    child.emit('exit', null, null);
+  });
+  const exitedPromise = ended.then(() => undefined);
 
   const address = `${ip}:${options.port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exited) {
-      throw new Error(`Temporal dev server ${exited} before it answered on ${address}. Is the port taken? Output:\n${output}`);
+      throw new Error(`Temporal dev server ${exited} before it answered on ${address}. Its output:\n${output()}`);
     }
-    if (await answers(address, options.namespace)) break;
+    // Only our own server counts: an answer while it has already exited came from someone else.
+    if ((await answers(address, options.namespace)) && !exited) break;
     if (Date.now() > deadline) {
       await stopChild(child, exitedPromise);
-      throw new Error(`Temporal dev server did not answer on ${address} in time. Output:\n${output}`);
+      throw new Error(`Temporal dev server did not answer on ${address} in time. Output:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -69,6 +107,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     address,
     uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
     pid: child.pid ?? -1,
+    ended,
+    lastOutput: output,
     stop: () => stopChild(child, exitedPromise),
   };
 }
@@ -93,4 +133,21 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The end (at most 4000 bytes) of a file from `from` on; "" if unreadable. */
+function tail(file: string, from: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const start = Math.max(from, size - 4000);
+    const buffer = Buffer.alloc(Math.max(0, size - start));
+    readSync(fd, buffer, 0, buffer.length, start);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
