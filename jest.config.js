@@ -1,5 +1,5 @@
-// Four projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack),
-// deploy (compose file, Helm chart, Dockerfile and monitoring through their validators; scripts/validate-deploy.mjs).
+// Projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack),
+// deploy (compose file, Helm chart, Dockerfile and monitoring through their validators; scripts/validate-deploy.mjs),
 // faults (the built `npm start` launcher as a real process tree, processes killed mid-case; its own servers).
 // Integration and e2e share one PostgreSQL and one Temporal dev server per run (test/support/global-setup.ts).
 const moduleNameMapper = {
