@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface TestServices {
   databaseUrl: string;
   temporalAddress: string;
   workflowBundlePath: string;
+  /** PAYLOAD_KEYS of the run (or the caller's): every test worker and client encrypts with the same keys. */
+  payloadKeys: string;
   stop(): Promise<void>;
 }
 
@@ -47,7 +50,8 @@ export async function startTestServices(): Promise<TestServices> {
     const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: quietLogger });
     const workflowBundlePath = join(dir, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
-    return { databaseUrl, temporalAddress, workflowBundlePath, stop };
+    const payloadKeys = process.env.PAYLOAD_KEYS || `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
+    return { databaseUrl, temporalAddress, workflowBundlePath, payloadKeys, stop };
   } catch (err) {
     await stop();
     throw err;

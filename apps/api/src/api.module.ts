@@ -9,6 +9,7 @@ import { API_CONFIG } from './api.options';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService, jwtSecretOf } from './auth/auth.service';
+import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -33,6 +34,7 @@ export class ApiModule {
         PersistenceModule.forRoot(config.databaseUrl),
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         JwtModule.register({ secret: jwtSecretOf(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        CodecModule.forRoot(config),
       ],
       controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],
       providers: [

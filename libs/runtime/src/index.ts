@@ -7,3 +7,5 @@ export * from './temporal-dev-server';
 export * from './run-until-signal';
 export * from './child-program';
 export * from './log-levels';
+export * from './payload-codec';
+export * from './temporal-connection';
