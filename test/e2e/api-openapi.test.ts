@@ -29,6 +29,8 @@ const ROUTES = [
   'get /api/inbox',
   'get /api/catalog',
   'get /api/dashboard',
+  'post /api/codec/decode',
+  'post /api/codec/encode',
 ];
 
 describe('the OpenAPI document', () => {

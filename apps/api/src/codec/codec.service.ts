@@ -12,11 +12,18 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be 
 /** The body of both codec routes (the Temporal remote codec protocol). */
 export const CodecBodySchema = z
   .object({
+    // Proto3 JSON leaves an empty list out: the CLI sends `{}` for a query without arguments.
     payloads: z
       .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
-      .max(10_000),
+      .max(10_000)
+      .default([]),
   })
-  .meta({ id: 'CodecPayloads', description: 'Temporal payloads in proto3 JSON: metadata values and data base64-encoded.' });
+  .meta({
+    id: 'CodecPayloads',
+    description: 'Temporal payloads in proto3 JSON: metadata values and data base64-encoded.',
+    // json/plain "SE1234567" (decoded form).
+    example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'IlNFMTIzNDU2NyI=' }] },
+  });
 export type CodecBody = z.output<typeof CodecBodySchema>;
 
 type JsonPayload = CodecBody['payloads'][number];
