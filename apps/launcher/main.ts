@@ -12,12 +12,16 @@ import {
   startChildProgram,
   startEmbeddedPostgres,
   startTemporalDevServer,
+  resolvePayloadKeys,
 } from '@df/runtime';
 
 type Stop = () => Promise<void>;
 
 void runUntilSignal('delegation-flow', async () => {
   const config = loadConfig();
+  // Payload keys before anything starts: refused without keys outside development, and the development key
+  // file is created here once, not raced by the worker and the API.
+  resolvePayloadKeys(config);
   // Stopped in reverse order of start: API, worker, Temporal, PostgreSQL.
   const stops: Stop[] = [];
   const stopAll = async () => {
@@ -85,6 +89,7 @@ async function startTemporal(config: AppConfig, stops: Stop[], lines: string[]):
       cliPath: cli.path,
       port: config.temporalPort,
       uiPort: config.temporalUiPort,
+      uiCodecEndpoint: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/codec`,
       dbFile,
       namespace: config.temporalNamespace,
     });
