@@ -33,15 +33,15 @@ const utf8 = (b: unknown) => Buffer.from(b as Uint8Array).toString('utf8');
  * not case data and not encrypted by design: `skip` leaves them out.
  */
 const NOT_CASE_DATA = new Set(['header', 'searchAttributes']);
-function caseDataPayloads(value: unknown, out: Array<{ encoding: string; keyId?: string }> = []) {
+function caseDataPayloads(value: unknown, path = '', out: Array<{ path: string; encoding: string; keyId?: string }> = []) {
   if (!value || typeof value !== 'object' || value instanceof Uint8Array) return out;
   const o = value as Record<string, unknown>;
   const metadata = o.metadata as Record<string, unknown> | undefined;
   if (metadata && typeof metadata === 'object' && 'encoding' in metadata) {
-    out.push({ encoding: utf8(metadata.encoding), keyId: metadata[KEY_ID_METADATA] ? utf8(metadata[KEY_ID_METADATA]) : undefined });
+    out.push({ path, encoding: utf8(metadata.encoding), keyId: metadata[KEY_ID_METADATA] ? utf8(metadata[KEY_ID_METADATA]) : undefined });
     return out;
   }
-  for (const [k, v] of Object.entries(o)) if (!NOT_CASE_DATA.has(k)) caseDataPayloads(v, out);
+  for (const [k, v] of Object.entries(o)) if (!NOT_CASE_DATA.has(k)) caseDataPayloads(v, `${path}.${k}`, out);
   return out;
 }
 

@@ -6,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 // Deep import on purpose: global setup runs under Node's own require, where the ESM-only NestJS
 // packages that the persistence index pulls in cannot be transformed (see jest-transform.js).
 import { runMigrations } from '../../libs/persistence/src/data-source';
-import { freePort, resolveTemporalCli, startEmbeddedPostgres, startTemporalDevServer } from '@df/runtime';
+import { FAILURE_CONVERTER_PATH, freePort, resolveTemporalCli, startEmbeddedPostgres, startTemporalDevServer } from '@df/runtime';
 import { addLibAliases, workflowsEntry } from '../../apps/worker/src/workflow-source';
 
 /**
@@ -47,7 +47,7 @@ export async function startTestServices(): Promise<TestServices> {
       temporalAddress = server.address;
     }
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: quietLogger });
+    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
     const workflowBundlePath = join(dir, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
     const payloadKeys = process.env.PAYLOAD_KEYS || `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;

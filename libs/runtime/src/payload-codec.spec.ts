@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { ConfigError, loadConfig } from './config';
 import { AesGcmPayloadCodec, DEV_PAYLOAD_KEYS_FILE, ENCRYPTED_ENCODING, KEY_ID_METADATA, parsePayloadKeys, PayloadKeyring, resolvePayloadKeys } from './payload-codec';
-import { temporalConnectionOptions } from './temporal-connection';
+import { temporalConnectionOptions, temporalDataConverter } from './temporal-connection';
 
 const key = () => randomBytes(32).toString('base64');
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
@@ -45,6 +46,22 @@ describe('AesGcmPayloadCodec', () => {
     await expect(codec.decode([{ ...enc!, data }])).rejects.toThrow(/failed authentication/);
     const swapped = { ...enc!, metadata: { ...enc!.metadata, [KEY_ID_METADATA]: Buffer.from('k1') } };
     await expect(codec.decode([swapped])).rejects.toThrow(/failed authentication/);
+  });
+});
+
+describe('failure converter', () => {
+  it('moves a failure message (which can name a member) into an encoded payload that the codec encrypts', async () => {
+    // Loaded as clients and workers load it (by path, as the workflow bundle does).
+    const { failureConverter } = loadDataConverter(temporalDataConverter({ payloadKeys: `k:${key()}`, nodeEnv: 'production', dataDir: '/nonexistent' }));
+    const failure = failureConverter.errorToFailure(ApplicationFailure.create({ type: 'RULE_VIOLATION', message: '成员 张三 重复 / Member 张三 is listed twice' }), defaultPayloadConverter);
+    expect(failure.message).toBe('Encoded failure');
+    expect(JSON.stringify(failure)).not.toContain('张三');
+    const codec = new AesGcmPayloadCodec(new PayloadKeyring(parsePayloadKeys(`k:${key()}`, 'PAYLOAD_KEYS')));
+    const [encrypted] = await codec.encode([failure.encodedAttributes!]);
+    expect(Buffer.from(encrypted!.data!).includes(Buffer.from('张三'))).toBe(false);
+    const [decoded] = await codec.decode([encrypted!]);
+    const back = failureConverter.failureToError({ ...failure, encodedAttributes: decoded }, defaultPayloadConverter);
+    expect(back.message).toContain('Member 张三 is listed twice');
   });
 });
 

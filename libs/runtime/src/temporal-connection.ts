@@ -35,10 +35,16 @@ export function temporalConnectionOptions(config: Pick<AppConfig, 'temporalTls' 
 }
 
 /**
+ * The failure converter module (a path: workflow bundles load it by path). Bundle the workflow code with
+ * `failureConverterPath: FAILURE_CONVERTER_PATH` so failures raised in workflows are encrypted too.
+ */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
  * The data converter of every client and worker: payloads encrypted with AES-256-GCM under the newest
- * payload key (libs/runtime/src/payload-codec.ts). Throws ConfigError when no keys are configured outside
- * development/test.
+ * payload key (libs/runtime/src/payload-codec.ts), failure messages and stack traces moved into an
+ * encrypted payload. Throws ConfigError when no keys are configured outside development/test.
  */
 export function temporalDataConverter(config: Pick<AppConfig, 'payloadKeys' | 'payloadKeysFile' | 'nodeEnv' | 'dataDir'>): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(resolvePayloadKeys(config))] };
+  return { payloadCodecs: [new AesGcmPayloadCodec(resolvePayloadKeys(config))], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
