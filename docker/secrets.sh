@@ -23,6 +23,14 @@ for name in postgres_password temporal_db_password app_db_password exporter_db_p
     echo "secrets: $dir/$name created"
   fi
 done
+# Payload encryption keys: `id:base64` of 32 random bytes, one per line, newest last (docs/security.md,
+# "Key management": rotate by appending a new line, never by deleting one still needed to decrypt).
+if [ -s "$dir/payload_keys" ]; then
+  echo "secrets: $dir/payload_keys exists, kept"
+else
+  printf 'k-%s:%s\n' "$(date +%Y%m)" "$(head -c 32 /dev/urandom | base64)" > "$dir/payload_keys"
+  echo "secrets: $dir/payload_keys created"
+fi
 # Containers run as other users (postgres 999, node 1000, nobody, grafana 472): readable by all on
 # this host's folder, which itself stays 0700 for everyone but its owner.
 chmod 0644 "$dir"/*

@@ -2,6 +2,7 @@
 // case, both driven to their close through the API in this run.
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -30,10 +31,10 @@ export interface HistoryFigures {
 
 const WARM_REPLAYS = 5;
 
-async function replayWarm(workflowBundle: { code: string }, history: temporal.api.history.v1.IHistory, name: string): Promise<number> {
+async function replayWarm(workflowBundle: { code: string }, dataConverter: DataConverter, history: temporal.api.history.v1.IHistory, name: string): Promise<number> {
   const arrivals: number[] = [];
   const histories = Array.from({ length: WARM_REPLAYS + 1 }, (_, i) => ({ workflowId: `${name}-${i}`, history }));
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {
     if (result.error) throw result.error;
     arrivals.push(performance.now());
   }
@@ -58,9 +59,10 @@ export async function runHistory(ctx: DriveContext, client: Client, workflowBund
     const history = await client.workflow.getHandle(run.workflowId).fetchHistory();
     const { rows } = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM case_events WHERE stream_id = $1', [run.caseId]);
     const t0 = performance.now();
-    await Worker.runReplayHistory({ workflowBundle }, history, `replay-cold-${i}`);
+    // The histories are encrypted: replay decrypts them with the client's codec, as the worker does.
+    await Worker.runReplayHistory({ workflowBundle, dataConverter: client.options.dataConverter }, history, `replay-cold-${i}`);
     const replayColdMs = round(performance.now() - t0);
-    const replayWarmMs = await replayWarm(workflowBundle, history, `replay-warm-${i}`);
+    const replayWarmMs = await replayWarm(workflowBundle, client.options.dataConverter, history, `replay-warm-${i}`);
     figures.push({
       shape: shapes[i]!.name,
       status: run.status,

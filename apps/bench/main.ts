@@ -66,8 +66,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   summary.external = stack.external;
   const db = new Pool({ connectionString: stack.databaseUrl, max: 8 });
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection, namespace: stack.namespace });
+  const connection = await Connection.connect(stack.temporal.connection);
+  const client = new Client({ connection, namespace: stack.namespace, dataConverter: stack.temporal.dataConverter });
   const rss = (label: string) => (summary.workerRssMiB[label] = sampleProcess(stack.worker.pid).rssMiB);
   try {
     const api = new ApiClient(stack.apiUrl);

@@ -5,7 +5,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations } from '@df/persistence';
-import { freePort, resolveTemporalCli, startChildProgram, startEmbeddedPostgres, startTemporalDevServer, type ChildProgram } from '@df/runtime';
+import type { DataConverter } from '@temporalio/common';
+import {
+  freePort,
+  loadConfig,
+  resolveTemporalCli,
+  startChildProgram,
+  startEmbeddedPostgres,
+  startTemporalDevServer,
+  temporalConnectionOptions,
+  temporalDataConverter,
+  type ChildProgram,
+  type TemporalConnectionOptions,
+} from '@df/runtime';
 
 type Stop = () => Promise<void>;
 
@@ -18,6 +30,8 @@ export interface Stack {
   /** http://127.0.0.1:<port> */
   apiUrl: string;
   worker: ChildProgram;
+  /** How the bench's own Temporal client connects and encrypts, exactly as the worker and the API do. */
+  temporal: { connection: TemporalConnectionOptions; dataConverter: DataConverter };
   external: { database: boolean; temporal: boolean };
   /** Stops what was started, in reverse order, and deletes the temporary folder. */
   stop(): Promise<void>;
@@ -74,7 +88,10 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
       JWT_SECRET: randomBytes(32).toString('hex'),
       // The benchmark signs in with users of its own (apps/bench/api.ts).
       SEED_DEMO_USERS: 'false',
+      // One key for the worker, the API and the bench's client (payloads are encrypted in Temporal).
+      PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || (process.env.PAYLOAD_KEYS_FILE ? undefined : `bench:${randomBytes(32).toString('base64')}`),
     };
+    const config = { ...loadConfig(env), temporalAddress };
     const dist = join(__dirname, '..');
     const worker = await startChildProgram('worker', join(dist, 'worker', 'main.js'), env, 'stderr');
     stops.push(() => worker.stop());
@@ -90,6 +107,7 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
       taskQueue,
       apiUrl,
       worker,
+      temporal: { connection: temporalConnectionOptions(config), dataConverter: temporalDataConverter(config) },
       external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },
       stop,
     };

@@ -21,6 +21,7 @@ import {
   Supervisor,
   writePidFile,
   type RunFile,
+  resolvePayloadKeys,
 } from '@df/runtime';
 
 type Stop = () => Promise<void>;
@@ -35,6 +36,9 @@ void runUntilSignal('delegation-flow', async () => {
   await stopOrphans(config.dataDir, pgDataDir, log);
   const launcherPidFile = runFile(config.dataDir, 'launcher');
   writePidFile(launcherPidFile, process.pid);
+  // Payload keys before anything starts: refused without keys outside development, and the development key
+  // file is created here once, not raced by the worker and the API.
+  resolvePayloadKeys(config);
   // Stopped in reverse order of start: API, worker, Temporal, PostgreSQL.
   const stops: Stop[] = [];
   const stopAll = async () => {
@@ -143,6 +147,7 @@ async function startTemporal(config: AppConfig, stops: Stop[], lines: string[]):
         cliPath: cli.path,
         port: config.temporalPort,
         uiPort: config.temporalUiPort,
+        uiCodecEndpoint: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/api/codec`,
         dbFile,
         namespace: config.temporalNamespace,
         ownProcessGroup: true,

@@ -50,6 +50,8 @@ const ROUTES = [
   'get /api/registries/process-versions/{version}',
   'post /api/registries/process-versions',
   'get /api/registries/changes',
+  'post /api/codec/decode',
+  'post /api/codec/encode',
 ];
 
 describe('the OpenAPI document', () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import type { DelegationProgress } from '@df/contracts';
@@ -30,6 +31,8 @@ describe('the Temporal CLI against a case started by the API', () => {
   beforeAll(async () => {
     worker = await startTestWorker({ workingDaySeconds: 1 });
     api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    // Payloads are encrypted: the CLI decodes query results through the API's codec endpoint.
+    await api.app.listen(0, '127.0.0.1');
     users = await createTestUsers(api);
     const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
     ({ caseId, workflowId } = submitted.body);
@@ -64,7 +67,9 @@ describe('the Temporal CLI against a case started by the API', () => {
   });
 
   it('query --name progress: the same case, phase and steps the API shows', async () => {
-    const result = (await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', 'progress')) as { queryResult: unknown };
+    const codecEndpoint = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}/api/codec`;
+    const codec = ['--codec-endpoint', codecEndpoint, '--codec-auth', `Bearer ${users.tokens['fao-reviewer']}`];
+    const result = (await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', 'progress', ...codec)) as { queryResult: unknown };
     const progress = (Array.isArray(result.queryResult) ? result.queryResult[0] : result.queryResult) as DelegationProgress;
     expect(progress).toMatchObject({ caseId, workflowId, status: 'open', phase: 'visa', unit: users.unit });
     const fromApi = await getProgress(api, users.tokens.organizer, caseId);

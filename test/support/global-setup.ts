@@ -10,4 +10,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = services.databaseUrl;
   process.env.TEMPORAL_ADDRESS = services.temporalAddress;
   process.env.DF_WORKFLOW_BUNDLE = services.workflowBundlePath;
+  process.env.PAYLOAD_KEYS = services.payloadKeys;
 }

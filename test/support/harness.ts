@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, requireServices, type ServiceConfig } from '@df/runtime';
+import { loadConfig, requireServices, temporalConnectionOptions, temporalDataConverter, type ServiceConfig } from '@df/runtime';
 import { bootstrapWorker } from '../../apps/worker/src';
 
 /** Config for code under test: the servers of the global setup, and a task queue of the test's own. */
@@ -21,8 +21,8 @@ export interface TestWorker {
 export async function startTestWorker(overrides: Partial<ServiceConfig> = {}): Promise<TestWorker> {
   const config = testConfig(overrides);
   const app = await bootstrapWorker({ config, workflowBundlePath: process.env.DF_WORKFLOW_BUNDLE });
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: temporalDataConverter(config) });
   return {
     config,
     client,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 // Deep import on purpose: global setup runs under Node's own require, where the ESM-only NestJS
 // packages that the persistence index pulls in cannot be transformed (see jest-transform.js).
 import { runMigrations } from '../../libs/persistence/src/data-source';
-import { freePort, resolveTemporalCli, startEmbeddedPostgres, startTemporalDevServer } from '@df/runtime';
+import { FAILURE_CONVERTER_PATH, freePort, resolveTemporalCli, startEmbeddedPostgres, startTemporalDevServer } from '@df/runtime';
 import { addLibAliases, workflowsEntry } from '../../apps/worker/src/workflow-source';
 
 /**
@@ -17,6 +18,8 @@ export interface TestServices {
   databaseUrl: string;
   temporalAddress: string;
   workflowBundlePath: string;
+  /** PAYLOAD_KEYS of the run (or the caller's): every test worker and client encrypts with the same keys. */
+  payloadKeys: string;
   stop(): Promise<void>;
 }
 
@@ -44,10 +47,11 @@ export async function startTestServices(): Promise<TestServices> {
       temporalAddress = server.address;
     }
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: quietLogger });
+    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
     const workflowBundlePath = join(dir, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
-    return { databaseUrl, temporalAddress, workflowBundlePath, stop };
+    const payloadKeys = process.env.PAYLOAD_KEYS || `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
+    return { databaseUrl, temporalAddress, workflowBundlePath, payloadKeys, stop };
   } catch (err) {
     await stop();
     throw err;

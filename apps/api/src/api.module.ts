@@ -11,6 +11,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
+import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
@@ -38,6 +39,7 @@ export class ApiModule {
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         RegistriesModule,
         JwtModule.register({ secret: resolveJwtSecret(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        CodecModule.forRoot(config),
       ],
       controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],
       providers: [

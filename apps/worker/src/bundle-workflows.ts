@@ -2,6 +2,7 @@
 // as a child process so that webpack's memory (about 90 MiB that the heap keeps) is not the worker's.
 import { writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '@df/runtime';
 import { addLibAliases, workflowsEntry } from './workflow-source';
 
 const target = process.argv[2];
@@ -10,7 +11,7 @@ if (!target) {
   console.error('usage: bundle-workflows <output file>');
   process.exit(2);
 }
-bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m) } }).then(
+bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m) } }).then(
   ({ code }) => {
     writeFileSync(target, code);
     process.exit(0);

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DelegationActivities } from '@df/contracts';
+import { temporalConnectionOptions, temporalDataConverter } from '@df/runtime';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
 import { ChainActivitiesService } from './activities/chain.activities';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
@@ -27,8 +28,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this.options;
+    // Keys first: a missing key refuses the start before any bundling or connecting.
+    const dataConverter = temporalDataConverter(config);
     const bundlePath = this.options.workflowBundlePath ?? (await bundleInChildProcess());
-    this.connection = await NativeConnection.connect({ address: config.temporalAddress });
+    this.connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const activities: DelegationActivities = {
       ...bindActivities(this.caseEvents, ['appendCaseEvents']),
       ...bindActivities(this.chain, ['runSystemStep', 'recordEscalation', 'recordTrips']),
@@ -37,6 +40,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       connection: this.connection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
+      // Every payload (case data, step data, query and update answers) is encrypted in Temporal's history.
+      dataConverter,
       activities,
       // The SDK's default sizes the cache from the heap limit (about 2,200 cases on a 4 GiB heap): with
       // every open case cached the worker's memory grows without bound (docs/benchmarks.md).

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '@df/contracts';
@@ -56,9 +57,28 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   API_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  // Payload encryption, Temporal TLS / API key, PostgreSQL TLS (docs/security.md "Key management", docs/deployment.md).
+  PAYLOAD_KEYS: z.string().trim().min(1).optional(),
+  PAYLOAD_KEYS_FILE: z.string().trim().min(1).optional(),
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .trim()
+    .refine((v) => v.split(',').every((o) => /^https?:\/\/[^\s/]+$/.test(o.trim())), { message: 'must be a comma-separated list of origins like https://temporal-ui.example.org' })
+    .optional(),
+  TEMPORAL_TLS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().trim().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
+  TEMPORAL_API_KEY_FILE: z.string().trim().min(1).optional(),
+  DATABASE_SSL: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'], { message: 'must be disable, prefer, require, verify-ca, verify-full or no-verify' }).optional(),
 });
 
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY']);
 
 export interface AppConfig {
   port: number;
@@ -117,6 +137,26 @@ export interface AppConfig {
   apiQueryTimeoutMs: number;
   /** How long the API waits for a workflow update before answering 503 (retry with the same Idempotency-Key). */
   apiUpdateTimeoutMs: number;
+  /**
+   * Payload encryption keys (libs/runtime/src/payload-codec.ts): PAYLOAD_KEYS text (`id:base64,...` or JSON),
+   * else the file PAYLOAD_KEYS_FILE; neither: a development key file in DATA_DIR (refused outside development/test).
+   */
+  payloadKeys?: string;
+  payloadKeysFile?: string;
+  /** Origins (the Temporal Web UI's) allowed to call the codec endpoint from a browser. Default: the dev server's UI. */
+  codecCorsOrigins: string[];
+  /** How the client and worker reach Temporal (libs/runtime/src/temporal-connection.ts). */
+  temporalTls?: TemporalTlsConfig;
+  /** Temporal Cloud API key (TEMPORAL_API_KEY or the content of TEMPORAL_API_KEY_FILE); implies TLS. */
+  temporalApiKey?: string;
+}
+
+/** TLS to Temporal: server-verified with the CA (or the system's), mutual when a client certificate and key are given. */
+export interface TemporalTlsConfig {
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  serverName?: string;
 }
 
 export class ConfigError extends Error {
@@ -150,12 +190,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     problems.push('SEED_DEMO_USERS: demo users (shared password) are never seeded when NODE_ENV=production');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
+  const connection = temporalConnectionConfig(v);
   const dataDir = v.DATA_DIR ? (isAbsolute(v.DATA_DIR) ? v.DATA_DIR : join(process.cwd(), v.DATA_DIR)) : join(projectRoot(), '.data');
   return {
     port: v.PORT,
     host: v.HOST ?? (v.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     logLevel: v.LOG_LEVEL,
-    databaseUrl: v.DATABASE_URL,
+    databaseUrl: withSslMode(v.DATABASE_URL, v.DATABASE_SSL),
     temporalAddress: v.TEMPORAL_ADDRESS,
     temporalNamespace: v.TEMPORAL_NAMESPACE,
     taskQueue: v.TEMPORAL_TASK_QUEUE,
@@ -179,7 +220,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     metricsToken: v.METRICS_TOKEN,
     apiQueryTimeoutMs: v.API_QUERY_TIMEOUT_MS,
     apiUpdateTimeoutMs: v.API_UPDATE_TIMEOUT_MS,
+    payloadKeys: v.PAYLOAD_KEYS,
+    payloadKeysFile: v.PAYLOAD_KEYS_FILE,
+    codecCorsOrigins: v.CODEC_CORS_ORIGINS
+      ? v.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim())
+      : [`http://localhost:${v.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${v.TEMPORAL_UI_PORT}`],
+    ...connection,
   };
+}
+
+type ParsedEnv = z.output<typeof schema>;
+
+/** TLS and API-key settings of the Temporal connection; a pair (cert and key) must come together; files must be readable. */
+function temporalConnectionConfig(v: ParsedEnv): Pick<AppConfig, 'temporalTls' | 'temporalApiKey'> {
+  const problems: string[] = [];
+  if (!!v.TEMPORAL_TLS_CERT_FILE !== !!v.TEMPORAL_TLS_KEY_FILE)
+    problems.push('TEMPORAL_TLS_CERT_FILE / TEMPORAL_TLS_KEY_FILE: a client certificate needs its key (set both or neither)');
+  for (const name of ['TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_CA_FILE', 'TEMPORAL_API_KEY_FILE', 'PAYLOAD_KEYS_FILE'] as const) {
+    const file = v[name];
+    if (file && !readable(file)) problems.push(`${name}: cannot read the file (got ${JSON.stringify(file)})`);
+  }
+  if (v.TEMPORAL_API_KEY && v.TEMPORAL_API_KEY_FILE) problems.push('TEMPORAL_API_KEY / TEMPORAL_API_KEY_FILE: set one, not both');
+  if (v.PAYLOAD_KEYS && v.PAYLOAD_KEYS_FILE) problems.push('PAYLOAD_KEYS / PAYLOAD_KEYS_FILE: set one, not both');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const apiKey = v.TEMPORAL_API_KEY ?? (v.TEMPORAL_API_KEY_FILE ? readFileSync(v.TEMPORAL_API_KEY_FILE, 'utf8').trim() : undefined);
+  const wantsTls = v.TEMPORAL_TLS ?? !!(v.TEMPORAL_TLS_CERT_FILE || v.TEMPORAL_TLS_CA_FILE || v.TEMPORAL_TLS_SERVER_NAME || apiKey);
+  return {
+    temporalApiKey: apiKey || undefined,
+    temporalTls: wantsTls
+      ? { certFile: v.TEMPORAL_TLS_CERT_FILE, keyFile: v.TEMPORAL_TLS_KEY_FILE, caFile: v.TEMPORAL_TLS_CA_FILE, serverName: v.TEMPORAL_TLS_SERVER_NAME }
+      : undefined,
+  };
+}
+
+function readable(file: string): boolean {
+  try {
+    readFileSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** DATABASE_SSL becomes the URL's `sslmode` (node-postgres reads it there); an sslmode already in the URL wins. */
+function withSslMode(url: string | undefined, mode: string | undefined): string | undefined {
+  if (!url || !mode) return url;
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('sslmode')) parsed.searchParams.set('sslmode', mode);
+  return parsed.toString();
 }
 
 /** Narrows a config whose service addresses are known (after the launcher started them, or from the env). */

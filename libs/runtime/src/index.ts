@@ -10,3 +10,5 @@ export * from './log-levels';
 export * from './processes';
 export * from './orphans';
 export * from './supervisor';
+export * from './payload-codec';
+export * from './temporal-connection';

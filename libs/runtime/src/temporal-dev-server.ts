@@ -11,6 +11,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** undefined: no Web UI (tests). */
   uiPort?: number;
+  /** The Web UI's remote codec (the API's /api/codec), so it can show decrypted payloads to a signed-in officer. */
+  uiCodecEndpoint?: string;
   /** undefined: in memory (tests); a file keeps workflows across restarts. */
   dbFile?: string;
   namespace: string;
@@ -49,7 +51,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.uiPort) await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
   args.push(...searchAttributeCliArgs());
-  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort), ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []));
   else args.push('--headless');
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { ServiceConfig } from '@df/runtime';
+import { type DataConverter, defaultPayloadConverter } from '@temporalio/common';
+import { temporalConnectionOptions, temporalDataConverter, type ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { currentRequestId } from '../common/request-context';
 
@@ -24,12 +24,24 @@ export const requestIdInterceptor: WorkflowClientInterceptor = {
 @Injectable()
 export class TemporalClientService implements OnApplicationShutdown {
   private connecting?: Promise<Client>;
+  /** Built at construction: the API refuses to start without payload keys rather than at the first case. */
+  private readonly dataConverter: DataConverter;
 
-  constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {}
+  constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {
+    this.dataConverter = temporalDataConverter(config);
+  }
 
   client(): Promise<Client> {
-    this.connecting ??= Connection.connect({ address: this.config.temporalAddress, connectTimeout: 5000 })
-      .then((connection) => new Client({ connection, namespace: this.config.temporalNamespace, interceptors: { workflow: [requestIdInterceptor] } }))
+    this.connecting ??= Connection.connect({ ...temporalConnectionOptions(this.config), connectTimeout: 5000 })
+      .then(
+        (connection) =>
+          new Client({
+            connection,
+            namespace: this.config.temporalNamespace,
+            dataConverter: this.dataConverter,
+            interceptors: { workflow: [requestIdInterceptor] },
+          }),
+      )
       .catch((err: unknown) => {
         this.connecting = undefined; // try again on the next call
         throw err;

@@ -1,0 +1,42 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FAO_ROLES, type UserRole } from '../auth/access';
+import { Roles } from '../auth/decorators';
+import { errorResponses, schemaRef } from '../openapi';
+import { type CodecBody, CodecBodySchema, CodecService } from './codec.service';
+
+const NAMESPACE_HEADER = () => ApiHeader({ name: 'X-Namespace', required: false, description: "Temporal namespace of the payloads (sent by the Web UI and CLI); must be this deployment's" });
+
+/** Temporal remote codec endpoint (`--codec-endpoint <base>/api/codec`): FAO officers only, personal data inside. */
+@ApiTags('codec')
+@ApiBearerAuth()
+@Roles(...(FAO_ROLES as UserRole[]))
+@Controller('api/codec')
+export class CodecController {
+  constructor(private readonly codec: CodecService) {}
+
+  @Post('decode')
+  @HttpCode(200)
+  @NAMESPACE_HEADER()
+  @ApiOperation({
+    summary: '解密 Temporal 载荷 Decode Temporal payloads (FAO officers)',
+    description: 'The Temporal remote codec protocol: the Web UI and `temporal workflow show --codec-endpoint` send encrypted payloads and get them back decrypted. Unencrypted payloads pass through.',
+  })
+  @ApiBody({ schema: schemaRef(CodecBodySchema) })
+  @ApiOkResponse({ description: 'The payloads, decoded, in the same order', schema: schemaRef(CodecBodySchema) })
+  @errorResponses(400, 401, 403, 422)
+  decode(@Body() body: unknown, @Headers('x-namespace') namespace: string | undefined): Promise<CodecBody> {
+    return this.codec.run('decode', body, namespace);
+  }
+
+  @Post('encode')
+  @HttpCode(200)
+  @NAMESPACE_HEADER()
+  @ApiOperation({ summary: '加密 Temporal 载荷 Encode Temporal payloads (FAO officers)', description: 'The other half of the remote codec protocol: encrypts with the newest payload key.' })
+  @ApiBody({ schema: schemaRef(CodecBodySchema) })
+  @ApiOkResponse({ description: 'The payloads, encrypted, in the same order', schema: schemaRef(CodecBodySchema) })
+  @errorResponses(400, 401, 403, 422)
+  encode(@Body() body: unknown, @Headers('x-namespace') namespace: string | undefined): Promise<CodecBody> {
+    return this.codec.run('encode', body, namespace);
+  }
+}

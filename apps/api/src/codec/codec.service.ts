@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import { AesGcmPayloadCodec, PayloadKeyError, resolvePayloadKeys, type ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+import { domainError } from '../common/errors';
+import { parseOrThrow } from '../common/validation';
+
+// Proto3 JSON of temporal.api.common.v1.Payload: bytes as base64 (standard or URL-safe alphabet).
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' });
+
+/** The body of both codec routes (the Temporal remote codec protocol). */
+export const CodecBodySchema = z
+  .object({
+    // Proto3 JSON leaves an empty list out: the CLI sends `{}` for a query without arguments.
+    payloads: z
+      .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
+      .max(10_000)
+      .default([]),
+  })
+  .meta({
+    id: 'CodecPayloads',
+    description: 'Temporal payloads in proto3 JSON: metadata values and data base64-encoded.',
+    // json/plain "SE1234567" (decoded form).
+    example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'IlNFMTIzNDU2NyI=' }] },
+  });
+export type CodecBody = z.output<typeof CodecBodySchema>;
+
+type JsonPayload = CodecBody['payloads'][number];
+
+const toPayload = (p: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+
+const toJson = (p: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+/**
+ * The remote codec of the Temporal Web UI and CLI: the same AES-256-GCM codec as the worker and the
+ * API's client, so a payload decodes here exactly when a worker could decode it.
+ */
+@Injectable()
+export class CodecService {
+  private readonly codec: PayloadCodec;
+
+  constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {
+    this.codec = new AesGcmPayloadCodec(resolvePayloadKeys(config));
+  }
+
+  /**
+   * Decodes (or encodes) a batch of payloads. Throws 400 VALIDATION_FAILED for a body that is not
+   * `{ payloads: [...] }` or an X-Namespace other than this deployment's, 422 INVALID_REQUEST for a payload
+   * under an unknown key or failing authentication.
+   */
+  async run(direction: 'encode' | 'decode', body: unknown, namespace: string | undefined): Promise<CodecBody> {
+    if (namespace !== undefined && namespace !== this.config.temporalNamespace)
+      throw domainError(
+        'VALIDATION_FAILED',
+        `请求头 X-Namespace 须为本系统的命名空间 ${this.config.temporalNamespace}`,
+        `Header X-Namespace must be this deployment's namespace "${this.config.temporalNamespace}"`,
+        { errors: [{ field: 'X-Namespace', rule: 'namespace', message: { zh: `须为 ${this.config.temporalNamespace}`, en: `must be ${this.config.temporalNamespace}` } }] },
+      );
+    const { payloads } = parseOrThrow(CodecBodySchema, body);
+    try {
+      const out = await this.codec[direction](payloads.map(toPayload));
+      return { payloads: out.map(toJson) };
+    } catch (err) {
+      if (err instanceof PayloadKeyError) throw domainError('INVALID_REQUEST', `无法解密载荷：${err.message}`, `Cannot decrypt a payload: ${err.message}`);
+      throw err;
+    }
+  }
+}
