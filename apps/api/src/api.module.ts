@@ -23,6 +23,7 @@ import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { TemporalClientService } from './temporal/temporal-client.provider';
+import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web';
 
 @Module({})
 export class ApiModule {
@@ -34,7 +35,7 @@ export class ApiModule {
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         JwtModule.register({ secret: jwtSecretOf(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
       ],
-      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],
+      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController, ...WEB_CONTROLLERS],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
@@ -49,6 +50,7 @@ export class ApiModule {
         InboxService,
         DashboardService,
         MetricsService,
+        ...WEB_PROVIDERS,
       ],
       exports: [UsersService],
     };
