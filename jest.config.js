@@ -1,4 +1,5 @@
-// Three projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack).
+// Four projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack),
+// browser (the web app in Chromium on the whole stack).
 // Integration and e2e share one PostgreSQL and one Temporal dev server per run (test/support/global-setup.ts).
 const moduleNameMapper = {
   '^@df/(domain|contracts|persistence|runtime)$': '<rootDir>/libs/$1/src/index.ts',
@@ -26,6 +27,15 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-timeouts.ts'],
+    },
+    {
+      // The web app in Debian's Chromium (playwright-core) against the whole stack (test/browser/README in docs/web.md).
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/setup-timeouts.ts'],

@@ -18,6 +18,9 @@ const BoardPage = lazy(() => import('./pages/Board'));
 /** Roles that may read the managers' board (GET /api/dashboard answers 403 to the others). */
 const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
 
+/** Ant Design's grey secondary texts darkened to WCAG AA contrast (axe-core's color-contrast rule). */
+const THEME = { colorPrimary: '#0958d9', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
+
 export function homeOf(role: string): string {
   if (role === 'organizer') return '/cases';
   if (role === 'manager') return '/board';
@@ -36,7 +39,7 @@ export function App() {
   }, [lang]);
   return (
     <LangContext.Provider value={{ lang, setLang }}>
-      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#0958d9' } }}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: THEME }}>
         <AntApp>
           <Shell />
         </AntApp>

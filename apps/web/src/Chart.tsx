@@ -11,7 +11,7 @@ export function Chart({ option, height = 320, label }: { option: EChartsOption; 
     let chart: { setOption(o: EChartsOption, notMerge?: boolean): void; dispose(): void; resize(): void } | null = null;
     let disposed = false;
     const onResize = () => chart?.resize();
-    void import('echarts').then((echarts) => {
+    void import('./echarts-setup').then((echarts) => {
       if (disposed || !ref.current) return;
       chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
       chart.setOption(option, true);

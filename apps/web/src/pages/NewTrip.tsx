@@ -151,7 +151,7 @@ export function NewTripPage({ session }: { session: Session }) {
               <Input />
             </Form.Item>
             <Form.Item label={t('purpose')} name="purpose" required {...help(['purpose'])}>
-              <Select aria-label={t('purpose')} options={Object.entries(cat?.purposes ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
+              <Select showSearch optionFilterProp="label" aria-label={t('purpose')} options={Object.entries(cat?.purposes ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
             </Form.Item>
             <Space wrap>
               <Form.Item label={t('departure')} name="departureDate" required {...help(['departureDate'])}>
@@ -220,7 +220,7 @@ export function NewTripPage({ session }: { session: Session }) {
                         <Input />
                       </Form.Item>
                       <Form.Item label={t('rank')} name={[f.name, 'rank']} required {...help(['members', f.name, 'rank'])}>
-                        <Select aria-label={t('rank')} style={{ width: 160 }} options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
+                        <Select showSearch optionFilterProp="label" aria-label={t('rank')} style={{ width: 160 }} options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
                       </Form.Item>
                       <Form.Item label={t('leadershipTeam')} name={[f.name, 'leadershipTeam']} {...help(['members', f.name, 'leadershipTeam'])}>
                         <Input />
