@@ -62,3 +62,6 @@ export function label(map: Record<string, Bilingual> | undefined, key: string, p
   const b = map?.[key];
   return b ? pick(b) : key;
 }
+
+/** Solid tag colours dark enough for white text at WCAG AA contrast (Ant Design's light presets are not). */
+export const TAG = { red: '#cf1322', green: '#237804', gold: '#874d00', orange: '#ad4e00', blue: '#0958d9', purple: '#531dab' } as const;

@@ -3,7 +3,7 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, catalog, type CaseSummary } from '../api';
 import { Chart } from '../Chart';
-import { label, Loaded, useLoad } from '../common';
+import { label, Loaded, useLoad, TAG } from '../common';
 import { useT, type Bilingual } from '../i18n';
 import { navigate } from '../router';
 
@@ -135,7 +135,7 @@ export default function BoardPage() {
                     { title: t('unit'), dataIndex: 'unit' },
                     { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
                     { title: t('departure'), dataIndex: 'departureDate' },
-                    { title: t('slack'), dataIndex: 'slackWd', render: (v: number | null, c) => (v === null ? '—' : <Tag color={c.atRisk ? 'red' : 'green'} data-testid={c.atRisk ? 'at-risk' : undefined}>{v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}</Tag>) },
+                    { title: t('slack'), dataIndex: 'slackWd', render: (v: number | null, c) => (v === null ? '—' : <Tag color={c.atRisk ? TAG.red : TAG.green} data-testid={c.atRisk ? 'at-risk' : undefined}>{v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}</Tag>) },
                     { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
                   ]}
                 />

@@ -3,7 +3,7 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
-import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad } from '../common';
+import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
@@ -236,7 +236,12 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
           </Card>
           <Card title={t('graph')} size="small">
             <Space wrap style={{ marginBottom: 8 }}>
-              {LEGEND.map(([s, k]) => <Tag key={s} color={STATUS_COLOURS[s]} style={{ color: s === 'skipped' || s === 'pending' ? '#000' : '#fff' }}>{t(k)}</Tag>)}
+              {LEGEND.map(([s, k]) => (
+                <Tag key={s}>
+                  <span aria-hidden style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, marginRight: 6, background: STATUS_COLOURS[s] }} />
+                  {t(k)}
+                </Tag>
+              ))}
             </Space>
             {graph ? <Chart option={graph} height={420} label={t('graph')} /> : null}
           </Card>
@@ -253,7 +258,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 { title: t('step'), key: 'step', render: (_: unknown, e) => `${e.type} ${e.payload.key ?? ''}` },
                 { title: t('decision'), key: 'decision', render: (_: unknown, e) => (e.payload.decision ? t(e.payload.decision as LabelKey) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : '') },
                 { title: t('actor'), key: 'actor', render: (_: unknown, e) => (e.actorId ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})` : '') },
-                { title: t('onBehalfOf'), dataIndex: 'onBehalfOf', render: (v: string | null) => (v ? <Tag color="purple">{v}</Tag> : '') },
+                { title: t('onBehalfOf'), dataIndex: 'onBehalfOf', render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : '') },
                 { title: t('comment'), key: 'comment', render: (_: unknown, e) => e.payload.comment ?? '' },
               ]}
             />

@@ -1,7 +1,7 @@
 import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
-import { label, Loaded, useLoad } from '../common';
+import { label, Loaded, useLoad, TAG } from '../common';
 import { hasLabel, useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 
@@ -54,7 +54,7 @@ export function CasesPage({ session }: { session: Session }) {
                 { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag>{hasLabel(`st_${s}`) ? t(`st_${s}` as LabelKey) : s}</Tag> },
                 { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
                 { title: t('departure'), dataIndex: 'departureDate' },
-                { title: t('slack'), dataIndex: 'slackWd', render: (v: number | null, c) => (v === null ? '—' : <Tag color={c.atRisk ? 'red' : 'green'}>{v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}</Tag>) },
+                { title: t('slack'), dataIndex: 'slackWd', render: (v: number | null, c) => (v === null ? '—' : <Tag color={c.atRisk ? TAG.red : TAG.green}>{v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}</Tag>) },
                 { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
               ]}
             />

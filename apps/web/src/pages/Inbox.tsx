@@ -1,7 +1,7 @@
 import { Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type InboxItem } from '../api';
-import { fmtDateTime, Loaded, useLoad } from '../common';
+import { fmtDateTime, Loaded, useLoad, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -9,10 +9,10 @@ import { DUE_SOON_MS } from './Notifications';
 
 type Group = 'overdue' | 'dueSoon' | 'blocked' | 'others';
 const GROUPS: Array<[Group, LabelKey, string]> = [
-  ['overdue', 'overdue', 'red'],
-  ['dueSoon', 'dueSoon', 'gold'],
-  ['blocked', 'blocked', 'orange'],
-  ['others', 'others', 'blue'],
+  ['overdue', 'overdue', TAG.red],
+  ['dueSoon', 'dueSoon', TAG.gold],
+  ['blocked', 'blocked', TAG.orange],
+  ['others', 'others', TAG.blue],
 ];
 
 /** Overdue and blocked as the API says; due soon: the latest start is less than a day away. */
@@ -48,7 +48,7 @@ export function InboxPage() {
                       columns={[
                         { title: t('title'), dataIndex: 'title', render: (v: string, i) => <a href={`/cases/${i.caseId}`} onClick={(e) => { e.preventDefault(); navigate(`/cases/${i.caseId}`); }}>{v}</a> },
                         { title: t('unit'), dataIndex: 'unit' },
-                        { title: t('step'), dataIndex: 'stepKey', render: (k: string, i) => <span>{k} {pick(i.name)} {i.onBehalf ? <Tag color="purple">{t('onBehalf')}</Tag> : null}</span> },
+                        { title: t('step'), dataIndex: 'stepKey', render: (k: string, i) => <span>{k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}</span> },
                         { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v, lang) },
                         { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v, lang) },
                         { title: t('departure'), dataIndex: 'departureDate' },

@@ -1,6 +1,6 @@
 import { List, Tag, Typography } from 'antd';
 import { api, type InboxItem } from '../api';
-import { fmtDateTime, Loaded, useLoad } from '../common';
+import { fmtDateTime, Loaded, useLoad, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 
@@ -26,7 +26,7 @@ export function notificationsOf(items: InboxItem[], now: number): Notification[]
   return out;
 }
 
-const KIND: Record<Notification['kind'], [LabelKey, string]> = { overdue: ['notifOverdue', 'red'], blocked: ['notifBlocked', 'orange'], dueSoon: ['notifDueSoon', 'gold'] };
+const KIND: Record<Notification['kind'], [LabelKey, string]> = { overdue: ['notifOverdue', TAG.red], blocked: ['notifBlocked', TAG.orange], dueSoon: ['notifDueSoon', TAG.gold] };
 
 export function NotificationsPage() {
   const { t, pick, lang } = useT();
