@@ -138,6 +138,8 @@ describe('the web app in Chromium, on the whole stack', () => {
           await page.locator('tr', { hasText: d.name }).getByRole('button').click();
           await page.locator('tr', { hasText: d.name }).getByRole('button').waitFor({ state: 'detached' });
         }
+        // Supplying the last missing document completes B03 (or leaves it for the organizer): read again.
+        if (p.deficiencies.some((x) => x.status !== 'supplied')) continue;
       }
       await openFromInbox(page, title, step.key);
       if (!shots.has('inbox')) {
@@ -162,6 +164,7 @@ describe('the web app in Chromium, on the whole stack', () => {
         await page.keyboard.type('A04');
         await page.keyboard.press('Enter');
         await dialog.getByLabel('意见').fill('邀请方情况说明不完整');
+        await page.screenshot({ path: '/tmp/h-web-b04.png' });
       }
       await confirmDialog(page);
     }
@@ -170,9 +173,10 @@ describe('the web app in Chromium, on the whole stack', () => {
 
     // The timeline shows the return and who did it.
     const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
-    const events = timeline.body.events as Array<{ type: string; payload: { decision?: string; returnTo?: string } }>;
-    expect(events.some((e) => e.payload.decision === 'return' && e.payload.returnTo === 'A04')).toBe(true);
-    expect(events.some((e) => e.payload.decision === 'accept-with-deficiencies')).toBe(true);
+    const events = timeline.body.events as Array<{ type: string; payload: { key?: string; decision?: string; returnTo?: string } }>;
+    const decisions = events.filter((e) => e.type === 'step.decided').map((e) => [e.payload.key, e.payload.decision, e.payload.returnTo]);
+    expect(decisions).toContainEqual(['B04', 'return', 'A04']);
+    expect(decisions).toContainEqual(['B02', 'accept-with-deficiencies', undefined]);
 
     const page = await stack.pageAs('organizer');
     await page.goto(`/cases/${caseId}`);
@@ -219,6 +223,34 @@ describe('the web app in Chromium, on the whole stack', () => {
     await expectAccessible(page);
     // The notifications count in the header is a number.
     await expect(page.locator('.ant-badge').first().innerText()).resolves.toMatch(/\d/);
+  });
+
+  it('serves the app at / with the API beside it, and the PDFs by the API rules', async () => {
+    const { api, users } = stack;
+    const html = await request(api.http).get('/inbox').expect(200);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toContain('<div id="root">');
+    // The API's own 404 stays JSON; a missing asset is not answered with the app's HTML.
+    const missing = await request(api.http).get('/api/no-such-route').expect(404);
+    expect(missing.body.code).toBe('NOT_FOUND');
+    await request(api.http).get('/assets/no-such-file.js').expect(404);
+
+    const list = await request(api.http).get('/api/delegations').query({ pageSize: 100 }).set(bearer(users.tokens.organizer)).expect(200);
+    const risky = (list.body.items as Array<{ caseId: string; title: string }>).find((c) => c.title === riskyTitle)!;
+    const form = await request(api.http).get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`).set(bearer(users.tokens.organizer)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(form.status).toBe(200);
+    expect(form.headers['content-type']).toBe('application/pdf');
+    expect((form.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // No approval document before B08 issued it.
+    const early = await request(api.http).get(`/api/delegations/${risky.caseId}/documents/approval-document.pdf`).set(bearer(users.tokens.organizer)).expect(409);
+    expect(early.body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(early.body.message.zh).toContain('任务批件尚未印发');
+    // Not without signing in.
+    await request(api.http).get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`).expect(401);
   });
 
   it('shows the expired-session page when the token is no longer accepted', async () => {
