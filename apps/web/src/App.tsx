@@ -19,7 +19,7 @@ const BoardPage = lazy(() => import('./pages/Board'));
 const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
 
 /** Ant Design's grey secondary texts darkened to WCAG AA contrast (axe-core's color-contrast rule). */
-const THEME = { colorPrimary: '#0958d9', colorLink: '#0958d9', colorTextDisabled: 'rgba(0, 0, 0, 0.55)', colorTextQuaternary: 'rgba(0, 0, 0, 0.55)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
+const THEME = { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorLink: '#0958d9', colorLinkHover: '#003eb3', colorTextDisabled: 'rgba(0, 0, 0, 0.55)', colorTextQuaternary: 'rgba(0, 0, 0, 0.55)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
 
 export function homeOf(role: string): string {
   if (role === 'organizer') return '/cases';
@@ -80,10 +80,7 @@ function Shell() {
         }}
       />
     );
-  if (path === '/') {
-    navigate(homeOf(session.user.role));
-    return null;
-  }
+  if (path === '/') return <Redirect to={homeOf(session.user.role)} />;
   return (
     <Frame session={session} path={path} onSignOut={() => { setSession(null); setSess(null); navigate('/login'); }}>
       <Suspense fallback={<Typography.Text>{t('loading')}</Typography.Text>}>
@@ -91,6 +88,12 @@ function Shell() {
       </Suspense>
     </Frame>
   );
+}
+
+/** Navigates after rendering (navigating while rendering would update the router during another render). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to), [to]);
+  return null;
 }
 
 function Page({ path, session }: { path: string; session: Session }) {
