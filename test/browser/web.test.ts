@@ -32,7 +32,8 @@ async function expectAccessible(page: Page): Promise<void> {
 
 /** Opens the inbox until the case's row for the step shows (the read model follows the workflow), then clicks its action. */
 async function openFromInbox(page: Page, title: string, stepKey: string): Promise<void> {
-  for (let i = 0; ; i++) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
     await page.goto('/inbox');
     const button = page.locator('tr', { hasText: title }).getByTestId(`act-${stepKey}`);
     try {
@@ -41,7 +42,7 @@ async function openFromInbox(page: Page, title: string, stepKey: string): Promis
       await page.getByRole('dialog').waitFor();
       return;
     } catch (e) {
-      if (i >= 10) throw e;
+      if (Date.now() > deadline) throw e;
     }
   }
 }
@@ -185,8 +186,6 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.getByRole('heading', { name: title }).waitFor();
     await page.getByRole('img', { name: '流程图（关键路径加粗）' }).locator('svg').waitFor();
     await screenshot(page, 'case');
-    await expectEnglishLabels(page);
-    await expectAccessible(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pdf-approval-document').click()]);
     const chunks: Buffer[] = [];
     for await (const c of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(c);
@@ -195,6 +194,8 @@ describe('the web app in Chromium, on the whole stack', () => {
     // Chinese set in the CJK font (embedded subsets of Noto Sans SC), not a Latin fallback.
     expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC/);
     expect(download.suggestedFilename()).toBe(`approval-document-${caseId.slice(0, 8)}.pdf`);
+    await expectEnglishLabels(page);
+    await expectAccessible(page);
   }, 480_000);
 
   it('the manager sees an at-risk case on the board, in both languages', async () => {
@@ -256,7 +257,8 @@ describe('the web app in Chromium, on the whole stack', () => {
   });
 
   it('shows the expired-session page when the token is no longer accepted', async () => {
-    const page = await stack.browser.newPage({ baseURL: stack.baseUrl });
+    const context = await stack.browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
     await page.goto('/');
     // A session whose token the API refuses (as after a restart with a new secret, or a revoked token).
     const fake = { token: 'not-a-token', user: { id: 'x', username: 'x', role: 'organizer', unit: 'x', name: 'x' }, expiresAt: Date.now() + 60_000 };
@@ -268,6 +270,6 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.getByLabel('用户名').waitFor();
     await screenshot(page, 'login');
     await expectAccessible(page);
-    await page.close();
+    await context.close();
   });
 });

@@ -19,7 +19,7 @@ const BoardPage = lazy(() => import('./pages/Board'));
 const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
 
 /** Ant Design's grey secondary texts darkened to WCAG AA contrast (axe-core's color-contrast rule). */
-const THEME = { colorPrimary: '#0958d9', colorPrimaryHover: '#003eb3', colorLink: '#0958d9', colorLinkHover: '#003eb3', colorTextDisabled: 'rgba(0, 0, 0, 0.55)', colorTextQuaternary: 'rgba(0, 0, 0, 0.55)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
+const THEME = { colorPrimary: '#0958d9', colorError: '#cf1322', colorPrimaryHover: '#003eb3', colorLink: '#0958d9', colorLinkHover: '#003eb3', colorTextDisabled: 'rgba(0, 0, 0, 0.55)', colorTextQuaternary: 'rgba(0, 0, 0, 0.55)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
 
 export function homeOf(role: string): string {
   if (role === 'organizer') return '/cases';
