@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
 import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
-import { useT, type LabelKey } from '../i18n';
+import { hasLabel, useT, type LabelKey } from '../i18n';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
 interface TimelineEvent {
@@ -224,7 +224,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   { title: t('deficiencies'), dataIndex: 'name' },
                   { title: t('neededBy'), dataIndex: 'neededBy' },
                   { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v, lang) },
-                  { title: t('status'), dataIndex: 'status' },
+                  { title: t('status'), dataIndex: 'status', render: (v: string) => (hasLabel(`def_${v}`) ? t(`def_${v}` as LabelKey) : v) },
                   {
                     title: t('act'),
                     key: 'supply',
