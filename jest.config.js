@@ -1,6 +1,7 @@
 // Projects: unit (pure code, next to it), integration (real PostgreSQL + Temporal), e2e (HTTP API on the whole stack),
 // deploy (compose file, Helm chart, Dockerfile and monitoring through their validators; scripts/validate-deploy.mjs),
-// faults (the built `npm start` launcher as a real process tree, processes killed mid-case; its own servers).
+// faults (the built `npm start` launcher as a real process tree, processes killed mid-case; its own servers),
+// browser (the web app in Chromium on the whole stack).
 // Integration and e2e share one PostgreSQL and one Temporal dev server per run (test/support/global-setup.ts).
 const moduleNameMapper = {
   '^@df/(domain|contracts|persistence|runtime)$': '<rootDir>/libs/$1/src/index.ts',
@@ -38,6 +39,15 @@ module.exports = {
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/build-once.ts',
+    },
+    {
+      // The web app in Debian's Chromium (playwright-core) against the whole stack (test/browser/README in docs/web.md).
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup-timeouts.ts'],
     },
   ],
 };

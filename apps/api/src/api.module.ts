@@ -28,6 +28,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { RegistriesModule } from './registries/registries.module';
 import { TemporalClientService } from './temporal/temporal-client.provider';
+import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web';
 
 @Module({})
 export class ApiModule {
@@ -41,7 +42,7 @@ export class ApiModule {
         JwtModule.register({ secret: resolveJwtSecret(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
         CodecModule.forRoot(config),
       ],
-      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController],
+      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController, ...WEB_CONTROLLERS],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
@@ -59,6 +60,7 @@ export class ApiModule {
         InboxService,
         DashboardService,
         MetricsService,
+        ...WEB_PROVIDERS,
       ],
       exports: [UsersService],
     };

@@ -1,0 +1,174 @@
+import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Space, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
+import { api, currentSession, onSessionExpired, setSession, type InboxItem, type Session } from './api';
+import { LangContext, initialLang, useT, type Lang, type LabelKey } from './i18n';
+import { navigate, usePath } from './router';
+import { CasesPage } from './pages/Cases';
+import { ExpiredPage, LoginPage } from './pages/Login';
+import { InboxPage } from './pages/Inbox';
+import { NewTripPage } from './pages/NewTrip';
+import { NotificationsPage, notificationsOf } from './pages/Notifications';
+
+// The case page and the board draw ECharts: their chunks (and ECharts') load only when opened.
+const CasePage = lazy(() => import('./pages/CasePage'));
+const BoardPage = lazy(() => import('./pages/Board'));
+
+/** Roles that may read the managers' board (GET /api/dashboard answers 403 to the others). */
+const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
+
+/** Ant Design's grey secondary texts darkened to WCAG AA contrast (axe-core's color-contrast rule). */
+const THEME = { colorPrimary: '#0958d9', colorError: '#cf1322', colorPrimaryHover: '#003eb3', colorLink: '#0958d9', colorLinkHover: '#003eb3', colorTextDisabled: 'rgba(0, 0, 0, 0.55)', colorTextQuaternary: 'rgba(0, 0, 0, 0.55)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
+
+export function homeOf(role: string): string {
+  if (role === 'organizer') return '/cases';
+  if (role === 'manager') return '/board';
+  return '/inbox';
+}
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = (l: Lang) => {
+    localStorage.setItem('lang', l);
+    document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+    setLangState(l);
+  };
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+  return (
+    <LangContext.Provider value={{ lang, setLang }}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: THEME }}>
+        <AntApp>
+          <Shell />
+        </AntApp>
+      </ConfigProvider>
+    </LangContext.Provider>
+  );
+}
+
+function Shell() {
+  const path = usePath();
+  const [session, setSess] = useState<Session | null>(currentSession);
+  const { t } = useT();
+
+  useEffect(() => {
+    onSessionExpired(() => {
+      setSess(null);
+      navigate('/expired');
+    });
+  }, []);
+  // The token's own lifetime: show the expired page when it runs out, even without a request.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(() => {
+      setSession(null);
+      setSess(null);
+      navigate('/expired');
+    }, Math.max(0, session.expiresAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session]);
+
+  if (path === '/expired') return <ExpiredPage />;
+  if (!session || path === '/login')
+    return (
+      <LoginPage
+        onSignedIn={(s) => {
+          setSess(s);
+          navigate(homeOf(s.user.role));
+        }}
+      />
+    );
+  if (path === '/') return <Redirect to={homeOf(session.user.role)} />;
+  return (
+    <Frame session={session} path={path} onSignOut={() => { setSession(null); setSess(null); navigate('/login'); }}>
+      <Suspense fallback={<Typography.Text>{t('loading')}</Typography.Text>}>
+        <Page path={path} session={session} />
+      </Suspense>
+    </Frame>
+  );
+}
+
+/** Navigates after rendering (navigating while rendering would update the router during another render). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to), [to]);
+  return null;
+}
+
+function Page({ path, session }: { path: string; session: Session }) {
+  const { t } = useT();
+  const caseMatch = /^\/cases\/([0-9a-f-]{36})$/.exec(path);
+  if (path === '/cases') return <CasesPage session={session} />;
+  if (path === '/cases/new' && session.user.role === 'organizer') return <NewTripPage session={session} />;
+  if (caseMatch) return <CasePage caseId={caseMatch[1]!} session={session} />;
+  if (path === '/inbox') return <InboxPage />;
+  if (path === '/board' && BOARD_ROLES.has(session.user.role)) return <BoardPage />;
+  if (path === '/notifications') return <NotificationsPage />;
+  return <Result status="404" title={t('notFound')} extra={<Button onClick={() => navigate('/')}>{t('backHome')}</Button>} />;
+}
+
+function Frame({ session, path, onSignOut, children }: { session: Session; path: string; onSignOut(): void; children: React.ReactNode }) {
+  const { t, lang } = useT();
+  const { setLang } = useLangSetter();
+  const [count, setCount] = useState<number | null>(null);
+  // The header's count: the user's notifications, derived from the inbox (refreshed every 30 s).
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then(
+        (r) => alive && setCount(notificationsOf(r.items, Date.now()).length),
+        () => undefined,
+      );
+    void load();
+    const timer = setInterval(load, 30_000);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, [path]);
+
+  const role = session.user.role;
+  const items = useMemo(() => {
+    const entries: Array<[string, LabelKey]> = [];
+    if (role === 'organizer') entries.push(['/cases', 'navCases'], ['/cases/new', 'navNew']);
+    else entries.push(['/cases', 'navAllCases']);
+    if (role !== 'manager') entries.push(['/inbox', 'navInbox']);
+    if (BOARD_ROLES.has(role)) entries.push(['/board', 'navBoard']);
+    return entries.map(([key, label]) => ({ key, label: <a href={key} onClick={(e) => { e.preventDefault(); navigate(key); }}>{t(label)}</a> }));
+  }, [role, t]);
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #f0f0f0' }}>
+        <Typography.Title level={1} style={{ margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
+          {t('appTitle')}
+        </Typography.Title>
+        <nav aria-label={t('appTitle')} style={{ flex: 1, minWidth: 0 }}>
+          <Menu mode="horizontal" selectedKeys={[path.startsWith('/cases/') && path !== '/cases/new' ? '/cases' : path]} items={items} style={{ borderBottom: 'none' }} />
+        </nav>
+        <Space>
+          <Badge count={count ?? 0} showZero>
+            <Button data-testid="notifications" onClick={() => navigate('/notifications')}>
+              {t('notifications')}
+            </Button>
+          </Badge>
+          <Button data-testid="lang" aria-label={t('languageLabel')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            {t('language')}
+          </Button>
+          <Typography.Text data-testid="user" aria-label={t('userMenu')}>
+            {session.user.name ?? session.user.username}
+          </Typography.Text>
+          <Button data-testid="sign-out" onClick={onSignOut}>
+            {t('signOut')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24 }}>
+        <main>{children}</main>
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+const useLangSetter = () => useContext(LangContext);

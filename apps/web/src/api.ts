@@ -1,0 +1,223 @@
+import type { Bilingual } from './i18n';
+
+/** The signed-in user, as POST /api/auth/login returns it. */
+export interface User {
+  id: string;
+  username: string;
+  role: string;
+  unit: string;
+  name: string;
+}
+
+export interface Session {
+  token: string;
+  user: User;
+  /** Epoch ms when the token expires (login time + expiresIn). */
+  expiresAt: number;
+}
+
+/** A field error of a 400/422 answer: its JSON path, the rule and the bilingual message. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: Bilingual;
+}
+
+/** An error answer of the API ({statusCode, code, message: {zh, en}, errors?, violations?}). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly bilingual: Bilingual,
+    readonly errors: FieldError[] = [],
+    readonly violations: Array<{ code: string; field?: string; message: Bilingual }> = [],
+  ) {
+    super(bilingual.en);
+  }
+}
+
+const KEY = 'df.session';
+let session: Session | null = readSession();
+let onExpired: () => void = () => undefined;
+
+function readSession(): Session | null {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
+    return s && s.expiresAt > Date.now() ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export const currentSession = (): Session | null => session;
+export function setSession(s: Session | null): void {
+  session = s;
+  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(KEY);
+}
+/** Called when the API answers 401 to a signed-in request: the session expired (or was revoked). */
+export function onSessionExpired(fn: () => void): void {
+  onExpired = fn;
+}
+
+const newKey = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+/**
+ * One API call. POSTs carry an Idempotency-Key (a retry of the same action with the same key is safe);
+ * error answers become ApiError with the API's bilingual message.
+ */
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'POST' && path.startsWith('/api/delegations')) headers['idempotency-key'] = idempotencyKey ?? newKey();
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (!res.ok) {
+    if (res.status === 401 && session) {
+      setSession(null);
+      onExpired();
+    }
+    const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
+    throw new ApiError(res.status, String(json.code ?? 'ERROR'), message, (json.errors as FieldError[]) ?? [], (json.violations as ApiError['violations']) ?? []);
+  }
+  return json as T;
+}
+
+export async function login(username: string, password: string): Promise<Session> {
+  const r = await api<{ accessToken: string; expiresIn: number; user: User }>('POST', '/api/auth/login', { username, password });
+  const s = { token: r.accessToken, user: r.user, expiresAt: Date.now() + r.expiresIn * 1000 };
+  setSession(s);
+  return s;
+}
+
+/** Downloads a binary (a PDF) with the session's token and hands it to the browser as a file. */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: session ? { authorization: `Bearer ${session.token}` } : {} });
+  if (!res.ok) {
+    const json = (await res.json().catch(() => ({}))) as { code?: string; message?: Bilingual };
+    throw new ApiError(res.status, json.code ?? 'ERROR', json.message ?? { zh: '下载失败', en: 'Download failed' });
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// Shapes of the answers the pages read (see docs/api.md; loose: the API may add fields).
+export interface CaseSummary {
+  caseId: string;
+  title: string;
+  unit: string;
+  purpose: string;
+  status: string;
+  phase: string;
+  departureDate: string;
+  returnDate: string;
+  countries: string[];
+  memberCount: number;
+  forecastReadyAt: string | null;
+  slackWd: number | null;
+  atRisk: boolean;
+  criticalStep: string | null;
+  submittedAt: string;
+}
+
+export interface InboxItem {
+  caseId: string;
+  title: string;
+  unit: string;
+  departureDate: string;
+  caseAtRisk: boolean;
+  caseSlackWd: number | null;
+  stepKey: string;
+  code: string;
+  name: Bilingual;
+  phase: string;
+  kind: string;
+  actorRole: string;
+  memberId: string | null;
+  country: string | null;
+  status: string;
+  startedAt: string | null;
+  dueAt: string | null;
+  latestStartAt: string | null;
+  onBehalf: boolean;
+}
+
+export interface StepProgress {
+  key: string;
+  code: string;
+  name: Bilingual;
+  phase: string;
+  kind: string;
+  actorRole: string;
+  memberId?: string;
+  country?: string;
+  status: string;
+  durationWd: number;
+  blockedReason?: Bilingual;
+  startedAt?: string;
+  doneAt?: string;
+  dueAt?: string;
+  latestStartAt?: string;
+  critical: boolean;
+  actedBy?: string;
+  onBehalfOf?: string;
+  decision?: string;
+  comment?: string;
+  returns: number;
+}
+
+export interface Progress {
+  caseId: string;
+  title: string;
+  unit: string;
+  status: string;
+  phase: string;
+  now: string;
+  departureDate: string;
+  daysToDeparture: number;
+  submittedAt: string;
+  facts: {
+    purpose: string;
+    returnDate: string;
+    destinations: Array<{ country: string; city?: string; arrive: string; leave: string; inviter?: { name: string; organization: string } }>;
+    members: Array<{ id: string; name: string; position?: string; rank: string }>;
+  };
+  plan: { criticalPath: string[]; forecastReadyAt: string; forecastReadyDate: string; slackWd: number; atRisk: boolean };
+  steps: StepProgress[];
+  deficiencies: Array<{ id: string; name: string; neededBy: string; dueAt: string; status: string }>;
+  approvalDocumentNo?: string;
+}
+
+export interface CatalogStep {
+  code: string;
+  name: Bilingual;
+  actor: string;
+  actorLabel: Bilingual;
+  kind: string;
+  needs: string[];
+  decisions: string[];
+}
+
+export interface Catalog {
+  steps: CatalogStep[];
+  roles: Record<string, Bilingual>;
+  phases: Record<string, Bilingual>;
+  purposes: Record<string, Bilingual>;
+  ranks: Record<string, Bilingual>;
+  countries: Record<string, { nameZh: string; nameEn: string }>;
+}
+
+let catalogPromise: Promise<Catalog> | null = null;
+/** The process definition in force (GET /api/catalog), fetched once per session. */
+export const catalog = (): Promise<Catalog> => (catalogPromise ??= api<Catalog>('GET', '/api/catalog').catch((e: unknown) => {
+  catalogPromise = null;
+  throw e;
+}));

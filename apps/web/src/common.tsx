@@ -1,0 +1,67 @@
+import { Alert, Button, Empty, Spin } from 'antd';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
+import { useT, type Bilingual } from './i18n';
+
+/** Loads data for a page: loading, error and empty states are rendered by <Loaded>. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const load = useCallback(fn, deps);
+  const reload = useCallback(() => {
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => setState({ data, loading: false }),
+      (error: unknown) => setState({ error, loading: false }),
+    );
+  }, [load]);
+  useEffect(reload, [reload]);
+  return { ...state, reload };
+}
+
+/** The error's message in the user's language (the API's bilingual message when it has one). */
+export function useErrorText() {
+  const { pick, t } = useT();
+  return (e: unknown): string => {
+    if (e instanceof ApiError) return pick(e.bilingual);
+    return `${t('error')}: ${e instanceof Error ? e.message : String(e)}`;
+  };
+}
+
+export function Loaded<T>(props: { state: { data?: T; error?: unknown; loading: boolean; reload(): void }; empty?: (d: T) => boolean; children: (d: T) => ReactNode }) {
+  const { t } = useT();
+  const errText = useErrorText();
+  const { data, error, loading, reload } = props.state;
+  if (error)
+    return (
+      <Alert type="error" showIcon title={t('error')} description={errText(error)} action={<Button onClick={reload}>{t('retry')}</Button>} />
+    );
+  if (data === undefined) return <Spin description={t('loading')} style={{ display: 'block', margin: 48 }} />;
+  if (props.empty?.(data)) return <Empty description={t('empty')} />;
+  return (
+    <Spin spinning={loading} description={t('loading')}>
+      {props.children(data)}
+    </Spin>
+  );
+}
+
+export const fmtDateTime = (iso: string | null | undefined, lang: string): string =>
+  iso ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }) : '—';
+
+export const STATUS_COLOURS: Record<string, string> = {
+  done: '#52c41a',
+  awaiting: '#1677ff',
+  pending: '#bfbfbf',
+  overdue: '#f5222d',
+  blocked: '#fa8c16',
+  skipped: '#e8e8e8',
+  returned: '#722ed1',
+  withdrawn: '#8c8c8c',
+};
+
+export function label(map: Record<string, Bilingual> | undefined, key: string, pick: (b: Bilingual) => string): string {
+  const b = map?.[key];
+  return b ? pick(b) : key;
+}
+
+/** Solid tag colours dark enough for white text at WCAG AA contrast (Ant Design's light presets are not). */
+export const TAG = { red: '#cf1322', green: '#237804', gold: '#874d00', orange: '#ad4e00', blue: '#0958d9', purple: '#531dab' } as const;

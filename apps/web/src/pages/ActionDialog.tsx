@@ -1,0 +1,196 @@
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { api, catalog, type Catalog, type Progress } from '../api';
+import { useErrorText } from '../common';
+import { useT, type LabelKey } from '../i18n';
+
+/** The step the dialog acts on (an inbox item or an actionable step of the case page). */
+export interface ActionTarget {
+  caseId: string;
+  stepKey: string;
+  code: string;
+  name: { zh: string; en: string };
+  kind: string;
+  /** The API marks steps the user does for someone else (帮代办): the dialog then asks for whom. */
+  onBehalf: boolean;
+}
+
+interface Values {
+  decision?: string;
+  returnedOn?: string;
+  outcomes?: { investmentSignedYuan?: number; tradeSignedYuan?: number; promotionEvents?: number };
+  comment?: string;
+  returnTo?: string;
+  onBehalfOf?: string;
+  missingDocuments?: Array<{ id: string; name: string; neededBy?: string }>;
+}
+
+/** The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's outcomes. */
+function taskData(code: string, v: Values): { data?: Record<string, unknown> } {
+  if (code === 'P01' && v.returnedOn) return { data: { returnedOn: v.returnedOn } };
+  if (code === 'P03') {
+    const outcomes = Object.fromEntries(Object.entries(v.outcomes ?? {}).filter(([, x]) => x !== undefined && x !== null));
+    return { data: Object.keys(outcomes).length ? { outcomes } : {} };
+  }
+  return {};
+}
+
+/**
+ * The decision dialog: approve; reject with a reason; return to a named upstream step (the case's
+ * steps already done); accept with named missing documents and the step each is needed by (which sets
+ * its deadline). The decisions offered are the step's own, from the catalog (GET /api/catalog); the
+ * workflow decides whether this user may take them.
+ */
+export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget | null; onClose(): void; onDone(): void }) {
+  const { t, pick } = useT();
+  const errText = useErrorText();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [cat, setCat] = useState<Catalog | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const decision = Form.useWatch('decision', form);
+  // One Idempotency-Key per opening of the dialog: a retry of the same confirmation is the same action.
+  const key = useMemo(() => (target ? crypto.randomUUID() : ''), [target]);
+
+  useEffect(() => {
+    setError(null);
+    form.resetFields();
+    if (!target) return;
+    catalog().then(setCat, setError);
+    if (target.kind === 'approval') api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
+  }, [target, form]);
+
+  if (!target) return null;
+  const step = cat?.steps.find((s) => s.code === target.code);
+  const decisions = step?.decisions ?? [];
+  const upstream = (progress?.steps ?? []).filter((s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey);
+
+  const send = (v: Values) => {
+    setBusy(true);
+    setError(null);
+    const base = `/api/delegations/${target.caseId}/steps/${target.stepKey}`;
+    const common = { ...(v.comment ? { comment: v.comment } : {}), ...(target.onBehalf && v.onBehalfOf ? { onBehalfOf: v.onBehalfOf } : {}) };
+    const req =
+      target.kind === 'approval'
+        ? api('POST', `${base}/decision`, {
+            decision: v.decision,
+            ...common,
+            ...(v.decision === 'return' ? { returnTo: v.returnTo } : {}),
+            ...(v.decision === 'accept-with-deficiencies' ? { missingDocuments: (v.missingDocuments ?? []).map((d) => ({ id: d.id, name: d.name, ...(d.neededBy ? { neededBy: d.neededBy } : {}) })) } : {}),
+          }, key)
+        : api('POST', `${base}/complete`, { ...common, ...taskData(target.code, v) }, key);
+    req.then(
+      () => {
+        setBusy(false);
+        void message.success(t('saved'));
+        onDone();
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(e);
+      },
+    );
+  };
+
+  return (
+    <Modal
+      open
+      title={`${target.stepKey} ${pick(target.name)}`}
+      onCancel={onClose}
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          {t('cancel')}
+        </Button>,
+        <Button key="ok" type="primary" loading={busy} onClick={() => form.submit()} data-testid="confirm">
+          {t('confirm')}
+        </Button>,
+      ]}
+    >
+      <Form form={form} layout="vertical" onFinish={send} initialValues={{ decision: 'approve' }}>
+        {target.kind === 'approval' ? (
+          <Form.Item label={t('decision')} name="decision" rules={[{ required: true, message: t('required') }]}>
+            <Radio.Group>
+              {decisions.map((d) => (
+                <Radio.Button key={d} value={d}>
+                  {t(d as LabelKey)}
+                </Radio.Button>
+              ))}
+            </Radio.Group>
+          </Form.Item>
+        ) : (
+          <Typography.Paragraph>{t('complete')}</Typography.Paragraph>
+        )}
+        {target.code === 'P01' ? (
+          <Form.Item label={t('registerReturn')} name="returnedOn" rules={[{ required: true, message: t('required') }]}>
+            <Input type="date" aria-label={t('returnedOn')} />
+          </Form.Item>
+        ) : null}
+        {target.code === 'P03' ? (
+          <Space wrap>
+            <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}><InputNumber min={0} precision={2} /></Form.Item>
+            <Form.Item label={t('trade')} name={['outcomes', 'tradeSignedYuan']}><InputNumber min={0} precision={2} /></Form.Item>
+            <Form.Item label={t('events')} name={['outcomes', 'promotionEvents']}><InputNumber min={0} precision={0} /></Form.Item>
+          </Space>
+        ) : null}
+        {decision === 'return' && target.kind === 'approval' ? (
+          <Form.Item label={t('returnTo')} name="returnTo" rules={[{ required: true, message: t('required') }]}>
+            <Select
+              showSearch
+              aria-label={t('returnTo')}
+              optionFilterProp="label"
+              options={upstream.map((s) => ({ value: s.key, label: `${s.key} ${pick(s.name)}` }))}
+            />
+          </Form.Item>
+        ) : null}
+        {decision === 'accept-with-deficiencies' && target.kind === 'approval' ? (
+          <Form.List name="missingDocuments" initialValue={[{ id: '', name: '' }]}>
+            {(fields, { add, remove }) => (
+              <>
+                <Typography.Text strong>{t('missingDocuments')}</Typography.Text>
+                {fields.map((f) => (
+                  <Space key={f.key} align="start" wrap>
+                    <Form.Item label={t('documentId')} name={[f.name, 'id']} rules={[{ required: true, message: t('required') }, { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: 'A-Z a-z 0-9 _ -' }]}>
+                      <Input style={{ width: 150 }} />
+                    </Form.Item>
+                    <Form.Item label={t('documentName')} name={[f.name, 'name']} rules={[{ required: true, message: t('required') }]}>
+                      <Input style={{ width: 150 }} />
+                    </Form.Item>
+                    <Form.Item label={t('neededBy')} name={[f.name, 'neededBy']}>
+                      <Select
+                        allowClear
+                        style={{ width: 140 }}
+                        aria-label={t('neededBy')}
+                        options={(cat?.steps ?? []).filter((s) => s.code > target.code && s.code < 'C').map((s) => ({ value: s.code, label: `${s.code} ${pick(s.name)}` }))}
+                      />
+                    </Form.Item>
+                    <Button onClick={() => remove(f.name)} aria-label={t('remove')} style={{ marginTop: 30 }}>
+                      {t('remove')}
+                    </Button>
+                  </Space>
+                ))}
+                <Button onClick={() => add({ id: '', name: '' })} style={{ marginBottom: 16 }}>
+                  {t('addDocument')}
+                </Button>
+              </>
+            )}
+          </Form.List>
+        ) : null}
+        {target.onBehalf ? (
+          <Form.Item label={`${t('onBehalf')} · ${t('onBehalfOf')}`} name="onBehalfOf" rules={[{ required: true, message: t('required') }]}>
+            <Input />
+          </Form.Item>
+        ) : null}
+        <Form.Item
+          label={t('comment')}
+          name="comment"
+          rules={[{ required: decision === 'reject' && target.kind === 'approval', message: t('reasonRequired') }, { max: 2000 }]}
+        >
+          <Input.TextArea rows={3} />
+        </Form.Item>
+        {error ? <Alert type="error" showIcon role="alert" title={errText(error)} /> : null}
+      </Form>
+    </Modal>
+  );
+}

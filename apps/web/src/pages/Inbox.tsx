@@ -1,0 +1,89 @@
+import { Button, Card, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api, type InboxItem } from '../api';
+import { fmtDateTime, Loaded, useLoad, TAG } from '../common';
+import { useT, type LabelKey } from '../i18n';
+import { navigate } from '../router';
+import { ActionDialog, type ActionTarget } from './ActionDialog';
+import { DUE_SOON_MS } from './Notifications';
+
+type Group = 'overdue' | 'dueSoon' | 'blocked' | 'others';
+const GROUPS: Array<[Group, LabelKey, string]> = [
+  ['overdue', 'overdue', TAG.red],
+  ['dueSoon', 'dueSoon', TAG.gold],
+  ['blocked', 'blocked', TAG.orange],
+  ['others', 'others', TAG.blue],
+];
+
+/** Overdue and blocked as the API says; due soon: the latest start is less than a day away. */
+export function groupOf(item: InboxItem, now: number): Group {
+  if (item.status === 'overdue') return 'overdue';
+  if (item.status === 'blocked') return 'blocked';
+  if (item.latestStartAt && Date.parse(item.latestStartAt) - now < DUE_SOON_MS) return 'dueSoon';
+  return 'others';
+}
+
+export function InboxPage() {
+  const { t, pick, lang } = useT();
+  const [target, setTarget] = useState<ActionTarget | null>(null);
+  const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), []);
+  return (
+    <>
+      <Typography.Title level={2}>{t('navInbox')}</Typography.Title>
+      <Loaded state={state}>
+        {(inbox) => {
+          const now = Date.now();
+          return (
+            <Space orientation="vertical" style={{ width: '100%' }} size="large">
+              {GROUPS.map(([g, key, colour]) => {
+                const rows = inbox.items.filter((i) => groupOf(i, now) === g);
+                return (
+                  <Card key={g} size="small" title={<span><Tag color={colour}>{t(key)}</Tag>{rows.length}</span>} data-testid={`group-${g}`}>
+                    <Table<InboxItem>
+                      size="small"
+                      rowKey={(i) => `${i.caseId}/${i.stepKey}`}
+                      dataSource={rows}
+                      pagination={false}
+                      locale={{ emptyText: t('empty') }}
+                      columns={[
+                        { title: t('title'), dataIndex: 'title', render: (v: string, i) => <a href={`/cases/${i.caseId}`} onClick={(e) => { e.preventDefault(); navigate(`/cases/${i.caseId}`); }}>{v}</a> },
+                        { title: t('unit'), dataIndex: 'unit' },
+                        { title: t('step'), dataIndex: 'stepKey', render: (k: string, i) => <span>{k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}</span> },
+                        { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v, lang) },
+                        { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v, lang) },
+                        { title: t('departure'), dataIndex: 'departureDate' },
+                        {
+                          title: t('act'),
+                          key: 'act',
+                          render: (_: unknown, i) => (
+                            <Button
+                              type="primary"
+                              size="small"
+                              disabled={i.status === 'blocked'}
+                              data-testid={`act-${i.stepKey}`}
+                              onClick={() => setTarget({ caseId: i.caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })}
+                            >
+                              {i.kind === 'approval' ? t('decide') : t('complete')}
+                            </Button>
+                          ),
+                        },
+                      ]}
+                    />
+                  </Card>
+                );
+              })}
+            </Space>
+          );
+        }}
+      </Loaded>
+      <ActionDialog
+        target={target}
+        onClose={() => setTarget(null)}
+        onDone={() => {
+          setTarget(null);
+          state.reload();
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,310 @@
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
+import { useErrorText } from '../common';
+import { useT } from '../i18n';
+import { navigate } from '../router';
+import { validate } from '../validation';
+
+interface MemberValues {
+  id: string;
+  name: string;
+  position: string;
+  rank?: string;
+  partyMember?: boolean;
+  classifiedAccess?: boolean;
+  leadershipTeam?: string;
+  passportInCustody?: boolean;
+  passportNumber?: string;
+  passportExpiresOn?: string;
+}
+interface TripValues {
+  title?: string;
+  purpose?: string;
+  departureDate?: string;
+  returnDate?: string;
+  jointDelegation?: boolean;
+  supervisingDepartment?: string;
+  destinations?: Array<{ country?: string; city?: string; arrive?: string; leave?: string; inviterName?: string; inviterOrg?: string }>;
+  members?: MemberValues[];
+}
+
+const blank = (s: string | undefined): string | undefined => (s && s.trim() ? s.trim() : undefined);
+
+/** The form's values as the API's submission (POST /api/delegations): the unit is the organizer's own. */
+export function submissionOf(v: TripValues, unit: string): Record<string, unknown> {
+  return {
+    title: v.title ?? '',
+    unit,
+    purpose: v.purpose,
+    departureDate: v.departureDate,
+    returnDate: v.returnDate,
+    destinations: (v.destinations ?? []).map((d) => ({
+      country: (d.country ?? '').trim().toUpperCase(),
+      city: d.city ?? '',
+      arrive: d.arrive,
+      leave: d.leave,
+      inviter: { name: d.inviterName ?? '', organization: d.inviterOrg ?? '' },
+    })),
+    // The member fields a roster picker (issue 14) will fill; typed in until the registries exist.
+    members: (v.members ?? []).map((m) => ({
+      id: m.id ?? '',
+      name: m.name ?? '',
+      position: m.position ?? '',
+      rank: m.rank,
+      partyMember: !!m.partyMember,
+      classifiedAccess: !!m.classifiedAccess,
+      leadershipTeam: blank(m.leadershipTeam) ?? null,
+      passport: { inCustody: !!m.passportInCustody, ...(blank(m.passportNumber) ? { number: blank(m.passportNumber) } : {}), ...(blank(m.passportExpiresOn) ? { expiresOn: m.passportExpiresOn } : {}) },
+    })),
+    jointDelegation: !!v.jointDelegation,
+    supervisingDepartment: blank(v.supervisingDepartment) ?? null,
+  };
+}
+
+/** The API's field path of a form field (members[0].passport.number ← members.0.passportNumber). */
+const PATHS: Record<string, string> = { inviterName: 'inviter.name', inviterOrg: 'inviter.organization', passportInCustody: 'passport.inCustody', passportNumber: 'passport.number', passportExpiresOn: 'passport.expiresOn' };
+function pathOf(name: Array<string | number>): string {
+  return name.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${PATHS[p] ?? p}`)).join('');
+}
+
+const STEP_FIELDS: string[][] = [['title', 'purpose', 'departureDate', 'returnDate', 'unit', 'jointDelegation', 'supervisingDepartment'], ['destinations'], ['members'], []];
+
+export function NewTripPage({ session }: { session: Session }) {
+  const { t, pick, lang } = useT();
+  const errText = useErrorText();
+  const [form] = Form.useForm<TripValues>();
+  const [current, setCurrent] = useState(0);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [serverError, setServerError] = useState<ApiError | unknown>(null);
+  const [cat, setCat] = useState<Catalog | null>(null);
+  const [busy, setBusy] = useState(false);
+  const idempotencyKey = useRef(crypto.randomUUID());
+
+  useEffect(() => {
+    catalog().then(setCat, setServerError);
+  }, []);
+
+  const revalidate = () => {
+    validate('DelegationSubmission', submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit)).then(setErrors, setServerError);
+  };
+  useEffect(revalidate, []);
+
+  const help = (name: Array<string | number>) => {
+    const path = pathOf(name);
+    const e = errors.find((x) => x.field === path);
+    return e && touched.has(path) ? { validateStatus: 'error' as const, help: pick(e.message) } : {};
+  };
+  const stepErrors = (i: number) => errors.filter((e) => STEP_FIELDS[i]!.some((f) => e.field === f || e.field.startsWith(`${f}[`) || e.field.startsWith(`${f}.`)));
+
+  const next = () => {
+    const mine = stepErrors(current);
+    setTouched((s) => new Set([...s, ...mine.map((e) => e.field)]));
+    if (mine.length === 0) setCurrent(current + 1);
+  };
+
+  const submit = () => {
+    setBusy(true);
+    setServerError(null);
+    api<{ caseId: string }>('POST', '/api/delegations', submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit), idempotencyKey.current).then(
+      (r) => navigate(`/cases/${r.caseId}`),
+      (e: unknown) => {
+        setBusy(false);
+        setServerError(e);
+        if (e instanceof ApiError) {
+          setErrors(e.errors);
+          setTouched(new Set(e.errors.map((x) => x.field)));
+          idempotencyKey.current = crypto.randomUUID();
+        }
+      },
+    );
+  };
+
+  const countries = cat ? Object.entries(cat.countries).map(([code, c]) => ({ value: code, label: `${code} ${lang === 'zh' ? c.nameZh : c.nameEn}` })) : [];
+  const values = Form.useWatch([], form) as TripValues | undefined;
+
+  return (
+    <>
+      <Typography.Title level={2}>{t('navNew')}</Typography.Title>
+      <Steps
+        current={current}
+        style={{ marginBottom: 24 }}
+        items={[{ title: t('stepBasic') }, { title: t('stepItinerary') }, { title: t('stepMembers') }, { title: t('stepReview') }]}
+      />
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ destinations: [{}], members: [{ id: 'm1', passportInCustody: true }], jointDelegation: false }}
+        onValuesChange={(changed: Record<string, unknown>) => {
+          const leaf = (o: unknown, prefix: Array<string | number>): Array<Array<string | number>> =>
+            o && typeof o === 'object'
+              ? Object.entries(o).flatMap(([k, v]) => leaf(v, [...prefix, Array.isArray(o) ? Number(k) : k]))
+              : [prefix];
+          setTouched((s) => new Set([...s, ...leaf(changed, []).map(pathOf)]));
+          revalidate();
+        }}
+      >
+        <div hidden={current !== 0}>
+          <Card>
+            <Form.Item label={t('title')} name="title" required {...help(['title'])}>
+              <Input />
+            </Form.Item>
+            <Form.Item label={t('purpose')} name="purpose" required {...help(['purpose'])}>
+              <Select showSearch optionFilterProp="label" aria-label={t('purpose')} options={Object.entries(cat?.purposes ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
+            </Form.Item>
+            <Space wrap>
+              <Form.Item label={t('departure')} name="departureDate" required {...help(['departureDate'])}>
+                <Input type="date" />
+              </Form.Item>
+              <Form.Item label={t('returnDate')} name="returnDate" required {...help(['returnDate'])}>
+                <Input type="date" />
+              </Form.Item>
+            </Space>
+            <Form.Item name="jointDelegation" valuePropName="checked">
+              <Checkbox>{t('jointDelegation')}</Checkbox>
+            </Form.Item>
+            <Form.Item label={t('supervisingDepartment')} name="supervisingDepartment" {...help(['supervisingDepartment'])}>
+              <Input />
+            </Form.Item>
+          </Card>
+        </div>
+        <div hidden={current !== 1}>
+          <Form.List name="destinations">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f) => (
+                  <Card key={f.key} size="small" style={{ marginBottom: 12 }} title={`${t('destinations')} ${f.name + 1}`} extra={fields.length > 1 ? <Button onClick={() => remove(f.name)}>{t('remove')}</Button> : null}>
+                    <Space wrap align="start">
+                      <Form.Item label={t('country')} name={[f.name, 'country']} required {...help(['destinations', f.name, 'country'])}>
+                        <Select showSearch aria-label={t('country')} optionFilterProp="label" style={{ width: 200 }} options={countries} />
+                      </Form.Item>
+                      <Form.Item label={t('city')} name={[f.name, 'city']} required {...help(['destinations', f.name, 'city'])}>
+                        <Input />
+                      </Form.Item>
+                      <Form.Item label={t('arrive')} name={[f.name, 'arrive']} required {...help(['destinations', f.name, 'arrive'])}>
+                        <Input type="date" />
+                      </Form.Item>
+                      <Form.Item label={t('leave')} name={[f.name, 'leave']} required {...help(['destinations', f.name, 'leave'])}>
+                        <Input type="date" />
+                      </Form.Item>
+                      <Form.Item label={t('inviterName')} name={[f.name, 'inviterName']} required {...help(['destinations', f.name, 'inviterName'])}>
+                        <Input />
+                      </Form.Item>
+                      <Form.Item label={t('inviterOrg')} name={[f.name, 'inviterOrg']} required {...help(['destinations', f.name, 'inviterOrg'])}>
+                        <Input />
+                      </Form.Item>
+                    </Space>
+                  </Card>
+                ))}
+                <Button onClick={() => add({})}>{t('addDestination')}</Button>
+              </>
+            )}
+          </Form.List>
+        </div>
+        <div hidden={current !== 2}>
+          <Alert type="info" showIcon title={t('rosterHint')} style={{ marginBottom: 12 }} />
+          <Form.List name="members">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f) => (
+                  <Card key={f.key} size="small" style={{ marginBottom: 12 }} title={`${t('members')} ${f.name + 1}`} extra={fields.length > 1 ? <Button onClick={() => remove(f.name)}>{t('remove')}</Button> : null}>
+                    <Space wrap align="start">
+                      <Form.Item label={t('memberId')} name={[f.name, 'id']} required {...help(['members', f.name, 'id'])}>
+                        <Input style={{ width: 100 }} />
+                      </Form.Item>
+                      <Form.Item label={t('name')} name={[f.name, 'name']} required {...help(['members', f.name, 'name'])}>
+                        <Input />
+                      </Form.Item>
+                      <Form.Item label={t('position')} name={[f.name, 'position']} required {...help(['members', f.name, 'position'])}>
+                        <Input />
+                      </Form.Item>
+                      <Form.Item label={t('rank')} name={[f.name, 'rank']} required {...help(['members', f.name, 'rank'])}>
+                        <Select showSearch optionFilterProp="label" aria-label={t('rank')} style={{ width: 160 }} options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
+                      </Form.Item>
+                      <Form.Item label={t('leadershipTeam')} name={[f.name, 'leadershipTeam']} {...help(['members', f.name, 'leadershipTeam'])}>
+                        <Input />
+                      </Form.Item>
+                      <Form.Item label={t('passportNumber')} name={[f.name, 'passportNumber']} {...help(['members', f.name, 'passportNumber'])}>
+                        <Input />
+                      </Form.Item>
+                      <Form.Item label={t('passportExpires')} name={[f.name, 'passportExpiresOn']} {...help(['members', f.name, 'passportExpiresOn'])}>
+                        <Input type="date" />
+                      </Form.Item>
+                    </Space>
+                    <Space wrap>
+                      <Form.Item name={[f.name, 'partyMember']} valuePropName="checked">
+                        <Checkbox>{t('partyMember')}</Checkbox>
+                      </Form.Item>
+                      <Form.Item name={[f.name, 'classifiedAccess']} valuePropName="checked">
+                        <Checkbox>{t('classifiedAccess')}</Checkbox>
+                      </Form.Item>
+                      <Form.Item name={[f.name, 'passportInCustody']} valuePropName="checked">
+                        <Checkbox>{t('passportInCustody')}</Checkbox>
+                      </Form.Item>
+                    </Space>
+                  </Card>
+                ))}
+                <Button onClick={() => add({ id: `m${fields.length + 1}`, passportInCustody: true })}>{t('addMember')}</Button>
+              </>
+            )}
+          </Form.List>
+        </div>
+        <div hidden={current !== 3}>
+          <Card>
+            <Descriptions
+              column={1}
+              items={[
+                { label: t('title'), children: values?.title },
+                { label: t('unit'), children: session.user.unit },
+                { label: t('purpose'), children: values?.purpose ? pick(cat?.purposes[values.purpose]) : '' },
+                { label: t('departure'), children: values?.departureDate },
+                { label: t('returnDate'), children: values?.returnDate },
+                { label: t('destinations'), children: (values?.destinations ?? []).map((d) => `${d.country ?? ''} ${d.city ?? ''}`).join('；') },
+                { label: t('members'), children: (values?.members ?? []).map((m) => m.name).join('、') },
+              ]}
+            />
+          </Card>
+        </div>
+      </Form>
+      {errors.length > 0 && current === 3 ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 16 }}
+          title={t('fixErrors')}
+          description={<ul>{errors.map((e) => <li key={e.field + e.rule}>{e.field}: {pick(e.message)}</li>)}</ul>}
+        />
+      ) : null}
+      {serverError ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginTop: 16 }}
+          title={errText(serverError)}
+          description={
+            serverError instanceof ApiError && serverError.violations.length > 0 ? (
+              <>
+                <Typography.Text strong>{t('ruleViolations')}</Typography.Text>
+                <ul>{serverError.violations.map((v) => <li key={v.code + (v.field ?? '')}>{v.field ? `${v.field}: ` : ''}{pick(v.message)}</li>)}</ul>
+              </>
+            ) : null
+          }
+        />
+      ) : null}
+      <Space style={{ marginTop: 24 }}>
+        {current > 0 ? <Button onClick={() => setCurrent(current - 1)}>{t('previous')}</Button> : null}
+        {current < 3 ? (
+          <Button type="primary" onClick={next}>
+            {t('next')}
+          </Button>
+        ) : (
+          <Button type="primary" onClick={submit} loading={busy} disabled={errors.length > 0} data-testid="submit-trip">
+            {t('submit')}
+          </Button>
+        )}
+      </Space>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The web app: built into dist/web, which the API serves at `/` (apps/api/src/web). JSX goes through
+// Vite's own oxc transform (React's automatic runtime); no React plugin is needed for a production build.
+const here = dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: '/',
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    outDir: resolve(here, '../../dist/web'),
+    emptyOutDir: true,
+    // Bundle budget (docs/web.md): no chunk over 1,500 kB minified (Ant Design's is the largest);
+    // ECharts is its own lazily loaded chunk, fetched only by the case page and the board.
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      // antd marks its modules "use client" (for React Server Components); meaningless in a client bundle.
+      onLog(level, log, handler) {
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        handler(level, log);
+      },
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-[^\\/]+|@rc-component)[\\/]/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+  server: { proxy: { '/api': 'http://localhost:3000', '/health': 'http://localhost:3000' } },
+});

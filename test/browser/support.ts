@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApiApp } from '../../apps/api/src';
+import { WEB_DIST_DIR } from '../../apps/api/src/web/web-app.server';
+import { startTestWorker, testConfig, type TestWorker } from '../support/harness';
+import { createTestUsers, TEST_PASSWORD, type TestApi, type TestUsers } from '../support/api-harness';
+import type { UserRole } from '../../apps/api/src/auth/access';
+
+const ROOT = join(__dirname, '..', '..');
+/** Debian's Chromium (.ci/run installs it); CHROMIUM_PATH overrides. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Set UPDATE_SCREENSHOTS=1 to write the pages' screenshots to docs/screenshots. */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : null;
+
+const newest = (dir: string): number =>
+  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+
+/** Builds the web app (dist/web) when it is missing or older than its sources, as `npm run build:web` does. */
+export function ensureWebBuilt(): void {
+  const index = join(WEB_DIST_DIR, 'index.html');
+  const src = join(ROOT, 'apps', 'web');
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(src)) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'apps/web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface Stack {
+  worker: TestWorker;
+  api: TestApi;
+  users: TestUsers;
+  baseUrl: string;
+  browser: Browser;
+  /** A browser context per role, each signed in once (its own sessionStorage). */
+  pageAs(role: UserRole): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Worker + API listening on a free port (serving dist/web at /) + Chromium, on the suite's PostgreSQL and Temporal. */
+export async function startStack(workingDaySeconds: number): Promise<Stack> {
+  ensureWebBuilt();
+  const worker = await startTestWorker({ workingDaySeconds });
+  const config = testConfig({ jwtSecret: 'test-secret-0123456789-0123456789-abcdef', taskQueue: worker.config.taskQueue, workingDaySeconds });
+  const app = await createApiApp(config);
+  await app.init();
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const api: TestApi = { app, config, http: app.getHttpServer(), close: () => app.close() };
+  const users = await createTestUsers(api);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const contexts = new Map<UserRole, { context: BrowserContext; page: Page }>();
+  return {
+    worker,
+    api,
+    users,
+    baseUrl,
+    browser,
+    async pageAs(role) {
+      const known = contexts.get(role);
+      if (known) return known.page;
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 900 }, acceptDownloads: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      const page = await context.newPage();
+      await signIn(page, users.usernames[role]);
+      contexts.set(role, { context, page });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await worker.stop();
+    },
+  };
+}
+
+export async function signIn(page: Page, username: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+  await page.getByTestId('sign-out').waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/** Text of the page's labels (headers, buttons, form labels, menu, titles): what switching language must change. */
+export async function labelTexts(page: Page): Promise<string[]> {
+  return page
+    .locator('th, label, button, .ant-card-head-title, .ant-menu-title-content, .ant-statistic-title, .ant-segmented-item-label, .ant-steps-item-title, .ant-tag, .ant-descriptions-item-label')
+    .evaluateAll((els) => els.map((e) => (e as unknown as { innerText: string }).innerText.trim()).filter(Boolean));
+}
+
+export const HAN = /\p{Script=Han}/u;

@@ -1,0 +1,275 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { actionable, getProgress, roleFor } from '../support/api-flow';
+import { bearer, canonicalSubmission } from '../support/api-harness';
+import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+
+/** Shanghai calendar date `days` from today. */
+const shanghaiDate = (days: number): string => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Switches the page to English, asserts no Chinese label is left (data such as titles may stay Chinese), switches back. */
+async function expectEnglishLabels(page: Page): Promise<void> {
+  await page.getByTestId('lang').click();
+  // Ant Design spaces two-character Chinese button labels: 中 文.
+  await page.getByTestId('lang').filter({ hasText: /中\s?文/ }).waitFor();
+  await page.waitForTimeout(200);
+  const chinese = (await labelTexts(page)).filter((s) => !/^中\s?文$/.test(s) && HAN.test(s));
+  expect(chinese).toEqual([]);
+  await page.getByTestId('lang').click();
+  await page.getByTestId('lang').filter({ hasText: 'English' }).waitFor();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(300);
+}
+
+/** axe-core on the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  expect(serious).toEqual([]);
+}
+
+/** Opens the inbox until the case's row for the step shows (the read model follows the workflow), then clicks its action. */
+async function openFromInbox(page: Page, title: string, stepKey: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    await page.goto('/inbox');
+    const button = page.locator('tr', { hasText: title }).getByTestId(`act-${stepKey}`);
+    try {
+      await button.first().waitFor({ timeout: 3000 });
+      await button.first().click();
+      await page.getByRole('dialog').waitFor();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
+}
+
+async function confirmDialog(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('confirm').click();
+  await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
+describe('the web app in Chromium, on the whole stack', () => {
+  let stack: Stack;
+  const title = `浏览器测试团组 ${Date.now().toString(36)}`;
+  const riskyTitle = `临近出发团组 ${Date.now().toString(36)}`;
+  let caseId = '';
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('organizer submits a trip through the guided form, validated as they type', async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto('/cases');
+    await page.getByRole('heading', { name: '我的案件' }).waitFor();
+    await screenshot(page, 'cases');
+    await expectEnglishLabels(page);
+    await page.getByRole('button', { name: '新建出访申请' }).click();
+    await page.getByRole('heading', { name: '新建出访申请' }).waitFor();
+    await expectAccessible(page);
+
+    // A bad date is flagged with the API schema's rule before anything is sent.
+    await page.getByLabel('标题').fill(title);
+    await page.getByRole('combobox', { name: '出访目的' }).click();
+    await page.keyboard.type('招商引资');
+    await page.keyboard.press('Enter');
+    const dep = shanghaiDate(120);
+    const ret = shanghaiDate(124);
+    await page.getByLabel('出发日期').fill(dep);
+    await page.getByLabel('回国日期').fill(ret);
+    await screenshot(page, 'new-trip');
+    await expectEnglishLabels(page);
+    await page.getByRole('button', { name: '下一步' }).click();
+
+    await page.getByRole('combobox', { name: '国家/地区' }).click();
+    await page.keyboard.type('US');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('城市').fill('Houston');
+    await page.getByLabel('抵达').fill(dep);
+    await page.getByLabel('离开').fill(ret);
+    await page.getByLabel('邀请人').fill('Jane Roe');
+    await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
+    await page.getByRole('button', { name: '下一步' }).click();
+
+    await page.getByLabel('姓名').fill('张三');
+    await page.getByLabel('职务').fill('副市长');
+    await page.getByRole('combobox', { name: '级别' }).click();
+    await page.keyboard.type('厅局级');
+    await page.keyboard.press('Enter');
+    // The passport number rule comes from the OpenAPI schema: lower case is refused as the user types.
+    await page.getByLabel('护照号码').fill('se1234567');
+    await page.getByText(/格式不正确/).waitFor();
+    await page.getByLabel('护照号码').fill('SE1234567');
+    await page.getByLabel('护照有效期至').fill('2031-06-30');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByTestId('submit-trip').click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    caseId = page.url().split('/').pop()!;
+    await page.getByRole('heading', { name: title }).waitFor();
+  });
+
+  it('each role acts from its inbox, with a return upstream and an accept-with-deficiencies in the dialog, until the approval document downloads as a PDF', async () => {
+    expect(caseId).not.toBe('');
+    const { api, users } = stack;
+    let returned = false;
+    let acceptedWithDeficiencies = false;
+    const deadline = Date.now() + 400_000;
+    const shots = new Set<string>();
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      if (p.approvalDocumentNo) break;
+      if (Date.now() > deadline) throw new Error(`stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped'].includes(s.status)).map((s) => [s.key, s.status]))}`);
+      const step = actionable(p)[0];
+      if (!step) {
+        await sleep(500);
+        continue;
+      }
+      const role = roleFor(step);
+      const page = await stack.pageAs(role);
+      if (step.code === 'B03') {
+        // 补齐容缺材料: the organizer supplies each missing document on the case page first.
+        await page.goto(`/cases/${caseId}`);
+        for (const d of p.deficiencies.filter((x) => x.status !== 'supplied')) {
+          await page.locator('tr', { hasText: d.name }).getByRole('button').click();
+          await page.locator('tr', { hasText: d.name }).getByRole('button').waitFor({ state: 'detached' });
+        }
+        // Supplying the last missing document completes B03 (or leaves it for the organizer): read again.
+        if (p.deficiencies.some((x) => x.status !== 'supplied')) continue;
+      }
+      await openFromInbox(page, title, step.key);
+      if (!shots.has('inbox')) {
+        shots.add('inbox');
+        await page.getByRole('button', { name: '取 消' }).or(page.getByRole('button', { name: '取消' })).click();
+        await screenshot(page, 'inbox');
+        await expectEnglishLabels(page);
+        await expectAccessible(page);
+        await openFromInbox(page, title, step.key);
+      }
+      const dialog = page.getByRole('dialog');
+      if (step.code === 'B02' && !acceptedWithDeficiencies) {
+        acceptedWithDeficiencies = true;
+        await dialog.getByText('容缺受理').click();
+        await dialog.getByLabel('材料编号').fill('invitation-translation');
+        await dialog.getByLabel('材料名称').fill('邀请函译文');
+        await screenshot(page, 'decision-dialog');
+      } else if (step.code === 'B04' && !returned) {
+        returned = true;
+        await dialog.getByText('退回修改').click();
+        await dialog.getByRole('combobox', { name: '退回至步骤' }).click();
+        await page.keyboard.type('A04');
+        await page.keyboard.press('Enter');
+        await dialog.getByLabel('意见').fill('邀请方情况说明不完整');
+      }
+      await confirmDialog(page);
+    }
+    expect(returned).toBe(true);
+    expect(acceptedWithDeficiencies).toBe(true);
+
+    // The timeline shows the return and who did it.
+    const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
+    const events = timeline.body.events as Array<{ type: string; payload: { key?: string; decision?: string; returnTo?: string } }>;
+    const decisions = events.filter((e) => e.type === 'step.decided').map((e) => [e.payload.key, e.payload.decision, e.payload.returnTo]);
+    // B04 and A04 are per destination country: B04:US returned to A04:US.
+    expect(decisions).toContainEqual(['B04:US', 'return', 'A04:US']);
+    expect(decisions).toContainEqual(['B02', 'accept-with-deficiencies', undefined]);
+
+    const page = await stack.pageAs('organizer');
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('heading', { name: title }).waitFor();
+    await page.getByRole('img', { name: '流程图（关键路径加粗）' }).locator('svg').waitFor();
+    await screenshot(page, 'case');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pdf-approval-document').click()]);
+    const chunks: Buffer[] = [];
+    for await (const c of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(c);
+    const pdf = Buffer.concat(chunks);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // Chinese set in the CJK font (embedded subsets of Noto Sans SC), not a Latin fallback.
+    expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC/);
+    expect(download.suggestedFilename()).toBe(`approval-document-${caseId.slice(0, 8)}.pdf`);
+    await expectEnglishLabels(page);
+    await expectAccessible(page);
+  }, 480_000);
+
+  it('the manager sees an at-risk case on the board, in both languages', async () => {
+    const { api, users } = stack;
+    // Departure in 12 days: the chain needs more working days than are left.
+    const body = canonicalSubmission(users.unit, { title: riskyTitle, departureDate: shanghaiDate(12), returnDate: shanghaiDate(15) });
+    body.destinations[0] = { ...body.destinations[0]!, arrive: shanghaiDate(12), leave: shanghaiDate(15) };
+    const res = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201);
+    expect(res.body.plan.atRisk).toBe(true);
+
+    const page = await stack.pageAs('manager');
+    await page.goto('/board');
+    const row = page.locator('tr', { hasText: riskyTitle });
+    // The case list is a read model: the case shows once the projection has it.
+    for (let i = 0; ; i++) {
+      try {
+        await row.waitFor({ timeout: 3000 });
+        break;
+      } catch (e) {
+        if (i >= 10) throw e;
+        await page.reload();
+      }
+    }
+    await expect(row.getByTestId('at-risk').innerText()).resolves.toMatch(/有风险/);
+    await page.getByRole('img', { name: '各阶段案件数' }).locator('svg').waitFor();
+    await screenshot(page, 'board');
+    await expectEnglishLabels(page);
+    await expectAccessible(page);
+    // The notifications count in the header is a number.
+    await expect(page.locator('.ant-badge').first().innerText()).resolves.toMatch(/\d/);
+  });
+
+  it('serves the app at / with the API beside it, and the PDFs by the API rules', async () => {
+    const { api, users } = stack;
+    const html = await request(api.http).get('/inbox').expect(200);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toContain('<div id="root">');
+    // The API's own 404 stays JSON; a missing asset is not answered with the app's HTML.
+    const missing = await request(api.http).get('/api/no-such-route').expect(404);
+    expect(missing.body.code).toBe('NOT_FOUND');
+    await request(api.http).get('/assets/no-such-file.js').expect(404);
+
+    const list = await request(api.http).get('/api/delegations').query({ pageSize: 100 }).set(bearer(users.tokens.organizer)).expect(200);
+    const risky = (list.body.items as Array<{ caseId: string; title: string }>).find((c) => c.title === riskyTitle)!;
+    const form = await request(api.http).get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`).set(bearer(users.tokens.organizer)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(form.status).toBe(200);
+    expect(form.headers['content-type']).toBe('application/pdf');
+    expect((form.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // No approval document before B08 issued it.
+    const early = await request(api.http).get(`/api/delegations/${risky.caseId}/documents/approval-document.pdf`).set(bearer(users.tokens.organizer)).expect(409);
+    expect(early.body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(early.body.message.zh).toContain('任务批件尚未印发');
+    // Not without signing in.
+    await request(api.http).get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`).expect(401);
+  });
+
+  it('shows the expired-session page when the token is no longer accepted', async () => {
+    const context = await stack.browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto('/');
+    // A session whose token the API refuses (as after a restart with a new secret, or a revoked token).
+    const fake = { token: 'not-a-token', user: { id: 'x', username: 'x', role: 'organizer', unit: 'x', name: 'x' }, expiresAt: Date.now() + 60_000 };
+    await page.evaluate(`sessionStorage.setItem('df.session', ${JSON.stringify(JSON.stringify(fake))})`);
+    await page.goto('/cases');
+    await page.getByText('登录已过期').waitFor();
+    await screenshot(page, 'expired');
+    await page.getByRole('button', { name: '重新登录' }).click();
+    await page.getByLabel('用户名').waitFor();
+    await screenshot(page, 'login');
+    await expectAccessible(page);
+    await context.close();
+  });
+});
