@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { makeFacts } from '@df/domain';
 import { delegationWorkflowId, progressQuery, SearchAttributes, type DelegationInput } from '@df/contracts';
 import { CaseEntity } from '@df/persistence';
+import { resolveTemporalCli } from '@df/runtime';
 import { caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
@@ -89,6 +92,15 @@ describe('time wakes the case (issue 11 items 4 and 9)', () => {
     expect(await list(`DelegationUnit = '${unit}' AND DepartureDate >= '2027-04-01T00:00:00Z' AND DepartureDate < '2027-04-02T00:00:00Z'`)).toEqual([
       delegationWorkflowId(april1.caseId),
     ]);
+    // The same query as a CLI user types it, through the real `temporal` binary.
+    const cli = resolveTemporalCli();
+    if (!cli) throw new Error('the Temporal CLI was not found (npm run tools)');
+    const { stdout } = await promisify(execFile)(cli.path, [
+      'workflow', 'list', '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', 'default', '--output', 'json',
+      '--query', `DelegationUnit='${unit}' AND DepartureDate < '2027-04-01T00:00:00Z'`,
+    ]);
+    expect(stdout).toContain(delegationWorkflowId(march31.caseId));
+    expect(stdout).not.toContain(delegationWorkflowId(april1.caseId));
     const description = await handles[0]!.describe();
     expect(description.typedSearchAttributes.get(SearchAttributes.DepartureDate)?.toISOString()).toBe('2027-04-01T00:00:00.000Z');
     const forecast = description.typedSearchAttributes.get(SearchAttributes.ForecastReadyDate)?.toISOString();
