@@ -52,7 +52,20 @@ const PROJECTED_SIDE_RECORDS_PATCH = 'projected-side-records';
 const FORECAST_DATE_PATCH = 'forecast-date-attribute';
 /** Cases started with this patch plan years without a published holiday schedule with their statutory holidays. */
 const PROVISIONAL_CALENDAR_PATCH = 'provisional-calendar';
+/**
+ * Cases started with this patch wake when time alone changes their plan (the at-risk instant, and every
+ * working day while open) and answer `progress` from the time the query is evaluated at.
+ */
+const TIME_WAKE_PATCH = 'time-wake';
+/** Cases started with this patch store date-only search attributes as 00:00Z of the calendar date. */
+const UTC_DATE_ATTRIBUTES_PATCH = 'utc-date-attributes';
 const REPLAN_SETTLE_WD = 0.5;
+
+/**
+ * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
+ * means "before 1 April" for a CLI user (Shanghai midnight, 16:00Z the day before, matched it).
+ */
+const dateAttribute = (date: string): Date => new Date(`${date}T00:00:00Z`);
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
 function toFailure(err: unknown): unknown {
@@ -119,7 +132,10 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   setHandler(completeStepSignal, signal('complete'));
   setHandler(decideStepSignal, signal('decide'));
 
-  setHandler(progressQuery, () => engine.progress(now(), input.workingDaySeconds));
+  // A query runs in no workflow task of its own: Date.now() is frozen at the last one, so a case left alone
+  // would answer with the slack of its last action. Read the worker's clock (a query changes no state).
+  let timeWakes = false;
+  setHandler(progressQuery, () => engine.progress(timeWakes ? clock.at(workflowInfo().unsafe.now()) : now(), input.workingDaySeconds));
 
   const inflight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
@@ -155,17 +171,21 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       // The forecast of a late case moves with the clock: as a search attribute it is the Shanghai date
       // (what managers filter on), so it is upserted when the date changes, not at every workflow task.
       ready: patched(FORECAST_DATE_PATCH) ? `${shanghaiDate(plan.forecastReadyAt)}T00:00:00+08:00` : plan.forecastReadyAt,
+      utcDates: patched(UTC_DATE_ATTRIBUTES_PATCH),
     };
     const key = JSON.stringify(values);
     if (key === lastAttributes) return;
     lastAttributes = key;
     const pairs: SearchAttributeUpdatePair[] = [
       { key: SearchAttributes.DelegationUnit, value: values.unit },
-      { key: SearchAttributes.DepartureDate, value: new Date(`${values.departure}T00:00:00+08:00`) },
+      { key: SearchAttributes.DepartureDate, value: values.utcDates ? dateAttribute(values.departure) : new Date(`${values.departure}T00:00:00+08:00`) },
       { key: SearchAttributes.Phase, value: values.phase },
       { key: SearchAttributes.Countries, value: values.countries },
       { key: SearchAttributes.AtRisk, value: values.atRisk },
-      { key: SearchAttributes.ForecastReadyDate, value: new Date(values.ready) },
+      {
+        key: SearchAttributes.ForecastReadyDate,
+        value: values.utcDates && values.ready.endsWith('T00:00:00+08:00') ? dateAttribute(values.ready.slice(0, 10)) : new Date(values.ready),
+      },
     ];
     upsertSearchAttributes(pairs);
   };
@@ -193,10 +213,18 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     if (engine.closed && inflight.size === 0) break;
     dirty = false;
     const deadline = engine.nextDeadline();
-    const waitMs = deadline === undefined ? undefined : clock.msUntil(Date.now(), deadline);
+    let waitMs = deadline === undefined ? undefined : clock.msUntil(Date.now(), deadline);
     if (waitMs !== undefined && waitMs <= 0) {
       engine.fireDueDeadlines(now());
       continue;
+    }
+    // Time alone moves the plan: wake at the at-risk instant and every working day, so the next drain
+    // re-plans (case.replanned) and the search attributes follow. A timer: new commands, hence the patch.
+    timeWakes = patched(TIME_WAKE_PATCH);
+    const wake = timeWakes ? engine.nextTimeWake(now(), plan) : undefined;
+    if (wake !== undefined) {
+      const wakeMs = Math.max(1, clock.msUntil(Date.now(), wake));
+      waitMs = waitMs === undefined ? wakeMs : Math.min(waitMs, wakeMs);
     }
     const woke = waitMs === undefined ? (await condition(() => dirty), true) : await condition(() => dirty, waitMs);
     if (!woke) engine.fireDueDeadlines(now());

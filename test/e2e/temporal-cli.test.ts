@@ -88,4 +88,15 @@ describe('the Temporal CLI against a case started by the API', () => {
     const byCountry = asList(await temporal('workflow', 'list', '--query', `Countries='US' AND DelegationUnit='${users.unit}'`));
     expect(byCountry.map((r) => (r.execution as { workflowId: string }).workflowId)).toEqual([workflowId]);
   });
+
+  it("list --query \"DepartureDate < 'YYYY-MM-DDT00:00:00Z'\" means before that calendar day (issue 11 item 9)", async () => {
+    const departure = (await getProgress(api, users.tokens.organizer, caseId)).departureDate;
+    const nextDay = new Date(Date.parse(`${departure}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const ids = async (query: string) =>
+      asList(await temporal('workflow', 'list', '--query', `DelegationUnit='${users.unit}' AND ${query}`)).map((r) => (r.execution as { workflowId: string }).workflowId);
+    // Stored as 00:00Z of the departure date: not before its own day, before the next one, and inside the day's range.
+    expect(await ids(`DepartureDate < '${departure}T00:00:00Z'`)).toEqual([]);
+    expect(await ids(`DepartureDate < '${nextDay}T00:00:00Z'`)).toEqual([workflowId]);
+    expect(await ids(`DepartureDate >= '${departure}T00:00:00Z' AND DepartureDate < '${nextDay}T00:00:00Z'`)).toEqual([workflowId]);
+  });
 });

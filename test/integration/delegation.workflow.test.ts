@@ -145,11 +145,12 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     expect(found).toEqual([handle.workflowId]);
     const description = await handle.describe();
     const departure = description.typedSearchAttributes.get(SearchAttributes.DepartureDate);
-    expect(departure?.toISOString()).toBe(new Date(`${input.facts.departureDate}T00:00:00+08:00`).toISOString());
-    // The forecast ready date as a Shanghai calendar date (midnight +08:00), the day the progress query forecasts.
+    // Date-only attributes are 00:00Z of the calendar date (issue 11 item 9), so CLI comparisons mean calendar days.
+    expect(departure?.toISOString()).toBe(`${input.facts.departureDate}T00:00:00.000Z`);
+    // The forecast ready date as the Shanghai calendar date the progress query forecasts.
     const progress = await handle.query(progressQuery);
     expect(description.typedSearchAttributes.get(SearchAttributes.ForecastReadyDate)?.toISOString()).toBe(
-      new Date(`${shanghaiDate(progress.plan.forecastReadyAt)}T00:00:00+08:00`).toISOString(),
+      `${shanghaiDate(progress.plan.forecastReadyAt)}T00:00:00.000Z`,
     );
     await handle.terminate('test done');
   });

@@ -10,7 +10,7 @@ import { authorize } from './authorization';
 import { reject } from './rejection';
 import { CaseCore, type EngineAction, type EngineDeps, type Escalation, type SystemResult, type SystemWork } from './core';
 import { fireDueDeadlines, nextDeadline } from './deadlines';
-import { currentPlan, phaseOf, progressView, replan } from './progress';
+import { currentPlan, nextTimeWake, phaseOf, progressView, replan } from './progress';
 import { applySystemResult, takeSystemWork } from './system-steps';
 
 export { DEFICIENCY_DEADLINE_WD, MIN_DUE_WD, type EngineAction, type EngineDeps, type Escalation, type SystemResult, type SystemWork } from './core';
@@ -159,6 +159,11 @@ export class CaseEngine {
 
   nextDeadline(): number | undefined {
     return nextDeadline(this.core);
+  }
+
+  /** See progress.ts: when time alone next changes what managers see (the at-risk instant, else a working day on). */
+  nextTimeWake(now: number, current: Plan): number | undefined {
+    return nextTimeWake(this.core, now, current);
   }
 
   fireDueDeadlines(now: number): void {

@@ -137,3 +137,31 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
     lastSeq: core.log.seq,
   };
 }
+
+/** Working days between two time wakes of an open case: the board is never more than a day stale. */
+export const TIME_WAKE_WD = 1;
+/** Precision (working days) of the at-risk instant found by bisection: 1/64 WD, 7.5 minutes of a working day. */
+const TIME_WAKE_PRECISION_WD = 1 / 64;
+
+/**
+ * The next instant (case time, epoch ms) at which the case must re-plan although nobody acted: the first
+ * instant it turns at risk if that falls within TIME_WAKE_WD, else TIME_WAKE_WD from now. Undefined once
+ * closed. `current` is the plan at `now` (the drain just made it). Slack falls at most one working day
+ * per working day elapsed, so a case whose slack exceeds the threshold by more than TIME_WAKE_WD cannot
+ * turn at risk before the daily wake; otherwise the crossing is bisected on the pure planner.
+ */
+export function nextTimeWake(core: CaseCore, now: number, current: Plan): number | undefined {
+  if (core.closed) return undefined;
+  const at = (wd: number) => core.calendar.addWorkingDays(now, wd, 'start');
+  const daily = at(TIME_WAKE_WD);
+  if (current.atRisk || current.slackWd - current.atRiskThresholdWd > TIME_WAKE_WD) return daily;
+  if (!currentPlan(core, daily).atRisk) return daily;
+  let lo = 0;
+  let hi = TIME_WAKE_WD;
+  while (hi - lo > TIME_WAKE_PRECISION_WD) {
+    const mid = (lo + hi) / 2;
+    if (currentPlan(core, at(mid)).atRisk) hi = mid;
+    else lo = mid;
+  }
+  return at(hi);
+}
