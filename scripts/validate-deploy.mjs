@@ -54,7 +54,11 @@ const run = (cmd, args, input) => {
 
 // YAML is read with the venv's ruamel.yaml (a dependency of check-jsonschema): no YAML package here.
 function loadYaml(file) {
-  const r = run(tools.python, ['-c', 'import json,sys\nfrom ruamel.yaml import YAML\nprint(json.dumps(YAML(typ="safe").load(open(sys.argv[1]))))', file]);
+  const r = run(tools.python, [
+    '-c',
+    'import json,sys\nfrom ruamel.yaml import YAML\nprint(json.dumps(YAML(typ="safe").load(open(sys.argv[1]))))',
+    file,
+  ]);
   if (!r.ok) throw new Error(`cannot parse ${file}: ${r.out}`);
   return JSON.parse(r.stdout);
 }
@@ -74,25 +78,29 @@ function checkCompose(file) {
   const defined = new Set(Object.keys(doc.secrets ?? {}));
   // No default passwords: every secret is a file under the folder compose insists on.
   for (const [name, def] of Object.entries(doc.secrets ?? {})) {
-    if (!String(def?.file ?? '').startsWith('${DF_SECRETS_DIR:?')) problems.push(`secret ${name}: must be file: \${DF_SECRETS_DIR:?...}/${name}`);
+    if (!String(def?.file ?? '').startsWith('${DF_SECRETS_DIR:?'))
+      problems.push(`secret ${name}: must be file: \${DF_SECRETS_DIR:?...}/${name}`);
   }
   for (const [name, svc] of Object.entries(doc.services ?? {})) {
     // One-shots (restart "no") are judged by their exit code; temporal-ui's block belongs to the Web UI change.
     if (svc.restart === 'no' || HEALTH_EXEMPT.has(name)) continue;
     if (!svc.healthcheck?.test) problems.push(`service ${name}: no healthcheck`);
     if (svc.logging?.options?.['max-size'] === undefined) problems.push(`service ${name}: no log rotation (logging.options.max-size)`);
-    if (svc.deploy?.resources?.limits?.memory === undefined) problems.push(`service ${name}: no memory limit (deploy.resources.limits.memory)`);
+    if (svc.deploy?.resources?.limits?.memory === undefined)
+      problems.push(`service ${name}: no memory limit (deploy.resources.limits.memory)`);
   }
   const onlyFor = { jwt_secret: ['api'], metrics_token: ['api', 'prometheus'] };
   for (const [name, svc] of Object.entries(doc.services ?? {})) {
     for (const s of svc.secrets ?? []) {
       const secret = typeof s === 'string' ? s : s.source;
       if (!defined.has(secret)) problems.push(`service ${name}: secret ${secret} is not defined under top-level secrets`);
-      if (onlyFor[secret] && !onlyFor[secret].includes(name)) problems.push(`service ${name}: must not receive ${secret} (only ${onlyFor[secret].join(', ')})`);
+      if (onlyFor[secret] && !onlyFor[secret].includes(name))
+        problems.push(`service ${name}: must not receive ${secret} (only ${onlyFor[secret].join(', ')})`);
     }
     const env = svc.environment ?? {};
     for (const key of Object.keys(Array.isArray(env) ? Object.fromEntries(env.map((e) => e.split('='))) : env)) {
-      if (/(PASSWORD|SECRET|TOKEN)$/.test(key) && !/_FILE$/.test(key) && key !== 'DEMO_PASSWORD') problems.push(`service ${name}: ${key} in plain environment; pass it as a secret file (${key}_FILE)`);
+      if (/(PASSWORD|SECRET|TOKEN)$/.test(key) && !/_FILE$/.test(key) && key !== 'DEMO_PASSWORD')
+        problems.push(`service ${name}: ${key} in plain environment; pass it as a secret file (${key}_FILE)`);
     }
   }
   return problems;
@@ -101,7 +109,11 @@ function checkCompose(file) {
 // Two renders: with an existing Secret (production), and with the chart creating its own (trials).
 const HELM_VARIANTS = {
   'existing secret': ['secrets.existingSecret=ci-secrets'],
-  'chart-made secret': ['secrets.values.database-password=ci', 'secrets.values.jwt-secret=ci-jwt-secret-of-at-least-32-chars', 'secrets.values.metrics-token=ci-metrics-token'],
+  'chart-made secret': [
+    'secrets.values.database-password=ci',
+    'secrets.values.jwt-secret=ci-jwt-secret-of-at-least-32-chars',
+    'secrets.values.metrics-token=ci-metrics-token',
+  ],
 };
 
 function checkHelm(chart, sets) {
@@ -167,15 +179,18 @@ function checkMonitoring(dir) {
     if (!Array.isArray(prom.scrape_configs) || prom.scrape_configs.length === 0) problems.push('prometheus.yml: no scrape_configs');
     for (const sc of prom.scrape_configs ?? []) if (!sc.job_name) problems.push('prometheus.yml: a scrape config without job_name');
     const api = (prom.scrape_configs ?? []).find((s) => s.job_name === 'api');
-    if (!api?.authorization?.credentials_file) problems.push('prometheus.yml: job api must scrape with the metrics token (authorization.credentials_file)');
+    if (!api?.authorization?.credentials_file)
+      problems.push('prometheus.yml: job api must scrape with the metrics token (authorization.credentials_file)');
   }
   const rules = load('prometheus/alerts.yml');
   if (rules) {
     const all = (rules.groups ?? []).flatMap((g) => g.rules ?? []);
     if (all.length === 0) problems.push('alerts.yml: no rules');
     for (const r of all) {
-      if (!r.alert || typeof r.expr !== 'string' || !r.expr.trim()) problems.push(`alerts.yml: rule ${r.alert ?? '(unnamed)'} needs alert and expr`);
-      if (r.for !== undefined && !/^\d+[smhd]$/.test(String(r.for))) problems.push(`alerts.yml: rule ${r.alert}: for "${r.for}" is not a duration`);
+      if (!r.alert || typeof r.expr !== 'string' || !r.expr.trim())
+        problems.push(`alerts.yml: rule ${r.alert ?? '(unnamed)'} needs alert and expr`);
+      if (r.for !== undefined && !/^\d+[smhd]$/.test(String(r.for)))
+        problems.push(`alerts.yml: rule ${r.alert}: for "${r.for}" is not a duration`);
       const unbalanced = typeof r.expr === 'string' ? unbalancedBrackets(r.expr) : undefined;
       if (unbalanced) problems.push(`alerts.yml: rule ${r.alert}: expr ${unbalanced}`);
     }
@@ -184,7 +199,11 @@ function checkMonitoring(dir) {
     }
   }
   for (const f of ['delegation-flow.json', 'temporal-server.json', 'temporal-sdk.json']) {
-    const r = run(tools.python, ['-c', 'import json,sys; d=json.load(open(sys.argv[1])); assert d["uid"] and d["panels"], "uid and panels required"', join(dir, 'grafana', 'dashboards', f)]);
+    const r = run(tools.python, [
+      '-c',
+      'import json,sys; d=json.load(open(sys.argv[1])); assert d["uid"] and d["panels"], "uid and panels required"',
+      join(dir, 'grafana', 'dashboards', f),
+    ]);
     if (!r.ok) problems.push(`dashboard ${f}: ${r.out.split('\n').pop()}`);
   }
   return problems;

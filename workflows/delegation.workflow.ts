@@ -70,7 +70,12 @@ const dateAttribute = (date: string): Date => new Date(`${date}T00:00:00Z`);
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
 function toFailure(err: unknown): unknown {
   if (err instanceof Rejection) {
-    return ApplicationFailure.create({ type: err.code, message: `${err.label.zh} / ${err.label.en}`, details: [err.details()], nonRetryable: true });
+    return ApplicationFailure.create({
+      type: err.code,
+      message: `${err.label.zh} / ${err.label.en}`,
+      details: [err.details()],
+      nonRetryable: true,
+    });
   }
   return err;
 }
@@ -178,13 +183,17 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     lastAttributes = key;
     const pairs: SearchAttributeUpdatePair[] = [
       { key: SearchAttributes.DelegationUnit, value: values.unit },
-      { key: SearchAttributes.DepartureDate, value: values.utcDates ? dateAttribute(values.departure) : new Date(`${values.departure}T00:00:00+08:00`) },
+      {
+        key: SearchAttributes.DepartureDate,
+        value: values.utcDates ? dateAttribute(values.departure) : new Date(`${values.departure}T00:00:00+08:00`),
+      },
       { key: SearchAttributes.Phase, value: values.phase },
       { key: SearchAttributes.Countries, value: values.countries },
       { key: SearchAttributes.AtRisk, value: values.atRisk },
       {
         key: SearchAttributes.ForecastReadyDate,
-        value: values.utcDates && values.ready.endsWith('T00:00:00+08:00') ? dateAttribute(values.ready.slice(0, 10)) : new Date(values.ready),
+        value:
+          values.utcDates && values.ready.endsWith('T00:00:00+08:00') ? dateAttribute(values.ready.slice(0, 10)) : new Date(values.ready),
       },
     ];
     upsertSearchAttributes(pairs);
@@ -230,5 +239,10 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     if (!woke) engine.fireDueDeadlines(now());
   }
   await condition(allHandlersFinished);
-  return { caseId: input.caseId, status: engine.status, ...(engine.closedReason ? { reason: engine.closedReason } : {}), lastSeq: engine.lastSeq };
+  return {
+    caseId: input.caseId,
+    status: engine.status,
+    ...(engine.closedReason ? { reason: engine.closedReason } : {}),
+    lastSeq: engine.lastSeq,
+  };
 }

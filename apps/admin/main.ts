@@ -24,16 +24,24 @@ export async function runAdmin(argv: string[], databaseUrl: string, actor = `cli
     const repo = new RegistriesRepository(ds);
     if (command === 'list') {
       const rows = await repo.schedules();
-      return rows.length === 0 ? ['no schedules loaded (package data and provisional years apply)'] : rows.map((s) => `${s.year}  ${s.holidays.length} days off, ${s.workdays.length} working weekend days  ${s.source}  (${s.loadedBy}, ${s.loadedAt})`);
+      return rows.length === 0
+        ? ['no schedules loaded (package data and provisional years apply)']
+        : rows.map(
+            (s) =>
+              `${s.year}  ${s.holidays.length} days off, ${s.workdays.length} working weekend days  ${s.source}  (${s.loadedBy}, ${s.loadedAt})`,
+          );
     }
     const file = opts.positional[0];
     if (!file) throw new Error(USAGE);
     const year = opts.year !== undefined ? Number(opts.year) : undefined;
-    if (year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100)) throw new Error(`--year: expected a year 2000-2100, got '${opts.year}'`);
+    if (year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100))
+      throw new Error(`--year: expected a year 2000-2100, got '${opts.year}'`);
     const schedules = parseScheduleFile(file, readFileSync(file, 'utf8'), year);
     if (schedules.length === 0) throw new Error(`${file}: no days${year !== undefined ? ` in ${year}` : ''}`);
     // Check every year before writing any: nothing half-loaded.
-    const problems = schedules.flatMap((s) => scheduleProblems(s).map((p) => `${s.year} ${p.field} (${p.rule}): ${p.message.en} / ${p.message.zh}`));
+    const problems = schedules.flatMap((s) =>
+      scheduleProblems(s).map((p) => `${s.year} ${p.field} (${p.rule}): ${p.message.en} / ${p.message.zh}`),
+    );
     if (problems.length > 0) throw new Error(`${file}: ${problems.length} problem(s)\n${problems.join('\n')}`);
     const out: string[] = [];
     const source = `cli: ${basename(file)}${opts.source ? ` (${opts.source})` : ''}`;

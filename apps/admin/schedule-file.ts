@@ -35,11 +35,15 @@ function fromJson(text: string): Day[] {
   items.forEach((item, i) => {
     if (!item || typeof item !== 'object') throw new Error(`item ${i}: expected { holidays, workdays }`);
     const { holidays, workdays, year } = item as { holidays?: unknown; workdays?: unknown; year?: unknown };
-    for (const [field, list, work] of [['holidays', holidays, false], ['workdays', workdays ?? [], true]] as const) {
+    for (const [field, list, work] of [
+      ['holidays', holidays, false],
+      ['workdays', workdays ?? [], true],
+    ] as const) {
       if (!Array.isArray(list)) throw new Error(`item ${i}: ${field} must be an array of YYYY-MM-DD dates`);
       for (const d of list) {
         if (!isIsoDate(d)) throw new Error(`item ${i}: ${field} has '${String(d)}', not a date YYYY-MM-DD`);
-        if (year !== undefined && Number(d.slice(0, 4)) !== year) throw new Error(`item ${i}: ${field} has ${d}, outside year ${String(year)}`);
+        if (year !== undefined && Number(d.slice(0, 4)) !== year)
+          throw new Error(`item ${i}: ${field} has ${d}, outside year ${String(year)}`);
         out.push({ date: d, work });
       }
     }

@@ -48,7 +48,10 @@ export async function submitCase(ctx: DriveContext, facts: CaseFacts): Promise<{
 async function waitVisible(db: Pool, caseId: string, stepKey: string, timeoutMs = 10_000): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const { rows } = await db.query<{ status: string }>('SELECT status FROM case_steps WHERE case_id = $1 AND step_key = $2', [caseId, stepKey]);
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM case_steps WHERE case_id = $1 AND step_key = $2', [
+      caseId,
+      stepKey,
+    ]);
     if (rows[0] && rows[0].status !== 'awaiting' && rows[0].status !== 'overdue') return true;
     if (performance.now() > deadline) return false;
     await sleep(2);
@@ -90,7 +93,12 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
     const p = res.body;
     run.status = p.status;
     if (p.status !== 'open' && p.status !== 'departed') return run;
-    if (Date.now() > deadline) throw new Error(`case ${caseId} did not close in time; open: ${actionable(p).map((s) => s.key).join(' ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `case ${caseId} did not close in time; open: ${actionable(p)
+          .map((s) => s.key)
+          .join(' ')}`,
+      );
     const steps = actionable(p);
     if (steps.length === 0) {
       await waitForWork(ctx.db, caseId, ctx.idlePollMs ?? 100, deadline);
@@ -151,7 +159,10 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
   );
   const wallSeconds = (performance.now() - started) / 1000;
   const ids = runs.map((r) => r.caseId);
-  const { rows } = await ctx.db.query<{ n: string }>(`SELECT count(*) AS n FROM case_events WHERE stream_id = ANY($1) AND type LIKE 'step.%'`, [ids]);
+  const { rows } = await ctx.db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM case_events WHERE stream_id = ANY($1) AND type LIKE 'step.%'`,
+    [ids],
+  );
   const stepEvents = Number(rows[0]!.n);
   const updates = runs.reduce((a, r) => a + r.updates, 0);
   return {

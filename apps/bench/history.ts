@@ -31,7 +31,12 @@ export interface HistoryFigures {
 
 const WARM_REPLAYS = 5;
 
-async function replayWarm(workflowBundle: { code: string }, dataConverter: DataConverter, history: temporal.api.history.v1.IHistory, name: string): Promise<number> {
+async function replayWarm(
+  workflowBundle: { code: string },
+  dataConverter: DataConverter,
+  history: temporal.api.history.v1.IHistory,
+  name: string,
+): Promise<number> {
   const arrivals: number[] = [];
   const histories = Array.from({ length: WARM_REPLAYS + 1 }, (_, i) => ({ workflowId: `${name}-${i}`, history }));
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {

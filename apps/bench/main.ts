@@ -31,7 +31,14 @@ export interface BenchSummary {
   totalSeconds: number;
 }
 
-const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => log(m) };
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => log(m),
+};
 
 async function main(): Promise<number> {
   let options: BenchOptions;
@@ -47,7 +54,13 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const summary: BenchSummary = {
     startedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     options,
     external: { database: false, temporal: false },
     workerRssMiB: {},
@@ -91,7 +104,11 @@ async function main(): Promise<number> {
       rss('afterWorker');
     }
     if (options.only.includes('board')) {
-      summary.board = await runBoard({ api, tokens, db, databaseUrl: stack.databaseUrl, external: stack.external.database }, options.boardCases, options.boardRequests);
+      summary.board = await runBoard(
+        { api, tokens, db, databaseUrl: stack.databaseUrl, external: stack.external.database },
+        options.boardCases,
+        options.boardRequests,
+      );
     }
   } finally {
     await connection.close().catch(() => undefined);

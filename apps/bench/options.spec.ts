@@ -2,7 +2,13 @@ import { parseOptions, UsageError } from './options';
 
 describe('bench options', () => {
   it('has the issue defaults', () => {
-    expect(parseOptions([], {})).toMatchObject({ cases: 50, openCases: 1000, boardCases: 100_000, quick: false, only: ['decision', 'history', 'worker', 'board'] });
+    expect(parseOptions([], {})).toMatchObject({
+      cases: 50,
+      openCases: 1000,
+      boardCases: 100_000,
+      quick: false,
+      only: ['decision', 'history', 'worker', 'board'],
+    });
   });
 
   it('reads flags over the environment, and --quick shrinks what is not given', () => {

@@ -68,7 +68,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
     raw.set(m[1]!, value);
   }
-  const int = (flag: string, normal: number, small: number) => (raw.has(flag) ? positiveInt(`--${flag}`, raw.get(flag)!) : quick ? small : normal);
+  const int = (flag: string, normal: number, small: number) =>
+    raw.has(flag) ? positiveInt(`--${flag}`, raw.get(flag)!) : quick ? small : normal;
   const only = raw.has('only')
     ? raw
         .get('only')!
@@ -76,7 +77,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         .map((s) => s.trim())
         .filter(Boolean)
     : [...SECTIONS];
-  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
+  for (const s of only)
+    if (!(SECTIONS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
   const wds = raw.has('working-day-seconds') ? Number(raw.get('working-day-seconds')) : 0.5;
   if (!(wds > 0)) throw new UsageError('--working-day-seconds must be a positive number');
   return {

@@ -28,6 +28,11 @@ describe('bench stats', () => {
   });
 
   it('pads table columns, CJK characters counting double', () => {
-    expect(table([['a', 'bb'], ['审批', 1]])).toBe('a     bb\n----  --\n审批  1');
+    expect(
+      table([
+        ['a', 'bb'],
+        ['审批', 1],
+      ]),
+    ).toBe('a     bb\n----  --\n审批  1');
   });
 });

@@ -59,7 +59,11 @@ export function target(name: string, goal: string, value: number | undefined, li
 export function table(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cells = rows.map((r) => r.map((c) => String(c)));
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c + ' '.repeat(widths[i]! - width(c)))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

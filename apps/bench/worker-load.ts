@@ -56,7 +56,13 @@ async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Pr
   );
 }
 
-export async function runWorkerLoad(client: Client, db: Pool, workerPid: number, taskQueue: string, openCases: number): Promise<WorkerFigures> {
+export async function runWorkerLoad(
+  client: Client,
+  db: Pool,
+  workerPid: number,
+  taskQueue: string,
+  openCases: number,
+): Promise<WorkerFigures> {
   const before = sampleProcess(workerPid);
   const ids = Array.from({ length: openCases }, () => randomUUID());
   log(`worker: starting ${openCases} cases (real time) and leaving them at their human steps`);
@@ -108,6 +114,11 @@ export async function runWorkerLoad(client: Client, db: Pool, workerPid: number,
   };
   log(`worker: ${openCases} open cases, RSS ${figures.rssWithOpenCasesMiB} MiB (peak ${figures.peakRssMiB} MiB)`);
   // Leave nothing running on a shared Temporal.
-  await inBatches(ids, 32, (caseId) => client.workflow.getHandle(delegationWorkflowId(caseId)).terminate('benchmark done').catch(() => undefined));
+  await inBatches(ids, 32, (caseId) =>
+    client.workflow
+      .getHandle(delegationWorkflowId(caseId))
+      .terminate('benchmark done')
+      .catch(() => undefined),
+  );
   return figures;
 }

@@ -71,7 +71,8 @@ void runUntilSignal('delegation-flow', async () => {
         `  Health         ${base}/health`,
         uiUrl ? `  Temporal UI    ${uiUrl}` : undefined,
         ...lines,
-        `  Worker         task queue "${config.taskQueue}"` + (config.workingDaySeconds ? `, 1 working day = ${config.workingDaySeconds}s` : ''),
+        `  Worker         task queue "${config.taskQueue}"` +
+          (config.workingDaySeconds ? `, 1 working day = ${config.workingDaySeconds}s` : ''),
         '  A process that dies is restarted; Ctrl-C stops everything; data is kept for the next start.',
         '',
       ]

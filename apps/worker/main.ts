@@ -2,7 +2,6 @@
 import { loadConfig, requireServices, runUntilSignal } from '@df/runtime';
 import { bootstrapWorker, TemporalWorkerService } from './src';
 
-
 void runUntilSignal('worker', async () => {
   const config = requireServices(loadConfig());
   // The image ships a bundle built at image build time (WORKFLOW_BUNDLE_PATH): no webpack at start.

@@ -16,14 +16,22 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : null;
 
 const newest = (dir: string): number =>
-  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+    ),
+  );
 
 /** Builds the web app (dist/web) when it is missing or older than its sources, as `npm run build:web` does. */
 export function ensureWebBuilt(): void {
   const index = join(WEB_DIST_DIR, 'index.html');
   const src = join(ROOT, 'apps', 'web');
   if (existsSync(index) && statSync(index).mtimeMs >= newest(src)) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'apps/web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'apps/web', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 export interface Stack {
@@ -41,7 +49,11 @@ export interface Stack {
 export async function startStack(workingDaySeconds: number): Promise<Stack> {
   ensureWebBuilt();
   const worker = await startTestWorker({ workingDaySeconds });
-  const config = testConfig({ jwtSecret: 'test-secret-0123456789-0123456789-abcdef', taskQueue: worker.config.taskQueue, workingDaySeconds });
+  const config = testConfig({
+    jwtSecret: 'test-secret-0123456789-0123456789-abcdef',
+    taskQueue: worker.config.taskQueue,
+    workingDaySeconds,
+  });
   const app = await createApiApp(config);
   await app.init();
   await app.listen(0, '127.0.0.1');
@@ -60,7 +72,13 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
     async pageAs(role) {
       const known = contexts.get(role);
       if (known) return known.page;
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 900 }, acceptDownloads: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        viewport: { width: 1366, height: 900 },
+        acceptDownloads: true,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+      });
       const page = await context.newPage();
       await signIn(page, users.usernames[role]);
       contexts.set(role, { context, page });
@@ -78,7 +96,10 @@ export async function signIn(page: Page, username: string, password = TEST_PASSW
   await page.goto('/');
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+  await page
+    .getByRole('button', { name: '登 录' })
+    .or(page.getByRole('button', { name: '登录' }))
+    .click();
   await page.getByTestId('sign-out').waitFor();
 }
 
@@ -92,7 +113,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Text of the page's labels (headers, buttons, form labels, menu, titles): what switching language must change. */
 export async function labelTexts(page: Page): Promise<string[]> {
   return page
-    .locator('th, label, button, .ant-card-head-title, .ant-menu-title-content, .ant-statistic-title, .ant-segmented-item-label, .ant-steps-item-title, .ant-tag, .ant-descriptions-item-label')
+    .locator(
+      'th, label, button, .ant-card-head-title, .ant-menu-title-content, .ant-statistic-title, .ant-segmented-item-label, .ant-steps-item-title, .ant-tag, .ant-descriptions-item-label',
+    )
     .evaluateAll((els) => els.map((e) => (e as unknown as { innerText: string }).innerText.trim()).filter(Boolean));
 }
 

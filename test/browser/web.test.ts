@@ -13,7 +13,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function expectEnglishLabels(page: Page): Promise<void> {
   await page.getByTestId('lang').click();
   // Ant Design spaces two-character Chinese button labels: 中 文.
-  await page.getByTestId('lang').filter({ hasText: /中\s?文/ }).waitFor();
+  await page
+    .getByTestId('lang')
+    .filter({ hasText: /中\s?文/ })
+    .waitFor();
   await page.waitForTimeout(200);
   const chinese = (await labelTexts(page)).filter((s) => !/^中\s?文$/.test(s) && HAN.test(s));
   expect(chinese).toEqual([]);
@@ -26,7 +29,15 @@ async function expectEnglishLabels(page: Page): Promise<void> {
 /** axe-core on the page: no serious or critical violation. */
 async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   expect(serious).toEqual([]);
 }
 
@@ -126,7 +137,10 @@ describe('the web app in Chromium, on the whole stack', () => {
     for (;;) {
       const p = await getProgress(api, users.tokens.organizer, caseId);
       if (p.approvalDocumentNo) break;
-      if (Date.now() > deadline) throw new Error(`stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped'].includes(s.status)).map((s) => [s.key, s.status]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped'].includes(s.status)).map((s) => [s.key, s.status]))}`,
+        );
       const step = actionable(p)[0];
       if (!step) {
         await sleep(500);
@@ -147,7 +161,10 @@ describe('the web app in Chromium, on the whole stack', () => {
       await openFromInbox(page, title, step.key);
       if (!shots.has('inbox')) {
         shots.add('inbox');
-        await page.getByRole('button', { name: '取 消' }).or(page.getByRole('button', { name: '取消' })).click();
+        await page
+          .getByRole('button', { name: '取 消' })
+          .or(page.getByRole('button', { name: '取消' }))
+          .click();
         await screenshot(page, 'inbox');
         await expectEnglishLabels(page);
         await expectAccessible(page);
@@ -240,16 +257,23 @@ describe('the web app in Chromium, on the whole stack', () => {
 
     const list = await request(api.http).get('/api/delegations').query({ pageSize: 100 }).set(bearer(users.tokens.organizer)).expect(200);
     const risky = (list.body.items as Array<{ caseId: string; title: string }>).find((c) => c.title === riskyTitle)!;
-    const form = await request(api.http).get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`).set(bearer(users.tokens.organizer)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const form = await request(api.http)
+      .get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`)
+      .set(bearer(users.tokens.organizer))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(form.status).toBe(200);
     expect(form.headers['content-type']).toBe('application/pdf');
     expect((form.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     // No approval document before B08 issued it.
-    const early = await request(api.http).get(`/api/delegations/${risky.caseId}/documents/approval-document.pdf`).set(bearer(users.tokens.organizer)).expect(409);
+    const early = await request(api.http)
+      .get(`/api/delegations/${risky.caseId}/documents/approval-document.pdf`)
+      .set(bearer(users.tokens.organizer))
+      .expect(409);
     expect(early.body.code).toBe('ACTION_NOT_ALLOWED');
     expect(early.body.message.zh).toContain('任务批件尚未印发');
     // Not without signing in.
@@ -261,7 +285,11 @@ describe('the web app in Chromium, on the whole stack', () => {
     const page = await context.newPage();
     await page.goto('/');
     // A session whose token the API refuses (as after a restart with a new secret, or a revoked token).
-    const fake = { token: 'not-a-token', user: { id: 'x', username: 'x', role: 'organizer', unit: 'x', name: 'x' }, expiresAt: Date.now() + 60_000 };
+    const fake = {
+      token: 'not-a-token',
+      user: { id: 'x', username: 'x', role: 'organizer', unit: 'x', name: 'x' },
+      expiresAt: Date.now() + 60_000,
+    };
     await page.evaluate(`sessionStorage.setItem('df.session', ${JSON.stringify(JSON.stringify(fake))})`);
     await page.goto('/cases');
     await page.getByText('登录已过期').waitFor();

@@ -20,7 +20,8 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
   });
 
   const submit = async () =>
-    (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)).body.caseId as string;
+    (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201))
+      .body.caseId as string;
 
   it('drives a case to intake, accepts it with a deficiency, supplies it, records an objection, amends and withdraws it', async () => {
     const caseId = await submit();
@@ -37,41 +38,90 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     const accept = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/B02/decision`)
       .set(bearer(users.tokens['fao-clerk']))
-      .send({ decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文' }], comment: '容缺受理' })
+      .send({
+        decision: 'accept-with-deficiencies',
+        missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文' }],
+        comment: '容缺受理',
+      })
       .expect(200);
     expect(accept.body.accepted).toBe(true);
     let p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.deficiencies).toEqual([expect.objectContaining({ id: 'invitation-translation', status: 'missing' })]);
 
-    const supplied = await request(api.http).post(`/api/delegations/${caseId}/documents`).set(bearer(users.tokens.organizer)).send({ documentId: 'invitation-translation', fileRef: 'files/inv-tr.pdf' }).expect(200);
+    const supplied = await request(api.http)
+      .post(`/api/delegations/${caseId}/documents`)
+      .set(bearer(users.tokens.organizer))
+      .send({ documentId: 'invitation-translation', fileRef: 'files/inv-tr.pdf' })
+      .expect(200);
     expect(supplied.body.accepted).toBe(true);
-    expect((await request(api.http).post(`/api/delegations/${caseId}/documents`).set(bearer(users.tokens.organizer)).send({ documentId: 'invitation-translation' }).expect(409)).body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(
+      (
+        await request(api.http)
+          .post(`/api/delegations/${caseId}/documents`)
+          .set(bearer(users.tokens.organizer))
+          .send({ documentId: 'invitation-translation' })
+          .expect(409)
+      ).body.code,
+    ).toBe('ACTION_NOT_ALLOWED');
     p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.deficiencies[0]).toMatchObject({ status: 'supplied' });
 
     // The public notice (A13) is still running: an objection is recorded.
     expect(p.steps.find((s) => s.key === 'A13')!.status).toMatch(/awaiting|overdue/);
-    await request(api.http).post(`/api/delegations/${caseId}/notice-objections`).set(bearer(users.tokens['unit-leader'])).send({ objection: '公示期间收到群众来信' }).expect(200);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/notice-objections`)
+      .set(bearer(users.tokens['unit-leader']))
+      .send({ objection: '公示期间收到群众来信' })
+      .expect(200);
     p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.objections).toEqual([expect.objectContaining({ text: '公示期间收到群众来信', by: users.usernames['unit-leader'] })]);
 
-    const amended = await request(api.http).post(`/api/delegations/${caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { returnDate: '2027-03-18', destinations: [{ ...canonicalSubmission(users.unit).destinations[0], leave: '2027-03-18' }] }, comment: '缩短行程' }).expect(200);
+    const amended = await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({
+        changes: { returnDate: '2027-03-18', destinations: [{ ...canonicalSubmission(users.unit).destinations[0], leave: '2027-03-18' }] },
+        comment: '缩短行程',
+      })
+      .expect(200);
     expect(amended.body.accepted).toBe(true);
     p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.facts.returnDate).toBe('2027-03-18');
-    const broken = await request(api.http).post(`/api/delegations/${caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { returnDate: '2027-03-30' } }).expect(422);
+    const broken = await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { returnDate: '2027-03-30' } })
+      .expect(422);
     expect(broken.body.code).toBe('RULE_VIOLATION');
 
     const key = randomUUID();
-    const withdrawn = await request(api.http).post(`/api/delegations/${caseId}/withdraw`).set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send({ reason: '邀请方推迟活动' }).expect(200);
+    const withdrawn = await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send({ reason: '邀请方推迟活动' })
+      .expect(200);
     expect(withdrawn.body.status).toBe('withdrawn');
-    const again = await request(api.http).post(`/api/delegations/${caseId}/withdraw`).set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send({ reason: '邀请方推迟活动' }).expect(200);
+    const again = await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send({ reason: '邀请方推迟活动' })
+      .expect(200);
     expect(again.body).toEqual(withdrawn.body);
-    const closed = await request(api.http).post(`/api/delegations/${caseId}/withdraw`).set(bearer(users.tokens.organizer)).send({ reason: 'again' });
+    const closed = await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: 'again' });
     expect(closed.status).toBe(409);
     expect(closed.body.code).toBe('CASE_CLOSED');
     const list = await eventually(
-      () => request(api.http).get('/api/delegations').query({ status: 'withdrawn' }).set(bearer(users.tokens.organizer)).then((r) => r.body.items as Array<{ caseId: string }>),
+      () =>
+        request(api.http)
+          .get('/api/delegations')
+          .query({ status: 'withdrawn' })
+          .set(bearer(users.tokens.organizer))
+          .then((r) => r.body.items as Array<{ caseId: string }>),
       (items) => items.some((c) => c.caseId === caseId),
     );
     expect(list.map((c) => c.caseId)).toContain(caseId);
@@ -79,10 +129,25 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
 
   it('the FAO cancels a case; the organizer may not', async () => {
     const caseId = await submit();
-    expect((await request(api.http).post(`/api/delegations/${caseId}/cancel`).set(bearer(users.tokens.organizer)).send({ reason: '不需要了' }).expect(403)).body.code).toBe('WRONG_ROLE');
-    const res = await request(api.http).post(`/api/delegations/${caseId}/cancel`).set(bearer(users.tokens['fao-director'])).send({ reason: '任务取消' }).expect(200);
+    expect(
+      (
+        await request(api.http)
+          .post(`/api/delegations/${caseId}/cancel`)
+          .set(bearer(users.tokens.organizer))
+          .send({ reason: '不需要了' })
+          .expect(403)
+      ).body.code,
+    ).toBe('WRONG_ROLE');
+    const res = await request(api.http)
+      .post(`/api/delegations/${caseId}/cancel`)
+      .set(bearer(users.tokens['fao-director']))
+      .send({ reason: '任务取消' })
+      .expect(200);
     expect(res.body.status).toBe('cancelled');
     const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
-    expect(timeline.body.events.find((e: { type: string }) => e.type === 'case.closed')).toMatchObject({ actorId: users.usernames['fao-director'], actorRole: 'fao-director' });
+    expect(timeline.body.events.find((e: { type: string }) => e.type === 'case.closed')).toMatchObject({
+      actorId: users.usernames['fao-director'],
+      actorRole: 'fao-director',
+    });
   });
 });

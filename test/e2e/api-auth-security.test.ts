@@ -28,7 +28,15 @@ describe('tokens bound to real users', () => {
   /** A token signed with the real secret, as an insider or a leaked secret would make it. */
   const forge = (claims: Record<string, unknown>, options: { expiresIn?: number; noTimestamp?: boolean } = { expiresIn: 600 }) =>
     signer.sign(
-      { sub: organizer.id, username: organizer.username, role: 'organizer', unit, name: organizer.displayName, ver: organizer.tokenVersion, ...claims },
+      {
+        sub: organizer.id,
+        username: organizer.username,
+        role: 'organizer',
+        unit,
+        name: organizer.displayName,
+        ver: organizer.tokenVersion,
+        ...claims,
+      },
       { algorithm: 'HS256', ...options },
     );
   const catalogWith = (token: string) => request(api.http).get('/api/catalog').set(bearer(token));
@@ -58,7 +66,9 @@ describe('tokens bound to real users', () => {
 
   it('refuses a token signed with any other secret', async () => {
     const other = new JwtService({ secret: 'another-secret-0123456789-0123456789' });
-    await catalogWith(other.sign({ sub: organizer.id, username: organizer.username, role: 'organizer', unit, ver: 1 }, { expiresIn: 600 })).expect(401);
+    await catalogWith(
+      other.sign({ sub: organizer.id, username: organizer.username, role: 'organizer', unit, ver: 1 }, { expiresIn: 600 }),
+    ).expect(401);
   });
 
   it("refuses a disabled user's existing token at once, and re-enabling does not revive it", async () => {
@@ -124,7 +134,14 @@ describe('sign-in limits, lockout and audit events', () => {
     const before = new Date(Date.now() - 1000);
     await attempt(username, TEST_PASSWORD).set('X-Request-Id', 'audit-login-ok').expect(200);
     const [event] = await audit.find({ actor: username, action: 'auth.login' });
-    expect(event).toMatchObject({ action: 'auth.login', outcome: 'success', actor: username, userId: user.id, address: '127.0.0.1', requestId: 'audit-login-ok' });
+    expect(event).toMatchObject({
+      action: 'auth.login',
+      outcome: 'success',
+      actor: username,
+      userId: user.id,
+      address: '127.0.0.1',
+      requestId: 'audit-login-ok',
+    });
     expect(event!.occurredAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(JSON.stringify(event)).not.toContain(TEST_PASSWORD);
   });
@@ -143,7 +160,11 @@ describe('sign-in limits, lockout and audit events', () => {
     expect(first429).toBe(api.config.loginMaxFailuresPerAccount - 1);
     expect(statuses.slice(0, first429).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(first429).every((s) => s === 429)).toBe(true);
-    expect(firstRefusal!.body).toMatchObject({ statusCode: 429, code: 'ACCOUNT_LOCKED', message: { zh: expect.stringContaining('锁定'), en: expect.stringContaining('locked') } });
+    expect(firstRefusal!.body).toMatchObject({
+      statusCode: 429,
+      code: 'ACCOUNT_LOCKED',
+      message: { zh: expect.stringContaining('锁定'), en: expect.stringContaining('locked') },
+    });
     const retryAfter = Number(firstRefusal!.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(api.config.loginLockoutSeconds);
@@ -154,7 +175,12 @@ describe('sign-in limits, lockout and audit events', () => {
 
     const lockouts = await audit.find({ actor: username, action: 'auth.lockout' });
     expect(lockouts).toHaveLength(1);
-    expect(lockouts[0]).toMatchObject({ outcome: 'refused', target: `account:${username}`, address: '127.0.0.1', detail: { scope: 'account', lockoutSeconds: api.config.loginLockoutSeconds } });
+    expect(lockouts[0]).toMatchObject({
+      outcome: 'refused',
+      target: `account:${username}`,
+      address: '127.0.0.1',
+      detail: { scope: 'account', lockoutSeconds: api.config.loginLockoutSeconds },
+    });
     const failures = await audit.find({ actor: username, action: 'auth.login' });
     expect(failures).toHaveLength(api.config.loginMaxFailuresPerAccount);
     expect(failures.every((e) => e.outcome === 'failure' && e.detail.reason === 'wrong-password')).toBe(true);
@@ -189,7 +215,9 @@ describe('sign-in limits, lockout and audit events', () => {
       const res = await attempt(username, TEST_PASSWORD, strict).expect(429);
       expect(res.body.code).toBe('TOO_MANY_ATTEMPTS');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-      const blocked = (await audit.find({ action: 'auth.lockout', limit: 20 })).filter((e) => e.target === 'address:127.0.0.1' && e.actor === null);
+      const blocked = (await audit.find({ action: 'auth.lockout', limit: 20 })).filter(
+        (e) => e.target === 'address:127.0.0.1' && e.actor === null,
+      );
       expect(blocked.length).toBeGreaterThanOrEqual(1);
       expect(blocked[0]!.detail).toMatchObject({ scope: 'address', failures: 8 });
     } finally {
@@ -222,7 +250,9 @@ describe('sign-in limits, lockout and audit events', () => {
   });
 
   it('keeps no password in the users table or the audit log', async () => {
-    const rows: Array<{ password_hash: string }> = await api.app.get(DataSource).query(`SELECT password_hash FROM users WHERE username LIKE $1`, [`%.${unit}`]);
+    const rows: Array<{ password_hash: string }> = await api.app
+      .get(DataSource)
+      .query(`SELECT password_hash FROM users WHERE username LIKE $1`, [`%.${unit}`]);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.password_hash).not.toContain(TEST_PASSWORD);
   });

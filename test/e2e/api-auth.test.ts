@@ -16,8 +16,15 @@ describe('sign-in, tokens, request ids and metrics', () => {
   });
 
   it('signs in with username and password and returns a bearer token that expires', async () => {
-    const res = await request(api.http).post('/api/auth/login').send({ username: users.usernames.organizer, password: TEST_PASSWORD }).expect(200);
-    expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: api.config.jwtTtlSeconds, user: { username: users.usernames.organizer, role: 'organizer', unit: users.unit } });
+    const res = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: users.usernames.organizer, password: TEST_PASSWORD })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: api.config.jwtTtlSeconds,
+      user: { username: users.usernames.organizer, role: 'organizer', unit: users.unit },
+    });
     const [, payload] = (res.body.accessToken as string).split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     expect(claims.exp - claims.iat).toBe(api.config.jwtTtlSeconds);
@@ -25,7 +32,10 @@ describe('sign-in, tokens, request ids and metrics', () => {
   });
 
   it('refuses a wrong password and an unknown user alike (401 INVALID_CREDENTIALS)', async () => {
-    const wrong = await request(api.http).post('/api/auth/login').send({ username: users.usernames.organizer, password: 'nope' }).expect(401);
+    const wrong = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: users.usernames.organizer, password: 'nope' })
+      .expect(401);
     const unknown = await request(api.http).post('/api/auth/login').send({ username: 'nobody.nowhere', password: 'nope' }).expect(401);
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
     expect(unknown.body).toMatchObject({ code: 'INVALID_CREDENTIALS', message: { zh: expect.any(String), en: expect.any(String) } });
@@ -58,7 +68,10 @@ describe('sign-in, tokens, request ids and metrics', () => {
     const shortLived = await createApiApp(testConfig({ jwtSecret: api.config.jwtSecret, jwtTtlSeconds: 1 }));
     await shortLived.init();
     try {
-      const login = await request(shortLived.getHttpServer()).post('/api/auth/login').send({ username: users.usernames.manager, password: TEST_PASSWORD }).expect(200);
+      const login = await request(shortLived.getHttpServer())
+        .post('/api/auth/login')
+        .send({ username: users.usernames.manager, password: TEST_PASSWORD })
+        .expect(200);
       await request(api.http).get('/api/catalog').set(bearer(login.body.accessToken)).expect(200);
       await new Promise((r) => setTimeout(r, 2100));
       const res = await request(api.http).get('/api/catalog').set(bearer(login.body.accessToken)).expect(401);
@@ -69,7 +82,11 @@ describe('sign-in, tokens, request ids and metrics', () => {
   });
 
   it('echoes X-Request-Id, or generates one, on every response including errors', async () => {
-    const given = await request(api.http).get('/api/catalog').set('X-Request-Id', 'req-abc-123').set(bearer(users.tokens.manager)).expect(200);
+    const given = await request(api.http)
+      .get('/api/catalog')
+      .set('X-Request-Id', 'req-abc-123')
+      .set(bearer(users.tokens.manager))
+      .expect(200);
     expect(given.headers['x-request-id']).toBe('req-abc-123');
     const generated = await request(api.http).get('/api/inbox').expect(401);
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -81,11 +98,23 @@ describe('sign-in, tokens, request ids and metrics', () => {
     await verbose.init();
     const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      await request(verbose.getHttpServer()).get('/api/catalog').set('X-Request-Id', 'log-check-1').set(bearer(users.tokens.organizer)).expect(200);
+      await request(verbose.getHttpServer())
+        .get('/api/catalog')
+        .set('X-Request-Id', 'log-check-1')
+        .set(bearer(users.tokens.organizer))
+        .expect(200);
       await new Promise((r) => setImmediate(r));
       const lines = write.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('{'));
       const entry = lines.map((l) => JSON.parse(l)).find((e) => e.requestId === 'log-check-1' && e.msg === 'request');
-      expect(entry).toMatchObject({ level: 'info', service: 'api', method: 'GET', route: '/api/catalog', status: 200, user: users.usernames.organizer, role: 'organizer' });
+      expect(entry).toMatchObject({
+        level: 'info',
+        service: 'api',
+        method: 'GET',
+        route: '/api/catalog',
+        status: 200,
+        user: users.usernames.organizer,
+        role: 'organizer',
+      });
       expect(typeof entry.durationMs).toBe('number');
     } finally {
       write.mockRestore();
@@ -105,7 +134,11 @@ describe('sign-in, tokens, request ids and metrics', () => {
     const res = await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200);
     // The 53 steps to departure and the post-trip steps (definition 2027.1), with their names.
     expect(res.body.steps.filter((s: { phase: string }) => s.phase !== 'post-trip')).toHaveLength(53);
-    expect(res.body.steps.filter((s: { phase: string }) => s.phase === 'post-trip').map((s: { code: string; name: { zh: string } }) => [s.code, s.name.zh])).toEqual([
+    expect(
+      res.body.steps
+        .filter((s: { phase: string }) => s.phase === 'post-trip')
+        .map((s: { code: string; name: { zh: string } }) => [s.code, s.name.zh]),
+    ).toEqual([
       ['P01', '回国登记'],
       ['P02', '护照交回保管（7日内）'],
       ['P03', '出访报告（15个工作日内）'],
@@ -124,14 +157,24 @@ describe('sign-in, tokens, request ids and metrics', () => {
       await service.seedDemoUsers();
       expect(first).toEqual(demoUsers());
       expect(first.map((u) => u.username)).toEqual(
-        expect.arrayContaining(['organizer.commerce', 'dept-approver.education', 'fao-clerk.fao', 'visa-officer.fao', 'manager.fao', 'leader.city']),
+        expect.arrayContaining([
+          'organizer.commerce',
+          'dept-approver.education',
+          'fao-clerk.fao',
+          'visa-officer.fao',
+          'manager.fao',
+          'leader.city',
+        ]),
       );
       expect(first).toHaveLength(19);
       expect(log.mock.calls.flat().join('\n')).toContain('organizer.commerce');
     } finally {
       log.mockRestore();
     }
-    const res = await request(api.http).post('/api/auth/login').send({ username: 'leader.city', password: api.config.demoPassword }).expect(200);
+    const res = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: 'leader.city', password: api.config.demoPassword })
+      .expect(200);
     expect(res.body.user).toMatchObject({ role: 'leader', unit: 'city' });
   });
 });

@@ -14,7 +14,17 @@ const stable = (p: DelegationProgress) => ({
   phase: p.phase,
   lastSeq: p.lastSeq,
   facts: p.facts,
-  steps: p.steps.map((s) => ({ key: s.key, status: s.status, actedBy: s.actedBy, actedByRole: s.actedByRole, onBehalfOf: s.onBehalfOf, decision: s.decision, comment: s.comment, data: s.data, returns: s.returns })),
+  steps: p.steps.map((s) => ({
+    key: s.key,
+    status: s.status,
+    actedBy: s.actedBy,
+    actedByRole: s.actedByRole,
+    onBehalfOf: s.onBehalfOf,
+    decision: s.decision,
+    comment: s.comment,
+    data: s.data,
+    returns: s.returns,
+  })),
   deficiencies: p.deficiencies,
   objections: p.objections,
   routes: p.routes,
@@ -58,7 +68,10 @@ describe('the canonical US trip, submission to departure, entirely through the H
       const p = await getProgress(api, users.tokens.organizer, caseId);
       if (p.status === 'departed') break;
       expect(p.status).toBe('open');
-      if (Date.now() > deadline) throw new Error(`stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped'].includes(s.status)).map((s) => [s.key, s.status]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped'].includes(s.status)).map((s) => [s.key, s.status]))}`,
+        );
       const open = actionable(p);
       if (open.length === 0) {
         await new Promise((r) => setTimeout(r, 250)); // system steps and the public-notice timer
@@ -68,7 +81,11 @@ describe('the canonical US trip, submission to departure, entirely through the H
         const role = roleFor(step);
         // The step is in the actor's inbox (read model), earliest latest-start first.
         const inbox = await eventually(
-          () => request(api.http).get('/api/inbox').set(bearer(users.tokens[role])).then((r) => r.body.items as Array<{ caseId: string; stepKey: string }>),
+          () =>
+            request(api.http)
+              .get('/api/inbox')
+              .set(bearer(users.tokens[role]))
+              .then((r) => r.body.items as Array<{ caseId: string; stepKey: string }>),
           (items) => items.some((i) => i.caseId === caseId && i.stepKey === step.key),
           5_000,
         );
@@ -77,7 +94,9 @@ describe('the canonical US trip, submission to departure, entirely through the H
           // External outcomes go to the officer of their phase only.
           const otherOfficer = role === 'visa-officer' ? 'passport-officer' : 'visa-officer';
           const theirs = await request(api.http).get('/api/inbox').set(bearer(users.tokens[otherOfficer])).expect(200);
-          expect(theirs.body.items.some((i: { stepKey: string; caseId: string }) => i.caseId === caseId && i.stepKey === step.key)).toBe(false);
+          expect(theirs.body.items.some((i: { stepKey: string; caseId: string }) => i.caseId === caseId && i.stepKey === step.key)).toBe(
+            false,
+          );
         }
 
         let res;
@@ -95,8 +114,18 @@ describe('the canonical US trip, submission to departure, entirely through the H
         if (step.code === 'B07' && !decisionRetried) {
           // An idempotent retry of a decision: the same Idempotency-Key returns the first result.
           const key = randomUUID();
-          const first = await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).set('Idempotency-Key', key).send({ decision: 'approve', comment: '同意出访' }).expect(200);
-          const retry = await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).set('Idempotency-Key', key).send({ decision: 'approve', comment: '同意出访' }).expect(200);
+          const first = await request(api.http)
+            .post(`/api/delegations/${caseId}/steps/B07/decision`)
+            .set(bearer(users.tokens.leader))
+            .set('Idempotency-Key', key)
+            .send({ decision: 'approve', comment: '同意出访' })
+            .expect(200);
+          const retry = await request(api.http)
+            .post(`/api/delegations/${caseId}/steps/B07/decision`)
+            .set(bearer(users.tokens.leader))
+            .set('Idempotency-Key', key)
+            .send({ decision: 'approve', comment: '同意出访' })
+            .expect(200);
           expect(retry.body).toEqual(first.body);
           expect(first.body.requestId).toBe(key);
           expect(retry.headers['idempotent-replayed']).toBe('true');
@@ -116,7 +145,43 @@ describe('the canonical US trip, submission to departure, entirely through the H
     expect(decisionRetried).toBe(true);
     // Every human step of the canonical trip was done by its role.
     const codes = new Set(acted.map((a) => a.key.split(':')[0]));
-    for (const c of ['A02', 'A03', 'A04', 'A05', 'A06', 'A09', 'A10', 'A11', 'A15', 'B01', 'B02', 'B04', 'B05', 'B06', 'B07', 'B09', 'C01', 'C07', 'D01', 'D03', 'D04', 'D06', 'D07', 'D08', 'D09', 'D10', 'D11', 'D12', 'D13', 'E01', 'E02', 'E03', 'E04', 'E06', 'E07'])
+    for (const c of [
+      'A02',
+      'A03',
+      'A04',
+      'A05',
+      'A06',
+      'A09',
+      'A10',
+      'A11',
+      'A15',
+      'B01',
+      'B02',
+      'B04',
+      'B05',
+      'B06',
+      'B07',
+      'B09',
+      'C01',
+      'C07',
+      'D01',
+      'D03',
+      'D04',
+      'D06',
+      'D07',
+      'D08',
+      'D09',
+      'D10',
+      'D11',
+      'D12',
+      'D13',
+      'E01',
+      'E02',
+      'E03',
+      'E04',
+      'E06',
+      'E07',
+    ])
       expect(codes).toContain(c);
 
     // The API's case is the workflow's progress query (passport officers see it unmasked).
@@ -132,12 +197,21 @@ describe('the canonical US trip, submission to departure, entirely through the H
     }
 
     // 帮代办 is recorded with both people: progress and timeline.
-    expect(viaApi.steps.find((s) => s.key === 'A09')).toMatchObject({ actedBy: users.usernames['fao-clerk'], actedByRole: 'fao-clerk', onBehalfOf: users.usernames.organizer });
+    expect(viaApi.steps.find((s) => s.key === 'A09')).toMatchObject({
+      actedBy: users.usernames['fao-clerk'],
+      actedByRole: 'fao-clerk',
+      onBehalfOf: users.usernames.organizer,
+    });
     const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
     const seqs = timeline.body.events.map((e: { seq: number }) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a: number, b: number) => a - b));
     expect(timeline.body.events[0].type).toBe('case.submitted');
-    expect(timeline.body.events.some((e: { type: string; actorId: string; onBehalfOf: string }) => e.type === 'step.completed' && e.actorId === users.usernames['fao-clerk'] && e.onBehalfOf === users.usernames.organizer)).toBe(true);
+    expect(
+      timeline.body.events.some(
+        (e: { type: string; actorId: string; onBehalfOf: string }) =>
+          e.type === 'step.completed' && e.actorId === users.usernames['fao-clerk'] && e.onBehalfOf === users.usernames.organizer,
+      ),
+    ).toBe(true);
     expect(timeline.body.events.at(-1).seq).toBe(viaQuery.lastSeq);
 
     // Passport numbers: in full for passport/visa officers only.
@@ -148,7 +222,12 @@ describe('the canonical US trip, submission to departure, entirely through the H
 
     // The read model shows the case departed, and in the organizer's list.
     const list = await eventually(
-      () => request(api.http).get('/api/delegations').query({ status: 'departed' }).set(bearer(users.tokens.organizer)).then((r) => r.body),
+      () =>
+        request(api.http)
+          .get('/api/delegations')
+          .query({ status: 'departed' })
+          .set(bearer(users.tokens.organizer))
+          .then((r) => r.body),
       (b) => b.items?.some((c: { caseId: string }) => c.caseId === caseId),
     );
     expect(list.items.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ unit: users.unit, status: 'departed' });

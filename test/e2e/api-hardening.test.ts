@@ -14,7 +14,10 @@ describe('HTTP hardening', () => {
   });
 
   it('sends helmet security headers and Cache-Control: no-store on login and on case data', async () => {
-    const login = await request(api.http).post('/api/auth/login').send({ username: users.usernames.organizer, password: TEST_PASSWORD }).expect(200);
+    const login = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: users.usernames.organizer, password: TEST_PASSWORD })
+      .expect(200);
     const list = await request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200);
     const refused = await request(api.http).get('/api/delegations').expect(401);
     for (const res of [login, list, refused]) {
@@ -28,10 +31,18 @@ describe('HTTP hardening', () => {
   });
 
   it('accepts JSON bodies only: a form-encoded login is 415 naming Content-Type, not a sign-in', async () => {
-    const form = await request(api.http).post('/api/auth/login').type('form').send({ username: users.usernames.organizer, password: TEST_PASSWORD }).expect(415);
+    const form = await request(api.http)
+      .post('/api/auth/login')
+      .type('form')
+      .send({ username: users.usernames.organizer, password: TEST_PASSWORD })
+      .expect(415);
     expect(form.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'headers.Content-Type', rule: 'media-type' }] });
     expect(form.body.accessToken).toBeUndefined();
-    await request(api.http).post('/api/auth/login').set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ username: users.usernames.organizer, password: TEST_PASSWORD })).expect(200);
+    await request(api.http)
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ username: users.usernames.organizer, password: TEST_PASSWORD }))
+      .expect(200);
     // A bodiless POST is not a media-type question: it reaches validation (400 naming the fields).
     expect((await request(api.http).post('/api/auth/login').expect(400)).body.code).toBe('VALIDATION_FAILED');
   });
@@ -58,7 +69,10 @@ describe('/metrics protection', () => {
       const denied = await request(api.http).get('/metrics').expect(401);
       expect(denied.body.code).toBe('UNAUTHENTICATED');
       await request(api.http).get('/metrics').set(bearer(users.tokens.manager)).expect(401);
-      await request(api.http).get('/metrics').set(bearer(`${token}x`)).expect(401);
+      await request(api.http)
+        .get('/metrics')
+        .set(bearer(`${token}x`))
+        .expect(401);
       const ok = await request(api.http).get('/metrics').set(bearer(token)).expect(200);
       expect(ok.text).toContain('http_request_duration_seconds');
     } finally {

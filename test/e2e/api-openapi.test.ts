@@ -2,12 +2,29 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv from 'ajv';
 import request from 'supertest';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, TEST_PASSWORD, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  TEST_PASSWORD,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { waitForStep } from '../support/api-flow';
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown; examples?: Record<string, unknown>; schema?: { $ref?: string } }> }; responses: Record<string, { content?: Record<string, { example?: unknown; schema?: { $ref?: string } }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { example?: unknown; examples?: Record<string, unknown>; schema?: { $ref?: string } }> };
+        responses: Record<string, { content?: Record<string, { example?: unknown; schema?: { $ref?: string } }> }>;
+      }
+    >
+  >;
   components: { schemas: Record<string, { example?: unknown }> };
 };
 
@@ -97,50 +114,117 @@ describe('the OpenAPI document', () => {
       if (op.requestBody) {
         const media = op.requestBody.content['application/json']!;
         const component = media.schema?.$ref ? doc.components.schemas[media.schema.$ref.split('/').pop()!] : undefined;
-        expect({ route, hasRequestExample: !!(media.example ?? media.examples ?? component?.example) }).toEqual({ route, hasRequestExample: true });
+        expect({ route, hasRequestExample: !!(media.example ?? media.examples ?? component?.example) }).toEqual({
+          route,
+          hasRequestExample: true,
+        });
       }
       const success = Object.entries(op.responses).find(([s]) => s.startsWith('2'));
       expect({ route, success: !!success }).toEqual({ route, success: true });
       const media = Object.values(success![1].content ?? {})[0];
       const component = media?.schema?.$ref ? doc.components.schemas[media.schema.$ref.split('/').pop()!] : undefined;
-      expect({ route, hasResponseExample: !!(media?.example ?? (media?.schema as { example?: unknown } | undefined)?.example ?? component?.example) }).toEqual({ route, hasResponseExample: true });
+      expect({
+        route,
+        hasResponseExample: !!(media?.example ?? (media?.schema as { example?: unknown } | undefined)?.example ?? component?.example),
+      }).toEqual({ route, hasResponseExample: true });
     }
   });
 
   it('matches what the endpoints accept and return', async () => {
     // The documented submission example is accepted as it stands (for the caller's own unit).
-    const docExample = (doc.paths['/api/delegations']!.post!.requestBody!.content['application/json']!.examples as Record<string, { value: Record<string, unknown> }>).canonicalUsTrip!.value;
+    const docExample = (
+      doc.paths['/api/delegations']!.post!.requestBody!.content['application/json']!.examples as Record<
+        string,
+        { value: Record<string, unknown> }
+      >
+    ).canonicalUsTrip!.value;
     expect(docExample).toEqual(canonicalSubmission('commerce'));
-    const login = await request(api.http).post('/api/auth/login').send({ username: users.usernames.organizer, password: TEST_PASSWORD }).expect(200);
+    const login = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: users.usernames.organizer, password: TEST_PASSWORD })
+      .expect(200);
     expectDocumented('post /api/auth/login', 200, login.body);
-    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({ ...docExample, unit: users.unit }).expect(201);
+    const submitted = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send({ ...docExample, unit: users.unit })
+      .expect(201);
     expectDocumented('post /api/delegations', 201, submitted.body);
     const caseId = submitted.body.caseId as string;
 
     await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
-    const completed = await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({ comment: '已起草' }).expect(200);
+    const completed = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A02/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ comment: '已起草' })
+      .expect(200);
     expectDocumented('post /api/delegations/{id}/steps/{stepKey}/complete', 200, completed.body);
 
-    expectDocumented('get /api/delegations/{id}', 200, (await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200)).body);
-    expectDocumented('get /api/delegations/{id}/timeline', 200, (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200)).body);
+    expectDocumented(
+      'get /api/delegations/{id}',
+      200,
+      (await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200)).body,
+    );
+    expectDocumented(
+      'get /api/delegations/{id}/timeline',
+      200,
+      (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200)).body,
+    );
     const list = await request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200);
     expect(list.body.items.length).toBeGreaterThan(0);
     expectDocumented('get /api/delegations', 200, list.body);
     const inbox = await request(api.http).get('/api/inbox').set(bearer(users.tokens.organizer)).expect(200);
     expect(inbox.body.items.length).toBeGreaterThan(0);
     expectDocumented('get /api/inbox', 200, inbox.body);
-    expectDocumented('get /api/catalog', 200, (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body);
+    expectDocumented(
+      'get /api/catalog',
+      200,
+      (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body,
+    );
     const board = (await request(api.http).get('/api/dashboard').query({ limit: 5 }).set(bearer(users.tokens.manager)).expect(200)).body;
     expect(board.inFlight.total).toBeGreaterThan(0);
     expectDocumented('get /api/dashboard', 200, board);
-    expectDocumented('get /api/dashboard', 403, (await request(api.http).get('/api/dashboard').set(bearer(users.tokens.organizer)).expect(403)).body);
+    expectDocumented(
+      'get /api/dashboard',
+      403,
+      (await request(api.http).get('/api/dashboard').set(bearer(users.tokens.organizer)).expect(403)).body,
+    );
 
     // Error bodies.
-    expectDocumented('post /api/delegations', 400, (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({}).expect(400)).body);
+    expectDocumented(
+      'post /api/delegations',
+      400,
+      (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({}).expect(400)).body,
+    );
     expectDocumented('post /api/delegations', 401, (await request(api.http).post('/api/delegations').send({}).expect(401)).body);
-    expectDocumented('post /api/delegations', 422, (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({ ...docExample, unit: users.unit, returnDate: '2027-03-30' }).expect(422)).body);
-    expectDocumented('post /api/delegations/{id}/steps/{stepKey}/decision', 409, (await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(users.tokens.leader)).send({ decision: 'approve' }).expect(409)).body);
-    expectDocumented('post /api/delegations/{id}/steps/{stepKey}/decision', 403, (await request(api.http).post(`/api/delegations/${caseId}/steps/A05/complete`).set(bearer(users.tokens.finance)).send({}).expect(403)).body);
+    expectDocumented(
+      'post /api/delegations',
+      422,
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .send({ ...docExample, unit: users.unit, returnDate: '2027-03-30' })
+          .expect(422)
+      ).body,
+    );
+    expectDocumented(
+      'post /api/delegations/{id}/steps/{stepKey}/decision',
+      409,
+      (
+        await request(api.http)
+          .post(`/api/delegations/${caseId}/steps/B07/decision`)
+          .set(bearer(users.tokens.leader))
+          .send({ decision: 'approve' })
+          .expect(409)
+      ).body,
+    );
+    expectDocumented(
+      'post /api/delegations/{id}/steps/{stepKey}/decision',
+      403,
+      (await request(api.http).post(`/api/delegations/${caseId}/steps/A05/complete`).set(bearer(users.tokens.finance)).send({}).expect(403))
+        .body,
+    );
   });
 
   it('declares the edge statuses where they can occur, and the bounds of every query number and string (issue 13.6)', () => {
@@ -155,7 +239,9 @@ describe('the OpenAPI document', () => {
       expect({ route, missing: expected.filter((s) => !(s in op.responses)) }).toEqual({ route, missing: [] });
     }
     const param = (path: string, name: string) =>
-      ((doc.paths[path]!.get as unknown as { parameters: Array<{ name: string; schema: Record<string, unknown> }> }).parameters.find((p) => p.name === name)!.schema);
+      (doc.paths[path]!.get as unknown as { parameters: Array<{ name: string; schema: Record<string, unknown> }> }).parameters.find(
+        (p) => p.name === name,
+      )!.schema;
     expect(param('/api/delegations', 'page')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100000 });
     expect(param('/api/delegations', 'pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
     expect(param('/api/inbox', 'pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 200 });
@@ -172,7 +258,17 @@ describe('the OpenAPI document', () => {
       if (o.type === 'string' && !o.enum) strings.push(o);
       for (const [k, v] of Object.entries(o)) if (k !== 'example' && k !== 'examples') collect(v);
     };
-    for (const id of ['DelegationSubmission', 'CompleteStepRequest', 'DecisionRequest', 'AmendRequest', 'CloseRequest', 'ObjectionRequest', 'SupplyDocumentRequest', 'LoginRequest', 'JsonValue'])
+    for (const id of [
+      'DelegationSubmission',
+      'CompleteStepRequest',
+      'DecisionRequest',
+      'AmendRequest',
+      'CloseRequest',
+      'ObjectionRequest',
+      'SupplyDocumentRequest',
+      'LoginRequest',
+      'JsonValue',
+    ])
       collect(doc.components.schemas[id]);
     expect(strings.length).toBeGreaterThan(30);
     for (const s of strings) expect({ s, pattern: typeof s.pattern }).toEqual({ s, pattern: 'string' });

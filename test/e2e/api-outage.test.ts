@@ -62,7 +62,9 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
   });
 
   it('PostgreSQL down: login, inbox and an action answer 503 DATABASE_UNAVAILABLE with Retry-After at once; /health names the database; the action succeeds with the same key after', async () => {
-    const caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)).body.caseId as string;
+    const caseId = (
+      await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body.caseId as string;
     await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
     await request(viaRelay.http).get('/api/inbox').set(bearer(users.tokens.organizer)).expect(200);
 
@@ -71,11 +73,18 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
     const signIn = await request(viaRelay.http).post('/api/auth/login').send({ username: users.usernames.organizer, password: 'whatever' });
     const inbox = await request(viaRelay.http).get('/api/inbox').set(bearer(users.tokens.organizer));
     const key = randomUUID();
-    const action = await request(viaRelay.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send({ comment: '停库期间' });
+    const action = await request(viaRelay.http)
+      .post(`/api/delegations/${caseId}/steps/A02/complete`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send({ comment: '停库期间' });
     for (const res of [signIn, inbox, action]) {
       expect([res.status, res.body.code]).toEqual([503, 'DATABASE_UNAVAILABLE']);
       expect(res.headers['retry-after']).toBe('5');
-      expect(res.body.message).toEqual({ zh: expect.stringContaining('数据库'), en: expect.stringContaining('retry with the same Idempotency-Key') });
+      expect(res.body.message).toEqual({
+        zh: expect.stringContaining('数据库'),
+        en: expect.stringContaining('retry with the same Idempotency-Key'),
+      });
     }
     expect(Date.now() - started).toBeLessThan(10_000);
     const health = await request(viaRelay.http).get('/health').expect(503);
@@ -83,7 +92,12 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
 
     await relay.open();
     const retried = await eventually(
-      () => request(viaRelay.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send({ comment: '停库期间' }),
+      () =>
+        request(viaRelay.http)
+          .post(`/api/delegations/${caseId}/steps/A02/complete`)
+          .set(bearer(users.tokens.organizer))
+          .set('Idempotency-Key', key)
+          .send({ comment: '停库期间' }),
       (r) => r.status !== 503,
     );
     expect(retried.status).toBe(200);
@@ -92,7 +106,9 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
   });
 
   it('Temporal down: the case detail is 503 TEMPORAL_UNAVAILABLE within API_QUERY_TIMEOUT_MS, not 500 after 10-14 s', async () => {
-    const caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)).body.caseId as string;
+    const caseId = (
+      await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body.caseId as string;
     const down = await startTestApi({ temporalAddress: `127.0.0.1:${await freePort()}`, apiQueryTimeoutMs: 2000 });
     try {
       const started = Date.now();
@@ -109,7 +125,13 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
     const lonely = await startTestWorker();
     const quick = await startTestApi({ taskQueue: lonely.config.taskQueue, apiQueryTimeoutMs: 1500 });
     try {
-      const caseId = (await request(quick.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)).body.caseId as string;
+      const caseId = (
+        await request(quick.http)
+          .post('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .send(canonicalSubmission(users.unit))
+          .expect(201)
+      ).body.caseId as string;
       await waitForStep(quick, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
       await lonely.stop();
       const started = Date.now();

@@ -16,12 +16,25 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 5 });
     home = await createTestUsers(api);
     other = await createTestUsers(api);
-    const res = await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).send(canonicalSubmission(home.unit)).expect(201);
+    const res = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .send(canonicalSubmission(home.unit))
+      .expect(201);
     caseId = res.body.caseId;
     // Drive the case to where A10 (finance) and A11:m1 (personnel) await.
     for (const key of ['A02', 'A05', 'A06', 'A09']) {
       const p = await waitForStep(api, home.tokens.organizer, caseId, key, ['awaiting', 'overdue']);
-      expect((await actOn(api, home, caseId, p.steps.find((s) => s.key === key)!)).status).toBe(200);
+      expect(
+        (
+          await actOn(
+            api,
+            home,
+            caseId,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
     }
     await waitForStep(api, home.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
     await waitForStep(api, home.tokens.organizer, caseId, 'A11:m1', ['awaiting', 'overdue']);
@@ -34,13 +47,17 @@ describe('scoping: who may read and act, and idempotent submission', () => {
   it("another unit's organizer can neither read nor act on the case", async () => {
     const token = other.tokens.organizer;
     expect((await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(token)).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
-    expect((await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(token)).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    expect((await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(token)).expect(403)).body.code).toBe(
+      'CASE_OUT_OF_SCOPE',
+    );
     const act = await request(api.http).post(`/api/delegations/${caseId}/steps/A03:US/complete`).set(bearer(token)).send({}).expect(403);
     expect(act.body).toMatchObject({ code: 'CASE_OUT_OF_SCOPE', message: { zh: expect.any(String), en: expect.any(String) } });
     await request(api.http).post(`/api/delegations/${caseId}/withdraw`).set(bearer(token)).send({ reason: '测试' }).expect(403);
     const list = await request(api.http).get('/api/delegations').set(bearer(token)).expect(200);
     expect(list.body.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
-    expect((await request(api.http).get('/api/delegations').query({ unit: home.unit }).set(bearer(token)).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    expect((await request(api.http).get('/api/delegations').query({ unit: home.unit }).set(bearer(token)).expect(403)).body.code).toBe(
+      'CASE_OUT_OF_SCOPE',
+    );
     const inbox = await request(api.http).get('/api/inbox').set(bearer(token)).expect(200);
     expect(inbox.body.items.map((i: { caseId: string }) => i.caseId)).not.toContain(caseId);
     // ...while the home organizer sees it in the list.
@@ -49,14 +66,26 @@ describe('scoping: who may read and act, and idempotent submission', () => {
   });
 
   it("another unit's approver cannot act within this unit", async () => {
-    const res = await request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(other.tokens.finance)).send({ decision: 'approve' }).expect(403);
+    const res = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(other.tokens.finance))
+      .send({ decision: 'approve' })
+      .expect(403);
     expect(res.body.code).toBe('CASE_OUT_OF_SCOPE');
   });
 
   it("an approver cannot decide another role's step (403 WRONG_ROLE from the workflow)", async () => {
-    const res = await request(api.http).post(`/api/delegations/${caseId}/steps/A11:m1/decision`).set(bearer(home.tokens.finance)).send({ decision: 'approve' }).expect(403);
+    const res = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A11:m1/decision`)
+      .set(bearer(home.tokens.finance))
+      .send({ decision: 'approve' })
+      .expect(403);
     expect(res.body).toMatchObject({ code: 'WRONG_ROLE', stepKey: 'A11:m1' });
-    const leader = await request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(home.tokens.leader)).send({ decision: 'approve' }).expect(403);
+    const leader = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(home.tokens.leader))
+      .send({ decision: 'approve' })
+      .expect(403);
     expect(leader.body.code).toBe('WRONG_ROLE');
     const p = await getProgress(api, home.tokens.organizer, caseId);
     expect(p.steps.find((s) => s.key === 'A11:m1')!.status).not.toBe('done');
@@ -67,54 +96,129 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(home.tokens.manager)).expect(200);
     const list = await request(api.http).get('/api/delegations').query({ unit: home.unit }).set(bearer(home.tokens.manager)).expect(200);
     expect(list.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
-    const res = await request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(home.tokens.manager)).send({ decision: 'approve' }).expect(403);
+    const res = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(home.tokens.manager))
+      .send({ decision: 'approve' })
+      .expect(403);
     expect(res.body.code).toBe('FORBIDDEN_ROLE');
     await request(api.http).post(`/api/delegations/${caseId}/cancel`).set(bearer(home.tokens.manager)).send({ reason: 'x' }).expect(403);
     expect((await request(api.http).get('/api/inbox').set(bearer(home.tokens.manager)).expect(200)).body.items).toEqual([]);
   });
 
   it('only organizers submit, and only for their own unit', async () => {
-    const wrongUnit = await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).send(canonicalSubmission(other.unit)).expect(403);
+    const wrongUnit = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .send(canonicalSubmission(other.unit))
+      .expect(403);
     expect(wrongUnit.body).toMatchObject({ code: 'UNIT_MISMATCH', errors: [{ field: 'unit' }] });
-    const notOrganizer = await request(api.http).post('/api/delegations').set(bearer(home.tokens['fao-clerk'])).send(canonicalSubmission(home.unit)).expect(403);
+    const notOrganizer = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens['fao-clerk']))
+      .send(canonicalSubmission(home.unit))
+      .expect(403);
     expect(notOrganizer.body.code).toBe('FORBIDDEN_ROLE');
   });
 
   it("an FAO officer completes an organizer's task only on someone's behalf (帮代办)", async () => {
     const p = await waitForStep(api, home.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
     expect(p.steps.find((s) => s.key === 'A03:US')).toBeDefined();
-    const without = await request(api.http).post(`/api/delegations/${caseId}/steps/A03:US/complete`).set(bearer(home.tokens['fao-reviewer'])).send({}).expect(403);
+    const without = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A03:US/complete`)
+      .set(bearer(home.tokens['fao-reviewer']))
+      .send({})
+      .expect(403);
     expect(without.body.code).toBe('WRONG_ROLE');
-    await request(api.http).post(`/api/delegations/${caseId}/steps/A03:US/complete`).set(bearer(home.tokens['fao-reviewer'])).send({ onBehalfOf: home.usernames.organizer }).expect(200);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A03:US/complete`)
+      .set(bearer(home.tokens['fao-reviewer']))
+      .send({ onBehalfOf: home.usernames.organizer })
+      .expect(200);
     const after = await getProgress(api, home.tokens.organizer, caseId);
-    expect(after.steps.find((s) => s.key === 'A03:US')).toMatchObject({ status: 'done', actedBy: home.usernames['fao-reviewer'], onBehalfOf: home.usernames.organizer });
+    expect(after.steps.find((s) => s.key === 'A03:US')).toMatchObject({
+      status: 'done',
+      actedBy: home.usernames['fao-reviewer'],
+      onBehalfOf: home.usernames.organizer,
+    });
   });
 
   it('maps the workflow refusals: 409 not awaiting / not allowed, 404 unknown step or case, 422 bad return target', async () => {
-    const early = await request(api.http).post(`/api/delegations/${caseId}/steps/B07/decision`).set(bearer(home.tokens.leader)).send({ decision: 'approve' }).expect(409);
-    expect(early.body).toMatchObject({ code: 'STEP_NOT_AWAITING', stepKey: 'B07', message: { zh: expect.any(String), en: expect.any(String) } });
-    const approvalAsTask = await request(api.http).post(`/api/delegations/${caseId}/steps/A10/complete`).set(bearer(home.tokens.finance)).send({}).expect(409);
+    const early = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/B07/decision`)
+      .set(bearer(home.tokens.leader))
+      .send({ decision: 'approve' })
+      .expect(409);
+    expect(early.body).toMatchObject({
+      code: 'STEP_NOT_AWAITING',
+      stepKey: 'B07',
+      message: { zh: expect.any(String), en: expect.any(String) },
+    });
+    const approvalAsTask = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/complete`)
+      .set(bearer(home.tokens.finance))
+      .send({})
+      .expect(409);
     expect(approvalAsTask.body.code).toBe('ACTION_NOT_ALLOWED');
-    expect((await request(api.http).post(`/api/delegations/${caseId}/steps/Z99/complete`).set(bearer(home.tokens.organizer)).send({}).expect(404)).body.code).toBe('UNKNOWN_STEP');
-    expect((await request(api.http).get(`/api/delegations/${randomUUID()}`).set(bearer(home.tokens.manager)).expect(404)).body.code).toBe('CASE_NOT_FOUND');
-    expect((await request(api.http).post(`/api/delegations/${randomUUID()}/steps/A02/complete`).set(bearer(home.tokens.organizer)).send({}).expect(404)).body.code).toBe('CASE_NOT_FOUND');
-    const badReturn = await request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(home.tokens.finance)).send({ decision: 'return', returnTo: 'E07' }).expect(422);
+    expect(
+      (
+        await request(api.http)
+          .post(`/api/delegations/${caseId}/steps/Z99/complete`)
+          .set(bearer(home.tokens.organizer))
+          .send({})
+          .expect(404)
+      ).body.code,
+    ).toBe('UNKNOWN_STEP');
+    expect((await request(api.http).get(`/api/delegations/${randomUUID()}`).set(bearer(home.tokens.manager)).expect(404)).body.code).toBe(
+      'CASE_NOT_FOUND',
+    );
+    expect(
+      (
+        await request(api.http)
+          .post(`/api/delegations/${randomUUID()}/steps/A02/complete`)
+          .set(bearer(home.tokens.organizer))
+          .send({})
+          .expect(404)
+      ).body.code,
+    ).toBe('CASE_NOT_FOUND');
+    const badReturn = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(home.tokens.finance))
+      .send({ decision: 'return', returnTo: 'E07' })
+      .expect(422);
     expect(badReturn.body.code).toBe('INVALID_RETURN_TARGET');
   });
 
   it('an idempotent retry of a submission returns the first response instead of a second case', async () => {
     const key = randomUUID();
     const body = canonicalSubmission(home.unit, { title: `幂等测试 ${key}` });
-    const first = await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).set('Idempotency-Key', key).send(body).expect(201);
-    const retry = await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).set('Idempotency-Key', key).send(body).expect(201);
+    const first = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(201);
+    const retry = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     // The same key with another body is refused.
-    const reused = await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).set('Idempotency-Key', key).send({ ...body, title: 'other' }).expect(422);
+    const reused = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send({ ...body, title: 'other' })
+      .expect(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const db = api.app.get(DataSource);
     const submittedEvents = () =>
-      db.query('SELECT count(*)::int AS n FROM case_events WHERE type = $1 AND payload->>$2 = $3', ['case.submitted', 'title', body.title]).then((r: Array<{ n: number }>) => r[0]!.n);
+      db
+        .query('SELECT count(*)::int AS n FROM case_events WHERE type = $1 AND payload->>$2 = $3', ['case.submitted', 'title', body.title])
+        .then((r: Array<{ n: number }>) => r[0]!.n);
     expect(await eventually(submittedEvents, (n) => n >= 1)).toBe(1);
     const p = await getProgress(api, home.tokens.organizer, first.body.caseId);
     expect(p.title).toBe(body.title);
@@ -125,10 +229,20 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     const db = api.app.get(DataSource);
     const before = await db.query('SELECT count(*)::int AS n FROM cases WHERE unit = $1', [home.unit]);
     const bad = canonicalSubmission(home.unit, { returnDate: '2027-03-30', title: `超期 ${key}` });
-    const refused = await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).set('Idempotency-Key', key).send(bad).expect(422);
+    const refused = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send(bad)
+      .expect(422);
     expect(refused.body.violations.map((v: { code: string }) => v.code)).toContain('DAYS_EXCEEDED');
     expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [key])).toEqual([{ n: 0 }]);
     expect(await db.query('SELECT count(*)::int AS n FROM cases WHERE unit = $1', [home.unit])).toEqual(before);
-    await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).set('Idempotency-Key', key).send(canonicalSubmission(home.unit, { title: `更正 ${key}` })).expect(201);
+    await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .set('Idempotency-Key', key)
+      .send(canonicalSubmission(home.unit, { title: `更正 ${key}` }))
+      .expect(201);
   });
 });

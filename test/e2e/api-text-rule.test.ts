@@ -26,12 +26,14 @@ function stringLeaves(schema: Json, components: Record<string, Json>, value: str
       if (seen.has(id)) return;
       return walk(components[id]!, path, wrap, new Set([...seen, id]));
     }
-    for (const alt of [...((s.anyOf as Json[]) ?? []), ...((s.oneOf as Json[]) ?? []), ...((s.allOf as Json[]) ?? [])]) walk(alt, path, wrap, seen);
+    for (const alt of [...((s.anyOf as Json[]) ?? []), ...((s.oneOf as Json[]) ?? []), ...((s.allOf as Json[]) ?? [])])
+      walk(alt, path, wrap, seen);
     const types = Array.isArray(s.type) ? s.type : [s.type];
     if (types.includes('string') && !s.enum) out.push([path, wrap(value)]);
     if (types.includes('array') && s.items) walk(s.items as Json, `${path}[0]`, (v) => wrap([v]), seen);
     if (s.properties)
-      for (const [k, p] of Object.entries(s.properties as Record<string, Json>)) walk(p, path ? `${path}.${k}` : k, (v) => wrap({ [k]: v }), seen);
+      for (const [k, p] of Object.entries(s.properties as Record<string, Json>))
+        walk(p, path ? `${path}.${k}` : k, (v) => wrap({ [k]: v }), seen);
     if (s.additionalProperties && typeof s.additionalProperties === 'object') {
       const ap = s.additionalProperties as Json;
       // Free-form values (`data`): a string value and a nested one.
@@ -62,14 +64,29 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
   });
 
   it('handed input: {"comment":"ok\\u0000"} on an open case is 400 naming comment, and the case takes the next valid action at once', async () => {
-    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const submitted = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     const caseId = submitted.body.caseId as string;
     await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
-    const bad = await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({ comment: 'ok\u0000' }).expect(400);
+    const bad = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A02/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ comment: 'ok\u0000' })
+      .expect(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
-    expect(textErrorOf(bad.body, 'comment')).toMatchObject({ rule: 'text-control', message: { zh: expect.stringContaining('控制字符'), en: expect.stringContaining('control characters') } });
+    expect(textErrorOf(bad.body, 'comment')).toMatchObject({
+      rule: 'text-control',
+      message: { zh: expect.stringContaining('控制字符'), en: expect.stringContaining('control characters') },
+    });
     const started = Date.now();
-    const ok = await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({ comment: 'ok' }).expect(200);
+    const ok = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A02/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ comment: 'ok' })
+      .expect(200);
     expect(ok.body.accepted).toBe(true);
     expect(Date.now() - started).toBeLessThan(15_000); // "at once": not the 30 s update timeout of a wedged case
     const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
@@ -97,9 +114,18 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
   it(`data nested deeper than ${MAX_JSON_DEPTH} levels is 400 max-depth (40,000 levels), a body over the limit 413`, async () => {
     const depth = 40_000;
     const raw = `{"data":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
-    const res = await request(api.http).post(`/api/delegations/${'0'.repeat(8)}/steps/A02/complete`).set(bearer(users.tokens.organizer)).set('Content-Type', 'application/json').send(raw).expect(400);
+    const res = await request(api.http)
+      .post(`/api/delegations/${'0'.repeat(8)}/steps/A02/complete`)
+      .set(bearer(users.tokens.organizer))
+      .set('Content-Type', 'application/json')
+      .send(raw)
+      .expect(400);
     expect(res.body.errors[0]).toMatchObject({ rule: 'max-depth', field: expect.stringMatching(/^data\.a(\[0\])+$/) });
-    const big = await request(api.http).post('/api/delegations/x/steps/A02/complete').set(bearer(users.tokens.organizer)).set('Content-Type', 'application/json').send(`{"data":{"a":${'['.repeat(60_000)}${']'.repeat(60_000)}}}`);
+    const big = await request(api.http)
+      .post('/api/delegations/x/steps/A02/complete')
+      .set(bearer(users.tokens.organizer))
+      .set('Content-Type', 'application/json')
+      .send(`{"data":{"a":${'['.repeat(60_000)}${']'.repeat(60_000)}}}`);
     expect(big.status).toBe(413);
   });
 
@@ -107,16 +133,24 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        const schema = ((op.requestBody as Json | undefined)?.content as Record<string, { schema: Json }> | undefined)?.['application/json']?.schema;
+        const schema = ((op.requestBody as Json | undefined)?.content as Record<string, { schema: Json }> | undefined)?.['application/json']
+          ?.schema;
         if (!schema) continue;
         const url = path.replace('{id}', '00000000-0000-4000-8000-000000000000').replace('{stepKey}', 'A02');
-        for (const [value, rule] of [['x\u0000', 'text-control'], ['x\uD800', 'text-surrogate']] as const) {
+        for (const [value, rule] of [
+          ['x\u0000', 'text-control'],
+          ['x\uD800', 'text-surrogate'],
+        ] as const) {
           for (const [field, body] of stringLeaves(schema, doc.components.schemas, value)) {
             const res = await request(api.http)
               [method as 'post'](url)
               .set(bearer(users.tokens.organizer))
               .send(body as object);
-            expect([`${method} ${path} ${field}`, res.status, textErrorOf(res.body, field)?.rule]).toEqual([`${method} ${path} ${field}`, 400, rule]);
+            expect([`${method} ${path} ${field}`, res.status, textErrorOf(res.body, field)?.rule]).toEqual([
+              `${method} ${path} ${field}`,
+              400,
+              rule,
+            ]);
             checked++;
           }
         }

@@ -25,7 +25,11 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     await api?.close();
   });
 
-  const post = (path: string, token: string, body: unknown) => request(api.http).post(path).set(bearer(token)).send(body as object);
+  const post = (path: string, token: string, body: unknown) =>
+    request(api.http)
+      .post(path)
+      .set(bearer(token))
+      .send(body as object);
 
   it('POST /api/delegations: every shape error of the whole input at once, by path and rule, in Chinese and English', async () => {
     const body = canonicalSubmission(users.unit) as Record<string, unknown>;
@@ -41,7 +45,15 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     const res = await post('/api/delegations', users.tokens.organizer, bad).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(fields(res.body)).toEqual(
-      expect.arrayContaining(['title', 'departureDate', 'destinations[0].country', 'members[0].rank', 'members[0].passport.inCustody', 'members[0].passport.number', 'foo']),
+      expect.arrayContaining([
+        'title',
+        'departureDate',
+        'destinations[0].country',
+        'members[0].rank',
+        'members[0].passport.inCustody',
+        'members[0].passport.number',
+        'foo',
+      ]),
     );
     const rank = (res.body.errors as FieldError[]).find((e) => e.field === 'members[0].rank')!;
     expect(rank).toMatchObject({ rule: 'enum', message: { zh: expect.stringContaining('bureau'), en: expect.any(String) } });
@@ -51,12 +63,21 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
 
   it('POST /api/delegations: a non-object body and malformed JSON are 400 too', async () => {
     expect(fields((await post('/api/delegations', users.tokens.organizer, [1, 2]).expect(400)).body)).toEqual(['(body)']);
-    const res = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Content-Type', 'application/json').send('{"title":').expect(400);
+    const res = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .set('Content-Type', 'application/json')
+      .send('{"title":')
+      .expect(400);
     expect(res.body.code).toBe('MALFORMED_JSON');
   });
 
   it('POST /api/delegations: well-formed but against the rules is 422 with the violation codes and fields', async () => {
-    const seven = Array.from({ length: 7 }, (_, i) => ({ ...canonicalSubmission(users.unit).members[0], id: `m${i + 1}`, name: `成员${i + 1}` }));
+    const seven = Array.from({ length: 7 }, (_, i) => ({
+      ...canonicalSubmission(users.unit).members[0],
+      id: `m${i + 1}`,
+      name: `成员${i + 1}`,
+    }));
     const body = canonicalSubmission(users.unit, {
       members: seven,
       destinations: [{ ...canonicalSubmission(users.unit).destinations[0], country: 'XX' }],
@@ -66,30 +87,53 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     const codes = res.body.violations.map((v: { code: string }) => v.code);
     expect(codes).toEqual(expect.arrayContaining(['SIZE_EXCEEDED', 'UNKNOWN_COUNTRY', 'LEADERSHIP_TEAM_OVERLAP']));
     expect(fields(res.body)).toEqual(expect.arrayContaining(['members', 'destinations[0].country']));
-    const past = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit, { departureDate: '2020-01-06', returnDate: '2020-01-08', destinations: [{ ...canonicalSubmission(users.unit).destinations[0], arrive: '2020-01-06', leave: '2020-01-08' }] })).expect(422);
+    const past = await post(
+      '/api/delegations',
+      users.tokens.organizer,
+      canonicalSubmission(users.unit, {
+        departureDate: '2020-01-06',
+        returnDate: '2020-01-08',
+        destinations: [{ ...canonicalSubmission(users.unit).destinations[0], arrive: '2020-01-06', leave: '2020-01-08' }],
+      }),
+    ).expect(422);
     expect(past.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'departureDate', rule: 'future' })]));
   });
 
   it('POST .../steps/:stepKey/complete', async () => {
-    const res = await post(`/api/delegations/${fakeCase}/steps/A02/complete`, users.tokens.organizer, { data: 'x', onBehalfOf: '', extra: true }).expect(400);
+    const res = await post(`/api/delegations/${fakeCase}/steps/A02/complete`, users.tokens.organizer, {
+      data: 'x',
+      onBehalfOf: '',
+      extra: true,
+    }).expect(400);
     expect(fields(res.body).sort()).toEqual(['data', 'extra', 'onBehalfOf']);
   });
 
   it('POST .../steps/:stepKey/decision', async () => {
-    expect(fields((await post(`/api/delegations/${fakeCase}/steps/B07/decision`, users.tokens.leader, {}).expect(400)).body)).toEqual(['decision']);
-    const res = await post(`/api/delegations/${fakeCase}/steps/B02/decision`, users.tokens['fao-clerk'], { decision: 'maybe', missingDocuments: [{ name: 1 }] }).expect(400);
+    expect(fields((await post(`/api/delegations/${fakeCase}/steps/B07/decision`, users.tokens.leader, {}).expect(400)).body)).toEqual([
+      'decision',
+    ]);
+    const res = await post(`/api/delegations/${fakeCase}/steps/B02/decision`, users.tokens['fao-clerk'], {
+      decision: 'maybe',
+      missingDocuments: [{ name: 1 }],
+    }).expect(400);
     expect(fields(res.body).sort()).toEqual(['decision', 'missingDocuments[0].id', 'missingDocuments[0].name']);
   });
 
   it('POST .../amend', async () => {
-    expect(fields((await post(`/api/delegations/${fakeCase}/amend`, users.tokens.organizer, { changes: {} }).expect(400)).body)).toEqual(['changes']);
-    const res = await post(`/api/delegations/${fakeCase}/amend`, users.tokens.organizer, { changes: { returnDate: '19-03-2027', members: [{ id: 'a:b' }] } }).expect(400);
+    expect(fields((await post(`/api/delegations/${fakeCase}/amend`, users.tokens.organizer, { changes: {} }).expect(400)).body)).toEqual([
+      'changes',
+    ]);
+    const res = await post(`/api/delegations/${fakeCase}/amend`, users.tokens.organizer, {
+      changes: { returnDate: '19-03-2027', members: [{ id: 'a:b' }] },
+    }).expect(400);
     expect(fields(res.body)).toEqual(expect.arrayContaining(['changes.returnDate', 'changes.members[0].id', 'changes.members[0].rank']));
   });
 
   it('POST .../withdraw and .../cancel', async () => {
     expect(fields((await post(`/api/delegations/${fakeCase}/withdraw`, users.tokens.organizer, {}).expect(400)).body)).toEqual(['reason']);
-    expect(fields((await post(`/api/delegations/${fakeCase}/cancel`, users.tokens['fao-clerk'], { reason: '  ' }).expect(400)).body)).toEqual(['reason']);
+    expect(
+      fields((await post(`/api/delegations/${fakeCase}/cancel`, users.tokens['fao-clerk'], { reason: '  ' }).expect(400)).body),
+    ).toEqual(['reason']);
   });
 
   it('POST .../notice-objections', async () => {
@@ -98,50 +142,97 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
   });
 
   it('POST .../documents', async () => {
-    expect(fields((await post(`/api/delegations/${fakeCase}/documents`, users.tokens.organizer, { fileRef: 'x' }).expect(400)).body)).toEqual(['documentId']);
+    expect(
+      fields((await post(`/api/delegations/${fakeCase}/documents`, users.tokens.organizer, { fileRef: 'x' }).expect(400)).body),
+    ).toEqual(['documentId']);
   });
 
   it('a malformed Idempotency-Key header is named', async () => {
-    const res = await request(api.http).post(`/api/delegations/${fakeCase}/withdraw`).set(bearer(users.tokens.organizer)).set('Idempotency-Key', 'has spaces in it').send({ reason: 'x' }).expect(400);
+    const res = await request(api.http)
+      .post(`/api/delegations/${fakeCase}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', 'has spaces in it')
+      .send({ reason: 'x' })
+      .expect(400);
     expect(fields(res.body)).toEqual(['headers.Idempotency-Key']);
   });
 
   it('GET /api/delegations: query parameters by name', async () => {
-    const res = await request(api.http).get('/api/delegations').query({ status: 'bogus', page: '0', pageSize: 'abc', atRisk: 'maybe', departureFrom: '2027-13-01', sort: 'name' }).set(bearer(users.tokens.manager)).expect(400);
-    expect(fields(res.body).sort()).toEqual(['query.atRisk', 'query.departureFrom', 'query.page', 'query.pageSize', 'query.sort', 'query.status']);
+    const res = await request(api.http)
+      .get('/api/delegations')
+      .query({ status: 'bogus', page: '0', pageSize: 'abc', atRisk: 'maybe', departureFrom: '2027-13-01', sort: 'name' })
+      .set(bearer(users.tokens.manager))
+      .expect(400);
+    expect(fields(res.body).sort()).toEqual([
+      'query.atRisk',
+      'query.departureFrom',
+      'query.page',
+      'query.pageSize',
+      'query.sort',
+      'query.status',
+    ]);
   });
 
   it('GET /api/inbox: query parameters by name', async () => {
-    const res = await request(api.http).get('/api/inbox').query({ pageSize: '1000', other: '1' }).set(bearer(users.tokens.organizer)).expect(400);
+    const res = await request(api.http)
+      .get('/api/inbox')
+      .query({ pageSize: '1000', other: '1' })
+      .set(bearer(users.tokens.organizer))
+      .expect(400);
     expect(fields(res.body).sort()).toEqual(['query.other', 'query.pageSize']);
   });
 
   it('odd inputs are 4xx, never 500: repeated query parameters, a text body (415), an oversized body', async () => {
-    const repeated = await request(api.http).get('/api/delegations?status=open&status=departed').set(bearer(users.tokens.manager)).expect(400);
+    const repeated = await request(api.http)
+      .get('/api/delegations?status=open&status=departed')
+      .set(bearer(users.tokens.manager))
+      .expect(400);
     expect(fields(repeated.body)).toEqual(['query.status']);
-    const text = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Content-Type', 'text/plain').send('hello').expect(415);
+    const text = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .set('Content-Type', 'text/plain')
+      .send('hello')
+      .expect(415);
     expect(text.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const big = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send({ title: 'x'.repeat(200_000) });
+    const big = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send({ title: 'x'.repeat(200_000) });
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('GET /api/delegations/:id with an id that cannot exist is 404, not 500', async () => {
     expect((await request(api.http).get('/api/delegations/..%2F..%2Fetc').set(bearer(users.tokens.manager))).status).toBe(404);
-    expect((await request(api.http).get(`/api/delegations/${'x'.repeat(100)}/timeline`).set(bearer(users.tokens.manager)).expect(404)).body.code).toBe('CASE_NOT_FOUND');
+    expect(
+      (
+        await request(api.http)
+          .get(`/api/delegations/${'x'.repeat(100)}/timeline`)
+          .set(bearer(users.tokens.manager))
+          .expect(404)
+      ).body.code,
+    ).toBe('CASE_NOT_FOUND');
   });
 
   it('Temporal down: a submission is 503 TEMPORAL_UNAVAILABLE, writes nothing and frees its key', async () => {
     const down = await startTestApi({ temporalAddress: `127.0.0.1:${await freePort()}` });
     try {
       const key = randomUUID();
-      const res = await request(down.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Idempotency-Key', key).send(canonicalSubmission(users.unit)).expect(503);
+      const res = await request(down.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .set('Idempotency-Key', key)
+        .send(canonicalSubmission(users.unit))
+        .expect(503);
       expect(res.body.code).toBe('TEMPORAL_UNAVAILABLE');
       expect(res.headers['retry-after']).toBe('5');
       // Nothing was sent (no connection): a definite refusal, so the key is free again.
       const db = down.app.get(DataSource);
       const [{ id: userId }] = await db.query('SELECT id FROM users WHERE username = $1', [users.usernames.organizer]);
-      expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [scopedKey({ userId }, key)])).toEqual([{ n: 0 }]);
+      expect(await db.query('SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1', [scopedKey({ userId }, key)])).toEqual([
+        { n: 0 },
+      ]);
     } finally {
       await down.close();
     }

@@ -3,7 +3,15 @@ import { shanghaiDate, type CasePhase } from '@df/domain';
 import type { CaseEventRecord, StepProgress, TripOutcomes } from '@df/contracts';
 import { EventStore } from '@df/persistence';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { caseStream, type CaseSpec, type DoneStepSpec, type OpenStepSpec } from '../support/event-factories';
@@ -32,7 +40,8 @@ const CHAIN: Array<Omit<DoneStepSpec, 'wd'> & { casePhase: CasePhase }> = [
 ];
 /** Working days of chain step k in case i: varied, multiples of 1/8 WD (one working hour). */
 const wdOf = (i: number, k: number): number => (k === 1 ? 5 : [0.5, 1, 1.5, 2.25, 0.75, 3, 1.25, 4][(i * 3 + k * 5) % 8]!);
-const chainDone = (i: number, n: number): DoneStepSpec[] => CHAIN.slice(0, n).map(({ casePhase: _p, ...s }, k) => ({ ...s, wd: wdOf(i, k) }));
+const chainDone = (i: number, n: number): DoneStepSpec[] =>
+  CHAIN.slice(0, n).map(({ casePhase: _p, ...s }, k) => ({ ...s, wd: wdOf(i, k) }));
 
 interface Seeded {
   spec: CaseSpec;
@@ -47,9 +56,17 @@ function portfolio(units: [string, string]): Seeded[] {
   const DEPARTURE_DAYS = [15, 18, 20, 21, 22, 22, 24, 27, 30, 33, 38, 45];
   DEPARTURE_DAYS.forEach((days, i) => {
     const reported = i % 2 === 0;
-    const report: TripOutcomes | undefined = !reported ? undefined : i === 4 ? { promotionEvents: 7 } : { investmentSignedYuan: (i + 1) * 10_000_000 + 0.5, tradeSignedYuan: (i + 1) * 25_000_000, promotionEvents: i % 4 };
+    const report: TripOutcomes | undefined = !reported
+      ? undefined
+      : i === 4
+        ? { promotionEvents: 7 }
+        : { investmentSignedYuan: (i + 1) * 10_000_000 + 0.5, tradeSignedYuan: (i + 1) * 25_000_000, promotionEvents: i % 4 };
     const open: OpenStepSpec[] =
-      i === 1 || i === 3 ? [{ key: 'P02:m1', code: 'P02', phase: 'post-trip', actorRole: 'passport-officer', memberId: 'm1', overdue: true }] : i === 5 ? [{ key: 'P03', code: 'P03', phase: 'post-trip', actorRole: 'organizer' }] : [];
+      i === 1 || i === 3
+        ? [{ key: 'P02:m1', code: 'P02', phase: 'post-trip', actorRole: 'passport-officer', memberId: 'm1', overdue: true }]
+        : i === 5
+          ? [{ key: 'P03', code: 'P03', phase: 'post-trip', actorRole: 'organizer' }]
+          : [];
     const spec: CaseSpec = {
       caseId: `dep-${String(i).padStart(2, '0')}-${units[0]}`,
       unit: units[i % 2],
@@ -79,14 +96,29 @@ function portfolio(units: [string, string]): Seeded[] {
     out.push({ spec, caseId: spec.caseId!, status: 'open', phase: casePhase });
   });
   out.push({
-    spec: { caseId: `rej-${units[0]}`, unit: units[0], submittedAt: BASE + 50 * DAY, departureDate: '2026-07-01', done: chainDone(40, 3), closed: 'rejected' },
+    spec: {
+      caseId: `rej-${units[0]}`,
+      unit: units[0],
+      submittedAt: BASE + 50 * DAY,
+      departureDate: '2026-07-01',
+      done: chainDone(40, 3),
+      closed: 'rejected',
+    },
     caseId: `rej-${units[0]}`,
     status: 'rejected',
     phase: 'closed',
   });
   // Withdrawn while A02 was overdue: a closed case owes nothing, it is not on the overdue list.
   out.push({
-    spec: { caseId: `wdr-${units[0]}`, unit: units[1], submittedAt: BASE + 60 * DAY, departureDate: '2026-07-10', done: [], open: [{ ...CHAIN[0]!, overdue: true }], closed: 'withdrawn' },
+    spec: {
+      caseId: `wdr-${units[0]}`,
+      unit: units[1],
+      submittedAt: BASE + 60 * DAY,
+      departureDate: '2026-07-10',
+      done: [],
+      open: [{ ...CHAIN[0]!, overdue: true }],
+      closed: 'withdrawn',
+    },
     caseId: `wdr-${units[0]}`,
     status: 'withdrawn',
     phase: 'closed',
@@ -118,7 +150,8 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     await db?.drop();
   });
 
-  const board = (token: string, query: Record<string, string> = {}) => request(api.http).get('/api/dashboard').query(query).set(bearer(token));
+  const board = (token: string, query: Record<string, string> = {}) =>
+    request(api.http).get('/api/dashboard').query(query).set(bearer(token));
 
   it('gives the figures the seeded cases imply', async () => {
     const res = await board(users.tokens.manager).expect(200);
@@ -127,9 +160,28 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     const departed = seeded.filter((s) => s.spec.departedAfterDays !== undefined);
 
     // Counts by phase and status: every phase listed.
-    const countBy = (f: (s: Seeded) => string) => seeded.reduce<Record<string, number>>((acc, s) => ({ ...acc, [f(s)]: (acc[f(s)] ?? 0) + 1 }), {});
-    expect(b.byPhase).toEqual({ prepare: 0, review: 0, passport: 0, visa: 0, depart: 0, 'post-trip': 0, closed: 0, ...countBy((s) => s.phase) });
-    expect(b.byStatus).toEqual({ open: 0, departed: 0, completed: 0, rejected: 0, withdrawn: 0, cancelled: 0, failed: 0, ...countBy((s) => s.status) });
+    const countBy = (f: (s: Seeded) => string) =>
+      seeded.reduce<Record<string, number>>((acc, s) => ({ ...acc, [f(s)]: (acc[f(s)] ?? 0) + 1 }), {});
+    expect(b.byPhase).toEqual({
+      prepare: 0,
+      review: 0,
+      passport: 0,
+      visa: 0,
+      depart: 0,
+      'post-trip': 0,
+      closed: 0,
+      ...countBy((s) => s.phase),
+    });
+    expect(b.byStatus).toEqual({
+      open: 0,
+      departed: 0,
+      completed: 0,
+      rejected: 0,
+      withdrawn: 0,
+      cancelled: 0,
+      failed: 0,
+      ...countBy((s) => s.status),
+    });
 
     // In flight, least slack first.
     const bySlack = [...inFlight].sort((a, c) => a.spec.plan!.slackWd - c.spec.plan!.slackWd);
@@ -152,23 +204,49 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     // At risk (slack under 2 WD), each with the open step on its critical path.
     const atRisk = bySlack.filter((s) => s.spec.plan!.atRisk);
     expect(b.atRisk.total).toBe(atRisk.length);
-    expect(b.atRisk.items.map((c: { caseId: string; step: { key: string; status: string; actorRole: string } }) => [c.caseId, c.step.key, c.step.status, c.step.actorRole])).toEqual(
+    expect(
+      b.atRisk.items.map((c: { caseId: string; step: { key: string; status: string; actorRole: string } }) => [
+        c.caseId,
+        c.step.key,
+        c.step.status,
+        c.step.actorRole,
+      ]),
+    ).toEqual(
       atRisk.map((s) => [s.caseId, s.spec.open![0]!.key, s.spec.open![0]!.overdue ? 'overdue' : 'awaiting', s.spec.open![0]!.actorRole]),
     );
     for (const item of b.atRisk.items) expect(item.step.latestStartAt).toEqual(expect.any(String));
-    expect(b.atRisk.items.find((c: { step: { code: string } }) => c.step.code === 'B07')?.step.name).toEqual({ zh: '按权限报批', en: 'Approval at the authority level' });
+    expect(b.atRisk.items.find((c: { step: { code: string } }) => c.step.code === 'B07')?.step.name).toEqual({
+      zh: '按权限报批',
+      en: 'Approval at the authority level',
+    });
 
     // Overdue steps by the role that owes them: open and departed cases only (not the withdrawn one).
-    const overdue = seeded.filter((s) => s.status === 'open' || s.status === 'departed').flatMap((s) => (s.spec.open ?? []).filter((o) => o.overdue).map((o) => ({ caseId: s.caseId, key: o.key, role: o.actorRole })));
+    const overdue = seeded
+      .filter((s) => s.status === 'open' || s.status === 'departed')
+      .flatMap((s) => (s.spec.open ?? []).filter((o) => o.overdue).map((o) => ({ caseId: s.caseId, key: o.key, role: o.actorRole })));
     const roles = [...new Set(overdue.map((o) => o.role))];
     const expectedRoles = roles
-      .map((role) => ({ role, count: overdue.filter((o) => o.role === role).length, items: overdue.filter((o) => o.role === role).map((o) => `${o.caseId}/${o.key}`).sort() }))
+      .map((role) => ({
+        role,
+        count: overdue.filter((o) => o.role === role).length,
+        items: overdue
+          .filter((o) => o.role === role)
+          .map((o) => `${o.caseId}/${o.key}`)
+          .sort(),
+      }))
       .sort((x, y) => y.count - x.count || x.role.localeCompare(y.role));
     expect(b.overdue.total).toBe(overdue.length);
     expect(
-      b.overdue.byRole.map((g: { role: string; count: number; items: Array<{ caseId: string; key: string }> }) => ({ role: g.role, count: g.count, items: g.items.map((i) => `${i.caseId}/${i.key}`).sort() })),
+      b.overdue.byRole.map((g: { role: string; count: number; items: Array<{ caseId: string; key: string }> }) => ({
+        role: g.role,
+        count: g.count,
+        items: g.items.map((i) => `${i.caseId}/${i.key}`).sort(),
+      })),
     ).toEqual(expectedRoles);
-    expect(b.overdue.byRole.find((g: { role: string }) => g.role === 'passport-officer')).toMatchObject({ count: 2, label: { zh: '护照管理处' } });
+    expect(b.overdue.byRole.find((g: { role: string }) => g.role === 'passport-officer')).toMatchObject({
+      count: 2,
+      label: { zh: '护照管理处' },
+    });
     for (const g of b.overdue.byRole) {
       const since = g.items.map((i: { overdueSince: string; dueAt: string }) => {
         expect(i.overdueSince).toBe(i.dueAt);
@@ -192,16 +270,28 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     const expectedSteps = codes
       .map((code) => {
         const v = samples.filter((x) => x.code === code).map((x) => x.wd);
-        return { code, count: v.length, totalWd: sum(v), meanWd: sum(v) / v.length, medianWd: percentileCont(v, 0.5), p90Wd: percentileCont(v, 0.9) };
+        return {
+          code,
+          count: v.length,
+          totalWd: sum(v),
+          meanWd: sum(v) / v.length,
+          medianWd: percentileCont(v, 0.5),
+          p90Wd: percentileCont(v, 0.9),
+        };
       })
       .sort((x, y) => y.totalWd - x.totalWd || x.code.localeCompare(y.code));
     expect(b.analytics.stepTimes.map((s: { code: string }) => s.code)).toEqual(expectedSteps.map((s) => s.code));
     for (const [i, e] of expectedSteps.entries()) {
       const got = b.analytics.stepTimes[i];
       expect({ code: got.code, count: got.count }).toEqual({ code: e.code, count: e.count });
-      for (const k of ['totalWd', 'meanWd', 'medianWd', 'p90Wd'] as const) expect([e.code, k, got[k]]).toEqual([e.code, k, expect.closeTo(e[k], 3)]);
+      for (const k of ['totalWd', 'meanWd', 'medianWd', 'p90Wd'] as const)
+        expect([e.code, k, got[k]]).toEqual([e.code, k, expect.closeTo(e[k], 3)]);
     }
-    expect(b.analytics.stepTimes.find((s: { code: string }) => s.code === 'A13')).toMatchObject({ phase: 'prepare', medianWd: 5, name: { zh: '出访前公示（不少于5个工作日）' } });
+    expect(b.analytics.stepTimes.find((s: { code: string }) => s.code === 'A13')).toMatchObject({
+      phase: 'prepare',
+      medianWd: 5,
+      name: { zh: '出访前公示（不少于5个工作日）' },
+    });
     expect(b.analytics.stepTimes.some((s: { code: string }) => s.code === 'P03')).toBe(false);
 
     // Trip outcomes: the filed reports' figures summed.
@@ -225,11 +315,15 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       const res = await board(users.tokens.manager, { limit }).expect(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.limit' }] });
     }
-    expect((await board(users.tokens.manager, { unit: 'x' }).expect(400)).body.errors[0]).toMatchObject({ field: 'query.unit', rule: 'unknown-field' });
+    expect((await board(users.tokens.manager, { unit: 'x' }).expect(400)).body.errors[0]).toMatchObject({
+      field: 'query.unit',
+      rule: 'unknown-field',
+    });
   });
 
   it('is for the manager and the FAO roles only', async () => {
-    for (const role of ['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'] as const) await board(users.tokens[role]).expect(200);
+    for (const role of ['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'] as const)
+      await board(users.tokens[role]).expect(200);
     for (const role of ['organizer', 'unit-leader', 'dept-approver', 'leader'] as const) {
       const res = await board(users.tokens[role]).expect(403);
       expect(res.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN_ROLE' });
@@ -256,7 +350,13 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       const token = users.tokens.manager;
       const first = (await request(cached.http).get('/api/dashboard').set(bearer(token)).expect(200)).body;
       expect(first.analytics.maxAgeSeconds).toBe(60);
-      const extra = caseStream({ unit: users.unit, submittedAt: BASE + 200 * DAY, departureDate: '2026-10-20', done: chainDone(99, CHAIN.length), departedAfterDays: 16 });
+      const extra = caseStream({
+        unit: users.unit,
+        submittedAt: BASE + 200 * DAY,
+        departureDate: '2026-10-20',
+        done: chainDone(99, CHAIN.length),
+        departedAfterDays: 16,
+      });
       await append(cached.app.get(EventStore), extra);
       const second = (await request(cached.http).get('/api/dashboard').set(bearer(token)).expect(200)).body;
       expect(second.byStatus.departed).toBe(first.byStatus.departed + 1);
@@ -285,7 +385,11 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
   });
 
   it('through approval (B07), with a return for revision, a deputy signing for the unit leader and 帮代办', async () => {
-    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const submitted = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     const caseId = submitted.body.caseId as string;
     const decisions: Array<{ key: string; decision: string; actorId: string; actorRole: string; onBehalfOf: string | null }> = [];
     let returned = false;
@@ -293,7 +397,10 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
     for (;;) {
       const p = await getProgress(api, users.tokens.organizer, caseId);
       if (p.steps.find((s) => s.key === 'B07')?.status === 'done') break;
-      if (Date.now() > deadline) throw new Error(`stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped', 'pending'].includes(s.status)).map((s) => [s.key, s.status]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `stuck: ${JSON.stringify(p.steps.filter((s) => !['done', 'skipped', 'pending'].includes(s.status)).map((s) => [s.key, s.status]))}`,
+        );
       const open = actionable(p);
       if (open.length === 0) {
         await new Promise((r) => setTimeout(r, 200));
@@ -318,45 +425,86 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
         const res =
           token === users.tokens[role]
             ? await actOn(api, users, caseId, step, extra)
-            : await request(api.http).post(`/api/delegations/${caseId}/steps/${step.key}/complete`).set(bearer(token)).send({ comment: '外办代办', ...extra });
+            : await request(api.http)
+                .post(`/api/delegations/${caseId}/steps/${step.key}/complete`)
+                .set(bearer(token))
+                .send({ comment: '外办代办', ...extra });
         if (res.status === 409) continue;
         expect({ key: step.key, status: res.status, body: res.body }).toMatchObject({ status: 200, body: { accepted: true } });
         if (step.kind === 'approval') {
-          decisions.push({ key: step.key, decision: (extra.decision as string) ?? 'approve', actorId: by.id, actorRole: by.role, onBehalfOf: (extra.onBehalfOf as string) ?? null });
+          decisions.push({
+            key: step.key,
+            decision: (extra.decision as string) ?? 'approve',
+            actorId: by.id,
+            actorRole: by.role,
+            onBehalfOf: (extra.onBehalfOf as string) ?? null,
+          });
         }
       }
     }
     expect(returned).toBe(true);
 
-    const timeline = (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200)).body;
+    const timeline = (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200))
+      .body;
     const decided = timeline.events.filter((e: { type: string }) => e.type === 'step.decided');
     // Every decision, in order, with who decided, for whom, and when.
-    expect(decided.map((e: { payload: { key: string; decision: string }; actorId: string; actorRole: string; onBehalfOf: string | null }) => ({ key: e.payload.key, decision: e.payload.decision, actorId: e.actorId, actorRole: e.actorRole, onBehalfOf: e.onBehalfOf }))).toEqual(
-      expect.arrayContaining(decisions),
-    );
+    expect(
+      decided.map((e: { payload: { key: string; decision: string }; actorId: string; actorRole: string; onBehalfOf: string | null }) => ({
+        key: e.payload.key,
+        decision: e.payload.decision,
+        actorId: e.actorId,
+        actorRole: e.actorRole,
+        onBehalfOf: e.onBehalfOf,
+      })),
+    ).toEqual(expect.arrayContaining(decisions));
     expect(decided).toHaveLength(decisions.length);
-    expect(decided.map((e: { payload: { key: string } }) => e.payload.key)).toEqual(expect.arrayContaining(['A10', 'A11:m1', 'A15', 'B02', 'B04:US', 'B05', 'B06', 'B07']));
-    expect(decided.find((e: { payload: { key: string } }) => e.payload.key === 'A15')).toMatchObject({ actorId: users.usernames['unit-leader'], actorRole: 'unit-leader', onBehalfOf: 'unit-leader.head' });
-    expect(decided.filter((e: { payload: { key: string } }) => e.payload.key === 'B05').map((e: { payload: { decision: string } }) => e.payload.decision)).toEqual(['return', 'approve']);
+    expect(decided.map((e: { payload: { key: string } }) => e.payload.key)).toEqual(
+      expect.arrayContaining(['A10', 'A11:m1', 'A15', 'B02', 'B04:US', 'B05', 'B06', 'B07']),
+    );
+    expect(decided.find((e: { payload: { key: string } }) => e.payload.key === 'A15')).toMatchObject({
+      actorId: users.usernames['unit-leader'],
+      actorRole: 'unit-leader',
+      onBehalfOf: 'unit-leader.head',
+    });
+    expect(
+      decided
+        .filter((e: { payload: { key: string } }) => e.payload.key === 'B05')
+        .map((e: { payload: { decision: string } }) => e.payload.decision),
+    ).toEqual(['return', 'approve']);
     const times = decided.map((e: { occurredAt: string }) => Date.parse(e.occurredAt));
     expect(times.every((t: number) => Number.isFinite(t))).toBe(true);
     expect(times).toEqual([...times].sort((a: number, b: number) => a - b));
     // The time is the case's: the same instant the workflow records as the step's completion.
     const progress = await getProgress(api, users.tokens.organizer, caseId);
-    const lastDecision = new Map<string, { payload: { key: string }; occurredAt: string; actorId: string; onBehalfOf: string | null }>(decided.map((e: { payload: { key: string } }) => [e.payload.key, e]));
+    const lastDecision = new Map<string, { payload: { key: string }; occurredAt: string; actorId: string; onBehalfOf: string | null }>(
+      decided.map((e: { payload: { key: string } }) => [e.payload.key, e]),
+    );
     for (const e of lastDecision.values()) {
       const step: StepProgress = progress.steps.find((s) => s.key === e.payload.key)!;
-      expect({ key: step.key, doneAt: step.doneAt, actedBy: step.actedBy, onBehalfOf: step.onBehalfOf ?? null }).toEqual({ key: e.payload.key, doneAt: e.occurredAt, actedBy: e.actorId, onBehalfOf: e.onBehalfOf });
+      expect({ key: step.key, doneAt: step.doneAt, actedBy: step.actedBy, onBehalfOf: step.onBehalfOf ?? null }).toEqual({
+        key: e.payload.key,
+        doneAt: e.occurredAt,
+        actedBy: e.actorId,
+        onBehalfOf: e.onBehalfOf,
+      });
     }
     // 帮代办 on a task is in the timeline too.
-    expect(timeline.events.filter((e: { type: string; payload: { key: string } }) => e.type === 'step.completed' && e.payload.key === 'A09').at(-1)).toMatchObject({
+    expect(
+      timeline.events
+        .filter((e: { type: string; payload: { key: string } }) => e.type === 'step.completed' && e.payload.key === 'A09')
+        .at(-1),
+    ).toMatchObject({
       actorId: users.usernames['fao-clerk'],
       actorRole: 'fao-clerk',
       onBehalfOf: users.usernames.organizer,
     });
     // The read model agrees: the inbox no longer lists B07, the leader's decision is on its step.
     await eventually(
-      () => request(api.http).get('/api/inbox').set(bearer(users.tokens.leader)).then((r) => r.body.items as Array<{ caseId: string }>),
+      () =>
+        request(api.http)
+          .get('/api/inbox')
+          .set(bearer(users.tokens.leader))
+          .then((r) => r.body.items as Array<{ caseId: string }>),
       (items) => !items.some((i) => i.caseId === caseId),
     );
     await worker.client.workflow.getHandle(`delegation-${caseId}`).terminate('test done');

@@ -25,7 +25,11 @@ const SEEDED = [
   { what: 'passport number (case title: list, inbox, board)', value: 'G12345678', clear: ['passport-officer', 'visa-officer'] },
   { what: 'APEC card number (facts)', value: 'ABTC88001234', clear: ['passport-officer', 'visa-officer'] },
   { what: 'person id (facts)', value: 'staff-commerce-0042', clear: ['personnel', 'secrecy'] },
-  { what: 'national ID, 18 digits with X check digit (step data, comments, objection)', value: ID_18, clear: ['passport-officer', 'personnel'] },
+  {
+    what: 'national ID, 18 digits with X check digit (step data, comments, objection)',
+    value: ID_18,
+    clear: ['passport-officer', 'personnel'],
+  },
   { what: 'national ID, 15 digits (comments)', value: ID_15, clear: ['passport-officer', 'personnel'] },
   { what: 'date of birth (step data)', value: '1961-07-15', clear: ['passport-officer', 'visa-officer', 'personnel'] },
 ] as const;
@@ -62,7 +66,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
         },
       ],
     });
-    caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submission).expect(201)).body.caseId;
+    caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submission).expect(201)).body
+      .caseId;
 
     // Every prepare step is done with personal values in its data and comment, until the public notice runs.
     const data = { passport: ['PE7654321'], passportNumber: 'DE2345678', idNumber: ID_18, dateOfBirth: '1961-07-15' };
@@ -77,10 +82,18 @@ describe('personal data masked by classification on every GET endpoint, for ever
         expect({ key: step.key, status: res.status }).toEqual({ key: step.key, status: 200 });
       }
     }
-    await request(api.http).post(`/api/delegations/${caseId}/notice-objections`).set(bearer(users.tokens['unit-leader'])).send({ objection: `张三（护照EA1234567，身份证${ID_18}）本年度已出访` }).expect(200);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/notice-objections`)
+      .set(bearer(users.tokens['unit-leader']))
+      .send({ objection: `张三（护照EA1234567，身份证${ID_18}）本年度已出访` })
+      .expect(200);
     // The read models (list, inbox, board) have the case.
     await eventually(
-      () => request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).then((r) => r.body.items as Array<{ caseId: string; lastSeq?: number }>),
+      () =>
+        request(api.http)
+          .get('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .then((r) => r.body.items as Array<{ caseId: string; lastSeq?: number }>),
       (items) => items.some((c) => c.caseId === caseId),
     );
   });
@@ -89,17 +102,20 @@ describe('personal data masked by classification on every GET endpoint, for ever
     await worker?.stop();
   });
 
-  const tokenOf = (v: Viewer): string | undefined => (v === 'anonymous' ? undefined : v === 'personnel of another unit' ? others.tokens.personnel : users.tokens[v]);
+  const tokenOf = (v: Viewer): string | undefined =>
+    v === 'anonymous' ? undefined : v === 'personnel of another unit' ? others.tokens.personnel : users.tokens[v];
 
   /** The GET endpoints of the OpenAPI document, with the case id filled in (an unknown path parameter fails the test). */
   const getEndpoints = async (): Promise<string[]> => {
     const doc = (await request(api.http).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     return Object.entries(doc.paths)
       .filter(([, ops]) => 'get' in ops)
-      .map(([path]) => path.replace(/\{(\w+)\}/g, (_, name: string) => {
-        if (name === 'id') return caseId;
-        throw new Error(`masking test: GET ${path} has a path parameter {${name}} this walk does not fill; add it`);
-      }));
+      .map(([path]) =>
+        path.replace(/\{(\w+)\}/g, (_, name: string) => {
+          if (name === 'id') return caseId;
+          throw new Error(`masking test: GET ${path} has a path parameter {${name}} this walk does not fill; add it`);
+        }),
+      );
   };
 
   it('the seeded case really holds every value (the officers and personnel see them in the case)', async () => {
@@ -108,15 +124,39 @@ describe('personal data masked by classification on every GET endpoint, for ever
     expect(asPassport.objections[0]).toMatchObject({ text: expect.stringContaining('EA1234567') });
     expect(asPassport.steps.filter((s) => s.data?.idNumber === ID_18).length).toBeGreaterThan(0);
     const asPersonnel = await getProgress(api, users.tokens.personnel, caseId);
-    expect(asPersonnel.facts.members[0]).toMatchObject({ personId: 'staff-commerce-0042', partyMember: true, classifiedAccess: false, passport: { number: 'SE****567' } });
+    expect(asPersonnel.facts.members[0]).toMatchObject({
+      personId: 'staff-commerce-0042',
+      partyMember: true,
+      classifiedAccess: false,
+      passport: { number: 'SE****567' },
+    });
     const asOrganizer = await getProgress(api, users.tokens.organizer, caseId);
-    expect(asOrganizer.facts.members[0]).toMatchObject({ personId: expect.stringMatching(/^\*+42$/), partyMember: null, classifiedAccess: null, passport: { number: 'SE****567' }, apecCard: { number: 'AB*******234' } });
-    expect(asOrganizer.steps.find((s) => s.data?.passport)?.data).toMatchObject({ passport: ['PE****321'], passportNumber: 'DE****678', idNumber: '11**************3X', dateOfBirth: '****-**-**' });
+    expect(asOrganizer.facts.members[0]).toMatchObject({
+      personId: expect.stringMatching(/^\*+42$/),
+      partyMember: null,
+      classifiedAccess: null,
+      passport: { number: 'SE****567' },
+      apecCard: { number: 'AB*******234' },
+    });
+    expect(asOrganizer.steps.find((s) => s.data?.passport)?.data).toMatchObject({
+      passport: ['PE****321'],
+      passportNumber: 'DE****678',
+      idNumber: '11**************3X',
+      dateOfBirth: '****-**-**',
+    });
   });
 
   it('finds no personal value in clear for a role that does not need it, and the clear value for each role that does', async () => {
     const endpoints = await getEndpoints();
-    expect(endpoints).toEqual(expect.arrayContaining([`/api/delegations/${caseId}`, `/api/delegations/${caseId}/timeline`, '/api/delegations', '/api/inbox', '/api/dashboard']));
+    expect(endpoints).toEqual(
+      expect.arrayContaining([
+        `/api/delegations/${caseId}`,
+        `/api/delegations/${caseId}/timeline`,
+        '/api/delegations',
+        '/api/inbox',
+        '/api/dashboard',
+      ]),
+    );
     const answered = new Set<string>();
     const leaks: string[] = [];
     const seen = new Map<Viewer, string>();
@@ -129,9 +169,12 @@ describe('personal data masked by classification on every GET endpoint, for ever
         if (res.status === 200) answered.add(path);
         const text = res.text;
         all += text;
-        for (const s of SEEDED) if (text.includes(s.value) && !(s.clear as readonly string[]).includes(viewer)) leaks.push(`${viewer} GET ${path} ${res.status}: ${s.what}`);
+        for (const s of SEEDED)
+          if (text.includes(s.value) && !(s.clear as readonly string[]).includes(viewer))
+            leaks.push(`${viewer} GET ${path} ${res.status}: ${s.what}`);
         for (const f of FLAGS)
-          if (new RegExp(`"${f.key}":\\s*(true|false)`).test(text) && !(f.clear as readonly string[]).includes(viewer)) leaks.push(`${viewer} GET ${path} ${res.status}: ${f.key}`);
+          if (new RegExp(`"${f.key}":\\s*(true|false)`).test(text) && !(f.clear as readonly string[]).includes(viewer))
+            leaks.push(`${viewer} GET ${path} ${res.status}: ${f.key}`);
       }
       seen.set(viewer, all);
     }
@@ -141,18 +184,24 @@ describe('personal data masked by classification on every GET endpoint, for ever
     // Each role that needs a value finds it in clear.
     const missing: string[] = [];
     for (const s of SEEDED) for (const role of s.clear) if (!seen.get(role)!.includes(s.value)) missing.push(`${role}: ${s.what}`);
-    for (const f of FLAGS) for (const role of f.clear) if (!new RegExp(`"${f.key}":\\s*(true|false)`).test(seen.get(role)!)) missing.push(`${role}: ${f.key}`);
+    for (const f of FLAGS)
+      for (const role of f.clear) if (!new RegExp(`"${f.key}":\\s*(true|false)`).test(seen.get(role)!)) missing.push(`${role}: ${f.key}`);
     expect(missing).toEqual([]);
   });
 
   it('masks error bodies from the same classification (a refused trip report quotes the field typed)', async () => {
     const post = (role: UserRole) =>
-      request(api.http).post(`/api/delegations/${caseId}/steps/P03/complete`).set(bearer(users.tokens[role])).send({ data: { outcomes: { [ID_18]: 1, E87654321: 2 } } });
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/P03/complete`)
+        .set(bearer(users.tokens[role]))
+        .send({ data: { outcomes: { [ID_18]: 1, E87654321: 2 } } });
     const asOrganizer = await post('organizer').expect(400);
     expect(asOrganizer.body.code).toBe('VALIDATION_FAILED');
     expect(asOrganizer.text).not.toContain(ID_18);
     expect(asOrganizer.text).not.toContain('E87654321');
-    expect(asOrganizer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['data.outcomes.11**************3X', 'data.outcomes.E8****321'].sort());
+    expect(asOrganizer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
+      ['data.outcomes.11**************3X', 'data.outcomes.E8****321'].sort(),
+    );
     const asPassportOfficer = await post('passport-officer').expect(400);
     expect(asPassportOfficer.text).toContain(ID_18);
   });

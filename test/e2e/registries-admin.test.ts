@@ -57,11 +57,23 @@ describe('admin CLI (issue 14): calendar import from iCalendar and JSON', () => 
   it('imports an .ics feed: days off span DTSTART..DTEND (exclusive), 补班 events are working weekends', async () => {
     const file = join(dir, 'cn-2027.ics');
     writeFileSync(file, ICS);
-    expect(await runAdmin(['calendar', 'import', file, '--source', '国办发明电'], db.url, 'cli:test')).toEqual(['loaded 2027: 9 days off, 1 working weekend days']);
+    expect(await runAdmin(['calendar', 'import', file, '--source', '国办发明电'], db.url, 'cli:test')).toEqual([
+      'loaded 2027: 9 days off, 1 working weekend days',
+    ]);
     const [s] = await stored();
     expect(s).toMatchObject({
       year: 2027,
-      holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+      holidays: [
+        '2027-01-01',
+        '2027-02-05',
+        '2027-02-06',
+        '2027-02-07',
+        '2027-02-08',
+        '2027-02-09',
+        '2027-02-10',
+        '2027-02-11',
+        '2027-02-12',
+      ],
       workdays: ['2027-02-14'],
       source: 'cli: cn-2027.ics (国办发明电)',
       loadedBy: 'cli:test',

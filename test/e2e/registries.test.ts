@@ -1,7 +1,15 @@
 import request from 'supertest';
 import { addDays, buildInstances, DEFAULT_DEFINITION, shanghaiDate, type CaseFacts } from '@df/domain';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { getProgress } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
@@ -42,7 +50,16 @@ const passportNo = () => `SE${String(Math.floor(Math.random() * 1e9)).padStart(9
 /** The canonical trip with its member named by person id (and claims the registries contradict). */
 const submissionWith = (unit: string, personId: string, over: Record<string, unknown> = {}) => {
   const s = canonicalSubmission(unit, over) as Record<string, unknown> & { members: Array<Record<string, unknown>> };
-  s.members = [{ ...s.members[0], personId, classifiedAccess: false, partyMember: false, leadershipTeam: null, passport: { inCustody: true, number: 'SE7654321', expiresOn: '2035-01-01' } }];
+  s.members = [
+    {
+      ...s.members[0],
+      personId,
+      classifiedAccess: false,
+      partyMember: false,
+      leadershipTeam: null,
+      passport: { inCustody: true, number: 'SE7654321', expiresOn: '2035-01-01' },
+    },
+  ];
   return s;
 };
 
@@ -64,34 +81,69 @@ describe('registries (issue 14): units, people, passports in custody, and submis
 
   it('the FAO registers a unit; every change is recorded; a unit sees only its own record', async () => {
     const http = api.http;
-    const put = await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-clerk'])).send(unitBody({ clerks: [home.usernames.organizer] })).expect(200);
+    const put = await request(http)
+      .put(`/api/registries/units/${home.unit}`)
+      .set(bearer(home.tokens['fao-clerk']))
+      .send(unitBody({ clerks: [home.usernames.organizer] }))
+      .expect(200);
     expect(put.body).toMatchObject({ created: true, unit: { code: home.unit, status: 'active', suspension: { suspended: false } } });
     documented(S.UnitPutResultSchema, put.body);
     // Only the FAO registers units; a suspension needs a reason (400 naming the field).
-    expect((await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).send(unitBody()).expect(403)).body.code).toBe('FORBIDDEN_ROLE');
-    const bad = await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-clerk'])).send(unitBody({ status: 'suspended' })).expect(400);
-    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'suspendedReason', message: { zh: expect.any(String), en: expect.any(String) } }] });
+    expect(
+      (await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).send(unitBody()).expect(403)).body
+        .code,
+    ).toBe('FORBIDDEN_ROLE');
+    const bad = await request(http)
+      .put(`/api/registries/units/${home.unit}`)
+      .set(bearer(home.tokens['fao-clerk']))
+      .send(unitBody({ status: 'suspended' }))
+      .expect(400);
+    expect(bad.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'suspendedReason', message: { zh: expect.any(String), en: expect.any(String) } }],
+    });
     // Scoping: another unit's organizer neither reads it nor finds it in the list; FAO roles see it.
-    expect((await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(other.tokens.organizer)).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    expect((await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(other.tokens.organizer)).expect(403)).body.code).toBe(
+      'CASE_OUT_OF_SCOPE',
+    );
     const theirs = await request(http).get('/api/registries/units').set(bearer(other.tokens.organizer)).expect(200);
     documented(S.UnitListSchema, theirs.body);
     expect(theirs.body.items.map((u: { code: string }) => u.code)).not.toContain(home.unit);
     await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(home.tokens.organizer)).expect(200);
     await request(http).get(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-reviewer'])).expect(200);
     // Suspend and lift by hand: both on record with who and what.
-    await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-director'])).send(unitBody({ status: 'suspended', suspendedReason: '未按时报送出访报告' })).expect(200);
-    const refused = await request(http).post('/api/delegations').set(bearer(home.tokens.organizer)).send(canonicalSubmission(home.unit)).expect(422);
+    await request(http)
+      .put(`/api/registries/units/${home.unit}`)
+      .set(bearer(home.tokens['fao-director']))
+      .send(unitBody({ status: 'suspended', suspendedReason: '未按时报送出访报告' }))
+      .expect(200);
+    const refused = await request(http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .send(canonicalSubmission(home.unit))
+      .expect(422);
     expect(refused.body).toMatchObject({ code: 'RULE_VIOLATION', errors: [{ field: 'unit', rule: 'UNIT_SUSPENDED' }] });
     expect(refused.body.errors[0].message.zh).toContain('未按时报送出访报告');
-    await request(http).put(`/api/registries/units/${home.unit}`).set(bearer(home.tokens['fao-clerk'])).send(unitBody({ clerks: [home.usernames.organizer] })).expect(200);
-    const changes = await request(http).get('/api/registries/changes').query({ unit: home.unit, entity: 'unit' }).set(bearer(home.tokens.manager)).expect(200);
+    await request(http)
+      .put(`/api/registries/units/${home.unit}`)
+      .set(bearer(home.tokens['fao-clerk']))
+      .send(unitBody({ clerks: [home.usernames.organizer] }))
+      .expect(200);
+    const changes = await request(http)
+      .get('/api/registries/changes')
+      .query({ unit: home.unit, entity: 'unit' })
+      .set(bearer(home.tokens.manager))
+      .expect(200);
     documented(S.RegistryChangeListSchema, changes.body);
     expect(changes.body.items.map((c: { action: string; actor: string }) => [c.action, c.actor])).toEqual([
       ['lifted', home.usernames['fao-clerk']],
       ['suspended', home.usernames['fao-director']],
       ['created', home.usernames['fao-clerk']],
     ]);
-    expect((await request(http).get('/api/registries/changes').query({ unit: home.unit }).set(bearer(other.tokens.organizer)).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    expect(
+      (await request(http).get('/api/registries/changes').query({ unit: home.unit }).set(bearer(other.tokens.organizer)).expect(403)).body
+        .code,
+    ).toBe('CASE_OUT_OF_SCOPE');
   });
 
   it("the case takes the registry's supervising department (A16), the roster's classified access (A12) and the ledger's passport (C01), whatever the submission says", async () => {
@@ -99,59 +151,146 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const unit = `reg-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
     const dept = `dept-${uniqueSuffix()}`;
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody({ supervisingDepartment: dept })).expect(200);
+    await request(http)
+      .put(`/api/registries/units/${unit}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send(unitBody({ supervisingDepartment: dept }))
+      .expect(200);
     const personId = `P-${uniqueSuffix()}`;
     // The personnel office keeps the roster; another unit's personnel office may not write to it.
     await request(http).put(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).send(personBody(unit)).expect(403);
-    const person = await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
+    const person = await request(http)
+      .put(`/api/registries/people/${personId}`)
+      .set(bearer(users.tokens.personnel))
+      .send(personBody(unit))
+      .expect(200);
     expect(person.body).toMatchObject({ personId, classifiedAccess: false });
     documented(S.PersonViewSchema, person.body);
-    documented(S.PersonListSchema, (await request(http).get('/api/registries/people').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body);
+    documented(
+      S.PersonListSchema,
+      (await request(http).get('/api/registries/people').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body,
+    );
     // Classified access is the secrecy office's; a later personnel write keeps it.
-    await request(http).put(`/api/registries/people/${personId}/classified-access`).set(bearer(users.tokens.personnel)).send({ classifiedAccess: true }).expect(403);
-    await request(http).put(`/api/registries/people/${personId}/classified-access`).set(bearer(users.tokens.secrecy)).send({ classifiedAccess: true }).expect(200);
-    expect((await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200)).body.classifiedAccess).toBe(true);
+    await request(http)
+      .put(`/api/registries/people/${personId}/classified-access`)
+      .set(bearer(users.tokens.personnel))
+      .send({ classifiedAccess: true })
+      .expect(403);
+    await request(http)
+      .put(`/api/registries/people/${personId}/classified-access`)
+      .set(bearer(users.tokens.secrecy))
+      .send({ classifiedAccess: true })
+      .expect(200);
+    expect(
+      (await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200))
+        .body.classifiedAccess,
+    ).toBe(true);
     // Roster scoping: own unit's personnel reads it, another unit's does not; FAO sees all.
-    expect((await request(http).get('/api/registries/people').set(bearer(users.tokens.personnel)).expect(200)).body.items.map((p: { personId: string }) => p.personId)).toEqual([personId]);
+    expect(
+      (await request(http).get('/api/registries/people').set(bearer(users.tokens.personnel)).expect(200)).body.items.map(
+        (p: { personId: string }) => p.personId,
+      ),
+    ).toEqual([personId]);
     await request(http).get(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).expect(403);
     await request(http).get('/api/registries/people').query({ unit }).set(bearer(other.tokens.secrecy)).expect(403);
     await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens['fao-reviewer'])).expect(200);
     // The ledger: a passport expiring within 6 months of return, so a new one is needed (C02-C05).
     const number = passportNo();
-    await request(http).post('/api/registries/passports').set(bearer(users.tokens.organizer)).send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId }).expect(403);
-    const reg = await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId }).expect(201);
+    await request(http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens.organizer))
+      .send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId })
+      .expect(403);
+    const reg = await request(http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId })
+      .expect(201);
     documented(S.PassportViewSchema, reg.body);
-    documented(S.PersonViewSchema, (await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).expect(200)).body);
-    expect(reg.body).toMatchObject({ number, state: 'in-custody', displayState: 'in-custody', history: [{ fromState: null, toState: 'in-custody', actor: users.usernames['passport-officer'] }] });
-    expect((await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId }).expect(409)).body.code).toBe('ACTION_NOT_ALLOWED');
-    const noHolder = await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number: passportNo(), issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: 'nobody' }).expect(400);
+    documented(
+      S.PersonViewSchema,
+      (await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).expect(200)).body,
+    );
+    expect(reg.body).toMatchObject({
+      number,
+      state: 'in-custody',
+      displayState: 'in-custody',
+      history: [{ fromState: null, toState: 'in-custody', actor: users.usernames['passport-officer'] }],
+    });
+    expect(
+      (
+        await request(http)
+          .post('/api/registries/passports')
+          .set(bearer(users.tokens['passport-officer']))
+          .send({ number, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId })
+          .expect(409)
+      ).body.code,
+    ).toBe('ACTION_NOT_ALLOWED');
+    const noHolder = await request(http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number: passportNo(), issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: 'nobody' })
+      .expect(400);
     expect(noHolder.body.errors).toEqual([expect.objectContaining({ field: 'holder', rule: 'registered-person' })]);
 
-    const submitted = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submissionWith(unit, personId, { supervisingDepartment: null })).expect(201);
+    const submitted = await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(submissionWith(unit, personId, { supervisingDepartment: null }))
+      .expect(201);
     const p = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
     expect(p.facts.supervisingDepartment).toBe(dept);
-    expect(p.facts.members[0]).toMatchObject({ personId, classifiedAccess: true, partyMember: true, leadershipTeam: 'team-a', rank: 'bureau', passport: { inCustody: true, number, expiresOn: '2027-05-01' } });
+    expect(p.facts.members[0]).toMatchObject({
+      personId,
+      classifiedAccess: true,
+      partyMember: true,
+      leadershipTeam: 'team-a',
+      rank: 'bureau',
+      passport: { inCustody: true, number, expiresOn: '2027-05-01' },
+    });
     // The case's instances follow: A16, A12 and the new-passport steps run, as the registries say.
     const skipped = new Map(buildInstances(DEFAULT_DEFINITION, p.facts as CaseFacts).map((i) => [i.key, i.skipped]));
     expect([skipped.get('A16'), skipped.get('A12:m1'), skipped.get('C02:m1')]).toEqual([false, false, false]);
     // The same submission without the registries' facts skips all three (the control).
-    const typed = buildInstances(DEFAULT_DEFINITION, submissionWith(unit, personId, { supervisingDepartment: null }) as unknown as CaseFacts);
+    const typed = buildInstances(
+      DEFAULT_DEFINITION,
+      submissionWith(unit, personId, { supervisingDepartment: null }) as unknown as CaseFacts,
+    );
     expect(['A16', 'A12:m1', 'C02:m1'].map((k) => typed.find((i) => i.key === k)!.skipped)).toEqual([true, true, true]);
     // An amendment naming people by id records their snapshot too.
     const second = `P-${uniqueSuffix()}`;
-    await request(http).put(`/api/registries/people/${second}`).set(bearer(users.tokens.personnel)).send(personBody(unit, { name: '周八', rank: 'division', partyMember: false, leadershipTeam: null })).expect(200);
-    await request(http).put(`/api/registries/people/${second}/classified-access`).set(bearer(users.tokens.secrecy)).send({ classifiedAccess: true }).expect(200);
+    await request(http)
+      .put(`/api/registries/people/${second}`)
+      .set(bearer(users.tokens.personnel))
+      .send(personBody(unit, { name: '周八', rank: 'division', partyMember: false, leadershipTeam: null }))
+      .expect(200);
+    await request(http)
+      .put(`/api/registries/people/${second}/classified-access`)
+      .set(bearer(users.tokens.secrecy))
+      .send({ classifiedAccess: true })
+      .expect(200);
     const members = submissionWith(unit, personId).members;
     const amended = [...members, { ...members[0]!, id: 'm2', personId: second, name: '周八', classifiedAccess: false }];
-    await request(http).post(`/api/delegations/${submitted.body.caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { members: amended } }).expect(200);
+    await request(http)
+      .post(`/api/delegations/${submitted.body.caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: amended } })
+      .expect(200);
     const pa = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
     expect(pa.facts.members.map((m) => [m.personId, m.rank, m.classifiedAccess, m.passport])).toEqual([
       [personId, 'bureau', true, { inCustody: true, number, expiresOn: '2027-05-01' }],
       [second, 'division', true, null],
     ]);
     // An unknown person id of a registered unit is named by its field.
-    const unknown = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submissionWith(unit, 'P-nobody')).expect(400);
-    expect(unknown.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'members[0].personId', rule: 'registered-person' }] });
+    const unknown = await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(submissionWith(unit, 'P-nobody'))
+      .expect(400);
+    expect(unknown.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'members[0].personId', rule: 'registered-person' }],
+    });
   });
 
   it('two people with one name in one unit keep their own identity (person id) in the case', async () => {
@@ -160,8 +299,16 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const users = await createTestUsers(api, unit);
     await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
     const [a, b] = [`P-${uniqueSuffix()}`, `P-${uniqueSuffix()}`];
-    await request(http).put(`/api/registries/people/${a}`).set(bearer(users.tokens.personnel)).send(personBody(unit, { name: '李明', leadershipTeam: null })).expect(200);
-    await request(http).put(`/api/registries/people/${b}`).set(bearer(users.tokens.personnel)).send(personBody(unit, { name: '李明', leadershipTeam: null, rank: 'staff', position: '科员' })).expect(200);
+    await request(http)
+      .put(`/api/registries/people/${a}`)
+      .set(bearer(users.tokens.personnel))
+      .send(personBody(unit, { name: '李明', leadershipTeam: null }))
+      .expect(200);
+    await request(http)
+      .put(`/api/registries/people/${b}`)
+      .set(bearer(users.tokens.personnel))
+      .send(personBody(unit, { name: '李明', leadershipTeam: null, rank: 'staff', position: '科员' }))
+      .expect(200);
     const s = submissionWith(unit, a);
     s.members = [s.members[0]!, { ...s.members[0]!, id: 'm2', personId: b }];
     const res = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(s).expect(201);
@@ -180,33 +327,89 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const personId = `P-${uniqueSuffix()}`;
     await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
     const number = passportNo();
-    await request(http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: personId }).expect(201);
+    await request(http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: personId })
+      .expect(201);
     const officer = bearer(users.tokens['passport-officer']);
     // 30 days overdue: escalated, not suspended.
-    const out30 = await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'checked-out', caseId: 'case-30', dueBackOn: addDays(today(), -30) }).expect(200);
+    const out30 = await request(http)
+      .post(`/api/registries/passports/${number}/transitions`)
+      .set(officer)
+      .send({ to: 'checked-out', caseId: 'case-30', dueBackOn: addDays(today(), -30) })
+      .expect(200);
     documented(S.PassportViewSchema, out30.body);
-    documented(S.PassportListSchema, (await request(http).get('/api/registries/passports').set(bearer(users.tokens.organizer)).expect(200)).body);
+    documented(
+      S.PassportListSchema,
+      (await request(http).get('/api/registries/passports').set(bearer(users.tokens.organizer)).expect(200)).body,
+    );
     expect(out30.body).toMatchObject({ state: 'checked-out', displayState: 'overdue', daysOverdue: 30, caseId: 'case-30' });
-    expect((await request(http).get(`/api/registries/units/${unit}`).set(bearer(users.tokens.organizer)).expect(200)).body.suspension.suspended).toBe(false);
+    expect(
+      (await request(http).get(`/api/registries/units/${unit}`).set(bearer(users.tokens.organizer)).expect(200)).body.suspension.suspended,
+    ).toBe(false);
     // Not allowed from checked-out: checked out again (409 naming the state).
-    expect((await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'checked-out', caseId: 'x', dueBackOn: today() }).expect(409)).body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(
+      (
+        await request(http)
+          .post(`/api/registries/passports/${number}/transitions`)
+          .set(officer)
+          .send({ to: 'checked-out', caseId: 'x', dueBackOn: today() })
+          .expect(409)
+      ).body.code,
+    ).toBe('ACTION_NOT_ALLOWED');
     await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'in-custody' }).expect(200);
     // 31 days overdue: new submissions refused with a coded bilingual reason.
-    await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'checked-out', caseId: 'case-31', dueBackOn: addDays(today(), -31) }).expect(200);
-    const refused = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(unit)).expect(422);
-    expect(refused.body).toMatchObject({ code: 'RULE_VIOLATION', errors: [{ field: 'unit', rule: 'PASSPORT_OVERDUE', message: { zh: expect.stringContaining(number), en: expect.stringContaining('31 days overdue') } }] });
+    await request(http)
+      .post(`/api/registries/passports/${number}/transitions`)
+      .set(officer)
+      .send({ to: 'checked-out', caseId: 'case-31', dueBackOn: addDays(today(), -31) })
+      .expect(200);
+    const refused = await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(unit))
+      .expect(422);
+    expect(refused.body).toMatchObject({
+      code: 'RULE_VIOLATION',
+      errors: [
+        {
+          field: 'unit',
+          rule: 'PASSPORT_OVERDUE',
+          message: { zh: expect.stringContaining(number), en: expect.stringContaining('31 days overdue') },
+        },
+      ],
+    });
     // Refused again: still one suspension event.
     await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(unit)).expect(422);
     // The return registration checks it in: the suspension lifts, the next submission starts a case.
-    const back = await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'in-custody', note: '交回' }).expect(200);
-    expect(back.body.history.map((h: { toState: string }) => h.toState)).toEqual(['in-custody', 'checked-out', 'in-custody', 'checked-out', 'in-custody']);
+    const back = await request(http)
+      .post(`/api/registries/passports/${number}/transitions`)
+      .set(officer)
+      .send({ to: 'in-custody', note: '交回' })
+      .expect(200);
+    expect(back.body.history.map((h: { toState: string }) => h.toState)).toEqual([
+      'in-custody',
+      'checked-out',
+      'in-custody',
+      'checked-out',
+      'in-custody',
+    ]);
     await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(unit)).expect(201);
-    const changes = await request(http).get('/api/registries/changes').query({ unit, entity: 'unit' }).set(bearer(users.tokens.organizer)).expect(200);
+    const changes = await request(http)
+      .get('/api/registries/changes')
+      .query({ unit, entity: 'unit' })
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
     expect(changes.body.items.map((c: { action: string }) => c.action)).toEqual(['lifted', 'suspended', 'created']);
   });
 
   it('a unit not in the registry, submitting without person ids, works as before', async () => {
-    const res = await request(api.http).post('/api/delegations').set(bearer(other.tokens.organizer)).send(canonicalSubmission(other.unit, { supervisingDepartment: 'typed-dept' })).expect(201);
+    const res = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(other.tokens.organizer))
+      .send(canonicalSubmission(other.unit, { supervisingDepartment: 'typed-dept' }))
+      .expect(201);
     const p = await getProgress(api, other.tokens.organizer, res.body.caseId);
     expect(p.facts.supervisingDepartment).toBe('typed-dept');
     expect(p.facts.members[0]!.classifiedAccess).toBe(false);
@@ -250,44 +453,118 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       ['holidays[1]', 'in-year'],
       ['workdays[0]', 'weekend'],
     ]);
-    await request(http).put('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).send({ holidays: ['2027-01-01'] }).expect(403);
-    const official = { holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'], workdays: ['2027-02-14'], source: '国办发明电〔2026〕测试号' };
-    const put = await request(http).put('/api/registries/calendars/2027').set(bearer(users.tokens['fao-director'])).send(official).expect(200);
+    await request(http)
+      .put('/api/registries/calendars/2027')
+      .set(bearer(users.tokens.organizer))
+      .send({ holidays: ['2027-01-01'] })
+      .expect(403);
+    const official = {
+      holidays: [
+        '2027-01-01',
+        '2027-02-05',
+        '2027-02-06',
+        '2027-02-07',
+        '2027-02-08',
+        '2027-02-09',
+        '2027-02-10',
+        '2027-02-11',
+        '2027-02-12',
+      ],
+      workdays: ['2027-02-14'],
+      source: '国办发明电〔2026〕测试号',
+    };
+    const put = await request(http)
+      .put('/api/registries/calendars/2027')
+      .set(bearer(users.tokens['fao-director']))
+      .send(official)
+      .expect(200);
     expect(put.body).toMatchObject({ year: 2027, source: 'loaded', replaced: false, workdays: ['2027-02-14'] });
     documented(S.CalendarStoredSchema, put.body);
     const after = await request(http).get('/api/registries/calendars').set(bearer(users.tokens.organizer)).expect(200);
-    expect(after.body.items.find((i: { year: number }) => i.year === 2027)).toMatchObject({ source: 'loaded', provisional: false, holidays: 9, workdays: 1, loadedBy: users.usernames['fao-director'] });
+    expect(after.body.items.find((i: { year: number }) => i.year === 2027)).toMatchObject({
+      source: 'loaded',
+      provisional: false,
+      holidays: 9,
+      workdays: 1,
+      loadedBy: users.usernames['fao-director'],
+    });
     const loaded = await request(http).get('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).expect(200);
     expect(loaded.body).toMatchObject({ source: 'loaded', holidays: official.holidays, workdays: official.workdays });
-    const changes = await request(http).get('/api/registries/changes').query({ entity: 'calendar' }).set(bearer(users.tokens.manager)).expect(200);
+    const changes = await request(http)
+      .get('/api/registries/changes')
+      .query({ entity: 'calendar' })
+      .set(bearer(users.tokens.manager))
+      .expect(200);
     expect(changes.body.items[0]).toMatchObject({ entityKey: '2027', action: 'loaded', actor: users.usernames['fao-director'] });
   });
 
   it('publishes a process version validated as at load; new cases take it, running cases keep theirs; the list says what changed', async () => {
     const http = api.http;
-    const first = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const first = await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     expect((await getProgress(api, users.tokens.organizer, first.body.caseId)).definitionVersion).toBe(DEFAULT_DEFINITION.version);
     // Invalid: a step waiting for a step that does not exist (every problem listed, 422).
     const broken = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     broken.steps = broken.steps.map((s) => (s.code === 'A02' ? { ...s, needs: ['Z99'] } : s));
-    const invalid = await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition: broken }).expect(422);
-    expect(invalid.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ rule: 'UNKNOWN_DEPENDENCY', field: 'definition.steps[A02]' }] });
-    const badSettings = await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' }, settings: { stepDurations: { Q42: 1 } } }).expect(422);
+    const invalid = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: broken })
+      .expect(422);
+    expect(invalid.body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [{ rule: 'UNKNOWN_DEPENDENCY', field: 'definition.steps[A02]' }],
+    });
+    const badSettings = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' }, settings: { stepDurations: { Q42: 1 } } })
+      .expect(422);
     expect(badSettings.body.errors[0]).toMatchObject({ rule: 'UNKNOWN_STEP_OVERRIDE' });
-    await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-clerk'])).send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' } }).expect(403);
+    await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' } })
+      .expect(403);
 
     const next = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     next.steps = next.steps.map((s) => (s.code === 'A02' ? { ...s, durationWd: 2 } : s));
-    const pub = await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition: next, settings: { stepDurations: { A05: 3 } } }).expect(201);
+    const pub = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: next, settings: { stepDurations: { A05: 3 } } })
+      .expect(201);
     expect(pub.body).toMatchObject({ version: 'office-2027.1', previousVersion: DEFAULT_DEFINITION.version });
     documented(S.ProcessVersionPublishedSchema, pub.body);
-    documented(S.ProcessVersionDetailSchema, (await request(http).get('/api/registries/process-versions/office-2027.1').set(bearer(users.tokens.organizer)).expect(200)).body);
-    documented(S.ProcessVersionDetailSchema, (await request(http).get(`/api/registries/process-versions/${DEFAULT_DEFINITION.version}`).set(bearer(users.tokens.organizer)).expect(200)).body);
+    documented(
+      S.ProcessVersionDetailSchema,
+      (await request(http).get('/api/registries/process-versions/office-2027.1').set(bearer(users.tokens.organizer)).expect(200)).body,
+    );
+    documented(
+      S.ProcessVersionDetailSchema,
+      (
+        await request(http)
+          .get(`/api/registries/process-versions/${DEFAULT_DEFINITION.version}`)
+          .set(bearer(users.tokens.organizer))
+          .expect(200)
+      ).body,
+    );
     expect(pub.body.changes).toEqual([
       { kind: 'step-changed', step: 'A02', field: 'durationWd', from: 1, to: 2 },
       { kind: 'setting-changed', field: 'stepDurations.A05', from: null, to: 3 },
     ]);
-    expect((await request(http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition: next }).expect(409)).body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(
+      (
+        await request(http)
+          .post('/api/registries/process-versions')
+          .set(bearer(users.tokens['fao-director']))
+          .send({ definition: next })
+          .expect(409)
+      ).body.code,
+    ).toBe('ACTION_NOT_ALLOWED');
     const list = await request(http).get('/api/registries/process-versions').set(bearer(users.tokens.organizer)).expect(200);
     documented(S.ProcessVersionListSchema, list.body);
     expect(list.body.items.map((v: { version: string; current: boolean }) => [v.version, v.current])).toEqual([
@@ -295,13 +572,20 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       [DEFAULT_DEFINITION.version, false],
     ]);
 
-    const second = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const second = await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     const p2 = await getProgress(api, users.tokens.organizer, second.body.caseId);
     expect(p2.definitionVersion).toBe('office-2027.1');
     expect(['A02', 'A05'].map((k) => p2.steps.find((s) => s.key === k)!.durationWd)).toEqual([2, 3]);
     const p1 = await getProgress(api, users.tokens.organizer, first.body.caseId);
     expect(p1.definitionVersion).toBe(DEFAULT_DEFINITION.version);
-    expect(['A02', 'A05'].map((k) => p1.steps.find((s) => s.key === k)!.durationWd)).toEqual([1, DEFAULT_DEFINITION.steps.find((s) => s.code === 'A05')!.durationWd]);
+    expect(['A02', 'A05'].map((k) => p1.steps.find((s) => s.key === k)!.durationWd)).toEqual([
+      1,
+      DEFAULT_DEFINITION.steps.find((s) => s.code === 'A05')!.durationWd,
+    ]);
   });
 
   it("seeds the demo units, rosters, passports and plans once; A01's plan check reads the plan", async () => {
@@ -310,16 +594,27 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect(await service.seedDemo()).toBe(0);
     const units = await request(api.http).get('/api/registries/units').set(bearer(users.tokens.manager)).expect(200);
     expect(units.body.items.map((u: { code: string }) => u.code)).toEqual(expect.arrayContaining(['commerce', 'education', 'fao']));
-    const passports = await request(api.http).get('/api/registries/passports').query({ unit: 'commerce' }).set(bearer(users.tokens['passport-officer'])).expect(200);
+    const passports = await request(api.http)
+      .get('/api/registries/passports')
+      .query({ unit: 'commerce' })
+      .set(bearer(users.tokens['passport-officer']))
+      .expect(200);
     expect(passports.body.items.map((p: { number: string; displayState: string }) => [p.number, p.displayState])).toEqual([
       ['SE1234567', 'in-custody'],
       ['SE2345678', 'in-custody'],
     ]);
     // The OpenAPI example trip (commerce, US, March 2027) is in commerce's 2027 plan; a larger one is over it.
     expect(await service.checkPlan(SUBMISSION_EXAMPLE as unknown as CaseFacts)).toMatchObject({ outcome: 'planned', tripId: 'C-2027-1' });
-    const big = { ...SUBMISSION_EXAMPLE, members: Array.from({ length: 6 }, (_, i) => ({ ...SUBMISSION_EXAMPLE.members[0], id: `m${i + 1}` })) };
+    const big = {
+      ...SUBMISSION_EXAMPLE,
+      members: Array.from({ length: 6 }, (_, i) => ({ ...SUBMISSION_EXAMPLE.members[0], id: `m${i + 1}` })),
+    };
     expect(await service.checkPlan(big as unknown as CaseFacts)).toMatchObject({ outcome: 'over-plan', tripId: 'C-2027-1' });
-    expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, unit: 'education' } as unknown as CaseFacts)).toMatchObject({ outcome: 'unplanned' });
-    expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, departureDate: '2028-03-15' } as unknown as CaseFacts)).toMatchObject({ outcome: 'no-plan' });
+    expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, unit: 'education' } as unknown as CaseFacts)).toMatchObject({
+      outcome: 'unplanned',
+    });
+    expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, departureDate: '2028-03-15' } as unknown as CaseFacts)).toMatchObject({
+      outcome: 'no-plan',
+    });
   });
 });

@@ -14,7 +14,15 @@ const run = promisify(execFile);
 async function temporal(...args: string[]): Promise<unknown> {
   const cli = resolveTemporalCli();
   if (!cli) throw new Error('the Temporal CLI was not found (npm run tools)');
-  const { stdout } = await run(cli.path, [...args, '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', 'default', '--output', 'json']);
+  const { stdout } = await run(cli.path, [
+    ...args,
+    '--address',
+    process.env.TEMPORAL_ADDRESS!,
+    '--namespace',
+    'default',
+    '--output',
+    'json',
+  ]);
   const text = stdout.trim();
   // `workflow list` prints one JSON document per workflow.
   return text.startsWith('[') || !text.includes('\n{') ? JSON.parse(text || 'null') : text.split(/\n(?=\{)/).map((t) => JSON.parse(t));
@@ -34,7 +42,11 @@ describe('the Temporal CLI against a case started by the API', () => {
     // Payloads are encrypted: the CLI decodes query results through the API's codec endpoint.
     await api.app.listen(0, '127.0.0.1');
     users = await createTestUsers(api);
-    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const submitted = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     ({ caseId, workflowId } = submitted.body);
     // Drive the case through review and the passport phase until it is in the visa phase.
     const deadline = Date.now() + 90_000;
@@ -61,7 +73,8 @@ describe('the Temporal CLI against a case started by the API', () => {
     expect(info.status).toBe('WORKFLOW_EXECUTION_STATUS_RUNNING');
     expect(info.taskQueue).toBe(worker.config.taskQueue);
     const attributes = JSON.stringify(info.searchAttributes);
-    for (const name of ['DelegationUnit', 'Phase', 'Countries', 'AtRisk', 'DepartureDate', 'ForecastReadyDate']) expect(attributes).toContain(name);
+    for (const name of ['DelegationUnit', 'Phase', 'Countries', 'AtRisk', 'DepartureDate', 'ForecastReadyDate'])
+      expect(attributes).toContain(name);
     expect(attributes).not.toContain('张三');
     expect(attributes).not.toContain('SE1234567');
   });
@@ -69,7 +82,9 @@ describe('the Temporal CLI against a case started by the API', () => {
   it('query --name progress: the same case, phase and steps the API shows', async () => {
     const codecEndpoint = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}/api/codec`;
     const codec = ['--codec-endpoint', codecEndpoint, '--codec-auth', `Bearer ${users.tokens['fao-reviewer']}`];
-    const result = (await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', 'progress', ...codec)) as { queryResult: unknown };
+    const result = (await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', 'progress', ...codec)) as {
+      queryResult: unknown;
+    };
     const progress = (Array.isArray(result.queryResult) ? result.queryResult[0] : result.queryResult) as DelegationProgress;
     expect(progress).toMatchObject({ caseId, workflowId, status: 'open', phase: 'visa', unit: users.unit });
     const fromApi = await getProgress(api, users.tokens.organizer, caseId);
@@ -77,7 +92,7 @@ describe('the Temporal CLI against a case started by the API', () => {
     expect(progress.plan.criticalPathCodes).toEqual(fromApi.plan.criticalPathCodes);
   });
 
-  it("list --query \"Phase='visa'\" finds the case by its search attributes, and other phases do not", async () => {
+  it('list --query "Phase=\'visa\'" finds the case by its search attributes, and other phases do not', async () => {
     const query = (phase: string) => `WorkflowType='delegation' AND Phase='${phase}' AND DelegationUnit='${users.unit}'`;
     const visa = await eventually(
       async () => asList(await temporal('workflow', 'list', '--query', query('visa'))),
@@ -89,11 +104,13 @@ describe('the Temporal CLI against a case started by the API', () => {
     expect(byCountry.map((r) => (r.execution as { workflowId: string }).workflowId)).toEqual([workflowId]);
   });
 
-  it("list --query \"DepartureDate < 'YYYY-MM-DDT00:00:00Z'\" means before that calendar day (issue 11 item 9)", async () => {
+  it('list --query "DepartureDate < \'YYYY-MM-DDT00:00:00Z\'" means before that calendar day (issue 11 item 9)', async () => {
     const departure = (await getProgress(api, users.tokens.organizer, caseId)).departureDate;
     const nextDay = new Date(Date.parse(`${departure}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     const ids = async (query: string) =>
-      asList(await temporal('workflow', 'list', '--query', `DelegationUnit='${users.unit}' AND ${query}`)).map((r) => (r.execution as { workflowId: string }).workflowId);
+      asList(await temporal('workflow', 'list', '--query', `DelegationUnit='${users.unit}' AND ${query}`)).map(
+        (r) => (r.execution as { workflowId: string }).workflowId,
+      );
     // Stored as 00:00Z of the departure date: not before its own day, before the next one, and inside the day's range.
     expect(await ids(`DepartureDate < '${departure}T00:00:00Z'`)).toEqual([]);
     expect(await ids(`DepartureDate < '${nextDay}T00:00:00Z'`)).toEqual([workflowId]);

@@ -10,12 +10,21 @@ import { actionable, roleFor, stepRequest, type DelegationProgress, type StepPro
 import { freePort, isAlive, projectRoot, runFile } from '@df/runtime';
 import { UNIT_ROLES, USER_ROLES } from '../../apps/api/src/auth/access';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
-import { childPid, freeLauncherPorts, startLauncher, waitForNewPid, waitGone, type LauncherPorts, type RunningLauncher } from '../support/launcher';
+import {
+  childPid,
+  freeLauncherPorts,
+  startLauncher,
+  waitForNewPid,
+  waitGone,
+  type LauncherPorts,
+  type RunningLauncher,
+} from '../support/launcher';
 
 jest.setTimeout(240_000);
 
 const UNIT = 'commerce';
-const usernameOf = (role: string) => (UNIT_ROLES.includes(role as never) ? `${role}.${UNIT}` : role === 'leader' ? 'leader.city' : `${role}.fao`);
+const usernameOf = (role: string) =>
+  UNIT_ROLES.includes(role as never) ? `${role}.${UNIT}` : role === 'leader' ? 'leader.city' : `${role}.fao`;
 
 interface Reply {
   status: number;
@@ -31,7 +40,12 @@ class Http {
     if (opts.role) headers.authorization = `Bearer ${await this.token(opts.role)}`;
     if (opts.key) headers['idempotency-key'] = opts.key;
     try {
-      const res = await fetch(this.base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(30_000),
+      });
       const text = await res.text();
       let body: Reply['body'] = {};
       try {
@@ -64,7 +78,9 @@ class Http {
   async progress(caseId: string, timeoutMs = 90_000): Promise<DelegationProgress> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await this.call('GET', `/api/delegations/${caseId}`, { role: 'organizer' }).catch(() => ({ status: 0, body: {} }) as Reply);
+      const res = await this.call('GET', `/api/delegations/${caseId}`, { role: 'organizer' }).catch(
+        () => ({ status: 0, body: {} }) as Reply,
+      );
       if (res.status === 200) return res.body as unknown as DelegationProgress;
       if (res.status !== 0 && res.status < 500) throw new Error(`GET case: ${res.status} ${JSON.stringify(res.body)}`);
       if (Date.now() > deadline) throw new Error(`GET case still ${res.status} after ${timeoutMs} ms: ${JSON.stringify(res.body)}`);
@@ -158,7 +174,11 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     await launcher.waitFor(/delegation-flow is up/, 150_000);
     http = new Http(launcher.baseUrl);
     await http.signInAll();
-    const submitted = await http.call('POST', '/api/delegations', { role: 'organizer', body: { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT }, key: randomUUID() });
+    const submitted = await http.call('POST', '/api/delegations', {
+      role: 'organizer',
+      body: { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT },
+      key: randomUUID(),
+    });
     expect(submitted.status).toBe(201);
     caseId = submitted.body.caseId as string;
     await advance(2);
@@ -220,7 +240,13 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
       // Not applied while the database is down. (The API's 503 + Retry-After for a down database is
       // issue 12 item 4, on another branch: here it is any non-2xx.)
       expect(outage.status === 0 || outage.status >= 500).toBe(true);
-      await launcher.waitFor(new RegExp(`PostgreSQL did not restart: .*Port ${ports.EMBEDDED_PG_PORT} \\(EMBEDDED_PG_PORT\\) is already in use by process ${process.pid}`), 30_000, mark);
+      await launcher.waitFor(
+        new RegExp(
+          `PostgreSQL did not restart: .*Port ${ports.EMBEDDED_PG_PORT} \\(EMBEDDED_PG_PORT\\) is already in use by process ${process.pid}`,
+        ),
+        30_000,
+        mark,
+      );
       await new Promise<void>((r) => blocker.close(() => r()));
       released = true;
       // The same key again once the database is back: applied exactly once (checked on the event stream at the end).
@@ -250,7 +276,12 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
   });
 
   it('the launcher SIGKILLed: its children do not linger, and the next start stops the orphans and comes up healthy on the same data', async () => {
-    const pids = { api: childPid(dataDir, 'api')!, worker: childPid(dataDir, 'worker')!, temporal: childPid(dataDir, 'temporal')!, postgres: childPid(dataDir, 'postgres')! };
+    const pids = {
+      api: childPid(dataDir, 'api')!,
+      worker: childPid(dataDir, 'worker')!,
+      temporal: childPid(dataDir, 'temporal')!,
+      postgres: childPid(dataDir, 'postgres')!,
+    };
     launcher.process.kill('SIGKILL');
     await launcher.exited;
     // The API and the worker follow their launcher out (IPC channel closed).
@@ -277,7 +308,12 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     for (;;) {
       const p = await http.progress(caseId);
       if (p.status !== 'open') break;
-      if (Date.now() > deadline) throw new Error(`stuck: ${actionable(p).map((s) => s.key).join(' ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `stuck: ${actionable(p)
+            .map((s) => s.key)
+            .join(' ')}`,
+        );
       await advance(1);
     }
     const p = await http.progress(caseId);
@@ -299,7 +335,10 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     const script = `require(${JSON.stringify(join(projectRoot(), 'dist/libs/runtime/src/index.js'))})
       .startEmbeddedPostgres({ dataDir: process.argv[1], port: Number(process.argv[2]), persistent: true })
       .then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`;
-    const run = spawnSync(process.execPath, ['-e', script, join(dataDir, 'postgres'), String(await freePort())], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['-e', script, join(dataDir, 'postgres'), String(await freePort())], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/PostgreSQL says:[\s\S]*lock file "postmaster.pid" already exists/);
     expect(run.stderr).not.toContain('Set EMBEDDED_PG_PORT');

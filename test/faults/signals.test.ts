@@ -17,7 +17,9 @@ async function startProbe() {
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   const deadline = Date.now() + 30_000;
   while (!out.includes('probe: ready')) {
     if (Date.now() > deadline) throw new Error(`probe never ready: ${out}`);

@@ -6,7 +6,15 @@ import request from 'supertest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { delegationWorkflowId, progressQuery, type DelegationInput } from '@df/contracts';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA, resolveTemporalCli } from '@df/runtime';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { drive } from '../support/drive';
 import { caseInput } from '../support/factories';
 import { startTestWorker, type TestWorker } from '../support/harness';
@@ -17,14 +25,31 @@ const run = promisify(execFile);
 async function show(workflowId: string, ...extra: string[]): Promise<string> {
   const cli = resolveTemporalCli();
   if (!cli) throw new Error('the Temporal CLI was not found (npm run tools)');
-  const { stdout } = await run(cli.path, ['workflow', 'show', '--workflow-id', workflowId, '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', 'default', '--output', 'json', ...extra], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    cli.path,
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--address',
+      process.env.TEMPORAL_ADDRESS!,
+      '--namespace',
+      'default',
+      '--output',
+      'json',
+      ...extra,
+    ],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return stdout;
 }
 
 /** The CLI's output with every base64 `data` field decoded next to it: a JSON payload shows as base64 there. */
-const readable = (out: string): string => out + [...out.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
+const readable = (out: string): string =>
+  out + [...out.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
 
 const utf8 = (b: unknown) => Buffer.from(b as Uint8Array).toString('utf8');
 
@@ -63,9 +88,19 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
     await api.app.listen(0, '127.0.0.1');
     codecEndpoint = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}/api/codec`;
     users = await createTestUsers(api);
-    const member = { ...canonicalSubmission(users.unit).members[0]!, name, personId, passport: { inCustody: true, number: passportNo, expiresOn: '2031-06-30' } };
+    const member = {
+      ...canonicalSubmission(users.unit).members[0]!,
+      name,
+      personId,
+      passport: { inCustody: true, number: passportNo, expiresOn: '2031-06-30' },
+    };
     const submission = canonicalSubmission(users.unit, { members: [member] });
-    const res = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('X-Request-Id', requestId).send(submission).expect(201);
+    const res = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .set('X-Request-Id', requestId)
+      .send(submission)
+      .expect(201);
     workflowId = res.body.workflowId;
   });
   afterAll(async () => {
@@ -89,17 +124,39 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
   });
 
   it('with --codec-endpoint and an FAO officer token, the CLI shows the values', async () => {
-    const out = readable(await show(workflowId, '--codec-endpoint', codecEndpoint, '--codec-auth', `Bearer ${users.tokens['fao-reviewer']}`));
+    const out = readable(
+      await show(workflowId, '--codec-endpoint', codecEndpoint, '--codec-auth', `Bearer ${users.tokens['fao-reviewer']}`),
+    );
     for (const value of [passportNo, name, personId]) expect(out).toContain(value);
   });
 
   it('a non-FAO token gets 403, no token 401, from the endpoint and through the CLI', async () => {
-    const [encrypted] = (await request(api.http).post('/api/codec/encode').set(bearer(users.tokens['passport-officer'])).send({ payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify(passportNo)).toString('base64') }] }).expect(200)).body.payloads;
+    const [encrypted] = (
+      await request(api.http)
+        .post('/api/codec/encode')
+        .set(bearer(users.tokens['passport-officer']))
+        .send({
+          payloads: [
+            {
+              metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+              data: Buffer.from(JSON.stringify(passportNo)).toString('base64'),
+            },
+          ],
+        })
+        .expect(200)
+    ).body.payloads;
     for (const role of ['organizer', 'unit-leader', 'leader', 'manager'] as const) {
-      const res = await request(api.http).post('/api/codec/decode').set(bearer(users.tokens[role])).set('X-Namespace', 'default').send({ payloads: [encrypted] });
+      const res = await request(api.http)
+        .post('/api/codec/decode')
+        .set(bearer(users.tokens[role]))
+        .set('X-Namespace', 'default')
+        .send({ payloads: [encrypted] });
       expect({ role, status: res.status, code: res.body.code }).toEqual({ role, status: 403, code: 'FORBIDDEN_ROLE' });
     }
-    await request(api.http).post('/api/codec/decode').send({ payloads: [encrypted] }).expect(401);
+    await request(api.http)
+      .post('/api/codec/decode')
+      .send({ payloads: [encrypted] })
+      .expect(401);
     const cli = await show(workflowId, '--codec-endpoint', codecEndpoint, '--codec-auth', `Bearer ${users.tokens.organizer}`).then(
       (out) => ({ failed: false, out }),
       (err: { stdout?: string; stderr?: string }) => ({ failed: true, out: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
@@ -107,7 +164,12 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
     expect(cli.failed).toBe(true);
     for (const value of [passportNo, name, personId]) expect(readable(cli.out)).not.toContain(value);
     // The officer gets the value back.
-    const decoded = await request(api.http).post('/api/codec/decode').set(bearer(users.tokens['visa-officer'])).set('X-Namespace', 'default').send({ payloads: [encrypted] }).expect(200);
+    const decoded = await request(api.http)
+      .post('/api/codec/decode')
+      .set(bearer(users.tokens['visa-officer']))
+      .set('X-Namespace', 'default')
+      .send({ payloads: [encrypted] })
+      .expect(200);
     expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString()).toBe(JSON.stringify(passportNo));
   });
 
@@ -117,15 +179,34 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
     expect(notAList.body.errors[0].field).toBe('payloads');
     // Proto3 JSON omits an empty list (the CLI's query without arguments).
     expect((await request(api.http).post('/api/codec/encode').set(bearer(token)).send({}).expect(200)).body).toEqual({ payloads: [] });
-    const badData = await request(api.http).post('/api/codec/decode').set(bearer(token)).send({ payloads: [{ data: 'not base64!' }] }).expect(400);
+    const badData = await request(api.http)
+      .post('/api/codec/decode')
+      .set(bearer(token))
+      .send({ payloads: [{ data: 'not base64!' }] })
+      .expect(400);
     expect(badData.body.errors[0].field).toBe('payloads[0].data');
-    const otherNs = await request(api.http).post('/api/codec/decode').set(bearer(token)).set('X-Namespace', 'someone-else').send({ payloads: [] }).expect(400);
+    const otherNs = await request(api.http)
+      .post('/api/codec/decode')
+      .set(bearer(token))
+      .set('X-Namespace', 'someone-else')
+      .send({ payloads: [] })
+      .expect(400);
     expect(otherNs.body.errors[0].field).toBe('X-Namespace');
     expect(otherNs.body.message.zh).toMatch(/X-Namespace/);
     const unknownKey = await request(api.http)
       .post('/api/codec/decode')
       .set(bearer(token))
-      .send({ payloads: [{ metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING).toString('base64'), [KEY_ID_METADATA]: Buffer.from('retired').toString('base64') }, data: randomBytes(40).toString('base64') }] })
+      .send({
+        payloads: [
+          {
+            metadata: {
+              encoding: Buffer.from(ENCRYPTED_ENCODING).toString('base64'),
+              [KEY_ID_METADATA]: Buffer.from('retired').toString('base64'),
+            },
+            data: randomBytes(40).toString('base64'),
+          },
+        ],
+      })
       .expect(422);
     expect(unknownKey.body.message.en).toMatch(/unknown key "retired"/);
   });
@@ -140,9 +221,18 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
     expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8233');
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/);
     expect(preflight.headers['access-control-allow-credentials']).toBe('true');
-    const post = await request(api.http).post('/api/codec/decode').set('Origin', 'http://localhost:8233').set(bearer(users.tokens['fao-director'])).send({ payloads: [] }).expect(200);
+    const post = await request(api.http)
+      .post('/api/codec/decode')
+      .set('Origin', 'http://localhost:8233')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ payloads: [] })
+      .expect(200);
     expect(post.headers['access-control-allow-origin']).toBe('http://localhost:8233');
-    const foreign = await request(api.http).options('/api/codec/decode').set('Origin', 'http://evil.example').set('Access-Control-Request-Method', 'POST').expect(204);
+    const foreign = await request(api.http)
+      .options('/api/codec/decode')
+      .set('Origin', 'http://evil.example')
+      .set('Access-Control-Request-Method', 'POST')
+      .expect(204);
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
@@ -160,8 +250,15 @@ describe('key rotation', () => {
     worker = await startTestWorker({ payloadKeys: k1 });
     const taskQueue = worker.config.taskQueue;
     const input: DelegationInput = caseInput({ workingDaySeconds: 1 });
-    const started = await worker.client.workflow.start('delegation', { taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
-    const awaitingB02 = (p: Awaited<ReturnType<WorkflowHandle['query']>>) => (p as { steps: Array<{ key: string; status: string }> }).steps.some((s) => s.key === 'B02' && ['awaiting', 'overdue'].includes(s.status));
+    const started = await worker.client.workflow.start('delegation', {
+      taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    const awaitingB02 = (p: Awaited<ReturnType<WorkflowHandle['query']>>) =>
+      (p as { steps: Array<{ key: string; status: string }> }).steps.some(
+        (s) => s.key === 'B02' && ['awaiting', 'overdue'].includes(s.status),
+      );
     await drive(started, input.facts.unit, { onSchedule: false, until: awaitingB02 });
     await worker.stop();
     worker = undefined;

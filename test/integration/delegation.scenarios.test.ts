@@ -34,10 +34,19 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
   });
 
   const start = (input: DelegationInput) =>
-    worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
-  const fast = (input: DelegationInput, handle: WorkflowHandle, until: (p: DelegationProgress) => boolean, skip?: (key: string) => boolean) =>
-    drive(handle, input.facts.unit, { onSchedule: false, until, ...(skip ? { skip: (s) => skip(s.key) } : {}) });
-  const eventTypes = async (caseId: string) => (await db.getRepository(CaseEventEntity).find({ where: { streamId: caseId }, order: { seq: 'ASC' } })).map((e) => e.type);
+    worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+  const fast = (
+    input: DelegationInput,
+    handle: WorkflowHandle,
+    until: (p: DelegationProgress) => boolean,
+    skip?: (key: string) => boolean,
+  ) => drive(handle, input.facts.unit, { onSchedule: false, until, ...(skip ? { skip: (s) => skip(s.key) } : {}) });
+  const eventTypes = async (caseId: string) =>
+    (await db.getRepository(CaseEventEntity).find({ where: { streamId: caseId }, order: { seq: 'ASC' } })).map((e) => e.type);
 
   it('a notice objection, a missed then supplied deficiency, and a return for revision, then on to departure', async () => {
     const input = caseInput({ workingDaySeconds: 1 });
@@ -47,7 +56,9 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
 
     // Objection during the public notice opens A14 for the unit leader.
     await fast(input, handle, awaitingStep('A13'));
-    await handle.executeUpdate(objectionUpdate, { args: [{ ...base(), actor: actor('fao-clerk', 'fao'), objection: '有群众反映出访必要性不足' }] });
+    await handle.executeUpdate(objectionUpdate, {
+      args: [{ ...base(), actor: actor('fao-clerk', 'fao'), objection: '有群众反映出访必要性不足' }],
+    });
     let p = await handle.query(progressQuery);
     expect(step(p, 'A14').status).toBe('pending');
     expect(p.objections).toHaveLength(1);
@@ -55,17 +66,35 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     // Intake accepts with a missing document needed by B05; nobody supplies it in time.
     p = await fast(input, handle, awaitingStep('B02'), (k) => k === 'B05');
     await handle.executeUpdate(decideStepUpdate, {
-      args: [{ ...base(), actor: actor('fao-clerk', 'fao'), stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'budget-sheet', name: '经费预算表', neededBy: 'B05' }] }],
+      args: [
+        {
+          ...base(),
+          actor: actor('fao-clerk', 'fao'),
+          stepKey: 'B02',
+          decision: 'accept-with-deficiencies',
+          missingDocuments: [{ id: 'budget-sheet', name: '经费预算表', neededBy: 'B05' }],
+        },
+      ],
     });
-    p = await eventually(() => handle.query(progressQuery), (q) => q.deficiencies[0]?.status === 'overdue' && step(q, 'B05')?.status === 'blocked', 20_000);
+    p = await eventually(
+      () => handle.query(progressQuery),
+      (q) => q.deficiencies[0]?.status === 'overdue' && step(q, 'B05')?.status === 'blocked',
+      20_000,
+    );
     expect(step(p, 'B05').blockedReason?.zh).toContain('经费预算表');
-    await handle.executeUpdate(supplyDocumentUpdate, { args: [{ ...base(), actor: actor('organizer', unit), documentId: 'budget-sheet' }] });
+    await handle.executeUpdate(supplyDocumentUpdate, {
+      args: [{ ...base(), actor: actor('organizer', unit), documentId: 'budget-sheet' }],
+    });
     p = await handle.query(progressQuery);
     expect(step(p, 'B05').status).toMatch(/awaiting|overdue/);
     expect(step(p, 'B03').status).toBe('done');
 
     // The reviewer sends the budget back: A09 and what had completed after it run again.
-    await handle.executeUpdate(decideStepUpdate, { args: [{ ...base(), actor: actor('fao-reviewer', 'fao'), stepKey: 'B05', decision: 'return', returnTo: 'A09', comment: '住宿标准超标' }] });
+    await handle.executeUpdate(decideStepUpdate, {
+      args: [
+        { ...base(), actor: actor('fao-reviewer', 'fao'), stepKey: 'B05', decision: 'return', returnTo: 'A09', comment: '住宿标准超标' },
+      ],
+    });
     p = await handle.query(progressQuery);
     expect(step(p, 'A09')).toMatchObject({ status: 'awaiting', returns: 1 });
     expect(step(p, 'A10').status).toBe('returned');
@@ -75,7 +104,18 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     expect(step(p, 'A14').status).toBe('done');
     expect(step(p, 'A10').status).toBe('done');
     const types = await eventTypes(input.caseId);
-    expect(types).toEqual(expect.arrayContaining(['notice.objection', 'deficiency.raised', 'deficiency.overdue', 'step.blocked', 'deficiency.supplied', 'step.unblocked', 'step.returned', 'case.departed']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'notice.objection',
+        'deficiency.raised',
+        'deficiency.overdue',
+        'step.blocked',
+        'deficiency.supplied',
+        'step.unblocked',
+        'step.returned',
+        'case.departed',
+      ]),
+    );
     await maybeRecord(handle, 'objection-deficiency-return');
     await handle.terminate('scenario done');
   });
@@ -85,7 +125,9 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     const handle = await start(input);
     await fast(input, handle, awaitingStep('B07'), (k) => k === 'B07');
     const members = [...input.facts.members, makeMember({ id: 'm2', name: '李四', passport: null })];
-    const result = await handle.executeUpdate(amendUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), changes: { members } }] });
+    const result = await handle.executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), changes: { members } }],
+    });
     // The new member's first steps open at once (their frequency check, their passport check); A07 re-checks the trip.
     expect(result.opened).toEqual(expect.arrayContaining(['A07', 'A08:m2', 'C01:m2']));
     const p = await fast(input, handle, (q) => q.status === 'departed');
@@ -97,11 +139,16 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
   });
 
   it('a visa refused for one member withdraws them and the case departs without them', async () => {
-    const input = caseInput({ workingDaySeconds: 1, facts: { members: [makeMember({ id: 'm1' }), makeMember({ id: 'm2', name: '李四' })] } });
+    const input = caseInput({
+      workingDaySeconds: 1,
+      facts: { members: [makeMember({ id: 'm1' }), makeMember({ id: 'm2', name: '李四' })] },
+    });
     const handle = await start(input);
     await fast(input, handle, awaitingStep('D12:US'), (k) => k === 'D12:US');
     await handle.executeUpdate(completeStepUpdate, {
-      args: [{ requestId: randomUUID(), actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } }],
+      args: [
+        { requestId: randomUUID(), actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } },
+      ],
     });
     const p = await fast(input, handle, (q) => q.status === 'departed');
     expect(p.withdrawnMembers).toEqual([{ memberId: 'm2', reason: 'visa-refused:US' }]);
@@ -116,7 +163,11 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     const input = caseInput({ workingDaySeconds: 1 });
     const handle = await start(input);
     await fast(input, handle, awaitingStep('A10'), (k) => k === 'A10');
-    await handle.executeUpdate(decideStepUpdate, { args: [{ requestId: randomUUID(), actor: actor('finance', input.facts.unit), stepKey: 'A10', decision: 'reject', comment: '无年度预算' }] });
+    await handle.executeUpdate(decideStepUpdate, {
+      args: [
+        { requestId: randomUUID(), actor: actor('finance', input.facts.unit), stepKey: 'A10', decision: 'reject', comment: '无年度预算' },
+      ],
+    });
     expect(await handle.result()).toMatchObject({ status: 'rejected' });
     await maybeRecord(handle, 'rejected');
   });
@@ -138,15 +189,31 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
   });
 
   it('a 6-member, 3-country case runs to completion, post-trip included, in well under 10,000 history events', async () => {
-    const members = Array.from({ length: 6 }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}`, partyMember: i < 3, passport: i % 2 ? null : undefined }));
+    const members = Array.from({ length: 6 }, (_, i) =>
+      makeMember({ id: `m${i + 1}`, name: `成员${i + 1}`, partyMember: i < 3, passport: i % 2 ? null : undefined }),
+    );
     const base = caseInput({ workingDaySeconds: 1 });
     const d = base.facts.departureDate;
     const destinations = [
       { country: 'US', city: 'New York', arrive: d, leave: '2026-05-13', inviter: { name: 'A', organization: 'NY Chamber' } },
-      { country: 'CA', city: 'Toronto', arrive: '2026-05-13', leave: '2026-05-15', inviter: { name: 'B', organization: 'Toronto Board of Trade' } },
+      {
+        country: 'CA',
+        city: 'Toronto',
+        arrive: '2026-05-13',
+        leave: '2026-05-15',
+        inviter: { name: 'B', organization: 'Toronto Board of Trade' },
+      },
       { country: 'MX', city: 'Mexico City', arrive: '2026-05-15', leave: '2026-05-18', inviter: { name: 'C', organization: 'CANACO' } },
     ];
-    const input = { ...base, facts: { ...base.facts, members: members.map((m) => (m.passport === undefined ? { ...m, passport: makeMember().passport } : m)), destinations, returnDate: '2026-05-18' } };
+    const input = {
+      ...base,
+      facts: {
+        ...base.facts,
+        members: members.map((m) => (m.passport === undefined ? { ...m, passport: makeMember().passport } : m)),
+        destinations,
+        returnDate: '2026-05-18',
+      },
+    };
     const handle = await start(input);
     await fast(input, handle, (q) => q.status === 'completed');
     expect(await handle.result()).toMatchObject({ status: 'completed' });

@@ -36,7 +36,11 @@ describe('the delegation workflow on a real Temporal dev server', () => {
   });
 
   const start = (input: DelegationInput): Promise<WorkflowHandle> =>
-    worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
+    worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
 
   it('runs the canonical US trip end to end, finishing on the critical path the planner predicted', async () => {
     // One working day = 6 s: the 15.5 working days take about 95 s. The approval branch has only
@@ -44,7 +48,10 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     // target; 6 s rather than less keeps that margin on a loaded 2-core machine.
     const input = caseInput({ workingDaySeconds: 6 });
     const handle = await start(input);
-    const initial = await eventually(() => handle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
+    const initial = await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+    );
     expect(initial.plan.criticalPathCodes).toEqual(BRIEF_PATH);
     // 15.5 WD from submission (exact in the unit tests); here the clock has already run a little.
     expect(initial.plan.totalWd).toBeGreaterThanOrEqual(15.5);
@@ -82,7 +89,10 @@ describe('the delegation workflow on a real Temporal dev server', () => {
   it('refuses a wrong-role decision and a step not awaiting with the reason, and applies a retried update once', async () => {
     const input = caseInput();
     const handle = await start(input);
-    await eventually(() => handle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+    );
     const refusal = async (promise: Promise<unknown>) => {
       const err = await promise.then(
         () => undefined,
@@ -92,12 +102,24 @@ describe('the delegation workflow on a real Temporal dev server', () => {
       const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
       return { type: cause.type, details: cause.details?.[0] as { message: { zh: string; en: string } } };
     };
-    const wrongRole = await refusal(handle.executeUpdate(completeStepUpdate, { args: [{ requestId: randomUUID(), actor: actor('finance', input.facts.unit), stepKey: 'A02' }] }));
+    const wrongRole = await refusal(
+      handle.executeUpdate(completeStepUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('finance', input.facts.unit), stepKey: 'A02' }],
+      }),
+    );
     expect(wrongRole.type).toBe('WRONG_ROLE');
     expect(wrongRole.details.message.zh).toContain('专办员');
-    const notAwaiting = await refusal(handle.executeUpdate(decideStepUpdate, { args: [{ requestId: randomUUID(), actor: actor('leader', 'city'), stepKey: 'B07', decision: 'approve' }] }));
+    const notAwaiting = await refusal(
+      handle.executeUpdate(decideStepUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('leader', 'city'), stepKey: 'B07', decision: 'approve' }],
+      }),
+    );
     expect(notAwaiting.type).toBe('STEP_NOT_AWAITING');
-    const unknown = await refusal(handle.executeUpdate(completeStepUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), stepKey: 'Z99' }] }));
+    const unknown = await refusal(
+      handle.executeUpdate(completeStepUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), stepKey: 'Z99' }],
+      }),
+    );
     expect(unknown.type).toBe('UNKNOWN_STEP');
 
     const request = { requestId: randomUUID(), actor: actor('organizer', input.facts.unit), stepKey: 'A02', comment: '首次提交' };
@@ -113,7 +135,10 @@ describe('the delegation workflow on a real Temporal dev server', () => {
 
     // The same message as a signal (e-mail links): applied without waiting for a worker.
     await handle.signal(completeStepSignal, { requestId: randomUUID(), actor: actor('organizer', input.facts.unit), stepKey: 'A06' });
-    await eventually(() => handle.query(progressQuery), (p) => p.steps.find((s) => s.key === 'A06')!.status === 'done');
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.find((s) => s.key === 'A06')!.status === 'done',
+    );
     await handle.terminate('test done');
   });
 
@@ -121,7 +146,11 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     const input = caseInput({ workingDaySeconds: 1 });
     const handle = await start(input);
     // A02 is due after 1 WD (1 s); leave it, and let twice that pass.
-    await eventually(() => handle.query(progressQuery), (p) => p.steps.find((s) => s.key === 'A02')!.status === 'overdue', 20_000);
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.find((s) => s.key === 'A02')!.status === 'overdue',
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 2500));
     const notes = await db.getRepository(NotificationEntity).find({ where: { caseId: input.caseId, stepKey: 'A02' } });
     expect(notes).toHaveLength(1);
@@ -133,11 +162,17 @@ describe('the delegation workflow on a real Temporal dev server', () => {
   it('keeps search attributes current for the Temporal CLI and visibility queries', async () => {
     const input = caseInput();
     const handle = await start(input);
-    await eventually(() => handle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+    );
     const found = await eventually(
       async () => {
         const ids: string[] = [];
-        for await (const wf of worker.client.workflow.list({ query: `DelegationUnit = '${input.facts.unit}' AND Phase = 'prepare' AND Countries = 'US' AND AtRisk = false` })) ids.push(wf.workflowId);
+        for await (const wf of worker.client.workflow.list({
+          query: `DelegationUnit = '${input.facts.unit}' AND Phase = 'prepare' AND Countries = 'US' AND AtRisk = false`,
+        }))
+          ids.push(wf.workflowId);
         return ids;
       },
       (ids) => ids.length > 0,
@@ -155,5 +190,3 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     await handle.terminate('test done');
   });
 });
-
-

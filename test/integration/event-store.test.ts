@@ -49,8 +49,11 @@ function projectionsCommand(args: string[], databaseUrl: string): Promise<{ code
 /** Approves approvals and completes tasks as the responsible role; the trip report carries outcomes. */
 const act = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
   const base = { requestId: randomUUID(), actor: by };
-  if (step.kind === 'approval') return handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] });
-  return handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key, ...(step.code === 'P03' ? { data: { outcomes: OUTCOMES } } : {}) }] });
+  if (step.kind === 'approval')
+    return handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] });
+  return handle.executeUpdate(completeStepUpdate, {
+    args: [{ ...base, stepKey: step.key, ...(step.code === 'P03' ? { data: { outcomes: OUTCOMES } } : {}) }],
+  });
 };
 
 describe('the event store and its read models on real PostgreSQL and Temporal (a database of its own)', () => {
@@ -70,10 +73,19 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
   });
 
   const start = (input: DelegationInput) =>
-    worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
-  const run = (input: DelegationInput, handle: WorkflowHandle, until: (p: DelegationProgress) => boolean, skip?: (key: string) => boolean) =>
-    drive(handle, input.facts.unit, { onSchedule: false, until, act, ...(skip ? { skip: (s) => skip(s.key) } : {}) });
-  const awaiting = (key: string) => (p: DelegationProgress) => ['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === key)?.status ?? '');
+    worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+  const run = (
+    input: DelegationInput,
+    handle: WorkflowHandle,
+    until: (p: DelegationProgress) => boolean,
+    skip?: (key: string) => boolean,
+  ) => drive(handle, input.facts.unit, { onSchedule: false, until, act, ...(skip ? { skip: (s) => skip(s.key) } : {}) });
+  const awaiting = (key: string) => (p: DelegationProgress) =>
+    ['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === key)?.status ?? '');
   const streamOf = (caseId: string) => ds.getRepository(CaseEventEntity).find({ where: { streamId: caseId }, order: { seq: 'ASC' } });
   const recordOf = (e: CaseEventEntity): NewCaseEvent => ({ ...e, occurredAt: e.occurredAt.toISOString() });
 
@@ -111,14 +123,37 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
       const handle = await start(input);
       // A notice objection, intake with a missing document (supplied), and a return for revision.
       await run(input, handle, awaiting('A13'));
-      await handle.executeUpdate(objectionUpdate, { args: [{ requestId: randomUUID(), actor: actor('fao-clerk', 'fao'), objection: '有群众反映出访必要性不足' }] });
+      await handle.executeUpdate(objectionUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('fao-clerk', 'fao'), objection: '有群众反映出访必要性不足' }],
+      });
       await run(input, handle, awaiting('B02'), (k) => k === 'B02');
       await handle.executeUpdate(decideStepUpdate, {
-        args: [{ requestId: randomUUID(), actor: actor('fao-clerk', 'fao'), stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'budget-sheet', name: '经费预算表' }] }],
+        args: [
+          {
+            requestId: randomUUID(),
+            actor: actor('fao-clerk', 'fao'),
+            stepKey: 'B02',
+            decision: 'accept-with-deficiencies',
+            missingDocuments: [{ id: 'budget-sheet', name: '经费预算表' }],
+          },
+        ],
       });
-      await handle.executeUpdate(supplyDocumentUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', unit), documentId: 'budget-sheet' }] });
+      await handle.executeUpdate(supplyDocumentUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('organizer', unit), documentId: 'budget-sheet' }],
+      });
       await run(input, handle, awaiting('B05'), (k) => k === 'B05');
-      await handle.executeUpdate(decideStepUpdate, { args: [{ requestId: randomUUID(), actor: actor('fao-reviewer', 'fao'), stepKey: 'B05', decision: 'return', returnTo: 'A09', comment: '住宿标准超标' }] });
+      await handle.executeUpdate(decideStepUpdate, {
+        args: [
+          {
+            requestId: randomUUID(),
+            actor: actor('fao-reviewer', 'fao'),
+            stepKey: 'B05',
+            decision: 'return',
+            returnTo: 'A09',
+            comment: '住宿标准超标',
+          },
+        ],
+      });
       // On to departure and through the post-trip obligations (the report with its outcomes).
       await run(input, handle, (p) => p.status === 'completed');
       const result = await handle.result();
@@ -131,7 +166,14 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
       expect(retried.length).toBe(injected);
       const events = await expectGapFreeOnce(input.caseId, result.lastSeq);
       expect(events.map((e) => e.type)).toEqual(
-        expect.arrayContaining(['notice.objection', 'deficiency.raised', 'deficiency.supplied', 'step.returned', 'case.departed', 'case.closed']),
+        expect.arrayContaining([
+          'notice.objection',
+          'deficiency.raised',
+          'deficiency.supplied',
+          'step.returned',
+          'case.departed',
+          'case.closed',
+        ]),
       );
     } finally {
       delete (store as Partial<EventStore>).append;
@@ -157,9 +199,16 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
 
   it('loses and duplicates nothing when the worker is killed mid-case and another takes over', async () => {
     // Two members; the visa is refused for the second (member.withdrawn); A02 left overdue first (a notification).
-    const input = caseInput({ workingDaySeconds: 1, facts: { members: [makeMember({ id: 'm1' }), makeMember({ id: 'm2', name: '李四' })] } });
+    const input = caseInput({
+      workingDaySeconds: 1,
+      facts: { members: [makeMember({ id: 'm1' }), makeMember({ id: 'm2', name: '李四' })] },
+    });
     const handle = await start(input);
-    await eventually(() => handle.query(progressQuery), (p) => p.steps.find((s) => s.key === 'A02')?.status === 'overdue', 20_000);
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.find((s) => s.key === 'A02')?.status === 'overdue',
+      20_000,
+    );
     await run(input, handle, awaiting('B02'));
     await worker.stop();
     worker = await startTestWorker({ taskQueue: worker.config.taskQueue, databaseUrl: db.url });
@@ -167,24 +216,37 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const moved = worker.client.workflow.getHandle(handle.workflowId);
     await run(input, moved, awaiting('D12:US'), (k) => k === 'D12:US');
     await moved.executeUpdate(completeStepUpdate, {
-      args: [{ requestId: randomUUID(), actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } }],
+      args: [
+        { requestId: randomUUID(), actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } },
+      ],
     });
     await run(input, moved, (q) => q.status === 'completed');
     const result = await moved.result();
     await expectGapFreeOnce(input.caseId, result.lastSeq);
     const trips: Array<{ member_id: string }> = await ds.query('SELECT member_id FROM member_trips WHERE case_id = $1', [input.caseId]);
     expect(trips.map((t) => t.member_id)).toEqual(['m1']);
-    const notes: Array<{ kind: string; step_key: string; role: string }> = await ds.query('SELECT kind, step_key, role FROM notifications WHERE case_id = $1', [input.caseId]);
+    const notes: Array<{ kind: string; step_key: string; role: string }> = await ds.query(
+      'SELECT kind, step_key, role FROM notifications WHERE case_id = $1',
+      [input.caseId],
+    );
     expect(notes).toContainEqual({ kind: 'step-overdue', step_key: 'A02', role: 'organizer' });
 
     // And one withdrawn while a step is overdue: nothing of it counts as overdue any more.
     const withdrawn = caseInput({ workingDaySeconds: 1 });
     const wh = await start(withdrawn);
-    await eventually(() => wh.query(progressQuery), (q) => q.steps.find((s) => s.key === 'A02')?.status === 'overdue', 20_000);
-    await wh.executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', withdrawn.facts.unit), reason: '计划取消' }] });
+    await eventually(
+      () => wh.query(progressQuery),
+      (q) => q.steps.find((s) => s.key === 'A02')?.status === 'overdue',
+      20_000,
+    );
+    await wh.executeUpdate(withdrawUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', withdrawn.facts.unit), reason: '计划取消' }],
+    });
     const closed = await wh.result();
     await expectGapFreeOnce(withdrawn.caseId, closed.lastSeq);
-    const [a02] = (await ds.query(`SELECT status, overdue_since FROM case_steps WHERE case_id = $1 AND step_key = 'A02'`, [withdrawn.caseId])) as Array<{ status: string; overdue_since: Date | null }>;
+    const [a02] = (await ds.query(`SELECT status, overdue_since FROM case_steps WHERE case_id = $1 AND step_key = 'A02'`, [
+      withdrawn.caseId,
+    ])) as Array<{ status: string; overdue_since: Date | null }>;
     expect(a02).toEqual({ status: 'overdue', overdue_since: null });
   });
 
@@ -203,7 +265,10 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
       ['P04', 'Public disclosure of results (within 1 month)'],
     ]);
     await expectGapFreeOnce(input.caseId, result.lastSeq);
-    const versions = (await ds.query('SELECT definition_version, count(*)::int AS n FROM cases GROUP BY 1 ORDER BY 1')) as Array<{ definition_version: string; n: number }>;
+    const versions = (await ds.query('SELECT definition_version, count(*)::int AS n FROM cases GROUP BY 1 ORDER BY 1')) as Array<{
+      definition_version: string;
+      n: number;
+    }>;
     expect(versions.map((v) => v.definition_version)).toEqual(['2026.1', '2027.1']);
   });
 
@@ -216,17 +281,37 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     expect(report.rows.cases).toBe(4);
     expect(report.rows.notifications).toBeGreaterThanOrEqual(2);
     expect(report.rows.member_trips).toBe(3);
-    const [outcomes] = (await ds.query('SELECT investment_signed_yuan, trade_signed_yuan, promotion_events, report_filed_at FROM cases WHERE case_id = $1', [cases[0]!.caseId])) as Array<Record<string, unknown>>;
-    expect(outcomes).toMatchObject({ investment_signed_yuan: '120000000.00', trade_signed_yuan: '350000000.50', promotion_events: 3, report_filed_at: expect.any(Date) });
+    const [outcomes] = (await ds.query(
+      'SELECT investment_signed_yuan, trade_signed_yuan, promotion_events, report_filed_at FROM cases WHERE case_id = $1',
+      [cases[0]!.caseId],
+    )) as Array<Record<string, unknown>>;
+    expect(outcomes).toMatchObject({
+      investment_signed_yuan: '120000000.00',
+      trade_signed_yuan: '350000000.50',
+      promotion_events: 3,
+      report_filed_at: expect.any(Date),
+    });
 
     const lines: string[] = [];
-    const code = await runProjectionsCommand(['--verify'], { DATABASE_URL: db.url }, { log: (l) => lines.push(l), error: (l) => lines.push(l) });
-    expect({ code, lines }).toEqual({ code: 0, lines: [expect.stringMatching(/^projections: verified 4 streams .*: the read models equal the event store$/)] });
+    const code = await runProjectionsCommand(
+      ['--verify'],
+      { DATABASE_URL: db.url },
+      { log: (l) => lines.push(l), error: (l) => lines.push(l) },
+    );
+    expect({ code, lines }).toEqual({
+      code: 0,
+      lines: [expect.stringMatching(/^projections: verified 4 streams .*: the read models equal the event store$/)],
+    });
 
     // Replacing the read models by a fresh fold changes no row.
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const [table, order] of [['cases', 'case_id'], ['case_steps', 'case_id, step_key'], ['notifications', 'id'], ['member_trips', 'case_id, member_id']] as const) {
+      for (const [table, order] of [
+        ['cases', 'case_id'],
+        ['case_steps', 'case_id, step_key'],
+        ['notifications', 'id'],
+        ['member_trips', 'case_id, member_id'],
+      ] as const) {
         out[table] = await ds.query(`SELECT * FROM ${table} ORDER BY ${order}`);
       }
       return out;
@@ -234,7 +319,9 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const before = await snapshot();
     const rebuilt = await projectionsCommand([], db.url);
     expect({ code: rebuilt.code, stderr: rebuilt.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(rebuilt.stdout).toMatch(/^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3\n$/);
+    expect(rebuilt.stdout).toMatch(
+      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3\n$/,
+    );
     expect(await snapshot()).toEqual(before);
     const verified = await projectionsCommand(['--verify'], db.url);
     expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
@@ -244,11 +331,16 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
   it('--verify prints every difference of a tampered read model (table, key, column, live and rebuilt) and exits 1; a rebuild repairs it', async () => {
     const [first, second] = cases;
     const [note] = (await ds.query('SELECT id FROM notifications WHERE case_id = $1', [second!.caseId])) as Array<{ id: string }>;
-    await ds.query(`UPDATE case_steps SET status = 'awaiting', working_days = NULL WHERE case_id = $1 AND step_key = 'B07'`, [first!.caseId]);
+    await ds.query(`UPDATE case_steps SET status = 'awaiting', working_days = NULL WHERE case_id = $1 AND step_key = 'B07'`, [
+      first!.caseId,
+    ]);
     await ds.query('UPDATE cases SET slack_wd = 99.5 WHERE case_id = $1', [second!.caseId]);
     await ds.query('DELETE FROM notifications WHERE id = $1', [note!.id]);
     // A row written around the event store: a copy of a case under an id no stream has.
-    await ds.query(`INSERT INTO cases SELECT (jsonb_populate_record(c, '{"case_id": "forged-case"}')).* FROM cases c WHERE c.case_id = $1`, [first!.caseId]);
+    await ds.query(
+      `INSERT INTO cases SELECT (jsonb_populate_record(c, '{"case_id": "forged-case"}')).* FROM cases c WHERE c.case_id = $1`,
+      [first!.caseId],
+    );
     const [live] = (await ds.query('SELECT slack_wd FROM cases WHERE case_id = $1', [second!.caseId])) as Array<{ slack_wd: number }>;
     expect(live!.slack_wd).toBe(99.5);
 
@@ -259,7 +351,9 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     expect(diffs).toEqual(
       expect.arrayContaining([
         `DIFF case_steps case_id=${first!.caseId} step_key=B07 status: live "awaiting" ≠ rebuilt "done"`,
-        expect.stringMatching(new RegExp(`^DIFF case_steps case_id=${first!.caseId} step_key=B07 working_days: live null ≠ rebuilt \\d+(\\.\\d+)?$`)),
+        expect.stringMatching(
+          new RegExp(`^DIFF case_steps case_id=${first!.caseId} step_key=B07 working_days: live null ≠ rebuilt \\d+(\\.\\d+)?$`),
+        ),
         expect.stringMatching(new RegExp(`^DIFF cases case_id=${second!.caseId} slack_wd: live 99.5 ≠ rebuilt -?\\d+(\\.\\d+)?$`)),
         `DIFF notifications id=${note!.id}: missing from the live table (the events give this row)`,
         'DIFF cases case_id=forged-case: in the live table but not derivable from the events',

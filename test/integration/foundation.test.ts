@@ -20,11 +20,22 @@ describe('foundation: a workflow on the real dev server writes to the real Postg
       workflowId: delegationWorkflowId(input.caseId),
       args: [input],
     });
-    await eventually(() => handle.query(progressQuery), (p) => p.lastSeq > 0);
-    await handle.executeUpdate('withdraw', { args: [{ requestId: 'w1', actor: actor('organizer', input.facts.unit), reason: '计划取消' }] });
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.lastSeq > 0,
+    );
+    await handle.executeUpdate('withdraw', {
+      args: [{ requestId: 'w1', actor: actor('organizer', input.facts.unit), reason: '计划取消' }],
+    });
     expect((await handle.result()).status).toBe('withdrawn');
-    const events = await worker.app.get(DataSource).getRepository(CaseEventEntity).find({ where: { streamId: input.caseId }, order: { seq: 'ASC' } });
+    const events = await worker.app
+      .get(DataSource)
+      .getRepository(CaseEventEntity)
+      .find({ where: { streamId: input.caseId }, order: { seq: 'ASC' } });
     expect(events[0]).toMatchObject({ seq: 1, type: 'case.submitted', actorRole: 'organizer' });
-    expect(events.find((e) => e.type === 'case.closed')).toMatchObject({ actorRole: 'organizer', payload: { status: 'withdrawn', reason: '计划取消' } });
+    expect(events.find((e) => e.type === 'case.closed')).toMatchObject({
+      actorRole: 'organizer',
+      payload: { status: 'withdrawn', reason: '计划取消' },
+    });
   });
 });

@@ -23,11 +23,33 @@ function makePki(dir: string) {
   const leaf = (name: string, cn: string, ext: string) => {
     writeFileSync(join(dir, `${name}.ext`), ext);
     ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
   };
   leaf('server', 'temporal.test', 'subjectAltName=DNS:temporal.test\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
   leaf('client', 'delegation-flow worker', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
-  return { ca: join(dir, 'ca.pem'), serverCert: join(dir, 'server.pem'), serverKey: join(dir, 'server.key'), clientCert: join(dir, 'client.pem'), clientKey: join(dir, 'client.key') };
+  return {
+    ca: join(dir, 'ca.pem'),
+    serverCert: join(dir, 'server.pem'),
+    serverKey: join(dir, 'server.key'),
+    clientCert: join(dir, 'client.pem'),
+    clientKey: join(dir, 'client.key'),
+  };
 }
 
 /**
@@ -35,11 +57,21 @@ function makePki(dir: string) {
  * flags, so TLS is terminated in front of it, as a load balancer or Envoy does in a deployment: the app
  * sees a TLS-only Temporal endpoint that demands a client certificate from the test CA.
  */
-async function startMtlsFrontend(pki: ReturnType<typeof makePki>, upstream: string): Promise<{ server: TlsServer; address: string; handshakes: () => number }> {
+async function startMtlsFrontend(
+  pki: ReturnType<typeof makePki>,
+  upstream: string,
+): Promise<{ server: TlsServer; address: string; handshakes: () => number }> {
   const [host, port] = upstream.split(':') as [string, string];
   let handshakes = 0;
   const server = createTlsServer(
-    { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert), ca: readFileSync(pki.ca), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'] },
+    {
+      key: readFileSync(pki.serverKey),
+      cert: readFileSync(pki.serverCert),
+      ca: readFileSync(pki.ca),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['h2'],
+    },
     (socket) => {
       handshakes++;
       const up = netConnect(Number(port), host);
@@ -93,7 +125,11 @@ describe('the client, the worker and the API connect to Temporal over mutual TLS
   it('a worker and a client over mTLS run a case: start, then query its progress', async () => {
     worker = await startTestWorker({ temporalAddress: tlsConfig.temporalAddress, temporalTls: tlsConfig.temporalTls });
     const input = caseInput();
-    const handle = await worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
     const progress = await eventually(
       () => handle.query(progressQuery),
       (p) => p.steps.some((s) => s.status === 'awaiting'),
@@ -103,11 +139,19 @@ describe('the client, the worker and the API connect to Temporal over mutual TLS
   });
 
   it('the API over mTLS: /health reaches Temporal and a submission starts the case', async () => {
-    api = await startTestApi({ taskQueue: worker!.config.taskQueue, temporalAddress: tlsConfig.temporalAddress, temporalTls: tlsConfig.temporalTls });
+    api = await startTestApi({
+      taskQueue: worker!.config.taskQueue,
+      temporalAddress: tlsConfig.temporalAddress,
+      temporalTls: tlsConfig.temporalTls,
+    });
     const health = await request(api.http).get('/health').expect(200);
     expect(health.body.checks.temporal.status).toBe('up');
     const users = await createTestUsers(api);
-    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    const submitted = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     const progress = await eventually(
       () => worker!.client.workflow.getHandle(submitted.body.workflowId).query(progressQuery),
       (p) => p.steps.length > 0,

@@ -30,7 +30,11 @@ describe('time wakes the case (issue 11 items 4 and 9)', () => {
   });
 
   const start = (input: DelegationInput): Promise<WorkflowHandle> =>
-    worker.client.workflow.start('delegation', { taskQueue: worker.config.taskQueue, workflowId: delegationWorkflowId(input.caseId), args: [input] });
+    worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
   const readModel = (caseId: string) => db.getRepository(CaseEntity).findOneByOrFail({ caseId });
 
   it('a case left alone for 15 working days shows the reduced slack and at-risk in progress, read model and search attributes', async () => {
@@ -40,10 +44,16 @@ describe('time wakes the case (issue 11 items 4 and 9)', () => {
     const past = caseInput({ workingDaySeconds: 1, facts: trip('2026-03-09') });
     const handle = await start(input);
     const pastHandle = await start(past);
-    const first = await eventually(() => handle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
+    const first = await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+    );
     expect(first.plan.atRisk).toBe(false);
     const initialSlack = first.plan.slackWd;
-    const pastFirst = await eventually(() => pastHandle.query(progressQuery), (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'));
+    const pastFirst = await eventually(
+      () => pastHandle.query(progressQuery),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+    );
     expect(initialSlack).toBeGreaterThan(10);
 
     // Nobody acts. 15 working days later (plus a margin for a loaded machine):
@@ -57,12 +67,18 @@ describe('time wakes the case (issue 11 items 4 and 9)', () => {
     expect(later.daysToDeparture).toBeLessThan(first.daysToDeparture - 14);
 
     // The board and lists read the cases read model: the daily wakes keep it within a working day of progress.
-    const row = await eventually(() => readModel(input.caseId), (c) => c.atRisk === true);
+    const row = await eventually(
+      () => readModel(input.caseId),
+      (c) => c.atRisk === true,
+    );
     expect(row.atRisk).toBe(true);
     expect(row.slackWd).not.toBeNull();
     expect(Math.abs(row.slackWd! - later.plan.slackWd)).toBeLessThanOrEqual(1.01);
 
-    const description = await eventually(() => handle.describe(), (d) => d.typedSearchAttributes.get(SearchAttributes.AtRisk) === true);
+    const description = await eventually(
+      () => handle.describe(),
+      (d) => d.typedSearchAttributes.get(SearchAttributes.AtRisk) === true,
+    );
     expect(description.typedSearchAttributes.get(SearchAttributes.AtRisk)).toBe(true);
 
     // The case long past its departure: negative slack everywhere, not the slack it was submitted with.
@@ -85,19 +101,32 @@ describe('time wakes the case (issue 11 items 4 and 9)', () => {
       for await (const wf of worker.client.workflow.list({ query })) ids.push(wf.workflowId);
       return ids.sort();
     };
-    const all = await eventually(() => list(`DelegationUnit = '${unit}' AND DepartureDate >= '2027-03-01T00:00:00Z'`), (ids) => ids.length === 2);
+    const all = await eventually(
+      () => list(`DelegationUnit = '${unit}' AND DepartureDate >= '2027-03-01T00:00:00Z'`),
+      (ids) => ids.length === 2,
+    );
     expect(all).toEqual(handles.map((h) => h.workflowId).sort());
-    expect(await list(`DelegationUnit = '${unit}' AND DepartureDate < '2027-04-01T00:00:00Z'`)).toEqual([delegationWorkflowId(march31.caseId)]);
-    // One calendar day is a half-open range (visibility stores the time with nanoseconds: `=` does not match it).
-    expect(await list(`DelegationUnit = '${unit}' AND DepartureDate >= '2027-04-01T00:00:00Z' AND DepartureDate < '2027-04-02T00:00:00Z'`)).toEqual([
-      delegationWorkflowId(april1.caseId),
+    expect(await list(`DelegationUnit = '${unit}' AND DepartureDate < '2027-04-01T00:00:00Z'`)).toEqual([
+      delegationWorkflowId(march31.caseId),
     ]);
+    // One calendar day is a half-open range (visibility stores the time with nanoseconds: `=` does not match it).
+    expect(
+      await list(`DelegationUnit = '${unit}' AND DepartureDate >= '2027-04-01T00:00:00Z' AND DepartureDate < '2027-04-02T00:00:00Z'`),
+    ).toEqual([delegationWorkflowId(april1.caseId)]);
     // The same query as a CLI user types it, through the real `temporal` binary.
     const cli = resolveTemporalCli();
     if (!cli) throw new Error('the Temporal CLI was not found (npm run tools)');
     const { stdout } = await promisify(execFile)(cli.path, [
-      'workflow', 'list', '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', 'default', '--output', 'json',
-      '--query', `DelegationUnit='${unit}' AND DepartureDate < '2027-04-01T00:00:00Z'`,
+      'workflow',
+      'list',
+      '--address',
+      process.env.TEMPORAL_ADDRESS!,
+      '--namespace',
+      'default',
+      '--output',
+      'json',
+      '--query',
+      `DelegationUnit='${unit}' AND DepartureDate < '2027-04-01T00:00:00Z'`,
     ]);
     expect(stdout).toContain(delegationWorkflowId(march31.caseId));
     expect(stdout).not.toContain(delegationWorkflowId(april1.caseId));

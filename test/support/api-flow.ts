@@ -23,12 +23,16 @@ export async function waitForStep(api: TestApi, token: string, caseId: string, k
     timeoutMs,
   );
   const step = p.steps.find((s) => s.key === key);
-  if (!step || !statuses.includes(step.status)) throw new Error(`step ${key} is ${step?.status ?? 'missing'}, expected ${statuses.join('/')}`);
+  if (!step || !statuses.includes(step.status))
+    throw new Error(`step ${key} is ${step?.status ?? 'missing'}, expected ${statuses.join('/')}`);
   return p;
 }
 
 /** Completes or approves one step as the right role (route 'visa' at D01, visa granted at D12). */
 export async function actOn(api: TestApi, users: TestUsers, caseId: string, step: StepProgress, extra: Record<string, unknown> = {}) {
   const { path, body } = stepRequest(caseId, step, extra);
-  return request(api.http).post(path).set(bearer(users.tokens[roleFor(step)])).send(body);
+  return request(api.http)
+    .post(path)
+    .set(bearer(users.tokens[roleFor(step)]))
+    .send(body);
 }

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { chineseCalendar, parseInstant } from '@df/domain';
-import {
-  completeStepUpdate,
-  decideStepUpdate,
-  progressQuery,
-  type Actor,
-  type DelegationProgress,
-  type StepProgress,
-} from '@df/contracts';
+import { completeStepUpdate, decideStepUpdate, progressQuery, type Actor, type DelegationProgress, type StepProgress } from '@df/contracts';
 import { responsibleRole } from '../../workflows/engine/authorization';
 import { actor } from './factories';
 
@@ -44,7 +37,13 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
   for (;;) {
     const p = await handle.query(progressQuery);
     if (until(p)) return p;
-    if (Date.now() > deadline) throw new Error(`drive timed out; awaiting: ${p.steps.filter((s) => s.status === 'awaiting').map((s) => s.key).join(' ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `drive timed out; awaiting: ${p.steps
+          .filter((s) => s.status === 'awaiting')
+          .map((s) => s.key)
+          .join(' ')}`,
+      );
     const now = parseInstant(p.now);
     const ready = p.steps.filter(
       (s) =>
@@ -57,11 +56,22 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
     await Promise.all(
       ready.map((s) => {
         const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
-        const by = actor(role, role === 'organizer' || role === 'unit-leader' || role === 'personnel' || role === 'secrecy' || role === 'finance' || role === 'dept-approver' ? unit : role === 'leader' ? 'city' : 'fao');
+        const by = actor(
+          role,
+          role === 'organizer' ||
+            role === 'unit-leader' ||
+            role === 'personnel' ||
+            role === 'secrecy' ||
+            role === 'finance' ||
+            role === 'dept-approver'
+            ? unit
+            : role === 'leader'
+              ? 'city'
+              : 'fao',
+        );
         return (options.act ?? defaultAct)(handle, s, by);
       }),
     );
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
 }
-

@@ -76,7 +76,13 @@ export function caseStream(spec: CaseSpec): CaseEventRecord[] {
   });
   facts.destinations = [{ ...facts.destinations[0]!, arrive: spec.departureDate, leave: spec.departureDate }];
   const events: CaseEventRecord[] = [];
-  const emit = (type: string, at: number, payload: Record<string, unknown>, by?: { id: string; role: string } | null, onBehalfOf?: string) =>
+  const emit = (
+    type: string,
+    at: number,
+    payload: Record<string, unknown>,
+    by?: { id: string; role: string } | null,
+    onBehalfOf?: string,
+  ) =>
     events.push({
       streamId: caseId,
       seq: events.length + 1,
@@ -118,14 +124,26 @@ export function caseStream(spec: CaseSpec): CaseEventRecord[] {
     memberId: s.memberId ?? null,
     country: s.country ?? null,
   });
-  const byOf = (s: DoneStepSpec) => s.by ?? { id: `${s.actorRole}.${['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(s.actorRole) ? spec.unit : 'fao'}`, role: s.actorRole };
+  const byOf = (s: DoneStepSpec) =>
+    s.by ?? {
+      id: `${s.actorRole}.${['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(s.actorRole) ? spec.unit : 'fao'}`,
+      role: s.actorRole,
+    };
   const runDone = (steps: DoneStepSpec[], from: number): number => {
     let t = from;
     for (const s of steps) {
       const doneAt = calendar.addWorkingDays(t, s.wd, 'end');
       emit('step.awaiting', t, { ...meta(s), startedAt: toIso(t), dueAt: toIso(calendar.addWorkingDays(t, 1, 'end')) });
-      if (s.kind === 'approval') emit('step.decided', doneAt, { key: s.key, code: s.code, decision: 'approve', comment: null }, byOf(s), s.onBehalfOf);
-      else emit('step.completed', doneAt, { key: s.key, code: s.code, data: null, comment: null }, s.kind === 'system' || s.kind === 'timer' ? null : byOf(s), s.onBehalfOf);
+      if (s.kind === 'approval')
+        emit('step.decided', doneAt, { key: s.key, code: s.code, decision: 'approve', comment: null }, byOf(s), s.onBehalfOf);
+      else
+        emit(
+          'step.completed',
+          doneAt,
+          { key: s.key, code: s.code, data: null, comment: null },
+          s.kind === 'system' || s.kind === 'timer' ? null : byOf(s),
+          s.onBehalfOf,
+        );
       t = doneAt;
     }
     return t;
@@ -141,14 +159,24 @@ export function caseStream(spec: CaseSpec): CaseEventRecord[] {
           key: s.key,
           code: s.code,
           dueAt: toIso(dueAt),
-          notification: { id: randomUUID(), stepKey: s.key, kind: 'step-overdue', role: s.actorRole, unit: spec.unit, message: { zh: `${s.key} 已超期`, en: `${s.key} is overdue` }, dueAt: toIso(dueAt) },
+          notification: {
+            id: randomUUID(),
+            stepKey: s.key,
+            kind: 'step-overdue',
+            role: s.actorRole,
+            unit: spec.unit,
+            message: { zh: `${s.key} 已超期`, en: `${s.key} is overdue` },
+            dueAt: toIso(dueAt),
+          },
         });
       }
     }
   };
   openAll(openSteps, t);
   if (spec.plan) {
-    const latestStarts = Object.fromEntries(openSteps.map((s) => [s.key, toIso(calendar.addWorkingDays(t, s.latestStartWd ?? 0, 'start'))]));
+    const latestStarts = Object.fromEntries(
+      openSteps.map((s) => [s.key, toIso(calendar.addWorkingDays(t, s.latestStartWd ?? 0, 'start'))]),
+    );
     emit('case.replanned', t, {
       phase: spec.plan.phase,
       status: 'open',
@@ -184,6 +212,12 @@ export function caseStream(spec: CaseSpec): CaseEventRecord[] {
     }
     openAll(spec.open ?? [], t);
   }
-  if (spec.closed) emit('case.closed', t + 1000, { status: spec.closed, reason: `closed: ${spec.closed}` }, spec.closed === 'completed' ? null : organizer);
+  if (spec.closed)
+    emit(
+      'case.closed',
+      t + 1000,
+      { status: spec.closed, reason: `closed: ${spec.closed}` },
+      spec.closed === 'completed' ? null : organizer,
+    );
   return events;
 }

@@ -14,7 +14,12 @@ export interface LauncherPorts {
 }
 
 export async function freeLauncherPorts(): Promise<LauncherPorts> {
-  return { PORT: await freePort(), EMBEDDED_PG_PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
+  return {
+    PORT: await freePort(),
+    EMBEDDED_PG_PORT: await freePort(),
+    TEMPORAL_PORT: await freePort(),
+    TEMPORAL_UI_PORT: await freePort(),
+  };
 }
 
 export interface RunningLauncher {
@@ -50,7 +55,9 @@ export function startLauncher(dataDir: string, ports: LauncherPorts, env: Record
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let done = false;
   void exited.then(() => (done = true));
   const waitFor = async (pattern: RegExp, timeoutMs = 90_000, from = 0) => {
@@ -73,7 +80,12 @@ export function childPid(dataDir: string, name: RunFile | 'postgres'): number | 
 }
 
 /** Waits until the pid file names a live process other than `not` (a restarted child). */
-export async function waitForNewPid(dataDir: string, name: RunFile | 'postgres', not: number | undefined, timeoutMs = 60_000): Promise<number> {
+export async function waitForNewPid(
+  dataDir: string,
+  name: RunFile | 'postgres',
+  not: number | undefined,
+  timeoutMs = 60_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pid = childPid(dataDir, name);

@@ -47,7 +47,12 @@ export async function startTestServices(): Promise<TestServices> {
       temporalAddress = server.address;
     }
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: workflowsEntry(),
+      webpackConfigHook: addLibAliases,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietLogger,
+    });
     const workflowBundlePath = join(dir, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
     const payloadKeys = process.env.PAYLOAD_KEYS || `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;

@@ -1,4 +1,13 @@
-import { DEFAULT_DEFINITION, DEFINITION_2026_1, chineseCalendar, makeFacts, makeMember, parseInstant, toIso, type CaseFacts } from '@df/domain';
+import {
+  DEFAULT_DEFINITION,
+  DEFINITION_2026_1,
+  chineseCalendar,
+  makeFacts,
+  makeMember,
+  parseInstant,
+  toIso,
+  type CaseFacts,
+} from '@df/domain';
 import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
@@ -36,14 +45,19 @@ const awaiting = (p: DelegationProgress) => p.steps.filter((s) => s.status === '
  * Runs a case the way a well-run office would: every step takes exactly its target duration,
  * system steps answer at once, timers fire on time. Returns the instant departure was confirmed.
  */
-function simulate(engine: CaseEngine, opts: { until?: (p: DelegationProgress) => boolean; onAwaiting?: (key: string) => boolean } = {}): number {
+function simulate(
+  engine: CaseEngine,
+  opts: { until?: (p: DelegationProgress) => boolean; onAwaiting?: (key: string) => boolean } = {},
+): number {
   let now = MONDAY;
   for (let guard = 0; guard < 2000; guard++) {
-    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
+    for (const work of engine.takeSystemWork())
+      engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
     const p = engine.progress(now);
     if (engine.closed || engine.status === 'departed' || opts.until?.(p)) return now;
     const human = awaiting(p).filter((s) => s.kind !== 'system' && s.kind !== 'timer');
-    const finishAt = (s: (typeof human)[number]) => calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'E07' ? 0 : stepDuration(engine, s.key));
+    const finishAt = (s: (typeof human)[number]) =>
+      calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'E07' ? 0 : stepDuration(engine, s.key));
     const due = human.filter((s) => finishAt(s) <= now);
     if (due.length > 0) {
       for (const s of due) {
@@ -76,7 +90,21 @@ describe('CaseEngine', () => {
   it('opens every step whose needs are met at once, and runs the canonical US trip in 15.5 working days', () => {
     const engine = newEngine();
     const first = engine.progress(MONDAY);
-    expect(first.plan.criticalPathCodes).toEqual(['A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'D07', 'D09', 'D10', 'D12', 'D13', 'E06', 'E07']);
+    expect(first.plan.criticalPathCodes).toEqual([
+      'A01',
+      'A02',
+      'A05',
+      'A13',
+      'B07',
+      'B08',
+      'D07',
+      'D09',
+      'D10',
+      'D12',
+      'D13',
+      'E06',
+      'E07',
+    ]);
     expect(first.plan.totalWd).toBe(15.5);
     const predicted = first.plan.forecastReadyAt;
 
@@ -115,12 +143,27 @@ describe('CaseEngine', () => {
     expectRejection(() => engine.validate({ type: 'complete', request: { ...base, stepKey: 'Z99' } }), 'UNKNOWN_STEP');
     expectRejection(() => engine.validate({ type: 'complete', request: { ...base, stepKey: 'B07' } }), 'STEP_NOT_AWAITING');
     for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
-    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('finance'), stepKey: 'A02' } }), 'WRONG_ROLE');
-    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('manager', 'fao'), stepKey: 'A02' } }), 'WRONG_ROLE');
-    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('organizer', 'education'), stepKey: 'A02' } }), 'WRONG_ROLE');
-    expectRejection(() => engine.validate({ type: 'decide', request: { ...base, stepKey: 'A02', decision: 'approve' } }), 'ACTION_NOT_ALLOWED');
+    expectRejection(
+      () => engine.validate({ type: 'complete', request: { ...base, actor: actor('finance'), stepKey: 'A02' } }),
+      'WRONG_ROLE',
+    );
+    expectRejection(
+      () => engine.validate({ type: 'complete', request: { ...base, actor: actor('manager', 'fao'), stepKey: 'A02' } }),
+      'WRONG_ROLE',
+    );
+    expectRejection(
+      () => engine.validate({ type: 'complete', request: { ...base, actor: actor('organizer', 'education'), stepKey: 'A02' } }),
+      'WRONG_ROLE',
+    );
+    expectRejection(
+      () => engine.validate({ type: 'decide', request: { ...base, stepKey: 'A02', decision: 'approve' } }),
+      'ACTION_NOT_ALLOWED',
+    );
     // 帮代办: an FAO officer completes the organizer's task on their behalf; the record keeps both.
-    engine.apply({ type: 'complete', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), onBehalfOf: 'organizer.' + UNIT, stepKey: 'A02' } }, MONDAY);
+    engine.apply(
+      { type: 'complete', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), onBehalfOf: 'organizer.' + UNIT, stepKey: 'A02' } },
+      MONDAY,
+    );
     const a02 = engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!;
     expect(a02).toMatchObject({ status: 'done', actedBy: `fao-clerk.fao`, actedByRole: 'fao-clerk', onBehalfOf: 'organizer.' + UNIT });
   });
@@ -128,11 +171,13 @@ describe('CaseEngine', () => {
   it('cancel: only the FAO clerk, reviewer and director (the access table), not the visa or passport officer', () => {
     const engine = newEngine();
     for (const role of ['visa-officer', 'passport-officer', 'leader'] as const) {
-      expect(() => engine.validate({ type: 'cancel', request: { requestId: `c-${role}`, actor: actor(role, 'fao'), reason: '取消' } })).toThrow(
-        expect.objectContaining({ code: 'WRONG_ROLE' }),
-      );
+      expect(() =>
+        engine.validate({ type: 'cancel', request: { requestId: `c-${role}`, actor: actor(role, 'fao'), reason: '取消' } }),
+      ).toThrow(expect.objectContaining({ code: 'WRONG_ROLE' }));
     }
-    expect(engine.apply({ type: 'cancel', request: { requestId: 'c-clerk', actor: actor('fao-clerk', 'fao'), reason: '取消' } }, MONDAY).status).toBe('cancelled');
+    expect(
+      engine.apply({ type: 'cancel', request: { requestId: 'c-clerk', actor: actor('fao-clerk', 'fao'), reason: '取消' } }, MONDAY).status,
+    ).toBe('cancelled');
   });
 
   it('applies a retried request once and returns the first result', () => {
@@ -155,7 +200,20 @@ describe('CaseEngine', () => {
     const doneBefore = (key: string) => before.steps.find((s) => s.key === key)!.status;
     expect(doneBefore('A09')).toBe('done');
     expect(doneBefore('A06')).toBe('done');
-    engine.apply({ type: 'decide', request: { requestId: 'ret', actor: actor('fao-reviewer', 'fao'), stepKey: 'B05', decision: 'return', returnTo: 'A09', comment: '预算超标' } }, now);
+    engine.apply(
+      {
+        type: 'decide',
+        request: {
+          requestId: 'ret',
+          actor: actor('fao-reviewer', 'fao'),
+          stepKey: 'B05',
+          decision: 'return',
+          returnTo: 'A09',
+          comment: '预算超标',
+        },
+      },
+      now,
+    );
     const after = engine.progress(now);
     const status = (key: string) => after.steps.find((s) => s.key === key)!.status;
     expect(status('A09')).toBe('awaiting');
@@ -165,7 +223,10 @@ describe('CaseEngine', () => {
     expect(status('A06')).toBe('done'); // another branch
     expect(status('B04:US')).toBe('done');
     expect(() =>
-      engine.validate({ type: 'decide', request: { requestId: 'bad', actor: actor('organizer'), stepKey: 'A09', decision: 'return', returnTo: 'B07' } }),
+      engine.validate({
+        type: 'decide',
+        request: { requestId: 'bad', actor: actor('organizer'), stepKey: 'A09', decision: 'return', returnTo: 'B07' },
+      }),
     ).toThrow(Rejection);
   });
 
@@ -173,9 +234,14 @@ describe('CaseEngine', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
     const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A10')!.startedAt!);
-    engine.apply({ type: 'decide', request: { requestId: 'rej', actor: actor('finance'), stepKey: 'A10', decision: 'reject', comment: '无预算' } }, t);
+    engine.apply(
+      { type: 'decide', request: { requestId: 'rej', actor: actor('finance'), stepKey: 'A10', decision: 'reject', comment: '无预算' } },
+      t,
+    );
     expect(engine.status).toBe('rejected');
-    expect(() => engine.validate({ type: 'complete', request: { requestId: 'z', actor: actor('organizer'), stepKey: 'A03:US' } })).toThrow(/closed/);
+    expect(() => engine.validate({ type: 'complete', request: { requestId: 'z', actor: actor('organizer'), stepKey: 'A03:US' } })).toThrow(
+      /closed/,
+    );
   });
 
   it('accepts with deficiencies: the case proceeds, a missed deadline blocks the step that needs the document, supplying it unblocks', () => {
@@ -185,7 +251,13 @@ describe('CaseEngine', () => {
     engine.apply(
       {
         type: 'decide',
-        request: { requestId: 'awd', actor: actor('fao-clerk', 'fao'), stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B05' }] },
+        request: {
+          requestId: 'awd',
+          actor: actor('fao-clerk', 'fao'),
+          stepKey: 'B02',
+          decision: 'accept-with-deficiencies',
+          missingDocuments: [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B05' }],
+        },
       },
       now,
     );
@@ -263,10 +335,22 @@ describe('CaseEngine', () => {
     const engine = newEngine(two);
     const reachD12 = (e: CaseEngine) =>
       simulate(e, {
-        until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting' && calendar.workingDaysBetween(Date.parse(s.startedAt!), Date.parse(p.now)) >= 4.999),
+        until: (p) =>
+          p.steps.some(
+            (s) =>
+              s.key === 'D12:US' &&
+              s.status === 'awaiting' &&
+              calendar.workingDaysBetween(Date.parse(s.startedAt!), Date.parse(p.now)) >= 4.999,
+          ),
       });
     const t = reachD12(engine);
-    engine.apply({ type: 'complete', request: { requestId: 'v', actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } } }, t);
+    engine.apply(
+      {
+        type: 'complete',
+        request: { requestId: 'v', actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } },
+      },
+      t,
+    );
     const p = engine.progress(t);
     expect(p.withdrawnMembers).toEqual([{ memberId: 'm2', reason: 'visa-refused:US' }]);
     expect(p.steps.find((s) => s.key === 'D13:m2:US')!.status).toBe('withdrawn');
@@ -274,7 +358,13 @@ describe('CaseEngine', () => {
 
     const other = newEngine(two);
     const t2 = reachD12(other);
-    other.apply({ type: 'complete', request: { requestId: 'v', actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m1'] } } }, t2);
+    other.apply(
+      {
+        type: 'complete',
+        request: { requestId: 'v', actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m1'] } },
+      },
+      t2,
+    );
     expect(other.status).toBe('failed');
   });
 
@@ -292,9 +382,23 @@ describe('CaseEngine', () => {
     // The post-trip steps do not move the forecast to departure.
     expect(engine.progress(now).plan.criticalPath).not.toContain('P01');
     const done = (key: string, role: Actor['role'], data?: Record<string, unknown>) =>
-      engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, ['organizer', 'finance'].includes(role) ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+      engine.apply(
+        {
+          type: 'complete',
+          request: {
+            requestId: key,
+            actor: actor(role, ['organizer', 'finance'].includes(role) ? UNIT : 'fao'),
+            stepKey: key,
+            ...(data ? { data } : {}),
+          },
+        },
+        now,
+      );
     // Departed: the post-trip obligations are owed, so the case can no longer be withdrawn or cancelled.
-    for (const [type, by] of [['withdraw', actor('organizer')], ['cancel', actor('fao-director', 'fao')]] as const) {
+    for (const [type, by] of [
+      ['withdraw', actor('organizer')],
+      ['cancel', actor('fao-director', 'fao')],
+    ] as const) {
       expect(() => engine.validate({ type, request: { requestId: `late-${type}`, actor: by, reason: '不去了' } })).toThrow(
         expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }),
       );
@@ -327,7 +431,10 @@ describe('CaseEngine', () => {
   });
 
   it('a case pinned to definition 2026.1 runs the four post-trip steps it ran then (read through upcastDefinition)', () => {
-    const engine = new CaseEngine({ ...makeInput(), definition: DEFINITION_2026_1 }, { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar });
+    const engine = new CaseEngine(
+      { ...makeInput(), definition: DEFINITION_2026_1 },
+      { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar },
+    );
     engine.start(MONDAY);
     let now = simulate(engine);
     expect(engine.progress(now).definitionVersion).toBe('2026.1');
@@ -335,7 +442,18 @@ describe('CaseEngine', () => {
     expect(post.map((s) => s.key)).toEqual(['P01', 'P02:m1', 'P03', 'P04']);
     now = Date.parse('2026-05-16T02:00:00Z');
     const done = (key: string, role: Actor['role'], data?: Record<string, unknown>) =>
-      engine.apply({ type: 'complete', request: { requestId: key, actor: actor(role, ['organizer', 'finance'].includes(role) ? UNIT : 'fao'), stepKey: key, ...(data ? { data } : {}) } }, now);
+      engine.apply(
+        {
+          type: 'complete',
+          request: {
+            requestId: key,
+            actor: actor(role, ['organizer', 'finance'].includes(role) ? UNIT : 'fao'),
+            stepKey: key,
+            ...(data ? { data } : {}),
+          },
+        },
+        now,
+      );
     done('P01', 'organizer');
     done('P02:m1', 'passport-officer');
     done('P03', 'organizer', { outcomes: { promotionEvents: 1 } });

@@ -13,7 +13,15 @@ import { fireDueDeadlines, nextDeadline } from './deadlines';
 import { currentPlan, nextTimeWake, phaseOf, progressView, replan } from './progress';
 import { applySystemResult, takeSystemWork } from './system-steps';
 
-export { DEFICIENCY_DEADLINE_WD, MIN_DUE_WD, type EngineAction, type EngineDeps, type Escalation, type SystemResult, type SystemWork } from './core';
+export {
+  DEFICIENCY_DEADLINE_WD,
+  MIN_DUE_WD,
+  type EngineAction,
+  type EngineDeps,
+  type Escalation,
+  type SystemResult,
+  type SystemWork,
+} from './core';
 
 /**
  * The chain as a small interpreter of the pinned definition: pure and deterministic, driven by the
@@ -55,20 +63,24 @@ export class CaseEngine {
   start(now: number): void {
     const core = this.core;
     core.now = now;
-    core.emit('case.submitted', { requestId: `submit-${core.caseId}`, actor: core.input.submittedBy }, {
-      caseId: core.caseId,
-      workflowId: core.deps.workflowId,
-      title: core.facts.title,
-      unit: core.facts.unit,
-      purpose: core.facts.purpose,
-      departureDate: core.facts.departureDate,
-      returnDate: core.facts.returnDate,
-      countries: tripCountries(core.facts),
-      memberCount: core.facts.members.length,
-      definitionVersion: core.definition.version,
-      submittedAt: core.input.submittedAt,
-      facts: core.facts,
-    });
+    core.emit(
+      'case.submitted',
+      { requestId: `submit-${core.caseId}`, actor: core.input.submittedBy },
+      {
+        caseId: core.caseId,
+        workflowId: core.deps.workflowId,
+        title: core.facts.title,
+        unit: core.facts.unit,
+        purpose: core.facts.purpose,
+        departureDate: core.facts.departureDate,
+        returnDate: core.facts.returnDate,
+        countries: tripCountries(core.facts),
+        memberCount: core.facts.members.length,
+        definitionVersion: core.definition.version,
+        submittedAt: core.input.submittedAt,
+        facts: core.facts,
+      },
+    );
     core.deriveInstances();
     core.advance();
   }

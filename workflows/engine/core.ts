@@ -210,7 +210,13 @@ export class CaseCore {
       if (!this.states.has(inst.key)) this.states.set(inst.key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
       const state = this.states.get(inst.key)!;
       // A condition that turned false (e.g. a route changed to visa-free) skips a step not yet done.
-      if (inst.skipped && state.status !== 'done' && state.status !== 'skipped' && state.status !== 'pending' && state.status !== 'returned') {
+      if (
+        inst.skipped &&
+        state.status !== 'done' &&
+        state.status !== 'skipped' &&
+        state.status !== 'pending' &&
+        state.status !== 'returned'
+      ) {
         this.clear(state);
         state.status = 'pending';
       }
@@ -224,7 +230,9 @@ export class CaseCore {
       const states: Record<string, InstanceState> = {};
       for (const inst of this.instances) {
         const s = this.states.get(inst.key)!;
-        states[inst.key] = { status: s.status === 'returned' ? 'pending' : s.status === 'overdue' ? 'awaiting' : (s.status as InstanceState['status']) };
+        states[inst.key] = {
+          status: s.status === 'returned' ? 'pending' : s.status === 'overdue' ? 'awaiting' : (s.status as InstanceState['status']),
+        };
       }
       const { ready, skipNow } = nextActions(this.instances, states);
       const postReady = this.readyPostTrip();
@@ -256,7 +264,11 @@ export class CaseCore {
       const after = meta.behaviour.afterDeparture?.escalateAfterDays;
       if (after) state.deadlines.push({ at: state.dueAt + after * DAY_MS, kind: 'unit-flagged', fired: false });
     }
-    this.emit('step.awaiting', null, { ...this.metaPayload(meta), startedAt: toIso(this.now), dueAt: state.dueAt !== undefined ? toIso(state.dueAt) : null });
+    this.emit('step.awaiting', null, {
+      ...this.metaPayload(meta),
+      startedAt: toIso(this.now),
+      dueAt: state.dueAt !== undefined ? toIso(state.dueAt) : null,
+    });
     if (block) this.emit('step.blocked', null, { key, code: meta.code, reason: block });
   }
 
@@ -354,7 +366,11 @@ export class CaseCore {
       trips: this.facts.members.map((m) => ({ memberId: m.id, personKey: personKey(this.facts, m) })),
     });
     // The steps after departure, from the definition; their needs are among themselves (validateDefinition).
-    const part = buildInstances(this.definition, this.facts, { part: 'after-departure', runtime: this.runtime, settings: this.input.settings ?? {} });
+    const part = buildInstances(this.definition, this.facts, {
+      part: 'after-departure',
+      runtime: this.runtime,
+      settings: this.input.settings ?? {},
+    });
     for (const inst of part) {
       const meta: StepMeta = { ...metaOfInstance(inst, this.steps.get(inst.code)!), durationWd: 0 };
       this.postTrip.push(meta);
@@ -379,7 +395,12 @@ export class CaseCore {
     this.emit('case.closed', by, { status, reason });
   }
 
-  awaitingStep(action: 'complete' | 'decide', stepKey: unknown, actor: ActionBase['actor'], onBehalfOf?: string): { meta: StepMeta; state: StepState } {
+  awaitingStep(
+    action: 'complete' | 'decide',
+    stepKey: unknown,
+    actor: ActionBase['actor'],
+    onBehalfOf?: string,
+  ): { meta: StepMeta; state: StepState } {
     if (typeof stepKey !== 'string') return reject('INVALID_REQUEST', '缺少步骤 stepKey', 'stepKey is required');
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);
@@ -394,7 +415,12 @@ export class CaseCore {
       return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 受阻：${why.zh}`, `Step ${stepKey} is blocked: ${why.en}`, stepKey);
     }
     if (state.status !== 'awaiting' && state.status !== 'overdue') {
-      return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 当前状态为 ${state.status}，不在待办理状态`, `Step ${stepKey} is ${state.status}, not awaiting an action`, stepKey);
+      return reject(
+        'STEP_NOT_AWAITING',
+        `步骤 ${stepKey} 当前状态为 ${state.status}，不在待办理状态`,
+        `Step ${stepKey} is ${state.status}, not awaiting an action`,
+        stepKey,
+      );
     }
     authorize(action, actor, this, { step: meta, stepKey, onBehalfOf });
     return { meta, state };

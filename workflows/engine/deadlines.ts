@@ -36,7 +36,13 @@ export function fireDueDeadlines(core: CaseCore, now: number): void {
         const event = core.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), notification: null });
         event.payload.notification = notificationOf(escalate(core, meta, meta.behaviour.overdue ?? 'step-overdue', d.at));
       } else {
-        const event = core.emit('step.overdue', null, { key, code: meta.code, dueAt: toIso(d.at), escalation: 'unit-flagged', notification: null });
+        const event = core.emit('step.overdue', null, {
+          key,
+          code: meta.code,
+          dueAt: toIso(d.at),
+          escalation: 'unit-flagged',
+          notification: null,
+        });
         event.payload.notification = notificationOf(escalate(core, meta, 'unit-flagged', d.at));
       }
     }
@@ -46,7 +52,13 @@ export function fireDueDeadlines(core: CaseCore, now: number): void {
     if (d.status === 'missing' && d.dueAt <= now) {
       d.status = 'overdue';
       newlyLate = true;
-      const event = core.emit('deficiency.overdue', null, { id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt), notification: null });
+      const event = core.emit('deficiency.overdue', null, {
+        id: d.id,
+        name: d.name,
+        neededBy: d.neededBy,
+        dueAt: toIso(d.dueAt),
+        notification: null,
+      });
       const escalation: Escalation = {
         id: core.deps.newId(),
         caseId: core.caseId,
@@ -54,7 +66,10 @@ export function fireDueDeadlines(core: CaseCore, now: number): void {
         kind: 'deficiency-overdue',
         role: 'organizer',
         unit: core.facts.unit,
-        message: { zh: `容缺材料“${d.name}”逾期未补交，${d.neededBy} 暂停`, en: `Missing document "${d.name}" is overdue; ${d.neededBy} is on hold` },
+        message: {
+          zh: `容缺材料“${d.name}”逾期未补交，${d.neededBy} 暂停`,
+          en: `Missing document "${d.name}" is overdue; ${d.neededBy} is on hold`,
+        },
         dueAt: toIso(d.dueAt),
       };
       core.escalations.push(escalation);
@@ -69,9 +84,21 @@ export function escalate(core: CaseCore, meta: StepMeta, kind: Escalation['kind'
   const role = kind === 'unit-flagged' ? 'manager' : responsibleRole(meta) === 'system' ? 'manager' : responsibleRole(meta);
   const message: Label =
     kind === 'unit-flagged'
-      ? { zh: `${core.facts.unit} 护照逾期30天未交回，暂停该单位新的出访申请`, en: `${core.facts.unit}: passport more than 30 days overdue; new applications from the unit are blocked` }
+      ? {
+          zh: `${core.facts.unit} 护照逾期30天未交回，暂停该单位新的出访申请`,
+          en: `${core.facts.unit}: passport more than 30 days overdue; new applications from the unit are blocked`,
+        }
       : { zh: `${meta.name.zh}（${meta.key}）已超期`, en: `${meta.name.en} (${meta.key}) is overdue` };
-  const escalation: Escalation = { id: core.deps.newId(), caseId: core.caseId, stepKey: meta.key, kind, role, unit: core.facts.unit, message, dueAt: toIso(dueAt) };
+  const escalation: Escalation = {
+    id: core.deps.newId(),
+    caseId: core.caseId,
+    stepKey: meta.key,
+    kind,
+    role,
+    unit: core.facts.unit,
+    message,
+    dueAt: toIso(dueAt),
+  };
   core.escalations.push(escalation);
   return escalation;
 }

@@ -1,5 +1,17 @@
 import fc from 'fast-check';
-import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeDestination, makeFacts, makeMember, responsibleRole, toIso, UNIT_ROLES, type CaseFacts, type Role } from '@df/domain';
+import {
+  DEFAULT_DEFINITION,
+  addDays,
+  chineseCalendar,
+  makeDestination,
+  makeFacts,
+  makeMember,
+  responsibleRole,
+  toIso,
+  UNIT_ROLES,
+  type CaseFacts,
+  type Role,
+} from '@df/domain';
 import type { ActionBase, DelegationInput, DelegationProgress, StepProgress } from '@df/contracts';
 import { emptyView, foldCaseEvent, type CaseView } from '../../libs/persistence/src/projection';
 import { CaseEngine, type EngineAction } from './case-engine';
@@ -27,11 +39,24 @@ type Move =
   | { t: 'cancel' };
 
 const move: fc.Arbitrary<Move> = fc.oneof(
-  { weight: 60, arbitrary: fc.record({ t: fc.constant('act' as const), pick: fc.nat(50), how: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'return', 'awd', 'reject') }) },
+  {
+    weight: 60,
+    arbitrary: fc.record({
+      t: fc.constant('act' as const),
+      pick: fc.nat(50),
+      how: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'return', 'awd', 'reject'),
+    }),
+  },
   { weight: 20, arbitrary: fc.record({ t: fc.constant('time' as const), hours: fc.integer({ min: 1, max: 240 }) }) },
   { weight: 5, arbitrary: fc.constant({ t: 'objection' as const }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('supply' as const), pick: fc.nat(5) }) },
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('amend' as const), what: fc.constantFrom('add-member', 'remove-member', 'remove-country', 'dates') }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('amend' as const),
+      what: fc.constantFrom('add-member', 'remove-member', 'remove-country', 'dates'),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ t: 'withdraw' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'cancel' as const }) },
 );
@@ -49,15 +74,28 @@ function actionOf(m: Move, p: DelegationProgress, n: number): EngineAction | und
       const by = base(responsibleRole({ actor: s.actorRole, phase: s.phase }));
       if (s.kind === 'approval') {
         const needs = DEFAULT_DEFINITION.steps.find((d) => d.code === s.code)!.needs;
-        if (m.how === 'return' && needs.length > 0) return { type: 'decide', request: { ...by, stepKey: s.key, decision: 'return', returnTo: needs[0]! } };
+        if (m.how === 'return' && needs.length > 0)
+          return { type: 'decide', request: { ...by, stepKey: s.key, decision: 'return', returnTo: needs[0]! } };
         if (m.how === 'reject') return { type: 'decide', request: { ...by, stepKey: s.key, decision: 'reject' } };
-        if (m.how === 'awd') return { type: 'decide', request: { ...by, stepKey: s.key, decision: 'accept-with-deficiencies', missingDocuments: [{ id: `doc${n}`, name: `材料${n}` }] } };
+        if (m.how === 'awd')
+          return {
+            type: 'decide',
+            request: {
+              ...by,
+              stepKey: s.key,
+              decision: 'accept-with-deficiencies',
+              missingDocuments: [{ id: `doc${n}`, name: `材料${n}` }],
+            },
+          };
         return { type: 'decide', request: { ...by, stepKey: s.key, decision: 'approve' } };
       }
       const behaviour = DEFAULT_DEFINITION.steps.find((d) => d.code === s.code)?.behaviour ?? {};
       const data =
         behaviour.data === 'external-outcome'
-          ? { outcome: m.how === 'reject' ? 'refused' : 'granted', ...(m.how === 'reject' && p.facts.members.length > 1 ? { members: [p.facts.members.at(-1)!.id] } : {}) }
+          ? {
+              outcome: m.how === 'reject' ? 'refused' : 'granted',
+              ...(m.how === 'reject' && p.facts.members.length > 1 ? { members: [p.facts.members.at(-1)!.id] } : {}),
+            }
           : behaviour.data === 'trip-report'
             ? { outcomes: { promotionEvents: 2 } }
             : undefined;
@@ -72,17 +110,37 @@ function actionOf(m: Move, p: DelegationProgress, n: number): EngineAction | und
     }
     case 'amend': {
       const f: CaseFacts = p.facts;
-      if (m.what === 'add-member') return { type: 'amend', request: { ...base('organizer'), changes: { members: [...f.members, makeMember({ id: `n${n}`, name: `新成员${n}` })] } } };
-      if (m.what === 'remove-member') return f.members.length > 1 ? { type: 'amend', request: { ...base('organizer'), changes: { members: f.members.slice(0, -1) } } } : undefined;
+      if (m.what === 'add-member')
+        return {
+          type: 'amend',
+          request: { ...base('organizer'), changes: { members: [...f.members, makeMember({ id: `n${n}`, name: `新成员${n}` })] } },
+        };
+      if (m.what === 'remove-member')
+        return f.members.length > 1
+          ? { type: 'amend', request: { ...base('organizer'), changes: { members: f.members.slice(0, -1) } } }
+          : undefined;
       if (m.what === 'remove-country') {
         if (f.destinations.length < 2) return undefined;
         const kept = f.destinations.slice(0, -1);
-        return { type: 'amend', request: { ...base('organizer'), changes: { destinations: kept.map((d, i) => (i === kept.length - 1 ? { ...d, leave: f.returnDate } : d)) } } };
+        return {
+          type: 'amend',
+          request: {
+            ...base('organizer'),
+            changes: { destinations: kept.map((d, i) => (i === kept.length - 1 ? { ...d, leave: f.returnDate } : d)) },
+          },
+        };
       }
       const shift = (d: string) => addDays(d, 7);
       return {
         type: 'amend',
-        request: { ...base('organizer'), changes: { departureDate: shift(f.departureDate), returnDate: shift(f.returnDate), destinations: f.destinations.map((d) => ({ ...d, arrive: shift(d.arrive), leave: shift(d.leave) })) } },
+        request: {
+          ...base('organizer'),
+          changes: {
+            departureDate: shift(f.departureDate),
+            returnDate: shift(f.returnDate),
+            destinations: f.destinations.map((d) => ({ ...d, arrive: shift(d.arrive), leave: shift(d.leave) })),
+          },
+        },
       };
     }
     case 'withdraw':
@@ -126,10 +184,19 @@ function input(members: number, countries: number): DelegationInput {
   const destinations =
     countries === 1
       ? [makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-15' })]
-      : [makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-13' }), makeDestination({ country: 'JP', city: 'Tokyo', arrive: '2026-05-13', leave: '2026-05-15' })];
+      : [
+          makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-13' }),
+          makeDestination({ country: 'JP', city: 'Tokyo', arrive: '2026-05-13', leave: '2026-05-15' }),
+        ];
   return {
     caseId: 'case-prop',
-    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', destinations, members: Array.from({ length: members }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` })) }),
+    facts: makeFacts({
+      unit: UNIT,
+      departureDate: '2026-05-11',
+      returnDate: '2026-05-15',
+      destinations,
+      members: Array.from({ length: members }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` })),
+    }),
     definition: DEFAULT_DEFINITION,
     submittedBy: actorFor('organizer'),
     submittedAt: toIso(MONDAY),
@@ -139,35 +206,47 @@ function input(members: number, countries: number): DelegationInput {
 describe('engine and projection agree (property)', () => {
   it('after every batch of random valid actions, the fold of the events equals the progress view', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), fc.array(move, { minLength: 5, maxLength: 120 }), (members, countries, moves) => {
-        let ids = 0;
-        const engine = new CaseEngine(input(members, countries), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-prop', calendar });
-        let now = MONDAY;
-        engine.start(now);
-        const view = emptyView();
-        const flush = () => {
-          for (const batch of drainNow(engine, now, (w) => (w.system === 'approval-document' ? { documentNo: '外任批〔2026〕0001号' } : {}))) for (const e of batch) foldCaseEvent(view, e);
-          const problems = disagreements(view, engine.progress(now));
-          if (problems.length > 0) throw new Error(problems.join('\n'));
-        };
-        flush();
-        for (const [n, m] of moves.entries()) {
-          if (engine.closed) break;
-          if (m.t === 'time') {
-            now += m.hours * HOUR;
-            engine.fireDueDeadlines(now);
-          } else {
-            const action = actionOf(m, engine.progress(now), n);
-            if (!action) continue;
-            try {
-              engine.apply(action, now);
-            } catch (err) {
-              if (!(err instanceof Rejection)) throw err; // a refusal changes nothing: the fold must still agree
-            }
-          }
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.array(move, { minLength: 5, maxLength: 120 }),
+        (members, countries, moves) => {
+          let ids = 0;
+          const engine = new CaseEngine(input(members, countries), {
+            newId: () => `id-${++ids}`,
+            workflowId: 'delegation-case-prop',
+            calendar,
+          });
+          let now = MONDAY;
+          engine.start(now);
+          const view = emptyView();
+          const flush = () => {
+            for (const batch of drainNow(engine, now, (w) =>
+              w.system === 'approval-document' ? { documentNo: '外任批〔2026〕0001号' } : {},
+            ))
+              for (const e of batch) foldCaseEvent(view, e);
+            const problems = disagreements(view, engine.progress(now));
+            if (problems.length > 0) throw new Error(problems.join('\n'));
+          };
           flush();
-        }
-      }),
+          for (const [n, m] of moves.entries()) {
+            if (engine.closed) break;
+            if (m.t === 'time') {
+              now += m.hours * HOUR;
+              engine.fireDueDeadlines(now);
+            } else {
+              const action = actionOf(m, engine.progress(now), n);
+              if (!action) continue;
+              try {
+                engine.apply(action, now);
+              } catch (err) {
+                if (!(err instanceof Rejection)) throw err; // a refusal changes nothing: the fold must still agree
+              }
+            }
+            flush();
+          }
+        },
+      ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 60), seed: process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined },
     );
   });

@@ -1,4 +1,14 @@
-import { DEFAULT_AT_RISK_THRESHOLD_WD, dayNumber, deriveFacts, plan as planCase, shanghaiDate, toIso, type CasePhase, type InstanceState, type Plan } from '@df/domain';
+import {
+  DEFAULT_AT_RISK_THRESHOLD_WD,
+  dayNumber,
+  deriveFacts,
+  plan as planCase,
+  shanghaiDate,
+  toIso,
+  type CasePhase,
+  type InstanceState,
+  type Plan,
+} from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
 import { planSummary } from '@df/contracts';
 import type { CaseCore, StepState } from './core';
@@ -126,9 +136,14 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
     daysToDeparture: dayNumber(core.facts.departureDate) - dayNumber(shanghaiDate(now)),
     plan: summary,
     steps,
-    deficiencies: core.deficiencies.map(
-      (d): DeficiencyProgress => ({ id: d.id, name: d.name, neededBy: d.neededBy, dueAt: toIso(d.dueAt), status: d.status, ...(d.suppliedAt ? { suppliedAt: toIso(d.suppliedAt) } : {}) }),
-    ),
+    deficiencies: core.deficiencies.map((d): DeficiencyProgress => ({
+      id: d.id,
+      name: d.name,
+      neededBy: d.neededBy,
+      dueAt: toIso(d.dueAt),
+      status: d.status,
+      ...(d.suppliedAt ? { suppliedAt: toIso(d.suppliedAt) } : {}),
+    })),
     objections: core.objections.map((o) => ({ at: toIso(o.at), by: o.by, text: o.text })),
     withdrawnMembers: [...core.withdrawnMembers],
     routes: derived.routes,

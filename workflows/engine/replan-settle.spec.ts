@@ -52,7 +52,10 @@ describe('CaseEngine.replan while a critical step is late', () => {
     const engine = lateCase();
     engine.replan(MONDAY + 2 * 24 * HOUR, 0.5);
     engine.takeEvents();
-    engine.apply({ type: 'complete', request: { requestId: 'r1', actor: { id: 'organizer', role: 'organizer', unit: '市商务局' }, stepKey: 'A02' } }, MONDAY + 2 * 24 * HOUR + 1000);
+    engine.apply(
+      { type: 'complete', request: { requestId: 'r1', actor: { id: 'organizer', role: 'organizer', unit: '市商务局' }, stepKey: 'A02' } },
+      MONDAY + 2 * 24 * HOUR + 1000,
+    );
     engine.replan(MONDAY + 2 * 24 * HOUR + 2000, 0.5);
     expect(engine.takeEvents().map((e) => e.type)).toContain('case.replanned');
   });

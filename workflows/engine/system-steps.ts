@@ -25,7 +25,11 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
   const violations = result.violations ?? [];
   // Each rule check owns its violations in the case's list: the trip rules all but frequency, frequency per member.
   if (work.system === 'trip-rules') core.violations = [...core.violations.filter((v) => !isTripViolation(v)), ...violations];
-  if (work.system === 'frequency') core.violations = [...core.violations.filter((v) => !(v.code === 'FREQUENCY_EXCEEDED' && v.details?.memberId === work.memberId)), ...violations];
+  if (work.system === 'frequency')
+    core.violations = [
+      ...core.violations.filter((v) => !(v.code === 'FREQUENCY_EXCEEDED' && v.details?.memberId === work.memberId)),
+      ...violations,
+    ];
   if (violations.length > 0) {
     state.status = 'blocked';
     state.blockedReason = {

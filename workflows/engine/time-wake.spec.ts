@@ -65,7 +65,13 @@ describe('CaseEngine.nextTimeWake: when time alone changes the plan', () => {
 
   it('does not wake a closed case', () => {
     const engine = untouchedCase('2026-04-13');
-    engine.apply({ type: 'withdraw', request: { requestId: 'w1', actor: { id: 'organizer', role: 'organizer', unit: '市商务局' }, reason: '行程取消 trip called off' } } as never, MONDAY);
+    engine.apply(
+      {
+        type: 'withdraw',
+        request: { requestId: 'w1', actor: { id: 'organizer', role: 'organizer', unit: '市商务局' }, reason: '行程取消 trip called off' },
+      } as never,
+      MONDAY,
+    );
     expect(engine.nextTimeWake(MONDAY, engine.plan(MONDAY))).toBeUndefined();
   });
 });

@@ -2,7 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEventsRepository, CaseEntity, CaseEventEntity, IdempotencyRecordEntity, PersistenceModule, UserEntity } from '@df/persistence';
+import {
+  AuditEventsRepository,
+  CaseEntity,
+  CaseEventEntity,
+  IdempotencyRecordEntity,
+  PersistenceModule,
+  UserEntity,
+} from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { nestLogLevels } from '@df/runtime';
 import { API_CONFIG } from './api.options';
@@ -39,7 +46,11 @@ export class ApiModule {
         PersistenceModule.forRoot(config.databaseUrl),
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         RegistriesModule,
-        JwtModule.register({ secret: resolveJwtSecret(config).secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        JwtModule.register({
+          secret: resolveJwtSecret(config).secret,
+          signOptions: { algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
         CodecModule.forRoot(config),
       ],
       controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController, ...WEB_CONTROLLERS],

@@ -43,7 +43,11 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   // Before the module: a first start generates the development secret here, so the warning says so.
   const secret = resolveJwtSecret(config);
   // Our own body parsing: JSON only (no urlencoded parser), with the size limit the docs name.
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), { logger, bufferLogs: false, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), {
+    logger,
+    bufferLogs: false,
+    bodyParser: false,
+  });
   app.disable('x-powered-by');
   app.use(httpMiddleware(logger, app.get(MetricsService)));
   app.use(helmet());
@@ -51,7 +55,10 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(jsonBodiesOnly());
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   if (secret.source !== 'env')
-    logger.warn(`JWT_SECRET is not set: signing tokens with the ${secret.source} development secret in ${secret.path} (mode 0600). Set JWT_SECRET in production.`, 'ApiBootstrap');
+    logger.warn(
+      `JWT_SECRET is not set: signing tokens with the ${secret.source} development secret in ${secret.path} (mode 0600). Set JWT_SECRET in production.`,
+      'ApiBootstrap',
+    );
   const document = buildOpenApiDocument(app);
   setRouteTable(document);
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });

@@ -35,7 +35,13 @@ export const ErrorSchema = z
       code: 'VALIDATION_FAILED',
       message: { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
       requestId: '3b1f7c7e-5a1d-4a55-9a57-0b4b2f6f9d10',
-      errors: [{ field: 'members[0].rank', rule: 'enum', message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' } }],
+      errors: [
+        {
+          field: 'members[0].rank',
+          rule: 'enum',
+          message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' },
+        },
+      ],
     },
   });
 
@@ -52,20 +58,45 @@ const EXAMPLES: Record<number, { code: string; zh: string; en: string; extra?: R
     code: 'VALIDATION_FAILED',
     zh: '请求有1处错误',
     en: 'The request has 1 error(s)',
-    extra: { errors: [{ field: 'members[0].rank', rule: 'enum', message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' } }] },
+    extra: {
+      errors: [
+        {
+          field: 'members[0].rank',
+          rule: 'enum',
+          message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' },
+        },
+      ],
+    },
   },
   401: { code: 'UNAUTHENTICATED', zh: '请先登录（缺少 Bearer 访问令牌）', en: 'Sign in first: a Bearer access token is required' },
   403: { code: 'WRONG_ROLE', zh: '此步骤由审批领导办理', en: 'This step is for the approving leader (leader)', extra: { stepKey: 'B07' } },
   404: { code: 'CASE_NOT_FOUND', zh: '没有这个案件', en: 'No such case' },
-  409: { code: 'STEP_NOT_AWAITING', zh: '步骤 B07 当前状态为 pending，不在待办理状态', en: 'Step B07 is pending, not awaiting an action', extra: { stepKey: 'B07' } },
+  409: {
+    code: 'STEP_NOT_AWAITING',
+    zh: '步骤 B07 当前状态为 pending，不在待办理状态',
+    en: 'Step B07 is pending, not awaiting an action',
+    extra: { stepKey: 'B07' },
+  },
   422: {
     code: 'RULE_VIOLATION',
     zh: '出访申请不符合规定',
     en: 'The trip breaks the rules',
-    extra: { violations: [{ code: 'SIZE_EXCEEDED', field: 'members', message: { zh: '团组人数7人，超过6人的上限', en: 'Delegation of 7 exceeds the limit of 6 members' } }] },
+    extra: {
+      violations: [
+        {
+          code: 'SIZE_EXCEEDED',
+          field: 'members',
+          message: { zh: '团组人数7人，超过6人的上限', en: 'Delegation of 7 exceeds the limit of 6 members' },
+        },
+      ],
+    },
   },
   413: { code: 'PAYLOAD_TOO_LARGE', zh: '请求内容过大', en: 'The request body is too large' },
-  415: { code: 'UNSUPPORTED_MEDIA_TYPE', zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
+  415: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    zh: '请求体须为 JSON（Content-Type: application/json）',
+    en: 'The request body must be JSON (Content-Type: application/json)',
+  },
   429: { code: 'VALIDATION_FAILED', zh: '请求过于频繁，请稍后重试', en: 'Too many requests: try again after Retry-After seconds' },
   503: { code: 'TEMPORAL_UNAVAILABLE', zh: '流程引擎暂不可用，请稍后重试', en: 'The workflow engine is unavailable: try again later' },
 };
@@ -85,13 +116,17 @@ const DESCRIPTIONS: Record<number, string> = {
 };
 
 /** Documents the error responses a route can give, each with the Error schema and an example. */
-export const errorResponses = (...statuses: number[]) => applyDecorators(...statuses.map((status) => ApiResponse({ status, ...errorResponse(status) })));
+export const errorResponses = (...statuses: number[]) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, ...errorResponse(status) })));
 
 /** Query parameters documented from the zod object that parses them. */
 export const queryParams = (schema: z.ZodObject) =>
   applyDecorators(
     ...Object.entries(schema.shape).map(([name, field]) => {
-      const json = z.toJSONSchema(field as z.ZodType, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      const json = z.toJSONSchema(field as z.ZodType, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >;
       delete json.$schema;
       const description = typeof json.description === 'string' ? json.description : undefined;
       return ApiQuery({ name, required: false, schema: json, ...(description ? { description } : {}) });
@@ -103,7 +138,13 @@ export const IdempotencyKeyHeader = () =>
     name: 'Idempotency-Key',
     required: false,
     description: 'A retry with the same key returns the first response instead of acting twice (1-200 characters, e.g. a UUID)',
-    schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]{1,200}$', example: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11' },
+    schema: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[A-Za-z0-9._:-]{1,200}$',
+      example: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11',
+    },
   });
 
 const errorResponse = (status: number) => {
@@ -114,7 +155,13 @@ const errorResponse = (status: number) => {
     content: {
       'application/json': {
         schema: schemaRef(ErrorSchema),
-        example: { statusCode: status, code: ex.code, message: { zh: ex.zh, en: ex.en }, requestId: '3b1f7c7e-5a1d-4a55-9a57-0b4b2f6f9d10', ...ex.extra },
+        example: {
+          statusCode: status,
+          code: ex.code,
+          message: { zh: ex.zh, en: ex.en },
+          requestId: '3b1f7c7e-5a1d-4a55-9a57-0b4b2f6f9d10',
+          ...ex.extra,
+        },
       },
     },
   };
@@ -159,7 +206,12 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
       return;
     }
     if (n.type === 'string' && !n.enum && !n.pattern && !n.format && !('const' in n)) n.pattern = TEXT_PATTERN;
-    if (n.type === 'object' && n.additionalProperties && typeof n.additionalProperties === 'object' && Object.keys(n.additionalProperties).length === 0)
+    if (
+      n.type === 'object' &&
+      n.additionalProperties &&
+      typeof n.additionalProperties === 'object' &&
+      Object.keys(n.additionalProperties).length === 0
+    )
       n.additionalProperties = { $ref: `${COMPONENTS}JsonValue` };
     for (const [k, v] of Object.entries(n)) if (k !== 'example' && k !== 'examples') patchStrings(v);
   };
@@ -176,7 +228,8 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
       if (path.includes('{')) statuses.push(404);
       for (const status of statuses) responses[String(status)] ??= errorResponse(status);
       patchStrings(body?.content?.['application/json']?.schema);
-      for (const p of (op.parameters as Array<{ in: string; schema?: unknown }> | undefined) ?? []) if (p.in === 'query' || p.in === 'header') patchStrings(p.schema);
+      for (const p of (op.parameters as Array<{ in: string; schema?: unknown }> | undefined) ?? [])
+        if (p.in === 'query' || p.in === 'header') patchStrings(p.schema);
     }
   }
   return document;

@@ -17,7 +17,14 @@ export interface BaselineFigures {
   requestToResultMs: LatencySummary;
 }
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => log(m) };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => log(m),
+};
 
 export async function runBaseline(address: string, namespace: string, updatesPerCase: number[]): Promise<BaselineFigures> {
   const taskQueue = `bench-baseline-${randomUUID().slice(0, 8)}`;

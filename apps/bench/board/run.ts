@@ -74,10 +74,20 @@ interface ReadModel {
 }
 
 const READ_MODELS: ReadModel[] = [
-  { table: 'cases', entity: CaseEntity, rows: (v) => (v.case ? [v.case] : []), overrides: { case_id: 'a.case_id', workflow_id: `'delegation-' || a.case_id` } },
+  {
+    table: 'cases',
+    entity: CaseEntity,
+    rows: (v) => (v.case ? [v.case] : []),
+    overrides: { case_id: 'a.case_id', workflow_id: `'delegation-' || a.case_id` },
+  },
   { table: 'case_steps', entity: CaseStepEntity, rows: (v) => [...v.steps.values()], overrides: { case_id: 'a.case_id' } },
   // Ordered ids from (copy, row) keep each copy's notifications distinct.
-  { table: 'notifications', entity: NotificationEntity, rows: (v) => v.notifications, overrides: { case_id: 'a.case_id', id: `(lpad(to_hex(a.g), 20, '0') || lpad(to_hex(t.n), 12, '0'))::uuid` } },
+  {
+    table: 'notifications',
+    entity: NotificationEntity,
+    rows: (v) => v.notifications,
+    overrides: { case_id: 'a.case_id', id: `(lpad(to_hex(a.g), 20, '0') || lpad(to_hex(t.n), 12, '0'))::uuid` },
+  },
   { table: 'member_trips', entity: MemberTripEntity, rows: (v) => v.trips, overrides: { case_id: 'a.case_id' } },
 ];
 
@@ -88,7 +98,9 @@ async function loadTemplates(client: PoolClient, ds: DataSource, templates: Temp
     const meta = ds.getMetadata(model.entity);
     const tmp = `bench_tpl_${model.table}`;
     await client.query(`CREATE TEMP TABLE ${tmp} (LIKE ${model.table}); ALTER TABLE ${tmp} ADD COLUMN tpl integer, ADD COLUMN n integer`);
-    const rows = templates.flatMap((t, tpl) => model.rows(t.view).map((r, n) => [...rowOf(ds, meta, r), ['tpl', tpl], ['n', n]] as Array<[string, unknown]>));
+    const rows = templates.flatMap((t, tpl) =>
+      model.rows(t.view).map((r, n) => [...rowOf(ds, meta, r), ['tpl', tpl], ['n', n]] as Array<[string, unknown]>),
+    );
     if (rows.length > 0) await insertRows(client, tmp, rows);
     const text = new Set(meta.columns.filter((c) => !c.isArray && (c.type === 'varchar' || c.type === String)).map((c) => c.databaseName));
     const columns = meta.columns.map((c) => c.databaseName);
@@ -103,18 +115,16 @@ async function loadTemplates(client: PoolClient, ds: DataSource, templates: Temp
        on_behalf_of varchar(128), occurred_at timestamptz, payload jsonb)`,
   );
   const events = templates.flatMap((t, tpl) =>
-    t.events.map(
-      (e): Array<[string, unknown]> => [
-        ['tpl', tpl],
-        ['seq', e.seq],
-        ['type', e.type],
-        ['actor_id', e.actorId ?? null],
-        ['actor_role', e.actorRole ?? null],
-        ['on_behalf_of', e.onBehalfOf ?? null],
-        ['occurred_at', e.occurredAt],
-        ['payload', JSON.stringify(e.payload)],
-      ],
-    ),
+    t.events.map((e): Array<[string, unknown]> => [
+      ['tpl', tpl],
+      ['seq', e.seq],
+      ['type', e.type],
+      ['actor_id', e.actorId ?? null],
+      ['actor_role', e.actorRole ?? null],
+      ['on_behalf_of', e.onBehalfOf ?? null],
+      ['occurred_at', e.occurredAt],
+      ['payload', JSON.stringify(e.payload)],
+    ]),
   );
   await insertRows(client, 'bench_tpl_events', events);
   // Event ids: ordered uuids from (copy, seq) rather than random ones, so the unique index is built by
@@ -199,7 +209,15 @@ async function time(ctx: BoardContext, name: string, path: string, as: keyof Tok
   }
   const latencyMs = summarize(samples);
   log(`board: ${name} as ${as}: p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`);
-  return { name, path, as, available: true, ...(typeof first.body?.total === 'number' ? { total: first.body.total } : {}), firstMs, latencyMs };
+  return {
+    name,
+    path,
+    as,
+    available: true,
+    ...(typeof first.body?.total === 'number' ? { total: first.body.total } : {}),
+    firstMs,
+    latencyMs,
+  };
 }
 
 export async function runBoard(ctx: BoardContext, total: number, requests: number): Promise<BoardFigures> {
@@ -211,7 +229,13 @@ export async function runBoard(ctx: BoardContext, total: number, requests: numbe
       await time(ctx, 'GET /api/dashboard', '/api/dashboard', 'manager', requests),
       await time(ctx, 'GET /api/inbox (FAO reviewer, all units)', '/api/inbox', 'fao-reviewer', requests),
       await time(ctx, 'GET /api/inbox (unit organizer)', '/api/inbox', 'organizer', requests),
-      await time(ctx, 'GET /api/delegations?phase&unit&atRisk', `/api/delegations?phase=review&unit=${unit}&atRisk=true`, 'manager', requests),
+      await time(
+        ctx,
+        'GET /api/delegations?phase&unit&atRisk',
+        `/api/delegations?phase=review&unit=${unit}&atRisk=true`,
+        'manager',
+        requests,
+      ),
       await time(ctx, 'GET /api/delegations (default sort)', '/api/delegations', 'manager', requests),
     ];
     return { ...seeded, migrations: migrations.map((m) => m.name), endpoints };

@@ -3,7 +3,18 @@
 // its events, so the seeded rows are what the live projection would have written.
 import { randomUUID } from 'node:crypto';
 import type { CaseEventRecord, DelegationInput } from '@df/contracts';
-import { behaviourOf, UNIT_ROLES, chineseCalendar, DEFAULT_DEFINITION, makeDestination, makeMembers, parseInstant, shanghaiDate, toIso, type CaseFacts } from '@df/domain';
+import {
+  behaviourOf,
+  UNIT_ROLES,
+  chineseCalendar,
+  DEFAULT_DEFINITION,
+  makeDestination,
+  makeMembers,
+  parseInstant,
+  shanghaiDate,
+  toIso,
+  type CaseFacts,
+} from '@df/domain';
 import { foldStream, type CaseView } from '@df/persistence';
 import { responsibleRole } from '../../../workflows/engine/authorization';
 import { CaseEngine } from '../../../workflows/engine/case-engine';
@@ -57,7 +68,10 @@ function facts(shape: { members: number; countries: string[] }, departure: numbe
  * time), every human step taking its target duration, until it closes or the clock passes `until`.
  * Returns the events and where each flushed batch ends (a read model only ever shows whole batches).
  */
-export function simulate(input: DelegationInput, until = Infinity): { events: CaseEventRecord[]; batchEnds: Array<{ seq: number; at: number }> } {
+export function simulate(
+  input: DelegationInput,
+  until = Infinity,
+): { events: CaseEventRecord[]; batchEnds: Array<{ seq: number; at: number }> } {
   const engine = new CaseEngine(input, { newId: randomUUID, workflowId: `delegation-${input.caseId}`, calendar });
   let now = parseInstant(input.submittedAt);
   engine.start(now);
@@ -65,7 +79,9 @@ export function simulate(input: DelegationInput, until = Infinity): { events: Ca
   const batchEnds: Array<{ seq: number; at: number }> = [];
   for (let guard = 0; guard < 5000; guard++) {
     // The workflow's drain protocol, system steps answered at once.
-    const batches = drainNow(engine, now, (work) => (work.system === 'approval-document' ? { documentNo: `外任批〔${shanghaiDate(now).slice(0, 4)}〕0001号` } : {}));
+    const batches = drainNow(engine, now, (work) =>
+      work.system === 'approval-document' ? { documentNo: `外任批〔${shanghaiDate(now).slice(0, 4)}〕0001号` } : {},
+    );
     for (const batch of batches) {
       events.push(...batch);
       batchEnds.push({ seq: batch.at(-1)!.seq, at: now });
@@ -81,7 +97,14 @@ export function simulate(input: DelegationInput, until = Infinity): { events: Ca
         const unit = UNIT_ROLES.includes(role) ? TEMPLATE_UNIT : role === 'leader' ? 'city' : 'fao';
         const base = { requestId: `r-${s.key}-${guard}`, actor: { id: `${role}.${unit}`, role, unit } };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(behaviourOf(s.code).data === 'entry-route' ? { data: { route: 'visa' } } : {}) } }, now);
+        else
+          engine.apply(
+            {
+              type: 'complete',
+              request: { ...base, stepKey: s.key, ...(behaviourOf(s.code).data === 'entry-route' ? { data: { route: 'visa' } } : {}) },
+            },
+            now,
+          );
       }
       continue;
     }

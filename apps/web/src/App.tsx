@@ -19,7 +19,18 @@ const BoardPage = lazy(() => import('./pages/Board'));
 const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
 
 /** Ant Design's grey secondary texts darkened to WCAG AA contrast (axe-core's color-contrast rule). */
-const THEME = { colorPrimary: '#0958d9', colorError: '#cf1322', colorPrimaryHover: '#003eb3', colorLink: '#0958d9', colorLinkHover: '#003eb3', colorTextDisabled: 'rgba(0, 0, 0, 0.55)', colorTextQuaternary: 'rgba(0, 0, 0, 0.55)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)' };
+const THEME = {
+  colorPrimary: '#0958d9',
+  colorError: '#cf1322',
+  colorPrimaryHover: '#003eb3',
+  colorLink: '#0958d9',
+  colorLinkHover: '#003eb3',
+  colorTextDisabled: 'rgba(0, 0, 0, 0.55)',
+  colorTextQuaternary: 'rgba(0, 0, 0, 0.55)',
+  colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+  colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
+  colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+};
 
 export function homeOf(role: string): string {
   if (role === 'organizer') return '/cases';
@@ -62,11 +73,14 @@ function Shell() {
   // The token's own lifetime: show the expired page when it runs out, even without a request.
   useEffect(() => {
     if (!session) return;
-    const timer = setTimeout(() => {
-      setSession(null);
-      setSess(null);
-      navigate('/expired');
-    }, Math.max(0, session.expiresAt - Date.now()));
+    const timer = setTimeout(
+      () => {
+        setSession(null);
+        setSess(null);
+        navigate('/expired');
+      },
+      Math.max(0, session.expiresAt - Date.now()),
+    );
     return () => clearTimeout(timer);
   }, [session]);
 
@@ -82,7 +96,15 @@ function Shell() {
     );
   if (path === '/') return <Redirect to={homeOf(session.user.role)} />;
   return (
-    <Frame session={session} path={path} onSignOut={() => { setSession(null); setSess(null); navigate('/login'); }}>
+    <Frame
+      session={session}
+      path={path}
+      onSignOut={() => {
+        setSession(null);
+        setSess(null);
+        navigate('/login');
+      }}
+    >
       <Suspense fallback={<Typography.Text>{t('loading')}</Typography.Text>}>
         <Page path={path} session={session} />
       </Suspense>
@@ -135,7 +157,20 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
     else entries.push(['/cases', 'navAllCases']);
     if (role !== 'manager') entries.push(['/inbox', 'navInbox']);
     if (BOARD_ROLES.has(role)) entries.push(['/board', 'navBoard']);
-    return entries.map(([key, label]) => ({ key, label: <a href={key} onClick={(e) => { e.preventDefault(); navigate(key); }}>{t(label)}</a> }));
+    return entries.map(([key, label]) => ({
+      key,
+      label: (
+        <a
+          href={key}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate(key);
+          }}
+        >
+          {t(label)}
+        </a>
+      ),
+    }));
   }, [role, t]);
 
   return (
@@ -145,7 +180,12 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
           {t('appTitle')}
         </Typography.Title>
         <nav aria-label={t('appTitle')} style={{ flex: 1, minWidth: 0 }}>
-          <Menu mode="horizontal" selectedKeys={[path.startsWith('/cases/') && path !== '/cases/new' ? '/cases' : path]} items={items} style={{ borderBottom: 'none' }} />
+          <Menu
+            mode="horizontal"
+            selectedKeys={[path.startsWith('/cases/') && path !== '/cases/new' ? '/cases' : path]}
+            items={items}
+            style={{ borderBottom: 'none' }}
+          />
         </nav>
         <Space>
           <Badge count={count ?? 0} showZero>

@@ -80,7 +80,13 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
       onExpired();
     }
     const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
-    throw new ApiError(res.status, String(json.code ?? 'ERROR'), message, (json.errors as FieldError[]) ?? [], (json.violations as ApiError['violations']) ?? []);
+    throw new ApiError(
+      res.status,
+      String(json.code ?? 'ERROR'),
+      message,
+      (json.errors as FieldError[]) ?? [],
+      (json.violations as ApiError['violations']) ?? [],
+    );
   }
   return json as T;
 }
@@ -187,7 +193,13 @@ export interface Progress {
   facts: {
     purpose: string;
     returnDate: string;
-    destinations: Array<{ country: string; city?: string; arrive: string; leave: string; inviter?: { name: string; organization: string } }>;
+    destinations: Array<{
+      country: string;
+      city?: string;
+      arrive: string;
+      leave: string;
+      inviter?: { name: string; organization: string };
+    }>;
     members: Array<{ id: string; name: string; position?: string; rank: string }>;
   };
   plan: { criticalPath: string[]; forecastReadyAt: string; forecastReadyDate: string; slackWd: number; atRisk: boolean };
@@ -217,7 +229,8 @@ export interface Catalog {
 
 let catalogPromise: Promise<Catalog> | null = null;
 /** The process definition in force (GET /api/catalog), fetched once per session. */
-export const catalog = (): Promise<Catalog> => (catalogPromise ??= api<Catalog>('GET', '/api/catalog').catch((e: unknown) => {
-  catalogPromise = null;
-  throw e;
-}));
+export const catalog = (): Promise<Catalog> =>
+  (catalogPromise ??= api<Catalog>('GET', '/api/catalog').catch((e: unknown) => {
+    catalogPromise = null;
+    throw e;
+  }));

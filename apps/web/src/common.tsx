@@ -27,13 +27,23 @@ export function useErrorText() {
   };
 }
 
-export function Loaded<T>(props: { state: { data?: T; error?: unknown; loading: boolean; reload(): void }; empty?: (d: T) => boolean; children: (d: T) => ReactNode }) {
+export function Loaded<T>(props: {
+  state: { data?: T; error?: unknown; loading: boolean; reload(): void };
+  empty?: (d: T) => boolean;
+  children: (d: T) => ReactNode;
+}) {
   const { t } = useT();
   const errText = useErrorText();
   const { data, error, loading, reload } = props.state;
   if (error)
     return (
-      <Alert type="error" showIcon title={t('error')} description={errText(error)} action={<Button onClick={reload}>{t('retry')}</Button>} />
+      <Alert
+        type="error"
+        showIcon
+        title={t('error')}
+        description={errText(error)}
+        action={<Button onClick={reload}>{t('retry')}</Button>}
+      />
     );
   if (data === undefined) return <Spin description={t('loading')} style={{ display: 'block', margin: 48 }} />;
   if (props.empty?.(data)) return <Empty description={t('empty')} />;
@@ -45,7 +55,9 @@ export function Loaded<T>(props: { state: { data?: T; error?: unknown; loading: 
 }
 
 export const fmtDateTime = (iso: string | null | undefined, lang: string): string =>
-  iso ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }) : '—';
+  iso
+    ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' })
+    : '—';
 
 export const STATUS_COLOURS: Record<string, string> = {
   done: '#52c41a',

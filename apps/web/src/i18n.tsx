@@ -16,7 +16,10 @@ const DICT = {
   username: ['用户名', 'Username'],
   password: ['密码', 'Password'],
   required: ['必填', 'Required'],
-  demoHint: ['演示账号：organizer.commerce、fao-clerk.fao、manager.fao 等，密码 demo', 'Demo users: organizer.commerce, fao-clerk.fao, manager.fao, …; password demo'],
+  demoHint: [
+    '演示账号：organizer.commerce、fao-clerk.fao、manager.fao 等，密码 demo',
+    'Demo users: organizer.commerce, fao-clerk.fao, manager.fao, …; password demo',
+  ],
   expiredTitle: ['登录已过期', 'Your session has expired'],
   expiredText: ['为了安全，登录状态已失效。请重新登录后继续办理。', 'For your security the session has ended. Sign in again to continue.'],
   signInAgain: ['重新登录', 'Sign in again'],
@@ -79,7 +82,10 @@ const DICT = {
   passportInCustody: ['护照由外办保管', 'Passport in FAO custody'],
   passportNumber: ['护照号码', 'Passport number'],
   passportExpires: ['护照有效期至', 'Passport expires on'],
-  rosterHint: ['成员暂为手工录入；人员名册上线后改为从本单位名册选择。', 'Members are typed in for now; once the roster exists they are picked from the unit roster.'],
+  rosterHint: [
+    '成员暂为手工录入；人员名册上线后改为从本单位名册选择。',
+    'Members are typed in for now; once the roster exists they are picked from the unit roster.',
+  ],
   next: ['下一步', 'Next'],
   previous: ['上一步', 'Back'],
   submit: ['报送', 'Submit'],

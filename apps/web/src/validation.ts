@@ -43,7 +43,10 @@ function message(e: ErrorObject): FieldError['message'] {
     case 'pattern':
       return { zh: `格式不正确（${String(p.pattern)}）`, en: `Wrong format (${String(p.pattern)})` };
     case 'enum':
-      return { zh: `取值须为：${(p.allowedValues as unknown[]).join('、')}`, en: `Must be one of: ${(p.allowedValues as unknown[]).join(', ')}` };
+      return {
+        zh: `取值须为：${(p.allowedValues as unknown[]).join('、')}`,
+        en: `Must be one of: ${(p.allowedValues as unknown[]).join(', ')}`,
+      };
     case 'minLength':
       return { zh: `至少 ${String(p.limit)} 个字符`, en: `At least ${String(p.limit)} characters` };
     case 'maxLength':
@@ -66,7 +69,10 @@ export async function validate(component: string, value: unknown): Promise<Field
   const fn = (await load())(component);
   if (fn(value)) return [];
   return (fn.errors ?? []).map((e) => ({
-    field: fieldPath(e.instancePath, e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : undefined),
+    field: fieldPath(
+      e.instancePath,
+      e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : undefined,
+    ),
     rule: e.keyword,
     message: message(e),
   }));

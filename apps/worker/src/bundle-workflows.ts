@@ -11,7 +11,12 @@ if (!target) {
   console.error('usage: bundle-workflows <output file>');
   process.exit(2);
 }
-bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m) } }).then(
+bundleWorkflowCode({
+  workflowsPath: workflowsEntry(),
+  webpackConfigHook: addLibAliases,
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+  logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m) },
+}).then(
   ({ code }) => {
     writeFileSync(target, code);
     process.exit(0);

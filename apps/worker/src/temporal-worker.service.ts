@@ -46,7 +46,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       // The SDK's default sizes the cache from the heap limit (about 2,200 cases on a 4 GiB heap): with
       // every open case cached the worker's memory grows without bound (docs/benchmarks.md).
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
-      ...(config.workerMaxCachedWorkflows > 0 && config.workerMaxCachedWorkflows < 40 ? { maxConcurrentWorkflowTaskExecutions: Math.max(2, config.workerMaxCachedWorkflows) } : {}),
+      ...(config.workerMaxCachedWorkflows > 0 && config.workerMaxCachedWorkflows < 40
+        ? { maxConcurrentWorkflowTaskExecutions: Math.max(2, config.workerMaxCachedWorkflows) }
+        : {}),
       ...workflowSource(bundlePath),
       // On SIGTERM running activities get this long before they are cancelled: longer than the longest
       // activity (1 min, workflows/delegation.workflow.ts), shorter than the 90 s the orchestrator waits

@@ -12,7 +12,12 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [PersistenceModule.forRoot(options.config.databaseUrl)],
-      providers: [{ provide: WORKER_OPTIONS, useValue: options }, CaseEventActivitiesService, ChainActivitiesService, TemporalWorkerService],
+      providers: [
+        { provide: WORKER_OPTIONS, useValue: options },
+        CaseEventActivitiesService,
+        ChainActivitiesService,
+        TemporalWorkerService,
+      ],
       exports: [TemporalWorkerService],
     };
   }

@@ -11,7 +11,9 @@ const LIBS = ['domain', 'contracts'] as const;
  * Where workflow code comes from. From source (tests, ts files) webpack needs the @df/* aliases that
  * tsconfig declares; the compiled tree has them rewritten to relative paths already.
  */
-export function workflowSource(bundlePath?: string): { workflowBundle: { codePath: string } } | Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
+export function workflowSource(
+  bundlePath?: string,
+): { workflowBundle: { codePath: string } } | Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
   if (bundlePath) return { workflowBundle: { codePath: bundlePath } };
   return { workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases };
 }

@@ -1,5 +1,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseFacts, CasePhase, CaseStatus, EntryRoute, OfficeSettings, Plan, ProcessDefinition, Role, RuleViolation } from '@df/domain';
+import type {
+  CaseFacts,
+  CasePhase,
+  CaseStatus,
+  EntryRoute,
+  OfficeSettings,
+  Plan,
+  ProcessDefinition,
+  Role,
+  RuleViolation,
+} from '@df/domain';
 
 /**
  * The contract of the `delegation` workflow: what the API (and the Temporal CLI) send and read.
@@ -152,8 +162,30 @@ export interface PlanSummary {
 
 /** The planner's figures that callers see (the submission's answer, the progress query); not its per-step schedule. */
 export function planSummary(p: Plan): PlanSummary {
-  const { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, provisionalCalendar, warnings } = p;
-  return { criticalPath, criticalPathCodes, forecastReadyAt, forecastReadyDate, slackWd, atRisk, totalWd, remainingWd, provisionalCalendar, warnings };
+  const {
+    criticalPath,
+    criticalPathCodes,
+    forecastReadyAt,
+    forecastReadyDate,
+    slackWd,
+    atRisk,
+    totalWd,
+    remainingWd,
+    provisionalCalendar,
+    warnings,
+  } = p;
+  return {
+    criticalPath,
+    criticalPathCodes,
+    forecastReadyAt,
+    forecastReadyDate,
+    slackWd,
+    atRisk,
+    totalWd,
+    remainingWd,
+    provisionalCalendar,
+    warnings,
+  };
 }
 
 export interface DelegationProgress {

@@ -152,7 +152,8 @@ export const isCaseEventType = (t: string): t is CaseEventType => (CASE_EVENT_TY
 type Payload = Record<string, unknown>;
 
 /** The step that collects the documents missing at intake (its key: a delegation-scope step). */
-const collectingStep = (version: string): string | undefined => publishedDefinition(version)?.steps.find((s) => s.behaviour?.collectsDeficiencies)?.code;
+const collectingStep = (version: string): string | undefined =>
+  publishedDefinition(version)?.steps.find((s) => s.behaviour?.collectsDeficiencies)?.code;
 
 /**
  * Reads stored events (any schema) of ONE stream, oldest first, as current events. Schema 1 events get
@@ -181,7 +182,8 @@ export function upcastStream(records: Iterable<CaseEventRecord>): CaseEvent[] {
         break;
       case 'step.awaiting':
       case 'step.skipped':
-        if (p.name === undefined || p.name === null) p.name = publishedStep(String(p.code), version)?.name ?? { zh: String(p.code), en: String(p.code) };
+        if (p.name === undefined || p.name === null)
+          p.name = publishedStep(String(p.code), version)?.name ?? { zh: String(p.code), en: String(p.code) };
         break;
       case 'case.departed':
         if (!Array.isArray(p.trips) && facts) {
@@ -205,7 +207,10 @@ export function upcastStream(records: Iterable<CaseEventRecord>): CaseEvent[] {
             role: flagged || owner === 'system' ? 'manager' : owner,
             unit: facts.unit,
             message: flagged
-              ? { zh: `${facts.unit} 护照逾期30天未交回，暂停该单位新的出访申请`, en: `${facts.unit}: passport more than 30 days overdue; new applications from the unit are blocked` }
+              ? {
+                  zh: `${facts.unit} 护照逾期30天未交回，暂停该单位新的出访申请`,
+                  en: `${facts.unit}: passport more than 30 days overdue; new applications from the unit are blocked`,
+                }
               : { zh: `${name.zh}（${String(p.key)}）已超期`, en: `${name.en} (${String(p.key)}) is overdue` },
             dueAt: typeof p.dueAt === 'string' ? p.dueAt : null,
           } satisfies NotificationPayload;
@@ -219,7 +224,10 @@ export function upcastStream(records: Iterable<CaseEventRecord>): CaseEvent[] {
             kind: 'deficiency-overdue',
             role: 'organizer',
             unit: facts.unit,
-            message: { zh: `容缺材料“${String(p.name)}”逾期未补交，${String(p.neededBy)} 暂停`, en: `Missing document "${String(p.name)}" is overdue; ${String(p.neededBy)} is on hold` },
+            message: {
+              zh: `容缺材料“${String(p.name)}”逾期未补交，${String(p.neededBy)} 暂停`,
+              en: `Missing document "${String(p.name)}" is overdue; ${String(p.neededBy)} is on hold`,
+            },
             dueAt: typeof p.dueAt === 'string' ? p.dueAt : null,
           } satisfies NotificationPayload;
         }

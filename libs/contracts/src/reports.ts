@@ -36,7 +36,10 @@ export interface ReportProblem {
 export function tripReportProblems(data: Record<string, unknown>): ReportProblem[] {
   const problems: ReportProblem[] = [];
   if (data.reportRef !== undefined && (typeof data.reportRef !== 'string' || data.reportRef.length > 500)) {
-    problems.push({ field: 'reportRef', message: { zh: 'reportRef 须为不超过500字的字符串', en: 'reportRef must be a string of at most 500 characters' } });
+    problems.push({
+      field: 'reportRef',
+      message: { zh: 'reportRef 须为不超过500字的字符串', en: 'reportRef must be a string of at most 500 characters' },
+    });
   }
   const outcomes = data.outcomes;
   if (outcomes === undefined) return problems;
@@ -46,7 +49,10 @@ export function tripReportProblems(data: Record<string, unknown>): ReportProblem
   }
   for (const [key, value] of Object.entries(outcomes)) {
     if (!(TRIP_OUTCOME_FIELDS as readonly string[]).includes(key)) {
-      problems.push({ field: `outcomes.${key}`, message: { zh: `不支持的成果字段 ${key}`, en: `Unknown outcome field ${key} (${TRIP_OUTCOME_FIELDS.join(', ')})` } });
+      problems.push({
+        field: `outcomes.${key}`,
+        message: { zh: `不支持的成果字段 ${key}`, en: `Unknown outcome field ${key} (${TRIP_OUTCOME_FIELDS.join(', ')})` },
+      });
       continue;
     }
     const isCount = key === 'promotionEvents';
@@ -54,7 +60,9 @@ export function tripReportProblems(data: Record<string, unknown>): ReportProblem
       typeof value === 'number' &&
       Number.isFinite(value) &&
       value >= 0 &&
-      (isCount ? Number.isInteger(value) && value <= 1_000_000 : value <= MAX_OUTCOME_YUAN && Math.abs(Math.round(value * 100) - value * 100) < 1e-6);
+      (isCount
+        ? Number.isInteger(value) && value <= 1_000_000
+        : value <= MAX_OUTCOME_YUAN && Math.abs(Math.round(value * 100) - value * 100) < 1e-6);
     if (!ok) {
       problems.push({
         field: `outcomes.${key}`,

@@ -22,7 +22,11 @@ export interface StepRequest {
 }
 
 /** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12). */
-export function stepRequest(caseId: string, step: Pick<StepProgress, 'key' | 'code' | 'kind'>, extra: Record<string, unknown> = {}): StepRequest {
+export function stepRequest(
+  caseId: string,
+  step: Pick<StepProgress, 'key' | 'code' | 'kind'>,
+  extra: Record<string, unknown> = {},
+): StepRequest {
   const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
   if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
   const schema = behaviourOf(step.code).data;

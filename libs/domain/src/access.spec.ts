@@ -14,7 +14,21 @@ import {
 } from './access';
 import { ROLE_LABELS, type Role } from './roles';
 
-const PEOPLE: Role[] = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver', 'fao-clerk', 'fao-reviewer', 'fao-director', 'leader', 'passport-officer', 'visa-officer', 'manager'];
+const PEOPLE: Role[] = [
+  'organizer',
+  'unit-leader',
+  'personnel',
+  'secrecy',
+  'finance',
+  'dept-approver',
+  'fao-clerk',
+  'fao-reviewer',
+  'fao-director',
+  'leader',
+  'passport-officer',
+  'visa-officer',
+  'manager',
+];
 const UNIT = 'commerce';
 const CASE = { unit: UNIT, supervisingDepartment: 'dept-trade' };
 
@@ -29,7 +43,8 @@ const EXPECTED: Record<Exclude<CaseAction, 'complete' | 'decide'>, { roles: Role
   supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: true },
 };
 const FAO_OFFICERS: Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
-const unitOf = (role: Role): string => (['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao');
+const unitOf = (role: Role): string =>
+  ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao';
 
 describe('access table: role x case action x case status', () => {
   for (const [action, want] of Object.entries(EXPECTED) as Array<[keyof typeof EXPECTED, (typeof EXPECTED)[keyof typeof EXPECTED]]>) {
@@ -45,7 +60,12 @@ describe('access table: role x case action x case status', () => {
           } else {
             expect(refusal?.code).toBe('WRONG_ROLE');
             // 帮代办 opens the organizer's actions to FAO officers only.
-            const onBehalf = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, ...(status ? { status } : {}) }, onBehalfOf: 'organizer.commerce' });
+            const onBehalf = accessRefusal({
+              action,
+              actor: { role, unit: unitOf(role) },
+              case: { ...CASE, ...(status ? { status } : {}) },
+              onBehalfOf: 'organizer.commerce',
+            });
             expect(onBehalf === undefined).toBe(want.onBehalf && FAO_OFFICERS.includes(role));
           }
         });
@@ -60,8 +80,12 @@ describe('access table: role x case action x case status', () => {
   });
 
   it('withdraw and cancel are refused once the delegation has departed (the post-trip obligations stay live)', () => {
-    expect(accessRefusal({ action: 'withdraw', actor: { role: 'organizer', unit: UNIT }, case: { ...CASE, status: 'departed' } })).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
-    expect(accessRefusal({ action: 'cancel', actor: { role: 'fao-director', unit: 'fao' }, case: { ...CASE, status: 'departed' } })).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
+    expect(
+      accessRefusal({ action: 'withdraw', actor: { role: 'organizer', unit: UNIT }, case: { ...CASE, status: 'departed' } }),
+    ).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
+    expect(
+      accessRefusal({ action: 'cancel', actor: { role: 'fao-director', unit: 'fao' }, case: { ...CASE, status: 'departed' } }),
+    ).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
   });
 
   it("step actions: only the step's recording role, in open and departed cases; FAO officers on the organizer's behalf", () => {
@@ -79,7 +103,13 @@ describe('access table: role x case action x case status', () => {
           for (const status of CASE_STATUSES) {
             const refusal = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, status }, step });
             const ok = ['open', 'departed'].includes(status) && role === step.by;
-            expect({ step: step.actor, action, role, status, ok: refusal === undefined }).toEqual({ step: step.actor, action, role, status, ok });
+            expect({ step: step.actor, action, role, status, ok: refusal === undefined }).toEqual({
+              step: step.actor,
+              action,
+              role,
+              status,
+              ok,
+            });
             const behalf = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, status }, step, onBehalfOf: 'x' });
             const behalfOk = ok || (['open', 'departed'].includes(status) && step.by === 'organizer' && FAO_OFFICERS.includes(role));
             expect({ action, role, status, behalf: behalf === undefined }).toEqual({ action, role, status, behalf: behalfOk });
@@ -87,7 +117,14 @@ describe('access table: role x case action x case status', () => {
         }
       }
     }
-    expect(accessRefusal({ action: 'complete', actor: { role: 'fao-clerk', unit: 'fao' }, case: { ...CASE, status: 'open' }, step: { actor: 'system', phase: 'prepare' } })?.code).toBe('WRONG_ROLE');
+    expect(
+      accessRefusal({
+        action: 'complete',
+        actor: { role: 'fao-clerk', unit: 'fao' },
+        case: { ...CASE, status: 'open' },
+        step: { actor: 'system', phase: 'prepare' },
+      })?.code,
+    ).toBe('WRONG_ROLE');
   });
 
   it("unit roles reach their own unit's cases; the supervising department's approver also the supervised unit's; the rest every unit's", () => {
@@ -97,13 +134,18 @@ describe('access table: role x case action x case status', () => {
     expect(reaches({ role: 'dept-approver', unit: 'dept-trade' }, CASE)).toBe(true);
     expect(reaches({ role: 'dept-approver', unit: 'dept-trade' }, { unit: UNIT })).toBe(false);
     for (const role of [...FAO_OFFICERS, 'leader', 'manager'] as Role[]) expect(reaches({ role, unit: 'fao' }, CASE)).toBe(true);
-    expect(accessRefusal({ action: 'amend', actor: { role: 'organizer', unit: 'education' }, case: { ...CASE, status: 'open' } })?.code).toBe('WRONG_ROLE');
+    expect(
+      accessRefusal({ action: 'amend', actor: { role: 'organizer', unit: 'education' }, case: { ...CASE, status: 'open' } })?.code,
+    ).toBe('WRONG_ROLE');
   });
 
   it('inboxes: each role gets its own steps and those it records for others', () => {
     expect(inboxSelectors('manager')).toEqual([]);
     expect(inboxSelectors('organizer')).toEqual([{ actorRole: 'organizer' }, { actorRole: 'member' }]);
-    expect(inboxSelectors('passport-officer')).toEqual([{ actorRole: 'passport-officer' }, { actorRole: 'external', phase: { is: 'passport' } }]);
+    expect(inboxSelectors('passport-officer')).toEqual([
+      { actorRole: 'passport-officer' },
+      { actorRole: 'external', phase: { is: 'passport' } },
+    ]);
     expect(inboxSelectors('visa-officer')).toEqual([{ actorRole: 'visa-officer' }, { actorRole: 'external', phase: { not: 'passport' } }]);
     expect(inboxSelectors('leader')).toEqual([{ actorRole: 'leader' }]);
   });
@@ -116,7 +158,10 @@ function renderAccessTable(): string {
   for (const action of CASE_ACTIONS) {
     const rule = ACCESS[action];
     const rows = accessMatrix().filter((m) => m.action === action && !m.onBehalfOnly);
-    const roles = rule.roles === 'step' ? "the step's role (members' steps: organizer; external outcomes: the phase's officer)" : rule.roles.map(name).join(', ');
+    const roles =
+      rule.roles === 'step'
+        ? "the step's role (members' steps: organizer; external outcomes: the phase's officer)"
+        : rule.roles.map(name).join(', ');
     const reach = [...new Set(rows.map((r) => r.units))];
     const units = reach.length === 1 ? reach[0] : 'by role';
     const statuses = rule.statuses.length > 0 ? rule.statuses.join(', ') : '(creates the case)';

@@ -45,14 +45,28 @@ const FAO_FOR_ORGANIZER = { by: FAO_ROLES, of: ['organizer'] as readonly Role[] 
 export const ACCESS: Record<CaseAction, AccessRule> = {
   read: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看', en: 'read' } },
   submit: { roles: ['organizer'], statuses: [], label: { zh: '申报', en: 'submit' } },
-  complete: { roles: 'step', statuses: ['open', 'departed'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '办结步骤', en: 'complete a step' } },
+  complete: {
+    roles: 'step',
+    statuses: ['open', 'departed'],
+    onBehalf: FAO_FOR_ORGANIZER,
+    label: { zh: '办结步骤', en: 'complete a step' },
+  },
   decide: { roles: 'step', statuses: ['open', 'departed'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '审批', en: 'decide a step' } },
   amend: { roles: ['organizer'], statuses: ['open'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '变更', en: 'amend' } },
   // After departure the passport return and the trip report are owed: the case can no longer be withdrawn or cancelled.
   withdraw: { roles: ['organizer'], statuses: ['open'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '撤回', en: 'withdraw' } },
   cancel: { roles: ['fao-clerk', 'fao-reviewer', 'fao-director'], statuses: ['open'], label: { zh: '撤销', en: 'cancel' } },
-  objection: { roles: PEOPLE.filter((r) => r !== 'manager'), statuses: ['open'], label: { zh: '登记公示异议', en: 'record a notice objection' } },
-  supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '补交缺件', en: 'supply a document' } },
+  objection: {
+    roles: PEOPLE.filter((r) => r !== 'manager'),
+    statuses: ['open'],
+    label: { zh: '登记公示异议', en: 'record a notice objection' },
+  },
+  supplyDocument: {
+    roles: ['organizer'],
+    statuses: ['open', 'departed'],
+    onBehalf: FAO_FOR_ORGANIZER,
+    label: { zh: '补交缺件', en: 'supply a document' },
+  },
 };
 
 /**
@@ -76,7 +90,10 @@ export function responsibleRole(step: { actor: Role; phase: string }): Role {
 /** The (actor, phase) selectors of the steps landing in a role's inbox: its own, and those it records for others. */
 export function inboxSelectors(role: Role): Array<{ actorRole: Role; phase?: { is: Phase } | { not: Phase } }> {
   if (role === 'manager' || role === 'system') return [];
-  return [{ actorRole: role }, ...RECORDED_BY.filter((r) => r.by === role).map((r) => ({ actorRole: r.actor, ...(r.phase ? { phase: r.phase } : {}) }))];
+  return [
+    { actorRole: role },
+    ...RECORDED_BY.filter((r) => r.by === role).map((r) => ({ actorRole: r.actor, ...(r.phase ? { phase: r.phase } : {}) })),
+  ];
 }
 
 export interface CaseScope {
@@ -136,12 +153,17 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
   const rule = ACCESS[q.action];
   const status = q.case.status;
   if (status !== undefined && !rule.statuses.includes(status)) {
-    if (CLOSED_STATUSES.includes(status)) return { code: 'CASE_CLOSED', message: { zh: `案件已办结（${status}）`, en: `The case is closed (${status})` } };
+    if (CLOSED_STATUSES.includes(status))
+      return { code: 'CASE_CLOSED', message: { zh: `案件已办结（${status}）`, en: `The case is closed (${status})` } };
     const s = STATUS_LABELS[status];
-    return { code: 'ACTION_NOT_ALLOWED', message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case has ${s.en}: it cannot ${rule.label.en}` } };
+    return {
+      code: 'ACTION_NOT_ALLOWED',
+      message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case has ${s.en}: it cannot ${rule.label.en}` },
+    };
   }
   const role = q.actor.role;
-  if (role === 'manager' && q.action !== 'read') return { code: 'WRONG_ROLE', message: { zh: '管理人员只能查看，不能办理', en: 'Managers read everything and decide nothing' } };
+  if (role === 'manager' && q.action !== 'read')
+    return { code: 'WRONG_ROLE', message: { zh: '管理人员只能查看，不能办理', en: 'Managers read everything and decide nothing' } };
   if (rule.roles === 'step' && q.step && responsibleRole(q.step) === 'system') {
     return { code: 'WRONG_ROLE', message: { zh: '系统步骤由系统自动办理', en: 'System steps are run by the engine' } };
   }
@@ -152,7 +174,10 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
       if (rule.roles === 'step') {
         const expected = roles[0]!;
         const label = ROLE_LABELS[expected];
-        return { code: 'WRONG_ROLE', message: { zh: `此步骤由${label.zh}办理`, en: `This step is for the ${label.en.toLowerCase()} (${expected})` } };
+        return {
+          code: 'WRONG_ROLE',
+          message: { zh: `此步骤由${label.zh}办理`, en: `This step is for the ${label.en.toLowerCase()} (${expected})` },
+        };
       }
       const names = roles.map((r) => ROLE_LABELS[r]);
       return {
@@ -165,13 +190,22 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
     }
   }
   if (!reaches(q.actor, q.case)) {
-    return { code: 'WRONG_ROLE', message: { zh: `只能办理本单位（${q.actor.unit}）的团组`, en: `You act only on your own unit's (${q.actor.unit}) cases` } };
+    return {
+      code: 'WRONG_ROLE',
+      message: { zh: `只能办理本单位（${q.actor.unit}）的团组`, en: `You act only on your own unit's (${q.actor.unit}) cases` },
+    };
   }
   return undefined;
 }
 
 /** The full matrix (action x role → allowed statuses and unit reach), for docs and the table-driven test. */
-export function accessMatrix(): Array<{ action: CaseAction; role: Role; statuses: readonly CaseStatus[]; units: UnitReach; onBehalfOnly: boolean }> {
+export function accessMatrix(): Array<{
+  action: CaseAction;
+  role: Role;
+  statuses: readonly CaseStatus[];
+  units: UnitReach;
+  onBehalfOnly: boolean;
+}> {
   const out: Array<{ action: CaseAction; role: Role; statuses: readonly CaseStatus[]; units: UnitReach; onBehalfOnly: boolean }> = [];
   for (const action of CASE_ACTIONS) {
     const rule = ACCESS[action];

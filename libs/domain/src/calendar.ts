@@ -279,7 +279,7 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
         return fromDayNumber(dn);
       }
       const step = n > 0 ? 1 : -1;
-      for (let left = Math.abs(n); left > 0; ) {
+      for (let left = Math.abs(n); left > 0;) {
         dn += step;
         if (isWork(dn)) left--;
       }

@@ -3,15 +3,7 @@ import { COUNTRIES } from './countries';
 import { addMonths, dayNumber } from './dates';
 import type { Label, Scope } from './roles';
 
-export const PURPOSES = [
-  'investment-promotion',
-  'trade',
-  'education',
-  'culture',
-  'friendship-city',
-  'academic-exchange',
-  'other',
-] as const;
+export const PURPOSES = ['investment-promotion', 'trade', 'education', 'culture', 'friendship-city', 'academic-exchange', 'other'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 export const PURPOSE_LABELS: Record<Purpose, Label> = {
@@ -228,8 +220,7 @@ export const CONDITIONS = {
   passportReplaced: {
     label: { zh: '旧护照需注销', en: 'An expiring passport is replaced' },
     scopes: M_MC,
-    evaluate: (ctx) =>
-      !!ctx.member?.passport && !!ctx.member.passport.expiresOn && needsNewPassport(ctx.member, ctx.facts.returnDate),
+    evaluate: (ctx) => !!ctx.member?.passport && !!ctx.member.passport.expiresOn && needsNewPassport(ctx.member, ctx.facts.returnDate),
   },
   visaFreeRoute: {
     label: { zh: '免签入境', en: 'Visa-free route' },
@@ -293,9 +284,7 @@ export function deriveFacts(facts: CaseFacts, countries: CountryTable = COUNTRIE
       facts.members.map((m) => [m.id, Object.fromEntries(cs.map((c) => [c, entryRoute(m, c, facts, countries)]))]),
     ),
     interviewRequired: Object.fromEntries(cs.map((c) => [c, CONDITIONS.interviewRequired.evaluate({ ...ctx, country: c })])),
-    legalizationRequired: Object.fromEntries(
-      cs.map((c) => [c, CONDITIONS.legalizationRequired.evaluate({ ...ctx, country: c })]),
-    ),
+    legalizationRequired: Object.fromEntries(cs.map((c) => [c, CONDITIONS.legalizationRequired.evaluate({ ...ctx, country: c })])),
     partyMembers,
     partyBranch: partyMembers >= 3,
     jointDelegation: facts.jointDelegation,

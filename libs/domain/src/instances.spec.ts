@@ -12,8 +12,7 @@ const sixByThree = () =>
     ],
   });
 
-const byKey = (facts = makeFacts(), opts = {}) =>
-  new Map(buildInstances(DEFAULT_DEFINITION, facts, opts).map((i) => [i.key, i]));
+const byKey = (facts = makeFacts(), opts = {}) => new Map(buildInstances(DEFAULT_DEFINITION, facts, opts).map((i) => [i.key, i]));
 
 describe('instance keys', () => {
   it('follow the scope', () => {
@@ -51,9 +50,20 @@ describe('dependency expansion', () => {
   });
   it('delegation step on member/country steps: all instances', () => {
     expect(m.get('A15')!.needs).toEqual([
-      'A07', 'A10',
-      'A11:m1', 'A11:m2', 'A11:m3', 'A11:m4', 'A11:m5', 'A11:m6',
-      'A12:m1', 'A12:m2', 'A12:m3', 'A12:m4', 'A12:m5', 'A12:m6',
+      'A07',
+      'A10',
+      'A11:m1',
+      'A11:m2',
+      'A11:m3',
+      'A11:m4',
+      'A11:m5',
+      'A11:m6',
+      'A12:m1',
+      'A12:m2',
+      'A12:m3',
+      'A12:m4',
+      'A12:m5',
+      'A12:m6',
     ]);
     expect(m.get('B05')!.needs).toEqual(['B02', 'B04:US', 'B04:JP', 'B04:TH']);
     expect(m.get('E07')!.needs).toHaveLength(4 + 6 + 18);
@@ -74,15 +84,33 @@ describe('dependency expansion', () => {
 
 describe('conditions and durations', () => {
   it('the canonical case skips exactly the conditional steps that do not apply', () => {
-    const skipped = buildInstances(DEFAULT_DEFINITION, makeFacts()).filter((i) => i.skipped).map((i) => i.key);
+    const skipped = buildInstances(DEFAULT_DEFINITION, makeFacts())
+      .filter((i) => i.skipped)
+      .map((i) => i.key);
     expect(skipped).toEqual([
-      'A12:m1', 'A14', 'A16', 'A17', 'B03', 'C02:m1', 'C03:m1', 'C04:m1', 'C05:m1', 'C06:m1', 'D02:m1:US', 'D05:US', 'E05',
+      'A12:m1',
+      'A14',
+      'A16',
+      'A17',
+      'B03',
+      'C02:m1',
+      'C03:m1',
+      'C04:m1',
+      'C05:m1',
+      'C06:m1',
+      'D02:m1:US',
+      'D05:US',
+      'E05',
     ]);
   });
 
   it('member and country conditions', () => {
     const facts = makeFacts({
-      members: [makeMember({ classifiedAccess: true, partyMember: true }), makeMember({ id: 'm2', passport: null, partyMember: true }), makeMember({ id: 'm3', partyMember: true })],
+      members: [
+        makeMember({ classifiedAccess: true, partyMember: true }),
+        makeMember({ id: 'm2', passport: null, partyMember: true }),
+        makeMember({ id: 'm3', partyMember: true }),
+      ],
       destinations: [makeDestination(), makeDestination({ country: 'SG' }), makeDestination({ country: 'EG' })],
       supervisingDepartment: '市政府办公室',
       jointDelegation: true,
@@ -111,9 +139,7 @@ describe('nextActions and dependentsOf', () => {
   it('opens what the dependencies allow and passes skipped steps through', () => {
     expect(nextActions(insts)).toEqual({ ready: ['A01'], skipNow: [] });
     const done = (...keys: string[]) => Object.fromEntries(keys.map((k) => [k, { status: 'done' as const }]));
-    expect(nextActions(insts, done('A01', 'A02', 'A05', 'A06')).ready).toEqual(
-      ['A03:US', 'A07', 'A08:m1', 'A09', 'A13', 'C01:m1'],
-    );
+    expect(nextActions(insts, done('A01', 'A02', 'A05', 'A06')).ready).toEqual(['A03:US', 'A07', 'A08:m1', 'A09', 'A13', 'C01:m1']);
     const afterA15 = nextActions(insts, done('A01', 'A02', 'A05', 'A06', 'A07', 'A08:m1', 'A09', 'A10', 'A11:m1', 'A15'));
     // A12 is skipped and passes through at once; A16/A17 are skipped, so B01 waits only for them (which are complete).
     expect(afterA15.skipNow).toEqual(expect.arrayContaining(['A12:m1', 'A16', 'A17']));

@@ -69,8 +69,7 @@ export function buildInstances(def: ProcessDefinition, facts: CaseFacts, opts: B
   const countries = resolveCountryTable(settings.countries, opts.countries);
   const memberIds = facts.members.map((m) => m.id);
   const countryCodes = tripCountries(facts);
-  for (const id of memberIds)
-    if (id.includes(':')) throw new RangeError(`member id '${id}' must not contain ':' (used in instance keys)`);
+  for (const id of memberIds) if (id.includes(':')) throw new RangeError(`member id '${id}' must not contain ':' (used in instance keys)`);
   const byCode = new Map(def.steps.map((s) => [s.code, s]));
   const membersById = new Map(facts.members.map((m) => [m.id, m]));
   const stepDurations = settings.stepDurations ?? {};

@@ -94,7 +94,20 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   },
   'national-id': {
     label: { zh: '公民身份号码', en: 'National ID number' },
-    keys: ['idnumber', 'idno', 'idcard', 'idcardnumber', 'idcardno', 'nationalid', 'nationalidnumber', 'citizenid', 'residentid', 'identitynumber', 'identitycardnumber', 'shenfenzheng'],
+    keys: [
+      'idnumber',
+      'idno',
+      'idcard',
+      'idcardnumber',
+      'idcardno',
+      'nationalid',
+      'nationalidnumber',
+      'citizenid',
+      'residentid',
+      'identitynumber',
+      'identitycardnumber',
+      'shenfenzheng',
+    ],
     containers: ['identitycard'],
     patterns: PRC_ID_NUMBER_PATTERNS,
     clearFor: [{ role: 'passport-officer' }, { role: 'personnel', ownUnit: true }],
@@ -162,7 +175,9 @@ export function personalContainerOfKey(key: string): PersonalDataClass | undefin
 
 /** Does this viewer see this class in clear, for a case of `caseUnit` (undefined: unknown, own-unit grants fail)? */
 export function seesInClear(cls: PersonalDataClass, viewer: { role: string; unit?: string }, caseUnit: string | undefined): boolean {
-  return PERSONAL_DATA[cls].clearFor.some((g) => g.role === viewer.role && (!g.ownUnit || (caseUnit !== undefined && caseUnit === viewer.unit)));
+  return PERSONAL_DATA[cls].clearFor.some(
+    (g) => g.role === viewer.role && (!g.ownUnit || (caseUnit !== undefined && caseUnit === viewer.unit)),
+  );
 }
 
 /** Could this role see the class in clear for some case (its own unit's)? */

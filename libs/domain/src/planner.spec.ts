@@ -30,7 +30,19 @@ describe('plan: the brief canonical US trip', () => {
   it('critical path is exactly the brief list, 15.5 WD', () => {
     expect(p.criticalPathCodes).toEqual(CANONICAL_PATH);
     expect(p.criticalPath).toEqual([
-      'A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'D07:US', 'D09:US', 'D10:m1:US', 'D12:US', 'D13:m1:US', 'E06:m1', 'E07',
+      'A01',
+      'A02',
+      'A05',
+      'A13',
+      'B07',
+      'B08',
+      'D07:US',
+      'D09:US',
+      'D10:m1:US',
+      'D12:US',
+      'D13:m1:US',
+      'E06:m1',
+      'E07',
     ]);
     expect(p.totalWd).toBe(15.5);
     expect(p.remainingWd).toBe(15.5);
@@ -69,7 +81,21 @@ describe('plan: variants of the canonical case', () => {
   it('a member needing a new passport puts C04, C05, C07 on the path: 20.5 WD', () => {
     const p = planFor(usTrip({ members: [makeMember({ passport: { inCustody: true, expiresOn: '2026-09-01' } })] }));
     expect(p.criticalPathCodes).toEqual([
-      'A01', 'A02', 'A05', 'A13', 'B07', 'B08', 'C04', 'C05', 'C07', 'D09', 'D10', 'D12', 'D13', 'E06', 'E07',
+      'A01',
+      'A02',
+      'A05',
+      'A13',
+      'B07',
+      'B08',
+      'C04',
+      'C05',
+      'C07',
+      'D09',
+      'D10',
+      'D12',
+      'D13',
+      'E06',
+      'E07',
     ]);
     expect(p.totalWd).toBe(20.5);
   });

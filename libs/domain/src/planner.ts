@@ -109,8 +109,7 @@ export function plan(input: PlanInput): Plan {
   // Kahn's order, stable with respect to input order for readability of ties.
   const order: number[] = [];
   for (let i = 0; i < n; i++) if (indeg[i] === 0) order.push(i);
-  for (let h = 0; h < order.length; h++)
-    for (const s of succs[order[h]!]!) if (--indeg[s] === 0) order.push(s);
+  for (let h = 0; h < order.length; h++) for (const s of succs[order[h]!]!) if (--indeg[s] === 0) order.push(s);
   if (order.length !== n) throw new RangeError('instances contain a dependency cycle');
   const topo = new Int32Array(n);
   order.forEach((i, pos) => (topo[i] = pos));
@@ -170,7 +169,7 @@ export function plan(input: PlanInput): Plan {
   // Trace the binding chain back from the sink; skipped instances are walked through but not listed.
   const onPath = new Uint8Array(n);
   const path: number[] = [];
-  for (let cur = sink; cur >= 0; ) {
+  for (let cur = sink; cur >= 0;) {
     if (status[cur] !== 'skipped') path.push(cur);
     onPath[cur] = 1;
     let best = -1;
@@ -185,8 +184,7 @@ export function plan(input: PlanInput): Plan {
       if (pSkip !== bSkip) {
         if (!pSkip) best = p;
       } else if (ef[p]! > ef[best]! + EPS) best = p;
-      else if (Math.abs(ef[p]! - ef[best]!) <= EPS && (dur[p]! > dur[best]! || (dur[p] === dur[best] && topo[p]! > topo[best]!)))
-        best = p;
+      else if (Math.abs(ef[p]! - ef[best]!) <= EPS && (dur[p]! > dur[best]! || (dur[p] === dur[best] && topo[p]! > topo[best]!))) best = p;
     }
     cur = best;
   }
@@ -211,8 +209,7 @@ export function plan(input: PlanInput): Plan {
       key: inst.key,
       code: inst.code,
       status: s,
-      earliestStart:
-        (done || STARTED.has(s)) && st?.startedAt !== undefined ? iso(parseInstant(st.startedAt)) : wdIso(es[i]!, 'start'),
+      earliestStart: (done || STARTED.has(s)) && st?.startedAt !== undefined ? iso(parseInstant(st.startedAt)) : wdIso(es[i]!, 'start'),
       earliestFinish: done && st?.doneAt !== undefined ? iso(parseInstant(st.doneAt)) : wdIso(ef[i]!, dur[i] === 0 ? 'start' : 'end'),
       latestStart: wdIso(ls[i]!, 'start'),
       latestFinish: wdIso(lf[i]!, 'end'),

@@ -43,7 +43,10 @@ describe('passports in custody: overdue and the suspension rule', () => {
     expect(s).toMatchObject({ suspended: true, reasons: [{ code: 'PASSPORT_OVERDUE', passport: 'SE1000001', daysOverdue: 31 }] });
     expect(s.reasons[0]!.message.zh).toContain('31');
     expect(unitSuspension({ ...unit, status: 'suspended', suspendedReason: '未交出访报告' }, [], '2027-04-01').reasons).toEqual([
-      expect.objectContaining({ code: 'UNIT_SUSPENDED', message: expect.objectContaining({ zh: expect.stringContaining('未交出访报告') }) }),
+      expect.objectContaining({
+        code: 'UNIT_SUSPENDED',
+        message: expect.objectContaining({ zh: expect.stringContaining('未交出访报告') }),
+      }),
     ]);
   });
 });
@@ -64,7 +67,10 @@ describe('snapshot of a member from the roster and the ledger', () => {
   };
   it('takes rank, Party membership, classified access, leadership team and the passport from the registries', () => {
     const typed = { ...makeFacts().members[0]!, personId: 'P1', classifiedAccess: false, partyMember: false, rank: 'staff' as const };
-    const passports = [passport({ number: 'OLD00001', expiresOn: '2026-01-01', state: 'cancelled' }), passport({ number: 'NEW00001', expiresOn: '2029-01-01', state: 'checked-out' })];
+    const passports = [
+      passport({ number: 'OLD00001', expiresOn: '2026-01-01', state: 'cancelled' }),
+      passport({ number: 'NEW00001', expiresOn: '2029-01-01', state: 'checked-out' }),
+    ];
     expect(snapshotMember(typed, person, passports)).toMatchObject({
       id: typed.id,
       rank: 'provincial',
@@ -85,18 +91,37 @@ describe('annual plan (A01)', () => {
   const trip = { id: 'T1', purpose: facts.purpose, countries: ['US', 'CA'], size: facts.members.length, quarter: q as 1 | 2 | 3 | 4 };
   it('planned, over the plan, unplanned, no plan', () => {
     expect(matchAnnualPlan({ unit: facts.unit, year, trips: [trip] }, facts).outcome).toBe('planned');
-    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, size: facts.members.length - 1 }] }, facts).outcome).toBe('over-plan');
-    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, quarter: ((q % 4) + 1) as 1 | 2 | 3 | 4 }] }, facts).outcome).toBe('unplanned');
+    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, size: facts.members.length - 1 }] }, facts).outcome).toBe(
+      'over-plan',
+    );
+    expect(matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, quarter: ((q % 4) + 1) as 1 | 2 | 3 | 4 }] }, facts).outcome).toBe(
+      'unplanned',
+    );
     expect(matchAnnualPlan(null, facts).outcome).toBe('no-plan');
   });
 });
 
 describe('process versions: what changed', () => {
   it('lists steps added, removed, changed field by field, and settings changed', () => {
-    const next = { ...DEFAULT_DEFINITION, version: 'v2', steps: DEFAULT_DEFINITION.steps.filter((s) => s.code !== 'A13').map((s) => (s.code === 'B07' ? { ...s, durationWd: 9 } : s)) };
+    const next = {
+      ...DEFAULT_DEFINITION,
+      version: 'v2',
+      steps: DEFAULT_DEFINITION.steps.filter((s) => s.code !== 'A13').map((s) => (s.code === 'B07' ? { ...s, durationWd: 9 } : s)),
+    };
     next.steps.push({ ...DEFAULT_DEFINITION.steps[0]!, code: 'Z01' });
-    expect(diffDefinitions({ definition: DEFAULT_DEFINITION, settings: { rules: { maxMembers: 6 } } }, { definition: next, settings: { rules: { maxMembers: 8 } } })).toEqual([
-      { kind: 'step-changed', step: 'B07', field: 'durationWd', from: DEFAULT_DEFINITION.steps.find((s) => s.code === 'B07')!.durationWd, to: 9 },
+    expect(
+      diffDefinitions(
+        { definition: DEFAULT_DEFINITION, settings: { rules: { maxMembers: 6 } } },
+        { definition: next, settings: { rules: { maxMembers: 8 } } },
+      ),
+    ).toEqual([
+      {
+        kind: 'step-changed',
+        step: 'B07',
+        field: 'durationWd',
+        from: DEFAULT_DEFINITION.steps.find((s) => s.code === 'B07')!.durationWd,
+        to: 9,
+      },
       { kind: 'step-added', step: 'Z01' },
       { kind: 'step-removed', step: 'A13' },
       { kind: 'setting-changed', field: 'rules.maxMembers', from: 6, to: 8 },
@@ -107,11 +132,10 @@ describe('process versions: what changed', () => {
 
 describe('holiday schedules loaded by the office', () => {
   it('names days outside the year, weekdays as working days, and days both off and worked', () => {
-    expect(scheduleProblems({ year: 2027, holidays: ['2027-01-01', '2026-12-31'], workdays: ['2027-02-14', '2027-02-15', '2027-01-01'] }).map((p) => `${p.field}:${p.rule}`)).toEqual([
-      'holidays[1]:in-year',
-      'workdays[1]:weekend',
-      'workdays[2]:weekend',
-      'workdays[2]:not-both',
-    ]);
+    expect(
+      scheduleProblems({ year: 2027, holidays: ['2027-01-01', '2026-12-31'], workdays: ['2027-02-14', '2027-02-15', '2027-01-01'] }).map(
+        (p) => `${p.field}:${p.rule}`,
+      ),
+    ).toEqual(['holidays[1]:in-year', 'workdays[1]:weekend', 'workdays[2]:weekend', 'workdays[2]:not-both']);
   });
 });

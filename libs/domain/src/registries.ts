@@ -94,7 +94,11 @@ export interface Suspension {
  * Is a unit barred from new submissions on `today`? Suspended in the registry, or one of its people's passports
  * more than PASSPORT_SUSPEND_AFTER_DAYS days overdue after return (issue 14; lifted when it is checked in).
  */
-export function unitSuspension(unit: Pick<RegisteredUnit, 'code' | 'status' | 'suspendedReason'>, passports: CustodyPassport[], today: string): Suspension {
+export function unitSuspension(
+  unit: Pick<RegisteredUnit, 'code' | 'status' | 'suspendedReason'>,
+  passports: CustodyPassport[],
+  today: string,
+): Suspension {
   const reasons: Suspension['reasons'] = [];
   if (unit.status === 'suspended')
     reasons.push({
@@ -135,11 +139,12 @@ export function travelPassport(passports: CustodyPassport[]): CustodyPassport | 
  * classified access, leadership team from the roster; the passport from the custody ledger. Name and
  * position stay as typed when the roster has none; the case-local id and routes stay.
  */
-export function snapshotMember<M extends Pick<Member, 'id' | 'personId' | 'name' | 'position' | 'rank' | 'partyMember' | 'classifiedAccess' | 'leadershipTeam' | 'passport'>>(
-  member: M,
-  person: RegisteredPerson,
-  passports: CustodyPassport[],
-): M {
+export function snapshotMember<
+  M extends Pick<
+    Member,
+    'id' | 'personId' | 'name' | 'position' | 'rank' | 'partyMember' | 'classifiedAccess' | 'leadershipTeam' | 'passport'
+  >,
+>(member: M, person: RegisteredPerson, passports: CustodyPassport[]): M {
   const p = travelPassport(passports);
   return {
     ...member,
@@ -190,7 +195,10 @@ export const quarterOf = (date: string): Quarter => (Math.floor((Number(date.sli
  * exists but the delegation is larger or goes to more countries; 'unplanned': none (the reviewer needs a written
  * reason); 'no-plan': no plan on file for that year.
  */
-export function matchAnnualPlan(plan: AnnualPlan | null, facts: Pick<CaseFacts, 'purpose' | 'departureDate' | 'members' | 'destinations'>): PlanMatch {
+export function matchAnnualPlan(
+  plan: AnnualPlan | null,
+  facts: Pick<CaseFacts, 'purpose' | 'departureDate' | 'members' | 'destinations'>,
+): PlanMatch {
   if (!plan) return { outcome: 'no-plan', message: { zh: '未登记本年度出访计划', en: 'No annual outbound plan on file for the year' } };
   const quarter = quarterOf(facts.departureDate);
   const countries = tripCountries(facts as CaseFacts);
@@ -208,7 +216,10 @@ export function matchAnnualPlan(plan: AnnualPlan | null, facts: Pick<CaseFacts, 
         en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.join(', ')})`,
       },
     };
-  return { outcome: 'unplanned', message: { zh: '未列入年度计划，须书面说明理由', en: 'Not in the annual plan: a written reason is needed' } };
+  return {
+    outcome: 'unplanned',
+    message: { zh: '未列入年度计划，须书面说明理由', en: 'Not in the annual plan: a written reason is needed' },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +233,17 @@ export interface DefinitionChange {
   to?: unknown;
 }
 
-const STEP_FIELDS: Array<keyof StepDefinition> = ['phase', 'actor', 'scope', 'needs', 'durationWd', 'condition', 'kind', 'durationSource', 'name'];
+const STEP_FIELDS: Array<keyof StepDefinition> = [
+  'phase',
+  'actor',
+  'scope',
+  'needs',
+  'durationWd',
+  'condition',
+  'kind',
+  'durationSource',
+  'name',
+];
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -240,7 +261,8 @@ export function diffDefinitions(
       changes.push({ kind: 'step-added', step: code });
       continue;
     }
-    for (const f of STEP_FIELDS) if (!same(old[f], s[f])) changes.push({ kind: 'step-changed', step: code, field: f, from: old[f] ?? null, to: s[f] ?? null });
+    for (const f of STEP_FIELDS)
+      if (!same(old[f], s[f])) changes.push({ kind: 'step-changed', step: code, field: f, from: old[f] ?? null, to: s[f] ?? null });
   }
   for (const code of before.keys()) if (!after.has(code)) changes.push({ kind: 'step-removed', step: code });
   const flat = (o: Record<string, unknown> | undefined, prefix = ''): Map<string, unknown> => {
@@ -270,15 +292,26 @@ export function scheduleProblems(s: YearSchedule): Array<{ field: string; rule: 
   const errors: Array<{ field: string; rule: string; message: Label }> = [];
   const inYear = (d: string) => Number(d.slice(0, 4)) === s.year;
   s.holidays.forEach((d, i) => {
-    if (!inYear(d)) errors.push({ field: `holidays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
+    if (!inYear(d))
+      errors.push({ field: `holidays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
   });
   const off = new Set(s.holidays);
   s.workdays.forEach((d, i) => {
-    if (!inYear(d)) errors.push({ field: `workdays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
+    if (!inYear(d))
+      errors.push({ field: `workdays[${i}]`, rule: 'in-year', message: { zh: `${d} 不在 ${s.year} 年`, en: `${d} is not in ${s.year}` } });
     const wd = weekdayOf(dayNumber(d));
     if (wd >= 1 && wd <= 5)
-      errors.push({ field: `workdays[${i}]`, rule: 'weekend', message: { zh: `${d} 不是周末，无需调休上班`, en: `${d} is not a weekend day: only weekends are adjusted working days` } });
-    if (off.has(d)) errors.push({ field: `workdays[${i}]`, rule: 'not-both', message: { zh: `${d} 同时列为假日和调休上班日`, en: `${d} is listed both as a holiday and as a working day` } });
+      errors.push({
+        field: `workdays[${i}]`,
+        rule: 'weekend',
+        message: { zh: `${d} 不是周末，无需调休上班`, en: `${d} is not a weekend day: only weekends are adjusted working days` },
+      });
+    if (off.has(d))
+      errors.push({
+        field: `workdays[${i}]`,
+        rule: 'not-both',
+        message: { zh: `${d} 同时列为假日和调休上班日`, en: `${d} is listed both as a holiday and as a working day` },
+      });
   });
   return errors;
 }

@@ -37,7 +37,15 @@ describe('checkTripRules', () => {
 
   it('two countries: 8 days, 9 with Latin America', () => {
     const eu = [dest('DE', '2026-05-11', '2026-05-14'), dest('FR', '2026-05-14', '2026-05-19')];
-    expect(checkTripRules(trip('2026-05-11', '2026-05-18', eu.map((d) => ({ ...d, leave: d.leave > '2026-05-18' ? '2026-05-18' : d.leave }))))).toEqual([]);
+    expect(
+      checkTripRules(
+        trip(
+          '2026-05-11',
+          '2026-05-18',
+          eu.map((d) => ({ ...d, leave: d.leave > '2026-05-18' ? '2026-05-18' : d.leave })),
+        ),
+      ),
+    ).toEqual([]);
     expect(codes(checkTripRules(trip('2026-05-11', '2026-05-19', eu)))).toEqual(['DAYS_EXCEEDED']);
     const latam = [dest('BR', '2026-05-11', '2026-05-14'), dest('AR', '2026-05-14', '2026-05-19')];
     expect(checkTripRules(trip('2026-05-11', '2026-05-19', latam))).toEqual([]);
@@ -65,11 +73,24 @@ describe('checkTripRules', () => {
       makeFacts({
         members,
         returnDate: '2026-05-30',
-        destinations: [dest('XX', '2026-05-11', '2026-05-12'), dest('US', '2026-06-01', '2026-06-02'), dest('DE', '2026-05-12', '2026-05-13'), dest('FR', '2026-05-13', '2026-05-14')],
+        destinations: [
+          dest('XX', '2026-05-11', '2026-05-12'),
+          dest('US', '2026-06-01', '2026-06-02'),
+          dest('DE', '2026-05-12', '2026-05-13'),
+          dest('FR', '2026-05-13', '2026-05-14'),
+        ],
       }),
     );
     expect(codes(v).sort()).toEqual(
-      ['DAYS_EXCEEDED', 'DESTINATION_OUTSIDE_TRIP', 'DUPLICATE_MEMBER', 'LEADERSHIP_TEAM_OVERLAP', 'SIZE_EXCEEDED', 'TOO_MANY_COUNTRIES', 'UNKNOWN_COUNTRY'].sort(),
+      [
+        'DAYS_EXCEEDED',
+        'DESTINATION_OUTSIDE_TRIP',
+        'DUPLICATE_MEMBER',
+        'LEADERSHIP_TEAM_OVERLAP',
+        'SIZE_EXCEEDED',
+        'TOO_MANY_COUNTRIES',
+        'UNKNOWN_COUNTRY',
+      ].sort(),
     );
     for (const x of v) {
       expect(x.message.zh.length).toBeGreaterThan(0);

@@ -19,7 +19,10 @@ describe('statutory holidays (全国年节及纪念日放假办法, 2025 rules)'
   });
 
   it('compute 2027 from the lunar calendar: Spring Festival eve 5 February, Qingming 5 April, Dragon Boat 9 June, Mid-Autumn 15 September', () => {
-    const byName = (en: string) => statutoryHolidays(2027).filter((h) => h.name.en === en).map((h) => h.date);
+    const byName = (en: string) =>
+      statutoryHolidays(2027)
+        .filter((h) => h.name.en === en)
+        .map((h) => h.date);
     expect(byName("New Year's Day")).toEqual(['2027-01-01']);
     expect(byName('Spring Festival')).toEqual(['2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08']);
     expect(byName('Qingming Festival')).toEqual(['2027-04-05']);

@@ -33,7 +33,8 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Statutory holidays of a Gregorian year, sorted by date; throws RangeError outside 1901-2099 (the lunar tables). */
 export function statutoryHolidays(year: number): StatutoryHoliday[] {
-  if (!Number.isInteger(year) || year < 1901 || year > 2099) throw new RangeError(`statutory holidays: year ${year} out of range 1901-2099`);
+  if (!Number.isInteger(year) || year < 1901 || year > 2099)
+    throw new RangeError(`statutory holidays: year ${year} out of range 1901-2099`);
   const out: StatutoryHoliday[] = [];
   const add = (date: string, name: StatutoryHoliday['name']): void => {
     // Mid-Autumn can fall on 1-3 October (as in 2020): one day off, not two.

@@ -6,7 +6,18 @@ import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
 import { REGISTRY_ENTITIES } from './entities/registries.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 
-export const ENTITIES = [CaseEventEntity, CaseEntity, CaseStepEntity, NotificationEntity, MemberTripEntity, ApprovalDocumentEntity, UserEntity, IdempotencyRecordEntity, AuditEventEntity, ...REGISTRY_ENTITIES];
+export const ENTITIES = [
+  CaseEventEntity,
+  CaseEntity,
+  CaseStepEntity,
+  NotificationEntity,
+  MemberTripEntity,
+  ApprovalDocumentEntity,
+  UserEntity,
+  IdempotencyRecordEntity,
+  AuditEventEntity,
+  ...REGISTRY_ENTITIES,
+];
 
 /** Never `synchronize`: the schema changes only through the committed migrations. */
 export function dataSourceOptions(url: string): DataSourceOptions {

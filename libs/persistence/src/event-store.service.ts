@@ -8,7 +8,10 @@ import { projectEvents } from './projection';
 export type NewCaseEvent = CaseEventRecord;
 
 export class EventSequenceConflictError extends Error {
-  constructor(readonly streamId: string, readonly seq: number) {
+  constructor(
+    readonly streamId: string,
+    readonly seq: number,
+  ) {
     super(`case_events: stream ${streamId} already has a different event at seq ${seq}`);
     this.name = 'EventSequenceConflictError';
   }

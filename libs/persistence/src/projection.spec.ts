@@ -16,24 +16,45 @@ const MONDAY = Date.parse('2026-03-02T01:00:00Z');
 function runCase(): { events: CaseEvent[]; escalations: Escalation[]; engine: CaseEngine; submittedAt: number } {
   const input: DelegationInput = {
     caseId: 'case-p',
-    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', supervisingDepartment: 'dept-commerce', members: [makeMember({ id: 'm1', personId: 'P-001' }), makeMember({ id: 'm2', name: '李四' })] }),
+    facts: makeFacts({
+      unit: UNIT,
+      departureDate: '2026-05-11',
+      returnDate: '2026-05-15',
+      supervisingDepartment: 'dept-commerce',
+      members: [makeMember({ id: 'm1', personId: 'P-001' }), makeMember({ id: 'm2', name: '李四' })],
+    }),
     definition: DEFAULT_DEFINITION,
     submittedBy: { id: `organizer.${UNIT}`, role: 'organizer', unit: UNIT },
     submittedAt: toIso(MONDAY),
   };
-  const engine = new CaseEngine(input, { newId: (() => { let i = 0; return () => `00000000-0000-4000-8000-${String(++i).padStart(12, '0')}`; })(), workflowId: 'delegation-case-p', calendar });
+  const engine = new CaseEngine(input, {
+    newId: (() => {
+      let i = 0;
+      return () => `00000000-0000-4000-8000-${String(++i).padStart(12, '0')}`;
+    })(),
+    workflowId: 'delegation-case-p',
+    calendar,
+  });
   const events: CaseEvent[] = [];
   const escalations: Escalation[] = [];
   let now = MONDAY;
   engine.start(now);
   const act = (s: StepProgress, data?: Record<string, unknown>) => {
     const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
-    const base = { requestId: `r-${s.key}-${now}`, actor: { id: `${role}.x`, role, unit: ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao' } };
+    const base = {
+      requestId: `r-${s.key}-${now}`,
+      actor: {
+        id: `${role}.x`,
+        role,
+        unit: ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao',
+      },
+    };
     if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
     else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(data ? { data } : {}) } }, now);
   };
   for (let guard = 0; guard < 5000; guard++) {
-    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
+    for (const work of engine.takeSystemWork())
+      engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
     escalations.push(...engine.takeEscalations());
     engine.replan(now);
     events.push(...engine.takeEvents());
@@ -42,10 +63,16 @@ function runCase(): { events: CaseEvent[]; escalations: Escalation[]; engine: Ca
     const human = p.steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system' && s.kind !== 'timer');
     // A02 waits 3 WD (due after 1): overdue; P02:m2 (the passport back in custody) comes 3 days after its deadline.
     const finishAt = (s: StepProgress) =>
-      s.key === 'P02:m2' ? parseInstant(s.dueAt!) + 3 * 86_400_000 : calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'A02' ? 3 : s.durationWd);
+      s.key === 'P02:m2'
+        ? parseInstant(s.dueAt!) + 3 * 86_400_000
+        : calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'A02' ? 3 : s.durationWd);
     const due = human.filter((s) => finishAt(s) <= now);
     if (due.length > 0) {
-      for (const s of due) act(s, s.code === 'P03' ? { outcomes: { investmentSignedYuan: 120_000_000.5, tradeSignedYuan: 3e8, promotionEvents: 4 } } : undefined);
+      for (const s of due)
+        act(
+          s,
+          s.code === 'P03' ? { outcomes: { investmentSignedYuan: 120_000_000.5, tradeSignedYuan: 3e8, promotionEvents: 4 } } : undefined,
+        );
       continue;
     }
     const deadline = engine.nextDeadline() ?? Infinity;
@@ -77,7 +104,8 @@ describe('the projection fold', () => {
       promotionEvents: 4,
     });
     expect(view.case!.departedAt!.toISOString()).toBe(departed.occurredAt);
-    const days = (Date.parse(`${shanghaiDate(departed.occurredAt)}T00:00:00Z`) - Date.parse(`${shanghaiDate(MONDAY)}T00:00:00Z`)) / 86_400_000;
+    const days =
+      (Date.parse(`${shanghaiDate(departed.occurredAt)}T00:00:00Z`) - Date.parse(`${shanghaiDate(MONDAY)}T00:00:00Z`)) / 86_400_000;
     expect(view.case!.submissionToDepartureDays).toBe(days);
     expect(view.case!.reportFiledAt).not.toBeNull();
   });
@@ -85,7 +113,12 @@ describe('the projection fold', () => {
   it('names every step, records working days per done step, and clears overdue once done', () => {
     const steps = [...view.steps.values()];
     expect(steps.every((s) => s.nameZh && s.nameEn)).toBe(true);
-    expect(view.steps.get('B07')).toMatchObject({ nameZh: '按权限报批', nameEn: 'Approval at the authority level', status: 'done', decision: 'approve' });
+    expect(view.steps.get('B07')).toMatchObject({
+      nameZh: '按权限报批',
+      nameEn: 'Approval at the authority level',
+      status: 'done',
+      decision: 'approve',
+    });
     // A02 took 3 working days although due after 1; the notice timer exactly its 5.
     expect(view.steps.get('A02')).toMatchObject({ status: 'done', workingDays: 3, overdueSince: null });
     expect(view.steps.get('A13')!.workingDays).toBe(5);
@@ -95,8 +128,26 @@ describe('the projection fold', () => {
 
   it('projects each escalation as a notification (the workflow activity no longer writes them) and the trips at departure', () => {
     expect(run.escalations.map((e) => e.kind)).toEqual(expect.arrayContaining(['step-overdue', 'passport-overdue']));
-    expect(view.notifications.map((n) => ({ id: n.id, stepKey: n.stepKey, kind: n.kind, role: n.role, unit: n.unit, message: n.message, dueAt: n.dueAt?.toISOString() ?? null }))).toEqual(
-      run.escalations.map((e) => ({ id: e.id, stepKey: e.stepKey, kind: e.kind, role: e.role, unit: e.unit, message: e.message, dueAt: e.dueAt })),
+    expect(
+      view.notifications.map((n) => ({
+        id: n.id,
+        stepKey: n.stepKey,
+        kind: n.kind,
+        role: n.role,
+        unit: n.unit,
+        message: n.message,
+        dueAt: n.dueAt?.toISOString() ?? null,
+      })),
+    ).toEqual(
+      run.escalations.map((e) => ({
+        id: e.id,
+        stepKey: e.stepKey,
+        kind: e.kind,
+        role: e.role,
+        unit: e.unit,
+        message: e.message,
+        dueAt: e.dueAt,
+      })),
     );
     expect(view.trips.map((t) => [t.memberId, t.personKey, t.unit, t.departureDate, t.returnDate])).toEqual([
       ['m1', 'P-001', UNIT, '2026-05-11', '2026-05-15'],
@@ -111,14 +162,30 @@ describe('the projection fold', () => {
     expect(a02Overdue.steps.get('A02')!.overdueSince).toEqual(a02Overdue.steps.get('A02')!.dueAt);
     // Withdrawing the case while A02 is overdue: nothing is owed any more.
     const closed = upTo((e) => e.type === 'step.overdue' && e.payload.key === 'A02');
-    foldCaseEvent(closed, { streamId: 'case-p', seq: 10_000, eventId: 'x', type: 'case.closed', actorId: 'organizer.x', actorRole: 'organizer', occurredAt: toIso(MONDAY + 86_400_000 * 3), payload: { status: 'withdrawn', reason: '取消' } });
+    foldCaseEvent(closed, {
+      streamId: 'case-p',
+      seq: 10_000,
+      eventId: 'x',
+      type: 'case.closed',
+      actorId: 'organizer.x',
+      actorRole: 'organizer',
+      occurredAt: toIso(MONDAY + 86_400_000 * 3),
+      payload: { status: 'withdrawn', reason: '取消' },
+    });
     expect(closed.steps.get('A02')).toMatchObject({ status: 'overdue', overdueSince: null });
     expect(closed.case).toMatchObject({ status: 'withdrawn', phase: 'closed', atRisk: false });
   });
 
   it('reads a schema-1 stream (no step names, notifications or trips in its events) as completely as a current one', () => {
     const v1: CaseEventRecord[] = run.events.map((e) => {
-      const { name: _name, notification: _notification, trips: _trips, departureDate: _d, returnDate: _r, ...rest } = e.payload as Record<string, unknown>;
+      const {
+        name: _name,
+        notification: _notification,
+        trips: _trips,
+        departureDate: _d,
+        returnDate: _r,
+        ...rest
+      } = e.payload as Record<string, unknown>;
       const keep = e.type === 'case.submitted' || e.type === 'case.amended';
       return { ...e, payload: keep ? e.payload : rest };
     });
@@ -137,7 +204,15 @@ describe('the projection fold', () => {
     const revive = (v: CaseView): CaseView => {
       const dates = /At$|Since$/;
       const back = <T extends object>(row: T, proto: object): T =>
-        Object.assign(Object.create(proto) as T, Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(row)) as Record<string, unknown>).map(([k, x]) => [k, dates.test(k) && typeof x === 'string' ? new Date(x) : x])));
+        Object.assign(
+          Object.create(proto) as T,
+          Object.fromEntries(
+            Object.entries(JSON.parse(JSON.stringify(row)) as Record<string, unknown>).map(([k, x]) => [
+              k,
+              dates.test(k) && typeof x === 'string' ? new Date(x) : x,
+            ]),
+          ),
+        );
       return {
         ...emptyView(),
         ...(v.case ? { case: back(v.case, Object.getPrototypeOf(v.case) as object) } : {}),

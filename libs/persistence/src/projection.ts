@@ -153,7 +153,9 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       row.doneAt = at;
       row.latestStartAt = null;
       row.overdueSince = null;
-      row.workingDays = row.startedAt ? Math.round(chineseCalendar().workingDaysBetween(row.startedAt.getTime(), at.getTime()) * 1000) / 1000 : 0;
+      row.workingDays = row.startedAt
+        ? Math.round(chineseCalendar().workingDaysBetween(row.startedAt.getTime(), at.getTime()) * 1000) / 1000
+        : 0;
       if (event.type === 'step.completed' && behaviourOf(row.code, c.definitionVersion).data === 'trip-report') {
         const outcomes = ((event.payload.data ?? {}).outcomes ?? {}) as Record<string, unknown>;
         c.reportFiledAt = at;
@@ -167,7 +169,16 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       for (const key of event.payload.keys ?? []) {
         const row = step(key);
         if (!row) continue;
-        Object.assign(row, { status: 'returned', startedAt: null, doneAt: null, dueAt: null, overdueSince: null, decision: null, workingDays: null, updatedSeq: event.seq });
+        Object.assign(row, {
+          status: 'returned',
+          startedAt: null,
+          doneAt: null,
+          dueAt: null,
+          overdueSince: null,
+          decision: null,
+          workingDays: null,
+          updatedSeq: event.seq,
+        });
       }
       return;
     case 'step.blocked':
@@ -244,7 +255,15 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       const returnDate = str(p.returnDate) ?? c.returnDate;
       for (const t of p.trips ?? []) {
         view.trips.push(
-          Object.assign(new MemberTripEntity(), { caseId: event.streamId, memberId: t.memberId, personKey: t.personKey, unit: c.unit, purpose: c.purpose, departureDate, returnDate }),
+          Object.assign(new MemberTripEntity(), {
+            caseId: event.streamId,
+            memberId: t.memberId,
+            personKey: t.personKey,
+            unit: c.unit,
+            purpose: c.purpose,
+            departureDate,
+            returnDate,
+          }),
         );
       }
       return;
@@ -303,7 +322,8 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
     if (view.case) await manager.save(CaseEntity, view.case);
     const changed = [...view.steps.values()].filter((r) => before.get(r.stepKey) !== JSON.stringify(r));
     if (changed.length > 0) await manager.save(CaseStepEntity, changed, { chunk: 200 });
-    if (view.notifications.length > 0) await manager.createQueryBuilder().insert().into(NotificationEntity).values(view.notifications).orIgnore().execute();
+    if (view.notifications.length > 0)
+      await manager.createQueryBuilder().insert().into(NotificationEntity).values(view.notifications).orIgnore().execute();
     if (view.trips.length > 0) await manager.createQueryBuilder().insert().into(MemberTripEntity).values(view.trips).orIgnore().execute();
   }
 }

@@ -69,7 +69,12 @@ export function normalizeValue(value: unknown, columnType?: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
   if (columnType === 'numeric' || columnType === 'decimal') return Number(value);
-  if (typeof value === 'object') return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))) as unknown;
+  if (typeof value === 'object')
+    return JSON.parse(
+      JSON.stringify(value, (_k, v: unknown) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+      ),
+    ) as unknown;
   return value;
 }
 
@@ -99,7 +104,8 @@ async function readEvents(manager: EntityManager, ids: string[]): Promise<Map<st
   return byStream;
 }
 
-const chunks = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** One batch of streams: their events, and each read model's rows folded from them. */
 interface FoldedBatch {
@@ -177,7 +183,8 @@ class Differ {
         if (!same(a, b)) this.add({ table: m.table, key: keyColumns(row), column: column.databaseName, live: a, rebuilt: b });
       }
     }
-    for (const [k, row] of liveByKey) if (!seen.has(k)) this.add({ table: m.table, key: keyColumns(row), column: '*', live: 'row', rebuilt: null });
+    for (const [k, row] of liveByKey)
+      if (!seen.has(k)) this.add({ table: m.table, key: keyColumns(row), column: '*', live: 'row', rebuilt: null });
   }
 }
 
@@ -201,11 +208,19 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
         const live = await manager.find(model.entity, { where: { caseId: In(ids) } });
         differ.compare(manager, model, live, rows);
       }
-      const ledger = new Map((await manager.find(ApprovalDocumentEntity, { where: { caseId: In(ids) } })).map((d) => [d.caseId, d.documentNo]));
+      const ledger = new Map(
+        (await manager.find(ApprovalDocumentEntity, { where: { caseId: In(ids) } })).map((d) => [d.caseId, d.documentNo]),
+      );
       for (const [caseId, stream] of byStream) {
         const documentNo = issuedDocuments(stream);
         if (documentNo !== null && ledger.get(caseId) !== documentNo) {
-          differ.add({ table: 'approval_documents', key: { case_id: caseId }, column: 'document_no', live: ledger.get(caseId) ?? null, rebuilt: documentNo });
+          differ.add({
+            table: 'approval_documents',
+            key: { case_id: caseId },
+            column: 'document_no',
+            live: ledger.get(caseId) ?? null,
+            rebuilt: documentNo,
+          });
         }
       }
     });
@@ -218,7 +233,14 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
         `SELECT ${m.key.map((k) => `"${meta.findColumnWithPropertyName(k)!.databaseName}"`).join(', ')} ${where} ORDER BY 1 LIMIT $1`,
         [differ.room()],
       );
-      for (const o of listed) differ.add({ table: m.table, key: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)])), column: '*', live: 'row', rebuilt: null });
+      for (const o of listed)
+        differ.add({
+          table: m.table,
+          key: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)])),
+          column: '*',
+          live: 'row',
+          rebuilt: null,
+        });
       differ.count += n - listed.length;
     }
     await runner.commitTransaction();
@@ -254,6 +276,7 @@ export function formatDifference(d: ReadModelDifference): string {
   const key = Object.entries(d.key)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  if (d.column === '*') return `${d.table} ${key}: ${d.live === null ? 'missing from the live table (the events give this row)' : 'in the live table but not derivable from the events'}`;
+  if (d.column === '*')
+    return `${d.table} ${key}: ${d.live === null ? 'missing from the live table (the events give this row)' : 'in the live table but not derivable from the events'}`;
   return `${d.table} ${key} ${d.column}: live ${JSON.stringify(d.live)} ≠ rebuilt ${JSON.stringify(d.rebuilt)}`;
 }

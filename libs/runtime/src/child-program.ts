@@ -34,7 +34,11 @@ export function startChildProgram(
 ): Promise<ChildProgram> {
   const opts = typeof options === 'string' ? { output: options } : options;
   const stdout = opts.output === 'stderr' ? 2 : 'inherit';
-  const child: ChildProcess = fork(modulePath, [], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'], detached: opts.ownProcessGroup ?? false });
+  const child: ChildProcess = fork(modulePath, [], {
+    env,
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
+    detached: opts.ownProcessGroup ?? false,
+  });
   const ended = new Promise<ExitInfo>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const exited = ended.then((e) => e.code);
   const stop = async (graceMs = 15_000) => {

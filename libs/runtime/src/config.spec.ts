@@ -23,7 +23,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses a program whose required variables are missing', () => {
-    expect(() => loadConfig({}, ['DATABASE_URL', 'TEMPORAL_ADDRESS'])).toThrow(/DATABASE_URL: is required[\s\S]*TEMPORAL_ADDRESS: is required/);
+    expect(() => loadConfig({}, ['DATABASE_URL', 'TEMPORAL_ADDRESS'])).toThrow(
+      /DATABASE_URL: is required[\s\S]*TEMPORAL_ADDRESS: is required/,
+    );
   });
 
   it('treats empty strings as unset', () => {

@@ -10,7 +10,9 @@ const optionalUrl = (protocols: string[]) =>
     .string()
     .trim()
     .min(1)
-    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), { message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}` })
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    })
     .optional();
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -43,10 +45,20 @@ const schema = z.object({
   // Exact values only: a typo such as `Production` or `prod` must not fall back to development behaviour.
   NODE_ENV: z.enum(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
-  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(MAX_JWT_TTL_SECONDS).default(8 * 3600),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(MAX_JWT_TTL_SECONDS)
+    .default(8 * 3600),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
-  LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
+  LOGIN_LOCKOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(900),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
   SEED_DEMO_USERS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -63,7 +75,9 @@ const schema = z.object({
   CODEC_CORS_ORIGINS: z
     .string()
     .trim()
-    .refine((v) => v.split(',').every((o) => /^https?:\/\/[^\s/]+$/.test(o.trim())), { message: 'must be a comma-separated list of origins like https://temporal-ui.example.org' })
+    .refine((v) => v.split(',').every((o) => /^https?:\/\/[^\s/]+$/.test(o.trim())), {
+      message: 'must be a comma-separated list of origins like https://temporal-ui.example.org',
+    })
     .optional(),
   TEMPORAL_TLS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -75,7 +89,11 @@ const schema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().trim().min(1).optional(),
   TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
   TEMPORAL_API_KEY_FILE: z.string().trim().min(1).optional(),
-  DATABASE_SSL: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'], { message: 'must be disable, prefer, require, verify-ca, verify-full or no-verify' }).optional(),
+  DATABASE_SSL: z
+    .enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'], {
+      message: 'must be disable, prefer, require, verify-ca, verify-full or no-verify',
+    })
+    .optional(),
 });
 
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY']);
@@ -236,7 +254,13 @@ function temporalConnectionConfig(v: ParsedEnv): Pick<AppConfig, 'temporalTls' |
   const problems: string[] = [];
   if (!!v.TEMPORAL_TLS_CERT_FILE !== !!v.TEMPORAL_TLS_KEY_FILE)
     problems.push('TEMPORAL_TLS_CERT_FILE / TEMPORAL_TLS_KEY_FILE: a client certificate needs its key (set both or neither)');
-  for (const name of ['TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_CA_FILE', 'TEMPORAL_API_KEY_FILE', 'PAYLOAD_KEYS_FILE'] as const) {
+  for (const name of [
+    'TEMPORAL_TLS_CERT_FILE',
+    'TEMPORAL_TLS_KEY_FILE',
+    'TEMPORAL_TLS_CA_FILE',
+    'TEMPORAL_API_KEY_FILE',
+    'PAYLOAD_KEYS_FILE',
+  ] as const) {
     const file = v[name];
     if (file && !readable(file)) problems.push(`${name}: cannot read the file (got ${JSON.stringify(file)})`);
   }
@@ -248,7 +272,12 @@ function temporalConnectionConfig(v: ParsedEnv): Pick<AppConfig, 'temporalTls' |
   return {
     temporalApiKey: apiKey || undefined,
     temporalTls: wantsTls
-      ? { certFile: v.TEMPORAL_TLS_CERT_FILE, keyFile: v.TEMPORAL_TLS_KEY_FILE, caFile: v.TEMPORAL_TLS_CA_FILE, serverName: v.TEMPORAL_TLS_SERVER_NAME }
+      ? {
+          certFile: v.TEMPORAL_TLS_CERT_FILE,
+          keyFile: v.TEMPORAL_TLS_KEY_FILE,
+          caFile: v.TEMPORAL_TLS_CA_FILE,
+          serverName: v.TEMPORAL_TLS_SERVER_NAME,
+        }
       : undefined,
   };
 }

@@ -17,7 +17,9 @@ export class LauncherAlreadyRunningError extends StartRefusedError {
     readonly pid: number,
     readonly dataDir: string,
   ) {
-    super(`数据目录正被使用 Another delegation-flow launcher (pid ${pid}) is running on ${dataDir}. Stop it first (Ctrl-C in its terminal, or kill -TERM ${pid}), or set DATA_DIR.`);
+    super(
+      `数据目录正被使用 Another delegation-flow launcher (pid ${pid}) is running on ${dataDir}. Stop it first (Ctrl-C in its terminal, or kill -TERM ${pid}), or set DATA_DIR.`,
+    );
   }
 }
 

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { ConfigError, loadConfig } from './config';
-import { AesGcmPayloadCodec, DEV_PAYLOAD_KEYS_FILE, ENCRYPTED_ENCODING, KEY_ID_METADATA, parsePayloadKeys, PayloadKeyring, resolvePayloadKeys } from './payload-codec';
+import {
+  AesGcmPayloadCodec,
+  DEV_PAYLOAD_KEYS_FILE,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  parsePayloadKeys,
+  PayloadKeyring,
+  resolvePayloadKeys,
+} from './payload-codec';
 import { temporalConnectionOptions, temporalDataConverter } from './temporal-connection';
 
 const key = () => randomBytes(32).toString('base64');
@@ -52,8 +60,13 @@ describe('AesGcmPayloadCodec', () => {
 describe('failure converter', () => {
   it('moves a failure message (which can name a member) into an encoded payload that the codec encrypts', async () => {
     // Loaded as clients and workers load it (by path, as the workflow bundle does).
-    const { failureConverter } = loadDataConverter(temporalDataConverter({ payloadKeys: `k:${key()}`, nodeEnv: 'production', dataDir: '/nonexistent' }));
-    const failure = failureConverter.errorToFailure(ApplicationFailure.create({ type: 'RULE_VIOLATION', message: '成员 张三 重复 / Member 张三 is listed twice' }), defaultPayloadConverter);
+    const { failureConverter } = loadDataConverter(
+      temporalDataConverter({ payloadKeys: `k:${key()}`, nodeEnv: 'production', dataDir: '/nonexistent' }),
+    );
+    const failure = failureConverter.errorToFailure(
+      ApplicationFailure.create({ type: 'RULE_VIOLATION', message: '成员 张三 重复 / Member 张三 is listed twice' }),
+      defaultPayloadConverter,
+    );
     expect(failure.message).toBe('Encoded failure');
     expect(JSON.stringify(failure)).not.toContain('张三');
     const codec = new AesGcmPayloadCodec(new PayloadKeyring(parsePayloadKeys(`k:${key()}`, 'PAYLOAD_KEYS')));
@@ -69,7 +82,15 @@ describe('parsePayloadKeys', () => {
   it('reads id:base64 lists, JSON objects and JSON arrays, oldest first', () => {
     const a = key();
     const b = key();
-    for (const t of [`a:${a}\n# comment\nb:${b}`, `a:${a},b:${b}`, JSON.stringify({ a, b }), JSON.stringify([{ id: 'a', key: a }, { id: 'b', key: b }])]) {
+    for (const t of [
+      `a:${a}\n# comment\nb:${b}`,
+      `a:${a},b:${b}`,
+      JSON.stringify({ a, b }),
+      JSON.stringify([
+        { id: 'a', key: a },
+        { id: 'b', key: b },
+      ]),
+    ]) {
       const ring = new PayloadKeyring(parsePayloadKeys(t, 'PAYLOAD_KEYS'));
       expect(ring.keys.map((k) => k.id)).toEqual(['a', 'b']);
       expect(ring.current.id).toBe('b');
@@ -128,7 +149,8 @@ describe('Temporal connection config', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('plain by default; TLS with CA, client pair and server name from files; API key implies TLS', () => {
-    for (const f of ['ca.pem', 'client.pem', 'client.key', 'api-key']) writeFileSync(join(dir, f), f === 'api-key' ? 'secret-key\n' : `-- ${f} --`);
+    for (const f of ['ca.pem', 'client.pem', 'client.key', 'api-key'])
+      writeFileSync(join(dir, f), f === 'api-key' ? 'secret-key\n' : `-- ${f} --`);
     expect(temporalConnectionOptions({ ...loadConfig({}), temporalAddress: 'h:7233' })).toEqual({ address: 'h:7233' });
     const mtls = loadConfig({
       TEMPORAL_TLS_CA_FILE: join(dir, 'ca.pem'),
@@ -141,7 +163,11 @@ describe('Temporal connection config', () => {
     expect(options.tls?.serverRootCACertificate?.toString()).toBe('-- ca.pem --');
     expect(options.tls?.clientCertPair?.crt.toString()).toBe('-- client.pem --');
     const cloud = loadConfig({ TEMPORAL_API_KEY_FILE: join(dir, 'api-key') });
-    expect(temporalConnectionOptions({ ...cloud, temporalAddress: 'ns.acct.tmprl.cloud:7233' })).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: 'secret-key' });
+    expect(temporalConnectionOptions({ ...cloud, temporalAddress: 'ns.acct.tmprl.cloud:7233' })).toEqual({
+      address: 'ns.acct.tmprl.cloud:7233',
+      tls: {},
+      apiKey: 'secret-key',
+    });
   });
 
   it('names missing files and a certificate without its key', () => {
@@ -151,8 +177,12 @@ describe('Temporal connection config', () => {
   });
 
   it('DATABASE_SSL becomes the sslmode of DATABASE_URL unless the URL has one', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/app', DATABASE_SSL: 'verify-full' }).databaseUrl).toBe('postgres://u:p@db:5432/app?sslmode=verify-full');
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/app?sslmode=disable', DATABASE_SSL: 'require' }).databaseUrl).toBe('postgres://db/app?sslmode=disable');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/app', DATABASE_SSL: 'verify-full' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/app?sslmode=verify-full',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app?sslmode=disable', DATABASE_SSL: 'require' }).databaseUrl).toBe(
+      'postgres://db/app?sslmode=disable',
+    );
     expect(() => loadConfig({ DATABASE_SSL: 'on' })).toThrow(/DATABASE_SSL: must be disable, prefer/);
   });
 });

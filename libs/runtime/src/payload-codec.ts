@@ -79,7 +79,9 @@ export function parsePayloadKeys(text: string, source: string): PayloadKey[] {
   const keys: PayloadKey[] = [];
   for (const [id, value] of entries) {
     if (!KEY_ID.test(id)) {
-      problems.push(`${source}: key id ${JSON.stringify(id.slice(0, 70))} must be 1-64 letters, digits, '.', '_' or '-' (format id:base64key)`);
+      problems.push(
+        `${source}: key id ${JSON.stringify(id.slice(0, 70))} must be 1-64 letters, digits, '.', '_' or '-' (format id:base64key)`,
+      );
       continue;
     }
     const key = typeof value === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : undefined;
@@ -102,9 +104,12 @@ export function parsePayloadKeys(text: string, source: string): PayloadKey[] {
  */
 export function resolvePayloadKeys(config: Pick<AppConfig, 'payloadKeys' | 'payloadKeysFile' | 'nodeEnv' | 'dataDir'>): PayloadKeyring {
   if (config.payloadKeys) return new PayloadKeyring(parsePayloadKeys(config.payloadKeys, 'PAYLOAD_KEYS'));
-  if (config.payloadKeysFile) return new PayloadKeyring(parsePayloadKeys(readFileSync(config.payloadKeysFile, 'utf8'), 'PAYLOAD_KEYS_FILE'));
+  if (config.payloadKeysFile)
+    return new PayloadKeyring(parsePayloadKeys(readFileSync(config.payloadKeysFile, 'utf8'), 'PAYLOAD_KEYS_FILE'));
   if (config.nodeEnv !== 'development' && config.nodeEnv !== 'test')
-    throw new ConfigError([`PAYLOAD_KEYS: is required when NODE_ENV=${config.nodeEnv} (or PAYLOAD_KEYS_FILE; see docs/security.md "Key management")`]);
+    throw new ConfigError([
+      `PAYLOAD_KEYS: is required when NODE_ENV=${config.nodeEnv} (or PAYLOAD_KEYS_FILE; see docs/security.md "Key management")`,
+    ]);
   const file = join(config.dataDir, DEV_PAYLOAD_KEYS_FILE);
   ensureDevKeyFile(file);
   return new PayloadKeyring(parsePayloadKeys(readFileSync(file, 'utf8'), file));
@@ -165,7 +170,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const idBytes = payload.metadata?.[KEY_ID_METADATA];
       const id = idBytes ? decoder.decode(idBytes) : '';
       const key = this.keyring.key(id);
-      if (!key) throw new PayloadKeyError(`payload encrypted with unknown key "${id}": add that key to PAYLOAD_KEYS (older keys must stay until their cases are gone)`);
+      if (!key)
+        throw new PayloadKeyError(
+          `payload encrypted with unknown key "${id}": add that key to PAYLOAD_KEYS (older keys must stay until their cases are gone)`,
+        );
       const data = payload.data ?? new Uint8Array();
       if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadKeyError(`encrypted payload (key "${id}") is too short`);
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));

@@ -148,7 +148,9 @@ export class PortTakenError extends StartRefusedError {
     readonly variable: string,
     readonly owner: PortOwner,
   ) {
-    const who = owner.pid ? `process ${owner.pid} (${truncate(owner.command || 'unknown command', 160)})` : 'another process (its pid is not visible to this user)';
+    const who = owner.pid
+      ? `process ${owner.pid} (${truncate(owner.command || 'unknown command', 160)})`
+      : 'another process (its pid is not visible to this user)';
     super(
       `端口 ${port} 已被占用 Port ${port} (${variable}) is already in use by ${who}. ` +
         `It was not started by this data folder, so it is not stopped or used. Stop it, or set ${variable} to a free port.`,

@@ -49,7 +49,11 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
   try {
     program = await start();
   } catch (err) {
-    console.error(err instanceof ConfigError || err instanceof StartRefusedError ? `${name}: ${err.message}` : `${name}: failed to start: ${(err as Error).stack ?? String(err)}`);
+    console.error(
+      err instanceof ConfigError || err instanceof StartRefusedError
+        ? `${name}: ${err.message}`
+        : `${name}: failed to start: ${(err as Error).stack ?? String(err)}`,
+    );
     await program?.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -31,11 +31,15 @@ describe('Supervisor', () => {
   it('restarts a process that died on its own, naming it, its pid and its signal, with doubling backoff', async () => {
     const started: ReturnType<typeof fakeProcess>[] = [];
     const log: string[] = [];
-    const s = new Supervisor('worker', async () => {
-      const p = fakeProcess(100 + started.length);
-      started.push(p);
-      return p;
-    }, { backoff, log: (l) => log.push(l) });
+    const s = new Supervisor(
+      'worker',
+      async () => {
+        const p = fakeProcess(100 + started.length);
+        started.push(p);
+        return p;
+      },
+      { backoff, log: (l) => log.push(l) },
+    );
     await s.start();
     started[0]!.die({ code: null, signal: 'SIGKILL' });
     await until(() => started.length === 2);
@@ -54,13 +58,17 @@ describe('Supervisor', () => {
     const started: ReturnType<typeof fakeProcess>[] = [];
     let attempts = 0;
     const log: string[] = [];
-    const s = new Supervisor('PostgreSQL', async () => {
-      attempts += 1;
-      if (attempts === 2) throw new Error('port taken');
-      const p = fakeProcess(attempts);
-      started.push(p);
-      return p;
-    }, { backoff: { initialMs: 10, maxMs: 10_000, resetAfterMs: 60_000 }, log: (l) => log.push(l) });
+    const s = new Supervisor(
+      'PostgreSQL',
+      async () => {
+        attempts += 1;
+        if (attempts === 2) throw new Error('port taken');
+        const p = fakeProcess(attempts);
+        started.push(p);
+        return p;
+      },
+      { backoff: { initialMs: 10, maxMs: 10_000, resetAfterMs: 60_000 }, log: (l) => log.push(l) },
+    );
     await s.start();
     started[0]!.die({ code: 1, signal: null });
     await until(() => attempts === 3);
@@ -76,11 +84,15 @@ describe('Supervisor', () => {
   it('after stopRestarting() an exit is not taken for a crash (PostgreSQL got the Ctrl-C itself)', async () => {
     const started: ReturnType<typeof fakeProcess>[] = [];
     const log: string[] = [];
-    const s = new Supervisor('PostgreSQL', async () => {
-      const p = fakeProcess(started.length + 1);
-      started.push(p);
-      return p;
-    }, { backoff, log: (l) => log.push(l) });
+    const s = new Supervisor(
+      'PostgreSQL',
+      async () => {
+        const p = fakeProcess(started.length + 1);
+        started.push(p);
+        return p;
+      },
+      { backoff, log: (l) => log.push(l) },
+    );
     await s.start();
     s.stopRestarting();
     started[0]!.die({ code: 0, signal: null });

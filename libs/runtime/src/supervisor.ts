@@ -91,7 +91,13 @@ export class Supervisor {
         const tail = running.lastOutput?.().trim();
         this.log(
           `launcher: ${this.name} (pid ${running.pid}) ${describeExit(exit)}; restarting in ${this.delayMs / 1000}s` +
-            (tail ? `. Its last output:\n${tail.split('\n').slice(-8).map((l) => `    ${l}`).join('\n')}` : ''),
+            (tail
+              ? `. Its last output:\n${tail
+                  .split('\n')
+                  .slice(-8)
+                  .map((l) => `    ${l}`)
+                  .join('\n')}`
+              : ''),
         );
         if (Date.now() - startedAt >= this.backoff.resetAfterMs) this.delayMs = this.backoff.initialMs;
       }

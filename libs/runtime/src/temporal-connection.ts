@@ -20,7 +20,9 @@ export interface TemporalConnectionOptions {
  * mutual TLS (TEMPORAL_TLS_CERT_FILE + TEMPORAL_TLS_KEY_FILE) or an API key (Temporal Cloud, always over TLS).
  * Files are read here, at connect time, so rotated certificates are picked up on restart.
  */
-export function temporalConnectionOptions(config: Pick<AppConfig, 'temporalTls' | 'temporalApiKey'> & { temporalAddress: string }): TemporalConnectionOptions {
+export function temporalConnectionOptions(
+  config: Pick<AppConfig, 'temporalTls' | 'temporalApiKey'> & { temporalAddress: string },
+): TemporalConnectionOptions {
   const { temporalTls: tls, temporalApiKey: apiKey } = config;
   const options: TemporalConnectionOptions = { address: config.temporalAddress };
   if (tls || apiKey) {

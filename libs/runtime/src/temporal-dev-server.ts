@@ -51,7 +51,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.uiPort) await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
   args.push(...searchAttributeCliArgs());
-  if (options.uiPort) args.push('--ui-port', String(options.uiPort), ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []));
+  if (options.uiPort)
+    args.push('--ui-port', String(options.uiPort), ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []));
   else args.push('--headless');
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });

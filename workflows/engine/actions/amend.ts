@@ -9,7 +9,11 @@ import { reject } from '../rejection';
 export function amendedFacts(core: CaseCore, r: AmendRequest): CaseFacts {
   const changes = r.changes;
   if (!changes || typeof changes !== 'object' || Object.keys(changes).length === 0) {
-    return reject('INVALID_REQUEST', 'changes 不能为空', 'changes must name at least one of departureDate, returnDate, destinations, members');
+    return reject(
+      'INVALID_REQUEST',
+      'changes 不能为空',
+      'changes must name at least one of departureDate, returnDate, destinations, members',
+    );
   }
   const allowed = ['departureDate', 'returnDate', 'destinations', 'members'];
   const unknown = Object.keys(changes).filter((k) => !allowed.includes(k));
@@ -30,7 +34,11 @@ export function checkAmend(core: CaseCore, r: AmendRequest): void {
 export function applyAmend(core: CaseCore, r: AmendRequest): void {
   const before = core.facts;
   const next = amendedFacts(core, r);
-  const datesChanged = before.departureDate !== next.departureDate || before.returnDate !== next.returnDate || JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !== JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
+  const datesChanged =
+    before.departureDate !== next.departureDate ||
+    before.returnDate !== next.returnDate ||
+    JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !==
+      JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
   const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
   const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
   const added = next.members.filter((m) => !before.members.some((b) => b.id === m.id)).map((m) => m.id);
@@ -41,7 +49,12 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     returnDate: next.returnDate,
     countries: tripCountries(next),
     memberCount: next.members.length,
-    datesChanged, countriesChanged, membersAdded: added, membersRemoved: removed, comment: r.comment ?? null });
+    datesChanged,
+    countriesChanged,
+    membersAdded: added,
+    membersRemoved: removed,
+    comment: r.comment ?? null,
+  });
   for (const id of removed) {
     core.withdrawnMembers.push({ memberId: id, reason: 'amended' });
     core.emit('member.withdrawn', r, { memberId: id, reason: 'amended', memberCount: next.members.length });

@@ -8,7 +8,8 @@ import { reject } from '../rejection';
 
 export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
   const { meta } = core.awaitingStep('complete', r.stepKey, r.actor, r.onBehalfOf);
-  if (meta.kind === 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 是审批步骤，请作出审批决定`, `${meta.code} is an approval: send a decision`, r.stepKey);
+  if (meta.kind === 'approval')
+    reject('ACTION_NOT_ALLOWED', `${meta.code} 是审批步骤，请作出审批决定`, `${meta.code} is an approval: send a decision`, r.stepKey);
   if (meta.kind === 'system' || meta.kind === 'timer') {
     reject('ACTION_NOT_ALLOWED', `${meta.code} 由系统自动办理`, `${meta.code} is run by the engine`, r.stepKey);
   }
@@ -18,7 +19,12 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
   const data = r.data ?? {};
   const b = meta.behaviour;
   if (b.collectsDeficiencies && core.deficiencies.some((d) => d.status !== 'supplied')) {
-    reject('ACTION_NOT_ALLOWED', '请逐项补交缺件（/documents），补齐后自动办结', `Supply each missing document (/documents); ${meta.code} completes when all are in`, r.stepKey);
+    reject(
+      'ACTION_NOT_ALLOWED',
+      '请逐项补交缺件（/documents），补齐后自动办结',
+      `Supply each missing document (/documents); ${meta.code} completes when all are in`,
+      r.stepKey,
+    );
   }
   switch (b.data) {
     case 'entry-route': {
@@ -70,7 +76,8 @@ export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {
   core.emit('step.completed', r, { key: r.stepKey, code: meta.code, data: r.data ?? null, comment: r.comment ?? null });
   const data = r.data ?? {};
   const b = meta.behaviour;
-  if (b.data === 'entry-route' && typeof data.route === 'string' && meta.memberId && meta.country) core.setRoute(meta.memberId, meta.country, data.route as EntryRoute);
+  if (b.data === 'entry-route' && typeof data.route === 'string' && meta.memberId && meta.country)
+    core.setRoute(meta.memberId, meta.country, data.route as EntryRoute);
   if (b.outcome?.mayFail === 'member' && data.outcome === 'refused') {
     core.visaRefused(meta.country!, (data.members as string[] | undefined) ?? core.facts.members.map((m) => m.id), r);
   }

@@ -9,24 +9,46 @@ import { reject } from '../rejection';
 export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
   const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
   const decisions = ['approve', 'reject', 'return', 'accept-with-deficiencies'];
-  if (!decisions.includes(r.decision)) reject('INVALID_REQUEST', `decision 须为 ${decisions.join('/')}`, `decision must be one of ${decisions.join(', ')}`, r.stepKey);
-  if (meta.kind !== 'approval') reject('ACTION_NOT_ALLOWED', `${meta.code} 不是审批步骤，请使用办结`, `${meta.code} is not an approval: complete it instead`, r.stepKey);
+  if (!decisions.includes(r.decision))
+    reject('INVALID_REQUEST', `decision 须为 ${decisions.join('/')}`, `decision must be one of ${decisions.join(', ')}`, r.stepKey);
+  if (meta.kind !== 'approval')
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `${meta.code} 不是审批步骤，请使用办结`,
+      `${meta.code} is not an approval: complete it instead`,
+      r.stepKey,
+    );
   if (r.decision === 'accept-with-deficiencies') {
     if (!meta.behaviour.intake?.acceptWithDeficiencies) {
-      const intake = core.definition.steps.filter((s) => s.behaviour?.intake?.acceptWithDeficiencies).map((s) => s.code).join('/');
-      reject('ACTION_NOT_ALLOWED', `容缺受理只适用于外办受理（${intake}）`, `Accept-with-deficiencies applies only at intake (${intake})`, r.stepKey);
+      const intake = core.definition.steps
+        .filter((s) => s.behaviour?.intake?.acceptWithDeficiencies)
+        .map((s) => s.code)
+        .join('/');
+      reject(
+        'ACTION_NOT_ALLOWED',
+        `容缺受理只适用于外办受理（${intake}）`,
+        `Accept-with-deficiencies applies only at intake (${intake})`,
+        r.stepKey,
+      );
     }
     const docs = r.missingDocuments;
-    if (!Array.isArray(docs) || docs.length === 0) reject('INVALID_REQUEST', 'missingDocuments 须列明缺件', 'missingDocuments must name at least one document', r.stepKey);
+    if (!Array.isArray(docs) || docs.length === 0)
+      reject('INVALID_REQUEST', 'missingDocuments 须列明缺件', 'missingDocuments must name at least one document', r.stepKey);
     const ids = new Set<string>();
     for (const [i, d] of (docs ?? []).entries()) {
       if (!d || typeof d.id !== 'string' || !d.id || typeof d.name !== 'string' || !d.name) {
         reject('INVALID_REQUEST', `missingDocuments[${i}] 须有 id 和 name`, `missingDocuments[${i}] needs an id and a name`, r.stepKey);
       }
-      if (ids.has(d.id) || core.deficiencies.some((x) => x.id === d.id)) reject('INVALID_REQUEST', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
+      if (ids.has(d.id) || core.deficiencies.some((x) => x.id === d.id))
+        reject('INVALID_REQUEST', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
       ids.add(d.id);
       if (d.neededBy !== undefined && (!core.steps.has(d.neededBy) || core.steps.get(d.neededBy)!.behaviour?.afterDeparture)) {
-        reject('INVALID_REQUEST', `missingDocuments[${i}].neededBy 不是已知步骤`, `missingDocuments[${i}].neededBy is not a step code`, r.stepKey);
+        reject(
+          'INVALID_REQUEST',
+          `missingDocuments[${i}].neededBy 不是已知步骤`,
+          `missingDocuments[${i}].neededBy is not a step code`,
+          r.stepKey,
+        );
       }
     }
   }
@@ -35,9 +57,12 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
 
 /** The upstream instances a return sends back: an instance key, or every upstream instance of a step code. */
 export function returnTargets(core: CaseCore, stepKey: string, returnTo: unknown): string[] {
-  if (typeof returnTo !== 'string' || !returnTo) return reject('INVALID_RETURN_TARGET', '退回须指明 returnTo（上游步骤）', 'return needs returnTo: an upstream step', stepKey);
+  if (typeof returnTo !== 'string' || !returnTo)
+    return reject('INVALID_RETURN_TARGET', '退回须指明 returnTo（上游步骤）', 'return needs returnTo: an upstream step', stepKey);
   const upstream = upstreamOf(core, stepKey);
-  const targets = upstream.filter((k) => (k === returnTo || core.metas.get(k)?.code === returnTo) && core.states.get(k)?.status !== 'skipped');
+  const targets = upstream.filter(
+    (k) => (k === returnTo || core.metas.get(k)?.code === returnTo) && core.states.get(k)?.status !== 'skipped',
+  );
   if (targets.length === 0) {
     return reject('INVALID_RETURN_TARGET', `${returnTo} 不是 ${stepKey} 的上游步骤`, `${returnTo} is not upstream of ${stepKey}`, stepKey);
   }
@@ -78,7 +103,10 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
         core.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? neededBy, dueAt, status: 'missing' });
       }
       core.emit('step.decided', r, { ...payload, missingDocuments: r.missingDocuments });
-      core.emit('deficiency.raised', r, { documents: core.deficiencies.filter((d) => d.status === 'missing').map((d) => ({ id: d.id, name: d.name, neededBy: d.neededBy })), dueAt: toIso(dueAt) });
+      core.emit('deficiency.raised', r, {
+        documents: core.deficiencies.filter((d) => d.status === 'missing').map((d) => ({ id: d.id, name: d.name, neededBy: d.neededBy })),
+        dueAt: toIso(dueAt),
+      });
       core.runtime = { ...core.runtime, acceptedWithDeficiencies: true };
       core.deriveInstances();
       break;

@@ -23,6 +23,11 @@ export function applySupply(core: CaseCore, r: SupplyDocumentRequest): void {
     const state = core.states.get(key)!;
     if (state.status !== 'awaiting' && state.status !== 'overdue') continue;
     core.finish(state, r);
-    core.emit('step.completed', r, { key, code: core.metas.get(key)!.code, data: { documents: core.deficiencies.map((d) => d.id) }, comment: null });
+    core.emit('step.completed', r, {
+      key,
+      code: core.metas.get(key)!.code,
+      data: { documents: core.deficiencies.map((d) => d.id) },
+      comment: null,
+    });
   }
 }

@@ -97,6 +97,15 @@ describe('API configuration', () => {
   it('lists 19 demo users: <role>.<unit>', () => {
     const users = demoUsers().map((u) => u.username);
     expect(users).toHaveLength(19);
-    expect(users).toEqual(expect.arrayContaining(['organizer.commerce', 'finance.education', 'fao-director.fao', 'passport-officer.fao', 'manager.fao', 'leader.city']));
+    expect(users).toEqual(
+      expect.arrayContaining([
+        'organizer.commerce',
+        'finance.education',
+        'fao-director.fao',
+        'passport-officer.fao',
+        'manager.fao',
+        'leader.city',
+      ]),
+    );
   });
 });

@@ -20,7 +20,8 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw domainError('UNAUTHENTICATED', '请先登录（缺少 Bearer 访问令牌）', 'Sign in first: a Bearer access token is required');
+    if (!match)
+      throw domainError('UNAUTHENTICATED', '请先登录（缺少 Bearer 访问令牌）', 'Sign in first: a Bearer access token is required');
     const user = await this.auth.authenticate(match[1]!);
     req.user = user;
     const store = requestContext.getStore();

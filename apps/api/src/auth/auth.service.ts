@@ -47,8 +47,14 @@ export class RetryLaterError extends DomainError {
     super(
       code,
       code === 'ACCOUNT_LOCKED'
-        ? { zh: `该账号登录失败次数过多，已暂时锁定，请 ${retryAfterSeconds} 秒后再试`, en: `Too many failed sign-ins for this account: it is locked, retry in ${retryAfterSeconds} s` }
-        : { zh: `此地址登录失败次数过多，请 ${retryAfterSeconds} 秒后再试`, en: `Too many failed sign-ins from this address: retry in ${retryAfterSeconds} s` },
+        ? {
+            zh: `该账号登录失败次数过多，已暂时锁定，请 ${retryAfterSeconds} 秒后再试`,
+            en: `Too many failed sign-ins for this account: it is locked, retry in ${retryAfterSeconds} s`,
+          }
+        : {
+            zh: `此地址登录失败次数过多，请 ${retryAfterSeconds} 秒后再试`,
+            en: `Too many failed sign-ins from this address: retry in ${retryAfterSeconds} s`,
+          },
     );
   }
 }
@@ -56,7 +62,11 @@ export class RetryLaterError extends DomainError {
 const INVALID = () => domainError('INVALID_CREDENTIALS', '用户名或密码错误', 'Wrong username or password');
 const INVALID_TOKEN = () => domainError('UNAUTHENTICATED', '访问令牌无效', 'The access token is invalid');
 const REVOKED = () =>
-  domainError('UNAUTHENTICATED', '访问令牌已失效（账号已停用或权限已变更），请重新登录', 'The access token is no longer valid (account disabled or role changed): sign in again');
+  domainError(
+    'UNAUTHENTICATED',
+    '访问令牌已失效（账号已停用或权限已变更），请重新登录',
+    'The access token is no longer valid (account disabled or role changed): sign in again',
+  );
 /** Clock skew allowed on `iat` (a token issued by a replica whose clock runs ahead), seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -80,14 +90,21 @@ export class AuthService {
    */
   async login(username: string, password: string, ctx: LoginContext): Promise<LoginResult> {
     const ticket = await this.throttle.acquire(username, ctx.address);
-    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
+    if (isRefusal(ticket))
+      throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
 
     const user = await this.users.findByUsername(username);
     // Compare against a dummy hash for unknown users too: no timing hint of which usernames exist.
     this.dummyHash ??= this.users.hash('not a password');
     const storedHash = user?.passwordHash ?? (await this.dummyHash);
     const ok = await this.users.verify(password, storedHash);
-    const base = { action: AUDIT_ACTIONS.login, actor: username, userId: user?.id ?? null, address: ctx.address, requestId: ctx.requestId ?? null };
+    const base = {
+      action: AUDIT_ACTIONS.login,
+      actor: username,
+      userId: user?.id ?? null,
+      address: ctx.address,
+      requestId: ctx.requestId ?? null,
+    };
 
     if (!user || !ok || !user.enabled) {
       const reason = !user ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled';
@@ -158,7 +175,14 @@ export class AuthService {
     }
     if (!wellFormed(claims, Math.min(this.config.jwtTtlSeconds, MAX_JWT_TTL_SECONDS))) throw INVALID_TOKEN();
     const user = await this.users.findById(claims.sub);
-    if (!user || !user.enabled || user.tokenVersion !== claims.ver || user.role !== claims.role || user.unit !== claims.unit || user.username !== claims.username)
+    if (
+      !user ||
+      !user.enabled ||
+      user.tokenVersion !== claims.ver ||
+      user.role !== claims.role ||
+      user.unit !== claims.unit ||
+      user.username !== claims.username
+    )
       throw REVOKED();
     // Role, unit and name come from the database row, not from the token.
     return { id: user.username, userId: user.id, role: user.role as Role, unit: user.unit, name: user.displayName };

@@ -139,10 +139,7 @@ export class UsersService {
     }
     const lines = wanted.map((u) => `  ${u.username.padEnd(26)} ${u.role.padEnd(17)} ${u.unit}`);
     console.log(
-      [
-        `demo users 演示账号 (password: DEMO_PASSWORD${this.config.demoPassword === 'demo' ? ' = "demo"' : ''}):`,
-        ...lines,
-      ].join('\n'),
+      [`demo users 演示账号 (password: DEMO_PASSWORD${this.config.demoPassword === 'demo' ? ' = "demo"' : ''}):`, ...lines].join('\n'),
     );
     this.logger.event('log', 'demo users seeded', { count: wanted.length, rewritten: !current });
     return wanted;

@@ -5,7 +5,12 @@ import { Roles } from '../auth/decorators';
 import { errorResponses, schemaRef } from '../openapi';
 import { type CodecBody, CodecBodySchema, CodecService } from './codec.service';
 
-const NAMESPACE_HEADER = () => ApiHeader({ name: 'X-Namespace', required: false, description: "Temporal namespace of the payloads (sent by the Web UI and CLI); must be this deployment's" });
+const NAMESPACE_HEADER = () =>
+  ApiHeader({
+    name: 'X-Namespace',
+    required: false,
+    description: "Temporal namespace of the payloads (sent by the Web UI and CLI); must be this deployment's",
+  });
 
 /** Temporal remote codec endpoint (`--codec-endpoint <base>/api/codec`): FAO officers only, personal data inside. */
 @ApiTags('codec')
@@ -20,7 +25,8 @@ export class CodecController {
   @NAMESPACE_HEADER()
   @ApiOperation({
     summary: '解密 Temporal 载荷 Decode Temporal payloads (FAO officers)',
-    description: 'The Temporal remote codec protocol: the Web UI and `temporal workflow show --codec-endpoint` send encrypted payloads and get them back decrypted. Unencrypted payloads pass through.',
+    description:
+      'The Temporal remote codec protocol: the Web UI and `temporal workflow show --codec-endpoint` send encrypted payloads and get them back decrypted. Unencrypted payloads pass through.',
   })
   @ApiBody({ schema: schemaRef(CodecBodySchema) })
   @ApiOkResponse({ description: 'The payloads, decoded, in the same order', schema: schemaRef(CodecBodySchema) })
@@ -32,7 +38,10 @@ export class CodecController {
   @Post('encode')
   @HttpCode(200)
   @NAMESPACE_HEADER()
-  @ApiOperation({ summary: '加密 Temporal 载荷 Encode Temporal payloads (FAO officers)', description: 'The other half of the remote codec protocol: encrypts with the newest payload key.' })
+  @ApiOperation({
+    summary: '加密 Temporal 载荷 Encode Temporal payloads (FAO officers)',
+    description: 'The other half of the remote codec protocol: encrypts with the newest payload key.',
+  })
   @ApiBody({ schema: schemaRef(CodecBodySchema) })
   @ApiOkResponse({ description: 'The payloads, encrypted, in the same order', schema: schemaRef(CodecBodySchema) })
   @errorResponses(400, 401, 403, 422)

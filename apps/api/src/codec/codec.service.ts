@@ -61,14 +61,23 @@ export class CodecService {
         'VALIDATION_FAILED',
         `请求头 X-Namespace 须为本系统的命名空间 ${this.config.temporalNamespace}`,
         `Header X-Namespace must be this deployment's namespace "${this.config.temporalNamespace}"`,
-        { errors: [{ field: 'X-Namespace', rule: 'namespace', message: { zh: `须为 ${this.config.temporalNamespace}`, en: `must be ${this.config.temporalNamespace}` } }] },
+        {
+          errors: [
+            {
+              field: 'X-Namespace',
+              rule: 'namespace',
+              message: { zh: `须为 ${this.config.temporalNamespace}`, en: `must be ${this.config.temporalNamespace}` },
+            },
+          ],
+        },
       );
     const { payloads } = parseOrThrow(CodecBodySchema, body);
     try {
       const out = await this.codec[direction](payloads.map(toPayload));
       return { payloads: out.map(toJson) };
     } catch (err) {
-      if (err instanceof PayloadKeyError) throw domainError('INVALID_REQUEST', `无法解密载荷：${err.message}`, `Cannot decrypt a payload: ${err.message}`);
+      if (err instanceof PayloadKeyError)
+        throw domainError('INVALID_REQUEST', `无法解密载荷：${err.message}`, `Cannot decrypt a payload: ${err.message}`);
       throw err;
     }
   }

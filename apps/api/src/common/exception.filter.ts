@@ -15,7 +15,11 @@ const HTTP_FALLBACK: Record<number, { code: ErrorCode; zh: string; en: string }>
   403: { code: 'FORBIDDEN_ROLE', zh: '无权进行此操作', en: 'Not allowed' },
   404: { code: 'NOT_FOUND', zh: '没有这个地址', en: 'No such route' },
   413: { code: 'PAYLOAD_TOO_LARGE', zh: '请求内容过大', en: 'The request body is too large' },
-  415: { code: 'UNSUPPORTED_MEDIA_TYPE', zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
+  415: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    zh: '请求体须为 JSON（Content-Type: application/json）',
+    en: 'The request body must be JSON (Content-Type: application/json)',
+  },
 };
 
 /**
@@ -99,7 +103,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       };
     }
     if (status !== undefined && status < 500) {
-      const f = HTTP_FALLBACK[status] ?? { code: status === 409 ? 'ACTION_NOT_ALLOWED' : 'VALIDATION_FAILED', zh: '请求无法处理', en: 'The request cannot be processed' };
+      const f = HTTP_FALLBACK[status] ?? {
+        code: status === 409 ? 'ACTION_NOT_ALLOWED' : 'VALIDATION_FAILED',
+        zh: '请求无法处理',
+        en: 'The request cannot be processed',
+      };
       return { statusCode: status, code: f.code, message: { zh: f.zh, en: f.en }, ...(requestId ? { requestId } : {}) };
     }
     return {

@@ -25,9 +25,19 @@ export function jsonBodiesOnly() {
     const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
     if (hasBody && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
       next(
-        new DomainError('UNSUPPORTED_MEDIA_TYPE', { zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' }, {
-          errors: [{ field: 'headers.Content-Type', rule: 'media-type', message: { zh: '须为 application/json', en: 'Must be application/json' } }],
-        }),
+        new DomainError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          { zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
+          {
+            errors: [
+              {
+                field: 'headers.Content-Type',
+                rule: 'media-type',
+                message: { zh: '须为 application/json', en: 'Must be application/json' },
+              },
+            ],
+          },
+        ),
       );
       return;
     }

@@ -62,7 +62,15 @@ export class JsonLogger implements LoggerService {
 
   private emit(level: LogLevel, fields: Record<string, unknown>): void {
     const requestId = currentRequestId();
-    const line = JSON.stringify(maskPassports({ time: new Date().toISOString(), level: NAMES[level], service: 'api', ...(requestId ? { requestId } : {}), ...fields }));
+    const line = JSON.stringify(
+      maskPassports({
+        time: new Date().toISOString(),
+        level: NAMES[level],
+        service: 'api',
+        ...(requestId ? { requestId } : {}),
+        ...fields,
+      }),
+    );
     const stream = ORDER.indexOf(level) >= ORDER.indexOf('warn') ? process.stderr : process.stdout;
     stream.write(`${line}\n`);
   }

@@ -54,5 +54,10 @@ function maskError(err: DomainError, viewer: Viewer | undefined): DomainError {
 /** Bytes and streams pass as they are (no JSON to mask; walking them would turn them into objects). */
 function isOpaque(body: unknown): boolean {
   if (body === null || typeof body !== 'object') return false;
-  return body instanceof StreamableFile || ArrayBuffer.isView(body) || body instanceof ArrayBuffer || typeof (body as { pipe?: unknown }).pipe === 'function';
+  return (
+    body instanceof StreamableFile ||
+    ArrayBuffer.isView(body) ||
+    body instanceof ArrayBuffer ||
+    typeof (body as { pipe?: unknown }).pipe === 'function'
+  );
 }

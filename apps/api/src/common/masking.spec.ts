@@ -10,9 +10,21 @@ describe('passport masking', () => {
   });
 
   it('masks every passport number deep in facts, events and amendments, without touching the input', () => {
-    const facts = { members: [{ id: 'm1', passport: { inCustody: true, number: 'SE1234567' } }, { id: 'm2', passport: null }], other: { number: '12345678' } };
+    const facts = {
+      members: [
+        { id: 'm1', passport: { inCustody: true, number: 'SE1234567' } },
+        { id: 'm2', passport: null },
+      ],
+      other: { number: '12345678' },
+    };
     const payload = { changes: { members: facts.members }, passportNumber: 'P7654321' };
-    expect(maskPassports(facts)).toEqual({ members: [{ id: 'm1', passport: { inCustody: true, number: 'SE****567' } }, { id: 'm2', passport: null }], other: { number: '12345678' } });
+    expect(maskPassports(facts)).toEqual({
+      members: [
+        { id: 'm1', passport: { inCustody: true, number: 'SE****567' } },
+        { id: 'm2', passport: null },
+      ],
+      other: { number: '12345678' },
+    });
     expect(maskPassports(payload).passportNumber).toBe('P7***321');
     expect(facts.members[0]!.passport!.number).toBe('SE1234567');
   });
@@ -60,14 +72,38 @@ const seeded = () => ({
     ],
   },
   derived: { partyMembers: 1, newPassport: { m1: false } },
-  steps: [{ key: 'P01:m1', data: { passport: ['PE7654321', 'SE7654321'], passports: [{ number: 'DE1111111' }], idNumber: ID_18, dateOfBirth: '1949-12-31', birthdate: { year: 1949 } }, comment: `护照 E12345678，身份证 ${ID_18}，旧证 ${ID_15}` }],
+  steps: [
+    {
+      key: 'P01:m1',
+      data: {
+        passport: ['PE7654321', 'SE7654321'],
+        passports: [{ number: 'DE1111111' }],
+        idNumber: ID_18,
+        dateOfBirth: '1949-12-31',
+        birthdate: { year: 1949 },
+      },
+      comment: `护照 E12345678，身份证 ${ID_18}，旧证 ${ID_15}`,
+    },
+  ],
   objections: [{ text: `张三（身份证${ID_18}）本年度已出访`, by: 'unit-leader.commerce' }],
 });
 
 describe('masking by the personal-data classification', () => {
   const leaks = (v: unknown) => {
     const s = JSON.stringify(v);
-    return ['SE1234567', 'A7654321', 'staff-0042', 'PE7654321', 'SE7654321', 'DE1111111', ID_18, ID_15, 'E12345678', '1949-12-31', '1949'].filter((x) => s.includes(x));
+    return [
+      'SE1234567',
+      'A7654321',
+      'staff-0042',
+      'PE7654321',
+      'SE7654321',
+      'DE1111111',
+      ID_18,
+      ID_15,
+      'E12345678',
+      '1949-12-31',
+      '1949',
+    ].filter((x) => s.includes(x));
   };
 
   it('masks every class, wherever it sits, for a role that needs none (the handed inputs: apecCard.number, personId, step data, comments, a passport array)', () => {
@@ -105,7 +141,12 @@ describe('masking by the personal-data classification', () => {
 
   it("shows personnel and secrecy their own unit's members' sensitive facts, and nothing of another unit's", () => {
     const own = maskForViewer({ role: 'personnel', unit: 'commerce' }, seeded());
-    expect(own.facts.members[0]).toMatchObject({ personId: 'staff-0042', partyMember: true, classifiedAccess: false, passport: { number: 'SE****567' } });
+    expect(own.facts.members[0]).toMatchObject({
+      personId: 'staff-0042',
+      partyMember: true,
+      classifiedAccess: false,
+      passport: { number: 'SE****567' },
+    });
     expect(own.steps[0]!.data.idNumber).toBe(ID_18);
     const secrecy = maskForViewer({ role: 'secrecy', unit: 'commerce' }, seeded());
     expect(secrecy.facts.members[0]).toMatchObject({ personId: 'staff-0042', classifiedAccess: false });
@@ -113,14 +154,20 @@ describe('masking by the personal-data classification', () => {
     const other = maskForViewer({ role: 'personnel', unit: 'culture' }, seeded());
     expect(leaks(other)).toEqual([]);
     // A value outside any object with a unit: the unit given by the caller (the case's), else masked.
-    expect(maskForViewer({ role: 'personnel', unit: 'commerce' }, { payload: { personId: 'p-77' } }, 'commerce').payload.personId).toBe('p-77');
+    expect(maskForViewer({ role: 'personnel', unit: 'commerce' }, { payload: { personId: 'p-77' } }, 'commerce').payload.personId).toBe(
+      'p-77',
+    );
     expect(maskForViewer({ role: 'personnel', unit: 'commerce' }, { payload: { personId: 'p-77' } }).payload.personId).toBe('**77');
   });
 
   it('masks keys in any spelling, numbers as well as strings, and is idempotent', () => {
     const v = { passport_number: 'SE1234567', PassportNo: 12345678, data: { apec_card: '87654321', id_card_number: 110105194912 } };
     const once = maskAllPersonalData(v);
-    expect(once).toEqual({ passport_number: 'SE****567', PassportNo: '12***678', data: { apec_card: '87***321', id_card_number: expect.stringMatching(/^11\*+\d\d$/) } });
+    expect(once).toEqual({
+      passport_number: 'SE****567',
+      PassportNo: '12***678',
+      data: { apec_card: '87***321', id_card_number: expect.stringMatching(/^11\*+\d\d$/) },
+    });
     expect(maskAllPersonalData(once)).toEqual(once);
   });
 
@@ -129,18 +176,36 @@ describe('masking by the personal-data classification', () => {
     expect(maskFreeText('身份证号11010519491231002x')).toBe('身份证号11**************2x');
     expect(maskFreeText('身份证 110105 19491231 002X，110105-19491231-0021')).toBe('身份证 11****************2X，11****************21');
     expect(maskFreeText('护照 se1234567 / SE 1234567 / e12345678')).toBe('护照 se****567 / SE*****567 / e1****678');
-    const untouched = ['D13:m1:US', '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b', '2027-03-15T01:00:00.000Z', '120000000', 'files/2027/report-42.pdf', 'B07', '1234567890123456789'];
+    const untouched = [
+      'D13:m1:US',
+      '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      '2027-03-15T01:00:00.000Z',
+      '120000000',
+      'files/2027/report-42.pdf',
+      'B07',
+      '1234567890123456789',
+    ];
     for (const s of untouched) expect(maskFreeText(s)).toBe(s);
     // Lower-case hex groups of UUIDs that look like a passport number are ids, not passports.
-    for (const s of ['e1234567-2b7d-4c1e-9a57-3c4d2e1f0a9b', 'delegation-e1234567-2b7d-4c1e-9a57-3c4d2e1f0a9b']) expect(maskFreeText(s)).toBe(s);
+    for (const s of ['e1234567-2b7d-4c1e-9a57-3c4d2e1f0a9b', 'delegation-e1234567-2b7d-4c1e-9a57-3c4d2e1f0a9b'])
+      expect(maskFreeText(s)).toBe(s);
   });
 
   it('masks typed values used as keys and ID numbers sent as JSON numbers', () => {
-    expect(maskAllPersonalData({ data: { SE1234567: true, n: 110105491231002, small: 42 } })).toEqual({ data: { 'SE****567': true, n: '11***********02', small: 42 } });
+    expect(maskAllPersonalData({ data: { SE1234567: true, n: 110105491231002, small: 42 } })).toEqual({
+      data: { 'SE****567': true, n: '11***********02', small: 42 },
+    });
     // A token is opaque, even when a passport shape sits between its base64url characters.
-    expect(maskAllPersonalData({ accessToken: 'eyJ.x_SE1234567_y', comment: 'x_SE1234567_y' })).toEqual({ accessToken: 'eyJ.x_SE1234567_y', comment: 'x_SE****567_y' });
+    expect(maskAllPersonalData({ accessToken: 'eyJ.x_SE1234567_y', comment: 'x_SE1234567_y' })).toEqual({
+      accessToken: 'eyJ.x_SE1234567_y',
+      comment: 'x_SE****567_y',
+    });
     // A container key holding a count or a label is not a number of its class.
-    expect(maskAllPersonalData({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE1234567', 'x'] })).toEqual({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE****567', 'x'] });
+    expect(maskAllPersonalData({ byPhase: { passport: 3 }, phases: { passport: '护照办理' }, passport: ['SE1234567', 'x'] })).toEqual({
+      byPhase: { passport: 3 },
+      phases: { passport: '护照办理' },
+      passport: ['SE****567', 'x'],
+    });
   });
 
   it('trusts the case unit of a route over a unit typed inside the value', () => {
@@ -149,9 +214,14 @@ describe('masking by the personal-data classification', () => {
     expect(maskForViewer({ role: 'personnel', unit: 'commerce' }, typed).payload.personId).toBe('p-77');
   });
 
-  it('maskFor (the services\' first pass) masks only what the role never sees, leaving own-unit classes to the interceptor', () => {
+  it("maskFor (the services' first pass) masks only what the role never sees, leaving own-unit classes to the interceptor", () => {
     const out = maskFor('personnel', seeded());
-    expect(out.facts.members[0]).toMatchObject({ personId: 'staff-0042', partyMember: true, passport: { number: 'SE****567' }, apecCard: { number: 'A7***321' } });
+    expect(out.facts.members[0]).toMatchObject({
+      personId: 'staff-0042',
+      partyMember: true,
+      passport: { number: 'SE****567' },
+      apecCard: { number: 'A7***321' },
+    });
   });
 });
 

@@ -77,10 +77,19 @@ export function maskFreeText(text: string, clear: ClearFn = () => false, unit?: 
 /** Keys whose string value is a credential, not text: accessToken, refreshToken, token. */
 const OPAQUE_KEY = /^(access|refresh|id)?_?token$/i;
 
-function walk(value: unknown, clear: ClearFn, unit: string | undefined, pinned: boolean, container: PersonalDataClass | undefined): unknown {
+function walk(
+  value: unknown,
+  clear: ClearFn,
+  unit: string | undefined,
+  pinned: boolean,
+  container: PersonalDataClass | undefined,
+): unknown {
   if (typeof value === 'string') return maskFreeText(value, clear, unit);
   // An ID number sent as a JSON number (15 digits; 18 lose precision but keep the shape).
-  if (typeof value === 'number') return Number.isInteger(value) && maskFreeText(String(value), clear, unit) !== String(value) ? maskFreeText(String(value), clear, unit) : value;
+  if (typeof value === 'number')
+    return Number.isInteger(value) && maskFreeText(String(value), clear, unit) !== String(value)
+      ? maskFreeText(String(value), clear, unit)
+      : value;
   if (Array.isArray(value)) return value.map((v) => walk(v, clear, unit, pinned, container));
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value;
@@ -113,7 +122,8 @@ function maskAll(cls: PersonalDataClass, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   if (Array.isArray(value)) return value.map((v) => maskAll(cls, v));
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return maskPersonalValue(cls, value);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskAll(cls, v)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskAll(cls, v)]));
   return value;
 }
 

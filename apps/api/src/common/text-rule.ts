@@ -37,7 +37,11 @@ export function textError(field: string, rule: TextRule): FieldError {
           en: 'Must not contain control characters (e.g. U+0000; tab, line feed and carriage return are allowed)',
         },
       }
-    : { field, rule, message: { zh: '含有不成对的代理字符，不是有效的 Unicode 文本', en: 'Contains an unpaired surrogate: not valid Unicode text' } };
+    : {
+        field,
+        rule,
+        message: { zh: '含有不成对的代理字符，不是有效的 Unicode 文本', en: 'Contains an unpaired surrogate: not valid Unicode text' },
+      };
 }
 
 function depthError(field: string): FieldError {

@@ -8,7 +8,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const code = typeof e.code === 'string' ? e.code : '';
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
     if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|not queryable|Connection refused|the database system is (starting up|shutting down)/i.test(e.message ?? '')) return true;
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|not queryable|Connection refused|the database system is (starting up|shutting down)/i.test(
+        e.message ?? '',
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -55,9 +55,7 @@ function toFieldErrors(issue: Issue): FieldError[] {
         {
           field,
           rule: missing ? 'required' : 'type',
-          message: missing
-            ? { zh: '必填', en: 'Required' }
-            : { zh: `应为${TYPE_ZH[expected] ?? expected}`, en: `Expected ${expected}` },
+          message: missing ? { zh: '必填', en: 'Required' } : { zh: `应为${TYPE_ZH[expected] ?? expected}`, en: `Expected ${expected}` },
         },
       ];
     }
@@ -69,7 +67,12 @@ function toFieldErrors(issue: Issue): FieldError[] {
           field,
           rule: 'min',
           message: {
-            zh: issue.origin === 'array' ? `至少${String(issue.minimum)}项` : issue.origin === 'string' ? `至少${String(issue.minimum)}个字符` : `不得小于${String(issue.minimum)}`,
+            zh:
+              issue.origin === 'array'
+                ? `至少${String(issue.minimum)}项`
+                : issue.origin === 'string'
+                  ? `至少${String(issue.minimum)}个字符`
+                  : `不得小于${String(issue.minimum)}`,
             en: issue.message,
           },
         },
@@ -80,7 +83,12 @@ function toFieldErrors(issue: Issue): FieldError[] {
           field,
           rule: 'max',
           message: {
-            zh: issue.origin === 'array' ? `最多${String(issue.maximum)}项` : issue.origin === 'string' ? `最多${String(issue.maximum)}个字符` : `不得大于${String(issue.maximum)}`,
+            zh:
+              issue.origin === 'array'
+                ? `最多${String(issue.maximum)}项`
+                : issue.origin === 'string'
+                  ? `最多${String(issue.maximum)}个字符`
+                  : `不得大于${String(issue.maximum)}`,
             en: issue.message,
           },
         },
@@ -106,12 +114,20 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const errors = result.error.issues.flatMap((i) => toFieldErrors({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
-  throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+    { errors },
+  );
 }
 
 /** 400 VALIDATION_FAILED naming every string (or key) of `value` that breaks the text rule or nests too deep. */
 export function assertText(value: unknown, prefix: PropertyKey[] = []): void {
   const errors = textRuleErrors(value, prefix.length ? fieldPath(prefix) : '');
   if (errors.length > 0)
-    throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+      { errors },
+    );
 }

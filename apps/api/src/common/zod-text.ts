@@ -20,17 +20,22 @@ const codePoints = (s: string): number => {
 };
 
 const maxChars = (max: number) => (s: string) => codePoints(s) <= max;
-const tooLong = (max: number) => ({ message: `Too big: expected string to have <=${max} characters`, params: { zh: `最多${max}个字符`, rule: 'max' } });
+const tooLong = (max: number) => ({
+  message: `Too big: expected string to have <=${max} characters`,
+  params: { zh: `最多${max}个字符`, rule: 'max' },
+});
 
 /** Required text: trimmed, 1..max characters. */
 export const text = (max: number) =>
   z.string().trim().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
 
 /** Text that may be empty (a comment): trimmed, at most max characters. */
-export const freeText = (max: number) => z.string().trim().refine(maxChars(max), tooLong(max)).meta({ maxLength: max, pattern: TEXT_PATTERN });
+export const freeText = (max: number) =>
+  z.string().trim().refine(maxChars(max), tooLong(max)).meta({ maxLength: max, pattern: TEXT_PATTERN });
 
 /** Text taken as typed (a password): 1..max characters, nothing trimmed. */
-export const untrimmedText = (max: number) => z.string().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
+export const untrimmedText = (max: number) =>
+  z.string().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
 
 /** A whole number in a query string (`?page=2`), min..max, documented as an integer with its bounds. */
 export const intQuery = (min: number, max: number, fallback: number) =>

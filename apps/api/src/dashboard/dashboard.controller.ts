@@ -18,7 +18,7 @@ export class DashboardController {
   @Get('dashboard')
   @Roles(...BOARD_ROLES)
   @ApiOperation({
-    summary: '管理看板 The managers\' board: time to departure across every case',
+    summary: "管理看板 The managers' board: time to departure across every case",
     description:
       'Manager and FAO roles only (403 FORBIDDEN_ROLE otherwise). From the read models: cases in flight by slack, counts by phase and status, ' +
       'the at-risk list with the step that puts each at risk, overdue steps by role (each list capped by `limit`, totals uncapped), and portfolio ' +

@@ -45,8 +45,23 @@ interface StepRow {
 export interface DashboardAnalytics {
   computedAt: string;
   maxAgeSeconds: number;
-  departures: { departed: number; medianDays: number | null; p90Days: number | null; within22Days: number; shareWithin22Days: number | null };
-  stepTimes: Array<{ code: string; name: Label | null; phase: string; count: number; totalWd: number; meanWd: number; medianWd: number; p90Wd: number }>;
+  departures: {
+    departed: number;
+    medianDays: number | null;
+    p90Days: number | null;
+    within22Days: number;
+    shareWithin22Days: number | null;
+  };
+  stepTimes: Array<{
+    code: string;
+    name: Label | null;
+    phase: string;
+    count: number;
+    totalWd: number;
+    meanWd: number;
+    medianWd: number;
+    p90Wd: number;
+  }>;
   outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number };
 }
 
@@ -247,7 +262,19 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
              SELECT s.name_zh, s.name_en, s.phase FROM case_steps s
               WHERE s.code = g.code AND s.status = 'done' AND s.working_days IS NOT NULL LIMIT 1) x
           ORDER BY g.total DESC, g.code`,
-      ) as Promise<Array<{ code: string; n: number; total: number; mean: number; median: number; p90: number; name_zh: string | null; name_en: string | null; phase: string }>>,
+      ) as Promise<
+        Array<{
+          code: string;
+          n: number;
+          total: number;
+          mean: number;
+          median: number;
+          p90: number;
+          name_zh: string | null;
+          name_en: string | null;
+          phase: string;
+        }>
+      >,
       this.db.query(
         `SELECT count(*)::int AS reports, coalesce(sum(investment_signed_yuan), 0) AS investment, coalesce(sum(trade_signed_yuan), 0) AS trade,
                 coalesce(sum(promotion_events), 0)::bigint AS events
@@ -279,7 +306,12 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
           medianWd: round(s.median)!,
           p90Wd: round(s.p90)!,
         })),
-      outcomes: { reportsFiled: o.reports, investmentSignedYuan: Number(o.investment), tradeSignedYuan: Number(o.trade), promotionEvents: Number(o.events) },
+      outcomes: {
+        reportsFiled: o.reports,
+        investmentSignedYuan: Number(o.investment),
+        tradeSignedYuan: Number(o.trade),
+        promotionEvents: Number(o.events),
+      },
     };
   }
 }

@@ -7,7 +7,9 @@ export const DASHBOARD_DEFAULT_LIMIT = 50;
 export const DASHBOARD_MAX_LIMIT = 500;
 
 export const DashboardQuerySchema = z.strictObject({
-  limit: intQuery(1, DASHBOARD_MAX_LIMIT, DASHBOARD_DEFAULT_LIMIT).meta({ description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.` }),
+  limit: intQuery(1, DASHBOARD_MAX_LIMIT, DASHBOARD_DEFAULT_LIMIT).meta({
+    description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.`,
+  }),
 });
 export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
 
@@ -58,7 +60,9 @@ export const DashboardSchema = z
       total: z.number().int().meta({ description: 'Open cases (submitted, not departed, not closed)' }),
       items: z.array(CaseLineSchema).meta({ description: 'The `limit` open cases with the least slack first' }),
     }),
-    byPhase: z.record(z.string(), z.number().int()).meta({ description: 'Cases per phase, every phase listed (post-trip: departed; closed: ended)' }),
+    byPhase: z
+      .record(z.string(), z.number().int())
+      .meta({ description: 'Cases per phase, every phase listed (post-trip: departed; closed: ended)' }),
     byStatus: z.record(z.string(), z.number().int()),
     atRisk: z.looseObject({
       total: z.number().int(),
@@ -81,15 +85,22 @@ export const DashboardSchema = z
     }),
     analytics: z.looseObject({
       computedAt: z.string().meta({ description: 'When these portfolio figures were computed' }),
-      maxAgeSeconds: z.number().int().meta({ description: 'They are recomputed in the background once older than this (DASHBOARD_CACHE_SECONDS)' }),
+      maxAgeSeconds: z
+        .number()
+        .int()
+        .meta({ description: 'They are recomputed in the background once older than this (DASHBOARD_CACHE_SECONDS)' }),
       departures: z.looseObject({
         departed: z.number().int(),
         medianDays: nullableNumber,
         p90Days: nullableNumber,
         within22Days: z.number().int(),
-        shareWithin22Days: nullableNumber.meta({ description: 'Share (0-1) of departed cases that left within 22 calendar days of submission' }),
+        shareWithin22Days: nullableNumber.meta({
+          description: 'Share (0-1) of departed cases that left within 22 calendar days of submission',
+        }),
       }),
-      stepTimes: z.array(StepTimeSchema).meta({ description: 'Working days per step code (done steps of the 53-step chain), most total days first' }),
+      stepTimes: z
+        .array(StepTimeSchema)
+        .meta({ description: 'Working days per step code (done steps of the 53-step chain), most total days first' }),
       outcomes: z.looseObject({
         reportsFiled: z.number().int(),
         investmentSignedYuan: z.number(),
@@ -181,8 +192,26 @@ export const DashboardSchema = z
         maxAgeSeconds: 60,
         departures: { departed: 13, medianDays: 24, p90Days: 31.4, within22Days: 5, shareWithin22Days: 0.3846 },
         stepTimes: [
-          { code: 'D12', name: { zh: '使馆审理', en: 'Embassy processing' }, phase: 'visa', count: 13, totalWd: 91.5, meanWd: 7.038, medianWd: 6, p90Wd: 11.2 },
-          { code: 'A13', name: { zh: '出访前公示（不少于5个工作日）', en: 'Pre-trip public notice, at least 5 WD' }, phase: 'prepare', count: 13, totalWd: 65, meanWd: 5, medianWd: 5, p90Wd: 5 },
+          {
+            code: 'D12',
+            name: { zh: '使馆审理', en: 'Embassy processing' },
+            phase: 'visa',
+            count: 13,
+            totalWd: 91.5,
+            meanWd: 7.038,
+            medianWd: 6,
+            p90Wd: 11.2,
+          },
+          {
+            code: 'A13',
+            name: { zh: '出访前公示（不少于5个工作日）', en: 'Pre-trip public notice, at least 5 WD' },
+            phase: 'prepare',
+            count: 13,
+            totalWd: 65,
+            meanWd: 5,
+            medianWd: 5,
+            p90Wd: 5,
+          },
         ],
         outcomes: { reportsFiled: 10, investmentSignedYuan: 465000000, tradeSignedYuan: 1446000000, promotionEvents: 22 },
       },

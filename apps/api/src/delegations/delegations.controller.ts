@@ -30,7 +30,10 @@ import {
 
 const CASE_ID = ApiParam({ name: 'id', description: 'Case id (from the submission)', example: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b' });
 const STEP_KEY = ApiParam({ name: 'stepKey', description: "Step instance key: 'B07', 'A11:m1', 'D12:US', 'D13:m1:US'", example: 'B07' });
-const ACTION_OK = ApiOkResponse({ description: 'The workflow accepted the action (a retry with the same Idempotency-Key returns this first result)', schema: schemaRef(ActionResultSchema) });
+const ACTION_OK = ApiOkResponse({
+  description: 'The workflow accepted the action (a retry with the same Idempotency-Key returns this first result)',
+  schema: schemaRef(ActionResultSchema),
+});
 
 @ApiTags('delegations')
 @ApiBearerAuth()
@@ -49,8 +52,14 @@ export class DelegationsController {
     description:
       'Validates the whole input (400 naming every field), then the trip rules (422 with violation codes), then starts the case workflow. 201 with the case id, workflow id and the initial plan.',
   })
-  @ApiBody({ schema: schemaRef(SubmissionSchema), examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } } })
-  @ApiCreatedResponse({ description: 'Case started (or, for a retried Idempotency-Key, the first response)', schema: schemaRef(SubmissionResponseSchema) })
+  @ApiBody({
+    schema: schemaRef(SubmissionSchema),
+    examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } },
+  })
+  @ApiCreatedResponse({
+    description: 'Case started (or, for a retried Idempotency-Key, the first response)',
+    schema: schemaRef(SubmissionResponseSchema),
+  })
   @errorResponses(400, 401, 403, 422, 503)
   async submit(
     @CurrentUser() user: AuthUser,
@@ -101,21 +110,35 @@ export class DelegationsController {
   @IdempotencyKeyHeader()
   @ApiOperation({
     summary: '办结步骤 Complete a task step',
-    description: "Member steps are recorded by the organizer, external ones by the phase's officer. 帮代办: an FAO officer may complete an organizer's task with onBehalfOf.",
+    description:
+      "Member steps are recorded by the organizer, external ones by the phase's officer. 帮代办: an FAO officer may complete an organizer's task with onBehalfOf.",
   })
   @ApiBody({
     schema: schemaRef(CompleteStepSchema),
     examples: {
       d01: { summary: 'D01 route decision', value: { data: { route: 'visa' } } },
       p03: {
-        summary: 'P03 trip report with its outcomes (summed on the managers\' board)',
-        value: { data: { outcomes: { investmentSignedYuan: 120000000, tradeSignedYuan: 300000000, promotionEvents: 4 }, reportRef: 'files/2027/report-42.pdf' }, comment: '出访报告已提交' },
+        summary: "P03 trip report with its outcomes (summed on the managers' board)",
+        value: {
+          data: {
+            outcomes: { investmentSignedYuan: 120000000, tradeSignedYuan: 300000000, promotionEvents: 4 },
+            reportRef: 'files/2027/report-42.pdf',
+          },
+          comment: '出访报告已提交',
+        },
       },
     },
   })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  complete(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  complete(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Param('stepKey') stepKey: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'complete', id, stepKey, body, key, res);
   }
 
@@ -130,12 +153,21 @@ export class DelegationsController {
     examples: {
       approve: { value: { decision: 'approve', comment: '同意' } },
       returnForRevision: { value: { decision: 'return', returnTo: 'A05', comment: '日程需调整' } },
-      acceptWithDeficiencies: { value: { decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文' }] } },
+      acceptWithDeficiencies: {
+        value: { decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文' }] },
+      },
     },
   })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  decide(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  decide(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Param('stepKey') stepKey: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'decide', id, stepKey, body, key, res);
   }
 
@@ -147,7 +179,13 @@ export class DelegationsController {
   @ApiBody({ schema: schemaRef(AmendSchema) })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  amend(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  amend(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'amend', id, undefined, body, key, res);
   }
 
@@ -159,7 +197,13 @@ export class DelegationsController {
   @ApiBody({ schema: schemaRef(CloseSchema) })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  withdraw(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  withdraw(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'withdraw', id, undefined, body, key, res);
   }
 
@@ -171,7 +215,13 @@ export class DelegationsController {
   @ApiBody({ schema: schemaRef(CloseSchema) })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  cancel(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  cancel(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'cancel', id, undefined, body, key, res);
   }
 
@@ -183,7 +233,13 @@ export class DelegationsController {
   @ApiBody({ schema: schemaRef(ObjectionSchema) })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  objection(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  objection(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'objection', id, undefined, body, key, res);
   }
 
@@ -195,14 +251,21 @@ export class DelegationsController {
   @ApiBody({ schema: schemaRef(SupplyDocumentSchema) })
   @ACTION_OK
   @errorResponses(400, 401, 403, 404, 409, 422, 503)
-  supplyDocument(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  supplyDocument(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     return this.action(user, 'supplyDocument', id, undefined, body, key, res);
   }
 
   @Get('inbox')
   @ApiOperation({
     summary: '待办 My actionable steps across cases, earliest latest-start first',
-    description: "Steps awaiting, overdue or blocked for the caller's role (members' steps for organizers, external outcomes for the phase's officer), within the caller's unit for unit roles.",
+    description:
+      "Steps awaiting, overdue or blocked for the caller's role (members' steps for organizers, external outcomes for the phase's officer), within the caller's unit for unit roles.",
   })
   @queryParams(InboxQuerySchema)
   @ApiOkResponse({ description: 'The inbox', schema: schemaRef(InboxSchema) })
@@ -213,13 +276,24 @@ export class DelegationsController {
 
   @Get('catalog')
   @ApiOperation({ summary: '流程目录 The process definition in force, with labels' })
-  @ApiOkResponse({ description: 'The definition (53 steps) and the labels of roles, phases, purposes, ranks; the country table', schema: schemaRef(CatalogSchema) })
+  @ApiOkResponse({
+    description: 'The definition (53 steps) and the labels of roles, phases, purposes, ranks; the country table',
+    schema: schemaRef(CatalogSchema),
+  })
   @errorResponses(401)
   catalog() {
     return this.inboxService.catalog();
   }
 
-  private async action(user: AuthUser, kind: ActionKind, id: string, stepKey: string | undefined, body: unknown, key: string | undefined, res: Response): Promise<ActionResult> {
+  private async action(
+    user: AuthUser,
+    kind: ActionKind,
+    id: string,
+    stepKey: string | undefined,
+    body: unknown,
+    key: string | undefined,
+    res: Response,
+  ): Promise<ActionResult> {
     const result = await this.delegations.act(user, kind, id, stepKey, body, idempotencyKeyOf(key));
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;

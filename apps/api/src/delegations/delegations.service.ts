@@ -69,7 +69,8 @@ const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
-const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
+const outOfScope = () =>
+  domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
@@ -160,9 +161,14 @@ export class DelegationsService {
   private validateSubmission(user: AuthUser, body: unknown): Submission {
     const facts = parseOrThrow(SubmissionSchema, body);
     if (facts.unit !== user.unit)
-      throw domainError('UNIT_MISMATCH', `专办员只能为本单位（${user.unit}）报送`, `An organizer submits only for their own unit (${user.unit})`, {
-        errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
-      });
+      throw domainError(
+        'UNIT_MISMATCH',
+        `专办员只能为本单位（${user.unit}）报送`,
+        `An organizer submits only for their own unit (${user.unit})`,
+        {
+          errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
+        },
+      );
     const violations = checkTripRules(facts as CaseFacts);
     const extra: FieldError[] = [];
     const today = shanghaiDate(Date.now());
@@ -209,7 +215,8 @@ export class DelegationsService {
   /** The workflow's progress query, scoped and masked. */
   async get(user: AuthUser, caseId: string): Promise<DelegationProgress> {
     const progress = await this.progress(caseId);
-    if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null })) throw outOfScope();
+    if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null }))
+      throw outOfScope();
     return maskFor(user.role, progress);
   }
 
@@ -241,7 +248,10 @@ export class DelegationsService {
     const deadline = Date.now() + this.config.apiQueryTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`Temporal did not answer within ${this.config.apiQueryTimeoutMs} ms`), { code: 4 })), this.config.apiQueryTimeoutMs);
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`Temporal did not answer within ${this.config.apiQueryTimeoutMs} ms`), { code: 4 })),
+        this.config.apiQueryTimeoutMs,
+      );
     });
     const query = (async () => {
       const client = await this.temporal.client();
@@ -272,11 +282,19 @@ export class DelegationsService {
   // -------------------------------------------------------------------------------------------
   // Actions (workflow updates)
 
-  async act(user: AuthUser, kind: ActionKind, caseId: string, stepKey: string | undefined, body: unknown, clientKey: string | undefined): Promise<Replayable<ActionResult>> {
+  async act(
+    user: AuthUser,
+    kind: ActionKind,
+    caseId: string,
+    stepKey: string | undefined,
+    body: unknown,
+    clientKey: string | undefined,
+  ): Promise<Replayable<ActionResult>> {
     const parsed = await this.registries.resolveAmendment(user, kind, this.parseAction(kind, body)); // issue 14: amended members' snapshot
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
-    if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report') this.validateTripReport(parsed.data);
+    if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report')
+      this.validateTripReport(parsed.data);
     await this.assertScope(user, caseId);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
@@ -298,19 +316,39 @@ export class DelegationsService {
       const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
       const options = { args: [request] as [never], updateId: requestId };
-      const applied = await client.connection.withAbortSignal(AbortSignal.timeout(this.config.apiUpdateTimeoutMs), () => this.sendUpdate(handle, kind, options));
+      const applied = await client.connection.withAbortSignal(AbortSignal.timeout(this.config.apiUpdateTimeoutMs), () =>
+        this.sendUpdate(handle, kind, options),
+      );
       // The client knows its request by its own key.
       const result = clientKey ? { ...applied, requestId: clientKey } : applied;
       const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
       this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
-      this.logger.event('log', 'update accepted', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, onBehalfOf: parsed.onBehalfOf, seq: result.seq });
+      this.logger.event('log', 'update accepted', {
+        caseId,
+        update: kind,
+        stepKey,
+        requestId,
+        user: user.id,
+        role: user.role,
+        onBehalfOf: parsed.onBehalfOf,
+        seq: result.seq,
+      });
       return { ...stored, replayed: stored.body !== result };
     } catch (err) {
       const definite = isDefiniteRefusal(err);
       if (key && definite) await this.idempotency.release(key);
       const mapped = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-      this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code, ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }) });
+      this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', {
+        caseId,
+        update: kind,
+        stepKey,
+        requestId,
+        user: user.id,
+        role: user.role,
+        code: mapped.code,
+        ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }),
+      });
       throw mapped;
     }
   }
@@ -339,7 +377,11 @@ export class DelegationsService {
     const problems = data && typeof data === 'object' ? tripReportProblems(data as Record<string, unknown>) : [];
     if (problems.length === 0) return;
     const errors: FieldError[] = problems.map((p) => ({ field: `data.${p.field}`, rule: 'trip-report', message: p.message }));
-    throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+      { errors },
+    );
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {

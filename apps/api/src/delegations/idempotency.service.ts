@@ -57,7 +57,9 @@ export function uuidFrom(seed: string): string {
 }
 
 export function fingerprint(user: AuthUser, operation: string, body: unknown): string {
-  return createHash('sha256').update(canonical([user.userId, operation, body ?? null])).digest('hex');
+  return createHash('sha256')
+    .update(canonical([user.userId, operation, body ?? null]))
+    .digest('hex');
 }
 
 /**
@@ -75,7 +77,11 @@ export class IdempotencyService {
    * Claims the key. Returns the stored response when the first request completed, `pending` when a first
    * attempt is recorded but unfinished (the caller redoes its idempotent work), or `claimed` for a new key.
    */
-  async claim<T>(key: string, user: AuthUser, print: string): Promise<{ state: 'claimed' } | { state: 'pending' } | { state: 'done'; replay: Replay<T> }> {
+  async claim<T>(
+    key: string,
+    user: AuthUser,
+    print: string,
+  ): Promise<{ state: 'claimed' } | { state: 'pending' } | { state: 'done'; replay: Replay<T> }> {
     const inserted = await this.records
       .createQueryBuilder()
       .insert()
@@ -91,9 +97,14 @@ export class IdempotencyService {
         'IDEMPOTENCY_KEY_REUSED',
         '该 Idempotency-Key 已用于另一个请求',
         'This Idempotency-Key was already used for a different request',
-        { errors: [{ field: 'headers.Idempotency-Key', rule: 'unique', message: { zh: '已用于另一个请求', en: 'Used for a different request' } }] },
+        {
+          errors: [
+            { field: 'headers.Idempotency-Key', rule: 'unique', message: { zh: '已用于另一个请求', en: 'Used for a different request' } },
+          ],
+        },
       );
-    if (existing.status === 'completed') return { state: 'done', replay: { status: existing.responseStatus ?? 200, body: existing.responseBody as T } };
+    if (existing.status === 'completed')
+      return { state: 'done', replay: { status: existing.responseStatus ?? 200, body: existing.responseBody as T } };
     return { state: 'pending' };
   }
 

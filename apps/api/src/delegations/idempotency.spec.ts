@@ -1,7 +1,13 @@
 import type { AuthUser } from '../auth/access';
 import { fingerprint, idempotencyKeyOf, scopedKey, uuidFrom } from './idempotency.service';
 
-const user: AuthUser = { id: 'organizer.commerce', userId: '6f1d3c1e-0000-4000-8000-000000000001', role: 'organizer', unit: 'commerce', name: 'x' };
+const user: AuthUser = {
+  id: 'organizer.commerce',
+  userId: '6f1d3c1e-0000-4000-8000-000000000001',
+  role: 'organizer',
+  unit: 'commerce',
+  name: 'x',
+};
 
 describe('idempotency helpers', () => {
   it('fingerprints a request independently of key order, but not of user, operation or values', () => {

@@ -76,7 +76,9 @@ export class InboxService {
     if (reach !== 'any') {
       params.push(user.unit);
       unitFilter =
-        reach === 'own-or-supervised' ? `AND (s.unit = $${params.length} OR c.supervising_department = $${params.length})` : `AND s.unit = $${params.length}`;
+        reach === 'own-or-supervised'
+          ? `AND (s.unit = $${params.length} OR c.supervising_department = $${params.length})`
+          : `AND s.unit = $${params.length}`;
     }
     params.push([...ACCESS.complete.statuses]);
     const statusFilter = `c.status = ANY($${params.length})`;

@@ -202,7 +202,8 @@ export const PlanSchema = z
     totalWd: z.number(),
     remainingWd: z.number(),
     provisionalCalendar: z.boolean().meta({
-      description: '计划跨越尚未公布放假安排的年份（按法定节假日暂排）/ Part of the plan lies in a year with no published holiday schedule: planned with its statutory holidays, provisional',
+      description:
+        '计划跨越尚未公布放假安排的年份（按法定节假日暂排）/ Part of the plan lies in a year with no published holiday schedule: planned with its statutory holidays, provisional',
     }),
     warnings: z.array(z.string()),
   })
@@ -336,7 +337,10 @@ export const ProgressSchema = z
       definitionVersion: '2026.1',
       title: '滨州市经贸代表团访美',
       unit: 'commerce',
-      facts: { ...SUBMISSION_EXAMPLE, members: [{ ...SUBMISSION_EXAMPLE.members[0], passport: { inCustody: true, number: 'SE****567', expiresOn: '2031-06-30' } }] },
+      facts: {
+        ...SUBMISSION_EXAMPLE,
+        members: [{ ...SUBMISSION_EXAMPLE.members[0], passport: { inCustody: true, number: 'SE****567', expiresOn: '2031-06-30' } }],
+      },
       status: 'open',
       phase: 'prepare',
       now: '2027-02-01T01:00:05.000Z',
@@ -432,7 +436,16 @@ export const ActionResultSchema = z
     opened: z.array(z.string()),
     status: z.enum(CASE_STATUSES),
   })
-  .meta({ id: 'ActionResult', example: { accepted: true, requestId: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11', seq: 7, opened: ['A03:US', 'A05', 'A06'], status: 'open' } });
+  .meta({
+    id: 'ActionResult',
+    example: {
+      accepted: true,
+      requestId: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11',
+      seq: 7,
+      opened: ['A03:US', 'A05', 'A06'],
+      status: 'open',
+    },
+  });
 
 export const InboxSchema = z
   .looseObject({
@@ -495,7 +508,6 @@ export const InboxSchema = z
     },
   });
 
-
 export const CatalogSchema = z
   .looseObject({
     version: z.string(),
@@ -551,6 +563,18 @@ export const CatalogSchema = z
       phases: { review: { zh: '外办审批', en: 'FAO review and approval' } },
       purposes: { trade: { zh: '经贸', en: 'Trade' } },
       ranks: { bureau: { zh: '厅局级', en: 'Bureau' } },
-      countries: { US: { nameZh: '美国', nameEn: 'United States', region: 'north-america', officialPassportRoute: 'visa', interviewRequired: true, processingWd: 5, apostille: true, apec: false, certifiedDocuments: false } },
+      countries: {
+        US: {
+          nameZh: '美国',
+          nameEn: 'United States',
+          region: 'north-america',
+          officialPassportRoute: 'visa',
+          interviewRequired: true,
+          processingWd: 5,
+          apostille: true,
+          apec: false,
+          certifiedDocuments: false,
+        },
+      },
     },
   });

@@ -33,10 +33,18 @@ export function unknownOutcome(err: unknown, keyed: boolean): DomainError {
     ? { zh: '请使用同一 Idempotency-Key 重试，将得到实际结果', en: 'retry with the same Idempotency-Key to get the real outcome' }
     : { zh: '重试前请先查看案件是否已办理', en: 'check the case before acting again' };
   if (isDatabaseUnavailable(err))
-    return domainError('DATABASE_UNAVAILABLE', `数据库暂不可用，操作结果未知：${retry.zh}`, `The database is unavailable and the outcome is unknown: ${retry.en}`);
+    return domainError(
+      'DATABASE_UNAVAILABLE',
+      `数据库暂不可用，操作结果未知：${retry.zh}`,
+      `The database is unavailable and the outcome is unknown: ${retry.en}`,
+    );
   const cause = err instanceof NotSent ? err.original : err;
   if (cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(cause))
-    return domainError('TEMPORAL_UNAVAILABLE', `流程引擎未及时答复，操作结果未知：${retry.zh}`, `The workflow engine did not answer in time; the outcome is unknown: ${retry.en}`);
+    return domainError(
+      'TEMPORAL_UNAVAILABLE',
+      `流程引擎未及时答复，操作结果未知：${retry.zh}`,
+      `The workflow engine did not answer in time; the outcome is unknown: ${retry.en}`,
+    );
   return domainError('OUTCOME_UNKNOWN', `操作结果未知：${retry.zh}`, `The outcome is unknown: ${retry.en}`);
 }
 
@@ -56,7 +64,8 @@ export function rejectionOf(err: unknown): { code: RejectionCode; details?: Reje
  */
 export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}): DomainError {
   if (err instanceof DomainError) return err;
-  if (err instanceof NotSent) return domainError('TEMPORAL_UNAVAILABLE', '流程引擎暂不可用，请稍后重试', 'The workflow engine is unavailable: try again later');
+  if (err instanceof NotSent)
+    return domainError('TEMPORAL_UNAVAILABLE', '流程引擎暂不可用，请稍后重试', 'The workflow engine is unavailable: try again later');
   const rejection = rejectionOf(err);
   if (rejection) {
     const d = rejection.details;
@@ -96,5 +105,12 @@ function isUnavailable(err: unknown): boolean {
   const e = err as { code?: number; name?: string; message?: string; cause?: { code?: number } };
   // gRPC 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED; connection failures from Connection.connect.
   // 1 CANCELLED: our own deadline (API_UPDATE_TIMEOUT_MS / API_QUERY_TIMEOUT_MS) aborted the call.
-  return e?.code === 14 || e?.code === 4 || e?.code === 1 || e?.cause?.code === 14 || e?.name === 'TransportError' || /ECONNREFUSED|Failed to connect/i.test(e?.message ?? '');
+  return (
+    e?.code === 14 ||
+    e?.code === 4 ||
+    e?.code === 1 ||
+    e?.cause?.code === 14 ||
+    e?.name === 'TransportError' ||
+    /ECONNREFUSED|Failed to connect/i.test(e?.message ?? '')
+  );
 }

@@ -7,7 +7,10 @@ import { errorResponses } from '../openapi';
 import { DocumentsService, type DocumentKind } from './documents.service';
 
 const CASE_ID = ApiParam({ name: 'id', description: 'Case id' });
-const PDF = ApiOkResponse({ description: 'The PDF (A4, Chinese in Noto Sans SC)', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } });
+const PDF = ApiOkResponse({
+  description: 'The PDF (A4, Chinese in Noto Sans SC)',
+  content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+});
 
 /** PDF downloads of a case (批件下载): anyone who may see the case. */
 @ApiTags('documents')

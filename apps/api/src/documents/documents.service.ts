@@ -36,8 +36,15 @@ export class DocumentsService {
   async render(user: AuthUser, caseId: string, kind: DocumentKind): Promise<{ pdf: Buffer; filename: string }> {
     const p = await this.delegations.get(user, caseId);
     if (kind === 'approval-document' && !p.approvalDocumentNo)
-      throw domainError('ACTION_NOT_ALLOWED', '任务批件尚未印发（B08 未完成）', 'The approval document has not been issued yet (B08 not done)');
-    const pdf = await toPdf((w) => (kind === 'approval-document' ? approvalDocument(w, p) : applicationForm(w, p)), kind === 'approval-document' ? `任务批件 ${p.approvalDocumentNo}` : `出访申请表 ${p.title}`);
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        '任务批件尚未印发（B08 未完成）',
+        'The approval document has not been issued yet (B08 not done)',
+      );
+    const pdf = await toPdf(
+      (w) => (kind === 'approval-document' ? approvalDocument(w, p) : applicationForm(w, p)),
+      kind === 'approval-document' ? `任务批件 ${p.approvalDocumentNo}` : `出访申请表 ${p.title}`,
+    );
     return { pdf, filename: `${kind}-${caseId}.pdf` };
   }
 }
@@ -61,7 +68,12 @@ async function toPdf(draw: (w: Writer) => void, title: string): Promise<Buffer> 
   });
   const write = (s: string, size: number, align: 'left' | 'center' | 'right' = 'left') => {
     const runs = fontRuns(s || ' ', fonts);
-    runs.forEach((r, i) => doc.font(r.font.name).fontSize(size).text(r.text, { align, continued: i < runs.length - 1 }));
+    runs.forEach((r, i) =>
+      doc
+        .font(r.font.name)
+        .fontSize(size)
+        .text(r.text, { align, continued: i < runs.length - 1 }),
+    );
   };
   draw({
     text: (s, o = {}) => {
@@ -71,7 +83,10 @@ async function toPdf(draw: (w: Writer) => void, title: string): Promise<Buffer> 
     field: (label, value) => write(`${label}：${value}`, 11),
     rule: () => {
       doc.moveDown(0.3);
-      doc.moveTo(doc.page.margins.left, doc.y).lineTo(doc.page.width - doc.page.margins.right, doc.y).stroke();
+      doc
+        .moveTo(doc.page.margins.left, doc.y)
+        .lineTo(doc.page.width - doc.page.margins.right, doc.y)
+        .stroke();
       doc.moveDown(0.5);
     },
   });
@@ -127,7 +142,9 @@ function applicationForm(w: Writer, p: DelegationProgress): void {
   w.rule();
   w.text('行程与邀请方', { size: 12, gap: 0.2 });
   p.facts.destinations.forEach((d, i) =>
-    w.text(`${i + 1}. ${countryName(d.country)} ${d.city}　${zhDate(d.arrive)}至${zhDate(d.leave)}　邀请方：${d.inviter.organization}（${d.inviter.name}）`),
+    w.text(
+      `${i + 1}. ${countryName(d.country)} ${d.city}　${zhDate(d.arrive)}至${zhDate(d.leave)}　邀请方：${d.inviter.organization}（${d.inviter.name}）`,
+    ),
   );
   w.rule();
   memberLines(w, p);
@@ -135,6 +152,9 @@ function applicationForm(w: Writer, p: DelegationProgress): void {
   w.text('审核意见', { size: 12, gap: 0.2 });
   for (const code of ['A15', 'A16', 'B02', 'B05', 'B06', 'B07']) {
     const s = decided(p, code);
-    if (s) w.text(`${s.code} ${s.name.zh}：${s.decision === 'approve' || !s.decision ? '同意' : s.decision}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`);
+    if (s)
+      w.text(
+        `${s.code} ${s.name.zh}：${s.decision === 'approve' || !s.decision ? '同意' : s.decision}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`,
+      );
   }
 }

@@ -5,7 +5,10 @@ import { Public } from '../auth/decorators';
 import { HealthService, type HealthReport } from './health.service';
 
 const UP = { status: 'ok', checks: { database: { status: 'up' }, temporal: { status: 'up' } } };
-const DOWN = { status: 'error', checks: { database: { status: 'up' }, temporal: { status: 'down', error: 'Temporal did not answer within 2000 ms' } } };
+const DOWN = {
+  status: 'error',
+  checks: { database: { status: 'up' }, temporal: { status: 'down', error: 'Temporal did not answer within 2000 ms' } },
+};
 
 @ApiTags('health')
 @Public()

@@ -34,7 +34,12 @@ export class MetricsController {
   })
   @ApiOkResponse({
     description: 'Prometheus text exposition format',
-    content: { 'text/plain': { schema: { type: 'string' }, example: 'delegation_updates_total{update="decide",outcome="accepted",service="api"} 12\n' } },
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example: 'delegation_updates_total{update="decide",outcome="accepted",service="api"} 12\n',
+      },
+    },
   })
   @errorResponses(401, 403)
   get(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
@@ -50,10 +55,18 @@ export class MetricsController {
       const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
       // Compare digests: constant time whatever the length of the guess.
       if (!match || !timingSafeEqual(digest(match[1]!), digest(token)))
-        throw domainError('UNAUTHENTICATED', '需要监控令牌（Bearer METRICS_TOKEN）', 'The metrics token is required (Bearer METRICS_TOKEN)');
+        throw domainError(
+          'UNAUTHENTICATED',
+          '需要监控令牌（Bearer METRICS_TOKEN）',
+          'The metrics token is required (Bearer METRICS_TOKEN)',
+        );
       return;
     }
     if (!LOOPBACK.test(req.socket.remoteAddress ?? ''))
-      throw domainError('FORBIDDEN_ROLE', '未设置 METRICS_TOKEN 时仅本机可读取监控指标', 'Without METRICS_TOKEN, metrics are served to the loopback interface only');
+      throw domainError(
+        'FORBIDDEN_ROLE',
+        '未设置 METRICS_TOKEN 时仅本机可读取监控指标',
+        'Without METRICS_TOKEN, metrics are served to the loopback interface only',
+      );
   }
 }

@@ -41,7 +41,10 @@ export class RegistriesController {
   // Units and plans -----------------------------------------------------------------------------
 
   @Get('units')
-  @ApiOperation({ summary: '备案单位 Registered units', description: 'FAO roles, the leader and the manager see all; a unit’s roles their own. Each with its effective suspension.' })
+  @ApiOperation({
+    summary: '备案单位 Registered units',
+    description: 'FAO roles, the leader and the manager see all; a unit’s roles their own. Each with its effective suspension.',
+  })
   @ApiOkResponse({ description: 'Units in scope', schema: schemaRef(UnitListSchema) })
   @errorResponses(401)
   listUnits(@CurrentUser() user: AuthUser) {
@@ -58,7 +61,10 @@ export class RegistriesController {
 
   @Put('units/:code')
   @Roles('fao-clerk', 'fao-director')
-  @ApiOperation({ summary: '开户备案 Register or update a unit (FAO clerk/director)', description: 'Status suspended needs a reason; every change is in registry_changes.' })
+  @ApiOperation({
+    summary: '开户备案 Register or update a unit (FAO clerk/director)',
+    description: 'Status suspended needs a reason; every change is in registry_changes.',
+  })
   @ApiBody({ schema: schemaRef(UnitSchema) })
   @ApiOkResponse({ description: 'The unit as stored', schema: schemaRef(UnitPutResultSchema) })
   @errorResponses(400, 401, 403)
@@ -87,7 +93,10 @@ export class RegistriesController {
   // People --------------------------------------------------------------------------------------
 
   @Get('people')
-  @ApiOperation({ summary: '人员花名册 Roster', description: 'A unit’s personnel and secrecy offices (and its organizer) see their own unit; FAO roles see all (?unit= filters).' })
+  @ApiOperation({
+    summary: '人员花名册 Roster',
+    description: 'A unit’s personnel and secrecy offices (and its organizer) see their own unit; FAO roles see all (?unit= filters).',
+  })
   @ApiOkResponse({ description: 'The roster in scope', schema: schemaRef(PersonListSchema) })
   @errorResponses(401, 403)
   listPeople(@CurrentUser() user: AuthUser, @Query('unit') unit: string | undefined) {
@@ -104,7 +113,10 @@ export class RegistriesController {
 
   @Put('people/:personId')
   @Roles('personnel')
-  @ApiOperation({ summary: '登记人员 Add or update a person (the unit’s personnel office)', description: 'Classified access is kept as stored (the secrecy office sets it).' })
+  @ApiOperation({
+    summary: '登记人员 Add or update a person (the unit’s personnel office)',
+    description: 'Classified access is kept as stored (the secrecy office sets it).',
+  })
   @ApiBody({ schema: schemaRef(PersonSchema) })
   @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
   @errorResponses(400, 401, 403, 404, 409)
@@ -125,7 +137,10 @@ export class RegistriesController {
   // Passports in custody ------------------------------------------------------------------------
 
   @Get('passports')
-  @ApiOperation({ summary: '护照保管台账 Passports in custody', description: 'State as shown: in-custody, checked-out, overdue (derived), cancelled, lost.' })
+  @ApiOperation({
+    summary: '护照保管台账 Passports in custody',
+    description: 'State as shown: in-custody, checked-out, overdue (derived), cancelled, lost.',
+  })
   @ApiOkResponse({ description: 'Passports in scope', schema: schemaRef(PassportListSchema) })
   @errorResponses(401, 403)
   listPassports(@CurrentUser() user: AuthUser, @Query('unit') unit: string | undefined) {
@@ -167,7 +182,10 @@ export class RegistriesController {
   // Holiday calendars ---------------------------------------------------------------------------
 
   @Get('calendars')
-  @ApiOperation({ summary: '节假日安排 Years of the calendar with their source', description: 'source: loaded (by the office), package (chinese-days), provisional (statutory holidays only).' })
+  @ApiOperation({
+    summary: '节假日安排 Years of the calendar with their source',
+    description: 'source: loaded (by the office), package (chinese-days), provisional (statutory holidays only).',
+  })
   @ApiOkResponse({ description: 'Years and their source', schema: schemaRef(CalendarListSchema) })
   @errorResponses(401)
   listCalendars() {
@@ -195,7 +213,10 @@ export class RegistriesController {
   // Process versions ----------------------------------------------------------------------------
 
   @Get('process-versions')
-  @ApiOperation({ summary: '流程版本 Versions of the process definition and what changed', description: 'The first item is the one new cases take.' })
+  @ApiOperation({
+    summary: '流程版本 Versions of the process definition and what changed',
+    description: 'The first item is the one new cases take.',
+  })
   @ApiOkResponse({ description: 'Versions, newest first', schema: schemaRef(ProcessVersionListSchema) })
   @errorResponses(401)
   listProcessVersions() {
@@ -212,7 +233,10 @@ export class RegistriesController {
 
   @Post('process-versions')
   @Roles('fao-director')
-  @ApiOperation({ summary: '发布流程版本 Publish a new version (FAO director)', description: 'Validated as at load (422 INVALID_REQUEST lists every problem); new cases take it, running cases keep theirs.' })
+  @ApiOperation({
+    summary: '发布流程版本 Publish a new version (FAO director)',
+    description: 'Validated as at load (422 INVALID_REQUEST lists every problem); new cases take it, running cases keep theirs.',
+  })
   @ApiBody({ schema: schemaRef(ProcessVersionSchema) })
   @ApiCreatedResponse({ description: 'Published, with what changed', schema: schemaRef(ProcessVersionPublishedSchema) })
   @errorResponses(400, 401, 403, 409, 422)
@@ -223,7 +247,10 @@ export class RegistriesController {
   // Audit ---------------------------------------------------------------------------------------
 
   @Get('changes')
-  @ApiOperation({ summary: '登记变更记录 Registry changes (who, when, what)', description: 'Newest first; a unit’s roles see their own unit’s.' })
+  @ApiOperation({
+    summary: '登记变更记录 Registry changes (who, when, what)',
+    description: 'Newest first; a unit’s roles see their own unit’s.',
+  })
   @queryParams(ChangesQuerySchema)
   @ApiOkResponse({ description: 'Changes, newest first', schema: schemaRef(RegistryChangeListSchema) })
   @errorResponses(400, 401, 403)

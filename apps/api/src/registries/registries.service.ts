@@ -46,7 +46,8 @@ import {
   year as YearSchema,
 } from './schemas';
 
-const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
+const outOfScope = () =>
+  domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
@@ -99,9 +100,19 @@ export class RegistriesService {
     const c = parseOrThrow(CodeSchema, code, ['code']);
     const u = parseOrThrow(UnitSchema, body);
     if (u.parentCode === c || u.supervisingDepartment === c)
-      throw new DomainError('VALIDATION_FAILED', { zh: '单位不能是自己的上级或主管部门', en: 'A unit cannot be its own parent or supervising department' }, {
-        errors: [{ field: u.parentCode === c ? 'parentCode' : 'supervisingDepartment', rule: 'not-self', message: { zh: '不能是本单位', en: 'Must not be the unit itself' } }],
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: '单位不能是自己的上级或主管部门', en: 'A unit cannot be its own parent or supervising department' },
+        {
+          errors: [
+            {
+              field: u.parentCode === c ? 'parentCode' : 'supervisingDepartment',
+              rule: 'not-self',
+              message: { zh: '不能是本单位', en: 'Must not be the unit itself' },
+            },
+          ],
+        },
+      );
     const unit: RegisteredUnit = { code: c, ...u };
     const before = await this.repo.putUnit(unit, actorOf(user));
     return { unit: await this.withSuspension(unit), created: before === null };
@@ -162,9 +173,16 @@ export class RegistriesService {
     if (user.unit !== p.unit) throw outOfScope();
     const existing = await this.repo.person(id);
     if (existing && existing.unit !== p.unit)
-      throw new DomainError('ACTION_NOT_ALLOWED', { zh: `${id} 属于单位 ${existing.unit}，不能改登到其他单位`, en: `${id} belongs to unit ${existing.unit}; another unit cannot take them over` }, {
-        errors: [{ field: 'unit', rule: 'same-unit', message: { zh: `须为 ${existing.unit}`, en: `Must be ${existing.unit}` } }],
-      });
+      throw new DomainError(
+        'ACTION_NOT_ALLOWED',
+        {
+          zh: `${id} 属于单位 ${existing.unit}，不能改登到其他单位`,
+          en: `${id} belongs to unit ${existing.unit}; another unit cannot take them over`,
+        },
+        {
+          errors: [{ field: 'unit', rule: 'same-unit', message: { zh: `须为 ${existing.unit}`, en: `Must be ${existing.unit}` } }],
+        },
+      );
     if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${p.unit} 未备案`, `Unit ${p.unit} is not registered`);
     const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
     return this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
@@ -204,9 +222,19 @@ export class RegistriesService {
     const p = parseOrThrow(PassportRegistrationSchema, body);
     const holder = await this.repo.person(p.holder);
     if (!holder)
-      throw new DomainError('VALIDATION_FAILED', { zh: '持照人不在花名册中', en: 'The holder is not on a roster' }, {
-        errors: [{ field: 'holder', rule: 'registered-person', message: { zh: `花名册中没有 ${p.holder}`, en: `No person ${p.holder} on a roster` } }],
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: '持照人不在花名册中', en: 'The holder is not on a roster' },
+        {
+          errors: [
+            {
+              field: 'holder',
+              rule: 'registered-person',
+              message: { zh: `花名册中没有 ${p.holder}`, en: `No person ${p.holder} on a roster` },
+            },
+          ],
+        },
+      );
     if (!(await this.repo.registerPassport(p, holder.unit, actorOf(user))))
       throw domainError('ACTION_NOT_ALLOWED', `护照 ${p.number} 已在保管登记中`, `Passport ${p.number} is already in the custody ledger`);
     return this.getPassport(user, p.number);
@@ -232,9 +260,16 @@ export class RegistriesService {
     } catch (err) {
       if (!(err instanceof PassportTransitionError)) throw err;
       if (err.from === null) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
-      throw new DomainError('ACTION_NOT_ALLOWED', { zh: `护照 ${number} 当前为 ${err.from}，不能改为 ${err.to}`, en: `Passport ${number} is ${err.from}; it cannot become ${err.to}` }, {
-        errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态 ${err.from}`, en: `Current state ${err.from}` } }],
-      });
+      throw new DomainError(
+        'ACTION_NOT_ALLOWED',
+        {
+          zh: `护照 ${number} 当前为 ${err.from}，不能改为 ${err.to}`,
+          en: `Passport ${number} is ${err.from}; it cannot become ${err.to}`,
+        },
+        {
+          errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态 ${err.from}`, en: `Current state ${err.from}` } }],
+        },
+      );
     }
     if (holderUnit && before?.suspended) {
       const after = await this.effectiveSuspension(holderUnit);
@@ -322,14 +357,32 @@ export class RegistriesService {
       if (id === undefined) return m;
       const person = people.get(id);
       if (!person) {
-        if (unitRegistered) errors.push({ field: `${path}[${i}].personId`, rule: 'registered-person', message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` } });
+        if (unitRegistered)
+          errors.push({
+            field: `${path}[${i}].personId`,
+            rule: 'registered-person',
+            message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` },
+          });
         return m;
       }
       if (person.status !== 'active')
-        errors.push({ field: `${path}[${i}].personId`, rule: 'active-person', message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` } });
-      return snapshotMember(m as Parameters<typeof snapshotMember>[0], person, passports.filter((p) => p.holder === id));
+        errors.push({
+          field: `${path}[${i}].personId`,
+          rule: 'active-person',
+          message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` },
+        });
+      return snapshotMember(
+        m as Parameters<typeof snapshotMember>[0],
+        person,
+        passports.filter((p) => p.holder === id),
+      );
     });
-    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    if (errors.length > 0)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
     return out;
   }
 
@@ -342,12 +395,40 @@ export class RegistriesService {
     const coverage = holidayDataCoverage();
     const byYear = new Map(loaded.map((s) => [s.year, s]));
     const last = Math.max(coverage.to, Number(today().slice(0, 4)) + 2, ...loaded.map((s) => s.year));
-    const items: Array<{ year: number; source: CalendarSource; provisional: boolean; holidays: number; workdays: number; loadedBy?: string; loadedAt?: string; note?: string }> = [];
+    const items: Array<{
+      year: number;
+      source: CalendarSource;
+      provisional: boolean;
+      holidays: number;
+      workdays: number;
+      loadedBy?: string;
+      loadedAt?: string;
+      note?: string;
+    }> = [];
     for (let y = coverage.from; y <= last; y++) {
       const s = byYear.get(y);
-      if (s) items.push({ year: y, source: 'loaded', provisional: false, holidays: s.holidays.length, workdays: s.workdays.length, loadedBy: s.loadedBy, loadedAt: s.loadedAt, note: s.source });
-      else if (y <= coverage.to) items.push({ year: y, source: 'package', provisional: false, holidays: 0, workdays: 0, note: 'chinese-days' });
-      else items.push({ year: y, source: 'provisional', provisional: true, holidays: statutoryHolidays(y).length, workdays: 0, note: '《全国年节及纪念日放假办法》' });
+      if (s)
+        items.push({
+          year: y,
+          source: 'loaded',
+          provisional: false,
+          holidays: s.holidays.length,
+          workdays: s.workdays.length,
+          loadedBy: s.loadedBy,
+          loadedAt: s.loadedAt,
+          note: s.source,
+        });
+      else if (y <= coverage.to)
+        items.push({ year: y, source: 'package', provisional: false, holidays: 0, workdays: 0, note: 'chinese-days' });
+      else
+        items.push({
+          year: y,
+          source: 'provisional',
+          provisional: true,
+          holidays: statutoryHolidays(y).length,
+          workdays: 0,
+          note: '《全国年节及纪念日放假办法》',
+        });
     }
     for (const it of items) if (it.source === 'package') Object.assign(it, packageCounts(it.year));
     return { items };
@@ -359,7 +440,14 @@ export class RegistriesService {
     if (s) return { ...s, source: 'loaded' as const, provisional: false, note: s.source };
     const coverage = holidayDataCoverage();
     if (y >= coverage.from && y <= coverage.to) return { year: y, source: 'package' as const, provisional: false, ...packageDays(y) };
-    return { year: y, source: 'provisional' as const, provisional: true, holidays: statutoryHolidays(y).map((h) => h.date), workdays: [], statutory: statutoryHolidays(y) };
+    return {
+      year: y,
+      source: 'provisional' as const,
+      provisional: true,
+      holidays: statutoryHolidays(y).map((h) => h.date),
+      workdays: [],
+      statutory: statutoryHolidays(y),
+    };
   }
 
   /** Loads (or replaces) a year's schedule. Every day must be in the year; adjusted working days must be weekends. */
@@ -368,7 +456,12 @@ export class RegistriesService {
     const s = parseOrThrow(HolidayScheduleSchema, body);
     const schedule: YearSchedule = { year: y, holidays: [...new Set(s.holidays)].sort(), workdays: [...new Set(s.workdays)].sort() };
     const errors = scheduleProblems(schedule);
-    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+    if (errors.length > 0)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
     const { replaced } = await this.repo.putSchedule(schedule, s.source ? `${origin}: ${s.source}` : origin, actorOf(user));
     return { ...schedule, source: 'loaded' as const, replaced };
   }
@@ -384,15 +477,34 @@ export class RegistriesService {
   /** The newest published version, else the built-in definition with no office settings. */
   async currentProcessVersion(): Promise<{ definition: ProcessDefinition; settings: OfficeSettings }> {
     const v = await this.repo.latestProcessVersion();
-    return v ? { definition: v.definition as ProcessDefinition, settings: v.settings as OfficeSettings } : { definition: DEFAULT_DEFINITION, settings: {} };
+    return v
+      ? { definition: v.definition as ProcessDefinition, settings: v.settings as OfficeSettings }
+      : { definition: DEFAULT_DEFINITION, settings: {} };
   }
 
   async listProcessVersions() {
     const stored = await this.repo.processVersions();
-    const builtIn = { version: DEFAULT_DEFINITION.version, source: 'built-in' as const, current: stored.length === 0, changes: [], previousVersion: null, publishedBy: null, publishedAt: null };
+    const builtIn = {
+      version: DEFAULT_DEFINITION.version,
+      source: 'built-in' as const,
+      current: stored.length === 0,
+      changes: [],
+      previousVersion: null,
+      publishedBy: null,
+      publishedAt: null,
+    };
     return {
       items: [
-        ...stored.map((v, i) => ({ version: v.version, source: 'published' as const, current: i === 0, changes: v.changes, previousVersion: v.previousVersion, publishedBy: v.publishedBy, publishedAt: v.publishedAt, steps: (v.definition as ProcessDefinition).steps.length })),
+        ...stored.map((v, i) => ({
+          version: v.version,
+          source: 'published' as const,
+          current: i === 0,
+          changes: v.changes,
+          previousVersion: v.previousVersion,
+          publishedBy: v.publishedBy,
+          publishedAt: v.publishedAt,
+          steps: (v.definition as ProcessDefinition).steps.length,
+        })),
         { ...builtIn, steps: DEFAULT_DEFINITION.steps.length },
       ],
     };
@@ -420,15 +532,33 @@ export class RegistriesService {
     const problems = validateOverrides(definition, settings);
     if (problems.length > 0) throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings');
     const current = await this.repo.latestProcessVersion();
-    const base = current ? { definition: current.definition as ProcessDefinition, settings: current.settings } : { definition: DEFAULT_DEFINITION, settings: {} };
+    const base = current
+      ? { definition: current.definition as ProcessDefinition, settings: current.settings }
+      : { definition: DEFAULT_DEFINITION, settings: {} };
     if (definition.version === base.definition.version || definition.version === DEFAULT_DEFINITION.version)
-      throw domainError('ACTION_NOT_ALLOWED', `流程版本 ${definition.version} 已存在，请使用新的版本号`, `Process version ${definition.version} exists: publish under a new version`);
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `流程版本 ${definition.version} 已存在，请使用新的版本号`,
+        `Process version ${definition.version} exists: publish under a new version`,
+      );
     const changes = diffDefinitions(base, { definition, settings: settings as Record<string, unknown> });
     const published = await this.repo.publishProcessVersion(
-      { version: definition.version, definition, settings: settings as Record<string, unknown>, changes, previousVersion: base.definition.version, publishedBy: user.id },
+      {
+        version: definition.version,
+        definition,
+        settings: settings as Record<string, unknown>,
+        changes,
+        previousVersion: base.definition.version,
+        publishedBy: user.id,
+      },
       actorOf(user),
     );
-    if (!published) throw domainError('ACTION_NOT_ALLOWED', `流程版本 ${definition.version} 已存在，请使用新的版本号`, `Process version ${definition.version} exists: publish under a new version`);
+    if (!published)
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `流程版本 ${definition.version} 已存在，请使用新的版本号`,
+        `Process version ${definition.version} exists: publish under a new version`,
+      );
     return { version: definition.version, previousVersion: base.definition.version, changes };
   }
 
@@ -444,21 +574,42 @@ export class RegistriesService {
     const q = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const unit = seesAllUnits(user) ? q.unit : user.unit;
-    return { items: await this.repo.changes({ ...(unit !== undefined ? { unit } : {}), ...(q.entity ? { entity: q.entity } : {}), limit: q.limit }) };
+    return {
+      items: await this.repo.changes({
+        ...(unit !== undefined ? { unit } : {}),
+        ...(q.entity ? { entity: q.entity } : {}),
+        limit: q.limit,
+      }),
+    };
   }
 }
 
 function definitionInvalid(err: DefinitionError, field: string): DomainError {
-  return new DomainError('INVALID_REQUEST', { zh: `流程定义有${err.problems.length}处错误`, en: `The process definition has ${err.problems.length} problem(s)` }, {
-    errors: err.problems.map((p) => ({ field: p.step ? `${field}.steps[${p.step}]` : field, rule: p.code, message: { zh: p.message, en: p.message } })),
-  });
+  return new DomainError(
+    'INVALID_REQUEST',
+    { zh: `流程定义有${err.problems.length}处错误`, en: `The process definition has ${err.problems.length} problem(s)` },
+    {
+      errors: err.problems.map((p) => ({
+        field: p.step ? `${field}.steps[${p.step}]` : field,
+        rule: p.code,
+        message: { zh: p.message, en: p.message },
+      })),
+    },
+  );
 }
 
 // The package data, per year (for the list's counts and GET of a package year).
 function packageDays(year: number): { holidays: string[]; workdays: string[] } {
   const data = holidayData as unknown as { holidays: Record<string, string>; workdays: Record<string, string> };
   const p = `${year}-`;
-  return { holidays: Object.keys(data.holidays).filter((d) => d.startsWith(p)).sort(), workdays: Object.keys(data.workdays).filter((d) => d.startsWith(p)).sort() };
+  return {
+    holidays: Object.keys(data.holidays)
+      .filter((d) => d.startsWith(p))
+      .sort(),
+    workdays: Object.keys(data.workdays)
+      .filter((d) => d.startsWith(p))
+      .sort(),
+  };
 }
 function packageCounts(year: number): { holidays: number; workdays: number } {
   const d = packageDays(year);

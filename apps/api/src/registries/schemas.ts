@@ -9,9 +9,7 @@ const isoDate = z
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } });
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Unit codes and person ids: the same alphabet as the submission's unit. */
-export const code = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Codes are 1-64 letters, digits, _ . or -' });
+export const code = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Codes are 1-64 letters, digits, _ . or -' });
 const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' });
 const passportNumber = z.string().regex(/^[A-Z0-9]{5,20}$/, { message: 'Passport numbers are 5-20 capital letters or digits' });
 export const year = z.coerce.number().int().min(2000).max(2100);
@@ -21,7 +19,9 @@ export const UnitSchema = z
     nameZh: text(200),
     nameEn: text(200),
     parentCode: code.nullable().default(null),
-    supervisingDepartment: code.nullable().meta({ description: '主管部门 unit code; its dept-approver reviews the unit’s trips (A16). null: none' }),
+    supervisingDepartment: code
+      .nullable()
+      .meta({ description: '主管部门 unit code; its dept-approver reviews the unit’s trips (A16). null: none' }),
     clerks: z.array(text(100)).max(2).default([]).meta({ description: 'Registered clerks (专办员): usernames of the unit, 1-2' }),
     signatories: z.array(text(100)).max(10).default([]).meta({ description: 'Signatories (签批人)' }),
     status: z.enum(UNIT_STATUSES).default('active'),
@@ -34,7 +34,16 @@ export const UnitSchema = z
   })
   .meta({
     id: 'RegistryUnit',
-    example: { nameZh: '市商务局', nameEn: 'Municipal Bureau of Commerce', parentCode: null, supervisingDepartment: null, clerks: ['organizer.commerce'], signatories: ['王局长'], status: 'active', suspendedReason: null },
+    example: {
+      nameZh: '市商务局',
+      nameEn: 'Municipal Bureau of Commerce',
+      parentCode: null,
+      supervisingDepartment: null,
+      clerks: ['organizer.commerce'],
+      signatories: ['王局长'],
+      status: 'active',
+      suspendedReason: null,
+    },
   });
 
 export const PlannedTripSchema = z.strictObject({
@@ -47,7 +56,11 @@ export const PlannedTripSchema = z.strictObject({
 
 export const AnnualPlanSchema = z
   .strictObject({ trips: z.array(PlannedTripSchema).max(200) })
-  .refine((p) => new Set(p.trips.map((t) => t.id)).size === p.trips.length, { path: ['trips'], message: 'Planned trip ids must be unique', params: { zh: '计划编号不能重复', rule: 'unique' } })
+  .refine((p) => new Set(p.trips.map((t) => t.id)).size === p.trips.length, {
+    path: ['trips'],
+    message: 'Planned trip ids must be unique',
+    params: { zh: '计划编号不能重复', rule: 'unique' },
+  })
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
 export const PersonSchema = z
@@ -65,10 +78,22 @@ export const PersonSchema = z
   .meta({
     id: 'RegistryPerson',
     description: 'Kept by the unit’s personnel office; classified access is the secrecy office’s (PUT …/classified-access)',
-    example: { unit: 'commerce', name: '张三', gender: 'male', dateOfBirth: '1970-05-01', rank: 'bureau', position: '副市长', partyMember: true, leadershipTeam: 'city-government', status: 'active' },
+    example: {
+      unit: 'commerce',
+      name: '张三',
+      gender: 'male',
+      dateOfBirth: '1970-05-01',
+      rank: 'bureau',
+      position: '副市长',
+      partyMember: true,
+      leadershipTeam: 'city-government',
+      status: 'active',
+    },
   });
 
-export const ClassifiedAccessSchema = z.strictObject({ classifiedAccess: z.boolean() }).meta({ id: 'ClassifiedAccess', example: { classifiedAccess: true } });
+export const ClassifiedAccessSchema = z
+  .strictObject({ classifiedAccess: z.boolean() })
+  .meta({ id: 'ClassifiedAccess', example: { classifiedAccess: true } });
 
 export const PassportRegistrationSchema = z
   .strictObject({
@@ -78,22 +103,34 @@ export const PassportRegistrationSchema = z
     expiresOn: isoDate,
     holder: code.meta({ description: 'personId of the holder (must be on a roster)' }),
   })
-  .refine((p) => p.expiresOn > p.issuedOn, { path: ['expiresOn'], message: 'Must be after issuedOn', params: { zh: '须晚于签发日期', rule: 'after-issue' } })
-  .meta({ id: 'CustodyPassportRegistration', example: { number: 'SE1234567', type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: 'P-commerce-001' } });
+  .refine((p) => p.expiresOn > p.issuedOn, {
+    path: ['expiresOn'],
+    message: 'Must be after issuedOn',
+    params: { zh: '须晚于签发日期', rule: 'after-issue' },
+  })
+  .meta({
+    id: 'CustodyPassportRegistration',
+    example: { number: 'SE1234567', type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: 'P-commerce-001' },
+  });
 
 export const PassportTransitionSchema = z
   .discriminatedUnion('to', [
     z.strictObject({
       to: z.literal('checked-out'),
       caseId: text(64),
-      dueBackOn: isoDate.meta({ description: 'The trip’s return date: overdue days count from it (7: escalation, 30: the unit is suspended)' }),
+      dueBackOn: isoDate.meta({
+        description: 'The trip’s return date: overdue days count from it (7: escalation, 30: the unit is suspended)',
+      }),
       note: text(500).optional(),
     }),
     z.strictObject({ to: z.literal('in-custody'), note: text(500).optional() }),
     z.strictObject({ to: z.literal('cancelled'), note: text(500).optional() }),
     z.strictObject({ to: z.literal('lost'), note: text(500).optional() }),
   ])
-  .meta({ id: 'CustodyPassportTransition', example: { to: 'checked-out', caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b', dueBackOn: '2027-03-19' } });
+  .meta({
+    id: 'CustodyPassportTransition',
+    example: { to: 'checked-out', caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b', dueBackOn: '2027-03-19' },
+  });
 
 const dayList = z.array(isoDate).max(400);
 export const HolidayScheduleSchema = z
@@ -102,18 +139,34 @@ export const HolidayScheduleSchema = z
     workdays: dayList.default([]).meta({ description: 'Adjusted working weekend days (调休上班), all in the year' }),
     source: text(200).optional().meta({ description: 'Where it came from, e.g. the notice’s number (国办发明电〔2026〕X号)' }),
   })
-  .meta({ id: 'HolidaySchedule', example: { holidays: ['2027-01-01', '2027-02-05', '2027-02-06'], workdays: ['2027-02-14'], source: '国务院办公厅通知' } });
+  .meta({
+    id: 'HolidaySchedule',
+    example: { holidays: ['2027-01-01', '2027-02-05', '2027-02-06'], workdays: ['2027-02-14'], source: '国务院办公厅通知' },
+  });
 
 export const ProcessVersionSchema = z
   .strictObject({
-    definition: z.record(z.string(), z.unknown()).meta({ description: 'A whole ProcessDefinition { version, name?, steps[] }, validated as at load' }),
-    settings: z.record(z.string(), z.unknown()).default({}).meta({ description: 'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd' }),
+    definition: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'A whole ProcessDefinition { version, name?, steps[] }, validated as at load' }),
+    settings: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .meta({ description: 'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd' }),
   })
   .meta({
     id: 'ProcessVersionPublication',
     example: {
-      definition: { version: 'office-2027.1', name: { zh: '审护签流程（2027版）', en: 'Review, passport and visa chain (2027)' }, steps: ['… every step of GET /api/catalog, with its changes …'] },
-      settings: { stepDurations: { A05: 3 }, countries: { US: { processingWd: 15 } }, rules: { frequency: { bureau: { maxTrips: 1, windowMonths: 12 } } } },
+      definition: {
+        version: 'office-2027.1',
+        name: { zh: '审护签流程（2027版）', en: 'Review, passport and visa chain (2027)' },
+        steps: ['… every step of GET /api/catalog, with its changes …'],
+      },
+      settings: {
+        stepDurations: { A05: 3 },
+        countries: { US: { processingWd: 15 } },
+        rules: { frequency: { bureau: { maxTrips: 1, windowMonths: 12 } } },
+      },
     },
   });
 
@@ -153,14 +206,29 @@ export const UnitViewSchema = z
     suspendedReason: nullableText,
     suspension: z.looseObject({
       suspended: z.boolean(),
-      reasons: z.array(z.looseObject({ code: z.enum(['UNIT_SUSPENDED', 'PASSPORT_OVERDUE']), passport: z.string().optional(), daysOverdue: z.number().optional(), message: label })),
+      reasons: z.array(
+        z.looseObject({
+          code: z.enum(['UNIT_SUSPENDED', 'PASSPORT_OVERDUE']),
+          passport: z.string().optional(),
+          daysOverdue: z.number().optional(),
+          message: label,
+        }),
+      ),
     }),
   })
   .meta({ id: 'RegistryUnitView', example: UNIT_EXAMPLE });
-export const UnitListSchema = z.looseObject({ items: z.array(UnitViewSchema) }).meta({ id: 'RegistryUnitList', example: { items: [UNIT_EXAMPLE] } });
-export const UnitPutResultSchema = z.looseObject({ unit: UnitViewSchema, created: z.boolean() }).meta({ id: 'RegistryUnitPutResult', example: { unit: UNIT_EXAMPLE, created: true } });
+export const UnitListSchema = z
+  .looseObject({ items: z.array(UnitViewSchema) })
+  .meta({ id: 'RegistryUnitList', example: { items: [UNIT_EXAMPLE] } });
+export const UnitPutResultSchema = z
+  .looseObject({ unit: UnitViewSchema, created: z.boolean() })
+  .meta({ id: 'RegistryUnitPutResult', example: { unit: UNIT_EXAMPLE, created: true } });
 
-const PLAN_EXAMPLE = { unit: 'commerce', year: 2027, trips: [{ id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] };
+const PLAN_EXAMPLE = {
+  unit: 'commerce',
+  year: 2027,
+  trips: [{ id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }],
+};
 export const AnnualPlanViewSchema = z
   .looseObject({ unit: z.string(), year: z.number().int(), trips: z.array(PlannedTripSchema) })
   .meta({ id: 'AnnualPlanView', example: PLAN_EXAMPLE });
@@ -179,7 +247,14 @@ const PASSPORT_EXAMPLE = {
 };
 const HISTORY_EXAMPLE = [
   { at: '2026-11-29T08:00:00.000Z', fromState: null, toState: 'in-custody', caseId: null, actor: 'passport-officer.fao', note: null },
-  { at: '2027-03-10T02:00:00.000Z', fromState: 'in-custody', toState: 'checked-out', caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b', actor: 'passport-officer.fao', note: null },
+  {
+    at: '2027-03-10T02:00:00.000Z',
+    fromState: 'in-custody',
+    toState: 'checked-out',
+    caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+    actor: 'passport-officer.fao',
+    note: null,
+  },
 ];
 const passportFields = {
   number: z.string(),
@@ -197,14 +272,37 @@ export const PassportViewSchema = z
   .looseObject({
     ...passportFields,
     history: z
-      .array(z.looseObject({ at: z.string(), fromState: nullableText, toState: z.string(), caseId: nullableText, actor: z.string(), note: nullableText }))
+      .array(
+        z.looseObject({
+          at: z.string(),
+          fromState: nullableText,
+          toState: z.string(),
+          caseId: nullableText,
+          actor: z.string(),
+          note: nullableText,
+        }),
+      )
       .optional()
       .meta({ description: 'Every state change, oldest first (on the single-passport routes)' }),
   })
   .meta({ id: 'CustodyPassportView', example: { ...PASSPORT_EXAMPLE, history: HISTORY_EXAMPLE } });
-export const PassportListSchema = z.looseObject({ items: z.array(z.looseObject(passportFields)) }).meta({ id: 'CustodyPassportList', example: { items: [PASSPORT_EXAMPLE] } });
+export const PassportListSchema = z
+  .looseObject({ items: z.array(z.looseObject(passportFields)) })
+  .meta({ id: 'CustodyPassportList', example: { items: [PASSPORT_EXAMPLE] } });
 
-const PERSON_EXAMPLE = { personId: 'P-commerce-001', unit: 'commerce', name: '张三', gender: 'male', dateOfBirth: '1968-04-12', rank: 'bureau', position: '副市长', partyMember: true, classifiedAccess: false, leadershipTeam: 'city-government', status: 'active' };
+const PERSON_EXAMPLE = {
+  personId: 'P-commerce-001',
+  unit: 'commerce',
+  name: '张三',
+  gender: 'male',
+  dateOfBirth: '1968-04-12',
+  rank: 'bureau',
+  position: '副市长',
+  partyMember: true,
+  classifiedAccess: false,
+  leadershipTeam: 'city-government',
+  status: 'active',
+};
 const personFields = {
   personId: z.string(),
   unit: z.string(),
@@ -219,9 +317,17 @@ const personFields = {
   status: z.enum(PERSON_STATUSES),
 };
 export const PersonViewSchema = z
-  .looseObject({ ...personFields, passports: z.array(z.looseObject(passportFields)).optional().meta({ description: 'On GET people/{personId}: the passports held in custody' }) })
+  .looseObject({
+    ...personFields,
+    passports: z
+      .array(z.looseObject(passportFields))
+      .optional()
+      .meta({ description: 'On GET people/{personId}: the passports held in custody' }),
+  })
   .meta({ id: 'RegistryPersonView', example: PERSON_EXAMPLE });
-export const PersonListSchema = z.looseObject({ items: z.array(z.looseObject(personFields)) }).meta({ id: 'RegistryPersonList', example: { items: [PERSON_EXAMPLE] } });
+export const PersonListSchema = z
+  .looseObject({ items: z.array(z.looseObject(personFields)) })
+  .meta({ id: 'RegistryPersonList', example: { items: [PERSON_EXAMPLE] } });
 
 export const CalendarListSchema = z
   .looseObject({
@@ -248,14 +354,38 @@ export const CalendarListSchema = z
     },
   });
 export const CalendarYearSchema = z
-  .looseObject({ year: z.number().int(), source: z.enum(['loaded', 'package', 'provisional']), provisional: z.boolean(), holidays: z.array(z.string()), workdays: z.array(z.string()) })
-  .meta({ id: 'HolidayCalendarYear', example: { year: 2027, source: 'provisional', provisional: true, holidays: ['2027-01-01', '2027-02-05'], workdays: [] } });
+  .looseObject({
+    year: z.number().int(),
+    source: z.enum(['loaded', 'package', 'provisional']),
+    provisional: z.boolean(),
+    holidays: z.array(z.string()),
+    workdays: z.array(z.string()),
+  })
+  .meta({
+    id: 'HolidayCalendarYear',
+    example: { year: 2027, source: 'provisional', provisional: true, holidays: ['2027-01-01', '2027-02-05'], workdays: [] },
+  });
 export const CalendarStoredSchema = z
-  .looseObject({ year: z.number().int(), holidays: z.array(z.string()), workdays: z.array(z.string()), source: z.literal('loaded'), replaced: z.boolean() })
-  .meta({ id: 'HolidayScheduleStored', example: { year: 2027, holidays: ['2027-01-01'], workdays: ['2027-02-14'], source: 'loaded', replaced: false } });
+  .looseObject({
+    year: z.number().int(),
+    holidays: z.array(z.string()),
+    workdays: z.array(z.string()),
+    source: z.literal('loaded'),
+    replaced: z.boolean(),
+  })
+  .meta({
+    id: 'HolidayScheduleStored',
+    example: { year: 2027, holidays: ['2027-01-01'], workdays: ['2027-02-14'], source: 'loaded', replaced: false },
+  });
 
 const CHANGE_EXAMPLE = { kind: 'step-changed', step: 'A02', field: 'durationWd', from: 1, to: 2 };
-const change = z.looseObject({ kind: z.enum(['step-added', 'step-removed', 'step-changed', 'setting-changed']), step: z.string().optional(), field: z.string().optional(), from: z.unknown().optional(), to: z.unknown().optional() });
+const change = z.looseObject({
+  kind: z.enum(['step-added', 'step-removed', 'step-changed', 'setting-changed']),
+  step: z.string().optional(),
+  field: z.string().optional(),
+  from: z.unknown().optional(),
+  to: z.unknown().optional(),
+});
 export const ProcessVersionListSchema = z
   .looseObject({
     items: z.array(
@@ -275,14 +405,47 @@ export const ProcessVersionListSchema = z
     id: 'ProcessVersionList',
     example: {
       items: [
-        { version: 'office-2027.1', source: 'published', current: true, changes: [CHANGE_EXAMPLE], previousVersion: '1.0.0', publishedBy: 'fao-director.fao', publishedAt: '2026-12-01T02:00:00.000Z', steps: 53 },
-        { version: '1.0.0', source: 'built-in', current: false, changes: [], previousVersion: null, publishedBy: null, publishedAt: null, steps: 53 },
+        {
+          version: 'office-2027.1',
+          source: 'published',
+          current: true,
+          changes: [CHANGE_EXAMPLE],
+          previousVersion: '1.0.0',
+          publishedBy: 'fao-director.fao',
+          publishedAt: '2026-12-01T02:00:00.000Z',
+          steps: 53,
+        },
+        {
+          version: '1.0.0',
+          source: 'built-in',
+          current: false,
+          changes: [],
+          previousVersion: null,
+          publishedBy: null,
+          publishedAt: null,
+          steps: 53,
+        },
       ],
     },
   });
 export const ProcessVersionDetailSchema = z
-  .looseObject({ version: z.string(), source: z.enum(['published', 'built-in']), definition: z.looseObject({}), settings: z.looseObject({}), changes: z.array(change) })
-  .meta({ id: 'ProcessVersionDetail', example: { version: 'office-2027.1', source: 'published', definition: { version: 'office-2027.1', steps: [] }, settings: { stepDurations: { A05: 3 } }, changes: [CHANGE_EXAMPLE] } });
+  .looseObject({
+    version: z.string(),
+    source: z.enum(['published', 'built-in']),
+    definition: z.looseObject({}),
+    settings: z.looseObject({}),
+    changes: z.array(change),
+  })
+  .meta({
+    id: 'ProcessVersionDetail',
+    example: {
+      version: 'office-2027.1',
+      source: 'published',
+      definition: { version: 'office-2027.1', steps: [] },
+      settings: { stepDurations: { A05: 3 } },
+      changes: [CHANGE_EXAMPLE],
+    },
+  });
 export const ProcessVersionPublishedSchema = z
   .looseObject({ version: z.string(), previousVersion: z.string(), changes: z.array(change) })
   .meta({ id: 'ProcessVersionPublished', example: { version: 'office-2027.1', previousVersion: '1.0.0', changes: [CHANGE_EXAMPLE] } });
@@ -306,5 +469,20 @@ export const RegistryChangeListSchema = z
   })
   .meta({
     id: 'RegistryChangeList',
-    example: { items: [{ id: '42', at: '2026-11-29T08:00:00.000Z', actor: 'fao-clerk.fao', actorRole: 'fao-clerk', entity: 'unit', entityKey: 'commerce', action: 'created', unit: 'commerce', before: null, after: UNIT_EXAMPLE }] },
+    example: {
+      items: [
+        {
+          id: '42',
+          at: '2026-11-29T08:00:00.000Z',
+          actor: 'fao-clerk.fao',
+          actorRole: 'fao-clerk',
+          entity: 'unit',
+          entityKey: 'commerce',
+          action: 'created',
+          unit: 'commerce',
+          before: null,
+          after: UNIT_EXAMPLE,
+        },
+      ],
+    },
   });

@@ -3,13 +3,64 @@ import type { RegistriesRepository, RegistryActor } from '@df/persistence';
 
 /** Demo registries for `npm start` (units of the demo users, rosters, passports, 2027 plans). Nothing overdue: no demo unit is suspended. */
 const UNITS: RegisteredUnit[] = [
-  { code: 'fao', nameZh: '市人民政府外事办公室', nameEn: 'Municipal Foreign Affairs Office', parentCode: null, supervisingDepartment: null, clerks: [], signatories: ['外办主任'], status: 'active', suspendedReason: null },
-  { code: 'commerce', nameZh: '市商务局', nameEn: 'Municipal Bureau of Commerce', parentCode: null, supervisingDepartment: null, clerks: ['organizer.commerce'], signatories: ['王局长'], status: 'active', suspendedReason: null },
-  { code: 'education', nameZh: '市教育局', nameEn: 'Municipal Bureau of Education', parentCode: null, supervisingDepartment: null, clerks: ['organizer.education'], signatories: ['刘局长'], status: 'active', suspendedReason: null },
+  {
+    code: 'fao',
+    nameZh: '市人民政府外事办公室',
+    nameEn: 'Municipal Foreign Affairs Office',
+    parentCode: null,
+    supervisingDepartment: null,
+    clerks: [],
+    signatories: ['外办主任'],
+    status: 'active',
+    suspendedReason: null,
+  },
+  {
+    code: 'commerce',
+    nameZh: '市商务局',
+    nameEn: 'Municipal Bureau of Commerce',
+    parentCode: null,
+    supervisingDepartment: null,
+    clerks: ['organizer.commerce'],
+    signatories: ['王局长'],
+    status: 'active',
+    suspendedReason: null,
+  },
+  {
+    code: 'education',
+    nameZh: '市教育局',
+    nameEn: 'Municipal Bureau of Education',
+    parentCode: null,
+    supervisingDepartment: null,
+    clerks: ['organizer.education'],
+    signatories: ['刘局长'],
+    status: 'active',
+    suspendedReason: null,
+  },
 ];
 
-const person = (personId: string, unit: string, name: string, gender: 'male' | 'female', dateOfBirth: string, rank: RegisteredPerson['rank'], position: string, partyMember: boolean, classifiedAccess: boolean, leadershipTeam: string | null): RegisteredPerson => ({
-  personId, unit, name, gender, dateOfBirth, rank, position, partyMember, classifiedAccess, leadershipTeam, status: 'active',
+const person = (
+  personId: string,
+  unit: string,
+  name: string,
+  gender: 'male' | 'female',
+  dateOfBirth: string,
+  rank: RegisteredPerson['rank'],
+  position: string,
+  partyMember: boolean,
+  classifiedAccess: boolean,
+  leadershipTeam: string | null,
+): RegisteredPerson => ({
+  personId,
+  unit,
+  name,
+  gender,
+  dateOfBirth,
+  rank,
+  position,
+  partyMember,
+  classifiedAccess,
+  leadershipTeam,
+  status: 'active',
 });
 
 const PEOPLE: RegisteredPerson[] = [
@@ -28,7 +79,14 @@ const PASSPORTS: Array<Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>> 
 ];
 
 const PLANS: AnnualPlan[] = [
-  { unit: 'commerce', year: 2027, trips: [{ id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }, { id: 'C-2027-2', purpose: 'trade', countries: ['DE', 'FR'], size: 6, quarter: 3 }] },
+  {
+    unit: 'commerce',
+    year: 2027,
+    trips: [
+      { id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 },
+      { id: 'C-2027-2', purpose: 'trade', countries: ['DE', 'FR'], size: 6, quarter: 3 },
+    ],
+  },
   { unit: 'education', year: 2027, trips: [{ id: 'E-2027-1', purpose: 'education', countries: ['GB'], size: 4, quarter: 2 }] },
 ];
 

@@ -4,7 +4,13 @@ import { requestContext } from '../common/request-context';
 import { REQUEST_ID_HEADER, requestIdInterceptor } from './temporal-client.provider';
 
 describe('the request-id client interceptor', () => {
-  const input = { updateName: 'decide', args: [], workflowExecution: { workflowId: 'w' }, headers: {}, options: {} } as unknown as WorkflowStartUpdateInput;
+  const input = {
+    updateName: 'decide',
+    args: [],
+    workflowExecution: { workflowId: 'w' },
+    headers: {},
+    options: {},
+  } as unknown as WorkflowStartUpdateInput;
   const output = {} as WorkflowStartUpdateOutput;
 
   it('puts the HTTP request id into the Temporal headers of an update', async () => {

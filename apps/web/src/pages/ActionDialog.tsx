@@ -65,21 +65,39 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   if (!target) return null;
   const step = cat?.steps.find((s) => s.code === target.code);
   const decisions = step?.decisions ?? [];
-  const upstream = (progress?.steps ?? []).filter((s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey);
+  const upstream = (progress?.steps ?? []).filter(
+    (s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey,
+  );
 
   const send = (v: Values) => {
     setBusy(true);
     setError(null);
     const base = `/api/delegations/${target.caseId}/steps/${target.stepKey}`;
-    const common = { ...(v.comment ? { comment: v.comment } : {}), ...(target.onBehalf && v.onBehalfOf ? { onBehalfOf: v.onBehalfOf } : {}) };
+    const common = {
+      ...(v.comment ? { comment: v.comment } : {}),
+      ...(target.onBehalf && v.onBehalfOf ? { onBehalfOf: v.onBehalfOf } : {}),
+    };
     const req =
       target.kind === 'approval'
-        ? api('POST', `${base}/decision`, {
-            decision: v.decision,
-            ...common,
-            ...(v.decision === 'return' ? { returnTo: v.returnTo } : {}),
-            ...(v.decision === 'accept-with-deficiencies' ? { missingDocuments: (v.missingDocuments ?? []).map((d) => ({ id: d.id, name: d.name, ...(d.neededBy ? { neededBy: d.neededBy } : {}) })) } : {}),
-          }, key)
+        ? api(
+            'POST',
+            `${base}/decision`,
+            {
+              decision: v.decision,
+              ...common,
+              ...(v.decision === 'return' ? { returnTo: v.returnTo } : {}),
+              ...(v.decision === 'accept-with-deficiencies'
+                ? {
+                    missingDocuments: (v.missingDocuments ?? []).map((d) => ({
+                      id: d.id,
+                      name: d.name,
+                      ...(d.neededBy ? { neededBy: d.neededBy } : {}),
+                    })),
+                  }
+                : {}),
+            },
+            key,
+          )
         : api('POST', `${base}/complete`, { ...common, ...taskData(target.code, v) }, key);
     req.then(
       () => {
@@ -129,9 +147,15 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         ) : null}
         {target.code === 'P03' ? (
           <Space wrap>
-            <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}><InputNumber min={0} precision={2} /></Form.Item>
-            <Form.Item label={t('trade')} name={['outcomes', 'tradeSignedYuan']}><InputNumber min={0} precision={2} /></Form.Item>
-            <Form.Item label={t('events')} name={['outcomes', 'promotionEvents']}><InputNumber min={0} precision={0} /></Form.Item>
+            <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}>
+              <InputNumber min={0} precision={2} />
+            </Form.Item>
+            <Form.Item label={t('trade')} name={['outcomes', 'tradeSignedYuan']}>
+              <InputNumber min={0} precision={2} />
+            </Form.Item>
+            <Form.Item label={t('events')} name={['outcomes', 'promotionEvents']}>
+              <InputNumber min={0} precision={0} />
+            </Form.Item>
           </Space>
         ) : null}
         {decision === 'return' && target.kind === 'approval' ? (
@@ -151,7 +175,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                 <Typography.Text strong>{t('missingDocuments')}</Typography.Text>
                 {fields.map((f) => (
                   <Space key={f.key} align="start" wrap>
-                    <Form.Item label={t('documentId')} name={[f.name, 'id']} rules={[{ required: true, message: t('required') }, { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: 'A-Z a-z 0-9 _ -' }]}>
+                    <Form.Item
+                      label={t('documentId')}
+                      name={[f.name, 'id']}
+                      rules={[
+                        { required: true, message: t('required') },
+                        { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: 'A-Z a-z 0-9 _ -' },
+                      ]}
+                    >
                       <Input style={{ width: 150 }} />
                     </Form.Item>
                     <Form.Item label={t('documentName')} name={[f.name, 'name']} rules={[{ required: true, message: t('required') }]}>
@@ -162,7 +193,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                         allowClear
                         style={{ width: 140 }}
                         aria-label={t('neededBy')}
-                        options={(cat?.steps ?? []).filter((s) => s.code > target.code && s.code < 'C').map((s) => ({ value: s.code, label: `${s.code} ${pick(s.name)}` }))}
+                        options={(cat?.steps ?? [])
+                          .filter((s) => s.code > target.code && s.code < 'C')
+                          .map((s) => ({ value: s.code, label: `${s.code} ${pick(s.name)}` }))}
                       />
                     </Form.Item>
                     <Button onClick={() => remove(f.name)} aria-label={t('remove')} style={{ marginTop: 30 }}>

@@ -33,9 +33,11 @@ const LEGEND: Array<[string, LabelKey]> = [
 export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string): EChartsOption {
   const needs = new Map(cat.steps.map((s) => [s.code, s.needs]));
   const steps = p.steps;
-  const compatible = (a: StepProgress, b: StepProgress) => (!a.memberId || !b.memberId || a.memberId === b.memberId) && (!a.country || !b.country || a.country === b.country);
+  const compatible = (a: StepProgress, b: StepProgress) =>
+    (!a.memberId || !b.memberId || a.memberId === b.memberId) && (!a.country || !b.country || a.country === b.country);
   const edges: Array<[StepProgress, StepProgress]> = [];
-  for (const s of steps) for (const code of needs.get(s.code) ?? []) for (const u of steps) if (u.code === code && compatible(u, s)) edges.push([u, s]);
+  for (const s of steps)
+    for (const code of needs.get(s.code) ?? []) for (const u of steps) if (u.code === code && compatible(u, s)) edges.push([u, s]);
   const depth = new Map<string, number>();
   const depthOf = (s: StepProgress, seen = new Set<string>()): number => {
     const known = depth.get(s.key);
@@ -61,7 +63,11 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
       x: x * 90,
       y: lane * 120 + n * 26,
       symbolSize: critical.has(s.key) ? 22 : 14,
-      itemStyle: { color: STATUS_COLOURS[s.status] ?? '#999', borderColor: critical.has(s.key) ? '#cf1322' : '#fff', borderWidth: critical.has(s.key) ? 3 : 1 },
+      itemStyle: {
+        color: STATUS_COLOURS[s.status] ?? '#999',
+        borderColor: critical.has(s.key) ? '#cf1322' : '#fff',
+        borderWidth: critical.has(s.key) ? 3 : 1,
+      },
       label: { show: true, position: 'right' as const, fontSize: 10 },
       tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${s.status}` },
     };
@@ -107,25 +113,46 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
     animation: false,
     tooltip: { formatter: (x: unknown) => String((x as { name: string }).name) },
     grid: { left: 90, right: 30, top: 30, bottom: 30 },
-    xAxis: { type: 'time', min: Math.min(departure, ...rows.map((r) => r.start)) - 86_400_000, max: Math.max(departure, ready, ...rows.map((r) => r.end)) + 86_400_000 },
+    xAxis: {
+      type: 'time',
+      min: Math.min(departure, ...rows.map((r) => r.start)) - 86_400_000,
+      max: Math.max(departure, ready, ...rows.map((r) => r.end)) + 86_400_000,
+    },
     yAxis: { type: 'category', data: rows.map((r) => r.key), inverse: true, axisLabel: { fontSize: 9 } },
     series: [
       {
         type: 'custom',
         encode: { x: [1, 2], y: 0 },
-        data: rows.map((r, i) => ({ name: r.key, value: [i, r.start, r.end], itemStyle: { color: STATUS_COLOURS[r.status] ?? '#999', borderColor: r.critical ? '#cf1322' : undefined, borderWidth: r.critical ? 2 : 0 } })),
+        data: rows.map((r, i) => ({
+          name: r.key,
+          value: [i, r.start, r.end],
+          itemStyle: {
+            color: STATUS_COLOURS[r.status] ?? '#999',
+            borderColor: r.critical ? '#cf1322' : undefined,
+            borderWidth: r.critical ? 2 : 0,
+          },
+        })),
         renderItem: (_params, api) => {
           const y = api.value(0) as number;
           const a = api.coord([api.value(1), y]);
           const b = api.coord([api.value(2), y]);
           const h = ((api.size?.([0, 1]) as number[] | undefined)?.[1] ?? 10) * 0.6;
-          return { type: 'rect', shape: { x: a[0]!, y: a[1]! - h / 2, width: Math.max(2, b[0]! - a[0]!), height: h }, style: api.style() } as never;
+          return {
+            type: 'rect',
+            shape: { x: a[0]!, y: a[1]! - h / 2, width: Math.max(2, b[0]! - a[0]!), height: h },
+            style: api.style(),
+          } as never;
         },
         markLine: {
           symbol: 'none',
           data: [
             { xAxis: departure, name: t('departure'), lineStyle: { color: '#cf1322', width: 2 }, label: { formatter: t('departure') } },
-            { xAxis: ready, name: t('forecastReady'), lineStyle: { color: '#1677ff', type: 'dashed' }, label: { formatter: t('forecastReady') } },
+            {
+              xAxis: ready,
+              name: t('forecastReady'),
+              lineStyle: { color: '#1677ff', type: 'dashed' },
+              label: { formatter: t('forecastReady') },
+            },
           ],
         },
       },
@@ -154,14 +181,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
 
   const post = (path: string, body: unknown) =>
-    api('POST', `/api/delegations/${caseId}${path}`, body).then(
-      () => {
-        void message.success(t('saved'));
-        setModal(null);
-        state.reload();
-      },
-      setError,
-    );
+    api('POST', `/api/delegations/${caseId}${path}`, body).then(() => {
+      void message.success(t('saved'));
+      setModal(null);
+      state.reload();
+    }, setError);
   const pdf = (kind: 'approval-document' | 'application-form') =>
     download(`/api/delegations/${caseId}/documents/${kind}.pdf`, `${kind}-${caseId.slice(0, 8)}.pdf`).catch(setError);
 
@@ -172,10 +196,23 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
           <Typography.Title level={2}>{p.title}</Typography.Title>
           {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
           <Row gutter={16}>
-            <Col span={6}><Statistic title={t('slack')} value={p.plan.slackWd} precision={1} valueStyle={{ color: p.plan.atRisk ? '#cf1322' : '#389e0d' }} /></Col>
-            <Col span={6}><Statistic title={t('forecastReady')} value={p.plan.forecastReadyDate} /></Col>
-            <Col span={6}><Statistic title={t('departure')} value={p.departureDate} /></Col>
-            <Col span={6}><Statistic title={t('daysToDeparture')} value={p.daysToDeparture} /></Col>
+            <Col span={6}>
+              <Statistic
+                title={t('slack')}
+                value={p.plan.slackWd}
+                precision={1}
+                valueStyle={{ color: p.plan.atRisk ? '#cf1322' : '#389e0d' }}
+              />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('forecastReady')} value={p.plan.forecastReadyDate} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('departure')} value={p.departureDate} />
+            </Col>
+            <Col span={6}>
+              <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
+            </Col>
           </Row>
           <Card title={t('caseOverview')} size="small">
             <Descriptions
@@ -196,22 +233,34 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
             <Space wrap>
               {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
               {mine.map((i) => (
-                <Button key={i.stepKey} type="primary" disabled={i.status === 'blocked'} data-testid={`act-${i.stepKey}`} onClick={() => setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })}>
+                <Button
+                  key={i.stepKey}
+                  type="primary"
+                  disabled={i.status === 'blocked'}
+                  data-testid={`act-${i.stepKey}`}
+                  onClick={() => setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })}
+                >
                   {i.stepKey} {pick(i.name)}
                 </Button>
               ))}
               {organizer && p.status === 'open' ? (
                 <>
                   <Button onClick={() => setModal('amend')}>{t('amend')}</Button>
-                  <Button danger onClick={() => setModal('withdraw')}>{t('withdraw')}</Button>
+                  <Button danger onClick={() => setModal('withdraw')}>
+                    {t('withdraw')}
+                  </Button>
                 </>
               ) : null}
             </Space>
           </Card>
           <Card title={t('documents')} size="small">
             <Space wrap>
-              <Button onClick={() => void pdf('application-form')} data-testid="pdf-application-form">{t('applicationForm')}</Button>
-              <Button onClick={() => void pdf('approval-document')} disabled={!p.approvalDocumentNo} data-testid="pdf-approval-document">{t('approvalDocument')}</Button>
+              <Button onClick={() => void pdf('application-form')} data-testid="pdf-application-form">
+                {t('applicationForm')}
+              </Button>
+              <Button onClick={() => void pdf('approval-document')} disabled={!p.approvalDocumentNo} data-testid="pdf-approval-document">
+                {t('approvalDocument')}
+              </Button>
             </Space>
             {p.deficiencies.length > 0 ? (
               <Table
@@ -224,11 +273,20 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   { title: t('deficiencies'), dataIndex: 'name' },
                   { title: t('neededBy'), dataIndex: 'neededBy' },
                   { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v, lang) },
-                  { title: t('status'), dataIndex: 'status', render: (v: string) => (hasLabel(`def_${v}`) ? t(`def_${v}` as LabelKey) : v) },
+                  {
+                    title: t('status'),
+                    dataIndex: 'status',
+                    render: (v: string) => (hasLabel(`def_${v}`) ? t(`def_${v}` as LabelKey) : v),
+                  },
                   {
                     title: t('act'),
                     key: 'supply',
-                    render: (_: unknown, d) => (organizer && d.status !== 'supplied' ? <Button size="small" onClick={() => void post('/documents', { documentId: d.id })}>{t('supply')}</Button> : null),
+                    render: (_: unknown, d) =>
+                      organizer && d.status !== 'supplied' ? (
+                        <Button size="small" onClick={() => void post('/documents', { documentId: d.id })}>
+                          {t('supply')}
+                        </Button>
+                      ) : null,
                   },
                 ]}
               />
@@ -238,14 +296,26 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
             <Space wrap style={{ marginBottom: 8 }}>
               {LEGEND.map(([s, k]) => (
                 <Tag key={s}>
-                  <span aria-hidden style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, marginRight: 6, background: STATUS_COLOURS[s] }} />
+                  <span
+                    aria-hidden
+                    style={{
+                      display: 'inline-block',
+                      width: 10,
+                      height: 10,
+                      borderRadius: 5,
+                      marginRight: 6,
+                      background: STATUS_COLOURS[s],
+                    }}
+                  />
                   {t(k)}
                 </Tag>
               ))}
             </Space>
             {graph ? <Chart option={graph} height={420} label={t('graph')} /> : null}
           </Card>
-          <Card title={t('gantt')} size="small">{gantt ? <Chart option={gantt} height={Math.max(300, p.steps.length * 12)} label={t('gantt')} /> : null}</Card>
+          <Card title={t('gantt')} size="small">
+            {gantt ? <Chart option={gantt} height={Math.max(300, p.steps.length * 12)} label={t('gantt')} /> : null}
+          </Card>
           <Card title={t('timeline')} size="small">
             <Table<TimelineEvent>
               size="small"
@@ -256,28 +326,67 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 { title: '#', dataIndex: 'seq', width: 50 },
                 { title: t('time'), dataIndex: 'occurredAt', render: (v: string) => fmtDateTime(v, lang) },
                 { title: t('step'), key: 'step', render: (_: unknown, e) => `${e.type} ${e.payload.key ?? ''}` },
-                { title: t('decision'), key: 'decision', render: (_: unknown, e) => (e.payload.decision ? t(e.payload.decision as LabelKey) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : '') },
-                { title: t('actor'), key: 'actor', render: (_: unknown, e) => (e.actorId ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})` : '') },
-                { title: t('onBehalfOf'), dataIndex: 'onBehalfOf', render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : '') },
+                {
+                  title: t('decision'),
+                  key: 'decision',
+                  render: (_: unknown, e) =>
+                    (e.payload.decision ? t(e.payload.decision as LabelKey) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
+                },
+                {
+                  title: t('actor'),
+                  key: 'actor',
+                  render: (_: unknown, e) => (e.actorId ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})` : ''),
+                },
+                {
+                  title: t('onBehalfOf'),
+                  dataIndex: 'onBehalfOf',
+                  render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : ''),
+                },
                 { title: t('comment'), key: 'comment', render: (_: unknown, e) => e.payload.comment ?? '' },
               ]}
             />
           </Card>
-          <ActionDialog target={target} onClose={() => setTarget(null)} onDone={() => { setTarget(null); state.reload(); }} />
+          <ActionDialog
+            target={target}
+            onClose={() => setTarget(null)}
+            onDone={() => {
+              setTarget(null);
+              state.reload();
+            }}
+          />
           <Modal open={modal === 'withdraw'} title={t('withdraw')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
             <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/withdraw', { reason: v.reason })}>
               <Form.Item label={t('withdrawReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
                 <Input.TextArea rows={3} />
               </Form.Item>
-              <Button htmlType="submit" danger type="primary">{t('confirm')}</Button>
+              <Button htmlType="submit" danger type="primary">
+                {t('confirm')}
+              </Button>
             </Form>
           </Modal>
           <Modal open={modal === 'amend'} title={t('amend')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
-            <Form layout="vertical" initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }} onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) => void post('/amend', { changes: { departureDate: v.departureDate, returnDate: v.returnDate }, ...(v.comment ? { comment: v.comment } : {}) })}>
-              <Form.Item label={t('departure')} name="departureDate" rules={[{ required: true, message: t('required') }]}><Input type="date" /></Form.Item>
-              <Form.Item label={t('returnDate')} name="returnDate" rules={[{ required: true, message: t('required') }]}><Input type="date" /></Form.Item>
-              <Form.Item label={t('comment')} name="comment"><Input.TextArea rows={2} /></Form.Item>
-              <Button htmlType="submit" type="primary">{t('confirm')}</Button>
+            <Form
+              layout="vertical"
+              initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }}
+              onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) =>
+                void post('/amend', {
+                  changes: { departureDate: v.departureDate, returnDate: v.returnDate },
+                  ...(v.comment ? { comment: v.comment } : {}),
+                })
+              }
+            >
+              <Form.Item label={t('departure')} name="departureDate" rules={[{ required: true, message: t('required') }]}>
+                <Input type="date" />
+              </Form.Item>
+              <Form.Item label={t('returnDate')} name="returnDate" rules={[{ required: true, message: t('required') }]}>
+                <Input type="date" />
+              </Form.Item>
+              <Form.Item label={t('comment')} name="comment">
+                <Input.TextArea rows={2} />
+              </Form.Item>
+              <Button htmlType="submit" type="primary">
+                {t('confirm')}
+              </Button>
             </Form>
           </Modal>
         </Space>

@@ -19,7 +19,10 @@ export function CasesPage({ session }: { session: Session }) {
   const [group, setGroup] = useState('all');
   const [q, setQ] = useState('');
   const state = useLoad(async () => {
-    const [list, cat] = await Promise.all([api<{ items: CaseSummary[]; total: number }>('GET', '/api/delegations?pageSize=100&sort=departure'), catalog()]);
+    const [list, cat] = await Promise.all([
+      api<{ items: CaseSummary[]; total: number }>('GET', '/api/delegations?pageSize=100&sort=departure'),
+      catalog(),
+    ]);
     return { list, cat };
   }, []);
   const organizer = session.user.role === 'organizer';
@@ -35,13 +38,22 @@ export function CasesPage({ session }: { session: Session }) {
       </Space>
       <Space wrap style={{ marginBottom: 16 }}>
         <Segmented value={group} onChange={(v) => setGroup(String(v))} options={GROUPS.map(([value, key]) => ({ value, label: t(key) }))} />
-        <Input.Search allowClear aria-label={t('search')} placeholder={t('search')} value={q} onChange={(e) => setQ(e.target.value)} style={{ width: 260 }} />
+        <Input.Search
+          allowClear
+          aria-label={t('search')}
+          placeholder={t('search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          style={{ width: 260 }}
+        />
       </Space>
       <Loaded state={state}>
         {({ list, cat }) => {
           const filter = GROUPS.find((g) => g[0] === group)![2];
           const needle = q.trim().toLowerCase();
-          const rows = list.items.filter((c) => filter(c) && (!needle || c.title.toLowerCase().includes(needle) || c.unit.toLowerCase().includes(needle)));
+          const rows = list.items.filter(
+            (c) => filter(c) && (!needle || c.title.toLowerCase().includes(needle) || c.unit.toLowerCase().includes(needle)),
+          );
           return (
             <Table<CaseSummary>
               rowKey="caseId"
@@ -49,12 +61,41 @@ export function CasesPage({ session }: { session: Session }) {
               locale={{ emptyText: t('empty') }}
               pagination={{ pageSize: 20 }}
               columns={[
-                { title: t('title'), dataIndex: 'title', render: (v: string, c) => <a href={`/cases/${c.caseId}`} onClick={(e) => { e.preventDefault(); navigate(`/cases/${c.caseId}`); }}>{v}</a> },
+                {
+                  title: t('title'),
+                  dataIndex: 'title',
+                  render: (v: string, c) => (
+                    <a
+                      href={`/cases/${c.caseId}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(`/cases/${c.caseId}`);
+                      }}
+                    >
+                      {v}
+                    </a>
+                  ),
+                },
                 { title: t('unit'), dataIndex: 'unit' },
-                { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag>{hasLabel(`st_${s}`) ? t(`st_${s}` as LabelKey) : s}</Tag> },
+                {
+                  title: t('status'),
+                  dataIndex: 'status',
+                  render: (s: string) => <Tag>{hasLabel(`st_${s}`) ? t(`st_${s}` as LabelKey) : s}</Tag>,
+                },
                 { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
                 { title: t('departure'), dataIndex: 'departureDate' },
-                { title: t('slack'), dataIndex: 'slackWd', render: (v: number | null, c) => (v === null ? '—' : <Tag color={c.atRisk ? TAG.red : TAG.green}>{v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}</Tag>) },
+                {
+                  title: t('slack'),
+                  dataIndex: 'slackWd',
+                  render: (v: number | null, c) =>
+                    v === null ? (
+                      '—'
+                    ) : (
+                      <Tag color={c.atRisk ? TAG.red : TAG.green}>
+                        {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
+                      </Tag>
+                    ),
+                },
                 { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
               ]}
             />

@@ -38,7 +38,17 @@ export function InboxPage() {
               {GROUPS.map(([g, key, colour]) => {
                 const rows = inbox.items.filter((i) => groupOf(i, now) === g);
                 return (
-                  <Card key={g} size="small" title={<span><Tag color={colour}>{t(key)}</Tag>{rows.length}</span>} data-testid={`group-${g}`}>
+                  <Card
+                    key={g}
+                    size="small"
+                    title={
+                      <span>
+                        <Tag color={colour}>{t(key)}</Tag>
+                        {rows.length}
+                      </span>
+                    }
+                    data-testid={`group-${g}`}
+                  >
                     <Table<InboxItem>
                       size="small"
                       rowKey={(i) => `${i.caseId}/${i.stepKey}`}
@@ -46,9 +56,31 @@ export function InboxPage() {
                       pagination={false}
                       locale={{ emptyText: t('empty') }}
                       columns={[
-                        { title: t('title'), dataIndex: 'title', render: (v: string, i) => <a href={`/cases/${i.caseId}`} onClick={(e) => { e.preventDefault(); navigate(`/cases/${i.caseId}`); }}>{v}</a> },
+                        {
+                          title: t('title'),
+                          dataIndex: 'title',
+                          render: (v: string, i) => (
+                            <a
+                              href={`/cases/${i.caseId}`}
+                              onClick={(e) => {
+                                e.preventDefault();
+                                navigate(`/cases/${i.caseId}`);
+                              }}
+                            >
+                              {v}
+                            </a>
+                          ),
+                        },
                         { title: t('unit'), dataIndex: 'unit' },
-                        { title: t('step'), dataIndex: 'stepKey', render: (k: string, i) => <span>{k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}</span> },
+                        {
+                          title: t('step'),
+                          dataIndex: 'stepKey',
+                          render: (k: string, i) => (
+                            <span>
+                              {k} {pick(i.name)} {i.onBehalf ? <Tag color={TAG.purple}>{t('onBehalf')}</Tag> : null}
+                            </span>
+                          ),
+                        },
                         { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v, lang) },
                         { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v, lang) },
                         { title: t('departure'), dataIndex: 'departureDate' },
@@ -61,7 +93,16 @@ export function InboxPage() {
                               size="small"
                               disabled={i.status === 'blocked'}
                               data-testid={`act-${i.stepKey}`}
-                              onClick={() => setTarget({ caseId: i.caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })}
+                              onClick={() =>
+                                setTarget({
+                                  caseId: i.caseId,
+                                  stepKey: i.stepKey,
+                                  code: i.code,
+                                  name: i.name,
+                                  kind: i.kind,
+                                  onBehalf: i.onBehalf,
+                                })
+                              }
                             >
                               {i.kind === 'approval' ? t('decide') : t('complete')}
                             </Button>

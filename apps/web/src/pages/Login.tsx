@@ -13,7 +13,15 @@ export function LoginPage({ onSignedIn }: { onSignedIn(s: Session): void }) {
   const [busy, setBusy] = useState(false);
   return (
     <main style={{ display: 'flex', justifyContent: 'center', paddingTop: 80 }}>
-      <Card style={{ width: 400 }} title={<Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>{t('appTitle')}</Typography.Title>} extra={<LangSwitch />}>
+      <Card
+        style={{ width: 400 }}
+        title={
+          <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>
+            {t('appTitle')}
+          </Typography.Title>
+        }
+        extra={<LangSwitch />}
+      >
         <Form
           layout="vertical"
           onFinish={(v: { username: string; password: string }) => {

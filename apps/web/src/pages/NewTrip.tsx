@@ -55,7 +55,11 @@ export function submissionOf(v: TripValues, unit: string): Record<string, unknow
       partyMember: !!m.partyMember,
       classifiedAccess: !!m.classifiedAccess,
       leadershipTeam: blank(m.leadershipTeam) ?? null,
-      passport: { inCustody: !!m.passportInCustody, ...(blank(m.passportNumber) ? { number: blank(m.passportNumber) } : {}), ...(blank(m.passportExpiresOn) ? { expiresOn: m.passportExpiresOn } : {}) },
+      passport: {
+        inCustody: !!m.passportInCustody,
+        ...(blank(m.passportNumber) ? { number: blank(m.passportNumber) } : {}),
+        ...(blank(m.passportExpiresOn) ? { expiresOn: m.passportExpiresOn } : {}),
+      },
     })),
     jointDelegation: !!v.jointDelegation,
     supervisingDepartment: blank(v.supervisingDepartment) ?? null,
@@ -63,12 +67,23 @@ export function submissionOf(v: TripValues, unit: string): Record<string, unknow
 }
 
 /** The API's field path of a form field (members[0].passport.number ← members.0.passportNumber). */
-const PATHS: Record<string, string> = { inviterName: 'inviter.name', inviterOrg: 'inviter.organization', passportInCustody: 'passport.inCustody', passportNumber: 'passport.number', passportExpiresOn: 'passport.expiresOn' };
+const PATHS: Record<string, string> = {
+  inviterName: 'inviter.name',
+  inviterOrg: 'inviter.organization',
+  passportInCustody: 'passport.inCustody',
+  passportNumber: 'passport.number',
+  passportExpiresOn: 'passport.expiresOn',
+};
 function pathOf(name: Array<string | number>): string {
   return name.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${PATHS[p] ?? p}`)).join('');
 }
 
-const STEP_FIELDS: string[][] = [['title', 'purpose', 'departureDate', 'returnDate', 'unit', 'jointDelegation', 'supervisingDepartment'], ['destinations'], ['members'], []];
+const STEP_FIELDS: string[][] = [
+  ['title', 'purpose', 'departureDate', 'returnDate', 'unit', 'jointDelegation', 'supervisingDepartment'],
+  ['destinations'],
+  ['members'],
+  [],
+];
 
 export function NewTripPage({ session }: { session: Session }) {
   const { t, pick, lang } = useT();
@@ -87,7 +102,10 @@ export function NewTripPage({ session }: { session: Session }) {
   }, []);
 
   const revalidate = () => {
-    validate('DelegationSubmission', submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit)).then(setErrors, setServerError);
+    validate('DelegationSubmission', submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit)).then(
+      setErrors,
+      setServerError,
+    );
   };
   useEffect(revalidate, []);
 
@@ -96,7 +114,8 @@ export function NewTripPage({ session }: { session: Session }) {
     const e = errors.find((x) => x.field === path);
     return e && touched.has(path) ? { validateStatus: 'error' as const, help: pick(e.message) } : {};
   };
-  const stepErrors = (i: number) => errors.filter((e) => STEP_FIELDS[i]!.some((f) => e.field === f || e.field.startsWith(`${f}[`) || e.field.startsWith(`${f}.`)));
+  const stepErrors = (i: number) =>
+    errors.filter((e) => STEP_FIELDS[i]!.some((f) => e.field === f || e.field.startsWith(`${f}[`) || e.field.startsWith(`${f}.`)));
 
   const next = () => {
     const mine = stepErrors(current);
@@ -107,7 +126,12 @@ export function NewTripPage({ session }: { session: Session }) {
   const submit = () => {
     setBusy(true);
     setServerError(null);
-    api<{ caseId: string }>('POST', '/api/delegations', submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit), idempotencyKey.current).then(
+    api<{ caseId: string }>(
+      'POST',
+      '/api/delegations',
+      submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit),
+      idempotencyKey.current,
+    ).then(
       (r) => navigate(`/cases/${r.caseId}`),
       (e: unknown) => {
         setBusy(false);
@@ -121,7 +145,9 @@ export function NewTripPage({ session }: { session: Session }) {
     );
   };
 
-  const countries = cat ? Object.entries(cat.countries).map(([code, c]) => ({ value: code, label: `${code} ${lang === 'zh' ? c.nameZh : c.nameEn}` })) : [];
+  const countries = cat
+    ? Object.entries(cat.countries).map(([code, c]) => ({ value: code, label: `${code} ${lang === 'zh' ? c.nameZh : c.nameEn}` }))
+    : [];
   const values = Form.useWatch([], form) as TripValues | undefined;
 
   return (
@@ -151,7 +177,12 @@ export function NewTripPage({ session }: { session: Session }) {
               <Input />
             </Form.Item>
             <Form.Item label={t('purpose')} name="purpose" required {...help(['purpose'])}>
-              <Select showSearch optionFilterProp="label" aria-label={t('purpose')} options={Object.entries(cat?.purposes ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
+              <Select
+                showSearch
+                optionFilterProp="label"
+                aria-label={t('purpose')}
+                options={Object.entries(cat?.purposes ?? {}).map(([value, l]) => ({ value, label: pick(l) }))}
+              />
             </Form.Item>
             <Space wrap>
               <Form.Item label={t('departure')} name="departureDate" required {...help(['departureDate'])}>
@@ -174,7 +205,13 @@ export function NewTripPage({ session }: { session: Session }) {
             {(fields, { add, remove }) => (
               <>
                 {fields.map((f) => (
-                  <Card key={f.key} size="small" style={{ marginBottom: 12 }} title={`${t('destinations')} ${f.name + 1}`} extra={fields.length > 1 ? <Button onClick={() => remove(f.name)}>{t('remove')}</Button> : null}>
+                  <Card
+                    key={f.key}
+                    size="small"
+                    style={{ marginBottom: 12 }}
+                    title={`${t('destinations')} ${f.name + 1}`}
+                    extra={fields.length > 1 ? <Button onClick={() => remove(f.name)}>{t('remove')}</Button> : null}
+                  >
                     <Space wrap align="start">
                       <Form.Item label={t('country')} name={[f.name, 'country']} required {...help(['destinations', f.name, 'country'])}>
                         <Select showSearch aria-label={t('country')} optionFilterProp="label" style={{ width: 200 }} options={countries} />
@@ -188,10 +225,20 @@ export function NewTripPage({ session }: { session: Session }) {
                       <Form.Item label={t('leave')} name={[f.name, 'leave']} required {...help(['destinations', f.name, 'leave'])}>
                         <Input type="date" />
                       </Form.Item>
-                      <Form.Item label={t('inviterName')} name={[f.name, 'inviterName']} required {...help(['destinations', f.name, 'inviterName'])}>
+                      <Form.Item
+                        label={t('inviterName')}
+                        name={[f.name, 'inviterName']}
+                        required
+                        {...help(['destinations', f.name, 'inviterName'])}
+                      >
                         <Input />
                       </Form.Item>
-                      <Form.Item label={t('inviterOrg')} name={[f.name, 'inviterOrg']} required {...help(['destinations', f.name, 'inviterOrg'])}>
+                      <Form.Item
+                        label={t('inviterOrg')}
+                        name={[f.name, 'inviterOrg']}
+                        required
+                        {...help(['destinations', f.name, 'inviterOrg'])}
+                      >
                         <Input />
                       </Form.Item>
                     </Space>
@@ -208,7 +255,13 @@ export function NewTripPage({ session }: { session: Session }) {
             {(fields, { add, remove }) => (
               <>
                 {fields.map((f) => (
-                  <Card key={f.key} size="small" style={{ marginBottom: 12 }} title={`${t('members')} ${f.name + 1}`} extra={fields.length > 1 ? <Button onClick={() => remove(f.name)}>{t('remove')}</Button> : null}>
+                  <Card
+                    key={f.key}
+                    size="small"
+                    style={{ marginBottom: 12 }}
+                    title={`${t('members')} ${f.name + 1}`}
+                    extra={fields.length > 1 ? <Button onClick={() => remove(f.name)}>{t('remove')}</Button> : null}
+                  >
                     <Space wrap align="start">
                       <Form.Item label={t('memberId')} name={[f.name, 'id']} required {...help(['members', f.name, 'id'])}>
                         <Input style={{ width: 100 }} />
@@ -220,15 +273,33 @@ export function NewTripPage({ session }: { session: Session }) {
                         <Input />
                       </Form.Item>
                       <Form.Item label={t('rank')} name={[f.name, 'rank']} required {...help(['members', f.name, 'rank'])}>
-                        <Select showSearch optionFilterProp="label" aria-label={t('rank')} style={{ width: 160 }} options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))} />
+                        <Select
+                          showSearch
+                          optionFilterProp="label"
+                          aria-label={t('rank')}
+                          style={{ width: 160 }}
+                          options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))}
+                        />
                       </Form.Item>
-                      <Form.Item label={t('leadershipTeam')} name={[f.name, 'leadershipTeam']} {...help(['members', f.name, 'leadershipTeam'])}>
+                      <Form.Item
+                        label={t('leadershipTeam')}
+                        name={[f.name, 'leadershipTeam']}
+                        {...help(['members', f.name, 'leadershipTeam'])}
+                      >
                         <Input />
                       </Form.Item>
-                      <Form.Item label={t('passportNumber')} name={[f.name, 'passportNumber']} {...help(['members', f.name, 'passportNumber'])}>
+                      <Form.Item
+                        label={t('passportNumber')}
+                        name={[f.name, 'passportNumber']}
+                        {...help(['members', f.name, 'passportNumber'])}
+                      >
                         <Input />
                       </Form.Item>
-                      <Form.Item label={t('passportExpires')} name={[f.name, 'passportExpiresOn']} {...help(['members', f.name, 'passportExpiresOn'])}>
+                      <Form.Item
+                        label={t('passportExpires')}
+                        name={[f.name, 'passportExpiresOn']}
+                        {...help(['members', f.name, 'passportExpiresOn'])}
+                      >
                         <Input type="date" />
                       </Form.Item>
                     </Space>
@@ -260,7 +331,10 @@ export function NewTripPage({ session }: { session: Session }) {
                 { label: t('purpose'), children: values?.purpose ? pick(cat?.purposes[values.purpose]) : '' },
                 { label: t('departure'), children: values?.departureDate },
                 { label: t('returnDate'), children: values?.returnDate },
-                { label: t('destinations'), children: (values?.destinations ?? []).map((d) => `${d.country ?? ''} ${d.city ?? ''}`).join('；') },
+                {
+                  label: t('destinations'),
+                  children: (values?.destinations ?? []).map((d) => `${d.country ?? ''} ${d.city ?? ''}`).join('；'),
+                },
                 { label: t('members'), children: (values?.members ?? []).map((m) => m.name).join('、') },
               ]}
             />
@@ -273,7 +347,15 @@ export function NewTripPage({ session }: { session: Session }) {
           showIcon
           style={{ marginTop: 16 }}
           title={t('fixErrors')}
-          description={<ul>{errors.map((e) => <li key={e.field + e.rule}>{e.field}: {pick(e.message)}</li>)}</ul>}
+          description={
+            <ul>
+              {errors.map((e) => (
+                <li key={e.field + e.rule}>
+                  {e.field}: {pick(e.message)}
+                </li>
+              ))}
+            </ul>
+          }
         />
       ) : null}
       {serverError ? (
@@ -287,7 +369,14 @@ export function NewTripPage({ session }: { session: Session }) {
             serverError instanceof ApiError && serverError.violations.length > 0 ? (
               <>
                 <Typography.Text strong>{t('ruleViolations')}</Typography.Text>
-                <ul>{serverError.violations.map((v) => <li key={v.code + (v.field ?? '')}>{v.field ? `${v.field}: ` : ''}{pick(v.message)}</li>)}</ul>
+                <ul>
+                  {serverError.violations.map((v) => (
+                    <li key={v.code + (v.field ?? '')}>
+                      {v.field ? `${v.field}: ` : ''}
+                      {pick(v.message)}
+                    </li>
+                  ))}
+                </ul>
               </>
             ) : null
           }

@@ -26,11 +26,18 @@ export function notificationsOf(items: InboxItem[], now: number): Notification[]
   return out;
 }
 
-const KIND: Record<Notification['kind'], [LabelKey, string]> = { overdue: ['notifOverdue', TAG.red], blocked: ['notifBlocked', TAG.orange], dueSoon: ['notifDueSoon', TAG.gold] };
+const KIND: Record<Notification['kind'], [LabelKey, string]> = {
+  overdue: ['notifOverdue', TAG.red],
+  blocked: ['notifBlocked', TAG.orange],
+  dueSoon: ['notifDueSoon', TAG.gold],
+};
 
 export function NotificationsPage() {
   const { t, pick, lang } = useT();
-  const state = useLoad(() => api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then((r) => notificationsOf(r.items, Date.now())), []);
+  const state = useLoad(
+    () => api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then((r) => notificationsOf(r.items, Date.now())),
+    [],
+  );
   return (
     <>
       <Typography.Title level={2}>{t('notifications')}</Typography.Title>
@@ -42,10 +49,18 @@ export function NotificationsPage() {
             renderItem={(n) => (
               <List.Item>
                 <Tag color={KIND[n.kind][1]}>{t(KIND[n.kind][0])}</Tag>
-                <a href={`/cases/${n.item.caseId}`} onClick={(e) => { e.preventDefault(); navigate(`/cases/${n.item.caseId}`); }}>
+                <a
+                  href={`/cases/${n.item.caseId}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(`/cases/${n.item.caseId}`);
+                  }}
+                >
                   {n.item.title} · {n.item.stepKey} {pick(n.item.name)}
                 </a>
-                <span>{t('latestStart')}: {fmtDateTime(n.item.latestStartAt, lang)}</span>
+                <span>
+                  {t('latestStart')}: {fmtDateTime(n.item.latestStartAt, lang)}
+                </span>
               </List.Item>
             )}
           />

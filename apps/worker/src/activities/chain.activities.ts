@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { checkMemberFrequency, checkTripRules, personKey, shanghaiDate, STEP_BEHAVIOURS, type CaseFacts, type TripRecord } from '@df/domain';
+import {
+  checkMemberFrequency,
+  checkTripRules,
+  personKey,
+  shanghaiDate,
+  STEP_BEHAVIOURS,
+  type CaseFacts,
+  type TripRecord,
+} from '@df/domain';
 import type { ChainActivities, EscalationRecord, SystemStepInput, SystemStepResult } from '@df/contracts';
 
 export { personKey };
@@ -14,7 +22,9 @@ export class ChainActivitiesService implements ChainActivities {
     switch (input.system ?? STEP_BEHAVIOURS[input.code]?.system) {
       case 'annual-plan':
         // No annual outbound plans are registered yet: the check records that the FAO rule review covers it.
-        return { note: { zh: '未登记年度出访计划，由外办规则审核核对', en: 'No annual outbound plan on file; the FAO rule review covers it' } };
+        return {
+          note: { zh: '未登记年度出访计划，由外办规则审核核对', en: 'No annual outbound plan on file; the FAO rule review covers it' },
+        };
       case 'trip-rules':
         return { violations: checkTripRules(input.facts, input.settings?.rules) };
       case 'frequency':
@@ -56,7 +66,9 @@ export class ChainActivitiesService implements ChainActivities {
          ON CONFLICT (case_id) DO NOTHING`,
         [caseId, year, at],
       );
-      const [row] = (await m.query('SELECT document_no FROM approval_documents WHERE case_id = $1', [caseId])) as Array<{ document_no: string }>;
+      const [row] = (await m.query('SELECT document_no FROM approval_documents WHERE case_id = $1', [caseId])) as Array<{
+        document_no: string;
+      }>;
       return row.document_no;
     });
   }

@@ -137,7 +137,8 @@ const POST_TRIP_ROWS: Row[] = [
 /** The post-trip steps cases of version 2026.1 ran outside their definition (read back by upcastDefinition). */
 const LEGACY_POST_TRIP = ['P01', 'P02', 'P03', 'P04'];
 
-const declared = (step: StepDefinition): StepDefinition => (STEP_BEHAVIOURS[step.code] ? { ...step, behaviour: STEP_BEHAVIOURS[step.code] } : step);
+const declared = (step: StepDefinition): StepDefinition =>
+  STEP_BEHAVIOURS[step.code] ? { ...step, behaviour: STEP_BEHAVIOURS[step.code] } : step;
 
 /** The first version: the 53 steps to departure, behaviour implied by step codes. Running cases pinned to it read it through upcastDefinition. */
 export const DEFINITION_2026_1: ProcessDefinition = {
@@ -162,7 +163,9 @@ export const DEFAULT_DEFINITION: ProcessDefinition = {
  */
 export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
   if (def.steps.some((s) => s.behaviour !== undefined)) return def;
-  const legacyPostTrip = POST_TRIP_ROWS.map(toStep).filter((s) => LEGACY_POST_TRIP.includes(s.code) && !def.steps.some((d) => d.code === s.code));
+  const legacyPostTrip = POST_TRIP_ROWS.map(toStep).filter(
+    (s) => LEGACY_POST_TRIP.includes(s.code) && !def.steps.some((d) => d.code === s.code),
+  );
   return { ...def, steps: [...def.steps, ...legacyPostTrip].map(declared) };
 }
 

@@ -1,13 +1,6 @@
 import { CONDITIONS } from '../facts';
 import type { ProcessDefinition, StepDefinition } from './index';
-import {
-  applyOverrides,
-  DEFAULT_DEFINITION,
-  DEFINITION_2026_1,
-  DefinitionError,
-  upcastDefinition,
-  validateDefinition,
-} from './index';
+import { applyOverrides, DEFAULT_DEFINITION, DEFINITION_2026_1, DefinitionError, upcastDefinition, validateDefinition } from './index';
 
 const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> = {}): StepDefinition => ({
   code,
@@ -37,7 +30,8 @@ describe('DEFAULT_DEFINITION', () => {
   });
 
   it('every system step declares its work; only the intake accepts with deficiencies', () => {
-    for (const s of DEFAULT_DEFINITION.steps) expect({ code: s.code, system: s.kind === 'system' }).toEqual({ code: s.code, system: s.behaviour?.system !== undefined });
+    for (const s of DEFAULT_DEFINITION.steps)
+      expect({ code: s.code, system: s.kind === 'system' }).toEqual({ code: s.code, system: s.behaviour?.system !== undefined });
     expect(DEFAULT_DEFINITION.steps.filter((s) => s.behaviour?.intake).map((s) => s.code)).toEqual(['B02']);
   });
 

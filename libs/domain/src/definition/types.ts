@@ -56,9 +56,8 @@ export class DefinitionError extends Error {
   readonly problems: DefinitionProblem[];
   constructor(problems: DefinitionProblem[], version?: string) {
     super(
-      `process definition${version ? ` '${version}'` : ''} is invalid (${problems.length} problem${
-        problems.length === 1 ? '' : 's'
-      }):\n` + problems.map((p) => `- ${p.message}`).join('\n'),
+      `process definition${version ? ` '${version}'` : ''} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `- ${p.message}`).join('\n'),
     );
     this.name = 'DefinitionError';
     this.problems = problems;

@@ -85,20 +85,28 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
   const steps = rawSteps.filter((_, i) => shapeProblems[i]!.length === 0) as StepDefinition[];
 
   const seen = new Set<string>();
-  const allCodes = new Set(rawSteps.filter(isRecord).map((s) => s.code).filter((c): c is string => typeof c === 'string'));
+  const allCodes = new Set(
+    rawSteps
+      .filter(isRecord)
+      .map((s) => s.code)
+      .filter((c): c is string => typeof c === 'string'),
+  );
   for (const s of steps) {
     if (seen.has(s.code)) problems.push({ code: 'DUPLICATE_CODE', step: s.code, message: `duplicate step code ${s.code}` });
     seen.add(s.code);
   }
   for (const s of steps) {
     for (const dep of s.needs) {
-      if (dep === s.code)
-        problems.push({ code: 'SELF_DEPENDENCY', step: s.code, message: `step ${s.code} depends on itself` });
+      if (dep === s.code) problems.push({ code: 'SELF_DEPENDENCY', step: s.code, message: `step ${s.code} depends on itself` });
       else if (!allCodes.has(dep))
         problems.push({ code: 'UNKNOWN_DEPENDENCY', step: s.code, message: `step ${s.code} needs unknown step ${dep}` });
       else if (!!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture)
         // The two parts are planned apart: departure is the only link between them.
-        problems.push({ code: 'UNKNOWN_DEPENDENCY', step: s.code, message: `step ${s.code} needs ${dep} across departure (post-trip steps need only post-trip steps)` });
+        problems.push({
+          code: 'UNKNOWN_DEPENDENCY',
+          step: s.code,
+          message: `step ${s.code} needs ${dep} across departure (post-trip steps need only post-trip steps)`,
+        });
     }
     if (s.condition && !CONDITIONS[s.condition].scopes.includes(s.scope))
       problems.push({
@@ -122,7 +130,10 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
 export function loadDefinition(raw: unknown): ProcessDefinition {
   const problems = validateDefinition(raw);
   if (problems.length > 0) {
-    const version = typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string' ? (raw as { version: string }).version : undefined;
+    const version =
+      typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string'
+        ? (raw as { version: string }).version
+        : undefined;
     throw new DefinitionError(problems, version);
   }
   // A copy, so later changes to the input cannot change a loaded definition.

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import type { AnnualPlan, CustodyPassport, DefinitionChange, PlannedTrip, RegisteredPerson, RegisteredUnit, StoredPassportState, YearSchedule } from '@df/domain';
+import type {
+  AnnualPlan,
+  CustodyPassport,
+  DefinitionChange,
+  PlannedTrip,
+  RegisteredPerson,
+  RegisteredUnit,
+  StoredPassportState,
+  YearSchedule,
+} from '@df/domain';
 import {
   AnnualPlanEntity,
   CustodyPassportEntity,
@@ -123,7 +132,11 @@ const toPassport = (e: CustodyPassportEntity): CustodyPassport => ({
 export class RegistriesRepository {
   constructor(private readonly ds: DataSource) {}
 
-  private async audit(m: EntityManager, actor: RegistryActor, c: { entity: string; key: string; action: string; unit: string | null; before: unknown; after: unknown }): Promise<void> {
+  private async audit(
+    m: EntityManager,
+    actor: RegistryActor,
+    c: { entity: string; key: string; action: string; unit: string | null; before: unknown; after: unknown },
+  ): Promise<void> {
     await m.insert(RegistryChangeEntity, {
       actor: actor.id,
       actorRole: actor.role,
@@ -137,7 +150,10 @@ export class RegistriesRepository {
   }
 
   /** Records a change that is not a row write (e.g. a unit suspended or lifted by the passport rule). */
-  recordEvent(actor: RegistryActor, c: { entity: string; key: string; action: string; unit: string | null; after?: unknown }): Promise<void> {
+  recordEvent(
+    actor: RegistryActor,
+    c: { entity: string; key: string; action: string; unit: string | null; after?: unknown },
+  ): Promise<void> {
     return this.ds.transaction((m) => this.audit(m, actor, { ...c, before: null, after: c.after ?? null }));
   }
 
@@ -145,13 +161,18 @@ export class RegistriesRepository {
     const qb = this.ds.getRepository(RegistryChangeEntity).createQueryBuilder('c');
     if (filter.unit !== undefined) qb.andWhere('c.unit = :unit', { unit: filter.unit });
     if (filter.entity !== undefined) qb.andWhere('c.entity = :entity', { entity: filter.entity });
-    const rows = await qb.orderBy('c.id', 'DESC').take(filter.limit ?? 200).getMany();
+    const rows = await qb
+      .orderBy('c.id', 'DESC')
+      .take(filter.limit ?? 200)
+      .getMany();
     return rows.map((r) => ({ ...r, at: iso(r.at) }));
   }
 
   /** The latest change of a kind for a key (e.g. the last suspension event of a unit). */
   async lastChange(entity: string, key: string, actions: string[]): Promise<RegistryChange | null> {
-    const r = await this.ds.getRepository(RegistryChangeEntity).findOne({ where: { entity, entityKey: key, action: In(actions) }, order: { id: 'DESC' } });
+    const r = await this.ds
+      .getRepository(RegistryChangeEntity)
+      .findOne({ where: { entity, entityKey: key, action: In(actions) }, order: { id: 'DESC' } });
     return r ? { ...r, at: iso(r.at) } : null;
   }
 
@@ -174,7 +195,13 @@ export class RegistriesRepository {
       const old = await m.findOne(UnitEntity, { where: { code: unit.code }, lock: { mode: 'pessimistic_write' } });
       const before = old ? toUnit(old) : null;
       await m.upsert(UnitEntity, { ...unit, updatedAt: new Date() }, ['code']);
-      const action = !before ? 'created' : before.status !== unit.status ? (unit.status === 'suspended' ? 'suspended' : 'lifted') : 'updated';
+      const action = !before
+        ? 'created'
+        : before.status !== unit.status
+          ? unit.status === 'suspended'
+            ? 'suspended'
+            : 'lifted'
+          : 'updated';
       await this.audit(m, actor, { entity: 'unit', key: unit.code, action, unit: unit.code, before, after: unit });
       return before;
     });
@@ -194,7 +221,14 @@ export class RegistriesRepository {
     await this.ds.transaction(async (m) => {
       const old = await m.findOne(AnnualPlanEntity, { where: { unit: plan.unit, year: plan.year }, lock: { mode: 'pessimistic_write' } });
       await m.upsert(AnnualPlanEntity, { unit: plan.unit, year: plan.year, trips: plan.trips, updatedAt: new Date() }, ['unit', 'year']);
-      await this.audit(m, actor, { entity: 'plan', key: `${plan.unit}:${plan.year}`, action: old ? 'updated' : 'created', unit: plan.unit, before: old?.trips ?? null, after: plan.trips });
+      await this.audit(m, actor, {
+        entity: 'plan',
+        key: `${plan.unit}:${plan.year}`,
+        action: old ? 'updated' : 'created',
+        unit: plan.unit,
+        before: old?.trips ?? null,
+        after: plan.trips,
+      });
     });
   }
 
@@ -218,13 +252,26 @@ export class RegistriesRepository {
    * Creates or replaces a person. `keepClassifiedAccess`: the personnel office's write leaves the secrecy office's
    * field as stored (a new person starts without classified access).
    */
-  async putPerson(person: RegisteredPerson, actor: RegistryActor, opts: { keepClassifiedAccess?: boolean } = {}): Promise<RegisteredPerson> {
+  async putPerson(
+    person: RegisteredPerson,
+    actor: RegistryActor,
+    opts: { keepClassifiedAccess?: boolean } = {},
+  ): Promise<RegisteredPerson> {
     return this.ds.transaction(async (m) => {
       const old = await m.findOne(PersonEntity, { where: { personId: person.personId }, lock: { mode: 'pessimistic_write' } });
       const before = old ? toPerson(old) : null;
-      const after: RegisteredPerson = opts.keepClassifiedAccess ? { ...person, classifiedAccess: before?.classifiedAccess ?? false } : person;
+      const after: RegisteredPerson = opts.keepClassifiedAccess
+        ? { ...person, classifiedAccess: before?.classifiedAccess ?? false }
+        : person;
       await m.upsert(PersonEntity, { ...after, updatedAt: new Date() }, ['personId']);
-      await this.audit(m, actor, { entity: 'person', key: person.personId, action: before ? 'updated' : 'created', unit: person.unit, before, after });
+      await this.audit(m, actor, {
+        entity: 'person',
+        key: person.personId,
+        action: before ? 'updated' : 'created',
+        unit: person.unit,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -235,7 +282,14 @@ export class RegistriesRepository {
       const old = await m.findOne(PersonEntity, { where: { personId }, lock: { mode: 'pessimistic_write' } });
       if (!old) return null;
       await m.update(PersonEntity, { personId }, { classifiedAccess: value, updatedAt: new Date() });
-      await this.audit(m, actor, { entity: 'person', key: personId, action: 'classified-access', unit: old.unit, before: { classifiedAccess: old.classifiedAccess }, after: { classifiedAccess: value } });
+      await this.audit(m, actor, {
+        entity: 'person',
+        key: personId,
+        action: 'classified-access',
+        unit: old.unit,
+        before: { classifiedAccess: old.classifiedAccess },
+        after: { classifiedAccess: value },
+      });
       return { ...toPerson(old), classifiedAccess: value };
     });
   }
@@ -272,8 +326,22 @@ export class RegistriesRepository {
         [p.number, p.type, p.issuedOn, p.expiresOn, p.holder],
       );
       if (inserted.length === 0) return false;
-      await m.insert(CustodyPassportEventEntity, { number: p.number, fromState: null, toState: 'in-custody', caseId: null, actor: actor.id, note: null });
-      await this.audit(m, actor, { entity: 'passport', key: p.number, action: 'registered', unit, before: null, after: { ...p, state: 'in-custody' } });
+      await m.insert(CustodyPassportEventEntity, {
+        number: p.number,
+        fromState: null,
+        toState: 'in-custody',
+        caseId: null,
+        actor: actor.id,
+        note: null,
+      });
+      await this.audit(m, actor, {
+        entity: 'passport',
+        key: p.number,
+        action: 'registered',
+        unit,
+        before: null,
+        after: { ...p, state: 'in-custody' },
+      });
       return true;
     });
   }
@@ -295,8 +363,17 @@ export class RegistriesRepository {
       const before = toPassport(row);
       if (!TRANSITIONS[before.state].includes(to)) throw new PassportTransitionError(number, before.state, to);
       const out = to === 'checked-out';
-      const after: CustodyPassport = { ...before, state: to, caseId: out ? (details.caseId ?? null) : null, dueBackOn: out ? (details.dueBackOn ?? null) : null };
-      await m.update(CustodyPassportEntity, { number }, { state: to, caseId: after.caseId, dueBackOn: after.dueBackOn, updatedAt: new Date() });
+      const after: CustodyPassport = {
+        ...before,
+        state: to,
+        caseId: out ? (details.caseId ?? null) : null,
+        dueBackOn: out ? (details.dueBackOn ?? null) : null,
+      };
+      await m.update(
+        CustodyPassportEntity,
+        { number },
+        { state: to, caseId: after.caseId, dueBackOn: after.dueBackOn, updatedAt: new Date() },
+      );
       await m.insert(CustodyPassportEventEntity, {
         number,
         fromState: before.state,
@@ -315,13 +392,24 @@ export class RegistriesRepository {
 
   async schedules(): Promise<StoredSchedule[]> {
     const rows = await this.ds.getRepository(HolidayScheduleEntity).find({ order: { year: 'ASC' } });
-    return rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, source: r.source, loadedBy: r.loadedBy, loadedAt: iso(r.loadedAt) }));
+    return rows.map((r) => ({
+      year: r.year,
+      holidays: r.holidays,
+      workdays: r.workdays,
+      source: r.source,
+      loadedBy: r.loadedBy,
+      loadedAt: iso(r.loadedAt),
+    }));
   }
 
   async putSchedule(s: YearSchedule, source: string, actor: RegistryActor): Promise<{ replaced: boolean }> {
     return this.ds.transaction(async (m) => {
       const old = await m.findOne(HolidayScheduleEntity, { where: { year: s.year }, lock: { mode: 'pessimistic_write' } });
-      await m.upsert(HolidayScheduleEntity, { year: s.year, holidays: s.holidays, workdays: s.workdays, source, loadedBy: actor.id, loadedAt: new Date() }, ['year']);
+      await m.upsert(
+        HolidayScheduleEntity,
+        { year: s.year, holidays: s.holidays, workdays: s.workdays, source, loadedBy: actor.id, loadedAt: new Date() },
+        ['year'],
+      );
       await this.audit(m, actor, {
         entity: 'calendar',
         key: String(s.year),
@@ -361,7 +449,14 @@ export class RegistriesRepository {
         publishedBy: v.publishedBy,
         publishedAt: new Date(),
       });
-      await this.audit(m, actor, { entity: 'process-version', key: v.version, action: 'published', unit: null, before: v.previousVersion, after: { changes: v.changes } });
+      await this.audit(m, actor, {
+        entity: 'process-version',
+        key: v.version,
+        action: 'published',
+        unit: null,
+        before: v.previousVersion,
+        after: { changes: v.changes },
+      });
       return true;
     });
   }
