@@ -99,7 +99,13 @@ function checkCompose(file) {
     }
     const env = svc.environment ?? {};
     for (const key of Object.keys(Array.isArray(env) ? Object.fromEntries(env.map((e) => e.split('='))) : env)) {
-      if (/(PASSWORD|SECRET|TOKEN)$/.test(key) && !/_FILE$/.test(key) && key !== 'DEMO_PASSWORD')
+      // TEMPORAL_CODEC_PASS_ACCESS_TOKEN is the Web UI's true/false switch, not a secret.
+      if (
+        /(PASSWORD|SECRET|TOKEN)$/.test(key) &&
+        !/_FILE$/.test(key) &&
+        key !== 'DEMO_PASSWORD' &&
+        key !== 'TEMPORAL_CODEC_PASS_ACCESS_TOKEN'
+      )
         problems.push(`service ${name}: ${key} in plain environment; pass it as a secret file (${key}_FILE)`);
     }
   }

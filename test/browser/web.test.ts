@@ -61,7 +61,12 @@ async function openFromInbox(page: Page, title: string, stepKey: string): Promis
 async function confirmDialog(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog');
   await dialog.getByTestId('confirm').click();
-  await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+  try {
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+  } catch (e) {
+    // Say what the dialog shows (the API's refusal, in the user's language) rather than only that it stayed open.
+    throw new Error(`the dialog stayed open: ${(await dialog.innerText().catch(() => '')).slice(0, 600)}`, { cause: e });
+  }
 }
 
 describe('the web app in Chromium, on the whole stack', () => {

@@ -53,7 +53,7 @@ describe('deployment files', () => {
 
     it('fails when the JWT secret is handed to the worker', () => {
       const file = brokenCopy('docker/docker-compose.yml', '', (t) =>
-        t.replace(/(  worker:[\s\S]*?)secrets: \[app_db_password\]/, '$1secrets: [app_db_password, jwt_secret]'),
+        t.replace(/(  worker:[\s\S]*?)secrets: \[app_db_password, payload_keys\]/, '$1secrets: [app_db_password, payload_keys, jwt_secret]'),
       );
       const r = validate('--only', 'compose', '--compose', file);
       expect(r.status).toBe(1);

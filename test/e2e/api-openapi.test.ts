@@ -36,6 +36,8 @@ const ROUTES = [
   'get /api/delegations',
   'get /api/delegations/{id}',
   'get /api/delegations/{id}/timeline',
+  'get /api/delegations/{id}/documents/approval-document.pdf',
+  'get /api/delegations/{id}/documents/application-form.pdf',
   'post /api/delegations/{id}/steps/{stepKey}/complete',
   'post /api/delegations/{id}/steps/{stepKey}/decision',
   'post /api/delegations/{id}/amend',

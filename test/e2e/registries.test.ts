@@ -238,18 +238,25 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(bearer(users.tokens.organizer))
       .send(submissionWith(unit, personId, { supervisingDepartment: null }))
       .expect(201);
-    const p = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
-    expect(p.facts.supervisingDepartment).toBe(dept);
-    expect(p.facts.members[0]).toMatchObject({
+    // Each reader sees in clear what the classification grants it: the unit's personnel office the person's
+    // facts, the passport officer the passport (docs/security.md, what each role sees).
+    const asPersonnel = await getProgress(api, users.tokens.personnel, submitted.body.caseId);
+    const asOfficer = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
+    expect(asPersonnel.facts.supervisingDepartment).toBe(dept);
+    expect(asPersonnel.facts.members[0]).toMatchObject({
       personId,
       classifiedAccess: true,
       partyMember: true,
       leadershipTeam: 'team-a',
       rank: 'bureau',
-      passport: { inCustody: true, number, expiresOn: '2027-05-01' },
     });
+    expect(asOfficer.facts.members[0]!.passport).toMatchObject({ inCustody: true, number, expiresOn: '2027-05-01' });
+    const facts = {
+      ...asPersonnel.facts,
+      members: asPersonnel.facts.members.map((m, i) => ({ ...m, passport: asOfficer.facts.members[i]!.passport })),
+    };
     // The case's instances follow: A16, A12 and the new-passport steps run, as the registries say.
-    const skipped = new Map(buildInstances(DEFAULT_DEFINITION, p.facts as CaseFacts).map((i) => [i.key, i.skipped]));
+    const skipped = new Map(buildInstances(DEFAULT_DEFINITION, facts as CaseFacts).map((i) => [i.key, i.skipped]));
     expect([skipped.get('A16'), skipped.get('A12:m1'), skipped.get('C02:m1')]).toEqual([false, false, false]);
     // The same submission without the registries' facts skips all three (the control).
     const typed = buildInstances(
@@ -276,8 +283,9 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(bearer(users.tokens.organizer))
       .send({ changes: { members: amended } })
       .expect(200);
-    const pa = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
-    expect(pa.facts.members.map((m) => [m.personId, m.rank, m.classifiedAccess, m.passport])).toEqual([
+    const pa = await getProgress(api, users.tokens.personnel, submitted.body.caseId);
+    const po = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
+    expect(pa.facts.members.map((m, i) => [m.personId, m.rank, m.classifiedAccess, po.facts.members[i]!.passport])).toEqual([
       [personId, 'bureau', true, { inCustody: true, number, expiresOn: '2027-05-01' }],
       [second, 'division', true, null],
     ]);
@@ -312,7 +320,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const s = submissionWith(unit, a);
     s.members = [s.members[0]!, { ...s.members[0]!, id: 'm2', personId: b }];
     const res = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(s).expect(201);
-    const p = await getProgress(api, users.tokens['fao-reviewer'], res.body.caseId);
+    // The unit's personnel office sees person ids in clear (docs/security.md, what each role sees).
+    const p = await getProgress(api, users.tokens.personnel, res.body.caseId);
     expect(p.facts.members.map((m) => [m.personId, m.name, m.rank])).toEqual([
       [a, '李明', 'bureau'],
       [b, '李明', 'staff'],
@@ -410,9 +419,9 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(bearer(other.tokens.organizer))
       .send(canonicalSubmission(other.unit, { supervisingDepartment: 'typed-dept' }))
       .expect(201);
-    const p = await getProgress(api, other.tokens.organizer, res.body.caseId);
+    const p = await getProgress(api, other.tokens.secrecy, res.body.caseId);
     expect(p.facts.supervisingDepartment).toBe('typed-dept');
-    expect(p.facts.members[0]!.classifiedAccess).toBe(false);
+    expect(p.facts.members[0]!.classifiedAccess).toBe(false); // the secrecy office sees it in clear
   });
 });
 

@@ -54,10 +54,11 @@ const readable = (out: string): string =>
 const utf8 = (b: unknown) => Buffer.from(b as Uint8Array).toString('utf8');
 
 /**
- * Every payload of a history. Search attributes (indexed by the server) and headers (the request id) are
- * not case data and not encrypted by design: `skip` leaves them out.
+ * Every payload of a history. Search attributes (indexed by the server), headers (the request id) and the
+ * SDK core's patch markers (`patch-data`: `{"id": <patch name>, "deprecated": bool}`, written by the Rust core
+ * without the payload codec) are not case data and not encrypted by design: they are left out.
  */
-const NOT_CASE_DATA = new Set(['header', 'searchAttributes']);
+const NOT_CASE_DATA = new Set(['header', 'searchAttributes', 'patch-data']);
 function caseDataPayloads(value: unknown, path = '', out: Array<{ path: string; encoding: string; keyId?: string }> = []) {
   if (!value || typeof value !== 'object' || value instanceof Uint8Array) return out;
   const o = value as Record<string, unknown>;

@@ -9,7 +9,9 @@ import { DocumentsService, type DocumentKind } from './documents.service';
 const CASE_ID = ApiParam({ name: 'id', description: 'Case id' });
 const PDF = ApiOkResponse({
   description: 'The PDF (A4, Chinese in Noto Sans SC)',
-  content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  content: {
+    'application/pdf': { schema: { type: 'string', format: 'binary', example: '%PDF-1.3 … (a PDF document, Noto Sans SC embedded)' } },
+  },
 });
 
 /** PDF downloads of a case (批件下载): anyone who may see the case. */

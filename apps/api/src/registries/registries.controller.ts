@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
@@ -32,6 +32,13 @@ import {
 } from './schemas';
 
 /** Registries kept by the office (issue 14); rules and scoping in RegistriesService, docs in docs/registries.md. */
+
+/** The year in a path: what the server accepts (YearSchema), so a contract fuzzer's valid year is valid. */
+const YEAR_PARAM = ApiParam({
+  name: 'year',
+  schema: { type: 'integer', minimum: 2000, maximum: 2100 },
+  description: '公历年份 Gregorian year',
+});
 @ApiTags('registries')
 @ApiBearerAuth()
 @Controller('api/registries')
@@ -73,6 +80,7 @@ export class RegistriesController {
   }
 
   @Get('units/:code/plans/:year')
+  @YEAR_PARAM
   @ApiOperation({ summary: '年度出访计划 A unit’s annual outbound plan' })
   @ApiOkResponse({ description: 'The plan', schema: schemaRef(AnnualPlanViewSchema) })
   @errorResponses(400, 401, 403, 404)
@@ -81,6 +89,7 @@ export class RegistriesController {
   }
 
   @Put('units/:code/plans/:year')
+  @YEAR_PARAM
   @Roles('organizer', 'fao-clerk')
   @ApiOperation({ summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)' })
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
@@ -193,6 +202,7 @@ export class RegistriesController {
   }
 
   @Get('calendars/:year')
+  @YEAR_PARAM
   @ApiOperation({ summary: '某年节假日 One year’s days off and adjusted working days' })
   @ApiOkResponse({ description: 'The year’s days', schema: schemaRef(CalendarYearSchema) })
   @errorResponses(400, 401)
@@ -201,6 +211,7 @@ export class RegistriesController {
   }
 
   @Put('calendars/:year')
+  @YEAR_PARAM
   @Roles('fao-clerk', 'fao-director')
   @ApiOperation({ summary: '载入国务院放假安排 Load a year’s schedule (replaces package data and the provisional rule for that year)' })
   @ApiBody({ schema: schemaRef(HolidayScheduleSchema) })

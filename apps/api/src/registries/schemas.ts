@@ -311,8 +311,9 @@ const personFields = {
   dateOfBirth: z.string(),
   rank: z.enum(RANKS),
   position: z.string(),
-  partyMember: z.boolean(),
-  classifiedAccess: z.boolean(),
+  // null when masked for the viewer (personal-data classification: in clear for the unit's personnel and secrecy offices).
+  partyMember: z.boolean().nullable(),
+  classifiedAccess: z.boolean().nullable(),
   leadershipTeam: nullableText,
   status: z.enum(PERSON_STATUSES),
 };
