@@ -62,7 +62,8 @@ async function confirmDialog(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog');
   await dialog.getByTestId('confirm').click();
   try {
-    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+    // An update waits for the workflow; on a loaded machine that can take longer than the API's own 30 s budget.
+    await dialog.waitFor({ state: 'hidden', timeout: 90_000 });
   } catch (e) {
     // Say what the dialog shows (the API's refusal, in the user's language) rather than only that it stayed open.
     throw new Error(`the dialog stayed open: ${(await dialog.innerText().catch(() => '')).slice(0, 600)}`, { cause: e });
