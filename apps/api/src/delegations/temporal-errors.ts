@@ -102,15 +102,13 @@ function splitMessage(message: string): [string, string] {
 }
 
 function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: number; name?: string; message?: string; cause?: { code?: number } };
-  // gRPC 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED; connection failures from Connection.connect.
+  // The SDK wraps the gRPC error (ServiceError "Failed to query Workflow", cause = the gRPC status), so look
+  // along the cause chain. gRPC 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED; connection failures from Connection.connect.
   // 1 CANCELLED: our own deadline (API_UPDATE_TIMEOUT_MS / API_QUERY_TIMEOUT_MS) aborted the call.
-  return (
-    e?.code === 14 ||
-    e?.code === 4 ||
-    e?.code === 1 ||
-    e?.cause?.code === 14 ||
-    e?.name === 'TransportError' ||
-    /ECONNREFUSED|Failed to connect/i.test(e?.message ?? '')
-  );
+  let e = err as { code?: number; name?: string; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) {
+    if (e.code === 14 || e.code === 4 || e.code === 1 || e.name === 'TransportError') return true;
+    if (/ECONNREFUSED|Failed to connect|Deadline exceeded|Cancelled on client/i.test(e.message ?? '')) return true;
+  }
+  return false;
 }
