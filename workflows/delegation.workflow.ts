@@ -59,6 +59,12 @@ const PROVISIONAL_CALENDAR_PATCH = 'provisional-calendar';
 const TIME_WAKE_PATCH = 'time-wake';
 /** Cases started with this patch store date-only search attributes as 00:00Z of the calendar date. */
 const UTC_DATE_ATTRIBUTES_PATCH = 'utc-date-attributes';
+/**
+ * With this patch a fact change (amendment, entry route, refused visa, objection, 容缺) reopens finished joins
+ * whose set grew, re-evaluates skips both ways, and reruns a member's checks when the member's facts change
+ * (CaseCore.reopenStale); amendments recorded before it replay as they ran.
+ */
+const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
 const REPLAN_SETTLE_WD = 0.5;
 
 /**
@@ -91,7 +97,12 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const calendar = patched(PROVISIONAL_CALENDAR_PATCH) ? chineseCalendar() : chineseCalendar({ unpublishedYears: 'weekends' });
   const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
   const now = (): number => clock.at(Date.now());
-  const engine = new CaseEngine(input, { newId: uuid4, workflowId: info.workflowId, calendar });
+  const engine = new CaseEngine(input, {
+    newId: uuid4,
+    workflowId: info.workflowId,
+    calendar,
+    reopenOnChange: () => patched(REOPEN_ON_CHANGE_PATCH),
+  });
   let dirty = true;
   let flushedSeq = 0;
 

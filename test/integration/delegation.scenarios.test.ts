@@ -138,6 +138,52 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     await handle.terminate('scenario done');
   });
 
+  it('issue 11 item 1: a member added while B05 awaits reopens A15 and what follows; B05 is refused until their reviews are done', async () => {
+    const input = caseInput({ workingDaySeconds: 1 });
+    const handle = await start(input);
+    const unit = input.facts.unit;
+    await fast(input, handle, awaitingStep('B05'), (k) => k === 'B05');
+    const members = [...input.facts.members, makeMember({ id: 'm2', name: '李四', classifiedAccess: true })];
+    await handle.executeUpdate(amendUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { members } }] });
+    const p = await handle.query(progressQuery);
+    expect(['A15', 'B02', 'B05'].map((k) => step(p, k).status)).toEqual(['returned', 'returned', 'returned']);
+    expect(['A11:m2', 'A12:m2'].map((k) => step(p, k).status)).not.toContain('done');
+    // Approving B05 (then B06, B07) as the issue's input did: refused, nothing issued.
+    await expect(
+      handle.executeUpdate(decideStepUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('fao-reviewer', unit), stepKey: 'B05', decision: 'approve' }],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'STEP_NOT_AWAITING' } });
+    const departed = await fast(input, handle, (q) => q.status === 'departed');
+    const doneAt = (k: string) => Date.parse(step(departed, k).doneAt!);
+    expect(doneAt('A15')).toBeGreaterThanOrEqual(Math.max(doneAt('A11:m2'), doneAt('A12:m2')));
+    expect(doneAt('B08')).toBeGreaterThan(doneAt('A15'));
+    expect(await eventTypes(input.caseId)).toContain('step.returned');
+    await handle.terminate('scenario done');
+  });
+
+  it('issue 11 item 2: a passport amended to expire too early after C01 passed reruns C01 and unskips C02/C03; C04 waits for them', async () => {
+    const input = caseInput({ workingDaySeconds: 1 });
+    const handle = await start(input);
+    const unit = input.facts.unit;
+    await fast(input, handle, (q) => step(q, 'C01:m1')?.status === 'done');
+    const before = await handle.query(progressQuery);
+    expect([step(before, 'C02:m1').status, step(before, 'C03:m1').status]).toEqual(['skipped', 'skipped']);
+    const m1 = input.facts.members[0]!;
+    // Return 2026-05-15: valid to 2026-08-01 is less than the 6 months past return the passport must hold.
+    const members = [{ ...m1, passport: { ...m1.passport!, expiresOn: '2026-08-01' } }];
+    await handle.executeUpdate(amendUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { members } }] });
+    const p = await handle.query(progressQuery);
+    expect(step(p, 'C01:m1').status).toBe('awaiting');
+    expect([step(p, 'C02:m1').status, step(p, 'C03:m1').status]).toEqual(['returned', 'returned']);
+    expect(['awaiting', 'overdue', 'done', 'skipped']).not.toContain(step(p, 'C04:m1').status);
+    const departed = await fast(input, handle, (q) => q.status === 'departed');
+    for (const k of ['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1']) expect(step(departed, k).status).toBe('done');
+    const doneAt = (k: string) => Date.parse(step(departed, k).doneAt!);
+    expect(doneAt('C04:m1')).toBeGreaterThan(Math.max(doneAt('C02:m1'), doneAt('C03:m1')));
+    await handle.terminate('scenario done');
+  });
+
   it('a visa refused for one member withdraws them and the case departs without them', async () => {
     const input = caseInput({
       workingDaySeconds: 1,

@@ -318,6 +318,71 @@ describe('CaseEngine', () => {
     expect(engine.progress(departed).steps.find((s) => s.key === 'C05:m2')!.status).toBe('done');
   });
 
+  it('a join already done reopens when the set it waits for grows: a member added at B05 holds B08 until their reviews are done (issue 11 item 1)', () => {
+    const engine = newEngine();
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+    const before = engine.progress(t);
+    for (const k of ['A15', 'B02', 'B04:US']) expect(before.steps.find((s) => s.key === k)!.status).toBe('done');
+    const members = [...engine.facts.members, makeMember({ id: 'm2', name: '李四', classifiedAccess: true })];
+    engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { members } } }, t);
+    const p = engine.progress(t);
+    const status = (k: string) => p.steps.find((s) => s.key === k)?.status;
+    // The new member's reviews are open work; the sign-off that rested on one member's reviews runs again, with what follows it.
+    expect(status('A11:m2')).toBe('pending');
+    expect(status('A12:m2')).toBe('pending');
+    expect(status('A15')).toBe('returned');
+    expect(status('B02')).toBe('returned');
+    expect(status('B05')).toBe('returned');
+    // Work that does not rest on the members stands.
+    expect(status('B04:US')).toBe('done');
+    expect(status('A11:m1')).toBe('done');
+    expect(() =>
+      engine.apply({ type: 'decide', request: { requestId: 'b05', actor: actor('fao-reviewer'), stepKey: 'B05', decision: 'approve' } }, t),
+    ).toThrow(Rejection);
+    const departed = simulate(engine);
+    expect(engine.status).toBe('departed');
+    const done = (k: string) => Date.parse(engine.progress(departed).steps.find((s) => s.key === k)!.doneAt!);
+    expect(done('A15')).toBeGreaterThanOrEqual(Math.max(done('A11:m2'), done('A12:m2')));
+    expect(done('B08')).toBeGreaterThan(done('A15'));
+  });
+
+  it('a skip is not final: a passport amended to expire too early reruns C01 and opens C02/C03 before C04 (issue 11 item 2)', () => {
+    const engine = newEngine();
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'C01:m1' && s.status === 'done') });
+    const before = engine.progress(t);
+    expect(before.steps.find((s) => s.key === 'C02:m1')!.status).toBe('skipped');
+    expect(before.steps.find((s) => s.key === 'C03:m1')!.status).toBe('skipped');
+    // Return 2026-05-15: valid to 2026-08-01 is less than 6 months past return.
+    const m1 = engine.facts.members[0]!;
+    const members = [{ ...m1, passport: { ...m1.passport!, expiresOn: '2026-08-01' } }];
+    engine.apply({ type: 'amend', request: { requestId: 'pp', actor: actor('organizer'), changes: { members } } }, t);
+    const p = engine.progress(t);
+    const status = (k: string) => p.steps.find((s) => s.key === k)?.status;
+    expect(status('C01:m1')).toBe('awaiting');
+    expect(status('C02:m1')).toBe('returned');
+    expect(status('C03:m1')).toBe('returned');
+    expect(['pending', 'returned']).toContain(status('C04:m1'));
+    const departed = simulate(engine);
+    expect(engine.status).toBe('departed');
+    const after = engine.progress(departed);
+    const done = (k: string) => Date.parse(after.steps.find((s) => s.key === k)!.doneAt!);
+    for (const k of ['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1']) expect(after.steps.find((s) => s.key === k)!.status).toBe('done');
+    expect(done('C02:m1')).toBeGreaterThan(done('C01:m1'));
+    expect(done('C04:m1')).toBeGreaterThan(Math.max(done('C02:m1'), done('C03:m1')));
+  });
+
+  it('a condition turning false again skips what has not started; what a fact change cannot reach keeps its result', () => {
+    const engine = newEngine({ members: [makeMember({ passport: { inCustody: true, number: 'P1', expiresOn: '2026-08-01' } })] });
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'C02:m1' && s.status === 'awaiting') });
+    const m1 = engine.facts.members[0]!;
+    const members = [{ ...m1, passport: { ...m1.passport!, expiresOn: '2031-12-31' } }];
+    engine.apply({ type: 'amend', request: { requestId: 'pp2', actor: actor('organizer'), changes: { members } } }, t);
+    simulate(engine);
+    const p = engine.progress(t);
+    expect(engine.status).toBe('departed');
+    for (const k of ['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1']) expect(p.steps.find((s) => s.key === k)!.status).toBe('skipped');
+  });
+
   it('refuses an amendment that breaks the rules, naming the rule', () => {
     const engine = newEngine();
     const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` }));

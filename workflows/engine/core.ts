@@ -1,6 +1,7 @@
 import {
   buildInstances,
   chineseCalendar,
+  completeKeys,
   dayNumber,
   entryRoute,
   nextActions,
@@ -123,6 +124,11 @@ export interface EngineDeps {
   newId: () => string;
   workflowId: string;
   calendar?: WorkingCalendar;
+  /**
+   * Whether a fact change reopens finished joins and re-evaluates skips (issue 11 items 1-2). The workflow
+   * answers with patched('reopen-on-change') so cases amended before it replay as they ran; default true.
+   */
+  reopenOnChange?: () => boolean;
 }
 
 /**
@@ -151,6 +157,8 @@ export class CaseCore {
   readonly objections: Array<{ at: number; by: string; text: string }> = [];
   readonly withdrawnMembers: Array<{ memberId: string; reason: string }> = [];
   violations: RuleViolation[] = [];
+  /** Steps rerun by rerunOnAmend and not yet finished again (see reopenStale). */
+  readonly rechecks = new Set<string>();
   approvalDocumentNo?: string;
   readonly results = new Map<string, ActionResult>();
   escalations: Escalation[] = [];
@@ -190,8 +198,12 @@ export class CaseCore {
     return [...this.states].filter(([, s]) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'blocked').map(([k]) => k);
   }
 
-  /** Re-derives instances from facts and runtime flags, keeping the state of every key that survives. */
-  deriveInstances(): void {
+  /**
+   * Re-derives instances from facts and runtime flags, keeping the state of every key that survives, then
+   * keeps every state true to the new instances (reopenStale). `cause` names the change in the step.returned
+   * event: 'amend', 'objection', a step key.
+   */
+  deriveInstances(cause = 'facts'): void {
     this.instances = buildInstances(this.definition, this.facts, { runtime: this.runtime, settings: this.input.settings ?? {} });
     const live = new Set(this.instances.map((i) => i.key));
     for (const [key, state] of [...this.states]) {
@@ -220,6 +232,58 @@ export class CaseCore {
         this.clear(state);
         state.status = 'pending';
       }
+    }
+    if (this.deps.reopenOnChange?.() ?? true) this.reopenStale(cause);
+  }
+
+  /**
+   * The invariant behind joins and skips (issue 11 items 1-2, docs/domain.md "Joins and skips"): a step
+   * that has started, finished or been skipped rests on needs that are all complete, and is skipped only
+   * while its condition is false. After a fact change, a skipped instance whose condition turned true, and
+   * every started or finished instance with a need that is no longer complete (a new member's reviews, a
+   * new country's steps, an unskipped step), go back to be done again, with their dependents, until that
+   * holds. A step rerun by rerunOnAmend (in `rechecks`) still stands for the work done after it while its
+   * own needs are complete: a re-check does not undo that work, but it holds anything not yet started.
+   */
+  reopenStale(cause: string): void {
+    const reopened: string[] = [];
+    const reopen = (key: string) => {
+      const state = this.states.get(key)!;
+      state.generation++;
+      this.clear(state);
+      state.status = 'returned';
+      this.rechecks.delete(key);
+      reopened.push(key);
+    };
+    for (const inst of this.instances) if (!inst.skipped && this.states.get(inst.key)!.status === 'skipped') reopen(inst.key);
+    const targets = [...reopened];
+    for (let round = 0; ; round++) {
+      const states: Record<string, InstanceState> = {};
+      for (const inst of this.instances) {
+        const st = this.states.get(inst.key)!.status;
+        states[inst.key] = { status: st === 'returned' ? 'pending' : st === 'overdue' ? 'awaiting' : (st as InstanceState['status']) };
+      }
+      const complete = this.completeWithRechecks(states);
+      const stale = this.instances.filter((inst) => {
+        const st = this.states.get(inst.key)!.status;
+        return st !== 'pending' && st !== 'returned' && !inst.needs.every((n) => complete.has(n));
+      });
+      if (stale.length === 0) break;
+      // The first round holds the steps the change reached directly; later rounds are their dependents.
+      if (round === 0) targets.push(...stale.map((i) => i.key));
+      stale.forEach((inst) => reopen(inst.key));
+    }
+    if (reopened.length > 0) this.emit('step.returned', null, { by: cause, targets, keys: reopened });
+  }
+
+  /** completeKeys, with a step under re-check counted as done while its own needs are complete (to a fixpoint). */
+  private completeWithRechecks(states: Record<string, InstanceState>): Set<string> {
+    const byKey = new Map(this.instances.map((i) => [i.key, i]));
+    for (;;) {
+      const complete = completeKeys(this.instances, states);
+      const promoted = [...this.rechecks].filter((k) => !complete.has(k) && byKey.get(k)?.needs.every((n) => complete.has(n)) === true);
+      if (promoted.length === 0) return complete;
+      for (const k of promoted) states[k] = { status: 'done' };
     }
   }
 
@@ -313,10 +377,12 @@ export class CaseCore {
       state.generation++;
       this.clear(state);
       state.status = 'returned';
+      this.rechecks.delete(key);
     }
   }
 
   finish(state: StepState, by: ActionBase | null): void {
+    for (const [key, st] of this.states) if (st === state) this.rechecks.delete(key);
     state.status = 'done';
     state.doneAt = this.now;
     state.blockedReason = undefined;
@@ -330,14 +396,15 @@ export class CaseCore {
     }
   }
 
-  setRoute(memberId: string, country: string, route: EntryRoute): void {
+  /** The entry route decided by the step `cause` (a key): the route's steps re-derive. */
+  setRoute(memberId: string, country: string, route: EntryRoute, cause: string): void {
     const current = this.facts.members.find((m) => m.id === memberId);
     if (!current || entryRoute(current, country, this.facts) === route) return;
     this.facts = {
       ...this.facts,
       members: this.facts.members.map((m) => (m.id === memberId ? { ...m, routes: { ...(m.routes ?? {}), [country]: route } } : m)),
     };
-    this.deriveInstances();
+    this.deriveInstances(cause);
   }
 
   visaRefused(country: string, memberIds: string[], by: ActionBase): void {
@@ -351,7 +418,7 @@ export class CaseCore {
       this.withdrawnMembers.push({ memberId: id, reason: `visa-refused:${country}` });
       this.emit('member.withdrawn', by, { memberId: id, reason: `visa-refused:${country}`, memberCount: this.facts.members.length });
     }
-    this.deriveInstances();
+    this.deriveInstances('visa-refused');
   }
 
   depart(by: ActionBase): void {

@@ -42,6 +42,16 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
   const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
   const added = next.members.filter((m) => !before.members.some((b) => b.id === m.id)).map((m) => m.id);
+  // Members whose own facts changed (passport, access, ...): their member-scoped checks run again.
+  const changed = new Set(
+    next.members
+      .filter((m) => {
+        const old = before.members.find((b) => b.id === m.id);
+        return old !== undefined && JSON.stringify(old) !== JSON.stringify(m);
+      })
+      .map((m) => m.id),
+  );
+  const memberReruns = core.deps.reopenOnChange?.() ?? true;
   core.facts = next;
   core.emit('case.amended', r, {
     changes: r.changes,
@@ -59,11 +69,12 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     core.withdrawnMembers.push({ memberId: id, reason: 'amended' });
     core.emit('member.withdrawn', r, { memberId: id, reason: 'amended', memberCount: next.members.length });
   }
-  core.deriveInstances();
+  core.deriveInstances('amend');
   // Approvals that rested on the old facts run again; the rule checks first.
   const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
   const reruns = (m: StepMeta) => {
     const when = m.behaviour.rerunOnAmend;
+    if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
     return when === 'always' || (when === 'dates' && datesChanged) || (when === 'trip' && tripChanged);
   };
   const rerun = [...core.metas.values()].filter(reruns).map((m) => m.key);
@@ -73,6 +84,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   });
   if (toReset.length > 0) {
     core.reset(toReset);
+    for (const k of toReset) core.rechecks.add(k);
     core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: toReset });
   }
 }

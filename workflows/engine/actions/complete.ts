@@ -77,7 +77,7 @@ export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {
   const data = r.data ?? {};
   const b = meta.behaviour;
   if (b.data === 'entry-route' && typeof data.route === 'string' && meta.memberId && meta.country)
-    core.setRoute(meta.memberId, meta.country, data.route as EntryRoute);
+    core.setRoute(meta.memberId, meta.country, data.route as EntryRoute, meta.key);
   if (b.outcome?.mayFail === 'member' && data.outcome === 'refused') {
     core.visaRefused(meta.country!, (data.members as string[] | undefined) ?? core.facts.members.map((m) => m.id), r);
   }

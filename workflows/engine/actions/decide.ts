@@ -108,7 +108,7 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
         dueAt: toIso(dueAt),
       });
       core.runtime = { ...core.runtime, acceptedWithDeficiencies: true };
-      core.deriveInstances();
+      core.deriveInstances(r.stepKey);
       break;
     }
     case 'return': {

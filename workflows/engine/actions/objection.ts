@@ -19,6 +19,6 @@ export function applyObjection(core: CaseCore, r: ObjectionRequest): void {
   core.emit('notice.objection', r, { objection: r.objection });
   if (!core.runtime.objectionRaised) {
     core.runtime = { ...core.runtime, objectionRaised: true };
-    core.deriveInstances();
+    core.deriveInstances('objection');
   }
 }

@@ -33,8 +33,12 @@ export interface StepBehaviour {
   outcome?: { mayFail: 'member' };
   /** The schema of the completion's `data` (validated); entry-route also sets the member's route for the country. */
   data?: StepDataSchema;
-  /** Runs again after an amendment: on any, when the dates change, or when the trip changes (dates, countries or members). */
-  rerunOnAmend?: 'always' | 'dates' | 'trip';
+  /**
+   * Runs again after an amendment: on any, when the dates change, when the trip changes (dates, countries or
+   * members), or when its member's facts change ('member': a member-scoped check such as the passport's validity;
+   * on a delegation-scoped step, any member's).
+   */
+  rerunOnAmend?: 'always' | 'dates' | 'trip' | 'member';
   /** The escalation an overdue deadline raises. */
   overdue?: OverdueEscalation;
   /** Opens after departure (not planned to departure): due relative to the return day; a second, harder deadline after it. */

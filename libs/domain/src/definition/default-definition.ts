@@ -114,6 +114,7 @@ export const STEP_BEHAVIOURS: Record<string, StepBehaviour> = {
   B06: { rerunOnAmend: 'trip' },
   B07: { rerunOnAmend: 'trip' },
   B08: { system: 'approval-document', rerunOnAmend: 'trip' },
+  C01: { rerunOnAmend: 'member' },
   D01: { data: 'entry-route' },
   D12: { data: 'external-outcome', outcome: { mayFail: 'member' } },
   E07: { certifies: { event: 'departure' } },
