@@ -132,7 +132,7 @@ describe('sign-in, tokens, request ids and metrics', () => {
 
   it('returns the catalog: the definition in force with labels', async () => {
     const res = await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200);
-    // The 53 steps to departure and the post-trip steps (definition 2027.1), with their names.
+    // The 53 steps to departure and the post-trip steps (definition 2027.2), with their names.
     expect(res.body.steps.filter((s: { phase: string }) => s.phase !== 'post-trip')).toHaveLength(53);
     expect(
       res.body.steps

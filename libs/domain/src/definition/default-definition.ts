@@ -114,7 +114,6 @@ export const STEP_BEHAVIOURS: Record<string, StepBehaviour> = {
   B06: { rerunOnAmend: 'trip' },
   B07: { rerunOnAmend: 'trip' },
   B08: { system: 'approval-document', rerunOnAmend: 'trip' },
-  C01: { rerunOnAmend: 'member' },
   D01: { data: 'entry-route' },
   D12: { data: 'external-outcome', outcome: { mayFail: 'member' } },
   E07: { certifies: { event: 'departure' } },
@@ -148,13 +147,30 @@ export const DEFINITION_2026_1: ProcessDefinition = {
   steps: ROWS.map(toStep),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.1';
+/** 2027.1: the post-trip steps in the definition, behaviour declared on every step. Running cases pinned to it keep it. */
+export const DEFINITION_2027_1: ProcessDefinition = {
+  version: '2027.1',
+  name: { zh: '因公出国（境）审护签全链条', en: 'Outbound delegation chain (approval, passport, visa)' },
+  steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
+};
+
+export const DEFAULT_DEFINITION_VERSION = '2027.2';
+
+/**
+ * What 2027.2 changes (issue 11 items 2-3): no approval document (B08) while a document accepted as missing
+ * at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing is missing); a
+ * member's passport check (C01) runs again when the member's facts are amended.
+ */
+const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
+  B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
+  C01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'member' } }),
+};
 
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
-  name: { zh: '因公出国（境）审护签全链条', en: 'Outbound delegation chain (approval, passport, visa)' },
-  steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_1.steps.map((s) => CHANGES_2027_2[s.code]?.(s) ?? s),
 };
 
 /**
@@ -170,7 +186,7 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
   return { ...def, steps: [...def.steps, ...legacyPostTrip].map(declared) };
 }
 
-const PUBLISHED = new Map([DEFINITION_2026_1, DEFAULT_DEFINITION].map((d) => [d.version, upcastDefinition(d)]));
+const PUBLISHED = new Map([DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION].map((d) => [d.version, upcastDefinition(d)]));
 
 /**
  * A step of a published definition version as the engine reads it (the newest version when the version is

@@ -1,6 +1,6 @@
 import { CONDITIONS } from '../facts';
 import type { ProcessDefinition, StepDefinition } from './index';
-import { applyOverrides, DEFAULT_DEFINITION, DEFINITION_2026_1, DefinitionError, upcastDefinition, validateDefinition } from './index';
+import { applyOverrides, DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, DefinitionError, upcastDefinition, validateDefinition } from './index';
 
 const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> = {}): StepDefinition => ({
   code,
@@ -26,7 +26,11 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.1');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.2');
+    // 2027.2: no approval document while a 容缺 document is outstanding; C01 reruns when its member changes.
+    expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'B08')!.needs).toEqual(['B07', 'B03']);
+    expect(validateDefinition(DEFINITION_2027_1)).toEqual([]);
+    expect(DEFINITION_2027_1.steps.find((s) => s.code === 'B08')!.needs).toEqual(['B07']);
   });
 
   it('every system step declares its work; only the intake accepts with deficiencies', () => {
@@ -42,7 +46,7 @@ describe('DEFAULT_DEFINITION', () => {
     expect(read.version).toBe('2026.1');
     expect(validateDefinition(read)).toEqual([]);
     expect(read.steps.map((s) => s.code)).toEqual([...DEFINITION_2026_1.steps.map((s) => s.code), 'P01', 'P02', 'P03', 'P04']);
-    const current = new Map(DEFAULT_DEFINITION.steps.map((s) => [s.code, s]));
+    const current = new Map(DEFINITION_2027_1.steps.map((s) => [s.code, s]));
     for (const s of read.steps) expect(s).toEqual(current.get(s.code));
     expect(upcastDefinition(DEFAULT_DEFINITION)).toBe(DEFAULT_DEFINITION);
   });
