@@ -23,6 +23,7 @@ import {
   progressQuery,
   SearchAttributes,
   supplyDocumentUpdate,
+  extendDeficiencyUpdate,
   withdrawUpdate,
   type ActionResult,
   type DelegationActivities,
@@ -65,6 +66,8 @@ const UTC_DATE_ATTRIBUTES_PATCH = 'utc-date-attributes';
  * (CaseCore.reopenStale); amendments recorded before it replay as they ran.
  */
 const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
+/** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
+const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
 
 /**
@@ -102,6 +105,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     workflowId: info.workflowId,
     calendar,
     reopenOnChange: () => patched(REOPEN_ON_CHANGE_PATCH),
+    deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
   });
   let dirty = true;
   let flushedSeq = 0;
@@ -135,6 +139,9 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   setHandler(cancelUpdate, actionHandlers('cancel').handler, { validator: actionHandlers('cancel').validator });
   setHandler(objectionUpdate, actionHandlers('objection').handler, { validator: actionHandlers('objection').validator });
   setHandler(supplyDocumentUpdate, actionHandlers('supplyDocument').handler, { validator: actionHandlers('supplyDocument').validator });
+  setHandler(extendDeficiencyUpdate, actionHandlers('extendDeficiency').handler, {
+    validator: actionHandlers('extendDeficiency').validator,
+  });
 
   // The same messages as Signals, for callers that must not wait for a worker: a refused one is logged.
   const signal = (type: 'complete' | 'decide') => (request: EngineAction['request']) => {

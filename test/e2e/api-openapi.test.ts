@@ -45,6 +45,7 @@ const ROUTES = [
   'post /api/delegations/{id}/cancel',
   'post /api/delegations/{id}/notice-objections',
   'post /api/delegations/{id}/documents',
+  'post /api/delegations/{id}/documents/extensions',
   'get /api/inbox',
   'get /api/catalog',
   'get /api/dashboard',

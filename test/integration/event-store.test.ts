@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { DEFINITION_2026_1, makeMember } from '@df/domain';
+import { DEFAULT_DEFINITION, DEFINITION_2026_1, makeMember } from '@df/domain';
 import {
   completeStepUpdate,
   decideStepUpdate,

@@ -279,6 +279,83 @@ describe('CaseEngine', () => {
     expect(p.steps.find((s) => s.key === 'B03')!.status).toBe('done');
   });
 
+  it('容缺 holds the approval document until the documents arrive; overdue notifies organizer and FAO clerk, who may extend once (issue 11 item 3)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    let now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const missingDocuments = [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B05' }];
+    const clerk = actor('fao-clerk', 'fao');
+    engine.apply(
+      {
+        type: 'decide',
+        request: { requestId: 'awd', actor: clerk, stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments },
+      },
+      now,
+    );
+    // Approve B05, B06, B07 inside the 2-WD window: the reviews proceed, but no approval document is issued.
+    const approveOpen = () => {
+      for (const s of engine.progress(now).steps.filter((x) => ['B04', 'B05', 'B06', 'B07'].includes(x.code) && x.status === 'awaiting')) {
+        const by = actor(responsibleRole({ actor: s.actorRole, phase: s.phase }));
+        engine.apply({ type: 'decide', request: { requestId: `ok-${s.key}`, actor: by, stepKey: s.key, decision: 'approve' } }, now);
+      }
+    };
+    // B07 also waits for the public notice (A13): approve as steps open, inside the window and after it.
+    for (let i = 0; i < 60 && engine.progress(now).steps.find((s) => s.key === 'B07')!.status !== 'done'; i++) {
+      now = calendar.addWorkingDays(now, 0.25);
+      engine.fireDueDeadlines(now);
+      approveOpen();
+    }
+    const p0 = engine.progress(now);
+    for (const k of ['B05', 'B06', 'B07']) expect(p0.steps.find((s) => s.key === k)!.status).toBe('done');
+    expect(p0.steps.find((s) => s.key === 'B08')!.status).toBe('pending');
+    expect(engine.takeSystemWork().map((w) => w.code)).not.toContain('B08');
+    expect(p0.approvalDocumentNo).toBeUndefined();
+    // The window passed: the organizer and the FAO clerk were told; the clerk extends once, not twice.
+    const told = engine.takeEscalations().filter((e) => e.kind === 'deficiency-overdue');
+    expect(told.map((e) => e.role).sort()).toEqual(['fao-clerk', 'organizer']);
+    expect(p0.deficiencies[0]).toMatchObject({ status: 'overdue', extensions: 0, extensionsLeft: 1 });
+    expect(() =>
+      engine.apply(
+        { type: 'extendDeficiency', request: { requestId: 'x0', actor: actor('organizer'), documentId: 'inv-tr', reason: '再给两天' } },
+        now,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'WRONG_ROLE' }));
+    engine.apply({ type: 'extendDeficiency', request: { requestId: 'x1', actor: clerk, documentId: 'inv-tr', reason: '译文公证中' } }, now);
+    const p = engine.progress(now);
+    expect(p.deficiencies[0]).toMatchObject({ status: 'missing', extensions: 1, extensionsLeft: 0 });
+    expect(Date.parse(p.deficiencies[0]!.dueAt)).toBe(calendar.addWorkingDays(now, 2, 'end'));
+    expect(() =>
+      engine.apply({ type: 'extendDeficiency', request: { requestId: 'x2', actor: clerk, documentId: 'inv-tr', reason: '再延一次' } }, now),
+    ).toThrow(expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }));
+    // The document arrives: B03 completes and the approval document is issued.
+    engine.apply({ type: 'supplyDocument', request: { requestId: 'sup', actor: actor('organizer'), documentId: 'inv-tr' } }, now);
+    expect(engine.progress(now).steps.find((s) => s.key === 'B03')!.status).toBe('done');
+    expect(engine.takeSystemWork().map((w) => w.code)).toContain('B08');
+  });
+
+  it('容缺 rule numbers are settings: 3 WD to supply, no extension', () => {
+    const engine = new CaseEngine(
+      { ...makeInput(), settings: { deficiencies: { deadlineWd: 3, extensions: 0 } } },
+      { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar },
+    );
+    engine.start(MONDAY);
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const clerk = actor('fao-clerk', 'fao');
+    const missingDocuments = [{ id: 'budget', name: '预算表', neededBy: 'B05' }];
+    engine.apply(
+      {
+        type: 'decide',
+        request: { requestId: 'awd', actor: clerk, stepKey: 'B02', decision: 'accept-with-deficiencies', missingDocuments },
+      },
+      now,
+    );
+    expect(Date.parse(engine.progress(now).deficiencies[0]!.dueAt)).toBe(calendar.addWorkingDays(now, 3, 'end'));
+    expect(() =>
+      engine.apply({ type: 'extendDeficiency', request: { requestId: 'x1', actor: clerk, documentId: 'budget', reason: '延期' } }, now),
+    ).toThrow(expect.objectContaining({ code: 'ACTION_NOT_ALLOWED' }));
+  });
+
   it('opens A14 when an objection is raised during the public notice, and approval waits for it', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A13' && s.status === 'awaiting') });

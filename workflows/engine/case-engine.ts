@@ -6,6 +6,7 @@ import { applyComplete, checkComplete } from './actions/complete';
 import { applyDecide, checkDecide } from './actions/decide';
 import { applyObjection, checkObjection } from './actions/objection';
 import { applySupply, checkSupply } from './actions/supply';
+import { applyExtend, checkExtend } from './actions/extend';
 import { authorize } from './authorization';
 import { reject } from './rejection';
 import { CaseCore, type EngineAction, type EngineDeps, type Escalation, type SystemResult, type SystemWork } from './core';
@@ -121,6 +122,9 @@ export class CaseEngine {
       case 'supplyDocument':
         applySupply(core, action.request);
         break;
+      case 'extendDeficiency':
+        applyExtend(core, action.request);
+        break;
     }
     if (!core.closed) core.advance();
     const result: ActionResult = {
@@ -158,6 +162,8 @@ export class CaseEngine {
         return checkObjection(this.core, action.request);
       case 'supplyDocument':
         return checkSupply(this.core, action.request);
+      case 'extendDeficiency':
+        return checkExtend(this.core, action.request);
     }
   }
 

@@ -1,6 +1,7 @@
 import {
   buildInstances,
   chineseCalendar,
+  DEFAULT_DEFICIENCY_RULE,
   completeKeys,
   dayNumber,
   entryRoute,
@@ -36,6 +37,7 @@ import type {
   ObjectionRequest,
   StepStatus,
   SupplyDocumentRequest,
+  ExtendDeficiencyRequest,
 } from '@df/contracts';
 import { authorize, responsibleRole } from './authorization';
 import { deficiencyBlock } from './deficiencies';
@@ -43,8 +45,8 @@ import { EventLog } from './emission';
 import { reject } from './rejection';
 import { metaOfInstance, type StepMeta } from './step-meta';
 
-/** Deficiencies accepted at intake (容缺) must be supplied within this many working days (Guangdong's rule). */
-export const DEFICIENCY_DEADLINE_WD = 2;
+/** Deficiencies accepted at intake (容缺) must be supplied within this many working days unless the settings say otherwise. */
+export const DEFICIENCY_DEADLINE_WD = DEFAULT_DEFICIENCY_RULE.deadlineWd;
 /** Human steps of zero target duration still get half a working day before they count as overdue. */
 export const MIN_DUE_WD = 0.5;
 export const CLOSED: ReadonlySet<CaseStatus> = new Set(['completed', 'rejected', 'withdrawn', 'cancelled', 'failed']);
@@ -82,6 +84,8 @@ export interface Deficiency extends MissingDocument {
   dueAt: number;
   status: 'missing' | 'overdue' | 'supplied';
   suppliedAt?: number;
+  /** Times the FAO clerk extended the deadline. */
+  extensions: number;
 }
 
 export interface SystemWork {
@@ -117,7 +121,8 @@ export type EngineAction =
   | { type: 'withdraw'; request: CloseRequest }
   | { type: 'cancel'; request: CloseRequest }
   | { type: 'objection'; request: ObjectionRequest }
-  | { type: 'supplyDocument'; request: SupplyDocumentRequest };
+  | { type: 'supplyDocument'; request: SupplyDocumentRequest }
+  | { type: 'extendDeficiency'; request: ExtendDeficiencyRequest };
 
 export interface EngineDeps {
   /** Deterministic ids (uuid4 of the workflow sandbox). */
@@ -129,6 +134,11 @@ export interface EngineDeps {
    * answers with patched('reopen-on-change') so cases amended before it replay as they ran; default true.
    */
   reopenOnChange?: () => boolean;
+  /**
+   * Whether an overdue 容缺 document also notifies the FAO clerk (who may extend or end the case). The
+   * workflow answers with patched('deficiency-office'); default true.
+   */
+  deficiencyOffice?: () => boolean;
 }
 
 /**
@@ -183,6 +193,11 @@ export class CaseCore {
 
   get closed(): boolean {
     return CLOSED.has(this.status);
+  }
+
+  /** The 容缺 rule's numbers for this case: its office settings over DEFAULT_DEFICIENCY_RULE. */
+  get deficiencyRule(): { deadlineWd: number; extensions: number } {
+    return { ...DEFAULT_DEFICIENCY_RULE, ...(this.input.settings?.deficiencies ?? {}) };
   }
 
   emit<T extends CaseEventType>(type: T, by: ActionBase | null, payload: CaseEventPayloads[T]): CaseEventOf<T> {

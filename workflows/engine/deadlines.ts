@@ -74,6 +74,28 @@ export function fireDueDeadlines(core: CaseCore, now: number): void {
       };
       core.escalations.push(escalation);
       event.payload.notification = notificationOf(escalation);
+      // The FAO clerk decides what happens next: extend the deadline (extendDeficiency) or end the case.
+      if (core.deps.deficiencyOffice?.() ?? true) {
+        const { extensions } = core.deficiencyRule;
+        const left = extensions - d.extensions;
+        const office: Escalation = {
+          ...escalation,
+          id: core.deps.newId(),
+          role: 'fao-clerk',
+          message:
+            left > 0
+              ? {
+                  zh: `容缺材料“${d.name}”逾期未补交，${d.neededBy} 暂停：可延期（剩余 ${left} 次）或撤销案件`,
+                  en: `Missing document "${d.name}" is overdue; ${d.neededBy} is on hold: extend its deadline (${left} left) or cancel the case`,
+                }
+              : {
+                  zh: `容缺材料“${d.name}”延期后仍逾期未补交，${d.neededBy} 暂停：请撤销案件或待补交`,
+                  en: `Missing document "${d.name}" is overdue after its extension; ${d.neededBy} is on hold: cancel the case or wait for it`,
+                },
+        };
+        core.escalations.push(office);
+        event.payload.office = notificationOf(office);
+      }
     }
   }
   if (newlyLate) refreshDeficiencyBlocks(core, null);

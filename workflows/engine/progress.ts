@@ -143,6 +143,8 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       dueAt: toIso(d.dueAt),
       status: d.status,
       ...(d.suppliedAt ? { suppliedAt: toIso(d.suppliedAt) } : {}),
+      extensions: d.extensions ?? 0,
+      extensionsLeft: Math.max(0, core.deficiencyRule.extensions - (d.extensions ?? 0)),
     })),
     objections: core.objections.map((o) => ({ at: toIso(o.at), by: o.by, text: o.text })),
     withdrawnMembers: [...core.withdrawnMembers],

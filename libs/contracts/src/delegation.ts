@@ -91,6 +91,13 @@ export interface SupplyDocumentRequest extends ActionBase {
   fileRef?: string;
 }
 
+/** 容缺: the FAO clerk extends a missing document's deadline (at most settings.deficiencies.extensions times, default once). */
+export interface ExtendDeficiencyRequest extends ActionBase {
+  documentId: string;
+  /** Why the office grants more time (on record in the timeline). */
+  reason: string;
+}
+
 export interface ActionResult {
   accepted: true;
   requestId: string;
@@ -144,6 +151,9 @@ export interface DeficiencyProgress {
   dueAt: string;
   status: 'missing' | 'overdue' | 'supplied';
   suppliedAt?: string;
+  /** Times the FAO clerk extended the deadline, and how many more it may (settings.deficiencies.extensions). */
+  extensions?: number;
+  extensionsLeft?: number;
 }
 
 export interface PlanSummary {
@@ -223,6 +233,7 @@ export const withdrawUpdate = defineUpdate<ActionResult, [CloseRequest]>('withdr
 export const cancelUpdate = defineUpdate<ActionResult, [CloseRequest]>('cancel');
 export const objectionUpdate = defineUpdate<ActionResult, [ObjectionRequest]>('objection');
 export const supplyDocumentUpdate = defineUpdate<ActionResult, [SupplyDocumentRequest]>('supplyDocument');
+export const extendDeficiencyUpdate = defineUpdate<ActionResult, [ExtendDeficiencyRequest]>('extendDeficiency');
 
 export const completeStepSignal = defineSignal<[CompleteStepRequest]>('complete');
 export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');

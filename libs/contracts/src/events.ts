@@ -115,7 +115,17 @@ export type CaseEventPayloads = {
   'notice.objection': { objection: string };
   'deficiency.raised': { documents: Array<{ id: string; name: string; neededBy: string }>; dueAt: string };
   'deficiency.supplied': { id: string; name: string; fileRef: string | null };
-  'deficiency.overdue': { id: string; name: string; neededBy: string; dueAt: string; notification: NotificationPayload | null };
+  /** `office`: the FAO clerk's notification (who may extend the deadline or end the case); absent before definition 2027.2's engine. */
+  'deficiency.overdue': {
+    id: string;
+    name: string;
+    neededBy: string;
+    dueAt: string;
+    notification: NotificationPayload | null;
+    office?: NotificationPayload | null;
+  };
+  /** The FAO clerk gave a missing document more time: its new deadline, the times extended so far, the reason. */
+  'deficiency.extended': { id: string; name: string; dueAt: string; extensions: number; reason: string };
 };
 
 export type CaseEventType = keyof CaseEventPayloads;
@@ -139,6 +149,7 @@ export const CASE_EVENT_TYPES = [
   'deficiency.raised',
   'deficiency.supplied',
   'deficiency.overdue',
+  'deficiency.extended',
 ] as const satisfies readonly CaseEventType[];
 
 type Envelope = Omit<CaseEventRecord, 'type' | 'payload'>;

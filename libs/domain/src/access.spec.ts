@@ -41,6 +41,7 @@ const EXPECTED: Record<Exclude<CaseAction, 'complete' | 'decide'>, { roles: Role
   cancel: { roles: ['fao-clerk', 'fao-reviewer', 'fao-director'], statuses: ['open'], onBehalf: false },
   objection: { roles: PEOPLE.filter((r) => r !== 'manager'), statuses: ['open'], onBehalf: false },
   supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: true },
+  extendDeficiency: { roles: ['fao-clerk'], statuses: ['open'], onBehalf: false },
 };
 const FAO_OFFICERS: Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
 const unitOf = (role: Role): string =>

@@ -25,7 +25,18 @@ export function unitReach(role: Role): UnitReach {
   return UNIT_ROLES.includes(role) ? 'own' : 'any';
 }
 
-export const CASE_ACTIONS = ['read', 'submit', 'complete', 'decide', 'amend', 'withdraw', 'cancel', 'objection', 'supplyDocument'] as const;
+export const CASE_ACTIONS = [
+  'read',
+  'submit',
+  'complete',
+  'decide',
+  'amend',
+  'withdraw',
+  'cancel',
+  'objection',
+  'supplyDocument',
+  'extendDeficiency',
+] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 export interface AccessRule {
@@ -66,6 +77,12 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
     statuses: ['open', 'departed'],
     onBehalf: FAO_FOR_ORGANIZER,
     label: { zh: '补交缺件', en: 'supply a document' },
+  },
+  // 容缺: the FAO clerk who accepted the case with deficiencies grants more time (or cancels the case).
+  extendDeficiency: {
+    roles: ['fao-clerk'],
+    statuses: ['open'],
+    label: { zh: '延长缺件补交期限', en: 'extend a missing document deadline' },
   },
 };
 

@@ -203,6 +203,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
     }
     case 'deficiency.overdue':
       notify(event.payload.notification);
+      notify(event.payload.office ?? null);
       return;
     case 'case.replanned': {
       const p = event.payload;
@@ -285,6 +286,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
     case 'notice.objection':
     case 'deficiency.raised':
     case 'deficiency.supplied':
+    case 'deficiency.extended':
       return;
     default:
       // A new event type must be handled above: this line does not compile until it is.

@@ -1,7 +1,6 @@
 import { dependentsOf, toIso } from '@df/domain';
 import type { DecideStepRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { DEFICIENCY_DEADLINE_WD } from '../core';
 import { reject } from '../rejection';
 
 /** decide: approve, reject (closes the case), return for revision (the target and what depends on it run again), accept with deficiencies at an intake. */
@@ -97,10 +96,10 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
       break;
     case 'accept-with-deficiencies': {
       core.finish(state, r);
-      const dueAt = core.calendar.addWorkingDays(core.now, DEFICIENCY_DEADLINE_WD, 'end');
+      const dueAt = core.calendar.addWorkingDays(core.now, core.deficiencyRule.deadlineWd, 'end');
       const neededBy = meta.behaviour.intake!.acceptWithDeficiencies.defaultNeededBy;
       for (const d of r.missingDocuments ?? []) {
-        core.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? neededBy, dueAt, status: 'missing' });
+        core.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? neededBy, dueAt, status: 'missing', extensions: 0 });
       }
       core.emit('step.decided', r, { ...payload, missingDocuments: r.missingDocuments });
       core.emit('deficiency.raised', r, {

@@ -25,6 +25,7 @@ import {
   SubmissionResponseSchema,
   SubmissionSchema,
   SupplyDocumentSchema,
+  ExtendDeficiencySchema,
   TimelineSchema,
 } from './schemas';
 
@@ -259,6 +260,26 @@ export class DelegationsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'supplyDocument', id, undefined, body, key, res);
+  }
+
+  @Post('delegations/:id/documents/extensions')
+  @HttpCode(200)
+  @CASE_ID
+  @IdempotencyKeyHeader()
+  @ApiOperation({
+    summary: '容缺材料延期 Extend a missing document deadline (FAO clerk; at most settings.deficiencies.extensions times, default once)',
+  })
+  @ApiBody({ schema: schemaRef(ExtendDeficiencySchema) })
+  @ACTION_OK
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  extendDeficiency(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.action(user, 'extendDeficiency', id, undefined, body, key, res);
   }
 
   @Get('inbox')

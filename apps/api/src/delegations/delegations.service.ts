@@ -15,6 +15,7 @@ import {
   planSummary,
   progressQuery,
   supplyDocumentUpdate,
+  extendDeficiencyUpdate,
   tripReportProblems,
   withdrawUpdate,
   type ActionResult,
@@ -45,6 +46,7 @@ import {
   ObjectionSchema,
   SubmissionSchema,
   SupplyDocumentSchema,
+  ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
 import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
@@ -63,7 +65,7 @@ export interface Replayable<T> {
   replayed: boolean;
 }
 
-export type ActionKind = 'complete' | 'decide' | 'amend' | 'withdraw' | 'cancel' | 'objection' | 'supplyDocument';
+export type ActionKind = 'complete' | 'decide' | 'amend' | 'withdraw' | 'cancel' | 'objection' | 'supplyDocument' | 'extendDeficiency';
 
 const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
@@ -369,6 +371,8 @@ export class DelegationsService {
         return handle.executeUpdate(objectionUpdate, options);
       case 'supplyDocument':
         return handle.executeUpdate(supplyDocumentUpdate, options);
+      case 'extendDeficiency':
+        return handle.executeUpdate(extendDeficiencyUpdate, options);
     }
   }
 
@@ -399,6 +403,8 @@ export class DelegationsService {
         return parseOrThrow(ObjectionSchema, body);
       case 'supplyDocument':
         return parseOrThrow(SupplyDocumentSchema, body);
+      case 'extendDeficiency':
+        return parseOrThrow(ExtendDeficiencySchema, body);
     }
   }
 }

@@ -165,6 +165,13 @@ export const SupplyDocumentSchema = z
   .strictObject({ documentId: text(64), fileRef: text(500).optional(), ...actionBase })
   .meta({ id: 'SupplyDocumentRequest', example: { documentId: 'invitation-translation', fileRef: 'files/2027/inv-tr.pdf' } });
 
+export const ExtendDeficiencySchema = z
+  .strictObject({ documentId: text(64), reason: text(1000), ...actionBase })
+  .meta({
+    id: 'ExtendDeficiencyRequest',
+    example: { documentId: 'invitation-translation', reason: '邀请方译文需重新公证，延期2个工作日' },
+  });
+
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
 

@@ -152,7 +152,10 @@ export const ProcessVersionSchema = z
     settings: z
       .record(z.string(), z.unknown())
       .default({})
-      .meta({ description: 'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd' }),
+      .meta({
+        description:
+          'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions)',
+      }),
   })
   .meta({
     id: 'ProcessVersionPublication',

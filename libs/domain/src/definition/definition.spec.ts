@@ -1,6 +1,14 @@
 import { CONDITIONS } from '../facts';
 import type { ProcessDefinition, StepDefinition } from './index';
-import { applyOverrides, DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, DefinitionError, upcastDefinition, validateDefinition } from './index';
+import {
+  applyOverrides,
+  DEFAULT_DEFINITION,
+  DEFINITION_2026_1,
+  DEFINITION_2027_1,
+  DefinitionError,
+  upcastDefinition,
+  validateDefinition,
+} from './index';
 
 const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> = {}): StepDefinition => ({
   code,

@@ -16,7 +16,15 @@ export interface OfficeSettings {
   rules?: Partial<RulesConfig>;
   /** A case is at risk when its slack falls below this many working days. Default 2. */
   atRiskThresholdWd?: number;
+  /**
+   * 容缺 (documents accepted as missing at intake): working days to supply them (default 2, Guangdong's rule)
+   * and how many times the FAO clerk may extend a document's deadline (default 1).
+   */
+  deficiencies?: { deadlineWd?: number; extensions?: number };
 }
+
+/** The 容缺 rule's numbers when an office sets none (Guangdong's: 2 working days, one extension). */
+export const DEFAULT_DEFICIENCY_RULE = { deadlineWd: 2, extensions: 1 } as const;
 
 export const DEFAULT_AT_RISK_THRESHOLD_WD = 2;
 
@@ -41,6 +49,11 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         message: `processing days for ${country} must be a non-negative number`,
       });
   }
+  const { deadlineWd, extensions } = settings.deficiencies ?? {};
+  if (deadlineWd !== undefined && (typeof deadlineWd !== 'number' || !Number.isFinite(deadlineWd) || deadlineWd <= 0))
+    problems.push({ code: 'INVALID_FIELD', message: 'deficiencies.deadlineWd must be a positive number of working days' });
+  if (extensions !== undefined && (!Number.isInteger(extensions) || extensions < 0))
+    problems.push({ code: 'INVALID_FIELD', message: 'deficiencies.extensions must be a non-negative integer' });
   return problems;
 }
 
