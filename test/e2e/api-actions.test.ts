@@ -48,6 +48,21 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     let p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.deficiencies).toEqual([expect.objectContaining({ id: 'invitation-translation', status: 'missing' })]);
 
+    // The FAO clerk (only) may give a missing document more time, once by default; the reason is required.
+    const extend = (token: string, body: object) =>
+      request(api.http).post(`/api/delegations/${caseId}/documents/extensions`).set(bearer(token)).send(body);
+    expect((await extend(users.tokens.organizer, { documentId: 'invitation-translation', reason: '再给两天' }).expect(403)).body.code).toBe(
+      'WRONG_ROLE',
+    );
+    const noReason = await extend(users.tokens['fao-clerk'], { documentId: 'invitation-translation' }).expect(400);
+    expect(noReason.body.errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
+    await extend(users.tokens['fao-clerk'], { documentId: 'invitation-translation', reason: '译文公证中' }).expect(200);
+    p = await getProgress(api, users.tokens.organizer, caseId);
+    expect(p.deficiencies[0]).toMatchObject({ status: 'missing', extensions: 1, extensionsLeft: 0 });
+    expect(
+      (await extend(users.tokens['fao-clerk'], { documentId: 'invitation-translation', reason: '再延一次' }).expect(409)).body.code,
+    ).toBe('ACTION_NOT_ALLOWED');
+
     const supplied = await request(api.http)
       .post(`/api/delegations/${caseId}/documents`)
       .set(bearer(users.tokens.organizer))

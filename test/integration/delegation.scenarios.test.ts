@@ -7,13 +7,14 @@ import {
   completeStepUpdate,
   decideStepUpdate,
   delegationWorkflowId,
+  extendDeficiencyUpdate,
   objectionUpdate,
   progressQuery,
   supplyDocumentUpdate,
   type DelegationInput,
   type DelegationProgress,
 } from '@df/contracts';
-import { CaseEntity, CaseEventEntity } from '@df/persistence';
+import { CaseEntity, CaseEventEntity, NotificationEntity } from '@df/persistence';
 import { drive } from '../support/drive';
 import { maybeRecord } from '../support/histories';
 import { actor, caseInput } from '../support/factories';
@@ -181,6 +182,68 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     for (const k of ['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1']) expect(step(departed, k).status).toBe('done');
     const doneAt = (k: string) => Date.parse(step(departed, k).doneAt!);
     expect(doneAt('C04:m1')).toBeGreaterThan(Math.max(doneAt('C02:m1'), doneAt('C03:m1')));
+    await handle.terminate('scenario done');
+  });
+
+  it('issue 11 item 3: 容缺 holds B08 until the document arrives; overdue tells the organizer and the FAO clerk, who may extend once', async () => {
+    const input = caseInput({ workingDaySeconds: 1 });
+    const handle = await start(input);
+    const unit = input.facts.unit;
+    const clerk = actor('fao-clerk', 'fao');
+    await fast(input, handle, awaitingStep('B02'), (k) => k === 'B02');
+    await handle.executeUpdate(decideStepUpdate, {
+      args: [
+        {
+          requestId: randomUUID(),
+          actor: clerk,
+          stepKey: 'B02',
+          decision: 'accept-with-deficiencies',
+          missingDocuments: [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B05' }],
+        },
+      ],
+    });
+    // B05, B06, B07 approved as they open, inside the 2-WD window and after it; B03 (collects the documents) left alone.
+    await fast(
+      input,
+      handle,
+      (q) => step(q, 'B07').status === 'done',
+      (k) => k === 'B03',
+    );
+    const held = await eventually(
+      () => handle.query(progressQuery),
+      (q) => q.deficiencies[0]?.status === 'overdue',
+      20_000,
+    );
+    expect(step(held, 'B08').status).toBe('pending');
+    expect(held.approvalDocumentNo).toBeUndefined();
+    expect(held.deficiencies[0]).toMatchObject({ extensions: 0, extensionsLeft: 1 });
+    const told = await eventually(
+      () => db.getRepository(NotificationEntity).find({ where: { caseId: input.caseId, kind: 'deficiency-overdue' } }),
+      (rows) => rows.length >= 2,
+      20_000,
+    );
+    expect(told.map((n) => n.role).sort()).toEqual(['fao-clerk', 'organizer']);
+    const extend = (by: typeof clerk) =>
+      handle.executeUpdate(extendDeficiencyUpdate, {
+        args: [{ requestId: randomUUID(), actor: by, documentId: 'inv-tr', reason: '译文公证中' }],
+      });
+    await expect(extend(actor('organizer', unit))).rejects.toMatchObject({ cause: { type: 'WRONG_ROLE' } });
+    await extend(clerk);
+    expect((await handle.query(progressQuery)).deficiencies[0]).toMatchObject({ status: 'missing', extensions: 1, extensionsLeft: 0 });
+    await expect(extend(clerk)).rejects.toMatchObject({ cause: { type: 'ACTION_NOT_ALLOWED' } });
+    await handle.executeUpdate(supplyDocumentUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), documentId: 'inv-tr' }],
+    });
+    const issued = await eventually(
+      () => handle.query(progressQuery),
+      (q) => step(q, 'B08').status === 'done',
+      20_000,
+    );
+    expect(issued.approvalDocumentNo).toBeTruthy();
+    expect(Date.parse(step(issued, 'B08').doneAt!)).toBeGreaterThanOrEqual(Date.parse(step(issued, 'B03').doneAt!));
+    expect(await eventTypes(input.caseId)).toEqual(
+      expect.arrayContaining(['deficiency.overdue', 'deficiency.extended', 'deficiency.supplied']),
+    );
     await handle.terminate('scenario done');
   });
 
