@@ -204,7 +204,15 @@ export interface Progress {
   };
   plan: { criticalPath: string[]; forecastReadyAt: string; forecastReadyDate: string; slackWd: number; atRisk: boolean };
   steps: StepProgress[];
-  deficiencies: Array<{ id: string; name: string; neededBy: string; dueAt: string; status: string }>;
+  deficiencies: Array<{
+    id: string;
+    name: string;
+    neededBy: string;
+    dueAt: string;
+    status: string;
+    extensions?: number;
+    extensionsLeft?: number;
+  }>;
   approvalDocumentNo?: string;
 }
 

@@ -165,7 +165,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const errText = useErrorText();
   const { message } = App.useApp();
   const [target, setTarget] = useState<ActionTarget | null>(null);
-  const [modal, setModal] = useState<null | 'withdraw' | 'amend'>(null);
+  const [modal, setModal] = useState<null | 'withdraw' | 'amend' | 'cancel' | { extend: string }>(null);
   const [error, setError] = useState<unknown>(null);
   const state = useLoad(async () => {
     const [progress, timeline, cat, inbox] = await Promise.all([
@@ -177,6 +177,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
     return { progress, timeline, cat, mine: inbox.items.filter((i) => i.caseId === caseId) };
   }, [caseId]);
   const organizer = session.user.role === 'organizer';
+  // The access table (docs/api.md): the FAO clerk extends a 容缺 document; clerk, reviewer and director may end (cancel) a case.
+  const faoClerk = session.user.role === 'fao-clerk';
+  const mayCancel = ['fao-clerk', 'fao-reviewer', 'fao-director'].includes(session.user.role);
   const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick) : null), [state.data, pick]);
   const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
 
@@ -243,6 +246,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   {i.stepKey} {pick(i.name)}
                 </Button>
               ))}
+              {mayCancel && p.status === 'open' ? (
+                <Button danger onClick={() => setModal('cancel')} data-testid="cancel-case">
+                  {t('cancelCase')}
+                </Button>
+              ) : null}
               {organizer && p.status === 'open' ? (
                 <>
                   <Button onClick={() => setModal('amend')}>{t('amend')}</Button>
@@ -285,6 +293,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                       organizer && d.status !== 'supplied' ? (
                         <Button size="small" onClick={() => void post('/documents', { documentId: d.id })}>
                           {t('supply')}
+                        </Button>
+                      ) : faoClerk && d.status !== 'supplied' && (d.extensionsLeft ?? 0) > 0 && p.status === 'open' ? (
+                        <Button size="small" onClick={() => setModal({ extend: d.id })} data-testid={`extend-${d.id}`}>
+                          {t('extendDeadline')}
                         </Button>
                       ) : null,
                   },
@@ -360,6 +372,39 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 <Input.TextArea rows={3} />
               </Form.Item>
               <Button htmlType="submit" danger type="primary">
+                {t('confirm')}
+              </Button>
+            </Form>
+          </Modal>
+          <Modal open={modal === 'cancel'} title={t('cancelCase')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
+            <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/cancel', { reason: v.reason })}>
+              <Form.Item label={t('cancelReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
+                <Input.TextArea rows={3} />
+              </Form.Item>
+              <Button htmlType="submit" danger type="primary">
+                {t('confirm')}
+              </Button>
+            </Form>
+          </Modal>
+          <Modal
+            open={modal !== null && typeof modal === 'object'}
+            title={t('extendDeadline')}
+            onCancel={() => setModal(null)}
+            footer={null}
+            destroyOnHidden
+          >
+            <Form
+              layout="vertical"
+              onFinish={(v: { reason: string }) =>
+                modal && typeof modal === 'object'
+                  ? void post('/documents/extensions', { documentId: modal.extend, reason: v.reason })
+                  : undefined
+              }
+            >
+              <Form.Item label={t('extendReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
+                <Input.TextArea rows={3} />
+              </Form.Item>
+              <Button htmlType="submit" type="primary">
                 {t('confirm')}
               </Button>
             </Form>
