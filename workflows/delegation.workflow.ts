@@ -66,6 +66,8 @@ const UTC_DATE_ATTRIBUTES_PATCH = 'utc-date-attributes';
  * (CaseCore.reopenStale); amendments recorded before it replay as they ran.
  */
 const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
+/** With this patch a signal is validated like an Update (text the case cannot store is refused, not applied). */
+const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
 const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
@@ -146,6 +148,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   // The same messages as Signals, for callers that must not wait for a worker: a refused one is logged.
   const signal = (type: 'complete' | 'decide') => (request: EngineAction['request']) => {
     try {
+      // A signal has no validator: check what an Update's validator checks (text the case cannot store) first.
+      if (patched(SIGNAL_VALIDATION_PATCH)) engine.validate({ type, request } as EngineAction);
       engine.apply({ type, request } as EngineAction, now());
       dirty = true;
     } catch (err) {

@@ -180,6 +180,29 @@ describe('CaseEngine', () => {
     ).toBe('cancelled');
   });
 
+  it('refuses, before anything changes, text the case could never store: for every client (issue 12 items 1-2)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    const before = engine.lastSeq;
+    const by = actor('organizer');
+    const tryIt = (request: object) => {
+      try {
+        engine.validate({ type: 'complete', request: { requestId: 'nul', actor: by, stepKey: 'A02', ...request } } as never);
+        return undefined;
+      } catch (err) {
+        return err as Rejection;
+      }
+    };
+    const nul = tryIt({ comment: 'ok\u0000' });
+    expect(nul).toMatchObject({ code: 'INVALID_REQUEST', violations: [{ code: 'TEXT_RULE', field: 'comment' }] });
+    expect(tryIt({ data: { note: 'a\uD800b' } })).toMatchObject({ violations: [{ code: 'TEXT_RULE', field: 'data.note' }] });
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    expect(tryIt({ data: deep })!.violations![0]).toMatchObject({ code: 'TEXT_RULE' });
+    expect(tryIt({ comment: 'ok\tline\nnext' })).toBeUndefined();
+    expect(engine.lastSeq).toBe(before);
+  });
+
   it('applies a retried request once and returns the first result', () => {
     const engine = newEngine();
     for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);

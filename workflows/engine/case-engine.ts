@@ -1,4 +1,4 @@
-import { tripCountries, type CaseFacts, type CasePhase, type Plan, type ProcessDefinition } from '@df/domain';
+import { textRuleErrors, tripCountries, type CaseFacts, type CasePhase, type Plan, type ProcessDefinition } from '@df/domain';
 import type { ActionResult, CaseEvent, CaseStatus, DelegationInput, DelegationProgress } from '@df/contracts';
 import { applyAmend, checkAmend } from './actions/amend';
 import { checkReason } from './actions/close';
@@ -87,8 +87,24 @@ export class CaseEngine {
   }
 
   /** Throws a Rejection when the action may not be applied now. Retries of an applied request pass. */
+  /**
+   * The Update validator: refuses before anything changes. Besides the action's own checks, text the case
+   * could never store (the text rule: NUL and other C0 controls, lone surrogates, nesting past
+   * MAX_JSON_DEPTH) is refused here for every client, the Temporal CLI included, so no event of the case
+   * waits forever for an append that cannot succeed (issue 12 items 1-2). Only in the validator: a replayed
+   * handler must do exactly what it did when it ran.
+   */
   validate(action: EngineAction): void {
     if (this.core.results.has(action.request.requestId)) return;
+    const bad = textRuleErrors(action.request);
+    if (bad.length > 0)
+      reject(
+        'INVALID_REQUEST',
+        `请求含有无法保存的文本：${bad.map((e) => e.field).join('、')}`,
+        `The request holds text the case cannot store: ${bad.map((e) => e.field).join(', ')}`,
+        undefined,
+        bad.map((e) => ({ code: 'TEXT_RULE' as const, field: e.field, message: e.message })),
+      );
     this.check(action);
   }
 

@@ -13,3 +13,4 @@ export * from './statutory-holidays';
 export * from './planner';
 export * from './fixtures';
 export * from './registries';
+export * from './text-rule';

@@ -17,6 +17,8 @@ export const RULE_CODES = [
   'DAYS_EXCEEDED',
   'LEADERSHIP_TEAM_OVERLAP',
   'FREQUENCY_EXCEEDED',
+  // Text a case cannot store (libs/domain/src/text-rule.ts), refused by the workflow's validators for any client.
+  'TEXT_RULE',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

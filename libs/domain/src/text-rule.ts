@@ -1,0 +1,107 @@
+import type { Label } from './roles';
+
+/** A string at `field` that breaks the text rule (`rule`), with a bilingual message. */
+export interface TextRuleError {
+  field: string;
+  rule: string;
+  message: Label;
+}
+type FieldError = TextRuleError;
+
+/**
+ * The one text rule (issue 12.1), here so the API's edge and the workflow's update validators (any client:
+ * the Temporal CLI too) apply the same one: every string the API reads from a request — body values and
+ * object keys at any depth (including free-form `data`), query parameters, the headers it interprets — must
+ * be text PostgreSQL can store and a person can read. Refused: U+0000 and the other C0 controls except tab,
+ * LF and CR, and unpaired UTF-16 surrogates (PostgreSQL rejects NUL in text/jsonb; lone surrogates are not
+ * Unicode). A refused string never reaches a workflow, whose activities could then never store it.
+ *
+ * Request bodies are also limited to MAX_JSON_DEPTH levels of nesting (deeper input is refused before any
+ * recursive code — zod, fingerprints, the payload converter — sees it).
+ */
+export const MAX_JSON_DEPTH = 32;
+
+// C0 controls except \t (09), \n (0A), \r (0D).
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units: no `u` flag).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export type TextRule = 'text-control' | 'text-surrogate';
+
+/** The rule a string breaks, or undefined when it is acceptable text. */
+export function textRuleBroken(value: string): TextRule | undefined {
+  if (FORBIDDEN_CONTROL.test(value)) return 'text-control';
+  if (LONE_SURROGATE.test(value)) return 'text-surrogate';
+  return undefined;
+}
+
+export function textError(field: string, rule: TextRule): FieldError {
+  return rule === 'text-control'
+    ? {
+        field,
+        rule,
+        message: {
+          zh: '不得包含控制字符（如 U+0000；制表符、换行、回车除外）',
+          en: 'Must not contain control characters (e.g. U+0000; tab, line feed and carriage return are allowed)',
+        },
+      }
+    : {
+        field,
+        rule,
+        message: { zh: '含有不成对的代理字符，不是有效的 Unicode 文本', en: 'Contains an unpaired surrogate: not valid Unicode text' },
+      };
+}
+
+function depthError(field: string): FieldError {
+  return {
+    field,
+    rule: 'max-depth',
+    message: { zh: `嵌套层级超过${MAX_JSON_DEPTH}层`, en: `Nested deeper than ${MAX_JSON_DEPTH} levels` },
+  };
+}
+
+const join = (path: string, key: string | number): string =>
+  typeof key === 'number' ? `${path}[${key}]` : path === '' || path === '(body)' ? key : `${path}.${key}`;
+
+/**
+ * Every string value of a parsed JSON value (or query object) that breaks the text rule, every key holding NUL or a lone surrogate,
+ * by path (`members[0].name`, `query.unit`), plus a `max-depth` error where nesting exceeds MAX_JSON_DEPTH.
+ * Iterative and bounded: safe on any input JSON.parse accepted.
+ */
+export function textRuleErrors(value: unknown, prefix = ''): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: prefix, depth: 0 }];
+  while (stack.length > 0 && errors.length < 100) {
+    const { value: v, path, depth } = stack.pop()!;
+    if (typeof v === 'string') {
+      const rule = textRuleBroken(v);
+      if (rule) errors.push(textError(path || '(body)', rule));
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      errors.push(depthError(path || '(body)'));
+      continue;
+    }
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: join(path, i), depth: depth + 1 });
+      continue;
+    }
+    const keys = Object.keys(v);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i]!;
+      // Keys of free-form objects: only what PostgreSQL's jsonb cannot store (NUL) or is not Unicode (lone
+      // surrogates); OpenAPI 3.0 cannot state a key pattern, so the contract (and fuzzers) may send other controls.
+      const rule = k.includes('\u0000') ? 'text-control' : LONE_SURROGATE.test(k) ? 'text-surrogate' : undefined;
+      if (rule) errors.push(textError(join(path, printable(k)), rule));
+      else stack.push({ value: (v as Record<string, unknown>)[k], path: join(path, k), depth: depth + 1 });
+    }
+  }
+  return errors;
+}
+
+/** A key that breaks the rule, shown with its offending characters escaped (the error must itself be storable text). */
+function printable(key: string): string {
+  return key.replace(/[\u0000-\u001F]|[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
