@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -24,8 +25,11 @@ import {
   SearchAttributes,
   supplyDocumentUpdate,
   extendDeficiencyUpdate,
+  retryIncidentUpdate,
   withdrawUpdate,
   type ActionResult,
+  type CaseIncident,
+  type RetryIncidentRequest,
   type DelegationActivities,
   type DelegationInput,
   type DelegationResult,
@@ -38,6 +42,10 @@ import { Rejection } from './engine/rejection';
 const { appendCaseEvents } = proxyActivities<DelegationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+});
+const { recordIncident, resolveIncident } = proxyActivities<DelegationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<DelegationActivities>({
   startToCloseTimeout: '1 minute',
@@ -66,6 +74,12 @@ const UTC_DATE_ATTRIBUTES_PATCH = 'utc-date-attributes';
  * (CaseCore.reopenStale); amendments recorded before it replay as they ran.
  */
 const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
+/**
+ * With this patch an append the event store refuses for good (EVENT_STORE_REJECTED, classified by the
+ * activity) opens an incident instead of failing the workflow: the case waits, refusing actions, until an
+ * operator's retryIncident (issue 12 item 2, docs/operations.md).
+ */
+const INCIDENTS_PATCH = 'incidents';
 /** With this patch a signal is validated like an Update (text the case cannot store is refused, not applied). */
 const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
@@ -79,6 +93,18 @@ const REPLAN_SETTLE_WD = 0.5;
 const dateAttribute = (date: string): Date => new Date(`${date}T00:00:00Z`);
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
+/** An activity failure the activity classified as permanent (apps/worker/src/activities/failure-kind.ts). */
+function storeRejected(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === 'EVENT_STORE_REJECTED' ? cause : undefined;
+}
+
+const incidentRefusal = (incident: CaseIncident) =>
+  new Rejection('CASE_INCIDENT', {
+    zh: `案件因故障暂停（${incident.errorType}，${incident.openedAt}），待运维人员排除后重试：暂不能办理`,
+    en: `The case is stopped by an incident (${incident.errorType}, ${incident.openedAt}) until an operator fixes the cause and retries it`,
+  });
+
 function toFailure(err: unknown): unknown {
   if (err instanceof Rejection) {
     return ApplicationFailure.create({
@@ -111,10 +137,46 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   });
   let dirty = true;
   let flushedSeq = 0;
+  let incident: CaseIncident | null = null;
+  let retryAsked: RetryIncidentRequest | null = null;
+
+  /** Stores events; a permanent refusal opens an incident and waits for an operator's retry (INCIDENTS_PATCH). */
+  const store = async (events: Parameters<typeof appendCaseEvents>[0]): Promise<void> => {
+    for (;;) {
+      try {
+        await appendCaseEvents(events);
+        break;
+      } catch (err) {
+        const failure = storeRejected(err);
+        if (!failure || !patched(INCIDENTS_PATCH)) throw err;
+        incident = {
+          incidentId: uuid4(),
+          activity: 'appendCaseEvents',
+          errorType: failure.type ?? 'EVENT_STORE_REJECTED',
+          error: failure.message,
+          stepKeys: [...new Set(events.map((e) => (e.payload as { key?: unknown }).key).filter((k): k is string => typeof k === 'string'))],
+          openedAt: new Date(now()).toISOString(),
+        };
+        upsertSearchAttributes([{ key: SearchAttributes.Incident, value: true }]);
+        log.error('incident: the event store refused the case events', { incidentId: incident.incidentId, error: incident.error });
+        await recordIncident({ ...incident, caseId: input.caseId });
+        await condition(() => retryAsked !== null);
+      }
+    }
+    if (retryAsked && incident) {
+      const resolved = incident;
+      const by = retryAsked;
+      incident = null;
+      retryAsked = null;
+      upsertSearchAttributes([{ key: SearchAttributes.Incident, value: false }]);
+      await resolveIncident({ incidentId: resolved.incidentId, resolvedBy: by.operator, at: new Date(now()).toISOString() });
+    }
+  };
 
   const actionHandlers = <R extends EngineAction['request']>(type: EngineAction['type']) => ({
     validator: (request: R): void => {
       try {
+        if (incident) throw incidentRefusal(incident);
         engine.validate({ type, request } as EngineAction);
       } catch (err) {
         throw toFailure(err);
@@ -149,7 +211,10 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const signal = (type: 'complete' | 'decide') => (request: EngineAction['request']) => {
     try {
       // A signal has no validator: check what an Update's validator checks (text the case cannot store) first.
-      if (patched(SIGNAL_VALIDATION_PATCH)) engine.validate({ type, request } as EngineAction);
+      if (patched(SIGNAL_VALIDATION_PATCH)) {
+        if (incident) throw incidentRefusal(incident);
+        engine.validate({ type, request } as EngineAction);
+      }
       engine.apply({ type, request } as EngineAction, now());
       dirty = true;
     } catch (err) {
@@ -162,7 +227,26 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   // A query runs in no workflow task of its own: Date.now() is frozen at the last one, so a case left alone
   // would answer with the slack of its last action. Read the worker's clock (a query changes no state).
   let timeWakes = false;
-  setHandler(progressQuery, () => engine.progress(timeWakes ? clock.at(workflowInfo().unsafe.now()) : now(), input.workingDaySeconds));
+  setHandler(progressQuery, () => ({
+    ...engine.progress(timeWakes ? clock.at(workflowInfo().unsafe.now()) : now(), input.workingDaySeconds),
+    incident,
+  }));
+  setHandler(
+    retryIncidentUpdate,
+    async (request: RetryIncidentRequest) => {
+      const open = incident!;
+      retryAsked = request;
+      // Answer once the retry ran: resolved, or a new incident opened by the same cause.
+      await condition(() => incident?.incidentId !== open.incidentId);
+      return { retried: true as const, incidentId: open.incidentId, resolved: incident === null };
+    },
+    {
+      validator: (_request: RetryIncidentRequest) => {
+        if (!incident)
+          throw toFailure(new Rejection('ACTION_NOT_ALLOWED', { zh: '本案没有待处理的故障', en: 'The case has no open incident' }));
+      },
+    },
+  );
 
   const inflight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
@@ -236,7 +320,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
     });
     if (events.length > 0) {
-      await appendCaseEvents(events);
+      await store(events);
       flushedSeq = events[events.length - 1]!.seq;
       continue; // handlers may have acted while we were appending
     }

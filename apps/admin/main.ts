@@ -1,21 +1,37 @@
 // The office's admin CLI (issue 14): `npm run admin -- <command>`. Works on DATABASE_URL directly (no API needed).
 //   calendar import <file.json|file.ics> [--year YYYY] [--source TEXT]   load a year's holiday schedule
 //   calendar list                                                           years loaded by the office
+//   incidents list [--all]                                                  cases stopped by an incident (issue 12)
+//   incidents retry <caseId>                                                retry what failed, once the cause is fixed
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
 import { scheduleProblems } from '@df/domain';
-import { dataSourceOptions, RegistriesRepository } from '@df/persistence';
-import { ConfigError, loadConfig } from '@df/runtime';
+import { dataSourceOptions, IncidentsRepository, RegistriesRepository } from '@df/persistence';
+import { ConfigError, loadConfig, temporalConnectionOptions, temporalDataConverter, type AppConfig } from '@df/runtime';
 import { parseScheduleFile } from './schedule-file';
 
 export const USAGE = `usage: npm run admin -- calendar import <file.json|file.ics> [--year YYYY] [--source TEXT]
-       npm run admin -- calendar list`;
+       npm run admin -- calendar list
+       npm run admin -- incidents list [--all]
+       npm run admin -- incidents retry <caseId>`;
 
-/** Runs one command against a database; returns the lines to print. Throws Error with a message for the user. */
-export async function runAdmin(argv: string[], databaseUrl: string, actor = `cli:${safeUser()}`): Promise<string[]> {
+/**
+ * Runs one command against a database (and, for `incidents retry`, Temporal through `temporal()`); returns
+ * the lines to print. Throws Error with a message for the user.
+ */
+export async function runAdmin(
+  argv: string[],
+  databaseUrl: string,
+  actor = `cli:${safeUser()}`,
+  temporal?: () => Promise<Client>,
+): Promise<string[]> {
   const [area, command, ...rest] = argv;
+  if (area === 'incidents') return incidents(command, rest, databaseUrl, actor, temporal);
   const opts = options(rest);
   if (area !== 'calendar' || (command !== 'import' && command !== 'list')) throw new Error(USAGE);
   const ds = new DataSource(dataSourceOptions(databaseUrl));
@@ -55,6 +71,60 @@ export async function runAdmin(argv: string[], databaseUrl: string, actor = `cli
   }
 }
 
+/** Incidents (issue 12 item 2, docs/operations.md): list the open ones; retry one after its cause is fixed. */
+async function incidents(
+  command: string | undefined,
+  args: string[],
+  databaseUrl: string,
+  actor: string,
+  temporal?: () => Promise<Client>,
+): Promise<string[]> {
+  if (command === 'list') {
+    if (args.some((a) => a !== '--all')) throw new Error(USAGE);
+    const ds = new DataSource(dataSourceOptions(databaseUrl));
+    await ds.initialize();
+    try {
+      const rows = await new IncidentsRepository(ds).list({ open: !args.includes('--all') });
+      if (rows.length === 0) return ['no open incidents'];
+      return rows.map(
+        (i) =>
+          `${i.caseId}  ${i.openedAt}  ${i.activity} ${i.errorType}  steps ${i.stepKeys.join(',') || '-'}  ${i.error}` +
+          (i.resolvedAt ? `  (resolved ${i.resolvedAt} by ${i.resolvedBy})` : ''),
+      );
+    } finally {
+      await ds.destroy();
+    }
+  }
+  if (command === 'retry' && args.length === 1 && temporal) {
+    const caseId = args[0]!;
+    const client = await temporal();
+    try {
+      const r = await client.workflow
+        .getHandle(delegationWorkflowId(caseId))
+        .executeUpdate(retryIncidentUpdate, { args: [{ requestId: randomUUID(), operator: actor }] });
+      return [
+        r.resolved
+          ? `${caseId}: incident ${r.incidentId} resolved, the case goes on`
+          : `${caseId}: retried incident ${r.incidentId}, it failed again (see incidents list)`,
+      ];
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new Error(`${caseId}: ${err.cause?.message ?? err.message}`);
+      throw err;
+    }
+  }
+  throw new Error(USAGE);
+}
+
+/** A Temporal client as the API and worker connect (address, TLS, namespace, payload codec from the config). */
+export async function temporalClient(config: AppConfig): Promise<Client> {
+  if (!config.temporalAddress) throw new Error('TEMPORAL_ADDRESS is required for incidents retry');
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions({ ...config, temporalAddress: config.temporalAddress }),
+    connectTimeout: 5000,
+  });
+  return new Client({ connection, namespace: config.temporalNamespace, dataConverter: temporalDataConverter(config) });
+}
+
 function options(args: string[]): { positional: string[]; year?: string; source?: string } {
   const out: { positional: string[]; year?: string; source?: string } = { positional: [] };
   for (let i = 0; i < args.length; i++) {
@@ -80,7 +150,18 @@ function safeUser(): string {
 if (require.main === module) {
   (async () => {
     const config = loadConfig(process.env, ['DATABASE_URL']);
-    for (const line of await runAdmin(process.argv.slice(2), config.databaseUrl as string)) console.log(line);
+    let client: Client | undefined;
+    try {
+      const lines = await runAdmin(
+        process.argv.slice(2),
+        config.databaseUrl as string,
+        undefined,
+        async () => (client ??= await temporalClient(config)),
+      );
+      for (const line of lines) console.log(line);
+    } finally {
+      await client?.connection.close();
+    }
   })().catch((err: unknown) => {
     console.error(err instanceof ConfigError ? `admin: ${err.message}` : `admin: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -9,7 +9,7 @@ ADDRESS=${TEMPORAL_ADDRESS:-temporal:7233}
 NAMESPACE=${TEMPORAL_NAMESPACE:-default}
 RETENTION=${TEMPORAL_NAMESPACE_RETENTION:-720h}
 # Name:Type, the CLI's type names. Keep in step with SearchAttributes in libs/contracts.
-ATTRIBUTES="DelegationUnit:Keyword DepartureDate:Datetime Phase:Keyword Countries:KeywordList AtRisk:Bool ForecastReadyDate:Datetime"
+ATTRIBUTES="DelegationUnit:Keyword DepartureDate:Datetime Phase:Keyword Countries:KeywordList AtRisk:Bool ForecastReadyDate:Datetime Incident:Bool"
 
 # Dial an IPv4 address: the admin-tools' resolver may hand the CLI an address the server does not
 # listen on (Temporal's own compose samples do the same). Falls back to the name as given.

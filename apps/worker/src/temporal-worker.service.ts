@@ -33,7 +33,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     const bundlePath = this.options.workflowBundlePath ?? (await bundleInChildProcess());
     this.connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const activities: DelegationActivities = {
-      ...bindActivities(this.caseEvents, ['appendCaseEvents']),
+      ...bindActivities(this.caseEvents, ['appendCaseEvents', 'recordIncident', 'resolveIncident']),
       ...bindActivities(this.chain, ['runSystemStep', 'recordEscalation', 'recordTrips']),
     };
     const workerOptions: WorkerOptions = {

@@ -1,4 +1,5 @@
 import type { CaseFacts, Label, OfficeSettings, RuleViolation, SystemWork } from '@df/domain';
+import type { CaseIncident } from './delegation';
 
 /**
  * Activity contracts shared by the worker (implementations) and workflows/ (type-only imports via
@@ -63,4 +64,10 @@ export interface ChainActivities {
   recordTrips(input: { caseId: string; facts: CaseFacts }): Promise<void>;
 }
 
-export type DelegationActivities = CaseEventActivities & ChainActivities;
+/** Incidents (issue 12 item 2) in the read model: opened when the workflow stops on one, resolved after a retry. */
+export interface IncidentActivities {
+  recordIncident(input: CaseIncident & { caseId: string }): Promise<void>;
+  resolveIncident(input: { incidentId: string; resolvedBy: string; at: string }): Promise<void>;
+}
+
+export type DelegationActivities = CaseEventActivities & ChainActivities & IncidentActivities;

@@ -223,6 +223,32 @@ export interface DelegationProgress {
   violations: RuleViolation[];
   approvalDocumentNo?: string;
   lastSeq: number;
+  /** The open incident stopping the case (issue 12 item 2), if any; set by the workflow, not the engine. */
+  incident?: CaseIncident | null;
+}
+
+/**
+ * An incident (Camunda's term): the case stopped on a failure that retrying cannot fix, e.g. an event the
+ * event store refuses for good. Actions are refused (409 CASE_INCIDENT) until an operator retries it after
+ * fixing the cause (`npm run admin -- incidents retry <caseId>`, docs/operations.md).
+ */
+export interface CaseIncident {
+  incidentId: string;
+  /** The activity that failed (appendCaseEvents). */
+  activity: string;
+  /** The failure's type as the activity classified it (EVENT_STORE_REJECTED, ...). */
+  errorType: string;
+  error: string;
+  /** Steps whose events wait to be stored. */
+  stepKeys: string[];
+  openedAt: string;
+}
+
+/** An operator asks a case with an incident to retry what failed. */
+export interface RetryIncidentRequest {
+  requestId: string;
+  /** The operator (admin CLI user name), on record in the incident. */
+  operator: string;
 }
 
 // Workflow messages. Each update also exists as a signal (same payload) for callers that must not wait.
@@ -233,6 +259,9 @@ export const withdrawUpdate = defineUpdate<ActionResult, [CloseRequest]>('withdr
 export const cancelUpdate = defineUpdate<ActionResult, [CloseRequest]>('cancel');
 export const objectionUpdate = defineUpdate<ActionResult, [ObjectionRequest]>('objection');
 export const supplyDocumentUpdate = defineUpdate<ActionResult, [SupplyDocumentRequest]>('supplyDocument');
+export const retryIncidentUpdate = defineUpdate<{ retried: true; incidentId: string; resolved: boolean }, [RetryIncidentRequest]>(
+  'retryIncident',
+);
 export const extendDeficiencyUpdate = defineUpdate<ActionResult, [ExtendDeficiencyRequest]>('extendDeficiency');
 
 export const completeStepSignal = defineSignal<[CompleteStepRequest]>('complete');
@@ -254,6 +283,7 @@ export const REJECTION_CODES = [
   'INVALID_RETURN_TARGET',
   'INVALID_REQUEST',
   'RULE_VIOLATION',
+  'CASE_INCIDENT',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -17,6 +17,8 @@ export const SearchAttributes = {
   Countries: defineSearchAttributeKey('Countries', SearchAttributeType.KEYWORD_LIST),
   AtRisk: defineSearchAttributeKey('AtRisk', SearchAttributeType.BOOL),
   ForecastReadyDate: defineSearchAttributeKey('ForecastReadyDate', SearchAttributeType.DATETIME),
+  /** The case is stopped by an incident (issue 12 item 2): `temporal workflow list --query "Incident=true"`. */
+  Incident: defineSearchAttributeKey('Incident', SearchAttributeType.BOOL),
 } as const;
 
 /** The CLI's `--search-attribute Name=Type` spelling of each attribute type. */

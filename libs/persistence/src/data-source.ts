@@ -5,6 +5,7 @@ import { MIGRATIONS } from './migrations';
 import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
 import { REGISTRY_ENTITIES } from './entities/registries.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
+import { CaseIncidentEntity } from './entities/incident.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -16,6 +17,7 @@ export const ENTITIES = [
   UserEntity,
   IdempotencyRecordEntity,
   AuditEventEntity,
+  CaseIncidentEntity,
   ...REGISTRY_ENTITIES,
 ];
 

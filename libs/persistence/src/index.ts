@@ -10,3 +10,5 @@ export * from './entities/registries.entity';
 export * from './registries/registries.repository';
 export * from './entities/audit-event.entity';
 export * from './audit-events.repository';
+export * from './entities/incident.entity';
+export * from './incidents/incidents.repository';

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { CASE_STATUSES } from '@df/contracts';
 import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
+import { IncidentsRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
@@ -82,17 +83,19 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     private readonly db: DataSource,
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     private readonly logger: JsonLogger,
+    private readonly incidents: IncidentsRepository,
   ) {}
 
   async board(rawQuery: unknown) {
     const { limit } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
     const generatedAt = new Date().toISOString();
-    const [counts, inFlight, atRisk, overdue, analytics] = await Promise.all([
+    const [counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([
       this.counts(),
       this.inFlight(limit),
       this.atRisk(limit),
       this.overdue(limit),
       this.analytics(),
+      this.incidents.list({ open: true }),
     ]);
     return {
       generatedAt,
@@ -102,6 +105,18 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       byStatus: counts.byStatus,
       atRisk,
       overdue,
+      // Cases stopped by an incident (issue 12 item 2): an operator retries them (docs/operations.md).
+      incidents: {
+        total: incidents.length,
+        items: incidents.slice(0, limit).map((i) => ({
+          caseId: i.caseId,
+          openedAt: i.openedAt,
+          activity: i.activity,
+          errorType: i.errorType,
+          error: i.error,
+          stepKeys: i.stepKeys,
+        })),
+      },
       analytics,
     };
   }

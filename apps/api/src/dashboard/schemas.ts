@@ -83,6 +83,23 @@ export const DashboardSchema = z
         }),
       ),
     }),
+    incidents: z
+      .looseObject({
+        total: z.number().int(),
+        items: z.array(
+          z.looseObject({
+            caseId: z.string(),
+            openedAt: z.string(),
+            activity: z.string(),
+            errorType: z.string(),
+            error: z.string(),
+            stepKeys: z.array(z.string()),
+          }),
+        ),
+      })
+      .meta({
+        description: 'Cases stopped by an incident (a failure retrying cannot fix), oldest first; `npm run admin -- incidents retry`',
+      }),
     analytics: z.looseObject({
       computedAt: z.string().meta({ description: 'When these portfolio figures were computed' }),
       maxAgeSeconds: z

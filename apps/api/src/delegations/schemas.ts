@@ -165,12 +165,10 @@ export const SupplyDocumentSchema = z
   .strictObject({ documentId: text(64), fileRef: text(500).optional(), ...actionBase })
   .meta({ id: 'SupplyDocumentRequest', example: { documentId: 'invitation-translation', fileRef: 'files/2027/inv-tr.pdf' } });
 
-export const ExtendDeficiencySchema = z
-  .strictObject({ documentId: text(64), reason: text(1000), ...actionBase })
-  .meta({
-    id: 'ExtendDeficiencyRequest',
-    example: { documentId: 'invitation-translation', reason: '邀请方译文需重新公证，延期2个工作日' },
-  });
+export const ExtendDeficiencySchema = z.strictObject({ documentId: text(64), reason: text(1000), ...actionBase }).meta({
+  id: 'ExtendDeficiencyRequest',
+  example: { documentId: 'invitation-translation', reason: '邀请方译文需重新公证，延期2个工作日' },
+});
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
@@ -334,6 +332,18 @@ export const ProgressSchema = z
     routes: z.looseObject({}),
     violations: z.array(z.looseObject({})),
     lastSeq: z.number(),
+    incident: z
+      .looseObject({
+        incidentId: z.string(),
+        activity: z.string(),
+        errorType: z.string(),
+        error: z.string(),
+        stepKeys: z.array(z.string()),
+        openedAt: z.string(),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: 'The incident stopping the case (actions answer 409 CASE_INCIDENT until an operator retries it)' }),
   })
   .meta({
     id: 'DelegationProgress',

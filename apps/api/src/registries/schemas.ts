@@ -149,13 +149,10 @@ export const ProcessVersionSchema = z
     definition: z
       .record(z.string(), z.unknown())
       .meta({ description: 'A whole ProcessDefinition { version, name?, steps[] }, validated as at load' }),
-    settings: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .meta({
-        description:
-          'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions)',
-      }),
+    settings: z.record(z.string(), z.unknown()).default({}).meta({
+      description:
+        'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions)',
+    }),
   })
   .meta({
     id: 'ProcessVersionPublication',
