@@ -28,7 +28,11 @@ const SEEDED = [
   { what: 'passport number (objection)', value: 'EA1234567', clear: ['passport-officer', 'visa-officer'] },
   { what: 'passport number (case title: list, inbox, board)', value: 'G12345678', clear: ['passport-officer', 'visa-officer'] },
   { what: 'APEC card number (facts)', value: 'ABTC88001234', clear: ['passport-officer', 'visa-officer'] },
-  { what: 'person id (facts)', value: 'staff-commerce-0042', clear: ['personnel', 'secrecy'] },
+  {
+    what: 'person id (facts, roster, custody ledger, audit)',
+    value: 'staff-commerce-0042',
+    clear: ['personnel', 'secrecy', 'passport-officer'],
+  },
   {
     what: 'national ID, 18 digits with X check digit (step data, comments, objection)',
     value: ID_18,
@@ -167,10 +171,7 @@ describe('personal data masked by classification on every GET endpoint, for ever
     return (
       Object.entries(doc.paths)
         .filter(([, ops]) => 'get' in ops)
-        // KNOWN GAP (issues 13.4 / 14): the registries are keyed by person id and passport number (a passport's
-        // `holder`, the audit's keys), which this classification does not yet mask for FAO and unit roles; their
-        // walk is kept below (registryKeys) and this filter goes when the registry keys are classified.
-        .filter(([path]) => !path.startsWith('/api/registries/'))
+        // The registries too: their person ids (roster, custody ledger `holder`, audit `entityKey`) are classified.
         .map(([path]) =>
           path.replace(/\{(\w+)\}/g, (_, name: string) => {
             if (name === 'id') return caseId;

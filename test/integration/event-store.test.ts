@@ -192,7 +192,7 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
       (err: unknown) => err,
     );
     expect(refusal).toBeInstanceOf(ApplicationFailure);
-    expect(refusal).toMatchObject({ type: 'EventSequenceConflictError', nonRetryable: true });
+    expect(refusal).toMatchObject({ type: 'EVENT_STORE_REJECTED', nonRetryable: true });
     await expectGapFreeOnce(caseId, lastSeq);
     cases.pop();
   });

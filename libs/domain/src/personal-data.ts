@@ -47,6 +47,11 @@ export interface PersonalDataSpec {
   containers: readonly string[];
   /** Shapes of this class in free text (global regular expressions, used with String.replace only). */
   patterns: readonly RegExp[];
+  /**
+   * Keys whose value is of this class only in a tagged object: `{ key: 'entitykey', when: { key: 'entity',
+   * equals: ['person'] } }` = the `entityKey` of an audit entry about a person (normalised keys).
+   */
+  tagged?: readonly { key: string; when: { key: string; equals: readonly string[] } }[];
   clearFor: readonly ClearGrant[];
   mask: MaskStyle;
 }
@@ -81,6 +86,8 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     keys: ['passportnumber', 'passportnumbers', 'passportno', 'passportnum'],
     containers: ['passport', 'passports', 'officialpassport', 'oldpassport'],
     patterns: PASSPORT_NUMBER_PATTERNS,
+    // The registries' audit (`GET /api/registries/changes`) names a passport by its number.
+    tagged: [{ key: 'entitykey', when: { key: 'entity', equals: ['passport'] } }],
     clearFor: OFFICERS,
     mask: { kind: 'ends', keepStart: 2, keepEnd: 3 },
   },
@@ -123,10 +130,14 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   },
   'person-id': {
     label: { zh: '人员编号', en: 'Person id' },
-    keys: ['personid', 'staffnumber', 'staffno', 'employeeid'],
+    // `holder`: the registries' passport custody ledger names the holder by person id.
+    keys: ['personid', 'staffnumber', 'staffno', 'employeeid', 'holder', 'holderid'],
     containers: [],
     patterns: [],
-    clearFor: OWN_UNIT_VETTING,
+    // The registries' audit names a person by id.
+    tagged: [{ key: 'entitykey', when: { key: 'entity', equals: ['person'] } }],
+    // The passport officer keeps the custody ledger: passports are registered to and looked up by holder id.
+    clearFor: [...OWN_UNIT_VETTING, { role: 'passport-officer' }],
     mask: { kind: 'ends', keepStart: 0, keepEnd: 2 },
   },
   'party-membership': {
@@ -161,6 +172,18 @@ const BY_CONTAINER = new Map<string, PersonalDataClass>();
 for (const cls of PERSONAL_DATA_CLASSES) {
   for (const k of PERSONAL_DATA[cls].keys) BY_KEY.set(k, cls);
   for (const k of PERSONAL_DATA[cls].containers) BY_CONTAINER.set(k, cls);
+}
+
+/** The class of `key` in `obj` from the tagged rules (an audit entry's `entityKey` about a person), if any. */
+export function personalClassOfTaggedKey(key: string, obj: Record<string, unknown>): PersonalDataClass | undefined {
+  const k = normaliseKey(key);
+  for (const cls of PERSONAL_DATA_CLASSES)
+    for (const t of PERSONAL_DATA[cls].tagged ?? []) {
+      if (t.key !== k) continue;
+      const tag = Object.entries(obj).find(([ok]) => normaliseKey(ok) === t.when.key)?.[1];
+      if (typeof tag === 'string' && t.when.equals.includes(tag)) return cls;
+    }
+  return undefined;
 }
 
 /** The class a key names directly (`personId` -> person-id), if any. */

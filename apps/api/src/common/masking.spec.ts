@@ -132,7 +132,7 @@ describe('masking by the personal-data classification', () => {
     expect(p.facts.members[0]!.apecCard.number).toBe('A7654321');
     expect(p.steps[0]!.comment).toBe(`护照 E12345678，身份证 ${ID_18}，旧证 ${ID_15}`);
     expect(p.facts.members[0]!.partyMember).toBeNull();
-    expect(p.facts.members[0]!.personId).toBe('********42');
+    expect(p.facts.members[0]!.personId).toBe('staff-0042');
     const v = maskForViewer({ role: 'visa-officer', unit: 'fao' }, seeded());
     expect(v.steps[0]!.data.passport).toEqual(['PE7654321', 'SE7654321']);
     expect(v.steps[0]!.data.idNumber).toBe('11**************2X');

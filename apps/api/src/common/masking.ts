@@ -6,6 +6,7 @@ import {
   CONTAINER_VALUE_KEYS,
   normaliseKey,
   personalClassOfKey,
+  personalClassOfTaggedKey,
   personalContainerOfKey,
   seesInClear,
   type PersonalDataClass,
@@ -104,7 +105,10 @@ function walk(
     }
     // Keys can be typed values too (step data keyed by a passport number).
     const key = maskFreeText(k, clear, here);
-    const cls = personalClassOfKey(k) ?? (container && CONTAINER_VALUE_KEYS.includes(normaliseKey(k)) ? container : undefined);
+    const cls =
+      personalClassOfKey(k) ??
+      personalClassOfTaggedKey(k, obj) ??
+      (container && CONTAINER_VALUE_KEYS.includes(normaliseKey(k)) ? container : undefined);
     if (cls) {
       out[key] = clear(cls, here) ? v : maskAll(cls, v);
       continue;
