@@ -310,7 +310,6 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
           by = { id: users.usernames['fao-clerk'], role: 'fao-clerk' };
           extra.onBehalfOf = users.usernames.organizer;
         }
-        if (step.code === 'A15') extra.onBehalfOf = 'unit-leader.head'; // a deputy signs for the head of the unit
         if (step.code === 'B05' && !returned) {
           Object.assign(extra, { decision: 'return', returnTo: 'A09', comment: '预算需调整' });
           returned = true;
@@ -336,7 +335,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
     );
     expect(decided).toHaveLength(decisions.length);
     expect(decided.map((e: { payload: { key: string } }) => e.payload.key)).toEqual(expect.arrayContaining(['A10', 'A11:m1', 'A15', 'B02', 'B04:US', 'B05', 'B06', 'B07']));
-    expect(decided.find((e: { payload: { key: string } }) => e.payload.key === 'A15')).toMatchObject({ actorId: users.usernames['unit-leader'], actorRole: 'unit-leader', onBehalfOf: 'unit-leader.head' });
+    expect(decided.find((e: { payload: { key: string } }) => e.payload.key === 'A15')).toMatchObject({ actorId: users.usernames['unit-leader'], actorRole: 'unit-leader', onBehalfOf: null });
     expect(decided.filter((e: { payload: { key: string } }) => e.payload.key === 'B05').map((e: { payload: { decision: string } }) => e.payload.decision)).toEqual(['return', 'approve']);
     const times = decided.map((e: { occurredAt: string }) => Date.parse(e.occurredAt));
     expect(times.every((t: number) => Number.isFinite(t))).toBe(true);

@@ -119,8 +119,15 @@ describe('CaseEngine', () => {
     expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('manager', 'fao'), stepKey: 'A02' } }), 'WRONG_ROLE');
     expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('organizer', 'education'), stepKey: 'A02' } }), 'WRONG_ROLE');
     expectRejection(() => engine.validate({ type: 'decide', request: { ...base, stepKey: 'A02', decision: 'approve' } }), 'ACTION_NOT_ALLOWED');
+    // 帮代办 is a recorded authority: a free-text name, a principal without the step's role or of another unit, and the
+    // visa officer acting for anyone who is not the member of a member's step, are refused (issue 11 item 7).
+    const clerk = actor('fao-clerk', 'fao');
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: actor('visa-officer', 'fao'), onBehalfOf: 'anyone', stepKey: 'A02' } }), 'INVALID_ON_BEHALF');
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: clerk, onBehalfOf: { id: 'finance.' + UNIT, role: 'finance', unit: UNIT }, stepKey: 'A02' } }), 'INVALID_ON_BEHALF');
+    expectRejection(() => engine.validate({ type: 'complete', request: { ...base, actor: clerk, onBehalfOf: { id: 'organizer.education', role: 'organizer', unit: 'education' }, stepKey: 'A02' } }), 'INVALID_ON_BEHALF');
+    expectRejection(() => engine.validate({ type: 'withdraw', request: { ...base, actor: actor('passport-officer', 'fao'), onBehalfOf: 'invented', reason: '撤回' } as never }), 'INVALID_ON_BEHALF');
     // 帮代办: an FAO officer completes the organizer's task on their behalf; the record keeps both.
-    engine.apply({ type: 'complete', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), onBehalfOf: 'organizer.' + UNIT, stepKey: 'A02' } }, MONDAY);
+    engine.apply({ type: 'complete', request: { requestId: 'r1', actor: clerk, onBehalfOf: { id: 'organizer.' + UNIT, role: 'organizer', unit: UNIT }, stepKey: 'A02' } }, MONDAY);
     const a02 = engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!;
     expect(a02).toMatchObject({ status: 'done', actedBy: `fao-clerk.fao`, actedByRole: 'fao-clerk', onBehalfOf: 'organizer.' + UNIT });
   });

@@ -36,7 +36,7 @@ import type {
   StepStatus,
   SupplyDocumentRequest,
 } from '@df/contracts';
-import { authorize, responsibleRole } from './authorization';
+import { authorize, onBehalfId, responsibleRole } from './authorization';
 import { deficiencyBlock } from './deficiencies';
 import { EventLog } from './emission';
 import { reject } from './rejection';
@@ -312,7 +312,7 @@ export class CaseCore {
     if (by) {
       state.actedBy = by.actor.id;
       state.actedByRole = by.actor.role;
-      state.onBehalfOf = by.onBehalfOf;
+      state.onBehalfOf = onBehalfId(by.onBehalfOf);
       state.comment = by.comment;
       if ('decision' in by) state.decision = (by as DecideStepRequest).decision;
     }
@@ -379,7 +379,7 @@ export class CaseCore {
     this.emit('case.closed', by, { status, reason });
   }
 
-  awaitingStep(action: 'complete' | 'decide', stepKey: unknown, actor: ActionBase['actor'], onBehalfOf?: string): { meta: StepMeta; state: StepState } {
+  awaitingStep(action: 'complete' | 'decide', stepKey: unknown, actor: ActionBase['actor'], onBehalfOf?: ActionBase['onBehalfOf']): { meta: StepMeta; state: StepState } {
     if (typeof stepKey !== 'string') return reject('INVALID_REQUEST', '缺少步骤 stepKey', 'stepKey is required');
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);

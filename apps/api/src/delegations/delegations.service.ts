@@ -21,13 +21,15 @@ import {
   type Actor,
   type DelegationInput,
   type DelegationProgress,
+  type OnBehalfOfUser,
   type PlanSummary,
 } from '@df/contracts';
-import { behaviourOf, buildInstances, checkTripRules, dayNumber, plan, shanghaiDate, type CaseFacts } from '@df/domain';
+import { behaviourOf, buildInstances, checkTripRules, dayNumber, plan, shanghaiDate, type CaseFacts, type Role } from '@df/domain';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
+import { UsersService } from '../auth/users.service';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
@@ -85,6 +87,7 @@ export class DelegationsService {
     @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
     @InjectRepository(CaseEventEntity) private readonly events: Repository<CaseEventEntity>,
     private readonly registries: RegistriesService,
+    private readonly users: UsersService,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -293,7 +296,8 @@ export class DelegationsService {
     // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
-    const request = { ...parsed, ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
+    const onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+    const request = { ...parsed, ...(onBehalfOf !== undefined ? { onBehalfOf } : {}), ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
     try {
       const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
@@ -313,6 +317,33 @@ export class DelegationsService {
       this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', { caseId, update: kind, stepKey, requestId, user: user.id, role: user.role, code: mapped.code, ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }) });
       throw mapped;
     }
+  }
+
+  /**
+   * 帮代办 names someone who exists: a user (username, enabled) goes to the workflow resolved as {id, role, unit}
+   * (the workflow checks they hold the role the step needs for the case's unit); otherwise the name must be a
+   * member id of this delegation (the workflow checks it is the member of the step). Else 422 naming onBehalfOf.
+   */
+  private async resolveOnBehalfOf(caseId: string, name: string | undefined): Promise<OnBehalfOfUser | string | undefined> {
+    if (name === undefined) return undefined;
+    const user = await this.users.findByUsername(name);
+    if (user?.enabled) return { id: user.username, role: user.role as Role, unit: user.unit, name: user.displayName };
+    const members = await this.memberIds(caseId);
+    if (members.includes(name)) return name;
+    const errors: FieldError[] = [
+      {
+        field: 'onBehalfOf',
+        rule: 'existing-principal',
+        message: { zh: `${name} 不是系统用户，也不是本团成员`, en: `${name} is neither a user nor a member of this delegation` },
+      },
+    ];
+    throw new DomainError('VALIDATION_FAILED', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+  }
+
+  /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */
+  private async memberIds(caseId: string): Promise<string[]> {
+    const p = await this.progress(caseId);
+    return p.facts?.members?.map((m) => m.id) ?? [];
   }
 
   private sendUpdate(handle: WorkflowHandle, kind: ActionKind, options: { args: [never]; updateId: string }): Promise<ActionResult> {
