@@ -53,6 +53,8 @@ const FORECAST_DATE_PATCH = 'forecast-date-attribute';
 /** Cases started with this patch plan years without a published holiday schedule with their statutory holidays. */
 const PROVISIONAL_CALENDAR_PATCH = 'provisional-calendar';
 const REPLAN_SETTLE_WD = 0.5;
+/** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
+const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
 function toFailure(err: unknown): unknown {
@@ -73,14 +75,14 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const calendar = patched(PROVISIONAL_CALENDAR_PATCH) ? chineseCalendar() : chineseCalendar({ unpublishedYears: 'weekends' });
   const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
   const now = (): number => clock.at(Date.now());
-  const engine = new CaseEngine(input, { newId: uuid4, workflowId: info.workflowId, calendar });
+  const engine = new CaseEngine(input, { newId: uuid4, workflowId: info.workflowId, calendar, realWorldDates: patched(REAL_WORLD_DATES_PATCH) });
   let dirty = true;
   let flushedSeq = 0;
 
   const actionHandlers = <R extends EngineAction['request']>(type: EngineAction['type']) => ({
     validator: (request: R): void => {
       try {
-        engine.validate({ type, request } as EngineAction);
+        engine.validate({ type, request } as EngineAction, now());
       } catch (err) {
         throw toFailure(err);
       }

@@ -123,6 +123,11 @@ export interface EngineDeps {
   newId: () => string;
   workflowId: string;
   calendar?: WorkingCalendar;
+  /**
+   * Certifying steps wait for their real-world date (issue 11 item 5); default on. The workflow turns it off only
+   * for histories recorded before the rule (patched()), so they replay as they ran.
+   */
+  realWorldDates?: boolean;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type OnBehalfOfUser,
   type PlanSummary,
 } from '@df/contracts';
-import { behaviourOf, buildInstances, checkTripRules, dayNumber, plan, shanghaiDate, type CaseFacts, type Role } from '@df/domain';
+import { behaviourOf, buildInstances, checkTripRules, departureDateViolations, plan, shanghaiDate, type CaseFacts, type Role } from '@df/domain';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -166,20 +166,13 @@ export class DelegationsService {
       throw domainError('UNIT_MISMATCH', `专办员只能为本单位（${user.unit}）报送`, `An organizer submits only for their own unit (${user.unit})`, {
         errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
       });
-    const violations = checkTripRules(facts as CaseFacts);
-    const extra: FieldError[] = [];
-    const today = shanghaiDate(Date.now());
-    if (dayNumber(facts.departureDate) <= dayNumber(today))
-      extra.push({
-        field: 'departureDate',
-        rule: 'future',
-        message: { zh: `出发日期须晚于今天（${today}，北京时间）`, en: `The departure date must be after today (${today}, Asia/Shanghai)` },
-      });
-    if (violations.length > 0 || extra.length > 0) {
+    // The same date rule an amendment passes in the workflow (libs/domain/src/rules.ts).
+    const violations = [...checkTripRules(facts as CaseFacts), ...departureDateViolations(facts, shanghaiDate(Date.now()))];
+    if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw domainError('RULE_VIOLATION', '出访申请不符合规定', 'The trip breaks the rules', {
         violations,
-        errors: [...violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })), ...extra],
+        errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
       });
     }
     return facts;
