@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { makeMember } from '@df/domain';
+import { addDays, makeMember } from '@df/domain';
 import {
   amendUpdate,
   completeStepUpdate,
@@ -142,11 +142,11 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     const base = caseInput({ workingDaySeconds: 1 });
     const d = base.facts.departureDate;
     const destinations = [
-      { country: 'US', city: 'New York', arrive: d, leave: '2026-05-13', inviter: { name: 'A', organization: 'NY Chamber' } },
-      { country: 'CA', city: 'Toronto', arrive: '2026-05-13', leave: '2026-05-15', inviter: { name: 'B', organization: 'Toronto Board of Trade' } },
-      { country: 'MX', city: 'Mexico City', arrive: '2026-05-15', leave: '2026-05-18', inviter: { name: 'C', organization: 'CANACO' } },
+      { country: 'US', city: 'New York', arrive: d, leave: addDays(d, 2), inviter: { name: 'A', organization: 'NY Chamber' } },
+      { country: 'CA', city: 'Toronto', arrive: addDays(d, 2), leave: addDays(d, 4), inviter: { name: 'B', organization: 'Toronto Board of Trade' } },
+      { country: 'MX', city: 'Mexico City', arrive: addDays(d, 4), leave: addDays(d, 7), inviter: { name: 'C', organization: 'CANACO' } },
     ];
-    const input = { ...base, facts: { ...base.facts, members: members.map((m) => (m.passport === undefined ? { ...m, passport: makeMember().passport } : m)), destinations, returnDate: '2026-05-18' } };
+    const input = { ...base, facts: { ...base.facts, members: members.map((m) => (m.passport === undefined ? { ...m, passport: makeMember().passport } : m)), destinations, returnDate: addDays(d, 7) } };
     const handle = await start(input);
     await fast(input, handle, (q) => q.status === 'completed');
     expect(await handle.result()).toMatchObject({ status: 'completed' });

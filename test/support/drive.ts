@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { chineseCalendar, parseInstant } from '@df/domain';
+import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
 import {
   completeStepUpdate,
   decideStepUpdate,
@@ -34,6 +34,14 @@ const defaultAct = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
     : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key }] });
 };
 
+/** A step certifying the departure or the return is refused before that day (Asia/Shanghai): wait for it. */
+function beforeItsDate(p: DelegationProgress, s: StepProgress, now: number): boolean {
+  const event = behaviourOf(s.code).certifies?.event;
+  if (!event) return false;
+  const date = event === 'departure' ? p.facts.departureDate : p.facts.returnDate;
+  return dayNumber(shanghaiDate(now)) < dayNumber(date);
+}
+
 /**
  * Automated users of the right roles: polls the case's progress and acts on every step awaiting a
  * person, each after its target duration in case time (so a run follows the planner's forecast).
@@ -52,6 +60,7 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
         s.kind !== 'system' &&
         s.kind !== 'timer' &&
         !options.skip?.(s) &&
+        !beforeItsDate(p, s, now) &&
         (options.onSchedule === false || calendar.workingDaysBetween(parseInstant(s.startedAt!), now) >= s.durationWd - 1e-6),
     );
     await Promise.all(
