@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { addDays, makeMember } from '@df/domain';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { addDays, dayNumber, makeMember, shanghaiDate } from '@df/domain';
 import {
   amendUpdate,
   completeStepUpdate,
@@ -135,6 +137,43 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
     await worker.client.workflow.getHandle(handle.workflowId).terminate('scenario done');
+  });
+
+  it('refuses E07 "departure confirmed" long before the departure date, and an amendment moving the departure into the past (issue 11 item 5)', async () => {
+    const base = caseInput({ workingDaySeconds: 1 });
+    const departureDate = '2026-07-06';
+    const destinations = [{ ...base.facts.destinations[0]!, arrive: departureDate, leave: addDays(departureDate, 3) }];
+    const input = { ...base, facts: { ...base.facts, departureDate, returnDate: addDays(departureDate, 3), destinations } };
+    const handle = await start(input);
+    const ready = await fast(input, handle, awaitingStep('E07'));
+    const today = shanghaiDate(Date.parse(ready.now));
+    expect(dayNumber(departureDate) - dayNumber(today)).toBeGreaterThanOrEqual(97);
+    const refusal = async (promise: Promise<unknown>) => {
+      const err = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+      return { type: cause.type, details: cause.details?.[0] as { code: string; stepKey?: string; message: { zh: string; en: string }; violations?: Array<{ code: string; field?: string }> } };
+    };
+    const early = await refusal(handle.executeUpdate(completeStepUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), stepKey: 'E07' }] }));
+    expect(early.type).toBe('NOT_BEFORE_DATE');
+    expect(early.details).toMatchObject({ code: 'NOT_BEFORE_DATE', stepKey: 'E07', message: { zh: expect.stringContaining(departureDate), en: expect.stringContaining(`before ${departureDate}`) } });
+    // A departure moved into the past is refused like a submission with that date.
+    const past = '2026-03-02';
+    const amend = await refusal(
+      handle.executeUpdate(amendUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), changes: { departureDate: past, returnDate: addDays(past, 3), destinations: [{ ...destinations[0]!, arrive: past, leave: addDays(past, 3) }] } }],
+      }),
+    );
+    expect(amend.type).toBe('RULE_VIOLATION');
+    expect(amend.details.violations).toEqual([expect.objectContaining({ code: 'DEPARTURE_NOT_FUTURE', field: 'departureDate' })]);
+    const after = await handle.query(progressQuery);
+    expect(after.status).toBe('open');
+    expect(after.facts.departureDate).toBe(departureDate);
+    expect(step(after, 'E07').status).toMatch(/awaiting|overdue/);
+    expect(await eventTypes(input.caseId)).not.toContain('case.departed');
   });
 
   it('a 6-member, 3-country case runs to completion, post-trip included, in well under 10,000 history events', async () => {
