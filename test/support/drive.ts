@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
 import {
   completeStepUpdate,
@@ -34,7 +35,7 @@ const defaultAct = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
     : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key }] });
 };
 
-/** A step certifying the departure or the return is refused before that day (Asia/Shanghai): wait for it. */
+/** A step certifying the departure or the return is refused before that day (Asia/Shanghai). */
 function beforeItsDate(p: DelegationProgress, s: StepProgress, now: number): boolean {
   const event = behaviourOf(s.code).certifies?.event;
   if (!event) return false;
@@ -42,12 +43,23 @@ function beforeItsDate(p: DelegationProgress, s: StepProgress, now: number): boo
   return dayNumber(shanghaiDate(now)) < dayNumber(date);
 }
 
+const isNotBeforeDate = (err: unknown): boolean => err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure | undefined)?.type === 'NOT_BEFORE_DATE';
+
 /**
  * Automated users of the right roles: polls the case's progress and acts on every step awaiting a
  * person, each after its target duration in case time (so a run follows the planner's forecast).
  */
 export async function drive(handle: WorkflowHandle, unit: string, options: DriveOptions = {}): Promise<DelegationProgress> {
   const until = options.until ?? ((p) => p.status !== 'open' && p.status !== 'departed');
+  // A query answers with the case time of the last workflow task, which stands still while nothing happens: a
+  // certifying step that looks early is still tried now and then (the update's validator reads the current time).
+  const tried = new Map<string, number>();
+  const waitForItsDate = (p: DelegationProgress, s: StepProgress, now: number): boolean => {
+    if (!beforeItsDate(p, s, now)) return false;
+    if (Date.now() - (tried.get(s.key) ?? 0) < 1_000) return true;
+    tried.set(s.key, Date.now());
+    return false;
+  };
   const deadline = Date.now() + (options.timeoutMs ?? 150_000);
   for (;;) {
     const p = await handle.query(progressQuery);
@@ -60,14 +72,16 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
         s.kind !== 'system' &&
         s.kind !== 'timer' &&
         !options.skip?.(s) &&
-        !beforeItsDate(p, s, now) &&
+        !waitForItsDate(p, s, now) &&
         (options.onSchedule === false || calendar.workingDaysBetween(parseInstant(s.startedAt!), now) >= s.durationWd - 1e-6),
     );
     await Promise.all(
       ready.map((s) => {
         const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
         const by = actor(role, role === 'organizer' || role === 'unit-leader' || role === 'personnel' || role === 'secrecy' || role === 'finance' || role === 'dept-approver' ? unit : role === 'leader' ? 'city' : 'fao');
-        return (options.act ?? defaultAct)(handle, s, by);
+        return (options.act ?? defaultAct)(handle, s, by).catch((err: unknown) => {
+          if (!isNotBeforeDate(err)) throw err;
+        });
       }),
     );
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
