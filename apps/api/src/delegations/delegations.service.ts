@@ -285,11 +285,19 @@ export class DelegationsService {
         return { ...claim.replay, replayed: true };
       }
     }
+    // After the scope check (an outsider learns nothing about the case's members or the users) and after a
+    // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
+    let onBehalfOf: OnBehalfOfUser | string | undefined;
+    try {
+      onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+    } catch (err) {
+      if (key) await this.idempotency.release(key);
+      throw err;
+    }
     // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
     // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
-    const onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
     const request = { ...parsed, ...(onBehalfOf !== undefined ? { onBehalfOf } : {}), ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
     try {
       const client = await this.connect();
