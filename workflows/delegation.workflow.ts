@@ -60,6 +60,8 @@ const TIME_WAKE_PATCH = 'time-wake';
 /** Cases started with this patch store date-only search attributes as 00:00Z of the calendar date. */
 const UTC_DATE_ATTRIBUTES_PATCH = 'utc-date-attributes';
 const REPLAN_SETTLE_WD = 0.5;
+/** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
+const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 
 /**
  * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
@@ -91,14 +93,19 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const calendar = patched(PROVISIONAL_CALENDAR_PATCH) ? chineseCalendar() : chineseCalendar({ unpublishedYears: 'weekends' });
   const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
   const now = (): number => clock.at(Date.now());
-  const engine = new CaseEngine(input, { newId: uuid4, workflowId: info.workflowId, calendar });
+  const engine = new CaseEngine(input, {
+    newId: uuid4,
+    workflowId: info.workflowId,
+    calendar,
+    realWorldDates: patched(REAL_WORLD_DATES_PATCH),
+  });
   let dirty = true;
   let flushedSeq = 0;
 
   const actionHandlers = <R extends EngineAction['request']>(type: EngineAction['type']) => ({
     validator: (request: R): void => {
       try {
-        engine.validate({ type, request } as EngineAction);
+        engine.validate({ type, request } as EngineAction, now());
       } catch (err) {
         throw toFailure(err);
       }

@@ -13,14 +13,21 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const DAY = 86_400_000;
 
 /**
+ * With a time scale, the departure date: the day after the canonical trip's 15.5 working days from CASE_EPOCH
+ * are done (Monday 2026-03-23 afternoon), so a driven case can confirm its departure (E07 certifies it and waits
+ * for the day, issue 11 item 5) within a test's minutes.
+ */
+export const SCALED_DEPARTURE = '2026-03-24';
+
+/**
  * A case input: the brief's canonical US trip unless overridden, in a unit of the test's own.
- * With a time scale, case time starts at CASE_EPOCH (departure 10 weeks later); in real time the
+ * With a time scale, case time starts at CASE_EPOCH (departure SCALED_DEPARTURE); in real time the
  * case is submitted now and departs in about three months.
  */
 export function caseInput(overrides: { facts?: Partial<CaseFacts>; workingDaySeconds?: number; unit?: string } = {}): DelegationInput {
   const unit = overrides.unit ?? `unit-${randomUUID().slice(0, 8)}`;
   const submittedAt = overrides.workingDaySeconds ? CASE_EPOCH : new Date().toISOString();
-  const departure = overrides.workingDaySeconds ? Date.parse('2026-05-11') : Date.parse(isoDay(Date.now() + 90 * DAY));
+  const departure = overrides.workingDaySeconds ? Date.parse(SCALED_DEPARTURE) : Date.parse(isoDay(Date.now() + 90 * DAY));
   const dates = { departureDate: isoDay(departure), returnDate: isoDay(departure + 4 * DAY) };
   const destination = { ...makeFacts().destinations[0]!, arrive: dates.departureDate, leave: dates.returnDate };
   const facts = makeFacts({ unit, ...dates, destinations: [destination], ...overrides.facts });

@@ -86,9 +86,16 @@ export class CaseEngine {
   }
 
   /** Throws a Rejection when the action may not be applied now. Retries of an applied request pass. */
-  validate(action: EngineAction): void {
+  validate(action: EngineAction, now?: number): void {
     if (this.core.results.has(action.request.requestId)) return;
-    this.check(action);
+    // Checked at the caller's case time (date rules), without moving the case's clock: a validator changes nothing.
+    const saved = this.core.now;
+    if (now !== undefined) this.core.now = now;
+    try {
+      this.check(action);
+    } finally {
+      this.core.now = saved;
+    }
   }
 
   apply(action: EngineAction, now: number): ActionResult {
