@@ -384,7 +384,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
     await worker?.stop();
   });
 
-  it('through approval (B07), with a return for revision, a deputy signing for the unit leader and 帮代办', async () => {
+  it('through approval (B07), with a return for revision and 帮代办 (the unit leader signs in their own right: no deputy names another)', async () => {
     const submitted = await request(api.http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
