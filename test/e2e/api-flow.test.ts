@@ -47,14 +47,15 @@ describe('the canonical US trip, submission to departure, entirely through the H
   });
 
   it('runs every step as a user of the right role and reads the same progress as the workflow query', async () => {
+    const submission = departingSoon(users.unit);
+    const departureDate = submission.departureDate;
     const submitted = await request(api.http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
       .set('X-Request-Id', 'flow-submit-1')
-      .send(departingSoon(users.unit))
+      .send(submission)
       .expect(201);
     const { caseId, workflowId, plan } = submitted.body;
-    const departureDate = plan.departureDate as string;
     expect(workflowId).toBe(delegationWorkflowId(caseId));
     expect(submitted.headers['x-request-id']).toBe('flow-submit-1');
     // The brief's critical path for this trip, 15.5 WD.
