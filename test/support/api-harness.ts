@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
-import { addDays, chineseCalendar, shanghaiDate } from '@df/domain';
 import type { ServiceConfig } from '@df/runtime';
 import { createApiApp } from '../../apps/api/src';
 import { UNIT_ROLES, FAO_ROLES, type UserRole } from '../../apps/api/src/auth/access';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
+import { soonTripDates } from './factories';
 import { testConfig } from './harness';
 
 export const TEST_PASSWORD = 'test-password';
@@ -72,14 +72,9 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-/**
- * The canonical trip departing as soon as its plan allows (Asia/Shanghai date): the day after the canonical 15.5 WD,
- * the 2 WD at-risk threshold and `marginWd` from now. With a time scale a driven case reaches that date within the
- * test (E07 and P01 certify real-world dates and wait for them, issue 11 item 5); the plan is not at risk.
- */
+/** The canonical trip departing soon (soonTripDates): a case driven with a time scale reaches its departure and return. */
 export function departingSoon(unit: string, marginWd = 6, overrides: Record<string, unknown> = {}) {
-  const departureDate = addDays(shanghaiDate(chineseCalendar().addWorkingDays(Date.now(), 15.5 + 2 + marginWd)), 1);
-  const returnDate = addDays(departureDate, 4);
+  const { departureDate, returnDate } = soonTripDates(marginWd);
   const base = canonicalSubmission(unit, overrides);
   return { ...base, departureDate, returnDate, destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }] };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DEFINITION, makeFacts, type CaseFacts } from '@df/domain';
+import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeFacts, shanghaiDate, type CaseFacts } from '@df/domain';
 import type { Actor, DelegationInput } from '@df/contracts';
 
 /** Monday 2026-03-02 09:00 Shanghai: with a time scale, case time starts here (no holiday for weeks). */
@@ -7,6 +7,16 @@ export const CASE_EPOCH = '2026-03-02T01:00:00.000Z';
 
 export function actor(role: Actor['role'], unit: string): Actor {
   return { id: `${role}.${unit}`, role, unit };
+}
+
+/**
+ * Trip dates for a submission made now (real time) that a case driven with a time scale reaches within the test: the
+ * departure the day after the canonical 15.5 WD, the 2 WD at-risk threshold and `marginWd` from now (Asia/Shanghai),
+ * the return 4 days later. E07 and P01 certify those dates and wait for them (issue 11 item 5); the plan is not at risk.
+ */
+export function soonTripDates(marginWd = 6, now = Date.now()): { departureDate: string; returnDate: string } {
+  const departureDate = addDays(shanghaiDate(chineseCalendar().addWorkingDays(now, 15.5 + 2 + marginWd)), 1);
+  return { departureDate, returnDate: addDays(departureDate, 4) };
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
