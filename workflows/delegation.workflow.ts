@@ -85,6 +85,8 @@ const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
 const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
+/** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
+const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 
 /**
  * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
@@ -134,6 +136,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     calendar,
     reopenOnChange: () => patched(REOPEN_ON_CHANGE_PATCH),
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
+    realWorldDates: patched(REAL_WORLD_DATES_PATCH),
   });
   let dirty = true;
   let flushedSeq = 0;
@@ -177,7 +180,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     validator: (request: R): void => {
       try {
         if (incident) throw incidentRefusal(incident);
-        engine.validate({ type, request } as EngineAction);
+        engine.validate({ type, request } as EngineAction, now());
       } catch (err) {
         throw toFailure(err);
       }
@@ -213,7 +216,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       // A signal has no validator: check what an Update's validator checks (text the case cannot store) first.
       if (patched(SIGNAL_VALIDATION_PATCH)) {
         if (incident) throw incidentRefusal(incident);
-        engine.validate({ type, request } as EngineAction);
+        engine.validate({ type, request } as EngineAction, now());
       }
       engine.apply({ type, request } as EngineAction, now());
       dirty = true;

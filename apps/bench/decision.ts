@@ -9,7 +9,7 @@ import type { DelegationProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { log } from './stack';
 import { summarize, type LatencySummary } from './stats';
-import { CANONICAL, tripSubmission } from './trips';
+import { CANONICAL, soonDepartureDays, tripSubmission } from './trips';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,6 +30,8 @@ export interface CaseRun {
   updates: number;
   /** Refused with 409 (a step that moved on between the read and the action). */
   refused: number;
+  /** Refused with 409 NOT_BEFORE_DATE: a certifying step (E07, P01) tried before its real-world date, tried again later. */
+  notYet: number;
   /** Progress reads answered 5xx (the workflow query timed out: a saturated worker), retried. */
   failedReads: number;
   /** ms from the request to the update's result (the HTTP response). */
@@ -81,7 +83,17 @@ async function waitForWork(db: Pool, caseId: string, pollMs: number, deadline: n
  * between rounds watches the read model like an inbox.
  */
 export async function driveCase(ctx: DriveContext, caseId: string, workflowId: string): Promise<CaseRun> {
-  const run: CaseRun = { caseId, workflowId, status: 'open', updates: 0, refused: 0, failedReads: 0, resultMs: [], visibleMs: [] };
+  const run: CaseRun = {
+    caseId,
+    workflowId,
+    status: 'open',
+    updates: 0,
+    refused: 0,
+    notYet: 0,
+    failedReads: 0,
+    resultMs: [],
+    visibleMs: [],
+  };
   const deadline = Date.now() + (ctx.timeoutMs ?? 600_000);
   for (;;) {
     const res = await ctx.api.get<DelegationProgress>(`/api/delegations/${caseId}`, ctx.tokens.organizer);
@@ -114,6 +126,12 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
         run.refused++;
         continue;
       }
+      if (reply.status === 409 && reply.body?.code === 'NOT_BEFORE_DATE') {
+        // The departure or return it certifies has not come yet (case time): the user comes back later.
+        run.notYet++;
+        await sleep(ctx.idlePollMs ?? 100);
+        continue;
+      }
       if (reply.status !== 200) throw new Error(`${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
       run.updates++;
       run.resultMs.push(t1 - t0);
@@ -130,6 +148,8 @@ export interface DecisionFigures {
   /** Human step transitions (accepted updates). */
   updates: number;
   refused: number;
+  /** Certifying steps tried before their date (409 NOT_BEFORE_DATE) and tried again. */
+  notYet: number;
   /** Case reads that failed with 5xx and were retried. */
   failedReads: number;
   /** Step events written by the engine meanwhile (awaiting, completed, decided, skipped, overdue...). */
@@ -147,7 +167,9 @@ export interface DecisionFigures {
 export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
   log(`decision: submitting ${cases} canonical cases`);
   const started = performance.now();
-  const submitted = await Promise.all(Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL))));
+  const submitted = await Promise.all(
+    Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL, soonDepartureDays()))),
+  );
   let done = 0;
   const runs = await Promise.all(
     submitted.map((s) =>
@@ -171,6 +193,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     workingDaySeconds,
     updates,
     refused: runs.reduce((a, r) => a + r.refused, 0),
+    notYet: runs.reduce((a, r) => a + r.notYet, 0),
     failedReads: runs.reduce((a, r) => a + r.failedReads, 0),
     stepEvents,
     wallSeconds: Number(wallSeconds.toFixed(2)),

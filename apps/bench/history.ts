@@ -10,7 +10,7 @@ import { BENCH_UNIT } from './api';
 import { driveCase, submitCase, type DriveContext } from './decision';
 import { log } from './stack';
 import { percentile, round } from './stats';
-import { CANONICAL, SIX_BY_THREE, tripSubmission } from './trips';
+import { CANONICAL, SIX_BY_THREE, soonDepartureDays, tripSubmission } from './trips';
 
 export interface HistoryFigures {
   shape: string;
@@ -55,7 +55,7 @@ export async function runHistory(ctx: DriveContext, client: Client, workflowBund
   log('history: driving a 1x1 and a 6x3 case to their close');
   const runs = await Promise.all(
     shapes.map(async ({ shape }) => {
-      const s = await submitCase(ctx, tripSubmission(BENCH_UNIT, shape));
+      const s = await submitCase(ctx, tripSubmission(BENCH_UNIT, shape, soonDepartureDays()));
       return driveCase(ctx, s.caseId, s.workflowId);
     }),
   );

@@ -1,13 +1,14 @@
 // Trips the benchmark submits: the canonical 1-member US trip and a 6-member, 3-country one.
 import { randomUUID } from 'node:crypto';
-import { makeDestination, makeMembers, shanghaiDate, type CaseFacts } from '@df/domain';
+import { chineseCalendar, dayNumber, makeDestination, makeMembers, shanghaiDate, type CaseFacts } from '@df/domain';
 
 const DAY = 86_400_000;
 const isoDay = (ms: number): string => shanghaiDate(ms);
 
 /**
- * A submission body (the API's DelegationSubmission). Departure a year ahead: with a time scale the
- * case clock runs fast, and the plan should stay meaningful for the whole run.
+ * A submission body (the API's DelegationSubmission). Departure a year ahead by default: with a time scale the
+ * case clock runs fast, and the plan should stay meaningful for the whole run. Cases driven to their close
+ * depart sooner (soonDepartureDays): E07 and P01 wait for the real-world departure and return dates.
  */
 export function tripSubmission(unit: string, shape: { members: number; countries: string[] }, departureInDays = 365): CaseFacts {
   const depart = Date.now() + departureInDays * DAY;
@@ -39,6 +40,15 @@ export function tripSubmission(unit: string, shape: { members: number; countries
     jointDelegation: false,
     supervisingDepartment: null,
   };
+}
+
+/**
+ * Calendar days from today (Asia/Shanghai) to a departure a driven case reaches within the run: the day after the
+ * canonical 15.5 WD, the 2 WD at-risk threshold and `marginWd` (load) from now. At the default 0.5 s per working
+ * day that is about 14 s of case time; a case that gets to E07 earlier waits for the date (409 NOT_BEFORE_DATE).
+ */
+export function soonDepartureDays(marginWd = 10, now = Date.now()): number {
+  return dayNumber(shanghaiDate(chineseCalendar().addWorkingDays(now, 15.5 + 2 + marginWd))) - dayNumber(shanghaiDate(now)) + 1;
 }
 
 export const CANONICAL = { members: 1, countries: ['US'] };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { dayNumber, shanghaiDate } from '@df/domain';
 import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { bearer, createTestUsers, departingSoon, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
 import { maskForViewer } from '../../apps/api/src/common/masking';
 
@@ -46,11 +47,13 @@ describe('the canonical US trip, submission to departure, entirely through the H
   });
 
   it('runs every step as a user of the right role and reads the same progress as the workflow query', async () => {
+    const submission = departingSoon(users.unit);
+    const departureDate = submission.departureDate;
     const submitted = await request(api.http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
       .set('X-Request-Id', 'flow-submit-1')
-      .send(canonicalSubmission(users.unit))
+      .send(submission)
       .expect(201);
     const { caseId, workflowId, plan } = submitted.body;
     expect(workflowId).toBe(delegationWorkflowId(caseId));
@@ -63,6 +66,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
     const acted: Array<{ key: string; role: string; by: string }> = [];
     let onBehalfDone = false;
     let decisionRetried = false;
+    let refusedBeforeDeparture = false;
     const deadline = Date.now() + 120_000;
     for (;;) {
       const p = await getProgress(api, users.tokens.organizer, caseId);
@@ -137,12 +141,24 @@ describe('the canonical US trip, submission to departure, entirely through the H
         }
         res = await actOn(api, users, caseId, step);
         if (res.status === 409 && res.body.code === 'STEP_NOT_AWAITING') continue; // e.g. withdrawn by a concurrent transition
+        if (step.code === 'E07' && res.status === 409 && res.body.code === 'NOT_BEFORE_DATE') {
+          // The departure is confirmed on its day, not before (issue 11 item 5): a bilingual 409 naming the date.
+          expect(res.body).toMatchObject({
+            stepKey: 'E07',
+            message: { zh: expect.stringContaining(departureDate), en: expect.stringContaining(departureDate) },
+          });
+          refusedBeforeDeparture = true;
+          await new Promise((r) => setTimeout(r, 250));
+          continue;
+        }
         expect({ key: step.key, status: res.status, body: res.body }).toMatchObject({ status: 200, body: { accepted: true } });
         acted.push({ key: step.key, role, by: users.usernames[role] });
       }
     }
     expect(onBehalfDone).toBe(true);
     expect(decisionRetried).toBe(true);
+    // E07 was ready days before the departure (the driver acts at once; the margin is 6 WD of 1 s) and waited for it.
+    expect(refusedBeforeDeparture).toBe(true);
     // Every human step of the canonical trip was done by its role.
     const codes = new Set(acted.map((a) => a.key.split(':')[0]));
     for (const c of [
@@ -191,6 +207,9 @@ describe('the canonical US trip, submission to departure, entirely through the H
     // Masked as the passport officer sees it: passport numbers in clear, Party membership and classified access not.
     expect(stable(viaApi)).toEqual(stable(maskForViewer({ role: 'passport-officer', unit: 'fao' }, viaQuery)));
     expect(viaApi.status).toBe('departed');
+    // Confirmed on (or, the next poll, after) the departure day, Asia/Shanghai.
+    const confirmedOn = shanghaiDate(Date.parse(viaApi.steps.find((s) => s.key === 'E07')!.doneAt!));
+    expect(dayNumber(confirmedOn)).toBeGreaterThanOrEqual(dayNumber(departureDate));
     for (const s of viaApi.steps.filter((s) => s.status === 'done' && s.actedByRole)) {
       const a = acted.find((x) => x.key === s.key);
       if (a) expect({ key: s.key, by: s.actedBy, role: s.actedByRole }).toEqual({ key: s.key, by: a.by, role: a.role });

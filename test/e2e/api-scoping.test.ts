@@ -121,6 +121,44 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     expect(notOrganizer.body.code).toBe('FORBIDDEN_ROLE');
   });
 
+  it('帮代办 names an existing person who holds the role for this unit (issue 11 item 7): each handed input is refused', async () => {
+    await waitForStep(api, home.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
+    // The visa officer completes an organizer's step "on behalf of" anyone: no such user, no such member.
+    const anyone = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A03:US/complete`)
+      .set(bearer(home.tokens['visa-officer']))
+      .send({ onBehalfOf: 'anyone' })
+      .expect(400);
+    expect(anyone.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'onBehalfOf', rule: 'existing-principal' }] });
+    // The organizer records a decision "on behalf of" the FAO director: the organizer may act for no one.
+    const director = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(home.tokens.organizer))
+      .send({ decision: 'approve', onBehalfOf: home.usernames['fao-director'] })
+      .expect(422);
+    expect(director.body).toMatchObject({
+      code: 'INVALID_ON_BEHALF',
+      stepKey: 'A10',
+      message: { zh: expect.stringContaining('onBehalfOf'), en: expect.stringContaining('onBehalfOf') },
+    });
+    // The passport officer withdraws "on behalf of" an invented person, or of another unit's organizer.
+    const invented = await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(home.tokens['passport-officer']))
+      .send({ reason: '测试', onBehalfOf: 'zhang.san.invented' })
+      .expect(400);
+    expect(invented.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'onBehalfOf' }] });
+    const foreign = await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(home.tokens['passport-officer']))
+      .send({ reason: '测试', onBehalfOf: other.usernames.organizer })
+      .expect(422);
+    expect(foreign.body.code).toBe('INVALID_ON_BEHALF');
+    const p = await getProgress(api, home.tokens.organizer, caseId);
+    expect(p.status).toBe('open');
+    expect(p.steps.filter((s) => s.key === 'A03:US' || s.key === 'A10').map((s) => s.status)).not.toContain('done');
+  });
+
   it("an FAO officer completes an organizer's task only on someone's behalf (帮代办)", async () => {
     const p = await waitForStep(api, home.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
     expect(p.steps.find((s) => s.key === 'A03:US')).toBeDefined();
@@ -139,6 +177,18 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     expect(after.steps.find((s) => s.key === 'A03:US')).toMatchObject({
       status: 'done',
       actedBy: home.usernames['fao-reviewer'],
+      onBehalfOf: home.usernames.organizer,
+    });
+    // The timeline shows both: who acted, and for whom.
+    const timeline = await eventually(
+      async () =>
+        (await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(home.tokens.organizer)).expect(200)).body
+          .events as Array<{ type: string; actorId: string; actorRole: string; onBehalfOf: string | null; payload: { key?: string } }>,
+      (events) => events.some((e) => e.type === 'step.completed' && e.payload.key === 'A03:US'),
+    );
+    expect(timeline.find((e) => e.type === 'step.completed' && e.payload.key === 'A03:US')).toMatchObject({
+      actorId: home.usernames['fao-reviewer'],
+      actorRole: 'fao-reviewer',
       onBehalfOf: home.usernames.organizer,
     });
   });

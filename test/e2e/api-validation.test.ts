@@ -96,7 +96,9 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
         destinations: [{ ...canonicalSubmission(users.unit).destinations[0], arrive: '2020-01-06', leave: '2020-01-08' }],
       }),
     ).expect(422);
-    expect(past.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'departureDate', rule: 'future' })]));
+    expect(past.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'departureDate', rule: 'DEPARTURE_NOT_FUTURE' })]),
+    );
   });
 
   it('POST .../steps/:stepKey/complete', async () => {

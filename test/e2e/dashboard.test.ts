@@ -384,7 +384,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
     await worker?.stop();
   });
 
-  it('through approval (B07), with a return for revision, a deputy signing for the unit leader and 帮代办', async () => {
+  it('through approval (B07), with a return for revision and 帮代办 (the unit leader signs in their own right: no deputy names another)', async () => {
     const submitted = await request(api.http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
@@ -417,7 +417,6 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
           by = { id: users.usernames['fao-clerk'], role: 'fao-clerk' };
           extra.onBehalfOf = users.usernames.organizer;
         }
-        if (step.code === 'A15') extra.onBehalfOf = 'unit-leader.head'; // a deputy signs for the head of the unit
         if (step.code === 'B05' && !returned) {
           Object.assign(extra, { decision: 'return', returnTo: 'A09', comment: '预算需调整' });
           returned = true;
@@ -464,7 +463,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
     expect(decided.find((e: { payload: { key: string } }) => e.payload.key === 'A15')).toMatchObject({
       actorId: users.usernames['unit-leader'],
       actorRole: 'unit-leader',
-      onBehalfOf: 'unit-leader.head',
+      onBehalfOf: null,
     });
     expect(
       decided

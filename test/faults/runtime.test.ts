@@ -10,6 +10,7 @@ import { actionable, roleFor, stepRequest, type DelegationProgress, type StepPro
 import { freePort, isAlive, projectRoot, runFile } from '@df/runtime';
 import { UNIT_ROLES, USER_ROLES } from '../../apps/api/src/auth/access';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
+import { soonTripDates } from '../support/factories';
 import {
   childPid,
   freeLauncherPorts,
@@ -19,6 +20,13 @@ import {
   type LauncherPorts,
   type RunningLauncher,
 } from '../support/launcher';
+
+/** The canonical trip, departing on a date the driven case reaches (E07 waits for it, issue 11 item 5). */
+function departingSoon() {
+  const { departureDate, returnDate } = soonTripDates();
+  const base = { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT };
+  return { ...base, departureDate, returnDate, destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }] };
+}
 
 jest.setTimeout(240_000);
 
@@ -136,6 +144,12 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
         accepted.push(acted);
         return acted;
       }
+      // E07 waits for the departure date (case time, issue 11 item 5): come back later.
+      if (res.status === 409 && res.body.code === 'NOT_BEFORE_DATE') {
+        acted.statuses.pop();
+        await new Promise((r) => setTimeout(r, 300));
+        continue;
+      }
       if (res.status !== 0 && res.status < 500) throw new Error(`${step.key}: ${res.status} ${JSON.stringify(res.body)}`);
       if (Date.now() > deadline) throw new Error(`${step.key}: still ${res.status} after ${timeoutMs} ms (${acted.statuses.join(' ')})`);
       await new Promise((r) => setTimeout(r, 300));
@@ -176,7 +190,7 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     await http.signInAll();
     const submitted = await http.call('POST', '/api/delegations', {
       role: 'organizer',
-      body: { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT },
+      body: departingSoon(),
       key: randomUUID(),
     });
     expect(submitted.status).toBe(201);

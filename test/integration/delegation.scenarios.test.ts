@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { makeMember } from '@df/domain';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { addDays, dayNumber, makeMember, shanghaiDate } from '@df/domain';
 import {
   amendUpdate,
   completeStepUpdate,
@@ -297,6 +299,69 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     await worker.client.workflow.getHandle(handle.workflowId).terminate('scenario done');
   });
 
+  it('refuses E07 "departure confirmed" long before the departure date, and an amendment moving the departure into the past (issue 11 item 5)', async () => {
+    const base = caseInput({ workingDaySeconds: 1 });
+    const departureDate = '2026-07-06';
+    const destinations = [{ ...base.facts.destinations[0]!, arrive: departureDate, leave: addDays(departureDate, 3) }];
+    const input = { ...base, facts: { ...base.facts, departureDate, returnDate: addDays(departureDate, 3), destinations } };
+    const handle = await start(input);
+    const ready = await fast(input, handle, awaitingStep('E07'));
+    const today = shanghaiDate(Date.parse(ready.now));
+    expect(dayNumber(departureDate) - dayNumber(today)).toBeGreaterThanOrEqual(97);
+    const refusal = async (promise: Promise<unknown>) => {
+      const err = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+      return {
+        type: cause.type,
+        details: cause.details?.[0] as {
+          code: string;
+          stepKey?: string;
+          message: { zh: string; en: string };
+          violations?: Array<{ code: string; field?: string }>;
+        },
+      };
+    };
+    const early = await refusal(
+      handle.executeUpdate(completeStepUpdate, {
+        args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), stepKey: 'E07' }],
+      }),
+    );
+    expect(early.type).toBe('NOT_BEFORE_DATE');
+    expect(early.details).toMatchObject({
+      code: 'NOT_BEFORE_DATE',
+      stepKey: 'E07',
+      message: { zh: expect.stringContaining(departureDate), en: expect.stringContaining(`before ${departureDate}`) },
+    });
+    // A departure moved into the past is refused like a submission with that date.
+    const past = '2026-03-02';
+    const amend = await refusal(
+      handle.executeUpdate(amendUpdate, {
+        args: [
+          {
+            requestId: randomUUID(),
+            actor: actor('organizer', input.facts.unit),
+            changes: {
+              departureDate: past,
+              returnDate: addDays(past, 3),
+              destinations: [{ ...destinations[0]!, arrive: past, leave: addDays(past, 3) }],
+            },
+          },
+        ],
+      }),
+    );
+    expect(amend.type).toBe('RULE_VIOLATION');
+    expect(amend.details.violations).toEqual([expect.objectContaining({ code: 'DEPARTURE_NOT_FUTURE', field: 'departureDate' })]);
+    const after = await handle.query(progressQuery);
+    expect(after.status).toBe('open');
+    expect(after.facts.departureDate).toBe(departureDate);
+    expect(step(after, 'E07').status).toMatch(/awaiting|overdue/);
+    expect(await eventTypes(input.caseId)).not.toContain('case.departed');
+  });
+
   it('a 6-member, 3-country case runs to completion, post-trip included, in well under 10,000 history events', async () => {
     const members = Array.from({ length: 6 }, (_, i) =>
       makeMember({ id: `m${i + 1}`, name: `成员${i + 1}`, partyMember: i < 3, passport: i % 2 ? null : undefined }),
@@ -304,15 +369,15 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     const base = caseInput({ workingDaySeconds: 1 });
     const d = base.facts.departureDate;
     const destinations = [
-      { country: 'US', city: 'New York', arrive: d, leave: '2026-05-13', inviter: { name: 'A', organization: 'NY Chamber' } },
+      { country: 'US', city: 'New York', arrive: d, leave: addDays(d, 2), inviter: { name: 'A', organization: 'NY Chamber' } },
       {
         country: 'CA',
         city: 'Toronto',
-        arrive: '2026-05-13',
-        leave: '2026-05-15',
+        arrive: addDays(d, 2),
+        leave: addDays(d, 4),
         inviter: { name: 'B', organization: 'Toronto Board of Trade' },
       },
-      { country: 'MX', city: 'Mexico City', arrive: '2026-05-15', leave: '2026-05-18', inviter: { name: 'C', organization: 'CANACO' } },
+      { country: 'MX', city: 'Mexico City', arrive: addDays(d, 4), leave: addDays(d, 7), inviter: { name: 'C', organization: 'CANACO' } },
     ];
     const input = {
       ...base,
@@ -320,7 +385,7 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
         ...base.facts,
         members: members.map((m) => (m.passport === undefined ? { ...m, passport: makeMember().passport } : m)),
         destinations,
-        returnDate: '2026-05-18',
+        returnDate: addDays(d, 7),
       },
     };
     const handle = await start(input);

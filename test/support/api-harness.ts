@@ -7,6 +7,7 @@ import { createApiApp } from '../../apps/api/src';
 import { UNIT_ROLES, FAO_ROLES, type UserRole } from '../../apps/api/src/auth/access';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
+import { soonTripDates } from './factories';
 import { testConfig } from './harness';
 
 export const TEST_PASSWORD = 'test-password';
@@ -70,3 +71,10 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** The canonical trip departing soon (soonTripDates): a case driven with a time scale reaches its departure and return. */
+export function departingSoon(unit: string, marginWd = 6, overrides: Record<string, unknown> = {}) {
+  const { departureDate, returnDate } = soonTripDates(marginWd);
+  const base = canonicalSubmission(unit, overrides);
+  return { ...base, departureDate, returnDate, destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }] };
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import { chineseCalendar, parseInstant } from '@df/domain';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
 import { completeStepUpdate, decideStepUpdate, progressQuery, type Actor, type DelegationProgress, type StepProgress } from '@df/contracts';
 import { responsibleRole } from '../../workflows/engine/authorization';
 import { actor } from './factories';
@@ -27,12 +28,32 @@ const defaultAct = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
     : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key }] });
 };
 
+/** A step certifying the departure or the return is refused before that day (Asia/Shanghai). */
+function beforeItsDate(p: DelegationProgress, s: StepProgress, now: number): boolean {
+  const event = behaviourOf(s.code).certifies?.event;
+  if (!event) return false;
+  const date = event === 'departure' ? p.facts.departureDate : p.facts.returnDate;
+  return dayNumber(shanghaiDate(now)) < dayNumber(date);
+}
+
+const isNotBeforeDate = (err: unknown): boolean =>
+  err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure | undefined)?.type === 'NOT_BEFORE_DATE';
+
 /**
  * Automated users of the right roles: polls the case's progress and acts on every step awaiting a
  * person, each after its target duration in case time (so a run follows the planner's forecast).
  */
 export async function drive(handle: WorkflowHandle, unit: string, options: DriveOptions = {}): Promise<DelegationProgress> {
   const until = options.until ?? ((p) => p.status !== 'open' && p.status !== 'departed');
+  // A query answers with the case time of the last workflow task, which stands still while nothing happens: a
+  // certifying step that looks early is still tried now and then (the update's validator reads the current time).
+  const tried = new Map<string, number>();
+  const waitForItsDate = (p: DelegationProgress, s: StepProgress, now: number): boolean => {
+    if (!beforeItsDate(p, s, now)) return false;
+    if (Date.now() - (tried.get(s.key) ?? 0) < 1_000) return true;
+    tried.set(s.key, Date.now());
+    return false;
+  };
   const deadline = Date.now() + (options.timeoutMs ?? 150_000);
   for (;;) {
     const p = await handle.query(progressQuery);
@@ -51,6 +72,7 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
         s.kind !== 'system' &&
         s.kind !== 'timer' &&
         !options.skip?.(s) &&
+        !waitForItsDate(p, s, now) &&
         (options.onSchedule === false || calendar.workingDaysBetween(parseInstant(s.startedAt!), now) >= s.durationWd - 1e-6),
     );
     await Promise.all(
@@ -69,7 +91,9 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
               ? 'city'
               : 'fao',
         );
-        return (options.act ?? defaultAct)(handle, s, by);
+        return (options.act ?? defaultAct)(handle, s, by).catch((err: unknown) => {
+          if (!isNotBeforeDate(err)) throw err;
+        });
       }),
     );
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));

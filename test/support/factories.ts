@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DEFINITION, makeFacts, type CaseFacts } from '@df/domain';
+import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeFacts, shanghaiDate, type CaseFacts } from '@df/domain';
 import type { Actor, DelegationInput } from '@df/contracts';
 
 /** Monday 2026-03-02 09:00 Shanghai: with a time scale, case time starts here (no holiday for weeks). */
@@ -9,18 +9,35 @@ export function actor(role: Actor['role'], unit: string): Actor {
   return { id: `${role}.${unit}`, role, unit };
 }
 
+/**
+ * Trip dates for a submission made now (real time) that a case driven with a time scale reaches within the test: the
+ * departure the day after the canonical 15.5 WD, the 2 WD at-risk threshold and `marginWd` from now (Asia/Shanghai),
+ * the return 4 days later. E07 and P01 certify those dates and wait for them (issue 11 item 5); the plan is not at risk.
+ */
+export function soonTripDates(marginWd = 6, now = Date.now()): { departureDate: string; returnDate: string } {
+  const departureDate = addDays(shanghaiDate(chineseCalendar().addWorkingDays(now, 15.5 + 2 + marginWd)), 1);
+  return { departureDate, returnDate: addDays(departureDate, 4) };
+}
+
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const DAY = 86_400_000;
 
 /**
+ * With a time scale, the departure date: the day after the canonical trip's 15.5 working days from CASE_EPOCH
+ * are done (Monday 2026-03-23 afternoon), so a driven case can confirm its departure (E07 certifies it and waits
+ * for the day, issue 11 item 5) within a test's minutes.
+ */
+export const SCALED_DEPARTURE = '2026-03-24';
+
+/**
  * A case input: the brief's canonical US trip unless overridden, in a unit of the test's own.
- * With a time scale, case time starts at CASE_EPOCH (departure 10 weeks later); in real time the
+ * With a time scale, case time starts at CASE_EPOCH (departure SCALED_DEPARTURE); in real time the
  * case is submitted now and departs in about three months.
  */
 export function caseInput(overrides: { facts?: Partial<CaseFacts>; workingDaySeconds?: number; unit?: string } = {}): DelegationInput {
   const unit = overrides.unit ?? `unit-${randomUUID().slice(0, 8)}`;
   const submittedAt = overrides.workingDaySeconds ? CASE_EPOCH : new Date().toISOString();
-  const departure = overrides.workingDaySeconds ? Date.parse('2026-05-11') : Date.parse(isoDay(Date.now() + 90 * DAY));
+  const departure = overrides.workingDaySeconds ? Date.parse(SCALED_DEPARTURE) : Date.parse(isoDay(Date.now() + 90 * DAY));
   const dates = { departureDate: isoDay(departure), returnDate: isoDay(departure + 4 * DAY) };
   const destination = { ...makeFacts().destinations[0]!, arrive: dates.departureDate, leave: dates.returnDate };
   const facts = makeFacts({ unit, ...dates, destinations: [destination], ...overrides.facts });

@@ -1,8 +1,27 @@
-import { accessRefusal, type CaseAction, type CaseFacts, type CaseStatus, type Role } from '@df/domain';
-import type { Actor } from '@df/contracts';
+import { accessRefusal, type CaseAction, type Principal, type CaseFacts, type CaseStatus, type Role } from '@df/domain';
+import type { Actor, OnBehalfOfUser } from '@df/contracts';
 import { reject } from './rejection';
 
 export { responsibleRole } from '@df/domain';
+
+/** The id the record keeps for whom an action was done (a user id or a member id). */
+export function onBehalfId(o: string | OnBehalfOfUser | undefined | null): string | undefined {
+  if (o === undefined || o === null) return undefined;
+  return typeof o === 'string' ? o : o.id;
+}
+
+/** A string names a member of this delegation; a user comes resolved by the API. Anything else is refused. */
+function principalOf(o: string | OnBehalfOfUser): Principal {
+  if (typeof o === 'string') return { kind: 'member', memberId: o };
+  if (!o || typeof o !== 'object' || typeof o.id !== 'string' || typeof o.role !== 'string' || typeof o.unit !== 'string') {
+    return reject(
+      'INVALID_ON_BEHALF',
+      'onBehalfOf 须为用户 {id, role, unit} 或本团成员编号',
+      'onBehalfOf must be a user {id, role, unit} or a member id of this delegation',
+    );
+  }
+  return { kind: 'user', id: o.id, role: o.role, unit: o.unit };
+}
 
 /**
  * Refuses (throws a Rejection) unless the access table (libs/domain/src/access.ts) lets this actor do
@@ -12,14 +31,16 @@ export function authorize(
   action: CaseAction,
   actor: Actor,
   c: { facts: CaseFacts; status: CaseStatus },
-  opts: { step?: { actor: Role; phase: string }; stepKey?: string; onBehalfOf?: string } = {},
+  opts: { step?: { actor: Role; phase: string; memberId?: string }; stepKey?: string; onBehalfOf?: string | OnBehalfOfUser } = {},
 ): void {
   const refusal = accessRefusal({
     action,
     actor,
     case: { unit: c.facts.unit, supervisingDepartment: c.facts.supervisingDepartment ?? null, status: c.status },
     ...(opts.step ? { step: opts.step } : {}),
-    ...(opts.onBehalfOf ? { onBehalfOf: opts.onBehalfOf } : {}),
+    ...(opts.onBehalfOf ? { onBehalfOf: principalOf(opts.onBehalfOf) } : {}),
+    members: c.facts.members.map((m) => m.id),
+    ...(opts.step?.memberId !== undefined ? { stepMemberId: opts.step.memberId } : {}),
   });
   if (refusal) reject(refusal.code, refusal.message.zh, refusal.message.en, opts.stepKey);
 }

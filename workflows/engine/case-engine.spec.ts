@@ -2,9 +2,12 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   chineseCalendar,
+  dayNumber,
+  departureDateViolations,
   makeFacts,
   makeMember,
   parseInstant,
+  shanghaiDate,
   toIso,
   type CaseFacts,
 } from '@df/domain';
@@ -56,8 +59,11 @@ function simulate(
     const p = engine.progress(now);
     if (engine.closed || engine.status === 'departed' || opts.until?.(p)) return now;
     const human = awaiting(p).filter((s) => s.kind !== 'system' && s.kind !== 'timer');
+    // E07 certifies the departure: it is confirmed on the departure day (Asia/Shanghai), not before.
     const finishAt = (s: (typeof human)[number]) =>
-      calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'E07' ? 0 : stepDuration(engine, s.key));
+      s.key === 'E07'
+        ? Math.max(parseInstant(s.startedAt!), departureDayStart(engine))
+        : calendar.addWorkingDays(parseInstant(s.startedAt!), stepDuration(engine, s.key));
     const due = human.filter((s) => finishAt(s) <= now);
     if (due.length > 0) {
       for (const s of due) {
@@ -80,6 +86,11 @@ function simulate(
     now = next;
   }
   throw new Error('simulation did not finish');
+}
+
+/** 00:00 Asia/Shanghai of the case's departure date, epoch ms. */
+function departureDayStart(engine: CaseEngine): number {
+  return Date.parse(`${engine.facts.departureDate}T00:00:00+08:00`);
 }
 
 function stepDuration(engine: CaseEngine, key: string): number {
@@ -110,7 +121,9 @@ describe('CaseEngine', () => {
 
     const departedAt = simulate(engine);
     expect(engine.status).toBe('departed');
-    expect(toIso(departedAt)).toBe(predicted);
+    // Ready (E07 awaiting) when predicted; the departure is confirmed on the departure day.
+    expect(engine.progress(departedAt).steps.find((s) => s.key === 'E07')!.startedAt).toBe(predicted);
+    expect(toIso(departedAt)).toBe('2026-05-10T16:00:00.000Z');
     // A02 done opens A03 (per country), A05 and A06 together: parallel branches.
     const p = engine.progress(departedAt);
     const started = (key: string) => p.steps.find((s) => s.key === key)!.startedAt;
@@ -159,9 +172,52 @@ describe('CaseEngine', () => {
       () => engine.validate({ type: 'decide', request: { ...base, stepKey: 'A02', decision: 'approve' } }),
       'ACTION_NOT_ALLOWED',
     );
+    // 帮代办 is a recorded authority: a free-text name, a principal without the step's role or of another unit, and the
+    // visa officer acting for anyone who is not the member of a member's step, are refused (issue 11 item 7).
+    const clerk = actor('fao-clerk', 'fao');
+    expectRejection(
+      () =>
+        engine.validate({
+          type: 'complete',
+          request: { ...base, actor: actor('visa-officer', 'fao'), onBehalfOf: 'anyone', stepKey: 'A02' },
+        }),
+      'INVALID_ON_BEHALF',
+    );
+    expectRejection(
+      () =>
+        engine.validate({
+          type: 'complete',
+          request: { ...base, actor: clerk, onBehalfOf: { id: 'finance.' + UNIT, role: 'finance', unit: UNIT }, stepKey: 'A02' },
+        }),
+      'INVALID_ON_BEHALF',
+    );
+    expectRejection(
+      () =>
+        engine.validate({
+          type: 'complete',
+          request: {
+            ...base,
+            actor: clerk,
+            onBehalfOf: { id: 'organizer.education', role: 'organizer', unit: 'education' },
+            stepKey: 'A02',
+          },
+        }),
+      'INVALID_ON_BEHALF',
+    );
+    expectRejection(
+      () =>
+        engine.validate({
+          type: 'withdraw',
+          request: { ...base, actor: actor('passport-officer', 'fao'), onBehalfOf: 'invented', reason: '撤回' } as never,
+        }),
+      'INVALID_ON_BEHALF',
+    );
     // 帮代办: an FAO officer completes the organizer's task on their behalf; the record keeps both.
     engine.apply(
-      { type: 'complete', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), onBehalfOf: 'organizer.' + UNIT, stepKey: 'A02' } },
+      {
+        type: 'complete',
+        request: { requestId: 'r1', actor: clerk, onBehalfOf: { id: 'organizer.' + UNIT, role: 'organizer', unit: UNIT }, stepKey: 'A02' },
+      },
       MONDAY,
     );
     const a02 = engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!;
@@ -624,5 +680,105 @@ describe('CaseEngine', () => {
     done('P03', 'organizer', { outcomes: { promotionEvents: 1 } });
     done('P04', 'organizer');
     expect(engine.status).toBe('completed');
+  });
+
+  describe('certifying steps wait for their real-world date (issue 11 item 5)', () => {
+    const refusal = (fn: () => unknown): Rejection => {
+      try {
+        fn();
+      } catch (err) {
+        if (err instanceof Rejection) return err;
+        throw err;
+      }
+      throw new Error('not refused');
+    };
+    const DEP = '2026-06-28';
+    const RET = '2026-07-02';
+    const lateTrip = (): CaseEngine =>
+      newEngine({ departureDate: DEP, returnDate: RET, destinations: [{ ...makeFacts().destinations[0]!, arrive: DEP, leave: RET }] });
+    const at = (date: string, hhmm = '10:00') => Date.parse(`${date}T${hhmm}:00+08:00`);
+
+    it('refuses E07 "departure confirmed" 97 days before the departure date, and accepts it on the day', () => {
+      const engine = lateTrip();
+      const ready = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+      expect(dayNumber(DEP) - dayNumber(shanghaiDate(ready))).toBe(97);
+      const e07 = engine.progress(ready).steps.find((s) => s.key === 'E07')!;
+      const request = { requestId: 'e07', actor: actor(responsibleRole({ actor: e07.actorRole, phase: e07.phase })), stepKey: 'E07' };
+      const early = refusal(() => engine.apply({ type: 'complete', request }, ready));
+      expect(early.details()).toMatchObject({
+        code: 'NOT_BEFORE_DATE',
+        stepKey: 'E07',
+        message: { zh: expect.stringContaining(DEP), en: expect.stringContaining(`before ${DEP}`) },
+      });
+      // The evening before, Shanghai time, is still before (16:00 UTC is midnight in Shanghai).
+      expect(refusal(() => engine.apply({ type: 'complete', request }, Date.parse('2026-06-27T15:59:00Z'))).code).toBe('NOT_BEFORE_DATE');
+      expect(engine.status).toBe('open');
+      expect(engine.takeEvents().some((e) => e.type === 'case.departed')).toBe(false);
+      // The validator judges at the caller's time without moving the case's clock.
+      expect(() => engine.validate({ type: 'complete', request }, at(DEP, '00:00'))).not.toThrow();
+      expect(refusal(() => engine.validate({ type: 'complete', request })).code).toBe('NOT_BEFORE_DATE');
+      engine.apply({ type: 'complete', request }, at(DEP, '00:00'));
+      expect(engine.status).toBe('departed');
+    });
+
+    it('refuses the return registration before the return date, with returnedOn in the future or before the departure', () => {
+      const engine = lateTrip();
+      const ready = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+      const organizer = actor('organizer');
+      engine.apply({ type: 'complete', request: { requestId: 'e07', actor: organizer, stepKey: 'E07' } }, Math.max(ready, at(DEP)));
+      const p01 = (id: string, now: number, data?: Record<string, unknown>) =>
+        engine.apply({ type: 'complete', request: { requestId: id, actor: organizer, stepKey: 'P01', ...(data ? { data } : {}) } }, now);
+      expect(refusal(() => p01('a', at('2026-07-01'))).details()).toMatchObject({ code: 'NOT_BEFORE_DATE', stepKey: 'P01' });
+      expect(refusal(() => p01('b', at('2026-07-03'), { returnedOn: '2026-07-05' })).details()).toMatchObject({
+        code: 'NOT_BEFORE_DATE',
+        message: { en: expect.stringContaining('data.returnedOn') },
+      });
+      expect(refusal(() => p01('c', at('2026-07-03'), { returnedOn: '2026-06-20' })).details()).toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: { en: expect.stringContaining('data.returnedOn') },
+      });
+      expect(refusal(() => p01('d', at('2026-07-03'), { returnedOn: '2026-02-30' })).code).toBe('INVALID_REQUEST');
+      p01('e', at('2026-07-03'), { returnedOn: '2026-07-02' });
+      expect(engine.progress(at('2026-07-03')).steps.find((s) => s.key === 'P01')).toMatchObject({
+        status: 'done',
+        data: { returnedOn: '2026-07-02' },
+      });
+    });
+
+    it("an amendment passes the submission's date rule: a departure moved into the past (or to today) is refused", () => {
+      const engine = newEngine();
+      const today = shanghaiDate(MONDAY);
+      for (const departureDate of ['2026-02-27', today]) {
+        const returnDate = '2026-03-03';
+        const changes = {
+          departureDate,
+          destinations: [{ ...makeFacts().destinations[0]!, arrive: departureDate, leave: returnDate }],
+          returnDate,
+        };
+        const r = refusal(() =>
+          engine.apply({ type: 'amend', request: { requestId: `amend-${departureDate}`, actor: actor('organizer'), changes } }, MONDAY),
+        );
+        // The same violation the API gives a submission with that date (libs/domain departureDateViolations).
+        expect(r.details()).toMatchObject({ code: 'RULE_VIOLATION', violations: departureDateViolations({ departureDate }, today) });
+        expect(r.violations!.map((v) => v.code)).toEqual(['DEPARTURE_NOT_FUTURE']);
+      }
+      // Moving it later stays allowed.
+      engine.apply(
+        {
+          type: 'amend',
+          request: {
+            requestId: 'later',
+            actor: actor('organizer'),
+            changes: {
+              departureDate: '2026-05-12',
+              returnDate: '2026-05-15',
+              destinations: [{ ...makeFacts().destinations[0]!, arrive: '2026-05-12', leave: '2026-05-15' }],
+            },
+          },
+        },
+        MONDAY,
+      );
+      expect(engine.facts.departureDate).toBe('2026-05-12');
+    });
   });
 });

@@ -88,13 +88,14 @@ export class CaseEngine {
 
   /** Throws a Rejection when the action may not be applied now. Retries of an applied request pass. */
   /**
-   * The Update validator: refuses before anything changes. Besides the action's own checks, text the case
-   * could never store (the text rule: NUL and other C0 controls, lone surrogates, nesting past
-   * MAX_JSON_DEPTH) is refused here for every client, the Temporal CLI included, so no event of the case
-   * waits forever for an append that cannot succeed (issue 12 items 1-2). Only in the validator: a replayed
-   * handler must do exactly what it did when it ran.
+   * The Update validator: refuses before anything changes. Besides the action's own checks (at the caller's
+   * case time `now`, for the date rules, without moving the case's clock), text the case could never store
+   * (the text rule: NUL and other C0 controls, lone surrogates, nesting past MAX_JSON_DEPTH) is refused here
+   * for every client, the Temporal CLI included, so no event of the case waits forever for an append that
+   * cannot succeed (issue 12 items 1-2). Only in the validator: a replayed handler must do exactly what it did
+   * when it ran.
    */
-  validate(action: EngineAction): void {
+  validate(action: EngineAction, now?: number): void {
     if (this.core.results.has(action.request.requestId)) return;
     const bad = textRuleErrors(action.request);
     if (bad.length > 0)
@@ -105,7 +106,13 @@ export class CaseEngine {
         undefined,
         bad.map((e) => ({ code: 'TEXT_RULE' as const, field: e.field, message: e.message })),
       );
-    this.check(action);
+    const saved = this.core.now;
+    if (now !== undefined) this.core.now = now;
+    try {
+      this.check(action);
+    } finally {
+      this.core.now = saved;
+    }
   }
 
   apply(action: EngineAction, now: number): ActionResult {

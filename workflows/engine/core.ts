@@ -39,7 +39,7 @@ import type {
   SupplyDocumentRequest,
   ExtendDeficiencyRequest,
 } from '@df/contracts';
-import { authorize, responsibleRole } from './authorization';
+import { authorize, onBehalfId, responsibleRole } from './authorization';
 import { deficiencyBlock } from './deficiencies';
 import { EventLog } from './emission';
 import { reject } from './rejection';
@@ -139,6 +139,11 @@ export interface EngineDeps {
    * workflow answers with patched('deficiency-office'); default true.
    */
   deficiencyOffice?: () => boolean;
+  /**
+   * Certifying steps wait for their real-world date (issue 11 item 5); default on. The workflow turns it off only
+   * for histories recorded before the rule (patched()), so they replay as they ran.
+   */
+  realWorldDates?: boolean;
 }
 
 /**
@@ -405,7 +410,7 @@ export class CaseCore {
     if (by) {
       state.actedBy = by.actor.id;
       state.actedByRole = by.actor.role;
-      state.onBehalfOf = by.onBehalfOf;
+      state.onBehalfOf = onBehalfId(by.onBehalfOf);
       state.comment = by.comment;
       if ('decision' in by) state.decision = (by as DecideStepRequest).decision;
     }
@@ -481,7 +486,7 @@ export class CaseCore {
     action: 'complete' | 'decide',
     stepKey: unknown,
     actor: ActionBase['actor'],
-    onBehalfOf?: string,
+    onBehalfOf?: ActionBase['onBehalfOf'],
   ): { meta: StepMeta; state: StepState } {
     if (typeof stepKey !== 'string') return reject('INVALID_REQUEST', '缺少步骤 stepKey', 'stepKey is required');
     const meta = this.metas.get(stepKey);

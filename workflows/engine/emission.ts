@@ -1,5 +1,6 @@
 import { toIso } from '@df/domain';
 import type { ActionBase, CaseEvent, CaseEventOf, CaseEventPayloads, CaseEventType } from '@df/contracts';
+import { onBehalfId } from './authorization';
 
 /**
  * Event emission: every change of a case is one typed event (CaseEvent, libs/contracts/src/events.ts)
@@ -24,7 +25,7 @@ export class EventLog {
       type,
       actorId: by?.actor.id ?? null,
       actorRole: by?.actor.role ?? (by === null ? 'system' : null),
-      onBehalfOf: by?.onBehalfOf ?? null,
+      onBehalfOf: onBehalfId(by?.onBehalfOf) ?? null,
       occurredAt: toIso(at),
       payload,
     } as CaseEventOf<T>;

@@ -89,7 +89,13 @@ export function simulate(
     if (engine.closed) return { events, batchEnds };
     const p = engine.progress(now);
     const human = p.steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system' && s.kind !== 'timer');
-    const finishAt = (s: (typeof human)[number]) => calendar.addWorkingDays(parseInstant(s.startedAt!), s.durationWd);
+    // Steps certifying the departure or the return are done on that day (Asia/Shanghai), not before (the engine refuses).
+    const finishAt = (s: (typeof human)[number]) => {
+      const event = behaviourOf(s.code).certifies?.event;
+      const day = event === 'departure' ? input.facts.departureDate : event === 'return' ? input.facts.returnDate : undefined;
+      const byPlan = calendar.addWorkingDays(parseInstant(s.startedAt!), s.durationWd);
+      return day ? Math.max(byPlan, Date.parse(`${day}T00:00:00+08:00`)) : byPlan;
+    };
     const due = human.filter((s) => finishAt(s) <= now);
     if (due.length > 0) {
       for (const s of due) {

@@ -38,12 +38,23 @@ export interface DelegationInput {
   submittedAt: string;
 }
 
+/** 帮代办: the user on whose behalf an officer acts, as the API resolved it from the users table. */
+export interface OnBehalfOfUser {
+  id: string;
+  role: Role;
+  unit: string;
+  name?: string;
+}
+
 /** Fields every action carries. requestId makes retries idempotent: the same id returns the first result. */
 export interface ActionBase {
   requestId: string;
   actor: Actor;
-  /** 帮代办: acting for this person (user id or name); the record keeps both. */
-  onBehalfOf?: string;
+  /**
+   * 帮代办: acting for this person, checked against the access table (libs/domain/src/access.ts): a user the API
+   * resolved ({id, role, unit}), or a member id of this delegation (a member's step). The record keeps both.
+   */
+  onBehalfOf?: string | OnBehalfOfUser;
   comment?: string;
 }
 
@@ -272,7 +283,7 @@ export const progressQuery = defineQuery<DelegationProgress>('progress');
 /**
  * Why the workflow refused an action (the ApplicationFailure type of a rejected update). The API maps
  * them to HTTP: UNKNOWN_STEP 404, WRONG_ROLE 403, STEP_NOT_AWAITING / ACTION_NOT_ALLOWED / CASE_CLOSED 409,
- * INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION 422.
+ * NOT_BEFORE_DATE 409, INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION / INVALID_ON_BEHALF 422.
  */
 export const REJECTION_CODES = [
   'UNKNOWN_STEP',
@@ -284,6 +295,8 @@ export const REJECTION_CODES = [
   'INVALID_REQUEST',
   'RULE_VIOLATION',
   'CASE_INCIDENT',
+  'INVALID_ON_BEHALF',
+  'NOT_BEFORE_DATE',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

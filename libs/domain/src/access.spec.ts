@@ -43,6 +43,7 @@ const EXPECTED: Record<Exclude<CaseAction, 'complete' | 'decide'>, { roles: Role
   supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: true },
   extendDeficiency: { roles: ['fao-clerk'], statuses: ['open'], onBehalf: false },
 };
+const ORGANIZER = { kind: 'user', id: 'organizer.commerce', role: 'organizer', unit: UNIT } as const;
 const FAO_OFFICERS: Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
 const unitOf = (role: Role): string =>
   ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'].includes(role) ? UNIT : 'fao';
@@ -65,7 +66,7 @@ describe('access table: role x case action x case status', () => {
               action,
               actor: { role, unit: unitOf(role) },
               case: { ...CASE, ...(status ? { status } : {}) },
-              onBehalfOf: 'organizer.commerce',
+              onBehalfOf: ORGANIZER,
             });
             expect(onBehalf === undefined).toBe(want.onBehalf && FAO_OFFICERS.includes(role));
           }
@@ -111,8 +112,15 @@ describe('access table: role x case action x case status', () => {
               status,
               ok,
             });
-            const behalf = accessRefusal({ action, actor: { role, unit: unitOf(role) }, case: { ...CASE, status }, step, onBehalfOf: 'x' });
-            const behalfOk = ok || (['open', 'departed'].includes(status) && step.by === 'organizer' && FAO_OFFICERS.includes(role));
+            const behalf = accessRefusal({
+              action,
+              actor: { role, unit: unitOf(role) },
+              case: { ...CASE, status },
+              step,
+              onBehalfOf: ORGANIZER,
+            });
+            // Only an FAO officer, only for the organizer; one who holds the right names no one.
+            const behalfOk = ['open', 'departed'].includes(status) && step.by === 'organizer' && FAO_OFFICERS.includes(role);
             expect({ action, role, status, behalf: behalf === undefined }).toEqual({ action, role, status, behalf: behalfOk });
           }
         }
@@ -126,6 +134,77 @@ describe('access table: role x case action x case status', () => {
         step: { actor: 'system', phase: 'prepare' },
       })?.code,
     ).toBe('WRONG_ROLE');
+  });
+
+  describe('帮代办 is a recorded authority (issue 11 item 7)', () => {
+    const organizerStep = { actor: 'organizer' as Role, phase: 'prepare' };
+    const memberStep = { actor: 'member' as Role, phase: 'passport' };
+    const open = { ...CASE, status: 'open' as CaseStatus };
+
+    it("refuses a member principal that is not this delegation's member of the step (the visa officer, onBehalfOf 'anyone')", () => {
+      const q = { action: 'complete' as const, actor: { role: 'visa-officer' as Role, unit: 'fao' }, case: open, members: ['m1', 'm2'] };
+      expect(accessRefusal({ ...q, step: organizerStep, onBehalfOf: { kind: 'member', memberId: 'anyone' } })?.code).toBe(
+        'INVALID_ON_BEHALF',
+      );
+      expect(accessRefusal({ ...q, step: memberStep, stepMemberId: 'm1', onBehalfOf: { kind: 'member', memberId: 'anyone' } })?.code).toBe(
+        'INVALID_ON_BEHALF',
+      );
+      expect(accessRefusal({ ...q, step: memberStep, stepMemberId: 'm1', onBehalfOf: { kind: 'member', memberId: 'm2' } })?.code).toBe(
+        'INVALID_ON_BEHALF',
+      );
+      expect(accessRefusal({ ...q, step: memberStep, stepMemberId: 'm1', onBehalfOf: { kind: 'member', memberId: 'm1' } })).toBeUndefined();
+      // The organizer records the member's step for the member in their own right.
+      expect(
+        accessRefusal({
+          ...q,
+          actor: { role: 'organizer', unit: UNIT },
+          step: memberStep,
+          stepMemberId: 'm1',
+          onBehalfOf: { kind: 'member', memberId: 'm1' },
+        }),
+      ).toBeUndefined();
+    });
+
+    it('refuses the organizer deciding "on behalf of" the FAO director', () => {
+      const director = { kind: 'user', id: 'fao-director.fao', role: 'fao-director', unit: 'fao' } as const;
+      const refusal = accessRefusal({
+        action: 'decide',
+        actor: { role: 'organizer', unit: UNIT },
+        case: open,
+        step: { actor: 'fao-director', phase: 'review' },
+        onBehalfOf: director,
+      });
+      expect(refusal).toMatchObject({
+        code: 'INVALID_ON_BEHALF',
+        message: { zh: expect.stringContaining('onBehalfOf'), en: expect.stringContaining('onBehalfOf') },
+      });
+    });
+
+    it("refuses a principal who does not hold the needed role for the case's unit", () => {
+      const q = { action: 'withdraw' as const, actor: { role: 'passport-officer' as Role, unit: 'fao' }, case: open };
+      expect(accessRefusal({ ...q, onBehalfOf: { kind: 'user', id: 'visa-officer.fao', role: 'visa-officer', unit: 'fao' } })?.code).toBe(
+        'INVALID_ON_BEHALF',
+      );
+      expect(
+        accessRefusal({ ...q, onBehalfOf: { kind: 'user', id: 'organizer.education', role: 'organizer', unit: 'education' } })?.code,
+      ).toBe('INVALID_ON_BEHALF');
+      expect(accessRefusal({ ...q, onBehalfOf: { kind: 'member', memberId: 'ghost' } })?.code).toBe('INVALID_ON_BEHALF');
+      expect(accessRefusal({ ...q, onBehalfOf: ORGANIZER })).toBeUndefined();
+    });
+
+    it('refuses 帮代办 where the table allows none (cancel) and a name given by one who holds the right', () => {
+      expect(
+        accessRefusal({
+          action: 'cancel',
+          actor: { role: 'fao-clerk', unit: 'fao' },
+          case: open,
+          onBehalfOf: { kind: 'user', id: 'fao-director.fao', role: 'fao-director', unit: 'fao' },
+        })?.code,
+      ).toBe('INVALID_ON_BEHALF');
+      expect(accessRefusal({ action: 'amend', actor: { role: 'organizer', unit: UNIT }, case: open, onBehalfOf: ORGANIZER })?.code).toBe(
+        'INVALID_ON_BEHALF',
+      );
+    });
   });
 
   it("unit roles reach their own unit's cases; the supervising department's approver also the supervised unit's; the rest every unit's", () => {

@@ -130,7 +130,7 @@ export function reaches(who: { role: Role; unit: string }, c: CaseScope): boolea
   }
 }
 
-export type AccessRefusalCode = 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED';
+export type AccessRefusalCode = 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED' | 'INVALID_ON_BEHALF';
 export interface AccessRefusal {
   code: AccessRefusalCode;
   message: Label;
@@ -143,9 +143,18 @@ export interface AccessQuery {
   case: CaseScope & { status?: CaseStatus };
   /** complete/decide: the step's definition actor and phase. */
   step?: { actor: Role; phase: string };
-  /** 帮代办: whom the actor says they act for (non-empty). */
-  onBehalfOf?: string;
+  /**
+   * 帮代办: whom the actor acts for, resolved: a user (the API looked it up in the users table) or a member
+   * of this delegation (only for the members' own steps).
+   */
+  onBehalfOf?: Principal;
+  /** The delegation's member ids (checks a member principal) and the step instance's member, if any. */
+  members?: readonly string[];
+  stepMemberId?: string;
 }
+
+/** Whom a 帮代办 action is done for: a user of the system, or a member of the delegation by member id. */
+export type Principal = { kind: 'user'; id: string; role: Role; unit: string } | { kind: 'member'; memberId: string };
 
 const STATUS_LABELS: Record<CaseStatus, Label> = {
   open: { zh: '办理中', en: 'open' },
@@ -185,26 +194,27 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
     return { code: 'WRONG_ROLE', message: { zh: '系统步骤由系统自动办理', en: 'System steps are run by the engine' } };
   }
   const roles = allowedRoles(q.action, q.step);
-  if (!roles.includes(role)) {
-    const onBehalf = rule.onBehalf && q.onBehalfOf && rule.onBehalf.by.includes(role) && roles.some((r) => rule.onBehalf!.of.includes(r));
-    if (!onBehalf) {
-      if (rule.roles === 'step') {
-        const expected = roles[0]!;
-        const label = ROLE_LABELS[expected];
-        return {
-          code: 'WRONG_ROLE',
-          message: { zh: `此步骤由${label.zh}办理`, en: `This step is for the ${label.en.toLowerCase()} (${expected})` },
-        };
-      }
-      const names = roles.map((r) => ROLE_LABELS[r]);
+  const own = roles.includes(role);
+  if (q.onBehalfOf) {
+    const bad = onBehalfRefusal(q, roles, own);
+    if (bad) return bad;
+  } else if (!own) {
+    if (rule.roles === 'step') {
+      const expected = roles[0]!;
+      const label = ROLE_LABELS[expected];
       return {
         code: 'WRONG_ROLE',
-        message: {
-          zh: `只有${names.map((n) => n.zh).join('、')}可以${rule.label.zh}`,
-          en: `Only the ${names.map((n) => n.en.toLowerCase()).join(', ')} may ${rule.label.en}`,
-        },
+        message: { zh: `此步骤由${label.zh}办理`, en: `This step is for the ${label.en.toLowerCase()} (${expected})` },
       };
     }
+    const names = roles.map((r) => ROLE_LABELS[r]);
+    return {
+      code: 'WRONG_ROLE',
+      message: {
+        zh: `只有${names.map((n) => n.zh).join('、')}可以${rule.label.zh}`,
+        en: `Only the ${names.map((n) => n.en.toLowerCase()).join(', ')} may ${rule.label.en}`,
+      },
+    };
   }
   if (!reaches(q.actor, q.case)) {
     return {
@@ -212,6 +222,51 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
       message: { zh: `只能办理本单位（${q.actor.unit}）的团组`, en: `You act only on your own unit's (${q.actor.unit}) cases` },
     };
   }
+  return undefined;
+}
+
+/**
+ * 帮代办 as a recorded authority (issue 11 item 7): the actor's role may act on behalf (ACCESS[action].onBehalf.by)
+ * of the role the action needs (onBehalf.of), and the principal holds that role for the case's unit; a member
+ * principal is a member of this delegation and only for a member's step (recorded by its own recorder or an
+ * officer acting for the organizer). Undefined when the claim is valid.
+ */
+function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): AccessRefusal | undefined {
+  const rule = ACCESS[q.action];
+  const p = q.onBehalfOf!;
+  const refuse = (zh: string, en: string): AccessRefusal => ({
+    code: 'INVALID_ON_BEHALF',
+    message: { zh: `onBehalfOf：${zh}`, en: `onBehalfOf: ${en}` },
+  });
+  const mayActFor = (r: Role) => !!rule.onBehalf && rule.onBehalf.by.includes(q.actor.role) && rule.onBehalf.of.includes(r);
+  if (p.kind === 'member') {
+    if (q.step?.actor !== 'member')
+      return refuse('只有成员本人的步骤可以代成员办理', "only a member's own step may be done on behalf of a member");
+    if (!q.members?.includes(p.memberId) || (q.stepMemberId !== undefined && q.stepMemberId !== p.memberId)) {
+      return refuse(`${p.memberId} 不是本步骤所属的本团成员`, `${p.memberId} is not the member of this delegation this step is for`);
+    }
+    // The member's step is recorded by its recorder (the organizer) or, 帮代办, by an officer acting for it.
+    if (!own && !roles.some(mayActFor))
+      return refuse(`${ROLE_LABELS[q.actor.role].zh}不能代为办理`, `the ${q.actor.role} may not act on behalf of others here`);
+    return undefined;
+  }
+  if (own) return refuse('本人有权办理，无需代办', 'you hold this right yourself: do not name someone else');
+  if (!roles.some(mayActFor)) {
+    const by = rule.onBehalf?.by.map((r) => ROLE_LABELS[r]) ?? [];
+    return by.length === 0
+      ? refuse(`${rule.label.zh}不能代办`, `no one may ${rule.label.en} on behalf of others`)
+      : refuse(
+          `只有${by.map((n) => n.zh).join('、')}可以代${roles.map((r) => ROLE_LABELS[r].zh).join('、')}${rule.label.zh}`,
+          `only the ${by.map((n) => n.en.toLowerCase()).join(', ')} may ${rule.label.en} on behalf of the ${roles.join(', ')}`,
+        );
+  }
+  if (!roles.includes(p.role))
+    return refuse(
+      `${p.id} 不是${roles.map((r) => ROLE_LABELS[r].zh).join('、')}`,
+      `${p.id} is not the ${roles.join(', ')} this needs (${p.role})`,
+    );
+  if (!reaches({ role: p.role, unit: p.unit }, q.case))
+    return refuse(`${p.id} 不属于本团组单位（${q.case.unit}）`, `${p.id} does not hold that role for this case's unit (${q.case.unit})`);
   return undefined;
 }
 

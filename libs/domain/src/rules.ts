@@ -19,6 +19,7 @@ export const RULE_CODES = [
   'FREQUENCY_EXCEEDED',
   // Text a case cannot store (libs/domain/src/text-rule.ts), refused by the workflow's validators for any client.
   'TEXT_RULE',
+  'DEPARTURE_NOT_FUTURE',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -264,6 +265,23 @@ export function checkMemberFrequency(
         maxTrips: limit.maxTrips,
         previousDepartures: counted.map((t) => t.departureDate),
       },
+    },
+  ];
+}
+
+/**
+ * The date rule a submission and an amendment share (one validation for both, issue 11 item 5): the departure
+ * is after `today` ('YYYY-MM-DD', the Asia/Shanghai date of the caller's clock: the API's at submission, the
+ * case's working clock at an amendment). Malformed dates are INVALID_DATES' business (checkTripRules).
+ */
+export function departureDateViolations(facts: Pick<CaseFacts, 'departureDate'>, today: string): RuleViolation[] {
+  if (!isIsoDate(facts.departureDate) || !isIsoDate(today) || dayNumber(facts.departureDate) > dayNumber(today)) return [];
+  return [
+    {
+      code: 'DEPARTURE_NOT_FUTURE',
+      field: 'departureDate',
+      message: { zh: `出发日期须晚于今天（${today}，北京时间）`, en: `The departure date must be after today (${today}, Asia/Shanghai)` },
+      details: { departureDate: facts.departureDate, today },
     },
   ];
 }

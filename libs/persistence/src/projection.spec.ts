@@ -62,10 +62,16 @@ function runCase(): { events: CaseEvent[]; escalations: Escalation[]; engine: Ca
     const p = engine.progress(now);
     const human = p.steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system' && s.kind !== 'timer');
     // A02 waits 3 WD (due after 1): overdue; P02:m2 (the passport back in custody) comes 3 days after its deadline.
+    // E07 and P01 certify the departure and the return: not before their day (Asia/Shanghai).
+    const dayStart = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
     const finishAt = (s: StepProgress) =>
       s.key === 'P02:m2'
         ? parseInstant(s.dueAt!) + 3 * 86_400_000
-        : calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'A02' ? 3 : s.durationWd);
+        : s.key === 'E07'
+          ? Math.max(parseInstant(s.startedAt!), dayStart(input.facts.departureDate))
+          : s.key === 'P01'
+            ? Math.max(parseInstant(s.startedAt!), dayStart(input.facts.returnDate))
+            : calendar.addWorkingDays(parseInstant(s.startedAt!), s.key === 'A02' ? 3 : s.durationWd);
     const due = human.filter((s) => finishAt(s) <= now);
     if (due.length > 0) {
       for (const s of due)

@@ -1,4 +1,4 @@
-import { checkTripRules, tripCountries, type CaseFacts } from '@df/domain';
+import { checkTripRules, departureDateViolations, shanghaiDate, tripCountries, type CaseFacts } from '@df/domain';
 import type { AmendRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import type { StepMeta } from '../step-meta';
@@ -28,6 +28,9 @@ export function checkAmend(core: CaseCore, r: AmendRequest): void {
     reject('INVALID_REQUEST', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
   }
   const violations = checkTripRules(next, core.input.settings?.rules);
+  // The submission's date rule, on the case's working clock: a departure moved into the past is refused like a submission with that date.
+  if (next.departureDate !== core.facts.departureDate && core.deps.realWorldDates !== false)
+    violations.push(...departureDateViolations(next, shanghaiDate(core.now)));
   if (violations.length > 0) reject('RULE_VIOLATION', '变更后不符合出访规定', 'The amended trip breaks the rules', undefined, violations);
 }
 

@@ -1,4 +1,4 @@
-import { ROUTES, type EntryRoute } from '@df/domain';
+import { dayNumber, isIsoDate, ROUTES, shanghaiDate, type EntryRoute, type StepBehaviour } from '@df/domain';
 import type { CompleteStepRequest } from '@df/contracts';
 import { tripReportProblems } from '@df/contracts';
 import type { CaseCore } from '../core';
@@ -26,6 +26,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
       r.stepKey,
     );
   }
+  if (b.certifies && core.deps.realWorldDates !== false) checkCertifiedDate(core, meta.code, b.certifies.event, data, r.stepKey);
   switch (b.data) {
     case 'entry-route': {
       const route = data.route;
@@ -46,7 +47,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
       break;
     }
     case 'return-registration':
-      if (data.returnedOn !== undefined && (typeof data.returnedOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(data.returnedOn))) {
+      if (data.returnedOn !== undefined && !isIsoDate(data.returnedOn)) {
         reject('INVALID_REQUEST', 'data.returnedOn 须为 YYYY-MM-DD', 'data.returnedOn must be YYYY-MM-DD', r.stepKey);
       }
       break;
@@ -66,6 +67,55 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
     case undefined:
       break;
   }
+}
+
+/**
+ * A step that certifies a real-world event cannot precede it (issue 11 item 5), on the case's working clock in
+ * Asia/Shanghai: the departure not before the departure date; the return not before the day of return (data.returnedOn
+ * when given, else the planned return date), and data.returnedOn neither in the future nor before the departure date.
+ * Throws NOT_BEFORE_DATE (or INVALID_REQUEST for a returnedOn before the departure).
+ */
+export function checkCertifiedDate(
+  core: CaseCore,
+  code: string,
+  event: NonNullable<StepBehaviour['certifies']>['event'],
+  data: Record<string, unknown>,
+  stepKey: string,
+): void {
+  const today = shanghaiDate(core.now);
+  const { departureDate, returnDate } = core.facts;
+  const notBefore = (date: string, zh: string, en: string) => {
+    if (dayNumber(today) < dayNumber(date)) {
+      reject(
+        'NOT_BEFORE_DATE',
+        `${code} ${zh}不能早于 ${date}（今天是 ${today}，北京时间）`,
+        `${code} cannot ${en} before ${date} (today is ${today}, Asia/Shanghai)`,
+        stepKey,
+      );
+    }
+  };
+  if (event === 'departure') {
+    notBefore(departureDate, '确认出发', 'confirm the departure');
+    return;
+  }
+  const returnedOn = typeof data.returnedOn === 'string' && isIsoDate(data.returnedOn) ? data.returnedOn : undefined;
+  if (returnedOn !== undefined && dayNumber(returnedOn) > dayNumber(today)) {
+    reject(
+      'NOT_BEFORE_DATE',
+      `data.returnedOn（${returnedOn}）不能晚于今天（${today}，北京时间）`,
+      `data.returnedOn (${returnedOn}) cannot be in the future (today is ${today}, Asia/Shanghai)`,
+      stepKey,
+    );
+  }
+  if (returnedOn !== undefined && dayNumber(returnedOn) < dayNumber(departureDate)) {
+    reject(
+      'INVALID_REQUEST',
+      `data.returnedOn（${returnedOn}）不能早于出发日期 ${departureDate}`,
+      `data.returnedOn (${returnedOn}) cannot be before the departure date ${departureDate}`,
+      stepKey,
+    );
+  }
+  notBefore(returnedOn ?? returnDate, '回国登记', 'register the return');
 }
 
 export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {

@@ -22,13 +22,24 @@ import {
   type Actor,
   type DelegationInput,
   type DelegationProgress,
+  type OnBehalfOfUser,
   type PlanSummary,
 } from '@df/contracts';
-import { behaviourOf, buildInstances, checkTripRules, dayNumber, plan, shanghaiDate, type CaseFacts } from '@df/domain';
+import {
+  behaviourOf,
+  buildInstances,
+  checkTripRules,
+  departureDateViolations,
+  plan,
+  shanghaiDate,
+  type CaseFacts,
+  type Role,
+} from '@df/domain';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
+import { UsersService } from '../auth/users.service';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
@@ -88,6 +99,7 @@ export class DelegationsService {
     @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
     @InjectRepository(CaseEventEntity) private readonly events: Repository<CaseEventEntity>,
     private readonly registries: RegistriesService,
+    private readonly users: UsersService,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -171,20 +183,13 @@ export class DelegationsService {
           errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
         },
       );
-    const violations = checkTripRules(facts as CaseFacts);
-    const extra: FieldError[] = [];
-    const today = shanghaiDate(Date.now());
-    if (dayNumber(facts.departureDate) <= dayNumber(today))
-      extra.push({
-        field: 'departureDate',
-        rule: 'future',
-        message: { zh: `出发日期须晚于今天（${today}，北京时间）`, en: `The departure date must be after today (${today}, Asia/Shanghai)` },
-      });
-    if (violations.length > 0 || extra.length > 0) {
+    // The same date rule an amendment passes in the workflow (libs/domain/src/rules.ts).
+    const violations = [...checkTripRules(facts as CaseFacts), ...departureDateViolations(facts, shanghaiDate(Date.now()))];
+    if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw domainError('RULE_VIOLATION', '出访申请不符合规定', 'The trip breaks the rules', {
         violations,
-        errors: [...violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })), ...extra],
+        errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
       });
     }
     return facts;
@@ -309,11 +314,26 @@ export class DelegationsService {
         return { ...claim.replay, replayed: true };
       }
     }
+    // After the scope check (an outsider learns nothing about the case's members or the users) and after a
+    // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
+    let onBehalfOf: OnBehalfOfUser | string | undefined;
+    try {
+      onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+    } catch (err) {
+      if (key) await this.idempotency.release(key);
+      throw err;
+    }
     // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
     // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
-    const request = { ...parsed, ...(stepKey !== undefined ? { stepKey } : {}), requestId, actor };
+    const request = {
+      ...parsed,
+      ...(onBehalfOf !== undefined ? { onBehalfOf } : {}),
+      ...(stepKey !== undefined ? { stepKey } : {}),
+      requestId,
+      actor,
+    };
     try {
       const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
@@ -353,6 +373,33 @@ export class DelegationsService {
       });
       throw mapped;
     }
+  }
+
+  /**
+   * 帮代办 names someone who exists: a user (username, enabled) goes to the workflow resolved as {id, role, unit}
+   * (the workflow checks they hold the role the step needs for the case's unit); otherwise the name must be a
+   * member id of this delegation (the workflow checks it is the member of the step). Else 400 VALIDATION_FAILED naming onBehalfOf.
+   */
+  private async resolveOnBehalfOf(caseId: string, name: string | undefined): Promise<OnBehalfOfUser | string | undefined> {
+    if (name === undefined) return undefined;
+    const user = await this.users.findByUsername(name);
+    if (user?.enabled) return { id: user.username, role: user.role as Role, unit: user.unit, name: user.displayName };
+    const members = await this.memberIds(caseId);
+    if (members.includes(name)) return name;
+    const errors: FieldError[] = [
+      {
+        field: 'onBehalfOf',
+        rule: 'existing-principal',
+        message: { zh: `${name} 不是系统用户，也不是本团成员`, en: `${name} is neither a user nor a member of this delegation` },
+      },
+    ];
+    throw new DomainError('VALIDATION_FAILED', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+  }
+
+  /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */
+  private async memberIds(caseId: string): Promise<string[]> {
+    const p = await this.progress(caseId);
+    return p.facts?.members?.map((m) => m.id) ?? [];
   }
 
   private sendUpdate(handle: WorkflowHandle, kind: ActionKind, options: { args: [never]; updateId: string }): Promise<ActionResult> {

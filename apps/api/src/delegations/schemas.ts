@@ -105,9 +105,10 @@ export type Submission = z.output<typeof SubmissionSchema>;
 
 const actionBase = {
   comment: freeText(2000).optional(),
-  onBehalfOf: text(128)
-    .optional()
-    .meta({ description: '帮代办: an FAO officer acting for this person (user id or name); the record keeps both' }),
+  onBehalfOf: text(128).optional().meta({
+    description:
+      "帮代办: an FAO officer acting for this person: the username of a user holding the needed role for the case's unit, or a member id of this delegation (member steps); the record keeps both",
+  }),
 };
 
 export const CompleteStepSchema = z
