@@ -28,7 +28,16 @@ export async function startTestApi(overrides: Partial<ServiceConfig> = {}): Prom
 }
 
 /** A short unique suffix: units and usernames of one test file never collide with another's. */
-export const uniqueSuffix = (): string => randomUUID().slice(0, 8);
+/**
+ * 8 hex characters, never in the shape of a passport number (1-2 letters and 7-8 digits, e.g. `c8123008`):
+ * the masking of personal data would star it in every username and unit built from it.
+ */
+export const uniqueSuffix = (): string => {
+  for (;;) {
+    const s = randomUUID().slice(0, 8);
+    if (!/^[a-z]{1,2}\d{6,8}$/.test(s)) return s;
+  }
+};
 
 export interface TestUsers {
   unit: string;
