@@ -66,6 +66,7 @@ void runUntilSignal('delegation-flow', async () => {
       [
         '',
         'delegation-flow is up 系统已启动',
+        `  Web app 网页    ${base}/   (sign in as a demo user: README, "Demo users")`,
         `  API            ${base}/api`,
         `  OpenAPI docs   ${base}/api/docs   (JSON: ${base}/api/docs-json)`,
         `  Health         ${base}/health`,
