@@ -337,7 +337,16 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               columns={[
                 { title: '#', dataIndex: 'seq', width: 50 },
                 { title: t('time'), dataIndex: 'occurredAt', render: (v: string) => fmtDateTime(v, lang) },
-                { title: t('step'), key: 'step', render: (_: unknown, e) => `${e.type} ${e.payload.key ?? ''}` },
+                {
+                  title: t('step'),
+                  key: 'step',
+                  render: (_: unknown, e) => {
+                    const what = hasLabel(`ev_${e.type}`) ? t(`ev_${e.type}` as LabelKey) : e.type;
+                    const key = typeof e.payload.key === 'string' ? e.payload.key : '';
+                    const name = p.steps.find((s) => s.key === key)?.name;
+                    return `${what}${key ? ` ${key}` : ''}${name ? ` ${pick(name)}` : ''}`;
+                  },
+                },
                 {
                   title: t('decision'),
                   key: 'decision',
