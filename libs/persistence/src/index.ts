@@ -10,3 +10,4 @@ export * from './entities/registries.entity';
 export * from './registries/registries.repository';
 export * from './entities/audit-event.entity';
 export * from './audit-events.repository';
+export * from './case-record.repository';
