@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId } from '@df/contracts';
 import { CaseEntity, CaseEventEntity } from '@df/persistence';
+import { caseInput } from '../support/factories';
 import { ReconcilerService, type ReconcileResult } from '../../apps/worker/src';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
@@ -114,5 +115,28 @@ describe('reconciler: cases whose workflow was terminated or cancelled outside t
     expect(closed.type).toBe('case.closed');
     expect(String(closed.payload.reason)).toMatch(/^流程被取消 \/ Workflow cancelled: /);
     expect(await inboxOf(caseId)).toEqual([]);
+  });
+
+  it('closes a case whose workflow timed out as failed', async () => {
+    // Started as an operator might with an execution timeout: Temporal ends it (TimedOut) without the engine knowing.
+    const input = caseInput({ unit: users.unit });
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+      workflowExecutionTimeout: '3 seconds',
+    });
+    await eventually(
+      () => db.getRepository(CaseEntity).findOneBy({ caseId: input.caseId }),
+      (row) => row?.status === 'open',
+    );
+
+    await reconcileUntil(input.caseId);
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+    const row = await db.getRepository(CaseEntity).findOneByOrFail({ caseId: input.caseId });
+    expect(row).toMatchObject({ status: 'failed', phase: 'closed' });
+    const closed = (await eventsOf(input.caseId)).at(-1)!;
+    expect(closed.payload).toMatchObject({ status: 'failed', temporalStatus: 'TIMED_OUT' });
+    expect(String(closed.payload.reason)).toMatch(/^流程异常终止 \/ Workflow failed: /);
   });
 });
