@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId } from '@df/contracts';
-import { CaseEntity, CaseEventEntity } from '@df/persistence';
+import { CaseEntity, CaseEventEntity, EventStore } from '@df/persistence';
 import { caseInput } from '../support/factories';
 import { ReconcilerService, type ReconcileResult } from '../../apps/worker/src';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -101,6 +102,16 @@ describe('reconciler: cases whose workflow was terminated or cancelled outside t
     // A second run (and any other worker's) appends nothing.
     const again = await reconciler.reconcile();
     expect(again.closed).not.toContain(caseId);
+    expect(await eventsOf(caseId)).toHaveLength(after.length);
+    // Nor does the same append retried, even where the status would allow it; a closed case takes no other.
+    const store = worker.app.get(EventStore);
+    const { seq: _seq, recordedAt: _recorded, ...retry } = closed;
+    expect(
+      await store.appendNext({ ...retry, occurredAt: closed.occurredAt.toISOString() }, ['open', 'departed', 'terminated']),
+    ).toBeNull();
+    expect(
+      await store.appendNext({ ...retry, eventId: randomUUID(), occurredAt: closed.occurredAt.toISOString() }, ['open', 'departed']),
+    ).toBeNull();
     expect(await eventsOf(caseId)).toHaveLength(after.length);
   });
 
