@@ -180,6 +180,7 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       withdrawn: 0,
       cancelled: 0,
       failed: 0,
+      terminated: 0,
       ...countBy((s) => s.status),
     });
 

@@ -221,6 +221,7 @@ const DICT = {
   st_withdrawn: ['已撤回', 'Withdrawn'],
   st_cancelled: ['已取消', 'Cancelled'],
   st_failed: ['异常终止', 'Failed'],
+  st_terminated: ['强制终止', 'Terminated'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;

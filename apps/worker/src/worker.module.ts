@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PersistenceModule } from '@df/persistence';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
 import { ChainActivitiesService } from './activities/chain.activities';
+import { ReconcilerService } from './reconciler.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
 
@@ -17,8 +18,9 @@ export class WorkerModule {
         CaseEventActivitiesService,
         ChainActivitiesService,
         TemporalWorkerService,
+        ReconcilerService,
       ],
-      exports: [TemporalWorkerService],
+      exports: [TemporalWorkerService, ReconcilerService],
     };
   }
 }

@@ -8,9 +8,10 @@ import { ROLE_LABELS } from './roles';
  */
 
 /** open = before departure; departed = abroad or post-trip obligations running; the rest are closed. */
-export const CASE_STATUSES = ['open', 'departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed'] as const;
+export const CASE_STATUSES = ['open', 'departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed'];
+/** terminated: the workflow was ended outside the engine (Temporal CLI or Web UI), recorded by the worker's reconciler. */
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'];
 
 /** Roles of the sending unit: they see and act on their own unit's cases only. */
 export const UNIT_ROLES: readonly Role[] = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'];
@@ -164,6 +165,7 @@ const STATUS_LABELS: Record<CaseStatus, Label> = {
   withdrawn: { zh: '已撤回', en: 'withdrawn' },
   cancelled: { zh: '已撤销', en: 'cancelled' },
   failed: { zh: '已终止', en: 'failed' },
+  terminated: { zh: '已被强制终止', en: 'terminated' },
 };
 
 /** The roles allowed to do `action` (on `step` for complete/decide), without 帮代办. */

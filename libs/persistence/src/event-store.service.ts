@@ -50,6 +50,51 @@ export class EventStore {
     });
   }
 
+  /**
+   * Appends ONE event at the stream's next seq (taken in the same transaction) and folds it into the read
+   * models, but only while the case's read-model status is one of `whenStatus`: for writers outside the
+   * workflow (the worker's reconciler), which own no sequence of their own. The case row is locked for the
+   * transaction, so two such writers serialise; an event id already stored, or a case in another status,
+   * inserts nothing (null). A workflow append racing for the same seq makes this throw
+   * EventSequenceConflictError and roll back: the caller tries again later.
+   */
+  async appendNext(event: Omit<NewCaseEvent, 'seq'>, whenStatus: readonly string[]): Promise<NewCaseEvent | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ status: string }> = await manager.query(`SELECT status FROM cases WHERE case_id = $1 FOR UPDATE`, [
+        event.streamId,
+      ]);
+      if (rows.length === 0 || !whenStatus.includes(rows[0]!.status)) return null;
+      const known: unknown[] = await manager.query(`SELECT 1 FROM case_events WHERE event_id = $1`, [event.eventId]);
+      if (known.length > 0) return null;
+      const [{ next }]: Array<{ next: number }> = await manager.query(
+        `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM case_events WHERE stream_id = $1`,
+        [event.streamId],
+      );
+      const full: NewCaseEvent = { ...event, seq: Number(next) } as NewCaseEvent;
+      await manager
+        .query(
+          `INSERT INTO case_events (stream_id, seq, event_id, type, actor_id, actor_role, on_behalf_of, occurred_at, payload)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            full.streamId,
+            full.seq,
+            full.eventId,
+            full.type,
+            full.actorId ?? null,
+            full.actorRole ?? null,
+            full.onBehalfOf ?? null,
+            full.occurredAt,
+            full.payload,
+          ],
+        )
+        .catch((err: { code?: string }) => {
+          throw err.code === '23505' ? new EventSequenceConflictError(full.streamId, full.seq) : err;
+        });
+      await projectEvents(manager, [full]);
+      return full;
+    });
+  }
+
   readStream(streamId: string): Promise<CaseEventEntity[]> {
     return this.dataSource.getRepository(CaseEventEntity).find({ where: { streamId }, order: { seq: 'ASC' } });
   }

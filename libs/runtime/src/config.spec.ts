@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the reconcile interval (default 60 s, 1 s to 24 h)', () => {
+    expect(loadConfig({}).reconcileIntervalMs).toBe(60_000);
+    expect(loadConfig({ RECONCILE_INTERVAL_MS: '5000' }).reconcileIntervalMs).toBe(5000);
+    for (const bad of ['500', '1.5', '86400001', 'soon'])
+      expect(() => loadConfig({ RECONCILE_INTERVAL_MS: bad })).toThrow(/^[\s\S]*RECONCILE_INTERVAL_MS: /);
+  });
+
   it('refuses a program whose required variables are missing', () => {
     expect(() => loadConfig({}, ['DATABASE_URL', 'TEMPORAL_ADDRESS'])).toThrow(
       /DATABASE_URL: is required[\s\S]*TEMPORAL_ADDRESS: is required/,

@@ -66,6 +66,12 @@ const schema = z.object({
     .optional(),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  RECONCILE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 3600 * 1000)
+    .default(60_000),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   API_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
@@ -149,6 +155,11 @@ export interface AppConfig {
    * is replayed from its history at its next task. About 0.5 MiB each (docs/benchmarks.md); 0 disables the cache.
    */
   workerMaxCachedWorkflows: number;
+  /**
+   * Worker: how often the reconciler asks Temporal's visibility for delegation workflows closed outside the
+   * engine (terminated, failed, timed out, cancelled) and closes their cases in the read model, ms (1 s to 24 h).
+   */
+  reconcileIntervalMs: number;
   /** Bearer token /metrics requires. Unset: /metrics answers only requests from the loopback interface. */
   metricsToken?: string;
   /** How long the API waits for a workflow query (case detail) before answering 503. */
@@ -235,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     loginLockoutSeconds: v.LOGIN_LOCKOUT_SECONDS,
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
+    reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     metricsToken: v.METRICS_TOKEN,
     apiQueryTimeoutMs: v.API_QUERY_TIMEOUT_MS,
     apiUpdateTimeoutMs: v.API_UPDATE_TIMEOUT_MS,

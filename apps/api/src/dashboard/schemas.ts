@@ -149,7 +149,7 @@ export const DashboardSchema = z
         ],
       },
       byPhase: { prepare: 0, review: 0, passport: 0, visa: 1, depart: 0, 'post-trip': 3, closed: 12 },
-      byStatus: { open: 1, departed: 3, completed: 10, rejected: 1, withdrawn: 1, cancelled: 0, failed: 0 },
+      byStatus: { open: 1, departed: 3, completed: 10, rejected: 1, withdrawn: 1, cancelled: 0, failed: 0, terminated: 0 },
       atRisk: {
         total: 1,
         items: [

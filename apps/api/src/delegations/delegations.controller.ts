@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { ActionResult, DelegationProgress } from '@df/contracts';
+import type { ActionResult } from '@df/contracts';
 import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
-import { DelegationsService, type ActionKind, type SubmissionResponse } from './delegations.service';
+import { DelegationsService, type ActionKind, type CaseDetail, type SubmissionResponse } from './delegations.service';
 import { idempotencyKeyOf } from './idempotency.service';
 import { InboxService } from './inbox.service';
 import {
@@ -91,8 +91,8 @@ export class DelegationsController {
   @ApiOperation({ summary: '案件详情 A case with its progress (the workflow query `progress`)' })
   @ApiOkResponse({ description: 'Progress of the case', schema: schemaRef(ProgressSchema) })
   @errorResponses(401, 403, 404, 503)
-  get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<DelegationProgress> {
-    return this.delegations.get(user, id);
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<CaseDetail> {
+    return this.delegations.detail(user, id);
   }
 
   @Get('delegations/:id/timeline')

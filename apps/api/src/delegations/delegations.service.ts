@@ -29,13 +29,16 @@ import {
   behaviourOf,
   buildInstances,
   checkTripRules,
+  CLOSED_STATUSES,
+  dayNumber,
   departureDateViolations,
   plan,
   shanghaiDate,
   type CaseFacts,
+  type CaseStatus,
   type Role,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity } from '@df/persistence';
+import { CaseEntity, CaseEventEntity, readCaseRecord, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -219,12 +222,41 @@ export class DelegationsService {
     return { items: rows.map(summaryOf), total, page: q.page, pageSize: q.pageSize };
   }
 
-  /** The workflow's progress query, scoped and masked. */
+  /** The workflow's progress query, scoped and masked, with the read model's status when it knows the case closed outside the engine. */
   async get(user: AuthUser, caseId: string): Promise<DelegationProgress> {
     const progress = await this.progress(caseId);
     if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null }))
       throw outOfScope();
-    return maskFor(user.role, progress);
+    return maskFor(user.role, await this.withClosedStatus(progress));
+  }
+
+  /**
+   * GET /api/delegations/:id: the workflow's progress (`source: 'workflow'`, as `get`); once Temporal no longer
+   * has the workflow (history past the namespace's retention, or deleted), the read models' record of it
+   * (`source: 'read-model'`, readModelDetail). Actions on such a case stay refused: 409 CASE_CLOSED.
+   */
+  async detail(user: AuthUser, caseId: string): Promise<CaseDetail> {
+    try {
+      return { ...(await this.get(user, caseId)), source: 'workflow' };
+    } catch (err) {
+      // progress() maps a missing workflow to CASE_NOT_FOUND: the read model may still know the case.
+      if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
+      const record = await readCaseRecord(this.cases.manager, caseId);
+      if (!record) throw err;
+      if (!canSeeCase(user, { unit: record.case.unit, supervisingDepartment: record.case.supervisingDepartment })) throw outOfScope();
+      return maskFor(user.role, readModelDetail(record));
+    }
+  }
+
+  /**
+   * A workflow terminated from Temporal still answers queries with its own state (open); the read model knows
+   * it closed (the worker's reconciler recorded case.closed), and says so.
+   */
+  private async withClosedStatus(progress: DelegationProgress): Promise<DelegationProgress> {
+    if (progress.status !== 'open' && progress.status !== 'departed') return progress;
+    const row = await this.cases.findOne({ where: { caseId: progress.caseId }, select: { caseId: true, status: true, phase: true } });
+    if (!row || !CLOSED_STATUSES.includes(row.status as CaseStatus)) return progress;
+    return { ...progress, status: row.status as CaseStatus, phase: row.phase as DelegationProgress['phase'] };
   }
 
   async timeline(user: AuthUser, caseId: string) {
@@ -480,5 +512,121 @@ export function summaryOf(c: CaseEntity) {
     departedAt: iso(c.departedAt),
     closedAt: iso(c.closedAt),
     updatedAt: iso(c.updatedAt)!,
+  };
+}
+
+/** The detail of a case: the workflow's own answer, or the read models' once the workflow is gone. */
+export type CaseDetail = (DelegationProgress & { source: 'workflow' }) | ReadModelDetail;
+
+/**
+ * A case's detail from the read models (schemas.ts ReadModelProgressSchema): what cases and case_steps
+ * keep, the facts from the event store, the plan figures last recorded. Deficiencies, objections and routes
+ * live only in the workflow: see the timeline for them.
+ */
+export interface ReadModelDetail {
+  source: 'read-model';
+  caseId: string;
+  workflowId: string;
+  definitionVersion: string;
+  title: string;
+  unit: string;
+  purpose: string;
+  facts: Record<string, unknown> | null;
+  status: string;
+  phase: string;
+  now: string;
+  submittedAt: string;
+  submittedBy: string;
+  departureDate: string;
+  returnDate: string;
+  countries: string[];
+  memberCount: number;
+  daysToDeparture: number;
+  departedAt: string | null;
+  closedAt: string | null;
+  plan: {
+    criticalPath: string[];
+    criticalPathCodes: string[];
+    forecastReadyAt: string | null;
+    forecastReadyDate: string | null;
+    slackWd: number | null;
+    atRisk: boolean;
+  };
+  steps: Array<{
+    key: string;
+    code: string;
+    name: { zh: string; en: string };
+    phase: string;
+    kind: string;
+    actorRole: string;
+    memberId: string | null;
+    country: string | null;
+    status: string;
+    startedAt: string | null;
+    doneAt: string | null;
+    dueAt: string | null;
+    actedBy: string | null;
+    actedByRole: string | null;
+    onBehalfOf: string | null;
+    decision: string | null;
+    workingDays: number | null;
+    critical: boolean;
+  }>;
+  lastSeq: number;
+}
+
+export function readModelDetail(record: CaseRecord, now = Date.now()): ReadModelDetail {
+  const c = record.case;
+  const critical = new Set(c.criticalPath);
+  return {
+    source: 'read-model',
+    caseId: c.caseId,
+    workflowId: c.workflowId,
+    definitionVersion: c.definitionVersion,
+    title: c.title,
+    unit: c.unit,
+    purpose: c.purpose,
+    facts: record.facts,
+    status: c.status,
+    phase: c.phase,
+    now: new Date(now).toISOString(),
+    submittedAt: iso(c.submittedAt)!,
+    submittedBy: c.submittedBy,
+    departureDate: c.departureDate,
+    returnDate: c.returnDate,
+    countries: c.countries,
+    memberCount: c.memberCount,
+    daysToDeparture: dayNumber(c.departureDate) - dayNumber(shanghaiDate(now)),
+    departedAt: iso(c.departedAt),
+    closedAt: iso(c.closedAt),
+    plan: {
+      criticalPath: c.criticalPath,
+      criticalPathCodes: c.criticalPath.map((k) => k.split(':')[0]!),
+      forecastReadyAt: iso(c.forecastReadyAt),
+      forecastReadyDate: c.forecastReadyAt ? shanghaiDate(c.forecastReadyAt.getTime()) : null,
+      slackWd: c.slackWd,
+      atRisk: c.atRisk,
+    },
+    steps: record.steps.map((s) => ({
+      key: s.stepKey,
+      code: s.code,
+      name: { zh: s.nameZh ?? s.code, en: s.nameEn ?? s.code },
+      phase: s.phase,
+      kind: s.kind,
+      actorRole: s.actorRole,
+      memberId: s.memberId,
+      country: s.country,
+      status: s.status,
+      startedAt: iso(s.startedAt),
+      doneAt: iso(s.doneAt),
+      dueAt: iso(s.dueAt),
+      actedBy: s.actedBy,
+      actedByRole: s.actedByRole,
+      onBehalfOf: s.onBehalfOf,
+      decision: s.decision,
+      workingDays: s.workingDays,
+      critical: critical.has(s.stepKey),
+    })),
+    lastSeq: c.lastSeq,
   };
 }

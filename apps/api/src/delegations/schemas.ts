@@ -311,8 +311,9 @@ export const StepProgressSchema = z
   })
   .meta({ id: 'StepProgress' });
 
-export const ProgressSchema = z
+export const WorkflowProgressSchema = z
   .looseObject({
+    source: z.literal('workflow').meta({ description: "The workflow's `progress` query answered" }),
     caseId: z.string(),
     workflowId: z.string(),
     definitionVersion: z.string(),
@@ -347,9 +348,10 @@ export const ProgressSchema = z
       .meta({ description: 'The incident stopping the case (actions answer 409 CASE_INCIDENT until an operator retries it)' }),
   })
   .meta({
-    id: 'DelegationProgress',
+    id: 'WorkflowProgress',
     description: "The workflow's `progress` query; passport numbers masked except for passport and visa officers",
     example: {
+      source: 'workflow',
       caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
       workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
       definitionVersion: '2026.1',
@@ -400,6 +402,137 @@ export const ProgressSchema = z
       lastSeq: 4,
     },
   });
+
+const nullableIso = z.string().nullable();
+
+/** GET /api/delegations/:id once Temporal no longer has the workflow (delegations.service.ts readModelDetail). */
+export const ReadModelProgressSchema = z
+  .looseObject({
+    source: z.literal('read-model').meta({
+      description:
+        "工作流历史已过保留期，按读模型答复 / Temporal no longer has the workflow (history past the namespace's retention): answered from the read models (cases, case_steps) and the event store; deficiencies, objections and routes are in the timeline; actions are refused (409 CASE_CLOSED)",
+    }),
+    caseId: z.string(),
+    workflowId: z.string(),
+    definitionVersion: z.string(),
+    title: z.string(),
+    unit: z.string(),
+    purpose: z.string(),
+    facts: z.looseObject({}).nullable(),
+    status: z.enum(CASE_STATUSES),
+    phase: z.string(),
+    now: z.string(),
+    submittedAt: z.string(),
+    submittedBy: z.string(),
+    departureDate: z.string(),
+    returnDate: z.string(),
+    countries: z.array(z.string()),
+    memberCount: z.number().int(),
+    daysToDeparture: z.number(),
+    departedAt: nullableIso,
+    closedAt: nullableIso,
+    plan: z
+      .looseObject({
+        criticalPath: z.array(z.string()),
+        criticalPathCodes: z.array(z.string()),
+        forecastReadyAt: nullableIso,
+        forecastReadyDate: z.string().nullable(),
+        slackWd: z.number().nullable(),
+        atRisk: z.boolean(),
+      })
+      .meta({ description: 'The plan figures last recorded (case.replanned)' }),
+    steps: z.array(
+      z.looseObject({
+        key: z.string(),
+        code: z.string(),
+        name: label,
+        phase: z.string(),
+        kind: z.string(),
+        actorRole: z.string(),
+        memberId: z.string().nullable(),
+        country: z.string().nullable(),
+        status: z.string(),
+        startedAt: nullableIso,
+        doneAt: nullableIso,
+        dueAt: nullableIso,
+        actedBy: z.string().nullable(),
+        actedByRole: z.string().nullable(),
+        onBehalfOf: z.string().nullable(),
+        decision: z.string().nullable(),
+        workingDays: z.number().nullable(),
+        critical: z.boolean(),
+      }),
+    ),
+    lastSeq: z.number().int(),
+  })
+  .meta({
+    id: 'ReadModelProgress',
+    description: 'A case whose workflow Temporal no longer has, from the read models; passport numbers masked as in WorkflowProgress',
+    example: {
+      source: 'read-model',
+      caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      workflowId: 'delegation-5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      definitionVersion: '2027.2',
+      title: '滨州市经贸代表团访美',
+      unit: 'commerce',
+      purpose: 'business',
+      facts: null,
+      status: 'terminated',
+      phase: 'closed',
+      now: '2027-09-01T01:00:00.000Z',
+      submittedAt: '2027-02-01T01:00:00.000Z',
+      submittedBy: 'organizer.commerce',
+      departureDate: '2027-03-15',
+      returnDate: '2027-03-22',
+      countries: ['US'],
+      memberCount: 1,
+      daysToDeparture: -170,
+      departedAt: null,
+      closedAt: '2027-02-03T01:00:00.000Z',
+      plan: {
+        criticalPath: ['A02', 'A05'],
+        criticalPathCodes: ['A02', 'A05'],
+        forecastReadyAt: '2027-02-24T09:00:00.000Z',
+        forecastReadyDate: '2027-02-24',
+        slackWd: 12.5,
+        atRisk: false,
+      },
+      steps: [
+        {
+          key: 'A02',
+          code: 'A02',
+          name: { zh: '起草出访申请（任务、目的类别）', en: 'Draft trip application (task, purpose category)' },
+          phase: 'prepare',
+          kind: 'task',
+          actorRole: 'organizer',
+          memberId: null,
+          country: null,
+          status: 'done',
+          startedAt: '2027-02-01T01:00:00.000Z',
+          doneAt: '2027-02-01T02:00:00.000Z',
+          dueAt: '2027-02-02T01:00:00.000Z',
+          actedBy: 'organizer.commerce',
+          actedByRole: 'organizer',
+          onBehalfOf: null,
+          decision: null,
+          workingDays: 0.125,
+          critical: true,
+        },
+      ],
+      lastSeq: 9,
+    },
+  });
+
+/**
+ * GET /api/delegations/:id: the workflow's progress, or (`source: 'read-model'`) the read models' record of a
+ * case whose workflow Temporal no longer has.
+ */
+export const ProgressSchema = z.union([WorkflowProgressSchema, ReadModelProgressSchema]).meta({
+  id: 'DelegationProgress',
+  description:
+    "The case's detail. `source: workflow`: the workflow's `progress` query. `source: read-model`: the workflow's history is past Temporal's retention; answered from the read models",
+  example: WorkflowProgressSchema.meta()?.example,
+});
 
 export const TimelineSchema = z
   .looseObject({

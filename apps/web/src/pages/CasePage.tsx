@@ -270,7 +270,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 {t('approvalDocument')}
               </Button>
             </Space>
-            {p.deficiencies.length > 0 ? (
+            {/* A case past Temporal's retention answers from the read model, without deficiencies (source: read-model). */}
+            {(p.deficiencies ?? []).length > 0 ? (
               <Table
                 size="small"
                 style={{ marginTop: 12 }}

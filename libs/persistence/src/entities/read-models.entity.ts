@@ -33,7 +33,7 @@ export class CaseEntity {
   @Column({ name: 'purpose', type: 'varchar', length: 32 })
   purpose!: string;
 
-  /** open | departed | completed | rejected | withdrawn | cancelled | failed */
+  /** open | departed | completed | rejected | withdrawn | cancelled | failed | terminated (CASE_STATUSES) */
   @Column({ name: 'status', type: 'varchar', length: 16 })
   status!: string;
 

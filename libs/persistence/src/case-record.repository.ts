@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import { CaseEventEntity } from './entities/case-event.entity';
+import { CaseEntity, CaseStepEntity } from './entities/read-models.entity';
+
+/** What the read models keep of one case: enough to answer its detail once Temporal no longer has its history. */
+export interface CaseRecord {
+  case: CaseEntity;
+  /** Step instances, by key (definition order: codes sort A.. to P..). */
+  steps: CaseStepEntity[];
+  /** The submitted facts with every amendment's changes applied in order; null when the submission carried none. */
+  facts: Record<string, unknown> | null;
+}
+
+/**
+ * Reads a case from the read models (cases, case_steps) and its facts from the event store (case.submitted,
+ * then each case.amended's `changes`). Null when the case was never projected.
+ */
+export async function readCaseRecord(manager: EntityManager, caseId: string): Promise<CaseRecord | null> {
+  const row = await manager.findOne(CaseEntity, { where: { caseId } });
+  if (!row) return null;
+  const steps = await manager.find(CaseStepEntity, { where: { caseId }, order: { stepKey: 'ASC' } });
+  const events = await manager
+    .createQueryBuilder(CaseEventEntity, 'e')
+    .where('e.stream_id = :caseId', { caseId })
+    .andWhere('e.type IN (:...types)', { types: ['case.submitted', 'case.amended'] })
+    .orderBy('e.seq', 'ASC')
+    .getMany();
+  let facts = null as Record<string, unknown> | null;
+  for (const e of events) {
+    if (e.type === 'case.submitted' && e.payload.facts && typeof e.payload.facts === 'object')
+      facts = { ...(e.payload.facts as Record<string, unknown>) };
+    else if (e.type === 'case.amended' && facts && e.payload.changes && typeof e.payload.changes === 'object')
+      facts = { ...facts, ...(e.payload.changes as Record<string, unknown>) };
+  }
+  return { case: row, steps, facts };
+}
