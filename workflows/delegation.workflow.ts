@@ -47,7 +47,7 @@ const { recordIncident, resolveIncident } = proxyActivities<DelegationActivities
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const { runSystemStep, recordEscalation, recordTrips } = proxyActivities<DelegationActivities>({
+const { runSystemStep, recordEscalation, recordTrips, passportCustody } = proxyActivities<DelegationActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -80,6 +80,8 @@ const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
  * operator's retryIncident (issue 12 item 2, docs/operations.md).
  */
 const INCIDENTS_PATCH = 'incidents';
+/** With this patch finished steps move the passport custody ledger (behaviour.custody: C06, C07, P02). */
+const PASSPORT_CUSTODY_PATCH = 'passport-custody';
 /** With this patch a signal is validated like an Update (text the case cannot store is refused, not applied). */
 const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
@@ -136,6 +138,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     calendar,
     reopenOnChange: () => patched(REOPEN_ON_CHANGE_PATCH),
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
+    custody: () => patched(PASSPORT_CUSTODY_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
   });
   let dirty = true;
@@ -320,6 +323,23 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           if (trips) track(recordTrips({ caseId: input.caseId, facts: engine.facts }));
         }
       },
+      custody: (work) =>
+        work.forEach((w) => {
+          const member = engine.facts.members.find((m) => m.id === w.memberId);
+          // Due back in custody 7 calendar days after return (P02's rule).
+          const dueBackOn = new Date(Date.parse(`${engine.facts.returnDate}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+          track(
+            passportCustody({
+              caseId: input.caseId,
+              key: w.key,
+              action: w.action,
+              memberId: w.memberId,
+              ...(member?.personId ? { personId: member.personId } : {}),
+              ...(member?.passport?.number ? { passportNumber: member.passport.number } : {}),
+              ...(w.action === 'check-out' ? { dueBackOn } : {}),
+            }).then(() => undefined),
+          );
+        }),
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
     });
     if (events.length > 0) {

@@ -9,12 +9,21 @@ import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
 import { authorize } from './authorization';
 import { reject } from './rejection';
-import { CaseCore, type EngineAction, type EngineDeps, type Escalation, type SystemResult, type SystemWork } from './core';
+import {
+  CaseCore,
+  type CustodyWork,
+  type EngineAction,
+  type EngineDeps,
+  type Escalation,
+  type SystemResult,
+  type SystemWork,
+} from './core';
 import { fireDueDeadlines, nextDeadline } from './deadlines';
 import { currentPlan, nextTimeWake, phaseOf, progressView, replan } from './progress';
 import { applySystemResult, takeSystemWork } from './system-steps';
 
 export {
+  type CustodyWork,
   DEFICIENCY_DEADLINE_WD,
   MIN_DUE_WD,
   type EngineAction,
@@ -218,6 +227,13 @@ export class CaseEngine {
   }
 
   /** True once after departure: the members' trips go into the frequency history. */
+  /** The custody ledger moves of steps finished since the last call. */
+  takeCustodyWork(): CustodyWork[] {
+    const out = this.core.custodyWork;
+    this.core.custodyWork = [];
+    return out;
+  }
+
   takeTripRecording(): boolean {
     const out = this.core.tripsToRecord;
     this.core.tripsToRecord = false;

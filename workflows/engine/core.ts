@@ -101,6 +101,14 @@ export interface SystemResult {
   violations?: RuleViolation[];
   documentNo?: string;
   note?: Label;
+  data?: Record<string, string>;
+}
+
+/** The custody ledger's part of a finished step (behaviour.custody), for the workflow to carry out. */
+export interface CustodyWork {
+  key: string;
+  action: 'check-out' | 'check-in' | 'cancel';
+  memberId: string;
 }
 
 export interface Escalation {
@@ -139,6 +147,8 @@ export interface EngineDeps {
    * workflow answers with patched('deficiency-office'); default true.
    */
   deficiencyOffice?: () => boolean;
+  /** Whether finished steps move the passport custody ledger (patched('passport-custody')); default true. */
+  custody?: () => boolean;
   /**
    * Certifying steps wait for their real-world date (issue 11 item 5); default on. The workflow turns it off only
    * for histories recorded before the rule (patched()), so they replay as they ran.
@@ -179,6 +189,8 @@ export class CaseCore {
   escalations: Escalation[] = [];
   readonly log: EventLog;
   tripsToRecord = false;
+  /** Ledger moves of finished steps, taken by the drain (CaseEngine.takeCustodyWork). */
+  custodyWork: CustodyWork[] = [];
   now = 0;
   lastPlanKey = '';
   lastPlanShape = '';
@@ -402,7 +414,14 @@ export class CaseCore {
   }
 
   finish(state: StepState, by: ActionBase | null): void {
-    for (const [key, st] of this.states) if (st === state) this.rechecks.delete(key);
+    for (const [key, st] of this.states) {
+      if (st !== state) continue;
+      this.rechecks.delete(key);
+      const meta = this.metas.get(key);
+      const custody = meta?.behaviour.custody;
+      if (custody && meta.memberId && (this.deps.custody?.() ?? true))
+        this.custodyWork.push({ key, action: custody, memberId: meta.memberId });
+    }
     state.status = 'done';
     state.doneAt = this.now;
     state.blockedReason = undefined;

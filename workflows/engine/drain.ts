@@ -1,12 +1,14 @@
 import type { Plan } from '@df/domain';
 import type { CaseEvent } from '@df/contracts';
-import type { CaseEngine, Escalation, SystemResult, SystemWork } from './case-engine';
+import type { CaseEngine, CustodyWork, Escalation, SystemResult, SystemWork } from './case-engine';
 
 export interface DrainHooks {
   /** Start the system steps that became due (the workflow schedules activities; sync drivers may answer later). */
   systemWork(work: SystemWork[]): void;
   /** Escalations and the trips flag, for drivers that still record them apart from the events (legacy histories). */
   sideRecords?(escalations: Escalation[], recordTrips: boolean): void;
+  /** The passport custody ledger's moves of finished steps (behaviour.custody). */
+  custody?(work: CustodyWork[]): void;
   /** Working days the forecast of a late case may drift before a new case.replanned (CaseEngine.replan); read after the side records. */
   settleWd?(): number;
 }
@@ -21,6 +23,7 @@ export function drain(engine: CaseEngine, now: number, hooks: DrainHooks): { pla
   const escalations = engine.takeEscalations();
   const trips = engine.takeTripRecording();
   hooks.sideRecords?.(escalations, trips);
+  hooks.custody?.(engine.takeCustodyWork());
   const plan = engine.replan(now, hooks.settleWd?.() ?? 0);
   return { plan, events: engine.takeEvents() };
 }

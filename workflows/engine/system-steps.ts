@@ -41,7 +41,11 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
   }
   if (result.documentNo && work.system === 'approval-document') core.approvalDocumentNo = result.documentNo;
   core.finish(state, null);
-  state.data = { ...(result.documentNo ? { documentNo: result.documentNo } : {}), ...(result.note ? { note: result.note } : {}) };
+  state.data = {
+    ...(result.documentNo ? { documentNo: result.documentNo } : {}),
+    ...(result.note ? { note: result.note } : {}),
+    ...(result.data ?? {}),
+  };
   core.emit('step.completed', null, { key: work.key, code: work.code, data: state.data, comment: null });
   core.advance();
 }

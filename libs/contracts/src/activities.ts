@@ -36,6 +36,8 @@ export interface SystemStepResult {
   violations?: RuleViolation[];
   documentNo?: string;
   note?: Label;
+  /** Facts the step records beside its note (A01: planOutcome, planTripId). */
+  data?: Record<string, string>;
 }
 
 export interface EscalationRecord {
@@ -64,10 +66,29 @@ export interface ChainActivities {
   recordTrips(input: { caseId: string; facts: CaseFacts }): Promise<void>;
 }
 
+/** The passport custody ledger follows a step (behaviour.custody): the member's passport out, back in, or cancelled. */
+export interface PassportCustodyInput {
+  caseId: string;
+  key: string;
+  action: 'check-out' | 'check-in' | 'cancel';
+  memberId: string;
+  /** The roster's person id (the ledger's holder), when the member came from the roster. */
+  personId?: string;
+  /** The passport number in the case's facts (the old one for 'cancel'). */
+  passportNumber?: string;
+  /** For 'check-out': the day it is due back (7 calendar days after return), YYYY-MM-DD. */
+  dueBackOn?: string;
+}
+
+export interface CustodyActivities {
+  /** Idempotent: a passport already in the target state is left as it is; one not in the ledger is noted, not an error. */
+  passportCustody(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }>;
+}
+
 /** Incidents (issue 12 item 2) in the read model: opened when the workflow stops on one, resolved after a retry. */
 export interface IncidentActivities {
   recordIncident(input: CaseIncident & { caseId: string }): Promise<void>;
   resolveIncident(input: { incidentId: string; resolvedBy: string; at: string }): Promise<void>;
 }
 
-export type DelegationActivities = CaseEventActivities & ChainActivities & IncidentActivities;
+export type DelegationActivities = CaseEventActivities & ChainActivities & IncidentActivities & CustodyActivities;

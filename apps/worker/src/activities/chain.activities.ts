@@ -4,27 +4,43 @@ import { DataSource } from 'typeorm';
 import {
   checkMemberFrequency,
   checkTripRules,
+  matchAnnualPlan,
   personKey,
+  travelPassport,
+  type Label,
   shanghaiDate,
   STEP_BEHAVIOURS,
   type CaseFacts,
   type TripRecord,
 } from '@df/domain';
-import type { ChainActivities, EscalationRecord, SystemStepInput, SystemStepResult } from '@df/contracts';
+import type {
+  ChainActivities,
+  CustodyActivities,
+  EscalationRecord,
+  PassportCustodyInput,
+  SystemStepInput,
+  SystemStepResult,
+} from '@df/contracts';
+import { PassportTransitionError, RegistriesRepository } from '@df/persistence';
 
 export { personKey };
 
 @Injectable()
-export class ChainActivitiesService implements ChainActivities {
-  constructor(private readonly db: DataSource) {}
+export class ChainActivitiesService implements ChainActivities, CustodyActivities {
+  private readonly registries: RegistriesRepository;
+
+  constructor(private readonly db: DataSource) {
+    this.registries = new RegistriesRepository(db);
+  }
 
   async runSystemStep(input: SystemStepInput): Promise<SystemStepResult> {
     switch (input.system ?? STEP_BEHAVIOURS[input.code]?.system) {
-      case 'annual-plan':
-        // No annual outbound plans are registered yet: the check records that the FAO rule review covers it.
-        return {
-          note: { zh: '未登记年度出访计划，由外办规则审核核对', en: 'No annual outbound plan on file; the FAO rule review covers it' },
-        };
+      case 'annual-plan': {
+        // A01: the trip against the unit's registered plan for its departure year (docs/registries.md).
+        const plan = await this.registries.plan(input.facts.unit, Number(input.facts.departureDate.slice(0, 4)));
+        const match = matchAnnualPlan(plan, input.facts);
+        return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
+      }
       case 'trip-rules':
         return { violations: checkTripRules(input.facts, input.settings?.rules) };
       case 'frequency':
@@ -71,6 +87,55 @@ export class ChainActivitiesService implements ChainActivities {
       }>;
       return row.document_no;
     });
+  }
+
+  /**
+   * The custody ledger follows the chain (behaviour.custody, issue 14 item 3): C07 checks the member's passport
+   * out for the case, P02 checks it back in, C06 cancels the replaced one. The passport is the facts' number if
+   * the ledger holds it, else the holder's (person id) passport in the state the move starts from. Idempotent
+   * (a passport already moved is left as it is); a passport the ledger does not hold is noted, not an error:
+   * the chain never waits for the ledger.
+   */
+  async passportCustody(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
+    const to = input.action === 'check-out' ? 'checked-out' : input.action === 'check-in' ? 'in-custody' : 'cancelled';
+    const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
+    const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
+    // Out: the holder's travel passport (a new one issued at C05 before the old); back: the one out for this
+    // case; cancel: the replaced one the facts name. The facts' number when the roster does not know the holder.
+    const passport =
+      input.action === 'check-out'
+        ? (travelPassport(held.filter((p) => p.state === 'in-custody')) ??
+          held.find((p) => p.state === 'checked-out' && p.caseId === input.caseId) ?? // a retried move: already out
+          (byNumber?.state === 'in-custody' ? byNumber : null))
+        : input.action === 'check-in'
+          ? (held.find((p) => p.state === 'checked-out' && p.caseId === input.caseId) ??
+            (byNumber && byNumber.caseId === input.caseId ? byNumber : null))
+          : byNumber;
+    if (!passport)
+      return {
+        number: null,
+        note: {
+          zh: `护照保管登记中没有成员 ${input.memberId} 的护照`,
+          en: `The custody ledger holds no passport of member ${input.memberId}`,
+        },
+      };
+    if (passport.state === to) return { number: passport.number, note: { zh: '护照状态已登记', en: 'Already recorded in the ledger' } };
+    try {
+      await this.registries.transitionPassport(
+        passport.number,
+        to,
+        { caseId: input.caseId, dueBackOn: input.dueBackOn ?? null, note: `${input.key} (${input.caseId})` },
+        async (holder) => (await this.registries.person(holder))?.unit ?? null,
+        { id: 'system', role: 'system' },
+      );
+    } catch (err) {
+      if (!(err instanceof PassportTransitionError)) throw err;
+      return {
+        number: passport.number,
+        note: { zh: `护照状态不允许此变更：${err.message}`, en: `The ledger refused the move: ${err.message}` },
+      };
+    }
+    return { number: passport.number, note: { zh: `护照 ${to}`, en: `Passport ${to}` } };
   }
 
   /**

@@ -39,6 +39,11 @@ export interface StepBehaviour {
    * on a delegation-scoped step, any member's).
    */
   rerunOnAmend?: 'always' | 'dates' | 'trip' | 'member';
+  /**
+   * The passport custody ledger (护照委托保管) follows the step: 'check-out' the member's passport for the case
+   * (due back 7 days after return), 'check-in' it back into custody, 'cancel' the replaced one (issue 14 item 3).
+   */
+  custody?: 'check-out' | 'check-in' | 'cancel';
   /** The escalation an overdue deadline raises. */
   overdue?: OverdueEscalation;
   /** Opens after departure (not planned to departure): due relative to the return day; a second, harder deadline after it. */

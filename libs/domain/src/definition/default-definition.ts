@@ -157,13 +157,18 @@ export const DEFINITION_2027_1: ProcessDefinition = {
 export const DEFAULT_DEFINITION_VERSION = '2027.2';
 
 /**
- * What 2027.2 changes (issue 11 items 2-3): no approval document (B08) while a document accepted as missing
- * at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing is missing); a
- * member's passport check (C01) runs again when the member's facts are amended.
+ * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
+ * accepted as missing at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing
+ * is missing); a member's passport check (C01) runs again when the member's facts are amended; the passport
+ * custody ledger follows C06, C07 and P02.
  */
 const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
   C01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'member' } }),
+  // The custody ledger follows the chain: out for the visa (C07), back at return (P02), the replaced one cancelled (C06).
+  C06: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'cancel' } }),
+  C07: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-out' } }),
+  P02: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-in' } }),
 };
 
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { makeMember } from '@df/domain';
+import { delegationWorkflowId, type DelegationInput } from '@df/contracts';
+import { RegistriesRepository } from '@df/persistence';
+import { drive } from '../support/drive';
+import { caseInput, SCALED_DEPARTURE } from '../support/factories';
+import { startTestWorker, type TestWorker } from '../support/harness';
+
+/**
+ * Issue 14 items 1 and 3 on the real servers: A01 reads the unit's registered annual plan, and the passport
+ * custody ledger follows the chain (C07 checks the passport out for the case, P02 checks it back in).
+ */
+describe('the registries in the chain: annual plan (A01) and passport custody (C07, P02)', () => {
+  let worker: TestWorker;
+  let registries: RegistriesRepository;
+  const system = { id: 'test', role: 'system' };
+
+  beforeAll(async () => {
+    worker = await startTestWorker();
+    registries = new RegistriesRepository(worker.app.get(DataSource));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  it('a planned trip is recorded as planned at A01; the passport is out for the case from C07 and back in custody at P02', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const personId = `staff-${randomUUID().slice(0, 8)}`;
+    const number = `SE${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
+    await registries.putUnit(
+      {
+        code: unit,
+        nameZh: '测试局',
+        nameEn: 'Test bureau',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: ['王局长'],
+        status: 'active',
+        suspendedReason: null,
+      },
+      system,
+    );
+    await registries.putPerson(
+      {
+        personId,
+        unit,
+        name: '张三',
+        gender: 'male',
+        dateOfBirth: '1970-01-01',
+        rank: 'division',
+        position: '处长',
+        partyMember: false,
+        classifiedAccess: false,
+        leadershipTeam: null,
+        status: 'active',
+      },
+      system,
+    );
+    await registries.registerPassport(
+      { number, type: 'official', issuedOn: '2022-01-01', expiresOn: '2031-12-31', holder: personId },
+      unit,
+      system,
+    );
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    // One member to the US for trade, in the quarter of the departure.
+    const quarter = (Math.floor((Number(SCALED_DEPARTURE.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+    await registries.putPlan({ unit, year: 2026, trips: [{ id: 'P-07', purpose: 'trade', countries: ['US'], size: 2, quarter }] }, system);
+    const input: DelegationInput = {
+      ...base,
+      facts: {
+        ...base.facts,
+        members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })],
+      },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    const departed = await drive(handle, unit, { onSchedule: false, until: (p) => p.status === 'departed' });
+    expect(departed.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned', planTripId: 'P-07' });
+    const out = await registries.passport(number);
+    const dueBack = new Date(Date.parse(`${input.facts.returnDate}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+    expect(out).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: dueBack });
+    const done = await drive(handle, unit, { onSchedule: false, until: (p) => p.status === 'completed' });
+    expect(done.status).toBe('completed');
+    const back = await registries.passport(number);
+    expect(back).toMatchObject({ state: 'in-custody', caseId: null });
+    const history = await registries.passportHistory(number);
+    expect(history.map((h) => [h.fromState, h.toState])).toEqual([
+      [null, 'in-custody'],
+      ['in-custody', 'checked-out'],
+      ['checked-out', 'in-custody'],
+    ]);
+  });
+
+  it('a trip not in the plan is recorded as unplanned at A01 (the reviewer sees that a written reason is needed)', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    await registries.putPlan(
+      { unit, year: 2026, trips: [{ id: 'P-01', purpose: 'culture', countries: ['DE'], size: 3, quarter: 4 }] },
+      system,
+    );
+    const input = caseInput({ workingDaySeconds: 1, unit });
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    const p = await drive(handle, unit, { onSchedule: false, until: (q) => q.steps.find((s) => s.key === 'A01')?.status === 'done' });
+    expect(p.steps.find((s) => s.key === 'A01')!.data).toMatchObject({
+      planOutcome: 'unplanned',
+      note: { en: expect.stringContaining('written reason') },
+    });
+    await handle.terminate('test done');
+  });
+});
