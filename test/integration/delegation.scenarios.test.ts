@@ -6,6 +6,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { addDays, dayNumber, makeMember, shanghaiDate } from '@df/domain';
 import {
   amendUpdate,
+  cancelUpdate,
   completeStepUpdate,
   decideStepUpdate,
   delegationWorkflowId,
@@ -13,6 +14,7 @@ import {
   objectionUpdate,
   progressQuery,
   supplyDocumentUpdate,
+  withdrawUpdate,
   type DelegationInput,
   type DelegationProgress,
 } from '@df/contracts';
@@ -266,6 +268,17 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     expect(step(p, 'D13:m2:US').status).toBe('withdrawn');
     const row = await db.getRepository(CaseEntity).findOneByOrFail({ caseId: input.caseId });
     expect(row).toMatchObject({ memberCount: 1, status: 'departed' });
+    // Issue 11 item 6: a departed case (P01 awaiting) can no longer be withdrawn or cancelled; the post-trip duties stay live.
+    const refusal = (update: typeof withdrawUpdate, by: ReturnType<typeof actor>) =>
+      handle.executeUpdate(update, { args: [{ requestId: randomUUID(), actor: by, reason: '行程取消' }] }).then(
+        () => 'accepted',
+        (err: { cause?: { type?: string } }) => err.cause?.type,
+      );
+    expect(await refusal(withdrawUpdate, actor('organizer', input.facts.unit))).toBe('ACTION_NOT_ALLOWED');
+    expect(await refusal(cancelUpdate, actor('fao-director', 'fao'))).toBe('ACTION_NOT_ALLOWED');
+    const after = await handle.query(progressQuery);
+    expect(after.status).toBe('departed');
+    expect(['awaiting', 'overdue']).toContain(step(after, 'P01').status);
     await maybeRecord(handle, 'visa-refused');
     await handle.terminate('scenario done');
   });
