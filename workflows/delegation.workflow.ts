@@ -12,9 +12,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { chineseCalendar, parseInstant, shanghaiDate, tripCountries, type Plan } from '@df/domain';
+import { chineseCalendar, createCalendar, parseInstant, shanghaiDate, tripCountries, type Plan } from '@df/domain';
 import {
   amendUpdate,
+  calendarChangedSignal,
   cancelUpdate,
   completeStepSignal,
   completeStepUpdate,
@@ -129,7 +130,12 @@ function toFailure(err: unknown): unknown {
  */
 export async function delegation(input: DelegationInput): Promise<DelegationResult> {
   const info = workflowInfo();
-  const calendar = patched(PROVISIONAL_CALENDAR_PATCH) ? chineseCalendar() : chineseCalendar({ unpublishedYears: 'weekends' });
+  // The office's loaded schedules (at submission) over the package data and provisional years.
+  const calendar = input.schedules?.length
+    ? createCalendar({ schedules: input.schedules })
+    : patched(PROVISIONAL_CALENDAR_PATCH)
+      ? chineseCalendar()
+      : chineseCalendar({ unpublishedYears: 'weekends' });
   const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
   const now = (): number => clock.at(Date.now());
   const engine = new CaseEngine(input, {
@@ -227,6 +233,11 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       log.warn('signal refused', { type, requestId: request?.requestId, reason: err instanceof Rejection ? err.code : String(err) });
     }
   };
+  // The office loaded a holiday schedule (issue 14 item 5): plan with it; the drain re-plans the case.
+  setHandler(calendarChangedSignal, ({ schedules }) => {
+    engine.setCalendar(createCalendar({ schedules }));
+    dirty = true;
+  });
   setHandler(completeStepSignal, signal('complete'));
   setHandler(decideStepSignal, signal('decide'));
 

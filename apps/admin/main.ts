@@ -9,9 +9,9 @@ import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
+import { calendarChangedSignal, delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
 import { scheduleProblems } from '@df/domain';
-import { dataSourceOptions, IncidentsRepository, RegistriesRepository } from '@df/persistence';
+import { dataSourceOptions, IncidentsRepository, liveCaseIds, RegistriesRepository } from '@df/persistence';
 import { ConfigError, loadConfig, temporalConnectionOptions, temporalDataConverter, type AppConfig } from '@df/runtime';
 import { parseScheduleFile } from './schedule-file';
 
@@ -65,10 +65,30 @@ export async function runAdmin(
       const { replaced } = await repo.putSchedule(s, source, { id: actor, role: 'admin' });
       out.push(`${replaced ? 'replaced' : 'loaded'} ${s.year}: ${s.holidays.length} days off, ${s.workdays.length} working weekend days`);
     }
+    // Running cases re-plan with every loaded schedule, as after PUT /api/registries/calendars (issue 14 item 5).
+    if (temporal) out.push(await replanLiveCases(ds, repo, temporal));
     return out;
   } finally {
     await ds.destroy();
   }
+}
+
+async function replanLiveCases(ds: DataSource, repo: RegistriesRepository, temporal: () => Promise<Client>): Promise<string> {
+  const ids = await liveCaseIds(ds.manager);
+  const schedules = (await repo.schedules()).map(({ year, holidays, workdays }) => ({ year, holidays, workdays }));
+  let client: Client;
+  try {
+    client = await temporal();
+  } catch (err) {
+    return `${ids.length} running case(s) not told (${err instanceof Error ? err.message : String(err)}): load it again with TEMPORAL_ADDRESS set, or through the API`;
+  }
+  let failed = 0;
+  for (const id of ids)
+    await client.workflow
+      .getHandle(delegationWorkflowId(id))
+      .signal(calendarChangedSignal, { schedules })
+      .catch(() => failed++);
+  return `${ids.length - failed} running case(s) re-plan with it${failed ? `; ${failed} could not be reached` : ''}`;
 }
 
 /** Incidents (issue 12 item 2, docs/operations.md): list the open ones; retry one after its cause is fixed. */

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { addDays, buildInstances, DEFAULT_DEFINITION, shanghaiDate, type CaseFacts } from '@df/domain';
-import { startTestWorker, type TestWorker } from '../support/harness';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
   canonicalSubmission,
@@ -505,6 +505,57 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .set(bearer(users.tokens.manager))
       .expect(200);
     expect(changes.body.items[0]).toMatchObject({ entityKey: '2027', action: 'loaded', actor: users.usernames['fao-director'] });
+  });
+
+  it('loading a schedule re-plans the running cases: the forecast moves past the new days off (issue 14 item 5)', async () => {
+    const http = api.http;
+    const caseId = (
+      await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body.caseId as string;
+    const before = await getProgress(api, users.tokens.organizer, caseId);
+    // The office declares every weekday of the next 30 days a day off (per year, as the State Council's notice would).
+    const byYear = new Map<number, string[]>();
+    for (let d = 1; d <= 30; d++) {
+      const day = shanghaiDate(Date.now() + d * 86_400_000);
+      const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      const year = Number(day.slice(0, 4));
+      byYear.set(year, [...(byYear.get(year) ?? []), day]);
+    }
+    for (const [year, holidays] of byYear) {
+      const put = await request(http)
+        .put(`/api/registries/calendars/${year}`)
+        .set(bearer(users.tokens['fao-director']))
+        .send({ holidays, workdays: [], source: '测试：临时放假' })
+        .expect(200);
+      documented(S.CalendarStoredSchema, put.body);
+      expect(put.body.replanned).toMatchObject({ failed: 0 });
+      expect(put.body.replanned.signalled).toBeGreaterThanOrEqual(1);
+    }
+    const after = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (p) => p.plan.forecastReadyAt !== before.plan.forecastReadyAt,
+      20_000,
+    );
+    expect(Date.parse(after.plan.forecastReadyAt)).toBeGreaterThan(Date.parse(before.plan.forecastReadyAt) + 7 * 86_400_000);
+    // The read model (list) follows: the case.replanned event moved the forecast there too.
+    const listed = await eventually(
+      async () =>
+        (
+          (await request(http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200)).body.items as Array<{
+            caseId: string;
+            forecastReadyAt?: string;
+          }>
+        ).find((c) => c.caseId === caseId),
+      (c) => !!c?.forecastReadyAt && Date.parse(c.forecastReadyAt) > Date.parse(before.plan.forecastReadyAt) + 7 * 86_400_000,
+      20_000,
+    );
+    expect(listed).toBeDefined();
+    // A case submitted now plans with the loaded schedules from its start.
+    const fresh = (
+      await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body;
+    expect(Date.parse(fresh.plan.forecastReadyAt)).toBeGreaterThan(Date.parse(before.plan.forecastReadyAt) + 7 * 86_400_000);
   });
 
   it('publishes a process version validated as at load; new cases take it, running cases keep theirs; the list says what changed', async () => {

@@ -1,4 +1,12 @@
-import { textRuleErrors, tripCountries, type CaseFacts, type CasePhase, type Plan, type ProcessDefinition } from '@df/domain';
+import {
+  textRuleErrors,
+  tripCountries,
+  type WorkingCalendar,
+  type CaseFacts,
+  type CasePhase,
+  type Plan,
+  type ProcessDefinition,
+} from '@df/domain';
 import type { ActionResult, CaseEvent, CaseStatus, DelegationInput, DelegationProgress } from '@df/contracts';
 import { applyAmend, checkAmend } from './actions/amend';
 import { checkReason } from './actions/close';
@@ -227,6 +235,14 @@ export class CaseEngine {
   }
 
   /** True once after departure: the members' trips go into the frequency history. */
+  /**
+   * The office loaded a holiday schedule (issue 14 item 5): plan with it from now on. The next drain
+   * re-plans (case.replanned when the forecast moved); deadlines already set keep their instants.
+   */
+  setCalendar(calendar: WorkingCalendar): void {
+    this.core.calendar = calendar;
+  }
+
   /** The custody ledger moves of steps finished since the last call. */
   takeCustodyWork(): CustodyWork[] {
     const out = this.core.custodyWork;

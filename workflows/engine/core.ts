@@ -168,7 +168,8 @@ export class CaseCore {
   facts: CaseFacts;
   status: CaseStatus = 'open';
   closedReason?: string;
-  readonly calendar: WorkingCalendar;
+  /** Replaced when the office loads a holiday schedule (CaseEngine.setCalendar); deadlines already set keep their instants. */
+  calendar: WorkingCalendar;
   runtime: RuntimeFlags = { objectionRaised: false, acceptedWithDeficiencies: false };
   instances: StepInstance[] = [];
   readonly metas = new Map<string, StepMeta>();

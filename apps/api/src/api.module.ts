@@ -34,6 +34,7 @@ import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { RegistriesModule } from './registries/registries.module';
+import { CalendarReplanService } from './registries/calendar-replan.service';
 import { TemporalClientService } from './temporal/temporal-client.provider';
 import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web';
 
@@ -61,6 +62,7 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: MaskingInterceptor },
         TemporalClientService,
+        CalendarReplanService,
         HealthService,
         UsersService,
         AuthService,

@@ -9,6 +9,7 @@ import type {
   ProcessDefinition,
   Role,
   RuleViolation,
+  YearSchedule,
 } from '@df/domain';
 
 /**
@@ -36,6 +37,8 @@ export interface DelegationInput {
   submittedBy: Actor;
   /** ISO instant of the submission (the API's clock). */
   submittedAt: string;
+  /** Holiday schedules the office had loaded at submission (issue 14 item 5); the package data and provisional years otherwise. */
+  schedules?: YearSchedule[];
 }
 
 /** 帮代办: the user on whose behalf an officer acts, as the API resolved it from the users table. */
@@ -275,6 +278,8 @@ export const retryIncidentUpdate = defineUpdate<{ retried: true; incidentId: str
 );
 export const extendDeficiencyUpdate = defineUpdate<ActionResult, [ExtendDeficiencyRequest]>('extendDeficiency');
 
+/** The office loaded or replaced a year's holiday schedule: every loaded schedule, for open cases to re-plan with. */
+export const calendarChangedSignal = defineSignal<[{ schedules: YearSchedule[] }]>('calendarChanged');
 export const completeStepSignal = defineSignal<[CompleteStepRequest]>('complete');
 export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');
 

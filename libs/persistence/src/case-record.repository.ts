@@ -34,3 +34,14 @@ export async function readCaseRecord(manager: EntityManager, caseId: string): Pr
   }
   return { case: row, steps, facts };
 }
+
+/** Ids of the cases still running (open or departed), for a change every running case must hear of. */
+export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
+  const rows = await manager
+    .getRepository(CaseEntity)
+    .createQueryBuilder('c')
+    .select('c.caseId', 'caseId')
+    .where('c.status IN (:...live)', { live: ['open', 'departed'] })
+    .getRawMany<{ caseId: string }>();
+  return rows.map((r) => r.caseId);
+}

@@ -30,6 +30,7 @@ import {
   buildInstances,
   checkTripRules,
   CLOSED_STATUSES,
+  createCalendar,
   dayNumber,
   departureDateViolations,
   plan,
@@ -113,6 +114,8 @@ export class DelegationsService {
     assertText(body); // the text rule before the registries read any of it
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, body); // issue 14: roster/ledger snapshot, unit registry, newest process version
     const facts = this.validateSubmission(user, submission);
+    // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
+    const schedules = await this.registries.loadedSchedules();
     const print = fingerprint(user, 'submit', body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
@@ -129,7 +132,8 @@ export class DelegationsService {
     const submittedAt = now.toISOString();
     try {
       const instances = buildInstances(definition, facts as CaseFacts, { settings });
-      const p = plan({ instances, now: now.getTime(), departureDate: facts.departureDate });
+      const calendar = schedules.length > 0 ? createCalendar({ schedules }) : undefined;
+      const p = plan({ instances, now: now.getTime(), departureDate: facts.departureDate, ...(calendar ? { calendar } : {}) });
       const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
       const input: DelegationInput = {
         caseId,
@@ -139,6 +143,7 @@ export class DelegationsService {
         ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
         submittedBy: actor,
         submittedAt,
+        ...(schedules.length > 0 ? { schedules } : {}),
       };
       const client = await this.connect();
       try {

@@ -70,7 +70,14 @@ export interface ResolvedSubmission {
  */
 @Injectable()
 export class RegistriesService {
+  /** Told when a schedule is loaded (the API's CalendarReplanService re-plans running cases); none in tools. */
+  private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
+
   constructor(private readonly repo: RegistriesRepository) {}
+
+  onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
+    this.scheduleListener = listener;
+  }
 
   private assertUnitScope(user: AuthUser, unit: string): void {
     if (!seesAllUnits(user) && user.unit !== unit) throw outOfScope();
@@ -463,7 +470,9 @@ export class RegistriesService {
         { errors },
       );
     const { replaced } = await this.repo.putSchedule(schedule, s.source ? `${origin}: ${s.source}` : origin, actorOf(user));
-    return { ...schedule, source: 'loaded' as const, replaced };
+    // Running cases re-plan with every loaded schedule (the one stored is among them).
+    const replanned = (await this.scheduleListener?.(await this.loadedSchedules())) ?? { signalled: 0, failed: 0 };
+    return { ...schedule, source: 'loaded' as const, replaced, replanned };
   }
 
   /** Loaded schedules in the shape createCalendar({ schedules }) takes (for the engine's re-planning). */

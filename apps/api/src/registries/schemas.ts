@@ -373,10 +373,20 @@ export const CalendarStoredSchema = z
     workdays: z.array(z.string()),
     source: z.literal('loaded'),
     replaced: z.boolean(),
+    replanned: z
+      .looseObject({ signalled: z.number().int(), failed: z.number().int() })
+      .meta({ description: 'Running cases told to re-plan with the loaded schedules (and those that could not be reached)' }),
   })
   .meta({
     id: 'HolidayScheduleStored',
-    example: { year: 2027, holidays: ['2027-01-01'], workdays: ['2027-02-14'], source: 'loaded', replaced: false },
+    example: {
+      year: 2027,
+      holidays: ['2027-01-01'],
+      workdays: ['2027-02-14'],
+      source: 'loaded',
+      replaced: false,
+      replanned: { signalled: 12, failed: 0 },
+    },
   });
 
 const CHANGE_EXAMPLE = { kind: 'step-changed', step: 'A02', field: 'durationWd', from: 1, to: 2 };
