@@ -200,6 +200,8 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       slackWd: first.plan!.slackWd,
       atRisk: true,
       criticalStep: first.plan!.criticalStep,
+      // The seeded events are of the schema before the flag: absent is false.
+      provisionalCalendar: false,
     });
 
     // At risk (slack under 2 WD), each with the open step on its critical path.

@@ -556,6 +556,32 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
     ).body;
     expect(Date.parse(fresh.plan.forecastReadyAt)).toBeGreaterThan(Date.parse(before.plan.forecastReadyAt) + 7 * 86_400_000);
+
+    // A plan into a year nobody has published is marked provisional (暂排) in the case and the list, until the office loads it.
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 2;
+    const base = canonicalSubmission(users.unit);
+    const far = {
+      ...base,
+      departureDate: `${year}-03-13`,
+      returnDate: `${year}-03-17`,
+      destinations: [{ ...base.destinations[0]!, arrive: `${year}-03-13`, leave: `${year}-03-17` }],
+    };
+    const farCase = (await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(far).expect(201)).body;
+    expect(farCase.plan.provisionalCalendar).toBe(true);
+    const listedFar = () =>
+      request(http)
+        .get('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .expect(200)
+        .then((r) => (r.body.items as Array<{ caseId: string; provisionalCalendar: boolean }>).find((c) => c.caseId === farCase.caseId));
+    expect(await eventually(listedFar, (c) => c?.provisionalCalendar === true, 20_000)).toMatchObject({ provisionalCalendar: true });
+    await request(http)
+      .put(`/api/registries/calendars/${year}`)
+      .set(bearer(users.tokens['fao-director']))
+      .send({ holidays: [`${year}-01-01`], workdays: [], source: '测试' })
+      .expect(200);
+    expect(await eventually(listedFar, (c) => c?.provisionalCalendar === false, 20_000)).toMatchObject({ provisionalCalendar: false });
+    expect((await getProgress(api, users.tokens.organizer, farCase.caseId)).plan.provisionalCalendar).toBe(false);
   });
 
   it('publishes a process version validated as at load; new cases take it, running cases keep theirs; the list says what changed', async () => {

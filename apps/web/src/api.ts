@@ -130,6 +130,8 @@ export interface CaseSummary {
   forecastReadyAt: string | null;
   slackWd: number | null;
   atRisk: boolean;
+  /** The plan crosses a year without a published holiday schedule (暂排). */
+  provisionalCalendar?: boolean;
   criticalStep: string | null;
   submittedAt: string;
 }
@@ -202,7 +204,14 @@ export interface Progress {
     }>;
     members: Array<{ id: string; name: string; position?: string; rank: string }>;
   };
-  plan: { criticalPath: string[]; forecastReadyAt: string; forecastReadyDate: string; slackWd: number; atRisk: boolean };
+  plan: {
+    criticalPath: string[];
+    forecastReadyAt: string;
+    forecastReadyDate: string;
+    slackWd: number;
+    atRisk: boolean;
+    provisionalCalendar?: boolean;
+  };
   steps: StepProgress[];
   deficiencies: Array<{
     id: string;

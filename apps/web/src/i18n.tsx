@@ -139,6 +139,11 @@ const DICT = {
   applicationForm: ['出访申请表（PDF）', 'Application form (PDF)'],
   deficiencies: ['容缺材料', 'Deficient documents'],
   supply: ['补交', 'Supply'],
+  provisional: ['暂排', 'Provisional'],
+  provisionalHint: [
+    '计划跨越尚未公布放假安排的年份，按法定节假日暂排',
+    'The plan crosses a year with no published holiday schedule: planned with its statutory holidays',
+  ],
   // The timeline's events (libs/contracts/src/events.ts), in the office's words.
   'ev_case.submitted': ['提交申请', 'Submitted'],
   'ev_case.replanned': ['重新预测', 'Forecast updated'],

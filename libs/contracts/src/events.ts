@@ -73,6 +73,8 @@ export type CaseEventPayloads = {
     criticalPath: string[];
     criticalStep: string | null;
     latestStarts: Record<string, string>;
+    /** Part of the plan lies in a year with no published (or loaded) holiday schedule; absent in older events. */
+    provisionalCalendar?: boolean;
   };
   'case.amended': {
     changes: AmendRequest['changes'];

@@ -212,6 +212,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       c.slackWd = typeof p.slackWd === 'number' ? p.slackWd : null;
       c.atRisk = p.atRisk === true;
       c.criticalStep = str(p.criticalStep);
+      c.provisionalCalendar = p.provisionalCalendar === true;
       c.criticalPath = p.criticalPath ?? [];
       for (const [key, iso] of Object.entries(p.latestStarts ?? {})) {
         const row = step(key);

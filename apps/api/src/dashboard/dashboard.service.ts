@@ -28,6 +28,7 @@ interface CaseRow {
   slack_wd: number | null;
   at_risk: boolean;
   critical_step: string | null;
+  provisional_calendar: boolean;
 }
 
 interface StepRow {
@@ -158,6 +159,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       slackWd: r.slack_wd,
       atRisk: r.at_risk,
       criticalStep: r.critical_step,
+      provisionalCalendar: r.provisional_calendar,
     };
   }
 
@@ -176,7 +178,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private static readonly CASE_COLUMNS = `c.case_id, c.title, c.unit, c.phase, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
-    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step`;
+    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar`;
 
   /** Open cases, least slack first (ix_cases_status_slack). */
   private async inFlight(limit: number) {

@@ -27,6 +27,12 @@ const CaseLineSchema = z.looseObject({
   slackWd: nullableNumber.meta({ description: 'Working days between the forecast and the departure deadline (negative: late)' }),
   atRisk: z.boolean(),
   criticalStep: z.string().nullable().meta({ description: 'Key of the first unfinished step on the critical path' }),
+  provisionalCalendar: z
+    .boolean()
+    .meta({
+      description:
+        'The plan crosses a year with no published or loaded holiday schedule: planned with its statutory holidays (暂排, provisional)',
+    }),
 });
 
 const StepRefSchema = z.looseObject({
@@ -145,6 +151,7 @@ export const DashboardSchema = z
             slackWd: 1,
             atRisk: true,
             criticalStep: 'D12:US',
+            provisionalCalendar: false,
           },
         ],
       },
@@ -164,6 +171,7 @@ export const DashboardSchema = z
             slackWd: 1,
             atRisk: true,
             criticalStep: 'D12:US',
+            provisionalCalendar: false,
             step: {
               key: 'D12:US',
               code: 'D12',

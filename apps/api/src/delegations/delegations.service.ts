@@ -512,6 +512,7 @@ export function summaryOf(c: CaseEntity) {
     slackWd: c.slackWd,
     atRisk: c.atRisk,
     criticalStep: c.criticalStep,
+    provisionalCalendar: c.provisionalCalendar,
     submittedAt: iso(c.submittedAt)!,
     submittedBy: c.submittedBy,
     departedAt: iso(c.departedAt),

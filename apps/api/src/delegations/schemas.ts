@@ -262,6 +262,12 @@ export const CaseSummarySchema = z
     slackWd: z.number().nullable(),
     atRisk: z.boolean(),
     criticalStep: z.string().nullable(),
+    provisionalCalendar: z
+      .boolean()
+      .meta({
+        description:
+          'The plan crosses a year with no published or loaded holiday schedule: planned with its statutory holidays (暂排, provisional)',
+      }),
     submittedAt: z.string(),
     submittedBy: z.string(),
     departedAt: z.string().nullable(),
@@ -286,6 +292,7 @@ const CASE_SUMMARY_EXAMPLE = {
   slackWd: 12.5,
   atRisk: false,
   criticalStep: 'A02',
+  provisionalCalendar: false,
   submittedAt: '2027-02-01T01:00:00.000Z',
   submittedBy: 'organizer.commerce',
   departedAt: null,

@@ -20,6 +20,7 @@ interface Dashboard {
       slackWd: number | null;
       atRisk: boolean;
       criticalStep: string | null;
+      provisionalCalendar?: boolean;
     }>;
   };
   byPhase: Record<string, number>;
@@ -214,9 +215,12 @@ export default function BoardPage() {
                         v === null ? (
                           '—'
                         ) : (
-                          <Tag color={c.atRisk ? TAG.red : TAG.green} data-testid={c.atRisk ? 'at-risk' : undefined}>
-                            {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
-                          </Tag>
+                          <>
+                            <Tag color={c.atRisk ? TAG.red : TAG.green} data-testid={c.atRisk ? 'at-risk' : undefined}>
+                              {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
+                            </Tag>
+                            {c.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
+                          </>
                         ),
                     },
                     { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },

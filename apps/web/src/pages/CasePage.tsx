@@ -208,7 +208,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               />
             </Col>
             <Col span={6}>
-              <Statistic title={t('forecastReady')} value={p.plan.forecastReadyDate} />
+              <Statistic
+                title={t('forecastReady')}
+                value={p.plan.forecastReadyDate}
+                suffix={p.plan.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
+              />
             </Col>
             <Col span={6}>
               <Statistic title={t('departure')} value={p.departureDate} />

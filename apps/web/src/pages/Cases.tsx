@@ -87,13 +87,17 @@ export function CasesPage({ session }: { session: Session }) {
                 {
                   title: t('slack'),
                   dataIndex: 'slackWd',
+                  // A closed case has no time to departure left to count: no slack shown.
                   render: (v: number | null, c) =>
-                    v === null ? (
+                    v === null || (c.status !== 'open' && c.status !== 'departed') ? (
                       '—'
                     ) : (
-                      <Tag color={c.atRisk ? TAG.red : TAG.green}>
-                        {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
-                      </Tag>
+                      <>
+                        <Tag color={c.atRisk ? TAG.red : TAG.green}>
+                          {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
+                        </Tag>
+                        {c.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
+                      </>
                     ),
                 },
                 { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },

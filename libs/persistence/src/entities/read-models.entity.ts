@@ -61,6 +61,10 @@ export class CaseEntity {
   @Column({ name: 'at_risk', type: 'boolean', default: false })
   atRisk!: boolean;
 
+  /** The plan crosses a year without a published or loaded holiday schedule (planned with its statutory holidays). */
+  @Column({ name: 'provisional_calendar', type: 'boolean', default: false })
+  provisionalCalendar!: boolean;
+
   /** The first unfinished step on the critical path: what puts the case at risk. */
   @Column({ name: 'critical_step', type: 'varchar', length: 64, nullable: true })
   criticalStep!: string | null;
