@@ -62,7 +62,8 @@ export function replan(core: CaseCore, now: number, settleWd = 0): Plan {
   const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
   const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
   const criticalStep = p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null;
-  const shape = JSON.stringify([p.atRisk, phase, criticalStep, latestStarts, core.status, p.provisionalCalendar]);
+  // (provisionalCalendar rides along but does not trigger a record: adding it here would change when old runs record one.)
+  const shape = JSON.stringify([p.atRisk, phase, criticalStep, latestStarts, core.status]);
   const key = JSON.stringify([p.forecastReadyAt, p.slackWd, shape]);
   const drifted = settleWd > 0 && shape === core.lastPlanShape && Math.abs(p.slackWd - core.lastPlanSlack) < settleWd;
   if (key !== core.lastPlanKey && !drifted) {
