@@ -12,3 +12,4 @@ export * from './entities/audit-event.entity';
 export * from './audit-events.repository';
 export * from './entities/incident.entity';
 export * from './incidents/incidents.repository';
+export * from './users/users.repository';

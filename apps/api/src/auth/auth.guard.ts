@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { domainError } from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
-import { type AuthedRequest, IS_PUBLIC, ROLES_KEY } from './decorators';
+import { type AuthedRequest, IS_PUBLIC, PASSWORD_CHANGE_ROUTE, ROLES_KEY } from './decorators';
 import type { UserRole } from './access';
 
 /** Global guard: a valid bearer token on every route not marked @Public(), and the route's @Roles(). */
@@ -29,6 +29,12 @@ export class AuthGuard implements CanActivate {
       store.userId = user.id;
       store.role = user.role;
     }
+    if (user.passwordChangeRequired && !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_ROUTE, targets))
+      throw domainError(
+        'PASSWORD_CHANGE_REQUIRED',
+        '请先修改初始密码（POST /api/auth/password）',
+        'Change the password an administrator set first (POST /api/auth/password)',
+      );
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role as UserRole))
       throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roles.join('、')}`, `Only ${roles.join(', ')} may do this`);
