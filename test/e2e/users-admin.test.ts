@@ -1,0 +1,343 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AuditEventsRepository, dataSourceOptions, RegistriesRepository } from '@df/persistence';
+import { runAdmin } from '../../apps/admin/main';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
+
+/**
+ * Users and roles (issue 14 item 4) on the real API and PostgreSQL, in a database of this file's own: the
+ * last-active-admin rule counts every admin of the database, which the shared one cannot pin down.
+ */
+describe('user administration (issue 14.4): admin creates, disables, grants, resets; tokens follow at once', () => {
+  let db: TestDatabase;
+  let api: TestApi;
+  const unit = `unit-${uniqueSuffix()}`;
+  const ROOT = 'root.admin';
+  const ROOT_PASSWORD = 'first admin password 1';
+  let admin: string;
+
+  const login = (username: string, password: string, extra: Record<string, unknown> = {}) =>
+    request(api.http)
+      .post('/api/auth/login')
+      .send({ username, password, ...extra });
+  /** Signs in with an administrator-set password and changes it: the token of the new password. */
+  const firstSignIn = async (username: string, initial: string, chosen: string, extra: Record<string, unknown> = {}) => {
+    const first = await login(username, initial, extra).expect(200);
+    expect(first.body.mustChangePassword).toBe(true);
+    const changed = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(first.body.accessToken))
+      .send({ currentPassword: initial, newPassword: chosen })
+      .expect(200);
+    expect(changed.body.mustChangePassword).toBe(false);
+    return changed.body.accessToken as string;
+  };
+  const audit = () => api.app.get(AuditEventsRepository);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('users_admin');
+    // The first administrator, as on a fresh production database: the CLI, password on stdin.
+    expect(
+      await runAdmin(['users', 'create-admin', ROOT, '--password-stdin'], db.url, 'cli:test', undefined, () =>
+        Promise.resolve(`${ROOT_PASSWORD}\n`),
+      ),
+    ).toEqual([`created administrator ${ROOT} (admin in fao)`, 'password from stdin; it must be changed at first sign-in']);
+    api = await startTestApi({ databaseUrl: db.url });
+    await api.app.get(RegistriesRepository).putUnit(
+      {
+        code: unit,
+        nameZh: '测试局',
+        nameEn: 'Test bureau',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      { id: 'test', role: 'fao-clerk' },
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('the first admin must change the CLI password before anything else; a wrong or short password is named', async () => {
+    const first = await login(ROOT, ROOT_PASSWORD).expect(200);
+    expect(first.body).toMatchObject({ user: { username: ROOT, role: 'admin', unit: 'fao' }, mustChangePassword: true });
+    const token = first.body.accessToken as string;
+    const blocked = await request(api.http).get('/api/users').set(bearer(token)).expect(403);
+    expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const wrong = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: 'not it at all', newPassword: 'root admin own passphrase' })
+      .expect(400);
+    expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword', rule: 'current-password' })]);
+    const short = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: ROOT_PASSWORD, newPassword: 'short' })
+      .expect(400);
+    expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['newPassword']);
+    const same = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: ROOT_PASSWORD, newPassword: ROOT_PASSWORD })
+      .expect(400);
+    expect(same.body.errors).toEqual([expect.objectContaining({ field: 'newPassword', rule: 'differs' })]);
+
+    admin = await firstSignIn(ROOT, ROOT_PASSWORD, 'root admin own passphrase');
+    // The token of the old password stopped; the new one works.
+    expect((await request(api.http).post('/api/auth/password').set(bearer(token)).send({}).expect(401)).body.code).toBe('UNAUTHENTICATED');
+    const list = await request(api.http).get('/api/users').set(bearer(admin)).expect(200);
+    expect(list.body.items.map((u: { username: string }) => u.username)).toEqual([ROOT]);
+    expect(list.body.items[0]).toMatchObject({ grants: [{ role: 'admin', unit: 'fao' }], status: 'active', mustChangePassword: false });
+    const events = await audit().find({ actor: 'cli:test', action: 'users.create' });
+    expect(events.map((e) => e.target)).toContain(`user:${ROOT}`);
+  });
+
+  const clerk = `zhang.${uniqueSuffix()}`;
+  let clerkToken: string;
+
+  it('creates a user with two roles in a registered unit; the user signs in, must change the password, then works', async () => {
+    const created = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: clerk,
+        displayName: '张伟',
+        grants: [
+          { role: 'organizer', unit },
+          { role: 'finance', unit },
+        ],
+        password: 'initial password 1',
+      })
+      .expect(201);
+    expect(created.body).toEqual({
+      user: expect.objectContaining({ username: clerk, displayName: '张伟', status: 'active', mustChangePassword: true }),
+    });
+    expect(created.body.user.grants).toEqual([
+      { role: 'organizer', unit },
+      { role: 'finance', unit },
+    ]);
+
+    const first = await login(clerk, 'initial password 1').expect(200);
+    expect(first.body).toMatchObject({ user: { role: 'organizer', unit }, grants: created.body.user.grants, mustChangePassword: true });
+    const blocked = await request(api.http).get('/api/delegations').set(bearer(first.body.accessToken)).expect(403);
+    expect(blocked.body).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED', message: { zh: expect.any(String), en: expect.any(String) } });
+
+    clerkToken = await firstSignIn(clerk, 'initial password 1', 'zhang wei own passphrase');
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
+    // The other grant is chosen at sign-in; a role not held is refused after the password.
+    const finance = await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(200);
+    expect(finance.body.user).toMatchObject({ role: 'finance', unit, username: clerk });
+    await request(api.http).get('/api/delegations').set(bearer(finance.body.accessToken)).expect(200);
+    const notHeld = await login(clerk, 'zhang wei own passphrase', { role: 'leader' }).expect(403);
+    expect(notHeld.body.code).toBe('ROLE_NOT_GRANTED');
+  });
+
+  it('refuses a non-admin (403), a duplicate username (409), an unregistered unit and unknown fields (400, nothing written)', async () => {
+    for (const call of [
+      request(api.http).get('/api/users').set(bearer(clerkToken)),
+      request(api.http).post('/api/users').set(bearer(clerkToken)).send({ username: 'x.y', displayName: 'x', grants: [{ role: 'admin', unit: 'fao' }] }),
+      request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(clerkToken)),
+    ])
+      expect((await call.expect(403)).body.code).toBe('FORBIDDEN_ROLE');
+
+    const dup = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: clerk, displayName: '另一个张伟', grants: [{ role: 'organizer', unit }] })
+      .expect(409);
+    expect(dup.body).toMatchObject({ code: 'USERNAME_TAKEN', errors: [{ field: 'username', rule: 'unique' }] });
+
+    const ghost = `ghost.${uniqueSuffix()}`;
+    const badUnit = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: ghost,
+        displayName: '无名',
+        grants: [
+          { role: 'fao-clerk', unit: 'fao' },
+          { role: 'organizer', unit: 'no-such-unit' },
+        ],
+      })
+      .expect(400);
+    expect(badUnit.body.errors).toEqual([expect.objectContaining({ field: 'grants[1].unit', rule: 'registered-unit' })]);
+    const extra = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: ghost, displayName: '无名', grants: [{ role: 'fao-clerk', unit: 'fao' }], isAdmin: true })
+      .expect(400);
+    expect(extra.body.code).toBe('VALIDATION_FAILED');
+    const badRole = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: ghost, displayName: '无名', grants: [{ role: 'system', unit: 'fao' }] })
+      .expect(400);
+    expect(badRole.body.errors.map((e: { field: string }) => e.field)).toEqual(['grants[0].role']);
+    expect((await request(api.http).get(`/api/users/${ghost}`).set(bearer(admin)).expect(404)).body.code).toBe('USER_NOT_FOUND');
+  });
+
+  it('disable: the user’s existing token gets 401 at once and sign-in is refused; re-enable: sign-in works again, old tokens stay dead', async () => {
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
+    const off = await request(api.http).post(`/api/users/${clerk}/disable`).set(bearer(admin)).expect(200);
+    expect(off.body.status).toBe('disabled');
+    expect((await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(401)).body.code).toBe('UNAUTHENTICATED');
+    expect((await login(clerk, 'zhang wei own passphrase').expect(403)).body.code).toBe('ACCOUNT_DISABLED');
+    const listed = await request(api.http).get('/api/users').query({ status: 'disabled' }).set(bearer(admin)).expect(200);
+    expect(listed.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
+
+    const on = await request(api.http).post(`/api/users/${clerk}/enable`).set(bearer(admin)).expect(200);
+    expect(on.body.status).toBe('active');
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(401);
+    clerkToken = (await login(clerk, 'zhang wei own passphrase').expect(200)).body.accessToken;
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
+  });
+
+  it('grants and revokes roles: a revoked role’s token stops; the last grant cannot be revoked; filters find grants', async () => {
+    const granted = await request(api.http).post(`/api/users/${clerk}/grants`).set(bearer(admin)).send({ role: 'personnel', unit }).expect(200);
+    expect(granted.body.grants).toContainEqual({ role: 'personnel', unit });
+    const byRole = await request(api.http).get('/api/users').query({ role: 'personnel', unit }).set(bearer(admin)).expect(200);
+    expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
+    const none = await request(api.http).get('/api/users').query({ role: 'personnel', unit: 'fao' }).set(bearer(admin)).expect(200);
+    expect(none.body.total).toBe(0);
+    expect((await request(api.http).get('/api/users').query({ role: 'wizard' }).set(bearer(admin)).expect(400)).body.errors[0].field).toBe('role');
+
+    const finance = (await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(200)).body.accessToken;
+    await request(api.http).delete(`/api/users/${clerk}/grants/finance/${unit}`).set(bearer(admin)).expect(200);
+    await request(api.http).get('/api/delegations').set(bearer(finance)).expect(401);
+    expect((await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(403)).body.code).toBe('ROLE_NOT_GRANTED');
+    expect((await request(api.http).delete(`/api/users/${clerk}/grants/finance/${unit}`).set(bearer(admin)).expect(404)).body.code).toBe(
+      'GRANT_NOT_FOUND',
+    );
+
+    await request(api.http).delete(`/api/users/${clerk}/grants/organizer/${unit}`).set(bearer(admin)).expect(200);
+    const last = await request(api.http).delete(`/api/users/${clerk}/grants/personnel/${unit}`).set(bearer(admin)).expect(409);
+    expect(last.body.code).toBe('LAST_GRANT');
+    // The remaining grant is the default one now.
+    expect((await login(clerk, 'zhang wei own passphrase').expect(200)).body.user).toMatchObject({ role: 'personnel', unit });
+  });
+
+  it('resets a password: a one-time password is returned once, old tokens stop, the next sign-in must change it', async () => {
+    const before = (await login(clerk, 'zhang wei own passphrase').expect(200)).body.accessToken;
+    const reset = await request(api.http).post(`/api/users/${clerk}/password-reset`).set(bearer(admin)).send({}).expect(200);
+    expect(reset.body.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(reset.body.user.mustChangePassword).toBe(true);
+    await request(api.http).get('/api/delegations').set(bearer(before)).expect(401);
+    await login(clerk, 'zhang wei own passphrase').expect(401);
+    const token = await firstSignIn(clerk, reset.body.oneTimePassword, 'zhang wei second passphrase');
+    await request(api.http).get('/api/delegations').set(bearer(token)).expect(200);
+  });
+
+  it('protects the last active admin: no self-disable, no revoking the last admin role (409)', async () => {
+    const self = await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(admin)).expect(409);
+    expect(self.body).toMatchObject({ code: 'ADMIN_SELF_DISABLE', message: { zh: expect.any(String), en: expect.any(String) } });
+
+    // A second admin (also a manager) disables the first: allowed, the first's token stops.
+    const ops = `ops.${uniqueSuffix()}`;
+    const created = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: ops, displayName: '运维', grants: [{ role: 'admin', unit: 'fao' }, { role: 'manager', unit: 'fao' }] })
+      .expect(201);
+    const opsToken = await firstSignIn(ops, created.body.oneTimePassword, 'ops admin own passphrase');
+    await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(opsToken)).expect(200);
+    await request(api.http).get('/api/users').set(bearer(admin)).expect(401);
+
+    const lastAdmin = await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(409);
+    expect(lastAdmin.body.code).toBe('LAST_ACTIVE_ADMIN');
+    // Once the first admin is back, the second may give up the admin role.
+    await request(api.http).post(`/api/users/${ROOT}/enable`).set(bearer(opsToken)).expect(200);
+    await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(200);
+    await request(api.http).get('/api/users').set(bearer(opsToken)).expect(401);
+    expect((await login(ops, 'ops admin own passphrase').expect(200)).body.user.role).toBe('manager');
+  });
+
+  it('records every change as an audit event: who, what, whom', async () => {
+    const byRoot = await audit().find({ actor: ROOT, limit: 1000 });
+    const actions = (target: string, events = byRoot) => events.filter((e) => e.target === target).map((e) => e.action);
+    expect(actions(`user:${clerk}`).sort()).toEqual(
+      ['users.create', 'users.disable', 'users.enable', 'users.grant', 'users.revoke', 'users.revoke', 'users.password-reset'].sort(),
+    );
+    const create = byRoot.find((e) => e.action === 'users.create' && e.target === `user:${clerk}`)!;
+    expect(create.detail).toMatchObject({ grants: [{ role: 'organizer', unit }, { role: 'finance', unit }], generatedPassword: false });
+    expect(JSON.stringify(byRoot)).not.toContain('initial password 1');
+    const changes = await audit().find({ action: 'auth.password-change', limit: 1000 });
+    expect(changes.filter((e) => e.actor === clerk)).toHaveLength(2);
+    const all = await audit().find({ limit: 1000 });
+    expect(all.filter((e) => e.action === 'users.disable' && e.target === `user:${ROOT}`).map((e) => e.actor)).toHaveLength(1);
+  });
+});
+
+describe('admin CLI (issue 14.4): users create-admin on a fresh database', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('users_cli');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const rows = async () => {
+    const ds = new DataSource(dataSourceOptions(db.url));
+    await ds.initialize();
+    try {
+      return (await ds.query(
+        `SELECT username, grants, enabled, must_change_password, password_hash FROM users ORDER BY username`,
+      )) as Array<{ username: string; grants: unknown; enabled: boolean; must_change_password: boolean; password_hash: string }>;
+    } finally {
+      await ds.destroy();
+    }
+  };
+  const noStdin = () => Promise.reject(new Error('stdin must not be read'));
+
+  it('prints a generated one-time password when none is given; refuses a second admin unless --force', async () => {
+    const out = await runAdmin(['users', 'create-admin', 'first.admin'], db.url, 'cli:ops', undefined, noStdin);
+    expect(out[0]).toBe('created administrator first.admin (admin in fao)');
+    const otp = /: ([A-Za-z0-9_-]{16})$/.exec(out[1]!)?.[1];
+    expect(otp).toBeDefined();
+    const [row] = await rows();
+    expect(row).toMatchObject({ username: 'first.admin', grants: [{ role: 'admin', unit: 'fao' }], enabled: true, must_change_password: true });
+    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row!.password_hash).not.toContain(otp!);
+
+    await expect(runAdmin(['users', 'create-admin', 'second.admin'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
+      /1 active administrator\(s\) already exist/,
+    );
+    expect(
+      await runAdmin(['users', 'create-admin', 'second.admin', '--force', '--password-stdin', '--unit', 'office'], db.url, 'cli:ops', undefined, () =>
+        Promise.resolve('a long enough password\r\n'),
+      ),
+    ).toEqual(['created administrator second.admin (admin in office)', 'password from stdin; it must be changed at first sign-in']);
+    expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
+  });
+
+  it('refuses a taken username, a short stdin password and a malformed username, writing nothing; records the actor', async () => {
+    await expect(runAdmin(['users', 'create-admin', 'first.admin', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
+      /username: first.admin is taken/,
+    );
+    await expect(
+      runAdmin(['users', 'create-admin', 'third.admin', '--force', '--password-stdin'], db.url, 'cli:ops', undefined, () => Promise.resolve('short\n')),
+    ).rejects.toThrow(/password \(stdin\): expected 12-200 characters, got 5/);
+    await expect(runAdmin(['users', 'create-admin', '-bad name', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(/usage|username/);
+    await expect(runAdmin(['users', 'create-admin'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(/usage: npm run admin/);
+    expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
+
+    const ds = new DataSource(dataSourceOptions(db.url));
+    await ds.initialize();
+    try {
+      const events = await new AuditEventsRepository(ds).find({ action: 'users.create' });
+      expect(events.map((e) => [e.actor, e.target, (e.detail as { force?: boolean }).force ?? false]).sort()).toEqual([
+        ['cli:ops', 'user:first.admin', false],
+        ['cli:ops', 'user:second.admin', true],
+      ]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
