@@ -4,6 +4,14 @@ import { AuditEventsRepository, dataSourceOptions, RegistriesRepository } from '
 import { runAdmin } from '../../apps/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
+import { LoginResponseSchema } from '../../apps/api/src/auth/auth.controller';
+import * as S from '../../apps/api/src/users/schemas';
+
+/** The body matches the zod schema its route documents in OpenAPI (the document is generated from these). */
+const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+  const r = schema.safeParse(body);
+  expect(r.success ? null : r.error).toBeNull();
+};
 
 /**
  * Users and roles (issue 14 item 4) on the real API and PostgreSQL, in a database of this file's own: the
@@ -31,6 +39,8 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .send({ currentPassword: initial, newPassword: chosen })
       .expect(200);
     expect(changed.body.mustChangePassword).toBe(false);
+    documented(LoginResponseSchema, first.body);
+    documented(LoginResponseSchema, changed.body);
     return changed.body.accessToken as string;
   };
   const audit = () => api.app.get(AuditEventsRepository);
@@ -94,6 +104,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect((await request(api.http).post('/api/auth/password').set(bearer(token)).send({}).expect(401)).body.code).toBe('UNAUTHENTICATED');
     const list = await request(api.http).get('/api/users').set(bearer(admin)).expect(200);
     expect(list.body.items.map((u: { username: string }) => u.username)).toEqual([ROOT]);
+    documented(S.UserListSchema, list.body);
     expect(list.body.items[0]).toMatchObject({ grants: [{ role: 'admin', unit: 'fao' }], status: 'active', mustChangePassword: false });
     const events = await audit().find({ actor: 'cli:test', action: 'users.create' });
     expect(events.map((e) => e.target)).toContain(`user:${ROOT}`);
@@ -119,6 +130,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect(created.body).toEqual({
       user: expect.objectContaining({ username: clerk, displayName: '张伟', status: 'active', mustChangePassword: true }),
     });
+    documented(S.UserCreatedSchema, created.body);
     expect(created.body.user.grants).toEqual([
       { role: 'organizer', unit },
       { role: 'finance', unit },
@@ -187,6 +199,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
     const off = await request(api.http).post(`/api/users/${clerk}/disable`).set(bearer(admin)).expect(200);
     expect(off.body.status).toBe('disabled');
+    documented(S.UserViewSchema, off.body);
     expect((await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(401)).body.code).toBe('UNAUTHENTICATED');
     expect((await login(clerk, 'zhang wei own passphrase').expect(403)).body.code).toBe('ACCOUNT_DISABLED');
     const listed = await request(api.http).get('/api/users').query({ status: 'disabled' }).set(bearer(admin)).expect(200);
@@ -202,6 +215,8 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
   it('grants and revokes roles: a revoked role’s token stops; the last grant cannot be revoked; filters find grants', async () => {
     const granted = await request(api.http).post(`/api/users/${clerk}/grants`).set(bearer(admin)).send({ role: 'personnel', unit }).expect(200);
     expect(granted.body.grants).toContainEqual({ role: 'personnel', unit });
+    documented(S.UserViewSchema, granted.body);
+    documented(S.UserViewSchema, (await request(api.http).get(`/api/users/${clerk}`).set(bearer(admin)).expect(200)).body);
     const byRole = await request(api.http).get('/api/users').query({ role: 'personnel', unit }).set(bearer(admin)).expect(200);
     expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
     const none = await request(api.http).get('/api/users').query({ role: 'personnel', unit: 'fao' }).set(bearer(admin)).expect(200);
@@ -228,6 +243,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     const reset = await request(api.http).post(`/api/users/${clerk}/password-reset`).set(bearer(admin)).send({}).expect(200);
     expect(reset.body.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(reset.body.user.mustChangePassword).toBe(true);
+    documented(S.UserCreatedSchema, reset.body);
     await request(api.http).get('/api/delegations').set(bearer(before)).expect(401);
     await login(clerk, 'zhang wei own passphrase').expect(401);
     const token = await firstSignIn(clerk, reset.body.oneTimePassword, 'zhang wei second passphrase');

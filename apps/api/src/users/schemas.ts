@@ -62,6 +62,19 @@ export const UserQuerySchema = z.strictObject({
   status: z.enum(['active', 'disabled']).optional().meta({ description: '账号状态 Account status' }),
 });
 
+const USER_EXAMPLE = {
+  id: '0b9d6c1e-3f7a-4d55-9a0e-6a2f1c7b8e41',
+  username: 'zhang.wei',
+  displayName: '张伟',
+  grants: [{ role: 'organizer', unit: 'commerce' }],
+  status: 'active',
+  mustChangePassword: true,
+  demo: false,
+  lastSignInAt: null,
+  createdAt: '2026-11-29T09:00:00.000Z',
+  updatedAt: '2026-11-29T09:00:00.000Z',
+};
+
 export const UserViewSchema = z
   .looseObject({
     id: z.string(),
@@ -75,25 +88,11 @@ export const UserViewSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({
-    id: 'User',
-    example: {
-      id: '0b9d6c1e-3f7a-4d55-9a0e-6a2f1c7b8e41',
-      username: 'zhang.wei',
-      displayName: '张伟',
-      grants: [{ role: 'organizer', unit: 'commerce' }],
-      status: 'active',
-      mustChangePassword: true,
-      demo: false,
-      lastSignInAt: null,
-      createdAt: '2026-11-29T09:00:00.000Z',
-      updatedAt: '2026-11-29T09:00:00.000Z',
-    },
-  });
+  .meta({ id: 'User', example: USER_EXAMPLE });
 
 export const UserListSchema = z
   .looseObject({ items: z.array(UserViewSchema), total: z.number().int() })
-  .meta({ id: 'UserList' });
+  .meta({ id: 'UserList', example: { items: [USER_EXAMPLE], total: 1 } });
 
 export const UserCreatedSchema = z
   .looseObject({
@@ -104,6 +103,7 @@ export const UserCreatedSchema = z
   .meta({
     id: 'UserCreated',
     description: 'The user; oneTimePassword only when the request gave none (shown once: hand it over, it must be changed at first sign-in)',
+    example: { user: USER_EXAMPLE, oneTimePassword: 'q3Vw9mZx1LkT0bRc' },
   });
 
 export type UserView = z.infer<typeof UserViewSchema>;
