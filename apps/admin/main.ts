@@ -128,7 +128,13 @@ async function incidents(
  * printed once; either must be changed at first sign-in. Refused when an active administrator exists unless
  * --force (e.g. every administrator lost their password). An audit event `users.create` by `cli:<os user>`.
  */
-async function users(command: string | undefined, args: string[], databaseUrl: string, actor: string, stdin: () => Promise<string>): Promise<string[]> {
+async function users(
+  command: string | undefined,
+  args: string[],
+  databaseUrl: string,
+  actor: string,
+  stdin: () => Promise<string>,
+): Promise<string[]> {
   if (command !== 'create-admin') throw new Error(USAGE);
   const flags = { passwordStdin: false, force: false, unit: 'fao', name: undefined as string | undefined };
   const positional: string[] = [];
@@ -148,7 +154,8 @@ async function users(command: string | undefined, args: string[], databaseUrl: s
   if (!username || positional.length > 1) throw new Error(USAGE);
   if (!USER_ADMIN_CLI.username.test(username))
     throw new Error(`username: expected 2-100 letters, digits or . _ @ - (starting with a letter or digit), got '${username}'`);
-  if (!USER_ADMIN_CLI.unit.test(flags.unit)) throw new Error(`--unit: expected a unit code (1-64 letters, digits or . _ -), got '${flags.unit}'`);
+  if (!USER_ADMIN_CLI.unit.test(flags.unit))
+    throw new Error(`--unit: expected a unit code (1-64 letters, digits or . _ -), got '${flags.unit}'`);
   const name = flags.name?.trim() || `系统管理员（${flags.unit}）`;
   if ([...name].length > 100) throw new Error('--name: at most 100 characters');
   let password: string | undefined;

@@ -106,6 +106,12 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect(list.body.items.map((u: { username: string }) => u.username)).toEqual([ROOT]);
     documented(S.UserListSchema, list.body);
     expect(list.body.items[0]).toMatchObject({ grants: [{ role: 'admin', unit: 'fao' }], status: 'active', mustChangePassword: false });
+    // The administrator manages users and reads no cases, inboxes or registries.
+    for (const path of ['/api/delegations', '/api/inbox', '/api/registries/units', '/api/dashboard'])
+      expect({ path, code: (await request(api.http).get(path).set(bearer(admin)).expect(403)).body.code }).toEqual({
+        path,
+        code: 'FORBIDDEN_ROLE',
+      });
     const events = await audit().find({ actor: 'cli:test', action: 'users.create' });
     expect(events.map((e) => e.target)).toContain(`user:${ROOT}`);
   });
@@ -154,7 +160,10 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
   it('refuses a non-admin (403), a duplicate username (409), an unregistered unit and unknown fields (400, nothing written)', async () => {
     for (const call of [
       request(api.http).get('/api/users').set(bearer(clerkToken)),
-      request(api.http).post('/api/users').set(bearer(clerkToken)).send({ username: 'x.y', displayName: 'x', grants: [{ role: 'admin', unit: 'fao' }] }),
+      request(api.http)
+        .post('/api/users')
+        .set(bearer(clerkToken))
+        .send({ username: 'x.y', displayName: 'x', grants: [{ role: 'admin', unit: 'fao' }] }),
       request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(clerkToken)),
     ])
       expect((await call.expect(403)).body.code).toBe('FORBIDDEN_ROLE');
@@ -213,7 +222,11 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
   });
 
   it('grants and revokes roles: a revoked role’s token stops; the last grant cannot be revoked; filters find grants', async () => {
-    const granted = await request(api.http).post(`/api/users/${clerk}/grants`).set(bearer(admin)).send({ role: 'personnel', unit }).expect(200);
+    const granted = await request(api.http)
+      .post(`/api/users/${clerk}/grants`)
+      .set(bearer(admin))
+      .send({ role: 'personnel', unit })
+      .expect(200);
     expect(granted.body.grants).toContainEqual({ role: 'personnel', unit });
     documented(S.UserViewSchema, granted.body);
     documented(S.UserViewSchema, (await request(api.http).get(`/api/users/${clerk}`).set(bearer(admin)).expect(200)).body);
@@ -221,7 +234,9 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
     const none = await request(api.http).get('/api/users').query({ role: 'personnel', unit: 'fao' }).set(bearer(admin)).expect(200);
     expect(none.body.total).toBe(0);
-    expect((await request(api.http).get('/api/users').query({ role: 'wizard' }).set(bearer(admin)).expect(400)).body.errors[0].field).toBe('role');
+    expect((await request(api.http).get('/api/users').query({ role: 'wizard' }).set(bearer(admin)).expect(400)).body.errors[0].field).toBe(
+      'role',
+    );
 
     const finance = (await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(200)).body.accessToken;
     await request(api.http).delete(`/api/users/${clerk}/grants/finance/${unit}`).set(bearer(admin)).expect(200);
@@ -259,7 +274,14 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     const created = await request(api.http)
       .post('/api/users')
       .set(bearer(admin))
-      .send({ username: ops, displayName: '运维', grants: [{ role: 'admin', unit: 'fao' }, { role: 'manager', unit: 'fao' }] })
+      .send({
+        username: ops,
+        displayName: '运维',
+        grants: [
+          { role: 'admin', unit: 'fao' },
+          { role: 'manager', unit: 'fao' },
+        ],
+      })
       .expect(201);
     const opsToken = await firstSignIn(ops, created.body.oneTimePassword, 'ops admin own passphrase');
     await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(opsToken)).expect(200);
@@ -281,7 +303,13 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       ['users.create', 'users.disable', 'users.enable', 'users.grant', 'users.revoke', 'users.revoke', 'users.password-reset'].sort(),
     );
     const create = byRoot.find((e) => e.action === 'users.create' && e.target === `user:${clerk}`)!;
-    expect(create.detail).toMatchObject({ grants: [{ role: 'organizer', unit }, { role: 'finance', unit }], generatedPassword: false });
+    expect(create.detail).toMatchObject({
+      grants: [
+        { role: 'organizer', unit },
+        { role: 'finance', unit },
+      ],
+      generatedPassword: false,
+    });
     expect(JSON.stringify(byRoot)).not.toContain('initial password 1');
     const changes = await audit().find({ action: 'auth.password-change', limit: 1000 });
     expect(changes.filter((e) => e.actor === clerk)).toHaveLength(2);
@@ -318,7 +346,12 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
     const otp = /: ([A-Za-z0-9_-]{16})$/.exec(out[1]!)?.[1];
     expect(otp).toBeDefined();
     const [row] = await rows();
-    expect(row).toMatchObject({ username: 'first.admin', grants: [{ role: 'admin', unit: 'fao' }], enabled: true, must_change_password: true });
+    expect(row).toMatchObject({
+      username: 'first.admin',
+      grants: [{ role: 'admin', unit: 'fao' }],
+      enabled: true,
+      must_change_password: true,
+    });
     expect(row!.password_hash).toMatch(/^\$argon2id\$/);
     expect(row!.password_hash).not.toContain(otp!);
 
@@ -326,8 +359,12 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
       /1 active administrator\(s\) already exist/,
     );
     expect(
-      await runAdmin(['users', 'create-admin', 'second.admin', '--force', '--password-stdin', '--unit', 'office'], db.url, 'cli:ops', undefined, () =>
-        Promise.resolve('a long enough password\r\n'),
+      await runAdmin(
+        ['users', 'create-admin', 'second.admin', '--force', '--password-stdin', '--unit', 'office'],
+        db.url,
+        'cli:ops',
+        undefined,
+        () => Promise.resolve('a long enough password\r\n'),
       ),
     ).toEqual(['created administrator second.admin (admin in office)', 'password from stdin; it must be changed at first sign-in']);
     expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
@@ -338,9 +375,13 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
       /username: first.admin is taken/,
     );
     await expect(
-      runAdmin(['users', 'create-admin', 'third.admin', '--force', '--password-stdin'], db.url, 'cli:ops', undefined, () => Promise.resolve('short\n')),
+      runAdmin(['users', 'create-admin', 'third.admin', '--force', '--password-stdin'], db.url, 'cli:ops', undefined, () =>
+        Promise.resolve('short\n'),
+      ),
     ).rejects.toThrow(/password \(stdin\): expected 12-200 characters, got 5/);
-    await expect(runAdmin(['users', 'create-admin', '-bad name', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(/usage|username/);
+    await expect(runAdmin(['users', 'create-admin', '-bad name', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
+      /usage|username/,
+    );
     await expect(runAdmin(['users', 'create-admin'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(/usage: npm run admin/);
     expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
 

@@ -57,7 +57,15 @@ export class ApiModule {
         }),
         CodecModule.forRoot(config),
       ],
-      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController, UsersController, ...WEB_CONTROLLERS],
+      controllers: [
+        HealthController,
+        AuthController,
+        DelegationsController,
+        DashboardController,
+        MetricsController,
+        UsersController,
+        ...WEB_CONTROLLERS,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },

@@ -178,7 +178,8 @@ export class AuthService {
       domainError('VALIDATION_FAILED', '请求有1处错误', 'The request has 1 error(s)', { errors: [{ field, rule, message: { zh, en } }] });
     if (!(await this.users.verify(currentPassword, user.passwordHash)))
       throw fieldError('currentPassword', 'current-password', '当前密码不正确', 'The current password is wrong');
-    if (currentPassword === newPassword) throw fieldError('newPassword', 'differs', '新密码不能与当前密码相同', 'The new password must differ from the current one');
+    if (currentPassword === newPassword)
+      throw fieldError('newPassword', 'differs', '新密码不能与当前密码相同', 'The new password must differ from the current one');
     const changed = await this.users.changePassword(user.username, user.passwordHash, await this.users.hash(newPassword), {
       action: AUDIT_ACTIONS.passwordChange,
       outcome: 'success',
@@ -197,7 +198,14 @@ export class AuthService {
 
   /** A token for one grant of the user, at the user's current token version. */
   private async issue(
-    user: { id: string; username: string; displayName: string; tokenVersion: number; grants: Array<{ role: string; unit: string }>; mustChangePassword: boolean },
+    user: {
+      id: string;
+      username: string;
+      displayName: string;
+      tokenVersion: number;
+      grants: Array<{ role: string; unit: string }>;
+      mustChangePassword: boolean;
+    },
     grant: { role: string; unit: string },
   ): Promise<LoginResult> {
     const claims: TokenClaims = {

@@ -29,7 +29,11 @@ export const RoleGrantSchema = z
       .regex(new RegExp(UNIT_PATTERN), { message: 'Expected a unit code: 1-64 letters, digits or . _ -' })
       .meta({ minLength: 1, maxLength: 64, pattern: UNIT_PATTERN }),
   })
-  .meta({ id: 'RoleGrant', description: '一个角色及其所属单位 One role held for one unit', example: { role: 'organizer', unit: 'commerce' } });
+  .meta({
+    id: 'RoleGrant',
+    description: '一个角色及其所属单位 One role held for one unit',
+    example: { role: 'organizer', unit: 'commerce' },
+  });
 
 export const CreateUserSchema = z
   .strictObject({
@@ -102,7 +106,8 @@ export const UserCreatedSchema = z
   })
   .meta({
     id: 'UserCreated',
-    description: 'The user; oneTimePassword only when the request gave none (shown once: hand it over, it must be changed at first sign-in)',
+    description:
+      'The user; oneTimePassword only when the request gave none (shown once: hand it over, it must be changed at first sign-in)',
     example: { user: USER_EXAMPLE, oneTimePassword: 'q3Vw9mZx1LkT0bRc' },
   });
 

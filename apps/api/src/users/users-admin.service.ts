@@ -1,13 +1,27 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UNIT_ROLES, type Role } from '@df/domain';
-import { type NewAuditEvent, RegistriesRepository, type RoleGrant, type UserChange, type UserRecord, UsersRepository } from '@df/persistence';
+import {
+  type NewAuditEvent,
+  RegistriesRepository,
+  type RoleGrant,
+  type UserChange,
+  type UserRecord,
+  UsersRepository,
+} from '@df/persistence';
 import type { AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { currentRequestId } from '../common/request-context';
 import { DomainError, domainError } from '../common/errors';
 import { parseOrThrow } from '../common/validation';
-import { CreateUserSchema, PasswordResetSchema, RoleGrantSchema, UserQuerySchema, username as usernameSchema, type UserView } from './schemas';
+import {
+  CreateUserSchema,
+  PasswordResetSchema,
+  RoleGrantSchema,
+  UserQuerySchema,
+  username as usernameSchema,
+  type UserView,
+} from './schemas';
 
 /** Audit actions of user administration (audit_events.action). */
 export const USER_AUDIT = {
@@ -93,7 +107,9 @@ export class UsersAdminService {
   /** Disables (tokens refused at the next request) or re-enables (sign-in works again; old tokens stay dead). */
   async setEnabled(admin: AuthUser, username: string, enabled: boolean): Promise<UserView> {
     const name = this.name(username);
-    const r = await this.repo.setEnabled(name, enabled, admin.id, (u) => this.event(admin, enabled ? USER_AUDIT.enable : USER_AUDIT.disable, u));
+    const r = await this.repo.setEnabled(name, enabled, admin.id, (u) =>
+      this.event(admin, enabled ? USER_AUDIT.enable : USER_AUDIT.disable, u),
+    );
     return this.ok(r, name);
   }
 
@@ -143,7 +159,10 @@ export class UsersAdminService {
       errors.push({
         field: path ? `${path}[${i}].unit` : 'unit',
         rule: 'registered-unit',
-        message: { zh: `单位 ${g.unit} 未备案（单位角色须属于已备案单位）`, en: `Unit ${g.unit} is not registered (a unit role needs a registered unit)` },
+        message: {
+          zh: `单位 ${g.unit} 未备案（单位角色须属于已备案单位）`,
+          en: `Unit ${g.unit} is not registered (a unit role needs a registered unit)`,
+        },
       });
     }
     if (errors.length > 0)
@@ -172,7 +191,11 @@ export class UsersAdminService {
           'This is the last active administrator: it cannot be disabled or lose the admin role',
         );
       case 'last-grant':
-        throw domainError('LAST_GRANT', '这是该用户唯一的角色，不能撤销（请停用账号）', "This is the user's only role: disable the account instead");
+        throw domainError(
+          'LAST_GRANT',
+          '这是该用户唯一的角色，不能撤销（请停用账号）',
+          "This is the user's only role: disable the account instead",
+        );
       case 'no-such-grant':
         throw domainError('GRANT_NOT_FOUND', '该用户没有这个角色', 'The user does not hold this role in this unit');
     }

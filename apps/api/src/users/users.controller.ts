@@ -3,10 +3,22 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation
 import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
-import { CreateUserSchema, PasswordResetSchema, RoleGrantSchema, UserCreatedSchema, UserListSchema, UserQuerySchema, UserViewSchema } from './schemas';
+import {
+  CreateUserSchema,
+  PasswordResetSchema,
+  RoleGrantSchema,
+  UserCreatedSchema,
+  UserListSchema,
+  UserQuerySchema,
+  UserViewSchema,
+} from './schemas';
 import { UsersAdminService } from './users-admin.service';
 
-const USERNAME = ApiParam({ name: 'username', description: '用户名 Username', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$' } });
+const USERNAME = ApiParam({
+  name: 'username',
+  description: '用户名 Username',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$' },
+});
 
 /** User administration (issue 14 item 4): the admin role only; rules in UsersAdminService, docs in docs/security.md. */
 @ApiTags('users')
@@ -63,7 +75,10 @@ export class UsersController {
   @Post(':username/enable')
   @HttpCode(200)
   @USERNAME
-  @ApiOperation({ summary: '启用 Re-enable a user (admin)', description: 'Sign-in works again; tokens from before the disable stay invalid.' })
+  @ApiOperation({
+    summary: '启用 Re-enable a user (admin)',
+    description: 'Sign-in works again; tokens from before the disable stay invalid.',
+  })
   @ApiOkResponse({ description: 'The user, active', schema: schemaRef(UserViewSchema) })
   @errorResponses(400, 401, 403, 404)
   enable(@CurrentUser() admin: AuthUser, @Param('username') username: string) {

@@ -198,7 +198,12 @@ export class UsersRepository {
   }
 
   /** Reads the user back and appends the audit event in the same transaction (unchanged: no event). */
-  private async done(m: EntityManager, username: string, changed: boolean, audit: (user: UserRecord) => NewAuditEvent): Promise<UserChange> {
+  private async done(
+    m: EntityManager,
+    username: string,
+    changed: boolean,
+    audit: (user: UserRecord) => NewAuditEvent,
+  ): Promise<UserChange> {
     const user = record((await m.findOneBy(UserEntity, { username }))!);
     if (changed) {
       const e = audit(user);
