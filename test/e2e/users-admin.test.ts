@@ -235,7 +235,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     const none = await request(api.http).get('/api/users').query({ role: 'personnel', unit: 'fao' }).set(bearer(admin)).expect(200);
     expect(none.body.total).toBe(0);
     expect((await request(api.http).get('/api/users').query({ role: 'wizard' }).set(bearer(admin)).expect(400)).body.errors[0].field).toBe(
-      'role',
+      'query.role',
     );
 
     const finance = (await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(200)).body.accessToken;

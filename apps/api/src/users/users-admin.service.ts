@@ -68,7 +68,7 @@ export class UsersAdminService {
   ) {}
 
   async list(query: unknown): Promise<{ items: UserView[]; total: number }> {
-    const q = parseOrThrow(UserQuerySchema, query);
+    const q = parseOrThrow(UserQuerySchema, query, ['query']);
     const rows = await this.repo.list({
       ...(q.unit !== undefined ? { unit: q.unit } : {}),
       ...(q.role !== undefined ? { role: q.role } : {}),
