@@ -84,7 +84,8 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .post('/api/auth/password')
       .set(bearer(token))
       .send({ currentPassword: 'not it at all', newPassword: 'root admin own passphrase' })
-      .expect(400);
+      .expect(403);
+    expect(wrong.body.code).toBe('CURRENT_PASSWORD_WRONG');
     expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword', rule: 'current-password' })]);
     const short = await request(api.http)
       .post('/api/auth/password')

@@ -91,14 +91,36 @@ export class AuthController {
   @ApiOperation({
     summary: '修改密码 Change your own password',
     description:
-      'The only route open while a password set by an administrator must be changed. Every earlier token stops; the answer is a new token for the same role and unit. 400 names currentPassword (wrong) or newPassword (too short, or unchanged).',
+      'The only route open while a password set by an administrator must be changed. Every earlier token stops; the answer is a new token for the same role and unit. 400 names newPassword (too short, or unchanged); 403 CURRENT_PASSWORD_WRONG names currentPassword.',
   })
   @ApiBody({ schema: schemaRef(PasswordChangeSchema) })
   @ApiOkResponse({ description: 'Changed: a new token', schema: schemaRef(LoginResponseSchema) })
   @errorResponses(400, 401)
-  changePassword(@CurrentUser() user: AuthUser, @Body() body: unknown, @Req() req: Request): Promise<LoginResult> {
+  @ApiResponse({
+    status: 403,
+    description: 'CURRENT_PASSWORD_WRONG: currentPassword is not the current password (counts as a failed sign-in)',
+  })
+  @ApiResponse({
+    status: 429,
+    description: 'ACCOUNT_LOCKED / TOO_MANY_ATTEMPTS: the sign-in failure budget is spent (Retry-After)',
+    headers: { 'Retry-After': { description: 'seconds until it can be tried again', schema: { type: 'integer', minimum: 1 } } },
+  })
+  async changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResult> {
     const { currentPassword, newPassword } = parseOrThrow(PasswordChangeSchema, body);
-    return this.auth.changePassword(user, currentPassword, newPassword, { address: clientAddress(req), requestId: currentRequestId() });
+    try {
+      return await this.auth.changePassword(user, currentPassword, newPassword, {
+        address: clientAddress(req),
+        requestId: currentRequestId(),
+      });
+    } catch (err) {
+      if (err instanceof RetryLaterError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 }
 

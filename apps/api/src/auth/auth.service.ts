@@ -168,16 +168,40 @@ export class AuthService {
 
   /**
    * The caller changes their own password (always allowed, and the only route while a change is required).
-   * 400 VALIDATION_FAILED: `currentPassword` wrong (rule current-password), `newPassword` the same as the
-   * current one (rule differs). Every earlier token stops; the answer is a new token for the same grant.
+   * 403 CURRENT_PASSWORD_WRONG (field `currentPassword`, rule current-password): a wrong current password,
+   * counted against the sign-in failure budget of the username and address (so a stolen token cannot
+   * guess it faster than a sign-in could; 429 when spent). 400 VALIDATION_FAILED: `newPassword` the same as
+   * the current one (rule differs). Every earlier token stops; the answer is a new token for the same grant.
    */
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, ctx: LoginContext): Promise<LoginResult> {
     const user = await this.users.findByUsername(caller.id);
     if (!user || !user.enabled) throw REVOKED();
     const fieldError = (field: string, rule: string, zh: string, en: string) =>
       domainError('VALIDATION_FAILED', '请求有1处错误', 'The request has 1 error(s)', { errors: [{ field, rule, message: { zh, en } }] });
-    if (!(await this.users.verify(currentPassword, user.passwordHash)))
-      throw fieldError('currentPassword', 'current-password', '当前密码不正确', 'The current password is wrong');
+    const ticket = await this.throttle.acquire(user.username, ctx.address);
+    if (isRefusal(ticket))
+      throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
+    if (!(await this.users.verify(currentPassword, user.passwordHash))) {
+      await this.audit.append({
+        action: AUDIT_ACTIONS.passwordChange,
+        outcome: 'failure',
+        actor: user.username,
+        userId: user.id,
+        target: `user:${user.username}`,
+        address: ctx.address,
+        requestId: ctx.requestId ?? null,
+        detail: { reason: 'wrong-password' },
+      });
+      const outcome = await this.throttle.failed(ticket);
+      if (outcome.lockedAccount || outcome.blockedAddress)
+        throw new RetryLaterError(outcome.lockedAccount ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', outcome.retryAfterSeconds);
+      throw domainError('CURRENT_PASSWORD_WRONG', '当前密码不正确', 'currentPassword: the current password is wrong', {
+        errors: [
+          { field: 'currentPassword', rule: 'current-password', message: { zh: '当前密码不正确', en: 'The current password is wrong' } },
+        ],
+      });
+    }
+    await this.throttle.succeeded(ticket);
     if (currentPassword === newPassword)
       throw fieldError('newPassword', 'differs', '新密码不能与当前密码相同', 'The new password must differ from the current one');
     const changed = await this.users.changePassword(user.username, user.passwordHash, await this.users.hash(newPassword), {
