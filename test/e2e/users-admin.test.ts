@@ -53,7 +53,8 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
         Promise.resolve(`${ROOT_PASSWORD}\n`),
       ),
     ).toEqual([`created administrator ${ROOT} (admin in fao)`, 'password from stdin; it must be changed at first sign-in']);
-    api = await startTestApi({ databaseUrl: db.url });
+    // A small per-account failure budget: the password change spends it like a sign-in (below).
+    api = await startTestApi({ databaseUrl: db.url, loginMaxFailuresPerAccount: 3 });
     await api.app.get(RegistriesRepository).putUnit(
       {
         code: unit,
@@ -256,7 +257,8 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
 
   it('resets a password: a one-time password is returned once, old tokens stop, the next sign-in must change it', async () => {
     const before = (await login(clerk, 'zhang wei own passphrase').expect(200)).body.accessToken;
-    const reset = await request(api.http).post(`/api/users/${clerk}/password-reset`).set(bearer(admin)).send({}).expect(200);
+    // No body at all: the password is generated.
+    const reset = await request(api.http).post(`/api/users/${clerk}/password-reset`).set(bearer(admin)).expect(200);
     expect(reset.body.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(reset.body.user.mustChangePassword).toBe(true);
     documented(S.UserCreatedSchema, reset.body);
@@ -264,6 +266,35 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     await login(clerk, 'zhang wei own passphrase').expect(401);
     const token = await firstSignIn(clerk, reset.body.oneTimePassword, 'zhang wei second passphrase');
     await request(api.http).get('/api/delegations').set(bearer(token)).expect(200);
+  });
+
+  it('a wrong current password spends the sign-in failure budget: a token cannot guess the password (429 with Retry-After)', async () => {
+    const victim = `li.${uniqueSuffix()}`;
+    await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: victim, displayName: '李', grants: [{ role: 'finance', unit }], password: 'victim initial pw' })
+      .expect(201);
+    const token = (await login(victim, 'victim initial pw').expect(200)).body.accessToken;
+    const guess = (n: number) =>
+      request(api.http)
+        .post('/api/auth/password')
+        .set(bearer(token))
+        .send({ currentPassword: `guess number ${n}`, newPassword: 'attacker passphrase' });
+    expect((await guess(1).expect(403)).body.code).toBe('CURRENT_PASSWORD_WRONG');
+    await guess(2).expect(403);
+    const locked = await guess(3).expect(429);
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // Even the right password waits now, and sign-in too: one budget.
+    await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: 'victim initial pw', newPassword: 'victim own passphrase' })
+      .expect(429);
+    await login(victim, 'victim initial pw').expect(429);
+    const failures = await audit().find({ actor: victim, action: 'auth.password-change' });
+    expect(failures.map((e) => e.outcome)).toEqual(['failure', 'failure', 'failure']);
   });
 
   it('protects the last active admin: no self-disable, no revoking the last admin role (409)', async () => {
