@@ -183,8 +183,7 @@ export class UsersRepository {
     try {
       return await this.ds.transaction(async (m) => {
         await m.query(LOCK_SQL);
-        const result = await work(m);
-        return result;
+        return work(m);
       });
     } catch (err) {
       // A concurrent insert of the same username (ux_users_username).
