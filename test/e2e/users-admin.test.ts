@@ -6,6 +6,12 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
 import { LoginResponseSchema } from '../../apps/api/src/auth/auth.controller';
 import * as S from '../../apps/api/src/users/schemas';
+import { randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { JwtService } from '@nestjs/jwt';
+import { Client } from 'pg';
+import { runMigrations } from '../../libs/persistence/src/data-source';
+import { MIGRATIONS } from '../../libs/persistence/src/migrations';
 
 /** The body matches the zod schema its route documents in OpenAPI (the document is generated from these). */
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
@@ -428,5 +434,59 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
     } finally {
       await ds.destroy();
     }
+  });
+});
+
+describe('migration UserRoleGrants: existing users and their tokens keep working', () => {
+  const name = `users_migration_${uniqueSuffix()}`;
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const server = async (sql: string) => {
+    const c = new Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  let api: TestApi | undefined;
+  afterAll(async () => {
+    await api?.close();
+    await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('gives each user their one role as their one grant; a token issued before the migration still passes', async () => {
+    await server(`CREATE DATABASE "${name}"`);
+    // The schema as it was before this migration, with a user in it.
+    const before = new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, -1) });
+    await before.initialize();
+    const id = randomUUID();
+    try {
+      await before.runMigrations();
+      await before.query(
+        `INSERT INTO users (id, username, password_hash, role, unit, display_name) VALUES ($1, 'old.organizer', $2, 'organizer', 'commerce', '老用户')`,
+        [id, await bcrypt.hash('old password 1', 4)],
+      );
+    } finally {
+      await before.destroy();
+    }
+    expect(await runMigrations(url.toString())).toEqual(['UserRoleGrants1795979471434']);
+
+    api = await startTestApi({ databaseUrl: url.toString() });
+    // A token as the API issued it before (same claims, token version 1).
+    const old = await api.app
+      .get(JwtService)
+      .signAsync({ sub: id, username: 'old.organizer', role: 'organizer', unit: 'commerce', name: '老用户', ver: 1 }, { expiresIn: 600 });
+    await request(api.http).get('/api/delegations').set(bearer(old)).expect(200);
+    const signedIn = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: 'old.organizer', password: 'old password 1' })
+      .expect(200);
+    expect(signedIn.body).toMatchObject({
+      user: { role: 'organizer', unit: 'commerce' },
+      grants: [{ role: 'organizer', unit: 'commerce' }],
+      mustChangePassword: false,
+    });
   });
 });
