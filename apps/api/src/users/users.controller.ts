@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/access';
+import { USER_ROLES, type AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
 import {
   CreateUserSchema,
+  UNIT_PATTERN,
+  USERNAME_PATTERN,
   PasswordResetSchema,
   RoleGrantSchema,
   UserCreatedSchema,
@@ -17,7 +19,7 @@ import { UsersAdminService } from './users-admin.service';
 const USERNAME = ApiParam({
   name: 'username',
   description: '用户名 Username',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$' },
+  schema: { type: 'string', pattern: USERNAME_PATTERN },
 });
 
 /** User administration (issue 14 item 4): the admin role only; rules in UsersAdminService, docs in docs/security.md. */
@@ -98,8 +100,8 @@ export class UsersController {
 
   @Delete(':username/grants/:role/:unit')
   @USERNAME
-  @ApiParam({ name: 'role', description: '角色 Role', schema: { type: 'string' } })
-  @ApiParam({ name: 'unit', description: '单位 Unit code', schema: { type: 'string' } })
+  @ApiParam({ name: 'role', description: '角色 Role', schema: { type: 'string', enum: [...USER_ROLES] } })
+  @ApiParam({ name: 'unit', description: '单位 Unit code', schema: { type: 'string', pattern: UNIT_PATTERN } })
   @ApiOperation({
     summary: '撤销角色 Revoke a role in a unit (admin)',
     description: "The user's tokens stop (sign in again). 404 GRANT_NOT_FOUND; 409 LAST_GRANT (disable instead), LAST_ACTIVE_ADMIN.",
