@@ -3,6 +3,8 @@
 //   calendar list                                                           years loaded by the office
 //   incidents list [--all]                                                  cases stopped by an incident (issue 12)
 //   incidents retry <caseId>                                                retry what failed, once the cause is fixed
+//   users create-admin <username> [--password-stdin] [--unit CODE] [--name TEXT] [--force]
+//                                                                           the first administrator of a fresh database
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -11,14 +13,17 @@ import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/clien
 import { DataSource } from 'typeorm';
 import { calendarChangedSignal, delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
 import { scheduleProblems } from '@df/domain';
-import { dataSourceOptions, IncidentsRepository, liveCaseIds, RegistriesRepository } from '@df/persistence';
+import { dataSourceOptions, IncidentsRepository, liveCaseIds, RegistriesRepository, UsersRepository } from '@df/persistence';
+import { hashPassword } from '../api/src/auth/passwords';
+import { oneTimePasswordText, USER_ADMIN_CLI } from './users';
 import { ConfigError, loadConfig, temporalConnectionOptions, temporalDataConverter, type AppConfig } from '@df/runtime';
 import { parseScheduleFile } from './schedule-file';
 
 export const USAGE = `usage: npm run admin -- calendar import <file.json|file.ics> [--year YYYY] [--source TEXT]
        npm run admin -- calendar list
        npm run admin -- incidents list [--all]
-       npm run admin -- incidents retry <caseId>`;
+       npm run admin -- incidents retry <caseId>
+       npm run admin -- users create-admin <username> [--password-stdin] [--unit CODE] [--name TEXT] [--force]`;
 
 /**
  * Runs one command against a database (and, for `incidents retry`, Temporal through `temporal()`); returns
@@ -29,9 +34,11 @@ export async function runAdmin(
   databaseUrl: string,
   actor = `cli:${safeUser()}`,
   temporal?: () => Promise<Client>,
+  stdin: () => Promise<string> = readStdin,
 ): Promise<string[]> {
   const [area, command, ...rest] = argv;
   if (area === 'incidents') return incidents(command, rest, databaseUrl, actor, temporal);
+  if (area === 'users') return users(command, rest, databaseUrl, actor, stdin);
   const opts = options(rest);
   if (area !== 'calendar' || (command !== 'import' && command !== 'list')) throw new Error(USAGE);
   const ds = new DataSource(dataSourceOptions(databaseUrl));
@@ -133,6 +140,92 @@ async function incidents(
     }
   }
   throw new Error(USAGE);
+}
+
+/**
+ * Users (issue 14 item 4): `create-admin` makes the first administrator of a fresh database (role admin in
+ * --unit, default fao), with the password from stdin (--password-stdin) or a generated one-time password
+ * printed once; either must be changed at first sign-in. Refused when an active administrator exists unless
+ * --force (e.g. every administrator lost their password). An audit event `users.create` by `cli:<os user>`.
+ */
+async function users(
+  command: string | undefined,
+  args: string[],
+  databaseUrl: string,
+  actor: string,
+  stdin: () => Promise<string>,
+): Promise<string[]> {
+  if (command !== 'create-admin') throw new Error(USAGE);
+  const flags = { passwordStdin: false, force: false, unit: 'fao', name: undefined as string | undefined };
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--password-stdin') flags.passwordStdin = true;
+    else if (a === '--force') flags.force = true;
+    else if (a === '--unit' || a === '--name') {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (a === '--unit') flags.unit = v;
+      else flags.name = v;
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);
+    else positional.push(a);
+  }
+  const username = positional[0];
+  if (!username || positional.length > 1) throw new Error(USAGE);
+  if (!USER_ADMIN_CLI.username.test(username))
+    throw new Error(`username: expected 2-100 letters, digits or . _ @ - (starting with a letter or digit), got '${username}'`);
+  if (!USER_ADMIN_CLI.unit.test(flags.unit))
+    throw new Error(`--unit: expected a unit code (1-64 letters, digits or . _ -), got '${flags.unit}'`);
+  const name = flags.name?.trim() || `系统管理员（${flags.unit}）`;
+  if ([...name].length > 100) throw new Error('--name: at most 100 characters');
+  let password: string | undefined;
+  if (flags.passwordStdin) {
+    password = (await stdin()).replace(/\r?\n$/, '');
+    if ([...password].length < USER_ADMIN_CLI.passwordMin || [...password].length > 200)
+      throw new Error(`password (stdin): expected ${USER_ADMIN_CLI.passwordMin}-200 characters, got ${[...password].length}`);
+  }
+  const ds = new DataSource(dataSourceOptions(databaseUrl));
+  await ds.initialize();
+  try {
+    const repo = new UsersRepository(ds);
+    const admins = await repo.countActiveAdmins();
+    if (admins > 0 && !flags.force)
+      throw new Error(`${admins} active administrator(s) already exist: ask one to create users, or pass --force`);
+    const generated = password === undefined ? oneTimePasswordText() : undefined;
+    const grants = [{ role: 'admin', unit: flags.unit }];
+    const r = await repo.create(
+      {
+        id: randomUUID(),
+        username,
+        displayName: name,
+        grants,
+        passwordHash: await hashPassword(password ?? generated!),
+        mustChangePassword: true,
+      },
+      (u) => ({
+        action: 'users.create',
+        outcome: 'success',
+        actor,
+        target: `user:${u.username}`,
+        detail: { userId: u.id, grants, generatedPassword: generated !== undefined, via: 'cli', ...(flags.force ? { force: true } : {}) },
+      }),
+    );
+    if (!r.ok) throw new Error(r.reason === 'username-taken' ? `username: ${username} is taken` : `refused: ${r.reason}`);
+    return [
+      `created administrator ${username} (admin in ${flags.unit})`,
+      ...(generated
+        ? [`one-time password (shown once; must be changed at first sign-in): ${generated}`]
+        : ['password from stdin; it must be changed at first sign-in']),
+    ];
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A Temporal client as the API and worker connect (address, TLS, namespace, payload codec from the config). */

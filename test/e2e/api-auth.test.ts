@@ -164,9 +164,10 @@ describe('sign-in, tokens, request ids and metrics', () => {
           'visa-officer.fao',
           'manager.fao',
           'leader.city',
+          'admin.fao',
         ]),
       );
-      expect(first).toHaveLength(19);
+      expect(first).toHaveLength(20);
       expect(log.mock.calls.flat().join('\n')).toContain('organizer.commerce');
     } finally {
       log.mockRestore();

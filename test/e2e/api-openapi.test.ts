@@ -72,6 +72,16 @@ const ROUTES = [
   'get /api/registries/changes',
   'post /api/codec/decode',
   'post /api/codec/encode',
+  // Users and roles (issue 14.4): apps/api/src/users, test/e2e/users-admin.test.ts checks their bodies against the schemas.
+  'post /api/auth/password',
+  'get /api/users',
+  'post /api/users',
+  'get /api/users/{username}',
+  'post /api/users/{username}/disable',
+  'post /api/users/{username}/enable',
+  'post /api/users/{username}/grants',
+  'delete /api/users/{username}/grants/{role}/{unit}',
+  'post /api/users/{username}/password-reset',
 ];
 
 describe('the OpenAPI document', () => {

@@ -143,21 +143,24 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
           .replace('{code}', users.unit)
           .replace('{year}', '2027')
           .replace('{personId}', 'P-text-rule')
-          .replace('{number}', 'SE1234567');
+          .replace('{number}', 'SE1234567')
+          .replace('{username}', users.usernames.organizer);
         // The registries' writers (issue 14): the role check comes before the body is read.
-        const writer: UserRole = path.startsWith('/api/codec/')
-          ? 'fao-reviewer'
-          : path.includes('/classified-access')
-            ? 'secrecy'
-            : path.startsWith('/api/registries/people')
-              ? 'personnel'
-              : path.startsWith('/api/registries/passports')
-                ? 'passport-officer'
-                : path.startsWith('/api/registries/process-versions')
-                  ? 'fao-director'
-                  : path.startsWith('/api/registries/')
-                    ? 'fao-clerk'
-                    : 'organizer';
+        const writer: UserRole = path.startsWith('/api/users')
+          ? 'admin'
+          : path.startsWith('/api/codec/')
+            ? 'fao-reviewer'
+            : path.includes('/classified-access')
+              ? 'secrecy'
+              : path.startsWith('/api/registries/people')
+                ? 'personnel'
+                : path.startsWith('/api/registries/passports')
+                  ? 'passport-officer'
+                  : path.startsWith('/api/registries/process-versions')
+                    ? 'fao-director'
+                    : path.startsWith('/api/registries/')
+                      ? 'fao-clerk'
+                      : 'organizer';
         for (const [value, rule] of [
           ['x\u0000', 'text-control'],
           ['x\uD800', 'text-surrogate'],
@@ -187,7 +190,8 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
         if (method !== 'get') continue;
         for (const p of (op.parameters as Array<{ name: string; in: string }> | undefined) ?? []) {
           if (p.in !== 'query') continue;
-          const token = path === '/api/dashboard' ? users.tokens.manager : users.tokens.organizer;
+          const token =
+            path === '/api/dashboard' ? users.tokens.manager : path.startsWith('/api/users') ? users.tokens.admin : users.tokens.organizer;
           const res = await request(api.http).get(`${path}?${p.name}=a%00`).set(bearer(token));
           expect([path, p.name, res.status, textErrorOf(res.body, `query.${p.name}`)?.rule]).toEqual([path, p.name, 400, 'text-control']);
           checked++;

@@ -182,6 +182,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
               personId: PERSON_ID,
               number: 'SE1234567',
               version: DEFAULT_DEFINITION.version,
+              // User administration (issue 14.4): the organizer's own account.
+              username: users.usernames.organizer,
             };
             if (registryKeys[name]) return registryKeys[name];
             throw new Error(`masking test: GET ${path} has a path parameter {${name}} this walk does not fill; add it`);

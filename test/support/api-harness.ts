@@ -41,7 +41,7 @@ export const uniqueSuffix = (): string => {
 
 export interface TestUsers {
   unit: string;
-  /** username by role: unit roles in `unit`, FAO roles and the manager in 'fao', the leader in 'city'. */
+  /** username by role: unit roles in `unit`, FAO roles, the manager and the admin in 'fao', the leader in 'city'. */
   usernames: Record<UserRole, string>;
   /** Bearer tokens by role. */
   tokens: Record<UserRole, string>;
@@ -58,6 +58,7 @@ export async function createTestUsers(api: TestApi, unit = `unit-${uniqueSuffix(
     ...UNIT_ROLES.map((r) => [r as UserRole, unit] as [UserRole, string]),
     ...[...FAO_ROLES, 'manager'].map((r) => [r as UserRole, 'fao'] as [UserRole, string]),
     ['leader', 'city'],
+    ['admin', 'fao'],
   ];
   for (const [role, u] of all) {
     const username = u === unit ? `${role}.${unit}` : `${role}.${u}.${suffix}`;

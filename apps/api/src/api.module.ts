@@ -8,7 +8,9 @@ import {
   CaseEventEntity,
   IdempotencyRecordEntity,
   PersistenceModule,
+  RegistriesRepository,
   UserEntity,
+  UsersRepository,
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { nestLogLevels } from '@df/runtime';
@@ -36,6 +38,8 @@ import { MetricsService } from './metrics/metrics.service';
 import { RegistriesModule } from './registries/registries.module';
 import { CalendarReplanService } from './registries/calendar-replan.service';
 import { TemporalClientService } from './temporal/temporal-client.provider';
+import { UsersController } from './users/users.controller';
+import { UsersAdminService } from './users/users-admin.service';
 import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web';
 
 @Module({})
@@ -54,7 +58,15 @@ export class ApiModule {
         }),
         CodecModule.forRoot(config),
       ],
-      controllers: [HealthController, AuthController, DelegationsController, DashboardController, MetricsController, ...WEB_CONTROLLERS],
+      controllers: [
+        HealthController,
+        AuthController,
+        DelegationsController,
+        DashboardController,
+        MetricsController,
+        UsersController,
+        ...WEB_CONTROLLERS,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
@@ -65,6 +77,9 @@ export class ApiModule {
         CalendarReplanService,
         HealthService,
         UsersService,
+        UsersRepository,
+        RegistriesRepository,
+        UsersAdminService,
         AuthService,
         LoginThrottleService,
         AuditEventsRepository,

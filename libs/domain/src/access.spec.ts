@@ -219,6 +219,22 @@ describe('access table: role x case action x case status', () => {
     ).toBe('WRONG_ROLE');
   });
 
+  it('the admin (issue 14.4) manages users and reaches no case: every case action is refused, the inbox is empty', () => {
+    expect(reaches({ role: 'admin', unit: 'fao' }, CASE)).toBe(false);
+    expect(reaches({ role: 'admin', unit: UNIT }, CASE)).toBe(false);
+    for (const action of CASE_ACTIONS) {
+      const refusal = accessRefusal({
+        action,
+        actor: { role: 'admin', unit: UNIT },
+        case: action === 'submit' ? CASE : { ...CASE, status: 'open' },
+        ...(action === 'complete' || action === 'decide' ? { step: { actor: 'organizer', phase: 'prepare' } } : {}),
+      });
+      expect({ action, code: refusal?.code }).toEqual({ action, code: 'WRONG_ROLE' });
+    }
+    expect(accessMatrix().filter((m) => m.role === 'admin')).toEqual([]);
+    expect(inboxSelectors('admin')).toEqual([]);
+  });
+
   it('inboxes: each role gets its own steps and those it records for others', () => {
     expect(inboxSelectors('manager')).toEqual([]);
     expect(inboxSelectors('organizer')).toEqual([{ actorRole: 'organizer' }, { actorRole: 'member' }]);

@@ -18,10 +18,17 @@ export const UNIT_ROLES: readonly Role[] = ['organizer', 'unit-leader', 'personn
 /** Roles of the Foreign Affairs Office that hold cases: they see every unit's. */
 export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
 
-/** Which units' cases a role reaches: own unit, own or the one it supervises (主管部门), or any. */
-export type UnitReach = 'own' | 'own-or-supervised' | 'any';
+/**
+ * Roles that administer the system and read no cases (issue 14: the administrator manages users, not trips).
+ * Not in PEOPLE: no case action names them.
+ */
+export const ADMIN_ROLES: readonly Role[] = ['admin'];
+
+/** Which units' cases a role reaches: own unit, own or the one it supervises (主管部门), any, or none (admin). */
+export type UnitReach = 'own' | 'own-or-supervised' | 'any' | 'none';
 
 export function unitReach(role: Role): UnitReach {
+  if (ADMIN_ROLES.includes(role)) return 'none';
   if (role === 'dept-approver') return 'own-or-supervised';
   return UNIT_ROLES.includes(role) ? 'own' : 'any';
 }
@@ -107,7 +114,7 @@ export function responsibleRole(step: { actor: Role; phase: string }): Role {
 
 /** The (actor, phase) selectors of the steps landing in a role's inbox: its own, and those it records for others. */
 export function inboxSelectors(role: Role): Array<{ actorRole: Role; phase?: { is: Phase } | { not: Phase } }> {
-  if (role === 'manager' || role === 'system') return [];
+  if (role === 'manager' || role === 'system' || ADMIN_ROLES.includes(role)) return [];
   return [
     { actorRole: role },
     ...RECORDED_BY.filter((r) => r.by === role).map((r) => ({ actorRole: r.actor, ...(r.phase ? { phase: r.phase } : {}) })),
@@ -128,6 +135,8 @@ export function reaches(who: { role: Role; unit: string }, c: CaseScope): boolea
       return who.unit === c.unit;
     case 'own-or-supervised':
       return who.unit === c.unit || (!!c.supervisingDepartment && who.unit === c.supervisingDepartment);
+    case 'none':
+      return false;
   }
 }
 

@@ -13,3 +13,4 @@ export * from './audit-events.repository';
 export * from './entities/incident.entity';
 export * from './incidents/incidents.repository';
 export * from './case-record.repository';
+export * from './users/users.repository';

@@ -7,6 +7,8 @@ export interface AuthUser {
   role: Role;
   unit: string;
   name: string;
+  /** Signed in with a password an administrator set: every route but the password change answers 403 PASSWORD_CHANGE_REQUIRED. */
+  passwordChangeRequired?: boolean;
 }
 
 /** Roles a person can sign in with (system, member and external are not people of the API). */
@@ -24,6 +26,7 @@ export const USER_ROLES = [
   'passport-officer',
   'visa-officer',
   'manager',
+  'admin',
 ] as const satisfies readonly Role[];
 export type UserRole = (typeof USER_ROLES)[number];
 

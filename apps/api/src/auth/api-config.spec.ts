@@ -94,9 +94,9 @@ describe('API configuration', () => {
     expect(problems).toMatch(/^LOGIN_LOCKOUT_SECONDS: /m);
   });
 
-  it('lists 19 demo users: <role>.<unit>', () => {
+  it('lists 20 demo users: <role>.<unit> (the admin is admin.fao)', () => {
     const users = demoUsers().map((u) => u.username);
-    expect(users).toHaveLength(19);
+    expect(users).toHaveLength(20);
     expect(users).toEqual(
       expect.arrayContaining([
         'organizer.commerce',
@@ -105,6 +105,7 @@ describe('API configuration', () => {
         'passport-officer.fao',
         'manager.fao',
         'leader.city',
+        'admin.fao',
       ]),
     );
   });

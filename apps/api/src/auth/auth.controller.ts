@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ROLES } from '@df/domain';
@@ -8,11 +8,22 @@ import { parseOrThrow } from '../common/validation';
 import { text, untrimmedText } from '../common/zod-text';
 import { errorResponses, schemaRef } from '../openapi';
 import { AuthService, type LoginResult, RetryLaterError } from './auth.service';
-import { Public } from './decorators';
+import { CurrentUser, PasswordChangeRoute, Public } from './decorators';
+import { USER_ROLES, type AuthUser } from './access';
+import { password } from '../users/schemas';
 
 export const LoginSchema = z
-  .strictObject({ username: text(100), password: untrimmedText(200) })
+  .strictObject({
+    username: text(100),
+    password: untrimmedText(200),
+    role: z.enum(USER_ROLES).optional().meta({ description: '以哪个角色登录 Which of your roles (default: your first grant)' }),
+    unit: text(64).optional().meta({ description: '以哪个单位登录 For which unit (default: your first grant with this role)' }),
+  })
   .meta({ id: 'LoginRequest', example: { username: 'organizer.commerce', password: 'demo' } });
+
+export const PasswordChangeSchema = z
+  .strictObject({ currentPassword: untrimmedText(200), newPassword: password() })
+  .meta({ id: 'PasswordChangeRequest', example: { currentPassword: 'initial-Passw0rd-2027', newPassword: 'my-own-long-passphrase' } });
 
 export const LoginResponseSchema = z
   .looseObject({
@@ -20,6 +31,8 @@ export const LoginResponseSchema = z
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int(),
     user: z.looseObject({ id: z.string(), username: z.string(), role: z.enum(ROLES), unit: z.string(), name: z.string() }),
+    grants: z.array(z.looseObject({ role: z.enum(ROLES), unit: z.string() })),
+    mustChangePassword: z.boolean(),
   })
   .meta({
     id: 'LoginResponse',
@@ -28,6 +41,8 @@ export const LoginResponseSchema = z
       tokenType: 'Bearer',
       expiresIn: 28800,
       user: { id: '7d3c…', username: 'organizer.commerce', role: 'organizer', unit: 'commerce', name: '专办员（commerce）' },
+      grants: [{ role: 'organizer', unit: 'commerce' }],
+      mustChangePassword: false,
     },
   });
 
@@ -45,7 +60,8 @@ export class AuthController {
   @errorResponses(400, 401)
   @ApiResponse({
     status: 403,
-    description: 'ACCOUNT_DISABLED: the password is right but the account is disabled',
+    description:
+      'ACCOUNT_DISABLED: the password is right but the account is disabled; ROLE_NOT_GRANTED: the account does not hold the role/unit asked for',
   })
   @ApiResponse({
     status: 429,
@@ -54,9 +70,53 @@ export class AuthController {
     headers: { 'Retry-After': { description: 'seconds until a sign-in can be tried again', schema: { type: 'integer', minimum: 1 } } },
   })
   async login(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResult> {
-    const { username, password } = parseOrThrow(LoginSchema, body);
+    const { username, password, role, unit } = parseOrThrow(LoginSchema, body);
     try {
-      return await this.auth.login(username, password, { address: clientAddress(req), requestId: currentRequestId() });
+      return await this.auth.login(
+        username,
+        password,
+        { address: clientAddress(req), requestId: currentRequestId() },
+        { ...(role !== undefined ? { role } : {}), ...(unit !== undefined ? { unit } : {}) },
+      );
+    } catch (err) {
+      if (err instanceof RetryLaterError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
+  }
+
+  @Post('password')
+  @PasswordChangeRoute()
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: '修改密码 Change your own password',
+    description:
+      'The only route open while a password set by an administrator must be changed. Every earlier token stops; the answer is a new token for the same role and unit. 400 names newPassword (too short, or unchanged); 403 CURRENT_PASSWORD_WRONG names currentPassword.',
+  })
+  @ApiBody({ schema: schemaRef(PasswordChangeSchema) })
+  @ApiOkResponse({ description: 'Changed: a new token', schema: schemaRef(LoginResponseSchema) })
+  @errorResponses(400, 401)
+  @ApiResponse({
+    status: 403,
+    description: 'CURRENT_PASSWORD_WRONG: currentPassword is not the current password (counts as a failed sign-in)',
+  })
+  @ApiResponse({
+    status: 429,
+    description: 'ACCOUNT_LOCKED / TOO_MANY_ATTEMPTS: the sign-in failure budget is spent (Retry-After)',
+    headers: { 'Retry-After': { description: 'seconds until it can be tried again', schema: { type: 'integer', minimum: 1 } } },
+  })
+  async changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResult> {
+    const { currentPassword, newPassword } = parseOrThrow(PasswordChangeSchema, body);
+    try {
+      return await this.auth.changePassword(user, currentPassword, newPassword, {
+        address: clientAddress(req),
+        requestId: currentRequestId(),
+      });
     } catch (err) {
       if (err instanceof RetryLaterError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       throw err;

@@ -3,10 +3,14 @@ import { Reflector } from '@nestjs/core';
 import { domainError } from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
-import { type AuthedRequest, IS_PUBLIC, ROLES_KEY } from './decorators';
+import { type AuthedRequest, IS_PUBLIC, PASSWORD_CHANGE_ROUTE, ROLES_KEY } from './decorators';
+import { ADMIN_ROLES } from '@df/domain';
 import type { UserRole } from './access';
 
-/** Global guard: a valid bearer token on every route not marked @Public(), and the route's @Roles(). */
+/**
+ * Global guard: a valid bearer token on every route not marked @Public(), the route's @Roles(), a password
+ * change first when one is required, and admin tokens only on admin routes.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -29,7 +33,25 @@ export class AuthGuard implements CanActivate {
       store.userId = user.id;
       store.role = user.role;
     }
+    if (user.passwordChangeRequired && !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_ROUTE, targets))
+      throw domainError(
+        'PASSWORD_CHANGE_REQUIRED',
+        '请先修改初始密码（POST /api/auth/password）',
+        'Change the password an administrator set first (POST /api/auth/password)',
+      );
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
+    // The administrator manages users and reads no cases or registries (issue 14.4): an admin token opens
+    // only the routes that name the admin role, and the caller's own password change.
+    if (
+      ADMIN_ROLES.includes(user.role) &&
+      !roles?.includes(user.role as UserRole) &&
+      !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_ROUTE, targets)
+    )
+      throw domainError(
+        'FORBIDDEN_ROLE',
+        '系统管理员只管理用户，不办理、不查看案件和登记信息',
+        'The administrator manages users only: no cases, inboxes or registries',
+      );
     if (roles && !roles.includes(user.role as UserRole))
       throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roles.join('、')}`, `Only ${roles.join(', ')} may do this`);
     return true;

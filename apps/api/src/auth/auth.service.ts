@@ -27,6 +27,16 @@ export interface LoginResult {
   tokenType: 'Bearer';
   expiresIn: number;
   user: { id: string; username: string; role: Role; unit: string; name: string };
+  /** Every (role, unit) the user may sign in with; the token carries `user.role` in `user.unit`. */
+  grants: Array<{ role: Role; unit: string }>;
+  /** The password was set by an administrator: only POST /api/auth/password works until it is changed. */
+  mustChangePassword: boolean;
+}
+
+/** The grant a sign-in asks for; omitted: the user's default grant (the first). */
+export interface GrantChoice {
+  role?: string;
+  unit?: string;
 }
 
 /** Where a sign-in comes from, for limits and the audit record. */
@@ -36,7 +46,7 @@ export interface LoginContext {
 }
 
 /** Audit actions written by sign-in (audit_events.action). */
-export const AUDIT_ACTIONS = { login: 'auth.login', lockout: 'auth.lockout' } as const;
+export const AUDIT_ACTIONS = { login: 'auth.login', lockout: 'auth.lockout', passwordChange: 'auth.password-change' } as const;
 
 /** A 429: the caller may retry after `retryAfterSeconds` (the controller sends it as Retry-After). */
 export class RetryLaterError extends DomainError {
@@ -86,9 +96,10 @@ export class AuthService {
    * Username and password for a token. Errors: 401 INVALID_CREDENTIALS (wrong password or unknown user, alike),
    * 403 ACCOUNT_DISABLED (right password, disabled user), 429 ACCOUNT_LOCKED / TOO_MANY_ATTEMPTS (RetryLaterError)
    * when the username or the address has spent its failure budget (LOGIN_* settings). Every outcome but a
-   * 429 is an `auth.login` audit event; the start of a lockout is an `auth.lockout` event.
+   * 429 is an `auth.login` audit event; the start of a lockout is an `auth.lockout` event. `choice` picks one
+   * of the user's grants (403 ROLE_NOT_GRANTED when not held, checked after the password).
    */
-  async login(username: string, password: string, ctx: LoginContext): Promise<LoginResult> {
+  async login(username: string, password: string, ctx: LoginContext, choice: GrantChoice = {}): Promise<LoginResult> {
     const ticket = await this.throttle.acquire(username, ctx.address);
     if (isRefusal(ticket))
       throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
@@ -133,16 +144,99 @@ export class AuthService {
     }
 
     await this.throttle.succeeded(ticket);
+    const grant = user.grants.find(
+      (g) => (choice.role === undefined || g.role === choice.role) && (choice.unit === undefined || g.unit === choice.unit),
+    );
+    if (!grant) {
+      await this.audit.append({ ...base, outcome: 'refused', detail: { reason: 'role-not-granted', ...choice } });
+      throw domainError(
+        'ROLE_NOT_GRANTED',
+        `该账号没有此角色（${choice.role ?? '任意'}，${choice.unit ?? '任意单位'}）`,
+        `This account does not hold that role (${choice.role ?? 'any'} in ${choice.unit ?? 'any unit'})`,
+      );
+    }
     // Hashes from earlier versions (bcrypt) or older parameters are replaced while the password is at hand.
     if (needsRehash(user.passwordHash)) await this.users.replaceHash(user.id, user.passwordHash, await this.users.hash(password));
     await this.users.recordSignIn(user.id);
-    await this.audit.append({ ...base, outcome: 'success', detail: { role: user.role, unit: user.unit } });
+    await this.audit.append({
+      ...base,
+      outcome: 'success',
+      detail: { role: grant.role, unit: grant.unit, ...(user.mustChangePassword ? { mustChangePassword: true } : {}) },
+    });
+    return this.issue({ ...user }, grant);
+  }
 
+  /**
+   * The caller changes their own password (always allowed, and the only route while a change is required).
+   * 403 CURRENT_PASSWORD_WRONG (field `currentPassword`, rule current-password): a wrong current password,
+   * counted against the sign-in failure budget of the username and address (so a stolen token cannot
+   * guess it faster than a sign-in could; 429 when spent). 400 VALIDATION_FAILED: `newPassword` the same as
+   * the current one (rule differs). Every earlier token stops; the answer is a new token for the same grant.
+   */
+  async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, ctx: LoginContext): Promise<LoginResult> {
+    const user = await this.users.findByUsername(caller.id);
+    if (!user || !user.enabled) throw REVOKED();
+    const fieldError = (field: string, rule: string, zh: string, en: string) =>
+      domainError('VALIDATION_FAILED', '请求有1处错误', 'The request has 1 error(s)', { errors: [{ field, rule, message: { zh, en } }] });
+    const ticket = await this.throttle.acquire(user.username, ctx.address);
+    if (isRefusal(ticket))
+      throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
+    if (!(await this.users.verify(currentPassword, user.passwordHash))) {
+      await this.audit.append({
+        action: AUDIT_ACTIONS.passwordChange,
+        outcome: 'failure',
+        actor: user.username,
+        userId: user.id,
+        target: `user:${user.username}`,
+        address: ctx.address,
+        requestId: ctx.requestId ?? null,
+        detail: { reason: 'wrong-password' },
+      });
+      const outcome = await this.throttle.failed(ticket);
+      if (outcome.lockedAccount || outcome.blockedAddress)
+        throw new RetryLaterError(outcome.lockedAccount ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', outcome.retryAfterSeconds);
+      throw domainError('CURRENT_PASSWORD_WRONG', '当前密码不正确', 'currentPassword: the current password is wrong', {
+        errors: [
+          { field: 'currentPassword', rule: 'current-password', message: { zh: '当前密码不正确', en: 'The current password is wrong' } },
+        ],
+      });
+    }
+    await this.throttle.succeeded(ticket);
+    if (currentPassword === newPassword)
+      throw fieldError('newPassword', 'differs', '新密码不能与当前密码相同', 'The new password must differ from the current one');
+    const changed = await this.users.changePassword(user.username, user.passwordHash, await this.users.hash(newPassword), {
+      action: AUDIT_ACTIONS.passwordChange,
+      outcome: 'success',
+      actor: user.username,
+      userId: user.id,
+      target: `user:${user.username}`,
+      address: ctx.address,
+      requestId: ctx.requestId ?? null,
+      detail: { wasRequired: user.mustChangePassword },
+    });
+    // Changed meanwhile (another change or a reset): sign in again.
+    if (!changed) throw REVOKED();
+    const fresh = (await this.users.findByUsername(user.username))!;
+    return this.issue(fresh, { role: caller.role, unit: caller.unit });
+  }
+
+  /** A token for one grant of the user, at the user's current token version. */
+  private async issue(
+    user: {
+      id: string;
+      username: string;
+      displayName: string;
+      tokenVersion: number;
+      grants: Array<{ role: string; unit: string }>;
+      mustChangePassword: boolean;
+    },
+    grant: { role: string; unit: string },
+  ): Promise<LoginResult> {
     const claims: TokenClaims = {
       sub: user.id,
       username: user.username,
-      role: user.role as Role,
-      unit: user.unit,
+      role: grant.role as Role,
+      unit: grant.unit,
       name: user.displayName,
       ver: user.tokenVersion,
     };
@@ -151,15 +245,17 @@ export class AuthService {
       accessToken,
       tokenType: 'Bearer',
       expiresIn: this.config.jwtTtlSeconds,
-      user: { id: user.id, username: user.username, role: user.role as Role, unit: user.unit, name: user.displayName },
+      user: { id: user.id, username: user.username, role: grant.role as Role, unit: grant.unit, name: user.displayName },
+      grants: user.grants.map((g) => ({ role: g.role as Role, unit: g.unit })),
+      mustChangePassword: user.mustChangePassword,
     };
   }
 
   /**
    * The caller of a bearer token; 401 UNAUTHENTICATED when it is missing, malformed, forged, expired, without
    * `exp`, living longer than JWT_TTL_SECONDS, or no longer matches the user in the database (unknown id,
-   * disabled, token version raised, role or unit changed). One primary-key read per request, no cache:
-   * a disable or role change takes effect at the next request.
+   * disabled, token version raised, the token's (role, unit) no longer among the user's grants). One
+   * primary-key read per request, no cache: a disable or role change takes effect at the next request.
    */
   async authenticate(token: string): Promise<AuthUser> {
     let claims: TokenClaims;
@@ -179,13 +275,19 @@ export class AuthService {
       !user ||
       !user.enabled ||
       user.tokenVersion !== claims.ver ||
-      user.role !== claims.role ||
-      user.unit !== claims.unit ||
+      !user.grants.some((g) => g.role === claims.role && g.unit === claims.unit) ||
       user.username !== claims.username
     )
       throw REVOKED();
-    // Role, unit and name come from the database row, not from the token.
-    return { id: user.username, userId: user.id, role: user.role as Role, unit: user.unit, name: user.displayName };
+    // The grant is checked against the database row above; the name comes from the row, not from the token.
+    return {
+      id: user.username,
+      userId: user.id,
+      role: claims.role,
+      unit: claims.unit,
+      name: user.displayName,
+      ...(user.mustChangePassword ? { passwordChangeRequired: true } : {}),
+    };
   }
 }
 

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ROLE_LABELS } from '@df/domain';
-import { UserEntity } from '@df/persistence';
+import { type NewAuditEvent, UserEntity, UsersRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
@@ -34,6 +34,7 @@ export function demoUsers(): DemoUser[] {
     for (const role of UNIT_ROLES) out.push({ username: `${role}.${unit}`, role: role as UserRole, unit });
   for (const role of [...FAO_ROLES, 'manager'] as UserRole[]) out.push({ username: `${role}.fao`, role, unit: 'fao' });
   out.push({ username: 'leader.city', role: 'leader', unit: 'city' });
+  out.push({ username: 'admin.fao', role: 'admin', unit: 'fao' });
   return out;
 }
 
@@ -41,6 +42,7 @@ export function demoUsers(): DemoUser[] {
 export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly repo: UsersRepository,
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     private readonly logger: JsonLogger,
   ) {}
@@ -50,9 +52,24 @@ export class UsersService {
   }
 
   /** The user an access token names, with what every request checks (enabled, token version, role, unit). */
-  findById(id: string): Promise<Pick<UserEntity, 'id' | 'username' | 'role' | 'unit' | 'displayName' | 'enabled' | 'tokenVersion'> | null> {
+  findById(
+    id: string,
+  ): Promise<Pick<
+    UserEntity,
+    'id' | 'username' | 'role' | 'unit' | 'grants' | 'displayName' | 'enabled' | 'tokenVersion' | 'mustChangePassword'
+  > | null> {
     return this.users.findOne({
-      select: { id: true, username: true, role: true, unit: true, displayName: true, enabled: true, tokenVersion: true },
+      select: {
+        id: true,
+        username: true,
+        role: true,
+        unit: true,
+        grants: true,
+        displayName: true,
+        enabled: true,
+        tokenVersion: true,
+        mustChangePassword: true,
+      },
       where: { id },
     });
   }
@@ -72,13 +89,23 @@ export class UsersService {
     await this.users.update({ id, passwordHash: oldHash }, { passwordHash: newHash });
   }
 
+  /**
+   * The user's own password change: replaces `oldHash` (false when it changed meanwhile), clears the forced
+   * change, raises the token version, and appends `audit`, in one transaction.
+   */
+  async changePassword(username: string, oldHash: string, newHash: string, audit: NewAuditEvent): Promise<boolean> {
+    const r = await this.repo.setPassword(username, newHash, false, () => audit, oldHash);
+    return r.ok;
+  }
+
   async recordSignIn(id: string): Promise<void> {
     await this.users.update({ id }, { lastSignInAt: () => 'now()' });
   }
 
   /**
-   * Creates or updates (role, unit, name, password) a user by username; idempotent. A change of role, unit
-   * or password raises the token version: tokens issued before stop working at once.
+   * Creates or updates (role, unit, name, password) a user by username; idempotent. The user holds exactly
+   * this one grant afterwards (demo seeding and tests). A change of role, unit or password raises the token
+   * version: tokens issued before stop working at once.
    */
   async upsert(user: NewUser): Promise<UserEntity> {
     const passwordHash = user.passwordHash ?? (await this.hash(user.password ?? randomUUID()));
@@ -87,6 +114,7 @@ export class UsersService {
       passwordHash,
       role: user.role,
       unit: user.unit,
+      grants: [{ role: user.role, unit: user.unit }],
       displayName: user.displayName ?? `${label.zh}（${user.unit}）`,
       demo: user.demo ?? false,
     };
@@ -97,7 +125,11 @@ export class UsersService {
         await repo.insert({ id: randomUUID(), username: user.username, ...fields });
         return;
       }
-      const revokes = existing.role !== fields.role || existing.unit !== fields.unit || existing.passwordHash !== fields.passwordHash;
+      const revokes =
+        existing.role !== fields.role ||
+        existing.unit !== fields.unit ||
+        existing.passwordHash !== fields.passwordHash ||
+        existing.grants.length !== 1;
       await repo.update(
         { id: existing.id },
         { ...fields, tokenVersion: existing.tokenVersion + (revokes ? 1 : 0), updatedAt: () => 'now()' },

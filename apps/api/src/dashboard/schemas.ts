@@ -27,12 +27,10 @@ const CaseLineSchema = z.looseObject({
   slackWd: nullableNumber.meta({ description: 'Working days between the forecast and the departure deadline (negative: late)' }),
   atRisk: z.boolean(),
   criticalStep: z.string().nullable().meta({ description: 'Key of the first unfinished step on the critical path' }),
-  provisionalCalendar: z
-    .boolean()
-    .meta({
-      description:
-        'The plan crosses a year with no published or loaded holiday schedule: planned with its statutory holidays (暂排, provisional)',
-    }),
+  provisionalCalendar: z.boolean().meta({
+    description:
+      'The plan crosses a year with no published or loaded holiday schedule: planned with its statutory holidays (暂排, provisional)',
+  }),
 });
 
 const StepRefSchema = z.looseObject({

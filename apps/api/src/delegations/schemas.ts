@@ -262,12 +262,10 @@ export const CaseSummarySchema = z
     slackWd: z.number().nullable(),
     atRisk: z.boolean(),
     criticalStep: z.string().nullable(),
-    provisionalCalendar: z
-      .boolean()
-      .meta({
-        description:
-          'The plan crosses a year with no published or loaded holiday schedule: planned with its statutory holidays (暂排, provisional)',
-      }),
+    provisionalCalendar: z.boolean().meta({
+      description:
+        'The plan crosses a year with no published or loaded holiday schedule: planned with its statutory holidays (暂排, provisional)',
+    }),
     submittedAt: z.string(),
     submittedBy: z.string(),
     departedAt: z.string().nullable(),

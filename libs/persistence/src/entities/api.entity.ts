@@ -1,6 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** People who sign in to the API: one role of the domain brief and one unit each. */
+/** One role held for one unit (issue 14: a user holds one or more, in one or more units). */
+export interface RoleGrant {
+  role: string;
+  unit: string;
+}
+
+/**
+ * People who sign in to the API. `grants` lists every role held for a unit; `role` and `unit` are the
+ * default grant (the first of `grants`), used when a sign-in names none.
+ */
 @Entity({ name: 'users' })
 export class UserEntity {
   @PrimaryColumn({ name: 'id', type: 'uuid' })
@@ -22,6 +31,10 @@ export class UserEntity {
 
   @Column({ name: 'display_name', type: 'varchar', length: 100 })
   displayName!: string;
+
+  /** Every role this user may sign in with, each for a unit; never empty; the first is (role, unit). */
+  @Column({ name: 'grants', type: 'jsonb', default: () => "'[]'::jsonb" })
+  grants!: RoleGrant[];
 
   /** Seeded demo account (username <role>.<unit>, password DEMO_PASSWORD). */
   @Column({ name: 'demo', type: 'boolean', default: false })

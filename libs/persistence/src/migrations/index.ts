@@ -6,6 +6,17 @@ import { EventStoreBoard1795825105954 } from './1795825105954-EventStoreBoard';
 import { AuthUsersAuditEvents1795966383677 } from './1795966383677-AuthUsersAuditEvents';
 import { Registries1795967402533 } from './1795967402533-Registries';
 import { CaseIncidents1795978560319 } from './1795978560319-CaseIncidents';
+import { UserRoleGrants1795979471434 } from './1795979471434-UserRoleGrants';
 import { ProvisionalCalendarFlag1795981165006 } from './1795981165006-ProvisionalCalendarFlag';
 
-export const MIGRATIONS = [Init1795333139030, ReadModels1795333978845, ApiUsers1795334570857, EventStoreBoard1795825105954, AuthUsersAuditEvents1795966383677, Registries1795967402533, CaseIncidents1795978560319, ProvisionalCalendarFlag1795981165006];
+export const MIGRATIONS = [
+  Init1795333139030,
+  ReadModels1795333978845,
+  ApiUsers1795334570857,
+  EventStoreBoard1795825105954,
+  AuthUsersAuditEvents1795966383677,
+  Registries1795967402533,
+  CaseIncidents1795978560319,
+  UserRoleGrants1795979471434,
+  ProvisionalCalendarFlag1795981165006,
+];

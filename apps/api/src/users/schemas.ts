@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { text, untrimmedText } from '../common/zod-text';
+import { USER_ROLES } from '../auth/access';
+
+/** Usernames: letters, digits and . _ @ - (the demo accounts are `<role>.<unit>`), 2..100 characters. */
+export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$';
+export const username = () =>
+  z
+    .string()
+    .regex(new RegExp(USERNAME_PATTERN), { message: 'Expected 2-100 letters, digits or . _ @ - (starting with a letter or digit)' })
+    .meta({ minLength: 2, maxLength: 100, pattern: USERNAME_PATTERN });
+
+/** A password chosen by an administrator or the user: 12..200 characters, taken as typed (NIST SP 800-63B: length, no composition rules). */
+export const PASSWORD_MIN = 12;
+export const password = () =>
+  untrimmedText(200)
+    .refine((s) => [...s].length >= PASSWORD_MIN, {
+      message: `Too small: expected a password of at least ${PASSWORD_MIN} characters`,
+      params: { zh: `密码至少${PASSWORD_MIN}个字符`, rule: 'min' },
+    })
+    .meta({ minLength: PASSWORD_MIN });
+
+export const UNIT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+export const RoleGrantSchema = z
+  .strictObject({
+    role: z.enum(USER_ROLES),
+    unit: z
+      .string()
+      .regex(new RegExp(UNIT_PATTERN), { message: 'Expected a unit code: 1-64 letters, digits or . _ -' })
+      .meta({ minLength: 1, maxLength: 64, pattern: UNIT_PATTERN }),
+  })
+  .meta({
+    id: 'RoleGrant',
+    description: '一个角色及其所属单位 One role held for one unit',
+    example: { role: 'organizer', unit: 'commerce' },
+  });
+
+export const CreateUserSchema = z
+  .strictObject({
+    username: username(),
+    displayName: text(100),
+    grants: z.array(RoleGrantSchema).min(1).max(20),
+    /** Omitted: a one-time password is generated and returned once. */
+    password: password().optional(),
+  })
+  .meta({
+    id: 'CreateUserRequest',
+    example: {
+      username: 'zhang.wei',
+      displayName: '张伟',
+      grants: [
+        { role: 'organizer', unit: 'commerce' },
+        { role: 'finance', unit: 'commerce' },
+      ],
+      password: 'initial-Passw0rd-2027',
+    },
+  });
+
+export const PasswordResetSchema = z
+  .strictObject({ password: password().optional() })
+  .meta({ id: 'PasswordResetRequest', example: { password: 'temporary-Passw0rd-2027' } });
+
+export const UserQuerySchema = z.strictObject({
+  unit: text(64).optional().meta({ description: '持有该单位任一角色 Holds any role in this unit' }),
+  role: z.enum(USER_ROLES).optional().meta({ description: '持有该角色 Holds this role (any unit)' }),
+  status: z.enum(['active', 'disabled']).optional().meta({ description: '账号状态 Account status' }),
+});
+
+const USER_EXAMPLE = {
+  id: '0b9d6c1e-3f7a-4d55-9a0e-6a2f1c7b8e41',
+  username: 'zhang.wei',
+  displayName: '张伟',
+  grants: [{ role: 'organizer', unit: 'commerce' }],
+  status: 'active',
+  mustChangePassword: true,
+  demo: false,
+  lastSignInAt: null,
+  createdAt: '2026-11-29T09:00:00.000Z',
+  updatedAt: '2026-11-29T09:00:00.000Z',
+};
+
+export const UserViewSchema = z
+  .looseObject({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    grants: z.array(RoleGrantSchema),
+    status: z.enum(['active', 'disabled']),
+    mustChangePassword: z.boolean(),
+    demo: z.boolean(),
+    lastSignInAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'User', example: USER_EXAMPLE });
+
+export const UserListSchema = z
+  .looseObject({ items: z.array(UserViewSchema), total: z.number().int() })
+  .meta({ id: 'UserList', example: { items: [USER_EXAMPLE], total: 1 } });
+
+export const UserCreatedSchema = z
+  .looseObject({
+    user: UserViewSchema,
+    /** Only when the server generated it: shown once, never stored in clear. */
+    oneTimePassword: z.string().optional(),
+  })
+  .meta({
+    id: 'UserCreated',
+    description:
+      'The user; oneTimePassword only when the request gave none (shown once: hand it over, it must be changed at first sign-in)',
+    example: { user: USER_EXAMPLE, oneTimePassword: 'q3Vw9mZx1LkT0bRc' },
+  });
+
+export type UserView = z.infer<typeof UserViewSchema>;

@@ -1,0 +1,219 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { UNIT_ROLES, type Role } from '@df/domain';
+import {
+  type NewAuditEvent,
+  RegistriesRepository,
+  type RoleGrant,
+  type UserChange,
+  type UserRecord,
+  UsersRepository,
+} from '@df/persistence';
+import type { AuthUser } from '../auth/access';
+import { UsersService } from '../auth/users.service';
+import { currentRequestId } from '../common/request-context';
+import { DomainError, domainError } from '../common/errors';
+import { parseOrThrow } from '../common/validation';
+import {
+  CreateUserSchema,
+  PasswordResetSchema,
+  RoleGrantSchema,
+  UserQuerySchema,
+  username as usernameSchema,
+  type UserView,
+} from './schemas';
+
+/** Audit actions of user administration (audit_events.action). */
+export const USER_AUDIT = {
+  create: 'users.create',
+  disable: 'users.disable',
+  enable: 'users.enable',
+  grant: 'users.grant',
+  revoke: 'users.revoke',
+  passwordReset: 'users.password-reset',
+} as const;
+
+/** A one-time password: 16 characters of base64url (96 random bits). */
+export const oneTimePassword = (): string => randomBytes(12).toString('base64url');
+
+export function userView(u: UserRecord): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    grants: u.grants as UserView['grants'],
+    status: u.enabled ? 'active' : 'disabled',
+    mustChangePassword: u.mustChangePassword,
+    demo: u.demo,
+    lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
+const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用户 ${username}`, `No user ${username}`);
+
+/**
+ * User administration (issue 14 item 4, docs/security.md "Users and roles"): the admin role only (the
+ * controller's @Roles). Every change is one transaction with its audit event (UsersRepository). Errors:
+ * 400 VALIDATION_FAILED (field and rule; a unit role's unit must be registered), 404 USER_NOT_FOUND,
+ * 409 USERNAME_TAKEN / ADMIN_SELF_DISABLE / LAST_ACTIVE_ADMIN / LAST_GRANT.
+ */
+@Injectable()
+export class UsersAdminService {
+  constructor(
+    private readonly repo: UsersRepository,
+    private readonly registries: RegistriesRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  async list(query: unknown): Promise<{ items: UserView[]; total: number }> {
+    const q = parseOrThrow(UserQuerySchema, query, ['query']);
+    const rows = await this.repo.list({
+      ...(q.unit !== undefined ? { unit: q.unit } : {}),
+      ...(q.role !== undefined ? { role: q.role } : {}),
+      ...(q.status !== undefined ? { enabled: q.status === 'active' } : {}),
+    });
+    return { items: rows.map(userView), total: rows.length };
+  }
+
+  async get(username: string): Promise<UserView> {
+    const u = await this.repo.get(this.name(username));
+    if (!u) throw NOT_FOUND(username);
+    return userView(u);
+  }
+
+  /** Creates a user who must change the password at first sign-in; returns the generated password once when none was given. */
+  async create(admin: AuthUser, body: unknown): Promise<{ user: UserView; oneTimePassword?: string }> {
+    const b = parseOrThrow(CreateUserSchema, body);
+    const grants = dedupe(b.grants);
+    await this.checkUnits(grants, 'grants');
+    const generated = b.password === undefined ? oneTimePassword() : undefined;
+    const r = await this.repo.create(
+      {
+        id: randomUUID(),
+        username: b.username,
+        displayName: b.displayName,
+        grants,
+        passwordHash: await this.users.hash(b.password ?? generated!),
+        mustChangePassword: true,
+      },
+      (u) => this.event(admin, USER_AUDIT.create, u, { grants, generatedPassword: generated !== undefined }),
+    );
+    const user = this.ok(r, b.username);
+    return generated ? { user, oneTimePassword: generated } : { user };
+  }
+
+  /** Disables (tokens refused at the next request) or re-enables (sign-in works again; old tokens stay dead). */
+  async setEnabled(admin: AuthUser, username: string, enabled: boolean): Promise<UserView> {
+    const name = this.name(username);
+    const r = await this.repo.setEnabled(name, enabled, admin.id, (u) =>
+      this.event(admin, enabled ? USER_AUDIT.enable : USER_AUDIT.disable, u),
+    );
+    return this.ok(r, name);
+  }
+
+  async grant(admin: AuthUser, username: string, body: unknown): Promise<UserView> {
+    const name = this.name(username);
+    const g = parseOrThrow(RoleGrantSchema, body);
+    await this.checkUnits([g], null);
+    const r = await this.repo.grant(name, g, (u) => this.event(admin, USER_AUDIT.grant, u, { grant: g }));
+    return this.ok(r, name);
+  }
+
+  async revoke(admin: AuthUser, username: string, role: string, unit: string): Promise<UserView> {
+    const name = this.name(username);
+    const g = parseOrThrow(RoleGrantSchema, { role, unit });
+    const r = await this.repo.revoke(name, g, (u) => this.event(admin, USER_AUDIT.revoke, u, { grant: g }));
+    return this.ok(r, name);
+  }
+
+  /** Sets a new password (given, or generated and returned once) that must be changed at the next sign-in; tokens stop. */
+  async resetPassword(admin: AuthUser, username: string, body: unknown): Promise<{ user: UserView; oneTimePassword?: string }> {
+    const name = this.name(username);
+    const b = parseOrThrow(PasswordResetSchema, body ?? {});
+    const generated = b.password === undefined ? oneTimePassword() : undefined;
+    const hash = await this.users.hash(b.password ?? generated!);
+    const r = await this.repo.setPassword(name, hash, true, (u) =>
+      this.event(admin, USER_AUDIT.passwordReset, u, { generatedPassword: generated !== undefined }),
+    );
+    const user = this.ok(r, name);
+    return generated ? { user, oneTimePassword: generated } : { user };
+  }
+
+  /** A path's username checked like a body's (400 naming `username`). */
+  private name(username: string): string {
+    return parseOrThrow(usernameSchema(), username, ['username']);
+  }
+
+  /**
+   * Unit roles act for a sending unit, which must be registered (开户备案, the units registry): rule
+   * `registered-unit`. The office's own roles (FAO, leader, manager, admin) name the office's department, not
+   * a sending unit, so a fresh database can get its first officers before any unit is registered.
+   */
+  private async checkUnits(grants: RoleGrant[], path: string | null): Promise<void> {
+    const errors = [];
+    for (const [i, g] of grants.entries()) {
+      if (!UNIT_ROLES.includes(g.role as Role)) continue;
+      if (await this.registries.unit(g.unit)) continue;
+      errors.push({
+        field: path ? `${path}[${i}].unit` : 'unit',
+        rule: 'registered-unit',
+        message: {
+          zh: `单位 ${g.unit} 未备案（单位角色须属于已备案单位）`,
+          en: `Unit ${g.unit} is not registered (a unit role needs a registered unit)`,
+        },
+      });
+    }
+    if (errors.length > 0)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
+  }
+
+  private ok(r: UserChange, username: string): UserView {
+    if (r.ok) return userView(r.user);
+    switch (r.reason) {
+      case 'not-found':
+        throw NOT_FOUND(username);
+      case 'username-taken':
+        throw domainError('USERNAME_TAKEN', `用户名 ${username} 已被使用`, `username: ${username} is taken`, {
+          errors: [{ field: 'username', rule: 'unique', message: { zh: '用户名已被使用', en: 'This username is taken' } }],
+        });
+      case 'self':
+        throw domainError('ADMIN_SELF_DISABLE', '管理员不能停用自己的账号', 'An administrator cannot disable their own account');
+      case 'last-admin':
+        throw domainError(
+          'LAST_ACTIVE_ADMIN',
+          '这是最后一个在用的管理员账号，不能停用或撤销其管理员角色',
+          'This is the last active administrator: it cannot be disabled or lose the admin role',
+        );
+      case 'last-grant':
+        throw domainError(
+          'LAST_GRANT',
+          '这是该用户唯一的角色，不能撤销（请停用账号）',
+          "This is the user's only role: disable the account instead",
+        );
+      case 'no-such-grant':
+        throw domainError('GRANT_NOT_FOUND', '该用户没有这个角色', 'The user does not hold this role in this unit');
+    }
+  }
+
+  private event(admin: AuthUser, action: string, u: UserRecord, detail: Record<string, unknown> = {}): NewAuditEvent {
+    return {
+      action,
+      outcome: 'success',
+      actor: admin.id,
+      userId: admin.userId,
+      target: `user:${u.username}`,
+      requestId: currentRequestId() ?? null,
+      detail: { userId: u.id, ...detail },
+    };
+  }
+}
+
+function dedupe(grants: RoleGrant[]): RoleGrant[] {
+  return grants.filter((g, i) => grants.findIndex((h) => h.role === g.role && h.unit === g.unit) === i);
+}

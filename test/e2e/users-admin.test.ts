@@ -1,0 +1,492 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AuditEventsRepository, dataSourceOptions, RegistriesRepository } from '@df/persistence';
+import { runAdmin } from '../../apps/admin/main';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
+import { LoginResponseSchema } from '../../apps/api/src/auth/auth.controller';
+import * as S from '../../apps/api/src/users/schemas';
+import { randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { JwtService } from '@nestjs/jwt';
+import { Client } from 'pg';
+import { runMigrations } from '../../libs/persistence/src/data-source';
+import { MIGRATIONS } from '../../libs/persistence/src/migrations';
+
+/** The body matches the zod schema its route documents in OpenAPI (the document is generated from these). */
+const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+  const r = schema.safeParse(body);
+  expect(r.success ? null : r.error).toBeNull();
+};
+
+/**
+ * Users and roles (issue 14 item 4) on the real API and PostgreSQL, in a database of this file's own: the
+ * last-active-admin rule counts every admin of the database, which the shared one cannot pin down.
+ */
+describe('user administration (issue 14.4): admin creates, disables, grants, resets; tokens follow at once', () => {
+  let db: TestDatabase;
+  let api: TestApi;
+  const unit = `unit-${uniqueSuffix()}`;
+  const ROOT = 'root.admin';
+  const ROOT_PASSWORD = 'first admin password 1';
+  let admin: string;
+
+  const login = (username: string, password: string, extra: Record<string, unknown> = {}) =>
+    request(api.http)
+      .post('/api/auth/login')
+      .send({ username, password, ...extra });
+  /** Signs in with an administrator-set password and changes it: the token of the new password. */
+  const firstSignIn = async (username: string, initial: string, chosen: string, extra: Record<string, unknown> = {}) => {
+    const first = await login(username, initial, extra).expect(200);
+    expect(first.body.mustChangePassword).toBe(true);
+    const changed = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(first.body.accessToken))
+      .send({ currentPassword: initial, newPassword: chosen })
+      .expect(200);
+    expect(changed.body.mustChangePassword).toBe(false);
+    documented(LoginResponseSchema, first.body);
+    documented(LoginResponseSchema, changed.body);
+    return changed.body.accessToken as string;
+  };
+  const audit = () => api.app.get(AuditEventsRepository);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('users_admin');
+    // The first administrator, as on a fresh production database: the CLI, password on stdin.
+    expect(
+      await runAdmin(['users', 'create-admin', ROOT, '--password-stdin'], db.url, 'cli:test', undefined, () =>
+        Promise.resolve(`${ROOT_PASSWORD}\n`),
+      ),
+    ).toEqual([`created administrator ${ROOT} (admin in fao)`, 'password from stdin; it must be changed at first sign-in']);
+    // A small per-account failure budget: the password change spends it like a sign-in (below).
+    api = await startTestApi({ databaseUrl: db.url, loginMaxFailuresPerAccount: 3 });
+    await api.app.get(RegistriesRepository).putUnit(
+      {
+        code: unit,
+        nameZh: '测试局',
+        nameEn: 'Test bureau',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      { id: 'test', role: 'fao-clerk' },
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('the first admin must change the CLI password before anything else; a wrong or short password is named', async () => {
+    const first = await login(ROOT, ROOT_PASSWORD).expect(200);
+    expect(first.body).toMatchObject({ user: { username: ROOT, role: 'admin', unit: 'fao' }, mustChangePassword: true });
+    const token = first.body.accessToken as string;
+    const blocked = await request(api.http).get('/api/users').set(bearer(token)).expect(403);
+    expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const wrong = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: 'not it at all', newPassword: 'root admin own passphrase' })
+      .expect(403);
+    expect(wrong.body.code).toBe('CURRENT_PASSWORD_WRONG');
+    expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword', rule: 'current-password' })]);
+    const short = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: ROOT_PASSWORD, newPassword: 'short' })
+      .expect(400);
+    expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['newPassword']);
+    const same = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: ROOT_PASSWORD, newPassword: ROOT_PASSWORD })
+      .expect(400);
+    expect(same.body.errors).toEqual([expect.objectContaining({ field: 'newPassword', rule: 'differs' })]);
+
+    admin = await firstSignIn(ROOT, ROOT_PASSWORD, 'root admin own passphrase');
+    // The token of the old password stopped; the new one works.
+    expect((await request(api.http).post('/api/auth/password').set(bearer(token)).send({}).expect(401)).body.code).toBe('UNAUTHENTICATED');
+    const list = await request(api.http).get('/api/users').set(bearer(admin)).expect(200);
+    expect(list.body.items.map((u: { username: string }) => u.username)).toEqual([ROOT]);
+    documented(S.UserListSchema, list.body);
+    expect(list.body.items[0]).toMatchObject({ grants: [{ role: 'admin', unit: 'fao' }], status: 'active', mustChangePassword: false });
+    // The administrator manages users and reads no cases, inboxes or registries.
+    for (const path of ['/api/delegations', '/api/inbox', '/api/registries/units', '/api/dashboard'])
+      expect({ path, code: (await request(api.http).get(path).set(bearer(admin)).expect(403)).body.code }).toEqual({
+        path,
+        code: 'FORBIDDEN_ROLE',
+      });
+    const events = await audit().find({ actor: 'cli:test', action: 'users.create' });
+    expect(events.map((e) => e.target)).toContain(`user:${ROOT}`);
+  });
+
+  const clerk = `zhang.${uniqueSuffix()}`;
+  let clerkToken: string;
+
+  it('creates a user with two roles in a registered unit; the user signs in, must change the password, then works', async () => {
+    const created = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: clerk,
+        displayName: '张伟',
+        grants: [
+          { role: 'organizer', unit },
+          { role: 'finance', unit },
+        ],
+        password: 'initial password 1',
+      })
+      .expect(201);
+    expect(created.body).toEqual({
+      user: expect.objectContaining({ username: clerk, displayName: '张伟', status: 'active', mustChangePassword: true }),
+    });
+    documented(S.UserCreatedSchema, created.body);
+    expect(created.body.user.grants).toEqual([
+      { role: 'organizer', unit },
+      { role: 'finance', unit },
+    ]);
+
+    const first = await login(clerk, 'initial password 1').expect(200);
+    expect(first.body).toMatchObject({ user: { role: 'organizer', unit }, grants: created.body.user.grants, mustChangePassword: true });
+    const blocked = await request(api.http).get('/api/delegations').set(bearer(first.body.accessToken)).expect(403);
+    expect(blocked.body).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED', message: { zh: expect.any(String), en: expect.any(String) } });
+
+    clerkToken = await firstSignIn(clerk, 'initial password 1', 'zhang wei own passphrase');
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
+    // The other grant is chosen at sign-in; a role not held is refused after the password.
+    const finance = await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(200);
+    expect(finance.body.user).toMatchObject({ role: 'finance', unit, username: clerk });
+    await request(api.http).get('/api/delegations').set(bearer(finance.body.accessToken)).expect(200);
+    const notHeld = await login(clerk, 'zhang wei own passphrase', { role: 'leader' }).expect(403);
+    expect(notHeld.body.code).toBe('ROLE_NOT_GRANTED');
+  });
+
+  it('refuses a non-admin (403), a duplicate username (409), an unregistered unit and unknown fields (400, nothing written)', async () => {
+    for (const call of [
+      request(api.http).get('/api/users').set(bearer(clerkToken)),
+      request(api.http)
+        .post('/api/users')
+        .set(bearer(clerkToken))
+        .send({ username: 'x.y', displayName: 'x', grants: [{ role: 'admin', unit: 'fao' }] }),
+      request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(clerkToken)),
+    ])
+      expect((await call.expect(403)).body.code).toBe('FORBIDDEN_ROLE');
+
+    const dup = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: clerk, displayName: '另一个张伟', grants: [{ role: 'organizer', unit }] })
+      .expect(409);
+    expect(dup.body).toMatchObject({ code: 'USERNAME_TAKEN', errors: [{ field: 'username', rule: 'unique' }] });
+
+    const ghost = `ghost.${uniqueSuffix()}`;
+    const badUnit = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: ghost,
+        displayName: '无名',
+        grants: [
+          { role: 'fao-clerk', unit: 'fao' },
+          { role: 'organizer', unit: 'no-such-unit' },
+        ],
+      })
+      .expect(400);
+    expect(badUnit.body.errors).toEqual([expect.objectContaining({ field: 'grants[1].unit', rule: 'registered-unit' })]);
+    const extra = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: ghost, displayName: '无名', grants: [{ role: 'fao-clerk', unit: 'fao' }], isAdmin: true })
+      .expect(400);
+    expect(extra.body.code).toBe('VALIDATION_FAILED');
+    const badRole = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: ghost, displayName: '无名', grants: [{ role: 'system', unit: 'fao' }] })
+      .expect(400);
+    expect(badRole.body.errors.map((e: { field: string }) => e.field)).toEqual(['grants[0].role']);
+    expect((await request(api.http).get(`/api/users/${ghost}`).set(bearer(admin)).expect(404)).body.code).toBe('USER_NOT_FOUND');
+  });
+
+  it('disable: the user’s existing token gets 401 at once and sign-in is refused; re-enable: sign-in works again, old tokens stay dead', async () => {
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
+    const off = await request(api.http).post(`/api/users/${clerk}/disable`).set(bearer(admin)).expect(200);
+    expect(off.body.status).toBe('disabled');
+    documented(S.UserViewSchema, off.body);
+    expect((await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(401)).body.code).toBe('UNAUTHENTICATED');
+    expect((await login(clerk, 'zhang wei own passphrase').expect(403)).body.code).toBe('ACCOUNT_DISABLED');
+    const listed = await request(api.http).get('/api/users').query({ status: 'disabled' }).set(bearer(admin)).expect(200);
+    expect(listed.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
+
+    const on = await request(api.http).post(`/api/users/${clerk}/enable`).set(bearer(admin)).expect(200);
+    expect(on.body.status).toBe('active');
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(401);
+    clerkToken = (await login(clerk, 'zhang wei own passphrase').expect(200)).body.accessToken;
+    await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
+  });
+
+  it('grants and revokes roles: a revoked role’s token stops; the last grant cannot be revoked; filters find grants', async () => {
+    const granted = await request(api.http)
+      .post(`/api/users/${clerk}/grants`)
+      .set(bearer(admin))
+      .send({ role: 'personnel', unit })
+      .expect(200);
+    expect(granted.body.grants).toContainEqual({ role: 'personnel', unit });
+    documented(S.UserViewSchema, granted.body);
+    documented(S.UserViewSchema, (await request(api.http).get(`/api/users/${clerk}`).set(bearer(admin)).expect(200)).body);
+    const byRole = await request(api.http).get('/api/users').query({ role: 'personnel', unit }).set(bearer(admin)).expect(200);
+    expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
+    const none = await request(api.http).get('/api/users').query({ role: 'personnel', unit: 'fao' }).set(bearer(admin)).expect(200);
+    expect(none.body.total).toBe(0);
+    expect((await request(api.http).get('/api/users').query({ role: 'wizard' }).set(bearer(admin)).expect(400)).body.errors[0].field).toBe(
+      'query.role',
+    );
+
+    const finance = (await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(200)).body.accessToken;
+    await request(api.http).delete(`/api/users/${clerk}/grants/finance/${unit}`).set(bearer(admin)).expect(200);
+    await request(api.http).get('/api/delegations').set(bearer(finance)).expect(401);
+    expect((await login(clerk, 'zhang wei own passphrase', { role: 'finance' }).expect(403)).body.code).toBe('ROLE_NOT_GRANTED');
+    expect((await request(api.http).delete(`/api/users/${clerk}/grants/finance/${unit}`).set(bearer(admin)).expect(404)).body.code).toBe(
+      'GRANT_NOT_FOUND',
+    );
+
+    await request(api.http).delete(`/api/users/${clerk}/grants/organizer/${unit}`).set(bearer(admin)).expect(200);
+    const last = await request(api.http).delete(`/api/users/${clerk}/grants/personnel/${unit}`).set(bearer(admin)).expect(409);
+    expect(last.body.code).toBe('LAST_GRANT');
+    // The remaining grant is the default one now.
+    expect((await login(clerk, 'zhang wei own passphrase').expect(200)).body.user).toMatchObject({ role: 'personnel', unit });
+  });
+
+  it('resets a password: a one-time password is returned once, old tokens stop, the next sign-in must change it', async () => {
+    const before = (await login(clerk, 'zhang wei own passphrase').expect(200)).body.accessToken;
+    // No body at all: the password is generated.
+    const reset = await request(api.http).post(`/api/users/${clerk}/password-reset`).set(bearer(admin)).expect(200);
+    expect(reset.body.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(reset.body.user.mustChangePassword).toBe(true);
+    documented(S.UserCreatedSchema, reset.body);
+    await request(api.http).get('/api/delegations').set(bearer(before)).expect(401);
+    await login(clerk, 'zhang wei own passphrase').expect(401);
+    const token = await firstSignIn(clerk, reset.body.oneTimePassword, 'zhang wei second passphrase');
+    await request(api.http).get('/api/delegations').set(bearer(token)).expect(200);
+  });
+
+  it('a wrong current password spends the sign-in failure budget: a token cannot guess the password (429 with Retry-After)', async () => {
+    const victim = `li.${uniqueSuffix()}`;
+    await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: victim, displayName: '李', grants: [{ role: 'finance', unit }], password: 'victim initial pw' })
+      .expect(201);
+    const token = (await login(victim, 'victim initial pw').expect(200)).body.accessToken;
+    const guess = (n: number) =>
+      request(api.http)
+        .post('/api/auth/password')
+        .set(bearer(token))
+        .send({ currentPassword: `guess number ${n}`, newPassword: 'attacker passphrase' });
+    expect((await guess(1).expect(403)).body.code).toBe('CURRENT_PASSWORD_WRONG');
+    await guess(2).expect(403);
+    const locked = await guess(3).expect(429);
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // Even the right password waits now, and sign-in too: one budget.
+    await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(token))
+      .send({ currentPassword: 'victim initial pw', newPassword: 'victim own passphrase' })
+      .expect(429);
+    await login(victim, 'victim initial pw').expect(429);
+    const failures = await audit().find({ actor: victim, action: 'auth.password-change' });
+    expect(failures.map((e) => e.outcome)).toEqual(['failure', 'failure', 'failure']);
+  });
+
+  it('protects the last active admin: no self-disable, no revoking the last admin role (409)', async () => {
+    const self = await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(admin)).expect(409);
+    expect(self.body).toMatchObject({ code: 'ADMIN_SELF_DISABLE', message: { zh: expect.any(String), en: expect.any(String) } });
+
+    // A second admin (also a manager) disables the first: allowed, the first's token stops.
+    const ops = `ops.${uniqueSuffix()}`;
+    const created = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: ops,
+        displayName: '运维',
+        grants: [
+          { role: 'admin', unit: 'fao' },
+          { role: 'manager', unit: 'fao' },
+        ],
+      })
+      .expect(201);
+    const opsToken = await firstSignIn(ops, created.body.oneTimePassword, 'ops admin own passphrase');
+    await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(opsToken)).expect(200);
+    await request(api.http).get('/api/users').set(bearer(admin)).expect(401);
+
+    const lastAdmin = await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(409);
+    expect(lastAdmin.body.code).toBe('LAST_ACTIVE_ADMIN');
+    // Once the first admin is back, the second may give up the admin role.
+    await request(api.http).post(`/api/users/${ROOT}/enable`).set(bearer(opsToken)).expect(200);
+    await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(200);
+    await request(api.http).get('/api/users').set(bearer(opsToken)).expect(401);
+    expect((await login(ops, 'ops admin own passphrase').expect(200)).body.user.role).toBe('manager');
+  });
+
+  it('records every change as an audit event: who, what, whom', async () => {
+    const byRoot = await audit().find({ actor: ROOT, limit: 1000 });
+    const actions = (target: string, events = byRoot) => events.filter((e) => e.target === target).map((e) => e.action);
+    expect(actions(`user:${clerk}`).sort()).toEqual(
+      ['users.create', 'users.disable', 'users.enable', 'users.grant', 'users.revoke', 'users.revoke', 'users.password-reset'].sort(),
+    );
+    const create = byRoot.find((e) => e.action === 'users.create' && e.target === `user:${clerk}`)!;
+    expect(create.detail).toMatchObject({
+      grants: [
+        { role: 'organizer', unit },
+        { role: 'finance', unit },
+      ],
+      generatedPassword: false,
+    });
+    expect(JSON.stringify(byRoot)).not.toContain('initial password 1');
+    const changes = await audit().find({ action: 'auth.password-change', limit: 1000 });
+    expect(changes.filter((e) => e.actor === clerk)).toHaveLength(2);
+    const all = await audit().find({ limit: 1000 });
+    expect(all.filter((e) => e.action === 'users.disable' && e.target === `user:${ROOT}`).map((e) => e.actor)).toHaveLength(1);
+  });
+});
+
+describe('admin CLI (issue 14.4): users create-admin on a fresh database', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('users_cli');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const rows = async () => {
+    const ds = new DataSource(dataSourceOptions(db.url));
+    await ds.initialize();
+    try {
+      return (await ds.query(
+        `SELECT username, grants, enabled, must_change_password, password_hash FROM users ORDER BY username`,
+      )) as Array<{ username: string; grants: unknown; enabled: boolean; must_change_password: boolean; password_hash: string }>;
+    } finally {
+      await ds.destroy();
+    }
+  };
+  const noStdin = () => Promise.reject(new Error('stdin must not be read'));
+
+  it('prints a generated one-time password when none is given; refuses a second admin unless --force', async () => {
+    const out = await runAdmin(['users', 'create-admin', 'first.admin'], db.url, 'cli:ops', undefined, noStdin);
+    expect(out[0]).toBe('created administrator first.admin (admin in fao)');
+    const otp = /: ([A-Za-z0-9_-]{16})$/.exec(out[1]!)?.[1];
+    expect(otp).toBeDefined();
+    const [row] = await rows();
+    expect(row).toMatchObject({
+      username: 'first.admin',
+      grants: [{ role: 'admin', unit: 'fao' }],
+      enabled: true,
+      must_change_password: true,
+    });
+    expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row!.password_hash).not.toContain(otp!);
+
+    await expect(runAdmin(['users', 'create-admin', 'second.admin'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
+      /1 active administrator\(s\) already exist/,
+    );
+    expect(
+      await runAdmin(
+        ['users', 'create-admin', 'second.admin', '--force', '--password-stdin', '--unit', 'office'],
+        db.url,
+        'cli:ops',
+        undefined,
+        () => Promise.resolve('a long enough password\r\n'),
+      ),
+    ).toEqual(['created administrator second.admin (admin in office)', 'password from stdin; it must be changed at first sign-in']);
+    expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
+  });
+
+  it('refuses a taken username, a short stdin password and a malformed username, writing nothing; records the actor', async () => {
+    await expect(runAdmin(['users', 'create-admin', 'first.admin', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
+      /username: first.admin is taken/,
+    );
+    await expect(
+      runAdmin(['users', 'create-admin', 'third.admin', '--force', '--password-stdin'], db.url, 'cli:ops', undefined, () =>
+        Promise.resolve('short\n'),
+      ),
+    ).rejects.toThrow(/password \(stdin\): expected 12-200 characters, got 5/);
+    await expect(runAdmin(['users', 'create-admin', '-bad name', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
+      /usage|username/,
+    );
+    await expect(runAdmin(['users', 'create-admin'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(/usage: npm run admin/);
+    expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
+
+    const ds = new DataSource(dataSourceOptions(db.url));
+    await ds.initialize();
+    try {
+      const events = await new AuditEventsRepository(ds).find({ action: 'users.create' });
+      expect(events.map((e) => [e.actor, e.target, (e.detail as { force?: boolean }).force ?? false]).sort()).toEqual([
+        ['cli:ops', 'user:first.admin', false],
+        ['cli:ops', 'user:second.admin', true],
+      ]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
+
+describe('migration UserRoleGrants: existing users and their tokens keep working', () => {
+  const name = `users_migration_${uniqueSuffix()}`;
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const server = async (sql: string) => {
+    const c = new Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  let api: TestApi | undefined;
+  afterAll(async () => {
+    await api?.close();
+    await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('gives each user their one role as their one grant; a token issued before the migration still passes', async () => {
+    await server(`CREATE DATABASE "${name}"`);
+    // The schema as it was before this migration, with a user in it.
+    const before = new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, -1) });
+    await before.initialize();
+    const id = randomUUID();
+    try {
+      await before.runMigrations();
+      await before.query(
+        `INSERT INTO users (id, username, password_hash, role, unit, display_name) VALUES ($1, 'old.organizer', $2, 'organizer', 'commerce', '老用户')`,
+        [id, await bcrypt.hash('old password 1', 4)],
+      );
+    } finally {
+      await before.destroy();
+    }
+    expect(await runMigrations(url.toString())).toEqual(['UserRoleGrants1795979471434']);
+
+    api = await startTestApi({ databaseUrl: url.toString() });
+    // A token as the API issued it before (same claims, token version 1).
+    const old = await api.app
+      .get(JwtService)
+      .signAsync({ sub: id, username: 'old.organizer', role: 'organizer', unit: 'commerce', name: '老用户', ver: 1 }, { expiresIn: 600 });
+    await request(api.http).get('/api/delegations').set(bearer(old)).expect(200);
+    const signedIn = await request(api.http)
+      .post('/api/auth/login')
+      .send({ username: 'old.organizer', password: 'old password 1' })
+      .expect(200);
+    expect(signedIn.body).toMatchObject({
+      user: { role: 'organizer', unit: 'commerce' },
+      grants: [{ role: 'organizer', unit: 'commerce' }],
+      mustChangePassword: false,
+    });
+  });
+});
