@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { z } from 'zod';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ActionResult } from '@df/contracts';
@@ -35,6 +36,22 @@ const ACTION_OK = ApiOkResponse({
   description: 'The workflow accepted the action (a retry with the same Idempotency-Key returns this first result)',
   schema: schemaRef(ActionResultSchema),
 });
+
+/**
+ * A case-level action route (POST delegations/:id/<path>): 200 with the ActionResult, Idempotency-Key, the
+ * body's schema, the refusals every action can meet. One place for what the routes share.
+ */
+const CaseAction = (path: string, summary: string, body: z.ZodType) =>
+  applyDecorators(
+    Post(`delegations/:id/${path}`),
+    HttpCode(200),
+    CASE_ID,
+    IdempotencyKeyHeader(),
+    ApiOperation({ summary }),
+    ApiBody({ schema: schemaRef(body) }),
+    ACTION_OK,
+    errorResponses(400, 401, 403, 404, 409, 422, 503),
+  );
 
 @ApiTags('delegations')
 @ApiBearerAuth()
@@ -172,14 +189,7 @@ export class DelegationsController {
     return this.action(user, 'decide', id, stepKey, body, key, res);
   }
 
-  @Post('delegations/:id/amend')
-  @HttpCode(200)
-  @CASE_ID
-  @IdempotencyKeyHeader()
-  @ApiOperation({ summary: '变更 Amend dates, destinations or members (affected approvals run again)' })
-  @ApiBody({ schema: schemaRef(AmendSchema) })
-  @ACTION_OK
-  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  @CaseAction('amend', '变更 Amend dates, destinations or members (affected approvals run again)', AmendSchema)
   amend(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
@@ -190,14 +200,7 @@ export class DelegationsController {
     return this.action(user, 'amend', id, undefined, body, key, res);
   }
 
-  @Post('delegations/:id/withdraw')
-  @HttpCode(200)
-  @CASE_ID
-  @IdempotencyKeyHeader()
-  @ApiOperation({ summary: '撤回 Withdraw the case (the unit organizer)' })
-  @ApiBody({ schema: schemaRef(CloseSchema) })
-  @ACTION_OK
-  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  @CaseAction('withdraw', '撤回 Withdraw the case (the unit organizer)', CloseSchema)
   withdraw(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
@@ -208,14 +211,7 @@ export class DelegationsController {
     return this.action(user, 'withdraw', id, undefined, body, key, res);
   }
 
-  @Post('delegations/:id/cancel')
-  @HttpCode(200)
-  @CASE_ID
-  @IdempotencyKeyHeader()
-  @ApiOperation({ summary: '撤销 Cancel the case (FAO clerk, reviewer or director)' })
-  @ApiBody({ schema: schemaRef(CloseSchema) })
-  @ACTION_OK
-  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  @CaseAction('cancel', '撤销 Cancel the case (FAO clerk, reviewer or director)', CloseSchema)
   cancel(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
@@ -226,14 +222,7 @@ export class DelegationsController {
     return this.action(user, 'cancel', id, undefined, body, key, res);
   }
 
-  @Post('delegations/:id/notice-objections')
-  @HttpCode(200)
-  @CASE_ID
-  @IdempotencyKeyHeader()
-  @ApiOperation({ summary: '公示异议 Record an objection raised during the pre-trip public notice (A13)' })
-  @ApiBody({ schema: schemaRef(ObjectionSchema) })
-  @ACTION_OK
-  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  @CaseAction('notice-objections', '公示异议 Record an objection raised during the pre-trip public notice (A13)', ObjectionSchema)
   objection(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
@@ -244,14 +233,7 @@ export class DelegationsController {
     return this.action(user, 'objection', id, undefined, body, key, res);
   }
 
-  @Post('delegations/:id/documents')
-  @HttpCode(200)
-  @CASE_ID
-  @IdempotencyKeyHeader()
-  @ApiOperation({ summary: '补交容缺材料 Supply a missing document (accepted with deficiencies at B02)' })
-  @ApiBody({ schema: schemaRef(SupplyDocumentSchema) })
-  @ACTION_OK
-  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  @CaseAction('documents', '补交容缺材料 Supply a missing document (accepted with deficiencies at B02)', SupplyDocumentSchema)
   supplyDocument(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
@@ -262,16 +244,11 @@ export class DelegationsController {
     return this.action(user, 'supplyDocument', id, undefined, body, key, res);
   }
 
-  @Post('delegations/:id/documents/extensions')
-  @HttpCode(200)
-  @CASE_ID
-  @IdempotencyKeyHeader()
-  @ApiOperation({
-    summary: '容缺材料延期 Extend a missing document deadline (FAO clerk; at most settings.deficiencies.extensions times, default once)',
-  })
-  @ApiBody({ schema: schemaRef(ExtendDeficiencySchema) })
-  @ACTION_OK
-  @errorResponses(400, 401, 403, 404, 409, 422, 503)
+  @CaseAction(
+    'documents/extensions',
+    '容缺材料延期 Extend a missing document deadline (FAO clerk; at most settings.deficiencies.extensions times, default once)',
+    ExtendDeficiencySchema,
+  )
   extendDeficiency(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
