@@ -1,7 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FAO_ROLES, type UserRole } from '../auth/access';
-import { Roles } from '../auth/decorators';
+import { CurrentUser, Roles } from '../auth/decorators';
+import type { AuthUser } from '../auth/access';
 import { errorResponses, schemaRef } from '../openapi';
 import { type CodecBody, CodecBodySchema, CodecService } from './codec.service';
 
@@ -26,13 +27,13 @@ export class CodecController {
   @ApiOperation({
     summary: '解密 Temporal 载荷 Decode Temporal payloads (FAO officers)',
     description:
-      'The Temporal remote codec protocol: the Web UI and `temporal workflow show --codec-endpoint` send encrypted payloads and get them back decrypted. Unencrypted payloads pass through.',
+      "The Temporal remote codec protocol: the Web UI and `temporal workflow show --codec-endpoint` send encrypted payloads and get them back decrypted, with the personal data the caller's role may not see masked (the classification of every API answer). Unencrypted payloads pass through.",
   })
   @ApiBody({ schema: schemaRef(CodecBodySchema) })
   @ApiOkResponse({ description: 'The payloads, decoded, in the same order', schema: schemaRef(CodecBodySchema) })
   @errorResponses(400, 401, 403, 422)
-  decode(@Body() body: unknown, @Headers('x-namespace') namespace: string | undefined): Promise<CodecBody> {
-    return this.codec.run('decode', body, namespace);
+  decode(@CurrentUser() user: AuthUser, @Body() body: unknown, @Headers('x-namespace') namespace: string | undefined): Promise<CodecBody> {
+    return this.codec.run('decode', body, namespace, { role: user.role, unit: user.unit });
   }
 
   @Post('encode')

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AesGcmPayloadCodec, PayloadKeyError, resolvePayloadKeys, type ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { domainError } from '../common/errors';
+import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 
 // Proto3 JSON of temporal.api.common.v1.Payload: bytes as base64 (standard or URL-safe alphabet).
@@ -38,6 +39,18 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
+/** A json/plain payload with the personal data the viewer may not see masked (other encodings as they are). */
+function maskedPayload(p: Payload, viewer: Viewer | undefined): Payload {
+  if (Buffer.from(p.metadata?.encoding ?? new Uint8Array()).toString() !== 'json/plain') return p;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8'));
+  } catch {
+    return p;
+  }
+  return { ...p, data: Buffer.from(JSON.stringify(maskForViewer(viewer, value)), 'utf8') };
+}
+
 /**
  * The remote codec of the Temporal Web UI and CLI: the same AES-256-GCM codec as the worker and the
  * API's client, so a payload decodes here exactly when a worker could decode it.
@@ -55,7 +68,7 @@ export class CodecService {
    * `{ payloads: [...] }` or an X-Namespace other than this deployment's, 422 INVALID_REQUEST for a payload
    * under an unknown key or failing authentication.
    */
-  async run(direction: 'encode' | 'decode', body: unknown, namespace: string | undefined): Promise<CodecBody> {
+  async run(direction: 'encode' | 'decode', body: unknown, namespace: string | undefined, viewer?: Viewer): Promise<CodecBody> {
     if (namespace !== undefined && namespace !== this.config.temporalNamespace)
       throw domainError(
         'VALIDATION_FAILED',
@@ -74,7 +87,9 @@ export class CodecService {
     const { payloads } = parseOrThrow(CodecBodySchema, body);
     try {
       const out = await this.codec[direction](payloads.map(toPayload));
-      return { payloads: out.map(toJson) };
+      // What a decoded payload shows follows the one classification, as every API answer does: an FAO
+      // officer reads the case's history in the Web UI or CLI with the personal data of their role only.
+      return { payloads: out.map((p) => toJson(direction === 'decode' ? maskedPayload(p, viewer) : p)) };
     } catch (err) {
       if (err instanceof PayloadKeyError)
         throw domainError('INVALID_REQUEST', `无法解密载荷：${err.message}`, `Cannot decrypt a payload: ${err.message}`);
