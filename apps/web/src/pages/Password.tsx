@@ -37,13 +37,17 @@ export function PasswordPage({ forced, onChanged, onCancel }: { forced: boolean;
   const submit = (v: Values) => {
     const all = new Set(['currentPassword', 'newPassword']);
     setTouched(all);
-    if (errors.length > 0) return;
-    setBusy(true);
-    setError(null);
-    changePassword(body(v).currentPassword, body(v).newPassword).then(onChanged, (e: unknown) => {
-      if (e instanceof ApiError && e.errors.length > 0) setErrors(e.errors);
-      setError(e);
-      setBusy(false);
+    // Validated afresh: a refusal's field errors from the last attempt must not block the next one.
+    void validate('PasswordChangeRequest', body(v)).then((errs) => {
+      setErrors(errs);
+      if (errs.length > 0) return;
+      setBusy(true);
+      setError(null);
+      changePassword(body(v).currentPassword, body(v).newPassword).then(onChanged, (e: unknown) => {
+        if (e instanceof ApiError && e.errors.length > 0) setErrors(e.errors);
+        setError(e);
+        setBusy(false);
+      });
     });
   };
 

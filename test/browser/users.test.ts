@@ -1,0 +1,110 @@
+import type { Page } from 'playwright-core';
+import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+
+/** Picks an option of the Ant Design select whose input has this id (options carry their label as title). */
+async function pick(page: Page, id: string, option: string): Promise<void> {
+  await page.locator(`#${id}`).click();
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+}
+
+/** Fills the sign-in form (without waiting for the signed-in header: a forced password change has none). */
+async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page
+    .getByRole('button', { name: '登 录' })
+    .or(page.getByRole('button', { name: '登录' }))
+    .click();
+}
+
+describe('user administration in the web app (issue 14.4, issue 15)', () => {
+  let stack: Stack;
+  const username = `zhang.wei.${Date.now().toString(36)}`;
+  const initial = 'initial-Passw0rd-2027';
+  const chosen = 'my-own-long-passphrase';
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('an admin creates a user, who must change the password at first sign-in, lands on the inbox and picks a grant later', async () => {
+    // The admin sees only the Users page: its home, and any case path sends them back to it.
+    const admin = await stack.pageAs('admin');
+    await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+    expect(new URL(admin.url()).pathname).toBe('/users');
+    await admin.goto('/inbox');
+    await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+    expect(new URL(admin.url()).pathname).toBe('/users');
+    await expect(admin.getByTestId('grant').innerText()).resolves.toBe('系统管理员 · fao');
+
+    await admin.getByTestId('new-user').click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.locator('#username').fill(username);
+    await dialog.locator('#displayName').fill('张伟');
+    // The OpenAPI rule (at least 12 characters) shows as the admin types, before anything is sent.
+    await dialog.locator('#password').fill('short');
+    await dialog.getByText('至少 12 个字符').waitFor();
+    await dialog.locator('#password').fill(initial);
+    await pick(admin, 'grants_0_role', '外办经办人');
+    await dialog.locator('#grants_0_unit').fill('fao');
+    await dialog.getByRole('button', { name: '添加授权' }).click();
+    await pick(admin, 'grants_1_role', '管理者');
+    await dialog.locator('#grants_1_unit').fill('fao');
+    await screenshot(admin, 'users-new');
+    await admin.getByTestId('create-user').click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = admin.locator('tr', { hasText: username });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toMatch(/外办经办人 · fao[\s\S]*管理者 · fao[\s\S]*待改密/);
+    await screenshot(admin, 'users');
+    // English labels on the Users page.
+    await admin.getByTestId('lang').click();
+    await admin
+      .getByTestId('lang')
+      .filter({ hasText: /中\s?文/ })
+      .waitFor();
+    expect((await labelTexts(admin)).filter((s) => !/^中\s?文$/.test(s) && HAN.test(s) && !s.includes('张伟'))).toEqual([]);
+    await admin.getByTestId('lang').click();
+
+    // The new user signs in and is sent to change the password first.
+    const context = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await submitSignIn(page, username, initial);
+    await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
+    await screenshot(page, 'password-forced');
+
+    // A wrong current password: the API's bilingual refusal (403 CURRENT_PASSWORD_WRONG), nothing changed.
+    await page.getByTestId('current-password').fill('not-the-password');
+    await page.getByTestId('new-password').fill(chosen);
+    await page.getByTestId('confirm-password').fill(chosen);
+    await page.getByTestId('change-password-submit').click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /当前密码/ })
+      .waitFor();
+
+    await page.getByTestId('current-password').fill(initial);
+    await page.getByTestId('change-password-submit').click();
+    await page.waitForURL('**/inbox');
+    await page.getByTestId('sign-out').waitFor();
+    await expect(page.getByTestId('grant').innerText()).resolves.toBe('外办经办人 · fao');
+
+    // Signing in again: two grants, so the user picks one; the header shows it.
+    await page.getByTestId('sign-out').click();
+    await submitSignIn(page, username, chosen);
+    await page.getByRole('radio', { name: /管理者/ }).check();
+    await screenshot(page, 'grant-pick');
+    await page.getByTestId('grant-continue').click();
+    await page.waitForURL('**/board');
+    await expect(page.getByTestId('grant').innerText()).resolves.toBe('管理者 · fao');
+    await context.close();
+
+    // The admin's list shows the change done (no more forced change).
+    await admin.reload();
+    await expect(admin.locator('tr', { hasText: username }).innerText()).resolves.not.toContain('待改密');
+  });
+});
