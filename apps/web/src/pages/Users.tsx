@@ -294,7 +294,7 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
               {fields.map((f, i) => (
                 <Space key={f.key} align="start" wrap>
                   <Form.Item label={t('role')} name={[f.name, 'role']} {...status(`grants[${i}].role`)}>
-                    <Select options={roleOptions} style={{ width: 180 }} data-testid={`user-grant-role-${i}`} />
+                    <Select options={roleOptions} virtual={false} style={{ width: 180 }} data-testid={`user-grant-role-${i}`} />
                   </Form.Item>
                   <Form.Item label={t('unit')} name={[f.name, 'unit']} {...status(`grants[${i}].unit`)}>
                     <Input style={{ width: 160 }} data-testid={`user-grant-unit-${i}`} />
@@ -371,7 +371,7 @@ function GrantDialog({ username, onClose, onDone }: { username: string | null; o
     >
       <Form form={form} layout="vertical" initialValues={{ role: 'organizer' }}>
         <Form.Item label={t('role')} name="role" {...status('role')}>
-          <Select options={roleOptions} />
+          <Select options={roleOptions} virtual={false} />
         </Form.Item>
         <Form.Item label={t('unit')} name="unit" {...status('unit')}>
           <Input />
