@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
@@ -16,6 +17,12 @@ async function submitSignIn(page: Page, username: string, password: string): Pro
     .getByRole('button', { name: '登 录' })
     .or(page.getByRole('button', { name: '登录' }))
     .click();
+}
+
+/** axe-core on the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 }
 
 describe('user administration in the web app (issue 14.4, issue 15)', () => {
@@ -61,6 +68,7 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await row.waitFor();
     await expect(row.innerText()).resolves.toMatch(/外办经办人 · fao[\s\S]*管理者 · fao[\s\S]*待改密/);
     await screenshot(admin, 'users');
+    await expectAccessible(admin);
     // English labels on the Users page.
     await admin.getByTestId('lang').click();
     await admin
@@ -76,6 +84,10 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await submitSignIn(page, username, initial);
     await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
     await screenshot(page, 'password-forced');
+    await expectAccessible(page);
+    // Any API call now answers PASSWORD_CHANGE_REQUIRED: another path shows the same page.
+    await page.goto('/cases');
+    await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
 
     // A wrong current password: the API's bilingual refusal (403 CURRENT_PASSWORD_WRONG), nothing changed.
     await page.getByTestId('current-password').fill('not-the-password');
@@ -106,5 +118,32 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     // The admin's list shows the change done (no more forced change).
     await admin.reload();
     await expect(admin.locator('tr', { hasText: username }).innerText()).resolves.not.toContain('待改密');
+
+    // Reset: a generated one-time password shown once; the user must change it again.
+    await admin.locator('tr', { hasText: username }).getByRole('button', { name: '重置密码' }).click();
+    const otp = (await admin.getByTestId('one-time-password').locator('code').innerText()).trim();
+    expect(otp).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    await admin
+      .getByRole('button', { name: '关 闭' })
+      .or(admin.getByRole('button', { name: '关闭' }))
+      .click();
+    await admin.locator('tr', { hasText: username }).filter({ hasText: '待改密' }).waitFor();
+
+    // Disable: the status filter finds the user among the disabled; enable again.
+    await admin
+      .locator('tr', { hasText: username })
+      .getByRole('button', { name: '停 用' })
+      .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '停用' }))
+      .click();
+    await admin.locator('tr', { hasText: username }).filter({ hasText: '已停用' }).waitFor();
+    await pick(admin, 'user-status-filter', '已停用');
+    await admin.locator('tr', { hasText: username }).waitFor();
+    await expect(admin.locator('tbody tr', { hasText: '正常' }).count()).resolves.toBe(0);
+    await admin
+      .locator('tr', { hasText: username })
+      .getByRole('button', { name: '启 用' })
+      .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '启用' }))
+      .click();
+    await admin.locator('tr', { hasText: username }).waitFor({ state: 'detached' });
   });
 });

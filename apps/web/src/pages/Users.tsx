@@ -89,6 +89,7 @@ export function UsersPage() {
         />
         <Select
           allowClear
+          id="user-status-filter"
           aria-label={t('status')}
           placeholder={t('allStatuses')}
           options={[
