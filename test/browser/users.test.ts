@@ -6,6 +6,8 @@ import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 async function pick(page: Page, id: string, option: string): Promise<void> {
   await page.locator(`#${id}`).click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  // Wait for the list to close: a closing one still matches `:visible` and would take the next pick's click.
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
 
 /** Fills the sign-in form (without waiting for the signed-in header: a forced password change has none). */
@@ -63,7 +65,9 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await dialog.locator('#grants_1_unit').fill('fao');
     await screenshot(admin, 'users-new');
     await admin.getByTestId('create-user').click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialog.waitFor({ state: 'hidden' }).catch(async (e: unknown) => {
+      throw new Error(`the dialog stayed open: ${(await dialog.innerText().catch(() => '')).slice(0, 600)}`, { cause: e });
+    });
     const row = admin.locator('tr', { hasText: username });
     await row.waitFor();
     await expect(row.innerText()).resolves.toMatch(/外办经办人 · fao[\s\S]*管理者 · fao[\s\S]*待改密/);
@@ -138,12 +142,33 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await admin.locator('tr', { hasText: username }).filter({ hasText: '已停用' }).waitFor();
     await pick(admin, 'user-status-filter', '已停用');
     await admin.locator('tr', { hasText: username }).waitFor();
-    await expect(admin.locator('tbody tr', { hasText: '正常' }).count()).resolves.toBe(0);
+    // The filtered list (the API's status=disabled) replaces the full one: no active user is left in it.
+    const activeRows = admin.locator('tbody tr', { hasText: '正常' });
+    for (const deadline = Date.now() + 10_000; (await activeRows.count()) > 0 && Date.now() < deadline;) await admin.waitForTimeout(200);
+    expect(await activeRows.count()).toBe(0);
     await admin
       .locator('tr', { hasText: username })
       .getByRole('button', { name: '启 用' })
       .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '启用' }))
       .click();
     await admin.locator('tr', { hasText: username }).waitFor({ state: 'detached' });
+
+    // The one-time password signs in to the forced page; wrong current passwords spend the sign-in budget
+    // (5 per account) until the 429 lockout, shown with its Retry-After seconds.
+    const again = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const forced = await again.newPage();
+    await submitSignIn(forced, username, otp);
+    await forced.getByRole('heading', { name: '请先修改密码' }).waitFor();
+    await forced.getByTestId('new-password').fill(chosen + '-2');
+    await forced.getByTestId('confirm-password').fill(chosen + '-2');
+    const locked = forced.getByRole('alert').filter({ hasText: /\d+ 秒后可再试/ });
+    for (let i = 0; i < 6 && !(await locked.isVisible()); i++) {
+      await forced.getByTestId('current-password').fill(`wrong-password-${i}`);
+      await forced.getByTestId('change-password-submit').click();
+      await forced.getByRole('alert').waitFor();
+      await forced.waitForTimeout(300);
+    }
+    await locked.waitFor();
+    await again.close();
   });
 });
