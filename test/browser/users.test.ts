@@ -68,6 +68,8 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await dialog.waitFor({ state: 'hidden' }).catch(async (e: unknown) => {
       throw new Error(`the dialog stayed open: ${(await dialog.innerText().catch(() => '')).slice(0, 600)}`, { cause: e });
     });
+    // Other suites' users share the database: narrow the list to this one.
+    await admin.getByTestId('user-search').fill(username);
     const row = admin.locator('tr', { hasText: username });
     await row.waitFor();
     await expect(row.innerText()).resolves.toMatch(/外办经办人 · fao[\s\S]*管理者 · fao[\s\S]*待改密/);
@@ -121,6 +123,7 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
 
     // The admin's list shows the change done (no more forced change).
     await admin.reload();
+    await admin.getByTestId('user-search').fill(username);
     await expect(admin.locator('tr', { hasText: username }).innerText()).resolves.not.toContain('待改密');
 
     // Reset: a generated one-time password shown once; the user must change it again.

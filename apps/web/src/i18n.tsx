@@ -236,6 +236,7 @@ const DICT = {
   continue: ['继续', 'Continue'],
   role: ['角色', 'Role'],
   navUsers: ['用户管理', 'Users'],
+  searchUser: ['搜索用户名或姓名', 'Search username or name'],
   displayName: ['姓名', 'Name'],
   grants: ['角色授权', 'Role grants'],
   lastSignIn: ['最近登录', 'Last sign-in'],

@@ -39,6 +39,9 @@ export function UsersPage() {
   const state = useLoad(() => api<{ items: UserRow[]; total: number }>('GET', `/api/users${query ? `?${query}` : ''}`), [query]);
   const [creating, setCreating] = useState(false);
   const [granting, setGranting] = useState<string | null>(null);
+  // Narrows the loaded list by username or name (the API filters by unit, role and status only).
+  const [search, setSearch] = useState('');
+  const matches = (u: UserRow) => !search || `${u.username} ${u.displayName}`.toLowerCase().includes(search.toLowerCase());
 
   const roleOptions = Object.entries(ROLE_NAMES).map(([value, name]) => ({ value, label: `${pick(name)}（${value}）` }));
   const roleName = (r: string) => (ROLE_NAMES[r] ? pick(ROLE_NAMES[r]) : r);
@@ -79,6 +82,15 @@ export function UsersPage() {
           onSearch={(v) => setFilters((f) => ({ ...f, unit: v.trim() || undefined }))}
           style={{ width: 200 }}
         />
+        <Input
+          allowClear
+          placeholder={t('searchUser')}
+          aria-label={t('searchUser')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value.trim())}
+          style={{ width: 200 }}
+          data-testid="user-search"
+        />
         <Select
           allowClear
           aria-label={t('role')}
@@ -107,8 +119,8 @@ export function UsersPage() {
         {(d) => (
           <Table<UserRow>
             rowKey="username"
-            dataSource={d.items}
-            pagination={{ pageSize: 20 }}
+            dataSource={d.items.filter(matches)}
+            pagination={{ defaultPageSize: 20, showSizeChanger: true }}
             columns={[
               { title: t('username'), dataIndex: 'username' },
               { title: t('displayName'), dataIndex: 'displayName' },
