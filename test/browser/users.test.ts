@@ -165,11 +165,11 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await forced.getByTestId('new-password').fill(chosen + '-2');
     await forced.getByTestId('confirm-password').fill(chosen + '-2');
     const locked = forced.getByRole('alert').filter({ hasText: /\d+ 秒后可再试/ });
-    for (let i = 0; i < 6 && !(await locked.isVisible()); i++) {
+    for (let i = 0; i < 10 && !(await locked.isVisible()); i++) {
       await forced.getByTestId('current-password').fill(`wrong-password-${i}`);
       await forced.getByTestId('change-password-submit').click();
-      await forced.getByRole('alert').waitFor();
-      await forced.waitForTimeout(300);
+      await forced.locator('.ant-alert-error').waitFor();
+      await forced.waitForTimeout(500);
     }
     await locked.waitFor();
     await again.close();
