@@ -6,8 +6,13 @@ import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 async function pick(page: Page, id: string, option: string): Promise<void> {
   await page.locator(`#${id}`).click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  // Wait for the list to close: a closing one still matches `:visible` and would take the next pick's click.
-  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+  // Close the list before the next pick: a closing one still matches `:visible` and would take its click.
+  // (The chosen values are asserted afterwards, on the created user's row.)
+  const open = page.locator('.ant-select-dropdown:visible');
+  await open.waitFor({ state: 'hidden', timeout: 2000 }).catch(async () => {
+    await page.keyboard.press('Escape');
+    await open.waitFor({ state: 'hidden' });
+  });
 }
 
 /** Fills the sign-in form (without waiting for the signed-in header: a forced password change has none). */
