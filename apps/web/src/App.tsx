@@ -2,14 +2,16 @@ import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Spa
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
-import { api, currentSession, onSessionExpired, setSession, type InboxItem, type Session } from './api';
-import { LangContext, initialLang, useT, type Lang, type LabelKey } from './i18n';
+import { api, currentSession, onPasswordChangeRequired, onSessionExpired, setSession, type InboxItem, type Session } from './api';
+import { LangContext, initialLang, ROLE_NAMES, useT, type Lang, type LabelKey } from './i18n';
 import { navigate, usePath } from './router';
 import { CasesPage } from './pages/Cases';
 import { ExpiredPage, LoginPage } from './pages/Login';
 import { InboxPage } from './pages/Inbox';
 import { NewTripPage } from './pages/NewTrip';
 import { NotificationsPage, notificationsOf } from './pages/Notifications';
+import { PasswordPage } from './pages/Password';
+import { UsersPage } from './pages/Users';
 
 // The case page and the board draw ECharts: their chunks (and ECharts') load only when opened.
 const CasePage = lazy(() => import('./pages/CasePage'));
@@ -35,6 +37,8 @@ const THEME = {
 export function homeOf(role: string): string {
   if (role === 'organizer') return '/cases';
   if (role === 'manager') return '/board';
+  // The admin administers users and reaches no case (docs/security.md "Users and roles").
+  if (role === 'admin') return '/users';
   return '/inbox';
 }
 
@@ -69,6 +73,8 @@ function Shell() {
       setSess(null);
       navigate('/expired');
     });
+    // An API call refused with PASSWORD_CHANGE_REQUIRED: the session is marked; the forced change page shows.
+    onPasswordChangeRequired(() => setSess(currentSession()));
   }, []);
   // The token's own lifetime: show the expired page when it runs out, even without a request.
   useEffect(() => {
@@ -94,6 +100,18 @@ function Shell() {
         }}
       />
     );
+  if (session.mustChangePassword)
+    return (
+      <main>
+        <PasswordPage
+          forced
+          onChanged={(s) => {
+            setSess(s);
+            navigate(homeOf(s.user.role));
+          }}
+        />
+      </main>
+    );
   if (path === '/') return <Redirect to={homeOf(session.user.role)} />;
   return (
     <Frame
@@ -106,7 +124,7 @@ function Shell() {
       }}
     >
       <Suspense fallback={<Typography.Text>{t('loading')}</Typography.Text>}>
-        <Page path={path} session={session} />
+        <Page path={path} session={session} onSession={setSess} />
       </Suspense>
     </Frame>
   );
@@ -118,8 +136,22 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function Page({ path, session }: { path: string; session: Session }) {
+function Page({ path, session, onSession }: { path: string; session: Session; onSession(s: Session): void }) {
   const { t } = useT();
+  const { message } = AntApp.useApp();
+  if (path === '/password')
+    return (
+      <PasswordPage
+        forced={false}
+        onCancel={() => navigate('/')}
+        onChanged={(s) => {
+          void message.success(t('passwordChanged'));
+          onSession(s);
+          navigate(homeOf(s.user.role));
+        }}
+      />
+    );
+  if (session.user.role === 'admin') return path === '/users' ? <UsersPage /> : <Redirect to="/users" />;
   const caseMatch = /^\/cases\/([0-9a-f-]{36})$/.exec(path);
   if (path === '/cases') return <CasesPage session={session} />;
   if (path === '/cases/new' && session.user.role === 'organizer') return <NewTripPage session={session} />;
@@ -131,11 +163,12 @@ function Page({ path, session }: { path: string; session: Session }) {
 }
 
 function Frame({ session, path, onSignOut, children }: { session: Session; path: string; onSignOut(): void; children: React.ReactNode }) {
-  const { t, lang } = useT();
+  const { t, lang, pick } = useT();
   const { setLang } = useLangSetter();
   const [count, setCount] = useState<number | null>(null);
   // The header's count: the user's notifications, derived from the inbox (refreshed every 30 s).
   useEffect(() => {
+    if (session.user.role === 'admin') return;
     let alive = true;
     const load = () =>
       api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then(
@@ -148,14 +181,15 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
       alive = false;
       clearInterval(timer);
     };
-  }, [path]);
+  }, [path, session.user.role]);
 
   const role = session.user.role;
   const items = useMemo(() => {
     const entries: Array<[string, LabelKey]> = [];
-    if (role === 'organizer') entries.push(['/cases', 'navCases'], ['/cases/new', 'navNew']);
+    if (role === 'admin') entries.push(['/users', 'navUsers']);
+    else if (role === 'organizer') entries.push(['/cases', 'navCases'], ['/cases/new', 'navNew']);
     else entries.push(['/cases', 'navAllCases']);
-    if (role !== 'manager') entries.push(['/inbox', 'navInbox']);
+    if (role !== 'manager' && role !== 'admin') entries.push(['/inbox', 'navInbox']);
     if (BOARD_ROLES.has(role)) entries.push(['/board', 'navBoard']);
     return entries.map(([key, label]) => ({
       key,
@@ -188,17 +222,25 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
           />
         </nav>
         <Space>
-          <Badge count={count ?? 0} showZero>
-            <Button data-testid="notifications" onClick={() => navigate('/notifications')}>
-              {t('notifications')}
-            </Button>
-          </Badge>
+          {role === 'admin' ? null : (
+            <Badge count={count ?? 0} showZero>
+              <Button data-testid="notifications" onClick={() => navigate('/notifications')}>
+                {t('notifications')}
+              </Button>
+            </Badge>
+          )}
           <Button data-testid="lang" aria-label={t('languageLabel')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
             {t('language')}
           </Button>
           <Typography.Text data-testid="user" aria-label={t('userMenu')}>
             {session.user.name ?? session.user.username}
           </Typography.Text>
+          <Typography.Text data-testid="grant" type="secondary">
+            {ROLE_NAMES[role] ? pick(ROLE_NAMES[role]) : role} · {session.user.unit}
+          </Typography.Text>
+          <Button data-testid="change-password" onClick={() => navigate('/password')}>
+            {t('changePassword')}
+          </Button>
           <Button data-testid="sign-out" onClick={onSignOut}>
             {t('signOut')}
           </Button>

@@ -9,9 +9,19 @@ export interface User {
   name: string;
 }
 
+/** One role held for one unit (a person may hold several; the sign-in picks one). */
+export interface Grant {
+  role: string;
+  unit: string;
+}
+
 export interface Session {
   token: string;
   user: User;
+  /** Every grant the user holds (the login answer's `grants`); the token carries `user.role`/`user.unit`. */
+  grants: Grant[];
+  /** The password was set by an administrator: every route but POST /api/auth/password answers 403 until changed. */
+  mustChangePassword: boolean;
   /** Epoch ms when the token expires (login time + expiresIn). */
   expiresAt: number;
 }
@@ -31,6 +41,8 @@ export class ApiError extends Error {
     readonly bilingual: Bilingual,
     readonly errors: FieldError[] = [],
     readonly violations: Array<{ code: string; field?: string; message: Bilingual }> = [],
+    /** Seconds from the Retry-After header of a 429 (lockout), when given. */
+    readonly retryAfter: number | null = null,
   ) {
     super(bilingual.en);
   }
@@ -39,11 +51,12 @@ export class ApiError extends Error {
 const KEY = 'df.session';
 let session: Session | null = readSession();
 let onExpired: () => void = () => undefined;
+let onMustChange: () => void = () => undefined;
 
 function readSession(): Session | null {
   try {
     const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
-    return s && s.expiresAt > Date.now() ? s : null;
+    return s && s.expiresAt > Date.now() ? { ...s, grants: s.grants ?? [], mustChangePassword: s.mustChangePassword ?? false } : null;
   } catch {
     return null;
   }
@@ -60,13 +73,18 @@ export function onSessionExpired(fn: () => void): void {
   onExpired = fn;
 }
 
+/** Called when the API answers 403 PASSWORD_CHANGE_REQUIRED: the session is marked and the app shows the change page. */
+export function onPasswordChangeRequired(fn: () => void): void {
+  onMustChange = fn;
+}
+
 const newKey = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
 /**
  * One API call. POSTs carry an Idempotency-Key (a retry of the same action with the same key is safe);
  * error answers become ApiError with the API's bilingual message.
  */
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (session) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -79,6 +97,11 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
       setSession(null);
       onExpired();
     }
+    if (res.status === 403 && json.code === 'PASSWORD_CHANGE_REQUIRED' && session) {
+      setSession({ ...session, mustChangePassword: true });
+      onMustChange();
+    }
+    const retry = Number(res.headers.get('retry-after'));
     const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
     throw new ApiError(
       res.status,
@@ -86,16 +109,43 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
       message,
       (json.errors as FieldError[]) ?? [],
       (json.violations as ApiError['violations']) ?? [],
+      Number.isFinite(retry) && retry > 0 ? retry : null,
     );
   }
   return json as T;
 }
 
-export async function login(username: string, password: string): Promise<Session> {
-  const r = await api<{ accessToken: string; expiresIn: number; user: User }>('POST', '/api/auth/login', { username, password });
-  const s = { token: r.accessToken, user: r.user, expiresAt: Date.now() + r.expiresIn * 1000 };
+interface LoginAnswer {
+  accessToken: string;
+  expiresIn: number;
+  user: User;
+  grants?: Grant[];
+  mustChangePassword?: boolean;
+}
+
+function sessionOf(r: LoginAnswer): Session {
+  const s: Session = {
+    token: r.accessToken,
+    user: r.user,
+    grants: r.grants ?? [{ role: r.user.role, unit: r.user.unit }],
+    mustChangePassword: r.mustChangePassword ?? false,
+    expiresAt: Date.now() + r.expiresIn * 1000,
+  };
   setSession(s);
   return s;
+}
+
+/** POST /api/auth/login; `grant` picks one of the user's grants (default: the first). */
+export async function login(username: string, password: string, grant?: Grant): Promise<Session> {
+  return sessionOf(await api<LoginAnswer>('POST', '/api/auth/login', { username, password, ...(grant ?? {}) }));
+}
+
+/**
+ * POST /api/auth/password: the answer is a new token (every earlier one stops), stored as the session.
+ * Errors: 400 (newPassword too short or unchanged), 403 CURRENT_PASSWORD_WRONG, 429 with Retry-After.
+ */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<Session> {
+  return sessionOf(await api<LoginAnswer>('POST', '/api/auth/password', { currentPassword, newPassword }));
 }
 
 /** Downloads a binary (a PDF) with the session's token and hands it to the browser as a file. */

@@ -219,6 +219,46 @@ const DICT = {
   def_supplied: ['已补交', 'Supplied'],
   returnedOn: ['回国日期', 'Returned on'],
   userMenu: ['当前用户', 'Signed in as'],
+  changePassword: ['修改密码', 'Change password'],
+  mustChangeTitle: ['请先修改密码', 'Change your password first'],
+  mustChangeText: [
+    '您的密码由管理员设置，仅可使用一次。请设置自己的新密码后继续。',
+    'Your password was set by an administrator and is one-time only. Choose your own to continue.',
+  ],
+  currentPassword: ['当前密码', 'Current password'],
+  newPassword: ['新密码', 'New password'],
+  confirmPassword: ['确认新密码', 'Confirm new password'],
+  passwordsDiffer: ['两次输入的新密码不一致', 'The two new passwords differ'],
+  passwordChanged: ['密码已修改', 'Password changed'],
+  retryAfter: ['秒后可再试', 'seconds until you can try again'],
+  grant: ['角色与单位', 'Role and unit'],
+  pickGrant: ['您拥有多个角色，请选择本次登录使用的角色与单位', 'You hold several roles: pick the one to work as now'],
+  continue: ['继续', 'Continue'],
+  role: ['角色', 'Role'],
+  navUsers: ['用户管理', 'Users'],
+  searchUser: ['搜索用户名或姓名', 'Search username or name'],
+  displayName: ['姓名', 'Name'],
+  grants: ['角色授权', 'Role grants'],
+  lastSignIn: ['最近登录', 'Last sign-in'],
+  userActions: ['操作', 'Actions'],
+  newUser: ['新建用户', 'New user'],
+  initialPassword: ['初始密码（留空则自动生成）', 'Initial password (blank: generated)'],
+  addGrant: ['添加授权', 'Add grant'],
+  revoke: ['撤销', 'Revoke'],
+  disable: ['停用', 'Disable'],
+  enable: ['启用', 'Enable'],
+  resetPassword: ['重置密码', 'Reset password'],
+  oneTimePassword: [
+    '一次性密码（仅显示一次，请转交用户，首次登录须修改）',
+    'One-time password (shown once: hand it over; it must be changed at first sign-in)',
+  ],
+  allStatuses: ['全部状态', 'Any status'],
+  allRoles: ['全部角色', 'Any role'],
+  us_active: ['正常', 'Active'],
+  us_disabled: ['已停用', 'Disabled'],
+  mustChange: ['待改密', 'Must change password'],
+  create: ['创建', 'Create'],
+  close: ['关闭', 'Close'],
   st_open: ['办理中', 'Open'],
   st_departed: ['已出发', 'Departed'],
   st_completed: ['已办结', 'Completed'],
@@ -230,6 +270,24 @@ const DICT = {
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;
+
+/** The roles a person can hold (the API's USER_ROLES), named for the header, the sign-in picker and the Users page. */
+export const ROLE_NAMES: Record<string, Bilingual> = {
+  organizer: { zh: '专办员', en: 'Organizer' },
+  'unit-leader': { zh: '单位领导', en: 'Unit leader' },
+  personnel: { zh: '人事部门', en: 'Personnel' },
+  secrecy: { zh: '保密部门', en: 'Secrecy' },
+  finance: { zh: '财务部门', en: 'Finance' },
+  'dept-approver': { zh: '主管部门', en: 'Supervising department' },
+  'fao-clerk': { zh: '外办经办人', en: 'FAO clerk' },
+  'fao-reviewer': { zh: '外办审核人', en: 'FAO reviewer' },
+  'fao-director': { zh: '外办主任', en: 'FAO director' },
+  leader: { zh: '市领导', en: 'City leader' },
+  'passport-officer': { zh: '护照签发', en: 'Passport officer' },
+  'visa-officer': { zh: '签证办理', en: 'Visa officer' },
+  manager: { zh: '管理者', en: 'Manager' },
+  admin: { zh: '系统管理员', en: 'Administrator' },
+};
 
 export const LangContext = createContext<{ lang: Lang; setLang(l: Lang): void }>({ lang: 'zh', setLang: () => undefined });
 

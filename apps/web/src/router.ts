@@ -12,6 +12,8 @@ export function usePath(): string {
   useEffect(() => {
     const on = () => setPath(location.pathname);
     window.addEventListener('popstate', on);
+    // A child's effect runs before this one: a redirect it made before the listener existed is caught here.
+    on();
     return () => window.removeEventListener('popstate', on);
   }, []);
   return path;

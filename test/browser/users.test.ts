@@ -1,0 +1,182 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+
+/** Picks an option of the Ant Design select whose input has this id (options carry their label as title). */
+async function pick(page: Page, id: string, option: string): Promise<void> {
+  await page.locator(`#${id}`).click();
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  // Close the list before the next pick: a closing one still matches `:visible` and would take its click.
+  // (The chosen values are asserted afterwards, on the created user's row.)
+  const open = page.locator('.ant-select-dropdown:visible');
+  await open.waitFor({ state: 'hidden', timeout: 2000 }).catch(async () => {
+    await page.keyboard.press('Escape');
+    await open.waitFor({ state: 'hidden' });
+  });
+}
+
+/** Fills the sign-in form (without waiting for the signed-in header: a forced password change has none). */
+async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page
+    .getByRole('button', { name: '登 录' })
+    .or(page.getByRole('button', { name: '登录' }))
+    .click();
+}
+
+/** axe-core on the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+}
+
+describe('user administration in the web app (issue 14.4, issue 15)', () => {
+  let stack: Stack;
+  const username = `zhang.wei.${Date.now().toString(36)}`;
+  const initial = 'initial-Passw0rd-2027';
+  const chosen = 'my-own-long-passphrase';
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('an admin creates a user, who must change the password at first sign-in, lands on the inbox and picks a grant later', async () => {
+    // The admin sees only the Users page: its home, and any case path sends them back to it.
+    const admin = await stack.pageAs('admin');
+    await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+    expect(new URL(admin.url()).pathname).toBe('/users');
+    await admin.goto('/inbox');
+    await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+    expect(new URL(admin.url()).pathname).toBe('/users');
+    await expect(admin.getByTestId('grant').innerText()).resolves.toBe('系统管理员 · fao');
+
+    await admin.getByTestId('new-user').click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.locator('#username').fill(username);
+    await dialog.locator('#displayName').fill('张伟');
+    // The OpenAPI rule (at least 12 characters) shows as the admin types, before anything is sent.
+    await dialog.locator('#password').fill('short');
+    await dialog.getByText('至少 12 个字符').waitFor();
+    await dialog.locator('#password').fill(initial);
+    await pick(admin, 'grants_0_role', '外办经办人');
+    await dialog.locator('#grants_0_unit').fill('fao');
+    await dialog.getByRole('button', { name: '添加授权' }).click();
+    await pick(admin, 'grants_1_role', '管理者');
+    await dialog.locator('#grants_1_unit').fill('fao');
+    await screenshot(admin, 'users-new');
+    await admin.getByTestId('create-user').click();
+    await dialog.waitFor({ state: 'hidden' }).catch(async (e: unknown) => {
+      throw new Error(`the dialog stayed open: ${(await dialog.innerText().catch(() => '')).slice(0, 600)}`, { cause: e });
+    });
+    // Other suites' users share the database: narrow the list to this one.
+    await admin.getByTestId('user-search').fill(username);
+    const row = admin.locator('tr', { hasText: username });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toMatch(/外办经办人 · fao[\s\S]*管理者 · fao[\s\S]*待改密/);
+    await screenshot(admin, 'users');
+    await expectAccessible(admin);
+    // English labels on the Users page.
+    await admin.getByTestId('lang').click();
+    await admin
+      .getByTestId('lang')
+      .filter({ hasText: /中\s?文/ })
+      .waitFor();
+    expect((await labelTexts(admin)).filter((s) => !/^中\s?文$/.test(s) && HAN.test(s) && !s.includes('张伟'))).toEqual([]);
+    await admin.getByTestId('lang').click();
+
+    // The new user signs in and is sent to change the password first.
+    const context = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await submitSignIn(page, username, initial);
+    await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
+    await screenshot(page, 'password-forced');
+    await expectAccessible(page);
+    // Any API call now answers PASSWORD_CHANGE_REQUIRED: another path shows the same page.
+    await page.goto('/cases');
+    await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
+
+    // A wrong current password: the API's bilingual refusal (403 CURRENT_PASSWORD_WRONG), nothing changed.
+    await page.getByTestId('current-password').fill('not-the-password');
+    await page.getByTestId('new-password').fill(chosen);
+    await page.getByTestId('confirm-password').fill(chosen);
+    await page.getByTestId('change-password-submit').click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /当前密码/ })
+      .waitFor();
+
+    await page.getByTestId('current-password').fill(initial);
+    await page.getByTestId('change-password-submit').click();
+    await page.waitForURL('**/inbox');
+    await page.getByTestId('sign-out').waitFor();
+    await expect(page.getByTestId('grant').innerText()).resolves.toBe('外办经办人 · fao');
+
+    // Signing in again: two grants, so the user picks one; the header shows it.
+    await page.getByTestId('sign-out').click();
+    await submitSignIn(page, username, chosen);
+    await page.getByRole('radio', { name: /管理者/ }).check();
+    await screenshot(page, 'grant-pick');
+    await page.getByTestId('grant-continue').click();
+    await page.waitForURL('**/board');
+    await expect(page.getByTestId('grant').innerText()).resolves.toBe('管理者 · fao');
+    await context.close();
+
+    // The admin's list shows the change done (no more forced change).
+    await admin.reload();
+    await admin.getByTestId('user-search').fill(username);
+    await expect(admin.locator('tr', { hasText: username }).innerText()).resolves.not.toContain('待改密');
+
+    // Reset: a generated one-time password shown once; the user must change it again.
+    await admin.locator('tr', { hasText: username }).getByRole('button', { name: '重置密码' }).click();
+    const otp = (await admin.getByTestId('one-time-password').locator('code').innerText()).trim();
+    expect(otp).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    await admin
+      .getByRole('button', { name: '关 闭' })
+      .or(admin.getByRole('button', { name: '关闭' }))
+      .click();
+    await admin.locator('tr', { hasText: username }).filter({ hasText: '待改密' }).waitFor();
+
+    // Disable: the status filter finds the user among the disabled; enable again.
+    await admin
+      .locator('tr', { hasText: username })
+      .getByRole('button', { name: '停 用' })
+      .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '停用' }))
+      .click();
+    await admin.locator('tr', { hasText: username }).filter({ hasText: '已停用' }).waitFor();
+    await pick(admin, 'user-status-filter', '已停用');
+    await admin.locator('tr', { hasText: username }).waitFor();
+    // The filtered list (the API's status=disabled) replaces the full one: no active user is left in it.
+    const activeRows = admin.locator('tbody tr', { hasText: '正常' });
+    for (const deadline = Date.now() + 10_000; (await activeRows.count()) > 0 && Date.now() < deadline;) await admin.waitForTimeout(200);
+    expect(await activeRows.count()).toBe(0);
+    await admin
+      .locator('tr', { hasText: username })
+      .getByRole('button', { name: '启 用' })
+      .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '启用' }))
+      .click();
+    await admin.locator('tr', { hasText: username }).waitFor({ state: 'detached' });
+
+    // The one-time password signs in to the forced page; wrong current passwords spend the sign-in budget
+    // (5 per account) until the 429 lockout, shown with its Retry-After seconds.
+    const again = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const forced = await again.newPage();
+    await submitSignIn(forced, username, otp);
+    await forced.getByRole('heading', { name: '请先修改密码' }).waitFor();
+    await forced.getByTestId('new-password').fill(chosen + '-2');
+    await forced.getByTestId('confirm-password').fill(chosen + '-2');
+    const locked = forced.getByRole('alert').filter({ hasText: /\d+ 秒后可再试/ });
+    for (let i = 0; i < 10 && !(await locked.isVisible()); i++) {
+      await forced.getByTestId('current-password').fill(`wrong-password-${i}`);
+      await forced.getByTestId('change-password-submit').click();
+      await forced.locator('.ant-alert-error').waitFor();
+      await forced.waitForTimeout(500);
+    }
+    await locked.waitFor();
+    await again.close();
+  });
+});
