@@ -60,13 +60,24 @@ async function openFromInbox(page: Page, title: string, stepKey: string): Promis
 
 async function confirmDialog(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog');
-  await dialog.getByTestId('confirm').click();
-  try {
-    // An update waits for the workflow; on a loaded machine that can take longer than the API's own 30 s budget.
-    await dialog.waitFor({ state: 'hidden', timeout: 90_000 });
-  } catch (e) {
-    // Say what the dialog shows (the API's refusal, in the user's language) rather than only that it stayed open.
-    throw new Error(`the dialog stayed open: ${(await dialog.innerText().catch(() => '')).slice(0, 600)}`, { cause: e });
+  const confirm = dialog.getByTestId('confirm');
+  // An update waits for the workflow; on a loaded machine that can take longer than the API's own 30 s budget.
+  const deadline = Date.now() + 120_000;
+  await confirm.click();
+  for (;;) {
+    try {
+      await dialog.waitFor({ state: 'hidden', timeout: 20_000 });
+      return;
+    } catch (e) {
+      const shown = (await dialog.innerText().catch(() => '')).slice(0, 600);
+      const refused = await dialog.getByRole('alert').count();
+      const sending = await confirm.evaluate((b) => b.classList.contains('ant-btn-loading')).catch(() => false);
+      // Say what the dialog shows (the API's refusal, in the user's language) rather than only that it stayed open.
+      if (refused > 0 || Date.now() > deadline) throw new Error(`the dialog stayed open: ${shown}`, { cause: e });
+      // Neither sending nor refused: the confirmation did not go out (a click lost to a re-render). Confirm again,
+      // as a user would: the dialog keeps its Idempotency-Key, so a confirmation that did go out is applied once.
+      if (!sending) await confirm.click();
+    }
   }
 }
 
