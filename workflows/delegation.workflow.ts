@@ -337,8 +337,6 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       custody: (work) =>
         work.forEach((w) => {
           const member = engine.facts.members.find((m) => m.id === w.memberId);
-          // Due back in custody 7 calendar days after return (P02's rule).
-          const dueBackOn = new Date(Date.parse(`${engine.facts.returnDate}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
           track(
             passportCustody({
               caseId: input.caseId,
@@ -347,7 +345,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
               memberId: w.memberId,
               ...(member?.personId ? { personId: member.personId } : {}),
               ...(member?.passport?.number ? { passportNumber: member.passport.number } : {}),
-              ...(w.action === 'check-out' ? { dueBackOn } : {}),
+              ...(w.dueBackOn ? { dueBackOn: w.dueBackOn } : {}),
             }).then(() => undefined),
           );
         }),

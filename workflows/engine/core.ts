@@ -1,4 +1,5 @@
 import {
+  addDays,
   buildInstances,
   chineseCalendar,
   DEFAULT_DEFICIENCY_RULE,
@@ -109,6 +110,8 @@ export interface CustodyWork {
   key: string;
   action: 'check-out' | 'check-in' | 'cancel';
   memberId: string;
+  /** For 'check-out': the day the passport is due back, from the check-in step's declared due rule (P02: 7 calendar days after return). */
+  dueBackOn?: string;
 }
 
 export interface Escalation {
@@ -414,15 +417,12 @@ export class CaseCore {
     }
   }
 
-  finish(state: StepState, by: ActionBase | null): void {
-    for (const [key, st] of this.states) {
-      if (st !== state) continue;
-      this.rechecks.delete(key);
-      const meta = this.metas.get(key);
-      const custody = meta?.behaviour.custody;
-      if (custody && meta.memberId && (this.deps.custody?.() ?? true))
-        this.custodyWork.push({ key, action: custody, memberId: meta.memberId });
-    }
+  finish(key: string, by: ActionBase | null): void {
+    const state = this.states.get(key)!;
+    const meta = this.metas.get(key)!;
+    this.rechecks.delete(key);
+    const custody = meta.behaviour.custody;
+    if (custody && meta.memberId && (this.deps.custody?.() ?? true)) this.custodyWork.push(this.custodyOf(key, custody, meta.memberId));
     state.status = 'done';
     state.doneAt = this.now;
     state.blockedReason = undefined;
@@ -494,6 +494,15 @@ export class CaseCore {
       this.close('completed', 'post-trip obligations fulfilled', null);
     }
     return ready;
+  }
+
+  /** The ledger move of a finished step; a check-out is due back by the rule the check-in step declares. */
+  private custodyOf(key: string, action: CustodyWork['action'], memberId: string): CustodyWork {
+    if (action !== 'check-out') return { key, action, memberId };
+    const due = this.definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
+    return due && 'calendarDays' in due
+      ? { key, action, memberId, dueBackOn: addDays(this.facts.returnDate, due.calendarDays) }
+      : { key, action, memberId };
   }
 
   close(status: CaseStatus, reason: string, by: ActionBase | null): void {

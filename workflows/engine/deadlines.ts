@@ -29,7 +29,7 @@ export function fireDueDeadlines(core: CaseCore, now: number): void {
       if (d.fired || d.at > now) continue;
       d.fired = true;
       if (d.kind === 'timer') {
-        core.finish(state, null);
+        core.finish(key, null);
         core.emit('step.completed', null, { key, code: meta.code, data: null, comment: null });
       } else if (d.kind === 'overdue') {
         if (state.status === 'awaiting') state.status = 'overdue';

@@ -40,7 +40,7 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
     return;
   }
   if (result.documentNo && work.system === 'approval-document') core.approvalDocumentNo = result.documentNo;
-  core.finish(state, null);
+  core.finish(work.key, null);
   state.data = {
     ...(result.documentNo ? { documentNo: result.documentNo } : {}),
     ...(result.note ? { note: result.note } : {}),

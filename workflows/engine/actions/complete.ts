@@ -121,7 +121,7 @@ export function checkCertifiedDate(
 export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {
   const meta = core.metas.get(r.stepKey)!;
   const state = core.states.get(r.stepKey)!;
-  core.finish(state, r);
+  core.finish(r.stepKey, r);
   state.data = r.data;
   core.emit('step.completed', r, { key: r.stepKey, code: meta.code, data: r.data ?? null, comment: r.comment ?? null });
   const data = r.data ?? {};

@@ -86,16 +86,16 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
   const payload = { key: r.stepKey, code: meta.code, decision: r.decision, comment: r.comment ?? null };
   switch (r.decision) {
     case 'approve':
-      core.finish(state, r);
+      core.finish(r.stepKey, r);
       core.emit('step.decided', r, payload);
       break;
     case 'reject':
-      core.finish(state, r);
+      core.finish(r.stepKey, r);
       core.emit('step.decided', r, payload);
       core.close('rejected', r.comment ?? `rejected at ${r.stepKey}`, r);
       break;
     case 'accept-with-deficiencies': {
-      core.finish(state, r);
+      core.finish(r.stepKey, r);
       const dueAt = core.calendar.addWorkingDays(core.now, core.deficiencyRule.deadlineWd, 'end');
       const neededBy = meta.behaviour.intake!.acceptWithDeficiencies.defaultNeededBy;
       for (const d of r.missingDocuments ?? []) {

@@ -22,7 +22,7 @@ export function applySupply(core: CaseCore, r: SupplyDocumentRequest): void {
   for (const key of core.keysWhere((b) => !!b.collectsDeficiencies)) {
     const state = core.states.get(key)!;
     if (state.status !== 'awaiting' && state.status !== 'overdue') continue;
-    core.finish(state, r);
+    core.finish(key, r);
     core.emit('step.completed', r, {
       key,
       code: core.metas.get(key)!.code,
