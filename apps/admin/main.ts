@@ -11,10 +11,11 @@ import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { calendarChangedSignal, delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
+import { delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
 import { scheduleProblems } from '@df/domain';
 import { dataSourceOptions, IncidentsRepository, liveCaseIds, RegistriesRepository, UsersRepository } from '@df/persistence';
 import { hashPassword } from '../api/src/auth/passwords';
+import { signalCalendarChanged } from '../api/src/registries/calendar-replan.service';
 import { oneTimePasswordText, USER_ADMIN_CLI } from './users';
 import { ConfigError, loadConfig, temporalConnectionOptions, temporalDataConverter, type AppConfig } from '@df/runtime';
 import { parseScheduleFile } from './schedule-file';
@@ -82,19 +83,14 @@ export async function runAdmin(
 
 async function replanLiveCases(ds: DataSource, repo: RegistriesRepository, temporal: () => Promise<Client>): Promise<string> {
   const ids = await liveCaseIds(ds.manager);
-  const schedules = (await repo.schedules()).map(({ year, holidays, workdays }) => ({ year, holidays, workdays }));
+  const schedules = await repo.yearSchedules();
   let client: Client;
   try {
     client = await temporal();
   } catch (err) {
     return `${ids.length} running case(s) not told (${err instanceof Error ? err.message : String(err)}): load it again with TEMPORAL_ADDRESS set, or through the API`;
   }
-  let failed = 0;
-  for (const id of ids)
-    await client.workflow
-      .getHandle(delegationWorkflowId(id))
-      .signal(calendarChangedSignal, { schedules })
-      .catch(() => failed++);
+  const failed = await signalCalendarChanged(client, ids, schedules);
   return `${ids.length - failed} running case(s) re-plan with it${failed ? `; ${failed} could not be reached` : ''}`;
 }
 

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { calendarChangedSignal, delegationWorkflowId } from '@df/contracts';
 import type { YearSchedule } from '@df/domain';
@@ -6,6 +7,20 @@ import { liveCaseIds } from '@df/persistence';
 import { JsonLogger } from '../common/json-logger';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { RegistriesService } from './registries.service';
+
+/**
+ * Tells each case (by id) that the office's loaded schedules changed; returns how many could not be reached.
+ * The API's CalendarReplanService and the admin CLI's calendar import both send it.
+ */
+export async function signalCalendarChanged(client: Client, caseIds: string[], schedules: YearSchedule[]): Promise<number> {
+  let failed = 0;
+  for (const id of caseIds)
+    await client.workflow
+      .getHandle(delegationWorkflowId(id))
+      .signal(calendarChangedSignal, { schedules })
+      .catch(() => failed++);
+  return failed;
+}
 
 /**
  * When the office loads a holiday schedule, every running case re-plans with it (issue 14 item 5): each
@@ -29,15 +44,9 @@ export class CalendarReplanService implements OnModuleInit {
   async replanLiveCases(schedules: YearSchedule[]): Promise<{ signalled: number; failed: number }> {
     const ids = await liveCaseIds(this.db.manager);
     if (ids.length === 0) return { signalled: 0, failed: 0 };
-    let failed = 0;
+    let failed: number;
     try {
-      const client = await this.temporal.client();
-      for (const id of ids) {
-        await client.workflow
-          .getHandle(delegationWorkflowId(id))
-          .signal(calendarChangedSignal, { schedules })
-          .catch(() => failed++);
-      }
+      failed = await signalCalendarChanged(await this.temporal.client(), ids, schedules);
     } catch {
       failed = ids.length;
     }

@@ -477,7 +477,7 @@ export class RegistriesService {
 
   /** Loaded schedules in the shape createCalendar({ schedules }) takes (for the engine's re-planning). */
   async loadedSchedules(): Promise<YearSchedule[]> {
-    return (await this.repo.schedules()).map(({ year, holidays, workdays }) => ({ year, holidays, workdays }));
+    return this.repo.yearSchedules();
   }
 
   // -------------------------------------------------------------------------------------------

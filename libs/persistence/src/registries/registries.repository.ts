@@ -402,6 +402,11 @@ export class RegistriesRepository {
     }));
   }
 
+  /** The loaded schedules in the shape createCalendar({ schedules }) takes (what cases plan with). */
+  async yearSchedules(): Promise<YearSchedule[]> {
+    return (await this.schedules()).map(({ year, holidays, workdays }) => ({ year, holidays, workdays }));
+  }
+
   async putSchedule(s: YearSchedule, source: string, actor: RegistryActor): Promise<{ replaced: boolean }> {
     return this.ds.transaction(async (m) => {
       const old = await m.findOne(HolidayScheduleEntity, { where: { year: s.year }, lock: { mode: 'pessimistic_write' } });
