@@ -513,6 +513,17 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
     ).body.caseId as string;
     const before = await getProgress(api, users.tokens.organizer, caseId);
+    // Running cases are found in the read model: wait until the submission is projected there.
+    await eventually(
+      async () =>
+        (
+          (await request(http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200)).body.items as Array<{
+            caseId: string;
+          }>
+        ).some((c) => c.caseId === caseId),
+      (found) => found,
+      20_000,
+    );
     // The office declares every weekday of the next 30 days a day off (per year, as the State Council's notice would).
     const byYear = new Map<number, string[]>();
     for (let d = 1; d <= 30; d++) {
