@@ -12,7 +12,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { chineseCalendar, createCalendar, parseInstant, shanghaiDate, tripCountries, type Plan } from '@df/domain';
+import {
+  chineseCalendar,
+  createCalendar,
+  isYearScheduleList,
+  parseInstant,
+  shanghaiDate,
+  tripCountries,
+  type Plan,
+  type YearSchedule,
+} from '@df/domain';
 import {
   amendUpdate,
   calendarChangedSignal,
@@ -90,6 +99,12 @@ const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
+/**
+ * With this patch a `calendarChanged` signal whose schedules fail isYearScheduleList is refused (logged):
+ * before it, garbage failed every workflow task (a wedged case) and a schedule with problems was applied.
+ * Asked only for such a signal, so cases that never get one record no marker.
+ */
+const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
 
 /**
  * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
@@ -234,8 +249,13 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     }
   };
   // The office loaded a holiday schedule (issue 14 item 5): plan with it; the drain re-plans the case.
-  setHandler(calendarChangedSignal, ({ schedules }) => {
-    engine.setCalendar(createCalendar({ schedules }));
+  setHandler(calendarChangedSignal, (payload: { schedules?: unknown } | null | undefined) => {
+    const schedules = payload?.schedules;
+    if (!isYearScheduleList(schedules) && patched(CALENDAR_SIGNAL_VALIDATION_PATCH)) {
+      log.warn('signal refused', { type: 'calendarChanged', reason: 'INVALID_SCHEDULES' });
+      return;
+    }
+    engine.setCalendar(createCalendar({ schedules: schedules as YearSchedule[] }));
     dirty = true;
   });
   setHandler(completeStepSignal, signal('complete'));

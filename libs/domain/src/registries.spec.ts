@@ -2,6 +2,7 @@ import { DEFAULT_DEFINITION } from './definition';
 import { makeFacts } from './fixtures';
 import {
   daysOverdue,
+  isYearScheduleList,
   diffDefinitions,
   matchAnnualPlan,
   passportState,
@@ -137,5 +138,30 @@ describe('holiday schedules loaded by the office', () => {
         (p) => `${p.field}:${p.rule}`,
       ),
     ).toEqual(['holidays[1]:in-year', 'workdays[1]:weekend', 'workdays[2]:weekend', 'workdays[2]:not-both']);
+  });
+});
+
+describe('isYearScheduleList (what a calendarChanged signal may carry)', () => {
+  const ok = { year: 2027, holidays: ['2027-10-01', '2027-10-04'], workdays: ['2027-09-26'] };
+  it('takes well-formed schedules, one per year', () => {
+    expect(isYearScheduleList([])).toBe(true);
+    expect(isYearScheduleList([ok, { year: 2028, holidays: [], workdays: [] }])).toBe(true);
+  });
+  it.each<[string, unknown]>([
+    ['not a list', { schedules: [] }],
+    ['null entry', [null]],
+    ['year as text', [{ ...ok, year: '2027' }]],
+    ['year out of range', [{ ...ok, year: 2101 }]],
+    ['fractional year', [{ ...ok, year: 2027.5 }]],
+    ['no such day', [{ ...ok, holidays: ['2027-02-30'] }]],
+    ['NUL in a day', [{ ...ok, holidays: ['2027-10-01\u0000'] }]],
+    ['a day of another year', [{ ...ok, holidays: ['2028-01-01'] }]],
+    ['a weekday worked', [{ ...ok, workdays: ['2027-09-27'] }]],
+    ['a day both off and worked', [{ ...ok, holidays: ['2027-09-26'], workdays: ['2027-09-26'] }]],
+    ['the same year twice', [ok, ok]],
+    ['workdays missing', [{ year: 2027, holidays: [] }]],
+    ['too many days', [{ ...ok, holidays: Array.from({ length: 367 }, () => '2027-10-01') }]],
+  ])('refuses %s', (_, value) => {
+    expect(isYearScheduleList(value)).toBe(false);
   });
 });

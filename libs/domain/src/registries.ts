@@ -1,4 +1,4 @@
-import { dayNumber, weekdayOf } from './dates';
+import { dayNumber, isIsoDate, weekdayOf } from './dates';
 import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
@@ -314,4 +314,29 @@ export function scheduleProblems(s: YearSchedule): Array<{ field: string; rule: 
       });
   });
   return errors;
+}
+
+/** The years the registries keep (holiday schedules, annual plans): the API's `year` and the signal check share it. */
+export const SCHEDULE_YEARS = { from: 2000, to: 2100 } as const;
+
+/**
+ * Whether `value` is a list of schedules a calendar can take: objects `{ year, holidays, workdays }` with an
+ * integer year in SCHEDULE_YEARS, at most 366 ISO days (YYYY-MM-DD) in each list (the API stores each day once), no scheduleProblems, each
+ * year once. The API checks a schedule field by field before storing it; a `calendarChanged` signal from any
+ * Temporal client arrives unchecked, and the workflow refuses what fails this (issue 12: nothing wedges).
+ */
+export function isYearScheduleList(value: unknown): value is YearSchedule[] {
+  if (!Array.isArray(value)) return false;
+  const years = new Set<number>();
+  for (const s of value as unknown[]) {
+    if (typeof s !== 'object' || s === null) return false;
+    const { year, holidays, workdays } = s as Record<string, unknown>;
+    if (typeof year !== 'number' || !Number.isInteger(year) || year < SCHEDULE_YEARS.from || year > SCHEDULE_YEARS.to) return false;
+    if (years.has(year)) return false;
+    years.add(year);
+    for (const days of [holidays, workdays])
+      if (!Array.isArray(days) || days.length > 366 || !days.every((d) => isIsoDate(d))) return false;
+    if (scheduleProblems({ year, holidays, workdays } as YearSchedule).length > 0) return false;
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GENDERS, isIsoDate, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, UNIT_STATUSES } from '@df/domain';
+import { GENDERS, isIsoDate, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -12,7 +12,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const code = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Codes are 1-64 letters, digits, _ . or -' });
 const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' });
 const passportNumber = z.string().regex(/^[A-Z0-9]{5,20}$/, { message: 'Passport numbers are 5-20 capital letters or digits' });
-export const year = z.coerce.number().int().min(2000).max(2100);
+export const year = z.coerce.number().int().min(SCHEDULE_YEARS.from).max(SCHEDULE_YEARS.to);
 
 export const UnitSchema = z
   .strictObject({
