@@ -294,12 +294,7 @@ export class CaseCore {
     for (const inst of this.instances) if (!inst.skipped && this.states.get(inst.key)!.status === 'skipped') reopen(inst.key);
     const targets = [...reopened];
     for (let round = 0; ; round++) {
-      const states: Record<string, InstanceState> = {};
-      for (const inst of this.instances) {
-        const st = this.states.get(inst.key)!.status;
-        states[inst.key] = { status: st === 'returned' ? 'pending' : st === 'overdue' ? 'awaiting' : (st as InstanceState['status']) };
-      }
-      const complete = this.completeWithRechecks(states);
+      const complete = this.completeWithRechecks(this.instanceStates());
       const stale = this.instances.filter((inst) => {
         const st = this.states.get(inst.key)!.status;
         return st !== 'pending' && st !== 'returned' && !inst.needs.every((n) => complete.has(n));
@@ -310,6 +305,19 @@ export class CaseCore {
       stale.forEach((inst) => reopen(inst.key));
     }
     if (reopened.length > 0) this.emit('step.returned', null, { by: cause, targets, keys: reopened });
+  }
+
+  /**
+   * The engine's step states in the instance graph's terms (libs/domain instances.ts): a returned step waits
+   * to be opened again (pending), an overdue one is still awaiting its decision.
+   */
+  private instanceStates(): Record<string, InstanceState> {
+    const states: Record<string, InstanceState> = {};
+    for (const inst of this.instances) {
+      const st = this.states.get(inst.key)!.status;
+      states[inst.key] = { status: st === 'returned' ? 'pending' : st === 'overdue' ? 'awaiting' : (st as InstanceState['status']) };
+    }
+    return states;
   }
 
   /** completeKeys, with a step under re-check counted as done while its own needs are complete (to a fixpoint). */
@@ -327,14 +335,7 @@ export class CaseCore {
   advance(): void {
     if (this.closed) return;
     for (let round = 0; round < 10_000; round++) {
-      const states: Record<string, InstanceState> = {};
-      for (const inst of this.instances) {
-        const s = this.states.get(inst.key)!;
-        states[inst.key] = {
-          status: s.status === 'returned' ? 'pending' : s.status === 'overdue' ? 'awaiting' : (s.status as InstanceState['status']),
-        };
-      }
-      const { ready, skipNow } = nextActions(this.instances, states);
+      const { ready, skipNow } = nextActions(this.instances, this.instanceStates());
       const postReady = this.readyPostTrip();
       if (ready.length === 0 && skipNow.length === 0 && postReady.length === 0) return;
       for (const key of skipNow) {
