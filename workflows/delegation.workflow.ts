@@ -47,6 +47,7 @@ import {
 import { CaseEngine, type EngineAction, type SystemWork } from './engine/case-engine';
 import { CaseClock } from './engine/clock';
 import { drain } from './engine/drain';
+import { startInputProblems } from './engine/input';
 import { Rejection } from './engine/rejection';
 
 const { appendCaseEvents } = proxyActivities<DelegationActivities>({
@@ -105,6 +106,12 @@ const REAL_WORLD_DATES_PATCH = 'real-world-dates';
  * Asked only for such a signal, so cases that never get one record no marker.
  */
 const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
+/**
+ * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
+ * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
+ * opened an incident at the first append. Asked only for such an input.
+ */
+const INPUT_VALIDATION_PATCH = 'input-validation';
 
 /**
  * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
@@ -145,6 +152,14 @@ function toFailure(err: unknown): unknown {
  */
 export async function delegation(input: DelegationInput): Promise<DelegationResult> {
   const info = workflowInfo();
+  const problems = startInputProblems(input);
+  if (problems.length > 0 && patched(INPUT_VALIDATION_PATCH))
+    throw ApplicationFailure.create({
+      type: 'INVALID_INPUT',
+      message: `工作流输入无法办理 / The workflow input cannot be run: ${problems.slice(0, 20).join('; ')}`,
+      details: [{ problems }],
+      nonRetryable: true,
+    });
   // The office's loaded schedules (at submission) over the package data and provisional years.
   const calendar = input.schedules?.length
     ? createCalendar({ schedules: input.schedules })
