@@ -318,8 +318,9 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       const res = await board(users.tokens.manager, { limit }).expect(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.limit' }] });
     }
-    expect((await board(users.tokens.manager, { unit: 'x' }).expect(400)).body.errors[0]).toMatchObject({
-      field: 'query.unit',
+    // The filters are the board's own names (unit, period, from, to), not the case list's.
+    expect((await board(users.tokens.manager, { departureFrom: '2026-01-01' }).expect(400)).body.errors[0]).toMatchObject({
+      field: 'query.departureFrom',
       rule: 'unknown-field',
     });
   });
