@@ -8,7 +8,6 @@ import type { Plugin } from 'vite';
  */
 export const BUDGETS_KB: Record<string, number> = {
   index: 250,
-  react: 250,
   antd: 1500,
   echarts: 700,
   CasePage: 30,
