@@ -20,7 +20,13 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const dist = join(root, 'dist', 'web');
 const runs = Number(process.env.RUNS ?? 10);
 const slowdown = Number(process.env.CPU_SLOWDOWN ?? 1);
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
 
 /** dist/web as the API serves it: files as they are (assets cached a year), any other path index.html. */
 function serveDist() {

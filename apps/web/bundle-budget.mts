@@ -34,7 +34,8 @@ export function bundleBudget(): Plugin {
           gzipKB: Math.round(gzipSync(c.code).length / 100) / 10,
           budgetKB: budget,
         });
-        if (budget !== null && bytes > budget * 1000) over.push(`${c.name} (${c.fileName}): ${(bytes / 1000).toFixed(1)} kB > ${budget} kB`);
+        if (budget !== null && bytes > budget * 1000)
+          over.push(`${c.name} (${c.fileName}): ${(bytes / 1000).toFixed(1)} kB > ${budget} kB`);
       }
       // First load: the entry chunk and what it imports statically (not the lazily loaded pages and ECharts).
       const entry = chunks.find((c) => c.isEntry);
@@ -52,7 +53,11 @@ export function bundleBudget(): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: 'bundle-report.json',
-        source: JSON.stringify({ firstLoadKB: Math.round(firstLoadBytes / 100) / 10, firstLoadFiles: [...firstLoad], chunks: report }, null, 2),
+        source: JSON.stringify(
+          { firstLoadKB: Math.round(firstLoadBytes / 100) / 10, firstLoadFiles: [...firstLoad], chunks: report },
+          null,
+          2,
+        ),
       });
       if (over.length > 0) this.error(`bundle budget exceeded (docs/web.md "Bundle budget"):\n  ${over.join('\n  ')}`);
     },

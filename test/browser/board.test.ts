@@ -19,14 +19,23 @@ async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   expect(serious).toEqual([]);
 }
 
 /** Switches to English, asserts no Chinese label is left, switches back. */
 async function expectEnglishLabels(page: Page): Promise<void> {
   await page.getByTestId('lang').click();
-  await page.getByTestId('lang').filter({ hasText: /中\s?文/ }).waitFor();
+  await page
+    .getByTestId('lang')
+    .filter({ hasText: /中\s?文/ })
+    .waitFor();
   await page.waitForTimeout(200);
   expect((await labelTexts(page)).filter((s) => !/^中\s?文$/.test(s) && HAN.test(s))).toEqual([]);
   await page.getByTestId('lang').click();
@@ -98,7 +107,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByTestId('lang').filter({ hasText: 'English' }).waitFor();
 
     // Nothing was submitted by the checks.
-    const list = await request(stack.api.http).get('/api/delegations').query({ q: `规则检查 ${tag}` }).set(bearer(stack.users.tokens.organizer));
+    const list = await request(stack.api.http)
+      .get('/api/delegations')
+      .query({ q: `规则检查 ${tag}` })
+      .set(bearer(stack.users.tokens.organizer));
     expect(list.body.total).toBe(0);
 
     // Fixed on the first step: the check passes and the trip can be submitted.
@@ -170,10 +182,13 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
 
     // 全部 with a search: the server's, by title.
     await page.locator('.ant-segmented-item', { hasText: /^全部/ }).click();
-    await page.getByTestId('case-search').fill(otherTitle.slice(0, 4) + ' ' + tag);
+    await page
+      .getByTestId('case-search')
+      .locator('input')
+      .fill(otherTitle.slice(0, 4) + ' ' + tag);
     await page.locator('tr', { hasText: otherTitle }).waitFor();
     await page.locator('tr', { hasText: returnedTitle }).waitFor({ state: 'detached' });
-    await page.getByTestId('case-search').fill('');
+    await page.getByTestId('case-search').locator('input').fill('');
     await page.locator('tr', { hasText: returnedTitle }).waitFor();
   }, 300_000);
 
@@ -190,7 +205,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.keyboard.press('Enter');
     const want = (await request(api.http).get('/api/dashboard').query({ unit: users.unit, limit: 200 }).set(bearer(users.tokens.manager)))
       .body;
-    await page.locator('.ant-card-head-title').filter({ hasText: `(${want.inFlight.total})` }).waitFor();
+    await page
+      .locator('.ant-card-head-title')
+      .filter({ hasText: `(${want.inFlight.total})` })
+      .waitFor();
     await expect(page.getByTestId('stat-at-risk').innerText()).resolves.toContain(String(want.atRisk.total));
 
     // A departure period that holds none of this unit's cases: the table empties.
@@ -200,7 +218,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await expect(page.locator('tr', { hasText: otherTitle }).count()).resolves.toBe(0);
     // An inverted period: the API's refusal, naming the rule.
     await page.getByTestId('period-from').fill('2021-01-01');
-    await page.getByText(/结束日期早于开始日期/).waitFor();
+    await page
+      .getByTestId('filter-error')
+      .getByText(/截止日期: 结束日期早于开始日期（2021-01-01）/)
+      .waitFor();
     // By submission date, today included: the cases submitted in this test are back.
     await page.getByTestId('period-from').fill(shanghaiDate(-1));
     await page.getByTestId('period-to').fill(shanghaiDate(1));

@@ -3,7 +3,15 @@ import ExcelJS from 'exceljs';
 import { shanghaiDate } from '@df/domain';
 import type { CaseEventRecord } from '@df/contracts';
 import { EventStore } from '@df/persistence';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { caseStream, type CaseSpec, type OpenStepSpec } from '../support/event-factories';
 
@@ -170,9 +178,16 @@ describe('the board filtered by unit and period, and exported', () => {
       const b = (await board(query).expect(200)).body;
       const selected = seeds.filter(select);
       expect({ query, ...actual(b) }).toEqual({ query, ...expected(selected) });
-      expect(b.filter).toEqual({ unit: query.unit ?? null, period: query.period ?? 'departure', from: query.from ?? null, to: query.to ?? null });
+      expect(b.filter).toEqual({
+        unit: query.unit ?? null,
+        period: query.period ?? 'departure',
+        from: query.from ?? null,
+        to: query.to ?? null,
+      });
       // The distribution's bands hold every departed case once.
-      expect(b.analytics.departures.distribution.reduce((n: number, x: { count: number }) => n + x.count, 0)).toBe(expected(selected).departed);
+      expect(b.analytics.departures.distribution.reduce((n: number, x: { count: number }) => n + x.count, 0)).toBe(
+        expected(selected).departed,
+      );
     }
     // The bounds are inclusive, in Asia/Shanghai days: a case submitted on a day is in a period ending that day.
     const first = seeds.find((s) => s.caseId.startsWith('flt-04'))!;
@@ -209,7 +224,8 @@ describe('the board filtered by unit and period, and exported', () => {
       const res = await board(query).expect(400);
       const fields = [...new Set(res.body.errors.map((e: { field: string }) => e.field))];
       expect({ query, code: res.body.code, fields }).toEqual({ query, code: 'VALIDATION_FAILED', fields: [field] });
-      if (rule === 'date-range') expect(res.body.errors[0]).toMatchObject({ rule, message: { zh: expect.stringContaining('结束日期早于开始日期') } });
+      if (rule === 'date-range')
+        expect(res.body.errors[0]).toMatchObject({ rule, message: { zh: expect.stringContaining('结束日期早于开始日期') } });
       const exported = await request(api.http).get('/api/dashboard/export').query(query).set(bearer(users.tokens.manager)).expect(400);
       expect(exported.body.errors[0].field).toBe(field);
     }
@@ -278,8 +294,16 @@ describe('the board filtered by unit and period, and exported', () => {
     expect(cases[0]![0]).toBe('标题 Title');
     expect(cases.slice(1).map((r) => r.at(-1))).toEqual(want.inFlightIds);
     expect(rows('按阶段 By phase')).toContainEqual(['外办审批 FAO review and approval', want.review]);
-    expect(rows('按角色逾期 Overdue by role').slice(1).reduce((n, r) => n + Number(r[1]), 0)).toBe(want.overdue);
-    expect(rows('步骤耗时 Days per step')[1]!.slice(0, 3)).toEqual(['A02', '起草出访申请（任务、目的类别） Draft trip application (task, purpose category)', want.a02]);
+    expect(
+      rows('按角色逾期 Overdue by role')
+        .slice(1)
+        .reduce((n, r) => n + Number(r[1]), 0),
+    ).toBe(want.overdue);
+    expect(rows('步骤耗时 Days per step')[1]!.slice(0, 3)).toEqual([
+      'A02',
+      '起草出访申请（任务、目的类别） Draft trip application (task, purpose category)',
+      want.a02,
+    ]);
     expect(rows('报送至出发 Submission-departure')).toContainEqual(['已出发 Departed', want.departed]);
     expect(rows('出访成果 Outcomes')).toContainEqual(['签约投资（元）Investment signed (yuan)', want.investment]);
   });
@@ -363,7 +387,11 @@ describe('my cases: returned for revision, and search', () => {
   });
 
   const list = (query: Record<string, string>) =>
-    request(api.http).get('/api/delegations').query({ pageSize: '100', ...query }).set(bearer(users.tokens.organizer)).expect(200);
+    request(api.http)
+      .get('/api/delegations')
+      .query({ pageSize: '100', ...query })
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
 
   it('flags the open cases an approver returned to the organizer, and filters on it', async () => {
     const all = (await list({})).body.items as Array<{ caseId: string; returnedForRevision: boolean }>;
@@ -376,7 +404,11 @@ describe('my cases: returned for revision, and search', () => {
     });
     expect((await list({ returned: 'true' })).body.items.map((c: { caseId: string }) => c.caseId)).toEqual([ids.returned]);
     expect((await list({ returned: 'false' })).body.total).toBe(4);
-    const bad = await request(api.http).get('/api/delegations').query({ returned: 'maybe' }).set(bearer(users.tokens.organizer)).expect(400);
+    const bad = await request(api.http)
+      .get('/api/delegations')
+      .query({ returned: 'maybe' })
+      .set(bearer(users.tokens.organizer))
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('query.returned');
   });
 
@@ -390,7 +422,11 @@ describe('my cases: returned for revision, and search', () => {
     expect(await found(`red-${tag}`)).toEqual([ids.redone]);
     expect(await found(users.unit)).toEqual(Object.values(ids).sort());
     expect(await found('no such title')).toEqual([]);
-    const bad = await request(api.http).get('/api/delegations').query({ q: 'x'.repeat(101) }).set(bearer(users.tokens.organizer)).expect(400);
+    const bad = await request(api.http)
+      .get('/api/delegations')
+      .query({ q: 'x'.repeat(101) })
+      .set(bearer(users.tokens.organizer))
+      .expect(400);
     expect(bad.body.errors[0].field).toBe('query.q');
   });
 });
@@ -407,7 +443,10 @@ describe('POST /api/delegations/check: the trip rules before submitting', () => 
   });
 
   const check = (body: unknown, token = users.tokens.organizer) =>
-    request(api.http).post('/api/delegations/check').set(bearer(token)).send(body as object);
+    request(api.http)
+      .post('/api/delegations/check')
+      .set(bearer(token))
+      .send(body as object);
 
   it('answers the violations a submission would get, and starts nothing', async () => {
     const before = (await request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200)).body.total;
@@ -429,7 +468,7 @@ describe('POST /api/delegations/check: the trip rules before submitting', () => 
   });
 
   it('refuses what it cannot check as the submission would: the body (400), another unit (403), other roles (403)', async () => {
-    const res = await check({ ...canonicalSubmission(users.unit), members: [] , title: '' }).expect(400);
+    const res = await check({ ...canonicalSubmission(users.unit), members: [], title: '' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('title');
     expect((await check(canonicalSubmission('someone-else')).expect(403)).body.code).toBe('UNIT_MISMATCH');
     expect((await check(canonicalSubmission(users.unit), users.tokens['fao-clerk']).expect(403)).body.code).toBe('FORBIDDEN_ROLE');

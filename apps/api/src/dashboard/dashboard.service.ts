@@ -170,7 +170,9 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   /** Computes the analytics in the background at start, so the first manager after a deploy does not wait for them. */
   onApplicationBootstrap(): void {
     if (this.config.dashboardCacheSeconds === 0) return;
-    this.analytics({ period: 'departure' }).catch((err: unknown) => this.logger.event('warn', 'dashboard analytics warm-up failed', { error: String(err) }));
+    this.analytics({ period: 'departure' }).catch((err: unknown) =>
+      this.logger.event('warn', 'dashboard analytics warm-up failed', { error: String(err) }),
+    );
   }
 
   onApplicationShutdown(): Promise<unknown> | undefined {

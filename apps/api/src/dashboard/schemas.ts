@@ -23,7 +23,9 @@ const filterShape = {
   period: z
     .enum(BOARD_PERIODS)
     .default('departure')
-    .meta({ description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)' }),
+    .meta({
+      description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)',
+    }),
   from: isoDate.optional().meta({ description: 'First day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai)' }),
   to: isoDate.optional().meta({ description: 'Last day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai); not before `from`' }),
 };
@@ -51,7 +53,10 @@ export const DashboardQuerySchema = z
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export const DashboardExportQuerySchema = z
   .strictObject({
-    format: z.enum(EXPORT_FORMATS).default('csv').meta({ description: '`csv` (UTF-8 with BOM) or `xlsx` (Excel workbook, one sheet per table)' }),
+    format: z
+      .enum(EXPORT_FORMATS)
+      .default('csv')
+      .meta({ description: '`csv` (UTF-8 with BOM) or `xlsx` (Excel workbook, one sheet per table)' }),
     ...filterShape,
   })
   .superRefine(periodInOrder);
@@ -171,7 +176,9 @@ export const DashboardSchema = z
         }),
         distribution: z
           .array(z.looseObject({ fromDays: z.number().int(), toDays: z.number().int().nullable(), count: z.number().int() }))
-          .meta({ description: 'Departed cases by calendar days from submission to departure, in bands (toDays inclusive; null: open-ended)' }),
+          .meta({
+            description: 'Departed cases by calendar days from submission to departure, in bands (toDays inclusive; null: open-ended)',
+          }),
       }),
       stepTimes: z
         .array(StepTimeSchema)

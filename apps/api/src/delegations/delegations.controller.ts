@@ -100,7 +100,10 @@ export class DelegationsController {
     description:
       'The validation of POST /api/delegations (400 naming every field, 403/422 as there for the unit), then the trip rules: their violations are the answer (200), not a 422. Nothing is started or stored; no Idempotency-Key.',
   })
-  @ApiBody({ schema: schemaRef(SubmissionSchema), examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } } })
+  @ApiBody({
+    schema: schemaRef(SubmissionSchema),
+    examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } },
+  })
   @ApiOkResponse({ description: 'The violations (empty: the trip passes)', schema: schemaRef(CheckResultSchema) })
   @errorResponses(400, 401, 403, 422)
   check(@CurrentUser() user: AuthUser, @Body() body: unknown) {

@@ -242,7 +242,14 @@ export class DelegationsService {
     if (q.returned !== undefined) qb.andWhere(`${q.returned ? '' : 'NOT '}${RETURNED_FOR_REVISION('c')}`);
     if (q.q) {
       const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      qb.andWhere(new Brackets((w) => w.where('c.title ILIKE :like', { like }).orWhere('c.unit = :qUnit', { qUnit: q.q }).orWhere('c.case_id LIKE :idPrefix', { idPrefix: `${like.slice(1)}` })));
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('c.title ILIKE :like', { like })
+            .orWhere('c.unit = :qUnit', { qUnit: q.q })
+            .orWhere('c.case_id LIKE :idPrefix', { idPrefix: `${like.slice(1)}` }),
+        ),
+      );
     }
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
@@ -252,7 +259,12 @@ export class DelegationsService {
       .take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
     const returned = await this.returnedForRevision(rows.map((r) => r.caseId));
-    return { items: rows.map((r) => ({ ...summaryOf(r), returnedForRevision: returned.has(r.caseId) })), total, page: q.page, pageSize: q.pageSize };
+    return {
+      items: rows.map((r) => ({ ...summaryOf(r), returnedForRevision: returned.has(r.caseId) })),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
   }
 
   /** Which of these cases are returned for revision (RETURNED_FOR_REVISION), in one query. */

@@ -184,7 +184,9 @@ export const ListQuerySchema = z.strictObject({
   returned: boolQuery.optional().meta({
     description: 'true: only the cases returned for revision (an organizer step reopened by a return or an objection); false: the others',
   }),
-  q: text(100).optional().meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
+  q: text(100)
+    .optional()
+    .meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
   sort: z.enum(LIST_SORTS).default('slack'),
   page: intQuery(1, 100000, 1),
   pageSize: intQuery(1, 100, 20),
@@ -274,7 +276,7 @@ export const CaseSummarySchema = z
     submittedBy: z.string(),
     returnedForRevision: z.boolean().meta({
       description:
-        '退回修改: an organizer step of this open case is open again because an approver returned it (or a public-notice objection reopened it); the organizer\'s own amendment is not a return',
+        "退回修改: an organizer step of this open case is open again because an approver returned it (or a public-notice objection reopened it); the organizer's own amendment is not a return",
     }),
     departedAt: z.string().nullable(),
     closedAt: z.string().nullable(),
@@ -319,7 +321,9 @@ export const CheckResultSchema = z
           details: z.looseObject({}).optional(),
         }),
       )
-      .meta({ description: 'Every trip-rule violation (checkTripRules and the departure-date rule), the ones a submission would get as 422' }),
+      .meta({
+        description: 'Every trip-rule violation (checkTripRules and the departure-date rule), the ones a submission would get as 422',
+      }),
   })
   .meta({
     id: 'SubmissionCheck',

@@ -1,10 +1,10 @@
 import { Alert, Button, Card, Col, Input, Row, Segmented, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
-import { api, catalog, download } from '../api';
+import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
 import { label, Loaded, useErrorText, useLoad, TAG } from '../common';
-import { useT, type Bilingual } from '../i18n';
+import { useT, type Bilingual, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 
 type Period = 'departure' | 'submission';
@@ -42,6 +42,14 @@ interface Dashboard {
     outcomes: { reportsFiled: number; investmentSignedYuan: number; tradeSignedYuan: number; promotionEvents: number };
   };
 }
+
+/** The filter fields the API may name in a refusal, as the page labels them. */
+const FILTER_LABELS: Record<string, LabelKey> = {
+  'query.unit': 'filterUnit',
+  'query.period': 'periodBy',
+  'query.from': 'periodStart',
+  'query.to': 'periodEnd',
+};
 
 /** The headline the distribution is coloured against (the API's HEADLINE_DAYS). */
 const HEADLINE_DAYS = 22;
@@ -100,10 +108,12 @@ export default function BoardPage() {
           ]}
         />
         <label>
-          {t('periodStart')} <Input type="date" style={{ width: 160 }} value={from} onChange={(e) => setFrom(e.target.value)} data-testid="period-from" />
+          {t('periodStart')}{' '}
+          <Input type="date" style={{ width: 160 }} value={from} onChange={(e) => setFrom(e.target.value)} data-testid="period-from" />
         </label>
         <label>
-          {t('periodEnd')} <Input type="date" style={{ width: 160 }} value={to} onChange={(e) => setTo(e.target.value)} data-testid="period-to" />
+          {t('periodEnd')}{' '}
+          <Input type="date" style={{ width: 160 }} value={to} onChange={(e) => setTo(e.target.value)} data-testid="period-to" />
         </label>
         <Button onClick={() => exportAs('csv')} loading={exporting === 'csv'} data-testid="export-csv">
           {t('exportCsv')}
@@ -113,160 +123,188 @@ export default function BoardPage() {
         </Button>
       </Space>
       {exportError ? <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} title={errText(exportError)} /> : null}
-      <Loaded state={state}>
-        {({ board, cat }) => {
-          const open = board.inFlight.items;
-          const d = board.analytics.departures;
-          const share = d.shareWithin22Days === null ? null : Math.round(100 * d.shareWithin22Days);
-          const phases = Object.keys(board.byPhase);
-          const byPhase: EChartsOption = {
-            animation: false,
-            tooltip: {},
-            grid: { left: 40, right: 10, top: 10, bottom: 40 },
-            xAxis: { type: 'category', data: phases.map((p) => label(cat.phases, p, pick)), axisLabel: { interval: 0, rotate: 20 } },
-            yAxis: { type: 'value', minInterval: 1 },
-            series: [{ type: 'bar', data: phases.map((p) => board.byPhase[p] ?? 0), itemStyle: { color: '#1677ff' } }],
-          };
-          const dist: EChartsOption = {
-            animation: false,
-            tooltip: {},
-            grid: { left: 40, right: 10, top: 10, bottom: 30 },
-            xAxis: { type: 'category', data: d.distribution.map((b) => (b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`)) },
-            yAxis: { type: 'value', minInterval: 1 },
-            series: [
-              {
-                type: 'bar',
-                data: d.distribution.map((b) => ({
-                  value: b.count,
-                  itemStyle: { color: b.toDays !== null && b.toDays <= HEADLINE_DAYS ? '#52c41a' : '#fa8c16' },
-                })),
+      {state.error instanceof ApiError && state.error.errors.length > 0 ? (
+        // A refused filter: the API's rule for each field, in the user's language.
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          data-testid="filter-error"
+          title={errText(state.error)}
+          description={
+            <ul>
+              {state.error.errors.map((e) => (
+                <li key={e.field + e.rule}>
+                  {FILTER_LABELS[e.field] ? t(FILTER_LABELS[e.field]!) : e.field}: {pick(e.message)}
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      ) : (
+        <Loaded state={state}>
+          {({ board, cat }) => {
+            const open = board.inFlight.items;
+            const d = board.analytics.departures;
+            const share = d.shareWithin22Days === null ? null : Math.round(100 * d.shareWithin22Days);
+            const phases = Object.keys(board.byPhase);
+            const byPhase: EChartsOption = {
+              animation: false,
+              tooltip: {},
+              grid: { left: 40, right: 10, top: 10, bottom: 40 },
+              xAxis: { type: 'category', data: phases.map((p) => label(cat.phases, p, pick)), axisLabel: { interval: 0, rotate: 20 } },
+              yAxis: { type: 'value', minInterval: 1 },
+              series: [{ type: 'bar', data: phases.map((p) => board.byPhase[p] ?? 0), itemStyle: { color: '#1677ff' } }],
+            };
+            const dist: EChartsOption = {
+              animation: false,
+              tooltip: {},
+              grid: { left: 40, right: 10, top: 10, bottom: 30 },
+              xAxis: {
+                type: 'category',
+                data: d.distribution.map((b) => (b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`)),
               },
-            ],
-          };
-          const lost = board.analytics.stepTimes.slice(0, 15);
-          const lostOpt: EChartsOption = {
-            animation: false,
-            tooltip: {},
-            grid: { left: 60, right: 20, top: 10, bottom: 30 },
-            yAxis: { type: 'category', data: lost.map((s) => s.code), inverse: true },
-            xAxis: { type: 'value' },
-            series: [{ type: 'bar', data: lost.map((s) => s.totalWd), itemStyle: { color: '#fa541c' } }],
-          };
-          const overdueOpt: EChartsOption = {
-            animation: false,
-            tooltip: {},
-            grid: { left: 120, right: 20, top: 10, bottom: 30 },
-            yAxis: { type: 'category', data: board.overdue.byRole.map((r) => (r.label ? pick(r.label) : r.role)), inverse: true },
-            xAxis: { type: 'value', minInterval: 1 },
-            series: [{ type: 'bar', data: board.overdue.byRole.map((r) => r.count), itemStyle: { color: '#f5222d' } }],
-          };
-          const o = board.analytics.outcomes;
-          return (
-            <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-              <Row gutter={16}>
-                <Col span={6}>
-                  <Statistic title={t('atRisk')} value={board.atRisk.total} valueStyle={{ color: '#cf1322' }} data-testid="stat-at-risk" />
-                </Col>
-                <Col span={6}>
-                  <Statistic title={t('departed')} value={d.departed} data-testid="stat-departed" />
-                </Col>
-                <Col span={6}>
-                  <Statistic title={t('within22')} value={share ?? '—'} suffix={share === null ? undefined : '%'} />
-                </Col>
-                <Col span={6}>
-                  <Statistic title={t('median')} value={d.medianDays ?? '—'} />
-                </Col>
-              </Row>
-              <Card title={`${t('rankedBySlack')} (${board.inFlight.total})`} size="small">
-                <Table<CaseLine>
-                  size="small"
-                  rowKey="caseId"
-                  dataSource={open}
-                  pagination={{ pageSize: 10 }}
-                  locale={{ emptyText: t('empty') }}
-                  rowClassName={(c) => (c.atRisk ? 'at-risk' : '')}
-                  columns={[
-                    {
-                      title: t('title'),
-                      dataIndex: 'title',
-                      render: (v: string, c) => (
-                        <a
-                          href={`/cases/${c.caseId}`}
-                          onClick={(e) => {
-                            e.preventDefault();
-                            navigate(`/cases/${c.caseId}`);
-                          }}
-                        >
-                          {v}
-                        </a>
-                      ),
-                    },
-                    { title: t('unit'), dataIndex: 'unit' },
-                    { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
-                    { title: t('departure'), dataIndex: 'departureDate' },
-                    {
-                      title: t('slack'),
-                      dataIndex: 'slackWd',
-                      render: (v: number | null, c) =>
-                        v === null ? (
-                          '—'
-                        ) : (
-                          <>
-                            <Tag color={c.atRisk ? TAG.red : TAG.green} data-testid={c.atRisk ? 'at-risk' : undefined}>
-                              {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
-                            </Tag>
-                            {c.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
-                          </>
-                        ),
-                    },
-                    { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
-                  ]}
-                />
-              </Card>
-              <Row gutter={16}>
-                <Col span={12}>
-                  <Card title={t('countsByPhase')} size="small">
-                    <Chart option={byPhase} height={260} label={t('countsByPhase')} />
-                  </Card>
-                </Col>
-                <Col span={12}>
-                  <Card title={t('overdueByRole')} size="small">
-                    <Chart option={overdueOpt} height={260} label={t('overdueByRole')} />
-                  </Card>
-                </Col>
-              </Row>
-              <Row gutter={16}>
-                <Col span={12}>
-                  <Card title={t('daysLost')} size="small">
-                    <Chart option={lostOpt} height={320} label={t('daysLost')} />
-                  </Card>
-                </Col>
-                <Col span={12}>
-                  <Card title={`${t('departures')} · ${t('within22')} ${share === null ? '—' : `${share}%`}`} size="small">
-                    <Chart option={dist} height={320} label={t('departures')} />
-                  </Card>
-                </Col>
-              </Row>
-              <Card title={t('outcomes')} size="small">
+              yAxis: { type: 'value', minInterval: 1 },
+              series: [
+                {
+                  type: 'bar',
+                  data: d.distribution.map((b) => ({
+                    value: b.count,
+                    itemStyle: { color: b.toDays !== null && b.toDays <= HEADLINE_DAYS ? '#52c41a' : '#fa8c16' },
+                  })),
+                },
+              ],
+            };
+            const lost = board.analytics.stepTimes.slice(0, 15);
+            const lostOpt: EChartsOption = {
+              animation: false,
+              tooltip: {},
+              grid: { left: 60, right: 20, top: 10, bottom: 30 },
+              yAxis: { type: 'category', data: lost.map((s) => s.code), inverse: true },
+              xAxis: { type: 'value' },
+              series: [{ type: 'bar', data: lost.map((s) => s.totalWd), itemStyle: { color: '#fa541c' } }],
+            };
+            const overdueOpt: EChartsOption = {
+              animation: false,
+              tooltip: {},
+              grid: { left: 120, right: 20, top: 10, bottom: 30 },
+              yAxis: { type: 'category', data: board.overdue.byRole.map((r) => (r.label ? pick(r.label) : r.role)), inverse: true },
+              xAxis: { type: 'value', minInterval: 1 },
+              series: [{ type: 'bar', data: board.overdue.byRole.map((r) => r.count), itemStyle: { color: '#f5222d' } }],
+            };
+            const o = board.analytics.outcomes;
+            return (
+              <Space orientation="vertical" size="large" style={{ width: '100%' }}>
                 <Row gutter={16}>
                   <Col span={6}>
-                    <Statistic title={t('reportsFiled')} value={o.reportsFiled} />
+                    <Statistic
+                      title={t('atRisk')}
+                      value={board.atRisk.total}
+                      valueStyle={{ color: '#cf1322' }}
+                      data-testid="stat-at-risk"
+                    />
                   </Col>
                   <Col span={6}>
-                    <Statistic title={t('investment')} value={o.investmentSignedYuan} />
+                    <Statistic title={t('departed')} value={d.departed} data-testid="stat-departed" />
                   </Col>
                   <Col span={6}>
-                    <Statistic title={t('trade')} value={o.tradeSignedYuan} />
+                    <Statistic title={t('within22')} value={share ?? '—'} suffix={share === null ? undefined : '%'} />
                   </Col>
                   <Col span={6}>
-                    <Statistic title={t('events')} value={o.promotionEvents} />
+                    <Statistic title={t('median')} value={d.medianDays ?? '—'} />
                   </Col>
                 </Row>
-              </Card>
-            </Space>
-          );
-        }}
-      </Loaded>
+                <Card title={`${t('rankedBySlack')} (${board.inFlight.total})`} size="small">
+                  <Table<CaseLine>
+                    size="small"
+                    rowKey="caseId"
+                    dataSource={open}
+                    pagination={{ pageSize: 10 }}
+                    locale={{ emptyText: t('empty') }}
+                    rowClassName={(c) => (c.atRisk ? 'at-risk' : '')}
+                    columns={[
+                      {
+                        title: t('title'),
+                        dataIndex: 'title',
+                        render: (v: string, c) => (
+                          <a
+                            href={`/cases/${c.caseId}`}
+                            onClick={(e) => {
+                              e.preventDefault();
+                              navigate(`/cases/${c.caseId}`);
+                            }}
+                          >
+                            {v}
+                          </a>
+                        ),
+                      },
+                      { title: t('unit'), dataIndex: 'unit' },
+                      { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
+                      { title: t('departure'), dataIndex: 'departureDate' },
+                      {
+                        title: t('slack'),
+                        dataIndex: 'slackWd',
+                        render: (v: number | null, c) =>
+                          v === null ? (
+                            '—'
+                          ) : (
+                            <>
+                              <Tag color={c.atRisk ? TAG.red : TAG.green} data-testid={c.atRisk ? 'at-risk' : undefined}>
+                                {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
+                              </Tag>
+                              {c.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
+                            </>
+                          ),
+                      },
+                      { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
+                    ]}
+                  />
+                </Card>
+                <Row gutter={16}>
+                  <Col span={12}>
+                    <Card title={t('countsByPhase')} size="small">
+                      <Chart option={byPhase} height={260} label={t('countsByPhase')} />
+                    </Card>
+                  </Col>
+                  <Col span={12}>
+                    <Card title={t('overdueByRole')} size="small">
+                      <Chart option={overdueOpt} height={260} label={t('overdueByRole')} />
+                    </Card>
+                  </Col>
+                </Row>
+                <Row gutter={16}>
+                  <Col span={12}>
+                    <Card title={t('daysLost')} size="small">
+                      <Chart option={lostOpt} height={320} label={t('daysLost')} />
+                    </Card>
+                  </Col>
+                  <Col span={12}>
+                    <Card title={`${t('departures')} · ${t('within22')} ${share === null ? '—' : `${share}%`}`} size="small">
+                      <Chart option={dist} height={320} label={t('departures')} />
+                    </Card>
+                  </Col>
+                </Row>
+                <Card title={t('outcomes')} size="small">
+                  <Row gutter={16}>
+                    <Col span={6}>
+                      <Statistic title={t('reportsFiled')} value={o.reportsFiled} />
+                    </Col>
+                    <Col span={6}>
+                      <Statistic title={t('investment')} value={o.investmentSignedYuan} />
+                    </Col>
+                    <Col span={6}>
+                      <Statistic title={t('trade')} value={o.tradeSignedYuan} />
+                    </Col>
+                    <Col span={6}>
+                      <Statistic title={t('events')} value={o.promotionEvents} />
+                    </Col>
+                  </Row>
+                </Card>
+              </Space>
+            );
+          }}
+        </Loaded>
+      )}
     </>
   );
 }
