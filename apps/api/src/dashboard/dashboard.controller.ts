@@ -31,7 +31,7 @@ export class DashboardController {
       'the at-risk list with the step that puts each at risk, overdue steps by role (each list capped by `limit`, totals uncapped), and portfolio ' +
       'analytics (submission-to-departure percentiles and the share within 22 days, working days per step code, trip outcomes), ' +
       'recomputed at most every DASHBOARD_CACHE_SECONDS (`analytics.computedAt`). Filters: `unit`, and a period (`from`/`to`, inclusive) over the ' +
-      '`departure` or `submission` date; every figure then counts only the cases they select (filtered analytics are computed for the request).',
+      '`departure` or `submission` date; every figure then counts only the cases they select (filtered analytics are kept per filter for DASHBOARD_CACHE_SECONDS as well).',
   })
   @queryParams(DashboardQuerySchema)
   @ApiOkResponse({ description: 'The board', schema: schemaRef(DashboardSchema) })

@@ -31,6 +31,8 @@ export const DISTRIBUTION_BANDS: ReadonlyArray<readonly [number, number | null]>
 ];
 
 const DAY_MS = 86_400_000;
+/** Filtered slices whose analytics are kept (a Map in insertion order: the oldest goes first). */
+const FILTERED_CACHE_SIZE = 100;
 /** The instant an Asia/Shanghai calendar day starts (UTC+8, no daylight saving). */
 const shanghaiDayStart = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
 
@@ -120,6 +122,7 @@ export interface DashboardAnalytics {
 export class DashboardService implements OnApplicationBootstrap, OnApplicationShutdown {
   private cached?: { value: DashboardAnalytics; at: number };
   private refreshing?: Promise<DashboardAnalytics>;
+  private readonly filteredCache = new Map<string, { value: Promise<DashboardAnalytics>; at: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -301,11 +304,11 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   /**
    * Portfolio figures. Unfiltered: cached, fresh within DASHBOARD_CACHE_SECONDS, else the last ones while a
-   * refresh runs. Filtered (a unit or a period): computed for the request, over that slice only.
+   * refresh runs. Filtered (a unit or a period): over that slice only, kept per slice (filteredAnalytics).
    */
   analytics(filter: DashboardFilter): Promise<DashboardAnalytics> {
-    if (isFiltered(filter)) return this.computeAnalytics(filter);
     const maxAgeMs = this.config.dashboardCacheSeconds * 1000;
+    if (isFiltered(filter)) return maxAgeMs === 0 ? this.computeAnalytics(filter) : this.filteredAnalytics(filter, maxAgeMs);
     if (maxAgeMs === 0) return this.computeAnalytics();
     if (this.cached && Date.now() - this.cached.at < maxAgeMs) return Promise.resolve(this.cached.value);
     this.refreshing ??= this.computeAnalytics()
@@ -319,6 +322,23 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     if (!this.cached) return this.refreshing;
     this.refreshing.catch((err: unknown) => this.logger.event('warn', 'dashboard analytics refresh failed', { error: String(err) }));
     return Promise.resolve(this.cached.value);
+  }
+
+  /**
+   * A slice's analytics, kept like the whole portfolio's for DASHBOARD_CACHE_SECONDS (the board refetches on
+   * every filter change, and managers look at the same units and months), for at most FILTERED_CACHE_SIZE
+   * slices, oldest dropped first. A stale slice is recomputed for the request (no background refresh).
+   */
+  private filteredAnalytics(filter: DashboardFilter, maxAgeMs: number): Promise<DashboardAnalytics> {
+    const key = JSON.stringify([filter.unit ?? null, filter.period, filter.from ?? null, filter.to ?? null]);
+    const hit = this.filteredCache.get(key);
+    if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
+    const value = this.computeAnalytics(filter);
+    this.filteredCache.delete(key);
+    this.filteredCache.set(key, { value, at: Date.now() });
+    value.catch(() => this.filteredCache.delete(key));
+    while (this.filteredCache.size > FILTERED_CACHE_SIZE) this.filteredCache.delete(this.filteredCache.keys().next().value!);
+    return value;
   }
 
   async computeAnalytics(filter: DashboardFilter = { period: 'departure' }): Promise<DashboardAnalytics> {
