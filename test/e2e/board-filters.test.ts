@@ -308,6 +308,36 @@ describe('the board filtered by unit and period, and exported', () => {
     expect(rows('出访成果 Outcomes')).toContainEqual(['签约投资（元）Investment signed (yuan)', want.investment]);
   });
 
+  it('keeps a slice’s analytics for DASHBOARD_CACHE_SECONDS, per filter, while its operational figures stay live', async () => {
+    const cached = await startTestApi({ databaseUrl: db.url, dashboardCacheSeconds: 60 });
+    try {
+      const get = async (query: Record<string, string>) =>
+        (await request(cached.http).get('/api/dashboard').query(query).set(bearer(users.tokens.manager)).expect(200)).body;
+      const slice = { unit: units[1] };
+      const first = await get(slice);
+      expect(actual(first)).toEqual(expected(seeds.filter((s) => s.unit === units[1])));
+      // One more departure in that unit: the counts see it at once, the slice's analytics after their max age.
+      const extra = caseStream({
+        unit: units[1],
+        submittedAt: BASE + 300 * DAY,
+        departureDate: shanghaiDate(BASE + 315 * DAY),
+        done: [{ key: 'A02', code: 'A02', phase: 'prepare', actorRole: 'organizer', kind: 'task', wd: 1 }],
+        departedAfterDays: 15,
+      });
+      await append(cached.app.get(EventStore), extra);
+      const second = await get(slice);
+      expect(second.byStatus.departed).toBe(first.byStatus.departed + 1);
+      expect(second.analytics).toEqual(first.analytics);
+      // Another slice is its own entry: computed now, so it counts the new departure.
+      const other = await get({ ...slice, period: 'submission', from: '2026-01-01' });
+      expect(other.analytics.departures.departed).toBe(first.analytics.departures.departed + 1);
+      // The uncached API sees it in the first slice too.
+      expect((await board(slice).expect(200)).body.analytics.departures.departed).toBe(first.analytics.departures.departed + 1);
+    } finally {
+      await cached.close();
+    }
+  });
+
   it('exports for the board roles only', async () => {
     for (const role of ['organizer', 'unit-leader', 'leader'] as const)
       await request(api.http).get('/api/dashboard/export').set(bearer(users.tokens[role])).expect(403);

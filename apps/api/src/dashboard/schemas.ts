@@ -20,12 +20,9 @@ export type BoardPeriod = (typeof BOARD_PERIODS)[number];
 /** The board's filters, shared by GET /api/dashboard and GET /api/dashboard/export. */
 const filterShape = {
   unit: text(64).optional().meta({ description: 'Only the cases of this unit (code, e.g. `commerce`)' }),
-  period: z
-    .enum(BOARD_PERIODS)
-    .default('departure')
-    .meta({
-      description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)',
-    }),
+  period: z.enum(BOARD_PERIODS).default('departure').meta({
+    description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)',
+  }),
   from: isoDate.optional().meta({ description: 'First day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai)' }),
   to: isoDate.optional().meta({ description: 'Last day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai); not before `from`' }),
 };
