@@ -190,6 +190,16 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.locator('tr', { hasText: returnedTitle }).waitFor({ state: 'detached' });
     await page.getByTestId('case-search').locator('input').fill('');
     await page.locator('tr', { hasText: returnedTitle }).waitFor();
+
+    // By keyboard: from the search box back to the status groups, and the arrow keys move between them.
+    await page.getByTestId('case-search').locator('input').focus();
+    await page.keyboard.press('Shift+Tab');
+    // (the radio inputs are visually hidden: Ant Design draws the segments)
+    await page.locator('.ant-segmented input[type="radio"]:focus').waitFor({ state: 'attached' });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.ant-segmented-item-selected', { hasText: /^退回修改/ }).waitFor();
+    await page.locator('tr', { hasText: otherTitle }).waitFor({ state: 'detached' });
   }, 300_000);
 
   it('filters the board by unit and period, every figure following, and exports it as CSV and Excel', async () => {
@@ -232,7 +242,9 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await expectAccessible(page);
     await expectEnglishLabels(page);
 
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    // The export by keyboard: focus and Enter.
+    await page.getByTestId('export-csv').focus();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     expect(csv.suggestedFilename()).toMatch(/^board-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = (await bytesOf(csv)).toString('utf8');
     expect(text.startsWith('\ufeff标题 Title,')).toBe(true);
