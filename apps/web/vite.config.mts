@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { bundleBudget } from './bundle-budget.mts';
 
 // The web app: built into dist/web, which the API serves at `/` (apps/api/src/web). JSX goes through
 // Vite's own oxc transform (React's automatic runtime); no React plugin is needed for a production build.
@@ -10,6 +11,8 @@ export default defineConfig({
   root: here,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
+  // Fails the build when a chunk outgrows its budget (bundle-budget.mts; docs/web.md "Bundle budget").
+  plugins: [bundleBudget()],
   build: {
     outDir: resolve(here, '../../dist/web'),
     emptyOutDir: true,

@@ -33,6 +33,7 @@ const ROUTES = [
   'get /metrics',
   'post /api/auth/login',
   'post /api/delegations',
+  'post /api/delegations/check',
   'get /api/delegations',
   'get /api/delegations/{id}',
   'get /api/delegations/{id}/timeline',
@@ -49,6 +50,7 @@ const ROUTES = [
   'get /api/inbox',
   'get /api/catalog',
   'get /api/dashboard',
+  'get /api/dashboard/export',
   // Registries (issue 14): apps/api/src/registries, test/e2e/registries.test.ts checks their bodies against the schemas.
   'get /api/registries/units',
   'get /api/registries/units/{code}',
@@ -197,6 +199,23 @@ describe('the OpenAPI document', () => {
     const board = (await request(api.http).get('/api/dashboard').query({ limit: 5 }).set(bearer(users.tokens.manager)).expect(200)).body;
     expect(board.inFlight.total).toBeGreaterThan(0);
     expectDocumented('get /api/dashboard', 200, board);
+    const filtered = await request(api.http)
+      .get('/api/dashboard')
+      .query({ unit: users.unit, period: 'submission', from: '2026-01-01' })
+      .set(bearer(users.tokens.manager))
+      .expect(200);
+    expectDocumented('get /api/dashboard', 200, filtered.body);
+    expectDocumented(
+      'post /api/delegations/check',
+      200,
+      (
+        await request(api.http)
+          .post('/api/delegations/check')
+          .set(bearer(users.tokens.organizer))
+          .send({ ...docExample, unit: users.unit })
+          .expect(200)
+      ).body,
+    );
     expectDocumented(
       'get /api/dashboard',
       403,

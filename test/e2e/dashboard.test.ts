@@ -265,7 +265,24 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     expect(b.analytics.departures.p90Days).toBeCloseTo(percentileCont(days, 0.9), 3);
     expect(b.analytics.departures.within22Days).toBe(days.filter((d) => d <= 22).length);
     expect(b.analytics.departures.shareWithin22Days).toBeCloseTo(days.filter((d) => d <= 22).length / days.length, 4);
-    expect(b.analytics.departures).toEqual({ departed: 12, medianDays: 23, p90Days: 37.5, within22Days: 6, shareWithin22Days: 0.5 });
+    expect(b.analytics.departures).toEqual({
+      departed: 12,
+      medianDays: 23,
+      p90Days: 37.5,
+      within22Days: 6,
+      shareWithin22Days: 0.5,
+      // Days 15, 18, 20, 21, 22, 22 | 24, 27, 30 | 33, 38, 45: the third band ends at the headline.
+      distribution: [
+        { fromDays: 0, toDays: 7, count: 0 },
+        { fromDays: 8, toDays: 14, count: 0 },
+        { fromDays: 15, toDays: 22, count: 6 },
+        { fromDays: 23, toDays: 30, count: 3 },
+        { fromDays: 31, toDays: 45, count: 3 },
+        { fromDays: 46, toDays: 60, count: 0 },
+        { fromDays: 61, toDays: 90, count: 0 },
+        { fromDays: 91, toDays: null, count: 0 },
+      ],
+    });
 
     // Time per step code over every done step of the chain, most total days first; the post-trip report is not in it.
     const samples = seeded.flatMap((s) => s.spec.done.map((d) => ({ code: d.code, wd: d.wd })));
@@ -318,8 +335,9 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       const res = await board(users.tokens.manager, { limit }).expect(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.limit' }] });
     }
-    expect((await board(users.tokens.manager, { unit: 'x' }).expect(400)).body.errors[0]).toMatchObject({
-      field: 'query.unit',
+    // The filters are the board's own names (unit, period, from, to), not the case list's.
+    expect((await board(users.tokens.manager, { departureFrom: '2026-01-01' }).expect(400)).body.errors[0]).toMatchObject({
+      field: 'query.departureFrom',
       rule: 'unknown-field',
     });
   });

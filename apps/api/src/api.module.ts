@@ -25,6 +25,7 @@ import { UsersService } from './auth/users.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardExportService } from './dashboard/dashboard-export.service';
 import { DashboardService } from './dashboard/dashboard.service';
 import { JsonLogger } from './common/json-logger';
 import { DelegationsController } from './delegations/delegations.controller';
@@ -87,6 +88,7 @@ export class ApiModule {
         DelegationsService,
         InboxService,
         DashboardService,
+        DashboardExportService,
         MetricsService,
         ...WEB_PROVIDERS,
       ],

@@ -184,6 +184,8 @@ export interface CaseSummary {
   provisionalCalendar?: boolean;
   criticalStep: string | null;
   submittedAt: string;
+  /** 退回修改: an organizer step is open again because an approver returned it (the list API's). */
+  returnedForRevision?: boolean;
 }
 
 export interface InboxItem {

@@ -1,10 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { FAO_ROLES, type UserRole } from '../auth/access';
 import { Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
+import { DashboardExportService } from './dashboard-export.service';
 import { DashboardService } from './dashboard.service';
-import { DashboardQuerySchema, DashboardSchema } from './schemas';
+import { DashboardExportQuerySchema, DashboardQuerySchema, DashboardSchema } from './schemas';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Who may read the whole portfolio: FAO management and the FAO's own sections. */
 export const BOARD_ROLES = ['manager', ...FAO_ROLES] as UserRole[];
@@ -13,7 +17,10 @@ export const BOARD_ROLES = ['manager', ...FAO_ROLES] as UserRole[];
 @ApiBearerAuth()
 @Controller('api')
 export class DashboardController {
-  constructor(private readonly dashboard: DashboardService) {}
+  constructor(
+    private readonly dashboard: DashboardService,
+    private readonly exporter: DashboardExportService,
+  ) {}
 
   @Get('dashboard')
   @Roles(...BOARD_ROLES)
@@ -23,12 +30,39 @@ export class DashboardController {
       'Manager and FAO roles only (403 FORBIDDEN_ROLE otherwise). From the read models: cases in flight by slack, counts by phase and status, ' +
       'the at-risk list with the step that puts each at risk, overdue steps by role (each list capped by `limit`, totals uncapped), and portfolio ' +
       'analytics (submission-to-departure percentiles and the share within 22 days, working days per step code, trip outcomes), ' +
-      'recomputed at most every DASHBOARD_CACHE_SECONDS (`analytics.computedAt`).',
+      'recomputed at most every DASHBOARD_CACHE_SECONDS (`analytics.computedAt`). Filters: `unit`, and a period (`from`/`to`, inclusive) over the ' +
+      '`departure` or `submission` date; every figure then counts only the cases they select (filtered analytics are kept per filter for DASHBOARD_CACHE_SECONDS as well).',
   })
   @queryParams(DashboardQuerySchema)
   @ApiOkResponse({ description: 'The board', schema: schemaRef(DashboardSchema) })
   @errorResponses(400, 401, 403)
   board(@Query() query: unknown) {
     return this.dashboard.board(query);
+  }
+
+  @Get('dashboard/export')
+  @Roles(...BOARD_ROLES)
+  @ApiProduces('text/csv', XLSX)
+  @ApiOperation({
+    summary: '看板导出 The board as CSV or Excel, with the same filters',
+    description:
+      'CSV (UTF-8 with BOM): the open cases ranked by slack. XLSX: that table and every other figure of the board, one sheet each, and the filters. ' +
+      'Headers in Chinese with English beside. At most 10,000 cases. Manager and FAO roles only.',
+  })
+  @queryParams(DashboardExportQuerySchema)
+  @ApiOkResponse({
+    description: 'The file (Content-Disposition: attachment)',
+    content: {
+      'text/csv': { schema: { type: 'string', example: '\ufeff标题 Title,单位 Unit,阶段 Phase,...' } },
+      [XLSX]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @errorResponses(400, 401, 403)
+  async export(@Query() query: unknown, @Res() res: Response) {
+    const file = await this.exporter.export(query);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(file.body);
   }
 }

@@ -1,16 +1,65 @@
 import { z } from 'zod';
-import { intQuery } from '../common/zod-text';
+import { isIsoDate } from '@df/domain';
+import { intQuery, text } from '../common/zod-text';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
 
 export const DASHBOARD_DEFAULT_LIMIT = 50;
 export const DASHBOARD_MAX_LIMIT = 500;
 
-export const DashboardQuerySchema = z.strictObject({
-  limit: intQuery(1, DASHBOARD_MAX_LIMIT, DASHBOARD_DEFAULT_LIMIT).meta({
-    description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.`,
+const isoDate = z
+  .string()
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
+  .meta({ format: 'date', example: '2027-03-15' });
+
+/** The cases dates a board's period is over: the departure date or the (Asia/Shanghai) submission date. */
+export const BOARD_PERIODS = ['departure', 'submission'] as const;
+export type BoardPeriod = (typeof BOARD_PERIODS)[number];
+
+/** The board's filters, shared by GET /api/dashboard and GET /api/dashboard/export. */
+const filterShape = {
+  unit: text(64).optional().meta({ description: 'Only the cases of this unit (code, e.g. `commerce`)' }),
+  period: z.enum(BOARD_PERIODS).default('departure').meta({
+    description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)',
   }),
-});
+  from: isoDate.optional().meta({ description: 'First day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai)' }),
+  to: isoDate.optional().meta({ description: 'Last day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai); not before `from`' }),
+};
+
+/** An inverted period is a mistake to name, not an empty board. */
+const periodInOrder = (q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (q.from && q.to && q.to < q.from)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `The period ends before it starts (from ${q.from})`,
+      params: { zh: `结束日期早于开始日期（${q.from}）`, rule: 'date-range' },
+    });
+};
+
+export const DashboardQuerySchema = z
+  .strictObject({
+    limit: intQuery(1, DASHBOARD_MAX_LIMIT, DASHBOARD_DEFAULT_LIMIT).meta({
+      description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.`,
+    }),
+    ...filterShape,
+  })
+  .superRefine(periodInOrder);
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export const DashboardExportQuerySchema = z
+  .strictObject({
+    format: z
+      .enum(EXPORT_FORMATS)
+      .default('csv')
+      .meta({ description: '`csv` (UTF-8 with BOM) or `xlsx` (Excel workbook, one sheet per table)' }),
+    ...filterShape,
+  })
+  .superRefine(periodInOrder);
+export type DashboardExportQuery = z.output<typeof DashboardExportQuerySchema>;
+export type DashboardFilter = Pick<DashboardExportQuery, 'unit' | 'period' | 'from' | 'to'>;
+
 export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
 
 const label = z.looseObject({ zh: z.string(), en: z.string() });
@@ -60,6 +109,10 @@ export const DashboardSchema = z
   .looseObject({
     generatedAt: z.string(),
     limit: z.number().int().meta({ description: 'Items per list (the `limit` query parameter, max 500)' }),
+    filter: z
+      .looseObject({ unit: z.string().nullable(), period: z.enum(BOARD_PERIODS), from: z.string().nullable(), to: z.string().nullable() })
+      .meta({ description: 'The filters every figure below honours (null: not filtered)' }),
+    units: z.array(z.string()).meta({ description: 'Every unit that has a case, whatever the filters (the unit filter’s choices)' }),
     inFlight: z.looseObject({
       total: z.number().int().meta({ description: 'Open cases (submitted, not departed, not closed)' }),
       items: z.array(CaseLineSchema).meta({ description: 'The `limit` open cases with the least slack first' }),
@@ -118,6 +171,11 @@ export const DashboardSchema = z
         shareWithin22Days: nullableNumber.meta({
           description: 'Share (0-1) of departed cases that left within 22 calendar days of submission',
         }),
+        distribution: z
+          .array(z.looseObject({ fromDays: z.number().int(), toDays: z.number().int().nullable(), count: z.number().int() }))
+          .meta({
+            description: 'Departed cases by calendar days from submission to departure, in bands (toDays inclusive; null: open-ended)',
+          }),
       }),
       stepTimes: z
         .array(StepTimeSchema)
@@ -135,6 +193,8 @@ export const DashboardSchema = z
     example: {
       generatedAt: '2027-02-20T02:00:00.000Z',
       limit: 50,
+      filter: { unit: null, period: 'departure', from: null, to: null },
+      units: ['commerce', 'education'],
       inFlight: {
         total: 1,
         items: [
@@ -213,7 +273,23 @@ export const DashboardSchema = z
       analytics: {
         computedAt: '2027-02-20T01:59:30.000Z',
         maxAgeSeconds: 60,
-        departures: { departed: 13, medianDays: 24, p90Days: 31.4, within22Days: 5, shareWithin22Days: 0.3846 },
+        departures: {
+          departed: 13,
+          medianDays: 24,
+          p90Days: 31.4,
+          within22Days: 5,
+          shareWithin22Days: 0.3846,
+          distribution: [
+            { fromDays: 0, toDays: 7, count: 0 },
+            { fromDays: 8, toDays: 14, count: 0 },
+            { fromDays: 15, toDays: 22, count: 5 },
+            { fromDays: 23, toDays: 30, count: 6 },
+            { fromDays: 31, toDays: 45, count: 2 },
+            { fromDays: 46, toDays: 60, count: 0 },
+            { fromDays: 61, toDays: 90, count: 0 },
+            { fromDays: 91, toDays: null, count: 0 },
+          ],
+        },
         stepTimes: [
           {
             code: 'D12',

@@ -14,6 +14,7 @@ import {
   AmendSchema,
   CaseListSchema,
   CatalogSchema,
+  CheckResultSchema,
   CloseSchema,
   CompleteStepSchema,
   DecisionSchema,
@@ -89,6 +90,24 @@ export class DelegationsController {
     res.status(result.status);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;
+  }
+
+  @Post('delegations/check')
+  @Roles('organizer')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '报送前检查 Check a delegation against the trip rules without submitting (organizer, own unit)',
+    description:
+      'The validation of POST /api/delegations (400 naming every field, 403/422 as there for the unit), then the trip rules: their violations are the answer (200), not a 422. Nothing is started or stored; no Idempotency-Key.',
+  })
+  @ApiBody({
+    schema: schemaRef(SubmissionSchema),
+    examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } },
+  })
+  @ApiOkResponse({ description: 'The violations (empty: the trip passes)', schema: schemaRef(CheckResultSchema) })
+  @errorResponses(400, 401, 403, 422)
+  check(@CurrentUser() user: AuthUser, @Body() body: unknown) {
+    return this.delegations.check(user, body);
   }
 
   @Get('delegations')

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { Repository } from 'typeorm';
+import { Brackets, Repository } from 'typeorm';
 import {
   amendUpdate,
   cancelUpdate,
@@ -38,6 +38,7 @@ import {
   type CaseFacts,
   type CaseStatus,
   type Role,
+  type RuleViolation,
 } from '@df/domain';
 import { CaseEntity, CaseEventEntity, readCaseRecord, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
@@ -180,7 +181,19 @@ export class DelegationsService {
     }
   }
 
-  private validateSubmission(user: AuthUser, body: unknown): Submission {
+  /**
+   * POST /api/delegations/check: submit's validation without submitting. The same schema (400), own-unit and
+   * registry checks, then the trip rules (checkTripRules and the departure-date rule, libs/domain/src/rules.ts),
+   * whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
+   */
+  async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
+    assertText(body);
+    const { submission } = await this.registries.resolveSubmission(user, body);
+    const violations = this.tripViolations(this.parseSubmission(user, submission));
+    return { ok: violations.length === 0, violations };
+  }
+
+  private parseSubmission(user: AuthUser, body: unknown): Submission {
     const facts = parseOrThrow(SubmissionSchema, body);
     if (facts.unit !== user.unit)
       throw domainError(
@@ -191,8 +204,17 @@ export class DelegationsService {
           errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
         },
       );
-    // The same date rule an amendment passes in the workflow (libs/domain/src/rules.ts).
-    const violations = [...checkTripRules(facts as CaseFacts), ...departureDateViolations(facts, shanghaiDate(Date.now()))];
+    return facts;
+  }
+
+  /** The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow. */
+  private tripViolations(facts: Submission): RuleViolation[] {
+    return [...checkTripRules(facts as CaseFacts), ...departureDateViolations(facts, shanghaiDate(Date.now()))];
+  }
+
+  private validateSubmission(user: AuthUser, body: unknown): Submission {
+    const facts = this.parseSubmission(user, body);
+    const violations = this.tripViolations(facts);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw domainError('RULE_VIOLATION', '出访申请不符合规定', 'The trip breaks the rules', {
@@ -217,6 +239,18 @@ export class DelegationsService {
     if (q.departureFrom) qb.andWhere('c.departure_date >= :from', { from: q.departureFrom });
     if (q.departureTo) qb.andWhere('c.departure_date <= :to', { to: q.departureTo });
     if (q.atRisk !== undefined) qb.andWhere('c.at_risk = :atRisk', { atRisk: q.atRisk });
+    if (q.returned !== undefined) qb.andWhere(`${q.returned ? '' : 'NOT '}${RETURNED_FOR_REVISION('c')}`);
+    if (q.q) {
+      const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('c.title ILIKE :like', { like })
+            .orWhere('c.unit = :qUnit', { qUnit: q.q })
+            .orWhere('c.case_id LIKE :idPrefix', { idPrefix: `${like.slice(1)}` }),
+        ),
+      );
+    }
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
     else qb.orderBy('c.submitted_at', 'DESC');
@@ -224,7 +258,23 @@ export class DelegationsService {
       .skip((q.page - 1) * q.pageSize)
       .take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
-    return { items: rows.map(summaryOf), total, page: q.page, pageSize: q.pageSize };
+    const returned = await this.returnedForRevision(rows.map((r) => r.caseId));
+    return {
+      items: rows.map((r) => ({ ...summaryOf(r), returnedForRevision: returned.has(r.caseId) })),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  /** Which of these cases are returned for revision (RETURNED_FOR_REVISION), in one query. */
+  private async returnedForRevision(caseIds: string[]): Promise<Set<string>> {
+    if (caseIds.length === 0) return new Set();
+    const rows: Array<{ case_id: string }> = await this.cases.query(
+      `SELECT c.case_id FROM cases c WHERE c.case_id = ANY($1) AND ${RETURNED_FOR_REVISION('c')}`,
+      [caseIds],
+    );
+    return new Set(rows.map((r) => r.case_id));
   }
 
   /** The workflow's progress query, scoped and masked, with the read model's status when it knows the case closed outside the engine. */
@@ -494,6 +544,19 @@ export class DelegationsService {
 }
 
 export { uuidFrom };
+
+/**
+ * 退回修改, as SQL over `cases <alias>`: the case is open and one of the organizer's steps is open (awaiting,
+ * overdue, blocked) because a return targeted it: a step.returned event naming it among its targets, caused by
+ * a return decision or a public-notice objection (`by` a step key or 'objection'), not by the organizer's own
+ * amendment nor a re-derivation of the facts. The step's completion closes it, so a redone step no longer counts.
+ */
+export const RETURNED_FOR_REVISION = (alias: string): string => `(${alias}.status = 'open' AND EXISTS (
+  SELECT 1 FROM case_steps rs
+   WHERE rs.case_id = ${alias}.case_id AND rs.actor_role = 'organizer' AND rs.status IN ('awaiting', 'overdue', 'blocked')
+     AND EXISTS (SELECT 1 FROM case_events re
+                  WHERE re.stream_id = rs.case_id AND re.type = 'step.returned'
+                    AND re.payload->>'by' NOT IN ('amend', 'facts') AND re.payload->'targets' @> jsonb_build_array(rs.step_key))))`;
 
 export function summaryOf(c: CaseEntity) {
   return {

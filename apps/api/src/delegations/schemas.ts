@@ -181,6 +181,12 @@ export const ListQuerySchema = z.strictObject({
   departureFrom: isoDate.optional(),
   departureTo: isoDate.optional(),
   atRisk: boolQuery.optional(),
+  returned: boolQuery.optional().meta({
+    description: 'true: only the cases returned for revision (an organizer step reopened by a return or an objection); false: the others',
+  }),
+  q: text(100)
+    .optional()
+    .meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
   sort: z.enum(LIST_SORTS).default('slack'),
   page: intQuery(1, 100000, 1),
   pageSize: intQuery(1, 100, 20),
@@ -268,6 +274,10 @@ export const CaseSummarySchema = z
     }),
     submittedAt: z.string(),
     submittedBy: z.string(),
+    returnedForRevision: z.boolean().meta({
+      description:
+        "退回修改: an organizer step of this open case is open again because an approver returned it (or a public-notice objection reopened it); the organizer's own amendment is not a return",
+    }),
     departedAt: z.string().nullable(),
     closedAt: z.string().nullable(),
     updatedAt: z.string(),
@@ -293,10 +303,41 @@ const CASE_SUMMARY_EXAMPLE = {
   provisionalCalendar: false,
   submittedAt: '2027-02-01T01:00:00.000Z',
   submittedBy: 'organizer.commerce',
+  returnedForRevision: false,
   departedAt: null,
   closedAt: null,
   updatedAt: '2027-02-01T01:00:01.000Z',
 };
+
+export const CheckResultSchema = z
+  .looseObject({
+    ok: z.boolean().meta({ description: 'No violation: a submission of this body would pass the trip rules' }),
+    violations: z
+      .array(
+        z.looseObject({
+          code: z.string(),
+          field: z.string().optional(),
+          message: label,
+          details: z.looseObject({}).optional(),
+        }),
+      )
+      .meta({
+        description: 'Every trip-rule violation (checkTripRules and the departure-date rule), the ones a submission would get as 422',
+      }),
+  })
+  .meta({
+    id: 'SubmissionCheck',
+    example: {
+      ok: false,
+      violations: [
+        {
+          code: 'TOO_MANY_COUNTRIES',
+          field: 'destinations',
+          message: { zh: '出访国家不得超过3个', en: 'At most 3 countries per trip' },
+        },
+      ],
+    },
+  });
 
 export const CaseListSchema = z
   .looseObject({ items: z.array(CaseSummarySchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })

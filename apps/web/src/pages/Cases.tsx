@@ -1,15 +1,19 @@
 import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
 import { label, Loaded, useLoad, TAG } from '../common';
 import { hasLabel, useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 
-/** The organizer's status groups over the case list's status and phase (approved: past the FAO review). */
+/**
+ * The organizer's status groups over the case list's status, phase and `returnedForRevision` (the API's: an
+ * organizer step reopened by a return). A returned case is in that group only, not also in progress.
+ */
 const GROUPS: Array<[string, LabelKey, (c: CaseSummary) => boolean]> = [
   ['all', 'groupAll', () => true],
-  ['progress', 'groupInProgress', (c) => c.status === 'open' && (c.phase === 'prepare' || c.phase === 'review')],
-  ['approved', 'groupApproved', (c) => c.status === 'open' && c.phase !== 'prepare' && c.phase !== 'review'],
+  ['progress', 'groupInProgress', (c) => c.status === 'open' && !c.returnedForRevision && (c.phase === 'prepare' || c.phase === 'review')],
+  ['returned', 'groupReturned', (c) => c.status === 'open' && !!c.returnedForRevision],
+  ['approved', 'groupApproved', (c) => c.status === 'open' && !c.returnedForRevision && c.phase !== 'prepare' && c.phase !== 'review'],
   ['departed', 'groupDeparted', (c) => c.status === 'departed'],
   ['closed', 'groupClosed', (c) => c.status !== 'open' && c.status !== 'departed'],
 ];
@@ -18,13 +22,18 @@ export function CasesPage({ session }: { session: Session }) {
   const { t, pick } = useT();
   const [group, setGroup] = useState('all');
   const [q, setQ] = useState('');
+  // The search runs on the server (title, unit, case id) over every case, not just the loaded page.
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(q.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [q]);
   const state = useLoad(async () => {
-    const [list, cat] = await Promise.all([
-      api<{ items: CaseSummary[]; total: number }>('GET', '/api/delegations?pageSize=100&sort=departure'),
-      catalog(),
-    ]);
+    const query = new URLSearchParams({ pageSize: '100', sort: 'departure' });
+    if (search) query.set('q', search);
+    const [list, cat] = await Promise.all([api<{ items: CaseSummary[]; total: number }>('GET', `/api/delegations?${query}`), catalog()]);
     return { list, cat };
-  }, []);
+  }, [search]);
   const organizer = session.user.role === 'organizer';
   return (
     <>
@@ -37,23 +46,30 @@ export function CasesPage({ session }: { session: Session }) {
         ) : null}
       </Space>
       <Space wrap style={{ marginBottom: 16 }}>
-        <Segmented value={group} onChange={(v) => setGroup(String(v))} options={GROUPS.map(([value, key]) => ({ value, label: t(key) }))} />
+        <Segmented
+          value={group}
+          onChange={(v) => setGroup(String(v))}
+          aria-label={t('status')}
+          options={GROUPS.map(([value, key]) => {
+            const n = state.data?.list.items.filter(GROUPS.find((g) => g[0] === value)![2]).length;
+            return { value, label: n === undefined ? t(key) : `${t(key)} (${n})` };
+          })}
+          data-testid="case-groups"
+        />
         <Input.Search
           allowClear
-          aria-label={t('search')}
-          placeholder={t('search')}
+          aria-label={t('searchCases')}
+          placeholder={t('searchCases')}
           value={q}
           onChange={(e) => setQ(e.target.value)}
-          style={{ width: 260 }}
+          style={{ width: 300 }}
+          data-testid="case-search"
         />
       </Space>
       <Loaded state={state}>
         {({ list, cat }) => {
           const filter = GROUPS.find((g) => g[0] === group)![2];
-          const needle = q.trim().toLowerCase();
-          const rows = list.items.filter(
-            (c) => filter(c) && (!needle || c.title.toLowerCase().includes(needle) || c.unit.toLowerCase().includes(needle)),
-          );
+          const rows = list.items.filter(filter);
           return (
             <Table<CaseSummary>
               rowKey="caseId"
@@ -80,7 +96,16 @@ export function CasesPage({ session }: { session: Session }) {
                 {
                   title: t('status'),
                   dataIndex: 'status',
-                  render: (s: string) => <Tag>{hasLabel(`st_${s}`) ? t(`st_${s}` as LabelKey) : s}</Tag>,
+                  render: (s: string, c) => (
+                    <>
+                      <Tag>{hasLabel(`st_${s}`) ? t(`st_${s}` as LabelKey) : s}</Tag>
+                      {c.returnedForRevision ? (
+                        <Tag color={TAG.purple} data-testid="returned-tag">
+                          {t('groupReturned')}
+                        </Tag>
+                      ) : null}
+                    </>
+                  ),
                 },
                 { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
                 { title: t('departure'), dataIndex: 'departureDate' },

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
 import { useErrorText } from '../common';
-import { useT } from '../i18n';
+import { useT, type Bilingual } from '../i18n';
 import { navigate } from '../router';
 import { validate } from '../validation';
 
@@ -27,6 +27,12 @@ interface TripValues {
   supervisingDepartment?: string;
   destinations?: Array<{ country?: string; city?: string; arrive?: string; leave?: string; inviterName?: string; inviterOrg?: string }>;
   members?: MemberValues[];
+}
+
+interface Violation {
+  code: string;
+  field?: string;
+  message: Bilingual;
 }
 
 const blank = (s: string | undefined): string | undefined => (s && s.trim() ? s.trim() : undefined);
@@ -96,23 +102,51 @@ export function NewTripPage({ session }: { session: Session }) {
   const [cat, setCat] = useState<Catalog | null>(null);
   const [busy, setBusy] = useState(false);
   const idempotencyKey = useRef(crypto.randomUUID());
+  // The trip rules' violations before submitting: the API's dry run (POST /api/delegations/check) runs the
+  // domain's rules, none of them is written here. null: not checked (the schema has errors, or the check failed).
+  const [check, setCheck] = useState<{ violations: Violation[]; running: boolean } | null>(null);
+  const checkSeq = useRef(0);
+  const checkTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(checkTimer.current), []);
 
   useEffect(() => {
     catalog().then(setCat, setServerError);
   }, []);
 
+  /** Asks the API which trip rules the (schema-valid) submission breaks; only the latest answer is kept. */
+  const checkRules = (body: Record<string, unknown>) => {
+    const seq = ++checkSeq.current;
+    clearTimeout(checkTimer.current);
+    setCheck((c) => ({ violations: c?.violations ?? [], running: true }));
+    checkTimer.current = setTimeout(() => {
+      api<{ ok: boolean; violations: Violation[] }>('POST', '/api/delegations/check', body).then(
+        (r) => seq === checkSeq.current && setCheck({ violations: r.violations, running: false }),
+        // A refusal of the body itself (400/403/422) comes back as it would on submit: shown by submit; no check shown.
+        () => seq === checkSeq.current && setCheck(null),
+      );
+    }, 400);
+  };
+
   const revalidate = () => {
-    validate('DelegationSubmission', submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit)).then(
-      setErrors,
-      setServerError,
-    );
+    const body = submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit);
+    validate('DelegationSubmission', body).then((errs) => {
+      setErrors(errs);
+      if (errs.length === 0) checkRules(body);
+      else {
+        checkSeq.current++;
+        clearTimeout(checkTimer.current);
+        setCheck(null);
+      }
+    }, setServerError);
   };
   useEffect(revalidate, []);
 
   const help = (name: Array<string | number>) => {
     const path = pathOf(name);
     const e = errors.find((x) => x.field === path);
-    return e && touched.has(path) ? { validateStatus: 'error' as const, help: pick(e.message) } : {};
+    if (e && touched.has(path)) return { validateStatus: 'error' as const, help: pick(e.message) };
+    const v = check?.violations.filter((x) => x.field === path) ?? [];
+    return v.length > 0 ? { validateStatus: 'warning' as const, help: v.map((x) => pick(x.message)).join('; ') } : {};
   };
   const stepErrors = (i: number) =>
     errors.filter((e) => STEP_FIELDS[i]!.some((f) => e.field === f || e.field.startsWith(`${f}[`) || e.field.startsWith(`${f}.`)));
@@ -341,6 +375,28 @@ export function NewTripPage({ session }: { session: Session }) {
           </Card>
         </div>
       </Form>
+      {check && (check.violations.length > 0 || current === 3) ? (
+        <Alert
+          type={check.violations.length > 0 ? 'warning' : 'success'}
+          showIcon
+          role="status"
+          data-testid="trip-check"
+          style={{ marginTop: 16 }}
+          title={check.violations.length > 0 ? t('preCheckTitle') : check.running ? t('preCheckRunning') : t('preCheckPassed')}
+          description={
+            check.violations.length > 0 ? (
+              <ul>
+                {check.violations.map((v) => (
+                  <li key={v.code + (v.field ?? '')} data-code={v.code}>
+                    {v.field ? `${v.field}: ` : ''}
+                    {pick(v.message)}
+                  </li>
+                ))}
+              </ul>
+            ) : null
+          }
+        />
+      ) : null}
       {errors.length > 0 && current === 3 ? (
         <Alert
           type="warning"
@@ -389,7 +445,13 @@ export function NewTripPage({ session }: { session: Session }) {
             {t('next')}
           </Button>
         ) : (
-          <Button type="primary" onClick={submit} loading={busy} disabled={errors.length > 0} data-testid="submit-trip">
+          <Button
+            type="primary"
+            onClick={submit}
+            loading={busy}
+            disabled={errors.length > 0 || (check?.violations.length ?? 0) > 0}
+            data-testid="submit-trip"
+          >
             {t('submit')}
           </Button>
         )}

@@ -13,6 +13,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('ix_cases_open_at_risk', ['slackWd'], { where: `"status" = 'open' AND "at_risk"` })
 @Index('ix_cases_departure_days', ['submissionToDepartureDays'], { where: '"submission_to_departure_days" IS NOT NULL' })
 @Index('ix_cases_report_filed', ['reportFiledAt'], { where: '"report_filed_at" IS NOT NULL' })
+// The board's submission period and the case list's newest-first order.
+@Index('ix_cases_submitted_at', ['submittedAt'])
 export class CaseEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
   caseId!: string;

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import { PHASE_LABELS, type CasePhase, type Label } from '@df/domain';
+import { parseOrThrow } from '../common/validation';
+import { DashboardService } from './dashboard.service';
+import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
+
+/** Open cases one export lists at most (the board's own lists stop at 500). */
+export const EXPORT_MAX_CASES = 10_000;
+
+type Cell = string | number | null;
+interface Table {
+  /** Sheet name: Chinese first, English beside (at most 31 characters, Excel's limit). */
+  sheet: string;
+  header: string[];
+  rows: Cell[][];
+}
+
+export interface BoardExport {
+  filename: string;
+  contentType: string;
+  body: Buffer;
+}
+
+const bi = (l: Label | null | undefined, fallback: string): string => (l ? `${l.zh} ${l.en}` : fallback);
+
+/** RFC 4180 CSV, CRLF, with a UTF-8 BOM so spreadsheet programs read the Chinese right. */
+export function toCsv(table: Pick<Table, 'header' | 'rows'>): string {
+  const cell = (v: Cell) => {
+    const s = v === null ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return '\ufeff' + [table.header, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * GET /api/dashboard/export: the board's tables as a file, over the same filters as GET /api/dashboard.
+ * CSV: the open cases ranked by slack (the board's main table). XLSX: that table and every other figure of
+ * the board, one sheet each, plus the filters it was made with. Headers are Chinese with English beside.
+ */
+@Injectable()
+export class DashboardExportService {
+  constructor(private readonly dashboard: DashboardService) {}
+
+  async export(rawQuery: unknown): Promise<BoardExport> {
+    const { format, ...filter } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
+    const stamp = new Date().toISOString().slice(0, 10);
+    if (format === 'csv') {
+      const cases = await this.casesTable(filter);
+      return { filename: `board-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(cases), 'utf8') };
+    }
+    const tables = await this.tables(filter);
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'delegation-flow';
+    for (const t of tables) {
+      const ws = wb.addWorksheet(t.sheet);
+      ws.addRow(t.header).font = { bold: true };
+      for (const r of t.rows) ws.addRow(r);
+      ws.columns.forEach((col, i) => {
+        const widest = Math.max(...[t.header[i] ?? '', ...t.rows.map((r) => r[i] ?? '')].map((v) => String(v).length));
+        col.width = Math.min(60, Math.max(10, widest + 2));
+      });
+      ws.views = [{ state: 'frozen', ySplit: 1 }];
+    }
+    return {
+      filename: `board-${stamp}.xlsx`,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+    };
+  }
+
+  private async casesTable(filter: DashboardFilter): Promise<Table> {
+    const cases = await this.dashboard.inFlight(EXPORT_MAX_CASES, filter);
+    return {
+      sheet: '在办案件 Cases in flight',
+      header: [
+        '标题 Title',
+        '单位 Unit',
+        '阶段 Phase',
+        '出发日期 Departure',
+        '预计就绪 Forecast ready',
+        '余量（工作日）Slack (WD)',
+        '有风险 At risk',
+        '关键步骤 Critical step',
+        '案件编号 Case id',
+      ],
+      rows: cases.map((c) => [
+        c.title,
+        c.unit,
+        bi(PHASE_LABELS[c.phase as CasePhase], c.phase),
+        c.departureDate,
+        c.forecastReadyDate,
+        c.slackWd,
+        c.atRisk ? '是 yes' : '否 no',
+        c.criticalStep,
+        c.caseId,
+      ]),
+    };
+  }
+
+  private async tables(filter: DashboardFilter): Promise<Table[]> {
+    const [cases, counts, overdue, analytics] = await Promise.all([
+      this.casesTable(filter),
+      this.dashboard.counts(filter),
+      this.dashboard.overdue(1, filter),
+      this.dashboard.analytics(filter),
+    ]);
+    const d = analytics.departures;
+    const o = analytics.outcomes;
+    return [
+      {
+        sheet: '筛选 Filter',
+        header: ['项目 Item', '值 Value'],
+        rows: [
+          ['单位 Unit', filter.unit ?? '全部 all'],
+          ['期间依据 Period by', filter.period === 'departure' ? '出发日期 departure date' : '报送日期 submission date'],
+          ['自 From', filter.from ?? null],
+          ['至 To', filter.to ?? null],
+          ['生成时间 Generated at', new Date().toISOString()],
+          ['统计时间 Analytics computed at', analytics.computedAt],
+        ],
+      },
+      cases,
+      {
+        sheet: '按阶段 By phase',
+        header: ['阶段 Phase', '案件数 Cases'],
+        rows: Object.entries(counts.byPhase).map(([p, n]) => [bi(PHASE_LABELS[p as CasePhase], p), n]),
+      },
+      {
+        sheet: '按角色逾期 Overdue by role',
+        header: ['角色 Role', '逾期步骤 Overdue steps'],
+        rows: overdue.byRole.map((g) => [bi(g.label, g.role), g.count]),
+      },
+      {
+        sheet: '步骤耗时 Days per step',
+        header: ['步骤 Step', '名称 Name', '次数 Count', '合计工作日 Total WD', '平均 Mean WD', '中位 Median WD', 'P90 WD'],
+        rows: analytics.stepTimes.map((s) => [s.code, bi(s.name, s.code), s.count, s.totalWd, s.meanWd, s.medianWd, s.p90Wd]),
+      },
+      {
+        sheet: '报送至出发 Submission-departure',
+        header: ['天数 Days', '案件数 Cases'],
+        rows: [
+          ...d.distribution.map((b): Cell[] => [b.toDays === null ? `${b.fromDays}+` : `${b.fromDays}-${b.toDays}`, b.count]),
+          ['已出发 Departed', d.departed],
+          ['中位天数 Median days', d.medianDays],
+          ['P90 天数 P90 days', d.p90Days],
+          ['22天内 Within 22 days', d.within22Days],
+          ['22天内占比 Share within 22 days', d.shareWithin22Days],
+        ],
+      },
+      {
+        sheet: '出访成果 Outcomes',
+        header: ['项目 Item', '值 Value'],
+        rows: [
+          ['已交报告 Reports filed', o.reportsFiled],
+          ['签约投资（元）Investment signed (yuan)', o.investmentSignedYuan],
+          ['签约贸易（元）Trade signed (yuan)', o.tradeSignedYuan],
+          ['推介活动 Promotion events', o.promotionEvents],
+        ],
+      },
+    ];
+  }
+}

@@ -1,0 +1,265 @@
+import AxeBuilder from '@axe-core/playwright';
+import ExcelJS from 'exceljs';
+import type { Download, Page } from 'playwright-core';
+import request from 'supertest';
+import { actionable, actOn, getProgress } from '../support/api-flow';
+import { bearer, canonicalSubmission } from '../support/api-harness';
+import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+
+/**
+ * Issue 15's remaining web items in a real browser: the 退回修改 group of my cases (after a real return), the
+ * trip rules' violations before submitting (the API's dry run), the board's filters and its CSV / Excel export.
+ */
+
+/** Shanghai calendar date `days` from today. */
+const shanghaiDate = (days: number): string => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
+  expect(serious).toEqual([]);
+}
+
+/** Switches to English, asserts no Chinese label is left, switches back. */
+async function expectEnglishLabels(page: Page): Promise<void> {
+  await page.getByTestId('lang').click();
+  await page
+    .getByTestId('lang')
+    .filter({ hasText: /中\s?文/ })
+    .waitFor();
+  await page.waitForTimeout(200);
+  expect((await labelTexts(page)).filter((s) => !/^中\s?文$/.test(s) && HAN.test(s))).toEqual([]);
+  await page.getByTestId('lang').click();
+  await page.getByTestId('lang').filter({ hasText: 'English' }).waitFor();
+}
+
+async function bytesOf(download: Download): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+describe('my cases, the pre-submit check and the board (issue 15)', () => {
+  let stack: Stack;
+  const tag = Date.now().toString(36);
+  const returnedTitle = `退回修改案件 ${tag}`;
+  const otherTitle = `其他案件 ${tag}`;
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('shows the trip rules the form breaks before anything is submitted, in the user’s language', async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto('/cases/new');
+    await page.getByRole('heading', { name: '新建出访申请' }).waitFor();
+    // Departing yesterday: the schema is satisfied, the departure-date rule is not.
+    const dep = shanghaiDate(-1);
+    const ret = shanghaiDate(3);
+    await page.getByLabel('标题').fill(`规则检查 ${tag}`);
+    await page.getByRole('combobox', { name: '出访目的' }).click();
+    await page.keyboard.type('招商引资');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('出发日期').fill(dep);
+    await page.getByLabel('回国日期').fill(ret);
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('combobox', { name: '国家/地区' }).click();
+    await page.keyboard.type('US');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('城市').fill('Houston');
+    await page.getByLabel('抵达').fill(dep);
+    await page.getByLabel('离开').fill(ret);
+    await page.getByLabel('邀请人').fill('Jane Roe');
+    await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByLabel('姓名').fill('张三');
+    await page.getByLabel('职务').fill('副市长');
+    await page.getByRole('combobox', { name: '级别' }).click();
+    await page.keyboard.type('厅局级');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('护照号码').fill('SE1234567');
+    await page.getByLabel('护照有效期至').fill('2031-06-30');
+
+    // The whole body is schema-valid now: the API's dry run answers with the rule, shown while still on this step.
+    const check = page.getByTestId('trip-check');
+    await check.locator('li[data-code="DEPARTURE_NOT_FUTURE"]').waitFor();
+    await expect(check.innerText()).resolves.toMatch(/出发日期须晚于今天/);
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.getByTestId('submit-trip').isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'new-trip-check');
+    await expectAccessible(page);
+    await page.getByTestId('lang').click();
+    await check.getByText(/The departure date must be after today/).waitFor();
+    await expect(check.innerText()).resolves.toMatch(/Checked before submitting/);
+    await page.getByTestId('lang').click();
+    await page.getByTestId('lang').filter({ hasText: 'English' }).waitFor();
+
+    // Nothing was submitted by the checks.
+    const list = await request(stack.api.http)
+      .get('/api/delegations')
+      .query({ q: `规则检查 ${tag}` })
+      .set(bearer(stack.users.tokens.organizer));
+    expect(list.body.total).toBe(0);
+
+    // Fixed on the first step: the check passes and the trip can be submitted.
+    await page.getByRole('button', { name: '上一步' }).click();
+    await page.getByRole('button', { name: '上一步' }).click();
+    await page.getByRole('button', { name: '上一步' }).click();
+    await page.getByLabel('出发日期').fill(shanghaiDate(120));
+    await page.getByLabel('回国日期').fill(shanghaiDate(124));
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByLabel('抵达').fill(shanghaiDate(120));
+    await page.getByLabel('离开').fill(shanghaiDate(124));
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await check.filter({ hasText: '报送前检查：符合出访规定' }).waitFor();
+    await expect(page.getByTestId('submit-trip').isDisabled()).resolves.toBe(false);
+  });
+
+  it('groups a case an approver returned to the organizer under 退回修改, and searches', async () => {
+    const { api, users } = stack;
+    const ids: string[] = [];
+    for (const title of [returnedTitle, otherTitle]) {
+      const res = await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(canonicalSubmission(users.unit, { title }))
+        .expect(201);
+      ids.push(res.body.caseId as string);
+    }
+    const caseId = ids[0]!;
+    // Act on every step until the FAO reviewer verifies the invitation (B04), and return it to A04.
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error('B04 never became actionable');
+      const steps = actionable(await getProgress(api, users.tokens.organizer, caseId));
+      const b04 = steps.find((s) => s.code === 'B04');
+      const step = b04 ?? steps[0];
+      if (!step) {
+        await sleep(500);
+        continue;
+      }
+      const extra = b04 ? { decision: 'return', returnTo: b04.key.replace('B04', 'A04'), comment: '邀请方情况说明不完整' } : {};
+      const res = await actOn(api, users, caseId, step, extra);
+      if (res.status === 409) continue; // the step moved on meanwhile: read again
+      expect({ key: step.key, status: res.status }).toEqual({ key: step.key, status: 200 });
+      if (b04) break;
+    }
+
+    const page = await stack.pageAs('organizer');
+    await page.goto('/cases');
+    await page.getByRole('heading', { name: '我的案件' }).waitFor();
+    await page.locator('.ant-segmented-item', { hasText: /^退回修改/ }).click();
+    const row = page.locator('tr', { hasText: returnedTitle });
+    // The list is a read model: the return shows once the projection has it.
+    for (let i = 0; ; i++) {
+      try {
+        await row.waitFor({ timeout: 3000 });
+        break;
+      } catch (e) {
+        if (i >= 10) throw e;
+        await page.reload();
+        await page.locator('.ant-segmented-item', { hasText: /^退回修改/ }).click();
+      }
+    }
+    await expect(row.getByTestId('returned-tag').innerText()).resolves.toBe('退回修改');
+    await expect(page.locator('tr', { hasText: otherTitle }).count()).resolves.toBe(0);
+    await screenshot(page, 'cases-returned');
+    await expectAccessible(page);
+    await expectEnglishLabels(page);
+
+    // 全部 with a search: the server's, by title.
+    await page.locator('.ant-segmented-item', { hasText: /^全部/ }).click();
+    await page
+      .getByTestId('case-search')
+      .locator('input')
+      .fill(otherTitle.slice(0, 4) + ' ' + tag);
+    await page.locator('tr', { hasText: otherTitle }).waitFor();
+    await page.locator('tr', { hasText: returnedTitle }).waitFor({ state: 'detached' });
+    await page.getByTestId('case-search').locator('input').fill('');
+    await page.locator('tr', { hasText: returnedTitle }).waitFor();
+
+    // By keyboard: from the search box back to the status groups, and the arrow keys move between them.
+    await page.getByTestId('case-search').locator('input').focus();
+    await page.keyboard.press('Shift+Tab');
+    // (the radio inputs are visually hidden: Ant Design draws the segments)
+    await page.locator('.ant-segmented input[type="radio"]:focus').waitFor({ state: 'attached' });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.ant-segmented-item-selected', { hasText: /^退回修改/ }).waitFor();
+    await page.locator('tr', { hasText: otherTitle }).waitFor({ state: 'detached' });
+  }, 300_000);
+
+  it('filters the board by unit and period, every figure following, and exports it as CSV and Excel', async () => {
+    const { api, users } = stack;
+    const page = await stack.pageAs('manager');
+    await page.goto('/board');
+    await page.getByRole('heading', { name: '管理看板' }).waitFor();
+    await page.locator('tr', { hasText: otherTitle }).waitFor();
+
+    // The unit filter: the API's figures for the unit.
+    await page.getByRole('combobox', { name: '按单位筛选' }).click();
+    await page.keyboard.type(users.unit);
+    await page.keyboard.press('Enter');
+    const want = (await request(api.http).get('/api/dashboard').query({ unit: users.unit, limit: 200 }).set(bearer(users.tokens.manager)))
+      .body;
+    await page
+      .locator('.ant-card-head-title')
+      .filter({ hasText: `(${want.inFlight.total})` })
+      .waitFor();
+    await expect(page.getByTestId('stat-at-risk').innerText()).resolves.toContain(String(want.atRisk.total));
+
+    // A departure period that holds none of this unit's cases: the table empties.
+    await page.getByTestId('period-from').fill('2020-01-01');
+    await page.getByTestId('period-to').fill('2020-12-31');
+    await page.getByText('暂无数据').first().waitFor();
+    await expect(page.locator('tr', { hasText: otherTitle }).count()).resolves.toBe(0);
+    // An inverted period: the API's refusal, naming the rule.
+    await page.getByTestId('period-from').fill('2021-01-01');
+    await page
+      .getByTestId('filter-error')
+      .getByText(/截止日期: 结束日期早于开始日期（2021-01-01）/)
+      .waitFor();
+    // By submission date, today included: the cases submitted in this test are back.
+    await page.getByTestId('period-from').fill(shanghaiDate(-1));
+    await page.getByTestId('period-to').fill(shanghaiDate(1));
+    await page.locator('.ant-segmented-item', { hasText: '按报送日期' }).click();
+    await page.locator('tr', { hasText: otherTitle }).waitFor();
+    await page.getByRole('img', { name: '各阶段案件数' }).locator('svg').waitFor();
+    await screenshot(page, 'board-filtered');
+    await expectAccessible(page);
+    await expectEnglishLabels(page);
+
+    // The export by keyboard: focus and Enter.
+    await page.getByTestId('export-csv').focus();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(csv.suggestedFilename()).toMatch(/^board-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = (await bytesOf(csv)).toString('utf8');
+    expect(text.startsWith('\ufeff标题 Title,')).toBe(true);
+    expect(text).toContain(otherTitle);
+    expect(text).toContain(returnedTitle);
+
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await bytesOf(xlsx)) as unknown as ExcelJS.Buffer);
+    const titles: string[] = [];
+    wb.getWorksheet('在办案件 Cases in flight')!.eachRow((r) => titles.push(String((r.values as unknown[])[1])));
+    expect(titles).toEqual(expect.arrayContaining(['标题 Title', otherTitle, returnedTitle]));
+    const filter: unknown[][] = [];
+    wb.getWorksheet('筛选 Filter')!.eachRow((r) => filter.push((r.values as unknown[]).slice(1)));
+    expect(filter).toContainEqual(['单位 Unit', users.unit]);
+    expect(filter).toContainEqual(['期间依据 Period by', '报送日期 submission date']);
+  }, 180_000);
+});
