@@ -15,7 +15,9 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { chineseCalendar, createCalendar, parseInstant, shanghaiDate, tripCountries, type Plan } from '@df/domain';
 import {
   amendUpdate,
+  attachUpdate,
   calendarChangedSignal,
+  detachUpdate,
   cancelUpdate,
   completeStepSignal,
   completeStepUpdate,
@@ -90,6 +92,12 @@ const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
+/**
+ * Cases started with this patch refuse completing a step without the attachment kinds it declares
+ * (requiresAttachments, issue 15 item 3). The attach/detach Updates are new messages: histories without them
+ * replay unchanged; the patch keeps a replayed completion of an older case from being refused.
+ */
+const ATTACHMENTS_PATCH = 'attachments';
 
 /**
  * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
@@ -146,6 +154,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
+    attachments: patched(ATTACHMENTS_PATCH),
   });
   let dirty = true;
   let flushedSeq = 0;
@@ -218,6 +227,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   setHandler(extendDeficiencyUpdate, actionHandlers('extendDeficiency').handler, {
     validator: actionHandlers('extendDeficiency').validator,
   });
+  setHandler(attachUpdate, actionHandlers('attach').handler, { validator: actionHandlers('attach').validator });
+  setHandler(detachUpdate, actionHandlers('detach').handler, { validator: actionHandlers('detach').validator });
 
   // The same messages as Signals, for callers that must not wait for a worker: a refused one is logged.
   const signal = (type: 'complete' | 'decide') => (request: EngineAction['request']) => {

@@ -41,6 +41,7 @@ import { TemporalClientService } from './temporal/temporal-client.provider';
 import { UsersController } from './users/users.controller';
 import { UsersAdminService } from './users/users-admin.service';
 import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web';
+import { ATTACHMENT_CONTROLLERS, ATTACHMENT_PROVIDERS } from './attachments';
 
 @Module({})
 export class ApiModule {
@@ -65,6 +66,7 @@ export class ApiModule {
         DashboardController,
         MetricsController,
         UsersController,
+        ...ATTACHMENT_CONTROLLERS,
         ...WEB_CONTROLLERS,
       ],
       providers: [
@@ -88,6 +90,7 @@ export class ApiModule {
         InboxService,
         DashboardService,
         MetricsService,
+        ...ATTACHMENT_PROVIDERS,
         ...WEB_PROVIDERS,
       ],
       exports: [UsersService],
