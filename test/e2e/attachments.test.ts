@@ -101,6 +101,8 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     await request(api.http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition }).expect(201);
     const sub = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
     caseId = sub.body.caseId;
+    await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({}).expect(200);
     await waitForStep(api, users.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
   });
   afterAll(async () => {
