@@ -50,7 +50,15 @@ export class AttachmentsController {
   @IdempotencyKeyHeader()
   @UseInterceptors(UploadInterceptor)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: UPLOAD_BODY as never })
+  @ApiBody({
+    schema: UPLOAD_BODY as never,
+    examples: {
+      invitationLetter: {
+        summary: "The US counterpart's invitation letter for A03:US",
+        value: { kind: 'invitation-letter', stepKey: 'A03:US', file: '(the PDF bytes; file name 邀请函.pdf)' },
+      },
+    },
+  })
   @ApiOperation({
     summary: '上传附件 Upload a document for the case or one of its steps (organizer, FAO officers)',
     description:
@@ -79,9 +87,9 @@ export class AttachmentsController {
   @ApiOkResponse({
     description: 'The bytes, with the sniffed Content-Type, Content-Disposition (RFC 5987 filename* for non-ASCII names) and Repr-Digest',
     content: {
-      'application/pdf': { schema: { type: 'string', format: 'binary' } },
-      'image/png': { schema: { type: 'string', format: 'binary' } },
-      'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+      'application/pdf': { schema: { type: 'string', format: 'binary', example: '%PDF-1.4 … (the stored bytes, as uploaded)' } },
+      'image/png': { schema: { type: 'string', format: 'binary', example: '\u0089PNG … (the stored bytes, as uploaded)' } },
+      'image/jpeg': { schema: { type: 'string', format: 'binary', example: '\u00ff\u00d8\u00ff … (the stored bytes, as uploaded)' } },
     },
   })
   @errorResponses(400, 401, 403, 404, 500, 503)

@@ -11,6 +11,14 @@ export const UploadFieldsSchema = z.strictObject({
   stepKey: z.string().regex(new RegExp(STEP_KEY_PATTERN)).optional(),
 });
 
+const ACTION_RESULT_EXAMPLE = {
+  accepted: true,
+  requestId: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11',
+  seq: 42,
+  opened: [],
+  status: 'open',
+};
+
 export const AttachmentListQuerySchema = z.strictObject({
   includeRemoved: z.enum(['true', 'false']).optional().meta({ description: 'true: removed attachments too (with removedAt)' }),
 });
@@ -54,15 +62,18 @@ export const AttachmentListSchema = z
     mayUpload: z.boolean().meta({ description: 'The access table lets the caller upload to this case now' }),
     mayRemove: z.boolean().meta({ description: 'The access table lets the caller remove attachments of this case now' }),
   })
-  .meta({ id: 'AttachmentList' });
+  .meta({
+    id: 'AttachmentList',
+    example: { items: [AttachmentSchema.meta()?.example], mayUpload: true, mayRemove: true },
+  });
 
 export const AttachmentUploadedSchema = z
   .strictObject({ attachment: AttachmentSchema, result: ActionResultSchema })
-  .meta({ id: 'AttachmentUploaded' });
+  .meta({ id: 'AttachmentUploaded', example: { attachment: AttachmentSchema.meta()?.example, result: ACTION_RESULT_EXAMPLE } });
 
 export const AttachmentRemovedSchema = z
   .strictObject({ attachmentId: z.uuid(), result: ActionResultSchema })
-  .meta({ id: 'AttachmentRemoved' });
+  .meta({ id: 'AttachmentRemoved', example: { attachmentId: '7d1b3a52-3c8e-4c1a-9f5e-2a6b8c0d1e2f', result: ACTION_RESULT_EXAMPLE } });
 
 /** The multipart request body as OpenAPI states it (the file as binary). */
 export const UPLOAD_BODY = {
