@@ -79,10 +79,12 @@ export const AttachmentRemovedSchema = z
 export const UPLOAD_BODY = {
   type: 'object',
   required: ['file', 'kind'],
+  additionalProperties: false,
   properties: {
     file: {
       type: 'string',
       format: 'binary',
+      minLength: 1,
       description: `The document: ${ATTACHMENT_MIME_TYPES.join(', ')} (sniffed from the content), not empty, at most ATTACHMENT_MAX_BYTES (default 10 MiB); file name without control characters, at most ${ATTACHMENT_NAME_MAX} characters`,
     },
     kind: { type: 'string', enum: [...ATTACHMENT_KINDS] },
