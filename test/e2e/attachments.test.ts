@@ -39,10 +39,10 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
     const ascii = /^[\x20-\x7e]*$/.test(file.name) && !file.name.includes('"');
-    const disposition = ascii
-      ? `filename="${file.name}"`
-      : `filename="upload.bin"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: ${file.type}\r\n\r\n`));
+    const disposition = ascii ? `filename="${file.name}"` : `filename="upload.bin"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: ${file.type}\r\n\r\n`),
+    );
     parts.push(file.body, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -80,7 +80,8 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     documented(AttachmentListSchema, res.body);
     return res.body.items as Array<Record<string, unknown>>;
   };
-  const completeA03 = () => request(api.http).post(`/api/delegations/${caseId}/steps/A03:US/complete`).set(bearer(users.tokens.organizer)).send({});
+  const completeA03 = () =>
+    request(api.http).post(`/api/delegations/${caseId}/steps/A03:US/complete`).set(bearer(users.tokens.organizer)).send({});
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'df-attachments-'));
@@ -95,11 +96,21 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       ...structuredClone(DEFAULT_DEFINITION),
       version: 'office-attachments',
       steps: DEFAULT_DEFINITION.steps.map((s) =>
-        s.code === 'A03' ? { ...s, behaviour: { ...s.behaviour, requiresAttachments: ['invitation-letter', 'invitation-translation'] } } : s,
+        s.code === 'A03'
+          ? { ...s, behaviour: { ...s.behaviour, requiresAttachments: ['invitation-letter', 'invitation-translation'] } }
+          : s,
       ),
     };
-    await request(api.http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition }).expect(201);
-    const sub = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201);
+    await request(api.http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition })
+      .expect(201);
+    const sub = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
     caseId = sub.body.caseId;
     await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
     await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({}).expect(200);
@@ -223,7 +234,11 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       { kind: 'invitation-translation', stepKey: 'A03:US' },
       { name: 'translation.png', type: 'image/png', body: PNG },
     ).expect(201);
-    expect(translation.body.attachment).toMatchObject({ mimeType: 'image/png', sha256: sha256(PNG), uploadedBy: users.usernames['fao-clerk'] });
+    expect(translation.body.attachment).toMatchObject({
+      mimeType: 'image/png',
+      sha256: sha256(PNG),
+      uploadedBy: users.usernames['fao-clerk'],
+    });
     const p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.steps.find((s) => s.key === 'A03:US')?.missingAttachments).toEqual([]);
     await completeA03().expect(200);
@@ -240,7 +255,9 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       .expect(200);
     expect(Buffer.compare(dl.body as Buffer, letterBytes)).toBe(0);
     expect(dl.headers['content-type']).toBe('application/pdf');
-    expect(dl.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(name).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`);
+    expect(dl.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent(name).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+    );
     expect(dl.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(sha256(letterBytes), 'hex').toString('base64')}:`);
 
     // The timeline records each upload with its uploader.
@@ -254,11 +271,18 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
 
   it('verifies the checksum on download: a file changed on disk is not served', async () => {
     const bytes = pdf('a note on the inviter');
-    const up = await upload(users.tokens.organizer, caseId, { kind: 'inviter-note' }, { name: 'note.pdf', type: 'application/pdf', body: bytes }).expect(201);
+    const up = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'inviter-note' },
+      { name: 'note.pdf', type: 'application/pdf', body: bytes },
+    ).expect(201);
     const path = filesOnDisk().find((f) => f.includes(up.body.attachment.id))!;
     writeFileSync(path, Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from('X')]));
     expect(statSync(path).size).toBe(bytes.length);
-    const res = await request(api.http).get(`/api/delegations/${caseId}/attachments/${up.body.attachment.id}`).set(bearer(users.tokens.organizer));
+    const res = await request(api.http)
+      .get(`/api/delegations/${caseId}/attachments/${up.body.attachment.id}`)
+      .set(bearer(users.tokens.organizer));
     expect(res.status).toBe(500);
     expect(res.body.code).toBe('ATTACHMENT_CORRUPTED');
   });
@@ -270,14 +294,22 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       .set(bearer(users.tokens.organizer))
       .expect(409);
     expect(kept.body.code).toBe('ACTION_NOT_ALLOWED');
-    const up = await upload(users.tokens.organizer, caseId, { kind: 'other' }, { name: 'misc.png', type: 'image/png', body: PNG }).expect(201);
+    const up = await upload(users.tokens.organizer, caseId, { kind: 'other' }, { name: 'misc.png', type: 'image/png', body: PNG }).expect(
+      201,
+    );
     const id = up.body.attachment.id as string;
     const before = filesOnDisk().length;
-    const res = await request(api.http).delete(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)).expect(200);
+    const res = await request(api.http)
+      .delete(`/api/delegations/${caseId}/attachments/${id}`)
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
     documented(AttachmentRemovedSchema, res.body);
     expect(filesOnDisk()).toHaveLength(before - 1);
     expect((await list()).map((a) => a.id)).not.toContain(id);
-    expect((await list(true)).find((a) => a.id === id)).toMatchObject({ removedBy: users.usernames.organizer, removedAt: expect.any(String) });
+    expect((await list(true)).find((a) => a.id === id)).toMatchObject({
+      removedBy: users.usernames.organizer,
+      removedAt: expect.any(String),
+    });
     await request(api.http).get(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)).expect(404);
     // Another unit's organizer sees nothing of the case's documents.
     await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(other.tokens.organizer)).expect(403);

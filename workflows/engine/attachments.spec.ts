@@ -103,13 +103,19 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
     const letter = meta();
     attach(engine, letter);
     attach(engine, meta({ kind: 'invitation-translation' }));
-    engine.apply({ type: 'detach', request: { requestId: `r-${++req}`, actor: actor('organizer'), attachmentId: letter.id } }, MONDAY + 7200_000);
+    engine.apply(
+      { type: 'detach', request: { requestId: `r-${++req}`, actor: actor('organizer'), attachmentId: letter.id } },
+      MONDAY + 7200_000,
+    );
     expect(refusal(() => complete(engine, 'A03:US')).code).toBe('MISSING_ATTACHMENTS');
     const again = meta();
     attach(engine, again);
     complete(engine, 'A03:US');
     const kept = refusal(() =>
-      engine.apply({ type: 'detach', request: { requestId: `r-${++req}`, actor: actor('organizer'), attachmentId: again.id } }, MONDAY + 9e7),
+      engine.apply(
+        { type: 'detach', request: { requestId: `r-${++req}`, actor: actor('organizer'), attachmentId: again.id } },
+        MONDAY + 9e7,
+      ),
     );
     expect(kept.code).toBe('ACTION_NOT_ALLOWED');
   });

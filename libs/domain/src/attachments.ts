@@ -6,7 +6,14 @@ import type { Label } from './roles';
  */
 
 /** What a document is. The kinds a step needs are declared on the step (StepBehaviour.requiresAttachments). */
-export const ATTACHMENT_KINDS = ['invitation-letter', 'invitation-translation', 'inviter-note', 'itinerary', 'passport-copy', 'other'] as const;
+export const ATTACHMENT_KINDS = [
+  'invitation-letter',
+  'invitation-translation',
+  'inviter-note',
+  'itinerary',
+  'passport-copy',
+  'other',
+] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, Label> = {
@@ -18,7 +25,8 @@ export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, Label> = {
   other: { zh: '其他材料', en: 'Other document' },
 };
 
-export const isAttachmentKind = (v: unknown): v is AttachmentKind => typeof v === 'string' && (ATTACHMENT_KINDS as readonly string[]).includes(v);
+export const isAttachmentKind = (v: unknown): v is AttachmentKind =>
+  typeof v === 'string' && (ATTACHMENT_KINDS as readonly string[]).includes(v);
 
 /**
  * Types accepted, as sniffed from the content's first bytes (never the client's Content-Type): scans and

@@ -124,11 +124,18 @@ const schema = z.object({
   S3_PREFIX: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: 'must be a key prefix of safe characters (letters, digits, /!_.*\'()-)' })
+    .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: "must be a key prefix of safe characters (letters, digits, /!_.*'()-)" })
     .optional(),
 });
 
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY', 'S3_SECRET_ACCESS_KEY']);
+const SECRET_VARIABLES = new Set([
+  'JWT_SECRET',
+  'DEMO_PASSWORD',
+  'METRICS_TOKEN',
+  'PAYLOAD_KEYS',
+  'TEMPORAL_API_KEY',
+  'S3_SECRET_ACCESS_KEY',
+]);
 
 export interface AppConfig {
   port: number;

@@ -15,13 +15,20 @@ export function checkAttach(core: CaseCore, r: AttachRequest): void {
   const a = r.attachment;
   if (!a || typeof a !== 'object') return reject('INVALID_REQUEST', '缺少附件信息 attachment', 'attachment is required');
   if (typeof a.id !== 'string' || !a.id) reject('INVALID_REQUEST', 'attachment.id 不能为空', 'attachment.id is required');
-  if (!isAttachmentKind(a.kind)) reject('INVALID_REQUEST', `attachment.kind 无效：${String(a.kind)}`, `attachment.kind is unknown: ${String(a.kind)}`);
+  if (!isAttachmentKind(a.kind))
+    reject('INVALID_REQUEST', `attachment.kind 无效：${String(a.kind)}`, `attachment.kind is unknown: ${String(a.kind)}`);
   if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(a.mimeType))
-    reject('INVALID_REQUEST', `attachment.mimeType 不被接受：${String(a.mimeType)}`, `attachment.mimeType is not accepted: ${String(a.mimeType)}`);
-  if (!Number.isInteger(a.size) || a.size <= 0) reject('INVALID_REQUEST', 'attachment.size 须为正整数', 'attachment.size must be a positive integer');
+    reject(
+      'INVALID_REQUEST',
+      `attachment.mimeType 不被接受：${String(a.mimeType)}`,
+      `attachment.mimeType is not accepted: ${String(a.mimeType)}`,
+    );
+  if (!Number.isInteger(a.size) || a.size <= 0)
+    reject('INVALID_REQUEST', 'attachment.size 须为正整数', 'attachment.size must be a positive integer');
   if (typeof a.sha256 !== 'string' || !SHA256_RE.test(a.sha256))
     reject('INVALID_REQUEST', 'attachment.sha256 须为64位小写十六进制', 'attachment.sha256 must be 64 lower-case hex digits');
-  if (typeof a.fileName !== 'string' || !a.fileName) reject('INVALID_REQUEST', 'attachment.fileName 不能为空', 'attachment.fileName is required');
+  if (typeof a.fileName !== 'string' || !a.fileName)
+    reject('INVALID_REQUEST', 'attachment.fileName 不能为空', 'attachment.fileName is required');
   if (typeof a.storageKey !== 'string' || !a.storageKey)
     reject('INVALID_REQUEST', 'attachment.storageKey 不能为空', 'attachment.storageKey is required');
   if (core.attachments.has(a.id)) reject('ACTION_NOT_ALLOWED', `附件 ${a.id} 已存在`, `Attachment ${a.id} exists`);
@@ -48,7 +55,8 @@ export function applyAttach(core: CaseCore, r: AttachRequest): void {
 
 export function checkDetach(core: CaseCore, r: DetachRequest): void {
   const a = core.attachments.get(r.attachmentId);
-  if (!a) return reject('INVALID_REQUEST', `本案没有附件 ${String(r.attachmentId)}`, `This case has no attachment ${String(r.attachmentId)}`);
+  if (!a)
+    return reject('INVALID_REQUEST', `本案没有附件 ${String(r.attachmentId)}`, `This case has no attachment ${String(r.attachmentId)}`);
   // A document a finished step required stays: the step was completed on its strength.
   if (a.stepKey !== null) {
     const meta = core.metas.get(a.stepKey);

@@ -37,7 +37,7 @@ export class AttachmentsController {
   @Get()
   @CASE_ID
   @queryParams(AttachmentListQuerySchema)
-  @ApiOperation({ summary: '附件列表 The case\'s attachments (anyone who may read the case)' })
+  @ApiOperation({ summary: "附件列表 The case's attachments (anyone who may read the case)" })
   @ApiOkResponse({ description: 'Oldest first', schema: schemaRef(AttachmentListSchema) })
   @errorResponses(400, 401, 403, 404, 503)
   list(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: unknown) {
@@ -93,7 +93,12 @@ export class AttachmentsController {
     },
   })
   @errorResponses(400, 401, 403, 404, 500, 503)
-  async download(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('attachmentId') attachmentId: string, @Res() res: Response) {
+  async download(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res() res: Response,
+  ) {
     const { row, bytes } = await this.attachments.download(user, id, attachmentId);
     res.setHeader('Content-Type', row.mimeType);
     res.setHeader('Content-Length', String(bytes.length));

@@ -120,12 +120,21 @@ export class AttachmentsService {
       throw err;
     }
     const row = await this.attachments.get(c.caseId, id);
-    if (!row) throw domainError('OUTCOME_UNKNOWN', '操作结果未知：请使用同一 Idempotency-Key 重试', 'The outcome is unknown: retry with the same Idempotency-Key');
+    if (!row)
+      throw domainError(
+        'OUTCOME_UNKNOWN',
+        '操作结果未知：请使用同一 Idempotency-Key 重试',
+        'The outcome is unknown: retry with the same Idempotency-Key',
+      );
     return { attachment: viewOf(row), result: acted.body, replayed: acted.replayed };
   }
 
   /** The case's attachments (removed ones with ?includeRemoved). @throws CASE_NOT_FOUND 404, WRONG_ROLE 403. */
-  async list(user: AuthUser, caseId: string, includeRemoved = false): Promise<{ items: AttachmentView[]; mayUpload: boolean; mayRemove: boolean }> {
+  async list(
+    user: AuthUser,
+    caseId: string,
+    includeRemoved = false,
+  ): Promise<{ items: AttachmentView[]; mayUpload: boolean; mayRemove: boolean }> {
     const c = await this.caseFor(user, caseId, 'readAttachments');
     return {
       items: (await this.attachments.list(c.caseId, { includeRemoved })).map(viewOf),
@@ -194,11 +203,11 @@ export class AttachmentsService {
 
   /** The file's checks after multer: present, not empty, an accepted type by its bytes, a name that can be stored. */
   private checkFile(file: UploadedFile | undefined): { fileName: string; mimeType: AttachmentView['mimeType'] & string } {
-    if (!file) throw invalid('VALIDATION_FAILED', { field: 'file', rule: 'required', message: { zh: '必须上传文件', en: 'A file is required' } });
+    if (!file)
+      throw invalid('VALIDATION_FAILED', { field: 'file', rule: 'required', message: { zh: '必须上传文件', en: 'A file is required' } });
     if (file.size === 0 || file.buffer.length === 0)
       throw invalid('VALIDATION_FAILED', { field: 'file', rule: 'non-empty', message: { zh: '文件不能为空', en: 'The file is empty' } });
-    if (file.buffer.length > this.config.attachments.maxBytes)
-      throw tooLarge(this.config.attachments.maxBytes);
+    if (file.buffer.length > this.config.attachments.maxBytes) throw tooLarge(this.config.attachments.maxBytes);
     const name = file.originalname;
     const broken = textRuleBroken(name);
     if (broken)

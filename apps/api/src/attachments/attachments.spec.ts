@@ -49,7 +49,9 @@ describe('S3Store: the commands it sends (no S3 server runs here; docs/attachmen
   });
 
   it('refuses keys that could leave their place', async () => {
-    await expect(store.put('../etc/passwd', Buffer.from('x'), 'application/pdf', sha(Buffer.from('x')))).rejects.toThrow(/invalid storage key/);
+    await expect(store.put('../etc/passwd', Buffer.from('x'), 'application/pdf', sha(Buffer.from('x')))).rejects.toThrow(
+      /invalid storage key/,
+    );
     expect(sent).toHaveLength(0);
   });
 });
@@ -136,7 +138,9 @@ describe('attachment configuration (libs/runtime/src/config.ts)', () => {
       }
     };
     expect(problems({ S3_ENDPOINT: 'http://minio:9000' })).toEqual([expect.stringMatching(/^S3_BUCKET: is required when S3_ENDPOINT/)]);
-    expect(problems({ S3_BUCKET: 'ok-bucket', S3_ACCESS_KEY_ID: 'id' })).toEqual([expect.stringMatching(/^S3_ACCESS_KEY_ID \/ S3_SECRET_ACCESS_KEY/)]);
+    expect(problems({ S3_BUCKET: 'ok-bucket', S3_ACCESS_KEY_ID: 'id' })).toEqual([
+      expect.stringMatching(/^S3_ACCESS_KEY_ID \/ S3_SECRET_ACCESS_KEY/),
+    ]);
     expect(problems({ S3_BUCKET: 'Bad_Bucket' })).toEqual([expect.stringMatching(/^S3_BUCKET: must be an S3 bucket name/)]);
     expect(problems({ ATTACHMENT_MAX_BYTES: '12' })[0]).toMatch(/^ATTACHMENT_MAX_BYTES/);
     expect(problems({ S3_BUCKET: 'ok-bucket', S3_SECRET_ACCESS_KEY: 'x' }).join()).not.toContain('"x"');

@@ -32,7 +32,10 @@ export const AttachmentSchema = z
     fileName: z.string().max(ATTACHMENT_NAME_MAX),
     mimeType: z.enum(ATTACHMENT_MIME_TYPES),
     size: z.number().int().positive().meta({ description: 'Bytes' }),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).meta({ description: 'Lower-case hex SHA-256 of the content' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ description: 'Lower-case hex SHA-256 of the content' }),
     uploadedBy: z.string(),
     uploadedAt: z.iso.datetime(),
     removedBy: z.string().nullable(),

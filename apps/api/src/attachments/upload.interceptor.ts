@@ -33,14 +33,17 @@ export class UploadInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    await new Promise<void>((resolve, reject) => this.parse(req, res, (err: unknown) => (err ? reject(this.toDomainError(err)) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.parse(req, res, (err: unknown) => (err ? reject(this.toDomainError(err)) : resolve())),
+    );
     return next.handle();
   }
 
   private toDomainError(err: unknown): DomainError {
     if (err instanceof MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') return tooLarge(this.maxBytes);
-      const field = err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? (err.field ?? 'file') : (err.field ?? '(body)');
+      const field =
+        err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? (err.field ?? 'file') : (err.field ?? '(body)');
       return new DomainError(
         'VALIDATION_FAILED',
         { zh: `multipart 请求不符合要求：${field}`, en: `The multipart request is refused: ${field} (${err.message})` },
@@ -49,7 +52,10 @@ export class UploadInterceptor implements NestInterceptor {
             {
               field,
               rule: err.code,
-              message: { zh: '只接受一个名为 file 的文件，以及 kind、stepKey 字段', en: `Only one file part named "file" and the fields kind, stepKey (${err.message})` },
+              message: {
+                zh: '只接受一个名为 file 的文件，以及 kind、stepKey 字段',
+                en: `Only one file part named "file" and the fields kind, stepKey (${err.message})`,
+              },
             },
           ],
         },
@@ -64,7 +70,10 @@ export class UploadInterceptor implements NestInterceptor {
           {
             field: '(body)',
             rule: 'multipart',
-            message: { zh: '须为 multipart/form-data', en: `Must be multipart/form-data (${err instanceof Error ? err.message : String(err)})` },
+            message: {
+              zh: '须为 multipart/form-data',
+              en: `Must be multipart/form-data (${err instanceof Error ? err.message : String(err)})`,
+            },
           },
         ],
       },

@@ -56,7 +56,11 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
     });
     if (!res.ok) {
       const json = (await res.json().catch(() => ({}))) as { code?: string; message?: { zh: string; en: string } };
-      throw new ApiError(res.status, json.code ?? 'ERROR', json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` });
+      throw new ApiError(
+        res.status,
+        json.code ?? 'ERROR',
+        json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` },
+      );
     }
   };
 
@@ -139,7 +143,15 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
             ),
           },
           { title: t('fileSize'), dataIndex: 'size', render: (n: number) => `${(n / 1024).toFixed(1)} KiB` },
-          { title: 'SHA-256', dataIndex: 'sha256', render: (h: string) => <Typography.Text code title={h}>{h.slice(0, 12)}…</Typography.Text> },
+          {
+            title: 'SHA-256',
+            dataIndex: 'sha256',
+            render: (h: string) => (
+              <Typography.Text code title={h}>
+                {h.slice(0, 12)}…
+              </Typography.Text>
+            ),
+          },
           { title: t('uploadedBy'), dataIndex: 'uploadedBy' },
           { title: t('uploadedAt'), dataIndex: 'uploadedAt', render: (v: string) => fmtDateTime(v, lang) },
           ...(state.data?.mayRemove

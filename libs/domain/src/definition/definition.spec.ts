@@ -70,7 +70,11 @@ describe('DEFAULT_DEFINITION', () => {
     expect(validateDefinition(def([step('A03', [], needs(['invitation-letter', 'invitation-translation']))]))).toEqual([]);
     for (const kinds of [['selfie'], 'invitation-letter', ['other', 'other']]) {
       expect(validateDefinition(def([step('A03', [], needs(kinds))]))).toEqual([
-        expect.objectContaining({ code: 'INVALID_FIELD', step: 'A03', message: expect.stringContaining("'behaviour.requiresAttachments'") }),
+        expect.objectContaining({
+          code: 'INVALID_FIELD',
+          step: 'A03',
+          message: expect.stringContaining("'behaviour.requiresAttachments'"),
+        }),
       ]);
     }
   });

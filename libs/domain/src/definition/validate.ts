@@ -42,7 +42,10 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
       message: `${at}: unknown condition '${String(raw.condition)}' (known: ${Object.keys(CONDITIONS).join(', ')})`,
     });
   const required = isRecord(raw.behaviour) ? raw.behaviour.requiresAttachments : undefined;
-  if (required !== undefined && (!Array.isArray(required) || !required.every(isAttachmentKind) || new Set(required).size !== required.length))
+  if (
+    required !== undefined &&
+    (!Array.isArray(required) || !required.every(isAttachmentKind) || new Set(required).size !== required.length)
+  )
     bad('behaviour.requiresAttachments', `an array of distinct attachment kinds (${ATTACHMENT_KINDS.join(', ')})`);
   return problems;
 }
