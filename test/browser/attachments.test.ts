@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import request from 'supertest';
 import { bearer, canonicalSubmission } from '../support/api-harness';
 import { startStack, type Stack } from './support';
@@ -38,6 +39,9 @@ describe('attachments on the case page', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe('邀请函.pdf');
     expect(Buffer.compare(readFileSync((await download.path())!), letter)).toBe(0);
+    // The card keeps the page accessible (axe-core: no serious or critical violation), upload controls included.
+    const axe = await new AxeBuilder({ page }).include('[data-testid="attachments"]').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
 
   it('the manager sees the documents but no upload (the access table, through the API)', async () => {
