@@ -2,8 +2,8 @@
 # Entrypoint of the app image: turns secrets mounted as files into the environment variables the
 # programs read (libs/runtime/src/config.ts reads the environment only), then execs the command.
 #
-#   JWT_SECRET_FILE, METRICS_TOKEN_FILE, DEMO_PASSWORD_FILE, DATABASE_URL_FILE
-#       -> JWT_SECRET, METRICS_TOKEN, DEMO_PASSWORD, DATABASE_URL (the file's content, trailing newline dropped)
+#   JWT_SECRET_FILE, METRICS_TOKEN_FILE, DEMO_PASSWORD_FILE, DATABASE_URL_FILE, S3_SECRET_ACCESS_KEY_FILE
+#       -> JWT_SECRET, METRICS_TOKEN, DEMO_PASSWORD, DATABASE_URL, S3_SECRET_ACCESS_KEY (the file's content, trailing newline dropped)
 #   DATABASE_PASSWORD_FILE
 #       -> the password inserted, URL-encoded, into DATABASE_URL (given without one:
 #          postgres://delegation_flow@postgresql:5432/delegation_flow)
@@ -26,7 +26,7 @@ read_secret() { # name of the *_FILE variable -> content on stdout
   cat "$file"
 }
 
-for name in JWT_SECRET METRICS_TOKEN DEMO_PASSWORD DATABASE_URL; do
+for name in JWT_SECRET METRICS_TOKEN DEMO_PASSWORD DATABASE_URL S3_SECRET_ACCESS_KEY; do
   if [ -n "$(eval "printf %s \"\${${name}_FILE:-}\"")" ]; then
     [ -z "$(eval "printf %s \"\${$name:-}\"")" ] || die "set $name or ${name}_FILE, not both"
     value=$(read_secret "${name}_FILE")

@@ -15,7 +15,7 @@ mkdir -p "$dir"
 # URL-safe characters only: the database passwords end up in connection URLs.
 random() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
-for name in postgres_password temporal_db_password app_db_password exporter_db_password jwt_secret metrics_token grafana_admin_password; do
+for name in postgres_password temporal_db_password app_db_password exporter_db_password jwt_secret metrics_token grafana_admin_password minio_root_password; do
   if [ -s "$dir/$name" ]; then
     echo "secrets: $dir/$name exists, kept"
   else

@@ -24,7 +24,9 @@ import {
 } from '@df/domain';
 import {
   amendUpdate,
+  attachUpdate,
   calendarChangedSignal,
+  detachUpdate,
   cancelUpdate,
   completeStepSignal,
   completeStepUpdate,
@@ -101,6 +103,12 @@ const REPLAN_SETTLE_WD = 0.5;
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /**
+ * Cases started with this patch refuse completing a step without the attachment kinds it declares
+ * (requiresAttachments, issue 15 item 3). The attach/detach Updates are new messages: histories without them
+ * replay unchanged; the patch keeps a replayed completion of an older case from being refused.
+ */
+const ATTACHMENTS_PATCH = 'attachments';
+/**
  * With this patch a `calendarChanged` signal whose schedules fail isYearScheduleList is refused (logged):
  * before it, garbage failed every workflow task (a wedged case) and a schedule with problems was applied.
  * Asked only for such a signal, so cases that never get one record no marker.
@@ -176,6 +184,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
+    attachments: patched(ATTACHMENTS_PATCH),
   });
   let dirty = true;
   let flushedSeq = 0;
@@ -248,6 +257,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   setHandler(extendDeficiencyUpdate, actionHandlers('extendDeficiency').handler, {
     validator: actionHandlers('extendDeficiency').validator,
   });
+  setHandler(attachUpdate, actionHandlers('attach').handler, { validator: actionHandlers('attach').validator });
+  setHandler(detachUpdate, actionHandlers('detach').handler, { validator: actionHandlers('detach').validator });
 
   // The same messages as Signals, for callers that must not wait for a worker: a refused one is logged.
   const signal = (type: 'complete' | 'decide') => (request: EngineAction['request']) => {

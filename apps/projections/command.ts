@@ -3,7 +3,7 @@ import { dataSourceOptions, formatDifference, rebuildReadModels, verifyReadModel
 import { ConfigError, loadConfig } from '@df/runtime';
 
 export const USAGE = `usage: npm run projections:rebuild [-- --verify] [-- --batch-size=N]
-  (no flag)     replace the read models (cases, case_steps, notifications, member_trips) by a fold of case_events, in one transaction
+  (no flag)     replace the read models (cases, case_steps, notifications, member_trips, case_attachments) by a fold of case_events, in one transaction
   --verify      compare a fold of case_events with the live read models and print every difference; change nothing
   --batch-size  streams folded per round trip (default 500)
 exit codes: 0 done / no difference, 1 differences found (--verify), 2 usage, configuration or database error`;

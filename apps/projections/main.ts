@@ -1,5 +1,5 @@
 // Rebuilds the read models from the event store, or with --verify compares them (docs/event-store.md).
-//   npm run projections:rebuild              replace cases, case_steps, notifications, member_trips
+//   npm run projections:rebuild              replace cases, case_steps, notifications, member_trips, case_attachments
 //   npm run projections:rebuild -- --verify  print every difference; exit 1 if there is one
 import { runProjectionsCommand } from './command';
 

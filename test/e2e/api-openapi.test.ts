@@ -47,6 +47,11 @@ const ROUTES = [
   'post /api/delegations/{id}/notice-objections',
   'post /api/delegations/{id}/documents',
   'post /api/delegations/{id}/documents/extensions',
+  // Attachments (issue 15 item 3): test/e2e/attachments.test.ts checks their bodies against the schemas.
+  'get /api/delegations/{id}/attachments',
+  'post /api/delegations/{id}/attachments',
+  'get /api/delegations/{id}/attachments/{attachmentId}',
+  'delete /api/delegations/{id}/attachments/{attachmentId}',
   'get /api/inbox',
   'get /api/catalog',
   'get /api/dashboard',
@@ -127,7 +132,8 @@ describe('the OpenAPI document', () => {
       const [method, path] = route.split(' ') as [string, string];
       const op = doc.paths[path]![method]!;
       if (op.requestBody) {
-        const media = op.requestBody.content['application/json']!;
+        // JSON bodies everywhere but the attachment upload (multipart/form-data).
+        const media = (op.requestBody.content['application/json'] ?? op.requestBody.content['multipart/form-data'])!;
         const component = media.schema?.$ref ? doc.components.schemas[media.schema.$ref.split('/').pop()!] : undefined;
         expect({ route, hasRequestExample: !!(media.example ?? media.examples ?? component?.example) }).toEqual({
           route,

@@ -320,7 +320,7 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const rebuilt = await projectionsCommand([], db.url);
     expect({ code: rebuilt.code, stderr: rebuilt.stderr }).toEqual({ code: 0, stderr: '' });
     expect(rebuilt.stdout).toMatch(
-      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3\n$/,
+      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3, case_attachments 0\n$/,
     );
     expect(await snapshot()).toEqual(before);
     const verified = await projectionsCommand(['--verify'], db.url);

@@ -1,6 +1,7 @@
 import {
   textRuleErrors,
   tripCountries,
+  type CaseAction,
   type WorkingCalendar,
   type CaseFacts,
   type CasePhase,
@@ -15,6 +16,7 @@ import { applyDecide, checkDecide } from './actions/decide';
 import { applyObjection, checkObjection } from './actions/objection';
 import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
+import { applyAttach, applyDetach, checkAttach, checkDetach } from './actions/attachments';
 import { authorize } from './authorization';
 import { reject } from './rejection';
 import {
@@ -40,6 +42,18 @@ export {
   type SystemResult,
   type SystemWork,
 } from './core';
+
+/** The access table's action for each engine action (most share the name). */
+const ACCESS_ACTION: Record<Exclude<EngineAction['type'], 'complete' | 'decide'>, CaseAction> = {
+  amend: 'amend',
+  withdraw: 'withdraw',
+  cancel: 'cancel',
+  objection: 'objection',
+  supplyDocument: 'supplyDocument',
+  extendDeficiency: 'extendDeficiency',
+  attach: 'uploadAttachment',
+  detach: 'removeAttachment',
+};
 
 /**
  * The chain as a small interpreter of the pinned definition: pure and deterministic, driven by the
@@ -165,6 +179,12 @@ export class CaseEngine {
       case 'extendDeficiency':
         applyExtend(core, action.request);
         break;
+      case 'attach':
+        applyAttach(core, action.request);
+        break;
+      case 'detach':
+        applyDetach(core, action.request);
+        break;
     }
     if (!core.closed) core.advance();
     const result: ActionResult = {
@@ -185,7 +205,8 @@ export class CaseEngine {
       reject('INVALID_REQUEST', '缺少办理人信息 actor', 'actor {id, role, unit} is required');
     }
     // Step actions are authorized against their step once it is found (awaitingStep).
-    if (action.type !== 'complete' && action.type !== 'decide') authorize(action.type, r.actor, this.core, { onBehalfOf: r.onBehalfOf });
+    if (action.type !== 'complete' && action.type !== 'decide')
+      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
     else if (this.closed) authorize(action.type, r.actor, this.core);
     switch (action.type) {
       case 'complete':
@@ -204,6 +225,10 @@ export class CaseEngine {
         return checkSupply(this.core, action.request);
       case 'extendDeficiency':
         return checkExtend(this.core, action.request);
+      case 'attach':
+        return checkAttach(this.core, action.request);
+      case 'detach':
+        return checkDetach(this.core, action.request);
     }
   }
 

@@ -26,6 +26,9 @@ import type {
   ActionBase,
   ActionResult,
   AmendRequest,
+  AttachmentMetadata,
+  AttachRequest,
+  DetachRequest,
   CaseEventOf,
   CaseEventPayloads,
   CaseEventType,
@@ -133,7 +136,9 @@ export type EngineAction =
   | { type: 'cancel'; request: CloseRequest }
   | { type: 'objection'; request: ObjectionRequest }
   | { type: 'supplyDocument'; request: SupplyDocumentRequest }
-  | { type: 'extendDeficiency'; request: ExtendDeficiencyRequest };
+  | { type: 'extendDeficiency'; request: ExtendDeficiencyRequest }
+  | { type: 'attach'; request: AttachRequest }
+  | { type: 'detach'; request: DetachRequest };
 
 export interface EngineDeps {
   /** Deterministic ids (uuid4 of the workflow sandbox). */
@@ -157,6 +162,11 @@ export interface EngineDeps {
    * for histories recorded before the rule (patched()), so they replay as they ran.
    */
   realWorldDates?: boolean;
+  /**
+   * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
+   * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
+   */
+  attachments?: boolean;
 }
 
 /**
@@ -183,6 +193,8 @@ export class CaseCore {
   readonly steps: Map<string, StepDefinition>;
   returnedOn?: string;
   readonly deficiencies: Deficiency[] = [];
+  /** The case's live attachments (metadata only) by id, from attach/detach. */
+  readonly attachments = new Map<string, AttachmentMetadata>();
   readonly objections: Array<{ at: number; by: string; text: string }> = [];
   readonly withdrawnMembers: Array<{ memberId: string; reason: string }> = [];
   violations: RuleViolation[] = [];

@@ -8,6 +8,7 @@ import {
   type CasePhase,
   type InstanceState,
   type Plan,
+  missingAttachmentKinds,
 } from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
 import { planSummary } from '@df/contracts';
@@ -116,6 +117,12 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(state.comment ? { comment: state.comment } : {}),
       ...(state.data ? { data: state.data } : {}),
       returns: state.returns,
+      ...(meta.behaviour.requiresAttachments?.length
+        ? {
+            requiresAttachments: [...meta.behaviour.requiresAttachments],
+            missingAttachments: missingAttachmentKinds(meta.behaviour.requiresAttachments, meta.key, core.attachments.values()),
+          }
+        : {}),
     };
   };
   for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, state.status));

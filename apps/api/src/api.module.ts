@@ -42,6 +42,7 @@ import { TemporalClientService } from './temporal/temporal-client.provider';
 import { UsersController } from './users/users.controller';
 import { UsersAdminService } from './users/users-admin.service';
 import { WEB_CONTROLLERS, WEB_PROVIDERS } from './web';
+import { ATTACHMENT_CONTROLLERS, ATTACHMENT_PROVIDERS } from './attachments';
 
 @Module({})
 export class ApiModule {
@@ -66,6 +67,7 @@ export class ApiModule {
         DashboardController,
         MetricsController,
         UsersController,
+        ...ATTACHMENT_CONTROLLERS,
         ...WEB_CONTROLLERS,
       ],
       providers: [
@@ -90,6 +92,7 @@ export class ApiModule {
         DashboardService,
         DashboardExportService,
         MetricsService,
+        ...ATTACHMENT_PROVIDERS,
         ...WEB_PROVIDERS,
       ],
       exports: [UsersService],

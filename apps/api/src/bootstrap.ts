@@ -11,6 +11,7 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
+import { ATTACHMENT_UPLOAD_PATH } from './attachments';
 import { setRouteTable } from './common/route-table';
 import { MetricsService } from './metrics/metrics.service';
 import { addEdgeContract, addZodComponents } from './openapi';
@@ -54,7 +55,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   // schemas in the browser, which generates code: scripts stay same-origin, eval is allowed (docs/security.md).
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-eval'"] } } }));
   app.use(noStore());
-  app.use(jsonBodiesOnly());
+  app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   if (secret.source !== 'env')
     logger.warn(

@@ -232,6 +232,9 @@ export interface StepProgress {
   decision?: string;
   comment?: string;
   returns: number;
+  /** Attachment kinds the step needs before it completes, and those still missing (issue 15 item 3). */
+  requiresAttachments?: string[];
+  missingAttachments?: string[];
 }
 
 export interface Progress {

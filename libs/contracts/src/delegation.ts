@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  AttachmentKind,
   CaseFacts,
   CasePhase,
   CaseStatus,
@@ -105,6 +106,36 @@ export interface SupplyDocumentRequest extends ActionBase {
   fileRef?: string;
 }
 
+/**
+ * An attachment the API stored (file and checksum verified) for this case, brought into the case state so the
+ * engine can require a step's documents (StepBehaviour.requiresAttachments) and the timeline records the upload.
+ * The file itself never enters the workflow: only its metadata (docs/attachments.md).
+ */
+// A type alias (not an interface): it is also an event payload, which must be assignable to a record.
+export type AttachmentMetadata = {
+  /** The attachment id (UUID), also the last part of its storage key. */
+  id: string;
+  kind: AttachmentKind;
+  /** The step instance key it is for (e.g. A03:US), or null for the case as a whole. */
+  stepKey: string | null;
+  fileName: string;
+  /** Sniffed from the content (ATTACHMENT_MIME_TYPES). */
+  mimeType: string;
+  /** Bytes. */
+  size: number;
+  /** Lower-case hex SHA-256 of the content. */
+  sha256: string;
+  storageKey: string;
+};
+
+export interface AttachRequest extends ActionBase {
+  attachment: AttachmentMetadata;
+}
+
+export interface DetachRequest extends ActionBase {
+  attachmentId: string;
+}
+
 /** 容缺: the FAO clerk extends a missing document's deadline (at most settings.deficiencies.extensions times, default once). */
 export interface ExtendDeficiencyRequest extends ActionBase {
   documentId: string;
@@ -156,6 +187,9 @@ export interface StepProgress {
   data?: Record<string, unknown>;
   /** How many times this step was sent back for revision. */
   returns: number;
+  /** Attachment kinds the step needs before it completes and which of them are still missing (absent: none needed). */
+  requiresAttachments?: AttachmentKind[];
+  missingAttachments?: AttachmentKind[];
 }
 
 export interface DeficiencyProgress {
@@ -277,6 +311,9 @@ export const retryIncidentUpdate = defineUpdate<{ retried: true; incidentId: str
   'retryIncident',
 );
 export const extendDeficiencyUpdate = defineUpdate<ActionResult, [ExtendDeficiencyRequest]>('extendDeficiency');
+/** An attachment was stored for the case (attachment.added); removed (attachment.removed). */
+export const attachUpdate = defineUpdate<ActionResult, [AttachRequest]>('attach');
+export const detachUpdate = defineUpdate<ActionResult, [DetachRequest]>('detach');
 
 /** The office loaded or replaced a year's holiday schedule: every loaded schedule, for open cases to re-plan with. */
 export const calendarChangedSignal = defineSignal<[{ schedules: YearSchedule[] }]>('calendarChanged');
@@ -288,7 +325,7 @@ export const progressQuery = defineQuery<DelegationProgress>('progress');
 /**
  * Why the workflow refused an action (the ApplicationFailure type of a rejected update). The API maps
  * them to HTTP: UNKNOWN_STEP 404, WRONG_ROLE 403, STEP_NOT_AWAITING / ACTION_NOT_ALLOWED / CASE_CLOSED 409,
- * NOT_BEFORE_DATE 409, INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION / INVALID_ON_BEHALF 422.
+ * NOT_BEFORE_DATE / MISSING_ATTACHMENTS 409, INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION / INVALID_ON_BEHALF 422.
  */
 export const REJECTION_CODES = [
   'UNKNOWN_STEP',
@@ -302,6 +339,7 @@ export const REJECTION_CODES = [
   'CASE_INCIDENT',
   'INVALID_ON_BEHALF',
   'NOT_BEFORE_DATE',
+  'MISSING_ATTACHMENTS',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

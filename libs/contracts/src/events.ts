@@ -12,7 +12,7 @@ import {
   type StepKind,
 } from '@df/domain';
 import type { CaseEventRecord } from './activities';
-import type { AmendRequest, DecideStepRequest, MissingDocument } from './delegation';
+import type { AmendRequest, AttachmentMetadata, DecideStepRequest, MissingDocument } from './delegation';
 
 /**
  * The case events: one discriminated union (type + typed payload), emitted by the engine
@@ -126,6 +126,10 @@ export type CaseEventPayloads = {
     notification: NotificationPayload | null;
     office?: NotificationPayload | null;
   };
+  /** An attachment was stored for the case (issue 15 item 3): its metadata; the event's actor is the uploader. */
+  'attachment.added': AttachmentMetadata;
+  /** An attachment was removed: the row stays (removed_at), the file is deleted once this is stored. */
+  'attachment.removed': { id: string; kind: AttachmentMetadata['kind']; stepKey: string | null; fileName: string; storageKey: string };
   /** The FAO clerk gave a missing document more time: its new deadline, the times extended so far, the reason. */
   'deficiency.extended': { id: string; name: string; dueAt: string; extensions: number; reason: string };
 };
@@ -152,6 +156,8 @@ export const CASE_EVENT_TYPES = [
   'deficiency.supplied',
   'deficiency.overdue',
   'deficiency.extended',
+  'attachment.added',
+  'attachment.removed',
 ] as const satisfies readonly CaseEventType[];
 
 type Envelope = Omit<CaseEventRecord, 'type' | 'payload'>;

@@ -42,6 +42,17 @@ const EXPECTED: Record<Exclude<CaseAction, 'complete' | 'decide'>, { roles: Role
   objection: { roles: PEOPLE.filter((r) => r !== 'manager'), statuses: ['open'], onBehalf: false },
   supplyDocument: { roles: ['organizer'], statuses: ['open', 'departed'], onBehalf: true },
   extendDeficiency: { roles: ['fao-clerk'], statuses: ['open'], onBehalf: false },
+  uploadAttachment: {
+    roles: ['organizer', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'],
+    statuses: ['open', 'departed'],
+    onBehalf: false,
+  },
+  removeAttachment: {
+    roles: ['organizer', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'],
+    statuses: ['open', 'departed'],
+    onBehalf: false,
+  },
+  readAttachments: { roles: PEOPLE, statuses: [...CASE_STATUSES], onBehalf: false },
 };
 const ORGANIZER = { kind: 'user', id: 'organizer.commerce', role: 'organizer', unit: UNIT } as const;
 const FAO_OFFICERS: Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];

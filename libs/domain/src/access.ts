@@ -44,8 +44,14 @@ export const CASE_ACTIONS = [
   'objection',
   'supplyDocument',
   'extendDeficiency',
+  'uploadAttachment',
+  'removeAttachment',
+  'readAttachments',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** Actions that change nothing: the manager's (who reads everything and decides nothing). */
+const READ_ONLY_ACTIONS: readonly CaseAction[] = ['read', 'readAttachments'];
 
 export interface AccessRule {
   /** Roles allowed; 'step' = the role the step names (see responsibleRole). */
@@ -60,6 +66,8 @@ export interface AccessRule {
 const PEOPLE: readonly Role[] = [...UNIT_ROLES, ...FAO_ROLES, 'leader', 'manager'];
 /** 帮代办: an FAO officer may do the organizer's part (the organizer records members' steps too). */
 const FAO_FOR_ORGANIZER = { by: FAO_ROLES, of: ['organizer'] as readonly Role[] };
+/** Who uploads and removes a case's documents. */
+const ATTACHERS: readonly Role[] = ['organizer', ...FAO_ROLES];
 
 export const ACCESS: Record<CaseAction, AccessRule> = {
   read: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看', en: 'read' } },
@@ -92,6 +100,11 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
     statuses: ['open'],
     label: { zh: '延长缺件补交期限', en: 'extend a missing document deadline' },
   },
+  // Attachments (issue 15 item 3): the organizer assembles the dossier, FAO officers add what they receive or scan.
+  uploadAttachment: { roles: ATTACHERS, statuses: ['open', 'departed'], label: { zh: '上传附件', en: 'upload an attachment' } },
+  removeAttachment: { roles: ATTACHERS, statuses: ['open', 'departed'], label: { zh: '删除附件', en: 'remove an attachment' } },
+  // Whoever may read the case may list and download its documents.
+  readAttachments: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看附件', en: 'read attachments' } },
 };
 
 /**
@@ -199,7 +212,7 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
     };
   }
   const role = q.actor.role;
-  if (role === 'manager' && q.action !== 'read')
+  if (role === 'manager' && !READ_ONLY_ACTIONS.includes(q.action))
     return { code: 'WRONG_ROLE', message: { zh: '管理人员只能查看，不能办理', en: 'Managers read everything and decide nothing' } };
   if (rule.roles === 'step' && q.step && responsibleRole(q.step) === 'system') {
     return { code: 'WRONG_ROLE', message: { zh: '系统步骤由系统自动办理', en: 'System steps are run by the engine' } };

@@ -14,3 +14,4 @@ export * from './planner';
 export * from './fixtures';
 export * from './registries';
 export * from './text-rule';
+export * from './attachments';

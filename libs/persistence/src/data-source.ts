@@ -6,6 +6,7 @@ import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
 import { REGISTRY_ENTITIES } from './entities/registries.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { CaseIncidentEntity } from './entities/incident.entity';
+import { AttachmentEntity } from './entities/attachment.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -18,6 +19,7 @@ export const ENTITIES = [
   IdempotencyRecordEntity,
   AuditEventEntity,
   CaseIncidentEntity,
+  AttachmentEntity,
   ...REGISTRY_ENTITIES,
 ];
 

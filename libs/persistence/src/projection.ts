@@ -1,6 +1,7 @@
 import { behaviourOf, chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
 import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
+import { AttachmentEntity } from './entities/attachment.entity';
 import { CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 
 /**
@@ -8,9 +9,9 @@ import { CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from
  * `projectEvents`) and the rebuild command (`foldStream`, rebuild.ts) use this one reducer, so a rebuild
  * equals the live tables by construction and a difference means something wrote around the event store.
  *
- * A stream projects into four tables: `cases` (one row), `case_steps` (one per step instance),
- * `notifications` (escalations, carried by `step.overdue` / `deficiency.overdue`) and `member_trips`
- * (the frequency history, carried by `case.departed`).
+ * A stream projects into five tables: `cases` (one row), `case_steps` (one per step instance),
+ * `notifications` (escalations, carried by `step.overdue` / `deficiency.overdue`), `member_trips`
+ * (the frequency history, carried by `case.departed`) and `case_attachments` (`attachment.added` / `.removed`).
  */
 export interface CaseView {
   case?: CaseEntity;
@@ -19,9 +20,16 @@ export interface CaseView {
   notifications: NotificationEntity[];
   /** The members' trips, from the departure (insert-only). */
   trips: MemberTripEntity[];
+  /** The case's attachments by id (a removal keeps the row, with removed_at). */
+  attachments: Map<string, AttachmentEntity>;
 }
 
-export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [], trips: [] });
+export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [], trips: [], attachments: new Map() });
+
+/** Attachment ids an event touches (to load just those rows before folding). */
+export function attachmentIdsOf(event: Pick<CaseEventRecord, 'type' | 'payload'>): string[] {
+  return event.type.startsWith('attachment.') && typeof event.payload.id === 'string' ? [event.payload.id] : [];
+}
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
@@ -283,6 +291,36 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
         }
       }
       return;
+    case 'attachment.added': {
+      const p = event.payload;
+      view.attachments.set(
+        p.id,
+        Object.assign(new AttachmentEntity(), {
+          id: p.id,
+          caseId: event.streamId,
+          stepKey: p.stepKey,
+          kind: p.kind,
+          fileName: p.fileName,
+          mimeType: p.mimeType,
+          size: p.size,
+          sha256: p.sha256,
+          storageKey: p.storageKey,
+          uploadedBy: event.actorId ?? 'unknown',
+          uploadedAt: at,
+          removedBy: null,
+          removedAt: null,
+        }),
+      );
+      return;
+    }
+    case 'attachment.removed': {
+      const row = view.attachments.get(event.payload.id);
+      if (row) {
+        row.removedBy = event.actorId ?? 'unknown';
+        row.removedAt = at;
+      }
+      return;
+    }
     // Events that change no read model (they stay in the timeline).
     case 'notice.objection':
     case 'deficiency.raised':
@@ -319,8 +357,16 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
       : keys.length > 0
         ? await manager.find(CaseStepEntity, { where: { caseId: streamId, stepKey: In(keys) } })
         : [];
-    const view: CaseView = { ...emptyView(), ...(existing ? { case: existing } : {}), steps: new Map(rows.map((r) => [r.stepKey, r])) };
+    const attachmentIds = [...new Set(fresh.flatMap(attachmentIdsOf))];
+    const attachmentRows = attachmentIds.length > 0 ? await manager.find(AttachmentEntity, { where: { id: In(attachmentIds) } }) : [];
+    const view: CaseView = {
+      ...emptyView(),
+      ...(existing ? { case: existing } : {}),
+      steps: new Map(rows.map((r) => [r.stepKey, r])),
+      attachments: new Map(attachmentRows.map((r) => [r.id, r])),
+    };
     const before = new Map(rows.map((r) => [r.stepKey, JSON.stringify(r)]));
+    const attachmentsBefore = new Map(attachmentRows.map((r) => [r.id, JSON.stringify(r)]));
     for (const e of upcastStream(fresh)) foldCaseEvent(view, e);
     if (view.case) await manager.save(CaseEntity, view.case);
     const changed = [...view.steps.values()].filter((r) => before.get(r.stepKey) !== JSON.stringify(r));
@@ -328,5 +374,7 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
     if (view.notifications.length > 0)
       await manager.createQueryBuilder().insert().into(NotificationEntity).values(view.notifications).orIgnore().execute();
     if (view.trips.length > 0) await manager.createQueryBuilder().insert().into(MemberTripEntity).values(view.trips).orIgnore().execute();
+    const attachments = [...view.attachments.values()].filter((r) => attachmentsBefore.get(r.id) !== JSON.stringify(r));
+    if (attachments.length > 0) await manager.save(AttachmentEntity, attachments);
   }
 }

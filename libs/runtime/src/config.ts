@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '@df/contracts';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '@df/domain';
 import { projectRoot } from './project-root';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -100,9 +101,41 @@ const schema = z.object({
       message: 'must be disable, prefer, require, verify-ca, verify-full or no-verify',
     })
     .optional(),
+  // Attachments (issue 15 item 3, docs/attachments.md): size limit; local disk under DATA_DIR unless S3_BUCKET is set.
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(DEFAULT_ATTACHMENT_MAX_BYTES),
+  S3_BUCKET: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)' })
+    .optional(),
+  S3_ENDPOINT: optionalUrl(['http', 'https']),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+  S3_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: "must be a key prefix of safe characters (letters, digits, /!_.*'()-)" })
+    .optional(),
 });
 
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DEMO_PASSWORD', 'METRICS_TOKEN', 'PAYLOAD_KEYS', 'TEMPORAL_API_KEY']);
+const SECRET_VARIABLES = new Set([
+  'JWT_SECRET',
+  'DEMO_PASSWORD',
+  'METRICS_TOKEN',
+  'PAYLOAD_KEYS',
+  'TEMPORAL_API_KEY',
+  'S3_SECRET_ACCESS_KEY',
+]);
 
 export interface AppConfig {
   port: number;
@@ -178,6 +211,29 @@ export interface AppConfig {
   temporalTls?: TemporalTlsConfig;
   /** Temporal Cloud API key (TEMPORAL_API_KEY or the content of TEMPORAL_API_KEY_FILE); implies TLS. */
   temporalApiKey?: string;
+  /** Where case attachments are kept and how large one may be (docs/attachments.md). */
+  attachments: AttachmentsConfig;
+}
+
+/** Attachment storage: local disk (DATA_DIR/attachments) by default, S3-compatible object storage when S3_BUCKET is set. */
+export interface AttachmentsConfig {
+  /** Largest file accepted, bytes (ATTACHMENT_MAX_BYTES, default 10 MiB). */
+  maxBytes: number;
+  storage: { kind: 'local'; dir: string } | S3StorageConfig;
+}
+
+export interface S3StorageConfig {
+  kind: 's3';
+  bucket: string;
+  region: string;
+  /** MinIO or another S3-compatible server; unset: AWS. */
+  endpoint?: string;
+  /** Static credentials (both or neither); neither: the SDK's default chain (instance role, env, profile). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Path-style URLs (MinIO needs them); default on with an endpoint, off for AWS. */
+  forcePathStyle: boolean;
+  /** Key prefix inside the bucket, e.g. `delegation-flow/` (default none). */
+  prefix: string;
 }
 
 /** TLS to Temporal: server-verified with the CA (or the system's), mutual when a client certificate and key are given. */
@@ -256,6 +312,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
       ? v.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim())
       : [`http://localhost:${v.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${v.TEMPORAL_UI_PORT}`],
     ...connection,
+    attachments: attachmentsConfig(v, dataDir),
+  };
+}
+
+/** S3 settings only make sense with a bucket; access key id and secret come together. */
+function attachmentsConfig(v: ParsedEnv, dataDir: string): AttachmentsConfig {
+  const problems: string[] = [];
+  const s3Set = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const).filter(
+    (k) => v[k] !== undefined,
+  );
+  if (!v.S3_BUCKET && s3Set.length > 0) problems.push(`S3_BUCKET: is required when ${s3Set.join(', ')} is set`);
+  if (!!v.S3_ACCESS_KEY_ID !== !!v.S3_SECRET_ACCESS_KEY)
+    problems.push('S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY: set both or neither (neither: the SDK default credential chain)');
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (!v.S3_BUCKET) return { maxBytes: v.ATTACHMENT_MAX_BYTES, storage: { kind: 'local', dir: join(dataDir, 'attachments') } };
+  return {
+    maxBytes: v.ATTACHMENT_MAX_BYTES,
+    storage: {
+      kind: 's3',
+      bucket: v.S3_BUCKET,
+      region: v.S3_REGION,
+      ...(v.S3_ENDPOINT ? { endpoint: v.S3_ENDPOINT } : {}),
+      ...(v.S3_ACCESS_KEY_ID && v.S3_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY } }
+        : {}),
+      forcePathStyle: v.S3_FORCE_PATH_STYLE ?? !!v.S3_ENDPOINT,
+      prefix: v.S3_PREFIX ? (v.S3_PREFIX.endsWith('/') ? v.S3_PREFIX : `${v.S3_PREFIX}/`) : '',
+    },
   };
 }
 

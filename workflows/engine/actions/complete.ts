@@ -3,6 +3,7 @@ import type { CompleteStepRequest } from '@df/contracts';
 import { tripReportProblems } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { reject } from '../rejection';
+import { checkRequiredAttachments } from './attachments';
 
 /** complete: a task (not an approval, system step or timer) awaiting its role; the step's declared data schema and effects. */
 
@@ -16,6 +17,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
   if (r.data !== undefined && (typeof r.data !== 'object' || r.data === null || Array.isArray(r.data))) {
     reject('INVALID_REQUEST', 'data 必须是对象', 'data must be an object', r.stepKey);
   }
+  checkRequiredAttachments(core, r.stepKey);
   const data = r.data ?? {};
   const b = meta.behaviour;
   if (b.collectsDeficiencies && core.deficiencies.some((d) => d.status !== 'supplied')) {

@@ -2,6 +2,7 @@ import { dependentsOf, toIso } from '@df/domain';
 import type { DecideStepRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { reject } from '../rejection';
+import { checkRequiredAttachments } from './attachments';
 
 /** decide: approve, reject (closes the case), return for revision (the target and what depends on it run again), accept with deficiencies at an intake. */
 
@@ -17,6 +18,8 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
       `${meta.code} is not an approval: complete it instead`,
       r.stepKey,
     );
+  // Approving needs the step's documents; rejecting or returning does not.
+  if (r.decision === 'approve' || r.decision === 'accept-with-deficiencies') checkRequiredAttachments(core, r.stepKey);
   if (r.decision === 'accept-with-deficiencies') {
     if (!meta.behaviour.intake?.acceptWithDeficiencies) {
       const intake = core.definition.steps

@@ -15,15 +15,20 @@ export function routeLabel(req: Request): string {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
+
 /**
  * JSON bodies only: a request that carries a body in any other media type (form-encoded, text, multipart)
- * is 415 UNSUPPORTED_MEDIA_TYPE before any parser or handler sees it.
+ * is 415 UNSUPPORTED_MEDIA_TYPE before any parser or handler sees it; multipart/form-data is let through on
+ * the POST paths named in `multipartPaths` (the attachment upload), whose route parses it.
  */
-export function jsonBodiesOnly() {
+export function jsonBodiesOnly(multipartPaths: readonly RegExp[] = []) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const length = req.headers['content-length'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    if (hasBody && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    const type = req.headers['content-type'] ?? '';
+    const multipart = req.method === 'POST' && MULTIPART_TYPE.test(type) && multipartPaths.some((p) => p.test(req.path));
+    if (hasBody && !multipart && !JSON_TYPE.test(type)) {
       next(
         new DomainError(
           'UNSUPPORTED_MEDIA_TYPE',

@@ -6,7 +6,9 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Brackets, Repository } from 'typeorm';
 import {
   amendUpdate,
+  attachUpdate,
   cancelUpdate,
+  detachUpdate,
   completeStepUpdate,
   decideStepUpdate,
   DELEGATION_WORKFLOW_TYPE,
@@ -81,7 +83,18 @@ export interface Replayable<T> {
   replayed: boolean;
 }
 
-export type ActionKind = 'complete' | 'decide' | 'amend' | 'withdraw' | 'cancel' | 'objection' | 'supplyDocument' | 'extendDeficiency';
+export type ActionKind =
+  | 'complete'
+  | 'decide'
+  | 'amend'
+  | 'withdraw'
+  | 'cancel'
+  | 'objection'
+  | 'supplyDocument'
+  | 'extendDeficiency'
+  // Attachments (apps/api/src/attachments): the body is built by the API after storing the file, never the client's.
+  | 'attach'
+  | 'detach';
 
 const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
@@ -507,6 +520,10 @@ export class DelegationsService {
         return handle.executeUpdate(supplyDocumentUpdate, options);
       case 'extendDeficiency':
         return handle.executeUpdate(extendDeficiencyUpdate, options);
+      case 'attach':
+        return handle.executeUpdate(attachUpdate, options);
+      case 'detach':
+        return handle.executeUpdate(detachUpdate, options);
     }
   }
 
@@ -539,6 +556,9 @@ export class DelegationsService {
         return parseOrThrow(SupplyDocumentSchema, body);
       case 'extendDeficiency':
         return parseOrThrow(ExtendDeficiencySchema, body);
+      case 'attach':
+      case 'detach':
+        return body as Record<string, unknown>; // validated by AttachmentsService; the workflow checks it again
     }
   }
 }

@@ -6,6 +6,7 @@ import { Chart } from '../Chart';
 import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { hasLabel, useT, type LabelKey } from '../i18n';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
+import { AttachmentsCard } from './AttachmentsCard';
 
 interface TimelineEvent {
   seq: number;
@@ -309,6 +310,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               />
             ) : null}
           </Card>
+          <AttachmentsCard caseId={caseId} progress={p} session={session} />
           <Card title={t('graph')} size="small">
             <Space wrap style={{ marginBottom: 8 }}>
               {LEGEND.map(([s, k]) => (

@@ -1,3 +1,5 @@
+import type { AttachmentKind } from '../attachments';
+
 /**
  * What a step does beyond "its role completes it", declared on the step (StepDefinition.behaviour) and
  * interpreted by the engine (workflows/engine): no step code is special-cased anywhere else. docs/domain.md
@@ -44,6 +46,11 @@ export interface StepBehaviour {
    * (due back 7 days after return), 'check-in' it back into custody, 'cancel' the replaced one (issue 14 item 3).
    */
   custody?: 'check-out' | 'check-in' | 'cancel';
+  /**
+   * Attachment kinds that must be uploaded (for this step instance or the case) before the step is completed or
+   * approved; a completion without them is refused naming the missing kinds (issue 15 item 3, docs/attachments.md).
+   */
+  requiresAttachments?: readonly AttachmentKind[];
   /** The escalation an overdue deadline raises. */
   overdue?: OverdueEscalation;
   /** Opens after departure (not planned to departure): due relative to the return day; a second, harder deadline after it. */

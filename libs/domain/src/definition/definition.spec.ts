@@ -65,6 +65,20 @@ describe('DEFAULT_DEFINITION', () => {
     expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
   });
 
+  it('accepts a step declaring the attachment kinds it needs, refuses unknown or repeated kinds naming the field', () => {
+    const needs = (kinds: unknown) => ({ behaviour: { requiresAttachments: kinds } }) as Partial<StepDefinition>;
+    expect(validateDefinition(def([step('A03', [], needs(['invitation-letter', 'invitation-translation']))]))).toEqual([]);
+    for (const kinds of [['selfie'], 'invitation-letter', ['other', 'other']]) {
+      expect(validateDefinition(def([step('A03', [], needs(kinds))]))).toEqual([
+        expect.objectContaining({
+          code: 'INVALID_FIELD',
+          step: 'A03',
+          message: expect.stringContaining("'behaviour.requiresAttachments'"),
+        }),
+      ]);
+    }
+  });
+
   it('has the kinds of the issue', () => {
     const kinds = Object.fromEntries(DEFAULT_DEFINITION.steps.map((s) => [s.code, s.kind]));
     const approvals = DEFAULT_DEFINITION.steps.filter((s) => s.kind === 'approval').map((s) => s.code);

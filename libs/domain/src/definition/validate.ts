@@ -1,3 +1,4 @@
+import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
@@ -40,6 +41,12 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
       ...(code ? { step: code } : {}),
       message: `${at}: unknown condition '${String(raw.condition)}' (known: ${Object.keys(CONDITIONS).join(', ')})`,
     });
+  const required = isRecord(raw.behaviour) ? raw.behaviour.requiresAttachments : undefined;
+  if (
+    required !== undefined &&
+    (!Array.isArray(required) || !required.every(isAttachmentKind) || new Set(required).size !== required.length)
+  )
+    bad('behaviour.requiresAttachments', `an array of distinct attachment kinds (${ATTACHMENT_KINDS.join(', ')})`);
   return problems;
 }
 

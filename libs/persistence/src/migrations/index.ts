@@ -9,6 +9,7 @@ import { CaseIncidents1795978560319 } from './1795978560319-CaseIncidents';
 import { UserRoleGrants1795979471434 } from './1795979471434-UserRoleGrants';
 import { ProvisionalCalendarFlag1795981165006 } from './1795981165006-ProvisionalCalendarFlag';
 import { CasesSubmittedAtIndex1795990459202 } from './1795990459202-CasesSubmittedAtIndex';
+import { CaseAttachments1795990764881 } from './1795990764881-CaseAttachments';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   UserRoleGrants1795979471434,
   ProvisionalCalendarFlag1795981165006,
   CasesSubmittedAtIndex1795990459202,
+  CaseAttachments1795990764881,
 ];

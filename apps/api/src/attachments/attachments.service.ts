@@ -1,0 +1,254 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { ActionResult, AttachmentMetadata } from '@df/contracts';
+import { accessRefusal, ATTACHMENT_NAME_MAX, textRuleBroken, type AttachmentKind, type CaseAction, type CaseStatus } from '@df/domain';
+import { AttachmentEntity, AttachmentsRepository, CaseEntity } from '@df/persistence';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+import type { AuthUser } from '../auth/access';
+import { DomainError, domainError, type FieldError } from '../common/errors';
+import { JsonLogger } from '../common/json-logger';
+import { parseOrThrow } from '../common/validation';
+import { DelegationsService } from '../delegations/delegations.service';
+import { scopedKey, uuidFrom } from '../delegations/idempotency.service';
+import { UploadFieldsSchema } from './schemas';
+import { sniffMimeType } from './sniff';
+import { ATTACHMENT_STORE, type AttachmentStore } from './storage';
+
+/** The file multer parsed (memory storage). */
+export interface UploadedFile {
+  originalname: string;
+  size: number;
+  buffer: Buffer;
+}
+
+export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' | 'storageKey'> & {
+  uploadedAt: string;
+  removedAt: string | null;
+};
+
+const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
+const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${id}`, `This case has no attachment ${id}`);
+const invalid = (status: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', e: FieldError): DomainError =>
+  new DomainError(status, { zh: `${e.field}：${e.message.zh}`, en: `${e.field}: ${e.message.en}` }, { errors: [e] });
+const storageUnavailable = () =>
+  domainError('STORAGE_UNAVAILABLE', '附件存储暂不可用，请稍后重试', 'The attachment store is unavailable: try again later');
+
+export const viewOf = (r: AttachmentEntity): AttachmentView => ({
+  id: r.id,
+  caseId: r.caseId,
+  kind: r.kind,
+  stepKey: r.stepKey,
+  fileName: r.fileName,
+  mimeType: r.mimeType,
+  size: r.size,
+  sha256: r.sha256,
+  uploadedBy: r.uploadedBy,
+  uploadedAt: r.uploadedAt.toISOString(),
+  removedBy: r.removedBy,
+  removedAt: r.removedAt ? r.removedAt.toISOString() : null,
+});
+
+const sha256Of = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Case attachments (issue 15 item 3, docs/attachments.md). An upload is checked (fields, size, sniffed type,
+ * file name), stored (disk or S3) under a key of its own, then sent to the case's workflow as the `attach`
+ * Update: the workflow records `attachment.added`, whose projection writes the metadata row in the append
+ * transaction. A refused Update deletes the stored file, so a file never stays without its row; an unknown
+ * outcome keeps it for the retry with the same Idempotency-Key. Who may do what is the access table's.
+ */
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
+    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    private readonly delegations: DelegationsService,
+    private readonly attachments: AttachmentsRepository,
+    @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  /**
+   * @returns the stored attachment (201) and the workflow's ActionResult.
+   * @throws VALIDATION_FAILED 400 (file missing or empty, kind, stepKey, file name: NUL/control characters or too long),
+   *   PAYLOAD_TOO_LARGE 413 (multer's limit), UNSUPPORTED_MEDIA_TYPE 415 (sniffed type not accepted), CASE_NOT_FOUND 404,
+   *   WRONG_ROLE 403 / CASE_CLOSED 409 (access table), UNKNOWN_STEP 404 (workflow), STORAGE_UNAVAILABLE or OUTCOME_UNKNOWN 503.
+   */
+  async upload(
+    user: AuthUser,
+    caseId: string,
+    file: UploadedFile | undefined,
+    fields: unknown,
+    clientKey: string | undefined,
+  ): Promise<{ attachment: AttachmentView; result: ActionResult; replayed: boolean }> {
+    const c = await this.caseFor(user, caseId, 'uploadAttachment');
+    const { kind, stepKey } = parseOrThrow(UploadFieldsSchema, fields ?? {});
+    const { fileName, mimeType } = this.checkFile(file);
+    const body = file!.buffer;
+    const sha256 = sha256Of(body);
+    // With a key the attachment id is derived from it: a retry finds the same row, and the same storage key.
+    const id = clientKey ? uuidFrom(`attachment:${scopedKey(user, clientKey)}`) : randomUUID();
+    const storageKey = `cases/${c.caseId}/${id}-${sha256.slice(0, 16)}`;
+    const attachment: AttachmentMetadata = {
+      id,
+      kind: kind as AttachmentKind,
+      stepKey: stepKey ?? null,
+      fileName,
+      mimeType,
+      size: body.length,
+      sha256,
+      storageKey,
+    };
+    try {
+      await this.store.put(storageKey, body, mimeType, sha256);
+    } catch (err) {
+      this.logger.event('error', 'attachment store refused a file', { caseId, storageKey, error: String(err) });
+      throw storageUnavailable();
+    }
+    let acted: Awaited<ReturnType<DelegationsService['act']>>;
+    try {
+      acted = await this.delegations.act(user, 'attach', caseId, undefined, { attachment }, clientKey);
+    } catch (err) {
+      // A definite refusal (4xx): no event, so no row; the file goes too. Unknown (503): the retry needs it.
+      if (err instanceof DomainError && err.status < 500) await this.discard(storageKey, caseId);
+      throw err;
+    }
+    const row = await this.attachments.get(c.caseId, id);
+    if (!row)
+      throw domainError(
+        'OUTCOME_UNKNOWN',
+        '操作结果未知：请使用同一 Idempotency-Key 重试',
+        'The outcome is unknown: retry with the same Idempotency-Key',
+      );
+    return { attachment: viewOf(row), result: acted.body, replayed: acted.replayed };
+  }
+
+  /** The case's attachments (removed ones with ?includeRemoved). @throws CASE_NOT_FOUND 404, WRONG_ROLE 403. */
+  async list(
+    user: AuthUser,
+    caseId: string,
+    includeRemoved = false,
+  ): Promise<{ items: AttachmentView[]; mayUpload: boolean; mayRemove: boolean }> {
+    const c = await this.caseFor(user, caseId, 'readAttachments');
+    return {
+      items: (await this.attachments.list(c.caseId, { includeRemoved })).map(viewOf),
+      // What the web app shows comes from the access table, asked here for this user and case.
+      mayUpload: !this.refusal(user, c, 'uploadAttachment'),
+      mayRemove: !this.refusal(user, c, 'removeAttachment'),
+    };
+  }
+
+  /**
+   * The bytes of a live attachment, verified against the stored size and SHA-256 before anything is sent.
+   * @throws NOT_FOUND 404 (no such or removed), ATTACHMENT_CORRUPTED 500 (the store's bytes differ), STORAGE_UNAVAILABLE 503.
+   */
+  async download(user: AuthUser, caseId: string, attachmentId: string): Promise<{ row: AttachmentEntity; bytes: Buffer }> {
+    const c = await this.caseFor(user, caseId, 'readAttachments');
+    const row = ID_RE.test(attachmentId) ? await this.attachments.get(c.caseId, attachmentId) : null;
+    if (!row || row.removedAt) throw noAttachment(attachmentId);
+    let bytes: Buffer;
+    try {
+      bytes = await this.store.get(row.storageKey);
+    } catch (err) {
+      this.logger.event('error', 'attachment store could not read a file', { caseId, storageKey: row.storageKey, error: String(err) });
+      throw storageUnavailable();
+    }
+    if (bytes.length !== row.size || sha256Of(bytes) !== row.sha256) {
+      this.logger.event('error', 'attachment checksum mismatch', { caseId, attachmentId, storageKey: row.storageKey });
+      throw domainError(
+        'ATTACHMENT_CORRUPTED',
+        '附件内容与校验值不符，已拒绝下载，请联系运维人员',
+        'The stored file does not match its SHA-256: not served; tell the operators',
+      );
+    }
+    return { row, bytes };
+  }
+
+  /**
+   * Removes an attachment: the workflow records attachment.removed (the row keeps removed_at/by), then the file
+   * is deleted. @throws NOT_FOUND 404, ACTION_NOT_ALLOWED 409 (a finished step was completed on it), as upload.
+   */
+  async remove(user: AuthUser, caseId: string, attachmentId: string, clientKey: string | undefined) {
+    const c = await this.caseFor(user, caseId, 'removeAttachment');
+    const row = ID_RE.test(attachmentId) ? await this.attachments.get(c.caseId, attachmentId) : null;
+    if (!row) throw noAttachment(attachmentId);
+    const acted = await this.delegations.act(user, 'detach', caseId, undefined, { attachmentId }, clientKey);
+    await this.discard(row.storageKey, caseId);
+    return { attachmentId, result: acted.body, replayed: acted.replayed };
+  }
+
+  /** The case's read-model row, after the access table let this user do `action` on it. */
+  private async caseFor(user: AuthUser, caseId: string, action: CaseAction): Promise<CaseEntity> {
+    if (!CASE_ID_RE.test(caseId)) throw notFound();
+    const c = await this.cases.findOne({ where: { caseId } });
+    if (!c) throw notFound();
+    const refusal = this.refusal(user, c, action);
+    if (refusal) throw new DomainError(refusal.code === 'INVALID_ON_BEHALF' ? 'WRONG_ROLE' : refusal.code, refusal.message);
+    return c;
+  }
+
+  private refusal(user: AuthUser, c: CaseEntity, action: CaseAction) {
+    return accessRefusal({
+      action,
+      actor: user,
+      case: { unit: c.unit, supervisingDepartment: c.supervisingDepartment, status: c.status as CaseStatus },
+    });
+  }
+
+  /** The file's checks after multer: present, not empty, an accepted type by its bytes, a name that can be stored. */
+  private checkFile(file: UploadedFile | undefined): { fileName: string; mimeType: AttachmentView['mimeType'] & string } {
+    if (!file)
+      throw invalid('VALIDATION_FAILED', { field: 'file', rule: 'required', message: { zh: '必须上传文件', en: 'A file is required' } });
+    if (file.size === 0 || file.buffer.length === 0)
+      throw invalid('VALIDATION_FAILED', { field: 'file', rule: 'non-empty', message: { zh: '文件不能为空', en: 'The file is empty' } });
+    if (file.buffer.length > this.config.attachments.maxBytes) throw tooLarge(this.config.attachments.maxBytes);
+    const name = file.originalname;
+    const broken = textRuleBroken(name);
+    if (broken)
+      throw invalid('VALIDATION_FAILED', {
+        field: 'file.name',
+        rule: 'text-rule',
+        message: { zh: '文件名含有控制字符（如 NUL）', en: 'The file name holds control characters (such as NUL)' },
+      });
+    if (!name.trim() || [...name].length > ATTACHMENT_NAME_MAX || /[/\\]/.test(name))
+      throw invalid('VALIDATION_FAILED', {
+        field: 'file.name',
+        rule: 'file-name',
+        message: {
+          zh: `文件名须为1-${ATTACHMENT_NAME_MAX}个字符，不含路径分隔符`,
+          en: `The file name must be 1-${ATTACHMENT_NAME_MAX} characters without path separators`,
+        },
+      });
+    const mimeType = sniffMimeType(file.buffer);
+    if (!mimeType)
+      throw invalid('UNSUPPORTED_MEDIA_TYPE', {
+        field: 'file',
+        rule: 'media-type',
+        message: { zh: '文件类型须为 PDF、PNG 或 JPEG（按内容识别）', en: 'The file must be a PDF, PNG or JPEG (by its content)' },
+      });
+    return { fileName: name.normalize('NFC'), mimeType };
+  }
+
+  private async discard(storageKey: string, caseId: string): Promise<void> {
+    try {
+      await this.store.delete(storageKey);
+    } catch (err) {
+      // The row says whether it is live; a stray file is found by its key (cases/<caseId>/<id>-…).
+      this.logger.event('error', 'attachment file not deleted', { caseId, storageKey, error: String(err) });
+    }
+  }
+}
+
+/** 413 naming the field and the limit (multer's limit and this check say the same). */
+export const tooLarge = (maxBytes: number): DomainError =>
+  invalid('PAYLOAD_TOO_LARGE', {
+    field: 'file',
+    rule: 'max-bytes',
+    message: { zh: `文件不能超过 ${maxBytes} 字节`, en: `The file must be at most ${maxBytes} bytes` },
+  });

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ATTACHMENT_KINDS, ATTACHMENT_MIME_TYPES, ATTACHMENT_NAME_MAX } from '@df/domain';
+import { ActionResultSchema } from '../delegations/schemas';
+
+/** Step instance keys as the engine makes them: 'A03:US', 'B07', 'D13:m1:US'. */
+export const STEP_KEY_PATTERN = '^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$';
+
+/** The multipart fields besides the file (validated after multer parsed them; the file is checked separately). */
+export const UploadFieldsSchema = z.strictObject({
+  kind: z.enum(ATTACHMENT_KINDS),
+  stepKey: z.string().regex(new RegExp(STEP_KEY_PATTERN)).optional(),
+});
+
+const ACTION_RESULT_EXAMPLE = {
+  accepted: true,
+  requestId: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11',
+  seq: 42,
+  opened: [],
+  status: 'open',
+};
+
+export const AttachmentListQuerySchema = z.strictObject({
+  includeRemoved: z.enum(['true', 'false']).optional().meta({ description: 'true: removed attachments too (with removedAt)' }),
+});
+
+export const AttachmentSchema = z
+  .strictObject({
+    id: z.uuid(),
+    caseId: z.string(),
+    kind: z.enum(ATTACHMENT_KINDS),
+    stepKey: z.string().nullable(),
+    fileName: z.string().max(ATTACHMENT_NAME_MAX),
+    mimeType: z.enum(ATTACHMENT_MIME_TYPES),
+    size: z.number().int().positive().meta({ description: 'Bytes' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .meta({ description: 'Lower-case hex SHA-256 of the content' }),
+    uploadedBy: z.string(),
+    uploadedAt: z.iso.datetime(),
+    removedBy: z.string().nullable(),
+    removedAt: z.iso.datetime().nullable(),
+  })
+  .meta({
+    id: 'Attachment',
+    example: {
+      id: '7d1b3a52-3c8e-4c1a-9f5e-2a6b8c0d1e2f',
+      caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      kind: 'invitation-letter',
+      stepKey: 'A03:US',
+      fileName: '邀请函.pdf',
+      mimeType: 'application/pdf',
+      size: 48213,
+      sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      uploadedBy: 'organizer.commerce',
+      uploadedAt: '2027-03-02T08:15:00.000Z',
+      removedBy: null,
+      removedAt: null,
+    },
+  });
+
+export const AttachmentListSchema = z
+  .strictObject({
+    items: z.array(AttachmentSchema),
+    mayUpload: z.boolean().meta({ description: 'The access table lets the caller upload to this case now' }),
+    mayRemove: z.boolean().meta({ description: 'The access table lets the caller remove attachments of this case now' }),
+  })
+  .meta({
+    id: 'AttachmentList',
+    example: { items: [AttachmentSchema.meta()?.example], mayUpload: true, mayRemove: true },
+  });
+
+export const AttachmentUploadedSchema = z
+  .strictObject({ attachment: AttachmentSchema, result: ActionResultSchema })
+  .meta({ id: 'AttachmentUploaded', example: { attachment: AttachmentSchema.meta()?.example, result: ACTION_RESULT_EXAMPLE } });
+
+export const AttachmentRemovedSchema = z
+  .strictObject({ attachmentId: z.uuid(), result: ActionResultSchema })
+  .meta({ id: 'AttachmentRemoved', example: { attachmentId: '7d1b3a52-3c8e-4c1a-9f5e-2a6b8c0d1e2f', result: ACTION_RESULT_EXAMPLE } });
+
+/** The multipart request body as OpenAPI states it (the file as binary). */
+export const UPLOAD_BODY = {
+  type: 'object',
+  required: ['file', 'kind'],
+  additionalProperties: false,
+  properties: {
+    file: {
+      type: 'string',
+      format: 'binary',
+      minLength: 1,
+      description: `The document: ${ATTACHMENT_MIME_TYPES.join(', ')} (sniffed from the content), not empty, at most ATTACHMENT_MAX_BYTES (default 10 MiB); file name without control characters, at most ${ATTACHMENT_NAME_MAX} characters`,
+    },
+    kind: { type: 'string', enum: [...ATTACHMENT_KINDS] },
+    stepKey: { type: 'string', pattern: STEP_KEY_PATTERN, description: 'The step instance it is for (e.g. A03:US); absent: the case' },
+  },
+} as const;

@@ -1,0 +1,180 @@
+import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { useState } from 'react';
+import { api, ApiError, download, type Progress, type Session } from '../api';
+import { fmtDateTime, useErrorText, useLoad } from '../common';
+import { hasLabel, useT, type LabelKey } from '../i18n';
+
+/** The kinds of document (libs/domain/src/attachments.ts ATTACHMENT_KINDS). */
+const KINDS = ['invitation-letter', 'invitation-translation', 'inviter-note', 'itinerary', 'passport-copy', 'other'] as const;
+
+interface Attachment {
+  id: string;
+  kind: string;
+  stepKey: string | null;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+/** GET /api/delegations/:id/attachments: the items and what the access table lets the signed-in user do. */
+interface AttachmentList {
+  items: Attachment[];
+  mayUpload: boolean;
+  mayRemove: boolean;
+}
+
+const kindLabel = (t: (k: LabelKey) => string, kind: string): string => (hasLabel(`ak_${kind}`) ? t(`ak_${kind}` as LabelKey) : kind);
+
+/**
+ * 附件: the case's documents (issue 15 item 3): what each step still needs, the list with download, and an upload
+ * (antd Upload) for the case or one of its open steps. Whether the buttons show is the API's answer (mayUpload,
+ * mayRemove: the access table), not decided here.
+ */
+export function AttachmentsCard({ caseId, progress, session }: { caseId: string; progress: Progress; session: Session }) {
+  const { t, lang } = useT();
+  const errText = useErrorText();
+  const { message } = App.useApp();
+  const [kind, setKind] = useState<string>('invitation-letter');
+  const [stepKey, setStepKey] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const state = useLoad(() => api<AttachmentList>('GET', `/api/delegations/${caseId}/attachments`), [caseId]);
+  const needing = progress.steps.filter((s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped');
+  const openSteps = progress.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'pending');
+
+  const send = async (file: File): Promise<void> => {
+    const form = new FormData();
+    form.append('kind', kind);
+    if (stepKey) form.append('stepKey', stepKey);
+    form.append('file', file, file.name);
+    const res = await fetch(`/api/delegations/${caseId}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'idempotency-key': crypto.randomUUID() },
+      body: form,
+    });
+    if (!res.ok) {
+      const json = (await res.json().catch(() => ({}))) as { code?: string; message?: { zh: string; en: string } };
+      throw new ApiError(
+        res.status,
+        json.code ?? 'ERROR',
+        json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` },
+      );
+    }
+  };
+
+  return (
+    <Card title={t('attachments')} size="small" data-testid="attachments">
+      {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
+      {needing.length > 0 ? (
+        <Space orientation="vertical" style={{ marginBottom: 12 }}>
+          {needing.map((s) => (
+            <Typography.Text key={s.key} data-testid={`needs-${s.key}`}>
+              {s.key} {t('attachmentsNeeded')}:{' '}
+              {(s.requiresAttachments ?? []).map((k) => (
+                <Tag key={k} color={(s.missingAttachments ?? []).includes(k) ? 'red' : 'green'}>
+                  {kindLabel(t, k)} {(s.missingAttachments ?? []).includes(k) ? `（${t('attachmentMissing')}）` : '✓'}
+                </Tag>
+              ))}
+            </Typography.Text>
+          ))}
+        </Space>
+      ) : null}
+      {state.data?.mayUpload ? (
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Select
+            aria-label={t('attachmentKind')}
+            style={{ minWidth: 200 }}
+            value={kind}
+            onChange={setKind}
+            options={KINDS.map((k) => ({ value: k, label: kindLabel(t, k) }))}
+          />
+          <Select
+            aria-label={t('attachmentStep')}
+            style={{ minWidth: 200 }}
+            allowClear
+            placeholder={t('attachmentWholeCase')}
+            value={stepKey}
+            onChange={(v) => setStepKey(v ?? undefined)}
+            options={openSteps.map((s) => ({ value: s.key, label: `${s.key} ${lang === 'zh' ? s.name.zh : s.name.en}` }))}
+          />
+          <Upload
+            accept="application/pdf,image/png,image/jpeg"
+            showUploadList={false}
+            customRequest={({ file, onSuccess, onError }) => {
+              send(file as File).then(
+                () => {
+                  onSuccess?.({});
+                  void message.success(t('saved'));
+                  state.reload();
+                },
+                (e: unknown) => {
+                  onError?.(e as Error);
+                  setError(e);
+                },
+              );
+            }}
+          >
+            <Button type="primary" data-testid="attachment-upload">
+              {t('uploadAttachment')}
+            </Button>
+          </Upload>
+          <Typography.Text type="secondary">{t('attachmentRules')}</Typography.Text>
+        </Space>
+      ) : null}
+      <Table<Attachment>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        loading={state.loading}
+        locale={{ emptyText: t('noAttachments') }}
+        dataSource={state.data?.items ?? []}
+        columns={[
+          { title: t('attachmentKind'), dataIndex: 'kind', render: (k: string) => kindLabel(t, k) },
+          { title: t('attachmentStep'), dataIndex: 'stepKey', render: (k: string | null) => k ?? t('attachmentWholeCase') },
+          {
+            title: t('fileName'),
+            dataIndex: 'fileName',
+            render: (name: string, a) => (
+              <Button type="link" onClick={() => void download(`/api/delegations/${caseId}/attachments/${a.id}`, name).catch(setError)}>
+                {name}
+              </Button>
+            ),
+          },
+          { title: t('fileSize'), dataIndex: 'size', render: (n: number) => `${(n / 1024).toFixed(1)} KiB` },
+          {
+            title: 'SHA-256',
+            dataIndex: 'sha256',
+            render: (h: string) => (
+              <Typography.Text code title={h}>
+                {h.slice(0, 12)}…
+              </Typography.Text>
+            ),
+          },
+          { title: t('uploadedBy'), dataIndex: 'uploadedBy' },
+          { title: t('uploadedAt'), dataIndex: 'uploadedAt', render: (v: string) => fmtDateTime(v, lang) },
+          ...(state.data?.mayRemove
+            ? [
+                {
+                  title: t('act'),
+                  key: 'remove',
+                  render: (_: unknown, a: Attachment) => (
+                    <Button
+                      size="small"
+                      danger
+                      onClick={() =>
+                        void api('DELETE', `/api/delegations/${caseId}/attachments/${a.id}`).then(() => state.reload(), setError)
+                      }
+                    >
+                      {t('removeAttachment')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+    </Card>
+  );
+}

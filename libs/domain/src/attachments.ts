@@ -1,0 +1,64 @@
+import type { Label } from './roles';
+
+/**
+ * Attachments of a case (issue 15 item 3): the documents uploaded per case and per step. Pure data shared by
+ * the engine (which kinds a step needs), the API (limits, types) and the web app (labels). docs/attachments.md.
+ */
+
+/** What a document is. The kinds a step needs are declared on the step (StepBehaviour.requiresAttachments). */
+export const ATTACHMENT_KINDS = [
+  'invitation-letter',
+  'invitation-translation',
+  'inviter-note',
+  'itinerary',
+  'passport-copy',
+  'other',
+] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, Label> = {
+  'invitation-letter': { zh: '邀请函', en: 'Invitation letter' },
+  'invitation-translation': { zh: '邀请函译文', en: 'Invitation letter translation' },
+  'inviter-note': { zh: '邀请方情况说明', en: 'Note on the inviting party' },
+  itinerary: { zh: '日程安排', en: 'Itinerary' },
+  'passport-copy': { zh: '护照复印件', en: 'Passport copy' },
+  other: { zh: '其他材料', en: 'Other document' },
+};
+
+export const isAttachmentKind = (v: unknown): v is AttachmentKind =>
+  typeof v === 'string' && (ATTACHMENT_KINDS as readonly string[]).includes(v);
+
+/**
+ * Types accepted, as sniffed from the content's first bytes (never the client's Content-Type): scans and
+ * signed letters arrive as PDF or images.
+ */
+export const ATTACHMENT_MIME_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
+export type AttachmentMimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
+
+/** Default largest file in bytes (10 MiB); the deployment may lower or raise it (ATTACHMENT_MAX_BYTES). */
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+/** Longest file name kept, in characters. */
+export const ATTACHMENT_NAME_MAX = 200;
+
+/** The attachment facts the engine holds: enough to decide whether a step's required kinds are present. */
+export interface AttachmentFact {
+  id: string;
+  kind: AttachmentKind;
+  /** The step instance key it was uploaded for (e.g. A03:US), or null for the case as a whole. */
+  stepKey: string | null;
+}
+
+/**
+ * The required kinds a step instance still misses: a kind is present when a live attachment of that kind was
+ * uploaded for this step instance, or for the case as a whole (stepKey null).
+ */
+export function missingAttachmentKinds(
+  required: readonly AttachmentKind[] | undefined,
+  stepKey: string,
+  attachments: Iterable<AttachmentFact>,
+): AttachmentKind[] {
+  if (!required || required.length === 0) return [];
+  const present = new Set<AttachmentKind>();
+  for (const a of attachments) if (a.stepKey === null || a.stepKey === stepKey) present.add(a.kind);
+  return required.filter((k) => !present.has(k));
+}

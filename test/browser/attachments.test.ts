@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import request from 'supertest';
+import { bearer, canonicalSubmission } from '../support/api-harness';
+import { startStack, type Stack } from './support';
+
+/**
+ * The case page's attachments card (issue 15 item 3) in Chromium: the organizer uploads an invitation letter with
+ * a Chinese name through antd Upload, sees it listed, downloads the same bytes; the manager sees the list but no
+ * upload (the API's mayUpload, from the access table).
+ */
+describe('attachments on the case page', () => {
+  let stack: Stack;
+  let caseId: string;
+  const letter = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n% invitation from the counterpart\n%%EOF\n');
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+    const sub = await request(stack.api.http)
+      .post('/api/delegations')
+      .set(bearer(stack.users.tokens.organizer))
+      .send(canonicalSubmission(stack.users.unit))
+      .expect(201);
+    caseId = sub.body.caseId;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('the organizer uploads through the card, sees the row and downloads the same bytes', async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto(`/cases/${caseId}`);
+    const card = page.getByTestId('attachments');
+    await card.getByTestId('attachment-upload').waitFor();
+    await card.locator('input[type=file]').setInputFiles({ name: '邀请函.pdf', mimeType: 'application/pdf', buffer: letter });
+    const link = card.getByRole('button', { name: '邀请函.pdf' });
+    await link.waitFor();
+    await card.getByText('邀请函', { exact: true }).first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('邀请函.pdf');
+    expect(Buffer.compare(readFileSync((await download.path())!), letter)).toBe(0);
+    // The card keeps the page accessible (axe-core: no serious or critical violation), upload controls included.
+    const axe = await new AxeBuilder({ page }).include('[data-testid="attachments"]').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  });
+
+  it('the manager sees the documents but no upload (the access table, through the API)', async () => {
+    const page = await stack.pageAs('manager');
+    await page.goto(`/cases/${caseId}`);
+    const card = page.getByTestId('attachments');
+    await card.getByRole('button', { name: '邀请函.pdf' }).waitFor();
+    expect(await card.getByTestId('attachment-upload').count()).toBe(0);
+  });
+});

@@ -1,0 +1,317 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DEFAULT_DEFINITION, type ProcessDefinition } from '@df/domain';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { getProgress, waitForStep } from '../support/api-flow';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { AttachmentListSchema, AttachmentRemovedSchema, AttachmentUploadedSchema } from '../../apps/api/src/attachments/schemas';
+
+/**
+ * Attachments end to end (issue 15 item 3) on real Temporal and PostgreSQL, files on local disk: upload with the
+ * type sniffed and the SHA-256 kept, every bad input refused naming the field and the rule with nothing written,
+ * a step that requires documents refused without them and completed after the upload, download bytes equal.
+ * Own database: the process version declaring A03's documents is office-wide.
+ */
+
+const MAX_BYTES = 64 * 1024;
+const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+  const r = schema.safeParse(body);
+  expect(r.success ? null : r.error).toBeNull();
+};
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+// Real magic numbers: what the server sniffs, whatever the client claims.
+const pdf = (text: string) => Buffer.from(`%PDF-1.4\n1 0 obj <<>> endobj\n% ${text}\n%%EOF\n`);
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 7)]);
+
+/**
+ * A multipart body built by hand: the file name goes out exactly as given (RFC 5987 filename* for non-ASCII, so a
+ * NUL can be sent percent-encoded, as a hostile client would), with the Content-Type the client claims.
+ */
+function multipart(fields: Record<string, string>, file?: { name: string; type: string; body: Buffer }) {
+  const boundary = `----df${randomUUID().replace(/-/g, '')}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    const ascii = /^[\x20-\x7e]*$/.test(file.name) && !file.name.includes('"');
+    const disposition = ascii ? `filename="${file.name}"` : `filename="upload.bin"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: ${file.type}\r\n\r\n`),
+    );
+    parts.push(file.body, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+}
+
+describe('attachments (issue 15 item 3): upload, limits, required documents, download', () => {
+  let db: TestDatabase;
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let other: TestUsers;
+  let dir: string;
+  let caseId: string;
+
+  const upload = (token: string, id: string, fields: Record<string, string>, file?: Parameters<typeof multipart>[1], key?: string) => {
+    const m = multipart(fields, file);
+    const req = request(api.http).post(`/api/delegations/${id}/attachments`).set(bearer(token)).set('Content-Type', m.type);
+    if (key) req.set('Idempotency-Key', key);
+    return req.send(m.body);
+  };
+  const filesOnDisk = (): string[] => {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : (p: string) => out.push(p))(join(d, e.name));
+    };
+    walk(dir);
+    return out;
+  };
+  const list = async (includeRemoved = false) => {
+    const res = await request(api.http)
+      .get(`/api/delegations/${caseId}/attachments${includeRemoved ? '?includeRemoved=true' : ''}`)
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
+    documented(AttachmentListSchema, res.body);
+    return res.body.items as Array<Record<string, unknown>>;
+  };
+  const completeA03 = () =>
+    request(api.http).post(`/api/delegations/${caseId}/steps/A03:US/complete`).set(bearer(users.tokens.organizer)).send({});
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'df-attachments-'));
+    db = await createTestDatabase('attachments');
+    worker = await startTestWorker({ databaseUrl: db.url });
+    const attachments = { maxBytes: MAX_BYTES, storage: { kind: 'local' as const, dir } };
+    api = await startTestApi({ databaseUrl: db.url, taskQueue: worker.config.taskQueue, attachments });
+    users = await createTestUsers(api);
+    other = await createTestUsers(api);
+    // The office's process version declares A03's documents (the step's definition: behaviour.requiresAttachments).
+    const definition: ProcessDefinition = {
+      ...structuredClone(DEFAULT_DEFINITION),
+      version: 'office-attachments',
+      steps: DEFAULT_DEFINITION.steps.map((s) =>
+        s.code === 'A03'
+          ? { ...s, behaviour: { ...s.behaviour, requiresAttachments: ['invitation-letter', 'invitation-translation'] } }
+          : s,
+      ),
+    };
+    await request(api.http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition })
+      .expect(201);
+    const sub = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
+    caseId = sub.body.caseId;
+    await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/A02/complete`).set(bearer(users.tokens.organizer)).send({}).expect(200);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a step declaring its documents is refused without them, naming each missing kind in both languages', async () => {
+    const p = await getProgress(api, users.tokens.organizer, caseId);
+    expect(p.definitionVersion).toBe('office-attachments');
+    expect(p.steps.find((s) => s.key === 'A03:US')).toMatchObject({
+      requiresAttachments: ['invitation-letter', 'invitation-translation'],
+      missingAttachments: ['invitation-letter', 'invitation-translation'],
+    });
+    const refused = await completeA03().expect(409);
+    expect(refused.body).toMatchObject({ code: 'MISSING_ATTACHMENTS', stepKey: 'A03:US' });
+    expect(refused.body.message.zh).toContain('邀请函');
+    expect(refused.body.message.en).toContain('invitation-letter');
+    expect(refused.body.message.en).toContain('invitation-translation');
+  });
+
+  it('refuses bad input naming the field and the rule, and writes nothing (no file, no row)', async () => {
+    const tok = users.tokens.organizer;
+    const letter = { name: 'letter.pdf', type: 'application/pdf', body: pdf('letter') };
+    const cases: Array<[string, Promise<request.Response>, number, string, string]> = [
+      ['no file', upload(tok, caseId, { kind: 'invitation-letter' }), 400, 'file', 'required'],
+      ['empty file', upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, body: Buffer.alloc(0) }), 400, 'file', 'non-empty'],
+      [
+        'oversized',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, body: Buffer.concat([pdf('big'), Buffer.alloc(MAX_BYTES)]) }),
+        413,
+        'file',
+        'max-bytes',
+      ],
+      [
+        'text claiming to be a PDF',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { name: 'letter.pdf', type: 'application/pdf', body: Buffer.from('just text') }),
+        415,
+        'file',
+        'media-type',
+      ],
+      ['unknown kind', upload(tok, caseId, { kind: 'selfie' }, letter), 400, 'kind', 'enum'],
+      ['malformed step', upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'a03' }, letter), 400, 'stepKey', 'format'],
+      [
+        'NUL in the file name',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '邀请函\u0000.pdf' }),
+        400,
+        'file.name',
+        'text-rule',
+      ],
+    ];
+    for (const [what, res, status, field, rule] of cases) {
+      const r = await res;
+      expect({ what, status: r.status }).toEqual({ what, status });
+      expect({ what, errors: r.body.errors }).toMatchObject({ what, errors: [{ field, rule }] });
+      expect(r.body.message.zh).toBeTruthy();
+      expect(r.body.message.en).toBeTruthy();
+    }
+    // A step the case does not have: the workflow refuses, and the stored file is deleted again.
+    const unknownStep = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'Z99' }, letter);
+    expect(unknownStep.status).toBe(404);
+    expect(unknownStep.body.code).toBe('UNKNOWN_STEP');
+    // An unknown case, a manager, another unit's organizer.
+    expect((await upload(tok, 'no-such-case', { kind: 'other' }, letter)).status).toBe(404);
+    expect((await upload(users.tokens.manager, caseId, { kind: 'other' }, letter)).body.code).toBe('WRONG_ROLE');
+    expect((await upload(other.tokens.organizer, caseId, { kind: 'other' }, letter)).status).toBe(403);
+    expect(await list(true)).toEqual([]);
+    expect(filesOnDisk()).toEqual([]);
+  });
+
+  it('stores an upload with the sniffed type and its SHA-256; the step completes once both documents are in; download gives the same bytes', async () => {
+    const letterBytes = pdf('invitation from the US counterpart');
+    const name = '邀请函（美国商务部）.pdf';
+    // The client claims octet-stream: the server sniffs the PDF.
+    const first = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'invitation-letter', stepKey: 'A03:US' },
+      { name, type: 'application/octet-stream', body: letterBytes },
+      'letter-upload-1',
+    ).expect(201);
+    documented(AttachmentUploadedSchema, first.body);
+    expect(first.body.attachment).toMatchObject({
+      caseId,
+      kind: 'invitation-letter',
+      stepKey: 'A03:US',
+      fileName: name,
+      mimeType: 'application/pdf',
+      size: letterBytes.length,
+      sha256: sha256(letterBytes),
+      uploadedBy: users.usernames.organizer,
+      removedAt: null,
+    });
+    // The same Idempotency-Key again: the first answer, one row, one file.
+    const again = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'invitation-letter', stepKey: 'A03:US' },
+      { name, type: 'application/octet-stream', body: letterBytes },
+      'letter-upload-1',
+    ).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.attachment.id).toBe(first.body.attachment.id);
+    expect(filesOnDisk()).toHaveLength(1);
+    expect(readFileSync(filesOnDisk()[0]!)).toEqual(letterBytes);
+
+    // One of two documents: still refused, naming only the translation.
+    const half = await completeA03().expect(409);
+    expect(half.body.message.en).toContain('invitation-translation');
+    expect(half.body.message.en).not.toContain('invitation-letter,');
+    expect(half.body.message.en).not.toMatch(/invitation-letter\)/);
+
+    const translation = await upload(
+      users.tokens['fao-clerk'],
+      caseId,
+      { kind: 'invitation-translation', stepKey: 'A03:US' },
+      { name: 'translation.png', type: 'image/png', body: PNG },
+    ).expect(201);
+    expect(translation.body.attachment).toMatchObject({
+      mimeType: 'image/png',
+      sha256: sha256(PNG),
+      uploadedBy: users.usernames['fao-clerk'],
+    });
+    const p = await getProgress(api, users.tokens.organizer, caseId);
+    expect(p.steps.find((s) => s.key === 'A03:US')?.missingAttachments).toEqual([]);
+    await completeA03().expect(200);
+
+    const dl = await request(api.http)
+      .get(`/api/delegations/${caseId}/attachments/${first.body.attachment.id}`)
+      .set(bearer(users.tokens['fao-reviewer']))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(Buffer.compare(dl.body as Buffer, letterBytes)).toBe(0);
+    expect(dl.headers['content-type']).toBe('application/pdf');
+    expect(dl.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent(name).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+    );
+    expect(dl.headers['repr-digest']).toBe(`sha-256=:${Buffer.from(sha256(letterBytes), 'hex').toString('base64')}:`);
+
+    // The timeline records each upload with its uploader.
+    const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
+    const added = timeline.body.events.filter((e: { type: string }) => e.type === 'attachment.added');
+    expect(added.map((e: { actorId: string; payload: { kind: string } }) => [e.actorId, e.payload.kind])).toEqual([
+      [users.usernames.organizer, 'invitation-letter'],
+      [users.usernames['fao-clerk'], 'invitation-translation'],
+    ]);
+  });
+
+  it('verifies the checksum on download: a file changed on disk is not served', async () => {
+    const bytes = pdf('a note on the inviter');
+    const up = await upload(
+      users.tokens.organizer,
+      caseId,
+      { kind: 'inviter-note' },
+      { name: 'note.pdf', type: 'application/pdf', body: bytes },
+    ).expect(201);
+    const path = filesOnDisk().find((f) => f.includes(up.body.attachment.id))!;
+    writeFileSync(path, Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from('X')]));
+    expect(statSync(path).size).toBe(bytes.length);
+    const res = await request(api.http)
+      .get(`/api/delegations/${caseId}/attachments/${up.body.attachment.id}`)
+      .set(bearer(users.tokens.organizer));
+    expect(res.status).toBe(500);
+    expect(res.body.code).toBe('ATTACHMENT_CORRUPTED');
+  });
+
+  it('removes an attachment on the record (row kept with removedAt, file deleted); a document a finished step needed stays', async () => {
+    const letter = (await list()).find((a) => a.kind === 'invitation-letter')!;
+    const kept = await request(api.http)
+      .delete(`/api/delegations/${caseId}/attachments/${String(letter.id)}`)
+      .set(bearer(users.tokens.organizer))
+      .expect(409);
+    expect(kept.body.code).toBe('ACTION_NOT_ALLOWED');
+    const up = await upload(users.tokens.organizer, caseId, { kind: 'other' }, { name: 'misc.png', type: 'image/png', body: PNG }).expect(
+      201,
+    );
+    const id = up.body.attachment.id as string;
+    const before = filesOnDisk().length;
+    const res = await request(api.http)
+      .delete(`/api/delegations/${caseId}/attachments/${id}`)
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
+    documented(AttachmentRemovedSchema, res.body);
+    expect(filesOnDisk()).toHaveLength(before - 1);
+    expect((await list()).map((a) => a.id)).not.toContain(id);
+    expect((await list(true)).find((a) => a.id === id)).toMatchObject({
+      removedBy: users.usernames.organizer,
+      removedAt: expect.any(String),
+    });
+    await request(api.http).get(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)).expect(404);
+    // Another unit's organizer sees nothing of the case's documents.
+    await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
+  });
+});

@@ -1,0 +1,96 @@
+import { ATTACHMENT_MIME_TYPES, isAttachmentKind, missingAttachmentKinds, ATTACHMENT_KIND_LABELS, type AttachmentKind } from '@df/domain';
+import type { AttachRequest, DetachRequest } from '@df/contracts';
+import type { CaseCore } from '../core';
+import { reject } from '../rejection';
+
+/**
+ * Attachments (issue 15 item 3): the API stored the file and verified its checksum; these actions bring its
+ * metadata into the case (attachment.added / attachment.removed) so a step that requires a kind of document
+ * (behaviour.requiresAttachments) can refuse to complete without it. The bytes never enter the workflow.
+ */
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+export function checkAttach(core: CaseCore, r: AttachRequest): void {
+  const a = r.attachment;
+  if (!a || typeof a !== 'object') return reject('INVALID_REQUEST', '缺少附件信息 attachment', 'attachment is required');
+  if (typeof a.id !== 'string' || !a.id) reject('INVALID_REQUEST', 'attachment.id 不能为空', 'attachment.id is required');
+  if (!isAttachmentKind(a.kind))
+    reject('INVALID_REQUEST', `attachment.kind 无效：${String(a.kind)}`, `attachment.kind is unknown: ${String(a.kind)}`);
+  if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(a.mimeType))
+    reject(
+      'INVALID_REQUEST',
+      `attachment.mimeType 不被接受：${String(a.mimeType)}`,
+      `attachment.mimeType is not accepted: ${String(a.mimeType)}`,
+    );
+  if (!Number.isInteger(a.size) || a.size <= 0)
+    reject('INVALID_REQUEST', 'attachment.size 须为正整数', 'attachment.size must be a positive integer');
+  if (typeof a.sha256 !== 'string' || !SHA256_RE.test(a.sha256))
+    reject('INVALID_REQUEST', 'attachment.sha256 须为64位小写十六进制', 'attachment.sha256 must be 64 lower-case hex digits');
+  if (typeof a.fileName !== 'string' || !a.fileName)
+    reject('INVALID_REQUEST', 'attachment.fileName 不能为空', 'attachment.fileName is required');
+  if (typeof a.storageKey !== 'string' || !a.storageKey)
+    reject('INVALID_REQUEST', 'attachment.storageKey 不能为空', 'attachment.storageKey is required');
+  if (core.attachments.has(a.id)) reject('ACTION_NOT_ALLOWED', `附件 ${a.id} 已存在`, `Attachment ${a.id} exists`);
+  if (a.stepKey !== null) {
+    if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
+      reject('UNKNOWN_STEP', `本案没有步骤 ${String(a.stepKey)}`, `This case has no step ${String(a.stepKey)}`);
+  }
+}
+
+export function applyAttach(core: CaseCore, r: AttachRequest): void {
+  const a = r.attachment;
+  core.attachments.set(a.id, { ...a });
+  core.emit('attachment.added', r, {
+    id: a.id,
+    kind: a.kind,
+    stepKey: a.stepKey,
+    fileName: a.fileName,
+    mimeType: a.mimeType,
+    size: a.size,
+    sha256: a.sha256,
+    storageKey: a.storageKey,
+  });
+}
+
+export function checkDetach(core: CaseCore, r: DetachRequest): void {
+  const a = core.attachments.get(r.attachmentId);
+  if (!a)
+    return reject('INVALID_REQUEST', `本案没有附件 ${String(r.attachmentId)}`, `This case has no attachment ${String(r.attachmentId)}`);
+  // A document a finished step required stays: the step was completed on its strength.
+  if (a.stepKey !== null) {
+    const meta = core.metas.get(a.stepKey);
+    const state = core.states.get(a.stepKey);
+    if (meta?.behaviour.requiresAttachments?.includes(a.kind) && state?.status === 'done')
+      reject(
+        'ACTION_NOT_ALLOWED',
+        `步骤 ${a.stepKey} 已凭此${ATTACHMENT_KIND_LABELS[a.kind].zh}办结，不能删除`,
+        `Step ${a.stepKey} was completed on this ${ATTACHMENT_KIND_LABELS[a.kind].en.toLowerCase()}: it cannot be removed`,
+        a.stepKey,
+      );
+  }
+}
+
+export function applyDetach(core: CaseCore, r: DetachRequest): void {
+  const a = core.attachments.get(r.attachmentId)!;
+  core.attachments.delete(a.id);
+  core.emit('attachment.removed', r, { id: a.id, kind: a.kind, stepKey: a.stepKey, fileName: a.fileName, storageKey: a.storageKey });
+}
+
+/**
+ * Refuses completing or approving a step while a kind it requires is missing (MISSING_ATTACHMENTS, 409),
+ * naming each missing kind in both languages. Only for cases started with the attachments patch.
+ */
+export function checkRequiredAttachments(core: CaseCore, stepKey: string): void {
+  if (core.deps.attachments === false) return;
+  const meta = core.metas.get(stepKey);
+  const missing = missingAttachmentKinds(meta?.behaviour.requiresAttachments, stepKey, core.attachments.values());
+  if (missing.length === 0) return;
+  const names = (lang: 'zh' | 'en') => missing.map((k: AttachmentKind) => `${ATTACHMENT_KIND_LABELS[k][lang]} (${k})`);
+  reject(
+    'MISSING_ATTACHMENTS',
+    `步骤 ${stepKey} 缺少附件：${names('zh').join('、')}，请先上传`,
+    `Step ${stepKey} needs these attachments first: ${names('en').join(', ')}`,
+    stepKey,
+  );
+}

@@ -1,0 +1,138 @@
+import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, toIso, type ProcessDefinition } from '@df/domain';
+import type { Actor, AttachmentMetadata, DelegationInput } from '@df/contracts';
+import { CaseEngine } from './case-engine';
+import { Rejection } from './rejection';
+
+// Monday 2026-03-02 09:00 Shanghai.
+const MONDAY = Date.parse('2026-03-02T01:00:00Z');
+const UNIT = '市商务局';
+const actor = (role: Actor['role'], unit = UNIT): Actor => ({ id: `${role}.${unit}`, role, unit });
+
+/** The built-in definition with A03 declaring its documents, as an office publishes it. */
+const WITH_DOCUMENTS: ProcessDefinition = {
+  ...DEFAULT_DEFINITION,
+  version: 'office-attachments',
+  steps: DEFAULT_DEFINITION.steps.map((s) =>
+    s.code === 'A03' ? { ...s, behaviour: { ...s.behaviour, requiresAttachments: ['invitation-letter', 'invitation-translation'] } } : s,
+  ),
+};
+
+let ids = 0;
+function newEngine(attachments?: boolean): CaseEngine {
+  const input: DelegationInput = {
+    caseId: 'case-1',
+    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15' }),
+    definition: WITH_DOCUMENTS,
+    submittedBy: actor('organizer'),
+    submittedAt: toIso(MONDAY),
+  };
+  const engine = new CaseEngine(input, {
+    newId: () => `id-${++ids}`,
+    workflowId: 'delegation-case-1',
+    calendar: chineseCalendar(),
+    ...(attachments === undefined ? {} : { attachments }),
+  });
+  engine.start(MONDAY);
+  for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
+  return engine;
+}
+
+const meta = (over: Partial<AttachmentMetadata> = {}): AttachmentMetadata => ({
+  id: `att-${++ids}`,
+  kind: 'invitation-letter',
+  stepKey: 'A03:US',
+  fileName: '邀请函.pdf',
+  mimeType: 'application/pdf',
+  size: 100,
+  sha256: 'a'.repeat(64),
+  storageKey: 'cases/case-1/x',
+  ...over,
+});
+
+const refusal = (fn: () => unknown): Rejection => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Rejection) return err;
+    throw err;
+  }
+  throw new Error('not refused');
+};
+
+let req = 0;
+const complete = (engine: CaseEngine, stepKey: string, now = MONDAY + 86_400_000) =>
+  engine.apply({ type: 'complete', request: { requestId: `r-${++req}`, actor: actor('organizer'), stepKey } }, now);
+const attach = (engine: CaseEngine, a: AttachmentMetadata, by = actor('organizer')) =>
+  engine.apply({ type: 'attach', request: { requestId: `r-${++req}`, actor: by, attachment: a } }, MONDAY + 3600_000);
+
+function toA03(engine: CaseEngine): void {
+  complete(engine, 'A02');
+  expect(engine.progress(MONDAY + 86_400_000).steps.find((s) => s.key === 'A03:US')?.status).toBe('awaiting');
+}
+
+describe('required attachments (behaviour.requiresAttachments)', () => {
+  it('refuses A03 without its documents, naming each missing kind; completes once both are attached', () => {
+    const engine = newEngine();
+    toA03(engine);
+    const r = refusal(() => complete(engine, 'A03:US'));
+    expect(r.code).toBe('MISSING_ATTACHMENTS');
+    expect(r.label.en).toContain('invitation-letter');
+    expect(r.label.en).toContain('invitation-translation');
+    expect(r.label.zh).toContain('邀请函译文');
+    attach(engine, meta());
+    const half = refusal(() => complete(engine, 'A03:US'));
+    expect(half.label.en).not.toMatch(/\(invitation-letter\)/);
+    // A case-level document of the missing kind counts for the step too.
+    attach(engine, meta({ kind: 'invitation-translation', stepKey: null }));
+    expect(engine.progress(MONDAY + 86_400_000).steps.find((s) => s.key === 'A03:US')).toMatchObject({
+      requiresAttachments: ['invitation-letter', 'invitation-translation'],
+      missingAttachments: [],
+    });
+    expect(complete(engine, 'A03:US').accepted).toBe(true);
+    const events = engine.takeEvents().filter((e) => e.type.startsWith('attachment.'));
+    expect(events.map((e) => [e.type, e.actorId])).toEqual([
+      ['attachment.added', 'organizer.市商务局'],
+      ['attachment.added', 'organizer.市商务局'],
+    ]);
+  });
+
+  it('a document of another step, or removed again, does not count; a finished step keeps the document it needed', () => {
+    const engine = newEngine();
+    toA03(engine);
+    attach(engine, meta({ stepKey: 'A02' }));
+    const letter = meta();
+    attach(engine, letter);
+    attach(engine, meta({ kind: 'invitation-translation' }));
+    engine.apply(
+      { type: 'detach', request: { requestId: `r-${++req}`, actor: actor('organizer'), attachmentId: letter.id } },
+      MONDAY + 7200_000,
+    );
+    expect(refusal(() => complete(engine, 'A03:US')).code).toBe('MISSING_ATTACHMENTS');
+    const again = meta();
+    attach(engine, again);
+    complete(engine, 'A03:US');
+    const kept = refusal(() =>
+      engine.apply(
+        { type: 'detach', request: { requestId: `r-${++req}`, actor: actor('organizer'), attachmentId: again.id } },
+        MONDAY + 9e7,
+      ),
+    );
+    expect(kept.code).toBe('ACTION_NOT_ALLOWED');
+  });
+
+  it('the access table decides who attaches: not the manager, not another unit; unknown steps and kinds are refused', () => {
+    const engine = newEngine();
+    expect(refusal(() => attach(engine, meta(), actor('manager', 'fao'))).code).toBe('WRONG_ROLE');
+    expect(refusal(() => attach(engine, meta(), actor('organizer', 'other-unit'))).code).toBe('WRONG_ROLE');
+    expect(refusal(() => attach(engine, meta({ stepKey: 'Z99' }))).code).toBe('UNKNOWN_STEP');
+    expect(refusal(() => attach(engine, meta({ kind: 'selfie' as never }))).code).toBe('INVALID_REQUEST');
+    expect(refusal(() => attach(engine, meta({ sha256: 'xyz' }))).code).toBe('INVALID_REQUEST');
+    expect(attach(engine, meta(), actor('fao-clerk', 'fao')).accepted).toBe(true);
+  });
+
+  it('histories recorded before the rule (attachments: false) complete as they ran', () => {
+    const engine = newEngine(false);
+    toA03(engine);
+    expect(complete(engine, 'A03:US').accepted).toBe(true);
+  });
+});
