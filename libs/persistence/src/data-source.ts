@@ -6,6 +6,7 @@ import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
 import { REGISTRY_ENTITIES } from './entities/registries.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { CaseIncidentEntity } from './entities/incident.entity';
+import { APEC_ENTITIES } from './entities/apec.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -19,6 +20,7 @@ export const ENTITIES = [
   AuditEventEntity,
   CaseIncidentEntity,
   ...REGISTRY_ENTITIES,
+  ...APEC_ENTITIES,
 ];
 
 /** Never `synchronize`: the schema changes only through the committed migrations. */

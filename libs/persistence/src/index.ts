@@ -14,3 +14,5 @@ export * from './entities/incident.entity';
 export * from './incidents/incidents.repository';
 export * from './case-record.repository';
 export * from './users/users.repository';
+export * from './entities/apec.entity';
+export * from './apec/apec.repository';

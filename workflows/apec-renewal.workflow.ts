@@ -1,0 +1,22 @@
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import { renewalOpensOn } from '@df/domain';
+import type { ApecActivities, ApecRenewalInput } from '@df/contracts';
+
+const { openCardRenewal } = proxyActivities<ApecActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/**
+ * The renewal of one APEC business travel card opens 6 months before it expires (process.md): a durable
+ * timer to 00:00 Asia/Shanghai of that day, then the cards registry marks the card renewal-open and notifies
+ * the enterprise clerk. A card lost or cancelled before is left as it is (the activity changes only a valid
+ * card). Started by the card's registration (system step K07), id apecRenewalWorkflowId(number).
+ */
+export async function apecCardRenewal(input: ApecRenewalInput): Promise<{ opensOn: string; status: string | null }> {
+  const opensOn = renewalOpensOn(input.validUntil);
+  const wait = Date.parse(`${opensOn}T00:00:00+08:00`) - Date.now();
+  if (wait > 0) await sleep(wait);
+  const { status } = await openCardRenewal({ number: input.number });
+  return { opensOn, status };
+}
