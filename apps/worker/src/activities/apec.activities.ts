@@ -16,7 +16,7 @@ import { ApecRepository } from '@df/persistence';
 interface CardSteps {
   /** Per economy: the pre-clearance outcome data (K05:<economy>). */
   preclearance: Map<string, Record<string, unknown>>;
-  /** The issue step's data (K06:<member>). */
+  /** The issue step's data (K06:<member>); null while its completion is not stored. */
   issue: Record<string, unknown> | null;
 }
 
@@ -41,13 +41,15 @@ export class ApecActivities {
     const member = input.facts.members.find((m) => m.id === input.memberId);
     if (!member) throw ApplicationFailure.nonRetryable(`member ${input.memberId} not in the case`, 'UnknownMember');
     const steps = await this.cardSteps(input.caseId, input.memberId!, issueCode, preclearanceCode);
+    // The workflow stores the issue step's completion while this runs: until it is in the event store, retry.
+    if (steps.issue === null) throw ApplicationFailure.retryable(`${issueCode}:${member.id} is not stored yet`, 'IssueNotStored');
     const economies = tripCountries(input.facts).filter((c) => {
       const outcome = steps.preclearance.get(c);
       if (!outcome || outcome.outcome !== 'refused') return true;
       const members = outcome.members;
       return Array.isArray(members) && !members.includes(member.id);
     });
-    const data = steps.issue ?? {};
+    const data = steps.issue;
     const issuedOn = isIsoDate(data.issuedOn) ? data.issuedOn : shanghaiDate(input.at);
     const validUntil = isIsoDate(data.validUntil) ? data.validUntil : cardValidUntil(issuedOn);
     const number = typeof data.cardNumber === 'string' && data.cardNumber.length > 0 ? data.cardNumber : generatedNumber(input.caseId, member.id);

@@ -1,4 +1,5 @@
 import { addDays, addMonths, dayNumber, isIsoDate } from '../dates';
+import type { CaseFacts, Member } from '../facts';
 import type { Label } from '../roles';
 import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
@@ -90,9 +91,11 @@ export const APEC_CARD_DEFINITION: ProcessDefinition = {
 /** The process a definition runs (absent: the delegation chain, as every definition before issue 17). */
 export const processOf = (def: Pick<ProcessDefinition, 'process'>): ProcessKind => def.process ?? 'delegation';
 
+/** Published versions of the card definition (read models know a case's process by its definition_version). */
+export const APEC_CARD_VERSIONS: readonly string[] = [APEC_CARD_DEFINITION_VERSION];
+
 /** The process a published definition version runs, for readers that hold only the version (read models). */
-export const processOfVersion = (version: string): ProcessKind =>
-  version === APEC_CARD_DEFINITION_VERSION ? 'apec-card' : 'delegation';
+export const processOfVersion = (version: string): ProcessKind => (APEC_CARD_VERSIONS.includes(version) ? 'apec-card' : 'delegation');
 
 // ---------------------------------------------------------------------------------------------
 // Cards
@@ -218,4 +221,56 @@ export function admissionFailures(
 /** May an enterprise of this ownership and whitelist state apply for cards? State enterprises always; others while admitted. */
 export function mayApplyForCards(ownership: Ownership, state: WhitelistState | null): boolean {
   return ownership === 'state' || state === 'admitted';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case's facts
+
+/** An applicant as the staff roster gives them (libs/domain/src/registries.ts RegisteredPerson's fields the card needs). */
+export interface CardApplicant {
+  personId: string;
+  name: string;
+  position: string;
+  rank: Member['rank'];
+}
+
+/**
+ * The facts a card application runs on, in the engine's shape: the applicants are the members (m1, m2, ...),
+ * the economies the destinations, the day the enterprise needs the cards by is the "departure" the planner
+ * forecasts against (and the return: a card application has no trip).
+ */
+export function cardApplicationFacts(a: {
+  unit: string;
+  enterpriseName: string;
+  applicants: readonly CardApplicant[];
+  economies: readonly string[];
+  neededBy: string;
+}): CaseFacts {
+  return {
+    title: `APEC商务旅行卡申请（${a.enterpriseName}，${a.applicants.length}人）`,
+    unit: a.unit,
+    purpose: 'trade',
+    departureDate: a.neededBy,
+    returnDate: a.neededBy,
+    destinations: a.economies.map((country) => ({
+      country,
+      city: '-',
+      arrive: a.neededBy,
+      leave: a.neededBy,
+      inviter: { name: '-', organization: '-' },
+    })),
+    members: a.applicants.map((p, i) => ({
+      id: `m${i + 1}`,
+      personId: p.personId,
+      name: p.name,
+      position: p.position,
+      rank: p.rank,
+      partyMember: false,
+      classifiedAccess: false,
+      leadershipTeam: null,
+      passport: null,
+    })),
+    jointDelegation: false,
+    supervisingDepartment: null,
+  };
 }

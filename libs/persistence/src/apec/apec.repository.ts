@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   admissionFailures,
+  APEC_CARD_VERSIONS,
   cardUsableOn,
   DEFAULT_WHITELIST_CRITERIA,
   type AdmissionApplication,
@@ -140,7 +141,7 @@ export class ApecRepository {
         application,
         size,
         thresholds: { registeredCapitalWan: criteria.registeredCapitalWan[size], foreignTradeUsd: criteria.foreignTradeUsd[size] },
-        failures,
+        failures: failed,
       };
       if (failed.length > 0) {
         await this.history(m, { unit, action: 'refused', fromState: from, toState: from, reason: null, detail, actorId });
@@ -228,6 +229,15 @@ export class ApecRepository {
         WHERE state = 'admitted' AND review_due_on <= $1 ORDER BY review_due_on, unit`,
       [day],
     );
+  }
+
+  /** The enterprise's card applications still open (the cases read model: the card definition's versions). */
+  async openApplications(unit: string): Promise<string[]> {
+    const rows: Array<{ case_id: string }> = await this.ds.query(
+      `SELECT case_id FROM cases WHERE unit = $1 AND status = 'open' AND definition_version = ANY($2) ORDER BY submitted_at, case_id`,
+      [unit, [...APEC_CARD_VERSIONS]],
+    );
+    return rows.map((r) => r.case_id);
   }
 
   // ---------------------------------------------------------------------------------------------

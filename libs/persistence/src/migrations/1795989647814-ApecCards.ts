@@ -64,29 +64,9 @@ export class ApecCards1795989647814 implements MigrationInterface {
         await queryRunner.query(`
             CREATE INDEX "ix_apec_cards_holder" ON "apec_cards" ("holder")
         `);
-        await queryRunner.query(`
-            ALTER TABLE "users"
-            ALTER COLUMN "grants"
-            SET DEFAULT '[]'::jsonb
-        `);
-        await queryRunner.query(`
-            ALTER TABLE "audit_events"
-            ALTER COLUMN "detail"
-            SET DEFAULT '{}'::jsonb
-        `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
-            ALTER TABLE "audit_events"
-            ALTER COLUMN "detail"
-            SET DEFAULT '{}'
-        `);
-        await queryRunner.query(`
-            ALTER TABLE "users"
-            ALTER COLUMN "grants"
-            SET DEFAULT '[]'
-        `);
         await queryRunner.query(`
             DROP INDEX "public"."ix_apec_cards_holder"
         `);
