@@ -26,6 +26,7 @@ import {
   type PlanSummary,
 } from '@df/contracts';
 import {
+  APEC_CARD_VERSIONS,
   behaviourOf,
   buildInstances,
   checkTripRules,
@@ -34,6 +35,7 @@ import {
   dayNumber,
   departureDateViolations,
   plan,
+  processOfVersion,
   shanghaiDate,
   type CaseFacts,
   type CaseStatus,
@@ -217,6 +219,7 @@ export class DelegationsService {
     if (q.departureFrom) qb.andWhere('c.departure_date >= :from', { from: q.departureFrom });
     if (q.departureTo) qb.andWhere('c.departure_date <= :to', { to: q.departureTo });
     if (q.atRisk !== undefined) qb.andWhere('c.at_risk = :atRisk', { atRisk: q.atRisk });
+    if (q.process) qb.andWhere(`c.definition_version ${q.process === 'apec-card' ? 'IN' : 'NOT IN'} (:...cardVersions)`, { cardVersions: APEC_CARD_VERSIONS });
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
     else qb.orderBy('c.submitted_at', 'DESC');
@@ -499,6 +502,7 @@ export function summaryOf(c: CaseEntity) {
   return {
     caseId: c.caseId,
     workflowId: c.workflowId,
+    process: processOfVersion(c.definitionVersion),
     title: c.title,
     unit: c.unit,
     purpose: c.purpose,
