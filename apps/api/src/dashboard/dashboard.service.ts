@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_STATUSES } from '@df/contracts';
-import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
+import { APEC_CARD_VERSIONS, DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type ProcessKind, type Role } from '@df/domain';
 import { IncidentsRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -88,19 +88,21 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async board(rawQuery: unknown) {
-    const { limit } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
+    const { limit, process } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
     const generatedAt = new Date().toISOString();
+    const only = processFilter(process);
     const [counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([
-      this.counts(),
-      this.inFlight(limit),
-      this.atRisk(limit),
-      this.overdue(limit),
+      this.counts(only),
+      this.inFlight(limit, only),
+      this.atRisk(limit, only),
+      this.overdue(limit, only),
       this.analytics(),
       this.incidents.list({ open: true }),
     ]);
     return {
       generatedAt,
       limit,
+      process: process ?? null,
       inFlight: { total: counts.byStatus.open ?? 0, items: inFlight },
       byPhase: counts.byPhase,
       byStatus: counts.byStatus,
@@ -134,9 +136,10 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   // ------------------------------------------------------------------------------------------ operational
 
-  private async counts() {
+  private async counts(only: ProcessFilter) {
     const rows: Array<{ status: string; phase: string; n: number }> = await this.db.query(
-      'SELECT status, phase, count(*)::int AS n FROM cases GROUP BY status, phase',
+      `SELECT status, phase, count(*)::int AS n FROM cases c WHERE true ${only.sql(1)} GROUP BY status, phase`,
+      only.params,
     );
     const byPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
     const byStatus: Record<string, number> = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]));
@@ -181,27 +184,29 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar`;
 
   /** Open cases, least slack first (ix_cases_status_slack). */
-  private async inFlight(limit: number) {
+  private async inFlight(limit: number, only: ProcessFilter) {
     const rows: CaseRow[] = await this.db.query(
-      `SELECT ${DashboardService.CASE_COLUMNS} FROM cases c WHERE c.status = 'open'
+      `SELECT ${DashboardService.CASE_COLUMNS} FROM cases c WHERE c.status = 'open' ${only.sql(2)}
         ORDER BY c.slack_wd ASC NULLS LAST, c.departure_date ASC, c.case_id ASC LIMIT $1`,
-      [limit],
+      [limit, ...only.params],
     );
     return rows.map((r) => this.caseLine(r));
   }
 
   /** Open cases at risk (ix_cases_open_at_risk) with the step that puts each at risk: the open step on its critical path. */
-  private async atRisk(limit: number) {
+  private async atRisk(limit: number, only: ProcessFilter) {
     const [rows, total] = await Promise.all([
       this.db.query(
         `SELECT ${DashboardService.CASE_COLUMNS}, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at,
                 s.latest_start_at, s.overdue_since
            FROM cases c LEFT JOIN case_steps s ON s.case_id = c.case_id AND s.step_key = c.critical_step
-          WHERE c.status = 'open' AND c.at_risk
+          WHERE c.status = 'open' AND c.at_risk ${only.sql(2)}
           ORDER BY c.slack_wd ASC, c.departure_date ASC, c.case_id ASC LIMIT $1`,
-        [limit],
+        [limit, ...only.params],
       ) as Promise<Array<CaseRow & StepRow>>,
-      this.db.query(`SELECT count(*)::int AS n FROM cases WHERE status = 'open' AND at_risk`) as Promise<Array<{ n: number }>>,
+      this.db.query(`SELECT count(*)::int AS n FROM cases c WHERE c.status = 'open' AND c.at_risk ${only.sql(1)}`, only.params) as Promise<
+        Array<{ n: number }>
+      >,
     ]);
     return {
       total: total[0]?.n ?? 0,
@@ -210,7 +215,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Steps past a deadline on live cases (ix_case_steps_overdue), by the role that owes them, longest overdue first. */
-  private async overdue(limit: number) {
+  private async overdue(limit: number, only: ProcessFilter) {
     const rows: Array<StepRow & { case_id: string; title: string; unit: string; n: number }> = await this.db.query(
       // overdue_since is cleared when a step is done, returned or withdrawn and when its case closes (projection.ts):
       // the partial index holds exactly the steps overdue now, and only the listed ones need their case.
@@ -218,11 +223,12 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
          SELECT s.case_id, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at, s.latest_start_at, s.overdue_since,
                 row_number() OVER (PARTITION BY s.actor_role ORDER BY s.overdue_since, s.case_id, s.step_key) AS rn,
                 count(*) OVER (PARTITION BY s.actor_role)::int AS n
-           FROM case_steps s WHERE s.overdue_since IS NOT NULL) o
+           FROM case_steps s ${only.params.length > 0 ? 'JOIN cases c ON c.case_id = s.case_id' : ''}
+          WHERE s.overdue_since IS NOT NULL ${only.sql(2)}) o
          JOIN cases c ON c.case_id = o.case_id
         WHERE o.rn <= $1
         ORDER BY o.n DESC, o.actor_role, o.rn`,
-      [limit],
+      [limit, ...only.params],
     );
     const byRole: Array<{ role: string; label: Label | null; count: number; items: unknown[] }> = [];
     for (const r of rows) {
@@ -331,4 +337,20 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       },
     };
   }
+}
+
+/** The board's process filter (issue 17): a case's process is its definition version's (the card definition's versions, or any other). */
+interface ProcessFilter {
+  params: unknown[];
+  /** The condition on `c.definition_version`, its parameter numbered `n`; empty without a filter. */
+  sql(n: number): string;
+}
+
+function processFilter(process: ProcessKind | undefined): ProcessFilter {
+  if (!process) return { params: [], sql: () => '' };
+  const op = process === 'apec-card' ? '=' : '<>';
+  return {
+    params: [[...APEC_CARD_VERSIONS]],
+    sql: (n) => (op === '=' ? `AND c.definition_version = ANY($${n})` : `AND NOT (c.definition_version = ANY($${n}))`),
+  };
 }

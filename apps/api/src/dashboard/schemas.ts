@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROCESSES } from '@df/domain';
 import { intQuery } from '../common/zod-text';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
@@ -9,6 +10,9 @@ export const DASHBOARD_MAX_LIMIT = 500;
 export const DashboardQuerySchema = z.strictObject({
   limit: intQuery(1, DASHBOARD_MAX_LIMIT, DASHBOARD_DEFAULT_LIMIT).meta({
     description: `Items listed in each list (in flight, at risk, overdue per role): 1-${DASHBOARD_MAX_LIMIT}, default ${DASHBOARD_DEFAULT_LIMIT}. Totals always count everything.`,
+  }),
+  process: z.enum(PROCESSES).optional().meta({
+    description: 'Only cases of this process (delegation or apec-card): in flight, counts, at risk and overdue; the analytics cover every case.',
   }),
 });
 export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
@@ -60,6 +64,7 @@ export const DashboardSchema = z
   .looseObject({
     generatedAt: z.string(),
     limit: z.number().int().meta({ description: 'Items per list (the `limit` query parameter, max 500)' }),
+    process: z.enum(PROCESSES).nullable().meta({ description: 'The process filter (the `process` query parameter), null for every case' }),
     inFlight: z.looseObject({
       total: z.number().int().meta({ description: 'Open cases (submitted, not departed, not closed)' }),
       items: z.array(CaseLineSchema).meta({ description: 'The `limit` open cases with the least slack first' }),
