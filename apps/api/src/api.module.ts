@@ -22,6 +22,8 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
 import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
+import { ApecController } from './apec/apec.controller';
+import { ApecService } from './apec/apec.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -65,6 +67,7 @@ export class ApiModule {
         DashboardController,
         MetricsController,
         UsersController,
+        ApecController,
         ...WEB_CONTROLLERS,
       ],
       providers: [
@@ -87,6 +90,7 @@ export class ApiModule {
         DelegationsService,
         InboxService,
         DashboardService,
+        ApecService,
         MetricsService,
         ...WEB_PROVIDERS,
       ],

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { CARD_STATUSES, ENTERPRISE_SIZES, EXIT_REASONS, isIsoDate, OWNERSHIPS, TAX_CREDIT_GRADES, WHITELIST_STATES } from '@df/domain';
+import { freeText, text } from '../common/zod-text';
+
+/** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
+
+const isoDate = z
+  .string()
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
+  .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
+const label = z.looseObject({ zh: z.string(), en: z.string() });
+const amount = z.number().finite().nonnegative();
+
+export const EnterpriseSchema = z
+  .strictObject({ ownership: z.enum(OWNERSHIPS), size: z.enum(ENTERPRISE_SIZES) })
+  .meta({ id: 'ApecEnterprise', description: 'A registered unit as an enterprise: ownership and size (small and micro get lowered thresholds).' });
+
+export const AdmissionSchema = z
+  .strictObject({
+    registeredCapitalWan: amount.meta({ description: '注册资本, in 10 000 yuan (万元)' }),
+    foreignTradeUsd: amount.meta({ description: "Last year's foreign trade or outbound investment, US dollars" }),
+    taxCreditGrade: z.enum(TAX_CREDIT_GRADES).meta({ description: '纳税信用等级' }),
+    creditRecordClean: z.boolean().meta({ description: 'No serious dishonesty record (严重失信)' }),
+  })
+  .meta({ id: 'ApecWhitelistAdmission', description: 'A non-state enterprise applies for the whitelist: the criteria at its size’s thresholds.' });
+
+export const WHITELIST_MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
+export const WhitelistMoveSchema = z
+  .strictObject({
+    reason: z.enum(EXIT_REASONS).optional().meta({ description: 'Required for exit: violation, annual-review-failed, enterprise-request' }),
+    note: freeText(500).optional(),
+  })
+  .meta({ id: 'ApecWhitelistMove' });
+
+export const ApplicationSchema = z
+  .strictObject({
+    personIds: z.array(text(64)).min(1).max(50).meta({ description: "Applicants: person ids of the enterprise's staff roster" }),
+    economies: z
+      .array(z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an alpha-2 code in capitals' }))
+      .min(1)
+      .max(25)
+      .meta({ description: 'Economies to pre-clear (alpha-2 codes of full APEC card economies)' }),
+    neededBy: isoDate.meta({ description: 'The day the enterprise needs the cards by: the plan forecasts against it' }),
+  })
+  .meta({ id: 'ApecCardApplication' });
+
+export const CardStatusSchema = z
+  .strictObject({ status: z.enum(['lost', 'cancelled']), reason: text(500) })
+  .meta({ id: 'ApecCardStatusChange' });
+
+export const CardsQuerySchema = z.strictObject({ unit: text(64).optional() });
+
+const whitelist = z.looseObject({ state: z.enum(WHITELIST_STATES), reason: z.string().nullable(), since: z.string(), reviewDueOn: z.string().nullable() });
+export const EnterpriseViewSchema = z
+  .looseObject({
+    unit: z.string(),
+    ownership: z.enum(OWNERSHIPS),
+    size: z.enum(ENTERPRISE_SIZES),
+    whitelist: whitelist.nullable(),
+    mayApply: z.boolean(),
+    history: z.array(z.looseObject({ action: z.string(), fromState: z.string().nullable(), toState: z.string().nullable(), at: z.string() })),
+  })
+  .meta({ id: 'ApecEnterpriseView' });
+
+export const AdmissionResultSchema = z
+  .looseObject({
+    admitted: z.boolean(),
+    failures: z.array(z.looseObject({ criterion: z.string(), message: label })),
+    enterprise: EnterpriseViewSchema,
+  })
+  .meta({ id: 'ApecAdmissionResult' });
+
+export const MoveResultSchema = z
+  .looseObject({ enterprise: EnterpriseViewSchema, stoppedCases: z.array(z.string()) })
+  .meta({ id: 'ApecWhitelistMoveResult' });
+
+export const CardSchema = z
+  .looseObject({
+    apecCardNumber: z.string().meta({ description: 'Masked for all but the officers and the APEC desk' }),
+    holder: z.string(),
+    holderName: z.string().nullable(),
+    unit: z.string(),
+    economies: z.array(z.string()),
+    issuedOn: z.string(),
+    validUntil: z.string(),
+    renewalOpensOn: z.string(),
+    status: z.enum(CARD_STATUSES),
+    caseId: z.string().nullable(),
+  })
+  .meta({ id: 'ApecCard' });
+export const CardListSchema = z.looseObject({ items: z.array(CardSchema) }).meta({ id: 'ApecCardList' });
+
+export const ApplicationResponseSchema = z
+  .looseObject({ caseId: z.string(), workflowId: z.string(), process: z.literal('apec-card'), status: z.literal('open'), submittedAt: z.string() })
+  .meta({ id: 'ApecApplicationResponse' });
