@@ -3,7 +3,15 @@ import { DataSource } from 'typeorm';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
 
@@ -25,7 +33,17 @@ describe('APEC cards over the API (issue 17)', () => {
 
   const unit = (code: string) =>
     registries.putUnit(
-      { code, nameZh: '测试企业', nameEn: 'Test Co.', parentCode: null, supervisingDepartment: null, clerks: [], signatories: [], status: 'active', suspendedReason: null },
+      {
+        code,
+        nameZh: '测试企业',
+        nameEn: 'Test Co.',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
       system,
     );
   const person = (personId: string, u: string) =>
@@ -70,7 +88,11 @@ describe('APEC cards over the API (issue 17)', () => {
     const clerk = bearer(ent.tokens['enterprise-clerk']);
     // The APEC desk registers the unit as a non-state small enterprise; the clerk may not.
     await request(http).put(`/api/apec/enterprises/${ent.unit}`).set(clerk).send({ ownership: 'non-state', size: 'small' }).expect(403);
-    const e = await request(http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
+    const e = await request(http)
+      .put(`/api/apec/enterprises/${ent.unit}`)
+      .set(desk)
+      .send({ ownership: 'non-state', size: 'small' })
+      .expect(200);
     documented(S.EnterpriseViewSchema, e.body);
     expect(e.body).toMatchObject({ whitelist: null, mayApply: false });
 
@@ -126,9 +148,12 @@ describe('APEC cards over the API (issue 17)', () => {
     const board = (await request(http).get('/api/dashboard?process=apec-card&limit=500').set(bearer(ent.tokens.manager)).expect(200)).body;
     expect(board.process).toBe('apec-card');
     expect(board.inFlight.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
-    const chainBoard = (await request(http).get('/api/dashboard?process=delegation&limit=500').set(bearer(ent.tokens.manager)).expect(200)).body;
+    const chainBoard = (await request(http).get('/api/dashboard?process=delegation&limit=500').set(bearer(ent.tokens.manager)).expect(200))
+      .body;
     expect(chainBoard.inFlight.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
-    expect((await request(http).get('/api/dashboard?process=visa').set(bearer(ent.tokens.manager)).expect(400)).body.errors[0]).toMatchObject({
+    expect(
+      (await request(http).get('/api/dashboard?process=visa').set(bearer(ent.tokens.manager)).expect(400)).body.errors[0],
+    ).toMatchObject({
       field: expect.stringContaining('process'),
     });
 
@@ -144,7 +169,9 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http).post(`/api/delegations/${caseId}/steps/K01:m1/complete`).set(clerk).send({}).expect(200);
 
     // An exit needs its reason; it stops the open application with the reason on record.
-    expect((await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/exit`).set(desk).send({}).expect(400)).body.errors[0]).toMatchObject({
+    expect(
+      (await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/exit`).set(desk).send({}).expect(400)).body.errors[0],
+    ).toMatchObject({
       field: 'reason',
     });
     const exit = await request(http)
@@ -153,7 +180,10 @@ describe('APEC cards over the API (issue 17)', () => {
       .send({ reason: 'annual-review-failed', note: '年审未通过' })
       .expect(200);
     documented(S.MoveResultSchema, exit.body);
-    expect(exit.body).toMatchObject({ stoppedCases: [caseId], enterprise: { whitelist: { state: 'exited', reason: 'annual-review-failed' }, mayApply: false } });
+    expect(exit.body).toMatchObject({
+      stoppedCases: [caseId],
+      enterprise: { whitelist: { state: 'exited', reason: 'annual-review-failed' }, mayApply: false },
+    });
     const closed = await eventually(
       async () => (await request(http).get(`/api/delegations/${caseId}`).set(desk).expect(200)).body,
       (b) => b.status === 'cancelled',
@@ -170,26 +200,58 @@ describe('APEC cards over the API (issue 17)', () => {
     const http = api.http;
     const holder = `${gov.unit}-p1`;
     const number = `CHN${String(Date.now()).slice(-9)}`;
-    await apec.registerCard({ number, holder, unit: ent.unit, economies: ['JP'], issuedOn: today(), validUntil: addDays(addMonths(today(), 60), -1), caseId: null });
-    const forDesk = (await request(http).get(`/api/apec/cards?unit=${ent.unit}`).set(bearer(ent.tokens['apec-desk'])).expect(200)).body;
-    documented(S.CardListSchema, forDesk);
-    expect(forDesk.items.find((c: { holder: string }) => c.holder === holder)).toMatchObject({ apecCardNumber: number, economies: ['JP'], status: 'valid' });
-    const forClerk = (await request(http).get('/api/apec/cards').set(bearer(ent.tokens['enterprise-clerk'])).expect(200)).body;
-    const masked = forClerk.items.find((c: { economies: string[] }) => c.economies.join() === 'JP');
-    expect(masked.apecCardNumber).not.toBe(number);
-    expect(masked.apecCardNumber).toMatch(/^CH\*+\d{3}$/);
+    await apec.registerCard({
+      number,
+      holder,
+      unit: ent.unit,
+      economies: ['JP'],
+      issuedOn: today(),
+      validUntil: addDays(addMonths(today(), 60), -1),
+      caseId: null,
+    });
+    // In clear for the passport officer (card numbers are classified like passports' numbers) ...
+    const forOfficer = (await request(http).get(`/api/apec/cards?unit=${ent.unit}`).set(bearer(ent.tokens['passport-officer'])).expect(200))
+      .body;
+    documented(S.CardListSchema, forOfficer);
+    expect(forOfficer.items.find((c: { holder: string }) => c.holder === holder)).toMatchObject({
+      apecCardNumber: number,
+      holderName: '李四',
+      economies: ['JP'],
+      status: 'valid',
+      renewalOpensOn: addMonths(addDays(addMonths(today(), 60), -1), -6),
+    });
+    // ... masked for the APEC desk and the enterprise clerk.
+    for (const role of ['apec-desk', 'enterprise-clerk'] as const) {
+      const list = (
+        await request(http)
+          .get('/api/apec/cards')
+          .query(role === 'apec-desk' ? { unit: ent.unit } : {})
+          .set(bearer(ent.tokens[role]))
+          .expect(200)
+      ).body;
+      const masked = list.items.find((c: { economies: string[] }) => c.economies.join() === 'JP');
+      expect([role, masked.apecCardNumber]).toEqual([role, expect.stringMatching(/^CH\*+\d{3}$/)]);
+      expect(masked.holder).not.toBe(holder);
+    }
     // Another enterprise's clerk does not read these cards.
     await request(http).get(`/api/apec/cards?unit=${ent.unit}`).set(bearer(gov.tokens['enterprise-clerk'])).expect(403);
 
     // The organizer names the holder by person id; the registry's card is the member's fact: Japan by APEC card.
-    const sub = canonicalSubmission(gov.unit) as Record<string, unknown> & { members: Array<Record<string, unknown>>; destinations: Array<Record<string, unknown>> };
+    const sub = canonicalSubmission(gov.unit) as Record<string, unknown> & {
+      members: Array<Record<string, unknown>>;
+      destinations: Array<Record<string, unknown>>;
+    };
     sub.members = [{ ...sub.members[0], personId: holder, passport: { inCustody: true, number: 'SE7654321', expiresOn: '2035-01-01' } }];
     sub.destinations = [{ ...sub.destinations[0], country: 'JP', city: 'Tokyo' }];
     const res = await request(http).post('/api/delegations').set(bearer(gov.tokens.organizer)).send(sub).expect(201);
     const p = (await request(http).get(`/api/delegations/${res.body.caseId}`).set(bearer(gov.tokens['visa-officer'])).expect(200)).body;
     expect(p.routes[p.facts.members[0].id]).toEqual({ JP: 'apec-card' });
     // Lost: no longer the member's fact in a new submission.
-    await request(http).post(`/api/apec/cards/${number}/status`).set(bearer(ent.tokens['apec-desk'])).send({ status: 'lost', reason: '遗失' }).expect(200);
+    await request(http)
+      .post(`/api/apec/cards/${number}/status`)
+      .set(bearer(ent.tokens['apec-desk']))
+      .send({ status: 'lost', reason: '遗失' })
+      .expect(200);
     const res2 = await request(http).post('/api/delegations').set(bearer(gov.tokens.organizer)).send(sub).expect(201);
     const p2 = (await request(http).get(`/api/delegations/${res2.body.caseId}`).set(bearer(gov.tokens['visa-officer'])).expect(200)).body;
     expect(p2.routes[p2.facts.members[0].id]).toEqual({ JP: 'visa' });

@@ -13,6 +13,7 @@ import {
 } from '@df/domain';
 import {
   apecRenewalWorkflowId,
+  apecReviewWorkflowId,
   completeStepUpdate,
   decideStepUpdate,
   delegationWorkflowId,
@@ -23,6 +24,7 @@ import {
   type StepProgress,
 } from '@df/contracts';
 import { ApecRepository, NotificationEntity, RegistriesRepository } from '@df/persistence';
+import { startReviewReminder } from '../../apps/api/src/apec/review-reminder';
 import { stopCardApplications } from '../../apps/api/src/apec/stop-applications';
 import { drive } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
@@ -126,7 +128,10 @@ describe('APEC business travel cards (issue 17)', () => {
     const small = await enterprise('non-state', 'small', 0);
     const admitted = await apec.applyForWhitelist(small.unit, application, 'apec-desk.fao', today);
     expect(admitted.admitted).toBe(true);
-    expect(admitted.enterprise.whitelist).toMatchObject({ state: 'admitted', reviewDueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` });
+    expect(admitted.enterprise.whitelist).toMatchObject({
+      state: 'admitted',
+      reviewDueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
+    });
 
     const medium = await enterprise('non-state', 'medium', 0);
     const refused = await apec.applyForWhitelist(medium.unit, application, 'apec-desk.fao', today);
@@ -135,7 +140,10 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(refused.enterprise.whitelist).toBeNull();
     const history = await apec.whitelistHistory(medium.unit);
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ action: 'refused', detail: { thresholds: { registeredCapitalWan: 500, foreignTradeUsd: 500_000 } } });
+    expect(history[0]).toMatchObject({
+      action: 'refused',
+      detail: { thresholds: { registeredCapitalWan: 500, foreignTradeUsd: 500_000 } },
+    });
 
     // The history keeps every move: suspended, lifted, exited with its reason, re-admitted.
     await apec.moveWhitelist(small.unit, 'suspend', { actorId: 'apec-desk.fao', today, note: '年审材料逾期' });
@@ -220,6 +228,29 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(notes.map((n) => [n.role, n.caseId])).toEqual([['enterprise-clerk', done.caseId]]);
   });
 
+  it('the annual review reminder reaches the APEC desk and the enterprise clerk 30 days before the review day', async () => {
+    const application = { registeredCapitalWan: 500, foreignTradeUsd: 600_000, taxCreditGrade: 'A' as const, creditRecordClean: true };
+    const dueSoon = await enterprise('non-state', 'medium', 0);
+    // Admitted a year before (review day = 30 days from today): the reminder goes out today.
+    const admittedOn = addMonths(addDays(today, 30), -12);
+    const { enterprise: e } = await apec.applyForWhitelist(dueSoon.unit, application, 'apec-desk.fao', admittedOn);
+    const dueOn = e.whitelist!.reviewDueOn!;
+    expect(dueOn).toBe(addDays(today, 30));
+    await startReviewReminder(worker.client, worker.config.taskQueue, dueSoon.unit, dueOn);
+    const result = await worker.client.workflow.getHandle(apecReviewWorkflowId(dueSoon.unit, dueOn)).result();
+    expect(result).toEqual({ remindOn: today, reminded: true });
+    const notes = await db.getRepository(NotificationEntity).findBy({ unit: dueSoon.unit, kind: 'apec-annual-review' });
+    expect(notes.map((n) => n.role).sort()).toEqual(['apec-desk', 'enterprise-clerk']);
+
+    // A review day 31 days away: not yet.
+    const later = await enterprise('non-state', 'medium', 0);
+    const { enterprise: l } = await apec.applyForWhitelist(later.unit, application, 'apec-desk.fao', addMonths(addDays(today, 31), -12));
+    await startReviewReminder(worker.client, worker.config.taskQueue, later.unit, l.whitelist!.reviewDueOn!);
+    const timer = worker.client.workflow.getHandle(apecReviewWorkflowId(later.unit, l.whitelist!.reviewDueOn!));
+    expect((await timer.describe()).status.name).toBe('RUNNING');
+    await timer.terminate('test done');
+  });
+
   it("an enterprise's exit from the whitelist stops its open application with the recorded reason", async () => {
     const { unit, applicants } = await enterprise('non-state', 'micro', 1);
     const admitted = await apec.applyForWhitelist(
@@ -247,7 +278,12 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(await handle.result()).toMatchObject({ status: 'cancelled', reason: expect.stringContaining('a violation') });
     const history = await apec.whitelistHistory(unit);
     expect(history.at(-1)).toMatchObject({ action: 'exited', reason: 'violation', stoppedCases: [caseId] });
-    expect(await eventually(() => apec.openApplications(unit), (ids) => ids.length === 0)).toEqual([]);
+    expect(
+      await eventually(
+        () => apec.openApplications(unit),
+        (ids) => ids.length === 0,
+      ),
+    ).toEqual([]);
   });
 
   it('a delegation member with a valid card skips the visa steps for a cleared economy (the declared visaNeeded condition)', async () => {
@@ -275,7 +311,9 @@ describe('APEC business travel cards (issue 17)', () => {
           { ...trip, country: 'JP' },
           { ...trip, country: 'KR', city: 'Seoul' },
         ],
-        members: [makeMember({ personId: holder, apecCard: { number: card.number, expiresOn: card.validUntil, economies: card.economies } })],
+        members: [
+          makeMember({ personId: holder, apecCard: { number: card.number, expiresOn: card.validUntil, economies: card.economies } }),
+        ],
       },
     };
     const handle = await worker.client.workflow.start('delegation', {
@@ -292,7 +330,8 @@ describe('APEC business travel cards (issue 17)', () => {
     });
     const status = (key: string) => statusIn(p, key);
     // Japan (cleared on the card): no visa form, fee, submission or embassy processing; Korea (not cleared): the visa steps wait.
-    for (const key of ['D03:m1:JP', 'D04:m1:JP', 'D06:JP', 'D09:JP', 'D12:JP', 'D13:m1:JP']) expect([key, status(key)]).toEqual([key, 'skipped']);
+    for (const key of ['D03:m1:JP', 'D04:m1:JP', 'D06:JP', 'D09:JP', 'D12:JP', 'D13:m1:JP'])
+      expect([key, status(key)]).toEqual([key, 'skipped']);
     expect(['D03:m1:KR', 'D04:m1:KR', 'D09:KR'].map(status)).toEqual(['done', 'done', 'done']);
     expect(status('D12:KR')).toBe('awaiting');
     // D01 took the APEC route for Japan: the exit certificate (D02) is the visa-free route's step.

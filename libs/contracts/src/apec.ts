@@ -15,7 +15,19 @@ export interface ApecRenewalInput {
   validUntil: string;
 }
 
+/** The annual review reminder of a whitelisted enterprise: one timer per enterprise and review day. */
+export const APEC_WHITELIST_REVIEW_WORKFLOW_TYPE = 'apecWhitelistReview';
+export const apecReviewWorkflowId = (unit: string, dueOn: string): string => `apec-review-${unit}-${dueOn}`;
+
+export interface ApecReviewInput {
+  unit: string;
+  /** YYYY-MM-DD: the annual review day (apec_whitelist.review_due_on); the reminder goes out 30 days before. */
+  dueOn: string;
+}
+
 export interface ApecActivities {
   /** The card's renewal opens: status renewal-open and the enterprise clerk's notification (idempotent). */
   openCardRenewal(input: { number: string }): Promise<{ status: string | null }>;
+  /** The annual review is near: the APEC desk and the enterprise clerk are notified, if the enterprise is still admitted with that review day (idempotent). */
+  remindWhitelistReview(input: ApecReviewInput): Promise<{ reminded: boolean }>;
 }

@@ -96,8 +96,7 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     keys: ['apeccardnumber', 'apecnumber', 'apeccardno', 'abtcnumber'],
     containers: ['apeccard', 'apec', 'abtc', 'apeccards'],
     patterns: [],
-    // The FAO's APEC desk keeps the cards registry (issue 17).
-    clearFor: [...OFFICERS, { role: 'apec-desk' }],
+    clearFor: OFFICERS,
     mask: { kind: 'ends', keepStart: 2, keepEnd: 3 },
   },
   'national-id': {
@@ -138,8 +137,7 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     // The registries' audit names a person by id.
     tagged: [{ key: 'entitykey', when: { key: 'entity', equals: ['person'] } }],
     // The passport officer keeps the custody ledger: passports are registered to and looked up by holder id.
-    // The enterprise clerk names its own staff by person id in card applications; the APEC desk keeps the cards registry by holder.
-    clearFor: [...OWN_UNIT_VETTING, { role: 'passport-officer' }, { role: 'enterprise-clerk', ownUnit: true }, { role: 'apec-desk' }],
+    clearFor: [...OWN_UNIT_VETTING, { role: 'passport-officer' }],
     mask: { kind: 'ends', keepStart: 0, keepEnd: 2 },
   },
   'party-membership': {

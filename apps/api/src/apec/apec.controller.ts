@@ -82,7 +82,11 @@ export class ApecController {
   @errorResponses(400, 401, 403, 404, 409, 503)
   move(@CurrentUser() user: AuthUser, @Param('unit') unit: string, @Param('move') move: string, @Body() body: unknown) {
     if (!(WHITELIST_MOVES as readonly string[]).includes(move))
-      throw domainError('NOT_FOUND', `没有白名单操作 ${move}（${WHITELIST_MOVES.join('、')}）`, `No whitelist move ${move} (${WHITELIST_MOVES.join(', ')})`);
+      throw domainError(
+        'NOT_FOUND',
+        `没有白名单操作 ${move}（${WHITELIST_MOVES.join('、')}）`,
+        `No whitelist move ${move} (${WHITELIST_MOVES.join(', ')})`,
+      );
     return this.apec.move(user, unit, move as (typeof WHITELIST_MOVES)[number], body);
   }
 
@@ -113,7 +117,10 @@ export class ApecController {
   @Roles('apec-desk', 'enterprise-clerk', 'manager', 'visa-officer', 'passport-officer')
   @ApiOperation({ summary: 'APEC卡登记簿 The cards registry (the enterprise clerk: own enterprise)' })
   @queryParams(CardsQuerySchema)
-  @ApiOkResponse({ description: 'Cards: holder, masked number, economies cleared, valid until, renewal day, status', schema: schemaRef(CardListSchema) })
+  @ApiOkResponse({
+    description: 'Cards: holder, masked number, economies cleared, valid until, renewal day, status',
+    schema: schemaRef(CardListSchema),
+  })
   @errorResponses(400, 401, 403)
   cards(@CurrentUser() user: AuthUser, @Query() query: unknown) {
     return this.apec.cards(user, query);

@@ -32,6 +32,7 @@ import {
   WhitelistMoveSchema,
   type WHITELIST_MOVES,
 } from './schemas';
+import { startReviewReminder } from './review-reminder';
 import { stopCardApplications } from './stop-applications';
 
 export interface ApplicationResponse {
@@ -81,7 +82,13 @@ export class ApecService {
   async admit(user: AuthUser, unit: string, body: unknown) {
     const application = parseOrThrow(AdmissionSchema, body);
     const result = await this.whitelistCall(() => this.repo.applyForWhitelist(unit, application, user.id, today()));
-    return { admitted: result.admitted, failures: result.failures, enterprise: await this.enterpriseView(unit) };
+    const reviewReminder = result.admitted ? await this.scheduleReview(result.enterprise) : undefined;
+    return {
+      admitted: result.admitted,
+      failures: result.failures,
+      enterprise: await this.enterpriseView(unit),
+      ...(reviewReminder ? { reviewReminder } : {}),
+    };
   }
 
   /**
@@ -92,16 +99,33 @@ export class ApecService {
   async move(user: AuthUser, unit: string, move: (typeof WHITELIST_MOVES)[number], body: unknown) {
     const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
     if (move === 'exit' && !req.reason)
-      throw new DomainError('VALIDATION_FAILED', { zh: '退出须说明原因', en: 'An exit needs its reason' }, {
-        errors: [fieldError('reason', 'required', '必填：violation、annual-review-failed 或 enterprise-request', 'Required: violation, annual-review-failed or enterprise-request')],
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: '退出须说明原因', en: 'An exit needs its reason' },
+        {
+          errors: [
+            fieldError(
+              'reason',
+              'required',
+              '必填：violation、annual-review-failed 或 enterprise-request',
+              'Required: violation, annual-review-failed or enterprise-request',
+            ),
+          ],
+        },
+      );
     const before = await this.repo.enterprise(unit);
     if (!before) throw domainError('NOT_FOUND', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`);
     const repeatExit = move === 'exit' && before.whitelist?.state === 'exited' && before.whitelist.reason === req.reason;
     if (!repeatExit)
       await this.whitelistCall(() =>
-        this.repo.moveWhitelist(unit, move, { ...(req.reason ? { reason: req.reason } : {}), ...(req.note ? { note: req.note } : {}), actorId: user.id, today: today() }),
+        this.repo.moveWhitelist(unit, move, {
+          ...(req.reason ? { reason: req.reason } : {}),
+          ...(req.note ? { note: req.note } : {}),
+          actorId: user.id,
+          today: today(),
+        }),
       );
+    const reviewReminder = move === 'readmit' ? await this.scheduleReview((await this.repo.enterprise(unit))!) : undefined;
     let stoppedCases: string[] = [];
     if (move === 'exit') {
       const open = await this.repo.openApplications(unit);
@@ -113,7 +137,8 @@ export class ApecService {
         result = { stopped: [], failed: open };
       }
       stoppedCases = result.stopped;
-      if (stoppedCases.length > 0) await this.repo.recordStoppedCases(unit, [...new Set([...(await this.lastStopped(unit)), ...stoppedCases])]);
+      if (stoppedCases.length > 0)
+        await this.repo.recordStoppedCases(unit, [...new Set([...(await this.lastStopped(unit)), ...stoppedCases])]);
       if (result.failed.length > 0)
         throw domainError(
           'TEMPORAL_UNAVAILABLE',
@@ -121,7 +146,22 @@ export class ApecService {
           `The enterprise has left the whitelist but ${result.failed.length} application(s) could not be stopped: retry with the same request`,
         );
     }
-    return { enterprise: await this.enterpriseView(unit), stoppedCases };
+    return { enterprise: await this.enterpriseView(unit), stoppedCases, ...(reviewReminder ? { reviewReminder } : {}) };
+  }
+
+  /**
+   * The annual review reminder's timer for the enterprise's review day. The admission is already recorded:
+   * Temporal being down does not undo it; the answer says the reminder is not scheduled (reviewsDue lists it).
+   */
+  private async scheduleReview(e: Enterprise): Promise<'scheduled' | 'not-scheduled'> {
+    const dueOn = e.whitelist?.reviewDueOn;
+    if (!dueOn) return 'not-scheduled';
+    try {
+      await startReviewReminder(await this.temporal.client(), this.config.taskQueue, e.unit, dueOn);
+      return 'scheduled';
+    } catch {
+      return 'not-scheduled';
+    }
   }
 
   private async lastStopped(unit: string): Promise<string[]> {
@@ -162,21 +202,33 @@ export class ApecService {
     req.personIds.forEach((id, i) => {
       const p = people.get(id);
       if (!p || p.unit !== user.unit)
-        errors.push(fieldError(`personIds[${i}]`, 'registered-person', `本企业人员名册中没有 ${id}`, `No person ${id} on your enterprise's roster`));
-      else if (p.status !== 'active') errors.push(fieldError(`personIds[${i}]`, 'active-person', `${id} 状态为 ${p.status}`, `${id} is ${p.status}`));
+        errors.push(
+          fieldError(`personIds[${i}]`, 'registered-person', `本企业人员名册中没有 ${id}`, `No person ${id} on your enterprise's roster`),
+        );
+      else if (p.status !== 'active')
+        errors.push(fieldError(`personIds[${i}]`, 'active-person', `${id} 状态为 ${p.status}`, `${id} is ${p.status}`));
       if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
     });
     req.economies.forEach((c, i) => {
       if (!COUNTRIES[c]?.apec)
         errors.push(
-          fieldError(`economies[${i}]`, 'apec-economy', `${c} 不是可预审的APEC卡经济体`, `${c} is not a full APEC card economy (no pre-clearance)`),
+          fieldError(
+            `economies[${i}]`,
+            'apec-economy',
+            `${c} 不是可预审的APEC卡经济体`,
+            `${c} is not a full APEC card economy (no pre-clearance)`,
+          ),
         );
       if (req.economies.indexOf(c) !== i) errors.push(fieldError(`economies[${i}]`, 'unique', `${c} 重复`, `${c} is listed twice`));
     });
     if (dayNumber(req.neededBy) <= dayNumber(today()))
       errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
     if (errors.length > 0)
-      throw new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
 
     const facts = cardApplicationFacts({
       unit: user.unit,
@@ -247,7 +299,9 @@ export class ApecService {
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     const cards = await this.repo.cards(unit !== undefined ? { unit } : {});
-    const names = new Map((await this.registries.people({ ids: [...new Set(cards.map((c) => c.holder))] })).map((p) => [p.personId, p.name]));
+    const names = new Map(
+      (await this.registries.people({ ids: [...new Set(cards.map((c) => c.holder))] })).map((p) => [p.personId, p.name]),
+    );
     return { items: cards.map((c) => this.cardView(c, names.get(c.holder) ?? null)) };
   }
 

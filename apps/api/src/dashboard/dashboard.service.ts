@@ -102,7 +102,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     return {
       generatedAt,
       limit,
-      process: process ?? null,
+      ...(process ? { process } : {}),
       inFlight: { total: counts.byStatus.open ?? 0, items: inFlight },
       byPhase: counts.byPhase,
       byStatus: counts.byStatus,

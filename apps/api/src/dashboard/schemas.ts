@@ -64,7 +64,7 @@ export const DashboardSchema = z
   .looseObject({
     generatedAt: z.string(),
     limit: z.number().int().meta({ description: 'Items per list (the `limit` query parameter, max 500)' }),
-    process: z.enum(PROCESSES).nullable().meta({ description: 'The process filter (the `process` query parameter), null for every case' }),
+    process: z.enum(PROCESSES).optional().meta({ description: 'The process filter (the `process` query parameter), absent for every case' }),
     inFlight: z.looseObject({
       total: z.number().int().meta({ description: 'Open cases (submitted, not departed, not closed)' }),
       items: z.array(CaseLineSchema).meta({ description: 'The `limit` open cases with the least slack first' }),

@@ -7,6 +7,7 @@ import {
   APEC_CARD_RENEWAL_WORKFLOW_TYPE,
   apecRenewalWorkflowId,
   type ApecRenewalInput,
+  type ApecReviewInput,
   type SystemStepInput,
   type SystemStepResult,
 } from '@df/contracts';
@@ -52,7 +53,8 @@ export class ApecActivities {
     const data = steps.issue;
     const issuedOn = isIsoDate(data.issuedOn) ? data.issuedOn : shanghaiDate(input.at);
     const validUntil = isIsoDate(data.validUntil) ? data.validUntil : cardValidUntil(issuedOn);
-    const number = typeof data.cardNumber === 'string' && data.cardNumber.length > 0 ? data.cardNumber : generatedNumber(input.caseId, member.id);
+    const number =
+      typeof data.cardNumber === 'string' && data.cardNumber.length > 0 ? data.cardNumber : generatedNumber(input.caseId, member.id);
     const { card } = await this.repo.registerCard({
       number,
       holder: personKey(input.facts, member), // the roster's person id (applicants come from the roster)
@@ -70,6 +72,10 @@ export class ApecActivities {
       },
       data: { apecCardNumber: card.number, validUntil: card.validUntil, economies: card.economies.join(',') },
     };
+  }
+
+  async remindWhitelistReview(input: ApecReviewInput): Promise<{ reminded: boolean }> {
+    return { reminded: await this.repo.remindReview(input.unit, input.dueOn, new Date()) };
   }
 
   async openCardRenewal(input: { number: string }): Promise<{ status: string | null }> {

@@ -45,6 +45,11 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     this.apec = new ApecActivities(db);
   }
 
+  /** A whitelisted enterprise's annual review is near (workflows/apec-renewal.workflow.ts). */
+  async remindWhitelistReview(input: { unit: string; dueOn: string }): Promise<{ reminded: boolean }> {
+    return this.apec.remindWhitelistReview(input);
+  }
+
   /** The APEC card's renewal timer fired (workflows/apec-renewal.workflow.ts). */
   async openCardRenewal(input: { number: string }): Promise<{ status: string | null }> {
     return this.apec.openCardRenewal(input);

@@ -39,7 +39,17 @@ export const APEC_PRECLEARANCE_WD: Readonly<Record<string, number>> = {
   RU: 25, SG: 10, TH: 15, TW: 15, VN: 20,
 };
 
-type Row = [code: string, phase: StepDefinition['phase'], zh: string, en: string, actor: StepDefinition['actor'], scope: StepDefinition['scope'], needs: string, wd: number, kind: StepDefinition['kind']];
+type Row = [
+  code: string,
+  phase: StepDefinition['phase'],
+  zh: string,
+  en: string,
+  actor: StepDefinition['actor'],
+  scope: StepDefinition['scope'],
+  needs: string,
+  wd: number,
+  kind: StepDefinition['kind'],
+];
 
 // Phases reuse the chain's (prepare = the enterprise's part, review = the FAO's, visa = the economies'
 // pre-clearance, depart = issue and hand-over): the read models, board and web already know them.
@@ -217,6 +227,12 @@ export function admissionFailures(
     });
   return out;
 }
+
+/** The annual review reminder goes out this many days before the review day. */
+export const WHITELIST_REVIEW_REMINDER_DAYS = 30;
+
+/** The day the reminder of the annual review due on `dueOn` goes out. */
+export const reviewReminderOn = (dueOn: string): string => addDays(dueOn, -WHITELIST_REVIEW_REMINDER_DAYS);
 
 /** May an enterprise of this ownership and whitelist state apply for cards? State enterprises always; others while admitted. */
 export function mayApplyForCards(ownership: Ownership, state: WhitelistState | null): boolean {

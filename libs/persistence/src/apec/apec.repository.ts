@@ -104,7 +104,12 @@ export class ApecRepository {
       ownership: row.ownership as Ownership,
       size: row.size as EnterpriseSize,
       whitelist: wl
-        ? { state: wl.state as WhitelistState, reason: wl.reason as ExitReason | null, since: wl.since.toISOString(), reviewDueOn: wl.reviewDueOn }
+        ? {
+            state: wl.state as WhitelistState,
+            reason: wl.reason as ExitReason | null,
+            since: wl.since.toISOString(),
+            reviewDueOn: wl.reviewDueOn,
+          }
         : null,
     };
   }
@@ -122,7 +127,11 @@ export class ApecRepository {
   ): Promise<{ admitted: boolean; failures: CriterionFailure[]; enterprise: Enterprise }> {
     const failures = await this.ds.transaction(async (m) => {
       const ent = await m.findOne(ApecEnterpriseEntity, { where: { unit }, lock: { mode: 'pessimistic_write' } });
-      if (!ent) throw new WhitelistTransitionError('NOT_AN_ENTERPRISE', { zh: `${unit} 不是已登记的企业`, en: `${unit} is not a registered enterprise` });
+      if (!ent)
+        throw new WhitelistTransitionError('NOT_AN_ENTERPRISE', {
+          zh: `${unit} 不是已登记的企业`,
+          en: `${unit} is not a registered enterprise`,
+        });
       if (ent.ownership === 'state')
         throw new WhitelistTransitionError('WHITELIST_NOT_NEEDED', {
           zh: '国有企业无需列入白名单即可申请',
@@ -152,7 +161,15 @@ export class ApecRepository {
         { unit, state: 'admitted', reason: null, note: null, reviewDueOn: nextYear(today), since: new Date() },
         ['unit'],
       );
-      await this.history(m, { unit, action: from === 'exited' ? 're-admitted' : 'admitted', fromState: from, toState: 'admitted', reason: null, detail, actorId });
+      await this.history(m, {
+        unit,
+        action: from === 'exited' ? 're-admitted' : 'admitted',
+        fromState: from,
+        toState: 'admitted',
+        reason: null,
+        detail,
+        actorId,
+      });
       return failed;
     });
     return { admitted: failures.length === 0, failures, enterprise: (await this.enterprise(unit))! };
@@ -180,7 +197,8 @@ export class ApecRepository {
           state: rule.to,
           reason: move === 'exit' ? (opts.reason ?? null) : null,
           note: opts.note ?? null,
-          reviewDueOn: rule.to === 'admitted' ? nextYear(opts.today) : (wl?.reviewDueOn ?? null),
+          // A re-admission starts a new review year; a lifted suspension keeps the review day it had.
+          reviewDueOn: move === 'readmit' ? nextYear(opts.today) : (wl?.reviewDueOn ?? null),
           since: new Date(),
         },
         ['unit'],
@@ -220,6 +238,41 @@ export class ApecRepository {
       actorId: r.actorId,
       at: r.at.toISOString(),
     }));
+  }
+
+  /**
+   * The annual review reminder: the APEC desk and the enterprise's clerk are notified, in one transaction and
+   * once (deterministic ids), if the enterprise is still admitted with this review day. Returns whether it was.
+   */
+  async remindReview(unit: string, dueOn: string, at: Date): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const wl = await m.findOne(ApecWhitelistEntity, { where: { unit } });
+      if (!wl || wl.state !== 'admitted' || wl.reviewDueOn !== dueOn) return false;
+      const message = {
+        zh: `企业 ${unit} 的APEC卡白名单年度复核将于 ${dueOn} 到期`,
+        en: `The APEC card whitelist annual review of ${unit} is due on ${dueOn}`,
+      };
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(NotificationEntity)
+        .values(
+          (['apec-desk', 'enterprise-clerk'] as const).map((role) => ({
+            id: nameUuid(`apec-review:${unit}:${dueOn}:${role}`),
+            caseId: `apec-whitelist:${unit}`,
+            stepKey: null,
+            kind: 'apec-annual-review',
+            role,
+            unit,
+            message,
+            dueAt: new Date(`${dueOn}T23:59:59+08:00`),
+            createdAt: at,
+          })),
+        )
+        .orIgnore()
+        .execute();
+      return true;
+    });
   }
 
   /** Enterprises whose annual review is due on or before `day` (the reminder's list). */
@@ -327,14 +380,14 @@ export class ApecRepository {
   ): Promise<void> {
     await m.save(
       Object.assign(new ApecWhitelistHistoryEntity(), {
-      unit: h.unit,
-      action: h.action,
-      fromState: h.fromState,
-      toState: h.toState,
-      reason: h.reason,
-      detail: h.detail,
-      stoppedCases: h.stoppedCases ?? [],
-      actorId: h.actorId,
+        unit: h.unit,
+        action: h.action,
+        fromState: h.fromState,
+        toState: h.toState,
+        reason: h.reason,
+        detail: h.detail,
+        stoppedCases: h.stoppedCases ?? [],
+        actorId: h.actorId,
       }),
     );
   }
