@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthUser } from '../auth/access';
+import { SUBMITTERS } from '@df/domain';
+import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { domainError } from '../common/errors';
 import { idempotencyKeyOf } from '../delegations/idempotency.service';
@@ -91,7 +92,7 @@ export class ApecController {
   }
 
   @Post('applications')
-  @Roles('enterprise-clerk')
+  @Roles(...(SUBMITTERS['apec-card'] as UserRole[]))
   @IdempotencyKeyHeader()
   @ApiOperation({
     summary: 'APEC卡申请 Apply for cards (enterprise clerk, own enterprise)',
