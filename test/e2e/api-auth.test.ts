@@ -165,9 +165,11 @@ describe('sign-in, tokens, request ids and metrics', () => {
           'manager.fao',
           'leader.city',
           'admin.fao',
+          'apec-desk.fao',
+          'enterprise-clerk.trading',
         ]),
       );
-      expect(first).toHaveLength(20);
+      expect(first).toHaveLength(22);
       expect(log.mock.calls.flat().join('\n')).toContain('organizer.commerce');
     } finally {
       log.mockRestore();

@@ -89,6 +89,14 @@ const ROUTES = [
   'post /api/users/{username}/grants',
   'delete /api/users/{username}/grants/{role}/{unit}',
   'post /api/users/{username}/password-reset',
+  // APEC business travel cards (issue 17).
+  'put /api/apec/enterprises/{unit}',
+  'get /api/apec/enterprises/{unit}',
+  'post /api/apec/enterprises/{unit}/whitelist/admission',
+  'post /api/apec/enterprises/{unit}/whitelist/{move}',
+  'post /api/apec/applications',
+  'get /api/apec/cards',
+  'post /api/apec/cards/{number}/status',
 ];
 
 describe('the OpenAPI document', () => {

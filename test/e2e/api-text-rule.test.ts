@@ -144,10 +144,16 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
           .replace('{year}', '2027')
           .replace('{personId}', 'P-text-rule')
           .replace('{number}', 'SE1234567')
+          .replace('{unit}', users.unit)
+          .replace('{move}', 'suspend')
           .replace('{username}', users.usernames.organizer);
         // The registries' writers (issue 14): the role check comes before the body is read.
         const writer: UserRole = path.startsWith('/api/users')
           ? 'admin'
+          : path === '/api/apec/applications'
+            ? 'enterprise-clerk'
+            : path.startsWith('/api/apec/')
+              ? 'apec-desk'
           : path.startsWith('/api/codec/')
             ? 'fao-reviewer'
             : path.includes('/classified-access')
@@ -191,7 +197,13 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
         for (const p of (op.parameters as Array<{ name: string; in: string }> | undefined) ?? []) {
           if (p.in !== 'query') continue;
           const token =
-            path === '/api/dashboard' ? users.tokens.manager : path.startsWith('/api/users') ? users.tokens.admin : users.tokens.organizer;
+            path === '/api/dashboard'
+              ? users.tokens.manager
+              : path.startsWith('/api/users')
+                ? users.tokens.admin
+                : path.startsWith('/api/apec/')
+                  ? users.tokens['apec-desk']
+                  : users.tokens.organizer;
           const res = await request(api.http).get(`${path}?${p.name}=a%00`).set(bearer(token));
           expect([path, p.name, res.status, textErrorOf(res.body, `query.${p.name}`)?.rule]).toEqual([path, p.name, 400, 'text-control']);
           checked++;

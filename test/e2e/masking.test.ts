@@ -128,6 +128,12 @@ describe('personal data masked by classification on every GET endpoint, for ever
       { number: 'SE1234567', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: PERSON_ID },
       201,
     );
+    // APEC (issue 17): the unit as an enterprise, so its endpoint is walked too.
+    await request(api.http)
+      .put(`/api/apec/enterprises/${users.unit}`)
+      .set(bearer(users.tokens['apec-desk']))
+      .send({ ownership: 'state', size: 'large' })
+      .expect(200);
 
     // Every prepare step is done with personal values in its data and comment, until the public notice runs.
     const data = { passport: ['PE7654321'], passportNumber: 'DE2345678', idNumber: ID_18, dateOfBirth: '1961-07-15' };
@@ -184,6 +190,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
               version: DEFAULT_DEFINITION.version,
               // User administration (issue 14.4): the organizer's own account.
               username: users.usernames.organizer,
+              // APEC (issue 17): the unit as an enterprise.
+              unit: users.unit,
             };
             if (registryKeys[name]) return registryKeys[name];
             throw new Error(`masking test: GET ${path} has a path parameter {${name}} this walk does not fill; add it`);

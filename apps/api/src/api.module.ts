@@ -22,6 +22,8 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
 import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
+import { ApecController } from './apec/apec.controller';
+import { ApecService } from './apec/apec.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -68,6 +70,7 @@ export class ApiModule {
         MetricsController,
         UsersController,
         ...ATTACHMENT_CONTROLLERS,
+        ApecController,
         ...WEB_CONTROLLERS,
       ],
       providers: [
@@ -91,6 +94,7 @@ export class ApiModule {
         InboxService,
         DashboardService,
         DashboardExportService,
+        ApecService,
         MetricsService,
         ...ATTACHMENT_PROVIDERS,
         ...WEB_PROVIDERS,

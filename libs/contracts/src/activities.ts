@@ -1,5 +1,6 @@
 import type { CaseFacts, Label, OfficeSettings, RuleViolation, SystemWork } from '@df/domain';
 import type { CaseIncident } from './delegation';
+import type { ApecActivities } from './apec';
 
 /**
  * Activity contracts shared by the worker (implementations) and workflows/ (type-only imports via
@@ -91,4 +92,4 @@ export interface IncidentActivities {
   resolveIncident(input: { incidentId: string; resolvedBy: string; at: string }): Promise<void>;
 }
 
-export type DelegationActivities = CaseEventActivities & ChainActivities & IncidentActivities & CustodyActivities;
+export type DelegationActivities = CaseEventActivities & ChainActivities & IncidentActivities & CustodyActivities & ApecActivities;

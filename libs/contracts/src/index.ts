@@ -4,3 +4,4 @@ export * from './delegation';
 export * from './step-actions';
 export * from './reports';
 export * from './events';
+export * from './apec';

@@ -14,9 +14,17 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'];
 
 /** Roles of the sending unit: they see and act on their own unit's cases only. */
-export const UNIT_ROLES: readonly Role[] = ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'dept-approver'];
+export const UNIT_ROLES: readonly Role[] = [
+  'organizer',
+  'unit-leader',
+  'personnel',
+  'secrecy',
+  'finance',
+  'dept-approver',
+  'enterprise-clerk',
+];
 /** Roles of the Foreign Affairs Office that hold cases: they see every unit's. */
-export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer'];
+export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer', 'apec-desk'];
 
 /**
  * Roles that administer the system and read no cases (issue 14: the administrator manages users, not trips).
@@ -65,13 +73,15 @@ export interface AccessRule {
 
 const PEOPLE: readonly Role[] = [...UNIT_ROLES, ...FAO_ROLES, 'leader', 'manager'];
 /** 帮代办: an FAO officer may do the organizer's part (the organizer records members' steps too). */
-const FAO_FOR_ORGANIZER = { by: FAO_ROLES, of: ['organizer'] as readonly Role[] };
+// The APEC desk works the card applications only: it does not act for a delegation's organizer.
+const FAO_FOR_ORGANIZER = { by: FAO_ROLES.filter((r) => r !== 'apec-desk'), of: ['organizer'] as readonly Role[] };
 /** Who uploads and removes a case's documents. */
 const ATTACHERS: readonly Role[] = ['organizer', ...FAO_ROLES];
 
 export const ACCESS: Record<CaseAction, AccessRule> = {
   read: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看', en: 'read' } },
-  submit: { roles: ['organizer'], statuses: [], label: { zh: '申报', en: 'submit' } },
+  // The organizer submits delegations, the enterprise clerk card applications (SUBMITTERS says which process).
+  submit: { roles: ['organizer', 'enterprise-clerk'], statuses: [], label: { zh: '申报', en: 'submit' } },
   complete: {
     roles: 'step',
     statuses: ['open', 'departed'],
@@ -82,9 +92,10 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
   amend: { roles: ['organizer'], statuses: ['open'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '变更', en: 'amend' } },
   // After departure the passport return and the trip report are owed: the case can no longer be withdrawn or cancelled.
   withdraw: { roles: ['organizer'], statuses: ['open'], onBehalf: FAO_FOR_ORGANIZER, label: { zh: '撤回', en: 'withdraw' } },
-  cancel: { roles: ['fao-clerk', 'fao-reviewer', 'fao-director'], statuses: ['open'], label: { zh: '撤销', en: 'cancel' } },
+  cancel: { roles: ['fao-clerk', 'fao-reviewer', 'fao-director', 'apec-desk'], statuses: ['open'], label: { zh: '撤销', en: 'cancel' } },
   objection: {
-    roles: PEOPLE.filter((r) => r !== 'manager'),
+    // The pre-trip notice is the delegation chain's: the card roles have none to object to.
+    roles: PEOPLE.filter((r) => r !== 'manager' && r !== 'enterprise-clerk' && r !== 'apec-desk'),
     statuses: ['open'],
     label: { zh: '登记公示异议', en: 'record a notice objection' },
   },
@@ -105,6 +116,12 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
   removeAttachment: { roles: ATTACHERS, statuses: ['open', 'departed'], label: { zh: '删除附件', en: 'remove an attachment' } },
   // Whoever may read the case may list and download its documents.
   readAttachments: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看附件', en: 'read attachments' } },
+};
+
+/** Who starts a case of each process (issue 17): the submit rule's roles, split by process. */
+export const SUBMITTERS: Record<'delegation' | 'apec-card', readonly Role[]> = {
+  delegation: ['organizer'],
+  'apec-card': ['enterprise-clerk'],
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { CountryTable } from './countries';
 import { resolveCountryTable } from './countries';
 import type { OfficeSettings } from './definition/overrides';
+import { APEC_PRECLEARANCE_WD } from './definition/apec-card';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import { DefinitionError } from './definition/types';
 import type { CaseFacts, ConditionContext, RuntimeFlags } from './facts';
@@ -92,6 +93,10 @@ export function buildInstances(def: ProcessDefinition, facts: CaseFacts, opts: B
   const durationOf = (step: StepDefinition, country?: string): number => {
     if (step.durationSource === 'embassy-processing' && country !== undefined) {
       const wd = countries[country]?.processingWd;
+      if (wd !== undefined) return wd;
+    }
+    if (step.durationSource === 'apec-preclearance' && country !== undefined) {
+      const wd = APEC_PRECLEARANCE_WD[country];
       if (wd !== undefined) return wd;
     }
     return stepDurations[step.code] ?? step.durationWd;

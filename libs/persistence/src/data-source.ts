@@ -7,6 +7,7 @@ import { REGISTRY_ENTITIES } from './entities/registries.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { CaseIncidentEntity } from './entities/incident.entity';
 import { AttachmentEntity } from './entities/attachment.entity';
+import { APEC_ENTITIES } from './entities/apec.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -21,6 +22,7 @@ export const ENTITIES = [
   CaseIncidentEntity,
   AttachmentEntity,
   ...REGISTRY_ENTITIES,
+  ...APEC_ENTITIES,
 ];
 
 /** Never `synchronize`: the schema changes only through the committed migrations. */

@@ -16,3 +16,5 @@ export * from './case-record.repository';
 export * from './users/users.repository';
 export * from './entities/attachment.entity';
 export * from './attachments.repository';
+export * from './entities/apec.entity';
+export * from './apec/apec.repository';

@@ -25,6 +25,8 @@ export const USER_ROLES = [
   'leader',
   'passport-officer',
   'visa-officer',
+  'enterprise-clerk',
+  'apec-desk',
   'manager',
   'admin',
 ] as const satisfies readonly Role[];

@@ -94,9 +94,9 @@ describe('API configuration', () => {
     expect(problems).toMatch(/^LOGIN_LOCKOUT_SECONDS: /m);
   });
 
-  it('lists 20 demo users: <role>.<unit> (the admin is admin.fao)', () => {
+  it('lists 22 demo users: <role>.<unit> (the admin is admin.fao)', () => {
     const users = demoUsers().map((u) => u.username);
-    expect(users).toHaveLength(20);
+    expect(users).toHaveLength(22);
     expect(users).toEqual(
       expect.arrayContaining([
         'organizer.commerce',
@@ -106,6 +106,8 @@ describe('API configuration', () => {
         'manager.fao',
         'leader.city',
         'admin.fao',
+        'enterprise-clerk.trading',
+        'apec-desk.fao',
       ]),
     );
   });

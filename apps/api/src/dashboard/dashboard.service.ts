@@ -1,7 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_STATUSES } from '@df/contracts';
-import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
+import {
+  APEC_CARD_DEFINITION,
+  APEC_CARD_VERSIONS,
+  DEFAULT_DEFINITION,
+  PHASES,
+  ROLE_LABELS,
+  shanghaiDate,
+  type Label,
+  type Role,
+} from '@df/domain';
 import { IncidentsRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -12,7 +21,10 @@ import { DashboardQuerySchema, type DashboardFilter } from './schemas';
 /** The brief's headline: a delegation out in 22 calendar days from submission. */
 export const HEADLINE_DAYS = 22;
 
-const STEP_NAMES = new Map(DEFAULT_DEFINITION.steps.map((s) => [s.code, { name: s.name, phase: s.phase as string }]));
+// Step codes of both processes are disjoint (A-P for the chain, K for the card application).
+const STEP_NAMES = new Map(
+  [...DEFAULT_DEFINITION.steps, ...APEC_CARD_DEFINITION.steps].map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
+);
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 const nameOf = (zh: string | null, en: string | null, code: string): Label | null =>
@@ -36,7 +48,7 @@ const FILTERED_CACHE_SIZE = 100;
 /** The instant an Asia/Shanghai calendar day starts (UTC+8, no daylight saving). */
 const shanghaiDayStart = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
 
-export const isFiltered = (f: DashboardFilter): boolean => !!(f.unit || f.from || f.to);
+export const isFiltered = (f: DashboardFilter): boolean => !!(f.unit || f.from || f.to || f.process);
 
 /**
  * The board's filters as `AND ...` conditions on `cases c`, their parameters numbered from `$first`. A
@@ -50,6 +62,9 @@ export function caseFilterSql(f: DashboardFilter, first: number): { sql: string;
     return `$${first + params.length - 1}`;
   };
   if (f.unit) conditions.push(`c.unit = ${param(f.unit)}`);
+  // A case's process is its definition version's (issue 17: the card definition's versions, or the chain's).
+  if (f.process)
+    conditions.push(`${f.process === 'apec-card' ? '' : 'NOT '}(c.definition_version = ANY(${param([...APEC_CARD_VERSIONS])}))`);
   if (f.period === 'departure') {
     if (f.from) conditions.push(`c.departure_date >= ${param(f.from)}::date`);
     if (f.to) conditions.push(`c.departure_date <= ${param(f.to)}::date`);
@@ -147,7 +162,13 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     return {
       generatedAt,
       limit,
-      filter: { unit: filter.unit ?? null, period: filter.period, from: filter.from ?? null, to: filter.to ?? null },
+      filter: {
+        unit: filter.unit ?? null,
+        period: filter.period,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        process: filter.process ?? null,
+      },
       units,
       inFlight: { total: counts.byStatus.open ?? 0, items: inFlight },
       byPhase: counts.byPhase,
@@ -330,7 +351,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
    * slices, oldest dropped first. A stale slice is recomputed for the request (no background refresh).
    */
   private filteredAnalytics(filter: DashboardFilter, maxAgeMs: number): Promise<DashboardAnalytics> {
-    const key = JSON.stringify([filter.unit ?? null, filter.period, filter.from ?? null, filter.to ?? null]);
+    const key = JSON.stringify([filter.unit ?? null, filter.period, filter.from ?? null, filter.to ?? null, filter.process ?? null]);
     const hit = this.filteredCache.get(key);
     if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
     const value = this.computeAnalytics(filter);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate } from '@df/domain';
+import { isIsoDate, PROCESSES } from '@df/domain';
 import { intQuery, text } from '../common/zod-text';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
@@ -25,6 +25,10 @@ const filterShape = {
   }),
   from: isoDate.optional().meta({ description: 'First day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai)' }),
   to: isoDate.optional().meta({ description: 'Last day of the period, inclusive (YYYY-MM-DD, Asia/Shanghai); not before `from`' }),
+  process: z
+    .enum(PROCESSES)
+    .optional()
+    .meta({ description: 'Only the cases of this process: delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
 };
 
 /** An inverted period is a mistake to name, not an empty board. */
@@ -58,7 +62,7 @@ export const DashboardExportQuerySchema = z
   })
   .superRefine(periodInOrder);
 export type DashboardExportQuery = z.output<typeof DashboardExportQuerySchema>;
-export type DashboardFilter = Pick<DashboardExportQuery, 'unit' | 'period' | 'from' | 'to'>;
+export type DashboardFilter = Pick<DashboardExportQuery, 'unit' | 'period' | 'from' | 'to' | 'process'>;
 
 export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
 

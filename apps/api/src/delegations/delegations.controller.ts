@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ActionResult } from '@df/contracts';
-import type { AuthUser } from '../auth/access';
+import { SUBMITTERS } from '@df/domain';
+import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
 import { DelegationsService, type ActionKind, type CaseDetail, type SubmissionResponse } from './delegations.service';
@@ -64,7 +65,7 @@ export class DelegationsController {
   ) {}
 
   @Post('delegations')
-  @Roles('organizer')
+  @Roles(...(SUBMITTERS.delegation as UserRole[]))
   @IdempotencyKeyHeader()
   @ApiOperation({
     summary: '报送出访申请 Submit a delegation (organizer, own unit)',

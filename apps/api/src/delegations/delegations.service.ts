@@ -28,6 +28,7 @@ import {
   type PlanSummary,
 } from '@df/contracts';
 import {
+  APEC_CARD_VERSIONS,
   behaviourOf,
   buildInstances,
   checkTripRules,
@@ -36,6 +37,7 @@ import {
   dayNumber,
   departureDateViolations,
   plan,
+  processOfVersion,
   shanghaiDate,
   type CaseFacts,
   type CaseStatus,
@@ -264,6 +266,10 @@ export class DelegationsService {
         ),
       );
     }
+    if (q.process)
+      qb.andWhere(`c.definition_version ${q.process === 'apec-card' ? 'IN' : 'NOT IN'} (:...cardVersions)`, {
+        cardVersions: APEC_CARD_VERSIONS,
+      });
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
     else qb.orderBy('c.submitted_at', 'DESC');
@@ -582,6 +588,7 @@ export function summaryOf(c: CaseEntity) {
   return {
     caseId: c.caseId,
     workflowId: c.workflowId,
+    process: processOfVersion(c.definitionVersion),
     title: c.title,
     unit: c.unit,
     purpose: c.purpose,

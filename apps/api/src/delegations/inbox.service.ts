@@ -2,17 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   ACCESS,
+  APEC_CARD_DEFINITION,
   COUNTRIES,
   CONDITIONS,
   DEFAULT_DEFINITION,
   DECISIONS,
   PHASE_LABELS,
+  PROCESS_LABELS,
+  processOf,
+  processOfVersion,
   PURPOSE_LABELS,
   RANK_LABELS,
   ROLE_LABELS,
   STEP_KIND_LABELS,
   unitReach,
   type Label,
+  type ProcessDefinition,
 } from '@df/domain';
 import { DECISION_KINDS } from '@df/contracts';
 import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
@@ -26,7 +31,7 @@ const SCOPE_LABELS: Record<string, Label> = {
   'member-country': { zh: '每人每国一次', en: 'Per member per country' },
 };
 
-const STEP_NAMES = new Map(DEFAULT_DEFINITION.steps.map((s) => [s.code, s.name]));
+const STEP_NAMES = new Map([...DEFAULT_DEFINITION.steps, ...APEC_CARD_DEFINITION.steps].map((s) => [s.code, s.name]));
 
 interface InboxRow {
   case_id: string;
@@ -35,6 +40,7 @@ interface InboxRow {
   departure_date: string;
   at_risk: boolean;
   slack_wd: number | null;
+  definition_version: string;
   step_key: string;
   code: string;
   phase: string;
@@ -84,7 +90,7 @@ export class InboxService {
     const statusFilter = `c.status = ANY($${params.length})`;
     params.push(q.pageSize, (q.page - 1) * q.pageSize);
     const rows: InboxRow[] = await this.db.query(
-      `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd,
+      `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd, c.definition_version,
               s.step_key, s.code, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at,
               s.latest_start_at, count(*) OVER () AS total
          FROM case_steps s JOIN cases c ON c.case_id = s.case_id
@@ -96,6 +102,7 @@ export class InboxService {
     return {
       items: rows.map((r) => ({
         caseId: r.case_id,
+        process: processOfVersion(r.definition_version),
         title: r.title,
         unit: r.unit,
         departureDate: r.departure_date,
@@ -125,22 +132,14 @@ export class InboxService {
     return {
       version: DEFAULT_DEFINITION.version,
       name: DEFAULT_DEFINITION.name ?? null,
-      steps: DEFAULT_DEFINITION.steps.map((s) => ({
-        code: s.code,
-        name: s.name,
-        phase: s.phase,
-        phaseLabel: PHASE_LABELS[s.phase],
-        actor: s.actor,
-        actorLabel: ROLE_LABELS[s.actor],
-        scope: s.scope,
-        scopeLabel: SCOPE_LABELS[s.scope],
-        kind: s.kind,
-        kindLabel: STEP_KIND_LABELS[s.kind],
-        needs: s.needs,
-        durationWd: s.durationWd,
-        ...(s.durationSource ? { durationSource: s.durationSource } : {}),
-        condition: s.condition ? { name: s.condition, label: CONDITIONS[s.condition].label } : null,
-        decisions: s.kind === 'approval' ? (s.behaviour?.intake?.acceptWithDeficiencies ? [...DECISION_KINDS] : [...DECISIONS]) : [],
+      steps: catalogSteps(DEFAULT_DEFINITION),
+      // Issue 17: every process the engine runs, the delegation chain first (the fields above are its, as before).
+      processes: [DEFAULT_DEFINITION, APEC_CARD_DEFINITION].map((d) => ({
+        process: processOf(d),
+        processLabel: PROCESS_LABELS[processOf(d)],
+        version: d.version,
+        name: d.name ?? null,
+        steps: catalogSteps(d),
       })),
       roles: ROLE_LABELS,
       phases: PHASE_LABELS,
@@ -149,4 +148,25 @@ export class InboxService {
       countries: COUNTRIES,
     };
   }
+}
+
+/** A definition's steps with their labels, as the catalog lists them. */
+function catalogSteps(def: ProcessDefinition) {
+  return def.steps.map((s) => ({
+    code: s.code,
+    name: s.name,
+    phase: s.phase,
+    phaseLabel: PHASE_LABELS[s.phase],
+    actor: s.actor,
+    actorLabel: ROLE_LABELS[s.actor],
+    scope: s.scope,
+    scopeLabel: SCOPE_LABELS[s.scope],
+    kind: s.kind,
+    kindLabel: STEP_KIND_LABELS[s.kind],
+    needs: s.needs,
+    durationWd: s.durationWd,
+    ...(s.durationSource ? { durationSource: s.durationSource } : {}),
+    condition: s.condition ? { name: s.condition, label: CONDITIONS[s.condition].label } : null,
+    decisions: s.kind === 'approval' ? (s.behaviour?.intake?.acceptWithDeficiencies ? [...DECISION_KINDS] : [...DECISIONS]) : [],
+  }));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
-import { isIsoDate, PHASES, PURPOSES, RANKS } from '@df/domain';
+import { isIsoDate, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { freeText, intQuery, text } from '../common/zod-text';
 
 /**
@@ -187,6 +187,10 @@ export const ListQuerySchema = z.strictObject({
   q: text(100)
     .optional()
     .meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
+  process: z
+    .enum(PROCESSES)
+    .optional()
+    .meta({ description: 'Only cases of this process: delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
   sort: z.enum(LIST_SORTS).default('slack'),
   page: intQuery(1, 100000, 1),
   pageSize: intQuery(1, 100, 20),
@@ -255,6 +259,7 @@ export const CaseSummarySchema = z
   .looseObject({
     caseId: z.string(),
     workflowId: z.string(),
+    process: z.enum(PROCESSES),
     title: z.string(),
     unit: z.string(),
     purpose: z.string(),
@@ -649,6 +654,7 @@ export const InboxSchema = z
     items: z.array(
       z.looseObject({
         caseId: z.string(),
+        process: z.enum(PROCESSES).meta({ description: 'delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
         title: z.string(),
         unit: z.string(),
         departureDate: z.string(),
@@ -732,6 +738,17 @@ export const CatalogSchema = z
     purposes: z.record(z.string(), label),
     ranks: z.record(z.string(), label),
     countries: z.record(z.string(), z.looseObject({ nameZh: z.string(), nameEn: z.string() })),
+    processes: z
+      .array(
+        z.looseObject({
+          process: z.enum(PROCESSES),
+          processLabel: label,
+          version: z.string(),
+          name: label.nullable(),
+          steps: z.array(z.looseObject({ code: z.string(), name: label, phase: z.string(), actor: z.string(), scope: z.string() })),
+        }),
+      )
+      .meta({ description: 'Every process the engine runs (issue 17): the delegation chain (as above) and the APEC card application.' }),
   })
   .meta({
     id: 'Catalog',

@@ -26,7 +26,8 @@ import {
   type Suspension,
   type YearSchedule,
 } from '@df/domain';
-import { PassportTransitionError, RegistriesRepository, type RegistryActor } from '@df/persistence';
+import { ApecRepository, PassportTransitionError, RegistriesRepository, type RegistryActor } from '@df/persistence';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
@@ -73,7 +74,14 @@ export class RegistriesService {
   /** Told when a schedule is loaded (the API's CalendarReplanService re-plans running cases); none in tools. */
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
 
-  constructor(private readonly repo: RegistriesRepository) {}
+  private readonly apec: ApecRepository;
+
+  constructor(
+    private readonly repo: RegistriesRepository,
+    db: DataSource,
+  ) {
+    this.apec = new ApecRepository(db);
+  }
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
     this.scheduleListener = listener;
@@ -358,6 +366,8 @@ export class RegistriesService {
     if (ids.length === 0) return members;
     const people = new Map((await this.repo.people({ ids })).map((p) => [p.personId, p]));
     const passports = await this.repo.passports({ holders: [...people.keys()] });
+    // Issue 17: a valid APEC card in the cards registry is the member's apecCard fact (its cleared economies).
+    const cards = await this.apec.usableCards([...people.keys()], today());
     const errors: FieldError[] = [];
     const out = members.map((m, i) => {
       const id = idOf(m);
@@ -378,11 +388,13 @@ export class RegistriesService {
           rule: 'active-person',
           message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` },
         });
-      return snapshotMember(
+      const snap = snapshotMember(
         m as Parameters<typeof snapshotMember>[0],
         person,
         passports.filter((p) => p.holder === id),
       );
+      const card = cards.get(id);
+      return card ? { ...snap, apecCard: { number: card.number, expiresOn: card.validUntil, economies: card.economies } } : snap;
     });
     if (errors.length > 0)
       throw new DomainError(

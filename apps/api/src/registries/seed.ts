@@ -36,6 +36,18 @@ const UNITS: RegisteredUnit[] = [
     status: 'active',
     suspendedReason: null,
   },
+  // Issue 17: a demo enterprise for the APEC card pages (the APEC desk registers its ownership and size).
+  {
+    code: 'trading',
+    nameZh: '星海国际贸易有限公司',
+    nameEn: 'Xinghai International Trading Co., Ltd.',
+    parentCode: null,
+    supervisingDepartment: null,
+    clerks: ['enterprise-clerk.trading'],
+    signatories: [],
+    status: 'active',
+    suspendedReason: null,
+  },
 ];
 
 const person = (

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import {
+  APEC_CARD_DEFINITION,
   checkMemberFrequency,
   checkTripRules,
   matchAnnualPlan,
@@ -14,6 +15,7 @@ import {
   type TripRecord,
 } from '@df/domain';
 import type {
+  ApecActivities as ApecActivitiesContract,
   ChainActivities,
   CustodyActivities,
   EscalationRecord,
@@ -22,15 +24,35 @@ import type {
   SystemStepResult,
 } from '@df/contracts';
 import { PassportTransitionError, RegistriesRepository } from '@df/persistence';
+import { ApecActivities } from './apec.activities';
+
+/** The card definition's steps the card registration reads: the issue step it waits for and the per-economy pre-clearance. */
+const APEC_CARD_STEPS = {
+  issue: APEC_CARD_DEFINITION.steps.find((s) => s.behaviour?.system === 'apec-card-register')!.needs[0]!,
+  preclearance: APEC_CARD_DEFINITION.steps.find((s) => s.durationSource === 'apec-preclearance')!.code,
+};
 
 export { personKey };
 
 @Injectable()
-export class ChainActivitiesService implements ChainActivities, CustodyActivities {
+export class ChainActivitiesService implements ChainActivities, CustodyActivities, ApecActivitiesContract {
   private readonly registries: RegistriesRepository;
+
+  private readonly apec: ApecActivities;
 
   constructor(private readonly db: DataSource) {
     this.registries = new RegistriesRepository(db);
+    this.apec = new ApecActivities(db);
+  }
+
+  /** A whitelisted enterprise's annual review is near (workflows/apec-renewal.workflow.ts). */
+  async remindWhitelistReview(input: { unit: string; dueOn: string }): Promise<{ reminded: boolean }> {
+    return this.apec.remindWhitelistReview(input);
+  }
+
+  /** The APEC card's renewal timer fired (workflows/apec-renewal.workflow.ts). */
+  async openCardRenewal(input: { number: string }): Promise<{ status: string | null }> {
+    return this.apec.openCardRenewal(input);
   }
 
   async runSystemStep(input: SystemStepInput): Promise<SystemStepResult> {
@@ -47,6 +69,8 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         return { violations: await this.frequency(input) };
       case 'approval-document':
         return { documentNo: await this.issueApprovalDocument(input.caseId, input.at) };
+      case 'apec-card-register':
+        return this.apec.registerCard(input, APEC_CARD_STEPS.issue, APEC_CARD_STEPS.preclearance);
       case undefined:
         throw ApplicationFailure.nonRetryable(`no system work declared for step ${input.code}`, 'UnknownSystemStep');
     }

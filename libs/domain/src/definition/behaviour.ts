@@ -7,7 +7,7 @@ import type { AttachmentKind } from '../attachments';
  */
 
 /** The work a system step asks of the worker (apps/worker/src/activities/chain.activities.ts). */
-export const SYSTEM_WORK = ['annual-plan', 'trip-rules', 'frequency', 'approval-document'] as const;
+export const SYSTEM_WORK = ['annual-plan', 'trip-rules', 'frequency', 'approval-document', 'apec-card-register'] as const;
 export type SystemWork = (typeof SYSTEM_WORK)[number];
 
 /** Shapes a completion's `data` may take; the engine validates `data` against the step's schema. */
@@ -55,4 +55,6 @@ export interface StepBehaviour {
   overdue?: OverdueEscalation;
   /** Opens after departure (not planned to departure): due relative to the return day; a second, harder deadline after it. */
   afterDeparture?: { due: ReturnDue; escalateAfterDays?: number };
+  /** Completing it closes the case as completed: a process that ends without a departure (the card application's hand-over, K08). */
+  closes?: true;
 }

@@ -2,6 +2,7 @@ import type { ConditionName } from '../facts';
 import type { Phase, Role, Scope, StepKind } from '../roles';
 import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
+import { APEC_CARD_DEFINITION } from './apec-card';
 
 const SCOPE: Record<'D' | 'M' | 'C' | 'MC', Scope> = {
   D: 'delegation',
@@ -191,7 +192,9 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
   return { ...def, steps: [...def.steps, ...legacyPostTrip].map(declared) };
 }
 
-const PUBLISHED = new Map([DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION].map((d) => [d.version, upcastDefinition(d)]));
+const PUBLISHED = new Map(
+  [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION, APEC_CARD_DEFINITION].map((d) => [d.version, upcastDefinition(d)]),
+);
 
 /**
  * A step of a published definition version as the engine reads it (the newest version when the version is

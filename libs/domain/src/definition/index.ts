@@ -3,3 +3,4 @@ export * from './types';
 export * from './default-definition';
 export * from './validate';
 export * from './overrides';
+export * from './apec-card';

@@ -3,7 +3,9 @@ import type { StepBehaviour } from './behaviour';
 import type { Label, Phase, Role, Scope, StepKind } from '../roles';
 
 /** Where a step's duration comes from when it is not the fixed durationWd. */
-export type DurationSource = 'embassy-processing';
+/** embassy-processing: the country's visa processing days (D12); apec-preclearance: the economy's APEC pre-clearance days (K05). */
+export type DurationSource = 'embassy-processing' | 'apec-preclearance';
+export const DURATION_SOURCES: readonly DurationSource[] = ['embassy-processing', 'apec-preclearance'];
 
 export interface StepDefinition {
   code: string;
@@ -27,6 +29,8 @@ export interface StepDefinition {
 export interface ProcessDefinition {
   /** Running cases stay pinned to the version they started on. */
   version: string;
+  /** The process it runs (apec-card.ts PROCESSES); absent: the delegation chain. */
+  process?: 'delegation' | 'apec-card';
   name?: Label;
   steps: StepDefinition[];
 }

@@ -2,7 +2,7 @@ import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
-import { DefinitionError } from './types';
+import { DefinitionError, DURATION_SOURCES } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -33,8 +33,8 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
   if (typeof raw.durationWd !== 'number' || !Number.isFinite(raw.durationWd) || raw.durationWd < 0)
     bad('durationWd', 'a non-negative number of working days');
   if (!includes(STEP_KINDS, raw.kind)) bad('kind', `one of ${STEP_KINDS.join(', ')}`);
-  if (raw.durationSource !== undefined && raw.durationSource !== 'embassy-processing')
-    bad('durationSource', "absent or 'embassy-processing'");
+  if (raw.durationSource !== undefined && !includes(DURATION_SOURCES, raw.durationSource))
+    bad('durationSource', `absent or one of ${DURATION_SOURCES.join(', ')}`);
   if (raw.condition !== undefined && !isConditionName(raw.condition))
     problems.push({
       code: 'UNKNOWN_CONDITION',

@@ -8,6 +8,7 @@ import { Registries1795967402533 } from './1795967402533-Registries';
 import { CaseIncidents1795978560319 } from './1795978560319-CaseIncidents';
 import { UserRoleGrants1795979471434 } from './1795979471434-UserRoleGrants';
 import { ProvisionalCalendarFlag1795981165006 } from './1795981165006-ProvisionalCalendarFlag';
+import { ApecCards1795989647814 } from './1795989647814-ApecCards';
 import { CasesSubmittedAtIndex1795990459202 } from './1795990459202-CasesSubmittedAtIndex';
 import { CaseAttachments1795990764881 } from './1795990764881-CaseAttachments';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CaseIncidents1795978560319,
   UserRoleGrants1795979471434,
   ProvisionalCalendarFlag1795981165006,
+  ApecCards1795989647814,
   CasesSubmittedAtIndex1795990459202,
   CaseAttachments1795990764881,
 ];

@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
+import {
+  APEC_CARD_DEFINITION,
+  cardApplicationFacts,
+  COUNTRIES,
+  dayNumber,
+  mayApplyForCards,
+  renewalOpensOn,
+  shanghaiDate,
+  type ExitReason,
+} from '@df/domain';
+import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type ApecCard, type Enterprise } from '@df/persistence';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+import { seesAllUnits, type AuthUser } from '../auth/access';
+import { DomainError, domainError, type FieldError } from '../common/errors';
+import { assertText, parseOrThrow } from '../common/validation';
+import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
+import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
+import type { Replayable } from '../delegations/delegations.service';
+import { TemporalClientService } from '../temporal/temporal-client.provider';
+import {
+  AdmissionSchema,
+  ApplicationSchema,
+  CardStatusSchema,
+  CardsQuerySchema,
+  EnterpriseSchema,
+  WhitelistMoveSchema,
+  type WHITELIST_MOVES,
+} from './schemas';
+import { startReviewReminder } from './review-reminder';
+import { stopCardApplications } from './stop-applications';
+
+export interface ApplicationResponse {
+  caseId: string;
+  workflowId: string;
+  process: 'apec-card';
+  status: 'open';
+  submittedAt: string;
+}
+
+const today = (): string => shanghaiDate(Date.now());
+const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
+const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
+
+/** Enterprises, the whitelist, card applications and the cards registry (issue 17); rules in libs/domain/src/definition/apec-card.ts. */
+@Injectable()
+export class ApecService {
+  private readonly repo: ApecRepository;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
+    db: DataSource,
+    private readonly registries: RegistriesRepository,
+    private readonly temporal: TemporalClientService,
+    private readonly idempotency: IdempotencyService,
+  ) {
+    this.repo = new ApecRepository(db);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Enterprises and the whitelist
+
+  async putEnterprise(unit: string, body: unknown) {
+    const e = parseOrThrow(EnterpriseSchema, body);
+    if (!(await this.registries.unit(unit)))
+      throw domainError('NOT_FOUND', `没有备案单位 ${unit}（请先开户备案）`, `No registered unit ${unit} (register the unit first)`);
+    await this.repo.putEnterprise({ unit, ...e });
+    return this.enterpriseView(unit);
+  }
+
+  async getEnterprise(user: AuthUser, unit: string) {
+    if (!seesAllUnits(user) && user.unit !== unit) throw outOfScope();
+    return this.enterpriseView(unit);
+  }
+
+  /** The whitelist criteria (data) at the thresholds of the enterprise's size; admitted or refused with each failure. */
+  async admit(user: AuthUser, unit: string, body: unknown) {
+    const application = parseOrThrow(AdmissionSchema, body);
+    const result = await this.whitelistCall(() => this.repo.applyForWhitelist(unit, application, user.id, today()));
+    const reviewReminder = result.admitted ? await this.scheduleReview(result.enterprise) : undefined;
+    return {
+      admitted: result.admitted,
+      failures: result.failures,
+      enterprise: await this.enterpriseView(unit),
+      ...(reviewReminder ? { reviewReminder } : {}),
+    };
+  }
+
+  /**
+   * suspend, lift, exit (with its reason) or readmit. An exit stops the enterprise's open card applications with
+   * the reason on record; a repeated exit (same reason) only stops what is still open, so a stop that could not
+   * reach a case is retried by sending the same request again (503 until every case is reached).
+   */
+  async move(user: AuthUser, unit: string, move: (typeof WHITELIST_MOVES)[number], body: unknown) {
+    const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
+    if (move === 'exit' && !req.reason)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: '退出须说明原因', en: 'An exit needs its reason' },
+        {
+          errors: [
+            fieldError(
+              'reason',
+              'required',
+              '必填：violation、annual-review-failed 或 enterprise-request',
+              'Required: violation, annual-review-failed or enterprise-request',
+            ),
+          ],
+        },
+      );
+    const before = await this.repo.enterprise(unit);
+    if (!before) throw domainError('NOT_FOUND', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`);
+    const repeatExit = move === 'exit' && before.whitelist?.state === 'exited' && before.whitelist.reason === req.reason;
+    if (!repeatExit)
+      await this.whitelistCall(() =>
+        this.repo.moveWhitelist(unit, move, {
+          ...(req.reason ? { reason: req.reason } : {}),
+          ...(req.note ? { note: req.note } : {}),
+          actorId: user.id,
+          today: today(),
+        }),
+      );
+    const reviewReminder = move === 'readmit' ? await this.scheduleReview((await this.repo.enterprise(unit))!) : undefined;
+    let stoppedCases: string[] = [];
+    if (move === 'exit') {
+      const open = await this.repo.openApplications(unit);
+      const by: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+      let result: { stopped: string[]; failed: string[] };
+      try {
+        result = await stopCardApplications(await this.temporal.client(), open, by, req.reason as ExitReason, req.note);
+      } catch {
+        result = { stopped: [], failed: open };
+      }
+      stoppedCases = result.stopped;
+      if (stoppedCases.length > 0)
+        await this.repo.recordStoppedCases(unit, [...new Set([...(await this.lastStopped(unit)), ...stoppedCases])]);
+      if (result.failed.length > 0)
+        throw domainError(
+          'TEMPORAL_UNAVAILABLE',
+          `企业已退出白名单，但有${result.failed.length}件申请未能终止：请以相同请求重试`,
+          `The enterprise has left the whitelist but ${result.failed.length} application(s) could not be stopped: retry with the same request`,
+        );
+    }
+    return { enterprise: await this.enterpriseView(unit), stoppedCases, ...(reviewReminder ? { reviewReminder } : {}) };
+  }
+
+  /**
+   * The annual review reminder's timer for the enterprise's review day. The admission is already recorded:
+   * Temporal being down does not undo it; the answer says the reminder is not scheduled (reviewsDue lists it).
+   */
+  private async scheduleReview(e: Enterprise): Promise<'scheduled' | 'not-scheduled'> {
+    const dueOn = e.whitelist?.reviewDueOn;
+    if (!dueOn) return 'not-scheduled';
+    try {
+      await startReviewReminder(await this.temporal.client(), this.config.taskQueue, e.unit, dueOn);
+      return 'scheduled';
+    } catch {
+      return 'not-scheduled';
+    }
+  }
+
+  private async lastStopped(unit: string): Promise<string[]> {
+    return (await this.repo.whitelistHistory(unit)).filter((h) => h.action === 'exited').at(-1)?.stoppedCases ?? [];
+  }
+
+  private async whitelistCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof WhitelistTransitionError)) throw err;
+      throw new DomainError(err.code === 'NOT_AN_ENTERPRISE' ? 'NOT_FOUND' : 'ACTION_NOT_ALLOWED', err.label);
+    }
+  }
+
+  private async enterpriseView(unit: string) {
+    const e = await this.repo.enterprise(unit);
+    if (!e) throw domainError('NOT_FOUND', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`);
+    return { ...e, mayApply: mayApplyForCards(e.ownership, e.whitelist?.state ?? null), history: await this.repo.whitelistHistory(unit) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Card applications
+
+  /**
+   * Starts a card application (the `delegation` workflow with the card definition) for applicants of the
+   * clerk's own enterprise roster and full APEC card economies; only a state or whitelisted enterprise may apply.
+   * Once per Idempotency-Key, as a delegation's submission.
+   */
+  async apply(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<ApplicationResponse>> {
+    assertText(body);
+    const req = parseOrThrow(ApplicationSchema, body);
+    const enterprise = await this.repo.enterprise(user.unit);
+    this.assertMayApply(user.unit, enterprise);
+    const unit = (await this.registries.unit(user.unit))!;
+    const errors: FieldError[] = [];
+    const people = new Map((await this.registries.people({ ids: req.personIds })).map((p) => [p.personId, p]));
+    req.personIds.forEach((id, i) => {
+      const p = people.get(id);
+      if (!p || p.unit !== user.unit)
+        errors.push(
+          fieldError(`personIds[${i}]`, 'registered-person', `本企业人员名册中没有 ${id}`, `No person ${id} on your enterprise's roster`),
+        );
+      else if (p.status !== 'active')
+        errors.push(fieldError(`personIds[${i}]`, 'active-person', `${id} 状态为 ${p.status}`, `${id} is ${p.status}`));
+      if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
+    });
+    req.economies.forEach((c, i) => {
+      if (!COUNTRIES[c]?.apec)
+        errors.push(
+          fieldError(
+            `economies[${i}]`,
+            'apec-economy',
+            `${c} 不是可预审的APEC卡经济体`,
+            `${c} is not a full APEC card economy (no pre-clearance)`,
+          ),
+        );
+      if (req.economies.indexOf(c) !== i) errors.push(fieldError(`economies[${i}]`, 'unique', `${c} 重复`, `${c} is listed twice`));
+    });
+    if (dayNumber(req.neededBy) <= dayNumber(today()))
+      errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
+    if (errors.length > 0)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
+
+    const facts = cardApplicationFacts({
+      unit: user.unit,
+      enterpriseName: unit.nameZh,
+      applicants: req.personIds.map((id) => {
+        const p = people.get(id)!;
+        return { personId: p.personId, name: p.name, position: p.position, rank: p.rank };
+      }),
+      economies: req.economies,
+      neededBy: req.neededBy,
+    });
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    if (key) {
+      const claim = await this.idempotency.claim<ApplicationResponse>(key, user, fingerprint(user, 'apec-apply', body));
+      if (claim.state === 'done') return { ...claim.replay, replayed: true };
+    }
+    const caseId = key ?? randomUUID();
+    const workflowId = delegationWorkflowId(caseId);
+    const submittedAt = new Date().toISOString();
+    try {
+      const input: DelegationInput = {
+        caseId,
+        facts,
+        definition: APEC_CARD_DEFINITION,
+        ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
+        submittedBy: { id: user.id, role: user.role, unit: user.unit, name: user.name },
+        submittedAt,
+      };
+      let client;
+      try {
+        client = await this.temporal.client();
+      } catch (err) {
+        throw new NotSent(err);
+      }
+      try {
+        await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
+      } catch (err) {
+        if (!(key && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      const response: ApplicationResponse = { caseId, workflowId, process: 'apec-card', status: 'open', submittedAt };
+      const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
+      return { ...stored, replayed: stored.body !== response };
+    } catch (err) {
+      if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
+    }
+  }
+
+  private assertMayApply(unit: string, e: Enterprise | null): asserts e is Enterprise {
+    if (!e)
+      throw domainError('RULE_VIOLATION', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`, {
+        errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')],
+      });
+    if (!mayApplyForCards(e.ownership, e.whitelist?.state ?? null))
+      throw domainError(
+        'RULE_VIOLATION',
+        `非国有企业须在白名单内才能申请（当前：${e.whitelist?.state ?? '未列入'}）`,
+        `A non-state enterprise applies only while on the whitelist (now: ${e.whitelist?.state ?? 'not listed'})`,
+        { errors: [fieldError('unit', 'whitelist', '企业须在白名单内', 'The enterprise must be on the whitelist')] },
+      );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Cards
+
+  async cards(user: AuthUser, rawQuery: unknown) {
+    const q = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
+    if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    const unit = seesAllUnits(user) ? q.unit : user.unit;
+    const cards = await this.repo.cards(unit !== undefined ? { unit } : {});
+    const names = new Map(
+      (await this.registries.people({ ids: [...new Set(cards.map((c) => c.holder))] })).map((p) => [p.personId, p.name]),
+    );
+    return { items: cards.map((c) => this.cardView(c, names.get(c.holder) ?? null)) };
+  }
+
+  async setCardStatus(number: string, body: unknown) {
+    const req = parseOrThrow(CardStatusSchema, body);
+    const card = await this.repo.card(number);
+    if (!card) throw domainError('NOT_FOUND', '没有这张卡', 'No such card');
+    if (card.status === 'lost' || card.status === 'cancelled')
+      throw domainError('ACTION_NOT_ALLOWED', `卡片已${card.status}`, `The card is already ${card.status}`);
+    const updated = (await this.repo.setCardStatus(number, req.status, req.reason))!;
+    return this.cardView(updated, (await this.registries.person(updated.holder))?.name ?? null);
+  }
+
+  private cardView(c: ApecCard, holderName: string | null) {
+    return {
+      apecCardNumber: c.number,
+      holder: c.holder,
+      holderName,
+      unit: c.unit,
+      economies: c.economies,
+      issuedOn: c.issuedOn,
+      validUntil: c.validUntil,
+      renewalOpensOn: renewalOpensOn(c.validUntil),
+      status: c.status,
+      statusReason: c.statusReason,
+      renewalOpenedAt: c.renewalOpenedAt,
+      caseId: c.caseId,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { buildInstances } from '../instances';
+import { plan } from '../planner';
+import { makeMember, makeFacts, makeDestination } from '../fixtures';
+import { entryRoute } from '../facts';
+import {
+  admissionFailures,
+  APEC_CARD_DEFINITION,
+  cardApplicationFacts,
+  cardUsableOn,
+  cardValidUntil,
+  mayApplyForCards,
+  processOf,
+  processOfVersion,
+  renewalOpensOn,
+  reviewReminderOn,
+} from './apec-card';
+import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
+import { validateDefinition } from './validate';
+
+const applicants = [
+  { personId: 'e1-p1', name: '甲', position: '经理', rank: 'staff' as const },
+  { personId: 'e1-p2', name: '乙', position: '经理', rank: 'staff' as const },
+];
+
+describe('the APEC card definition (issue 17)', () => {
+  it('is a valid definition, published, of its own process', () => {
+    expect(validateDefinition(APEC_CARD_DEFINITION)).toEqual([]);
+    expect(publishedDefinition(APEC_CARD_DEFINITION.version)).toBe(APEC_CARD_DEFINITION);
+    expect([processOf(APEC_CARD_DEFINITION), processOf(DEFAULT_DEFINITION)]).toEqual(['apec-card', 'delegation']);
+    expect([processOfVersion('apec-2027.1'), processOfVersion('2027.2'), processOfVersion('office-7')]).toEqual([
+      'apec-card',
+      'delegation',
+      'delegation',
+    ]);
+  });
+
+  it('applicants are per-member instances, economies per-country ones with their own pre-clearance days', () => {
+    const facts = cardApplicationFacts({
+      unit: 'e1',
+      enterpriseName: '甲公司',
+      applicants,
+      economies: ['JP', 'KR', 'SG'],
+      neededBy: '2027-06-30',
+    });
+    const instances = buildInstances(APEC_CARD_DEFINITION, facts);
+    const of = (code: string) => instances.filter((i) => i.code === code).map((i) => [i.key, i.durationWd]);
+    expect(of('K01')).toEqual([
+      ['K01:m1', 0.5],
+      ['K01:m2', 0.5],
+    ]);
+    expect(of('K05')).toEqual([
+      ['K05:JP', 20],
+      ['K05:KR', 15],
+      ['K05:SG', 10],
+    ]);
+    // Every applicant's card waits for every economy's pre-clearance; the hand-over for every card.
+    expect(instances.find((i) => i.key === 'K06:m2')!.needs).toEqual(['K05:JP', 'K05:KR', 'K05:SG']);
+    expect(instances.find((i) => i.key === 'K08')!.needs).toEqual(['K07:m1', 'K07:m2']);
+    // The planner forecasts it like any case: the critical path runs through the longest pre-clearance.
+    const p = plan({ instances, now: Date.parse('2027-03-01T01:00:00Z'), departureDate: facts.departureDate });
+    expect(p.criticalPath).toContain('K05:JP');
+    expect(p.totalWd).toBe(0.5 + 0.5 + 2 + 0.5 + 20 + 5 + 0 + 0.5);
+  });
+
+  it('an economy without its own figure takes the step duration', () => {
+    const facts = cardApplicationFacts({ unit: 'e1', enterpriseName: '甲公司', applicants, economies: ['CN'], neededBy: '2027-06-30' });
+    expect(buildInstances(APEC_CARD_DEFINITION, facts).find((i) => i.code === 'K05')!.durationWd).toBe(15);
+  });
+});
+
+describe('cards', () => {
+  it('are valid 5 years to the day before the anniversary; renewal opens 6 months before', () => {
+    expect(cardValidUntil('2027-03-01')).toBe('2032-02-29');
+    expect(cardValidUntil('2026-11-30')).toBe('2031-11-29');
+    expect(renewalOpensOn('2032-02-29')).toBe('2031-08-29');
+    expect(renewalOpensOn('2031-08-31')).toBe('2031-02-28');
+  });
+
+  it('are usable while valid or renewal-open up to their last day, not lost or cancelled', () => {
+    const card = { validUntil: '2030-05-31' };
+    expect(cardUsableOn({ ...card, status: 'valid' }, '2030-05-31')).toBe(true);
+    expect(cardUsableOn({ ...card, status: 'renewal-open' }, '2030-05-31')).toBe(true);
+    expect(cardUsableOn({ ...card, status: 'valid' }, '2030-06-01')).toBe(false);
+    expect(cardUsableOn({ ...card, status: 'lost' }, '2029-01-01')).toBe(false);
+    expect(cardUsableOn({ ...card, status: 'cancelled' }, '2029-01-01')).toBe(false);
+  });
+
+  it("give a delegation member the APEC route for a cleared full economy only (the chain's D01 fact)", () => {
+    const member = makeMember({ apecCard: { number: 'CHN000000001', expiresOn: '2030-12-31', economies: ['JP'] } });
+    const facts = makeFacts({ destinations: [makeDestination({ country: 'JP' }), makeDestination({ country: 'KR' })], members: [member] });
+    expect(entryRoute(member, 'JP', facts)).toBe('apec-card');
+    expect(entryRoute(member, 'KR', facts)).toBe('visa');
+  });
+});
+
+describe('the whitelist', () => {
+  const app = { registeredCapitalWan: 150, foreignTradeUsd: 120_000, taxCreditGrade: 'B' as const, creditRecordClean: true };
+
+  it('lowers the thresholds for small and micro firms', () => {
+    expect(admissionFailures('small', app)).toEqual([]);
+    expect(admissionFailures('micro', app)).toEqual([]);
+    expect(admissionFailures('medium', app).map((f) => f.criterion)).toEqual(['registeredCapitalWan', 'foreignTradeUsd']);
+    expect(admissionFailures('large', app).map((f) => f.criterion)).toEqual(['registeredCapitalWan', 'foreignTradeUsd']);
+  });
+
+  it('names each failed criterion in both languages, with the threshold that applied', () => {
+    const failures = admissionFailures('small', { ...app, registeredCapitalWan: 99, taxCreditGrade: 'C', creditRecordClean: false });
+    expect(failures.map((f) => f.criterion)).toEqual(['registeredCapitalWan', 'taxCreditGrade', 'creditRecordClean']);
+    expect(failures[0]!.message.zh).toContain('100万元');
+    expect(failures[0]!.message.en).toContain('at least 100');
+  });
+
+  it('lets state enterprises apply without it, others only while admitted', () => {
+    expect(mayApplyForCards('state', null)).toBe(true);
+    expect(mayApplyForCards('non-state', null)).toBe(false);
+    expect(mayApplyForCards('non-state', 'admitted')).toBe(true);
+    expect(mayApplyForCards('non-state', 'suspended')).toBe(false);
+    expect(mayApplyForCards('non-state', 'exited')).toBe(false);
+  });
+
+  it('reminds of the annual review 30 days before', () => {
+    expect(reviewReminderOn('2028-01-05')).toBe('2027-12-06');
+  });
+});

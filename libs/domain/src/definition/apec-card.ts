@@ -1,0 +1,292 @@
+import { addDays, addMonths, dayNumber, isIsoDate } from '../dates';
+import type { CaseFacts, Member } from '../facts';
+import type { Label } from '../roles';
+import type { StepBehaviour } from './behaviour';
+import type { ProcessDefinition, StepDefinition } from './types';
+
+/**
+ * The APEC Business Travel Card (APEC商务旅行卡) application as a second process definition run by the same
+ * engine as the delegation chain (issue 17). The engine's scopes carry it unchanged: the applicants are the
+ * case's members (per-member steps), the economies applied for are its countries (per-economy steps, like the
+ * per-country visa steps). Source: /work/shared/domain/process.md (card valid 5 years, renewed within the 6
+ * months before expiry, whitelist for non-state enterprises with lowered thresholds for small and micro firms).
+ */
+
+/** Which process a definition runs: the delegation chain (审护签) or the APEC card application. */
+export const PROCESSES = ['delegation', 'apec-card'] as const;
+export type ProcessKind = (typeof PROCESSES)[number];
+
+export const PROCESS_LABELS: Record<ProcessKind, Label> = {
+  delegation: { zh: '因公出国（境）审护签', en: 'Outbound delegation' },
+  'apec-card': { zh: 'APEC商务旅行卡申请', en: 'APEC business travel card application' },
+};
+
+export const APEC_CARD_DEFINITION_VERSION = 'apec-2027.1';
+
+/** A card is valid this many years from issue (process.md). */
+export const APEC_CARD_VALIDITY_YEARS = 5;
+/** Renewal opens this many months before the card expires (process.md). */
+export const APEC_RENEWAL_MONTHS = 6;
+
+/**
+ * Pre-clearance (预审) working days per economy: the economy's own external duration, as the embassy processing
+ * days are for the visa steps. Reasonable defaults (the national card office quotes 2-3 months overall); an
+ * economy absent here takes the step's durationWd.
+ */
+// prettier-ignore
+export const APEC_PRECLEARANCE_WD: Readonly<Record<string, number>> = {
+  AU: 15, BN: 10, CL: 20, HK: 10, ID: 20, JP: 20, KR: 15, MY: 10, MX: 25, NZ: 15, PE: 20, PH: 20, PG: 25,
+  RU: 25, SG: 10, TH: 15, TW: 15, VN: 20,
+};
+
+type Row = [
+  code: string,
+  phase: StepDefinition['phase'],
+  zh: string,
+  en: string,
+  actor: StepDefinition['actor'],
+  scope: StepDefinition['scope'],
+  needs: string,
+  wd: number,
+  kind: StepDefinition['kind'],
+];
+
+// Phases reuse the chain's (prepare = the enterprise's part, review = the FAO's, visa = the economies'
+// pre-clearance, depart = issue and hand-over): the read models, board and web already know them.
+// prettier-ignore
+const ROWS: Row[] = [
+  ['K01', 'prepare', '申请人资料（取自企业人员名册）', 'Applicant data from the enterprise staff roster', 'enterprise-clerk', 'member', '', 0.5, 'task'],
+  ['K02', 'prepare', '企业确认申请', 'Enterprise confirms the application', 'enterprise-clerk', 'delegation', 'K01', 0.5, 'task'],
+  ['K03', 'review', '外办APEC窗口审核', 'FAO APEC desk review', 'apec-desk', 'delegation', 'K02', 2, 'approval'],
+  ['K04', 'review', '报送国家APEC卡办理机构', 'Submit to the national card office', 'apec-desk', 'delegation', 'K03', 0.5, 'task'],
+  ['K05', 'visa', '经济体预审', 'Pre-clearance by the economy', 'apec-desk', 'country', 'K04', 15, 'external'],
+  ['K06', 'depart', '国家APEC卡办理机构制发卡片', 'Card issued by the national card office', 'apec-desk', 'member', 'K05', 5, 'external'],
+  ['K07', 'depart', '登记APEC卡（卡片登记簿）', 'Record the card in the cards registry', 'system', 'member', 'K06', 0, 'system'],
+  ['K08', 'depart', '向企业交付卡片', 'Hand the cards over to the enterprise', 'apec-desk', 'delegation', 'K07', 0.5, 'task'],
+];
+
+/** What the card steps do beyond "their role completes them" (behaviour.ts). */
+// prettier-ignore
+export const APEC_STEP_BEHAVIOURS: Record<string, StepBehaviour> = {
+  // The economy's answer: granted (default) or refused for the members listed (all when none are); a refusal
+  // leaves the economy off those members' cards, it does not end the application.
+  K05: { data: 'external-outcome' },
+  K07: { system: 'apec-card-register' },
+  K08: { closes: true },
+};
+
+function toStep([code, phase, zh, en, actor, scope, needs, wd, kind]: Row): StepDefinition {
+  const behaviour = APEC_STEP_BEHAVIOURS[code];
+  return {
+    code,
+    phase,
+    name: { zh, en },
+    actor,
+    scope,
+    needs: needs ? needs.split(',') : [],
+    durationWd: wd,
+    kind,
+    ...(code === 'K05' ? { durationSource: 'apec-preclearance' as const } : {}),
+    ...(behaviour ? { behaviour } : {}),
+  };
+}
+
+export const APEC_CARD_DEFINITION: ProcessDefinition = {
+  version: APEC_CARD_DEFINITION_VERSION,
+  process: 'apec-card',
+  name: PROCESS_LABELS['apec-card'],
+  steps: ROWS.map(toStep),
+};
+
+/** The process a definition runs (absent: the delegation chain, as every definition before issue 17). */
+export const processOf = (def: Pick<ProcessDefinition, 'process'>): ProcessKind => def.process ?? 'delegation';
+
+/** Published versions of the card definition (read models know a case's process by its definition_version). */
+export const APEC_CARD_VERSIONS: readonly string[] = [APEC_CARD_DEFINITION_VERSION];
+
+/** The process a published definition version runs, for readers that hold only the version (read models). */
+export const processOfVersion = (version: string): ProcessKind => (APEC_CARD_VERSIONS.includes(version) ? 'apec-card' : 'delegation');
+
+// ---------------------------------------------------------------------------------------------
+// Cards
+
+/** The day a card issued on `issuedOn` expires: 5 years on, the day before the anniversary. */
+export function cardValidUntil(issuedOn: string): string {
+  return addDays(addMonths(issuedOn, 12 * APEC_CARD_VALIDITY_YEARS), -1);
+}
+
+/** The day renewal opens: 6 months before `validUntil` (same day of the month, clamped). */
+export function renewalOpensOn(validUntil: string): string {
+  return addMonths(validUntil, -APEC_RENEWAL_MONTHS);
+}
+
+export const CARD_STATUSES = ['valid', 'renewal-open', 'expired', 'lost', 'cancelled'] as const;
+export type CardStatus = (typeof CARD_STATUSES)[number];
+
+/** A card as the delegation chain reads it (Member.apecCard): usable while valid, for its cleared economies. */
+export function cardUsableOn(card: { status: CardStatus; validUntil: string }, day: string): boolean {
+  return (card.status === 'valid' || card.status === 'renewal-open') && isIsoDate(day) && dayNumber(card.validUntil) >= dayNumber(day);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enterprises and the whitelist
+
+export const OWNERSHIPS = ['state', 'non-state'] as const;
+export type Ownership = (typeof OWNERSHIPS)[number];
+export const ENTERPRISE_SIZES = ['large', 'medium', 'small', 'micro'] as const;
+export type EnterpriseSize = (typeof ENTERPRISE_SIZES)[number];
+
+export const WHITELIST_STATES = ['admitted', 'suspended', 'exited'] as const;
+export type WhitelistState = (typeof WHITELIST_STATES)[number];
+/** Why an enterprise leaves the whitelist. */
+export const EXIT_REASONS = ['violation', 'annual-review-failed', 'enterprise-request'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+export const EXIT_REASON_LABELS: Record<ExitReason, Label> = {
+  violation: { zh: '违规', en: 'a violation' },
+  'annual-review-failed': { zh: '年度复核未通过', en: 'failing the annual review' },
+  'enterprise-request': { zh: '企业申请退出', en: "at the enterprise's request" },
+};
+
+/** What an enterprise declares when it applies for the whitelist (amounts in 10 000 yuan / US dollars per year). */
+export interface AdmissionApplication {
+  /** 注册资本, in 10 000 yuan (万元). */
+  registeredCapitalWan: number;
+  /** Foreign trade or outbound investment volume of the last year, in US dollars. */
+  foreignTradeUsd: number;
+  /** Tax credit grade (纳税信用等级) A, B, M, C or D. */
+  taxCreditGrade: 'A' | 'B' | 'M' | 'C' | 'D';
+  /** No serious dishonesty record (严重失信) in the credit system. */
+  creditRecordClean: boolean;
+}
+
+export const TAX_CREDIT_GRADES = ['A', 'B', 'M', 'C', 'D'] as const;
+
+/** One criterion's threshold per enterprise size: the office sets them as data (OfficeSettings-like), small and micro lowered. */
+export interface WhitelistCriteria {
+  registeredCapitalWan: Record<EnterpriseSize, number>;
+  foreignTradeUsd: Record<EnterpriseSize, number>;
+  /** Grades admitted (best first). */
+  taxCreditGrades: readonly AdmissionApplication['taxCreditGrade'][];
+  creditRecordClean: true;
+}
+
+/** Defaults an office tunes: thresholds lowered for small and micro firms (process.md: 降低门槛). */
+export const DEFAULT_WHITELIST_CRITERIA: WhitelistCriteria = {
+  registeredCapitalWan: { large: 1000, medium: 500, small: 100, micro: 30 },
+  foreignTradeUsd: { large: 1_000_000, medium: 500_000, small: 100_000, micro: 50_000 },
+  taxCreditGrades: ['A', 'B', 'M'],
+  creditRecordClean: true,
+};
+
+export interface CriterionFailure {
+  criterion: 'registeredCapitalWan' | 'foreignTradeUsd' | 'taxCreditGrade' | 'creditRecordClean';
+  message: Label;
+}
+
+/**
+ * The whitelist criteria against an application, at the thresholds of the enterprise's size. Empty = admissible.
+ * A state enterprise needs no whitelist (it may apply as it is); the criteria are for non-state firms.
+ */
+export function admissionFailures(
+  size: EnterpriseSize,
+  app: AdmissionApplication,
+  criteria: WhitelistCriteria = DEFAULT_WHITELIST_CRITERIA,
+): CriterionFailure[] {
+  const out: CriterionFailure[] = [];
+  const capital = criteria.registeredCapitalWan[size];
+  if (!(app.registeredCapitalWan >= capital))
+    out.push({
+      criterion: 'registeredCapitalWan',
+      message: {
+        zh: `注册资本须不低于${capital}万元（${size}企业标准），申报${app.registeredCapitalWan}万元`,
+        en: `Registered capital must be at least ${capital} (10 000 yuan) for a ${size} enterprise; declared ${app.registeredCapitalWan}`,
+      },
+    });
+  const trade = criteria.foreignTradeUsd[size];
+  if (!(app.foreignTradeUsd >= trade))
+    out.push({
+      criterion: 'foreignTradeUsd',
+      message: {
+        zh: `上年度对外贸易或投资额须不低于${trade}美元（${size}企业标准），申报${app.foreignTradeUsd}美元`,
+        en: `Last year's foreign trade or investment must be at least USD ${trade} for a ${size} enterprise; declared ${app.foreignTradeUsd}`,
+      },
+    });
+  if (!criteria.taxCreditGrades.includes(app.taxCreditGrade))
+    out.push({
+      criterion: 'taxCreditGrade',
+      message: {
+        zh: `纳税信用等级须为${criteria.taxCreditGrades.join('、')}级，申报${app.taxCreditGrade}级`,
+        en: `Tax credit grade must be ${criteria.taxCreditGrades.join(', ')}; declared ${app.taxCreditGrade}`,
+      },
+    });
+  if (criteria.creditRecordClean && !app.creditRecordClean)
+    out.push({
+      criterion: 'creditRecordClean',
+      message: { zh: '有严重失信记录', en: 'The enterprise has a serious dishonesty record' },
+    });
+  return out;
+}
+
+/** The annual review reminder goes out this many days before the review day. */
+export const WHITELIST_REVIEW_REMINDER_DAYS = 30;
+
+/** The day the reminder of the annual review due on `dueOn` goes out. */
+export const reviewReminderOn = (dueOn: string): string => addDays(dueOn, -WHITELIST_REVIEW_REMINDER_DAYS);
+
+/** May an enterprise of this ownership and whitelist state apply for cards? State enterprises always; others while admitted. */
+export function mayApplyForCards(ownership: Ownership, state: WhitelistState | null): boolean {
+  return ownership === 'state' || state === 'admitted';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case's facts
+
+/** An applicant as the staff roster gives them (libs/domain/src/registries.ts RegisteredPerson's fields the card needs). */
+export interface CardApplicant {
+  personId: string;
+  name: string;
+  position: string;
+  rank: Member['rank'];
+}
+
+/**
+ * The facts a card application runs on, in the engine's shape: the applicants are the members (m1, m2, ...),
+ * the economies the destinations, the day the enterprise needs the cards by is the "departure" the planner
+ * forecasts against (and the return: a card application has no trip).
+ */
+export function cardApplicationFacts(a: {
+  unit: string;
+  enterpriseName: string;
+  applicants: readonly CardApplicant[];
+  economies: readonly string[];
+  neededBy: string;
+}): CaseFacts {
+  return {
+    title: `APEC商务旅行卡申请（${a.enterpriseName}，${a.applicants.length}人）`,
+    unit: a.unit,
+    purpose: 'trade',
+    departureDate: a.neededBy,
+    returnDate: a.neededBy,
+    destinations: a.economies.map((country) => ({
+      country,
+      city: '-',
+      arrive: a.neededBy,
+      leave: a.neededBy,
+      inviter: { name: '-', organization: '-' },
+    })),
+    members: a.applicants.map((p, i) => ({
+      id: `m${i + 1}`,
+      personId: p.personId,
+      name: p.name,
+      position: p.position,
+      rank: p.rank,
+      partyMember: false,
+      classifiedAccess: false,
+      leadershipTeam: null,
+      passport: null,
+    })),
+    jointDelegation: false,
+    supervisingDepartment: null,
+  };
+}

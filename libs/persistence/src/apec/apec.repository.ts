@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import {
+  admissionFailures,
+  APEC_CARD_VERSIONS,
+  cardUsableOn,
+  DEFAULT_WHITELIST_CRITERIA,
+  type AdmissionApplication,
+  type CardStatus,
+  type CriterionFailure,
+  type EnterpriseSize,
+  type ExitReason,
+  type Ownership,
+  type WhitelistCriteria,
+  type WhitelistState,
+} from '@df/domain';
+import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
+import { NotificationEntity } from '../entities/read-models.entity';
+
+/** An enterprise as the card process reads it: profile and whitelist state (null: never admitted). */
+export interface Enterprise {
+  unit: string;
+  ownership: Ownership;
+  size: EnterpriseSize;
+  whitelist: { state: WhitelistState; reason: ExitReason | null; since: string; reviewDueOn: string | null } | null;
+}
+
+export interface WhitelistHistoryEntry {
+  action: string;
+  fromState: WhitelistState | null;
+  toState: WhitelistState | null;
+  reason: string | null;
+  detail: Record<string, unknown> | null;
+  stoppedCases: string[];
+  actorId: string;
+  at: string;
+}
+
+export interface ApecCard {
+  number: string;
+  holder: string;
+  unit: string;
+  economies: string[];
+  issuedOn: string;
+  validUntil: string;
+  status: CardStatus;
+  renewalOpenedAt: string | null;
+  caseId: string | null;
+  statusReason: string | null;
+}
+
+/** A whitelist move the registry refuses (the API maps it to 409/422 with the bilingual reason). */
+export class WhitelistTransitionError extends Error {
+  constructor(
+    readonly code: 'NOT_AN_ENTERPRISE' | 'WHITELIST_NOT_NEEDED' | 'WHITELIST_TRANSITION',
+    readonly label: { zh: string; en: string },
+  ) {
+    super(label.en);
+    this.name = 'WhitelistTransitionError';
+  }
+}
+
+const toCard = (r: ApecCardEntity): ApecCard => ({
+  number: r.number,
+  holder: r.holder,
+  unit: r.unit,
+  economies: r.economies,
+  issuedOn: r.issuedOn,
+  validUntil: r.validUntil,
+  status: r.status as CardStatus,
+  renewalOpenedAt: r.renewalOpenedAt ? r.renewalOpenedAt.toISOString() : null,
+  caseId: r.caseId,
+  statusReason: r.statusReason,
+});
+
+/** A UUID derived from a name, so a retried activity writes one notification. */
+export function nameUuid(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Which whitelist moves are allowed from which state (null: not on the list). */
+const MOVES: Record<'suspend' | 'exit' | 'readmit' | 'lift', { from: readonly (WhitelistState | null)[]; to: WhitelistState }> = {
+  suspend: { from: ['admitted'], to: 'suspended' },
+  lift: { from: ['suspended'], to: 'admitted' },
+  exit: { from: ['admitted', 'suspended'], to: 'exited' },
+  readmit: { from: ['exited'], to: 'admitted' },
+};
+
+/** SQL of the APEC registries (issue 17): enterprises, the whitelist with its history, the cards. */
+export class ApecRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async putEnterprise(e: { unit: string; ownership: Ownership; size: EnterpriseSize }): Promise<void> {
+    await this.ds.getRepository(ApecEnterpriseEntity).upsert({ ...e, updatedAt: new Date() }, ['unit']);
+  }
+
+  async enterprise(unit: string): Promise<Enterprise | null> {
+    const row = await this.ds.getRepository(ApecEnterpriseEntity).findOneBy({ unit });
+    if (!row) return null;
+    const wl = await this.ds.getRepository(ApecWhitelistEntity).findOneBy({ unit });
+    return {
+      unit,
+      ownership: row.ownership as Ownership,
+      size: row.size as EnterpriseSize,
+      whitelist: wl
+        ? {
+            state: wl.state as WhitelistState,
+            reason: wl.reason as ExitReason | null,
+            since: wl.since.toISOString(),
+            reviewDueOn: wl.reviewDueOn,
+          }
+        : null,
+    };
+  }
+
+  /**
+   * Whitelist admission by the criteria (data) at the thresholds of the enterprise's size: admitted (or
+   * re-admitted after an exit) when every criterion is met, else refused with the failures; both are history.
+   */
+  async applyForWhitelist(
+    unit: string,
+    application: AdmissionApplication,
+    actorId: string,
+    today: string,
+    criteria: WhitelistCriteria = DEFAULT_WHITELIST_CRITERIA,
+  ): Promise<{ admitted: boolean; failures: CriterionFailure[]; enterprise: Enterprise }> {
+    const failures = await this.ds.transaction(async (m) => {
+      const ent = await m.findOne(ApecEnterpriseEntity, { where: { unit }, lock: { mode: 'pessimistic_write' } });
+      if (!ent)
+        throw new WhitelistTransitionError('NOT_AN_ENTERPRISE', {
+          zh: `${unit} 不是已登记的企业`,
+          en: `${unit} is not a registered enterprise`,
+        });
+      if (ent.ownership === 'state')
+        throw new WhitelistTransitionError('WHITELIST_NOT_NEEDED', {
+          zh: '国有企业无需列入白名单即可申请',
+          en: 'A state enterprise applies without the whitelist',
+        });
+      const wl = await m.findOne(ApecWhitelistEntity, { where: { unit }, lock: { mode: 'pessimistic_write' } });
+      const from = (wl?.state ?? null) as WhitelistState | null;
+      if (from === 'admitted' || from === 'suspended')
+        throw new WhitelistTransitionError('WHITELIST_TRANSITION', {
+          zh: `企业已在白名单中（${from}）`,
+          en: `The enterprise is already on the whitelist (${from})`,
+        });
+      const size = ent.size as EnterpriseSize;
+      const failed = admissionFailures(size, application, criteria);
+      const detail = {
+        application,
+        size,
+        thresholds: { registeredCapitalWan: criteria.registeredCapitalWan[size], foreignTradeUsd: criteria.foreignTradeUsd[size] },
+        failures: failed,
+      };
+      if (failed.length > 0) {
+        await this.history(m, { unit, action: 'refused', fromState: from, toState: from, reason: null, detail, actorId });
+        return failed;
+      }
+      await m.upsert(
+        ApecWhitelistEntity,
+        { unit, state: 'admitted', reason: null, note: null, reviewDueOn: nextYear(today), since: new Date() },
+        ['unit'],
+      );
+      await this.history(m, {
+        unit,
+        action: from === 'exited' ? 're-admitted' : 'admitted',
+        fromState: from,
+        toState: 'admitted',
+        reason: null,
+        detail,
+        actorId,
+      });
+      return failed;
+    });
+    return { admitted: failures.length === 0, failures, enterprise: (await this.enterprise(unit))! };
+  }
+
+  /** A whitelist move (suspend, lift, exit with its reason, readmit); `stoppedCases` recorded with an exit. */
+  async moveWhitelist(
+    unit: string,
+    move: keyof typeof MOVES,
+    opts: { reason?: ExitReason; note?: string; actorId: string; today: string; stoppedCases?: string[] },
+  ): Promise<Enterprise> {
+    await this.ds.transaction(async (m) => {
+      const wl = await m.findOne(ApecWhitelistEntity, { where: { unit }, lock: { mode: 'pessimistic_write' } });
+      const from = (wl?.state ?? null) as WhitelistState | null;
+      const rule = MOVES[move];
+      if (!rule.from.includes(from))
+        throw new WhitelistTransitionError('WHITELIST_TRANSITION', {
+          zh: `白名单状态为${from ?? '未列入'}，不能${move}`,
+          en: `The whitelist state is ${from ?? 'not listed'}: cannot ${move}`,
+        });
+      await m.upsert(
+        ApecWhitelistEntity,
+        {
+          unit,
+          state: rule.to,
+          reason: move === 'exit' ? (opts.reason ?? null) : null,
+          note: opts.note ?? null,
+          // A re-admission starts a new review year; a lifted suspension keeps the review day it had.
+          reviewDueOn: move === 'readmit' ? nextYear(opts.today) : (wl?.reviewDueOn ?? null),
+          since: new Date(),
+        },
+        ['unit'],
+      );
+      await this.history(m, {
+        unit,
+        action: move === 'readmit' ? 're-admitted' : move === 'lift' ? 'lifted' : move === 'exit' ? 'exited' : 'suspended',
+        fromState: from,
+        toState: rule.to,
+        reason: opts.reason ?? null,
+        detail: opts.note ? { note: opts.note } : null,
+        actorId: opts.actorId,
+        stoppedCases: opts.stoppedCases ?? [],
+      });
+    });
+    return (await this.enterprise(unit))!;
+  }
+
+  /** Adds the cases an exit stopped to its history row (the last exit of the unit). */
+  async recordStoppedCases(unit: string, caseIds: string[]): Promise<void> {
+    await this.ds.query(
+      `UPDATE apec_whitelist_history SET stopped_cases = $2::jsonb
+        WHERE id = (SELECT max(id) FROM apec_whitelist_history WHERE unit = $1 AND action = 'exited')`,
+      [unit, JSON.stringify(caseIds)],
+    );
+  }
+
+  async whitelistHistory(unit: string): Promise<WhitelistHistoryEntry[]> {
+    const rows = await this.ds.getRepository(ApecWhitelistHistoryEntity).find({ where: { unit }, order: { id: 'ASC' } });
+    return rows.map((r) => ({
+      action: r.action,
+      fromState: r.fromState as WhitelistState | null,
+      toState: r.toState as WhitelistState | null,
+      reason: r.reason,
+      detail: r.detail,
+      stoppedCases: r.stoppedCases,
+      actorId: r.actorId,
+      at: r.at.toISOString(),
+    }));
+  }
+
+  /**
+   * The annual review reminder: the APEC desk and the enterprise's clerk are notified, in one transaction and
+   * once (deterministic ids), if the enterprise is still admitted with this review day. Returns whether it was.
+   */
+  async remindReview(unit: string, dueOn: string, at: Date): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const wl = await m.findOne(ApecWhitelistEntity, { where: { unit } });
+      if (!wl || wl.state !== 'admitted' || wl.reviewDueOn !== dueOn) return false;
+      const message = {
+        zh: `企业 ${unit} 的APEC卡白名单年度复核将于 ${dueOn} 到期`,
+        en: `The APEC card whitelist annual review of ${unit} is due on ${dueOn}`,
+      };
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(NotificationEntity)
+        .values(
+          (['apec-desk', 'enterprise-clerk'] as const).map((role) => ({
+            id: nameUuid(`apec-review:${unit}:${dueOn}:${role}`),
+            caseId: `apec-whitelist:${unit}`,
+            stepKey: null,
+            kind: 'apec-annual-review',
+            role,
+            unit,
+            message,
+            dueAt: new Date(`${dueOn}T23:59:59+08:00`),
+            createdAt: at,
+          })),
+        )
+        .orIgnore()
+        .execute();
+      return true;
+    });
+  }
+
+  /** Enterprises whose annual review is due on or before `day` (the reminder's list). */
+  async reviewsDue(day: string): Promise<Array<{ unit: string; reviewDueOn: string }>> {
+    return this.ds.query(
+      `SELECT unit, to_char(review_due_on, 'YYYY-MM-DD') AS "reviewDueOn" FROM apec_whitelist
+        WHERE state = 'admitted' AND review_due_on <= $1 ORDER BY review_due_on, unit`,
+      [day],
+    );
+  }
+
+  /** The enterprise's card applications still open (the cases read model: the card definition's versions). */
+  async openApplications(unit: string): Promise<string[]> {
+    const rows: Array<{ case_id: string }> = await this.ds.query(
+      `SELECT case_id FROM cases WHERE unit = $1 AND status = 'open' AND definition_version = ANY($2) ORDER BY submitted_at, case_id`,
+      [unit, [...APEC_CARD_VERSIONS]],
+    );
+    return rows.map((r) => r.case_id);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cards
+
+  /** Registers a card once: a retry (same number) returns the stored card unchanged. */
+  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason'>): Promise<{ card: ApecCard; created: boolean }> {
+    const result = await this.ds
+      .createQueryBuilder()
+      .insert()
+      .into(ApecCardEntity)
+      .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, updatedAt: new Date() })
+      .orIgnore()
+      .execute();
+    const created = (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
+    return { card: (await this.card(card.number))!, created };
+  }
+
+  async card(number: string): Promise<ApecCard | null> {
+    const row = await this.ds.getRepository(ApecCardEntity).findOneBy({ number });
+    return row ? toCard(row) : null;
+  }
+
+  async cards(filter: { unit?: string; holders?: string[]; caseId?: string }): Promise<ApecCard[]> {
+    const where: Record<string, unknown> = {};
+    if (filter.unit !== undefined) where.unit = filter.unit;
+    if (filter.holders !== undefined) where.holder = In(filter.holders);
+    if (filter.caseId !== undefined) where.caseId = filter.caseId;
+    const rows = await this.ds.getRepository(ApecCardEntity).find({ where, order: { holder: 'ASC', number: 'ASC' } });
+    return rows.map(toCard);
+  }
+
+  /** The cards usable on `day` (valid or renewal open, not expired) by holder: the newest valid-until per holder. */
+  async usableCards(holders: string[], day: string): Promise<Map<string, ApecCard>> {
+    if (holders.length === 0) return new Map();
+    const out = new Map<string, ApecCard>();
+    for (const c of await this.cards({ holders })) {
+      if (!cardUsableOn(c, day)) continue;
+      const had = out.get(c.holder);
+      if (!had || had.validUntil < c.validUntil) out.set(c.holder, c);
+    }
+    return out;
+  }
+
+  /**
+   * Renewal opens (the renewal workflow's timer fired): valid → renewal-open, and the enterprise clerk is
+   * notified, in one transaction; a retry changes nothing. Returns the card (null when unknown).
+   */
+  async openRenewal(number: string, at: Date): Promise<ApecCard | null> {
+    await this.ds.transaction(async (m) => {
+      const row = await m.findOne(ApecCardEntity, { where: { number }, lock: { mode: 'pessimistic_write' } });
+      if (!row || row.status !== 'valid') return;
+      await m.update(ApecCardEntity, { number }, { status: 'renewal-open', renewalOpenedAt: at, updatedAt: at });
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(NotificationEntity)
+        .values({
+          id: nameUuid(`apec-renewal:${number}:${row.validUntil}`),
+          caseId: row.caseId ?? `apec-card:${number}`,
+          stepKey: null,
+          kind: 'apec-renewal',
+          role: 'enterprise-clerk',
+          unit: row.unit,
+          message: {
+            zh: `APEC商务旅行卡（持卡人 ${row.holder}）将于 ${row.validUntil} 到期，可以申请换卡`,
+            en: `The APEC business travel card of ${row.holder} expires on ${row.validUntil}: renewal is open`,
+          },
+          dueAt: new Date(`${row.validUntil}T23:59:59+08:00`),
+          createdAt: at,
+        })
+        .orIgnore()
+        .execute();
+    });
+    return this.card(number);
+  }
+
+  /** A card reported lost or cancelled (no longer usable for any economy). */
+  async setCardStatus(number: string, status: 'lost' | 'cancelled', reason: string): Promise<ApecCard | null> {
+    await this.ds.getRepository(ApecCardEntity).update({ number }, { status, statusReason: reason, updatedAt: new Date() });
+    return this.card(number);
+  }
+
+  private async history(
+    m: EntityManager,
+    h: Omit<WhitelistHistoryEntry, 'at' | 'stoppedCases'> & { unit: string; stoppedCases?: string[] },
+  ): Promise<void> {
+    await m.save(
+      Object.assign(new ApecWhitelistHistoryEntity(), {
+        unit: h.unit,
+        action: h.action,
+        fromState: h.fromState,
+        toState: h.toState,
+        reason: h.reason,
+        detail: h.detail,
+        stoppedCases: h.stoppedCases ?? [],
+        actorId: h.actorId,
+      }),
+    );
+  }
+}
+
+const nextYear = (day: string): string => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  addDays,
+  addMonths,
+  APEC_CARD_DEFINITION,
+  cardApplicationFacts,
+  DEFAULT_DEFINITION,
+  makeMember,
+  shanghaiDate,
+  type CardApplicant,
+} from '@df/domain';
+import {
+  apecRenewalWorkflowId,
+  apecReviewWorkflowId,
+  completeStepUpdate,
+  decideStepUpdate,
+  delegationWorkflowId,
+  progressQuery,
+  type Actor,
+  type DelegationInput,
+  type DelegationProgress,
+  type StepProgress,
+} from '@df/contracts';
+import { ApecRepository, NotificationEntity, RegistriesRepository } from '@df/persistence';
+import { startReviewReminder } from '../../apps/api/src/apec/review-reminder';
+import { stopCardApplications } from '../../apps/api/src/apec/stop-applications';
+import { drive } from '../support/drive';
+import { actor, caseInput } from '../support/factories';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+
+/**
+ * Issue 17 on the real servers: the APEC business travel card application runs on the same `delegation`
+ * workflow and engine as the 审护签 chain, with its own definition; the whitelist, the cards registry and the
+ * renewal timer around it; and a delegation member's card in the chain's D01.
+ */
+describe('APEC business travel cards (issue 17)', () => {
+  let worker: TestWorker;
+  let apec: ApecRepository;
+  let registries: RegistriesRepository;
+  let db: DataSource;
+  const system = { id: 'test', role: 'system' };
+  const today = shanghaiDate(Date.now());
+
+  beforeAll(async () => {
+    worker = await startTestWorker();
+    db = worker.app.get(DataSource);
+    apec = new ApecRepository(db);
+    registries = new RegistriesRepository(db);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  /** A registered enterprise (a unit with its roster of `n` people) of this ownership and size. */
+  async function enterprise(ownership: 'state' | 'non-state', size: 'large' | 'medium' | 'small' | 'micro', n = 2) {
+    const unit = `ent-${randomUUID().slice(0, 8)}`;
+    await registries.putUnit(
+      {
+        code: unit,
+        nameZh: '测试贸易有限公司',
+        nameEn: 'Test Trading Co.',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      system,
+    );
+    await apec.putEnterprise({ unit, ownership, size });
+    const applicants: CardApplicant[] = [];
+    for (let i = 0; i < n; i++) {
+      const personId = `${unit}-p${i + 1}`;
+      await registries.putPerson(
+        {
+          personId,
+          unit,
+          name: `申请人${i + 1}`,
+          gender: 'female',
+          dateOfBirth: '1980-01-01',
+          rank: 'staff',
+          position: '业务经理',
+          partyMember: false,
+          classifiedAccess: false,
+          leadershipTeam: null,
+          status: 'active',
+        },
+        system,
+      );
+      applicants.push({ personId, name: `申请人${i + 1}`, position: '业务经理', rank: 'staff' });
+    }
+    return { unit, applicants };
+  }
+
+  async function startApplication(unit: string, applicants: CardApplicant[], economies: string[]): Promise<WorkflowHandle> {
+    const input: DelegationInput = {
+      caseId: randomUUID(),
+      facts: cardApplicationFacts({ unit, enterpriseName: '测试贸易有限公司', applicants, economies, neededBy: addDays(today, 90) }),
+      definition: APEC_CARD_DEFINITION,
+      workingDaySeconds: 1,
+      submittedBy: actor('enterprise-clerk', unit),
+      submittedAt: new Date().toISOString(),
+    };
+    return worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+  }
+
+  /** The card roles act: the enterprise clerk for its own unit, the APEC desk for the FAO; `data` per step code. */
+  const act =
+    (unit: string, data: (s: StepProgress) => Record<string, unknown> | undefined = () => undefined) =>
+    (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
+      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', unit) : by;
+      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
+      const d = data(s);
+      return s.kind === 'approval'
+        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
+        : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, ...(d ? { data: d } : {}) }] });
+    };
+
+  it('a non-state small enterprise is admitted under the lowered threshold; a medium one with the same figures is refused', async () => {
+    const application = { registeredCapitalWan: 150, foreignTradeUsd: 200_000, taxCreditGrade: 'B' as const, creditRecordClean: true };
+    const small = await enterprise('non-state', 'small', 0);
+    const admitted = await apec.applyForWhitelist(small.unit, application, 'apec-desk.fao', today);
+    expect(admitted.admitted).toBe(true);
+    expect(admitted.enterprise.whitelist).toMatchObject({
+      state: 'admitted',
+      reviewDueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
+    });
+
+    const medium = await enterprise('non-state', 'medium', 0);
+    const refused = await apec.applyForWhitelist(medium.unit, application, 'apec-desk.fao', today);
+    expect(refused.admitted).toBe(false);
+    expect(refused.failures.map((f) => f.criterion)).toEqual(['registeredCapitalWan', 'foreignTradeUsd']);
+    expect(refused.enterprise.whitelist).toBeNull();
+    const history = await apec.whitelistHistory(medium.unit);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({
+      action: 'refused',
+      detail: { thresholds: { registeredCapitalWan: 500, foreignTradeUsd: 500_000 } },
+    });
+
+    // The history keeps every move: suspended, lifted, exited with its reason, re-admitted.
+    await apec.moveWhitelist(small.unit, 'suspend', { actorId: 'apec-desk.fao', today, note: '年审材料逾期' });
+    await apec.moveWhitelist(small.unit, 'lift', { actorId: 'apec-desk.fao', today });
+    await apec.moveWhitelist(small.unit, 'exit', { actorId: 'apec-desk.fao', today, reason: 'enterprise-request' });
+    await expect(apec.moveWhitelist(small.unit, 'suspend', { actorId: 'apec-desk.fao', today })).rejects.toThrow(/exited/);
+    await apec.moveWhitelist(small.unit, 'readmit', { actorId: 'apec-desk.fao', today });
+    expect((await apec.whitelistHistory(small.unit)).map((h) => [h.action, h.toState, h.reason])).toEqual([
+      ['admitted', 'admitted', null],
+      ['suspended', 'suspended', null],
+      ['lifted', 'admitted', null],
+      ['exited', 'exited', 'enterprise-request'],
+      ['re-admitted', 'admitted', null],
+    ]);
+  });
+
+  it('a card application runs to issue with pre-clearance for three economies; the cards carry the economies cleared', async () => {
+    const { unit, applicants } = await enterprise('state', 'large', 2);
+    const handle = await startApplication(unit, applicants, ['JP', 'KR', 'SG']);
+    const first = await handle.query(progressQuery);
+    // The same engine: applicants per member, economies per country, each economy with its own pre-clearance days.
+    expect(first.definitionVersion).toBe(APEC_CARD_DEFINITION.version);
+    const pre = first.steps.filter((s) => s.code === 'K05');
+    expect(pre.map((s) => [s.key, s.durationWd])).toEqual([
+      ['K05:JP', 20],
+      ['K05:KR', 15],
+      ['K05:SG', 10],
+    ]);
+    expect(first.steps.filter((s) => s.code === 'K01').map((s) => s.key)).toEqual(['K01:m1', 'K01:m2']);
+
+    const validUntil = addDays(addMonths(today, 6), 3);
+    const number = `CHN${String(Date.now()).slice(-9)}`;
+    const done = await drive(handle, unit, {
+      onSchedule: false,
+      act: act(unit, (s) =>
+        // Korea refuses the second applicant; the first applicant's card number and validity are the card office's.
+        s.key === 'K05:KR'
+          ? { outcome: 'refused', members: ['m2'] }
+          : s.key === 'K06:m1'
+            ? { cardNumber: number, issuedOn: today, validUntil }
+            : undefined,
+      ),
+    });
+    expect(done.status).toBe('completed');
+    const cards = await apec.cards({ unit });
+    expect(cards.map((c) => [c.holder, c.economies, c.status])).toEqual([
+      [applicants[0]!.personId, ['JP', 'KR', 'SG'], 'valid'],
+      [applicants[1]!.personId, ['JP', 'SG'], 'valid'],
+    ]);
+    const mine = cards.find((c) => c.holder === applicants[0]!.personId)!;
+    expect(mine).toMatchObject({ number, issuedOn: today, validUntil });
+    // Without the office's dates the card is valid 5 years from issue (to the day before the anniversary).
+    const other = cards.find((c) => c.holder === applicants[1]!.personId)!;
+    expect(other.validUntil).toBe(addDays(addMonths(other.issuedOn, 60), -1));
+    expect(done.steps.find((s) => s.key === 'K07:m1')!.data).toMatchObject({ economies: 'JP,KR,SG', validUntil });
+
+    // The renewal timer runs for each card; 3 days short of the 6 months, renewal is not open yet.
+    const timer = await worker.client.workflow.getHandle(apecRenewalWorkflowId(number)).describe();
+    expect(timer.status.name).toBe('RUNNING');
+    expect((await apec.card(number))!.status).toBe('valid');
+  });
+
+  it('renewal opens 6 months before expiry: the card turns renewal-open and the enterprise clerk is notified', async () => {
+    const { unit, applicants } = await enterprise('state', 'medium', 1);
+    const handle = await startApplication(unit, applicants, ['SG']);
+    const number = `CHN${String(Date.now() + 7).slice(-9)}`;
+    // The card office's card expires exactly 6 months from today: its renewal opens today.
+    const validUntil = addMonths(today, 6);
+    const done = await drive(handle, unit, {
+      onSchedule: false,
+      act: act(unit, (s) => (s.code === 'K06' ? { cardNumber: number, issuedOn: addMonths(validUntil, -60), validUntil } : undefined)),
+    });
+    expect(done.status).toBe('completed');
+    const card = await eventually(
+      () => apec.card(number),
+      (c) => c?.status === 'renewal-open',
+    );
+    expect(card).toMatchObject({ status: 'renewal-open', validUntil });
+    const result = await worker.client.workflow.getHandle(apecRenewalWorkflowId(number)).result();
+    expect(result).toEqual({ opensOn: today, status: 'renewal-open' });
+    const notes = await db.getRepository(NotificationEntity).findBy({ unit, kind: 'apec-renewal' });
+    expect(notes.map((n) => [n.role, n.caseId])).toEqual([['enterprise-clerk', done.caseId]]);
+  });
+
+  it('the annual review reminder reaches the APEC desk and the enterprise clerk 30 days before the review day', async () => {
+    const application = { registeredCapitalWan: 500, foreignTradeUsd: 600_000, taxCreditGrade: 'A' as const, creditRecordClean: true };
+    const dueSoon = await enterprise('non-state', 'medium', 0);
+    // Admitted a year before (review day = 30 days from today): the reminder goes out today.
+    const admittedOn = addMonths(addDays(today, 30), -12);
+    const { enterprise: e } = await apec.applyForWhitelist(dueSoon.unit, application, 'apec-desk.fao', admittedOn);
+    const dueOn = e.whitelist!.reviewDueOn!;
+    expect(dueOn).toBe(addDays(today, 30));
+    await startReviewReminder(worker.client, worker.config.taskQueue, dueSoon.unit, dueOn);
+    const result = await worker.client.workflow.getHandle(apecReviewWorkflowId(dueSoon.unit, dueOn)).result();
+    expect(result).toEqual({ remindOn: today, reminded: true });
+    const notes = await db.getRepository(NotificationEntity).findBy({ unit: dueSoon.unit, kind: 'apec-annual-review' });
+    expect(notes.map((n) => n.role).sort()).toEqual(['apec-desk', 'enterprise-clerk']);
+
+    // A review day 31 days away: not yet.
+    const later = await enterprise('non-state', 'medium', 0);
+    const { enterprise: l } = await apec.applyForWhitelist(later.unit, application, 'apec-desk.fao', addMonths(addDays(today, 31), -12));
+    await startReviewReminder(worker.client, worker.config.taskQueue, later.unit, l.whitelist!.reviewDueOn!);
+    const timer = worker.client.workflow.getHandle(apecReviewWorkflowId(later.unit, l.whitelist!.reviewDueOn!));
+    expect((await timer.describe()).status.name).toBe('RUNNING');
+    await timer.terminate('test done');
+  });
+
+  it("an enterprise's exit from the whitelist stops its open application with the recorded reason", async () => {
+    const { unit, applicants } = await enterprise('non-state', 'micro', 1);
+    const admitted = await apec.applyForWhitelist(
+      unit,
+      { registeredCapitalWan: 30, foreignTradeUsd: 60_000, taxCreditGrade: 'A', creditRecordClean: true },
+      'apec-desk.fao',
+      today,
+    );
+    expect(admitted.admitted).toBe(true);
+    const handle = await startApplication(unit, applicants, ['JP', 'TH']);
+    const caseId = (await handle.query(progressQuery)).caseId;
+    const open = await eventually(
+      () => apec.openApplications(unit),
+      (ids) => ids.length === 1,
+    );
+    expect(open).toEqual([caseId]);
+
+    await apec.moveWhitelist(unit, 'exit', { actorId: 'apec-desk.fao', today, reason: 'violation', note: '虚假材料' });
+    const result = await stopCardApplications(worker.client, open, actor('apec-desk', 'fao'), 'violation', '虚假材料');
+    await apec.recordStoppedCases(unit, result.stopped);
+    expect(result).toEqual({ stopped: [caseId], failed: [] });
+
+    const p: DelegationProgress = await handle.query(progressQuery);
+    expect(p.status).toBe('cancelled');
+    expect(await handle.result()).toMatchObject({ status: 'cancelled', reason: expect.stringContaining('a violation') });
+    const history = await apec.whitelistHistory(unit);
+    expect(history.at(-1)).toMatchObject({ action: 'exited', reason: 'violation', stoppedCases: [caseId] });
+    expect(
+      await eventually(
+        () => apec.openApplications(unit),
+        (ids) => ids.length === 0,
+      ),
+    ).toEqual([]);
+  });
+
+  it('a delegation member with a valid card skips the visa steps for a cleared economy (the declared visaNeeded condition)', async () => {
+    const { unit, applicants } = await enterprise('state', 'large', 1);
+    const holder = applicants[0]!.personId;
+    await apec.registerCard({
+      number: `CHN${String(Date.now() + 11).slice(-9)}`,
+      holder,
+      unit,
+      economies: ['JP'],
+      issuedOn: today,
+      validUntil: addDays(addMonths(today, 60), -1),
+      caseId: null,
+    });
+    // The member's fact comes from the cards registry, as the API's submission snapshot takes it.
+    const card = (await apec.usableCards([holder], today)).get(holder)!;
+    const base = caseInput({ unit, workingDaySeconds: 1 });
+    const trip = { ...base.facts.destinations[0]!, city: 'Tokyo' };
+    const input: DelegationInput = {
+      ...base,
+      definition: DEFAULT_DEFINITION,
+      facts: {
+        ...base.facts,
+        destinations: [
+          { ...trip, country: 'JP' },
+          { ...trip, country: 'KR', city: 'Seoul' },
+        ],
+        members: [
+          makeMember({ personId: holder, apecCard: { number: card.number, expiresOn: card.validUntil, economies: card.economies } }),
+        ],
+      },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    const statusIn = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)?.status;
+    // Drive the chain until Japan's visa steps are passed and Korea's embassy has the file.
+    const p = await drive(handle, unit, {
+      onSchedule: false,
+      until: (q) => statusIn(q, 'D13:m1:JP') === 'skipped' && statusIn(q, 'D12:KR') === 'awaiting',
+      skip: (st) => st.key === 'D12:KR',
+    });
+    const status = (key: string) => statusIn(p, key);
+    // Japan (cleared on the card): no visa form, fee, submission or embassy processing; Korea (not cleared): the visa steps wait.
+    for (const key of ['D03:m1:JP', 'D04:m1:JP', 'D06:JP', 'D09:JP', 'D12:JP', 'D13:m1:JP'])
+      expect([key, status(key)]).toEqual([key, 'skipped']);
+    expect(['D03:m1:KR', 'D04:m1:KR', 'D09:KR'].map(status)).toEqual(['done', 'done', 'done']);
+    expect(status('D12:KR')).toBe('awaiting');
+    // D01 took the APEC route for Japan: the exit certificate (D02) is the visa-free route's step.
+    expect(p.routes.m1).toEqual({ JP: 'apec-card', KR: 'visa' });
+    expect(status('D02:m1:JP')).toBe('done');
+    await handle.terminate('test done');
+  });
+});
