@@ -154,19 +154,19 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
             ? 'enterprise-clerk'
             : path.startsWith('/api/apec/')
               ? 'apec-desk'
-          : path.startsWith('/api/codec/')
-            ? 'fao-reviewer'
-            : path.includes('/classified-access')
-              ? 'secrecy'
-              : path.startsWith('/api/registries/people')
-                ? 'personnel'
-                : path.startsWith('/api/registries/passports')
-                  ? 'passport-officer'
-                  : path.startsWith('/api/registries/process-versions')
-                    ? 'fao-director'
-                    : path.startsWith('/api/registries/')
-                      ? 'fao-clerk'
-                      : 'organizer';
+              : path.startsWith('/api/codec/')
+                ? 'fao-reviewer'
+                : path.includes('/classified-access')
+                  ? 'secrecy'
+                  : path.startsWith('/api/registries/people')
+                    ? 'personnel'
+                    : path.startsWith('/api/registries/passports')
+                      ? 'passport-officer'
+                      : path.startsWith('/api/registries/process-versions')
+                        ? 'fao-director'
+                        : path.startsWith('/api/registries/')
+                          ? 'fao-clerk'
+                          : 'organizer';
         for (const [value, rule] of [
           ['x\u0000', 'text-control'],
           ['x\uD800', 'text-surrogate'],

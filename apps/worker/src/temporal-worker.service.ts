@@ -34,7 +34,14 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     this.connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const activities: DelegationActivities = {
       ...bindActivities(this.caseEvents, ['appendCaseEvents', 'recordIncident', 'resolveIncident']),
-      ...bindActivities(this.chain, ['runSystemStep', 'recordEscalation', 'recordTrips', 'passportCustody', 'openCardRenewal', 'remindWhitelistReview']),
+      ...bindActivities(this.chain, [
+        'runSystemStep',
+        'recordEscalation',
+        'recordTrips',
+        'passportCustody',
+        'openCardRenewal',
+        'remindWhitelistReview',
+      ]),
     };
     const workerOptions: WorkerOptions = {
       connection: this.connection,

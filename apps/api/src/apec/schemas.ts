@@ -165,7 +165,9 @@ export const MoveResultSchema = z.looseObject({ enterprise: EnterpriseViewSchema
 
 export const CardSchema = z
   .looseObject({
-    apecCardNumber: z.string().meta({ description: 'Personal data: in clear for the passport and visa officers, masked for everyone else' }),
+    apecCardNumber: z
+      .string()
+      .meta({ description: 'Personal data: in clear for the passport and visa officers, masked for everyone else' }),
     holder: z.string(),
     holderName: z.string().nullable(),
     unit: z.string(),

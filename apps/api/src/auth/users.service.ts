@@ -31,7 +31,8 @@ export interface DemoUser {
 export function demoUsers(): DemoUser[] {
   const out: DemoUser[] = [];
   for (const unit of ['commerce', 'education'])
-    for (const role of UNIT_ROLES.filter((r) => r !== 'enterprise-clerk')) out.push({ username: `${role}.${unit}`, role: role as UserRole, unit });
+    for (const role of UNIT_ROLES.filter((r) => r !== 'enterprise-clerk'))
+      out.push({ username: `${role}.${unit}`, role: role as UserRole, unit });
   // Issue 17: the clerk of a demo enterprise (the unit 'trading' of the demo registries) applies for APEC cards.
   out.push({ username: 'enterprise-clerk.trading', role: 'enterprise-clerk', unit: 'trading' });
   for (const role of [...FAO_ROLES, 'manager'] as UserRole[]) out.push({ username: `${role}.fao`, role, unit: 'fao' });
