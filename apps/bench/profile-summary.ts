@@ -163,7 +163,8 @@ if (require.main === module) {
   const bundlesNear = (profileFile: string) => (url: string) => {
     if (!/workflow-bundle/.test(url)) return undefined;
     const path = url.replace(/^file:\/\//, '');
-    const candidate = existsSync(path) ? path : join(dirname(profileFile), 'replay-bundle.js');
+    const near = [dirname(profileFile), dirname(dirname(profileFile))].map((d) => join(d, 'replay-bundle.js'));
+    const candidate = existsSync(path) ? path : (near.find((p) => existsSync(p)) ?? near[0]!);
     if (!cache.has(candidate)) cache.set(candidate, existsSync(candidate) ? bundleModules(readFileSync(candidate, 'utf8')) : undefined);
     return cache.get(candidate);
   };
