@@ -29,7 +29,7 @@ export function yearKind(i: number): YearKind {
   return 'straight';
 }
 
-/** The unusual step of a kind, once per case; the plain request otherwise. */
+/** The unusual step of a kind, once per case (with deficiencies: B02 accepts, B03 gets the document); the plain request otherwise. */
 export function yearPolicy(kind: YearKind): StepPolicy {
   let used = false;
   return (caseId: string, step: StepProgress) => {
@@ -39,8 +39,12 @@ export function yearPolicy(kind: YearKind): StepPolicy {
       used = true;
       return { path: `${base}/decision`, body: { decision: 'return', returnTo: 'B02', comment: '材料需补正，退回受理' } };
     }
-    if (kind === 'deficiency' && step.code === 'B02') {
+    if (kind === 'deficiency' && step.code === 'B03') {
+      // B03 completes itself once every missing document is in: the organizer supplies it.
       used = true;
+      return { path: `/api/delegations/${caseId}/documents`, body: { documentId: 'invitation-translation', comment: '补交译文' } };
+    }
+    if (kind === 'deficiency' && step.code === 'B02') {
       return {
         path: `${base}/decision`,
         body: {
