@@ -185,9 +185,12 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL, soonDepartureDays()))),
   );
   let done = 0;
+  // A case's own time limit grows with the load: on a shared 2-core machine (load average 16) 50
+  // concurrent cases took over the default 10 minutes (the run of 2026-11-29 22:38 stopped on it).
+  const driven = { ...ctx, timeoutMs: ctx.timeoutMs ?? Math.max(600_000, cases * 30_000) };
   const runs = await Promise.all(
     submitted.map((s) =>
-      driveCase(ctx, s.caseId, s.workflowId).then((r) => {
+      driveCase(driven, s.caseId, s.workflowId).then((r) => {
         if (++done % Math.max(1, Math.floor(cases / 5)) === 0) log(`decision: ${done}/${cases} cases closed`);
         return r;
       }),
