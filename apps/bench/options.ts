@@ -75,7 +75,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m || ![
+    if (
+      !m ||
+      ![
         'cases',
         'open-cases',
         'board-cases',
@@ -86,7 +88,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'year-cases',
         'workers',
         'cpu-prof',
-      ].includes(m[1]!))
+      ].includes(m[1]!)
+    )
       throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);

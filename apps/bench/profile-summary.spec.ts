@@ -16,7 +16,12 @@ describe('profile summary', () => {
   it('shares busy self time and leaves idle out', () => {
     const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 0 } });
     const profile: CpuProfile = {
-      nodes: [frame(1, '(root)', ''), frame(2, '(idle)', ''), frame(3, 'plan', '/a/libs/domain/src/planner.ts'), frame(4, 'query', '/a/node_modules/pg/lib/client.js')],
+      nodes: [
+        frame(1, '(root)', ''),
+        frame(2, '(idle)', ''),
+        frame(3, 'plan', '/a/libs/domain/src/planner.ts'),
+        frame(4, 'query', '/a/node_modules/pg/lib/client.js'),
+      ],
       startTime: 0,
       endTime: 10_000,
       samples: [2, 3, 3, 3, 4],

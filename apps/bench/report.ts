@@ -16,9 +16,7 @@ export function targets(s: BenchSummary): Target[] {
   if (d && b) {
     out.push(target('throughput ours/append', '≥ 0.8', ratio(d.updatesPerSecond, b.append.updatesPerSecond), 0.8, '', true));
     out.push(target('throughput ours/bare', '≥ 0.4', ratio(d.updatesPerSecond, b.bare.updatesPerSecond), 0.4, '', true));
-    out.push(
-      target('p99 request-to-result ours/append', '≤ 1.3', ratio(d.requestToResultMs.p99, b.append.requestToResultMs.p99), 1.3, ''),
-    );
+    out.push(target('p99 request-to-result ours/append', '≤ 1.3', ratio(d.requestToResultMs.p99, b.append.requestToResultMs.p99), 1.3, ''));
   }
   if (d) {
     out.push(target('decision visible in read model, p99', '≤ 250 ms', d.requestToReadModelMs.p99, 250, ' ms'));
@@ -82,7 +80,15 @@ export function report(s: BenchSummary): Report {
         r(d.requestToReadModelMs[p], b?.append.requestToReadModelMs?.[p]),
       ]);
     if (d.caseReadMs)
-      rows.push(['decision', `case detail GET p50 / p99 (5xx: ${d.failedReads})`, `${ms(d.caseReadMs.p50)} / ${ms(d.caseReadMs.p99)}`, '', '', '', '']);
+      rows.push([
+        'decision',
+        `case detail GET p50 / p99 (5xx: ${d.failedReads})`,
+        `${ms(d.caseReadMs.p50)} / ${ms(d.caseReadMs.p99)}`,
+        '',
+        '',
+        '',
+        '',
+      ]);
   }
   for (const h of s.history ?? []) {
     rows.push(['history', `${h.shape}: events / KiB`, `${h.historyEvents} / ${Math.round(h.historyBytes / 1024)}`, '', '', '', '']);
@@ -111,13 +117,26 @@ export function report(s: BenchSummary): Report {
       '',
       '',
     ]);
-    rows.push(['worker', 'CPU to open a case / idle CPU', `${s.worker.startCpuMsPerCase} ms / ${s.worker.idleCpuPercent}%`, '', '', '', '']);
+    rows.push([
+      'worker',
+      'CPU to open a case / idle CPU',
+      `${s.worker.startCpuMsPerCase} ms / ${s.worker.idleCpuPercent}%`,
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   const y = s.year;
   if (y) {
     const row = (figure: string, value: string) => rows.push(['year', figure, value, '', '', '', '']);
     row(`cases (simulated year ${y.yearSeconds} s; wall)`, `${y.cases} (${y.wallSeconds} s)`);
-    row('statuses', Object.entries(y.statuses).map(([k, v]) => `${k} ${v}`).join(', '));
+    row(
+      'statuses',
+      Object.entries(y.statuses)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    );
     row('worker CPU per case', `${y.workerCpuMsPerCase} ms`);
     row('history per case: events mean / p95', `${y.historyEventsPerCase.mean} / ${y.historyEventsPerCase.p95}`);
     row('history per case: KiB mean / p95', `${y.historyKiBPerCase.mean} / ${y.historyKiBPerCase.p95}`);

@@ -67,7 +67,9 @@ export async function runBaseline(
       workflowBundle: { code },
       ...(kind === 'append' ? { activities: baselineActivities(db) } : {}),
     });
-    log(`baseline ${kind}: ${updatesPerCase.length} workflows, ${updatesPerCase.reduce((a, b) => a + b, 0)} updates on task queue ${taskQueue}`);
+    log(
+      `baseline ${kind}: ${updatesPerCase.length} workflows, ${updatesPerCase.reduce((a, b) => a + b, 0)} updates on task queue ${taskQueue}`,
+    );
     const drive = async () => {
       const started = performance.now();
       const runs = await Promise.all(

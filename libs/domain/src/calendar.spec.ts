@@ -84,8 +84,20 @@ describe('date arithmetic without Date (the workflow sandbox overrides Date)', (
       expect(fromDayNumber(dn)).toBe(new Date(dn * 86_400_000).toISOString().slice(0, 10));
       expect(civilFromDays(dn)[0]).toBe(new Date(dn * 86_400_000).getUTCFullYear());
     }
-    for (const dn of [-1, 0, 59, 60, 365, 10_956, 11_016, 20_513, 20_819]) expect(fromDayNumber(dn)).toBe(new Date(dn * 86_400_000).toISOString().slice(0, 10));
-    for (const ms of [0, -1, -1.5, 1.5, 999, 1_798_000_000_123, 1_798_000_000_999.9, -62_167_219_200_000, 253_402_300_799_999, Date.UTC(2028, 1, 29, 23, 59, 59, 7)])
+    for (const dn of [-1, 0, 59, 60, 365, 10_956, 11_016, 20_513, 20_819])
+      expect(fromDayNumber(dn)).toBe(new Date(dn * 86_400_000).toISOString().slice(0, 10));
+    for (const ms of [
+      0,
+      -1,
+      -1.5,
+      1.5,
+      999,
+      1_798_000_000_123,
+      1_798_000_000_999.9,
+      -62_167_219_200_000,
+      253_402_300_799_999,
+      Date.UTC(2028, 1, 29, 23, 59, 59, 7),
+    ])
       expect(toIso(ms)).toBe(new Date(ms).toISOString());
     for (let ms = -5e12; ms < 5e12; ms += 7_777_777_777.7) expect(toIso(ms)).toBe(new Date(ms).toISOString());
     expect(() => toIso(Number.NaN)).toThrow(RangeError);

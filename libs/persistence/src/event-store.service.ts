@@ -38,7 +38,17 @@ export class EventStore {
         const params: unknown[] = [];
         const rows = chunk.map((e) => {
           const at = params.length;
-          params.push(e.streamId, e.seq, e.eventId, e.type, e.actorId ?? null, e.actorRole ?? null, e.onBehalfOf ?? null, e.occurredAt, e.payload);
+          params.push(
+            e.streamId,
+            e.seq,
+            e.eventId,
+            e.type,
+            e.actorId ?? null,
+            e.actorRole ?? null,
+            e.onBehalfOf ?? null,
+            e.occurredAt,
+            e.payload,
+          );
           return `(${Array.from({ length: 9 }, (_, k) => `$${at + k + 1}`).join(', ')})`;
         });
         const returned: unknown[] = await manager
