@@ -71,9 +71,11 @@ export async function signInBenchUsers(api: ApiClient, db: Pool): Promise<Tokens
     const unit = where === 'unit' ? BENCH_UNIT : where;
     const username = `bench.${role}`;
     await db.query(
-      `INSERT INTO users (id, username, password_hash, role, unit, display_name, demo) VALUES ($1, $2, $3, $4, $5, $6, false)
-       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, unit = EXCLUDED.unit, updated_at = now()`,
-      [randomUUID(), username, hash, role, unit, `基准测试 ${role}`],
+      // One role, granted in one unit (users.grants: what a login may act as).
+      `INSERT INTO users (id, username, password_hash, role, unit, display_name, demo, grants) VALUES ($1, $2, $3, $4, $5, $6, false, $7)
+       ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, unit = EXCLUDED.unit,
+         grants = EXCLUDED.grants, updated_at = now()`,
+      [randomUUID(), username, hash, role, unit, `基准测试 ${role}`, JSON.stringify([{ role, unit }])],
     );
     entries.push([role, await api.login(username, password)] as const);
   }

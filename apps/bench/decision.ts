@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { actionable, roleFor, stepRequest } from '@df/contracts';
 import type { CaseFacts } from '@df/domain';
-import type { DelegationProgress } from '@df/contracts';
+import type { DelegationProgress, StepProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { log } from './stack';
 import { summarize, type LatencySummary } from './stats';
@@ -21,6 +21,13 @@ export interface DriveContext {
   idlePollMs?: number;
   timeoutMs?: number;
 }
+
+/**
+ * What a user does with a step instead of the plain approve/complete (the year section's mix: a return, a
+ * refusal, an acceptance with deficiencies); undefined for the plain request. Called once per step instance
+ * and time it is awaiting.
+ */
+export type StepPolicy = (caseId: string, step: StepProgress) => { path: string; body: Record<string, unknown> } | undefined;
 
 export interface CaseRun {
   caseId: string;
@@ -38,6 +45,8 @@ export interface CaseRun {
   resultMs: number[];
   /** ms from the request to the read model (case_steps) showing the step done. */
   visibleMs: number[];
+  /** ms of each case detail read (GET /api/delegations/:id, the workflow's progress query). */
+  readMs: number[];
 }
 
 export async function submitCase(ctx: DriveContext, facts: CaseFacts): Promise<{ caseId: string; workflowId: string }> {
@@ -82,7 +91,7 @@ async function waitForWork(db: Pool, caseId: string, pollMs: number, deadline: n
  * acts on each actionable step in turn as the user of its role (one request in flight per case), and
  * between rounds watches the read model like an inbox.
  */
-export async function driveCase(ctx: DriveContext, caseId: string, workflowId: string): Promise<CaseRun> {
+export async function driveCase(ctx: DriveContext, caseId: string, workflowId: string, policy?: StepPolicy): Promise<CaseRun> {
   const run: CaseRun = {
     caseId,
     workflowId,
@@ -93,10 +102,13 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
     failedReads: 0,
     resultMs: [],
     visibleMs: [],
+    readMs: [],
   };
   const deadline = Date.now() + (ctx.timeoutMs ?? 600_000);
   for (;;) {
+    const r0 = performance.now();
     const res = await ctx.api.get<DelegationProgress>(`/api/delegations/${caseId}`, ctx.tokens.organizer);
+    run.readMs.push(performance.now() - r0);
     if (res.status >= 500 && Date.now() < deadline) {
       run.failedReads++;
       continue;
@@ -117,7 +129,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       continue;
     }
     for (const step of steps) {
-      const { path, body } = stepRequest(caseId, step);
+      const { path, body } = policy?.(caseId, step) ?? stepRequest(caseId, step);
       const token = ctx.tokens[roleFor(step) as BenchRole];
       const t0 = performance.now();
       const reply = await ctx.api.post<{ code?: string }>(path, token, body);
@@ -159,6 +171,8 @@ export interface DecisionFigures {
   stepEventsPerSecond: number;
   requestToResultMs: LatencySummary;
   requestToReadModelMs: LatencySummary;
+  /** The case detail reads meanwhile (every answer, 5xx included). */
+  caseReadMs?: LatencySummary;
   /** Updates each case took, in order: the baseline sends the same counts. */
   updatesPerCase: number[];
   workflowIds: string[];
@@ -171,9 +185,12 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL, soonDepartureDays()))),
   );
   let done = 0;
+  // A case's own time limit grows with the load: on a shared 2-core machine (load average 16) 50
+  // concurrent cases took over the default 10 minutes (the run of 2026-11-29 22:38 stopped on it).
+  const driven = { ...ctx, timeoutMs: ctx.timeoutMs ?? Math.max(600_000, cases * 30_000) };
   const runs = await Promise.all(
     submitted.map((s) =>
-      driveCase(ctx, s.caseId, s.workflowId).then((r) => {
+      driveCase(driven, s.caseId, s.workflowId).then((r) => {
         if (++done % Math.max(1, Math.floor(cases / 5)) === 0) log(`decision: ${done}/${cases} cases closed`);
         return r;
       }),
@@ -201,6 +218,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     stepEventsPerSecond: Number((stepEvents / wallSeconds).toFixed(1)),
     requestToResultMs: summarize(runs.flatMap((r) => r.resultMs)),
     requestToReadModelMs: summarize(runs.flatMap((r) => r.visibleMs)),
+    caseReadMs: summarize(runs.flatMap((r) => r.readMs)),
     updatesPerCase: runs.map((r) => r.updates),
     workflowIds: runs.map((r) => r.workflowId),
   };

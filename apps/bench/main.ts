@@ -2,7 +2,8 @@
 // memory with open cases, and the managers' board at portfolio scale. Starts what it needs (or uses
 // DATABASE_URL / TEMPORAL_ADDRESS), prints a short table and a JSON summary, and leaves nothing running.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
@@ -16,6 +17,7 @@ import { parseOptions, UsageError, type BenchOptions } from './options';
 import { report } from './report';
 import { log, startStack, type Stack } from './stack';
 import { runWorkerLoad, sampleProcess, type WorkerFigures } from './worker-load';
+import { runYear, type YearFigures } from './year';
 
 export interface BenchSummary {
   startedAt: string;
@@ -23,10 +25,14 @@ export interface BenchSummary {
   options: BenchOptions;
   external: Stack['external'];
   decision?: Omit<DecisionFigures, 'updatesPerCase' | 'workflowIds'>;
-  baseline?: BaselineFigures;
+  /** The bare and the append baseline, in the same run on the same server. */
+  baselines?: { bare: BaselineFigures; append: BaselineFigures };
   history?: HistoryFigures[];
   worker?: WorkerFigures;
   board?: BoardFigures;
+  year?: YearFigures;
+  /** Load on the machine when the run began and ended (1-minute load average, `os.loadavg`). */
+  loadAverage: { start: number; end: number };
   workerRssMiB: Record<string, number>;
   totalSeconds: number;
 }
@@ -63,11 +69,16 @@ async function main(): Promise<number> {
     },
     options,
     external: { database: false, temporal: false },
+    loadAverage: { start: Number(loadavg()[0]!.toFixed(2)), end: 0 },
     workerRssMiB: {},
     totalSeconds: 0,
   };
   log(`sections: ${options.only.join(', ')}${options.quick ? ' (quick)' : ''}`);
-  const stack = await startStack(options.workingDaySeconds);
+  log(`workers: ${options.workers}${options.cpuProfDir ? `; CPU profiles into ${options.cpuProfDir}` : ''}`);
+  const stack = await startStack(options.workingDaySeconds, {
+    workers: options.workers,
+    ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
+  });
   // Stop everything on Ctrl-C too: nothing is left running.
   let stopping: Promise<void> | undefined;
   const stopOnce = () => (stopping ??= stack.stop());
@@ -92,10 +103,15 @@ async function main(): Promise<number> {
       rss('afterDecision');
       const { updatesPerCase, workflowIds: _ids, ...figures } = decision;
       summary.decision = figures;
-      summary.baseline = await runBaseline(stack.temporalAddress, stack.namespace, updatesPerCase);
+      summary.baselines = {
+        bare: await runBaseline('bare', stack.temporalAddress, stack.namespace, updatesPerCase, db),
+        append: await runBaseline('append', stack.temporalAddress, stack.namespace, updatesPerCase, db),
+      };
     }
     if (options.only.includes('history')) {
       const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: quietLogger });
+      // Replay runs in this process: profile it with `node --cpu-prof` and map its frames with this copy.
+      if (options.cpuProfDir) writeFileSync(join(options.cpuProfDir, 'replay-bundle.js'), code);
       summary.history = await runHistory(ctx, client, { code });
       rss('afterHistory');
     }
@@ -110,6 +126,17 @@ async function main(): Promise<number> {
         options.boardRequests,
       );
     }
+    if (options.only.includes('year')) {
+      summary.year = await runYear(
+        ctx,
+        client,
+        stack.workers.map((w) => w.pid),
+        options.yearCases,
+        options.workingDaySeconds,
+        options.boardRequests,
+      );
+      rss('afterYear');
+    }
   } finally {
     await connection.close().catch(() => undefined);
     await db.end().catch(() => undefined);
@@ -117,6 +144,7 @@ async function main(): Promise<number> {
     await stopOnce();
   }
   summary.totalSeconds = Math.round((Date.now() - t0) / 1000);
+  summary.loadAverage.end = Number(loadavg()[0]!.toFixed(2));
   const { text, json } = report(summary);
   process.stdout.write(`${text}\n\n${json}\n`);
   if (options.out) writeFileSync(options.out, `${json}\n`);

@@ -7,18 +7,28 @@ describe('bench options', () => {
       openCases: 1000,
       boardCases: 100_000,
       quick: false,
-      only: ['decision', 'history', 'worker', 'board'],
+      yearCases: 200,
+      workers: 1,
+      only: ['decision', 'history', 'worker', 'board', 'year'],
     });
+    expect(parseOptions([], {}).cpuProfDir).toBeUndefined();
   });
 
   it('reads flags over the environment, and --quick shrinks what is not given', () => {
     const o = parseOptions(['--quick', '--cases', '7', '--only=board,decision'], { BENCH_CASES: '3', BENCH_BOARD_CASES: '500' });
-    expect(o).toMatchObject({ cases: 7, boardCases: 500, openCases: 50, quick: true, only: ['decision', 'board'] });
+    expect(o).toMatchObject({ cases: 7, boardCases: 500, openCases: 50, yearCases: 10, quick: true, only: ['decision', 'board'] });
+    expect(parseOptions(['--workers', '2', '--cpu-prof', '/tmp/p', '--only', 'year'], { BENCH_YEAR_CASES: '2000' })).toMatchObject({
+      workers: 2,
+      cpuProfDir: '/tmp/p',
+      yearCases: 2000,
+      only: ['year'],
+    });
   });
 
   it('refuses what it does not know', () => {
     expect(() => parseOptions(['--cases', '0'], {})).toThrow(UsageError);
     expect(() => parseOptions(['--only', 'nope'], {})).toThrow(/unknown section/);
     expect(() => parseOptions(['--fast'], {})).toThrow(/unknown argument/);
+    expect(() => parseOptions(['--workers', '1.5'], {})).toThrow(/whole number/);
   });
 });

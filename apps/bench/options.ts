@@ -1,6 +1,6 @@
 /** Command-line and environment options of `npm run bench`. */
 
-export const SECTIONS = ['decision', 'history', 'worker', 'board'] as const;
+export const SECTIONS = ['decision', 'history', 'worker', 'board', 'year'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,12 @@ export interface BenchOptions {
   boardRequests: number;
   /** Time scale of the decision path: one working day lasts this many seconds. */
   workingDaySeconds: number;
+  /** Cases of the year section (they arrive over 250 working days of the time scale). */
+  yearCases: number;
+  /** Worker processes on the one task queue. */
+  workers: number;
+  /** Write `node --cpu-prof` profiles of the worker(s) and the API here. */
+  cpuProfDir?: string;
   quick: boolean;
   only: Section[];
   /** Write the JSON summary here as well as to stdout. */
@@ -27,7 +33,11 @@ export const USAGE = `npm run bench -- [options]
   --board-cases N         cases seeded for the board, half in flight (default 100000; env BENCH_BOARD_CASES)
   --board-requests N      timed requests per board endpoint (default 200; env BENCH_BOARD_REQUESTS)
   --working-day-seconds S time scale of the decision path (default 0.5; env BENCH_WORKING_DAY_SECONDS)
-  --quick                 small sizes for a smoke run (5 cases, 50 open, 2000 board cases, 40 requests)
+  --year-cases N          cases of the year section, arriving over 250 working days (default 200; env BENCH_YEAR_CASES)
+  --workers N             worker processes on the one task queue (default 1; env BENCH_WORKERS)
+  --cpu-prof DIR          node --cpu-prof profiles of the worker(s) and the API into DIR (env BENCH_CPU_PROF_DIR);
+                          summarise with node dist/apps/bench/profile-summary.js DIR/*.cpuprofile
+  --quick                 small sizes for a smoke run (5 cases, 50 open, 2000 board cases, 40 requests, 10 year cases)
   --only a,b              sections: ${SECTIONS.join(', ')} (default all; env BENCH_ONLY)
   --out FILE              also write the JSON summary to FILE
 
@@ -51,6 +61,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     ['board-requests', 'BENCH_BOARD_REQUESTS'],
     ['working-day-seconds', 'BENCH_WORKING_DAY_SECONDS'],
     ['only', 'BENCH_ONLY'],
+    ['year-cases', 'BENCH_YEAR_CASES'],
+    ['workers', 'BENCH_WORKERS'],
+    ['cpu-prof', 'BENCH_CPU_PROF_DIR'],
   ];
   for (const [flag, name] of fromEnv) if (env[name]) raw.set(flag, env[name]!);
   let quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
@@ -62,7 +75,21 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m || !['cases', 'open-cases', 'board-cases', 'board-requests', 'working-day-seconds', 'only', 'out'].includes(m[1]!))
+    if (
+      !m ||
+      ![
+        'cases',
+        'open-cases',
+        'board-cases',
+        'board-requests',
+        'working-day-seconds',
+        'only',
+        'out',
+        'year-cases',
+        'workers',
+        'cpu-prof',
+      ].includes(m[1]!)
+    )
       throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
@@ -87,6 +114,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     boardCases: int('board-cases', 100_000, 2000),
     boardRequests: int('board-requests', 200, 40),
     workingDaySeconds: wds,
+    yearCases: int('year-cases', 200, 10),
+    workers: int('workers', 1, 1),
+    ...(raw.has('cpu-prof') ? { cpuProfDir: raw.get('cpu-prof')! } : {}),
     quick,
     only: SECTIONS.filter((s) => only.includes(s)),
     ...(raw.has('out') ? { out: raw.get('out')! } : {}),

@@ -1,12 +1,14 @@
 // What the benchmark runs on: PostgreSQL and Temporal (its own, or DATABASE_URL / TEMPORAL_ADDRESS),
 // then the worker and the API as their own processes, exactly as `npm start` does (apps/launcher).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations } from '@df/persistence';
 import type { DataConverter } from '@temporalio/common';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import {
+  FAILURE_CONVERTER_PATH,
   freePort,
   loadConfig,
   resolveTemporalCli,
@@ -18,6 +20,7 @@ import {
   type ChildProgram,
   type TemporalConnectionOptions,
 } from '@df/runtime';
+import { addLibAliases, workflowsEntry } from '../worker/src/workflow-source';
 
 type Stop = () => Promise<void>;
 
@@ -29,7 +32,11 @@ export interface Stack {
   taskQueue: string;
   /** http://127.0.0.1:<port> */
   apiUrl: string;
+  /** The first worker (the one whose memory and CPU the bench reads). */
   worker: ChildProgram;
+  /** Every worker process on the task queue (`--workers`). */
+  workers: ChildProgram[];
+  api: ChildProgram;
   /** How the bench's own Temporal client connects and encrypts, exactly as the worker and the API do. */
   temporal: { connection: TemporalConnectionOptions; dataConverter: DataConverter };
   external: { database: boolean; temporal: boolean };
@@ -41,7 +48,17 @@ export const log = (message: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
 
-export async function startStack(workingDaySeconds: number): Promise<Stack> {
+export interface StackOptions {
+  /** Worker processes on the one task queue (scale-out on one machine). */
+  workers?: number;
+  /**
+   * Profile the worker(s) and the API (`node --cpu-prof`) into this folder; the workflow bundle is built
+   * into it too (WORKFLOW_BUNDLE_PATH), so profile-summary can map the workflow frames to their sources.
+   */
+  cpuProfDir?: string;
+}
+
+export async function startStack(workingDaySeconds: number, opts: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'delegation-flow-bench-'));
   const stops: Stop[] = [() => Promise.resolve(rmSync(dir, { recursive: true, force: true }))];
   const stop = async () => {
@@ -91,12 +108,40 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
       // One key for the worker, the API and the bench's client (payloads are encrypted in Temporal).
       PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || (process.env.PAYLOAD_KEYS_FILE ? undefined : `bench:${randomBytes(32).toString('base64')}`),
     };
+    if (opts.cpuProfDir) {
+      mkdirSync(opts.cpuProfDir, { recursive: true });
+      const bundlePath = join(opts.cpuProfDir, 'workflow-bundle.js');
+      const noop = () => undefined;
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: workflowsEntry(),
+        webpackConfigHook: addLibAliases,
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+        logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => log(m) },
+      });
+      writeFileSync(bundlePath, code);
+      env.WORKFLOW_BUNDLE_PATH = bundlePath;
+      log(`CPU profiles of the worker(s) and the API go to ${opts.cpuProfDir}`);
+    }
     const config = { ...loadConfig(env), temporalAddress };
     const dist = join(__dirname, '..');
-    const worker = await startChildProgram('worker', join(dist, 'worker', 'main.js'), env, 'stderr');
-    stops.push(() => worker.stop());
-    log(`worker pid ${worker.pid} on task queue ${taskQueue}`);
-    const api = await startChildProgram('api', join(dist, 'api', 'main.js'), env, 'stderr');
+    // fork() passes process.execArgv to the child, and Node refuses --cpu-prof in NODE_OPTIONS: add the
+    // flags to this process's execArgv while the children are forked (this process is not profiled by it).
+    const execArgv = [...process.execArgv];
+    if (opts.cpuProfDir) process.execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+    const workers: ChildProgram[] = [];
+    let api: ChildProgram;
+    try {
+      for (let i = 0; i < Math.max(1, opts.workers ?? 1); i++) {
+        const worker = await startChildProgram(`worker${i === 0 ? '' : ` ${i + 1}`}`, join(dist, 'worker', 'main.js'), env, 'stderr');
+        stops.push(() => worker.stop());
+        workers.push(worker);
+        log(`worker pid ${worker.pid} on task queue ${taskQueue}`);
+      }
+      api = await startChildProgram('api', join(dist, 'api', 'main.js'), env, 'stderr');
+    } finally {
+      process.execArgv.splice(0, process.execArgv.length, ...execArgv);
+    }
+    const worker = workers[0]!;
     stops.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${port}`;
     log(`API pid ${api.pid} on ${apiUrl}`);
@@ -107,6 +152,8 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
       taskQueue,
       apiUrl,
       worker,
+      workers,
+      api,
       temporal: { connection: temporalConnectionOptions(config), dataConverter: temporalDataConverter(config) },
       external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },
       stop,

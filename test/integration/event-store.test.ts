@@ -193,6 +193,13 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     );
     expect(refusal).toBeInstanceOf(ApplicationFailure);
     expect(refusal).toMatchObject({ type: 'EVENT_STORE_REJECTED', nonRetryable: true });
+    // In a batch (one multi-row INSERT) too: stored events before it change nothing, the impostor is refused by its seq.
+    const inBatch = await activities.appendCaseEvents([...stored.slice(0, 3), impostor]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(inBatch).toMatchObject({ type: 'EVENT_STORE_REJECTED', nonRetryable: true });
+    expect(String((inBatch as Error).message)).toContain(`seq ${impostor.seq}`);
     await expectGapFreeOnce(caseId, lastSeq);
     cases.pop();
   });

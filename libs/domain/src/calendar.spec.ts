@@ -1,6 +1,6 @@
 import { isWorkday } from 'chinese-days';
-import { createCalendar, chineseCalendar, holidayDataCoverage, parseInstant, shanghaiDate } from './calendar';
-import { addDays } from './dates';
+import { createCalendar, chineseCalendar, holidayDataCoverage, parseInstant, shanghaiDate, toIso } from './calendar';
+import { addDays, civilFromDays, fromDayNumber } from './dates';
 
 const cal = chineseCalendar();
 const at = (s: string) => parseInstant(s);
@@ -75,5 +75,32 @@ describe('fractional working-day arithmetic (09:00-17:00 Asia/Shanghai)', () => 
     expect(parseInstant('2026-03-02T09:00')).toBe(Date.parse('2026-03-02T01:00:00Z'));
     expect(shanghaiDate(Date.parse('2026-03-01T16:30:00Z'))).toBe('2026-03-02');
     expect(() => parseInstant('not a date')).toThrow(RangeError);
+  });
+});
+
+describe('date arithmetic without Date (the workflow sandbox overrides Date)', () => {
+  it('fromDayNumber and toIso give what Date gives, over years 0000-9999 and fractional times', () => {
+    for (let dn = -719_528; dn <= 2_932_896; dn += 997) {
+      expect(fromDayNumber(dn)).toBe(new Date(dn * 86_400_000).toISOString().slice(0, 10));
+      expect(civilFromDays(dn)[0]).toBe(new Date(dn * 86_400_000).getUTCFullYear());
+    }
+    for (const dn of [-1, 0, 59, 60, 365, 10_956, 11_016, 20_513, 20_819])
+      expect(fromDayNumber(dn)).toBe(new Date(dn * 86_400_000).toISOString().slice(0, 10));
+    for (const ms of [
+      0,
+      -1,
+      -1.5,
+      1.5,
+      999,
+      1_798_000_000_123,
+      1_798_000_000_999.9,
+      -62_167_219_200_000,
+      253_402_300_799_999,
+      Date.UTC(2028, 1, 29, 23, 59, 59, 7),
+    ])
+      expect(toIso(ms)).toBe(new Date(ms).toISOString());
+    for (let ms = -5e12; ms < 5e12; ms += 7_777_777_777.7) expect(toIso(ms)).toBe(new Date(ms).toISOString());
+    expect(() => toIso(Number.NaN)).toThrow(RangeError);
+    expect(() => fromDayNumber(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -1,5 +1,5 @@
 import holidayData from 'chinese-days/dist/chinese-days.json';
-import { dayNumber, fromDayNumber, weekdayOf } from './dates';
+import { civilFromDays, dayNumber, fromDayNumber, weekdayOf } from './dates';
 import { statutoryHolidays } from './statutory-holidays';
 
 /**
@@ -76,7 +76,14 @@ export function shanghaiDate(at: Instant): string {
 }
 
 export function toIso(ms: number): string {
-  return new Date(ms).toISOString();
+  // Integer arithmetic rather than Date (the workflow sandbox's override is slow); the same string.
+  const t = Math.trunc(ms);
+  const dn = Math.floor(t / MS_PER_DAY);
+  if (!Number.isFinite(t) || dn < -719_528 || dn > 2_932_896) return new Date(ms).toISOString(); // outside 0000-9999
+  const r = t - dn * MS_PER_DAY;
+  const two = (n: number) => (n < 10 ? '0' : '') + n;
+  const milli = r % 1000;
+  return `${fromDayNumber(dn)}T${two(Math.floor(r / 3_600_000))}:${two(Math.floor(r / 60_000) % 60)}:${two(Math.floor(r / 1000) % 60)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 /** One year's schedule as the State Council publishes it: its public holidays and its adjusted working weekends. */
@@ -138,7 +145,7 @@ export interface WorkingCalendar {
 export const WORKDAY_START_MINUTE = 9 * 60;
 export const WORKDAY_MINUTES = 8 * 60;
 
-const yearOfDay = (dn: number): number => Number(fromDayNumber(dn).slice(0, 4));
+const yearOfDay = (dn: number): number => civilFromDays(dn)[0];
 
 export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
   const packaged = packageOverrides();
@@ -166,7 +173,15 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
     return days;
   };
 
+  // Every plan walks the days from its anchor to the departure: answer each day once per calendar
+  // (its inputs are fixed when it is created; a loaded schedule makes a new calendar).
+  const known = new Map<number, boolean>();
   const isWork = (dn: number): boolean => {
+    let w = known.get(dn);
+    if (w === undefined) known.set(dn, (w = isWorkUncached(dn)));
+    return w;
+  };
+  const isWorkUncached = (dn: number): boolean => {
     const l = local.get(dn);
     if (l !== undefined) return l;
     const year = yearOfDay(dn);

@@ -30,8 +30,29 @@ export function dayNumber(date: string): number {
   return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / MS_PER_DAY);
 }
 
+/**
+ * Proleptic Gregorian (year, month 1-12, day) of a day number (days since 1970-01-01), by integer arithmetic
+ * (H. Hinnant's civil_from_days): no Date, which inside a Temporal workflow is the sandbox's override and
+ * was the planner's top frame (docs/benchmarks.md).
+ */
+export function civilFromDays(dn: number): [number, number, number] {
+  const z = Math.floor(dn) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
 export function fromDayNumber(dn: number): string {
-  return new Date(dn * MS_PER_DAY).toISOString().slice(0, 10);
+  if (Number.isFinite(dn)) {
+    const [y, m, d] = civilFromDays(dn);
+    if (y >= 0 && y <= 9999) return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+  }
+  return new Date(dn * MS_PER_DAY).toISOString().slice(0, 10); // outside 0000-9999 (and NaN: RangeError), as before
 }
 
 /** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */

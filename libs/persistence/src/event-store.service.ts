@@ -17,6 +17,9 @@ export class EventSequenceConflictError extends Error {
   }
 }
 
+/** Events per INSERT statement (9 bind parameters each, far under PostgreSQL's 65,535). */
+const APPEND_CHUNK = 500;
+
 @Injectable()
 export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -29,20 +32,42 @@ export class EventStore {
     if (events.length === 0) return 0;
     return this.dataSource.transaction(async (manager) => {
       let inserted = 0;
-      for (const e of events) {
-        const rows: unknown[] = await manager
+      // One multi-row INSERT per chunk (a round trip per batch, not per event); 9 parameters a row.
+      for (let i = 0; i < events.length; i += APPEND_CHUNK) {
+        const chunk = events.slice(i, i + APPEND_CHUNK);
+        const params: unknown[] = [];
+        const rows = chunk.map((e) => {
+          const at = params.length;
+          params.push(
+            e.streamId,
+            e.seq,
+            e.eventId,
+            e.type,
+            e.actorId ?? null,
+            e.actorRole ?? null,
+            e.onBehalfOf ?? null,
+            e.occurredAt,
+            e.payload,
+          );
+          return `(${Array.from({ length: 9 }, (_, k) => `$${at + k + 1}`).join(', ')})`;
+        });
+        const returned: unknown[] = await manager
           .query(
             `INSERT INTO case_events (stream_id, seq, event_id, type, actor_id, actor_role, on_behalf_of, occurred_at, payload)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             VALUES ${rows.join(', ')}
              ON CONFLICT (event_id) DO NOTHING
              RETURNING seq`,
-            [e.streamId, e.seq, e.eventId, e.type, e.actorId ?? null, e.actorRole ?? null, e.onBehalfOf ?? null, e.occurredAt, e.payload],
+            params,
           )
-          .catch((err: { code?: string }) => {
-            // A unique violation that the event-id clause did not absorb is the (stream, seq) key.
-            throw err.code === '23505' ? new EventSequenceConflictError(e.streamId, e.seq) : err;
+          .catch((err: { code?: string; detail?: string }) => {
+            // A unique violation that the event-id clause did not absorb is the (stream, seq) key:
+            // PostgreSQL names the row in the detail, "Key (stream_id, seq)=(<stream>, <seq>) already exists."
+            if (err.code !== '23505') throw err;
+            const seq = Number(/=\(.*, (\d+)\)/.exec(err.detail ?? '')?.[1]);
+            const e = chunk.find((x) => x.seq === seq) ?? chunk[0]!;
+            throw new EventSequenceConflictError(e.streamId, e.seq);
           });
-        inserted += rows.length;
+        inserted += returned.length;
       }
       // Read models move in the same transaction: they never show what the event store lacks.
       await projectEvents(manager, events);

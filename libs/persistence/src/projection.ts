@@ -368,9 +368,11 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
     const before = new Map(rows.map((r) => [r.stepKey, JSON.stringify(r)]));
     const attachmentsBefore = new Map(attachmentRows.map((r) => [r.id, JSON.stringify(r)]));
     for (const e of upcastStream(fresh)) foldCaseEvent(view, e);
-    if (view.case) await manager.save(CaseEntity, view.case);
+    // One INSERT … ON CONFLICT DO UPDATE each (save() would SELECT every row again before writing it).
+    if (view.case) await manager.upsert(CaseEntity, view.case, { conflictPaths: ['caseId'] });
     const changed = [...view.steps.values()].filter((r) => before.get(r.stepKey) !== JSON.stringify(r));
-    if (changed.length > 0) await manager.save(CaseStepEntity, changed, { chunk: 200 });
+    for (let i = 0; i < changed.length; i += 200)
+      await manager.upsert(CaseStepEntity, changed.slice(i, i + 200), { conflictPaths: ['caseId', 'stepKey'] });
     if (view.notifications.length > 0)
       await manager.createQueryBuilder().insert().into(NotificationEntity).values(view.notifications).orIgnore().execute();
     if (view.trips.length > 0) await manager.createQueryBuilder().insert().into(MemberTripEntity).values(view.trips).orIgnore().execute();
