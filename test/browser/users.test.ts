@@ -72,10 +72,10 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await dialog.locator('#password').fill('short');
     await dialog.getByText('至少 12 个字符').waitFor();
     await dialog.locator('#password').fill(initial);
-    await pick(admin, 'grants_0_role', '外办经办人');
+    await pick(admin, 'grants_0_role', '外办受理窗口');
     await dialog.locator('#grants_0_unit').fill('fao');
     await dialog.getByRole('button', { name: '添加授权' }).click();
-    await pick(admin, 'grants_1_role', '管理者');
+    await pick(admin, 'grants_1_role', '外办管理人员');
     await dialog.locator('#grants_1_unit').fill('fao');
     await screenshot(admin, 'users-new');
     await admin.getByTestId('create-user').click();
@@ -86,7 +86,7 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await admin.getByTestId('user-search').fill(username);
     const row = admin.locator('tr', { hasText: username });
     await row.waitFor();
-    await expect(row.innerText()).resolves.toMatch(/外办经办人 · fao[\s\S]*管理者 · fao[\s\S]*待改密/);
+    await expect(row.innerText()).resolves.toMatch(/外办受理窗口 · fao[\s\S]*外办管理人员 · fao[\s\S]*待改密/);
     await screenshot(admin, 'users');
     await expectAccessible(admin);
     // English labels on the Users page.
@@ -123,16 +123,16 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await page.getByTestId('change-password-submit').click();
     await page.waitForURL('**/inbox');
     await page.getByTestId('sign-out').waitFor();
-    await expect(page.getByTestId('grant').innerText()).resolves.toBe('外办经办人 · fao');
+    await expect(page.getByTestId('grant').innerText()).resolves.toBe('外办受理窗口 · fao');
 
     // Signing in again: two grants, so the user picks one; the header shows it.
     await page.getByTestId('sign-out').click();
     await submitSignIn(page, username, chosen);
-    await page.getByRole('radio', { name: /管理者/ }).check();
+    await page.getByRole('radio', { name: /外办管理人员/ }).check();
     await screenshot(page, 'grant-pick');
     await page.getByTestId('grant-continue').click();
     await page.waitForURL('**/board');
-    await expect(page.getByTestId('grant').innerText()).resolves.toBe('管理者 · fao');
+    await expect(page.getByTestId('grant').innerText()).resolves.toBe('外办管理人员 · fao');
     await context.close();
 
     // The admin's list shows the change done (no more forced change).

@@ -292,6 +292,8 @@ export interface CatalogStep {
 
 export interface Catalog {
   steps: CatalogStep[];
+  /** Every process the engine runs (issue 17): the delegation chain first, then the APEC card application. */
+  processes: Array<{ process: string; processLabel: Bilingual; version: string; steps: CatalogStep[] }>;
   roles: Record<string, Bilingual>;
   phases: Record<string, Bilingual>;
   purposes: Record<string, Bilingual>;

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { ROLE_LABELS, USER_ROLES } from '../../../libs/domain/src/roles';
 
 /** The two languages of the app: Chinese first (the default), English one click away. */
 export type Lang = 'zh' | 'en';
@@ -210,6 +211,7 @@ const DICT = {
   legendSkipped: ['不适用', 'Skipped'],
   // board
   filterUnit: ['按单位筛选', 'Filter by unit'],
+  filterProcess: ['按业务筛选', 'Filter by process'],
   exportCsv: ['导出 CSV', 'Export CSV'],
   // issue 15 web items: board filters and export, pre-submit check, case search
   exportXlsx: ['导出 Excel', 'Export Excel'],
@@ -302,23 +304,11 @@ const DICT = {
 
 export type LabelKey = keyof typeof DICT;
 
-/** The roles a person can hold (the API's USER_ROLES), named for the header, the sign-in picker and the Users page. */
-export const ROLE_NAMES: Record<string, Bilingual> = {
-  organizer: { zh: '专办员', en: 'Organizer' },
-  'unit-leader': { zh: '单位领导', en: 'Unit leader' },
-  personnel: { zh: '人事部门', en: 'Personnel' },
-  secrecy: { zh: '保密部门', en: 'Secrecy' },
-  finance: { zh: '财务部门', en: 'Finance' },
-  'dept-approver': { zh: '主管部门', en: 'Supervising department' },
-  'fao-clerk': { zh: '外办经办人', en: 'FAO clerk' },
-  'fao-reviewer': { zh: '外办审核人', en: 'FAO reviewer' },
-  'fao-director': { zh: '外办主任', en: 'FAO director' },
-  leader: { zh: '市领导', en: 'City leader' },
-  'passport-officer': { zh: '护照签发', en: 'Passport officer' },
-  'visa-officer': { zh: '签证办理', en: 'Visa officer' },
-  manager: { zh: '管理者', en: 'Manager' },
-  admin: { zh: '系统管理员', en: 'Administrator' },
-};
+/**
+ * The roles a person can hold, named as the API names them (libs/domain/src/roles.ts: USER_ROLES and ROLE_LABELS,
+ * one home for the header, the sign-in picker, the Users page and the API's messages).
+ */
+export const ROLE_NAMES: Record<string, Bilingual> = Object.fromEntries(USER_ROLES.map((r) => [r, ROLE_LABELS[r]]));
 
 export const LangContext = createContext<{ lang: Lang; setLang(l: Lang): void }>({ lang: 'zh', setLang: () => undefined });
 

@@ -1,4 +1,4 @@
-import { FAO_ROLES, inboxSelectors as stepSelectors, reaches, unitReach, UNIT_ROLES, type Role } from '@df/domain';
+import { FAO_ROLES, inboxSelectors as stepSelectors, reaches, unitReach, UNIT_ROLES, type Role, type UserRole } from '@df/domain';
 
 /** The signed-in caller, from the access token. `id` is the username (stable, readable in the record). */
 export interface AuthUser {
@@ -11,26 +11,8 @@ export interface AuthUser {
   passwordChangeRequired?: boolean;
 }
 
-/** Roles a person can sign in with (system, member and external are not people of the API). */
-export const USER_ROLES = [
-  'organizer',
-  'unit-leader',
-  'personnel',
-  'secrecy',
-  'finance',
-  'dept-approver',
-  'fao-clerk',
-  'fao-reviewer',
-  'fao-director',
-  'leader',
-  'passport-officer',
-  'visa-officer',
-  'enterprise-clerk',
-  'apec-desk',
-  'manager',
-  'admin',
-] as const satisfies readonly Role[];
-export type UserRole = (typeof USER_ROLES)[number];
+// The roles a person can sign in with are the domain's (libs/domain/src/roles.ts), named there once for API and web.
+export { USER_ROLES, type UserRole } from '@df/domain';
 
 // Who reaches which units' cases is the access table's (libs/domain/src/access.ts); the API only reads it.
 export { FAO_ROLES, UNIT_ROLES };

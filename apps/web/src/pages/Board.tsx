@@ -46,6 +46,7 @@ interface Dashboard {
 /** The filter fields the API may name in a refusal, as the page labels them. */
 const FILTER_LABELS: Record<string, LabelKey> = {
   'query.unit': 'filterUnit',
+  'query.process': 'filterProcess',
   'query.period': 'periodBy',
   'query.from': 'periodStart',
   'query.to': 'periodEnd',
@@ -58,6 +59,7 @@ export default function BoardPage() {
   const { t, pick } = useT();
   const errText = useErrorText();
   const [unit, setUnit] = useState<string | undefined>();
+  const [processKind, setProcessKind] = useState<string | undefined>();
   const [period, setPeriod] = useState<Period>('departure');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -66,11 +68,12 @@ export default function BoardPage() {
   const filters = useMemo(() => {
     const q = new URLSearchParams();
     if (unit) q.set('unit', unit);
+    if (processKind) q.set('process', processKind);
     q.set('period', period);
     if (from) q.set('from', from);
     if (to) q.set('to', to);
     return q;
-  }, [unit, period, from, to]);
+  }, [unit, processKind, period, from, to]);
   const state = useLoad(async () => {
     const [board, cat] = await Promise.all([api<Dashboard>('GET', `/api/dashboard?limit=200&${filters}`), catalog()]);
     return { board, cat };
@@ -97,6 +100,16 @@ export default function BoardPage() {
           value={unit}
           onChange={setUnit}
           options={units.map((u) => ({ value: u, label: u }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('filterProcess')}
+          aria-label={t('filterProcess')}
+          style={{ width: 220 }}
+          value={processKind}
+          onChange={setProcessKind}
+          options={(state.data?.cat.processes ?? []).map((p) => ({ value: p.process, label: pick(p.processLabel) }))}
+          data-testid="process-filter"
         />
         <Segmented<Period>
           aria-label={t('periodBy')}
