@@ -134,6 +134,7 @@ async function main(): Promise<number> {
         options.yearCases,
         options.workingDaySeconds,
         options.boardRequests,
+        options.quick ? 25 : 250,
       );
       rss('afterYear');
     }

@@ -37,7 +37,7 @@ export const USAGE = `npm run bench -- [options]
   --workers N             worker processes on the one task queue (default 1; env BENCH_WORKERS)
   --cpu-prof DIR          node --cpu-prof profiles of the worker(s) and the API into DIR (env BENCH_CPU_PROF_DIR);
                           summarise with node dist/apps/bench/profile-summary.js DIR/*.cpuprofile
-  --quick                 small sizes for a smoke run (5 cases, 50 open, 2000 board cases, 40 requests, 10 year cases)
+  --quick                 small sizes for a smoke run (5 cases, 50 open, 2000 board cases, 40 requests, 10 year cases arriving over 25 working days)
   --only a,b              sections: ${SECTIONS.join(', ')} (default all; env BENCH_ONLY)
   --out FILE              also write the JSON summary to FILE
 

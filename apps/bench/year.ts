@@ -64,7 +64,7 @@ export function yearPolicy(kind: YearKind): StepPolicy {
 
 export interface YearFigures {
   cases: number;
-  /** Simulated year: 250 working days on the run's time scale; arrivals spread evenly over it. */
+  /** Simulated year: 250 working days on the run's time scale (25 in a quick run); arrivals spread evenly over it. */
   yearSeconds: number;
   wallSeconds: number;
   mix: Record<YearKind, number>;
@@ -117,8 +117,10 @@ export async function runYear(
   cases: number,
   workingDaySeconds: number,
   boardRequests: number,
+  /** Working days the arrivals spread over: a year (250), or fewer for a smoke run (`--quick`: 25). */
+  spreadWd = 250,
 ): Promise<YearFigures> {
-  const yearSeconds = 250 * workingDaySeconds;
+  const yearSeconds = spreadWd * workingDaySeconds;
   const cpu = () => workerPids.reduce((a, pid) => a + sampleProcess(pid).cpuSeconds, 0);
   const cpu0 = cpu();
   const mix = { straight: 0, return: 0, deficiency: 0, amendment: 0, refusal: 0, 'six-by-three': 0 } as Record<YearKind, number>;
