@@ -49,26 +49,12 @@ export const ROLE_LABELS: Record<Role, Label> = {
   external: { zh: '外部机构', en: 'External authority' },
 };
 
-/** Roles a person can sign in with (system, member and external are not people of the API). */
-export const USER_ROLES = [
-  'organizer',
-  'unit-leader',
-  'personnel',
-  'secrecy',
-  'finance',
-  'dept-approver',
-  'fao-clerk',
-  'fao-reviewer',
-  'fao-director',
-  'leader',
-  'passport-officer',
-  'visa-officer',
-  'enterprise-clerk',
-  'apec-desk',
-  'manager',
-  'admin',
-] as const satisfies readonly Role[];
-export type UserRole = (typeof USER_ROLES)[number];
+/** Roles no person signs in with: the engine itself, a delegation member (recorded for), an outside authority. */
+const NOT_PEOPLE = ['system', 'member', 'external'] as const;
+/** A role a person can sign in with. */
+export type UserRole = Exclude<Role, (typeof NOT_PEOPLE)[number]>;
+/** Every role a person can sign in with, in ROLES' order. */
+export const USER_ROLES: readonly UserRole[] = ROLES.filter((r): r is UserRole => !(NOT_PEOPLE as readonly Role[]).includes(r));
 
 /** Pre-departure phases are in the 53 steps; post-trip and closed are labels for the case after departure. */
 export const PHASES = ['prepare', 'review', 'passport', 'visa', 'depart', 'post-trip', 'closed'] as const;
