@@ -13,9 +13,12 @@ async function expectAccessible(page: Page): Promise<void> {
   expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 }
 
-/** Picks an option of an Ant Design multiple select (options carry their label as title), then closes the list. */
+/** Picks an option of an Ant Design multiple select by searching it (options carry their label as title), then closes the list. */
 async function pickOption(page: Page, field: string, option: string): Promise<void> {
-  await page.getByLabel(field, { exact: true }).click();
+  const input = page.getByLabel(field, { exact: true });
+  await input.click();
+  // The list is virtual: the search brings the option into view.
+  await input.fill(option.slice(0, 2));
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
   await page.keyboard.press('Escape');
   await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
@@ -110,7 +113,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     // English: the page's labels change, no Chinese label left.
     await clerk.getByTestId('lang').click();
     await clerk.getByRole('heading', { name: 'APEC Business Travel Cards' }).waitFor();
-    expect((await labelTexts(clerk)).filter((l) => HAN.test(l))).toEqual([]);
+    expect((await labelTexts(clerk)).filter((l) => !/^中\s?文$/.test(l) && HAN.test(l))).toEqual([]);
     await clerk.getByTestId('lang').click();
     await clerk.getByRole('heading', { name: 'APEC商务旅行卡' }).waitFor();
 
@@ -140,6 +143,6 @@ describe('the APEC pages of the web app (issue 17)', () => {
 
     await desk.getByTestId('lang').click();
     await desk.getByRole('heading', { name: 'APEC cards and the enterprise whitelist' }).waitFor();
-    expect((await labelTexts(desk)).filter((l) => HAN.test(l))).toEqual([]);
+    expect((await labelTexts(desk)).filter((l) => !/^中\s?文$/.test(l) && HAN.test(l))).toEqual([]);
   }, 180_000);
 });

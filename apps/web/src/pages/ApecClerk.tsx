@@ -41,6 +41,18 @@ export function ApecClerkPage({ session }: { session: Session }) {
     ]);
     return { enterprise, cases: cases.items, cards: cards.items };
   }, [unit]);
+  // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
+  const [pending, setPending] = useState<string | null>(null);
+  const listed = !!pending && !!state.data?.cases.some((c) => c.caseId === pending);
+  useEffect(() => {
+    if (!pending || listed) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (++tries > 30) setPending(null);
+      else state.reload();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [pending, listed]);
   return (
     <>
       <Typography.Title level={2}>{t('apecTitle')}</Typography.Title>
@@ -58,7 +70,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
               )}
             </Card>
             <Card title={t('apecApply')}>
-              <ApplicationForm unit={unit} onApplied={state.reload} />
+              <ApplicationForm unit={unit} onApplied={setPending} />
             </Card>
             <Card title={t('apecApplications')}>
               <ApplicationsTable items={cases} />
@@ -73,7 +85,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
   );
 }
 
-function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(): void }) {
+function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: string): void }) {
   const { t, pick } = useT();
   const errText = useErrorText();
   const economy = useEconomyName();
@@ -110,13 +122,13 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(): void 
     if (errors.length > 0) return;
     setSending(true);
     try {
-      await api('POST', '/api/apec/applications', body(form.getFieldsValue()), idempotencyKey.current);
+      const r = await api<{ caseId: string }>('POST', '/api/apec/applications', body(form.getFieldsValue()), idempotencyKey.current);
       idempotencyKey.current = crypto.randomUUID();
       void message.success(t('apecSubmitted'));
       form.resetFields();
       setTouched(new Set());
       revalidate();
-      onApplied();
+      onApplied(r.caseId);
     } catch (e) {
       setServerError(e);
       if (e instanceof ApiError && e.errors.length > 0) {
