@@ -120,6 +120,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const desk = await stack.pageAs('apec-desk');
     await desk.goto('/apec');
     await desk.getByRole('heading', { name: 'APEC卡与企业白名单' }).waitFor();
+    await desk.getByTestId('apec-enterprise-search').locator('input').fill(unit);
     const enterprises = desk.getByTestId('apec-enterprises');
     const row = enterprises.locator('tr', { hasText: `测试贸易公司 (${unit})` });
     await row.waitFor();

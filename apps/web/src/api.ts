@@ -350,7 +350,7 @@ export interface ApecCard {
   caseId: string | null;
 }
 
-/** GET /api/people: one roster entry (the fields the card form shows). */
+/** GET /api/registries/people: one roster entry (the fields the card form shows). */
 export interface RosterPerson {
   personId: string;
   unit: string;
@@ -358,7 +358,7 @@ export interface RosterPerson {
   status: string;
 }
 
-/** GET /api/units: one registered unit (the fields the APEC desk shows). */
+/** GET /api/registries/units: one registered unit (the fields the APEC desk shows). */
 export interface UnitSummary {
   code: string;
   nameZh: string;

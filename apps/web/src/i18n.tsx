@@ -306,6 +306,7 @@ const DICT = {
   apecDeskTitle: ['APEC卡与企业白名单', 'APEC cards and the enterprise whitelist'],
   apecEnterprise: ['本企业白名单状态', 'Our whitelist status'],
   apecEnterprises: ['企业', 'Enterprises'],
+  apecSearch: ['搜索企业代码或名称', 'Search enterprise code or name'],
   apecUnit: ['企业', 'Enterprise'],
   apecOwnership: ['所有制', 'Ownership'],
   apecSize: ['规模', 'Size'],

@@ -100,7 +100,7 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
   // The roster as the API offers it to this user; where it answers 403 the ids are typed (the API checks them).
   const [roster, setRoster] = useState<RosterPerson[] | null>(null);
   useEffect(() => {
-    api<{ items: RosterPerson[] }>('GET', `/api/people?unit=${encodeURIComponent(unit)}`).then(
+    api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`).then(
       (r) => setRoster(r.items),
       () => setRoster(null),
     );

@@ -19,7 +19,7 @@ export function ApecDeskPage() {
   const l = useLabel();
   const state = useLoad(async () => {
     const [units, cases, cards] = await Promise.all([
-      api<{ items: UnitSummary[] }>('GET', '/api/units'),
+      api<{ items: UnitSummary[] }>('GET', '/api/registries/units'),
       api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
       api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
     ]);
@@ -36,10 +36,14 @@ export function ApecDeskPage() {
           ),
         ),
       )
-    ).filter((e): e is ApecEnterprise & { name: string } => e !== null);
+    )
+      .filter((e): e is ApecEnterprise & { name: string } => e !== null)
+      // The latest whitelist change first: what the desk handled last is on top.
+      .sort((a, b) => (b.history.at(-1)?.at ?? '').localeCompare(a.history.at(-1)?.at ?? ''));
     return { enterprises, cases: cases.items, cards: cards.items };
   }, [lang]);
   const [admitting, setAdmitting] = useState<string | null>(null);
+  const [q, setQ] = useState('');
   const [moving, setMoving] = useState<{ unit: string; move: Move } | null>(null);
   return (
     <>
@@ -47,11 +51,24 @@ export function ApecDeskPage() {
       <Loaded state={state}>
         {({ enterprises, cases, cards }) => (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-            <Card title={t('apecEnterprises')}>
+            <Card
+              title={t('apecEnterprises')}
+              extra={
+                <Input.Search
+                  allowClear
+                  aria-label={t('apecSearch')}
+                  placeholder={t('apecSearch')}
+                  value={q}
+                  onChange={(e) => setQ(e.target.value)}
+                  style={{ width: 260 }}
+                  data-testid="apec-enterprise-search"
+                />
+              }
+            >
               <Table
                 size="small"
                 rowKey="unit"
-                dataSource={enterprises}
+                dataSource={enterprises.filter((e) => !q.trim() || `${e.unit} ${e.name}`.toLowerCase().includes(q.trim().toLowerCase()))}
                 pagination={{ pageSize: 20, hideOnSinglePage: true }}
                 data-testid="apec-enterprises"
                 expandable={{
