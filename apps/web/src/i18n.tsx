@@ -328,6 +328,7 @@ const DICT = {
   apecApplications: ['办卡申请', 'Card applications'],
   apecApply: ['申请办卡', 'Apply for cards'],
   apecApplicants: ['申请人（企业人员名册）', 'Applicants (staff roster)'],
+  apecApplicantCount: ['申请人数', 'Applicants'],
   apecEconomies: ['预审经济体', 'Economies to pre-clear'],
   apecNeededBy: ['需用卡日期', 'Needed by'],
   apecSubmit: ['提交申请', 'Submit the application'],

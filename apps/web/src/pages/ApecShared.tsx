@@ -127,7 +127,7 @@ export function ApplicationsTable({ items }: { items: CaseSummary[] }) {
           ),
         },
         { title: t('apecUnit'), dataIndex: 'unit' },
-        { title: t('apecApplicants'), dataIndex: 'memberCount' },
+        { title: t('apecApplicantCount'), dataIndex: 'memberCount' },
         { title: t('apecEconomies'), dataIndex: 'countries', render: (v: string[]) => v.map(economy).join('、') },
         { title: t('apecNeededBy'), dataIndex: 'departureDate' },
         { title: t('status'), dataIndex: 'status', render: (v: string) => <Tag>{l('st_', v)}</Tag> },
