@@ -12,6 +12,8 @@ import { NewTripPage } from './pages/NewTrip';
 import { NotificationsPage, notificationsOf } from './pages/Notifications';
 import { PasswordPage } from './pages/Password';
 import { UsersPage } from './pages/Users';
+import { ApecClerkPage } from './pages/ApecClerk';
+import { ApecDeskPage } from './pages/ApecDesk';
 
 // The case page and the board draw ECharts: their chunks (and ECharts') load only when opened.
 const CasePage = lazy(() => import('./pages/CasePage'));
@@ -159,6 +161,9 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
   if (path === '/inbox') return <InboxPage />;
   if (path === '/board' && BOARD_ROLES.has(session.user.role)) return <BoardPage />;
   if (path === '/notifications') return <NotificationsPage />;
+  // The two APEC roles' page (issue 17); what each may do is the API's answer.
+  if (path === '/apec' && session.user.role === 'enterprise-clerk') return <ApecClerkPage session={session} />;
+  if (path === '/apec' && session.user.role === 'apec-desk') return <ApecDeskPage />;
   return <Result status="404" title={t('notFound')} extra={<Button onClick={() => navigate('/')}>{t('backHome')}</Button>} />;
 }
 
@@ -191,6 +196,7 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
     else entries.push(['/cases', 'navAllCases']);
     if (role !== 'manager' && role !== 'admin') entries.push(['/inbox', 'navInbox']);
     if (BOARD_ROLES.has(role)) entries.push(['/board', 'navBoard']);
+    if (role === 'enterprise-clerk' || role === 'apec-desk') entries.push(['/apec', 'navApec']);
     return entries.map(([key, label]) => ({
       key,
       label: (

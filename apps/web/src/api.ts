@@ -308,3 +308,59 @@ export const catalog = (): Promise<Catalog> =>
     catalogPromise = null;
     throw e;
   }));
+
+/** GET /api/apec/enterprises/:unit (ApecEnterpriseView): an enterprise, its whitelist state and history. docs/apec.md. */
+export interface ApecEnterprise {
+  unit: string;
+  ownership: 'state' | 'non-state';
+  size: 'large' | 'medium' | 'small' | 'micro';
+  /** null: never listed (a state enterprise needs no whitelist). */
+  whitelist: { state: 'admitted' | 'suspended' | 'exited'; reason: string | null; since: string; reviewDueOn: string | null } | null;
+  mayApply: boolean;
+  history: Array<{
+    action: string;
+    fromState: string | null;
+    toState: string | null;
+    reason?: string | null;
+    detail?: unknown;
+    stoppedCases?: string[];
+    actorId?: string;
+    at: string;
+  }>;
+}
+
+/** POST /api/apec/enterprises/:unit/whitelist/admission (ApecAdmissionResult). */
+export interface ApecAdmissionResult {
+  admitted: boolean;
+  failures: Array<{ criterion: string; message: Bilingual }>;
+  enterprise: ApecEnterprise;
+}
+
+/** One card of GET /api/apec/cards (ApecCard); the number is masked for both APEC roles. */
+export interface ApecCard {
+  apecCardNumber: string;
+  holder: string;
+  holderName: string | null;
+  unit: string;
+  economies: string[];
+  issuedOn: string;
+  validUntil: string;
+  renewalOpensOn: string;
+  status: 'valid' | 'renewal-open' | 'expired' | 'lost' | 'cancelled';
+  caseId: string | null;
+}
+
+/** GET /api/registries/people: one roster entry (the fields the card form shows). */
+export interface RosterPerson {
+  personId: string;
+  unit: string;
+  name: string;
+  status: string;
+}
+
+/** GET /api/registries/units: one registered unit (the fields the APEC desk shows). */
+export interface UnitSummary {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+}

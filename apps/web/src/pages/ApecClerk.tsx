@@ -1,0 +1,193 @@
+import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import {
+  api,
+  ApiError,
+  type ApecCard,
+  type ApecEnterprise,
+  type CaseSummary,
+  type FieldError,
+  type RosterPerson,
+  type Session,
+} from '../api';
+import { Loaded, useErrorText, useLoad } from '../common';
+import { useT } from '../i18n';
+import { validate } from '../validation';
+import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, useEconomyName } from './ApecShared';
+
+interface FormValues {
+  personIds?: string[];
+  economies?: string[];
+  neededBy?: string;
+}
+
+/**
+ * The enterprise clerk's APEC page (issue 17): the enterprise's whitelist status, its card applications, the
+ * application form (POST /api/apec/applications, validated as the user types against the OpenAPI schema
+ * ApecCardApplication) and its cards. Refusals (403, 422 `whitelist`) are the API's, shown in its words.
+ */
+export function ApecClerkPage({ session }: { session: Session }) {
+  const { t } = useT();
+  const unit = session.user.unit;
+  const state = useLoad(async () => {
+    const [enterprise, cases, cards] = await Promise.all([
+      // 404: the APEC desk has not registered the unit as an enterprise yet.
+      api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }),
+      api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
+      api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
+    ]);
+    return { enterprise, cases: cases.items, cards: cards.items };
+  }, [unit]);
+  // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
+  const [pending, setPending] = useState<string | null>(null);
+  const listed = !!pending && !!state.data?.cases.some((c) => c.caseId === pending);
+  useEffect(() => {
+    if (!pending || listed) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      if (++tries > 30) setPending(null);
+      else state.reload();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [pending, listed]);
+  return (
+    <>
+      <Typography.Title level={2}>{t('apecTitle')}</Typography.Title>
+      <Loaded state={state}>
+        {({ enterprise, cases, cards }) => (
+          <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+            <Card title={t('apecEnterprise')}>
+              {enterprise ? (
+                <>
+                  <EnterpriseSummary enterprise={enterprise} />
+                  <HistoryTable enterprise={enterprise} />
+                </>
+              ) : (
+                <Alert type="info" showIcon title={t('apecNotRegistered')} />
+              )}
+            </Card>
+            <Card title={t('apecApply')}>
+              <ApplicationForm unit={unit} onApplied={setPending} />
+            </Card>
+            <Card title={t('apecApplications')}>
+              <ApplicationsTable items={cases} />
+            </Card>
+            <Card title={t('apecCards')}>
+              <CardsTable items={cards} showUnit={false} />
+            </Card>
+          </Space>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: string): void }) {
+  const { t, pick } = useT();
+  const errText = useErrorText();
+  const economy = useEconomyName();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<FormValues>();
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [serverError, setServerError] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+  // One key per application: a retry after a lost answer replays the same case instead of starting a second.
+  const idempotencyKey = useRef(crypto.randomUUID());
+  // The roster as the API offers it to this user; where it answers 403 the ids are typed (the API checks them).
+  const [roster, setRoster] = useState<RosterPerson[] | null>(null);
+  useEffect(() => {
+    api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`).then(
+      (r) => setRoster(r.items),
+      () => setRoster(null),
+    );
+  }, [unit]);
+
+  const body = (v: FormValues) => ({ personIds: v.personIds ?? [], economies: v.economies ?? [], neededBy: v.neededBy ?? '' });
+  const revalidate = () => {
+    validate('ApecCardApplication', body(form.getFieldsValue())).then(setErrors, () => setErrors([]));
+  };
+  useEffect(revalidate, []);
+  const help = (field: string) => {
+    const e = errors.filter((x) => x.field === field || x.field.startsWith(`${field}[`));
+    return e.length > 0 && touched.has(field) ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
+  };
+
+  const submit = async () => {
+    setServerError(null);
+    setTouched(new Set(['personIds', 'economies', 'neededBy']));
+    if (errors.length > 0) return;
+    setSending(true);
+    try {
+      const r = await api<{ caseId: string }>('POST', '/api/apec/applications', body(form.getFieldsValue()), idempotencyKey.current);
+      idempotencyKey.current = crypto.randomUUID();
+      void message.success(t('apecSubmitted'));
+      form.resetFields();
+      setTouched(new Set());
+      revalidate();
+      onApplied(r.caseId);
+    } catch (e) {
+      setServerError(e);
+      if (e instanceof ApiError && e.errors.length > 0) {
+        setErrors(e.errors);
+        setTouched(new Set(e.errors.map((x) => x.field.replace(/\[.*$/, ''))));
+      }
+      // A 4xx is final for this content: a corrected form is a new application. A 503 keeps the key (retry safely).
+      if (e instanceof ApiError && e.status < 500) idempotencyKey.current = crypto.randomUUID();
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      onValuesChange={(changed: FormValues) => {
+        setTouched((s) => new Set([...s, ...Object.keys(changed)]));
+        revalidate();
+      }}
+      onFinish={() => void submit()}
+      data-testid="apec-apply-form"
+    >
+      <Form.Item
+        label={t('apecApplicants')}
+        name="personIds"
+        required
+        extra={roster ? undefined : t('apecRosterHidden')}
+        {...help('personIds')}
+      >
+        <Select
+          mode={roster ? 'multiple' : 'tags'}
+          showSearch
+          optionFilterProp="label"
+          aria-label={t('apecApplicants')}
+          options={(roster ?? [])
+            .filter((p) => p.status === 'active')
+            .map((p) => ({ value: p.personId, label: `${p.name} (${p.personId})` }))}
+        />
+      </Form.Item>
+      <Form.Item label={t('apecEconomies')} name="economies" required {...help('economies')}>
+        <Select
+          mode="multiple"
+          showSearch
+          optionFilterProp="label"
+          aria-label={t('apecEconomies')}
+          options={APEC_ECONOMIES.map((c) => ({ value: c, label: economy(c) }))}
+        />
+      </Form.Item>
+      <Form.Item label={t('apecNeededBy')} name="neededBy" required {...help('neededBy')}>
+        <Input type="date" style={{ width: 200 }} />
+      </Form.Item>
+      {serverError ? (
+        <Alert type="error" showIcon title={t('error')} description={errText(serverError)} style={{ marginBottom: 16 }} />
+      ) : null}
+      <Button type="primary" htmlType="submit" loading={sending} data-testid="apec-submit">
+        {t('apecSubmit')}
+      </Button>
+    </Form>
+  );
+}

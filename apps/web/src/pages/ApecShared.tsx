@@ -1,0 +1,174 @@
+import { Descriptions, Table, Tag, Typography } from 'antd';
+import type { ApecCard, ApecEnterprise, CaseSummary } from '../api';
+import { fmtDateTime, TAG } from '../common';
+import { hasLabel, useT } from '../i18n';
+import { navigate } from '../router';
+import { COUNTRIES } from '../../../../libs/domain/src/countries';
+import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-card';
+
+/**
+ * What both APEC pages show (issue 17, docs/apec.md): an enterprise's whitelist state and history, card
+ * applications (card cases: GET /api/delegations?process=apec-card) and the cards registry (GET /api/apec/cards).
+ * The API decides who sees what; these only render its answers.
+ */
+
+/** A label key's text, or the raw value when the app has no label for it (a value added later in the API). */
+export function useLabel() {
+  const { t } = useT();
+  return (prefix: string, value: string | null | undefined): string => {
+    if (value === null || value === undefined) return '—';
+    const key = `${prefix}${value}`;
+    return hasLabel(key) ? t(key) : value;
+  };
+}
+
+/** An economy's name in the user's language (the domain's country table: its `apec` flag marks card economies). */
+export function useEconomyName() {
+  const { lang } = useT();
+  return (code: string): string => {
+    const c = COUNTRIES[code];
+    return c ? `${lang === 'zh' ? c.nameZh : c.nameEn} (${code})` : code;
+  };
+}
+
+/** Full APEC card economies, the ones the application's `apec-economy` rule accepts. */
+export const APEC_ECONOMIES: string[] = Object.entries(COUNTRIES)
+  .filter(([, c]) => c.apec)
+  .map(([code]) => code)
+  .sort();
+
+const WHITELIST_COLOURS: Record<string, string> = { admitted: TAG.green, suspended: TAG.orange, exited: TAG.red };
+
+export function WhitelistTag({ enterprise }: { enterprise: ApecEnterprise }) {
+  const { t } = useT();
+  const l = useLabel();
+  if (!enterprise.whitelist) return <Tag color={TAG.blue}>{t('apecNotListed')}</Tag>;
+  return <Tag color={WHITELIST_COLOURS[enterprise.whitelist.state]}>{l('apecWl_', enterprise.whitelist.state)}</Tag>;
+}
+
+export function reasonText(reason: string | null | undefined, lang: string): string {
+  if (!reason) return '—';
+  const known = (EXIT_REASON_LABELS as Record<string, { zh: string; en: string }>)[reason];
+  return known ? (lang === 'zh' ? known.zh : known.en) : reason;
+}
+
+export function EnterpriseSummary({ enterprise }: { enterprise: ApecEnterprise }) {
+  const { t, lang } = useT();
+  const l = useLabel();
+  return (
+    <Descriptions
+      size="small"
+      column={{ xs: 1, md: 3 }}
+      data-testid={`apec-enterprise-${enterprise.unit}`}
+      items={[
+        { label: t('apecUnit'), children: enterprise.unit },
+        { label: t('apecOwnership'), children: l('apecOwn_', enterprise.ownership) },
+        { label: t('apecSize'), children: l('apecSize_', enterprise.size) },
+        { label: t('apecWhitelist'), children: <WhitelistTag enterprise={enterprise} /> },
+        { label: t('apecMayApply'), children: enterprise.mayApply ? t('apecYes') : t('apecNo') },
+        { label: t('apecReviewDue'), children: enterprise.whitelist?.reviewDueOn ?? '—' },
+        { label: t('apecSince'), children: fmtDateTime(enterprise.whitelist?.since, lang) || '—' },
+        { label: t('apecReason'), children: reasonText(enterprise.whitelist?.reason, lang) },
+      ]}
+    />
+  );
+}
+
+export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
+  const { t, lang } = useT();
+  const l = useLabel();
+  return (
+    <Table
+      size="small"
+      rowKey={(h) => `${h.at}-${h.action}`}
+      dataSource={[...enterprise.history].reverse()}
+      pagination={false}
+      columns={[
+        { title: t('apecAt'), dataIndex: 'at', render: (v: string) => fmtDateTime(v, lang) },
+        { title: t('apecAction'), dataIndex: 'action' },
+        { title: t('apecFrom'), dataIndex: 'fromState', render: (v: string | null) => l('apecWl_', v) },
+        { title: t('apecTo'), dataIndex: 'toState', render: (v: string | null) => l('apecWl_', v) },
+        { title: t('apecReason'), dataIndex: 'reason', render: (v: string | null) => reasonText(v, lang) },
+        {
+          title: t('apecStopped'),
+          dataIndex: 'stoppedCases',
+          render: (v: string[] | undefined) => (v && v.length > 0 ? v.map((c) => c.slice(0, 8)).join(', ') : '—'),
+        },
+      ]}
+    />
+  );
+}
+
+export function ApplicationsTable({ items }: { items: CaseSummary[] }) {
+  const { t, lang } = useT();
+  const l = useLabel();
+  const economy = useEconomyName();
+  return (
+    <Table<CaseSummary>
+      size="small"
+      rowKey="caseId"
+      dataSource={items}
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      data-testid="apec-applications"
+      columns={[
+        {
+          title: t('apecCase'),
+          dataIndex: 'caseId',
+          render: (v: string) => (
+            <Typography.Link
+              href={`/cases/${v}`}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/cases/${v}`);
+              }}
+            >
+              {v.slice(0, 8)}
+            </Typography.Link>
+          ),
+        },
+        { title: t('apecUnit'), dataIndex: 'unit' },
+        { title: t('apecApplicantCount'), dataIndex: 'memberCount' },
+        { title: t('apecEconomies'), dataIndex: 'countries', render: (v: string[]) => v.map(economy).join('、') },
+        { title: t('apecNeededBy'), dataIndex: 'departureDate' },
+        { title: t('status'), dataIndex: 'status', render: (v: string) => <Tag>{l('st_', v)}</Tag> },
+        { title: t('apecAt'), dataIndex: 'submittedAt', render: (v: string) => fmtDateTime(v, lang) },
+      ]}
+    />
+  );
+}
+
+const CARD_COLOURS: Record<string, string> = {
+  valid: TAG.green,
+  'renewal-open': TAG.gold,
+  expired: TAG.red,
+  lost: TAG.red,
+  cancelled: TAG.red,
+};
+
+export function CardsTable({ items, showUnit }: { items: ApecCard[]; showUnit: boolean }) {
+  const { t } = useT();
+  const l = useLabel();
+  const economy = useEconomyName();
+  return (
+    <Table<ApecCard>
+      size="small"
+      rowKey="apecCardNumber"
+      dataSource={items}
+      pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      data-testid="apec-cards"
+      columns={[
+        { title: t('apecHolder'), dataIndex: 'holderName', render: (v: string | null, c) => v ?? c.holder },
+        ...(showUnit ? [{ title: t('apecUnit'), dataIndex: 'unit' }] : []),
+        { title: t('apecNumber'), dataIndex: 'apecCardNumber' },
+        { title: t('apecEconomies'), dataIndex: 'economies', render: (v: string[]) => v.map(economy).join('、') },
+        { title: t('apecValidUntil'), dataIndex: 'validUntil' },
+        { title: t('apecRenewalOpensOn'), dataIndex: 'renewalOpensOn' },
+        {
+          title: t('apecCardStatus'),
+          dataIndex: 'status',
+          render: (v: string) => <Tag color={CARD_COLOURS[v]}>{l('apecCard_', v)}</Tag>,
+        },
+      ]}
+    />
+  );
+}

@@ -1,0 +1,149 @@
+import AxeBuilder from '@axe-core/playwright';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import type { Page } from 'playwright-core';
+import { addDays, shanghaiDate } from '@df/domain';
+import { RegistriesRepository } from '@df/persistence';
+import { bearer } from '../support/api-harness';
+import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+
+/** axe-core on the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+}
+
+/** Picks an option of an Ant Design multiple select by searching it (options carry their label as title), then closes the list. */
+async function pickOption(page: Page, field: string, option: string): Promise<void> {
+  const input = page.getByLabel(field, { exact: true });
+  await input.click();
+  // The list is virtual: the search brings the option into view.
+  await input.fill(option.slice(0, 2));
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  await page.keyboard.press('Escape');
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+}
+
+describe('the APEC pages of the web app (issue 17)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+    // The enterprise: a registered unit with one person on its roster, registered by the APEC desk as a non-state
+    // small enterprise and admitted to the whitelist (the admission itself is the integration tests' subject).
+    const unit = stack.users.unit;
+    const registries = new RegistriesRepository(stack.api.app.get(DataSource));
+    const system = { id: 'test', role: 'system' };
+    await registries.putUnit(
+      {
+        code: unit,
+        nameZh: '测试贸易公司',
+        nameEn: 'Test Trading Co.',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      system,
+    );
+    await registries.putPerson(
+      {
+        personId: `${unit}-p1`,
+        unit,
+        name: '李四',
+        gender: 'male',
+        dateOfBirth: '1975-03-01',
+        rank: 'division',
+        position: '经理',
+        partyMember: false,
+        classifiedAccess: false,
+        leadershipTeam: null,
+        status: 'active',
+      },
+      system,
+    );
+    const desk = bearer(stack.users.tokens['apec-desk']);
+    await request(stack.api.http)
+      .put(`/api/apec/enterprises/${unit}`)
+      .set(desk)
+      .send({ ownership: 'non-state', size: 'small' })
+      .expect(200);
+    const admission = await request(stack.api.http)
+      .post(`/api/apec/enterprises/${unit}/whitelist/admission`)
+      .set(desk)
+      .send({ registeredCapitalWan: 150, foreignTradeUsd: 120000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+    expect(admission.body.admitted).toBe(true);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('the enterprise clerk applies for a card through the form and sees the application; the APEC desk sees both', async () => {
+    const unit = stack.users.unit;
+    const clerk = await stack.pageAs('enterprise-clerk');
+    await clerk.getByRole('menuitem', { name: 'APEC商务旅行卡' }).click();
+    await clerk.getByRole('heading', { name: 'APEC商务旅行卡' }).waitFor();
+    await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain('已准入');
+
+    // The OpenAPI rule shows as the clerk types, before anything is sent.
+    const neededBy = clerk.locator('#neededBy');
+    await neededBy.fill('2027-01-01');
+    await neededBy.press('Tab');
+    const personIds = clerk.getByLabel('申请人（企业人员名册）', { exact: true });
+    // The roster is the personnel office's: for the clerk the API answers 403, so the person id is typed.
+    await personIds.click();
+    await personIds.fill(`${unit}-p1`);
+    await personIds.press('Enter');
+    await clerk.keyboard.press('Escape');
+    await pickOption(clerk, '预审经济体', '日本 (JP)');
+    await pickOption(clerk, '预审经济体', '新加坡 (SG)');
+    await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
+    await screenshot(clerk, 'apec-clerk-apply');
+    await clerk.getByTestId('apec-submit').click();
+    await clerk.getByText('申请已提交').waitFor();
+    const applications = clerk.getByTestId('apec-applications');
+    await applications.getByText('日本 (JP)、新加坡 (SG)').waitFor();
+    await expect(applications.innerText()).resolves.toContain(unit);
+    await expectAccessible(clerk);
+    await screenshot(clerk, 'apec-clerk');
+
+    // English: the page's labels change, no Chinese label left.
+    await clerk.getByTestId('lang').click();
+    await clerk.getByRole('heading', { name: 'APEC Business Travel Cards' }).waitFor();
+    expect((await labelTexts(clerk)).filter((l) => !/^中\s?文$/.test(l) && HAN.test(l))).toEqual([]);
+    await clerk.getByTestId('lang').click();
+    await clerk.getByRole('heading', { name: 'APEC商务旅行卡' }).waitFor();
+
+    const desk = await stack.pageAs('apec-desk');
+    await desk.goto('/apec');
+    await desk.getByRole('heading', { name: 'APEC卡与企业白名单' }).waitFor();
+    await desk.getByTestId('apec-enterprise-search').locator('input').fill(unit);
+    const enterprises = desk.getByTestId('apec-enterprises');
+    const row = enterprises.locator('tr', { hasText: `测试贸易公司 (${unit})` });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toContain('已准入');
+    await desk.getByTestId('apec-applications').getByText(unit).first().waitFor();
+    await expectAccessible(desk);
+    await screenshot(desk, 'apec-desk');
+
+    // A move the state does not allow is refused by the API (409), shown in its words; nothing changes.
+    await desk.getByTestId(`apec-lift-${unit}`).click();
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s?定|OK/ })
+      .click();
+    await desk.getByTestId('apec-move-error').waitFor();
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /取\s?消|Cancel/ })
+      .click();
+    await expect(row.innerText()).resolves.toContain('已准入');
+
+    await desk.getByTestId('lang').click();
+    await desk.getByRole('heading', { name: 'APEC cards and the enterprise whitelist' }).waitFor();
+    expect((await labelTexts(desk)).filter((l) => !/^中\s?文$/.test(l) && HAN.test(l))).toEqual([]);
+  }, 180_000);
+});
