@@ -371,10 +371,7 @@ const DICT = {
   apecSize_medium: ['中型', 'Medium'],
   apecSize_small: ['小型', 'Small'],
   apecSize_micro: ['微型', 'Micro'],
-  apecRosterHidden: [
-    '名册不可读时，请输入人员编号',
-    'Where the roster cannot be read, type the person ids',
-  ],
+  apecRosterHidden: ['名册不可读时，请输入人员编号', 'Where the roster cannot be read, type the person ids'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;
