@@ -182,6 +182,7 @@ describe('the board filtered by unit and period, and exported', () => {
         unit: query.unit ?? null,
         period: query.period ?? 'departure',
         from: query.from ?? null,
+        process: null,
         to: query.to ?? null,
       });
       // The distribution's bands hold every departed case once.

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionable, roleFor, stepRequest, type DelegationProgress, type StepProgress } from '@df/contracts';
 import { freePort, isAlive, projectRoot, runFile } from '@df/runtime';
-import { UNIT_ROLES, USER_ROLES } from '../../apps/api/src/auth/access';
+import { USER_ROLES } from '../../apps/api/src/auth/access';
+import { demoUsers } from '../../apps/api/src/auth/users.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 import { soonTripDates } from '../support/factories';
 import {
@@ -31,8 +32,11 @@ function departingSoon() {
 jest.setTimeout(240_000);
 
 const UNIT = 'commerce';
-const usernameOf = (role: string) =>
-  UNIT_ROLES.includes(role as never) ? `${role}.${UNIT}` : role === 'leader' ? 'leader.city' : `${role}.fao`;
+/** The demo account of a role (`npm start`'s demoUsers): in the test's unit where the role has one there. */
+const usernameOf = (role: string): string => {
+  const accounts = demoUsers().filter((u) => u.role === role);
+  return (accounts.find((u) => u.unit === UNIT) ?? accounts[0]!).username;
+};
 
 interface Reply {
   status: number;
