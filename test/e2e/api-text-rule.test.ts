@@ -196,14 +196,13 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
         if (method !== 'get') continue;
         for (const p of (op.parameters as Array<{ name: string; in: string }> | undefined) ?? []) {
           if (p.in !== 'query') continue;
-          const token =
-            path === '/api/dashboard'
-              ? users.tokens.manager
-              : path.startsWith('/api/users')
-                ? users.tokens.admin
-                : path.startsWith('/api/apec/')
-                  ? users.tokens['apec-desk']
-                  : users.tokens.organizer;
+          const token = path.startsWith('/api/dashboard')
+            ? users.tokens.manager
+            : path.startsWith('/api/users')
+              ? users.tokens.admin
+              : path.startsWith('/api/apec/')
+                ? users.tokens['apec-desk']
+                : users.tokens.organizer;
           const res = await request(api.http).get(`${path}?${p.name}=a%00`).set(bearer(token));
           expect([path, p.name, res.status, textErrorOf(res.body, `query.${p.name}`)?.rule]).toEqual([path, p.name, 400, 'text-control']);
           checked++;

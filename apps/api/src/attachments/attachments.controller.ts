@@ -41,7 +41,7 @@ export class AttachmentsController {
   @ApiOkResponse({ description: 'Oldest first', schema: schemaRef(AttachmentListSchema) })
   @errorResponses(400, 401, 403, 404, 503)
   list(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: unknown) {
-    const { includeRemoved } = parseOrThrow(AttachmentListQuerySchema, query ?? {});
+    const { includeRemoved } = parseOrThrow(AttachmentListQuerySchema, query ?? {}, ['query']);
     return this.attachments.list(user, id, includeRemoved === 'true');
   }
 

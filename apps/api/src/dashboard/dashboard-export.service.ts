@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { PHASE_LABELS, type CasePhase, type Label } from '@df/domain';
+import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 import { DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
@@ -42,14 +43,15 @@ export function toCsv(table: Pick<Table, 'header' | 'rows'>): string {
 export class DashboardExportService {
   constructor(private readonly dashboard: DashboardService) {}
 
-  async export(rawQuery: unknown): Promise<BoardExport> {
+  /** The file for `viewer`: personal data masked by the one classification, as the board's JSON is. */
+  async export(rawQuery: unknown, viewer: Viewer): Promise<BoardExport> {
     const { format, ...filter } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
     const stamp = new Date().toISOString().slice(0, 10);
     if (format === 'csv') {
-      const cases = await this.casesTable(filter);
+      const cases = await this.casesTable(filter, viewer);
       return { filename: `board-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(cases), 'utf8') };
     }
-    const tables = await this.tables(filter);
+    const tables = await this.tables(filter, viewer);
     const wb = new ExcelJS.Workbook();
     wb.creator = 'delegation-flow';
     for (const t of tables) {
@@ -69,8 +71,8 @@ export class DashboardExportService {
     };
   }
 
-  private async casesTable(filter: DashboardFilter): Promise<Table> {
-    const cases = await this.dashboard.inFlight(EXPORT_MAX_CASES, filter);
+  private async casesTable(filter: DashboardFilter, viewer: Viewer): Promise<Table> {
+    const cases = maskForViewer(viewer, await this.dashboard.inFlight(EXPORT_MAX_CASES, filter));
     return {
       sheet: '在办案件 Cases in flight',
       header: [
@@ -98,13 +100,16 @@ export class DashboardExportService {
     };
   }
 
-  private async tables(filter: DashboardFilter): Promise<Table[]> {
-    const [cases, counts, overdue, analytics] = await Promise.all([
-      this.casesTable(filter),
-      this.dashboard.counts(filter),
-      this.dashboard.overdue(1, filter),
-      this.dashboard.analytics(filter),
-    ]);
+  private async tables(filter: DashboardFilter, viewer: Viewer): Promise<Table[]> {
+    const [cases, counts, overdue, analytics] = maskForViewer(
+      viewer,
+      await Promise.all([
+        this.casesTable(filter, viewer),
+        this.dashboard.counts(filter),
+        this.dashboard.overdue(1, filter),
+        this.dashboard.analytics(filter),
+      ]),
+    );
     const d = analytics.departures;
     const o = analytics.outcomes;
     return [

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { FAO_ROLES, type UserRole } from '../auth/access';
-import { Roles } from '../auth/decorators';
+import { FAO_ROLES, type AuthUser, type UserRole } from '../auth/access';
+import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
 import { DashboardExportService } from './dashboard-export.service';
 import { DashboardService } from './dashboard.service';
@@ -58,8 +58,9 @@ export class DashboardController {
     },
   })
   @errorResponses(400, 401, 403)
-  async export(@Query() query: unknown, @Res() res: Response) {
-    const file = await this.exporter.export(query);
+  async export(@CurrentUser() user: AuthUser, @Query() query: unknown, @Res() res: Response) {
+    // A file is opaque to the masking interceptor: the exporter masks its data for this viewer itself.
+    const file = await this.exporter.export(query, { role: user.role, unit: user.unit });
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
     res.setHeader('Cache-Control', 'private, no-store');
