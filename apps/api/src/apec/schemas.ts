@@ -66,6 +66,27 @@ const whitelist = z.looseObject({
   since: z.string(),
   reviewDueOn: z.string().nullable(),
 });
+/** The demo enterprise as the API shows it: the example of every answer that carries one. */
+const ENTERPRISE_EXAMPLE = {
+  unit: 'trading',
+  ownership: 'non-state',
+  size: 'small',
+  whitelist: { state: 'admitted', reason: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
+  mayApply: true,
+  history: [
+    {
+      action: 'admitted',
+      fromState: null,
+      toState: 'admitted',
+      reason: null,
+      detail: null,
+      stoppedCases: [],
+      actorId: 'apec-desk.fao',
+      at: '2027-01-05T02:00:00.000Z',
+    },
+  ],
+};
+
 export const EnterpriseViewSchema = z
   .looseObject({
     unit: z.string(),
@@ -79,25 +100,7 @@ export const EnterpriseViewSchema = z
   })
   .meta({
     id: 'ApecEnterpriseView',
-    example: {
-      unit: 'trading',
-      ownership: 'non-state',
-      size: 'small',
-      whitelist: { state: 'admitted', reason: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
-      mayApply: true,
-      history: [
-        {
-          action: 'admitted',
-          fromState: null,
-          toState: 'admitted',
-          reason: null,
-          detail: null,
-          stoppedCases: [],
-          actorId: 'apec-desk.fao',
-          at: '2027-01-05T02:00:00.000Z',
-        },
-      ],
-    },
+    example: ENTERPRISE_EXAMPLE,
   });
 
 export const AdmissionResultSchema = z
@@ -115,50 +118,14 @@ export const AdmissionResultSchema = z
     example: {
       admitted: true,
       failures: [],
-      enterprise: {
-        unit: 'trading',
-        ownership: 'non-state',
-        size: 'small',
-        whitelist: { state: 'admitted', reason: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
-        mayApply: true,
-        history: [
-          {
-            action: 'admitted',
-            fromState: null,
-            toState: 'admitted',
-            reason: null,
-            detail: null,
-            stoppedCases: [],
-            actorId: 'apec-desk.fao',
-            at: '2027-01-05T02:00:00.000Z',
-          },
-        ],
-      },
+      enterprise: ENTERPRISE_EXAMPLE,
     },
   });
 
 export const MoveResultSchema = z.looseObject({ enterprise: EnterpriseViewSchema, stoppedCases: z.array(z.string()) }).meta({
   id: 'ApecWhitelistMoveResult',
   example: {
-    enterprise: {
-      unit: 'trading',
-      ownership: 'non-state',
-      size: 'small',
-      whitelist: { state: 'admitted', reason: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
-      mayApply: true,
-      history: [
-        {
-          action: 'admitted',
-          fromState: null,
-          toState: 'admitted',
-          reason: null,
-          detail: null,
-          stoppedCases: [],
-          actorId: 'apec-desk.fao',
-          at: '2027-01-05T02:00:00.000Z',
-        },
-      ],
-    },
+    enterprise: ENTERPRISE_EXAMPLE,
     stoppedCases: [],
   },
 });
