@@ -7,7 +7,9 @@ import { bootstrapWorker } from '../../apps/worker/src';
 /** Config for code under test: the servers of the global setup, and a task queue of the test's own. */
 export function testConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
   const config = requireServices(loadConfig(process.env));
-  return { ...config, logLevel: 'warn', taskQueue: `test-${randomUUID()}`, ...overrides };
+  // Test files share one database: each API instance gets its own sign-in budgets (they all sign in from 127.0.0.1).
+  const loginThrottleKeyPrefix = `test-${randomUUID().slice(0, 8)}`;
+  return { ...config, logLevel: 'warn', taskQueue: `test-${randomUUID()}`, loginThrottleKeyPrefix, ...overrides };
 }
 
 export interface TestWorker {

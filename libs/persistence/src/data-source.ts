@@ -8,6 +8,7 @@ import { AuditEventEntity } from './entities/audit-event.entity';
 import { CaseIncidentEntity } from './entities/incident.entity';
 import { AttachmentEntity } from './entities/attachment.entity';
 import { APEC_ENTITIES } from './entities/apec.entity';
+import { LoginLimitEntity } from './entities/login-limit.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -21,6 +22,7 @@ export const ENTITIES = [
   AuditEventEntity,
   CaseIncidentEntity,
   AttachmentEntity,
+  LoginLimitEntity,
   ...REGISTRY_ENTITIES,
   ...APEC_ENTITIES,
 ];

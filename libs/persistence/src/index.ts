@@ -18,3 +18,4 @@ export * from './entities/attachment.entity';
 export * from './attachments.repository';
 export * from './entities/apec.entity';
 export * from './apec/apec.repository';
+export * from './entities/login-limit.entity';

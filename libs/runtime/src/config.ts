@@ -60,6 +60,10 @@ const schema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(900),
+  LOGIN_THROTTLE_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, { message: 'must be 1-40 of a-z 0-9 _ -' })
+    .default('login'),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
   SEED_DEMO_USERS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -178,6 +182,9 @@ export interface AppConfig {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   loginLockoutSeconds: number;
+  /** Prefix of the limiter's keys in `login_limits`: installations (or test API instances) sharing one database
+   * but not their budgets use different prefixes; replicas of one API share it. */
+  loginThrottleKeyPrefix: string;
   /**
    * How long the managers' board keeps its portfolio analytics (departure percentiles, time per step code,
    * trip outcomes) before recomputing them in the background; 0: on every request.
@@ -300,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     loginMaxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
     loginLockoutSeconds: v.LOGIN_LOCKOUT_SECONDS,
+    loginThrottleKeyPrefix: v.LOGIN_THROTTLE_KEY_PREFIX,
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
