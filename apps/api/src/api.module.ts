@@ -20,6 +20,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
+import { CaseScopeService } from './auth/case-scope.service';
 import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
 import { ApecController } from './apec/apec.controller';
@@ -88,6 +89,7 @@ export class ApiModule {
         UsersAdminService,
         AuthService,
         LoginThrottleService,
+        CaseScopeService,
         AuditEventsRepository,
         IdempotencyService,
         DelegationsService,

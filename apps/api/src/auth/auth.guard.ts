@@ -3,19 +3,22 @@ import { Reflector } from '@nestjs/core';
 import { domainError } from '../common/errors';
 import { requestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
+import { CaseScopeService } from './case-scope.service';
 import { type AuthedRequest, IS_PUBLIC, PASSWORD_CHANGE_ROUTE, ROLES_KEY } from './decorators';
 import { ADMIN_ROLES } from '@df/domain';
 import type { UserRole } from './access';
 
 /**
- * Global guard: a valid bearer token on every route not marked @Public(), the route's @Roles(), a password
- * change first when one is required, and admin tokens only on admin routes.
+ * Global guard: a valid bearer token on every route not marked @Public(), a password change first when one is
+ * required, admin tokens only on admin routes, the case's (or enterprise's) scope (CaseScopeService), then the
+ * route's @Roles(): scope before role, so another unit's user learns the same on every case route.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly scope: CaseScopeService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -52,6 +55,7 @@ export class AuthGuard implements CanActivate {
         '系统管理员只管理用户，不办理、不查看案件和登记信息',
         'The administrator manages users only: no cases, inboxes or registries',
       );
+    await this.scope.assert(req, user);
     if (roles && !roles.includes(user.role as UserRole))
       throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roles.join('、')}`, `Only ${roles.join(', ')} may do this`);
     return true;

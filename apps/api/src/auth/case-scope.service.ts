@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import { Repository } from 'typeorm';
+import { CaseEntity } from '@df/persistence';
+import { domainError } from '../common/errors';
+import { DelegationsService } from '../delegations/delegations.service';
+import { canSeeCase, type AuthUser } from './access';
+
+const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** Every route of one case: /api/delegations/:id and everything under it (steps, timeline, attachments, documents). */
+const CASE_ROUTE = /^\/api\/delegations\/:id(\/|$)/;
+/** The APEC routes of one enterprise (unit): /api/apec/enterprises/:unit and under it. */
+const ENTERPRISE_ROUTE = /^\/api\/apec\/enterprises\/:unit(\/|$)/;
+
+/** The answer to a caller outside the case's units, the same on every case route. */
+export const caseOutOfScope = () =>
+  domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
+const enterpriseOutOfScope = () =>
+  domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
+
+/**
+ * Scope before role, by route kind (issue 15): the auth guard asks this before a route's @Roles and before any
+ * handler, validation pipe or upload, so another unit's user gets 403 CASE_OUT_OF_SCOPE on every route of a case
+ * (or of an enterprise) whatever the route, the case's status or the role would say. The case's units come from
+ * the read model; a case not projected yet from the workflow (as GET /api/delegations/:id). An unknown case is
+ * left to the route (404 CASE_NOT_FOUND, as before), so nothing is revealed beyond what the case detail gives.
+ * The cards routes (`/api/apec/cards/:number`) are the APEC desk's only: no unit-bound role reaches them.
+ */
+@Injectable()
+export class CaseScopeService {
+  constructor(
+    @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
+    private readonly delegations: DelegationsService,
+  ) {}
+
+  /** @throws CASE_OUT_OF_SCOPE 403 when `req` is a case or enterprise route outside the user's units; CASE_NOT_FOUND, TEMPORAL_UNAVAILABLE as the case detail. */
+  async assert(req: Request, user: AuthUser): Promise<void> {
+    const pattern = (req.route as { path?: unknown } | undefined)?.path;
+    if (typeof pattern !== 'string') return;
+    if (ENTERPRISE_ROUTE.test(pattern)) {
+      const unit = req.params.unit;
+      if (typeof unit === 'string' && !canSeeCase(user, { unit })) throw enterpriseOutOfScope();
+      return;
+    }
+    if (!CASE_ROUTE.test(pattern)) return;
+    const caseId = req.params.id;
+    if (typeof caseId !== 'string' || !CASE_ID_RE.test(caseId)) return; // the route answers 404
+    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true, supervisingDepartment: true } });
+    if (row) {
+      if (!canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) throw caseOutOfScope();
+      return;
+    }
+    // Not projected yet (or gone from the read model): the workflow's own record decides, as the case detail does.
+    await this.delegations.get(user, caseId);
+  }
+}

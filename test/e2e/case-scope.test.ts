@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { waitForStep } from '../support/api-flow';
+
+interface Doc {
+  paths: Record<string, Record<string, unknown>>;
+}
+interface Route {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+}
+
+/**
+ * Scope before role, by kind (issue 15 review): on every route of a case, taken from the OpenAPI document so a
+ * route added later is walked too, another unit's user gets 403 CASE_OUT_OF_SCOPE: whatever the route, the
+ * role (allowed on their own unit's cases or not), the body, or the case's status. An unknown case answers as the
+ * case detail does (404 CASE_NOT_FOUND) on every route: no more is revealed than the detail already did.
+ */
+describe('scope before role on every case route', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let home: TestUsers;
+  let other: TestUsers;
+  let openCase: string;
+  let closedCase: string;
+  let caseRoutes: Route[];
+  let enterpriseRoutes: Route[];
+
+  const submit = async () =>
+    (await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).send(canonicalSubmission(home.unit)).expect(201))
+      .body.caseId as string;
+
+  beforeAll(async () => {
+    worker = await startTestWorker();
+    api = await startTestApi({ taskQueue: worker.config.taskQueue });
+    home = await createTestUsers(api);
+    other = await createTestUsers(api);
+    [openCase, closedCase] = [await submit(), await submit()];
+    await waitForStep(api, home.tokens.organizer, closedCase, 'A02', ['awaiting', 'overdue']);
+    await request(api.http)
+      .post(`/api/delegations/${closedCase}/withdraw`)
+      .set(bearer(home.tokens.organizer))
+      .set('Idempotency-Key', randomUUID())
+      .send({ reason: '测试撤回' })
+      .expect(200);
+    // Both cases in the read model (the scope check reads it first).
+    await eventually(
+      () => request(api.http).get('/api/delegations').query({ unit: home.unit }).set(bearer(home.tokens.organizer)),
+      (r) => r.body.items?.length === 2 && r.body.items.some((c: { status: string }) => c.status === 'withdrawn'),
+    );
+    const doc = (await request(api.http).get('/api/docs-json').expect(200)).body as Doc;
+    const routes = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((m): m is Route['method'] => ['get', 'post', 'put', 'delete'].includes(m))
+        .map((method) => ({ method, path })),
+    );
+    caseRoutes = routes.filter((r) => r.path.startsWith('/api/delegations/{id}'));
+    enterpriseRoutes = routes.filter((r) => r.path.startsWith('/api/apec/enterprises/{unit}'));
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  const call = (route: Route, token: string, params: Record<string, string>) => {
+    const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'));
+    return request(api.http)[route.method](url).set(bearer(token)).set('Idempotency-Key', randomUUID()).send({});
+  };
+  const params = (id: string) => ({ id, stepKey: 'A02', attachmentId: randomUUID(), unit: home.unit, move: 'suspend' });
+
+  it('walks every case route (at least the attachments, documents, steps and case actions)', () => {
+    const paths = new Set(caseRoutes.map((r) => r.path));
+    for (const p of ['/api/delegations/{id}', '/api/delegations/{id}/attachments', '/api/delegations/{id}/attachments/{attachmentId}'])
+      expect(paths).toContain(p);
+    expect(caseRoutes.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(['organizer', 'finance', 'personnel'] as const)(
+    "another unit's %s gets 403 CASE_OUT_OF_SCOPE on every route of an open and of a closed case",
+    async (role) => {
+      const answers: string[] = [];
+      for (const caseId of [openCase, closedCase])
+        for (const route of caseRoutes) {
+          const res = await call(route, other.tokens[role], params(caseId));
+          answers.push(`${route.method} ${route.path} ${caseId === openCase ? 'open' : 'closed'}: ${res.status} ${res.body.code}`);
+        }
+      expect(answers.filter((a) => !a.endsWith(': 403 CASE_OUT_OF_SCOPE'))).toEqual([]);
+    },
+  );
+
+  it('the attachment list (the handed input): 403 CASE_OUT_OF_SCOPE for the outsider, 200 for the case\'s own organizer', async () => {
+    const res = await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
+    expect(res.body).toMatchObject({ code: 'CASE_OUT_OF_SCOPE', message: { zh: expect.stringContaining('本单位'), en: expect.any(String) } });
+    await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(home.tokens.organizer)).expect(200);
+    await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(home.tokens.manager)).expect(200);
+  });
+
+  it('an unknown case answers on every route as the case detail does: nothing more about existence', async () => {
+    const missing = `nope-${randomUUID().slice(0, 8)}`;
+    const detail = await request(api.http).get(`/api/delegations/${missing}`).set(bearer(other.tokens.organizer));
+    expect([detail.status, detail.body.code]).toEqual([404, 'CASE_NOT_FOUND']);
+    const answers: string[] = [];
+    for (const route of caseRoutes) {
+      const res = await call(route, other.tokens.organizer, params(missing));
+      answers.push(`${route.method} ${route.path}: ${res.status} ${res.body.code}`);
+    }
+    expect(answers.filter((a) => !a.endsWith(': 404 CASE_NOT_FOUND'))).toEqual([]);
+  });
+
+  it("another unit's user gets 403 CASE_OUT_OF_SCOPE on every route of an enterprise, its own enterprise's role answer stays", async () => {
+    expect(enterpriseRoutes.length).toBeGreaterThanOrEqual(3);
+    const answers: string[] = [];
+    for (const role of ['enterprise-clerk', 'organizer'] as const)
+      for (const route of enterpriseRoutes) {
+        const res = await call(route, other.tokens[role], params(''));
+        answers.push(`${role} ${route.method} ${route.path}: ${res.status} ${res.body.code}`);
+      }
+    expect(answers.filter((a) => !a.endsWith(': 403 CASE_OUT_OF_SCOPE'))).toEqual([]);
+    // On their own unit, a route that is not their role's stays FORBIDDEN_ROLE.
+    const own = await request(api.http)
+      .put(`/api/apec/enterprises/${home.unit}`)
+      .set(bearer(home.tokens['enterprise-clerk']))
+      .send({ ownership: 'state', size: 'large' });
+    expect([own.status, own.body.code]).toEqual([403, 'FORBIDDEN_ROLE']);
+  });
+});
