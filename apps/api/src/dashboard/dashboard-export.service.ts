@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { PHASE_LABELS, type CasePhase, type Label } from '@df/domain';
+import { PHASE_LABELS, shanghaiDate, type CasePhase, type Label } from '@df/domain';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 import { DashboardService } from './dashboard.service';
@@ -35,6 +35,12 @@ export function toCsv(table: Pick<Table, 'header' | 'rows'>): string {
 }
 
 /**
+ * The export's file name, `board-YYYY-MM-DD.<format>`: the office's day (Asia/Shanghai) at `atMs` (epoch ms), not
+ * the UTC day, which is still yesterday from 00:00 to 08:00 in Beijing.
+ */
+export const exportFileName = (format: 'csv' | 'xlsx', atMs: number): string => `board-${shanghaiDate(atMs)}.${format}`;
+
+/**
  * GET /api/dashboard/export: the board's tables as a file, over the same filters as GET /api/dashboard.
  * CSV: the open cases ranked by slack (the board's main table). XLSX: that table and every other figure of
  * the board, one sheet each, plus the filters it was made with. Headers are Chinese with English beside.
@@ -46,10 +52,10 @@ export class DashboardExportService {
   /** The file for `viewer`: personal data masked by the one classification, as the board's JSON is. */
   async export(rawQuery: unknown, viewer: Viewer): Promise<BoardExport> {
     const { format, ...filter } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
-    const stamp = new Date().toISOString().slice(0, 10);
+    const now = Date.now();
     if (format === 'csv') {
       const cases = await this.casesTable(filter, viewer);
-      return { filename: `board-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(cases), 'utf8') };
+      return { filename: exportFileName('csv', now), contentType: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(cases), 'utf8') };
     }
     const tables = await this.tables(filter, viewer);
     const wb = new ExcelJS.Workbook();
@@ -65,7 +71,7 @@ export class DashboardExportService {
       ws.views = [{ state: 'frozen', ySplit: 1 }];
     }
     return {
-      filename: `board-${stamp}.xlsx`,
+      filename: exportFileName('xlsx', now),
       contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       body: Buffer.from(await wb.xlsx.writeBuffer()),
     };

@@ -55,6 +55,10 @@ const FILTER_LABELS: Record<string, LabelKey> = {
 /** The headline the distribution is coloured against (the API's HEADLINE_DAYS). */
 const HEADLINE_DAYS = 22;
 
+/** Today in Beijing, YYYY-MM-DD (en-CA formats so): the office's day, as the API names its export, not the UTC day. */
+const shanghaiToday = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 export default function BoardPage() {
   const { t, pick } = useT();
   const errText = useErrorText();
@@ -82,7 +86,7 @@ export default function BoardPage() {
   const exportAs = (format: 'csv' | 'xlsx') => {
     setExportError(null);
     setExporting(format);
-    download(`/api/dashboard/export?format=${format}&${filters}`, `board-${new Date().toISOString().slice(0, 10)}.${format}`)
+    download(`/api/dashboard/export?format=${format}&${filters}`, `board-${shanghaiToday()}.${format}`)
       .catch(setExportError)
       .finally(() => setExporting(null));
   };
