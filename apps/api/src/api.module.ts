@@ -4,9 +4,11 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   AuditEventsRepository,
+  BoardRepository,
   CaseEntity,
   CaseEventEntity,
   IdempotencyRecordEntity,
+  InboxRepository,
   PersistenceModule,
   RegistriesRepository,
   UserEntity,
@@ -93,7 +95,9 @@ export class ApiModule {
         AuditEventsRepository,
         IdempotencyService,
         DelegationsService,
+        InboxRepository,
         InboxService,
+        BoardRepository,
         DashboardService,
         DashboardExportService,
         ApecService,

@@ -19,3 +19,5 @@ export * from './attachments.repository';
 export * from './entities/apec.entity';
 export * from './apec/apec.repository';
 export * from './entities/login-limit.entity';
+export * from './read-models/inbox.repository';
+export * from './read-models/board.repository';

@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CASE_STATUSES } from '@df/contracts';
 import {
   APEC_CARD_DEFINITION,
-  APEC_CARD_VERSIONS,
   DEFAULT_DEFINITION,
   PHASES,
   ROLE_LABELS,
@@ -11,7 +9,7 @@ import {
   type Label,
   type Role,
 } from '@df/domain';
-import { IncidentsRepository } from '@df/persistence';
+import { BoardRepository, IncidentsRepository, isFiltered, type BoardCaseRow, type BoardStepRow } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
@@ -42,64 +40,9 @@ export const DISTRIBUTION_BANDS: ReadonlyArray<readonly [number, number | null]>
   [91, null],
 ];
 
-const DAY_MS = 86_400_000;
 /** Filtered slices whose analytics are kept (a Map in insertion order: the oldest goes first). */
 const FILTERED_CACHE_SIZE = 100;
-/** The instant an Asia/Shanghai calendar day starts (UTC+8, no daylight saving). */
-const shanghaiDayStart = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
-
-export const isFiltered = (f: DashboardFilter): boolean => !!(f.unit || f.from || f.to || f.process);
-
-/**
- * The board's filters as `AND ...` conditions on `cases c`, their parameters numbered from `$first`. A
- * submission period compares instants (Shanghai day starts) so ix_cases_submitted_at serves it.
- */
-export function caseFilterSql(f: DashboardFilter, first: number): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const conditions: string[] = [];
-  const param = (v: unknown) => {
-    params.push(v);
-    return `$${first + params.length - 1}`;
-  };
-  if (f.unit) conditions.push(`c.unit = ${param(f.unit)}`);
-  // A case's process is its definition version's (issue 17: the card definition's versions, or the chain's).
-  if (f.process)
-    conditions.push(`${f.process === 'apec-card' ? '' : 'NOT '}(c.definition_version = ANY(${param([...APEC_CARD_VERSIONS])}))`);
-  if (f.period === 'departure') {
-    if (f.from) conditions.push(`c.departure_date >= ${param(f.from)}::date`);
-    if (f.to) conditions.push(`c.departure_date <= ${param(f.to)}::date`);
-  } else {
-    if (f.from) conditions.push(`c.submitted_at >= ${param(shanghaiDayStart(f.from))}`);
-    if (f.to) conditions.push(`c.submitted_at < ${param(new Date(shanghaiDayStart(f.to).getTime() + DAY_MS))}`);
-  }
-  return { sql: conditions.map((x) => ` AND ${x}`).join(''), params };
-}
-
-interface CaseRow {
-  case_id: string;
-  title: string;
-  unit: string;
-  phase: string;
-  departure_date: string;
-  forecast_ready_at: Date | null;
-  slack_wd: number | null;
-  at_risk: boolean;
-  critical_step: string | null;
-  provisional_calendar: boolean;
-}
-
-interface StepRow {
-  step_key: string;
-  code: string;
-  name_zh: string | null;
-  name_en: string | null;
-  actor_role: string;
-  status: string;
-  started_at: Date | null;
-  due_at: Date | null;
-  latest_start_at: Date | null;
-  overdue_since: Date | null;
-}
+export { isFiltered };
 
 export interface DashboardAnalytics {
   computedAt: string;
@@ -140,7 +83,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   private readonly filteredCache = new Map<string, { value: Promise<DashboardAnalytics>; at: number }>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly repo: BoardRepository,
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     private readonly logger: JsonLogger,
     private readonly incidents: IncidentsRepository,
@@ -205,18 +148,13 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   // ------------------------------------------------------------------------------------------ operational
 
-  /** Every unit with a case (the unit filter's choices), whatever the filters (ix_cases_unit_status). */
-  private async units(): Promise<string[]> {
-    const rows: Array<{ unit: string }> = await this.db.query('SELECT DISTINCT unit FROM cases ORDER BY unit');
-    return rows.map((r) => r.unit);
+  /** Every unit with a case (the unit filter's choices), whatever the filters. */
+  private units(): Promise<string[]> {
+    return this.repo.units();
   }
 
   async counts(filter: DashboardFilter) {
-    const f = caseFilterSql(filter, 1);
-    const rows: Array<{ status: string; phase: string; n: number }> = await this.db.query(
-      `SELECT c.status, c.phase, count(*)::int AS n FROM cases c WHERE true${f.sql} GROUP BY c.status, c.phase`,
-      f.params,
-    );
+    const rows = await this.repo.counts(filter);
     const byPhase: Record<string, number> = Object.fromEntries(PHASES.map((p) => [p, 0]));
     const byStatus: Record<string, number> = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]));
     for (const r of rows) {
@@ -226,7 +164,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     return { byPhase, byStatus };
   }
 
-  private caseLine(r: CaseRow) {
+  private caseLine(r: BoardCaseRow) {
     return {
       caseId: r.case_id,
       title: r.title,
@@ -242,7 +180,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     };
   }
 
-  private stepRef(s: StepRow) {
+  private stepRef(s: BoardStepRow) {
     return {
       key: s.step_key,
       code: s.code,
@@ -256,59 +194,24 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     };
   }
 
-  private static readonly CASE_COLUMNS = `c.case_id, c.title, c.unit, c.phase, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
-    c.forecast_ready_at, c.slack_wd, c.at_risk, c.critical_step, c.provisional_calendar`;
-
   /** Open cases, least slack first (ix_cases_status_slack). */
   async inFlight(limit: number, filter: DashboardFilter) {
-    const f = caseFilterSql(filter, 2);
-    const rows: CaseRow[] = await this.db.query(
-      `SELECT ${DashboardService.CASE_COLUMNS} FROM cases c WHERE c.status = 'open'${f.sql}
-        ORDER BY c.slack_wd ASC NULLS LAST, c.departure_date ASC, c.case_id ASC LIMIT $1`,
-      [limit, ...f.params],
-    );
+    const rows = await this.repo.inFlight(limit, filter);
     return rows.map((r) => this.caseLine(r));
   }
 
   /** Open cases at risk (ix_cases_open_at_risk) with the step that puts each at risk: the open step on its critical path. */
   private async atRisk(limit: number, filter: DashboardFilter) {
-    const f = caseFilterSql(filter, 2);
-    const g = caseFilterSql(filter, 1);
-    const [rows, total] = await Promise.all([
-      this.db.query(
-        `SELECT ${DashboardService.CASE_COLUMNS}, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at,
-                s.latest_start_at, s.overdue_since
-           FROM cases c LEFT JOIN case_steps s ON s.case_id = c.case_id AND s.step_key = c.critical_step
-          WHERE c.status = 'open' AND c.at_risk${f.sql}
-          ORDER BY c.slack_wd ASC, c.departure_date ASC, c.case_id ASC LIMIT $1`,
-        [limit, ...f.params],
-      ) as Promise<Array<CaseRow & StepRow>>,
-      this.db.query(`SELECT count(*)::int AS n FROM cases c WHERE c.status = 'open' AND c.at_risk${g.sql}`, g.params) as Promise<
-        Array<{ n: number }>
-      >,
-    ]);
+    const { rows, total } = await this.repo.atRisk(limit, filter);
     return {
-      total: total[0]?.n ?? 0,
+      total,
       items: rows.map((r) => ({ ...this.caseLine(r), step: r.step_key ? this.stepRef(r) : null })),
     };
   }
 
   /** Steps past a deadline on live cases (ix_case_steps_overdue), by the role that owes them, longest overdue first. */
   async overdue(limit: number, filter: DashboardFilter) {
-    const f = caseFilterSql(filter, 2);
-    const rows: Array<StepRow & { case_id: string; title: string; unit: string; n: number }> = await this.db.query(
-      // overdue_since is cleared when a step is done, returned or withdrawn and when its case closes (projection.ts):
-      // the partial index holds exactly the steps overdue now, and only the listed ones need their case.
-      `SELECT o.*, c.title, c.unit FROM (
-         SELECT s.case_id, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at, s.latest_start_at, s.overdue_since,
-                row_number() OVER (PARTITION BY s.actor_role ORDER BY s.overdue_since, s.case_id, s.step_key) AS rn,
-                count(*) OVER (PARTITION BY s.actor_role)::int AS n
-           FROM case_steps s JOIN cases c ON c.case_id = s.case_id WHERE s.overdue_since IS NOT NULL${f.sql}) o
-         JOIN cases c ON c.case_id = o.case_id
-        WHERE o.rn <= $1
-        ORDER BY o.n DESC, o.actor_role, o.rn`,
-      [limit, ...f.params],
-    );
+    const rows = await this.repo.overdue(limit, filter);
     const byRole: Array<{ role: string; label: Label | null; count: number; items: unknown[] }> = [];
     for (const r of rows) {
       let group = byRole.at(-1);
@@ -364,56 +267,11 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   async computeAnalytics(filter: DashboardFilter = { period: 'departure' }): Promise<DashboardAnalytics> {
     const computedAt = new Date().toISOString();
-    const f1 = caseFilterSql(filter, 1);
-    const f2 = caseFilterSql(filter, 2);
     const [departures, days, steps, outcomes] = await Promise.all([
-      this.db.query(
-        `SELECT count(*)::int AS n,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY c.submission_to_departure_days) AS median,
-                percentile_cont(0.9) WITHIN GROUP (ORDER BY c.submission_to_departure_days) AS p90,
-                count(*) FILTER (WHERE c.submission_to_departure_days <= $1)::int AS within
-           FROM cases c WHERE c.submission_to_departure_days IS NOT NULL${f2.sql}`,
-        [HEADLINE_DAYS, ...f2.params],
-      ) as Promise<Array<{ n: number; median: number | null; p90: number | null; within: number }>>,
-      this.db.query(
-        `SELECT c.submission_to_departure_days AS days, count(*)::int AS n
-           FROM cases c WHERE c.submission_to_departure_days IS NOT NULL${f1.sql} GROUP BY 1`,
-        f1.params,
-      ) as Promise<Array<{ days: number; n: number }>>,
-      this.db.query(
-        // Unfiltered, case_steps alone (ix_case_steps_done_code); filtered, joined to the cases the filters select.
-        `WITH g AS (
-           SELECT s.code, count(*)::int AS n, sum(s.working_days) AS total, avg(s.working_days) AS mean,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY s.working_days) AS median,
-                  percentile_cont(0.9) WITHIN GROUP (ORDER BY s.working_days) AS p90
-             FROM case_steps s${isFiltered(filter) ? ' JOIN cases c ON c.case_id = s.case_id' : ''}
-            WHERE s.status = 'done' AND s.working_days IS NOT NULL${f1.sql}
-            GROUP BY s.code)
-         SELECT g.*, x.name_zh, x.name_en, x.phase
-           FROM g CROSS JOIN LATERAL (
-             SELECT s.name_zh, s.name_en, s.phase FROM case_steps s
-              WHERE s.code = g.code AND s.status = 'done' AND s.working_days IS NOT NULL LIMIT 1) x
-          ORDER BY g.total DESC, g.code`,
-        f1.params,
-      ) as Promise<
-        Array<{
-          code: string;
-          n: number;
-          total: number;
-          mean: number;
-          median: number;
-          p90: number;
-          name_zh: string | null;
-          name_en: string | null;
-          phase: string;
-        }>
-      >,
-      this.db.query(
-        `SELECT count(*)::int AS reports, coalesce(sum(investment_signed_yuan), 0) AS investment, coalesce(sum(trade_signed_yuan), 0) AS trade,
-                coalesce(sum(promotion_events), 0)::bigint AS events
-           FROM cases c WHERE c.report_filed_at IS NOT NULL${f1.sql}`,
-        f1.params,
-      ) as Promise<Array<{ reports: number; investment: string; trade: string; events: string }>>,
+      this.repo.departures(filter, HEADLINE_DAYS),
+      this.repo.departureDays(filter),
+      this.repo.stepTimes(filter),
+      this.repo.outcomes(filter),
     ]);
     const d = departures[0]!;
     const o = outcomes[0]!;

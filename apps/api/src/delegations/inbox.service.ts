@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   ACCESS,
   APEC_CARD_DEFINITION,
@@ -20,6 +19,7 @@ import {
   type ProcessDefinition,
 } from '@df/domain';
 import { DECISION_KINDS } from '@df/contracts';
+import { InboxRepository } from '@df/persistence';
 import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
@@ -33,72 +33,26 @@ const SCOPE_LABELS: Record<string, Label> = {
 
 const STEP_NAMES = new Map([...DEFAULT_DEFINITION.steps, ...APEC_CARD_DEFINITION.steps].map((s) => [s.code, s.name]));
 
-interface InboxRow {
-  case_id: string;
-  title: string;
-  unit: string;
-  departure_date: string;
-  at_risk: boolean;
-  slack_wd: number | null;
-  definition_version: string;
-  step_key: string;
-  code: string;
-  phase: string;
-  kind: string;
-  actor_role: string;
-  member_id: string | null;
-  country: string | null;
-  status: string;
-  started_at: Date | null;
-  due_at: Date | null;
-  latest_start_at: Date | null;
-  total: string;
-}
-
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 /** The caller's inbox (read models) and the process catalogue. */
 @Injectable()
 export class InboxService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly repo: InboxRepository) {}
 
   async inbox(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(InboxQuerySchema, rawQuery, ['query']);
     const selectors = inboxSelectors(user.role as UserRole);
     if (selectors.length === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-    const params: unknown[] = [];
-    const roleFilter = selectors
-      .map((sel) => {
-        params.push(sel.actorRole);
-        const actor = `s.actor_role = $${params.length}`;
-        if (!sel.phase) return `(${actor})`;
-        params.push('is' in sel.phase ? sel.phase.is : sel.phase.not);
-        return `(${actor} AND s.phase ${'is' in sel.phase ? '=' : '<>'} $${params.length})`;
-      })
-      .join(' OR ');
     // Unit reach and the statuses a step may be acted on in are the access table's (libs/domain/src/access.ts).
-    let unitFilter = '';
-    const reach = unitReach(user.role);
-    if (reach !== 'any') {
-      params.push(user.unit);
-      unitFilter =
-        reach === 'own-or-supervised'
-          ? `AND (s.unit = $${params.length} OR c.supervising_department = $${params.length})`
-          : `AND s.unit = $${params.length}`;
-    }
-    params.push([...ACCESS.complete.statuses]);
-    const statusFilter = `c.status = ANY($${params.length})`;
-    params.push(q.pageSize, (q.page - 1) * q.pageSize);
-    const rows: InboxRow[] = await this.db.query(
-      `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd, c.definition_version,
-              s.step_key, s.code, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at,
-              s.latest_start_at, count(*) OVER () AS total
-         FROM case_steps s JOIN cases c ON c.case_id = s.case_id
-        WHERE s.status IN ('awaiting', 'overdue', 'blocked') AND ${statusFilter} AND (${roleFilter}) ${unitFilter}
-        ORDER BY s.latest_start_at ASC NULLS LAST, c.departure_date ASC, s.case_id, s.step_key
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
+    const rows = await this.repo.awaitingSteps({
+      selectors,
+      reach: unitReach(user.role),
+      unit: user.unit,
+      caseStatuses: ACCESS.complete.statuses,
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
     return {
       items: rows.map((r) => ({
         caseId: r.case_id,
