@@ -29,7 +29,13 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-[^\\/]+|@rc-component)[\\/]/ },
+            // Ant Design but Upload and the Progress its list draws: those go with the lazily loaded attachments
+            // card (the group below, after this one, takes what this one left), not in the first load.
+            {
+              name: 'antd',
+              test: /node_modules[\\/](antd(?![\\/]es[\\/](upload|progress)[\\/])|@ant-design|rc-[^\\/]+|@rc-component(?![\\/]upload[\\/]))[\\/]/,
+            },
+            { name: 'antd-upload', test: /node_modules[\\/](antd[\\/]es[\\/](upload|progress)|@rc-component[\\/]upload)[\\/]/ },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
           ],
         },

@@ -1,11 +1,12 @@
-import { Alert, Button, Card, Col, Input, Row, Segmented, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Input, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
-import { label, Loaded, useErrorText, useLoad, TAG } from '../common';
+import { label, Loaded, useErrorText, useLoad } from '../common';
 import { useT, type Bilingual, type LabelKey } from '../i18n';
 import { navigate } from '../router';
+import { SlackCell } from './SlackCell';
 
 type Period = 'departure' | 'submission';
 
@@ -261,17 +262,9 @@ export default function BoardPage() {
                       {
                         title: t('slack'),
                         dataIndex: 'slackWd',
-                        render: (v: number | null, c) =>
-                          v === null ? (
-                            '—'
-                          ) : (
-                            <>
-                              <Tag color={c.atRisk ? TAG.red : TAG.green} data-testid={c.atRisk ? 'at-risk' : undefined}>
-                                {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
-                              </Tag>
-                              {c.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
-                            </>
-                          ),
+                        render: (v: number | null, c) => (
+                          <SlackCell slackWd={v} atRisk={c.atRisk} provisionalCalendar={c.provisionalCalendar} />
+                        ),
                       },
                       { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
                     ]}

@@ -1,12 +1,14 @@
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
 import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { hasLabel, useT, type LabelKey } from '../i18n';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
-import { AttachmentsCard } from './AttachmentsCard';
+
+// The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
+const AttachmentsCard = lazy(() => import('./AttachmentsCard').then((m) => ({ default: m.AttachmentsCard })));
 
 interface TimelineEvent {
   seq: number;
@@ -310,7 +312,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               />
             ) : null}
           </Card>
-          <AttachmentsCard caseId={caseId} progress={p} session={session} />
+          <Suspense fallback={<Card title={t('attachments')} size="small" loading />}>
+            <AttachmentsCard caseId={caseId} progress={p} session={session} />
+          </Suspense>
           <Card title={t('graph')} size="small">
             <Space wrap style={{ marginBottom: 8 }}>
               {LEGEND.map(([s, k]) => (

@@ -4,6 +4,7 @@ import { api, catalog, type CaseSummary, type Session } from '../api';
 import { label, Loaded, useLoad, TAG } from '../common';
 import { hasLabel, useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
+import { SlackCell } from './SlackCell';
 
 /**
  * The organizer's status groups over the case list's status, phase and `returnedForRevision` (the API's: an
@@ -112,18 +113,14 @@ export function CasesPage({ session }: { session: Session }) {
                 {
                   title: t('slack'),
                   dataIndex: 'slackWd',
-                  // A closed case has no time to departure left to count: no slack shown.
-                  render: (v: number | null, c) =>
-                    v === null || (c.status !== 'open' && c.status !== 'departed') ? (
-                      '—'
-                    ) : (
-                      <>
-                        <Tag color={c.atRisk ? TAG.red : TAG.green}>
-                          {v.toFixed(1)} {c.atRisk ? t('atRisk') : t('onTrack')}
-                        </Tag>
-                        {c.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : null}
-                      </>
-                    ),
+                  render: (v: number | null, c) => (
+                    <SlackCell
+                      slackWd={v}
+                      atRisk={c.atRisk}
+                      provisionalCalendar={c.provisionalCalendar}
+                      closed={c.status !== 'open' && c.status !== 'departed'}
+                    />
+                  ),
                 },
                 { title: t('criticalStep'), dataIndex: 'criticalStep', render: (v: string | null) => v ?? '—' },
               ]}
