@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Repository } from 'typeorm';
 import { CaseEntity } from '@df/persistence';
-import { domainError } from '../common/errors';
+import { DomainError, domainError } from '../common/errors';
 import { DelegationsService } from '../delegations/delegations.service';
 import { canSeeCase, type AuthUser } from './access';
 
@@ -52,6 +52,12 @@ export class CaseScopeService {
       return;
     }
     // Not projected yet (or gone from the read model): the workflow's own record decides, as the case detail does.
-    await this.delegations.get(user, caseId);
+    // A case the workflow does not know either is left to the route (its body checks first, then 404), as before.
+    try {
+      await this.delegations.get(user, caseId);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CASE_NOT_FOUND') return;
+      throw err;
+    }
   }
 }
