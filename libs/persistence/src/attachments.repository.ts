@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
 
 /**
@@ -16,6 +16,15 @@ export class AttachmentsRepository {
       where: { caseId, ...(opts.includeRemoved ? {} : { removedAt: IsNull() }) },
       order: { uploadedAt: 'ASC', id: 'ASC' },
     });
+  }
+
+  /** The storage keys of the live (not removed) attachments among these ids (primary key): the files the orphan sweep keeps. */
+  async liveStorageKeys(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.dataSource
+      .getRepository(AttachmentEntity)
+      .find({ where: { id: In([...ids]), removedAt: IsNull() }, select: { id: true, storageKey: true } });
+    return new Set(rows.map((r) => r.storageKey));
   }
 
   /** One attachment of the case (removed ones included), or null. */

@@ -112,6 +112,19 @@ const schema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(DEFAULT_ATTACHMENT_MAX_BYTES),
+  // Stored files no live attachment row names are deleted once older than the grace (docs/attachments.md).
+  ATTACHMENT_ORPHAN_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
+  ATTACHMENT_SWEEP_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
   S3_BUCKET: z
     .string()
     .trim()
@@ -220,6 +233,11 @@ export interface AppConfig {
   temporalApiKey?: string;
   /** Where case attachments are kept and how large one may be (docs/attachments.md). */
   attachments: AttachmentsConfig;
+  /** A stored file no live attachment row names (an upload never retried after a 503, a removal whose delete
+   * failed) is deleted by the API's sweep once older than this, seconds (60 s to 30 days, default 1 day). */
+  attachmentOrphanGraceSeconds: number;
+  /** How often each API process sweeps, seconds; 0: never (default 3600; the first sweep a minute after start). */
+  attachmentSweepIntervalSeconds: number;
 }
 
 /** Attachment storage: local disk (DATA_DIR/attachments) by default, S3-compatible object storage when S3_BUCKET is set. */
@@ -321,6 +339,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
       : [`http://localhost:${v.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${v.TEMPORAL_UI_PORT}`],
     ...connection,
     attachments: attachmentsConfig(v, dataDir),
+    attachmentOrphanGraceSeconds: v.ATTACHMENT_ORPHAN_GRACE_SECONDS,
+    attachmentSweepIntervalSeconds: v.ATTACHMENT_SWEEP_INTERVAL_SECONDS,
   };
 }
 

@@ -6,6 +6,7 @@ import { AttachmentsController } from './attachments.controller';
 import { AttachmentsService } from './attachments.service';
 import { ATTACHMENT_STORE, createAttachmentStore } from './storage';
 import { UploadInterceptor } from './upload.interceptor';
+import { AttachmentOrphanSweeper } from './orphan-sweeper.service';
 
 export { ATTACHMENT_UPLOAD_PATH } from './attachments.controller';
 
@@ -15,4 +16,5 @@ export const ATTACHMENT_PROVIDERS: Provider[] = [
   AttachmentsRepository,
   AttachmentsService,
   UploadInterceptor,
+  AttachmentOrphanSweeper,
 ];

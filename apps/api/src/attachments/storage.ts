@@ -1,7 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AttachmentsConfig, S3StorageConfig } from '@df/runtime';
 
 /**
@@ -17,12 +17,21 @@ export interface AttachmentStore {
   get(key: string): Promise<Buffer>;
   /** Deletes the key; a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /** Every stored key under `prefix` (e.g. `cases/`) with when it was last written, in pages; for the orphan sweep. */
+  list(prefix: string): AsyncIterable<StoredObject[]>;
+}
+
+export interface StoredObject {
+  key: string;
+  modifiedAt: Date;
 }
 
 const KEY_RE = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
 
+const validKey = (key: string): boolean => KEY_RE.test(key) && !key.split('/').some((p) => p === '..' || p === '.');
+
 function checkKey(key: string): void {
-  if (!KEY_RE.test(key) || key.split('/').some((p) => p === '..' || p === '.')) throw new Error(`invalid storage key ${key}`);
+  if (!validKey(key)) throw new Error(`invalid storage key ${key}`);
 }
 
 /** Files under a directory; a put writes a temporary file and renames it, so a reader never sees half a file. */
@@ -57,6 +66,29 @@ export class LocalDiskStore implements AttachmentStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  /** The files under the prefix's directory, depth first, one page per directory; temporary files (`.…tmp`) are skipped. */
+  async *list(prefix: string): AsyncIterable<StoredObject[]> {
+    const root = resolve(this.dir);
+    const walk = async function* (rel: string): AsyncIterable<StoredObject[]> {
+      let entries;
+      try {
+        entries = await readdir(join(root, ...rel.split('/').filter(Boolean)), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      const files: StoredObject[] = [];
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue;
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) yield* walk(key);
+        else if (e.isFile() && validKey(key)) files.push({ key, modifiedAt: (await stat(join(root, ...key.split('/')))).mtime });
+      }
+      if (files.length > 0) yield files;
+    };
+    yield* walk(prefix.replace(/\/+$/, ''));
   }
 }
 
@@ -102,6 +134,22 @@ export class S3Store implements AttachmentStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(key) }));
+  }
+
+  /** ListObjectsV2 under the configured prefix + `prefix`, 1,000 keys a page; keys given back without the configured prefix. */
+  async *list(prefix: string): AsyncIterable<StoredObject[]> {
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: `${this.config.prefix}${prefix}`, ContinuationToken: token }),
+      );
+      const page = (out.Contents ?? [])
+        .filter((o): o is typeof o & { Key: string } => !!o.Key)
+        .map((o) => ({ key: o.Key.slice(this.config.prefix.length), modifiedAt: o.LastModified ?? new Date(0) }))
+        .filter((o) => validKey(o.key));
+      if (page.length > 0) yield page;
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
   }
 }
 
