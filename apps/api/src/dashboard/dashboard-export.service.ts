@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { PHASE_LABELS, shanghaiDate, type CasePhase, type Label } from '@df/domain';
+import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label } from '@df/domain';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 import { DashboardService } from './dashboard.service';
@@ -39,6 +39,9 @@ export function toCsv(table: Pick<Table, 'header' | 'rows'>): string {
  * the UTC day, which is still yesterday from 00:00 to 08:00 in Beijing.
  */
 export const exportFileName = (format: 'csv' | 'xlsx', atMs: number): string => `board-${shanghaiDate(atMs)}.${format}`;
+
+/** An instant as people in the office read it: Beijing wall-clock time, `YYYY-MM-DD HH:mm:ss UTC+8`. */
+export const beijingTime = (atMs: number): string => `${toIso(atMs + 8 * 3_600_000).slice(0, 19).replace('T', ' ')} UTC+8`;
 
 /**
  * GET /api/dashboard/export: the board's tables as a file, over the same filters as GET /api/dashboard.
@@ -127,8 +130,8 @@ export class DashboardExportService {
           ['期间依据 Period by', filter.period === 'departure' ? '出发日期 departure date' : '报送日期 submission date'],
           ['自 From', filter.from ?? null],
           ['至 To', filter.to ?? null],
-          ['生成时间 Generated at', new Date().toISOString()],
-          ['统计时间 Analytics computed at', analytics.computedAt],
+          ['生成时间 Generated at', beijingTime(Date.now())],
+          ['统计时间 Analytics computed at', beijingTime(Date.parse(analytics.computedAt))],
         ],
       },
       cases,
