@@ -29,6 +29,7 @@ import {
   CardStatusSchema,
   CardsQuerySchema,
   EnterpriseSchema,
+  EnterprisesQuerySchema,
   WhitelistMoveSchema,
   type WHITELIST_MOVES,
 } from './schemas';
@@ -43,6 +44,7 @@ export interface ApplicationResponse {
   submittedAt: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const today = (): string => shanghaiDate(Date.now());
 const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
@@ -71,6 +73,29 @@ export class ApecService {
       throw domainError('NOT_FOUND', `没有备案单位 ${unit}（请先开户备案）`, `No registered unit ${unit} (register the unit first)`);
     await this.repo.putEnterprise({ unit, ...e });
     return this.enterpriseView(unit);
+  }
+
+  /**
+   * The enterprises list (APEC desk, manager): latest change first, filtered by ownership, size, whitelist state
+   * and a search; `{items, total, page, pageSize}`. Each line says whether the enterprise may apply now.
+   */
+  async enterprises(rawQuery: unknown) {
+    const q = parseOrThrow(EnterprisesQuerySchema, rawQuery ?? {}, ['query']);
+    const { items, total } = await this.repo.enterprises(
+      {
+        ...(q.ownership ? { ownership: q.ownership } : {}),
+        ...(q.size ? { size: q.size } : {}),
+        ...(q.whitelist ? { whitelist: q.whitelist } : {}),
+        ...(q.q ? { q: q.q } : {}),
+      },
+      { offset: (q.page - 1) * q.pageSize, limit: q.pageSize },
+    );
+    return {
+      items: items.map((e) => ({ ...e, mayApply: mayApplyForCards(e.ownership, e.whitelist?.state ?? null) })),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
   }
 
   async getEnterprise(user: AuthUser, unit: string) {
@@ -305,12 +330,18 @@ export class ApecService {
     return { items: cards.map((c) => this.cardView(c, names.get(c.holder) ?? null)) };
   }
 
-  async setCardStatus(number: string, body: unknown) {
+  /** `card`: the card's number or its `ref` (a UUID: what a masked view names it by). 404 for neither. */
+  async setCardStatus(cardKey: string, body: unknown) {
     const req = parseOrThrow(CardStatusSchema, body);
-    const card = await this.repo.card(number);
+    const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card) throw domainError('NOT_FOUND', '没有这张卡', 'No such card');
+    const number = card.number;
     if (card.status === 'lost' || card.status === 'cancelled')
-      throw domainError('ACTION_NOT_ALLOWED', `卡片已${card.status}`, `The card is already ${card.status}`);
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `卡片已${card.status === 'lost' ? '挂失' : '注销'}，不能再变更`,
+        `The card is already ${card.status}: it cannot change again`,
+      );
     const updated = (await this.repo.setCardStatus(number, req.status, req.reason))!;
     return this.cardView(updated, (await this.registries.person(updated.holder))?.name ?? null);
   }
@@ -329,6 +360,7 @@ export class ApecService {
       statusReason: c.statusReason,
       renewalOpenedAt: c.renewalOpenedAt,
       caseId: c.caseId,
+      ref: c.ref,
     };
   }
 }

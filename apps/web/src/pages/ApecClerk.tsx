@@ -97,14 +97,9 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
   const [sending, setSending] = useState(false);
   // One key per application: a retry after a lost answer replays the same case instead of starting a second.
   const idempotencyKey = useRef(crypto.randomUUID());
-  // The roster as the API offers it to this user; where it answers 403 the ids are typed (the API checks them).
-  const [roster, setRoster] = useState<RosterPerson[] | null>(null);
-  useEffect(() => {
-    api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`).then(
-      (r) => setRoster(r.items),
-      () => setRoster(null),
-    );
-  }, [unit]);
+  // The enterprise's staff roster (GET /api/registries/people, own unit): applicants are picked by name.
+  const roster = useLoad(() => api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`), [unit]);
+  const active = (roster.data?.items ?? []).filter((p) => p.status === 'active');
 
   const body = (v: FormValues) => ({ personIds: v.personIds ?? [], economies: v.economies ?? [], neededBy: v.neededBy ?? '' });
   const revalidate = () => {
@@ -157,17 +152,16 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
         label={t('apecApplicants')}
         name="personIds"
         required
-        extra={roster ? undefined : t('apecRosterHidden')}
+        extra={roster.error ? errText(roster.error) : roster.data && active.length === 0 ? t('apecRosterEmpty') : undefined}
         {...help('personIds')}
       >
         <Select
-          mode={roster ? 'multiple' : 'tags'}
+          mode="multiple"
           showSearch
+          loading={roster.loading}
           optionFilterProp="label"
           aria-label={t('apecApplicants')}
-          options={(roster ?? [])
-            .filter((p) => p.status === 'active')
-            .map((p) => ({ value: p.personId, label: `${p.name} (${p.personId})` }))}
+          options={active.map((p) => ({ value: p.personId, label: `${p.name} (${p.personId})` }))}
         />
       </Form.Item>
       <Form.Item label={t('apecEconomies')} name="economies" required {...help('economies')}>

@@ -47,6 +47,25 @@ export interface ApecCard {
   renewalOpenedAt: string | null;
   caseId: string | null;
   statusReason: string | null;
+  /** The card's non-personal reference (a UUID): names the card where its number is masked. */
+  ref: string;
+}
+
+/** A line of the enterprises list: the enterprise, its unit's names and when it last changed. */
+export interface EnterpriseListItem extends Enterprise {
+  nameZh: string | null;
+  nameEn: string | null;
+  /** The latest change: the whitelist's move, else the enterprise's registration (ISO instant). */
+  changedAt: string;
+}
+
+/** Filters of the enterprises list; `whitelist: 'not-listed'` = never on the whitelist. */
+export interface EnterpriseFilter {
+  ownership?: Ownership;
+  size?: EnterpriseSize;
+  whitelist?: WhitelistState | 'not-listed';
+  /** Part of the unit code or either name, case-insensitive. */
+  q?: string;
 }
 
 /** A whitelist move the registry refuses (the API maps it to 409/422 with the bilingual reason). */
@@ -71,6 +90,7 @@ const toCard = (r: ApecCardEntity): ApecCard => ({
   renewalOpenedAt: r.renewalOpenedAt ? r.renewalOpenedAt.toISOString() : null,
   caseId: r.caseId,
   statusReason: r.statusReason,
+  ref: r.ref,
 });
 
 /** A UUID derived from a name, so a retried activity writes one notification. */
@@ -93,6 +113,59 @@ export class ApecRepository {
 
   async putEnterprise(e: { unit: string; ownership: Ownership; size: EnterpriseSize }): Promise<void> {
     await this.ds.getRepository(ApecEnterpriseEntity).upsert({ ...e, updatedAt: new Date() }, ['unit']);
+  }
+
+  /**
+   * The enterprises (issue 17 item 1), latest change first, a page of them and the total: `offset`/`limit` rows.
+   * Filters combine (AND); `q` matches the unit code or either name, case-insensitive.
+   */
+  async enterprises(filter: EnterpriseFilter, page: { offset: number; limit: number }): Promise<{ items: EnterpriseListItem[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.ownership) add('e.ownership = ?', filter.ownership);
+    if (filter.size) add('e.size = ?', filter.size);
+    if (filter.whitelist === 'not-listed') where.push('w.unit IS NULL');
+    else if (filter.whitelist) add('w.state = ?', filter.whitelist);
+    if (filter.q) add(`(e.unit || ' ' || coalesce(u.name_zh, '') || ' ' || coalesce(u.name_en, '')) ILIKE ?`, `%${escapeLike(filter.q)}%`);
+    const from = `FROM apec_enterprises e LEFT JOIN apec_whitelist w ON w.unit = e.unit LEFT JOIN units u ON u.code = e.unit
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const [{ total }] = (await this.ds.query(`SELECT count(*)::int AS total ${from}`, params)) as Array<{ total: number }>;
+    const rows: Array<{
+      unit: string;
+      ownership: Ownership;
+      size: EnterpriseSize;
+      state: WhitelistState | null;
+      reason: ExitReason | null;
+      since: Date | null;
+      review_due_on: string | null;
+      name_zh: string | null;
+      name_en: string | null;
+      changed_at: Date;
+    }> = await this.ds.query(
+      `SELECT e.unit, e.ownership, e.size, w.state, w.reason, w.since, to_char(w.review_due_on, 'YYYY-MM-DD') AS review_due_on,
+              u.name_zh, u.name_en, greatest(e.updated_at, w.since) AS changed_at
+         ${from} ORDER BY changed_at DESC, e.unit LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, page.limit, page.offset],
+    );
+    return {
+      total,
+      items: rows.map((r) => ({
+        unit: r.unit,
+        ownership: r.ownership,
+        size: r.size,
+        whitelist:
+          r.state && r.since
+            ? { state: r.state, reason: r.reason, since: new Date(r.since).toISOString(), reviewDueOn: r.review_due_on }
+            : null,
+        nameZh: r.name_zh,
+        nameEn: r.name_en,
+        changedAt: new Date(r.changed_at).toISOString(),
+      })),
+    };
   }
 
   async enterprise(unit: string): Promise<Enterprise | null> {
@@ -297,7 +370,7 @@ export class ApecRepository {
   // Cards
 
   /** Registers a card once: a retry (same number) returns the stored card unchanged. */
-  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason'>): Promise<{ card: ApecCard; created: boolean }> {
+  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref'>): Promise<{ card: ApecCard; created: boolean }> {
     const result = await this.ds
       .createQueryBuilder()
       .insert()
@@ -307,6 +380,12 @@ export class ApecRepository {
       .execute();
     const created = (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
     return { card: (await this.card(card.number))!, created };
+  }
+
+  /** A card by its non-personal reference (the `ref` a masked view carries). */
+  async cardByRef(ref: string): Promise<ApecCard | null> {
+    const row = await this.ds.getRepository(ApecCardEntity).findOneBy({ ref });
+    return row ? toCard(row) : null;
   }
 
   async card(number: string): Promise<ApecCard | null> {
@@ -392,5 +471,8 @@ export class ApecRepository {
     );
   }
 }
+
+/** `q` as a literal inside an ILIKE pattern (`%`, `_` and `\\` are not wildcards). */
+const escapeLike = (q: string): string => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const nextYear = (day: string): string => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;

@@ -126,6 +126,14 @@ export class ApecCardEntity {
   @Column({ name: 'status_reason', type: 'varchar', length: 500, nullable: true })
   statusReason!: string | null;
 
+  /**
+   * The card's reference: not personal data, so a screen that shows the number masked can still name the card
+   * (the APEC desk's lost/cancelled form). Issued by the database.
+   */
+  @Index('uq_apec_cards_ref', { unique: true })
+  @Column({ name: 'ref', type: 'uuid', default: () => 'gen_random_uuid()' })
+  ref!: string;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }
