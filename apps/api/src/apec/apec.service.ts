@@ -248,6 +248,7 @@ export class ApecService {
     });
     if (dayNumber(req.neededBy) <= dayNumber(today()))
       errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
+    const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
     if (errors.length > 0)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -265,6 +266,13 @@ export class ApecService {
       economies: req.economies,
       neededBy: req.neededBy,
     });
+    // A renewal: the applicant's current card is case data (Member.apecCard); K07 cancels it, replaced by the new one.
+    if (renewed)
+      facts.members = facts.members.map((m) =>
+        m.personId === renewed.holder
+          ? { ...m, apecCard: { number: renewed.number, expiresOn: renewed.validUntil, economies: renewed.economies } }
+          : m,
+      );
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
       const claim = await this.idempotency.claim<ApplicationResponse>(key, user, fingerprint(user, 'apec-apply', body));
@@ -300,6 +308,40 @@ export class ApecService {
       if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
     }
+  }
+
+  /**
+   * The card a renewal application names (`renews`: its ref or number): the enterprise's card (else 400
+   * `registered-card`, whether or not another enterprise holds it), held by one of the applicants
+   * (`card-holder`), not expired and `renewal-open` or `valid` within the 6 months before its expiry
+   * (`renewable`; the renewal window of process.md). Errors are added to `errors`; the card when it passes.
+   */
+  private async renewedCard(unit: string, key: string, personIds: readonly string[], errors: FieldError[]): Promise<ApecCard | null> {
+    const card = UUID.test(key) ? await this.repo.cardByRef(key.toLowerCase()) : await this.repo.card(key);
+    if (!card || card.unit !== unit) {
+      errors.push(fieldError('renews', 'registered-card', '本企业没有这张卡', 'No such card of your enterprise'));
+      return null;
+    }
+    if (!personIds.includes(card.holder)) {
+      errors.push(fieldError('renews', 'card-holder', '续办的卡须为申请人之一所持', 'The card renewed must be held by one of the applicants'));
+      return null;
+    }
+    const day = today();
+    const inWindow = card.validUntil >= day && (card.status === 'renewal-open' || (card.status === 'valid' && day >= renewalOpensOn(card.validUntil)));
+    if (!inWindow) {
+      const why =
+        card.validUntil < day
+          ? { zh: `该卡已于 ${card.validUntil} 过期：请作为新申请提交`, en: `The card expired on ${card.validUntil}: apply for a new card instead` }
+          : card.status === 'lost' || card.status === 'cancelled'
+            ? { zh: `该卡已${card.status === 'lost' ? '挂失' : '注销'}，不能续办`, en: `The card is ${card.status}: it cannot be renewed` }
+            : {
+                zh: `有效期至 ${card.validUntil}，${renewalOpensOn(card.validUntil)} 起方可续办`,
+                en: `Valid until ${card.validUntil}: renewal opens on ${renewalOpensOn(card.validUntil)}`,
+              };
+      errors.push(fieldError('renews', 'renewable', why.zh, why.en));
+      return null;
+    }
+    return card;
   }
 
   private assertMayApply(unit: string, e: Enterprise | null): asserts e is Enterprise {
@@ -360,6 +402,8 @@ export class ApecService {
       statusReason: c.statusReason,
       renewalOpenedAt: c.renewalOpenedAt,
       caseId: c.caseId,
+      // A container of the card-number class: masked like the card's own number.
+      replacedBy: c.replacedBy ? { apecCardNumber: c.replacedBy } : null,
       ref: c.ref,
     };
   }

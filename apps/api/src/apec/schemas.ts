@@ -48,6 +48,12 @@ export const ApplicationSchema = z
       .max(25)
       .meta({ description: 'Economies to pre-clear (alpha-2 codes of full APEC card economies)' }),
     neededBy: isoDate.meta({ description: 'The day the enterprise needs the cards by: the plan forecasts against it' }),
+    renews: text(64)
+      .optional()
+      .meta({
+        description:
+          "A renewal: the card it renews, by its ref (or number) from GET /api/apec/cards. The enterprise's card of one of the applicants, renewal-open or valid within 6 months of its expiry; K07 cancels it, replaced by the new card",
+      }),
   })
   .meta({
     id: 'ApecCardApplication',
@@ -197,6 +203,11 @@ export const CardSchema = z
     renewalOpensOn: z.string(),
     status: z.enum(CARD_STATUSES),
     caseId: z.string().nullable(),
+    replacedBy: z
+      .looseObject({ apecCardNumber: z.string() })
+      .nullable()
+      .optional()
+      .meta({ description: 'The renewal card that replaced this one (status cancelled): its number, personal data like this one' }),
     ref: z.string().meta({ description: "The card's reference (not personal data): names the card where its number is masked" }),
   })
   .meta({

@@ -65,12 +65,23 @@ export class ApecActivities {
       caseId: input.caseId,
     });
     await this.startRenewal({ number: card.number, validUntil: card.validUntil });
+    // A renewal (issue 17 item 5): the applicant's current card, named in the case data (Member.apecCard, set by
+    // the API from the application's `renews`), is cancelled, replaced by this one. Case data only: the
+    // workflow and the definition are unchanged (no history change).
+    const renewed = member.apecCard?.number;
+    const replaced = renewed ? await this.repo.replaceCard(renewed, card.number, { holder: card.holder, unit: card.unit }) : false;
     return {
       note: {
-        zh: `已登记APEC卡，有效期至 ${card.validUntil}，预审通过的经济体：${card.economies.join('、') || '无'}`,
-        en: `Card recorded, valid until ${card.validUntil}, economies cleared: ${card.economies.join(', ') || 'none'}`,
+        zh: `已登记APEC卡，有效期至 ${card.validUntil}，预审通过的经济体：${card.economies.join('、') || '无'}${replaced ? `；原卡（有效期至 ${member.apecCard!.expiresOn}）已注销，由新卡替换` : ''}`,
+        en: `Card recorded, valid until ${card.validUntil}, economies cleared: ${card.economies.join(', ') || 'none'}${replaced ? `; the renewed card (valid until ${member.apecCard!.expiresOn}) is cancelled, replaced by this one` : ''}`,
       },
-      data: { apecCardNumber: card.number, validUntil: card.validUntil, economies: card.economies.join(',') },
+      data: {
+        apecCardNumber: card.number,
+        validUntil: card.validUntil,
+        economies: card.economies.join(','),
+        // A renewal: the validity of the card this one replaced (its number is personal data: not repeated here).
+        ...(replaced ? { renewedCardValidUntil: member.apecCard!.expiresOn } : {}),
+      },
     };
   }
 

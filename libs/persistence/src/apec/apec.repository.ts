@@ -49,6 +49,8 @@ export interface ApecCard {
   statusReason: string | null;
   /** The card's non-personal reference (a UUID): names the card where its number is masked. */
   ref: string;
+  /** The number of the renewal card that replaced it (status cancelled), else null. */
+  replacedBy: string | null;
 }
 
 /** A line of the enterprises list: the enterprise, its unit's names and when it last changed. */
@@ -91,6 +93,7 @@ const toCard = (r: ApecCardEntity): ApecCard => ({
   caseId: r.caseId,
   statusReason: r.statusReason,
   ref: r.ref,
+  replacedBy: r.replacedBy,
 });
 
 /** A UUID derived from a name, so a retried activity writes one notification. */
@@ -370,12 +373,12 @@ export class ApecRepository {
   // Cards
 
   /** Registers a card once: a retry (same number) returns the stored card unchanged. */
-  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref'>): Promise<{ card: ApecCard; created: boolean }> {
+  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>): Promise<{ card: ApecCard; created: boolean }> {
     const result = await this.ds
       .createQueryBuilder()
       .insert()
       .into(ApecCardEntity)
-      .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, updatedAt: new Date() })
+      .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
       .orIgnore()
       .execute();
     const created = (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
@@ -445,6 +448,27 @@ export class ApecRepository {
         .execute();
     });
     return this.card(number);
+  }
+
+  /**
+   * A renewal's new card replaces the card it renews (issue 17 item 5, at K07): the old card, still `valid` or
+   * `renewal-open` and of the same holder and enterprise, turns `cancelled` with the new number in `replacedBy`
+   * (the row stays: history kept). Idempotent: a retry finds it replaced by the same number. Returns whether the
+   * old card is now replaced by `newNumber` (false: unknown, another holder's, or lost/cancelled before).
+   */
+  async replaceCard(oldNumber: string, newNumber: string, by: { holder: string; unit: string }): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const row = await m.findOne(ApecCardEntity, { where: { number: oldNumber }, lock: { mode: 'pessimistic_write' } });
+      if (!row || row.holder !== by.holder || row.unit !== by.unit || oldNumber === newNumber) return false;
+      if (row.replacedBy === newNumber) return true;
+      if (row.status !== 'valid' && row.status !== 'renewal-open') return false;
+      await m.update(
+        ApecCardEntity,
+        { number: oldNumber },
+        { status: 'cancelled', statusReason: '续办换发新卡 / Replaced by its renewal card', replacedBy: newNumber, updatedAt: new Date() },
+      );
+      return true;
+    });
   }
 
   /** A card reported lost or cancelled (no longer usable for any economy). */

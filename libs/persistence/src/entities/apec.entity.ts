@@ -130,6 +130,10 @@ export class ApecCardEntity {
    * The card's reference: not personal data, so a screen that shows the number masked can still name the card
    * (the APEC desk's lost/cancelled form). Issued by the database.
    */
+  /** The number of the card that replaced this one (a renewal's new card, registered at K07); null otherwise. */
+  @Column({ name: 'replaced_by', type: 'varchar', length: 32, nullable: true })
+  replacedBy!: string | null;
+
   @Index('uq_apec_cards_ref', { unique: true })
   @Column({ name: 'ref', type: 'uuid', default: () => 'gen_random_uuid()' })
   ref!: string;
