@@ -384,4 +384,80 @@ describe('APEC cards over the API (issue 17)', () => {
     const again = (await request(http).post(statusPath).set(desk).send({ status: 'cancelled', reason: 'x' }).expect(409)).body;
     expect(again.message).toMatchObject({ zh: expect.stringContaining('挂失'), en: expect.stringContaining('lost') });
   });
+  it('a renewal application names the card it renews: validated, and carried as the applicant\'s card in the case', async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    // The enterprise may apply (the first test left it exited): re-admitted.
+    const e = (await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk).expect(200)).body;
+    if (!e.mayApply) await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+    await person(`${ent.unit}-p2`, ent.unit);
+    const holder = `${ent.unit}-p1`;
+    const stamp = String(Date.now()).slice(-8);
+    const card = async (suffix: string, c: { holder?: string; unit?: string; validUntil: string; status?: 'lost' | 'renewal-open' }) => {
+      const number = `CH${suffix}${stamp}`;
+      await apec.registerCard({
+        number,
+        holder: c.holder ?? holder,
+        unit: c.unit ?? ent.unit,
+        economies: ['JP'],
+        issuedOn: addMonths(c.validUntil, -60),
+        validUntil: c.validUntil,
+        caseId: null,
+      });
+      if (c.status === 'lost') await apec.setCardStatus(number, 'lost', '遗失');
+      if (c.status === 'renewal-open') await apec.openRenewal(number, new Date());
+      return { number, ref: (await apec.card(number))!.ref };
+    };
+    const soon = addDays(today(), 60);
+    const renewable = await card('A', { validUntil: soon, status: 'renewal-open' });
+    const validInWindow = await card('B', { validUntil: addDays(today(), 90) });
+    const tooEarly = await card('C', { validUntil: addMonths(today(), 7) });
+    const expired = await card('D', { validUntil: addDays(today(), -1) });
+    const lost = await card('E', { validUntil: soon, status: 'lost' });
+    const others = await card('F', { validUntil: soon, unit: gov.unit, holder: `${gov.unit}-p1` });
+    const p2s = await card('G', { validUntil: soon, holder: `${ent.unit}-p2` });
+
+    const application = (renews: string, personIds = [holder]) => ({ personIds, economies: ['JP', 'SG'], neededBy: addDays(today(), 60), renews });
+    const refusal = async (renews: string, personIds?: string[]) =>
+      (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(400)).body.errors;
+    // Each bad renewal is a 400 naming renews and its rule, in both languages.
+    for (const [renews, rule, personIds] of [
+      [others.ref, 'registered-card', undefined],
+      [others.number, 'registered-card', undefined],
+      ['00000000-0000-4000-8000-000000000000', 'registered-card', undefined],
+      ['CH-no-such-card', 'registered-card', undefined],
+      [p2s.ref, 'card-holder', undefined],
+      [tooEarly.ref, 'renewable', undefined],
+      [expired.ref, 'renewable', undefined],
+      [lost.ref, 'renewable', undefined],
+    ] as Array<[string, string, string[] | undefined]>) {
+      expect([renews, await refusal(renews, personIds)]).toEqual([
+        renews,
+        [{ field: 'renews', rule, message: { zh: expect.any(String), en: expect.any(String) } }],
+      ]);
+    }
+    expect((await refusal(tooEarly.ref))[0].message.en).toContain(`renewal opens on ${addMonths(addMonths(today(), 7), -6)}`);
+    // The text rule holds for renews too.
+    expect((await request(http).post('/api/apec/applications').set(clerk).send(application('x\u0000')).expect(400)).body.errors[0]).toMatchObject({
+      field: 'renews',
+      rule: 'text-control',
+    });
+
+    // A valid card within the 6 months (by its number) and a renewal-open one (by its ref) are renewable.
+    for (const renews of [validInWindow.number, renewable.ref]) {
+      const started = (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, [`${ent.unit}-p2`, holder])).expect(201))
+        .body;
+      // The case carries the renewed card as the applicant's card (its number in clear for the passport officer only).
+      const asOfficer = (await request(http).get(`/api/delegations/${started.caseId}`).set(bearer(ent.tokens['passport-officer'])).expect(200))
+        .body;
+      const renewedNumber = renews === renewable.ref ? renewable.number : validInWindow.number;
+      expect(asOfficer.facts.members.map((m: { personId: string; apecCard?: { number: string } }) => [m.personId, m.apecCard?.number ?? null])).toEqual([
+        [`${ent.unit}-p2`, null],
+        [holder, renewedNumber],
+      ]);
+      const asClerk = (await request(http).get(`/api/delegations/${started.caseId}`).set(clerk).expect(200)).body;
+      expect(asClerk.facts.members[1].apecCard.number).not.toBe(renewedNumber);
+    }
+  });
 });
