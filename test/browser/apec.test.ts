@@ -89,6 +89,19 @@ describe('the APEC pages of the web app (issue 17)', () => {
       validUntil: addDays(addMonths(today, 60), -1),
       caseId: null,
     });
+    // A card within its last 6 months, renewal open: the clerk renews it from the cards table.
+    const apecRepo = new ApecRepository(stack.api.app.get(DataSource));
+    const renewing = `CHR${String(Date.now()).slice(-9)}`;
+    await apecRepo.registerCard({
+      number: renewing,
+      holder: `${unit}-p1`,
+      unit,
+      economies: ['NZ'],
+      issuedOn: addMonths(today, -58),
+      validUntil: addDays(today, 60),
+      caseId: null,
+    });
+    await apecRepo.openRenewal(renewing, new Date());
     const desk = bearer(stack.users.tokens['apec-desk']);
     await request(stack.api.http)
       .put(`/api/apec/enterprises/${unit}`)
@@ -128,6 +141,15 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const applications = clerk.getByTestId('apec-applications');
     await applications.getByText('日本 (JP)、新加坡 (SG)').waitFor();
     await expect(applications.innerText()).resolves.toContain(unit);
+    // 续办 Renew on the renewal-open card: the application is pre-filled with its holder and economies.
+    const renewRow = clerk.getByTestId('apec-cards').locator('tr', { hasText: '新西兰' });
+    await renewRow.getByRole('button', { name: /续\s?办/ }).click();
+    await expect(clerk.getByTestId('apec-renewing').innerText()).resolves.toContain('李四');
+    await expect(clerk.getByTestId('apec-apply-form').innerText()).resolves.toMatch(/李四[\s\S]*新西兰 \(NZ\)/);
+    await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
+    await clerk.getByTestId('apec-submit').click();
+    await applications.getByText('新西兰 (NZ)').waitFor();
+    await clerk.getByTestId('apec-renewing').waitFor({ state: 'detached' });
     await expectAccessible(clerk);
     await screenshot(clerk, 'apec-clerk');
 

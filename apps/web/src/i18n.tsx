@@ -378,6 +378,8 @@ const DICT = {
   apecCardActions: ['卡片处理', 'Card actions'],
   apecMarkCard: ['挂失或注销', 'Report lost or cancel'],
   apecMore: ['企业较多，仅显示最近变更的一页', 'More enterprises than shown: the page changed last'],
+  apecRenew: ['续办', 'Renew'],
+  apecRenewing: ['续办此卡', 'Renewing the card of'],
   apecRosterEmpty: ['本企业人员名册中没有在职人员', 'No active person on your enterprise roster'],
 } as const satisfies Record<string, readonly [string, string]>;
 

@@ -21,6 +21,9 @@ interface FormValues {
   neededBy?: string;
 }
 
+/** The card a renewal application renews (the “续办 Renew” action on a renewal-open card). */
+type Renewal = Pick<ApecCard, 'ref' | 'holder' | 'holderName' | 'validUntil' | 'economies'>;
+
 /**
  * The enterprise clerk's APEC page (issue 17): the enterprise's whitelist status, its card applications, the
  * application form (POST /api/apec/applications, validated as the user types against the OpenAPI schema
@@ -43,6 +46,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
   }, [unit]);
   // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
   const [pending, setPending] = useState<string | null>(null);
+  const [renewal, setRenewal] = useState<Renewal | null>(null);
   const listed = !!pending && !!state.data?.cases.some((c) => c.caseId === pending);
   useEffect(() => {
     if (!pending || listed) return;
@@ -70,13 +74,31 @@ export function ApecClerkPage({ session }: { session: Session }) {
               )}
             </Card>
             <Card title={t('apecApply')}>
-              <ApplicationForm unit={unit} onApplied={setPending} />
+              <ApplicationForm
+                unit={unit}
+                renewal={renewal}
+                onClearRenewal={() => setRenewal(null)}
+                onApplied={(caseId) => {
+                  setRenewal(null);
+                  setPending(caseId);
+                }}
+              />
             </Card>
             <Card title={t('apecApplications')}>
               <ApplicationsTable items={cases} />
             </Card>
             <Card title={t('apecCards')}>
-              <CardsTable items={cards} showUnit={false} />
+              <CardsTable
+                items={cards}
+                showUnit={false}
+                actions={(c) =>
+                  c.status === 'renewal-open' ? (
+                    <Button size="small" onClick={() => setRenewal(c)} data-testid={`apec-renew-${c.ref}`}>
+                      {t('apecRenew')}
+                    </Button>
+                  ) : null
+                }
+              />
             </Card>
           </Space>
         )}
@@ -85,7 +107,17 @@ export function ApecClerkPage({ session }: { session: Session }) {
   );
 }
 
-function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: string): void }) {
+function ApplicationForm({
+  unit,
+  renewal,
+  onClearRenewal,
+  onApplied,
+}: {
+  unit: string;
+  renewal: Renewal | null;
+  onClearRenewal(): void;
+  onApplied(caseId: string): void;
+}) {
   const { t, pick } = useT();
   const errText = useErrorText();
   const economy = useEconomyName();
@@ -101,11 +133,23 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
   const roster = useLoad(() => api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`), [unit]);
   const active = (roster.data?.items ?? []).filter((p) => p.status === 'active');
 
-  const body = (v: FormValues) => ({ personIds: v.personIds ?? [], economies: v.economies ?? [], neededBy: v.neededBy ?? '' });
+  const body = (v: FormValues) => ({
+    personIds: v.personIds ?? [],
+    economies: v.economies ?? [],
+    neededBy: v.neededBy ?? '',
+    ...(renewal ? { renews: renewal.ref } : {}),
+  });
   const revalidate = () => {
     validate('ApecCardApplication', body(form.getFieldsValue())).then(setErrors, () => setErrors([]));
   };
   useEffect(revalidate, []);
+  // 续办: the holder and the card's economies pre-filled; the clerk adds the needed-by day (and may add others).
+  useEffect(() => {
+    if (!renewal) return;
+    form.setFieldsValue({ personIds: [renewal.holder], economies: renewal.economies.filter((c) => APEC_ECONOMIES.includes(c)) });
+    setTouched((s) => new Set([...s, 'personIds', 'economies']));
+    revalidate();
+  }, [renewal?.ref]);
   const help = (field: string) => {
     const e = errors.filter((x) => x.field === field || x.field.startsWith(`${field}[`));
     return e.length > 0 && touched.has(field) ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
@@ -176,6 +220,16 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
       <Form.Item label={t('apecNeededBy')} name="neededBy" required {...help('neededBy')}>
         <Input type="date" style={{ width: 200 }} />
       </Form.Item>
+      {renewal ? (
+        <Alert
+          type="info"
+          showIcon
+          closable={{ onClose: onClearRenewal }}
+          title={`${t('apecRenewing')} ${renewal.holderName ?? renewal.holder} · ${t('apecValidUntil')} ${renewal.validUntil}`}
+          style={{ marginBottom: 16 }}
+          data-testid="apec-renewing"
+        />
+      ) : null}
       {serverError ? (
         <Alert type="error" showIcon title={t('error')} description={errText(serverError)} style={{ marginBottom: 16 }} />
       ) : null}
