@@ -292,8 +292,19 @@ describe('APEC cards over the API (issue 17)', () => {
     const list = (await request(http).get('/api/apec/enterprises').query({ q: ent.unit }).set(desk).expect(200)).body;
     documented(S.EnterpriseListSchema, list);
     const byUnit = new Map(list.items.map((e: { unit: string }) => [e.unit, e]));
-    expect(byUnit.get(stateUnit)).toMatchObject({ ownership: 'state', size: 'medium', whitelist: null, mayApply: true, nameZh: '测试企业' });
-    expect(byUnit.get(microUnit)).toMatchObject({ ownership: 'non-state', size: 'micro', whitelist: { state: 'admitted' }, mayApply: true });
+    expect(byUnit.get(stateUnit)).toMatchObject({
+      ownership: 'state',
+      size: 'medium',
+      whitelist: null,
+      mayApply: true,
+      nameZh: '测试企业',
+    });
+    expect(byUnit.get(microUnit)).toMatchObject({
+      ownership: 'non-state',
+      size: 'micro',
+      whitelist: { state: 'admitted' },
+      mayApply: true,
+    });
     expect(list).toMatchObject({ page: 1, pageSize: 50, total: list.items.length });
     // The latest change first: the micro firm was admitted after the state firm's registration.
     expect(list.items.map((e: { unit: string }) => e.unit).indexOf(microUnit)).toBeLessThan(
@@ -301,13 +312,19 @@ describe('APEC cards over the API (issue 17)', () => {
     );
     // Filters combine; the manager reads the list too.
     const filtered = (
-      await request(http).get('/api/apec/enterprises').query({ q: ent.unit, ownership: 'non-state', whitelist: 'admitted' }).set(manager).expect(200)
+      await request(http)
+        .get('/api/apec/enterprises')
+        .query({ q: ent.unit, ownership: 'non-state', whitelist: 'admitted' })
+        .set(manager)
+        .expect(200)
     ).body;
     expect(filtered.items.map((e: { unit: string }) => e.unit)).toEqual([microUnit]);
-    const notListed = (await request(http).get('/api/apec/enterprises').query({ q: ent.unit, whitelist: 'not-listed' }).set(desk).expect(200))
-      .body;
+    const notListed = (
+      await request(http).get('/api/apec/enterprises').query({ q: ent.unit, whitelist: 'not-listed' }).set(desk).expect(200)
+    ).body;
     expect(notListed.items.map((e: { unit: string }) => e.unit)).toEqual([stateUnit]);
-    const paged = (await request(http).get('/api/apec/enterprises').query({ q: ent.unit, pageSize: 1, page: 2 }).set(desk).expect(200)).body;
+    const paged = (await request(http).get('/api/apec/enterprises').query({ q: ent.unit, pageSize: 1, page: 2 }).set(desk).expect(200))
+      .body;
     expect(paged).toMatchObject({ page: 2, pageSize: 1, total: list.total });
     expect(paged.items.map((e: { unit: string }) => e.unit)).toEqual([list.items[1].unit]);
     // A search with LIKE's wildcards matches them literally.
@@ -321,7 +338,10 @@ describe('APEC cards over the API (issue 17)', () => {
       [{ page: 'x' }, 'query.page'],
     ] as const) {
       const bad = (await request(http).get('/api/apec/enterprises').query(query).set(desk).expect(400)).body;
-      expect(bad).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field, message: { zh: expect.any(String), en: expect.any(String) } }] });
+      expect(bad).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ field, message: { zh: expect.any(String), en: expect.any(String) } }],
+      });
     }
     // Not the enterprise clerk's (it reads its own enterprise), nor the organizer's.
     await request(http).get('/api/apec/enterprises').set(clerk).expect(403);
@@ -347,7 +367,17 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http)
       .put(`/api/registries/people/${ent.unit}-p1`)
       .set(clerk)
-      .send({ unit: ent.unit, name: 'x', gender: 'male', dateOfBirth: '1975-03-01', rank: 'staff', position: 'x', partyMember: false, leadershipTeam: null, status: 'active' })
+      .send({
+        unit: ent.unit,
+        name: 'x',
+        gender: 'male',
+        dateOfBirth: '1975-03-01',
+        rank: 'staff',
+        position: 'x',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      })
       .expect(403);
     // The person ids stay masked for the desk, which reads every roster.
     const forDesk = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(desk).expect(200)).body;
@@ -371,11 +401,19 @@ describe('APEC cards over the API (issue 17)', () => {
     expect(card.ref).toMatch(/^[0-9a-f-]{36}$/);
     const statusPath = `/api/apec/cards/${card.ref}/status`;
     // Bad input: 400 naming the field; an unknown reference 404; the clerk may not.
-    expect((await request(http).post(statusPath).set(desk).send({ status: 'stolen', reason: 'x' }).expect(400)).body.errors[0]).toMatchObject({
+    expect(
+      (await request(http).post(statusPath).set(desk).send({ status: 'stolen', reason: 'x' }).expect(400)).body.errors[0],
+    ).toMatchObject({
       field: 'status',
     });
-    expect((await request(http).post(statusPath).set(desk).send({ status: 'lost' }).expect(400)).body.errors[0]).toMatchObject({ field: 'reason' });
-    await request(http).post('/api/apec/cards/00000000-0000-4000-8000-000000000000/status').set(desk).send({ status: 'lost', reason: 'x' }).expect(404);
+    expect((await request(http).post(statusPath).set(desk).send({ status: 'lost' }).expect(400)).body.errors[0]).toMatchObject({
+      field: 'reason',
+    });
+    await request(http)
+      .post('/api/apec/cards/00000000-0000-4000-8000-000000000000/status')
+      .set(desk)
+      .send({ status: 'lost', reason: 'x' })
+      .expect(404);
     await request(http).post(statusPath).set(clerk).send({ status: 'lost', reason: 'x' }).expect(403);
     const lost = (await request(http).post(statusPath).set(desk).send({ status: 'lost', reason: '持卡人报失' }).expect(200)).body;
     documented(S.CardSchema, lost);
@@ -384,7 +422,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const again = (await request(http).post(statusPath).set(desk).send({ status: 'cancelled', reason: 'x' }).expect(409)).body;
     expect(again.message).toMatchObject({ zh: expect.stringContaining('挂失'), en: expect.stringContaining('lost') });
   });
-  it('a renewal application names the card it renews: validated, and carried as the applicant\'s card in the case', async () => {
+  it("a renewal application names the card it renews: validated, and carried as the applicant's card in the case", async () => {
     const http = api.http;
     const desk = bearer(ent.tokens['apec-desk']);
     const clerk = bearer(ent.tokens['enterprise-clerk']);
@@ -418,7 +456,12 @@ describe('APEC cards over the API (issue 17)', () => {
     const others = await card('F', { validUntil: soon, unit: gov.unit, holder: `${gov.unit}-p1` });
     const p2s = await card('G', { validUntil: soon, holder: `${ent.unit}-p2` });
 
-    const application = (renews: string, personIds = [holder]) => ({ personIds, economies: ['JP', 'SG'], neededBy: addDays(today(), 60), renews });
+    const application = (renews: string, personIds = [holder]) => ({
+      personIds,
+      economies: ['JP', 'SG'],
+      neededBy: addDays(today(), 60),
+      renews,
+    });
     const refusal = async (renews: string, personIds?: string[]) =>
       (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(400)).body.errors;
     // Each bad renewal is a 400 naming renews and its rule, in both languages.
@@ -439,20 +482,30 @@ describe('APEC cards over the API (issue 17)', () => {
     }
     expect((await refusal(tooEarly.ref))[0].message.en).toContain(`renewal opens on ${addMonths(addMonths(today(), 7), -6)}`);
     // The text rule holds for renews too.
-    expect((await request(http).post('/api/apec/applications').set(clerk).send(application('x\u0000')).expect(400)).body.errors[0]).toMatchObject({
+    expect(
+      (await request(http).post('/api/apec/applications').set(clerk).send(application('x\u0000')).expect(400)).body.errors[0],
+    ).toMatchObject({
       field: 'renews',
       rule: 'text-control',
     });
 
     // A valid card within the 6 months (by its number) and a renewal-open one (by its ref) are renewable.
     for (const renews of [validInWindow.number, renewable.ref]) {
-      const started = (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, [`${ent.unit}-p2`, holder])).expect(201))
-        .body;
+      const started = (
+        await request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .send(application(renews, [`${ent.unit}-p2`, holder]))
+          .expect(201)
+      ).body;
       // The case carries the renewed card as the applicant's card (its number in clear for the passport officer only).
-      const asOfficer = (await request(http).get(`/api/delegations/${started.caseId}`).set(bearer(ent.tokens['passport-officer'])).expect(200))
-        .body;
+      const asOfficer = (
+        await request(http).get(`/api/delegations/${started.caseId}`).set(bearer(ent.tokens['passport-officer'])).expect(200)
+      ).body;
       const renewedNumber = renews === renewable.ref ? renewable.number : validInWindow.number;
-      expect(asOfficer.facts.members.map((m: { personId: string; apecCard?: { number: string } }) => [m.personId, m.apecCard?.number ?? null])).toEqual([
+      expect(
+        asOfficer.facts.members.map((m: { personId: string; apecCard?: { number: string } }) => [m.personId, m.apecCard?.number ?? null]),
+      ).toEqual([
         [`${ent.unit}-p2`, null],
         [holder, renewedNumber],
       ]);

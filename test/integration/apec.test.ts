@@ -219,10 +219,22 @@ describe('APEC business travel cards (issue 17)', () => {
     const holder = applicants[0]!.personId;
     const oldNumber = `CHO${String(Date.now()).slice(-9)}`;
     const oldValidUntil = addDays(today, 60);
-    await apec.registerCard({ number: oldNumber, holder, unit, economies: ['JP'], issuedOn: addMonths(today, -58), validUntil: oldValidUntil, caseId: null });
+    await apec.registerCard({
+      number: oldNumber,
+      holder,
+      unit,
+      economies: ['JP'],
+      issuedOn: addMonths(today, -58),
+      validUntil: oldValidUntil,
+      caseId: null,
+    });
     expect((await apec.openRenewal(oldNumber, new Date()))!.status).toBe('renewal-open');
 
-    const handle = await startApplication(unit, applicants, ['JP', 'SG'], { number: oldNumber, expiresOn: oldValidUntil, economies: ['JP'] });
+    const handle = await startApplication(unit, applicants, ['JP', 'SG'], {
+      number: oldNumber,
+      expiresOn: oldValidUntil,
+      economies: ['JP'],
+    });
     const newNumber = `CHN${String(Date.now() + 1).slice(-9)}`;
     const done = await drive(handle, unit, {
       onSchedule: false,
@@ -237,7 +249,10 @@ describe('APEC business travel cards (issue 17)', () => {
       validUntil: oldValidUntil,
     });
     expect(await apec.card(newNumber)).toMatchObject({ holder, status: 'valid', economies: ['JP', 'SG'] });
-    expect(done.steps.find((s) => s.key === 'K07:m1')!.data).toMatchObject({ apecCardNumber: newNumber, renewedCardValidUntil: oldValidUntil });
+    expect(done.steps.find((s) => s.key === 'K07:m1')!.data).toMatchObject({
+      apecCardNumber: newNumber,
+      renewedCardValidUntil: oldValidUntil,
+    });
     // Only the new card is usable now.
     expect((await apec.usableCards([holder], today)).get(holder)?.number).toBe(newNumber);
     // A retried replacement changes nothing; another holder's card is not replaced.

@@ -323,15 +323,21 @@ export class ApecService {
       return null;
     }
     if (!personIds.includes(card.holder)) {
-      errors.push(fieldError('renews', 'card-holder', '续办的卡须为申请人之一所持', 'The card renewed must be held by one of the applicants'));
+      errors.push(
+        fieldError('renews', 'card-holder', '续办的卡须为申请人之一所持', 'The card renewed must be held by one of the applicants'),
+      );
       return null;
     }
     const day = today();
-    const inWindow = card.validUntil >= day && (card.status === 'renewal-open' || (card.status === 'valid' && day >= renewalOpensOn(card.validUntil)));
+    const inWindow =
+      card.validUntil >= day && (card.status === 'renewal-open' || (card.status === 'valid' && day >= renewalOpensOn(card.validUntil)));
     if (!inWindow) {
       const why =
         card.validUntil < day
-          ? { zh: `该卡已于 ${card.validUntil} 过期：请作为新申请提交`, en: `The card expired on ${card.validUntil}: apply for a new card instead` }
+          ? {
+              zh: `该卡已于 ${card.validUntil} 过期：请作为新申请提交`,
+              en: `The card expired on ${card.validUntil}: apply for a new card instead`,
+            }
           : card.status === 'lost' || card.status === 'cancelled'
             ? { zh: `该卡已${card.status === 'lost' ? '挂失' : '注销'}，不能续办`, en: `The card is ${card.status}: it cannot be renewed` }
             : {

@@ -48,12 +48,10 @@ export const ApplicationSchema = z
       .max(25)
       .meta({ description: 'Economies to pre-clear (alpha-2 codes of full APEC card economies)' }),
     neededBy: isoDate.meta({ description: 'The day the enterprise needs the cards by: the plan forecasts against it' }),
-    renews: text(64)
-      .optional()
-      .meta({
-        description:
-          "A renewal: the card it renews, by its ref (or number) from GET /api/apec/cards. The enterprise's card of one of the applicants, renewal-open or valid within 6 months of its expiry; K07 cancels it, replaced by the new card",
-      }),
+    renews: text(64).optional().meta({
+      description:
+        "A renewal: the card it renews, by its ref (or number) from GET /api/apec/cards. The enterprise's card of one of the applicants, renewal-open or valid within 6 months of its expiry; K07 cancels it, replaced by the new card",
+    }),
   })
   .meta({
     id: 'ApecCardApplication',
@@ -78,7 +76,6 @@ export const EnterprisesQuerySchema = z.strictObject({
   page: intQuery(1, 100000, 1),
   pageSize: intQuery(1, 100, 50),
 });
-
 
 const whitelist = z.looseObject({
   state: z.enum(WHITELIST_STATES),

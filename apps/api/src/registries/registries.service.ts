@@ -54,7 +54,6 @@ const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
 
-
 export type CalendarSource = 'loaded' | 'package' | 'provisional';
 
 /** What the submission hook hands back: the submission as the registries know it, and the process version for a new case. */

@@ -10,10 +10,10 @@ import {
   type RosterPerson,
   type Session,
 } from '../api';
-import { Loaded, useErrorText, useLoad } from '../common';
+import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
 import { validate } from '../validation';
-import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, useEconomyName } from './ApecShared';
+import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
 
 interface FormValues {
   personIds?: string[];
@@ -119,7 +119,6 @@ function ApplicationForm({
   onApplied(caseId: string): void;
 }) {
   const { t, pick } = useT();
-  const errText = useErrorText();
   const economy = useEconomyName();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<FormValues>();
@@ -196,7 +195,7 @@ function ApplicationForm({
         label={t('apecApplicants')}
         name="personIds"
         required
-        extra={roster.error ? errText(roster.error) : roster.data && active.length === 0 ? t('apecRosterEmpty') : undefined}
+        extra={roster.error ? refusalText(roster.error) : roster.data && active.length === 0 ? t('apecRosterEmpty') : undefined}
         {...help('personIds')}
       >
         <Select
@@ -231,7 +230,14 @@ function ApplicationForm({
         />
       ) : null}
       {serverError ? (
-        <Alert type="error" showIcon title={t('error')} description={errText(serverError)} style={{ marginBottom: 16 }} />
+        <Alert
+          type="error"
+          showIcon
+          title={t('error')}
+          description={refusalText(serverError)}
+          style={{ marginBottom: 16 }}
+          data-testid="apec-apply-error"
+        />
       ) : null}
       <Button type="primary" htmlType="submit" loading={sending} data-testid="apec-submit">
         {t('apecSubmit')}

@@ -111,7 +111,11 @@ export function ApecDeskPage() {
                         >
                           {t('apecEdit')}
                         </Button>
-                        <Button size="small" onClick={() => setDialog({ kind: 'admission', unit: e.unit })} data-testid={`apec-admit-${e.unit}`}>
+                        <Button
+                          size="small"
+                          onClick={() => setDialog({ kind: 'admission', unit: e.unit })}
+                          data-testid={`apec-admit-${e.unit}`}
+                        >
                           {t('apecAdmission')}
                         </Button>
                         {MOVES.map((m) => (
@@ -250,7 +254,11 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
             <InputNumber min={0} style={{ width: 240 }} />
           </Form.Item>
           <Form.Item label={t('apecTaxGrade')} name="taxCreditGrade">
-            <Select aria-label={t('apecTaxGrade')} options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))} style={{ width: 120 }} />
+            <Select
+              aria-label={t('apecTaxGrade')}
+              options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))}
+              style={{ width: 120 }}
+            />
           </Form.Item>
           <Form.Item name="creditRecordClean" valuePropName="checked">
             <Checkbox>{t('apecCreditClean')}</Checkbox>
@@ -294,7 +302,10 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
           onClose={onClose}
           send={async (v) => {
             // The number is masked for the desk: the card is named by its reference.
-            await api('POST', `/api/apec/cards/${encodeURIComponent(dialog.card.ref)}/status`, { status: v.status, reason: v.reason ?? '' });
+            await api('POST', `/api/apec/cards/${encodeURIComponent(dialog.card.ref)}/status`, {
+              status: v.status,
+              reason: v.reason ?? '',
+            });
             void message.success(t('apecMoveDone'));
             onDone();
           }}

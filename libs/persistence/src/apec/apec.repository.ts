@@ -122,7 +122,10 @@ export class ApecRepository {
    * The enterprises (issue 17 item 1), latest change first, a page of them and the total: `offset`/`limit` rows.
    * Filters combine (AND); `q` matches the unit code or either name, case-insensitive.
    */
-  async enterprises(filter: EnterpriseFilter, page: { offset: number; limit: number }): Promise<{ items: EnterpriseListItem[]; total: number }> {
+  async enterprises(
+    filter: EnterpriseFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: EnterpriseListItem[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -373,7 +376,9 @@ export class ApecRepository {
   // Cards
 
   /** Registers a card once: a retry (same number) returns the stored card unchanged. */
-  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>): Promise<{ card: ApecCard; created: boolean }> {
+  async registerCard(
+    card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>,
+  ): Promise<{ card: ApecCard; created: boolean }> {
     const result = await this.ds
       .createQueryBuilder()
       .insert()
