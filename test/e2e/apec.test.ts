@@ -512,5 +512,32 @@ describe('APEC cards over the API (issue 17)', () => {
       const asClerk = (await request(http).get(`/api/delegations/${started.caseId}`).set(clerk).expect(200)).body;
       expect(asClerk.facts.members[1].apecCard.number).not.toBe(renewedNumber);
     }
+
+    // One renewal per card: once an application renewing it is open, another is refused (renewal-pending);
+    // the same request again (its Idempotency-Key) is a replay of its own case, not a second renewal.
+    const once = await card('H', { validUntil: soon, status: 'renewal-open' });
+    const key = `renew-${uniqueSuffix()}`;
+    const first = (
+      await request(http).post('/api/apec/applications').set(clerk).set('Idempotency-Key', key).send(application(once.ref)).expect(201)
+    ).body;
+    await eventually(
+      async () => (await request(http).get('/api/delegations?process=apec-card&pageSize=100').set(clerk).expect(200)).body,
+      (b) => b.items.some((c: { caseId: string }) => c.caseId === first.caseId),
+    );
+    const replay = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .set('Idempotency-Key', key)
+      .send(application(once.ref))
+      .expect(201);
+    expect([replay.body.caseId, replay.headers['idempotent-replayed']]).toEqual([first.caseId, 'true']);
+    for (const renews of [once.ref, once.number])
+      expect(await refusal(renews)).toEqual([
+        {
+          field: 'renews',
+          rule: 'renewal-pending',
+          message: { zh: expect.stringContaining(first.caseId.slice(0, 8)), en: expect.any(String) },
+        },
+      ]);
   });
 });

@@ -248,7 +248,8 @@ export class ApecService {
     });
     if (dayNumber(req.neededBy) <= dayNumber(today()))
       errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
-    const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors, key) : null;
     if (errors.length > 0)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -273,7 +274,6 @@ export class ApecService {
           ? { ...m, apecCard: { number: renewed.number, expiresOn: renewed.validUntil, economies: renewed.economies } }
           : m,
       );
-    const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
       const claim = await this.idempotency.claim<ApplicationResponse>(key, user, fingerprint(user, 'apec-apply', body));
       if (claim.state === 'done') return { ...claim.replay, replayed: true };
@@ -314,10 +314,18 @@ export class ApecService {
    * The card a renewal application names (`renews`: its ref or number): the enterprise's card (else 400
    * `registered-card`, whether or not another enterprise holds it), held by one of the applicants
    * (`card-holder`), not expired and `renewal-open` or `valid` within the 6 months before its expiry
-   * (`renewable`; the renewal window of process.md). Errors are added to `errors`; the card when it passes.
+   * (`renewable`; the renewal window of process.md), not named by another open application (`renewal-pending`).
+   * Errors are added to `errors`; the card when it passes.
    */
-  private async renewedCard(unit: string, key: string, personIds: readonly string[], errors: FieldError[]): Promise<ApecCard | null> {
-    const card = UUID.test(key) ? await this.repo.cardByRef(key.toLowerCase()) : await this.repo.card(key);
+  private async renewedCard(
+    unit: string,
+    cardKey: string,
+    personIds: readonly string[],
+    errors: FieldError[],
+    /** This request's case id when it has an Idempotency-Key: its own (replayed) case is not another renewal. */
+    ownCaseId: string | undefined,
+  ): Promise<ApecCard | null> {
+    const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card || card.unit !== unit) {
       errors.push(fieldError('renews', 'registered-card', '本企业没有这张卡', 'No such card of your enterprise'));
       return null;
@@ -345,6 +353,19 @@ export class ApecService {
                 en: `Valid until ${card.validUntil}: renewal opens on ${renewalOpensOn(card.validUntil)}`,
               };
       errors.push(fieldError('renews', 'renewable', why.zh, why.en));
+      return null;
+    }
+    // One renewal per card: a second open application for it would leave the holder two new cards.
+    const pending = (await this.repo.openRenewalsOf(unit, card.number)).filter((id) => id !== ownCaseId);
+    if (pending.length > 0) {
+      errors.push(
+        fieldError(
+          'renews',
+          'renewal-pending',
+          `该卡已有办理中的续办申请（${pending[0]!.slice(0, 8)}）`,
+          `The card is already being renewed by an open application (${pending[0]!.slice(0, 8)})`,
+        ),
+      );
       return null;
     }
     return card;

@@ -372,6 +372,21 @@ export class ApecRepository {
     return rows.map((r) => r.case_id);
   }
 
+  /**
+   * The unit's open card applications that renew this card: their submitted facts name it as an applicant's
+   * card (Member.apecCard.number; the event store's case.submitted, as the API wrote it).
+   */
+  async openRenewalsOf(unit: string, number: string): Promise<string[]> {
+    const rows: Array<{ case_id: string }> = await this.ds.query(
+      `SELECT c.case_id FROM cases c JOIN case_events e ON e.stream_id = c.case_id AND e.type = 'case.submitted'
+        WHERE c.unit = $1 AND c.status = 'open' AND c.definition_version = ANY($2)
+          AND e.payload->'facts'->'members' @> $3::jsonb
+        ORDER BY c.case_id`,
+      [unit, [...APEC_CARD_VERSIONS], JSON.stringify([{ apecCard: { number } }])],
+    );
+    return rows.map((r) => r.case_id);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Cards
 
