@@ -513,31 +513,70 @@ describe('APEC cards over the API (issue 17)', () => {
       expect(asClerk.facts.members[1].apecCard.number).not.toBe(renewedNumber);
     }
 
-    // One renewal per card: once an application renewing it is open, another is refused (renewal-pending);
-    // the same request again (its Idempotency-Key) is a replay of its own case, not a second renewal.
+    // One renewal per card, under concurrency: 8 applications for one card at once (each its own
+    // Idempotency-Key) — exactly one starts a case, the other 7 are 400 renews renewal-pending naming it.
     const once = await card('H', { validUntil: soon, status: 'renewal-open' });
-    const key = `renew-${uniqueSuffix()}`;
-    const first = (
-      await request(http).post('/api/apec/applications').set(clerk).set('Idempotency-Key', key).send(application(once.ref)).expect(201)
-    ).body;
-    await eventually(
-      async () => (await request(http).get('/api/delegations?process=apec-card&pageSize=100').set(clerk).expect(200)).body,
-      (b) => b.items.some((c: { caseId: string }) => c.caseId === first.caseId),
+    const keys = Array.from({ length: 8 }, (_, i) => `renew-${i}-${uniqueSuffix()}`);
+    const racing = await Promise.all(
+      keys.map((key, i) =>
+        request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .set('Idempotency-Key', key)
+          .send(application(i % 2 === 0 ? once.ref : once.number)),
+      ),
     );
-    const replay = await request(http)
-      .post('/api/apec/applications')
-      .set(clerk)
-      .set('Idempotency-Key', key)
-      .send(application(once.ref))
-      .expect(201);
-    expect([replay.body.caseId, replay.headers['idempotent-replayed']]).toEqual([first.caseId, 'true']);
-    for (const renews of [once.ref, once.number])
-      expect(await refusal(renews)).toEqual([
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 400, 400, 400, 400, 400, 400, 400]);
+    const winner = racing.findIndex((r) => r.status === 201);
+    const first = racing[winner]!.body as { caseId: string };
+    for (const r of racing.filter((x) => x.status === 400))
+      expect(r.body.errors).toEqual([
         {
           field: 'renews',
           rule: 'renewal-pending',
-          message: { zh: expect.stringContaining(first.caseId.slice(0, 8)), en: expect.any(String) },
+          message: { zh: expect.stringContaining(first.caseId.slice(0, 8)), en: expect.stringContaining(first.caseId.slice(0, 8)) },
         },
       ]);
+    // The same request again (its Idempotency-Key) is a replay of its own case, not a second renewal; a refused
+    // key was released, so it is refused again (not replayed as a success).
+    const replay = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .set('Idempotency-Key', keys[winner]!)
+      .send(application(winner % 2 === 0 ? once.ref : once.number))
+      .expect(201);
+    expect([replay.body.caseId, replay.headers['idempotent-replayed']]).toEqual([first.caseId, 'true']);
+    const loser = (winner + 1) % keys.length;
+    await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .set('Idempotency-Key', keys[loser]!)
+      .send(application(loser % 2 === 0 ? once.ref : once.number))
+      .expect(400);
+    for (const renews of [once.ref, once.number])
+      expect((await refusal(renews))[0]).toMatchObject({ field: 'renews', rule: 'renewal-pending' });
+    // Once the renewal ends without a card (the desk cancels it), the card may be renewed again.
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk)).status,
+      (status) => status === 200,
+    );
+    await request(http).post(`/api/delegations/${first.caseId}/cancel`).set(desk).send({ reason: '重复申请 / duplicate' }).expect(200);
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk).expect(200)).body,
+      (b) => b.status === 'cancelled',
+    );
+    const next = (
+      await request(http)
+        .post('/api/apec/applications')
+        .set(clerk)
+        .set('Idempotency-Key', `renew-next-${uniqueSuffix()}`)
+        .send(application(once.ref))
+        .expect(201)
+    ).body;
+    expect(next.caseId).not.toBe(first.caseId);
+    expect((await refusal(once.number))[0]).toMatchObject({
+      rule: 'renewal-pending',
+      message: { zh: expect.stringContaining(next.caseId.slice(0, 8)) },
+    });
   });
 });

@@ -255,10 +255,39 @@ describe('APEC business travel cards (issue 17)', () => {
     });
     // Only the new card is usable now.
     expect((await apec.usableCards([holder], today)).get(holder)?.number).toBe(newNumber);
-    // A retried replacement changes nothing; another holder's card is not replaced.
-    await expect(apec.replaceCard(oldNumber, newNumber, { holder, unit })).resolves.toBe(true);
-    await expect(apec.replaceCard(newNumber, oldNumber, { holder: `${unit}-other`, unit })).resolves.toBe(false);
+    // A retried K07 of this case changes nothing (idempotent for its own case).
+    const stored = (await apec.card(newNumber))!;
+    const again = {
+      number: newNumber,
+      holder,
+      unit,
+      economies: stored.economies,
+      issuedOn: stored.issuedOn,
+      validUntil: stored.validUntil,
+      caseId: stored.caseId,
+    };
+    await expect(apec.registerRenewalCard(again, oldNumber)).resolves.toMatchObject({ refused: null, replaced: true });
+    // Another case's card for the already-replaced card is refused and not registered: never two new cards.
+    const other = `CHN${String(Date.now() + 11).slice(-9)}`;
+    await expect(apec.registerRenewalCard({ ...again, number: other, caseId: randomUUID() }, oldNumber)).resolves.toEqual({
+      refused: { replacedBy: newNumber },
+    });
+    expect(await apec.card(other)).toBeNull();
     expect((await apec.card(newNumber))!.status).toBe('valid');
+
+    // A second renewal case for the same card that got past the API (as before the claim table) reaches K07:
+    // the step blocks (APEC_CARD_REPLACED) and registers no card, so the holder keeps exactly one valid card.
+    const second = await startApplication(unit, applicants, ['JP'], { number: oldNumber, expiresOn: oldValidUntil, economies: ['JP'] });
+    const secondNumber = `CHS${String(Date.now() + 2).slice(-9)}`;
+    const blocked = await drive(second, unit, {
+      onSchedule: false,
+      until: (p) => p.steps.some((st) => st.key === 'K07:m1' && st.status === 'blocked'),
+      act: act(unit, (st) => (st.key === 'K06:m1' ? { cardNumber: secondNumber } : undefined)),
+    });
+    expect(blocked.steps.find((st) => st.key === 'K07:m1')!.blockedReason?.en).toContain('already replaced');
+    expect(await apec.card(secondNumber)).toBeNull();
+    expect((await apec.card(oldNumber))!.replacedBy).toBe(newNumber);
+    expect((await apec.cards({ holders: [holder] })).filter((c) => c.status === 'valid').map((c) => c.number)).toEqual([newNumber]);
   });
 
   it('renewal opens 6 months before expiry: the card turns renewal-open and the enterprise clerk is notified', async () => {

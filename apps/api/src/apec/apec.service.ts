@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
@@ -45,6 +45,11 @@ export interface ApplicationResponse {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A renewal claim whose case is not in the read model after this long (ms) may be one whose start never happened
+ * (an unknown outcome not retried): the next renewal asks Temporal and, if no such workflow exists, takes it over.
+ */
+const RENEWAL_CLAIM_STALE_MS = 10 * 60_000;
 const today = (): string => shanghaiDate(Date.now());
 const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
@@ -249,7 +254,7 @@ export class ApecService {
     if (dayNumber(req.neededBy) <= dayNumber(today()))
       errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
-    const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors, key) : null;
+    const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
     if (errors.length > 0)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -281,6 +286,29 @@ export class ApecService {
     const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const submittedAt = new Date().toISOString();
+    // One renewal per card, race-free: the claim row (keyed by the card) is taken before the case starts.
+    if (renewed) {
+      const holder = await this.claimRenewal(renewed.number, caseId).catch((err: unknown) => {
+        throw unknownOutcome(err, key !== undefined);
+      });
+      if (holder !== caseId) {
+        if (key) await this.idempotency.release(key);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
+          {
+            errors: [
+              fieldError(
+                'renews',
+                'renewal-pending',
+                `该卡已有办理中的续办申请（${holder.slice(0, 8)}）`,
+                `The card is already being renewed by an open application (${holder.slice(0, 8)})`,
+              ),
+            ],
+          },
+        );
+      }
+    }
     try {
       const input: DelegationInput = {
         caseId,
@@ -305,26 +333,43 @@ export class ApecService {
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       return { ...stored, replayed: stored.body !== response };
     } catch (err) {
-      if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      if (isDefiniteRefusal(err)) {
+        if (key) await this.idempotency.release(key);
+        // Nothing runs for this case: its claim on the renewed card goes too.
+        if (renewed) await this.repo.releaseRenewal(renewed.number, caseId).catch(() => undefined);
+      }
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
     }
+  }
+
+  /**
+   * Claims the card's renewal for `caseId` (ApecRepository.claimRenewal) and returns the case that holds it:
+   * `caseId` itself, or the other renewal (the caller answers 400 `renews` `renewal-pending`). A claim whose case
+   * never started (an earlier start with an unknown outcome that was not retried: unlisted after
+   * RENEWAL_CLAIM_STALE_MS and unknown to Temporal) is taken over by compare-and-set.
+   */
+  private async claimRenewal(cardNumber: string, caseId: string): Promise<string> {
+    const held = await this.repo.claimRenewal(cardNumber, caseId);
+    if (held.caseId === caseId || held.listed || Date.now() - held.claimedAt.getTime() < RENEWAL_CLAIM_STALE_MS) return held.caseId;
+    try {
+      await (await this.temporal.client()).workflow.getHandle(delegationWorkflowId(held.caseId)).describe();
+      return held.caseId; // it runs: not yet projected
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) return held.caseId; // cannot tell: the claim stands
+    }
+    return (await this.repo.takeOverRenewal(cardNumber, held.caseId, caseId))
+      ? caseId
+      : (await this.repo.claimRenewal(cardNumber, caseId)).caseId;
   }
 
   /**
    * The card a renewal application names (`renews`: its ref or number): the enterprise's card (else 400
    * `registered-card`, whether or not another enterprise holds it), held by one of the applicants
    * (`card-holder`), not expired and `renewal-open` or `valid` within the 6 months before its expiry
-   * (`renewable`; the renewal window of process.md), not named by another open application (`renewal-pending`).
-   * Errors are added to `errors`; the card when it passes.
+   * (`renewable`; the renewal window of process.md). Errors are added to `errors`; the card when it passes. That
+   * no other application renews it (`renewal-pending`) is the claim's to say (claimRenewal), after these.
    */
-  private async renewedCard(
-    unit: string,
-    cardKey: string,
-    personIds: readonly string[],
-    errors: FieldError[],
-    /** This request's case id when it has an Idempotency-Key: its own (replayed) case is not another renewal. */
-    ownCaseId: string | undefined,
-  ): Promise<ApecCard | null> {
+  private async renewedCard(unit: string, cardKey: string, personIds: readonly string[], errors: FieldError[]): Promise<ApecCard | null> {
     const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card || card.unit !== unit) {
       errors.push(fieldError('renews', 'registered-card', '本企业没有这张卡', 'No such card of your enterprise'));
@@ -353,19 +398,6 @@ export class ApecService {
                 en: `Valid until ${card.validUntil}: renewal opens on ${renewalOpensOn(card.validUntil)}`,
               };
       errors.push(fieldError('renews', 'renewable', why.zh, why.en));
-      return null;
-    }
-    // One renewal per card: a second open application for it would leave the holder two new cards.
-    const pending = (await this.repo.openRenewalsOf(unit, card.number)).filter((id) => id !== ownCaseId);
-    if (pending.length > 0) {
-      errors.push(
-        fieldError(
-          'renews',
-          'renewal-pending',
-          `该卡已有办理中的续办申请（${pending[0]!.slice(0, 8)}）`,
-          `The card is already being renewed by an open application (${pending[0]!.slice(0, 8)})`,
-        ),
-      );
       return null;
     }
     return card;

@@ -4,6 +4,7 @@ import {
   admissionFailures,
   APEC_CARD_VERSIONS,
   cardUsableOn,
+  CLOSED_STATUSES,
   DEFAULT_WHITELIST_CRITERIA,
   type AdmissionApplication,
   type CardStatus,
@@ -16,6 +17,16 @@ import {
 } from '@df/domain';
 import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
 import { NotificationEntity } from '../entities/read-models.entity';
+
+/** Who holds a card's renewal claim: the case, when it claimed, and whether that case is in the read model yet. */
+export interface RenewalClaim {
+  caseId: string;
+  claimedAt: Date;
+  listed: boolean;
+}
+
+/** A claim whose case closed so lapses (the card not replaced): every closed status but `completed`. */
+const LAPSED_CLAIM_STATUSES = CLOSED_STATUSES.filter((s) => s !== 'completed');
 
 /** An enterprise as the card process reads it: profile and whitelist state (null: never admitted). */
 export interface Enterprise {
@@ -373,18 +384,55 @@ export class ApecRepository {
   }
 
   /**
-   * The unit's open card applications that renew this card: their submitted facts name it as an applicant's
-   * card (Member.apecCard.number; the event store's case.submitted, as the API wrote it).
+   * Claims the card's one renewal for `caseId` before that case starts (issue 17 item 5): the claim row's primary
+   * key is the card number, so of concurrent applications exactly one inserts it. A claim already held by this
+   * case (a keyed replay) is kept. A claim whose case ended without replacing the card (closed other than
+   * `completed` — rejected, cancelled, withdrawn, failed, terminated — and the card not replaced) has lapsed and is
+   * taken over in the same conditional UPDATE, which only one of concurrent takers can match. Returns the
+   * holder: `caseId` when claimed, else the other case (`listed`: whether it is in the cases read model yet).
    */
-  async openRenewalsOf(unit: string, number: string): Promise<string[]> {
-    const rows: Array<{ case_id: string }> = await this.ds.query(
-      `SELECT c.case_id FROM cases c JOIN case_events e ON e.stream_id = c.case_id AND e.type = 'case.submitted'
-        WHERE c.unit = $1 AND c.status = 'open' AND c.definition_version = ANY($2)
-          AND e.payload->'facts'->'members' @> $3::jsonb
-        ORDER BY c.case_id`,
-      [unit, [...APEC_CARD_VERSIONS], JSON.stringify([{ apecCard: { number } }])],
+  async claimRenewal(cardNumber: string, caseId: string): Promise<RenewalClaim> {
+    const inserted: Array<{ case_id: string }> = await this.ds.query(
+      `INSERT INTO apec_renewal_claims (card_number, case_id) VALUES ($1, $2)
+         ON CONFLICT (card_number) DO NOTHING RETURNING case_id`,
+      [cardNumber, caseId],
     );
-    return rows.map((r) => r.case_id);
+    if (inserted.length > 0) return { caseId, claimedAt: new Date(), listed: false };
+    // (An UPDATE answers [rows, count] through DataSource.query.)
+    const [taken]: [Array<{ case_id: string }>, number] = await this.ds.query(
+      `UPDATE apec_renewal_claims r SET case_id = $2, claimed_at = now()
+        WHERE r.card_number = $1 AND r.case_id <> $2
+          AND EXISTS (SELECT 1 FROM cases c WHERE c.case_id = r.case_id AND c.status = ANY($3))
+          AND EXISTS (SELECT 1 FROM apec_cards k WHERE k.number = r.card_number AND k.replaced_by IS NULL)
+        RETURNING r.case_id`,
+      [cardNumber, caseId, LAPSED_CLAIM_STATUSES],
+    );
+    if (taken.length > 0) return { caseId, claimedAt: new Date(), listed: false };
+    const [held]: Array<{ case_id: string; claimed_at: Date; listed: boolean }> = await this.ds.query(
+      `SELECT r.case_id, r.claimed_at, EXISTS (SELECT 1 FROM cases c WHERE c.case_id = r.case_id) AS listed
+         FROM apec_renewal_claims r WHERE r.card_number = $1`,
+      [cardNumber],
+    );
+    // Released in between (its case's start was refused): claim again.
+    if (!held) return this.claimRenewal(cardNumber, caseId);
+    return { caseId: held.case_id, claimedAt: new Date(held.claimed_at), listed: held.listed };
+  }
+
+  /**
+   * Moves the card's claim from `from` to `to` only if `from` still holds it (compare-and-set): for a claim whose
+   * case never started (the caller checked Temporal). True when `to` holds it now.
+   */
+  async takeOverRenewal(cardNumber: string, from: string, to: string): Promise<boolean> {
+    const [, count]: [unknown[], number] = await this.ds.query(
+      `UPDATE apec_renewal_claims SET case_id = $3, claimed_at = now() WHERE card_number = $1 AND case_id = $2`,
+      [cardNumber, from, to],
+    );
+    return count > 0;
+  }
+
+  /** Drops the case's claim on the card (its start was definitely refused: nothing runs for it). */
+  async releaseRenewal(cardNumber: string, caseId: string): Promise<void> {
+    await this.ds.query(`DELETE FROM apec_renewal_claims WHERE card_number = $1 AND case_id = $2`, [cardNumber, caseId]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -471,24 +519,49 @@ export class ApecRepository {
   }
 
   /**
-   * A renewal's new card replaces the card it renews (issue 17 item 5, at K07): the old card, still `valid` or
-   * `renewal-open` and of the same holder and enterprise, turns `cancelled` with the new number in `replacedBy`
-   * (the row stays: history kept). Idempotent: a retry finds it replaced by the same number. Returns whether the
-   * old card is now replaced by `newNumber` (false: unknown, another holder's, or lost/cancelled before).
+   * Registers a renewal's new card and cancels the card it renews, in one transaction holding the old card's row
+   * lock (issue 17 item 5, at K07): the old card, of the same holder and enterprise, turns `cancelled` with the
+   * new number in `replacedBy` (the row stays: history kept). Refused — nothing registered — when the old card
+   * is already replaced by a card of another case (`already-replaced`, with that number): one card replaced
+   * once, so the holder never ends up with two new cards. Idempotent for its own case: a retry finds the old
+   * card replaced by this number and returns the stored card. `replaced` is false when the old card is unknown,
+   * another holder's, or was lost/cancelled before (the new card is still registered).
    */
-  async replaceCard(oldNumber: string, newNumber: string, by: { holder: string; unit: string }): Promise<boolean> {
-    return this.ds.transaction(async (m) => {
-      const row = await m.findOne(ApecCardEntity, { where: { number: oldNumber }, lock: { mode: 'pessimistic_write' } });
-      if (!row || row.holder !== by.holder || row.unit !== by.unit || oldNumber === newNumber) return false;
-      if (row.replacedBy === newNumber) return true;
-      if (row.status !== 'valid' && row.status !== 'renewal-open') return false;
+  async registerRenewalCard(
+    card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>,
+    oldNumber: string,
+  ): Promise<{ refused: { replacedBy: string } } | { refused: null; card: ApecCard; replaced: boolean }> {
+    const outcome = await this.ds.transaction(async (m) => {
+      const old = await m.findOne(ApecCardEntity, { where: { number: oldNumber }, lock: { mode: 'pessimistic_write' } });
+      if (old?.replacedBy && old.replacedBy !== card.number) {
+        const by = await m.findOneBy(ApecCardEntity, { number: old.replacedBy });
+        if (by?.caseId !== card.caseId) return { refused: { replacedBy: old.replacedBy } };
+      }
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(ApecCardEntity)
+        .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
+        .orIgnore()
+        .execute();
+      if (!old || old.holder !== card.holder || old.unit !== card.unit || oldNumber === card.number)
+        return { refused: null, replaced: false };
+      if (old.replacedBy) return { refused: null, replaced: true }; // this case's retry
+      if (old.status !== 'valid' && old.status !== 'renewal-open') return { refused: null, replaced: false };
       await m.update(
         ApecCardEntity,
         { number: oldNumber },
-        { status: 'cancelled', statusReason: '续办换发新卡 / Replaced by its renewal card', replacedBy: newNumber, updatedAt: new Date() },
+        {
+          status: 'cancelled',
+          statusReason: '续办换发新卡 / Replaced by its renewal card',
+          replacedBy: card.number,
+          updatedAt: new Date(),
+        },
       );
-      return true;
+      return { refused: null, replaced: true };
     });
+    if (outcome.refused) return { refused: outcome.refused };
+    return { refused: null, card: (await this.card(card.number))!, replaced: outcome.replaced };
   }
 
   /** A card reported lost or cancelled (no longer usable for any economy). */

@@ -13,6 +13,7 @@ import { CasesSubmittedAtIndex1795990459202 } from './1795990459202-CasesSubmitt
 import { CaseAttachments1795990764881 } from './1795990764881-CaseAttachments';
 import { ApecCardRef1796001469987 } from './1796001469987-ApecCardRef';
 import { ApecCardReplacedBy1796002119210 } from './1796002119210-ApecCardReplacedBy';
+import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CaseAttachments1795990764881,
   ApecCardRef1796001469987,
   ApecCardReplacedBy1796002119210,
+  ApecRenewalClaims1796003820347,
 ];
