@@ -2,8 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { Page } from 'playwright-core';
-import { addDays, shanghaiDate } from '@df/domain';
-import { RegistriesRepository } from '@df/persistence';
+import { addDays, addMonths, shanghaiDate } from '@df/domain';
+import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
@@ -64,6 +64,44 @@ describe('the APEC pages of the web app (issue 17)', () => {
       },
       system,
     );
+    // A second registered unit the desk registers as an enterprise from its page, and a card to mark lost.
+    await registries.putUnit(
+      {
+        code: `${unit}-b`,
+        nameZh: '测试物流公司',
+        nameEn: 'Test Logistics Co.',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      system,
+    );
+    const today = shanghaiDate(Date.now());
+    await new ApecRepository(stack.api.app.get(DataSource)).registerCard({
+      number: `CHB${String(Date.now()).slice(-9)}`,
+      holder: `${unit}-p1`,
+      unit,
+      economies: ['AU'],
+      issuedOn: today,
+      validUntil: addDays(addMonths(today, 60), -1),
+      caseId: null,
+    });
+    // A card within its last 6 months, renewal open: the clerk renews it from the cards table.
+    const apecRepo = new ApecRepository(stack.api.app.get(DataSource));
+    const renewing = `CHR${String(Date.now()).slice(-9)}`;
+    await apecRepo.registerCard({
+      number: renewing,
+      holder: `${unit}-p1`,
+      unit,
+      economies: ['NZ'],
+      issuedOn: addMonths(today, -58),
+      validUntil: addDays(today, 60),
+      caseId: null,
+    });
+    await apecRepo.openRenewal(renewing, new Date());
     const desk = bearer(stack.users.tokens['apec-desk']);
     await request(stack.api.http)
       .put(`/api/apec/enterprises/${unit}`)
@@ -92,12 +130,8 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const neededBy = clerk.locator('#neededBy');
     await neededBy.fill('2027-01-01');
     await neededBy.press('Tab');
-    const personIds = clerk.getByLabel('申请人（企业人员名册）', { exact: true });
-    // The roster is the personnel office's: for the clerk the API answers 403, so the person id is typed.
-    await personIds.click();
-    await personIds.fill(`${unit}-p1`);
-    await personIds.press('Enter');
-    await clerk.keyboard.press('Escape');
+    // Applicants are picked by name from the enterprise's own roster.
+    await pickOption(clerk, '申请人（企业人员名册）', `李四 (${unit}-p1)`);
     await pickOption(clerk, '预审经济体', '日本 (JP)');
     await pickOption(clerk, '预审经济体', '新加坡 (SG)');
     await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
@@ -107,6 +141,15 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const applications = clerk.getByTestId('apec-applications');
     await applications.getByText('日本 (JP)、新加坡 (SG)').waitFor();
     await expect(applications.innerText()).resolves.toContain(unit);
+    // 续办 Renew on the renewal-open card: the application is pre-filled with its holder and economies.
+    const renewRow = clerk.getByTestId('apec-cards').locator('tr', { hasText: '新西兰' });
+    await renewRow.getByRole('button', { name: /续\s?办/ }).click();
+    await expect(clerk.getByTestId('apec-renewing').innerText()).resolves.toContain('李四');
+    await expect(clerk.getByTestId('apec-apply-form').innerText()).resolves.toMatch(/李四[\s\S]*新西兰 \(NZ\)/);
+    await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
+    await clerk.getByTestId('apec-submit').click();
+    await applications.getByText('新西兰 (NZ)').waitFor();
+    await clerk.getByTestId('apec-renewing').waitFor({ state: 'detached' });
     await expectAccessible(clerk);
     await screenshot(clerk, 'apec-clerk');
 
@@ -135,12 +178,46 @@ describe('the APEC pages of the web app (issue 17)', () => {
       .getByRole('dialog')
       .getByRole('button', { name: /确\s?定|OK/ })
       .click();
-    await desk.getByTestId('apec-move-error').waitFor();
+    // Refusals in both languages, Chinese first.
+    const refusal = desk.getByTestId('apec-dialog-error');
+    await refusal.waitFor();
+    await expect(refusal.innerText()).resolves.toMatch(/[\u4e00-\u9fff].* \/ .*lift/);
     await desk
       .getByRole('dialog')
       .getByRole('button', { name: /取\s?消|Cancel/ })
       .click();
     await expect(row.innerText()).resolves.toContain('已准入');
+
+    // The desk registers the second unit as a state medium enterprise; it shows in the list.
+    await desk.getByTestId('apec-register').click();
+    const dialog = desk.getByTestId('apec-enterprise-dialog');
+    await dialog.getByLabel('企业', { exact: true }).click();
+    await desk.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="测试物流公司 (${unit}-b)"]`).click();
+    await dialog.getByLabel('所有制', { exact: true }).click();
+    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="国有"]').click();
+    await dialog.getByLabel('规模', { exact: true }).click();
+    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="中型"]').click();
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /保\s?存/ })
+      .click();
+    await desk.getByTestId('apec-enterprise-search').locator('input').fill(`${unit}-b`);
+    const registered = enterprises.locator('tr', { hasText: `测试物流公司 (${unit}-b)` });
+    await registered.waitFor();
+    await expect(registered.innerText()).resolves.toMatch(/国有[\s\S]*中型/);
+
+    // A card reported lost, from the cards registry (its number is masked for the desk: the row names it).
+    const cards = desk.getByTestId('apec-cards');
+    const cardRow = cards.locator('tr', { hasText: '澳大利亚' });
+    await cardRow.getByRole('button', { name: '挂失或注销' }).click();
+    await desk.getByRole('dialog').getByLabel('原因', { exact: true }).fill('持卡人报失');
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s?定|OK/ })
+      .click();
+    await cardRow.getByText('已挂失').waitFor();
+    await expect(cardRow.getByRole('button', { name: '挂失或注销' }).count()).resolves.toBe(0);
+    await screenshot(desk, 'apec-desk-forms');
 
     await desk.getByTestId('lang').click();
     await desk.getByRole('heading', { name: 'APEC cards and the enterprise whitelist' }).waitFor();

@@ -228,7 +228,8 @@ describe('APEC cards over the API (issue 17)', () => {
       status: 'valid',
       renewalOpensOn: addMonths(addDays(addMonths(today(), 60), -1), -6),
     });
-    // ... masked for the APEC desk and the enterprise clerk.
+    // ... masked for the APEC desk and the enterprise clerk (the clerk reads its own enterprise's holders by
+    // person id, the roster's key; the desk does not).
     for (const role of ['apec-desk', 'enterprise-clerk'] as const) {
       const list = (
         await request(http)
@@ -239,7 +240,7 @@ describe('APEC cards over the API (issue 17)', () => {
       ).body;
       const masked = list.items.find((c: { economies: string[] }) => c.economies.join() === 'JP');
       expect([role, masked.apecCardNumber]).toEqual([role, expect.stringMatching(/^CH\*+\d{3}$/)]);
-      expect(masked.holder).not.toBe(holder);
+      expect([role, masked.holder === holder]).toEqual([role, role === 'enterprise-clerk']);
     }
     // Another enterprise's clerk does not read these cards.
     await request(http).get(`/api/apec/cards?unit=${ent.unit}`).set(bearer(gov.tokens['enterprise-clerk'])).expect(403);
@@ -263,5 +264,319 @@ describe('APEC cards over the API (issue 17)', () => {
     const res2 = await request(http).post('/api/delegations').set(bearer(gov.tokens.organizer)).send(sub).expect(201);
     const p2 = (await request(http).get(`/api/delegations/${res2.body.caseId}`).set(bearer(gov.tokens['visa-officer'])).expect(200)).body;
     expect(p2.routes[p2.facts.members[0].id]).toEqual({ JP: 'visa' });
+  });
+  it("the enterprises list, the clerk's own roster, and a card marked lost by its reference", async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    const manager = bearer(ent.tokens.manager);
+    // Two enterprises of this run: a state medium one (never listed) and a non-state micro one admitted.
+    const stateUnit = `${ent.unit}-s`;
+    const microUnit = `${ent.unit}-m`;
+    await unit(stateUnit);
+    await unit(microUnit);
+    await request(http).put(`/api/apec/enterprises/${stateUnit}`).set(desk).send({ ownership: 'state', size: 'medium' }).expect(200);
+    await request(http).put(`/api/apec/enterprises/${microUnit}`).set(desk).send({ ownership: 'non-state', size: 'micro' }).expect(200);
+    await request(http)
+      .post(`/api/apec/enterprises/${microUnit}/whitelist/admission`)
+      .set(desk)
+      .send({ registeredCapitalWan: 40, foreignTradeUsd: 60_000, taxCreditGrade: 'B', creditRecordClean: true })
+      .expect(200);
+    // An unknown unit is 404 for the registration (nothing written), a bad size 400 naming the field.
+    await request(http).put(`/api/apec/enterprises/${ent.unit}-nope`).set(desk).send({ ownership: 'state', size: 'large' }).expect(404);
+    expect(
+      (await request(http).put(`/api/apec/enterprises/${stateUnit}`).set(desk).send({ ownership: 'state', size: 'huge' }).expect(400)).body
+        .errors[0],
+    ).toMatchObject({ field: 'size' });
+
+    const list = (await request(http).get('/api/apec/enterprises').query({ q: ent.unit }).set(desk).expect(200)).body;
+    documented(S.EnterpriseListSchema, list);
+    const byUnit = new Map(list.items.map((e: { unit: string }) => [e.unit, e]));
+    expect(byUnit.get(stateUnit)).toMatchObject({
+      ownership: 'state',
+      size: 'medium',
+      whitelist: null,
+      mayApply: true,
+      nameZh: '测试企业',
+    });
+    expect(byUnit.get(microUnit)).toMatchObject({
+      ownership: 'non-state',
+      size: 'micro',
+      whitelist: { state: 'admitted' },
+      mayApply: true,
+    });
+    expect(list).toMatchObject({ page: 1, pageSize: 50, total: list.items.length });
+    // The latest change first: the micro firm was admitted after the state firm's registration.
+    expect(list.items.map((e: { unit: string }) => e.unit).indexOf(microUnit)).toBeLessThan(
+      list.items.map((e: { unit: string }) => e.unit).indexOf(stateUnit),
+    );
+    // Filters combine; the manager reads the list too.
+    const filtered = (
+      await request(http)
+        .get('/api/apec/enterprises')
+        .query({ q: ent.unit, ownership: 'non-state', whitelist: 'admitted' })
+        .set(manager)
+        .expect(200)
+    ).body;
+    expect(filtered.items.map((e: { unit: string }) => e.unit)).toEqual([microUnit]);
+    const notListed = (
+      await request(http).get('/api/apec/enterprises').query({ q: ent.unit, whitelist: 'not-listed' }).set(desk).expect(200)
+    ).body;
+    expect(notListed.items.map((e: { unit: string }) => e.unit)).toEqual([stateUnit]);
+    const paged = (await request(http).get('/api/apec/enterprises').query({ q: ent.unit, pageSize: 1, page: 2 }).set(desk).expect(200))
+      .body;
+    expect(paged).toMatchObject({ page: 2, pageSize: 1, total: list.total });
+    expect(paged.items.map((e: { unit: string }) => e.unit)).toEqual([list.items[1].unit]);
+    // A search with LIKE's wildcards matches them literally.
+    expect((await request(http).get('/api/apec/enterprises').query({ q: '%' }).set(desk).expect(200)).body.items).toEqual([]);
+    // Bad filters: 400 naming query.<field> with its rule, in both languages.
+    for (const [query, field] of [
+      [{ size: 'huge' }, 'query.size'],
+      [{ ownership: 'private' }, 'query.ownership'],
+      [{ whitelist: 'pending' }, 'query.whitelist'],
+      [{ pageSize: '0' }, 'query.pageSize'],
+      [{ page: 'x' }, 'query.page'],
+    ] as const) {
+      const bad = (await request(http).get('/api/apec/enterprises').query(query).set(desk).expect(400)).body;
+      expect(bad).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ field, message: { zh: expect.any(String), en: expect.any(String) } }],
+      });
+    }
+    // Not the enterprise clerk's (it reads its own enterprise), nor the organizer's.
+    await request(http).get('/api/apec/enterprises').set(clerk).expect(403);
+    await request(http).get('/api/apec/enterprises').set(bearer(ent.tokens.organizer)).expect(403);
+
+    // The enterprise clerk reads its own roster: person ids in clear (it names applicants by them), the
+    // rest of the personal data masked as for its role.
+    const roster = (await request(http).get('/api/registries/people').set(clerk).expect(200)).body;
+    expect(roster.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
+    expect(roster.items[0]).toMatchObject({ name: '李四', unit: ent.unit });
+    expect(roster.items[0].dateOfBirth).not.toBe('1975-03-01');
+    const own = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(clerk).expect(200)).body;
+    expect(own.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
+    const one = (await request(http).get(`/api/registries/people/${ent.unit}-p1`).set(clerk).expect(200)).body;
+    expect(one).toMatchObject({ personId: `${ent.unit}-p1`, name: '李四' });
+    // Another unit's people: 403 as the other registries answer; an unknown person 404.
+    expect((await request(http).get('/api/registries/people').query({ unit: gov.unit }).set(clerk).expect(403)).body.code).toBe(
+      'CASE_OUT_OF_SCOPE',
+    );
+    await request(http).get(`/api/registries/people/${gov.unit}-p1`).set(clerk).expect(403);
+    await request(http).get(`/api/registries/people/${ent.unit}-nobody`).set(clerk).expect(404);
+    // The roster opens no write: the personnel office keeps it.
+    await request(http)
+      .put(`/api/registries/people/${ent.unit}-p1`)
+      .set(clerk)
+      .send({
+        unit: ent.unit,
+        name: 'x',
+        gender: 'male',
+        dateOfBirth: '1975-03-01',
+        rank: 'staff',
+        position: 'x',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      })
+      .expect(403);
+    // The person ids stay masked for the desk, which reads every roster.
+    const forDesk = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(desk).expect(200)).body;
+    expect(forDesk.items[0].personId).not.toBe(`${ent.unit}-p1`);
+
+    // A card marked lost by its reference (the desk sees the number masked).
+    const number = `CHR${String(Date.now()).slice(-9)}`;
+    await apec.registerCard({
+      number,
+      holder: `${microUnit}-p`,
+      unit: microUnit,
+      economies: ['SG'],
+      issuedOn: today(),
+      validUntil: addDays(addMonths(today(), 60), -1),
+      caseId: null,
+    });
+    const cards = (await request(http).get('/api/apec/cards').query({ unit: microUnit }).set(desk).expect(200)).body;
+    documented(S.CardListSchema, cards);
+    const card = cards.items[0] as { ref: string; apecCardNumber: string };
+    expect(card.apecCardNumber).not.toBe(number);
+    expect(card.ref).toMatch(/^[0-9a-f-]{36}$/);
+    const statusPath = `/api/apec/cards/${card.ref}/status`;
+    // Bad input: 400 naming the field; an unknown reference 404; the clerk may not.
+    expect(
+      (await request(http).post(statusPath).set(desk).send({ status: 'stolen', reason: 'x' }).expect(400)).body.errors[0],
+    ).toMatchObject({
+      field: 'status',
+    });
+    expect((await request(http).post(statusPath).set(desk).send({ status: 'lost' }).expect(400)).body.errors[0]).toMatchObject({
+      field: 'reason',
+    });
+    await request(http)
+      .post('/api/apec/cards/00000000-0000-4000-8000-000000000000/status')
+      .set(desk)
+      .send({ status: 'lost', reason: 'x' })
+      .expect(404);
+    await request(http).post(statusPath).set(clerk).send({ status: 'lost', reason: 'x' }).expect(403);
+    const lost = (await request(http).post(statusPath).set(desk).send({ status: 'lost', reason: '持卡人报失' }).expect(200)).body;
+    documented(S.CardSchema, lost);
+    expect(lost).toMatchObject({ ref: card.ref, status: 'lost', statusReason: '持卡人报失' });
+    // Once lost it does not change again: 409 in both languages.
+    const again = (await request(http).post(statusPath).set(desk).send({ status: 'cancelled', reason: 'x' }).expect(409)).body;
+    expect(again.message).toMatchObject({ zh: expect.stringContaining('挂失'), en: expect.stringContaining('lost') });
+  });
+  it("a renewal application names the card it renews: validated, and carried as the applicant's card in the case", async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    // The enterprise may apply (the first test left it exited): re-admitted.
+    const e = (await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk).expect(200)).body;
+    if (!e.mayApply) await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+    await person(`${ent.unit}-p2`, ent.unit);
+    const holder = `${ent.unit}-p1`;
+    const stamp = String(Date.now()).slice(-8);
+    const card = async (suffix: string, c: { holder?: string; unit?: string; validUntil: string; status?: 'lost' | 'renewal-open' }) => {
+      const number = `CH${suffix}${stamp}`;
+      await apec.registerCard({
+        number,
+        holder: c.holder ?? holder,
+        unit: c.unit ?? ent.unit,
+        economies: ['JP'],
+        issuedOn: addMonths(c.validUntil, -60),
+        validUntil: c.validUntil,
+        caseId: null,
+      });
+      if (c.status === 'lost') await apec.setCardStatus(number, 'lost', '遗失');
+      if (c.status === 'renewal-open') await apec.openRenewal(number, new Date());
+      return { number, ref: (await apec.card(number))!.ref };
+    };
+    const soon = addDays(today(), 60);
+    const renewable = await card('A', { validUntil: soon, status: 'renewal-open' });
+    const validInWindow = await card('B', { validUntil: addDays(today(), 90) });
+    const tooEarly = await card('C', { validUntil: addMonths(today(), 7) });
+    const expired = await card('D', { validUntil: addDays(today(), -1) });
+    const lost = await card('E', { validUntil: soon, status: 'lost' });
+    const others = await card('F', { validUntil: soon, unit: gov.unit, holder: `${gov.unit}-p1` });
+    const p2s = await card('G', { validUntil: soon, holder: `${ent.unit}-p2` });
+
+    const application = (renews: string, personIds = [holder]) => ({
+      personIds,
+      economies: ['JP', 'SG'],
+      neededBy: addDays(today(), 60),
+      renews,
+    });
+    const refusal = async (renews: string, personIds?: string[]) =>
+      (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(400)).body.errors;
+    // Each bad renewal is a 400 naming renews and its rule, in both languages.
+    for (const [renews, rule, personIds] of [
+      [others.ref, 'registered-card', undefined],
+      [others.number, 'registered-card', undefined],
+      ['00000000-0000-4000-8000-000000000000', 'registered-card', undefined],
+      ['CH-no-such-card', 'registered-card', undefined],
+      [p2s.ref, 'card-holder', undefined],
+      [tooEarly.ref, 'renewable', undefined],
+      [expired.ref, 'renewable', undefined],
+      [lost.ref, 'renewable', undefined],
+    ] as Array<[string, string, string[] | undefined]>) {
+      expect([renews, await refusal(renews, personIds)]).toEqual([
+        renews,
+        [{ field: 'renews', rule, message: { zh: expect.any(String), en: expect.any(String) } }],
+      ]);
+    }
+    expect((await refusal(tooEarly.ref))[0].message.en).toContain(`renewal opens on ${addMonths(addMonths(today(), 7), -6)}`);
+    // The text rule holds for renews too.
+    expect(
+      (await request(http).post('/api/apec/applications').set(clerk).send(application('x\u0000')).expect(400)).body.errors[0],
+    ).toMatchObject({
+      field: 'renews',
+      rule: 'text-control',
+    });
+
+    // A valid card within the 6 months (by its number) and a renewal-open one (by its ref) are renewable.
+    for (const renews of [validInWindow.number, renewable.ref]) {
+      const started = (
+        await request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .send(application(renews, [`${ent.unit}-p2`, holder]))
+          .expect(201)
+      ).body;
+      // The case carries the renewed card as the applicant's card (its number in clear for the passport officer only).
+      const asOfficer = (
+        await request(http).get(`/api/delegations/${started.caseId}`).set(bearer(ent.tokens['passport-officer'])).expect(200)
+      ).body;
+      const renewedNumber = renews === renewable.ref ? renewable.number : validInWindow.number;
+      expect(
+        asOfficer.facts.members.map((m: { personId: string; apecCard?: { number: string } }) => [m.personId, m.apecCard?.number ?? null]),
+      ).toEqual([
+        [`${ent.unit}-p2`, null],
+        [holder, renewedNumber],
+      ]);
+      const asClerk = (await request(http).get(`/api/delegations/${started.caseId}`).set(clerk).expect(200)).body;
+      expect(asClerk.facts.members[1].apecCard.number).not.toBe(renewedNumber);
+    }
+
+    // One renewal per card, under concurrency: 8 applications for one card at once (each its own
+    // Idempotency-Key) — exactly one starts a case, the other 7 are 400 renews renewal-pending naming it.
+    const once = await card('H', { validUntil: soon, status: 'renewal-open' });
+    const keys = Array.from({ length: 8 }, (_, i) => `renew-${i}-${uniqueSuffix()}`);
+    const racing = await Promise.all(
+      keys.map((key, i) =>
+        request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .set('Idempotency-Key', key)
+          .send(application(i % 2 === 0 ? once.ref : once.number)),
+      ),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 400, 400, 400, 400, 400, 400, 400]);
+    const winner = racing.findIndex((r) => r.status === 201);
+    const first = racing[winner]!.body as { caseId: string };
+    for (const r of racing.filter((x) => x.status === 400))
+      expect(r.body.errors).toEqual([
+        {
+          field: 'renews',
+          rule: 'renewal-pending',
+          message: { zh: expect.stringContaining(first.caseId.slice(0, 8)), en: expect.stringContaining(first.caseId.slice(0, 8)) },
+        },
+      ]);
+    // The same request again (its Idempotency-Key) is a replay of its own case, not a second renewal; a refused
+    // key was released, so it is refused again (not replayed as a success).
+    const replay = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .set('Idempotency-Key', keys[winner]!)
+      .send(application(winner % 2 === 0 ? once.ref : once.number))
+      .expect(201);
+    expect([replay.body.caseId, replay.headers['idempotent-replayed']]).toEqual([first.caseId, 'true']);
+    const loser = (winner + 1) % keys.length;
+    await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .set('Idempotency-Key', keys[loser]!)
+      .send(application(loser % 2 === 0 ? once.ref : once.number))
+      .expect(400);
+    for (const renews of [once.ref, once.number])
+      expect((await refusal(renews))[0]).toMatchObject({ field: 'renews', rule: 'renewal-pending' });
+    // Once the renewal ends without a card (the desk cancels it), the card may be renewed again.
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk)).status,
+      (status) => status === 200,
+    );
+    await request(http).post(`/api/delegations/${first.caseId}/cancel`).set(desk).send({ reason: '重复申请 / duplicate' }).expect(200);
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk).expect(200)).body,
+      (b) => b.status === 'cancelled',
+    );
+    const next = (
+      await request(http)
+        .post('/api/apec/applications')
+        .set(clerk)
+        .set('Idempotency-Key', `renew-next-${uniqueSuffix()}`)
+        .send(application(once.ref))
+        .expect(201)
+    ).body;
+    expect(next.caseId).not.toBe(first.caseId);
+    expect((await refusal(once.number))[0]).toMatchObject({
+      rule: 'renewal-pending',
+      message: { zh: expect.stringContaining(next.caseId.slice(0, 8)) },
+    });
   });
 });

@@ -90,6 +90,7 @@ const ROUTES = [
   'delete /api/users/{username}/grants/{role}/{unit}',
   'post /api/users/{username}/password-reset',
   // APEC business travel cards (issue 17).
+  'get /api/apec/enterprises',
   'put /api/apec/enterprises/{unit}',
   'get /api/apec/enterprises/{unit}',
   'post /api/apec/enterprises/{unit}/whitelist/admission',
@@ -236,6 +237,23 @@ describe('the OpenAPI document', () => {
       (await request(api.http).get('/api/dashboard').set(bearer(users.tokens.organizer)).expect(403)).body,
     );
 
+    // The APEC enterprises list (issue 17) and its refusals.
+    expectDocumented(
+      'get /api/apec/enterprises',
+      200,
+      (await request(api.http).get('/api/apec/enterprises').set(bearer(users.tokens['apec-desk'])).expect(200)).body,
+    );
+    expectDocumented(
+      'get /api/apec/enterprises',
+      400,
+      (await request(api.http).get('/api/apec/enterprises?size=huge').set(bearer(users.tokens['apec-desk'])).expect(400)).body,
+    );
+    expectDocumented(
+      'get /api/apec/enterprises',
+      403,
+      (await request(api.http).get('/api/apec/enterprises').set(bearer(users.tokens.organizer)).expect(403)).body,
+    );
+
     // Error bodies.
     expectDocumented(
       'post /api/delegations',
@@ -293,6 +311,9 @@ describe('the OpenAPI document', () => {
     expect(param('/api/inbox', 'pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 200 });
     expect(param('/api/dashboard', 'limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
     expect(param('/api/delegations', 'unit')).toMatchObject({ type: 'string', maxLength: 64, pattern: expect.any(String) });
+    // The APEC enterprises list (issue 17): bounded like the other lists.
+    expect(param('/api/apec/enterprises', 'pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(param('/api/apec/enterprises', 'size')).toMatchObject({ enum: ['large', 'medium', 'small', 'micro'] });
     // Every request string states the text rule (a pattern) and a bound; free-form data is JsonValue.
     const submission = JSON.stringify(doc.components.schemas.DelegationSubmission);
     expect(submission).toContain('"maxLength":100');

@@ -31,7 +31,8 @@ const SEEDED = [
   {
     what: 'person id (facts, roster, custody ledger, audit)',
     value: 'staff-commerce-0042',
-    clear: ['personnel', 'secrecy', 'passport-officer'],
+    // The enterprise clerk names its own unit's staff (the roster) as APEC card applicants by person id.
+    clear: ['personnel', 'secrecy', 'passport-officer', 'enterprise-clerk'],
   },
   {
     what: 'national ID, 18 digits with X check digit (step data, comments, objection)',

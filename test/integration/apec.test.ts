@@ -95,10 +95,18 @@ describe('APEC business travel cards (issue 17)', () => {
     return { unit, applicants };
   }
 
-  async function startApplication(unit: string, applicants: CardApplicant[], economies: string[]): Promise<WorkflowHandle> {
+  async function startApplication(
+    unit: string,
+    applicants: CardApplicant[],
+    economies: string[],
+    /** A renewal: the first applicant's current card, as the API puts it in the case data (Member.apecCard). */
+    renews?: { number: string; expiresOn: string; economies: string[] },
+  ): Promise<WorkflowHandle> {
+    const facts = cardApplicationFacts({ unit, enterpriseName: '测试贸易有限公司', applicants, economies, neededBy: addDays(today, 90) });
+    if (renews) facts.members[0] = { ...facts.members[0]!, apecCard: renews };
     const input: DelegationInput = {
       caseId: randomUUID(),
-      facts: cardApplicationFacts({ unit, enterpriseName: '测试贸易有限公司', applicants, economies, neededBy: addDays(today, 90) }),
+      facts,
       definition: APEC_CARD_DEFINITION,
       workingDaySeconds: 1,
       submittedBy: actor('enterprise-clerk', unit),
@@ -204,6 +212,82 @@ describe('APEC business travel cards (issue 17)', () => {
     const timer = await worker.client.workflow.getHandle(apecRenewalWorkflowId(number)).describe();
     expect(timer.status.name).toBe('RUNNING');
     expect((await apec.card(number))!.status).toBe('valid');
+  });
+
+  it('a renewal application: its new card, registered at K07, replaces the renewed card (cancelled, the new number on record)', async () => {
+    const { unit, applicants } = await enterprise('state', 'large', 1);
+    const holder = applicants[0]!.personId;
+    const oldNumber = `CHO${String(Date.now()).slice(-9)}`;
+    const oldValidUntil = addDays(today, 60);
+    await apec.registerCard({
+      number: oldNumber,
+      holder,
+      unit,
+      economies: ['JP'],
+      issuedOn: addMonths(today, -58),
+      validUntil: oldValidUntil,
+      caseId: null,
+    });
+    expect((await apec.openRenewal(oldNumber, new Date()))!.status).toBe('renewal-open');
+
+    const handle = await startApplication(unit, applicants, ['JP', 'SG'], {
+      number: oldNumber,
+      expiresOn: oldValidUntil,
+      economies: ['JP'],
+    });
+    const newNumber = `CHN${String(Date.now() + 1).slice(-9)}`;
+    const done = await drive(handle, unit, {
+      onSchedule: false,
+      act: act(unit, (s) => (s.key === 'K06:m1' ? { cardNumber: newNumber } : undefined)),
+    });
+    expect(done.status).toBe('completed');
+    // The renewed card stays in the registry (history kept): cancelled, replaced by the new card.
+    expect(await apec.card(oldNumber)).toMatchObject({
+      status: 'cancelled',
+      replacedBy: newNumber,
+      statusReason: expect.stringContaining('Replaced by its renewal card'),
+      validUntil: oldValidUntil,
+    });
+    expect(await apec.card(newNumber)).toMatchObject({ holder, status: 'valid', economies: ['JP', 'SG'] });
+    expect(done.steps.find((s) => s.key === 'K07:m1')!.data).toMatchObject({
+      apecCardNumber: newNumber,
+      renewedCardValidUntil: oldValidUntil,
+    });
+    // Only the new card is usable now.
+    expect((await apec.usableCards([holder], today)).get(holder)?.number).toBe(newNumber);
+    // A retried K07 of this case changes nothing (idempotent for its own case).
+    const stored = (await apec.card(newNumber))!;
+    const again = {
+      number: newNumber,
+      holder,
+      unit,
+      economies: stored.economies,
+      issuedOn: stored.issuedOn,
+      validUntil: stored.validUntil,
+      caseId: stored.caseId,
+    };
+    await expect(apec.registerRenewalCard(again, oldNumber)).resolves.toMatchObject({ refused: null, replaced: true });
+    // Another case's card for the already-replaced card is refused and not registered: never two new cards.
+    const other = `CHN${String(Date.now() + 11).slice(-9)}`;
+    await expect(apec.registerRenewalCard({ ...again, number: other, caseId: randomUUID() }, oldNumber)).resolves.toEqual({
+      refused: { replacedBy: newNumber },
+    });
+    expect(await apec.card(other)).toBeNull();
+    expect((await apec.card(newNumber))!.status).toBe('valid');
+
+    // A second renewal case for the same card that got past the API (as before the claim table) reaches K07:
+    // the step blocks (APEC_CARD_REPLACED) and registers no card, so the holder keeps exactly one valid card.
+    const second = await startApplication(unit, applicants, ['JP'], { number: oldNumber, expiresOn: oldValidUntil, economies: ['JP'] });
+    const secondNumber = `CHS${String(Date.now() + 2).slice(-9)}`;
+    const blocked = await drive(second, unit, {
+      onSchedule: false,
+      until: (p) => p.steps.some((st) => st.key === 'K07:m1' && st.status === 'blocked'),
+      act: act(unit, (st) => (st.key === 'K06:m1' ? { cardNumber: secondNumber } : undefined)),
+    });
+    expect(blocked.steps.find((st) => st.key === 'K07:m1')!.blockedReason?.en).toContain('already replaced');
+    expect(await apec.card(secondNumber)).toBeNull();
+    expect((await apec.card(oldNumber))!.replacedBy).toBe(newNumber);
+    expect((await apec.cards({ holders: [holder] })).filter((c) => c.status === 'valid').map((c) => c.number)).toEqual([newNumber]);
   });
 
   it('renewal opens 6 months before expiry: the card turns renewal-open and the enterprise clerk is notified', async () => {

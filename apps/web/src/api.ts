@@ -84,7 +84,7 @@ const newKey = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.
  * One API call. POSTs carry an Idempotency-Key (a retry of the same action with the same key is safe);
  * error answers become ApiError with the API's bilingual message.
  */
-export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (session) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -348,7 +348,12 @@ export interface ApecCard {
   renewalOpensOn: string;
   status: 'valid' | 'renewal-open' | 'expired' | 'lost' | 'cancelled';
   caseId: string | null;
+  /** The card's reference (not personal data): how the desk names a card whose number it sees masked. */
+  ref: string;
 }
+
+/** One line of GET /api/apec/enterprises (ApecEnterpriseList): the enterprise without its history. */
+export type ApecEnterpriseLine = Omit<ApecEnterprise, 'history'> & { nameZh: string | null; nameEn: string | null; changedAt: string };
 
 /** GET /api/registries/people: one roster entry (the fields the card form shows). */
 export interface RosterPerson {

@@ -371,7 +371,16 @@ const DICT = {
   apecSize_medium: ['中型', 'Medium'],
   apecSize_small: ['小型', 'Small'],
   apecSize_micro: ['微型', 'Micro'],
-  apecRosterHidden: ['名册不可读时，请输入人员编号', 'Where the roster cannot be read, type the person ids'],
+  apecRegister: ['登记企业', 'Register an enterprise'],
+  apecEdit: ['修改登记', 'Edit'],
+  apecSave: ['保存', 'Save'],
+  apecSaved: ['已保存', 'Saved'],
+  apecCardActions: ['卡片处理', 'Card actions'],
+  apecMarkCard: ['挂失或注销', 'Report lost or cancel'],
+  apecMore: ['企业较多，仅显示最近变更的一页', 'More enterprises than shown: the page changed last'],
+  apecRenew: ['续办', 'Renew'],
+  apecRenewing: ['续办此卡', 'Renewing the card of'],
+  apecRosterEmpty: ['本企业人员名册中没有在职人员', 'No active person on your enterprise roster'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;

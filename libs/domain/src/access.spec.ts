@@ -7,7 +7,9 @@ import {
   CASE_ACTIONS,
   CASE_STATUSES,
   inboxSelectors,
+  mayReadRoster,
   reaches,
+  ROSTER_READERS,
   responsibleRole,
   type CaseAction,
   type CaseStatus,
@@ -258,6 +260,28 @@ describe('access table: role x case action x case status', () => {
   });
 });
 
+describe('the roster (registries: people), issue 17 item 2', () => {
+  // Written out by hand: who reads which unit's staff roster (docs/api.md, the readRoster row).
+  it.each([
+    ['personnel', 'commerce', true],
+    ['secrecy', 'commerce', true],
+    ['organizer', 'commerce', true],
+    ['enterprise-clerk', 'commerce', true],
+    ['enterprise-clerk', 'trading', false],
+    ['organizer', 'trading', false],
+    ['finance', 'commerce', false],
+    ['unit-leader', 'commerce', false],
+    ['dept-approver', 'commerce', false],
+    ['fao-clerk', 'trading', true],
+    ['apec-desk', 'trading', true],
+    ['manager', 'trading', true],
+    ['leader', 'trading', true],
+    ['admin', 'commerce', false],
+  ] as Array<[Role, string, boolean]>)('%s of commerce reads the roster of %s: %s', (role, unit, expected) => {
+    expect(mayReadRoster({ role, unit: 'commerce' }, unit)).toBe(expected);
+  });
+});
+
 /** The table as docs/api.md shows it (between the access-table markers). */
 function renderAccessTable(): string {
   const name = (r: Role) => ROLE_LABELS[r].en.toLowerCase();
@@ -275,6 +299,8 @@ function renderAccessTable(): string {
     const behalf = rule.onBehalf ? `${rule.onBehalf.by.map(name).join(', ')} for the ${rule.onBehalf.of.map(name).join(', ')}` : '—';
     lines.push(`| \`${action}\` | ${roles} | ${statuses} | ${units} | ${behalf} |`);
   }
+  // Not a case action: the staff roster (GET /api/registries/people), own unit; roles reaching every unit read all.
+  lines.push(`| \`readRoster\` (registries) | ${ROSTER_READERS.map(name).join(', ')} | — | own (FAO roles, leader, manager: any) | — |`);
   return lines.join('\n');
 }
 

@@ -118,6 +118,21 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
   readAttachments: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看附件', en: 'read attachments' } },
 };
 
+/**
+ * Registry reads beyond the case table (issue 14; issue 17 item 2): the unit roles that read their own unit's
+ * staff roster (GET /api/registries/people, /people/:personId). Roles that reach every unit (FAO, leader,
+ * manager) read every roster; any other unit role none (403). The enterprise clerk names applicants from it;
+ * what each sees in clear is the classification's (personal-data.ts).
+ */
+export const ROSTER_READERS: readonly Role[] = ['personnel', 'secrecy', 'organizer', 'enterprise-clerk'];
+
+/** May this role and unit read the roster of `unit`? (own unit for ROSTER_READERS, every unit for an `any` reach) */
+export function mayReadRoster(who: { role: Role; unit: string }, unit: string): boolean {
+  const reach = unitReach(who.role);
+  if (reach === 'any') return true;
+  return reach !== 'none' && who.unit === unit && ROSTER_READERS.includes(who.role);
+}
+
 /** Who starts a case of each process (issue 17): the submit rule's roles, split by process. */
 export const SUBMITTERS: Record<'delegation' | 'apec-card', readonly Role[]> = {
   delegation: ['organizer'],

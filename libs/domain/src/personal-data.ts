@@ -137,7 +137,8 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     // The registries' audit names a person by id.
     tagged: [{ key: 'entitykey', when: { key: 'entity', equals: ['person'] } }],
     // The passport officer keeps the custody ledger: passports are registered to and looked up by holder id.
-    clearFor: [...OWN_UNIT_VETTING, { role: 'passport-officer' }],
+    // The enterprise clerk names its own staff as card applicants by person id (issue 17: the roster picker).
+    clearFor: [...OWN_UNIT_VETTING, { role: 'passport-officer' }, { role: 'enterprise-clerk', ownUnit: true }],
     mask: { kind: 'ends', keepStart: 0, keepEnd: 2 },
   },
   'party-membership': {

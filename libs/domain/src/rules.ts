@@ -20,6 +20,8 @@ export const RULE_CODES = [
   // Text a case cannot store (libs/domain/src/text-rule.ts), refused by the workflow's validators for any client.
   'TEXT_RULE',
   'DEPARTURE_NOT_FUTURE',
+  // K07 (APEC card registration): the card a renewal names was already replaced by another case's card.
+  'APEC_CARD_REPLACED',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

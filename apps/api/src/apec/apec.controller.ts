@@ -17,7 +17,9 @@ import {
   CardSchema,
   CardStatusSchema,
   CardsQuerySchema,
+  EnterpriseListSchema,
   EnterpriseSchema,
+  EnterprisesQuerySchema,
   EnterpriseViewSchema,
   MoveResultSchema,
   WHITELIST_MOVES,
@@ -34,6 +36,19 @@ import {
 @Controller('api/apec')
 export class ApecController {
   constructor(private readonly apec: ApecService) {}
+
+  @Get('enterprises')
+  @Roles('apec-desk', 'manager')
+  @ApiOperation({
+    summary: '企业名录 The enterprises with their whitelist state (APEC desk, manager)',
+    description: 'Latest change first; filters combine. A bad filter is 400 naming query.<field>.',
+  })
+  @queryParams(EnterprisesQuerySchema)
+  @ApiOkResponse({ description: 'A page of enterprises and the total', schema: schemaRef(EnterpriseListSchema) })
+  @errorResponses(400, 401, 403)
+  enterprises(@Query() query: unknown) {
+    return this.apec.enterprises(query);
+  }
 
   @Put('enterprises/:unit')
   @Roles('apec-desk')
@@ -130,7 +145,11 @@ export class ApecController {
   @Post('cards/:number/status')
   @HttpCode(200)
   @Roles('apec-desk')
-  @ApiOperation({ summary: '挂失或注销 A card reported lost or cancelled (APEC desk)' })
+  @ApiOperation({
+    summary: '挂失或注销 A card reported lost or cancelled (APEC desk)',
+    description: "`number`: the card's number, or its `ref` from the cards registry (the number is masked for the desk).",
+  })
+  @ApiParam({ name: 'number', description: "The card's number or its ref (UUID)" })
   @ApiBody({ schema: schemaRef(CardStatusSchema) })
   @ApiOkResponse({ description: 'The card', schema: schemaRef(CardSchema) })
   @errorResponses(400, 401, 403, 404, 409)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
@@ -29,6 +29,7 @@ import {
   CardStatusSchema,
   CardsQuerySchema,
   EnterpriseSchema,
+  EnterprisesQuerySchema,
   WhitelistMoveSchema,
   type WHITELIST_MOVES,
 } from './schemas';
@@ -43,6 +44,12 @@ export interface ApplicationResponse {
   submittedAt: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A renewal claim whose case is not in the read model after this long (ms) may be one whose start never happened
+ * (an unknown outcome not retried): the next renewal asks Temporal and, if no such workflow exists, takes it over.
+ */
+const RENEWAL_CLAIM_STALE_MS = 10 * 60_000;
 const today = (): string => shanghaiDate(Date.now());
 const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
@@ -71,6 +78,29 @@ export class ApecService {
       throw domainError('NOT_FOUND', `没有备案单位 ${unit}（请先开户备案）`, `No registered unit ${unit} (register the unit first)`);
     await this.repo.putEnterprise({ unit, ...e });
     return this.enterpriseView(unit);
+  }
+
+  /**
+   * The enterprises list (APEC desk, manager): latest change first, filtered by ownership, size, whitelist state
+   * and a search; `{items, total, page, pageSize}`. Each line says whether the enterprise may apply now.
+   */
+  async enterprises(rawQuery: unknown) {
+    const q = parseOrThrow(EnterprisesQuerySchema, rawQuery ?? {}, ['query']);
+    const { items, total } = await this.repo.enterprises(
+      {
+        ...(q.ownership ? { ownership: q.ownership } : {}),
+        ...(q.size ? { size: q.size } : {}),
+        ...(q.whitelist ? { whitelist: q.whitelist } : {}),
+        ...(q.q ? { q: q.q } : {}),
+      },
+      { offset: (q.page - 1) * q.pageSize, limit: q.pageSize },
+    );
+    return {
+      items: items.map((e) => ({ ...e, mayApply: mayApplyForCards(e.ownership, e.whitelist?.state ?? null) })),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
   }
 
   async getEnterprise(user: AuthUser, unit: string) {
@@ -223,6 +253,8 @@ export class ApecService {
     });
     if (dayNumber(req.neededBy) <= dayNumber(today()))
       errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
     if (errors.length > 0)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -240,7 +272,13 @@ export class ApecService {
       economies: req.economies,
       neededBy: req.neededBy,
     });
-    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    // A renewal: the applicant's current card is case data (Member.apecCard); K07 cancels it, replaced by the new one.
+    if (renewed)
+      facts.members = facts.members.map((m) =>
+        m.personId === renewed.holder
+          ? { ...m, apecCard: { number: renewed.number, expiresOn: renewed.validUntil, economies: renewed.economies } }
+          : m,
+      );
     if (key) {
       const claim = await this.idempotency.claim<ApplicationResponse>(key, user, fingerprint(user, 'apec-apply', body));
       if (claim.state === 'done') return { ...claim.replay, replayed: true };
@@ -248,6 +286,29 @@ export class ApecService {
     const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const submittedAt = new Date().toISOString();
+    // One renewal per card, race-free: the claim row (keyed by the card) is taken before the case starts.
+    if (renewed) {
+      const holder = await this.claimRenewal(renewed.number, caseId).catch((err: unknown) => {
+        throw unknownOutcome(err, key !== undefined);
+      });
+      if (holder !== caseId) {
+        if (key) await this.idempotency.release(key);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
+          {
+            errors: [
+              fieldError(
+                'renews',
+                'renewal-pending',
+                `该卡已有办理中的续办申请（${holder.slice(0, 8)}）`,
+                `The card is already being renewed by an open application (${holder.slice(0, 8)})`,
+              ),
+            ],
+          },
+        );
+      }
+    }
     try {
       const input: DelegationInput = {
         caseId,
@@ -272,9 +333,74 @@ export class ApecService {
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       return { ...stored, replayed: stored.body !== response };
     } catch (err) {
-      if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      if (isDefiniteRefusal(err)) {
+        if (key) await this.idempotency.release(key);
+        // Nothing runs for this case: its claim on the renewed card goes too.
+        if (renewed) await this.repo.releaseRenewal(renewed.number, caseId).catch(() => undefined);
+      }
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
     }
+  }
+
+  /**
+   * Claims the card's renewal for `caseId` (ApecRepository.claimRenewal) and returns the case that holds it:
+   * `caseId` itself, or the other renewal (the caller answers 400 `renews` `renewal-pending`). A claim whose case
+   * never started (an earlier start with an unknown outcome that was not retried: unlisted after
+   * RENEWAL_CLAIM_STALE_MS and unknown to Temporal) is taken over by compare-and-set.
+   */
+  private async claimRenewal(cardNumber: string, caseId: string): Promise<string> {
+    const held = await this.repo.claimRenewal(cardNumber, caseId);
+    if (held.caseId === caseId || held.listed || Date.now() - held.claimedAt.getTime() < RENEWAL_CLAIM_STALE_MS) return held.caseId;
+    try {
+      await (await this.temporal.client()).workflow.getHandle(delegationWorkflowId(held.caseId)).describe();
+      return held.caseId; // it runs: not yet projected
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) return held.caseId; // cannot tell: the claim stands
+    }
+    return (await this.repo.takeOverRenewal(cardNumber, held.caseId, caseId))
+      ? caseId
+      : (await this.repo.claimRenewal(cardNumber, caseId)).caseId;
+  }
+
+  /**
+   * The card a renewal application names (`renews`: its ref or number): the enterprise's card (else 400
+   * `registered-card`, whether or not another enterprise holds it), held by one of the applicants
+   * (`card-holder`), not expired and `renewal-open` or `valid` within the 6 months before its expiry
+   * (`renewable`; the renewal window of process.md). Errors are added to `errors`; the card when it passes. That
+   * no other application renews it (`renewal-pending`) is the claim's to say (claimRenewal), after these.
+   */
+  private async renewedCard(unit: string, cardKey: string, personIds: readonly string[], errors: FieldError[]): Promise<ApecCard | null> {
+    const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
+    if (!card || card.unit !== unit) {
+      errors.push(fieldError('renews', 'registered-card', '本企业没有这张卡', 'No such card of your enterprise'));
+      return null;
+    }
+    if (!personIds.includes(card.holder)) {
+      errors.push(
+        fieldError('renews', 'card-holder', '续办的卡须为申请人之一所持', 'The card renewed must be held by one of the applicants'),
+      );
+      return null;
+    }
+    const day = today();
+    const inWindow =
+      card.validUntil >= day && (card.status === 'renewal-open' || (card.status === 'valid' && day >= renewalOpensOn(card.validUntil)));
+    if (!inWindow) {
+      const why =
+        card.validUntil < day
+          ? {
+              zh: `该卡已于 ${card.validUntil} 过期：请作为新申请提交`,
+              en: `The card expired on ${card.validUntil}: apply for a new card instead`,
+            }
+          : card.status === 'lost' || card.status === 'cancelled'
+            ? { zh: `该卡已${card.status === 'lost' ? '挂失' : '注销'}，不能续办`, en: `The card is ${card.status}: it cannot be renewed` }
+            : {
+                zh: `有效期至 ${card.validUntil}，${renewalOpensOn(card.validUntil)} 起方可续办`,
+                en: `Valid until ${card.validUntil}: renewal opens on ${renewalOpensOn(card.validUntil)}`,
+              };
+      errors.push(fieldError('renews', 'renewable', why.zh, why.en));
+      return null;
+    }
+    return card;
   }
 
   private assertMayApply(unit: string, e: Enterprise | null): asserts e is Enterprise {
@@ -305,12 +431,18 @@ export class ApecService {
     return { items: cards.map((c) => this.cardView(c, names.get(c.holder) ?? null)) };
   }
 
-  async setCardStatus(number: string, body: unknown) {
+  /** `card`: the card's number or its `ref` (a UUID: what a masked view names it by). 404 for neither. */
+  async setCardStatus(cardKey: string, body: unknown) {
     const req = parseOrThrow(CardStatusSchema, body);
-    const card = await this.repo.card(number);
+    const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card) throw domainError('NOT_FOUND', '没有这张卡', 'No such card');
+    const number = card.number;
     if (card.status === 'lost' || card.status === 'cancelled')
-      throw domainError('ACTION_NOT_ALLOWED', `卡片已${card.status}`, `The card is already ${card.status}`);
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `卡片已${card.status === 'lost' ? '挂失' : '注销'}，不能再变更`,
+        `The card is already ${card.status}: it cannot change again`,
+      );
     const updated = (await this.repo.setCardStatus(number, req.status, req.reason))!;
     return this.cardView(updated, (await this.registries.person(updated.holder))?.name ?? null);
   }
@@ -329,6 +461,9 @@ export class ApecService {
       statusReason: c.statusReason,
       renewalOpenedAt: c.renewalOpenedAt,
       caseId: c.caseId,
+      // A container of the card-number class: masked like the card's own number.
+      replacedBy: c.replacedBy ? { apecCardNumber: c.replacedBy } : null,
+      ref: c.ref,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CARD_STATUSES, ENTERPRISE_SIZES, EXIT_REASONS, isIsoDate, OWNERSHIPS, TAX_CREDIT_GRADES, WHITELIST_STATES } from '@df/domain';
-import { freeText, text } from '../common/zod-text';
+import { freeText, intQuery, text } from '../common/zod-text';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
 
@@ -48,6 +48,10 @@ export const ApplicationSchema = z
       .max(25)
       .meta({ description: 'Economies to pre-clear (alpha-2 codes of full APEC card economies)' }),
     neededBy: isoDate.meta({ description: 'The day the enterprise needs the cards by: the plan forecasts against it' }),
+    renews: text(64).optional().meta({
+      description:
+        "A renewal: the card it renews, by its ref (or number) from GET /api/apec/cards. The enterprise's card of one of the applicants, renewal-open or valid within 6 months of its expiry; K07 cancels it, replaced by the new card",
+    }),
   })
   .meta({
     id: 'ApecCardApplication',
@@ -59,6 +63,19 @@ export const CardStatusSchema = z
   .meta({ id: 'ApecCardStatusChange', example: { status: 'lost', reason: '持卡人报失' } });
 
 export const CardsQuerySchema = z.strictObject({ unit: text(64).optional() });
+
+/** GET /api/apec/enterprises: filters (AND) and the page; a bad value is 400 naming `query.<field>`. */
+export const EnterprisesQuerySchema = z.strictObject({
+  ownership: z.enum(OWNERSHIPS).optional(),
+  size: z.enum(ENTERPRISE_SIZES).optional(),
+  whitelist: z
+    .enum([...WHITELIST_STATES, 'not-listed'])
+    .optional()
+    .meta({ description: 'The whitelist state; not-listed = never on the whitelist' }),
+  q: text(100).optional().meta({ description: 'Part of the unit code or name, case-insensitive' }),
+  page: intQuery(1, 100000, 1),
+  pageSize: intQuery(1, 100, 50),
+});
 
 const whitelist = z.looseObject({
   state: z.enum(WHITELIST_STATES),
@@ -86,6 +103,45 @@ const ENTERPRISE_EXAMPLE = {
     },
   ],
 };
+
+export const EnterpriseListSchema = z
+  .looseObject({
+    items: z.array(
+      z.looseObject({
+        unit: z.string(),
+        nameZh: z.string().nullable(),
+        nameEn: z.string().nullable(),
+        ownership: z.enum(OWNERSHIPS),
+        size: z.enum(ENTERPRISE_SIZES),
+        whitelist: whitelist.nullable(),
+        mayApply: z.boolean(),
+        changedAt: z.string().meta({ description: 'The latest change (whitelist move or registration), ISO instant' }),
+      }),
+    ),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+  .meta({
+    id: 'ApecEnterpriseList',
+    example: {
+      items: [
+        {
+          unit: 'trading',
+          nameZh: '星海国际贸易有限公司',
+          nameEn: 'Xinghai International Trading Co., Ltd.',
+          ownership: 'non-state',
+          size: 'small',
+          whitelist: ENTERPRISE_EXAMPLE.whitelist,
+          mayApply: true,
+          changedAt: '2027-01-05T02:00:00.000Z',
+        },
+      ],
+      total: 1,
+      page: 1,
+      pageSize: 50,
+    },
+  });
 
 export const EnterpriseViewSchema = z
   .looseObject({
@@ -144,6 +200,12 @@ export const CardSchema = z
     renewalOpensOn: z.string(),
     status: z.enum(CARD_STATUSES),
     caseId: z.string().nullable(),
+    replacedBy: z
+      .looseObject({ apecCardNumber: z.string() })
+      .nullable()
+      .optional()
+      .meta({ description: 'The renewal card that replaced this one (status cancelled): its number, personal data like this one' }),
+    ref: z.string().meta({ description: "The card's reference (not personal data): names the card where its number is masked" }),
   })
   .meta({
     id: 'ApecCard',
@@ -160,6 +222,7 @@ export const CardSchema = z
       statusReason: null,
       renewalOpenedAt: null,
       caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      ref: '0b6f4a52-8a3e-4f0c-9d2b-7e1c5a9f3d21',
     },
   });
 export const CardListSchema = z.looseObject({ items: z.array(CardSchema) }).meta({
@@ -179,6 +242,7 @@ export const CardListSchema = z.looseObject({ items: z.array(CardSchema) }).meta
         statusReason: null,
         renewalOpenedAt: null,
         caseId: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+        ref: '0b6f4a52-8a3e-4f0c-9d2b-7e1c5a9f3d21',
       },
     ],
   },

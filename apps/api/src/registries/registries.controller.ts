@@ -104,7 +104,8 @@ export class RegistriesController {
   @Get('people')
   @ApiOperation({
     summary: '人员花名册 Roster',
-    description: 'A unit’s personnel and secrecy offices (and its organizer) see their own unit; FAO roles see all (?unit= filters).',
+    description:
+      'A unit’s personnel and secrecy offices, its organizer and its enterprise clerk (ROSTER_READERS) see their own unit; FAO roles see all (?unit= filters).',
   })
   @ApiOkResponse({ description: 'The roster in scope', schema: schemaRef(PersonListSchema) })
   @errorResponses(401, 403)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
+  mayReadRoster,
   DEFAULT_DEFINITION,
   DefinitionError,
   diffDefinitions,
@@ -52,9 +53,6 @@ const outOfScope = () =>
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
-
-/** Unit roles that may read their own unit's roster: its personnel and secrecy offices, and the clerk who names people in submissions. */
-const ROSTER_READERS = ['personnel', 'secrecy', 'organizer'];
 
 export type CalendarSource = 'loaded' | 'package' | 'provisional';
 
@@ -164,8 +162,8 @@ export class RegistriesService {
   // People
 
   private assertRosterScope(user: AuthUser, unit: string): void {
-    if (seesAllUnits(user)) return;
-    if (user.unit !== unit || !ROSTER_READERS.includes(user.role)) throw outOfScope();
+    // Who reads which roster is the access table's (libs/domain/src/access.ts ROSTER_READERS).
+    if (!mayReadRoster(user, unit)) throw outOfScope();
   }
 
   async listPeople(user: AuthUser, unit: string | undefined) {

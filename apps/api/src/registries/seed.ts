@@ -36,7 +36,7 @@ const UNITS: RegisteredUnit[] = [
     status: 'active',
     suspendedReason: null,
   },
-  // Issue 17: a demo enterprise for the APEC card pages (the APEC desk registers its ownership and size).
+  // Issue 17: a demo enterprise for the APEC card pages (the APEC desk registers its ownership and size on its page).
   {
     code: 'trading',
     nameZh: '星海国际贸易有限公司',
@@ -81,6 +81,10 @@ const PEOPLE: RegisteredPerson[] = [
   person('P-commerce-003', 'commerce', '王五', 'male', '1990-01-20', 'staff', '科员', false, false, null),
   person('P-education-001', 'education', '赵六', 'female', '1970-11-30', 'bureau', '教育局局长', true, true, 'education-leadership'),
   person('P-education-002', 'education', '钱七', 'male', '1982-06-15', 'section', '科长', true, false, null),
+  // Issue 17: the demo enterprise's staff, the roster its clerk picks card applicants from.
+  person('P-trading-001', 'trading', '孙八', 'male', '1978-02-14', 'division', '总经理', false, false, null),
+  person('P-trading-002', 'trading', '周九', 'female', '1986-08-21', 'section', '国际业务部经理', false, false, null),
+  person('P-trading-003', 'trading', '吴十', 'male', '1992-12-05', 'staff', '外贸业务员', false, false, null),
 ];
 
 const PASSPORTS: Array<Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>> = [

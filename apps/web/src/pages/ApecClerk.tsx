@@ -10,16 +10,19 @@ import {
   type RosterPerson,
   type Session,
 } from '../api';
-import { Loaded, useErrorText, useLoad } from '../common';
+import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
 import { validate } from '../validation';
-import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, useEconomyName } from './ApecShared';
+import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
 
 interface FormValues {
   personIds?: string[];
   economies?: string[];
   neededBy?: string;
 }
+
+/** The card a renewal application renews (the “续办 Renew” action on a renewal-open card). */
+type Renewal = Pick<ApecCard, 'ref' | 'holder' | 'holderName' | 'validUntil' | 'economies'>;
 
 /**
  * The enterprise clerk's APEC page (issue 17): the enterprise's whitelist status, its card applications, the
@@ -43,6 +46,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
   }, [unit]);
   // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
   const [pending, setPending] = useState<string | null>(null);
+  const [renewal, setRenewal] = useState<Renewal | null>(null);
   const listed = !!pending && !!state.data?.cases.some((c) => c.caseId === pending);
   useEffect(() => {
     if (!pending || listed) return;
@@ -70,13 +74,31 @@ export function ApecClerkPage({ session }: { session: Session }) {
               )}
             </Card>
             <Card title={t('apecApply')}>
-              <ApplicationForm unit={unit} onApplied={setPending} />
+              <ApplicationForm
+                unit={unit}
+                renewal={renewal}
+                onClearRenewal={() => setRenewal(null)}
+                onApplied={(caseId) => {
+                  setRenewal(null);
+                  setPending(caseId);
+                }}
+              />
             </Card>
             <Card title={t('apecApplications')}>
               <ApplicationsTable items={cases} />
             </Card>
             <Card title={t('apecCards')}>
-              <CardsTable items={cards} showUnit={false} />
+              <CardsTable
+                items={cards}
+                showUnit={false}
+                actions={(c) =>
+                  c.status === 'renewal-open' ? (
+                    <Button size="small" onClick={() => setRenewal(c)} data-testid={`apec-renew-${c.ref}`}>
+                      {t('apecRenew')}
+                    </Button>
+                  ) : null
+                }
+              />
             </Card>
           </Space>
         )}
@@ -85,9 +107,18 @@ export function ApecClerkPage({ session }: { session: Session }) {
   );
 }
 
-function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: string): void }) {
+function ApplicationForm({
+  unit,
+  renewal,
+  onClearRenewal,
+  onApplied,
+}: {
+  unit: string;
+  renewal: Renewal | null;
+  onClearRenewal(): void;
+  onApplied(caseId: string): void;
+}) {
   const { t, pick } = useT();
-  const errText = useErrorText();
   const economy = useEconomyName();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<FormValues>();
@@ -97,20 +128,27 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
   const [sending, setSending] = useState(false);
   // One key per application: a retry after a lost answer replays the same case instead of starting a second.
   const idempotencyKey = useRef(crypto.randomUUID());
-  // The roster as the API offers it to this user; where it answers 403 the ids are typed (the API checks them).
-  const [roster, setRoster] = useState<RosterPerson[] | null>(null);
-  useEffect(() => {
-    api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`).then(
-      (r) => setRoster(r.items),
-      () => setRoster(null),
-    );
-  }, [unit]);
+  // The enterprise's staff roster (GET /api/registries/people, own unit): applicants are picked by name.
+  const roster = useLoad(() => api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`), [unit]);
+  const active = (roster.data?.items ?? []).filter((p) => p.status === 'active');
 
-  const body = (v: FormValues) => ({ personIds: v.personIds ?? [], economies: v.economies ?? [], neededBy: v.neededBy ?? '' });
+  const body = (v: FormValues) => ({
+    personIds: v.personIds ?? [],
+    economies: v.economies ?? [],
+    neededBy: v.neededBy ?? '',
+    ...(renewal ? { renews: renewal.ref } : {}),
+  });
   const revalidate = () => {
     validate('ApecCardApplication', body(form.getFieldsValue())).then(setErrors, () => setErrors([]));
   };
   useEffect(revalidate, []);
+  // 续办: the holder and the card's economies pre-filled; the clerk adds the needed-by day (and may add others).
+  useEffect(() => {
+    if (!renewal) return;
+    form.setFieldsValue({ personIds: [renewal.holder], economies: renewal.economies.filter((c) => APEC_ECONOMIES.includes(c)) });
+    setTouched((s) => new Set([...s, 'personIds', 'economies']));
+    revalidate();
+  }, [renewal?.ref]);
   const help = (field: string) => {
     const e = errors.filter((x) => x.field === field || x.field.startsWith(`${field}[`));
     return e.length > 0 && touched.has(field) ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
@@ -157,17 +195,16 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
         label={t('apecApplicants')}
         name="personIds"
         required
-        extra={roster ? undefined : t('apecRosterHidden')}
+        extra={roster.error ? refusalText(roster.error) : roster.data && active.length === 0 ? t('apecRosterEmpty') : undefined}
         {...help('personIds')}
       >
         <Select
-          mode={roster ? 'multiple' : 'tags'}
+          mode="multiple"
           showSearch
+          loading={roster.loading}
           optionFilterProp="label"
           aria-label={t('apecApplicants')}
-          options={(roster ?? [])
-            .filter((p) => p.status === 'active')
-            .map((p) => ({ value: p.personId, label: `${p.name} (${p.personId})` }))}
+          options={active.map((p) => ({ value: p.personId, label: `${p.name} (${p.personId})` }))}
         />
       </Form.Item>
       <Form.Item label={t('apecEconomies')} name="economies" required {...help('economies')}>
@@ -182,8 +219,25 @@ function ApplicationForm({ unit, onApplied }: { unit: string; onApplied(caseId: 
       <Form.Item label={t('apecNeededBy')} name="neededBy" required {...help('neededBy')}>
         <Input type="date" style={{ width: 200 }} />
       </Form.Item>
+      {renewal ? (
+        <Alert
+          type="info"
+          showIcon
+          closable={{ onClose: onClearRenewal }}
+          title={`${t('apecRenewing')} ${renewal.holderName ?? renewal.holder} · ${t('apecValidUntil')} ${renewal.validUntil}`}
+          style={{ marginBottom: 16 }}
+          data-testid="apec-renewing"
+        />
+      ) : null}
       {serverError ? (
-        <Alert type="error" showIcon title={t('error')} description={errText(serverError)} style={{ marginBottom: 16 }} />
+        <Alert
+          type="error"
+          showIcon
+          title={t('error')}
+          description={refusalText(serverError)}
+          style={{ marginBottom: 16 }}
+          data-testid="apec-apply-error"
+        />
       ) : null}
       <Button type="primary" htmlType="submit" loading={sending} data-testid="apec-submit">
         {t('apecSubmit')}

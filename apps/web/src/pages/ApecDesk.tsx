@@ -1,87 +1,99 @@
-import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Select, Space, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, type ApecAdmissionResult, type ApecCard, type ApecEnterprise, type CaseSummary, type UnitSummary } from '../api';
-import { Loaded, useErrorText, useLoad } from '../common';
+import {
+  api,
+  type ApecAdmissionResult,
+  type ApecCard,
+  type ApecEnterprise,
+  type ApecEnterpriseLine,
+  type CaseSummary,
+  type UnitSummary,
+} from '../api';
+import { Loaded, useLoad } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
-import { ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, reasonText, useLabel, WhitelistTag } from './ApecShared';
+import {
+  ApplicationsTable,
+  CardsTable,
+  EnterpriseSummary,
+  FormDialog,
+  HistoryTable,
+  reasonText,
+  useLabel,
+  WhitelistTag,
+} from './ApecShared';
 
 const MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
 type Move = (typeof MOVES)[number];
+const OWNERSHIPS = ['state', 'non-state'] as const;
+const SIZES = ['large', 'medium', 'small', 'micro'] as const;
+/** The enterprises list's page: the desk's page shows the latest changed (the API bounds a page at 100). */
+const PAGE = 100;
+
+type Dialog =
+  | { kind: 'enterprise'; unit?: string; ownership?: string; size?: string }
+  | { kind: 'admission'; unit: string }
+  | { kind: 'move'; unit: string; move: Move }
+  | { kind: 'card'; card: ApecCard };
 
 /**
- * The APEC desk's page (issue 17): the enterprises (registered units the API answers an enterprise view for) with
- * their whitelist state and history, the admission evaluation and the whitelist moves (suspend, lift, exit with its
- * reason, re-admit), the card applications and the cards registry. Which move a state allows is the API's (409).
+ * The APEC desk's page (issue 17): the enterprises (GET /api/apec/enterprises) with their whitelist state, the
+ * registration of a unit as an enterprise (PUT /api/apec/enterprises/:unit), the admission evaluation and the
+ * whitelist moves, the card applications and the cards registry with a card reported lost or cancelled
+ * (POST /api/apec/cards/:ref/status). What a state allows is the API's: its refusals show in both languages.
  */
 export function ApecDeskPage() {
   const { t, lang } = useT();
   const l = useLabel();
   const state = useLoad(async () => {
-    const [units, cases, cards] = await Promise.all([
+    const [enterprises, units, cases, cards] = await Promise.all([
+      api<{ items: ApecEnterpriseLine[]; total: number }>('GET', `/api/apec/enterprises?pageSize=${PAGE}`),
       api<{ items: UnitSummary[] }>('GET', '/api/registries/units'),
       api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
       api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
     ]);
-    // The API has no list of enterprises: each unit is asked, a 404 means it is not registered as one.
-    const enterprises = (
-      await Promise.all(
-        units.items.map((u) =>
-          api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(u.code)}`).then(
-            (e) => ({ ...e, name: lang === 'zh' ? u.nameZh : u.nameEn }),
-            (e: unknown) => {
-              if (e instanceof ApiError && e.status === 404) return null;
-              throw e;
-            },
-          ),
-        ),
-      )
-    )
-      .filter((e): e is ApecEnterprise & { name: string } => e !== null)
-      // The latest whitelist change first: what the desk handled last is on top.
-      .sort((a, b) => (b.history.at(-1)?.at ?? '').localeCompare(a.history.at(-1)?.at ?? ''));
-    return { enterprises, cases: cases.items, cards: cards.items };
-  }, [lang]);
-  const [admitting, setAdmitting] = useState<string | null>(null);
+    return { enterprises: enterprises.items, total: enterprises.total, units: units.items, cases: cases.items, cards: cards.items };
+  }, []);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
   const [q, setQ] = useState('');
-  const [moving, setMoving] = useState<{ unit: string; move: Move } | null>(null);
+  const name = (e: ApecEnterpriseLine) => (lang === 'zh' ? e.nameZh : e.nameEn) ?? e.unit;
   return (
     <>
       <Typography.Title level={2}>{t('apecDeskTitle')}</Typography.Title>
       <Loaded state={state}>
-        {({ enterprises, cases, cards }) => (
+        {({ enterprises, total, units, cases, cards }) => (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Card
               title={t('apecEnterprises')}
               extra={
-                <Input.Search
-                  allowClear
-                  aria-label={t('apecSearch')}
-                  placeholder={t('apecSearch')}
-                  value={q}
-                  onChange={(e) => setQ(e.target.value)}
-                  style={{ width: 260 }}
-                  data-testid="apec-enterprise-search"
-                />
+                <Space wrap>
+                  <Input.Search
+                    allowClear
+                    aria-label={t('apecSearch')}
+                    placeholder={t('apecSearch')}
+                    value={q}
+                    onChange={(e) => setQ(e.target.value)}
+                    style={{ width: 260 }}
+                    data-testid="apec-enterprise-search"
+                  />
+                  <Button type="primary" onClick={() => setDialog({ kind: 'enterprise' })} data-testid="apec-register">
+                    {t('apecRegister')}
+                  </Button>
+                </Space>
               }
             >
-              <Table
+              {total > enterprises.length ? <Alert type="info" showIcon title={t('apecMore')} style={{ marginBottom: 12 }} /> : null}
+              <Table<ApecEnterpriseLine>
                 size="small"
                 rowKey="unit"
-                dataSource={enterprises.filter((e) => !q.trim() || `${e.unit} ${e.name}`.toLowerCase().includes(q.trim().toLowerCase()))}
+                dataSource={enterprises.filter(
+                  (e) => !q.trim() || `${e.unit} ${e.nameZh ?? ''} ${e.nameEn ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()),
+                )}
                 pagination={{ pageSize: 20, hideOnSinglePage: true }}
                 data-testid="apec-enterprises"
-                expandable={{
-                  expandedRowRender: (e) => (
-                    <>
-                      <EnterpriseSummary enterprise={e} />
-                      <Typography.Title level={5}>{t('apecHistory')}</Typography.Title>
-                      <HistoryTable enterprise={e} />
-                    </>
-                  ),
-                }}
+                expandable={{ expandedRowRender: (e) => <EnterpriseDetail unit={e.unit} /> }}
                 columns={[
-                  { title: t('apecUnit'), dataIndex: 'unit', render: (v: string, e) => `${e.name} (${v})` },
+                  { title: t('apecUnit'), dataIndex: 'unit', render: (v: string, e) => `${name(e)} (${v})` },
                   { title: t('apecOwnership'), dataIndex: 'ownership', render: (v: string) => l('apecOwn_', v) },
                   { title: t('apecSize'), dataIndex: 'size', render: (v: string) => l('apecSize_', v) },
                   { title: t('apecWhitelist'), key: 'wl', render: (_: unknown, e) => <WhitelistTag enterprise={e} /> },
@@ -92,14 +104,25 @@ export function ApecDeskPage() {
                     key: 'actions',
                     render: (_: unknown, e) => (
                       <Space wrap size="small">
-                        <Button size="small" onClick={() => setAdmitting(e.unit)} data-testid={`apec-admit-${e.unit}`}>
+                        <Button
+                          size="small"
+                          onClick={() => setDialog({ kind: 'enterprise', unit: e.unit, ownership: e.ownership, size: e.size })}
+                          data-testid={`apec-edit-${e.unit}`}
+                        >
+                          {t('apecEdit')}
+                        </Button>
+                        <Button
+                          size="small"
+                          onClick={() => setDialog({ kind: 'admission', unit: e.unit })}
+                          data-testid={`apec-admit-${e.unit}`}
+                        >
                           {t('apecAdmission')}
                         </Button>
                         {MOVES.map((m) => (
                           <Button
                             key={m}
                             size="small"
-                            onClick={() => setMoving({ unit: e.unit, move: m })}
+                            onClick={() => setDialog({ kind: 'move', unit: e.unit, move: m })}
                             data-testid={`apec-${m}-${e.unit}`}
                           >
                             {t(`apecMove_${m}` as LabelKey)}
@@ -115,129 +138,189 @@ export function ApecDeskPage() {
               <ApplicationsTable items={cases} />
             </Card>
             <Card title={t('apecRegistry')}>
-              <CardsTable items={cards} showUnit />
+              <CardsTable
+                items={cards}
+                showUnit
+                actions={(c) =>
+                  c.status === 'lost' || c.status === 'cancelled' ? null : (
+                    <Button size="small" onClick={() => setDialog({ kind: 'card', card: c })} data-testid={`apec-mark-${c.ref}`}>
+                      {t('apecMarkCard')}
+                    </Button>
+                  )
+                }
+              />
             </Card>
+            {dialog ? (
+              <DeskDialog
+                dialog={dialog}
+                units={units.filter((u) => dialog.kind !== 'enterprise' || dialog.unit || !enterprises.some((e) => e.unit === u.code))}
+                onClose={() => setDialog(null)}
+                onDone={state.reload}
+              />
+            ) : null}
           </Space>
         )}
       </Loaded>
-      {admitting ? <AdmissionDialog unit={admitting} onClose={() => setAdmitting(null)} onDone={state.reload} /> : null}
-      {moving ? <MoveDialog {...moving} onClose={() => setMoving(null)} onDone={state.reload} /> : null}
     </>
   );
 }
 
-function AdmissionDialog({ unit, onClose, onDone }: { unit: string; onClose(): void; onDone(): void }) {
-  const { t, pick } = useT();
-  const errText = useErrorText();
-  const [form] = Form.useForm();
-  const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<ApecAdmissionResult | null>(null);
-  const [sending, setSending] = useState(false);
-  const send = async () => {
-    setError(null);
-    setSending(true);
-    try {
-      const v = form.getFieldsValue() as Record<string, unknown>;
-      const r = await api<ApecAdmissionResult>('POST', `/api/apec/enterprises/${encodeURIComponent(unit)}/whitelist/admission`, {
-        registeredCapitalWan: v.registeredCapitalWan,
-        foreignTradeUsd: v.foreignTradeUsd,
-        taxCreditGrade: v.taxCreditGrade,
-        creditRecordClean: !!v.creditRecordClean,
-      });
-      setResult(r);
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSending(false);
-    }
-  };
+/** An expanded enterprise row: its summary and whitelist history (GET /api/apec/enterprises/:unit). */
+function EnterpriseDetail({ unit }: { unit: string }) {
+  const { t } = useT();
+  const state = useLoad(() => api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`), [unit]);
   return (
-    <Modal
-      open
-      title={`${t('apecAdmission')} · ${unit}`}
-      onCancel={onClose}
-      onOk={() => (result ? onClose() : void send())}
-      okText={result ? t('close') : t('apecEvaluate')}
-      confirmLoading={sending}
-    >
-      <Form form={form} layout="vertical" initialValues={{ taxCreditGrade: 'A', creditRecordClean: true }}>
-        <Form.Item label={t('apecCapital')} name="registeredCapitalWan">
-          <InputNumber min={0} style={{ width: 240 }} />
-        </Form.Item>
-        <Form.Item label={t('apecTrade')} name="foreignTradeUsd">
-          <InputNumber min={0} style={{ width: 240 }} />
-        </Form.Item>
-        <Form.Item label={t('apecTaxGrade')} name="taxCreditGrade">
-          <Select aria-label={t('apecTaxGrade')} options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))} style={{ width: 120 }} />
-        </Form.Item>
-        <Form.Item name="creditRecordClean" valuePropName="checked">
-          <Checkbox>{t('apecCreditClean')}</Checkbox>
-        </Form.Item>
-      </Form>
-      {result ? (
-        <Alert
-          type={result.admitted ? 'success' : 'warning'}
-          showIcon
-          title={result.admitted ? t('apecAdmitted') : t('apecRefused')}
-          description={result.failures.map((f) => pick(f.message)).join('; ') || undefined}
-          data-testid="apec-admission-result"
-        />
-      ) : null}
-      {error ? <Alert type="error" showIcon title={t('error')} description={errText(error)} /> : null}
-    </Modal>
+    <Loaded state={state}>
+      {(e) => (
+        <>
+          <EnterpriseSummary enterprise={e} />
+          <Typography.Title level={5}>{t('apecHistory')}</Typography.Title>
+          <HistoryTable enterprise={e} />
+        </>
+      )}
+    </Loaded>
   );
 }
 
-function MoveDialog({ unit, move, onClose, onDone }: { unit: string; move: Move; onClose(): void; onDone(): void }) {
-  const { t, lang } = useT();
-  const errText = useErrorText();
+/** The desk's four forms, each a FormDialog: register or edit an enterprise, admission, a whitelist move, a card's status. */
+function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units: UnitSummary[]; onClose(): void; onDone(): void }) {
+  const { t, lang, pick } = useT();
+  const l = useLabel();
   const { message } = AntApp.useApp();
-  const [form] = Form.useForm();
-  const [error, setError] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
-  const send = async () => {
-    setError(null);
-    setSending(true);
-    try {
-      const v = form.getFieldsValue() as { reason?: string; note?: string };
-      const r = await api<{ stoppedCases: string[] }>('POST', `/api/apec/enterprises/${encodeURIComponent(unit)}/whitelist/${move}`, {
-        ...(v.reason ? { reason: v.reason } : {}),
-        ...(v.note ? { note: v.note } : {}),
-      });
-      void message.success(
-        r.stoppedCases.length > 0 ? `${t('apecMoveDone')} · ${t('apecStopped')}: ${r.stoppedCases.length}` : t('apecMoveDone'),
+  const path = (unit: string) => `/api/apec/enterprises/${encodeURIComponent(unit)}`;
+  switch (dialog.kind) {
+    case 'enterprise':
+      return (
+        <FormDialog
+          title={dialog.unit ? `${t('apecEdit')} · ${dialog.unit}` : t('apecRegister')}
+          okText={t('apecSave')}
+          initialValues={{ unit: dialog.unit, ownership: dialog.ownership ?? 'non-state', size: dialog.size ?? 'small' }}
+          testId="apec-enterprise-dialog"
+          onClose={onClose}
+          send={async (v) => {
+            await api('PUT', path(String(v.unit ?? dialog.unit ?? '')), { ownership: v.ownership, size: v.size });
+            void message.success(t('apecSaved'));
+            onDone();
+          }}
+        >
+          <Form.Item label={t('apecUnit')} name="unit" required>
+            <Select
+              showSearch
+              optionFilterProp="label"
+              disabled={!!dialog.unit}
+              aria-label={t('apecUnit')}
+              options={units.map((u) => ({ value: u.code, label: `${lang === 'zh' ? u.nameZh : u.nameEn} (${u.code})` }))}
+            />
+          </Form.Item>
+          <Form.Item label={t('apecOwnership')} name="ownership" required>
+            <Select aria-label={t('apecOwnership')} options={OWNERSHIPS.map((o) => ({ value: o, label: l('apecOwn_', o) }))} />
+          </Form.Item>
+          <Form.Item label={t('apecSize')} name="size" required>
+            <Select aria-label={t('apecSize')} options={SIZES.map((s) => ({ value: s, label: l('apecSize_', s) }))} />
+          </Form.Item>
+        </FormDialog>
       );
-      onDone();
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSending(false);
-    }
-  };
-  return (
-    <Modal
-      open
-      title={`${t(`apecMove_${move}` as LabelKey)} · ${unit}`}
-      onCancel={onClose}
-      onOk={() => void send()}
-      confirmLoading={sending}
-    >
-      <Form form={form} layout="vertical">
-        <Form.Item label={t('apecReason')} name="reason">
-          <Select
-            allowClear
-            aria-label={t('apecReason')}
-            options={EXIT_REASONS.map((r) => ({ value: r, label: reasonText(r, lang) }))}
-            style={{ width: 280 }}
-          />
-        </Form.Item>
-        <Form.Item label={t('apecNote')} name="note">
-          <Input.TextArea rows={2} maxLength={500} />
-        </Form.Item>
-      </Form>
-      {error ? <Alert type="error" showIcon title={t('error')} description={errText(error)} data-testid="apec-move-error" /> : null}
-    </Modal>
-  );
+    case 'admission':
+      return (
+        <FormDialog
+          title={`${t('apecAdmission')} · ${dialog.unit}`}
+          okText={t('apecEvaluate')}
+          initialValues={{ taxCreditGrade: 'A', creditRecordClean: true }}
+          onClose={onClose}
+          send={async (v) => {
+            const r = await api<ApecAdmissionResult>('POST', `${path(dialog.unit)}/whitelist/admission`, {
+              registeredCapitalWan: v.registeredCapitalWan,
+              foreignTradeUsd: v.foreignTradeUsd,
+              taxCreditGrade: v.taxCreditGrade,
+              creditRecordClean: !!v.creditRecordClean,
+            });
+            onDone();
+            // The evaluation is the outcome to read: the failures stay on screen.
+            return (
+              <Alert
+                type={r.admitted ? 'success' : 'warning'}
+                showIcon
+                title={r.admitted ? t('apecAdmitted') : t('apecRefused')}
+                description={r.failures.map((f) => pick(f.message)).join('; ') || undefined}
+                data-testid="apec-admission-result"
+              />
+            );
+          }}
+        >
+          <Form.Item label={t('apecCapital')} name="registeredCapitalWan">
+            <InputNumber min={0} style={{ width: 240 }} />
+          </Form.Item>
+          <Form.Item label={t('apecTrade')} name="foreignTradeUsd">
+            <InputNumber min={0} style={{ width: 240 }} />
+          </Form.Item>
+          <Form.Item label={t('apecTaxGrade')} name="taxCreditGrade">
+            <Select
+              aria-label={t('apecTaxGrade')}
+              options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))}
+              style={{ width: 120 }}
+            />
+          </Form.Item>
+          <Form.Item name="creditRecordClean" valuePropName="checked">
+            <Checkbox>{t('apecCreditClean')}</Checkbox>
+          </Form.Item>
+        </FormDialog>
+      );
+    case 'move':
+      return (
+        <FormDialog
+          title={`${t(`apecMove_${dialog.move}` as LabelKey)} · ${dialog.unit}`}
+          onClose={onClose}
+          send={async (v) => {
+            const r = await api<{ stoppedCases: string[] }>('POST', `${path(dialog.unit)}/whitelist/${dialog.move}`, {
+              ...(v.reason ? { reason: v.reason } : {}),
+              ...(v.note ? { note: v.note } : {}),
+            });
+            void message.success(
+              r.stoppedCases.length > 0 ? `${t('apecMoveDone')} · ${t('apecStopped')}: ${r.stoppedCases.length}` : t('apecMoveDone'),
+            );
+            onDone();
+          }}
+        >
+          <Form.Item label={t('apecReason')} name="reason">
+            <Select
+              allowClear
+              aria-label={t('apecReason')}
+              options={EXIT_REASONS.map((r) => ({ value: r, label: reasonText(r, lang) }))}
+              style={{ width: 280 }}
+            />
+          </Form.Item>
+          <Form.Item label={t('apecNote')} name="note">
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </FormDialog>
+      );
+    case 'card':
+      return (
+        <FormDialog
+          title={`${t('apecMarkCard')} · ${dialog.card.holderName ?? dialog.card.holder} ${dialog.card.apecCardNumber}`}
+          initialValues={{ status: 'lost' }}
+          onClose={onClose}
+          send={async (v) => {
+            // The number is masked for the desk: the card is named by its reference.
+            await api('POST', `/api/apec/cards/${encodeURIComponent(dialog.card.ref)}/status`, {
+              status: v.status,
+              reason: v.reason ?? '',
+            });
+            void message.success(t('apecMoveDone'));
+            onDone();
+          }}
+        >
+          <Form.Item label={t('apecCardStatus')} name="status" required>
+            <Select
+              aria-label={t('apecCardStatus')}
+              options={(['lost', 'cancelled'] as const).map((s) => ({ value: s, label: l('apecCard_', s) }))}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
+          <Form.Item label={t('apecReason')} name="reason" required>
+            <Input.TextArea rows={2} maxLength={500} aria-label={t('apecReason')} />
+          </Form.Item>
+        </FormDialog>
+      );
+  }
 }

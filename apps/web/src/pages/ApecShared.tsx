@@ -1,5 +1,6 @@
-import { Descriptions, Table, Tag, Typography } from 'antd';
-import type { ApecCard, ApecEnterprise, CaseSummary } from '../api';
+import { Alert, Descriptions, Form, Modal, Table, Tag, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary } from '../api';
 import { fmtDateTime, TAG } from '../common';
 import { hasLabel, useT } from '../i18n';
 import { navigate } from '../router';
@@ -39,7 +40,7 @@ export const APEC_ECONOMIES: string[] = Object.entries(COUNTRIES)
 
 const WHITELIST_COLOURS: Record<string, string> = { admitted: TAG.green, suspended: TAG.orange, exited: TAG.red };
 
-export function WhitelistTag({ enterprise }: { enterprise: ApecEnterprise }) {
+export function WhitelistTag({ enterprise }: { enterprise: Pick<ApecEnterprise, 'whitelist'> }) {
   const { t } = useT();
   const l = useLabel();
   if (!enterprise.whitelist) return <Tag color={TAG.blue}>{t('apecNotListed')}</Tag>;
@@ -145,7 +146,16 @@ const CARD_COLOURS: Record<string, string> = {
   cancelled: TAG.red,
 };
 
-export function CardsTable({ items, showUnit }: { items: ApecCard[]; showUnit: boolean }) {
+export function CardsTable({
+  items,
+  showUnit,
+  actions,
+}: {
+  items: ApecCard[];
+  showUnit: boolean;
+  /** A last column of actions on a card (the desk's lost/cancelled). */
+  actions?: (card: ApecCard) => ReactNode;
+}) {
   const { t } = useT();
   const l = useLabel();
   const economy = useEconomyName();
@@ -168,7 +178,76 @@ export function CardsTable({ items, showUnit }: { items: ApecCard[]; showUnit: b
           dataIndex: 'status',
           render: (v: string) => <Tag color={CARD_COLOURS[v]}>{l('apecCard_', v)}</Tag>,
         },
+        ...(actions ? [{ title: t('apecCardActions'), key: 'actions', render: (_: unknown, c: ApecCard) => actions(c) }] : []),
       ]}
     />
+  );
+}
+
+/** A refusal as the API words it, Chinese first and English beside (the project's rule for refusals). */
+export function refusalText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const fields = e.errors.map((f) => `${f.field}: ${f.message.zh} / ${f.message.en}`);
+    return [`${e.bilingual.zh} / ${e.bilingual.en}`, ...fields].join('；');
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The APEC pages' one dialog shape: a form, sent by `send`, the API's refusal shown in both languages. What
+ * `send` returns (an outcome to read, e.g. an admission's failures) is shown and the dialog stays open; nothing
+ * returned closes it.
+ */
+export function FormDialog({
+  title,
+  okText,
+  initialValues,
+  send,
+  onClose,
+  children,
+  testId,
+}: {
+  title: string;
+  okText?: string;
+  initialValues?: Record<string, unknown>;
+  send(values: Record<string, unknown>): Promise<ReactNode | void>;
+  onClose(): void;
+  children: ReactNode;
+  testId?: string;
+}) {
+  const { t } = useT();
+  const [form] = Form.useForm();
+  const [error, setError] = useState<unknown>(null);
+  const [outcome, setOutcome] = useState<ReactNode>(null);
+  const [sending, setSending] = useState(false);
+  const submit = async () => {
+    setError(null);
+    setSending(true);
+    try {
+      const shown = await send(form.getFieldsValue() as Record<string, unknown>);
+      if (shown) setOutcome(shown);
+      else onClose();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={title}
+      onCancel={onClose}
+      onOk={() => (outcome ? onClose() : void submit())}
+      okText={outcome ? t('close') : okText}
+      confirmLoading={sending}
+      data-testid={testId}
+    >
+      <Form form={form} layout="vertical" initialValues={initialValues}>
+        {children}
+      </Form>
+      {outcome}
+      {error ? <Alert type="error" showIcon title={t('error')} description={refusalText(error)} data-testid="apec-dialog-error" /> : null}
+    </Modal>
   );
 }

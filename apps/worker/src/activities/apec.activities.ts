@@ -55,7 +55,7 @@ export class ApecActivities {
     const validUntil = isIsoDate(data.validUntil) ? data.validUntil : cardValidUntil(issuedOn);
     const number =
       typeof data.cardNumber === 'string' && data.cardNumber.length > 0 ? data.cardNumber : generatedNumber(input.caseId, member.id);
-    const { card } = await this.repo.registerCard({
+    const fresh = {
       number,
       holder: personKey(input.facts, member), // the roster's person id (applicants come from the roster)
       unit: input.facts.unit,
@@ -63,14 +63,43 @@ export class ApecActivities {
       issuedOn,
       validUntil,
       caseId: input.caseId,
-    });
+    };
+    // A renewal (issue 17 item 5): the applicant's current card, named in the case data (Member.apecCard, set by
+    // the API from the application's `renews`), is cancelled, replaced by this one, in the transaction that
+    // registers it. A card already replaced by another case's card is not replaced again: the step blocks and
+    // registers nothing, so the holder never has two new cards. Case data only: the workflow and the definition
+    // are unchanged (no history change).
+    const renewed = member.apecCard?.number;
+    const registered = renewed
+      ? await this.repo.registerRenewalCard(fresh, renewed)
+      : { refused: null, ...(await this.repo.registerCard(fresh)), replaced: false };
+    if (registered.refused)
+      return {
+        violations: [
+          {
+            code: 'APEC_CARD_REPLACED',
+            field: 'renews',
+            message: {
+              zh: '所续办的卡已由另一续办申请换发的新卡替换，本申请不再登记新卡（请退回或撤销本申请）',
+              en: 'The renewed card was already replaced by the card of another renewal application: this application registers no card (reject or cancel it)',
+            },
+          },
+        ],
+      };
+    const { card, replaced } = registered;
     await this.startRenewal({ number: card.number, validUntil: card.validUntil });
     return {
       note: {
-        zh: `已登记APEC卡，有效期至 ${card.validUntil}，预审通过的经济体：${card.economies.join('、') || '无'}`,
-        en: `Card recorded, valid until ${card.validUntil}, economies cleared: ${card.economies.join(', ') || 'none'}`,
+        zh: `已登记APEC卡，有效期至 ${card.validUntil}，预审通过的经济体：${card.economies.join('、') || '无'}${replaced ? `；原卡（有效期至 ${member.apecCard!.expiresOn}）已注销，由新卡替换` : ''}`,
+        en: `Card recorded, valid until ${card.validUntil}, economies cleared: ${card.economies.join(', ') || 'none'}${replaced ? `; the renewed card (valid until ${member.apecCard!.expiresOn}) is cancelled, replaced by this one` : ''}`,
       },
-      data: { apecCardNumber: card.number, validUntil: card.validUntil, economies: card.economies.join(',') },
+      data: {
+        apecCardNumber: card.number,
+        validUntil: card.validUntil,
+        economies: card.economies.join(','),
+        // A renewal: the validity of the card this one replaced (its number is personal data: not repeated here).
+        ...(replaced ? { renewedCardValidUntil: member.apecCard!.expiresOn } : {}),
+      },
     };
   }
 

@@ -4,6 +4,7 @@ import {
   admissionFailures,
   APEC_CARD_VERSIONS,
   cardUsableOn,
+  CLOSED_STATUSES,
   DEFAULT_WHITELIST_CRITERIA,
   type AdmissionApplication,
   type CardStatus,
@@ -16,6 +17,16 @@ import {
 } from '@df/domain';
 import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
 import { NotificationEntity } from '../entities/read-models.entity';
+
+/** Who holds a card's renewal claim: the case, when it claimed, and whether that case is in the read model yet. */
+export interface RenewalClaim {
+  caseId: string;
+  claimedAt: Date;
+  listed: boolean;
+}
+
+/** A claim whose case closed so lapses (the card not replaced): every closed status but `completed`. */
+const LAPSED_CLAIM_STATUSES = CLOSED_STATUSES.filter((s) => s !== 'completed');
 
 /** An enterprise as the card process reads it: profile and whitelist state (null: never admitted). */
 export interface Enterprise {
@@ -47,6 +58,27 @@ export interface ApecCard {
   renewalOpenedAt: string | null;
   caseId: string | null;
   statusReason: string | null;
+  /** The card's non-personal reference (a UUID): names the card where its number is masked. */
+  ref: string;
+  /** The number of the renewal card that replaced it (status cancelled), else null. */
+  replacedBy: string | null;
+}
+
+/** A line of the enterprises list: the enterprise, its unit's names and when it last changed. */
+export interface EnterpriseListItem extends Enterprise {
+  nameZh: string | null;
+  nameEn: string | null;
+  /** The latest change: the whitelist's move, else the enterprise's registration (ISO instant). */
+  changedAt: string;
+}
+
+/** Filters of the enterprises list; `whitelist: 'not-listed'` = never on the whitelist. */
+export interface EnterpriseFilter {
+  ownership?: Ownership;
+  size?: EnterpriseSize;
+  whitelist?: WhitelistState | 'not-listed';
+  /** Part of the unit code or either name, case-insensitive. */
+  q?: string;
 }
 
 /** A whitelist move the registry refuses (the API maps it to 409/422 with the bilingual reason). */
@@ -71,6 +103,8 @@ const toCard = (r: ApecCardEntity): ApecCard => ({
   renewalOpenedAt: r.renewalOpenedAt ? r.renewalOpenedAt.toISOString() : null,
   caseId: r.caseId,
   statusReason: r.statusReason,
+  ref: r.ref,
+  replacedBy: r.replacedBy,
 });
 
 /** A UUID derived from a name, so a retried activity writes one notification. */
@@ -93,6 +127,62 @@ export class ApecRepository {
 
   async putEnterprise(e: { unit: string; ownership: Ownership; size: EnterpriseSize }): Promise<void> {
     await this.ds.getRepository(ApecEnterpriseEntity).upsert({ ...e, updatedAt: new Date() }, ['unit']);
+  }
+
+  /**
+   * The enterprises (issue 17 item 1), latest change first, a page of them and the total: `offset`/`limit` rows.
+   * Filters combine (AND); `q` matches the unit code or either name, case-insensitive.
+   */
+  async enterprises(
+    filter: EnterpriseFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: EnterpriseListItem[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.ownership) add('e.ownership = ?', filter.ownership);
+    if (filter.size) add('e.size = ?', filter.size);
+    if (filter.whitelist === 'not-listed') where.push('w.unit IS NULL');
+    else if (filter.whitelist) add('w.state = ?', filter.whitelist);
+    if (filter.q) add(`(e.unit || ' ' || coalesce(u.name_zh, '') || ' ' || coalesce(u.name_en, '')) ILIKE ?`, `%${escapeLike(filter.q)}%`);
+    const from = `FROM apec_enterprises e LEFT JOIN apec_whitelist w ON w.unit = e.unit LEFT JOIN units u ON u.code = e.unit
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const [{ total }] = (await this.ds.query(`SELECT count(*)::int AS total ${from}`, params)) as Array<{ total: number }>;
+    const rows: Array<{
+      unit: string;
+      ownership: Ownership;
+      size: EnterpriseSize;
+      state: WhitelistState | null;
+      reason: ExitReason | null;
+      since: Date | null;
+      review_due_on: string | null;
+      name_zh: string | null;
+      name_en: string | null;
+      changed_at: Date;
+    }> = await this.ds.query(
+      `SELECT e.unit, e.ownership, e.size, w.state, w.reason, w.since, to_char(w.review_due_on, 'YYYY-MM-DD') AS review_due_on,
+              u.name_zh, u.name_en, greatest(e.updated_at, w.since) AS changed_at
+         ${from} ORDER BY changed_at DESC, e.unit LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, page.limit, page.offset],
+    );
+    return {
+      total,
+      items: rows.map((r) => ({
+        unit: r.unit,
+        ownership: r.ownership,
+        size: r.size,
+        whitelist:
+          r.state && r.since
+            ? { state: r.state, reason: r.reason, since: new Date(r.since).toISOString(), reviewDueOn: r.review_due_on }
+            : null,
+        nameZh: r.name_zh,
+        nameEn: r.name_en,
+        changedAt: new Date(r.changed_at).toISOString(),
+      })),
+    };
   }
 
   async enterprise(unit: string): Promise<Enterprise | null> {
@@ -293,20 +383,80 @@ export class ApecRepository {
     return rows.map((r) => r.case_id);
   }
 
+  /**
+   * Claims the card's one renewal for `caseId` before that case starts (issue 17 item 5): the claim row's primary
+   * key is the card number, so of concurrent applications exactly one inserts it. A claim already held by this
+   * case (a keyed replay) is kept. A claim whose case ended without replacing the card (closed other than
+   * `completed` — rejected, cancelled, withdrawn, failed, terminated — and the card not replaced) has lapsed and is
+   * taken over in the same conditional UPDATE, which only one of concurrent takers can match. Returns the
+   * holder: `caseId` when claimed, else the other case (`listed`: whether it is in the cases read model yet).
+   */
+  async claimRenewal(cardNumber: string, caseId: string): Promise<RenewalClaim> {
+    const inserted: Array<{ case_id: string }> = await this.ds.query(
+      `INSERT INTO apec_renewal_claims (card_number, case_id) VALUES ($1, $2)
+         ON CONFLICT (card_number) DO NOTHING RETURNING case_id`,
+      [cardNumber, caseId],
+    );
+    if (inserted.length > 0) return { caseId, claimedAt: new Date(), listed: false };
+    // (An UPDATE answers [rows, count] through DataSource.query.)
+    const [taken]: [Array<{ case_id: string }>, number] = await this.ds.query(
+      `UPDATE apec_renewal_claims r SET case_id = $2, claimed_at = now()
+        WHERE r.card_number = $1 AND r.case_id <> $2
+          AND EXISTS (SELECT 1 FROM cases c WHERE c.case_id = r.case_id AND c.status = ANY($3))
+          AND EXISTS (SELECT 1 FROM apec_cards k WHERE k.number = r.card_number AND k.replaced_by IS NULL)
+        RETURNING r.case_id`,
+      [cardNumber, caseId, LAPSED_CLAIM_STATUSES],
+    );
+    if (taken.length > 0) return { caseId, claimedAt: new Date(), listed: false };
+    const [held]: Array<{ case_id: string; claimed_at: Date; listed: boolean }> = await this.ds.query(
+      `SELECT r.case_id, r.claimed_at, EXISTS (SELECT 1 FROM cases c WHERE c.case_id = r.case_id) AS listed
+         FROM apec_renewal_claims r WHERE r.card_number = $1`,
+      [cardNumber],
+    );
+    // Released in between (its case's start was refused): claim again.
+    if (!held) return this.claimRenewal(cardNumber, caseId);
+    return { caseId: held.case_id, claimedAt: new Date(held.claimed_at), listed: held.listed };
+  }
+
+  /**
+   * Moves the card's claim from `from` to `to` only if `from` still holds it (compare-and-set): for a claim whose
+   * case never started (the caller checked Temporal). True when `to` holds it now.
+   */
+  async takeOverRenewal(cardNumber: string, from: string, to: string): Promise<boolean> {
+    const [, count]: [unknown[], number] = await this.ds.query(
+      `UPDATE apec_renewal_claims SET case_id = $3, claimed_at = now() WHERE card_number = $1 AND case_id = $2`,
+      [cardNumber, from, to],
+    );
+    return count > 0;
+  }
+
+  /** Drops the case's claim on the card (its start was definitely refused: nothing runs for it). */
+  async releaseRenewal(cardNumber: string, caseId: string): Promise<void> {
+    await this.ds.query(`DELETE FROM apec_renewal_claims WHERE card_number = $1 AND case_id = $2`, [cardNumber, caseId]);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Cards
 
   /** Registers a card once: a retry (same number) returns the stored card unchanged. */
-  async registerCard(card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason'>): Promise<{ card: ApecCard; created: boolean }> {
+  async registerCard(
+    card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>,
+  ): Promise<{ card: ApecCard; created: boolean }> {
     const result = await this.ds
       .createQueryBuilder()
       .insert()
       .into(ApecCardEntity)
-      .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, updatedAt: new Date() })
+      .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
       .orIgnore()
       .execute();
     const created = (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
     return { card: (await this.card(card.number))!, created };
+  }
+
+  /** A card by its non-personal reference (the `ref` a masked view carries). */
+  async cardByRef(ref: string): Promise<ApecCard | null> {
+    const row = await this.ds.getRepository(ApecCardEntity).findOneBy({ ref });
+    return row ? toCard(row) : null;
   }
 
   async card(number: string): Promise<ApecCard | null> {
@@ -368,6 +518,52 @@ export class ApecRepository {
     return this.card(number);
   }
 
+  /**
+   * Registers a renewal's new card and cancels the card it renews, in one transaction holding the old card's row
+   * lock (issue 17 item 5, at K07): the old card, of the same holder and enterprise, turns `cancelled` with the
+   * new number in `replacedBy` (the row stays: history kept). Refused — nothing registered — when the old card
+   * is already replaced by a card of another case (`already-replaced`, with that number): one card replaced
+   * once, so the holder never ends up with two new cards. Idempotent for its own case: a retry finds the old
+   * card replaced by this number and returns the stored card. `replaced` is false when the old card is unknown,
+   * another holder's, or was lost/cancelled before (the new card is still registered).
+   */
+  async registerRenewalCard(
+    card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>,
+    oldNumber: string,
+  ): Promise<{ refused: { replacedBy: string } } | { refused: null; card: ApecCard; replaced: boolean }> {
+    const outcome = await this.ds.transaction(async (m) => {
+      const old = await m.findOne(ApecCardEntity, { where: { number: oldNumber }, lock: { mode: 'pessimistic_write' } });
+      if (old?.replacedBy && old.replacedBy !== card.number) {
+        const by = await m.findOneBy(ApecCardEntity, { number: old.replacedBy });
+        if (by?.caseId !== card.caseId) return { refused: { replacedBy: old.replacedBy } };
+      }
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(ApecCardEntity)
+        .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
+        .orIgnore()
+        .execute();
+      if (!old || old.holder !== card.holder || old.unit !== card.unit || oldNumber === card.number)
+        return { refused: null, replaced: false };
+      if (old.replacedBy) return { refused: null, replaced: true }; // this case's retry
+      if (old.status !== 'valid' && old.status !== 'renewal-open') return { refused: null, replaced: false };
+      await m.update(
+        ApecCardEntity,
+        { number: oldNumber },
+        {
+          status: 'cancelled',
+          statusReason: '续办换发新卡 / Replaced by its renewal card',
+          replacedBy: card.number,
+          updatedAt: new Date(),
+        },
+      );
+      return { refused: null, replaced: true };
+    });
+    if (outcome.refused) return { refused: outcome.refused };
+    return { refused: null, card: (await this.card(card.number))!, replaced: outcome.replaced };
+  }
+
   /** A card reported lost or cancelled (no longer usable for any economy). */
   async setCardStatus(number: string, status: 'lost' | 'cancelled', reason: string): Promise<ApecCard | null> {
     await this.ds.getRepository(ApecCardEntity).update({ number }, { status, statusReason: reason, updatedAt: new Date() });
@@ -392,5 +588,8 @@ export class ApecRepository {
     );
   }
 }
+
+/** `q` as a literal inside an ILIKE pattern (`%`, `_` and `\\` are not wildcards). */
+const escapeLike = (q: string): string => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const nextYear = (day: string): string => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;

@@ -126,8 +126,46 @@ export class ApecCardEntity {
   @Column({ name: 'status_reason', type: 'varchar', length: 500, nullable: true })
   statusReason!: string | null;
 
+  /** The number of the card that replaced this one (a renewal's new card, registered at K07); null otherwise. */
+  @Column({ name: 'replaced_by', type: 'varchar', length: 32, nullable: true })
+  replacedBy!: string | null;
+
+  /**
+   * The card's reference: not personal data, so a screen that shows the number masked can still name the card
+   * (the APEC desk's lost/cancelled form). Issued by the database.
+   */
+  @Index('uq_apec_cards_ref', { unique: true })
+  @Column({ name: 'ref', type: 'uuid', default: () => 'gen_random_uuid()' })
+  ref!: string;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }
 
-export const APEC_ENTITIES = [ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity, ApecCardEntity];
+/**
+ * The one renewal application a card may have (issue 17 item 5): the card's number is the primary key, so of
+ * concurrent renewal applications for one card exactly one inserts its claim before its case starts. The claim
+ * lapses when its case ends without replacing the card (closed other than by K07's replacement); the next
+ * renewal takes it over in one conditional UPDATE (apec.repository.ts claimRenewal).
+ */
+@Entity({ name: 'apec_renewal_claims' })
+export class ApecRenewalClaimEntity {
+  @PrimaryColumn({ name: 'card_number', type: 'varchar', length: 32 })
+  cardNumber!: string;
+
+  /** The renewal application's case (its workflow is delegationWorkflowId(caseId)). */
+  @Index('ix_apec_renewal_claims_case')
+  @Column({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
+  claimedAt!: Date;
+}
+
+export const APEC_ENTITIES = [
+  ApecEnterpriseEntity,
+  ApecWhitelistEntity,
+  ApecWhitelistHistoryEntity,
+  ApecCardEntity,
+  ApecRenewalClaimEntity,
+];
