@@ -90,9 +90,12 @@ describe('scope before role on every case route', () => {
     },
   );
 
-  it('the attachment list (the handed input): 403 CASE_OUT_OF_SCOPE for the outsider, 200 for the case\'s own organizer', async () => {
+  it("the attachment list (the handed input): 403 CASE_OUT_OF_SCOPE for the outsider, 200 for the case's own organizer", async () => {
     const res = await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
-    expect(res.body).toMatchObject({ code: 'CASE_OUT_OF_SCOPE', message: { zh: expect.stringContaining('本单位'), en: expect.any(String) } });
+    expect(res.body).toMatchObject({
+      code: 'CASE_OUT_OF_SCOPE',
+      message: { zh: expect.stringContaining('本单位'), en: expect.any(String) },
+    });
     await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(home.tokens.organizer)).expect(200);
     await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(home.tokens.manager)).expect(200);
   });

@@ -51,13 +51,19 @@ describe('S3Store: the commands it sends (no S3 server runs here; docs/attachmen
   it('lists for the orphan sweep page by page (ListObjectsV2 under the prefix), keys without the prefix, odd keys dropped', async () => {
     const at = new Date('2026-11-01T00:00:00Z');
     const pages = [
-      { Contents: [{ Key: 'office/cases/c1/a-1', LastModified: at }, { Key: 'office/cases/c1/../x', LastModified: at }], IsTruncated: true, NextContinuationToken: 't2' },
+      {
+        Contents: [
+          { Key: 'office/cases/c1/a-1', LastModified: at },
+          { Key: 'office/cases/c1/../x', LastModified: at },
+        ],
+        IsTruncated: true,
+        NextContinuationToken: 't2',
+      },
       { Contents: [{ Key: 'office/cases/c2/b-2', LastModified: at }], IsTruncated: false },
     ];
-    const listing = new S3Store(
-      { kind: 's3', bucket: 'df-attachments', region: 'us-east-1', forcePathStyle: true, prefix: 'office/' },
-      { send: async (cmd: unknown) => (sent.push(cmd), pages.shift()) } as unknown as S3Client,
-    );
+    const listing = new S3Store({ kind: 's3', bucket: 'df-attachments', region: 'us-east-1', forcePathStyle: true, prefix: 'office/' }, {
+      send: async (cmd: unknown) => (sent.push(cmd), pages.shift()),
+    } as unknown as S3Client);
     const keys: string[] = [];
     for await (const page of listing.list('cases/')) keys.push(...page.map((o) => `${o.key}@${o.modifiedAt.toISOString()}`));
     expect(keys).toEqual(['cases/c1/a-1@2026-11-01T00:00:00.000Z', 'cases/c2/b-2@2026-11-01T00:00:00.000Z']);

@@ -41,7 +41,10 @@ export function toCsv(table: Pick<Table, 'header' | 'rows'>): string {
 export const exportFileName = (format: 'csv' | 'xlsx', atMs: number): string => `board-${shanghaiDate(atMs)}.${format}`;
 
 /** An instant as people in the office read it: Beijing wall-clock time, `YYYY-MM-DD HH:mm:ss UTC+8`. */
-export const beijingTime = (atMs: number): string => `${toIso(atMs + 8 * 3_600_000).slice(0, 19).replace('T', ' ')} UTC+8`;
+export const beijingTime = (atMs: number): string =>
+  `${toIso(atMs + 8 * 3_600_000)
+    .slice(0, 19)
+    .replace('T', ' ')} UTC+8`;
 
 /**
  * GET /api/dashboard/export: the board's tables as a file, over the same filters as GET /api/dashboard.

@@ -1,14 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CASE_STATUSES } from '@df/contracts';
-import {
-  APEC_CARD_DEFINITION,
-  DEFAULT_DEFINITION,
-  PHASES,
-  ROLE_LABELS,
-  shanghaiDate,
-  type Label,
-  type Role,
-} from '@df/domain';
+import { APEC_CARD_DEFINITION, DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
 import { BoardRepository, IncidentsRepository, isFiltered, type BoardCaseRow, type BoardStepRow } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';

@@ -104,7 +104,10 @@ export class BoardRepository {
   /** Cases by status and phase. */
   counts(filter: BoardFilter): Promise<Array<{ status: string; phase: string; n: number }>> {
     const f = caseFilterSql(filter, 1);
-    return this.db.query(`SELECT c.status, c.phase, count(*)::int AS n FROM cases c WHERE true${f.sql} GROUP BY c.status, c.phase`, f.params);
+    return this.db.query(
+      `SELECT c.status, c.phase, count(*)::int AS n FROM cases c WHERE true${f.sql} GROUP BY c.status, c.phase`,
+      f.params,
+    );
   }
 
   /** Open cases, least slack first (ix_cases_status_slack). */
@@ -159,7 +162,10 @@ export class BoardRepository {
   }
 
   /** Departed cases: how many, the median and 90th percentile of days from submission, and how many within `headlineDays`. */
-  departures(filter: BoardFilter, headlineDays: number): Promise<Array<{ n: number; median: number | null; p90: number | null; within: number }>> {
+  departures(
+    filter: BoardFilter,
+    headlineDays: number,
+  ): Promise<Array<{ n: number; median: number | null; p90: number | null; within: number }>> {
     const f2 = caseFilterSql(filter, 2);
     return this.db.query(
       `SELECT count(*)::int AS n,
