@@ -24,6 +24,8 @@ import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
 import { ApecController } from './apec/apec.controller';
 import { ApecService } from './apec/apec.service';
+import { WhitelistController } from './apec/whitelist.controller';
+import { WhitelistService } from './apec/whitelist.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -71,6 +73,7 @@ export class ApiModule {
         UsersController,
         ...ATTACHMENT_CONTROLLERS,
         ApecController,
+        WhitelistController,
         ...WEB_CONTROLLERS,
       ],
       providers: [
@@ -95,6 +98,7 @@ export class ApiModule {
         DashboardService,
         DashboardExportService,
         ApecService,
+        WhitelistService,
         MetricsService,
         ...ATTACHMENT_PROVIDERS,
         ...WEB_PROVIDERS,

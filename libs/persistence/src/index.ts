@@ -18,3 +18,5 @@ export * from './entities/attachment.entity';
 export * from './attachments.repository';
 export * from './entities/apec.entity';
 export * from './apec/apec.repository';
+export * from './apec/criteria.entity';
+export * from './apec/criteria.repository';

@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import { CASE_STATUSES } from '@df/contracts';
 import {
-  APEC_CARD_DEFINITION,
-  APEC_CARD_VERSIONS,
+  processDefinitions,
+  versionFilter,
   DEFAULT_DEFINITION,
   PHASES,
   ROLE_LABELS,
@@ -23,7 +23,9 @@ export const HEADLINE_DAYS = 22;
 
 // Step codes of both processes are disjoint (A-P for the chain, K for the card application).
 const STEP_NAMES = new Map(
-  [...DEFAULT_DEFINITION.steps, ...APEC_CARD_DEFINITION.steps].map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
+  processDefinitions(DEFAULT_DEFINITION)
+    .flatMap((d) => d.steps)
+    .map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
 );
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
@@ -62,9 +64,11 @@ export function caseFilterSql(f: DashboardFilter, first: number): { sql: string;
     return `$${first + params.length - 1}`;
   };
   if (f.unit) conditions.push(`c.unit = ${param(f.unit)}`);
-  // A case's process is its definition version's (issue 17: the card definition's versions, or the chain's).
-  if (f.process)
-    conditions.push(`${f.process === 'apec-card' ? '' : 'NOT '}(c.definition_version = ANY(${param([...APEC_CARD_VERSIONS])}))`);
+  // A case's process is its definition version's (issue 17: a named process's versions, or the chain's: any other).
+  if (f.process) {
+    const v = versionFilter(f.process);
+    conditions.push(`${'in' in v ? '' : 'NOT '}(c.definition_version = ANY(${param([...('in' in v ? v.in : v.notIn)])}))`);
+  }
   if (f.period === 'departure') {
     if (f.from) conditions.push(`c.departure_date >= ${param(f.from)}::date`);
     if (f.to) conditions.push(`c.departure_date <= ${param(f.to)}::date`);

@@ -28,7 +28,6 @@ import {
   type PlanSummary,
 } from '@df/contracts';
 import {
-  APEC_CARD_VERSIONS,
   behaviourOf,
   buildInstances,
   checkTripRules,
@@ -38,6 +37,7 @@ import {
   departureDateViolations,
   plan,
   processOfVersion,
+  versionFilter,
   shanghaiDate,
   type CaseFacts,
   type CaseStatus,
@@ -266,10 +266,12 @@ export class DelegationsService {
         ),
       );
     }
-    if (q.process)
-      qb.andWhere(`c.definition_version ${q.process === 'apec-card' ? 'IN' : 'NOT IN'} (:...cardVersions)`, {
-        cardVersions: APEC_CARD_VERSIONS,
+    if (q.process) {
+      const f = versionFilter(q.process);
+      qb.andWhere(`c.definition_version ${'in' in f ? 'IN' : 'NOT IN'} (:...processVersions)`, {
+        processVersions: 'in' in f ? f.in : f.notIn,
       });
+    }
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
     else qb.orderBy('c.submitted_at', 'DESC');

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { ApecWhitelistCriteriaEntity } from '../apec/criteria.entity';
 
 /**
  * APEC business travel cards (issue 17): the enterprise profile of a unit of type enterprise, the whitelist
@@ -130,4 +131,10 @@ export class ApecCardEntity {
   updatedAt!: Date;
 }
 
-export const APEC_ENTITIES = [ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity, ApecCardEntity];
+export const APEC_ENTITIES = [
+  ApecEnterpriseEntity,
+  ApecWhitelistEntity,
+  ApecWhitelistHistoryEntity,
+  ApecCardEntity,
+  ApecWhitelistCriteriaEntity,
+];
