@@ -13,6 +13,7 @@ import {
 import { Loaded, useErrorText, useLoad } from '../common';
 import { useT } from '../i18n';
 import { validate } from '../validation';
+import { WhitelistApplySection } from './ApecWhitelistApply';
 import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, useEconomyName } from './ApecShared';
 
 interface FormValues {
@@ -69,6 +70,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
                 <Alert type="info" showIcon title={t('apecNotRegistered')} />
               )}
             </Card>
+            <WhitelistApplySection enterprise={enterprise} onFiled={state.reload} />
             <Card title={t('apecApply')}>
               <ApplicationForm unit={unit} onApplied={setPending} />
             </Card>

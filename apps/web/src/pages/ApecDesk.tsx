@@ -4,6 +4,7 @@ import { api, ApiError, type ApecAdmissionResult, type ApecCard, type ApecEnterp
 import { Loaded, useErrorText, useLoad } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
+import { WhitelistCriteriaSection } from './ApecWhitelistCriteria';
 import { ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, reasonText, useLabel, WhitelistTag } from './ApecShared';
 
 const MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
@@ -117,6 +118,7 @@ export function ApecDeskPage() {
             <Card title={t('apecRegistry')}>
               <CardsTable items={cards} showUnit />
             </Card>
+            <WhitelistCriteriaSection />
           </Space>
         )}
       </Loaded>
