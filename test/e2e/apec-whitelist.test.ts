@@ -184,6 +184,18 @@ describe('whitelist admission over the API (issue 17)', () => {
     const progress = (await request(http).get(`/api/delegations/${caseId}`).set(desk).expect(200)).body;
     expect(progress.steps.find((s: { key: string }) => s.key === 'W01')).toMatchObject({ status: 'done', data: figures });
 
+    // Figures sent to W01 through the generic step endpoint (after a return) are checked as the filing's: 400 per field.
+    const badData = await request(http)
+      .post(`/api/delegations/${caseId}/steps/W01/complete`)
+      .set(clerk)
+      .send({ data: { registeredCapitalWan: -1, taxCreditGrade: 'A' } })
+      .expect(400);
+    expect(pairs(badData.body)).toEqual([
+      ['data.registeredCapitalWan', 'non-negative-number'],
+      ['data.foreignTradeUsd', 'non-negative-number'],
+      ['data.creditRecordClean', 'boolean'],
+    ]);
+
     await request(http).post(`/api/delegations/${caseId}/steps/W02/decision`).set(desk).send({ decision: 'approve' }).expect(200);
     const done = await eventually(
       async () => (await request(http).get(`/api/delegations/${caseId}`).set(desk).expect(200)).body,

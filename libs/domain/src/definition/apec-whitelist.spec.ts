@@ -11,7 +11,7 @@ import {
   whitelistApplicationFacts,
 } from './apec-whitelist';
 import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
-import { stepDataProblems } from './step-data';
+import { declaredDataSchema, stepDataProblems } from './step-data';
 import { validateDefinition } from './validate';
 
 describe('the whitelist admission definition (issue 17)', () => {
@@ -72,6 +72,14 @@ describe("the filing step's figures (W01 data)", () => {
       }),
     ).toEqual([]);
     expect(stepDataProblems('external-outcome', {})).toEqual([]);
+    // The schema a step code declares, whichever process it is of.
+    expect(['W01', 'K05', 'P03', 'A02', 'Z99'].map(declaredDataSchema)).toEqual([
+      'admission-application',
+      'external-outcome',
+      'trip-report',
+      undefined,
+      undefined,
+    ]);
     expect(stepDataProblems(undefined, {})).toEqual([]);
   });
 });
