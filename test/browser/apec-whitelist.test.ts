@@ -75,8 +75,41 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
       (n) => n > 0,
     );
 
-    // The desk decides W02 (the generic step endpoint, as the case page sends it); the system admits.
+    // The desk returns it for revision (the generic step endpoint, as the case page sends it); the clerk files
+    // new figures in the case page's step dialog (W01's fields), which the system then evaluates.
     const desk = bearer(stack.users.tokens['apec-desk']);
+    await eventually(
+      async () =>
+        (
+          await request(stack.api.http)
+            .post(`/api/delegations/${caseId}/steps/W02/decision`)
+            .set(desk)
+            .send({ decision: 'return', returnTo: 'W01', comment: '请按审计报告填报注册资本' })
+        ).status,
+      (s) => s === 200,
+    );
+    const act = clerk.getByTestId('act-W01');
+    await eventually(
+      async () => {
+        await clerk.goto(`/cases/${caseId}`);
+        return act.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (shown) => shown,
+      60_000,
+    );
+    await act.click();
+    const dialog = clerk.getByRole('dialog');
+    await dialog.getByLabel('注册资本（万元）').fill('160');
+    await dialog.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
+    await dialog.getByLabel('纳税信用等级').click();
+    await clerk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="A"]').click();
+    await dialog.getByText('无严重失信记录').click();
+    await dialog.getByTestId('confirm').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+
     await eventually(
       async () =>
         (await request(stack.api.http).post(`/api/delegations/${caseId}/steps/W02/decision`).set(desk).send({ decision: 'approve' }))
@@ -87,7 +120,9 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
       async () => (await request(stack.api.http).get(`/api/apec/enterprises/${unit}`).set(desk)).body.whitelist?.state,
       (s) => s === 'admitted',
     );
-    await clerk.reload();
+    const history = (await request(stack.api.http).get(`/api/apec/enterprises/${unit}`).set(desk)).body.history;
+    expect(history[0].detail).toMatchObject({ application: { registeredCapitalWan: 160, taxCreditGrade: 'A', creditRecordClean: true } });
+    await clerk.goto('/apec');
     await clerk.getByTestId(`apec-enterprise-${unit}`).waitFor();
     await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain('已准入');
     expect(await clerk.getByTestId('apec-whitelist-form').count()).toBe(0);

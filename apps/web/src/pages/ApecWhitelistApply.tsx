@@ -6,6 +6,7 @@ import { useT } from '../i18n';
 import { navigate } from '../router';
 import { validate } from '../validation';
 import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
+import { WHITELIST_LABELS as L } from './ApecWhitelistFigures';
 
 interface Figures {
   registeredCapitalWan?: number;
@@ -13,21 +14,6 @@ interface Figures {
   taxCreditGrade?: string;
   creditRecordClean?: boolean;
 }
-
-const L = {
-  title: { zh: '白名单准入申请', en: 'Whitelist admission application' },
-  intro: {
-    zh: '填报企业指标，提交后由外办APEC窗口审核，系统按现行准入标准作出决定。',
-    en: "File the enterprise's figures: the FAO APEC desk reviews them, then the system decides by the criteria in force.",
-  },
-  capital: { zh: '注册资本（万元）', en: 'Registered capital (10 000 yuan)' },
-  trade: { zh: '上年度对外贸易或投资额（美元）', en: "Last year's foreign trade or investment (USD)" },
-  grade: { zh: '纳税信用等级', en: 'Tax credit grade' },
-  clean: { zh: '无严重失信记录', en: 'No serious dishonesty record' },
-  submit: { zh: '提交准入申请', en: 'File the application' },
-  filed: { zh: '已提交，案件编号 ', en: 'Filed: case ' },
-  open: { zh: '查看案件', en: 'Open the case' },
-};
 
 /**
  * The enterprise clerk files a whitelist admission application (issue 17, docs/apec.md): the figures are
