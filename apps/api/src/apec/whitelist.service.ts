@@ -107,14 +107,14 @@ export class WhitelistService {
       const claim = await this.idempotency.claim<WhitelistApplicationResponse>(key, user, fingerprint(user, 'apec-whitelist-apply', body));
       if (claim.state === 'done') return { ...claim.replay, replayed: true };
     }
+    const caseId = key ?? randomUUID();
     try {
-      await this.assertMayFile(user.unit);
+      await this.assertMayFile(user.unit, caseId);
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
     }
     const unit = (await this.registries.unit(user.unit))!;
-    const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const submittedAt = new Date().toISOString();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
@@ -156,7 +156,8 @@ export class WhitelistService {
     }
   }
 
-  private async assertMayFile(unit: string): Promise<void> {
+  /** `caseId`: this filing's own case, which a retry with the same key may find open (it is not another application). */
+  private async assertMayFile(unit: string, caseId: string): Promise<void> {
     const e = await this.repo.enterprise(unit);
     if (!e)
       throw domainError(
@@ -185,7 +186,7 @@ export class WhitelistService {
     const state = e.whitelist?.state;
     if (state === 'admitted' || state === 'suspended')
       throw domainError('ACTION_NOT_ALLOWED', `企业已在白名单中（${state}）`, `The enterprise is already on the whitelist (${state})`);
-    const open = await this.repo.openWhitelistApplications(unit);
+    const open = (await this.repo.openWhitelistApplications(unit)).filter((id) => id !== caseId);
     if (open.length > 0)
       throw domainError(
         'ACTION_NOT_ALLOWED',
