@@ -158,6 +158,21 @@ describe('whitelist admission over the API (issue 17)', () => {
       (r) => r.status === 409,
     );
     expect(second.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', message: { en: expect.stringContaining(caseId) } });
+    // A first attempt whose answer was lost (its key still pending): the retry with the same key finds its own
+    // case open and answers with it (W01 completed once, by its update id), not 409.
+    await api.app
+      .get(DataSource)
+      .query(
+        `UPDATE idempotency_records SET status = 'pending', response_status = NULL, response_body = NULL, completed_at = NULL WHERE case_id = $1`,
+        [caseId],
+      );
+    const retried = await request(http)
+      .post('/api/apec/whitelist/applications')
+      .set(clerk)
+      .set('Idempotency-Key', key)
+      .send(figures)
+      .expect(201);
+    expect(retried.body.caseId).toBe(caseId);
 
     // W01 carries the figures; W02 is the APEC desk's in the inbox, the list and the board filter by the process.
     const inbox = await eventually(
