@@ -120,6 +120,13 @@ const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
  * opened an incident at the first append. Asked only for such an input.
  */
 const INPUT_VALIDATION_PATCH = 'input-validation';
+/**
+ * With this patch the case starts (its steps derived and opened) before the Update handlers are set: an
+ * Update that reached the workflow with its start (a client acting at once, e.g. the whitelist filing that
+ * completes W01 right after starting the case) was dispatched by setHandler to an engine not yet started and
+ * refused as UNKNOWN_STEP. Histories without the marker start where they did.
+ */
+const START_BEFORE_HANDLERS_PATCH = 'start-before-handlers';
 
 /**
  * A date-only search attribute: 00:00Z of the calendar date, so `DepartureDate < '2027-04-01T00:00:00Z'`
@@ -186,6 +193,9 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
   });
+  // Updates buffered with the start are dispatched by setHandler: the case must be started by then.
+  const startedFirst = patched(START_BEFORE_HANDLERS_PATCH);
+  if (startedFirst) engine.start(now());
   let dirty = true;
   let flushedSeq = 0;
   let incident: CaseIncident | null = null;
@@ -368,7 +378,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     upsertSearchAttributes(pairs);
   };
 
-  engine.start(now());
+  if (!startedFirst) engine.start(now());
   for (;;) {
     const { plan, events } = drain(engine, now(), {
       systemWork: (work) => work.forEach((w) => track(runSystem(w))),

@@ -165,12 +165,13 @@ describe('APEC cards over the API (issue 17)', () => {
       field: expect.stringContaining('process'),
     });
 
-    // The catalog lists both definitions.
+    // The catalog lists every definition (the whitelist admission's too).
     const catalog = (await request(http).get('/api/catalog').set(clerk).expect(200)).body;
     documented(CatalogSchema, catalog);
     expect(catalog.processes.map((p: { process: string; version: string }) => [p.process, p.version])).toEqual([
       ['delegation', catalog.version],
       ['apec-card', 'apec-2027.1'],
+      ['apec-whitelist', 'apec-whitelist-2027.1'],
     ]);
 
     // The enterprise clerk completes its step through the same step endpoint as a delegation's.

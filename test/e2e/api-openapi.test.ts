@@ -98,6 +98,10 @@ const ROUTES = [
   'post /api/apec/applications',
   'get /api/apec/cards',
   'post /api/apec/cards/{number}/status',
+  // Whitelist admission as a process, the criteria as office data (issue 17): test/e2e/apec-whitelist.test.ts.
+  'get /api/apec/whitelist/criteria',
+  'put /api/apec/whitelist/criteria',
+  'post /api/apec/whitelist/applications',
 ];
 
 describe('the OpenAPI document', () => {

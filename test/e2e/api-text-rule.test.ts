@@ -150,7 +150,7 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
         // The registries' writers (issue 14): the role check comes before the body is read.
         const writer: UserRole = path.startsWith('/api/users')
           ? 'admin'
-          : path === '/api/apec/applications'
+          : path === '/api/apec/applications' || path === '/api/apec/whitelist/applications'
             ? 'enterprise-clerk'
             : path.startsWith('/api/apec/')
               ? 'apec-desk'

@@ -27,6 +27,8 @@ import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
 import { ApecController } from './apec/apec.controller';
 import { ApecService } from './apec/apec.service';
+import { WhitelistController } from './apec/whitelist.controller';
+import { WhitelistService } from './apec/whitelist.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { MaskingInterceptor } from './common/masking.interceptor';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -74,6 +76,7 @@ export class ApiModule {
         UsersController,
         ...ATTACHMENT_CONTROLLERS,
         ApecController,
+        WhitelistController,
         ...WEB_CONTROLLERS,
       ],
       providers: [
@@ -101,6 +104,7 @@ export class ApiModule {
         DashboardService,
         DashboardExportService,
         ApecService,
+        WhitelistService,
         MetricsService,
         ...ATTACHMENT_PROVIDERS,
         ...WEB_PROVIDERS,

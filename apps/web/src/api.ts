@@ -88,7 +88,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   const headers: Record<string, string> = { accept: 'application/json' };
   if (session) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method === 'POST' && path.startsWith('/api/delegations')) headers['idempotency-key'] = idempotencyKey ?? newKey();
+  // The delegation actions always carry one; any other POST the key its caller holds (e.g. the APEC applications').
+  if (method === 'POST' && (path.startsWith('/api/delegations') || idempotencyKey)) headers['idempotency-key'] = idempotencyKey ?? newKey();
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};

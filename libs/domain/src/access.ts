@@ -133,10 +133,20 @@ export function mayReadRoster(who: { role: Role; unit: string }, unit: string): 
   return reach !== 'none' && who.unit === unit && ROSTER_READERS.includes(who.role);
 }
 
-/** Who starts a case of each process (issue 17): the submit rule's roles, split by process. */
-export const SUBMITTERS: Record<'delegation' | 'apec-card', readonly Role[]> = {
+/**
+ * Who starts a case of each process (issue 17): the submit rule's roles, split by process. The whitelist
+ * admission is decided by its steps' roles (W02: the APEC desk; W03: the system), as every case's steps are.
+ */
+export const SUBMITTERS: Record<'delegation' | 'apec-card' | 'apec-whitelist', readonly Role[]> = {
   delegation: ['organizer'],
   'apec-card': ['enterprise-clerk'],
+  'apec-whitelist': ['enterprise-clerk'],
+};
+
+/** Who reads and who sets the office's whitelist admission criteria (office data, not a case: issue 17). */
+export const WHITELIST_CRITERIA_ACCESS: { read: readonly Role[]; write: readonly Role[] } = {
+  read: ['apec-desk', 'manager', 'admin', 'enterprise-clerk'],
+  write: ['apec-desk', 'admin'],
 };
 
 /**

@@ -21,3 +21,5 @@ export * from './apec/apec.repository';
 export * from './entities/login-limit.entity';
 export * from './read-models/inbox.repository';
 export * from './read-models/board.repository';
+export * from './apec/criteria.entity';
+export * from './apec/criteria.repository';

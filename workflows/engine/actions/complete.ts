@@ -1,4 +1,4 @@
-import { dayNumber, isIsoDate, ROUTES, shanghaiDate, type EntryRoute, type StepBehaviour } from '@df/domain';
+import { dayNumber, isIsoDate, ROUTES, shanghaiDate, stepDataProblems, type EntryRoute, type StepBehaviour } from '@df/domain';
 import type { CompleteStepRequest } from '@df/contracts';
 import { tripReportProblems } from '@df/contracts';
 import type { CaseCore } from '../core';
@@ -68,6 +68,16 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
     }
     case undefined:
       break;
+  }
+  // Schemas whose field checks the domain declares (libs/domain/src/definition/step-data.ts).
+  const problems = stepDataProblems(b.data, data);
+  if (problems.length > 0) {
+    reject(
+      'INVALID_REQUEST',
+      problems.map((p) => `data.${p.field}：${p.message.zh}`).join('；'),
+      problems.map((p) => `data.${p.field}: ${p.message.en}`).join('; '),
+      r.stepKey,
+    );
   }
 }
 

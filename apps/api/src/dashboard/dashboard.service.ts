@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CASE_STATUSES } from '@df/contracts';
-import { APEC_CARD_DEFINITION, DEFAULT_DEFINITION, PHASES, ROLE_LABELS, shanghaiDate, type Label, type Role } from '@df/domain';
+import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, processDefinitions, shanghaiDate, type Label, type Role } from '@df/domain';
 import { BoardRepository, IncidentsRepository, isFiltered, type BoardCaseRow, type BoardStepRow } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -13,7 +13,9 @@ export const HEADLINE_DAYS = 22;
 
 // Step codes of both processes are disjoint (A-P for the chain, K for the card application).
 const STEP_NAMES = new Map(
-  [...DEFAULT_DEFINITION.steps, ...APEC_CARD_DEFINITION.steps].map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
+  processDefinitions(DEFAULT_DEFINITION)
+    .flatMap((d) => d.steps)
+    .map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
 );
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);

@@ -28,7 +28,6 @@ import {
   type PlanSummary,
 } from '@df/contracts';
 import {
-  APEC_CARD_VERSIONS,
   behaviourOf,
   buildInstances,
   checkTripRules,
@@ -38,6 +37,9 @@ import {
   departureDateViolations,
   plan,
   processOfVersion,
+  declaredDataSchema,
+  stepDataProblems,
+  versionFilter,
   shanghaiDate,
   type CaseFacts,
   type CaseStatus,
@@ -266,10 +268,12 @@ export class DelegationsService {
         ),
       );
     }
-    if (q.process)
-      qb.andWhere(`c.definition_version ${q.process === 'apec-card' ? 'IN' : 'NOT IN'} (:...cardVersions)`, {
-        cardVersions: APEC_CARD_VERSIONS,
+    if (q.process) {
+      const f = versionFilter(q.process);
+      qb.andWhere(`c.definition_version ${'in' in f ? 'IN' : 'NOT IN'} (:...processVersions)`, {
+        processVersions: 'in' in f ? f.in : f.notIn,
       });
+    }
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
     else qb.orderBy('c.submitted_at', 'DESC');
@@ -408,6 +412,7 @@ export class DelegationsService {
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
     if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report')
       this.validateTripReport(parsed.data);
+    if (kind === 'complete' && stepKey !== undefined) this.validateDeclaredData(stepKey.split(':')[0]!, parsed.data);
     await this.assertScope(user, caseId);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
@@ -543,6 +548,21 @@ export class DelegationsService {
       { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
       { errors },
     );
+  }
+
+  /** A step data schema whose field checks the domain declares (step-data.ts): 400 naming each `data.<field>` and its rule, as the engine would refuse it. */
+  private validateDeclaredData(code: string, data: unknown): void {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+    const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>).map((p) => ({
+      ...p,
+      field: `data.${p.field}`,
+    }));
+    if (errors.length > 0)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {

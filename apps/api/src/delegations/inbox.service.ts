@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ACCESS,
-  APEC_CARD_DEFINITION,
+  processDefinitions,
   COUNTRIES,
   CONDITIONS,
   DEFAULT_DEFINITION,
@@ -31,7 +31,7 @@ const SCOPE_LABELS: Record<string, Label> = {
   'member-country': { zh: '每人每国一次', en: 'Per member per country' },
 };
 
-const STEP_NAMES = new Map([...DEFAULT_DEFINITION.steps, ...APEC_CARD_DEFINITION.steps].map((s) => [s.code, s.name]));
+const STEP_NAMES = new Map(processDefinitions(DEFAULT_DEFINITION).flatMap((d) => d.steps.map((s) => [s.code, s.name] as const)));
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -88,7 +88,7 @@ export class InboxService {
       name: DEFAULT_DEFINITION.name ?? null,
       steps: catalogSteps(DEFAULT_DEFINITION),
       // Issue 17: every process the engine runs, the delegation chain first (the fields above are its, as before).
-      processes: [DEFAULT_DEFINITION, APEC_CARD_DEFINITION].map((d) => ({
+      processes: processDefinitions(DEFAULT_DEFINITION).map((d) => ({
         process: processOf(d),
         processLabel: PROCESS_LABELS[processOf(d)],
         version: d.version,

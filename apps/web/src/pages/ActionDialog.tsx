@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
 import { useT, type LabelKey } from '../i18n';
+import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 
 /** The step the dialog acts on (an inbox item or an actionable step of the case page). */
 export interface ActionTarget {
@@ -23,11 +24,14 @@ interface Values {
   returnTo?: string;
   onBehalfOf?: string;
   missingDocuments?: Array<{ id: string; name: string; neededBy?: string }>;
+  /** W01: the whitelist admission's figures (ApecWhitelistFigures.tsx). */
+  figures?: Record<string, unknown>;
 }
 
 /** The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's outcomes. */
 function taskData(code: string, v: Values): { data?: Record<string, unknown> } {
   if (code === 'P01' && v.returnedOn) return { data: { returnedOn: v.returnedOn } };
+  if (code === 'W01') return { data: v.figures ?? {} };
   if (code === 'P03') {
     const outcomes = Object.fromEntries(Object.entries(v.outcomes ?? {}).filter(([, x]) => x !== undefined && x !== null));
     return { data: Object.keys(outcomes).length ? { outcomes } : {} };
@@ -145,6 +149,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             <Input type="date" aria-label={t('returnedOn')} />
           </Form.Item>
         ) : null}
+        {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
         {target.code === 'P03' ? (
           <Space wrap>
             <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}>

@@ -13,6 +13,7 @@ import {
 import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
 import { validate } from '../validation';
+import { WhitelistApplySection } from './ApecWhitelistApply';
 import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
 
 interface FormValues {
@@ -73,6 +74,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
                 <Alert type="info" showIcon title={t('apecNotRegistered')} />
               )}
             </Card>
+            <WhitelistApplySection enterprise={enterprise} onFiled={state.reload} />
             <Card title={t('apecApply')}>
               <ApplicationForm
                 unit={unit}

@@ -22,6 +22,7 @@ import {
   useLabel,
   WhitelistTag,
 } from './ApecShared';
+import { WhitelistCriteriaSection } from './ApecWhitelistCriteria';
 
 const MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
 type Move = (typeof MOVES)[number];
@@ -150,6 +151,7 @@ export function ApecDeskPage() {
                 }
               />
             </Card>
+            <WhitelistCriteriaSection />
             {dialog ? (
               <DeskDialog
                 dialog={dialog}

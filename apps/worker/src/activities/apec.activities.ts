@@ -2,16 +2,26 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import { cardValidUntil, isIsoDate, personKey, shanghaiDate, tripCountries } from '@df/domain';
+import {
+  admissionApplicationOf,
+  admissionApplicationProblems,
+  cardValidUntil,
+  isIsoDate,
+  personKey,
+  shanghaiDate,
+  tripCountries,
+} from '@df/domain';
 import {
   APEC_CARD_RENEWAL_WORKFLOW_TYPE,
+  APEC_WHITELIST_REVIEW_WORKFLOW_TYPE,
   apecRenewalWorkflowId,
+  apecReviewWorkflowId,
   type ApecRenewalInput,
   type ApecReviewInput,
   type SystemStepInput,
   type SystemStepResult,
 } from '@df/contracts';
-import { ApecRepository } from '@df/persistence';
+import { ApecRepository, WhitelistTransitionError } from '@df/persistence';
 
 /** The card steps' completions this member's card is made from, read back from the case's event stream. */
 interface CardSteps {
@@ -103,6 +113,68 @@ export class ApecActivities {
     };
   }
 
+  /**
+   * The admission case's decision (behaviour.system 'apec-whitelist-decide', W03): the figures of the filing
+   * step's latest completion (a return for revision files them again), evaluated against the office's criteria
+   * version in force today; admitted or refused with each failure in the whitelist registry (history row with
+   * the version, the thresholds and the case), then the annual review timer of an admission. An enterprise the
+   * registry no longer takes (a state enterprise, or one admitted meanwhile) is recorded as not admitted with
+   * the reason: the case still closes. Idempotent: a retry after the registry row finds the enterprise admitted
+   * by this case and answers the same.
+   */
+  async decideWhitelist(input: SystemStepInput, filingCode: string): Promise<SystemStepResult> {
+    const rows: Array<{ data: Record<string, unknown> | null }> = await this.db.query(
+      `SELECT payload->'data' AS data FROM case_events
+        WHERE stream_id = $1 AND type = 'step.completed' AND payload->>'code' = $2 ORDER BY seq DESC LIMIT 1`,
+      [input.caseId, filingCode],
+    );
+    const filed = rows[0]?.data ?? null;
+    // The workflow stores the filing's completion before the decision can run; until the projection has it, retry.
+    if (filed === null) throw ApplicationFailure.retryable(`${filingCode} is not stored yet`, 'FilingNotStored');
+    if (admissionApplicationProblems(filed).length > 0)
+      throw ApplicationFailure.nonRetryable(`${filingCode} data is not an admission application`, 'InvalidFiling');
+    const unit = input.facts.unit;
+    const today = shanghaiDate(input.at);
+    const already = (await this.repo.whitelistHistory(unit)).find((h) => h.detail?.caseId === input.caseId);
+    let result: { admitted: boolean; failures: Array<{ criterion: string; message: { zh: string; en: string } }>; criteriaVersion: number };
+    if (already) {
+      const d = already.detail as { failures?: typeof result.failures; criteriaVersion?: number };
+      result = { admitted: already.action !== 'refused', failures: d.failures ?? [], criteriaVersion: d.criteriaVersion ?? 1 };
+    } else {
+      try {
+        result = await this.repo.applyForWhitelist(unit, admissionApplicationOf(filed), `system:${input.caseId}`, today, {
+          caseId: input.caseId,
+        });
+      } catch (err) {
+        if (!(err instanceof WhitelistTransitionError)) throw err;
+        return {
+          note: { zh: `未列入白名单：${err.label.zh}`, en: `Not admitted: ${err.label.en}` },
+          data: { decision: 'not-admitted', reason: err.code },
+        };
+      }
+    }
+    if (result.admitted) {
+      const e = await this.repo.enterprise(unit);
+      if (e?.whitelist?.reviewDueOn) await this.startReview(unit, e.whitelist.reviewDueOn);
+    }
+    return {
+      note: result.admitted
+        ? {
+            zh: `准入白名单（准入标准第${result.criteriaVersion}版）`,
+            en: `Admitted to the whitelist (criteria version ${result.criteriaVersion})`,
+          }
+        : {
+            zh: `不予准入（准入标准第${result.criteriaVersion}版）：${result.failures.map((f) => f.message.zh).join('；')}`,
+            en: `Refused (criteria version ${result.criteriaVersion}): ${result.failures.map((f) => f.message.en).join('; ')}`,
+          },
+      data: {
+        decision: result.admitted ? 'admitted' : 'refused',
+        criteriaVersion: String(result.criteriaVersion),
+        failures: result.failures.map((f) => f.criterion).join(','),
+      },
+    };
+  }
+
   async remindWhitelistReview(input: ApecReviewInput): Promise<{ reminded: boolean }> {
     return { reminded: await this.repo.remindReview(input.unit, input.dueOn, new Date()) };
   }
@@ -122,6 +194,20 @@ export class ApecActivities {
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a retried registration
+    }
+  }
+
+  /** The annual review reminder of an admission (as the registry action starts it: apps/api/src/apec/review-reminder.ts). */
+  private async startReview(unit: string, dueOn: string): Promise<void> {
+    const ctx = Context.current();
+    try {
+      await ctx.client.workflow.start(APEC_WHITELIST_REVIEW_WORKFLOW_TYPE, {
+        taskQueue: ctx.info.taskQueue,
+        workflowId: apecReviewWorkflowId(unit, dueOn),
+        args: [{ unit, dueOn } satisfies ApecReviewInput],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
 

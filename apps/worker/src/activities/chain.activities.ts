@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import {
   APEC_CARD_DEFINITION,
+  APEC_WHITELIST_DEFINITION,
   checkMemberFrequency,
   checkTripRules,
   matchAnnualPlan,
@@ -31,6 +32,8 @@ const APEC_CARD_STEPS = {
   issue: APEC_CARD_DEFINITION.steps.find((s) => s.behaviour?.system === 'apec-card-register')!.needs[0]!,
   preclearance: APEC_CARD_DEFINITION.steps.find((s) => s.durationSource === 'apec-preclearance')!.code,
 };
+/** The whitelist admission's filing step, whose figures the decision evaluates. */
+const APEC_WHITELIST_FILING = APEC_WHITELIST_DEFINITION.steps.find((s) => s.behaviour?.data === 'admission-application')!.code;
 
 export { personKey };
 
@@ -71,6 +74,8 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         return { documentNo: await this.issueApprovalDocument(input.caseId, input.at) };
       case 'apec-card-register':
         return this.apec.registerCard(input, APEC_CARD_STEPS.issue, APEC_CARD_STEPS.preclearance);
+      case 'apec-whitelist-decide':
+        return this.apec.decideWhitelist(input, APEC_WHITELIST_FILING);
       case undefined:
         throw ApplicationFailure.nonRetryable(`no system work declared for step ${input.code}`, 'UnknownSystemStep');
     }

@@ -10,10 +10,10 @@ import {
   cardValidUntil,
   mayApplyForCards,
   processOf,
-  processOfVersion,
   renewalOpensOn,
   reviewReminderOn,
 } from './apec-card';
+import { processOfVersion } from './apec-whitelist';
 import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
 import { validateDefinition } from './validate';
 

@@ -12,13 +12,14 @@ import type { ProcessDefinition, StepDefinition } from './types';
  * months before expiry, whitelist for non-state enterprises with lowered thresholds for small and micro firms).
  */
 
-/** Which process a definition runs: the delegation chain (审护签) or the APEC card application. */
-export const PROCESSES = ['delegation', 'apec-card'] as const;
+/** Which process a definition runs: the delegation chain (审护签), the APEC card application or the whitelist admission. */
+export const PROCESSES = ['delegation', 'apec-card', 'apec-whitelist'] as const;
 export type ProcessKind = (typeof PROCESSES)[number];
 
 export const PROCESS_LABELS: Record<ProcessKind, Label> = {
   delegation: { zh: '因公出国（境）审护签', en: 'Outbound delegation' },
   'apec-card': { zh: 'APEC商务旅行卡申请', en: 'APEC business travel card application' },
+  'apec-whitelist': { zh: 'APEC卡企业白名单准入', en: 'APEC card enterprise whitelist admission' },
 };
 
 export const APEC_CARD_DEFINITION_VERSION = 'apec-2027.1';
@@ -104,8 +105,7 @@ export const processOf = (def: Pick<ProcessDefinition, 'process'>): ProcessKind 
 /** Published versions of the card definition (read models know a case's process by its definition_version). */
 export const APEC_CARD_VERSIONS: readonly string[] = [APEC_CARD_DEFINITION_VERSION];
 
-/** The process a published definition version runs, for readers that hold only the version (read models). */
-export const processOfVersion = (version: string): ProcessKind => (APEC_CARD_VERSIONS.includes(version) ? 'apec-card' : 'delegation');
+// processOfVersion (every process's versions): apec-whitelist.ts.
 
 // ---------------------------------------------------------------------------------------------
 // Cards
@@ -168,10 +168,14 @@ export interface WhitelistCriteria {
   foreignTradeUsd: Record<EnterpriseSize, number>;
   /** Grades admitted (best first). */
   taxCreditGrades: readonly AdmissionApplication['taxCreditGrade'][];
-  creditRecordClean: true;
+  /** A serious dishonesty record (严重失信) refuses admission. */
+  creditRecordClean: boolean;
 }
 
-/** Defaults an office tunes: thresholds lowered for small and micro firms (process.md: 降低门槛). */
+/**
+ * Defaults an office tunes: thresholds lowered for small and micro firms (process.md: 降低门槛). The first
+ * version of the office's criteria (apec_whitelist_criteria holds the later ones: ApecCriteriaRepository).
+ */
 export const DEFAULT_WHITELIST_CRITERIA: WhitelistCriteria = {
   registeredCapitalWan: { large: 1000, medium: 500, small: 100, micro: 30 },
   foreignTradeUsd: { large: 1_000_000, medium: 500_000, small: 100_000, micro: 50_000 },

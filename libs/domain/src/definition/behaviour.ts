@@ -7,11 +7,24 @@ import type { AttachmentKind } from '../attachments';
  */
 
 /** The work a system step asks of the worker (apps/worker/src/activities/chain.activities.ts). */
-export const SYSTEM_WORK = ['annual-plan', 'trip-rules', 'frequency', 'approval-document', 'apec-card-register'] as const;
+export const SYSTEM_WORK = [
+  'annual-plan',
+  'trip-rules',
+  'frequency',
+  'approval-document',
+  'apec-card-register',
+  'apec-whitelist-decide',
+] as const;
 export type SystemWork = (typeof SYSTEM_WORK)[number];
 
 /** Shapes a completion's `data` may take; the engine validates `data` against the step's schema. */
-export const STEP_DATA_SCHEMAS = ['entry-route', 'external-outcome', 'return-registration', 'trip-report'] as const;
+export const STEP_DATA_SCHEMAS = [
+  'entry-route',
+  'external-outcome',
+  'return-registration',
+  'trip-report',
+  'admission-application',
+] as const;
 export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
 
 /** Escalation kinds a step's overdue deadline raises (default 'step-overdue'). */

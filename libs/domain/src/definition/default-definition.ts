@@ -3,6 +3,7 @@ import type { Phase, Role, Scope, StepKind } from '../roles';
 import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
 import { APEC_CARD_DEFINITION } from './apec-card';
+import { APEC_WHITELIST_DEFINITION } from './apec-whitelist';
 
 const SCOPE: Record<'D' | 'M' | 'C' | 'MC', Scope> = {
   D: 'delegation',
@@ -193,7 +194,10 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
 }
 
 const PUBLISHED = new Map(
-  [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION, APEC_CARD_DEFINITION].map((d) => [d.version, upcastDefinition(d)]),
+  [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION].map((d) => [
+    d.version,
+    upcastDefinition(d),
+  ]),
 );
 
 /**

@@ -30,7 +30,7 @@ export interface ProcessDefinition {
   /** Running cases stay pinned to the version they started on. */
   version: string;
   /** The process it runs (apec-card.ts PROCESSES); absent: the delegation chain. */
-  process?: 'delegation' | 'apec-card';
+  process?: 'delegation' | 'apec-card' | 'apec-whitelist';
   name?: Label;
   steps: StepDefinition[];
 }

@@ -3,18 +3,18 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   admissionFailures,
   APEC_CARD_VERSIONS,
+  APEC_WHITELIST_VERSIONS,
   cardUsableOn,
   CLOSED_STATUSES,
-  DEFAULT_WHITELIST_CRITERIA,
   type AdmissionApplication,
   type CardStatus,
   type CriterionFailure,
   type EnterpriseSize,
   type ExitReason,
   type Ownership,
-  type WhitelistCriteria,
   type WhitelistState,
 } from '@df/domain';
+import { criteriaInForce } from './criteria.repository';
 import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
 import { NotificationEntity } from '../entities/read-models.entity';
 
@@ -205,17 +205,19 @@ export class ApecRepository {
   }
 
   /**
-   * Whitelist admission by the criteria (data) at the thresholds of the enterprise's size: admitted (or
-   * re-admitted after an exit) when every criterion is met, else refused with the failures; both are history.
+   * Whitelist admission by the office's criteria version in force on `today` (ApecCriteriaRepository), at the
+   * thresholds of the enterprise's size: admitted (or re-admitted after an exit) when every criterion is met,
+   * else refused with the failures; both are history rows keeping the version and thresholds applied (and the
+   * admission case, when the decision is a case's: `caseId`).
    */
   async applyForWhitelist(
     unit: string,
     application: AdmissionApplication,
     actorId: string,
     today: string,
-    criteria: WhitelistCriteria = DEFAULT_WHITELIST_CRITERIA,
-  ): Promise<{ admitted: boolean; failures: CriterionFailure[]; enterprise: Enterprise }> {
-    const failures = await this.ds.transaction(async (m) => {
+    opts: { caseId?: string } = {},
+  ): Promise<{ admitted: boolean; failures: CriterionFailure[]; criteriaVersion: number; enterprise: Enterprise }> {
+    const { failures, criteriaVersion } = await this.ds.transaction(async (m) => {
       const ent = await m.findOne(ApecEnterpriseEntity, { where: { unit }, lock: { mode: 'pessimistic_write' } });
       if (!ent)
         throw new WhitelistTransitionError('NOT_AN_ENTERPRISE', {
@@ -235,16 +237,24 @@ export class ApecRepository {
           en: `The enterprise is already on the whitelist (${from})`,
         });
       const size = ent.size as EnterpriseSize;
+      const { version, criteria } = await criteriaInForce(m, today);
       const failed = admissionFailures(size, application, criteria);
       const detail = {
         application,
         size,
-        thresholds: { registeredCapitalWan: criteria.registeredCapitalWan[size], foreignTradeUsd: criteria.foreignTradeUsd[size] },
+        criteriaVersion: version,
+        thresholds: {
+          registeredCapitalWan: criteria.registeredCapitalWan[size],
+          foreignTradeUsd: criteria.foreignTradeUsd[size],
+          taxCreditGrades: criteria.taxCreditGrades,
+          creditRecordClean: criteria.creditRecordClean,
+        },
         failures: failed,
+        ...(opts.caseId ? { caseId: opts.caseId } : {}),
       };
       if (failed.length > 0) {
         await this.history(m, { unit, action: 'refused', fromState: from, toState: from, reason: null, detail, actorId });
-        return failed;
+        return { failures: failed, criteriaVersion: version };
       }
       await m.upsert(
         ApecWhitelistEntity,
@@ -260,9 +270,9 @@ export class ApecRepository {
         detail,
         actorId,
       });
-      return failed;
+      return { failures: failed, criteriaVersion: version };
     });
-    return { admitted: failures.length === 0, failures, enterprise: (await this.enterprise(unit))! };
+    return { admitted: failures.length === 0, failures, criteriaVersion, enterprise: (await this.enterprise(unit))! };
   }
 
   /** A whitelist move (suspend, lift, exit with its reason, readmit); `stoppedCases` recorded with an exit. */
@@ -433,6 +443,15 @@ export class ApecRepository {
   /** Drops the case's claim on the card (its start was definitely refused: nothing runs for it). */
   async releaseRenewal(cardNumber: string, caseId: string): Promise<void> {
     await this.ds.query(`DELETE FROM apec_renewal_claims WHERE card_number = $1 AND case_id = $2`, [cardNumber, caseId]);
+  }
+
+  /** The enterprise's whitelist admission applications still open (the cases read model: the whitelist definition's versions). */
+  async openWhitelistApplications(unit: string): Promise<string[]> {
+    const rows: Array<{ case_id: string }> = await this.ds.query(
+      `SELECT case_id FROM cases WHERE unit = $1 AND status = 'open' AND definition_version = ANY($2) ORDER BY submitted_at, case_id`,
+      [unit, [...APEC_WHITELIST_VERSIONS]],
+    );
+    return rows.map((r) => r.case_id);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { ApecWhitelistCriteriaEntity } from '../apec/criteria.entity';
 
 /**
  * APEC business travel cards (issue 17): the enterprise profile of a unit of type enterprise, the whitelist
@@ -168,4 +169,5 @@ export const APEC_ENTITIES = [
   ApecWhitelistHistoryEntity,
   ApecCardEntity,
   ApecRenewalClaimEntity,
+  ApecWhitelistCriteriaEntity,
 ];

@@ -12,6 +12,7 @@ import { ApecCards1795989647814 } from './1795989647814-ApecCards';
 import { CasesSubmittedAtIndex1795990459202 } from './1795990459202-CasesSubmittedAtIndex';
 import { CaseAttachments1795990764881 } from './1795990764881-CaseAttachments';
 import { LoginLimits1796001346830 } from './1796001346830-LoginLimits';
+import { WhitelistCriteria1796001454659 } from './1796001454659-WhitelistCriteria';
 import { ApecCardRef1796001469987 } from './1796001469987-ApecCardRef';
 import { ApecCardReplacedBy1796002119210 } from './1796002119210-ApecCardReplacedBy';
 import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaims';
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   CasesSubmittedAtIndex1795990459202,
   CaseAttachments1795990764881,
   LoginLimits1796001346830,
+  WhitelistCriteria1796001454659,
   ApecCardRef1796001469987,
   ApecCardReplacedBy1796002119210,
   ApecRenewalClaims1796003820347,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APEC_CARD_VERSIONS, type ProcessKind } from '@df/domain';
+import { versionFilter, type ProcessKind } from '@df/domain';
 
 /** The managers' board's filters (the API validates them: apps/api/src/dashboard/schemas.ts). Dates YYYY-MM-DD, Asia/Shanghai. */
 export interface BoardFilter {
@@ -71,9 +71,11 @@ export function caseFilterSql(f: BoardFilter, first: number): { sql: string; par
     return `$${first + params.length - 1}`;
   };
   if (f.unit) conditions.push(`c.unit = ${param(f.unit)}`);
-  // A case's process is its definition version's (issue 17: the card definition's versions, or the chain's).
-  if (f.process)
-    conditions.push(`${f.process === 'apec-card' ? '' : 'NOT '}(c.definition_version = ANY(${param([...APEC_CARD_VERSIONS])}))`);
+  // A case's process is its definition version's (issue 17: a named process's versions, or the chain's: any other).
+  if (f.process) {
+    const v = versionFilter(f.process);
+    conditions.push(`${'in' in v ? '' : 'NOT '}(c.definition_version = ANY(${param([...('in' in v ? v.in : v.notIn)])}))`);
+  }
   if (f.period === 'departure') {
     if (f.from) conditions.push(`c.departure_date >= ${param(f.from)}::date`);
     if (f.to) conditions.push(`c.departure_date <= ${param(f.to)}::date`);

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { DEFAULT_WHITELIST_CRITERIA, isIsoDate, TAX_CREDIT_GRADES } from '@df/domain';
+
+/** Request and response shapes of the whitelist admission process and its criteria (issue 17); docs/apec.md. */
+
+const amount = z.number().finite().nonnegative();
+const perSize = (unit: string) =>
+  z
+    .strictObject({ large: amount, medium: amount, small: amount, micro: amount })
+    .meta({ description: `Threshold per enterprise size (${unit}); a smaller size's may not exceed a larger one's` });
+
+export const CriteriaSchema = z
+  .strictObject({
+    registeredCapitalWan: perSize('注册资本, 10 000 yuan (万元)'),
+    foreignTradeUsd: perSize("last year's foreign trade or investment, US dollars"),
+    taxCreditGrades: z.array(z.enum(TAX_CREDIT_GRADES)).min(1).max(5).meta({ description: 'Tax credit grades accepted (纳税信用等级)' }),
+    creditRecordClean: z.boolean().meta({ description: 'A serious dishonesty record (严重失信) refuses admission' }),
+    effectiveFrom: z
+      .string()
+      .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+      .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
+      .optional()
+      .meta({ format: 'date', description: 'Applied from this day on (Asia/Shanghai; default today, not before today)' }),
+  })
+  .meta({
+    id: 'ApecWhitelistCriteriaChange',
+    description: "The office's whitelist admission criteria: a new version from effectiveFrom on.",
+    example: { ...DEFAULT_WHITELIST_CRITERIA, taxCreditGrades: ['A', 'B', 'M'], effectiveFrom: '2027-03-01' },
+  });
+
+const criteria = z.looseObject({
+  registeredCapitalWan: z.looseObject({}),
+  foreignTradeUsd: z.looseObject({}),
+  taxCreditGrades: z.array(z.string()),
+  creditRecordClean: z.boolean(),
+});
+const version = z.looseObject({
+  version: z.number().int(),
+  effectiveFrom: z.string().nullable(),
+  criteria,
+  previous: z.looseObject({ version: z.number().int(), criteria }).nullable(),
+  changedBy: z.string().nullable(),
+  changedAt: z.string().nullable(),
+});
+const VERSION_1 = {
+  version: 1,
+  effectiveFrom: null,
+  criteria: DEFAULT_WHITELIST_CRITERIA,
+  previous: null,
+  changedBy: null,
+  changedAt: null,
+};
+export const CriteriaViewSchema = z.looseObject({ current: version, versions: z.array(version) }).meta({
+  id: 'ApecWhitelistCriteria',
+  description: 'The criteria version in force today and every version (the audit: who, when, before and after).',
+  example: { current: VERSION_1, versions: [VERSION_1] },
+});
+
+export const WhitelistApplicationResponseSchema = z
+  .looseObject({
+    caseId: z.string(),
+    workflowId: z.string(),
+    process: z.literal('apec-whitelist'),
+    status: z.literal('open'),
+    submittedAt: z.string(),
+  })
+  .meta({
+    id: 'ApecWhitelistApplicationResponse',
+    example: {
+      caseId: '7a1c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      workflowId: 'delegation-7a1c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+      process: 'apec-whitelist',
+      status: 'open',
+      submittedAt: '2027-03-01T02:00:00.000Z',
+    },
+  });

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import {
+  completeStepUpdate,
+  DELEGATION_WORKFLOW_TYPE,
+  delegationWorkflowId,
+  type Actor,
+  type CompleteStepRequest,
+  type DelegationInput,
+} from '@df/contracts';
+import {
+  APEC_WHITELIST_DEFINITION,
+  criteriaProblems,
+  dayNumber,
+  shanghaiDate,
+  whitelistApplicationFacts,
+  type WhitelistCriteria,
+} from '@df/domain';
+import { ApecCriteriaRepository, ApecRepository, RegistriesRepository } from '@df/persistence';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
+import type { AuthUser } from '../auth/access';
+import { DomainError, domainError, type FieldError } from '../common/errors';
+import { assertText, parseOrThrow } from '../common/validation';
+import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
+import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
+import type { Replayable } from '../delegations/delegations.service';
+import { TemporalClientService } from '../temporal/temporal-client.provider';
+import { AdmissionSchema } from './schemas';
+import { CriteriaSchema } from './whitelist.schemas';
+
+export interface WhitelistApplicationResponse {
+  caseId: string;
+  workflowId: string;
+  process: 'apec-whitelist';
+  status: 'open';
+  submittedAt: string;
+}
+
+const today = (): string => shanghaiDate(Date.now());
+/** The filing step: its completion carries the figures (behaviour.data 'admission-application'). */
+const FILING_STEP = APEC_WHITELIST_DEFINITION.steps.find((s) => s.behaviour?.data === 'admission-application')!.code;
+
+/**
+ * Whitelist admission as a case of its own process and the office's criteria as versioned data (issue 17);
+ * the process in libs/domain/src/definition/apec-whitelist.ts, docs/apec.md.
+ */
+@Injectable()
+export class WhitelistService {
+  private readonly repo: ApecRepository;
+  private readonly criteria: ApecCriteriaRepository;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
+    db: DataSource,
+    private readonly registries: RegistriesRepository,
+    private readonly temporal: TemporalClientService,
+    private readonly idempotency: IdempotencyService,
+  ) {
+    this.repo = new ApecRepository(db);
+    this.criteria = new ApecCriteriaRepository(db);
+  }
+
+  /** The version in force today and every version (the audit). */
+  async getCriteria() {
+    return { current: await this.criteria.current(today()), versions: await this.criteria.versions() };
+  }
+
+  /**
+   * New criteria from `effectiveFrom` (default today) on: 400 naming each field that breaks a rule (shape,
+   * `lowered-threshold`: a smaller size's threshold above a larger one's, `unique` grades, `not-past` day).
+   */
+  async putCriteria(user: AuthUser, body: unknown) {
+    const { effectiveFrom, ...criteria } = parseOrThrow(CriteriaSchema, body);
+    const errors: FieldError[] = criteriaProblems(criteria as WhitelistCriteria).map((p) => ({ ...p }));
+    const day = effectiveFrom ?? today();
+    if (dayNumber(day) < dayNumber(today()))
+      errors.push({
+        field: 'effectiveFrom',
+        rule: 'not-past',
+        message: { zh: '不得早于今天（北京时间）', en: 'Must not be before today (Asia/Shanghai)' },
+      });
+    if (errors.length > 0)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
+        { errors },
+      );
+    const version = await this.criteria.publish(criteria as WhitelistCriteria, day, user.id, today());
+    return { ...(await this.getCriteria()), saved: version };
+  }
+
+  /**
+   * Files a whitelist admission application for the clerk's own enterprise: starts a case of the whitelist
+   * process and completes its filing step with the figures (so the APEC desk reviews them next). Once per
+   * Idempotency-Key (the filing's update id derives from the case id: a retry completes it once). A state
+   * enterprise needs no whitelist (422 rule `whitelist-not-needed`); one on the list already (admitted or
+   * suspended) or with an application open is refused 409.
+   */
+  async apply(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<WhitelistApplicationResponse>> {
+    assertText(body);
+    const figures = parseOrThrow(AdmissionSchema, body);
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    if (key) {
+      const claim = await this.idempotency.claim<WhitelistApplicationResponse>(key, user, fingerprint(user, 'apec-whitelist-apply', body));
+      if (claim.state === 'done') return { ...claim.replay, replayed: true };
+    }
+    const caseId = key ?? randomUUID();
+    try {
+      await this.assertMayFile(user.unit, caseId);
+    } catch (err) {
+      if (key) await this.idempotency.release(key);
+      throw err;
+    }
+    const unit = (await this.registries.unit(user.unit))!;
+    const workflowId = delegationWorkflowId(caseId);
+    const submittedAt = new Date().toISOString();
+    const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+    try {
+      const input: DelegationInput = {
+        caseId,
+        facts: whitelistApplicationFacts({
+          unit: user.unit,
+          enterpriseName: unit.nameZh,
+          filedOn: today(),
+          clerk: { id: user.id, name: user.name ?? user.id },
+        }),
+        definition: APEC_WHITELIST_DEFINITION,
+        ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
+        submittedBy: actor,
+        submittedAt,
+      };
+      let client;
+      try {
+        client = await this.temporal.client();
+      } catch (err) {
+        throw new NotSent(err);
+      }
+      try {
+        await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
+      } catch (err) {
+        if (!(key && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      // The figures are the filing step's data (validated above as the engine validates them).
+      const requestId = `${caseId}:${FILING_STEP}`;
+      const filing: CompleteStepRequest = { requestId, actor, stepKey: FILING_STEP, data: { ...figures } };
+      await client.workflow.getHandle(workflowId).executeUpdate(completeStepUpdate, { args: [filing], updateId: requestId });
+      const response: WhitelistApplicationResponse = { caseId, workflowId, process: 'apec-whitelist', status: 'open', submittedAt };
+      const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
+      return { ...stored, replayed: stored.body !== response };
+    } catch (err) {
+      if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
+    }
+  }
+
+  /** `caseId`: this filing's own case, which a retry with the same key may find open (it is not another application). */
+  private async assertMayFile(unit: string, caseId: string): Promise<void> {
+    const e = await this.repo.enterprise(unit);
+    if (!e)
+      throw domainError(
+        'RULE_VIOLATION',
+        `${unit} 不是已登记的企业（请外办APEC窗口先登记）`,
+        `${unit} is not a registered enterprise (the APEC desk registers it first)`,
+        {
+          errors: [{ field: 'unit', rule: 'enterprise', message: { zh: '须为已登记的企业', en: 'Must be a registered enterprise' } }],
+        },
+      );
+    if (e.ownership === 'state')
+      throw domainError(
+        'RULE_VIOLATION',
+        '国有企业无需列入白名单即可申请APEC卡',
+        'A state enterprise applies for cards without the whitelist',
+        {
+          errors: [
+            {
+              field: 'unit',
+              rule: 'whitelist-not-needed',
+              message: { zh: '国有企业无需白名单准入', en: 'A state enterprise needs no whitelist admission' },
+            },
+          ],
+        },
+      );
+    const state = e.whitelist?.state;
+    if (state === 'admitted' || state === 'suspended')
+      throw domainError('ACTION_NOT_ALLOWED', `企业已在白名单中（${state}）`, `The enterprise is already on the whitelist (${state})`);
+    const open = (await this.repo.openWhitelistApplications(unit)).filter((id) => id !== caseId);
+    if (open.length > 0)
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `本企业已有一件白名单准入申请在办（${open[0]!}）`,
+        `An admission application of the enterprise is already open (${open[0]!})`,
+      );
+  }
+}

@@ -1,0 +1,47 @@
+import { Checkbox, Form, InputNumber, Select } from 'antd';
+import { useT } from '../i18n';
+import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
+
+/** The whitelist admission's labels (both languages), shared by the clerk's form and the step dialog. */
+export const WHITELIST_LABELS = {
+  title: { zh: '白名单准入申请', en: 'Whitelist admission application' },
+  intro: {
+    zh: '填报企业指标，提交后由外办APEC窗口审核，系统按现行准入标准作出决定。',
+    en: "File the enterprise's figures: the FAO APEC desk reviews them, then the system decides by the criteria in force.",
+  },
+  capital: { zh: '注册资本（万元）', en: 'Registered capital (10 000 yuan)' },
+  trade: { zh: '上年度对外贸易或投资额（美元）', en: "Last year's foreign trade or investment (USD)" },
+  grade: { zh: '纳税信用等级', en: 'Tax credit grade' },
+  clean: { zh: '无严重失信记录', en: 'No serious dishonesty record' },
+  submit: { zh: '提交准入申请', en: 'File the application' },
+  filed: { zh: '已提交，案件编号 ', en: 'Filed: case ' },
+  open: { zh: '查看案件', en: 'Open the case' },
+};
+
+/**
+ * W01's figures in the generic step dialog (ActionDialog), for a filing returned for revision: the same fields
+ * under `figures`, sent as the step's data (the API answers 400 per `data.<field>`).
+ */
+export function WhitelistFiguresFields() {
+  const { pick } = useT();
+  return (
+    <>
+      <Form.Item label={pick(WHITELIST_LABELS.capital)} name={['figures', 'registeredCapitalWan']} required>
+        <InputNumber min={0} style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.capital)} />
+      </Form.Item>
+      <Form.Item label={pick(WHITELIST_LABELS.trade)} name={['figures', 'foreignTradeUsd']} required>
+        <InputNumber min={0} style={{ width: 200 }} aria-label={pick(WHITELIST_LABELS.trade)} />
+      </Form.Item>
+      <Form.Item label={pick(WHITELIST_LABELS.grade)} name={['figures', 'taxCreditGrade']} required>
+        <Select
+          style={{ width: 120 }}
+          aria-label={pick(WHITELIST_LABELS.grade)}
+          options={TAX_CREDIT_GRADES.map((g) => ({ value: g, label: g }))}
+        />
+      </Form.Item>
+      <Form.Item name={['figures', 'creditRecordClean']} valuePropName="checked" initialValue={false}>
+        <Checkbox>{pick(WHITELIST_LABELS.clean)}</Checkbox>
+      </Form.Item>
+    </>
+  );
+}

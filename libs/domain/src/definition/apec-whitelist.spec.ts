@@ -1,0 +1,121 @@
+import { buildInstances } from '../instances';
+import { admissionFailures, DEFAULT_WHITELIST_CRITERIA, type WhitelistCriteria } from './apec-card';
+import {
+  admissionApplicationProblems,
+  APEC_WHITELIST_DEFINITION,
+  criteriaProblems,
+  NON_DELEGATION_VERSIONS,
+  processDefinitions,
+  processOfVersion,
+  versionFilter,
+  whitelistApplicationFacts,
+} from './apec-whitelist';
+import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
+import { declaredDataSchema, stepDataProblems } from './step-data';
+import { validateDefinition } from './validate';
+
+describe('the whitelist admission definition (issue 17)', () => {
+  it('is a valid, published definition of a third process, known by its version', () => {
+    expect(validateDefinition(APEC_WHITELIST_DEFINITION)).toEqual([]);
+    expect(publishedDefinition(APEC_WHITELIST_DEFINITION.version)).toBe(APEC_WHITELIST_DEFINITION);
+    expect(processOfVersion('apec-whitelist-2027.1')).toBe('apec-whitelist');
+    expect(processOfVersion('apec-2027.1')).toBe('apec-card');
+    expect(processOfVersion('office-7')).toBe('delegation');
+    expect(processDefinitions(DEFAULT_DEFINITION).map((d) => d.process ?? 'delegation')).toEqual([
+      'delegation',
+      'apec-card',
+      'apec-whitelist',
+    ]);
+    expect(versionFilter('apec-whitelist')).toEqual({ in: ['apec-whitelist-2027.1'] });
+    expect(versionFilter('delegation')).toEqual({ notIn: NON_DELEGATION_VERSIONS });
+    expect(NON_DELEGATION_VERSIONS).toEqual(['apec-2027.1', 'apec-whitelist-2027.1']);
+  });
+
+  it('runs W01 (clerk, figures) → W02 (APEC desk approval) → W03 (system decision that closes the case), one instance each', () => {
+    const facts = whitelistApplicationFacts({
+      unit: 'e1',
+      enterpriseName: '甲公司',
+      filedOn: '2027-03-01',
+      clerk: { id: 'u1', name: '张三' },
+    });
+    expect(facts.departureDate).toBe('2027-03-31');
+    const instances = buildInstances(APEC_WHITELIST_DEFINITION, facts);
+    expect(instances.map((i) => [i.key, i.actor, i.kind])).toEqual([
+      ['W01', 'enterprise-clerk', 'task'],
+      ['W02', 'apec-desk', 'approval'],
+      ['W03', 'system', 'system'],
+    ]);
+    const w03 = APEC_WHITELIST_DEFINITION.steps.find((s) => s.code === 'W03')!;
+    expect(w03.behaviour).toEqual({ system: 'apec-whitelist-decide', closes: true });
+  });
+});
+
+describe("the filing step's figures (W01 data)", () => {
+  it('names each field that is missing or wrong', () => {
+    expect(stepDataProblems('admission-application', {}).map((p) => [p.field, p.rule])).toEqual([
+      ['registeredCapitalWan', 'non-negative-number'],
+      ['foreignTradeUsd', 'non-negative-number'],
+      ['taxCreditGrade', 'tax-credit-grade'],
+      ['creditRecordClean', 'boolean'],
+    ]);
+    expect(
+      admissionApplicationProblems({ registeredCapitalWan: -1, foreignTradeUsd: '5', taxCreditGrade: 'E', creditRecordClean: 'yes' }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['registeredCapitalWan', 'foreignTradeUsd', 'taxCreditGrade', 'creditRecordClean']);
+    expect(
+      stepDataProblems('admission-application', {
+        registeredCapitalWan: 0,
+        foreignTradeUsd: 60000,
+        taxCreditGrade: 'M',
+        creditRecordClean: false,
+      }),
+    ).toEqual([]);
+    expect(stepDataProblems('external-outcome', {})).toEqual([]);
+    // The schema a step code declares, whichever process it is of.
+    expect(['W01', 'K05', 'P03', 'A02', 'Z99'].map(declaredDataSchema)).toEqual([
+      'admission-application',
+      'external-outcome',
+      'trip-report',
+      undefined,
+      undefined,
+    ]);
+    expect(stepDataProblems(undefined, {})).toEqual([]);
+  });
+});
+
+describe("the office's criteria", () => {
+  const criteria = (patch: Partial<WhitelistCriteria>): WhitelistCriteria => ({ ...DEFAULT_WHITELIST_CRITERIA, ...patch });
+
+  it('accepts the defaults and equal thresholds across sizes', () => {
+    expect(criteriaProblems(DEFAULT_WHITELIST_CRITERIA)).toEqual([]);
+    expect(criteriaProblems(criteria({ foreignTradeUsd: { large: 5, medium: 5, small: 5, micro: 5 } }))).toEqual([]);
+  });
+
+  it('refuses a smaller size above a larger one (lowered thresholds), negative amounts, no or repeated grades', () => {
+    const problems = criteriaProblems(
+      criteria({
+        registeredCapitalWan: { large: 1000, medium: 500, small: 600, micro: -1 },
+        taxCreditGrades: [],
+      }),
+    );
+    expect(problems.map((p) => [p.field, p.rule])).toEqual([
+      ['registeredCapitalWan.small', 'lowered-threshold'],
+      ['registeredCapitalWan.micro', 'non-negative-number'],
+      ['taxCreditGrades', 'non-empty'],
+    ]);
+    expect(problems[0]!.message.en).toBe(
+      'The small threshold (600) may not exceed the medium one (500): smaller firms get lowered thresholds',
+    );
+    expect(criteriaProblems(criteria({ taxCreditGrades: ['A', 'B', 'A'] })).map((p) => [p.field, p.rule])).toEqual([
+      ['taxCreditGrades[2]', 'unique'],
+    ]);
+  });
+
+  it('a raised small threshold refuses the figures the default admits', () => {
+    const figures = { registeredCapitalWan: 150, foreignTradeUsd: 120_000, taxCreditGrade: 'A' as const, creditRecordClean: true };
+    expect(admissionFailures('small', figures)).toEqual([]);
+    const raised = criteria({ registeredCapitalWan: { large: 1000, medium: 500, small: 200, micro: 30 } });
+    expect(admissionFailures('small', figures, raised).map((f) => f.criterion)).toEqual(['registeredCapitalWan']);
+  });
+});

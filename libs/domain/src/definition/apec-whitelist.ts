@@ -1,0 +1,226 @@
+import { addDays } from '../dates';
+import type { CaseFacts } from '../facts';
+import type { Label } from '../roles';
+import {
+  APEC_CARD_DEFINITION,
+  APEC_CARD_VERSIONS,
+  ENTERPRISE_SIZES,
+  PROCESS_LABELS,
+  TAX_CREDIT_GRADES,
+  type AdmissionApplication,
+  type EnterpriseSize,
+  type ProcessKind,
+  type WhitelistCriteria,
+} from './apec-card';
+import type { StepBehaviour } from './behaviour';
+import type { ProcessDefinition, StepDefinition } from './types';
+
+/**
+ * Whitelist admission (白名单准入) as a case of its own process (issue 17): the enterprise files its figures
+ * (W01, step data validated against `admissionApplicationProblems`), the FAO's APEC desk reviews (W02: approve,
+ * reject, return for revision, as the chain's review steps), then a system step (W03, work kind
+ * `apec-whitelist-decide`) evaluates the office's current criteria version and records the decision in the
+ * whitelist registry; the case closes there. Source: /work/shared/domain/process.md (admission with lowered
+ * thresholds for small and micro firms; the criteria are the office's to set).
+ */
+
+export const APEC_WHITELIST_DEFINITION_VERSION = 'apec-whitelist-2027.1';
+
+/** The planner forecasts the decision against this many calendar days after filing (the case's "departure"). */
+export const WHITELIST_DECISION_DAYS = 30;
+
+// prettier-ignore
+const ROWS: Array<[string, StepDefinition['phase'], string, string, StepDefinition['actor'], string, number, StepDefinition['kind']]> = [
+  ['W01', 'prepare', '企业提交白名单准入申请（申报指标）', 'The enterprise files the whitelist application (its figures)', 'enterprise-clerk', '', 0.5, 'task'],
+  ['W02', 'review', '外办APEC窗口审核准入申请', 'FAO APEC desk reviews the application', 'apec-desk', 'W01', 2, 'approval'],
+  ['W03', 'review', '按现行准入标准决定并登记白名单', 'Decide by the current criteria and record it in the whitelist', 'system', 'W02', 0, 'system'],
+];
+
+/** What the whitelist steps do beyond "their role completes them" (behaviour.ts). */
+// prettier-ignore
+export const APEC_WHITELIST_STEP_BEHAVIOURS: Record<string, StepBehaviour> = {
+  // The figures the criteria are evaluated against; a return for revision asks for them again.
+  W01: { data: 'admission-application' },
+  W03: { system: 'apec-whitelist-decide', closes: true },
+};
+
+export const APEC_WHITELIST_DEFINITION: ProcessDefinition = {
+  version: APEC_WHITELIST_DEFINITION_VERSION,
+  process: 'apec-whitelist',
+  name: PROCESS_LABELS['apec-whitelist'],
+  steps: ROWS.map(([code, phase, zh, en, actor, needs, wd, kind]) => {
+    const behaviour = APEC_WHITELIST_STEP_BEHAVIOURS[code];
+    return {
+      code,
+      phase,
+      name: { zh, en },
+      actor,
+      scope: 'delegation' as const,
+      needs: needs ? needs.split(',') : [],
+      durationWd: wd,
+      kind,
+      ...(behaviour ? { behaviour } : {}),
+    };
+  }),
+};
+
+export const APEC_WHITELIST_VERSIONS: readonly string[] = [APEC_WHITELIST_DEFINITION_VERSION];
+
+// ---------------------------------------------------------------------------------------------
+// Processes by version (read models know a case's process only by its definition_version)
+
+/** The current definition of each process (the catalog lists them, the delegation chain first). */
+export function processDefinitions(delegation: ProcessDefinition): ProcessDefinition[] {
+  return [delegation, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION];
+}
+
+/** Published versions of each process other than the delegation chain (whose versions are every other). */
+const VERSIONS_OF: Record<Exclude<ProcessKind, 'delegation'>, readonly string[]> = {
+  'apec-card': APEC_CARD_VERSIONS,
+  'apec-whitelist': APEC_WHITELIST_VERSIONS,
+};
+
+/** Every published version that is not the delegation chain's: `process = delegation` filters `NOT IN` these. */
+export const NON_DELEGATION_VERSIONS: readonly string[] = Object.values(VERSIONS_OF).flat();
+
+/**
+ * How a read model filters by process: `{in: versions}` for a named process, `{notIn: versions}` for the
+ * delegation chain (any version not of another process, an office's own included).
+ */
+export function versionFilter(process: ProcessKind): { in: readonly string[] } | { notIn: readonly string[] } {
+  return process === 'delegation' ? { notIn: NON_DELEGATION_VERSIONS } : { in: VERSIONS_OF[process] };
+}
+
+/** The process a published definition version runs, for readers that hold only the version (read models). */
+export function processOfVersion(version: string): ProcessKind {
+  for (const [process, versions] of Object.entries(VERSIONS_OF)) if (versions.includes(version)) return process as ProcessKind;
+  return 'delegation';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application's figures (W01 data) and the criteria (office data)
+
+/** A field a check refuses: `field` as the request names it, `rule` the rule's name, the message bilingual. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  message: Label;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * W01's data: `{registeredCapitalWan, foreignTradeUsd, taxCreditGrade, creditRecordClean}` (万元 ≥ 0, USD ≥ 0,
+ * grade A|B|M|C|D, boolean). Empty = valid. Fields are named as in the request body (the engine prefixes `data.`).
+ */
+export function admissionApplicationProblems(data: Record<string, unknown>): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
+    const v = data[field];
+    if (!isNumber(v) || v < 0)
+      out.push({ field, rule: 'non-negative-number', message: { zh: '必填，须为不小于0的数', en: 'Required: a number ≥ 0' } });
+  }
+  if (!TAX_CREDIT_GRADES.includes(data.taxCreditGrade as AdmissionApplication['taxCreditGrade']))
+    out.push({
+      field: 'taxCreditGrade',
+      rule: 'tax-credit-grade',
+      message: { zh: `必填，须为 ${TAX_CREDIT_GRADES.join('、')} 之一`, en: `Required: one of ${TAX_CREDIT_GRADES.join(', ')}` },
+    });
+  if (typeof data.creditRecordClean !== 'boolean')
+    out.push({ field: 'creditRecordClean', rule: 'boolean', message: { zh: '必填，须为 true 或 false', en: 'Required: true or false' } });
+  return out;
+}
+
+/** The figures of a valid W01 data object (call admissionApplicationProblems first). */
+export const admissionApplicationOf = (data: Record<string, unknown>): AdmissionApplication => ({
+  registeredCapitalWan: data.registeredCapitalWan as number,
+  foreignTradeUsd: data.foreignTradeUsd as number,
+  taxCreditGrade: data.taxCreditGrade as AdmissionApplication['taxCreditGrade'],
+  creditRecordClean: data.creditRecordClean as boolean,
+});
+
+/**
+ * The office's criteria as it sets them: every threshold a number ≥ 0, not rising from a larger size to a
+ * smaller one (small and micro firms get lowered thresholds, process.md: 降低门槛; equal is allowed), at least
+ * one accepted tax credit grade, each once. Empty = valid; fields named as in the request body.
+ */
+export function criteriaProblems(c: WhitelistCriteria): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
+    ENTERPRISE_SIZES.forEach((size, i) => {
+      const v = c[field][size];
+      if (!isNumber(v) || v < 0) {
+        out.push({
+          field: `${field}.${size}`,
+          rule: 'non-negative-number',
+          message: { zh: '须为不小于0的数', en: 'Must be a number ≥ 0' },
+        });
+        return;
+      }
+      const larger: EnterpriseSize | undefined = ENTERPRISE_SIZES[i - 1];
+      const above = larger ? c[field][larger] : undefined;
+      if (larger && isNumber(above) && v > above)
+        out.push({
+          field: `${field}.${size}`,
+          rule: 'lowered-threshold',
+          message: {
+            zh: `${size}企业的门槛（${v}）不得高于${larger}企业（${above}）：小微企业降低门槛`,
+            en: `The ${size} threshold (${v}) may not exceed the ${larger} one (${above}): smaller firms get lowered thresholds`,
+          },
+        });
+    });
+  }
+  if (c.taxCreditGrades.length === 0)
+    out.push({
+      field: 'taxCreditGrades',
+      rule: 'non-empty',
+      message: { zh: '至少接受一个纳税信用等级', en: 'Accept at least one tax credit grade' },
+    });
+  c.taxCreditGrades.forEach((g, i) => {
+    if (c.taxCreditGrades.indexOf(g) !== i)
+      out.push({ field: `taxCreditGrades[${i}]`, rule: 'unique', message: { zh: `${g} 重复`, en: `${g} is listed twice` } });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case's facts
+
+/**
+ * The facts an admission application runs on, in the engine's shape (which wants one member and one
+ * destination): the enterprise is the unit, the member is the clerk who files it, the destination is China
+ * (CN, the application is made at home) and the day the decision is forecast against (filing day +
+ * WHITELIST_DECISION_DAYS) stands for the departure and the return. Every step is case-scoped, so neither the
+ * member nor the destination opens a step.
+ */
+export function whitelistApplicationFacts(a: {
+  unit: string;
+  enterpriseName: string;
+  filedOn: string;
+  clerk: { id: string; name: string };
+}): CaseFacts {
+  const decideBy = addDays(a.filedOn, WHITELIST_DECISION_DAYS);
+  return {
+    title: `APEC卡白名单准入申请（${a.enterpriseName}）`,
+    unit: a.unit,
+    purpose: 'trade',
+    departureDate: decideBy,
+    returnDate: decideBy,
+    destinations: [{ country: 'CN', city: '-', arrive: decideBy, leave: decideBy, inviter: { name: '-', organization: '-' } }],
+    members: [
+      {
+        id: 'm1',
+        personId: a.clerk.id,
+        name: a.clerk.name,
+        position: '企业经办人',
+        rank: 'staff',
+        partyMember: false,
+        classifiedAccess: false,
+        leadershipTeam: null,
+        passport: null,
+      },
+    ],
+    jointDelegation: false,
+    supervisingDepartment: null,
+  };
+}

@@ -1,0 +1,32 @@
+import { admissionApplicationProblems, processDefinitions, type FieldProblem } from './apec-whitelist';
+import type { StepDataSchema } from './behaviour';
+import { DEFAULT_DEFINITION } from './default-definition';
+
+/**
+ * Field checks of the step data schemas that declare one here: the engine refuses a completion whose `data`
+ * fails them (workflows/engine/actions/complete.ts, generically: it never names a schema listed here) and the
+ * API answers the same problems as 400 before sending. A schema absent here is checked by the engine's own
+ * case (entry-route, external-outcome, return-registration, trip-report) or not at all.
+ */
+const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>) => FieldProblem[]>> = {
+  'admission-application': admissionApplicationProblems,
+};
+
+/** The problems of a completion's `data` under the step's declared schema (empty: valid or no declared check). */
+export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>): FieldProblem[] {
+  const check = schema ? CHECKS[schema] : undefined;
+  return check ? check(data) : [];
+}
+
+/**
+ * The data schema a step code declares in the current definition of any process (step codes are unique across
+ * processes: A-E/P the chain's, K the card application's, W the whitelist admission's), for readers that hold a
+ * step key but not the case's definition (the API checks a completion before sending it).
+ */
+export function declaredDataSchema(code: string): StepDataSchema | undefined {
+  for (const d of processDefinitions(DEFAULT_DEFINITION)) {
+    const step = d.steps.find((s) => s.code === code);
+    if (step) return step.behaviour?.data;
+  }
+  return undefined;
+}

@@ -1,0 +1,149 @@
+import AxeBuilder from '@axe-core/playwright';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import type { Page } from 'playwright-core';
+import { RegistriesRepository } from '@df/persistence';
+import { bearer } from '../support/api-harness';
+import { eventually } from '../support/harness';
+import { HAN, screenshot, startStack, type Stack } from './support';
+
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+}
+
+/**
+ * The whitelist admission in the web app (issue 17): the enterprise clerk files the application through its
+ * form, the APEC desk reads and edits the criteria (a refused change shows the API's rule at the field).
+ */
+describe('the whitelist admission pages of the web app (issue 17)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack(1);
+    const unit = stack.users.unit;
+    await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
+      {
+        code: unit,
+        nameZh: '白名单测试公司',
+        nameEn: 'Whitelist Test Co.',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      { id: 'test', role: 'system' },
+    );
+    await request(stack.api.http)
+      .put(`/api/apec/enterprises/${unit}`)
+      .set(bearer(stack.users.tokens['apec-desk']))
+      .send({ ownership: 'non-state', size: 'small' })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('the clerk files the figures, the desk approves, the enterprise is admitted; the desk sees and edits the criteria', async () => {
+    const unit = stack.users.unit;
+    const clerk = await stack.pageAs('enterprise-clerk');
+    await clerk.goto('/apec');
+    const form = clerk.getByTestId('apec-whitelist-form');
+    await form.waitFor();
+    // The OpenAPI rule shows before anything is sent: no grade chosen.
+    await clerk.getByLabel('注册资本（万元）').fill('150');
+    await clerk.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
+    await clerk.getByTestId('apec-whitelist-submit').click();
+    await form.locator('.ant-form-item-explain-error').first().waitFor();
+    await clerk.getByLabel('纳税信用等级').click();
+    await clerk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="A"]').click();
+    await clerk.getByText('无严重失信记录').click();
+    await expectAccessible(clerk);
+    await screenshot(clerk, 'apec-whitelist-apply');
+    await clerk.getByTestId('apec-whitelist-submit').click();
+    const link = clerk.getByTestId('apec-whitelist-case');
+    await link.waitFor();
+    const caseId = (await link.innerText()).split(' ').at(-1)!;
+    // A second filing while the first is open: the API's 409, in its words.
+    await eventually(
+      async () => {
+        await clerk.getByTestId('apec-whitelist-submit').click();
+        return clerk.getByText('已有一件白名单准入申请在办').count();
+      },
+      (n) => n > 0,
+    );
+
+    // The desk returns it for revision (the generic step endpoint, as the case page sends it); the clerk files
+    // new figures in the case page's step dialog (W01's fields), which the system then evaluates.
+    const desk = bearer(stack.users.tokens['apec-desk']);
+    await eventually(
+      async () =>
+        (
+          await request(stack.api.http)
+            .post(`/api/delegations/${caseId}/steps/W02/decision`)
+            .set(desk)
+            .send({ decision: 'return', returnTo: 'W01', comment: '请按审计报告填报注册资本' })
+        ).status,
+      (s) => s === 200,
+    );
+    const act = clerk.getByTestId('act-W01');
+    await eventually(
+      async () => {
+        await clerk.goto(`/cases/${caseId}`);
+        return act.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (shown) => shown,
+      60_000,
+    );
+    await act.click();
+    const dialog = clerk.getByRole('dialog');
+    await dialog.getByLabel('注册资本（万元）').fill('160');
+    await dialog.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
+    await dialog.getByLabel('纳税信用等级').click();
+    await clerk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="A"]').click();
+    await dialog.getByText('无严重失信记录').click();
+    await dialog.getByTestId('confirm').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+
+    await eventually(
+      async () =>
+        (await request(stack.api.http).post(`/api/delegations/${caseId}/steps/W02/decision`).set(desk).send({ decision: 'approve' }))
+          .status,
+      (s) => s === 200,
+    );
+    await eventually(
+      async () => (await request(stack.api.http).get(`/api/apec/enterprises/${unit}`).set(desk)).body.whitelist?.state,
+      (s) => s === 'admitted',
+    );
+    const history = (await request(stack.api.http).get(`/api/apec/enterprises/${unit}`).set(desk)).body.history;
+    expect(history[0].detail).toMatchObject({ application: { registeredCapitalWan: 160, taxCreditGrade: 'A', creditRecordClean: true } });
+    await clerk.goto('/apec');
+    await clerk.getByTestId(`apec-enterprise-${unit}`).waitFor();
+    await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain('已准入');
+    expect(await clerk.getByTestId('apec-whitelist-form').count()).toBe(0);
+
+    // The APEC desk's criteria: a small threshold above the medium one is refused at its field, in the API's words.
+    const page = await stack.pageAs('apec-desk');
+    await page.goto('/apec');
+    const criteria = page.getByTestId('apec-criteria');
+    await criteria.waitFor();
+    const small = page.getByLabel('注册资本（万元） small');
+    await small.fill('600');
+    await page.getByTestId('apec-criteria-save').click();
+    await criteria.getByText('small企业的门槛（600）不得高于medium企业（500）：小微企业降低门槛').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'apec-whitelist-criteria');
+    // English: the card's labels change with the rest of the page.
+    await page.getByTestId('lang').click();
+    await criteria.getByText('Whitelist admission criteria').or(page.getByText('Whitelist admission criteria')).first().waitFor();
+    const labels = await criteria
+      .locator('th, label, button')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { innerText: string }).innerText.trim()).filter(Boolean));
+    expect(labels.filter((l) => HAN.test(l))).toEqual([]);
+  }, 180_000);
+});

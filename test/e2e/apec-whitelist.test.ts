@@ -1,0 +1,267 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { addDays, DEFAULT_WHITELIST_CRITERIA, shanghaiDate } from '@df/domain';
+import { ApecRepository, RegistriesRepository } from '@df/persistence';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import { AdmissionResultSchema } from '../../apps/api/src/apec/schemas';
+import * as W from '../../apps/api/src/apec/whitelist.schemas';
+
+const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
+  const r = schema.safeParse(body);
+  expect(r.success ? null : r.error).toBeNull();
+};
+const today = () => shanghaiDate(Date.now());
+const figures = { registeredCapitalWan: 150, foreignTradeUsd: 120_000, taxCreditGrade: 'A', creditRecordClean: true };
+const raisedSmall = { ...DEFAULT_WHITELIST_CRITERIA, registeredCapitalWan: { large: 1000, medium: 500, small: 200, micro: 30 } };
+const pairs = (body: { errors: Array<{ field: string; rule: string }> }) => body.errors.map((e) => [e.field, e.rule]);
+
+/**
+ * Whitelist admission as a case of its own process and the office's criteria over the HTTP API (issue 17). A
+ * database of this file's own: the criteria are office-wide data, and this file changes them.
+ */
+describe('whitelist admission over the API (issue 17)', () => {
+  let db: TestDatabase;
+  let worker: TestWorker;
+  let api: TestApi;
+  let ent: TestUsers;
+  let gov: TestUsers;
+  let apec: ApecRepository;
+  const system = { id: 'test', role: 'system' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('wlapi');
+    worker = await startTestWorker({ databaseUrl: db.url });
+    api = await startTestApi({ databaseUrl: db.url, taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    ent = await createTestUsers(api, `wl-${uniqueSuffix()}`);
+    gov = await createTestUsers(api, `wls-${uniqueSuffix()}`);
+    const ds = api.app.get(DataSource);
+    const registries = new RegistriesRepository(ds);
+    apec = new ApecRepository(ds);
+    for (const code of [ent.unit, gov.unit])
+      await registries.putUnit(
+        {
+          code,
+          nameZh: '测试企业',
+          nameEn: 'Test Co.',
+          parentCode: null,
+          supervisingDepartment: null,
+          clerks: [],
+          signatories: [],
+          status: 'active',
+          suspendedReason: null,
+        },
+        system,
+      );
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  it('the criteria: read by the desk, manager, administrator and clerk; set by the desk or administrator, each bad field named', async () => {
+    const http = api.http;
+    for (const role of ['apec-desk', 'manager', 'admin', 'enterprise-clerk'] as const) {
+      const res = await request(http).get('/api/apec/whitelist/criteria').set(bearer(ent.tokens[role])).expect(200);
+      documented(W.CriteriaViewSchema, res.body);
+      expect(res.body.current).toMatchObject({ version: 1, criteria: DEFAULT_WHITELIST_CRITERIA, changedBy: null });
+    }
+    await request(http).get('/api/apec/whitelist/criteria').set(bearer(ent.tokens.organizer)).expect(403);
+    await request(http).put('/api/apec/whitelist/criteria').set(bearer(ent.tokens['enterprise-clerk'])).send(raisedSmall).expect(403);
+    await request(http).put('/api/apec/whitelist/criteria').set(bearer(ent.tokens.manager)).send(raisedSmall).expect(403);
+    const desk = bearer(ent.tokens['apec-desk']);
+
+    // A small firm's threshold above the medium one's: refused with its rule (lowered thresholds).
+    const above = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...raisedSmall, registeredCapitalWan: { large: 1000, medium: 500, small: 600, micro: 30 } })
+      .expect(400);
+    expect(above.body.code).toBe('VALIDATION_FAILED');
+    expect(pairs(above.body)).toEqual([['registeredCapitalWan.small', 'lowered-threshold']]);
+    expect(above.body.errors[0].message).toEqual({
+      zh: 'small企业的门槛（600）不得高于medium企业（500）：小微企业降低门槛',
+      en: 'The small threshold (600) may not exceed the medium one (500): smaller firms get lowered thresholds',
+    });
+    // Shape: every field named.
+    const shape = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ registeredCapitalWan: { large: -1, medium: 5, small: 1 }, taxCreditGrades: ['A', 'X'], creditRecordClean: 'yes' })
+      .expect(400);
+    expect(pairs(shape.body).map(([f]) => f)).toEqual(
+      expect.arrayContaining([
+        'registeredCapitalWan.large',
+        'registeredCapitalWan.micro',
+        'foreignTradeUsd',
+        'taxCreditGrades[1]',
+        'creditRecordClean',
+      ]),
+    );
+    const grades = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...raisedSmall, taxCreditGrades: ['A', 'A'] })
+      .expect(400);
+    expect(pairs(grades.body)).toEqual([['taxCreditGrades[1]', 'unique']]);
+    const past = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...raisedSmall, effectiveFrom: addDays(today(), -1) })
+      .expect(400);
+    expect(pairs(past.body)).toEqual([['effectiveFrom', 'not-past']]);
+    // Nothing was written by the refusals.
+    expect((await request(http).get('/api/apec/whitelist/criteria').set(desk).expect(200)).body.versions).toHaveLength(1);
+  });
+
+  it('the clerk files, the desk approves in the inbox, the system admits under the version in force; a raised threshold refuses', async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    // Not yet a registered enterprise: 422 naming the rule.
+    const unregistered = await request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures).expect(422);
+    expect(pairs(unregistered.body)).toEqual([['unit', 'enterprise']]);
+    await request(http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
+
+    // Bad figures: each field named; the desk may not file.
+    const bad = await request(http)
+      .post('/api/apec/whitelist/applications')
+      .set(clerk)
+      .send({ registeredCapitalWan: -1, foreignTradeUsd: 'many', taxCreditGrade: 'Z' })
+      .expect(400);
+    expect(pairs(bad.body).map(([f]) => f)).toEqual(['registeredCapitalWan', 'foreignTradeUsd', 'taxCreditGrade', 'creditRecordClean']);
+    await request(http).post('/api/apec/whitelist/applications').set(desk).send(figures).expect(403);
+
+    const key = `wl-${uniqueSuffix()}`;
+    const filed = await request(http)
+      .post('/api/apec/whitelist/applications')
+      .set(clerk)
+      .set('Idempotency-Key', key)
+      .send(figures)
+      .expect(201);
+    documented(W.WhitelistApplicationResponseSchema, filed.body);
+    expect(filed.body).toMatchObject({ process: 'apec-whitelist', status: 'open' });
+    const again = await request(http)
+      .post('/api/apec/whitelist/applications')
+      .set(clerk)
+      .set('Idempotency-Key', key)
+      .send(figures)
+      .expect(201);
+    expect([again.headers['idempotent-replayed'], again.body.caseId]).toEqual(['true', filed.body.caseId]);
+    const caseId = filed.body.caseId as string;
+
+    // One open application at a time (once the read model has it).
+    const second = await eventually(
+      async () => request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures),
+      (r) => r.status === 409,
+    );
+    expect(second.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', message: { en: expect.stringContaining(caseId) } });
+    // A first attempt whose answer was lost (its key still pending): the retry with the same key finds its own
+    // case open and answers with it (W01 completed once, by its update id), not 409.
+    await api.app
+      .get(DataSource)
+      .query(
+        `UPDATE idempotency_records SET status = 'pending', response_status = NULL, response_body = NULL, completed_at = NULL WHERE case_id = $1`,
+        [caseId],
+      );
+    const retried = await request(http)
+      .post('/api/apec/whitelist/applications')
+      .set(clerk)
+      .set('Idempotency-Key', key)
+      .send(figures)
+      .expect(201);
+    expect(retried.body.caseId).toBe(caseId);
+
+    // W01 carries the figures; W02 is the APEC desk's in the inbox, the list and the board filter by the process.
+    const inbox = await eventually(
+      async () => (await request(http).get('/api/inbox').set(desk).expect(200)).body,
+      (b) => b.items.some((i: { caseId: string }) => i.caseId === caseId),
+    );
+    expect(inbox.items.find((i: { caseId: string }) => i.caseId === caseId)).toMatchObject({
+      process: 'apec-whitelist',
+      stepKey: 'W02',
+      name: { en: 'FAO APEC desk reviews the application' },
+    });
+    const listed = (await request(http).get('/api/delegations?process=apec-whitelist').set(desk).expect(200)).body;
+    expect(listed.items.map((c: { caseId: string; process: string }) => [c.caseId, c.process])).toEqual([[caseId, 'apec-whitelist']]);
+    for (const other of ['delegation', 'apec-card'])
+      expect(
+        (await request(http).get(`/api/delegations?process=${other}`).set(desk).expect(200)).body.items.map(
+          (c: { caseId: string }) => c.caseId,
+        ),
+      ).not.toContain(caseId);
+    const board = (await request(http).get('/api/dashboard?process=apec-whitelist').set(bearer(ent.tokens.manager)).expect(200)).body;
+    expect(board.inFlight.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
+    const catalog = (await request(http).get('/api/catalog').set(clerk).expect(200)).body;
+    expect(catalog.processes.map((p: { process: string }) => p.process)).toEqual(['delegation', 'apec-card', 'apec-whitelist']);
+    const progress = (await request(http).get(`/api/delegations/${caseId}`).set(desk).expect(200)).body;
+    expect(progress.steps.find((s: { key: string }) => s.key === 'W01')).toMatchObject({ status: 'done', data: figures });
+
+    // Figures sent to W01 through the generic step endpoint (after a return) are checked as the filing's: 400 per field.
+    const badData = await request(http)
+      .post(`/api/delegations/${caseId}/steps/W01/complete`)
+      .set(clerk)
+      .send({ data: { registeredCapitalWan: -1, taxCreditGrade: 'A' } })
+      .expect(400);
+    expect(pairs(badData.body)).toEqual([
+      ['data.registeredCapitalWan', 'non-negative-number'],
+      ['data.foreignTradeUsd', 'non-negative-number'],
+      ['data.creditRecordClean', 'boolean'],
+    ]);
+
+    await request(http).post(`/api/delegations/${caseId}/steps/W02/decision`).set(desk).send({ decision: 'approve' }).expect(200);
+    const done = await eventually(
+      async () => (await request(http).get(`/api/delegations/${caseId}`).set(desk).expect(200)).body,
+      (b) => b.status === 'completed',
+    );
+    expect(done.status).toBe('completed');
+    const e = (await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(clerk).expect(200)).body;
+    expect(e).toMatchObject({ whitelist: { state: 'admitted' }, mayApply: true });
+    expect(e.history).toHaveLength(1);
+    expect(e.history[0]).toMatchObject({
+      action: 'admitted',
+      detail: { criteriaVersion: 1, caseId, thresholds: { registeredCapitalWan: 100 } },
+    });
+    // Already on the list: 409.
+    const listedAlready = await request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures).expect(409);
+    expect(listedAlready.body.message.en).toMatch(/already on the whitelist/);
+
+    // The desk raises the small firms' capital threshold: version 2, audited; the registry action applies it.
+    const raised = await request(http).put('/api/apec/whitelist/criteria').set(desk).send(raisedSmall).expect(200);
+    documented(W.CriteriaViewSchema, raised.body);
+    expect(raised.body.current).toMatchObject({
+      version: 2,
+      effectiveFrom: today(),
+      changedBy: ent.usernames['apec-desk'],
+      previous: { version: 1, criteria: { registeredCapitalWan: { small: 100 } } },
+      criteria: { registeredCapitalWan: { small: 200 } },
+    });
+    await request(http).put(`/api/apec/enterprises/${gov.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
+    const direct = await request(http).post(`/api/apec/enterprises/${gov.unit}/whitelist/admission`).set(desk).send(figures).expect(200);
+    documented(AdmissionResultSchema, direct.body);
+    expect(direct.body).toMatchObject({ admitted: false, failures: [{ criterion: 'registeredCapitalWan' }] });
+    expect(direct.body.enterprise.history[0].detail).toMatchObject({ criteriaVersion: 2, thresholds: { registeredCapitalWan: 200 } });
+  });
+
+  it('a state enterprise needs no whitelist: 422 with the rule', async () => {
+    const http = api.http;
+    await request(http)
+      .put(`/api/apec/enterprises/${gov.unit}`)
+      .set(bearer(gov.tokens['apec-desk']))
+      .send({ ownership: 'state', size: 'large' })
+      .expect(200);
+    const res = await request(http)
+      .post('/api/apec/whitelist/applications')
+      .set(bearer(gov.tokens['enterprise-clerk']))
+      .send(figures)
+      .expect(422);
+    expect(res.body).toMatchObject({
+      code: 'RULE_VIOLATION',
+      message: { zh: '国有企业无需列入白名单即可申请APEC卡', en: 'A state enterprise applies for cards without the whitelist' },
+    });
+    expect(pairs(res.body)).toEqual([['unit', 'whitelist-not-needed']]);
+    expect(await apec.whitelistHistory(gov.unit)).toHaveLength(1); // the refused registry evaluation above only
+  });
+});
