@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { eventually } from '../support/harness';
-import { HAN, screenshot, startStack, type Stack } from './support';
+import { HAN, pickOption, screenshot, startStack, type Stack } from './support';
 
 async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
@@ -57,8 +57,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await clerk.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
     await clerk.getByTestId('apec-whitelist-submit').click();
     await form.locator('.ant-form-item-explain-error').first().waitFor();
-    await clerk.getByLabel('纳税信用等级').click();
-    await clerk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="A"]').click();
+    await pickOption(clerk, clerk.getByLabel('纳税信用等级'), 'A');
     await clerk.getByText('无严重失信记录').click();
     await expectAccessible(clerk);
     await screenshot(clerk, 'apec-whitelist-apply');
@@ -104,8 +103,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     const dialog = clerk.getByRole('dialog');
     await dialog.getByLabel('注册资本（万元）').fill('160');
     await dialog.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
-    await dialog.getByLabel('纳税信用等级').click();
-    await clerk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="A"]').click();
+    await pickOption(clerk, dialog.getByLabel('纳税信用等级'), 'A');
     await dialog.getByText('无严重失信记录').click();
     await dialog.getByTestId('confirm').click();
     await dialog.waitFor({ state: 'hidden', timeout: 60_000 });

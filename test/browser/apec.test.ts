@@ -5,23 +5,12 @@ import type { Page } from 'playwright-core';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
-import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+import { HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 
 /** axe-core on the page: no serious or critical violation. */
 async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
-}
-
-/** Picks an option of an Ant Design multiple select by searching it (options carry their label as title), then closes the list. */
-async function pickOption(page: Page, field: string, option: string): Promise<void> {
-  const input = page.getByLabel(field, { exact: true });
-  await input.click();
-  // The list is virtual: the search brings the option into view.
-  await input.fill(option.slice(0, 2));
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  await page.keyboard.press('Escape');
-  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
 
 describe('the APEC pages of the web app (issue 17)', () => {
@@ -131,9 +120,12 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await neededBy.fill('2027-01-01');
     await neededBy.press('Tab');
     // Applicants are picked by name from the enterprise's own roster.
-    await pickOption(clerk, '申请人（企业人员名册）', `李四 (${unit}-p1)`);
-    await pickOption(clerk, '预审经济体', '日本 (JP)');
-    await pickOption(clerk, '预审经济体', '新加坡 (SG)');
+    await pickOption(clerk, clerk.getByLabel('申请人（企业人员名册）', { exact: true }), `李四 (${unit}-p1)`, {
+      multiple: true,
+      search: true,
+    });
+    await pickOption(clerk, clerk.getByLabel('预审经济体', { exact: true }), '日本 (JP)', { multiple: true, search: true });
+    await pickOption(clerk, clerk.getByLabel('预审经济体', { exact: true }), '新加坡 (SG)', { multiple: true, search: true });
     await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
     await screenshot(clerk, 'apec-clerk-apply');
     await clerk.getByTestId('apec-submit').click();
@@ -191,12 +183,9 @@ describe('the APEC pages of the web app (issue 17)', () => {
     // The desk registers the second unit as a state medium enterprise; it shows in the list.
     await desk.getByTestId('apec-register').click();
     const dialog = desk.getByTestId('apec-enterprise-dialog');
-    await dialog.getByLabel('企业', { exact: true }).click();
-    await desk.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="测试物流公司 (${unit}-b)"]`).click();
-    await dialog.getByLabel('所有制', { exact: true }).click();
-    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="国有"]').click();
-    await dialog.getByLabel('规模', { exact: true }).click();
-    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option[title="中型"]').click();
+    await pickOption(desk, dialog.getByLabel('企业', { exact: true }), `测试物流公司 (${unit}-b)`);
+    await pickOption(desk, dialog.getByLabel('所有制', { exact: true }), '国有');
+    await pickOption(desk, dialog.getByLabel('规模', { exact: true }), '中型');
     await desk
       .getByRole('dialog')
       .getByRole('button', { name: /保\s?存/ })

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createApiApp } from '../../apps/api/src';
 import { WEB_DIST_DIR } from '../../apps/api/src/web/web-app.server';
 import { startTestWorker, testConfig, type TestWorker } from '../support/harness';
@@ -120,3 +120,36 @@ export async function labelTexts(page: Page): Promise<string[]> {
 }
 
 export const HAN = /\p{Script=Han}/u;
+
+/**
+ * Picks `option` (an option's label: Ant Design options carry it as their title) in the select that `field` (its
+ * input, e.g. `getByLabel`) opens, and checks the select shows it afterwards. A click that lands while the list is
+ * still opening or closing is lost (the field keeps its value and the list may stay open over the fields below),
+ * so the pick is made again, as a user would, up to three times. The list is closed before returning.
+ * `multiple`: a tag select, whose list stays open after a pick (closed with Escape; `search` types the option's
+ * first characters first, for a virtual list longer than the view).
+ */
+export async function pickOption(
+  page: Page,
+  field: Locator,
+  option: string,
+  { multiple = false, search = false }: { multiple?: boolean; search?: boolean } = {},
+): Promise<void> {
+  const select = field.locator("xpath=ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' ant-select ')][1]");
+  const open = page.locator('.ant-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    if (search) await field.fill(option.slice(0, 2));
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+    if (multiple) await page.keyboard.press('Escape');
+    // A closing list still matches `:visible` and would take the next pick's click: wait it out; a list left open
+    // by a lost click is closed by leaving the field (Escape could close the dialog around it).
+    await open.waitFor({ state: 'hidden', timeout: 2000 }).catch(async () => {
+      await field.evaluate((el) => (el as unknown as { blur(): void }).blur());
+      await open.waitFor({ state: 'hidden' });
+    });
+    const shown = await select.innerText();
+    if (shown.includes(option)) return;
+    if (attempt === 3) throw new Error(`the select shows "${shown}" after picking "${option}" three times`);
+  }
+}

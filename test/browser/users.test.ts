@@ -1,28 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
-
-/**
- * Picks an option of the Ant Design select whose input has this id (options carry their label as title), and checks
- * the select now shows it: a click that lands while the list is still opening is lost (the field keeps its initial
- * value), so the pick is made again, as a user would, up to three times.
- */
-async function pick(page: Page, id: string, option: string): Promise<void> {
-  const select = page.locator(`.ant-select:has(#${id})`);
-  for (let attempt = 1; ; attempt++) {
-    await page.locator(`#${id}`).click();
-    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-    // Close the list before the next pick: a closing one still matches `:visible` and would take its click.
-    const open = page.locator('.ant-select-dropdown:visible');
-    await open.waitFor({ state: 'hidden', timeout: 2000 }).catch(async () => {
-      await page.keyboard.press('Escape');
-      await open.waitFor({ state: 'hidden' });
-    });
-    const shown = await select.innerText();
-    if (shown.includes(option)) return;
-    if (attempt === 3) throw new Error(`select #${id} shows "${shown}" after picking "${option}" three times`);
-  }
-}
+import { HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 
 /** Fills the sign-in form (without waiting for the signed-in header: a forced password change has none). */
 async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
@@ -72,10 +50,10 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await dialog.locator('#password').fill('short');
     await dialog.getByText('至少 12 个字符').waitFor();
     await dialog.locator('#password').fill(initial);
-    await pick(admin, 'grants_0_role', '外办受理窗口');
+    await pickOption(admin, admin.locator('#grants_0_role'), '外办受理窗口');
     await dialog.locator('#grants_0_unit').fill('fao');
     await dialog.getByRole('button', { name: '添加授权' }).click();
-    await pick(admin, 'grants_1_role', '外办管理人员');
+    await pickOption(admin, admin.locator('#grants_1_role'), '外办管理人员');
     await dialog.locator('#grants_1_unit').fill('fao');
     await screenshot(admin, 'users-new');
     await admin.getByTestId('create-user').click();
@@ -157,7 +135,7 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
       .or(admin.locator('tr', { hasText: username }).getByRole('button', { name: '停用' }))
       .click();
     await admin.locator('tr', { hasText: username }).filter({ hasText: '已停用' }).waitFor();
-    await pick(admin, 'user-status-filter', '已停用');
+    await pickOption(admin, admin.locator('#user-status-filter'), '已停用');
     await admin.locator('tr', { hasText: username }).waitFor();
     // The filtered list (the API's status=disabled) replaces the full one: no active user is left in it.
     const activeRows = admin.locator('tbody tr', { hasText: '正常' });
