@@ -6,6 +6,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxySinks,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -46,6 +47,7 @@ import {
   type DelegationInput,
   type DelegationResult,
 } from '@df/contracts';
+import type { CaseProgressSinks } from '@df/contracts';
 import { CaseEngine, type EngineAction, type SystemWork } from './engine/case-engine';
 import { CaseClock } from './engine/clock';
 import { drain } from './engine/drain';
@@ -191,6 +193,29 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   let incident: CaseIncident | null = null;
   let retryAsked: RetryIncidentRequest | null = null;
 
+  // The progress answer for the case page (issue 16), through a sink: not a command, not in the history, not
+  // called on replay, so no patch. Published when the case waits with every event stored, and only when
+  // something the answer shows moved (seq, incident, the plan's figures), so an idle wake costs nothing.
+  const { caseProgress } = proxySinks<CaseProgressSinks>();
+  let publishedKey = '';
+  const publishProgress = (plan?: Plan) => {
+    if (workflowInfo().unsafe.isReplaying) return; // the sink drops it anyway: spare the replay the work
+    const at = now();
+    const current = plan ?? engine.plan(at);
+    const key = JSON.stringify([
+      engine.lastSeq,
+      engine.status,
+      incident?.incidentId ?? null,
+      current.forecastReadyAt,
+      current.slackWd,
+      current.atRisk,
+      current.provisionalCalendar,
+    ]);
+    if (key === publishedKey) return;
+    publishedKey = key;
+    caseProgress.snapshot({ ...engine.progress(at, input.workingDaySeconds, current), incident });
+  };
+
   /** Stores events; a permanent refusal opens an incident and waits for an operator's retry (INCIDENTS_PATCH). */
   const store = async (events: Parameters<typeof appendCaseEvents>[0]): Promise<void> => {
     for (;;) {
@@ -209,6 +234,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           openedAt: new Date(now()).toISOString(),
         };
         upsertSearchAttributes([{ key: SearchAttributes.Incident, value: true }]);
+        publishProgress(); // the case page shows the incident (nothing new is stored while it stands)
         log.error('incident: the event store refused the case events', { incidentId: incident.incidentId, error: incident.error });
         await recordIncident({ ...incident, caseId: input.caseId });
         await condition(() => retryAsked !== null);
@@ -403,6 +429,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       continue; // handlers may have acted while we were appending
     }
     updateSearchAttributes(plan);
+    publishProgress(plan);
     if (engine.closed && inflight.size === 0) break;
     dirty = false;
     const deadline = engine.nextDeadline();

@@ -298,7 +298,8 @@ export class CaseEngine {
     return replan(this.core, now, settleWd);
   }
 
-  progress(now: number, workingDaySeconds?: number): DelegationProgress {
-    return progressView(this.core, now, workingDaySeconds);
+  /** The progress answer at `now`; `plan`, when given, must be this state's plan at the same `now` (saves a planner run). */
+  progress(now: number, workingDaySeconds?: number, plan?: Plan): DelegationProgress {
+    return progressView(this.core, now, workingDaySeconds, plan);
   }
 }

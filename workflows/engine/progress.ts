@@ -87,8 +87,8 @@ export function replan(core: CaseCore, now: number, settleWd = 0): Plan {
   return p;
 }
 
-export function progressView(core: CaseCore, now: number, workingDaySeconds?: number): DelegationProgress {
-  const p = currentPlan(core, now);
+export function progressView(core: CaseCore, now: number, workingDaySeconds?: number, plan?: Plan): DelegationProgress {
+  const p = plan ?? currentPlan(core, now);
   const planned = new Map(p.steps.map((s) => [s.key, s]));
   const steps: StepProgress[] = [];
   const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {

@@ -8,6 +8,8 @@ import { AuditEventEntity } from './entities/audit-event.entity';
 import { CaseIncidentEntity } from './entities/incident.entity';
 import { AttachmentEntity } from './entities/attachment.entity';
 import { APEC_ENTITIES } from './entities/apec.entity';
+import { CaseProgressEntity } from './entities/case-progress.entity';
+import { WorkerHeartbeatEntity } from './entities/worker-heartbeat.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -21,6 +23,8 @@ export const ENTITIES = [
   AuditEventEntity,
   CaseIncidentEntity,
   AttachmentEntity,
+  CaseProgressEntity,
+  WorkerHeartbeatEntity,
   ...REGISTRY_ENTITIES,
   ...APEC_ENTITIES,
 ];

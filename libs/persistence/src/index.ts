@@ -18,3 +18,6 @@ export * from './entities/attachment.entity';
 export * from './attachments.repository';
 export * from './entities/apec.entity';
 export * from './apec/apec.repository';
+export * from './entities/case-progress.entity';
+export * from './case-progress.repository';
+export * from './entities/worker-heartbeat.entity';

@@ -11,6 +11,7 @@ import { ProvisionalCalendarFlag1795981165006 } from './1795981165006-Provisiona
 import { ApecCards1795989647814 } from './1795989647814-ApecCards';
 import { CasesSubmittedAtIndex1795990459202 } from './1795990459202-CasesSubmittedAtIndex';
 import { CaseAttachments1795990764881 } from './1795990764881-CaseAttachments';
+import { CaseProgress1796001630657 } from './1796001630657-CaseProgress';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ApecCards1795989647814,
   CasesSubmittedAtIndex1795990459202,
   CaseAttachments1795990764881,
+  CaseProgress1796001630657,
 ];
