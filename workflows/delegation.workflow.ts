@@ -72,6 +72,12 @@ const { runSystemStep, recordEscalation, recordTrips, passportCustody } = proxyA
  * REPLAN_SETTLE_WD (see CaseEngine.replan); histories recorded before it replay without it.
  */
 const REPLAN_SETTLE_PATCH = 'replan-settle';
+/**
+ * Re-plan only on a state change (issue 16): the drain reuses its last plan while the planner's input is the
+ * same and the case clock moved less than PLAN_WINDOW_WD (CaseEngine.replan). A reused plan can move a drift
+ * record or a time wake by up to the window: histories recorded before it replay planning every time.
+ */
+const REPLAN_ON_CHANGE_PATCH = 'replan-on-change';
 const PROJECTED_SIDE_RECORDS_PATCH = 'projected-side-records';
 const FORECAST_DATE_PATCH = 'forecast-date-attribute';
 /** Cases started with this patch plan years without a published holiday schedule with their statutory holidays. */
@@ -102,6 +108,8 @@ const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
 const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
+/** 1/64 working day (7.5 minutes of an 8-hour day) of case time, the at-risk instant's precision (progress.ts). */
+const PLAN_WINDOW_MS = (8 * 3_600_000) / 64;
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /**
@@ -422,6 +430,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           );
         }),
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
+      planWindowMs: () => (patched(REPLAN_ON_CHANGE_PATCH) ? PLAN_WINDOW_MS : 0),
     });
     if (events.length > 0) {
       await store(events);
