@@ -202,8 +202,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   let retryAsked: RetryIncidentRequest | null = null;
 
   // The progress answer for the case page (issue 16), through a sink: not a command, not in the history, not
-  // called on replay, so no patch. Published when the case waits with every event stored, and only when
-  // something the answer shows moved (seq, incident, the plan's figures), so an idle wake costs nothing.
+  // called on replay, so no patch. Published after every drain (its events about to be stored: the answer the
+  // query would give), and only when something the answer shows moved (seq, incident, the plan's figures).
   const { caseProgress } = proxySinks<CaseProgressSinks>();
   let publishedKey = '';
   const publishProgress = (plan?: Plan) => {
@@ -432,13 +432,15 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
       planWindowMs: () => (patched(REPLAN_ON_CHANGE_PATCH) ? PLAN_WINDOW_MS : 0),
     });
+    // Published with the batch's seq before the batch is stored: the answer is current for the case page
+    // from the moment the append commits, not only once this workflow's next task ran (seconds under load).
+    publishProgress(plan);
     if (events.length > 0) {
       await store(events);
       flushedSeq = events[events.length - 1]!.seq;
       continue; // handlers may have acted while we were appending
     }
     updateSearchAttributes(plan);
-    publishProgress(plan);
     if (engine.closed && inflight.size === 0) break;
     dirty = false;
     const deadline = engine.nextDeadline();

@@ -323,9 +323,9 @@ export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');
 export const progressQuery = defineQuery<DelegationProgress>('progress');
 
 /**
- * The workflow publishes its progress answer through this sink (issue 16) at every activation that leaves the
- * case waiting; the worker stores it (case_progress) for the case page, which then need not queue a query
- * behind the worker's workflow tasks. Sinks are not in the history and are not called on replay.
+ * The workflow publishes its progress answer through this sink (issue 16) after every drain that changed it,
+ * before the drain's events are stored; the worker stores it (case_progress) for the case page, which then need
+ * not queue a query behind the worker's workflow tasks. Sinks are not in the history and are not called on replay.
  */
 export type CaseProgressSinks = {
   caseProgress: { snapshot(answer: DelegationProgress): void };

@@ -358,8 +358,8 @@ export class DelegationsService {
   }
 
   /**
-   * The case's progress answer (issue 16). The workflow publishes its answer whenever the case waits with every
-   * event stored (case_progress, written by the worker); while that answer is current — its seq at least the
+   * The case's progress answer (issue 16). The workflow publishes its answer after every drain that changed it,
+   * with the seq of the batch it is about to store (case_progress, written by the worker); while that answer is current — its seq at least the
    * read model's `cases.last_seq`, so no stored change is missing, and the case open in the read model — and at
    * most API_PROGRESS_SNAPSHOT_MAX_AGE_MS old, it is served without a query, which under load queues behind the
    * worker's workflow tasks (seconds; docs/benchmarks.md) — provided the engine runs (a worker beats, this API

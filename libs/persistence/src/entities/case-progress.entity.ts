@@ -2,8 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The workflow's `progress` answer as it last published it (issue 16): written by the worker from a workflow
- * sink (not in Temporal's history) at every activation that leaves the case waiting, read by the case page
- * while it is current (`last_seq` at least the read model's `cases.last_seq`). Best effort: a lost write only
+ * sink (not in Temporal's history) after every drain that changed it, with the seq of the batch about to be
+ * stored (what the query would answer), read by the case page while it is current (`last_seq` at least the read model's `cases.last_seq`). Best effort: a lost write only
  * sends the case page back to the workflow query. Holds what case_events hold (facts with passport numbers);
  * masked by the API like the query's answer.
  */
@@ -12,7 +12,7 @@ export class CaseProgressEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
   caseId!: string;
 
-  /** The engine's last event seq when the answer was made (all of them stored: the workflow waits for its appends). */
+  /** The engine's last event seq when the answer was made (its last batch may still be on its way to the store). */
   @Column({ name: 'last_seq', type: 'integer' })
   lastSeq!: number;
 
