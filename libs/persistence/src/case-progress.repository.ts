@@ -15,9 +15,8 @@ export interface StoredProgress {
   lastSeq: number;
   /** Milliseconds since it was written (database clock). */
   ageMs: number;
-  /** cases.last_seq and cases.status; null when the case is not projected yet. */
+  /** cases.last_seq; null when the case is not projected yet. */
   modelSeq: number | null;
-  modelStatus: string | null;
   /** A worker on the task queue beat within the window given (workerAlive). */
   workerAlive: boolean;
 }
@@ -62,7 +61,7 @@ export async function writeProgressSnapshots(manager: EntityManager, snapshots: 
 }
 
 /**
- * The stored answer of a case with the read model's seq and status and whether a worker on `taskQueue` beat
+ * The stored answer of a case with the read model's seq and whether a worker on `taskQueue` beat
  * within `aliveMs`, in one read (primary keys and the heartbeat index); null if none.
  */
 export async function readProgressSnapshot(
@@ -76,11 +75,10 @@ export async function readProgressSnapshot(
     last_seq: number;
     age_ms: string;
     model_seq: number | null;
-    model_status: string | null;
     worker_alive: boolean;
   }> = await manager.query(
     `SELECT p.answer, p.last_seq, (extract(epoch FROM clock_timestamp() - p.written_at) * 1000)::bigint AS age_ms,
-            c.last_seq AS model_seq, c.status AS model_status,
+            c.last_seq AS model_seq,
             EXISTS (SELECT 1 FROM worker_heartbeats w
                      WHERE w.task_queue = $2 AND w.beat_at > clock_timestamp() - make_interval(secs => $3::double precision / 1000)) AS worker_alive
        FROM case_progress p LEFT JOIN cases c ON c.case_id = p.case_id
@@ -94,7 +92,6 @@ export async function readProgressSnapshot(
     lastSeq: row.last_seq,
     ageMs: Number(row.age_ms),
     modelSeq: row.model_seq,
-    modelStatus: row.model_status,
     workerAlive: row.worker_alive,
   };
 }
