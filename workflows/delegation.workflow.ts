@@ -74,7 +74,7 @@ const { runSystemStep, recordEscalation, recordTrips, passportCustody } = proxyA
 const REPLAN_SETTLE_PATCH = 'replan-settle';
 /**
  * Re-plan only on a state change (issue 16): the drain reuses its last plan while the planner's input is the
- * same and the case clock moved less than PLAN_WINDOW_WD (CaseEngine.replan). A reused plan can move a drift
+ * same and the case clock moved less than PLAN_WINDOW_MS (CaseEngine.replan). A reused plan can move a drift
  * record or a time wake by up to the window: histories recorded before it replay planning every time.
  */
 const REPLAN_ON_CHANGE_PATCH = 'replan-on-change';

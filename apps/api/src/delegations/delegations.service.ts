@@ -378,7 +378,12 @@ export class DelegationsService {
     // seq beyond the workflow's own, so such a case goes to the query and withClosedStatus, as before.
     const current =
       stored !== null && stored.workerAlive && this.temporal.connected() && (stored.modelSeq === null || stored.lastSeq >= stored.modelSeq);
-    if (current && stored.ageMs <= maxAge) {
+    // A system step in flight (its activity scheduled, its result not back): the answer is a passing state the
+    // query would not show (a query waits for the workflow task pending with the result). Ask the workflow;
+    // the published answer remains the fallback if it cannot answer in time.
+    const settled =
+      current && !(stored.answer as unknown as DelegationProgress).steps.some((s) => s.kind === 'system' && s.status === 'awaiting');
+    if (settled && stored.ageMs <= maxAge) {
       this.metrics.progressReads.inc({ source: 'published' });
       return stored.answer as unknown as DelegationProgress;
     }
