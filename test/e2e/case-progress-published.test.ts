@@ -86,6 +86,11 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
 
   it('a published answer behind the read model (a stored event it lacks) is not served: the workflow answers', async () => {
     const caseId = await submit();
+    // Settled: a person's step awaits, no system step runs (the workflow publishes nothing more on its own).
+    await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (p) => actionable(p).length > 0 && !p.steps.some((s) => s.kind === 'system' && s.status === 'awaiting'),
+    );
     await eventually(
       () =>
         db.query(`SELECT 1 FROM case_progress p JOIN cases c USING (case_id) WHERE case_id = $1 AND p.last_seq >= c.last_seq`, [caseId]),

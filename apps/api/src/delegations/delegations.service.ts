@@ -107,6 +107,18 @@ const outOfScope = () =>
 
 /** How long a worker's beat (every 5 s, apps/worker/src/progress-snapshots.ts) counts as the worker running. */
 const WORKER_ALIVE_MS = 20_000;
+/** How long the case page waits for a system step's result to be published before it answers without it. */
+const SETTLE_WAIT_MS = 1_000;
+const SETTLE_POLL_MS = 25;
+
+interface PublishedRead {
+  current: boolean;
+  serve: boolean;
+  answer?: DelegationProgress;
+}
+
+/** No system step in flight (its activity scheduled, its result not back). */
+const settledAnswer = (p: DelegationProgress): boolean => !p.steps.some((s) => s.kind === 'system' && s.status === 'awaiting');
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
@@ -370,32 +382,65 @@ export class DelegationsService {
   private async currentProgress(caseId: string): Promise<DelegationProgress> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const maxAge = this.config.apiProgressSnapshotMaxAgeMs;
-    const stored = maxAge > 0 ? await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS) : null;
-    // Only while the engine runs: a worker beats on our task queue and this API reached Temporal. Otherwise the
-    // query answers, or 503s, as an action would (docs/api.md).
-    // Closed cases too: a query of a closed workflow replays its whole history on a worker (the bench's reads
-    // right after a close timed out on it). A close recorded outside the engine (terminated, reconciled) has a
-    // seq beyond the workflow's own, so such a case goes to the query and withClosedStatus, as before.
-    const current =
-      stored !== null && stored.workerAlive && this.temporal.connected() && (stored.modelSeq === null || stored.lastSeq >= stored.modelSeq);
-    // A system step in flight (its activity scheduled, its result not back): the answer is a passing state the
-    // query would not show (a query waits for the workflow task pending with the result). Ask the workflow;
-    // the published answer remains the fallback if it cannot answer in time.
-    const settled =
-      current && !(stored.answer as unknown as DelegationProgress).steps.some((s) => s.kind === 'system' && s.status === 'awaiting');
-    if (settled && stored.ageMs <= maxAge) {
-      this.metrics.progressReads.inc({ source: 'published' });
-      return stored.answer as unknown as DelegationProgress;
+    if (maxAge === 0) return this.queried(caseId);
+    let stored = await this.published(caseId, maxAge);
+    if (stored.serve) return this.servedPublished('published', stored.answer);
+    // A system step in flight: the published answer is a passing state that a query, which waits for the
+    // workflow task pending with the result, would not show. Its settled successor is usually a moment away.
+    if (stored.current) {
+      stored = await this.settledSoon(caseId, maxAge, stored);
+      if (stored.serve) return this.servedPublished('published', stored.answer);
     }
+    let answer: DelegationProgress;
     try {
-      const answer = await this.progress(caseId);
-      this.metrics.progressReads.inc({ source: 'query' });
-      return answer;
+      answer = await this.queried(caseId);
     } catch (err) {
-      if (!(current && err instanceof DomainError && err.code === 'TEMPORAL_UNAVAILABLE')) throw err;
-      this.metrics.progressReads.inc({ source: 'published-after-timeout' });
-      return stored.answer as unknown as DelegationProgress;
+      if (!(stored.current && err instanceof DomainError && err.code === 'TEMPORAL_UNAVAILABLE')) throw err;
+      return this.servedPublished('published-after-timeout', stored.answer!);
     }
+    // The query too can catch a system step in flight (e.g. the first read of a new case): wait for its result.
+    if (!settledAnswer(answer)) {
+      const later = await this.settledSoon(caseId, maxAge, await this.published(caseId, maxAge));
+      if (later.serve && later.answer!.lastSeq >= answer.lastSeq) return this.servedPublished('published', later.answer);
+    }
+    return answer;
+  }
+
+  private async queried(caseId: string): Promise<DelegationProgress> {
+    const answer = await this.progress(caseId);
+    this.metrics.progressReads.inc({ source: 'query' });
+    return answer;
+  }
+
+  private servedPublished(source: 'published' | 'published-after-timeout', answer: DelegationProgress | undefined): DelegationProgress {
+    this.metrics.progressReads.inc({ source });
+    return answer!;
+  }
+
+  /**
+   * The published answer and whether it may be served: `current` — a worker beats on our task queue, this API
+   * reached Temporal (otherwise the query answers, or 503s, as an action would), and its seq is at least the
+   * read model's (a close recorded outside the engine, terminated and reconciled, has a later seq and goes to
+   * the query and withClosedStatus); `serve` — also settled (no system step in flight) and at most `maxAge` old.
+   * Closed cases too: a query of a closed workflow replays its whole history on a worker.
+   */
+  private async published(caseId: string, maxAge: number): Promise<PublishedRead> {
+    const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
+    if (!stored) return { current: false, serve: false };
+    const current = stored.workerAlive && this.temporal.connected() && (stored.modelSeq === null || stored.lastSeq >= stored.modelSeq);
+    const answer = stored.answer as unknown as DelegationProgress;
+    return { current, serve: current && settledAnswer(answer) && stored.ageMs <= maxAge, answer };
+  }
+
+  /** Polls for a settled published answer for up to SETTLE_WAIT_MS; the last read otherwise. */
+  private async settledSoon(caseId: string, maxAge: number, first: PublishedRead): Promise<PublishedRead> {
+    let read = first;
+    const until = Date.now() + SETTLE_WAIT_MS;
+    while (!read.serve && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      read = await this.published(caseId, maxAge);
+    }
+    return read;
   }
 
   private async progress(caseId: string): Promise<DelegationProgress> {
