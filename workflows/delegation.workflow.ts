@@ -6,6 +6,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxySinks,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -46,6 +47,7 @@ import {
   type DelegationInput,
   type DelegationResult,
 } from '@df/contracts';
+import type { CaseProgressSinks } from '@df/contracts';
 import { CaseEngine, type EngineAction, type SystemWork } from './engine/case-engine';
 import { CaseClock } from './engine/clock';
 import { drain } from './engine/drain';
@@ -70,6 +72,12 @@ const { runSystemStep, recordEscalation, recordTrips, passportCustody } = proxyA
  * REPLAN_SETTLE_WD (see CaseEngine.replan); histories recorded before it replay without it.
  */
 const REPLAN_SETTLE_PATCH = 'replan-settle';
+/**
+ * Re-plan only on a state change (issue 16): the drain reuses its last plan while the planner's input is the
+ * same and the case clock moved less than PLAN_WINDOW_MS (CaseEngine.replan). A reused plan can move a drift
+ * record or a time wake by up to the window: histories recorded before it replay planning every time.
+ */
+const REPLAN_ON_CHANGE_PATCH = 'replan-on-change';
 const PROJECTED_SIDE_RECORDS_PATCH = 'projected-side-records';
 const FORECAST_DATE_PATCH = 'forecast-date-attribute';
 /** Cases started with this patch plan years without a published holiday schedule with their statutory holidays. */
@@ -100,6 +108,8 @@ const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
 const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
+/** 1/64 working day (7.5 minutes of an 8-hour day) of case time, the at-risk instant's precision (progress.ts). */
+const PLAN_WINDOW_MS = (8 * 3_600_000) / 64;
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /**
@@ -201,6 +211,29 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   let incident: CaseIncident | null = null;
   let retryAsked: RetryIncidentRequest | null = null;
 
+  // The progress answer for the case page (issue 16), through a sink: not a command, not in the history, not
+  // called on replay, so no patch. Published after every drain (its events about to be stored: the answer the
+  // query would give), and only when something the answer shows moved (seq, incident, the plan's figures).
+  const { caseProgress } = proxySinks<CaseProgressSinks>();
+  let publishedKey = '';
+  const publishProgress = (plan?: Plan) => {
+    if (workflowInfo().unsafe.isReplaying) return; // the sink drops it anyway: spare the replay the work
+    const at = now();
+    const current = plan ?? engine.plan(at);
+    const key = JSON.stringify([
+      engine.lastSeq,
+      engine.status,
+      incident?.incidentId ?? null,
+      current.forecastReadyAt,
+      current.slackWd,
+      current.atRisk,
+      current.provisionalCalendar,
+    ]);
+    if (key === publishedKey) return;
+    publishedKey = key;
+    caseProgress.snapshot({ ...engine.progress(at, input.workingDaySeconds, current), incident });
+  };
+
   /** Stores events; a permanent refusal opens an incident and waits for an operator's retry (INCIDENTS_PATCH). */
   const store = async (events: Parameters<typeof appendCaseEvents>[0]): Promise<void> => {
     for (;;) {
@@ -219,6 +252,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           openedAt: new Date(now()).toISOString(),
         };
         upsertSearchAttributes([{ key: SearchAttributes.Incident, value: true }]);
+        publishProgress(); // the case page shows the incident (nothing new is stored while it stands)
         log.error('incident: the event store refused the case events', { incidentId: incident.incidentId, error: incident.error });
         await recordIncident({ ...incident, caseId: input.caseId });
         await condition(() => retryAsked !== null);
@@ -406,7 +440,11 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           );
         }),
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
+      planWindowMs: () => (patched(REPLAN_ON_CHANGE_PATCH) ? PLAN_WINDOW_MS : 0),
     });
+    // Published with the batch's seq before the batch is stored: the answer is current for the case page
+    // from the moment the append commits, not only once this workflow's next task ran (seconds under load).
+    publishProgress(plan);
     if (events.length > 0) {
       await store(events);
       flushedSeq = events[events.length - 1]!.seq;

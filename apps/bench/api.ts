@@ -29,6 +29,19 @@ export class ApiClient {
     return this.request<T>('POST', path, token, body);
   }
 
+  /**
+   * The API's case-detail reads by source (published answer, query, published after a query timeout), from its
+   * `delegation_progress_reads_total` counter on /metrics (answered to the loopback without a token).
+   */
+  async progressReadSources(): Promise<Record<string, number>> {
+    const res = await fetch(this.baseUrl + '/metrics');
+    if (res.status !== 200) return {};
+    const out: Record<string, number> = {};
+    for (const m of (await res.text()).matchAll(/^delegation_progress_reads_total\{[^}]*source="([^"]+)"[^}]*\} (\d+)/gm))
+      out[m[1]!] = Number(m[2]);
+    return out;
+  }
+
   async login(username: string, password: string): Promise<string> {
     const res = await this.request<{ accessToken: string }>('POST', '/api/auth/login', undefined, { username, password });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);

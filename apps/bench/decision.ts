@@ -173,6 +173,8 @@ export interface DecisionFigures {
   requestToReadModelMs: LatencySummary;
   /** The case detail reads meanwhile (every answer, 5xx included). */
   caseReadMs?: LatencySummary;
+  /** Case detail reads by how the API answered them (published answer, query, published after a query timeout). */
+  caseReadSources?: Record<string, number>;
   /** Updates each case took, in order: the baseline sends the same counts. */
   updatesPerCase: number[];
   workflowIds: string[];
@@ -180,6 +182,7 @@ export interface DecisionFigures {
 
 export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
   log(`decision: submitting ${cases} canonical cases`);
+  const sourcesBefore = await ctx.api.progressReadSources();
   const started = performance.now();
   const submitted = await Promise.all(
     Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL, soonDepartureDays()))),
@@ -203,6 +206,8 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     [ids],
   );
   const stepEvents = Number(rows[0]!.n);
+  const sourcesAfter = await ctx.api.progressReadSources();
+  const caseReadSources = Object.fromEntries(Object.entries(sourcesAfter).map(([k, v]) => [k, v - (sourcesBefore[k] ?? 0)]));
   const updates = runs.reduce((a, r) => a + r.updates, 0);
   return {
     cases,
@@ -219,6 +224,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     requestToResultMs: summarize(runs.flatMap((r) => r.resultMs)),
     requestToReadModelMs: summarize(runs.flatMap((r) => r.visibleMs)),
     caseReadMs: summarize(runs.flatMap((r) => r.readMs)),
+    caseReadSources,
     updatesPerCase: runs.map((r) => r.updates),
     workflowIds: runs.map((r) => r.workflowId),
   };

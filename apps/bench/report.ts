@@ -82,7 +82,13 @@ export function report(s: BenchSummary): Report {
     if (d.caseReadMs)
       rows.push([
         'decision',
-        `case detail GET p50 / p99 (5xx: ${d.failedReads})`,
+        `case detail GET p50 / p99 (5xx: ${d.failedReads}${
+          d.caseReadSources && Object.keys(d.caseReadSources).length > 0
+            ? `; ${Object.entries(d.caseReadSources)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}`
+            : ''
+        })`,
         `${ms(d.caseReadMs.p50)} / ${ms(d.caseReadMs.p99)}`,
         '',
         '',

@@ -293,12 +293,16 @@ export class CaseEngine {
     return phaseOf(this.core, plan);
   }
 
-  /** See progress.ts: emits case.replanned when what managers see changed (settleWd: drift allowed for a late case). */
-  replan(now: number, settleWd = 0): Plan {
-    return replan(this.core, now, settleWd);
+  /**
+   * See progress.ts: emits case.replanned when what managers see changed (settleWd: drift allowed for a late
+   * case); with `windowMs` > 0 the last plan is reused while the state is unchanged and `now` within the window.
+   */
+  replan(now: number, settleWd = 0, windowMs = 0): Plan {
+    return replan(this.core, now, settleWd, windowMs);
   }
 
-  progress(now: number, workingDaySeconds?: number): DelegationProgress {
-    return progressView(this.core, now, workingDaySeconds);
+  /** The progress answer at `now`; `plan`, when given, must be this state's plan at the same `now` (saves a planner run). */
+  progress(now: number, workingDaySeconds?: number, plan?: Plan): DelegationProgress {
+    return progressView(this.core, now, workingDaySeconds, plan);
   }
 }

@@ -47,6 +47,7 @@ import { authorize, onBehalfId, responsibleRole } from './authorization';
 import { deficiencyBlock } from './deficiencies';
 import { EventLog } from './emission';
 import { reject } from './rejection';
+import type { PlanMemo } from './progress';
 import { metaOfInstance, type StepMeta } from './step-meta';
 
 /** Deficiencies accepted at intake (容缺) must be supplied within this many working days unless the settings say otherwise. */
@@ -211,6 +212,8 @@ export class CaseCore {
   lastPlanKey = '';
   lastPlanShape = '';
   lastPlanSlack = 0;
+  /** The drain's last plan, reused while nothing it reads changed (progress.ts memoisedPlan; `replan-on-change` patch). */
+  planMemo?: PlanMemo;
 
   constructor(
     readonly input: DelegationInput,

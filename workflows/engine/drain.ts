@@ -11,6 +11,8 @@ export interface DrainHooks {
   custody?(work: CustodyWork[]): void;
   /** Working days the forecast of a late case may drift before a new case.replanned (CaseEngine.replan); read after the side records. */
   settleWd?(): number;
+  /** Case-time ms a plan is reused while the state is unchanged (CaseEngine.replan); read after settleWd. 0: plan every time. */
+  planWindowMs?(): number;
 }
 
 /**
@@ -24,7 +26,8 @@ export function drain(engine: CaseEngine, now: number, hooks: DrainHooks): { pla
   const trips = engine.takeTripRecording();
   hooks.sideRecords?.(escalations, trips);
   hooks.custody?.(engine.takeCustodyWork());
-  const plan = engine.replan(now, hooks.settleWd?.() ?? 0);
+  const settleWd = hooks.settleWd?.() ?? 0;
+  const plan = engine.replan(now, settleWd, hooks.planWindowMs?.() ?? 0);
   return { plan, events: engine.takeEvents() };
 }
 

@@ -17,6 +17,29 @@ import type { StepMeta } from './step-meta';
 
 /** The progress view: the plan over the instances' states, the phase, the replanned event and the progress query's answer. */
 
+/**
+ * What the planner reads of the state, as one string: the due date, and per instance its status and times.
+ * With the instances array and the calendar (both replaced, never mutated, when they change) it identifies
+ * the planner's input but for `now`.
+ */
+function planInputKey(core: CaseCore): string {
+  let key = `${core.facts.departureDate}|`;
+  for (const inst of core.instances) {
+    const s = core.states.get(inst.key)!;
+    key += `${inst.key}:${s.status}:${s.startedAt ?? ''}:${s.doneAt ?? ''};`;
+  }
+  return key;
+}
+
+/** The last plan the drain made (replan with a window): reused while the state is the same and `now` within the window. */
+export interface PlanMemo {
+  key: string;
+  instances: CaseCore['instances'];
+  calendar: CaseCore['calendar'];
+  now: number;
+  plan: Plan;
+}
+
 export function currentPlan(core: CaseCore, now: number): Plan {
   const states: Record<string, InstanceState> = {};
   for (const inst of core.instances) {
@@ -38,6 +61,23 @@ export function currentPlan(core: CaseCore, now: number): Plan {
   });
 }
 
+/**
+ * Re-plans only on a state change (issue 16): the plan of the last replan is reused while the planner's input
+ * is the same and `now` is less than `windowMs` (case time) after the instant it was made for, so the
+ * activation that only sees an append done, a timer with nothing due or a handler that changed nothing does
+ * not run the planner again. Only the drain's replan reads and writes the memo (a query's clock is not the
+ * workflow's: a memo written by a query would differ on replay).
+ */
+function memoisedPlan(core: CaseCore, now: number, windowMs: number): Plan {
+  const key = planInputKey(core);
+  const m = core.planMemo;
+  if (m && m.key === key && m.instances === core.instances && m.calendar === core.calendar && now >= m.now && now - m.now < windowMs)
+    return m.plan;
+  const plan = currentPlan(core, now);
+  core.planMemo = { key, instances: core.instances, calendar: core.calendar, now, plan };
+  return plan;
+}
+
 export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
   if (core.closed) return 'closed';
   if (core.status === 'departed') return 'post-trip';
@@ -56,9 +96,9 @@ export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
  * appended a new case.replanned, whose append woke the workflow again: a loop for as long as the
  * step stayed late (docs/benchmarks.md).
  */
-export function replan(core: CaseCore, now: number, settleWd = 0): Plan {
+export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0): Plan {
   core.now = now;
-  const p = currentPlan(core, now);
+  const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
   const phase = phaseOf(core, p);
   const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
   const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
@@ -87,8 +127,8 @@ export function replan(core: CaseCore, now: number, settleWd = 0): Plan {
   return p;
 }
 
-export function progressView(core: CaseCore, now: number, workingDaySeconds?: number): DelegationProgress {
-  const p = currentPlan(core, now);
+export function progressView(core: CaseCore, now: number, workingDaySeconds?: number, plan?: Plan): DelegationProgress {
+  const p = plan ?? currentPlan(core, now);
   const planned = new Map(p.steps.map((s) => [s.key, s]));
   const steps: StepProgress[] = [];
   const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {

@@ -20,7 +20,7 @@ import { API_CONFIG } from './api.options';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
-import { resolveJwtSecret } from './auth/jwt-secret';
+import { jwtKey, resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
 import { CaseScopeService } from './auth/case-scope.service';
 import { CodecModule } from './codec/codec.module';
@@ -61,7 +61,7 @@ export class ApiModule {
         TypeOrmModule.forFeature([UserEntity, IdempotencyRecordEntity, CaseEntity, CaseEventEntity]),
         RegistriesModule,
         JwtModule.register({
-          secret: resolveJwtSecret(config).secret,
+          secret: jwtKey(resolveJwtSecret(config)), // a KeyObject: not re-parsed at every verification
           signOptions: { algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),

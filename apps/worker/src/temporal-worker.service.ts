@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import type { DelegationActivities } from '@df/contracts';
+import type { DelegationActivities, DelegationProgress } from '@df/contracts';
 import { temporalConnectionOptions, temporalDataConverter } from '@df/runtime';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
 import { ChainActivitiesService } from './activities/chain.activities';
+import { ProgressSnapshotWriter } from './progress-snapshots';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
 import { bundleInChildProcess, workflowSource } from './workflow-source';
 
@@ -24,6 +25,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     @Inject(WORKER_OPTIONS) private readonly options: WorkerModuleOptions,
     private readonly caseEvents: CaseEventActivitiesService,
     private readonly chain: ChainActivitiesService,
+    private readonly snapshots: ProgressSnapshotWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,6 +52,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       // Every payload (case data, step data, query and update answers) is encrypted in Temporal's history.
       dataConverter,
       activities,
+      // The workflows' progress answers for the case page (issue 16): queued here, stored apart from the task.
+      sinks: {
+        caseProgress: { snapshot: { fn: (_info, answer: DelegationProgress) => this.snapshots.offer(answer), callDuringReplay: false } },
+      },
       // The SDK's default sizes the cache from the heap limit (about 2,200 cases on a 4 GiB heap): with
       // every open case cached the worker's memory grows without bound (docs/benchmarks.md).
       maxCachedWorkflows: config.workerMaxCachedWorkflows,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PersistenceModule } from '@df/persistence';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
 import { ChainActivitiesService } from './activities/chain.activities';
+import { ProgressSnapshotWriter } from './progress-snapshots';
 import { ReconcilerService } from './reconciler.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
@@ -17,6 +18,7 @@ export class WorkerModule {
         { provide: WORKER_OPTIONS, useValue: options },
         CaseEventActivitiesService,
         ChainActivitiesService,
+        ProgressSnapshotWriter,
         TemporalWorkerService,
         ReconcilerService,
       ],

@@ -323,6 +323,15 @@ export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');
 export const progressQuery = defineQuery<DelegationProgress>('progress');
 
 /**
+ * The workflow publishes its progress answer through this sink (issue 16) after every drain that changed it,
+ * before the drain's events are stored; the worker stores it (case_progress) for the case page, which then need
+ * not queue a query behind the worker's workflow tasks. Sinks are not in the history and are not called on replay.
+ */
+export type CaseProgressSinks = {
+  caseProgress: { snapshot(answer: DelegationProgress): void };
+};
+
+/**
  * Why the workflow refused an action (the ApplicationFailure type of a rejected update). The API maps
  * them to HTTP: UNKNOWN_STEP 404, WRONG_ROLE 403, STEP_NOT_AWAITING / ACTION_NOT_ALLOWED / CASE_CLOSED 409,
  * NOT_BEFORE_DATE / MISSING_ATTACHMENTS 409, INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION / INVALID_ON_BEHALF 422.

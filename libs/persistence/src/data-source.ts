@@ -9,6 +9,8 @@ import { CaseIncidentEntity } from './entities/incident.entity';
 import { AttachmentEntity } from './entities/attachment.entity';
 import { APEC_ENTITIES } from './entities/apec.entity';
 import { LoginLimitEntity } from './entities/login-limit.entity';
+import { CaseProgressEntity } from './entities/case-progress.entity';
+import { WorkerHeartbeatEntity } from './entities/worker-heartbeat.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -23,6 +25,8 @@ export const ENTITIES = [
   CaseIncidentEntity,
   AttachmentEntity,
   LoginLimitEntity,
+  CaseProgressEntity,
+  WorkerHeartbeatEntity,
   ...REGISTRY_ENTITIES,
   ...APEC_ENTITIES,
 ];

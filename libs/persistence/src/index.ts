@@ -23,3 +23,6 @@ export * from './read-models/inbox.repository';
 export * from './read-models/board.repository';
 export * from './apec/criteria.entity';
 export * from './apec/criteria.repository';
+export * from './entities/case-progress.entity';
+export * from './case-progress.repository';
+export * from './entities/worker-heartbeat.entity';

@@ -79,6 +79,7 @@ const schema = z.object({
     .default(60_000),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  API_PROGRESS_SNAPSHOT_MAX_AGE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   API_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   // Payload encryption, Temporal TLS / API key, PostgreSQL TLS (docs/security.md "Key management", docs/deployment.md).
   PAYLOAD_KEYS: z.string().trim().min(1).optional(),
@@ -217,6 +218,11 @@ export interface AppConfig {
   metricsToken?: string;
   /** How long the API waits for a workflow query (case detail) before answering 503. */
   apiQueryTimeoutMs: number;
+  /**
+   * The case page serves the workflow's last published progress answer (case_progress) while it is current
+   * (no event stored since) and at most this old (ms, real time); older, it asks the workflow. 0: always ask.
+   */
+  apiProgressSnapshotMaxAgeMs: number;
   /** How long the API waits for a workflow update before answering 503 (retry with the same Idempotency-Key). */
   apiUpdateTimeoutMs: number;
   /**
@@ -331,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     metricsToken: v.METRICS_TOKEN,
     apiQueryTimeoutMs: v.API_QUERY_TIMEOUT_MS,
+    apiProgressSnapshotMaxAgeMs: v.API_PROGRESS_SNAPSHOT_MAX_AGE_MS,
     apiUpdateTimeoutMs: v.API_UPDATE_TIMEOUT_MS,
     payloadKeys: v.PAYLOAD_KEYS,
     payloadKeysFile: v.PAYLOAD_KEYS_FILE,

@@ -46,7 +46,7 @@ import {
   type Role,
   type RuleViolation,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity, readCaseRecord, type CaseRecord } from '@df/persistence';
+import { CaseEntity, CaseEventEntity, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -106,6 +106,21 @@ const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
 const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
+
+/** How long a worker's beat (every 5 s, apps/worker/src/progress-snapshots.ts) counts as the worker running. */
+const WORKER_ALIVE_MS = 20_000;
+/** How long the case page waits for a system step's result to be published before it answers without it. */
+const SETTLE_WAIT_MS = 1_000;
+const SETTLE_POLL_MS = 25;
+
+interface PublishedRead {
+  current: boolean;
+  serve: boolean;
+  answer?: DelegationProgress;
+}
+
+/** No system step in flight (its activity scheduled, its result not back). */
+const settledAnswer = (p: DelegationProgress): boolean => !p.steps.some((s) => s.kind === 'system' && s.status === 'awaiting');
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
@@ -300,9 +315,9 @@ export class DelegationsService {
     return new Set(rows.map((r) => r.case_id));
   }
 
-  /** The workflow's progress query, scoped and masked, with the read model's status when it knows the case closed outside the engine. */
+  /** The workflow's progress (published or queried: currentProgress), scoped and masked, with the read model's status when it knows the case closed outside the engine. */
   async get(user: AuthUser, caseId: string): Promise<DelegationProgress> {
-    const progress = await this.progress(caseId);
+    const progress = await this.currentProgress(caseId);
     if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null }))
       throw outOfScope();
     return maskFor(user.role, await this.withClosedStatus(progress));
@@ -356,6 +371,80 @@ export class DelegationsService {
         })),
       ),
     };
+  }
+
+  /**
+   * The case's progress answer (issue 16). The workflow publishes its answer after every drain that changed it,
+   * with the seq of the batch it is about to store (case_progress, written by the worker); while that answer is current — its seq at least the
+   * read model's `cases.last_seq` (or the case not projected yet), so no stored change is missing — and at
+   * most API_PROGRESS_SNAPSHOT_MAX_AGE_MS old, it is served without a query, which under load queues behind the
+   * worker's workflow tasks (seconds; docs/benchmarks.md) — provided the engine runs (a worker beats, this API
+   * reached Temporal). Otherwise the workflow is asked; if it cannot answer in time (503) while the engine runs,
+   * a current published answer of any age is served instead: the case as of its last change (its `now` says
+   * when). Same shape either way; the caller masks and scopes it.
+   */
+  private async currentProgress(caseId: string): Promise<DelegationProgress> {
+    if (!CASE_ID_RE.test(caseId)) throw notFound();
+    const maxAge = this.config.apiProgressSnapshotMaxAgeMs;
+    if (maxAge === 0) return this.queried(caseId);
+    let stored = await this.published(caseId, maxAge);
+    if (stored.serve) return this.servedPublished('published', stored.answer);
+    // A system step in flight: the published answer is a passing state that a query, which waits for the
+    // workflow task pending with the result, would not show. Its settled successor is usually a moment away.
+    if (stored.current) {
+      stored = await this.settledSoon(caseId, maxAge, stored);
+      if (stored.serve) return this.servedPublished('published', stored.answer);
+    }
+    let answer: DelegationProgress;
+    try {
+      answer = await this.queried(caseId);
+    } catch (err) {
+      if (!(stored.current && err instanceof DomainError && err.code === 'TEMPORAL_UNAVAILABLE')) throw err;
+      return this.servedPublished('published-after-timeout', stored.answer!);
+    }
+    // The query too can catch a system step in flight (e.g. the first read of a new case): wait for its result.
+    if (!settledAnswer(answer)) {
+      const later = await this.settledSoon(caseId, maxAge, await this.published(caseId, maxAge));
+      if (later.serve && later.answer!.lastSeq >= answer.lastSeq) return later.answer!; // counted as the query it was
+    }
+    return answer;
+  }
+
+  private async queried(caseId: string): Promise<DelegationProgress> {
+    const answer = await this.progress(caseId);
+    this.metrics.progressReads.inc({ source: 'query' });
+    return answer;
+  }
+
+  private servedPublished(source: 'published' | 'published-after-timeout', answer: DelegationProgress | undefined): DelegationProgress {
+    this.metrics.progressReads.inc({ source });
+    return answer!;
+  }
+
+  /**
+   * The published answer and whether it may be served: `current` — a worker beats on our task queue, this API
+   * reached Temporal (otherwise the query answers, or 503s, as an action would), and its seq is at least the
+   * read model's (a close recorded outside the engine, terminated and reconciled, has a later seq and goes to
+   * the query and withClosedStatus); `serve` — also settled (no system step in flight) and at most `maxAge` old.
+   * Closed cases too: a query of a closed workflow replays its whole history on a worker.
+   */
+  private async published(caseId: string, maxAge: number): Promise<PublishedRead> {
+    const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
+    if (!stored) return { current: false, serve: false };
+    const current = stored.workerAlive && this.temporal.connected() && (stored.modelSeq === null || stored.lastSeq >= stored.modelSeq);
+    const answer = stored.answer as unknown as DelegationProgress;
+    return { current, serve: current && settledAnswer(answer) && stored.ageMs <= maxAge, answer };
+  }
+
+  /** Polls for a settled published answer for up to SETTLE_WAIT_MS; the last read otherwise. */
+  private async settledSoon(caseId: string, maxAge: number, first: PublishedRead): Promise<PublishedRead> {
+    let read = first;
+    const until = Date.now() + SETTLE_WAIT_MS;
+    while (!read.serve && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      read = await this.published(caseId, maxAge);
+    }
+    return read;
   }
 
   private async progress(caseId: string): Promise<DelegationProgress> {

@@ -21,6 +21,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly progressReads = new Counter({
+    name: 'delegation_progress_reads_total',
+    help: "Case detail reads by source: published (the workflow's stored answer), query, published-after-timeout (the query did not answer in time)",
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   readonly submissions = new Counter({
     name: 'delegation_submissions_total',
     help: 'Delegation submissions by outcome (started, replayed, rejected)',

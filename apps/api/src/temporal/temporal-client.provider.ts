@@ -24,6 +24,7 @@ export const requestIdInterceptor: WorkflowClientInterceptor = {
 @Injectable()
 export class TemporalClientService implements OnApplicationShutdown {
   private connecting?: Promise<Client>;
+  private connectedClient?: Client;
   /** Built at construction: the API refuses to start without payload keys rather than at the first case. */
   private readonly dataConverter: DataConverter;
 
@@ -42,11 +43,17 @@ export class TemporalClientService implements OnApplicationShutdown {
             interceptors: { workflow: [requestIdInterceptor] },
           }),
       )
+      .then((client) => (this.connectedClient = client))
       .catch((err: unknown) => {
         this.connecting = undefined; // try again on the next call
         throw err;
       });
     return this.connecting;
+  }
+
+  /** This process has reached Temporal (a connection is open); false before the first successful connect. */
+  connected(): boolean {
+    return this.connectedClient !== undefined;
   }
 
   /** Cheap round trip used by /health: the namespace must exist and answer before the deadline. */

@@ -14,6 +14,7 @@ import { CaseAttachments1795990764881 } from './1795990764881-CaseAttachments';
 import { LoginLimits1796001346830 } from './1796001346830-LoginLimits';
 import { WhitelistCriteria1796001454659 } from './1796001454659-WhitelistCriteria';
 import { ApecCardRef1796001469987 } from './1796001469987-ApecCardRef';
+import { CaseProgress1796001630657 } from './1796001630657-CaseProgress';
 import { ApecCardReplacedBy1796002119210 } from './1796002119210-ApecCardReplacedBy';
 import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaims';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   LoginLimits1796001346830,
   WhitelistCriteria1796001454659,
   ApecCardRef1796001469987,
+  CaseProgress1796001630657,
   ApecCardReplacedBy1796002119210,
   ApecRenewalClaims1796003820347,
 ];
