@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
+import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
@@ -20,7 +20,8 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
-import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
+import { startCaseWorkflow } from '../delegations/start-case';
+import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
 import type { Replayable } from '../delegations/delegations.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import {
@@ -318,17 +319,7 @@ export class ApecService {
         submittedBy: { id: user.id, role: user.role, unit: user.unit, name: user.name },
         submittedAt,
       };
-      let client;
-      try {
-        client = await this.temporal.client();
-      } catch (err) {
-        throw new NotSent(err);
-      }
-      try {
-        await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
-      } catch (err) {
-        if (!(key && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       const response: ApplicationResponse = { caseId, workflowId, process: 'apec-card', status: 'open', submittedAt };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       return { ...stored, replayed: stored.body !== response };

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import {
-  completeStepUpdate,
-  DELEGATION_WORKFLOW_TYPE,
-  delegationWorkflowId,
-  type Actor,
-  type CompleteStepRequest,
-  type DelegationInput,
-} from '@df/contracts';
+import { completeStepUpdate, delegationWorkflowId, type Actor, type CompleteStepRequest, type DelegationInput } from '@df/contracts';
 import {
   APEC_WHITELIST_DEFINITION,
   criteriaProblems,
@@ -25,7 +17,8 @@ import type { AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
-import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
+import { startCaseWorkflow } from '../delegations/start-case';
+import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
 import type { Replayable } from '../delegations/delegations.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { AdmissionSchema } from './schemas';
@@ -132,17 +125,7 @@ export class WhitelistService {
         submittedBy: actor,
         submittedAt,
       };
-      let client;
-      try {
-        client = await this.temporal.client();
-      } catch (err) {
-        throw new NotSent(err);
-      }
-      try {
-        await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
-      } catch (err) {
-        if (!(key && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      const client = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       // The figures are the filing step's data (validated above as the engine validates them).
       const requestId = `${caseId}:${FILING_STEP}`;
       const filing: CompleteStepRequest = { requestId, actor, stepKey: FILING_STEP, data: { ...figures } };

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Brackets, Repository } from 'typeorm';
 import {
   amendUpdate,
@@ -11,7 +10,6 @@ import {
   detachUpdate,
   completeStepUpdate,
   decideStepUpdate,
-  DELEGATION_WORKFLOW_TYPE,
   delegationWorkflowId,
   objectionUpdate,
   planSummary,
@@ -71,6 +69,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
+import { startCaseWorkflow } from './start-case';
 import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
 export interface SubmissionResponse {
@@ -178,13 +177,7 @@ export class DelegationsService {
         submittedAt,
         ...(schedules.length > 0 ? { schedules } : {}),
       };
-      const client = await this.connect();
-      try {
-        await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue: this.config.taskQueue, workflowId, args: [input] });
-      } catch (err) {
-        // Only a retry of the same key can hit its own derived id.
-        if (!(key && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       const response: SubmissionResponse = {
         caseId,
         workflowId,
