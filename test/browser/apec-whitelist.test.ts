@@ -6,6 +6,7 @@ import { RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { eventually } from '../support/harness';
 import { HAN, pickOption, screenshot, startStack, type Stack } from './support';
+import { enterpriseUnit } from '../support/factories';
 
 async function expectAccessible(page: Page): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
@@ -23,17 +24,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     stack = await startStack(1);
     const unit = stack.users.unit;
     await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
-      {
-        code: unit,
-        nameZh: '白名单测试公司',
-        nameEn: 'Whitelist Test Co.',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
+      enterpriseUnit(unit, { zh: '白名单测试公司', en: 'Whitelist Test Co.' }),
       { id: 'test', role: 'system' },
     );
     await request(stack.api.http)

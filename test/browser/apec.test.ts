@@ -6,6 +6,7 @@ import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
+import { enterpriseUnit } from '../support/factories';
 
 /** axe-core on the page: no serious or critical violation. */
 async function expectAccessible(page: Page): Promise<void> {
@@ -23,20 +24,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const unit = stack.users.unit;
     const registries = new RegistriesRepository(stack.api.app.get(DataSource));
     const system = { id: 'test', role: 'system' };
-    await registries.putUnit(
-      {
-        code: unit,
-        nameZh: '测试贸易公司',
-        nameEn: 'Test Trading Co.',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
-      system,
-    );
+    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易公司', en: 'Test Trading Co.' }), system);
     await registries.putPerson(
       {
         personId: `${unit}-p1`,
@@ -54,20 +42,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
       system,
     );
     // A second registered unit the desk registers as an enterprise from its page, and a card to mark lost.
-    await registries.putUnit(
-      {
-        code: `${unit}-b`,
-        nameZh: '测试物流公司',
-        nameEn: 'Test Logistics Co.',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
-      system,
-    );
+    await registries.putUnit(enterpriseUnit(`${unit}-b`, { zh: '测试物流公司', en: 'Test Logistics Co.' }), system);
     const today = shanghaiDate(Date.now());
     await new ApecRepository(stack.api.app.get(DataSource)).registerCard({
       number: `CHB${String(Date.now()).slice(-9)}`,

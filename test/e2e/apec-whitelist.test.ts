@@ -7,6 +7,7 @@ import { eventually, startTestWorker, type TestWorker } from '../support/harness
 import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 import { AdmissionResultSchema } from '../../apps/api/src/apec/schemas';
 import * as W from '../../apps/api/src/apec/whitelist.schemas';
+import { enterpriseUnit } from '../support/factories';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -39,21 +40,7 @@ describe('whitelist admission over the API (issue 17)', () => {
     const ds = api.app.get(DataSource);
     const registries = new RegistriesRepository(ds);
     apec = new ApecRepository(ds);
-    for (const code of [ent.unit, gov.unit])
-      await registries.putUnit(
-        {
-          code,
-          nameZh: '测试企业',
-          nameEn: 'Test Co.',
-          parentCode: null,
-          supervisingDepartment: null,
-          clerks: [],
-          signatories: [],
-          status: 'active',
-          suspendedReason: null,
-        },
-        system,
-      );
+    for (const code of [ent.unit, gov.unit]) await registries.putUnit(enterpriseUnit(code, { zh: '测试企业', en: 'Test Co.' }), system);
   });
   afterAll(async () => {
     await api?.close();

@@ -14,6 +14,7 @@ import {
 } from '../support/api-harness';
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
+import { enterpriseUnit } from '../support/factories';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -31,21 +32,7 @@ describe('APEC cards over the API (issue 17)', () => {
   let apec: ApecRepository;
   const system = { id: 'test', role: 'system' };
 
-  const unit = (code: string) =>
-    registries.putUnit(
-      {
-        code,
-        nameZh: '测试企业',
-        nameEn: 'Test Co.',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
-      system,
-    );
+  const unit = (code: string) => registries.putUnit(enterpriseUnit(code, { zh: '测试企业', en: 'Test Co.' }), system);
   const person = (personId: string, u: string) =>
     registries.putPerson(
       {

@@ -19,7 +19,7 @@ import {
 } from '@df/contracts';
 import { ApecCriteriaRepository, ApecRepository, RegistriesRepository } from '@df/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { actor } from '../support/factories';
+import { actor, enterpriseUnit } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -60,20 +60,7 @@ describe('whitelist admission as a process, criteria as office data (issue 17)',
 
   async function enterprise(ownership: 'state' | 'non-state', size: 'large' | 'medium' | 'small' | 'micro') {
     const unit = `wl-${randomUUID().slice(0, 8)}`;
-    await registries.putUnit(
-      {
-        code: unit,
-        nameZh: '测试贸易有限公司',
-        nameEn: 'Test Trading Co.',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
-      system,
-    );
+    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易有限公司', en: 'Test Trading Co.' }), system);
     await apec.putEnterprise({ unit, ownership, size });
     return unit;
   }

@@ -27,7 +27,7 @@ import { ApecRepository, NotificationEntity, RegistriesRepository } from '@df/pe
 import { startReviewReminder } from '../../apps/api/src/apec/review-reminder';
 import { stopCardApplications } from '../../apps/api/src/apec/stop-applications';
 import { drive } from '../support/drive';
-import { actor, caseInput } from '../support/factories';
+import { actor, caseInput, enterpriseUnit } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -56,20 +56,7 @@ describe('APEC business travel cards (issue 17)', () => {
   /** A registered enterprise (a unit with its roster of `n` people) of this ownership and size. */
   async function enterprise(ownership: 'state' | 'non-state', size: 'large' | 'medium' | 'small' | 'micro', n = 2) {
     const unit = `ent-${randomUUID().slice(0, 8)}`;
-    await registries.putUnit(
-      {
-        code: unit,
-        nameZh: '测试贸易有限公司',
-        nameEn: 'Test Trading Co.',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
-      system,
-    );
+    await registries.putUnit(enterpriseUnit(unit, { zh: '测试贸易有限公司', en: 'Test Trading Co.' }), system);
     await apec.putEnterprise({ unit, ownership, size });
     const applicants: CardApplicant[] = [];
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeFacts, shanghaiDate, type CaseFacts } from '@df/domain';
+import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeFacts, shanghaiDate, type CaseFacts, type RegisteredUnit } from '@df/domain';
 import type { Actor, DelegationInput } from '@df/contracts';
 
 /** Monday 2026-03-02 09:00 Shanghai: with a time scale, case time starts here (no holiday for weeks). */
@@ -48,5 +48,20 @@ export function caseInput(overrides: { facts?: Partial<CaseFacts>; workingDaySec
     submittedBy: actor('organizer', unit),
     submittedAt,
     ...(overrides.workingDaySeconds ? { workingDaySeconds: overrides.workingDaySeconds } : {}),
+  };
+}
+
+/** An active registered unit with no parent, supervising department, clerks or signatories: an enterprise of the APEC tests. */
+export function enterpriseUnit(code: string, name: { zh: string; en: string }): RegisteredUnit {
+  return {
+    code,
+    nameZh: name.zh,
+    nameEn: name.en,
+    parentCode: null,
+    supervisingDepartment: null,
+    clerks: [],
+    signatories: [],
+    status: 'active',
+    suspendedReason: null,
   };
 }
