@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import {
   maskPersonalValue,
   mayEverSeeInClear,
   normaliseKey,
   PERSONAL_DATA,
   PERSONAL_DATA_CLASSES,
+  PERSONAL_NUMBER_GATE,
   personalClassOfKey,
   personalContainerOfKey,
   seesInClear,
@@ -53,5 +55,40 @@ describe('the personal-data classification', () => {
     expect(maskPersonalValue('person-id', 'ab')).toBe('**');
     expect(maskPersonalValue('party-membership', true)).toBeNull();
     expect(maskPersonalValue('classified-access', false)).toBeNull();
+  });
+});
+
+describe('PERSONAL_NUMBER_GATE (masking skips strings without it)', () => {
+  const patterns = PERSONAL_DATA_CLASSES.flatMap((cls) => PERSONAL_DATA[cls].patterns);
+  const matches = (text: string) => patterns.some((re) => text.replace(re, '\u0000') !== text);
+
+  it('every string a pattern matches passes the gate: the shapes of every class, in text', () => {
+    const samples = [
+      'E12345678',
+      'EA1234567',
+      'SE 1234567',
+      'g1234567',
+      '110105196107150031',
+      '11010519610715003X',
+      '110105610715003',
+      '110105 19610715 003X',
+      '110105-19610715-003x',
+    ];
+    for (const sample of samples) {
+      for (const text of [sample, `护照号${sample}，请核对`, `(${sample})`]) {
+        expect(matches(text)).toBe(true);
+        expect(PERSONAL_NUMBER_GATE.test(text)).toBe(true);
+      }
+    }
+  });
+
+  it('no pattern matches a string without six digits in a row (fast-check: letters, digits, spaces, hyphens, X)', () => {
+    const text = fc
+      .string({ unit: fc.constantFrom(...'0123456789ABEGPSXaegpx -'), maxLength: 40 })
+      .filter((t) => !PERSONAL_NUMBER_GATE.test(t));
+    fc.assert(
+      fc.property(text, (t) => !matches(t)),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -80,6 +80,14 @@ export const PRC_ID_NUMBER_PATTERNS: readonly RegExp[] = [
   /(?<![A-Za-z0-9])\d{6}[ -]\d{8}[ -]\d{3}[\dXx](?![A-Za-z0-9])/g,
 ];
 
+/**
+ * What every pattern of every class needs: six digits in a row (passport numbers have 7-8, PRC ID numbers 15 or
+ * 17 in a row or a first group of 6). A string without it holds no personal number, so masking skips the
+ * patterns (most strings of a case answer are step keys, labels and dates). A new pattern that can match
+ * without six digits must change this gate: personal-data.spec.ts checks it.
+ */
+export const PERSONAL_NUMBER_GATE = /\d{6}/;
+
 export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   'passport-number': {
     label: { zh: '护照号码', en: 'Passport number' },
