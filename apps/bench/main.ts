@@ -25,8 +25,8 @@ export interface BenchSummary {
   options: BenchOptions;
   external: Stack['external'];
   decision?: Omit<DecisionFigures, 'updatesPerCase' | 'workflowIds'>;
-  /** The bare, the append and the local-append baseline, in the same run on the same server. */
-  baselines?: { bare: BaselineFigures; append: BaselineFigures; appendLocal: BaselineFigures };
+  /** The bare and the append baseline, in the same run on the same server. */
+  baselines?: { bare: BaselineFigures; append: BaselineFigures };
   history?: HistoryFigures[];
   worker?: WorkerFigures;
   board?: BoardFigures;
@@ -106,7 +106,6 @@ async function main(): Promise<number> {
       summary.baselines = {
         bare: await runBaseline('bare', stack.temporalAddress, stack.namespace, updatesPerCase, db),
         append: await runBaseline('append', stack.temporalAddress, stack.namespace, updatesPerCase, db),
-        appendLocal: await runBaseline('append-local', stack.temporalAddress, stack.namespace, updatesPerCase, db),
       };
     }
     if (options.only.includes('history')) {

@@ -17,17 +17,6 @@ export function targets(s: BenchSummary): Target[] {
     out.push(target('throughput ours/append', '≥ 0.8', ratio(d.updatesPerSecond, b.append.updatesPerSecond), 0.8, '', true));
     out.push(target('throughput ours/bare', '≥ 0.4', ratio(d.updatesPerSecond, b.bare.updatesPerSecond), 0.4, '', true));
     out.push(target('p99 request-to-result ours/append', '≤ 1.3', ratio(d.requestToResultMs.p99, b.append.requestToResultMs.p99), 1.3, ''));
-    // Not the targets: the same goals against the baseline that appends as ours does (a local activity).
-    out.push(target('throughput ours/append (local)', '≥ 0.8', ratio(d.updatesPerSecond, b.appendLocal.updatesPerSecond), 0.8, '', true));
-    out.push(
-      target(
-        'p99 request-to-result ours/append (local)',
-        '≤ 1.3',
-        ratio(d.requestToResultMs.p99, b.appendLocal.requestToResultMs.p99),
-        1.3,
-        '',
-      ),
-    );
   }
   if (d) {
     out.push(target('decision visible in read model, p99', '≤ 250 ms', d.requestToReadModelMs.p99, 250, ' ms'));
@@ -56,9 +45,7 @@ export function targets(s: BenchSummary): Target[] {
 }
 
 export function report(s: BenchSummary): Report {
-  const rows: Array<Array<string | number>> = [
-    ['section', 'figure', 'ours', 'bare', 'append', 'append (local)', 'ours/bare', 'ours/append', 'ours/append (local)'],
-  ];
+  const rows: Array<Array<string | number>> = [['section', 'figure', 'ours', 'bare', 'append', 'ours/bare', 'ours/append']];
   const d = s.decision;
   const b = s.baselines;
   const r = (ours: number, base: number | undefined) => (base === undefined ? '-' : ratio(ours, base));
@@ -69,10 +56,8 @@ export function report(s: BenchSummary): Report {
       d.updatesPerSecond,
       b?.bare.updatesPerSecond ?? '-',
       b?.append.updatesPerSecond ?? '-',
-      b?.appendLocal.updatesPerSecond ?? '-',
       r(d.updatesPerSecond, b?.bare.updatesPerSecond),
       r(d.updatesPerSecond, b?.append.updatesPerSecond),
-      r(d.updatesPerSecond, b?.appendLocal.updatesPerSecond),
     ]);
     for (const p of ['p50', 'p95', 'p99'] as const)
       rows.push([
@@ -81,10 +66,8 @@ export function report(s: BenchSummary): Report {
         ms(d.requestToResultMs[p]),
         ms(b?.bare.requestToResultMs[p]),
         ms(b?.append.requestToResultMs[p]),
-        ms(b?.appendLocal.requestToResultMs[p]),
         r(d.requestToResultMs[p], b?.bare.requestToResultMs[p]),
         r(d.requestToResultMs[p], b?.append.requestToResultMs[p]),
-        r(d.requestToResultMs[p], b?.appendLocal.requestToResultMs[p]),
       ]);
     for (const p of ['p50', 'p95', 'p99'] as const)
       rows.push([
@@ -93,10 +76,8 @@ export function report(s: BenchSummary): Report {
         ms(d.requestToReadModelMs[p]),
         '',
         ms(b?.append.requestToReadModelMs?.[p]),
-        ms(b?.appendLocal.requestToReadModelMs?.[p]),
         '',
         r(d.requestToReadModelMs[p], b?.append.requestToReadModelMs?.[p]),
-        r(d.requestToReadModelMs[p], b?.appendLocal.requestToReadModelMs?.[p]),
       ]);
     if (d.caseReadMs)
       rows.push([
@@ -185,8 +166,6 @@ export function report(s: BenchSummary): Report {
               p99RequestToReadModelAppend: b.append.requestToReadModelMs
                 ? ratio(d.requestToReadModelMs.p99, b.append.requestToReadModelMs.p99)
                 : undefined,
-              throughputAppendLocal: ratio(d.updatesPerSecond, b.appendLocal.updatesPerSecond),
-              p99RequestToResultAppendLocal: ratio(d.requestToResultMs.p99, b.appendLocal.requestToResultMs.p99),
             }
           : undefined,
       targets: t,

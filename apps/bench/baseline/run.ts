@@ -1,8 +1,7 @@
 // Runs the baselines on the same Temporal server: the same number of cases, each taking the same
 // number of updates as its counterpart in the decision path, one update in flight per case, sent with
 // the raw @temporalio/client. `bare` only counts; `append` writes one event row to PostgreSQL through
-// an activity before it answers, `append-local` through a local activity; both are also timed to that row
-// being readable (as ours is to case_steps).
+// an activity before it answers, and is also timed to that row being readable (as ours is to case_steps).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
@@ -13,13 +12,7 @@ import { summarize, type LatencySummary } from '../stats';
 import { BASELINE_TABLE, baselineActivities, createBaselineTable, dropBaselineTable } from './activities';
 import { baselineActUpdate } from './workflows';
 
-export type BaselineKind = 'bare' | 'append' | 'append-local';
-
-const WORKFLOW_TYPE: Record<BaselineKind, string> = {
-  bare: 'baselineCase',
-  append: 'appendBaselineCase',
-  'append-local': 'localAppendBaselineCase',
-};
+export type BaselineKind = 'bare' | 'append';
 
 export interface BaselineFigures {
   kind: BaselineKind;
@@ -28,7 +21,7 @@ export interface BaselineFigures {
   wallSeconds: number;
   updatesPerSecond: number;
   requestToResultMs: LatencySummary;
-  /** append and append-local: to the event row being readable (polled every 2 ms from the response, as ours). */
+  /** append only: to the event row being readable (polled every 2 ms from the response, as ours). */
   requestToReadModelMs?: LatencySummary;
 }
 
@@ -48,7 +41,7 @@ async function waitRow(db: Pool, eventId: string, timeoutMs = 10_000): Promise<v
   for (;;) {
     const { rowCount } = await db.query(`SELECT 1 FROM ${BASELINE_TABLE} WHERE event_id = $1`, [eventId]);
     if (rowCount) return;
-    if (performance.now() > deadline) throw new Error(`baseline: event ${eventId} never showed`);
+    if (performance.now() > deadline) throw new Error(`append baseline: event ${eventId} never showed`);
     await sleep(2);
   }
 }
@@ -61,19 +54,18 @@ export async function runBaseline(
   db: Pool,
 ): Promise<BaselineFigures> {
   const taskQueue = `bench-baseline-${kind}-${randomUUID().slice(0, 8)}`;
-  const appends = kind !== 'bare';
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quiet });
   const workerConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
-  if (appends) await createBaselineTable(db);
+  if (kind === 'append') await createBaselineTable(db);
   try {
     const worker = await Worker.create({
       connection: workerConnection,
       namespace,
       taskQueue,
       workflowBundle: { code },
-      ...(appends ? { activities: baselineActivities(db) } : {}),
+      ...(kind === 'append' ? { activities: baselineActivities(db) } : {}),
     });
     log(
       `baseline ${kind}: ${updatesPerCase.length} workflows, ${updatesPerCase.reduce((a, b) => a + b, 0)} updates on task queue ${taskQueue}`,
@@ -82,7 +74,7 @@ export async function runBaseline(
       const started = performance.now();
       const runs = await Promise.all(
         updatesPerCase.map(async (count, i) => {
-          const handle = await client.workflow.start(WORKFLOW_TYPE[kind], {
+          const handle = await client.workflow.start(kind === 'append' ? 'appendBaselineCase' : 'baselineCase', {
             taskQueue,
             workflowId: `${taskQueue}-${i}`,
             args: [count],
@@ -94,7 +86,7 @@ export async function runBaseline(
             const requestId = randomUUID();
             await handle.executeUpdate(baselineActUpdate, { args: [{ requestId, stepKey: `S${n}` }], updateId: requestId });
             result.push(performance.now() - t0);
-            if (appends) {
+            if (kind === 'append') {
               await waitRow(db, requestId);
               visible.push(performance.now() - t0);
             }
@@ -114,10 +106,10 @@ export async function runBaseline(
       wallSeconds: Number(wallSeconds.toFixed(2)),
       updatesPerSecond: Number((latencies.length / wallSeconds).toFixed(1)),
       requestToResultMs: summarize(latencies),
-      ...(appends ? { requestToReadModelMs: summarize(runs.flatMap((r) => r.visible)) } : {}),
+      ...(kind === 'append' ? { requestToReadModelMs: summarize(runs.flatMap((r) => r.visible)) } : {}),
     };
   } finally {
-    if (appends) await dropBaselineTable(db).catch((err: unknown) => log(`${kind} baseline: ${String(err)}`));
+    if (kind === 'append') await dropBaselineTable(db).catch((err: unknown) => log(`append baseline: ${String(err)}`));
     await connection.close();
     await workerConnection.close();
   }

@@ -1,17 +1,8 @@
 // The baselines on the same Temporal server: a workflow that does nothing but take updates (the limit
-// Temporal sets), one whose update appends one event row to PostgreSQL through an activity before it
-// answers (the least any design with a durable read model pays), and the same through a local activity
-// (the least a design that appends inside the update's workflow task pays, as ours does since local-append). Deterministic workflow code (lint:
+// Temporal sets), and one whose update appends one event row to PostgreSQL through an activity before
+// it answers (the least any design with a durable read model pays). Deterministic workflow code (lint:
 // no Node built-ins, no I/O), bundled for a worker of its own on a task queue of its own.
-import {
-  allHandlersFinished,
-  condition,
-  defineUpdate,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { BaselineActivities } from './activities';
 
 export interface BaselineAction {
@@ -41,35 +32,20 @@ const { appendBaselineEvent } = proxyActivities<BaselineActivities>({
   retry: { initialInterval: '50 milliseconds', maximumAttempts: 20 },
 });
 
-const { appendBaselineEvent: appendBaselineEventLocally } = proxyLocalActivities<BaselineActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '50 milliseconds', maximumAttempts: 20 },
-});
-
-/** Takes `expected` updates, each appending its event row with `append` before it answers, then completes. */
-async function appendingCase(expected: number, append: BaselineActivities['appendBaselineEvent']): Promise<number> {
+/**
+ * Takes `expected` updates; each appends its event row (the update id as the event id, so a retried
+ * activity inserts nothing new) before it answers, then completes.
+ */
+export async function appendBaselineCase(expected: number): Promise<number> {
   let seq = 0;
   let answered = 0;
   setHandler(baselineActUpdate, async (action) => {
     const n = ++seq;
-    await append({ streamId: workflowInfo().workflowId, seq: n, eventId: action.requestId, stepKey: action.stepKey });
+    await appendBaselineEvent({ streamId: workflowInfo().workflowId, seq: n, eventId: action.requestId, stepKey: action.stepKey });
     answered++;
     return { accepted: true as const, requestId: action.requestId, seq: n };
   });
   await condition(() => answered >= expected);
   await condition(allHandlersFinished);
   return seq;
-}
-
-/**
- * Takes `expected` updates; each appends its event row through an activity (the update id as the event id,
- * so a retried activity inserts nothing new) before it answers, then completes.
- */
-export async function appendBaselineCase(expected: number): Promise<number> {
-  return appendingCase(expected, appendBaselineEvent);
-}
-
-/** The same through a local activity: one workflow task per update. */
-export async function localAppendBaselineCase(expected: number): Promise<number> {
-  return appendingCase(expected, appendBaselineEventLocally);
 }
