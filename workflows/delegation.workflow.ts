@@ -6,7 +6,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   proxySinks,
   setHandler,
   upsertSearchAttributes,
@@ -56,15 +55,6 @@ import { startInputProblems } from './engine/input';
 import { Rejection } from './engine/rejection';
 
 const { appendCaseEvents } = proxyActivities<DelegationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
-});
-/**
- * The same append as a local activity (LOCAL_APPEND_PATCH): run by the worker inside the workflow task that
- * produced the events, its result recorded as a marker. Same retry policy; a wait beyond localRetryThreshold
- * (1 min) becomes a timer, so a long PostgreSQL outage does not hold the workflow task open.
- */
-const { appendCaseEvents: appendCaseEventsLocally } = proxyLocalActivities<DelegationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
 });
@@ -129,13 +119,6 @@ const REAL_WORLD_DATES_PATCH = 'real-world-dates';
  */
 const ATTACHMENTS_PATCH = 'attachments';
 /**
- * With this patch the case's events are appended by a local activity in the workflow task that produced them
- * (issue 16): a decision is one workflow task (the Update, the append, its answer) instead of two workflow
- * tasks and an activity task, and its history holds a marker instead of the activity's three events and the
- * second task's three. Histories without the marker replay their activities.
- */
-const LOCAL_APPEND_PATCH = 'local-append';
-/**
  * With this patch a `calendarChanged` signal whose schedules fail isYearScheduleList is refused (logged):
  * before it, garbage failed every workflow task (a wedged case) and a schedule with problems was applied.
  * Asked only for such a signal, so cases that never get one record no marker.
@@ -164,8 +147,7 @@ const dateAttribute = (date: string): Date => new Date(`${date}T00:00:00Z`);
 /** A refused action as the failure Temporal returns to the caller (type = rejection code, details = bilingual reason). */
 /** An activity failure the activity classified as permanent (apps/worker/src/activities/failure-kind.ts). */
 function storeRejected(err: unknown): ApplicationFailure | undefined {
-  // A local activity's failure reaches the workflow as the activity's ApplicationFailure itself, unwrapped.
-  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
   return cause instanceof ApplicationFailure && cause.type === 'EVENT_STORE_REJECTED' ? cause : undefined;
 }
 
@@ -256,7 +238,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const store = async (events: Parameters<typeof appendCaseEvents>[0]): Promise<void> => {
     for (;;) {
       try {
-        await (patched(LOCAL_APPEND_PATCH) ? appendCaseEventsLocally : appendCaseEvents)(events);
+        await appendCaseEvents(events);
         break;
       } catch (err) {
         const failure = storeRejected(err);
