@@ -54,7 +54,7 @@ export class CaseScopeService {
     // Not projected yet (or gone from the read model): the workflow's own record decides, as the case detail does.
     // A case the workflow does not know either is left to the route (its body checks first, then 404), as before.
     try {
-      await this.delegations.get(user, caseId);
+      await this.delegations.get(user, caseId, req); // the case detail's handler reuses this answer
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CASE_NOT_FOUND') return;
       throw err;

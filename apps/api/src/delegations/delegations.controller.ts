@@ -1,7 +1,7 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { z } from 'zod';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ActionResult } from '@df/contracts';
 import { SUBMITTERS } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
@@ -128,8 +128,8 @@ export class DelegationsController {
   @ApiOperation({ summary: '案件详情 A case with its progress (the workflow query `progress`)' })
   @ApiOkResponse({ description: 'Progress of the case', schema: schemaRef(ProgressSchema) })
   @errorResponses(401, 403, 404, 503)
-  get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<CaseDetail> {
-    return this.delegations.detail(user, id);
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string, @Req() req: Request): Promise<CaseDetail> {
+    return this.delegations.detail(user, id, req); // the scope guard's answer, if it read one, is reused
   }
 
   @Get('delegations/:id/timeline')

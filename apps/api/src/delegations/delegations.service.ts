@@ -126,6 +126,9 @@ const iso = (d: Date | string | null): string | null => (d === null ? null : typ
 /** Everything the delegation endpoints do: validation, scoping, the workflow's start/updates/query, the read models. */
 @Injectable()
 export class DelegationsService {
+  /** The progress answer each request in flight already got (see get): held only as long as the request is. */
+  private readonly answered = new WeakMap<object, { caseId: string; answer: DelegationProgress }>();
+
   constructor(
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     private readonly temporal: TemporalClientService,
@@ -308,9 +311,16 @@ export class DelegationsService {
     return new Set(rows.map((r) => r.case_id));
   }
 
-  /** The workflow's progress (published or queried: currentProgress), scoped and masked, with the read model's status when it knows the case closed outside the engine. */
-  async get(user: AuthUser, caseId: string): Promise<DelegationProgress> {
-    const progress = await this.currentProgress(caseId);
+  /**
+   * The workflow's progress (published or queried: currentProgress), scoped and masked, with the read model's
+   * status when it knows the case closed outside the engine. `request` (the HTTP request being answered): an
+   * answer this request already got for the case (the scope guard's, for a case not projected yet) is reused,
+   * so a page view reads and counts the progress once.
+   */
+  async get(user: AuthUser, caseId: string, request?: object): Promise<DelegationProgress> {
+    const earlier = request ? this.answered.get(request) : undefined;
+    const progress = earlier?.caseId === caseId ? earlier.answer : await this.currentProgress(caseId);
+    if (request) this.answered.set(request, { caseId, answer: progress });
     if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null }))
       throw outOfScope();
     return maskFor(user.role, await this.withClosedStatus(progress));
@@ -321,9 +331,9 @@ export class DelegationsService {
    * has the workflow (history past the namespace's retention, or deleted), the read models' record of it
    * (`source: 'read-model'`, readModelDetail). Actions on such a case stay refused: 409 CASE_CLOSED.
    */
-  async detail(user: AuthUser, caseId: string): Promise<CaseDetail> {
+  async detail(user: AuthUser, caseId: string, request?: object): Promise<CaseDetail> {
     try {
-      return { ...(await this.get(user, caseId)), source: 'workflow' };
+      return { ...(await this.get(user, caseId, request)), source: 'workflow' };
     } catch (err) {
       // progress() maps a missing workflow to CASE_NOT_FOUND: the read model may still know the case.
       if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
@@ -384,7 +394,8 @@ export class DelegationsService {
     if (stored.serve) return this.servedPublished('published', stored.answer);
     // A system step in flight: the published answer is a passing state that a query, which waits for the
     // workflow task pending with the result, would not show. Its settled successor is usually a moment away.
-    if (stored.current) {
+    // (A settled answer that is only older than maxAge has no successor coming: it goes to the query at once.)
+    if (stored.current && !settledAnswer(stored.answer!)) {
       stored = await this.settledSoon(caseId, maxAge, stored);
       if (stored.serve) return this.servedPublished('published', stored.answer);
     }
