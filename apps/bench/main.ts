@@ -24,6 +24,8 @@ export interface BenchSummary {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   options: BenchOptions;
   external: Stack['external'];
+  /** The workers' V8 heap cap in MiB (0 = none): WORKER_HEAP_MB unless --worker-heap-mb. */
+  workerHeapMb?: number;
   decision?: Omit<DecisionFigures, 'updatesPerCase' | 'workflowIds'>;
   /** The bare and the append baseline, in the same run on the same server. */
   baselines?: { bare: BaselineFigures; append: BaselineFigures };
@@ -78,6 +80,7 @@ async function main(): Promise<number> {
   const stack = await startStack(options.workingDaySeconds, {
     workers: options.workers,
     ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
+    ...(options.workerHeapMb !== undefined ? { workerHeapMb: options.workerHeapMb } : {}),
   });
   // Stop everything on Ctrl-C too: nothing is left running.
   let stopping: Promise<void> | undefined;
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   summary.external = stack.external;
+  summary.workerHeapMb = stack.workerHeapMb;
   const db = new Pool({ connectionString: stack.databaseUrl, max: 8 });
   const connection = await Connection.connect(stack.temporal.connection);
   const client = new Client({ connection, namespace: stack.namespace, dataConverter: stack.temporal.dataConverter });

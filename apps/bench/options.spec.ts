@@ -12,6 +12,8 @@ describe('bench options', () => {
       only: ['decision', 'history', 'worker', 'board', 'year'],
     });
     expect(parseOptions([], {}).cpuProfDir).toBeUndefined();
+    // No cap given: the bench's worker gets WORKER_HEAP_MB's, as npm start's does.
+    expect(parseOptions([], {}).workerHeapMb).toBeUndefined();
   });
 
   it('reads flags over the environment, and --quick shrinks what is not given', () => {
@@ -23,6 +25,8 @@ describe('bench options', () => {
       yearCases: 2000,
       only: ['year'],
     });
+    expect(parseOptions(['--worker-heap-mb', '0'], { BENCH_WORKER_HEAP_MB: '256' }).workerHeapMb).toBe(0);
+    expect(parseOptions([], { BENCH_WORKER_HEAP_MB: '256' }).workerHeapMb).toBe(256);
   });
 
   it('refuses what it does not know', () => {
@@ -30,5 +34,6 @@ describe('bench options', () => {
     expect(() => parseOptions(['--only', 'nope'], {})).toThrow(/unknown section/);
     expect(() => parseOptions(['--fast'], {})).toThrow(/unknown argument/);
     expect(() => parseOptions(['--workers', '1.5'], {})).toThrow(/whole number/);
+    expect(() => parseOptions(['--worker-heap-mb', '-1'], {})).toThrow(/--worker-heap-mb must be a whole number ≥ 0/);
   });
 });

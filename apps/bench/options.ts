@@ -20,6 +20,8 @@ export interface BenchOptions {
   workers: number;
   /** Write `node --cpu-prof` profiles of the worker(s) and the API here. */
   cpuProfDir?: string;
+  /** Heap cap of the worker process(es) in MiB (`--max-old-space-size`); 0 = none; default WORKER_HEAP_MB, as `npm start`. */
+  workerHeapMb?: number;
   quick: boolean;
   only: Section[];
   /** Write the JSON summary here as well as to stdout. */
@@ -35,6 +37,8 @@ export const USAGE = `npm run bench -- [options]
   --working-day-seconds S time scale of the decision path (default 0.5; env BENCH_WORKING_DAY_SECONDS)
   --year-cases N          cases of the year section, arriving over 250 working days (default 200; env BENCH_YEAR_CASES)
   --workers N             worker processes on the one task queue (default 1; env BENCH_WORKERS)
+  --worker-heap-mb N      the worker process(es)' V8 heap cap, MiB (--max-old-space-size; 0 = none;
+                          default WORKER_HEAP_MB's, 384, as npm start; env BENCH_WORKER_HEAP_MB)
   --cpu-prof DIR          node --cpu-prof profiles of the worker(s) and the API into DIR (env BENCH_CPU_PROF_DIR);
                           summarise with node dist/apps/bench/profile-summary.js DIR/*.cpuprofile
   --quick                 small sizes for a smoke run (5 cases, 50 open, 2000 board cases, 40 requests, 10 year cases arriving over 25 working days)
@@ -52,6 +56,12 @@ const positiveInt = (name: string, raw: string): number => {
   return n;
 };
 
+const wholeNumber = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0 (got ${JSON.stringify(raw)})`);
+  return n;
+};
+
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const raw = new Map<string, string>();
   const fromEnv: Array<[string, string]> = [
@@ -64,6 +74,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     ['year-cases', 'BENCH_YEAR_CASES'],
     ['workers', 'BENCH_WORKERS'],
     ['cpu-prof', 'BENCH_CPU_PROF_DIR'],
+    ['worker-heap-mb', 'BENCH_WORKER_HEAP_MB'],
   ];
   for (const [flag, name] of fromEnv) if (env[name]) raw.set(flag, env[name]!);
   let quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
@@ -88,6 +99,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'year-cases',
         'workers',
         'cpu-prof',
+        'worker-heap-mb',
       ].includes(m[1]!)
     )
       throw new UsageError(`unknown argument ${arg}\n\n${USAGE}`);
@@ -117,6 +129,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     yearCases: int('year-cases', 200, 10),
     workers: int('workers', 1, 1),
     ...(raw.has('cpu-prof') ? { cpuProfDir: raw.get('cpu-prof')! } : {}),
+    ...(raw.has('worker-heap-mb') ? { workerHeapMb: wholeNumber('--worker-heap-mb', raw.get('worker-heap-mb')!) } : {}),
     quick,
     only: SECTIONS.filter((s) => only.includes(s)),
     ...(raw.has('out') ? { out: raw.get('out')! } : {}),

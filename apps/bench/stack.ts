@@ -13,6 +13,7 @@ import {
   loadConfig,
   resolveTemporalCli,
   startChildProgram,
+  workerHeapArgs,
   startEmbeddedPostgres,
   startTemporalDevServer,
   temporalConnectionOptions,
@@ -36,6 +37,8 @@ export interface Stack {
   worker: ChildProgram;
   /** Every worker process on the task queue (`--workers`). */
   workers: ChildProgram[];
+  /** The workers' V8 heap cap in MiB as started (0 = none). */
+  workerHeapMb: number;
   api: ChildProgram;
   /** How the bench's own Temporal client connects and encrypts, exactly as the worker and the API do. */
   temporal: { connection: TemporalConnectionOptions; dataConverter: DataConverter };
@@ -56,6 +59,8 @@ export interface StackOptions {
    * into it too (WORKFLOW_BUNDLE_PATH), so profile-summary can map the workflow frames to their sources.
    */
   cpuProfDir?: string;
+  /** Heap cap of the worker process(es) in MiB (0 = none); default the configuration's WORKER_HEAP_MB, as `npm start`. */
+  workerHeapMb?: number;
 }
 
 export async function startStack(workingDaySeconds: number, opts: StackOptions = {}): Promise<Stack> {
@@ -129,13 +134,17 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
     const execArgv = [...process.execArgv];
     if (opts.cpuProfDir) process.execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
     const workers: ChildProgram[] = [];
+    const workerHeapMb = opts.workerHeapMb ?? config.workerHeapMb;
     let api: ChildProgram;
     try {
       for (let i = 0; i < Math.max(1, opts.workers ?? 1); i++) {
-        const worker = await startChildProgram(`worker${i === 0 ? '' : ` ${i + 1}`}`, join(dist, 'worker', 'main.js'), env, 'stderr');
+        const worker = await startChildProgram(`worker${i === 0 ? '' : ` ${i + 1}`}`, join(dist, 'worker', 'main.js'), env, {
+          output: 'stderr',
+          execArgv: workerHeapArgs(workerHeapMb),
+        });
         stops.push(() => worker.stop());
         workers.push(worker);
-        log(`worker pid ${worker.pid} on task queue ${taskQueue}`);
+        log(`worker pid ${worker.pid} on task queue ${taskQueue}${workerHeapMb ? `, heap cap ${workerHeapMb} MiB` : ', no heap cap'}`);
       }
       api = await startChildProgram('api', join(dist, 'api', 'main.js'), env, 'stderr');
     } finally {
@@ -153,6 +162,7 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
       apiUrl,
       worker,
       workers,
+      workerHeapMb,
       api,
       temporal: { connection: temporalConnectionOptions(config), dataConverter: temporalDataConverter(config) },
       external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },

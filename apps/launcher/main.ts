@@ -15,6 +15,7 @@ import {
   runFile,
   runUntilSignal,
   startChildProgram,
+  workerHeapArgs,
   startEmbeddedPostgres,
   startTemporalDevServer,
   stopOrphans,
@@ -57,7 +58,8 @@ void runUntilSignal('delegation-flow', async () => {
     const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: address };
     for (const name of ['worker', 'api'] as const) {
       const program = join(__dirname, '..', name, 'main.js');
-      await supervise(config, stops, name, name, () => startChildProgram(name, program, env, { ownProcessGroup: true }));
+      const execArgv = name === 'worker' ? workerHeapArgs(config.workerHeapMb) : [];
+      await supervise(config, stops, name, name, () => startChildProgram(name, program, env, { ownProcessGroup: true, execArgv }));
     }
 
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;

@@ -20,7 +20,12 @@ export interface ChildProgramOptions {
    * children in order instead of all of them stopping (and looking crashed) at once.
    */
   ownProcessGroup?: boolean;
+  /** Node options for the child besides this process's own (e.g. `--max-old-space-size=384`). */
+  execArgv?: readonly string[];
 }
+
+/** The Node options that cap a worker's heap (WORKER_HEAP_MB; 0 = none). */
+export const workerHeapArgs = (heapMb: number): string[] => (heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []);
 
 /**
  * Forks a Node program (the API or the worker main) and resolves once it reports ready over IPC
@@ -38,6 +43,7 @@ export function startChildProgram(
     env,
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
     detached: opts.ownProcessGroup ?? false,
+    ...(opts.execArgv?.length ? { execArgv: [...process.execArgv, ...opts.execArgv] } : {}),
   });
   const ended = new Promise<ExitInfo>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const exited = ended.then((e) => e.code);

@@ -29,6 +29,12 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ RECONCILE_INTERVAL_MS: bad })).toThrow(/^[\s\S]*RECONCILE_INTERVAL_MS: /);
   });
 
+  it('reads the worker heap cap (default 384 MiB, 0 = none)', () => {
+    expect(loadConfig({}).workerHeapMb).toBe(384);
+    expect(loadConfig({ WORKER_HEAP_MB: '0' }).workerHeapMb).toBe(0);
+    for (const bad of ['-1', '1.5', 'big', '70000']) expect(() => loadConfig({ WORKER_HEAP_MB: bad })).toThrow(/^[\s\S]*WORKER_HEAP_MB: /);
+  });
+
   it('refuses a program whose required variables are missing', () => {
     expect(() => loadConfig({}, ['DATABASE_URL', 'TEMPORAL_ADDRESS'])).toThrow(
       /DATABASE_URL: is required[\s\S]*TEMPORAL_ADDRESS: is required/,

@@ -71,6 +71,7 @@ const schema = z.object({
     .optional(),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  WORKER_HEAP_MB: z.coerce.number().int().min(0).max(65_536).default(384),
   RECONCILE_INTERVAL_MS: z.coerce
     .number()
     .int()
@@ -210,6 +211,13 @@ export interface AppConfig {
    */
   workerMaxCachedWorkflows: number;
   /**
+   * V8 heap cap of each of the worker process's threads in MiB (`--max-old-space-size`), set by whoever starts
+   * the worker: `npm start`'s launcher and the bench (containers set NODE_OPTIONS themselves). V8 otherwise keeps
+   * the heap a burst grew to: 684 MiB RSS with 1,000 open cases uncapped, 477 MiB at 384, for about 8 % fewer
+   * decisions a second at 20 concurrent cases (docs/benchmarks.md "Worker memory"). 0: V8's default.
+   */
+  workerHeapMb: number;
+  /**
    * Worker: how often the reconciler asks Temporal's visibility for delegation workflows closed outside the
    * engine (terminated, failed, timed out, cancelled) and closes their cases in the read model, ms (1 s to 24 h).
    */
@@ -334,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     loginThrottleKeyPrefix: v.LOGIN_THROTTLE_KEY_PREFIX,
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
+    workerHeapMb: v.WORKER_HEAP_MB,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     metricsToken: v.METRICS_TOKEN,
     apiQueryTimeoutMs: v.API_QUERY_TIMEOUT_MS,
