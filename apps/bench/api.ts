@@ -12,9 +12,16 @@ export interface Reply<T = unknown> {
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = unknown>(method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<Reply<T>> {
+  async request<T = unknown>(
+    method: 'GET' | 'POST',
+    path: string,
+    token?: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<Reply<T>> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(this.baseUrl + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
@@ -25,8 +32,8 @@ export class ApiClient {
     return this.request<T>('GET', path, token);
   }
 
-  post<T = unknown>(path: string, token: string, body: unknown): Promise<Reply<T>> {
-    return this.request<T>('POST', path, token, body);
+  post<T = unknown>(path: string, token: string, body: unknown, idempotencyKey?: string): Promise<Reply<T>> {
+    return this.request<T>('POST', path, token, body, idempotencyKey);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Section 1: the decision path. N concurrent cases, each driven through every human step over the
 // HTTP API by automated users of the right roles (the rules the e2e tests use: @df/contracts
 // step-actions), timing each update from the request to its result and to the read model showing it.
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { actionable, roleFor, stepRequest } from '@df/contracts';
@@ -41,6 +42,8 @@ export interface CaseRun {
   notYet: number;
   /** Progress reads answered 5xx (the workflow query timed out: a saturated worker), retried. */
   failedReads: number;
+  /** Actions answered 5xx (503: outcome unknown) and sent again with the same Idempotency-Key. */
+  retriedActions: number;
   /** ms from the request to the update's result (the HTTP response). */
   resultMs: number[];
   /** ms from the request to the read model (case_steps) showing the step done. */
@@ -87,6 +90,28 @@ async function waitForWork(db: Pool, caseId: string, pollMs: number, deadline: n
 }
 
 /**
+ * Posts an action as the web app does: with an Idempotency-Key, and on a 5xx (503: the outcome is unknown, "retry
+ * with the same key") the same request again with the same key until `deadline` (epoch ms), so an action is
+ * applied once whatever happened to the first try. `retried` is called for each retry.
+ */
+export async function postAction<T>(
+  ctx: DriveContext,
+  path: string,
+  token: string,
+  body: unknown,
+  deadline: number,
+  retried: () => void = () => undefined,
+): Promise<{ status: number; body: T }> {
+  const key = randomUUID();
+  for (;;) {
+    const reply = await ctx.api.post<T>(path, token, body, key);
+    if (reply.status < 500 || Date.now() > deadline) return reply;
+    retried();
+    await sleep(ctx.idlePollMs ?? 100);
+  }
+}
+
+/**
  * Drives one case until it is closed: reads its progress (the workflow query, as the case page does),
  * acts on each actionable step in turn as the user of its role (one request in flight per case), and
  * between rounds watches the read model like an inbox.
@@ -100,6 +125,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
     refused: 0,
     notYet: 0,
     failedReads: 0,
+    retriedActions: 0,
     resultMs: [],
     visibleMs: [],
     readMs: [],
@@ -132,7 +158,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       const { path, body } = policy?.(caseId, step) ?? stepRequest(caseId, step);
       const token = ctx.tokens[roleFor(step) as BenchRole];
       const t0 = performance.now();
-      const reply = await ctx.api.post<{ code?: string }>(path, token, body);
+      const reply = await postAction<{ code?: string }>(ctx, path, token, body, deadline, () => run.retriedActions++);
       const t1 = performance.now();
       if (reply.status === 409 && reply.body?.code === 'STEP_NOT_AWAITING') {
         run.refused++;
@@ -164,6 +190,8 @@ export interface DecisionFigures {
   notYet: number;
   /** Case reads that failed with 5xx and were retried. */
   failedReads: number;
+  /** Actions answered 5xx and sent again with the same Idempotency-Key. */
+  retriedActions: number;
   /** Step events written by the engine meanwhile (awaiting, completed, decided, skipped, overdue...). */
   stepEvents: number;
   wallSeconds: number;
@@ -217,6 +245,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     refused: runs.reduce((a, r) => a + r.refused, 0),
     notYet: runs.reduce((a, r) => a + r.notYet, 0),
     failedReads: runs.reduce((a, r) => a + r.failedReads, 0),
+    retriedActions: runs.reduce((a, r) => a + r.retriedActions, 0),
     stepEvents,
     wallSeconds: Number(wallSeconds.toFixed(2)),
     updatesPerSecond: Number((updates / wallSeconds).toFixed(1)),

@@ -7,7 +7,7 @@ describe('bench options', () => {
       openCases: 1000,
       boardCases: 100_000,
       quick: false,
-      yearCases: 200,
+      yearCases: 25,
       workers: 1,
       only: ['decision', 'history', 'worker', 'board', 'year'],
     });

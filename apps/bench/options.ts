@@ -35,7 +35,8 @@ export const USAGE = `npm run bench -- [options]
   --board-cases N         cases seeded for the board, half in flight (default 100000; env BENCH_BOARD_CASES)
   --board-requests N      timed requests per board endpoint (default 200; env BENCH_BOARD_REQUESTS)
   --working-day-seconds S time scale of the decision path (default 0.5; env BENCH_WORKING_DAY_SECONDS)
-  --year-cases N          cases of the year section, arriving over 250 working days (default 200; env BENCH_YEAR_CASES)
+  --year-cases N          cases of the year section, arriving over 250 working days (default 25, what the time scale
+                          lets this machine carry; env BENCH_YEAR_CASES)
   --workers N             worker processes on the one task queue (default 1; env BENCH_WORKERS)
   --worker-heap-mb N      the worker process(es)' V8 heap cap, MiB (--max-old-space-size; 0 = none;
                           default WORKER_HEAP_MB's, 384, as npm start; env BENCH_WORKER_HEAP_MB)
@@ -126,7 +127,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     boardCases: int('board-cases', 100_000, 2000),
     boardRequests: int('board-requests', 200, 40),
     workingDaySeconds: wds,
-    yearCases: int('year-cases', 200, 10),
+    yearCases: int('year-cases', 25, 10),
     workers: int('workers', 1, 1),
     ...(raw.has('cpu-prof') ? { cpuProfDir: raw.get('cpu-prof')! } : {}),
     ...(raw.has('worker-heap-mb') ? { workerHeapMb: wholeNumber('--worker-heap-mb', raw.get('worker-heap-mb')!) } : {}),

@@ -21,7 +21,7 @@ export function targets(s: BenchSummary): Target[] {
   if (d) {
     out.push(target('decision visible in read model, p99', '≤ 250 ms', d.requestToReadModelMs.p99, 250, ' ms'));
     if (d.caseReadMs) out.push(target('case detail (GET) p99 during the decision load', '≤ 300 ms', d.caseReadMs.p99, 300, ' ms'));
-    out.push(target('5xx answers during the decision load', '0', d.failedReads, 0, ''));
+    out.push(target('5xx answers during the decision load', '0', d.failedReads + d.retriedActions, 0, ''));
   }
   const board = s.board;
   if (board) {
@@ -82,7 +82,7 @@ export function report(s: BenchSummary): Report {
     if (d.caseReadMs)
       rows.push([
         'decision',
-        `case detail GET p50 / p99 (5xx: ${d.failedReads}${
+        `case detail GET p50 / p99 (5xx: ${d.failedReads}; actions retried after a 5xx: ${d.retriedActions}${
           d.caseReadSources && Object.keys(d.caseReadSources).length > 0
             ? `; ${Object.entries(d.caseReadSources)
                 .map(([k, v]) => `${k} ${v}`)
@@ -148,6 +148,10 @@ export function report(s: BenchSummary): Report {
     row('history per case: KiB mean / p95', `${y.historyKiBPerCase.mean} / ${y.historyKiBPerCase.p95}`);
     row('case events per case / database size', `${y.caseEventsPerCase} / ${y.databaseMiB} MiB`);
     row('request → result p50 / p99', `${ms(y.requestToResultMs.p50)} / ${ms(y.requestToResultMs.p99)}`);
+    row(
+      '5xx answers: case reads / actions (each retried, actions with the same Idempotency-Key)',
+      `${y.failedReads} / ${y.retriedActions}`,
+    );
     for (const b of y.board) row(`${b.name} p50 / p99 at the end`, `${ms(b.latencyMs.p50)} / ${ms(b.latencyMs.p99)}`);
   }
   const t = targets(s);

@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import type { StepProgress } from '@df/contracts';
 import type { CaseFacts } from '@df/domain';
 import { BENCH_UNIT } from './api';
-import { driveCase, submitCase, type CaseRun, type DriveContext, type StepPolicy } from './decision';
+import { driveCase, postAction, submitCase, type CaseRun, type DriveContext, type StepPolicy } from './decision';
 import { log } from './stack';
 import { percentile, round, summarize, type LatencySummary } from './stats';
 import { CANONICAL, SIX_BY_THREE, soonDepartureDays, tripSubmission } from './trips';
@@ -73,6 +73,8 @@ export interface YearFigures {
   failures: string[];
   updates: number;
   failedReads: number;
+  /** Actions answered 5xx and sent again with the same Idempotency-Key (the amendments' not counted). */
+  retriedActions: number;
   requestToResultMs: LatencySummary;
   /** Worker CPU (user + system, every worker process) over the section, per case. */
   workerCpuMsPerCase: number;
@@ -91,10 +93,13 @@ async function amend(ctx: DriveContext, caseId: string, facts: CaseFacts): Promi
   const last = facts.destinations.at(-1)!;
   const later = new Date(Date.parse(`${last.leave}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   const destinations = [...facts.destinations.slice(0, -1), { ...last, leave: later }];
-  const res = await ctx.api.post(`/api/delegations/${caseId}/amend`, ctx.tokens.organizer, {
-    changes: { returnDate: later, destinations },
-    comment: '延长一天',
-  });
+  const res = await postAction(
+    ctx,
+    `/api/delegations/${caseId}/amend`,
+    ctx.tokens.organizer,
+    { changes: { returnDate: later, destinations }, comment: '延长一天' },
+    Date.now() + 600_000,
+  );
   if (res.status !== 200) throw new Error(`amend ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -109,6 +114,15 @@ async function timeEndpoint(ctx: DriveContext, path: string, token: string, requ
   }
   return summarize(samples);
 }
+
+/** Decisions a case of the year's mix takes (1,046 for 20 cases, 2026-11-29). */
+export const YEAR_DECISIONS_PER_CASE = 52;
+/**
+ * Decisions a second the year section can ask of this 2-core machine and still measure per-case costs rather than
+ * an overload (the decision path sustains 25-30/s; a year adds every open case's daily wake). 200 cases at 0.5 s a
+ * working day asked for 83/s on 2026-11-30: cases queued behind each other's workflow tasks and the run collapsed.
+ */
+export const YEAR_SUSTAINED_DECISIONS_PER_SECOND = 12;
 
 export async function runYear(
   ctx: DriveContext,
@@ -126,6 +140,14 @@ export async function runYear(
   const mix = { straight: 0, return: 0, deficiency: 0, amendment: 0, refusal: 0, 'six-by-three': 0 } as Record<YearKind, number>;
   const failures: string[] = [];
   log(`year: ${cases} cases over a simulated year of ${yearSeconds} s`);
+  const demand = (cases * YEAR_DECISIONS_PER_CASE) / yearSeconds;
+  if (demand > YEAR_SUSTAINED_DECISIONS_PER_SECOND)
+    log(
+      `year: WARNING these cases ask for about ${demand.toFixed(0)} decisions/s, more than this machine sustains ` +
+        `(about ${YEAR_SUSTAINED_DECISIONS_PER_SECOND}/s with the wakes and drivers of a year): cases queue, wait past ` +
+        `their deadlines and the figures describe an overload. Use --working-day-seconds ` +
+        `${Math.ceil((cases * YEAR_DECISIONS_PER_CASE) / (YEAR_SUSTAINED_DECISIONS_PER_SECOND * spreadWd))} or more for this many cases.`,
+    );
   const started = performance.now();
   let done = 0;
   const runs = await Promise.all(
@@ -187,6 +209,7 @@ export async function runYear(
     failures,
     updates: driven.reduce((a, r) => a + r.updates, 0),
     failedReads: driven.reduce((a, r) => a + r.failedReads, 0),
+    retriedActions: driven.reduce((a, r) => a + r.retriedActions, 0),
     requestToResultMs: summarize(driven.flatMap((r) => r.resultMs)),
     workerCpuMsPerCase: round(cpuMs / Math.max(1, cases)),
     historyEventsPerCase: spread(events),
