@@ -255,31 +255,31 @@ export interface CardApplicant {
 }
 
 /**
- * The facts a card application runs on, in the engine's shape: the applicants are the members (m1, m2, ...),
- * the economies the destinations, the day the enterprise needs the cards by is the "departure" the planner
- * forecasts against (and the return: a card application has no trip).
+ * The facts of an application that is not a trip, in the engine's shape (which wants members and destinations):
+ * `people` are the members (m1, m2, ...), `countries` the destinations, and `day` (the day the application is
+ * forecast against) stands for the departure and the return. Shared by the card and the whitelist processes.
  */
-export function cardApplicationFacts(a: {
+export function applicationFacts(a: {
+  title: string;
   unit: string;
-  enterpriseName: string;
-  applicants: readonly CardApplicant[];
-  economies: readonly string[];
-  neededBy: string;
+  day: string;
+  countries: readonly string[];
+  people: readonly CardApplicant[];
 }): CaseFacts {
   return {
-    title: `APEC商务旅行卡申请（${a.enterpriseName}，${a.applicants.length}人）`,
+    title: a.title,
     unit: a.unit,
     purpose: 'trade',
-    departureDate: a.neededBy,
-    returnDate: a.neededBy,
-    destinations: a.economies.map((country) => ({
+    departureDate: a.day,
+    returnDate: a.day,
+    destinations: a.countries.map((country) => ({
       country,
       city: '-',
-      arrive: a.neededBy,
-      leave: a.neededBy,
+      arrive: a.day,
+      leave: a.day,
       inviter: { name: '-', organization: '-' },
     })),
-    members: a.applicants.map((p, i) => ({
+    members: a.people.map((p, i) => ({
       id: `m${i + 1}`,
       personId: p.personId,
       name: p.name,
@@ -293,4 +293,25 @@ export function cardApplicationFacts(a: {
     jointDelegation: false,
     supervisingDepartment: null,
   };
+}
+
+/**
+ * The facts a card application runs on, in the engine's shape: the applicants are the members (m1, m2, ...),
+ * the economies the destinations, the day the enterprise needs the cards by is the "departure" the planner
+ * forecasts against (and the return: a card application has no trip).
+ */
+export function cardApplicationFacts(a: {
+  unit: string;
+  enterpriseName: string;
+  applicants: readonly CardApplicant[];
+  economies: readonly string[];
+  neededBy: string;
+}): CaseFacts {
+  return applicationFacts({
+    title: `APEC商务旅行卡申请（${a.enterpriseName}，${a.applicants.length}人）`,
+    unit: a.unit,
+    day: a.neededBy,
+    countries: a.economies,
+    people: a.applicants,
+  });
 }

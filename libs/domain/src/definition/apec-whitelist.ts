@@ -3,6 +3,7 @@ import type { CaseFacts } from '../facts';
 import type { Label } from '../roles';
 import {
   APEC_CARD_DEFINITION,
+  applicationFacts,
   APEC_CARD_VERSIONS,
   ENTERPRISE_SIZES,
   PROCESS_LABELS,
@@ -199,28 +200,11 @@ export function whitelistApplicationFacts(a: {
   filedOn: string;
   clerk: { id: string; name: string };
 }): CaseFacts {
-  const decideBy = addDays(a.filedOn, WHITELIST_DECISION_DAYS);
-  return {
+  return applicationFacts({
     title: `APEC卡白名单准入申请（${a.enterpriseName}）`,
     unit: a.unit,
-    purpose: 'trade',
-    departureDate: decideBy,
-    returnDate: decideBy,
-    destinations: [{ country: 'CN', city: '-', arrive: decideBy, leave: decideBy, inviter: { name: '-', organization: '-' } }],
-    members: [
-      {
-        id: 'm1',
-        personId: a.clerk.id,
-        name: a.clerk.name,
-        position: '企业经办人',
-        rank: 'staff',
-        partyMember: false,
-        classifiedAccess: false,
-        leadershipTeam: null,
-        passport: null,
-      },
-    ],
-    jointDelegation: false,
-    supervisingDepartment: null,
-  };
+    day: addDays(a.filedOn, WHITELIST_DECISION_DAYS),
+    countries: ['CN'],
+    people: [{ personId: a.clerk.id, name: a.clerk.name, position: '企业经办人', rank: 'staff' }],
+  });
 }
