@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_WHITELIST_CRITERIA, isIsoDate, TAX_CREDIT_GRADES } from '@df/domain';
+import { DEFAULT_CRITERIA_VERSION } from '@df/persistence';
 
 /** Request and response shapes of the whitelist admission process and its criteria (issue 17); docs/apec.md. */
 
@@ -42,18 +43,10 @@ const version = z.looseObject({
   changedBy: z.string().nullable(),
   changedAt: z.string().nullable(),
 });
-const VERSION_1 = {
-  version: 1,
-  effectiveFrom: null,
-  criteria: DEFAULT_WHITELIST_CRITERIA,
-  previous: null,
-  changedBy: null,
-  changedAt: null,
-};
 export const CriteriaViewSchema = z.looseObject({ current: version, versions: z.array(version) }).meta({
   id: 'ApecWhitelistCriteria',
   description: 'The criteria version in force today and every version (the audit: who, when, before and after).',
-  example: { current: VERSION_1, versions: [VERSION_1] },
+  example: { current: DEFAULT_CRITERIA_VERSION, versions: [DEFAULT_CRITERIA_VERSION] },
 });
 
 export const WhitelistApplicationResponseSchema = z
