@@ -51,15 +51,10 @@ Temporal dev server of its own on free ports; always starts its own worker and A
 
 export class UsageError extends Error {}
 
-const positiveInt = (name: string, raw: string): number => {
+/** A whole number of at least `min` (1 unless said), or a UsageError naming the option. */
+const wholeNumber = (name: string, raw: string, min = 1): number => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number ≥ 1 (got ${JSON.stringify(raw)})`);
-  return n;
-};
-
-const wholeNumber = (name: string, raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0 (got ${JSON.stringify(raw)})`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min} (got ${JSON.stringify(raw)})`);
   return n;
 };
 
@@ -109,7 +104,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     raw.set(m[1]!, value);
   }
   const int = (flag: string, normal: number, small: number) =>
-    raw.has(flag) ? positiveInt(`--${flag}`, raw.get(flag)!) : quick ? small : normal;
+    raw.has(flag) ? wholeNumber(`--${flag}`, raw.get(flag)!) : quick ? small : normal;
   const only = raw.has('only')
     ? raw
         .get('only')!
@@ -130,7 +125,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     yearCases: int('year-cases', 25, 10),
     workers: int('workers', 1, 1),
     ...(raw.has('cpu-prof') ? { cpuProfDir: raw.get('cpu-prof')! } : {}),
-    ...(raw.has('worker-heap-mb') ? { workerHeapMb: wholeNumber('--worker-heap-mb', raw.get('worker-heap-mb')!) } : {}),
+    ...(raw.has('worker-heap-mb') ? { workerHeapMb: wholeNumber('--worker-heap-mb', raw.get('worker-heap-mb')!, 0) } : {}),
     quick,
     only: SECTIONS.filter((s) => only.includes(s)),
     ...(raw.has('out') ? { out: raw.get('out')! } : {}),
