@@ -1,18 +1,9 @@
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
-import {
-  api,
-  ApiError,
-  type ApecCard,
-  type ApecEnterprise,
-  type CaseSummary,
-  type FieldError,
-  type RosterPerson,
-  type Session,
-} from '../api';
+import { useEffect, useState } from 'react';
+import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session } from '../api';
 import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
-import { validate } from '../validation';
+import { useSchemaForm } from '../schema-form';
 import { WhitelistApplySection } from './ApecWhitelistApply';
 import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
 
@@ -120,16 +111,9 @@ function ApplicationForm({
   onClearRenewal(): void;
   onApplied(caseId: string): void;
 }) {
-  const { t, pick } = useT();
+  const { t } = useT();
   const economy = useEconomyName();
   const { message } = AntApp.useApp();
-  const [form] = Form.useForm<FormValues>();
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
-  // One key per application: a retry after a lost answer replays the same case instead of starting a second.
-  const idempotencyKey = useRef(crypto.randomUUID());
   // The enterprise's staff roster (GET /api/registries/people, own unit): applicants are picked by name.
   const roster = useLoad(() => api<{ items: RosterPerson[] }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`), [unit]);
   const active = (roster.data?.items ?? []).filter((p) => p.status === 'active');
@@ -140,59 +124,30 @@ function ApplicationForm({
     neededBy: v.neededBy ?? '',
     ...(renewal ? { renews: renewal.ref } : {}),
   });
-  const revalidate = () => {
-    validate('ApecCardApplication', body(form.getFieldsValue())).then(setErrors, () => setErrors([]));
-  };
-  useEffect(revalidate, []);
+  // One key per application: a retry after a lost answer replays the same case instead of starting a second.
+  const { form, help, onValuesChange, touch, reset, revalidate, serverError, sending, send } = useSchemaForm<FormValues>(
+    'ApecCardApplication',
+    body,
+    ['personIds', 'economies', 'neededBy'],
+  );
   // 续办: the holder and the card's economies pre-filled; the clerk adds the needed-by day (and may add others).
   useEffect(() => {
     if (!renewal) return;
     form.setFieldsValue({ personIds: [renewal.holder], economies: renewal.economies.filter((c) => APEC_ECONOMIES.includes(c)) });
-    setTouched((s) => new Set([...s, 'personIds', 'economies']));
+    touch(['personIds', 'economies']);
     revalidate();
   }, [renewal?.ref]);
-  const help = (field: string) => {
-    const e = errors.filter((x) => x.field === field || x.field.startsWith(`${field}[`));
-    return e.length > 0 && touched.has(field) ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
-  };
 
   const submit = async () => {
-    setServerError(null);
-    setTouched(new Set(['personIds', 'economies', 'neededBy']));
-    if (errors.length > 0) return;
-    setSending(true);
-    try {
-      const r = await api<{ caseId: string }>('POST', '/api/apec/applications', body(form.getFieldsValue()), idempotencyKey.current);
-      idempotencyKey.current = crypto.randomUUID();
-      void message.success(t('apecSubmitted'));
-      form.resetFields();
-      setTouched(new Set());
-      revalidate();
-      onApplied(r.caseId);
-    } catch (e) {
-      setServerError(e);
-      if (e instanceof ApiError && e.errors.length > 0) {
-        setErrors(e.errors);
-        setTouched(new Set(e.errors.map((x) => x.field.replace(/\[.*$/, ''))));
-      }
-      // A 4xx is final for this content: a corrected form is a new application. A 503 keeps the key (retry safely).
-      if (e instanceof ApiError && e.status < 500) idempotencyKey.current = crypto.randomUUID();
-    } finally {
-      setSending(false);
-    }
+    const r = await send((request, key) => api<{ caseId: string }>('POST', '/api/apec/applications', request, key));
+    if (!r) return;
+    void message.success(t('apecSubmitted'));
+    reset();
+    onApplied(r.caseId);
   };
 
   return (
-    <Form
-      form={form}
-      layout="vertical"
-      onValuesChange={(changed: FormValues) => {
-        setTouched((s) => new Set([...s, ...Object.keys(changed)]));
-        revalidate();
-      }}
-      onFinish={() => void submit()}
-      data-testid="apec-apply-form"
-    >
+    <Form form={form} layout="vertical" onValuesChange={onValuesChange} onFinish={() => void submit()} data-testid="apec-apply-form">
       <Form.Item
         label={t('apecApplicants')}
         name="personIds"

@@ -1,10 +1,10 @@
 import { Alert, App as AntApp, Button, Card, Checkbox, Form, InputNumber, Select, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type ApecEnterprise, type FieldError } from '../api';
+import { useState } from 'react';
+import { api, type ApecEnterprise } from '../api';
 import { useErrorText } from '../common';
 import { useT } from '../i18n';
 import { navigate } from '../router';
-import { validate } from '../validation';
+import { useSchemaForm } from '../schema-form';
 import { TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import { WHITELIST_LABELS as L } from './ApecWhitelistFigures';
 
@@ -25,70 +25,30 @@ export function WhitelistApplyForm({ onFiled }: { onFiled?(caseId: string): void
   const { pick } = useT();
   const errText = useErrorText();
   const { message } = AntApp.useApp();
-  const [form] = Form.useForm<Figures>();
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
   const [filed, setFiled] = useState<string | null>(null);
-  // One key per application: a retry after a lost answer replays the same case instead of filing a second.
-  const idempotencyKey = useRef(crypto.randomUUID());
-
   const body = (v: Figures) => ({
     registeredCapitalWan: v.registeredCapitalWan,
     foreignTradeUsd: v.foreignTradeUsd,
     taxCreditGrade: v.taxCreditGrade,
     creditRecordClean: v.creditRecordClean ?? false,
   });
-  const revalidate = () => {
-    validate('ApecWhitelistAdmission', body(form.getFieldsValue())).then(setErrors, () => setErrors([]));
-  };
-  useEffect(revalidate, []);
-  const help = (field: string) => {
-    const e = errors.filter((x) => x.field === field);
-    return e.length > 0 && touched.has(field) ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
-  };
+  const { form, help, onValuesChange, serverError, sending, send } = useSchemaForm<Figures>('ApecWhitelistAdmission', body, [
+    'registeredCapitalWan',
+    'foreignTradeUsd',
+    'taxCreditGrade',
+    'creditRecordClean',
+  ]);
 
   const submit = async () => {
-    setServerError(null);
-    setTouched(new Set(['registeredCapitalWan', 'foreignTradeUsd', 'taxCreditGrade', 'creditRecordClean']));
-    if (errors.length > 0) return;
-    setSending(true);
-    try {
-      const r = await api<{ caseId: string }>(
-        'POST',
-        '/api/apec/whitelist/applications',
-        body(form.getFieldsValue()),
-        idempotencyKey.current,
-      );
-      idempotencyKey.current = crypto.randomUUID();
-      setFiled(r.caseId);
-      void message.success(`${pick(L.filed)}${r.caseId}`);
-      onFiled?.(r.caseId);
-    } catch (e) {
-      setServerError(e);
-      if (e instanceof ApiError && e.errors.length > 0) {
-        setErrors(e.errors);
-        setTouched(new Set(e.errors.map((x) => x.field)));
-      }
-      // A 4xx is final for this content; a 503 keeps the key (the same request again is safe).
-      if (e instanceof ApiError && e.status < 500) idempotencyKey.current = crypto.randomUUID();
-    } finally {
-      setSending(false);
-    }
+    const r = await send((request, key) => api<{ caseId: string }>('POST', '/api/apec/whitelist/applications', request, key));
+    if (!r) return;
+    setFiled(r.caseId);
+    void message.success(`${pick(L.filed)}${r.caseId}`);
+    onFiled?.(r.caseId);
   };
 
   return (
-    <Form
-      form={form}
-      layout="vertical"
-      onValuesChange={(changed: Figures) => {
-        setTouched((s) => new Set([...s, ...Object.keys(changed)]));
-        revalidate();
-      }}
-      onFinish={() => void submit()}
-      data-testid="apec-whitelist-form"
-    >
+    <Form form={form} layout="vertical" onValuesChange={onValuesChange} onFinish={() => void submit()} data-testid="apec-whitelist-form">
       <Typography.Paragraph type="secondary">{pick(L.intro)}</Typography.Paragraph>
       <Form.Item label={pick(L.capital)} name="registeredCapitalWan" required {...help('registeredCapitalWan')}>
         <InputNumber min={0} style={{ width: 200 }} aria-label={pick(L.capital)} />
