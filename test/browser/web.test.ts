@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
-import { bearer, canonicalSubmission } from '../support/api-harness';
+import { bearer, binaryBody, canonicalSubmission } from '../support/api-harness';
 import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
 /** Shanghai calendar date `days` from today. */
@@ -278,11 +278,7 @@ describe('the web app in Chromium, on the whole stack', () => {
       .get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`)
       .set(bearer(users.tokens.organizer))
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
     expect(form.status).toBe(200);
     expect(form.headers['content-type']).toBe('application/pdf');
     expect((form.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');

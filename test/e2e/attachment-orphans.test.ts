@@ -6,7 +6,15 @@ import request from 'supertest';
 import { AttachmentOrphanSweeper } from '../../apps/api/src/attachments/orphan-sweeper.service';
 import { ATTACHMENT_STORE, type AttachmentStore } from '../../apps/api/src/attachments/storage';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  binaryBody,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { waitForStep } from '../support/api-flow';
 
 const DAY_MS = 86_400_000;
@@ -107,11 +115,7 @@ describe('attachment files without a live row are swept after the grace period',
       .get(`/api/delegations/${caseId}/attachments/${live.id}`)
       .set(bearer(users.tokens.organizer))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect((got.body as Buffer).equals(pdf('live'))).toBe(true);
 

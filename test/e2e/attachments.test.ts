@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DEFAULT_DEFINITION, type ProcessDefinition } from '@df/domain';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  binaryBody,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { getProgress, waitForStep } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { AttachmentListSchema, AttachmentRemovedSchema, AttachmentUploadedSchema } from '../../apps/api/src/attachments/schemas';
@@ -247,11 +255,7 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       .get(`/api/delegations/${caseId}/attachments/${first.body.attachment.id}`)
       .set(bearer(users.tokens['fao-reviewer']))
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(Buffer.compare(dl.body as Buffer, letterBytes)).toBe(0);
     expect(dl.headers['content-type']).toBe('application/pdf');

@@ -5,6 +5,7 @@ import type { CaseEventRecord } from '@df/contracts';
 import { EventStore } from '@df/persistence';
 import {
   bearer,
+  binaryBody,
   canonicalSubmission,
   createTestUsers,
   startTestApi,
@@ -240,11 +241,7 @@ describe('the board filtered by unit and period, and exported', () => {
       .query({ format: 'csv', ...query })
       .set(bearer(users.tokens['fao-director']))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="board-\d{4}-\d{2}-\d{2}\.csv"$/);
@@ -265,11 +262,7 @@ describe('the board filtered by unit and period, and exported', () => {
       .query({ format: 'xlsx', ...query })
       .set(bearer(users.tokens.manager))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();

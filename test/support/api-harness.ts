@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type AgentResponse from 'superagent/lib/node/response';
 import type { INestApplication } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
@@ -81,6 +82,13 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A supertest parser that keeps a binary answer (a download, an export) as one Buffer in `res.body`: `.buffer(true).parse(binaryBody)`. */
+export const binaryBody = (res: AgentResponse, cb: (err: Error | null, body: Buffer) => void): void => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
 
 /** The canonical trip departing soon (soonTripDates): a case driven with a time scale reaches its departure and return. */
 export function departingSoon(unit: string, marginWd = 6, overrides: Record<string, unknown> = {}) {
