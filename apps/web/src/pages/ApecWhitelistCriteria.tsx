@@ -3,20 +3,17 @@ import { useState } from 'react';
 import { api, ApiError, type FieldError } from '../api';
 import { fmtDateTime, Loaded, useErrorText, useLoad } from '../common';
 import { useT } from '../i18n';
-import { ENTERPRISE_SIZES, TAX_CREDIT_GRADES, type WhitelistCriteria } from '../../../../libs/domain/src/definition/apec-card';
+import {
+  ENTERPRISE_SIZES,
+  TAX_CREDIT_GRADES,
+  type WhitelistCriteria,
+  type WhitelistCriteriaVersion,
+} from '../../../../libs/domain/src/definition/apec-card';
 
 type Size = (typeof ENTERPRISE_SIZES)[number];
-interface CriteriaVersion {
-  version: number;
-  effectiveFrom: string | null;
-  criteria: WhitelistCriteria;
-  previous: { version: number; criteria: WhitelistCriteria } | null;
-  changedBy: string | null;
-  changedAt: string | null;
-}
 interface CriteriaView {
-  current: CriteriaVersion;
-  versions: CriteriaVersion[];
+  current: WhitelistCriteriaVersion;
+  versions: WhitelistCriteriaVersion[];
 }
 type Values = WhitelistCriteria & { effectiveFrom?: string };
 
@@ -70,7 +67,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
     const body = { ...v, ...(v.effectiveFrom ? {} : { effectiveFrom: undefined }) };
     setSending(true);
     try {
-      const r = await api<CriteriaView & { saved: CriteriaVersion }>('PUT', '/api/apec/whitelist/criteria', body);
+      const r = await api<CriteriaView & { saved: WhitelistCriteriaVersion }>('PUT', '/api/apec/whitelist/criteria', body);
       void message.success(pick(L.saved).replace('{v}', String(r.saved.version)));
       state.reload();
     } catch (e) {
@@ -126,7 +123,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
             </Form>
           ) : null}
           <Typography.Title level={5}>{pick(L.versions)}</Typography.Title>
-          <Table<CriteriaVersion>
+          <Table<WhitelistCriteriaVersion>
             size="small"
             rowKey="version"
             pagination={false}

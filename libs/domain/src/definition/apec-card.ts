@@ -172,6 +172,18 @@ export interface WhitelistCriteria {
   creditRecordClean: boolean;
 }
 
+/** One version of the office's whitelist criteria, as evaluations record it. */
+export interface WhitelistCriteriaVersion {
+  version: number;
+  /** null for version 1 (the code default, in force from the start). */
+  effectiveFrom: string | null;
+  criteria: WhitelistCriteria;
+  /** The criteria this version replaced (null for version 1). */
+  previous: { version: number; criteria: WhitelistCriteria } | null;
+  changedBy: string | null;
+  changedAt: string | null;
+}
+
 /**
  * Defaults an office tunes: thresholds lowered for small and micro firms (process.md: 降低门槛). The first
  * version of the office's criteria (apec_whitelist_criteria holds the later ones: ApecCriteriaRepository).

@@ -1,18 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { DEFAULT_WHITELIST_CRITERIA, type WhitelistCriteria } from '@df/domain';
+import { DEFAULT_WHITELIST_CRITERIA, type WhitelistCriteria, type WhitelistCriteriaVersion } from '@df/domain';
 import { ApecWhitelistCriteriaEntity } from './criteria.entity';
 
-/** One version of the office's whitelist criteria, as evaluations record it. */
-export interface CriteriaVersion {
-  version: number;
-  /** null for version 1 (the code default, in force from the start). */
-  effectiveFrom: string | null;
-  criteria: WhitelistCriteria;
-  /** The criteria this version replaced (null for version 1). */
-  previous: { version: number; criteria: WhitelistCriteria } | null;
-  changedBy: string | null;
-  changedAt: string | null;
-}
+/** One version of the office's whitelist criteria (the domain's WhitelistCriteriaVersion). */
+export type CriteriaVersion = WhitelistCriteriaVersion;
 
 /** Version 1: the code default (one home: DEFAULT_WHITELIST_CRITERIA). */
 export const DEFAULT_CRITERIA_VERSION: CriteriaVersion = {
