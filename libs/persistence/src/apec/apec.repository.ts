@@ -458,16 +458,8 @@ export class ApecRepository {
   // Cards
 
   /** Registers a card once: a retry (same number) returns the stored card unchanged. */
-  async registerCard(
-    card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>,
-  ): Promise<{ card: ApecCard; created: boolean }> {
-    const result = await this.ds
-      .createQueryBuilder()
-      .insert()
-      .into(ApecCardEntity)
-      .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
-      .orIgnore()
-      .execute();
+  async registerCard(card: NewCard): Promise<{ card: ApecCard; created: boolean }> {
+    const result = await insertValidCard(this.ds.manager, card);
     const created = (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
     return { card: (await this.card(card.number))!, created };
   }
@@ -547,7 +539,7 @@ export class ApecRepository {
    * another holder's, or was lost/cancelled before (the new card is still registered).
    */
   async registerRenewalCard(
-    card: Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>,
+    card: NewCard,
     oldNumber: string,
   ): Promise<{ refused: { replacedBy: string } } | { refused: null; card: ApecCard; replaced: boolean }> {
     const outcome = await this.ds.transaction(async (m) => {
@@ -556,13 +548,7 @@ export class ApecRepository {
         const by = await m.findOneBy(ApecCardEntity, { number: old.replacedBy });
         if (by?.caseId !== card.caseId) return { refused: { replacedBy: old.replacedBy } };
       }
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(ApecCardEntity)
-        .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
-        .orIgnore()
-        .execute();
+      await insertValidCard(m, card);
       if (!old || old.holder !== card.holder || old.unit !== card.unit || oldNumber === card.number)
         return { refused: null, replaced: false };
       if (old.replacedBy) return { refused: null, replaced: true }; // this case's retry
@@ -612,3 +598,17 @@ export class ApecRepository {
 const escapeLike = (q: string): string => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const nextYear = (day: string): string => `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
+
+/** A card as registered: the registry sets its status, renewal and replacement fields and its ref. */
+type NewCard = Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>;
+
+/** Inserts a new valid card unless its number is stored already (a retry): the one place a card row is created. */
+function insertValidCard(m: EntityManager, card: NewCard) {
+  return m
+    .createQueryBuilder()
+    .insert()
+    .into(ApecCardEntity)
+    .values({ ...card, status: 'valid', renewalOpenedAt: null, statusReason: null, replacedBy: null, updatedAt: new Date() })
+    .orIgnore()
+    .execute();
+}
