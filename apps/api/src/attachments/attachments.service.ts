@@ -11,7 +11,7 @@ import type { AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { parseOrThrow } from '../common/validation';
-import { DelegationsService } from '../delegations/delegations.service';
+import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
 import { scopedKey, uuidFrom } from '../delegations/idempotency.service';
 import { UploadFieldsSchema } from './schemas';
 import { sniffMimeType } from './sniff';
@@ -29,7 +29,6 @@ export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' |
   removedAt: string | null;
 };
 
-const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');

@@ -4,10 +4,9 @@ import type { Request } from 'express';
 import { Repository } from 'typeorm';
 import { CaseEntity } from '@df/persistence';
 import { DomainError, domainError } from '../common/errors';
-import { DelegationsService } from '../delegations/delegations.service';
+import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
 import { canSeeCase, type AuthUser } from './access';
 
-const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 /** Every route of one case: /api/delegations/:id and everything under it (steps, timeline, attachments, documents). */
 const CASE_ROUTE = /^\/api\/delegations\/:id(\/|$)/;
 /** The APEC routes of one enterprise (unit): /api/apec/enterprises/:unit and under it. */

@@ -99,7 +99,8 @@ export type ActionKind =
   | 'attach'
   | 'detach';
 
-const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** A case id a route may carry (what the API issues: a UUID; 1-64 letters, digits, _ or -): anything else is 404 unread. */
+export const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
