@@ -84,6 +84,20 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
     expect(body.facts.members[0]!.passport!.number).toMatch(/\*/);
   });
 
+  it("a new case's first read waits for the workflow's first published answer rather than querying, and shows it as it is", async () => {
+    const before = await reads();
+    const caseId = await submit();
+    const res = await request(api.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200);
+    const after = await reads();
+    expect((after.published ?? 0) - (before.published ?? 0)).toBe(1);
+    expect((after.query ?? 0) - (before.query ?? 0)).toBe(0);
+    const body = res.body as DelegationProgress;
+    // The first answer: the submission recorded and A01 (the annual-plan check, a system step) opened: running
+    // (awaiting) while its result is not back, done once it is; the page does not wait for it.
+    expect(body.lastSeq).toBeGreaterThan(0);
+    expect(['awaiting', 'done']).toContain(body.steps.find((s) => s.code === 'A01')?.status);
+  });
+
   it('a published answer behind the read model (a stored event it lacks) is not served: the workflow answers', async () => {
     const caseId = await submit();
     // Settled: a person's step awaits, no system step runs (the workflow publishes nothing more on its own).

@@ -512,7 +512,13 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     const caseId = (
       await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
     ).body.caseId as string;
-    const before = await getProgress(api, users.tokens.organizer, caseId);
+    // The plan before the change: once the submission's system steps are back (the case page shows a new case
+    // as it is, its system steps running, and their results move the forecast too).
+    const before = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (p) => !p.steps.some((s) => s.kind === 'system' && s.status === 'awaiting'),
+      20_000,
+    );
     // Running cases are found in the read model: wait until the submission is projected there.
     await eventually(
       async () =>

@@ -23,6 +23,7 @@ import { AuthService } from './auth/auth.service';
 import { jwtKey, resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
 import { CaseScopeService } from './auth/case-scope.service';
+import { CaseRows } from './common/case-rows';
 import { CodecModule } from './codec/codec.module';
 import { UsersService } from './auth/users.service';
 import { ApecController } from './apec/apec.controller';
@@ -95,6 +96,7 @@ export class ApiModule {
         AuthService,
         LoginThrottleService,
         CaseScopeService,
+        CaseRows,
         AuditEventsRepository,
         IdempotencyService,
         DelegationsService,

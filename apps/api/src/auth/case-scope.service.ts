@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
-import { Repository } from 'typeorm';
-import { CaseEntity } from '@df/persistence';
+import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError } from '../common/errors';
 import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
 import { canSeeCase, type AuthUser } from './access';
@@ -29,7 +27,7 @@ const enterpriseOutOfScope = () =>
 @Injectable()
 export class CaseScopeService {
   constructor(
-    @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
+    private readonly rows: CaseRows,
     private readonly delegations: DelegationsService,
   ) {}
 
@@ -45,7 +43,7 @@ export class CaseScopeService {
     if (!CASE_ROUTE.test(pattern)) return;
     const caseId = req.params.id;
     if (typeof caseId !== 'string' || !CASE_ID_RE.test(caseId)) return; // the route answers 404
-    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true, supervisingDepartment: true } });
+    const row = await this.rows.read(caseId, req); // the handler and the masking reuse it
     if (row) {
       if (!canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) throw caseOutOfScope();
       return;

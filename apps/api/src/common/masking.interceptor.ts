@@ -1,11 +1,9 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, StreamableFile } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { from, type Observable, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
-import { Repository } from 'typeorm';
 import { PERSONAL_DATA, PERSONAL_DATA_CLASSES } from '@df/domain';
-import { CaseEntity } from '@df/persistence';
 import type { AuthedRequest } from '../auth/decorators';
+import { CaseRows } from './case-rows';
 import { DomainError } from './errors';
 import { maskForViewer, type Viewer } from './masking';
 
@@ -22,7 +20,7 @@ const OWN_UNIT_ROLES: ReadonlySet<string> = new Set(
  */
 @Injectable()
 export class MaskingInterceptor implements NestInterceptor {
-  constructor(@InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>) {}
+  constructor(private readonly rows: CaseRows) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -30,16 +28,20 @@ export class MaskingInterceptor implements NestInterceptor {
     const viewer: Viewer | undefined = req.user ? { role: req.user.role, unit: req.user.unit } : undefined;
     const caseId = typeof req.params?.id === 'string' ? req.params.id : undefined;
     return next.handle().pipe(
-      mergeMap((body) => (isOpaque(body) ? [body] : from(this.rootUnit(viewer, caseId).then((unit) => maskForViewer(viewer, body, unit))))),
+      mergeMap((body) =>
+        isOpaque(body) ? [body] : from(this.rootUnit(viewer, caseId, req).then((unit) => maskForViewer(viewer, body, unit))),
+      ),
       catchError((err: unknown) => throwError(() => (err instanceof DomainError ? maskError(err, viewer) : err))),
     );
   }
 
   /** The case's unit when an own-unit grant may apply (else undefined: no query). */
-  private async rootUnit(viewer: Viewer | undefined, caseId: string | undefined): Promise<string | undefined> {
+  private async rootUnit(viewer: Viewer | undefined, caseId: string | undefined, req: object): Promise<string | undefined> {
     if (!viewer || !caseId || !OWN_UNIT_ROLES.has(viewer.role)) return undefined;
     // A read-model hiccup masks (fails closed) rather than failing a read the service already answered.
-    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true } }).catch(() => null);
+    // The scope guard's read, when it made one; a case it found not projected yet may be by now.
+    const read = () => this.rows.read(caseId, req).then((row) => row ?? this.rows.read(caseId));
+    const row = await read().catch(() => null);
     return row?.unit;
   }
 }

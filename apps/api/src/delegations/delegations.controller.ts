@@ -137,8 +137,8 @@ export class DelegationsController {
   @ApiOperation({ summary: '办理记录 The case events (event store), oldest first' })
   @ApiOkResponse({ description: 'Events of the case', schema: schemaRef(TimelineSchema) })
   @errorResponses(401, 403, 404)
-  timeline(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    return this.delegations.timeline(user, id);
+  timeline(@CurrentUser() user: AuthUser, @Param('id') id: string, @Req() req: Request) {
+    return this.delegations.timeline(user, id, req);
   }
 
   @Post('delegations/:id/steps/:stepKey/complete')
@@ -312,7 +312,7 @@ export class DelegationsController {
     key: string | undefined,
     res: Response,
   ): Promise<ActionResult> {
-    const result = await this.delegations.act(user, kind, id, stepKey, body, idempotencyKeyOf(key));
+    const result = await this.delegations.act(user, kind, id, stepKey, body, idempotencyKeyOf(key), res.req);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;
   }

@@ -69,6 +69,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
+import { CaseRows } from '../common/case-rows';
 import { startCaseWorkflow } from './start-case';
 import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
@@ -109,18 +110,17 @@ const outOfScope = () =>
 
 /** How long a worker's beat (every 5 s, apps/worker/src/progress-snapshots.ts) counts as the worker running. */
 const WORKER_ALIVE_MS = 20_000;
-/** How long the case page waits for a system step's result to be published before it answers without it. */
+/** How long the case page waits for a case's first published answer (a case this API just started) before it queries. */
 const SETTLE_WAIT_MS = 1_000;
 const SETTLE_POLL_MS = 25;
+/** How long after starting a case this API waits for its first published answer instead of querying (see currentProgress). */
+const FIRST_ANSWER_WINDOW_MS = 10_000;
 
 interface PublishedRead {
   current: boolean;
   serve: boolean;
   answer?: DelegationProgress;
 }
-
-/** No system step in flight (its activity scheduled, its result not back). */
-const settledAnswer = (p: DelegationProgress): boolean => !p.steps.some((s) => s.kind === 'system' && s.status === 'awaiting');
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
@@ -129,6 +129,8 @@ const iso = (d: Date | string | null): string | null => (d === null ? null : typ
 export class DelegationsService {
   /** The progress answer each request in flight already got (see get): held only as long as the request is. */
   private readonly answered = new WeakMap<object, { caseId: string; answer: DelegationProgress }>();
+  /** Cases this API started in the last FIRST_ANSWER_WINDOW_MS (case id -> when): their first read waits for the first published answer. */
+  private readonly startedHere = new Map<string, number>();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
@@ -140,6 +142,7 @@ export class DelegationsService {
     @InjectRepository(CaseEventEntity) private readonly events: Repository<CaseEventEntity>,
     private readonly registries: RegistriesService,
     private readonly users: UsersService,
+    private readonly rows: CaseRows,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -182,6 +185,7 @@ export class DelegationsService {
         ...(schedules.length > 0 ? { schedules } : {}),
       };
       await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      this.startedHere.set(caseId, Date.now());
       const response: SubmissionResponse = {
         caseId,
         workflowId,
@@ -324,7 +328,7 @@ export class DelegationsService {
     if (request) this.answered.set(request, { caseId, answer: progress });
     if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null }))
       throw outOfScope();
-    return maskFor(user.role, await this.withClosedStatus(progress));
+    return maskFor(user.role, await this.withClosedStatus(progress, request));
   }
 
   /**
@@ -349,15 +353,15 @@ export class DelegationsService {
    * A workflow terminated from Temporal still answers queries with its own state (open); the read model knows
    * it closed (the worker's reconciler recorded case.closed), and says so.
    */
-  private async withClosedStatus(progress: DelegationProgress): Promise<DelegationProgress> {
+  private async withClosedStatus(progress: DelegationProgress, request?: object): Promise<DelegationProgress> {
     if (progress.status !== 'open' && progress.status !== 'departed') return progress;
-    const row = await this.cases.findOne({ where: { caseId: progress.caseId }, select: { caseId: true, status: true, phase: true } });
+    const row = await this.rows.read(progress.caseId, request);
     if (!row || !CLOSED_STATUSES.includes(row.status as CaseStatus)) return progress;
     return { ...progress, status: row.status as CaseStatus, phase: row.phase as DelegationProgress['phase'] };
   }
 
-  async timeline(user: AuthUser, caseId: string) {
-    await this.assertScope(user, caseId);
+  async timeline(user: AuthUser, caseId: string, request?: object) {
+    await this.assertScope(user, caseId, request);
     const rows = await this.events.find({ where: { streamId: caseId }, order: { seq: 'ASC' } });
     return {
       caseId,
@@ -383,7 +387,9 @@ export class DelegationsService {
    * read model's `cases.last_seq` (or the case not projected yet), so no stored change is missing — and at
    * most API_PROGRESS_SNAPSHOT_MAX_AGE_MS old, it is served without a query, which under load queues behind the
    * worker's workflow tasks (seconds; docs/benchmarks.md) — provided the engine runs (a worker beats, this API
-   * reached Temporal). Otherwise the workflow is asked; if it cannot answer in time (503) while the engine runs,
+   * reached Temporal). That answer shows the case as the workflow last left it, a system step whose result is not
+   * back yet as running (awaiting), as the read model does. A case this API started moments ago and that has
+   * published nothing yet waits up to SETTLE_WAIT_MS for its first answer. Otherwise the workflow is asked; if it cannot answer in time (503) while the engine runs,
    * a current published answer of any age is served instead: the case as of its last change (its `now` says
    * when). Same shape either way; the caller masks and scopes it.
    */
@@ -393,11 +399,10 @@ export class DelegationsService {
     if (maxAge === 0) return this.queried(caseId);
     let stored = await this.published(caseId, maxAge);
     if (stored.serve) return this.servedPublished('published', stored.answer);
-    // A system step in flight: the published answer is a passing state that a query, which waits for the
-    // workflow task pending with the result, would not show. Its settled successor is usually a moment away.
-    // (A settled answer that is only older than maxAge has no successor coming: it goes to the query at once.)
-    if (stored.current && !settledAnswer(stored.answer!)) {
-      stored = await this.settledSoon(caseId, maxAge, stored);
+    // A case this API just started has published nothing yet: its first workflow task, which publishes, is in
+    // the task queue, and a query would wait for it too (behind other cases' tasks) and then for one more task.
+    if (!stored.answer && this.startedJustNow(caseId)) {
+      stored = await this.publishedSoon(caseId, maxAge);
       if (stored.serve) return this.servedPublished('published', stored.answer);
     }
     let answer: DelegationProgress;
@@ -406,11 +411,6 @@ export class DelegationsService {
     } catch (err) {
       if (!(stored.current && err instanceof DomainError && err.code === 'TEMPORAL_UNAVAILABLE')) throw err;
       return this.servedPublished('published-after-timeout', stored.answer!);
-    }
-    // The query too can catch a system step in flight (e.g. the first read of a new case): wait for its result.
-    if (!settledAnswer(answer)) {
-      const later = await this.settledSoon(caseId, maxAge, await this.published(caseId, maxAge));
-      if (later.serve && later.answer!.lastSeq >= answer.lastSeq) return later.answer!; // counted as the query it was
     }
     return answer;
   }
@@ -430,7 +430,7 @@ export class DelegationsService {
    * The published answer and whether it may be served: `current` — a worker beats on our task queue, this API
    * reached Temporal (otherwise the query answers, or 503s, as an action would), and its seq is at least the
    * read model's (a close recorded outside the engine, terminated and reconciled, has a later seq and goes to
-   * the query and withClosedStatus); `serve` — also settled (no system step in flight) and at most `maxAge` old.
+   * the query and withClosedStatus); `serve` — also at most `maxAge` old.
    * Closed cases too: a query of a closed workflow replays its whole history on a worker.
    */
   private async published(caseId: string, maxAge: number): Promise<PublishedRead> {
@@ -438,14 +438,24 @@ export class DelegationsService {
     if (!stored) return { current: false, serve: false };
     const current = stored.workerAlive && this.temporal.connected() && (stored.modelSeq === null || stored.lastSeq >= stored.modelSeq);
     const answer = stored.answer as unknown as DelegationProgress;
-    return { current, serve: current && settledAnswer(answer) && stored.ageMs <= maxAge, answer };
+    return { current, serve: current && stored.ageMs <= maxAge, answer };
   }
 
-  /** Polls for a settled published answer for up to SETTLE_WAIT_MS; the last read otherwise. */
-  private async settledSoon(caseId: string, maxAge: number, first: PublishedRead): Promise<PublishedRead> {
-    let read = first;
+  /** Whether this API started the case within FIRST_ANSWER_WINDOW_MS (and forgets older starts). */
+  private startedJustNow(caseId: string): boolean {
+    const now = Date.now();
+    for (const [id, at] of this.startedHere) {
+      if (now - at <= FIRST_ANSWER_WINDOW_MS) break; // in start order: the rest are newer
+      this.startedHere.delete(id);
+    }
+    return this.startedHere.has(caseId);
+  }
+
+  /** Polls for a first published answer for up to SETTLE_WAIT_MS; the last read otherwise. */
+  private async publishedSoon(caseId: string, maxAge: number): Promise<PublishedRead> {
+    let read: PublishedRead = { current: false, serve: false };
     const until = Date.now() + SETTLE_WAIT_MS;
-    while (!read.serve && Date.now() < until) {
+    while (!read.answer && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
       read = await this.published(caseId, maxAge);
     }
@@ -479,9 +489,9 @@ export class DelegationsService {
   }
 
   /** 404 for an unknown case, 403 for one outside the caller's units (or supervised units). Read model first, the workflow when not projected yet. */
-  private async assertScope(user: AuthUser, caseId: string): Promise<void> {
+  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<void> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
-    const row = await this.cases.findOne({ where: { caseId }, select: { caseId: true, unit: true, supervisingDepartment: true } });
+    const row = await this.rows.read(caseId, request);
     if (row) {
       if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) return;
       throw outOfScope();
@@ -500,6 +510,7 @@ export class DelegationsService {
     stepKey: string | undefined,
     body: unknown,
     clientKey: string | undefined,
+    httpRequest?: object,
   ): Promise<Replayable<ActionResult>> {
     const parsed = await this.registries.resolveAmendment(user, kind, this.parseAction(kind, body)); // issue 14: amended members' snapshot
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
@@ -507,7 +518,7 @@ export class DelegationsService {
     if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report')
       this.validateTripReport(parsed.data);
     if (kind === 'complete' && stepKey !== undefined) this.validateDeclaredData(stepKey.split(':')[0]!, parsed.data);
-    await this.assertScope(user, caseId);
+    await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
