@@ -110,9 +110,12 @@ const outOfScope = () =>
 
 /** How long a worker's beat (every 5 s, apps/worker/src/progress-snapshots.ts) counts as the worker running. */
 const WORKER_ALIVE_MS = 20_000;
-/** How long the case page waits for a case's first published answer (a case this API just started) before it queries. */
-const SETTLE_WAIT_MS = 1_000;
-const SETTLE_POLL_MS = 25;
+/**
+ * What a new case's first read leaves of API_QUERY_TIMEOUT_MS for the query when no first answer was published in
+ * the rest of it (see currentProgress): the read never takes longer than a query alone could.
+ */
+const FIRST_ANSWER_QUERY_MS = 1_000;
+const FIRST_ANSWER_POLL_MS = 25;
 /** How long after starting a case this API waits for its first published answer instead of querying (see currentProgress). */
 const FIRST_ANSWER_WINDOW_MS = 10_000;
 
@@ -389,7 +392,8 @@ export class DelegationsService {
    * worker's workflow tasks (seconds; docs/benchmarks.md) — provided the engine runs (a worker beats, this API
    * reached Temporal). That answer shows the case as the workflow last left it, a system step whose result is not
    * back yet as running (awaiting), as the read model does. A case this API started moments ago and that has
-   * published nothing yet waits up to SETTLE_WAIT_MS for its first answer. Otherwise the workflow is asked; if it cannot answer in time (503) while the engine runs,
+   * published nothing yet waits for its first answer, within the query's budget (API_QUERY_TIMEOUT_MS, of which
+   * FIRST_ANSWER_QUERY_MS is left to the query if none comes). Otherwise the workflow is asked; if it cannot answer in time (503) while the engine runs,
    * a current published answer of any age is served instead: the case as of its last change (its `now` says
    * when). Same shape either way; the caller masks and scopes it.
    */
@@ -401,13 +405,16 @@ export class DelegationsService {
     if (stored.serve) return this.servedPublished('published', stored.answer);
     // A case this API just started has published nothing yet: its first workflow task, which publishes, is in
     // the task queue, and a query would wait for it too (behind other cases' tasks) and then for one more task.
+    let queryMs = this.config.apiQueryTimeoutMs;
     if (!stored.answer && this.startedJustNow(caseId)) {
-      stored = await this.publishedSoon(caseId, maxAge);
+      const deadline = Date.now() + queryMs;
+      stored = await this.publishedSoon(caseId, maxAge, deadline - FIRST_ANSWER_QUERY_MS);
+      queryMs = Math.max(FIRST_ANSWER_QUERY_MS, deadline - Date.now());
       if (stored.serve) return this.servedPublished('published', stored.answer);
     }
     let answer: DelegationProgress;
     try {
-      answer = await this.queried(caseId);
+      answer = await this.queried(caseId, queryMs);
     } catch (err) {
       if (!(stored.current && err instanceof DomainError && err.code === 'TEMPORAL_UNAVAILABLE')) throw err;
       return this.servedPublished('published-after-timeout', stored.answer!);
@@ -415,8 +422,8 @@ export class DelegationsService {
     return answer;
   }
 
-  private async queried(caseId: string): Promise<DelegationProgress> {
-    const answer = await this.progress(caseId);
+  private async queried(caseId: string, timeoutMs?: number): Promise<DelegationProgress> {
+    const answer = await this.progress(caseId, timeoutMs);
     this.metrics.progressReads.inc({ source: 'query' });
     return answer;
   }
@@ -451,28 +458,25 @@ export class DelegationsService {
     return this.startedHere.has(caseId);
   }
 
-  /** Polls for a first published answer for up to SETTLE_WAIT_MS; the last read otherwise. */
-  private async publishedSoon(caseId: string, maxAge: number): Promise<PublishedRead> {
+  /** Polls for a first published answer until `until` (epoch ms); the last read otherwise. */
+  private async publishedSoon(caseId: string, maxAge: number, until: number): Promise<PublishedRead> {
     let read: PublishedRead = { current: false, serve: false };
-    const until = Date.now() + SETTLE_WAIT_MS;
     while (!read.answer && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, FIRST_ANSWER_POLL_MS));
       read = await this.published(caseId, maxAge);
     }
     return read;
   }
 
-  private async progress(caseId: string): Promise<DelegationProgress> {
+  /** The workflow's `progress` query within `timeoutMs` (default API_QUERY_TIMEOUT_MS). @throws CASE_NOT_FOUND 404, TEMPORAL_UNAVAILABLE 503 */
+  private async progress(caseId: string, timeoutMs = this.config.apiQueryTimeoutMs): Promise<DelegationProgress> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     // One budget for connecting and querying: a Temporal that is down or a workflow no worker answers is
     // 503 within API_QUERY_TIMEOUT_MS, not a 500 after the client's own connect retries.
-    const deadline = Date.now() + this.config.apiQueryTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(Object.assign(new Error(`Temporal did not answer within ${this.config.apiQueryTimeoutMs} ms`), { code: 4 })),
-        this.config.apiQueryTimeoutMs,
-      );
+      timer = setTimeout(() => reject(Object.assign(new Error(`Temporal did not answer within ${timeoutMs} ms`), { code: 4 })), timeoutMs);
     });
     const query = (async () => {
       const client = await this.temporal.client();
