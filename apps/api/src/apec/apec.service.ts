@@ -18,6 +18,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
+import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
 import { startCaseWorkflow } from '../delegations/start-case';
@@ -413,6 +414,7 @@ export class ApecService {
 
   async cards(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.registries, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     const cards = await this.repo.cards(unit !== undefined ? { unit } : {});

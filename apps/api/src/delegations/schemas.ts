@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
 import { isIsoDate, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { freeText, intQuery, text } from '../common/zod-text';
+import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /**
  * Request and response shapes of the delegation endpoints. One source: these zod schemas validate the
@@ -177,7 +178,9 @@ export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
 export const ListQuerySchema = z.strictObject({
   status: z.enum(CASE_STATUSES).optional(),
   phase: z.enum(PHASES).optional(),
-  unit: text(64).optional(),
+  unit: text(64)
+    .optional()
+    .meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
   departureFrom: isoDate.optional(),
   departureTo: isoDate.optional(),
   atRisk: boolQuery.optional(),

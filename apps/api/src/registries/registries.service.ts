@@ -32,11 +32,13 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
+import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { seedDemoRegistries } from './seed';
 import {
   AnnualPlanSchema,
   ChangesQuerySchema,
+  UnitQuerySchema,
   ClassifiedAccessSchema,
   code as CodeSchema,
   HolidayScheduleSchema,
@@ -166,7 +168,9 @@ export class RegistriesService {
     if (!mayReadRoster(user, unit)) throw outOfScope();
   }
 
-  async listPeople(user: AuthUser, unit: string | undefined) {
+  /** @throws VALIDATION_FAILED 400 (a bad or unknown `query.unit`), 403 for a unit out of the roster's reach. */
+  async listPeople(user: AuthUser, rawQuery: unknown) {
+    const { unit } = await this.unitQuery(rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
     if (u !== undefined) this.assertRosterScope(user, u);
     return { items: await this.repo.people({ unit: u }) };
@@ -217,7 +221,8 @@ export class RegistriesService {
     return passports.map((p) => ({ ...p, displayState: passportState(p, d), daysOverdue: daysOverdue(p, d) }));
   }
 
-  async listPassports(user: AuthUser, unit: string | undefined) {
+  async listPassports(user: AuthUser, rawQuery: unknown) {
+    const { unit } = await this.unitQuery(rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
     if (u !== undefined) this.assertUnitScope(user, u);
     return { items: await this.passportsView(await this.repo.passports(u === undefined ? {} : { unit: u })) };
@@ -589,8 +594,21 @@ export class RegistriesService {
   // -------------------------------------------------------------------------------------------
   // Audit
 
+  /** A list's `?unit=` filter, parsed and checked against the known units (400 otherwise). */
+  private async unitQuery(rawQuery: unknown): Promise<{ unit?: string | undefined }> {
+    const q = parseOrThrow(UnitQuerySchema, rawQuery ?? {}, ['query']);
+    await assertKnownUnit(this.repo, q.unit);
+    return q;
+  }
+
+  /** Whether the system knows a unit code (registered, or named by a case or a grant): the filters' check. */
+  knownUnit(code: string): Promise<boolean> {
+    return this.repo.knownUnit(code);
+  }
+
   async changes(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.repo, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     return {

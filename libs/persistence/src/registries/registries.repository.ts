@@ -189,6 +189,20 @@ export class RegistriesRepository {
     return row ? toUnit(row) : null;
   }
 
+  /**
+   * Whether the system knows a unit code, for the filters that name one: registered, or named by a case or by a
+   * user's grant (a unit not in the registry still submits as typed: docs/registries.md).
+   */
+  async knownUnit(code: string): Promise<boolean> {
+    const rows: Array<{ known: boolean }> = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)
+           OR EXISTS (SELECT 1 FROM cases WHERE unit = $1)
+           OR EXISTS (SELECT 1 FROM users WHERE unit = $1 OR grants @> jsonb_build_array(jsonb_build_object('unit', $1::text))) AS known`,
+      [code],
+    );
+    return rows[0]?.known === true;
+  }
+
   /** Creates or replaces a unit; returns the previous record (null when new). */
   async putUnit(unit: RegisteredUnit, actor: RegistryActor): Promise<RegisteredUnit | null> {
     return this.ds.transaction(async (m) => {
