@@ -193,7 +193,7 @@ describe('APEC business travel cards (issue 17)', () => {
     // Without the office's dates the card is valid 5 years from issue (to the day before the anniversary).
     const other = cards.find((c) => c.holder === applicants[1]!.personId)!;
     expect(other.validUntil).toBe(addDays(addMonths(other.issuedOn, 60), -1));
-    expect(done.steps.find((s) => s.key === 'K07:m1')!.data).toMatchObject({ economies: 'JP,KR,SG', validUntil });
+    expect(done.steps.find((s) => s.key === 'K07:m1')!.data).toMatchObject({ economies: ['JP', 'KR', 'SG'], validUntil });
 
     // The renewal timer runs for each card; 3 days short of the 6 months, renewal is not open yet.
     const timer = await worker.client.workflow.getHandle(apecRenewalWorkflowId(number)).describe();

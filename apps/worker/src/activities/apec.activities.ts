@@ -106,7 +106,7 @@ export class ApecActivities {
       data: {
         apecCardNumber: card.number,
         validUntil: card.validUntil,
-        economies: card.economies.join(','),
+        economies: card.economies,
         // A renewal: the validity of the card this one replaced (its number is personal data: not repeated here).
         ...(replaced ? { renewedCardValidUntil: member.apecCard!.expiresOn } : {}),
       },
@@ -169,8 +169,8 @@ export class ApecActivities {
           },
       data: {
         decision: result.admitted ? 'admitted' : 'refused',
-        criteriaVersion: String(result.criteriaVersion),
-        failures: result.failures.map((f) => f.criterion).join(','),
+        criteriaVersion: result.criteriaVersion,
+        failures: result.failures.map((f) => f.criterion),
       },
     };
   }
