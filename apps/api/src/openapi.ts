@@ -69,7 +69,7 @@ const EXAMPLES: Record<number, { code: string; zh: string; en: string; extra?: R
     },
   },
   401: { code: 'UNAUTHENTICATED', zh: '请先登录（缺少 Bearer 访问令牌）', en: 'Sign in first: a Bearer access token is required' },
-  403: { code: 'WRONG_ROLE', zh: '此步骤由审批领导办理', en: 'This step is for the approving leader (leader)', extra: { stepKey: 'B07' } },
+  403: { code: 'WRONG_ROLE', zh: '此步骤由审批领导办理', en: 'This step is for: Approving leader', extra: { stepKey: 'B07' } },
   404: { code: 'CASE_NOT_FOUND', zh: '没有这个案件', en: 'No such case' },
   409: {
     code: 'STEP_NOT_AWAITING',

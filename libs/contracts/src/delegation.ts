@@ -5,6 +5,7 @@ import type {
   CasePhase,
   CaseStatus,
   EntryRoute,
+  Label,
   OfficeSettings,
   Plan,
   ProcessDefinition,
@@ -70,6 +71,13 @@ export interface CompleteStepRequest extends ActionBase {
 
 export const DECISION_KINDS = ['approve', 'reject', 'return', 'accept-with-deficiencies'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
+/** A decision as documents and messages name it (the code stays in the data). */
+export const DECISION_KIND_LABELS: Record<DecisionKind, Label> = {
+  approve: { zh: '同意', en: 'Approve' },
+  reject: { zh: '不同意', en: 'Reject' },
+  return: { zh: '退回修改', en: 'Return for revision' },
+  'accept-with-deficiencies': { zh: '容缺受理', en: 'Accept with deficiencies' },
+};
 
 export interface MissingDocument {
   /** Short id, unique within the case, e.g. 'invitation-translation'. */

@@ -30,6 +30,12 @@ export interface RegisteredUnit {
 
 export const PERSON_STATUSES = ['active', 'left', 'retired'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
+/** A roster entry's status as messages name it (the code stays in the data). */
+export const PERSON_STATUS_LABELS: Record<PersonStatus, Label> = {
+  active: { zh: '在职', en: 'Active' },
+  left: { zh: '已调离', en: 'Left the unit' },
+  retired: { zh: '已退休', en: 'Retired' },
+};
 export const GENDERS = ['male', 'female'] as const;
 export type Gender = (typeof GENDERS)[number];
 
@@ -54,6 +60,14 @@ export type PassportType = (typeof PASSPORT_TYPES)[number];
 export const PASSPORT_STATES = ['in-custody', 'checked-out', 'overdue', 'cancelled', 'lost'] as const;
 export type PassportState = (typeof PASSPORT_STATES)[number];
 export type StoredPassportState = Exclude<PassportState, 'overdue'>;
+/** A passport's custody state as messages name it (the code stays in the data). */
+export const PASSPORT_STATE_LABELS: Record<PassportState, Label> = {
+  'in-custody': { zh: '在库保管', en: 'In custody' },
+  'checked-out': { zh: '已借出', en: 'Checked out' },
+  overdue: { zh: '逾期未交回', en: 'Overdue' },
+  cancelled: { zh: '已注销', en: 'Cancelled' },
+  lost: { zh: '已挂失', en: 'Lost' },
+};
 
 export interface CustodyPassport {
   number: string;

@@ -49,6 +49,14 @@ export const ROLE_LABELS: Record<Role, Label> = {
   external: { zh: '外部机构', en: 'External authority' },
 };
 
+/** Several labels as one, for a message naming a list: Chinese joined by 、, English by commas. */
+export function joinLabels(labels: readonly Label[]): Label {
+  return { zh: labels.map((l) => l.zh).join('、'), en: labels.map((l) => l.en).join(', ') };
+}
+
+/** The roles' labels as one (a refusal naming who may act): a message never shows a role's code. */
+export const roleNames = (roles: readonly Role[]): Label => joinLabels(roles.map((r) => ROLE_LABELS[r]));
+
 /** Roles no person signs in with: the engine itself, a delegation member (recorded for), an outside authority. */
 const NOT_PEOPLE = ['system', 'member', 'external'] as const;
 /** A role a person can sign in with. */

@@ -11,7 +11,11 @@ import {
   mayApplyForCards,
   renewalOpensOn,
   shanghaiDate,
+  PERSON_STATUS_LABELS,
+  CARD_STATUS_LABELS,
+  whitelistStateLabel,
   type ExitReason,
+  type WhitelistMove,
 } from '@df/domain';
 import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type ApecCard, type Enterprise } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
@@ -33,7 +37,6 @@ import {
   EnterpriseSchema,
   EnterprisesQuerySchema,
   WhitelistMoveSchema,
-  type WHITELIST_MOVES,
 } from './schemas';
 import { startReviewReminder } from './review-reminder';
 import { stopCardApplications } from './stop-applications';
@@ -128,7 +131,7 @@ export class ApecService {
    * the reason on record; a repeated exit (same reason) only stops what is still open, so a stop that could not
    * reach a case is retried by sending the same request again (503 until every case is reached).
    */
-  async move(user: AuthUser, unit: string, move: (typeof WHITELIST_MOVES)[number], body: unknown) {
+  async move(user: AuthUser, unit: string, move: WhitelistMove, body: unknown) {
     const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
     if (move === 'exit' && !req.reason)
       throw new DomainError(
@@ -238,7 +241,14 @@ export class ApecService {
           fieldError(`personIds[${i}]`, 'registered-person', `本企业人员名册中没有 ${id}`, `No person ${id} on your enterprise's roster`),
         );
       else if (p.status !== 'active')
-        errors.push(fieldError(`personIds[${i}]`, 'active-person', `${id} 状态为 ${p.status}`, `${id} is ${p.status}`));
+        errors.push(
+          fieldError(
+            `personIds[${i}]`,
+            'active-person',
+            `${id} 状态为${PERSON_STATUS_LABELS[p.status].zh}`,
+            `${id} is not active (${PERSON_STATUS_LABELS[p.status].en})`,
+          ),
+        );
       if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
     });
     req.economies.forEach((c, i) => {
@@ -384,7 +394,10 @@ export class ApecService {
               en: `The card expired on ${card.validUntil}: apply for a new card instead`,
             }
           : card.status === 'lost' || card.status === 'cancelled'
-            ? { zh: `该卡已${card.status === 'lost' ? '挂失' : '注销'}，不能续办`, en: `The card is ${card.status}: it cannot be renewed` }
+            ? {
+                zh: `该卡${CARD_STATUS_LABELS[card.status].zh}，不能续办`,
+                en: `The card is ${CARD_STATUS_LABELS[card.status].en.toLowerCase()}: it cannot be renewed`,
+              }
             : {
                 zh: `有效期至 ${card.validUntil}，${renewalOpensOn(card.validUntil)} 起方可续办`,
                 en: `Valid until ${card.validUntil}: renewal opens on ${renewalOpensOn(card.validUntil)}`,
@@ -400,11 +413,12 @@ export class ApecService {
       throw domainError('RULE_VIOLATION', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`, {
         errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')],
       });
+    const state = whitelistStateLabel(e.whitelist?.state);
     if (!mayApplyForCards(e.ownership, e.whitelist?.state ?? null))
       throw domainError(
         'RULE_VIOLATION',
-        `非国有企业须在白名单内才能申请（当前：${e.whitelist?.state ?? '未列入'}）`,
-        `A non-state enterprise applies only while on the whitelist (now: ${e.whitelist?.state ?? 'not listed'})`,
+        `非国有企业须在白名单内才能申请（当前：${state.zh}）`,
+        `A non-state enterprise applies only while on the whitelist (now: ${state.en})`,
         { errors: [fieldError('unit', 'whitelist', '企业须在白名单内', 'The enterprise must be on the whitelist')] },
       );
   }
@@ -433,8 +447,8 @@ export class ApecService {
     if (card.status === 'lost' || card.status === 'cancelled')
       throw domainError(
         'ACTION_NOT_ALLOWED',
-        `卡片已${card.status === 'lost' ? '挂失' : '注销'}，不能再变更`,
-        `The card is already ${card.status}: it cannot change again`,
+        `卡片${CARD_STATUS_LABELS[card.status].zh}，不能再变更`,
+        `The card is already ${CARD_STATUS_LABELS[card.status].en.toLowerCase()}: it cannot change again`,
       );
     const updated = (await this.repo.setCardStatus(number, req.status, req.reason))!;
     return this.cardView(updated, (await this.registries.person(updated.holder))?.name ?? null);

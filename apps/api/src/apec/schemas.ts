@@ -32,7 +32,6 @@ export const AdmissionSchema = z
     example: { registeredCapitalWan: 150, foreignTradeUsd: 120000, taxCreditGrade: 'A', creditRecordClean: true },
   });
 
-export const WHITELIST_MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
 export const WhitelistMoveSchema = z
   .strictObject({
     reason: z.enum(EXIT_REASONS).optional().meta({ description: 'Required for exit: violation, annual-review-failed, enterprise-request' }),

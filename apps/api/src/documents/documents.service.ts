@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
-import type { DelegationProgress } from '@df/contracts';
+import { DECISION_KIND_LABELS, type DelegationProgress } from '@df/contracts';
 import { COUNTRIES, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
 import type { AuthUser } from '../auth/access';
 import { domainError } from '../common/errors';
@@ -154,7 +154,7 @@ function applicationForm(w: Writer, p: DelegationProgress): void {
     const s = decided(p, code);
     if (s)
       w.text(
-        `${s.code} ${s.name.zh}：${s.decision === 'approve' || !s.decision ? '同意' : s.decision}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`,
+        `${s.code} ${s.name.zh}：${DECISION_KIND_LABELS[s.decision ?? 'approve'].zh}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`,
       );
   }
 }

@@ -16,7 +16,11 @@ import {
   statutoryHolidays,
   unitSuspension,
   validateOverrides,
+  PASSPORT_STATE_LABELS,
+  PERSON_STATUS_LABELS,
   type AnnualPlan,
+  type Label,
+  type PassportState,
   type CaseFacts,
   type CustodyPassport,
   type OfficeSettings,
@@ -55,6 +59,8 @@ const outOfScope = () =>
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
+/** A ledger state the repository reports as text (PassportTransitionError), by its label; an unknown one as it is. */
+const passportStateLabel = (state: string): Label => PASSPORT_STATE_LABELS[state as PassportState] ?? { zh: state, en: state };
 
 export type CalendarSource = 'loaded' | 'package' | 'provisional';
 
@@ -278,14 +284,15 @@ export class RegistriesService {
     } catch (err) {
       if (!(err instanceof PassportTransitionError)) throw err;
       if (err.from === null) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
+      const [from, to] = [passportStateLabel(err.from), passportStateLabel(err.to)];
       throw new DomainError(
         'ACTION_NOT_ALLOWED',
         {
-          zh: `护照 ${number} 当前为 ${err.from}，不能改为 ${err.to}`,
-          en: `Passport ${number} is ${err.from}; it cannot become ${err.to}`,
+          zh: `护照 ${number} 当前为${from.zh}，不能改为${to.zh}`,
+          en: `Passport ${number} is ${from.en.toLowerCase()}; it cannot become ${to.en.toLowerCase()}`,
         },
         {
-          errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态 ${err.from}`, en: `Current state ${err.from}` } }],
+          errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态：${from.zh}`, en: `Current state: ${from.en}` } }],
         },
       );
     }
@@ -389,7 +396,10 @@ export class RegistriesService {
         errors.push({
           field: `${path}[${i}].personId`,
           rule: 'active-person',
-          message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` },
+          message: {
+            zh: `${id} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+            en: `${id} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+          },
         });
       const snap = snapshotMember(
         m as Parameters<typeof snapshotMember>[0],
