@@ -2,6 +2,7 @@ import { dayNumber, isIsoDate, weekdayOf } from './dates';
 import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
+import { countryLabel } from './countries';
 import { tripCountries } from './facts';
 import type { Label } from './roles';
 
@@ -226,8 +227,8 @@ export function matchAnnualPlan(
       outcome: 'over-plan',
       tripId: partial.id,
       message: {
-        zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.join('、')}）`,
-        en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.join(', ')})`,
+        zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.map((c) => countryLabel(c).zh).join('、')}）`,
+        en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
       },
     };
   return {

@@ -95,6 +95,12 @@ export const STEP_KIND_LABELS: Record<StepKind, Label> = {
 /** D = once per delegation, M = per member, C = per destination country, MC = per member per country. */
 export const SCOPES = ['delegation', 'member', 'country', 'member-country'] as const;
 export type Scope = (typeof SCOPES)[number];
+export const SCOPE_LABELS: Record<Scope, Label> = {
+  delegation: { zh: '每团一次', en: 'Once per delegation' },
+  member: { zh: '每人一次', en: 'Per member' },
+  country: { zh: '每国一次', en: 'Per destination country' },
+  'member-country': { zh: '每人每国一次', en: 'Per member per country' },
+};
 
 /** Decisions an approval step accepts. */
 export const DECISIONS = ['approve', 'reject', 'return'] as const;

@@ -7,6 +7,7 @@ import {
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
   COUNTRIES,
+  countryLabel,
   dayNumber,
   mayApplyForCards,
   renewalOpensOn,
@@ -252,13 +253,16 @@ export class ApecService {
       if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
     });
     req.economies.forEach((c, i) => {
+      // Named by the country's name with its code; an unknown code as it is.
+      const name = countryLabel(c);
+      const shown = name.zh === c ? { zh: c, en: c } : { zh: `${name.zh}（${c}）`, en: `${name.en} (${c})` };
       if (!COUNTRIES[c]?.apec)
         errors.push(
           fieldError(
             `economies[${i}]`,
             'apec-economy',
-            `${c} 不是可预审的APEC卡经济体`,
-            `${c} is not a full APEC card economy (no pre-clearance)`,
+            `${shown.zh} 不是可预审的APEC卡经济体`,
+            `${shown.en} is not a full APEC card economy (no pre-clearance)`,
           ),
         );
       if (req.economies.indexOf(c) !== i) errors.push(fieldError(`economies[${i}]`, 'unique', `${c} 重复`, `${c} is listed twice`));

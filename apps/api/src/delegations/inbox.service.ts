@@ -13,9 +13,9 @@ import {
   PURPOSE_LABELS,
   RANK_LABELS,
   ROLE_LABELS,
+  SCOPE_LABELS,
   STEP_KIND_LABELS,
   unitReach,
-  type Label,
   type ProcessDefinition,
 } from '@df/domain';
 import { DECISION_KINDS } from '@df/contracts';
@@ -23,13 +23,6 @@ import { InboxRepository } from '@df/persistence';
 import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
-
-const SCOPE_LABELS: Record<string, Label> = {
-  delegation: { zh: '每团一次', en: 'Once per delegation' },
-  member: { zh: '每人一次', en: 'Per member' },
-  country: { zh: '每国一次', en: 'Per destination country' },
-  'member-country': { zh: '每人每国一次', en: 'Per member per country' },
-};
 
 const STEP_NAMES = new Map(processDefinitions(DEFAULT_DEFINITION).flatMap((d) => d.steps.map((s) => [s.code, s.name] as const)));
 
