@@ -16,11 +16,8 @@ import {
   statutoryHolidays,
   unitSuspension,
   validateOverrides,
-  PASSPORT_STATE_LABELS,
   PERSON_STATUS_LABELS,
   type AnnualPlan,
-  type Label,
-  type PassportState,
   type CaseFacts,
   type CustodyPassport,
   type OfficeSettings,
@@ -31,7 +28,7 @@ import {
   type Suspension,
   type YearSchedule,
 } from '@df/domain';
-import { ApecRepository, PassportTransitionError, RegistriesRepository, type RegistryActor } from '@df/persistence';
+import { ApecRepository, PassportTransitionError, passportStateLabel, RegistriesRepository, type RegistryActor } from '@df/persistence';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
@@ -59,8 +56,6 @@ const outOfScope = () =>
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
-/** A ledger state the repository reports as text (PassportTransitionError), by its label; an unknown one as it is. */
-const passportStateLabel = (state: string): Label => PASSPORT_STATE_LABELS[state as PassportState] ?? { zh: state, en: state };
 
 export type CalendarSource = 'loaded' | 'package' | 'provisional';
 
@@ -284,17 +279,10 @@ export class RegistriesService {
     } catch (err) {
       if (!(err instanceof PassportTransitionError)) throw err;
       if (err.from === null) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
-      const [from, to] = [passportStateLabel(err.from), passportStateLabel(err.to)];
-      throw new DomainError(
-        'ACTION_NOT_ALLOWED',
-        {
-          zh: `护照 ${number} 当前为${from.zh}，不能改为${to.zh}`,
-          en: `Passport ${number} is ${from.en.toLowerCase()}; it cannot become ${to.en.toLowerCase()}`,
-        },
-        {
-          errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态：${from.zh}`, en: `Current state: ${from.en}` } }],
-        },
-      );
+      const from = passportStateLabel(err.from);
+      throw new DomainError('ACTION_NOT_ALLOWED', err.label, {
+        errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态：${from.zh}`, en: `Current state: ${from.en}` } }],
+      });
     }
     if (holderUnit && before?.suspended) {
       const after = await this.effectiveSuspension(holderUnit);
