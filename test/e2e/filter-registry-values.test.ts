@@ -77,11 +77,33 @@ describe('filters that name a unit check it against the known units', () => {
     }
   });
 
+  it('the inbox, which has no unit filter, refuses one as an unknown field (not an empty inbox)', async () => {
+    const res = await request(api.http).get('/api/inbox').query({ unit: 'NOPE' }).set(bearer(users.tokens['fao-clerk'])).expect(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.unit', rule: 'unknown-field' }] });
+  });
+
   it('still answers the lists for a known unit with no case (an account names it)', async () => {
     const list = await request(api.http).get('/api/delegations').query({ unit: users.unit }).set(bearer(users.tokens.manager)).expect(200);
     expect(list.body).toMatchObject({ items: [], total: 0 });
     const board = await request(api.http).get('/api/dashboard').query({ unit: users.unit }).set(bearer(users.tokens.manager)).expect(200);
     expect(board.body.filter.unit).toBe(users.unit);
     expect(board.body.inFlight.total).toBe(0);
+    // A unit only in the registry (no case, no account) is known too.
+    const registered = `reg-${uniqueSuffix()}`;
+    await request(api.http)
+      .put(`/api/registries/units/${registered}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({
+        nameZh: '登记单位',
+        nameEn: 'Registered unit',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: ['王局长'],
+        status: 'active',
+        suspendedReason: null,
+      })
+      .expect(200);
+    await request(api.http).get('/api/delegations').query({ unit: registered }).set(bearer(users.tokens.manager)).expect(200);
   });
 });
