@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { CASE_STATUSES, STEP_STATUSES } from '@df/contracts';
+import { CARD_STATUSES, ENTERPRISE_SIZES, PASSPORT_STATES, PERSON_STATUSES, WHITELIST_STATES } from '@df/domain';
 import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 
 interface Doc {
@@ -105,5 +107,29 @@ describe('filters that name a unit check it against the known units', () => {
       })
       .expect(200);
     await request(api.http).get('/api/delegations').query({ unit: registered }).set(bearer(users.tokens.manager)).expect(200);
+  });
+
+  it('the catalog serves the label tables messages use, one entry per code', async () => {
+    const catalog = (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body;
+    const keys = (o: Record<string, unknown>) => Object.keys(o).sort();
+    expect({
+      caseStatuses: keys(catalog.caseStatuses),
+      stepStatuses: keys(catalog.stepStatuses),
+      enterpriseSizes: keys(catalog.enterpriseSizes),
+      whitelistStates: keys(catalog.whitelistStates),
+      cardStatuses: keys(catalog.cardStatuses),
+      personStatuses: keys(catalog.personStatuses),
+      passportStates: keys(catalog.passportStates),
+    }).toEqual({
+      caseStatuses: [...CASE_STATUSES].sort(),
+      stepStatuses: [...STEP_STATUSES].sort(),
+      enterpriseSizes: [...ENTERPRISE_SIZES].sort(),
+      whitelistStates: [...WHITELIST_STATES].sort(),
+      cardStatuses: [...CARD_STATUSES].sort(),
+      personStatuses: [...PERSON_STATUSES].sort(),
+      passportStates: [...PASSPORT_STATES].sort(),
+    });
+    expect(catalog.enterpriseSizes.small).toEqual({ zh: '小型', en: 'Small' });
+    expect(catalog.decisionKinds['accept-with-deficiencies']).toEqual({ zh: '容缺受理', en: 'Accept with deficiencies' });
   });
 });
