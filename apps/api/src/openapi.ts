@@ -39,7 +39,10 @@ export const ErrorSchema = z
         {
           field: 'members[0].rank',
           rule: 'enum',
-          message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' },
+          message: {
+            zh: '取值须为：provincial（省部级）、bureau（厅局级）、division（县处级）、section（乡科级）、staff（一般工作人员）',
+            en: 'Must be one of: provincial (Provincial/ministerial), bureau (Bureau), division (Division), section (Section), staff (Staff)',
+          },
         },
       ],
     },
@@ -63,7 +66,10 @@ const EXAMPLES: Record<number, { code: string; zh: string; en: string; extra?: R
         {
           field: 'members[0].rank',
           rule: 'enum',
-          message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' },
+          message: {
+            zh: '取值须为：provincial（省部级）、bureau（厅局级）、division（县处级）、section（乡科级）、staff（一般工作人员）',
+            en: 'Must be one of: provincial (Provincial/ministerial), bureau (Bureau), division (Division), section (Section), staff (Staff)',
+          },
         },
       ],
     },
