@@ -124,7 +124,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     const small = page.getByLabel('注册资本（万元） small');
     await small.fill('600');
     await page.getByTestId('apec-criteria-save').click();
-    await criteria.getByText('small企业的门槛（600）不得高于medium企业（500）：小微企业降低门槛').waitFor();
+    await criteria.getByText('小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'apec-whitelist-criteria');
     // English: the card's labels change with the rest of the page.

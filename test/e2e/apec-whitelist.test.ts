@@ -69,8 +69,8 @@ describe('whitelist admission over the API (issue 17)', () => {
     expect(above.body.code).toBe('VALIDATION_FAILED');
     expect(pairs(above.body)).toEqual([['registeredCapitalWan.small', 'lowered-threshold']]);
     expect(above.body.errors[0].message).toEqual({
-      zh: 'small企业的门槛（600）不得高于medium企业（500）：小微企业降低门槛',
-      en: 'The small threshold (600) may not exceed the medium one (500): smaller firms get lowered thresholds',
+      zh: '小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛',
+      en: 'The small enterprise threshold (600) may not exceed the medium one (500): smaller firms get lowered thresholds',
     });
     // Shape: every field named.
     const shape = await request(http)
@@ -213,7 +213,10 @@ describe('whitelist admission over the API (issue 17)', () => {
     });
     // Already on the list: 409.
     const listedAlready = await request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures).expect(409);
-    expect(listedAlready.body.message.en).toMatch(/already on the whitelist/);
+    expect(listedAlready.body.message).toEqual({
+      zh: '企业已在白名单中（已准入）',
+      en: 'The enterprise is already on the whitelist (Admitted)',
+    });
 
     // The desk raises the small firms' capital threshold: version 2, audited; the registry action applies it.
     const raised = await request(http).put('/api/apec/whitelist/criteria').set(desk).send(raisedSmall).expect(200);

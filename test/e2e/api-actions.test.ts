@@ -130,6 +130,8 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .send({ reason: 'again' });
     expect(closed.status).toBe(409);
     expect(closed.body.code).toBe('CASE_CLOSED');
+    // The workflow has ended: the API says so without a status it does not hold ("已办结" was wrong for a withdrawal).
+    expect(closed.body.message).toEqual({ zh: '案件已结束，不能再办理', en: 'The case is closed: no more actions' });
     const list = await eventually(
       () =>
         request(api.http)

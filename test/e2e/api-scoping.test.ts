@@ -81,6 +81,8 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .send({ decision: 'approve' })
       .expect(403);
     expect(res.body).toMatchObject({ code: 'WRONG_ROLE', stepKey: 'A11:m1' });
+    // The role named by its label in both halves (new-user trial: the code was in the text).
+    expect(res.body.message).toEqual({ zh: '此步骤由组织人事部门办理', en: 'This step is for: Personnel office' });
     const leader = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)
       .set(bearer(home.tokens.leader))

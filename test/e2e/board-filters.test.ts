@@ -173,7 +173,6 @@ describe('the board filtered by unit and period, and exported', () => {
         { unit: units[0], period: 'submission', from: '2026-04-11', to: '2026-10-28' },
         (s) => s.unit === units[0] && submitted(s) >= '2026-04-11' && submitted(s) <= '2026-10-28',
       ],
-      [{ unit: 'no-such-unit' }, () => false],
     ];
     for (const [query, select] of cases) {
       const b = (await board(query).expect(200)).body;
@@ -220,12 +219,15 @@ describe('the board filtered by unit and period, and exported', () => {
       [{ from: '2026-05-02', to: '2026-05-01' }, 'query.to', 'date-range'],
       [{ period: 'return' }, 'query.period', 'invalid_value'],
       [{ unit: '' }, 'query.unit', 'too_small'],
+      [{ unit: 'no-such-unit' }, 'query.unit', 'known-unit'],
       [{ departureFrom: '2026-01-01' }, 'query.departureFrom', 'unknown-field'],
     ];
     for (const [query, field, rule] of refusals) {
       const res = await board(query).expect(400);
       const fields = [...new Set(res.body.errors.map((e: { field: string }) => e.field))];
       expect({ query, code: res.body.code, fields }).toEqual({ query, code: 'VALIDATION_FAILED', fields: [field] });
+      if (rule === 'known-unit')
+        expect(res.body.errors[0]).toMatchObject({ rule, message: { zh: expect.stringContaining('没有单位代码') } });
       if (rule === 'date-range')
         expect(res.body.errors[0]).toMatchObject({ rule, message: { zh: expect.stringContaining('结束日期早于开始日期') } });
       const exported = await request(api.http).get('/api/dashboard/export').query(query).set(bearer(users.tokens.manager)).expect(400);

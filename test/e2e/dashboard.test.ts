@@ -348,6 +348,11 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     for (const role of ['organizer', 'unit-leader', 'dept-approver', 'leader'] as const) {
       const res = await board(users.tokens[role]).expect(403);
       expect(res.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN_ROLE' });
+      // The roles named by their labels, never their codes (new-user trial: "fao-reviewer" in the Chinese text).
+      expect(res.body.message).toEqual({
+        zh: '此操作仅限：外办管理人员、外办受理窗口、外办审核处、外办主任、护照管理处、签证处、外办APEC卡窗口',
+        en: 'Only these roles may do this: FAO manager, FAO intake clerk, FAO reviewer, FAO director, Passport officer, Visa officer, FAO APEC desk',
+      });
     }
     await request(api.http).get('/api/dashboard').expect(401);
   });

@@ -357,16 +357,20 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     expect(
       (await request(http).get(`/api/registries/units/${unit}`).set(bearer(users.tokens.organizer)).expect(200)).body.suspension.suspended,
     ).toBe(false);
-    // Not allowed from checked-out: checked out again (409 naming the state).
-    expect(
-      (
-        await request(http)
-          .post(`/api/registries/passports/${number}/transitions`)
-          .set(officer)
-          .send({ to: 'checked-out', caseId: 'x', dueBackOn: today() })
-          .expect(409)
-      ).body.code,
-    ).toBe('ACTION_NOT_ALLOWED');
+    // Not allowed from checked-out: checked out again (409 naming the state by its label, not its code).
+    const again = await request(http)
+      .post(`/api/registries/passports/${number}/transitions`)
+      .set(officer)
+      .send({ to: 'checked-out', caseId: 'x', dueBackOn: today() })
+      .expect(409);
+    expect(again.body).toMatchObject({
+      code: 'ACTION_NOT_ALLOWED',
+      message: {
+        zh: `护照 ${number} 当前为已借出，不能改为已借出`,
+        en: `Passport ${number} is checked out; it cannot become checked out`,
+      },
+      errors: [{ field: 'to', rule: 'passport-state', message: { zh: '当前状态：已借出', en: 'Current state: Checked out' } }],
+    });
     await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'in-custody' }).expect(200);
     // 31 days overdue: new submissions refused with a coded bilingual reason.
     await request(http)

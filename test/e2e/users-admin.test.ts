@@ -163,6 +163,10 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     await request(api.http).get('/api/delegations').set(bearer(finance.body.accessToken)).expect(200);
     const notHeld = await login(clerk, 'zhang wei own passphrase', { role: 'leader' }).expect(403);
     expect(notHeld.body.code).toBe('ROLE_NOT_GRANTED');
+    expect(notHeld.body.message).toEqual({
+      zh: '该账号没有此角色（审批领导，任意单位）',
+      en: 'This account does not hold that role (Approving leader in any unit)',
+    });
   });
 
   it('refuses a non-admin (403), a duplicate username (409), an unregistered unit and unknown fields (400, nothing written)', async () => {

@@ -135,7 +135,7 @@ describe('whitelist admission as a process, criteria as office data (issue 17)',
     await decide(h, 'approve');
     const p = await closed(h);
     expect(p.status).toBe('completed');
-    expect(step(p, 'W03')).toMatchObject({ status: 'done', data: { decision: 'admitted', criteriaVersion: '1', failures: '' } });
+    expect(step(p, 'W03')).toMatchObject({ status: 'done', data: { decision: 'admitted', criteriaVersion: 1, failures: [] } });
     const e = (await apec.enterprise(unit))!;
     expect(e.whitelist?.state).toBe('admitted');
     const history = await apec.whitelistHistory(unit);
@@ -172,7 +172,7 @@ describe('whitelist admission as a process, criteria as office data (issue 17)',
     await decide(h, 'approve');
     const p = await closed(h);
     expect(p.status).toBe('completed');
-    expect(step(p, 'W03')).toMatchObject({ data: { decision: 'refused', criteriaVersion: '2', failures: 'registeredCapitalWan' } });
+    expect(step(p, 'W03')).toMatchObject({ data: { decision: 'refused', criteriaVersion: 2, failures: ['registeredCapitalWan'] } });
     expect((step(p, 'W03').data as { note: { en: string } }).note.en).toMatch(
       /at least 200 \(10 000 yuan\) for a small enterprise; declared 150/,
     );

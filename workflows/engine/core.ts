@@ -39,6 +39,7 @@ import type {
   DelegationInput,
   MissingDocument,
   ObjectionRequest,
+  StepDataValue,
   StepStatus,
   SupplyDocumentRequest,
   ExtendDeficiencyRequest,
@@ -106,7 +107,7 @@ export interface SystemResult {
   violations?: RuleViolation[];
   documentNo?: string;
   note?: Label;
-  data?: Record<string, string>;
+  data?: Record<string, StepDataValue>;
 }
 
 /** The custody ledger's part of a finished step (behaviour.custody), for the workflow to carry out. */

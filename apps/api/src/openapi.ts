@@ -39,7 +39,10 @@ export const ErrorSchema = z
         {
           field: 'members[0].rank',
           rule: 'enum',
-          message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' },
+          message: {
+            zh: '取值须为：provincial（省部级）、bureau（厅局级）、division（县处级）、section（乡科级）、staff（一般工作人员）',
+            en: 'Must be one of: provincial (Provincial/ministerial), bureau (Bureau), division (Division), section (Section), staff (Staff)',
+          },
         },
       ],
     },
@@ -63,13 +66,16 @@ const EXAMPLES: Record<number, { code: string; zh: string; en: string; extra?: R
         {
           field: 'members[0].rank',
           rule: 'enum',
-          message: { zh: '取值须为：provincial、bureau、division、section、staff', en: 'Invalid option' },
+          message: {
+            zh: '取值须为：provincial（省部级）、bureau（厅局级）、division（县处级）、section（乡科级）、staff（一般工作人员）',
+            en: 'Must be one of: provincial (Provincial/ministerial), bureau (Bureau), division (Division), section (Section), staff (Staff)',
+          },
         },
       ],
     },
   },
   401: { code: 'UNAUTHENTICATED', zh: '请先登录（缺少 Bearer 访问令牌）', en: 'Sign in first: a Bearer access token is required' },
-  403: { code: 'WRONG_ROLE', zh: '此步骤由审批领导办理', en: 'This step is for the approving leader (leader)', extra: { stepKey: 'B07' } },
+  403: { code: 'WRONG_ROLE', zh: '此步骤由审批领导办理', en: 'This step is for: Approving leader', extra: { stepKey: 'B07' } },
   404: { code: 'CASE_NOT_FOUND', zh: '没有这个案件', en: 'No such case' },
   409: {
     code: 'STEP_NOT_AWAITING',

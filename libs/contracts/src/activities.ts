@@ -33,12 +33,20 @@ export interface SystemStepInput {
   at: string;
 }
 
+/**
+ * One fact a system step records in its step data, in its own JSON type: a count or a version is a number, a
+ * yes/no a boolean, a list a list (W03's criteriaVersion is the criteria version's number, as
+ * WhitelistCriteriaVersion.version declares it; its failures and K07's economies are lists of codes), never
+ * their text.
+ */
+export type StepDataValue = string | number | boolean | readonly string[];
+
 export interface SystemStepResult {
   violations?: RuleViolation[];
   documentNo?: string;
   note?: Label;
-  /** Facts the step records beside its note (A01: planOutcome, planTripId). */
-  data?: Record<string, string>;
+  /** Facts the step records beside its note (A01: planOutcome, planTripId; W03: decision, criteriaVersion, failures). */
+  data?: Record<string, StepDataValue>;
 }
 
 export interface EscalationRecord {

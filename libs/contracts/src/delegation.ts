@@ -5,6 +5,7 @@ import type {
   CasePhase,
   CaseStatus,
   EntryRoute,
+  Label,
   OfficeSettings,
   Plan,
   ProcessDefinition,
@@ -70,6 +71,13 @@ export interface CompleteStepRequest extends ActionBase {
 
 export const DECISION_KINDS = ['approve', 'reject', 'return', 'accept-with-deficiencies'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
+/** A decision as documents and messages name it (the code stays in the data). */
+export const DECISION_KIND_LABELS: Record<DecisionKind, Label> = {
+  approve: { zh: '同意', en: 'Approve' },
+  reject: { zh: '不同意', en: 'Reject' },
+  return: { zh: '退回修改', en: 'Return for revision' },
+  'accept-with-deficiencies': { zh: '容缺受理', en: 'Accept with deficiencies' },
+};
 
 export interface MissingDocument {
   /** Short id, unique within the case, e.g. 'invitation-translation'. */
@@ -158,6 +166,17 @@ export { CASE_STATUSES, type CaseStatus } from '@df/domain';
 
 export const STEP_STATUSES = ['pending', 'awaiting', 'done', 'skipped', 'returned', 'blocked', 'overdue', 'withdrawn'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
+/** A step's status as messages name it (the code stays in the data), e.g. a refusal of a step not awaiting. */
+export const STEP_STATUS_LABELS: Record<StepStatus, Label> = {
+  pending: { zh: '未开始', en: 'Pending' },
+  awaiting: { zh: '待办理', en: 'Awaiting' },
+  done: { zh: '已办结', en: 'Done' },
+  skipped: { zh: '无需办理', en: 'Not needed' },
+  returned: { zh: '已退回', en: 'Returned' },
+  blocked: { zh: '受阻', en: 'Blocked' },
+  overdue: { zh: '已超期', en: 'Overdue' },
+  withdrawn: { zh: '已撤销（成员退出）', en: 'Withdrawn with its member' },
+};
 
 export interface StepProgress {
   key: string;

@@ -1,5 +1,5 @@
 import type { Label, Phase, Role } from './roles';
-import { ROLE_LABELS } from './roles';
+import { ROLE_LABELS, roleNames } from './roles';
 
 /**
  * Who may do what on a case: ONE table read by the engine's validators (workflows/engine), the API's read
@@ -10,6 +10,17 @@ import { ROLE_LABELS } from './roles';
 /** open = before departure; departed = abroad or post-trip obligations running; the rest are closed. */
 export const CASE_STATUSES = ['open', 'departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** A case's status as messages name it (the code stays in the data). */
+export const CASE_STATUS_LABELS: Record<CaseStatus, Label> = {
+  open: { zh: '办理中', en: 'Open' },
+  departed: { zh: '已出发', en: 'Departed' },
+  completed: { zh: '已办结', en: 'Completed' },
+  rejected: { zh: '未获批准', en: 'Rejected' },
+  withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+  cancelled: { zh: '已撤销', en: 'Cancelled' },
+  failed: { zh: '已终止', en: 'Failed' },
+  terminated: { zh: '已被强制终止', en: 'Terminated' },
+};
 /** terminated: the workflow was ended outside the engine (Temporal CLI or Web UI), recorded by the worker's reconciler. */
 export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'];
 
@@ -221,17 +232,6 @@ export interface AccessQuery {
 /** Whom a 帮代办 action is done for: a user of the system, or a member of the delegation by member id. */
 export type Principal = { kind: 'user'; id: string; role: Role; unit: string } | { kind: 'member'; memberId: string };
 
-const STATUS_LABELS: Record<CaseStatus, Label> = {
-  open: { zh: '办理中', en: 'open' },
-  departed: { zh: '已出发', en: 'departed' },
-  completed: { zh: '已办结', en: 'completed' },
-  rejected: { zh: '未获批准', en: 'rejected' },
-  withdrawn: { zh: '已撤回', en: 'withdrawn' },
-  cancelled: { zh: '已撤销', en: 'cancelled' },
-  failed: { zh: '已终止', en: 'failed' },
-  terminated: { zh: '已被强制终止', en: 'terminated' },
-};
-
 /** The roles allowed to do `action` (on `step` for complete/decide), without 帮代办. */
 export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: string }): readonly Role[] {
   const rule = ACCESS[action];
@@ -245,12 +245,12 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
   const rule = ACCESS[q.action];
   const status = q.case.status;
   if (status !== undefined && !rule.statuses.includes(status)) {
+    const s = CASE_STATUS_LABELS[status];
     if (CLOSED_STATUSES.includes(status))
-      return { code: 'CASE_CLOSED', message: { zh: `案件已办结（${status}）`, en: `The case is closed (${status})` } };
-    const s = STATUS_LABELS[status];
+      return { code: 'CASE_CLOSED', message: { zh: `案件已结束（${s.zh}）`, en: `The case is closed (${s.en})` } };
     return {
       code: 'ACTION_NOT_ALLOWED',
-      message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case has ${s.en}: it cannot ${rule.label.en}` },
+      message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case is ${s.en.toLowerCase()}: it cannot ${rule.label.en}` },
     };
   }
   const role = q.actor.role;
@@ -266,20 +266,18 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
     if (bad) return bad;
   } else if (!own) {
     if (rule.roles === 'step') {
-      const expected = roles[0]!;
-      const label = ROLE_LABELS[expected];
+      const label = roles[0] ? ROLE_LABELS[roles[0]] : undefined;
       return {
         code: 'WRONG_ROLE',
-        message: { zh: `此步骤由${label.zh}办理`, en: `This step is for the ${label.en.toLowerCase()} (${expected})` },
+        message: label
+          ? { zh: `此步骤由${label.zh}办理`, en: `This step is for: ${label.en}` }
+          : { zh: `未指明步骤，不能${rule.label.zh}`, en: `No step named: no one may ${rule.label.en}` },
       };
     }
-    const names = roles.map((r) => ROLE_LABELS[r]);
+    const names = roleNames(roles);
     return {
       code: 'WRONG_ROLE',
-      message: {
-        zh: `只有${names.map((n) => n.zh).join('、')}可以${rule.label.zh}`,
-        en: `Only the ${names.map((n) => n.en.toLowerCase()).join(', ')} may ${rule.label.en}`,
-      },
+      message: { zh: `只有${names.zh}可以${rule.label.zh}`, en: `Only these roles may ${rule.label.en}: ${names.en}` },
     };
   }
   if (!reaches(q.actor, q.case)) {
@@ -313,23 +311,24 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
     }
     // The member's step is recorded by its recorder (the organizer) or, 帮代办, by an officer acting for it.
     if (!own && !roles.some(mayActFor))
-      return refuse(`${ROLE_LABELS[q.actor.role].zh}不能代为办理`, `the ${q.actor.role} may not act on behalf of others here`);
+      return refuse(`${ROLE_LABELS[q.actor.role].zh}不能代为办理`, `${ROLE_LABELS[q.actor.role].en} may not act on behalf of others here`);
     return undefined;
   }
   if (own) return refuse('本人有权办理，无需代办', 'you hold this right yourself: do not name someone else');
   if (!roles.some(mayActFor)) {
-    const by = rule.onBehalf?.by.map((r) => ROLE_LABELS[r]) ?? [];
+    const by = rule.onBehalf?.by ?? [];
+    const of = roleNames(roles);
     return by.length === 0
       ? refuse(`${rule.label.zh}不能代办`, `no one may ${rule.label.en} on behalf of others`)
       : refuse(
-          `只有${by.map((n) => n.zh).join('、')}可以代${roles.map((r) => ROLE_LABELS[r].zh).join('、')}${rule.label.zh}`,
-          `only the ${by.map((n) => n.en.toLowerCase()).join(', ')} may ${rule.label.en} on behalf of the ${roles.join(', ')}`,
+          `只有${roleNames(by).zh}可以代${of.zh}${rule.label.zh}`,
+          `only these roles may ${rule.label.en} on behalf of ${of.en}: ${roleNames(by).en}`,
         );
   }
   if (!roles.includes(p.role))
     return refuse(
-      `${p.id} 不是${roles.map((r) => ROLE_LABELS[r].zh).join('、')}`,
-      `${p.id} is not the ${roles.join(', ')} this needs (${p.role})`,
+      `${p.id} 不是${roleNames(roles).zh}（其角色为${ROLE_LABELS[p.role].zh}）`,
+      `${p.id} is not ${roleNames(roles).en}, as this needs (their role: ${ROLE_LABELS[p.role].en})`,
     );
   if (!reaches({ role: p.role, unit: p.unit }, q.case))
     return refuse(`${p.id} 不属于本团组单位（${q.case.unit}）`, `${p.id} does not hold that role for this case's unit (${q.case.unit})`);

@@ -146,6 +146,15 @@ export const COUNTRIES: CountryTable = Object.fromEntries(
   ]),
 );
 
+/**
+ * A country as messages name it: its Chinese and English names from COUNTRIES; a code not in the table as
+ * it is (an unknown code has no name to show).
+ */
+export function countryLabel(code: string): { zh: string; en: string } {
+  const c = Object.prototype.hasOwnProperty.call(COUNTRIES, code) ? COUNTRIES[code] : undefined;
+  return c ? { zh: c.nameZh, en: c.nameEn } : { zh: code, en: code };
+}
+
 /** Per-office changes to the table: any field of a known country, or a full entry for a new one. */
 export type CountryOverrides = Record<string, Partial<CountryInfo>>;
 

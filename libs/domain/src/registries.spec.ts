@@ -100,6 +100,14 @@ describe('annual plan (A01)', () => {
     );
     expect(matchAnnualPlan(null, facts).outcome).toBe('no-plan');
   });
+  it('names the planned countries by their names, not their codes', () => {
+    const size = facts.members.length - 1;
+    const over = matchAnnualPlan({ unit: facts.unit, year, trips: [{ ...trip, size }] }, facts);
+    expect(over.message).toEqual({
+      zh: `超出年度计划（T1：${size}人，美国、加拿大）`,
+      en: `Over the annual plan (T1: ${size} people, United States, Canada)`,
+    });
+  });
 });
 
 describe('process versions: what changed', () => {

@@ -2,6 +2,7 @@ import { dayNumber, isIsoDate, weekdayOf } from './dates';
 import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
+import { countryLabel } from './countries';
 import { tripCountries } from './facts';
 import type { Label } from './roles';
 
@@ -30,6 +31,12 @@ export interface RegisteredUnit {
 
 export const PERSON_STATUSES = ['active', 'left', 'retired'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
+/** A roster entry's status as messages name it (the code stays in the data). */
+export const PERSON_STATUS_LABELS: Record<PersonStatus, Label> = {
+  active: { zh: '在职', en: 'Active' },
+  left: { zh: '已调离', en: 'Left the unit' },
+  retired: { zh: '已退休', en: 'Retired' },
+};
 export const GENDERS = ['male', 'female'] as const;
 export type Gender = (typeof GENDERS)[number];
 
@@ -54,6 +61,14 @@ export type PassportType = (typeof PASSPORT_TYPES)[number];
 export const PASSPORT_STATES = ['in-custody', 'checked-out', 'overdue', 'cancelled', 'lost'] as const;
 export type PassportState = (typeof PASSPORT_STATES)[number];
 export type StoredPassportState = Exclude<PassportState, 'overdue'>;
+/** A passport's custody state as messages name it (the code stays in the data). */
+export const PASSPORT_STATE_LABELS: Record<PassportState, Label> = {
+  'in-custody': { zh: '在库保管', en: 'In custody' },
+  'checked-out': { zh: '已借出', en: 'Checked out' },
+  overdue: { zh: '逾期未交回', en: 'Overdue' },
+  cancelled: { zh: '已注销', en: 'Cancelled' },
+  lost: { zh: '已挂失', en: 'Lost' },
+};
 
 export interface CustodyPassport {
   number: string;
@@ -212,8 +227,8 @@ export function matchAnnualPlan(
       outcome: 'over-plan',
       tripId: partial.id,
       message: {
-        zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.join('、')}）`,
-        en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.join(', ')})`,
+        zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.map((c) => countryLabel(c).zh).join('、')}）`,
+        en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
       },
     };
   return {

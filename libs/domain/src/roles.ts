@@ -49,6 +49,14 @@ export const ROLE_LABELS: Record<Role, Label> = {
   external: { zh: '外部机构', en: 'External authority' },
 };
 
+/** Several labels as one, for a message naming a list: Chinese joined by 、, English by commas. */
+export function joinLabels(labels: readonly Label[]): Label {
+  return { zh: labels.map((l) => l.zh).join('、'), en: labels.map((l) => l.en).join(', ') };
+}
+
+/** The roles' labels as one (a refusal naming who may act): a message never shows a role's code. */
+export const roleNames = (roles: readonly Role[]): Label => joinLabels(roles.map((r) => ROLE_LABELS[r]));
+
 /** Roles no person signs in with: the engine itself, a delegation member (recorded for), an outside authority. */
 const NOT_PEOPLE = ['system', 'member', 'external'] as const;
 /** A role a person can sign in with. */
@@ -87,6 +95,12 @@ export const STEP_KIND_LABELS: Record<StepKind, Label> = {
 /** D = once per delegation, M = per member, C = per destination country, MC = per member per country. */
 export const SCOPES = ['delegation', 'member', 'country', 'member-country'] as const;
 export type Scope = (typeof SCOPES)[number];
+export const SCOPE_LABELS: Record<Scope, Label> = {
+  delegation: { zh: '每团一次', en: 'Once per delegation' },
+  member: { zh: '每人一次', en: 'Per member' },
+  country: { zh: '每国一次', en: 'Per destination country' },
+  'member-country': { zh: '每人每国一次', en: 'Per member per country' },
+};
 
 /** Decisions an approval step accepts. */
 export const DECISIONS = ['approve', 'reject', 'return'] as const;

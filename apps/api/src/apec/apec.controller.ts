@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SUBMITTERS } from '@df/domain';
+import { SUBMITTERS, WHITELIST_MOVES, WHITELIST_MOVE_LABELS, type WhitelistMove } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { domainError } from '../common/errors';
@@ -22,7 +22,6 @@ import {
   EnterprisesQuerySchema,
   EnterpriseViewSchema,
   MoveResultSchema,
-  WHITELIST_MOVES,
   WhitelistMoveSchema,
 } from './schemas';
 
@@ -100,10 +99,11 @@ export class ApecController {
     if (!(WHITELIST_MOVES as readonly string[]).includes(move))
       throw domainError(
         'NOT_FOUND',
-        `没有白名单操作 ${move}（${WHITELIST_MOVES.join('、')}）`,
-        `No whitelist move ${move} (${WHITELIST_MOVES.join(', ')})`,
+        // The path takes the codes: each named with its label.
+        `没有白名单操作 ${move}，可用：${WHITELIST_MOVES.map((m) => `${m}（${WHITELIST_MOVE_LABELS[m].zh}）`).join('、')}`,
+        `No whitelist move ${move}; the moves: ${WHITELIST_MOVES.map((m) => `${m} (${WHITELIST_MOVE_LABELS[m].en})`).join(', ')}`,
       );
-    return this.apec.move(user, unit, move as (typeof WHITELIST_MOVES)[number], body);
+    return this.apec.move(user, unit, move as WhitelistMove, body);
   }
 
   @Post('applications')

@@ -7,17 +7,23 @@ import {
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
   COUNTRIES,
+  countryLabel,
   dayNumber,
   mayApplyForCards,
   renewalOpensOn,
   shanghaiDate,
+  PERSON_STATUS_LABELS,
+  CARD_STATUS_LABELS,
+  whitelistStateLabel,
   type ExitReason,
+  type WhitelistMove,
 } from '@df/domain';
 import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type ApecCard, type Enterprise } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
+import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
 import { startCaseWorkflow } from '../delegations/start-case';
@@ -32,7 +38,6 @@ import {
   EnterpriseSchema,
   EnterprisesQuerySchema,
   WhitelistMoveSchema,
-  type WHITELIST_MOVES,
 } from './schemas';
 import { startReviewReminder } from './review-reminder';
 import { stopCardApplications } from './stop-applications';
@@ -127,7 +132,7 @@ export class ApecService {
    * the reason on record; a repeated exit (same reason) only stops what is still open, so a stop that could not
    * reach a case is retried by sending the same request again (503 until every case is reached).
    */
-  async move(user: AuthUser, unit: string, move: (typeof WHITELIST_MOVES)[number], body: unknown) {
+  async move(user: AuthUser, unit: string, move: WhitelistMove, body: unknown) {
     const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
     if (move === 'exit' && !req.reason)
       throw new DomainError(
@@ -237,17 +242,27 @@ export class ApecService {
           fieldError(`personIds[${i}]`, 'registered-person', `本企业人员名册中没有 ${id}`, `No person ${id} on your enterprise's roster`),
         );
       else if (p.status !== 'active')
-        errors.push(fieldError(`personIds[${i}]`, 'active-person', `${id} 状态为 ${p.status}`, `${id} is ${p.status}`));
+        errors.push(
+          fieldError(
+            `personIds[${i}]`,
+            'active-person',
+            `${id} 状态为${PERSON_STATUS_LABELS[p.status].zh}`,
+            `${id} is not active (${PERSON_STATUS_LABELS[p.status].en})`,
+          ),
+        );
       if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
     });
     req.economies.forEach((c, i) => {
+      // Named by the country's name with its code; an unknown code as it is.
+      const name = countryLabel(c);
+      const shown = name.zh === c ? { zh: c, en: c } : { zh: `${name.zh}（${c}）`, en: `${name.en} (${c})` };
       if (!COUNTRIES[c]?.apec)
         errors.push(
           fieldError(
             `economies[${i}]`,
             'apec-economy',
-            `${c} 不是可预审的APEC卡经济体`,
-            `${c} is not a full APEC card economy (no pre-clearance)`,
+            `${shown.zh} 不是可预审的APEC卡经济体`,
+            `${shown.en} is not a full APEC card economy (no pre-clearance)`,
           ),
         );
       if (req.economies.indexOf(c) !== i) errors.push(fieldError(`economies[${i}]`, 'unique', `${c} 重复`, `${c} is listed twice`));
@@ -383,7 +398,10 @@ export class ApecService {
               en: `The card expired on ${card.validUntil}: apply for a new card instead`,
             }
           : card.status === 'lost' || card.status === 'cancelled'
-            ? { zh: `该卡已${card.status === 'lost' ? '挂失' : '注销'}，不能续办`, en: `The card is ${card.status}: it cannot be renewed` }
+            ? {
+                zh: `该卡${CARD_STATUS_LABELS[card.status].zh}，不能续办`,
+                en: `The card is ${CARD_STATUS_LABELS[card.status].en.toLowerCase()}: it cannot be renewed`,
+              }
             : {
                 zh: `有效期至 ${card.validUntil}，${renewalOpensOn(card.validUntil)} 起方可续办`,
                 en: `Valid until ${card.validUntil}: renewal opens on ${renewalOpensOn(card.validUntil)}`,
@@ -399,11 +417,12 @@ export class ApecService {
       throw domainError('RULE_VIOLATION', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`, {
         errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')],
       });
+    const state = whitelistStateLabel(e.whitelist?.state);
     if (!mayApplyForCards(e.ownership, e.whitelist?.state ?? null))
       throw domainError(
         'RULE_VIOLATION',
-        `非国有企业须在白名单内才能申请（当前：${e.whitelist?.state ?? '未列入'}）`,
-        `A non-state enterprise applies only while on the whitelist (now: ${e.whitelist?.state ?? 'not listed'})`,
+        `非国有企业须在白名单内才能申请（当前：${state.zh}）`,
+        `A non-state enterprise applies only while on the whitelist (now: ${state.en})`,
         { errors: [fieldError('unit', 'whitelist', '企业须在白名单内', 'The enterprise must be on the whitelist')] },
       );
   }
@@ -413,6 +432,7 @@ export class ApecService {
 
   async cards(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.registries, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     const cards = await this.repo.cards(unit !== undefined ? { unit } : {});
@@ -431,8 +451,8 @@ export class ApecService {
     if (card.status === 'lost' || card.status === 'cancelled')
       throw domainError(
         'ACTION_NOT_ALLOWED',
-        `卡片已${card.status === 'lost' ? '挂失' : '注销'}，不能再变更`,
-        `The card is already ${card.status}: it cannot change again`,
+        `卡片${CARD_STATUS_LABELS[card.status].zh}，不能再变更`,
+        `The card is already ${CARD_STATUS_LABELS[card.status].en.toLowerCase()}: it cannot change again`,
       );
     const updated = (await this.repo.setCardStatus(number, req.status, req.reason))!;
     return this.cardView(updated, (await this.registries.person(updated.holder))?.name ?? null);

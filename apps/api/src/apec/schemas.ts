@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CARD_STATUSES, ENTERPRISE_SIZES, EXIT_REASONS, isIsoDate, OWNERSHIPS, TAX_CREDIT_GRADES, WHITELIST_STATES } from '@df/domain';
 import { freeText, intQuery, text } from '../common/zod-text';
+import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
 
@@ -31,7 +32,6 @@ export const AdmissionSchema = z
     example: { registeredCapitalWan: 150, foreignTradeUsd: 120000, taxCreditGrade: 'A', creditRecordClean: true },
   });
 
-export const WHITELIST_MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
 export const WhitelistMoveSchema = z
   .strictObject({
     reason: z.enum(EXIT_REASONS).optional().meta({ description: 'Required for exit: violation, annual-review-failed, enterprise-request' }),
@@ -62,7 +62,11 @@ export const CardStatusSchema = z
   .strictObject({ status: z.enum(['lost', 'cancelled']), reason: text(500) })
   .meta({ id: 'ApecCardStatusChange', example: { status: 'lost', reason: '持卡人报失' } });
 
-export const CardsQuerySchema = z.strictObject({ unit: text(64).optional() });
+export const CardsQuerySchema = z.strictObject({
+  unit: text(64)
+    .optional()
+    .meta({ description: `Only the cards of this enterprise. ${KNOWN_UNIT_RULE}` }),
+});
 
 /** GET /api/apec/enterprises: filters (AND) and the page; a bad value is 400 naming `query.<field>`. */
 export const EnterprisesQuerySchema = z.strictObject({

@@ -8,6 +8,7 @@ import {
   dayNumber,
   shanghaiDate,
   whitelistApplicationFacts,
+  WHITELIST_STATE_LABELS,
   type WhitelistCriteria,
 } from '@df/domain';
 import { ApecCriteriaRepository, ApecRepository, RegistriesRepository } from '@df/persistence';
@@ -168,7 +169,11 @@ export class WhitelistService {
       );
     const state = e.whitelist?.state;
     if (state === 'admitted' || state === 'suspended')
-      throw domainError('ACTION_NOT_ALLOWED', `企业已在白名单中（${state}）`, `The enterprise is already on the whitelist (${state})`);
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `企业已在白名单中（${WHITELIST_STATE_LABELS[state].zh}）`,
+        `The enterprise is already on the whitelist (${WHITELIST_STATE_LABELS[state].en})`,
+      );
     const open = (await this.repo.openWhitelistApplications(unit)).filter((id) => id !== caseId);
     if (open.length > 0)
       throw domainError(

@@ -5,7 +5,7 @@ import { requestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
 import { CaseScopeService } from './case-scope.service';
 import { type AuthedRequest, IS_PUBLIC, PASSWORD_CHANGE_ROUTE, ROLES_KEY } from './decorators';
-import { ADMIN_ROLES } from '@df/domain';
+import { ADMIN_ROLES, roleNames } from '@df/domain';
 import type { UserRole } from './access';
 
 /**
@@ -57,7 +57,7 @@ export class AuthGuard implements CanActivate {
       );
     await this.scope.assert(req, user);
     if (roles && !roles.includes(user.role as UserRole))
-      throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roles.join('、')}`, `Only ${roles.join(', ')} may do this`);
+      throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roleNames(roles).zh}`, `Only these roles may do this: ${roleNames(roles).en}`);
     return true;
   }
 }

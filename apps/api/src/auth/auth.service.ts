@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { MAX_JWT_TTL_SECONDS, type ServiceConfig } from '@df/runtime';
-import type { Role } from '@df/domain';
+import { ROLE_LABELS, type Role } from '@df/domain';
 import { AuditEventsRepository } from '@df/persistence';
 import { API_CONFIG } from '../api.options';
 import { DomainError, domainError } from '../common/errors';
@@ -149,10 +149,12 @@ export class AuthService {
     );
     if (!grant) {
       await this.audit.append({ ...base, outcome: 'refused', detail: { reason: 'role-not-granted', ...choice } });
+      // The role named by its label (the login schema let only a known role through); the unit by its code.
+      const role = choice.role === undefined ? undefined : (ROLE_LABELS[choice.role as Role] ?? { zh: choice.role, en: choice.role });
       throw domainError(
         'ROLE_NOT_GRANTED',
-        `该账号没有此角色（${choice.role ?? '任意'}，${choice.unit ?? '任意单位'}）`,
-        `This account does not hold that role (${choice.role ?? 'any'} in ${choice.unit ?? 'any unit'})`,
+        `该账号没有此角色（${role?.zh ?? '任意角色'}，${choice.unit ?? '任意单位'}）`,
+        `This account does not hold that role (${role?.en ?? 'any role'} in ${choice.unit ?? 'any unit'})`,
       );
     }
     // Hashes from earlier versions (bcrypt) or older parameters are replaced while the password is at hand.

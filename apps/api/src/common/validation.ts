@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { enumChoices } from './enum-choices';
 import { DomainError, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
 
@@ -59,8 +60,10 @@ function toFieldErrors(issue: Issue): FieldError[] {
         },
       ];
     }
-    case 'invalid_value':
-      return [{ field, rule: 'enum', message: { zh: `取值须为：${(issue.values ?? []).map(String).join('、')}`, en: issue.message } }];
+    case 'invalid_value': {
+      const choices = enumChoices(issue.values ?? []);
+      return [{ field, rule: 'enum', message: { zh: `取值须为：${choices.zh}`, en: `Must be one of: ${choices.en}` } }];
+    }
     case 'too_small':
       return [
         {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label } from '@df/domain';
+import { RegistriesRepository } from '@df/persistence';
 import { maskForViewer, type Viewer } from '../common/masking';
+import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
@@ -53,11 +55,15 @@ export const beijingTime = (atMs: number): string =>
  */
 @Injectable()
 export class DashboardExportService {
-  constructor(private readonly dashboard: DashboardService) {}
+  constructor(
+    private readonly dashboard: DashboardService,
+    private readonly registries: RegistriesRepository,
+  ) {}
 
   /** The file for `viewer`: personal data masked by the one classification, as the board's JSON is. */
   async export(rawQuery: unknown, viewer: Viewer): Promise<BoardExport> {
     const { format, ...filter } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.registries, filter.unit);
     const now = Date.now();
     if (format === 'csv') {
       const cases = await this.casesTable(filter, viewer);

@@ -1,10 +1,18 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CASE_STATUSES } from '@df/contracts';
 import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, processDefinitions, shanghaiDate, type Label, type Role } from '@df/domain';
-import { BoardRepository, IncidentsRepository, isFiltered, type BoardCaseRow, type BoardStepRow } from '@df/persistence';
+import {
+  BoardRepository,
+  IncidentsRepository,
+  RegistriesRepository,
+  isFiltered,
+  type BoardCaseRow,
+  type BoardStepRow,
+} from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
+import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { DashboardQuerySchema, type DashboardFilter } from './schemas';
 
@@ -81,11 +89,13 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     private readonly logger: JsonLogger,
     private readonly incidents: IncidentsRepository,
+    private readonly registries: RegistriesRepository,
   ) {}
 
   /** GET /api/dashboard: every figure over the cases the filters select (unit, departure or submission period). */
   async board(rawQuery: unknown) {
     const { limit, ...filter } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.registries, filter.unit);
     const generatedAt = new Date().toISOString();
     const [units, counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([
       this.units(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate, PROCESSES } from '@df/domain';
 import { intQuery, text } from '../common/zod-text';
+import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
 
@@ -19,7 +20,9 @@ export type BoardPeriod = (typeof BOARD_PERIODS)[number];
 
 /** The board's filters, shared by GET /api/dashboard and GET /api/dashboard/export. */
 const filterShape = {
-  unit: text(64).optional().meta({ description: 'Only the cases of this unit (code, e.g. `commerce`)' }),
+  unit: text(64)
+    .optional()
+    .meta({ description: `Only the cases of this unit (code, e.g. \`commerce\`). ${KNOWN_UNIT_RULE}` }),
   period: z.enum(BOARD_PERIODS).default('departure').meta({
     description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)',
   }),

@@ -295,7 +295,8 @@ export class DelegationsController {
   @Get('catalog')
   @ApiOperation({ summary: '流程目录 The process definition in force, with labels' })
   @ApiOkResponse({
-    description: 'The definition (53 steps) and the labels of roles, phases, purposes, ranks; the country table',
+    description:
+      'The definition (53 steps) and the labels of roles, phases, purposes, ranks, case and step statuses, decisions, enterprise sizes, ownerships, whitelist states, card, roster and passport states (the one label table of each, as messages use them); the country table',
     schema: schemaRef(CatalogSchema),
   })
   @errorResponses(401)

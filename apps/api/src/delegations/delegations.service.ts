@@ -52,6 +52,7 @@ import { UsersService } from '../auth/users.service';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
+import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
@@ -266,6 +267,7 @@ export class DelegationsService {
 
   async list(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(ListQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.registries, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const qb = this.cases.createQueryBuilder('c');
     const unit = seesAllUnits(user) ? q.unit : user.unit;

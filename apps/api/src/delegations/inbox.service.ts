@@ -2,10 +2,16 @@ import { Injectable } from '@nestjs/common';
 import {
   ACCESS,
   processDefinitions,
+  CARD_STATUS_LABELS,
+  CASE_STATUS_LABELS,
   COUNTRIES,
   CONDITIONS,
   DEFAULT_DEFINITION,
   DECISIONS,
+  ENTERPRISE_SIZE_LABELS,
+  OWNERSHIP_LABELS,
+  PASSPORT_STATE_LABELS,
+  PERSON_STATUS_LABELS,
   PHASE_LABELS,
   PROCESS_LABELS,
   processOf,
@@ -13,23 +19,17 @@ import {
   PURPOSE_LABELS,
   RANK_LABELS,
   ROLE_LABELS,
+  SCOPE_LABELS,
   STEP_KIND_LABELS,
   unitReach,
-  type Label,
+  WHITELIST_STATE_LABELS,
   type ProcessDefinition,
 } from '@df/domain';
-import { DECISION_KINDS } from '@df/contracts';
+import { DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
 import { InboxRepository } from '@df/persistence';
 import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
-
-const SCOPE_LABELS: Record<string, Label> = {
-  delegation: { zh: '每团一次', en: 'Once per delegation' },
-  member: { zh: '每人一次', en: 'Per member' },
-  country: { zh: '每国一次', en: 'Per destination country' },
-  'member-country': { zh: '每人每国一次', en: 'Per member per country' },
-};
 
 const STEP_NAMES = new Map(processDefinitions(DEFAULT_DEFINITION).flatMap((d) => d.steps.map((s) => [s.code, s.name] as const)));
 
@@ -99,6 +99,16 @@ export class InboxService {
       phases: PHASE_LABELS,
       purposes: PURPOSE_LABELS,
       ranks: RANK_LABELS,
+      // The one home of each label, for clients that name a code (the codes stay in the data).
+      caseStatuses: CASE_STATUS_LABELS,
+      stepStatuses: STEP_STATUS_LABELS,
+      decisionKinds: DECISION_KIND_LABELS,
+      enterpriseSizes: ENTERPRISE_SIZE_LABELS,
+      ownerships: OWNERSHIP_LABELS,
+      whitelistStates: WHITELIST_STATE_LABELS,
+      cardStatuses: CARD_STATUS_LABELS,
+      personStatuses: PERSON_STATUS_LABELS,
+      passportStates: PASSPORT_STATE_LABELS,
       countries: COUNTRIES,
     };
   }

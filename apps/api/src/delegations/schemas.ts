@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
 import { isIsoDate, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { freeText, intQuery, text } from '../common/zod-text';
+import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /**
  * Request and response shapes of the delegation endpoints. One source: these zod schemas validate the
@@ -177,7 +178,9 @@ export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
 export const ListQuerySchema = z.strictObject({
   status: z.enum(CASE_STATUSES).optional(),
   phase: z.enum(PHASES).optional(),
-  unit: text(64).optional(),
+  unit: text(64)
+    .optional()
+    .meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
   departureFrom: isoDate.optional(),
   departureTo: isoDate.optional(),
   atRisk: boolQuery.optional(),
@@ -737,6 +740,15 @@ export const CatalogSchema = z
     phases: z.record(z.string(), label),
     purposes: z.record(z.string(), label),
     ranks: z.record(z.string(), label),
+    caseStatuses: z.record(z.string(), label),
+    stepStatuses: z.record(z.string(), label),
+    decisionKinds: z.record(z.string(), label),
+    enterpriseSizes: z.record(z.string(), label),
+    ownerships: z.record(z.string(), label),
+    whitelistStates: z.record(z.string(), label),
+    cardStatuses: z.record(z.string(), label),
+    personStatuses: z.record(z.string(), label),
+    passportStates: z.record(z.string(), label),
     countries: z.record(z.string(), z.looseObject({ nameZh: z.string(), nameEn: z.string() })),
     processes: z
       .array(
@@ -777,6 +789,15 @@ export const CatalogSchema = z
       phases: { review: { zh: '外办审批', en: 'FAO review and approval' } },
       purposes: { trade: { zh: '经贸', en: 'Trade' } },
       ranks: { bureau: { zh: '厅局级', en: 'Bureau' } },
+      caseStatuses: { open: { zh: '办理中', en: 'Open' } },
+      stepStatuses: { awaiting: { zh: '待办理', en: 'Awaiting' } },
+      decisionKinds: { approve: { zh: '同意', en: 'Approve' } },
+      enterpriseSizes: { small: { zh: '小型', en: 'Small' } },
+      ownerships: { 'non-state': { zh: '非国有', en: 'Non-state' } },
+      whitelistStates: { admitted: { zh: '已准入', en: 'Admitted' } },
+      cardStatuses: { valid: { zh: '有效', en: 'Valid' } },
+      personStatuses: { active: { zh: '在职', en: 'Active' } },
+      passportStates: { 'in-custody': { zh: '在库保管', en: 'In custody' } },
       countries: {
         US: {
           nameZh: '美国',

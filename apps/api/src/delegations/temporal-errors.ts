@@ -84,7 +84,7 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
   }
   if (err instanceof WorkflowNotFoundError) {
     return opts.caseKnown
-      ? domainError('CASE_CLOSED', '案件已办结，不能再办理', 'The case is closed: no more actions')
+      ? domainError('CASE_CLOSED', '案件已结束，不能再办理', 'The case is closed: no more actions')
       : domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
-import type { DelegationProgress } from '@df/contracts';
-import { COUNTRIES, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
+import { DECISION_KIND_LABELS, type DelegationProgress } from '@df/contracts';
+import { countryLabel, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
 import type { AuthUser } from '../auth/access';
 import { domainError } from '../common/errors';
 import { DelegationsService } from '../delegations/delegations.service';
@@ -17,7 +17,7 @@ function zhDate(iso: string | undefined): string {
   return `${y}年${m}月${day}日`;
 }
 
-const countryName = (code: string): string => COUNTRIES[code]?.nameZh ?? code;
+const countryName = (code: string): string => countryLabel(code).zh;
 
 /**
  * The case's documents as PDF, generated on the server from the case's progress (the workflow's query,
@@ -154,7 +154,7 @@ function applicationForm(w: Writer, p: DelegationProgress): void {
     const s = decided(p, code);
     if (s)
       w.text(
-        `${s.code} ${s.name.zh}：${s.decision === 'approve' || !s.decision ? '同意' : s.decision}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`,
+        `${s.code} ${s.name.zh}：${DECISION_KIND_LABELS[s.decision ?? 'approve'].zh}　${s.actedBy ?? ''}${s.onBehalfOf ? `（代 ${s.onBehalfOf}）` : ''}　${zhDate(s.doneAt)}`,
       );
   }
 }

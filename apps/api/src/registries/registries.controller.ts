@@ -28,6 +28,7 @@ import {
   PassportTransitionSchema,
   PersonSchema,
   ProcessVersionSchema,
+  UnitQuerySchema,
   UnitSchema,
 } from './schemas';
 
@@ -108,9 +109,10 @@ export class RegistriesController {
       'A unit’s personnel and secrecy offices, its organizer and its enterprise clerk (ROSTER_READERS) see their own unit; FAO roles see all (?unit= filters).',
   })
   @ApiOkResponse({ description: 'The roster in scope', schema: schemaRef(PersonListSchema) })
-  @errorResponses(401, 403)
-  listPeople(@CurrentUser() user: AuthUser, @Query('unit') unit: string | undefined) {
-    return this.registries.listPeople(user, unit);
+  @queryParams(UnitQuerySchema)
+  @errorResponses(400, 401, 403)
+  listPeople(@CurrentUser() user: AuthUser, @Query() query: unknown) {
+    return this.registries.listPeople(user, query);
   }
 
   @Get('people/:personId')
@@ -152,9 +154,10 @@ export class RegistriesController {
     description: 'State as shown: in-custody, checked-out, overdue (derived), cancelled, lost.',
   })
   @ApiOkResponse({ description: 'Passports in scope', schema: schemaRef(PassportListSchema) })
-  @errorResponses(401, 403)
-  listPassports(@CurrentUser() user: AuthUser, @Query('unit') unit: string | undefined) {
-    return this.registries.listPassports(user, unit);
+  @queryParams(UnitQuerySchema)
+  @errorResponses(400, 401, 403)
+  listPassports(@CurrentUser() user: AuthUser, @Query() query: unknown) {
+    return this.registries.listPassports(user, query);
   }
 
   @Get('passports/:number')

@@ -16,6 +16,7 @@ import {
   statutoryHolidays,
   unitSuspension,
   validateOverrides,
+  PERSON_STATUS_LABELS,
   type AnnualPlan,
   type CaseFacts,
   type CustodyPassport,
@@ -27,16 +28,18 @@ import {
   type Suspension,
   type YearSchedule,
 } from '@df/domain';
-import { ApecRepository, PassportTransitionError, RegistriesRepository, type RegistryActor } from '@df/persistence';
+import { ApecRepository, PassportTransitionError, passportStateLabel, RegistriesRepository, type RegistryActor } from '@df/persistence';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
+import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { seedDemoRegistries } from './seed';
 import {
   AnnualPlanSchema,
   ChangesQuerySchema,
+  UnitQuerySchema,
   ClassifiedAccessSchema,
   code as CodeSchema,
   HolidayScheduleSchema,
@@ -166,7 +169,9 @@ export class RegistriesService {
     if (!mayReadRoster(user, unit)) throw outOfScope();
   }
 
-  async listPeople(user: AuthUser, unit: string | undefined) {
+  /** @throws VALIDATION_FAILED 400 (a bad or unknown `query.unit`), 403 for a unit out of the roster's reach. */
+  async listPeople(user: AuthUser, rawQuery: unknown) {
+    const { unit } = await this.unitQuery(rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
     if (u !== undefined) this.assertRosterScope(user, u);
     return { items: await this.repo.people({ unit: u }) };
@@ -217,7 +222,8 @@ export class RegistriesService {
     return passports.map((p) => ({ ...p, displayState: passportState(p, d), daysOverdue: daysOverdue(p, d) }));
   }
 
-  async listPassports(user: AuthUser, unit: string | undefined) {
+  async listPassports(user: AuthUser, rawQuery: unknown) {
+    const { unit } = await this.unitQuery(rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
     if (u !== undefined) this.assertUnitScope(user, u);
     return { items: await this.passportsView(await this.repo.passports(u === undefined ? {} : { unit: u })) };
@@ -273,16 +279,10 @@ export class RegistriesService {
     } catch (err) {
       if (!(err instanceof PassportTransitionError)) throw err;
       if (err.from === null) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
-      throw new DomainError(
-        'ACTION_NOT_ALLOWED',
-        {
-          zh: `护照 ${number} 当前为 ${err.from}，不能改为 ${err.to}`,
-          en: `Passport ${number} is ${err.from}; it cannot become ${err.to}`,
-        },
-        {
-          errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态 ${err.from}`, en: `Current state ${err.from}` } }],
-        },
-      );
+      const from = passportStateLabel(err.from);
+      throw new DomainError('ACTION_NOT_ALLOWED', err.label, {
+        errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态：${from.zh}`, en: `Current state: ${from.en}` } }],
+      });
     }
     if (holderUnit && before?.suspended) {
       const after = await this.effectiveSuspension(holderUnit);
@@ -384,7 +384,10 @@ export class RegistriesService {
         errors.push({
           field: `${path}[${i}].personId`,
           rule: 'active-person',
-          message: { zh: `${id} 状态为 ${person.status}`, en: `${id} is ${person.status}` },
+          message: {
+            zh: `${id} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+            en: `${id} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+          },
         });
       const snap = snapshotMember(
         m as Parameters<typeof snapshotMember>[0],
@@ -589,8 +592,21 @@ export class RegistriesService {
   // -------------------------------------------------------------------------------------------
   // Audit
 
+  /** A list's `?unit=` filter, parsed and checked against the known units (400 otherwise). */
+  private async unitQuery(rawQuery: unknown): Promise<{ unit?: string | undefined }> {
+    const q = parseOrThrow(UnitQuerySchema, rawQuery ?? {}, ['query']);
+    await assertKnownUnit(this.repo, q.unit);
+    return q;
+  }
+
+  /** Whether the system knows a unit code (registered, or named by a case or a grant): the filters' check. */
+  knownUnit(code: string): Promise<boolean> {
+    return this.repo.knownUnit(code);
+  }
+
   async changes(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    await assertKnownUnit(this.repo, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GENDERS, isIsoDate, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
+import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -170,8 +171,13 @@ export const ProcessVersionSchema = z
     },
   });
 
+/** GET /api/registries/people and /passports: the unit filter (a unit role's own unit when absent). */
+export const UnitQuerySchema = z.strictObject({
+  unit: code.optional().meta({ description: `Only this unit's entries. ${KNOWN_UNIT_RULE}` }),
+});
+
 export const ChangesQuerySchema = z.strictObject({
-  unit: code.optional(),
+  unit: code.optional().meta({ description: `Only the changes of this unit. ${KNOWN_UNIT_RULE}` }),
   entity: z.enum(['unit', 'plan', 'person', 'passport', 'calendar', 'process-version']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

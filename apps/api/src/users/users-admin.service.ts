@@ -13,6 +13,7 @@ import type { AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { currentRequestId } from '../common/request-context';
 import { DomainError, domainError } from '../common/errors';
+import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import {
   CreateUserSchema,
@@ -69,6 +70,7 @@ export class UsersAdminService {
 
   async list(query: unknown): Promise<{ items: UserView[]; total: number }> {
     const q = parseOrThrow(UserQuerySchema, query, ['query']);
+    await assertKnownUnit(this.registries, q.unit);
     const rows = await this.repo.list({
       ...(q.unit !== undefined ? { unit: q.unit } : {}),
       ...(q.role !== undefined ? { role: q.role } : {}),

@@ -6,6 +6,7 @@ import {
   admissionApplicationOf,
   admissionApplicationProblems,
   cardValidUntil,
+  countryLabel,
   isIsoDate,
   personKey,
   shanghaiDate,
@@ -100,13 +101,13 @@ export class ApecActivities {
     await this.startRenewal({ number: card.number, validUntil: card.validUntil });
     return {
       note: {
-        zh: `已登记APEC卡，有效期至 ${card.validUntil}，预审通过的经济体：${card.economies.join('、') || '无'}${replaced ? `；原卡（有效期至 ${member.apecCard!.expiresOn}）已注销，由新卡替换` : ''}`,
-        en: `Card recorded, valid until ${card.validUntil}, economies cleared: ${card.economies.join(', ') || 'none'}${replaced ? `; the renewed card (valid until ${member.apecCard!.expiresOn}) is cancelled, replaced by this one` : ''}`,
+        zh: `已登记APEC卡，有效期至 ${card.validUntil}，预审通过的经济体：${card.economies.map((c) => countryLabel(c).zh).join('、') || '无'}${replaced ? `；原卡（有效期至 ${member.apecCard!.expiresOn}）已注销，由新卡替换` : ''}`,
+        en: `Card recorded, valid until ${card.validUntil}, economies cleared: ${card.economies.map((c) => countryLabel(c).en).join(', ') || 'none'}${replaced ? `; the renewed card (valid until ${member.apecCard!.expiresOn}) is cancelled, replaced by this one` : ''}`,
       },
       data: {
         apecCardNumber: card.number,
         validUntil: card.validUntil,
-        economies: card.economies.join(','),
+        economies: card.economies,
         // A renewal: the validity of the card this one replaced (its number is personal data: not repeated here).
         ...(replaced ? { renewedCardValidUntil: member.apecCard!.expiresOn } : {}),
       },
@@ -169,8 +170,8 @@ export class ApecActivities {
           },
       data: {
         decision: result.admitted ? 'admitted' : 'refused',
-        criteriaVersion: String(result.criteriaVersion),
-        failures: result.failures.map((f) => f.criterion).join(','),
+        criteriaVersion: result.criteriaVersion,
+        failures: result.failures.map((f) => f.criterion),
       },
     };
   }

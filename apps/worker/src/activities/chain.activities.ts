@@ -7,6 +7,7 @@ import {
   checkMemberFrequency,
   checkTripRules,
   matchAnnualPlan,
+  PASSPORT_STATE_LABELS,
   personKey,
   travelPassport,
   type Label,
@@ -161,10 +162,11 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       if (!(err instanceof PassportTransitionError)) throw err;
       return {
         number: passport.number,
-        note: { zh: `护照状态不允许此变更：${err.message}`, en: `The ledger refused the move: ${err.message}` },
+        note: { zh: `护照状态不允许此变更：${err.label.zh}`, en: `The ledger refused the move: ${err.label.en}` },
       };
     }
-    return { number: passport.number, note: { zh: `护照 ${to}`, en: `Passport ${to}` } };
+    const done = PASSPORT_STATE_LABELS[to];
+    return { number: passport.number, note: { zh: `护照${done.zh}`, en: `Passport: ${done.en}` } };
   }
 
   /**

@@ -122,6 +122,13 @@ export function renewalOpensOn(validUntil: string): string {
 
 export const CARD_STATUSES = ['valid', 'renewal-open', 'expired', 'lost', 'cancelled'] as const;
 export type CardStatus = (typeof CARD_STATUSES)[number];
+export const CARD_STATUS_LABELS: Record<CardStatus, Label> = {
+  valid: { zh: '有效', en: 'Valid' },
+  'renewal-open': { zh: '可换卡', en: 'Renewal open' },
+  expired: { zh: '已过期', en: 'Expired' },
+  lost: { zh: '已挂失', en: 'Lost' },
+  cancelled: { zh: '已注销', en: 'Cancelled' },
+};
 
 /** A card as the delegation chain reads it (Member.apecCard): usable while valid, for its cleared economies. */
 export function cardUsableOn(card: { status: CardStatus; validUntil: string }, day: string): boolean {
@@ -133,11 +140,40 @@ export function cardUsableOn(card: { status: CardStatus; validUntil: string }, d
 
 export const OWNERSHIPS = ['state', 'non-state'] as const;
 export type Ownership = (typeof OWNERSHIPS)[number];
+export const OWNERSHIP_LABELS: Record<Ownership, Label> = {
+  state: { zh: '国有', en: 'State-owned' },
+  'non-state': { zh: '非国有', en: 'Non-state' },
+};
 export const ENTERPRISE_SIZES = ['large', 'medium', 'small', 'micro'] as const;
 export type EnterpriseSize = (typeof ENTERPRISE_SIZES)[number];
+export const ENTERPRISE_SIZE_LABELS: Record<EnterpriseSize, Label> = {
+  large: { zh: '大型', en: 'Large' },
+  medium: { zh: '中型', en: 'Medium' },
+  small: { zh: '小型', en: 'Small' },
+  micro: { zh: '微型', en: 'Micro' },
+};
 
 export const WHITELIST_STATES = ['admitted', 'suspended', 'exited'] as const;
 export type WhitelistState = (typeof WHITELIST_STATES)[number];
+export const WHITELIST_STATE_LABELS: Record<WhitelistState, Label> = {
+  admitted: { zh: '已准入', en: 'Admitted' },
+  suspended: { zh: '已暂停', en: 'Suspended' },
+  exited: { zh: '已退出', en: 'Exited' },
+};
+/** An enterprise never on the whitelist (no state), as messages name it. */
+export const NOT_LISTED_LABEL: Label = { zh: '未列入白名单', en: 'Not on the whitelist' };
+/** The whitelist state `state` (null: never listed) as messages name it. */
+export const whitelistStateLabel = (state: WhitelistState | null | undefined): Label =>
+  state ? WHITELIST_STATE_LABELS[state] : NOT_LISTED_LABEL;
+/** What the APEC desk may do to an enterprise's whitelist entry (POST /api/apec/enterprises/:unit/whitelist/:move). */
+export const WHITELIST_MOVES = ['suspend', 'lift', 'exit', 'readmit'] as const;
+export type WhitelistMove = (typeof WHITELIST_MOVES)[number];
+export const WHITELIST_MOVE_LABELS: Record<WhitelistMove, Label> = {
+  suspend: { zh: '暂停', en: 'suspend' },
+  lift: { zh: '恢复', en: 'lift the suspension' },
+  exit: { zh: '退出', en: 'exit' },
+  readmit: { zh: '重新准入', en: 're-admit' },
+};
 /** Why an enterprise leaves the whitelist. */
 export const EXIT_REASONS = ['violation', 'annual-review-failed', 'enterprise-request'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
@@ -210,13 +246,14 @@ export function admissionFailures(
   criteria: WhitelistCriteria = DEFAULT_WHITELIST_CRITERIA,
 ): CriterionFailure[] {
   const out: CriterionFailure[] = [];
+  const sized = ENTERPRISE_SIZE_LABELS[size];
   const capital = criteria.registeredCapitalWan[size];
   if (!(app.registeredCapitalWan >= capital))
     out.push({
       criterion: 'registeredCapitalWan',
       message: {
-        zh: `注册资本须不低于${capital}万元（${size}企业标准），申报${app.registeredCapitalWan}万元`,
-        en: `Registered capital must be at least ${capital} (10 000 yuan) for a ${size} enterprise; declared ${app.registeredCapitalWan}`,
+        zh: `注册资本须不低于${capital}万元（${sized.zh}企业标准），申报${app.registeredCapitalWan}万元`,
+        en: `Registered capital must be at least ${capital} (10 000 yuan) for a ${sized.en.toLowerCase()} enterprise; declared ${app.registeredCapitalWan}`,
       },
     });
   const trade = criteria.foreignTradeUsd[size];
@@ -224,8 +261,8 @@ export function admissionFailures(
     out.push({
       criterion: 'foreignTradeUsd',
       message: {
-        zh: `上年度对外贸易或投资额须不低于${trade}美元（${size}企业标准），申报${app.foreignTradeUsd}美元`,
-        en: `Last year's foreign trade or investment must be at least USD ${trade} for a ${size} enterprise; declared ${app.foreignTradeUsd}`,
+        zh: `上年度对外贸易或投资额须不低于${trade}美元（${sized.zh}企业标准），申报${app.foreignTradeUsd}美元`,
+        en: `Last year's foreign trade or investment must be at least USD ${trade} for a ${sized.en.toLowerCase()} enterprise; declared ${app.foreignTradeUsd}`,
       },
     });
   if (!criteria.taxCreditGrades.includes(app.taxCreditGrade))

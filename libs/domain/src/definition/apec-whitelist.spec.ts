@@ -105,7 +105,7 @@ describe("the office's criteria", () => {
       ['taxCreditGrades', 'non-empty'],
     ]);
     expect(problems[0]!.message.en).toBe(
-      'The small threshold (600) may not exceed the medium one (500): smaller firms get lowered thresholds',
+      'The small enterprise threshold (600) may not exceed the medium one (500): smaller firms get lowered thresholds',
     );
     expect(criteriaProblems(criteria({ taxCreditGrades: ['A', 'B', 'A'] })).map((p) => [p.field, p.rule])).toEqual([
       ['taxCreditGrades[2]', 'unique'],

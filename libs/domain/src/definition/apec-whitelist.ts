@@ -5,6 +5,7 @@ import {
   APEC_CARD_DEFINITION,
   applicationFacts,
   APEC_CARD_VERSIONS,
+  ENTERPRISE_SIZE_LABELS,
   ENTERPRISE_SIZES,
   PROCESS_LABELS,
   TAX_CREDIT_GRADES,
@@ -160,15 +161,17 @@ export function criteriaProblems(c: WhitelistCriteria): FieldProblem[] {
       }
       const larger: EnterpriseSize | undefined = ENTERPRISE_SIZES[i - 1];
       const above = larger ? c[field][larger] : undefined;
-      if (larger && isNumber(above) && v > above)
+      if (larger && isNumber(above) && v > above) {
+        const [s, l] = [ENTERPRISE_SIZE_LABELS[size], ENTERPRISE_SIZE_LABELS[larger]];
         out.push({
           field: `${field}.${size}`,
           rule: 'lowered-threshold',
           message: {
-            zh: `${size}企业的门槛（${v}）不得高于${larger}企业（${above}）：小微企业降低门槛`,
-            en: `The ${size} threshold (${v}) may not exceed the ${larger} one (${above}): smaller firms get lowered thresholds`,
+            zh: `${s.zh}企业的门槛（${v}）不得高于${l.zh}企业（${above}）：小微企业降低门槛`,
+            en: `The ${s.en.toLowerCase()} enterprise threshold (${v}) may not exceed the ${l.en.toLowerCase()} one (${above}): smaller firms get lowered thresholds`,
           },
         });
+      }
     });
   }
   if (c.taxCreditGrades.length === 0)

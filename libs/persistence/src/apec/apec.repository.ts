@@ -6,12 +6,16 @@ import {
   APEC_WHITELIST_VERSIONS,
   cardUsableOn,
   CLOSED_STATUSES,
+  WHITELIST_MOVE_LABELS,
+  WHITELIST_STATE_LABELS,
+  whitelistStateLabel,
   type AdmissionApplication,
   type CardStatus,
   type CriterionFailure,
   type EnterpriseSize,
   type ExitReason,
   type Ownership,
+  type WhitelistMove,
   type WhitelistState,
 } from '@df/domain';
 import { criteriaInForce } from './criteria.repository';
@@ -114,7 +118,7 @@ export function nameUuid(name: string): string {
 }
 
 /** Which whitelist moves are allowed from which state (null: not on the list). */
-const MOVES: Record<'suspend' | 'exit' | 'readmit' | 'lift', { from: readonly (WhitelistState | null)[]; to: WhitelistState }> = {
+const MOVES: Record<WhitelistMove, { from: readonly (WhitelistState | null)[]; to: WhitelistState }> = {
   suspend: { from: ['admitted'], to: 'suspended' },
   lift: { from: ['suspended'], to: 'admitted' },
   exit: { from: ['admitted', 'suspended'], to: 'exited' },
@@ -233,8 +237,8 @@ export class ApecRepository {
       const from = (wl?.state ?? null) as WhitelistState | null;
       if (from === 'admitted' || from === 'suspended')
         throw new WhitelistTransitionError('WHITELIST_TRANSITION', {
-          zh: `企业已在白名单中（${from}）`,
-          en: `The enterprise is already on the whitelist (${from})`,
+          zh: `企业已在白名单中（${WHITELIST_STATE_LABELS[from].zh}）`,
+          en: `The enterprise is already on the whitelist (${WHITELIST_STATE_LABELS[from].en})`,
         });
       const size = ent.size as EnterpriseSize;
       const { version, criteria } = await criteriaInForce(m, today);
@@ -287,8 +291,8 @@ export class ApecRepository {
       const rule = MOVES[move];
       if (!rule.from.includes(from))
         throw new WhitelistTransitionError('WHITELIST_TRANSITION', {
-          zh: `白名单状态为${from ?? '未列入'}，不能${move}`,
-          en: `The whitelist state is ${from ?? 'not listed'}: cannot ${move}`,
+          zh: `白名单状态为${whitelistStateLabel(from).zh}，不能${WHITELIST_MOVE_LABELS[move].zh}`,
+          en: `The whitelist state is ${whitelistStateLabel(from).en}: cannot ${WHITELIST_MOVE_LABELS[move].en}`,
         });
       await m.upsert(
         ApecWhitelistEntity,

@@ -4,12 +4,15 @@ import type {
   AnnualPlan,
   CustodyPassport,
   DefinitionChange,
+  Label,
+  PassportState,
   PlannedTrip,
   RegisteredPerson,
   RegisteredUnit,
   StoredPassportState,
   YearSchedule,
 } from '@df/domain';
+import { PASSPORT_STATE_LABELS } from '@df/domain';
 import {
   AnnualPlanEntity,
   CustodyPassportEntity,
@@ -75,7 +78,20 @@ export class PassportTransitionError extends Error {
     super(from === null ? `no passport ${number} in custody` : `passport ${number}: ${from} -> ${to} is not allowed`);
     this.name = 'PassportTransitionError';
   }
+
+  /** The refusal as users read it: the states by their labels (PASSPORT_STATE_LABELS), never their codes. */
+  get label(): Label {
+    if (this.from === null) return { zh: `护照 ${this.number} 不在保管登记中`, en: `Passport ${this.number} is not in the custody ledger` };
+    const [from, to] = [passportStateLabel(this.from), passportStateLabel(this.to)];
+    return {
+      zh: `护照 ${this.number} 当前为${from.zh}，不能改为${to.zh}`,
+      en: `Passport ${this.number} is ${from.en.toLowerCase()}; it cannot become ${to.en.toLowerCase()}`,
+    };
+  }
 }
+
+/** A ledger state (stored as text) by its label; an unknown one as it is. */
+export const passportStateLabel = (state: string): Label => PASSPORT_STATE_LABELS[state as PassportState] ?? { zh: state, en: state };
 
 /** Allowed stored-state changes of a custody passport. */
 const TRANSITIONS: Record<StoredPassportState, StoredPassportState[]> = {
@@ -187,6 +203,20 @@ export class RegistriesRepository {
   async unit(code: string): Promise<RegisteredUnit | null> {
     const row = await this.ds.getRepository(UnitEntity).findOneBy({ code });
     return row ? toUnit(row) : null;
+  }
+
+  /**
+   * Whether the system knows a unit code, for the filters that name one: registered, or named by a case or by a
+   * user's grant (a unit not in the registry still submits as typed: docs/registries.md).
+   */
+  async knownUnit(code: string): Promise<boolean> {
+    const rows: Array<{ known: boolean }> = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)
+           OR EXISTS (SELECT 1 FROM cases WHERE unit = $1)
+           OR EXISTS (SELECT 1 FROM users WHERE unit = $1 OR grants @> jsonb_build_array(jsonb_build_object('unit', $1::text))) AS known`,
+      [code],
+    );
+    return rows[0]?.known === true;
   }
 
   /** Creates or replaces a unit; returns the previous record (null when new). */

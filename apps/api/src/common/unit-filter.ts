@@ -1,0 +1,35 @@
+import { DomainError } from './errors';
+
+/** The filters' documentation of the check (OpenAPI descriptions). */
+export const KNOWN_UNIT_RULE =
+  'A unit code the system knows (registered, or with cases or accounts); an unknown one is 400 (rule `known-unit`), not an empty answer';
+
+/** What answers whether a unit code is known (RegistriesRepository, RegistriesService). */
+export interface UnitLookup {
+  knownUnit(code: string): Promise<boolean>;
+}
+
+/**
+ * A filter naming a unit the system does not know is a mistake to name, not an empty page: 400
+ * VALIDATION_FAILED on `field` (rule `known-unit`). Known: registered, or named by a case or a user's grant
+ * (RegistriesRepository.knownUnit). Absent: no filter, nothing checked.
+ */
+export async function assertKnownUnit(registries: UnitLookup, unit: string | undefined, field = 'query.unit'): Promise<void> {
+  if (unit === undefined || (await registries.knownUnit(unit))) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
+    {
+      errors: [
+        {
+          field,
+          rule: 'known-unit',
+          message: {
+            zh: `没有单位代码 ${unit}：须为已备案或已有案件、账号的单位`,
+            en: `No unit "${unit}": it must be a registered unit or one with cases or accounts`,
+          },
+        },
+      ],
+    },
+  );
+}
