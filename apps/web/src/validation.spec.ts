@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { compileComponents, fieldErrorsOf, messageOf } from './validation';
 
 // The shapes the API's OpenAPI document gives its request schemas (zod → OpenAPI 3.0): required number and text
