@@ -72,7 +72,8 @@ export const STATUS_COLOURS: Record<string, string> = {
 
 export function label(map: Record<string, Bilingual> | undefined, key: string, pick: (b: Bilingual) => string): string {
   const b = map?.[key];
-  return b ? pick(b) : key;
+  // A value the catalog does not name (yet): said so, the code beside, not the bare code inside the text.
+  return b ? pick(b) : key ? pick({ zh: `未知取值（${key}）`, en: `Unknown value (${key})` }) : '';
 }
 
 /** Solid tag colours dark enough for white text at WCAG AA contrast (Ant Design's light presets are not). */

@@ -2,7 +2,7 @@ import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Spa
 import { useEffect, useMemo, useState } from 'react';
 import { api, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
-import { useT, type LabelKey } from '../i18n';
+import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 
 /** The step the dialog acts on (an inbox item or an actionable step of the case page). */
@@ -46,7 +46,7 @@ function taskData(code: string, v: Values): { data?: Record<string, unknown> } {
  * workflow decides whether this user may take them.
  */
 export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget | null; onClose(): void; onDone(): void }) {
-  const { t, pick } = useT();
+  const { t, pick, code } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
@@ -136,7 +136,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             <Radio.Group>
               {decisions.map((d) => (
                 <Radio.Button key={d} value={d}>
-                  {t(d as LabelKey)}
+                  {code('', d)}
                 </Radio.Button>
               ))}
             </Radio.Group>

@@ -2,7 +2,7 @@ import { Alert, Descriptions, Form, Modal, Table, Tag, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary } from '../api';
 import { fmtDateTime, TAG } from '../common';
-import { hasLabel, useT } from '../i18n';
+import { useT } from '../i18n';
 import { navigate } from '../router';
 import { COUNTRIES } from '../../../../libs/domain/src/countries';
 import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-card';
@@ -13,14 +13,9 @@ import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-
  * The API decides who sees what; these only render its answers.
  */
 
-/** A label key's text, or the raw value when the app has no label for it (a value added later in the API). */
+/** An enum value's label (`l('apecWl_', state)`), never the bare code: codeLabel in labels.ts. */
 export function useLabel() {
-  const { t } = useT();
-  return (prefix: string, value: string | null | undefined): string => {
-    if (value === null || value === undefined) return '—';
-    const key = `${prefix}${value}`;
-    return hasLabel(key) ? t(key) : value;
-  };
+  return useT().code;
 }
 
 /** An economy's name in the user's language (the domain's country table: its `apec` flag marks card economies). */
@@ -86,7 +81,7 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
       pagination={false}
       columns={[
         { title: t('apecAt'), dataIndex: 'at', render: (v: string) => fmtDateTime(v, lang) },
-        { title: t('apecAction'), dataIndex: 'action' },
+        { title: t('apecAction'), dataIndex: 'action', render: (v: string) => l('apecAct_', v) },
         { title: t('apecFrom'), dataIndex: 'fromState', render: (v: string | null) => l('apecWl_', v) },
         { title: t('apecTo'), dataIndex: 'toState', render: (v: string | null) => l('apecWl_', v) },
         { title: t('apecReason'), dataIndex: 'reason', render: (v: string | null) => reasonText(v, lang) },

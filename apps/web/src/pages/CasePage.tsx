@@ -4,7 +4,8 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
 import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
-import { hasLabel, useT, type LabelKey } from '../i18n';
+import { useT, type Lang, type LabelKey } from '../i18n';
+import { codeLabel } from '../labels';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -33,7 +34,7 @@ const LEGEND: Array<[string, LabelKey]> = [
  * The dependency graph of the case's step instances: columns by dependency depth, one lane per member
  * and per country (case-wide steps on lane 0), colours by status, the critical path drawn thick and red.
  */
-export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string): EChartsOption {
+export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string, lang: Lang): EChartsOption {
   const needs = new Map(cat.steps.map((s) => [s.code, s.needs]));
   const steps = p.steps;
   const compatible = (a: StepProgress, b: StepProgress) =>
@@ -72,7 +73,7 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
         borderWidth: critical.has(s.key) ? 3 : 1,
       },
       label: { show: true, position: 'right' as const, fontSize: 10 },
-      tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${s.status}` },
+      tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${codeLabel(lang, 'stepSt_', s.status)}` },
     };
   });
   const onPath = (a: string, b: string) => {
@@ -164,7 +165,7 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
 }
 
 export default function CasePage({ caseId, session }: { caseId: string; session: Session }) {
-  const { t, pick, lang } = useT();
+  const { t, pick, code, lang } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [target, setTarget] = useState<ActionTarget | null>(null);
@@ -183,7 +184,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   // The access table (docs/api.md): the FAO clerk extends a 容缺 document; clerk, reviewer and director may end (cancel) a case.
   const faoClerk = session.user.role === 'fao-clerk';
   const mayCancel = ['fao-clerk', 'fao-reviewer', 'fao-director'].includes(session.user.role);
-  const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick) : null), [state.data, pick]);
+  const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick, lang) : null), [state.data, pick, lang]);
   const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
 
   const post = (path: string, body: unknown) =>
@@ -230,7 +231,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               column={2}
               items={[
                 { label: t('unit'), children: p.unit },
-                { label: t('status'), children: <Tag>{t(`st_${p.status}` as LabelKey)}</Tag> },
+                { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                 { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                 { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },
                 { label: t('destinations'), children: p.facts.destinations.map((d) => `${d.country} ${d.city ?? ''}`).join('；') },
@@ -292,7 +293,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   {
                     title: t('status'),
                     dataIndex: 'status',
-                    render: (v: string) => (hasLabel(`def_${v}`) ? t(`def_${v}` as LabelKey) : v),
+                    render: (v: string) => code('def_', v),
                   },
                   {
                     title: t('act'),
@@ -352,7 +353,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   title: t('step'),
                   key: 'step',
                   render: (_: unknown, e) => {
-                    const what = hasLabel(`ev_${e.type}`) ? t(`ev_${e.type}` as LabelKey) : e.type;
+                    const what = code('ev_', e.type);
                     const key = typeof e.payload.key === 'string' ? e.payload.key : '';
                     const name = p.steps.find((s) => s.key === key)?.name;
                     return `${what}${key ? ` ${key}` : ''}${name ? ` ${pick(name)}` : ''}`;
@@ -362,7 +363,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   title: t('decision'),
                   key: 'decision',
                   render: (_: unknown, e) =>
-                    (e.payload.decision ? t(e.payload.decision as LabelKey) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
+                    (e.payload.decision ? code('', e.payload.decision) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
                 },
                 {
                   title: t('actor'),
