@@ -121,7 +121,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await page.goto('/apec');
     const criteria = page.getByTestId('apec-criteria');
     await criteria.waitFor();
-    const small = page.getByLabel('注册资本（万元） small');
+    const small = page.getByLabel('注册资本（万元） 小型');
     await small.fill('600');
     await page.getByTestId('apec-criteria-save').click();
     await criteria.getByText('small企业的门槛（600）不得高于medium企业（500）：小微企业降低门槛').waitFor();

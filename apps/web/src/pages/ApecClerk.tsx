@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session, type UnitSummary } from '../api';
 import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
+import { neededByErrors, shanghaiToday } from '../date-rules';
 import { useSchemaForm } from '../schema-form';
 import { WhitelistApplySection } from './ApecWhitelistApply';
 import {
@@ -141,6 +142,8 @@ function ApplicationForm({
     'ApecCardApplication',
     body,
     ['personIds', 'economies', 'neededBy'],
+    // The needed-by day after today: the API's rule (libs/domain day-rules), refused as typed.
+    (v) => neededByErrors(v.neededBy, shanghaiToday()),
   );
   // 续办: the holder and the card's economies pre-filled; the clerk adds the needed-by day (and may add others).
   useEffect(() => {

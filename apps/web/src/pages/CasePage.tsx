@@ -1,10 +1,11 @@
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography, type FormRule } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
 import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
+import { shanghaiToday, tripDateErrors } from '../date-rules';
 import { codeLabel } from '../labels';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
@@ -193,6 +194,22 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
       setModal(null);
       state.reload();
     }, setError);
+  /**
+   * The amendment's date rules as the user types (the workflow's checkAmend runs the same domain functions): a moved
+   * departure after today, the return not before it, the case's stops inside the new dates (said at the return).
+   */
+  const amendDateRule =
+    (field: 'departureDate' | 'returnDate'): FormRule =>
+    ({ getFieldValue }) => ({
+      validator: () => {
+        const now = state.data?.progress;
+        const dates = { departureDate: getFieldValue('departureDate') as string, returnDate: getFieldValue('returnDate') as string };
+        const errs = tripDateErrors({ ...dates, destinations: now?.facts.destinations }, shanghaiToday(), now?.departureDate);
+        const mine = errs.filter((e) => e.field === field || (field === 'returnDate' && e.field.startsWith('destinations')));
+        const text = [...new Set(mine.map((e) => pick(e.message)))].join('; ');
+        return text ? Promise.reject(new Error(text)) : Promise.resolve();
+      },
+    });
   const pdf = (kind: 'approval-document' | 'application-form') =>
     download(`/api/delegations/${caseId}/documents/${kind}.pdf`, `${kind}-${caseId.slice(0, 8)}.pdf`).catch(setError);
 
@@ -441,10 +458,19 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 })
               }
             >
-              <Form.Item label={t('departure')} name="departureDate" rules={[{ required: true, message: t('required') }]}>
+              <Form.Item
+                label={t('departure')}
+                name="departureDate"
+                rules={[{ required: true, message: t('required') }, amendDateRule('departureDate')]}
+              >
                 <Input type="date" />
               </Form.Item>
-              <Form.Item label={t('returnDate')} name="returnDate" rules={[{ required: true, message: t('required') }]}>
+              <Form.Item
+                label={t('returnDate')}
+                name="returnDate"
+                dependencies={['departureDate']}
+                rules={[{ required: true, message: t('required') }, amendDateRule('returnDate')]}
+              >
                 <Input type="date" />
               </Form.Item>
               <Form.Item label={t('comment')} name="comment">
