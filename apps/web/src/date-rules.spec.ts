@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { effectiveFromErrors, neededByErrors, shanghaiToday, tripDateErrors } from './date-rules';
+import { effectiveFromErrors, neededByErrors, shanghaiToday } from './date-rules';
+import { tripDateErrors } from './trip-date-rules';
 
 const TODAY = '2026-11-30';
 

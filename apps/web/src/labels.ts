@@ -114,6 +114,7 @@ export const DICT = {
   missingDocuments: ['缺少的材料', 'Missing documents'],
   documentId: ['材料编号', 'Document id'],
   documentName: ['材料名称', 'Document name'],
+  documentIdRule: ['仅限字母、数字、下划线（_）或连字符（-），最多 64 个', 'Letters, digits, _ or - only, at most 64'],
   neededBy: ['最迟补齐于步骤', 'Needed by step'],
   addDocument: ['添加缺少的材料', 'Add missing document'],
   confirm: ['确定', 'Confirm'],

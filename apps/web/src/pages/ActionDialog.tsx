@@ -185,7 +185,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                       name={[f.name, 'id']}
                       rules={[
                         { required: true, message: t('required') },
-                        { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: 'A-Z a-z 0-9 _ -' },
+                        { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: t('documentIdRule') },
                       ]}
                     >
                       <Input style={{ width: 150 }} />

@@ -5,7 +5,7 @@ import { api, catalog, download, type Catalog, type InboxItem, type Progress, ty
 import { Chart } from '../Chart';
 import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
-import { shanghaiToday, tripDateErrors } from '../date-rules';
+import { shanghaiToday } from '../date-rules';
 import { codeLabel } from '../labels';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
@@ -201,13 +201,14 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const amendDateRule =
     (field: 'departureDate' | 'returnDate'): FormRule =>
     ({ getFieldValue }) => ({
-      validator: () => {
+      validator: async () => {
+        const { tripDateErrors } = await import('../trip-date-rules');
         const now = state.data?.progress;
         const dates = { departureDate: getFieldValue('departureDate') as string, returnDate: getFieldValue('returnDate') as string };
         const errs = tripDateErrors({ ...dates, destinations: now?.facts.destinations }, shanghaiToday(), now?.departureDate);
         const mine = errs.filter((e) => e.field === field || (field === 'returnDate' && e.field.startsWith('destinations')));
         const text = [...new Set(mine.map((e) => pick(e.message)))].join('; ');
-        return text ? Promise.reject(new Error(text)) : Promise.resolve();
+        if (text) throw new Error(text);
       },
     });
   const pdf = (kind: 'approval-document' | 'application-form') =>

@@ -4,7 +4,7 @@ import { api, ApiError, catalog, type Catalog, type FieldError, type Session } f
 import { useErrorText } from '../common';
 import { useT, type Bilingual } from '../i18n';
 import { navigate } from '../router';
-import { shanghaiToday, tripDateErrors } from '../date-rules';
+import { shanghaiToday } from '../date-rules';
 import { validate } from '../validation';
 
 interface MemberValues {
@@ -131,10 +131,10 @@ export function NewTripPage({ session }: { session: Session }) {
   const revalidate = () => {
     const values = form.getFieldsValue(true) as TripValues;
     const body = submissionOf(values, session.user.unit);
-    validate('DelegationSubmission', body).then((schemaErrors) => {
+    Promise.all([validate('DelegationSubmission', body), import('../trip-date-rules')]).then(([schemaErrors, dates]) => {
       // The schema's rules, then the date rules the API adds (departure after today, return not before it, stops
       // inside the trip): refused as typed, at their fields, with the domain's words.
-      const errs = [...schemaErrors, ...tripDateErrors(values, shanghaiToday())];
+      const errs = [...schemaErrors, ...dates.tripDateErrors(values, shanghaiToday())];
       setErrors(errs);
       if (errs.length === 0) checkRules(body);
       else {
