@@ -138,7 +138,7 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await page.getByTestId('apec-criteria-save').click();
     await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
     await from.fill('');
-    await fromItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
+    await fromItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
     const small = page.getByLabel('注册资本（万元） 小型');
     await small.fill('600');
     await page.getByTestId('apec-criteria-save').click();

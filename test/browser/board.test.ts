@@ -80,7 +80,7 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     const dep = shanghaiDate(120);
     const ret = shanghaiDate(130);
     await page.getByLabel('出发日期').fill(dep);
-    await departureItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
+    await departureItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
     await page.getByLabel('回国日期').fill(ret);
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('combobox', { name: '国家/地区' }).click();
