@@ -277,6 +277,29 @@ describe('the web app in Chromium, on the whole stack', () => {
     await expectAccessible(page);
     // The notifications count in the header is a number.
     await expect(page.locator('.ant-badge').first().innerText()).resolves.toMatch(/\d/);
+
+    // The organizer's amendment refuses the workflow's date rules as typed, at their fields, before anything is
+    // sent: a return before the departure, the case's stop outside the new dates, a departure moved into the past.
+    const organizer = await stack.pageAs('organizer');
+    await organizer.goto(`/cases/${res.body.caseId as string}`);
+    await organizer.getByRole('button', { name: '变更行程日期' }).click();
+    const dialog = organizer.getByRole('dialog');
+    const errorAt = (label: string) =>
+      dialog.locator('.ant-form-item', { has: organizer.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(11));
+    await errorAt('回国日期').filter({ hasText: '出发或回国日期无效' }).waitFor();
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(14));
+    await errorAt('回国日期').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(15));
+    await errorAt('回国日期').first().waitFor({ state: 'detached' });
+    await dialog.getByLabel('出发日期', { exact: true }).fill(shanghaiDate(-1));
+    await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
+    await organizer.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const after = await request(api.http).get(`/api/delegations/${res.body.caseId as string}`).set(bearer(users.tokens.organizer)).expect(200);
+    expect([after.body.departureDate, after.body.facts.returnDate]).toEqual([shanghaiDate(12), shanghaiDate(15)]);
   });
 
   it('serves the app at / with the API beside it, and the PDFs by the API rules', async () => {
