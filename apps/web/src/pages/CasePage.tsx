@@ -3,7 +3,7 @@ import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
-import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
+import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { codeLabel } from '../labels';
@@ -252,7 +252,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                 { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                 { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },
-                { label: t('destinations'), children: p.facts.destinations.map((d) => `${d.country} ${d.city ?? ''}`).join('；') },
+                { label: t('destinations'), children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)} ${d.city ?? ''}`).join('；') },
                 { label: t('members'), children: p.facts.members.map((m) => m.name).join('、') },
                 { label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' },
               ]}

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
-import { useErrorText } from '../common';
+import { countryName, useErrorText } from '../common';
 import { useT, type Bilingual } from '../i18n';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
@@ -372,7 +372,7 @@ export function NewTripPage({ session }: { session: Session }) {
                 { label: t('returnDate'), children: values?.returnDate },
                 {
                   label: t('destinations'),
-                  children: (values?.destinations ?? []).map((d) => `${d.country ?? ''} ${d.city ?? ''}`).join('；'),
+                  children: (values?.destinations ?? []).map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`).join('；'),
                 },
                 { label: t('members'), children: (values?.members ?? []).map((m) => m.name).join('、') },
               ]}
