@@ -101,10 +101,17 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     );
     await act.click();
     const dialog = clerk.getByRole('dialog');
-    await dialog.getByLabel('注册资本（万元）').fill('160');
     await dialog.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
     await pickOption(clerk, dialog.getByLabel('纳税信用等级'), 'A');
     await dialog.getByText('无严重失信记录').click();
+    // Sent without the capital: the API's 400 names data.registeredCapitalWan, shown at that field of the dialog.
+    await dialog.getByTestId('confirm').click();
+    await dialog
+      .locator('.ant-form-item', { has: clerk.getByLabel('注册资本（万元）') })
+      .locator('.ant-form-item-explain-error')
+      .first()
+      .waitFor();
+    await dialog.getByLabel('注册资本（万元）').fill('160');
     await dialog.getByTestId('confirm').click();
     await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
 
