@@ -296,6 +296,12 @@ describe('the web app in Chromium, on the whole stack', () => {
     await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
     await dialog.getByRole('button', { name: /确\s?定/ }).click();
     await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
+    // A rule only the workflow judges (9 days abroad in one country, at most 5): its refusal shows at the field.
+    await dialog.getByLabel('出发日期', { exact: true }).fill(shanghaiDate(12));
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(20));
+    await errorAt('回国日期').first().waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await errorAt('回国日期').filter({ hasText: '在外9天（含出入境当日），出访1国不得超过5天' }).waitFor({ timeout: 60_000 });
     await organizer.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     const after = await request(api.http).get(`/api/delegations/${res.body.caseId as string}`).set(bearer(users.tokens.organizer)).expect(200);

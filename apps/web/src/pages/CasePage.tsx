@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography, type FormRule } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
+import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
@@ -188,12 +188,26 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick, lang) : null), [state.data, pick, lang]);
   const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
 
+  const [amendForm] = Form.useForm();
   const post = (path: string, body: unknown) =>
-    api('POST', `/api/delegations/${caseId}${path}`, body).then(() => {
-      void message.success(t('saved'));
-      setModal(null);
-      state.reload();
-    }, setError);
+    api('POST', `/api/delegations/${caseId}${path}`, body).then(
+      () => {
+        void message.success(t('saved'));
+        setModal(null);
+        state.reload();
+      },
+      (e: unknown) => {
+        setError(e);
+        // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
+        // which otherwise hides the page's alert).
+        if (path === '/amend' && e instanceof ApiError)
+          amendForm.setFields(
+            [...e.errors, ...e.violations]
+              .filter((x) => x.field === 'departureDate' || x.field === 'returnDate')
+              .map((x) => ({ name: x.field!, errors: [pick(x.message)] })),
+          );
+      },
+    );
   /**
    * The amendment's date rules as the user types (the workflow's checkAmend runs the same domain functions): a moved
    * departure after today, the return not before it, the case's stops inside the new dates (said at the return).
@@ -279,7 +293,14 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               ) : null}
               {organizer && p.status === 'open' ? (
                 <>
-                  <Button onClick={() => setModal('amend')}>{t('amend')}</Button>
+                  <Button
+                    onClick={() => {
+                      setError(null);
+                      setModal('amend');
+                    }}
+                  >
+                    {t('amend')}
+                  </Button>
                   <Button danger onClick={() => setModal('withdraw')}>
                     {t('withdraw')}
                   </Button>
@@ -450,6 +471,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
           </Modal>
           <Modal open={modal === 'amend'} title={t('amend')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
             <Form
+              form={amendForm}
               layout="vertical"
               initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }}
               onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) =>
@@ -477,6 +499,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               <Form.Item label={t('comment')} name="comment">
                 <Input.TextArea rows={2} />
               </Form.Item>
+              {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
               <Button htmlType="submit" type="primary">
                 {t('confirm')}
               </Button>
