@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { Page } from 'playwright-core';
+import { addDays, shanghaiDate } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { eventually } from '../support/harness';
@@ -44,7 +45,15 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     const form = clerk.getByTestId('apec-whitelist-form');
     await form.waitFor();
     // The OpenAPI rule shows before anything is sent: no grade chosen.
-    await clerk.getByLabel('注册资本（万元）').fill('150');
+    // A required number cleared reads as required, in words (not "类型须为 number / Must be number").
+    const capital = clerk.getByLabel('注册资本（万元）');
+    await capital.fill('150');
+    await capital.fill('');
+    await capital.press('Tab');
+    const capitalItem = form.locator('.ant-form-item', { has: capital });
+    await capitalItem.locator('.ant-form-item-explain-error', { hasText: /^必填$/ }).waitFor();
+    expect(await form.innerText()).not.toMatch(/number|类型须为|Must be/);
+    await capital.fill('150');
     await clerk.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
     await clerk.getByTestId('apec-whitelist-submit').click();
     await form.locator('.ant-form-item-explain-error').first().waitFor();
@@ -92,10 +101,17 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     );
     await act.click();
     const dialog = clerk.getByRole('dialog');
-    await dialog.getByLabel('注册资本（万元）').fill('160');
     await dialog.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
     await pickOption(clerk, dialog.getByLabel('纳税信用等级'), 'A');
     await dialog.getByText('无严重失信记录').click();
+    // Sent without the capital: the API's 400 names data.registeredCapitalWan, shown at that field of the dialog.
+    await dialog.getByTestId('confirm').click();
+    await dialog
+      .locator('.ant-form-item', { has: clerk.getByLabel('注册资本（万元）') })
+      .locator('.ant-form-item-explain-error')
+      .first()
+      .waitFor();
+    await dialog.getByLabel('注册资本（万元）').fill('160');
     await dialog.getByTestId('confirm').click();
     await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
 
@@ -121,7 +137,16 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await page.goto('/apec');
     const criteria = page.getByTestId('apec-criteria');
     await criteria.waitFor();
-    const small = page.getByLabel('注册资本（万元） small');
+    // New criteria from a past day are refused as typed, at the field, before anything is sent; blank means today.
+    const from = page.getByLabel('生效日期（默认今天）');
+    const fromItem = criteria.locator('.ant-form-item', { has: from });
+    await from.fill(addDays(shanghaiDate(Date.now()), -1));
+    await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
+    await page.getByTestId('apec-criteria-save').click();
+    await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
+    await from.fill('');
+    await fromItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
+    const small = page.getByLabel('注册资本（万元） 小型');
     await small.fill('600');
     await page.getByTestId('apec-criteria-save').click();
     await criteria.getByText('小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛').waitFor();

@@ -89,9 +89,26 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await clerk.getByRole('menuitem', { name: 'APEC商务旅行卡' }).click();
     await clerk.getByRole('heading', { name: 'APEC商务旅行卡' }).waitFor();
     await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain('已准入');
+    // The enterprise is headed by its unit's name, the code beside (not by the code alone).
+    await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain(`测试贸易公司 (${unit})`);
+    await clerk.locator('.ant-card-head-title', { hasText: `本企业白名单状态 · 测试贸易公司 (${unit})` }).waitFor();
+    // The whitelist history says what happened in words: the admission, not the code `admitted`.
+    const history = clerk.locator('.ant-card', { has: clerk.getByTestId(`apec-enterprise-${unit}`) }).locator('.ant-table');
+    await history.getByText('准入白名单').first().waitFor();
+    await expect(history.innerText()).resolves.not.toMatch(/\badmitted\b/);
 
-    // The OpenAPI rule shows as the clerk types, before anything is sent.
+    // The API's date rule (needed by a day after today, Asia/Shanghai) shows as the clerk types, before anything is
+    // sent: yesterday and today are refused at the field, in both languages' Chinese.
     const neededBy = clerk.locator('#neededBy');
+    const neededByItem = clerk.locator('.ant-form-item', { has: neededBy });
+    for (const day of [addDays(shanghaiDate(Date.now()), -1), shanghaiDate(Date.now())]) {
+      await neededBy.fill(day);
+      await neededBy.press('Tab');
+      await neededByItem.locator('.ant-form-item-explain-error', { hasText: '须晚于今天（北京时间）' }).waitFor();
+    }
+    await clerk.getByTestId('apec-submit').click();
+    await neededByItem.locator('.ant-form-item-explain-error', { hasText: '须晚于今天（北京时间）' }).waitFor();
+    expect(await clerk.getByTestId('apec-apply-error').count()).toBe(0);
     await neededBy.fill('2027-01-01');
     await neededBy.press('Tab');
     // Applicants are picked by name from the enterprise's own roster.
@@ -182,6 +199,24 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await cardRow.getByText('已挂失').waitFor();
     await expect(cardRow.getByRole('button', { name: '挂失或注销' }).count()).resolves.toBe(0);
     await screenshot(desk, 'apec-desk-forms');
+
+    // The enterprise exits the whitelist: its state and the history's action read in words (已退出, 退出白名单),
+    // the reason by its label; no English code (`exited`, `violation`) inside the Chinese row.
+    await desk.getByTestId('apec-enterprise-search').locator('input').fill(unit);
+    await desk.getByTestId(`apec-exit-${unit}`).click();
+    await pickOption(desk, desk.getByRole('dialog').getByLabel('原因', { exact: true }), '违规');
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s?定|OK/ })
+      .click();
+    const exitedRow = enterprises.locator('tr.ant-table-row', { hasText: `测试贸易公司 (${unit})` });
+    await exitedRow.getByText('已退出').waitFor();
+    await exitedRow.locator('.ant-table-row-expand-icon').click();
+    const detail = enterprises.locator('.ant-table-expanded-row');
+    await detail.getByText('退出白名单').waitFor();
+    await detail.getByText(`测试贸易公司 (${unit})`).waitFor();
+    const shown = `${await exitedRow.innerText()}\n${await detail.innerText()}`;
+    expect(shown).not.toMatch(/\b(exited|admitted|violation|non-state|small)\b/);
 
     await desk.getByTestId('lang').click();
     await desk.getByRole('heading', { name: 'APEC cards and the enterprise whitelist' }).waitFor();

@@ -111,8 +111,21 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.keyboard.press('Enter');
     const dep = shanghaiDate(120);
     const ret = shanghaiDate(124);
+    // The API's date rules beyond the schema are refused as typed, at their fields, in the domain's words: a
+    // departure not after today, a return before the departure; the step cannot be left with them.
+    // (.first(): antd keeps a leaving message while the next shows; detached = no message left.)
+    const errorAt = (label: string) =>
+      page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
+    await page.getByLabel('出发日期').fill(shanghaiDate(-1));
+    await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
     await page.getByLabel('出发日期').fill(dep);
+    await errorAt('出发日期').first().waitFor({ state: 'detached' });
+    await page.getByLabel('回国日期').fill(shanghaiDate(119));
+    await errorAt('回国日期').filter({ hasText: '出发或回国日期无效' }).waitFor();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await expect(page.getByLabel('城市').isVisible()).resolves.toBe(false);
     await page.getByLabel('回国日期').fill(ret);
+    await errorAt('回国日期').first().waitFor({ state: 'detached' });
     await screenshot(page, 'new-trip');
     await expectEnglishLabels(page);
     await page.getByRole('button', { name: '下一步' }).click();
@@ -121,8 +134,12 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.keyboard.type('US');
     await page.keyboard.press('Enter');
     await page.getByLabel('城市').fill('Houston');
-    await page.getByLabel('抵达').fill(dep);
+    // A stop outside the trip's days is refused at its days as typed.
+    await page.getByLabel('抵达').fill(shanghaiDate(119));
     await page.getByLabel('离开').fill(ret);
+    await errorAt('抵达').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
+    await page.getByLabel('抵达').fill(dep);
+    await errorAt('抵达').first().waitFor({ state: 'detached' });
     await page.getByLabel('邀请人').fill('Jane Roe');
     await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
     await page.getByRole('button', { name: '下一步' }).click();
@@ -260,6 +277,35 @@ describe('the web app in Chromium, on the whole stack', () => {
     await expectAccessible(page);
     // The notifications count in the header is a number.
     await expect(page.locator('.ant-badge').first().innerText()).resolves.toMatch(/\d/);
+
+    // The organizer's amendment refuses the workflow's date rules as typed, at their fields, before anything is
+    // sent: a return before the departure, the case's stop outside the new dates, a departure moved into the past.
+    const organizer = await stack.pageAs('organizer');
+    await organizer.goto(`/cases/${res.body.caseId as string}`);
+    await organizer.getByRole('button', { name: '变更行程日期' }).click();
+    const dialog = organizer.getByRole('dialog');
+    const errorAt = (label: string) =>
+      dialog.locator('.ant-form-item', { has: organizer.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(11));
+    await errorAt('回国日期').filter({ hasText: '出发或回国日期无效' }).waitFor();
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(14));
+    await errorAt('回国日期').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(15));
+    await errorAt('回国日期').first().waitFor({ state: 'detached' });
+    await dialog.getByLabel('出发日期', { exact: true }).fill(shanghaiDate(-1));
+    await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
+    // A rule only the workflow judges (9 days abroad in one country, at most 5): its refusal shows at the field.
+    await dialog.getByLabel('出发日期', { exact: true }).fill(shanghaiDate(12));
+    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(20));
+    await errorAt('回国日期').first().waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await errorAt('回国日期').filter({ hasText: '在外9天（含出入境当日），出访1国不得超过5天' }).waitFor({ timeout: 60_000 });
+    await organizer.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const after = await request(api.http).get(`/api/delegations/${res.body.caseId as string}`).set(bearer(users.tokens.organizer)).expect(200);
+    expect([after.body.departureDate, after.body.facts.returnDate]).toEqual([shanghaiDate(12), shanghaiDate(15)]);
   });
 
   it('serves the app at / with the API beside it, and the PDFs by the API rules', async () => {

@@ -1,6 +1,6 @@
 import { Alert, Button, Empty, Spin } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { ApiError, type Catalog } from './api';
 import { useT, type Bilingual } from './i18n';
 
 /** Loads data for a page: loading, error and empty states are rendered by <Loaded>. */
@@ -72,7 +72,14 @@ export const STATUS_COLOURS: Record<string, string> = {
 
 export function label(map: Record<string, Bilingual> | undefined, key: string, pick: (b: Bilingual) => string): string {
   const b = map?.[key];
-  return b ? pick(b) : key;
+  // A value the catalog does not name (yet): said so, the code beside, not the bare code inside the text.
+  return b ? pick(b) : key ? pick({ zh: `未知取值（${key}）`, en: `Unknown value (${key})` }) : '';
+}
+
+/** A country by its name in the user's language, the code beside (`美国 (US)`), from the catalog's table. */
+export function countryName(cat: Pick<Catalog, 'countries'> | null | undefined, code: string, lang: 'zh' | 'en'): string {
+  const c = cat?.countries[code];
+  return c ? `${lang === 'zh' ? c.nameZh : c.nameEn} (${code})` : code;
 }
 
 /** Solid tag colours dark enough for white text at WCAG AA contrast (Ant Design's light presets are not). */

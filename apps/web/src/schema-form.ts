@@ -11,14 +11,20 @@ const itemOf = (field: string) => field.replace(/\[.*$/, '');
  * A form validated as the user types against an OpenAPI request schema (`schema`, the API's own rules; see
  * validation.ts) and sent with an Idempotency-Key: one key per content, kept after a 5xx (the outcome is unknown:
  * the same request again is safe) and renewed after an answer or a 4xx (final for this content). `body` maps the
- * form's values to the request; `fields` are the items a submit marks as touched.
+ * form's values to the request; `fields` are the items a submit marks as touched; `extra` adds the errors of rules the
+ * API enforces beyond the schema, from the domain's pure functions (date-rules.ts: a day after today…).
  *
  * Returns the antd form, `help(item)` for a Form.Item (the errors of the item and of its elements, once touched),
  * `onValuesChange` for the Form, `touch(items)`, `reset()`, `revalidate()`, the server's refusal (`serverError`),
  * `sending`, and `send(post)`: validates, posts `post(body, key)` and returns its answer, or undefined when the
  * form or the server refused it (the errors are then on the form).
  */
-export function useSchemaForm<V extends object>(schema: string, body: (values: V) => unknown, fields: readonly string[]) {
+export function useSchemaForm<V extends object>(
+  schema: string,
+  body: (values: V) => unknown,
+  fields: readonly string[],
+  extra?: (values: V) => FieldError[],
+) {
   const { pick } = useT();
   const [form] = Form.useForm<V>();
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -28,7 +34,12 @@ export function useSchemaForm<V extends object>(schema: string, body: (values: V
   const idempotencyKey = useRef(crypto.randomUUID());
 
   const revalidate = () => {
-    validate(schema, body(form.getFieldsValue())).then(setErrors, () => setErrors([]));
+    const values = form.getFieldsValue();
+    const more = () => extra?.(values) ?? [];
+    validate(schema, body(values)).then(
+      (errs) => setErrors([...errs, ...more()]),
+      () => setErrors(more()),
+    );
   };
   useEffect(revalidate, []);
   const touch = (items: Iterable<string>) => setTouched((s) => new Set([...s, ...items]));

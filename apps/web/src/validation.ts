@@ -8,20 +8,26 @@ import type { FieldError } from './api';
  */
 let compiled: Promise<(component: string) => ValidateFunction> | null = null;
 
+/**
+ * The validator of each component of an OpenAPI document's `components.schemas`, compiled once on first use.
+ * OpenAPI 3.0 dialect: `nullable` is understood by Ajv; formats are backed by patterns in the schemas.
+ * verbose: each error carries its value (`data`) and schema (`parentSchema`: format, example) for its message.
+ */
+export function compileComponents(schemas: Record<string, unknown>): (component: string) => ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true });
+  ajv.addSchema({ $id: 'openapi', components: { schemas } }, 'openapi');
+  const cache = new Map<string, ValidateFunction>();
+  return (component: string) => {
+    let fn = cache.get(component);
+    if (!fn) cache.set(component, (fn = ajv.compile({ $ref: `openapi#/components/schemas/${component}` })));
+    return fn;
+  };
+}
+
 function load(): Promise<(component: string) => ValidateFunction> {
   return (compiled ??= fetch('/api/docs-json')
     .then((r) => r.json() as Promise<{ components: { schemas: Record<string, unknown> } }>)
-    .then((doc) => {
-      // OpenAPI 3.0 dialect: `nullable` is understood by Ajv; formats are backed by patterns in the schemas.
-      const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-      ajv.addSchema({ $id: 'openapi', components: doc.components }, 'openapi');
-      const cache = new Map<string, ValidateFunction>();
-      return (component: string) => {
-        let fn = cache.get(component);
-        if (!fn) cache.set(component, (fn = ajv.compile({ $ref: `openapi#/components/schemas/${component}` })));
-        return fn;
-      };
-    })
+    .then((doc) => compileComponents(doc.components.schemas))
     .catch((e: unknown) => {
       compiled = null;
       throw e;
@@ -35,45 +41,127 @@ export function fieldPath(instancePath: string, extra?: string): string {
   return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-function message(e: ErrorObject): FieldError['message'] {
+/** A JSON-schema type in words (Ajv's `type` error names them: `number`, `string,null`…). */
+const TYPE_WORDS: Record<string, FieldError['message']> = {
+  string: { zh: '文本', en: 'text' },
+  number: { zh: '数字', en: 'a number' },
+  integer: { zh: '整数', en: 'a whole number' },
+  boolean: { zh: '“是”或“否”', en: 'yes or no' },
+  array: { zh: '列表', en: 'a list' },
+  object: { zh: '一组字段', en: 'a group of fields' },
+  null: { zh: '空', en: 'empty' },
+};
+
+/** A format (`format: date`…) in words; the schemas back each one with a pattern, so Ajv reports it as `pattern`. */
+const FORMAT_WORDS: Record<string, FieldError['message']> = {
+  date: { zh: '日期（年-月-日，如 2027-03-15）', en: 'a date (YYYY-MM-DD, e.g. 2027-03-15)' },
+  'date-time': { zh: '日期和时间（如 2027-03-15T09:00:00+08:00）', en: 'a date and time (e.g. 2027-03-15T09:00:00+08:00)' },
+  email: { zh: '电子邮箱地址', en: 'an email address' },
+  uuid: { zh: 'UUID 编号', en: 'a UUID' },
+  uri: { zh: '网址', en: 'a web address' },
+};
+
+const both = (zh: string, en: string): FieldError['message'] => ({ zh, en });
+const list = (xs: unknown, sep: string) => (Array.isArray(xs) ? xs : [xs]).map((x) => String(x)).join(sep);
+
+/** Nothing typed: absent, null (a cleared number or select), '' or only spaces, or an empty list. */
+export function isEmptyValue(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+}
+
+type AjvError = Pick<ErrorObject, 'keyword' | 'params'> & { data?: unknown; parentSchema?: unknown };
+
+/** A missing property, or any other error on a value left empty: the field is to be filled in. */
+const readsAsRequired = (e: AjvError): boolean =>
+  e.keyword === 'required' || (e.keyword !== 'additionalProperties' && 'data' in e && isEmptyValue(e.data));
+
+/**
+ * One error of Ajv (with `verbose`: its `data` and `parentSchema`) as a sentence, Chinese first and English beside.
+ * Every keyword Ajv can report has one; none shows a JSON-schema keyword or type name. An error on an empty value
+ * (a cleared required field: null fails `type: number`, '' fails `minLength`/`pattern`, [] fails `minItems`) reads
+ * as required: the user has to fill it, not to learn the schema.
+ */
+export function messageOf(e: AjvError): FieldError['message'] {
   const p = e.params as Record<string, unknown>;
+  const schema = (e.parentSchema ?? {}) as { format?: string; example?: unknown };
+  if (readsAsRequired(e)) return both('必填', 'Required');
   switch (e.keyword) {
-    case 'required':
-      return { zh: '必填', en: 'Required' };
-    case 'pattern':
-      return { zh: `格式不正确（${String(p.pattern)}）`, en: `Wrong format (${String(p.pattern)})` };
-    case 'enum':
-      return {
-        zh: `取值须为：${(p.allowedValues as unknown[]).join('、')}`,
-        en: `Must be one of: ${(p.allowedValues as unknown[]).join(', ')}`,
-      };
+    case 'type': {
+      const ts = list(p.type, ',').split(',').filter((x) => x !== 'null');
+      const w = ts.map((x) => TYPE_WORDS[x] ?? both('有效值', 'a valid value'));
+      return both(`须填写${w.map((x) => x.zh).join('或')}`, `Must be ${w.map((x) => x.en).join(' or ')}`);
+    }
+    case 'format':
+    case 'pattern': {
+      const f = FORMAT_WORDS[String(p.format ?? schema.format)];
+      if (f) return both(`格式不正确，须为${f.zh}`, `Wrong format: must be ${f.en}`);
+      return schema.example !== undefined && typeof schema.example !== 'object'
+        ? both(`格式不正确，例如 ${String(schema.example)}`, `Wrong format, e.g. ${String(schema.example)}`)
+        : both(`格式不正确（须符合 ${String(p.pattern ?? p.format)}）`, `Wrong format (must match ${String(p.pattern ?? p.format)})`);
+    }
+    case 'minimum':
+      return both(`不得小于 ${String(p.limit)}`, `Must be at least ${String(p.limit)}`);
+    case 'exclusiveMinimum':
+      return both(`须大于 ${String(p.limit)}`, `Must be more than ${String(p.limit)}`);
+    case 'maximum':
+      return both(`不得大于 ${String(p.limit)}`, `Must be at most ${String(p.limit)}`);
+    case 'exclusiveMaximum':
+      return both(`须小于 ${String(p.limit)}`, `Must be less than ${String(p.limit)}`);
+    case 'multipleOf':
+      return Number(p.multipleOf) === 1
+        ? both('须为整数', 'Must be a whole number')
+        : both(`须为 ${String(p.multipleOf)} 的整数倍`, `Must be a multiple of ${String(p.multipleOf)}`);
     case 'minLength':
-      return { zh: `至少 ${String(p.limit)} 个字符`, en: `At least ${String(p.limit)} characters` };
+      return both(`至少 ${String(p.limit)} 个字符`, `At least ${String(p.limit)} characters`);
     case 'maxLength':
-      return { zh: `最多 ${String(p.limit)} 个字符`, en: `At most ${String(p.limit)} characters` };
+      return both(`最多 ${String(p.limit)} 个字符`, `At most ${String(p.limit)} characters`);
     case 'minItems':
-      return { zh: `至少 ${String(p.limit)} 项`, en: `At least ${String(p.limit)} items` };
+      return both(`至少 ${String(p.limit)} 项`, `At least ${String(p.limit)} items`);
     case 'maxItems':
-      return { zh: `最多 ${String(p.limit)} 项`, en: `At most ${String(p.limit)} items` };
-    case 'type':
-      return { zh: `类型须为 ${String(p.type)}`, en: `Must be ${String(p.type)}` };
+      return both(`最多 ${String(p.limit)} 项`, `At most ${String(p.limit)} items`);
+    case 'uniqueItems':
+      return both(`第 ${Number(p.j) + 1} 项与第 ${Number(p.i) + 1} 项重复`, `Items ${Number(p.j) + 1} and ${Number(p.i) + 1} are the same`);
+    case 'minProperties':
+      return both(`至少填写 ${String(p.limit)} 项`, `Fill in at least ${String(p.limit)} fields`);
+    case 'maxProperties':
+      return both(`最多填写 ${String(p.limit)} 项`, `Fill in at most ${String(p.limit)} fields`);
+    case 'enum':
+    case 'const':
+      // The forms offer these as choices (labelled in the user's language): the raw codes are not shown.
+      return both('请从列表中选择', 'Pick one of the listed values');
     case 'additionalProperties':
-      return { zh: '不允许的字段', en: 'Field not allowed' };
+    case 'unevaluatedProperties':
+      return both('不允许的字段', 'Field not allowed');
+    case 'dependentRequired':
+    case 'dependencies':
+      return both(`填写此项时须同时填写 ${String(p.missingProperty)}`, `${String(p.missingProperty)} is required with this field`);
+    case 'anyOf':
+    case 'oneOf':
+    case 'if':
+    case 'not':
+    case 'discriminator':
+      return both('取值不符合允许的任何一种形式', 'The value fits none of the allowed forms');
     default:
-      return { zh: `不符合规则 ${e.keyword}`, en: `Breaks the rule ${e.keyword}` };
+      return both('取值不符合规则', 'The value breaks a rule');
   }
+}
+
+/** Ajv's errors as the API's field errors: the field path, the rule (`required` for an empty value) and the sentence. */
+export function fieldErrorsOf(errors: readonly ErrorObject[]): FieldError[] {
+  const all = errors.map((e) => ({
+    field: fieldPath(
+      e.instancePath,
+      e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : undefined,
+    ),
+    rule: readsAsRequired(e) ? 'required' : e.keyword,
+    message: messageOf(e),
+  }));
+  // An empty value fails several keywords at once (null: `type` and `enum`): the field is required, once.
+  return all.filter((e, i) => e.rule !== 'required' || all.findIndex((x) => x.field === e.field && x.rule === 'required') === i);
 }
 
 /** Validates `value` against the OpenAPI component `component`; every error with its field path. */
 export async function validate(component: string, value: unknown): Promise<FieldError[]> {
   const fn = (await load())(component);
-  if (fn(value)) return [];
-  return (fn.errors ?? []).map((e) => ({
-    field: fieldPath(
-      e.instancePath,
-      e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : undefined,
-    ),
-    rule: e.keyword,
-    message: message(e),
-  }));
+  return fn(value) ? [] : fieldErrorsOf(fn.errors ?? []);
 }

@@ -2,6 +2,7 @@
 export * from './roles';
 export * from './access';
 export * from './dates';
+export * from './day-rules';
 export * from './countries';
 export * from './facts';
 export * from './personal-data';

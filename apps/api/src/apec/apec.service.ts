@@ -4,11 +4,11 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
+  afterTodayProblem,
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
   COUNTRIES,
   countryLabel,
-  dayNumber,
   mayApplyForCards,
   renewalOpensOn,
   shanghaiDate,
@@ -267,8 +267,8 @@ export class ApecService {
         );
       if (req.economies.indexOf(c) !== i) errors.push(fieldError(`economies[${i}]`, 'unique', `${c} 重复`, `${c} is listed twice`));
     });
-    if (dayNumber(req.neededBy) <= dayNumber(today()))
-      errors.push(fieldError('neededBy', 'future-date', '须晚于今天（北京时间）', 'Must be after today (Asia/Shanghai)'));
+    const late = afterTodayProblem('neededBy', req.neededBy, today());
+    if (late) errors.push(late);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
     if (errors.length > 0)

@@ -5,7 +5,7 @@ import { completeStepUpdate, delegationWorkflowId, type Actor, type CompleteStep
 import {
   APEC_WHITELIST_DEFINITION,
   criteriaProblems,
-  dayNumber,
+  notBeforeTodayProblem,
   shanghaiDate,
   whitelistApplicationFacts,
   WHITELIST_STATE_LABELS,
@@ -70,12 +70,8 @@ export class WhitelistService {
     const { effectiveFrom, ...criteria } = parseOrThrow(CriteriaSchema, body);
     const errors: FieldError[] = criteriaProblems(criteria as WhitelistCriteria).map((p) => ({ ...p }));
     const day = effectiveFrom ?? today();
-    if (dayNumber(day) < dayNumber(today()))
-      errors.push({
-        field: 'effectiveFrom',
-        rule: 'not-past',
-        message: { zh: '不得早于今天（北京时间）', en: 'Must not be before today (Asia/Shanghai)' },
-      });
+    const past = notBeforeTodayProblem('effectiveFrom', day, today());
+    if (past) errors.push(past);
     if (errors.length > 0)
       throw new DomainError(
         'VALIDATION_FAILED',

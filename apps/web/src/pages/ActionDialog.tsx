@@ -1,8 +1,9 @@
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { api, catalog, type Catalog, type Progress } from '../api';
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
-import { useT, type LabelKey } from '../i18n';
+import { dialogFieldOf } from '../dialog-fields';
+import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 
 /** The step the dialog acts on (an inbox item or an actionable step of the case page). */
@@ -46,7 +47,7 @@ function taskData(code: string, v: Values): { data?: Record<string, unknown> } {
  * workflow decides whether this user may take them.
  */
 export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget | null; onClose(): void; onDone(): void }) {
-  const { t, pick } = useT();
+  const { t, pick, code } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
@@ -56,11 +57,13 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const [busy, setBusy] = useState(false);
   const decision = Form.useWatch('decision', form);
   // One Idempotency-Key per opening of the dialog: a retry of the same confirmation is the same action.
-  const key = useMemo(() => (target ? crypto.randomUUID() : ''), [target]);
+  // A refusal (4xx) is final for that content: the corrected confirmation is a new action with a new key.
+  const key = useRef('');
 
   useEffect(() => {
     setError(null);
     form.resetFields();
+    key.current = crypto.randomUUID();
     if (!target) return;
     catalog().then(setCat, setError);
     if (target.kind === 'approval') api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
@@ -100,9 +103,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                   }
                 : {}),
             },
-            key,
+            key.current,
           )
-        : api('POST', `${base}/complete`, { ...common, ...taskData(target.code, v) }, key);
+        : api('POST', `${base}/complete`, { ...common, ...taskData(target.code, v) }, key.current);
     req.then(
       () => {
         setBusy(false);
@@ -112,6 +115,15 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       (e: unknown) => {
         setBusy(false);
         setError(e);
+        if (e instanceof ApiError && e.status < 500) key.current = crypto.randomUUID();
+        // The API's field errors at their fields, in the user's language (the alert keeps the refusal's text).
+        if (e instanceof ApiError)
+          form.setFields(
+            e.errors.flatMap((x) => {
+              const name = dialogFieldOf(target.code, x.field);
+              return name ? [{ name, errors: [pick(x.message)] }] : [];
+            }),
+          );
       },
     );
   };
@@ -136,7 +148,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             <Radio.Group>
               {decisions.map((d) => (
                 <Radio.Button key={d} value={d}>
-                  {t(d as LabelKey)}
+                  {code('', d)}
                 </Radio.Button>
               ))}
             </Radio.Group>
@@ -185,7 +197,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                       name={[f.name, 'id']}
                       rules={[
                         { required: true, message: t('required') },
-                        { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: 'A-Z a-z 0-9 _ -' },
+                        { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: t('documentIdRule') },
                       ]}
                     >
                       <Input style={{ width: 150 }} />

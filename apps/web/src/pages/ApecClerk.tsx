@@ -1,11 +1,21 @@
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session } from '../api';
+import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session, type UnitSummary } from '../api';
 import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
+import { neededByErrors, shanghaiToday } from '../date-rules';
 import { useSchemaForm } from '../schema-form';
 import { WhitelistApplySection } from './ApecWhitelistApply';
-import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
+import {
+  APEC_ECONOMIES,
+  ApplicationsTable,
+  CardsTable,
+  EnterpriseSummary,
+  HistoryTable,
+  refusalText,
+  useEconomyName,
+  useUnitName,
+} from './ApecShared';
 
 interface FormValues {
   personIds?: string[];
@@ -25,7 +35,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
   const { t } = useT();
   const unit = session.user.unit;
   const state = useLoad(async () => {
-    const [enterprise, cases, cards] = await Promise.all([
+    const [enterprise, cases, cards, own] = await Promise.all([
       // 404: the APEC desk has not registered the unit as an enterprise yet.
       api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`).catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 404) return null;
@@ -33,9 +43,12 @@ export function ApecClerkPage({ session }: { session: Session }) {
       }),
       api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
       api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
+      // The unit's names (its own unit: GET /api/registries/units/:code); without them the code alone is shown.
+      api<UnitSummary>('GET', `/api/registries/units/${encodeURIComponent(unit)}`).catch(() => null),
     ]);
-    return { enterprise, cases: cases.items, cards: cards.items };
+    return { enterprise, cases: cases.items, cards: cards.items, units: own ? [own] : [] };
   }, [unit]);
+  const unitName = useUnitName(state.data?.units);
   // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
   const [pending, setPending] = useState<string | null>(null);
   const [renewal, setRenewal] = useState<Renewal | null>(null);
@@ -55,10 +68,10 @@ export function ApecClerkPage({ session }: { session: Session }) {
       <Loaded state={state}>
         {({ enterprise, cases, cards }) => (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-            <Card title={t('apecEnterprise')}>
+            <Card title={`${t('apecEnterprise')} · ${unitName(unit)}`}>
               {enterprise ? (
                 <>
-                  <EnterpriseSummary enterprise={enterprise} />
+                  <EnterpriseSummary enterprise={enterprise} unitName={unitName} />
                   <HistoryTable enterprise={enterprise} />
                 </>
               ) : (
@@ -78,7 +91,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
               />
             </Card>
             <Card title={t('apecApplications')}>
-              <ApplicationsTable items={cases} />
+              <ApplicationsTable items={cases} unitName={unitName} />
             </Card>
             <Card title={t('apecCards')}>
               <CardsTable
@@ -129,6 +142,8 @@ function ApplicationForm({
     'ApecCardApplication',
     body,
     ['personIds', 'economies', 'neededBy'],
+    // The needed-by day after today: the API's rule (libs/domain day-rules), refused as typed.
+    (v) => neededByErrors(v.neededBy, shanghaiToday()),
   );
   // 续办: the holder and the card's economies pre-filled; the clerk adds the needed-by day (and may add others).
   useEffect(() => {

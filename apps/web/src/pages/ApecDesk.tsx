@@ -20,6 +20,7 @@ import {
   HistoryTable,
   reasonText,
   useLabel,
+  useUnitName,
   WhitelistTag,
 } from './ApecShared';
 import { WhitelistCriteriaSection } from './ApecWhitelistCriteria';
@@ -57,6 +58,7 @@ export function ApecDeskPage() {
   }, []);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [q, setQ] = useState('');
+  const unitName = useUnitName(state.data?.units);
   const name = (e: ApecEnterpriseLine) => (lang === 'zh' ? e.nameZh : e.nameEn) ?? e.unit;
   return (
     <>
@@ -92,7 +94,7 @@ export function ApecDeskPage() {
                 )}
                 pagination={{ pageSize: 20, hideOnSinglePage: true }}
                 data-testid="apec-enterprises"
-                expandable={{ expandedRowRender: (e) => <EnterpriseDetail unit={e.unit} /> }}
+                expandable={{ expandedRowRender: (e) => <EnterpriseDetail unit={e.unit} name={`${name(e)} (${e.unit})`} /> }}
                 columns={[
                   { title: t('apecUnit'), dataIndex: 'unit', render: (v: string, e) => `${name(e)} (${v})` },
                   { title: t('apecOwnership'), dataIndex: 'ownership', render: (v: string) => l('apecOwn_', v) },
@@ -136,12 +138,13 @@ export function ApecDeskPage() {
               />
             </Card>
             <Card title={t('apecApplications')}>
-              <ApplicationsTable items={cases} />
+              <ApplicationsTable items={cases} unitName={unitName} />
             </Card>
             <Card title={t('apecRegistry')}>
               <CardsTable
                 items={cards}
                 showUnit
+                unitName={unitName}
                 actions={(c) =>
                   c.status === 'lost' || c.status === 'cancelled' ? null : (
                     <Button size="small" onClick={() => setDialog({ kind: 'card', card: c })} data-testid={`apec-mark-${c.ref}`}>
@@ -168,14 +171,14 @@ export function ApecDeskPage() {
 }
 
 /** An expanded enterprise row: its summary and whitelist history (GET /api/apec/enterprises/:unit). */
-function EnterpriseDetail({ unit }: { unit: string }) {
+function EnterpriseDetail({ unit, name }: { unit: string; name: string }) {
   const { t } = useT();
   const state = useLoad(() => api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`), [unit]);
   return (
     <Loaded state={state}>
       {(e) => (
         <>
-          <EnterpriseSummary enterprise={e} />
+          <EnterpriseSummary enterprise={e} unitName={() => name} />
           <Typography.Title level={5}>{t('apecHistory')}</Typography.Title>
           <HistoryTable enterprise={e} />
         </>

@@ -1,8 +1,8 @@
 import { Alert, Descriptions, Form, Modal, Table, Tag, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
-import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary } from '../api';
+import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type UnitSummary } from '../api';
 import { fmtDateTime, TAG } from '../common';
-import { hasLabel, useT } from '../i18n';
+import { useT } from '../i18n';
 import { navigate } from '../router';
 import { COUNTRIES } from '../../../../libs/domain/src/countries';
 import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-card';
@@ -13,15 +13,24 @@ import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-
  * The API decides who sees what; these only render its answers.
  */
 
-/** A label key's text, or the raw value when the app has no label for it (a value added later in the API). */
+/** An enum value's label (`l('apecWl_', state)`), never the bare code: codeLabel in labels.ts. */
 export function useLabel() {
-  const { t } = useT();
-  return (prefix: string, value: string | null | undefined): string => {
-    if (value === null || value === undefined) return '—';
-    const key = `${prefix}${value}`;
-    return hasLabel(key) ? t(key) : value;
+  return useT().code;
+}
+
+/** A unit as the pages name it: its name in the user's language, the code beside (`星海国际贸易有限公司 (trading)`). */
+export type UnitName = (code: string) => string;
+
+/** Names units from the registered units loaded (GET /api/registries/units or /units/:code); an unknown code as itself. */
+export function useUnitName(units: ReadonlyArray<Pick<UnitSummary, 'code' | 'nameZh' | 'nameEn'>> | null | undefined): UnitName {
+  const { lang } = useT();
+  return (code: string) => {
+    const u = units?.find((x) => x.code === code);
+    return u ? `${lang === 'zh' ? u.nameZh : u.nameEn} (${code})` : code;
   };
 }
+
+const asCode: UnitName = (code) => code;
 
 /** An economy's name in the user's language (the domain's country table: its `apec` flag marks card economies). */
 export function useEconomyName() {
@@ -53,7 +62,7 @@ export function reasonText(reason: string | null | undefined, lang: string): str
   return known ? (lang === 'zh' ? known.zh : known.en) : reason;
 }
 
-export function EnterpriseSummary({ enterprise }: { enterprise: ApecEnterprise }) {
+export function EnterpriseSummary({ enterprise, unitName = asCode }: { enterprise: ApecEnterprise; unitName?: UnitName }) {
   const { t, lang } = useT();
   const l = useLabel();
   return (
@@ -62,7 +71,7 @@ export function EnterpriseSummary({ enterprise }: { enterprise: ApecEnterprise }
       column={{ xs: 1, md: 3 }}
       data-testid={`apec-enterprise-${enterprise.unit}`}
       items={[
-        { label: t('apecUnit'), children: enterprise.unit },
+        { label: t('apecUnit'), children: unitName(enterprise.unit) },
         { label: t('apecOwnership'), children: l('apecOwn_', enterprise.ownership) },
         { label: t('apecSize'), children: l('apecSize_', enterprise.size) },
         { label: t('apecWhitelist'), children: <WhitelistTag enterprise={enterprise} /> },
@@ -86,7 +95,7 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
       pagination={false}
       columns={[
         { title: t('apecAt'), dataIndex: 'at', render: (v: string) => fmtDateTime(v, lang) },
-        { title: t('apecAction'), dataIndex: 'action' },
+        { title: t('apecAction'), dataIndex: 'action', render: (v: string) => l('apecAct_', v) },
         { title: t('apecFrom'), dataIndex: 'fromState', render: (v: string | null) => l('apecWl_', v) },
         { title: t('apecTo'), dataIndex: 'toState', render: (v: string | null) => l('apecWl_', v) },
         { title: t('apecReason'), dataIndex: 'reason', render: (v: string | null) => reasonText(v, lang) },
@@ -100,7 +109,7 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
   );
 }
 
-export function ApplicationsTable({ items }: { items: CaseSummary[] }) {
+export function ApplicationsTable({ items, unitName = asCode }: { items: CaseSummary[]; unitName?: UnitName }) {
   const { t, lang } = useT();
   const l = useLabel();
   const economy = useEconomyName();
@@ -127,7 +136,7 @@ export function ApplicationsTable({ items }: { items: CaseSummary[] }) {
             </Typography.Link>
           ),
         },
-        { title: t('apecUnit'), dataIndex: 'unit' },
+        { title: t('apecUnit'), dataIndex: 'unit', render: (v: string) => unitName(v) },
         { title: t('apecApplicantCount'), dataIndex: 'memberCount' },
         { title: t('apecEconomies'), dataIndex: 'countries', render: (v: string[]) => v.map(economy).join('、') },
         { title: t('apecNeededBy'), dataIndex: 'departureDate' },
@@ -149,10 +158,12 @@ const CARD_COLOURS: Record<string, string> = {
 export function CardsTable({
   items,
   showUnit,
+  unitName = asCode,
   actions,
 }: {
   items: ApecCard[];
   showUnit: boolean;
+  unitName?: UnitName;
   /** A last column of actions on a card (the desk's lost/cancelled). */
   actions?: (card: ApecCard) => ReactNode;
 }) {
@@ -168,7 +179,7 @@ export function CardsTable({
       data-testid="apec-cards"
       columns={[
         { title: t('apecHolder'), dataIndex: 'holderName', render: (v: string | null, c) => v ?? c.holder },
-        ...(showUnit ? [{ title: t('apecUnit'), dataIndex: 'unit' }] : []),
+        ...(showUnit ? [{ title: t('apecUnit'), dataIndex: 'unit', render: (v: string) => unitName(v) }] : []),
         { title: t('apecNumber'), dataIndex: 'apecCardNumber' },
         { title: t('apecEconomies'), dataIndex: 'economies', render: (v: string[]) => v.map(economy).join('、') },
         { title: t('apecValidUntil'), dataIndex: 'validUntil' },

@@ -2,6 +2,7 @@ import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, InputNumber,
 import { useState } from 'react';
 import { api, ApiError, type FieldError } from '../api';
 import { fmtDateTime, Loaded, useErrorText, useLoad } from '../common';
+import { effectiveFromErrors, shanghaiToday } from '../date-rules';
 import { useT } from '../i18n';
 import {
   ENTERPRISE_SIZES,
@@ -64,6 +65,11 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
     setServerError(null);
     setErrors([]);
     const v = form.getFieldsValue(true) as Values;
+    const dayErrors = effectiveFromErrors(v.effectiveFrom, shanghaiToday());
+    if (dayErrors.length > 0) {
+      setErrors(dayErrors);
+      return;
+    }
     const body = { ...v, ...(v.effectiveFrom ? {} : { effectiveFrom: undefined }) };
     setSending(true);
     try {
@@ -94,6 +100,11 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               layout="vertical"
               initialValues={{ ...current.criteria, effectiveFrom: '' }}
               onFinish={() => void save()}
+              // The first day not before today (the API's rule, libs/domain day-rules): refused as typed.
+              onValuesChange={(changed: Partial<Values>, all: Values) =>
+                'effectiveFrom' in changed &&
+                setErrors((es) => [...es.filter((e) => e.field !== 'effectiveFrom'), ...effectiveFromErrors(all.effectiveFrom, shanghaiToday())])
+              }
               data-testid="apec-criteria-form"
             >
               {(['registeredCapitalWan', 'foreignTradeUsd'] as const).map((key) => (
@@ -101,7 +112,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
                   <Space wrap>
                     {ENTERPRISE_SIZES.map((s) => (
                       <Form.Item key={s} name={[key, s]} label={pick(L.sizes[s])} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
-                        <InputNumber min={0} aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${s}`} />
+                        <InputNumber min={0} aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${pick(L.sizes[s])}`} />
                       </Form.Item>
                     ))}
                   </Space>

@@ -2,7 +2,8 @@ import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography, Upload
 import { useState } from 'react';
 import { api, ApiError, download, type Progress, type Session } from '../api';
 import { fmtDateTime, useErrorText, useLoad } from '../common';
-import { hasLabel, useT, type LabelKey } from '../i18n';
+import { useT, type Lang } from '../i18n';
+import { codeLabel } from '../labels';
 
 /** The kinds of document (libs/domain/src/attachments.ts ATTACHMENT_KINDS). */
 const KINDS = ['invitation-letter', 'invitation-translation', 'inviter-note', 'itinerary', 'passport-copy', 'other'] as const;
@@ -26,7 +27,7 @@ interface AttachmentList {
   mayRemove: boolean;
 }
 
-const kindLabel = (t: (k: LabelKey) => string, kind: string): string => (hasLabel(`ak_${kind}`) ? t(`ak_${kind}` as LabelKey) : kind);
+const kindLabel = (lang: Lang, kind: string): string => codeLabel(lang, 'ak_', kind);
 
 /**
  * 附件: the case's documents (issue 15 item 3): what each step still needs, the list with download, and an upload
@@ -74,7 +75,7 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
               {s.key} {t('attachmentsNeeded')}:{' '}
               {(s.requiresAttachments ?? []).map((k) => (
                 <Tag key={k} color={(s.missingAttachments ?? []).includes(k) ? 'red' : 'green'}>
-                  {kindLabel(t, k)} {(s.missingAttachments ?? []).includes(k) ? `（${t('attachmentMissing')}）` : '✓'}
+                  {kindLabel(lang, k)} {(s.missingAttachments ?? []).includes(k) ? `（${t('attachmentMissing')}）` : '✓'}
                 </Tag>
               ))}
             </Typography.Text>
@@ -88,7 +89,7 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
             style={{ minWidth: 200 }}
             value={kind}
             onChange={setKind}
-            options={KINDS.map((k) => ({ value: k, label: kindLabel(t, k) }))}
+            options={KINDS.map((k) => ({ value: k, label: kindLabel(lang, k) }))}
           />
           <Select
             aria-label={t('attachmentStep')}
@@ -131,7 +132,7 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
         locale={{ emptyText: t('noAttachments') }}
         dataSource={state.data?.items ?? []}
         columns={[
-          { title: t('attachmentKind'), dataIndex: 'kind', render: (k: string) => kindLabel(t, k) },
+          { title: t('attachmentKind'), dataIndex: 'kind', render: (k: string) => kindLabel(lang, k) },
           { title: t('attachmentStep'), dataIndex: 'stepKey', render: (k: string | null) => k ?? t('attachmentWholeCase') },
           {
             title: t('fileName'),

@@ -1,10 +1,12 @@
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography, type FormRule } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { api, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
+import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
-import { fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
-import { hasLabel, useT, type LabelKey } from '../i18n';
+import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
+import { useT, type Lang, type LabelKey } from '../i18n';
+import { shanghaiToday } from '../date-rules';
+import { codeLabel } from '../labels';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -33,7 +35,7 @@ const LEGEND: Array<[string, LabelKey]> = [
  * The dependency graph of the case's step instances: columns by dependency depth, one lane per member
  * and per country (case-wide steps on lane 0), colours by status, the critical path drawn thick and red.
  */
-export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string): EChartsOption {
+export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string, lang: Lang): EChartsOption {
   const needs = new Map(cat.steps.map((s) => [s.code, s.needs]));
   const steps = p.steps;
   const compatible = (a: StepProgress, b: StepProgress) =>
@@ -72,7 +74,7 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
         borderWidth: critical.has(s.key) ? 3 : 1,
       },
       label: { show: true, position: 'right' as const, fontSize: 10 },
-      tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${s.status}` },
+      tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${codeLabel(lang, 'stepSt_', s.status)}` },
     };
   });
   const onPath = (a: string, b: string) => {
@@ -164,7 +166,7 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
 }
 
 export default function CasePage({ caseId, session }: { caseId: string; session: Session }) {
-  const { t, pick, lang } = useT();
+  const { t, pick, code, lang } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [target, setTarget] = useState<ActionTarget | null>(null);
@@ -183,15 +185,46 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   // The access table (docs/api.md): the FAO clerk extends a 容缺 document; clerk, reviewer and director may end (cancel) a case.
   const faoClerk = session.user.role === 'fao-clerk';
   const mayCancel = ['fao-clerk', 'fao-reviewer', 'fao-director'].includes(session.user.role);
-  const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick) : null), [state.data, pick]);
+  const graph = useMemo(() => (state.data ? graphOption(state.data.progress, state.data.cat, pick, lang) : null), [state.data, pick, lang]);
   const gantt = useMemo(() => (state.data ? ganttOption(state.data.progress, t) : null), [state.data, t]);
 
+  const [amendForm] = Form.useForm();
   const post = (path: string, body: unknown) =>
-    api('POST', `/api/delegations/${caseId}${path}`, body).then(() => {
-      void message.success(t('saved'));
-      setModal(null);
-      state.reload();
-    }, setError);
+    api('POST', `/api/delegations/${caseId}${path}`, body).then(
+      () => {
+        void message.success(t('saved'));
+        setModal(null);
+        state.reload();
+      },
+      (e: unknown) => {
+        setError(e);
+        // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
+        // which otherwise hides the page's alert).
+        if (path === '/amend' && e instanceof ApiError)
+          amendForm.setFields(
+            [...e.errors, ...e.violations]
+              .filter((x) => x.field === 'departureDate' || x.field === 'returnDate')
+              .map((x) => ({ name: x.field!, errors: [pick(x.message)] })),
+          );
+      },
+    );
+  /**
+   * The amendment's date rules as the user types (the workflow's checkAmend runs the same domain functions): a moved
+   * departure after today, the return not before it, the case's stops inside the new dates (said at the return).
+   */
+  const amendDateRule =
+    (field: 'departureDate' | 'returnDate'): FormRule =>
+    ({ getFieldValue }) => ({
+      validator: async () => {
+        const { tripDateErrors } = await import('../trip-date-rules');
+        const now = state.data?.progress;
+        const dates = { departureDate: getFieldValue('departureDate') as string, returnDate: getFieldValue('returnDate') as string };
+        const errs = tripDateErrors({ ...dates, destinations: now?.facts.destinations }, shanghaiToday(), now?.departureDate);
+        const mine = errs.filter((e) => e.field === field || (field === 'returnDate' && e.field.startsWith('destinations')));
+        const text = [...new Set(mine.map((e) => pick(e.message)))].join('; ');
+        if (text) throw new Error(text);
+      },
+    });
   const pdf = (kind: 'approval-document' | 'application-form') =>
     download(`/api/delegations/${caseId}/documents/${kind}.pdf`, `${kind}-${caseId.slice(0, 8)}.pdf`).catch(setError);
 
@@ -230,10 +263,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               column={2}
               items={[
                 { label: t('unit'), children: p.unit },
-                { label: t('status'), children: <Tag>{t(`st_${p.status}` as LabelKey)}</Tag> },
+                { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                 { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                 { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },
-                { label: t('destinations'), children: p.facts.destinations.map((d) => `${d.country} ${d.city ?? ''}`).join('；') },
+                { label: t('destinations'), children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)} ${d.city ?? ''}`).join('；') },
                 { label: t('members'), children: p.facts.members.map((m) => m.name).join('、') },
                 { label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' },
               ]}
@@ -260,7 +293,14 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               ) : null}
               {organizer && p.status === 'open' ? (
                 <>
-                  <Button onClick={() => setModal('amend')}>{t('amend')}</Button>
+                  <Button
+                    onClick={() => {
+                      setError(null);
+                      setModal('amend');
+                    }}
+                  >
+                    {t('amend')}
+                  </Button>
                   <Button danger onClick={() => setModal('withdraw')}>
                     {t('withdraw')}
                   </Button>
@@ -292,7 +332,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   {
                     title: t('status'),
                     dataIndex: 'status',
-                    render: (v: string) => (hasLabel(`def_${v}`) ? t(`def_${v}` as LabelKey) : v),
+                    render: (v: string) => code('def_', v),
                   },
                   {
                     title: t('act'),
@@ -352,7 +392,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   title: t('step'),
                   key: 'step',
                   render: (_: unknown, e) => {
-                    const what = hasLabel(`ev_${e.type}`) ? t(`ev_${e.type}` as LabelKey) : e.type;
+                    const what = code('ev_', e.type);
                     const key = typeof e.payload.key === 'string' ? e.payload.key : '';
                     const name = p.steps.find((s) => s.key === key)?.name;
                     return `${what}${key ? ` ${key}` : ''}${name ? ` ${pick(name)}` : ''}`;
@@ -362,7 +402,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   title: t('decision'),
                   key: 'decision',
                   render: (_: unknown, e) =>
-                    (e.payload.decision ? t(e.payload.decision as LabelKey) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
+                    (e.payload.decision ? code('', e.payload.decision) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
                 },
                 {
                   title: t('actor'),
@@ -431,6 +471,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
           </Modal>
           <Modal open={modal === 'amend'} title={t('amend')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
             <Form
+              form={amendForm}
               layout="vertical"
               initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }}
               onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) =>
@@ -440,15 +481,25 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 })
               }
             >
-              <Form.Item label={t('departure')} name="departureDate" rules={[{ required: true, message: t('required') }]}>
+              <Form.Item
+                label={t('departure')}
+                name="departureDate"
+                rules={[{ required: true, message: t('required') }, amendDateRule('departureDate')]}
+              >
                 <Input type="date" />
               </Form.Item>
-              <Form.Item label={t('returnDate')} name="returnDate" rules={[{ required: true, message: t('required') }]}>
+              <Form.Item
+                label={t('returnDate')}
+                name="returnDate"
+                dependencies={['departureDate']}
+                rules={[{ required: true, message: t('required') }, amendDateRule('returnDate')]}
+              >
                 <Input type="date" />
               </Form.Item>
               <Form.Item label={t('comment')} name="comment">
                 <Input.TextArea rows={2} />
               </Form.Item>
+              {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
               <Button htmlType="submit" type="primary">
                 {t('confirm')}
               </Button>

@@ -2,7 +2,7 @@ import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
 import { label, Loaded, useLoad, TAG } from '../common';
-import { hasLabel, useT, type LabelKey } from '../i18n';
+import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { SlackCell } from './SlackCell';
 
@@ -20,7 +20,7 @@ const GROUPS: Array<[string, LabelKey, (c: CaseSummary) => boolean]> = [
 ];
 
 export function CasesPage({ session }: { session: Session }) {
-  const { t, pick } = useT();
+  const { t, pick, code } = useT();
   const [group, setGroup] = useState('all');
   const [q, setQ] = useState('');
   // The search runs on the server (title, unit, case id) over every case, not just the loaded page.
@@ -99,7 +99,7 @@ export function CasesPage({ session }: { session: Session }) {
                   dataIndex: 'status',
                   render: (s: string, c) => (
                     <>
-                      <Tag>{hasLabel(`st_${s}`) ? t(`st_${s}` as LabelKey) : s}</Tag>
+                      <Tag>{code('st_', s)}</Tag>
                       {c.returnedForRevision ? (
                         <Tag color={TAG.purple} data-testid="returned-tag">
                           {t('groupReturned')}

@@ -94,7 +94,7 @@ function GrantPicker(props: {
   error: string | null;
   onPick(): void;
 }) {
-  const { t, pick } = useT();
+  const { t, pick, code } = useT();
   return (
     <main style={{ display: 'flex', justifyContent: 'center', paddingTop: 80 }}>
       <Card
@@ -111,7 +111,7 @@ function GrantPicker(props: {
           <Space orientation="vertical">
             {props.session.grants.map((g) => (
               <Radio key={`${g.role}@${g.unit}`} value={`${g.role}@${g.unit}`} data-testid={`grant-${g.role}-${g.unit}`}>
-                {ROLE_NAMES[g.role] ? pick(ROLE_NAMES[g.role]) : g.role} · {g.unit}
+                {ROLE_NAMES[g.role] ? pick(ROLE_NAMES[g.role]) : code('role_', g.role)} · {g.unit}
               </Radio>
             ))}
           </Space>

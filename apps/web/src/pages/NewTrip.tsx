@@ -1,9 +1,10 @@
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
-import { useErrorText } from '../common';
+import { countryName, useErrorText } from '../common';
 import { useT, type Bilingual } from '../i18n';
 import { navigate } from '../router';
+import { shanghaiToday } from '../date-rules';
 import { validate } from '../validation';
 
 interface MemberValues {
@@ -128,8 +129,12 @@ export function NewTripPage({ session }: { session: Session }) {
   };
 
   const revalidate = () => {
-    const body = submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit);
-    validate('DelegationSubmission', body).then((errs) => {
+    const values = form.getFieldsValue(true) as TripValues;
+    const body = submissionOf(values, session.user.unit);
+    Promise.all([validate('DelegationSubmission', body), import('../trip-date-rules')]).then(([schemaErrors, dates]) => {
+      // The schema's rules, then the date rules the API adds (departure after today, return not before it, stops
+      // inside the trip): refused as typed, at their fields, with the domain's words.
+      const errs = [...schemaErrors, ...dates.tripDateErrors(values, shanghaiToday())];
       setErrors(errs);
       if (errs.length === 0) checkRules(body);
       else {
@@ -367,7 +372,7 @@ export function NewTripPage({ session }: { session: Session }) {
                 { label: t('returnDate'), children: values?.returnDate },
                 {
                   label: t('destinations'),
-                  children: (values?.destinations ?? []).map((d) => `${d.country ?? ''} ${d.city ?? ''}`).join('；'),
+                  children: (values?.destinations ?? []).map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`).join('；'),
                 },
                 { label: t('members'), children: (values?.members ?? []).map((m) => m.name).join('、') },
               ]}

@@ -31,7 +31,7 @@ const enc = encodeURIComponent;
  * The API decides every rule (last grant, last admin, self-disable); its bilingual refusals are shown as they come.
  */
 export function UsersPage() {
-  const { t, pick, lang } = useT();
+  const { t, pick, code, lang } = useT();
   const errText = useErrorText();
   const { message, modal } = AntApp.useApp();
   const [filters, setFilters] = useState<{ unit?: string; role?: string; status?: string }>({});
@@ -43,8 +43,8 @@ export function UsersPage() {
   const [search, setSearch] = useState('');
   const matches = (u: UserRow) => !search || `${u.username} ${u.displayName}`.toLowerCase().includes(search.toLowerCase());
 
-  const roleOptions = Object.entries(ROLE_NAMES).map(([value, name]) => ({ value, label: `${pick(name)}（${value}）` }));
-  const roleName = (r: string) => (ROLE_NAMES[r] ? pick(ROLE_NAMES[r]) : r);
+  const roleOptions = Object.entries(ROLE_NAMES).map(([value, name]) => ({ value, label: pick(name) }));
+  const roleName = (r: string) => (ROLE_NAMES[r] ? pick(ROLE_NAMES[r]) : code('role_', r));
 
   /** Runs one change; refusals (409 LAST_GRANT, ADMIN_SELF_DISABLE, …) in the user's language. */
   const act = (p: Promise<unknown>) =>

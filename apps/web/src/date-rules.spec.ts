@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { effectiveFromErrors, neededByErrors, shanghaiToday } from './date-rules';
+import { tripDateErrors } from './trip-date-rules';
+
+const TODAY = '2026-11-30';
+
+describe('date rules refused as typed (the domain functions the API runs)', () => {
+  it('today in Asia/Shanghai: 16:00 UTC is already the next day', () => {
+    expect(shanghaiToday(Date.parse('2026-11-30T15:59:59Z'))).toBe('2026-11-30');
+    expect(shanghaiToday(Date.parse('2026-11-30T16:00:00Z'))).toBe('2026-12-01');
+  });
+
+  it('the handed input: an APEC card needed-by day in the past (and today) is refused at neededBy', () => {
+    expect(neededByErrors('2026-11-01', TODAY)).toEqual([
+      { field: 'neededBy', rule: 'future-date', message: { zh: '须晚于今天（北京时间）', en: 'Must be after today (Asia/Shanghai)' } },
+    ]);
+    expect(neededByErrors(TODAY, TODAY)).toHaveLength(1);
+    expect(neededByErrors('2026-12-01', TODAY)).toEqual([]);
+    expect(neededByErrors('', TODAY)).toEqual([]);
+  });
+
+  it('whitelist criteria from a past day are refused at effectiveFrom; today, later or blank pass', () => {
+    expect(effectiveFromErrors('2026-11-29', TODAY).map((e) => [e.field, e.rule])).toEqual([['effectiveFrom', 'not-past']]);
+    expect([...effectiveFromErrors(TODAY, TODAY), ...effectiveFromErrors('', TODAY), ...effectiveFromErrors(undefined, TODAY)]).toEqual([]);
+  });
+
+  it('a departure today or in the past is refused at departureDate, in the domain words', () => {
+    const [e, ...rest] = tripDateErrors({ departureDate: '2026-11-01' }, TODAY);
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ field: 'departureDate', rule: 'DEPARTURE_NOT_FUTURE' });
+    expect(e!.message.zh).toContain('出发日期须晚于今天');
+    expect(tripDateErrors({ departureDate: TODAY }, TODAY).map((x) => x.field)).toEqual(['departureDate']);
+    expect(tripDateErrors({ departureDate: '2026-12-20' }, TODAY)).toEqual([]);
+  });
+
+  it('an amendment keeping its (now past) departure is not refused for it', () => {
+    expect(tripDateErrors({ departureDate: '2026-11-01', returnDate: '2026-11-05' }, TODAY, '2026-11-01')).toEqual([]);
+  });
+
+  it('a return before the departure is refused at returnDate; the same day passes', () => {
+    expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '2026-12-19' }, TODAY).map((e) => [e.field, e.rule])).toEqual([
+      ['returnDate', 'INVALID_DATES'],
+    ]);
+    expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '2026-12-20' }, TODAY)).toEqual([]);
+  });
+
+  it("a stop's days outside the trip are refused at its arrive and leave; an untyped stop is left to the schema", () => {
+    const trip = { departureDate: '2026-12-20', returnDate: '2026-12-24' };
+    const errors = tripDateErrors(
+      {
+        ...trip,
+        destinations: [
+          { country: 'JP', arrive: '2026-12-20', leave: '2026-12-22' },
+          { country: 'KR', arrive: '2026-12-22', leave: '2026-12-26' },
+          { country: 'SG', arrive: '', leave: '' },
+        ],
+      },
+      TODAY,
+    );
+    expect(errors.map((e) => [e.field, e.rule])).toEqual([
+      ['destinations[1].arrive', 'DESTINATION_OUTSIDE_TRIP'],
+      ['destinations[1].leave', 'DESTINATION_OUTSIDE_TRIP'],
+    ]);
+    expect(errors[0]!.message.zh).toBe('第2站的抵离日期不在出访期间内');
+  });
+
+  it('nothing is said while a day is missing or malformed', () => {
+    expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '' }, TODAY)).toEqual([]);
+    expect(tripDateErrors({ departureDate: '2026-12-2', returnDate: '2026-12-01' }, TODAY)).toEqual([]);
+  });
+});

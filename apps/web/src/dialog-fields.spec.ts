@@ -1,0 +1,21 @@
+import { describe, expect, it } from '@jest/globals';
+import { dialogFieldOf } from './dialog-fields';
+
+describe("the step dialog's field of an API field error", () => {
+  it.each([
+    ['P01', 'data.returnedOn', ['returnedOn']],
+    ['W01', 'data.registeredCapitalWan', ['figures', 'registeredCapitalWan']],
+    ['P03', 'data.outcomes.tradeSignedYuan', ['outcomes', 'tradeSignedYuan']],
+    ['B02', 'missingDocuments[1].id', ['missingDocuments', 1, 'id']],
+    ['B02', 'comment', ['comment']],
+    ['A04', 'onBehalfOf', ['onBehalfOf']],
+  ])('%s %s → %j', (code, field, name) => {
+    expect(dialogFieldOf(code, field)).toEqual(name);
+  });
+
+  it('a field the dialog has no input for is left to the refusal text', () => {
+    expect(dialogFieldOf('B02', 'data.route')).toBeNull();
+    expect(dialogFieldOf('P01', 'data.outcomes.x')).toBeNull();
+    expect(dialogFieldOf('B02', 'stepKey')).toBeNull();
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * The dialog's field of an API field error (`data.returnedOn` → returnedOn, `data.<figure>` → figures.<figure> at
+ * W01, `data.outcomes.x` → outcomes.x, `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
+ * field is shown at it. null: no field of the dialog (the refusal's text says it).
+ */
+export function dialogFieldOf(code: string, field: string): Array<string | number> | null {
+  const parts = field.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (parts[0] !== 'data') return ['comment', 'onBehalfOf', 'returnTo', 'missingDocuments', 'decision'].includes(String(parts[0])) ? parts : null;
+  const rest = parts.slice(1);
+  if (code === 'W01' && rest.length > 0) return ['figures', ...rest];
+  if (code === 'P01' && rest[0] === 'returnedOn') return ['returnedOn'];
+  if (code === 'P03' && rest[0] === 'outcomes' && rest.length > 1) return rest;
+  return null;
+}
