@@ -304,7 +304,10 @@ describe('the web app in Chromium, on the whole stack', () => {
     await errorAt('回国日期').filter({ hasText: '在外9天（含出入境当日），出访1国不得超过5天' }).waitFor({ timeout: 60_000 });
     await organizer.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    const after = await request(api.http).get(`/api/delegations/${res.body.caseId as string}`).set(bearer(users.tokens.organizer)).expect(200);
+    const after = await request(api.http)
+      .get(`/api/delegations/${res.body.caseId as string}`)
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
     expect([after.body.departureDate, after.body.facts.returnDate]).toEqual([shanghaiDate(12), shanghaiDate(15)]);
   });
 

@@ -4,8 +4,12 @@
  * field is shown at it. null: no field of the dialog (the refusal's text says it).
  */
 export function dialogFieldOf(code: string, field: string): Array<string | number> | null {
-  const parts = field.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  if (parts[0] !== 'data') return ['comment', 'onBehalfOf', 'returnTo', 'missingDocuments', 'decision'].includes(String(parts[0])) ? parts : null;
+  const parts = field
+    .split(/\.|\[(\d+)\]/)
+    .filter((p) => p !== undefined && p !== '')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (parts[0] !== 'data')
+    return ['comment', 'onBehalfOf', 'returnTo', 'missingDocuments', 'decision'].includes(String(parts[0])) ? parts : null;
   const rest = parts.slice(1);
   if (code === 'W01' && rest.length > 0) return ['figures', ...rest];
   if (code === 'P01' && rest[0] === 'returnedOn') return ['returnedOn'];

@@ -12,7 +12,11 @@ const HAN = /[\u4e00-\u9fff]/;
 // Every enum the pages render, by the prefix its labels carry: the values come from where the API takes them.
 const RENDERED: Array<[string, string, readonly string[]]> = [
   ['whitelist states', 'apecWl_', WHITELIST_STATES],
-  ['whitelist history actions (ApecRepository.history)', 'apecAct_', ['admitted', 're-admitted', 'suspended', 'lifted', 'exited', 'refused']],
+  [
+    'whitelist history actions (ApecRepository.history)',
+    'apecAct_',
+    ['admitted', 're-admitted', 'suspended', 'lifted', 'exited', 'refused'],
+  ],
   ['enterprise sizes', 'apecSize_', ENTERPRISE_SIZES],
   ['ownerships', 'apecOwn_', OWNERSHIPS],
   ['card statuses', 'apecCard_', CARD_STATUSES],

@@ -377,7 +377,7 @@ export const DICT = {
   apecRenewing: ['续办此卡', 'Renewing the card of'],
   apecRosterEmpty: ['本企业人员名册中没有在职人员', 'No active person on your enterprise roster'],
   // Enum values the pages render (issue: no raw English code inside Chinese text), by prefix: see codeLabel.
-  'apecAct_admitted': ['准入白名单', 'Admitted'],
+  apecAct_admitted: ['准入白名单', 'Admitted'],
   'apecAct_re-admitted': ['重新准入', 'Re-admitted'],
   apecAct_suspended: ['暂停', 'Suspended'],
   apecAct_lifted: ['恢复', 'Suspension lifted'],
@@ -407,5 +407,9 @@ export const hasLabel = (key: string): key is LabelKey => key in DICT;
 export function codeLabel(lang: 'zh' | 'en', prefix: string, value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const key = `${prefix}${value}`;
-  return hasLabel(key) ? DICT[key][lang === 'zh' ? 0 : 1] : lang === 'zh' ? `${DICT.unknownValue[0]}（${value}）` : `${DICT.unknownValue[1]} (${value})`;
+  return hasLabel(key)
+    ? DICT[key][lang === 'zh' ? 0 : 1]
+    : lang === 'zh'
+      ? `${DICT.unknownValue[0]}（${value}）`
+      : `${DICT.unknownValue[1]} (${value})`;
 }

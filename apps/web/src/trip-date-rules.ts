@@ -26,7 +26,8 @@ export function tripDateErrors(v: TripDates, today: string, departureUnchanged?:
   const dep = v.departureDate;
   const ret = v.returnDate;
   if (isIsoDate(dep) && dep !== departureUnchanged)
-    for (const x of departureDateViolations({ departureDate: dep }, today)) out.push({ field: 'departureDate', rule: x.code, message: x.message });
+    for (const x of departureDateViolations({ departureDate: dep }, today))
+      out.push({ field: 'departureDate', rule: x.code, message: x.message });
   if (!isIsoDate(dep) || !isIsoDate(ret)) return out;
   const stops = (v.destinations ?? []).map((d) => ({ country: d.country ?? '', arrive: d.arrive, leave: d.leave }));
   const facts = { departureDate: dep, returnDate: ret, destinations: stops, members: [] } as unknown as CaseFacts;

@@ -37,7 +37,9 @@ const RAW_EN =
 
 describe('validation messages (the OpenAPI schema put into words)', () => {
   it('the handed input: a cleared required number field reads as required, not "Must be number"', () => {
-    expect(errorsOf({ ...valid, capital: null })).toEqual([{ field: 'capital', rule: 'required', message: { zh: '必填', en: 'Required' } }]);
+    expect(errorsOf({ ...valid, capital: null })).toEqual([
+      { field: 'capital', rule: 'required', message: { zh: '必填', en: 'Required' } },
+    ]);
   });
 
   it.each([
@@ -63,7 +65,12 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
     ['exclusiveMaximum', { share: 1 }, '须小于 1', 'Must be less than 1'],
     ['multipleOf', { step: 0.3 }, '须为 0.5 的整数倍', 'Must be a multiple of 0.5'],
     ['maxLength', { title: 'x'.repeat(11) }, '最多 10 个字符', 'At most 10 characters'],
-    ['date pattern', { day: '2027-3-15' }, '格式不正确，须为日期（年-月-日，如 2027-03-15）', 'Wrong format: must be a date (YYYY-MM-DD, e.g. 2027-03-15)'],
+    [
+      'date pattern',
+      { day: '2027-3-15' },
+      '格式不正确，须为日期（年-月-日，如 2027-03-15）',
+      'Wrong format: must be a date (YYYY-MM-DD, e.g. 2027-03-15)',
+    ],
     ['pattern with example', { code: 'jp' }, '格式不正确，例如 JP', 'Wrong format, e.g. JP'],
     ['enum', { size: 'huge' }, '请从列表中选择', 'Pick one of the listed values'],
     ['maxItems', { grades: ['A', 'B', 'C', 'D'] }, '最多 3 项', 'At most 3 items'],
@@ -80,10 +87,38 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
   });
 
   it.each([
-    'type', 'format', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-    'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'enum', 'const',
-    'required', 'additionalProperties', 'unevaluatedProperties', 'dependentRequired', 'dependencies', 'anyOf', 'oneOf',
-    'if', 'not', 'discriminator', 'contains', 'propertyNames', 'false schema', 'unevaluatedItems', 'some-future-keyword',
+    'type',
+    'format',
+    'pattern',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'multipleOf',
+    'minLength',
+    'maxLength',
+    'minItems',
+    'maxItems',
+    'uniqueItems',
+    'minProperties',
+    'maxProperties',
+    'enum',
+    'const',
+    'required',
+    'additionalProperties',
+    'unevaluatedProperties',
+    'dependentRequired',
+    'dependencies',
+    'anyOf',
+    'oneOf',
+    'if',
+    'not',
+    'discriminator',
+    'contains',
+    'propertyNames',
+    'false schema',
+    'unevaluatedItems',
+    'some-future-keyword',
   ])('no raw keyword or type name in the sentence of %s', (keyword) => {
     const m = messageOf({
       keyword,

@@ -87,7 +87,9 @@ export function messageOf(e: AjvError): FieldError['message'] {
   if (readsAsRequired(e)) return both('必填', 'Required');
   switch (e.keyword) {
     case 'type': {
-      const ts = list(p.type, ',').split(',').filter((x) => x !== 'null');
+      const ts = list(p.type, ',')
+        .split(',')
+        .filter((x) => x !== 'null');
       const w = ts.map((x) => TYPE_WORDS[x] ?? both('有效值', 'a valid value'));
       return both(`须填写${w.map((x) => x.zh).join('或')}`, `Must be ${w.map((x) => x.en).join(' or ')}`);
     }

@@ -1,6 +1,15 @@
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session, type UnitSummary } from '../api';
+import {
+  api,
+  ApiError,
+  type ApecCard,
+  type ApecEnterprise,
+  type CaseSummary,
+  type RosterPerson,
+  type Session,
+  type UnitSummary,
+} from '../api';
 import { Loaded, useLoad } from '../common';
 import { useT } from '../i18n';
 import { neededByErrors, shanghaiToday } from '../date-rules';

@@ -103,7 +103,10 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               // The first day not before today (the API's rule, libs/domain day-rules): refused as typed.
               onValuesChange={(changed: Partial<Values>, all: Values) =>
                 'effectiveFrom' in changed &&
-                setErrors((es) => [...es.filter((e) => e.field !== 'effectiveFrom'), ...effectiveFromErrors(all.effectiveFrom, shanghaiToday())])
+                setErrors((es) => [
+                  ...es.filter((e) => e.field !== 'effectiveFrom'),
+                  ...effectiveFromErrors(all.effectiveFrom, shanghaiToday()),
+                ])
               }
               data-testid="apec-criteria-form"
             >
@@ -112,7 +115,10 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
                   <Space wrap>
                     {ENTERPRISE_SIZES.map((s) => (
                       <Form.Item key={s} name={[key, s]} label={pick(L.sizes[s])} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
-                        <InputNumber min={0} aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${pick(L.sizes[s])}`} />
+                        <InputNumber
+                          min={0}
+                          aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${pick(L.sizes[s])}`}
+                        />
                       </Form.Item>
                     ))}
                   </Space>

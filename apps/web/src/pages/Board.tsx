@@ -206,7 +206,11 @@ export default function BoardPage() {
               animation: false,
               tooltip: {},
               grid: { left: 120, right: 20, top: 10, bottom: 30 },
-              yAxis: { type: 'category', data: board.overdue.byRole.map((r) => (r.label ? pick(r.label) : label(cat.roles, r.role, pick))), inverse: true },
+              yAxis: {
+                type: 'category',
+                data: board.overdue.byRole.map((r) => (r.label ? pick(r.label) : label(cat.roles, r.role, pick))),
+                inverse: true,
+              },
               xAxis: { type: 'value', minInterval: 1 },
               series: [{ type: 'bar', data: board.overdue.byRole.map((r) => r.count), itemStyle: { color: '#f5222d' } }],
             };

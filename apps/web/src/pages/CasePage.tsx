@@ -1,4 +1,21 @@
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Row, Space, Statistic, Table, Tag, Typography, type FormRule } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  Modal,
+  Row,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+  type FormRule,
+} from 'antd';
 import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
@@ -266,7 +283,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                 { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                 { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },
-                { label: t('destinations'), children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)} ${d.city ?? ''}`).join('；') },
+                {
+                  label: t('destinations'),
+                  children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)} ${d.city ?? ''}`).join('；'),
+                },
                 { label: t('members'), children: p.facts.members.map((m) => m.name).join('、') },
                 { label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' },
               ]}

@@ -372,7 +372,9 @@ export function NewTripPage({ session }: { session: Session }) {
                 { label: t('returnDate'), children: values?.returnDate },
                 {
                   label: t('destinations'),
-                  children: (values?.destinations ?? []).map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`).join('；'),
+                  children: (values?.destinations ?? [])
+                    .map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`)
+                    .join('；'),
                 },
                 { label: t('members'), children: (values?.members ?? []).map((m) => m.name).join('、') },
               ]}
