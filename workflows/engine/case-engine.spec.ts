@@ -141,6 +141,30 @@ describe('CaseEngine', () => {
     expect(seqs.length).toBe(engine.lastSeq);
   });
 
+  it('names statuses and decisions in refusals by their labels (codes stay in the code fields)', () => {
+    const engine = newEngine();
+    const refusal = (fn: () => void): Rejection => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Rejection;
+      }
+      throw new Error('expected a rejection');
+    };
+    const base = { requestId: 'x', actor: actor('organizer') };
+    const pending = refusal(() => engine.validate({ type: 'complete', request: { ...base, stepKey: 'B07' } }));
+    expect(pending.code).toBe('STEP_NOT_AWAITING');
+    expect(pending.label.zh).toBe('步骤 B07 当前状态为未开始，不在待办理状态');
+    expect(pending.label.en).toBe('Step B07 is pending, not awaiting an action');
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, MONDAY);
+    const decision = refusal(() =>
+      engine.validate({ type: 'decide', request: { ...base, stepKey: 'A02', decision: 'maybe' as 'approve' } }),
+    );
+    expect(decision.code).toBe('INVALID_REQUEST');
+    expect(decision.label.zh).toContain('approve（同意）、reject（不同意）、return（退回修改）、accept-with-deficiencies（容缺受理）');
+    expect(decision.label.en).toContain('approve (Approve), reject (Reject)');
+  });
+
   it('refuses unknown steps, steps not awaiting, the wrong role, the manager, and a decision on a task', () => {
     const engine = newEngine();
     const expectRejection = (fn: () => void, code: string) => {

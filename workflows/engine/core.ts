@@ -44,6 +44,7 @@ import type {
   SupplyDocumentRequest,
   ExtendDeficiencyRequest,
 } from '@df/contracts';
+import { STEP_STATUS_LABELS } from '@df/contracts';
 import { authorize, onBehalfId, responsibleRole } from './authorization';
 import { deficiencyBlock } from './deficiencies';
 import { EventLog } from './emission';
@@ -550,8 +551,8 @@ export class CaseCore {
     if (state.status !== 'awaiting' && state.status !== 'overdue') {
       return reject(
         'STEP_NOT_AWAITING',
-        `步骤 ${stepKey} 当前状态为 ${state.status}，不在待办理状态`,
-        `Step ${stepKey} is ${state.status}, not awaiting an action`,
+        `步骤 ${stepKey} 当前状态为${STEP_STATUS_LABELS[state.status].zh}，不在待办理状态`,
+        `Step ${stepKey} is ${STEP_STATUS_LABELS[state.status].en.toLowerCase()}, not awaiting an action`,
         stepKey,
       );
     }

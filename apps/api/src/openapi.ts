@@ -79,7 +79,7 @@ const EXAMPLES: Record<number, { code: string; zh: string; en: string; extra?: R
   404: { code: 'CASE_NOT_FOUND', zh: '没有这个案件', en: 'No such case' },
   409: {
     code: 'STEP_NOT_AWAITING',
-    zh: '步骤 B07 当前状态为 pending，不在待办理状态',
+    zh: '步骤 B07 当前状态为未开始，不在待办理状态',
     en: 'Step B07 is pending, not awaiting an action',
     extra: { stepKey: 'B07' },
   },

@@ -30,6 +30,13 @@ export const RANK_LABELS: Record<Rank, Label> = {
 /** How one member enters one country. */
 export const ROUTES = ['visa', 'e-visa', 'visa-free', 'apec-card'] as const;
 export type EntryRoute = (typeof ROUTES)[number];
+/** An entry route as messages name it (the code stays in the data). */
+export const ENTRY_ROUTE_LABELS: Record<EntryRoute, Label> = {
+  visa: { zh: '签证', en: 'Visa' },
+  'e-visa': { zh: '电子签证', en: 'E-visa' },
+  'visa-free': { zh: '免签', en: 'Visa-free' },
+  'apec-card': { zh: 'APEC商务旅行卡', en: 'APEC business travel card' },
+};
 
 export interface Passport {
   /** Official passport held by the FAO in custody (委托保管). */

@@ -4,6 +4,18 @@ export interface Label {
   en: string;
 }
 
+/**
+ * Codes a refusal lists (what a client sends), each with its label beside it from `labels` (its one home):
+ * `visa（签证）、e-visa（电子签证）` / `visa (Visa), e-visa (E-visa)`; a code the table lacks is listed alone.
+ */
+export function labelledCodes(codes: readonly string[], labels: Readonly<Record<string, Label>>): Label {
+  const has = (c: string) => Object.prototype.hasOwnProperty.call(labels, c);
+  return {
+    zh: codes.map((c) => (has(c) ? `${c}（${labels[c]!.zh}）` : c)).join('、'),
+    en: codes.map((c) => (has(c) ? `${c} (${labels[c]!.en})` : c)).join(', '),
+  };
+}
+
 export const ROLES = [
   'organizer',
   'unit-leader',

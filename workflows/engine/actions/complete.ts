@@ -1,4 +1,14 @@
-import { dayNumber, isIsoDate, ROUTES, shanghaiDate, stepDataProblems, type EntryRoute, type StepBehaviour } from '@df/domain';
+import {
+  dayNumber,
+  ENTRY_ROUTE_LABELS,
+  isIsoDate,
+  labelledCodes,
+  ROUTES,
+  shanghaiDate,
+  stepDataProblems,
+  type EntryRoute,
+  type StepBehaviour,
+} from '@df/domain';
 import type { CompleteStepRequest } from '@df/contracts';
 import { tripReportProblems } from '@df/contracts';
 import type { CaseCore } from '../core';
@@ -33,14 +43,20 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
     case 'entry-route': {
       const route = data.route;
       if (route !== undefined && !ROUTES.includes(route as EntryRoute)) {
-        reject('INVALID_REQUEST', `data.route 须为 ${ROUTES.join('/')}`, `data.route must be one of ${ROUTES.join(', ')}`, r.stepKey);
+        const choices = labelledCodes(ROUTES, ENTRY_ROUTE_LABELS);
+        reject('INVALID_REQUEST', `data.route 须为：${choices.zh}`, `data.route must be one of ${choices.en}`, r.stepKey);
       }
       break;
     }
     case 'external-outcome': {
       const outcome = data.outcome ?? 'granted';
       if (outcome !== 'granted' && outcome !== 'refused') {
-        reject('INVALID_REQUEST', 'data.outcome 须为 granted 或 refused', "data.outcome must be 'granted' or 'refused'", r.stepKey);
+        reject(
+          'INVALID_REQUEST',
+          'data.outcome 须为 granted（获签）或 refused（拒签）',
+          'data.outcome must be granted (visa granted) or refused (visa refused)',
+          r.stepKey,
+        );
       }
       const members = data.members;
       if (members !== undefined && (!Array.isArray(members) || members.some((m) => !core.facts.members.some((x) => x.id === m)))) {

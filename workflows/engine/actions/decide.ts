@@ -1,5 +1,5 @@
-import { dependentsOf, toIso } from '@df/domain';
-import type { DecideStepRequest } from '@df/contracts';
+import { dependentsOf, labelledCodes, toIso } from '@df/domain';
+import { DECISION_KIND_LABELS, DECISION_KINDS, type DecideStepRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { reject } from '../rejection';
 import { checkRequiredAttachments } from './attachments';
@@ -8,9 +8,10 @@ import { checkRequiredAttachments } from './attachments';
 
 export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
   const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
-  const decisions = ['approve', 'reject', 'return', 'accept-with-deficiencies'];
-  if (!decisions.includes(r.decision))
-    reject('INVALID_REQUEST', `decision 须为 ${decisions.join('/')}`, `decision must be one of ${decisions.join(', ')}`, r.stepKey);
+  if (!(DECISION_KINDS as readonly string[]).includes(r.decision)) {
+    const choices = labelledCodes(DECISION_KINDS, DECISION_KIND_LABELS);
+    reject('INVALID_REQUEST', `decision 须为：${choices.zh}`, `decision must be one of ${choices.en}`, r.stepKey);
+  }
   if (meta.kind !== 'approval')
     reject(
       'ACTION_NOT_ALLOWED',

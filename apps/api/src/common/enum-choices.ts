@@ -15,6 +15,7 @@ import {
   ROLE_LABELS,
   STEP_KIND_LABELS,
   WHITELIST_STATE_LABELS,
+  labelledCodes,
   type Label,
 } from '@df/domain';
 
@@ -49,8 +50,5 @@ const TABLES: ReadonlyArray<Readonly<Record<string, Label>>> = [
 export function enumChoices(values: readonly unknown[]): Label {
   const codes = values.map(String);
   const table = TABLES.find((t) => codes.every((c) => Object.prototype.hasOwnProperty.call(t, c)));
-  return {
-    zh: codes.map((c) => (table ? `${c}（${table[c]!.zh}）` : c)).join('、'),
-    en: codes.map((c) => (table ? `${c} (${table[c]!.en})` : c)).join(', '),
-  };
+  return labelledCodes(codes, table ?? {});
 }
