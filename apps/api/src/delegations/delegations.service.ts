@@ -49,6 +49,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
+import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
@@ -70,7 +71,6 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
-import { CaseRows } from '../common/case-rows';
 import { startCaseWorkflow } from './start-case';
 import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
@@ -189,6 +189,7 @@ export class DelegationsService {
         ...(schedules.length > 0 ? { schedules } : {}),
       };
       await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      this.forgetOldStarts();
       this.startedHere.set(caseId, Date.now());
       const response: SubmissionResponse = {
         caseId,
@@ -395,8 +396,8 @@ export class DelegationsService {
    * reached Temporal). That answer shows the case as the workflow last left it, a system step whose result is not
    * back yet as running (awaiting), as the read model does. A case this API started moments ago and that has
    * published nothing yet waits for its first answer, within the query's budget (API_QUERY_TIMEOUT_MS, of which
-   * FIRST_ANSWER_QUERY_MS is left to the query if none comes). Otherwise the workflow is asked; if it cannot answer in time (503) while the engine runs,
-   * a current published answer of any age is served instead: the case as of its last change (its `now` says
+   * FIRST_ANSWER_QUERY_MS is left to the query if none comes). Otherwise the workflow is asked; if it cannot
+   * answer in time (503) while the engine runs, a current published answer of any age is served instead: the case as of its last change (its `now` says
    * when). Same shape either way; the caller masks and scopes it.
    */
   private async currentProgress(caseId: string): Promise<DelegationProgress> {
@@ -450,14 +451,18 @@ export class DelegationsService {
     return { current, serve: current && stored.ageMs <= maxAge, answer };
   }
 
-  /** Whether this API started the case within FIRST_ANSWER_WINDOW_MS (and forgets older starts). */
+  /** Whether this API started the case within FIRST_ANSWER_WINDOW_MS. */
   private startedJustNow(caseId: string): boolean {
+    this.forgetOldStarts();
+    return this.startedHere.has(caseId);
+  }
+
+  private forgetOldStarts(): void {
     const now = Date.now();
     for (const [id, at] of this.startedHere) {
       if (now - at <= FIRST_ANSWER_WINDOW_MS) break; // in start order: the rest are newer
       this.startedHere.delete(id);
     }
-    return this.startedHere.has(caseId);
   }
 
   /** Polls for a first published answer until `until` (epoch ms); the last read otherwise. */
