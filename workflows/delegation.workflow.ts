@@ -110,6 +110,8 @@ const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
 /** 1/64 working day (7.5 minutes of an 8-hour day) of case time, the at-risk instant's precision (progress.ts). */
 const PLAN_WINDOW_MS = (8 * 3_600_000) / 64;
+/** Cases started with this patch refuse a 容缺 document whose neededBy step is no longer ahead (CaseDeps.deficiencyNeededAhead). */
+const DEFICIENCY_NEEDED_AHEAD_PATCH = 'deficiency-needed-ahead';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /**
@@ -201,6 +203,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
+    deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
   });
   // Updates buffered with the start are dispatched by setHandler: the case must be started by then.

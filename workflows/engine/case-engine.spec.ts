@@ -382,6 +382,43 @@ describe('CaseEngine', () => {
     expect(p.steps.find((s) => s.key === 'B03')!.status).toBe('done');
   });
 
+  it("refuses a 容缺 document needed by a step no longer ahead (done, or the intake being decided); old histories' rule kept off", () => {
+    const clerk = actor('fao-clerk', 'fao');
+    const acceptWith = (engine: CaseEngine, neededBy: string) => () =>
+      engine.validate({
+        type: 'decide',
+        request: {
+          requestId: `awd-${neededBy}`,
+          actor: clerk,
+          stepKey: 'B02',
+          decision: 'accept-with-deficiencies',
+          missingDocuments: [{ id: 'inv-tr', name: '邀请函译文', neededBy }],
+        },
+      });
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    expect(engine.progress(MONDAY).steps.find((s) => s.code === 'A01')!.status).toBe('done');
+    for (const neededBy of ['A01', 'B02']) {
+      expect(acceptWith(engine, neededBy)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+      try {
+        acceptWith(engine, neededBy)();
+      } catch (err) {
+        expect((err as Rejection).label.zh).toContain(`缺件所需步骤 ${neededBy} 须为本案尚未办理的后续步骤`);
+      }
+    }
+    expect(acceptWith(engine, 'B05')).not.toThrow();
+    // A case recorded before the rule (the workflow's patch absent) replays accepting what it accepted then.
+    const old = new CaseEngine(makeInput(), {
+      newId: () => `id-${++ids}`,
+      workflowId: 'delegation-case-2',
+      calendar,
+      deficiencyNeededAhead: false,
+    });
+    old.start(MONDAY);
+    simulate(old, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    expect(acceptWith(old, 'A01')).not.toThrow();
+  });
+
   it('容缺 holds the approval document until the documents arrive; overdue notifies organizer and FAO clerk, who may extend once (issue 11 item 3)', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });

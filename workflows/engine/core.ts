@@ -166,6 +166,12 @@ export interface EngineDeps {
    */
   realWorldDates?: boolean;
   /**
+   * A 容缺 document's neededBy must name a step still ahead of the case (issue 16's trial: A01, done long before,
+   * was accepted, a gate that never shuts); default on. Off only for histories recorded before the rule
+   * (patched('deficiency-needed-ahead')), so they replay as they ran.
+   */
+  deficiencyNeededAhead?: boolean;
+  /**
    * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
    */

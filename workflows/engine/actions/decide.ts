@@ -6,6 +6,15 @@ import { checkRequiredAttachments } from './attachments';
 
 /** decide: approve, reject (closes the case), return for revision (the target and what depends on it run again), accept with deficiencies at an intake. */
 
+/** Whether the case has an instance of step `code` still to do (not done, skipped or withdrawn) other than the one being decided. */
+function stepAhead(core: CaseCore, code: string, decidedKey: string): boolean {
+  for (const [key, state] of core.states) {
+    if (key === decidedKey || core.metas.get(key)?.code !== code) continue;
+    if (state.status !== 'done' && state.status !== 'skipped') return true;
+  }
+  return false;
+}
+
 export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
   const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
   if (!(DECISION_KINDS as readonly string[]).includes(r.decision)) {
@@ -50,6 +59,14 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
           'INVALID_REQUEST',
           `missingDocuments[${i}].neededBy 不是已知步骤`,
           `missingDocuments[${i}].neededBy is not a step code`,
+          r.stepKey,
+        );
+      }
+      if (d.neededBy !== undefined && core.deps.deficiencyNeededAhead !== false && !stepAhead(core, d.neededBy, r.stepKey)) {
+        reject(
+          'INVALID_REQUEST',
+          `缺件所需步骤 ${d.neededBy} 须为本案尚未办理的后续步骤（第 ${i + 1} 项缺件）`,
+          `missingDocuments[${i}].neededBy: ${d.neededBy} must be a step of this case still ahead (not done, not the step being decided)`,
           r.stepKey,
         );
       }
