@@ -51,7 +51,8 @@ function toFieldErrors(issue: Issue): FieldError[] {
       }));
     case 'invalid_type': {
       const expected = String(issue.expected);
-      const missing = issue.input === undefined;
+      // A cleared field (null where a value is required) reads as missing: the user has to fill it in.
+      const missing = issue.input === undefined || issue.input === null;
       return [
         {
           field,
@@ -76,7 +77,12 @@ function toFieldErrors(issue: Issue): FieldError[] {
                 : issue.origin === 'string'
                   ? `至少${String(issue.minimum)}个字符`
                   : `不得小于${String(issue.minimum)}`,
-            en: issue.message,
+            en:
+              issue.origin === 'array'
+                ? `At least ${String(issue.minimum)} item(s)`
+                : issue.origin === 'string'
+                  ? `At least ${String(issue.minimum)} character(s)`
+                  : `Must be at least ${String(issue.minimum)}`,
           },
         },
       ];
@@ -92,7 +98,12 @@ function toFieldErrors(issue: Issue): FieldError[] {
                 : issue.origin === 'string'
                   ? `最多${String(issue.maximum)}个字符`
                   : `不得大于${String(issue.maximum)}`,
-            en: issue.message,
+            en:
+              issue.origin === 'array'
+                ? `At most ${String(issue.maximum)} item(s)`
+                : issue.origin === 'string'
+                  ? `At most ${String(issue.maximum)} character(s)`
+                  : `Must be at most ${String(issue.maximum)}`,
           },
         },
       ];

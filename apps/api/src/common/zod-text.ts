@@ -21,7 +21,7 @@ const codePoints = (s: string): number => {
 
 const maxChars = (max: number) => (s: string) => codePoints(s) <= max;
 const tooLong = (max: number) => ({
-  message: `Too big: expected string to have <=${max} characters`,
+  message: `At most ${max} character(s)`,
   params: { zh: `最多${max}个字符`, rule: 'max' },
 });
 
