@@ -39,7 +39,16 @@ interface Issue {
   params?: { zh?: string; rule?: string };
 }
 
-/** One zod issue as field errors with a Chinese message next to zod's English one. */
+/** A length or size bound in words: items of a list, characters of a text, else the value itself. */
+function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: unknown): FieldError['message'] {
+  const n = String(limit);
+  const [zh, en] = side === 'min' ? ['至少', 'At least'] : ['最多', 'At most'];
+  if (origin === 'array') return { zh: `${zh}${n}项`, en: `${en} ${n} item(s)` };
+  if (origin === 'string') return { zh: `${zh}${n}个字符`, en: `${en} ${n} character(s)` };
+  return side === 'min' ? { zh: `不得小于${n}`, en: `Must be at least ${n}` } : { zh: `不得大于${n}`, en: `Must be at most ${n}` };
+}
+
+/** One zod issue as field errors: a Chinese message first, an English one beside (ours for requirements and bounds). */
 function toFieldErrors(issue: Issue): FieldError[] {
   const field = fieldPath(issue.path);
   switch (issue.code) {
@@ -66,47 +75,9 @@ function toFieldErrors(issue: Issue): FieldError[] {
       return [{ field, rule: 'enum', message: { zh: `取值须为：${choices.zh}`, en: `Must be one of: ${choices.en}` } }];
     }
     case 'too_small':
-      return [
-        {
-          field,
-          rule: 'min',
-          message: {
-            zh:
-              issue.origin === 'array'
-                ? `至少${String(issue.minimum)}项`
-                : issue.origin === 'string'
-                  ? `至少${String(issue.minimum)}个字符`
-                  : `不得小于${String(issue.minimum)}`,
-            en:
-              issue.origin === 'array'
-                ? `At least ${String(issue.minimum)} item(s)`
-                : issue.origin === 'string'
-                  ? `At least ${String(issue.minimum)} character(s)`
-                  : `Must be at least ${String(issue.minimum)}`,
-          },
-        },
-      ];
+      return [{ field, rule: 'min', message: boundMessage('min', issue.origin, issue.minimum) }];
     case 'too_big':
-      return [
-        {
-          field,
-          rule: 'max',
-          message: {
-            zh:
-              issue.origin === 'array'
-                ? `最多${String(issue.maximum)}项`
-                : issue.origin === 'string'
-                  ? `最多${String(issue.maximum)}个字符`
-                  : `不得大于${String(issue.maximum)}`,
-            en:
-              issue.origin === 'array'
-                ? `At most ${String(issue.maximum)} item(s)`
-                : issue.origin === 'string'
-                  ? `At most ${String(issue.maximum)} character(s)`
-                  : `Must be at most ${String(issue.maximum)}`,
-          },
-        },
-      ];
+      return [{ field, rule: 'max', message: boundMessage('max', issue.origin, issue.maximum) }];
     case 'invalid_format':
       return [{ field, rule: 'format', message: { zh: '格式不正确', en: issue.message } }];
     case 'custom':
