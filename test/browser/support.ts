@@ -151,7 +151,13 @@ export async function pickOption(
       await field.evaluate((el) => (el as unknown as { blur(): void }).blur());
       await open.waitFor({ state: 'hidden' });
     });
-    const shown = await select.innerText();
+    // The pick shows once the selection's closing animation is over (slow on a loaded machine): give it time
+    // before taking the click for lost.
+    let shown = await select.innerText();
+    for (let waited = 0; !shown.includes(option) && waited < 3000; waited += 100) {
+      await page.waitForTimeout(100);
+      shown = await select.innerText();
+    }
     if (shown.includes(option)) return;
     if (attempt === 3) throw new Error(`the select shows "${shown}" after picking "${option}" three times`);
   }
