@@ -128,13 +128,19 @@ export function NewTripPage({ session }: { session: Session }) {
     }, 400);
   };
 
-  const revalidate = () => {
+  /** The form's errors now: the schema's rules, then the date rules the API adds (departure after today, return not before it, stops inside the trip). */
+  const errorsNow = (): Promise<{ errs: FieldError[]; body: Record<string, unknown> }> => {
     const values = form.getFieldsValue(true) as TripValues;
     const body = submissionOf(values, session.user.unit);
-    Promise.all([validate('DelegationSubmission', body), import('../trip-date-rules')]).then(([schemaErrors, dates]) => {
-      // The schema's rules, then the date rules the API adds (departure after today, return not before it, stops
-      // inside the trip): refused as typed, at their fields, with the domain's words.
-      const errs = [...schemaErrors, ...dates.tripDateErrors(values, shanghaiToday())];
+    return Promise.all([validate('DelegationSubmission', body), import('../trip-date-rules')]).then(([schemaErrors, dates]) => ({
+      errs: [...schemaErrors, ...dates.tripDateErrors(values, shanghaiToday())],
+      body,
+    }));
+  };
+
+  const revalidate = () => {
+    errorsNow().then(({ errs, body }) => {
+      // Refused as typed, at their fields, with the domain's words.
       setErrors(errs);
       if (errs.length === 0) checkRules(body);
       else {
@@ -153,13 +159,17 @@ export function NewTripPage({ session }: { session: Session }) {
     const v = check?.violations.filter((x) => x.field === path) ?? [];
     return v.length > 0 ? { validateStatus: 'warning' as const, help: v.map((x) => pick(x.message)).join('; ') } : {};
   };
-  const stepErrors = (i: number) =>
-    errors.filter((e) => STEP_FIELDS[i]!.some((f) => e.field === f || e.field.startsWith(`${f}[`) || e.field.startsWith(`${f}.`)));
+  const stepErrorsOf = (errs: FieldError[], i: number) =>
+    errs.filter((e) => STEP_FIELDS[i]!.some((f) => e.field === f || e.field.startsWith(`${f}[`) || e.field.startsWith(`${f}.`)));
 
+  // Judged on the values as they are at the click: the errors kept in state may be a moment behind the last keystroke.
   const next = () => {
-    const mine = stepErrors(current);
-    setTouched((s) => new Set([...s, ...mine.map((e) => e.field)]));
-    if (mine.length === 0) setCurrent(current + 1);
+    errorsNow().then(({ errs }) => {
+      setErrors(errs);
+      const mine = stepErrorsOf(errs, current);
+      setTouched((s) => new Set([...s, ...mine.map((e) => e.field)]));
+      if (mine.length === 0) setCurrent(current + 1);
+    }, setServerError);
   };
 
   const submit = () => {
