@@ -211,4 +211,38 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
     }
     expect(checked).toBeGreaterThan(10);
   });
+
+  it('handed inputs: a NUL in a path parameter is 400 naming path.<name>, never 500 (every parameter of every operation)', async () => {
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const params = ((op.parameters as Array<{ name: string; in: string }> | undefined) ?? []).filter((p) => p.in === 'path');
+        for (const p of params) {
+          const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === p.name ? 'a%00b' : 'x'));
+          const res = await request(api.http)[method as 'get'](url).set(bearer(users.tokens.organizer));
+          expect([method, path, p.name, res.status, textErrorOf(res.body, `path.${p.name}`)?.rule]).toEqual([
+            method,
+            path,
+            p.name,
+            400,
+            'text-control',
+          ]);
+          // Bytes that are not UTF-8 (an encoded lone surrogate): the router cannot decode them.
+          const broken = await request(api.http)
+            [method as 'get'](path.replace(/\{(\w+)\}/g, (_, name: string) => (name === p.name ? 'a%ED%A0%80' : 'x')))
+            .set(bearer(users.tokens.organizer));
+          expect([method, path, p.name, broken.status, textErrorOf(broken.body, 'path')?.rule]).toEqual([
+            method,
+            path,
+            p.name,
+            400,
+            'percent-encoding',
+          ]);
+          checked++;
+        }
+      }
+    }
+    // The handed routes among them (a 500 before): the case detail, an enterprise, a card, the registries.
+    expect(checked).toBeGreaterThan(20);
+  });
 });

@@ -1,12 +1,23 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { domainError } from '../common/errors';
+import { assertText } from '../common/validation';
 import { requestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
 import { CaseScopeService } from './case-scope.service';
 import { type AuthedRequest, IS_PUBLIC, PASSWORD_CHANGE_ROUTE, ROLES_KEY } from './decorators';
 import { ADMIN_ROLES, roleNames } from '@df/domain';
 import type { UserRole } from './access';
+
+/**
+ * 400 VALIDATION_FAILED naming each path parameter (`path.id`, `path.unit`, …) that breaks the one text rule
+ * (libs/domain/src/text-rule.ts), on every route: the rule covers what the API reads of a request, and path
+ * parameters are read by scope checks, services and SQL before any handler-level validation.
+ */
+function assertPathText(req: AuthedRequest): void {
+  const params = req.params as Record<string, unknown> | undefined;
+  if (params && Object.keys(params).length > 0) assertText({ ...params }, ['path']);
+}
 
 /**
  * Global guard: a valid bearer token on every route not marked @Public(), a password change first when one is
@@ -23,14 +34,20 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      assertPathText(req);
+      return true;
+    }
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match)
       throw domainError('UNAUTHENTICATED', '请先登录（缺少 Bearer 访问令牌）', 'Sign in first: a Bearer access token is required');
     const user = await this.auth.authenticate(match[1]!);
     req.user = user;
+    // Before anything reads a path parameter (the scope check, a handler, a repository): a NUL reached PostgreSQL
+    // and failed the request with 500. After authentication, so a caller without a token learns nothing more.
+    assertPathText(req);
     const store = requestContext.getStore();
     if (store) {
       store.userId = user.id;

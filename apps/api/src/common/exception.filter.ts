@@ -102,6 +102,28 @@ export class ApiExceptionFilter implements ExceptionFilter {
         errors: [{ field: '(body)', rule: 'json', message: { zh: '不是有效的 JSON', en: 'Not valid JSON' } }],
       };
     }
+    // The router could not decode a path parameter (a lone surrogate or a broken UTF-8 sequence, e.g. %ED%A0%80):
+    // its URIError, which Nest hands on as a BadRequestException with the router's message.
+    const undecodable =
+      exception instanceof URIError || (exception instanceof HttpException && /^Failed to decode param/.test(exception.message));
+    if (status === 400 && undecodable) {
+      return {
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
+        ...(requestId ? { requestId } : {}),
+        errors: [
+          {
+            field: 'path',
+            rule: 'percent-encoding',
+            message: {
+              zh: '路径参数不是有效的百分号编码 UTF-8 文本',
+              en: 'A path parameter is not valid percent-encoded UTF-8 text',
+            },
+          },
+        ],
+      };
+    }
     if (status !== undefined && status < 500) {
       const f = HTTP_FALLBACK[status] ?? {
         code: status === 409 ? 'ACTION_NOT_ALLOWED' : 'VALIDATION_FAILED',
