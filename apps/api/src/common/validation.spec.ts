@@ -23,6 +23,25 @@ describe('parseOrThrow: field errors in our words, Chinese first', () => {
     expect(refusal(schema, { registeredCapitalWan: 'x' })).toEqual([expect.objectContaining({ rule: 'type' })]);
   });
 
+  it('handed inputs: a required code (decision, purpose, rank) null or missing reads as required, not as a list of codes', () => {
+    const schema = z.object({
+      decision: z.enum(['approve', 'reject']),
+      members: z.array(z.object({ rank: z.enum(['ministerial', 'other']) })),
+      either: z.union([z.number(), z.string()]),
+    });
+    const required = (field: string) => ({ field, rule: 'required', message: { zh: '必填', en: 'Required' } });
+    expect(refusal(schema, { decision: null, members: [{}], either: null })).toEqual([
+      required('decision'),
+      required('members[0].rank'),
+      required('either'),
+    ]);
+    expect(refusal(schema, { members: [{ rank: null }] })).toEqual([required('decision'), required('members[0].rank'), required('either')]);
+    // A value given but not one of the codes still lists them.
+    expect(refusal(schema, { decision: 'maybe', members: [], either: 1 })).toEqual([
+      expect.objectContaining({ field: 'decision', rule: 'enum' }),
+    ]);
+  });
+
   it("lengths and bounds in both languages without the library's wording", () => {
     const errors = refusal(z.object({ neededBy: text(8), items: z.array(z.number()).max(1), n: z.number().min(2) }), {
       neededBy: '2026-12-31',

@@ -51,6 +51,11 @@ function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: un
 /** One zod issue as field errors: a Chinese message first, an English one beside (ours for requirements and bounds). */
 function toFieldErrors(issue: Issue): FieldError[] {
   const field = fieldPath(issue.path);
+  // A missing or cleared field (undefined or null where a value is required) reads as missing whatever the value's
+  // kind (a type, one of a list of codes, one of several shapes): the user has to fill it in.
+  const missing = issue.input === undefined || issue.input === null;
+  if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union'))
+    return [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
   switch (issue.code) {
     case 'unrecognized_keys':
       return (issue.keys ?? []).map((k) => ({
@@ -60,15 +65,7 @@ function toFieldErrors(issue: Issue): FieldError[] {
       }));
     case 'invalid_type': {
       const expected = String(issue.expected);
-      // A cleared field (null where a value is required) reads as missing: the user has to fill it in.
-      const missing = issue.input === undefined || issue.input === null;
-      return [
-        {
-          field,
-          rule: missing ? 'required' : 'type',
-          message: missing ? { zh: '必填', en: 'Required' } : { zh: `应为${TYPE_ZH[expected] ?? expected}`, en: `Expected ${expected}` },
-        },
-      ];
+      return [{ field, rule: 'type', message: { zh: `应为${TYPE_ZH[expected] ?? expected}`, en: `Expected ${expected}` } }];
     }
     case 'invalid_value': {
       const choices = enumChoices(issue.values ?? []);
