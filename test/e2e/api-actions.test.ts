@@ -35,6 +35,25 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     }
     await waitForStep(api, users.tokens.organizer, caseId, 'B02', ['awaiting', 'overdue']);
 
+    // Handed inputs (new-user trial): a required decision left out or null is 必填, not a list of codes; a document
+    // needed by a step already done (A01) is 422 naming missingDocuments[0].neededBy; nothing is applied.
+    const decideB02 = (body: object) =>
+      request(api.http).post(`/api/delegations/${caseId}/steps/B02/decision`).set(bearer(users.tokens['fao-clerk'])).send(body);
+    for (const body of [{ decision: null }, {}]) {
+      const res = await decideB02(body).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'decision', rule: 'required', message: { zh: '必填', en: 'Required' } }]);
+    }
+    const neededDone = await decideB02({
+      decision: 'accept-with-deficiencies',
+      missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文', neededBy: 'A01' }],
+    }).expect(422);
+    expect(neededDone.body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [{ field: 'missingDocuments[0].neededBy', rule: 'step-ahead' }],
+    });
+    expect(neededDone.body.message.zh).not.toMatch(/missingDocuments|neededBy/);
+    expect((await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'B02')?.status).toMatch(/awaiting|overdue/);
+
     const accept = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/B02/decision`)
       .set(bearer(users.tokens['fao-clerk']))

@@ -18,7 +18,7 @@ import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
 import { applyAttach, applyDetach, checkAttach, checkDetach } from './actions/attachments';
 import { authorize } from './authorization';
-import { reject } from './rejection';
+import { refuseField, reject } from './rejection';
 import {
   CaseCore,
   type CustodyWork,
@@ -200,9 +200,9 @@ export class CaseEngine {
 
   private check(action: EngineAction): void {
     const r = action.request;
-    if (!r || typeof r.requestId !== 'string' || !r.requestId) reject('INVALID_REQUEST', '缺少请求编号 requestId', 'requestId is required');
+    if (!r || typeof r.requestId !== 'string' || !r.requestId) refuseField('requestId', 'required', '缺少请求编号', 'is required');
     if (!r.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') {
-      reject('INVALID_REQUEST', '缺少办理人信息 actor', 'actor {id, role, unit} is required');
+      refuseField('actor', 'required', '缺少办理人信息', '{id, role, unit} is required');
     }
     // Step actions are authorized against their step once it is found (awaitingStep).
     if (action.type !== 'complete' && action.type !== 'decide')
@@ -295,10 +295,11 @@ export class CaseEngine {
 
   /**
    * See progress.ts: emits case.replanned when what managers see changed (settleWd: drift allowed for a late
-   * case); with `windowMs` > 0 the last plan is reused while the state is unchanged and `now` within the window.
+   * case; `recordDrift` false: none in this replan); with `windowMs` > 0 the last plan is reused while the state
+   * is unchanged and `now` within the window.
    */
-  replan(now: number, settleWd = 0, windowMs = 0): Plan {
-    return replan(this.core, now, settleWd, windowMs);
+  replan(now: number, settleWd = 0, windowMs = 0, recordDrift = true): Plan {
+    return replan(this.core, now, settleWd, windowMs, recordDrift);
   }
 
   /** The progress answer at `now`; `plan`, when given, must be this state's plan at the same `now` (saves a planner run). */

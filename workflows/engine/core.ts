@@ -48,7 +48,7 @@ import { STEP_STATUS_LABELS } from '@df/contracts';
 import { authorize, onBehalfId, responsibleRole } from './authorization';
 import { deficiencyBlock } from './deficiencies';
 import { EventLog } from './emission';
-import { reject } from './rejection';
+import { refuseField, reject } from './rejection';
 import type { PlanMemo } from './progress';
 import { metaOfInstance, type StepMeta } from './step-meta';
 
@@ -541,7 +541,7 @@ export class CaseCore {
     actor: ActionBase['actor'],
     onBehalfOf?: ActionBase['onBehalfOf'],
   ): { meta: StepMeta; state: StepState } {
-    if (typeof stepKey !== 'string') return reject('INVALID_REQUEST', '缺少步骤 stepKey', 'stepKey is required');
+    if (typeof stepKey !== 'string') return refuseField('stepKey', 'required', '缺少步骤', 'is required');
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);
     if (!meta || !state) {

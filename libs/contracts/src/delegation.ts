@@ -376,6 +376,15 @@ export interface RejectionDetails {
   message: { zh: string; en: string };
   stepKey?: string;
   violations?: RuleViolation[];
+  /** The request's fields at fault (INVALID_REQUEST), by their path in the request body (`missingDocuments[0].neededBy`). */
+  errors?: RequestFieldError[];
+}
+
+/** A request field the engine refused: its path in the request body, the rule it breaks, why (bilingual). */
+export interface RequestFieldError {
+  field: string;
+  rule: string;
+  message: { zh: string; en: string };
 }
 
 export interface DelegationResult {

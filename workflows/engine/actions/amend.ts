@@ -2,22 +2,24 @@ import { checkTripRules, departureDateViolations, shanghaiDate, tripCountries, t
 import type { AmendRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import type { StepMeta } from '../step-meta';
-import { reject } from '../rejection';
+import { refuseField, reject } from '../rejection';
 
 /** amend: dates, destinations, members; the steps that declare rerunOnAmend run again. */
 
 export function amendedFacts(core: CaseCore, r: AmendRequest): CaseFacts {
   const changes = r.changes;
   if (!changes || typeof changes !== 'object' || Object.keys(changes).length === 0) {
-    return reject(
-      'INVALID_REQUEST',
-      'changes 不能为空',
-      'changes must name at least one of departureDate, returnDate, destinations, members',
+    return refuseField(
+      'changes',
+      'required',
+      '变更内容不能为空：须含出发日期、回国日期、出访国家（地区）或团组成员之一',
+      'must name at least one of departureDate, returnDate, destinations, members',
     );
   }
   const allowed = ['departureDate', 'returnDate', 'destinations', 'members'];
   const unknown = Object.keys(changes).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) reject('INVALID_REQUEST', `不能变更：${unknown.join(', ')}`, `cannot amend: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    refuseField(`changes.${unknown[0]}`, 'unknown-field', `不能变更：${unknown.join('、')}`, `cannot amend: ${unknown.join(', ')}`);
   return { ...core.facts, ...changes };
 }
 
@@ -25,7 +27,7 @@ export function checkAmend(core: CaseCore, r: AmendRequest): void {
   const next = amendedFacts(core, r);
   const ids = next.members.map((m) => m.id);
   if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
-    reject('INVALID_REQUEST', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
+    refuseField('changes.members', 'unique-ids', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
   }
   const violations = checkTripRules(next, core.input.settings?.rules);
   // The submission's date rule, on the case's working clock: a departure moved into the past is refused like a submission with that date.

@@ -1,7 +1,7 @@
 import { ATTACHMENT_MIME_TYPES, isAttachmentKind, missingAttachmentKinds, ATTACHMENT_KIND_LABELS, type AttachmentKind } from '@df/domain';
 import type { AttachRequest, DetachRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { reject } from '../rejection';
+import { refuseField, reject } from '../rejection';
 
 /**
  * Attachments (issue 15 item 3): the API stored the file and verified its checksum; these actions bring its
@@ -13,24 +13,18 @@ const SHA256_RE = /^[0-9a-f]{64}$/;
 
 export function checkAttach(core: CaseCore, r: AttachRequest): void {
   const a = r.attachment;
-  if (!a || typeof a !== 'object') return reject('INVALID_REQUEST', '缺少附件信息 attachment', 'attachment is required');
-  if (typeof a.id !== 'string' || !a.id) reject('INVALID_REQUEST', 'attachment.id 不能为空', 'attachment.id is required');
-  if (!isAttachmentKind(a.kind))
-    reject('INVALID_REQUEST', `attachment.kind 无效：${String(a.kind)}`, `attachment.kind is unknown: ${String(a.kind)}`);
+  if (!a || typeof a !== 'object') return refuseField('attachment', 'required', '缺少附件信息', 'is required');
+  if (typeof a.id !== 'string' || !a.id) refuseField('attachment.id', 'required', '附件编号不能为空', 'is required');
+  if (!isAttachmentKind(a.kind)) refuseField('attachment.kind', 'enum', `附件类别无效：${String(a.kind)}`, `is unknown: ${String(a.kind)}`);
   if (!(ATTACHMENT_MIME_TYPES as readonly string[]).includes(a.mimeType))
-    reject(
-      'INVALID_REQUEST',
-      `attachment.mimeType 不被接受：${String(a.mimeType)}`,
-      `attachment.mimeType is not accepted: ${String(a.mimeType)}`,
-    );
+    refuseField('attachment.mimeType', 'enum', `附件文件类型不被接受：${String(a.mimeType)}`, `is not accepted: ${String(a.mimeType)}`);
   if (!Number.isInteger(a.size) || a.size <= 0)
-    reject('INVALID_REQUEST', 'attachment.size 须为正整数', 'attachment.size must be a positive integer');
+    refuseField('attachment.size', 'positive-integer', '附件大小须为正整数（字节）', 'must be a positive integer (bytes)');
   if (typeof a.sha256 !== 'string' || !SHA256_RE.test(a.sha256))
-    reject('INVALID_REQUEST', 'attachment.sha256 须为64位小写十六进制', 'attachment.sha256 must be 64 lower-case hex digits');
-  if (typeof a.fileName !== 'string' || !a.fileName)
-    reject('INVALID_REQUEST', 'attachment.fileName 不能为空', 'attachment.fileName is required');
+    refuseField('attachment.sha256', 'format', '附件校验值须为64位小写十六进制', 'must be 64 lower-case hex digits');
+  if (typeof a.fileName !== 'string' || !a.fileName) refuseField('attachment.fileName', 'required', '附件文件名不能为空', 'is required');
   if (typeof a.storageKey !== 'string' || !a.storageKey)
-    reject('INVALID_REQUEST', 'attachment.storageKey 不能为空', 'attachment.storageKey is required');
+    refuseField('attachment.storageKey', 'required', '附件存储位置不能为空', 'is required');
   if (core.attachments.has(a.id)) reject('ACTION_NOT_ALLOWED', `附件 ${a.id} 已存在`, `Attachment ${a.id} exists`);
   if (a.stepKey !== null) {
     if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
@@ -56,7 +50,12 @@ export function applyAttach(core: CaseCore, r: AttachRequest): void {
 export function checkDetach(core: CaseCore, r: DetachRequest): void {
   const a = core.attachments.get(r.attachmentId);
   if (!a)
-    return reject('INVALID_REQUEST', `本案没有附件 ${String(r.attachmentId)}`, `This case has no attachment ${String(r.attachmentId)}`);
+    return refuseField(
+      'attachmentId',
+      'known-attachment',
+      `本案没有附件 ${String(r.attachmentId)}`,
+      `this case has no attachment ${String(r.attachmentId)}`,
+    );
   // A document a finished step required stays: the step was completed on its strength.
   if (a.stepKey !== null) {
     const meta = core.metas.get(a.stepKey);

@@ -1,8 +1,8 @@
 import type { CloseRequest } from '@df/contracts';
-import { reject } from '../rejection';
+import { refuseField } from '../rejection';
 
 /** withdraw (the organizer) and cancel (the FAO): who and when is the access table's; both need a reason. */
 
 export function checkReason(r: CloseRequest): void {
-  if (typeof r.reason !== 'string' || !r.reason.trim()) reject('INVALID_REQUEST', '请填写原因 reason', 'reason is required');
+  if (typeof r.reason !== 'string' || !r.reason.trim()) refuseField('reason', 'required', '请填写原因', 'is required');
 }

@@ -12,7 +12,7 @@ import {
 import type { CompleteStepRequest } from '@df/contracts';
 import { tripReportProblems } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { reject } from '../rejection';
+import { refuseData, refuseField, reject } from '../rejection';
 import { checkRequiredAttachments } from './attachments';
 
 /** complete: a task (not an approval, system step or timer) awaiting its role; the step's declared data schema and effects. */
@@ -25,7 +25,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
     reject('ACTION_NOT_ALLOWED', `${meta.code} 由系统自动办理`, `${meta.code} is run by the engine`, r.stepKey);
   }
   if (r.data !== undefined && (typeof r.data !== 'object' || r.data === null || Array.isArray(r.data))) {
-    reject('INVALID_REQUEST', 'data 必须是对象', 'data must be an object', r.stepKey);
+    refuseField('data', 'type', '办理数据须为对象', 'must be an object', r.stepKey);
   }
   checkRequiredAttachments(core, r.stepKey);
   const data = r.data ?? {};
@@ -44,42 +44,36 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
       const route = data.route;
       if (route !== undefined && !ROUTES.includes(route as EntryRoute)) {
         const choices = labelledCodes(ROUTES, ENTRY_ROUTE_LABELS);
-        reject('INVALID_REQUEST', `data.route 须为：${choices.zh}`, `data.route must be one of ${choices.en}`, r.stepKey);
+        refuseField('data.route', 'enum', `入境方式须为：${choices.zh}`, `must be one of ${choices.en}`, r.stepKey);
       }
       break;
     }
     case 'external-outcome': {
       const outcome = data.outcome ?? 'granted';
       if (outcome !== 'granted' && outcome !== 'refused') {
-        reject(
-          'INVALID_REQUEST',
-          'data.outcome 须为 granted（获签）或 refused（拒签）',
-          'data.outcome must be granted (visa granted) or refused (visa refused)',
+        refuseField(
+          'data.outcome',
+          'enum',
+          '签证结果须为 granted（获签）或 refused（拒签）',
+          'must be granted (visa granted) or refused (visa refused)',
           r.stepKey,
         );
       }
       const members = data.members;
       if (members !== undefined && (!Array.isArray(members) || members.some((m) => !core.facts.members.some((x) => x.id === m)))) {
-        reject('INVALID_REQUEST', 'data.members 须为本团成员编号列表', 'data.members must list member ids of this delegation', r.stepKey);
+        refuseField('data.members', 'known-member', '须为本团成员编号列表', 'must list member ids of this delegation', r.stepKey);
       }
       break;
     }
     case 'return-registration':
       if (data.returnedOn !== undefined && !isIsoDate(data.returnedOn)) {
-        reject('INVALID_REQUEST', 'data.returnedOn 须为 YYYY-MM-DD', 'data.returnedOn must be YYYY-MM-DD', r.stepKey);
+        refuseField('data.returnedOn', 'date', '回国日期须为 YYYY-MM-DD 格式的日期', 'must be YYYY-MM-DD', r.stepKey);
       }
       break;
     case 'trip-report': {
       // The trip report's outcomes are summed on the managers' board: refuse what cannot be summed.
       const problems = tripReportProblems(data);
-      if (problems.length > 0) {
-        reject(
-          'INVALID_REQUEST',
-          problems.map((p) => `data.${p.field}：${p.message.zh}`).join('；'),
-          problems.map((p) => `data.${p.field}: ${p.message.en}`).join('; '),
-          r.stepKey,
-        );
-      }
+      if (problems.length > 0) refuseData(problems, r.stepKey);
       break;
     }
     case undefined:
@@ -87,14 +81,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
   }
   // Schemas whose field checks the domain declares (libs/domain/src/definition/step-data.ts).
   const problems = stepDataProblems(b.data, data);
-  if (problems.length > 0) {
-    reject(
-      'INVALID_REQUEST',
-      problems.map((p) => `data.${p.field}：${p.message.zh}`).join('；'),
-      problems.map((p) => `data.${p.field}: ${p.message.en}`).join('; '),
-      r.stepKey,
-    );
-  }
+  if (problems.length > 0) refuseData(problems, r.stepKey);
 }
 
 /**
@@ -128,18 +115,21 @@ export function checkCertifiedDate(
   }
   const returnedOn = typeof data.returnedOn === 'string' && isIsoDate(data.returnedOn) ? data.returnedOn : undefined;
   if (returnedOn !== undefined && dayNumber(returnedOn) > dayNumber(today)) {
-    reject(
-      'NOT_BEFORE_DATE',
-      `data.returnedOn（${returnedOn}）不能晚于今天（${today}，北京时间）`,
-      `data.returnedOn (${returnedOn}) cannot be in the future (today is ${today}, Asia/Shanghai)`,
+    refuseField(
+      'data.returnedOn',
+      'not-future',
+      `回国日期（${returnedOn}）不能晚于今天（${today}，北京时间）`,
+      `${returnedOn} cannot be in the future (today is ${today}, Asia/Shanghai)`,
       stepKey,
+      'NOT_BEFORE_DATE',
     );
   }
   if (returnedOn !== undefined && dayNumber(returnedOn) < dayNumber(departureDate)) {
-    reject(
-      'INVALID_REQUEST',
-      `data.returnedOn（${returnedOn}）不能早于出发日期 ${departureDate}`,
-      `data.returnedOn (${returnedOn}) cannot be before the departure date ${departureDate}`,
+    refuseField(
+      'data.returnedOn',
+      'after-departure',
+      `回国日期（${returnedOn}）不能早于出发日期 ${departureDate}`,
+      `${returnedOn} cannot be before the departure date ${departureDate}`,
       stepKey,
     );
   }

@@ -1,7 +1,7 @@
 import { dependentsOf, labelledCodes, toIso } from '@df/domain';
 import { DECISION_KIND_LABELS, DECISION_KINDS, type DecideStepRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { reject } from '../rejection';
+import { refuseField, reject } from '../rejection';
 import { checkRequiredAttachments } from './attachments';
 
 /** decide: approve, reject (closes the case), return for revision (the target and what depends on it run again), accept with deficiencies at an intake. */
@@ -19,7 +19,7 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
   const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
   if (!(DECISION_KINDS as readonly string[]).includes(r.decision)) {
     const choices = labelledCodes(DECISION_KINDS, DECISION_KIND_LABELS);
-    reject('INVALID_REQUEST', `decision 须为：${choices.zh}`, `decision must be one of ${choices.en}`, r.stepKey);
+    refuseField('decision', 'enum', `审批决定须为：${choices.zh}`, `must be one of ${choices.en}`, r.stepKey);
   }
   if (meta.kind !== 'approval')
     reject(
@@ -45,28 +45,30 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
     }
     const docs = r.missingDocuments;
     if (!Array.isArray(docs) || docs.length === 0)
-      reject('INVALID_REQUEST', 'missingDocuments 须列明缺件', 'missingDocuments must name at least one document', r.stepKey);
+      refuseField('missingDocuments', 'required', '容缺受理须列明所缺材料', 'must name at least one document', r.stepKey);
     const ids = new Set<string>();
     for (const [i, d] of (docs ?? []).entries()) {
       if (!d || typeof d.id !== 'string' || !d.id || typeof d.name !== 'string' || !d.name) {
-        reject('INVALID_REQUEST', `missingDocuments[${i}] 须有 id 和 name`, `missingDocuments[${i}] needs an id and a name`, r.stepKey);
+        refuseField(`missingDocuments[${i}]`, 'required', `第 ${i + 1} 项缺件须有编号和名称`, 'needs an id and a name', r.stepKey);
       }
       if (ids.has(d.id) || core.deficiencies.some((x) => x.id === d.id))
-        reject('INVALID_REQUEST', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
+        refuseField(`missingDocuments[${i}].id`, 'unique', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
       ids.add(d.id);
       if (d.neededBy !== undefined && (!core.steps.has(d.neededBy) || core.steps.get(d.neededBy)!.behaviour?.afterDeparture)) {
-        reject(
-          'INVALID_REQUEST',
-          `missingDocuments[${i}].neededBy 不是已知步骤`,
-          `missingDocuments[${i}].neededBy is not a step code`,
+        refuseField(
+          `missingDocuments[${i}].neededBy`,
+          'known-step',
+          `第 ${i + 1} 项缺件的所需步骤不是本流程出发前的步骤`,
+          'is not a step code of this process before departure',
           r.stepKey,
         );
       }
       if (d.neededBy !== undefined && core.deps.deficiencyNeededAhead !== false && !stepAhead(core, d.neededBy, r.stepKey)) {
-        reject(
-          'INVALID_REQUEST',
+        refuseField(
+          `missingDocuments[${i}].neededBy`,
+          'step-ahead',
           `缺件所需步骤 ${d.neededBy} 须为本案尚未办理的后续步骤（第 ${i + 1} 项缺件）`,
-          `missingDocuments[${i}].neededBy: ${d.neededBy} must be a step of this case still ahead (not done, not the step being decided)`,
+          `${d.neededBy} must be a step of this case still ahead (not done, not the step being decided)`,
           r.stepKey,
         );
       }
@@ -78,13 +80,27 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
 /** The upstream instances a return sends back: an instance key, or every upstream instance of a step code. */
 export function returnTargets(core: CaseCore, stepKey: string, returnTo: unknown): string[] {
   if (typeof returnTo !== 'string' || !returnTo)
-    return reject('INVALID_RETURN_TARGET', '退回须指明 returnTo（上游步骤）', 'return needs returnTo: an upstream step', stepKey);
+    return refuseField(
+      'returnTo',
+      'required',
+      '退回须指明退回到哪个上游步骤',
+      'a return needs the upstream step to return to',
+      stepKey,
+      'INVALID_RETURN_TARGET',
+    );
   const upstream = upstreamOf(core, stepKey);
   const targets = upstream.filter(
     (k) => (k === returnTo || core.metas.get(k)?.code === returnTo) && core.states.get(k)?.status !== 'skipped',
   );
   if (targets.length === 0) {
-    return reject('INVALID_RETURN_TARGET', `${returnTo} 不是 ${stepKey} 的上游步骤`, `${returnTo} is not upstream of ${stepKey}`, stepKey);
+    return refuseField(
+      'returnTo',
+      'upstream-step',
+      `${returnTo} 不是 ${stepKey} 的上游步骤`,
+      `${returnTo} is not upstream of ${stepKey}`,
+      stepKey,
+      'INVALID_RETURN_TARGET',
+    );
   }
   return targets;
 }

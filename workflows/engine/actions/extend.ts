@@ -2,7 +2,7 @@ import { toIso } from '@df/domain';
 import type { ExtendDeficiencyRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refreshDeficiencyBlocks } from '../deficiencies';
-import { reject } from '../rejection';
+import { refuseField, reject } from '../rejection';
 
 /**
  * extendDeficiency (容缺): the FAO clerk gives a missing document more time, at most
@@ -11,9 +11,15 @@ import { reject } from '../rejection';
  * supplied or the case is ended (cancel, with the reason on record).
  */
 export function checkExtend(core: CaseCore, r: ExtendDeficiencyRequest): void {
-  if (typeof r.reason !== 'string' || !r.reason.trim()) reject('INVALID_REQUEST', '须说明延期理由 reason', 'reason is required');
+  if (typeof r.reason !== 'string' || !r.reason.trim()) refuseField('reason', 'required', '须说明延期理由', 'is required');
   const doc = core.deficiencies.find((d) => d.id === r.documentId);
-  if (!doc) return reject('INVALID_REQUEST', `没有待补缺件 ${String(r.documentId)}`, `No missing document ${String(r.documentId)}`);
+  if (!doc)
+    return refuseField(
+      'documentId',
+      'known-document',
+      `没有待补缺件 ${String(r.documentId)}`,
+      `no missing document ${String(r.documentId)}`,
+    );
   if (doc.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc.id} 已补交`, `Document ${doc.id} was already supplied`);
   const allowed = core.deficiencyRule.extensions;
   if (doc.extensions >= allowed)

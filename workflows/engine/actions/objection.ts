@@ -1,12 +1,12 @@
 import type { ObjectionRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { reject } from '../rejection';
+import { refuseField, reject } from '../rejection';
 
 /** objection: recorded while the step declaring notice.objections runs; the first opens the steps conditioned on objectionRaised. */
 
 export function checkObjection(core: CaseCore, r: ObjectionRequest): void {
   if (typeof r.objection !== 'string' || !r.objection.trim())
-    reject('INVALID_REQUEST', '请填写异议内容 objection', 'objection text is required');
+    refuseField('objection', 'required', '请填写异议内容', 'the objection text is required');
   const notice = core.keysWhere((b) => !!b.notice?.objections)[0];
   const state = notice === undefined ? undefined : core.states.get(notice);
   if (!state || (state.status !== 'awaiting' && state.status !== 'overdue')) {

@@ -1,13 +1,14 @@
 import type { SupplyDocumentRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refreshDeficiencyBlocks } from '../deficiencies';
-import { reject } from '../rejection';
+import { refuseField, reject } from '../rejection';
 
 /** supplyDocument: a document missing at intake (容缺) arrives; the step declaring collectsDeficiencies completes when all are in. */
 
 export function checkSupply(core: CaseCore, r: SupplyDocumentRequest): void {
   const doc = core.deficiencies.find((d) => d.id === r.documentId);
-  if (!doc) reject('INVALID_REQUEST', `没有待补缺件 ${String(r.documentId)}`, `No missing document ${String(r.documentId)}`);
+  if (!doc)
+    refuseField('documentId', 'known-document', `没有待补缺件 ${String(r.documentId)}`, `no missing document ${String(r.documentId)}`);
   if (doc!.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc!.id} 已补交`, `Document ${doc!.id} was already supplied`);
 }
 

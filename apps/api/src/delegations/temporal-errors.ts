@@ -76,8 +76,13 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
       {
         ...(d?.stepKey ? { stepKey: d.stepKey } : {}),
         ...(d?.violations ? { violations: d.violations } : {}),
-        ...(d?.violations?.length
-          ? { errors: d.violations.map((v) => ({ field: v.field ?? '(case)', rule: v.code, message: v.message })) }
+        ...(d?.violations?.length || d?.errors?.length
+          ? {
+              errors: [
+                ...(d.errors ?? []),
+                ...(d.violations ?? []).map((v) => ({ field: v.field ?? '(case)', rule: v.code, message: v.message })),
+              ],
+            }
           : {}),
       },
     );
