@@ -110,6 +110,13 @@ const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
 const REPLAN_SETTLE_WD = 0.5;
 /** 1/64 working day (7.5 minutes of an 8-hour day) of case time, the at-risk instant's precision (progress.ts). */
 const PLAN_WINDOW_MS = (8 * 3_600_000) / 64;
+/**
+ * Cases started with this patch record the forecast's drift alone (case.replanned, nothing else changed) only on a
+ * turn time began: a timer fired (a deadline or the time wake) or the office's calendar changed. Before it, the
+ * drain after every append could record drift again once the append took REPLAN_SETTLE_WD of case time (a time
+ * scale, a slow store): an append, a workflow task and a drift record in a loop while the case stayed late.
+ */
+const DRIFT_ON_TIME_TURN_PATCH = 'drift-on-time-turn';
 /** Cases started with this patch refuse a 容缺 document whose neededBy step is no longer ahead (CaseDeps.deficiencyNeededAhead). */
 const DEFICIENCY_NEEDED_AHEAD_PATCH = 'deficiency-needed-ahead';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
@@ -210,6 +217,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const startedFirst = patched(START_BEFORE_HANDLERS_PATCH);
   if (startedFirst) engine.start(now());
   let dirty = true;
+  /** This turn began with time (a timer fired) or a new calendar: the forecast's drift may be recorded (DRIFT_ON_TIME_TURN_PATCH). */
+  let timeTurn = false;
   let flushedSeq = 0;
   let incident: CaseIncident | null = null;
   let retryAsked: RetryIncidentRequest | null = null;
@@ -330,6 +339,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     }
     engine.setCalendar(createCalendar({ schedules: schedules as YearSchedule[] }));
     dirty = true;
+    timeTurn = true;
   });
   setHandler(completeStepSignal, signal('complete'));
   setHandler(decideStepSignal, signal('decide'));
@@ -444,7 +454,9 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
         }),
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
       planWindowMs: () => (patched(REPLAN_ON_CHANGE_PATCH) ? PLAN_WINDOW_MS : 0),
+      recordDrift: () => !patched(DRIFT_ON_TIME_TURN_PATCH) || timeTurn,
     });
+    timeTurn = false;
     // Published with the batch's seq before the batch is stored: the answer is current for the case page
     // from the moment the append commits, not only once this workflow's next task ran (seconds under load).
     publishProgress(plan);
@@ -460,6 +472,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     let waitMs = deadline === undefined ? undefined : clock.msUntil(Date.now(), deadline);
     if (waitMs !== undefined && waitMs <= 0) {
       engine.fireDueDeadlines(now());
+      timeTurn = true;
       continue;
     }
     // Time alone moves the plan: wake at the at-risk instant and every working day, so the next drain
@@ -471,7 +484,10 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       waitMs = waitMs === undefined ? wakeMs : Math.min(waitMs, wakeMs);
     }
     const woke = waitMs === undefined ? (await condition(() => dirty), true) : await condition(() => dirty, waitMs);
-    if (!woke) engine.fireDueDeadlines(now());
+    if (!woke) {
+      engine.fireDueDeadlines(now());
+      timeTurn = true;
+    }
   }
   await condition(allHandlersFinished);
   return {

@@ -13,6 +13,8 @@ export interface DrainHooks {
   settleWd?(): number;
   /** Case-time ms a plan is reused while the state is unchanged (CaseEngine.replan); read after settleWd. 0: plan every time. */
   planWindowMs?(): number;
+  /** Whether this turn may record the forecast's drift alone (CaseEngine.replan); read after planWindowMs. Default true. */
+  recordDrift?(): boolean;
 }
 
 /**
@@ -27,7 +29,8 @@ export function drain(engine: CaseEngine, now: number, hooks: DrainHooks): { pla
   hooks.sideRecords?.(escalations, trips);
   hooks.custody?.(engine.takeCustodyWork());
   const settleWd = hooks.settleWd?.() ?? 0;
-  const plan = engine.replan(now, settleWd, hooks.planWindowMs?.() ?? 0);
+  const windowMs = hooks.planWindowMs?.() ?? 0;
+  const plan = engine.replan(now, settleWd, windowMs, hooks.recordDrift?.() ?? true);
   return { plan, events: engine.takeEvents() };
 }
 

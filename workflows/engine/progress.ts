@@ -94,9 +94,12 @@ export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
  * such drift alone is recorded only once the slack has moved by that much since the last record
  * (anything else that changes is recorded at once). Without it, every workflow task of a late case
  * appended a new case.replanned, whose append woke the workflow again: a loop for as long as the
- * step stayed late (docs/benchmarks.md).
+ * step stayed late (docs/benchmarks.md). With `recordDrift` false such drift is not recorded at all in this
+ * replan, whatever its size (the workflow passes true only on a turn time began: a timer fired, or the calendar
+ * changed): under a compressed time scale, or a slow store, an append could take longer than `settleWd` of case
+ * time, so the drain after each append recorded drift again and appended again, a loop of its own.
  */
-export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0): Plan {
+export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, recordDrift = true): Plan {
   core.now = now;
   const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
   const phase = phaseOf(core, p);
@@ -106,7 +109,7 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0):
   // (provisionalCalendar rides along but does not trigger a record: adding it here would change when old runs record one.)
   const shape = JSON.stringify([p.atRisk, phase, criticalStep, latestStarts, core.status]);
   const key = JSON.stringify([p.forecastReadyAt, p.slackWd, shape]);
-  const drifted = settleWd > 0 && shape === core.lastPlanShape && Math.abs(p.slackWd - core.lastPlanSlack) < settleWd;
+  const drifted = settleWd > 0 && shape === core.lastPlanShape && (!recordDrift || Math.abs(p.slackWd - core.lastPlanSlack) < settleWd);
   if (key !== core.lastPlanKey && !drifted) {
     core.lastPlanKey = key;
     core.lastPlanShape = shape;

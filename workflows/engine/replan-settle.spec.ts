@@ -24,11 +24,11 @@ function lateCase(): CaseEngine {
 }
 
 /** case.replanned events of replans every `stepMs` from Wednesday 10:00 on, with A02 late since Monday. */
-function replannedWhileLate(settleWd: number, times: number, stepMs: number): number {
+function replannedWhileLate(settleWd: number, times: number, stepMs: number, timeTurn = (_i: number) => true): number {
   const engine = lateCase();
   let n = 0;
   for (let i = 0; i < times; i++) {
-    engine.replan(MONDAY + 2 * 24 * HOUR + HOUR + i * stepMs, settleWd);
+    engine.replan(MONDAY + 2 * 24 * HOUR + HOUR + i * stepMs, settleWd, 0, timeTurn(i));
     n += engine.takeEvents().filter((e) => e.type === 'case.replanned').length;
   }
   return n;
@@ -48,7 +48,14 @@ describe('CaseEngine.replan while a critical step is late', () => {
     expect(n).toBeLessThanOrEqual(3);
   });
 
-  it('records any other change at once', () => {
+  it('records drift alone only on a turn time began (a timer, a new calendar), however far it moved meanwhile', () => {
+    // A replan every 30 min from 10:00 to 18:00 with no timer among them (each the drain after an append whose
+    // store took that long: a slow store, a time scale): no drift record; with a timer turn at 17:30 one.
+    expect(replannedWhileLate(0.5, 17, 30 * 60_000, () => false)).toBe(0);
+    expect(replannedWhileLate(0.5, 17, 30 * 60_000, (i) => i === 15)).toBe(1);
+  });
+
+  it('records any other change at once, on any turn', () => {
     const engine = lateCase();
     engine.replan(MONDAY + 2 * 24 * HOUR, 0.5);
     engine.takeEvents();
@@ -56,7 +63,7 @@ describe('CaseEngine.replan while a critical step is late', () => {
       { type: 'complete', request: { requestId: 'r1', actor: { id: 'organizer', role: 'organizer', unit: '市商务局' }, stepKey: 'A02' } },
       MONDAY + 2 * 24 * HOUR + 1000,
     );
-    engine.replan(MONDAY + 2 * 24 * HOUR + 2000, 0.5);
+    engine.replan(MONDAY + 2 * 24 * HOUR + 2000, 0.5, 0, false);
     expect(engine.takeEvents().map((e) => e.type)).toContain('case.replanned');
   });
 });
