@@ -73,15 +73,17 @@ describe('time wakes the case (issue 11 items 4 and 9)', () => {
     );
     expect(row.atRisk).toBe(true);
     expect(row.slackWd).not.toBeNull();
-    // Within a working day of the live plan (the daily wakes), plus the plan reuse window of the replan-on-change
-    // patch (1/64 WD: PLAN_WINDOW_MS in workflows/delegation.workflow.ts), plus the time between the two reads as
-    // measured (1 s per working day here); without the wakes the difference is about 14 working days.
+    // Within a working day of the live plan (the daily wakes: drift alone is recorded only on a timer's turn, patch
+    // drift-on-time-turn), plus the plan reuse window of the replan-on-change patch (1/64 WD: PLAN_WINDOW_MS in
+    // workflows/delegation.workflow.ts), plus the time between the two reads as measured (1 s per working day here),
+    // plus up to half a working day (0.5 s here) for the wake's own workflow task and append on a loaded machine;
+    // without the wakes the difference is about 14 working days.
     const readAt = Date.now();
     const fresh = await readModel(input.caseId);
     const current = await handle.query(progressQuery);
     const betweenWd = (Date.now() - readAt) / 1000;
     expect(fresh.slackWd! - current.plan.slackWd).toBeGreaterThanOrEqual(-0.01);
-    expect(fresh.slackWd! - current.plan.slackWd).toBeLessThanOrEqual(1 + 1 / 64 + betweenWd);
+    expect(fresh.slackWd! - current.plan.slackWd).toBeLessThanOrEqual(1 + 1 / 64 + betweenWd + 0.5);
 
     const description = await eventually(
       () => handle.describe(),
