@@ -28,6 +28,8 @@ export interface EndpointFigures {
   available: boolean;
   /** Rows the endpoint reported (total), for scale. */
   total?: number;
+  /** The endpoint counted up to a cap and said so (the inbox: total 1,000 means "1,000+"). */
+  totalIsLowerBound?: boolean;
   /** The first request, before any warm-up (the dashboard computes its cached portfolio analytics here). */
   firstMs?: number;
   latencyMs?: LatencySummary;
@@ -219,7 +221,7 @@ async function reuse(ctx: BoardContext, total: number): Promise<Omit<BoardFigure
 async function time(ctx: BoardContext, name: string, path: string, as: keyof Tokens, requests: number): Promise<EndpointFigures> {
   const token = ctx.tokens[as];
   const t0 = performance.now();
-  const first = await ctx.api.get<{ total?: number }>(path, token);
+  const first = await ctx.api.get<{ total?: number; totalIsLowerBound?: boolean }>(path, token);
   const firstMs = Number((performance.now() - t0).toFixed(1));
   if (first.status === 404) return { name, path, as, available: false };
   if (first.status !== 200) throw new Error(`${path}: ${first.status} ${JSON.stringify(first.body)}`);
@@ -239,6 +241,7 @@ async function time(ctx: BoardContext, name: string, path: string, as: keyof Tok
     as,
     available: true,
     ...(typeof first.body?.total === 'number' ? { total: first.body.total } : {}),
+    ...(first.body?.totalIsLowerBound ? { totalIsLowerBound: true } : {}),
     firstMs,
     latencyMs,
   };

@@ -302,12 +302,9 @@ export class DelegationsService {
     qb.addOrderBy('c.case_id', 'ASC')
       .skip((q.page - 1) * q.pageSize)
       .take(q.pageSize);
-    // The page (served by the sort's index: ix_cases_slack_order, ix_cases_departure, ix_cases_submitted_at) and
-    // the count over every match side by side, on two connections, rather than one after the other.
-    const [[rows, returned], total] = await Promise.all([
-      qb.getMany().then(async (page) => [page, await this.returnedForRevision(page.map((r) => r.caseId))] as const),
-      qb.clone().getCount(),
-    ]);
+    // The page is the first rows of the sort's index (ix_cases_slack_order, ix_cases_departure, ix_cases_submitted_at).
+    const [rows, total] = await qb.getManyAndCount();
+    const returned = await this.returnedForRevision(rows.map((r) => r.caseId));
     return {
       items: rows.map((r) => ({ ...summaryOf(r), returnedForRevision: returned.has(r.caseId) })),
       total,
