@@ -125,7 +125,7 @@ async function main(): Promise<number> {
     }
     if (options.only.includes('board')) {
       summary.board = await runBoard(
-        { api, tokens, db, databaseUrl: stack.databaseUrl, external: stack.external.database },
+        { api, tokens, db, databaseUrl: stack.databaseUrl, external: stack.external.database, keep: options.boardKeep },
         options.boardCases,
         options.boardRequests,
       );

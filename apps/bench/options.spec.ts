@@ -27,6 +27,10 @@ describe('bench options', () => {
     });
     expect(parseOptions(['--worker-heap-mb', '0'], { BENCH_WORKER_HEAP_MB: '256' }).workerHeapMb).toBe(0);
     expect(parseOptions([], { BENCH_WORKER_HEAP_MB: '256' }).workerHeapMb).toBe(256);
+    // Keeping the board's rows is asked for, never the default.
+    expect(parseOptions([], {}).boardKeep).toBe(false);
+    expect(parseOptions(['--board-keep'], {}).boardKeep).toBe(true);
+    expect(parseOptions([], { BENCH_BOARD_KEEP: '1' }).boardKeep).toBe(true);
   });
 
   it('refuses what it does not know', () => {

@@ -12,6 +12,8 @@ export interface BenchOptions {
   boardCases: number;
   /** Timed requests per board endpoint (after a warm-up). */
   boardRequests: number;
+  /** Keep the seeded board rows in an external database (DATABASE_URL), and reuse them when already there (EXPLAIN, A/B runs). */
+  boardKeep: boolean;
   /** Time scale of the decision path: one working day lasts this many seconds. */
   workingDaySeconds: number;
   /** Cases of the year section (they arrive over 250 working days of the time scale). */
@@ -34,6 +36,9 @@ export const USAGE = `npm run bench -- [options]
   --open-cases N          open cases on the worker for its memory figure (default 1000; env BENCH_OPEN_CASES)
   --board-cases N         cases seeded for the board, half in flight (default 100000; env BENCH_BOARD_CASES)
   --board-requests N      timed requests per board endpoint (default 200; env BENCH_BOARD_REQUESTS)
+  --board-keep            with DATABASE_URL: keep the seeded board rows afterwards, and time the rows already
+                          there instead of seeding when the database holds exactly --board-cases of them
+                          (env BENCH_BOARD_KEEP=1)
   --working-day-seconds S time scale of the decision path (default 0.5; env BENCH_WORKING_DAY_SECONDS)
   --year-cases N          cases of the year section, arriving over 250 working days (default 25, what the time scale
                           lets this machine carry; env BENCH_YEAR_CASES)
@@ -74,11 +79,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   ];
   for (const [flag, name] of fromEnv) if (env[name]) raw.set(flag, env[name]!);
   let quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+  let boardKeep = env.BENCH_BOARD_KEEP === '1' || env.BENCH_BOARD_KEEP === 'true';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') throw new UsageError(USAGE);
     if (arg === '--quick') {
       quick = true;
+      continue;
+    }
+    if (arg === '--board-keep') {
+      boardKeep = true;
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -121,6 +131,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     openCases: int('open-cases', 1000, 50),
     boardCases: int('board-cases', 100_000, 2000),
     boardRequests: int('board-requests', 200, 40),
+    boardKeep,
     workingDaySeconds: wds,
     yearCases: int('year-cases', 25, 10),
     workers: int('workers', 1, 1),

@@ -15,8 +15,10 @@ export interface BoardContext {
   tokens: Tokens;
   db: Pool;
   databaseUrl: string;
-  /** An external database: the seeded rows are deleted afterwards. */
+  /** An external database: the seeded rows are deleted afterwards (unless `keep`). */
   external: boolean;
+  /** With an external database: keep the seeded rows, and reuse them when exactly `total` are there (--board-keep). */
+  keep?: boolean;
 }
 
 export interface EndpointFigures {
@@ -26,6 +28,8 @@ export interface EndpointFigures {
   available: boolean;
   /** Rows the endpoint reported (total), for scale. */
   total?: number;
+  /** The endpoint counted up to a cap and said so (the inbox: total 1,000 means "1,000+"). */
+  totalIsLowerBound?: boolean;
   /** The first request, before any warm-up (the dashboard computes its cached portfolio analytics here). */
   firstMs?: number;
   latencyMs?: LatencySummary;
@@ -192,10 +196,32 @@ async function seed(ctx: BoardContext, total: number): Promise<Omit<BoardFigures
   }
 }
 
+/** The rows a kept run left (--board-keep), when they are exactly `total` cases; otherwise none (any are deleted first). */
+async function reuse(ctx: BoardContext, total: number): Promise<Omit<BoardFigures, 'endpoints' | 'migrations'> | undefined> {
+  const count = async (sql: string) => Number((await ctx.db.query<{ n: string }>(sql)).rows[0]!.n);
+  const cases = await count(`SELECT count(*) AS n FROM cases WHERE case_id LIKE '${PREFIX}%'`);
+  if (cases === 0) return undefined;
+  if (cases !== total) {
+    log(`board: ${cases} kept cases, not ${total}: deleting them and seeding again`);
+    await ctx.db.query(`DELETE FROM case_events WHERE stream_id LIKE '${PREFIX}%'`);
+    for (const m of [...READ_MODELS].reverse()) await ctx.db.query(`DELETE FROM ${m.table} WHERE case_id LIKE '${PREFIX}%'`);
+    return undefined;
+  }
+  log(`board: timing the ${cases} cases kept by an earlier run (--board-keep)`);
+  return {
+    cases,
+    inFlight: await count(`SELECT count(*) AS n FROM cases WHERE case_id LIKE '${PREFIX}%' AND status = 'open'`),
+    events: await count(`SELECT count(*) AS n FROM case_events WHERE stream_id LIKE '${PREFIX}%'`),
+    caseSteps: await count(`SELECT count(*) AS n FROM case_steps WHERE case_id LIKE '${PREFIX}%'`),
+    templates: { inFlight: IN_FLIGHT_TEMPLATES, completed: COMPLETED_TEMPLATES },
+    seedSeconds: 0,
+  };
+}
+
 async function time(ctx: BoardContext, name: string, path: string, as: keyof Tokens, requests: number): Promise<EndpointFigures> {
   const token = ctx.tokens[as];
   const t0 = performance.now();
-  const first = await ctx.api.get<{ total?: number }>(path, token);
+  const first = await ctx.api.get<{ total?: number; totalIsLowerBound?: boolean }>(path, token);
   const firstMs = Number((performance.now() - t0).toFixed(1));
   if (first.status === 404) return { name, path, as, available: false };
   if (first.status !== 200) throw new Error(`${path}: ${first.status} ${JSON.stringify(first.body)}`);
@@ -215,6 +241,7 @@ async function time(ctx: BoardContext, name: string, path: string, as: keyof Tok
     as,
     available: true,
     ...(typeof first.body?.total === 'number' ? { total: first.body.total } : {}),
+    ...(first.body?.totalIsLowerBound ? { totalIsLowerBound: true } : {}),
     firstMs,
     latencyMs,
   };
@@ -222,7 +249,8 @@ async function time(ctx: BoardContext, name: string, path: string, as: keyof Tok
 
 export async function runBoard(ctx: BoardContext, total: number, requests: number): Promise<BoardFigures> {
   const { rows: migrations } = await ctx.db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY id');
-  const seeded = await seed(ctx, total);
+  const keep = ctx.external && ctx.keep === true;
+  const seeded = (keep ? await reuse(ctx, total) : undefined) ?? (await seed(ctx, total));
   try {
     const unit = UNITS[3]!;
     const endpoints = [
@@ -240,7 +268,7 @@ export async function runBoard(ctx: BoardContext, total: number, requests: numbe
     ];
     return { ...seeded, migrations: migrations.map((m) => m.name), endpoints };
   } finally {
-    if (ctx.external) {
+    if (ctx.external && !keep) {
       log('board: deleting the seeded rows from the external database');
       await ctx.db.query(`DELETE FROM case_events WHERE stream_id LIKE '${PREFIX}%'`);
       for (const m of [...READ_MODELS].reverse()) await ctx.db.query(`DELETE FROM ${m.table} WHERE case_id LIKE '${PREFIX}%'`);

@@ -302,6 +302,7 @@ export class DelegationsService {
     qb.addOrderBy('c.case_id', 'ASC')
       .skip((q.page - 1) * q.pageSize)
       .take(q.pageSize);
+    // The page is the first rows of the sort's index (ix_cases_slack_order, ix_cases_departure, ix_cases_submitted_at).
     const [rows, total] = await qb.getManyAndCount();
     const returned = await this.returnedForRevision(rows.map((r) => r.caseId));
     return {

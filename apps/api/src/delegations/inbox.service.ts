@@ -43,9 +43,9 @@ export class InboxService {
   async inbox(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(InboxQuerySchema, rawQuery, ['query']);
     const selectors = inboxSelectors(user.role as UserRole);
-    if (selectors.length === 0) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
+    if (selectors.length === 0) return { items: [], total: 0, totalIsLowerBound: false, page: q.page, pageSize: q.pageSize };
     // Unit reach and the statuses a step may be acted on in are the access table's (libs/domain/src/access.ts).
-    const rows = await this.repo.awaitingSteps({
+    const { rows, total, capped } = await this.repo.awaitingSteps({
       selectors,
       reach: unitReach(user.role),
       unit: user.unit,
@@ -76,7 +76,9 @@ export class InboxService {
         latestStartAt: iso(r.latest_start_at),
         onBehalf: r.actor_role !== user.role,
       })),
-      total: rows.length > 0 ? Number(rows[0]!.total) : 0,
+      // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
+      total,
+      totalIsLowerBound: capped,
       page: q.page,
       pageSize: q.pageSize,
     };

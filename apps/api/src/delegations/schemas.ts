@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
 import { isIsoDate, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
+import { INBOX_COUNT_CAP } from '@df/persistence';
 import { freeText, intQuery, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
@@ -678,7 +679,15 @@ export const InboxSchema = z
         onBehalf: z.boolean(),
       }),
     ),
-    total: z.number().int(),
+    total: z
+      .number()
+      .int()
+      .meta({
+        description: `Matching steps, counted up to ${INBOX_COUNT_CAP}: past that, ${INBOX_COUNT_CAP} with totalIsLowerBound (show "${INBOX_COUNT_CAP.toLocaleString('en')}+")`,
+      }),
+    totalIsLowerBound: z.boolean().meta({
+      description: `true: more than ${INBOX_COUNT_CAP} steps match and total is ${INBOX_COUNT_CAP}, a lower bound (the count stops there so a large inbox costs a page, not a count of every open step)`,
+    }),
     page: z.number().int(),
     pageSize: z.number().int(),
   })
@@ -709,6 +718,7 @@ export const InboxSchema = z
         },
       ],
       total: 1,
+      totalIsLowerBound: false,
       page: 1,
       pageSize: 50,
     },

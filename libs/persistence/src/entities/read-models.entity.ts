@@ -5,12 +5,15 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * from them). The API's lists, inbox, timeline and the managers' board read these, never Temporal.
  */
 @Entity({ name: 'cases' })
-@Index('ix_cases_status_slack', ['status', 'slackWd'])
+// Orders of the lists to their last tie-breaker, so a page is the index's first rows (no sort of every match):
+// the board's in-flight list (status, then slack order), the case list's default (slack) and departure sorts.
+@Index('ix_cases_status_slack', ['status', 'slackWd', 'departureDate', 'caseId'])
+@Index('ix_cases_slack_order', ['slackWd', 'departureDate', 'caseId'])
 @Index('ix_cases_unit_status', ['unit', 'status'])
-@Index('ix_cases_departure', ['departureDate'])
+@Index('ix_cases_departure', ['departureDate', 'slackWd', 'caseId'])
 // The managers' board (GET /api/dashboard): counts by phase, the at-risk list, departure and outcome figures.
 @Index('ix_cases_status_phase', ['status', 'phase'])
-@Index('ix_cases_open_at_risk', ['slackWd'], { where: `"status" = 'open' AND "at_risk"` })
+@Index('ix_cases_open_at_risk', ['slackWd', 'departureDate', 'caseId'], { where: `"status" = 'open' AND "at_risk"` })
 @Index('ix_cases_departure_days', ['submissionToDepartureDays'], { where: '"submission_to_departure_days" IS NOT NULL' })
 @Index('ix_cases_report_filed', ['reportFiledAt'], { where: '"report_filed_at" IS NOT NULL' })
 // The board's submission period and the case list's newest-first order.
@@ -116,9 +119,17 @@ export class CaseEntity {
 }
 
 @Entity({ name: 'case_steps' })
-@Index('ix_case_steps_inbox', ['actorRole', 'status', 'latestStartAt'])
-// The board: overdue steps by role, and time spent per step code.
-@Index('ix_case_steps_overdue', ['actorRole', 'overdueSince'], { where: '"overdue_since" IS NOT NULL' })
+// The inboxes (libs/persistence/src/read-models/inbox.repository.ts): open steps only (a few % of the rows), in
+// the inbox's order, with the columns its filters and count read, so a page and the capped count are index scans
+// that stop early. One for roles reaching every unit, one for unit-scoped roles. OPEN_STEP_STATUSES, spelled out.
+@Index('ix_case_steps_open', ['actorRole', 'latestStartAt', 'caseId', 'stepKey', 'phase'], {
+  where: `"status" IN ('awaiting', 'overdue', 'blocked')`,
+})
+@Index('ix_case_steps_open_unit', ['unit', 'actorRole', 'latestStartAt', 'caseId', 'stepKey', 'phase'], {
+  where: `"status" IN ('awaiting', 'overdue', 'blocked')`,
+})
+// The board: overdue steps by role (ranked and counted from the index alone), and time spent per step code.
+@Index('ix_case_steps_overdue', ['actorRole', 'overdueSince', 'caseId', 'stepKey'], { where: '"overdue_since" IS NOT NULL' })
 @Index('ix_case_steps_done_code', ['code', 'workingDays'], { where: `"status" = 'done' AND "working_days" IS NOT NULL` })
 export class CaseStepEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })

@@ -17,6 +17,7 @@ import { ApecCardRef1796001469987 } from './1796001469987-ApecCardRef';
 import { CaseProgress1796001630657 } from './1796001630657-CaseProgress';
 import { ApecCardReplacedBy1796002119210 } from './1796002119210-ApecCardReplacedBy';
 import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaims';
+import { BoardIndexes1796034550882 } from './1796034550882-BoardIndexes';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CaseProgress1796001630657,
   ApecCardReplacedBy1796002119210,
   ApecRenewalClaims1796003820347,
+  BoardIndexes1796034550882,
 ];

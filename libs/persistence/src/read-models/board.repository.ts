@@ -97,9 +97,18 @@ const CASE_COLUMNS = `c.case_id, c.title, c.unit, c.phase, to_char(c.departure_d
 export class BoardRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Every unit with a case (the unit filter's choices), whatever the filters (ix_cases_unit_status). */
+  /**
+   * Every unit with a case (the unit filter's choices), whatever the filters, in order. A loose index scan of
+   * ix_cases_unit_status: one index descent per unit (the next unit after the last), not a read of every case.
+   */
   async units(): Promise<string[]> {
-    const rows: Array<{ unit: string }> = await this.db.query('SELECT DISTINCT unit FROM cases ORDER BY unit');
+    const rows: Array<{ unit: string }> = await this.db.query(
+      `WITH RECURSIVE u AS (
+         (SELECT unit FROM cases ORDER BY unit LIMIT 1)
+         UNION ALL
+         SELECT (SELECT c.unit FROM cases c WHERE c.unit > u.unit ORDER BY c.unit LIMIT 1) FROM u WHERE u.unit IS NOT NULL)
+       SELECT unit FROM u WHERE unit IS NOT NULL`,
+    );
     return rows.map((r) => r.unit);
   }
 
@@ -112,7 +121,7 @@ export class BoardRepository {
     );
   }
 
-  /** Open cases, least slack first (ix_cases_status_slack). */
+  /** Open cases, least slack first (ix_cases_status_slack, in this order to the last tie-breaker). */
   inFlight(limit: number, filter: BoardFilter): Promise<BoardCaseRow[]> {
     const f = caseFilterSql(filter, 2);
     return this.db.query(
@@ -122,7 +131,7 @@ export class BoardRepository {
     );
   }
 
-  /** Open cases at risk (ix_cases_open_at_risk) with their critical step (columns null when none), and how many there are. */
+  /** Open cases at risk (ix_cases_open_at_risk, in this order) with their critical step (columns null when none), and how many there are. */
   async atRisk(limit: number, filter: BoardFilter): Promise<{ rows: Array<BoardCaseRow & BoardStepRow>; total: number }> {
     const f = caseFilterSql(filter, 2);
     const g = caseFilterSql(filter, 1);
@@ -143,22 +152,26 @@ export class BoardRepository {
   }
 
   /**
-   * Steps past a deadline on live cases (ix_case_steps_overdue): at most `limit` per role that owes them, the
-   * role with most first, longest overdue first; `n` is the role's whole count.
+   * Steps past a deadline on live cases: at most `limit` per role that owes them, the role with most first,
+   * longest overdue first; `n` is the role's whole count. Ranked and counted from ix_case_steps_overdue alone
+   * (its order is the ranking's), then only the listed steps and their cases are read.
    */
   overdue(limit: number, filter: BoardFilter): Promise<Array<BoardStepRow & { case_id: string; title: string; unit: string; n: number }>> {
     const f = caseFilterSql(filter, 2);
     return this.db.query(
       // overdue_since is cleared when a step is done, returned or withdrawn and when its case closes (projection.ts):
-      // the partial index holds exactly the steps overdue now, and only the listed ones need their case.
-      `SELECT o.*, c.title, c.unit FROM (
-         SELECT s.case_id, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at, s.latest_start_at, s.overdue_since,
+      // the partial index holds exactly the steps overdue now; their cases are needed only to filter.
+      `WITH r AS (
+         SELECT s.case_id, s.step_key, s.actor_role,
                 row_number() OVER (PARTITION BY s.actor_role ORDER BY s.overdue_since, s.case_id, s.step_key) AS rn,
                 count(*) OVER (PARTITION BY s.actor_role)::int AS n
-           FROM case_steps s JOIN cases c ON c.case_id = s.case_id WHERE s.overdue_since IS NOT NULL${f.sql}) o
-         JOIN cases c ON c.case_id = o.case_id
-        WHERE o.rn <= $1
-        ORDER BY o.n DESC, o.actor_role, o.rn`,
+           FROM case_steps s${isFiltered(filter) ? ' JOIN cases c ON c.case_id = s.case_id' : ''}
+          WHERE s.overdue_since IS NOT NULL${f.sql})
+       SELECT s.case_id, s.step_key, s.code, s.name_zh, s.name_en, s.actor_role, s.status, s.started_at, s.due_at, s.latest_start_at,
+              s.overdue_since, r.rn, r.n, c.title, c.unit
+         FROM r JOIN case_steps s ON s.case_id = r.case_id AND s.step_key = r.step_key JOIN cases c ON c.case_id = r.case_id
+        WHERE r.rn <= $1
+        ORDER BY r.n DESC, r.actor_role, r.rn`,
       [limit, ...f.params],
     );
   }

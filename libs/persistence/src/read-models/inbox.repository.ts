@@ -2,6 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Phase, Role, UnitReach } from '@df/domain';
 
+/**
+ * A step someone still has to act on. The inbox's partial indexes (ix_case_steps_open, ix_case_steps_open_unit)
+ * hold exactly these rows; the queries below spell the predicate the same way so PostgreSQL can use them.
+ */
+export const OPEN_STEP_STATUSES = ['awaiting', 'overdue', 'blocked'] as const;
+const OPEN_STEP = `s.status IN (${OPEN_STEP_STATUSES.map((x) => `'${x}'`).join(', ')})`;
+
+/**
+ * The inbox counts its matches up to this many: past it the answer says "at least INBOX_COUNT_CAP"
+ * (InboxPage.totalIsLowerBound), so an inbox of every unit costs a page, not a count of every open step.
+ */
+export const INBOX_COUNT_CAP = 1000;
+
 /** One awaiting step of a live case with its case's columns (snake_case as PostgreSQL answers). */
 export interface InboxRow {
   case_id: string;
@@ -23,8 +36,14 @@ export interface InboxRow {
   started_at: Date | null;
   due_at: Date | null;
   latest_start_at: Date | null;
-  /** Rows matching before the page was cut (bigint as a string). */
-  total: string;
+}
+
+/** A page of the inbox and how many steps match: exact up to INBOX_COUNT_CAP, else INBOX_COUNT_CAP with `capped`. */
+export interface InboxPage {
+  rows: InboxRow[];
+  total: number;
+  /** More than INBOX_COUNT_CAP steps match: `total` is INBOX_COUNT_CAP, a lower bound. */
+  capped: boolean;
 }
 
 export interface InboxQuery {
@@ -44,38 +63,64 @@ export interface InboxQuery {
 export class InboxRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Awaiting, overdue or blocked steps the selectors pick, latest start first (NULLs last), then departure. */
-  awaitingSteps(q: InboxQuery): Promise<InboxRow[]> {
+  /**
+   * Awaiting, overdue or blocked steps the selectors pick, latest start first (NULLs last), then departure, case
+   * id and step key; and how many match (capped at INBOX_COUNT_CAP). One branch per selector, each read in the
+   * inbox's order from an open-step index and cut at offset + limit (the page cannot come from further down),
+   * merged (UNION: a step two selectors pick is listed once); then the page's rows are read in full. The count
+   * takes at most INBOX_COUNT_CAP + 1 rows per branch, so it costs the same whatever the inbox's size.
+   */
+  async awaitingSteps(q: InboxQuery): Promise<InboxPage> {
     const params: unknown[] = [];
-    const roleFilter = q.selectors
-      .map((sel) => {
-        params.push(sel.actorRole);
-        const actor = `s.actor_role = $${params.length}`;
-        if (!sel.phase) return `(${actor})`;
-        params.push('is' in sel.phase ? sel.phase.is : sel.phase.not);
-        return `(${actor} AND s.phase ${'is' in sel.phase ? '=' : '<>'} $${params.length})`;
-      })
-      .join(' OR ');
-    let unitFilter = '';
-    if (q.reach !== 'any') {
-      params.push(q.unit);
-      unitFilter =
-        q.reach === 'own-or-supervised'
-          ? `AND (s.unit = $${params.length} OR c.supervising_department = $${params.length})`
-          : `AND s.unit = $${params.length}`;
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    // Per branch: what the step's own columns decide (served by the open-step indexes) and what needs its case.
+    let caseWhere = `c.status = ANY(${param([...q.caseStatuses])})`;
+    let unitWhere = '';
+    if (q.reach === 'own') unitWhere = ` AND s.unit = ${param(q.unit)}`;
+    else if (q.reach === 'own-or-supervised') {
+      const unit = param(q.unit);
+      caseWhere += ` AND (s.unit = ${unit} OR c.supervising_department = ${unit})`;
     }
-    params.push([...q.caseStatuses]);
-    const statusFilter = `c.status = ANY($${params.length})`;
-    params.push(q.limit, q.offset);
-    return this.db.query(
-      `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd, c.definition_version,
-              s.step_key, s.code, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at,
-              s.latest_start_at, count(*) OVER () AS total
-         FROM case_steps s JOIN cases c ON c.case_id = s.case_id
-        WHERE s.status IN ('awaiting', 'overdue', 'blocked') AND ${statusFilter} AND (${roleFilter}) ${unitFilter}
-        ORDER BY s.latest_start_at ASC NULLS LAST, c.departure_date ASC, s.case_id, s.step_key
-        LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
+    const branches = q.selectors.map((sel) => {
+      let step = `${OPEN_STEP} AND s.actor_role = ${param(sel.actorRole)}`;
+      if (sel.phase) step += ` AND s.phase ${'is' in sel.phase ? '=' : '<>'} ${param('is' in sel.phase ? sel.phase.is : sel.phase.not)}`;
+      return `${step}${unitWhere}`;
+    });
+    const base = params.length;
+    const [rows, counted] = await Promise.all([
+      this.db.query(
+        `WITH k AS (${branches
+          .map(
+            (where) => `(SELECT s.case_id, s.step_key, s.latest_start_at, c.departure_date
+                FROM case_steps s JOIN cases c ON c.case_id = s.case_id
+               WHERE ${where} AND ${caseWhere}
+               ORDER BY s.latest_start_at ASC NULLS LAST, c.departure_date ASC, s.case_id, s.step_key
+               LIMIT $${base + 1}::int + $${base + 2}::int)`,
+          )
+          .join(' UNION ')}),
+         page AS (SELECT * FROM k ORDER BY latest_start_at ASC NULLS LAST, departure_date ASC, case_id, step_key LIMIT $${base + 1}::int OFFSET $${base + 2}::int)
+         SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date, c.at_risk, c.slack_wd, c.definition_version,
+                s.step_key, s.code, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at, s.latest_start_at
+           FROM page p JOIN case_steps s ON s.case_id = p.case_id AND s.step_key = p.step_key JOIN cases c ON c.case_id = p.case_id
+          ORDER BY p.latest_start_at ASC NULLS LAST, p.departure_date ASC, p.case_id, p.step_key`,
+        [...params, q.limit, q.offset],
+      ) as Promise<InboxRow[]>,
+      this.db.query(
+        `SELECT count(*)::int AS n FROM (${branches
+          .map(
+            // The case as a scalar subquery, not a join: PostgreSQL then probes one case per step and stops at the
+            // cap, where a join would hash every open case first (cost growing with the portfolio).
+            (where) => `(SELECT s.case_id, s.step_key FROM case_steps s
+               WHERE ${where} AND (SELECT true FROM cases c WHERE c.case_id = s.case_id AND ${caseWhere}) LIMIT $${base + 1}::int)`,
+          )
+          .join(' UNION ')}) m`,
+        [...params, INBOX_COUNT_CAP + 1],
+      ) as Promise<Array<{ n: number }>>,
+    ]);
+    const n = counted[0]?.n ?? 0;
+    return { rows, total: Math.min(n, INBOX_COUNT_CAP), capped: n > INBOX_COUNT_CAP };
   }
 }
