@@ -10,7 +10,7 @@ import {
   type UnitSummary,
 } from '../api';
 import { Loaded, useLoad } from '../common';
-import { useT, type LabelKey } from '../i18n';
+import { useT } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import {
   ApplicationsTable,
@@ -128,7 +128,7 @@ export function ApecDeskPage() {
                             onClick={() => setDialog({ kind: 'move', unit: e.unit, move: m })}
                             data-testid={`apec-${m}-${e.unit}`}
                           >
-                            {t(`apecMove_${m}` as LabelKey)}
+                            {l('apecMove_', m)}
                           </Button>
                         ))}
                       </Space>
@@ -189,7 +189,7 @@ function EnterpriseDetail({ unit, name }: { unit: string; name: string }) {
 
 /** The desk's four forms, each a FormDialog: register or edit an enterprise, admission, a whitelist move, a card's status. */
 function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units: UnitSummary[]; onClose(): void; onDone(): void }) {
-  const { t, lang, pick } = useT();
+  const { t, lang, pick, code } = useT();
   const l = useLabel();
   const { message } = AntApp.useApp();
   const path = (unit: string) => `/api/apec/enterprises/${encodeURIComponent(unit)}`;
@@ -273,7 +273,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
     case 'move':
       return (
         <FormDialog
-          title={`${t(`apecMove_${dialog.move}` as LabelKey)} · ${dialog.unit}`}
+          title={`${code('apecMove_', dialog.move)} · ${dialog.unit}`}
           onClose={onClose}
           send={async (v) => {
             const r = await api<{ stoppedCases: string[] }>('POST', `${path(dialog.unit)}/whitelist/${dialog.move}`, {

@@ -5,7 +5,7 @@ import { fmtDateTime, TAG } from '../common';
 import { useT } from '../i18n';
 import { navigate } from '../router';
 import { COUNTRIES } from '../../../../libs/domain/src/countries';
-import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-card';
+import { codeLabel, enumLabel } from '../labels';
 
 /**
  * What both APEC pages show (issue 17, docs/apec.md): an enterprise's whitelist state and history, card
@@ -58,8 +58,8 @@ export function WhitelistTag({ enterprise }: { enterprise: Pick<ApecEnterprise, 
 
 export function reasonText(reason: string | null | undefined, lang: string): string {
   if (!reason) return '—';
-  const known = (EXIT_REASON_LABELS as Record<string, { zh: string; en: string }>)[reason];
-  return known ? (lang === 'zh' ? known.zh : known.en) : reason;
+  // An exit reason's code through its one table (EXIT_REASON_LABELS); any other reason is the desk's own words.
+  return enumLabel('exit_', reason) ? codeLabel(lang === 'zh' ? 'zh' : 'en', 'exit_', reason) : reason;
 }
 
 export function EnterpriseSummary({ enterprise, unitName = asCode }: { enterprise: ApecEnterprise; unitName?: UnitName }) {

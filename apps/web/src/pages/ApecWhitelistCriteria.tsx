@@ -11,7 +11,6 @@ import {
   type WhitelistCriteriaVersion,
 } from '../../../../libs/domain/src/definition/apec-card';
 
-type Size = (typeof ENTERPRISE_SIZES)[number];
 interface CriteriaView {
   current: WhitelistCriteriaVersion;
   versions: WhitelistCriteriaVersion[];
@@ -32,12 +31,6 @@ const L = {
   version: { zh: '版本', en: 'Version' },
   by: { zh: '修改人', en: 'Changed by' },
   at: { zh: '修改时间', en: 'Changed at' },
-  sizes: {
-    large: { zh: '大型', en: 'Large' },
-    medium: { zh: '中型', en: 'Medium' },
-    small: { zh: '小型', en: 'Small' },
-    micro: { zh: '微型', en: 'Micro' },
-  } as Record<Size, { zh: string; en: string }>,
   defaults: { zh: '（代码默认值）', en: '(code default)' },
 };
 
@@ -48,7 +41,7 @@ const L = {
  * desk and the administrator; others read.
  */
 export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
-  const { pick, lang } = useT();
+  const { pick, lang, code } = useT();
   const errText = useErrorText();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<Values>();
@@ -84,7 +77,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
     }
   };
   const perSize = (c: WhitelistCriteria, key: 'registeredCapitalWan' | 'foreignTradeUsd') =>
-    ENTERPRISE_SIZES.map((s) => `${pick(L.sizes[s])} ${c[key][s]}`).join(' / ');
+    ENTERPRISE_SIZES.map((s) => `${code('apecSize_', s)} ${c[key][s]}`).join(' / ');
 
   return (
     <Loaded state={state}>
@@ -114,10 +107,10 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
                 <Form.Item key={key} label={pick(key === 'registeredCapitalWan' ? L.capital : L.trade)}>
                   <Space wrap>
                     {ENTERPRISE_SIZES.map((s) => (
-                      <Form.Item key={s} name={[key, s]} label={pick(L.sizes[s])} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
+                      <Form.Item key={s} name={[key, s]} label={code('apecSize_', s)} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
                         <InputNumber
                           min={0}
-                          aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${pick(L.sizes[s])}`}
+                          aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${code('apecSize_', s)}`}
                         />
                       </Form.Item>
                     ))}

@@ -39,14 +39,8 @@ interface TimelineEvent {
   payload: { key?: string; code?: string; decision?: string; comment?: string; returnTo?: string };
 }
 
-const LEGEND: Array<[string, LabelKey]> = [
-  ['done', 'legendDone'],
-  ['awaiting', 'legendAwaiting'],
-  ['pending', 'legendPending'],
-  ['overdue', 'legendOverdue'],
-  ['blocked', 'legendBlocked'],
-  ['skipped', 'legendSkipped'],
-];
+/** The graph's colours explained, by step status (their labels: STEP_STATUS_LABELS, as the API says them). */
+const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'skipped'] as const;
 
 /**
  * The dependency graph of the case's step instances: columns by dependency depth, one lane per member
@@ -377,7 +371,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
           </Suspense>
           <Card title={t('graph')} size="small">
             <Space wrap style={{ marginBottom: 8 }}>
-              {LEGEND.map(([s, k]) => (
+              {LEGEND.map((s) => (
                 <Tag key={s}>
                   <span
                     aria-hidden
@@ -390,7 +384,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                       background: STATUS_COLOURS[s],
                     }}
                   />
-                  {t(k)}
+                  {code('stepSt_', s)}
                 </Tag>
               ))}
             </Space>
@@ -422,7 +416,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   title: t('decision'),
                   key: 'decision',
                   render: (_: unknown, e) =>
-                    (e.payload.decision ? code('', e.payload.decision) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
+                    (e.payload.decision ? code('decision_', e.payload.decision) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
                 },
                 {
                   title: t('actor'),

@@ -44,7 +44,7 @@ export function UsersPage() {
   const matches = (u: UserRow) => !search || `${u.username} ${u.displayName}`.toLowerCase().includes(search.toLowerCase());
 
   const roleOptions = Object.entries(ROLE_NAMES).map(([value, name]) => ({ value, label: pick(name) }));
-  const roleName = (r: string) => (ROLE_NAMES[r] ? pick(ROLE_NAMES[r]) : code('role_', r));
+  const roleName = (r: string) => code('role_', r);
 
   /** Runs one change; refusals (409 LAST_GRANT, ADMIN_SELF_DISABLE, …) in the user's language. */
   const act = (p: Promise<unknown>) =>

@@ -174,6 +174,17 @@ export const WHITELIST_MOVE_LABELS: Record<WhitelistMove, Label> = {
   exit: { zh: '退出', en: 'exit' },
   readmit: { zh: '重新准入', en: 're-admit' },
 };
+/** What a whitelist history row records (ApecRepository.history): a move done, or an admission evaluated. */
+export const WHITELIST_ACTIONS = ['admitted', 're-admitted', 'suspended', 'lifted', 'exited', 'refused'] as const;
+export type WhitelistAction = (typeof WHITELIST_ACTIONS)[number];
+export const WHITELIST_ACTION_LABELS: Record<WhitelistAction, Label> = {
+  admitted: { zh: '准入白名单', en: 'Admitted' },
+  're-admitted': { zh: '重新准入', en: 'Re-admitted' },
+  suspended: { zh: '暂停', en: 'Suspended' },
+  lifted: { zh: '恢复', en: 'Suspension lifted' },
+  exited: { zh: '退出白名单', en: 'Exited' },
+  refused: { zh: '准入评估未通过', en: 'Admission refused' },
+};
 /** Why an enterprise leaves the whitelist. */
 export const EXIT_REASONS = ['violation', 'annual-review-failed', 'enterprise-request'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
