@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
 import { api, currentSession, onPasswordChangeRequired, onSessionExpired, setSession, type InboxItem, type Session } from './api';
 import { LangContext, initialLang, useT, type Lang, type LabelKey } from './i18n';
+import { useUnitNames } from './common';
 import { navigate, usePath } from './router';
 import { CasesPage } from './pages/Cases';
 import { ExpiredPage, LoginPage } from './pages/Login';
@@ -169,6 +170,7 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
 
 function Frame({ session, path, onSignOut, children }: { session: Session; path: string; onSignOut(): void; children: React.ReactNode }) {
   const { t, lang, code } = useT();
+  const { unitName } = useUnitNames();
   const { setLang } = useLangSetter();
   const [count, setCount] = useState<number | null>(null);
   // The header's count: the user's notifications, derived from the inbox (refreshed every 30 s).
@@ -242,7 +244,7 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
             {session.user.name ?? session.user.username}
           </Typography.Text>
           <Typography.Text data-testid="grant" type="secondary">
-            {code('role_', role)} · {session.user.unit}
+            {code('role_', role)} · {unitName(session.user.unit)}
           </Typography.Text>
           <Button data-testid="change-password" onClick={() => navigate('/password')}>
             {t('changePassword')}

@@ -1,6 +1,6 @@
 import { Alert, Button, Empty, Spin } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, type Catalog } from './api';
+import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
 import { useT, type Bilingual } from './i18n';
 
 /** Loads data for a page: loading, error and empty states are rendered by <Loaded>. */
@@ -84,3 +84,49 @@ export function countryName(cat: Pick<Catalog, 'countries'> | null | undefined, 
 
 /** Solid tag colours dark enough for white text at WCAG AA contrast (Ant Design's light presets are not). */
 export const TAG = { red: '#cf1322', green: '#237804', gold: '#874d00', orange: '#ad4e00', blue: '#0958d9', purple: '#531dab' } as const;
+
+/** A unit as the pages name it: its name in the user's language, the code beside (`星海国际贸易有限公司 (trading)`). */
+export type UnitName = (code: string) => string;
+
+/** `code` named from `units` (`商务局 (commerce)`); a code not among them as itself. */
+export function unitNameOf(units: readonly UnitSummary[] | null | undefined, code: string, lang: 'zh' | 'en'): string {
+  const u = units?.find((x) => x.code === code);
+  return u ? `${lang === 'zh' ? u.nameZh : u.nameEn} (${code})` : code;
+}
+
+// The registered units the signed-in grant may read (GET /api/registries/units: FAO roles, the leader, the manager and
+// the administrator all; a unit's roles their own), fetched once per session token and shared by every page.
+let unitsLoaded: { token: string; units: Promise<UnitSummary[]> } | null = null;
+function loadUnits(): Promise<UnitSummary[]> {
+  const token = currentSession()?.token ?? '';
+  if (unitsLoaded?.token !== token)
+    unitsLoaded = {
+      token,
+      // Without the names (an error) the pages show the codes: nothing is refused for it; the next page asks again.
+      units: api<{ items: UnitSummary[] }>('GET', '/api/registries/units').then(
+        (r) => r.items,
+        () => {
+          unitsLoaded = null;
+          return [];
+        },
+      ),
+    };
+  return unitsLoaded.units;
+}
+
+/**
+ * Names units for any page: `unitName(code)` → 商务局 (commerce) once the units are loaded (the code alone before,
+ * and for a unit the grant may not read). `units` is the list loaded, for a page's unit choices.
+ */
+export function useUnitNames(): { unitName: UnitName; units: UnitSummary[] } {
+  const { lang } = useT();
+  const [units, setUnits] = useState<UnitSummary[]>([]);
+  useEffect(() => {
+    let live = true;
+    void loadUnits().then((u) => live && setUnits(u));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return { unitName: (code: string) => unitNameOf(units, code, lang), units };
+}

@@ -3,7 +3,7 @@ import { CASE_EVENT_LABELS, DECISION_KIND_LABELS, STEP_STATUS_LABELS } from '../
 import { CASE_STATUS_LABELS } from '../../../libs/domain/src/access';
 import { WHITELIST_ACTIONS } from '../../../libs/domain/src/definition/apec-card';
 import { ROLE_LABELS } from '../../../libs/domain/src/roles';
-import { codeLabel, DICT, ENUM_LABELS, enumLabel, type EnumKind } from './labels';
+import { codeLabel, DICT, ENUM_LABELS, enumLabel, fieldErrorText, fieldLabel, type EnumKind } from './labels';
 
 const HAN = /[\u4e00-\u9fff]/;
 
@@ -48,5 +48,32 @@ describe('labels: one home for the enums the pages render', () => {
     expect(codeLabel('en', 'apecWl_', 'frozen')).toBe('Unknown value (frozen)');
     expect(codeLabel('zh', 'apecWl_', null)).toBe('—');
     expect(codeLabel('zh', 'role_', 'toString')).toBe('未知取值（toString）');
+  });
+});
+
+describe('field paths in words: an alert never shows the API\'s path', () => {
+  it('the handed input: the APEC application refused at `unit` reads 单位：企业须在白名单内', () => {
+    const e = { field: 'unit', message: { zh: '企业须在白名单内', en: 'The enterprise must be on the whitelist' } };
+    expect(fieldErrorText('zh', e)).toBe('单位：企业须在白名单内');
+    expect(fieldErrorText('en', e)).toBe('Unit: The enterprise must be on the whitelist');
+  });
+
+  it.each([
+    ['members[1].passport.number', '成员 第 2 项 · 护照号码', 'Members #2 · Passport number'],
+    ['destinations[0].inviter.organization', '目的地 第 1 项 · 邀请单位', 'Destinations #1 · Inviting organization'],
+    ['missingDocuments[2].neededBy', '缺少的材料 第 3 项 · 最迟补齐于步骤', 'Missing documents #3 · Needed by step'],
+    ['neededBy', '需用卡日期', 'Needed by'],
+    ['query.from', '起始日期', 'From'],
+    ['registeredCapitalWan.small', '注册资本（万元） · 小型', 'Registered capital (10 000 yuan) · Small'],
+    ['economies[2]', '预审经济体 第 3 项', 'Economies to pre-clear #3'],
+    ['grants[0].unit', '角色授权 第 1 项 · 单位', 'Role grants #1 · Unit'],
+  ])('%s reads %s / %s', (field, zh, en) => {
+    expect(fieldLabel('zh', field)).toBe(zh);
+    expect(fieldLabel('en', field)).toBe(en);
+  });
+
+  it('a path with no labelled segment shows the message alone, not the path', () => {
+    expect(fieldLabel('zh', 'body.somethingNew')).toBeNull();
+    expect(fieldErrorText('zh', { field: 'body.somethingNew', message: { zh: '必填', en: 'Required' } })).toBe('必填');
   });
 });

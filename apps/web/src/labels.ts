@@ -323,6 +323,10 @@ export const DICT = {
   apecRenewing: ['续办此卡', 'Renewing the card of'],
   apecRosterEmpty: ['本企业人员名册中没有在职人员', 'No active person on your enterprise roster'],
   unknownValue: ['未知取值', 'Unknown value'],
+  // Fields a refusal may name that no form item above labels.
+  effectiveFrom: ['生效日期', 'Effective from'],
+  taxCreditGrades: ['接受的纳税信用等级', 'Tax credit grades accepted'],
+  itemNo: ['第 {n} 项', '#{n}'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;
@@ -371,4 +375,111 @@ export function codeLabel(lang: 'zh' | 'en', kind: EnumKind, value: string | nul
   const label = enumLabel(kind, value);
   if (label) return lang === 'zh' ? label.zh : label.en.charAt(0).toUpperCase() + label.en.slice(1);
   return lang === 'zh' ? `${DICT.unknownValue[0]}（${value}）` : `${DICT.unknownValue[1]} (${value})`;
+}
+
+/**
+ * The field paths the API names in a refusal (`members[1].passport.number`, `query.unit`, `unit`), as the forms label
+ * them. Looked up per segment: first the path up to it with its indices as `[]` (`destinations[].inviter.name`), then
+ * the segment alone (`name`); a segment with neither (`passport`, `query`) says nothing of its own.
+ */
+export const FIELD_LABELS: Record<string, LabelKey> = {
+  // a trip (POST /api/delegations; the amendment's dates)
+  title: 'title',
+  purpose: 'purpose',
+  departureDate: 'departure',
+  returnDate: 'returnDate',
+  jointDelegation: 'jointDelegation',
+  supervisingDepartment: 'supervisingDepartment',
+  destinations: 'destinations',
+  country: 'country',
+  city: 'city',
+  arrive: 'arrive',
+  leave: 'leave',
+  'destinations[].inviter.name': 'inviterName',
+  'destinations[].inviter.organization': 'inviterOrg',
+  members: 'members',
+  'members[].id': 'memberId',
+  name: 'name',
+  position: 'position',
+  rank: 'rank',
+  partyMember: 'partyMember',
+  classifiedAccess: 'classifiedAccess',
+  leadershipTeam: 'leadershipTeam',
+  'members[].passport.inCustody': 'passportInCustody',
+  'members[].passport.number': 'passportNumber',
+  'members[].passport.expiresOn': 'passportExpires',
+  // step actions
+  comment: 'comment',
+  decision: 'decision',
+  returnTo: 'returnTo',
+  onBehalfOf: 'onBehalfOf',
+  missingDocuments: 'missingDocuments',
+  'missingDocuments[].id': 'documentId',
+  'missingDocuments[].name': 'documentName',
+  'missingDocuments[].neededBy': 'neededBy',
+  returnedOn: 'returnedOn',
+  investmentSignedYuan: 'investment',
+  tradeSignedYuan: 'trade',
+  promotionEvents: 'events',
+  // APEC
+  unit: 'unit',
+  personIds: 'apecApplicants',
+  economies: 'apecEconomies',
+  neededBy: 'apecNeededBy',
+  renews: 'apecRenewal',
+  ownership: 'apecOwnership',
+  size: 'apecSize',
+  reason: 'apecReason',
+  note: 'apecNote',
+  status: 'status',
+  registeredCapitalWan: 'apecCapital',
+  foreignTradeUsd: 'apecTrade',
+  taxCreditGrade: 'apecTaxGrade',
+  creditRecordClean: 'apecCreditClean',
+  taxCreditGrades: 'taxCreditGrades',
+  effectiveFrom: 'effectiveFrom',
+  // users and passwords
+  username: 'username',
+  password: 'password',
+  displayName: 'displayName',
+  grants: 'grants',
+  role: 'role',
+  currentPassword: 'currentPassword',
+  newPassword: 'newPassword',
+  // the board's filters
+  'query.unit': 'filterUnit',
+  'query.process': 'filterProcess',
+  'query.period': 'periodBy',
+  'query.from': 'periodStart',
+  'query.to': 'periodEnd',
+};
+
+/**
+ * A field path of the API in the user's words (`members[1].passport.number` → 成员 第 2 项 · 护照号码), never the path:
+ * each labelled segment (FIELD_LABELS; an enterprise size by its label, as the criteria's `registeredCapitalWan.small`),
+ * an index as the item's number. null when no segment has a label: the message is then shown alone.
+ */
+export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
+  const i = lang === 'zh' ? 0 : 1;
+  const parts: string[] = [];
+  let path = '';
+  for (const segment of field.split('.')) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
+    const name = m?.[1] ?? segment;
+    const indices = [...(m?.[2] ?? '').matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]) + 1);
+    path = `${path ? `${path}.` : ''}${name}${indices.map(() => '[]').join('')}`;
+    const key = FIELD_LABELS[path.replace(/\[\]$/, '')] ?? FIELD_LABELS[name];
+    const sized = enumLabel('apecSize_', name);
+    const word = key ? DICT[key][i] : sized ? (lang === 'zh' ? sized.zh : sized.en) : null;
+    if (word === null) continue;
+    parts.push([word, ...indices.map((n) => DICT.itemNo[i].replace('{n}', String(n)))].join(' '));
+  }
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+/** A field error as an alert's line in the user's language: `护照号码：必填` (the message alone when the field has no label). */
+export function fieldErrorText(lang: 'zh' | 'en', e: { field?: string | null; message: Label }): string {
+  const label = e.field ? fieldLabel(lang, e.field) : null;
+  const message = lang === 'zh' ? e.message.zh : e.message.en;
+  return label ? `${label}${lang === 'zh' ? '：' : ': '}${message}` : message;
 }

@@ -20,7 +20,7 @@ import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
-import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
+import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { codeLabel } from '../labels';
@@ -178,6 +178,7 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
 
 export default function CasePage({ caseId, session }: { caseId: string; session: Session }) {
   const { t, pick, code, lang } = useT();
+  const { unitName } = useUnitNames();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [target, setTarget] = useState<ActionTarget | null>(null);
@@ -273,7 +274,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               size="small"
               column={2}
               items={[
-                { label: t('unit'), children: p.unit },
+                { label: t('unit'), children: unitName(p.unit) },
                 { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                 { label: t('phase'), children: label(cat.phases, p.phase, pick) },
                 { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, Radio, Result, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { login, type Grant, type Session } from '../api';
-import { useErrorText } from '../common';
+import { useErrorText, useUnitNames } from '../common';
 import { useT } from '../i18n';
 import { navigate } from '../router';
 import { LangSwitch } from './LangSwitch';
@@ -95,6 +95,7 @@ function GrantPicker(props: {
   onPick(): void;
 }) {
   const { t, code } = useT();
+  const { unitName } = useUnitNames();
   return (
     <main style={{ display: 'flex', justifyContent: 'center', paddingTop: 80 }}>
       <Card
@@ -111,7 +112,7 @@ function GrantPicker(props: {
           <Space orientation="vertical">
             {props.session.grants.map((g) => (
               <Radio key={`${g.role}@${g.unit}`} value={`${g.role}@${g.unit}`} data-testid={`grant-${g.role}-${g.unit}`}>
-                {code('role_', g.role)} · {g.unit}
+                {code('role_', g.role)} · {unitName(g.unit)}
               </Radio>
             ))}
           </Space>

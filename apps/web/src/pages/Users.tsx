@@ -1,7 +1,7 @@
 import { App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, type FieldError, type Grant } from '../api';
-import { fmtDateTime, Loaded, TAG, useErrorText, useLoad } from '../common';
+import { fmtDateTime, Loaded, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { ROLE_NAMES, useT } from '../i18n';
 import { validate } from '../validation';
 
@@ -32,6 +32,7 @@ const enc = encodeURIComponent;
  */
 export function UsersPage() {
   const { t, pick, code, lang } = useT();
+  const { unitName } = useUnitNames();
   const errText = useErrorText();
   const { message, modal } = AntApp.useApp();
   const [filters, setFilters] = useState<{ unit?: string; role?: string; status?: string }>({});
@@ -132,13 +133,13 @@ export function UsersPage() {
                       <Tag
                         key={`${g.role}@${g.unit}`}
                         closable
-                        closeIcon={<span aria-label={`${t('revoke')} ${roleName(g.role)} ${g.unit}`}>×</span>}
+                        closeIcon={<span aria-label={`${t('revoke')} ${roleName(g.role)} ${unitName(g.unit)}`}>×</span>}
                         onClose={(e) => {
                           e.preventDefault();
                           void act(api('DELETE', `/api/users/${enc(u.username)}/grants/${enc(g.role)}/${enc(g.unit)}`));
                         }}
                       >
-                        {roleName(g.role)} · {g.unit}
+                        {roleName(g.role)} · {unitName(g.unit)}
                       </Tag>
                     ))}
                     <Button size="small" onClick={() => setGranting(u.username)} data-testid={`grant-${u.username}`}>

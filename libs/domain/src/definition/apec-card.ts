@@ -303,6 +303,19 @@ export function mayApplyForCards(ownership: Ownership, state: WhitelistState | n
   return ownership === 'state' || state === 'admitted';
 }
 
+/**
+ * Why an enterprise of this ownership and whitelist state may not apply for cards, naming its state (the refusal of
+ * POST /api/apec/applications and the enterprise's `applyRefusal`, so the form says it before a submit); null when it may.
+ */
+export function cardApplicationRefusal(ownership: Ownership, state: WhitelistState | null): Label | null {
+  if (mayApplyForCards(ownership, state)) return null;
+  const now = whitelistStateLabel(state);
+  return {
+    zh: `非国有企业须在白名单内才能申请（当前：${now.zh}）`,
+    en: `A non-state enterprise applies only while on the whitelist (now: ${now.en})`,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The case's facts
 
