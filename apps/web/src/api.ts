@@ -240,6 +240,8 @@ export interface StepProgress {
 
 export interface Progress {
   caseId: string;
+  /** The definition version the case runs (its process: processOfVersion). */
+  definitionVersion: string;
   title: string;
   unit: string;
   status: string;

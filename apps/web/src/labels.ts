@@ -327,6 +327,7 @@ export const DICT = {
   effectiveFrom: ['生效日期', 'Effective from'],
   taxCreditGrades: ['接受的纳税信用等级', 'Tax credit grades accepted'],
   itemNo: ['第 {n} 项', '#{n}'],
+  applicants: ['申请人', 'Applicants'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;

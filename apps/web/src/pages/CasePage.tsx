@@ -24,6 +24,7 @@ import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, 
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { codeLabel } from '../labels';
+import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -242,7 +243,14 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
 
   return (
     <Loaded state={state}>
-      {({ progress: p, timeline, cat, mine }) => (
+      {({ progress: p, timeline, cat, mine }) => {
+        // What the case is about depends on its process: a trip's fields belong to a delegation; a card application's
+        // members are its applicants and its countries the economies to pre-clear; a whitelist filing has neither
+        // (its facts hold placeholders the engine needs, not the user's data).
+        const process = processOfVersion(p.definitionVersion);
+        const trip = process === 'delegation';
+        const card = process === 'apec-card';
+        return (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Typography.Title level={2}>{p.title}</Typography.Title>
           {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
@@ -262,12 +270,16 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 suffix={p.plan.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
               />
             </Col>
-            <Col span={6}>
-              <Statistic title={t('departure')} value={p.departureDate} />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
-            </Col>
+            {trip || card ? (
+              <Col span={6}>
+                <Statistic title={t(card ? 'apecNeededBy' : 'departure')} value={p.departureDate} />
+              </Col>
+            ) : null}
+            {trip ? (
+              <Col span={6}>
+                <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
+              </Col>
+            ) : null}
           </Row>
           <Card title={t('caseOverview')} size="small">
             <Descriptions
@@ -277,13 +289,19 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 { label: t('unit'), children: unitName(p.unit) },
                 { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
                 { label: t('phase'), children: label(cat.phases, p.phase, pick) },
-                { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },
-                {
-                  label: t('destinations'),
-                  children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)} ${d.city ?? ''}`).join('；'),
-                },
-                { label: t('members'), children: p.facts.members.map((m) => m.name).join('、') },
-                { label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' },
+                ...(trip ? [{ label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) }] : []),
+                ...(trip || card
+                  ? [
+                      {
+                        label: t(card ? 'apecEconomies' : 'destinations'),
+                        children: p.facts.destinations
+                          .map((d) => (card ? countryName(cat, d.country, lang) : `${countryName(cat, d.country, lang)} ${d.city ?? ''}`))
+                          .join('；'),
+                      },
+                      { label: t(card ? 'applicants' : 'members'), children: p.facts.members.map((m) => m.name).join('、') },
+                    ]
+                  : []),
+                ...(trip ? [{ label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' }] : []),
               ]}
             />
           </Card>
@@ -324,14 +342,17 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
             </Space>
           </Card>
           <Card title={t('documents')} size="small">
-            <Space wrap>
-              <Button onClick={() => void pdf('application-form')} data-testid="pdf-application-form">
-                {t('applicationForm')}
-              </Button>
-              <Button onClick={() => void pdf('approval-document')} disabled={!p.approvalDocumentNo} data-testid="pdf-approval-document">
-                {t('approvalDocument')}
-              </Button>
-            </Space>
+            {/* The trip's application form and approval document (任务批件) are a delegation's documents. */}
+            {trip ? (
+              <Space wrap>
+                <Button onClick={() => void pdf('application-form')} data-testid="pdf-application-form">
+                  {t('applicationForm')}
+                </Button>
+                <Button onClick={() => void pdf('approval-document')} disabled={!p.approvalDocumentNo} data-testid="pdf-approval-document">
+                  {t('approvalDocument')}
+                </Button>
+              </Space>
+            ) : null}
             {/* A case past Temporal's retention answers from the read model, without deficiencies (source: read-model). */}
             {(p.deficiencies ?? []).length > 0 ? (
               <Table
@@ -521,7 +542,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
             </Form>
           </Modal>
         </Space>
-      )}
+        );
+      }}
     </Loaded>
   );
 }
