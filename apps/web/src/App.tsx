@@ -243,7 +243,13 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
           <Typography.Text data-testid="user" aria-label={t('userMenu')}>
             {session.user.name ?? session.user.username}
           </Typography.Text>
-          <Typography.Text data-testid="grant" type="secondary">
+          {/* A long unit name is cut (in full on hover) so the menu keeps its room. */}
+          <Typography.Text
+            data-testid="grant"
+            type="secondary"
+            title={`${code('role_', role)} · ${unitName(session.user.unit)}`}
+            style={{ display: 'inline-block', maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'middle' }}
+          >
             {code('role_', role)} · {unitName(session.user.unit)}
           </Typography.Text>
           <Button data-testid="change-password" onClick={() => navigate('/password')}>
