@@ -109,6 +109,8 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await overview.filter({ hasText: `白名单测试公司 (${unit})` }).waitFor();
     await expect(overview.innerText()).resolves.not.toMatch(/出访目的|目的地|成员|批件编号/);
     expect(await clerk.getByText('距出发（天）').count()).toBe(0);
+    // The day it is planned back from is the decision's due day, named so (not a departure), also in the Gantt.
+    await clerk.locator('.ant-statistic-title', { hasText: '决定期限' }).waitFor();
     expect(await clerk.getByText('出发日期', { exact: true }).count()).toBe(0);
     expect(await clerk.getByTestId('pdf-application-form').count()).toBe(0);
     await act.click();

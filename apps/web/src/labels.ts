@@ -328,6 +328,7 @@ export const DICT = {
   taxCreditGrades: ['接受的纳税信用等级', 'Tax credit grades accepted'],
   itemNo: ['第 {n} 项', '#{n}'],
   applicants: ['申请人', 'Applicants'],
+  decisionDue: ['决定期限', 'Decision due'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;

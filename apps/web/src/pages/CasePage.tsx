@@ -114,7 +114,16 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
   };
 }
 
-/** Gantt of the plan: each step from its start (or latest start) to its end (or due time), the departure and forecast ready dates as lines. */
+/**
+ * The day a case is planned back from, named by its process: a trip's departure, a card application's needed-by day,
+ * a whitelist filing's decision due day (the facts' `departureDate` holds each).
+ */
+export function targetDayLabel(definitionVersion: string): LabelKey {
+  const process = processOfVersion(definitionVersion);
+  return process === 'apec-card' ? 'apecNeededBy' : process === 'apec-whitelist' ? 'decisionDue' : 'departure';
+}
+
+/** Gantt of the plan: each step from its start (or latest start) to its end (or due time), the target day (targetDayLabel) and forecast ready dates as lines. */
 export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOption {
   const rows = p.steps
     .filter((s) => s.status !== 'skipped' && (s.startedAt || s.latestStartAt))
@@ -163,7 +172,12 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
         markLine: {
           symbol: 'none',
           data: [
-            { xAxis: departure, name: t('departure'), lineStyle: { color: '#cf1322', width: 2 }, label: { formatter: t('departure') } },
+            {
+              xAxis: departure,
+              name: t(targetDayLabel(p.definitionVersion)),
+              lineStyle: { color: '#cf1322', width: 2 },
+              label: { formatter: t(targetDayLabel(p.definitionVersion)) },
+            },
             {
               xAxis: ready,
               name: t('forecastReady'),
@@ -270,11 +284,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 suffix={p.plan.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
               />
             </Col>
-            {trip || card ? (
-              <Col span={6}>
-                <Statistic title={t(card ? 'apecNeededBy' : 'departure')} value={p.departureDate} />
-              </Col>
-            ) : null}
+            <Col span={6}>
+              <Statistic title={t(targetDayLabel(p.definitionVersion))} value={p.departureDate} />
+            </Col>
             {trip ? (
               <Col span={6}>
                 <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
