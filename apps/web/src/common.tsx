@@ -1,5 +1,5 @@
 import { Alert, Button, Empty, Spin } from 'antd';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
 import { useT, type Bilingual } from './i18n';
 
@@ -94,39 +94,53 @@ export function unitNameOf(units: readonly UnitSummary[] | null | undefined, cod
   return u ? `${lang === 'zh' ? u.nameZh : u.nameEn} (${code})` : code;
 }
 
-// The registered units the signed-in grant may read (GET /api/registries/units: FAO roles, the leader, the manager and
-// the administrator all; a unit's roles their own), fetched once per session token and shared by every page.
-let unitsLoaded: { token: string; units: Promise<UnitSummary[]> } | null = null;
-function loadUnits(): Promise<UnitSummary[]> {
-  const token = currentSession()?.token ?? '';
-  if (unitsLoaded?.token !== token)
-    unitsLoaded = {
-      token,
-      // Without the names (an error) the pages show the codes: nothing is refused for it; the next page asks again.
-      units: api<{ items: UnitSummary[] }>('GET', '/api/registries/units').then(
-        (r) => r.items,
-        () => {
-          unitsLoaded = null;
-          return [];
-        },
-      ),
-    };
-  return unitsLoaded.units;
+// The units' names the app knows, one store for every page: what GET /api/registries/units answered for the
+// signed-in grant (FAO roles, the leader, the manager all; a unit's roles their own), fetched once per session token,
+// and what other answers carry (the Users page's `units`: the administrator reads no registry).
+const known = new Map<string, UnitSummary>();
+const listeners = new Set<() => void>();
+let knownVersion = 0;
+let loadedFor: string | null = null;
+
+/** Adds units' names to the store (an answer that carries them); the pages naming units show them at once. */
+export function rememberUnits(units: readonly UnitSummary[]): void {
+  let changed = false;
+  for (const u of units) {
+    const k = known.get(u.code);
+    if (k?.nameZh === u.nameZh && k.nameEn === u.nameEn) continue;
+    known.set(u.code, { code: u.code, nameZh: u.nameZh, nameEn: u.nameEn });
+    changed = true;
+  }
+  if (!changed) return;
+  knownVersion++;
+  for (const l of listeners) l();
 }
 
+function loadUnits(): void {
+  const token = currentSession()?.token ?? null;
+  if (token === null || loadedFor === token) return;
+  // Another sign-in: its grant reads its own units, not the ones the last one could.
+  if (loadedFor !== null) known.clear();
+  loadedFor = token;
+  api<{ items: UnitSummary[] }>('GET', '/api/registries/units').then(
+    (r) => rememberUnits(r.items),
+    // Without the names (an error, a role that reads no registry) the pages show the codes; nothing is refused for it.
+    () => undefined,
+  );
+}
+
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => void listeners.delete(l);
+};
+
 /**
- * Names units for any page: `unitName(code)` → 商务局 (commerce) once the units are loaded (the code alone before,
- * and for a unit the grant may not read). `units` is the list loaded, for a page's unit choices.
+ * Names units for any page: `unitName(code)` → 市商务局 (commerce) once the name is known (the code alone before, and
+ * for a unit the grant may not read).
  */
-export function useUnitNames(): { unitName: UnitName; units: UnitSummary[] } {
+export function useUnitNames(): { unitName: UnitName } {
   const { lang } = useT();
-  const [units, setUnits] = useState<UnitSummary[]>([]);
-  useEffect(() => {
-    let live = true;
-    void loadUnits().then((u) => live && setUnits(u));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return { unitName: (code: string) => unitNameOf(units, code, lang), units };
+  useSyncExternalStore(subscribe, () => knownVersion);
+  useEffect(loadUnits, []);
+  return { unitName: (code: string) => unitNameOf([...known.values()], code, lang) };
 }

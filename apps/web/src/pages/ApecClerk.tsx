@@ -9,7 +9,7 @@ import {
   type RosterPerson,
   type Session,
 } from '../api';
-import { Loaded, useLoad, useUnitNames } from '../common';
+import { Loaded, rememberUnits, useLoad, useUnitNames } from '../common';
 import { useT, type Bilingual } from '../i18n';
 import { DICT } from '../labels';
 import { neededByErrors, shanghaiToday } from '../date-rules';
@@ -43,7 +43,7 @@ type Renewal = Pick<ApecCard, 'ref' | 'holder' | 'holderName' | 'validUntil' | '
  * ApecCardApplication) and its cards. Refusals (403, 422 `whitelist`) are the API's, shown in its words.
  */
 export function ApecClerkPage({ session }: { session: Session }) {
-  const { t, lang } = useT();
+  const { t } = useT();
   const unit = session.user.unit;
   const state = useLoad(async () => {
     const [enterprise, cases, cards] = await Promise.all([
@@ -57,11 +57,12 @@ export function ApecClerkPage({ session }: { session: Session }) {
     ]);
     return { enterprise, cases: cases.items, cards: cards.items };
   }, [unit]);
-  // The unit's names (its own: GET /api/registries/units); the enterprise's answer names it too.
-  const { unitName: registryName } = useUnitNames();
+  // The unit's names: the registry's (its own unit) and the enterprise's answer, which names it too.
+  const { unitName } = useUnitNames();
   const own = state.data?.enterprise;
-  const unitName = (code: string) =>
-    code === unit && own?.nameZh ? `${lang === 'zh' ? own.nameZh : (own.nameEn ?? own.nameZh)} (${code})` : registryName(code);
+  useEffect(() => {
+    if (own?.nameZh) rememberUnits([{ code: own.unit, nameZh: own.nameZh, nameEn: own.nameEn ?? own.nameZh }]);
+  }, [own]);
   // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
   const [pending, setPending] = useState<string | null>(null);
   const [renewal, setRenewal] = useState<Renewal | null>(null);

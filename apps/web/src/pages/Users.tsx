@@ -1,7 +1,7 @@
 import { App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, type FieldError, type Grant } from '../api';
-import { fmtDateTime, Loaded, TAG, useErrorText, useLoad, useUnitNames } from '../common';
+import { api, ApiError, type FieldError, type Grant, type UnitSummary } from '../api';
+import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { ROLE_NAMES, useT } from '../i18n';
 import { validate } from '../validation';
 
@@ -37,7 +37,12 @@ export function UsersPage() {
   const { message, modal } = AntApp.useApp();
   const [filters, setFilters] = useState<{ unit?: string; role?: string; status?: string }>({});
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-  const state = useLoad(() => api<{ items: UserRow[]; total: number }>('GET', `/api/users${query ? `?${query}` : ''}`), [query]);
+  const state = useLoad(async () => {
+    const r = await api<{ items: UserRow[]; total: number; units?: UnitSummary[] }>('GET', `/api/users${query ? `?${query}` : ''}`);
+    // The grants' units by name (the administrator reads no registry: the answer names them).
+    rememberUnits(r.units ?? []);
+    return r;
+  }, [query]);
   const [creating, setCreating] = useState(false);
   const [granting, setGranting] = useState<string | null>(null);
   // Narrows the loaded list by username or name (the API filters by unit, role and status only).
