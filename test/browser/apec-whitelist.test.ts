@@ -168,7 +168,9 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     const small = page.getByLabel('注册资本（万元） 小型');
     const smallItem = criteria.locator('.ant-form-item', { has: small }).last();
     await small.fill('600');
-    await smallItem.locator('.ant-form-item-explain-error', { hasText: '小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛' }).waitFor();
+    await smallItem
+      .locator('.ant-form-item-explain-error', { hasText: '小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛' })
+      .waitFor();
     await page.getByTestId('apec-criteria-save').click();
     await criteria.getByText('小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛').waitFor();
     expect(await criteria.getByText(/已保存为第/).count()).toBe(0);

@@ -242,10 +242,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await expect(applyError.innerText()).resolves.not.toMatch(/\bunit:/);
     // Read again, the page says why the enterprise may not apply (its state by name) and the form cannot be sent.
     await clerk.reload();
-    await clerk
-      .getByTestId('apec-apply-refusal')
-      .getByText('非国有企业须在白名单内才能申请（当前：已退出）')
-      .waitFor();
+    await clerk.getByTestId('apec-apply-refusal').getByText('非国有企业须在白名单内才能申请（当前：已退出）').waitFor();
     expect(await clerk.getByTestId('apec-submit').isDisabled()).toBe(true);
 
     await desk.getByTestId('lang').click();

@@ -75,7 +75,9 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await admin.getByTestId('user-search').fill(username);
     const row = admin.locator('tr', { hasText: username });
     await row.waitFor();
-    await row.filter({ hasText: /外办受理窗口 · 市人民政府外事办公室 \(fao\)[\s\S]*外办管理人员 · 市人民政府外事办公室 \(fao\)[\s\S]*待改密/ }).waitFor();
+    await row
+      .filter({ hasText: /外办受理窗口 · 市人民政府外事办公室 \(fao\)[\s\S]*外办管理人员 · 市人民政府外事办公室 \(fao\)[\s\S]*待改密/ })
+      .waitFor();
     await screenshot(admin, 'users');
     await expectAccessible(admin);
     // English labels on the Users page.

@@ -99,7 +99,11 @@ describe('APEC cards over the API (issue 17)', () => {
     const application = { personIds: [`${ent.unit}-p1`], economies: ['JP', 'KR', 'SG'], neededBy: addDays(today(), 60) };
     // Not on the whitelist: 422 naming the rule.
     const refused = await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422);
-    expect(refused.body).toMatchObject({ code: 'RULE_VIOLATION', message: e.body.applyRefusal, errors: [{ field: 'unit', rule: 'whitelist' }] });
+    expect(refused.body).toMatchObject({
+      code: 'RULE_VIOLATION',
+      message: e.body.applyRefusal,
+      errors: [{ field: 'unit', rule: 'whitelist' }],
+    });
 
     // Admitted under the small firms' thresholds (150 万元 is below the medium 500).
     const admitted = await request(http)

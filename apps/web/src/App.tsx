@@ -248,7 +248,14 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
             data-testid="grant"
             type="secondary"
             title={`${code('role_', role)} · ${unitName(session.user.unit)}`}
-            style={{ display: 'inline-block', maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'middle' }}
+            style={{
+              display: 'inline-block',
+              maxWidth: 200,
+              overflow: 'hidden',
+              textOverflow: 'ellipsis',
+              whiteSpace: 'nowrap',
+              verticalAlign: 'middle',
+            }}
           >
             {code('role_', role)} · {unitName(session.user.unit)}
           </Typography.Text>

@@ -23,7 +23,7 @@ describe('labels: one home for the enums the pages render', () => {
     expect(codeLabel('zh', 'role_', 'apec-desk')).toBe(ROLE_LABELS['apec-desk'].zh);
   });
 
-  it('the tables are the libs\' own objects, and the web dictionary keeps no enum copy', () => {
+  it("the tables are the libs' own objects, and the web dictionary keeps no enum copy", () => {
     expect(ENUM_LABELS.stepSt_).toBe(STEP_STATUS_LABELS);
     expect(ENUM_LABELS.st_).toBe(CASE_STATUS_LABELS);
     const copies = Object.keys(DICT).filter((k) => Object.keys(ENUM_LABELS).some((prefix) => k.startsWith(prefix)));
@@ -51,7 +51,7 @@ describe('labels: one home for the enums the pages render', () => {
   });
 });
 
-describe('field paths in words: an alert never shows the API\'s path', () => {
+describe("field paths in words: an alert never shows the API's path", () => {
   it('the handed input: the APEC application refused at `unit` reads 单位：企业须在白名单内', () => {
     const e = { field: 'unit', message: { zh: '企业须在白名单内', en: 'The enterprise must be on the whitelist' } };
     expect(fieldErrorText('zh', e)).toBe('单位：企业须在白名单内');

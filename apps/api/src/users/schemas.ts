@@ -103,7 +103,7 @@ export const UserListSchema = z
     total: z.number().int(),
     units: z
       .array(z.looseObject({ code: z.string(), nameZh: z.string(), nameEn: z.string() }))
-      .meta({ description: "The registered units the listed grants name, with their names (a unit not registered is absent)" }),
+      .meta({ description: 'The registered units the listed grants name, with their names (a unit not registered is absent)' }),
   })
   .meta({
     id: 'UserList',

@@ -72,7 +72,9 @@ export class UsersAdminService {
    * `units`: the registered units the listed grants name, with their names (the administrator reads no registry:
    * the Users page names a grant's unit from here, 市商务局 (commerce)); a grant of an unregistered unit has none.
    */
-  async list(query: unknown): Promise<{ items: UserView[]; total: number; units: Array<{ code: string; nameZh: string; nameEn: string }> }> {
+  async list(
+    query: unknown,
+  ): Promise<{ items: UserView[]; total: number; units: Array<{ code: string; nameZh: string; nameEn: string }> }> {
     const q = parseOrThrow(UserQuerySchema, query, ['query']);
     await assertKnownUnit(this.registries, q.unit);
     const rows = await this.repo.list({

@@ -1,29 +1,13 @@
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import {
-  api,
-  ApiError,
-  type ApecCard,
-  type ApecEnterprise,
-  type CaseSummary,
-  type RosterPerson,
-  type Session,
-} from '../api';
+import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session } from '../api';
 import { Loaded, rememberUnits, useLoad, useUnitNames } from '../common';
 import { useT, type Bilingual } from '../i18n';
 import { DICT } from '../labels';
 import { neededByErrors, shanghaiToday } from '../date-rules';
 import { useSchemaForm } from '../schema-form';
 import { WhitelistApplySection } from './ApecWhitelistApply';
-import {
-  APEC_ECONOMIES,
-  ApplicationsTable,
-  CardsTable,
-  EnterpriseSummary,
-  HistoryTable,
-  refusalText,
-  useEconomyName,
-} from './ApecShared';
+import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
 
 /** The clerk's unit not registered as an enterprise yet (GET …/enterprises/:unit 404): no card application. */
 const NOT_REGISTERED: Bilingual = { zh: DICT.apecNotRegistered[0], en: DICT.apecNotRegistered[1] };

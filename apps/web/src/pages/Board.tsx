@@ -45,7 +45,6 @@ interface Dashboard {
   };
 }
 
-
 /** The headline the distribution is coloured against (the API's HEADLINE_DAYS). */
 const HEADLINE_DAYS = 22;
 
@@ -148,9 +147,7 @@ export default function BoardPage() {
           description={
             <ul>
               {state.error.errors.map((e) => (
-                <li key={e.field + e.rule}>
-                  {fieldErrorText(lang, e)}
-                </li>
+                <li key={e.field + e.rule}>{fieldErrorText(lang, e)}</li>
               ))}
             </ul>
           }
