@@ -235,13 +235,14 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.keyboard.type('看板测试局');
     await page.locator('.ant-select-item-option', { hasText: `看板测试局 (${users.unit})` }).waitFor();
     await page.keyboard.press('Enter');
-    await page.getByTestId('board-filters').getByText(`看板测试局 (${users.unit})`).waitFor();
     const want = (await request(api.http).get('/api/dashboard').query({ unit: users.unit, limit: 200 }).set(bearer(users.tokens.manager)))
       .body;
     await page
       .locator('.ant-card-head-title')
       .filter({ hasText: `(${want.inFlight.total})` })
       .waitFor();
+    // The chosen unit reads by its name in the filter.
+    await expect(page.getByTestId('board-filters').innerText()).resolves.toContain(`看板测试局 (${users.unit})`);
     await expect(page.getByTestId('stat-at-risk').innerText()).resolves.toContain(String(want.atRisk.total));
     await page.locator('tr', { hasText: otherTitle }).waitFor();
 
