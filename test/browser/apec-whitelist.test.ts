@@ -44,6 +44,10 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await clerk.goto('/apec');
     const form = clerk.getByTestId('apec-whitelist-form');
     await form.waitFor();
+    // Not on the whitelist yet: the card application form says why it may not apply (the API's applyRefusal, the
+    // words its 422 would use) before anything is typed, and cannot be sent.
+    await clerk.getByTestId('apec-apply-refusal').getByText('非国有企业须在白名单内才能申请（当前：未列入白名单）').waitFor();
+    expect(await clerk.getByTestId('apec-submit').isDisabled()).toBe(true);
     // The OpenAPI rule shows before anything is sent: no grade chosen.
     // A required number cleared reads as required, in words (not "类型须为 number / Must be number").
     const capital = clerk.getByLabel('注册资本（万元）');
@@ -99,6 +103,16 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
       (shown) => shown,
       60_000,
     );
+    // A whitelist filing's page shows no trip: no purpose, destinations, members, departure or trip documents
+    // (the facts hold the engine's placeholders, not the clerk's data).
+    const overview = clerk.locator('.ant-card', { has: clerk.getByText('案件概况', { exact: true }) });
+    await overview.filter({ hasText: `白名单测试公司 (${unit})` }).waitFor();
+    await expect(overview.innerText()).resolves.not.toMatch(/出访目的|目的地|成员|批件编号/);
+    expect(await clerk.getByText('距出发（天）').count()).toBe(0);
+    // The day it is planned back from is the decision's due day, named so (not a departure), also in the Gantt.
+    await clerk.locator('.ant-statistic-title', { hasText: '决定期限' }).waitFor();
+    expect(await clerk.getByText('出发日期', { exact: true }).count()).toBe(0);
+    expect(await clerk.getByTestId('pdf-application-form').count()).toBe(0);
     await act.click();
     const dialog = clerk.getByRole('dialog');
     await dialog.getByLabel('上年度对外贸易或投资额（美元）').fill('120000');
@@ -131,6 +145,9 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await clerk.getByTestId(`apec-enterprise-${unit}`).waitFor();
     await expect(clerk.getByTestId(`apec-enterprise-${unit}`).innerText()).resolves.toContain('已准入');
     expect(await clerk.getByTestId('apec-whitelist-form').count()).toBe(0);
+    // Admitted: the application form may be sent, nothing said against it.
+    expect(await clerk.getByTestId('apec-apply-refusal').count()).toBe(0);
+    expect(await clerk.getByTestId('apec-submit').isDisabled()).toBe(false);
 
     // The APEC desk's criteria: a small threshold above the medium one is refused at its field, in the API's words.
     const page = await stack.pageAs('apec-desk');
@@ -146,10 +163,22 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
     await from.fill('');
     await fromItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
+    // A small threshold above the medium one: refused as typed, at its field, in the domain's words (the API's check),
+    // before anything is sent; a save then sends nothing and the message stays.
     const small = page.getByLabel('注册资本（万元） 小型');
+    const smallItem = criteria.locator('.ant-form-item', { has: small }).last();
     await small.fill('600');
+    await smallItem
+      .locator('.ant-form-item-explain-error', { hasText: '小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛' })
+      .waitFor();
     await page.getByTestId('apec-criteria-save').click();
     await criteria.getByText('小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛').waitFor();
+    expect(await criteria.getByText(/已保存为第/).count()).toBe(0);
+    // Back within the rule: the message goes as typed.
+    await small.fill('100');
+    await smallItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
+    await small.fill('600');
+    await smallItem.locator('.ant-form-item-explain-error').first().waitFor();
     await expectAccessible(page);
     await screenshot(page, 'apec-whitelist-criteria');
     // English: the card's labels change with the rest of the page.

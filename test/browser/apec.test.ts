@@ -156,8 +156,18 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await expectAccessible(desk);
     await screenshot(desk, 'apec-desk');
 
+    // The admission dialog is titled by the enterprise's name, the code beside (not the bare code).
+    await desk.getByTestId(`apec-admit-${unit}`).click();
+    await desk.getByRole('dialog').getByText(`准入评估 · 测试贸易公司 (${unit})`, { exact: true }).waitFor();
+    await desk
+      .getByRole('dialog')
+      .getByRole('button', { name: /取\s?消|Cancel/ })
+      .click();
+    await desk.getByRole('dialog').waitFor({ state: 'detached' });
+
     // A move the state does not allow is refused by the API (409), shown in its words; nothing changes.
     await desk.getByTestId(`apec-lift-${unit}`).click();
+    await desk.getByRole('dialog').getByText(`恢复 · 测试贸易公司 (${unit})`, { exact: true }).waitFor();
     await desk
       .getByRole('dialog')
       .getByRole('button', { name: /确\s?定|OK/ })
@@ -217,6 +227,23 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await detail.getByText(`测试贸易公司 (${unit})`).waitFor();
     const shown = `${await exitedRow.innerText()}\n${await detail.innerText()}`;
     expect(shown).not.toMatch(/\b(exited|admitted|violation|non-state|small)\b/);
+
+    // The clerk's page was loaded before the exit: its form still offers the application. Sent now, the API refuses
+    // it (422 at the field `unit`); the alert names the field by its label, never the path (`unit: …`).
+    await pickOption(clerk, clerk.getByLabel('申请人（企业人员名册）', { exact: true }), `李四 (${unit}-p1)`, {
+      multiple: true,
+      search: true,
+    });
+    await pickOption(clerk, clerk.getByLabel('预审经济体', { exact: true }), '日本 (JP)', { multiple: true, search: true });
+    await clerk.locator('#neededBy').fill(addDays(shanghaiDate(Date.now()), 90));
+    await clerk.getByTestId('apec-submit').click();
+    const applyError = clerk.getByTestId('apec-apply-error');
+    await applyError.getByText(/单位：企业须在白名单内 \/ Unit: The enterprise must be on the whitelist/).waitFor();
+    await expect(applyError.innerText()).resolves.not.toMatch(/\bunit:/);
+    // Read again, the page says why the enterprise may not apply (its state by name) and the form cannot be sent.
+    await clerk.reload();
+    await clerk.getByTestId('apec-apply-refusal').getByText('非国有企业须在白名单内才能申请（当前：已退出）').waitFor();
+    expect(await clerk.getByTestId('apec-submit').isDisabled()).toBe(true);
 
     await desk.getByTestId('lang').click();
     await desk.getByRole('heading', { name: 'APEC cards and the enterprise whitelist' }).waitFor();

@@ -4,6 +4,9 @@ import type { Download, Page } from 'playwright-core';
 import request from 'supertest';
 import { actionable, actOn, getProgress } from '../support/api-flow';
 import { bearer, canonicalSubmission } from '../support/api-harness';
+import { DataSource } from 'typeorm';
+import { RegistriesRepository } from '@df/persistence';
+import { enterpriseUnit } from '../support/factories';
 import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
 /**
@@ -56,6 +59,11 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
 
   beforeAll(async () => {
     stack = await startStack(3);
+    // The cases' unit in the registry: the board names it (its filter's options, the table), the code beside.
+    await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
+      enterpriseUnit(stack.users.unit, { zh: '看板测试局', en: 'Board Test Bureau' }),
+      { id: 'test', role: 'system' },
+    );
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -222,8 +230,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
       .waitFor();
 
     // The unit filter: the API's figures for the unit.
+    // Its options are the units by name, the code beside; typing the name finds it.
     await page.getByRole('combobox', { name: '按单位筛选' }).click();
-    await page.keyboard.type(users.unit);
+    await page.keyboard.type('看板测试局');
+    await page.locator('.ant-select-item-option', { hasText: `看板测试局 (${users.unit})` }).waitFor();
     await page.keyboard.press('Enter');
     const want = (await request(api.http).get('/api/dashboard').query({ unit: users.unit, limit: 200 }).set(bearer(users.tokens.manager)))
       .body;
@@ -231,6 +241,8 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
       .locator('.ant-card-head-title')
       .filter({ hasText: `(${want.inFlight.total})` })
       .waitFor();
+    // The chosen unit reads by its name in the filter.
+    await expect(page.getByTestId('board-filters').innerText()).resolves.toContain(`看板测试局 (${users.unit})`);
     await expect(page.getByTestId('stat-at-risk').innerText()).resolves.toContain(String(want.atRisk.total));
     await page.locator('tr', { hasText: otherTitle }).waitFor();
 
@@ -243,7 +255,7 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByTestId('period-from').fill('2021-01-01');
     await page
       .getByTestId('filter-error')
-      .getByText(/截止日期: 结束日期早于开始日期（2021-01-01）/)
+      .getByText(/截止日期：结束日期早于开始日期（2021-01-01）/)
       .waitFor();
     // By submission date, today included: the cases submitted in this test are back.
     await page.getByTestId('period-from').fill(shanghaiDate(-1));

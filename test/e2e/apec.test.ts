@@ -81,12 +81,29 @@ describe('APEC cards over the API (issue 17)', () => {
       .send({ ownership: 'non-state', size: 'small' })
       .expect(200);
     documented(S.EnterpriseViewSchema, e.body);
-    expect(e.body).toMatchObject({ whitelist: null, mayApply: false });
+    // The answer names the unit (the registry's names) and says why it may not apply yet, as the refusal below will.
+    expect(e.body).toMatchObject({
+      unit: ent.unit,
+      nameZh: '测试企业',
+      nameEn: 'Test Co.',
+      whitelist: null,
+      mayApply: false,
+      applyRefusal: {
+        zh: '非国有企业须在白名单内才能申请（当前：未列入白名单）',
+        en: 'A non-state enterprise applies only while on the whitelist (now: Not on the whitelist)',
+      },
+    });
+    const read = await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(clerk).expect(200);
+    expect(read.body).toMatchObject({ nameZh: '测试企业', nameEn: 'Test Co.', applyRefusal: e.body.applyRefusal });
 
     const application = { personIds: [`${ent.unit}-p1`], economies: ['JP', 'KR', 'SG'], neededBy: addDays(today(), 60) };
     // Not on the whitelist: 422 naming the rule.
     const refused = await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422);
-    expect(refused.body).toMatchObject({ code: 'RULE_VIOLATION', errors: [{ field: 'unit', rule: 'whitelist' }] });
+    expect(refused.body).toMatchObject({
+      code: 'RULE_VIOLATION',
+      message: e.body.applyRefusal,
+      errors: [{ field: 'unit', rule: 'whitelist' }],
+    });
 
     // Admitted under the small firms' thresholds (150 万元 is below the medium 500).
     const admitted = await request(http)
@@ -95,7 +112,11 @@ describe('APEC cards over the API (issue 17)', () => {
       .send({ registeredCapitalWan: 150, foreignTradeUsd: 120_000, taxCreditGrade: 'A', creditRecordClean: true })
       .expect(200);
     documented(S.AdmissionResultSchema, admitted.body);
-    expect(admitted.body).toMatchObject({ admitted: true, failures: [], enterprise: { whitelist: { state: 'admitted' }, mayApply: true } });
+    expect(admitted.body).toMatchObject({
+      admitted: true,
+      failures: [],
+      enterprise: { nameZh: '测试企业', whitelist: { state: 'admitted' }, mayApply: true, applyRefusal: null },
+    });
 
     // Bad input: every field named with its rule.
     const bad = await request(http)

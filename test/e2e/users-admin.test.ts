@@ -244,6 +244,9 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     documented(S.UserViewSchema, (await request(api.http).get(`/api/users/${clerk}`).set(bearer(admin)).expect(200)).body);
     const byRole = await request(api.http).get('/api/users').query({ role: 'personnel', unit }).set(bearer(admin)).expect(200);
     expect(byRole.body.items.map((u: { username: string }) => u.username)).toEqual([clerk]);
+    // The grants' registered units with their names (the admin reads no registry: the Users page names units from here).
+    documented(S.UserListSchema, byRole.body);
+    expect(byRole.body.units).toContainEqual({ code: unit, nameZh: '测试局', nameEn: 'Test bureau' });
     const none = await request(api.http).get('/api/users').query({ role: 'personnel', unit: 'fao' }).set(bearer(admin)).expect(200);
     expect(none.body.total).toBe(0);
     expect((await request(api.http).get('/api/users').query({ role: 'wizard' }).set(bearer(admin)).expect(400)).body.errors[0].field).toBe(

@@ -3,7 +3,8 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
 import { api, currentSession, onPasswordChangeRequired, onSessionExpired, setSession, type InboxItem, type Session } from './api';
-import { LangContext, initialLang, ROLE_NAMES, useT, type Lang, type LabelKey } from './i18n';
+import { LangContext, initialLang, useT, type Lang, type LabelKey } from './i18n';
+import { useUnitNames } from './common';
 import { navigate, usePath } from './router';
 import { CasesPage } from './pages/Cases';
 import { ExpiredPage, LoginPage } from './pages/Login';
@@ -168,7 +169,8 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
 }
 
 function Frame({ session, path, onSignOut, children }: { session: Session; path: string; onSignOut(): void; children: React.ReactNode }) {
-  const { t, lang, pick } = useT();
+  const { t, lang, code } = useT();
+  const { unitName } = useUnitNames();
   const { setLang } = useLangSetter();
   const [count, setCount] = useState<number | null>(null);
   // The header's count: the user's notifications, derived from the inbox (refreshed every 30 s).
@@ -241,8 +243,21 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
           <Typography.Text data-testid="user" aria-label={t('userMenu')}>
             {session.user.name ?? session.user.username}
           </Typography.Text>
-          <Typography.Text data-testid="grant" type="secondary">
-            {ROLE_NAMES[role] ? pick(ROLE_NAMES[role]) : role} · {session.user.unit}
+          {/* A long unit name is cut (in full on hover) so the menu keeps its room. */}
+          <Typography.Text
+            data-testid="grant"
+            type="secondary"
+            title={`${code('role_', role)} · ${unitName(session.user.unit)}`}
+            style={{
+              display: 'inline-block',
+              maxWidth: 200,
+              overflow: 'hidden',
+              textOverflow: 'ellipsis',
+              whiteSpace: 'nowrap',
+              verticalAlign: 'middle',
+            }}
+          >
+            {code('role_', role)} · {unitName(session.user.unit)}
           </Typography.Text>
           <Button data-testid="change-password" onClick={() => navigate('/password')}>
             {t('changePassword')}

@@ -240,6 +240,8 @@ export interface StepProgress {
 
 export interface Progress {
   caseId: string;
+  /** The definition version the case runs (its process: processOfVersion). */
+  definitionVersion: string;
   title: string;
   unit: string;
   status: string;
@@ -313,11 +315,16 @@ export const catalog = (): Promise<Catalog> =>
 /** GET /api/apec/enterprises/:unit (ApecEnterpriseView): an enterprise, its whitelist state and history. docs/apec.md. */
 export interface ApecEnterprise {
   unit: string;
+  /** The unit's names in the registry (null: not registered). */
+  nameZh: string | null;
+  nameEn: string | null;
   ownership: 'state' | 'non-state';
   size: 'large' | 'medium' | 'small' | 'micro';
   /** null: never listed (a state enterprise needs no whitelist). */
   whitelist: { state: 'admitted' | 'suspended' | 'exited'; reason: string | null; since: string; reviewDueOn: string | null } | null;
   mayApply: boolean;
+  /** Why it may not apply for cards now, naming its whitelist state (the application's 422 says the same); null: it may. */
+  applyRefusal: Bilingual | null;
   history: Array<{
     action: string;
     fromState: string | null;

@@ -1,6 +1,6 @@
 import { Alert, Button, Empty, Spin } from 'antd';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, type Catalog } from './api';
+import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
 import { useT, type Bilingual } from './i18n';
 
 /** Loads data for a page: loading, error and empty states are rendered by <Loaded>. */
@@ -84,3 +84,63 @@ export function countryName(cat: Pick<Catalog, 'countries'> | null | undefined, 
 
 /** Solid tag colours dark enough for white text at WCAG AA contrast (Ant Design's light presets are not). */
 export const TAG = { red: '#cf1322', green: '#237804', gold: '#874d00', orange: '#ad4e00', blue: '#0958d9', purple: '#531dab' } as const;
+
+/** A unit as the pages name it: its name in the user's language, the code beside (`星海国际贸易有限公司 (trading)`). */
+export type UnitName = (code: string) => string;
+
+/** `code` named from `units` (`商务局 (commerce)`); a code not among them as itself. */
+export function unitNameOf(units: readonly UnitSummary[] | null | undefined, code: string, lang: 'zh' | 'en'): string {
+  const u = units?.find((x) => x.code === code);
+  return u ? `${lang === 'zh' ? u.nameZh : u.nameEn} (${code})` : code;
+}
+
+// The units' names the app knows, one store for every page: what GET /api/registries/units answered for the
+// signed-in grant (FAO roles, the leader, the manager all; a unit's roles their own), fetched once per session token,
+// and what other answers carry (the Users page's `units`: the administrator reads no registry).
+const known = new Map<string, UnitSummary>();
+const listeners = new Set<() => void>();
+let knownVersion = 0;
+let loadedFor: string | null = null;
+
+/** Adds units' names to the store (an answer that carries them); the pages naming units show them at once. */
+export function rememberUnits(units: readonly UnitSummary[]): void {
+  let changed = false;
+  for (const u of units) {
+    const k = known.get(u.code);
+    if (k?.nameZh === u.nameZh && k.nameEn === u.nameEn) continue;
+    known.set(u.code, { code: u.code, nameZh: u.nameZh, nameEn: u.nameEn });
+    changed = true;
+  }
+  if (!changed) return;
+  knownVersion++;
+  for (const l of listeners) l();
+}
+
+function loadUnits(): void {
+  const token = currentSession()?.token ?? null;
+  if (token === null || loadedFor === token) return;
+  // Another sign-in: its grant reads its own units, not the ones the last one could.
+  if (loadedFor !== null) known.clear();
+  loadedFor = token;
+  api<{ items: UnitSummary[] }>('GET', '/api/registries/units').then(
+    (r) => rememberUnits(r.items),
+    // Without the names (an error, a role that reads no registry) the pages show the codes; nothing is refused for it.
+    () => undefined,
+  );
+}
+
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => void listeners.delete(l);
+};
+
+/**
+ * Names units for any page: `unitName(code)` → 市商务局 (commerce) once the name is known (the code alone before, and
+ * for a unit the grant may not read).
+ */
+export function useUnitNames(): { unitName: UnitName } {
+  const { lang } = useT();
+  useSyncExternalStore(subscribe, () => knownVersion);
+  useEffect(loadUnits, []);
+  return { unitName: (code: string) => unitNameOf([...known.values()], code, lang) };
+}

@@ -1,8 +1,8 @@
 import { createContext, useContext } from 'react';
 import { ROLE_LABELS, USER_ROLES } from '../../../libs/domain/src/roles';
-import { codeLabel, DICT, hasLabel, type LabelKey } from './labels';
+import { codeLabel, DICT, hasLabel, type EnumKind, type LabelKey } from './labels';
 
-export { hasLabel, type LabelKey };
+export { hasLabel, type EnumKind, type LabelKey };
 
 /** The two languages of the app: Chinese first (the default), English one click away. */
 export type Lang = 'zh' | 'en';
@@ -24,8 +24,8 @@ export function useT() {
   const { lang } = useContext(LangContext);
   const t = (key: LabelKey): string => DICT[key][lang === 'zh' ? 0 : 1];
   const pick = (b: Bilingual | null | undefined): string => (b ? b[lang] : '');
-  /** An enum value through the label map (`code('apecWl_', 'exited')` → 已退出): see codeLabel. */
-  const code = (prefix: string, value: string | null | undefined): string => codeLabel(lang, prefix, value);
+  /** An enum value through its one label table (`code('apecWl_', 'exited')` → 已退出): see codeLabel. */
+  const code = (kind: EnumKind, value: string | null | undefined): string => codeLabel(lang, kind, value);
   return { t, pick, code, lang };
 }
 

@@ -1,54 +1,79 @@
 import { describe, expect, it } from '@jest/globals';
-import { DECISION_KINDS, STEP_STATUSES } from '../../../libs/contracts/src/delegation';
-import { CASE_EVENT_TYPES } from '../../../libs/contracts/src/events';
-import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { ATTACHMENT_KINDS } from '../../../libs/domain/src/attachments';
-import { CARD_STATUSES, ENTERPRISE_SIZES, OWNERSHIPS, WHITELIST_STATES } from '../../../libs/domain/src/definition/apec-card';
-import { INSTANCE_STATUSES } from '../../../libs/domain/src/instances';
-import { codeLabel, DICT, hasLabel } from './labels';
+import { CASE_EVENT_LABELS, DECISION_KIND_LABELS, STEP_STATUS_LABELS } from '../../../libs/contracts/src/labels';
+import { CASE_STATUS_LABELS } from '../../../libs/domain/src/access';
+import { WHITELIST_ACTIONS } from '../../../libs/domain/src/definition/apec-card';
+import { ROLE_LABELS } from '../../../libs/domain/src/roles';
+import { codeLabel, DICT, ENUM_LABELS, enumLabel, fieldErrorText, fieldLabel, type EnumKind } from './labels';
 
 const HAN = /[\u4e00-\u9fff]/;
 
-// Every enum the pages render, by the prefix its labels carry: the values come from where the API takes them.
-const RENDERED: Array<[string, string, readonly string[]]> = [
-  ['whitelist states', 'apecWl_', WHITELIST_STATES],
-  [
-    'whitelist history actions (ApecRepository.history)',
-    'apecAct_',
-    ['admitted', 're-admitted', 'suspended', 'lifted', 'exited', 'refused'],
-  ],
-  ['enterprise sizes', 'apecSize_', ENTERPRISE_SIZES],
-  ['ownerships', 'apecOwn_', OWNERSHIPS],
-  ['card statuses', 'apecCard_', CARD_STATUSES],
-  ['case statuses', 'st_', CASE_STATUSES],
-  ['step statuses (progress and instances)', 'stepSt_', [...new Set([...STEP_STATUSES, ...INSTANCE_STATUSES])]],
-  ['deficiency statuses', 'def_', ['missing', 'overdue', 'supplied']],
-  ['attachment kinds', 'ak_', ATTACHMENT_KINDS],
-  ['timeline events', 'ev_', CASE_EVENT_TYPES],
-  ['decisions', '', DECISION_KINDS],
-];
-
-describe('labels: no raw English code inside Chinese text', () => {
-  it.each(RENDERED)('every value of %s has a label in both languages', (_what, prefix, values) => {
-    for (const v of values) {
-      const key = `${prefix}${v}`;
-      expect({ key, known: hasLabel(key) }).toEqual({ key, known: true });
-      const [zh, en] = DICT[key as keyof typeof DICT];
-      expect(zh).toMatch(HAN);
-      expect(en).not.toMatch(HAN);
+describe('labels: one home for the enums the pages render', () => {
+  it.each(Object.keys(ENUM_LABELS) as EnumKind[])('every value of %s has a label in both languages', (kind) => {
+    for (const [value, label] of Object.entries(ENUM_LABELS[kind])) {
+      expect({ value, zh: HAN.test(label.zh), en: HAN.test(label.en) }).toEqual({ value, zh: true, en: false });
     }
   });
 
-  it('the handed input: the whitelist state "exited" reads 已退出 / Exited, and as a history action 退出白名单', () => {
+  it('the web shows the very label the API texts use: step status done is 已办结, not a copy of its own', () => {
+    expect(codeLabel('zh', 'stepSt_', 'done')).toBe('已办结');
+    expect(codeLabel('zh', 'stepSt_', 'done')).toBe(STEP_STATUS_LABELS.done.zh);
+    expect(codeLabel('zh', 'st_', 'cancelled')).toBe(CASE_STATUS_LABELS.cancelled.zh);
+    expect(codeLabel('zh', 'decision_', 'accept-with-deficiencies')).toBe(DECISION_KIND_LABELS['accept-with-deficiencies'].zh);
+    expect(codeLabel('en', 'ev_', 'step.completed')).toBe(CASE_EVENT_LABELS['step.completed'].en);
+    expect(codeLabel('zh', 'role_', 'apec-desk')).toBe(ROLE_LABELS['apec-desk'].zh);
+  });
+
+  it("the tables are the libs' own objects, and the web dictionary keeps no enum copy", () => {
+    expect(ENUM_LABELS.stepSt_).toBe(STEP_STATUS_LABELS);
+    expect(ENUM_LABELS.st_).toBe(CASE_STATUS_LABELS);
+    const copies = Object.keys(DICT).filter((k) => Object.keys(ENUM_LABELS).some((prefix) => k.startsWith(prefix)));
+    expect(copies).toEqual([]);
+  });
+
+  it('every whitelist history action has its label in the domain', () => {
+    for (const a of WHITELIST_ACTIONS) expect(enumLabel('apecAct_', a)).toBeDefined();
+    expect(codeLabel('zh', 'apecAct_', 'exited')).toBe('退出白名单');
     expect(codeLabel('zh', 'apecWl_', 'exited')).toBe('已退出');
     expect(codeLabel('en', 'apecWl_', 'exited')).toBe('Exited');
-    expect(codeLabel('zh', 'apecAct_', 'exited')).toBe('退出白名单');
     expect(codeLabel('zh', 'apecSize_', 'micro')).toBe('微型');
+  });
+
+  it('English labels written to sit inside a sentence are sentence-cased on their own', () => {
+    expect(codeLabel('en', 'apecMove_', 'suspend')).toBe('Suspend');
+    expect(codeLabel('en', 'exit_', 'violation')).toBe('A violation');
   });
 
   it('a value the app does not know yet is said to be unknown, its code beside; nothing is a dash', () => {
     expect(codeLabel('zh', 'apecWl_', 'frozen')).toBe('未知取值（frozen）');
     expect(codeLabel('en', 'apecWl_', 'frozen')).toBe('Unknown value (frozen)');
     expect(codeLabel('zh', 'apecWl_', null)).toBe('—');
+    expect(codeLabel('zh', 'role_', 'toString')).toBe('未知取值（toString）');
+  });
+});
+
+describe("field paths in words: an alert never shows the API's path", () => {
+  it('the handed input: the APEC application refused at `unit` reads 单位：企业须在白名单内', () => {
+    const e = { field: 'unit', message: { zh: '企业须在白名单内', en: 'The enterprise must be on the whitelist' } };
+    expect(fieldErrorText('zh', e)).toBe('单位：企业须在白名单内');
+    expect(fieldErrorText('en', e)).toBe('Unit: The enterprise must be on the whitelist');
+  });
+
+  it.each([
+    ['members[1].passport.number', '成员 第 2 项 · 护照号码', 'Members #2 · Passport number'],
+    ['destinations[0].inviter.organization', '目的地 第 1 项 · 邀请单位', 'Destinations #1 · Inviting organization'],
+    ['missingDocuments[2].neededBy', '缺少的材料 第 3 项 · 最迟补齐于步骤', 'Missing documents #3 · Needed by step'],
+    ['neededBy', '需用卡日期', 'Needed by'],
+    ['query.from', '起始日期', 'From'],
+    ['registeredCapitalWan.small', '注册资本（万元） · 小型', 'Registered capital (10 000 yuan) · Small'],
+    ['economies[2]', '预审经济体 第 3 项', 'Economies to pre-clear #3'],
+    ['grants[0].unit', '角色授权 第 1 项 · 单位', 'Role grants #1 · Unit'],
+  ])('%s reads %s / %s', (field, zh, en) => {
+    expect(fieldLabel('zh', field)).toBe(zh);
+    expect(fieldLabel('en', field)).toBe(en);
+  });
+
+  it('a path with no labelled segment shows the message alone, not the path', () => {
+    expect(fieldLabel('zh', 'body.somethingNew')).toBeNull();
+    expect(fieldErrorText('zh', { field: 'body.somethingNew', message: { zh: '必填', en: 'Required' } })).toBe('必填');
   });
 });

@@ -1,9 +1,23 @@
+import { CASE_EVENT_LABELS, DECISION_KIND_LABELS, DEFICIENCY_STATUS_LABELS, STEP_STATUS_LABELS } from '../../../libs/contracts/src/labels';
+import { CASE_STATUS_LABELS } from '../../../libs/domain/src/access';
+import { ATTACHMENT_KIND_LABELS } from '../../../libs/domain/src/attachments';
+import {
+  CARD_STATUS_LABELS,
+  ENTERPRISE_SIZE_LABELS,
+  EXIT_REASON_LABELS,
+  OWNERSHIP_LABELS,
+  WHITELIST_ACTION_LABELS,
+  WHITELIST_MOVE_LABELS,
+  WHITELIST_STATE_LABELS,
+} from '../../../libs/domain/src/definition/apec-card';
+import { ROLE_LABELS, type Label } from '../../../libs/domain/src/roles';
+
 /**
- * Every label of the web app in both languages, [Chinese, English] (a plain module: the pages read it through useT in
- * i18n.tsx, the unit spec checks it covers every enum value the pages show).
+ * The web app's own words in both languages, [Chinese, English] (a plain module: the pages read it through useT in
+ * i18n.tsx). Keys are stable; tests switch to English and check that no Chinese label is left on the page.
+ * An enum value the API sends is NOT labelled here: ENUM_LABELS below reads the one table the API and its
+ * messages use (libs/domain, libs/contracts), so the page and the API's texts say the same word.
  */
-// Every label of the app in both languages. Keys are stable; tests switch to English and check
-// that no Chinese label is left on the page.
 export const DICT = {
   appTitle: ['因公出国（境）审护签', 'Outbound Delegations'],
   signIn: ['登录', 'Sign in'],
@@ -104,10 +118,6 @@ export const DICT = {
   onBehalfOf: ['代为办理对象', 'On behalf of'],
   // decision dialog
   decision: ['审批决定', 'Decision'],
-  approve: ['同意', 'Approve'],
-  reject: ['不同意', 'Reject'],
-  return: ['退回修改', 'Return for revision'],
-  'accept-with-deficiencies': ['容缺受理', 'Accept with deficiencies'],
   returnTo: ['退回至步骤', 'Return to step'],
   comment: ['意见', 'Comment'],
   reasonRequired: ['不同意时须填写理由', 'A reason is required to reject'],
@@ -140,29 +150,6 @@ export const DICT = {
     '计划跨越尚未公布放假安排的年份，按法定节假日暂排',
     'The plan crosses a year with no published holiday schedule: planned with its statutory holidays',
   ],
-  // The timeline's events (libs/contracts/src/events.ts), in the office's words.
-  'ev_case.submitted': ['提交申请', 'Submitted'],
-  'ev_case.replanned': ['重新预测', 'Forecast updated'],
-  'ev_case.amended': ['变更申请', 'Amended'],
-  'ev_case.departed': ['已出发', 'Departed'],
-  'ev_case.closed': ['案件办结', 'Case closed'],
-  'ev_member.withdrawn': ['成员退出', 'Member withdrawn'],
-  'ev_step.awaiting': ['待办理', 'Awaiting'],
-  'ev_step.skipped': ['无需办理', 'Not needed'],
-  'ev_step.completed': ['已办结', 'Completed'],
-  'ev_step.decided': ['已审批', 'Decided'],
-  'ev_step.returned': ['退回重办', 'Returned to be done again'],
-  'ev_step.blocked': ['受阻', 'Blocked'],
-  'ev_step.unblocked': ['解除受阻', 'Unblocked'],
-  'ev_step.withdrawn': ['撤销步骤', 'Step withdrawn'],
-  'ev_step.overdue': ['已超期', 'Overdue'],
-  'ev_notice.objection': ['公示异议', 'Notice objection'],
-  'ev_deficiency.raised': ['容缺受理', 'Accepted with missing documents'],
-  'ev_deficiency.supplied': ['补交材料', 'Document supplied'],
-  'ev_deficiency.overdue': ['缺件逾期', 'Missing document overdue'],
-  'ev_deficiency.extended': ['缺件延期', 'Missing document deadline extended'],
-  'ev_attachment.added': ['上传附件', 'Attachment uploaded'],
-  'ev_attachment.removed': ['删除附件', 'Attachment removed'],
   attachments: ['附件材料', 'Attachments'],
   attachmentsNeeded: ['办结前须上传', 'needs before completion'],
   attachmentMissing: ['缺', 'missing'],
@@ -177,12 +164,6 @@ export const DICT = {
   fileSize: ['大小', 'Size'],
   uploadedBy: ['上传人', 'Uploaded by'],
   uploadedAt: ['上传时间', 'Uploaded at'],
-  'ak_invitation-letter': ['邀请函', 'Invitation letter'],
-  'ak_invitation-translation': ['邀请函译文', 'Invitation letter translation'],
-  'ak_inviter-note': ['邀请方情况说明', 'Note on the inviting party'],
-  ak_itinerary: ['日程安排', 'Itinerary'],
-  'ak_passport-copy': ['护照复印件', 'Passport copy'],
-  ak_other: ['其他材料', 'Other document'],
   extendDeadline: ['延期补交', 'Extend deadline'],
   extendReason: ['延期理由', 'Reason for the extension'],
   cancelCase: ['终止（撤销）案件', 'End (cancel) the case'],
@@ -198,12 +179,6 @@ export const DICT = {
   members: ['成员', 'Members'],
   destinations: ['目的地', 'Destinations'],
   approvalNo: ['批件编号', 'Approval No.'],
-  legendDone: ['已完成', 'Done'],
-  legendAwaiting: ['待办理', 'Awaiting'],
-  legendPending: ['未开始', 'Pending'],
-  legendOverdue: ['超期', 'Overdue'],
-  legendBlocked: ['受阻', 'Blocked'],
-  legendSkipped: ['不适用', 'Skipped'],
   // board
   filterUnit: ['按单位筛选', 'Filter by unit'],
   filterProcess: ['按业务筛选', 'Filter by process'],
@@ -242,9 +217,6 @@ export const DICT = {
   backHome: ['返回首页', 'Back home'],
   saved: ['已提交', 'Sent'],
   time: ['时间', 'Time'],
-  def_missing: ['待补交', 'Missing'],
-  def_overdue: ['已超期', 'Overdue'],
-  def_supplied: ['已补交', 'Supplied'],
   returnedOn: ['回国日期', 'Returned on'],
   userMenu: ['当前用户', 'Signed in as'],
   changePassword: ['修改密码', 'Change password'],
@@ -287,14 +259,6 @@ export const DICT = {
   mustChange: ['待改密', 'Must change password'],
   create: ['创建', 'Create'],
   close: ['关闭', 'Close'],
-  st_open: ['办理中', 'Open'],
-  st_departed: ['已出发', 'Departed'],
-  st_completed: ['已办结', 'Completed'],
-  st_rejected: ['未获批准', 'Rejected'],
-  st_withdrawn: ['已撤回', 'Withdrawn'],
-  st_cancelled: ['已取消', 'Cancelled'],
-  st_failed: ['异常终止', 'Failed'],
-  st_terminated: ['强制终止', 'Terminated'],
   // APEC cards (issue 17): the enterprise clerk's and the APEC desk's pages.
   navApec: ['APEC商务旅行卡', 'APEC cards'],
   apecTitle: ['APEC商务旅行卡', 'APEC Business Travel Cards'],
@@ -345,27 +309,9 @@ export const DICT = {
   apecEvaluate: ['评估准入', 'Evaluate admission'],
   apecAdmitted: ['已准入白名单', 'Admitted to the whitelist'],
   apecRefused: ['未达准入条件', 'Admission refused'],
-  apecMove_suspend: ['暂停', 'Suspend'],
-  apecMove_lift: ['恢复', 'Lift the suspension'],
-  apecMove_exit: ['退出', 'Exit'],
-  apecMove_readmit: ['重新准入', 'Re-admit'],
   apecMoveDone: ['已办理', 'Done'],
   apecStopped: ['已终止的申请', 'Applications stopped'],
   apecActions: ['白名单管理', 'Whitelist actions'],
-  apecWl_admitted: ['已准入', 'Admitted'],
-  apecWl_suspended: ['已暂停', 'Suspended'],
-  apecWl_exited: ['已退出', 'Exited'],
-  apecCard_valid: ['有效', 'Valid'],
-  'apecCard_renewal-open': ['可换卡', 'Renewal open'],
-  apecCard_expired: ['已过期', 'Expired'],
-  apecCard_lost: ['已挂失', 'Lost'],
-  apecCard_cancelled: ['已注销', 'Cancelled'],
-  apecOwn_state: ['国有', 'State-owned'],
-  'apecOwn_non-state': ['非国有', 'Non-state'],
-  apecSize_large: ['大型', 'Large'],
-  apecSize_medium: ['中型', 'Medium'],
-  apecSize_small: ['小型', 'Small'],
-  apecSize_micro: ['微型', 'Micro'],
   apecRegister: ['登记企业', 'Register an enterprise'],
   apecEdit: ['修改登记', 'Edit'],
   apecSave: ['保存', 'Save'],
@@ -376,23 +322,13 @@ export const DICT = {
   apecRenew: ['续办', 'Renew'],
   apecRenewing: ['续办此卡', 'Renewing the card of'],
   apecRosterEmpty: ['本企业人员名册中没有在职人员', 'No active person on your enterprise roster'],
-  // Enum values the pages render (issue: no raw English code inside Chinese text), by prefix: see codeLabel.
-  apecAct_admitted: ['准入白名单', 'Admitted'],
-  'apecAct_re-admitted': ['重新准入', 'Re-admitted'],
-  apecAct_suspended: ['暂停', 'Suspended'],
-  apecAct_lifted: ['恢复', 'Suspension lifted'],
-  apecAct_exited: ['退出白名单', 'Exited'],
-  apecAct_refused: ['准入评估未通过', 'Admission refused'],
-  stepSt_pending: ['未开始', 'Pending'],
-  stepSt_ready: ['可开始', 'Ready'],
-  stepSt_awaiting: ['待办理', 'Awaiting'],
-  stepSt_blocked: ['受阻', 'Blocked'],
-  stepSt_done: ['已完成', 'Done'],
-  stepSt_skipped: ['不适用', 'Skipped'],
-  stepSt_overdue: ['超期', 'Overdue'],
-  stepSt_returned: ['退回重办', 'Returned'],
-  stepSt_withdrawn: ['已撤销', 'Withdrawn'],
   unknownValue: ['未知取值', 'Unknown value'],
+  // Fields a refusal may name that no form item above labels.
+  effectiveFrom: ['生效日期', 'Effective from'],
+  taxCreditGrades: ['接受的纳税信用等级', 'Tax credit grades accepted'],
+  itemNo: ['第 {n} 项', '#{n}'],
+  applicants: ['申请人', 'Applicants'],
+  decisionDue: ['决定期限', 'Decision due'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;
@@ -400,16 +336,152 @@ export type LabelKey = keyof typeof DICT;
 export const hasLabel = (key: string): key is LabelKey => key in DICT;
 
 /**
- * An enum value the API sends (`value`: a status, state, size, kind…) in the user's language: the label `prefix + value`.
- * A value the app has no label for yet (added to the API later) is shown as 未知取值 / Unknown value with the code beside,
- * never as a bare code inside Chinese text. null/undefined: '—'.
+ * The enums the pages render, each with its one label table (the domain's or the contracts'; the web keeps no copy):
+ * whitelist states, history actions and moves, enterprise sizes and ownerships, card statuses, exit reasons, case
+ * and step statuses, deficiency statuses, attachment kinds, timeline events, decisions and roles.
  */
-export function codeLabel(lang: 'zh' | 'en', prefix: string, value: string | null | undefined): string {
+export const ENUM_LABELS = {
+  apecWl_: WHITELIST_STATE_LABELS,
+  apecAct_: WHITELIST_ACTION_LABELS,
+  apecMove_: WHITELIST_MOVE_LABELS,
+  apecSize_: ENTERPRISE_SIZE_LABELS,
+  apecOwn_: OWNERSHIP_LABELS,
+  apecCard_: CARD_STATUS_LABELS,
+  exit_: EXIT_REASON_LABELS,
+  st_: CASE_STATUS_LABELS,
+  stepSt_: STEP_STATUS_LABELS,
+  def_: DEFICIENCY_STATUS_LABELS,
+  ak_: ATTACHMENT_KIND_LABELS,
+  ev_: CASE_EVENT_LABELS,
+  decision_: DECISION_KIND_LABELS,
+  role_: ROLE_LABELS,
+} as const satisfies Record<string, Readonly<Record<string, Label>>>;
+
+/** Which enum a value is of (a key of ENUM_LABELS). */
+export type EnumKind = keyof typeof ENUM_LABELS;
+
+/** The label of `value` in `kind`'s table, or undefined when the table has none (a value added to the API later). */
+export function enumLabel(kind: EnumKind, value: string): Label | undefined {
+  const table: Readonly<Record<string, Label>> = ENUM_LABELS[kind];
+  return Object.prototype.hasOwnProperty.call(table, value) ? table[value] : undefined;
+}
+
+/**
+ * An enum value the API sends (`value`: a status, state, size, kind…) in the user's language, from its one table.
+ * A value the table lacks (added to the API later) is shown as 未知取值 / Unknown value with the code beside,
+ * never as a bare code inside Chinese text. null/undefined/'': '—'. English is sentence-cased (the domain's English
+ * labels for moves and exit reasons are written to sit inside a sentence).
+ */
+export function codeLabel(lang: 'zh' | 'en', kind: EnumKind, value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
-  const key = `${prefix}${value}`;
-  return hasLabel(key)
-    ? DICT[key][lang === 'zh' ? 0 : 1]
-    : lang === 'zh'
-      ? `${DICT.unknownValue[0]}（${value}）`
-      : `${DICT.unknownValue[1]} (${value})`;
+  const label = enumLabel(kind, value);
+  if (label) return lang === 'zh' ? label.zh : label.en.charAt(0).toUpperCase() + label.en.slice(1);
+  return lang === 'zh' ? `${DICT.unknownValue[0]}（${value}）` : `${DICT.unknownValue[1]} (${value})`;
+}
+
+/**
+ * The field paths the API names in a refusal (`members[1].passport.number`, `query.unit`, `unit`), as the forms label
+ * them. Looked up per segment: first the path up to it with its indices as `[]` (`destinations[].inviter.name`), then
+ * the segment alone (`name`); a segment with neither (`passport`, `query`) says nothing of its own.
+ */
+export const FIELD_LABELS: Record<string, LabelKey> = {
+  // a trip (POST /api/delegations; the amendment's dates)
+  title: 'title',
+  purpose: 'purpose',
+  departureDate: 'departure',
+  returnDate: 'returnDate',
+  jointDelegation: 'jointDelegation',
+  supervisingDepartment: 'supervisingDepartment',
+  destinations: 'destinations',
+  country: 'country',
+  city: 'city',
+  arrive: 'arrive',
+  leave: 'leave',
+  'destinations[].inviter.name': 'inviterName',
+  'destinations[].inviter.organization': 'inviterOrg',
+  members: 'members',
+  'members[].id': 'memberId',
+  name: 'name',
+  position: 'position',
+  rank: 'rank',
+  partyMember: 'partyMember',
+  classifiedAccess: 'classifiedAccess',
+  leadershipTeam: 'leadershipTeam',
+  'members[].passport.inCustody': 'passportInCustody',
+  'members[].passport.number': 'passportNumber',
+  'members[].passport.expiresOn': 'passportExpires',
+  // step actions
+  comment: 'comment',
+  decision: 'decision',
+  returnTo: 'returnTo',
+  onBehalfOf: 'onBehalfOf',
+  missingDocuments: 'missingDocuments',
+  'missingDocuments[].id': 'documentId',
+  'missingDocuments[].name': 'documentName',
+  'missingDocuments[].neededBy': 'neededBy',
+  returnedOn: 'returnedOn',
+  investmentSignedYuan: 'investment',
+  tradeSignedYuan: 'trade',
+  promotionEvents: 'events',
+  // APEC
+  unit: 'unit',
+  personIds: 'apecApplicants',
+  economies: 'apecEconomies',
+  neededBy: 'apecNeededBy',
+  renews: 'apecRenewal',
+  ownership: 'apecOwnership',
+  size: 'apecSize',
+  reason: 'apecReason',
+  note: 'apecNote',
+  status: 'status',
+  registeredCapitalWan: 'apecCapital',
+  foreignTradeUsd: 'apecTrade',
+  taxCreditGrade: 'apecTaxGrade',
+  creditRecordClean: 'apecCreditClean',
+  taxCreditGrades: 'taxCreditGrades',
+  effectiveFrom: 'effectiveFrom',
+  // users and passwords
+  username: 'username',
+  password: 'password',
+  displayName: 'displayName',
+  grants: 'grants',
+  role: 'role',
+  currentPassword: 'currentPassword',
+  newPassword: 'newPassword',
+  // the board's filters
+  'query.unit': 'filterUnit',
+  'query.process': 'filterProcess',
+  'query.period': 'periodBy',
+  'query.from': 'periodStart',
+  'query.to': 'periodEnd',
+};
+
+/**
+ * A field path of the API in the user's words (`members[1].passport.number` → 成员 第 2 项 · 护照号码), never the path:
+ * each labelled segment (FIELD_LABELS; an enterprise size by its label, as the criteria's `registeredCapitalWan.small`),
+ * an index as the item's number. null when no segment has a label: the message is then shown alone.
+ */
+export function fieldLabel(lang: 'zh' | 'en', field: string): string | null {
+  const i = lang === 'zh' ? 0 : 1;
+  const parts: string[] = [];
+  let path = '';
+  for (const segment of field.split('.')) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
+    const name = m?.[1] ?? segment;
+    const indices = [...(m?.[2] ?? '').matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]) + 1);
+    path = `${path ? `${path}.` : ''}${name}${indices.map(() => '[]').join('')}`;
+    const key = FIELD_LABELS[path.replace(/\[\]$/, '')] ?? FIELD_LABELS[name];
+    const sized = enumLabel('apecSize_', name);
+    const word = key ? DICT[key][i] : sized ? (lang === 'zh' ? sized.zh : sized.en) : null;
+    if (word === null) continue;
+    parts.push([word, ...indices.map((n) => DICT.itemNo[i].replace('{n}', String(n)))].join(' '));
+  }
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+/** A field error as an alert's line in the user's language: `护照号码：必填` (the message alone when the field has no label). */
+export function fieldErrorText(lang: 'zh' | 'en', e: { field?: string | null; message: Label }): string {
+  const label = e.field ? fieldLabel(lang, e.field) : null;
+  const message = lang === 'zh' ? e.message.zh : e.message.en;
+  return label ? `${label}${lang === 'zh' ? '：' : ': '}${message}` : message;
 }

@@ -45,7 +45,9 @@ export function useSchemaForm<V extends object>(
   const touch = (items: Iterable<string>) => setTouched((s) => new Set([...s, ...items]));
   const help = (item: string) => {
     const e = errors.filter((x) => x.field === item || x.field.startsWith(`${item}[`));
-    return e.length > 0 && touched.has(item) ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
+    // A nested item (`registeredCapitalWan.small`) is touched with its top-level field (what onValuesChange names).
+    const seen = touched.has(item) || touched.has(itemOf(item.split('.')[0]!));
+    return e.length > 0 && seen ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
   };
   const onValuesChange = (changed: Partial<V>) => {
     touch(Object.keys(changed));

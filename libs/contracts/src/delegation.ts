@@ -1,11 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecisionKind, DeficiencyStatus, StepStatus } from './labels';
 import type {
   AttachmentKind,
   CaseFacts,
   CasePhase,
   CaseStatus,
   EntryRoute,
-  Label,
   OfficeSettings,
   Plan,
   ProcessDefinition,
@@ -69,15 +69,7 @@ export interface CompleteStepRequest extends ActionBase {
   data?: Record<string, unknown>;
 }
 
-export const DECISION_KINDS = ['approve', 'reject', 'return', 'accept-with-deficiencies'] as const;
-export type DecisionKind = (typeof DECISION_KINDS)[number];
-/** A decision as documents and messages name it (the code stays in the data). */
-export const DECISION_KIND_LABELS: Record<DecisionKind, Label> = {
-  approve: { zh: '同意', en: 'Approve' },
-  reject: { zh: '不同意', en: 'Reject' },
-  return: { zh: '退回修改', en: 'Return for revision' },
-  'accept-with-deficiencies': { zh: '容缺受理', en: 'Accept with deficiencies' },
-};
+export { DECISION_KINDS, DECISION_KIND_LABELS, type DecisionKind } from './labels';
 
 export interface MissingDocument {
   /** Short id, unique within the case, e.g. 'invitation-translation'. */
@@ -164,19 +156,7 @@ export interface ActionResult {
 // The case statuses live with the access table that says what may run in each (libs/domain/src/access.ts).
 export { CASE_STATUSES, type CaseStatus } from '@df/domain';
 
-export const STEP_STATUSES = ['pending', 'awaiting', 'done', 'skipped', 'returned', 'blocked', 'overdue', 'withdrawn'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-/** A step's status as messages name it (the code stays in the data), e.g. a refusal of a step not awaiting. */
-export const STEP_STATUS_LABELS: Record<StepStatus, Label> = {
-  pending: { zh: '未开始', en: 'Pending' },
-  awaiting: { zh: '待办理', en: 'Awaiting' },
-  done: { zh: '已办结', en: 'Done' },
-  skipped: { zh: '无需办理', en: 'Not needed' },
-  returned: { zh: '已退回', en: 'Returned' },
-  blocked: { zh: '受阻', en: 'Blocked' },
-  overdue: { zh: '已超期', en: 'Overdue' },
-  withdrawn: { zh: '已撤销（成员退出）', en: 'Withdrawn with its member' },
-};
+export { STEP_STATUSES, STEP_STATUS_LABELS, type StepStatus } from './labels';
 
 export interface StepProgress {
   key: string;
@@ -216,7 +196,7 @@ export interface DeficiencyProgress {
   name: string;
   neededBy: string;
   dueAt: string;
-  status: 'missing' | 'overdue' | 'supplied';
+  status: DeficiencyStatus;
   suppliedAt?: string;
   /** Times the FAO clerk extended the deadline, and how many more it may (settings.deficiencies.extensions). */
   extensions?: number;

@@ -7,6 +7,7 @@ import {
   afterTodayProblem,
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
+  cardApplicationRefusal,
   COUNTRIES,
   countryLabel,
   mayApplyForCards,
@@ -14,7 +15,6 @@ import {
   shanghaiDate,
   PERSON_STATUS_LABELS,
   CARD_STATUS_LABELS,
-  whitelistStateLabel,
   type ExitReason,
   type WhitelistMove,
 } from '@df/domain';
@@ -214,9 +214,18 @@ export class ApecService {
   }
 
   private async enterpriseView(unit: string) {
-    const e = await this.repo.enterprise(unit);
+    const [e, registered] = await Promise.all([this.repo.enterprise(unit), this.registries.unit(unit)]);
     if (!e) throw domainError('NOT_FOUND', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`);
-    return { ...e, mayApply: mayApplyForCards(e.ownership, e.whitelist?.state ?? null), history: await this.repo.whitelistHistory(unit) };
+    const applyRefusal = cardApplicationRefusal(e.ownership, e.whitelist?.state ?? null);
+    return {
+      ...e,
+      // The unit's names from the registry (an enterprise is a registered unit), so a page never shows the bare code.
+      nameZh: registered?.nameZh ?? null,
+      nameEn: registered?.nameEn ?? null,
+      mayApply: applyRefusal === null,
+      applyRefusal,
+      history: await this.repo.whitelistHistory(unit),
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -417,14 +426,11 @@ export class ApecService {
       throw domainError('RULE_VIOLATION', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`, {
         errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')],
       });
-    const state = whitelistStateLabel(e.whitelist?.state);
-    if (!mayApplyForCards(e.ownership, e.whitelist?.state ?? null))
-      throw domainError(
-        'RULE_VIOLATION',
-        `非国有企业须在白名单内才能申请（当前：${state.zh}）`,
-        `A non-state enterprise applies only while on the whitelist (now: ${state.en})`,
-        { errors: [fieldError('unit', 'whitelist', '企业须在白名单内', 'The enterprise must be on the whitelist')] },
-      );
+    const refusal = cardApplicationRefusal(e.ownership, e.whitelist?.state ?? null);
+    if (refusal)
+      throw domainError('RULE_VIOLATION', refusal.zh, refusal.en, {
+        errors: [fieldError('unit', 'whitelist', '企业须在白名单内', 'The enterprise must be on the whitelist')],
+      });
   }
 
   // -------------------------------------------------------------------------------------------

@@ -90,10 +90,13 @@ const whitelist = z.looseObject({
 /** The demo enterprise as the API shows it: the example of every answer that carries one. */
 const ENTERPRISE_EXAMPLE = {
   unit: 'trading',
+  nameZh: '星海国际贸易有限公司',
+  nameEn: 'Xinghai International Trading Co., Ltd.',
   ownership: 'non-state',
   size: 'small',
   whitelist: { state: 'admitted', reason: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
   mayApply: true,
+  applyRefusal: null,
   history: [
     {
       action: 'admitted',
@@ -150,10 +153,15 @@ export const EnterpriseListSchema = z
 export const EnterpriseViewSchema = z
   .looseObject({
     unit: z.string(),
+    nameZh: z.string().nullable().meta({ description: "The unit's name in the registry (null: not registered)" }),
+    nameEn: z.string().nullable(),
     ownership: z.enum(OWNERSHIPS),
     size: z.enum(ENTERPRISE_SIZES),
     whitelist: whitelist.nullable(),
     mayApply: z.boolean(),
+    applyRefusal: label
+      .nullable()
+      .meta({ description: 'Why the enterprise may not apply for cards now, naming its whitelist state (null: it may)' }),
     history: z.array(
       z.looseObject({ action: z.string(), fromState: z.string().nullable(), toState: z.string().nullable(), at: z.string() }),
     ),

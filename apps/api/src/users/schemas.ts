@@ -98,8 +98,21 @@ export const UserViewSchema = z
   .meta({ id: 'User', example: USER_EXAMPLE });
 
 export const UserListSchema = z
-  .looseObject({ items: z.array(UserViewSchema), total: z.number().int() })
-  .meta({ id: 'UserList', example: { items: [USER_EXAMPLE], total: 1 } });
+  .looseObject({
+    items: z.array(UserViewSchema),
+    total: z.number().int(),
+    units: z
+      .array(z.looseObject({ code: z.string(), nameZh: z.string(), nameEn: z.string() }))
+      .meta({ description: 'The registered units the listed grants name, with their names (a unit not registered is absent)' }),
+  })
+  .meta({
+    id: 'UserList',
+    example: {
+      items: [USER_EXAMPLE],
+      total: 1,
+      units: [{ code: 'commerce', nameZh: '市商务局', nameEn: 'Municipal Bureau of Commerce' }],
+    },
+  });
 
 export const UserCreatedSchema = z
   .looseObject({

@@ -68,7 +68,13 @@ export class UsersAdminService {
     private readonly users: UsersService,
   ) {}
 
-  async list(query: unknown): Promise<{ items: UserView[]; total: number }> {
+  /**
+   * `units`: the registered units the listed grants name, with their names (the administrator reads no registry:
+   * the Users page names a grant's unit from here, 市商务局 (commerce)); a grant of an unregistered unit has none.
+   */
+  async list(
+    query: unknown,
+  ): Promise<{ items: UserView[]; total: number; units: Array<{ code: string; nameZh: string; nameEn: string }> }> {
     const q = parseOrThrow(UserQuerySchema, query, ['query']);
     await assertKnownUnit(this.registries, q.unit);
     const rows = await this.repo.list({
@@ -76,7 +82,13 @@ export class UsersAdminService {
       ...(q.role !== undefined ? { role: q.role } : {}),
       ...(q.status !== undefined ? { enabled: q.status === 'active' } : {}),
     });
-    return { items: rows.map(userView), total: rows.length };
+    const codes = [...new Set(rows.flatMap((u) => u.grants.map((g) => g.unit)))];
+    const units = codes.length > 0 ? await this.registries.units(codes) : [];
+    return {
+      items: rows.map(userView),
+      total: rows.length,
+      units: units.map((u) => ({ code: u.code, nameZh: u.nameZh, nameEn: u.nameEn })),
+    };
   }
 
   async get(username: string): Promise<UserView> {

@@ -148,7 +148,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             <Radio.Group>
               {decisions.map((d) => (
                 <Radio.Button key={d} value={d}>
-                  {code('', d)}
+                  {code('decision_', d)}
                 </Radio.Button>
               ))}
             </Radio.Group>

@@ -1,30 +1,16 @@
 import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import {
-  api,
-  ApiError,
-  type ApecCard,
-  type ApecEnterprise,
-  type CaseSummary,
-  type RosterPerson,
-  type Session,
-  type UnitSummary,
-} from '../api';
-import { Loaded, useLoad } from '../common';
-import { useT } from '../i18n';
+import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session } from '../api';
+import { Loaded, rememberUnits, useLoad, useUnitNames } from '../common';
+import { useT, type Bilingual } from '../i18n';
+import { DICT } from '../labels';
 import { neededByErrors, shanghaiToday } from '../date-rules';
 import { useSchemaForm } from '../schema-form';
 import { WhitelistApplySection } from './ApecWhitelistApply';
-import {
-  APEC_ECONOMIES,
-  ApplicationsTable,
-  CardsTable,
-  EnterpriseSummary,
-  HistoryTable,
-  refusalText,
-  useEconomyName,
-  useUnitName,
-} from './ApecShared';
+import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
+
+/** The clerk's unit not registered as an enterprise yet (GET …/enterprises/:unit 404): no card application. */
+const NOT_REGISTERED: Bilingual = { zh: DICT.apecNotRegistered[0], en: DICT.apecNotRegistered[1] };
 
 interface FormValues {
   personIds?: string[];
@@ -44,7 +30,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
   const { t } = useT();
   const unit = session.user.unit;
   const state = useLoad(async () => {
-    const [enterprise, cases, cards, own] = await Promise.all([
+    const [enterprise, cases, cards] = await Promise.all([
       // 404: the APEC desk has not registered the unit as an enterprise yet.
       api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`).catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 404) return null;
@@ -52,12 +38,15 @@ export function ApecClerkPage({ session }: { session: Session }) {
       }),
       api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
       api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
-      // The unit's names (its own unit: GET /api/registries/units/:code); without them the code alone is shown.
-      api<UnitSummary>('GET', `/api/registries/units/${encodeURIComponent(unit)}`).catch(() => null),
     ]);
-    return { enterprise, cases: cases.items, cards: cards.items, units: own ? [own] : [] };
+    return { enterprise, cases: cases.items, cards: cards.items };
   }, [unit]);
-  const unitName = useUnitName(state.data?.units);
+  // The unit's names: the registry's (its own unit) and the enterprise's answer, which names it too.
+  const { unitName } = useUnitNames();
+  const own = state.data?.enterprise;
+  useEffect(() => {
+    if (own?.nameZh) rememberUnits([{ code: own.unit, nameZh: own.nameZh, nameEn: own.nameEn ?? own.nameZh }]);
+  }, [own]);
   // The case list is a read model the workflow fills shortly after the start: a new application is waited for.
   const [pending, setPending] = useState<string | null>(null);
   const [renewal, setRenewal] = useState<Renewal | null>(null);
@@ -91,6 +80,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
             <Card title={t('apecApply')}>
               <ApplicationForm
                 unit={unit}
+                refusal={enterprise ? enterprise.applyRefusal : NOT_REGISTERED}
                 renewal={renewal}
                 onClearRenewal={() => setRenewal(null)}
                 onApplied={(caseId) => {
@@ -124,16 +114,19 @@ export function ApecClerkPage({ session }: { session: Session }) {
 
 function ApplicationForm({
   unit,
+  refusal,
   renewal,
   onClearRenewal,
   onApplied,
 }: {
   unit: string;
+  /** Why the enterprise may not apply now (the API's applyRefusal); null: it may. The form says so and sends nothing. */
+  refusal: Bilingual | null;
   renewal: Renewal | null;
   onClearRenewal(): void;
   onApplied(caseId: string): void;
 }) {
-  const { t } = useT();
+  const { t, pick } = useT();
   const economy = useEconomyName();
   const { message } = AntApp.useApp();
   // The enterprise's staff roster (GET /api/registries/people, own unit): applicants are picked by name.
@@ -171,7 +164,18 @@ function ApplicationForm({
   };
 
   return (
-    <Form form={form} layout="vertical" onValuesChange={onValuesChange} onFinish={() => void submit()} data-testid="apec-apply-form">
+    <Form
+      form={form}
+      layout="vertical"
+      // The API would refuse it (422 whitelist): said before anything is typed, and nothing can be sent.
+      disabled={!!refusal}
+      onValuesChange={onValuesChange}
+      onFinish={() => void (refusal ? undefined : submit())}
+      data-testid="apec-apply-form"
+    >
+      {refusal ? (
+        <Alert type="warning" showIcon title={pick(refusal)} style={{ marginBottom: 16 }} data-testid="apec-apply-refusal" />
+      ) : null}
       <Form.Item
         label={t('apecApplicants')}
         name="personIds"

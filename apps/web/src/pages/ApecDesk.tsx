@@ -9,8 +9,8 @@ import {
   type CaseSummary,
   type UnitSummary,
 } from '../api';
-import { Loaded, useLoad } from '../common';
-import { useT, type LabelKey } from '../i18n';
+import { Loaded, unitNameOf, useLoad } from '../common';
+import { useT } from '../i18n';
 import { EXIT_REASONS, TAX_CREDIT_GRADES } from '../../../../libs/domain/src/definition/apec-card';
 import {
   ApplicationsTable,
@@ -20,7 +20,6 @@ import {
   HistoryTable,
   reasonText,
   useLabel,
-  useUnitName,
   WhitelistTag,
 } from './ApecShared';
 import { WhitelistCriteriaSection } from './ApecWhitelistCriteria';
@@ -58,7 +57,7 @@ export function ApecDeskPage() {
   }, []);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [q, setQ] = useState('');
-  const unitName = useUnitName(state.data?.units);
+  const unitName = (code: string) => unitNameOf(state.data?.units, code, lang);
   const name = (e: ApecEnterpriseLine) => (lang === 'zh' ? e.nameZh : e.nameEn) ?? e.unit;
   return (
     <>
@@ -128,7 +127,7 @@ export function ApecDeskPage() {
                             onClick={() => setDialog({ kind: 'move', unit: e.unit, move: m })}
                             data-testid={`apec-${m}-${e.unit}`}
                           >
-                            {t(`apecMove_${m}` as LabelKey)}
+                            {l('apecMove_', m)}
                           </Button>
                         ))}
                       </Space>
@@ -189,7 +188,7 @@ function EnterpriseDetail({ unit, name }: { unit: string; name: string }) {
 
 /** The desk's four forms, each a FormDialog: register or edit an enterprise, admission, a whitelist move, a card's status. */
 function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units: UnitSummary[]; onClose(): void; onDone(): void }) {
-  const { t, lang, pick } = useT();
+  const { t, lang, pick, code } = useT();
   const l = useLabel();
   const { message } = AntApp.useApp();
   const path = (unit: string) => `/api/apec/enterprises/${encodeURIComponent(unit)}`;
@@ -197,7 +196,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
     case 'enterprise':
       return (
         <FormDialog
-          title={dialog.unit ? `${t('apecEdit')} · ${dialog.unit}` : t('apecRegister')}
+          title={dialog.unit ? `${t('apecEdit')} · ${unitNameOf(units, dialog.unit, lang)}` : t('apecRegister')}
           okText={t('apecSave')}
           initialValues={{ unit: dialog.unit, ownership: dialog.ownership ?? 'non-state', size: dialog.size ?? 'small' }}
           testId="apec-enterprise-dialog"
@@ -214,7 +213,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
               optionFilterProp="label"
               disabled={!!dialog.unit}
               aria-label={t('apecUnit')}
-              options={units.map((u) => ({ value: u.code, label: `${lang === 'zh' ? u.nameZh : u.nameEn} (${u.code})` }))}
+              options={units.map((u) => ({ value: u.code, label: unitNameOf(units, u.code, lang) }))}
             />
           </Form.Item>
           <Form.Item label={t('apecOwnership')} name="ownership" required>
@@ -228,7 +227,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
     case 'admission':
       return (
         <FormDialog
-          title={`${t('apecAdmission')} · ${dialog.unit}`}
+          title={`${t('apecAdmission')} · ${unitNameOf(units, dialog.unit, lang)}`}
           okText={t('apecEvaluate')}
           initialValues={{ taxCreditGrade: 'A', creditRecordClean: true }}
           onClose={onClose}
@@ -273,7 +272,7 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
     case 'move':
       return (
         <FormDialog
-          title={`${t(`apecMove_${dialog.move}` as LabelKey)} · ${dialog.unit}`}
+          title={`${code('apecMove_', dialog.move)} · ${unitNameOf(units, dialog.unit, lang)}`}
           onClose={onClose}
           send={async (v) => {
             const r = await api<{ stoppedCases: string[] }>('POST', `${path(dialog.unit)}/whitelist/${dialog.move}`, {

@@ -1,11 +1,11 @@
 import { Alert, Descriptions, Form, Modal, Table, Tag, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
-import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type UnitSummary } from '../api';
-import { fmtDateTime, TAG } from '../common';
+import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary } from '../api';
+import { fmtDateTime, TAG, type UnitName } from '../common';
 import { useT } from '../i18n';
 import { navigate } from '../router';
 import { COUNTRIES } from '../../../../libs/domain/src/countries';
-import { EXIT_REASON_LABELS } from '../../../../libs/domain/src/definition/apec-card';
+import { codeLabel, enumLabel, fieldErrorText } from '../labels';
 
 /**
  * What both APEC pages show (issue 17, docs/apec.md): an enterprise's whitelist state and history, card
@@ -18,17 +18,7 @@ export function useLabel() {
   return useT().code;
 }
 
-/** A unit as the pages name it: its name in the user's language, the code beside (`星海国际贸易有限公司 (trading)`). */
-export type UnitName = (code: string) => string;
-
-/** Names units from the registered units loaded (GET /api/registries/units or /units/:code); an unknown code as itself. */
-export function useUnitName(units: ReadonlyArray<Pick<UnitSummary, 'code' | 'nameZh' | 'nameEn'>> | null | undefined): UnitName {
-  const { lang } = useT();
-  return (code: string) => {
-    const u = units?.find((x) => x.code === code);
-    return u ? `${lang === 'zh' ? u.nameZh : u.nameEn} (${code})` : code;
-  };
-}
+export type { UnitName };
 
 const asCode: UnitName = (code) => code;
 
@@ -58,8 +48,8 @@ export function WhitelistTag({ enterprise }: { enterprise: Pick<ApecEnterprise, 
 
 export function reasonText(reason: string | null | undefined, lang: string): string {
   if (!reason) return '—';
-  const known = (EXIT_REASON_LABELS as Record<string, { zh: string; en: string }>)[reason];
-  return known ? (lang === 'zh' ? known.zh : known.en) : reason;
+  // An exit reason's code through its one table (EXIT_REASON_LABELS); any other reason is the desk's own words.
+  return enumLabel('exit_', reason) ? codeLabel(lang === 'zh' ? 'zh' : 'en', 'exit_', reason) : reason;
 }
 
 export function EnterpriseSummary({ enterprise, unitName = asCode }: { enterprise: ApecEnterprise; unitName?: UnitName }) {
@@ -195,10 +185,13 @@ export function CardsTable({
   );
 }
 
-/** A refusal as the API words it, Chinese first and English beside (the project's rule for refusals). */
+/**
+ * A refusal as the API words it, Chinese first and English beside (the project's rule for refusals); each field error
+ * by its field's label (`单位：企业须在白名单内 / Unit: The enterprise must be on the whitelist`), never the API's path.
+ */
 export function refusalText(e: unknown): string {
   if (e instanceof ApiError) {
-    const fields = e.errors.map((f) => `${f.field}: ${f.message.zh} / ${f.message.en}`);
+    const fields = e.errors.map((f) => `${fieldErrorText('zh', f)} / ${fieldErrorText('en', f)}`);
     return [`${e.bilingual.zh} / ${e.bilingual.en}`, ...fields].join('；');
   }
   return e instanceof Error ? e.message : String(e);

@@ -1,9 +1,12 @@
 import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
-import { useState } from 'react';
-import { api, ApiError, type FieldError } from '../api';
-import { fmtDateTime, Loaded, useErrorText, useLoad } from '../common';
+import { useEffect } from 'react';
+import { api } from '../api';
+import { fmtDateTime, Loaded, useLoad } from '../common';
 import { effectiveFromErrors, shanghaiToday } from '../date-rules';
 import { useT } from '../i18n';
+import { useSchemaForm } from '../schema-form';
+import { criteriaProblems } from '../../../../libs/domain/src/definition/apec-whitelist';
+import { refusalText } from './ApecShared';
 import {
   ENTERPRISE_SIZES,
   TAX_CREDIT_GRADES,
@@ -11,12 +14,20 @@ import {
   type WhitelistCriteriaVersion,
 } from '../../../../libs/domain/src/definition/apec-card';
 
-type Size = (typeof ENTERPRISE_SIZES)[number];
 interface CriteriaView {
   current: WhitelistCriteriaVersion;
   versions: WhitelistCriteriaVersion[];
 }
 type Values = WhitelistCriteria & { effectiveFrom?: string };
+
+/** The PUT's body: the form's values, an empty effective day left out (the API's default: today). */
+const bodyOf = (v: Values) => ({
+  registeredCapitalWan: v.registeredCapitalWan,
+  foreignTradeUsd: v.foreignTradeUsd,
+  taxCreditGrades: v.taxCreditGrades,
+  creditRecordClean: v.creditRecordClean,
+  ...(v.effectiveFrom ? { effectiveFrom: v.effectiveFrom } : {}),
+});
 
 const L = {
   title: { zh: '白名单准入标准', en: 'Whitelist admission criteria' },
@@ -32,12 +43,6 @@ const L = {
   version: { zh: '版本', en: 'Version' },
   by: { zh: '修改人', en: 'Changed by' },
   at: { zh: '修改时间', en: 'Changed at' },
-  sizes: {
-    large: { zh: '大型', en: 'Large' },
-    medium: { zh: '中型', en: 'Medium' },
-    small: { zh: '小型', en: 'Small' },
-    micro: { zh: '微型', en: 'Micro' },
-  } as Record<Size, { zh: string; en: string }>,
   defaults: { zh: '（代码默认值）', en: '(code default)' },
 };
 
@@ -48,43 +53,36 @@ const L = {
  * desk and the administrator; others read.
  */
 export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
-  const { pick, lang } = useT();
-  const errText = useErrorText();
+  const { pick, lang, code } = useT();
   const { message } = AntApp.useApp();
-  const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [serverError, setServerError] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
   const state = useLoad(() => api<CriteriaView>('GET', '/api/apec/whitelist/criteria'), []);
-
-  const help = (field: string) => {
-    const e = errors.filter((x) => x.field === field || x.field.startsWith(`${field}[`));
-    return e.length > 0 ? { validateStatus: 'error' as const, help: e.map((x) => pick(x.message)).join('; ') } : {};
-  };
+  // Validated as the user types, as the other forms: the OpenAPI schema of the PUT (ApecWhitelistCriteriaChange),
+  // then the domain's own checks the API runs after it (criteriaProblems: lowered thresholds for smaller firms; the
+  // effective day not before today).
+  const { form, help, onValuesChange, revalidate, serverError, sending, send } = useSchemaForm<Values>(
+    'ApecWhitelistCriteriaChange',
+    bodyOf,
+    ['registeredCapitalWan', 'foreignTradeUsd', 'taxCreditGrades', 'creditRecordClean', 'effectiveFrom'],
+    (v) => [
+      // (the form before the version in force has loaded holds no thresholds: nothing to judge yet)
+      ...(v.registeredCapitalWan && v.foreignTradeUsd ? criteriaProblems(v) : []),
+      ...effectiveFromErrors(v.effectiveFrom, shanghaiToday()),
+    ],
+  );
+  // The form is filled once the version in force has loaded: judge those values, not the empty form before them.
+  useEffect(() => {
+    if (state.data) revalidate();
+  }, [state.data]);
   const save = async () => {
-    setServerError(null);
-    setErrors([]);
-    const v = form.getFieldsValue(true) as Values;
-    const dayErrors = effectiveFromErrors(v.effectiveFrom, shanghaiToday());
-    if (dayErrors.length > 0) {
-      setErrors(dayErrors);
-      return;
-    }
-    const body = { ...v, ...(v.effectiveFrom ? {} : { effectiveFrom: undefined }) };
-    setSending(true);
-    try {
-      const r = await api<CriteriaView & { saved: WhitelistCriteriaVersion }>('PUT', '/api/apec/whitelist/criteria', body);
-      void message.success(pick(L.saved).replace('{v}', String(r.saved.version)));
-      state.reload();
-    } catch (e) {
-      setServerError(e);
-      if (e instanceof ApiError) setErrors(e.errors);
-    } finally {
-      setSending(false);
-    }
+    const r = await send((request) =>
+      api<CriteriaView & { saved: WhitelistCriteriaVersion }>('PUT', '/api/apec/whitelist/criteria', request),
+    );
+    if (!r) return;
+    void message.success(pick(L.saved).replace('{v}', String(r.saved.version)));
+    state.reload();
   };
   const perSize = (c: WhitelistCriteria, key: 'registeredCapitalWan' | 'foreignTradeUsd') =>
-    ENTERPRISE_SIZES.map((s) => `${pick(L.sizes[s])} ${c[key][s]}`).join(' / ');
+    ENTERPRISE_SIZES.map((s) => `${code('apecSize_', s)} ${c[key][s]}`).join(' / ');
 
   return (
     <Loaded state={state}>
@@ -100,24 +98,17 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               layout="vertical"
               initialValues={{ ...current.criteria, effectiveFrom: '' }}
               onFinish={() => void save()}
-              // The first day not before today (the API's rule, libs/domain day-rules): refused as typed.
-              onValuesChange={(changed: Partial<Values>, all: Values) =>
-                'effectiveFrom' in changed &&
-                setErrors((es) => [
-                  ...es.filter((e) => e.field !== 'effectiveFrom'),
-                  ...effectiveFromErrors(all.effectiveFrom, shanghaiToday()),
-                ])
-              }
+              onValuesChange={onValuesChange}
               data-testid="apec-criteria-form"
             >
               {(['registeredCapitalWan', 'foreignTradeUsd'] as const).map((key) => (
                 <Form.Item key={key} label={pick(key === 'registeredCapitalWan' ? L.capital : L.trade)}>
                   <Space wrap>
                     {ENTERPRISE_SIZES.map((s) => (
-                      <Form.Item key={s} name={[key, s]} label={pick(L.sizes[s])} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
+                      <Form.Item key={s} name={[key, s]} label={code('apecSize_', s)} {...help(`${key}.${s}`)} style={{ marginBottom: 0 }}>
                         <InputNumber
                           min={0}
-                          aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${pick(L.sizes[s])}`}
+                          aria-label={`${pick(key === 'registeredCapitalWan' ? L.capital : L.trade)} ${code('apecSize_', s)}`}
                         />
                       </Form.Item>
                     ))}
@@ -133,7 +124,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               <Form.Item name="effectiveFrom" label={pick(L.from)} {...help('effectiveFrom')}>
                 <Input type="date" style={{ width: 200 }} />
               </Form.Item>
-              {serverError ? <Alert type="error" showIcon description={errText(serverError)} style={{ marginBottom: 16 }} /> : null}
+              {serverError ? <Alert type="error" showIcon description={refusalText(serverError)} style={{ marginBottom: 16 }} /> : null}
               <Button type="primary" htmlType="submit" loading={sending} data-testid="apec-criteria-save">
                 {pick(L.save)}
               </Button>

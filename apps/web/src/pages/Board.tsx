@@ -3,8 +3,9 @@ import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
-import { label, Loaded, useErrorText, useLoad } from '../common';
-import { useT, type Bilingual, type LabelKey } from '../i18n';
+import { label, Loaded, useErrorText, useLoad, useUnitNames } from '../common';
+import { useT, type Bilingual } from '../i18n';
+import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { SlackCell } from './SlackCell';
 
@@ -44,15 +45,6 @@ interface Dashboard {
   };
 }
 
-/** The filter fields the API may name in a refusal, as the page labels them. */
-const FILTER_LABELS: Record<string, LabelKey> = {
-  'query.unit': 'filterUnit',
-  'query.process': 'filterProcess',
-  'query.period': 'periodBy',
-  'query.from': 'periodStart',
-  'query.to': 'periodEnd',
-};
-
 /** The headline the distribution is coloured against (the API's HEADLINE_DAYS). */
 const HEADLINE_DAYS = 22;
 
@@ -61,7 +53,8 @@ const shanghaiToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 export default function BoardPage() {
-  const { t, pick } = useT();
+  const { t, pick, lang } = useT();
+  const { unitName } = useUnitNames();
   const errText = useErrorText();
   const [unit, setUnit] = useState<string | undefined>();
   const [processKind, setProcessKind] = useState<string | undefined>();
@@ -101,10 +94,12 @@ export default function BoardPage() {
           showSearch
           placeholder={t('filterUnit')}
           aria-label={t('filterUnit')}
-          style={{ width: 200 }}
+          style={{ width: 280 }}
           value={unit}
           onChange={setUnit}
-          options={units.map((u) => ({ value: u, label: u }))}
+          // By name, the code beside (商务局 (commerce)); typing finds either.
+          optionFilterProp="label"
+          options={units.map((u) => ({ value: u, label: unitName(u) }))}
         />
         <Select
           allowClear
@@ -152,9 +147,7 @@ export default function BoardPage() {
           description={
             <ul>
               {state.error.errors.map((e) => (
-                <li key={e.field + e.rule}>
-                  {FILTER_LABELS[e.field] ? t(FILTER_LABELS[e.field]!) : e.field}: {pick(e.message)}
-                </li>
+                <li key={e.field + e.rule}>{fieldErrorText(lang, e)}</li>
               ))}
             </ul>
           }
@@ -260,7 +253,7 @@ export default function BoardPage() {
                           </a>
                         ),
                       },
-                      { title: t('unit'), dataIndex: 'unit' },
+                      { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                       { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
                       { title: t('departure'), dataIndex: 'departureDate' },
                       {

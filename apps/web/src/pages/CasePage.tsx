@@ -20,10 +20,11 @@ import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
-import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, TAG } from '../common';
+import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { codeLabel } from '../labels';
+import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -39,14 +40,8 @@ interface TimelineEvent {
   payload: { key?: string; code?: string; decision?: string; comment?: string; returnTo?: string };
 }
 
-const LEGEND: Array<[string, LabelKey]> = [
-  ['done', 'legendDone'],
-  ['awaiting', 'legendAwaiting'],
-  ['pending', 'legendPending'],
-  ['overdue', 'legendOverdue'],
-  ['blocked', 'legendBlocked'],
-  ['skipped', 'legendSkipped'],
-];
+/** The graph's colours explained, by step status (their labels: STEP_STATUS_LABELS, as the API says them). */
+const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'skipped'] as const;
 
 /**
  * The dependency graph of the case's step instances: columns by dependency depth, one lane per member
@@ -119,7 +114,16 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
   };
 }
 
-/** Gantt of the plan: each step from its start (or latest start) to its end (or due time), the departure and forecast ready dates as lines. */
+/**
+ * The day a case is planned back from, named by its process: a trip's departure, a card application's needed-by day,
+ * a whitelist filing's decision due day (the facts' `departureDate` holds each).
+ */
+export function targetDayLabel(definitionVersion: string): LabelKey {
+  const process = processOfVersion(definitionVersion);
+  return process === 'apec-card' ? 'apecNeededBy' : process === 'apec-whitelist' ? 'decisionDue' : 'departure';
+}
+
+/** Gantt of the plan: each step from its start (or latest start) to its end (or due time), the target day (targetDayLabel) and forecast ready dates as lines. */
 export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOption {
   const rows = p.steps
     .filter((s) => s.status !== 'skipped' && (s.startedAt || s.latestStartAt))
@@ -168,7 +172,12 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
         markLine: {
           symbol: 'none',
           data: [
-            { xAxis: departure, name: t('departure'), lineStyle: { color: '#cf1322', width: 2 }, label: { formatter: t('departure') } },
+            {
+              xAxis: departure,
+              name: t(targetDayLabel(p.definitionVersion)),
+              lineStyle: { color: '#cf1322', width: 2 },
+              label: { formatter: t(targetDayLabel(p.definitionVersion)) },
+            },
             {
               xAxis: ready,
               name: t('forecastReady'),
@@ -184,6 +193,7 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
 
 export default function CasePage({ caseId, session }: { caseId: string; session: Session }) {
   const { t, pick, code, lang } = useT();
+  const { unitName } = useUnitNames();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [target, setTarget] = useState<ActionTarget | null>(null);
@@ -247,286 +257,315 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
 
   return (
     <Loaded state={state}>
-      {({ progress: p, timeline, cat, mine }) => (
-        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-          <Typography.Title level={2}>{p.title}</Typography.Title>
-          {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
-          <Row gutter={16}>
-            <Col span={6}>
-              <Statistic
-                title={t('slack')}
-                value={p.plan.slackWd}
-                precision={1}
-                valueStyle={{ color: p.plan.atRisk ? '#cf1322' : '#389e0d' }}
-              />
-            </Col>
-            <Col span={6}>
-              <Statistic
-                title={t('forecastReady')}
-                value={p.plan.forecastReadyDate}
-                suffix={p.plan.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
-              />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('departure')} value={p.departureDate} />
-            </Col>
-            <Col span={6}>
-              <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
-            </Col>
-          </Row>
-          <Card title={t('caseOverview')} size="small">
-            <Descriptions
-              size="small"
-              column={2}
-              items={[
-                { label: t('unit'), children: p.unit },
-                { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
-                { label: t('phase'), children: label(cat.phases, p.phase, pick) },
-                { label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) },
-                {
-                  label: t('destinations'),
-                  children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)} ${d.city ?? ''}`).join('；'),
-                },
-                { label: t('members'), children: p.facts.members.map((m) => m.name).join('、') },
-                { label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' },
-              ]}
-            />
-          </Card>
-          <Card title={t('actions')} size="small" data-testid="case-actions">
-            <Space wrap>
-              {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
-              {mine.map((i) => (
-                <Button
-                  key={i.stepKey}
-                  type="primary"
-                  disabled={i.status === 'blocked'}
-                  data-testid={`act-${i.stepKey}`}
-                  onClick={() => setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })}
-                >
-                  {i.stepKey} {pick(i.name)}
-                </Button>
-              ))}
-              {mayCancel && p.status === 'open' ? (
-                <Button danger onClick={() => setModal('cancel')} data-testid="cancel-case">
-                  {t('cancelCase')}
-                </Button>
+      {({ progress: p, timeline, cat, mine }) => {
+        // What the case is about depends on its process: a trip's fields belong to a delegation; a card application's
+        // members are its applicants and its countries the economies to pre-clear; a whitelist filing has neither
+        // (its facts hold placeholders the engine needs, not the user's data).
+        const process = processOfVersion(p.definitionVersion);
+        const trip = process === 'delegation';
+        const card = process === 'apec-card';
+        return (
+          <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+            <Typography.Title level={2}>{p.title}</Typography.Title>
+            {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
+            <Row gutter={16}>
+              <Col span={6}>
+                <Statistic
+                  title={t('slack')}
+                  value={p.plan.slackWd}
+                  precision={1}
+                  valueStyle={{ color: p.plan.atRisk ? '#cf1322' : '#389e0d' }}
+                />
+              </Col>
+              <Col span={6}>
+                <Statistic
+                  title={t('forecastReady')}
+                  value={p.plan.forecastReadyDate}
+                  suffix={p.plan.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
+                />
+              </Col>
+              <Col span={6}>
+                <Statistic title={t(targetDayLabel(p.definitionVersion))} value={p.departureDate} />
+              </Col>
+              {trip ? (
+                <Col span={6}>
+                  <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
+                </Col>
               ) : null}
-              {organizer && p.status === 'open' ? (
-                <>
-                  <Button
-                    onClick={() => {
-                      setError(null);
-                      setModal('amend');
-                    }}
-                  >
-                    {t('amend')}
-                  </Button>
-                  <Button danger onClick={() => setModal('withdraw')}>
-                    {t('withdraw')}
-                  </Button>
-                </>
-              ) : null}
-            </Space>
-          </Card>
-          <Card title={t('documents')} size="small">
-            <Space wrap>
-              <Button onClick={() => void pdf('application-form')} data-testid="pdf-application-form">
-                {t('applicationForm')}
-              </Button>
-              <Button onClick={() => void pdf('approval-document')} disabled={!p.approvalDocumentNo} data-testid="pdf-approval-document">
-                {t('approvalDocument')}
-              </Button>
-            </Space>
-            {/* A case past Temporal's retention answers from the read model, without deficiencies (source: read-model). */}
-            {(p.deficiencies ?? []).length > 0 ? (
-              <Table
+            </Row>
+            <Card title={t('caseOverview')} size="small">
+              <Descriptions
                 size="small"
-                style={{ marginTop: 12 }}
-                rowKey="id"
-                pagination={false}
-                dataSource={p.deficiencies}
-                columns={[
-                  { title: t('deficiencies'), dataIndex: 'name' },
-                  { title: t('neededBy'), dataIndex: 'neededBy' },
-                  { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v, lang) },
-                  {
-                    title: t('status'),
-                    dataIndex: 'status',
-                    render: (v: string) => code('def_', v),
-                  },
-                  {
-                    title: t('act'),
-                    key: 'supply',
-                    render: (_: unknown, d) =>
-                      organizer && d.status !== 'supplied' ? (
-                        <Button size="small" onClick={() => void post('/documents', { documentId: d.id })}>
-                          {t('supply')}
-                        </Button>
-                      ) : faoClerk && d.status !== 'supplied' && (d.extensionsLeft ?? 0) > 0 && p.status === 'open' ? (
-                        <Button size="small" onClick={() => setModal({ extend: d.id })} data-testid={`extend-${d.id}`}>
-                          {t('extendDeadline')}
-                        </Button>
-                      ) : null,
-                  },
+                column={2}
+                items={[
+                  { label: t('unit'), children: unitName(p.unit) },
+                  { label: t('status'), children: <Tag>{code('st_', p.status)}</Tag> },
+                  { label: t('phase'), children: label(cat.phases, p.phase, pick) },
+                  ...(trip ? [{ label: t('purpose'), children: label(cat.purposes, p.facts.purpose, pick) }] : []),
+                  ...(trip || card
+                    ? [
+                        {
+                          label: t(card ? 'apecEconomies' : 'destinations'),
+                          children: p.facts.destinations
+                            .map((d) => (card ? countryName(cat, d.country, lang) : `${countryName(cat, d.country, lang)} ${d.city ?? ''}`))
+                            .join('；'),
+                        },
+                        { label: t(card ? 'applicants' : 'members'), children: p.facts.members.map((m) => m.name).join('、') },
+                      ]
+                    : []),
+                  ...(trip ? [{ label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' }] : []),
                 ]}
               />
-            ) : null}
-          </Card>
-          <Suspense fallback={<Card title={t('attachments')} size="small" loading />}>
-            <AttachmentsCard caseId={caseId} progress={p} session={session} />
-          </Suspense>
-          <Card title={t('graph')} size="small">
-            <Space wrap style={{ marginBottom: 8 }}>
-              {LEGEND.map(([s, k]) => (
-                <Tag key={s}>
-                  <span
-                    aria-hidden
-                    style={{
-                      display: 'inline-block',
-                      width: 10,
-                      height: 10,
-                      borderRadius: 5,
-                      marginRight: 6,
-                      background: STATUS_COLOURS[s],
-                    }}
+            </Card>
+            <Card title={t('actions')} size="small" data-testid="case-actions">
+              <Space wrap>
+                {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
+                {mine.map((i) => (
+                  <Button
+                    key={i.stepKey}
+                    type="primary"
+                    disabled={i.status === 'blocked'}
+                    data-testid={`act-${i.stepKey}`}
+                    onClick={() =>
+                      setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })
+                    }
+                  >
+                    {i.stepKey} {pick(i.name)}
+                  </Button>
+                ))}
+                {mayCancel && p.status === 'open' ? (
+                  <Button danger onClick={() => setModal('cancel')} data-testid="cancel-case">
+                    {t('cancelCase')}
+                  </Button>
+                ) : null}
+                {organizer && p.status === 'open' ? (
+                  <>
+                    <Button
+                      onClick={() => {
+                        setError(null);
+                        setModal('amend');
+                      }}
+                    >
+                      {t('amend')}
+                    </Button>
+                    <Button danger onClick={() => setModal('withdraw')}>
+                      {t('withdraw')}
+                    </Button>
+                  </>
+                ) : null}
+              </Space>
+            </Card>
+            {/* A whitelist filing or card application has no trip documents: the card only for what it would hold. */}
+            {trip || (p.deficiencies ?? []).length > 0 ? (
+              <Card title={t('documents')} size="small">
+                {/* The trip's application form and approval document (任务批件) are a delegation's documents. */}
+                {trip ? (
+                  <Space wrap>
+                    <Button onClick={() => void pdf('application-form')} data-testid="pdf-application-form">
+                      {t('applicationForm')}
+                    </Button>
+                    <Button
+                      onClick={() => void pdf('approval-document')}
+                      disabled={!p.approvalDocumentNo}
+                      data-testid="pdf-approval-document"
+                    >
+                      {t('approvalDocument')}
+                    </Button>
+                  </Space>
+                ) : null}
+                {/* A case past Temporal's retention answers from the read model, without deficiencies (source: read-model). */}
+                {(p.deficiencies ?? []).length > 0 ? (
+                  <Table
+                    size="small"
+                    style={{ marginTop: 12 }}
+                    rowKey="id"
+                    pagination={false}
+                    dataSource={p.deficiencies}
+                    columns={[
+                      { title: t('deficiencies'), dataIndex: 'name' },
+                      { title: t('neededBy'), dataIndex: 'neededBy' },
+                      { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v, lang) },
+                      {
+                        title: t('status'),
+                        dataIndex: 'status',
+                        render: (v: string) => code('def_', v),
+                      },
+                      {
+                        title: t('act'),
+                        key: 'supply',
+                        render: (_: unknown, d) =>
+                          organizer && d.status !== 'supplied' ? (
+                            <Button size="small" onClick={() => void post('/documents', { documentId: d.id })}>
+                              {t('supply')}
+                            </Button>
+                          ) : faoClerk && d.status !== 'supplied' && (d.extensionsLeft ?? 0) > 0 && p.status === 'open' ? (
+                            <Button size="small" onClick={() => setModal({ extend: d.id })} data-testid={`extend-${d.id}`}>
+                              {t('extendDeadline')}
+                            </Button>
+                          ) : null,
+                      },
+                    ]}
                   />
-                  {t(k)}
-                </Tag>
-              ))}
-            </Space>
-            {graph ? <Chart option={graph} height={420} label={t('graph')} /> : null}
-          </Card>
-          <Card title={t('gantt')} size="small">
-            {gantt ? <Chart option={gantt} height={Math.max(300, p.steps.length * 12)} label={t('gantt')} /> : null}
-          </Card>
-          <Card title={t('timeline')} size="small">
-            <Table<TimelineEvent>
-              size="small"
-              rowKey="seq"
-              dataSource={timeline.events}
-              pagination={{ pageSize: 15 }}
-              columns={[
-                { title: '#', dataIndex: 'seq', width: 50 },
-                { title: t('time'), dataIndex: 'occurredAt', render: (v: string) => fmtDateTime(v, lang) },
-                {
-                  title: t('step'),
-                  key: 'step',
-                  render: (_: unknown, e) => {
-                    const what = code('ev_', e.type);
-                    const key = typeof e.payload.key === 'string' ? e.payload.key : '';
-                    const name = p.steps.find((s) => s.key === key)?.name;
-                    return `${what}${key ? ` ${key}` : ''}${name ? ` ${pick(name)}` : ''}`;
+                ) : null}
+              </Card>
+            ) : null}
+            <Suspense fallback={<Card title={t('attachments')} size="small" loading />}>
+              <AttachmentsCard caseId={caseId} progress={p} session={session} />
+            </Suspense>
+            <Card title={t('graph')} size="small">
+              <Space wrap style={{ marginBottom: 8 }}>
+                {LEGEND.map((s) => (
+                  <Tag key={s}>
+                    <span
+                      aria-hidden
+                      style={{
+                        display: 'inline-block',
+                        width: 10,
+                        height: 10,
+                        borderRadius: 5,
+                        marginRight: 6,
+                        background: STATUS_COLOURS[s],
+                      }}
+                    />
+                    {code('stepSt_', s)}
+                  </Tag>
+                ))}
+              </Space>
+              {graph ? <Chart option={graph} height={420} label={t('graph')} /> : null}
+            </Card>
+            <Card title={t('gantt')} size="small">
+              {gantt ? <Chart option={gantt} height={Math.max(300, p.steps.length * 12)} label={t('gantt')} /> : null}
+            </Card>
+            <Card title={t('timeline')} size="small">
+              <Table<TimelineEvent>
+                size="small"
+                rowKey="seq"
+                dataSource={timeline.events}
+                pagination={{ pageSize: 15 }}
+                columns={[
+                  { title: '#', dataIndex: 'seq', width: 50 },
+                  { title: t('time'), dataIndex: 'occurredAt', render: (v: string) => fmtDateTime(v, lang) },
+                  {
+                    title: t('step'),
+                    key: 'step',
+                    render: (_: unknown, e) => {
+                      const what = code('ev_', e.type);
+                      const key = typeof e.payload.key === 'string' ? e.payload.key : '';
+                      const name = p.steps.find((s) => s.key === key)?.name;
+                      return `${what}${key ? ` ${key}` : ''}${name ? ` ${pick(name)}` : ''}`;
+                    },
                   },
-                },
-                {
-                  title: t('decision'),
-                  key: 'decision',
-                  render: (_: unknown, e) =>
-                    (e.payload.decision ? code('', e.payload.decision) : '') + (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
-                },
-                {
-                  title: t('actor'),
-                  key: 'actor',
-                  render: (_: unknown, e) => (e.actorId ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})` : ''),
-                },
-                {
-                  title: t('onBehalfOf'),
-                  dataIndex: 'onBehalfOf',
-                  render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : ''),
-                },
-                { title: t('comment'), key: 'comment', render: (_: unknown, e) => e.payload.comment ?? '' },
-              ]}
+                  {
+                    title: t('decision'),
+                    key: 'decision',
+                    render: (_: unknown, e) =>
+                      (e.payload.decision ? code('decision_', e.payload.decision) : '') +
+                      (e.payload.returnTo ? ` → ${e.payload.returnTo}` : ''),
+                  },
+                  {
+                    title: t('actor'),
+                    key: 'actor',
+                    render: (_: unknown, e) => (e.actorId ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})` : ''),
+                  },
+                  {
+                    title: t('onBehalfOf'),
+                    dataIndex: 'onBehalfOf',
+                    render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : ''),
+                  },
+                  { title: t('comment'), key: 'comment', render: (_: unknown, e) => e.payload.comment ?? '' },
+                ]}
+              />
+            </Card>
+            <ActionDialog
+              target={target}
+              onClose={() => setTarget(null)}
+              onDone={() => {
+                setTarget(null);
+                state.reload();
+              }}
             />
-          </Card>
-          <ActionDialog
-            target={target}
-            onClose={() => setTarget(null)}
-            onDone={() => {
-              setTarget(null);
-              state.reload();
-            }}
-          />
-          <Modal open={modal === 'withdraw'} title={t('withdraw')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
-            <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/withdraw', { reason: v.reason })}>
-              <Form.Item label={t('withdrawReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
-                <Input.TextArea rows={3} />
-              </Form.Item>
-              <Button htmlType="submit" danger type="primary">
-                {t('confirm')}
-              </Button>
-            </Form>
-          </Modal>
-          <Modal open={modal === 'cancel'} title={t('cancelCase')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
-            <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/cancel', { reason: v.reason })}>
-              <Form.Item label={t('cancelReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
-                <Input.TextArea rows={3} />
-              </Form.Item>
-              <Button htmlType="submit" danger type="primary">
-                {t('confirm')}
-              </Button>
-            </Form>
-          </Modal>
-          <Modal
-            open={modal !== null && typeof modal === 'object'}
-            title={t('extendDeadline')}
-            onCancel={() => setModal(null)}
-            footer={null}
-            destroyOnHidden
-          >
-            <Form
-              layout="vertical"
-              onFinish={(v: { reason: string }) =>
-                modal && typeof modal === 'object'
-                  ? void post('/documents/extensions', { documentId: modal.extend, reason: v.reason })
-                  : undefined
-              }
+            <Modal open={modal === 'withdraw'} title={t('withdraw')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
+              <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/withdraw', { reason: v.reason })}>
+                <Form.Item label={t('withdrawReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
+                  <Input.TextArea rows={3} />
+                </Form.Item>
+                <Button htmlType="submit" danger type="primary">
+                  {t('confirm')}
+                </Button>
+              </Form>
+            </Modal>
+            <Modal open={modal === 'cancel'} title={t('cancelCase')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
+              <Form layout="vertical" onFinish={(v: { reason: string }) => void post('/cancel', { reason: v.reason })}>
+                <Form.Item label={t('cancelReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
+                  <Input.TextArea rows={3} />
+                </Form.Item>
+                <Button htmlType="submit" danger type="primary">
+                  {t('confirm')}
+                </Button>
+              </Form>
+            </Modal>
+            <Modal
+              open={modal !== null && typeof modal === 'object'}
+              title={t('extendDeadline')}
+              onCancel={() => setModal(null)}
+              footer={null}
+              destroyOnHidden
             >
-              <Form.Item label={t('extendReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
-                <Input.TextArea rows={3} />
-              </Form.Item>
-              <Button htmlType="submit" type="primary">
-                {t('confirm')}
-              </Button>
-            </Form>
-          </Modal>
-          <Modal open={modal === 'amend'} title={t('amend')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
-            <Form
-              form={amendForm}
-              layout="vertical"
-              initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }}
-              onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) =>
-                void post('/amend', {
-                  changes: { departureDate: v.departureDate, returnDate: v.returnDate },
-                  ...(v.comment ? { comment: v.comment } : {}),
-                })
-              }
-            >
-              <Form.Item
-                label={t('departure')}
-                name="departureDate"
-                rules={[{ required: true, message: t('required') }, amendDateRule('departureDate')]}
+              <Form
+                layout="vertical"
+                onFinish={(v: { reason: string }) =>
+                  modal && typeof modal === 'object'
+                    ? void post('/documents/extensions', { documentId: modal.extend, reason: v.reason })
+                    : undefined
+                }
               >
-                <Input type="date" />
-              </Form.Item>
-              <Form.Item
-                label={t('returnDate')}
-                name="returnDate"
-                dependencies={['departureDate']}
-                rules={[{ required: true, message: t('required') }, amendDateRule('returnDate')]}
+                <Form.Item label={t('extendReason')} name="reason" rules={[{ required: true, message: t('required') }]}>
+                  <Input.TextArea rows={3} />
+                </Form.Item>
+                <Button htmlType="submit" type="primary">
+                  {t('confirm')}
+                </Button>
+              </Form>
+            </Modal>
+            <Modal open={modal === 'amend'} title={t('amend')} onCancel={() => setModal(null)} footer={null} destroyOnHidden>
+              <Form
+                form={amendForm}
+                layout="vertical"
+                initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }}
+                onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) =>
+                  void post('/amend', {
+                    changes: { departureDate: v.departureDate, returnDate: v.returnDate },
+                    ...(v.comment ? { comment: v.comment } : {}),
+                  })
+                }
               >
-                <Input type="date" />
-              </Form.Item>
-              <Form.Item label={t('comment')} name="comment">
-                <Input.TextArea rows={2} />
-              </Form.Item>
-              {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
-              <Button htmlType="submit" type="primary">
-                {t('confirm')}
-              </Button>
-            </Form>
-          </Modal>
-        </Space>
-      )}
+                <Form.Item
+                  label={t('departure')}
+                  name="departureDate"
+                  rules={[{ required: true, message: t('required') }, amendDateRule('departureDate')]}
+                >
+                  <Input type="date" />
+                </Form.Item>
+                <Form.Item
+                  label={t('returnDate')}
+                  name="returnDate"
+                  dependencies={['departureDate']}
+                  rules={[{ required: true, message: t('required') }, amendDateRule('returnDate')]}
+                >
+                  <Input type="date" />
+                </Form.Item>
+                <Form.Item label={t('comment')} name="comment">
+                  <Input.TextArea rows={2} />
+                </Form.Item>
+                {error ? <Alert type="error" showIcon role="alert" title={errText(error)} style={{ marginBottom: 16 }} /> : null}
+                <Button htmlType="submit" type="primary">
+                  {t('confirm')}
+                </Button>
+              </Form>
+            </Modal>
+          </Space>
+        );
+      }}
     </Loaded>
   );
 }

@@ -1,7 +1,7 @@
 import { Button, Input, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, catalog, type CaseSummary, type Session } from '../api';
-import { label, Loaded, useLoad, TAG } from '../common';
+import { label, Loaded, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { SlackCell } from './SlackCell';
@@ -21,6 +21,7 @@ const GROUPS: Array<[string, LabelKey, (c: CaseSummary) => boolean]> = [
 
 export function CasesPage({ session }: { session: Session }) {
   const { t, pick, code } = useT();
+  const { unitName } = useUnitNames();
   const [group, setGroup] = useState('all');
   const [q, setQ] = useState('');
   // The search runs on the server (title, unit, case id) over every case, not just the loaded page.
@@ -93,7 +94,7 @@ export function CasesPage({ session }: { session: Session }) {
                     </a>
                   ),
                 },
-                { title: t('unit'), dataIndex: 'unit' },
+                { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                 {
                   title: t('status'),
                   dataIndex: 'status',

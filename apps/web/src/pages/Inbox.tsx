@@ -1,7 +1,7 @@
 import { Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type InboxItem } from '../api';
-import { fmtDateTime, Loaded, useLoad, TAG } from '../common';
+import { fmtDateTime, Loaded, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -25,6 +25,7 @@ export function groupOf(item: InboxItem, now: number): Group {
 
 export function InboxPage() {
   const { t, pick, lang } = useT();
+  const { unitName } = useUnitNames();
   const [target, setTarget] = useState<ActionTarget | null>(null);
   const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), []);
   return (
@@ -71,7 +72,7 @@ export function InboxPage() {
                             </a>
                           ),
                         },
-                        { title: t('unit'), dataIndex: 'unit' },
+                        { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                         {
                           title: t('step'),
                           dataIndex: 'stepKey',

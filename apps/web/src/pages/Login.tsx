@@ -1,8 +1,8 @@
 import { Alert, Button, Card, Form, Input, Radio, Result, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { login, type Grant, type Session } from '../api';
-import { useErrorText } from '../common';
-import { ROLE_NAMES, useT } from '../i18n';
+import { useErrorText, useUnitNames } from '../common';
+import { useT } from '../i18n';
 import { navigate } from '../router';
 import { LangSwitch } from './LangSwitch';
 
@@ -94,7 +94,8 @@ function GrantPicker(props: {
   error: string | null;
   onPick(): void;
 }) {
-  const { t, pick, code } = useT();
+  const { t, code } = useT();
+  const { unitName } = useUnitNames();
   return (
     <main style={{ display: 'flex', justifyContent: 'center', paddingTop: 80 }}>
       <Card
@@ -111,7 +112,7 @@ function GrantPicker(props: {
           <Space orientation="vertical">
             {props.session.grants.map((g) => (
               <Radio key={`${g.role}@${g.unit}`} value={`${g.role}@${g.unit}`} data-testid={`grant-${g.role}-${g.unit}`}>
-                {ROLE_NAMES[g.role] ? pick(ROLE_NAMES[g.role]) : code('role_', g.role)} · {g.unit}
+                {code('role_', g.role)} · {unitName(g.unit)}
               </Radio>
             ))}
           </Space>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
 import { countryName, useErrorText } from '../common';
 import { useT, type Bilingual } from '../i18n';
+import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
 import { validate } from '../validation';
@@ -405,8 +406,7 @@ export function NewTripPage({ session }: { session: Session }) {
               <ul>
                 {check.violations.map((v) => (
                   <li key={v.code + (v.field ?? '')} data-code={v.code}>
-                    {v.field ? `${v.field}: ` : ''}
-                    {pick(v.message)}
+                    {fieldErrorText(lang, v)}
                   </li>
                 ))}
               </ul>
@@ -423,9 +423,7 @@ export function NewTripPage({ session }: { session: Session }) {
           description={
             <ul>
               {errors.map((e) => (
-                <li key={e.field + e.rule}>
-                  {e.field}: {pick(e.message)}
-                </li>
+                <li key={e.field + e.rule}>{fieldErrorText(lang, e)}</li>
               ))}
             </ul>
           }
@@ -444,10 +442,7 @@ export function NewTripPage({ session }: { session: Session }) {
                 <Typography.Text strong>{t('ruleViolations')}</Typography.Text>
                 <ul>
                   {serverError.violations.map((v) => (
-                    <li key={v.code + (v.field ?? '')}>
-                      {v.field ? `${v.field}: ` : ''}
-                      {pick(v.message)}
-                    </li>
+                    <li key={v.code + (v.field ?? '')}>{fieldErrorText(lang, v)}</li>
                   ))}
                 </ul>
               </>

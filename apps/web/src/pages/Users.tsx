@@ -1,7 +1,7 @@
 import { App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, type FieldError, type Grant } from '../api';
-import { fmtDateTime, Loaded, TAG, useErrorText, useLoad } from '../common';
+import { api, ApiError, type FieldError, type Grant, type UnitSummary } from '../api';
+import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { ROLE_NAMES, useT } from '../i18n';
 import { validate } from '../validation';
 
@@ -32,11 +32,17 @@ const enc = encodeURIComponent;
  */
 export function UsersPage() {
   const { t, pick, code, lang } = useT();
+  const { unitName } = useUnitNames();
   const errText = useErrorText();
   const { message, modal } = AntApp.useApp();
   const [filters, setFilters] = useState<{ unit?: string; role?: string; status?: string }>({});
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-  const state = useLoad(() => api<{ items: UserRow[]; total: number }>('GET', `/api/users${query ? `?${query}` : ''}`), [query]);
+  const state = useLoad(async () => {
+    const r = await api<{ items: UserRow[]; total: number; units?: UnitSummary[] }>('GET', `/api/users${query ? `?${query}` : ''}`);
+    // The grants' units by name (the administrator reads no registry: the answer names them).
+    rememberUnits(r.units ?? []);
+    return r;
+  }, [query]);
   const [creating, setCreating] = useState(false);
   const [granting, setGranting] = useState<string | null>(null);
   // Narrows the loaded list by username or name (the API filters by unit, role and status only).
@@ -44,7 +50,7 @@ export function UsersPage() {
   const matches = (u: UserRow) => !search || `${u.username} ${u.displayName}`.toLowerCase().includes(search.toLowerCase());
 
   const roleOptions = Object.entries(ROLE_NAMES).map(([value, name]) => ({ value, label: pick(name) }));
-  const roleName = (r: string) => (ROLE_NAMES[r] ? pick(ROLE_NAMES[r]) : code('role_', r));
+  const roleName = (r: string) => code('role_', r);
 
   /** Runs one change; refusals (409 LAST_GRANT, ADMIN_SELF_DISABLE, …) in the user's language. */
   const act = (p: Promise<unknown>) =>
@@ -132,13 +138,13 @@ export function UsersPage() {
                       <Tag
                         key={`${g.role}@${g.unit}`}
                         closable
-                        closeIcon={<span aria-label={`${t('revoke')} ${roleName(g.role)} ${g.unit}`}>×</span>}
+                        closeIcon={<span aria-label={`${t('revoke')} ${roleName(g.role)} ${unitName(g.unit)}`}>×</span>}
                         onClose={(e) => {
                           e.preventDefault();
                           void act(api('DELETE', `/api/users/${enc(u.username)}/grants/${enc(g.role)}/${enc(g.unit)}`));
                         }}
                       >
-                        {roleName(g.role)} · {g.unit}
+                        {roleName(g.role)} · {unitName(g.unit)}
                       </Tag>
                     ))}
                     <Button size="small" onClick={() => setGranting(u.username)} data-testid={`grant-${u.username}`}>

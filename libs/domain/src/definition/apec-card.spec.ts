@@ -9,6 +9,7 @@ import {
   cardUsableOn,
   cardValidUntil,
   mayApplyForCards,
+  cardApplicationRefusal,
   processOf,
   renewalOpensOn,
   reviewReminderOn,
@@ -116,6 +117,19 @@ describe('the whitelist', () => {
     expect(mayApplyForCards('non-state', 'admitted')).toBe(true);
     expect(mayApplyForCards('non-state', 'suspended')).toBe(false);
     expect(mayApplyForCards('non-state', 'exited')).toBe(false);
+  });
+
+  it('says why an enterprise may not apply, naming its whitelist state; nothing when it may', () => {
+    expect(cardApplicationRefusal('state', null)).toBeNull();
+    expect(cardApplicationRefusal('non-state', 'admitted')).toBeNull();
+    expect(cardApplicationRefusal('non-state', null)).toEqual({
+      zh: '非国有企业须在白名单内才能申请（当前：未列入白名单）',
+      en: 'A non-state enterprise applies only while on the whitelist (now: Not on the whitelist)',
+    });
+    expect(cardApplicationRefusal('non-state', 'exited')?.zh).toBe('非国有企业须在白名单内才能申请（当前：已退出）');
+    expect(cardApplicationRefusal('non-state', 'suspended')?.en).toBe(
+      'A non-state enterprise applies only while on the whitelist (now: Suspended)',
+    );
   });
 
   it('reminds of the annual review 30 days before', () => {

@@ -174,6 +174,17 @@ export const WHITELIST_MOVE_LABELS: Record<WhitelistMove, Label> = {
   exit: { zh: '退出', en: 'exit' },
   readmit: { zh: '重新准入', en: 're-admit' },
 };
+/** What a whitelist history row records (ApecRepository.history): a move done, or an admission evaluated. */
+export const WHITELIST_ACTIONS = ['admitted', 're-admitted', 'suspended', 'lifted', 'exited', 'refused'] as const;
+export type WhitelistAction = (typeof WHITELIST_ACTIONS)[number];
+export const WHITELIST_ACTION_LABELS: Record<WhitelistAction, Label> = {
+  admitted: { zh: '准入白名单', en: 'Admitted' },
+  're-admitted': { zh: '重新准入', en: 'Re-admitted' },
+  suspended: { zh: '暂停', en: 'Suspended' },
+  lifted: { zh: '恢复', en: 'Suspension lifted' },
+  exited: { zh: '退出白名单', en: 'Exited' },
+  refused: { zh: '准入评估未通过', en: 'Admission refused' },
+};
 /** Why an enterprise leaves the whitelist. */
 export const EXIT_REASONS = ['violation', 'annual-review-failed', 'enterprise-request'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
@@ -290,6 +301,19 @@ export const reviewReminderOn = (dueOn: string): string => addDays(dueOn, -WHITE
 /** May an enterprise of this ownership and whitelist state apply for cards? State enterprises always; others while admitted. */
 export function mayApplyForCards(ownership: Ownership, state: WhitelistState | null): boolean {
   return ownership === 'state' || state === 'admitted';
+}
+
+/**
+ * Why an enterprise of this ownership and whitelist state may not apply for cards, naming its state (the refusal of
+ * POST /api/apec/applications and the enterprise's `applyRefusal`, so the form says it before a submit); null when it may.
+ */
+export function cardApplicationRefusal(ownership: Ownership, state: WhitelistState | null): Label | null {
+  if (mayApplyForCards(ownership, state)) return null;
+  const now = whitelistStateLabel(state);
+  return {
+    zh: `非国有企业须在白名单内才能申请（当前：${now.zh}）`,
+    en: `A non-state enterprise applies only while on the whitelist (now: ${now.en})`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
