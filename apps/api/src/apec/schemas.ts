@@ -32,7 +32,7 @@ export const admissionAmount = (kind: keyof typeof ADMISSION_AMOUNT_LIMITS) => {
   const base = z.number().finite().min(0).max(max);
   const whole = decimals === 0;
   return base
-    .refine((v) => hasDecimals(v, decimals), {
+    .refine((v) => v > max || hasDecimals(v, decimals), {
       message: whole ? 'Must be a whole number' : `At most ${decimals} decimal place(s)`,
       params: { zh: whole ? '须为整数' : `最多${decimals}位小数`, rule: 'decimals' },
     })
