@@ -107,7 +107,7 @@ describe('API faults by kind (the new-user trial)', () => {
     const gets = Object.entries(doc.paths).filter(([, item]) => item.get);
     const withFilters = gets.filter(([, item]) => (item.get!.parameters ?? []).some((p) => p.in === 'query')).map(([path]) => path);
     const without = gets.filter(([path]) => !withFilters.includes(path));
-    expect([withFilters.length, without.length > 20]).toEqual([withFilters.length, true]);
+    expect([withFilters.length >= 10, without.length >= 10]).toEqual([true, true]);
     const unknownField = (name: string) => ({ field: `query.${name}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${name}"` } });
     // Routes without filters: the route table's rule, before anything else (the trial's 200s).
     for (const [path] of without) {
