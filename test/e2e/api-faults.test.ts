@@ -143,4 +143,39 @@ describe('API faults by kind (the new-user trial)', () => {
     ] as const)
       expect([url, (await request(api.http).get(url).set(bearer(reg.tokens[role]))).status]).toEqual([url, 200]);
   });
+
+  it('every number of the APEC and registry writes has a maximum and an integer or decimal rule in the OpenAPI document', async () => {
+    type Node = Record<string, unknown> & { $ref?: string; properties?: Record<string, Node>; items?: Node };
+    const doc = (await request(api.http).get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Node }> } }>>;
+      components: { schemas: Record<string, Node> };
+    };
+    const found: Array<[string, unknown, unknown]> = [];
+    const walk = (node: Node | undefined, at: string, seen: Set<string>): void => {
+      if (!node || typeof node !== 'object') return;
+      if (node.$ref) {
+        const name = node.$ref.split('/').pop()!;
+        if (!seen.has(name)) walk(doc.components.schemas[name], at, new Set([...seen, name]));
+        return;
+      }
+      // An enum of numbers (a quarter 1-4) is its own bound and rule.
+      if (node.type === 'number' || node.type === 'integer')
+        found.push(
+          Array.isArray(node.enum)
+            ? [at, Math.max(...(node.enum as number[])), 'enum']
+            : [at, node.maximum, node.type === 'integer' ? 'integer' : node.multipleOf],
+        );
+      for (const [k, v] of Object.entries(node.properties ?? {})) walk(v, `${at}.${k}`, seen);
+      walk(node.items, `${at}[]`, seen);
+      for (const key of ['anyOf', 'oneOf', 'allOf'] as const)
+        for (const v of (node[key] as Node[] | undefined) ?? []) walk(v, at, seen);
+    };
+    for (const [path, item] of Object.entries(doc.paths))
+      if (path.startsWith('/api/apec') || path.startsWith('/api/registries'))
+        for (const [method, op] of Object.entries(item))
+          if (['post', 'put', 'patch'].includes(method)) walk(op.requestBody?.content?.['application/json']?.schema, `${method} ${path}`, new Set());
+    // The admission figures (desk and clerk), the criteria thresholds, the plan sizes at least.
+    expect(found.length).toBeGreaterThanOrEqual(13);
+    for (const [at, maximum, rule] of found) expect([at, typeof maximum, rule !== undefined]).toEqual([at, 'number', true]);
+  });
 });

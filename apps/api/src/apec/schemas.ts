@@ -36,7 +36,7 @@ export const admissionAmount = (kind: keyof typeof ADMISSION_AMOUNT_LIMITS) => {
       message: whole ? 'Must be a whole number' : `At most ${decimals} decimal place(s)`,
       params: { zh: whole ? '须为整数' : `最多${decimals}位小数`, rule: 'decimals' },
     })
-    .meta(whole ? { type: 'integer' } : { multipleOf: 10 ** -decimals });
+    .meta(whole ? { type: 'integer' } : { multipleOf: Number(`1e-${decimals}`) });
 };
 
 export const EnterpriseSchema = z.strictObject({ ownership: z.enum(OWNERSHIPS), size: z.enum(ENTERPRISE_SIZES) }).meta({
