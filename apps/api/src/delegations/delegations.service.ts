@@ -669,7 +669,7 @@ export class DelegationsService {
   /** A step data schema whose field checks the domain declares (step-data.ts): 400 naming each `data.<field>` and its rule, as the engine would refuse it. */
   private validateDeclaredData(code: string, data: unknown): void {
     if (!data || typeof data !== 'object' || Array.isArray(data)) return;
-    const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>).map((p) => ({
+    const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>, true).map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));

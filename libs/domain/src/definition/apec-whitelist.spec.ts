@@ -85,6 +85,10 @@ describe("the filing step's figures (W01 data)", () => {
     expect(
       admissionApplicationProblems({ registeredCapitalWan: 100_000_000, foreignTradeUsd: 1e12, taxCreditGrade: 'A', creditRecordClean: true }),
     ).toEqual([]);
+    // The engine's check (unbounded: a recorded completion replays as accepted); the API's (bounded).
+    const huge = { registeredCapitalWan: 1e308, foreignTradeUsd: 1, taxCreditGrade: 'A', creditRecordClean: true };
+    expect(stepDataProblems('admission-application', huge)).toEqual([]);
+    expect(stepDataProblems('admission-application', huge, true).map((p) => p.rule)).toEqual(['max']);
     expect([0.3, 0.1 + 0.2, 12345678.1234].map((v) => hasDecimals(v, 4))).toEqual([true, true, true]);
     expect([0.00001, 12345678.12345].map((v) => hasDecimals(v, 4))).toEqual([false, false]);
     // The schema a step code declares, whichever process it is of.

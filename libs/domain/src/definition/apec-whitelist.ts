@@ -119,10 +119,17 @@ export const hasDecimals = (v: number, decimals: number): boolean => {
 };
 
 /** An amount's broken rule (ADMISSION_AMOUNT_LIMITS): `non-negative-number`, `max` or `decimals`; null when valid. */
-function amountProblem(kind: keyof typeof ADMISSION_AMOUNT_LIMITS, field: string, v: unknown, required: string): FieldProblem | null {
+function amountProblem(
+  kind: keyof typeof ADMISSION_AMOUNT_LIMITS,
+  field: string,
+  v: unknown,
+  required: string,
+  bounded = true,
+): FieldProblem | null {
   const { max, decimals } = ADMISSION_AMOUNT_LIMITS[kind];
   if (!isNumber(v) || v < 0)
     return { field, rule: 'non-negative-number', message: { zh: `${required}须为不小于0的数`, en: `${required ? 'Required: a' : 'Must be a'} number ≥ 0` } };
+  if (!bounded) return null;
   if (v > max) return { field, rule: 'max', message: { zh: `不得大于${max}`, en: `Must be at most ${max}` } };
   if (!hasDecimals(v, decimals))
     return decimals === 0
@@ -133,12 +140,12 @@ function amountProblem(kind: keyof typeof ADMISSION_AMOUNT_LIMITS, field: string
 
 /**
  * W01's data: `{registeredCapitalWan, foreignTradeUsd, taxCreditGrade, creditRecordClean}` (万元 and USD within
- * ADMISSION_AMOUNT_LIMITS, grade A|B|M|C|D, boolean). Empty = valid. Fields are named as in the request body (the engine prefixes `data.`).
+ * ADMISSION_AMOUNT_LIMITS unless `bounded` is false (the engine: see stepDataProblems), grade A|B|M|C|D, boolean). Empty = valid. Fields are named as in the request body (the engine prefixes `data.`).
  */
-export function admissionApplicationProblems(data: Record<string, unknown>): FieldProblem[] {
+export function admissionApplicationProblems(data: Record<string, unknown>, bounded = true): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
-    const p = amountProblem(field, field, data[field], '必填，');
+    const p = amountProblem(field, field, data[field], '必填，', bounded);
     if (p) out.push(p);
   }
   if (!TAX_CREDIT_GRADES.includes(data.taxCreditGrade as AdmissionApplication['taxCreditGrade']))
