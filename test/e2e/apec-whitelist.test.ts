@@ -254,4 +254,76 @@ describe('whitelist admission over the API (issue 17)', () => {
     expect(pairs(res.body)).toEqual([['unit', 'whitelist-not-needed']]);
     expect(await apec.whitelistHistory(gov.unit)).toHaveLength(1); // the refused registry evaluation above only
   });
+
+  it('every figure and threshold has its bound and decimals, effectiveFrom its horizon; one scheduled version per day', async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    const versions = async () => (await request(http).get('/api/apec/whitelist/criteria').set(desk).expect(200)).body.versions.length;
+    const before = await versions();
+    // The trial's inputs: 1e308 everywhere and the year 9999, each field named with its rule, bilingual.
+    const huge = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({
+        ...raisedSmall,
+        registeredCapitalWan: { large: 1e308, medium: 500, small: 100.00001, micro: 30 },
+        foreignTradeUsd: { large: 1_000_000, medium: 500_000.5, small: 100_000, micro: 50_000 },
+        effectiveFrom: '9999-12-31',
+      })
+      .expect(400);
+    expect(pairs(huge.body)).toEqual([
+      ['registeredCapitalWan.large', 'max'],
+      ['registeredCapitalWan.small', 'decimals'],
+      ['foreignTradeUsd.medium', 'decimals'],
+    ]);
+    expect(huge.body.errors[0].message).toEqual({ zh: '不得大于100000000', en: 'Must be at most 100000000' });
+    expect(huge.body.errors[1].message).toEqual({ zh: '最多4位小数', en: 'At most 4 decimal place(s)' });
+    expect(huge.body.errors[2].message).toEqual({ zh: '须为整数', en: 'Must be a whole number' });
+    const far = await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...raisedSmall, effectiveFrom: '9999-12-31' }).expect(400);
+    const last = addDays(today(), 366);
+    expect(far.body.errors).toEqual([
+      {
+        field: 'effectiveFrom',
+        rule: 'horizon',
+        message: { zh: `不得晚于${last}（今天起366天内）`, en: `Must not be after ${last} (within 366 days of today)` },
+      },
+    ]);
+    // The bounds themselves pass (4 decimals of 万元 = the yuan).
+    const day = addDays(today(), 30);
+    const edge = {
+      ...raisedSmall,
+      registeredCapitalWan: { large: 100_000_000, medium: 500.1234, small: 0.3, micro: 0 },
+      foreignTradeUsd: { large: 1e12, medium: 500_000, small: 100_000, micro: 0 },
+    };
+    const scheduled = await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...edge, effectiveFrom: day }).expect(200);
+    expect(scheduled.body.saved).toMatchObject({ effectiveFrom: day, criteria: { registeredCapitalWan: { small: 0.3 } } });
+    // A second version for the same scheduled day: 409 naming effectiveFrom; nothing written.
+    const again = await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...raisedSmall, effectiveFrom: day }).expect(409);
+    expect(again.body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(pairs(again.body)).toEqual([['effectiveFrom', 'scheduled']]);
+    expect(await versions()).toBe(before + 1);
+    // Another day is fine.
+    await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...raisedSmall, effectiveFrom: addDays(day, 1) }).expect(200);
+    expect(await versions()).toBe(before + 2);
+
+    // The figures: the clerk's filing and the desk's registry action refuse 1e308 alike.
+    for (const [path, auth] of [
+      ['/api/apec/whitelist/applications', clerk],
+      [`/api/apec/enterprises/${gov.unit}/whitelist/admission`, desk],
+    ] as const) {
+      const res = await request(http)
+        .post(path)
+        .set(auth)
+        .send({ ...figures, registeredCapitalWan: 1e308, foreignTradeUsd: 12.5 })
+        .expect(400);
+      expect([path, pairs(res.body)]).toEqual([
+        path,
+        [
+          ['registeredCapitalWan', 'max'],
+          ['foreignTradeUsd', 'decimals'],
+        ],
+      ]);
+    }
+  });
 });

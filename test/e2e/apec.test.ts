@@ -130,6 +130,25 @@ describe('APEC cards over the API (issue 17)', () => {
       ['economies[2]', 'unique'],
       ['neededBy', 'future-date'],
     ]);
+    // Every economy in a refusal by its name with its code, the home economy and an unknown code too (no stray space).
+    const named = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .send({ personIds: [`${ent.unit}-p1`], economies: ['CN', 'US', 'ZZ', 'US'], neededBy: addDays(today(), 60) })
+      .expect(400);
+    expect(named.body.errors.map((x: { field: string; message: { zh: string; en: string } }) => [x.field, x.message])).toEqual([
+      ['economies[0]', { zh: '中国（CN）不是可预审的APEC卡经济体', en: 'China (CN) is not a full APEC card economy (no pre-clearance)' }],
+      [
+        'economies[1]',
+        { zh: '美国（US）不是可预审的APEC卡经济体', en: 'United States (US) is not a full APEC card economy (no pre-clearance)' },
+      ],
+      ['economies[2]', { zh: 'ZZ（未知代码）不是可预审的APEC卡经济体', en: 'ZZ (unknown code) is not a full APEC card economy (no pre-clearance)' }],
+      [
+        'economies[3]',
+        { zh: '美国（US）不是可预审的APEC卡经济体', en: 'United States (US) is not a full APEC card economy (no pre-clearance)' },
+      ],
+      ['economies[3]', { zh: '美国（US）重复', en: 'United States (US) is listed twice' }],
+    ]);
 
     const key = `apec-${uniqueSuffix()}`;
     const started = await request(http).post('/api/apec/applications').set(clerk).set('Idempotency-Key', key).send(application).expect(201);
@@ -188,8 +207,13 @@ describe('APEC cards over the API (issue 17)', () => {
     // An exit needs its reason; it stops the open application with the reason on record.
     expect(
       (await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/exit`).set(desk).send({}).expect(400)).body.errors[0],
-    ).toMatchObject({
+    ).toEqual({
       field: 'reason',
+      rule: 'required',
+      message: {
+        zh: '必填，取值须为：violation（违规）、annual-review-failed（年度复核未通过）、enterprise-request（企业申请退出）',
+        en: "Required, one of: violation (a violation), annual-review-failed (failing the annual review), enterprise-request (at the enterprise's request)",
+      },
     });
     const exit = await request(http)
       .post(`/api/apec/enterprises/${ent.unit}/whitelist/exit`)
@@ -259,7 +283,7 @@ describe('APEC cards over the API (issue 17)', () => {
       members: Array<Record<string, unknown>>;
       destinations: Array<Record<string, unknown>>;
     };
-    sub.members = [{ ...sub.members[0], personId: holder, passport: { inCustody: true, number: 'SE7654321', expiresOn: '2035-01-01' } }];
+    sub.members = [{ id: 'm1', personId: holder }]; // the roster's, the ledger's and the cards registry's facts apply
     sub.destinations = [{ ...sub.destinations[0], country: 'JP', city: 'Tokyo' }];
     const res = await request(http).post('/api/delegations').set(bearer(gov.tokens.organizer)).send(sub).expect(201);
     const p = (await request(http).get(`/api/delegations/${res.body.caseId}`).set(bearer(gov.tokens['visa-officer'])).expect(200)).body;

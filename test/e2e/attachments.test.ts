@@ -40,13 +40,14 @@ const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'
  * A multipart body built by hand: the file name goes out exactly as given (RFC 5987 filename* for non-ASCII, so a
  * NUL can be sent percent-encoded, as a hostile client would), with the Content-Type the client claims.
  */
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; body: Buffer }) {
+function multipart(fields: Record<string, string>, file?: { name: string; type: string; body: Buffer; rawName?: boolean }) {
   const boundary = `----df${randomUUID().replace(/-/g, '')}`;
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields))
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    const ascii = /^[\x20-\x7e]*$/.test(file.name) && !file.name.includes('"');
+    // rawName: the name's bytes as they are in filename="…" (a control byte in the part header itself).
+    const ascii = file.rawName || (/^[\x20-\x7e]*$/.test(file.name) && !file.name.includes('"'));
     const disposition = ascii ? `filename="${file.name}"` : `filename="upload.bin"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
     parts.push(
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: ${file.type}\r\n\r\n`),
@@ -172,7 +173,15 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '邀请函\u0000.pdf' }),
         400,
         'file.name',
-        'text-rule',
+        'text-control',
+      ],
+      // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
+      [
+        'raw control byte in the file name',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: 'invitation\u0001.pdf', rawName: true }),
+        400,
+        'file.name',
+        'text-control',
       ],
     ];
     for (const [what, res, status, field, rule] of cases) {

@@ -146,7 +146,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     ).toBe('CASE_OUT_OF_SCOPE');
   });
 
-  it("the case takes the registry's supervising department (A16), the roster's classified access (A12) and the ledger's passport (C01), whatever the submission says", async () => {
+  it("the case takes the registry's supervising department (A16), the roster's classified access (A12) and the ledger's passport (C01); a submission contradicting them is refused, naming each field", async () => {
     const http = api.http;
     const unit = `reg-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
@@ -233,10 +233,40 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .expect(400);
     expect(noHolder.body.errors).toEqual([expect.objectContaining({ field: 'holder', rule: 'registered-person' })]);
 
+    // The submission's claims the registries contradict: refused (422), each field named, nothing started; the
+    // message does not repeat the registry's value (the organizer may not see a classified fact).
+    for (const path of ['/api/delegations/check', '/api/delegations']) {
+      const contradicting = await request(http)
+        .post(path)
+        .set(bearer(users.tokens.organizer))
+        .send(submissionWith(unit, personId, { supervisingDepartment: 'dept-typed' }))
+        .expect(422);
+      expect(contradicting.body.code).toBe('INVALID_REQUEST');
+      expect(contradicting.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+        ['supervisingDepartment', 'registry-value'],
+        ['members[0].partyMember', 'registry-value'],
+        ['members[0].classifiedAccess', 'registry-value'],
+        ['members[0].leadershipTeam', 'registry-value'],
+        ['members[0].passport', 'registry-value'],
+      ]);
+      expect(contradicting.body.errors[2].message).toEqual({
+        zh: '与花名册不一致：不填则以登记为准，填写须与登记一致',
+        en: 'Differs from the roster: leave it out to use the registered value, or send that value',
+      });
+      expect(JSON.stringify(contradicting.body)).not.toContain(number);
+    }
+    expect((await request(http).get('/api/delegations').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body.total).toBe(0);
+    // The registry's department sent as it is, the person named by id alone: the registries' facts apply.
+    const byId = (over: Record<string, unknown> = {}) => {
+      const s = canonicalSubmission(unit, over) as Record<string, unknown> & { members: Array<Record<string, unknown>> };
+      s.members = [{ id: 'm1', personId }];
+      return s;
+    };
+    expect((await request(http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(byId({ supervisingDepartment: dept })).expect(200)).body).toHaveProperty('ok');
     const submitted = await request(http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
-      .send(submissionWith(unit, personId, { supervisingDepartment: null }))
+      .send(byId({ supervisingDepartment: undefined }))
       .expect(201);
     // Each reader sees in clear what the classification grants it: the unit's personnel office the person's
     // facts, the passport officer the passport (docs/security.md, what each role sees).
@@ -277,11 +307,25 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .send({ classifiedAccess: true })
       .expect(200);
     const members = submissionWith(unit, personId).members;
-    const amended = [...members, { ...members[0]!, id: 'm2', personId: second, name: '周八', classifiedAccess: false }];
+    const contradicting = [...members, { ...members[0]!, id: 'm2', personId: second, name: '周八', classifiedAccess: false }];
+    const refusedAmend = await request(http)
+      .post(`/api/delegations/${submitted.body.caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: contradicting } })
+      .expect(422);
+    expect(refusedAmend.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'changes.members[0].partyMember',
+      'changes.members[0].classifiedAccess',
+      'changes.members[0].leadershipTeam',
+      'changes.members[0].passport',
+      'changes.members[1].rank',
+      'changes.members[1].classifiedAccess',
+      'changes.members[1].passport',
+    ]);
     await request(http)
       .post(`/api/delegations/${submitted.body.caseId}/amend`)
       .set(bearer(users.tokens.organizer))
-      .send({ changes: { members: amended } })
+      .send({ changes: { members: [{ id: 'm1', personId }, { id: 'm2', personId: second, name: '周八' }] } })
       .expect(200);
     const pa = await getProgress(api, users.tokens.personnel, submitted.body.caseId);
     const po = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
@@ -318,7 +362,10 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .send(personBody(unit, { name: '李明', leadershipTeam: null, rank: 'staff', position: '科员' }))
       .expect(200);
     const s = submissionWith(unit, a);
-    s.members = [s.members[0]!, { ...s.members[0]!, id: 'm2', personId: b }];
+    s.members = [
+      { id: 'm1', personId: a },
+      { id: 'm2', personId: b },
+    ];
     const res = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(s).expect(201);
     // The unit's personnel office sees person ids in clear (docs/security.md, what each role sees).
     const p = await getProgress(api, users.tokens.personnel, res.body.caseId);

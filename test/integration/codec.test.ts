@@ -15,6 +15,7 @@ import {
   type TestApi,
   type TestUsers,
 } from '../support/api-harness';
+import { CODEC_LIMITS } from '../../apps/api/src/codec/codec.service';
 import { drive } from '../support/drive';
 import { caseInput } from '../support/factories';
 import { startTestWorker, type TestWorker } from '../support/harness';
@@ -193,6 +194,24 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
       .send({ payloads: [{ data: 'not base64!' }] })
       .expect(400);
     expect(badData.body.errors[0].field).toBe('payloads[0].data');
+    // Like every body: unknown fields at the root or in a payload are named, data is bounded (CODEC_LIMITS).
+    const unknown = await request(api.http)
+      .post('/api/codec/decode')
+      .set(bearer(token))
+      .send({ payloads: [{ data: '', extra: 1 }], namespace: 'default' })
+      .expect(400);
+    expect(unknown.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule]).sort()).toEqual([
+      ['namespace', 'unknown-field'],
+      ['payloads[0].extra', 'unknown-field'],
+    ]);
+    const tooLong = await request(api.http)
+      .post('/api/codec/encode')
+      .set(bearer(token))
+      .send({ payloads: [{ data: 'A'.repeat(CODEC_LIMITS.dataChars + 4) }] })
+      .expect(400);
+    expect(tooLong.body.errors).toEqual([
+      { field: 'payloads[0].data', rule: 'max', message: { zh: '最多102336个字符', en: 'At most 102336 character(s)' } },
+    ]);
     const otherNs = await request(api.http)
       .post('/api/codec/decode')
       .set(bearer(token))

@@ -12,7 +12,7 @@ import { UsersService } from './auth/users.service';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { JsonLogger } from './common/json-logger';
 import { ATTACHMENT_UPLOAD_PATH } from './attachments';
-import { setRouteTable } from './common/route-table';
+import { documentedQueryOnly, setRouteTable } from './common/route-table';
 import { MetricsService } from './metrics/metrics.service';
 import { addEdgeContract, addZodComponents } from './openapi';
 
@@ -56,6 +56,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-eval'"] } } }));
   app.use(noStore());
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
+  app.use(documentedQueryOnly()); // one rule for every GET's query string: undocumented parameters are 400
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   if (secret.source !== 'env')
     logger.warn(

@@ -10,12 +10,14 @@ import {
   cardApplicationRefusal,
   COUNTRIES,
   countryLabel,
+  EXIT_REASONS,
   mayApplyForCards,
   renewalOpensOn,
   shanghaiDate,
   PERSON_STATUS_LABELS,
   CARD_STATUS_LABELS,
   type ExitReason,
+  type Label,
   type WhitelistMove,
 } from '@df/domain';
 import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type ApecCard, type Enterprise } from '@df/persistence';
@@ -23,6 +25,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
+import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
@@ -143,8 +146,8 @@ export class ApecService {
             fieldError(
               'reason',
               'required',
-              '必填：violation、annual-review-failed 或 enterprise-request',
-              'Required: violation, annual-review-failed or enterprise-request',
+              `必填，取值须为：${enumChoices(EXIT_REASONS).zh}`,
+              `Required, one of: ${enumChoices(EXIT_REASONS).en}`,
             ),
           ],
         },
@@ -262,19 +265,18 @@ export class ApecService {
       if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
     });
     req.economies.forEach((c, i) => {
-      // Named by the country's name with its code; an unknown code as it is.
-      const name = countryLabel(c);
-      const shown = name.zh === c ? { zh: c, en: c } : { zh: `${name.zh}（${c}）`, en: `${name.en} (${c})` };
+      const shown = economyLabel(c);
       if (!COUNTRIES[c]?.apec)
         errors.push(
           fieldError(
             `economies[${i}]`,
             'apec-economy',
-            `${shown.zh} 不是可预审的APEC卡经济体`,
+            `${shown.zh}不是可预审的APEC卡经济体`,
             `${shown.en} is not a full APEC card economy (no pre-clearance)`,
           ),
         );
-      if (req.economies.indexOf(c) !== i) errors.push(fieldError(`economies[${i}]`, 'unique', `${c} 重复`, `${c} is listed twice`));
+      if (req.economies.indexOf(c) !== i)
+        errors.push(fieldError(`economies[${i}]`, 'unique', `${shown.zh}重复`, `${shown.en} is listed twice`));
     });
     const late = afterTodayProblem('neededBy', req.neededBy, today());
     if (late) errors.push(late);
@@ -483,4 +485,17 @@ export class ApecService {
       ref: c.ref,
     };
   }
+}
+
+/** Economies outside the destinations table that an application may still name: the home economy. */
+const HOME_ECONOMIES: Readonly<Record<string, Label>> = { CN: { zh: '中国', en: 'China' } };
+
+/**
+ * An economy as a refusal names it: its name with the code (`美国（US）` / `United States (US)`), from the
+ * destinations table (countryLabel) or the home economy; a code no table knows is marked so (`ZZ（未知代码）`).
+ */
+export function economyLabel(code: string): Label {
+  const known = countryLabel(code);
+  const name = known.zh !== code ? known : HOME_ECONOMIES[code];
+  return name ? { zh: `${name.zh}（${code}）`, en: `${name.en} (${code})` } : { zh: `${code}（未知代码）`, en: `${code} (unknown code)` };
 }

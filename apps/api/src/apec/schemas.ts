@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { CARD_STATUSES, ENTERPRISE_SIZES, EXIT_REASONS, isIsoDate, OWNERSHIPS, TAX_CREDIT_GRADES, WHITELIST_STATES } from '@df/domain';
+import {
+  ADMISSION_AMOUNT_LIMITS,
+  CARD_STATUSES,
+  ENTERPRISE_SIZES,
+  EXIT_REASONS,
+  hasDecimals,
+  isIsoDate,
+  OWNERSHIPS,
+  TAX_CREDIT_GRADES,
+  WHITELIST_STATES,
+} from '@df/domain';
 import { freeText, intQuery, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
@@ -11,7 +21,23 @@ const isoDate = z
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
   .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
 const label = z.looseObject({ zh: z.string(), en: z.string() });
-const amount = z.number().finite().nonnegative();
+
+/**
+ * An admission figure or criteria threshold (ADMISSION_AMOUNT_LIMITS, libs/domain): 0..max with at most its
+ * decimals, the bounds in the OpenAPI document (maximum, multipleOf); a breach is 400 naming the field, rule
+ * `min`, `max` or `decimals`.
+ */
+export const admissionAmount = (kind: keyof typeof ADMISSION_AMOUNT_LIMITS) => {
+  const { max, decimals } = ADMISSION_AMOUNT_LIMITS[kind];
+  const base = z.number().finite().min(0).max(max);
+  const whole = decimals === 0;
+  return base
+    .refine((v) => v > max || hasDecimals(v, decimals), {
+      message: whole ? 'Must be a whole number' : `At most ${decimals} decimal place(s)`,
+      params: { zh: whole ? '须为整数' : `最多${decimals}位小数`, rule: 'decimals' },
+    })
+    .meta(whole ? { type: 'integer' } : { multipleOf: Number(`1e-${decimals}`) });
+};
 
 export const EnterpriseSchema = z.strictObject({ ownership: z.enum(OWNERSHIPS), size: z.enum(ENTERPRISE_SIZES) }).meta({
   id: 'ApecEnterprise',
@@ -21,8 +47,12 @@ export const EnterpriseSchema = z.strictObject({ ownership: z.enum(OWNERSHIPS), 
 
 export const AdmissionSchema = z
   .strictObject({
-    registeredCapitalWan: amount.meta({ description: '注册资本, in 10 000 yuan (万元)' }),
-    foreignTradeUsd: amount.meta({ description: "Last year's foreign trade or outbound investment, US dollars" }),
+    registeredCapitalWan: admissionAmount('registeredCapitalWan').meta({
+      description: '注册资本, in 10 000 yuan (万元), to 4 decimals (the yuan), at most 100 000 000 (1 万亿 yuan)',
+    }),
+    foreignTradeUsd: admissionAmount('foreignTradeUsd').meta({
+      description: "Last year's foreign trade or outbound investment, whole US dollars, at most 10^12",
+    }),
     taxCreditGrade: z.enum(TAX_CREDIT_GRADES).meta({ description: '纳税信用等级' }),
     creditRecordClean: z.boolean().meta({ description: 'No serious dishonesty record (严重失信)' }),
   })

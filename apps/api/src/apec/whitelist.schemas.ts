@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import { DEFAULT_WHITELIST_CRITERIA, isIsoDate, TAX_CREDIT_GRADES } from '@df/domain';
 import { DEFAULT_CRITERIA_VERSION } from '@df/persistence';
+import { admissionAmount } from './schemas';
 
 /** Request and response shapes of the whitelist admission process and its criteria (issue 17); docs/apec.md. */
 
-const amount = z.number().finite().nonnegative();
-const perSize = (unit: string) =>
-  z
+const perSize = (kind: 'registeredCapitalWan' | 'foreignTradeUsd', unit: string) => {
+  const amount = admissionAmount(kind);
+  return z
     .strictObject({ large: amount, medium: amount, small: amount, micro: amount })
     .meta({ description: `Threshold per enterprise size (${unit}); a smaller size's may not exceed a larger one's` });
+};
 
 export const CriteriaSchema = z
   .strictObject({
-    registeredCapitalWan: perSize('注册资本, 10 000 yuan (万元)'),
-    foreignTradeUsd: perSize("last year's foreign trade or investment, US dollars"),
+    registeredCapitalWan: perSize('registeredCapitalWan', '注册资本, 10 000 yuan (万元), to 4 decimals, at most 100 000 000'),
+    foreignTradeUsd: perSize('foreignTradeUsd', "last year's foreign trade or investment, whole US dollars, at most 10^12"),
     taxCreditGrades: z.array(z.enum(TAX_CREDIT_GRADES)).min(1).max(5).meta({ description: 'Tax credit grades accepted (纳税信用等级)' }),
     creditRecordClean: z.boolean().meta({ description: 'A serious dishonesty record (严重失信) refuses admission' }),
     effectiveFrom: z

@@ -4,14 +4,16 @@ import { DataSource } from 'typeorm';
 import { completeStepUpdate, delegationWorkflowId, type Actor, type CompleteStepRequest, type DelegationInput } from '@df/contracts';
 import {
   APEC_WHITELIST_DEFINITION,
+  CRITERIA_HORIZON_DAYS,
   criteriaProblems,
   notBeforeTodayProblem,
   shanghaiDate,
   whitelistApplicationFacts,
+  withinHorizonProblem,
   WHITELIST_STATE_LABELS,
   type WhitelistCriteria,
 } from '@df/domain';
-import { ApecCriteriaRepository, ApecRepository, RegistriesRepository } from '@df/persistence';
+import { ApecCriteriaRepository, ApecRepository, PendingCriteriaExists, RegistriesRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
@@ -64,21 +66,47 @@ export class WhitelistService {
 
   /**
    * New criteria from `effectiveFrom` (default today) on: 400 naming each field that breaks a rule (shape,
-   * `lowered-threshold`: a smaller size's threshold above a larger one's, `unique` grades, `not-past` day).
+   * bounds `max` / `decimals`, `lowered-threshold`: a smaller size's threshold above a larger one's, `unique`
+   * grades, `not-past` and `horizon` days: today .. today + CRITERIA_HORIZON_DAYS). A later day that already has
+   * a scheduled version is 409 ACTION_NOT_ALLOWED naming effectiveFrom (rule `scheduled`): one pending version
+   * per day, so the list never shows rivals for the same day.
    */
   async putCriteria(user: AuthUser, body: unknown) {
     const { effectiveFrom, ...criteria } = parseOrThrow(CriteriaSchema, body);
     const errors: FieldError[] = criteriaProblems(criteria as WhitelistCriteria).map((p) => ({ ...p }));
     const day = effectiveFrom ?? today();
-    const past = notBeforeTodayProblem('effectiveFrom', day, today());
-    if (past) errors.push(past);
+    const dayProblem =
+      notBeforeTodayProblem('effectiveFrom', day, today()) ?? withinHorizonProblem('effectiveFrom', day, today(), CRITERIA_HORIZON_DAYS);
+    if (dayProblem) errors.push(dayProblem);
     if (errors.length > 0)
       throw new DomainError(
         'VALIDATION_FAILED',
         { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
         { errors },
       );
-    const version = await this.criteria.publish(criteria as WhitelistCriteria, day, user.id, today());
+    let version;
+    try {
+      version = await this.criteria.publish(criteria as WhitelistCriteria, day, user.id, today());
+    } catch (err) {
+      if (!(err instanceof PendingCriteriaExists)) throw err;
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `${err.effectiveFrom} 起已有待生效的准入标准（第${err.version}版）`,
+        `Criteria version ${err.version} is already scheduled from ${err.effectiveFrom}`,
+        {
+          errors: [
+            {
+              field: 'effectiveFrom',
+              rule: 'scheduled',
+              message: {
+                zh: `该日已有待生效版本（第${err.version}版），请另选生效日期`,
+                en: `Version ${err.version} already takes effect that day: choose another day`,
+              },
+            },
+          ],
+        },
+      );
+    }
     return { ...(await this.getCriteria()), saved: version };
   }
 

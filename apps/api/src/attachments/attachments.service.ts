@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
-import { accessRefusal, ATTACHMENT_NAME_MAX, textRuleBroken, type AttachmentKind, type CaseAction, type CaseStatus } from '@df/domain';
+import { accessRefusal, ATTACHMENT_NAME_MAX, textError, textRuleBroken, type AttachmentKind, type CaseAction, type CaseStatus } from '@df/domain';
 import { AttachmentEntity, AttachmentsRepository, CaseEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -16,6 +16,9 @@ import { scopedKey, uuidFrom } from '../delegations/idempotency.service';
 import { UploadFieldsSchema } from './schemas';
 import { sniffMimeType } from './sniff';
 import { ATTACHMENT_STORE, type AttachmentStore } from './storage';
+
+/** The upload's file name as errors name it (the multipart part's filename parameter). */
+export const FILE_NAME_FIELD = 'file.name';
 
 /** The file multer parsed (memory storage). */
 export interface UploadedFile {
@@ -209,12 +212,8 @@ export class AttachmentsService {
     if (file.buffer.length > this.config.attachments.maxBytes) throw tooLarge(this.config.attachments.maxBytes);
     const name = file.originalname;
     const broken = textRuleBroken(name);
-    if (broken)
-      throw invalid('VALIDATION_FAILED', {
-        field: 'file.name',
-        rule: 'text-rule',
-        message: { zh: '文件名含有控制字符（如 NUL）', en: 'The file name holds control characters (such as NUL)' },
-      });
+    // The one text rule, named as for every other string (a raw control byte in the part header: upload.interceptor.ts).
+    if (broken) throw invalid('VALIDATION_FAILED', textError(FILE_NAME_FIELD, broken));
     if (!name.trim() || [...name].length > ATTACHMENT_NAME_MAX || /[/\\]/.test(name))
       throw invalid('VALIDATION_FAILED', {
         field: 'file.name',

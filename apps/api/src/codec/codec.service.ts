@@ -7,21 +7,42 @@ import { domainError } from '../common/errors';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 
-// Proto3 JSON of temporal.api.common.v1.Payload: bytes as base64 (standard or URL-safe alphabet).
-const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' });
+// Proto3 JSON of temporal.api.common.v1.Payload: bytes as base64 (standard or URL-safe alphabet). Lengths are in
+// base64 characters. The whole body is within the API's JSON limit (100 KiB, bootstrap.ts MAX_BODY_BYTES; 413
+// beyond); these bounds make the contract say it: data up to that limit less the envelope, a metadata value (an
+// encoding, a key id) 1 KiB.
+export const CODEC_LIMITS = { payloads: 10_000, dataChars: 100 * 1024 - 64, metadataEntries: 16, metadataChars: 1024 } as const;
+const base64 = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' })
+    .max(max);
 
-/** The body of both codec routes (the Temporal remote codec protocol). */
+/** The body of both codec routes (the Temporal remote codec protocol): unknown fields refused, as every body. */
 export const CodecBodySchema = z
-  .object({
+  .strictObject({
     // Proto3 JSON leaves an empty list out: the CLI sends `{}` for a query without arguments.
     payloads: z
-      .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
-      .max(10_000)
+      .array(
+        z.strictObject({
+          metadata: z
+            .record(z.string().max(256), base64(CODEC_LIMITS.metadataChars))
+            .refine((m) => Object.keys(m).length <= CODEC_LIMITS.metadataEntries, {
+              message: `At most ${CODEC_LIMITS.metadataEntries} metadata entries`,
+              params: { zh: `元数据最多${CODEC_LIMITS.metadataEntries}项`, rule: 'max' },
+            })
+            .optional()
+            .meta({ maxProperties: CODEC_LIMITS.metadataEntries }),
+          data: base64(CODEC_LIMITS.dataChars).optional(),
+        }),
+      )
+      .max(CODEC_LIMITS.payloads)
       .default([]),
   })
   .meta({
     id: 'CodecPayloads',
-    description: 'Temporal payloads in proto3 JSON: metadata values and data base64-encoded.',
+    description:
+      'Temporal payloads in proto3 JSON: metadata values and data base64-encoded. At most 10 000 payloads, data at most 102 336 base64 characters, metadata at most 16 entries of at most 1 024 characters; the body at most 100 KiB; unknown fields refused (400 naming them).',
     // json/plain "SE1234567" (decoded form).
     example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'IlNFMTIzNDU2NyI=' }] },
   });

@@ -54,7 +54,7 @@ import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
 import { assertKnownUnit } from '../common/unit-filter';
-import { assertText, parseOrThrow } from '../common/validation';
+import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
@@ -154,8 +154,9 @@ export class DelegationsService {
 
   /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
   async submit(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<SubmissionResponse>> {
-    assertText(body); // the text rule before the registries read any of it
-    const { submission, definition, settings } = await this.registries.resolveSubmission(user, body); // issue 14: roster/ledger snapshot, unit registry, newest process version
+    // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
+    const parsed = this.parseSubmission(user, body);
+    const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
     const facts = this.validateSubmission(user, submission);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
@@ -225,8 +226,7 @@ export class DelegationsService {
    * whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
-    assertText(body);
-    const { submission } = await this.registries.resolveSubmission(user, body);
+    const { submission } = await this.registries.resolveSubmission(user, this.parseSubmission(user, body));
     const violations = this.tripViolations(this.parseSubmission(user, submission));
     return { ok: violations.length === 0, violations };
   }
@@ -670,7 +670,7 @@ export class DelegationsService {
   /** A step data schema whose field checks the domain declares (step-data.ts): 400 naming each `data.<field>` and its rule, as the engine would refuse it. */
   private validateDeclaredData(code: string, data: unknown): void {
     if (!data || typeof data !== 'object' || Array.isArray(data)) return;
-    const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>).map((p) => ({
+    const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>, true).map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));

@@ -34,21 +34,47 @@ export const PassportSchema = z.strictObject({
   expiresOn: isoDate.optional(),
 });
 
-export const MemberSchema = z.strictObject({
-  id: memberId,
-  personId: text(64).optional(),
-  name: text(100),
-  position: text(100),
-  rank: z.enum(RANKS),
-  partyMember: z.boolean(),
-  classifiedAccess: z.boolean(),
-  leadershipTeam: text(100).nullable(),
-  passport: PassportSchema.nullable(),
-  apecCard: z
-    .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
-    .nullable()
-    .optional(),
-});
+/**
+ * The member facts the registries keep for a person named by `personId` (roster: name … leadershipTeam; custody
+ * ledger: passport). Without a personId they are required; with one they may be left out (the registries' apply)
+ * and, when sent, must equal the registries' (else 422 INVALID_REQUEST, rule `registry-value`): nothing typed is
+ * silently replaced (RegistriesService.resolveSubmission, docs/registries.md).
+ */
+export const REGISTRY_MEMBER_FIELDS = [
+  'name',
+  'position',
+  'rank',
+  'partyMember',
+  'classifiedAccess',
+  'leadershipTeam',
+  'passport',
+] as const;
+const fromRegistry = (what: string) =>
+  `Required without personId; with one, optional: the ${what}'s value applies, and a value sent must equal it (else 422 rule registry-value)`;
+
+export const MemberSchema = z
+  .strictObject({
+    id: memberId,
+    personId: text(64).optional(),
+    name: text(100).optional().meta({ description: fromRegistry('roster') }),
+    position: text(100).optional().meta({ description: fromRegistry('roster') }),
+    rank: z.enum(RANKS).optional().meta({ description: fromRegistry('roster') }),
+    partyMember: z.boolean().optional().meta({ description: fromRegistry('roster') }),
+    classifiedAccess: z.boolean().optional().meta({ description: fromRegistry('roster') }),
+    leadershipTeam: text(100).nullable().optional().meta({ description: fromRegistry('roster') }),
+    passport: PassportSchema.nullable().optional().meta({ description: fromRegistry('custody ledger') }),
+    apecCard: z
+      .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
+      .nullable()
+      .optional()
+      .meta({ description: "With a personId holding a valid card in the cards registry: the registry's card applies; a card sent must equal it" }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.personId !== undefined) return;
+    for (const f of REGISTRY_MEMBER_FIELDS)
+      if (m[f] === undefined)
+        ctx.addIssue({ code: 'custom', path: [f], message: 'Required (or name the person by personId)', params: { zh: '必填（或以 personId 指明花名册人员）', rule: 'required' } });
+  });
 
 export const DestinationSchema = z.strictObject({
   country: countryCode,
@@ -100,7 +126,13 @@ export const SubmissionSchema = z
     destinations: z.array(DestinationSchema).min(1).max(10),
     members: z.array(MemberSchema).min(1).max(50),
     jointDelegation: z.boolean(),
-    supervisingDepartment: text(64).nullable(),
+    supervisingDepartment: text(64)
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          "Unit code of the supervising department (主管部门; A16 runs when set). For a unit in the registry it is the registry's: leave it out (or null) and the registry's applies; a value sent must equal it, else 422 INVALID_REQUEST rule registry-value. For a unit not in the registry, as typed (absent = none)",
+      }),
   })
   .meta({ id: 'DelegationSubmission', example: SUBMISSION_EXAMPLE });
 export type Submission = z.output<typeof SubmissionSchema>;

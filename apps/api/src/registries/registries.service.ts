@@ -13,6 +13,7 @@ import {
   daysOverdue,
   shanghaiDate,
   snapshotMember,
+  type Label,
   statutoryHolidays,
   unitSuspension,
   validateOverrides,
@@ -35,6 +36,7 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
+import { REGISTRY_MEMBER_FIELDS } from '../delegations/schemas';
 import { seedDemoRegistries } from './seed';
 import {
   AnnualPlanSchema,
@@ -315,11 +317,13 @@ export class RegistriesService {
   // Submission hook
 
   /**
-   * Resolves a submission against the registries before it is validated: a suspended unit is refused (422
-   * RULE_VIOLATION, violation UNIT_SUSPENDED or PASSPORT_OVERDUE); a registered unit's supervising department
-   * replaces what was typed; members named by personId get the roster's and the ledger's facts (snapshot). An
-   * unknown personId is a 400 for a registered unit; a unit not in the registry with no person ids passes as typed
-   * (backward compatible, see docs/registries.md). Also picks the newest published process version.
+   * Resolves a parsed submission against the registries: a suspended unit is refused (422 RULE_VIOLATION,
+   * violation UNIT_SUSPENDED or PASSPORT_OVERDUE); a registered unit's supervising department and the roster's
+   * and ledger's facts of members named by personId apply where the submission leaves them out, and a value sent
+   * that differs from the registry's is refused (422 INVALID_REQUEST, rule `registry-value`, naming each field):
+   * nothing typed is silently replaced. An unknown personId is a 400 for a registered unit; a unit not in the
+   * registry with no person ids passes as typed (backward compatible, see docs/registries.md). Also picks the
+   * newest published process version.
    */
   async resolveSubmission(user: AuthUser, body: unknown): Promise<ResolvedSubmission> {
     const version = await this.currentProcessVersion();
@@ -328,7 +332,8 @@ export class RegistriesService {
     // Another unit's submission is refused by the caller's UNIT_MISMATCH check, without the registry's details.
     if (typeof b.unit !== 'string' || b.unit !== user.unit) return { submission: body, ...version };
     const unit = await this.repo.unit(b.unit);
-    const out: Record<string, unknown> = { ...b };
+    const out: Record<string, unknown> = { ...b, supervisingDepartment: b.supervisingDepartment ?? null };
+    const mismatches: FieldError[] = [];
     if (unit) {
       const s = unitSuspension(unit, await this.repo.passports({ unit: unit.code }), today());
       if (s.suspended) {
@@ -337,25 +342,37 @@ export class RegistriesService {
           errors: s.reasons.map((r) => ({ field: 'unit', rule: r.code, message: r.message })),
         });
       }
-      out.supervisingDepartment = unit.supervisingDepartment;
+      const sent = b.supervisingDepartment;
+      if (sent === undefined || sent === null) out.supervisingDepartment = unit.supervisingDepartment;
+      else if (sent !== unit.supervisingDepartment)
+        mismatches.push(registryMismatch('supervisingDepartment', { zh: `单位 ${unit.code} 的登记`, en: `unit ${unit.code}'s registration` }));
     }
-    if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members');
+    if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members', mismatches);
+    throwMismatches(mismatches);
     return { submission: out, ...version };
   }
 
   /**
    * The amendment's hook: members named by personId in `changes.members` get the registries' facts, as at
-   * submission (the case records the new snapshot). Other actions pass through unchanged.
+   * submission (the case records the new snapshot; a value sent must equal the registries'). Other actions pass
+   * through unchanged.
    */
   async resolveAmendment<T extends Record<string, unknown>>(user: AuthUser, kind: string, parsed: T): Promise<T> {
     const changes = parsed.changes as { members?: unknown[] } | undefined;
     if (kind !== 'amend' || !changes || !Array.isArray(changes.members)) return parsed;
     const registered = !!(await this.repo.unit(user.unit));
-    return { ...parsed, changes: { ...changes, members: await this.resolveMembers(changes.members, registered, 'changes.members') } };
+    const mismatches: FieldError[] = [];
+    const members = await this.resolveMembers(changes.members, registered, 'changes.members', mismatches);
+    throwMismatches(mismatches);
+    return { ...parsed, changes: { ...changes, members } };
   }
 
-  /** Snapshots members named by personId; unknown ids are 400 when the unit is registered, inactive people always. */
-  private async resolveMembers(members: unknown[], unitRegistered: boolean, path: string): Promise<unknown[]> {
+  /**
+   * Snapshots members named by personId (the registries' values fill what was left out; a value sent that differs
+   * is pushed to `mismatches`); unknown ids are 400 when the unit is registered, inactive people always, and a
+   * member whose personId is on no roster must carry every fact itself (400 `required`).
+   */
+  private async resolveMembers(members: unknown[], unitRegistered: boolean, path: string, mismatches: FieldError[]): Promise<unknown[]> {
     const idOf = (m: unknown): string | undefined => {
       const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
       return typeof id === 'string' ? id : undefined;
@@ -370,6 +387,7 @@ export class RegistriesService {
     const out = members.map((m, i) => {
       const id = idOf(m);
       if (id === undefined) return m;
+      const typed = m as Record<string, unknown>;
       const person = people.get(id);
       if (!person) {
         if (unitRegistered)
@@ -378,6 +396,14 @@ export class RegistriesService {
             rule: 'registered-person',
             message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` },
           });
+        else
+          for (const f of REGISTRY_MEMBER_FIELDS)
+            if (typed[f] === undefined)
+              errors.push({
+                field: `${path}[${i}].${f}`,
+                rule: 'required',
+                message: { zh: `必填（花名册中没有 ${id}）`, en: `Required (no person ${id} on a roster)` },
+              });
         return m;
       }
       if (person.status !== 'active')
@@ -390,12 +416,21 @@ export class RegistriesService {
           },
         });
       const snap = snapshotMember(
-        m as Parameters<typeof snapshotMember>[0],
+        { ...typed, position: typed.position ?? '' } as Parameters<typeof snapshotMember>[0],
         person,
         passports.filter((p) => p.holder === id),
-      );
+      ) as unknown as Record<string, unknown>;
       const card = cards.get(id);
-      return card ? { ...snap, apecCard: { number: card.number, expiresOn: card.validUntil, economies: card.economies } } : snap;
+      if (card) snap.apecCard = { number: card.number, expiresOn: card.validUntil, economies: card.economies };
+      // Sent and different from the registries' is refused; the message does not repeat the registry's value
+      // (a classified or passport fact may be masked for the sender).
+      for (const f of [...REGISTRY_MEMBER_FIELDS, ...(card ? (['apecCard'] as const) : [])]) {
+        if (typed[f] === undefined || sameValue(typed[f], snap[f])) continue;
+        if (f === 'position' && !person.position) continue; // the roster has none: the typed one stands
+        const what = f === 'passport' ? { zh: '护照保管登记', en: 'custody ledger' } : f === 'apecCard' ? { zh: 'APEC卡登记', en: 'cards registry' } : { zh: '花名册', en: 'roster' };
+        mismatches.push(registryMismatch(`${path}[${i}].${f}`, what));
+      }
+      return snap;
     });
     if (errors.length > 0)
       throw new DomainError(
@@ -652,3 +687,38 @@ function packageCounts(year: number): { holidays: number; workdays: number } {
 }
 
 export type UnitBody = z.input<typeof UnitSchema>;
+
+/** A field sent with a value the registry holds otherwise (rule `registry-value`); `where` names the registry. */
+function registryMismatch(field: string, where: Label): FieldError {
+  return {
+    field,
+    rule: 'registry-value',
+    message: {
+      zh: `与${where.zh}不一致：不填则以登记为准，填写须与登记一致`,
+      en: `Differs from the ${where.en}: leave it out to use the registered value, or send that value`,
+    },
+  };
+}
+
+/** 422 INVALID_REQUEST listing every field that contradicts a registry. */
+function throwMismatches(errors: FieldError[]): void {
+  if (errors.length > 0)
+    throw new DomainError(
+      'INVALID_REQUEST',
+      { zh: `${errors.length}处与登记不一致`, en: `${errors.length} value(s) differ from the registries` },
+      { errors },
+    );
+}
+
+/** A value sent agrees with the registry's: equal, an object's keys each agreeing (keys left out are not claims), lists as sets. */
+function sameValue(sent: unknown, registered: unknown): boolean {
+  if (Array.isArray(sent))
+    return Array.isArray(registered) && sent.length === registered.length && sent.every((x) => registered.some((y) => sameValue(x, y)));
+  if (sent && typeof sent === 'object')
+    return (
+      !!registered &&
+      typeof registered === 'object' &&
+      Object.entries(sent).every(([k, v]) => v === undefined || sameValue(v, (registered as Record<string, unknown>)[k]))
+    );
+  return sent === registered;
+}

@@ -209,6 +209,17 @@ export interface AdmissionApplication {
 
 export const TAX_CREDIT_GRADES = ['A', 'B', 'M', 'C', 'D'] as const;
 
+/**
+ * The bounds of every admission figure and criteria threshold (declared and set alike): ≥ 0, at most `max`, at
+ * most `decimals` decimal places. Sanity bounds far above any real enterprise (the largest registered capitals
+ * are some 10^7 万元; world-leading traders some 10^11 USD a year): a figure past them is a typing error.
+ * 万元 to 4 decimals is exact to the yuan; trade in whole US dollars. docs/apec.md.
+ */
+export const ADMISSION_AMOUNT_LIMITS = {
+  registeredCapitalWan: { max: 100_000_000, decimals: 4 },
+  foreignTradeUsd: { max: 1_000_000_000_000, decimals: 0 },
+} as const satisfies Record<'registeredCapitalWan' | 'foreignTradeUsd', { max: number; decimals: number }>;
+
 /** One criterion's threshold per enterprise size: the office sets them as data (OfficeSettings-like), small and micro lowered. */
 export interface WhitelistCriteria {
   registeredCapitalWan: Record<EnterpriseSize, number>;
@@ -241,6 +252,9 @@ export const DEFAULT_WHITELIST_CRITERIA: WhitelistCriteria = {
   taxCreditGrades: ['A', 'B', 'M'],
   creditRecordClean: true,
 };
+
+/** How far ahead new criteria may be scheduled (`effectiveFrom`, calendar days from today): a year and a day. */
+export const CRITERIA_HORIZON_DAYS = 366;
 
 export interface CriterionFailure {
   criterion: 'registeredCapitalWan' | 'foreignTradeUsd' | 'taxCreditGrade' | 'creditRecordClean';

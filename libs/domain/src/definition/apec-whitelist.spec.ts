@@ -2,6 +2,7 @@ import { buildInstances } from '../instances';
 import { admissionFailures, DEFAULT_WHITELIST_CRITERIA, type WhitelistCriteria } from './apec-card';
 import {
   admissionApplicationProblems,
+  hasDecimals,
   APEC_WHITELIST_DEFINITION,
   criteriaProblems,
   NON_DELEGATION_VERSIONS,
@@ -72,6 +73,24 @@ describe("the filing step's figures (W01 data)", () => {
       }),
     ).toEqual([]);
     expect(stepDataProblems('external-outcome', {})).toEqual([]);
+    // The bounds (ADMISSION_AMOUNT_LIMITS): the trial's 1e308 is refused at W01 as at the API; 万元 to the yuan, whole dollars.
+    expect(
+      admissionApplicationProblems({ registeredCapitalWan: 1e308, foreignTradeUsd: 0.5, taxCreditGrade: 'A', creditRecordClean: true }).map(
+        (p) => [p.field, p.rule],
+      ),
+    ).toEqual([
+      ['registeredCapitalWan', 'max'],
+      ['foreignTradeUsd', 'decimals'],
+    ]);
+    expect(
+      admissionApplicationProblems({ registeredCapitalWan: 100_000_000, foreignTradeUsd: 1e12, taxCreditGrade: 'A', creditRecordClean: true }),
+    ).toEqual([]);
+    // The engine's check (unbounded: a recorded completion replays as accepted); the API's (bounded).
+    const huge = { registeredCapitalWan: 1e308, foreignTradeUsd: 1, taxCreditGrade: 'A', creditRecordClean: true };
+    expect(stepDataProblems('admission-application', huge)).toEqual([]);
+    expect(stepDataProblems('admission-application', huge, true).map((p) => p.rule)).toEqual(['max']);
+    expect([0.3, 0.1 + 0.2, 12345678.1234].map((v) => hasDecimals(v, 4))).toEqual([true, true, true]);
+    expect([0.00001, 12345678.12345].map((v) => hasDecimals(v, 4))).toEqual([false, false]);
     // The schema a step code declares, whichever process it is of.
     expect(['W01', 'K05', 'P03', 'A02', 'Z99'].map(declaredDataSchema)).toEqual([
       'admission-application',

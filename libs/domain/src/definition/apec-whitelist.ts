@@ -5,6 +5,7 @@ import {
   APEC_CARD_DEFINITION,
   applicationFacts,
   APEC_CARD_VERSIONS,
+  ADMISSION_AMOUNT_LIMITS,
   ENTERPRISE_SIZE_LABELS,
   ENTERPRISE_SIZES,
   PROCESS_LABELS,
@@ -111,16 +112,41 @@ export interface FieldProblem {
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** Has at most `decimals` decimal places, tolerant of binary floating point (0.3 in 万元 is 3000 yuan exactly). */
+export const hasDecimals = (v: number, decimals: number): boolean => {
+  const scaled = v * 10 ** decimals;
+  return Math.abs(scaled - Math.round(scaled)) <= 1e-9 + 16 * Number.EPSILON * Math.abs(scaled);
+};
+
+/** An amount's broken rule (ADMISSION_AMOUNT_LIMITS): `non-negative-number`, `max` or `decimals`; null when valid. */
+function amountProblem(
+  kind: keyof typeof ADMISSION_AMOUNT_LIMITS,
+  field: string,
+  v: unknown,
+  required: string,
+  bounded = true,
+): FieldProblem | null {
+  const { max, decimals } = ADMISSION_AMOUNT_LIMITS[kind];
+  if (!isNumber(v) || v < 0)
+    return { field, rule: 'non-negative-number', message: { zh: `${required}须为不小于0的数`, en: `${required ? 'Required: a' : 'Must be a'} number ≥ 0` } };
+  if (!bounded) return null;
+  if (v > max) return { field, rule: 'max', message: { zh: `不得大于${max}`, en: `Must be at most ${max}` } };
+  if (!hasDecimals(v, decimals))
+    return decimals === 0
+      ? { field, rule: 'decimals', message: { zh: '须为整数', en: 'Must be a whole number' } }
+      : { field, rule: 'decimals', message: { zh: `最多${decimals}位小数`, en: `At most ${decimals} decimal place(s)` } };
+  return null;
+}
+
 /**
- * W01's data: `{registeredCapitalWan, foreignTradeUsd, taxCreditGrade, creditRecordClean}` (万元 ≥ 0, USD ≥ 0,
- * grade A|B|M|C|D, boolean). Empty = valid. Fields are named as in the request body (the engine prefixes `data.`).
+ * W01's data: `{registeredCapitalWan, foreignTradeUsd, taxCreditGrade, creditRecordClean}` (万元 and USD within
+ * ADMISSION_AMOUNT_LIMITS unless `bounded` is false (the engine: see stepDataProblems), grade A|B|M|C|D, boolean). Empty = valid. Fields are named as in the request body (the engine prefixes `data.`).
  */
-export function admissionApplicationProblems(data: Record<string, unknown>): FieldProblem[] {
+export function admissionApplicationProblems(data: Record<string, unknown>, bounded = true): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
-    const v = data[field];
-    if (!isNumber(v) || v < 0)
-      out.push({ field, rule: 'non-negative-number', message: { zh: '必填，须为不小于0的数', en: 'Required: a number ≥ 0' } });
+    const p = amountProblem(field, field, data[field], '必填，', bounded);
+    if (p) out.push(p);
   }
   if (!TAX_CREDIT_GRADES.includes(data.taxCreditGrade as AdmissionApplication['taxCreditGrade']))
     out.push({
@@ -151,12 +177,9 @@ export function criteriaProblems(c: WhitelistCriteria): FieldProblem[] {
   for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
     ENTERPRISE_SIZES.forEach((size, i) => {
       const v = c[field][size];
-      if (!isNumber(v) || v < 0) {
-        out.push({
-          field: `${field}.${size}`,
-          rule: 'non-negative-number',
-          message: { zh: '须为不小于0的数', en: 'Must be a number ≥ 0' },
-        });
+      const p = amountProblem(field, `${field}.${size}`, v, '');
+      if (p) {
+        out.push(p);
         return;
       }
       const larger: EnterpriseSize | undefined = ENTERPRISE_SIZES[i - 1];

@@ -8,14 +8,19 @@ import { DEFAULT_DEFINITION } from './default-definition';
  * API answers the same problems as 400 before sending. A schema absent here is checked by the engine's own
  * case (entry-route, external-outcome, return-registration, trip-report) or not at all.
  */
-const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>) => FieldProblem[]>> = {
+const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bounded: boolean) => FieldProblem[]>> = {
   'admission-application': admissionApplicationProblems,
 };
 
-/** The problems of a completion's `data` under the step's declared schema (empty: valid or no declared check). */
-export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>): FieldProblem[] {
+/**
+ * The problems of a completion's `data` under the step's declared schema (empty: valid or no declared check).
+ * `bounded`: also the upper bounds and decimals of amounts (ADMISSION_AMOUNT_LIMITS), as the API checks them. The
+ * engine calls without: its check also runs when a recorded update replays, and a completion accepted before the
+ * bounds existed must replay the same (bounding it there needs a patched() guard in the workflow).
+ */
+export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>, bounded = false): FieldProblem[] {
   const check = schema ? CHECKS[schema] : undefined;
-  return check ? check(data) : [];
+  return check ? check(data, bounded) : [];
 }
 
 /**

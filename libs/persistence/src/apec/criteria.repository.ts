@@ -27,6 +27,17 @@ const toVersion = (r: ApecWhitelistCriteriaEntity): CriteriaVersion => ({
   changedAt: r.changedAt.toISOString(),
 });
 
+/** A version is already scheduled for that later day (the caller answers 409 naming effectiveFrom). */
+export class PendingCriteriaExists extends Error {
+  constructor(
+    readonly version: number,
+    readonly effectiveFrom: string,
+  ) {
+    super(`Criteria version ${version} is already scheduled from ${effectiveFrom}`);
+    this.name = 'PendingCriteriaExists';
+  }
+}
+
 /** SQL of the whitelist criteria versions (append-only). */
 export class ApecCriteriaRepository {
   constructor(private readonly ds: DataSource) {}
@@ -44,11 +55,19 @@ export class ApecCriteriaRepository {
 
   /**
    * Sets new criteria from `effectiveFrom` on: a new version (max + 1) recording who, when and the version in
-   * force on `today` it replaces. Validation is the caller's (criteriaProblems).
+   * force on `today` it replaces. Validation is the caller's (criteriaProblems). A version already scheduled for
+   * the same later day throws PendingCriteriaExists (one pending version per day; today's may be corrected).
    */
   async publish(criteria: WhitelistCriteria, effectiveFrom: string, actorId: string, today: string): Promise<CriteriaVersion> {
     return this.ds.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [CRITERIA_LOCK]);
+      if (effectiveFrom > today) {
+        const pending = (await m.query(
+          'SELECT version FROM apec_whitelist_criteria WHERE effective_from = $1 ORDER BY version DESC LIMIT 1',
+          [effectiveFrom],
+        )) as Array<{ version: number }>;
+        if (pending[0]) throw new PendingCriteriaExists(Number(pending[0].version), effectiveFrom);
+      }
       const [{ max }] = (await m.query('SELECT COALESCE(MAX(version), 1) AS max FROM apec_whitelist_criteria')) as Array<{ max: number }>;
       const before = await criteriaInForce(m, today);
       const row = Object.assign(new ApecWhitelistCriteriaEntity(), {
