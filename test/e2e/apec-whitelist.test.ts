@@ -280,7 +280,11 @@ describe('whitelist admission over the API (issue 17)', () => {
     expect(huge.body.errors[0].message).toEqual({ zh: '不得大于100000000', en: 'Must be at most 100000000' });
     expect(huge.body.errors[1].message).toEqual({ zh: '最多4位小数', en: 'At most 4 decimal place(s)' });
     expect(huge.body.errors[2].message).toEqual({ zh: '须为整数', en: 'Must be a whole number' });
-    const far = await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...raisedSmall, effectiveFrom: '9999-12-31' }).expect(400);
+    const far = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...raisedSmall, effectiveFrom: '9999-12-31' })
+      .expect(400);
     const last = addDays(today(), 366);
     expect(far.body.errors).toEqual([
       {
@@ -296,15 +300,27 @@ describe('whitelist admission over the API (issue 17)', () => {
       registeredCapitalWan: { large: 100_000_000, medium: 500.1234, small: 0.3, micro: 0 },
       foreignTradeUsd: { large: 1e12, medium: 500_000, small: 100_000, micro: 0 },
     };
-    const scheduled = await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...edge, effectiveFrom: day }).expect(200);
+    const scheduled = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...edge, effectiveFrom: day })
+      .expect(200);
     expect(scheduled.body.saved).toMatchObject({ effectiveFrom: day, criteria: { registeredCapitalWan: { small: 0.3 } } });
     // A second version for the same scheduled day: 409 naming effectiveFrom; nothing written.
-    const again = await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...raisedSmall, effectiveFrom: day }).expect(409);
+    const again = await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...raisedSmall, effectiveFrom: day })
+      .expect(409);
     expect(again.body.code).toBe('ACTION_NOT_ALLOWED');
     expect(pairs(again.body)).toEqual([['effectiveFrom', 'scheduled']]);
     expect(await versions()).toBe(before + 1);
     // Another day is fine.
-    await request(http).put('/api/apec/whitelist/criteria').set(desk).send({ ...raisedSmall, effectiveFrom: addDays(day, 1) }).expect(200);
+    await request(http)
+      .put('/api/apec/whitelist/criteria')
+      .set(desk)
+      .send({ ...raisedSmall, effectiveFrom: addDays(day, 1) })
+      .expect(200);
     expect(await versions()).toBe(before + 2);
 
     // The figures: the clerk's filing and the desk's registry action refuse 1e308 alike.

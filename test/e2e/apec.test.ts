@@ -142,7 +142,10 @@ describe('APEC cards over the API (issue 17)', () => {
         'economies[1]',
         { zh: '美国（US）不是可预审的APEC卡经济体', en: 'United States (US) is not a full APEC card economy (no pre-clearance)' },
       ],
-      ['economies[2]', { zh: 'ZZ（未知代码）不是可预审的APEC卡经济体', en: 'ZZ (unknown code) is not a full APEC card economy (no pre-clearance)' }],
+      [
+        'economies[2]',
+        { zh: 'ZZ（未知代码）不是可预审的APEC卡经济体', en: 'ZZ (unknown code) is not a full APEC card economy (no pre-clearance)' },
+      ],
       [
         'economies[3]',
         { zh: '美国（US）不是可预审的APEC卡经济体', en: 'United States (US) is not a full APEC card economy (no pre-clearance)' },

@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { getProgress } from '../support/api-flow';
 
 /**
@@ -108,10 +116,16 @@ describe('API faults by kind (the new-user trial)', () => {
     const withFilters = gets.filter(([, item]) => (item.get!.parameters ?? []).some((p) => p.in === 'query')).map(([path]) => path);
     const without = gets.filter(([path]) => !withFilters.includes(path));
     expect([withFilters.length >= 10, without.length >= 10]).toEqual([true, true]);
-    const unknownField = (name: string) => ({ field: `query.${name}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${name}"` } });
+    const unknownField = (name: string) => ({
+      field: `query.${name}`,
+      rule: 'unknown-field',
+      message: { zh: '不允许的字段', en: `Unknown field "${name}"` },
+    });
     // Routes without filters: the route table's rule, before anything else (the trial's 200s).
     for (const [path] of without) {
-      const res = await request(api.http).get(`${path.replace(/\{[^}]+\}/g, 'x')}?bogus=1`).set(bearer(reg.tokens['fao-clerk']));
+      const res = await request(api.http)
+        .get(`${path.replace(/\{[^}]+\}/g, 'x')}?bogus=1`)
+        .set(bearer(reg.tokens['fao-clerk']));
       expect([path, res.status, res.body.errors]).toEqual([path, 400, [unknownField('bogus')]]);
     }
     // Routes with filters: their strict schema says the same (the dashboard's 400 the trial saw), with every other error at once.
@@ -167,13 +181,13 @@ describe('API faults by kind (the new-user trial)', () => {
         );
       for (const [k, v] of Object.entries(node.properties ?? {})) walk(v, `${at}.${k}`, seen);
       walk(node.items, `${at}[]`, seen);
-      for (const key of ['anyOf', 'oneOf', 'allOf'] as const)
-        for (const v of (node[key] as Node[] | undefined) ?? []) walk(v, at, seen);
+      for (const key of ['anyOf', 'oneOf', 'allOf'] as const) for (const v of (node[key] as Node[] | undefined) ?? []) walk(v, at, seen);
     };
     for (const [path, item] of Object.entries(doc.paths))
       if (path.startsWith('/api/apec') || path.startsWith('/api/registries'))
         for (const [method, op] of Object.entries(item))
-          if (['post', 'put', 'patch'].includes(method)) walk(op.requestBody?.content?.['application/json']?.schema, `${method} ${path}`, new Set());
+          if (['post', 'put', 'patch'].includes(method))
+            walk(op.requestBody?.content?.['application/json']?.schema, `${method} ${path}`, new Set());
     // The admission figures (desk and clerk), the criteria thresholds, the plan sizes at least.
     expect(found.length).toBeGreaterThanOrEqual(13);
     for (const [at, maximum, rule] of found) expect([at, typeof maximum, rule !== undefined]).toEqual([at, 'number', true]);

@@ -255,14 +255,24 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       });
       expect(JSON.stringify(contradicting.body)).not.toContain(number);
     }
-    expect((await request(http).get('/api/delegations').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body.total).toBe(0);
+    expect(
+      (await request(http).get('/api/delegations').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body.total,
+    ).toBe(0);
     // The registry's department sent as it is, the person named by id alone: the registries' facts apply.
     const byId = (over: Record<string, unknown> = {}) => {
       const s = canonicalSubmission(unit, over) as Record<string, unknown> & { members: Array<Record<string, unknown>> };
       s.members = [{ id: 'm1', personId }];
       return s;
     };
-    expect((await request(http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(byId({ supervisingDepartment: dept })).expect(200)).body).toHaveProperty('ok');
+    expect(
+      (
+        await request(http)
+          .post('/api/delegations/check')
+          .set(bearer(users.tokens.organizer))
+          .send(byId({ supervisingDepartment: dept }))
+          .expect(200)
+      ).body,
+    ).toHaveProperty('ok');
     const submitted = await request(http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
@@ -325,7 +335,14 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await request(http)
       .post(`/api/delegations/${submitted.body.caseId}/amend`)
       .set(bearer(users.tokens.organizer))
-      .send({ changes: { members: [{ id: 'm1', personId }, { id: 'm2', personId: second, name: '周八' }] } })
+      .send({
+        changes: {
+          members: [
+            { id: 'm1', personId },
+            { id: 'm2', personId: second, name: '周八' },
+          ],
+        },
+      })
       .expect(200);
     const pa = await getProgress(api, users.tokens.personnel, submitted.body.caseId);
     const po = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);

@@ -3,7 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
-import { accessRefusal, ATTACHMENT_NAME_MAX, textError, textRuleBroken, type AttachmentKind, type CaseAction, type CaseStatus } from '@df/domain';
+import {
+  accessRefusal,
+  ATTACHMENT_NAME_MAX,
+  textError,
+  textRuleBroken,
+  type AttachmentKind,
+  type CaseAction,
+  type CaseStatus,
+} from '@df/domain';
 import { AttachmentEntity, AttachmentsRepository, CaseEntity } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';

@@ -74,7 +74,11 @@ export class UploadInterceptor implements NestInterceptor {
     const headerField = err instanceof Error && err.message === 'Malformed part header' ? malformedHeaderField(head) : undefined;
     if (headerField) {
       const error = textError(headerField, 'text-control');
-      return new DomainError('VALIDATION_FAILED', { zh: `请求有1处错误：${headerField}`, en: `The request has 1 error: ${headerField}` }, { errors: [error] });
+      return new DomainError(
+        'VALIDATION_FAILED',
+        { zh: `请求有1处错误：${headerField}`, en: `The request has 1 error: ${headerField}` },
+        { errors: [error] },
+      );
     }
     if (err instanceof MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') return tooLarge(this.maxBytes);

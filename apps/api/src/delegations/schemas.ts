@@ -56,24 +56,49 @@ export const MemberSchema = z
   .strictObject({
     id: memberId,
     personId: text(64).optional(),
-    name: text(100).optional().meta({ description: fromRegistry('roster') }),
-    position: text(100).optional().meta({ description: fromRegistry('roster') }),
-    rank: z.enum(RANKS).optional().meta({ description: fromRegistry('roster') }),
-    partyMember: z.boolean().optional().meta({ description: fromRegistry('roster') }),
-    classifiedAccess: z.boolean().optional().meta({ description: fromRegistry('roster') }),
-    leadershipTeam: text(100).nullable().optional().meta({ description: fromRegistry('roster') }),
-    passport: PassportSchema.nullable().optional().meta({ description: fromRegistry('custody ledger') }),
+    name: text(100)
+      .optional()
+      .meta({ description: fromRegistry('roster') }),
+    position: text(100)
+      .optional()
+      .meta({ description: fromRegistry('roster') }),
+    rank: z
+      .enum(RANKS)
+      .optional()
+      .meta({ description: fromRegistry('roster') }),
+    partyMember: z
+      .boolean()
+      .optional()
+      .meta({ description: fromRegistry('roster') }),
+    classifiedAccess: z
+      .boolean()
+      .optional()
+      .meta({ description: fromRegistry('roster') }),
+    leadershipTeam: text(100)
+      .nullable()
+      .optional()
+      .meta({ description: fromRegistry('roster') }),
+    passport: PassportSchema.nullable()
+      .optional()
+      .meta({ description: fromRegistry('custody ledger') }),
     apecCard: z
       .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
       .nullable()
       .optional()
-      .meta({ description: "With a personId holding a valid card in the cards registry: the registry's card applies; a card sent must equal it" }),
+      .meta({
+        description: "With a personId holding a valid card in the cards registry: the registry's card applies; a card sent must equal it",
+      }),
   })
   .superRefine((m, ctx) => {
     if (m.personId !== undefined) return;
     for (const f of REGISTRY_MEMBER_FIELDS)
       if (m[f] === undefined)
-        ctx.addIssue({ code: 'custom', path: [f], message: 'Required (or name the person by personId)', params: { zh: '必填（或以 personId 指明花名册人员）', rule: 'required' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: [f],
+          message: 'Required (or name the person by personId)',
+          params: { zh: '必填（或以 personId 指明花名册人员）', rule: 'required' },
+        });
   });
 
 export const DestinationSchema = z.strictObject({
@@ -126,13 +151,10 @@ export const SubmissionSchema = z
     destinations: z.array(DestinationSchema).min(1).max(10),
     members: z.array(MemberSchema).min(1).max(50),
     jointDelegation: z.boolean(),
-    supervisingDepartment: text(64)
-      .nullable()
-      .optional()
-      .meta({
-        description:
-          "Unit code of the supervising department (主管部门; A16 runs when set). For a unit in the registry it is the registry's: leave it out (or null) and the registry's applies; a value sent must equal it, else 422 INVALID_REQUEST rule registry-value. For a unit not in the registry, as typed (absent = none)",
-      }),
+    supervisingDepartment: text(64).nullable().optional().meta({
+      description:
+        "Unit code of the supervising department (主管部门; A16 runs when set). For a unit in the registry it is the registry's: leave it out (or null) and the registry's applies; a value sent must equal it, else 422 INVALID_REQUEST rule registry-value. For a unit not in the registry, as typed (absent = none)",
+    }),
   })
   .meta({ id: 'DelegationSubmission', example: SUBMISSION_EXAMPLE });
 export type Submission = z.output<typeof SubmissionSchema>;

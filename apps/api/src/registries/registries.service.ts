@@ -345,7 +345,9 @@ export class RegistriesService {
       const sent = b.supervisingDepartment;
       if (sent === undefined || sent === null) out.supervisingDepartment = unit.supervisingDepartment;
       else if (sent !== unit.supervisingDepartment)
-        mismatches.push(registryMismatch('supervisingDepartment', { zh: `单位 ${unit.code} 的登记`, en: `unit ${unit.code}'s registration` }));
+        mismatches.push(
+          registryMismatch('supervisingDepartment', { zh: `单位 ${unit.code} 的登记`, en: `unit ${unit.code}'s registration` }),
+        );
     }
     if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members', mismatches);
     throwMismatches(mismatches);
@@ -427,7 +429,12 @@ export class RegistriesService {
       for (const f of [...REGISTRY_MEMBER_FIELDS, ...(card ? (['apecCard'] as const) : [])]) {
         if (typed[f] === undefined || sameValue(typed[f], snap[f])) continue;
         if (f === 'position' && !person.position) continue; // the roster has none: the typed one stands
-        const what = f === 'passport' ? { zh: '护照保管登记', en: 'custody ledger' } : f === 'apecCard' ? { zh: 'APEC卡登记', en: 'cards registry' } : { zh: '花名册', en: 'roster' };
+        const what =
+          f === 'passport'
+            ? { zh: '护照保管登记', en: 'custody ledger' }
+            : f === 'apecCard'
+              ? { zh: 'APEC卡登记', en: 'cards registry' }
+              : { zh: '花名册', en: 'roster' };
         mismatches.push(registryMismatch(`${path}[${i}].${f}`, what));
       }
       return snap;

@@ -83,7 +83,12 @@ describe("the filing step's figures (W01 data)", () => {
       ['foreignTradeUsd', 'decimals'],
     ]);
     expect(
-      admissionApplicationProblems({ registeredCapitalWan: 100_000_000, foreignTradeUsd: 1e12, taxCreditGrade: 'A', creditRecordClean: true }),
+      admissionApplicationProblems({
+        registeredCapitalWan: 100_000_000,
+        foreignTradeUsd: 1e12,
+        taxCreditGrade: 'A',
+        creditRecordClean: true,
+      }),
     ).toEqual([]);
     // The engine's check (unbounded: a recorded completion replays as accepted); the API's (bounded).
     const huge = { registeredCapitalWan: 1e308, foreignTradeUsd: 1, taxCreditGrade: 'A', creditRecordClean: true };

@@ -128,7 +128,11 @@ function amountProblem(
 ): FieldProblem | null {
   const { max, decimals } = ADMISSION_AMOUNT_LIMITS[kind];
   if (!isNumber(v) || v < 0)
-    return { field, rule: 'non-negative-number', message: { zh: `${required}须为不小于0的数`, en: `${required ? 'Required: a' : 'Must be a'} number ≥ 0` } };
+    return {
+      field,
+      rule: 'non-negative-number',
+      message: { zh: `${required}须为不小于0的数`, en: `${required ? 'Required: a' : 'Must be a'} number ≥ 0` },
+    };
   if (!bounded) return null;
   if (v > max) return { field, rule: 'max', message: { zh: `不得大于${max}`, en: `Must be at most ${max}` } };
   if (!hasDecimals(v, decimals))
