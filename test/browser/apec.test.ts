@@ -240,6 +240,12 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const applyError = clerk.getByTestId('apec-apply-error');
     await applyError.getByText(/单位：企业须在白名单内 \/ Unit: The enterprise must be on the whitelist/).waitFor();
     await expect(applyError.innerText()).resolves.not.toMatch(/\bunit:/);
+    // Handed input (new-user trial): sending again without a change still reaches the server (its refusal on the
+    // form does not block the next send; it judges again: here the same refusal).
+    const again = clerk.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/apec/applications'), { timeout: 10_000 });
+    await clerk.getByTestId('apec-submit').click();
+    await again;
+    await applyError.getByText(/单位：企业须在白名单内/).waitFor();
     // Read again, the page says why the enterprise may not apply (its state by name) and the form cannot be sent.
     await clerk.reload();
     await clerk.getByTestId('apec-apply-refusal').getByText('非国有企业须在白名单内才能申请（当前：已退出）').waitFor();

@@ -33,13 +33,18 @@ export function useSchemaForm<V extends object>(
   const [sending, setSending] = useState(false);
   const idempotencyKey = useRef(crypto.randomUUID());
 
-  const revalidate = () => {
+  /** The errors of the values as they are now: the schema's and the extra rules' (never the server's last answer). */
+  const errorsNow = async (): Promise<FieldError[]> => {
     const values = form.getFieldsValue();
-    const more = () => extra?.(values) ?? [];
-    validate(schema, body(values)).then(
-      (errs) => setErrors([...errs, ...more()]),
-      () => setErrors(more()),
-    );
+    const more = extra?.(values) ?? [];
+    try {
+      return [...(await validate(schema, body(values))), ...more];
+    } catch {
+      return more;
+    }
+  };
+  const revalidate = () => {
+    void errorsNow().then(setErrors);
   };
   useEffect(revalidate, []);
   const touch = (items: Iterable<string>) => setTouched((s) => new Set([...s, ...items]));
@@ -61,7 +66,11 @@ export function useSchemaForm<V extends object>(
   const send = async <R>(post: (request: unknown, key: string) => Promise<R>): Promise<R | undefined> => {
     setServerError(null);
     setTouched(new Set(fields));
-    if (errors.length > 0) return undefined;
+    // Judged on the values at the click: a server refusal shown on the form (e.g. `unit`: the enterprise was
+    // suspended, then reinstated) must not block sending again until a field changes; the server judges again.
+    const now = await errorsNow();
+    setErrors(now);
+    if (now.length > 0) return undefined;
     setSending(true);
     try {
       const answer = await post(body(form.getFieldsValue()), idempotencyKey.current);

@@ -19,6 +19,7 @@ const SCHEMAS = {
       grades: { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string' } },
       team: { type: 'string', nullable: true },
       step: { type: 'number', multipleOf: 0.5 },
+      wan: { type: 'number', multipleOf: 0.0001 },
     },
   },
 };
@@ -64,6 +65,7 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
     ['exclusiveMinimum', { share: 0 }, '须大于 0', 'Must be more than 0'],
     ['exclusiveMaximum', { share: 1 }, '须小于 1', 'Must be less than 1'],
     ['multipleOf', { step: 0.3 }, '须为 0.5 的整数倍', 'Must be a multiple of 0.5'],
+    ['multipleOf', { wan: 0.12345 }, '最多 4 位小数', 'At most 4 decimal place(s)'],
     ['maxLength', { title: 'x'.repeat(11) }, '最多 10 个字符', 'At most 10 characters'],
     [
       'date pattern',
@@ -80,6 +82,10 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
     const errors = errorsOf({ ...valid, ...patch });
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toEqual({ zh, en });
+  });
+
+  it('handed input: amounts with up to 4 decimals are multiples of 0.0001 despite binary floating point (0.3 万元)', () => {
+    for (const wan of [0.3, 0.1, 1234.5678, 99999999.9999]) expect([wan, errorsOf({ ...valid, wan })]).toEqual([wan, []]);
   });
 
   it('a nullable field may be null (no error)', () => {

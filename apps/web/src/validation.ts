@@ -14,7 +14,10 @@ let compiled: Promise<(component: string) => ValidateFunction> | null = null;
  * verbose: each error carries its value (`data`) and schema (`parentSchema`: format, example) for its message.
  */
 export function compileComponents(schemas: Record<string, unknown>): (component: string) => ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true });
+  // multipleOfPrecision (a tolerance of 0.001 of a step): 0.3 / 0.0001 is 2999.9999999999995 in binary floating point,
+  // and near the 1e8 万元 maximum the quotient is off by about 1e-4: without a tolerance a valid
+  // amount with up to 4 decimals (万元 to the yuan) reads as not a multiple of 0.0001.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, multipleOfPrecision: 3 });
   ajv.addSchema({ $id: 'openapi', components: { schemas } }, 'openapi');
   const cache = new Map<string, ValidateFunction>();
   return (component: string) => {
@@ -109,10 +112,14 @@ export function messageOf(e: AjvError): FieldError['message'] {
       return both(`不得大于 ${String(p.limit)}`, `Must be at most ${String(p.limit)}`);
     case 'exclusiveMaximum':
       return both(`须小于 ${String(p.limit)}`, `Must be less than ${String(p.limit)}`);
-    case 'multipleOf':
-      return Number(p.multipleOf) === 1
-        ? both('须为整数', 'Must be a whole number')
-        : both(`须为 ${String(p.multipleOf)} 的整数倍`, `Must be a multiple of ${String(p.multipleOf)}`);
+    case 'multipleOf': {
+      const step = Number(p.multipleOf);
+      const places = -Math.log10(step);
+      if (step === 1) return both('须为整数', 'Must be a whole number');
+      // 0.01, 0.0001…: a number of decimal places, as the API's rule `decimals` says it.
+      if (Number.isInteger(places) && places > 0) return both(`最多 ${places} 位小数`, `At most ${places} decimal place(s)`);
+      return both(`须为 ${String(p.multipleOf)} 的整数倍`, `Must be a multiple of ${String(p.multipleOf)}`);
+    }
     case 'minLength':
       return both(`至少 ${String(p.limit)} 个字符`, `At least ${String(p.limit)} characters`);
     case 'maxLength':
