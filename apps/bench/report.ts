@@ -49,9 +49,9 @@ export function targets(s: BenchSummary): Target[] {
  * The appends by cause beside the updates that drove them: the append baseline makes one append per update, and
  * time-driven appends (a deadline passing, forecast drift) are each an activity and a workflow task more.
  */
-function appendRow(c: AppendCauses, updates: number, baselineAppends: number | undefined): Array<string | number> {
+function appendRow(c: AppendCauses, updates: number, baselineAppends: number | undefined, shape = ''): Array<string | number> {
   return [
-    `appends (${updates} updates): actions and system steps / deadlines passed / drift only`,
+    `${shape}appends (${updates} updates): actions and system steps / deadlines passed / drift only`,
     `${c.appends} (${c.other} / ${c.deadlines} / ${c.driftOnly})`,
     '',
     baselineAppends ?? '',
@@ -116,7 +116,7 @@ export function report(s: BenchSummary): Report {
   for (const h of s.history ?? []) {
     rows.push(['history', `${h.shape}: events / KiB`, `${h.historyEvents} / ${Math.round(h.historyBytes / 1024)}`, '', '', '', '']);
     rows.push(['history', `${h.shape}: replay cold / warm`, `${h.replayColdMs} / ${h.replayWarmMs} ms`, '', '', '', '']);
-    rows.push(['history', ...appendRow(h.appendCauses, h.updates, undefined)]);
+    rows.push(['history', ...appendRow(h.appendCauses, h.updates, undefined, `${h.shape}: `)]);
     const c = h.composition;
     const activities = Object.entries(c.activities)
       .map(([name, n]) => `${name} ${n}`)
