@@ -31,12 +31,17 @@ export function allowedMethods(path: string): string[] | undefined {
  * One rule for the query string of every GET (and HEAD) route in the OpenAPI document: a parameter the route does
  * not document is 400 VALIDATION_FAILED naming `query.<name>`, rule `unknown-field`. A route with filters says so
  * through its own strict query schema (with every other error of the query at once); here the routes without
- * filters, which take none, say the same. Paths outside the document (the OpenAPI UI and document) are left
- * alone. docs/api.md, Input rules.
+ * filters, which take none, say the same. Paths outside the document (the OpenAPI UI and document) and the
+ * operational probes (`/health`, `/metrics`) are left alone. docs/api.md, Input rules.
  */
+/** The health probe and the metrics scrape: outside the query rule (docs/operations.md). */
+const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics']);
+
 export function documentedQueryOnly() {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    // Probes and scrapers are not the API's callers: an orchestrator or Prometheus adding a parameter must not fail.
+    if (OPERATIONAL_PATHS.has(req.path)) return next();
     const question = req.originalUrl.indexOf('?');
     if (question < 0) return next();
     const matches = table.filter((r) => r.getQuery && r.pattern.test(req.path));
