@@ -328,8 +328,10 @@ export class ApecService {
               fieldError(
                 'renews',
                 'renewal-pending',
-                `该卡已有办理中的续办申请（${holder.slice(0, 8)}）`,
-                `The card is already being renewed by an open application (${holder.slice(0, 8)})`,
+                // The whole case id: a prefix such as b3391084 reads as a passport number to the masking of free
+                // text (and was masked for the clerk), a UUID is an id.
+                `该卡已有办理中的续办申请（${holder}）`,
+                `The card is already being renewed by an open application (${holder})`,
               ),
             ],
           },
