@@ -65,7 +65,8 @@ describe('sign-in, tokens, request ids and metrics', () => {
   });
 
   it('refuses an expired token', async () => {
-    const shortLived = await createApiApp(testConfig({ jwtSecret: api.config.jwtSecret, jwtTtlSeconds: 1 }));
+    // 5 s to live: on a loaded machine the first use came more than 1 s after the sign-in (a 401 "expired" too early).
+    const shortLived = await createApiApp(testConfig({ jwtSecret: api.config.jwtSecret, jwtTtlSeconds: 5 }));
     await shortLived.init();
     try {
       const login = await request(shortLived.getHttpServer())
@@ -73,7 +74,9 @@ describe('sign-in, tokens, request ids and metrics', () => {
         .send({ username: users.usernames.manager, password: TEST_PASSWORD })
         .expect(200);
       await request(api.http).get('/api/catalog').set(bearer(login.body.accessToken)).expect(200);
-      await new Promise((r) => setTimeout(r, 2100));
+      // Until the token's own expiry (its `exp`, whole seconds) has passed, plus a second.
+      const exp = (JSON.parse(Buffer.from(String(login.body.accessToken).split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+      await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 1100));
       const res = await request(api.http).get('/api/catalog').set(bearer(login.body.accessToken)).expect(401);
       expect(res.body.message.en).toMatch(/expired/);
     } finally {
