@@ -78,7 +78,12 @@ describe('GET /api/delegations/:id once the workflow is gone', () => {
     );
     expect(gone).toBe('WorkflowNotFoundError');
 
-    const res = await detail(caseId).expect(200);
+    // The dev server's deletion is asynchronous: a query may still be answered a moment after describe said not found.
+    const res = await eventually(
+      () => detail(caseId).expect(200),
+      (r) => r.body.source === 'read-model',
+      30_000,
+    );
     expect(documented(res.body)).toBeNull();
     expect(res.body).toMatchObject({
       source: 'read-model',
