@@ -235,7 +235,7 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
       for (const status of statuses) responses[String(status)] ??= errorResponse(status);
       patchStrings(body?.content?.['application/json']?.schema);
       for (const p of (op.parameters as Array<{ in: string; schema?: unknown }> | undefined) ?? [])
-        if (p.in === 'query' || p.in === 'header') patchStrings(p.schema);
+        if (p.in === 'query' || p.in === 'header' || p.in === 'path') patchStrings(p.schema); // path: the auth guard's text rule
     }
   }
   return document;
