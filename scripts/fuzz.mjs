@@ -84,6 +84,8 @@ for (const { role, username } of roles) {
   const token = await signIn(username);
   const ndjson = join(reportDir, `${role}.ndjson`);
   const args = [
+    '--config-file',
+    join(dirname(fileURLToPath(import.meta.url)), 'schemathesis.toml'),
     'run',
     `${base}/api/docs-json`,
     '--url',

@@ -65,8 +65,8 @@ describe('whitelist admission over the API (issue 17)', () => {
       .put('/api/apec/whitelist/criteria')
       .set(desk)
       .send({ ...raisedSmall, registeredCapitalWan: { large: 1000, medium: 500, small: 600, micro: 30 } })
-      .expect(400);
-    expect(above.body.code).toBe('VALIDATION_FAILED');
+      .expect(422);
+    expect(above.body.code).toBe('INVALID_REQUEST');
     expect(pairs(above.body)).toEqual([['registeredCapitalWan.small', 'lowered-threshold']]);
     expect(above.body.errors[0].message).toEqual({
       zh: '小型企业的门槛（600）不得高于中型企业（500）：小微企业降低门槛',
@@ -91,13 +91,13 @@ describe('whitelist admission over the API (issue 17)', () => {
       .put('/api/apec/whitelist/criteria')
       .set(desk)
       .send({ ...raisedSmall, taxCreditGrades: ['A', 'A'] })
-      .expect(400);
+      .expect(422);
     expect(pairs(grades.body)).toEqual([['taxCreditGrades[1]', 'unique']]);
     const past = await request(http)
       .put('/api/apec/whitelist/criteria')
       .set(desk)
       .send({ ...raisedSmall, effectiveFrom: addDays(today(), -1) })
-      .expect(400);
+      .expect(422);
     expect(pairs(past.body)).toEqual([['effectiveFrom', 'not-past']]);
     // Nothing was written by the refusals.
     expect((await request(http).get('/api/apec/whitelist/criteria').set(desk).expect(200)).body.versions).toHaveLength(1);
@@ -186,12 +186,13 @@ describe('whitelist admission over the API (issue 17)', () => {
     const progress = (await request(http).get(`/api/delegations/${caseId}`).set(desk).expect(200)).body;
     expect(progress.steps.find((s: { key: string }) => s.key === 'W01')).toMatchObject({ status: 'done', data: figures });
 
-    // Figures sent to W01 through the generic step endpoint (after a return) are checked as the filing's: 400 per field.
+    // Figures sent to W01 through the generic step endpoint (after a return) are checked as the filing's: 422 per
+    // field (a step's own data rules, beyond the free-form `data` of the document), as the engine refuses them.
     const badData = await request(http)
       .post(`/api/delegations/${caseId}/steps/W01/complete`)
       .set(clerk)
       .send({ data: { registeredCapitalWan: -1, taxCreditGrade: 'A' } })
-      .expect(400);
+      .expect(422);
     expect(pairs(badData.body)).toEqual([
       ['data.registeredCapitalWan', 'non-negative-number'],
       ['data.foreignTradeUsd', 'non-negative-number'],
@@ -284,7 +285,7 @@ describe('whitelist admission over the API (issue 17)', () => {
       .put('/api/apec/whitelist/criteria')
       .set(desk)
       .send({ ...raisedSmall, effectiveFrom: '9999-12-31' })
-      .expect(400);
+      .expect(422);
     const last = addDays(today(), 366);
     expect(far.body.errors).toEqual([
       {

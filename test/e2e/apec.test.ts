@@ -123,7 +123,7 @@ describe('APEC cards over the API (issue 17)', () => {
       .post('/api/apec/applications')
       .set(clerk)
       .send({ personIds: ['nobody'], economies: ['US', 'JP', 'JP'], neededBy: today() })
-      .expect(400);
+      .expect(422);
     expect(bad.body.errors.map((x: { field: string; rule: string }) => [x.field, x.rule])).toEqual([
       ['personIds[0]', 'registered-person'],
       ['economies[0]', 'apec-economy'],
@@ -135,7 +135,7 @@ describe('APEC cards over the API (issue 17)', () => {
       .post('/api/apec/applications')
       .set(clerk)
       .send({ personIds: [`${ent.unit}-p1`], economies: ['CN', 'US', 'ZZ', 'US'], neededBy: addDays(today(), 60) })
-      .expect(400);
+      .expect(422);
     expect(named.body.errors.map((x: { field: string; message: { zh: string; en: string } }) => [x.field, x.message])).toEqual([
       ['economies[0]', { zh: '中国（CN）不是可预审的APEC卡经济体', en: 'China (CN) is not a full APEC card economy (no pre-clearance)' }],
       [
@@ -209,7 +209,7 @@ describe('APEC cards over the API (issue 17)', () => {
 
     // An exit needs its reason; it stops the open application with the reason on record.
     expect(
-      (await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/exit`).set(desk).send({}).expect(400)).body.errors[0],
+      (await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/exit`).set(desk).send({}).expect(422)).body.errors[0],
     ).toEqual({
       field: 'reason',
       rule: 'required',
@@ -499,8 +499,8 @@ describe('APEC cards over the API (issue 17)', () => {
       renews,
     });
     const refusal = async (renews: string, personIds?: string[]) =>
-      (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(400)).body.errors;
-    // Each bad renewal is a 400 naming renews and its rule, in both languages.
+      (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(422)).body.errors;
+    // Each bad renewal is a 422 (the cards registry's facts) naming renews and its rule, in both languages.
     for (const [renews, rule, personIds] of [
       [others.ref, 'registered-card', undefined],
       [others.number, 'registered-card', undefined],
@@ -550,7 +550,7 @@ describe('APEC cards over the API (issue 17)', () => {
     }
 
     // One renewal per card, under concurrency: 8 applications for one card at once (each its own
-    // Idempotency-Key) — exactly one starts a case, the other 7 are 400 renews renewal-pending naming it.
+    // Idempotency-Key) — exactly one starts a case, the other 7 are 422 renews renewal-pending naming it.
     const once = await card('H', { validUntil: soon, status: 'renewal-open' });
     const keys = Array.from({ length: 8 }, (_, i) => `renew-${i}-${uniqueSuffix()}`);
     const racing = await Promise.all(
@@ -562,10 +562,10 @@ describe('APEC cards over the API (issue 17)', () => {
           .send(application(i % 2 === 0 ? once.ref : once.number)),
       ),
     );
-    expect(racing.map((r) => r.status).sort()).toEqual([201, 400, 400, 400, 400, 400, 400, 400]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 422, 422, 422, 422, 422, 422, 422]);
     const winner = racing.findIndex((r) => r.status === 201);
     const first = racing[winner]!.body as { caseId: string };
-    for (const r of racing.filter((x) => x.status === 400))
+    for (const r of racing.filter((x) => x.status === 422))
       expect(r.body.errors).toEqual([
         {
           field: 'renews',
@@ -588,7 +588,7 @@ describe('APEC cards over the API (issue 17)', () => {
       .set(clerk)
       .set('Idempotency-Key', keys[loser]!)
       .send(application(loser % 2 === 0 ? once.ref : once.number))
-      .expect(400);
+      .expect(422);
     for (const renews of [once.ref, once.number])
       expect((await refusal(renews))[0]).toMatchObject({ field: 'renews', rule: 'renewal-pending' });
     // Once the renewal ends without a card (the desk cancels it), the card may be renewed again.

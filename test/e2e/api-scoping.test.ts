@@ -130,8 +130,8 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .post(`/api/delegations/${caseId}/steps/A03:US/complete`)
       .set(bearer(home.tokens['visa-officer']))
       .send({ onBehalfOf: 'anyone' })
-      .expect(400);
-    expect(anyone.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'onBehalfOf', rule: 'existing-principal' }] });
+      .expect(422);
+    expect(anyone.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'onBehalfOf', rule: 'existing-principal' }] });
     // The organizer records a decision "on behalf of" the FAO director: the organizer may act for no one.
     const director = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)
@@ -148,8 +148,8 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .post(`/api/delegations/${caseId}/withdraw`)
       .set(bearer(home.tokens['passport-officer']))
       .send({ reason: '测试', onBehalfOf: 'zhang.san.invented' })
-      .expect(400);
-    expect(invented.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'onBehalfOf' }] });
+      .expect(422);
+    expect(invented.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'onBehalfOf' }] });
     const foreign = await request(api.http)
       .post(`/api/delegations/${caseId}/withdraw`)
       .set(bearer(home.tokens['passport-officer']))

@@ -362,8 +362,8 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
       .set(bearer(users.tokens.organizer))
       .send({ data: { outcomes: { investmentSignedYuan: 1e8, promotionEvents: 1.5, visitors: 200 } } })
-      .expect(400);
-    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+      .expect(422);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(res.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
       ['data.outcomes.promotionEvents', 'trip-report'],
       ['data.outcomes.visitors', 'trip-report'],

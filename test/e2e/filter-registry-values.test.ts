@@ -4,7 +4,7 @@ import { CARD_STATUSES, ENTERPRISE_SIZES, PASSPORT_STATES, PERSON_STATUSES, WHIT
 import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 
 interface Doc {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; responses?: Record<string, unknown> }>>;
 }
 
 /** Every route whose query names a unit, as of this change: the walk below must find at least these. */
@@ -22,13 +22,14 @@ const UNIT_FILTERED = [
 /**
  * A filter naming a unit the system does not know is refused, not answered with an empty page (new-user trial:
  * GET /api/delegations?unit=NOPE was an empty 200). By kind: every GET of the OpenAPI document with a `unit`
- * query parameter is walked, so a filter added later is held to the same rule: 400 VALIDATION_FAILED naming
+ * query parameter is walked, so a filter added later is held to the same rule: 422 INVALID_REQUEST naming
  * `query.unit` and the rule `known-unit`, bilingual; a known unit (here: one with accounts only) still answers.
  */
 describe('filters that name a unit check it against the known units', () => {
   let api: TestApi;
   let users: TestUsers;
   let routes: string[];
+  let documented422: string[];
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -37,6 +38,7 @@ describe('filters that name a unit check it against the known units', () => {
     routes = Object.entries(doc.paths)
       .filter(([, item]) => item.get?.parameters?.some((p) => p.in === 'query' && p.name === 'unit'))
       .map(([path]) => path);
+    documented422 = routes.filter((path) => '422' in (doc.paths[path]!.get!.responses ?? {}));
   });
   afterAll(async () => {
     await api?.close();
@@ -53,17 +55,19 @@ describe('filters that name a unit check it against the known units', () => {
 
   it('documents a unit filter on every list that has one', () => {
     expect(routes).toEqual(expect.arrayContaining(UNIT_FILTERED));
+    // …and the refusal it may answer, so a client (or a fuzzer) reading the document expects it.
+    expect(documented422).toEqual(routes);
   });
 
-  it('answers 400 naming query.unit and the rule for an unknown unit, on every route with the filter', async () => {
+  it('answers 422 naming query.unit and the rule for an unknown unit, on every route with the filter', async () => {
     const unknown = `NOPE-${uniqueSuffix()}`;
     for (const path of routes) {
       const token = await reader(path);
       const res = await request(api.http).get(path).query({ unit: unknown }).set(bearer(token));
       expect({ path, status: res.status, code: res.body.code, errors: res.body.errors }).toEqual({
         path,
-        status: 400,
-        code: 'VALIDATION_FAILED',
+        status: 422,
+        code: 'INVALID_REQUEST',
         errors: [
           {
             field: 'query.unit',

@@ -286,14 +286,14 @@ describe('personal data masked by classification on every GET endpoint, for ever
         .post(`/api/delegations/${caseId}/steps/P03/complete`)
         .set(bearer(users.tokens[role]))
         .send({ data: { outcomes: { [ID_18]: 1, E87654321: 2 } } });
-    const asOrganizer = await post('organizer').expect(400);
-    expect(asOrganizer.body.code).toBe('VALIDATION_FAILED');
+    const asOrganizer = await post('organizer').expect(422);
+    expect(asOrganizer.body.code).toBe('INVALID_REQUEST');
     expect(asOrganizer.text).not.toContain(ID_18);
     expect(asOrganizer.text).not.toContain('E87654321');
     expect(asOrganizer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
       ['data.outcomes.11**************3X', 'data.outcomes.E8****321'].sort(),
     );
-    const asPassportOfficer = await post('passport-officer').expect(400);
+    const asPassportOfficer = await post('passport-officer').expect(422);
     expect(asPassportOfficer.text).toContain(ID_18);
   });
 

@@ -230,7 +230,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .post('/api/registries/passports')
       .set(bearer(users.tokens['passport-officer']))
       .send({ number: passportNo(), issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: 'nobody' })
-      .expect(400);
+      .expect(422);
     expect(noHolder.body.errors).toEqual([expect.objectContaining({ field: 'holder', rule: 'registered-person' })]);
 
     // The submission's claims the registries contradict: refused (422), each field named, nothing started; the
@@ -355,9 +355,9 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
       .send(submissionWith(unit, 'P-nobody'))
-      .expect(400);
+      .expect(422);
     expect(unknown.body).toMatchObject({
-      code: 'VALIDATION_FAILED',
+      code: 'INVALID_REQUEST',
       errors: [{ field: 'members[0].personId', rule: 'registered-person' }],
     });
   });
@@ -525,7 +525,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .put('/api/registries/calendars/2027')
       .set(bearer(users.tokens['fao-clerk']))
       .send({ holidays: ['2027-01-01', '2028-01-01'], workdays: ['2027-02-15'] })
-      .expect(400);
+      .expect(422);
     expect(bad.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
       ['holidays[1]', 'in-year'],
       ['workdays[0]', 'weekend'],

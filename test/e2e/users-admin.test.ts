@@ -104,7 +104,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .post('/api/auth/password')
       .set(bearer(token))
       .send({ currentPassword: ROOT_PASSWORD, newPassword: ROOT_PASSWORD })
-      .expect(400);
+      .expect(422);
     expect(same.body.errors).toEqual([expect.objectContaining({ field: 'newPassword', rule: 'differs' })]);
 
     admin = await firstSignIn(ROOT, ROOT_PASSWORD, 'root admin own passphrase');
@@ -199,7 +199,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
           { role: 'organizer', unit: 'no-such-unit' },
         ],
       })
-      .expect(400);
+      .expect(422);
     expect(badUnit.body.errors).toEqual([expect.objectContaining({ field: 'grants[1].unit', rule: 'registered-unit' })]);
     const extra = await request(api.http)
       .post('/api/users')

@@ -94,7 +94,7 @@ export class ApecController {
   })
   @ApiBody({ schema: schemaRef(WhitelistMoveSchema) })
   @ApiOkResponse({ description: 'The enterprise after the move and the cases stopped', schema: schemaRef(MoveResultSchema) })
-  @errorResponses(400, 401, 403, 404, 409, 503)
+  @errorResponses(400, 401, 403, 404, 409, 422, 503)
   move(@CurrentUser() user: AuthUser, @Param('unit') unit: string, @Param('move') move: string, @Body() body: unknown) {
     if (!(WHITELIST_MOVES as readonly string[]).includes(move))
       throw domainError(
@@ -137,7 +137,7 @@ export class ApecController {
     description: 'Cards: holder, masked number, economies cleared, valid until, renewal day, status',
     schema: schemaRef(CardListSchema),
   })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   cards(@CurrentUser() user: AuthUser, @Query() query: unknown) {
     return this.apec.cards(user, query);
   }

@@ -24,7 +24,7 @@ import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type Ap
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { seesAllUnits, type AuthUser } from '../auth/access';
-import { DomainError, domainError, type FieldError } from '../common/errors';
+import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
@@ -139,7 +139,7 @@ export class ApecService {
     const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
     if (move === 'exit' && !req.reason)
       throw new DomainError(
-        'VALIDATION_FAILED',
+        'INVALID_REQUEST',
         { zh: '退出须说明原因', en: 'An exit needs its reason' },
         {
           errors: [
@@ -282,12 +282,7 @@ export class ApecService {
     if (late) errors.push(late);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
-    if (errors.length > 0)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      );
+    if (errors.length > 0) throw ruleRefusal(errors);
 
     const facts = cardApplicationFacts({
       unit: user.unit,
@@ -321,7 +316,7 @@ export class ApecService {
       if (holder !== caseId) {
         if (key) await this.idempotency.release(key);
         throw new DomainError(
-          'VALIDATION_FAILED',
+          'INVALID_REQUEST',
           { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
           {
             errors: [

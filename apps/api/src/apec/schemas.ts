@@ -5,21 +5,15 @@ import {
   ENTERPRISE_SIZES,
   EXIT_REASONS,
   hasDecimals,
-  isIsoDate,
   OWNERSHIPS,
   TAX_CREDIT_GRADES,
   WHITELIST_STATES,
 } from '@df/domain';
-import { freeText, intQuery, text } from '../common/zod-text';
+import { freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
 
-const isoDate = z
-  .string()
-  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
-  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
-  .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
 const label = z.looseObject({ zh: z.string(), en: z.string() });
 
 /**

@@ -39,7 +39,7 @@ export class WhitelistController {
   })
   @ApiBody({ schema: schemaRef(CriteriaSchema) })
   @ApiOkResponse({ description: 'The criteria after the change', schema: schemaRef(CriteriaViewSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 409, 422)
   putCriteria(@CurrentUser() user: AuthUser, @Body() body: unknown) {
     return this.whitelist.putCriteria(user, body);
   }

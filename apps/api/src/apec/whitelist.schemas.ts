@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_WHITELIST_CRITERIA, isIsoDate, TAX_CREDIT_GRADES } from '@df/domain';
+import { DEFAULT_WHITELIST_CRITERIA, TAX_CREDIT_GRADES } from '@df/domain';
+import { isoDate } from '../common/zod-text';
 import { DEFAULT_CRITERIA_VERSION } from '@df/persistence';
 import { admissionAmount } from './schemas';
 
@@ -18,12 +19,7 @@ export const CriteriaSchema = z
     foreignTradeUsd: perSize('foreignTradeUsd', "last year's foreign trade or investment, whole US dollars, at most 10^12"),
     taxCreditGrades: z.array(z.enum(TAX_CREDIT_GRADES)).min(1).max(5).meta({ description: 'Tax credit grades accepted (纳税信用等级)' }),
     creditRecordClean: z.boolean().meta({ description: 'A serious dishonesty record (严重失信) refuses admission' }),
-    effectiveFrom: z
-      .string()
-      .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
-      .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
-      .optional()
-      .meta({ format: 'date', description: 'Applied from this day on (Asia/Shanghai; default today, not before today)' }),
+    effectiveFrom: isoDate.optional().meta({ description: 'Applied from this day on (Asia/Shanghai; default today, not before today)' }),
   })
   .meta({
     id: 'ApecWhitelistCriteriaChange',

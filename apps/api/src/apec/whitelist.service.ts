@@ -17,7 +17,7 @@ import { ApecCriteriaRepository, ApecRepository, PendingCriteriaExists, Registri
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
-import { DomainError, domainError, type FieldError } from '../common/errors';
+import { domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
 import { startCaseWorkflow } from '../delegations/start-case';
@@ -78,12 +78,7 @@ export class WhitelistService {
     const dayProblem =
       notBeforeTodayProblem('effectiveFrom', day, today()) ?? withinHorizonProblem('effectiveFrom', day, today(), CRITERIA_HORIZON_DAYS);
     if (dayProblem) errors.push(dayProblem);
-    if (errors.length > 0)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      );
+    if (errors.length > 0) throw ruleRefusal(errors);
     let version;
     try {
       version = await this.criteria.publish(criteria as WhitelistCriteria, day, user.id, today());

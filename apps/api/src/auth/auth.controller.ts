@@ -95,7 +95,7 @@ export class AuthController {
   })
   @ApiBody({ schema: schemaRef(PasswordChangeSchema) })
   @ApiOkResponse({ description: 'Changed: a new token', schema: schemaRef(LoginResponseSchema) })
-  @errorResponses(400, 401)
+  @errorResponses(400, 401, 403, 422, 429)
   @ApiResponse({
     status: 403,
     description: 'CURRENT_PASSWORD_WRONG: currentPassword is not the current password (counts as a failed sign-in)',

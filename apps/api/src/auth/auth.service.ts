@@ -172,14 +172,16 @@ export class AuthService {
    * The caller changes their own password (always allowed, and the only route while a change is required).
    * 403 CURRENT_PASSWORD_WRONG (field `currentPassword`, rule current-password): a wrong current password,
    * counted against the sign-in failure budget of the username and address (so a stolen token cannot
-   * guess it faster than a sign-in could; 429 when spent). 400 VALIDATION_FAILED: `newPassword` the same as
+   * guess it faster than a sign-in could; 429 when spent). 422 INVALID_REQUEST: `newPassword` the same as
    * the current one (rule differs). Every earlier token stops; the answer is a new token for the same grant.
    */
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, ctx: LoginContext): Promise<LoginResult> {
     const user = await this.users.findByUsername(caller.id);
     if (!user || !user.enabled) throw REVOKED();
     const fieldError = (field: string, rule: string, zh: string, en: string) =>
-      domainError('VALIDATION_FAILED', '请求有1处错误', 'The request has 1 error(s)', { errors: [{ field, rule, message: { zh, en } }] });
+      domainError('INVALID_REQUEST', '请求有1处不符合规则', 'The request breaks 1 rule', {
+        errors: [{ field, rule, message: { zh, en } }],
+      });
     const ticket = await this.throttle.acquire(user.username, ctx.address);
     if (isRefusal(ticket))
       throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);

@@ -80,6 +80,25 @@ export class DomainError extends Error {
 export const domainError = (code: ErrorCode, zh: string, en: string, extras?: DomainErrorExtras): DomainError =>
   new DomainError(code, { zh, en }, extras);
 
+/**
+ * 400 VALIDATION_FAILED: the request breaks its contract, a rule its OpenAPI schema states (type, length, pattern,
+ * required, a documented alternative): a client that follows the document is never refused so.
+ */
+export const contractRefusal = (errors: FieldError[]): DomainError =>
+  new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+
+/**
+ * 422 INVALID_REQUEST: the request fits its contract, but a rule no schema can state refuses it, each field named
+ * with its rule: a registry's fact (no such person, a person who left, an unregistered unit), today's date,
+ * another field's value, a step's own data rules. A schema-valid request is refused 422, never 400.
+ */
+export const ruleRefusal = (errors: FieldError[]): DomainError =>
+  new DomainError(
+    'INVALID_REQUEST',
+    { zh: `请求有${errors.length}处不符合规则`, en: `The request breaks ${errors.length} rule(s)` },
+    { errors },
+  );
+
 /** The body of every error response. */
 export interface ErrorBody {
   statusCode: number;

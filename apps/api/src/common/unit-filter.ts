@@ -2,7 +2,7 @@ import { DomainError } from './errors';
 
 /** The filters' documentation of the check (OpenAPI descriptions). */
 export const KNOWN_UNIT_RULE =
-  'A unit code the system knows (registered, or with cases or accounts); an unknown one is 400 (rule `known-unit`), not an empty answer';
+  'A unit code the system knows (registered, or with cases or accounts); an unknown one is 422 INVALID_REQUEST (rule `known-unit`), not an empty answer';
 
 /** What answers whether a unit code is known (RegistriesRepository, RegistriesService). */
 export interface UnitLookup {
@@ -10,14 +10,14 @@ export interface UnitLookup {
 }
 
 /**
- * A filter naming a unit the system does not know is a mistake to name, not an empty page: 400
- * VALIDATION_FAILED on `field` (rule `known-unit`). Known: registered, or named by a case or a user's grant
+ * A filter naming a unit the system does not know is a mistake to name, not an empty page: 422
+ * INVALID_REQUEST on `field` (which units exist is the system's fact, beyond the schema) (rule `known-unit`). Known: registered, or named by a case or a user's grant
  * (RegistriesRepository.knownUnit). Absent: no filter, nothing checked.
  */
 export async function assertKnownUnit(registries: UnitLookup, unit: string | undefined, field = 'query.unit'): Promise<void> {
   if (unit === undefined || (await registries.knownUnit(unit))) return;
   throw new DomainError(
-    'VALIDATION_FAILED',
+    'INVALID_REQUEST',
     { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
     {
       errors: [

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { enumChoices } from './enum-choices';
-import { DomainError, type FieldError } from './errors';
+import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
 
 /** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. */
@@ -36,8 +36,14 @@ interface Issue {
   maximum?: unknown;
   origin?: string;
   format?: string;
-  params?: { zh?: string; rule?: string };
+  params?: { zh?: string; rule?: string; beyondSchema?: boolean };
 }
+
+/**
+ * The params of a zod refinement the OpenAPI schema cannot state (one field against another: expiry after issue,
+ * ids unique by a key, a period in order): its failure alone is 422 INVALID_REQUEST, not a contract 400.
+ */
+export const beyondSchema = (zh: string, rule: string) => ({ zh, rule, beyondSchema: true });
 
 /** A length or size bound in words: items of a list, characters of a text, else the value itself. */
 function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: unknown): FieldError['message'] {
@@ -87,7 +93,8 @@ function toFieldErrors(issue: Issue): FieldError[] {
 }
 
 /**
- * Parses a request part; a failure lists every field at fault (400 VALIDATION_FAILED). Every request part
+ * Parses a request part; a failure lists every field at fault: 400 VALIDATION_FAILED (the contract), or 422
+ * INVALID_REQUEST when only rules beyond the schema fail (`beyondSchema` refinements). Every request part
  * passes here, so the one text rule and the depth limit (text-rule.ts) are checked here first, on the raw
  * input, for every string whatever its schema says (including `z.unknown()` data at any depth).
  */
@@ -95,21 +102,14 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   assertText(value, prefix);
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const errors = result.error.issues.flatMap((i) => toFieldErrors({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
-  throw new DomainError(
-    'VALIDATION_FAILED',
-    { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-    { errors },
-  );
+  const issues = result.error.issues.map((i) => ({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
+  const errors = issues.flatMap(toFieldErrors);
+  // A contract fault is named first (400, every field); only rules beyond the schema left: 422.
+  throw issues.every((i) => i.params?.beyondSchema) ? ruleRefusal(errors) : contractRefusal(errors);
 }
 
 /** 400 VALIDATION_FAILED naming every string (or key) of `value` that breaks the text rule or nests too deep. */
 export function assertText(value: unknown, prefix: PropertyKey[] = []): void {
   const errors = textRuleErrors(value, prefix.length ? fieldPath(prefix) : '');
-  if (errors.length > 0)
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-      { errors },
-    );
+  if (errors.length > 0) throw contractRefusal(errors);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDate } from '@df/domain';
 
 /**
  * zod builders for request text and numbers whose OpenAPI form says exactly what the server accepts, so a
@@ -46,3 +47,13 @@ export const intQuery = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min).max(max))
     .default(fallback)
     .meta({ type: 'integer', minimum: min, maximum: max, default: fallback, pattern: undefined });
+
+/**
+ * A calendar date YYYY-MM-DD (Asia/Shanghai), documented as `format: date` with its pattern: a generator that
+ * honours the format sends real dates only (2027-02-30 is refused 400, rule date, as the format says).
+ */
+export const isoDate = z
+  .string()
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
+  .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });

@@ -35,7 +35,7 @@ export class DashboardController {
   })
   @queryParams(DashboardQuerySchema)
   @ApiOkResponse({ description: 'The board', schema: schemaRef(DashboardSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   board(@Query() query: unknown) {
     return this.dashboard.board(query);
   }
@@ -57,7 +57,7 @@ export class DashboardController {
       [XLSX]: { schema: { type: 'string', format: 'binary' } },
     },
   })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   async export(@CurrentUser() user: AuthUser, @Query() query: unknown, @Res() res: Response) {
     // A file is opaque to the masking interceptor: the exporter masks its data for this viewer itself.
     const file = await this.exporter.export(query, { role: user.role, unit: user.unit });

@@ -1,18 +1,13 @@
 import { z } from 'zod';
-import { isIsoDate, PROCESSES } from '@df/domain';
-import { intQuery, text } from '../common/zod-text';
+import { PROCESSES } from '@df/domain';
+import { beyondSchema } from '../common/validation';
+import { intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
 
 export const DASHBOARD_DEFAULT_LIMIT = 50;
 export const DASHBOARD_MAX_LIMIT = 500;
-
-const isoDate = z
-  .string()
-  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
-  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
-  .meta({ format: 'date', example: '2027-03-15' });
 
 /** The cases dates a board's period is over: the departure date or the (Asia/Shanghai) submission date. */
 export const BOARD_PERIODS = ['departure', 'submission'] as const;
@@ -41,7 +36,7 @@ const periodInOrder = (q: { from?: string | undefined; to?: string | undefined }
       code: 'custom',
       path: ['to'],
       message: `The period ends before it starts (from ${q.from})`,
-      params: { zh: `结束日期早于开始日期（${q.from}）`, rule: 'date-range' },
+      params: beyondSchema(`结束日期早于开始日期（${q.from}）`, 'date-range'),
     });
 };
 

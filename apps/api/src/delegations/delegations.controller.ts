@@ -118,7 +118,7 @@ export class DelegationsController {
   })
   @queryParams(ListQuerySchema)
   @ApiOkResponse({ description: 'One page of cases', schema: schemaRef(CaseListSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   list(@CurrentUser() user: AuthUser, @Query() query: unknown) {
     return this.delegations.list(user, query);
   }

@@ -50,7 +50,7 @@ import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { CaseRows } from '../common/case-rows';
-import { DomainError, domainError, type FieldError } from '../common/errors';
+import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { maskFor } from '../common/masking';
 import { assertKnownUnit } from '../common/unit-filter';
@@ -606,7 +606,8 @@ export class DelegationsService {
   /**
    * 帮代办 names someone who exists: a user (username, enabled) goes to the workflow resolved as {id, role, unit}
    * (the workflow checks they hold the role the step needs for the case's unit); otherwise the name must be a
-   * member id of this delegation (the workflow checks it is the member of the step). Else 400 VALIDATION_FAILED naming onBehalfOf.
+   * member id of this delegation (the workflow checks it is the member of the step). Else 422 INVALID_REQUEST naming onBehalfOf
+   * (rule existing-principal: who exists is the system's fact, not the contract's).
    */
   private async resolveOnBehalfOf(caseId: string, name: string | undefined): Promise<OnBehalfOfUser | string | undefined> {
     if (name === undefined) return undefined;
@@ -621,7 +622,7 @@ export class DelegationsService {
         message: { zh: `${name} 不是系统用户，也不是本团成员`, en: `${name} is neither a user nor a member of this delegation` },
       },
     ];
-    throw new DomainError('VALIDATION_FAILED', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+    throw new DomainError('INVALID_REQUEST', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
   }
 
   /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */
@@ -660,26 +661,17 @@ export class DelegationsService {
     const problems = data && typeof data === 'object' ? tripReportProblems(data as Record<string, unknown>) : [];
     if (problems.length === 0) return;
     const errors: FieldError[] = problems.map((p) => ({ field: `data.${p.field}`, rule: 'trip-report', message: p.message }));
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-      { errors },
-    );
+    throw ruleRefusal(errors);
   }
 
-  /** A step data schema whose field checks the domain declares (step-data.ts): 400 naming each `data.<field>` and its rule, as the engine would refuse it. */
+  /** A step data schema whose field checks the domain declares (step-data.ts): 422 naming each `data.<field>` and its rule, as the engine refuses it. */
   private validateDeclaredData(code: string, data: unknown): void {
     if (!data || typeof data !== 'object' || Array.isArray(data)) return;
     const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>, true).map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));
-    if (errors.length > 0)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      );
+    if (errors.length > 0) throw ruleRefusal(errors);
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
-import { isIsoDate, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
+import { PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { freeText, intQuery, text } from '../common/zod-text';
+import { freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /**
@@ -10,11 +10,6 @@ import { KNOWN_UNIT_RULE } from '../common/unit-filter';
  * requests and, converted to JSON Schema, are the OpenAPI components (see openapi.ts).
  */
 
-const isoDate = z
-  .string()
-  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
-  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
-  .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
 const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' })
@@ -99,6 +94,13 @@ export const MemberSchema = z
           message: 'Required (or name the person by personId)',
           params: { zh: '必填（或以 personId 指明花名册人员）', rule: 'required' },
         });
+  })
+  // The document states the rule above (a fuzzer or a generated client reads it): a registry member (personId)
+  // or a typed one (every registry field).
+  .meta({
+    description:
+      'A registry member (personId: the registries supply the rest) or a typed member (every field of the roster and custody ledger)',
+    anyOf: [{ required: ['personId'] }, { required: [...REGISTRY_MEMBER_FIELDS] }],
   });
 
 export const DestinationSchema = z.strictObject({

@@ -75,7 +75,7 @@ export class RegistriesController {
   })
   @ApiBody({ schema: schemaRef(UnitSchema) })
   @ApiOkResponse({ description: 'The unit as stored', schema: schemaRef(UnitPutResultSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   putUnit(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() body: unknown) {
     return this.registries.putUnit(user, code, body);
   }
@@ -95,7 +95,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)' })
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
   @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
-  @errorResponses(400, 401, 403, 404)
+  @errorResponses(400, 401, 403, 404, 422)
   putPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
     return this.registries.putPlan(user, code, year, body);
   }
@@ -110,7 +110,7 @@ export class RegistriesController {
   })
   @ApiOkResponse({ description: 'The roster in scope', schema: schemaRef(PersonListSchema) })
   @queryParams(UnitQuerySchema)
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   listPeople(@CurrentUser() user: AuthUser, @Query() query: unknown) {
     return this.registries.listPeople(user, query);
   }
@@ -155,7 +155,7 @@ export class RegistriesController {
   })
   @ApiOkResponse({ description: 'Passports in scope', schema: schemaRef(PassportListSchema) })
   @queryParams(UnitQuerySchema)
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   listPassports(@CurrentUser() user: AuthUser, @Query() query: unknown) {
     return this.registries.listPassports(user, query);
   }
@@ -173,7 +173,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '护照入库保管 Take a passport into custody (passport officer)' })
   @ApiBody({ schema: schemaRef(PassportRegistrationSchema) })
   @ApiCreatedResponse({ description: 'Taken into custody', schema: schemaRef(PassportViewSchema) })
-  @errorResponses(400, 401, 403, 409)
+  @errorResponses(400, 401, 403, 409, 422)
   registerPassport(@CurrentUser() user: AuthUser, @Body() body: unknown) {
     return this.registries.registerPassport(user, body);
   }
@@ -220,7 +220,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '载入国务院放假安排 Load a year’s schedule (replaces package data and the provisional rule for that year)' })
   @ApiBody({ schema: schemaRef(HolidayScheduleSchema) })
   @ApiOkResponse({ description: 'The schedule as stored', schema: schemaRef(CalendarStoredSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   putCalendar(@CurrentUser() user: AuthUser, @Param('year') year: string, @Body() body: unknown) {
     return this.registries.putCalendar(user, year, body);
   }
@@ -268,7 +268,7 @@ export class RegistriesController {
   })
   @queryParams(ChangesQuerySchema)
   @ApiOkResponse({ description: 'Changes, newest first', schema: schemaRef(RegistryChangeListSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   changes(@CurrentUser() user: AuthUser, @Query() query: unknown) {
     return this.registries.changes(user, query);
   }

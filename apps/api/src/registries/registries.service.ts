@@ -33,7 +33,7 @@ import { ApecRepository, PassportTransitionError, passportStateLabel, Registries
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
-import { DomainError, domainError, type FieldError } from '../common/errors';
+import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { REGISTRY_MEMBER_FIELDS } from '../delegations/schemas';
@@ -119,7 +119,7 @@ export class RegistriesService {
     const u = parseOrThrow(UnitSchema, body);
     if (u.parentCode === c || u.supervisingDepartment === c)
       throw new DomainError(
-        'VALIDATION_FAILED',
+        'INVALID_REQUEST',
         { zh: '单位不能是自己的上级或主管部门', en: 'A unit cannot be its own parent or supervising department' },
         {
           errors: [
@@ -171,7 +171,7 @@ export class RegistriesService {
     if (!mayReadRoster(user, unit)) throw outOfScope();
   }
 
-  /** @throws VALIDATION_FAILED 400 (a bad or unknown `query.unit`), 403 for a unit out of the roster's reach. */
+  /** @throws VALIDATION_FAILED 400 (a malformed `query.unit`), INVALID_REQUEST 422 (an unknown one), 403 for a unit out of the roster's reach. */
   async listPeople(user: AuthUser, rawQuery: unknown) {
     const { unit } = await this.unitQuery(rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
@@ -244,7 +244,7 @@ export class RegistriesService {
     const holder = await this.repo.person(p.holder);
     if (!holder)
       throw new DomainError(
-        'VALIDATION_FAILED',
+        'INVALID_REQUEST',
         { zh: '持照人不在花名册中', en: 'The holder is not on a roster' },
         {
           errors: [
@@ -321,7 +321,7 @@ export class RegistriesService {
    * violation UNIT_SUSPENDED or PASSPORT_OVERDUE); a registered unit's supervising department and the roster's
    * and ledger's facts of members named by personId apply where the submission leaves them out, and a value sent
    * that differs from the registry's is refused (422 INVALID_REQUEST, rule `registry-value`, naming each field):
-   * nothing typed is silently replaced. An unknown personId is a 400 for a registered unit; a unit not in the
+   * nothing typed is silently replaced. An unknown personId is a 422 (rule registered-person) for a registered unit; a unit not in the
    * registry with no person ids passes as typed (backward compatible, see docs/registries.md). Also picks the
    * newest published process version.
    */
@@ -371,8 +371,8 @@ export class RegistriesService {
 
   /**
    * Snapshots members named by personId (the registries' values fill what was left out; a value sent that differs
-   * is pushed to `mismatches`); unknown ids are 400 when the unit is registered, inactive people always, and a
-   * member whose personId is on no roster must carry every fact itself (400 `required`).
+   * is pushed to `mismatches`); unknown ids are 422 when the unit is registered, inactive people always, and a
+   * member whose personId is on no roster must carry every fact itself (422 `required`: registry facts, beyond the schema).
    */
   private async resolveMembers(members: unknown[], unitRegistered: boolean, path: string, mismatches: FieldError[]): Promise<unknown[]> {
     const idOf = (m: unknown): string | undefined => {
@@ -439,12 +439,7 @@ export class RegistriesService {
       }
       return snap;
     });
-    if (errors.length > 0)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      );
+    if (errors.length > 0) throw ruleRefusal(errors);
     return out;
   }
 
@@ -518,12 +513,7 @@ export class RegistriesService {
     const s = parseOrThrow(HolidayScheduleSchema, body);
     const schedule: YearSchedule = { year: y, holidays: [...new Set(s.holidays)].sort(), workdays: [...new Set(s.workdays)].sort() };
     const errors = scheduleProblems(schedule);
-    if (errors.length > 0)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      );
+    if (errors.length > 0) throw ruleRefusal(errors);
     const { replaced } = await this.repo.putSchedule(schedule, s.source ? `${origin}: ${s.source}` : origin, actorOf(user));
     // Running cases re-plan with every loaded schedule (the one stored is among them).
     const replanned = (await this.scheduleListener?.(await this.loadedSchedules())) ?? { signalled: 0, failed: 0 };
@@ -634,7 +624,7 @@ export class RegistriesService {
   // -------------------------------------------------------------------------------------------
   // Audit
 
-  /** A list's `?unit=` filter, parsed and checked against the known units (400 otherwise). */
+  /** A list's `?unit=` filter, parsed and checked against the known units (400 malformed, 422 unknown). */
   private async unitQuery(rawQuery: unknown): Promise<{ unit?: string | undefined }> {
     const q = parseOrThrow(UnitQuerySchema, rawQuery ?? {}, ['query']);
     await assertKnownUnit(this.repo, q.unit);

@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import { GENDERS, isIsoDate, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
+import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
+import { beyondSchema } from '../common/validation';
+import { isoDate, text } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected a date YYYY-MM-DD' })
-  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } });
-const text = (max: number) => z.string().trim().min(1).max(max);
 /** Unit codes and person ids: the same alphabet as the submission's unit. */
 export const code = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Codes are 1-64 letters, digits, _ . or -' });
 const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' });
@@ -35,6 +32,11 @@ export const UnitSchema = z
   })
   .meta({
     id: 'RegistryUnit',
+    // The refine above, in the document: not suspended, or a reason given.
+    anyOf: [
+      { properties: { status: { type: 'string', enum: UNIT_STATUSES.filter((s) => s !== 'suspended') } } },
+      { properties: { suspendedReason: { type: 'string' } }, required: ['suspendedReason'] },
+    ],
     example: {
       nameZh: '市商务局',
       nameEn: 'Municipal Bureau of Commerce',
@@ -60,7 +62,7 @@ export const AnnualPlanSchema = z
   .refine((p) => new Set(p.trips.map((t) => t.id)).size === p.trips.length, {
     path: ['trips'],
     message: 'Planned trip ids must be unique',
-    params: { zh: '计划编号不能重复', rule: 'unique' },
+    params: beyondSchema('计划编号不能重复', 'unique'),
   })
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
@@ -107,7 +109,7 @@ export const PassportRegistrationSchema = z
   .refine((p) => p.expiresOn > p.issuedOn, {
     path: ['expiresOn'],
     message: 'Must be after issuedOn',
-    params: { zh: '须晚于签发日期', rule: 'after-issue' },
+    params: beyondSchema('须晚于签发日期', 'after-issue'),
   })
   .meta({
     id: 'CustodyPassportRegistration',

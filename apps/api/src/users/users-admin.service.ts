@@ -12,7 +12,7 @@ import {
 import type { AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { currentRequestId } from '../common/request-context';
-import { DomainError, domainError } from '../common/errors';
+import { domainError, ruleRefusal } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import {
@@ -57,7 +57,7 @@ const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用
 /**
  * User administration (issue 14 item 4, docs/security.md "Users and roles"): the admin role only (the
  * controller's @Roles). Every change is one transaction with its audit event (UsersRepository). Errors:
- * 400 VALIDATION_FAILED (field and rule; a unit role's unit must be registered), 404 USER_NOT_FOUND,
+ * 400 VALIDATION_FAILED (field and rule), 422 INVALID_REQUEST (a unit role's unit must be registered: rule registered-unit), 404 USER_NOT_FOUND,
  * 409 USERNAME_TAKEN / ADMIN_SELF_DISABLE / LAST_ACTIVE_ADMIN / LAST_GRANT.
  */
 @Injectable()
@@ -179,12 +179,7 @@ export class UsersAdminService {
         },
       });
     }
-    if (errors.length > 0)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      );
+    if (errors.length > 0) throw ruleRefusal(errors);
   }
 
   private ok(r: UserChange, username: string): UserView {

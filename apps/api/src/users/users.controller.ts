@@ -34,7 +34,7 @@ export class UsersController {
   @ApiOperation({ summary: '用户列表 Users (admin)', description: 'Filter by a grant’s unit or role, and by status.' })
   @queryParams(UserQuerySchema)
   @ApiOkResponse({ description: 'Users, by username', schema: schemaRef(UserListSchema) })
-  @errorResponses(400, 401, 403)
+  @errorResponses(400, 401, 403, 422)
   list(@Query() query: unknown) {
     return this.users.list(query);
   }
@@ -56,7 +56,7 @@ export class UsersController {
   })
   @ApiBody({ schema: schemaRef(CreateUserSchema) })
   @ApiCreatedResponse({ description: 'Created', schema: schemaRef(UserCreatedSchema) })
-  @errorResponses(400, 401, 403, 409)
+  @errorResponses(400, 401, 403, 409, 422)
   create(@CurrentUser() admin: AuthUser, @Body() body: unknown) {
     return this.users.create(admin, body);
   }
@@ -93,7 +93,7 @@ export class UsersController {
   @ApiOperation({ summary: '授予角色 Grant a role in a unit (admin)', description: 'A no-op when held.' })
   @ApiBody({ schema: schemaRef(RoleGrantSchema) })
   @ApiOkResponse({ description: 'The user with the grant', schema: schemaRef(UserViewSchema) })
-  @errorResponses(400, 401, 403, 404)
+  @errorResponses(400, 401, 403, 404, 422)
   grant(@CurrentUser() admin: AuthUser, @Param('username') username: string, @Body() body: unknown) {
     return this.users.grant(admin, username, body);
   }
