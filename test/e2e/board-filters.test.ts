@@ -258,7 +258,7 @@ describe('the board filtered by unit and period, and exported', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="board-\d{4}-\d{2}-\d{2}\.csv"$/);
     const text = (res.body as Buffer).toString('utf8');
-    expect(text.startsWith('\ufeff标题 Title,单位 Unit,阶段 Phase,出发日期 Departure,')).toBe(true);
+    expect(text.startsWith('\ufeff标题 Title,单位 Unit,单位名称 Unit name,阶段 Phase,出发日期 Departure,')).toBe(true);
     const lines = text.slice(1).trimEnd().split('\r\n');
     const ids = lines.slice(1).map((l) => l.split(',').at(-1));
     const b = (await board(query).expect(200)).body;

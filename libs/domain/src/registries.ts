@@ -29,6 +29,14 @@ export interface RegisteredUnit {
   suspendedReason: string | null;
 }
 
+/**
+ * A unit as messages name it: its registered name with the code beside (`市商务局（commerce）` /
+ * `Municipal Bureau of Commerce (commerce)`); a code no registry holds stays the code, the one thing known.
+ */
+export function unitLabel(code: string, unit: Pick<RegisteredUnit, 'nameZh' | 'nameEn'> | null | undefined): Label {
+  return unit ? { zh: `${unit.nameZh}（${code}）`, en: `${unit.nameEn} (${code})` } : { zh: code, en: code };
+}
+
 export const PERSON_STATUSES = ['active', 'left', 'retired'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
 /** A roster entry's status as messages name it (the code stays in the data). */

@@ -16,8 +16,10 @@ import {
   shanghaiDate,
   PERSON_STATUS_LABELS,
   CARD_STATUS_LABELS,
+  unitLabel,
   type ExitReason,
   type Label,
+  type RegisteredUnit,
   type WhitelistMove,
 } from '@df/domain';
 import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type ApecCard, type Enterprise } from '@df/persistence';
@@ -153,7 +155,7 @@ export class ApecService {
         },
       );
     const before = await this.repo.enterprise(unit);
-    if (!before) throw domainError('NOT_FOUND', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`);
+    if (!before) throw notAnEnterprise('NOT_FOUND', unit, await this.registries.unit(unit));
     const repeatExit = move === 'exit' && before.whitelist?.state === 'exited' && before.whitelist.reason === req.reason;
     if (!repeatExit)
       await this.whitelistCall(() =>
@@ -218,7 +220,7 @@ export class ApecService {
 
   private async enterpriseView(unit: string) {
     const [e, registered] = await Promise.all([this.repo.enterprise(unit), this.registries.unit(unit)]);
-    if (!e) throw domainError('NOT_FOUND', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`);
+    if (!e) throw notAnEnterprise('NOT_FOUND', unit, registered);
     const applyRefusal = cardApplicationRefusal(e.ownership, e.whitelist?.state ?? null);
     return {
       ...e,
@@ -242,9 +244,9 @@ export class ApecService {
   async apply(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<ApplicationResponse>> {
     assertText(body);
     const req = parseOrThrow(ApplicationSchema, body);
-    const enterprise = await this.repo.enterprise(user.unit);
-    this.assertMayApply(user.unit, enterprise);
-    const unit = (await this.registries.unit(user.unit))!;
+    const [enterprise, registered] = await Promise.all([this.repo.enterprise(user.unit), this.registries.unit(user.unit)]);
+    this.assertMayApply(user.unit, enterprise, registered);
+    const unit = registered!;
     const errors: FieldError[] = [];
     const people = new Map((await this.registries.people({ ids: req.personIds })).map((p) => [p.personId, p]));
     req.personIds.forEach((id, i) => {
@@ -420,11 +422,8 @@ export class ApecService {
     return card;
   }
 
-  private assertMayApply(unit: string, e: Enterprise | null): asserts e is Enterprise {
-    if (!e)
-      throw domainError('RULE_VIOLATION', `${unit} 不是已登记的企业`, `${unit} is not a registered enterprise`, {
-        errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')],
-      });
+  private assertMayApply(unit: string, e: Enterprise | null, registered: RegisteredUnit | null): asserts e is Enterprise {
+    if (!e) throw notAnEnterprise('RULE_VIOLATION', unit, registered);
     const refusal = cardApplicationRefusal(e.ownership, e.whitelist?.state ?? null);
     if (refusal)
       throw domainError('RULE_VIOLATION', refusal.zh, refusal.en, {
@@ -495,4 +494,18 @@ export function economyLabel(code: string): Label {
   const known = countryLabel(code);
   const name = known.zh !== code ? known : HOME_ECONOMIES[code];
   return name ? { zh: `${name.zh}（${code}）`, en: `${name.en} (${code})` } : { zh: `${code}（未知代码）`, en: `${code} (unknown code)` };
+}
+
+/**
+ * A unit that is not a registered enterprise, named by its registered name where it has one (`市商务局（commerce）
+ * 不是已登记的企业`). NOT_FOUND where the enterprise is the resource; RULE_VIOLATION (field `unit`, rule
+ * `enterprise`) where it is the applicant.
+ */
+function notAnEnterprise(code: 'NOT_FOUND' | 'RULE_VIOLATION', unit: string, registered: RegisteredUnit | null): DomainError {
+  const named = unitLabel(unit, registered);
+  return domainError(code, `${named.zh} 不是已登记的企业`, `${named.en} is not a registered enterprise`, {
+    ...(code === 'RULE_VIOLATION'
+      ? { errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')] }
+      : {}),
+  });
 }

@@ -12,6 +12,7 @@ import {
   withinHorizonProblem,
   WHITELIST_STATE_LABELS,
   type WhitelistCriteria,
+  unitLabel,
 } from '@df/domain';
 import { ApecCriteriaRepository, ApecRepository, PendingCriteriaExists, RegistriesRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
@@ -162,15 +163,17 @@ export class WhitelistService {
   /** `caseId`: this filing's own case, which a retry with the same key may find open (it is not another application). */
   private async assertMayFile(unit: string, caseId: string): Promise<void> {
     const e = await this.repo.enterprise(unit);
-    if (!e)
+    if (!e) {
+      const named = unitLabel(unit, await this.registries.unit(unit));
       throw domainError(
         'RULE_VIOLATION',
-        `${unit} 不是已登记的企业（请外办APEC窗口先登记）`,
-        `${unit} is not a registered enterprise (the APEC desk registers it first)`,
+        `${named.zh} 不是已登记的企业（请外办APEC窗口先登记）`,
+        `${named.en} is not a registered enterprise (the APEC desk registers it first)`,
         {
           errors: [{ field: 'unit', rule: 'enterprise', message: { zh: '须为已登记的企业', en: 'Must be a registered enterprise' } }],
         },
       );
+    }
     if (e.ownership === 'state')
       throw domainError(
         'RULE_VIOLATION',

@@ -7,6 +7,7 @@ import { type NewAuditEvent, UserEntity, UsersRepository } from '@df/persistence
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
+import { DEMO_UNITS } from '../registries/seed';
 import { FAO_ROLES, UNIT_ROLES, type UserRole } from './access';
 import { hashPassword, verifyPassword } from './passwords';
 
@@ -25,19 +26,24 @@ export interface DemoUser {
   username: string;
   role: UserRole;
   unit: string;
+  /** The role and the unit by its demo registry name: 专办员（市商务局）. */
+  displayName: string;
 }
 
 /** The demo accounts of `npm start`: <role>.<unit>. */
 export function demoUsers(): DemoUser[] {
   const out: DemoUser[] = [];
+  const add = (username: string, role: UserRole, unit: string) => {
+    const named = DEMO_UNITS.find((u) => u.code === unit);
+    out.push({ username, role, unit, displayName: `${ROLE_LABELS[role].zh}（${named?.nameZh ?? unit}）` });
+  };
   for (const unit of ['commerce', 'education'])
-    for (const role of UNIT_ROLES.filter((r) => r !== 'enterprise-clerk'))
-      out.push({ username: `${role}.${unit}`, role: role as UserRole, unit });
+    for (const role of UNIT_ROLES.filter((r) => r !== 'enterprise-clerk')) add(`${role}.${unit}`, role as UserRole, unit);
   // Issue 17: the clerk of a demo enterprise (the unit 'trading' of the demo registries) applies for APEC cards.
-  out.push({ username: 'enterprise-clerk.trading', role: 'enterprise-clerk', unit: 'trading' });
-  for (const role of [...FAO_ROLES, 'manager'] as UserRole[]) out.push({ username: `${role}.fao`, role, unit: 'fao' });
-  out.push({ username: 'leader.city', role: 'leader', unit: 'city' });
-  out.push({ username: 'admin.fao', role: 'admin', unit: 'fao' });
+  add('enterprise-clerk.trading', 'enterprise-clerk', 'trading');
+  for (const role of [...FAO_ROLES, 'manager'] as UserRole[]) add(`${role}.fao`, role, 'fao');
+  add('leader.city', 'leader', 'city');
+  add('admin.fao', 'admin', 'fao');
   return out;
 }
 
@@ -166,7 +172,10 @@ export class UsersService {
     const byName = new Map(existing.map((u) => [u.username, u]));
     const current =
       existing.length === wanted.length &&
-      wanted.every((w) => byName.get(w.username)?.role === w.role && byName.get(w.username)?.unit === w.unit) &&
+      wanted.every((w) => {
+        const u = byName.get(w.username);
+        return u?.role === w.role && u.unit === w.unit && u.displayName === w.displayName;
+      }) &&
       (await this.verify(this.config.demoPassword, existing[0]!.passwordHash));
     if (!current) {
       const passwordHash = await this.hash(this.config.demoPassword);

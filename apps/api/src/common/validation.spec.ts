@@ -42,6 +42,25 @@ describe('parseOrThrow: field errors in our words, Chinese first', () => {
     ]);
   });
 
+  it('handed input: null in an optional field (effectiveFrom) says null is not taken, not 必填; a required one stays 必填', () => {
+    const schema = z.object({
+      taxCreditGrades: z.array(z.string()),
+      effectiveFrom: z.string().optional(),
+      members: z.array(z.object({ id: z.string(), rank: z.enum(['a', 'b']).optional() })),
+    });
+    const notNull = (field: string) => ({
+      field,
+      rule: 'type',
+      message: { zh: '不接受 null：请填写有效值，或省略此字段', en: 'null is not accepted: give a value or leave the field out' },
+    });
+    expect(refusal(schema, { taxCreditGrades: null, effectiveFrom: null, members: [{ id: null, rank: null }] })).toEqual([
+      { field: 'taxCreditGrades', rule: 'required', message: { zh: '必填', en: 'Required' } },
+      notNull('effectiveFrom'),
+      { field: 'members[0].id', rule: 'required', message: { zh: '必填', en: 'Required' } },
+      notNull('members[0].rank'),
+    ]);
+  });
+
   it("lengths and bounds in both languages without the library's wording", () => {
     const errors = refusal(z.object({ neededBy: text(8), items: z.array(z.number()).max(1), n: z.number().min(2) }), {
       neededBy: '2026-12-31',

@@ -54,14 +54,26 @@ function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: un
   return side === 'min' ? { zh: `不得小于${n}`, en: `Must be at least ${n}` } : { zh: `不得大于${n}`, en: `Must be at most ${n}` };
 }
 
-/** One zod issue as field errors: a Chinese message first, an English one beside (ours for requirements and bounds). */
-function toFieldErrors(issue: Issue): FieldError[] {
+/**
+ * One zod issue as field errors: a Chinese message first, an English one beside (ours for requirements and bounds).
+ * `mayBeLeftOut`: the field is optional (the request without it has no issue there), so a null in it is not "empty
+ * where a value is required" but a null the field does not take.
+ */
+function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
   const field = fieldPath(issue.path);
+  const kindOfValue = issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union';
+  if (kindOfValue && issue.input === null && mayBeLeftOut)
+    return [
+      {
+        field,
+        rule: 'type',
+        message: { zh: '不接受 null：请填写有效值，或省略此字段', en: 'null is not accepted: give a value or leave the field out' },
+      },
+    ];
   // A missing or cleared field (undefined or null where a value is required) reads as missing whatever the value's
   // kind (a type, one of a list of codes, one of several shapes): the user has to fill it in.
   const missing = issue.input === undefined || issue.input === null;
-  if (missing && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union'))
-    return [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
+  if (missing && kindOfValue) return [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
   switch (issue.code) {
     case 'unrecognized_keys':
       return (issue.keys ?? []).map((k) => ({
@@ -103,9 +115,30 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
-  const errors = issues.flatMap(toFieldErrors);
+  const optional = leftOutFine(schema, value, result.error.issues);
+  const errors = issues.flatMap((issue, i) => toFieldErrors(issue, optional[i]));
   // A contract fault is named first (400, every field); only rules beyond the schema left: 422.
   throw issues.every((i) => i.params?.beyondSchema) ? ruleRefusal(errors) : contractRefusal(errors);
+}
+
+/**
+ * For each issue on a null value: whether the request without that field has no issue at its path (the field
+ * is optional). Runs on a refusal only; one re-parse per null.
+ */
+function leftOutFine(schema: z.ZodType, value: unknown, issues: readonly z.core.$ZodIssue[]): boolean[] {
+  return issues.map((issue) => {
+    const input = (issue as unknown as Issue).input;
+    const key = issue.path.at(-1);
+    if (input !== null || key === undefined) return false;
+    const copy = structuredClone(value) as Record<PropertyKey, unknown>;
+    let parent: unknown = copy;
+    for (const p of issue.path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[p];
+    if (!parent || typeof parent !== 'object' || Array.isArray(parent)) return false;
+    delete (parent as Record<PropertyKey, unknown>)[key];
+    const again = schema.safeParse(copy);
+    const at = issue.path.join('\u0000');
+    return again.success || !again.error.issues.some((x) => x.path.join('\u0000') === at);
+  });
 }
 
 /** 400 VALIDATION_FAILED naming every string (or key) of `value` that breaks the text rule or nests too deep. */

@@ -28,6 +28,7 @@ import {
   type RegisteredUnit,
   type Suspension,
   type YearSchedule,
+  unitLabel,
 } from '@df/domain';
 import { ApecRepository, PassportTransitionError, passportStateLabel, RegistriesRepository, type RegistryActor } from '@df/persistence';
 import { DataSource } from 'typeorm';
@@ -192,17 +193,19 @@ export class RegistriesService {
     const p = parseOrThrow(PersonSchema, body);
     if (user.unit !== p.unit) throw outOfScope();
     const existing = await this.repo.person(id);
-    if (existing && existing.unit !== p.unit)
+    if (existing && existing.unit !== p.unit) {
+      const theirs = unitLabel(existing.unit, await this.repo.unit(existing.unit));
       throw new DomainError(
         'ACTION_NOT_ALLOWED',
         {
-          zh: `${id} 属于单位 ${existing.unit}，不能改登到其他单位`,
-          en: `${id} belongs to unit ${existing.unit}; another unit cannot take them over`,
+          zh: `${id} 属于单位 ${theirs.zh}，不能改登到其他单位`,
+          en: `${id} belongs to ${theirs.en}; another unit cannot take them over`,
         },
         {
-          errors: [{ field: 'unit', rule: 'same-unit', message: { zh: `须为 ${existing.unit}`, en: `Must be ${existing.unit}` } }],
+          errors: [{ field: 'unit', rule: 'same-unit', message: { zh: `须为 ${theirs.zh}`, en: `Must be ${theirs.en}` } }],
         },
       );
+    }
     if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${p.unit} 未备案`, `Unit ${p.unit} is not registered`);
     const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
     return this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
@@ -338,7 +341,8 @@ export class RegistriesService {
       const s = unitSuspension(unit, await this.repo.passports({ unit: unit.code }), today());
       if (s.suspended) {
         if (s.reasons.some((r) => r.code === 'PASSPORT_OVERDUE')) await this.recordSuspension(unit.code, true, s, user);
-        throw domainError('RULE_VIOLATION', `单位 ${unit.code} 暂停受理出访申请`, `Unit ${unit.code} is suspended from new applications`, {
+        const named = unitLabel(unit.code, unit);
+        throw domainError('RULE_VIOLATION', `单位 ${named.zh} 暂停受理出访申请`, `Unit ${named.en} is suspended from new applications`, {
           errors: s.reasons.map((r) => ({ field: 'unit', rule: r.code, message: r.message })),
         });
       }
@@ -346,7 +350,10 @@ export class RegistriesService {
       if (sent === undefined || sent === null) out.supervisingDepartment = unit.supervisingDepartment;
       else if (sent !== unit.supervisingDepartment)
         mismatches.push(
-          registryMismatch('supervisingDepartment', { zh: `单位 ${unit.code} 的登记`, en: `unit ${unit.code}'s registration` }),
+          registryMismatch('supervisingDepartment', {
+            zh: `单位 ${unitLabel(unit.code, unit).zh} 的登记`,
+            en: `${unitLabel(unit.code, unit).en}'s registration`,
+          }),
         );
     }
     if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members', mismatches);

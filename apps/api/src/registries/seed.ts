@@ -2,7 +2,7 @@ import type { AnnualPlan, CustodyPassport, RegisteredPerson, RegisteredUnit } fr
 import type { RegistriesRepository, RegistryActor } from '@df/persistence';
 
 /** Demo registries for `npm start` (units of the demo users, rosters, passports, 2027 plans). Nothing overdue: no demo unit is suspended. */
-const UNITS: RegisteredUnit[] = [
+export const DEMO_UNITS: RegisteredUnit[] = [
   {
     code: 'fao',
     nameZh: '市人民政府外事办公室',
@@ -111,7 +111,7 @@ export async function seedDemoRegistries(repo: RegistriesRepository): Promise<nu
   const actor: RegistryActor = { id: 'seed', role: 'system' };
   let added = 0;
   const units = new Set((await repo.units()).map((u) => u.code));
-  for (const u of UNITS)
+  for (const u of DEMO_UNITS)
     if (!units.has(u.code)) {
       await repo.putUnit(u, actor);
       added++;
