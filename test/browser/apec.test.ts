@@ -125,6 +125,18 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const applications = clerk.getByTestId('apec-applications');
     await applications.getByText('日本 (JP)、新加坡 (SG)').waitFor();
     await expect(applications.innerText()).resolves.toContain(unit);
+    // The page is live: the desk cancels the application elsewhere, and the clerk's open page shows it cancelled
+    // without a reload (new-user trial: it showed 办理中 until reloaded). It frees 李四 for the renewal below.
+    const deskToken = bearer(stack.users.tokens['apec-desk']);
+    const first = (
+      await request(stack.api.http).get('/api/delegations').query({ process: 'apec-card', unit }).set(deskToken).expect(200)
+    ).body.items[0] as { caseId: string };
+    await request(stack.api.http)
+      .post(`/api/delegations/${first.caseId}/cancel`)
+      .set(deskToken)
+      .send({ reason: '申请人信息有误 / applicant details wrong' })
+      .expect(200);
+    await applications.locator('tr', { hasText: '日本 (JP)、新加坡 (SG)' }).getByText('已撤销').waitFor({ timeout: 40_000 });
     // 续办 Renew on the renewal-open card: the application is pre-filled with its holder and economies.
     const renewRow = clerk.getByTestId('apec-cards').locator('tr', { hasText: '新西兰' });
     await renewRow.getByRole('button', { name: /续\s?办/ }).click();

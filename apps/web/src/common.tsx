@@ -4,7 +4,7 @@ import { api, ApiError, currentSession, type Catalog, type UnitSummary } from '.
 import { useT, type Bilingual } from './i18n';
 
 /** Loads data for a page: loading, error and empty states are rendered by <Loaded>. */
-export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], options: { live?: boolean } = {}) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const load = useCallback(fn, deps);
   const reload = useCallback(() => {
@@ -15,8 +15,33 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
     );
   }, [load]);
   useEffect(reload, [reload]);
+  // Live pages show what others change (a desk's refusal, a new task): refreshed every LIVE_REFRESH_MS while the
+  // tab is visible and at once when it becomes visible again. Quietly: the page stays as it is while loading, and
+  // a failed refresh keeps what is shown (the next one tries again) rather than replacing the page with an error.
+  const live = options.live ?? false;
+  useEffect(() => {
+    if (!live) return;
+    let alive = true;
+    const refresh = () => {
+      if (document.visibilityState !== 'visible') return;
+      load().then(
+        (data) => alive && setState((s) => (s.error ? s : { data, loading: s.loading })),
+        () => undefined,
+      );
+    };
+    const timer = setInterval(refresh, LIVE_REFRESH_MS);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [load, live]);
   return { ...state, reload };
 }
+
+/** How often a live page (useLoad's `live`) refreshes while visible, ms. */
+export const LIVE_REFRESH_MS = 15_000;
 
 /** The error's message in the user's language (the API's bilingual message when it has one). */
 export function useErrorText() {

@@ -10,9 +10,9 @@ export interface UnitLookup {
 }
 
 /**
- * A filter naming a unit the system does not know is a mistake to name, not an empty page: 422
- * INVALID_REQUEST on `field` (which units exist is the system's fact, beyond the schema) (rule `known-unit`). Known: registered, or named by a case or a user's grant
- * (RegistriesRepository.knownUnit). Absent: no filter, nothing checked.
+ * A filter naming a unit the system does not know is a mistake to name, not an empty page: 422 INVALID_REQUEST
+ * on `field`, rule `known-unit` (which units exist is the system's fact, beyond the schema). Known: registered, or
+ * named by a case or a user's grant (RegistriesRepository.knownUnit). Absent: no filter, nothing checked.
  */
 export async function assertKnownUnit(registries: UnitLookup, unit: string | undefined, field = 'query.unit'): Promise<void> {
   if (unit === undefined || (await registries.knownUnit(unit))) return;

@@ -29,18 +29,22 @@ type Renewal = Pick<ApecCard, 'ref' | 'holder' | 'holderName' | 'validUntil' | '
 export function ApecClerkPage({ session }: { session: Session }) {
   const { t } = useT();
   const unit = session.user.unit;
-  const state = useLoad(async () => {
-    const [enterprise, cases, cards] = await Promise.all([
-      // 404: the APEC desk has not registered the unit as an enterprise yet.
-      api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`).catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
-      api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
-      api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
-    ]);
-    return { enterprise, cases: cases.items, cards: cards.items };
-  }, [unit]);
+  const state = useLoad(
+    async () => {
+      const [enterprise, cases, cards] = await Promise.all([
+        // 404: the APEC desk has not registered the unit as an enterprise yet.
+        api<ApecEnterprise>('GET', `/api/apec/enterprises/${encodeURIComponent(unit)}`).catch((e: unknown) => {
+          if (e instanceof ApiError && e.status === 404) return null;
+          throw e;
+        }),
+        api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
+        api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
+      ]);
+      return { enterprise, cases: cases.items, cards: cards.items };
+    },
+    [unit],
+    { live: true },
+  );
   // The unit's names: the registry's (its own unit) and the enterprise's answer, which names it too.
   const { unitName } = useUnitNames();
   const own = state.data?.enterprise;

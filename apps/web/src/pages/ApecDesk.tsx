@@ -46,15 +46,19 @@ type Dialog =
 export function ApecDeskPage() {
   const { t, lang } = useT();
   const l = useLabel();
-  const state = useLoad(async () => {
-    const [enterprises, units, cases, cards] = await Promise.all([
-      api<{ items: ApecEnterpriseLine[]; total: number }>('GET', `/api/apec/enterprises?pageSize=${PAGE}`),
-      api<{ items: UnitSummary[] }>('GET', '/api/registries/units'),
-      api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
-      api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
-    ]);
-    return { enterprises: enterprises.items, total: enterprises.total, units: units.items, cases: cases.items, cards: cards.items };
-  }, []);
+  const state = useLoad(
+    async () => {
+      const [enterprises, units, cases, cards] = await Promise.all([
+        api<{ items: ApecEnterpriseLine[]; total: number }>('GET', `/api/apec/enterprises?pageSize=${PAGE}`),
+        api<{ items: UnitSummary[] }>('GET', '/api/registries/units'),
+        api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
+        api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
+      ]);
+      return { enterprises: enterprises.items, total: enterprises.total, units: units.items, cases: cases.items, cards: cards.items };
+    },
+    [],
+    { live: true },
+  );
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [q, setQ] = useState('');
   const unitName = (code: string) => unitNameOf(state.data?.units, code, lang);

@@ -72,10 +72,14 @@ export default function BoardPage() {
     if (to) q.set('to', to);
     return q;
   }, [unit, processKind, period, from, to]);
-  const state = useLoad(async () => {
-    const [board, cat] = await Promise.all([api<Dashboard>('GET', `/api/dashboard?limit=200&${filters}`), catalog()]);
-    return { board, cat };
-  }, [filters]);
+  const state = useLoad(
+    async () => {
+      const [board, cat] = await Promise.all([api<Dashboard>('GET', `/api/dashboard?limit=200&${filters}`), catalog()]);
+      return { board, cat };
+    },
+    [filters],
+    { live: true },
+  );
   const units = state.data?.board.units ?? (unit ? [unit] : []);
   const exportAs = (format: 'csv' | 'xlsx') => {
     setExportError(null);

@@ -199,15 +199,19 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const [target, setTarget] = useState<ActionTarget | null>(null);
   const [modal, setModal] = useState<null | 'withdraw' | 'amend' | 'cancel' | { extend: string }>(null);
   const [error, setError] = useState<unknown>(null);
-  const state = useLoad(async () => {
-    const [progress, timeline, cat, inbox] = await Promise.all([
-      api<Progress>('GET', `/api/delegations/${caseId}`),
-      api<{ events: TimelineEvent[] }>('GET', `/api/delegations/${caseId}/timeline`),
-      catalog(),
-      api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200'),
-    ]);
-    return { progress, timeline, cat, mine: inbox.items.filter((i) => i.caseId === caseId) };
-  }, [caseId]);
+  const state = useLoad(
+    async () => {
+      const [progress, timeline, cat, inbox] = await Promise.all([
+        api<Progress>('GET', `/api/delegations/${caseId}`),
+        api<{ events: TimelineEvent[] }>('GET', `/api/delegations/${caseId}/timeline`),
+        catalog(),
+        api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200'),
+      ]);
+      return { progress, timeline, cat, mine: inbox.items.filter((i) => i.caseId === caseId) };
+    },
+    [caseId],
+    { live: true },
+  );
   const organizer = session.user.role === 'organizer';
   // The access table (docs/api.md): the FAO clerk extends a 容缺 document; clerk, reviewer and director may end (cancel) a case.
   const faoClerk = session.user.role === 'fao-clerk';

@@ -30,12 +30,16 @@ export function CasesPage({ session }: { session: Session }) {
     const timer = setTimeout(() => setSearch(q.trim()), 300);
     return () => clearTimeout(timer);
   }, [q]);
-  const state = useLoad(async () => {
-    const query = new URLSearchParams({ pageSize: '100', sort: 'departure' });
-    if (search) query.set('q', search);
-    const [list, cat] = await Promise.all([api<{ items: CaseSummary[]; total: number }>('GET', `/api/delegations?${query}`), catalog()]);
-    return { list, cat };
-  }, [search]);
+  const state = useLoad(
+    async () => {
+      const query = new URLSearchParams({ pageSize: '100', sort: 'departure' });
+      if (search) query.set('q', search);
+      const [list, cat] = await Promise.all([api<{ items: CaseSummary[]; total: number }>('GET', `/api/delegations?${query}`), catalog()]);
+      return { list, cat };
+    },
+    [search],
+    { live: true },
+  );
   const organizer = session.user.role === 'organizer';
   return (
     <>

@@ -27,7 +27,7 @@ export function InboxPage() {
   const { t, pick, lang } = useT();
   const { unitName } = useUnitNames();
   const [target, setTarget] = useState<ActionTarget | null>(null);
-  const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), []);
+  const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
   return (
     <>
       <Typography.Title level={2}>{t('navInbox')}</Typography.Title>
