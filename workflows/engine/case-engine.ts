@@ -123,8 +123,10 @@ export class CaseEngine {
    * case time `now`, for the date rules, without moving the case's clock), text the case could never store
    * (the text rule: NUL and other C0 controls, lone surrogates, nesting past MAX_JSON_DEPTH) is refused here
    * for every client, the Temporal CLI included, so no event of the case waits forever for an append that
-   * cannot succeed (issue 12 items 1-2). Only in the validator: a replayed handler must do exactly what it did
-   * when it ran.
+   * cannot succeed (issue 12 items 1-2). So are the upper bounds and decimals of declared step data (W01's
+   * amounts, ADMISSION_AMOUNT_LIMITS: `stepDataProblems(…, bounded)`), as the API checks them. Only in the
+   * validator: a replayed handler must do exactly what it did when it ran (a completion accepted before the
+   * bounds existed replays the same; a validator never runs on replay, and a refused update leaves no history).
    */
   validate(action: EngineAction, now?: number): void {
     if (this.core.results.has(action.request.requestId)) return;
@@ -140,7 +142,7 @@ export class CaseEngine {
     const saved = this.core.now;
     if (now !== undefined) this.core.now = now;
     try {
-      this.check(action);
+      this.check(action, true);
     } finally {
       this.core.now = saved;
     }
@@ -198,7 +200,8 @@ export class CaseEngine {
     return result;
   }
 
-  private check(action: EngineAction): void {
+  /** `validating`: the Update validator's stricter checks (see validate), never the handler's. */
+  private check(action: EngineAction, validating = false): void {
     const r = action.request;
     if (!r || typeof r.requestId !== 'string' || !r.requestId) refuseField('requestId', 'required', '缺少请求编号', 'is required');
     if (!r.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') {
@@ -210,7 +213,7 @@ export class CaseEngine {
     else if (this.closed) authorize(action.type, r.actor, this.core);
     switch (action.type) {
       case 'complete':
-        return checkComplete(this.core, action.request);
+        return checkComplete(this.core, action.request, validating);
       case 'decide':
         return checkDecide(this.core, action.request);
       case 'amend':

@@ -36,7 +36,10 @@ export const reject = (code: RejectionCode, zh: string, en: string, stepKey?: st
  * leads with the path.
  */
 /** INVALID_REQUEST naming several fields of a step's `data` (their problems from the domain's checks). */
-export const refuseData = (problems: Array<{ field: string; message: { zh: string; en: string } }>, stepKey?: string): never => {
+export const refuseData = (
+  problems: Array<{ field: string; rule?: string; message: { zh: string; en: string } }>,
+  stepKey?: string,
+): never => {
   throw new Rejection(
     'INVALID_REQUEST',
     {
@@ -45,7 +48,8 @@ export const refuseData = (problems: Array<{ field: string; message: { zh: strin
     },
     stepKey,
     undefined,
-    problems.map((p) => ({ field: `data.${p.field}`, rule: 'step-data', message: p.message })),
+    // Each problem's own rule where it names one (max, decimals, trip-report…), as the API's refusal does.
+    problems.map((p) => ({ field: `data.${p.field}`, rule: p.rule ?? 'step-data', message: p.message })),
   );
 };
 

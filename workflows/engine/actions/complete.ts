@@ -17,7 +17,8 @@ import { checkRequiredAttachments } from './attachments';
 
 /** complete: a task (not an approval, system step or timer) awaiting its role; the step's declared data schema and effects. */
 
-export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
+/** `bounded`: declared data's upper bounds and decimals too (the Update validator only: see CaseEngine.validate). */
+export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = false): void {
   const { meta } = core.awaitingStep('complete', r.stepKey, r.actor, r.onBehalfOf);
   if (meta.kind === 'approval')
     reject('ACTION_NOT_ALLOWED', `${meta.code} 是审批步骤，请作出审批决定`, `${meta.code} is an approval: send a decision`, r.stepKey);
@@ -80,7 +81,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest): void {
       break;
   }
   // Schemas whose field checks the domain declares (libs/domain/src/definition/step-data.ts).
-  const problems = stepDataProblems(b.data, data);
+  const problems = stepDataProblems(b.data, data, bounded);
   if (problems.length > 0) refuseData(problems, r.stepKey);
 }
 

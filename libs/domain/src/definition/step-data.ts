@@ -15,8 +15,8 @@ const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bou
 /**
  * The problems of a completion's `data` under the step's declared schema (empty: valid or no declared check).
  * `bounded`: also the upper bounds and decimals of amounts (ADMISSION_AMOUNT_LIMITS), as the API checks them. The
- * engine calls without: its check also runs when a recorded update replays, and a completion accepted before the
- * bounds existed must replay the same (bounding it there needs a patched() guard in the workflow).
+ * engine bounds them in its Update validator only (never run on replay); its handler's check runs without, as it
+ * did when a recorded update was first applied, so a completion accepted before the bounds existed replays the same.
  */
 export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>, bounded = false): FieldProblem[] {
   const check = schema ? CHECKS[schema] : undefined;
