@@ -1,9 +1,15 @@
 import Ajv from 'ajv';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { z } from 'zod';
-import { AmendSchema, SubmissionSchema, SUBMISSION_EXAMPLE } from './delegations/schemas';
-import { PassportRegistrationSchema, UnitSchema } from './registries/schemas';
-import { addZodComponents } from './openapi';
+import { z } from 'zod';
+
+// zod's global registry outlives a test file in a Jest worker (it sits on globalThis), while this file's modules
+// are evaluated afresh: an earlier file's schemas would share ids with these. Start from an empty registry, then load.
+z.globalRegistry.clear();
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded after the registry is cleared */
+const { AmendSchema, SubmissionSchema, SUBMISSION_EXAMPLE } = require('./delegations/schemas') as typeof import('./delegations/schemas');
+const { PassportRegistrationSchema, UnitSchema } = require('./registries/schemas') as typeof import('./registries/schemas');
+const { addZodComponents } = require('./openapi') as typeof import('./openapi');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * The document states the rules the server checks: for each request below, the OpenAPI component (what a fuzzer or a
