@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
+import { completeStepUpdate, decideStepUpdate, delegationWorkflowId, type Actor, type StepProgress } from '@df/contracts';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
+import { drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -14,7 +18,7 @@ import {
 } from '../support/api-harness';
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
-import { enterpriseUnit } from '../support/factories';
+import { actor, enterpriseUnit } from '../support/factories';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -50,6 +54,19 @@ describe('APEC cards over the API (issue 17)', () => {
       },
       system,
     );
+
+  /**
+   * The enterprise may apply: registered (a state one, when a test runs alone) or re-admitted (the first test
+   * leaves it exited).
+   */
+  const mayApply = async () => {
+    const desk = bearer(ent.tokens['apec-desk']);
+    const e = await request(api.http).get(`/api/apec/enterprises/${ent.unit}`).set(desk);
+    if (e.status === 404)
+      await request(api.http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'state', size: 'medium' }).expect(200);
+    else if (!e.body.mayApply)
+      await request(api.http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+  };
 
   /** Waits until the cases read model (what the claims read) shows the case with this status. */
   const readModelStatus = (caseId: string, status: string) =>
@@ -634,13 +651,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const http = api.http;
     const desk = bearer(ent.tokens['apec-desk']);
     const clerk = bearer(ent.tokens['enterprise-clerk']);
-    // The enterprise may apply: registered (a state one, when this test runs alone) or re-admitted (the first test
-    // left it exited).
-    const e = await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk);
-    if (e.status === 404)
-      await request(http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'state', size: 'medium' }).expect(200);
-    else if (!e.body.mayApply)
-      await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+    await mayApply();
     const tag = uniqueSuffix();
     const [a, b, c, d, racer] = ['a', 'b', 'c', 'd', 'r'].map((x) => `${ent.unit}-${x}-${tag}`) as [string, string, string, string, string];
     await person(a, ent.unit, '张三');
@@ -720,4 +731,37 @@ describe('APEC cards over the API (issue 17)', () => {
     ]);
     expect((await apply([a], null).expect(422)).body.errors).toEqual([pending(0, a, '张三', renewal.caseId)]);
   });
+
+  it('a finished application frees the person: once the card is issued (case completed) the person may apply again', async () => {
+    const http = api.http;
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    await mayApply();
+    const f = `${ent.unit}-f-${uniqueSuffix()}`;
+    await person(f, ent.unit, '赵六');
+    const application = { personIds: [f], economies: ['SG'], neededBy: addDays(today(), 60) };
+    const first = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
+    expect((await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422)).body.errors).toEqual([
+      {
+        field: 'personIds[0]',
+        rule: 'application-pending',
+        message: {
+          zh: `赵六（${f}）已有办理中的APEC卡申请（${first.caseId}）`,
+          en: `赵六 (${f}) already has an open APEC card application (${first.caseId})`,
+        },
+      },
+    ]);
+    // The enterprise clerk (its own unit) and the APEC desk act each step until the card is issued and handed over.
+    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
+      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', ent.unit) : by;
+      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
+      return s.kind === 'approval'
+        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
+        : handle.executeUpdate(completeStepUpdate, { args: [base] });
+    };
+    const done = await drive(worker.client.workflow.getHandle(delegationWorkflowId(first.caseId)), ent.unit, { onSchedule: false, act });
+    expect(done.status).toBe('completed');
+    await readModelStatus(first.caseId, 'completed');
+    const again = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
+    expect(again.caseId).not.toBe(first.caseId);
+  }, 180_000);
 });
