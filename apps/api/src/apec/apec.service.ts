@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
@@ -51,6 +50,7 @@ import {
   EnterprisesQuerySchema,
   WhitelistMoveSchema,
 } from './schemas';
+import { deadHolders } from './claims';
 import { startReviewReminder } from './review-reminder';
 import { stopCardApplications } from './stop-applications';
 
@@ -63,12 +63,6 @@ export interface ApplicationResponse {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/**
- * A claim (an applicant's or a renewed card's) whose case is not in the read model after this long (ms) may be one
- * whose start never happened (an unknown outcome not retried): the next application asks Temporal and, if no such
- * workflow exists, takes it over.
- */
-const CLAIM_STALE_MS = 10 * 60_000;
 const today = (): string => shanghaiDate(Date.now());
 const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
@@ -360,20 +354,7 @@ export class ApecService {
     const opts = renewsCard !== undefined ? { renewsCard } : {};
     const first = await this.repo.claimApplication(caseId, personIds, opts);
     if (first.claimed) return first;
-    const stale = new Set(
-      [...first.applicants.values(), ...(first.renewal ? [first.renewal] : [])]
-        .filter((h) => !h.listed && Date.now() - h.claimedAt.getTime() >= CLAIM_STALE_MS)
-        .map((h) => h.caseId),
-    );
-    if (stale.size === 0) return first;
-    const dead: string[] = [];
-    for (const holder of stale) {
-      try {
-        await (await this.temporal.client()).workflow.getHandle(delegationWorkflowId(holder)).describe(); // it runs: not yet projected
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) dead.push(holder); // else cannot tell: the claim stands
-      }
-    }
+    const dead = await deadHolders(this.temporal, [...first.applicants.values(), ...(first.renewal ? [first.renewal] : [])]);
     return dead.length > 0 ? this.repo.claimApplication(caseId, personIds, { ...opts, deadCases: dead }) : first;
   }
 

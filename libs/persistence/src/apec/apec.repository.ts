@@ -476,6 +476,31 @@ export class ApecRepository {
     });
   }
 
+  /**
+   * Claims the enterprise's one open whitelist admission application for `caseId`, before its case starts (the
+   * unit is the primary key of apec_whitelist_filing_claims: of concurrent filings exactly one inserts it). A claim
+   * already held by `caseId` (a keyed retry) is kept; one whose case has closed in the cases read model (any closed
+   * status) or is in `deadCases` (never started: the caller asked Temporal) is taken over under the row lock.
+   * Returns null when `caseId` holds the claim, else its holder (nothing claimed).
+   */
+  async claimWhitelistFiling(unit: string, caseId: string, deadCases: readonly string[] = []): Promise<ClaimHolder | null> {
+    return this.ds.transaction(async (m) => {
+      const [h] = await lockClaims(m, 'apec_whitelist_filing_claims', 'unit', [unit], caseId);
+      if (!h || h.caseId === caseId) return null;
+      const status = await caseStatus(m, h.caseId);
+      if ((status !== null && (CLOSED_STATUSES as readonly string[]).includes(status)) || deadCases.includes(h.caseId)) {
+        await m.query(`UPDATE apec_whitelist_filing_claims SET case_id = $2, claimed_at = now() WHERE unit = $1`, [unit, caseId]);
+        return null;
+      }
+      return { caseId: h.caseId, claimedAt: h.claimedAt, listed: status !== null };
+    });
+  }
+
+  /** Drops the case's whitelist filing claim (its start was definitely refused: nothing runs for it). */
+  async releaseWhitelistFiling(unit: string, caseId: string): Promise<void> {
+    await this.ds.query(`DELETE FROM apec_whitelist_filing_claims WHERE unit = $1 AND case_id = $2`, [unit, caseId]);
+  }
+
   /** The enterprise's whitelist admission applications still open (the cases read model: the whitelist definition's versions). */
   async openWhitelistApplications(unit: string): Promise<string[]> {
     const rows: Array<{ case_id: string }> = await this.ds.query(
@@ -634,8 +659,8 @@ export class ApecRepository {
  */
 async function lockClaims(
   m: EntityManager,
-  table: 'apec_applicant_claims' | 'apec_renewal_claims',
-  keyColumn: 'person_id' | 'card_number',
+  table: 'apec_applicant_claims' | 'apec_renewal_claims' | 'apec_whitelist_filing_claims',
+  keyColumn: 'person_id' | 'card_number' | 'unit',
   keys: readonly string[],
   caseId: string,
 ): Promise<Array<{ key: string; caseId: string; claimedAt: Date }>> {

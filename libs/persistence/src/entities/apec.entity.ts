@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ApecWhitelistCriteriaEntity } from '../apec/criteria.entity';
-import { ApecApplicantClaimEntity } from './apec-applicant-claim.entity';
+import { ApecApplicantClaimEntity, ApecWhitelistFilingClaimEntity } from './apec-claims.entity';
 
 /**
  * APEC business travel cards (issue 17): the enterprise profile of a unit of type enterprise, the whitelist
@@ -172,4 +172,5 @@ export const APEC_ENTITIES = [
   ApecRenewalClaimEntity,
   ApecWhitelistCriteriaEntity,
   ApecApplicantClaimEntity,
+  ApecWhitelistFilingClaimEntity,
 ];

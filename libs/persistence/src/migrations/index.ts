@@ -19,6 +19,7 @@ import { ApecCardReplacedBy1796002119210 } from './1796002119210-ApecCardReplace
 import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaims';
 import { BoardIndexes1796034550882 } from './1796034550882-BoardIndexes';
 import { ApecApplicantClaims1796046958479 } from './1796046958479-ApecApplicantClaims';
+import { ApecWhitelistFilingClaims1796048177168 } from './1796048177168-ApecWhitelistFilingClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ApecRenewalClaims1796003820347,
   BoardIndexes1796034550882,
   ApecApplicantClaims1796046958479,
+  ApecWhitelistFilingClaims1796048177168,
 ];

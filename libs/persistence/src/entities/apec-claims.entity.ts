@@ -21,3 +21,24 @@ export class ApecApplicantClaimEntity {
   @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
   claimedAt!: Date;
 }
+
+/**
+ * The one open whitelist admission application an enterprise may have (issue 17): the unit is the primary key, so
+ * of concurrent filings exactly one inserts its claim before its case starts (the check on the cases read model
+ * alone let six filings sent at once start six cases). The claim lapses when its case closes; the next filing
+ * takes it over (apec.repository.ts claimWhitelistFiling).
+ */
+@Entity({ name: 'apec_whitelist_filing_claims' })
+export class ApecWhitelistFilingClaimEntity {
+  /** The enterprise (units.code). */
+  @PrimaryColumn({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  /** The admission application's case (its workflow is delegationWorkflowId(caseId)). */
+  @Index('ix_apec_whitelist_filing_claims_case')
+  @Column({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
+  claimedAt!: Date;
+}
