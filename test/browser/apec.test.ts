@@ -41,6 +41,24 @@ describe('the APEC pages of the web app (issue 17)', () => {
       },
       system,
     );
+    // A second person: the clerk's first application names 王五, as 李四's renewal below is an application too
+    // (one open card application per person).
+    await registries.putPerson(
+      {
+        personId: `${unit}-p2`,
+        unit,
+        name: '王五',
+        gender: 'female',
+        dateOfBirth: '1980-06-01',
+        rank: 'section',
+        position: '主管',
+        partyMember: false,
+        classifiedAccess: false,
+        leadershipTeam: null,
+        status: 'active',
+      },
+      system,
+    );
     // A second registered unit the desk registers as an enterprise from its page, and a card to mark lost.
     await registries.putUnit(enterpriseUnit(`${unit}-b`, { zh: '测试物流公司', en: 'Test Logistics Co.' }), system);
     const today = shanghaiDate(Date.now());
@@ -112,7 +130,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await neededBy.fill('2027-01-01');
     await neededBy.press('Tab');
     // Applicants are picked by name from the enterprise's own roster.
-    await pickOption(clerk, clerk.getByLabel('申请人（企业人员名册）', { exact: true }), `李四 (${unit}-p1)`, {
+    await pickOption(clerk, clerk.getByLabel('申请人（企业人员名册）', { exact: true }), `王五 (${unit}-p2)`, {
       multiple: true,
       search: true,
     });

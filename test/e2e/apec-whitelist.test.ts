@@ -139,11 +139,9 @@ describe('whitelist admission over the API (issue 17)', () => {
     expect([again.headers['idempotent-replayed'], again.body.caseId]).toEqual(['true', filed.body.caseId]);
     const caseId = filed.body.caseId as string;
 
-    // One open application at a time (once the read model has it).
-    const second = await eventually(
-      async () => request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures),
-      (r) => r.status === 409,
-    );
+    // One open application at a time, at once: the enterprise's filing claim is taken before its case starts (the
+    // read model may not have the case yet: a second filing sent right after the first was accepted before).
+    const second = await request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures).expect(409);
     expect(second.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', message: { en: expect.stringContaining(caseId) } });
     // A first attempt whose answer was lost (its key still pending): the retry with the same key finds its own
     // case open and answers with it (W01 completed once, by its update id), not 409.
@@ -342,5 +340,48 @@ describe('whitelist admission over the API (issue 17)', () => {
         ],
       ]);
     }
+  });
+
+  it('one open admission application per enterprise, under concurrency: 6 filings at once, exactly one case', async () => {
+    const http = api.http;
+    const racing = await createTestUsers(api, `wlr-${uniqueSuffix()}`);
+    await new RegistriesRepository(api.app.get(DataSource)).putUnit(
+      enterpriseUnit(racing.unit, { zh: '并发企业', en: 'Race Co.' }),
+      system,
+    );
+    await request(http)
+      .put(`/api/apec/enterprises/${racing.unit}`)
+      .set(bearer(racing.tokens['apec-desk']))
+      .send({ ownership: 'non-state', size: 'small' })
+      .expect(200);
+    const clerk = bearer(racing.tokens['enterprise-clerk']);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        request(http)
+          .post('/api/apec/whitelist/applications')
+          .set(clerk)
+          .set('Idempotency-Key', `wl-race-${i}-${uniqueSuffix()}`)
+          .send(figures),
+      ),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const winner = answers.find((r) => r.status === 201)!.body as { caseId: string };
+    for (const r of answers.filter((x) => x.status === 409))
+      expect(r.body).toMatchObject({
+        code: 'ACTION_NOT_ALLOWED',
+        message: {
+          zh: `本企业已有一件白名单准入申请在办（${winner.caseId}）`,
+          en: `An admission application of the enterprise is already open (${winner.caseId})`,
+        },
+      });
+    // Exactly one case was started for the enterprise.
+    await eventually(
+      async () =>
+        (await api.app.get(DataSource).query(`SELECT case_id FROM cases WHERE unit = $1`, [racing.unit])) as Array<{ case_id: string }>,
+      (rows) => rows.length >= 1,
+    );
+    expect(await api.app.get(DataSource).query(`SELECT case_id FROM cases WHERE unit = $1`, [racing.unit])).toEqual([
+      { case_id: winner.caseId },
+    ]);
   });
 });

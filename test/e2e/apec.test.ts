@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
+import { completeStepUpdate, decideStepUpdate, delegationWorkflowId, type Actor, type StepProgress } from '@df/contracts';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
+import { drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -14,7 +18,7 @@ import {
 } from '../support/api-harness';
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
-import { enterpriseUnit } from '../support/factories';
+import { actor, enterpriseUnit } from '../support/factories';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -33,12 +37,12 @@ describe('APEC cards over the API (issue 17)', () => {
   const system = { id: 'test', role: 'system' };
 
   const unit = (code: string) => registries.putUnit(enterpriseUnit(code, { zh: '测试企业', en: 'Test Co.' }), system);
-  const person = (personId: string, u: string) =>
+  const person = (personId: string, u: string, name = '李四') =>
     registries.putPerson(
       {
         personId,
         unit: u,
-        name: '李四',
+        name,
         gender: 'male',
         dateOfBirth: '1975-03-01',
         rank: 'division',
@@ -49,6 +53,28 @@ describe('APEC cards over the API (issue 17)', () => {
         status: 'active',
       },
       system,
+    );
+
+  /**
+   * The enterprise may apply: registered (a state one, when a test runs alone) or re-admitted (the first test
+   * leaves it exited).
+   */
+  const mayApply = async () => {
+    const desk = bearer(ent.tokens['apec-desk']);
+    const e = await request(api.http).get(`/api/apec/enterprises/${ent.unit}`).set(desk);
+    if (e.status === 404)
+      await request(api.http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'state', size: 'medium' }).expect(200);
+    else if (!e.body.mayApply)
+      await request(api.http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+  };
+
+  /** Waits until the cases read model (what the claims read) shows the case with this status. */
+  const readModelStatus = (caseId: string, status: string) =>
+    eventually(
+      async () =>
+        ((await api.app.get(DataSource).query(`SELECT status FROM cases WHERE case_id = $1`, [caseId])) as Array<{ status: string }>)[0]
+          ?.status,
+      (s) => s === status,
     );
 
   beforeAll(async () => {
@@ -465,7 +491,8 @@ describe('APEC cards over the API (issue 17)', () => {
     // The enterprise may apply (the first test left it exited): re-admitted.
     const e = (await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk).expect(200)).body;
     if (!e.mayApply) await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
-    await person(`${ent.unit}-p2`, ent.unit);
+    // One open application per person: each renewal below names applicants of its own.
+    for (const n of [2, 3, 4, 5]) await person(`${ent.unit}-p${n}`, ent.unit);
     const holder = `${ent.unit}-p1`;
     const stamp = String(Date.now()).slice(-8);
     const card = async (suffix: string, c: { holder?: string; unit?: string; validUntil: string; status?: 'lost' | 'renewal-open' }) => {
@@ -484,7 +511,7 @@ describe('APEC cards over the API (issue 17)', () => {
       return { number, ref: (await apec.card(number))!.ref };
     };
     const soon = addDays(today(), 60);
-    const renewable = await card('A', { validUntil: soon, status: 'renewal-open' });
+    const renewable = await card('A', { validUntil: soon, status: 'renewal-open', holder: `${ent.unit}-p3` });
     const validInWindow = await card('B', { validUntil: addDays(today(), 90) });
     const tooEarly = await card('C', { validUntil: addMonths(today(), 7) });
     const expired = await card('D', { validUntil: addDays(today(), -1) });
@@ -526,14 +553,11 @@ describe('APEC cards over the API (issue 17)', () => {
     });
 
     // A valid card within the 6 months (by its number) and a renewal-open one (by its ref) are renewable.
-    for (const renews of [validInWindow.number, renewable.ref]) {
-      const started = (
-        await request(http)
-          .post('/api/apec/applications')
-          .set(clerk)
-          .send(application(renews, [`${ent.unit}-p2`, holder]))
-          .expect(201)
-      ).body;
+    for (const [renews, personIds] of [
+      [validInWindow.number, [`${ent.unit}-p2`, holder]],
+      [renewable.ref, [`${ent.unit}-p4`, `${ent.unit}-p3`]],
+    ] as Array<[string, string[]]>) {
+      const started = (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(201)).body;
       // The case carries the renewed card as the applicant's card (its number in clear for the passport officer only).
       const asOfficer = (
         await request(http).get(`/api/delegations/${started.caseId}`).set(bearer(ent.tokens['passport-officer'])).expect(200)
@@ -542,16 +566,19 @@ describe('APEC cards over the API (issue 17)', () => {
       expect(
         asOfficer.facts.members.map((m: { personId: string; apecCard?: { number: string } }) => [m.personId, m.apecCard?.number ?? null]),
       ).toEqual([
-        [`${ent.unit}-p2`, null],
-        [holder, renewedNumber],
+        [personIds[0], null],
+        [personIds[1], renewedNumber],
       ]);
       const asClerk = (await request(http).get(`/api/delegations/${started.caseId}`).set(clerk).expect(200)).body;
       expect(asClerk.facts.members[1].apecCard.number).not.toBe(renewedNumber);
     }
 
     // One renewal per card, under concurrency: 8 applications for one card at once (each its own
-    // Idempotency-Key) — exactly one starts a case, the other 7 are 422 renews renewal-pending naming it.
-    const once = await card('H', { validUntil: soon, status: 'renewal-open' });
+    // Idempotency-Key) — exactly one starts a case, the other 7 are 422 naming it twice: its holder is an applicant
+    // of an open application (personIds[0] application-pending) and the card is being renewed (renews
+    // renewal-pending). The two claims are taken together.
+    const p5 = `${ent.unit}-p5`;
+    const once = await card('H', { validUntil: soon, status: 'renewal-open', holder: p5 });
     const keys = Array.from({ length: 8 }, (_, i) => `renew-${i}-${uniqueSuffix()}`);
     const racing = await Promise.all(
       keys.map((key, i) =>
@@ -559,27 +586,38 @@ describe('APEC cards over the API (issue 17)', () => {
           .post('/api/apec/applications')
           .set(clerk)
           .set('Idempotency-Key', key)
-          .send(application(i % 2 === 0 ? once.ref : once.number)),
+          .send(application(i % 2 === 0 ? once.ref : once.number, [p5])),
       ),
     );
     expect(racing.map((r) => r.status).sort()).toEqual([201, 422, 422, 422, 422, 422, 422, 422]);
     const winner = racing.findIndex((r) => r.status === 201);
     const first = racing[winner]!.body as { caseId: string };
-    for (const r of racing.filter((x) => x.status === 422))
-      expect(r.body.errors).toEqual([
-        {
-          field: 'renews',
-          rule: 'renewal-pending',
-          message: { zh: expect.stringContaining(first.caseId.slice(0, 8)), en: expect.stringContaining(first.caseId.slice(0, 8)) },
+    const bothPending = (caseId: string) => [
+      {
+        field: 'personIds[0]',
+        rule: 'application-pending',
+        message: {
+          zh: `李四（${p5}）已有办理中的APEC卡申请（${caseId}）`,
+          en: `李四 (${p5}) already has an open APEC card application (${caseId})`,
         },
-      ]);
+      },
+      {
+        field: 'renews',
+        rule: 'renewal-pending',
+        message: {
+          zh: `该卡已有办理中的续办申请（${caseId}）`,
+          en: `The card is already being renewed by an open application (${caseId})`,
+        },
+      },
+    ];
+    for (const r of racing.filter((x) => x.status === 422)) expect(r.body.errors).toEqual(bothPending(first.caseId));
     // The same request again (its Idempotency-Key) is a replay of its own case, not a second renewal; a refused
     // key was released, so it is refused again (not replayed as a success).
     const replay = await request(http)
       .post('/api/apec/applications')
       .set(clerk)
       .set('Idempotency-Key', keys[winner]!)
-      .send(application(winner % 2 === 0 ? once.ref : once.number))
+      .send(application(winner % 2 === 0 ? once.ref : once.number, [p5]))
       .expect(201);
     expect([replay.body.caseId, replay.headers['idempotent-replayed']]).toEqual([first.caseId, 'true']);
     const loser = (winner + 1) % keys.length;
@@ -587,32 +625,143 @@ describe('APEC cards over the API (issue 17)', () => {
       .post('/api/apec/applications')
       .set(clerk)
       .set('Idempotency-Key', keys[loser]!)
-      .send(application(loser % 2 === 0 ? once.ref : once.number))
+      .send(application(loser % 2 === 0 ? once.ref : once.number, [p5]))
       .expect(422);
-    for (const renews of [once.ref, once.number])
-      expect((await refusal(renews))[0]).toMatchObject({ field: 'renews', rule: 'renewal-pending' });
+    for (const renews of [once.ref, once.number]) expect(await refusal(renews, [p5])).toEqual(bothPending(first.caseId));
     // Once the renewal ends without a card (the desk cancels it), the card may be renewed again.
     await eventually(
       async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk)).status,
       (status) => status === 200,
     );
     await request(http).post(`/api/delegations/${first.caseId}/cancel`).set(desk).send({ reason: '重复申请 / duplicate' }).expect(200);
-    await eventually(
-      async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk).expect(200)).body,
-      (b) => b.status === 'cancelled',
-    );
+    await readModelStatus(first.caseId, 'cancelled');
     const next = (
       await request(http)
         .post('/api/apec/applications')
         .set(clerk)
         .set('Idempotency-Key', `renew-next-${uniqueSuffix()}`)
-        .send(application(once.ref))
+        .send(application(once.ref, [p5]))
         .expect(201)
     ).body;
     expect(next.caseId).not.toBe(first.caseId);
-    expect((await refusal(once.number))[0]).toMatchObject({
-      rule: 'renewal-pending',
-      message: { zh: expect.stringContaining(next.caseId.slice(0, 8)) },
-    });
+    expect(await refusal(once.number, [p5])).toEqual(bothPending(next.caseId));
   });
+
+  it('one open card application per person: a second is refused naming the person and the open case, under concurrency too', async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    await mayApply();
+    const tag = uniqueSuffix();
+    const [a, b, c, d, racer] = ['a', 'b', 'c', 'd', 'r'].map((x) => `${ent.unit}-${x}-${tag}`) as [string, string, string, string, string];
+    await person(a, ent.unit, '张三');
+    for (const id of [b, c, d, racer]) await person(id, ent.unit);
+    const application = (personIds: string[], renews?: string) => ({
+      personIds,
+      economies: ['JP'],
+      neededBy: addDays(today(), 60),
+      ...(renews ? { renews } : {}),
+    });
+    const apply = (personIds: string[], key: string | null, renews?: string) => {
+      const req = request(http).post('/api/apec/applications').set(clerk);
+      return (key ? req.set('Idempotency-Key', key) : req).send(application(personIds, renews));
+    };
+    const pending = (i: number, id: string, name: string, caseId: string) => ({
+      field: `personIds[${i}]`,
+      rule: 'application-pending',
+      message: {
+        zh: `${name}（${id}）已有办理中的APEC卡申请（${caseId}）`,
+        en: `${name} (${id}) already has an open APEC card application (${caseId})`,
+      },
+    });
+
+    // Sequential: a second application for 张三 (its own key, or none) is a 422 naming personIds[0] and the open
+    // case by its whole id; the first request again with its own key replays its case.
+    const firstKey = `dup-a-${tag}`;
+    const first = (await apply([a], firstKey).expect(201)).body as { caseId: string };
+    for (const key of [`dup-a2-${tag}`, null]) {
+      const refused = await apply([a], key).expect(422);
+      expect([refused.body.code, refused.body.errors]).toEqual(['INVALID_REQUEST', [pending(0, a, '张三', first.caseId)]]);
+    }
+    const replay = await apply([a], firstKey).expect(201);
+    expect([replay.body.caseId, replay.headers['idempotent-replayed']]).toEqual([first.caseId, 'true']);
+
+    // Partly overlapping (B + A after A): refused naming only A's index; B is not left claimed (B alone: 201).
+    expect((await apply([b, a], null).expect(422)).body.errors).toEqual([pending(1, a, '张三', first.caseId)]);
+    const bAlone = (await apply([b], null).expect(201)).body as { caseId: string };
+    expect(bAlone.caseId).not.toBe(first.caseId);
+
+    // Two different persons in two applications at once: both pass.
+    const [cRes, dRes] = await Promise.all([apply([c], `dup-c-${tag}`), apply([d], `dup-d-${tag}`)]);
+    expect([cRes.status, dRes.status]).toEqual([201, 201]);
+
+    // A renewal for 张三 while the first application is open: refused by the same rule, and neither claim is
+    // taken (the card's renewal claim is not left behind: both claims or neither).
+    const cardNumber = `CHP${String(Date.now()).slice(-9)}`;
+    await apec.registerCard({
+      number: cardNumber,
+      holder: a,
+      unit: ent.unit,
+      economies: ['JP'],
+      issuedOn: addMonths(addDays(today(), 60), -60),
+      validUntil: addDays(today(), 60),
+      caseId: null,
+    });
+    await apec.openRenewal(cardNumber, new Date());
+    expect((await apply([a], `dup-renew-${tag}`, cardNumber).expect(422)).body.errors).toEqual([pending(0, a, '张三', first.caseId)]);
+    const db = api.app.get(DataSource);
+    expect(await db.query(`SELECT case_id FROM apec_renewal_claims WHERE card_number = $1`, [cardNumber])).toEqual([]);
+
+    // Concurrency: 6 applications naming one person at once, each its own key: exactly one 201, five 422 naming it.
+    const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => apply([racer], `dup-race-${i}-${tag}`)));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 422, 422, 422, 422, 422]);
+    const winner = racing.find((r) => r.status === 201)!.body as { caseId: string };
+    for (const r of racing.filter((x) => x.status === 422)) expect(r.body.errors).toEqual([pending(0, racer, '李四', winner.caseId)]);
+
+    // After the desk cancels the first application, 张三 may apply again (here: the renewal, both claims taken).
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${first.caseId}`).set(desk)).status,
+      (status) => status === 200,
+    );
+    await request(http).post(`/api/delegations/${first.caseId}/cancel`).set(desk).send({ reason: '重复申请 / duplicate' }).expect(200);
+    await readModelStatus(first.caseId, 'cancelled');
+    const renewal = (await apply([a], `dup-renew2-${tag}`, cardNumber).expect(201)).body as { caseId: string };
+    expect(await db.query(`SELECT case_id FROM apec_renewal_claims WHERE card_number = $1`, [cardNumber])).toEqual([
+      { case_id: renewal.caseId },
+    ]);
+    expect((await apply([a], null).expect(422)).body.errors).toEqual([pending(0, a, '张三', renewal.caseId)]);
+  });
+
+  it('a finished application frees the person: once the card is issued (case completed) the person may apply again', async () => {
+    const http = api.http;
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    await mayApply();
+    const f = `${ent.unit}-f-${uniqueSuffix()}`;
+    await person(f, ent.unit, '赵六');
+    const application = { personIds: [f], economies: ['SG'], neededBy: addDays(today(), 60) };
+    const first = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
+    expect((await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422)).body.errors).toEqual([
+      {
+        field: 'personIds[0]',
+        rule: 'application-pending',
+        message: {
+          zh: `赵六（${f}）已有办理中的APEC卡申请（${first.caseId}）`,
+          en: `赵六 (${f}) already has an open APEC card application (${first.caseId})`,
+        },
+      },
+    ]);
+    // The enterprise clerk (its own unit) and the APEC desk act each step until the card is issued and handed over.
+    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
+      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', ent.unit) : by;
+      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
+      return s.kind === 'approval'
+        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
+        : handle.executeUpdate(completeStepUpdate, { args: [base] });
+    };
+    const done = await drive(worker.client.workflow.getHandle(delegationWorkflowId(first.caseId)), ent.unit, { onSchedule: false, act });
+    expect(done.status).toBe('completed');
+    await readModelStatus(first.caseId, 'completed');
+    const again = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
+    expect(again.caseId).not.toBe(first.caseId);
+  }, 180_000);
 });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
@@ -22,7 +21,14 @@ import {
   type RegisteredUnit,
   type WhitelistMove,
 } from '@df/domain';
-import { ApecRepository, RegistriesRepository, WhitelistTransitionError, type ApecCard, type Enterprise } from '@df/persistence';
+import {
+  ApecRepository,
+  RegistriesRepository,
+  WhitelistTransitionError,
+  type ApecCard,
+  type ApplicationClaim,
+  type Enterprise,
+} from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { seesAllUnits, type AuthUser } from '../auth/access';
@@ -44,6 +50,7 @@ import {
   EnterprisesQuerySchema,
   WhitelistMoveSchema,
 } from './schemas';
+import { deadHolders } from './claims';
 import { startReviewReminder } from './review-reminder';
 import { stopCardApplications } from './stop-applications';
 
@@ -56,11 +63,6 @@ export interface ApplicationResponse {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/**
- * A renewal claim whose case is not in the read model after this long (ms) may be one whose start never happened
- * (an unknown outcome not retried): the next renewal asks Temporal and, if no such workflow exists, takes it over.
- */
-const RENEWAL_CLAIM_STALE_MS = 10 * 60_000;
 const today = (): string => shanghaiDate(Date.now());
 const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
@@ -310,30 +312,14 @@ export class ApecService {
     const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const submittedAt = new Date().toISOString();
-    // One renewal per card, race-free: the claim row (keyed by the card) is taken before the case starts.
-    if (renewed) {
-      const holder = await this.claimRenewal(renewed.number, caseId).catch((err: unknown) => {
-        throw unknownOutcome(err, key !== undefined);
-      });
-      if (holder !== caseId) {
-        if (key) await this.idempotency.release(key);
-        throw new DomainError(
-          'INVALID_REQUEST',
-          { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
-          {
-            errors: [
-              fieldError(
-                'renews',
-                'renewal-pending',
-                // The whole case id: a prefix such as b3391084 reads as a passport number to the masking of free
-                // text (and was masked for the clerk), a UUID is an id.
-                `该卡已有办理中的续办申请（${holder}）`,
-                `The card is already being renewed by an open application (${holder})`,
-              ),
-            ],
-          },
-        );
-      }
+    // One open application per person and one renewal per card, race-free: every applicant's claim and the
+    // renewed card's are taken in one transaction before the case starts (all or none).
+    const claim = await this.claimApplication(caseId, req.personIds, renewed?.number).catch((err: unknown) => {
+      throw unknownOutcome(err, key !== undefined);
+    });
+    if (!claim.claimed) {
+      if (key) await this.idempotency.release(key);
+      throw ruleRefusal(this.pendingErrors(req.personIds, people, claim));
     }
     try {
       const input: DelegationInput = {
@@ -351,31 +337,62 @@ export class ApecService {
     } catch (err) {
       if (isDefiniteRefusal(err)) {
         if (key) await this.idempotency.release(key);
-        // Nothing runs for this case: its claim on the renewed card goes too.
-        if (renewed) await this.repo.releaseRenewal(renewed.number, caseId).catch(() => undefined);
+        // Nothing runs for this case: its claims on the applicants and the renewed card go too.
+        await this.repo.releaseApplication(caseId, req.personIds, renewed?.number).catch(() => undefined);
       }
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
     }
   }
 
   /**
-   * Claims the card's renewal for `caseId` (ApecRepository.claimRenewal) and returns the case that holds it:
-   * `caseId` itself, or the other renewal (the caller answers 400 `renews` `renewal-pending`). A claim whose case
-   * never started (an earlier start with an unknown outcome that was not retried: unlisted after
-   * RENEWAL_CLAIM_STALE_MS and unknown to Temporal) is taken over by compare-and-set.
+   * Claims the application's applicants and renewed card for `caseId` (ApecRepository.claimApplication): all
+   * taken, or none and their holders. A holder whose case never started (an earlier start with an unknown
+   * outcome that was not retried: unlisted after CLAIM_STALE_MS and unknown to Temporal) is taken over by a
+   * second claim naming it dead; one Temporal cannot answer for keeps its claim.
    */
-  private async claimRenewal(cardNumber: string, caseId: string): Promise<string> {
-    const held = await this.repo.claimRenewal(cardNumber, caseId);
-    if (held.caseId === caseId || held.listed || Date.now() - held.claimedAt.getTime() < RENEWAL_CLAIM_STALE_MS) return held.caseId;
-    try {
-      await (await this.temporal.client()).workflow.getHandle(delegationWorkflowId(held.caseId)).describe();
-      return held.caseId; // it runs: not yet projected
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) return held.caseId; // cannot tell: the claim stands
-    }
-    return (await this.repo.takeOverRenewal(cardNumber, held.caseId, caseId))
-      ? caseId
-      : (await this.repo.claimRenewal(cardNumber, caseId)).caseId;
+  private async claimApplication(caseId: string, personIds: readonly string[], renewsCard: string | undefined): Promise<ApplicationClaim> {
+    const opts = renewsCard !== undefined ? { renewsCard } : {};
+    const first = await this.repo.claimApplication(caseId, personIds, opts);
+    if (first.claimed) return first;
+    const dead = await deadHolders(this.temporal, [...first.applicants.values(), ...(first.renewal ? [first.renewal] : [])]);
+    return dead.length > 0 ? this.repo.claimApplication(caseId, personIds, { ...opts, deadCases: dead }) : first;
+  }
+
+  /**
+   * The 422 field errors of an application whose claims are held by other open applications: `personIds[i]`
+   * `application-pending` per applicant (by name and id; one open card application per person), and `renews`
+   * `renewal-pending` (one renewal per card). Each names the holding case by its whole id: a prefix such as
+   * b3391084 reads as a passport number to the masking of free text (and was masked for the clerk), a UUID is an id.
+   */
+  private pendingErrors(
+    personIds: readonly string[],
+    people: ReadonlyMap<string, { name: string }>,
+    claim: Extract<ApplicationClaim, { claimed: false }>,
+  ): FieldError[] {
+    const errors: FieldError[] = [];
+    personIds.forEach((id, i) => {
+      const holder = claim.applicants.get(id);
+      if (!holder) return;
+      const name = people.get(id)?.name ?? id;
+      errors.push(
+        fieldError(
+          `personIds[${i}]`,
+          'application-pending',
+          `${name}（${id}）已有办理中的APEC卡申请（${holder.caseId}）`,
+          `${name} (${id}) already has an open APEC card application (${holder.caseId})`,
+        ),
+      );
+    });
+    if (claim.renewal)
+      errors.push(
+        fieldError(
+          'renews',
+          'renewal-pending',
+          `该卡已有办理中的续办申请（${claim.renewal.caseId}）`,
+          `The card is already being renewed by an open application (${claim.renewal.caseId})`,
+        ),
+      );
+    return errors;
   }
 
   /**
@@ -383,7 +400,7 @@ export class ApecService {
    * `registered-card`, whether or not another enterprise holds it), held by one of the applicants
    * (`card-holder`), not expired and `renewal-open` or `valid` within the 6 months before its expiry
    * (`renewable`; the renewal window of process.md). Errors are added to `errors`; the card when it passes. That
-   * no other application renews it (`renewal-pending`) is the claim's to say (claimRenewal), after these.
+   * no other application renews it (`renewal-pending`) is the claim's to say (claimApplication), after these.
    */
   private async renewedCard(unit: string, cardKey: string, personIds: readonly string[], errors: FieldError[]): Promise<ApecCard | null> {
     const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);

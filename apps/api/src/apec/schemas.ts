@@ -65,7 +65,10 @@ export const WhitelistMoveSchema = z
 
 export const ApplicationSchema = z
   .strictObject({
-    personIds: z.array(text(64)).min(1).max(50).meta({ description: "Applicants: person ids of the enterprise's staff roster" }),
+    personIds: z.array(text(64)).min(1).max(50).meta({
+      description:
+        "Applicants: person ids of the enterprise's staff roster, each active, listed once, and not an applicant of another open card application (one open application per person: else 422 application-pending naming that case)",
+    }),
     economies: z
       .array(z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an alpha-2 code in capitals' }))
       .min(1)

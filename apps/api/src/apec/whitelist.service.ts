@@ -25,6 +25,7 @@ import { startCaseWorkflow } from '../delegations/start-case';
 import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
 import type { Replayable } from '../delegations/delegations.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
+import { deadHolders } from './claims';
 import { AdmissionSchema } from './schemas';
 import { CriteriaSchema } from './whitelist.schemas';
 
@@ -132,6 +133,7 @@ export class WhitelistService {
     const workflowId = delegationWorkflowId(caseId);
     const submittedAt = new Date().toISOString();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+    let started = false;
     try {
       const input: DelegationInput = {
         caseId,
@@ -147,6 +149,7 @@ export class WhitelistService {
         submittedAt,
       };
       const client = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      started = true;
       // The figures are the filing step's data (validated above as the engine validates them).
       const requestId = `${caseId}:${FILING_STEP}`;
       const filing: CompleteStepRequest = { requestId, actor, stepKey: FILING_STEP, data: { ...figures } };
@@ -156,6 +159,8 @@ export class WhitelistService {
       return { ...stored, replayed: stored.body !== response };
     } catch (err) {
       if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
+      // No case runs for this filing: its claim on the enterprise goes too.
+      if (!started && isDefiniteRefusal(err)) await this.repo.releaseWhitelistFiling(user.unit, caseId).catch(() => undefined);
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
     }
   }
@@ -196,12 +201,16 @@ export class WhitelistService {
         `企业已在白名单中（${WHITELIST_STATE_LABELS[state].zh}）`,
         `The enterprise is already on the whitelist (${WHITELIST_STATE_LABELS[state].en})`,
       );
-    const open = (await this.repo.openWhitelistApplications(unit)).filter((id) => id !== caseId);
-    if (open.length > 0)
+    // One open application per enterprise, race-free: the enterprise's filing claim is taken before the case
+    // starts (the cases read model alone let filings sent at once, or before the first was projected, all start).
+    let holder = await this.repo.claimWhitelistFiling(unit, caseId);
+    const dead = holder ? await deadHolders(this.temporal, [holder]) : [];
+    if (dead.length > 0) holder = await this.repo.claimWhitelistFiling(unit, caseId, dead);
+    if (holder)
       throw domainError(
         'ACTION_NOT_ALLOWED',
-        `本企业已有一件白名单准入申请在办（${open[0]!}）`,
-        `An admission application of the enterprise is already open (${open[0]!})`,
+        `本企业已有一件白名单准入申请在办（${holder.caseId}）`,
+        `An admission application of the enterprise is already open (${holder.caseId})`,
       );
   }
 }

@@ -22,11 +22,28 @@ import { criteriaInForce } from './criteria.repository';
 import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
 import { NotificationEntity } from '../entities/read-models.entity';
 
-/** Who holds a card's renewal claim: the case, when it claimed, and whether that case is in the read model yet. */
-export interface RenewalClaim {
+/** Who holds a claim (an applicant's or a card's): the case, when it claimed, and whether that case is in the read model yet. */
+export interface ClaimHolder {
   caseId: string;
   claimedAt: Date;
   listed: boolean;
+}
+
+/**
+ * ApecRepository.claimApplication's answer: every claim taken, or none and who holds them (`applicants`: person
+ * id → holder, for each applicant held by another open case; `renewal`: the renewed card's holder, else null).
+ */
+export type ApplicationClaim =
+  { claimed: true } | { claimed: false; applicants: ReadonlyMap<string, ClaimHolder>; renewal: ClaimHolder | null };
+
+/** Carries the holders out of the claim transaction, rolling it back. */
+class ClaimsHeld extends Error {
+  constructor(
+    readonly applicants: ReadonlyMap<string, ClaimHolder>,
+    readonly renewal: ClaimHolder | null,
+  ) {
+    super('claims held by another case');
+  }
 }
 
 /** A claim whose case closed so lapses (the card not replaced): every closed status but `completed`. */
@@ -398,55 +415,90 @@ export class ApecRepository {
   }
 
   /**
-   * Claims the card's one renewal for `caseId` before that case starts (issue 17 item 5): the claim row's primary
-   * key is the card number, so of concurrent applications exactly one inserts it. A claim already held by this
-   * case (a keyed replay) is kept. A claim whose case ended without replacing the card (closed other than
-   * `completed` — rejected, cancelled, withdrawn, failed, terminated — and the card not replaced) has lapsed and is
-   * taken over in the same conditional UPDATE, which only one of concurrent takers can match. Returns the
-   * holder: `caseId` when claimed, else the other case (`listed`: whether it is in the cases read model yet).
+   * Takes, in ONE transaction before the application's case starts (all or none), a claim for every applicant
+   * (apec_applicant_claims: one open card application per person) and, for a renewal, the renewed card's claim
+   * (apec_renewal_claims: one renewal per card). A row's primary key is the person (the card), so of concurrent
+   * applications naming one person exactly one inserts it; rows are inserted and locked in sorted order (no
+   * deadlock between overlapping applications). A claim already held by `caseId` (a keyed retry) is kept. A
+   * claim held by another case is taken over when that case has closed in the cases read model (an applicant's:
+   * any closed status, `completed` included — a finished application frees the person; a card's: closed other
+   * than `completed` and the card not replaced) or is in `deadCases` (the caller asked Temporal: it never
+   * started). Otherwise nothing is claimed and the holders are returned: per person id, and the card's.
    */
-  async claimRenewal(cardNumber: string, caseId: string): Promise<RenewalClaim> {
-    const inserted: Array<{ case_id: string }> = await this.ds.query(
-      `INSERT INTO apec_renewal_claims (card_number, case_id) VALUES ($1, $2)
-         ON CONFLICT (card_number) DO NOTHING RETURNING case_id`,
-      [cardNumber, caseId],
-    );
-    if (inserted.length > 0) return { caseId, claimedAt: new Date(), listed: false };
-    // (An UPDATE answers [rows, count] through DataSource.query.)
-    const [taken]: [Array<{ case_id: string }>, number] = await this.ds.query(
-      `UPDATE apec_renewal_claims r SET case_id = $2, claimed_at = now()
-        WHERE r.card_number = $1 AND r.case_id <> $2
-          AND EXISTS (SELECT 1 FROM cases c WHERE c.case_id = r.case_id AND c.status = ANY($3))
-          AND EXISTS (SELECT 1 FROM apec_cards k WHERE k.number = r.card_number AND k.replaced_by IS NULL)
-        RETURNING r.case_id`,
-      [cardNumber, caseId, LAPSED_CLAIM_STATUSES],
-    );
-    if (taken.length > 0) return { caseId, claimedAt: new Date(), listed: false };
-    const [held]: Array<{ case_id: string; claimed_at: Date; listed: boolean }> = await this.ds.query(
-      `SELECT r.case_id, r.claimed_at, EXISTS (SELECT 1 FROM cases c WHERE c.case_id = r.case_id) AS listed
-         FROM apec_renewal_claims r WHERE r.card_number = $1`,
-      [cardNumber],
-    );
-    // Released in between (its case's start was refused): claim again.
-    if (!held) return this.claimRenewal(cardNumber, caseId);
-    return { caseId: held.case_id, claimedAt: new Date(held.claimed_at), listed: held.listed };
+  async claimApplication(
+    caseId: string,
+    personIds: readonly string[],
+    opts: { renewsCard?: string; deadCases?: readonly string[] } = {},
+  ): Promise<ApplicationClaim> {
+    const people = [...new Set(personIds)].sort();
+    const dead: readonly string[] = opts.deadCases ?? [];
+    try {
+      await this.ds.transaction(async (m) => {
+        const applicants = new Map<string, ClaimHolder>();
+        for (const h of await lockClaims(m, 'apec_applicant_claims', 'person_id', people, caseId)) {
+          if (h.caseId === caseId) continue;
+          const status = await caseStatus(m, h.caseId);
+          if ((status !== null && (CLOSED_STATUSES as readonly string[]).includes(status)) || dead.includes(h.caseId))
+            await m.query(`UPDATE apec_applicant_claims SET case_id = $2, claimed_at = now() WHERE person_id = $1`, [h.key, caseId]);
+          else applicants.set(h.key, { caseId: h.caseId, claimedAt: h.claimedAt, listed: status !== null });
+        }
+        let renewal: ClaimHolder | null = null;
+        if (opts.renewsCard !== undefined) {
+          const [h] = await lockClaims(m, 'apec_renewal_claims', 'card_number', [opts.renewsCard], caseId);
+          if (h && h.caseId !== caseId) {
+            const status = await caseStatus(m, h.caseId);
+            const [{ replaced }]: Array<{ replaced: boolean }> = await m.query(
+              `SELECT EXISTS (SELECT 1 FROM apec_cards WHERE number = $1 AND replaced_by IS NOT NULL) AS replaced`,
+              [h.key],
+            );
+            const lapsed = status !== null && (LAPSED_CLAIM_STATUSES as readonly string[]).includes(status) && !replaced;
+            if (lapsed || dead.includes(h.caseId))
+              await m.query(`UPDATE apec_renewal_claims SET case_id = $2, claimed_at = now() WHERE card_number = $1`, [h.key, caseId]);
+            else renewal = { caseId: h.caseId, claimedAt: h.claimedAt, listed: status !== null };
+          }
+        }
+        // Held elsewhere: roll the whole transaction back (nothing claimed) and answer the holders.
+        if (applicants.size > 0 || renewal) throw new ClaimsHeld(applicants, renewal);
+      });
+    } catch (err) {
+      if (err instanceof ClaimsHeld) return { claimed: false, applicants: err.applicants, renewal: err.renewal };
+      throw err;
+    }
+    return { claimed: true };
+  }
+
+  /** Drops the case's claims on its applicants and renewed card (its start was definitely refused: nothing runs for it). */
+  async releaseApplication(caseId: string, personIds: readonly string[], renewsCard?: string): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(`DELETE FROM apec_applicant_claims WHERE case_id = $1 AND person_id = ANY($2)`, [caseId, [...personIds]]);
+      if (renewsCard !== undefined)
+        await m.query(`DELETE FROM apec_renewal_claims WHERE card_number = $1 AND case_id = $2`, [renewsCard, caseId]);
+    });
   }
 
   /**
-   * Moves the card's claim from `from` to `to` only if `from` still holds it (compare-and-set): for a claim whose
-   * case never started (the caller checked Temporal). True when `to` holds it now.
+   * Claims the enterprise's one open whitelist admission application for `caseId`, before its case starts (the
+   * unit is the primary key of apec_whitelist_filing_claims: of concurrent filings exactly one inserts it). A claim
+   * already held by `caseId` (a keyed retry) is kept; one whose case has closed in the cases read model (any closed
+   * status) or is in `deadCases` (never started: the caller asked Temporal) is taken over under the row lock.
+   * Returns null when `caseId` holds the claim, else its holder (nothing claimed).
    */
-  async takeOverRenewal(cardNumber: string, from: string, to: string): Promise<boolean> {
-    const [, count]: [unknown[], number] = await this.ds.query(
-      `UPDATE apec_renewal_claims SET case_id = $3, claimed_at = now() WHERE card_number = $1 AND case_id = $2`,
-      [cardNumber, from, to],
-    );
-    return count > 0;
+  async claimWhitelistFiling(unit: string, caseId: string, deadCases: readonly string[] = []): Promise<ClaimHolder | null> {
+    return this.ds.transaction(async (m) => {
+      const [h] = await lockClaims(m, 'apec_whitelist_filing_claims', 'unit', [unit], caseId);
+      if (!h || h.caseId === caseId) return null;
+      const status = await caseStatus(m, h.caseId);
+      if ((status !== null && (CLOSED_STATUSES as readonly string[]).includes(status)) || deadCases.includes(h.caseId)) {
+        await m.query(`UPDATE apec_whitelist_filing_claims SET case_id = $2, claimed_at = now() WHERE unit = $1`, [unit, caseId]);
+        return null;
+      }
+      return { caseId: h.caseId, claimedAt: h.claimedAt, listed: status !== null };
+    });
   }
 
-  /** Drops the case's claim on the card (its start was definitely refused: nothing runs for it). */
-  async releaseRenewal(cardNumber: string, caseId: string): Promise<void> {
-    await this.ds.query(`DELETE FROM apec_renewal_claims WHERE card_number = $1 AND case_id = $2`, [cardNumber, caseId]);
+  /** Drops the case's whitelist filing claim (its start was definitely refused: nothing runs for it). */
+  async releaseWhitelistFiling(unit: string, caseId: string): Promise<void> {
+    await this.ds.query(`DELETE FROM apec_whitelist_filing_claims WHERE unit = $1 AND case_id = $2`, [unit, caseId]);
   }
 
   /** The enterprise's whitelist admission applications still open (the cases read model: the whitelist definition's versions). */
@@ -596,6 +648,40 @@ export class ApecRepository {
       }),
     );
   }
+}
+
+/**
+ * Inserts a claim row for each of `keys` (sorted: inserted and locked in one order, so overlapping claimers do not
+ * deadlock) unless one exists, then locks every row FOR UPDATE and returns its holder. The lock is taken on the
+ * claims table alone and the holder's case read after it (a separate statement, so a fresh snapshot in READ
+ * COMMITTED): a row another claimer changed meanwhile is read as changed, never dropped by a join's recheck. A row
+ * released between the insert and the lock is inserted again (a few times, then the error: an unknown outcome).
+ */
+async function lockClaims(
+  m: EntityManager,
+  table: 'apec_applicant_claims' | 'apec_renewal_claims' | 'apec_whitelist_filing_claims',
+  keyColumn: 'person_id' | 'card_number' | 'unit',
+  keys: readonly string[],
+  caseId: string,
+): Promise<Array<{ key: string; caseId: string; claimedAt: Date }>> {
+  for (let attempt = 1; ; attempt++) {
+    await m.query(
+      `INSERT INTO ${table} (${keyColumn}, case_id) SELECT k, $2 FROM unnest($1::varchar[]) AS k ORDER BY k ON CONFLICT (${keyColumn}) DO NOTHING`,
+      [keys, caseId],
+    );
+    const rows: Array<{ key: string; case_id: string; claimed_at: Date }> = await m.query(
+      `SELECT ${keyColumn} AS key, case_id, claimed_at FROM ${table} WHERE ${keyColumn} = ANY($1) ORDER BY ${keyColumn} FOR UPDATE`,
+      [keys],
+    );
+    if (rows.length === keys.length) return rows.map((r) => ({ key: r.key, caseId: r.case_id, claimedAt: new Date(r.claimed_at) }));
+    if (attempt >= 5) throw new Error(`${table}: claims released under us ${attempt} times`);
+  }
+}
+
+/** The case's status in the cases read model; null while it is not projected (or never started). */
+async function caseStatus(m: EntityManager, caseId: string): Promise<string | null> {
+  const [row]: Array<{ status: string }> = await m.query(`SELECT status FROM cases WHERE case_id = $1`, [caseId]);
+  return row?.status ?? null;
 }
 
 /** `q` as a literal inside an ILIKE pattern (`%`, `_` and `\\` are not wildcards). */

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ApecWhitelistCriteriaEntity } from '../apec/criteria.entity';
+import { ApecApplicantClaimEntity, ApecWhitelistFilingClaimEntity } from './apec-claims.entity';
 
 /**
  * APEC business travel cards (issue 17): the enterprise profile of a unit of type enterprise, the whitelist
@@ -170,4 +171,6 @@ export const APEC_ENTITIES = [
   ApecCardEntity,
   ApecRenewalClaimEntity,
   ApecWhitelistCriteriaEntity,
+  ApecApplicantClaimEntity,
+  ApecWhitelistFilingClaimEntity,
 ];

@@ -18,6 +18,8 @@ import { CaseProgress1796001630657 } from './1796001630657-CaseProgress';
 import { ApecCardReplacedBy1796002119210 } from './1796002119210-ApecCardReplacedBy';
 import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaims';
 import { BoardIndexes1796034550882 } from './1796034550882-BoardIndexes';
+import { ApecApplicantClaims1796046958479 } from './1796046958479-ApecApplicantClaims';
+import { ApecWhitelistFilingClaims1796048177168 } from './1796048177168-ApecWhitelistFilingClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   ApecCardReplacedBy1796002119210,
   ApecRenewalClaims1796003820347,
   BoardIndexes1796034550882,
+  ApecApplicantClaims1796046958479,
+  ApecWhitelistFilingClaims1796048177168,
 ];
