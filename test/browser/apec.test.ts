@@ -146,9 +146,8 @@ describe('the APEC pages of the web app (issue 17)', () => {
     // The page is live: the desk cancels the application elsewhere, and the clerk's open page shows it cancelled
     // without a reload (new-user trial: it showed 办理中 until reloaded). It frees 李四 for the renewal below.
     const deskToken = bearer(stack.users.tokens['apec-desk']);
-    const first = (
-      await request(stack.api.http).get('/api/delegations').query({ process: 'apec-card', unit }).set(deskToken).expect(200)
-    ).body.items[0] as { caseId: string };
+    const first = (await request(stack.api.http).get('/api/delegations').query({ process: 'apec-card', unit }).set(deskToken).expect(200))
+      .body.items[0] as { caseId: string };
     await request(stack.api.http)
       .post(`/api/delegations/${first.caseId}/cancel`)
       .set(deskToken)
