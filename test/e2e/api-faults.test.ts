@@ -86,8 +86,8 @@ describe('API faults by kind (the new-user trial)', () => {
           field: 'supervisingDepartment',
           rule: 'registry-value',
           message: {
-            zh: `与单位 ${reg.unit} 的登记不一致：不填则以登记为准，填写须与登记一致`,
-            en: `Differs from the unit ${reg.unit}'s registration: leave it out to use the registered value, or send that value`,
+            zh: `与单位 测试单位（${reg.unit}） 的登记不一致：不填则以登记为准，填写须与登记一致`,
+            en: `Differs from the Test unit (${reg.unit})'s registration: leave it out to use the registered value, or send that value`,
           },
         },
       ],

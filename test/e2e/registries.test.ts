@@ -48,7 +48,7 @@ const personBody = (unit: string, over: Record<string, unknown> = {}) => ({
 });
 const passportNo = () => `SE${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 /** The canonical trip with its member named by person id (and claims the registries contradict). */
-const submissionWith = (unit: string, personId: string, over: Record<string, unknown> = {}) => {
+const submissionWith = (unit: string, personId: string, over: Record<string, unknown> = {}, member: Record<string, unknown> = {}) => {
   const s = canonicalSubmission(unit, over) as Record<string, unknown> & { members: Array<Record<string, unknown>> };
   s.members = [
     {
@@ -58,6 +58,7 @@ const submissionWith = (unit: string, personId: string, over: Record<string, unk
       partyMember: false,
       leadershipTeam: null,
       passport: { inCustody: true, number: 'SE7654321', expiresOn: '2035-01-01' },
+      ...member,
     },
   ];
   return s;
@@ -234,27 +235,76 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     expect(noHolder.body.errors).toEqual([expect.objectContaining({ field: 'holder', rule: 'registered-person' })]);
 
     // The submission's claims the registries contradict: refused (422), each field named, nothing started; the
-    // message does not repeat the registry's value (the organizer may not see a classified fact).
+    // message does not repeat the registry's value. The facts the organizer may not read (party membership,
+    // classified access, the passport number) may only be left out: sent, they are refused whatever their value
+    // (registry-held), so no answer tells a guess right from wrong (new-user trial: the dry run confirmed a
+    // guessed partyMember).
     for (const path of ['/api/delegations/check', '/api/delegations']) {
-      const contradicting = await request(http)
-        .post(path)
-        .set(bearer(users.tokens.organizer))
-        .send(submissionWith(unit, personId, { supervisingDepartment: 'dept-typed' }))
-        .expect(422);
-      expect(contradicting.body.code).toBe('INVALID_REQUEST');
-      expect(contradicting.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
-        ['supervisingDepartment', 'registry-value'],
-        ['members[0].partyMember', 'registry-value'],
-        ['members[0].classifiedAccess', 'registry-value'],
-        ['members[0].leadershipTeam', 'registry-value'],
-        ['members[0].passport', 'registry-value'],
-      ]);
-      expect(contradicting.body.errors[2].message).toEqual({
-        zh: '与花名册不一致：不填则以登记为准，填写须与登记一致',
-        en: 'Differs from the roster: leave it out to use the registered value, or send that value',
-      });
-      expect(JSON.stringify(contradicting.body)).not.toContain(number);
+      const answers: unknown[] = [];
+      for (const guess of [true, false]) {
+        const contradicting = await request(http)
+          .post(path)
+          .set(bearer(users.tokens.organizer))
+          .send(submissionWith(unit, personId, { supervisingDepartment: 'dept-typed' }, { partyMember: guess, classifiedAccess: guess }))
+          .expect(422);
+        expect(contradicting.body.code).toBe('INVALID_REQUEST');
+        expect(contradicting.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+          ['supervisingDepartment', 'registry-value'],
+          ['members[0].partyMember', 'registry-held'],
+          ['members[0].classifiedAccess', 'registry-held'],
+          ['members[0].leadershipTeam', 'registry-value'],
+          ['members[0].passport.number', 'registry-held'],
+        ]);
+        expect(contradicting.body.errors[3].message).toEqual({
+          zh: '与花名册不一致：不填则以登记为准，填写须与登记一致',
+          en: 'Differs from the roster: leave it out to use the registered value, or send that value',
+        });
+        expect(JSON.stringify(contradicting.body)).not.toContain(number);
+        answers.push(contradicting.body.errors);
+      }
+      expect(answers[0]).toEqual(answers[1]);
     }
+    // One person once (new-user trial: 李四 twice by personId ran every per-member step twice): the second is refused.
+    const twice = {
+      ...canonicalSubmission(unit),
+      members: [
+        { id: 'm1', personId },
+        { id: 'm2', personId },
+      ],
+    };
+    const checked = await request(http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(twice).expect(200);
+    expect(checked.body.violations.map((v: { code: string; field: string }) => [v.code, v.field])).toEqual([
+      ['LEADERSHIP_TEAM_OVERLAP', 'members'], // the same person's team, twice
+      ['DUPLICATE_MEMBER', 'members[1].personId'],
+    ]);
+    const refusedTwice = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(twice).expect(422);
+    expect(refusedTwice.body.code).toBe('RULE_VIOLATION');
+    expect(refusedTwice.body.errors).toContainEqual({
+      field: 'members[1].personId',
+      rule: 'DUPLICATE_MEMBER',
+      message: { zh: `成员 张三（${personId}）与第1名成员是同一人`, en: `Member 张三 (${personId}) is the same person as member 1` },
+    });
+    // Another unit's person reads as unknown to this unit's organizer: the registries say nothing about them.
+    const third = await createTestUsers(api, `reg-${uniqueSuffix()}`);
+    await request(http).put(`/api/registries/units/${third.unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    const otherPersonId = `P-${uniqueSuffix()}`;
+    await request(http)
+      .put(`/api/registries/people/${otherPersonId}`)
+      .set(bearer(third.tokens.personnel))
+      .send(personBody(third.unit))
+      .expect(200);
+    const foreign = await request(http)
+      .post('/api/delegations/check')
+      .set(bearer(users.tokens.organizer))
+      .send({ ...canonicalSubmission(unit), members: [{ id: 'm1', personId: otherPersonId }] })
+      .expect(422);
+    expect(foreign.body.errors).toEqual([
+      {
+        field: 'members[0].personId',
+        rule: 'registered-person',
+        message: { zh: `花名册中没有 ${otherPersonId}`, en: `No person ${otherPersonId} on a roster` },
+      },
+    ]);
     expect(
       (await request(http).get('/api/delegations').query({ unit }).set(bearer(users.tokens['fao-clerk'])).expect(200)).body.total,
     ).toBe(0);
@@ -323,14 +373,16 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(bearer(users.tokens.organizer))
       .send({ changes: { members: contradicting } })
       .expect(422);
-    expect(refusedAmend.body.errors.map((e: { field: string }) => e.field)).toEqual([
-      'changes.members[0].partyMember',
-      'changes.members[0].classifiedAccess',
-      'changes.members[0].leadershipTeam',
-      'changes.members[0].passport',
-      'changes.members[1].rank',
-      'changes.members[1].classifiedAccess',
-      'changes.members[1].passport',
+    // (What the organizer may not read is refused as sent, registry-held, whatever its value.)
+    expect(refusedAmend.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['changes.members[0].partyMember', 'registry-held'],
+      ['changes.members[0].classifiedAccess', 'registry-held'],
+      ['changes.members[0].leadershipTeam', 'registry-value'],
+      ['changes.members[0].passport.number', 'registry-held'],
+      ['changes.members[1].rank', 'registry-value'],
+      ['changes.members[1].partyMember', 'registry-held'],
+      ['changes.members[1].classifiedAccess', 'registry-held'],
+      ['changes.members[1].passport.number', 'registry-held'],
     ]);
     await request(http)
       .post(`/api/delegations/${submitted.body.caseId}/amend`)

@@ -217,7 +217,7 @@ export class CaseEngine {
       case 'decide':
         return checkDecide(this.core, action.request);
       case 'amend':
-        return checkAmend(this.core, action.request);
+        return checkAmend(this.core, action.request, validating);
       case 'withdraw':
       case 'cancel':
         checkReason(action.request);

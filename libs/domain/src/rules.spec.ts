@@ -1,7 +1,7 @@
 import type { Destination } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
-import { checkMemberFrequency, checkTripRules, DEFAULT_RULES_CONFIG } from './rules';
+import { checkMemberFrequency, checkTripRules, DEFAULT_RULES_CONFIG, duplicatePersonViolations } from './rules';
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code);
 const trip = (departureDate: string, returnDate: string, destinations: Destination[]) =>
@@ -139,5 +139,21 @@ describe('checkMemberFrequency', () => {
     const config = { frequency: { ...DEFAULT_RULES_CONFIG.frequency, bureau: { windowMonths: 12, maxTrips: 2 } } };
     expect(checkMemberFrequency(bureau, [prior('2025-12-01')], facts, config)).toEqual([]);
     expect(checkMemberFrequency(bureau, [prior('2025-12-01'), prior('2026-02-01')], facts, config)).toHaveLength(1);
+  });
+});
+
+describe('duplicatePersonViolations: one person once per delegation', () => {
+  it('handed input: one personId twice is the second member, named; typed members and other people pass', () => {
+    const li = makeMember({ id: 'm1', name: '李四', personId: 'P-commerce-002' });
+    const twin = { ...li, id: 'm2' };
+    const typed = makeMember({ id: 'm3', name: '王五' });
+    const other = makeMember({ id: 'm4', name: '赵六', personId: 'P-commerce-004', passport: null });
+    const out = duplicatePersonViolations([li, twin, typed, other]);
+    expect(out.map((v) => [v.code, v.field])).toEqual([['DUPLICATE_MEMBER', 'members[1].personId']]);
+    expect(out[0]!.message).toEqual({
+      zh: '成员 李四（P-commerce-002）与第1名成员是同一人',
+      en: 'Member 李四 (P-commerce-002) is the same person as member 1',
+    });
+    expect(duplicatePersonViolations([li, other])).toEqual([]);
   });
 });

@@ -94,6 +94,36 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
   return limits[n - 1]! + (far ? config.farRegionExtraDays : 0);
 }
 
+/**
+ * One person once per delegation (DUPLICATE_MEMBER): two members with one personId are the same person listed
+ * twice (new-user trial: 李四 twice by personId ran every per-member step twice, two passport applications for one
+ * passport). Kept apart from checkTripRules: the workflow's amend handler replays checkTripRules as it was, so the
+ * engine checks this in its Update validator only (and A07's activity, whose answer is in the history); the API
+ * at submission, dry run and amendment.
+ */
+export function duplicatePersonViolations(members: readonly Pick<Member, 'name' | 'personId'>[]): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const first = new Map<string, number>();
+  members.forEach((m, i) => {
+    if (!m.personId) return;
+    const at = first.get(m.personId);
+    if (at === undefined) {
+      first.set(m.personId, i);
+      return;
+    }
+    out.push({
+      code: 'DUPLICATE_MEMBER',
+      field: `members[${i}].personId`,
+      message: {
+        zh: `成员 ${m.name}（${m.personId}）与第${at + 1}名成员是同一人`,
+        en: `Member ${m.name} (${m.personId}) is the same person as member ${at + 1}`,
+      },
+      details: { index: i, sameAs: at },
+    });
+  });
+  return out;
+}
+
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
   facts: CaseFacts,

@@ -1,4 +1,11 @@
-import { checkTripRules, departureDateViolations, shanghaiDate, tripCountries, type CaseFacts } from '@df/domain';
+import {
+  checkTripRules,
+  departureDateViolations,
+  duplicatePersonViolations,
+  shanghaiDate,
+  tripCountries,
+  type CaseFacts,
+} from '@df/domain';
 import type { AmendRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import type { StepMeta } from '../step-meta';
@@ -23,13 +30,15 @@ export function amendedFacts(core: CaseCore, r: AmendRequest): CaseFacts {
   return { ...core.facts, ...changes };
 }
 
-export function checkAmend(core: CaseCore, r: AmendRequest): void {
+/** `validating`: the Update validator's checks too (one person once: duplicatePersonViolations; see CaseEngine.validate). */
+export function checkAmend(core: CaseCore, r: AmendRequest, validating = false): void {
   const next = amendedFacts(core, r);
   const ids = next.members.map((m) => m.id);
   if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
     refuseField('changes.members', 'unique-ids', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
   }
   const violations = checkTripRules(next, core.input.settings?.rules);
+  if (validating) violations.push(...duplicatePersonViolations(next.members));
   // The submission's date rule, on the case's working clock: a departure moved into the past is refused like a submission with that date.
   if (next.departureDate !== core.facts.departureDate && core.deps.realWorldDates !== false)
     violations.push(...departureDateViolations(next, shanghaiDate(core.now)));

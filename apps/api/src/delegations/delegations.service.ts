@@ -29,6 +29,7 @@ import {
   behaviourOf,
   buildInstances,
   checkTripRules,
+  duplicatePersonViolations,
   CLOSED_STATUSES,
   createCalendar,
   dayNumber,
@@ -247,7 +248,11 @@ export class DelegationsService {
 
   /** The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow. */
   private tripViolations(facts: Submission): RuleViolation[] {
-    return [...checkTripRules(facts as CaseFacts), ...departureDateViolations(facts, shanghaiDate(Date.now()))];
+    return [
+      ...checkTripRules(facts as CaseFacts),
+      ...duplicatePersonViolations((facts as CaseFacts).members),
+      ...departureDateViolations(facts, shanghaiDate(Date.now())),
+    ];
   }
 
   private validateSubmission(user: AuthUser, body: unknown): Submission {
@@ -501,15 +506,17 @@ export class DelegationsService {
   }
 
   /** 404 for an unknown case, 403 for one outside the caller's units (or supervised units). Read model first, the workflow when not projected yet. */
-  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<void> {
+  /** Refuses a case out of the caller's scope (403, 404 for a malformed id); answers the case's unit. */
+  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<string> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
-      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) return;
+      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) return row.unit;
       throw outOfScope();
     }
     const p = await this.progress(caseId);
     if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
+    return p.unit;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -524,13 +531,16 @@ export class DelegationsService {
     clientKey: string | undefined,
     httpRequest?: object,
   ): Promise<Replayable<ActionResult>> {
-    const parsed = await this.registries.resolveAmendment(user, kind, this.parseAction(kind, body)); // issue 14: amended members' snapshot
+    const sent = this.parseAction(kind, body);
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
     if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report')
-      this.validateTripReport(parsed.data);
-    if (kind === 'complete' && stepKey !== undefined) this.validateDeclaredData(stepKey.split(':')[0]!, parsed.data);
-    await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
+      this.validateTripReport(sent.data);
+    if (kind === 'complete' && stepKey !== undefined) this.validateDeclaredData(stepKey.split(':')[0]!, sent.data);
+    const caseUnit = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
+    // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
+    // registries answer nothing about their people to a caller the case is not for.
+    const parsed = await this.registries.resolveAmendment(user, kind, sent, caseUnit);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);

@@ -29,6 +29,8 @@ import {
   type Suspension,
   type YearSchedule,
   unitLabel,
+  seesInClear,
+  type PersonalDataClass,
 } from '@df/domain';
 import { ApecRepository, PassportTransitionError, passportStateLabel, RegistriesRepository, type RegistryActor } from '@df/persistence';
 import { DataSource } from 'typeorm';
@@ -356,7 +358,8 @@ export class RegistriesService {
           }),
         );
     }
-    if (Array.isArray(b.members)) out.members = await this.resolveMembers(b.members, !!unit, 'members', mismatches);
+    if (Array.isArray(b.members))
+      out.members = await this.resolveMembers(b.members, { code: b.unit, registered: !!unit }, user, 'members', mismatches);
     throwMismatches(mismatches);
     return { submission: out, ...version };
   }
@@ -366,12 +369,12 @@ export class RegistriesService {
    * submission (the case records the new snapshot; a value sent must equal the registries'). Other actions pass
    * through unchanged.
    */
-  async resolveAmendment<T extends Record<string, unknown>>(user: AuthUser, kind: string, parsed: T): Promise<T> {
+  async resolveAmendment<T extends Record<string, unknown>>(user: AuthUser, kind: string, parsed: T, caseUnit: string): Promise<T> {
     const changes = parsed.changes as { members?: unknown[] } | undefined;
     if (kind !== 'amend' || !changes || !Array.isArray(changes.members)) return parsed;
-    const registered = !!(await this.repo.unit(user.unit));
+    const registered = !!(await this.repo.unit(caseUnit));
     const mismatches: FieldError[] = [];
-    const members = await this.resolveMembers(changes.members, registered, 'changes.members', mismatches);
+    const members = await this.resolveMembers(changes.members, { code: caseUnit, registered }, user, 'changes.members', mismatches);
     throwMismatches(mismatches);
     return { ...parsed, changes: { ...changes, members } };
   }
@@ -380,8 +383,20 @@ export class RegistriesService {
    * Snapshots members named by personId (the registries' values fill what was left out; a value sent that differs
    * is pushed to `mismatches`); unknown ids are 422 when the unit is registered, inactive people always, and a
    * member whose personId is on no roster must carry every fact itself (422 `required`: registry facts, beyond the schema).
+   * A person of another unit's roster reads as unknown (`registered-person`, the same words: the registries say
+   * nothing about another unit's people). A registry fact the caller may not read (party membership, classified
+   * access, a passport or card number: seesInClear) may only be left out: a value sent is 422 `registry-held`
+   * whatever it is, so the answer never tells a guess right from wrong (new-user trial: the dry run confirmed a
+   * guessed partyMember).
    */
-  private async resolveMembers(members: unknown[], unitRegistered: boolean, path: string, mismatches: FieldError[]): Promise<unknown[]> {
+  private async resolveMembers(
+    members: unknown[],
+    unit: { code: unknown; registered: boolean },
+    viewer: AuthUser,
+    path: string,
+    mismatches: FieldError[],
+  ): Promise<unknown[]> {
+    const unitRegistered = unit.registered;
     const idOf = (m: unknown): string | undefined => {
       const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
       return typeof id === 'string' ? id : undefined;
@@ -397,7 +412,8 @@ export class RegistriesService {
       const id = idOf(m);
       if (id === undefined) return m;
       const typed = m as Record<string, unknown>;
-      const person = people.get(id);
+      const found = people.get(id);
+      const person = found && found.unit === unit.code ? found : undefined;
       if (!person) {
         if (unitRegistered)
           errors.push({
@@ -434,7 +450,13 @@ export class RegistriesService {
       // Sent and different from the registries' is refused; the message does not repeat the registry's value
       // (a classified or passport fact may be masked for the sender).
       for (const f of [...REGISTRY_MEMBER_FIELDS, ...(card ? (['apecCard'] as const) : [])]) {
-        if (typed[f] === undefined || sameValue(typed[f], snap[f])) continue;
+        if (typed[f] === undefined) continue;
+        const held = heldFrom(f, typed[f], viewer, String(unit.code));
+        if (held) {
+          mismatches.push(registryHeld(`${path}[${i}].${held}`));
+          continue;
+        }
+        if (sameValue(typed[f], snap[f])) continue;
         if (f === 'position' && !person.position) continue; // the roster has none: the typed one stands
         const what =
           f === 'passport'
@@ -700,6 +722,31 @@ function registryMismatch(field: string, where: Label): FieldError {
     message: {
       zh: `与${where.zh}不一致：不填则以登记为准，填写须与登记一致`,
       en: `Differs from the ${where.en}: leave it out to use the registered value, or send that value`,
+    },
+  };
+}
+
+/**
+ * The part of a registry fact sent for a registry member that the viewer may not read (seesInClear): `partyMember`,
+ * `classifiedAccess`, `passport.number`, `apecCard.number`; null when the viewer reads it (or nothing of it was sent).
+ */
+function heldFrom(field: string, sent: unknown, viewer: AuthUser, caseUnit: string): string | null {
+  const reads = (cls: PersonalDataClass) => seesInClear(cls, { role: viewer.role, unit: viewer.unit }, caseUnit);
+  if (field === 'partyMember') return reads('party-membership') ? null : field;
+  if (field === 'classifiedAccess') return reads('classified-access') ? null : field;
+  if ((field === 'passport' || field === 'apecCard') && sent && typeof sent === 'object' && 'number' in sent)
+    return reads(field === 'passport' ? 'passport-number' : 'apec-card-number') ? null : `${field}.number`;
+  return null;
+}
+
+/** A registry fact the sender may not read: left out, the registry's applies; sent, refused whatever its value. */
+function registryHeld(field: string): FieldError {
+  return {
+    field,
+    rule: 'registry-held',
+    message: {
+      zh: '此项由登记提供，您无权查看，请勿填写（不填则以登记为准）',
+      en: 'Supplied by the registries and not visible to you: leave it out (the registered value applies)',
     },
   };
 }

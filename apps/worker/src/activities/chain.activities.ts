@@ -6,6 +6,7 @@ import {
   APEC_WHITELIST_DEFINITION,
   checkMemberFrequency,
   checkTripRules,
+  duplicatePersonViolations,
   matchAnnualPlan,
   PASSPORT_STATE_LABELS,
   personKey,
@@ -68,7 +69,8 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
       }
       case 'trip-rules':
-        return { violations: checkTripRules(input.facts, input.settings?.rules) };
+        // An activity: its answer is recorded, so a rule added here changes no replay (duplicatePersonViolations).
+        return { violations: [...checkTripRules(input.facts, input.settings?.rules), ...duplicatePersonViolations(input.facts.members)] };
       case 'frequency':
         return { violations: await this.frequency(input) };
       case 'approval-document':
