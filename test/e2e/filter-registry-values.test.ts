@@ -79,7 +79,7 @@ describe('filters that name a unit check it against the known units', () => {
           },
         ],
       });
-      expect(res.body.message).toEqual({ zh: '请求有1处错误', en: 'The request has 1 error(s)' });
+      expect(res.body.message).toEqual({ zh: '请求有1处不符合规则', en: 'The request breaks 1 rule(s)' });
     }
   });
 

@@ -133,13 +133,14 @@ describe('whitelist admission as a process, criteria as office data (issue 17)',
     );
     // The amounts' bounds and decimals too, for a client talking to Temporal directly (the trial's 1e308, the API's
     // rules: at most 1e8 万元 to 4 decimals, whole dollars), in the Update validator: nothing is recorded.
-    const huge = await complete(h, unit, 'W01', { ...figures, registeredCapitalWan: 1e308, foreignTradeUsd: 12.5 }).then(
+    const huge = await complete(h, unit, 'W01', { ...figures, registeredCapitalWan: 1e308, foreignTradeUsd: 12.5, extra: 1 }).then(
       () => null,
       (err: { cause?: { type?: string; details?: unknown[] } }) => err.cause,
     );
     expect(huge?.type).toBe('INVALID_REQUEST');
     const hugeErrors = (huge?.details?.[0] as { errors?: Array<{ field: string; rule: string }> }).errors ?? [];
     expect(hugeErrors.map((e) => [e.field, e.rule])).toEqual([
+      ['data.extra', 'unknown-field'], // a field beyond the four (the trial: accepted through the step endpoint)
       ['data.registeredCapitalWan', 'max'],
       ['data.foreignTradeUsd', 'decimals'],
     ]);

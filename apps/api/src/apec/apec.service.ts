@@ -124,7 +124,7 @@ export class ApecService {
   /** The whitelist criteria (data) at the thresholds of the enterprise's size; admitted or refused with each failure. */
   async admit(user: AuthUser, unit: string, body: unknown) {
     const application = parseOrThrow(AdmissionSchema, body);
-    const result = await this.whitelistCall(() => this.repo.applyForWhitelist(unit, application, user.id, today()));
+    const result = await this.whitelistCall(unit, () => this.repo.applyForWhitelist(unit, application, user.id, today()));
     const reviewReminder = result.admitted ? await this.scheduleReview(result.enterprise) : undefined;
     return {
       admitted: result.admitted,
@@ -160,7 +160,7 @@ export class ApecService {
     if (!before) throw notAnEnterprise('NOT_FOUND', unit, await this.registries.unit(unit));
     const repeatExit = move === 'exit' && before.whitelist?.state === 'exited' && before.whitelist.reason === req.reason;
     if (!repeatExit)
-      await this.whitelistCall(() =>
+      await this.whitelistCall(unit, () =>
         this.repo.moveWhitelist(unit, move, {
           ...(req.reason ? { reason: req.reason } : {}),
           ...(req.note ? { note: req.note } : {}),
@@ -211,12 +211,14 @@ export class ApecService {
     return (await this.repo.whitelistHistory(unit)).filter((h) => h.action === 'exited').at(-1)?.stoppedCases ?? [];
   }
 
-  private async whitelistCall<T>(fn: () => Promise<T>): Promise<T> {
+  private async whitelistCall<T>(unit: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (!(err instanceof WhitelistTransitionError)) throw err;
-      throw new DomainError(err.code === 'NOT_AN_ENTERPRISE' ? 'NOT_FOUND' : 'ACTION_NOT_ALLOWED', err.label);
+      // The unit by its registered name, as every refusal names a unit (the repository knows only the code).
+      if (err.code === 'NOT_AN_ENTERPRISE') throw notAnEnterprise('NOT_FOUND', unit, await this.registries.unit(unit));
+      throw new DomainError('ACTION_NOT_ALLOWED', err.label);
     }
   }
 

@@ -4,7 +4,7 @@ import { MAX_JWT_TTL_SECONDS, type ServiceConfig } from '@df/runtime';
 import { ROLE_LABELS, type Role } from '@df/domain';
 import { AuditEventsRepository } from '@df/persistence';
 import { API_CONFIG } from '../api.options';
-import { DomainError, domainError } from '../common/errors';
+import { DomainError, domainError, ruleRefusal } from '../common/errors';
 import { USER_ROLES, type AuthUser } from './access';
 import { LoginThrottleService, isRefusal } from './login-throttle.service';
 import { needsRehash } from './passwords';
@@ -178,10 +178,7 @@ export class AuthService {
   async changePassword(caller: AuthUser, currentPassword: string, newPassword: string, ctx: LoginContext): Promise<LoginResult> {
     const user = await this.users.findByUsername(caller.id);
     if (!user || !user.enabled) throw REVOKED();
-    const fieldError = (field: string, rule: string, zh: string, en: string) =>
-      domainError('INVALID_REQUEST', '请求有1处不符合规则', 'The request breaks 1 rule', {
-        errors: [{ field, rule, message: { zh, en } }],
-      });
+    const fieldError = (field: string, rule: string, zh: string, en: string) => ruleRefusal([{ field, rule, message: { zh, en } }]);
     const ticket = await this.throttle.acquire(user.username, ctx.address);
     if (isRefusal(ticket))
       throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);

@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { ruleRefusal } from './errors';
 
 /** The filters' documentation of the check (OpenAPI descriptions). */
 export const KNOWN_UNIT_RULE =
@@ -16,20 +16,14 @@ export interface UnitLookup {
  */
 export async function assertKnownUnit(registries: UnitLookup, unit: string | undefined, field = 'query.unit'): Promise<void> {
   if (unit === undefined || (await registries.knownUnit(unit))) return;
-  throw new DomainError(
-    'INVALID_REQUEST',
-    { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
+  throw ruleRefusal([
     {
-      errors: [
-        {
-          field,
-          rule: 'known-unit',
-          message: {
-            zh: `没有单位代码 ${unit}：须为已备案或已有案件、账号的单位`,
-            en: `No unit "${unit}": it must be a registered unit or one with cases or accounts`,
-          },
-        },
-      ],
+      field,
+      rule: 'known-unit',
+      message: {
+        zh: `没有单位代码 ${unit}：须为已备案或已有案件、账号的单位`,
+        en: `No unit "${unit}": it must be a registered unit or one with cases or accounts`,
+      },
     },
-  );
+  ]);
 }

@@ -45,6 +45,24 @@ interface Issue {
  */
 export const beyondSchema = (zh: string, rule: string) => ({ zh, rule, beyondSchema: true });
 
+/**
+ * A zod superRefine for a period given by two optional dates of one object (`from`/`to`, `departureFrom`/
+ * `departureTo`): the end not before the start, else 422 rule `date-range` on the end (a rule beyond the schema).
+ */
+export const datesInOrder =
+  <K extends string>(fromKey: K, toKey: K) =>
+  (q: Partial<Record<K, string | undefined>>, ctx: z.RefinementCtx): void => {
+    const from = q[fromKey];
+    const to = q[toKey];
+    if (from && to && to < from)
+      ctx.addIssue({
+        code: 'custom',
+        path: [toKey],
+        message: `The period ends before it starts (${fromKey} ${from})`,
+        params: beyondSchema(`结束日期早于开始日期（${from}）`, 'date-range'),
+      });
+  };
+
 /** A length or size bound in words: items of a list, characters of a text, else the value itself. */
 function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: unknown): FieldError['message'] {
   const n = String(limit);

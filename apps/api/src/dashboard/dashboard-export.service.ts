@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { PHASE_LABELS, shanghaiDate, toIso, unitLabel, type CasePhase, type Label } from '@df/domain';
+import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { assertKnownUnit } from '../common/unit-filter';
@@ -91,8 +91,7 @@ export class DashboardExportService {
 
   private async casesTable(filter: DashboardFilter, viewer: Viewer): Promise<Table> {
     const cases = maskForViewer(viewer, await this.dashboard.inFlight(EXPORT_MAX_CASES, filter));
-    // The unit by its registered name beside the code (a unit no registry holds: its code; an enterprise or office
-    // reads its name, not `trading`).
+    // The unit's registered name beside its code (an enterprise or office reads its name, not `trading`).
     const codes = [...new Set(cases.map((c) => c.unit))];
     const names = new Map((codes.length > 0 ? await this.registries.units(codes) : []).map((u) => [u.code, u]));
     return {
@@ -112,7 +111,7 @@ export class DashboardExportService {
       rows: cases.map((c) => [
         c.title,
         c.unit,
-        unitLabel(c.unit, names.get(c.unit)).zh,
+        names.get(c.unit)?.nameZh ?? '', // the code is the column before; a unit no registry holds has no name
         bi(PHASE_LABELS[c.phase as CasePhase], c.phase),
         c.departureDate,
         c.forecastReadyDate,

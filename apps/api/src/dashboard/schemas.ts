@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROCESSES } from '@df/domain';
-import { beyondSchema } from '../common/validation';
+import { datesInOrder } from '../common/validation';
 import { intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
@@ -30,15 +30,7 @@ const filterShape = {
 };
 
 /** An inverted period is a mistake to name, not an empty board. */
-const periodInOrder = (q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
-  if (q.from && q.to && q.to < q.from)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['to'],
-      message: `The period ends before it starts (from ${q.from})`,
-      params: beyondSchema(`结束日期早于开始日期（${q.from}）`, 'date-range'),
-    });
-};
+const periodInOrder = datesInOrder('from', 'to');
 
 export const DashboardQuerySchema = z
   .strictObject({

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { CASE_STATUSES, DECISION_KINDS } from '@df/contracts';
+import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
 import { PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
 import { freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
+import { beyondSchema, datesInOrder } from '../common/validation';
 
 /**
  * Request and response shapes of the delegation endpoints. One source: these zod schemas validate the
@@ -195,6 +196,19 @@ export const DecisionSchema = z
       .meta({ description: "For 'accept-with-deficiencies' (B02 only)" }),
     ...actionBase,
   })
+  // A field of another decision is refused, not dropped (new-user trial: approve with returnTo answered 200 and
+  // the returnTo left no trace): 422 rule `decision-field` (one field against another, beyond the schema).
+  .superRefine((d, ctx) => {
+    const onlyWith = { returnTo: 'return', missingDocuments: 'accept-with-deficiencies' } as const;
+    for (const [field, decision] of Object.entries(onlyWith) as Array<[keyof typeof onlyWith, string]>)
+      if (d[field] !== undefined && d.decision !== decision)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `Only with the decision “${DECISION_KIND_LABELS[decision as DecisionKind].en}” (${decision})`,
+          params: beyondSchema(`仅用于“${DECISION_KIND_LABELS[decision as DecisionKind].zh}”决定`, 'decision-field'),
+        });
+  })
   .meta({ id: 'DecisionRequest', example: { decision: 'approve', comment: '同意' } });
 
 export const AmendSchema = z
@@ -232,29 +246,31 @@ export const ExtendDeficiencySchema = z.strictObject({ documentId: text(64), rea
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const LIST_SORTS = ['slack', 'departure', 'submitted'] as const;
 
-export const ListQuerySchema = z.strictObject({
-  status: z.enum(CASE_STATUSES).optional(),
-  phase: z.enum(PHASES).optional(),
-  unit: text(64)
-    .optional()
-    .meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
-  departureFrom: isoDate.optional(),
-  departureTo: isoDate.optional(),
-  atRisk: boolQuery.optional(),
-  returned: boolQuery.optional().meta({
-    description: 'true: only the cases returned for revision (an organizer step reopened by a return or an objection); false: the others',
-  }),
-  q: text(100)
-    .optional()
-    .meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
-  process: z
-    .enum(PROCESSES)
-    .optional()
-    .meta({ description: 'Only cases of this process: delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
-  sort: z.enum(LIST_SORTS).default('slack'),
-  page: intQuery(1, 100000, 1),
-  pageSize: intQuery(1, 100, 20),
-});
+export const ListQuerySchema = z
+  .strictObject({
+    status: z.enum(CASE_STATUSES).optional(),
+    phase: z.enum(PHASES).optional(),
+    unit: text(64)
+      .optional()
+      .meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
+    departureFrom: isoDate.optional(),
+    departureTo: isoDate.optional(),
+    atRisk: boolQuery.optional(),
+    returned: boolQuery.optional().meta({
+      description: 'true: only the cases returned for revision (an organizer step reopened by a return or an objection); false: the others',
+    }),
+    q: text(100)
+      .optional()
+      .meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
+    process: z
+      .enum(PROCESSES)
+      .optional()
+      .meta({ description: 'Only cases of this process: delegation (审护签) or apec-card (APEC商务旅行卡申请)' }),
+    sort: z.enum(LIST_SORTS).default('slack'),
+    page: intQuery(1, 100000, 1),
+    pageSize: intQuery(1, 100, 20),
+  })
+  .superRefine(datesInOrder('departureFrom', 'departureTo'));
 export type ListQuery = z.output<typeof ListQuerySchema>;
 
 export const InboxQuerySchema = z.strictObject({

@@ -4,6 +4,18 @@ import type { RegistriesRepository, RegistryActor } from '@df/persistence';
 /** Demo registries for `npm start` (units of the demo users, rosters, passports, 2027 plans). Nothing overdue: no demo unit is suspended. */
 export const DEMO_UNITS: RegisteredUnit[] = [
   {
+    // The city government: the approving leader's (leader.city) unit.
+    code: 'city',
+    nameZh: '市人民政府',
+    nameEn: "Municipal People's Government",
+    parentCode: null,
+    supervisingDepartment: null,
+    clerks: [],
+    signatories: ['市长'],
+    status: 'active',
+    suspendedReason: null,
+  },
+  {
     code: 'fao',
     nameZh: '市人民政府外事办公室',
     nameEn: 'Municipal Foreign Affairs Office',

@@ -132,7 +132,8 @@ export class ApecActivities {
     const filed = rows[0]?.data ?? null;
     // The workflow stores the filing's completion before the decision can run; until the projection has it, retry.
     if (filed === null) throw ApplicationFailure.retryable(`${filingCode} is not stored yet`, 'FilingNotStored');
-    if (admissionApplicationProblems(filed).length > 0)
+    // Its four figures (a field beyond them, accepted before the engine refused such, plays no part in the decision).
+    if (admissionApplicationProblems({ ...admissionApplicationOf(filed) }).length > 0)
       throw ApplicationFailure.nonRetryable(`${filingCode} data is not an admission application`, 'InvalidFiling');
     const unit = input.facts.unit;
     const today = shanghaiDate(input.at);

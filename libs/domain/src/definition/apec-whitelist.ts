@@ -144,10 +144,16 @@ function amountProblem(
 
 /**
  * W01's data: `{registeredCapitalWan, foreignTradeUsd, taxCreditGrade, creditRecordClean}` (万元 and USD within
- * ADMISSION_AMOUNT_LIMITS unless `bounded` is false (the engine: see stepDataProblems), grade A|B|M|C|D, boolean). Empty = valid. Fields are named as in the request body (the engine prefixes `data.`).
+ * ADMISSION_AMOUNT_LIMITS unless `bounded` is false (the engine's handler: see stepDataProblems), grade A|B|M|C|D,
+ * boolean); bounded, no other field (rule `unknown-field`, as the filing endpoint refuses it). Empty = valid. Fields
+ * are named as in the request body (the engine prefixes `data.`).
  */
 export function admissionApplicationProblems(data: Record<string, unknown>, bounded = true): FieldProblem[] {
   const out: FieldProblem[] = [];
+  if (bounded)
+    for (const key of Object.keys(data))
+      if (!ADMISSION_FIELDS.includes(key))
+        out.push({ field: key, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${key}"` } });
   for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
     const p = amountProblem(field, field, data[field], '必填，', bounded);
     if (p) out.push(p);
@@ -162,6 +168,9 @@ export function admissionApplicationProblems(data: Record<string, unknown>, boun
     out.push({ field: 'creditRecordClean', rule: 'boolean', message: { zh: '必填，须为 true 或 false', en: 'Required: true or false' } });
   return out;
 }
+
+/** The fields of W01's data (the filing's figures). */
+const ADMISSION_FIELDS: readonly string[] = ['registeredCapitalWan', 'foreignTradeUsd', 'taxCreditGrade', 'creditRecordClean'];
 
 /** The figures of a valid W01 data object (call admissionApplicationProblems first). */
 export const admissionApplicationOf = (data: Record<string, unknown>): AdmissionApplication => ({
