@@ -248,6 +248,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
           .send(submissionWith(unit, personId, { supervisingDepartment: 'dept-typed' }, { partyMember: guess, classifiedAccess: guess }))
           .expect(422);
         expect(contradicting.body.code).toBe('INVALID_REQUEST');
+        // One wording for every rule beyond the schema (a held fact does not "differ": it is not to be sent).
+        expect(contradicting.body.message).toEqual({ zh: '请求有5处不符合规则', en: 'The request breaks 5 rule(s)' });
         expect(contradicting.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
           ['supervisingDepartment', 'registry-value'],
           ['members[0].partyMember', 'registry-held'],

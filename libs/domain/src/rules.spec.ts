@@ -150,6 +150,11 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     const other = makeMember({ id: 'm4', name: '赵六', personId: 'P-commerce-004', passport: null });
     const out = duplicatePersonViolations([li, twin, typed, other]);
     expect(out.map((v) => [v.code, v.field])).toEqual([['DUPLICATE_MEMBER', 'members[1].personId']]);
+    // A member id used twice is named as the id (the trial: two persons under m1 read as "王五 is listed twice").
+    const ids = checkTripRules(makeFacts({ members: [li, { ...other, id: 'm1' }] })).filter((v) => v.code === 'DUPLICATE_MEMBER');
+    expect(ids.map((v) => [v.field, v.message])).toEqual([
+      ['members[1]', { zh: '成员编号 m1 重复（赵六）', en: 'Member id m1 is used twice (赵六)' }],
+    ]);
     expect(out[0]!.message).toEqual({
       zh: '成员 李四（P-commerce-002）与第1名成员是同一人',
       en: 'Member 李四 (P-commerce-002) is the same person as member 1',

@@ -186,7 +186,8 @@ export function checkTripRules(
       out.push({
         code: 'DUPLICATE_MEMBER',
         field: `members[${i}]`,
-        message: { zh: `成员 ${m.name} 重复`, en: `Member ${m.name} is listed twice` },
+        // The member id is what repeats (the same person twice is duplicatePersonViolations).
+        message: { zh: `成员编号 ${m.id} 重复（${m.name}）`, en: `Member id ${m.id} is used twice (${m.name})` },
         details: { memberId: m.id },
       });
     ids.add(m.id);

@@ -522,7 +522,7 @@ export function economyLabel(code: string): Label {
  */
 function notAnEnterprise(code: 'NOT_FOUND' | 'RULE_VIOLATION', unit: string, registered: RegisteredUnit | null): DomainError {
   const named = unitLabel(unit, registered);
-  return domainError(code, `${named.zh} 不是已登记的企业`, `${named.en} is not a registered enterprise`, {
+  return domainError(code, `${named.zh}不是已登记的企业`, `${named.en} is not a registered enterprise`, {
     ...(code === 'RULE_VIOLATION'
       ? { errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')] }
       : {}),

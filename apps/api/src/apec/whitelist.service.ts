@@ -172,7 +172,7 @@ export class WhitelistService {
       const named = unitLabel(unit, await this.registries.unit(unit));
       throw domainError(
         'RULE_VIOLATION',
-        `${named.zh} 不是已登记的企业（请外办APEC窗口先登记）`,
+        `${named.zh}不是已登记的企业（请外办APEC窗口先登记）`,
         `${named.en} is not a registered enterprise (the APEC desk registers it first)`,
         {
           errors: [{ field: 'unit', rule: 'enterprise', message: { zh: '须为已登记的企业', en: 'Must be a registered enterprise' } }],

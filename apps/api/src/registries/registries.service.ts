@@ -753,12 +753,8 @@ function registryHeld(field: string): FieldError {
 
 /** 422 INVALID_REQUEST listing every field that contradicts a registry. */
 function throwMismatches(errors: FieldError[]): void {
-  if (errors.length > 0)
-    throw new DomainError(
-      'INVALID_REQUEST',
-      { zh: `${errors.length}处与登记不一致`, en: `${errors.length} value(s) differ from the registries` },
-      { errors },
-    );
+  // One wording for every 422 of a rule beyond the schema (a registry's value, or a fact the sender may not read).
+  if (errors.length > 0) throw ruleRefusal(errors);
 }
 
 /** A value sent agrees with the registry's: equal, an object's keys each agreeing (keys left out are not claims), lists as sets. */
