@@ -3,7 +3,6 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   admissionFailures,
   APEC_CARD_VERSIONS,
-  APEC_WHITELIST_VERSIONS,
   cardUsableOn,
   CLOSED_STATUSES,
   WHITELIST_MOVE_LABELS,
@@ -499,15 +498,6 @@ export class ApecRepository {
   /** Drops the case's whitelist filing claim (its start was definitely refused: nothing runs for it). */
   async releaseWhitelistFiling(unit: string, caseId: string): Promise<void> {
     await this.ds.query(`DELETE FROM apec_whitelist_filing_claims WHERE unit = $1 AND case_id = $2`, [unit, caseId]);
-  }
-
-  /** The enterprise's whitelist admission applications still open (the cases read model: the whitelist definition's versions). */
-  async openWhitelistApplications(unit: string): Promise<string[]> {
-    const rows: Array<{ case_id: string }> = await this.ds.query(
-      `SELECT case_id FROM cases WHERE unit = $1 AND status = 'open' AND definition_version = ANY($2) ORDER BY submitted_at, case_id`,
-      [unit, [...APEC_WHITELIST_VERSIONS]],
-    );
-    return rows.map((r) => r.case_id);
   }
 
   // ---------------------------------------------------------------------------------------------
