@@ -197,10 +197,12 @@ describe('the APEC pages of the web app (issue 17)', () => {
     // A move the state does not allow is refused by the API (409), shown in its words; nothing changes.
     await desk.getByTestId(`apec-lift-${unit}`).click();
     await desk.getByRole('dialog').getByText(`恢复 · 测试贸易公司 (${unit})`, { exact: true }).waitFor();
+    const answered = desk.waitForResponse((r) => r.url().endsWith(`/whitelist/lift`) && r.request().method() === 'POST');
     await desk
       .getByRole('dialog')
       .getByRole('button', { name: /确\s?定|OK/ })
       .click();
+    expect((await answered).status()).toBe(409);
     // Refusals in both languages, Chinese first.
     const refusal = desk.getByTestId('apec-dialog-error');
     await refusal.waitFor();

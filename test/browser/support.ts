@@ -81,6 +81,8 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
         acceptDownloads: true,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
+        // The app follows the user's reduce-motion setting: no dialog or list animation to race on a loaded machine.
+        reducedMotion: 'reduce',
       });
       const page = await context.newPage();
       await signIn(page, users.usernames[role]);

@@ -90,7 +90,12 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await admin.getByTestId('lang').click();
 
     // The new user signs in and is sent to change the password first.
-    const context = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await stack.browser.newContext({
+      baseURL: stack.baseUrl,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      reducedMotion: 'reduce',
+    });
     const page = await context.newPage();
     await submitSignIn(page, username, initial);
     await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
@@ -165,7 +170,12 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
 
     // The one-time password signs in to the forced page; wrong current passwords spend the sign-in budget
     // (5 per account) until the 429 lockout, shown with its Retry-After seconds.
-    const again = await stack.browser.newContext({ baseURL: stack.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const again = await stack.browser.newContext({
+      baseURL: stack.baseUrl,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      reducedMotion: 'reduce',
+    });
     const forced = await again.newPage();
     await submitSignIn(forced, username, otp);
     await forced.getByRole('heading', { name: '请先修改密码' }).waitFor();

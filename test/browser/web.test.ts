@@ -346,8 +346,27 @@ describe('the web app in Chromium, on the whole stack', () => {
     await request(api.http).get(`/api/delegations/${risky.caseId}/documents/application-form.pdf`).expect(401);
   });
 
+  it("follows the user's reduce-motion setting: no transitions for those who asked, Ant Design's for the others", async () => {
+    const transition = async (reducedMotion: 'reduce' | 'no-preference') => {
+      const context = await stack.browser.newContext({ baseURL: stack.baseUrl, reducedMotion });
+      const page = await context.newPage();
+      await page.goto('/');
+      const button = page.getByRole('button', { name: /登\s?录/ });
+      await button.waitFor();
+      const duration = await button.evaluate((el) => getComputedStyle(el).transitionDuration);
+      await context.close();
+      return duration;
+    };
+    await expect(transition('no-preference')).resolves.not.toBe('0s');
+    await expect(transition('reduce')).resolves.toBe('0s');
+  });
+
   it('shows the expired-session page when the token is no longer accepted', async () => {
-    const context = await stack.browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1366, height: 900 } });
+    const context = await stack.browser.newContext({
+      baseURL: stack.baseUrl,
+      viewport: { width: 1366, height: 900 },
+      reducedMotion: 'reduce',
+    });
     const page = await context.newPage();
     await page.goto('/');
     // A session whose token the API refuses (as after a restart with a new secret, or a revoked token).

@@ -37,6 +37,23 @@ const THEME = {
   colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
 };
 
+/**
+ * The user's "reduce motion" setting (prefers-reduced-motion, WCAG 2.3.3), followed as it changes: Ant Design's
+ * zoom, fade and slide animations are switched off for those who asked (and for the browser tests, which ask:
+ * a click during a dialog's entrance on a loaded machine is a race no user should have to win).
+ */
+function usePrefersReducedMotion(): boolean {
+  const query = useMemo(() => (typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-reduced-motion: reduce)') : null), []);
+  const [reduced, setReduced] = useState(query?.matches ?? false);
+  useEffect(() => {
+    if (!query) return;
+    const changed = (e: MediaQueryListEvent) => setReduced(e.matches);
+    query.addEventListener('change', changed);
+    return () => query.removeEventListener('change', changed);
+  }, [query]);
+  return reduced;
+}
+
 export function homeOf(role: string): string {
   if (role === 'organizer') return '/cases';
   if (role === 'manager') return '/board';
@@ -47,6 +64,7 @@ export function homeOf(role: string): string {
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
+  const reducedMotion = usePrefersReducedMotion();
   const setLang = (l: Lang) => {
     localStorage.setItem('lang', l);
     document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
@@ -57,7 +75,7 @@ export function App() {
   }, [lang]);
   return (
     <LangContext.Provider value={{ lang, setLang }}>
-      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: THEME }}>
+      <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { ...THEME, motion: !reducedMotion } }}>
         <AntApp>
           <Shell />
         </AntApp>
