@@ -353,7 +353,11 @@ describe('the web app in Chromium, on the whole stack', () => {
       await page.goto('/');
       const button = page.getByRole('button', { name: /登\s?录/ });
       await button.waitFor();
-      const duration = await button.evaluate((el) => getComputedStyle(el).transitionDuration);
+      const duration = await button.evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { transitionDuration: string } }).getComputedStyle(el)
+            .transitionDuration,
+      );
       await context.close();
       return duration;
     };
