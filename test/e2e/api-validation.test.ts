@@ -79,11 +79,41 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     expect(res.body.code).toBe('MALFORMED_JSON');
   });
 
+  it('one person typed twice with one passport number is DUPLICATE_MEMBER at the second passport number (dry run and submission)', async () => {
+    const first = canonicalSubmission(users.unit).members[0] as Record<string, unknown> & { passport: { number: string } };
+    // The handed input: the same person typed again under another id with the same passport (the schema holds
+    // numbers to upper case and no spaces; the rule compares them so, for any other client).
+    const again = { ...first, id: 'm2' };
+    const body = canonicalSubmission(users.unit, { members: [first, again] });
+    const expected = {
+      field: 'members[1].passport.number',
+      rule: 'DUPLICATE_MEMBER',
+      message: {
+        zh: `成员 ${String(first.name)} 的护照号码与第1名成员相同：同一人不能重复列入`,
+        en: `Member ${String(first.name)} has the passport number of member 1: one person is listed once`,
+      },
+    };
+    const checked = await post('/api/delegations/check', users.tokens.organizer, body).expect(200);
+    expect(checked.body.violations).toContainEqual(expect.objectContaining({ code: 'DUPLICATE_MEMBER', field: expected.field }));
+    const refused = await post('/api/delegations', users.tokens.organizer, body).expect(422);
+    expect(refused.body.code).toBe('RULE_VIOLATION');
+    expect(refused.body.errors).toContainEqual(expected);
+    // Another passport: two people, accepted by the dry run.
+    const other = { ...again, passport: { ...first.passport, number: 'SE7654321' } };
+    const fine = await post(
+      '/api/delegations/check',
+      users.tokens.organizer,
+      canonicalSubmission(users.unit, { members: [first, other] }),
+    ).expect(200);
+    expect(fine.body.violations.filter((v: { code: string }) => v.code === 'DUPLICATE_MEMBER')).toEqual([]);
+  });
+
   it('POST /api/delegations: well-formed but against the rules is 422 with the violation codes and fields', async () => {
     const seven = Array.from({ length: 7 }, (_, i) => ({
       ...canonicalSubmission(users.unit).members[0],
       id: `m${i + 1}`,
       name: `成员${i + 1}`,
+      passport: { inCustody: true, number: `SE${1234567 + i}`, expiresOn: '2031-06-30' },
     }));
     const body = canonicalSubmission(users.unit, {
       members: seven,

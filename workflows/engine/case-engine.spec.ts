@@ -10,6 +10,7 @@ import {
   shanghaiDate,
   toIso,
   type CaseFacts,
+  type Member,
 } from '@df/domain';
 import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
@@ -610,6 +611,29 @@ describe('CaseEngine', () => {
       expect((err as Rejection).code).toBe('RULE_VIOLATION');
       expect((err as Rejection).violations?.map((v) => v.code)).toContain('SIZE_EXCEEDED');
     }
+  });
+
+  it('refuses an amendment that lists one person twice, by personId or by a typed passport number (the Update validator)', () => {
+    const engine = newEngine();
+    const first = engine.facts.members[0]!;
+    const refusal = (members: Member[]) => {
+      try {
+        engine.validate({ type: 'amend', request: { requestId: 'twice', actor: actor('organizer'), changes: { members } } });
+      } catch (err) {
+        return (err as Rejection).violations?.filter((v) => v.code === 'DUPLICATE_MEMBER').map((v) => v.field);
+      }
+      return [];
+    };
+    // The same passport typed again under another id, as written on a form.
+    const typedAgain = { ...first, id: 'm2', passport: { ...first.passport!, number: ` ${first.passport!.number!.toLowerCase()}` } };
+    expect(refusal([first, typedAgain])).toEqual(['members[1].passport.number']);
+    expect(
+      refusal([
+        { ...first, personId: 'P-1' },
+        { ...typedAgain, personId: 'P-1' },
+      ]),
+    ).toEqual(['members[1].personId']);
+    expect(refusal([first, makeMember({ id: 'm2', name: '李四' })])).toEqual([]);
   });
 
   it('a refused visa withdraws that member and the case goes on; refusing the head of delegation fails it', () => {

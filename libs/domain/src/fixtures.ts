@@ -5,17 +5,27 @@ import type { CaseFacts, Destination, Member } from './facts';
  * Defaults: the brief's canonical case, one member with a valid passport in custody going to the US.
  */
 export function makeMember(overrides: Partial<Member> = {}): Member {
+  const id = overrides.id ?? 'm1';
   return {
-    id: 'm1',
+    id,
     name: '张三',
     position: '处长',
     rank: 'division',
     partyMember: false,
     classifiedAccess: false,
     leadershipTeam: null,
-    passport: { inCustody: true, number: 'P1234567', expiresOn: '2031-12-31' },
+    passport: { inCustody: true, number: fixturePassportNumber(id), expiresOn: '2031-12-31' },
     ...overrides,
   };
+}
+
+/**
+ * A member's passport number by its case-local id, so members m1, m2, ... are different people (one passport is
+ * one person: duplicatePersonViolations): P1234567 for m1, P1234568 for m2; another id by its characters.
+ */
+export function fixturePassportNumber(id: string): string {
+  const n = /^m(\d+)$/.exec(id) ? Number(id.slice(1)) : [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7) + 1_000;
+  return `P${1234566 + n}`;
 }
 
 export function makeDestination(overrides: Partial<Destination> = {}): Destination {

@@ -161,4 +161,42 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     });
     expect(duplicatePersonViolations([li, other])).toEqual([]);
   });
+
+  it('handed input: the same person typed twice with one passport number is the second member, at its passport number', () => {
+    const typed = makeMember({ id: 'm1', name: '王五', passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' } });
+    // Typed again under another id, the number as written on a form (spaces, lower case): the same passport.
+    const again = makeMember({ id: 'm2', name: '王五', passport: { inCustody: true, number: 'se 123 4567', expiresOn: '2031-06-30' } });
+    const out = duplicatePersonViolations([typed, again]);
+    expect(out).toEqual([
+      {
+        code: 'DUPLICATE_MEMBER',
+        field: 'members[1].passport.number',
+        message: {
+          zh: '成员 王五 的护照号码与第1名成员相同：同一人不能重复列入',
+          en: 'Member 王五 has the passport number of member 1: one person is listed once',
+        },
+        details: { index: 1, sameAs: 0 },
+      },
+    ]);
+    // The number is personal data: the refusal does not repeat it.
+    expect(JSON.stringify(out)).not.toMatch(/1234567/);
+    // A registry member's number (held from the organizer) is not compared with a typed one: the answer would
+    // confirm a guessed number.
+    const registered = { ...typed, personId: 'P-commerce-005' };
+    expect(duplicatePersonViolations([registered, again])).toEqual([]);
+    // One member, one violation: a personId repeated with its passport is named by the personId alone.
+    expect(duplicatePersonViolations([registered, { ...registered, id: 'm2' }]).map((v) => v.field)).toEqual(['members[1].personId']);
+    // Different passports, no passport, an empty number: different people (or not known to be one).
+    const noPassport = makeMember({ id: 'm3', name: '王五', passport: null });
+    const blank = makeMember({ id: 'm4', name: '赵六', passport: { inCustody: false, number: ' ' } });
+    const blank2 = makeMember({ id: 'm5', name: '钱七', passport: { inCustody: false, number: '' } });
+    expect(duplicatePersonViolations([typed, makeMember({ id: 'm2' }), noPassport, blank, blank2])).toEqual([]);
+  });
+
+  it('the fixtures make different people: m1..m6 carry different passport numbers', () => {
+    const six = makeMembers(6);
+    expect(new Set(six.map((m) => m.passport?.number)).size).toBe(6);
+    expect(makeMember().passport?.number).toBe('P1234567');
+    expect(duplicatePersonViolations(six)).toEqual([]);
+  });
 });

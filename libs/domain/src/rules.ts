@@ -95,34 +95,53 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
 }
 
 /**
- * One person once per delegation (DUPLICATE_MEMBER): two members with one personId are the same person listed
- * twice (new-user trial: 李四 twice by personId ran every per-member step twice, two passport applications for one
- * passport). Kept apart from checkTripRules: the workflow's amend handler replays checkTripRules as it was, so the
- * engine checks this in its Update validator only (and A07's activity, whose answer is in the history); the API
- * at submission, dry run and amendment.
+ * One person once per delegation (DUPLICATE_MEMBER). A person is known by their personId and, when typed, by
+ * their passport: an official passport is one person's, so two typed members with one passport number are one
+ * person listed twice (new-user trials: 李四 twice by personId ran every per-member step twice, two passport
+ * applications for one passport; the same person typed twice with one passport number did too). Passport numbers
+ * are compared as the passport office writes them: spaces dropped, letters upper case. A registry member's number
+ * is not compared with a typed one: it is held from the organizer (docs/registries.md, `registry-held`), and the
+ * answer would tell a guessed number right from wrong. The number is not repeated in the refusal (personal
+ * data). Kept apart from checkTripRules: the
+ * workflow's amend handler replays checkTripRules as it was, so the engine checks this in its Update validator
+ * only (and A07's activity, whose answer is in the history); the API at submission, dry run and amendment.
  */
-export function duplicatePersonViolations(members: readonly Pick<Member, 'name' | 'personId'>[]): RuleViolation[] {
+export function duplicatePersonViolations(members: readonly Pick<Member, 'name' | 'personId' | 'passport'>[]): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const first = new Map<string, number>();
+  const byPerson = new Map<string, number>();
+  const byPassport = new Map<string, number>();
   members.forEach((m, i) => {
-    if (!m.personId) return;
-    const at = first.get(m.personId);
-    if (at === undefined) {
-      first.set(m.personId, i);
-      return;
-    }
-    out.push({
-      code: 'DUPLICATE_MEMBER',
-      field: `members[${i}].personId`,
-      message: {
-        zh: `成员 ${m.name}（${m.personId}）与第${at + 1}名成员是同一人`,
-        en: `Member ${m.name} (${m.personId}) is the same person as member ${at + 1}`,
-      },
-      details: { index: i, sameAs: at },
-    });
+    const person = m.personId ? byPerson.get(m.personId) : undefined;
+    const number = m.personId ? '' : passportKey(m.passport?.number);
+    const passport = number ? byPassport.get(number) : undefined;
+    if (m.personId && person === undefined) byPerson.set(m.personId, i);
+    if (number && passport === undefined) byPassport.set(number, i);
+    if (person !== undefined)
+      out.push({
+        code: 'DUPLICATE_MEMBER',
+        field: `members[${i}].personId`,
+        message: {
+          zh: `成员 ${m.name}（${m.personId}）与第${person + 1}名成员是同一人`,
+          en: `Member ${m.name} (${m.personId}) is the same person as member ${person + 1}`,
+        },
+        details: { index: i, sameAs: person },
+      });
+    else if (passport !== undefined)
+      out.push({
+        code: 'DUPLICATE_MEMBER',
+        field: `members[${i}].passport.number`,
+        message: {
+          zh: `成员 ${m.name} 的护照号码与第${passport + 1}名成员相同：同一人不能重复列入`,
+          en: `Member ${m.name} has the passport number of member ${passport + 1}: one person is listed once`,
+        },
+        details: { index: i, sameAs: passport },
+      });
   });
   return out;
 }
+
+/** A passport number as compared: spaces dropped, upper case; empty is none. */
+const passportKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
 
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
