@@ -286,6 +286,22 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       rule: 'DUPLICATE_MEMBER',
       message: { zh: `成员 张三（${personId}）与第1名成员是同一人`, en: `Member 张三 (${personId}) is the same person as member 1` },
     });
+    // Another unit's submission is refused naming the organizer's own unit by its name, the code beside.
+    const mismatch = await request(http)
+      .post('/api/delegations/check')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(`not-${unit}`))
+      .expect(403);
+    expect(mismatch.body).toMatchObject({
+      code: 'UNIT_MISMATCH',
+      message: {
+        zh: `专办员只能为本单位测试单位（${unit}）报送`,
+        en: `An organizer submits only for their own unit, Test unit (${unit})`,
+      },
+      errors: [
+        { field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 测试单位（${unit}）`, en: `Must be your unit Test unit (${unit})` } },
+      ],
+    });
     // Another unit's person reads as unknown to this unit's organizer: the registries say nothing about them.
     const third = await createTestUsers(api, `reg-${uniqueSuffix()}`);
     await request(http).put(`/api/registries/units/${third.unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);

@@ -156,9 +156,9 @@ export class DelegationsService {
   /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
   async submit(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<SubmissionResponse>> {
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
-    const parsed = this.parseSubmission(user, body);
+    const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
-    const facts = this.validateSubmission(user, submission);
+    const facts = this.validateSubmission(submission);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
     const print = fingerprint(user, 'submit', body);
@@ -227,23 +227,26 @@ export class DelegationsService {
    * whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
-    const { submission } = await this.registries.resolveSubmission(user, this.parseSubmission(user, body));
-    const violations = this.tripViolations(this.parseSubmission(user, submission));
+    const { submission } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
+    const violations = this.tripViolations(this.parseSubmission(submission));
     return { ok: violations.length === 0, violations };
   }
 
-  private parseSubmission(user: AuthUser, body: unknown): Submission {
-    const facts = parseOrThrow(SubmissionSchema, body);
-    if (facts.unit !== user.unit)
-      throw domainError(
-        'UNIT_MISMATCH',
-        `专办员只能为本单位（${user.unit}）报送`,
-        `An organizer submits only for their own unit (${user.unit})`,
-        {
-          errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${user.unit}`, en: `Must be your unit ${user.unit}` } }],
-        },
-      );
+  /** The submission's shape (400), then the organizer's own unit (403 UNIT_MISMATCH, the unit named by its name). */
+  private async parseOwnSubmission(user: AuthUser, body: unknown): Promise<Submission> {
+    const facts = this.parseSubmission(body);
+    if (facts.unit !== user.unit) {
+      const own = await this.registries.unitLabel(user.unit);
+      throw domainError('UNIT_MISMATCH', `专办员只能为本单位${own.zh}报送`, `An organizer submits only for their own unit, ${own.en}`, {
+        errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${own.zh}`, en: `Must be your unit ${own.en}` } }],
+      });
+    }
     return facts;
+  }
+
+  /** A submission as resolved by the registries, parsed again (its unit is the organizer's: parseOwnSubmission). */
+  private parseSubmission(body: unknown): Submission {
+    return parseOrThrow(SubmissionSchema, body);
   }
 
   /** The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow. */
@@ -255,8 +258,8 @@ export class DelegationsService {
     ];
   }
 
-  private validateSubmission(user: AuthUser, body: unknown): Submission {
-    const facts = this.parseSubmission(user, body);
+  private validateSubmission(body: unknown): Submission {
+    const facts = this.parseSubmission(body);
     const violations = this.tripViolations(facts);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });

@@ -112,6 +112,11 @@ export class RegistriesService {
     return this.withSuspension(unit);
   }
 
+  /** A unit as refusals name it: 市商务局（commerce）; the bare code for a unit not registered. */
+  async unitLabel(code: string): Promise<Label> {
+    return unitLabel(code, await this.repo.unit(code));
+  }
+
   /** The unit with its effective suspension (registry status or the passport rule) on today's date. */
   private async withSuspension(unit: RegisteredUnit): Promise<RegisteredUnit & { suspension: Suspension }> {
     return { ...unit, suspension: unitSuspension(unit, await this.repo.passports({ unit: unit.code }), today()) };
