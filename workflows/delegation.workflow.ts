@@ -51,6 +51,7 @@ import type { CaseProgressSinks } from '@df/contracts';
 import { CaseEngine, type EngineAction, type SystemWork } from './engine/case-engine';
 import { CaseClock } from './engine/clock';
 import { drain } from './engine/drain';
+import { newCaseCalendar, PLAN_WINDOW_MS, REPLAN_SETTLE_WD } from './engine/first-turn';
 import { startInputProblems } from './engine/input';
 import { Rejection } from './engine/rejection';
 
@@ -107,9 +108,6 @@ const PASSPORT_CUSTODY_PATCH = 'passport-custody';
 const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
 const DEFICIENCY_OFFICE_PATCH = 'deficiency-office';
-const REPLAN_SETTLE_WD = 0.5;
-/** 1/64 working day (7.5 minutes of an 8-hour day) of case time, the at-risk instant's precision (progress.ts). */
-const PLAN_WINDOW_MS = (8 * 3_600_000) / 64;
 /**
  * Cases started with this patch record the forecast's drift alone (case.replanned, nothing else changed) only on a
  * turn time began: a timer fired (a deadline or the time wake) or the office's calendar changed. Before it, the
@@ -195,10 +193,9 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       nonRetryable: true,
     });
   // The office's loaded schedules (at submission) over the package data and provisional years.
-  const calendar = input.schedules?.length
-    ? createCalendar({ schedules: input.schedules })
-    : patched(PROVISIONAL_CALENDAR_PATCH)
-      ? chineseCalendar()
+  const calendar =
+    input.schedules?.length || patched(PROVISIONAL_CALENDAR_PATCH)
+      ? newCaseCalendar(input)
       : chineseCalendar({ unpublishedYears: 'weekends' });
   const clock = new CaseClock(calendar, parseInstant(input.submittedAt), info.startTime.getTime(), input.workingDaySeconds);
   const now = (): number => clock.at(Date.now());

@@ -98,6 +98,54 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
     expect(['awaiting', 'done']).toContain(body.steps.find((s) => s.code === 'A01')?.status);
   });
 
+  it("the submission stores the case's first answer: the page answers before any workflow task ran, and the workflow's own answer replaces it", async () => {
+    // A task queue whose worker beats but has run nothing yet (as one saturated by other cases' tasks in a burst).
+    const queue = `first-${randomUUID()}`;
+    const held = await startTestApi({ taskQueue: queue, workingDaySeconds: 60 });
+    let late: TestWorker | undefined;
+    try {
+      await db.query(`INSERT INTO worker_heartbeats (worker_id, task_queue, beat_at) VALUES ($1, $2, clock_timestamp())`, [
+        randomUUID(),
+        queue,
+      ]);
+      const caseId = await submit(held);
+      const before = await reads(held);
+      const res = await request(held.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200);
+      const after = await reads(held);
+      expect((after.published ?? 0) - (before.published ?? 0)).toBe(1);
+      expect((after.query ?? 0) - (before.query ?? 0)).toBe(0);
+      const first = res.body as DelegationProgress & { source: string };
+      expect(first).toMatchObject({ caseId, source: 'workflow', status: 'open', incident: null });
+      expect(first.lastSeq).toBeGreaterThan(0);
+      // As submitted: A01 (a system step) running, no step done yet; the organizer sees personal data masked.
+      expect(first.steps.find((s) => s.code === 'A01')?.status).toBe('awaiting');
+      expect(first.steps.filter((s) => s.status === 'done')).toEqual([]);
+      expect(first.facts.members[0]!.passport!.number).toMatch(/\*/);
+      expect((await db.query(`SELECT count(*)::int AS n FROM case_events WHERE stream_id = $1`, [caseId]))[0].n).toBe(0);
+
+      // The worker comes: its first turn stores the batch the first answer counted, and its answers take over.
+      await db.query(`DELETE FROM worker_heartbeats WHERE task_queue = $1`, [queue]);
+      late = await startTestWorker({ taskQueue: queue, workingDaySeconds: 60 });
+      const batches = (await eventually(
+        () =>
+          db.query(`SELECT max(seq)::int AS last FROM case_events WHERE stream_id = $1 GROUP BY recorded_at ORDER BY recorded_at`, [
+            caseId,
+          ]),
+        (rows: unknown[]) => rows.length > 0,
+      )) as Array<{ last: number }>;
+      expect(batches[0]!.last).toBe(first.lastSeq);
+      const settled = await eventually(
+        () => getProgress(held, users.tokens.organizer, caseId),
+        (p) => p.steps.find((s) => s.code === 'A01')?.status === 'done',
+      );
+      expect(state(settled)).toEqual(state(await query(caseId, late)));
+    } finally {
+      await db.query(`DELETE FROM worker_heartbeats WHERE task_queue = $1`, [queue]);
+      await held.close();
+      await late?.stop();
+    }
+  });
+
   it('a published answer behind the read model (a stored event it lacks) is not served: the workflow answers', async () => {
     const caseId = await submit();
     // Settled: a person's step awaits, no system step runs (the workflow publishes nothing more on its own).

@@ -45,7 +45,16 @@ import {
   type Role,
   type RuleViolation,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
+import {
+  CaseEntity,
+  CaseEventEntity,
+  readCaseRecord,
+  readProgressSnapshot,
+  writeProgressSnapshots,
+  type CaseRecord,
+} from '@df/persistence';
+import { firstTurnAnswer } from '../../../../workflows/engine/first-turn';
+import { startInputProblems } from '../../../../workflows/engine/input';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -191,6 +200,7 @@ export class DelegationsService {
         ...(schedules.length > 0 ? { schedules } : {}),
       };
       await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      await this.publishFirstAnswer(input, now.getTime());
       this.forgetOldStarts();
       this.startedHere.set(caseId, Date.now());
       const response: SubmissionResponse = {
@@ -209,6 +219,27 @@ export class DelegationsService {
       // (also when this was the retry of an unknown outcome: the refusal is now the known outcome)
       if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
+    }
+  }
+
+  /**
+   * The case page's first answer, stored as the workflow's first turn will publish it (firstTurnAnswer), so the
+   * page answers at once instead of waiting for that turn's workflow task (seconds behind other cases' tasks
+   * under load: docs/benchmarks.md). Served by the rules of any published answer (currentProgress); the
+   * workflow's own answer replaces it. Best effort: the case is started either way, and without it the page
+   * waits for the workflow's answer as before.
+   */
+  private async publishFirstAnswer(input: DelegationInput, at: number): Promise<void> {
+    // An input the workflow would refuse (INVALID_INPUT) has no first turn to show.
+    if (this.config.apiProgressSnapshotMaxAgeMs === 0 || startInputProblems(input).length > 0) return;
+    try {
+      const { answer, lastSeq } = firstTurnAnswer(input, at, randomUUID);
+      await writeProgressSnapshots(this.cases.manager, [{ caseId: input.caseId, lastSeq, caseNow: at, answer }]);
+    } catch (err) {
+      this.logger.event('warn', 'first progress answer not stored', {
+        caseId: input.caseId,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
