@@ -434,9 +434,10 @@ export class DelegationsService {
    * most API_PROGRESS_SNAPSHOT_MAX_AGE_MS old, it is served without a query, which under load queues behind the
    * worker's workflow tasks (seconds; docs/benchmarks.md) — provided the engine runs (a worker beats, this API
    * reached Temporal). That answer shows the case as the workflow last left it, a system step whose result is not
-   * back yet as running (awaiting), as the read model does. A case this API started moments ago and that has
-   * published nothing yet waits for its first answer, within the query's budget (API_QUERY_TIMEOUT_MS, of which
-   * FIRST_ANSWER_QUERY_MS is left to the query if none comes). Otherwise the workflow is asked; if it cannot
+   * back yet as running (awaiting), as the read model does. A case this API started is stored with its first
+   * answer (publishFirstAnswer); within FIRST_ANSWER_WINDOW_MS of the start, a read that finds no answer to serve
+   * yet waits for one, within the query's budget (API_QUERY_TIMEOUT_MS, of which FIRST_ANSWER_QUERY_MS is left to
+   * the query if none comes). Otherwise the workflow is asked; if it cannot
    * answer in time (503) while the engine runs, a current published answer of any age is served instead: the case as of its last change (its `now` says
    * when). Same shape either way; the caller masks and scopes it.
    */
@@ -446,10 +447,12 @@ export class DelegationsService {
     if (maxAge === 0) return this.queried(caseId);
     let stored = await this.published(caseId, maxAge);
     if (stored.serve) return this.servedPublished('published', stored.answer);
-    // A case this API just started has published nothing yet: its first workflow task, which publishes, is in
-    // the task queue, and a query would wait for it too (behind other cases' tasks) and then for one more task.
+    // A case this API just started has no answer to serve yet — none, or its first answer (publishFirstAnswer)
+    // already behind the read model while the worker's next answer is on its way: the workflow task that
+    // publishes is in the task queue, and a query would wait for it too (behind other cases' tasks) and then for
+    // one more task.
     let queryMs = this.config.apiQueryTimeoutMs;
-    if (!stored.answer && this.startedJustNow(caseId)) {
+    if (this.startedJustNow(caseId)) {
       const deadline = Date.now() + queryMs;
       stored = await this.publishedSoon(caseId, maxAge, deadline - FIRST_ANSWER_QUERY_MS);
       queryMs = Math.max(FIRST_ANSWER_QUERY_MS, deadline - Date.now());
@@ -505,10 +508,10 @@ export class DelegationsService {
     }
   }
 
-  /** Polls for a first published answer until `until` (epoch ms); the last read otherwise. */
+  /** Polls for a published answer to serve until `until` (epoch ms); the last read otherwise. */
   private async publishedSoon(caseId: string, maxAge: number, until: number): Promise<PublishedRead> {
     let read: PublishedRead = { current: false, serve: false };
-    while (!read.answer && Date.now() < until) {
+    while (!read.serve && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, FIRST_ANSWER_POLL_MS));
       read = await this.published(caseId, maxAge);
     }
