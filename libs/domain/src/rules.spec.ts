@@ -184,6 +184,10 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     // confirm a guessed number.
     const registered = { ...typed, personId: 'P-commerce-005' };
     expect(duplicatePersonViolations([registered, again])).toEqual([]);
+    // The trial's input: named from the roster and typed again with the same passport. A07 (comparingHeld) refuses it.
+    expect(duplicatePersonViolations([registered, again], { comparingHeld: true })).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_MEMBER', field: 'members[1].passport.number' }),
+    ]);
     // One member, one violation: a personId repeated with its passport is named by the personId alone.
     expect(duplicatePersonViolations([registered, { ...registered, id: 'm2' }]).map((v) => v.field)).toEqual(['members[1].personId']);
     // Different passports, no passport, an empty number: different people (or not known to be one).

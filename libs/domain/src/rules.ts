@@ -95,24 +95,30 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
 }
 
 /**
- * One person once per delegation (DUPLICATE_MEMBER). A person is known by their personId and, when typed, by
- * their passport: an official passport is one person's, so two typed members with one passport number are one
- * person listed twice (new-user trials: 李四 twice by personId ran every per-member step twice, two passport
- * applications for one passport; the same person typed twice with one passport number did too). Passport numbers
- * are compared as the passport office writes them: spaces dropped, letters upper case. A registry member's number
- * is not compared with a typed one: it is held from the organizer (docs/registries.md, `registry-held`), and the
- * answer would tell a guessed number right from wrong. The number is not repeated in the refusal (personal
- * data). Kept apart from checkTripRules: the
+ * One person once per delegation (DUPLICATE_MEMBER). A person is known by their personId and by their passport:
+ * an official passport is one person's, so two members with one passport number are one person listed twice
+ * (new-user trials: 李四 twice by personId ran every per-member step twice, two passport applications for one
+ * passport; the same person typed twice with one passport number, or named from the roster and typed again, did
+ * too). Passport numbers are compared as the passport office writes them: spaces dropped, letters upper case.
+ *
+ * `comparingHeld`: whether a roster member's passport number (held from the organizer: docs/registries.md,
+ * `registry-held`) is compared with a typed one. Off where the organizer gets the answer at once and as often as
+ * they like (the API's submission and dry run, the amend Update validator): there it would tell a guessed number
+ * right from wrong. On in A07's activity, the case's own trip-rules step: each answer there costs a submitted,
+ * audited case. The number is never repeated in the refusal (personal data). Kept apart from checkTripRules: the
  * workflow's amend handler replays checkTripRules as it was, so the engine checks this in its Update validator
- * only (and A07's activity, whose answer is in the history); the API at submission, dry run and amendment.
+ * only (and A07's activity, whose answer is in the history).
  */
-export function duplicatePersonViolations(members: readonly Pick<Member, 'name' | 'personId' | 'passport'>[]): RuleViolation[] {
+export function duplicatePersonViolations(
+  members: readonly Pick<Member, 'name' | 'personId' | 'passport'>[],
+  { comparingHeld = false }: { comparingHeld?: boolean } = {},
+): RuleViolation[] {
   const out: RuleViolation[] = [];
   const byPerson = new Map<string, number>();
   const byPassport = new Map<string, number>();
   members.forEach((m, i) => {
     const person = m.personId ? byPerson.get(m.personId) : undefined;
-    const number = m.personId ? '' : passportKey(m.passport?.number);
+    const number = m.personId && !comparingHeld ? '' : passportKey(m.passport?.number);
     const passport = number ? byPassport.get(number) : undefined;
     if (m.personId && person === undefined) byPerson.set(m.personId, i);
     if (number && passport === undefined) byPassport.set(number, i);

@@ -70,7 +70,12 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       }
       case 'trip-rules':
         // An activity: its answer is recorded, so a rule added here changes no replay (duplicatePersonViolations).
-        return { violations: [...checkTripRules(input.facts, input.settings?.rules), ...duplicatePersonViolations(input.facts.members)] };
+        return {
+          violations: [
+            ...checkTripRules(input.facts, input.settings?.rules),
+            ...duplicatePersonViolations(input.facts.members, { comparingHeld: true }),
+          ],
+        };
       case 'frequency':
         return { violations: await this.frequency(input) };
       case 'approval-document':
