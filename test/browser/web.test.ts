@@ -121,7 +121,9 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.getByLabel('出发日期').fill(dep);
     await errorAt('出发日期').first().waitFor({ state: 'detached' });
     await page.getByLabel('回国日期').fill(shanghaiDate(119));
-    await errorAt('回国日期').filter({ hasText: '出发或回国日期无效' }).waitFor();
+    await errorAt('回国日期')
+      .filter({ hasText: /回国日期（\d{4}-\d{2}-\d{2}）早于出发日期/ })
+      .waitFor();
     await page.getByRole('button', { name: '下一步' }).click();
     await expect(page.getByLabel('城市').isVisible()).resolves.toBe(false);
     await page.getByLabel('回国日期').fill(ret);
@@ -291,7 +293,9 @@ describe('the web app in Chromium, on the whole stack', () => {
     const errorAt = (label: string) =>
       dialog.locator('.ant-form-item', { has: organizer.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
     await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(11));
-    await errorAt('回国日期').filter({ hasText: '出发或回国日期无效' }).waitFor();
+    await errorAt('回国日期')
+      .filter({ hasText: /回国日期（\d{4}-\d{2}-\d{2}）早于出发日期/ })
+      .waitFor();
     await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(14));
     await errorAt('回国日期').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
     await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(15));

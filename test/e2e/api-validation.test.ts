@@ -77,6 +77,19 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       .send('{"title":')
       .expect(400);
     expect(res.body.code).toBe('MALFORMED_JSON');
+    // Valid JSON of another type (second trial: `null` read "not valid JSON"): the body's type is named instead.
+    for (const text of ['null', '"x"', '1']) {
+      const typed = await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .set('Content-Type', 'application/json')
+        .send(text)
+        .expect(400);
+      expect(typed.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected object' } }],
+      });
+    }
   });
 
   it('one person typed twice with one passport number is DUPLICATE_MEMBER at the second passport number (dry run and submission)', async () => {

@@ -299,7 +299,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
         en: `An organizer submits only for their own unit, Test unit (${unit})`,
       },
       errors: [
-        { field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 测试单位（${unit}）`, en: `Must be your unit Test unit (${unit})` } },
+        { field: 'unit', rule: 'own-unit', message: { zh: `须为本单位测试单位（${unit}）`, en: `Must be your unit, Test unit (${unit})` } },
       ],
     });
     // Another unit's person reads as unknown to this unit's organizer: the registries say nothing about them.

@@ -64,6 +64,20 @@ describe('date rules refused as typed (the domain functions the API runs)', () =
     expect(errors[0]!.message.zh).toBe('第2站的抵离日期不在出访期间内');
   });
 
+  it("a stop that leaves before it arrives is refused at its leave day, in those words (second trial: it read 'outside the trip')", () => {
+    const errors = tripDateErrors(
+      {
+        departureDate: '2026-12-20',
+        returnDate: '2026-12-24',
+        destinations: [{ country: 'JP', arrive: '2026-12-22', leave: '2026-12-21' }],
+      },
+      TODAY,
+    );
+    expect(errors.map((e) => [e.field, e.rule, e.message.zh])).toEqual([
+      ['destinations[0].leave', 'INVALID_DATES', '第1站的离开日期（2026-12-21）早于抵达日期（2026-12-22）'],
+    ]);
+  });
+
   it('nothing is said while a day is missing or malformed', () => {
     expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '' }, TODAY)).toEqual([]);
     expect(tripDateErrors({ departureDate: '2026-12-2', returnDate: '2026-12-01' }, TODAY)).toEqual([]);

@@ -32,7 +32,8 @@ export function tripDateErrors(v: TripDates, today: string, departureUnchanged?:
   const stops = (v.destinations ?? []).map((d) => ({ country: d.country ?? '', arrive: d.arrive, leave: d.leave }));
   const facts = { departureDate: dep, returnDate: ret, destinations: stops, members: [] } as unknown as CaseFacts;
   for (const x of checkTripRules(facts)) {
-    if (x.code === 'INVALID_DATES') out.push({ field: 'returnDate', rule: x.code, message: x.message });
+    // INVALID_DATES names its field (returnDate, or a stop's leave day when it comes before the arrival).
+    if (x.code === 'INVALID_DATES') out.push({ field: x.field ?? 'returnDate', rule: x.code, message: x.message });
     const stop = x.code === 'DESTINATION_OUTSIDE_TRIP' ? /^destinations\[(\d+)\]$/.exec(x.field ?? '') : null;
     const s = stop ? stops[Number(stop[1])] : undefined;
     if (stop && s && isIsoDate(s.arrive) && isIsoDate(s.leave))

@@ -238,6 +238,8 @@ describe('plan: larger cases', () => {
     const p = planFor(f, { now: '2031-03-03T09:00:00+08:00' });
     expect(p.totalWd).toBe(15.5);
     expect(p.provisionalCalendar).toBe(true);
-    expect(p.warnings.join()).toMatch(/CALENDAR_PROVISIONAL: no published holiday schedule for 2031/);
+    expect(p.warnings.join()).toMatch(
+      /CALENDAR_PROVISIONAL: 2031年放假安排尚未公布，按法定节假日暂排 \/ no published holiday schedule for 2031/,
+    );
   });
 });

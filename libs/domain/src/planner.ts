@@ -236,8 +236,8 @@ export function plan(input: PlanInput): Plan {
   if (provisionalYears.length > 0) {
     warnings.push(
       calendar.unpublishedYears === 'weekends'
-        ? `CALENDAR_OUT_OF_RANGE: ${provisionalYears.join(', ')} outside the holiday data (${calendar.coverage.from}-${calendar.coverage.to}); weekends only`
-        : `CALENDAR_PROVISIONAL: no published holiday schedule for ${provisionalYears.join(', ')}; planned with the statutory holidays (provisional)`,
+        ? `CALENDAR_OUT_OF_RANGE: ${provisionalYears.join('、')}年不在节假日数据范围（${calendar.coverage.from}-${calendar.coverage.to}）内，只按周末排 / ${provisionalYears.join(', ')} outside the holiday data (${calendar.coverage.from}-${calendar.coverage.to}); weekends only`
+        : `CALENDAR_PROVISIONAL: ${provisionalYears.join('、')}年放假安排尚未公布，按法定节假日暂排 / no published holiday schedule for ${provisionalYears.join(', ')}; planned with the statutory holidays (provisional)`,
     );
   }
 

@@ -142,6 +142,34 @@ describe('checkMemberFrequency', () => {
   });
 });
 
+describe('the dates, each refusal naming its date (second trial)', () => {
+  it('a return before the departure names both; a malformed date names itself', () => {
+    const early = checkTripRules(makeFacts({ departureDate: '2026-05-11', returnDate: '2026-05-10' })).filter(
+      (v) => v.code === 'INVALID_DATES',
+    );
+    expect(early.map((v) => [v.field, v.message])).toEqual([
+      [
+        'returnDate',
+        {
+          zh: '回国日期（2026-05-10）早于出发日期（2026-05-11）',
+          en: 'The return date (2026-05-10) is before the departure date (2026-05-11)',
+        },
+      ],
+    ]);
+    const bad = checkTripRules(makeFacts({ departureDate: '2026-02-30' })).filter((v) => v.code === 'INVALID_DATES');
+    expect(bad.map((v) => [v.field, v.message.zh])).toEqual([['departureDate', '出发日期无效']]);
+  });
+
+  it('a stop that leaves before it arrives is that, at its leave day, not "outside the trip"', () => {
+    const facts = makeFacts();
+    const stop = { ...facts.destinations[0]!, arrive: '2026-05-13', leave: '2026-05-12' };
+    const v = checkTripRules({ ...facts, destinations: [stop] });
+    expect(v.map((x) => [x.code, x.field, x.message.en])).toEqual([
+      ['INVALID_DATES', 'destinations[0].leave', 'Stop 1 leaves (2026-05-12) before it arrives (2026-05-13)'],
+    ]);
+  });
+});
+
 describe('duplicatePersonViolations: one person once per delegation', () => {
   it('handed input: one personId twice is the second member, named; typed members and other people pass', () => {
     const li = makeMember({ id: 'm1', name: '李四', personId: 'P-commerce-002' });
@@ -153,7 +181,7 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     // A member id used twice is named as the id (the trial: two persons under m1 read as "王五 is listed twice").
     const ids = checkTripRules(makeFacts({ members: [li, { ...other, id: 'm1' }] })).filter((v) => v.code === 'DUPLICATE_MEMBER');
     expect(ids.map((v) => [v.field, v.message])).toEqual([
-      ['members[1]', { zh: '成员编号 m1 重复（赵六）', en: 'Member id m1 is used twice (赵六)' }],
+      ['members[1].id', { zh: '成员编号 m1 重复（赵六）', en: 'Member id m1 is used twice (赵六)' }],
     ]);
     expect(out[0]!.message).toEqual({
       zh: '成员 李四（P-commerce-002）与第1名成员是同一人',

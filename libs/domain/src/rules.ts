@@ -170,11 +170,21 @@ export function checkTripRules(
 
   const datesOk =
     isIsoDate(facts.departureDate) && isIsoDate(facts.returnDate) && dayNumber(facts.returnDate) >= dayNumber(facts.departureDate);
+  // Which date is wrong, and how (second trial: "departure or return date is invalid" named neither).
   if (!datesOk)
     out.push({
       code: 'INVALID_DATES',
-      field: 'returnDate',
-      message: { zh: '出发或回国日期无效', en: 'Departure or return date is invalid' },
+      ...(!isIsoDate(facts.departureDate)
+        ? { field: 'departureDate', message: { zh: '出发日期无效', en: 'The departure date is not a valid date' } }
+        : !isIsoDate(facts.returnDate)
+          ? { field: 'returnDate', message: { zh: '回国日期无效', en: 'The return date is not a valid date' } }
+          : {
+              field: 'returnDate',
+              message: {
+                zh: `回国日期（${facts.returnDate}）早于出发日期（${facts.departureDate}）`,
+                en: `The return date (${facts.returnDate}) is before the departure date (${facts.departureDate})`,
+              },
+            }),
       details: { departureDate: String(facts.departureDate), returnDate: String(facts.returnDate) },
     });
 
@@ -186,14 +196,21 @@ export function checkTripRules(
         message: { zh: `未知国家代码 ${d.country}`, en: `Unknown country code ${d.country}` },
         details: { country: d.country },
       });
+    const ordered = isIsoDate(d.arrive) && isIsoDate(d.leave) && dayNumber(d.arrive) <= dayNumber(d.leave);
     const inside =
-      datesOk &&
-      isIsoDate(d.arrive) &&
-      isIsoDate(d.leave) &&
-      dayNumber(d.arrive) <= dayNumber(d.leave) &&
-      dayNumber(d.arrive) >= dayNumber(facts.departureDate) &&
-      dayNumber(d.leave) <= dayNumber(facts.returnDate);
-    if (datesOk && !inside)
+      datesOk && ordered && dayNumber(d.arrive) >= dayNumber(facts.departureDate) && dayNumber(d.leave) <= dayNumber(facts.returnDate);
+    // A stop that leaves before it arrives is wrong in itself, wherever it lies (second trial: it read "outside the trip").
+    if (datesOk && !ordered && isIsoDate(d.arrive) && isIsoDate(d.leave))
+      out.push({
+        code: 'INVALID_DATES',
+        field: `destinations[${i}].leave`,
+        message: {
+          zh: `第${i + 1}站的离开日期（${d.leave}）早于抵达日期（${d.arrive}）`,
+          en: `Stop ${i + 1} leaves (${d.leave}) before it arrives (${d.arrive})`,
+        },
+        details: { arrive: String(d.arrive), leave: String(d.leave) },
+      });
+    else if (datesOk && !inside)
       out.push({
         code: 'DESTINATION_OUTSIDE_TRIP',
         field: `destinations[${i}]`,
@@ -210,7 +227,7 @@ export function checkTripRules(
     if (ids.has(m.id))
       out.push({
         code: 'DUPLICATE_MEMBER',
-        field: `members[${i}]`,
+        field: `members[${i}].id`,
         // The member id is what repeats (the same person twice is duplicatePersonViolations).
         message: { zh: `成员编号 ${m.id} 重复（${m.name}）`, en: `Member id ${m.id} is used twice (${m.name})` },
         details: { memberId: m.id },

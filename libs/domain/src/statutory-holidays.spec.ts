@@ -75,7 +75,9 @@ describe('provisional years in the working-day calendar', () => {
     const provisional = plan(input());
     const weekendsOnly = plan(input(createCalendar({ unpublishedYears: 'weekends' })));
     expect(provisional.provisionalCalendar).toBe(true);
-    expect(provisional.warnings.join()).toMatch(/CALENDAR_PROVISIONAL: no published holiday schedule for 2027/);
+    expect(provisional.warnings.join()).toMatch(
+      /CALENDAR_PROVISIONAL: 2027年放假安排尚未公布，按法定节假日暂排 \/ no published holiday schedule for 2027/,
+    );
     // 15.5 WD from Monday 28 Dec 2026: the weekends-only calendar works on 1 Jan and 5-8 Feb, the provisional one does not.
     expect(calendar.workingDaysBetween(provisional.now, provisional.forecastReadyAt)).toBeCloseTo(15.5, 6);
     expect(provisional.forecastReadyAt > weekendsOnly.forecastReadyAt).toBe(true);

@@ -93,6 +93,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) status = exception.getStatus();
     else if (typeof raw?.status === 'number') status = raw.status;
     const parseFailed = raw?.type === 'entity.parse.failed' || (exception instanceof HttpException && /JSON/i.test(exception.message));
+    // Valid JSON that is not an object or array (`null`, `"x"`, `1`): refused by the parser's strict mode, but it is
+    // the body's type that is wrong, not its syntax (second trial: `null` read "not valid JSON").
+    const parsed = exception as { body?: unknown; cause?: { body?: unknown } };
+    if (status === 400 && parseFailed && isJsonText(parsed.body ?? parsed.cause?.body)) {
+      return {
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: { zh: '请求体应为 JSON 对象', en: 'The request body must be a JSON object' },
+        ...(requestId ? { requestId } : {}),
+        errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected object' } }],
+      };
+    }
     if (status === 400 && parseFailed) {
       return {
         statusCode: 400,
@@ -138,5 +150,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       message: { zh: '服务器内部错误', en: 'Internal server error' },
       ...(requestId ? { requestId } : {}),
     };
+  }
+}
+
+/** Whether `text` is a JSON text (any value, `null` included). */
+function isJsonText(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -269,7 +269,7 @@ export class DelegationsService {
     if (facts.unit !== user.unit) {
       const own = await this.registries.unitLabel(user.unit);
       throw domainError('UNIT_MISMATCH', `专办员只能为本单位${own.zh}报送`, `An organizer submits only for their own unit, ${own.en}`, {
-        errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位 ${own.zh}`, en: `Must be your unit ${own.en}` } }],
+        errors: [{ field: 'unit', rule: 'own-unit', message: { zh: `须为本单位${own.zh}`, en: `Must be your unit, ${own.en}` } }],
       });
     }
     return facts;

@@ -326,7 +326,9 @@ export const SubmissionResponseSchema = z
         totalWd: 15.5,
         remainingWd: 15.5,
         provisionalCalendar: true,
-        warnings: ['CALENDAR_PROVISIONAL: no published holiday schedule for 2027; planned with the statutory holidays (provisional)'],
+        warnings: [
+          'CALENDAR_PROVISIONAL: 2027年放假安排尚未公布，按法定节假日暂排 / no published holiday schedule for 2027; planned with the statutory holidays (provisional)',
+        ],
       },
     },
   });
@@ -504,7 +506,9 @@ export const WorkflowProgressSchema = z
         totalWd: 15.5,
         remainingWd: 15.5,
         provisionalCalendar: true,
-        warnings: ['CALENDAR_PROVISIONAL: no published holiday schedule for 2027; planned with the statutory holidays (provisional)'],
+        warnings: [
+          'CALENDAR_PROVISIONAL: 2027年放假安排尚未公布，按法定节假日暂排 / no published holiday schedule for 2027; planned with the statutory holidays (provisional)',
+        ],
       },
       steps: [
         {
