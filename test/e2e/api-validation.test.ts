@@ -68,6 +68,21 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     expect((res.body.errors as FieldError[]).find((e) => e.field === 'foo')!.rule).toBe('unknown-field');
   });
 
+  it('a pattern refused names its rule in Chinese as in English (second trial: the passport number read only 格式不正确)', async () => {
+    const first = canonicalSubmission(users.unit).members[0] as Record<string, unknown> & { passport: Record<string, unknown> };
+    const body = canonicalSubmission(users.unit, { members: [{ ...first, passport: { ...first.passport, number: 'se1234567' } }] });
+    const res = await post('/api/delegations/check', users.tokens.organizer, body).expect(400);
+    expect(res.body.errors).toContainEqual({
+      field: 'members[0].passport.number',
+      rule: 'format',
+      message: { zh: '护照号码须为5-20位大写字母或数字', en: 'Passport numbers are 5-20 capital letters or digits' },
+    });
+    const page = await request(api.http).get('/api/delegations?page=1e3').set(bearer(users.tokens.organizer)).expect(400);
+    expect(page.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'query.page', rule: 'format', message: { zh: '应为整数', en: 'Expected a whole number' } }),
+    );
+  });
+
   it('POST /api/delegations: a non-object body and malformed JSON are 400 too', async () => {
     expect(fields((await post('/api/delegations', users.tokens.organizer, [1, 2]).expect(400)).body)).toEqual(['(body)']);
     const res = await request(api.http)

@@ -9,7 +9,7 @@ import {
   TAX_CREDIT_GRADES,
   WHITELIST_STATES,
 } from '@df/domain';
-import { freeText, intQuery, isoDate, text } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
@@ -70,7 +70,7 @@ export const ApplicationSchema = z
         "Applicants: person ids of the enterprise's staff roster, each active, listed once, and not an applicant of another open card application (one open application per person: else 422 application-pending naming that case)",
     }),
     economies: z
-      .array(z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an alpha-2 code in capitals' }))
+      .array(z.string().regex(/^[A-Z]{2}$/, formatMessage('须为两位大写代码', 'Expected an alpha-2 code in capitals')))
       .min(1)
       .max(25)
       .meta({ description: 'Economies to pre-clear (alpha-2 codes of full APEC card economies)' }),

@@ -6,6 +6,7 @@ import { API_CONFIG } from '../api.options';
 import { domainError } from '../common/errors';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
+import { formatMessage } from '../common/zod-text';
 
 // Proto3 JSON of temporal.api.common.v1.Payload: bytes as base64 (standard or URL-safe alphabet). Lengths are in
 // base64 characters. The whole body is within the API's JSON limit (100 KiB, bootstrap.ts MAX_BODY_BYTES; 413
@@ -15,7 +16,7 @@ export const CODEC_LIMITS = { payloads: 10_000, dataChars: 100 * 1024 - 64, meta
 const base64 = (max: number) =>
   z
     .string()
-    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' })
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, formatMessage('须为 base64 编码', 'must be base64'))
     .max(max);
 
 /** The body of both codec routes (the Temporal remote codec protocol): unknown fields refused, as every body. */

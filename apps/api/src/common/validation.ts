@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { enumChoices } from './enum-choices';
 import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
+import { FORMAT_ZH } from './zod-text';
 
 /** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
@@ -112,7 +113,7 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
     case 'too_big':
       return [{ field, rule: 'max', message: boundMessage('max', issue.origin, issue.maximum) }];
     case 'invalid_format':
-      return [{ field, rule: 'format', message: { zh: '格式不正确', en: issue.message } }];
+      return [{ field, rule: 'format', message: { zh: FORMAT_ZH.get(issue.message) ?? '格式不正确', en: issue.message } }];
     case 'custom':
       return [{ field, rule: issue.params?.rule ?? 'custom', message: { zh: issue.params?.zh ?? issue.message, en: issue.message } }];
     case 'invalid_union':

@@ -38,11 +38,23 @@ export const freeText = (max: number) =>
 export const untrimmedText = (max: number) =>
   z.string().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
 
+/** The Chinese of each pattern's message (formatMessage), keyed by its English: validation.ts names both. */
+export const FORMAT_ZH = new Map<string, string>();
+
+/**
+ * A pattern's refusal in both languages: the zod option `{ message: en }`, the Chinese recorded beside it for the
+ * 400's field error (second trial: a passport number read 格式不正确 in Chinese, the rule only in English).
+ */
+export function formatMessage(zh: string, en: string): { message: string } {
+  FORMAT_ZH.set(en, zh);
+  return { message: en };
+}
+
 /** A whole number in a query string (`?page=2`), min..max, documented as an integer with its bounds. */
 export const intQuery = (min: number, max: number, fallback: number) =>
   z
     .string()
-    .regex(/^[0-9]+$/, { message: 'Expected a whole number' })
+    .regex(/^[0-9]+$/, formatMessage('应为整数', 'Expected a whole number'))
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .default(fallback)
@@ -54,6 +66,6 @@ export const intQuery = (min: number, max: number, fallback: number) =>
  */
 export const isoDate = z
   .string()
-  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'Expected a date YYYY-MM-DD' })
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, formatMessage('应为日期 YYYY-MM-DD', 'Expected a date YYYY-MM-DD'))
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
   .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
 import { PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { freeText, intQuery, isoDate, text } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
 
@@ -13,18 +13,21 @@ import { beyondSchema, datesInOrder } from '../common/validation';
 
 const countryCode = z
   .string()
-  .regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' })
+  .regex(
+    /^[A-Z]{2}$/,
+    formatMessage('须为两位大写国家代码（ISO 3166-1），如 US', 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
+  )
   .meta({ description: 'ISO 3166-1 alpha-2; must be in the domain COUNTRIES table (else 422 UNKNOWN_COUNTRY)', example: 'US' });
 const memberId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,32}$/, { message: 'Member ids are 1-32 letters, digits, _ or -' })
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, formatMessage('成员编号须为1-32位字母、数字、_ 或 -', 'Member ids are 1-32 letters, digits, _ or -'))
   .meta({ example: 'm1' });
 
 export const PassportSchema = z.strictObject({
   inCustody: z.boolean().meta({ description: 'Official passport held by the FAO (委托保管)' }),
   number: z
     .string()
-    .regex(/^[A-Z0-9]{5,20}$/, { message: 'Passport numbers are 5-20 capital letters or digits' })
+    .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'))
     .optional()
     .meta({ description: 'Visible only to passport and visa officers; masked (SE****567) elsewhere' }),
   expiresOn: isoDate.optional(),

@@ -2,14 +2,23 @@ import { z } from 'zod';
 import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
-import { isoDate, text } from '../common/zod-text';
+import { formatMessage, isoDate, text } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
 /** Unit codes and person ids: the same alphabet as the submission's unit. */
-export const code = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'Codes are 1-64 letters, digits, _ . or -' });
-const countryCode = z.string().regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US' });
-const passportNumber = z.string().regex(/^[A-Z0-9]{5,20}$/, { message: 'Passport numbers are 5-20 capital letters or digits' });
+export const code = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, formatMessage('代码须为1-64位字母、数字、_ . 或 -', 'Codes are 1-64 letters, digits, _ . or -'));
+const countryCode = z
+  .string()
+  .regex(
+    /^[A-Z]{2}$/,
+    formatMessage('须为两位大写国家代码（ISO 3166-1），如 US', 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
+  );
+const passportNumber = z
+  .string()
+  .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'));
 export const year = z.coerce.number().int().min(SCHEDULE_YEARS.from).max(SCHEDULE_YEARS.to);
 
 export const UnitSchema = z

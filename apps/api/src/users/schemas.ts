@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text, untrimmedText } from '../common/zod-text';
+import { formatMessage, text, untrimmedText } from '../common/zod-text';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
@@ -8,7 +8,13 @@ export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$';
 export const username = () =>
   z
     .string()
-    .regex(new RegExp(USERNAME_PATTERN), { message: 'Expected 2-100 letters, digits or . _ @ - (starting with a letter or digit)' })
+    .regex(
+      new RegExp(USERNAME_PATTERN),
+      formatMessage(
+        '须为2-100位字母、数字或 . _ @ -（以字母或数字开头）',
+        'Expected 2-100 letters, digits or . _ @ - (starting with a letter or digit)',
+      ),
+    )
     .meta({ minLength: 2, maxLength: 100, pattern: USERNAME_PATTERN });
 
 /** A password chosen by an administrator or the user: 12..200 characters, taken as typed (NIST SP 800-63B: length, no composition rules). */
@@ -27,7 +33,10 @@ export const RoleGrantSchema = z
     role: z.enum(USER_ROLES),
     unit: z
       .string()
-      .regex(new RegExp(UNIT_PATTERN), { message: 'Expected a unit code: 1-64 letters, digits or . _ -' })
+      .regex(
+        new RegExp(UNIT_PATTERN),
+        formatMessage('须为单位代码：1-64位字母、数字或 . _ -', 'Expected a unit code: 1-64 letters, digits or . _ -'),
+      )
       .meta({ minLength: 1, maxLength: 64, pattern: UNIT_PATTERN }),
   })
   .meta({
