@@ -37,7 +37,7 @@ import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
-import { startCaseWorkflow } from '../delegations/start-case';
+import { startCaseWorkflow, storeFirstAnswer } from '../delegations/start-case';
 import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
 import type { Replayable } from '../delegations/delegations.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
@@ -74,7 +74,7 @@ export class ApecService {
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
-    db: DataSource,
+    private readonly db: DataSource,
     private readonly registries: RegistriesRepository,
     private readonly temporal: TemporalClientService,
     private readonly idempotency: IdempotencyService,
@@ -332,7 +332,10 @@ export class ApecService {
         submittedBy: { id: user.id, role: user.role, unit: user.unit, name: user.name },
         submittedAt,
       };
-      await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      // The case page answers at once, as for a trip (storeFirstAnswer); best effort.
+      if (started && this.config.apiProgressSnapshotMaxAgeMs > 0)
+        await storeFirstAnswer(this.db.manager, input, Date.parse(submittedAt)).catch(() => undefined);
       const response: ApplicationResponse = { caseId, workflowId, process: 'apec-card', status: 'open', submittedAt };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       return { ...stored, replayed: stored.body !== response };

@@ -148,7 +148,7 @@ export class WhitelistService {
         submittedBy: actor,
         submittedAt,
       };
-      const client = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      const { client } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       started = true;
       // The figures are the filing step's data (validated above as the engine validates them).
       const requestId = `${caseId}:${FILING_STEP}`;

@@ -45,16 +45,7 @@ import {
   type Role,
   type RuleViolation,
 } from '@df/domain';
-import {
-  CaseEntity,
-  CaseEventEntity,
-  readCaseRecord,
-  readProgressSnapshot,
-  writeProgressSnapshots,
-  type CaseRecord,
-} from '@df/persistence';
-import { firstTurnAnswer } from '../../../../workflows/engine/first-turn';
-import { startInputProblems } from '../../../../workflows/engine/input';
+import { CaseEntity, CaseEventEntity, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -81,7 +72,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
-import { startCaseWorkflow } from './start-case';
+import { startCaseWorkflow, storeFirstAnswer } from './start-case';
 import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
 export interface SubmissionResponse {
@@ -199,8 +190,8 @@ export class DelegationsService {
         submittedAt,
         ...(schedules.length > 0 ? { schedules } : {}),
       };
-      await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
-      await this.publishFirstAnswer(input, now.getTime());
+      const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
+      if (started) await this.publishFirstAnswer(input, now.getTime());
       this.forgetOldStarts();
       this.startedHere.set(caseId, Date.now());
       const response: SubmissionResponse = {
@@ -222,19 +213,11 @@ export class DelegationsService {
     }
   }
 
-  /**
-   * The case page's first answer, stored as the workflow's first turn will publish it (firstTurnAnswer), so the
-   * page answers at once instead of waiting for that turn's workflow task (seconds behind other cases' tasks
-   * under load: docs/benchmarks.md). Served by the rules of any published answer (currentProgress); the
-   * workflow's own answer replaces it. Best effort: the case is started either way, and without it the page
-   * waits for the workflow's answer as before.
-   */
+  /** The case page's first answer (storeFirstAnswer), unless published answers are off; a failure is logged. */
   private async publishFirstAnswer(input: DelegationInput, at: number): Promise<void> {
-    // An input the workflow would refuse (INVALID_INPUT) has no first turn to show.
-    if (this.config.apiProgressSnapshotMaxAgeMs === 0 || startInputProblems(input).length > 0) return;
+    if (this.config.apiProgressSnapshotMaxAgeMs === 0) return;
     try {
-      const { answer, lastSeq } = firstTurnAnswer(input, at, randomUUID);
-      await writeProgressSnapshots(this.cases.manager, [{ caseId: input.caseId, lastSeq, caseNow: at, answer }]);
+      await storeFirstAnswer(this.cases.manager, input, at);
     } catch (err) {
       this.logger.event('warn', 'first progress answer not stored', {
         caseId: input.caseId,

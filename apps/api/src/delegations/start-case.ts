@@ -1,11 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { EntityManager } from 'typeorm';
 import { DELEGATION_WORKFLOW_TYPE, type DelegationInput } from '@df/contracts';
+import { writeProgressSnapshots } from '@df/persistence';
+import { firstTurnAnswer } from '../../../../workflows/engine/first-turn';
+import { startInputProblems } from '../../../../workflows/engine/input';
 import type { TemporalClientService } from '../temporal/temporal-client.provider';
 import { NotSent } from './temporal-errors';
 
 /**
  * Starts a case: the one `delegation` workflow, whatever the process (the definition is in `input`), on `taskQueue`
- * with `workflowId` (derived from the case id). Returns the client for what the caller sends next.
+ * with `workflowId` (derived from the case id). Returns the client for what the caller sends next, and whether this
+ * call started the workflow (false: a keyed retry met the one it started before).
  * Errors: NotSent when Temporal could not be reached (nothing was sent: a definite refusal); any other failure
  * leaves the outcome unknown (the caller answers 503). With an Idempotency-Key (`keyed`) the id was derived from
  * the key, so a retry meeting its own running workflow is that case, started before; without one it is an error.
@@ -16,7 +23,7 @@ export async function startCaseWorkflow(
   workflowId: string,
   input: DelegationInput,
   keyed: boolean,
-) {
+): Promise<{ client: Client; started: boolean }> {
   let client;
   try {
     client = await temporal.client();
@@ -27,6 +34,21 @@ export async function startCaseWorkflow(
     await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
   } catch (err) {
     if (!(keyed && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { client, started: false };
   }
-  return client;
+  return { client, started: true };
+}
+
+/**
+ * The case page's first answer for a case this call started, stored as the workflow's first turn will publish it
+ * (firstTurnAnswer, at `at`: the submission instant, epoch ms), so the page answers at once instead of waiting
+ * for that turn's workflow task (seconds behind other cases' tasks under load: docs/benchmarks.md). Served by
+ * the rules of any published answer (DelegationsService.currentProgress); the workflow's own answer, at a later
+ * case time, replaces it. An input the workflow would refuse (INVALID_INPUT) has no first turn to show. Callers
+ * treat it as best effort: the case is started either way.
+ */
+export async function storeFirstAnswer(manager: EntityManager, input: DelegationInput, at: number): Promise<void> {
+  if (startInputProblems(input).length > 0) return;
+  const { answer, lastSeq } = firstTurnAnswer(input, at, randomUUID);
+  await writeProgressSnapshots(manager, [{ caseId: input.caseId, lastSeq, caseNow: at, answer }]);
 }
