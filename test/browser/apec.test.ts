@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
@@ -241,6 +241,12 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await expect(cardRow.getByRole('button', { name: '挂失或注销' }).count()).resolves.toBe(0);
     await screenshot(desk, 'apec-desk-forms');
 
+    // The clerk's page is live (refreshed every 15 s): to keep it as loaded before the exit, its refreshes of the
+    // enterprise fail from here on (a failed refresh keeps what is shown), until the reload below.
+    const enterpriseUrl = (url: URL) => url.pathname === `/api/apec/enterprises/${unit}`;
+    const staleEnterprise = (route: Route) => (route.request().method() === 'GET' ? route.abort() : route.continue());
+    await clerk.route(enterpriseUrl, staleEnterprise);
+
     // The enterprise exits the whitelist: its state and the history's action read in words (已退出, 退出白名单),
     // the reason by its label; no English code (`exited`, `violation`) inside the Chinese row.
     await desk.getByTestId('apec-enterprise-search').locator('input').fill(unit);
@@ -278,6 +284,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await again;
     await applyError.getByText(/单位：企业须在白名单内/).waitFor();
     // Read again, the page says why the enterprise may not apply (its state by name) and the form cannot be sent.
+    await clerk.unroute(enterpriseUrl, staleEnterprise);
     await clerk.reload();
     await clerk.getByTestId('apec-apply-refusal').getByText('非国有企业须在白名单内才能申请（当前：已退出）').waitFor();
     expect(await clerk.getByTestId('apec-submit').isDisabled()).toBe(true);
