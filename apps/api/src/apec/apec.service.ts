@@ -37,6 +37,7 @@ import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
+import { JsonLogger } from '../common/json-logger';
 import { startCaseWorkflow, storeFirstAnswer } from '../delegations/start-case';
 import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
 import type { Replayable } from '../delegations/delegations.service';
@@ -78,6 +79,7 @@ export class ApecService {
     private readonly registries: RegistriesRepository,
     private readonly temporal: TemporalClientService,
     private readonly idempotency: IdempotencyService,
+    private readonly logger: JsonLogger,
   ) {
     this.repo = new ApecRepository(db);
   }
@@ -333,9 +335,8 @@ export class ApecService {
         submittedAt,
       };
       const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
-      // The case page answers at once, as for a trip (storeFirstAnswer); best effort.
-      if (started && this.config.apiProgressSnapshotMaxAgeMs > 0)
-        await storeFirstAnswer(this.db.manager, input, Date.parse(submittedAt)).catch(() => undefined);
+      // The case page answers at once, as for a trip.
+      if (started) await storeFirstAnswer(this.db.manager, this.config, this.logger, input, Date.parse(submittedAt));
       const response: ApplicationResponse = { caseId, workflowId, process: 'apec-card', status: 'open', submittedAt };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       return { ...stored, replayed: stored.body !== response };

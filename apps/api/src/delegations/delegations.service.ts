@@ -191,7 +191,7 @@ export class DelegationsService {
         ...(schedules.length > 0 ? { schedules } : {}),
       };
       const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
-      if (started) await this.publishFirstAnswer(input, now.getTime());
+      if (started) await storeFirstAnswer(this.cases.manager, this.config, this.logger, input, now.getTime());
       this.forgetOldStarts();
       this.startedHere.set(caseId, Date.now());
       const response: SubmissionResponse = {
@@ -210,19 +210,6 @@ export class DelegationsService {
       // (also when this was the retry of an unknown outcome: the refusal is now the known outcome)
       if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
       throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
-    }
-  }
-
-  /** The case page's first answer (storeFirstAnswer), unless published answers are off; a failure is logged. */
-  private async publishFirstAnswer(input: DelegationInput, at: number): Promise<void> {
-    if (this.config.apiProgressSnapshotMaxAgeMs === 0) return;
-    try {
-      await storeFirstAnswer(this.cases.manager, input, at);
-    } catch (err) {
-      this.logger.event('warn', 'first progress answer not stored', {
-        caseId: input.caseId,
-        error: err instanceof Error ? err.message : String(err),
-      });
     }
   }
 
@@ -418,7 +405,7 @@ export class DelegationsService {
    * worker's workflow tasks (seconds; docs/benchmarks.md) — provided the engine runs (a worker beats, this API
    * reached Temporal). That answer shows the case as the workflow last left it, a system step whose result is not
    * back yet as running (awaiting), as the read model does. A case this API started is stored with its first
-   * answer (publishFirstAnswer); within FIRST_ANSWER_WINDOW_MS of the start, a read that finds no answer to serve
+   * answer (storeFirstAnswer); within FIRST_ANSWER_WINDOW_MS of the start, a read that finds no answer to serve
    * yet waits for one, within the query's budget (API_QUERY_TIMEOUT_MS, of which FIRST_ANSWER_QUERY_MS is left to
    * the query if none comes). Otherwise the workflow is asked; if it cannot
    * answer in time (503) while the engine runs, a current published answer of any age is served instead: the case as of its last change (its `now` says
@@ -430,7 +417,7 @@ export class DelegationsService {
     if (maxAge === 0) return this.queried(caseId);
     let stored = await this.published(caseId, maxAge);
     if (stored.serve) return this.servedPublished('published', stored.answer);
-    // A case this API just started has no answer to serve yet — none, or its first answer (publishFirstAnswer)
+    // A case this API just started has no answer to serve yet — none, or its first answer (storeFirstAnswer)
     // already behind the read model while the worker's next answer is on its way: the workflow task that
     // publishes is in the task queue, and a query would wait for it too (behind other cases' tasks) and then for
     // one more task.

@@ -6,6 +6,8 @@ import { DELEGATION_WORKFLOW_TYPE, type DelegationInput } from '@df/contracts';
 import { writeProgressSnapshots } from '@df/persistence';
 import { firstTurnAnswer } from '../../../../workflows/engine/first-turn';
 import { startInputProblems } from '../../../../workflows/engine/input';
+import type { ServiceConfig } from '@df/runtime';
+import type { JsonLogger } from '../common/json-logger';
 import type { TemporalClientService } from '../temporal/temporal-client.provider';
 import { NotSent } from './temporal-errors';
 
@@ -44,11 +46,25 @@ export async function startCaseWorkflow(
  * (firstTurnAnswer, at `at`: the submission instant, epoch ms), so the page answers at once instead of waiting
  * for that turn's workflow task (seconds behind other cases' tasks under load: docs/benchmarks.md). Served by
  * the rules of any published answer (DelegationsService.currentProgress); the workflow's own answer, at a later
- * case time, replaces it. An input the workflow would refuse (INVALID_INPUT) has no first turn to show. Callers
- * treat it as best effort: the case is started either way.
+ * case time, replaces it. Nothing when published answers are off (API_PROGRESS_SNAPSHOT_MAX_AGE_MS 0) or the
+ * workflow would refuse the input (INVALID_INPUT: no first turn to show). Best effort: the case is started
+ * either way, so a failure is logged (warn), never thrown.
  */
-export async function storeFirstAnswer(manager: EntityManager, input: DelegationInput, at: number): Promise<void> {
-  if (startInputProblems(input).length > 0) return;
-  const { answer, lastSeq } = firstTurnAnswer(input, at, randomUUID);
-  await writeProgressSnapshots(manager, [{ caseId: input.caseId, lastSeq, caseNow: at, answer }]);
+export async function storeFirstAnswer(
+  manager: EntityManager,
+  config: Pick<ServiceConfig, 'apiProgressSnapshotMaxAgeMs'>,
+  logger: JsonLogger,
+  input: DelegationInput,
+  at: number,
+): Promise<void> {
+  if (config.apiProgressSnapshotMaxAgeMs === 0 || startInputProblems(input).length > 0) return;
+  try {
+    const { answer, lastSeq } = firstTurnAnswer(input, at, randomUUID);
+    await writeProgressSnapshots(manager, [{ caseId: input.caseId, lastSeq, caseNow: at, answer }]);
+  } catch (err) {
+    logger.event('warn', 'first progress answer not stored', {
+      caseId: input.caseId,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
