@@ -9,6 +9,7 @@ import type { CaseFacts } from '@df/domain';
 import type { DelegationProgress, StepProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { appendCauses, type AppendCauses } from './batches';
+import { cpuMsPer, sampleCpu, type CpuSample, type CpuSources } from './cpu';
 import { log } from './stack';
 import { summarize, type LatencySummary } from './stats';
 import { CANONICAL, soonDepartureDays, tripSubmission } from './trips';
@@ -22,6 +23,8 @@ export interface DriveContext {
   /** Pause between read-model checks while the case waits on the engine (system steps, timers). */
   idlePollMs?: number;
   timeoutMs?: number;
+  /** The run's processes, to split the section's CPU time by part (cpu.ts). */
+  cpu?: CpuSources;
 }
 
 /**
@@ -209,11 +212,14 @@ export interface DecisionFigures {
   workflowIds: string[];
   /** The cases' event-store appends by cause: on the time scale many are time's, not the drivers' (batches.ts). */
   appendCauses?: AppendCauses;
+  /** CPU ms per accepted update by part of the machine, submissions and case reads included (cpu.ts). */
+  cpuMsPerUpdate?: CpuSample;
 }
 
 export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
   log(`decision: submitting ${cases} canonical cases`);
   const sourcesBefore = await ctx.api.progressReadSources();
+  const cpuBefore = ctx.cpu ? sampleCpu(ctx.cpu) : undefined;
   const started = performance.now();
   const submitted = await Promise.all(
     Array.from({ length: cases }, () => submitCase(ctx, tripSubmission(BENCH_UNIT, CANONICAL, soonDepartureDays()))),
@@ -231,6 +237,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     ),
   );
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpuAfter = ctx.cpu ? sampleCpu(ctx.cpu) : undefined;
   const ids = runs.map((r) => r.caseId);
   const { rows } = await ctx.db.query<{ n: string }>(
     `SELECT count(*) AS n FROM case_events WHERE stream_id = ANY($1) AND type LIKE 'step.%'`,
@@ -260,5 +267,6 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     updatesPerCase: runs.map((r) => r.updates),
     workflowIds: runs.map((r) => r.workflowId),
     appendCauses: await appendCauses(ctx.db, ids),
+    ...(cpuBefore && cpuAfter ? { cpuMsPerUpdate: cpuMsPer(cpuBefore, cpuAfter, updates) } : {}),
   };
 }

@@ -100,7 +100,8 @@ async function main(): Promise<number> {
   try {
     const api = new ApiClient(stack.apiUrl);
     const tokens = await signInBenchUsers(api, db);
-    const ctx = { api, tokens, db };
+    const cpu = { workerPids: stack.workers.map((w) => w.pid), apiPid: stack.api.pid };
+    const ctx = { api, tokens, db, cpu };
     rss('started');
     if (options.only.includes('decision')) {
       const decision = await runDecision(ctx, options.cases, options.workingDaySeconds);
@@ -108,8 +109,8 @@ async function main(): Promise<number> {
       const { updatesPerCase, workflowIds: _ids, ...figures } = decision;
       summary.decision = figures;
       summary.baselines = {
-        bare: await runBaseline('bare', stack.temporalAddress, stack.namespace, updatesPerCase, db),
-        append: await runBaseline('append', stack.temporalAddress, stack.namespace, updatesPerCase, db),
+        bare: await runBaseline('bare', stack.temporalAddress, stack.namespace, updatesPerCase, db, cpu),
+        append: await runBaseline('append', stack.temporalAddress, stack.namespace, updatesPerCase, db, cpu),
       };
     }
     if (options.only.includes('history')) {

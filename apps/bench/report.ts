@@ -2,6 +2,16 @@
 import type { BenchSummary } from './main';
 import { ratio, table, target, type Target } from './stats';
 import type { AppendCauses } from './batches';
+import { CPU_PARTS, type CpuPart } from './cpu';
+
+const CPU_PART_LABELS: Record<CpuPart, string> = {
+  worker: 'our worker(s) (the baselines: in the bench)',
+  api: 'our API',
+  temporal: 'Temporal server',
+  postgres: 'PostgreSQL',
+  bench: "bench (drivers; the baselines' worker)",
+  machine: 'machine, every process',
+};
 
 export interface Report {
   text: string;
@@ -112,6 +122,21 @@ export function report(s: BenchSummary): Report {
         '',
       ]);
     if (d.appendCauses) rows.push(['decision', ...appendRow(d.appendCauses, d.updates, b?.append ? d.updates : undefined)]);
+    if (d.cpuMsPerUpdate)
+      for (const part of CPU_PARTS) {
+        const ours = d.cpuMsPerUpdate[part];
+        const bare = b?.bare.cpuMsPerUpdate?.[part];
+        const append = b?.append.cpuMsPerUpdate?.[part];
+        rows.push([
+          'decision',
+          `CPU ms per update: ${CPU_PART_LABELS[part]}`,
+          ours,
+          bare ?? '-',
+          append ?? '-',
+          bare ? ratio(ours, bare) : '-',
+          append ? ratio(ours, append) : '-',
+        ]);
+      }
   }
   for (const h of s.history ?? []) {
     rows.push(['history', `${h.shape}: events / KiB`, `${h.historyEvents} / ${Math.round(h.historyBytes / 1024)}`, '', '', '', '']);

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { cpuMsPer, sampleCpu, type CpuSample, type CpuSources } from '../cpu';
 import { log } from '../stack';
 import { summarize, type LatencySummary } from '../stats';
 import { BASELINE_TABLE, baselineActivities, createBaselineTable, dropBaselineTable } from './activities';
@@ -23,6 +24,8 @@ export interface BaselineFigures {
   requestToResultMs: LatencySummary;
   /** append only: to the event row being readable (polled every 2 ms from the response, as ours). */
   requestToReadModelMs?: LatencySummary;
+  /** CPU ms per update by part of the machine (cpu.ts); the worker is this bench process here. */
+  cpuMsPerUpdate?: CpuSample;
 }
 
 const quiet = {
@@ -52,6 +55,7 @@ export async function runBaseline(
   namespace: string,
   updatesPerCase: number[],
   db: Pool,
+  cpu?: CpuSources,
 ): Promise<BaselineFigures> {
   const taskQueue = `bench-baseline-${kind}-${randomUUID().slice(0, 8)}`;
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quiet });
@@ -71,6 +75,7 @@ export async function runBaseline(
       `baseline ${kind}: ${updatesPerCase.length} workflows, ${updatesPerCase.reduce((a, b) => a + b, 0)} updates on task queue ${taskQueue}`,
     );
     const drive = async () => {
+      const cpuBefore = cpu ? sampleCpu(cpu) : undefined;
       const started = performance.now();
       const runs = await Promise.all(
         updatesPerCase.map(async (count, i) => {
@@ -95,9 +100,11 @@ export async function runBaseline(
           return { result, visible };
         }),
       );
-      return { runs, wallSeconds: (performance.now() - started) / 1000 };
+      const wallSeconds = (performance.now() - started) / 1000;
+      const cpuAfter = cpu ? sampleCpu(cpu) : undefined;
+      return { runs, wallSeconds, cpuBefore, cpuAfter };
     };
-    const { runs, wallSeconds } = await worker.runUntil(drive());
+    const { runs, wallSeconds, cpuBefore, cpuAfter } = await worker.runUntil(drive());
     const latencies = runs.flatMap((r) => r.result);
     return {
       kind,
@@ -107,6 +114,7 @@ export async function runBaseline(
       updatesPerSecond: Number((latencies.length / wallSeconds).toFixed(1)),
       requestToResultMs: summarize(latencies),
       ...(kind === 'append' ? { requestToReadModelMs: summarize(runs.flatMap((r) => r.visible)) } : {}),
+      ...(cpuBefore && cpuAfter ? { cpuMsPerUpdate: cpuMsPer(cpuBefore, cpuAfter, latencies.length) } : {}),
     };
   } finally {
     if (kind === 'append') await dropBaselineTable(db).catch((err: unknown) => log(`append baseline: ${String(err)}`));
