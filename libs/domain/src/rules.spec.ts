@@ -67,6 +67,21 @@ describe('checkTripRules', () => {
     expect(v[0]!.details).toMatchObject({ leadershipTeam: 'bureau-A', memberIds: ['m1', 'm2'] });
   });
 
+  it('one person listed twice in a leadership team is a duplicate, not an overlap', () => {
+    // Trial: the same person twice read as two refusals, the second naming them twice as "members of one team".
+    const [a, b] = makeMembers(2, () => ({ leadershipTeam: 'bureau-A' }));
+    const twin = { ...a!, id: 'm9', personId: 'P-1' };
+    const samePerson = [{ ...a!, personId: 'P-1' }, twin];
+    expect(codes(checkTripRules(makeFacts({ members: samePerson })))).toEqual([]);
+    expect(codes(duplicatePersonViolations(samePerson))).toEqual(['DUPLICATE_MEMBER']);
+    const sameId = [a!, { ...a! }];
+    expect(codes(checkTripRules(makeFacts({ members: sameId })))).toEqual(['DUPLICATE_MEMBER']);
+    // Two people of the team, one of them listed twice: one overlap naming each person once.
+    const v = checkTripRules(makeFacts({ members: [{ ...a!, personId: 'P-1' }, twin, b!] }));
+    expect(codes(v)).toEqual(['LEADERSHIP_TEAM_OVERLAP']);
+    expect(v[0]!.details).toMatchObject({ leadershipTeam: 'bureau-A', memberIds: ['m1', 'm2'] });
+  });
+
   it('returns every violation at once, including data problems', () => {
     const members = [...makeMembers(7, () => ({ leadershipTeam: 'T' })), makeMember({ id: 'm1' })];
     const v = checkTripRules(

@@ -277,7 +277,12 @@ export function checkTripRules(
 
   const byTeam = new Map<string, Member[]>();
   for (const m of members) if (m.leadershipTeam) byTeam.set(m.leadershipTeam, [...(byTeam.get(m.leadershipTeam) ?? []), m]);
-  for (const [team, ms] of byTeam)
+  for (const [team, listed] of byTeam) {
+    // One person listed twice (a repeated member id, or duplicatePersonViolations' same person) is DUPLICATE_MEMBER's
+    // fault, not two members of one team: only distinct people count. Never stricter than before, so the amend
+    // handler's replay of this rule accepts what it accepted.
+    const repeats = new Set(duplicatePersonViolations(listed).map((v) => (v.details as { index: number }).index));
+    const ms = listed.filter((m, i) => !repeats.has(i) && listed.findIndex((x) => x.id === m.id) === i);
     if (ms.length >= 2)
       out.push({
         code: 'LEADERSHIP_TEAM_OVERLAP',
@@ -288,6 +293,7 @@ export function checkTripRules(
         },
         details: { leadershipTeam: team, memberIds: ms.map((m) => m.id) },
       });
+  }
   return out;
 }
 
