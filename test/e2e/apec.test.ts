@@ -732,6 +732,47 @@ describe('APEC cards over the API (issue 17)', () => {
     expect((await apply([a], null).expect(422)).body.errors).toEqual([pending(0, a, '张三', renewal.caseId)]);
   });
 
+  it("the application stores the case's first answer: the case page answers before any workflow task ran, as for a trip", async () => {
+    // A task queue whose worker beats but has run nothing yet (one saturated by other cases' tasks in a burst).
+    const queue = `apec-first-${randomUUID()}`;
+    const held = await startTestApi({ taskQueue: queue, workingDaySeconds: 1 });
+    const db = api.app.get(DataSource);
+    let caseId: string | undefined;
+    try {
+      await db.query(`INSERT INTO worker_heartbeats (worker_id, task_queue, beat_at) VALUES ($1, $2, clock_timestamp())`, [
+        randomUUID(),
+        queue,
+      ]);
+      await mayApply();
+      const p = `${ent.unit}-q-${uniqueSuffix()}`;
+      await person(p, ent.unit, '钱七');
+      const application = { personIds: [p], economies: ['SG'], neededBy: addDays(today(), 60) };
+      const clerk = bearer(ent.tokens['enterprise-clerk']);
+      caseId = (
+        (await request(held.http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string }
+      ).caseId;
+      const res = await request(held.http).get(`/api/delegations/${caseId}`).set(bearer(ent.tokens['apec-desk'])).expect(200);
+      const first = res.body as { caseId: string; source: string; status: string; lastSeq: number; steps: StepProgress[] };
+      expect(first).toMatchObject({ caseId, source: 'workflow', status: 'open' });
+      expect(first.lastSeq).toBeGreaterThan(0);
+      // As submitted: the card process's steps, none done, and nothing stored by a worker yet.
+      expect(first.steps.length).toBeGreaterThan(0);
+      expect(first.steps.every((s) => /^K/.test(s.code))).toBe(true);
+      expect(first.steps.filter((s) => s.status === 'done')).toEqual([]);
+      expect((await db.query(`SELECT count(*)::int AS n FROM case_events WHERE stream_id = $1`, [caseId]))[0].n).toBe(0);
+      const stored = (await db.query(`SELECT last_seq FROM case_progress WHERE case_id = $1`, [caseId])) as Array<{ last_seq: number }>;
+      expect(stored).toEqual([{ last_seq: first.lastSeq }]);
+    } finally {
+      await db.query(`DELETE FROM worker_heartbeats WHERE task_queue = $1`, [queue]);
+      if (caseId)
+        await worker.client.workflow
+          .getHandle(delegationWorkflowId(caseId))
+          .terminate('test: no worker on its queue')
+          .catch(() => undefined);
+      await held.close();
+    }
+  });
+
   it('a finished application frees the person: once the card is issued (case completed) the person may apply again', async () => {
     const http = api.http;
     const clerk = bearer(ent.tokens['enterprise-clerk']);
