@@ -56,7 +56,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-eval'"] } } }));
   app.use(noStore());
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
-  app.use(documentedQueryOnly()); // one rule for every GET's query string: undocumented parameters are 400
+  app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   if (secret.source !== 'env')
     logger.warn(

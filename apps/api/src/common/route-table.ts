@@ -1,13 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { echo } from './echo';
 import { DomainError, type FieldError } from './errors';
 
 /**
  * The methods each documented path answers, from the OpenAPI document (which the e2e tests hold equal to the
  * routes served): a known path asked with another method is 405 with `Allow`, not 404. Also each path's
- * documented query parameters for GET: one rule for every GET route (documentedQueryOnly).
+ * documented query parameters for GET (and which of them are lists): the query-string rules of every route (documentedQueryOnly).
  */
-let table: Array<{ pattern: RegExp; methods: string[]; getQuery: Set<string> | undefined }> = [];
+let table: Array<{ pattern: RegExp; methods: string[]; getQuery: Set<string> | undefined; getLists: Set<string> | undefined }> = [];
 
 export function setRouteTable(document: OpenAPIObject): void {
   table = Object.entries(document.paths).map(([path, item]) => {
@@ -16,9 +17,12 @@ export function setRouteTable(document: OpenAPIObject): void {
       .map((m) => m.toUpperCase());
     if (methods.includes('GET')) methods.push('HEAD');
     const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
-    const params = (item.get?.parameters ?? []) as Array<{ in?: string; name?: string }>;
-    const getQuery = item.get ? new Set(params.filter((p) => p.in === 'query' && p.name).map((p) => p.name!)) : undefined;
-    return { pattern: new RegExp(`^${source}/?$`), methods, getQuery };
+    const params = (item.get?.parameters ?? []) as Array<{ in?: string; name?: string; schema?: { type?: unknown } }>;
+    const query = params.filter((p) => p.in === 'query' && p.name);
+    const getQuery = item.get ? new Set(query.map((p) => p.name!)) : undefined;
+    // A parameter documented as a list (`type: array`) may be repeated (`?x=a&x=b`); none is yet.
+    const getLists = item.get ? new Set(query.filter((p) => p.schema?.type === 'array').map((p) => p.name!)) : undefined;
+    return { pattern: new RegExp(`^${source}/?$`), methods, getQuery, getLists };
   });
 }
 
@@ -27,40 +31,89 @@ export function allowedMethods(path: string): string[] | undefined {
   return table.find((r) => r.pattern.test(path))?.methods;
 }
 
-/**
- * One rule for the query string of every GET (and HEAD) route in the OpenAPI document: a parameter the route does
- * not document is 400 VALIDATION_FAILED naming `query.<name>`, rule `unknown-field`. A route with filters says so
- * through its own strict query schema (with every other error of the query at once); here the routes without
- * filters, which take none, say the same. Paths outside the document (the OpenAPI UI and document) and the
- * operational probes (`/health`, `/metrics`) are left alone. docs/api.md, Input rules.
- */
-/** The health probe and the metrics scrape: outside the query rule (docs/operations.md). */
+/** The health probe and the metrics scrape: outside the query rules (docs/operations.md). */
 const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(['/health', '/metrics']);
 
+/** One `name=value` of a raw query string, as sent (still percent-encoded). */
+interface RawParam {
+  rawName: string;
+  rawValue: string;
+}
+
+/** `decodeURIComponent` after `+` as space (the query string's form encoding); undefined when not valid UTF-8 percent-encoding. */
+function decodeQueryPart(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return undefined; // URIError: a `%` not followed by two hex digits, or bytes that are not UTF-8 (%ff, a cut %E4%B8)
+  }
+}
+
+function rawParams(query: string): RawParam[] {
+  return query
+    .split('&')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? { rawName: part, rawValue: '' } : { rawName: part.slice(0, eq), rawValue: part.slice(eq + 1) };
+    });
+}
+
+const refusal = (errors: FieldError[]) =>
+  new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+
+/**
+ * The query-string rules of every route in the OpenAPI document, read from the raw query string before Express's parser
+ * (which turns `%ff` into U+FFFD and a repeated name into an array), before authentication:
+ * - every name and value is valid UTF-8 percent-encoding, else 400 `VALIDATION_FAILED` naming `query.<name>`, rule
+ *   `percent-encoding` (new-user trial: `?q=%ff` answered 200, searching for U+FFFD);
+ * - each parameter is given once, unless the route documents it as a list (`type: array`), else 400 naming
+ *   `query.<name>`, rule `single-value` (`?page=1&page=2` read "Expected string", `?status=a&status=b` a list of codes);
+ * - GET (and HEAD): a parameter the route does not document is 400 naming `query.<name>`, rule `unknown-field`. A route
+ *   with filters says so through its own strict query schema (with every other error of the query at once); here the
+ *   routes without filters, which take none, say the same.
+ * Paths outside the document (the web app, the OpenAPI UI and document) and the operational probes (`/health`,
+ * `/metrics`) are left alone. Names repeated back are bounded (echo). docs/api.md, Input rules.
+ */
 export function documentedQueryOnly() {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // Probes and scrapers are not the API's callers: an orchestrator or Prometheus adding a parameter must not fail.
     if (OPERATIONAL_PATHS.has(req.path)) return next();
     const question = req.originalUrl.indexOf('?');
     if (question < 0) return next();
-    const matches = table.filter((r) => r.getQuery && r.pattern.test(req.path));
-    // No route, or a route whose query schema (strict) answers for the whole query string.
-    if (matches.length === 0 || matches.some((r) => r.getQuery!.size > 0)) return next();
-    // These routes take no query parameter: every name given is unknown.
-    const names = [...new Set([...new URLSearchParams(req.originalUrl.slice(question + 1)).keys()])];
-    const errors: FieldError[] = names.map((n) => ({
-      field: `query.${n}`,
-      rule: 'unknown-field',
-      message: { zh: '不允许的字段', en: `Unknown field "${n}"` },
-    }));
-    if (errors.length === 0) return next();
-    next(
-      new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` },
-        { errors },
-      ),
-    );
+    const matches = table.filter((r) => r.pattern.test(req.path));
+    if (matches.length === 0) return next(); // no route: 404 or 405 as usual
+    const get = req.method === 'GET' || req.method === 'HEAD';
+    const lists = get ? new Set(matches.flatMap((r) => [...(r.getLists ?? [])])) : new Set<string>();
+    // GET routes without filters take no query parameter: every name given is unknown (that said, not its repetition).
+    const getRoutes = matches.filter((r) => r.getQuery);
+    const takesNone = get && getRoutes.length > 0 && getRoutes.every((r) => r.getQuery!.size === 0);
+    const errors: FieldError[] = [];
+    const seen = new Map<string, number>();
+    for (const { rawName, rawValue } of rawParams(req.originalUrl.slice(question + 1))) {
+      const name = decodeQueryPart(rawName);
+      const field = `query.${echo(name ?? rawName)}`;
+      if (name === undefined || decodeQueryPart(rawValue) === undefined) {
+        if (!errors.some((e) => e.field === field))
+          errors.push({
+            field,
+            rule: 'percent-encoding',
+            message: { zh: '不是有效的百分号编码 UTF-8 文本', en: 'Not valid percent-encoded UTF-8 text' },
+          });
+        continue;
+      }
+      const count = (seen.get(name) ?? 0) + 1;
+      seen.set(name, count);
+      if (count === 2 && !takesNone && !lists.has(name))
+        errors.push({ field, rule: 'single-value', message: { zh: '此参数只能给出一次', en: 'This parameter may be given only once' } });
+    }
+    if (takesNone)
+      for (const n of seen.keys()) {
+        const field = `query.${echo(n)}`;
+        if (!errors.some((e) => e.field === field))
+          errors.push({ field, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${echo(n)}"` } });
+      }
+    if (errors.length > 0) return next(refusal(errors));
+    next();
   };
 }

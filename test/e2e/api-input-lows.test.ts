@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+
+/**
+ * The new-user trial's low-severity input faults, each fixed by kind (docs/api.md, Input rules): the handed input
+ * of each, then the others of its kind (every GET's query parameters, every date field, every echoed value).
+ */
+
+interface FieldError {
+  field: string;
+  rule: string;
+  message: { zh: string; en: string };
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema?: { type?: string } }> }>>;
+}
+
+const errorsOf = (body: { errors?: FieldError[] }) => body.errors ?? [];
+const errorAt = (body: { errors?: FieldError[] }, field: string) => errorsOf(body).filter((e) => e.field === field);
+
+describe('input faults of the new-user trial, by kind', () => {
+  let api: TestApi;
+  let users: TestUsers;
+  let worker: TestWorker;
+  let doc: OpenApiDoc;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
+    users = await createTestUsers(api);
+    doc = (await request(api.http).get('/api/docs-json').expect(200)).body as OpenApiDoc;
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  /** Who may read a GET path (so the answer is the query's, not 403). */
+  const tokenFor = (path: string) =>
+    path.startsWith('/api/dashboard')
+      ? users.tokens.manager
+      : path.startsWith('/api/users')
+        ? users.tokens.admin
+        : path.startsWith('/api/apec/')
+          ? users.tokens['apec-desk']
+          : users.tokens.manager;
+  const get = (url: string, token = tokenFor(url)) => request(api.http).get(url).set(bearer(token));
+
+  /** Every documented query parameter of every GET, with its path's parameters filled. */
+  const queryParams = () =>
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      (ops.get?.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ path: path.replace(/\{(\w+)\}/g, () => randomUUID()), name: p.name, list: p.schema?.type === 'array' })),
+    );
+
+  describe('1. a query string that is not UTF-8 percent-encoding is 400 naming query.<name>, rule percent-encoding', () => {
+    const percentEncoding = {
+      rule: 'percent-encoding',
+      message: { zh: '不是有效的百分号编码 UTF-8 文本', en: 'Not valid percent-encoded UTF-8 text' },
+    };
+
+    it('handed inputs: GET /api/delegations?q=%ff and ?q=%E4%B8 (a cut UTF-8 sequence) answered 200', async () => {
+      for (const q of ['%ff', '%E4%B8', '%', '%zz', '%ED%A0%80']) {
+        const res = await get(`/api/delegations?q=${q}`).expect(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        expect(res.body.errors).toEqual([{ field: 'query.q', ...percentEncoding }]);
+      }
+      // Valid percent-encoded UTF-8 (中) and a plus for a space still search.
+      await get('/api/delegations?q=%E4%B8%AD+x').expect(200);
+    });
+
+    it('every query parameter of every GET of the OpenAPI document, and a name that is not UTF-8', async () => {
+      const params = queryParams();
+      expect(params.length).toBeGreaterThan(10);
+      for (const { path, name } of params) {
+        const res = await get(`${path}?${name}=a%ff`);
+        expect([path, name, res.status, errorAt(res.body, `query.${name}`)[0]?.rule]).toEqual([path, name, 400, 'percent-encoding']);
+      }
+      const named = await get('/api/apec/enterprises?%ff=1').expect(400);
+      expect(named.body.errors).toEqual([{ field: 'query.%ff', ...percentEncoding }]);
+      // A route that takes no parameter says the same of a broken one, before "unknown".
+      const none = await get('/api/catalog?x=%E4%B8').expect(400);
+      expect(none.body.errors).toEqual([{ field: 'query.x', ...percentEncoding }]);
+    });
+  });
+
+  describe('2. a parameter given twice is 400 naming query.<name>, rule single-value', () => {
+    const once = { rule: 'single-value', message: { zh: '此参数只能给出一次', en: 'This parameter may be given only once' } };
+
+    it('handed inputs: ?status=a&status=b read as an enum error, ?page=1&page=2 as "Expected string"', async () => {
+      const status = await get('/api/delegations?status=open&status=departed').expect(400);
+      expect(status.body.errors).toEqual([{ field: 'query.status', ...once }]);
+      const page = await get('/api/delegations?page=1&page=2').expect(400);
+      expect(page.body.errors).toEqual([{ field: 'query.page', ...once }]);
+      // Repeated with the same value is still twice.
+      expect((await get('/api/inbox?page=1&page=1', users.tokens.organizer).expect(400)).body.errors).toEqual([
+        { field: 'query.page', ...once },
+      ]);
+    });
+
+    it('every query parameter of every GET of the OpenAPI document (none is a documented list)', async () => {
+      for (const { path, name, list } of queryParams()) {
+        expect(list).toBe(false);
+        const res = await get(`${path}?${name}=x&${name}=y`);
+        expect([path, name, res.status, errorAt(res.body, `query.${name}`)]).toEqual([
+          path,
+          name,
+          400,
+          [{ field: `query.${name}`, ...once }],
+        ]);
+      }
+    });
+  });
+});
