@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
 /**
  * The new-user trial's low-severity input faults, each fixed by kind (docs/api.md, Input rules): the handed input
@@ -46,6 +46,11 @@ describe('input faults of the new-user trial, by kind', () => {
           ? users.tokens['apec-desk']
           : users.tokens.manager;
   const get = (url: string, token = tokenFor(url)) => request(api.http).get(url).set(bearer(token));
+  const post = (url: string, token: string, body: unknown) =>
+    request(api.http)
+      .post(url)
+      .set(bearer(token))
+      .send(body as object);
 
   /** Every documented query parameter of every GET, with its path's parameters filled. */
   const queryParams = () =>
@@ -111,6 +116,52 @@ describe('input faults of the new-user trial, by kind', () => {
           [{ field: `query.${name}`, ...once }],
         ]);
       }
+    });
+  });
+
+  describe('5. a value repeated back in a refusal is at most 64 characters, then …', () => {
+    const long = 'k'.repeat(5000);
+    const bounded = `${'k'.repeat(64)}…`;
+
+    it('handed input: a 5,000-character step key came back whole in the 404', async () => {
+      for (const [action, body] of [
+        ['complete', {}],
+        ['decision', { decision: 'approve' }],
+      ] as const) {
+        const res = await post(`/api/delegations/${randomUUID()}/steps/${long}/${action}`, users.tokens.organizer, body).expect(404);
+        expect(res.body).toMatchObject({
+          code: 'UNKNOWN_STEP',
+          stepKey: bounded,
+          message: { zh: `本案没有步骤 ${bounded}`, en: `This case has no step ${bounded}` },
+        });
+        expect(JSON.stringify(res.body)).not.toContain('k'.repeat(65));
+      }
+    });
+
+    it('every refusal that echoes a path, query or body value: moves, versions, users, units, people, passports, unknown fields', async () => {
+      const probes: Array<[string, () => request.Test]> = [
+        ['whitelist move', () => post(`/api/apec/enterprises/trading/whitelist/${long}`, users.tokens['apec-desk'], {})],
+        ['process version', () => get(`/api/registries/process-versions/${long}`, users.tokens['fao-director'])],
+        ['user', () => get(`/api/users/${long}`, users.tokens.admin)],
+        ['registry person', () => get(`/api/registries/people/${long}`, users.tokens.personnel)],
+        ['passport', () => get(`/api/registries/passports/${long}`, users.tokens['passport-officer'])],
+        ['unit', () => get(`/api/registries/units/${long}`, users.tokens['fao-clerk'])],
+        [
+          'unknown body field',
+          () => post('/api/delegations/check', users.tokens.organizer, { ...canonicalSubmission(users.unit), [long]: 1 }),
+        ],
+        ['unknown query name', () => get(`/api/catalog?${long}=1`, users.tokens.organizer)],
+        ['unknown query name with filters', () => get(`/api/delegations?${long}=1`)],
+        ['on behalf of', () => post(`/api/delegations/${randomUUID()}/steps/A02/complete`, users.tokens.organizer, { onBehalfOf: long })],
+      ];
+      for (const [what, probe] of probes) {
+        const res = await probe();
+        expect([what, res.status < 500, JSON.stringify(res.body).includes('k'.repeat(65))]).toEqual([what, true, false]);
+      }
+      const field = errorsOf((await get(`/api/catalog?${long}=1`, users.tokens.organizer)).body);
+      expect(field).toEqual([
+        { field: `query.${bounded}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${bounded}"` } },
+      ]);
     });
   });
 });

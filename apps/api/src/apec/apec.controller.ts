@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { SUBMITTERS, WHITELIST_MOVES, WHITELIST_MOVE_LABELS, type WhitelistMove } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
+import { echo } from '../common/echo';
 import { domainError } from '../common/errors';
 import { idempotencyKeyOf } from '../delegations/idempotency.service';
 import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
@@ -100,8 +101,8 @@ export class ApecController {
       throw domainError(
         'NOT_FOUND',
         // The path takes the codes: each named with its label.
-        `没有白名单操作 ${move}，可用：${WHITELIST_MOVES.map((m) => `${m}（${WHITELIST_MOVE_LABELS[m].zh}）`).join('、')}`,
-        `No whitelist move ${move}; the moves: ${WHITELIST_MOVES.map((m) => `${m} (${WHITELIST_MOVE_LABELS[m].en})`).join(', ')}`,
+        `没有白名单操作 ${echo(move)}，可用：${WHITELIST_MOVES.map((m) => `${m}（${WHITELIST_MOVE_LABELS[m].zh}）`).join('、')}`,
+        `No whitelist move ${echo(move)}; the moves: ${WHITELIST_MOVES.map((m) => `${m} (${WHITELIST_MOVE_LABELS[m].en})`).join(', ')}`,
       );
     return this.apec.move(user, unit, move as WhitelistMove, body);
   }

@@ -32,6 +32,7 @@ import {
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { seesAllUnits, type AuthUser } from '../auth/access';
+import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
@@ -90,7 +91,11 @@ export class ApecService {
   async putEnterprise(unit: string, body: unknown) {
     const e = parseOrThrow(EnterpriseSchema, body);
     if (!(await this.registries.unit(unit)))
-      throw domainError('NOT_FOUND', `没有备案单位 ${unit}（请先开户备案）`, `No registered unit ${unit} (register the unit first)`);
+      throw domainError(
+        'NOT_FOUND',
+        `没有备案单位 ${echo(unit)}（请先开户备案）`,
+        `No registered unit ${echo(unit)} (register the unit first)`,
+      );
     await this.repo.putEnterprise({ unit, ...e });
     return this.enterpriseView(unit);
   }
@@ -259,18 +264,24 @@ export class ApecService {
       const p = people.get(id);
       if (!p || p.unit !== user.unit)
         errors.push(
-          fieldError(`personIds[${i}]`, 'registered-person', `本企业人员名册中没有 ${id}`, `No person ${id} on your enterprise's roster`),
+          fieldError(
+            `personIds[${i}]`,
+            'registered-person',
+            `本企业人员名册中没有 ${echo(id)}`,
+            `No person ${echo(id)} on your enterprise's roster`,
+          ),
         );
       else if (p.status !== 'active')
         errors.push(
           fieldError(
             `personIds[${i}]`,
             'active-person',
-            `${id} 状态为${PERSON_STATUS_LABELS[p.status].zh}`,
-            `${id} is not active (${PERSON_STATUS_LABELS[p.status].en})`,
+            `${echo(id)} 状态为${PERSON_STATUS_LABELS[p.status].zh}`,
+            `${echo(id)} is not active (${PERSON_STATUS_LABELS[p.status].en})`,
           ),
         );
-      if (req.personIds.indexOf(id) !== i) errors.push(fieldError(`personIds[${i}]`, 'unique', `${id} 重复`, `${id} is listed twice`));
+      if (req.personIds.indexOf(id) !== i)
+        errors.push(fieldError(`personIds[${i}]`, 'unique', `${echo(id)} 重复`, `${echo(id)} is listed twice`));
     });
     req.economies.forEach((c, i) => {
       const shown = economyLabel(c);
@@ -525,7 +536,7 @@ export function economyLabel(code: string): Label {
  * `enterprise`) where it is the applicant.
  */
 function notAnEnterprise(code: 'NOT_FOUND' | 'RULE_VIOLATION', unit: string, registered: RegisteredUnit | null): DomainError {
-  const named = unitLabel(unit, registered);
+  const named = unitLabel(echo(unit), registered);
   return domainError(code, `${named.zh}不是已登记的企业`, `${named.en} is not a registered enterprise`, {
     ...(code === 'RULE_VIOLATION'
       ? { errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')] }

@@ -4,6 +4,7 @@ import { MAX_JWT_TTL_SECONDS, type ServiceConfig } from '@df/runtime';
 import { ROLE_LABELS, type Role } from '@df/domain';
 import { AuditEventsRepository } from '@df/persistence';
 import { API_CONFIG } from '../api.options';
+import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal } from '../common/errors';
 import { USER_ROLES, type AuthUser } from './access';
 import { LoginThrottleService, isRefusal } from './login-throttle.service';
@@ -153,8 +154,8 @@ export class AuthService {
       const role = choice.role === undefined ? undefined : (ROLE_LABELS[choice.role as Role] ?? { zh: choice.role, en: choice.role });
       throw domainError(
         'ROLE_NOT_GRANTED',
-        `该账号没有此角色（${role?.zh ?? '任意角色'}，${choice.unit ?? '任意单位'}）`,
-        `This account does not hold that role (${role?.en ?? 'any role'} in ${choice.unit ?? 'any unit'})`,
+        `该账号没有此角色（${role?.zh ?? '任意角色'}，${choice.unit === undefined ? '任意单位' : echo(choice.unit)}）`,
+        `This account does not hold that role (${role?.en ?? 'any role'} in ${choice.unit === undefined ? 'any unit' : echo(choice.unit)})`,
       );
     }
     // Hashes from earlier versions (bcrypt) or older parameters are replaced while the password is at hand.

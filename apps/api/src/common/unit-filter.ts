@@ -1,3 +1,4 @@
+import { echo } from './echo';
 import { ruleRefusal } from './errors';
 
 /** The filters' documentation of the check (OpenAPI descriptions). */
@@ -21,8 +22,8 @@ export async function assertKnownUnit(registries: UnitLookup, unit: string | und
       field,
       rule: 'known-unit',
       message: {
-        zh: `没有单位代码 ${unit}：须为已备案或已有案件、账号的单位`,
-        en: `No unit "${unit}": it must be a registered unit or one with cases or accounts`,
+        zh: `没有单位代码 ${echo(unit)}：须为已备案或已有案件、账号的单位`,
+        en: `No unit "${echo(unit)}": it must be a registered unit or one with cases or accounts`,
       },
     },
   ]);

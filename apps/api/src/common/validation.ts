@@ -1,15 +1,16 @@
 import type { z } from 'zod';
+import { echo } from './echo';
 import { enumChoices } from './enum-choices';
 import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
 import { FORMAT_ZH } from './zod-text';
 
-/** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. */
+/** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']; a client's long key bounded (echo). */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
+    else out += out ? `.${echo(String(p))}` : echo(String(p));
   }
   return out || '(body)';
 }
@@ -98,7 +99,7 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       return (issue.keys ?? []).map((k) => ({
         field: fieldPath([...issue.path, k]),
         rule: 'unknown-field',
-        message: { zh: '不允许的字段', en: `Unknown field "${k}"` },
+        message: { zh: '不允许的字段', en: `Unknown field "${echo(k)}"` },
       }));
     case 'invalid_type': {
       const expected = String(issue.expected);

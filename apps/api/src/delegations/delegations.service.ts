@@ -50,6 +50,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
+import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
@@ -540,7 +541,9 @@ export class DelegationsService {
   ): Promise<Replayable<ActionResult>> {
     const sent = this.parseAction(kind, body);
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
-      throw domainError('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, { stepKey });
+      throw domainError('UNKNOWN_STEP', `本案没有步骤 ${echo(stepKey)}`, `This case has no step ${echo(stepKey)}`, {
+        stepKey: echo(stepKey),
+      });
     if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report')
       this.validateTripReport(sent.data);
     if (kind === 'complete' && stepKey !== undefined) this.validateDeclaredData(stepKey.split(':')[0]!, sent.data);
@@ -636,7 +639,10 @@ export class DelegationsService {
       {
         field: 'onBehalfOf',
         rule: 'existing-principal',
-        message: { zh: `${name} 不是系统用户，也不是本团成员`, en: `${name} is neither a user nor a member of this delegation` },
+        message: {
+          zh: `${echo(name)} 不是系统用户，也不是本团成员`,
+          en: `${echo(name)} is neither a user nor a member of this delegation`,
+        },
       },
     ];
     throw new DomainError('INVALID_REQUEST', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });

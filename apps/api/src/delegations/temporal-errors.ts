@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { REJECTION_CODES, type RejectionCode, type RejectionDetails } from '@df/contracts';
+import { echo } from '../common/echo';
 import { DomainError, domainError } from '../common/errors';
 import { isDatabaseUnavailable } from '../common/unavailable';
 
@@ -74,7 +75,7 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
       rejection.code,
       { zh, en },
       {
-        ...(d?.stepKey ? { stepKey: d.stepKey } : {}),
+        ...(d?.stepKey ? { stepKey: echo(d.stepKey) } : {}),
         ...(d?.violations ? { violations: d.violations } : {}),
         ...(d?.violations?.length || d?.errors?.length
           ? {

@@ -36,6 +36,7 @@ import { ApecRepository, PassportTransitionError, passportStateLabel, Registries
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
+import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
@@ -108,7 +109,7 @@ export class RegistriesService {
   async getUnit(user: AuthUser, code: string) {
     this.assertUnitScope(user, code);
     const unit = await this.repo.unit(code);
-    if (!unit) throw notFound(`单位 ${code} 未备案`, `Unit ${code} is not registered`);
+    if (!unit) throw notFound(`单位 ${echo(code)} 未备案`, `Unit ${echo(code)} is not registered`);
     return this.withSuspension(unit);
   }
 
@@ -148,7 +149,7 @@ export class RegistriesService {
     this.assertUnitScope(user, unit);
     const y = parseOrThrow(YearSchema, rawYear, ['year']);
     const plan = await this.repo.plan(unit, y);
-    if (!plan) throw notFound(`单位 ${unit} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${unit}`);
+    if (!plan) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
     return plan;
   }
 
@@ -157,7 +158,7 @@ export class RegistriesService {
     this.assertUnitScope(user, unit);
     const y = parseOrThrow(YearSchema, rawYear, ['year']);
     const p = parseOrThrow(AnnualPlanSchema, body);
-    if (!(await this.repo.unit(unit))) throw notFound(`单位 ${unit} 未备案`, `Unit ${unit} is not registered`);
+    if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
     const plan: AnnualPlan = { unit, year: y, trips: p.trips };
     await this.repo.putPlan(plan, actorOf(user));
     return plan;
@@ -189,7 +190,7 @@ export class RegistriesService {
 
   async getPerson(user: AuthUser, personId: string) {
     const p = await this.repo.person(personId);
-    if (!p) throw notFound(`花名册中没有 ${personId}`, `No person ${personId} on a roster`);
+    if (!p) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
     this.assertRosterScope(user, p.unit);
     return { ...p, passports: await this.passportsView(await this.repo.passports({ holders: [personId] })) };
   }
@@ -205,15 +206,15 @@ export class RegistriesService {
       throw new DomainError(
         'ACTION_NOT_ALLOWED',
         {
-          zh: `${id} 属于单位 ${theirs.zh}，不能改登到其他单位`,
-          en: `${id} belongs to ${theirs.en}; another unit cannot take them over`,
+          zh: `${echo(id)} 属于单位 ${theirs.zh}，不能改登到其他单位`,
+          en: `${echo(id)} belongs to ${theirs.en}; another unit cannot take them over`,
         },
         {
           errors: [{ field: 'unit', rule: 'same-unit', message: { zh: `须为 ${theirs.zh}`, en: `Must be ${theirs.en}` } }],
         },
       );
     }
-    if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${p.unit} 未备案`, `Unit ${p.unit} is not registered`);
+    if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${echo(p.unit)} 未备案`, `Unit ${echo(p.unit)} is not registered`);
     const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
     return this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
   }
@@ -221,7 +222,7 @@ export class RegistriesService {
   async setClassifiedAccess(user: AuthUser, personId: string, body: unknown) {
     const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
     const p = await this.repo.person(personId);
-    if (!p) throw notFound(`花名册中没有 ${personId}`, `No person ${personId} on a roster`);
+    if (!p) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
     if (p.unit !== user.unit) throw outOfScope();
     return (await this.repo.setClassifiedAccess(personId, classifiedAccess, actorOf(user)))!;
   }
@@ -243,7 +244,7 @@ export class RegistriesService {
 
   async getPassport(user: AuthUser, number: string) {
     const p = await this.repo.passport(number);
-    if (!p) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
+    if (!p) throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
     const holder = await this.repo.person(p.holder);
     if (!seesAllUnits(user) && holder?.unit !== user.unit) throw outOfScope();
     return { ...(await this.passportsView([p]))[0]!, history: await this.repo.passportHistory(number) };
@@ -261,13 +262,17 @@ export class RegistriesService {
             {
               field: 'holder',
               rule: 'registered-person',
-              message: { zh: `花名册中没有 ${p.holder}`, en: `No person ${p.holder} on a roster` },
+              message: { zh: `花名册中没有 ${echo(p.holder)}`, en: `No person ${echo(p.holder)} on a roster` },
             },
           ],
         },
       );
     if (!(await this.repo.registerPassport(p, holder.unit, actorOf(user))))
-      throw domainError('ACTION_NOT_ALLOWED', `护照 ${p.number} 已在保管登记中`, `Passport ${p.number} is already in the custody ledger`);
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `护照 ${echo(p.number)} 已在保管登记中`,
+        `Passport ${echo(p.number)} is already in the custody ledger`,
+      );
     return this.getPassport(user, p.number);
   }
 
@@ -290,7 +295,7 @@ export class RegistriesService {
       );
     } catch (err) {
       if (!(err instanceof PassportTransitionError)) throw err;
-      if (err.from === null) throw notFound(`护照 ${number} 不在保管登记中`, `Passport ${number} is not in the custody ledger`);
+      if (err.from === null) throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
       const from = passportStateLabel(err.from);
       throw new DomainError('ACTION_NOT_ALLOWED', err.label, {
         errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态：${from.zh}`, en: `Current state: ${from.en}` } }],
@@ -424,7 +429,7 @@ export class RegistriesService {
           errors.push({
             field: `${path}[${i}].personId`,
             rule: 'registered-person',
-            message: { zh: `花名册中没有 ${id}`, en: `No person ${id} on a roster` },
+            message: { zh: `花名册中没有 ${echo(id)}`, en: `No person ${echo(id)} on a roster` },
           });
         else
           for (const f of REGISTRY_MEMBER_FIELDS)
@@ -432,7 +437,7 @@ export class RegistriesService {
               errors.push({
                 field: `${path}[${i}].${f}`,
                 rule: 'required',
-                message: { zh: `必填（花名册中没有 ${id}）`, en: `Required (no person ${id} on a roster)` },
+                message: { zh: `必填（花名册中没有 ${echo(id)}）`, en: `Required (no person ${echo(id)} on a roster)` },
               });
         return m;
       }
@@ -441,8 +446,8 @@ export class RegistriesService {
           field: `${path}[${i}].personId`,
           rule: 'active-person',
           message: {
-            zh: `${id} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
-            en: `${id} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+            zh: `${echo(id)} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+            en: `${echo(id)} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
           },
         });
       const snap = snapshotMember(
@@ -602,7 +607,7 @@ export class RegistriesService {
     if (version === DEFAULT_DEFINITION.version && !(await this.repo.processVersions()).some((v) => v.version === version))
       return { version, source: 'built-in', definition: DEFAULT_DEFINITION, settings: {}, changes: [] };
     const v = (await this.repo.processVersions()).find((x) => x.version === version);
-    if (!v) throw notFound(`没有流程版本 ${version}`, `No process version ${version}`);
+    if (!v) throw notFound(`没有流程版本 ${echo(version)}`, `No process version ${echo(version)}`);
     return { ...v, source: 'published' };
   }
 

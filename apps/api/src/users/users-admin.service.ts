@@ -11,6 +11,7 @@ import {
 } from '@df/persistence';
 import type { AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
+import { echo } from '../common/echo';
 import { currentRequestId } from '../common/request-context';
 import { domainError, ruleRefusal } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
@@ -52,7 +53,7 @@ export function userView(u: UserRecord): UserView {
   };
 }
 
-const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用户 ${username}`, `No user ${username}`);
+const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用户 ${echo(username)}`, `No user ${echo(username)}`);
 
 /**
  * User administration (issue 14 item 4, docs/security.md "Users and roles"): the admin role only (the
@@ -174,8 +175,8 @@ export class UsersAdminService {
         field: path ? `${path}[${i}].unit` : 'unit',
         rule: 'registered-unit',
         message: {
-          zh: `单位 ${g.unit} 未备案（单位角色须属于已备案单位）`,
-          en: `Unit ${g.unit} is not registered (a unit role needs a registered unit)`,
+          zh: `单位 ${echo(g.unit)} 未备案（单位角色须属于已备案单位）`,
+          en: `Unit ${echo(g.unit)} is not registered (a unit role needs a registered unit)`,
         },
       });
     }
@@ -188,7 +189,7 @@ export class UsersAdminService {
       case 'not-found':
         throw NOT_FOUND(username);
       case 'username-taken':
-        throw domainError('USERNAME_TAKEN', `用户名 ${username} 已被使用`, `username: ${username} is taken`, {
+        throw domainError('USERNAME_TAKEN', `用户名 ${echo(username)} 已被使用`, `username: ${echo(username)} is taken`, {
           errors: [{ field: 'username', rule: 'unique', message: { zh: '用户名已被使用', en: 'This username is taken' } }],
         });
       case 'self':
