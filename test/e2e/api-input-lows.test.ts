@@ -119,6 +119,62 @@ describe('input faults of the new-user trial, by kind', () => {
     });
   });
 
+  describe('3. a number out of its bounds names the bound, one error per field', () => {
+    it('handed inputs: page=-1 read "whole number"; page=99999999999999999999 gave two max errors', async () => {
+      const negative = await get('/api/delegations?page=-1').expect(400);
+      expect(negative.body.errors).toEqual([{ field: 'query.page', rule: 'min', message: { zh: '不得小于1', en: 'Must be at least 1' } }]);
+      const huge = await get('/api/delegations?page=99999999999999999999').expect(400);
+      expect(huge.body.errors).toEqual([
+        { field: 'query.page', rule: 'max', message: { zh: '不得大于100000', en: 'Must be at most 100000' } },
+      ]);
+    });
+
+    it('every whole-number query parameter: below, far above, negative far below, not a number', async () => {
+      const cases: Array<[string, string, number, number]> = [
+        ['/api/delegations', 'page', 1, 100000],
+        ['/api/delegations', 'pageSize', 1, 100],
+        ['/api/inbox', 'page', 1, 100000],
+        ['/api/inbox', 'pageSize', 1, 200],
+        ['/api/apec/enterprises', 'page', 1, 100000],
+        ['/api/apec/enterprises', 'pageSize', 1, 100],
+        ['/api/dashboard', 'limit', 1, 500],
+        ['/api/registries/changes', 'limit', 1, 500],
+      ];
+      for (const [path, name, min, max] of cases) {
+        const token = path === '/api/inbox' ? users.tokens.organizer : tokenFor(path);
+        const field = `query.${name}`;
+        for (const [value, rule, en] of [
+          [String(min - 1), 'min', `Must be at least ${min}`],
+          ['-5', 'min', `Must be at least ${min}`],
+          ['-99999999999999999999', 'min', `Must be at least ${min}`],
+          [String(max + 1), 'max', `Must be at most ${max}`],
+          ['99999999999999999999', 'max', `Must be at most ${max}`],
+          ['1.5', 'format', 'Expected a whole number'],
+          ['abc', 'format', 'Expected a whole number'],
+        ]) {
+          const res = await get(`${path}?${name}=${value}`, token);
+          expect([path, name, value, res.status, errorsOf(res.body).map((e) => [e.field, e.rule, e.message.en])]).toEqual([
+            path,
+            name,
+            value,
+            400,
+            [[field, rule, en]],
+          ]);
+        }
+        await get(`${path}?${name}=${min}`, token).expect(200);
+      }
+    });
+
+    it('the year in a registry path: one error naming the bound', async () => {
+      const huge = await get('/api/registries/calendars/99999999999999999999', users.tokens['fao-clerk']).expect(400);
+      expect(huge.body.errors).toEqual([{ field: 'year', rule: 'max', message: { zh: '不得大于2100', en: 'Must be at most 2100' } }]);
+      const small = await get('/api/registries/calendars/-1', users.tokens['fao-clerk']).expect(400);
+      expect(small.body.errors).toEqual([{ field: 'year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } }]);
+      const text = await get('/api/registries/calendars/abc', users.tokens['fao-clerk']).expect(400);
+      expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['year', 'format']]);
+    });
+  });
+
   describe('5. a value repeated back in a refusal is at most 64 characters, then …', () => {
     const long = 'k'.repeat(5000);
     const bounded = `${'k'.repeat(64)}…`;

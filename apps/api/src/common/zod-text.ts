@@ -50,15 +50,33 @@ export function formatMessage(zh: string, en: string): { message: string } {
   return { message: en };
 }
 
-/** A whole number in a query string (`?page=2`), min..max, documented as an integer with its bounds. */
+/**
+ * A whole number sent as text (a query parameter `?page=2`, a path's year), min..max. One error per value, naming the
+ * rule it breaks (new-user trial): not digits is rule `format` (应为整数); a whole number below `min` (`page=-1`,
+ * `pageSize=0`) is rule `min` (不得小于1), above `max` (however many digits: `page=99999999999999999999` read two `max`
+ * errors, one of them 2^53) is rule `max`.
+ */
+export const wholeNumber = (min: number, max: number) =>
+  z.string().transform((s, ctx) => {
+    if (!/^-?[0-9]+$/.test(s)) {
+      ctx.addIssue({ code: 'custom', message: 'Expected a whole number', params: { zh: '应为整数', rule: 'format' } });
+      return z.NEVER;
+    }
+    const n = BigInt(s);
+    if (n < BigInt(min)) {
+      ctx.addIssue({ code: 'custom', message: `Must be at least ${min}`, params: { zh: `不得小于${min}`, rule: 'min' } });
+      return z.NEVER;
+    }
+    if (n > BigInt(max)) {
+      ctx.addIssue({ code: 'custom', message: `Must be at most ${max}`, params: { zh: `不得大于${max}`, rule: 'max' } });
+      return z.NEVER;
+    }
+    return Number(n);
+  });
+
+/** A whole number in a query string (`?page=2`), min..max (wholeNumber), documented as an integer with its bounds. */
 export const intQuery = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, formatMessage('应为整数', 'Expected a whole number'))
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .default(fallback)
-    .meta({ type: 'integer', minimum: min, maximum: max, default: fallback, pattern: undefined });
+  wholeNumber(min, max).default(fallback).meta({ type: 'integer', minimum: min, maximum: max, default: fallback, pattern: undefined });
 
 /**
  * A calendar date YYYY-MM-DD (Asia/Shanghai), documented as `format: date` with its pattern: a generator that

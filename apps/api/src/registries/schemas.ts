@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, isoDate, text } from '../common/zod-text';
+import { formatMessage, intQuery, isoDate, text, wholeNumber } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -19,7 +19,8 @@ const countryCode = z
 const passportNumber = z
   .string()
   .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'));
-export const year = z.coerce.number().int().min(SCHEDULE_YEARS.from).max(SCHEDULE_YEARS.to);
+/** A year in a path (`/calendars/2027`): one error naming its rule (format, min or max). */
+export const year = wholeNumber(SCHEDULE_YEARS.from, SCHEDULE_YEARS.to);
 
 export const UnitSchema = z
   .strictObject({
@@ -190,7 +191,7 @@ export const UnitQuerySchema = z.strictObject({
 export const ChangesQuerySchema = z.strictObject({
   unit: code.optional().meta({ description: `Only the changes of this unit. ${KNOWN_UNIT_RULE}` }),
   entity: z.enum(['unit', 'plan', 'person', 'passport', 'calendar', 'process-version']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: intQuery(1, 500, 100),
 });
 
 // ---------------------------------------------------------------------------------------------
