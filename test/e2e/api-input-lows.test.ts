@@ -175,6 +175,94 @@ describe('input faults of the new-user trial, by kind', () => {
     });
   });
 
+  describe('4. a date not in the form YYYY-MM-DD is one error (format), a form-valid impossible date one (date)', () => {
+    const format = { rule: 'format', message: { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } };
+    const notADate = { rule: 'date', message: { zh: '不是有效日期', en: 'Not a calendar date' } };
+
+    it('handed inputs: departureDate "abc" gave a format and a date error; "2027-13-45" is one date error', async () => {
+      const abc = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit, { departureDate: 'abc' })).expect(
+        400,
+      );
+      expect(abc.body.errors).toEqual([{ field: 'departureDate', ...format }]);
+      const month13 = await post(
+        '/api/delegations',
+        users.tokens.organizer,
+        canonicalSubmission(users.unit, { departureDate: '2027-13-45' }),
+      ).expect(400);
+      expect(month13.body.errors).toEqual([{ field: 'departureDate', ...notADate }]);
+    });
+
+    it('every date field of every body: trip, stops, dry run, amendment, APEC needed-by, criteria, roster, calendar; and the date filters', async () => {
+      const trip = canonicalSubmission(users.unit);
+      const stop = (trip.destinations as Array<Record<string, unknown>>)[0]!;
+      const bodies: Array<[string, string, (v: string) => unknown, string]> = [
+        ['/api/delegations', users.tokens.organizer, (v) => ({ ...trip, returnDate: v }), 'returnDate'],
+        [
+          '/api/delegations',
+          users.tokens.organizer,
+          (v) => ({ ...trip, destinations: [{ ...stop, arrive: v }] }),
+          'destinations[0].arrive',
+        ],
+        [
+          '/api/delegations/check',
+          users.tokens.organizer,
+          (v) => ({ ...trip, destinations: [{ ...stop, leave: v }] }),
+          'destinations[0].leave',
+        ],
+        [
+          `/api/delegations/${randomUUID()}/amend`,
+          users.tokens.organizer,
+          (v) => ({ changes: { departureDate: v } }),
+          'changes.departureDate',
+        ],
+        [
+          `/api/delegations/${randomUUID()}/amend`,
+          users.tokens.organizer,
+          (v) => ({ changes: { destinations: [{ ...stop, arrive: v }] } }),
+          'changes.destinations[0].arrive',
+        ],
+        [
+          '/api/apec/applications',
+          users.tokens['enterprise-clerk'],
+          (v) => ({ personIds: ['p1'], economies: ['JP'], neededBy: v }),
+          'neededBy',
+        ],
+      ];
+      for (const [path, token, body, field] of bodies)
+        for (const [value, expected] of [
+          ['abc', format],
+          ['2027-3-5', format],
+          ['2027-02-30', notADate],
+        ] as const) {
+          const res = await post(path, token, body(value));
+          expect([path, value, res.status, errorAt(res.body, field)]).toEqual([path, value, 400, [{ field, ...expected }]]);
+        }
+      const criteria = await request(api.http)
+        .put('/api/apec/whitelist/criteria')
+        .set(bearer(users.tokens['apec-desk']))
+        .send({ effectiveFrom: 'abc' })
+        .expect(400);
+      expect(errorAt(criteria.body, 'effectiveFrom')).toEqual([{ field: 'effectiveFrom', ...format }]);
+      const person = await request(api.http)
+        .put('/api/registries/people/p-dates')
+        .set(bearer(users.tokens.personnel))
+        .send({ dateOfBirth: 'abc' })
+        .expect(400);
+      expect(errorAt(person.body, 'dateOfBirth')).toEqual([{ field: 'dateOfBirth', ...format }]);
+      const calendar = await request(api.http)
+        .put('/api/registries/calendars/2030')
+        .set(bearer(users.tokens['fao-director']))
+        .send({ holidays: ['abc'] })
+        .expect(400);
+      expect(errorAt(calendar.body, 'holidays[0]')).toEqual([{ field: 'holidays[0]', ...format }]);
+      for (const url of ['/api/delegations?departureFrom=abc', '/api/dashboard?from=abc', '/api/dashboard/export?to=abc']) {
+        const res = await get(url).expect(400);
+        const field = `query.${url.split('?')[1]!.split('=')[0]}`;
+        expect([url, errorAt(res.body, field)]).toEqual([url, [{ field, ...format }]]);
+      }
+    });
+  });
+
   describe('5. a value repeated back in a refusal is at most 64 characters, then …', () => {
     const long = 'k'.repeat(5000);
     const bounded = `${'k'.repeat(64)}…`;

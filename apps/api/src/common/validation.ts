@@ -136,9 +136,21 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ ...(i as unknown as Issue), path: [...prefix, ...i.path] }));
   const optional = leftOutFine(schema, value, result.error.issues);
-  const errors = issues.flatMap((issue, i) => toFieldErrors(issue, optional[i]));
+  // One error per field, the first found (its form before its meaning: a date `abc` is `format`, not also `date`;
+  // new-user trial: two errors for one field). A rule beyond the schema counts only when it is the one kept.
+  const kept = new Set<string>();
+  const errors: FieldError[] = [];
+  let beyond = true;
+  issues.forEach((issue, i) => {
+    for (const e of toFieldErrors(issue, optional[i])) {
+      if (kept.has(e.field)) continue;
+      kept.add(e.field);
+      errors.push(e);
+      if (!issue.params?.beyondSchema) beyond = false;
+    }
+  });
   // A contract fault is named first (400, every field); only rules beyond the schema left: 422.
-  throw issues.every((i) => i.params?.beyondSchema) ? ruleRefusal(errors) : contractRefusal(errors);
+  throw beyond ? ruleRefusal(errors) : contractRefusal(errors);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
 import { parseOrThrow } from './validation';
-import { intQuery, wholeNumber } from './zod-text';
+import { intQuery, isoDate, wholeNumber } from './zod-text';
 
 const refusal = (schema: z.ZodType, value: unknown) => {
   try {
@@ -28,5 +28,27 @@ describe('whole numbers sent as text: one error, naming the rule broken', () => 
     expect(parseOrThrow(page, { page: '007' })).toEqual({ page: 7 });
     expect(parseOrThrow(page, {})).toEqual({ page: 1 });
     expect(parseOrThrow(wholeNumber(2000, 2100), '2027')).toBe(2027);
+  });
+});
+
+describe('dates: one error per field', () => {
+  const trip = z.object({ departureDate: isoDate, returnDate: isoDate.optional() });
+
+  it('handed inputs: abc is format only; 2027-13-45 date only', () => {
+    expect(refusal(trip, { departureDate: 'abc' })).toEqual([['departureDate', 'format', 'Expected a date YYYY-MM-DD']]);
+    expect(refusal(trip, { departureDate: '2027-13-45' })).toEqual([['departureDate', 'date', 'Not a calendar date']]);
+    expect(refusal(trip, { departureDate: '2027-03-15', returnDate: '2027-3-5' })).toEqual([
+      ['returnDate', 'format', 'Expected a date YYYY-MM-DD'],
+    ]);
+  });
+
+  it('any schema: a field with two failing checks is named once, by the first', () => {
+    const schema = z.object({
+      code: z
+        .string()
+        .min(5)
+        .regex(/^[A-Z]+$/),
+    });
+    expect(refusal(schema, { code: 'ab' })).toEqual([['code', 'min', 'At least 5 character(s)']]);
   });
 });
