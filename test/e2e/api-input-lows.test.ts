@@ -308,4 +308,27 @@ describe('input faults of the new-user trial, by kind', () => {
       ]);
     });
   });
+
+  describe('6. an amendment that breaks a trip rule names its fields as sent: under changes', () => {
+    it('handed input: the amended return date read "returnDate", not "changes.returnDate"; a stop, a date left as it was', async () => {
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const id = submitted.body.caseId as string;
+      const amend = (changes: Record<string, unknown>) =>
+        post(`/api/delegations/${id}/amend`, users.tokens.organizer, { changes }).expect(422);
+
+      const days = await amend({ returnDate: '2027-03-30' });
+      expect(days.body.code).toBe('RULE_VIOLATION');
+      expect(errorsOf(days.body).map((e) => [e.field, e.rule])).toEqual([['changes.returnDate', 'DAYS_EXCEEDED']]);
+      expect(days.body.violations.map((v: { field: string }) => v.field)).toEqual(['changes.returnDate']);
+
+      const stop = (canonicalSubmission(users.unit).destinations as object[])[0]!;
+      const outside = await amend({ destinations: [{ ...stop, leave: '2027-04-30' }] });
+      expect(errorsOf(outside.body).map((e) => [e.field, e.rule])).toEqual([['changes.destinations[0]', 'DESTINATION_OUTSIDE_TRIP']]);
+
+      // Only the departure moved: the return date it now follows is named where the amendment would change it.
+      const order = await amend({ departureDate: '2027-03-20' });
+      expect(errorsOf(order.body).map((e) => [e.field, e.rule])).toEqual([['changes.returnDate', 'INVALID_DATES']]);
+      expect(order.body.violations.map((v: { field: string }) => v.field)).toEqual(['changes.returnDate']);
+    });
+  });
 });

@@ -74,7 +74,7 @@ import {
   type Submission,
 } from './schemas';
 import { startCaseWorkflow, storeFirstAnswer } from './start-case';
-import { isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
+import { amendmentRefusal, isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
 export interface SubmissionResponse {
   caseId: string;
@@ -607,7 +607,9 @@ export class DelegationsService {
     } catch (err) {
       const definite = isDefiniteRefusal(err);
       if (key && definite) await this.idempotency.release(key);
-      const mapped = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
+      const refusal = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
+      // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
+      const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
       this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', {
         caseId,

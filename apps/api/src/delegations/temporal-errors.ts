@@ -118,3 +118,29 @@ function isUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** The trip facts an amendment changes, each sent under `changes` (AmendSchema). */
+const AMENDABLE = new Set(['departureDate', 'returnDate', 'destinations', 'members']);
+
+/** `returnDate` → `changes.returnDate`, `destinations[0].leave` → `changes.destinations[0].leave`; other fields as they are. */
+export function underChanges(field: string): string {
+  const top = /^[A-Za-z]+(?=$|[.[])/.exec(field)?.[0];
+  return top !== undefined && AMENDABLE.has(top) ? `changes.${field}` : field;
+}
+
+/**
+ * An amendment's refusal with its fields named as the client sent them: the workflow checks the trip rules on the
+ * amended facts and names a fact by its place in the trip (`returnDate`, `destinations[0]`); the client sent it under
+ * `changes` (new-user trial). A trip fact the amendment left as it was (a return date when only the departure moved)
+ * is named where the amendment would change it (`changes.returnDate`); a field already under `changes.` and one of
+ * the case as a whole (`(case)`) stay as they are. In `errors` and in `violations` alike.
+ */
+export function amendmentRefusal(err: DomainError): DomainError {
+  const { errors, violations } = err.extras;
+  if (!errors && !violations) return err;
+  return new DomainError(err.code, err.label, {
+    ...err.extras,
+    ...(errors ? { errors: errors.map((e) => ({ ...e, field: underChanges(e.field) })) } : {}),
+    ...(violations ? { violations: violations.map((v) => (v.field ? { ...v, field: underChanges(v.field) } : v)) } : {}),
+  });
+}
