@@ -260,6 +260,15 @@ describe('input faults of the new-user trial, by kind', () => {
         const field = `query.${url.split('?')[1]!.split('=')[0]}`;
         expect([url, errorAt(res.body, field)]).toEqual([url, [{ field, ...format }]]);
       }
+      // A date that is not one is its only error: no period "out of order" on the other, well-formed end.
+      for (const [url, field] of [
+        ['/api/delegations?departureFrom=2027-02-30&departureTo=2027-01-01', 'query.departureFrom'],
+        ['/api/dashboard?from=2027-02-30&to=2027-01-01', 'query.from'],
+        ['/api/dashboard/export?from=abc&to=2027-01-01', 'query.from'],
+      ]) {
+        const res = await get(url!).expect(400);
+        expect([url, errorsOf(res.body).map((e) => e.field)]).toEqual([url, [field]]);
+      }
     });
   });
 

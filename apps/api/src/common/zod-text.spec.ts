@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
-import { parseOrThrow } from './validation';
+import { datesInOrder, parseOrThrow } from './validation';
 import { intQuery, isoDate, wholeNumber } from './zod-text';
 
 const refusal = (schema: z.ZodType, value: unknown) => {
@@ -40,6 +40,12 @@ describe('dates: one error per field', () => {
     expect(refusal(trip, { departureDate: '2027-03-15', returnDate: '2027-3-5' })).toEqual([
       ['returnDate', 'format', 'Expected a date YYYY-MM-DD'],
     ]);
+  });
+
+  it('a date that is not one stops the cross-field rules of its object: no date-range on the well-formed end', () => {
+    const period = z.object({ from: isoDate, to: isoDate }).superRefine(datesInOrder('from', 'to'));
+    expect(refusal(period, { from: '2027-02-30', to: '2027-01-01' })).toEqual([['from', 'date', 'Not a calendar date']]);
+    expect(refusal(period, { from: 'abc', to: '2027-01-01' })).toEqual([['from', 'format', 'Expected a date YYYY-MM-DD']]);
   });
 
   it('any schema: a field with two failing checks is named once, by the first', () => {

@@ -86,5 +86,5 @@ export const isoDate = z
   .string()
   // abort: a value not in the form YYYY-MM-DD is one error (format), not also "not a calendar date" (new-user trial)
   .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { ...formatMessage('应为日期 YYYY-MM-DD', 'Expected a date YYYY-MM-DD'), abort: true })
-  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' } })
+  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' }, abort: true })
   .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
