@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startTestWorker, type TestWorker } from '../support/harness';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
 /**
@@ -292,6 +292,14 @@ describe('input faults of the new-user trial, by kind', () => {
     });
 
     it('every refusal that echoes a path, query or body value: moves, versions, users, units, people, passports, unknown fields', async () => {
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const caseId = submitted.body.caseId as string;
+      // The case's attachments answer once its row is projected.
+      const listed = await eventually(
+        () => get(`/api/delegations/${caseId}/attachments`, users.tokens.organizer),
+        (r) => r.status === 200,
+      );
+      expect(listed.status).toBe(200);
       const probes: Array<[string, () => request.Test]> = [
         ['whitelist move', () => post(`/api/apec/enterprises/trading/whitelist/${long}`, users.tokens['apec-desk'], {})],
         ['process version', () => get(`/api/registries/process-versions/${long}`, users.tokens['fao-director'])],
@@ -306,11 +314,26 @@ describe('input faults of the new-user trial, by kind', () => {
         ['unknown query name', () => get(`/api/catalog?${long}=1`, users.tokens.organizer)],
         ['unknown query name with filters', () => get(`/api/delegations?${long}=1`)],
         ['on behalf of', () => post(`/api/delegations/${randomUUID()}/steps/A02/complete`, users.tokens.organizer, { onBehalfOf: long })],
+        ['attachment', () => get(`/api/delegations/${caseId}/attachments/${long}`, users.tokens.organizer)],
+        [
+          'attachment removed',
+          () => request(api.http).delete(`/api/delegations/${caseId}/attachments/${long}`).set(bearer(users.tokens.organizer)),
+        ],
+        [
+          'upload part name',
+          () =>
+            request(api.http)
+              .post(`/api/delegations/${caseId}/attachments`)
+              .set(bearer(users.tokens.organizer))
+              .attach('k'.repeat(90), Buffer.from('%PDF-1.4\n'), 'a.pdf'),
+        ],
       ];
+      const answers: Array<[string, boolean, boolean]> = [];
       for (const [what, probe] of probes) {
         const res = await probe();
-        expect([what, res.status < 500, JSON.stringify(res.body).includes('k'.repeat(65))]).toEqual([what, true, false]);
+        answers.push([what, res.status < 500, JSON.stringify(res.body).includes('k'.repeat(65))]);
       }
+      expect(answers).toEqual(probes.map(([what]) => [what, true, false]));
       const field = errorsOf((await get(`/api/catalog?${long}=1`, users.tokens.organizer)).body);
       expect(field).toEqual([
         { field: `query.${bounded}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${bounded}"` } },

@@ -16,6 +16,7 @@ import { AttachmentEntity, AttachmentsRepository, CaseEntity } from '@df/persist
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
+import { echo } from '../common/echo';
 import { DomainError, domainError, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { parseOrThrow } from '../common/validation';
@@ -43,7 +44,7 @@ export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' |
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
-const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${id}`, `This case has no attachment ${id}`);
+const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${echo(id)}`, `This case has no attachment ${echo(id)}`);
 const invalid = (status: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', e: FieldError): DomainError =>
   new DomainError(status, { zh: `${e.field}：${e.message.zh}`, en: `${e.field}: ${e.message.en}` }, { errors: [e] });
 const storageUnavailable = () =>

@@ -5,6 +5,7 @@ import type { Observable } from 'rxjs';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { textError } from '@df/domain';
+import { echo } from '../common/echo';
 import { DomainError } from '../common/errors';
 import { FILE_NAME_FIELD, tooLarge } from './attachments.service';
 
@@ -82,8 +83,10 @@ export class UploadInterceptor implements NestInterceptor {
     }
     if (err instanceof MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') return tooLarge(this.maxBytes);
-      const field =
-        err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? (err.field ?? 'file') : (err.field ?? '(body)');
+      // The part's name as the client sent it, bounded (echo).
+      const field = echo(
+        err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? (err.field ?? 'file') : (err.field ?? '(body)'),
+      );
       return new DomainError(
         'VALIDATION_FAILED',
         { zh: `multipart 请求不符合要求：${field}`, en: `The multipart request is refused: ${field} (${err.message})` },
