@@ -230,10 +230,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
       (e: unknown) => {
         setError(e);
         // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
-        // which otherwise hides the page's alert).
+        // which otherwise hides the page's alert). The API names them as sent, under `changes` (docs/api.md).
         if (path === '/amend' && e instanceof ApiError)
           amendForm.setFields(
             [...e.errors, ...e.violations]
+              .map((x) => ({ ...x, field: x.field?.replace(/^changes\./, '') }))
               .filter((x) => x.field === 'departureDate' || x.field === 'returnDate')
               .map((x) => ({ name: x.field!, errors: [pick(x.message)] })),
           );
