@@ -1,4 +1,4 @@
-import { cpuMsPer, machineBusySeconds, sampleCpu } from './cpu';
+import { attributeProcesses, cpuMsPer, machineBusySeconds, sampleCpu, type ProcEntry } from './cpu';
 
 describe('bench CPU split', () => {
   it('counts busy time from /proc/stat, not idle or iowait', () => {
@@ -14,7 +14,7 @@ describe('bench CPU split', () => {
     expect(cpuMsPer(before, after, 0).worker).toBe(2000);
   });
 
-  it('samples this process and the machine, and finds no server it did not start', () => {
+  it('samples this process and the machine', () => {
     const a = sampleCpu({ workerPids: [process.pid] });
     let x = 0;
     for (let i = 0; i < 3e6; i++) x += Math.sqrt(i);
@@ -23,8 +23,24 @@ describe('bench CPU split', () => {
     expect(b.bench).toBeGreaterThan(a.bench);
     expect(b.worker).toBeGreaterThanOrEqual(a.worker);
     expect(b.machine).toBeGreaterThanOrEqual(a.machine);
-    // jest started no Temporal server or PostgreSQL as its descendants
-    expect(b.temporal).toBe(0);
-    expect(b.postgres).toBe(0);
+  });
+
+  it("counts the servers the run started (its descendants), not another run's", () => {
+    // stat fields from field 3 (state): fields[1] is the ppid, [11..14] utime, stime, cutime, cstime in ticks
+    const proc = (comm: string, ppid: number, ticks: [number, number, number, number]): ProcEntry => {
+      const fields = ['S', String(ppid), ...Array.from({ length: 9 }, () => '0'), ...ticks.map(String)];
+      return { comm, ppid, fields };
+    };
+    const procs = new Map<number, ProcEntry>([
+      [100, proc('node', 1, [0, 0, 0, 0])], // the bench
+      [101, proc('temporal', 100, [300, 100, 0, 0])], // its dev server: 4 s
+      [102, proc('postgres', 100, [100, 0, 50, 50])], // its postmaster, with reaped backends: 2 s
+      [103, proc('postgres', 102, [50, 50, 0, 0])], // a live backend: 1 s
+      [104, proc('node', 100, [200, 0, 0, 0])], // our worker: 2 s
+      [105, proc('node', 100, [100, 0, 0, 0])], // our API: 1 s
+      [200, proc('temporal', 1, [9999, 0, 0, 0])], // another test run's servers
+      [201, proc('postgres', 1, [9999, 0, 0, 0])],
+    ]);
+    expect(attributeProcesses(procs, 100, { workerPids: [104], apiPid: 105 })).toEqual({ worker: 2, api: 1, temporal: 4, postgres: 3 });
   });
 });

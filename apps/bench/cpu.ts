@@ -51,28 +51,46 @@ export function machineBusySeconds(procStat: string): number {
  * `bench` is this process (drivers, and the baselines' in-process workers); `machine` every process, busy time.
  */
 export function sampleCpu(sources: CpuSources): CpuSample {
-  const sample: CpuSample = { worker: 0, api: 0, temporal: 0, postgres: 0, bench: 0, machine: 0 };
-  const procs = new Map<number, { comm: string; ppid: number; fields: string[] }>();
+  const procs = new Map<number, ProcEntry>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const s = statFields(entry);
-    if (s) procs.set(Number(entry), { ...s, ppid: Number(s.fields[1]) });
+    if (s) procs.set(Number(entry), { comm: s.comm, ppid: Number(s.fields[1]), fields: s.fields });
   }
+  const own = process.cpuUsage();
+  return {
+    ...attributeProcesses(procs, process.pid, sources),
+    bench: (own.user + own.system) / 1e6,
+    machine: machineBusySeconds(readFileSync('/proc/stat', 'utf8')),
+  };
+}
+
+/** One process of /proc: its command name, parent and stat fields 3… (fields[1] is the ppid). */
+export interface ProcEntry {
+  comm: string;
+  ppid: number;
+  fields: string[];
+}
+
+/** The worker, API, Temporal and PostgreSQL parts of a process table (sampleCpu): servers only as `root`'s descendants. */
+export function attributeProcesses(
+  procs: ReadonlyMap<number, ProcEntry>,
+  root: number,
+  sources: CpuSources,
+): Pick<CpuSample, 'worker' | 'api' | 'temporal' | 'postgres'> {
+  const out = { worker: 0, api: 0, temporal: 0, postgres: 0 };
   const descends = (pid: number): boolean => {
     for (let p = procs.get(pid)?.ppid, hops = 0; p !== undefined && p > 0 && hops < 64; p = procs.get(p)?.ppid, hops++)
-      if (p === process.pid) return true;
+      if (p === root) return true;
     return false;
   };
   for (const [pid, s] of procs) {
-    if (sources.workerPids.includes(pid)) sample.worker += processSeconds(s.fields);
-    else if (pid === sources.apiPid) sample.api += processSeconds(s.fields);
+    if (sources.workerPids.includes(pid)) out.worker += processSeconds(s.fields);
+    else if (pid === sources.apiPid) out.api += processSeconds(s.fields);
     else if ((s.comm === 'temporal' || s.comm === 'postgres') && descends(pid))
-      sample[s.comm] += processSeconds(s.fields, s.comm === 'postgres');
+      out[s.comm] += processSeconds(s.fields, s.comm === 'postgres');
   }
-  const own = process.cpuUsage();
-  sample.bench = (own.user + own.system) / 1e6;
-  sample.machine = machineBusySeconds(readFileSync('/proc/stat', 'utf8'));
-  return sample;
+  return out;
 }
 
 /** CPU milliseconds per unit of work (e.g. per update) of each part between two samples. */
