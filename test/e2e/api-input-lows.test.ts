@@ -18,6 +18,12 @@ interface OpenApiDoc {
 }
 
 const errorsOf = (body: { errors?: FieldError[] }) => body.errors ?? [];
+/** `levels` objects nested under keys of 2,900 characters (the trial's 96 KB body). */
+const nested = (levels: number): Record<string, unknown> => {
+  let v: Record<string, unknown> = { leaf: 1 };
+  for (let i = 0; i < levels; i++) v = { ['k'.repeat(2900)]: v };
+  return v;
+};
 const errorAt = (body: { errors?: FieldError[] }, field: string) => errorsOf(body).filter((e) => e.field === field);
 
 describe('input faults of the new-user trial, by kind', () => {
@@ -311,6 +317,16 @@ describe('input faults of the new-user trial, by kind', () => {
           'unknown body field',
           () => post('/api/delegations/check', users.tokens.organizer, { ...canonicalSubmission(users.unit), [long]: 1 }),
         ],
+        // Field paths built from the client's own keys (new-user trial: a step's free-form data key of 5,000
+        // characters came back whole in `field`, 33 levels of long keys as a 90 KB path).
+        [
+          'free-form data key',
+          () => post(`/api/delegations/${caseId}/steps/A09/complete`, users.tokens.organizer, { data: { [`${long}\u0000`]: 1 } }),
+        ],
+        [
+          'nested free-form data keys',
+          () => post(`/api/delegations/${caseId}/steps/A09/complete`, users.tokens.organizer, { data: nested(33) }),
+        ],
         ['unknown query name', () => get(`/api/catalog?${long}=1`, users.tokens.organizer)],
         ['unknown query name with filters', () => get(`/api/delegations?${long}=1`)],
         ['on behalf of', () => post(`/api/delegations/${randomUUID()}/steps/A02/complete`, users.tokens.organizer, { onBehalfOf: long })],
@@ -334,6 +350,13 @@ describe('input faults of the new-user trial, by kind', () => {
         answers.push([what, res.status < 500, JSON.stringify(res.body).includes('k'.repeat(65))]);
       }
       expect(answers).toEqual(probes.map(([what]) => [what, true, false]));
+      const dataKey = await post(`/api/delegations/${caseId}/steps/A09/complete`, users.tokens.organizer, {
+        data: { [`${long}\u0000`]: 1 },
+      }).expect(400);
+      expect(errorsOf(dataKey.body).map((e) => [e.field, e.rule])).toEqual([[`data.${bounded}`, 'text-control']]);
+      const deep = await post(`/api/delegations/${caseId}/steps/A09/complete`, users.tokens.organizer, { data: nested(33) }).expect(400);
+      expect(errorsOf(deep.body).map((e) => e.rule)).toEqual(['max-depth']);
+      expect(errorsOf(deep.body)[0]!.field).toBe(['data', ...Array.from({ length: 31 }, () => bounded)].join('.'));
       const field = errorsOf((await get(`/api/catalog?${long}=1`, users.tokens.organizer)).body);
       expect(field).toEqual([
         { field: `query.${bounded}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${bounded}"` } },

@@ -1,4 +1,4 @@
-import { ECHO_MAX, echo } from './echo';
+import { ECHO_MAX, echo, echoPath } from './echo';
 
 describe('echo: a client value repeated in a refusal, bounded', () => {
   it('keeps a short value whole', () => {
@@ -14,5 +14,13 @@ describe('echo: a client value repeated in a refusal, bounded', () => {
     const out = echo('😀'.repeat(100));
     expect(Array.from(out)).toHaveLength(65);
     expect(out).toBe(`${'😀'.repeat(64)}…`);
+  });
+});
+
+describe('echoPath: a field path built from client keys, bounded segment by segment', () => {
+  it("keeps the API's own paths whole and cuts each long segment", () => {
+    expect(echoPath('members[1].passport.number')).toBe('members[1].passport.number');
+    expect(echoPath(`data.${'k'.repeat(5000)}`)).toBe(`data.${'k'.repeat(64)}…`);
+    expect(echoPath(`data.${'k'.repeat(100)}.${'j'.repeat(100)}[2]`)).toBe(`data.${'k'.repeat(64)}….${'j'.repeat(64)}…`);
   });
 });

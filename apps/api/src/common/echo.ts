@@ -12,3 +12,13 @@ export function echo(value: unknown): string {
   const points = Array.from(s);
   return points.length <= ECHO_MAX ? s : `${points.slice(0, ECHO_MAX).join('')}…`;
 }
+
+/**
+ * A field path as a refusal names it (`data.<key>.<key>`, `members[1].passport.number`): each dot-separated segment
+ * bounded by echo(), so a path built from client keys (a step's free-form `data`, up to MAX_JSON_DEPTH levels) never
+ * repeats them whole (new-user trial: a 5,000-character key came back in `field`, and 33 levels of 2,900-character
+ * keys as a 90 KB path). Paths of the API's own names are shorter than ECHO_MAX per segment and pass unchanged.
+ */
+export function echoPath(field: string): string {
+  return field.length <= ECHO_MAX ? field : field.split('.').map(echo).join('.');
+}

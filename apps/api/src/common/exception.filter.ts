@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { echoPath } from './echo';
 import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS } from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
@@ -72,8 +73,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message: exception.label,
         ...(requestId ? { requestId } : {}),
         ...(exception.extras.stepKey ? { stepKey: exception.extras.stepKey } : {}),
-        ...(exception.extras.errors ? { errors: exception.extras.errors } : {}),
-        ...(exception.extras.violations ? { violations: exception.extras.violations } : {}),
+        // Field paths may be built from the client's own keys: bounded here, the one place errors become HTTP.
+        ...(exception.extras.errors ? { errors: exception.extras.errors.map((e) => ({ ...e, field: echoPath(e.field) })) } : {}),
+        ...(exception.extras.violations
+          ? { violations: exception.extras.violations.map((v) => (v.field ? { ...v, field: echoPath(v.field) } : v)) }
+          : {}),
       };
     }
     if (isDatabaseUnavailable(exception)) {
