@@ -419,11 +419,11 @@ describe('APEC cards over the API (issue 17)', () => {
     expect(own.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
     const one = (await request(http).get(`/api/registries/people/${ent.unit}-p1`).set(clerk).expect(200)).body;
     expect(one).toMatchObject({ personId: `${ent.unit}-p1`, name: '李四' });
-    // Another unit's people: 403 as the other registries answer; an unknown person 404.
+    // Another unit's roster: 403 as the other registries answer; another unit's person answers as an unknown one (404).
     expect((await request(http).get('/api/registries/people').query({ unit: gov.unit }).set(clerk).expect(403)).body.code).toBe(
       'CASE_OUT_OF_SCOPE',
     );
-    await request(http).get(`/api/registries/people/${gov.unit}-p1`).set(clerk).expect(403);
+    await request(http).get(`/api/registries/people/${gov.unit}-p1`).set(clerk).expect(404);
     await request(http).get(`/api/registries/people/${ent.unit}-nobody`).set(clerk).expect(404);
     // The roster opens no write: the personnel office keeps it.
     await request(http)

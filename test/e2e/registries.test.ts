@@ -192,7 +192,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
         (p: { personId: string }) => p.personId,
       ),
     ).toEqual([personId]);
-    await request(http).get(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).expect(403);
+    // Another unit's person answers as no person at all (new-user trial: 403 against 404 told which ids exist).
+    const theirs = await request(http).get(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).expect(404);
+    const nobody = await request(http).get(`/api/registries/people/${personId}-nobody`).set(bearer(other.tokens.personnel)).expect(404);
+    expect(theirs.body.code).toBe(nobody.body.code);
+    expect(theirs.body.message).toEqual({ zh: `花名册中没有 ${personId}`, en: `No person ${personId} on a roster` });
     await request(http).get('/api/registries/people').query({ unit }).set(bearer(other.tokens.secrecy)).expect(403);
     await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens['fao-reviewer'])).expect(200);
     // The ledger: a passport expiring within 6 months of return, so a new one is needed (C02-C05).

@@ -188,10 +188,14 @@ export class RegistriesService {
     return { items: await this.repo.people({ unit: u }) };
   }
 
+  /**
+   * A person on a roster the caller may read; one on another unit's roster answers exactly as one on none (404), so
+   * the answer does not tell another unit's staff whether an id exists (new-user trial: 403 for another unit's person,
+   * 404 for an unknown id, was an oracle). The submission's `registered-person` refusal hides it the same way.
+   */
   async getPerson(user: AuthUser, personId: string) {
     const p = await this.repo.person(personId);
-    if (!p) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
-    this.assertRosterScope(user, p.unit);
+    if (!p || !mayReadRoster(user, p.unit)) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
     return { ...p, passports: await this.passportsView(await this.repo.passports({ holders: [personId] })) };
   }
 
@@ -222,8 +226,8 @@ export class RegistriesService {
   async setClassifiedAccess(user: AuthUser, personId: string, body: unknown) {
     const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
     const p = await this.repo.person(personId);
-    if (!p) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
-    if (p.unit !== user.unit) throw outOfScope();
+    // Another unit's person answers as no person (getPerson).
+    if (!p || p.unit !== user.unit) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
     return (await this.repo.setClassifiedAccess(personId, classifiedAccess, actorOf(user)))!;
   }
 
@@ -244,9 +248,10 @@ export class RegistriesService {
 
   async getPassport(user: AuthUser, number: string) {
     const p = await this.repo.passport(number);
-    if (!p) throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
-    const holder = await this.repo.person(p.holder);
-    if (!seesAllUnits(user) && holder?.unit !== user.unit) throw outOfScope();
+    const holder = p ? await this.repo.person(p.holder) : null;
+    // Another unit's passport answers as none (getPerson): the answer says nothing of numbers out of reach.
+    if (!p || (!seesAllUnits(user) && holder?.unit !== user.unit))
+      throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
     return { ...(await this.passportsView([p]))[0]!, history: await this.repo.passportHistory(number) };
   }
 
