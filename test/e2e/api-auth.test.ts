@@ -119,6 +119,17 @@ describe('sign-in, tokens, request ids and metrics', () => {
         role: 'organizer',
       });
       expect(typeof entry.durationMs).toBe('number');
+      // A person id in the path is personal data: logged by its template name (new-user trial: in clear).
+      await request(verbose.getHttpServer())
+        .get('/api/registries/people/P-secret-001')
+        .set('X-Request-Id', 'log-check-2')
+        .set(bearer(users.tokens.personnel))
+        .expect(404);
+      await new Promise((r) => setImmediate(r));
+      const all = write.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('{'));
+      const roster = all.map((l) => JSON.parse(l)).find((e) => e.requestId === 'log-check-2' && e.msg === 'request');
+      expect(roster).toMatchObject({ route: '/api/registries/people/:personId', path: '/api/registries/people/:personId', status: 404 });
+      expect(all.join('\n')).not.toContain('P-secret-001');
     } finally {
       write.mockRestore();
       await verbose.close();

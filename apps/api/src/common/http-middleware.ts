@@ -13,6 +13,29 @@ export function routeLabel(req: Request): string {
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unmatched';
 }
 
+/**
+ * Path parameters that hold personal data (docs/security.md: person ids, passport and card numbers): the access log
+ * writes their template name instead (`/api/registries/people/:personId`), as it masks numbers elsewhere.
+ */
+const PERSONAL_PARAMS: ReadonlySet<string> = new Set(['personId', 'number']);
+/** Characters of a request path the access log keeps (a 16 KB path made a 16 KB line). */
+const LOGGED_PATH_MAX = 512;
+
+/**
+ * The request path as the access log writes it: personal path parameters replaced by their template name (aligned
+ * segment by segment with the matched route), and at most LOGGED_PATH_MAX characters.
+ */
+export function loggedPath(originalUrl: string, route: string): string {
+  const path = originalUrl.split('?')[0]!;
+  const actual = path.split('/');
+  const template = route.split('/');
+  const masked =
+    route !== 'unmatched' && template.length === actual.length
+      ? actual.map((seg, i) => (template[i]!.startsWith(':') && PERSONAL_PARAMS.has(template[i]!.slice(1)) ? template[i]! : seg)).join('/')
+      : path;
+  return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
+}
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
@@ -82,7 +105,7 @@ export function httpMiddleware(logger: JsonLogger, metrics: MetricsService) {
         logger.event(res.statusCode >= 500 ? 'error' : 'log', 'request', {
           method: req.method,
           route,
-          path: req.originalUrl.split('?')[0],
+          path: loggedPath(req.originalUrl, route),
           status: res.statusCode,
           durationMs: Math.round(seconds * 1000),
           ...(ctx.userId ? { user: ctx.userId, role: ctx.role } : {}),
