@@ -191,6 +191,16 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       expect(r.body.message.zh).toBeTruthy();
       expect(r.body.message.en).toBeTruthy();
     }
+    // The malformed step key is refused in words, not by zod's regular expression (new-user trial: the English read
+    // "Invalid string: must match pattern /^[A-Z][0-9]{2}…/").
+    const malformed = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'ZZZ' }, letter);
+    expect(malformed.body.errors).toEqual([
+      {
+        field: 'stepKey',
+        rule: 'format',
+        message: { zh: '应为步骤实例编号，如 A03:US', en: 'Expected a step instance key, e.g. A03:US' },
+      },
+    ]);
     // A step the case does not have: the workflow refuses, and the stored file is deleted again.
     const unknownStep = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'Z99' }, letter);
     expect(unknownStep.status).toBe(404);
