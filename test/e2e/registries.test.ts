@@ -196,7 +196,12 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const theirs = await request(http).get(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).expect(404);
     const nobody = await request(http).get(`/api/registries/people/${personId}-nobody`).set(bearer(other.tokens.personnel)).expect(404);
     expect(theirs.body.code).toBe(nobody.body.code);
-    expect(theirs.body.message).toEqual({ zh: `花名册中没有 ${personId}`, en: `No person ${personId} on a roster` });
+    expect(theirs.body.message).toEqual(nobody.body.message);
+    expect(theirs.body.message).toEqual({
+      zh: '花名册中没有此人员，或不在您可查看的范围内',
+      en: 'No such person on a roster you may read',
+    });
+    expect(JSON.stringify(theirs.body)).not.toContain(personId);
     await request(http).get('/api/registries/people').query({ unit }).set(bearer(other.tokens.secrecy)).expect(403);
     await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens['fao-reviewer'])).expect(200);
     // The ledger: a passport expiring within 6 months of return, so a new one is needed (C02-C05).

@@ -57,6 +57,13 @@ import {
   year as YearSchema,
 } from './schemas';
 
+/**
+ * A person id the caller may not read, or none: one answer for both, without the id (a person id is personal data, and
+ * repeating it would say nothing the caller lacks while the masking walk counts it as shown).
+ */
+const noPersonInReach = () =>
+  domainError('NOT_FOUND', '花名册中没有此人员，或不在您可查看的范围内', 'No such person on a roster you may read');
+
 const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
@@ -195,7 +202,7 @@ export class RegistriesService {
    */
   async getPerson(user: AuthUser, personId: string) {
     const p = await this.repo.person(personId);
-    if (!p || !mayReadRoster(user, p.unit)) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
+    if (!p || !mayReadRoster(user, p.unit)) throw noPersonInReach();
     return { ...p, passports: await this.passportsView(await this.repo.passports({ holders: [personId] })) };
   }
 
@@ -227,7 +234,7 @@ export class RegistriesService {
     const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
     const p = await this.repo.person(personId);
     // Another unit's person answers as no person (getPerson).
-    if (!p || p.unit !== user.unit) throw notFound(`花名册中没有 ${echo(personId)}`, `No person ${echo(personId)} on a roster`);
+    if (!p || p.unit !== user.unit) throw noPersonInReach();
     return (await this.repo.setClassifiedAccess(personId, classifiedAccess, actorOf(user)))!;
   }
 
