@@ -21,6 +21,9 @@ describe('echoPath: a field path built from client keys, bounded segment by segm
   it("keeps the API's own paths whole and cuts each long segment", () => {
     expect(echoPath('members[1].passport.number')).toBe('members[1].passport.number');
     expect(echoPath(`data.${'k'.repeat(5000)}`)).toBe(`data.${'k'.repeat(64)}…`);
-    expect(echoPath(`data.${'k'.repeat(100)}.${'j'.repeat(100)}[2]`)).toBe(`data.${'k'.repeat(64)}….${'j'.repeat(64)}…`);
+    expect(echoPath(`data.${'k'.repeat(100)}.${'j'.repeat(100)}[2]`)).toBe(`data.${'k'.repeat(64)}….${'j'.repeat(64)}…[2]`);
+    // A deep array path is the API's own shape: kept whole.
+    const deep = `data.a${'[0]'.repeat(40)}`;
+    expect(echoPath(deep)).toBe(deep);
   });
 });
