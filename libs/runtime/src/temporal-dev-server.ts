@@ -46,6 +46,28 @@ export interface RunningTemporal {
  * readiness probe below would answer from that other server and the system would silently use it.
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<RunningTemporal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      // A port the server binds besides ours (the CLI's own random picks) or one checked free a moment before can be
+      // taken by another process between the check and the bind (fresh-clone CI: "bind: address already in use" on
+      // a port nobody configured): start again; a port that stays taken is refused by assertPortFree, naming who holds it.
+      if (attempt >= START_ATTEMPTS || !(err instanceof Error) || !PORT_RACE.test(err.message) || !err.message.includes(EXITED_EARLY))
+        throw err;
+      options.onLog?.(
+        `Temporal dev server: a port was taken while it started (attempt ${attempt} of ${START_ATTEMPTS}); starting it again`,
+      );
+    }
+  }
+}
+
+/** How often a start that lost a port race is tried. */
+const START_ATTEMPTS = 3;
+const PORT_RACE = /bind: address already in use/;
+const EXITED_EARLY = 'before it answered on';
+
+async function startOnce(options: TemporalDevServerOptions): Promise<RunningTemporal> {
   const ip = options.ip ?? '127.0.0.1';
   await assertPortFree(options.port, 'TEMPORAL_PORT', ip);
   if (options.uiPort) await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT', ip);
@@ -96,7 +118,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exited) {
-      throw new Error(`Temporal dev server ${exited} before it answered on ${address}. Its output:\n${output()}`);
+      throw new Error(`Temporal dev server ${exited} ${EXITED_EARLY} ${address}. Its output:\n${output()}`);
     }
     // Only our own server counts: an answer while it has already exited came from someone else.
     if ((await answers(address, options.namespace)) && !exited) break;
