@@ -5,12 +5,15 @@ import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
 import { FORMAT_ZH } from './zod-text';
 
-/** `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']; a client's long key bounded (echo). */
+/**
+ * `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. A client's long key is bounded where the
+ * refusal is written (echoPath in the exception filter), like every other field path.
+ */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${echo(String(p))}` : echo(String(p));
+    else out += out ? `.${String(p)}` : String(p);
   }
   return out || '(body)';
 }
