@@ -238,4 +238,124 @@ describe('board and inbox queries against their plain-SQL specification', () => 
     const atRisk = await board.atRisk(40, { period: 'departure' });
     expect(atRisk.rows.map((r) => r.case_id)).toEqual((await plain(`c.status = 'open' AND c.at_risk`)).map((r) => r.case_id));
   });
+
+  describe('case counts (case_counts, kept by triggers on cases) against a GROUP BY of cases', () => {
+    /** The counts as the board read them before case_counts: one GROUP BY over the cases the filter selects. */
+    async function plainCounts(filter: BoardFilter) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.unit) where.push(`c.unit = $${params.push(filter.unit)}`);
+      if (filter.process === 'apec-card') where.push(`c.definition_version = ANY($${params.push(['apec-2027.1'])})`);
+      if (filter.from) where.push(`c.departure_date >= $${params.push(filter.from)}::date`);
+      const rows: Array<{ status: string; phase: string; n: number }> = await db.query(
+        `SELECT c.status, c.phase, count(*)::int AS n FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          GROUP BY 1, 2`,
+        params,
+      );
+      return sorted(rows);
+    }
+    const sorted = <T extends { status: string; phase: string }>(rows: T[]) =>
+      [...rows].sort((a, b) => `${a.status}/${a.phase}`.localeCompare(`${b.status}/${b.phase}`));
+    const filters: BoardFilter[] = [
+      { period: 'departure' },
+      { period: 'departure', unit: 'u1' },
+      { period: 'departure', process: 'apec-card' },
+      { period: 'departure', unit: 'u3', process: 'apec-card' },
+      { period: 'departure', from: '2027-03-04' },
+    ];
+    async function expectCountsAsPlain() {
+      for (const f of filters) expect(sorted(await board.counts(f))).toEqual(await plainCounts(f));
+    }
+    const deltaRows = async () => Number((await db.query('SELECT count(*) AS n FROM case_counts'))[0].n);
+
+    it('agree after inserts, upserts that insert and update at once, key changes, unrelated updates and deletes', async () => {
+      await expectCountsAsPlain();
+      expect((await board.counts({ period: 'departure' })).reduce((n, r) => n + r.n, 0)).toBe(CASES);
+      // One statement inserting 20 cases (apec-card, unit u3) and, on conflict, closing 30 existing ones.
+      await db.query(
+        `INSERT INTO cases (case_id, workflow_id, title, unit, purpose, status, phase, departure_date, return_date,
+                            countries, member_count, at_risk, submitted_at, submitted_by, definition_version, last_seq, updated_at)
+         SELECT 'k' || g, 'k' || g, 'k', 'u3', 'business', 'open', 'passport', date '2027-03-05', date '2027-04-01', '{JP}', 1,
+                false, now(), 'someone', 'apec-2027.1', 1, now() FROM generate_series(1, 20) g
+         UNION ALL
+         SELECT case_id, workflow_id, title, unit, purpose, 'withdrawn', 'closed', departure_date, return_date, countries,
+                member_count, false, submitted_at, submitted_by, definition_version, 2, now() FROM cases WHERE case_id LIKE 'c00%' AND status = 'open'
+         ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, phase = EXCLUDED.phase`,
+      );
+      await expectCountsAsPlain();
+      // A case moving unit and phase; then an update of no counted column appends no row.
+      await db.query(`UPDATE cases SET unit = 'u0', phase = 'visa' WHERE case_id IN ('k1', 'k2', 'c0101')`);
+      await expectCountsAsPlain();
+      const before = await deltaRows();
+      await db.query(`UPDATE cases SET slack_wd = slack_wd + 1, title = title || '.'`);
+      expect(await deltaRows()).toBe(before);
+      await db.query(`DELETE FROM cases WHERE case_id IN ('k3', 'k4', 'c0102', 'c0105')`);
+      await expectCountsAsPlain();
+    });
+
+    it('fold into one row per key, with deltas appended during two compactions at once', async () => {
+      // Two compactions and 40 single-case key changes (each its own statement) interleaved on the pool's connections.
+      await Promise.all([
+        board.compactCaseCounts(),
+        ...Array.from({ length: 40 }, (_, i) =>
+          db.query(`UPDATE cases SET status = CASE status WHEN 'open' THEN 'departed' ELSE 'open' END WHERE case_id = $1`, [
+            `c${String(200 + i).padStart(4, '0')}`,
+          ]),
+        ),
+        board.compactCaseCounts(),
+      ]);
+      await expectCountsAsPlain();
+      await board.compactCaseCounts();
+      const keys = Number(
+        (await db.query('SELECT count(*) AS n FROM (SELECT DISTINCT unit, status, phase, definition_version FROM cases) k'))[0].n,
+      );
+      expect(await deltaRows()).toBe(keys);
+      await expectCountsAsPlain();
+    });
+
+    it('count each delta once when a compaction waits for another (two API instances) while a case changes key', async () => {
+      const [r1, r2] = [db.createQueryRunner(), db.createQueryRunner()];
+      const on = (r: typeof r1) => new BoardRepository({ query: (sql: string, params?: unknown[]) => r.query(sql, params) } as DataSource);
+      try {
+        await r1.startTransaction();
+        expect(await on(r1).compactCaseCounts()).toBeGreaterThan(0);
+        await db.query(`UPDATE cases SET phase = 'passport' WHERE case_id = 'c0301'`);
+        await r2.startTransaction();
+        const second = on(r2).compactCaseCounts(); // waits for r1's deleted rows
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await r1.commitTransaction();
+        expect(await second).toBe(2); // only the UPDATE's −1 and +1: r1's rows were folded by r1
+        await r2.commitTransaction();
+      } finally {
+        for (const r of [r1, r2]) {
+          if (r.isTransactionActive) await r.rollbackTransaction();
+          await r.release();
+        }
+      }
+      await expectCountsAsPlain();
+    });
+
+    it('are emptied by a TRUNCATE of cases and rebuilt from the cases by the migration', async () => {
+      const runner = db.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await runner.query('TRUNCATE cases CASCADE');
+        expect(Number((await runner.query('SELECT count(*) AS n FROM case_counts'))[0].n)).toBe(0);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      await expectCountsAsPlain();
+      // The migration's down, then its up on the cases there: its first count is the cases'.
+      const migration = db.migrations.find((m) => m.name?.startsWith('CaseCounts'))!;
+      const qr = db.createQueryRunner();
+      try {
+        await migration.down(qr);
+        await migration.up(qr);
+      } finally {
+        await qr.release();
+      }
+      await expectCountsAsPlain();
+    });
+  });
 });

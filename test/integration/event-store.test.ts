@@ -348,13 +348,17 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
       `INSERT INTO cases SELECT (jsonb_populate_record(c, '{"case_id": "forged-case"}')).* FROM cases c WHERE c.case_id = $1`,
       [first!.caseId],
     );
+    // The board's counts off by two for a key no case has.
+    await ds.query(
+      `INSERT INTO case_counts (unit, status, phase, definition_version, n) VALUES ('forged-unit', 'open', 'review', 'v1', 2)`,
+    );
     const [live] = (await ds.query('SELECT slack_wd FROM cases WHERE case_id = $1', [second!.caseId])) as Array<{ slack_wd: number }>;
     expect(live!.slack_wd).toBe(99.5);
 
     const out = await projectionsCommand(['--verify'], db.url);
     expect(out.code).toBe(1);
     const diffs = out.stdout.split('\n').filter((l) => l.startsWith('DIFF '));
-    expect(diffs).toHaveLength(5);
+    expect(diffs).toHaveLength(6);
     expect(diffs).toEqual(
       expect.arrayContaining([
         `DIFF case_steps case_id=${first!.caseId} step_key=B07 status: live "awaiting" ≠ rebuilt "done"`,
@@ -364,9 +368,10 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
         expect.stringMatching(new RegExp(`^DIFF cases case_id=${second!.caseId} slack_wd: live 99.5 ≠ rebuilt -?\\d+(\\.\\d+)?$`)),
         `DIFF notifications id=${note!.id}: missing from the live table (the events give this row)`,
         'DIFF cases case_id=forged-case: in the live table but not derivable from the events',
+        'DIFF case_counts unit=forged-unit status=open phase=review definition_version=v1 n: live 2 ≠ rebuilt 0',
       ]),
     );
-    expect(out.stdout).toMatch(/: 5 difference\(s\)\n$/);
+    expect(out.stdout).toMatch(/: 6 difference\(s\)\n$/);
 
     const repaired = await rebuildReadModels(ds);
     expect(repaired.rows.cases).toBe(4);

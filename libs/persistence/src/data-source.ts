@@ -1,6 +1,13 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { CaseEventEntity } from './entities/case-event.entity';
-import { ApprovalDocumentEntity, CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
+import {
+  ApprovalDocumentEntity,
+  CaseCountEntity,
+  CaseEntity,
+  CaseStepEntity,
+  MemberTripEntity,
+  NotificationEntity,
+} from './entities/read-models.entity';
 import { MIGRATIONS } from './migrations';
 import { IdempotencyRecordEntity, UserEntity } from './entities/api.entity';
 import { REGISTRY_ENTITIES } from './entities/registries.entity';
@@ -15,6 +22,7 @@ import { WorkerHeartbeatEntity } from './entities/worker-heartbeat.entity';
 export const ENTITIES = [
   CaseEventEntity,
   CaseEntity,
+  CaseCountEntity,
   CaseStepEntity,
   NotificationEntity,
   MemberTripEntity,

@@ -42,6 +42,12 @@ export const DISTRIBUTION_BANDS: ReadonlyArray<readonly [number, number | null]>
   [91, null],
 ];
 
+/**
+ * How often the API folds case_counts' deltas (a few per case transition) into one row per key: the board's counts
+ * read the deltas since, so this bounds them to a minute of transitions.
+ */
+const COUNTS_COMPACT_MS = 60_000;
+
 /** Filtered slices whose analytics are kept (a Map in insertion order: the oldest goes first). */
 const FILTERED_CACHE_SIZE = 100;
 export { isFiltered };
@@ -82,6 +88,7 @@ export interface DashboardAnalytics {
 export class DashboardService implements OnApplicationBootstrap, OnApplicationShutdown {
   private cached?: { value: DashboardAnalytics; at: number };
   private refreshing?: Promise<DashboardAnalytics>;
+  private compactTimer?: NodeJS.Timeout;
   private readonly filteredCache = new Map<string, { value: Promise<DashboardAnalytics>; at: number }>();
 
   constructor(
@@ -138,8 +145,17 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     };
   }
 
-  /** Computes the analytics in the background at start, so the first manager after a deploy does not wait for them. */
+  /**
+   * Computes the analytics in the background at start, so the first manager after a deploy does not wait for them,
+   * and folds the board's case counts (case_counts' deltas) now and every COUNTS_COMPACT_MS after.
+   */
   onApplicationBootstrap(): void {
+    const compact = () =>
+      this.repo
+        .compactCaseCounts()
+        .catch((err: unknown) => this.logger.event('warn', 'case counts compaction failed', { error: String(err) }));
+    void compact();
+    this.compactTimer = setInterval(compact, COUNTS_COMPACT_MS).unref();
     if (this.config.dashboardCacheSeconds === 0) return;
     this.analytics({ period: 'departure' }).catch((err: unknown) =>
       this.logger.event('warn', 'dashboard analytics warm-up failed', { error: String(err) }),
@@ -147,6 +163,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationShutdown(): Promise<unknown> | undefined {
+    clearInterval(this.compactTimer);
     return this.refreshing?.catch(() => undefined);
   }
 

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Read models, projected from case_events in the same transaction as the append (and rebuildable
@@ -290,4 +290,32 @@ export class ApprovalDocumentEntity {
 
   @Column({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
+}
+
+/**
+ * The board's case counts by (unit, status, phase, definition version), kept as signed deltas: triggers on `cases`
+ * (migration CaseCounts) append, per statement, how many rows entered and left each key (+n / −n), so no two
+ * writers ever wait on one counter row. The count of a key is the sum of its rows; `BoardRepository.compactCaseCounts`
+ * folds the rows into one per key now and then. Written by PostgreSQL alone: no code inserts here.
+ */
+@Entity({ name: 'case_counts' })
+export class CaseCountEntity {
+  @PrimaryGeneratedColumn('identity', { name: 'id', type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  @Column({ name: 'status', type: 'varchar', length: 16 })
+  status!: string;
+
+  @Column({ name: 'phase', type: 'varchar', length: 16 })
+  phase!: string;
+
+  @Column({ name: 'definition_version', type: 'varchar', length: 32 })
+  definitionVersion!: string;
+
+  /** Cases that entered the key (positive) or left it (negative). */
+  @Column({ name: 'n', type: 'integer' })
+  n!: number;
 }

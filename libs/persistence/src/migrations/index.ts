@@ -20,6 +20,7 @@ import { ApecRenewalClaims1796003820347 } from './1796003820347-ApecRenewalClaim
 import { BoardIndexes1796034550882 } from './1796034550882-BoardIndexes';
 import { ApecApplicantClaims1796046958479 } from './1796046958479-ApecApplicantClaims';
 import { ApecWhitelistFilingClaims1796048177168 } from './1796048177168-ApecWhitelistFilingClaims';
+import { CaseCounts1796098753783 } from './1796098753783-CaseCounts';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   BoardIndexes1796034550882,
   ApecApplicantClaims1796046958479,
   ApecWhitelistFilingClaims1796048177168,
+  CaseCounts1796098753783,
 ];
