@@ -173,11 +173,11 @@ describe('input faults of the new-user trial, by kind', () => {
 
     it('the year in a registry path: one error naming the bound', async () => {
       const huge = await get('/api/registries/calendars/99999999999999999999', users.tokens['fao-clerk']).expect(400);
-      expect(huge.body.errors).toEqual([{ field: 'year', rule: 'max', message: { zh: '不得大于2100', en: 'Must be at most 2100' } }]);
+      expect(huge.body.errors).toEqual([{ field: 'path.year', rule: 'max', message: { zh: '不得大于2100', en: 'Must be at most 2100' } }]);
       const small = await get('/api/registries/calendars/-1', users.tokens['fao-clerk']).expect(400);
-      expect(small.body.errors).toEqual([{ field: 'year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } }]);
+      expect(small.body.errors).toEqual([{ field: 'path.year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } }]);
       const text = await get('/api/registries/calendars/abc', users.tokens['fao-clerk']).expect(400);
-      expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['year', 'format']]);
+      expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['path.year', 'format']]);
     });
   });
 

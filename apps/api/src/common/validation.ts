@@ -157,6 +157,20 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
 }
 
 /**
+ * A path parameter parsed like a body field, its refusal naming it `path.<name>` (`path.year`, `path.personId`), as
+ * the text rule (auth.guard.ts) and an undecodable parameter (exception.filter.ts) name it: a body field is bare
+ * (`unit`), a query parameter `query.<name>`, a path parameter `path.<name>`.
+ */
+export function parsePathParam<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
+  return parseOrThrow(schema, value, ['path', name]);
+}
+
+/** Several path parameters at once (`{ role, unit }` of a grant's path), each named `path.<name>`. */
+export function parsePathParams<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.output<S> {
+  return parseOrThrow(schema, params, ['path']);
+}
+
+/**
  * For each issue on a null value: whether the request without that field has no issue at its path (the field
  * is optional). Runs on a refusal only; one re-parse per null.
  */
