@@ -166,7 +166,8 @@ export class RegistriesService {
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const p = parseOrThrow(AnnualPlanSchema, body);
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
-    const plan: AnnualPlan = { unit, year: y, trips: p.trips };
+    // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
+    const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     await this.repo.putPlan(plan, actorOf(user));
     return plan;
   }
