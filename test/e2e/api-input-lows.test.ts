@@ -175,7 +175,9 @@ describe('input faults of the new-user trial, by kind', () => {
       const huge = await get('/api/registries/calendars/99999999999999999999', users.tokens['fao-clerk']).expect(400);
       expect(huge.body.errors).toEqual([{ field: 'path.year', rule: 'max', message: { zh: '不得大于2100', en: 'Must be at most 2100' } }]);
       const small = await get('/api/registries/calendars/-1', users.tokens['fao-clerk']).expect(400);
-      expect(small.body.errors).toEqual([{ field: 'path.year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } }]);
+      expect(small.body.errors).toEqual([
+        { field: 'path.year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } },
+      ]);
       const text = await get('/api/registries/calendars/abc', users.tokens['fao-clerk']).expect(400);
       expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['path.year', 'format']]);
     });
@@ -384,6 +386,37 @@ describe('input faults of the new-user trial, by kind', () => {
       const order = await amend({ departureDate: '2027-03-20' });
       expect(errorsOf(order.body).map((e) => [e.field, e.rule])).toEqual([['changes.returnDate', 'INVALID_DATES']]);
       expect(order.body.violations.map((v: { field: string }) => v.field)).toEqual(['changes.returnDate']);
+    });
+  });
+
+  describe('7. one rule, one refusal: a member listed twice is DUPLICATE_MEMBER at submission and at amendment', () => {
+    it('handed input: the same member twice read DUPLICATE_MEMBER at submission but INVALID_REQUEST unique-ids on changes.members at amendment', async () => {
+      const member = (canonicalSubmission(users.unit).members as object[])[0]!;
+      const refused = await post(
+        '/api/delegations',
+        users.tokens.organizer,
+        canonicalSubmission(users.unit, { members: [member, member] }),
+      ).expect(422);
+      expect(refused.body.code).toBe('RULE_VIOLATION');
+      const fields = errorsOf(refused.body).map((e) => [e.field, e.rule]);
+      expect(fields).toEqual([
+        ['members[1].id', 'DUPLICATE_MEMBER'],
+        ['members[1].passport.number', 'DUPLICATE_MEMBER'],
+      ]);
+
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const amended = await post(`/api/delegations/${submitted.body.caseId as string}/amend`, users.tokens.organizer, {
+        changes: { members: [member, member] },
+      }).expect(422);
+      expect(amended.body.code).toBe('RULE_VIOLATION');
+      // The same errors and violations, each field under `changes.` (the amendment names its fields as sent).
+      expect(errorsOf(amended.body)).toEqual(errorsOf(refused.body).map((e) => ({ ...e, field: `changes.${e.field}` })));
+      expect(amended.body.violations).toEqual(
+        (refused.body.violations as Array<{ field: string }>).map((v) => ({ ...v, field: `changes.${v.field}` })),
+      );
+      // Nothing reached the case: its members are as submitted.
+      const detail = await get(`/api/delegations/${submitted.body.caseId as string}`, users.tokens.organizer).expect(200);
+      expect(detail.body.facts.members).toHaveLength(1);
     });
   });
 });
