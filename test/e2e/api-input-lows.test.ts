@@ -181,6 +181,35 @@ describe('input faults of the new-user trial, by kind', () => {
       const text = await get('/api/registries/calendars/abc', users.tokens['fao-clerk']).expect(400);
       expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['path.year', 'format']]);
     });
+
+    it('every path parameter a service validates is named path.<name>, never bare (it read year, code, personId, username)', async () => {
+      const pathErrors = async (method: 'get' | 'put' | 'delete', url: string, token: string) =>
+        errorsOf((await request(api.http)[method](url).set(bearer(token)).send({}).expect(400)).body).map((e) => [e.field, e.rule]);
+      expect(await pathErrors('put', '/api/registries/units/bad!code', users.tokens['fao-clerk'])).toEqual([['path.code', 'format']]);
+      expect(await pathErrors('put', `/api/registries/units/${users.unit}/plans/1999`, users.tokens.organizer)).toEqual([
+        ['path.year', 'min'],
+      ]);
+      expect(await pathErrors('put', '/api/registries/people/bad!id', users.tokens.personnel)).toEqual([['path.personId', 'format']]);
+      expect(await pathErrors('get', '/api/users/bad!name', users.tokens.admin)).toEqual([['path.username', 'format']]);
+      expect(await pathErrors('delete', `/api/users/${users.usernames.organizer}/grants/nope/bad!unit`, users.tokens.admin)).toEqual([
+        ['path.role', 'enum'],
+        ['path.unit', 'format'],
+      ]);
+      // Every path parameter of every operation of the document, given a value its pattern refuses: whatever the
+      // answer, no field error names a path parameter bare.
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(ops)) {
+          const params = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+          if (params.length === 0 || !['get', 'put', 'post', 'delete'].includes(method)) continue;
+          const url = path.replace(/\{(\w+)\}/g, 'bad!value');
+          const token = path.startsWith('/api/users') ? users.tokens.admin : tokenFor(path);
+          const res = await request(api.http)[method as 'get'](url).set(bearer(token)).send({});
+          const bare = errorsOf(res.body).filter((e) =>
+            params.some((n) => e.field === n || e.field.startsWith(`${n}.`) || e.field.startsWith(`${n}[`)),
+          );
+          expect([method, path, bare]).toEqual([method, path, []]);
+        }
+    });
   });
 
   describe('4. a date not in the form YYYY-MM-DD is one error (format), a form-valid impossible date one (date)', () => {
