@@ -110,6 +110,24 @@ describe('whitelist admission over the API (issue 17)', () => {
     // Not yet a registered enterprise: 422 naming the rule.
     const unregistered = await request(http).post('/api/apec/whitelist/applications').set(clerk).send(figures).expect(422);
     expect(pairs(unregistered.body)).toEqual([['unit', 'enterprise']]);
+    // One rule, one refusal: the card application of the same unregistered enterprise answers the same words
+    // (new-user trial: the whitelist filing kept its own copy of the rule).
+    const card = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .send({ personIds: [`${ent.unit}-p1`], economies: ['JP'], neededBy: addDays(today(), 60) })
+      .expect(422);
+    const { requestId: _a, ...filing } = unregistered.body as Record<string, unknown>;
+    const { requestId: _b, ...applying } = card.body as Record<string, unknown>;
+    expect(applying).toEqual(filing);
+    expect(filing).toMatchObject({
+      code: 'RULE_VIOLATION',
+      message: {
+        zh: `测试企业（${ent.unit}）不是已登记的企业（请外办APEC窗口先登记）`,
+        en: `Test Co. (${ent.unit}) is not a registered enterprise (the APEC desk registers it first)`,
+      },
+      errors: [{ field: 'unit', rule: 'enterprise', message: { zh: '须为已登记的企业', en: 'Must be a registered enterprise' } }],
+    });
     await request(http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
 
     // Bad figures: each field named; the desk may not file.

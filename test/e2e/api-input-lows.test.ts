@@ -173,11 +173,42 @@ describe('input faults of the new-user trial, by kind', () => {
 
     it('the year in a registry path: one error naming the bound', async () => {
       const huge = await get('/api/registries/calendars/99999999999999999999', users.tokens['fao-clerk']).expect(400);
-      expect(huge.body.errors).toEqual([{ field: 'year', rule: 'max', message: { zh: '不得大于2100', en: 'Must be at most 2100' } }]);
+      expect(huge.body.errors).toEqual([{ field: 'path.year', rule: 'max', message: { zh: '不得大于2100', en: 'Must be at most 2100' } }]);
       const small = await get('/api/registries/calendars/-1', users.tokens['fao-clerk']).expect(400);
-      expect(small.body.errors).toEqual([{ field: 'year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } }]);
+      expect(small.body.errors).toEqual([
+        { field: 'path.year', rule: 'min', message: { zh: '不得小于2000', en: 'Must be at least 2000' } },
+      ]);
       const text = await get('/api/registries/calendars/abc', users.tokens['fao-clerk']).expect(400);
-      expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['year', 'format']]);
+      expect(errorsOf(text.body).map((e) => [e.field, e.rule])).toEqual([['path.year', 'format']]);
+    });
+
+    it('every path parameter a service validates is named path.<name>, never bare (it read year, code, personId, username)', async () => {
+      const pathErrors = async (method: 'get' | 'put' | 'delete', url: string, token: string) =>
+        errorsOf((await request(api.http)[method](url).set(bearer(token)).send({}).expect(400)).body).map((e) => [e.field, e.rule]);
+      expect(await pathErrors('put', '/api/registries/units/bad!code', users.tokens['fao-clerk'])).toEqual([['path.code', 'format']]);
+      expect(await pathErrors('put', `/api/registries/units/${users.unit}/plans/1999`, users.tokens.organizer)).toEqual([
+        ['path.year', 'min'],
+      ]);
+      expect(await pathErrors('put', '/api/registries/people/bad!id', users.tokens.personnel)).toEqual([['path.personId', 'format']]);
+      expect(await pathErrors('get', '/api/users/bad!name', users.tokens.admin)).toEqual([['path.username', 'format']]);
+      expect(await pathErrors('delete', `/api/users/${users.usernames.organizer}/grants/nope/bad!unit`, users.tokens.admin)).toEqual([
+        ['path.role', 'enum'],
+        ['path.unit', 'format'],
+      ]);
+      // Every path parameter of every operation of the document, given a value its pattern refuses: whatever the
+      // answer, no field error names a path parameter bare.
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(ops)) {
+          const params = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+          if (params.length === 0 || !['get', 'put', 'post', 'delete'].includes(method)) continue;
+          const url = path.replace(/\{(\w+)\}/g, 'bad!value');
+          const token = path.startsWith('/api/users') ? users.tokens.admin : tokenFor(path);
+          const res = await request(api.http)[method as 'get'](url).set(bearer(token)).send({});
+          const bare = errorsOf(res.body).filter((e) =>
+            params.some((n) => e.field === n || e.field.startsWith(`${n}.`) || e.field.startsWith(`${n}[`)),
+          );
+          expect([method, path, bare]).toEqual([method, path, []]);
+        }
     });
   });
 
@@ -384,6 +415,37 @@ describe('input faults of the new-user trial, by kind', () => {
       const order = await amend({ departureDate: '2027-03-20' });
       expect(errorsOf(order.body).map((e) => [e.field, e.rule])).toEqual([['changes.returnDate', 'INVALID_DATES']]);
       expect(order.body.violations.map((v: { field: string }) => v.field)).toEqual(['changes.returnDate']);
+    });
+  });
+
+  describe('7. one rule, one refusal: a member listed twice is DUPLICATE_MEMBER at submission and at amendment', () => {
+    it('handed input: the same member twice read DUPLICATE_MEMBER at submission but INVALID_REQUEST unique-ids on changes.members at amendment', async () => {
+      const member = (canonicalSubmission(users.unit).members as object[])[0]!;
+      const refused = await post(
+        '/api/delegations',
+        users.tokens.organizer,
+        canonicalSubmission(users.unit, { members: [member, member] }),
+      ).expect(422);
+      expect(refused.body.code).toBe('RULE_VIOLATION');
+      const fields = errorsOf(refused.body).map((e) => [e.field, e.rule]);
+      expect(fields).toEqual([
+        ['members[1].id', 'DUPLICATE_MEMBER'],
+        ['members[1].passport.number', 'DUPLICATE_MEMBER'],
+      ]);
+
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const amended = await post(`/api/delegations/${submitted.body.caseId as string}/amend`, users.tokens.organizer, {
+        changes: { members: [member, member] },
+      }).expect(422);
+      expect(amended.body.code).toBe('RULE_VIOLATION');
+      // The same errors and violations, each field under `changes.` (the amendment names its fields as sent).
+      expect(errorsOf(amended.body)).toEqual(errorsOf(refused.body).map((e) => ({ ...e, field: `changes.${e.field}` })));
+      expect(amended.body.violations).toEqual(
+        (refused.body.violations as Array<{ field: string }>).map((v) => ({ ...v, field: `changes.${v.field}` })),
+      );
+      // Nothing reached the case: its members are as submitted.
+      const detail = await get(`/api/delegations/${submitted.body.caseId as string}`, users.tokens.organizer).expect(200);
+      expect(detail.body.facts.members).toHaveLength(1);
     });
   });
 });

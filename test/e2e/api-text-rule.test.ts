@@ -227,16 +227,23 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
             400,
             'text-control',
           ]);
-          // Bytes that are not UTF-8 (an encoded lone surrogate): the router cannot decode them.
+          // Bytes that are not UTF-8 (an encoded lone surrogate): the router cannot decode them; the route's template
+          // names the parameter (path.<name>, as the text rule does), the refusal's only error.
           const broken = await request(api.http)
             [method as 'get'](path.replace(/\{(\w+)\}/g, (_, name: string) => (name === p.name ? 'a%ED%A0%80' : 'x')))
             .set(bearer(users.tokens.organizer));
-          expect([method, path, p.name, broken.status, textErrorOf(broken.body, 'path')?.rule]).toEqual([
+          expect([method, path, p.name, broken.status, broken.body.errors]).toEqual([
             method,
             path,
             p.name,
             400,
-            'percent-encoding',
+            [
+              {
+                field: `path.${p.name}`,
+                rule: 'percent-encoding',
+                message: { zh: '不是有效的百分号编码 UTF-8 文本', en: 'Not valid percent-encoded UTF-8 text' },
+              },
+            ],
           ]);
           checked++;
         }

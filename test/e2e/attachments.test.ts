@@ -168,6 +168,9 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       ],
       ['unknown kind', upload(tok, caseId, { kind: 'selfie' }, letter), 400, 'kind', 'enum'],
       ['malformed step', upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'a03' }, letter), 400, 'stepKey', 'format'],
+      // multer's limits in our field and rule (new-user trial: LIMIT_FIELD_VALUE, LIMIT_FIELD_COUNT as rule names).
+      ['a kind over 1024 bytes', upload(tok, caseId, { kind: 'k'.repeat(2000) }, letter), 400, 'kind', 'max'],
+      ['too many fields', upload(tok, caseId, { kind: 'other', a: '1', b: '2', c: '3' }, letter), 400, '(body)', 'max-fields'],
       [
         'NUL in the file name',
         upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '邀请函\u0000.pdf' }),
@@ -190,6 +193,16 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       expect({ what, errors: r.body.errors }).toMatchObject({ what, errors: [{ field, rule }] });
       expect(r.body.message.zh).toBeTruthy();
       expect(r.body.message.en).toBeTruthy();
+      // Every message in both languages and in our words, never multer's (e.g. "Field value too long").
+      expect({
+        what,
+        zh: /[\u4e00-\u9fff]/.test(r.body.errors[0].message.zh),
+        multer: /LIMIT_|too long\b/.test(JSON.stringify(r.body)),
+      }).toEqual({
+        what,
+        zh: true,
+        multer: false,
+      });
     }
     // The malformed step key is refused in words, not by zod's regular expression (new-user trial: the English read
     // "Invalid string: must match pattern /^[A-Z][0-9]{2}…/").

@@ -452,6 +452,35 @@ describe('registries (issue 14): units, people, passports in custody, and submis
         },
       })
       .expect(200);
+    // One rule, one refusal: a person listed twice (the same member repeated, or under another member id) is refused
+    // at amendment as at submission, DUPLICATE_MEMBER on the same fields under `changes.` (new-user trial: the
+    // repeated member read INVALID_REQUEST rule unique-ids on changes.members at amendment).
+    for (const repeated of [
+      [
+        { id: 'm1', personId },
+        { id: 'm1', personId },
+      ],
+      [
+        { id: 'm1', personId },
+        { id: 'm2', personId },
+      ],
+    ]) {
+      const atSubmission = await request(http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send({ ...submissionWith(unit, personId), members: repeated })
+        .expect(422);
+      const atAmendment = await request(http)
+        .post(`/api/delegations/${submitted.body.caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: { members: repeated } })
+        .expect(422);
+      expect([atSubmission.body.code, atAmendment.body.code]).toEqual(['RULE_VIOLATION', 'RULE_VIOLATION']);
+      expect(atSubmission.body.errors.length).toBeGreaterThan(0);
+      expect(atAmendment.body.errors).toEqual(
+        atSubmission.body.errors.map((e: { field: string }) => ({ ...e, field: `changes.${e.field}` })),
+      );
+    }
     const pa = await getProgress(api, users.tokens.personnel, submitted.body.caseId);
     const po = await getProgress(api, users.tokens['passport-officer'], submitted.body.caseId);
     expect(pa.facts.members.map((m, i) => [m.personId, m.rank, m.classifiedAccess, po.facts.members[i]!.passport])).toEqual([

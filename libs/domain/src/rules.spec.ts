@@ -1,7 +1,13 @@
 import type { Destination } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
-import { checkMemberFrequency, checkTripRules, DEFAULT_RULES_CONFIG, duplicatePersonViolations } from './rules';
+import {
+  checkMemberFrequency,
+  checkTripRules,
+  DEFAULT_RULES_CONFIG,
+  duplicateMemberIdViolations,
+  duplicatePersonViolations,
+} from './rules';
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code);
 const trip = (departureDate: string, returnDate: string, destinations: Destination[]) =>
@@ -76,6 +82,8 @@ describe('checkTripRules', () => {
     expect(codes(duplicatePersonViolations(samePerson))).toEqual(['DUPLICATE_MEMBER']);
     const sameId = [a!, { ...a! }];
     expect(codes(checkTripRules(makeFacts({ members: sameId })))).toEqual(['DUPLICATE_MEMBER']);
+    // The id rule on its own (the API's check of an amendment's members) is checkTripRules' own.
+    expect(duplicateMemberIdViolations(sameId)).toEqual(checkTripRules(makeFacts({ members: sameId })));
     // Two people of the team, one of them listed twice: one overlap naming each person once.
     const v = checkTripRules(makeFacts({ members: [{ ...a!, personId: 'P-1' }, twin, b!] }));
     expect(codes(v)).toEqual(['LEADERSHIP_TEAM_OVERLAP']);

@@ -146,6 +146,28 @@ export function duplicatePersonViolations(
   return out;
 }
 
+/**
+ * One member id once per delegation (DUPLICATE_MEMBER on `members[i].id`, the second use): part of checkTripRules,
+ * and on its own where only the members are at hand (the API's check of an amendment's `changes.members`, refused
+ * as a submission's members are).
+ */
+export function duplicateMemberIdViolations(members: readonly Pick<Member, 'id' | 'name'>[]): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const ids = new Set<string>();
+  members.forEach((m, i) => {
+    if (ids.has(m.id))
+      out.push({
+        code: 'DUPLICATE_MEMBER',
+        field: `members[${i}].id`,
+        // The member id is what repeats (the same person twice is duplicatePersonViolations).
+        message: { zh: `成员编号 ${m.id} 重复（${m.name}）`, en: `Member id ${m.id} is used twice (${m.name})` },
+        details: { memberId: m.id },
+      });
+    ids.add(m.id);
+  });
+  return out;
+}
+
 /** A passport number as compared: spaces dropped, upper case; empty is none. */
 const passportKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
 
@@ -222,18 +244,7 @@ export function checkTripRules(
       });
   });
 
-  const ids = new Set<string>();
-  members.forEach((m, i) => {
-    if (ids.has(m.id))
-      out.push({
-        code: 'DUPLICATE_MEMBER',
-        field: `members[${i}].id`,
-        // The member id is what repeats (the same person twice is duplicatePersonViolations).
-        message: { zh: `成员编号 ${m.id} 重复（${m.name}）`, en: `Member id ${m.id} is used twice (${m.name})` },
-        details: { memberId: m.id },
-      });
-    ids.add(m.id);
-  });
+  out.push(...duplicateMemberIdViolations(members));
 
   if (members.length > cfg.maxMembers)
     out.push({

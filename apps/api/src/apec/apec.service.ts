@@ -15,7 +15,6 @@ import {
   shanghaiDate,
   PERSON_STATUS_LABELS,
   CARD_STATUS_LABELS,
-  unitLabel,
   type ExitReason,
   type Label,
   type RegisteredUnit,
@@ -42,6 +41,7 @@ import { JsonLogger } from '../common/json-logger';
 import { startCaseWorkflow, storeFirstAnswer } from '../delegations/start-case';
 import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
 import type { Replayable } from '../delegations/delegations.service';
+import { notAnEnterprise } from './enterprise-refusal';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import {
   AdmissionSchema,
@@ -528,18 +528,4 @@ export function economyLabel(code: string): Label {
   const known = countryLabel(code);
   const name = known.zh !== code ? known : HOME_ECONOMIES[code];
   return name ? { zh: `${name.zh}（${code}）`, en: `${name.en} (${code})` } : { zh: `${code}（未知代码）`, en: `${code} (unknown code)` };
-}
-
-/**
- * A unit that is not a registered enterprise, named by its registered name where it has one (`市商务局（commerce）
- * 不是已登记的企业`). NOT_FOUND where the enterprise is the resource; RULE_VIOLATION (field `unit`, rule
- * `enterprise`) where it is the applicant.
- */
-function notAnEnterprise(code: 'NOT_FOUND' | 'RULE_VIOLATION', unit: string, registered: RegisteredUnit | null): DomainError {
-  const named = unitLabel(echo(unit), registered);
-  return domainError(code, `${named.zh}不是已登记的企业`, `${named.en} is not a registered enterprise`, {
-    ...(code === 'RULE_VIOLATION'
-      ? { errors: [fieldError('unit', 'enterprise', '须为已登记的企业', 'Must be a registered enterprise')] }
-      : {}),
-  });
 }

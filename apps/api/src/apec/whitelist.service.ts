@@ -12,7 +12,6 @@ import {
   withinHorizonProblem,
   WHITELIST_STATE_LABELS,
   type WhitelistCriteria,
-  unitLabel,
 } from '@df/domain';
 import { ApecCriteriaRepository, ApecRepository, PendingCriteriaExists, RegistriesRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
@@ -26,6 +25,7 @@ import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations
 import type { Replayable } from '../delegations/delegations.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { deadHolders } from './claims';
+import { notAnEnterprise } from './enterprise-refusal';
 import { AdmissionSchema } from './schemas';
 import { CriteriaSchema } from './whitelist.schemas';
 
@@ -168,17 +168,7 @@ export class WhitelistService {
   /** `caseId`: this filing's own case, which a retry with the same key may find open (it is not another application). */
   private async assertMayFile(unit: string, caseId: string): Promise<void> {
     const e = await this.repo.enterprise(unit);
-    if (!e) {
-      const named = unitLabel(unit, await this.registries.unit(unit));
-      throw domainError(
-        'RULE_VIOLATION',
-        `${named.zh}不是已登记的企业（请外办APEC窗口先登记）`,
-        `${named.en} is not a registered enterprise (the APEC desk registers it first)`,
-        {
-          errors: [{ field: 'unit', rule: 'enterprise', message: { zh: '须为已登记的企业', en: 'Must be a registered enterprise' } }],
-        },
-      );
-    }
+    if (!e) throw notAnEnterprise('RULE_VIOLATION', unit, await this.registries.unit(unit));
     if (e.ownership === 'state')
       throw domainError(
         'RULE_VIOLATION',

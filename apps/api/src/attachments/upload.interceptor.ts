@@ -6,11 +6,15 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { textError } from '@df/domain';
 import { echo } from '../common/echo';
-import { DomainError } from '../common/errors';
+import { DomainError, type FieldError } from '../common/errors';
 import { FILE_NAME_FIELD, tooLarge } from './attachments.service';
 
 /** Multipart fields besides `file`: kind and stepKey (one spare for a client's extra field, refused by the schema). */
 const MAX_FIELDS = 3;
+/** A field's value at most (kind, stepKey are short codes). */
+const FIELD_VALUE_BYTES = 1024;
+/** A field's name at most (multer's default fieldNameSize). */
+const FIELD_NAME_BYTES = 100;
 /** The body's first bytes kept to tell which part header busboy found malformed (the fields and the file's header come first). */
 const HEAD_BYTES = 16 * 1024;
 
@@ -28,6 +32,102 @@ export function malformedHeaderField(head: Buffer): string | undefined {
   return undefined;
 }
 
+/** Every code multer 2 raises (node_modules/multer/lib/multer-error.js; upload.interceptor.spec.ts holds the two equal). */
+export const MULTER_CODES = [
+  'LIMIT_PART_COUNT',
+  'LIMIT_FILE_SIZE',
+  'LIMIT_FILE_COUNT',
+  'LIMIT_FIELD_KEY',
+  'LIMIT_FIELD_VALUE',
+  'LIMIT_FIELD_COUNT',
+  'LIMIT_UNEXPECTED_FILE',
+  'MISSING_FIELD_NAME',
+  'LIMIT_FIELD_NESTING',
+  'LIMIT_FIELD_ARRAY_INDEX',
+  'STREAM_DESTROYED',
+  'INVALID_FIELD_NAME',
+] as const;
+export type MulterCode = (typeof MULTER_CODES)[number];
+
+const ACCEPTED = {
+  zh: '只接受一个名为 file 的文件，以及 kind、stepKey 字段',
+  en: 'One file part named "file" and the fields kind, stepKey',
+};
+
+/**
+ * Each multer failure as our field error: the field (the part's name as sent, bounded, where multer knows it; else
+ * `file` or `(body)`), a rule of ours and a message in both languages (new-user trial: LIMIT_FIELD_VALUE and
+ * LIMIT_FILE_COUNT surfaced as rule names, multer's English as the message). One map for every code.
+ */
+export const MULTER_REFUSALS: Record<MulterCode, (part: string | undefined) => FieldError> = {
+  // Handled as 413 max-bytes (tooLarge) before this map is read; here for completeness.
+  LIMIT_FILE_SIZE: () => ({ field: 'file', rule: 'max-bytes', message: { zh: '文件过大', en: 'The file is too large' } }),
+  LIMIT_FILE_COUNT: () => ({ field: 'file', rule: 'max-files', message: { zh: '只能上传一个文件', en: 'Only one file may be uploaded' } }),
+  LIMIT_UNEXPECTED_FILE: (part) => ({
+    field: part ?? 'file',
+    rule: 'unexpected-file',
+    message: { zh: '文件须放在名为 file 的部分中，且只能有一个', en: 'A file is taken only in one part named "file"' },
+  }),
+  LIMIT_FIELD_VALUE: (part) => ({
+    field: part ?? '(body)',
+    rule: 'max',
+    message: { zh: `最多${FIELD_VALUE_BYTES}个字节`, en: `At most ${FIELD_VALUE_BYTES} bytes` },
+  }),
+  LIMIT_FIELD_KEY: () => ({
+    field: '(body)',
+    rule: 'field-name',
+    message: { zh: `字段名过长（最多${FIELD_NAME_BYTES}个字节）`, en: `A field name is too long (at most ${FIELD_NAME_BYTES} bytes)` },
+  }),
+  LIMIT_FIELD_COUNT: () => ({
+    field: '(body)',
+    rule: 'max-fields',
+    message: { zh: `字段过多：${ACCEPTED.zh}`, en: `Too many fields: ${ACCEPTED.en}` },
+  }),
+  LIMIT_PART_COUNT: () => ({
+    field: '(body)',
+    rule: 'max-parts',
+    message: { zh: `部分过多：${ACCEPTED.zh}`, en: `Too many parts: ${ACCEPTED.en}` },
+  }),
+  MISSING_FIELD_NAME: () => ({
+    field: '(body)',
+    rule: 'field-name',
+    message: { zh: '每个部分须有字段名（name）', en: 'Every part needs a field name (name)' },
+  }),
+  LIMIT_FIELD_NESTING: (part) => unknownPart(part),
+  LIMIT_FIELD_ARRAY_INDEX: (part) => unknownPart(part),
+  INVALID_FIELD_NAME: (part) => unknownPart(part),
+  STREAM_DESTROYED: () => ({
+    field: 'file',
+    rule: 'multipart',
+    message: { zh: '文件上传中断，请重新上传', en: 'The file upload was cut off: upload it again' },
+  }),
+};
+
+/** A part whose name is not one the upload takes (a nested or indexed name such as `kind[0]`). */
+const unknownPart = (part: string | undefined): FieldError => ({
+  field: part ?? '(body)',
+  rule: 'unknown-field',
+  message: { zh: `不允许的字段：${ACCEPTED.zh}`, en: `Unknown field: ${ACCEPTED.en}` },
+});
+
+/** A multer failure as the API's refusal: 413 for the file's size, else 400 naming the field and our rule. */
+export function multerRefusal(err: MulterError, maxBytes: number): DomainError {
+  if (err.code === 'LIMIT_FILE_SIZE') return tooLarge(maxBytes);
+  const code = err.code as string;
+  const part = err.field === undefined ? undefined : echo(err.field);
+  const error: FieldError = (MULTER_REFUSALS as Record<string, ((p: string | undefined) => FieldError) | undefined>)[code]?.(part) ?? {
+    // A code a newer multer adds: still our words.
+    field: '(body)',
+    rule: 'multipart',
+    message: { zh: `multipart 请求不符合要求：${ACCEPTED.zh}`, en: `The multipart request is refused: ${ACCEPTED.en}` },
+  };
+  return new DomainError(
+    'VALIDATION_FAILED',
+    { zh: `请求有1处错误：${error.field}`, en: `The request has 1 error: ${error.field}` },
+    { errors: [error] },
+  );
+}
+
 /**
  * Parses the multipart upload with multer into memory, within the configured size (ATTACHMENT_MAX_BYTES), one
  * file part named `file`, a few small fields; file names decoded as UTF-8 (Chinese names arrive intact). Its
@@ -43,7 +143,15 @@ export class UploadInterceptor implements NestInterceptor {
     this.parse = multer({
       storage: multer.memoryStorage(),
       defParamCharset: 'utf8',
-      limits: { fileSize: this.maxBytes, files: 1, fields: MAX_FIELDS, fieldSize: 1024, parts: MAX_FIELDS + 1, headerPairs: 50 },
+      limits: {
+        fileSize: this.maxBytes,
+        files: 1,
+        fields: MAX_FIELDS,
+        fieldSize: FIELD_VALUE_BYTES,
+        fieldNameSize: FIELD_NAME_BYTES,
+        parts: MAX_FIELDS + 1,
+        headerPairs: 50,
+      },
     }).single('file');
   }
 
@@ -81,29 +189,7 @@ export class UploadInterceptor implements NestInterceptor {
         { errors: [error] },
       );
     }
-    if (err instanceof MulterError) {
-      if (err.code === 'LIMIT_FILE_SIZE') return tooLarge(this.maxBytes);
-      // The part's name as the client sent it, bounded (echo).
-      const field = echo(
-        err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT' ? (err.field ?? 'file') : (err.field ?? '(body)'),
-      );
-      return new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `multipart 请求不符合要求：${field}`, en: `The multipart request is refused: ${field} (${err.message})` },
-        {
-          errors: [
-            {
-              field,
-              rule: err.code,
-              message: {
-                zh: '只接受一个名为 file 的文件，以及 kind、stepKey 字段',
-                en: `Only one file part named "file" and the fields kind, stepKey (${err.message})`,
-              },
-            },
-          ],
-        },
-      );
-    }
+    if (err instanceof MulterError) return multerRefusal(err, this.maxBytes);
     // Malformed multipart (busboy): the body cannot be read.
     return new DomainError(
       'VALIDATION_FAILED',

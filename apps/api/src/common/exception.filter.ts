@@ -4,7 +4,7 @@ import { echoPath } from './echo';
 import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS } from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
-import { allowedMethods } from './route-table';
+import { allowedMethods, undecodablePathParams } from './route-table';
 import { isDatabaseUnavailable } from './unavailable';
 
 /** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
@@ -64,7 +64,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     res.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown, _req: Request): ErrorBody {
+  private toBody(exception: unknown, req: Request): ErrorBody {
     const requestId = currentRequestId();
     if (exception instanceof DomainError) {
       return {
@@ -119,25 +119,27 @@ export class ApiExceptionFilter implements ExceptionFilter {
       };
     }
     // The router could not decode a path parameter (a lone surrogate or a broken UTF-8 sequence, e.g. %ED%A0%80):
-    // its URIError, which Nest hands on as a BadRequestException with the router's message.
+    // its URIError, which Nest hands on as a BadRequestException with the router's message. The error does not say
+    // which parameter: the route table's template of the path does (`path.<param>`, as every path parameter is
+    // named); `path` alone only when no documented route matches.
     const undecodable =
       exception instanceof URIError || (exception instanceof HttpException && /^Failed to decode param/.test(exception.message));
     if (status === 400 && undecodable) {
+      const named = undecodablePathParams(req.path);
+      const fields = named.length > 0 ? named.map((n) => `path.${n}`) : ['path'];
       return {
         statusCode: 400,
         code: 'VALIDATION_FAILED',
-        message: { zh: '请求有1处错误', en: 'The request has 1 error(s)' },
+        message: { zh: `请求有${fields.length}处错误`, en: `The request has ${fields.length} error(s)` },
         ...(requestId ? { requestId } : {}),
-        errors: [
-          {
-            field: 'path',
-            rule: 'percent-encoding',
-            message: {
-              zh: '路径参数不是有效的百分号编码 UTF-8 文本',
-              en: 'A path parameter is not valid percent-encoded UTF-8 text',
-            },
-          },
-        ],
+        errors: fields.map((field) => ({
+          field,
+          rule: 'percent-encoding',
+          message:
+            named.length > 0
+              ? { zh: '不是有效的百分号编码 UTF-8 文本', en: 'Not valid percent-encoded UTF-8 text' }
+              : { zh: '路径参数不是有效的百分号编码 UTF-8 文本', en: 'A path parameter is not valid percent-encoded UTF-8 text' },
+        })),
       };
     }
     if (status !== undefined && status < 500) {

@@ -8,7 +8,14 @@ import { DomainError, type FieldError } from './errors';
  * routes served): a known path asked with another method is 405 with `Allow`, not 404. Also each path's
  * documented query parameters for GET (and which of them are lists): the query-string rules of every route (documentedQueryOnly).
  */
-let table: Array<{ pattern: RegExp; methods: string[]; getQuery: Set<string> | undefined; getLists: Set<string> | undefined }> = [];
+let table: Array<{
+  pattern: RegExp;
+  /** The path's parameters by name, as named groups of the raw (still percent-encoded) path. */
+  params: RegExp;
+  methods: string[];
+  getQuery: Set<string> | undefined;
+  getLists: Set<string> | undefined;
+}> = [];
 
 export function setRouteTable(document: OpenAPIObject): void {
   table = Object.entries(document.paths).map(([path, item]) => {
@@ -16,14 +23,40 @@ export function setRouteTable(document: OpenAPIObject): void {
       .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
       .map((m) => m.toUpperCase());
     if (methods.includes('GET')) methods.push('HEAD');
-    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    const source = escaped.replace(/\{[^}]+\}/g, '[^/]+');
+    const named = escaped.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '(?<$1>[^/]+)');
     const params = (item.get?.parameters ?? []) as Array<{ in?: string; name?: string; schema?: { type?: unknown } }>;
     const query = params.filter((p) => p.in === 'query' && p.name);
     const getQuery = item.get ? new Set(query.map((p) => p.name!)) : undefined;
     // A parameter documented as a list (`type: array`) may be repeated (`?x=a&x=b`); none is yet.
     const getLists = item.get ? new Set(query.filter((p) => p.schema?.type === 'array').map((p) => p.name!)) : undefined;
-    return { pattern: new RegExp(`^${source}/?$`), methods, getQuery, getLists };
+    return { pattern: new RegExp(`^${source}/?$`), params: new RegExp(`^${named}/?$`), methods, getQuery, getLists };
   });
+}
+
+/**
+ * The names of the path parameters of `path` (raw, still percent-encoded) that are not valid percent-encoded UTF-8
+ * (the router's URIError does not say which): `['id']` for `/api/delegations/%ED%A0%80`. Empty when no route of
+ * the document matches the path or none of its parameters is at fault.
+ */
+export function undecodablePathParams(path: string): string[] {
+  for (const r of table) {
+    const groups = r.params.exec(path)?.groups;
+    if (!groups) continue;
+    const names = Object.entries(groups)
+      .filter(([, raw]) => {
+        try {
+          decodeURIComponent(raw);
+          return false;
+        } catch {
+          return true;
+        }
+      })
+      .map(([name]) => name);
+    if (names.length > 0) return names;
+  }
+  return [];
 }
 
 /** The methods `path` answers, or undefined for a path no route has. */

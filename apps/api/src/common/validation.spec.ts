@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { EXIT_REASONS } from '@df/domain';
 import { DomainError } from './errors';
-import { parseOrThrow } from './validation';
+import { AmendSchema } from '../delegations/schemas';
+import { AnnualPlanSchema, PassportTransitionSchema } from '../registries/schemas';
+import { parseOrThrow, parsePathParam, parsePathParams } from './validation';
 import { text } from './zod-text';
 
 /** The field errors parseOrThrow refuses `value` with. */
@@ -79,5 +81,113 @@ describe('parseOrThrow: field errors in our words, Chinese first', () => {
     expect(error!.message.zh).toBe(
       '取值须为：violation（违规）、annual-review-failed（年度复核未通过）、enterprise-request（企业申请退出）',
     );
+  });
+});
+
+describe('parseOrThrow: a rule name of ours for every zod issue, never zod’s own code', () => {
+  const ZOD_CODES = [
+    'invalid_type',
+    'too_big',
+    'too_small',
+    'invalid_format',
+    'not_multiple_of',
+    'unrecognized_keys',
+    'invalid_union',
+    'invalid_key',
+    'invalid_element',
+    'invalid_value',
+    'custom',
+  ];
+
+  it('handed input: a plan quarter of 5 is rule max like every bounded number (it read rule type, "Invalid input")', () => {
+    const trip = { id: 'P1', purpose: 'trade', countries: ['US'], size: 1 };
+    expect(refusal(AnnualPlanSchema, { trips: [{ ...trip, quarter: 5 }] })).toEqual([
+      { field: 'trips[0].quarter', rule: 'max', message: { zh: '不得大于4', en: 'Must be at most 4' } },
+    ]);
+    expect(refusal(AnnualPlanSchema, { trips: [{ ...trip, quarter: 0 }] })).toEqual([
+      { field: 'trips[0].quarter', rule: 'min', message: { zh: '不得小于1', en: 'Must be at least 1' } },
+    ]);
+  });
+
+  it('a discriminated union: its discriminator missing is required, not among the options enum (passport transition `to`)', () => {
+    expect(refusal(PassportTransitionSchema, {})).toEqual([{ field: 'to', rule: 'required', message: { zh: '必填', en: 'Required' } }]);
+    expect(refusal(PassportTransitionSchema, { to: 'bogus' })).toEqual([
+      expect.objectContaining({
+        field: 'to',
+        rule: 'enum',
+        message: expect.objectContaining({ en: expect.stringContaining('checked-out') }),
+      }),
+    ]);
+  });
+
+  it('a union of literals is enum naming its values; a record key by the rule its key schema breaks; multipleOf multiple-of', () => {
+    expect(refusal(z.object({ n: z.union([z.literal(1), z.literal(2)]) }), { n: 5 })).toEqual([
+      { field: 'n', rule: 'enum', message: { zh: '取值须为：1、2', en: 'Must be one of: 1, 2' } },
+    ]);
+    expect(refusal(z.object({ m: z.record(z.string().max(3), z.string()) }), { m: { abcdef: 'x' } })).toEqual([
+      { field: 'm.abcdef', rule: 'max', message: { zh: '最多3个字符', en: 'At most 3 character(s)' } },
+    ]);
+    expect(refusal(z.object({ n: z.number().multipleOf(0.5) }), { n: 0.3 })).toEqual([
+      { field: 'n', rule: 'multiple-of', message: { zh: '须为0.5的倍数', en: 'Must be a multiple of 0.5' } },
+    ]);
+  });
+
+  it('no issue of any kind surfaces zod’s code as the rule', () => {
+    const schema = z.object({
+      t: z.number(),
+      big: z.number().max(1),
+      small: z.string().min(2),
+      f: z.string().email(),
+      m: z.number().multipleOf(2),
+      u: z.union([z.number(), z.boolean()]),
+      k: z.record(z.string().max(1), z.number()),
+      e: z.set(z.number()),
+      v: z.enum(['a']),
+      c: z.string().refine(() => false),
+      o: z.strictObject({}),
+    });
+    const errors = refusal(schema, {
+      t: 'x',
+      big: 2,
+      small: 'a',
+      f: 'x',
+      m: 3,
+      u: 'x',
+      k: { ab: 1 },
+      e: new Set(['x']),
+      v: 'b',
+      c: 'x',
+      o: { x: 1 },
+    });
+    expect(errors?.length).toBeGreaterThanOrEqual(10);
+    for (const e of errors ?? []) expect([e.field, ZOD_CODES.includes(e.rule)]).toEqual([e.field, false]);
+  });
+});
+
+describe('AmendSchema: one fault, one error', () => {
+  it('handed input: {"changes":{"bogus":1}} is changes.bogus unknown-field alone (it also read changes min)', () => {
+    expect(refusal(AmendSchema, { changes: { bogus: 1 } })).toEqual([
+      { field: 'changes.bogus', rule: 'unknown-field', message: { zh: '不允许的字段', en: 'Unknown field "bogus"' } },
+    ]);
+    expect(refusal(AmendSchema, { changes: {} })).toEqual([
+      { field: 'changes', rule: 'min', message: { zh: '至少变更一项', en: 'Name at least one change' } },
+    ]);
+  });
+});
+
+describe('parsePathParam: a path parameter is named path.<name>', () => {
+  it('the registries year and the users username (they read bare year, username)', () => {
+    try {
+      parsePathParam(z.string().regex(/^\d+$/), 'abc', 'year');
+      throw new Error('expected a refusal');
+    } catch (err) {
+      expect((err as DomainError).extras.errors?.map((e) => e.field)).toEqual(['path.year']);
+    }
+    try {
+      parsePathParams(z.strictObject({ role: z.enum(['a']), unit: z.string() }), { role: 'b', unit: 'u' });
+      throw new Error('expected a refusal');
+    } catch (err) {
+      expect((err as DomainError).extras.errors?.map((e) => [e.field, e.rule])).toEqual([['path.role', 'enum']]);
+    }
   });
 });

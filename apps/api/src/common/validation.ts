@@ -41,6 +41,13 @@ interface Issue {
   maximum?: unknown;
   origin?: string;
   format?: string;
+  divisor?: unknown;
+  /** invalid_union: each alternative's issues; a discriminated union's discriminator and its options. */
+  errors?: Issue[][];
+  discriminator?: string;
+  options?: unknown[];
+  /** invalid_key / invalid_element: the key's or element's own issues. */
+  issues?: Issue[];
   params?: { zh?: string; rule?: string; beyondSchema?: boolean };
 }
 
@@ -118,13 +125,52 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       return [{ field, rule: 'max', message: boundMessage('max', issue.origin, issue.maximum) }];
     case 'invalid_format':
       return [{ field, rule: 'format', message: { zh: FORMAT_ZH.get(issue.message) ?? '格式不正确', en: issue.message } }];
+    case 'not_multiple_of':
+      return [
+        {
+          field,
+          rule: 'multiple-of',
+          message: { zh: `须为${String(issue.divisor)}的倍数`, en: `Must be a multiple of ${String(issue.divisor)}` },
+        },
+      ];
     case 'custom':
-      return [{ field, rule: issue.params?.rule ?? 'custom', message: { zh: issue.params?.zh ?? issue.message, en: issue.message } }];
+      // Every refinement of ours names its rule (params.rule); `invalid` only for one that forgot.
+      return [{ field, rule: issue.params?.rule ?? 'invalid', message: { zh: issue.params?.zh ?? issue.message, en: issue.message } }];
     case 'invalid_union':
-      return [{ field, rule: 'type', message: { zh: '取值类型不正确', en: issue.message } }];
+      return unionErrors(issue, field);
+    case 'invalid_key':
+    case 'invalid_element': {
+      // A record's key (or a map's or set's element) at fault: named at its path, by the rule its own schema breaks.
+      const inner = issue.issues?.[0];
+      if (inner) return toFieldErrors({ ...inner, path: issue.path, input: inner.input ?? issue.input });
+      return [{ field, rule: 'format', message: { zh: '格式不正确', en: issue.message } }];
+    }
     default:
-      return [{ field, rule: issue.code, message: { zh: '取值不正确', en: issue.message } }];
+      // Every issue code of zod 4 is named above by a rule of ours; an unknown one (a newer zod) keeps the API's words.
+      return [{ field, rule: 'invalid', message: { zh: '取值不正确', en: issue.message } }];
   }
+}
+
+/**
+ * A value no alternative of a union takes: a discriminated union's discriminator missing is `required`, one not
+ * among its options `enum` (the passport transition's `to`); a union of literals (every alternative one value)
+ * `enum` naming the values; else `type` (the value's kind fits none).
+ */
+function unionErrors(issue: Issue, field: string): FieldError[] {
+  if (issue.discriminator !== undefined && issue.options) {
+    const input = issue.input as Record<string, unknown> | undefined;
+    const value = input && typeof input === 'object' ? input[issue.discriminator] : undefined;
+    if (value === undefined || value === null) return [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
+    const choices = enumChoices(issue.options);
+    return [{ field, rule: 'enum', message: { zh: `取值须为：${choices.zh}`, en: `Must be one of: ${choices.en}` } }];
+  }
+  const alternatives = issue.errors ?? [];
+  const literals = alternatives.every((a) => a.length === 1 && a[0]!.code === 'invalid_value' && a[0]!.path.length === 0);
+  if (alternatives.length > 0 && literals) {
+    const choices = enumChoices(alternatives.flatMap((a) => a[0]!.values ?? []));
+    return [{ field, rule: 'enum', message: { zh: `取值须为：${choices.zh}`, en: `Must be one of: ${choices.en}` } }];
+  }
+  return [{ field, rule: 'type', message: { zh: '取值类型不正确', en: issue.message } }];
 }
 
 /**
@@ -154,6 +200,20 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   });
   // A contract fault is named first (400, every field); only rules beyond the schema left: 422.
   throw beyond ? ruleRefusal(errors) : contractRefusal(errors);
+}
+
+/**
+ * A path parameter parsed like a body field, its refusal naming it `path.<name>` (`path.year`, `path.personId`), as
+ * the text rule (auth.guard.ts) and an undecodable parameter (exception.filter.ts) name it: a body field is bare
+ * (`unit`), a query parameter `query.<name>`, a path parameter `path.<name>`.
+ */
+export function parsePathParam<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
+  return parseOrThrow(schema, value, ['path', name]);
+}
+
+/** Several path parameters at once (`{ role, unit }` of a grant's path), each named `path.<name>`. */
+export function parsePathParams<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.output<S> {
+  return parseOrThrow(schema, params, ['path']);
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   behaviourOf,
   buildInstances,
   checkTripRules,
+  duplicateMemberIdViolations,
   duplicatePersonViolations,
   CLOSED_STATUSES,
   createCalendar,
@@ -126,6 +127,26 @@ interface PublishedRead {
   current: boolean;
   serve: boolean;
   answer?: DelegationProgress;
+}
+
+/** 422 RULE_VIOLATION: the trip rules' violations, each also a field error whose rule is the violation's code. */
+const tripRefusal = (zh: string, en: string, violations: RuleViolation[]): DomainError =>
+  domainError('RULE_VIOLATION', zh, en, {
+    violations,
+    errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
+  });
+
+/**
+ * An amendment's members once each, refused as a submission's are (one rule, one refusal): 422 RULE_VIOLATION,
+ * DUPLICATE_MEMBER on the second use of a member id (`changes.members[1].id`) or of a person
+ * (`changes.members[1].personId`, `…passport.number`). Checked here, before the workflow, whose own check of
+ * repeated ids answered 422 INVALID_REQUEST rule `unique-ids` on `changes.members` (new-user trial).
+ */
+function assertMembersOnce(request: { changes?: { members?: CaseFacts['members'] } }): void {
+  const members = request.changes?.members;
+  if (!members) return;
+  const violations = [...duplicateMemberIdViolations(members), ...duplicatePersonViolations(members)];
+  if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
@@ -265,10 +286,7 @@ export class DelegationsService {
     const violations = this.tripViolations(facts);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
-      throw domainError('RULE_VIOLATION', '出访申请不符合规定', 'The trip breaks the rules', {
-        violations,
-        errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
-      });
+      throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', violations);
     }
     return facts;
   }
@@ -553,6 +571,7 @@ export class DelegationsService {
     const parsed = await this.registries.resolveAmendment(user, kind, sent, caseUnit);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
+    if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {

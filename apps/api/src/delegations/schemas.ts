@@ -223,7 +223,13 @@ export const AmendSchema = z
         destinations: z.array(DestinationSchema).min(1).max(10).optional(),
         members: z.array(MemberSchema).min(1).max(50).optional(),
       })
-      .refine((c) => Object.keys(c).length > 0, { message: 'Name at least one change', params: { zh: '至少变更一项', rule: 'min' } })
+      // Only for an empty object: `{ bogus: 1 }` is one fault, its unknown field `changes.bogus` (new-user trial: it
+      // read unknown-field and "Name at least one change" for one key), so not when a key is already refused.
+      .refine((c) => Object.keys(c).length > 0, {
+        message: 'Name at least one change',
+        params: { zh: '至少变更一项', rule: 'min' },
+        when: (payload) => payload.issues.length === 0,
+      })
       .meta({ minProperties: 1 }),
     ...actionBase,
   })

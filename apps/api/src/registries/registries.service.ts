@@ -39,7 +39,7 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
-import { parseOrThrow } from '../common/validation';
+import { parseOrThrow, parsePathParam } from '../common/validation';
 import { REGISTRY_MEMBER_FIELDS } from '../delegations/schemas';
 import { seedDemoRegistries } from './seed';
 import {
@@ -131,7 +131,7 @@ export class RegistriesService {
   }
 
   async putUnit(user: AuthUser, code: string, body: unknown) {
-    const c = parseOrThrow(CodeSchema, code, ['code']);
+    const c = parsePathParam(CodeSchema, code, 'code');
     const u = parseOrThrow(UnitSchema, body);
     if (u.parentCode === c || u.supervisingDepartment === c)
       throw new DomainError(
@@ -154,7 +154,7 @@ export class RegistriesService {
 
   async getPlan(user: AuthUser, unit: string, rawYear: string) {
     this.assertUnitScope(user, unit);
-    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const y = parsePathParam(YearSchema, rawYear, 'year');
     const plan = await this.repo.plan(unit, y);
     if (!plan) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
     return plan;
@@ -163,10 +163,11 @@ export class RegistriesService {
   /** The organizer of the unit (or the FAO clerk) files the year's plan; the unit must be registered. */
   async putPlan(user: AuthUser, unit: string, rawYear: string, body: unknown) {
     this.assertUnitScope(user, unit);
-    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const y = parsePathParam(YearSchema, rawYear, 'year');
     const p = parseOrThrow(AnnualPlanSchema, body);
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
-    const plan: AnnualPlan = { unit, year: y, trips: p.trips };
+    // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
+    const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     await this.repo.putPlan(plan, actorOf(user));
     return plan;
   }
@@ -208,7 +209,7 @@ export class RegistriesService {
 
   /** The personnel office keeps its unit's roster; classified access stays the secrecy office's. */
   async putPerson(user: AuthUser, personId: string, body: unknown) {
-    const id = parseOrThrow(CodeSchema, personId, ['personId']);
+    const id = parsePathParam(CodeSchema, personId, 'personId');
     const p = parseOrThrow(PersonSchema, body);
     if (user.unit !== p.unit) throw outOfScope();
     const existing = await this.repo.person(id);
@@ -543,7 +544,7 @@ export class RegistriesService {
   }
 
   async getCalendar(rawYear: string) {
-    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const y = parsePathParam(YearSchema, rawYear, 'year');
     const s = (await this.repo.schedules()).find((x) => x.year === y);
     if (s) return { ...s, source: 'loaded' as const, provisional: false, note: s.source };
     const coverage = holidayDataCoverage();
@@ -560,7 +561,7 @@ export class RegistriesService {
 
   /** Loads (or replaces) a year's schedule. Every day must be in the year; adjusted working days must be weekends. */
   async putCalendar(user: AuthUser, rawYear: string, body: unknown, origin = 'api') {
-    const y = parseOrThrow(YearSchema, rawYear, ['year']);
+    const y = parsePathParam(YearSchema, rawYear, 'year');
     const s = parseOrThrow(HolidayScheduleSchema, body);
     const schedule: YearSchedule = { year: y, holidays: [...new Set(s.holidays)].sort(), workdays: [...new Set(s.workdays)].sort() };
     const errors = scheduleProblems(schedule);

@@ -64,7 +64,7 @@ export const PlannedTripSchema = z.strictObject({
   purpose: z.enum(PURPOSES),
   countries: z.array(countryCode).min(1).max(10),
   size: z.number().int().min(1).max(50),
-  quarter: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  quarter: z.number().int().min(1).max(4),
 });
 
 export const AnnualPlanSchema = z

@@ -15,7 +15,7 @@ import { echo } from '../common/echo';
 import { currentRequestId } from '../common/request-context';
 import { domainError, ruleRefusal } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
-import { parseOrThrow } from '../common/validation';
+import { parseOrThrow, parsePathParam, parsePathParams } from '../common/validation';
 import {
   CreateUserSchema,
   PasswordResetSchema,
@@ -138,7 +138,7 @@ export class UsersAdminService {
 
   async revoke(admin: AuthUser, username: string, role: string, unit: string): Promise<UserView> {
     const name = this.name(username);
-    const g = parseOrThrow(RoleGrantSchema, { role, unit });
+    const g = parsePathParams(RoleGrantSchema, { role, unit });
     const r = await this.repo.revoke(name, g, (u) => this.event(admin, USER_AUDIT.revoke, u, { grant: g }));
     return this.ok(r, name);
   }
@@ -156,9 +156,9 @@ export class UsersAdminService {
     return generated ? { user, oneTimePassword: generated } : { user };
   }
 
-  /** A path's username checked like a body's (400 naming `username`). */
+  /** A path's username checked like a body's (400 naming `path.username`). */
   private name(username: string): string {
-    return parseOrThrow(usernameSchema(), username, ['username']);
+    return parsePathParam(usernameSchema(), username, 'username');
   }
 
   /**
