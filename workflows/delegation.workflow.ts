@@ -119,6 +119,8 @@ const DRIFT_ON_TIME_TURN_PATCH = 'drift-on-time-turn';
 const DEFICIENCY_NEEDED_AHEAD_PATCH = 'deficiency-needed-ahead';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
+/** Cases started with this patch have a step certifying the departure (E07) due no earlier than the departure day's end (CaseDeps.certifiedStepDue). */
+const CERTIFIED_STEP_DUE_PATCH = 'certified-step-due';
 /**
  * Cases started with this patch refuse completing a step without the attachment kinds it declares
  * (requiresAttachments, issue 15 item 3). The attach/detach Updates are new messages: histories without them
@@ -209,6 +211,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
+    certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),
   });
   // Updates buffered with the start are dispatched by setHandler: the case must be started by then.
   const startedFirst = patched(START_BEFORE_HANDLERS_PATCH);

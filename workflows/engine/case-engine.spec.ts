@@ -15,6 +15,7 @@ import {
 import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
+import { MIN_DUE_WD, type EngineDeps } from './core';
 import { Rejection } from './rejection';
 
 const calendar = chineseCalendar();
@@ -37,8 +38,8 @@ function actor(role: Actor['role'], unit = UNIT): Actor {
 }
 
 let ids = 0;
-function newEngine(facts: Partial<CaseFacts> = {}): CaseEngine {
-  const engine = new CaseEngine(makeInput(facts), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar });
+function newEngine(facts: Partial<CaseFacts> = {}, deps: Partial<EngineDeps> = {}): CaseEngine {
+  const engine = new CaseEngine(makeInput(facts), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar, ...deps });
   engine.start(MONDAY);
   return engine;
 }
@@ -804,6 +805,28 @@ describe('CaseEngine', () => {
       expect(refusal(() => engine.validate({ type: 'complete', request })).code).toBe('NOT_BEFORE_DATE');
       engine.apply({ type: 'complete', request }, at(DEP, '00:00'));
       expect(engine.status).toBe('departed');
+    });
+
+    it('has E07 due at the end of the departure day when it opens earlier, not overdue while it cannot be done; the old due without the rule', () => {
+      const facts = { departureDate: DEP, returnDate: RET, destinations: [{ ...makeFacts().destinations[0]!, arrive: DEP, leave: RET }] };
+      /** E07 opened (97 days early), then every deadline up to `until` fired: E07's due and status then. */
+      const e07At = (until: number, deps: Partial<EngineDeps> = {}) => {
+        const engine = newEngine(facts, deps);
+        const ready = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+        expect(dayNumber(DEP) - dayNumber(shanghaiDate(ready))).toBe(97);
+        for (let d = engine.nextDeadline(); d !== undefined && d <= until; d = engine.nextDeadline()) engine.fireDueDeadlines(d);
+        return { ready, e07: engine.progress(until).steps.find((s) => s.key === 'E07')! };
+      };
+      // Awaiting the evening before the departure (16:00 UTC is midnight in Shanghai), due at the departure day's end.
+      const eve = e07At(Date.parse('2026-06-27T15:59:00Z'));
+      expect(eve.e07).toMatchObject({ status: 'awaiting', dueAt: new Date(at('2026-06-29', '00:00')).toISOString() });
+      expect(e07At(at(DEP, '23:59')).e07.status).toBe('awaiting');
+      // Overdue once the departure day has passed unconfirmed.
+      expect(e07At(at('2026-06-29', '00:01')).e07.status).toBe('overdue');
+      // Histories recorded before the rule (certifiedStepDue off) keep the due they ran with: half a working day after E07 opened.
+      const old = e07At(Date.parse('2026-06-27T15:59:00Z'), { certifiedStepDue: false });
+      expect(old.e07.status).toBe('overdue');
+      expect(old.e07.dueAt).toBe(new Date(calendar.addWorkingDays(old.ready, MIN_DUE_WD, 'end')).toISOString());
     });
 
     it('refuses the return registration before the return date, with returnedOn in the future or before the departure', () => {

@@ -56,6 +56,9 @@ import { metaOfInstance, type StepMeta } from './step-meta';
 export const DEFICIENCY_DEADLINE_WD = DEFAULT_DEFICIENCY_RULE.deadlineWd;
 /** Human steps of zero target duration still get half a working day before they count as overdue. */
 export const MIN_DUE_WD = 0.5;
+
+/** 00:00 of a YYYY-MM-DD day in Asia/Shanghai (UTC+8, no daylight saving), epoch ms. */
+const shanghaiDayStart = (day: string): number => dayNumber(day) * DAY_MS - 8 * 3_600_000;
 export const CLOSED: ReadonlySet<CaseStatus> = new Set(['completed', 'rejected', 'withdrawn', 'cancelled', 'failed']);
 export const DAY_MS = 86_400_000;
 
@@ -176,6 +179,11 @@ export interface EngineDeps {
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
    */
   attachments?: boolean;
+  /**
+   * A step certifying the departure is due no earlier than the end of the departure day (dueOf); default on. Off
+   * only for histories recorded before the rule (patched('certified-step-due')), so they replay as they ran.
+   */
+  certifiedStepDue?: boolean;
 }
 
 /**
@@ -396,12 +404,21 @@ export class CaseCore {
     if (block) this.emit('step.blocked', null, { key, code: meta.code, reason: block });
   }
 
+  /**
+   * When an open step is due (epoch ms): its duration in working days from now (at least MIN_DUE_WD); a post-trip
+   * step by its rule from the day of return. A step that certifies the departure cannot be done before the departure
+   * day (checkCertifiedDate), so it is due no earlier than that day's end (Asia/Shanghai): else E07 "departure
+   * confirmed" (0 WD) showed overdue for as long as it was refused (new-user trial, 2026-12-01).
+   */
   dueOf(meta: StepMeta): number {
     const rule = meta.behaviour.afterDeparture?.due;
-    if (!rule) return this.calendar.addWorkingDays(this.now, Math.max(meta.durationWd, MIN_DUE_WD), 'end');
-    const base = this.returnedOn ?? this.facts.returnDate;
-    // End of the Shanghai day the rule lands on (00:00 of the next day, UTC+8).
-    const startOfReturnDay = dayNumber(base) * DAY_MS - 8 * 3_600_000;
+    if (!rule) {
+      const due = this.calendar.addWorkingDays(this.now, Math.max(meta.durationWd, MIN_DUE_WD), 'end');
+      const waitsForDeparture =
+        meta.behaviour.certifies?.event === 'departure' && this.deps.realWorldDates !== false && this.deps.certifiedStepDue !== false;
+      return waitsForDeparture ? Math.max(due, shanghaiDayStart(this.facts.departureDate) + DAY_MS) : due;
+    }
+    const startOfReturnDay = shanghaiDayStart(this.returnedOn ?? this.facts.returnDate);
     if ('calendarDays' in rule) return startOfReturnDay + (rule.calendarDays + 1) * DAY_MS;
     return this.calendar.addWorkingDays(startOfReturnDay + DAY_MS, rule.workingDays, 'end');
   }
