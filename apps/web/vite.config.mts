@@ -6,6 +6,7 @@ import { bundleBudget } from './bundle-budget.mts';
 // The web app: built into dist/web, which the API serves at `/` (apps/api/src/web). JSX goes through
 // Vite's own oxc transform (React's automatic runtime); no React plugin is needed for a production build.
 const here = dirname(fileURLToPath(import.meta.url));
+const apiOrigin = `http://localhost:${process.env.PORT || 3000}`;
 
 export default defineConfig({
   root: here,
@@ -42,5 +43,6 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': 'http://localhost:3000', '/health': 'http://localhost:3000' } },
+  // The API of `npm start` on this machine: its PORT (3000 by default), as the README's configuration says.
+  server: { proxy: { '/api': apiOrigin, '/health': apiOrigin } },
 });

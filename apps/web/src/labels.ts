@@ -92,8 +92,8 @@ export const DICT = {
   passportNumber: ['护照号码', 'Passport number'],
   passportExpires: ['护照有效期至', 'Passport expires on'],
   rosterHint: [
-    '成员暂为手工录入；人员名册上线后改为从本单位名册选择。',
-    'Members are typed in for now; once the roster exists they are picked from the unit roster.',
+    '此页的成员为手工录入；已登记在本单位人员名册中的人员，通过接口报送时可按名册编号（personId）引用，护照等信息由名册带出（见 docs/api.md）。',
+    'Members are typed in on this page; a person on the unit roster can be named by roster id (personId) when a trip is submitted through the API, the passport and the rest then come from the roster (docs/api.md).',
   ],
   next: ['下一步', 'Next'],
   previous: ['上一步', 'Back'],

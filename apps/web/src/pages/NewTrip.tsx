@@ -1,3 +1,4 @@
+import { COUNTRY_SEARCH } from '../country-search';
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
@@ -264,7 +265,7 @@ export function NewTripPage({ session }: { session: Session }) {
                   >
                     <Space wrap align="start">
                       <Form.Item label={t('country')} name={[f.name, 'country']} required {...help(['destinations', f.name, 'country'])}>
-                        <Select showSearch aria-label={t('country')} optionFilterProp="label" style={{ width: 200 }} options={countries} />
+                        <Select showSearch={COUNTRY_SEARCH} aria-label={t('country')} style={{ width: 200 }} options={countries} />
                       </Form.Item>
                       <Form.Item label={t('city')} name={[f.name, 'city']} required {...help(['destinations', f.name, 'city'])}>
                         <Input />
