@@ -568,6 +568,14 @@ describe('input faults of the new-user trial, by kind', () => {
       expect(r.status).toBe(400);
       expect(r.body.errors).toEqual([{ field: 'file', rule: 'required', message: { zh: '必须上传文件', en: 'A file is required' } }]);
       expectOurs(r.body);
+      // A zero-length body (the trial's "Unexpected end of form"): the multipart body is incomplete.
+      const empty = await request(api.http)
+        .post(`/api/delegations/${submitted.body.caseId as string}/attachments`)
+        .set(bearer(users.tokens.organizer))
+        .set('Content-Type', m.type)
+        .send(Buffer.alloc(0));
+      expect([empty.status, errorsOf(empty.body).map((e) => [e.field, e.rule])]).toEqual([400, [['(body)', 'multipart']]]);
+      expectOurs(empty.body);
     });
 
     it('handed inputs: data [1] and a quarter 1.5 / size -1.5 read zod type names ("Expected record", "Expected int")', async () => {
