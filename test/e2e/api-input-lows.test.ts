@@ -448,4 +448,193 @@ describe('input faults of the new-user trial, by kind', () => {
       expect(detail.body.facts.members).toHaveLength(1);
     });
   });
+
+  describe('8. the upload, the body and the types: every 4xx names the field and the rule, in our words', () => {
+    const BUSBOY = /Unexpected end|Malformed part header|Boundary not found|Expected (record|int|object|string|array)\b/;
+    const PDF = '%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n';
+    /** A multipart body from raw parts, a name as often as given (`kind` twice), ending at `end` (a cut-off body). */
+    const parts = (list: Array<[string, string]>, file = true) => {
+      const b = 'dfboundary';
+      let body = '';
+      for (const [name, value] of list) body += `--${b}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      if (file)
+        body += `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n${PDF}\r\n`;
+      return { type: `multipart/form-data; boundary=${b}`, body: `${body}--${b}--\r\n` };
+    };
+    const upload = (type: string, body: string | Buffer) =>
+      request(api.http)
+        .post(`/api/delegations/${randomUUID()}/attachments`)
+        .set(bearer(users.tokens.organizer))
+        .set('Content-Type', type)
+        .send(Buffer.from(body));
+    const expectOurs = (body: { message: { zh: string; en: string }; errors?: FieldError[] }) => {
+      expect(body.message).toEqual({ zh: '请求有1处错误', en: 'The request has 1 error(s)' });
+      expect(JSON.stringify(body)).not.toMatch(BUSBOY);
+    };
+
+    it('handed inputs: kind[0]=other and a[b]=1 are that part, unknown-field; kind or stepKey twice single-value', async () => {
+      for (const [list, field, rule] of [
+        [[['kind[0]', 'other']], 'kind[0]', 'unknown-field'],
+        [
+          [
+            ['kind', 'other'],
+            ['a[b]', '1'],
+          ],
+          'a[b]',
+          'unknown-field',
+        ],
+        [
+          [
+            ['kind', 'other'],
+            ['kind', 'other'],
+          ],
+          'kind',
+          'single-value',
+        ],
+        [
+          [
+            ['kind', 'other'],
+            ['stepKey', 'A03'],
+            ['stepKey', 'A03'],
+          ],
+          'stepKey',
+          'single-value',
+        ],
+      ] as Array<[Array<[string, string]>, string, string]>) {
+        const m = parts(list);
+        const r = await upload(m.type, m.body);
+        expect({ list, status: r.status, errors: errorsOf(r.body).map((e) => [e.field, e.rule]) }).toEqual({
+          list,
+          status: 400,
+          errors: [[field, rule]],
+        });
+        expectOurs(r.body);
+      }
+    });
+
+    it('handed inputs: a body cut off after the file part’s head is file multipart; a control byte in a part header and an empty body (body) multipart; none in busboy’s English', async () => {
+      const whole = parts([['kind', 'other']]).body;
+      const cut = whole.slice(0, whole.indexOf(PDF));
+      const header = '--dfboundary\r\nContent-Disposition: form-data; name="kind"\r\nX-Bad: a\u0001b\r\n\r\nother\r\n--dfboundary--\r\n';
+      for (const [what, body, field, zh] of [
+        ['cut off after the file head', cut, 'file', '不完整'],
+        ['a control byte in a part header', header, '(body)', '格式错误'],
+        ['an empty body', ' ', '(body)', '不完整'],
+      ] as Array<[string, string, string, string]>) {
+        const r = await upload('multipart/form-data; boundary=dfboundary', body);
+        expect({ what, status: r.status, errors: errorsOf(r.body).map((e) => [e.field, e.rule]) }).toEqual({
+          what,
+          status: 400,
+          errors: [[field, 'multipart']],
+        });
+        expect(errorsOf(r.body)[0]!.message.zh).toContain(zh);
+        expect(errorsOf(r.body)[0]!.message.zh).not.toContain('须为 multipart/form-data');
+        expectOurs(r.body);
+      }
+    });
+
+    it('handed inputs: multipart without a boundary, multipart/mixed or JSON on the upload route is 415 saying multipart/form-data with a boundary', async () => {
+      for (const type of ['multipart/form-data', 'multipart/form-data; charset=utf-8', 'multipart/mixed; boundary=x', 'application/json']) {
+        const r = await upload(type, type === 'application/json' ? '{"kind":"other"}' : parts([['kind', 'other']]).body);
+        expect({ type, status: r.status, errors: r.body.errors }).toEqual({
+          type,
+          status: 415,
+          errors: [
+            {
+              field: 'headers.Content-Type',
+              rule: 'media-type',
+              message: { zh: '须为 multipart/form-data，并带 boundary 参数', en: 'Must be multipart/form-data with a boundary parameter' },
+            },
+          ],
+        });
+        expect(r.body.message.en).toContain('multipart/form-data');
+        expect(r.body.message.en).not.toContain('JSON');
+      }
+    });
+
+    it('handed inputs: the upload’s service refusals (no file) read under the one top-level message', async () => {
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const m = parts([['kind', 'other']], false);
+      // The case is readable once its first projection is written.
+      const r = await eventually(
+        () =>
+          request(api.http)
+            .post(`/api/delegations/${submitted.body.caseId as string}/attachments`)
+            .set(bearer(users.tokens.organizer))
+            .set('Content-Type', m.type)
+            .send(Buffer.from(m.body)),
+        (res) => res.status !== 404,
+      );
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual([{ field: 'file', rule: 'required', message: { zh: '必须上传文件', en: 'A file is required' } }]);
+      expectOurs(r.body);
+      // A zero-length body (the trial's "Unexpected end of form"): the multipart body is incomplete.
+      const empty = await request(api.http)
+        .post(`/api/delegations/${submitted.body.caseId as string}/attachments`)
+        .set(bearer(users.tokens.organizer))
+        .set('Content-Type', m.type)
+        .send(Buffer.alloc(0));
+      expect([empty.status, errorsOf(empty.body).map((e) => [e.field, e.rule])]).toEqual([400, [['(body)', 'multipart']]]);
+      expectOurs(empty.body);
+    });
+
+    it('handed inputs: data [1] and a quarter 1.5 / size -1.5 read zod type names ("Expected record", "Expected int")', async () => {
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const caseId = submitted.body.caseId as string;
+      // Refused by its schema whatever the step's state (the data's type comes first).
+      const r = await eventually(
+        () => post(`/api/delegations/${caseId}/steps/A02/complete`, users.tokens.organizer, { data: [1] }),
+        (res) => res.status === 400,
+      );
+      expect(r.body.errors).toEqual([{ field: 'data', rule: 'type', message: { zh: '应为对象', en: 'Expected an object' } }]);
+      const plan = await request(api.http)
+        .put(`/api/registries/units/${users.unit}/plans/2027`)
+        .set(bearer(users.tokens.organizer))
+        .send({ trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: -1.5, quarter: 1.5 }] })
+        .expect(400);
+      const whole = { rule: 'format', message: { zh: '应为整数', en: 'Expected a whole number' } };
+      expect(errorAt(plan.body, 'trips[0].quarter')).toEqual([{ field: 'trips[0].quarter', ...whole }]);
+      expect(errorAt(plan.body, 'trips[0].size')).toEqual([{ field: 'trips[0].size', ...whole }]);
+      const version = await request(api.http)
+        .post('/api/registries/process-versions')
+        .set(bearer(users.tokens['fao-director']))
+        .send({ definition: [1] })
+        .expect(400);
+      expect(JSON.stringify(version.body)).not.toMatch(BUSBOY);
+    });
+
+    it('handed inputs: a latin1 charset, a br body that is not brotli, a body over 100 KiB carry errors[] naming the field and rule', async () => {
+      const send = (type: string, body: string, encoding?: string) => {
+        const req = request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).set('Content-Type', type);
+        if (encoding) req.set('Content-Encoding', encoding);
+        return req.send(Buffer.from(body));
+      };
+      for (const [what, res, status, field, rule] of [
+        ['charset=latin1', send('application/json; charset=latin1', '{}'), 415, 'headers.Content-Type', 'charset'],
+        [
+          'Content-Encoding: br over plain JSON',
+          send('application/json', '{"a":1}', 'br'),
+          400,
+          'headers.Content-Encoding',
+          'content-encoding',
+        ],
+        [
+          'Content-Encoding: compress',
+          send('application/json', '{"a":1}', 'compress'),
+          415,
+          'headers.Content-Encoding',
+          'content-encoding',
+        ],
+        ['a body over 100 KiB', send('application/json', JSON.stringify({ q: 'x'.repeat(110 * 1024) })), 413, '(body)', 'max-bytes'],
+      ] as Array<[string, Promise<request.Response>, number, string, string]>) {
+        const r = await res;
+        expect({ what, status: r.status, errors: errorsOf(r.body).map((e) => [e.field, e.rule]) }).toEqual({
+          what,
+          status,
+          errors: [[field, rule]],
+        });
+        expect(/[\u4e00-\u9fff]/.test(errorsOf(r.body)[0]!.message.zh)).toBe(true);
+      }
+    });
+  });
 });

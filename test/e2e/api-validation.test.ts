@@ -102,7 +102,7 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
         .expect(400);
       expect(typed.body).toMatchObject({
         code: 'VALIDATION_FAILED',
-        errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected object' } }],
+        errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected an object' } }],
       });
     }
   });

@@ -10,6 +10,7 @@ import { RegistriesService } from './registries/registries.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
+import { MAX_BODY_BYTES } from './common/exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { ATTACHMENT_UPLOAD_PATH } from './attachments';
 import { documentedQueryOnly, setRouteTable } from './common/route-table';
@@ -18,7 +19,7 @@ import { addEdgeContract, addZodComponents } from './openapi';
 
 export const OPENAPI_UI_PATH = 'api/docs';
 /** Largest JSON body the API parses (413 PAYLOAD_TOO_LARGE above). */
-export const MAX_BODY_BYTES = 100 * 1024;
+export { MAX_BODY_BYTES } from './common/exception.filter';
 
 /** The OpenAPI 3 document of the app: Nest's routes, with the zod request/response schemas as components. */
 export function buildOpenApiDocument(app: INestApplication) {

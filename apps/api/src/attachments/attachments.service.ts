@@ -17,7 +17,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
-import { DomainError, domainError, type FieldError } from '../common/errors';
+import { DomainError, domainError, fieldRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { parseOrThrow } from '../common/validation';
 import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
@@ -46,7 +46,7 @@ const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
 const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${echo(id)}`, `This case has no attachment ${echo(id)}`);
 const invalid = (status: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', e: FieldError): DomainError =>
-  new DomainError(status, { zh: `${e.field}：${e.message.zh}`, en: `${e.field}: ${e.message.en}` }, { errors: [e] });
+  fieldRefusal(status, [e]);
 const storageUnavailable = () =>
   domainError('STORAGE_UNAVAILABLE', '附件存储暂不可用，请稍后重试', 'The attachment store is unavailable: try again later');
 

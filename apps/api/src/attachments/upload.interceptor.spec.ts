@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MulterError } from 'multer';
 import type { DomainError } from '../common/errors';
-import { MULTER_CODES, multerRefusal } from './upload.interceptor';
+import { malformedMultipart, MULTER_CODES, multerRefusal, repeatedParts } from './upload.interceptor';
 
 /** The codes the installed multer raises: the keys of its error messages table. */
 function multerCodes(): string[] {
@@ -45,5 +45,39 @@ describe('multerRefusal: every multer failure in our field, rule and words', () 
       rule: 'unexpected-file',
     });
     expect(errorOf(multerRefusal(new MulterError('LIMIT_FILE_SIZE', 'file'), 10))).toMatchObject({ field: 'file', rule: 'max-bytes' });
+  });
+});
+
+describe('repeatedParts and malformedMultipart: the upload’s own faults in our words', () => {
+  it('handed input: kind or stepKey given twice is that field, rule single-value (like a repeated query parameter)', () => {
+    expect(repeatedParts({ kind: ['other', 'other'], stepKey: 'A03' })).toEqual([
+      { field: 'kind', rule: 'single-value', message: { zh: '此字段只能给出一次', en: 'This field may be given only once' } },
+    ]);
+    expect(repeatedParts({ kind: 'other' })).toEqual([]);
+  });
+
+  it('handed inputs: a body cut off after the file part’s head is file multipart; busboy’s English never reaches the client', () => {
+    const head = Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF');
+    const cut = malformedMultipart(new Error('Unexpected end of form'), head);
+    expect([cut.field, cut.rule]).toEqual(['file', 'multipart']);
+    expect([malformedMultipart(new Error('Unexpected end of form'), Buffer.alloc(0)).field]).toEqual(['(body)']);
+    const header = malformedMultipart(new Error('Malformed part header'), Buffer.alloc(0));
+    expect([header.field, header.rule]).toEqual(['(body)', 'multipart']);
+    for (const message of ['Unexpected end of form', 'Unexpected end of file', 'Malformed part header', 'Multipart: Boundary not found']) {
+      const e = malformedMultipart(new Error(message), head);
+      expect(e.message.en).not.toContain(message);
+      expect(e.message.zh).not.toContain('须为 multipart/form-data');
+    }
+  });
+
+  it('the multer refusals read as one sentence, under the API’s one top-level message', () => {
+    const r = multerRefusal(new MulterError('LIMIT_FIELD_COUNT'), 10);
+    expect(r.label).toEqual({ zh: '请求有1处错误', en: 'The request has 1 error(s)' });
+    expect(r.extras.errors?.[0]?.message.en).toBe(
+      'Too many fields: only one file part named "file" and the fields kind, stepKey are taken',
+    );
+    expect(multerRefusal(new MulterError('LIMIT_FIELD_NESTING' as never, 'kind[0]'), 10).extras.errors?.[0]).toEqual(
+      expect.objectContaining({ field: 'kind[0]', rule: 'unknown-field' }),
+    );
   });
 });

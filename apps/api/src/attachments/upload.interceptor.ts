@@ -6,7 +6,7 @@ import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { textError } from '@df/domain';
 import { echo } from '../common/echo';
-import { DomainError, type FieldError } from '../common/errors';
+import { contractRefusal, type DomainError, type FieldError } from '../common/errors';
 import { FILE_NAME_FIELD, tooLarge } from './attachments.service';
 
 /** Multipart fields besides `file`: kind and stepKey (one spare for a client's extra field, refused by the schema). */
@@ -51,7 +51,7 @@ export type MulterCode = (typeof MULTER_CODES)[number];
 
 const ACCEPTED = {
   zh: '只接受一个名为 file 的文件，以及 kind、stepKey 字段',
-  en: 'One file part named "file" and the fields kind, stepKey',
+  en: 'only one file part named "file" and the fields kind, stepKey are taken',
 };
 
 /**
@@ -121,11 +121,54 @@ export function multerRefusal(err: MulterError, maxBytes: number): DomainError {
     rule: 'multipart',
     message: { zh: `multipart 请求不符合要求：${ACCEPTED.zh}`, en: `The multipart request is refused: ${ACCEPTED.en}` },
   };
-  return new DomainError(
-    'VALIDATION_FAILED',
-    { zh: `请求有1处错误：${error.field}`, en: `The request has 1 error: ${error.field}` },
-    { errors: [error] },
-  );
+  return contractRefusal([error]);
+}
+
+/**
+ * A part given more than once (`-F kind=other -F kind=other`): multer gathers the values into a list (a nested or
+ * indexed name is refused before, `fieldNestingDepth: 0`), so a list in the parsed fields is a repeated part,
+ * refused like a repeated query parameter (rule `single-value`, route-table.ts).
+ */
+export function repeatedParts(body: unknown): FieldError[] {
+  if (!body || typeof body !== 'object') return [];
+  return Object.entries(body as Record<string, unknown>)
+    .filter(([, v]) => Array.isArray(v))
+    .map(([name]) => ({
+      field: echo(name),
+      rule: 'single-value',
+      message: { zh: '此字段只能给出一次', en: 'This field may be given only once' },
+    }));
+}
+
+/** busboy's failures (its English never reaches the client): the cut-off upload, a malformed body. */
+const CUT_OFF = new Set(['Unexpected end of form', 'Unexpected end of file', 'Request aborted', 'Request closed', 'Request error']);
+
+/**
+ * A multipart body busboy cannot read, in our words: cut off (the body ends before its closing boundary) names
+ * `file` when the file part had begun (its header is in the body's head), else `(body)`; anything else (a malformed
+ * part header, a missing boundary) is a malformed body, `(body)`. Rule `multipart` either way.
+ */
+export function malformedMultipart(err: unknown, head: Buffer): FieldError {
+  const message = err instanceof Error ? err.message : '';
+  if (CUT_OFF.has(message)) {
+    const fileBegun = message === 'Unexpected end of file' || /name="?file"?\s*;\s*filename/i.test(head.toString('latin1'));
+    return {
+      field: fileBegun ? 'file' : '(body)',
+      rule: 'multipart',
+      message: {
+        zh: 'multipart 请求体不完整（上传中断或请求体为空），请重新上传',
+        en: 'The multipart body is incomplete (the upload was cut off or the body is empty): upload it again',
+      },
+    };
+  }
+  return {
+    field: '(body)',
+    rule: 'multipart',
+    message: {
+      zh: 'multipart 请求体格式错误：无法读取其中的部分',
+      en: 'The multipart body is malformed: its parts cannot be read',
+    },
+  };
 }
 
 /**
@@ -151,6 +194,8 @@ export class UploadInterceptor implements NestInterceptor {
         fieldNameSize: FIELD_NAME_BYTES,
         parts: MAX_FIELDS + 1,
         headerPairs: 50,
+        // Any `[` in a part's name (`kind[0]`, `a[b]`): refused on that part (LIMIT_FIELD_NESTING, unknown-field).
+        fieldNestingDepth: 0,
       },
     }).single('file');
   }
@@ -175,37 +220,16 @@ export class UploadInterceptor implements NestInterceptor {
     } finally {
       req.off('data', keep);
     }
+    const repeated = repeatedParts(req.body);
+    if (repeated.length > 0) throw contractRefusal(repeated);
     return next.handle();
   }
 
   private toDomainError(err: unknown, head: Buffer): DomainError {
     // busboy refuses a control byte in a part header as a whole; when it sits in the file name, name that field.
     const headerField = err instanceof Error && err.message === 'Malformed part header' ? malformedHeaderField(head) : undefined;
-    if (headerField) {
-      const error = textError(headerField, 'text-control');
-      return new DomainError(
-        'VALIDATION_FAILED',
-        { zh: `请求有1处错误：${headerField}`, en: `The request has 1 error: ${headerField}` },
-        { errors: [error] },
-      );
-    }
+    if (headerField) return contractRefusal([textError(headerField, 'text-control')]);
     if (err instanceof MulterError) return multerRefusal(err, this.maxBytes);
-    // Malformed multipart (busboy): the body cannot be read.
-    return new DomainError(
-      'VALIDATION_FAILED',
-      { zh: 'multipart 请求体格式错误', en: 'Malformed multipart body' },
-      {
-        errors: [
-          {
-            field: '(body)',
-            rule: 'multipart',
-            message: {
-              zh: '须为 multipart/form-data',
-              en: `Must be multipart/form-data (${err instanceof Error ? err.message : String(err)})`,
-            },
-          },
-        ],
-      },
-    );
+    return contractRefusal([malformedMultipart(err, head)]);
   }
 }

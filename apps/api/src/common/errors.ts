@@ -84,8 +84,14 @@ export const domainError = (code: ErrorCode, zh: string, en: string, extras?: Do
  * 400 VALIDATION_FAILED: the request breaks its contract, a rule its OpenAPI schema states (type, length, pattern,
  * required, a documented alternative): a client that follows the document is never refused so.
  */
-export const contractRefusal = (errors: FieldError[]): DomainError =>
-  new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+export const contractRefusal = (errors: FieldError[]): DomainError => fieldRefusal('VALIDATION_FAILED', errors);
+
+/** The one top-level message of a refusal naming its fields (400, 413, 415 alike): `请求有N处错误` / `The request has N error(s)`. */
+export const refusalLabel = (count: number): Label => ({ zh: `请求有${count}处错误`, en: `The request has ${count} error(s)` });
+
+/** A refusal with `code`'s status naming every field at fault, under the one top-level message (`refusalLabel`). */
+export const fieldRefusal = (code: ErrorCode, errors: FieldError[]): DomainError =>
+  new DomainError(code, refusalLabel(errors.length), { errors });
 
 /**
  * 422 INVALID_REQUEST: the request fits its contract, but a rule no schema can state refuses it, each field named

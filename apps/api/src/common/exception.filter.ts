@@ -1,14 +1,18 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { echoPath } from './echo';
-import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS } from './errors';
+import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS, type FieldError, refusalLabel } from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
 import { allowedMethods, undecodablePathParams } from './route-table';
 import { isDatabaseUnavailable } from './unavailable';
+import { expectedMessage } from './validation';
 
 /** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
 export const RETRY_AFTER_SECONDS = 5;
+
+/** The JSON body's size limit (body-parser's `limit`; 413 `(body)` `max-bytes` beyond). */
+export const MAX_BODY_BYTES = 100 * 1024;
 
 const HTTP_FALLBACK: Record<number, { code: ErrorCode; zh: string; en: string }> = {
   400: { code: 'VALIDATION_FAILED', zh: '请求格式不正确', en: 'Malformed request' },
@@ -21,6 +25,119 @@ const HTTP_FALLBACK: Record<number, { code: ErrorCode; zh: string; en: string }>
     zh: '请求体须为 JSON（Content-Type: application/json）',
     en: 'The request body must be JSON (Content-Type: application/json)',
   },
+};
+
+/** Every error type body-parser 2 and raw-body raise (node_modules/body-parser/lib, node_modules/raw-body/index.js). */
+export const BODY_PARSER_TYPES = [
+  'charset.unsupported',
+  'encoding.unsupported',
+  'entity.too.large',
+  'entity.parse.failed',
+  'entity.verify.failed',
+  'request.aborted',
+  'request.size.invalid',
+  'stream.encoding.set',
+  'stream.not.readable',
+  'parameters.too.many',
+  'querystring.parse.rangeError',
+] as const;
+export type BodyParserType = (typeof BODY_PARSER_TYPES)[number];
+
+/**
+ * Each body-parser failure as our refusal: status, code and the field and rule it names, in both languages (new-user
+ * trial: a latin1 charset 415, a `Content-Encoding: br` body that is not brotli 400, a body over 100 KiB 413, all
+ * without `errors[]`). `entity.parse.failed` is answered before this map (MALFORMED_JSON, or a JSON text that is not
+ * an object); `stream.*` are the server's own faults (500). One entry per type.
+ */
+export const BODY_PARSER_REFUSALS: Record<BodyParserType, { status: number; code: ErrorCode; error: FieldError }> = {
+  'charset.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    error: {
+      field: 'headers.Content-Type',
+      rule: 'charset',
+      message: { zh: '字符集须为 UTF-8（charset=utf-8，或不写）', en: 'The charset must be UTF-8 (charset=utf-8, or none)' },
+    },
+  },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    error: {
+      field: 'headers.Content-Encoding',
+      rule: 'content-encoding',
+      message: { zh: '只接受 gzip、deflate、br 压缩或不压缩', en: 'Only gzip, deflate, br or no Content-Encoding is accepted' },
+    },
+  },
+  'entity.too.large': {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    error: { field: '(body)', rule: 'max-bytes', message: { zh: `最多${MAX_BODY_BYTES}个字节`, en: `At most ${MAX_BODY_BYTES} bytes` } },
+  },
+  'entity.parse.failed': {
+    status: 400,
+    code: 'MALFORMED_JSON',
+    error: { field: '(body)', rule: 'json', message: { zh: '不是有效的 JSON', en: 'Not valid JSON' } },
+  },
+  'entity.verify.failed': {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    error: { field: '(body)', rule: 'invalid', message: { zh: '请求体未通过校验', en: 'The body failed verification' } },
+  },
+  'request.aborted': {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    error: {
+      field: '(body)',
+      rule: 'incomplete',
+      message: { zh: '请求体不完整（请求中断）', en: 'The body is incomplete (the request was cut off)' },
+    },
+  },
+  'request.size.invalid': {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    error: {
+      field: 'headers.Content-Length',
+      rule: 'content-length',
+      message: { zh: '请求体长度与 Content-Length 不符', en: 'The body’s length differs from Content-Length' },
+    },
+  },
+  'stream.encoding.set': {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    error: { field: '(body)', rule: 'internal', message: { zh: '服务器内部错误', en: 'Internal server error' } },
+  },
+  'stream.not.readable': {
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    error: { field: '(body)', rule: 'internal', message: { zh: '服务器内部错误', en: 'Internal server error' } },
+  },
+  'parameters.too.many': {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    error: { field: '(body)', rule: 'max-fields', message: { zh: '字段过多', en: 'Too many fields' } },
+  },
+  'querystring.parse.rangeError': {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    error: { field: '(body)', rule: 'max-fields', message: { zh: '字段过多', en: 'Too many fields' } },
+  },
+};
+
+/** A body whose Content-Encoding it does not follow (`br` over plain text): zlib's error, which body-parser hands on untyped. */
+const UNDECODABLE_BODY: FieldError = {
+  field: 'headers.Content-Encoding',
+  rule: 'content-encoding',
+  message: { zh: '请求体无法按 Content-Encoding 解压', en: 'The body cannot be decompressed as its Content-Encoding says' },
+};
+
+/** The field and rule of a framework 4xx with no more to say (an unknown route, a status without a type). */
+const FALLBACK_ERRORS: Record<number, FieldError> = {
+  400: { field: '(body)', rule: 'malformed', message: { zh: '请求格式不正确', en: 'Malformed request' } },
+  401: { field: 'headers.Authorization', rule: 'signed-in', message: { zh: '请先登录', en: 'Sign in first' } },
+  403: { field: '(request)', rule: 'role', message: { zh: '无权进行此操作', en: 'Not allowed' } },
+  404: { field: 'path', rule: 'route', message: { zh: '没有这个地址', en: 'No such route' } },
+  413: { field: '(body)', rule: 'max-bytes', message: { zh: `最多${MAX_BODY_BYTES}个字节`, en: `At most ${MAX_BODY_BYTES} bytes` } },
+  415: { field: 'headers.Content-Type', rule: 'media-type', message: { zh: '须为 application/json', en: 'Must be application/json' } },
 };
 
 /**
@@ -96,7 +213,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     let status: number | undefined;
     if (exception instanceof HttpException) status = exception.getStatus();
     else if (typeof raw?.status === 'number') status = raw.status;
-    const parseFailed = raw?.type === 'entity.parse.failed' || (exception instanceof HttpException && /JSON/i.test(exception.message));
+    const parseFailed =
+      raw?.type === 'entity.parse.failed' ||
+      (exception instanceof HttpException && (exception.cause as { type?: unknown } | undefined)?.type === 'entity.parse.failed') ||
+      (exception instanceof HttpException && /JSON/i.test(exception.message));
     // Valid JSON that is not an object or array (`null`, `"x"`, `1`): refused by the parser's strict mode, but it is
     // the body's type that is wrong, not its syntax (second trial: `null` read "not valid JSON").
     const parsed = exception as { body?: unknown; cause?: { body?: unknown } };
@@ -106,7 +226,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         code: 'VALIDATION_FAILED',
         message: { zh: '请求体应为 JSON 对象', en: 'The request body must be a JSON object' },
         ...(requestId ? { requestId } : {}),
-        errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected object' } }],
+        errors: [{ field: '(body)', rule: 'type', message: expectedMessage('object') }],
       };
     }
     if (status === 400 && parseFailed) {
@@ -130,7 +250,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return {
         statusCode: 400,
         code: 'VALIDATION_FAILED',
-        message: { zh: `请求有${fields.length}处错误`, en: `The request has ${fields.length} error(s)` },
+        message: refusalLabel(fields.length),
         ...(requestId ? { requestId } : {}),
         errors: fields.map((field) => ({
           field,
@@ -142,13 +262,43 @@ export class ApiExceptionFilter implements ExceptionFilter {
         })),
       };
     }
+    // body-parser's error as thrown, or as Nest hands it on (an HttpException whose cause it is).
+    const origin = (exception instanceof HttpException && exception.cause ? exception.cause : exception) as {
+      type?: unknown;
+      code?: unknown;
+    };
+    const typed =
+      typeof origin?.type === 'string'
+        ? (BODY_PARSER_REFUSALS as Record<string, (typeof BODY_PARSER_REFUSALS)[BodyParserType] | undefined>)[origin.type]
+        : undefined;
+    if (typed && typed.status < 500) {
+      return {
+        statusCode: typed.status,
+        code: typed.code,
+        message: refusalLabel(1),
+        ...(requestId ? { requestId } : {}),
+        errors: [typed.error],
+      };
+    }
+    // zlib's own failure (Z_DATA_ERROR for gzip/deflate, ERR__ERROR_FORMAT_… for brotli): the body is not in its Content-Encoding.
+    const zlib = typeof origin?.code === 'string' && /^(?:Z_|ERR__|ERR_BROTLI|ERR_ZSTD)/.test(origin.code);
+    if (status === 400 && zlib) {
+      return {
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: refusalLabel(1),
+        ...(requestId ? { requestId } : {}),
+        errors: [UNDECODABLE_BODY],
+      };
+    }
     if (status !== undefined && status < 500) {
       const f = HTTP_FALLBACK[status] ?? {
         code: status === 409 ? 'ACTION_NOT_ALLOWED' : 'VALIDATION_FAILED',
         zh: '请求无法处理',
         en: 'The request cannot be processed',
       };
-      return { statusCode: status, code: f.code, message: { zh: f.zh, en: f.en }, ...(requestId ? { requestId } : {}) };
+      const error = FALLBACK_ERRORS[status] ?? { field: '(request)', rule: 'invalid', message: { zh: f.zh, en: f.en } };
+      return { statusCode: status, code: f.code, message: { zh: f.zh, en: f.en }, ...(requestId ? { requestId } : {}), errors: [error] };
     }
     return {
       statusCode: ERROR_STATUS.INTERNAL_ERROR,

@@ -38,34 +38,43 @@ export function loggedPath(originalUrl: string, route: string): string {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
+/** multipart/form-data with its boundary (busboy cannot split a body without one). */
+const MULTIPART_TYPE = /^multipart\/form-data\s*;(?:.*;)?\s*boundary=[^;\s]/i;
+
+const NOT_JSON = {
+  label: { zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
+  error: { zh: '须为 application/json', en: 'Must be application/json' },
+};
+const NOT_MULTIPART = {
+  label: {
+    zh: '上传须为 multipart/form-data 请求体（Content-Type: multipart/form-data; boundary=…）',
+    en: 'An upload must be a multipart/form-data body (Content-Type: multipart/form-data; boundary=…)',
+  },
+  error: {
+    zh: '须为 multipart/form-data，并带 boundary 参数',
+    en: 'Must be multipart/form-data with a boundary parameter',
+  },
+};
 
 /**
- * JSON bodies only: a request that carries a body in any other media type (form-encoded, text, multipart)
- * is 415 UNSUPPORTED_MEDIA_TYPE before any parser or handler sees it; multipart/form-data is let through on
- * the POST paths named in `multipartPaths` (the attachment upload), whose route parses it.
+ * One media type per route: a request that carries a body in another (form-encoded, text, multipart elsewhere) is
+ * 415 UNSUPPORTED_MEDIA_TYPE before any parser or handler sees it, naming `headers.Content-Type`, rule `media-type`.
+ * The POST paths named in `multipartPaths` (the attachment upload) take multipart/form-data with a boundary only,
+ * and their 415 says so (a JSON body there is refused, not answered "file: required"); every other route takes JSON.
  */
 export function jsonBodiesOnly(multipartPaths: readonly RegExp[] = []) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const length = req.headers['content-length'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
     const type = req.headers['content-type'] ?? '';
-    const multipart = req.method === 'POST' && MULTIPART_TYPE.test(type) && multipartPaths.some((p) => p.test(req.path));
-    if (hasBody && !multipart && !JSON_TYPE.test(type)) {
+    const uploadRoute = req.method === 'POST' && multipartPaths.some((p) => p.test(req.path));
+    const fits = uploadRoute ? MULTIPART_TYPE.test(type) : JSON_TYPE.test(type);
+    if (hasBody && !fits) {
+      const words = uploadRoute ? NOT_MULTIPART : NOT_JSON;
       next(
-        new DomainError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          { zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The request body must be JSON (Content-Type: application/json)' },
-          {
-            errors: [
-              {
-                field: 'headers.Content-Type',
-                rule: 'media-type',
-                message: { zh: '须为 application/json', en: 'Must be application/json' },
-              },
-            ],
-          },
-        ),
+        new DomainError('UNSUPPORTED_MEDIA_TYPE', words.label, {
+          errors: [{ field: 'headers.Content-Type', rule: 'media-type', message: words.error }],
+        }),
       );
       return;
     }

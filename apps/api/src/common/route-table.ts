@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { echo } from './echo';
-import { DomainError, type FieldError } from './errors';
+import { contractRefusal, type FieldError } from './errors';
 
 /**
  * The methods each documented path answers, from the OpenAPI document (which the e2e tests hold equal to the
@@ -92,8 +92,7 @@ function rawParams(query: string): RawParam[] {
     });
 }
 
-const refusal = (errors: FieldError[]) =>
-  new DomainError('VALIDATION_FAILED', { zh: `请求有${errors.length}处错误`, en: `The request has ${errors.length} error(s)` }, { errors });
+const refusal = (errors: FieldError[]) => contractRefusal(errors);
 
 /**
  * The query-string rules of every route in the OpenAPI document, read from the raw query string before Express's parser

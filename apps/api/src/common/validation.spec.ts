@@ -3,7 +3,7 @@ import { EXIT_REASONS } from '@df/domain';
 import { DomainError } from './errors';
 import { AmendSchema } from '../delegations/schemas';
 import { AnnualPlanSchema, PassportTransitionSchema } from '../registries/schemas';
-import { parseOrThrow, parsePathParam, parsePathParams } from './validation';
+import { expectedMessage, parseOrThrow, parsePathParam, parsePathParams, TYPE_WORDS } from './validation';
 import { text } from './zod-text';
 
 /** The field errors parseOrThrow refuses `value` with. */
@@ -188,6 +188,32 @@ describe('parsePathParam: a path parameter is named path.<name>', () => {
       throw new Error('expected a refusal');
     } catch (err) {
       expect((err as DomainError).extras.errors?.map((e) => [e.field, e.rule])).toEqual([['path.role', 'enum']]);
+    }
+  });
+});
+
+describe('zod expected types in our words (new-user trial: "应为record / Expected record", "Expected int")', () => {
+  it('handed inputs: data [1] where a record is expected is type "an object"; a quarter 1.5 is format "a whole number"', () => {
+    expect(refusal(z.object({ data: z.record(z.string(), z.unknown()) }), { data: [1] })).toEqual([
+      { field: 'data', rule: 'type', message: { zh: '应为对象', en: 'Expected an object' } },
+    ]);
+    expect(refusal(z.object({ quarter: z.int().min(1).max(4) }), { quarter: 1.5 })).toEqual([
+      { field: 'quarter', rule: 'format', message: { zh: '应为整数', en: 'Expected a whole number' } },
+    ]);
+    expect(refusal(z.object({ size: z.int() }), { size: -1.5 })).toEqual([
+      { field: 'size', rule: 'format', message: { zh: '应为整数', en: 'Expected a whole number' } },
+    ]);
+    expect(refusal(z.object({ quarter: z.int() }), { quarter: 'x' })).toEqual([
+      { field: 'quarter', rule: 'type', message: { zh: '应为数字', en: 'Expected a number' } },
+    ]);
+  });
+
+  it('every kind zod may expect has our words in both languages, none of them a zod type name', () => {
+    for (const [kind, words] of Object.entries(TYPE_WORDS)) {
+      const m = expectedMessage(kind);
+      expect([kind, /[\u4e00-\u9fff]|null|NaN/.test(m.zh)]).toEqual([kind, true]);
+      expect([kind, m.en]).toEqual([kind, `Expected ${words.en}`]);
+      if (!['null', 'NaN'].includes(words.en)) expect([kind, words.en]).not.toEqual([kind, kind]);
     }
   });
 });

@@ -18,16 +18,43 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(body)';
 }
 
-const TYPE_ZH: Record<string, string> = {
-  string: '字符串',
-  number: '数字',
-  boolean: '布尔值',
-  object: '对象',
-  array: '数组',
-  null: 'null',
-  undefined: '未填写',
-  int: '整数',
+/** The literal members of a union that also takes any string (zod's `expected` is `'string' | … | (string & {})`). */
+type Literal<T> = T extends string ? (string extends T ? never : T) : never;
+
+/**
+ * Every kind of value zod 4 may expect (`invalid_type`'s `expected`) in our words, both languages: `应为{zh}` /
+ * `Expected {en}`. Typed over zod's own list, so a kind added by a newer zod fails the typecheck until named here
+ * (new-user trial: `data: [1]` read "应为record / Expected record", a quarter 1.5 "Expected int").
+ */
+export const TYPE_WORDS: Record<Literal<z.core.$ZodInvalidTypeExpected>, { zh: string; en: string }> = {
+  string: { zh: '文本（字符串）', en: 'text (a string)' },
+  number: { zh: '数字', en: 'a number' },
+  int: { zh: '整数', en: 'a whole number' },
+  bigint: { zh: '整数', en: 'a whole number' },
+  boolean: { zh: '布尔值（true 或 false）', en: 'true or false' },
+  symbol: { zh: '符号', en: 'a symbol' },
+  undefined: { zh: '不填写此字段', en: 'the field left out' },
+  void: { zh: '不填写此字段', en: 'the field left out' },
+  never: { zh: '不填写此字段', en: 'the field left out' },
+  null: { zh: 'null', en: 'null' },
+  nan: { zh: 'NaN', en: 'NaN' },
+  date: { zh: '日期', en: 'a date' },
+  array: { zh: '列表（数组）', en: 'a list (an array)' },
+  tuple: { zh: '列表（数组）', en: 'a list (an array)' },
+  set: { zh: '列表（数组）', en: 'a list (an array)' },
+  object: { zh: '对象', en: 'an object' },
+  record: { zh: '对象', en: 'an object' },
+  map: { zh: '对象', en: 'an object' },
+  file: { zh: '文件', en: 'a file' },
+  nonoptional: { zh: '有值', en: 'a value' },
+  function: { zh: '函数', en: 'a function' },
 };
+
+/** `应为…` / `Expected …` for a kind zod expects; a kind not in TYPE_WORDS (a newer zod) still in our words. */
+export function expectedMessage(expected: string): FieldError['message'] {
+  const words = (TYPE_WORDS as Record<string, { zh: string; en: string } | undefined>)[expected];
+  return words ? { zh: `应为${words.zh}`, en: `Expected ${words.en}` } : { zh: '取值类型不正确', en: 'The value is of the wrong kind' };
+}
 
 interface Issue {
   code: string;
@@ -75,6 +102,8 @@ export const datesInOrder =
       });
   };
 
+const BAD_FORMAT = { zh: '格式不正确', en: 'Not in the expected format' };
+
 /** A length or size bound in words: items of a list, characters of a text, else the value itself. */
 function boundMessage(side: 'min' | 'max', origin: string | undefined, limit: unknown): FieldError['message'] {
   const n = String(limit);
@@ -113,7 +142,10 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       }));
     case 'invalid_type': {
       const expected = String(issue.expected);
-      return [{ field, rule: 'type', message: { zh: `应为${TYPE_ZH[expected] ?? expected}`, en: `Expected ${expected}` } }];
+      // A number that is not whole where a whole number is expected (a quarter 1.5): the query's whole-number rule
+      // and words (`wholeNumber`, zod-text.ts), rule `format`; any other kind of value is rule `type`.
+      const notWhole = (expected === 'int' || expected === 'bigint') && typeof issue.input === 'number';
+      return [{ field, rule: notWhole ? 'format' : 'type', message: expectedMessage(expected) }];
     }
     case 'invalid_value': {
       const choices = enumChoices(issue.values ?? []);
@@ -124,7 +156,14 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
     case 'too_big':
       return [{ field, rule: 'max', message: boundMessage('max', issue.origin, issue.maximum) }];
     case 'invalid_format':
-      return [{ field, rule: 'format', message: { zh: FORMAT_ZH.get(issue.message) ?? '格式不正确', en: issue.message } }];
+      // Our patterns carry their words (formatMessage); a zod built-in format's English (`Invalid UUID`) is not sent.
+      return [
+        {
+          field,
+          rule: 'format',
+          message: FORMAT_ZH.has(issue.message) ? { zh: FORMAT_ZH.get(issue.message)!, en: issue.message } : BAD_FORMAT,
+        },
+      ];
     case 'not_multiple_of':
       return [
         {
@@ -143,11 +182,11 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       // A record's key (or a map's or set's element) at fault: named at its path, by the rule its own schema breaks.
       const inner = issue.issues?.[0];
       if (inner) return toFieldErrors({ ...inner, path: issue.path, input: inner.input ?? issue.input });
-      return [{ field, rule: 'format', message: { zh: '格式不正确', en: issue.message } }];
+      return [{ field, rule: 'format', message: BAD_FORMAT }];
     }
     default:
       // Every issue code of zod 4 is named above by a rule of ours; an unknown one (a newer zod) keeps the API's words.
-      return [{ field, rule: 'invalid', message: { zh: '取值不正确', en: issue.message } }];
+      return [{ field, rule: 'invalid', message: { zh: '取值不正确', en: 'The value is not accepted' } }];
   }
 }
 
@@ -170,7 +209,7 @@ function unionErrors(issue: Issue, field: string): FieldError[] {
     const choices = enumChoices(alternatives.flatMap((a) => a[0]!.values ?? []));
     return [{ field, rule: 'enum', message: { zh: `取值须为：${choices.zh}`, en: `Must be one of: ${choices.en}` } }];
   }
-  return [{ field, rule: 'type', message: { zh: '取值类型不正确', en: issue.message } }];
+  return [{ field, rule: 'type', message: { zh: '取值类型不正确', en: 'The value is of none of the accepted kinds' } }];
 }
 
 /**
