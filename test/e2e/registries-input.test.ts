@@ -1,0 +1,92 @@
+import request from 'supertest';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+/** The registries' refusals of a new-user trial's inputs (own database: process versions are office-wide). */
+
+type FieldError = { field: string; rule: string; message: { zh: string; en: string } };
+const errorsOf = (body: { errors?: FieldError[] }): FieldError[] => body.errors ?? [];
+
+describe('registries: input refusals (new-user trial)', () => {
+  let db: TestDatabase;
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    db = await createTestDatabase('registries_input');
+    worker = await startTestWorker({ databaseUrl: db.url });
+    api = await startTestApi({ databaseUrl: db.url, taskQueue: worker.config.taskQueue });
+    users = await createTestUsers(api);
+    await request(api.http)
+      .put(`/api/registries/units/${users.unit}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ nameZh: '测试单位', nameEn: 'Test unit', supervisingDepartment: null })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  const get = (path: string, token: string) => request(api.http).get(path).set(bearer(token));
+  const put = (path: string, token: string, body: object) => request(api.http).put(path).set(bearer(token)).send(body);
+
+  describe('a malformed code or id in a path is 400 path.<name> on GET as on PUT (not 404 "not registered")', () => {
+    const long = 'k'.repeat(300);
+    it.each([
+      ['GET unit, a space', () => `/api/registries/units/bad%20code`, 'code'],
+      ['GET unit, 300 characters', () => `/api/registries/units/${long}`, 'code'],
+      ['GET plan, a space', () => `/api/registries/units/bad%20code/plans/2027`, 'code'],
+      ['GET plan, 300 characters', () => `/api/registries/units/${long}/plans/2027`, 'code'],
+      ['GET person', () => `/api/registries/people/bad%20id`, 'personId'],
+      ['GET passport', () => `/api/registries/passports/bad%20no`, 'number'],
+    ])('%s', async (_what, path, name) => {
+      const res = await get(path(), users.tokens['fao-clerk']).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([[`path.${name}`, 'format']]);
+      expect(JSON.stringify(res.body)).not.toContain('k'.repeat(65));
+    });
+
+    it('PUT plan, PUT classified access and passport transitions name the path parameter too', async () => {
+      const plan = await put(`/api/registries/units/bad%20code/plans/2027`, users.tokens['fao-clerk'], { trips: [] }).expect(400);
+      expect(errorsOf(plan.body).map((e) => e.field)).toEqual(['path.code']);
+      const access = await put(`/api/registries/people/bad%20id/classified-access`, users.tokens.secrecy, {
+        classifiedAccess: true,
+      }).expect(400);
+      expect(errorsOf(access.body).map((e) => e.field)).toEqual(['path.personId']);
+      const moved = await request(api.http)
+        .post('/api/registries/passports/bad%20no/transitions')
+        .set(bearer(users.tokens['passport-officer']))
+        .send({ action: 'check-in' })
+        .expect(400);
+      expect(errorsOf(moved.body).map((e) => e.field)).toContain('path.number');
+    });
+
+    it('a well-formed code not registered is still 404', async () => {
+      await get('/api/registries/units/no-such-unit', users.tokens['fao-clerk']).expect(404);
+    });
+  });
+
+  describe('one country rule: an annual plan refuses a country the submission refuses', () => {
+    it('handed input: PUT …/plans/2027 with countries ["ZZ"] is 422 UNKNOWN_COUNTRY on trips[0].countries[0]', async () => {
+      const trip = { id: 'P1', purpose: 'investment-promotion', countries: ['US', 'ZZ'], size: 5, quarter: 1 };
+      const res = await put(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer, {
+        trips: [{ ...trip, id: 'P0', countries: ['US'] }, trip],
+      }).expect(422);
+      expect(res.body.code).toBe('RULE_VIOLATION');
+      expect(errorsOf(res.body)).toEqual([
+        { field: 'trips[1].countries[1]', rule: 'UNKNOWN_COUNTRY', message: { zh: '未知国家代码 ZZ', en: 'Unknown country code ZZ' } },
+      ]);
+      const only = await put(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer, {
+        trips: [{ ...trip, countries: ['ZZ'] }],
+      }).expect(422);
+      expect(errorsOf(only.body).map((e) => [e.field, e.rule])).toEqual([['trips[0].countries[0]', 'UNKNOWN_COUNTRY']]);
+      await get(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer).expect(404);
+      await put(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer, {
+        trips: [{ ...trip, countries: ['US', 'DE'] }],
+      }).expect(200);
+    });
+  });
+});
