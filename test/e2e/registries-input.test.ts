@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DEFAULT_DEFINITION } from '@df/domain';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -6,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 /** The registries' refusals of a new-user trial's inputs (own database: process versions are office-wide). */
 
 type FieldError = { field: string; rule: string; message: { zh: string; en: string } };
+const hasChinese = (s: string) => /[\u4e00-\u9fff]/.test(s);
 const errorsOf = (body: { errors?: FieldError[] }): FieldError[] => body.errors ?? [];
 
 describe('registries: input refusals (new-user trial)', () => {
@@ -87,6 +89,70 @@ describe('registries: input refusals (new-user trial)', () => {
       await put(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer, {
         trips: [{ ...trip, countries: ['US', 'DE'] }],
       }).expect(200);
+    });
+  });
+
+  describe('process-version refusals name JSON paths as sent, our rule names, Chinese beside English', () => {
+    const publish = (body: object) =>
+      request(api.http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send(body);
+
+    it('handed input: {"definition":{"version":"office-x","steps":[{"key":1}]}}', async () => {
+      const res = await publish({ definition: { version: 'office-x', steps: [{ key: 1 }] } }).expect(422);
+      const errors = errorsOf(res.body);
+      expect(errors.map((e) => [e.field, e.rule])).toEqual([
+        ['definition.steps[0].code', 'invalid-field'],
+        ['definition.steps[0].phase', 'invalid-field'],
+        ['definition.steps[0].name', 'invalid-field'],
+        ['definition.steps[0].actor', 'invalid-field'],
+        ['definition.steps[0].scope', 'invalid-field'],
+        ['definition.steps[0].needs', 'invalid-field'],
+        ['definition.steps[0].durationWd', 'invalid-field'],
+        ['definition.steps[0].kind', 'invalid-field'],
+      ]);
+      for (const e of errors) {
+        expect(hasChinese(e.message.zh)).toBe(true);
+        expect(e.message.en).not.toBe(e.message.zh);
+      }
+      expect(errors[0]!.message).toEqual({ zh: '须为大写步骤代码，如 A01', en: "'code' must be an upper-case code like A01" });
+      expect(hasChinese(res.body.message.zh)).toBe(true);
+    });
+
+    it('graph problems name the step by index and the field: needs[j], code; no steps; settings paths', async () => {
+      const broken = structuredClone(DEFAULT_DEFINITION) as unknown as { version: string; steps: Array<Record<string, unknown>> };
+      broken.version = 'office-y';
+      const a02 = broken.steps.findIndex((s) => s.code === 'A02');
+      broken.steps[a02] = { ...broken.steps[a02], needs: ['Z99'] };
+      const unknown = await publish({ definition: broken }).expect(422);
+      expect(errorsOf(unknown.body).map((e) => [e.field, e.rule])).toEqual([[`definition.steps[${a02}].needs[0]`, 'unknown-dependency']]);
+      expect(hasChinese(errorsOf(unknown.body)[0]!.message.zh)).toBe(true);
+
+      const dup = structuredClone(DEFAULT_DEFINITION) as unknown as { version: string; steps: Array<Record<string, unknown>> };
+      dup.version = 'office-y';
+      dup.steps.push({ ...dup.steps[0] });
+      const twice = await publish({ definition: dup }).expect(422);
+      expect(errorsOf(twice.body).map((e) => [e.field, e.rule])).toEqual([
+        [`definition.steps[${dup.steps.length - 1}].code`, 'duplicate-code'],
+      ]);
+
+      const empty = await publish({ definition: { version: '', steps: [] } }).expect(422);
+      expect(errorsOf(empty.body).map((e) => [e.field, e.rule])).toEqual([
+        ['definition.version', 'invalid-field'],
+        ['definition.steps', 'invalid-shape'],
+      ]);
+      const notObject = await publish({ definition: { version: 'office-y', steps: [7] } }).expect(422);
+      expect(errorsOf(notObject.body).map((e) => [e.field, e.rule])).toEqual([['definition.steps[0]', 'invalid-shape']]);
+
+      const settings = await publish({
+        definition: { ...DEFAULT_DEFINITION, version: 'office-y' },
+        settings: { stepDurations: { Q42: 1, A05: -1 }, countries: { US: { processingWd: -2 }, ZZ: { processingWd: 3 } } },
+      }).expect(422);
+      expect(errorsOf(settings.body).map((e) => [e.field, e.rule])).toEqual([
+        ['settings.stepDurations.Q42', 'unknown-step-override'],
+        ['settings.stepDurations.A05', 'invalid-field'],
+        ['settings.countries.US.processingWd', 'invalid-field'],
+        ['settings.countries.ZZ', 'UNKNOWN_COUNTRY'],
+      ]);
+      for (const e of errorsOf(settings.body)) expect(hasChinese(e.message.zh)).toBe(true);
     });
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
   COUNTRIES,
+  resolveCountryTable,
   mayReadRoster,
   DEFAULT_DEFINITION,
   DefinitionError,
@@ -647,7 +648,9 @@ export class RegistriesService {
     }
     const settings = p.settings as OfficeSettings;
     const problems = validateOverrides(definition, settings);
-    if (problems.length > 0) throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings');
+    const countries = unknownSettingsCountries(settings);
+    if (problems.length > 0 || countries.length > 0)
+      throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings', countries);
     const current = await this.repo.latestProcessVersion();
     const base = current
       ? { definition: current.definition as ProcessDefinition, settings: current.settings }
@@ -738,18 +741,45 @@ function assertKnownCountries(trips: ReadonlyArray<{ countries: readonly string[
     });
 }
 
-function definitionInvalid(err: DefinitionError, field: string): DomainError {
+/**
+ * 422 INVALID_REQUEST listing every problem of a definition (or its settings), mapped at this one place: the field
+ * is its JSON path as sent (`definition.steps[0].code`, `settings.stepDurations.Q42`), the rule the problem's code
+ * in our kebab-case (`invalid-field`, `unknown-dependency`, …), the message Chinese beside English.
+ */
+function definitionInvalid(err: DefinitionError, field: 'definition' | 'settings', more: FieldError[] = []): DomainError {
+  const errors: FieldError[] = [
+    ...err.problems.map((p) => ({
+      field: p.path ? `${field}.${p.path}` : field,
+      rule: p.code.toLowerCase().replace(/_/g, '-'),
+      message: p.text,
+    })),
+    ...more,
+  ];
+  const [zh, en] = field === 'definition' ? ['流程定义', 'The process definition'] : ['流程设置', 'The process settings'];
   return new DomainError(
     'INVALID_REQUEST',
-    { zh: `流程定义有${err.problems.length}处错误`, en: `The process definition has ${err.problems.length} problem(s)` },
-    {
-      errors: err.problems.map((p) => ({
-        field: p.step ? `${field}.steps[${p.step}]` : field,
-        rule: p.code,
-        message: { zh: p.message, en: p.message },
-      })),
-    },
+    { zh: `${zh}有${errors.length}处错误`, en: `${en} has ${errors.length} problem(s)` },
+    { errors },
   );
+}
+
+/**
+ * One country rule for the settings too: `settings.countries.XX` patches a country of the COUNTRIES table or adds
+ * one with a full entry; a partial patch of an unknown code would be dropped without a word (resolveCountryTable),
+ * so it is refused as a submission's unknown country is: rule UNKNOWN_COUNTRY.
+ */
+function unknownSettingsCountries(settings: OfficeSettings): FieldError[] {
+  const resolved = resolveCountryTable(settings.countries);
+  return Object.keys(settings.countries ?? {})
+    .filter((c) => !Object.prototype.hasOwnProperty.call(resolved, c))
+    .map((c) => ({
+      field: `settings.countries.${c}`,
+      rule: 'UNKNOWN_COUNTRY',
+      message: {
+        zh: `未知国家代码 ${echo(c)}：须为已知国家，或给出完整的国家条目`,
+        en: `Unknown country code ${echo(c)}: patch a known country or give a full entry`,
+      },
+    }));
 }
 
 // The package data, per year (for the list's counts and GET of a package year).

@@ -36,24 +36,44 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
       problems.push({
         code: 'UNKNOWN_STEP_OVERRIDE',
         step: code,
+        path: `stepDurations.${code}`,
+        text: { zh: `流程 ${def.version} 没有步骤 ${code}`, en: `No step ${code} in definition ${def.version}` },
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
     if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0)
-      problems.push({ code: 'INVALID_FIELD', step: code, message: `duration override for ${code} must be a non-negative number` });
+      problems.push({
+        code: 'INVALID_FIELD',
+        step: code,
+        path: `stepDurations.${code}`,
+        text: { zh: '须为不小于0的工作日数', en: 'Must be a non-negative number of working days' },
+        message: `duration override for ${code} must be a non-negative number`,
+      });
   }
   for (const [country, patch] of Object.entries(settings.countries ?? {})) {
     const wd = patch.processingWd;
     if (wd !== undefined && (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0))
       problems.push({
         code: 'INVALID_FIELD',
+        path: `countries.${country}.processingWd`,
+        text: { zh: '须为不小于0的工作日数', en: 'Must be a non-negative number of working days' },
         message: `processing days for ${country} must be a non-negative number`,
       });
   }
   const { deadlineWd, extensions } = settings.deficiencies ?? {};
   if (deadlineWd !== undefined && (typeof deadlineWd !== 'number' || !Number.isFinite(deadlineWd) || deadlineWd <= 0))
-    problems.push({ code: 'INVALID_FIELD', message: 'deficiencies.deadlineWd must be a positive number of working days' });
+    problems.push({
+      code: 'INVALID_FIELD',
+      path: 'deficiencies.deadlineWd',
+      text: { zh: '须为正的工作日数', en: 'Must be a positive number of working days' },
+      message: 'deficiencies.deadlineWd must be a positive number of working days',
+    });
   if (extensions !== undefined && (!Number.isInteger(extensions) || extensions < 0))
-    problems.push({ code: 'INVALID_FIELD', message: 'deficiencies.extensions must be a non-negative integer' });
+    problems.push({
+      code: 'INVALID_FIELD',
+      path: 'deficiencies.extensions',
+      text: { zh: '须为不小于0的整数', en: 'Must be a non-negative integer' },
+      message: 'deficiencies.extensions must be a non-negative integer',
+    });
   return problems;
 }
 

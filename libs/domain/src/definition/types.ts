@@ -52,6 +52,14 @@ export interface DefinitionProblem {
   code: DefinitionProblemCode;
   /** The step the problem is on, when there is one. */
   step?: string;
+  /**
+   * Where, as a JSON path inside what was checked (`steps[0].code`, `steps[3].needs[1]`, `version`; for settings
+   * `stepDurations.A05`); '' for the whole. The API names the field `definition.<path>` / `settings.<path>`.
+   */
+  path: string;
+  /** The problem in Chinese and English, without the place (the path says it): what a refusal shows. */
+  text: Label;
+  /** One English line with its place (logs, the CLI, DefinitionError's message, the workflow's input check). */
   message: string;
 }
 
