@@ -139,6 +139,12 @@ describe('registries: input refusals (new-user trial)', () => {
         ['definition.version', 'invalid-field'],
         ['definition.steps', 'invalid-shape'],
       ]);
+      // A client's value comes back bounded (64 characters, then …), in the field and in the text.
+      const long = structuredClone(broken);
+      long.steps[a02] = { ...long.steps[a02], needs: ['Z'.repeat(5000)] };
+      const bounded = await publish({ definition: long }).expect(422);
+      expect(errorsOf(bounded.body)[0]!.message.en).toBe(`No step ${'Z'.repeat(64)}…`);
+      expect(JSON.stringify(bounded.body)).not.toContain('Z'.repeat(65));
       const notObject = await publish({ definition: { version: 'office-y', steps: [7] } }).expect(422);
       expect(errorsOf(notObject.body).map((e) => [e.field, e.rule])).toEqual([['definition.steps[0]', 'invalid-shape']]);
 

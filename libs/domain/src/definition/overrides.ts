@@ -1,7 +1,7 @@
 import type { CountryOverrides } from '../countries';
 import type { RulesConfig } from '../rules';
 import type { DefinitionProblem, ProcessDefinition } from './types';
-import { DefinitionError } from './types';
+import { DefinitionError, shownValue as v } from './types';
 
 /**
  * What an office tunes without code: step durations, per-country data (embassy processing days first of all),
@@ -37,7 +37,7 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         code: 'UNKNOWN_STEP_OVERRIDE',
         step: code,
         path: `stepDurations.${code}`,
-        text: { zh: `流程 ${def.version} 没有步骤 ${code}`, en: `No step ${code} in definition ${def.version}` },
+        text: { zh: `流程 ${v(def.version)} 没有步骤 ${v(code)}`, en: `No step ${v(code)} in definition ${v(def.version)}` },
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
     if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0)

@@ -2,7 +2,7 @@ import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
-import { DefinitionError, DURATION_SOURCES } from './types';
+import { DefinitionError, DURATION_SOURCES, shownValue as v } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -51,8 +51,8 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
       ...(code ? { step: code } : {}),
       path: `${where}.condition`,
       text: {
-        zh: `未知条件 ${String(raw.condition)}（已知：${Object.keys(CONDITIONS).join('、')}）`,
-        en: `Unknown condition '${String(raw.condition)}' (known: ${known})`,
+        zh: `未知条件 ${v(raw.condition)}（已知：${Object.keys(CONDITIONS).join('、')}）`,
+        en: `Unknown condition '${v(raw.condition)}' (known: ${known})`,
       },
       message: `${at}: unknown condition '${String(raw.condition)}' (known: ${known})`,
     });
@@ -145,7 +145,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
         code: 'DUPLICATE_CODE',
         step: s.code,
         path: `${at(s)}.code`,
-        text: { zh: `步骤代码 ${s.code} 重复`, en: `Step code ${s.code} is used twice` },
+        text: { zh: `步骤代码 ${v(s.code)} 重复`, en: `Step code ${v(s.code)} is used twice` },
         message: `duplicate step code ${s.code}`,
       });
     seen.add(s.code);
@@ -158,7 +158,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           code: 'SELF_DEPENDENCY',
           step: s.code,
           path,
-          text: { zh: `步骤 ${s.code} 不能依赖自身`, en: `Step ${s.code} cannot need itself` },
+          text: { zh: `步骤 ${v(s.code)} 不能依赖自身`, en: `Step ${v(s.code)} cannot need itself` },
           message: `step ${s.code} depends on itself`,
         });
       else if (!allCodes.has(dep))
@@ -166,7 +166,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           code: 'UNKNOWN_DEPENDENCY',
           step: s.code,
           path,
-          text: { zh: `没有步骤 ${dep}`, en: `No step ${dep}` },
+          text: { zh: `没有步骤 ${v(dep)}`, en: `No step ${v(dep)}` },
           message: `step ${s.code} needs unknown step ${dep}`,
         });
       else if (!!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture)
@@ -176,8 +176,8 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           step: s.code,
           path,
           text: {
-            zh: `步骤 ${s.code} 不能跨出发日依赖 ${dep}（出发后的步骤只能依赖出发后的步骤）`,
-            en: `Step ${s.code} cannot need ${dep} across departure (post-trip steps need only post-trip steps)`,
+            zh: `步骤 ${v(s.code)} 不能跨出发日依赖 ${v(dep)}（出发后的步骤只能依赖出发后的步骤）`,
+            en: `Step ${v(s.code)} cannot need ${v(dep)} across departure (post-trip steps need only post-trip steps)`,
           },
           message: `step ${s.code} needs ${dep} across departure (post-trip steps need only post-trip steps)`,
         });
@@ -203,7 +203,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
       code: 'CYCLE',
       step: cycle[0],
       path: `${at(first)}.needs`,
-      text: { zh: `依赖成环：${cycle.join(' → ')}`, en: `Dependency cycle: ${cycle.join(' -> ')}` },
+      text: { zh: `依赖成环：${cycle.map(v).join(' → ')}`, en: `Dependency cycle: ${cycle.map(v).join(' -> ')}` },
       message: `dependency cycle: ${cycle.join(' -> ')}`,
     });
   }
