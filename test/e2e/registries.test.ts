@@ -824,14 +824,14 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .expect(422);
     expect(invalid.body).toMatchObject({
       code: 'INVALID_REQUEST',
-      errors: [{ rule: 'UNKNOWN_DEPENDENCY', field: 'definition.steps[A02]' }],
+      errors: [{ rule: 'unknown-dependency', field: `definition.steps[${broken.steps.findIndex((s) => s.code === 'A02')}].needs[0]` }],
     });
     const badSettings = await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-director']))
       .send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' }, settings: { stepDurations: { Q42: 1 } } })
       .expect(422);
-    expect(badSettings.body.errors[0]).toMatchObject({ rule: 'UNKNOWN_STEP_OVERRIDE' });
+    expect(badSettings.body.errors[0]).toMatchObject({ rule: 'unknown-step-override', field: 'settings.stepDurations.Q42' });
     await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-clerk']))

@@ -216,6 +216,51 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect((await request(api.http).get(`/api/users/${ghost}`).set(bearer(admin)).expect(404)).body.code).toBe('USER_NOT_FOUND');
   });
 
+  it('usernames are unique regardless of case and compared so everywhere (sign-in, paths); a repeated grant is refused', async () => {
+    // Handed input: `Organizer.Commerce` beside `organizer.commerce` was 201, and sign-in was case-sensitive.
+    const upper = clerk.toUpperCase();
+    const clash = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: upper, displayName: '同名不同写法', grants: [{ role: 'organizer', unit }] })
+      .expect(409);
+    expect(clash.body).toMatchObject({
+      code: 'USERNAME_TAKEN',
+      errors: [
+        {
+          field: 'username',
+          rule: 'unique',
+          message: { zh: '用户名已被使用（不区分大小写）', en: 'This username is taken (usernames are compared regardless of case)' },
+        },
+      ],
+    });
+    // Stored as given; found and signed in under any case.
+    const found = await request(api.http)
+      .get(`/api/users/${encodeURIComponent(upper)}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(found.body.username).toBe(clerk);
+    const signedIn = await login(upper, 'zhang wei own passphrase').expect(200);
+    expect(signedIn.body.user.username).toBe(clerk);
+    // Handed input: a grant listed twice was merged without a word.
+    const ghost = `twice.${uniqueSuffix()}`;
+    const twice = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: ghost,
+        displayName: '重复授权',
+        grants: [
+          { role: 'organizer', unit },
+          { role: 'organizer', unit },
+        ],
+      })
+      .expect(422);
+    expect(twice.body).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(twice.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([['grants[1]', 'unique']]);
+    await request(api.http).get(`/api/users/${ghost}`).set(bearer(admin)).expect(404);
+  });
+
   it('disable: the user’s existing token gets 401 at once and sign-in is refused; re-enable: sign-in works again, old tokens stay dead', async () => {
     await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
     const off = await request(api.http).post(`/api/users/${clerk}/disable`).set(bearer(admin)).expect(200);
@@ -497,5 +542,51 @@ describe('migration UserRoleGrants: existing users and their tokens keep working
       grants: [{ role: 'organizer', unit: 'commerce' }],
       mustChangePassword: false,
     });
+  });
+});
+
+describe('migration UsernameCaseInsensitive: usernames differing only by case stop it, named', () => {
+  const name = `users_case_${uniqueSuffix()}`;
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const server = async (sql: string) => {
+    const c = new Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  afterAll(async () => {
+    await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it('fails naming the clashing usernames and writes nothing; once renamed it creates the index', async () => {
+    await server(`CREATE DATABASE "${name}"`);
+    const upTo = MIGRATIONS.findIndex((m) => m.name === 'UsernameCaseInsensitive1796101856252');
+    const before = new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, upTo) });
+    await before.initialize();
+    const ids = [randomUUID(), randomUUID()];
+    try {
+      await before.runMigrations();
+      for (const [i, username] of ['organizer.commerce', 'Organizer.Commerce'].entries())
+        await before.query(
+          `INSERT INTO users (id, username, password_hash, role, unit, display_name, grants) VALUES ($1, $2, 'x', 'organizer', 'commerce', 'u', $3)`,
+          [ids[i], username, JSON.stringify([{ role: 'organizer', unit: 'commerce' }])],
+        );
+    } finally {
+      await before.destroy();
+    }
+    await expect(runMigrations(url.toString())).rejects.toThrow(/differ only by case: Organizer\.Commerce, organizer\.commerce/);
+    const ds = new DataSource(dataSourceOptions(url.toString()));
+    await ds.initialize();
+    try {
+      expect(await ds.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'ux_users_username_lower'`)).toEqual([]);
+      await ds.query(`UPDATE users SET username = 'organizer.commerce.2' WHERE id = $1`, [ids[1]]);
+    } finally {
+      await ds.destroy();
+    }
+    expect(await runMigrations(url.toString())).toEqual(['UsernameCaseInsensitive1796101856252']);
   });
 });

@@ -153,7 +153,12 @@ export function buildInstances(def: ProcessDefinition, facts: CaseFacts, opts: B
   }
   if (unknown.length > 0)
     throw new DefinitionError(
-      unknown.map((message) => ({ code: 'UNKNOWN_DEPENDENCY' as const, message })),
+      unknown.map((message) => ({
+        code: 'UNKNOWN_DEPENDENCY' as const,
+        path: 'steps',
+        text: { zh: `依赖无法解析：${message}`, en: message },
+        message,
+      })),
       def.version,
     );
   return out;

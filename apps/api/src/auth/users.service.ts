@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ROLE_LABELS } from '@df/domain';
-import { type NewAuditEvent, UserEntity, UsersRepository } from '@df/persistence';
+import { byUsername, type NewAuditEvent, UserEntity, UsersRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
@@ -56,8 +56,9 @@ export class UsersService {
     private readonly logger: JsonLogger,
   ) {}
 
+  /** Usernames are compared regardless of case, everywhere (sign-in included); stored as given. */
   findByUsername(username: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ username });
+    return this.users.findOneBy(byUsername(username));
   }
 
   /** The user an access token names, with what every request checks (enabled, token version, role, unit). */
@@ -129,7 +130,7 @@ export class UsersService {
     };
     await this.users.manager.transaction(async (m) => {
       const repo = m.getRepository(UserEntity);
-      const existing = await repo.findOne({ where: { username: user.username }, lock: { mode: 'pessimistic_write' } });
+      const existing = await repo.findOne({ where: byUsername(user.username), lock: { mode: 'pessimistic_write' } });
       if (!existing) {
         await repo.insert({ id: randomUUID(), username: user.username, ...fields });
         return;

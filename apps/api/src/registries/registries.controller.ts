@@ -62,7 +62,7 @@ export class RegistriesController {
   @Get('units/:code')
   @ApiOperation({ summary: '单位详情 One unit, with its suspension' })
   @ApiOkResponse({ description: 'The unit', schema: schemaRef(UnitViewSchema) })
-  @errorResponses(401, 403, 404)
+  @errorResponses(400, 401, 403, 404)
   getUnit(@CurrentUser() user: AuthUser, @Param('code') code: string) {
     return this.registries.getUnit(user, code);
   }
@@ -118,7 +118,7 @@ export class RegistriesController {
   @Get('people/:personId')
   @ApiOperation({ summary: '人员详情 One person, with passports in custody' })
   @ApiOkResponse({ description: 'The person with their passports', schema: schemaRef(PersonViewSchema) })
-  @errorResponses(401, 403, 404)
+  @errorResponses(400, 401, 403, 404)
   getPerson(@CurrentUser() user: AuthUser, @Param('personId') personId: string) {
     return this.registries.getPerson(user, personId);
   }
@@ -163,7 +163,7 @@ export class RegistriesController {
   @Get('passports/:number')
   @ApiOperation({ summary: '护照详情 One passport with its history' })
   @ApiOkResponse({ description: 'The passport with its history', schema: schemaRef(PassportViewSchema) })
-  @errorResponses(401, 403, 404)
+  @errorResponses(400, 401, 403, 404)
   getPassport(@CurrentUser() user: AuthUser, @Param('number') number: string) {
     return this.registries.getPassport(user, number);
   }

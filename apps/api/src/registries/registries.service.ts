@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
+  COUNTRIES,
+  resolveCountryTable,
   mayReadRoster,
   DEFAULT_DEFINITION,
   DefinitionError,
@@ -48,6 +50,7 @@ import {
   UnitQuerySchema,
   ClassifiedAccessSchema,
   code as CodeSchema,
+  passportNumber as PassportNumberSchema,
   HolidayScheduleSchema,
   PassportRegistrationSchema,
   PassportTransitionSchema,
@@ -113,7 +116,9 @@ export class RegistriesService {
     return { items: await Promise.all(units.map((u) => this.withSuspension(u))) };
   }
 
-  async getUnit(user: AuthUser, code: string) {
+  /** @throws VALIDATION_FAILED 400 `path.code` for a malformed code (as PUT does), before scope or lookup. */
+  async getUnit(user: AuthUser, rawCode: string) {
+    const code = parsePathParam(CodeSchema, rawCode, 'code');
     this.assertUnitScope(user, code);
     const unit = await this.repo.unit(code);
     if (!unit) throw notFound(`单位 ${echo(code)} 未备案`, `Unit ${echo(code)} is not registered`);
@@ -152,7 +157,8 @@ export class RegistriesService {
     return { unit: await this.withSuspension(unit), created: before === null };
   }
 
-  async getPlan(user: AuthUser, unit: string, rawYear: string) {
+  async getPlan(user: AuthUser, rawUnit: string, rawYear: string) {
+    const unit = parsePathParam(CodeSchema, rawUnit, 'code');
     this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const plan = await this.repo.plan(unit, y);
@@ -161,10 +167,12 @@ export class RegistriesService {
   }
 
   /** The organizer of the unit (or the FAO clerk) files the year's plan; the unit must be registered. */
-  async putPlan(user: AuthUser, unit: string, rawYear: string, body: unknown) {
+  async putPlan(user: AuthUser, rawUnit: string, rawYear: string, body: unknown) {
+    const unit = parsePathParam(CodeSchema, rawUnit, 'code');
     this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const p = parseOrThrow(AnnualPlanSchema, body);
+    assertKnownCountries(p.trips);
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
@@ -201,7 +209,8 @@ export class RegistriesService {
    * the answer does not tell another unit's staff whether an id exists (new-user trial: 403 for another unit's person,
    * 404 for an unknown id, was an oracle). The submission's `registered-person` refusal hides it the same way.
    */
-  async getPerson(user: AuthUser, personId: string) {
+  async getPerson(user: AuthUser, rawPersonId: string) {
+    const personId = parsePathParam(CodeSchema, rawPersonId, 'personId');
     const p = await this.repo.person(personId);
     if (!p || !mayReadRoster(user, p.unit)) throw noPersonInReach();
     return { ...p, passports: await this.passportsView(await this.repo.passports({ holders: [personId] })) };
@@ -231,7 +240,8 @@ export class RegistriesService {
     return this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
   }
 
-  async setClassifiedAccess(user: AuthUser, personId: string, body: unknown) {
+  async setClassifiedAccess(user: AuthUser, rawPersonId: string, body: unknown) {
+    const personId = parsePathParam(CodeSchema, rawPersonId, 'personId');
     const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
     const p = await this.repo.person(personId);
     // Another unit's person answers as no person (getPerson).
@@ -254,7 +264,8 @@ export class RegistriesService {
     return { items: await this.passportsView(await this.repo.passports(u === undefined ? {} : { unit: u })) };
   }
 
-  async getPassport(user: AuthUser, number: string) {
+  async getPassport(user: AuthUser, rawNumber: string) {
+    const number = parsePathParam(PassportNumberSchema, rawNumber, 'number');
     const p = await this.repo.passport(number);
     const holder = p ? await this.repo.person(p.holder) : null;
     // Another unit's passport answers as none (getPerson): the answer says nothing of numbers out of reach.
@@ -293,7 +304,8 @@ export class RegistriesService {
    * Checks a passport out for a case (C07/E06), back in (return registration), cancels it (C06) or records it
    * lost. A check-in that brings its unit back under the 30-day rule records the lifting of the suspension.
    */
-  async transitionPassport(user: AuthUser, number: string, body: unknown) {
+  async transitionPassport(user: AuthUser, rawNumber: string, body: unknown) {
+    const number = parsePathParam(PassportNumberSchema, rawNumber, 'number');
     const t = parseOrThrow(PassportTransitionSchema, body);
     const current = await this.repo.passport(number);
     const holderUnit = current ? ((await this.repo.person(current.holder))?.unit ?? null) : null;
@@ -636,7 +648,9 @@ export class RegistriesService {
     }
     const settings = p.settings as OfficeSettings;
     const problems = validateOverrides(definition, settings);
-    if (problems.length > 0) throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings');
+    const countries = unknownSettingsCountries(settings);
+    if (problems.length > 0 || countries.length > 0)
+      throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings', countries);
     const current = await this.repo.latestProcessVersion();
     const base = current
       ? { definition: current.definition as ProcessDefinition, settings: current.settings }
@@ -703,18 +717,69 @@ export class RegistriesService {
   }
 }
 
-function definitionInvalid(err: DefinitionError, field: string): DomainError {
+/**
+ * One country rule (new-user trial: a plan took `ZZ` that a submission refuses): every planned country is in the
+ * COUNTRIES table the submission checks against, else 422 RULE_VIOLATION rule UNKNOWN_COUNTRY on
+ * `trips[i].countries[j]`, with the same message and `violations` as the submission's refusal.
+ */
+function assertKnownCountries(trips: ReadonlyArray<{ countries: readonly string[] }>): void {
+  const violations = trips.flatMap((t, i) =>
+    t.countries
+      .map((country, j) => ({ country, j }))
+      .filter(({ country }) => !Object.prototype.hasOwnProperty.call(COUNTRIES, country))
+      .map(({ country, j }) => ({
+        code: 'UNKNOWN_COUNTRY' as const,
+        field: `trips[${i}].countries[${j}]`,
+        message: { zh: `未知国家代码 ${country}`, en: `Unknown country code ${country}` },
+        details: { country },
+      })),
+  );
+  if (violations.length > 0)
+    throw domainError('RULE_VIOLATION', '年度出访计划含未知国家代码', 'The annual plan names an unknown country code', {
+      violations,
+      errors: violations.map((v) => ({ field: v.field, rule: v.code, message: v.message })),
+    });
+}
+
+/**
+ * 422 INVALID_REQUEST listing every problem of a definition (or its settings), mapped at this one place: the field
+ * is its JSON path as sent (`definition.steps[0].code`, `settings.stepDurations.Q42`), the rule the problem's code
+ * in our kebab-case (`invalid-field`, `unknown-dependency`, …), the message Chinese beside English.
+ */
+function definitionInvalid(err: DefinitionError, field: 'definition' | 'settings', more: FieldError[] = []): DomainError {
+  const errors: FieldError[] = [
+    ...err.problems.map((p) => ({
+      field: p.path ? `${field}.${p.path}` : field,
+      rule: p.code.toLowerCase().replace(/_/g, '-'),
+      message: p.text,
+    })),
+    ...more,
+  ];
+  const [zh, en] = field === 'definition' ? ['流程定义', 'The process definition'] : ['流程设置', 'The process settings'];
   return new DomainError(
     'INVALID_REQUEST',
-    { zh: `流程定义有${err.problems.length}处错误`, en: `The process definition has ${err.problems.length} problem(s)` },
-    {
-      errors: err.problems.map((p) => ({
-        field: p.step ? `${field}.steps[${p.step}]` : field,
-        rule: p.code,
-        message: { zh: p.message, en: p.message },
-      })),
-    },
+    { zh: `${zh}有${errors.length}处错误`, en: `${en} has ${errors.length} problem(s)` },
+    { errors },
   );
+}
+
+/**
+ * One country rule for the settings too: `settings.countries.XX` patches a country of the COUNTRIES table or adds
+ * one with a full entry; a partial patch of an unknown code would be dropped without a word (resolveCountryTable),
+ * so it is refused as a submission's unknown country is: rule UNKNOWN_COUNTRY.
+ */
+function unknownSettingsCountries(settings: OfficeSettings): FieldError[] {
+  const resolved = resolveCountryTable(settings.countries);
+  return Object.keys(settings.countries ?? {})
+    .filter((c) => !Object.prototype.hasOwnProperty.call(resolved, c))
+    .map((c) => ({
+      field: `settings.countries.${c}`,
+      rule: 'UNKNOWN_COUNTRY',
+      message: {
+        zh: `未知国家代码 ${echo(c)}：须为已知国家，或给出完整的国家条目`,
+        en: `Unknown country code ${echo(c)}: patch a known country or give a full entry`,
+      },
+    }));
 }
 
 // The package data, per year (for the list's counts and GET of a package year).

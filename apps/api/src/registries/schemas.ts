@@ -16,7 +16,8 @@ const countryCode = z
     /^[A-Z]{2}$/,
     formatMessage('须为两位大写国家代码（ISO 3166-1），如 US', 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
   );
-const passportNumber = z
+/** Passport numbers, in a body and in a path (`/passports/SE1234567`). */
+export const passportNumber = z
   .string()
   .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'));
 /** A year in a path (`/calendars/2027`): one error naming its rule (format, min or max). */

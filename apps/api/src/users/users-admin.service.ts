@@ -101,7 +101,8 @@ export class UsersAdminService {
   /** Creates a user who must change the password at first sign-in; returns the generated password once when none was given. */
   async create(admin: AuthUser, body: unknown): Promise<{ user: UserView; oneTimePassword?: string }> {
     const b = parseOrThrow(CreateUserSchema, body);
-    const grants = dedupe(b.grants);
+    const grants = b.grants;
+    assertGrantsOnce(grants);
     await this.checkUnits(grants, 'grants');
     const generated = b.password === undefined ? oneTimePassword() : undefined;
     const r = await this.repo.create(
@@ -190,7 +191,13 @@ export class UsersAdminService {
         throw NOT_FOUND(username);
       case 'username-taken':
         throw domainError('USERNAME_TAKEN', `用户名 ${echo(username)} 已被使用`, `username: ${echo(username)} is taken`, {
-          errors: [{ field: 'username', rule: 'unique', message: { zh: '用户名已被使用', en: 'This username is taken' } }],
+          errors: [
+            {
+              field: 'username',
+              rule: 'unique',
+              message: { zh: '用户名已被使用（不区分大小写）', en: 'This username is taken (usernames are compared regardless of case)' },
+            },
+          ],
         });
       case 'self':
         throw domainError('ADMIN_SELF_DISABLE', '管理员不能停用自己的账号', 'An administrator cannot disable their own account');
@@ -224,6 +231,24 @@ export class UsersAdminService {
   }
 }
 
-function dedupe(grants: RoleGrant[]): RoleGrant[] {
-  return grants.filter((g, i) => grants.findIndex((h) => h.role === g.role && h.unit === g.unit) === i);
+/**
+ * Each grant of a new user once: a repeated `{role, unit}` is 422 INVALID_REQUEST, field `grants[i]` (the later use),
+ * rule `unique` (new-user trial: repeats were merged without a word).
+ */
+function assertGrantsOnce(grants: RoleGrant[]): void {
+  const errors = grants.flatMap((g, i) =>
+    grants.findIndex((h) => h.role === g.role && h.unit === g.unit) === i
+      ? []
+      : [
+          {
+            field: `grants[${i}]`,
+            rule: 'unique',
+            message: {
+              zh: `角色 ${g.role} 与单位 ${echo(g.unit)} 的授权重复`,
+              en: `The grant of ${g.role} for ${echo(g.unit)} is listed twice`,
+            },
+          },
+        ],
+  );
+  if (errors.length > 0) throw ruleRefusal(errors);
 }

@@ -105,12 +105,28 @@ describe('validateDefinition', () => {
   it('refuses a cycle, naming it', () => {
     const bad = def([step('A01'), step('A02', ['A01', 'A04']), step('A03', ['A02']), step('A04', ['A03'])]);
     const problems = validateDefinition(bad);
-    expect(problems).toEqual([{ code: 'CYCLE', step: 'A02', message: 'dependency cycle: A02 -> A04 -> A03 -> A02' }]);
+    expect(problems).toEqual([
+      {
+        code: 'CYCLE',
+        step: 'A02',
+        path: 'steps[1].needs',
+        text: { zh: '依赖成环：A02 → A04 → A03 → A02', en: 'Dependency cycle: A02 -> A04 -> A03 -> A02' },
+        message: 'dependency cycle: A02 -> A04 -> A03 -> A02',
+      },
+    ]);
   });
 
   it('refuses an unknown dependency, naming step and dependency', () => {
     const bad = def([step('A01'), step('A02', ['A01', 'Z99'])]);
-    expect(validateDefinition(bad)).toEqual([{ code: 'UNKNOWN_DEPENDENCY', step: 'A02', message: 'step A02 needs unknown step Z99' }]);
+    expect(validateDefinition(bad)).toEqual([
+      {
+        code: 'UNKNOWN_DEPENDENCY',
+        step: 'A02',
+        path: 'steps[1].needs[1]',
+        text: { zh: '没有步骤 Z99', en: 'No step Z99' },
+        message: 'step A02 needs unknown step Z99',
+      },
+    ]);
   });
 
   it('lists every problem at once', () => {
@@ -130,6 +146,19 @@ describe('validateDefinition', () => {
       ['CONDITION_SCOPE', 'DUPLICATE_CODE', 'INVALID_FIELD', 'INVALID_FIELD', 'SELF_DEPENDENCY', 'UNKNOWN_CONDITION'].sort(),
     );
     expect(new DefinitionError(validateDefinition(bad), 'x').message).toMatch(/6 problems/);
+  });
+
+  it('names every problem by its JSON path as sent, in Chinese and English (new-user trial: steps[{"key":1}])', () => {
+    const problems = validateDefinition({ version: 'office-x', steps: [{ key: 1 }] });
+    expect(problems.map((p) => [p.code, p.path])).toEqual(
+      ['code', 'phase', 'name', 'actor', 'scope', 'needs', 'durationWd', 'kind'].map((f) => ['INVALID_FIELD', `steps[0].${f}`]),
+    );
+    for (const p of problems) expect(p.text.zh).toMatch(/^须为/);
+    expect(problems[0]!.text).toEqual({ zh: '须为大写步骤代码，如 A01', en: "'code' must be an upper-case code like A01" });
+    // The place stays in the English line the workflow's input check and the CLI print.
+    expect(problems[0]!.message).toBe("steps[0]: 'code' must be an upper-case code like A01");
+    const twice = validateDefinition(def([step('A01'), step('A02', ['A01']), step('A01')]));
+    expect(twice.map((p) => [p.code, p.path])).toEqual([['DUPLICATE_CODE', 'steps[2].code']]);
   });
 
   it('refuses malformed input without throwing inside validation', () => {

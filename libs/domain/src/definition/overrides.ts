@@ -1,7 +1,7 @@
 import type { CountryOverrides } from '../countries';
 import type { RulesConfig } from '../rules';
 import type { DefinitionProblem, ProcessDefinition } from './types';
-import { DefinitionError } from './types';
+import { DefinitionError, shownValue as v } from './types';
 
 /**
  * What an office tunes without code: step durations, per-country data (embassy processing days first of all),
@@ -36,24 +36,44 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
       problems.push({
         code: 'UNKNOWN_STEP_OVERRIDE',
         step: code,
+        path: `stepDurations.${code}`,
+        text: { zh: `流程 ${v(def.version)} 没有步骤 ${v(code)}`, en: `No step ${v(code)} in definition ${v(def.version)}` },
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
     if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0)
-      problems.push({ code: 'INVALID_FIELD', step: code, message: `duration override for ${code} must be a non-negative number` });
+      problems.push({
+        code: 'INVALID_FIELD',
+        step: code,
+        path: `stepDurations.${code}`,
+        text: { zh: '须为不小于0的工作日数', en: 'Must be a non-negative number of working days' },
+        message: `duration override for ${code} must be a non-negative number`,
+      });
   }
   for (const [country, patch] of Object.entries(settings.countries ?? {})) {
     const wd = patch.processingWd;
     if (wd !== undefined && (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0))
       problems.push({
         code: 'INVALID_FIELD',
+        path: `countries.${country}.processingWd`,
+        text: { zh: '须为不小于0的工作日数', en: 'Must be a non-negative number of working days' },
         message: `processing days for ${country} must be a non-negative number`,
       });
   }
   const { deadlineWd, extensions } = settings.deficiencies ?? {};
   if (deadlineWd !== undefined && (typeof deadlineWd !== 'number' || !Number.isFinite(deadlineWd) || deadlineWd <= 0))
-    problems.push({ code: 'INVALID_FIELD', message: 'deficiencies.deadlineWd must be a positive number of working days' });
+    problems.push({
+      code: 'INVALID_FIELD',
+      path: 'deficiencies.deadlineWd',
+      text: { zh: '须为正的工作日数', en: 'Must be a positive number of working days' },
+      message: 'deficiencies.deadlineWd must be a positive number of working days',
+    });
   if (extensions !== undefined && (!Number.isInteger(extensions) || extensions < 0))
-    problems.push({ code: 'INVALID_FIELD', message: 'deficiencies.extensions must be a non-negative integer' });
+    problems.push({
+      code: 'INVALID_FIELD',
+      path: 'deficiencies.extensions',
+      text: { zh: '须为不小于0的整数', en: 'Must be a non-negative integer' },
+      message: 'deficiencies.extensions must be a non-negative integer',
+    });
   return problems;
 }
 

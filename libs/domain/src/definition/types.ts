@@ -52,7 +52,25 @@ export interface DefinitionProblem {
   code: DefinitionProblemCode;
   /** The step the problem is on, when there is one. */
   step?: string;
+  /**
+   * Where, as a JSON path inside what was checked (`steps[0].code`, `steps[3].needs[1]`, `version`; for settings
+   * `stepDurations.A05`); '' for the whole. The API names the field `definition.<path>` / `settings.<path>`.
+   */
+  path: string;
+  /** The problem in Chinese and English, without the place (the path says it): what a refusal shows. */
+  text: Label;
+  /** One English line with its place (logs, the CLI, DefinitionError's message, the workflow's input check). */
   message: string;
+}
+
+/**
+ * A value of the checked definition as a problem's `text` repeats it (the API sends that text back): at most 64
+ * characters (code points), then `…`, so a 5,000-character step code or dependency never comes back whole.
+ * `message` (logs, the workflow's input check) keeps the value as it is.
+ */
+export function shownValue(value: unknown): string {
+  const points = Array.from(String(value));
+  return points.length <= 64 ? points.join('') : `${points.slice(0, 64).join('')}…`;
 }
 
 /** Thrown by loadDefinition: lists every problem, not just the first. */

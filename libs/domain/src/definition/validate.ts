@@ -2,7 +2,7 @@ import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
-import { DefinitionError, DURATION_SOURCES } from './types';
+import { DefinitionError, DURATION_SOURCES, shownValue as v } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
@@ -17,36 +17,56 @@ function includes<T extends string>(list: readonly T[], v: unknown): v is T {
 /** Field-level checks of one raw step; returns problems, never throws. */
 function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
   const where = `steps[${index}]`;
-  if (!isRecord(raw)) return [{ code: 'INVALID_SHAPE', message: `${where} is not an object` }];
+  if (!isRecord(raw))
+    return [
+      { code: 'INVALID_SHAPE', path: where, text: { zh: '须为对象', en: 'Must be an object' }, message: `${where} is not an object` },
+    ];
   const code = typeof raw.code === 'string' ? raw.code : undefined;
   const at = code ? `step ${code}` : where;
   const problems: DefinitionProblem[] = [];
-  const bad = (field: string, expected: string) =>
-    problems.push({ code: 'INVALID_FIELD', ...(code ? { step: code } : {}), message: `${at}: '${field}' must be ${expected}` });
-  if (!code || !STEP_CODE_RE.test(code)) bad('code', 'an upper-case code like A01');
-  if (!includes(STEP_PHASES, raw.phase)) bad('phase', `one of ${STEP_PHASES.join(', ')}`);
+  const bad = (field: string, expected: string, zh: string) =>
+    problems.push({
+      code: 'INVALID_FIELD',
+      ...(code ? { step: code } : {}),
+      path: `${where}.${field}`,
+      text: { zh: `须为${zh}`, en: `'${field}' must be ${expected}` },
+      message: `${at}: '${field}' must be ${expected}`,
+    });
+  if (!code || !STEP_CODE_RE.test(code)) bad('code', 'an upper-case code like A01', '大写步骤代码，如 A01');
+  if (!includes(STEP_PHASES, raw.phase)) bad('phase', `one of ${STEP_PHASES.join(', ')}`, `以下之一：${STEP_PHASES.join('、')}`);
   if (!isRecord(raw.name) || typeof raw.name.zh !== 'string' || typeof raw.name.en !== 'string')
-    bad('name', 'an object { zh, en } of strings');
-  if (!includes(ROLES, raw.actor)) bad('actor', 'a known role');
-  if (!includes(SCOPES, raw.scope)) bad('scope', `one of ${SCOPES.join(', ')}`);
-  if (!Array.isArray(raw.needs) || !raw.needs.every((n) => typeof n === 'string')) bad('needs', 'an array of step codes');
+    bad('name', 'an object { zh, en } of strings', '含 zh、en 两个字符串的对象');
+  if (!includes(ROLES, raw.actor)) bad('actor', 'a known role', '已知角色');
+  if (!includes(SCOPES, raw.scope)) bad('scope', `one of ${SCOPES.join(', ')}`, `以下之一：${SCOPES.join('、')}`);
+  if (!Array.isArray(raw.needs) || !raw.needs.every((n) => typeof n === 'string')) bad('needs', 'an array of step codes', '步骤代码的数组');
   if (typeof raw.durationWd !== 'number' || !Number.isFinite(raw.durationWd) || raw.durationWd < 0)
-    bad('durationWd', 'a non-negative number of working days');
-  if (!includes(STEP_KINDS, raw.kind)) bad('kind', `one of ${STEP_KINDS.join(', ')}`);
+    bad('durationWd', 'a non-negative number of working days', '不小于0的工作日数');
+  if (!includes(STEP_KINDS, raw.kind)) bad('kind', `one of ${STEP_KINDS.join(', ')}`, `以下之一：${STEP_KINDS.join('、')}`);
   if (raw.durationSource !== undefined && !includes(DURATION_SOURCES, raw.durationSource))
-    bad('durationSource', `absent or one of ${DURATION_SOURCES.join(', ')}`);
-  if (raw.condition !== undefined && !isConditionName(raw.condition))
+    bad('durationSource', `absent or one of ${DURATION_SOURCES.join(', ')}`, `省略，或以下之一：${DURATION_SOURCES.join('、')}`);
+  if (raw.condition !== undefined && !isConditionName(raw.condition)) {
+    const known = Object.keys(CONDITIONS).join(', ');
     problems.push({
       code: 'UNKNOWN_CONDITION',
       ...(code ? { step: code } : {}),
-      message: `${at}: unknown condition '${String(raw.condition)}' (known: ${Object.keys(CONDITIONS).join(', ')})`,
+      path: `${where}.condition`,
+      text: {
+        zh: `未知条件 ${v(raw.condition)}（已知：${Object.keys(CONDITIONS).join('、')}）`,
+        en: `Unknown condition '${v(raw.condition)}' (known: ${known})`,
+      },
+      message: `${at}: unknown condition '${String(raw.condition)}' (known: ${known})`,
     });
+  }
   const required = isRecord(raw.behaviour) ? raw.behaviour.requiresAttachments : undefined;
   if (
     required !== undefined &&
     (!Array.isArray(required) || !required.every(isAttachmentKind) || new Set(required).size !== required.length)
   )
-    bad('behaviour.requiresAttachments', `an array of distinct attachment kinds (${ATTACHMENT_KINDS.join(', ')})`);
+    bad(
+      'behaviour.requiresAttachments',
+      `an array of distinct attachment kinds (${ATTACHMENT_KINDS.join(', ')})`,
+      `不重复的附件类型数组（${ATTACHMENT_KINDS.join('、')}）`,
+    );
   return problems;
 }
 
@@ -77,12 +97,30 @@ function findCycles(steps: StepDefinition[]): string[][] {
  * no self-dependency or cycle, conditions known and evaluable at the step's scope.
  */
 export function validateDefinition(def: unknown): DefinitionProblem[] {
-  if (!isRecord(def)) return [{ code: 'INVALID_SHAPE', message: 'definition is not an object' }];
+  if (!isRecord(def))
+    return [
+      {
+        code: 'INVALID_SHAPE',
+        path: '',
+        text: { zh: '流程定义须为对象', en: 'The definition must be an object' },
+        message: 'definition is not an object',
+      },
+    ];
   const problems: DefinitionProblem[] = [];
   if (typeof def.version !== 'string' || def.version.trim() === '')
-    problems.push({ code: 'INVALID_FIELD', message: "definition: 'version' must be a non-empty string" });
+    problems.push({
+      code: 'INVALID_FIELD',
+      path: 'version',
+      text: { zh: '须为非空字符串', en: "'version' must be a non-empty string" },
+      message: "definition: 'version' must be a non-empty string",
+    });
   if (!Array.isArray(def.steps) || def.steps.length === 0) {
-    problems.push({ code: 'INVALID_SHAPE', message: "definition: 'steps' must be a non-empty array" });
+    problems.push({
+      code: 'INVALID_SHAPE',
+      path: 'steps',
+      text: { zh: '须为非空数组', en: "'steps' must be a non-empty array" },
+      message: "definition: 'steps' must be a non-empty array",
+    });
     return problems;
   }
   const rawSteps: unknown[] = def.steps;
@@ -90,6 +128,9 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
   problems.push(...shapeProblems.flat());
   // Graph checks only on steps whose shape is sound, so one bad field does not cascade.
   const steps = rawSteps.filter((_, i) => shapeProblems[i]!.length === 0) as StepDefinition[];
+  // Each sound step's index as sent, so a problem names `steps[i]…` (not the step's code).
+  const indexOf = new Map(steps.map((s) => [s, rawSteps.indexOf(s)]));
+  const at = (s: StepDefinition) => `steps[${indexOf.get(s)!}]`;
 
   const seen = new Set<string>();
   const allCodes = new Set(
@@ -99,34 +140,73 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
       .filter((c): c is string => typeof c === 'string'),
   );
   for (const s of steps) {
-    if (seen.has(s.code)) problems.push({ code: 'DUPLICATE_CODE', step: s.code, message: `duplicate step code ${s.code}` });
+    if (seen.has(s.code))
+      problems.push({
+        code: 'DUPLICATE_CODE',
+        step: s.code,
+        path: `${at(s)}.code`,
+        text: { zh: `步骤代码 ${v(s.code)} 重复`, en: `Step code ${v(s.code)} is used twice` },
+        message: `duplicate step code ${s.code}`,
+      });
     seen.add(s.code);
   }
   for (const s of steps) {
-    for (const dep of s.needs) {
-      if (dep === s.code) problems.push({ code: 'SELF_DEPENDENCY', step: s.code, message: `step ${s.code} depends on itself` });
+    s.needs.forEach((dep, j) => {
+      const path = `${at(s)}.needs[${j}]`;
+      if (dep === s.code)
+        problems.push({
+          code: 'SELF_DEPENDENCY',
+          step: s.code,
+          path,
+          text: { zh: `步骤 ${v(s.code)} 不能依赖自身`, en: `Step ${v(s.code)} cannot need itself` },
+          message: `step ${s.code} depends on itself`,
+        });
       else if (!allCodes.has(dep))
-        problems.push({ code: 'UNKNOWN_DEPENDENCY', step: s.code, message: `step ${s.code} needs unknown step ${dep}` });
+        problems.push({
+          code: 'UNKNOWN_DEPENDENCY',
+          step: s.code,
+          path,
+          text: { zh: `没有步骤 ${v(dep)}`, en: `No step ${v(dep)}` },
+          message: `step ${s.code} needs unknown step ${dep}`,
+        });
       else if (!!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture)
         // The two parts are planned apart: departure is the only link between them.
         problems.push({
           code: 'UNKNOWN_DEPENDENCY',
           step: s.code,
+          path,
+          text: {
+            zh: `步骤 ${v(s.code)} 不能跨出发日依赖 ${v(dep)}（出发后的步骤只能依赖出发后的步骤）`,
+            en: `Step ${v(s.code)} cannot need ${v(dep)} across departure (post-trip steps need only post-trip steps)`,
+          },
           message: `step ${s.code} needs ${dep} across departure (post-trip steps need only post-trip steps)`,
         });
-    }
-    if (s.condition && !CONDITIONS[s.condition].scopes.includes(s.scope))
+    });
+    if (s.condition && !CONDITIONS[s.condition].scopes.includes(s.scope)) {
+      const allowed = CONDITIONS[s.condition].scopes;
       problems.push({
         code: 'CONDITION_SCOPE',
         step: s.code,
-        message: `step ${s.code}: condition '${s.condition}' cannot be evaluated at ${s.scope} scope (allowed: ${CONDITIONS[
-          s.condition
-        ].scopes.join(', ')})`,
+        path: `${at(s)}.condition`,
+        text: {
+          zh: `条件 ${s.condition} 不能在 ${s.scope} 范围求值（允许：${allowed.join('、')}）`,
+          en: `Condition '${s.condition}' cannot be evaluated at ${s.scope} scope (allowed: ${allowed.join(', ')})`,
+        },
+        message: `step ${s.code}: condition '${s.condition}' cannot be evaluated at ${s.scope} scope (allowed: ${allowed.join(', ')})`,
       });
+    }
   }
   const unique = steps.filter((s, i) => steps.findIndex((o) => o.code === s.code) === i);
-  for (const cycle of findCycles(unique))
-    problems.push({ code: 'CYCLE', step: cycle[0], message: `dependency cycle: ${cycle.join(' -> ')}` });
+  for (const cycle of findCycles(unique)) {
+    const first = unique.find((s) => s.code === cycle[0])!;
+    problems.push({
+      code: 'CYCLE',
+      step: cycle[0],
+      path: `${at(first)}.needs`,
+      text: { zh: `依赖成环：${cycle.map(v).join(' → ')}`, en: `Dependency cycle: ${cycle.map(v).join(' -> ')}` },
+      message: `dependency cycle: ${cycle.join(' -> ')}`,
+    });
+  }
   return problems;
 }
 

@@ -21,6 +21,7 @@ import { BoardIndexes1796034550882 } from './1796034550882-BoardIndexes';
 import { ApecApplicantClaims1796046958479 } from './1796046958479-ApecApplicantClaims';
 import { ApecWhitelistFilingClaims1796048177168 } from './1796048177168-ApecWhitelistFilingClaims';
 import { CaseCounts1796098753783 } from './1796098753783-CaseCounts';
+import { UsernameCaseInsensitive1796101856252 } from './1796101856252-UsernameCaseInsensitive';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ApecApplicantClaims1796046958479,
   ApecWhitelistFilingClaims1796048177168,
   CaseCounts1796098753783,
+  UsernameCaseInsensitive1796101856252,
 ];

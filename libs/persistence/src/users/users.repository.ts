@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type FindOptionsWhere, Raw } from 'typeorm';
 import type { NewAuditEvent } from '../audit-events.repository';
 import { type RoleGrant, UserEntity } from '../entities/api.entity';
 
@@ -62,6 +62,14 @@ function record(u: UserEntity): UserRecord {
 }
 
 /**
+ * A user by name, compared regardless of case (`Organizer.Commerce` is `organizer.commerce`): usernames are unique
+ * case-insensitively (ux_users_username_lower, migration UsernameCaseInsensitive) and stored as given.
+ */
+export const byUsername = (username: string): FindOptionsWhere<UserEntity> => ({
+  username: Raw((column) => `lower(${column}) = lower(:username)`, { username }),
+});
+
+/**
  * The users table for user administration (issue 14): list, create, disable/enable, grant/revoke, set a
  * password. Each change and its audit event are one transaction (nothing half-written); each change that
  * takes a right away (disable, revoke, password) raises token_version, so tokens issued before stop at once.
@@ -84,7 +92,7 @@ export class UsersRepository {
   }
 
   async get(username: string): Promise<UserRecord | null> {
-    const u = await this.ds.getRepository(UserEntity).findOneBy({ username });
+    const u = await this.ds.getRepository(UserEntity).findOneBy(byUsername(username));
     return u ? record(u) : null;
   }
 
@@ -99,7 +107,7 @@ export class UsersRepository {
   /** Inserts a user; refused 'username-taken' when the username exists (also under a concurrent insert). */
   async create(u: NewUserRecord, audit: (user: UserRecord) => NewAuditEvent): Promise<UserChange> {
     return this.change(async (m) => {
-      if (await m.findOneBy(UserEntity, { username: u.username })) return { ok: false, reason: 'username-taken' };
+      if (await m.findOneBy(UserEntity, byUsername(u.username))) return { ok: false, reason: 'username-taken' };
       await m.insert(UserEntity, { ...u, role: u.grants[0]!.role, unit: u.grants[0]!.unit });
       return this.done(m, u.username, true, audit);
     });
@@ -114,7 +122,7 @@ export class UsersRepository {
       const u = await this.locked(m, username);
       if (!u) return { ok: false, reason: 'not-found' };
       if (u.enabled === enabled) return this.done(m, username, false, audit);
-      if (!enabled && username === actor) return { ok: false, reason: 'self' };
+      if (!enabled && u.username === actor) return { ok: false, reason: 'self' };
       if (!enabled && u.grants.some((g) => g.role === ADMIN) && (await this.countActiveAdmins(m)) <= 1)
         return { ok: false, reason: 'last-admin' };
       await m.update(UserEntity, { id: u.id }, { enabled, tokenVersion: u.tokenVersion + 1, updatedAt: () => 'now()' });
@@ -193,7 +201,7 @@ export class UsersRepository {
   }
 
   private locked(m: EntityManager, username: string): Promise<UserEntity | null> {
-    return m.findOne(UserEntity, { where: { username }, lock: { mode: 'pessimistic_write' } });
+    return m.findOne(UserEntity, { where: byUsername(username), lock: { mode: 'pessimistic_write' } });
   }
 
   /** Reads the user back and appends the audit event in the same transaction (unchanged: no event). */
@@ -203,7 +211,7 @@ export class UsersRepository {
     changed: boolean,
     audit: (user: UserRecord) => NewAuditEvent,
   ): Promise<UserChange> {
-    const user = record((await m.findOneBy(UserEntity, { username }))!);
+    const user = record((await m.findOneBy(UserEntity, byUsername(username)))!);
     if (changed) {
       const e = audit(user);
       await m.query(
