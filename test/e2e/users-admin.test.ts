@@ -489,8 +489,12 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
   });
 });
 
-describe('migration UserRoleGrants: existing users and their tokens keep working', () => {
-  const name = `users_migration_${uniqueSuffix()}`;
+/**
+ * A database of its own on the test server for a migration's test (`name`: its prefix), and the schema as it was before
+ * the migration `migration` (the migrations before it applied): `before()` opens it, `drop()` removes the database.
+ */
+function scratchDatabase(prefix: string, migration: string) {
+  const name = `${prefix}_${uniqueSuffix()}`;
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${name}`;
   const server = async (sql: string) => {
@@ -502,18 +506,31 @@ describe('migration UserRoleGrants: existing users and their tokens keep working
       await c.end();
     }
   };
+  return {
+    url: url.toString(),
+    async before(): Promise<DataSource> {
+      await server(`CREATE DATABASE "${name}"`);
+      const upTo = MIGRATIONS.findIndex((m) => m.name === migration);
+      const ds = new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, upTo) });
+      await ds.initialize();
+      return ds;
+    },
+    drop: () => server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+describe('migration UserRoleGrants: existing users and their tokens keep working', () => {
+  const db = scratchDatabase('users_migration', 'UserRoleGrants1795979471434');
+  const url = new URL(db.url);
   let api: TestApi | undefined;
   afterAll(async () => {
     await api?.close();
-    await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await db.drop();
   });
 
   it('gives each user their one role as their one grant; a token issued before the migration still passes', async () => {
-    await server(`CREATE DATABASE "${name}"`);
     // The schema as it was before this migration, with a user in it.
-    const upTo = MIGRATIONS.findIndex((m) => m.name === 'UserRoleGrants1795979471434');
-    const before = new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, upTo) });
-    await before.initialize();
+    const before = await db.before();
     const id = randomUUID();
     try {
       await before.runMigrations();
@@ -546,27 +563,12 @@ describe('migration UserRoleGrants: existing users and their tokens keep working
 });
 
 describe('migration UsernameCaseInsensitive: usernames differing only by case stop it, named', () => {
-  const name = `users_case_${uniqueSuffix()}`;
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  const server = async (sql: string) => {
-    const c = new Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  afterAll(async () => {
-    await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
+  const db = scratchDatabase('users_case', 'UsernameCaseInsensitive1796101856252');
+  const url = new URL(db.url);
+  afterAll(() => db.drop());
 
   it('fails naming the clashing usernames and writes nothing; once renamed it creates the index', async () => {
-    await server(`CREATE DATABASE "${name}"`);
-    const upTo = MIGRATIONS.findIndex((m) => m.name === 'UsernameCaseInsensitive1796101856252');
-    const before = new DataSource({ ...dataSourceOptions(url.toString()), migrations: MIGRATIONS.slice(0, upTo) });
-    await before.initialize();
+    const before = await db.before();
     const ids = [randomUUID(), randomUUID()];
     try {
       await before.runMigrations();
