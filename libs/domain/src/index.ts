@@ -15,4 +15,5 @@ export * from './planner';
 export * from './fixtures';
 export * from './registries';
 export * from './text-rule';
+export * from './echo';
 export * from './attachments';

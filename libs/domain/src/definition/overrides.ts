@@ -1,7 +1,8 @@
+import { echo as v } from '../echo';
 import type { CountryOverrides } from '../countries';
 import type { RulesConfig } from '../rules';
 import type { DefinitionProblem, ProcessDefinition } from './types';
-import { DefinitionError, shownValue as v } from './types';
+import { DefinitionError } from './types';
 
 /**
  * What an office tunes without code: step durations, per-country data (embassy processing days first of all),

@@ -63,16 +63,6 @@ export interface DefinitionProblem {
   message: string;
 }
 
-/**
- * A value of the checked definition as a problem's `text` repeats it (the API sends that text back): at most 64
- * characters (code points), then `…`, so a 5,000-character step code or dependency never comes back whole.
- * `message` (logs, the workflow's input check) keeps the value as it is.
- */
-export function shownValue(value: unknown): string {
-  const points = Array.from(String(value));
-  return points.length <= 64 ? points.join('') : `${points.slice(0, 64).join('')}…`;
-}
-
 /** Thrown by loadDefinition: lists every problem, not just the first. */
 export class DefinitionError extends Error {
   readonly problems: DefinitionProblem[];

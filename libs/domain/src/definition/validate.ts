@@ -1,8 +1,9 @@
+import { echo as v } from '../echo';
 import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
-import { DefinitionError, DURATION_SOURCES, shownValue as v } from './types';
+import { DefinitionError, DURATION_SOURCES } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
