@@ -306,6 +306,15 @@ describe('the OpenAPI document', () => {
       if (path.includes('{')) expected.push('404');
       expect({ route, missing: expected.filter((s) => !(s in op.responses)) }).toEqual({ route, missing: [] });
     }
+    // The upload's 413 and 415 are its own (the file's size, multipart), every JSON body's the JSON ones.
+    const response = (route: string, status: number) => {
+      const [method, path] = route.split(' ') as [string, string];
+      return (doc.paths[path]![method]! as { responses: Record<string, { description: string }> }).responses[String(status)]!;
+    };
+    const upload = ROUTES.find((r) => r.startsWith('post ') && r.endsWith('/attachments'))!;
+    expect(response(upload, 415).description).toMatch(/multipart\/form-data/);
+    expect(response(upload, 413).description).toMatch(/file/);
+    expect(response('post /api/delegations', 415).description).toMatch(/application\/json/);
     const param = (path: string, name: string) =>
       (doc.paths[path]!.get as unknown as { parameters: Array<{ name: string; schema: Record<string, unknown> }> }).parameters.find(
         (p) => p.name === name,

@@ -153,11 +153,28 @@ export const IdempotencyKeyHeader = () =>
     },
   });
 
-const errorResponse = (status: number) => {
+/** A multipart operation's (the upload's) own 413 and 415: its size limit is the file's, its media type multipart. */
+const MULTIPART: Record<number, { description: string; example: (typeof EXAMPLES)[number] }> = {
+  413: {
+    description: 'The file is larger than ATTACHMENT_MAX_BYTES (10 MiB by default)',
+    example: { code: 'PAYLOAD_TOO_LARGE', zh: '文件过大', en: 'The file is too large' },
+  },
+  415: {
+    description: 'The body is not multipart/form-data with a boundary',
+    example: {
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      zh: '请求体须为 multipart/form-data（带 boundary）',
+      en: 'The request body must be multipart/form-data (with a boundary)',
+    },
+  },
+};
+
+const errorResponse = (status: number, multipart = false) => {
   if (status === 431) return { description: DESCRIPTIONS[431]! };
-  const ex = EXAMPLES[status] ?? { code: 'VALIDATION_FAILED', zh: '请求无法处理', en: 'The request cannot be processed' };
+  const own = multipart ? MULTIPART[status] : undefined;
+  const ex = own?.example ?? EXAMPLES[status] ?? { code: 'VALIDATION_FAILED', zh: '请求无法处理', en: 'The request cannot be processed' };
   return {
-    description: DESCRIPTIONS[status] ?? 'Error',
+    description: own?.description ?? DESCRIPTIONS[status] ?? 'Error',
     content: {
       'application/json': {
         schema: schemaRef(ErrorSchema),
@@ -232,7 +249,10 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
       if (body) statuses.push(413, 415);
       if (secured) statuses.push(401, 403);
       if (path.includes('{')) statuses.push(404);
+      const multipart = !!body?.content?.['multipart/form-data'] && !body.content['application/json'];
       for (const status of statuses) responses[String(status)] ??= errorResponse(status);
+      // A multipart body's limits are its own, whatever the route's decorators declared.
+      if (multipart) for (const status of [413, 415]) responses[String(status)] = errorResponse(status, true);
       patchStrings(body?.content?.['application/json']?.schema);
       for (const p of (op.parameters as Array<{ in: string; schema?: unknown }> | undefined) ?? [])
         if (p.in === 'query' || p.in === 'header' || p.in === 'path') patchStrings(p.schema); // path: the auth guard's text rule

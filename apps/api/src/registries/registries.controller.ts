@@ -3,6 +3,7 @@ import { ApiParam, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, Ap
 import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
+import { z } from 'zod';
 import { RegistriesService } from './registries.service';
 import {
   AnnualPlanViewSchema,
@@ -23,6 +24,8 @@ import {
   AnnualPlanSchema,
   ChangesQuerySchema,
   ClassifiedAccessSchema,
+  code as CodeSchema,
+  passportNumber as PassportNumberSchema,
   HolidayScheduleSchema,
   PassportRegistrationSchema,
   PassportTransitionSchema,
@@ -40,6 +43,16 @@ const YEAR_PARAM = ApiParam({
   schema: { type: 'integer', minimum: 2000, maximum: 2100 },
   description: '公历年份 Gregorian year',
 });
+/**
+ * A code, person id or passport number in a path, documented as the service parses it (parsePathParam with the same
+ * zod schema): a contract fuzzer's valid value is then valid here, and what the document refuses is 400 `path.<name>`.
+ */
+const pathParam = (name: string, schema: z.ZodType, description: string) =>
+  ApiParam({ name, description, schema: z.toJSONSchema(schema, { target: 'openapi-3.0' }) as Record<string, unknown> });
+const CODE_PARAM = pathParam('code', CodeSchema, '单位代码 Unit code');
+const PERSON_PARAM = pathParam('personId', CodeSchema, '人员编号 Person id');
+const NUMBER_PARAM = pathParam('number', PassportNumberSchema, '护照号码 Passport number');
+
 @ApiTags('registries')
 @ApiBearerAuth()
 @Controller('api/registries')
@@ -63,6 +76,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '单位详情 One unit, with its suspension' })
   @ApiOkResponse({ description: 'The unit', schema: schemaRef(UnitViewSchema) })
   @errorResponses(400, 401, 403, 404)
+  @CODE_PARAM
   getUnit(@CurrentUser() user: AuthUser, @Param('code') code: string) {
     return this.registries.getUnit(user, code);
   }
@@ -76,6 +90,7 @@ export class RegistriesController {
   @ApiBody({ schema: schemaRef(UnitSchema) })
   @ApiOkResponse({ description: 'The unit as stored', schema: schemaRef(UnitPutResultSchema) })
   @errorResponses(400, 401, 403, 422)
+  @CODE_PARAM
   putUnit(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() body: unknown) {
     return this.registries.putUnit(user, code, body);
   }
@@ -85,6 +100,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '年度出访计划 A unit’s annual outbound plan' })
   @ApiOkResponse({ description: 'The plan', schema: schemaRef(AnnualPlanViewSchema) })
   @errorResponses(400, 401, 403, 404)
+  @CODE_PARAM
   getPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string) {
     return this.registries.getPlan(user, code, year);
   }
@@ -96,6 +112,7 @@ export class RegistriesController {
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
   @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
   @errorResponses(400, 401, 403, 404, 422)
+  @CODE_PARAM
   putPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
     return this.registries.putPlan(user, code, year, body);
   }
@@ -119,6 +136,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '人员详情 One person, with passports in custody' })
   @ApiOkResponse({ description: 'The person with their passports', schema: schemaRef(PersonViewSchema) })
   @errorResponses(400, 401, 403, 404)
+  @PERSON_PARAM
   getPerson(@CurrentUser() user: AuthUser, @Param('personId') personId: string) {
     return this.registries.getPerson(user, personId);
   }
@@ -132,6 +150,7 @@ export class RegistriesController {
   @ApiBody({ schema: schemaRef(PersonSchema) })
   @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
   @errorResponses(400, 401, 403, 404, 409)
+  @PERSON_PARAM
   putPerson(@CurrentUser() user: AuthUser, @Param('personId') personId: string, @Body() body: unknown) {
     return this.registries.putPerson(user, personId, body);
   }
@@ -142,6 +161,7 @@ export class RegistriesController {
   @ApiBody({ schema: schemaRef(ClassifiedAccessSchema) })
   @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
   @errorResponses(400, 401, 403, 404)
+  @PERSON_PARAM
   setClassifiedAccess(@CurrentUser() user: AuthUser, @Param('personId') personId: string, @Body() body: unknown) {
     return this.registries.setClassifiedAccess(user, personId, body);
   }
@@ -164,6 +184,7 @@ export class RegistriesController {
   @ApiOperation({ summary: '护照详情 One passport with its history' })
   @ApiOkResponse({ description: 'The passport with its history', schema: schemaRef(PassportViewSchema) })
   @errorResponses(400, 401, 403, 404)
+  @NUMBER_PARAM
   getPassport(@CurrentUser() user: AuthUser, @Param('number') number: string) {
     return this.registries.getPassport(user, number);
   }
@@ -188,6 +209,7 @@ export class RegistriesController {
   @ApiBody({ schema: schemaRef(PassportTransitionSchema) })
   @ApiOkResponse({ description: 'The passport after the change, with its history', schema: schemaRef(PassportViewSchema) })
   @errorResponses(400, 401, 403, 404, 409)
+  @NUMBER_PARAM
   transitionPassport(@CurrentUser() user: AuthUser, @Param('number') number: string, @Body() body: unknown) {
     return this.registries.transitionPassport(user, number, body);
   }
