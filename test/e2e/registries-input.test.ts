@@ -108,6 +108,7 @@ describe('registries: input refusals (new-user trial)', () => {
         ['definition.steps[0].needs', 'invalid-field'],
         ['definition.steps[0].durationWd', 'invalid-field'],
         ['definition.steps[0].kind', 'invalid-field'],
+        ['definition.steps[0].key', 'unknown-field'],
       ]);
       for (const e of errors) {
         expect(hasChinese(e.message.zh)).toBe(true);
@@ -115,6 +116,35 @@ describe('registries: input refusals (new-user trial)', () => {
       }
       expect(errors[0]!.message).toEqual({ zh: '须为大写步骤代码，如 A01', en: "'code' must be an upper-case code like A01" });
       expect(hasChinese(res.body.message.zh)).toBe(true);
+    });
+
+    it('handed input: a field no part of the process reads (A12 condition misspelt condtion, extra fields) is refused, never stored', async () => {
+      const current = await request(api.http)
+        .get(`/api/registries/process-versions/${DEFAULT_DEFINITION.version}`)
+        .set(bearer(users.tokens['fao-director']))
+        .expect(200);
+      const def = structuredClone(current.body.definition) as Record<string, unknown> & {
+        version: string;
+        steps: Array<Record<string, unknown>>;
+      };
+      def.version = 'office-t2';
+      const a12 = def.steps.findIndex((s) => s.code === 'A12');
+      def.steps[a12]!.condtion = def.steps[a12]!.condition;
+      delete def.steps[a12]!.condition;
+      def.extraTop = true;
+      const res = await publish({ definition: def, settings: { stepDuration: { A05: 3 } } }).expect(422);
+      expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([
+        ['definition.extraTop', 'unknown-field'],
+        [`definition.steps[${a12}].condtion`, 'unknown-field'],
+      ]);
+      expect(errorsOf(res.body)[0]!.message).toEqual({ zh: '流程不读取此字段', en: 'The process reads no such field' });
+      await request(api.http).get('/api/registries/process-versions/office-t2').set(bearer(users.tokens['fao-director'])).expect(404);
+      // The definition as published, with a settings field misspelt: refused at settings.
+      const settingsTypo = await publish({
+        definition: { ...current.body.definition, version: 'office-t3' },
+        settings: { stepDuration: { A05: 3 } },
+      }).expect(422);
+      expect(errorsOf(settingsTypo.body).map((e) => [e.field, e.rule])).toEqual([['settings.stepDuration', 'unknown-field']]);
     });
 
     it('graph problems name the step by index and the field: needs[j], code; no steps; settings paths', async () => {

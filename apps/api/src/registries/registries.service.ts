@@ -33,6 +33,8 @@ import {
   unitLabel,
   seesInClear,
   type PersonalDataClass,
+  unknownDefinitionFields,
+  unknownSettingsFields,
 } from '@df/domain';
 import { ApecRepository, PassportTransitionError, passportStateLabel, RegistriesRepository, type RegistryActor } from '@df/persistence';
 import { DataSource } from 'typeorm';
@@ -639,18 +641,29 @@ export class RegistriesService {
   /** Validates the definition as at load and the settings against it, diffs against the current version, publishes. */
   async publishProcessVersion(user: AuthUser, body: unknown) {
     const p = parseOrThrow(ProcessVersionSchema, body);
+    // A field the engine does not read is refused with the definition's other problems, never stored and ignored (new-user
+    // trial: a misspelt `condtion` was stored and A12's rule silently dropped).
+    const unknownField = (field: string): FieldError => ({
+      field,
+      rule: 'unknown-field',
+      message: { zh: '流程不读取此字段', en: 'The process reads no such field' },
+    });
+    const unknownInDefinition = unknownDefinitionFields(p.definition).map((path) => unknownField(`definition.${path}`));
+    const unknownInSettings = unknownSettingsFields(p.settings).map((path) => unknownField(`settings.${path}`));
     let definition: ProcessDefinition;
     try {
       definition = loadDefinition(p.definition);
     } catch (err) {
-      if (err instanceof DefinitionError) throw definitionInvalid(err, 'definition');
+      if (err instanceof DefinitionError) throw definitionInvalid(err, 'definition', unknownInDefinition);
       throw err;
     }
+    if (unknownInDefinition.length > 0)
+      throw definitionInvalid(new DefinitionError([], definition.version), 'definition', unknownInDefinition);
     const settings = p.settings as OfficeSettings;
     const problems = validateOverrides(definition, settings);
     const countries = unknownSettingsCountries(settings);
-    if (problems.length > 0 || countries.length > 0)
-      throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings', countries);
+    if (problems.length > 0 || countries.length > 0 || unknownInSettings.length > 0)
+      throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings', [...unknownInSettings, ...countries]);
     const current = await this.repo.latestProcessVersion();
     const base = current
       ? { definition: current.definition as ProcessDefinition, settings: current.settings }

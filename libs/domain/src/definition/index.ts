@@ -6,3 +6,4 @@ export * from './overrides';
 export * from './apec-card';
 export * from './apec-whitelist';
 export * from './step-data';
+export * from './known-fields';
