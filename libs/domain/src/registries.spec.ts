@@ -1,4 +1,4 @@
-import { DEFAULT_DEFINITION } from './definition';
+import { DEFAULT_DEFINITION, type ProcessDefinition } from './definition';
 import { makeFacts } from './fixtures';
 import {
   daysOverdue,
@@ -136,6 +136,38 @@ describe('process versions: what changed', () => {
       { kind: 'setting-changed', field: 'rules.maxMembers', from: 6, to: 8 },
     ]);
     expect(diffDefinitions({ definition: DEFAULT_DEFINITION }, { definition: DEFAULT_DEFINITION })).toEqual([]);
+  });
+
+  it("lists only what changed whatever the keys' order, behaviours included (new-user trial: 58 names listed for one condition)", () => {
+    // Every object with its keys reversed (names { en, zh }), as a client may send the GET's definition back.
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reversed)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reversed(x)]),
+            )
+          : v;
+    const next = reversed(DEFAULT_DEFINITION) as ProcessDefinition;
+    expect(
+      diffDefinitions(
+        { definition: DEFAULT_DEFINITION, settings: { a: { x: 1, y: 2 } } },
+        { definition: next, settings: { a: { y: 2, x: 1 } } },
+      ),
+    ).toEqual([]);
+    const e07 = next.steps.find((s) => s.code === 'E07')!;
+    e07.behaviour = { ...e07.behaviour, rerunOnAmend: 'dates' };
+    expect(diffDefinitions({ definition: DEFAULT_DEFINITION }, { definition: next })).toEqual([
+      {
+        kind: 'step-changed',
+        step: 'E07',
+        field: 'behaviour',
+        from: DEFAULT_DEFINITION.steps.find((s) => s.code === 'E07')!.behaviour,
+        to: e07.behaviour,
+      },
+    ]);
   });
 });
 

@@ -266,9 +266,22 @@ const STEP_FIELDS: Array<keyof StepDefinition> = [
   'kind',
   'durationSource',
   'name',
+  'behaviour',
 ];
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** A JSON value with every object's keys in order: two values that differ only in key order (`{zh, en}`, `{en, zh}`) are the same. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+/** Equal as JSON values, whatever their keys' order (new-user trial: every step's name listed as changed, zh and en swapped). */
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 /** Steps added, removed or changed (field by field), and settings changed (by top-level key path), from → to. */
 export function diffDefinitions(
