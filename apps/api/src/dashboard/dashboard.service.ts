@@ -25,6 +25,17 @@ const STEP_NAMES = new Map(
     .flatMap((d) => d.steps)
     .map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
 );
+/**
+ * Steps whose time is the wait for a real-world event, not work (E07 "departure confirmed" waits for the departure day:
+ * checkCertifiedDate): left out of "where the chain loses its days", which a case ready early would otherwise top
+ * (new-user trial: E07 second with 54.75 WD, all of it the wait).
+ */
+const CERTIFYING_CODES = new Set(
+  processDefinitions(DEFAULT_DEFINITION)
+    .flatMap((d) => d.steps)
+    .filter((s) => s.behaviour?.certifies)
+    .map((s) => s.code),
+);
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 const nameOf = (zh: string | null, en: string | null, code: string): Label | null =>
@@ -311,9 +322,9 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
           count: days.filter((r) => r.days >= fromDays && (toDays === null || r.days <= toDays)).reduce((n, r) => n + r.n, 0),
         })),
       },
-      // The chain to departure: the post-trip obligations run on their own deadlines.
+      // The chain to departure: the post-trip obligations run on their own deadlines; a certifying step's time is a wait.
       stepTimes: steps
-        .filter((s) => s.phase !== 'post-trip')
+        .filter((s) => s.phase !== 'post-trip' && !CERTIFYING_CODES.has(s.code))
         .map((s) => ({
           code: s.code,
           name: nameOf(s.name_zh, s.name_en, s.code),
