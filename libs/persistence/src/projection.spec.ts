@@ -116,6 +116,20 @@ describe('the projection fold', () => {
     expect(view.case!.reportFiledAt).not.toBeNull();
   });
 
+  it('keeps a departed or closed case out of "at risk" when a replan after it says at risk (new-user trial)', () => {
+    const replanned = run.events.filter((e) => e.type === 'case.replanned').at(-1)!;
+    const late = (seq: number): CaseEventRecord =>
+      ({ ...replanned, seq, eventId: `late-${seq}`, payload: { ...replanned.payload, atRisk: true, slackWd: -0.978 } }) as CaseEventRecord;
+    const departedAt = run.events.findIndex((e) => e.type === 'case.departed');
+    const departed = foldStream([...run.events.slice(0, departedAt + 1), late(departedAt + 2)]);
+    expect(departed.case).toMatchObject({ status: 'departed', atRisk: false, slackWd: -0.978 });
+    const closed = foldStream([...run.events, late(run.events.length + 1)]);
+    expect(closed.case).toMatchObject({ status: 'completed', atRisk: false });
+    // Before departure the replan's word stands.
+    const first = run.events.findIndex((e) => e.type === 'case.replanned');
+    expect(foldStream([...run.events.slice(0, first), late(first + 1)]).case!.atRisk).toBe(true);
+  });
+
   it('names every step, records working days per done step, and clears overdue once done', () => {
     const steps = [...view.steps.values()];
     expect(steps.every((s) => s.nameZh && s.nameEn)).toBe(true);

@@ -218,7 +218,9 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       c.phase = p.phase;
       c.forecastReadyAt = date(p.forecastReadyAt);
       c.slackWd = typeof p.slackWd === 'number' ? p.slackWd : null;
-      c.atRisk = p.atRisk === true;
+      // At risk of missing the departure: only a case still heading for it (a replan after departure or closing keeps its
+      // slack but is not a risk: new-user trial, a completed case listed by ?atRisk=true).
+      c.atRisk = p.atRisk === true && c.status === 'open';
       c.criticalStep = str(p.criticalStep);
       c.provisionalCalendar = p.provisionalCalendar === true;
       c.criticalPath = p.criticalPath ?? [];
