@@ -323,6 +323,13 @@ describe('input faults of the new-user trial, by kind', () => {
           code: 'UNKNOWN_STEP',
           stepKey: bounded,
           message: { zh: `本案没有步骤 ${bounded}`, en: `This case has no step ${bounded}` },
+          errors: [
+            {
+              field: 'path.stepKey',
+              rule: 'known-step',
+              message: { zh: `本案没有步骤 ${bounded}`, en: `This case has no step ${bounded}` },
+            },
+          ],
         });
         expect(JSON.stringify(res.body)).not.toContain('k'.repeat(65));
       }
