@@ -165,15 +165,15 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
 
   it('the FAO cancels a case; the organizer may not', async () => {
     const caseId = await submit();
-    expect(
-      (
-        await request(api.http)
-          .post(`/api/delegations/${caseId}/cancel`)
-          .set(bearer(users.tokens.organizer))
-          .send({ reason: '不需要了' })
-          .expect(403)
-      ).body.code,
-    ).toBe('WRONG_ROLE');
+    const refused = await request(api.http)
+      .post(`/api/delegations/${caseId}/cancel`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '不需要了' })
+      .expect(403);
+    expect(refused.body).toMatchObject({
+      code: 'WRONG_ROLE',
+      errors: [{ field: '(request)', rule: 'role', message: refused.body.message }],
+    });
     const res = await request(api.http)
       .post(`/api/delegations/${caseId}/cancel`)
       .set(bearer(users.tokens['fao-director']))

@@ -146,6 +146,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
           expect(res.body).toMatchObject({
             stepKey: 'E07',
             message: { zh: expect.stringContaining(departureDate), en: expect.stringContaining(departureDate) },
+            errors: [{ field: 'path.stepKey', rule: 'not-before-date', message: res.body.message }],
           });
           refusedBeforeDeparture = true;
           await new Promise((r) => setTimeout(r, 250));

@@ -296,14 +296,23 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
 
   it('GET /api/delegations/:id with an id that cannot exist is 404, not 500', async () => {
     expect((await request(api.http).get('/api/delegations/..%2F..%2Fetc').set(bearer(users.tokens.manager))).status).toBe(404);
-    expect(
-      (
-        await request(api.http)
-          .get(`/api/delegations/${'x'.repeat(100)}/timeline`)
-          .set(bearer(users.tokens.manager))
-          .expect(404)
-      ).body.code,
-    ).toBe('CASE_NOT_FOUND');
+    const missing = await request(api.http)
+      .get(`/api/delegations/${'x'.repeat(100)}/timeline`)
+      .set(bearer(users.tokens.manager))
+      .expect(404);
+    // Every 4xx carries errors[]: a refusal that names no field of its own names its code's (DEFAULT_FIELD).
+    expect(missing.body).toMatchObject({
+      code: 'CASE_NOT_FOUND',
+      errors: [{ field: 'path.id', rule: 'known-case', message: { zh: '没有这个案件', en: 'No such case' } }],
+    });
+  });
+
+  it('a documented path with another method is 405 naming (request) rule method', async () => {
+    const res = await request(api.http).delete('/api/delegations').set(bearer(users.tokens.manager)).expect(405);
+    expect(res.body).toMatchObject({
+      code: 'METHOD_NOT_ALLOWED',
+      errors: [{ field: '(request)', rule: 'method', message: res.body.message }],
+    });
   });
 
   it('Temporal down: a submission is 503 TEMPORAL_UNAVAILABLE, writes nothing and frees its key', async () => {

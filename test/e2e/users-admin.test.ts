@@ -226,6 +226,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .expect(409);
     expect(clash.body).toMatchObject({
       code: 'USERNAME_TAKEN',
+      message: { zh: `用户名 ${upper} 已被使用`, en: `Username ${upper} is taken` },
       errors: [
         {
           field: 'username',

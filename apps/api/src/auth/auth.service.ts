@@ -197,7 +197,7 @@ export class AuthService {
       const outcome = await this.throttle.failed(ticket);
       if (outcome.lockedAccount || outcome.blockedAddress)
         throw new RetryLaterError(outcome.lockedAccount ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', outcome.retryAfterSeconds);
-      throw domainError('CURRENT_PASSWORD_WRONG', '当前密码不正确', 'currentPassword: the current password is wrong', {
+      throw domainError('CURRENT_PASSWORD_WRONG', '当前密码不正确', 'The current password is wrong', {
         errors: [
           { field: 'currentPassword', rule: 'current-password', message: { zh: '当前密码不正确', en: 'The current password is wrong' } },
         ],

@@ -55,6 +55,60 @@ export const ERROR_STATUS = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The codes of a refusal (4xx): the client's doing, each with the field and rule it names. */
+export type RefusalCode = { [K in ErrorCode]: (typeof ERROR_STATUS)[K] extends 500 | 503 ? never : K }[ErrorCode];
+
+/**
+ * The field and rule a refusal names when its thrower named none (a 403 role, a 404 case, a 409 date): every 4xx
+ * carries `errors[]`. One entry per refusal code (typed exhaustive); the error's message is the refusal's own.
+ */
+export const DEFAULT_FIELD: Record<RefusalCode, { field: string; rule: string }> = {
+  VALIDATION_FAILED: { field: '(request)', rule: 'invalid' },
+  MALFORMED_JSON: { field: '(body)', rule: 'json' },
+  UNAUTHENTICATED: { field: 'headers.Authorization', rule: 'signed-in' },
+  INVALID_CREDENTIALS: { field: '(body)', rule: 'credentials' },
+  ACCOUNT_DISABLED: { field: '(request)', rule: 'account-enabled' },
+  ACCOUNT_LOCKED: { field: '(request)', rule: 'account-unlocked' },
+  TOO_MANY_ATTEMPTS: { field: '(request)', rule: 'rate-limit' },
+  FORBIDDEN_ROLE: { field: '(request)', rule: 'role' },
+  PASSWORD_CHANGE_REQUIRED: { field: '(request)', rule: 'password-changed' },
+  CURRENT_PASSWORD_WRONG: { field: 'currentPassword', rule: 'current-password' },
+  ROLE_NOT_GRANTED: { field: '(request)', rule: 'role' },
+  CASE_OUT_OF_SCOPE: { field: '(request)', rule: 'scope' },
+  UNIT_MISMATCH: { field: '(request)', rule: 'unit' },
+  WRONG_ROLE: { field: '(request)', rule: 'role' },
+  NOT_FOUND: { field: 'path', rule: 'known' },
+  METHOD_NOT_ALLOWED: { field: '(request)', rule: 'method' },
+  CASE_NOT_FOUND: { field: 'path.id', rule: 'known-case' },
+  USER_NOT_FOUND: { field: 'path.username', rule: 'known-user' },
+  GRANT_NOT_FOUND: { field: 'path.role', rule: 'known-grant' },
+  USERNAME_TAKEN: { field: 'username', rule: 'unique' },
+  ADMIN_SELF_DISABLE: { field: 'path.username', rule: 'not-self' },
+  LAST_ACTIVE_ADMIN: { field: 'path.username', rule: 'last-active-admin' },
+  LAST_GRANT: { field: 'path.role', rule: 'last-grant' },
+  UNKNOWN_STEP: { field: 'path.stepKey', rule: 'known-step' },
+  STEP_NOT_AWAITING: { field: 'path.stepKey', rule: 'awaiting' },
+  ACTION_NOT_ALLOWED: { field: '(request)', rule: 'action-allowed' },
+  CASE_CLOSED: { field: 'path.id', rule: 'open-case' },
+  CASE_INCIDENT: { field: 'path.id', rule: 'no-incident' },
+  NOT_BEFORE_DATE: { field: 'path.stepKey', rule: 'not-before-date' },
+  MISSING_ATTACHMENTS: { field: 'path.stepKey', rule: 'attachments' },
+  RULE_VIOLATION: { field: '(request)', rule: 'rules' },
+  INVALID_RETURN_TARGET: { field: '(body)', rule: 'return-target' },
+  INVALID_REQUEST: { field: '(request)', rule: 'invalid' },
+  INVALID_ON_BEHALF: { field: '(body)', rule: 'on-behalf' },
+  IDEMPOTENCY_KEY_REUSED: { field: 'headers.Idempotency-Key', rule: 'reused' },
+  PAYLOAD_TOO_LARGE: { field: '(body)', rule: 'max-bytes' },
+  UNSUPPORTED_MEDIA_TYPE: { field: 'headers.Content-Type', rule: 'media-type' },
+};
+
+/** A refusal's `errors[]`: its own, or, when it named none, the one `DEFAULT_FIELD` names (with the refusal's message). */
+export function refusalErrors(code: ErrorCode, label: Label, errors: FieldError[] | undefined): FieldError[] | undefined {
+  if (errors?.length) return errors;
+  const named = (DEFAULT_FIELD as Partial<Record<ErrorCode, { field: string; rule: string }>>)[code];
+  return named ? [{ ...named, message: label }] : errors;
+}
+
 export interface DomainErrorExtras {
   errors?: FieldError[];
   violations?: RuleViolation[];

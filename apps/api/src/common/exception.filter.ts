@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { echoPath } from './echo';
-import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS, type FieldError, refusalLabel } from './errors';
+import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS, type FieldError, refusalErrors, refusalLabel } from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
 import { allowedMethods, undecodablePathParams } from './route-table';
@@ -158,11 +158,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // A route exists for this path, just not for this method.
       res.setHeader('Allow', allow.join(', '));
       const requestId = currentRequestId();
+      const message = { zh: `此地址只接受 ${allow.join('、')}`, en: `This path accepts ${allow.join(', ')} only` };
       res.status(405).json({
         statusCode: 405,
         code: 'METHOD_NOT_ALLOWED',
-        message: { zh: `此地址只接受 ${allow.join('、')}`, en: `This path accepts ${allow.join(', ')} only` },
+        message,
         ...(requestId ? { requestId } : {}),
+        errors: refusalErrors('METHOD_NOT_ALLOWED', message, undefined),
       } satisfies ErrorBody);
       return;
     }
@@ -184,6 +186,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private toBody(exception: unknown, req: Request): ErrorBody {
     const requestId = currentRequestId();
     if (exception instanceof DomainError) {
+      const errors = refusalErrors(exception.code, exception.label, exception.extras.errors);
       return {
         statusCode: exception.status,
         code: exception.code,
@@ -191,7 +194,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(requestId ? { requestId } : {}),
         ...(exception.extras.stepKey ? { stepKey: exception.extras.stepKey } : {}),
         // Field paths may be built from the client's own keys: bounded here, the one place errors become HTTP.
-        ...(exception.extras.errors ? { errors: exception.extras.errors.map((e) => ({ ...e, field: echoPath(e.field) })) } : {}),
+        ...(errors ? { errors: errors.map((e) => ({ ...e, field: echoPath(e.field) })) } : {}),
         ...(exception.extras.violations
           ? { violations: exception.extras.violations.map((v) => (v.field ? { ...v, field: echoPath(v.field) } : v)) }
           : {}),

@@ -143,7 +143,7 @@ export function documentedQueryOnly() {
       for (const n of seen.keys()) {
         const field = `query.${echo(n)}`;
         if (!errors.some((e) => e.field === field))
-          errors.push({ field, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${echo(n)}"` } });
+          errors.push({ field, rule: 'unknown-field', message: { zh: '不允许的字段', en: 'Field not allowed' } });
       }
     if (errors.length > 0) return next(refusal(errors));
     next();

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { echo } from './echo';
 import { enumChoices } from './enum-choices';
 import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
@@ -138,7 +137,7 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       return (issue.keys ?? []).map((k) => ({
         field: fieldPath([...issue.path, k]),
         rule: 'unknown-field',
-        message: { zh: '不允许的字段', en: `Unknown field "${echo(k)}"` },
+        message: { zh: '不允许的字段', en: 'Field not allowed' },
       }));
     case 'invalid_type': {
       const expected = String(issue.expected);

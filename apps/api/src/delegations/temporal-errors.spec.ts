@@ -1,5 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '../common/errors';
-import { amendmentRefusal, underChanges } from './temporal-errors';
+import { amendmentRefusal, toDomainError, underChanges, withoutFieldPrefix } from './temporal-errors';
 
 describe("an amendment's refusal names its fields as sent, under changes", () => {
   it('the trip facts an amendment changes are prefixed; others and (case) are not', () => {
@@ -29,5 +30,30 @@ describe("an amendment's refusal names its fields as sent, under changes", () =>
     expect(mapped.code).toBe('RULE_VIOLATION');
     expect(mapped.extras.errors!.map((e) => e.field)).toEqual(['changes.returnDate']);
     expect(mapped.extras.violations!.map((v) => v.field)).toEqual(['changes.returnDate', undefined]);
+  });
+});
+
+describe("an engine refusal's top-level message says the same in zh and en", () => {
+  it('the en `<field>: ` prefix of a one-field refusal is dropped (the field is in errors[].field)', () => {
+    const message = { zh: '回国日期须为 YYYY-MM-DD 格式的日期', en: 'must be YYYY-MM-DD' };
+    const failure = ApplicationFailure.create({
+      type: 'INVALID_REQUEST',
+      message: 'refused',
+      details: [
+        {
+          message: { zh: message.zh, en: `data.returnedOn: ${message.en}` },
+          stepKey: 'P01',
+          errors: [{ field: 'data.returnedOn', rule: 'date', message }],
+        },
+      ],
+    });
+    const mapped = toDomainError(failure);
+    expect(mapped.label).toEqual(message);
+    expect(mapped.extras.errors).toEqual([{ field: 'data.returnedOn', rule: 'date', message }]);
+  });
+
+  it('a message that does not start with a named field stays as it is', () => {
+    expect(withoutFieldPrefix('The trip breaks the rules', [{ field: 'returnDate' }])).toBe('The trip breaks the rules');
+    expect(withoutFieldPrefix('returnDate: too late', undefined)).toBe('returnDate: too late');
   });
 });

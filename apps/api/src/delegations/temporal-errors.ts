@@ -73,7 +73,7 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
     const [zh, en] = d?.message ? [d.message.zh, d.message.en] : splitMessage(rejection.message);
     return new DomainError(
       rejection.code,
-      { zh, en },
+      { zh, en: withoutFieldPrefix(en, d?.errors) },
       {
         ...(d?.stepKey ? { stepKey: echo(d.stepKey) } : {}),
         ...(d?.violations ? { violations: d.violations } : {}),
@@ -100,6 +100,15 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
     return domainError('INVALID_REQUEST', '流程拒绝了此操作', `The workflow refused the action: ${err.cause?.message ?? err.message}`);
   }
   throw err;
+}
+
+/**
+ * The engine's refusal of one field reads en `data.returnedOn: must be YYYY-MM-DD` and zh without the field; the
+ * field is in `errors[].field`, so the API's en drops the `<field>: ` prefix and says what zh says.
+ */
+export function withoutFieldPrefix(en: string, errors: readonly { field: string }[] | undefined): string {
+  const hit = errors?.find((e) => en.startsWith(`${e.field}: `));
+  return hit ? en.slice(hit.field.length + 2) : en;
 }
 
 function splitMessage(message: string): [string, string] {

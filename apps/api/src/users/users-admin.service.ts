@@ -190,7 +190,7 @@ export class UsersAdminService {
       case 'not-found':
         throw NOT_FOUND(username);
       case 'username-taken':
-        throw domainError('USERNAME_TAKEN', `用户名 ${echo(username)} 已被使用`, `username: ${echo(username)} is taken`, {
+        throw domainError('USERNAME_TAKEN', `用户名 ${echo(username)} 已被使用`, `Username ${echo(username)} is taken`, {
           errors: [
             {
               field: 'username',

@@ -153,7 +153,7 @@ export function admissionApplicationProblems(data: Record<string, unknown>, boun
   if (bounded)
     for (const key of Object.keys(data))
       if (!ADMISSION_FIELDS.includes(key))
-        out.push({ field: key, rule: 'unknown-field', message: { zh: '不允许的字段', en: `Unknown field "${key}"` } });
+        out.push({ field: key, rule: 'unknown-field', message: { zh: '不允许的字段', en: 'Field not allowed' } });
   for (const field of ['registeredCapitalWan', 'foreignTradeUsd'] as const) {
     const p = amountProblem(field, field, data[field], '必填，', bounded);
     if (p) out.push(p);

@@ -154,7 +154,7 @@ describe('validateDefinition', () => {
       ['code', 'phase', 'name', 'actor', 'scope', 'needs', 'durationWd', 'kind'].map((f) => ['INVALID_FIELD', `steps[0].${f}`]),
     );
     for (const p of problems) expect(p.text.zh).toMatch(/^须为/);
-    expect(problems[0]!.text).toEqual({ zh: '须为大写步骤代码，如 A01', en: "'code' must be an upper-case code like A01" });
+    expect(problems[0]!.text).toEqual({ zh: '须为大写步骤代码，如 A01', en: 'Must be an upper-case code like A01' });
     // The place stays in the English line the workflow's input check and the CLI print.
     expect(problems[0]!.message).toBe("steps[0]: 'code' must be an upper-case code like A01");
     const twice = validateDefinition(def([step('A01'), step('A02', ['A01']), step('A01')]));

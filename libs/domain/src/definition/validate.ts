@@ -30,7 +30,7 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
       code: 'INVALID_FIELD',
       ...(code ? { step: code } : {}),
       path: `${where}.${field}`,
-      text: { zh: `须为${zh}`, en: `'${field}' must be ${expected}` },
+      text: { zh: `须为${zh}`, en: `Must be ${expected}` },
       message: `${at}: '${field}' must be ${expected}`,
     });
   if (!code || !STEP_CODE_RE.test(code)) bad('code', 'an upper-case code like A01', '大写步骤代码，如 A01');
@@ -112,14 +112,14 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
     problems.push({
       code: 'INVALID_FIELD',
       path: 'version',
-      text: { zh: '须为非空字符串', en: "'version' must be a non-empty string" },
+      text: { zh: '须为非空字符串', en: 'Must be a non-empty string' },
       message: "definition: 'version' must be a non-empty string",
     });
   if (!Array.isArray(def.steps) || def.steps.length === 0) {
     problems.push({
       code: 'INVALID_SHAPE',
       path: 'steps',
-      text: { zh: '须为非空数组', en: "'steps' must be a non-empty array" },
+      text: { zh: '须为非空数组', en: 'Must be a non-empty array' },
       message: "definition: 'steps' must be a non-empty array",
     });
     return problems;
