@@ -66,7 +66,10 @@ describe('scope before role on every case route', () => {
 
   const call = (route: Route, token: string, params: Record<string, string>) => {
     const url = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? 'x'));
-    return request(api.http)[route.method](url).set(bearer(token)).set('Idempotency-Key', randomUUID()).send({});
+    const req = request(api.http)[route.method](url).set(bearer(token)).set('Idempotency-Key', randomUUID());
+    // Each route's body in its media type (the upload's multipart/form-data): a body in another is 415 before sign-in
+    // and scope on every route alike (jsonBodiesOnly), which says nothing of the case.
+    return route.method === 'post' && route.path.endsWith('/attachments') ? req.field('kind', 'other') : req.send({});
   };
   const params = (id: string) => ({ id, stepKey: 'A02', attachmentId: randomUUID(), unit: home.unit, move: 'suspend' });
 
