@@ -1,6 +1,7 @@
 import type { StepBehaviour } from './behaviour';
 import type { OfficeSettings } from './overrides';
 import type { ProcessDefinition, StepDefinition } from './types';
+import { isRecord } from './validate';
 
 // The fields a published definition and its settings may carry, each list checked against its type: a field added to
 // the type must be added here (or the build fails), so publishing never refuses a field the engine reads.
@@ -43,7 +44,6 @@ const SETTINGS_FIELDS = {
 } satisfies Record<keyof OfficeSettings, true>;
 const LABEL_FIELDS = { zh: true, en: true };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const unknownIn = (value: unknown, known: object, at: string): string[] =>
   isRecord(value)
     ? Object.keys(value)

@@ -7,7 +7,8 @@ import { DefinitionError, DURATION_SOURCES } from './types';
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not null, not an array): what the definition checks take a record to be. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
