@@ -197,7 +197,15 @@ export function plan(input: PlanInput): Plan {
     if (s === undefined) isoCache.set(ms, (s = toIso(ms)));
     return s;
   };
-  const wdIso = (wd: number, edge: 'start' | 'end'): string => iso(tl.fromWd(wd, edge));
+  // Likewise each working-time point (a member's copies share es/ef/ls/lf): one fromWd per point and edge.
+  const startIso = new Map<number, string>();
+  const endIso = new Map<number, string>();
+  const wdIso = (wd: number, edge: 'start' | 'end'): string => {
+    const cache = edge === 'start' ? startIso : endIso;
+    let s = cache.get(wd);
+    if (s === undefined) cache.set(wd, (s = iso(tl.fromWd(wd, edge))));
+    return s;
+  };
 
   const steps: PlannedStep[] = new Array(n);
   for (let i = 0; i < n; i++) {
