@@ -16,11 +16,11 @@ const row = (code: string, phase: string, total: number): StepTimeRow => ({
 });
 
 describe("the board's time per step", () => {
-  it('leaves out the steps whose time is a wait for a real-world event (E07) and the post-trip ones (new-user trial)', async () => {
+  const analyticsOf = async (stepTimes: StepTimeRow[], published: unknown[] = []) => {
     const repo = {
       departures: async () => [{ n: 0, median: null, p90: null, within: 0 }],
       departureDays: async () => [],
-      stepTimes: async () => [row('E07', 'depart', 54.75), row('A13', 'prepare', 10), row('P03', 'post-trip', 4), row('B02', 'review', 1)],
+      stepTimes: async () => stepTimes,
       outcomes: async () => [{ reports: 0, investment: '0', trade: '0', events: '0' }],
     } as unknown as BoardRepository;
     const service = new DashboardService(
@@ -28,9 +28,25 @@ describe("the board's time per step", () => {
       { dashboardCacheSeconds: 0 } as ServiceConfig,
       new JsonLogger([]),
       {} as IncidentsRepository,
-      {} as RegistriesRepository,
+      { processVersions: async () => published } as unknown as RegistriesRepository,
     );
-    const analytics = await service.computeAnalytics();
+    return service.computeAnalytics();
+  };
+
+  it('leaves out the steps whose time is a wait for a real-world event (E07) and the post-trip ones (new-user trial)', async () => {
+    const analytics = await analyticsOf([
+      row('E07', 'depart', 54.75),
+      row('A13', 'prepare', 10),
+      row('P03', 'post-trip', 4),
+      row('B02', 'review', 1),
+    ]);
     expect(analytics.stepTimes.map((s) => s.code)).toEqual(['A13', 'B02']);
+  });
+
+  it("also a certifying step only a version the office published declares (by behaviour, not the built-ins' codes)", async () => {
+    const steps = [row('E07', 'depart', 54.75), row('X01', 'depart', 30), row('A13', 'prepare', 10)];
+    const officeVersion = { version: '2028.1', definition: { steps: [{ code: 'X01', behaviour: { certifies: { event: 'departure' } } }] } };
+    expect((await analyticsOf(steps)).stepTimes.map((s) => s.code)).toEqual(['X01', 'A13']);
+    expect((await analyticsOf(steps, [officeVersion])).stepTimes.map((s) => s.code)).toEqual(['A13']);
   });
 });

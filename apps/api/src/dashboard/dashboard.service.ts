@@ -1,6 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CASE_STATUSES } from '@df/contracts';
-import { DEFAULT_DEFINITION, PHASES, ROLE_LABELS, processDefinitions, shanghaiDate, type Label, type Role } from '@df/domain';
+import {
+  DEFAULT_DEFINITION,
+  PHASES,
+  ROLE_LABELS,
+  processDefinitions,
+  shanghaiDate,
+  type Label,
+  type ProcessDefinition,
+  type Role,
+} from '@df/domain';
 import {
   BoardRepository,
   IncidentsRepository,
@@ -26,16 +35,17 @@ const STEP_NAMES = new Map(
     .map((s) => [s.code, { name: s.name, phase: s.phase as string }]),
 );
 /**
- * Steps whose time is the wait for a real-world event, not work (E07 "departure confirmed" waits for the departure day:
- * checkCertifiedDate): left out of "where the chain loses its days", which a case ready early would otherwise top
- * (new-user trial: E07 second with 54.75 WD, all of it the wait).
+ * Codes of the steps whose time is the wait for a real-world event, not work (E07 "departure confirmed" waits for the
+ * departure day: checkCertifiedDate), in the given definitions: left out of "where the chain loses its days", which a
+ * case ready early would otherwise top (new-user trial: E07 second with 54.75 WD, all of it the wait). By behaviour
+ * (`behaviour.certifies`), so a version the office publishes with a certifying step of its own is covered too.
  */
-const CERTIFYING_CODES = new Set(
-  processDefinitions(DEFAULT_DEFINITION)
-    .flatMap((d) => d.steps)
-    .filter((s) => s.behaviour?.certifies)
-    .map((s) => s.code),
-);
+export function certifyingCodes(definitions: Iterable<Pick<ProcessDefinition, 'steps'>>): Set<string> {
+  const codes = new Set<string>();
+  for (const d of definitions) for (const s of d.steps) if (s.behaviour?.certifies) codes.add(s.code);
+  return codes;
+}
+const BUILT_IN_CERTIFYING = certifyingCodes(processDefinitions(DEFAULT_DEFINITION));
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 const nameOf = (zh: string | null, en: string | null, code: string): Label | null =>
@@ -299,12 +309,15 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   async computeAnalytics(filter: DashboardFilter = { period: 'departure' }): Promise<DashboardAnalytics> {
     const computedAt = new Date().toISOString();
-    const [departures, days, steps, outcomes] = await Promise.all([
+    const [departures, days, steps, outcomes, published] = await Promise.all([
       this.repo.departures(filter, HEADLINE_DAYS),
       this.repo.departureDays(filter),
       this.repo.stepTimes(filter),
       this.repo.outcomes(filter),
+      this.registries.processVersions(),
     ]);
+    // Published definitions passed the definition validator at publishing (steps with their behaviour).
+    const certifying = new Set([...BUILT_IN_CERTIFYING, ...certifyingCodes(published.map((v) => v.definition as ProcessDefinition))]);
     const d = departures[0]!;
     const o = outcomes[0]!;
     return {
@@ -324,7 +337,7 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       },
       // The chain to departure: the post-trip obligations run on their own deadlines; a certifying step's time is a wait.
       stepTimes: steps
-        .filter((s) => s.phase !== 'post-trip' && !CERTIFYING_CODES.has(s.code))
+        .filter((s) => s.phase !== 'post-trip' && !certifying.has(s.code))
         .map((s) => ({
           code: s.code,
           name: nameOf(s.name_zh, s.name_en, s.code),
