@@ -839,7 +839,9 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .expect(403);
 
     const next = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
-    next.steps = next.steps.map((s) => (s.code === 'A02' ? { ...s, durationWd: 2 } : s));
+    // The office's own name of A02: its cases' inbox items say it (the case's definition, not the built-in's).
+    const officeName = { zh: '起草出访申请（本办格式）', en: 'Draft trip application (office form)' };
+    next.steps = next.steps.map((s) => (s.code === 'A02' ? { ...s, durationWd: 2, name: officeName } : s));
     const pub = await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-director']))
@@ -860,8 +862,10 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
           .expect(200)
       ).body,
     );
+    const builtInA02 = DEFAULT_DEFINITION.steps.find((s) => s.code === 'A02')!;
     expect(pub.body.changes).toEqual([
       { kind: 'step-changed', step: 'A02', field: 'durationWd', from: 1, to: 2 },
+      { kind: 'step-changed', step: 'A02', field: 'name', from: builtInA02.name, to: officeName },
       { kind: 'setting-changed', field: 'stepDurations.A05', from: null, to: 3 },
     ]);
     expect(
@@ -888,6 +892,19 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     const p2 = await getProgress(api, users.tokens.organizer, second.body.caseId);
     expect(p2.definitionVersion).toBe('office-2027.1');
     expect(['A02', 'A05'].map((k) => p2.steps.find((s) => s.key === k)!.durationWd)).toEqual([2, 3]);
+    const inboxA02 = async () =>
+      (
+        (await request(http).get('/api/inbox?pageSize=100').set(bearer(users.tokens.organizer)).expect(200)).body.items as Array<{
+          caseId: string;
+          code: string;
+          name: unknown;
+        }>
+      ).filter((i) => i.code === 'A02' && [first.body.caseId, second.body.caseId].includes(i.caseId));
+    const a02 = await eventually(inboxA02, (items) => items.length === 2, 30_000);
+    expect(Object.fromEntries(a02.map((i) => [i.caseId, i.name]))).toEqual({
+      [first.body.caseId]: builtInA02.name,
+      [second.body.caseId]: officeName,
+    });
     const p1 = await getProgress(api, users.tokens.organizer, first.body.caseId);
     expect(p1.definitionVersion).toBe(DEFAULT_DEFINITION.version);
     expect(['A02', 'A05'].map((k) => p1.steps.find((s) => s.key === k)!.durationWd)).toEqual([

@@ -31,6 +31,7 @@ import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
 
+// Names of the built-in definitions' steps, for rows projected before case_steps carried the case's own.
 const STEP_NAMES = new Map(processDefinitions(DEFAULT_DEFINITION).flatMap((d) => d.steps.map((s) => [s.code, s.name] as const)));
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
@@ -64,7 +65,10 @@ export class InboxService {
         caseSlackWd: r.slack_wd,
         stepKey: r.step_key,
         code: r.code,
-        name: STEP_NAMES.get(r.code) ?? { zh: r.code, en: r.code },
+        name:
+          r.name_zh !== null && r.name_en !== null
+            ? { zh: r.name_zh, en: r.name_en }
+            : (STEP_NAMES.get(r.code) ?? { zh: r.code, en: r.code }),
         phase: r.phase,
         kind: r.kind,
         actorRole: r.actor_role,
