@@ -16,7 +16,9 @@ import { scheduleProblems } from '@df/domain';
 import { dataSourceOptions, IncidentsRepository, liveCaseIds, RegistriesRepository, UsersRepository } from '@df/persistence';
 import { hashPassword } from '../api/src/auth/passwords';
 import { signalCalendarChanged } from '../api/src/registries/calendar-replan.service';
-import { oneTimePasswordText, USER_ADMIN_CLI } from './users';
+import { toDomainError } from '../api/src/delegations/temporal-errors';
+import { usernameTaken } from '../api/src/users/refusals';
+import { checkCreateAdmin, checkYear, cliRefusal, fieldErrorLine, oneTimePasswordText } from './users';
 import { ConfigError, loadConfig, temporalConnectionOptions, temporalDataConverter, type AppConfig } from '@df/runtime';
 import { parseScheduleFile } from './schedule-file';
 
@@ -57,15 +59,11 @@ export async function runAdmin(
     }
     const file = opts.positional[0];
     if (!file) throw new Error(USAGE);
-    const year = opts.year !== undefined ? Number(opts.year) : undefined;
-    if (year !== undefined && !(Number.isInteger(year) && year >= 2000 && year <= 2100))
-      throw new Error(`--year: expected a year 2000-2100, got '${opts.year}'`);
+    const year = opts.year !== undefined ? checkYear(opts.year) : undefined;
     const schedules = parseScheduleFile(file, readFileSync(file, 'utf8'), year);
     if (schedules.length === 0) throw new Error(`${file}: no days${year !== undefined ? ` in ${year}` : ''}`);
     // Check every year before writing any: nothing half-loaded.
-    const problems = schedules.flatMap((s) =>
-      scheduleProblems(s).map((p) => `${s.year} ${p.field} (${p.rule}): ${p.message.en} / ${p.message.zh}`),
-    );
+    const problems = schedules.flatMap((s) => scheduleProblems(s).map((p) => fieldErrorLine({ ...p, field: `${s.year} ${p.field}` })));
     if (problems.length > 0) throw new Error(`${file}: ${problems.length} problem(s)\n${problems.join('\n')}`);
     const out: string[] = [];
     const source = `cli: ${basename(file)}${opts.source ? ` (${opts.source})` : ''}`;
@@ -131,7 +129,8 @@ async function incidents(
           : `${caseId}: retried incident ${r.incidentId}, it failed again (see incidents list)`,
       ];
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new Error(`${caseId}: ${err.cause?.message ?? err.message}`);
+      // The workflow's refusal in the API's words (toDomainError: its code, both languages), not its bare English.
+      if (err instanceof WorkflowUpdateFailedError) throw new Error(`${caseId}: ${cliRefusal(toDomainError(err)).message}`);
       throw err;
     }
   }
@@ -168,18 +167,13 @@ async function users(
   }
   const username = positional[0];
   if (!username || positional.length > 1) throw new Error(USAGE);
-  if (!USER_ADMIN_CLI.username.test(username))
-    throw new Error(`username: expected 2-100 letters, digits or . _ @ - (starting with a letter or digit), got '${username}'`);
-  if (!USER_ADMIN_CLI.unit.test(flags.unit))
-    throw new Error(`--unit: expected a unit code (1-64 letters, digits or . _ -), got '${flags.unit}'`);
-  const name = flags.name?.trim() || `系统管理员（${flags.unit}）`;
-  if ([...name].length > 100) throw new Error('--name: at most 100 characters');
-  let password: string | undefined;
-  if (flags.passwordStdin) {
-    password = (await stdin()).replace(/\r?\n$/, '');
-    if ([...password].length < USER_ADMIN_CLI.passwordMin || [...password].length > 200)
-      throw new Error(`password (stdin): expected ${USER_ADMIN_CLI.passwordMin}-200 characters, got ${[...password].length}`);
-  }
+  // Checked by the API's own schemas of a new user, refused in its words (checkCreateAdmin).
+  const { name, password } = checkCreateAdmin({
+    username,
+    unit: flags.unit,
+    name: flags.name?.trim() || `系统管理员（${flags.unit}）`,
+    ...(flags.passwordStdin ? { password: (await stdin()).replace(/\r?\n$/, '') } : {}),
+  });
   const ds = new DataSource(dataSourceOptions(databaseUrl));
   await ds.initialize();
   try {
@@ -206,7 +200,7 @@ async function users(
         detail: { userId: u.id, grants, generatedPassword: generated !== undefined, via: 'cli', ...(flags.force ? { force: true } : {}) },
       }),
     );
-    if (!r.ok) throw new Error(r.reason === 'username-taken' ? `username: ${username} is taken` : `refused: ${r.reason}`);
+    if (!r.ok) throw r.reason === 'username-taken' ? cliRefusal(usernameTaken(username)) : new Error(`refused: ${r.reason}`);
     return [
       `created administrator ${username} (admin in ${flags.unit})`,
       ...(generated

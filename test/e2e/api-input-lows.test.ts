@@ -426,17 +426,25 @@ describe('input faults of the new-user trial, by kind', () => {
   });
 
   describe('7. one rule, one refusal: a member listed twice is DUPLICATE_MEMBER at submission and at amendment', () => {
-    it('handed input: the same member twice read DUPLICATE_MEMBER at submission but INVALID_REQUEST unique-ids on changes.members at amendment', async () => {
+    it('handed input: the same member twice is one DUPLICATE_MEMBER at members[1].id, in the dry run, at submission and at amendment', async () => {
       const member = (canonicalSubmission(users.unit).members as object[])[0]!;
-      const refused = await post(
-        '/api/delegations',
-        users.tokens.organizer,
-        canonicalSubmission(users.unit, { members: [member, member] }),
-      ).expect(422);
+      const twice = canonicalSubmission(users.unit, { members: [member, member] });
+      // It read two errors for the one member: members[1].id and members[1].passport.number.
+      const checked = await post('/api/delegations/check', users.tokens.organizer, twice).expect(200);
+      expect(checked.body.violations.map((v: { code: string; field: string }) => [v.field, v.code])).toEqual([
+        ['members[1].id', 'DUPLICATE_MEMBER'],
+      ]);
+      const refused = await post('/api/delegations', users.tokens.organizer, twice).expect(422);
       expect(refused.body.code).toBe('RULE_VIOLATION');
       const fields = errorsOf(refused.body).map((e) => [e.field, e.rule]);
-      expect(fields).toEqual([
-        ['members[1].id', 'DUPLICATE_MEMBER'],
+      expect(fields).toEqual([['members[1].id', 'DUPLICATE_MEMBER']]);
+      // A member who repeats only the passport number is still named at the number.
+      const byNumber = await post(
+        '/api/delegations/check',
+        users.tokens.organizer,
+        canonicalSubmission(users.unit, { members: [member, { ...member, id: 'm2' }] }),
+      ).expect(200);
+      expect(byNumber.body.violations.map((v: { code: string; field: string }) => [v.field, v.code])).toEqual([
         ['members[1].passport.number', 'DUPLICATE_MEMBER'],
       ]);
 

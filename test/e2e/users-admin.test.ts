@@ -186,6 +186,8 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .send({ username: clerk, displayName: '另一个张伟', grants: [{ role: 'organizer', unit }] })
       .expect(409);
     expect(dup.body).toMatchObject({ code: 'USERNAME_TAKEN', errors: [{ field: 'username', rule: 'unique' }] });
+    // The words the admin CLI prints too (usernameTaken: one home).
+    expect(dup.body.message).toEqual({ zh: `用户名 ${clerk} 已被使用`, en: `Username ${clerk} is taken` });
 
     const ghost = `ghost.${uniqueSuffix()}`;
     const badUnit = await request(api.http)
@@ -462,16 +464,20 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
   });
 
   it('refuses a taken username, a short stdin password and a malformed username, writing nothing; records the actor', async () => {
+    // The API's USERNAME_TAKEN, both languages (it printed `username: first.admin is taken`): one home for the words.
     await expect(runAdmin(['users', 'create-admin', 'first.admin', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
-      /username: first.admin is taken/,
+      [
+        'USERNAME_TAKEN: 用户名 first.admin 已被使用 / Username first.admin is taken',
+        '  username (unique): 用户名已被使用（不区分大小写） / This username is taken (usernames are compared regardless of case)',
+      ].join('\n'),
     );
     await expect(
       runAdmin(['users', 'create-admin', 'third.admin', '--force', '--password-stdin'], db.url, 'cli:ops', undefined, () =>
         Promise.resolve('short\n'),
       ),
-    ).rejects.toThrow(/password \(stdin\): expected 12-200 characters, got 5/);
+    ).rejects.toThrow(/^VALIDATION_FAILED: .*\n {2}password \(stdin\) \(min\): 密码至少12个字符 \/ .*at least 12 characters$/);
     await expect(runAdmin(['users', 'create-admin', '-bad name', '--force'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(
-      /usage|username/,
+      /\n {2}username \(format\): 须为2-100位字母、数字或 \. _ @ -（以字母或数字开头） \/ Expected 2-100 letters/,
     );
     await expect(runAdmin(['users', 'create-admin'], db.url, 'cli:ops', undefined, noStdin)).rejects.toThrow(/usage: npm run admin/);
     expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);

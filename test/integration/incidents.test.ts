@@ -107,7 +107,7 @@ describe('incidents: the event store refuses a case event for good (issue 12 ite
     ).toEqual([expect.objectContaining({ resolvedBy: 'cli:ops' })]);
     await expect(
       runAdmin(['incidents', 'retry', input.caseId], worker.config.databaseUrl, 'cli:ops', async () => worker.client),
-    ).rejects.toThrow(/no open incident/);
+    ).rejects.toThrow(`${input.caseId}: ACTION_NOT_ALLOWED: 本案没有待处理的故障 / The case has no open incident`);
     await handle.terminate('test done');
   });
 });

@@ -9,6 +9,7 @@ import { ApiModule } from './api.module';
 import { RegistriesService } from './registries/registries.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
+import { answerClientErrors } from './common/client-error';
 import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { MAX_BODY_BYTES } from './common/exception.filter';
 import { JsonLogger } from './common/json-logger';
@@ -51,6 +52,8 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
     bodyParser: false,
   });
   app.disable('x-powered-by');
+  // A request the HTTP parser cannot read (a body cut off, a malformed header) is answered in our JSON, not Node's bare 400.
+  answerClientErrors(app.getHttpServer(), logger);
   app.use(httpMiddleware(logger, app.get(MetricsService)));
   // helmet's defaults, but the web app validates forms as the user types with Ajv compiling the OpenAPI request
   // schemas in the browser, which generates code: scripts stay same-origin, eval is allowed (docs/security.md).

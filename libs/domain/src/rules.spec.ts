@@ -1,4 +1,4 @@
-import type { Destination } from './facts';
+import type { Destination, Member } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
 import {
@@ -246,6 +246,30 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     const blank = makeMember({ id: 'm4', name: '赵六', passport: { inCustody: false, number: ' ' } });
     const blank2 = makeMember({ id: 'm5', name: '钱七', passport: { inCustody: false, number: '' } });
     expect(duplicatePersonViolations([typed, makeMember({ id: 'm2' }), noPassport, blank, blank2])).toEqual([]);
+  });
+
+  it('handed input: one member listed twice identically (same id, same passport) is one violation, at members[1].id', () => {
+    const typed = makeMember({ id: 'm1', name: '王五', passport: { inCustody: true, number: 'SE1234567', expiresOn: '2031-06-30' } });
+    const registered = { ...typed, personId: 'P-commerce-005' };
+    // What every caller runs: the id rule (in checkTripRules) and the person rule, with and without held numbers.
+    const all = (members: Member[], comparingHeld = false) =>
+      [...checkTripRules(makeFacts({ members })), ...duplicatePersonViolations(members, { comparingHeld })]
+        .filter((v) => v.code === 'DUPLICATE_MEMBER')
+        .map((v) => v.field);
+    for (const m of [typed, registered]) {
+      // It read two: members[1].id and members[1].passport.number (or .personId).
+      expect(all([m, { ...m }])).toEqual(['members[1].id']);
+      expect(all([m, { ...m }], true)).toEqual(['members[1].id']);
+      expect(duplicatePersonViolations([m, { ...m }], { comparingHeld: true })).toEqual([]);
+    }
+    // Only the passport number repeats: still the passport's violation.
+    expect(all([typed, { ...typed, id: 'm2' }])).toEqual(['members[1].passport.number']);
+    // The repeated member still counts as the person it is: a third member with its number is named, against member 2.
+    const other = { ...typed, passport: { ...typed.passport!, number: 'SE7654321' } };
+    const third = { ...other, id: 'm3' };
+    expect(duplicatePersonViolations([typed, other, third]).map((v) => [v.field, v.details])).toEqual([
+      ['members[2].passport.number', { index: 2, sameAs: 1 }],
+    ]);
   });
 
   it('the fixtures make different people: m1..m6 carry different passport numbers', () => {

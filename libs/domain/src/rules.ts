@@ -108,20 +108,29 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
  * audited case. The number is never repeated in the refusal (personal data). Kept apart from checkTripRules: the
  * workflow's amend handler replays checkTripRules as it was, so the engine checks this in its Update validator
  * only (and A07's activity, whose answer is in the history).
+ *
+ * One member, one violation: a member whose id repeats an earlier member's is refused at `members[i].id` by
+ * duplicateMemberIdViolations (which every caller runs beside this one, checkTripRules included), the first field
+ * that tells the repeat, so it gets no second violation here (new-user trial: two identical member objects read
+ * DUPLICATE_MEMBER twice, at the id and at the passport number). It still counts as a person for the members after it.
  */
 export function duplicatePersonViolations(
-  members: readonly Pick<Member, 'name' | 'personId' | 'passport'>[],
+  members: readonly Pick<Member, 'id' | 'name' | 'personId' | 'passport'>[],
   { comparingHeld = false }: { comparingHeld?: boolean } = {},
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
   const byPerson = new Map<string, number>();
   const byPassport = new Map<string, number>();
+  const ids = new Set<string>();
   members.forEach((m, i) => {
     const person = m.personId ? byPerson.get(m.personId) : undefined;
     const number = m.personId && !comparingHeld ? '' : passportKey(m.passport?.number);
     const passport = number ? byPassport.get(number) : undefined;
     if (m.personId && person === undefined) byPerson.set(m.personId, i);
     if (number && passport === undefined) byPassport.set(number, i);
+    const repeatedId = ids.has(m.id);
+    ids.add(m.id);
+    if (repeatedId) return;
     if (person !== undefined)
       out.push({
         code: 'DUPLICATE_MEMBER',

@@ -15,6 +15,7 @@ import { echo } from '../common/echo';
 import { currentRequestId } from '../common/request-context';
 import { domainError, ruleRefusal } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
+import { usernameTaken } from './refusals';
 import { parseOrThrow, parsePathParam, parsePathParams } from '../common/validation';
 import {
   CreateUserSchema,
@@ -190,15 +191,7 @@ export class UsersAdminService {
       case 'not-found':
         throw NOT_FOUND(username);
       case 'username-taken':
-        throw domainError('USERNAME_TAKEN', `用户名 ${echo(username)} 已被使用`, `Username ${echo(username)} is taken`, {
-          errors: [
-            {
-              field: 'username',
-              rule: 'unique',
-              message: { zh: '用户名已被使用（不区分大小写）', en: 'This username is taken (usernames are compared regardless of case)' },
-            },
-          ],
-        });
+        throw usernameTaken(username);
       case 'self':
         throw domainError('ADMIN_SELF_DISABLE', '管理员不能停用自己的账号', 'An administrator cannot disable their own account');
       case 'last-admin':
