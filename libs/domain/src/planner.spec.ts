@@ -305,7 +305,8 @@ describe('plan: steps certifying a day (certifiedDays, patch certified-step-plan
       expect(p.remainingWd).toBe(0);
       // E07 is due by the end of the departure day, not 00:00 of it: not late, slack of its own >= 0.
       const e07 = p.steps.find((s) => s.key === 'E07')!;
-      expect(e07.latestFinish).toBe('2026-04-13T09:00:00.000Z'); // Mon 17:00 Shanghai
+      expect(e07.latestFinish).toBe('2026-04-13T16:00:00.000Z'); // 00:00 Shanghai of Tue 04-14, as its due
+      expect(e07.latestStart).toBe('2026-04-13T16:00:00.000Z');
       expect(e07.late).toBe(false);
       expect(e07.slackWd).toBeGreaterThanOrEqual(0);
       expect(p.criticalPathCodes.at(-1)).toBe('E07'); // what the case waits for

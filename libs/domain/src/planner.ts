@@ -49,7 +49,10 @@ export interface PlannedStep {
   key: string;
   code: string;
   status: InstanceStatus;
-  /** ISO instants (UTC). Starts at working-day boundaries land at 09:00, finishes at 17:00 Shanghai. */
+  /**
+   * ISO instants (UTC). Starts at working-day boundaries land at 09:00, finishes at 17:00 Shanghai; a latest time bound
+   * by the end of a certified day (PlanInput.certifiedDays) is 00:00 Shanghai of the next day, as the step's due.
+   */
   earliestStart: string;
   earliestFinish: string;
   latestStart: string;
@@ -156,8 +159,11 @@ export function plan(input: PlanInput): Plan {
   const ef = new Float64Array(n);
   /** Each instance's own deadline: the departure's, or the end of the day it (or a step before it) certifies. */
   const due = new Float64Array(n);
-  /** Certifies a day, or comes after such a step: not preparation (certifiedDays only). */
-  const after = new Uint8Array(n);
+  /**
+   * The day whose end is the deadline of a step certifying it or coming after one (certifiedDays only); undefined for
+   * preparation. Such a step is not preparation: it counts neither in the forecast nor in the risk.
+   */
+  const dueDay: Array<string | undefined> = new Array(n);
   /** Preparation not yet finished (neither done nor passed through). */
   let remaining = false;
   let origin = N;
@@ -171,12 +177,11 @@ export function plan(input: PlanInput): Plan {
     const skipped = s === 'skipped' || (inst.skipped && s !== 'done' && !STARTED.has(s));
     dur[i] = skipped ? 0 : inst.durationWd;
     // A certifying step is due by the end of the day it certifies, a step after one by the latest such day before it.
-    const day = certified?.[inst.code];
-    let own = day !== undefined ? tl.dayStartWd(addDays(day, 1)) : -Infinity;
-    for (const p of preds[i]!) if (after[p] && due[p]! > own) own = due[p]!;
-    after[i] = Number.isFinite(own) ? 1 : 0;
-    due[i] = after[i] ? own : D;
-    if (!after[i] && !skipped && s !== 'done') remaining = true;
+    let day = certified?.[inst.code];
+    for (const p of preds[i]!) if (dueDay[p] !== undefined && (day === undefined || dueDay[p]! > day)) day = dueDay[p];
+    dueDay[i] = day;
+    due[i] = day !== undefined ? tl.dayStartWd(addDays(day, 1)) : D;
+    if (day === undefined && !skipped && s !== 'done') remaining = true;
     if (s === 'done') {
       const fin = st?.doneAt !== undefined ? tl.toWd(parseInstant(st.doneAt)) : Number.isFinite(depEF) ? Math.min(depEF, N) : N;
       ef[i] = fin;
@@ -205,7 +210,7 @@ export function plan(input: PlanInput): Plan {
   let F = n > 0 ? ef[sink]! : N;
   if (certified) {
     let prepared = -Infinity;
-    for (let i = 0; i < n; i++) if (!after[i] && ef[i]! > prepared) prepared = ef[i]!;
+    for (let i = 0; i < n; i++) if (dueDay[i] === undefined && ef[i]! > prepared) prepared = ef[i]!;
     if (Number.isFinite(prepared)) F = prepared;
   }
 
@@ -259,14 +264,16 @@ export function plan(input: PlanInput): Plan {
     const st = states[inst.key];
     const s = status[i]!;
     const done = s === 'done';
+    const day = dueDay[i];
     steps[i] = {
       key: inst.key,
       code: inst.code,
       status: s,
       earliestStart: (done || STARTED.has(s)) && st?.startedAt !== undefined ? iso(parseInstant(st.startedAt)) : wdIso(es[i]!, 'start'),
       earliestFinish: done && st?.doneAt !== undefined ? iso(parseInstant(st.doneAt)) : wdIso(ef[i]!, dur[i] === 0 ? 'start' : 'end'),
-      latestStart: wdIso(ls[i]!, 'start'),
-      latestFinish: wdIso(lf[i]!, 'end'),
+      // Bound by the end of the day it certifies (a calendar day, maybe not a working one): that instant, as its due.
+      latestStart: ls[i] === due[i] && day !== undefined ? iso(parseInstant(addDays(day, 1))) : wdIso(ls[i]!, 'start'),
+      latestFinish: lf[i] === due[i] && day !== undefined ? iso(parseInstant(addDays(day, 1))) : wdIso(lf[i]!, 'end'),
       esWd: round(es[i]! - N),
       efWd: round(ef[i]! - N),
       lsWd: round(ls[i]! - N),

@@ -28,6 +28,7 @@ import {
 import {
   behaviourOf,
   buildInstances,
+  certifiedDays,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
@@ -200,7 +201,17 @@ export class DelegationsService {
     try {
       const instances = buildInstances(definition, facts as CaseFacts, { settings });
       const calendar = schedules.length > 0 ? createCalendar({ schedules }) : undefined;
-      const p = plan({ instances, now: now.getTime(), departureDate: facts.departureDate, ...(calendar ? { calendar } : {}) });
+      // Planned as the workflow plans a new case (workflows/engine/progress.ts currentPlan): the office's risk threshold,
+      // the steps certifying a day out of the forecast (patch certified-step-plan).
+      const p = plan({
+        instances,
+        now: now.getTime(),
+        departureDate: facts.departureDate,
+        ...(calendar ? { calendar } : {}),
+        ...(settings?.atRiskThresholdWd !== undefined ? { atRiskThresholdWd: settings.atRiskThresholdWd } : {}),
+        caseStartedAt: submittedAt,
+        certifiedDays: certifiedDays(definition, facts),
+      });
       const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
       const input: DelegationInput = {
         caseId,
