@@ -27,16 +27,12 @@ import {
 } from '@df/contracts';
 import {
   behaviourOf,
-  buildInstances,
-  certifiedDays,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
   CLOSED_STATUSES,
-  createCalendar,
   dayNumber,
   departureDateViolations,
-  plan,
   processOfVersion,
   declaredDataSchema,
   stepDataProblems,
@@ -75,6 +71,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
+import { submissionPlan } from '../../../../workflows/engine/first-turn';
 import { startCaseWorkflow, storeFirstAnswer } from './start-case';
 import { amendmentRefusal, isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
@@ -199,19 +196,6 @@ export class DelegationsService {
     const now = new Date();
     const submittedAt = now.toISOString();
     try {
-      const instances = buildInstances(definition, facts as CaseFacts, { settings });
-      const calendar = schedules.length > 0 ? createCalendar({ schedules }) : undefined;
-      // Planned as the workflow plans a new case (workflows/engine/progress.ts currentPlan): the office's risk threshold,
-      // the steps certifying a day out of the forecast (patch certified-step-plan).
-      const p = plan({
-        instances,
-        now: now.getTime(),
-        departureDate: facts.departureDate,
-        ...(calendar ? { calendar } : {}),
-        ...(settings?.atRiskThresholdWd !== undefined ? { atRiskThresholdWd: settings.atRiskThresholdWd } : {}),
-        caseStartedAt: submittedAt,
-        certifiedDays: certifiedDays(definition, facts),
-      });
       const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
       const input: DelegationInput = {
         caseId,
@@ -223,6 +207,8 @@ export class DelegationsService {
         submittedAt,
         ...(schedules.length > 0 ? { schedules } : {}),
       };
+      // Planned as the workflow plans the case (the office's threshold, certified days: patch certified-step-plan).
+      const p = submissionPlan(input, now.getTime());
       const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       if (started) await storeFirstAnswer(this.cases.manager, this.config, this.logger, input, now.getTime());
       this.forgetOldStarts();
