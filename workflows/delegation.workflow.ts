@@ -122,6 +122,12 @@ const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /** Cases started with this patch have a step certifying the departure (E07) due no earlier than the departure day's end (CaseDeps.certifiedStepDue). */
 const CERTIFIED_STEP_DUE_PATCH = 'certified-step-due';
 /**
+ * Cases started with this patch plan a step certifying a day (E07 the departure) against the end of that day, out of
+ * the forecast, slack and risk (EngineDeps.certifiedStepPlan): before it a case prepared but for E07 showed at risk in
+ * its last days. Older histories recorded their case.replanned events with the old plan and keep it.
+ */
+const CERTIFIED_STEP_PLAN_PATCH = 'certified-step-plan';
+/**
  * Cases started with this patch refuse completing a step without the attachment kinds it declares
  * (requiresAttachments, issue 15 item 3). The attach/detach Updates are new messages: histories without them
  * replay unchanged; the patch keeps a replayed completion of an older case from being refused.
@@ -212,6 +218,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),
+    certifiedStepPlan: patched(CERTIFIED_STEP_PLAN_PATCH),
   });
   // Updates buffered with the start are dispatched by setHandler: the case must be started by then.
   const startedFirst = patched(START_BEFORE_HANDLERS_PATCH);

@@ -829,6 +829,39 @@ describe('CaseEngine', () => {
       expect(old.e07.dueAt).toBe(new Date(calendar.addWorkingDays(old.ready, MIN_DUE_WD, 'end')).toISOString());
     });
 
+    it('does not flag a case prepared but for E07 at risk in its last days; histories before the rule plan as they ran', () => {
+      const facts = { departureDate: DEP, returnDate: RET, destinations: [{ ...makeFacts().destinations[0]!, arrive: DEP, leave: RET }] };
+      // DEP is a Sunday: the pre-departure deadline is the end of Fri 06-26. Thursday morning, the eve, the departure day.
+      const lastDays = [at('2026-06-25'), Date.parse('2026-06-27T15:59:00Z'), at(DEP, '12:00')];
+      /** E07 opened 97 days early; the drain's replan at each of `lastDays`: the plan and the case.replanned it recorded. */
+      const replans = (deps: Partial<EngineDeps> = {}) => {
+        const engine = newEngine(facts, deps);
+        simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+        return lastDays.map((now) => {
+          engine.takeEvents();
+          const plan = engine.replan(now);
+          const replanned = engine.takeEvents().find((e) => e.type === 'case.replanned');
+          return { plan, replanned: replanned?.payload as { atRisk: boolean; slackWd: number } | undefined };
+        });
+      };
+      const current = replans();
+      for (const { plan, replanned } of current) {
+        expect(plan.atRisk).toBe(false);
+        expect(plan.slackWd).toBeGreaterThanOrEqual(0);
+        expect(plan.forecastReadyAt < `${DEP}`).toBe(true); // ready when the preparation finished, 97 days early
+        // Its latest time is its due, the end of the departure day (a Sunday: no working-day edge would do).
+        expect(plan.steps.find((s) => s.key === 'E07')!.latestStart).toBe(new Date(at('2026-06-29', '00:00')).toISOString());
+        expect(replanned?.atRisk ?? false).toBe(false);
+      }
+      // The forecast does not move with the clock while only E07 waits: nothing new to record after the first.
+      expect(current.slice(1).every((r) => r.replanned === undefined)).toBe(true);
+      // Before the rule (certifiedStepPlan off) the same case turned at risk two working days before the deadline.
+      const old = replans({ certifiedStepPlan: false });
+      expect(old.map((r) => r.plan.atRisk)).toEqual([true, true, true]);
+      expect(old[0]!.replanned).toMatchObject({ atRisk: true });
+      expect(old[2]!.plan.slackWd).toBe(0); // none left on the (non-working) departure day
+    });
+
     it('refuses the return registration before the return date, with returnedOn in the future or before the departure', () => {
       const engine = lateTrip();
       const ready = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });

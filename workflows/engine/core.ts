@@ -184,6 +184,13 @@ export interface EngineDeps {
    * only for histories recorded before the rule (patched('certified-step-due')), so they replay as they ran.
    */
   certifiedStepDue?: boolean;
+  /**
+   * The planner plans a step certifying a day (E07 the departure) against the end of that day and leaves it out of the
+   * forecast, slack and risk (PlanInput.certifiedDays): a case prepared but for E07 is not at risk in its last days;
+   * default on. Off only for histories recorded before the rule (patched('certified-step-plan')), so they replay as
+   * they ran (their case.replanned events were recorded with the old plan).
+   */
+  certifiedStepPlan?: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chineseCalendar, createCalendar, type WorkingCalendar } from '@df/domain';
+import { chineseCalendar, createCalendar, type Plan, type WorkingCalendar } from '@df/domain';
 import { delegationWorkflowId, type DelegationInput, type DelegationProgress } from '@df/contracts';
 import { CaseEngine } from './case-engine';
 import { drain } from './drain';
@@ -36,4 +36,21 @@ export function firstTurnAnswer(input: DelegationInput, now: number, newId: () =
     recordDrift: () => false,
   });
   return { answer: { ...engine.progress(now, input.workingDaySeconds, plan), incident: null }, lastSeq: engine.lastSeq };
+}
+
+/**
+ * The plan a new case answers its submission with (the API's 201), at `now` (epoch ms, the submission instant): the
+ * engine's own planner over the case as it starts, with every rule on and the calendar the workflow takes
+ * (newCaseCalendar), so the submission's answer plans as the case will (the office's risk threshold, the steps
+ * certifying a day out of the forecast: patch certified-step-plan). Pure: nothing is stored or scheduled.
+ */
+export function submissionPlan(input: DelegationInput, now: number): Plan {
+  let ids = 0;
+  const engine = new CaseEngine(input, {
+    newId: () => `submission-${++ids}`,
+    workflowId: delegationWorkflowId(input.caseId),
+    calendar: newCaseCalendar(input),
+  });
+  engine.start(now);
+  return engine.plan(now);
 }

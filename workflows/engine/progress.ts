@@ -1,5 +1,6 @@
 import {
   DEFAULT_AT_RISK_THRESHOLD_WD,
+  certifiedDays,
   dayNumber,
   deriveFacts,
   plan as planCase,
@@ -23,7 +24,9 @@ import type { StepMeta } from './step-meta';
  * the planner's input but for `now`.
  */
 function planInputKey(core: CaseCore): string {
-  let key = `${core.facts.departureDate}|`;
+  // The return date only where the planner reads it (certifiedDays): the key of older runs is as it was.
+  let key =
+    core.deps.certifiedStepPlan !== false ? `${core.facts.departureDate}|${core.facts.returnDate}|` : `${core.facts.departureDate}|`;
   for (const inst of core.instances) {
     const s = core.states.get(inst.key)!;
     key += `${inst.key}:${s.status}:${s.startedAt ?? ''}:${s.doneAt ?? ''};`;
@@ -58,6 +61,7 @@ export function currentPlan(core: CaseCore, now: number): Plan {
     calendar: core.calendar,
     atRiskThresholdWd: core.input.settings?.atRiskThresholdWd ?? DEFAULT_AT_RISK_THRESHOLD_WD,
     caseStartedAt: core.input.submittedAt,
+    ...(core.deps.certifiedStepPlan !== false ? { certifiedDays: certifiedDays(core.definition, core.facts) } : {}),
   });
 }
 

@@ -1,11 +1,18 @@
 import { createCalendar } from './calendar';
-import { DEFAULT_DEFINITION } from './definition';
+import {
+  APEC_CARD_DEFINITION,
+  APEC_WHITELIST_DEFINITION,
+  DEFAULT_DEFINITION,
+  DEFINITION_2026_1,
+  DEFINITION_2027_1,
+  type ProcessDefinition,
+} from './definition';
 import type { CaseFacts } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { InstanceStates } from './instances';
 import { buildInstances } from './instances';
 import type { PlanInput } from './planner';
-import { plan } from './planner';
+import { certifiedDays, plan } from './planner';
 
 // Monday 2026-03-02, 09:00 Shanghai; no holiday until Qingming (2026-04-04).
 const MONDAY = '2026-03-02T09:00:00+08:00';
@@ -241,5 +248,124 @@ describe('plan: larger cases', () => {
     expect(p.warnings.join()).toMatch(
       /CALENDAR_PROVISIONAL: 2031年放假安排尚未公布，按法定节假日暂排 \/ no published holiday schedule for 2031/,
     );
+  });
+});
+
+describe('plan: steps certifying a day (certifiedDays, patch certified-step-plan)', () => {
+  // Depart Mon 2026-04-13: the pre-departure deadline is 00:00 that day (= end of Fri 04-10); E07 cannot be done before it.
+  const facts = usTrip();
+  const instances = buildInstances(DEFAULT_DEFINITION, facts);
+  const days = certifiedDays(DEFAULT_DEFINITION, facts);
+  const PREPARED_AT = '2026-03-27T17:00:00+08:00'; // a Friday, 9 working days before the deadline
+  /** Every instance done (the skipped ones pass through) but E07, awaiting since `at`; `open` keys awaiting too. */
+  const preparedStates = (at = PREPARED_AT, open: string[] = []): InstanceStates => {
+    const states: InstanceStates = {};
+    for (const inst of instances) {
+      if (inst.skipped) continue;
+      states[inst.key] =
+        inst.code === 'E07' || open.includes(inst.key)
+          ? { status: 'awaiting', startedAt: at }
+          : { status: 'done', startedAt: at, doneAt: at };
+    }
+    return states;
+  };
+  const planAt = (now: string, states: InstanceStates, certified = true) =>
+    plan({ instances, states, now, departureDate: facts.departureDate, ...(certified ? { certifiedDays: days } : {}) });
+  // Wed and Thu before, Fri 16:00 (1/8 WD before the deadline), Sun night, and the departure day itself.
+  const LAST_DAYS = [
+    '2026-04-08T10:00:00+08:00',
+    '2026-04-09T10:00:00+08:00',
+    '2026-04-10T16:00:00+08:00',
+    '2026-04-12T23:00:00+08:00',
+    '2026-04-13T10:00:00+08:00',
+  ];
+
+  it('reads the certifying steps from the behaviour of every definition, whatever their codes', () => {
+    const want = { E07: facts.departureDate, P01: facts.returnDate };
+    expect(days).toEqual(want);
+    expect(certifiedDays(DEFINITION_2027_1, facts)).toEqual(want);
+    expect(certifiedDays(DEFINITION_2026_1, facts)).toEqual(want); // upcast: E07 and P01 certified then too
+    const renamed: ProcessDefinition = {
+      ...DEFAULT_DEFINITION,
+      steps: DEFAULT_DEFINITION.steps.map((s) => (s.code === 'E07' ? { ...s, code: 'X99' } : s)),
+    };
+    expect(certifiedDays(renamed, facts)).toEqual({ X99: facts.departureDate, P01: facts.returnDate });
+    expect(certifiedDays(APEC_CARD_DEFINITION, facts)).toEqual({});
+    expect(certifiedDays(APEC_WHITELIST_DEFINITION, facts)).toEqual({});
+  });
+
+  it('a case prepared but for E07 is not at risk up to and on its departure day: slack >= 0, forecast = when it was ready', () => {
+    for (const now of LAST_DAYS) {
+      const p = planAt(now, preparedStates());
+      expect({ now, atRisk: p.atRisk }).toEqual({ now, atRisk: false });
+      // The deadline (end of Fri 04-10) minus the preparation's finish (end of Fri 03-27); Qingming (Mon 04-06) is off.
+      expect(p.slackWd).toBe(9);
+      expect(p.forecastReadyAt).toBe('2026-03-27T09:00:00.000Z'); // 17:00 Shanghai, when the last step was done
+      expect(p.forecastReadyDate).toBe('2026-03-27');
+      expect(p.remainingWd).toBe(0);
+      // E07 is due by the end of the departure day, not 00:00 of it: not late, slack of its own >= 0.
+      const e07 = p.steps.find((s) => s.key === 'E07')!;
+      expect(e07.latestFinish).toBe('2026-04-13T16:00:00.000Z'); // 00:00 Shanghai of Tue 04-14, as its due
+      expect(e07.latestStart).toBe('2026-04-13T16:00:00.000Z');
+      expect(e07.late).toBe(false);
+      expect(e07.slackWd).toBeGreaterThanOrEqual(0);
+      expect(p.criticalPathCodes.at(-1)).toBe('E07'); // what the case waits for
+    }
+  });
+
+  it('a case prepared just before the deadline is not at risk either (slack under the threshold, nothing left to do)', () => {
+    const p = planAt('2026-04-10T16:00:00+08:00', preparedStates('2026-04-10T15:00:00+08:00'));
+    expect(p.slackWd).toBe(0.25);
+    expect(p.atRisk).toBe(false);
+  });
+
+  it('old histories (no certifiedDays) plan as they ran: E07 against 00:00 of the departure day, the prepared case at risk', () => {
+    const fri = planAt('2026-04-10T16:00:00+08:00', preparedStates(), false);
+    expect(fri.slackWd).toBe(0.125);
+    expect(fri.atRisk).toBe(true);
+    expect(fri.forecastReadyAt).toBe('2026-04-10T08:00:00.000Z'); // now
+    expect(fri.steps.find((s) => s.key === 'E07')!.latestFinish).toBe('2026-04-10T09:00:00.000Z');
+    const monday = planAt('2026-04-13T10:00:00+08:00', preparedStates(), false);
+    expect(monday.slackWd).toBeLessThan(0);
+    expect(monday.atRisk).toBe(true);
+    // At risk from 2 working days before the deadline (the threshold): Thursday morning, not Wednesday.
+    expect(planAt('2026-04-08T10:00:00+08:00', preparedStates(), false).atRisk).toBe(false);
+    expect(planAt('2026-04-09T10:00:00+08:00', preparedStates(), false).atRisk).toBe(true);
+  });
+
+  it('a case genuinely late on pre-departure steps is at risk exactly as before', () => {
+    // E06 (hand over passports) still open on Friday afternoon and on the departure day.
+    for (const now of ['2026-04-10T16:00:00+08:00', '2026-04-13T10:00:00+08:00']) {
+      const states = preparedStates(PREPARED_AT, ['E06:m1']);
+      const before = planAt(now, states, false);
+      const after = planAt(now, states);
+      expect(after.atRisk).toBe(true);
+      for (const field of ['slackWd', 'atRisk', 'forecastReadyAt', 'forecastReadyDate', 'totalWd', 'remainingWd', 'criticalPath'] as const)
+        expect({ field, value: after[field] }).toEqual({ field, value: before[field] });
+    }
+    // Nothing done, departure too close (the test above): the same slack, risk and path with or without the rule.
+    const close = usTrip({ departureDate: '2026-03-24' });
+    const closeInstances = buildInstances(DEFAULT_DEFINITION, close);
+    const old = plan({ instances: closeInstances, now: MONDAY, departureDate: close.departureDate });
+    const now = plan({
+      instances: closeInstances,
+      now: MONDAY,
+      departureDate: close.departureDate,
+      certifiedDays: certifiedDays(DEFAULT_DEFINITION, close),
+    });
+    expect(now.slackWd).toBe(0.5);
+    expect(now.atRisk).toBe(true);
+    expect({ ...now, steps: undefined }).toEqual({ ...old, steps: undefined });
+    // Steps other than the certifying one keep their latest times.
+    expect(now.steps.filter((s) => s.code !== 'E07')).toEqual(old.steps.filter((s) => s.code !== 'E07'));
+  });
+
+  it('a new case plans its forecast, slack and critical path as before (the brief canonical trip)', () => {
+    const old = planFor(facts);
+    const p = planFor(facts, { certifiedDays: days });
+    expect(p.criticalPathCodes).toEqual(CANONICAL_PATH);
+    expect(p.totalWd).toBe(15.5);
+    expect(p.slackWd).toBe(13.5);
+    expect(p.forecastReadyAt).toBe(old.forecastReadyAt);
   });
 });

@@ -1,6 +1,10 @@
 import type { Instant, WorkingCalendar } from './calendar';
 import { chineseCalendar, parseInstant, shanghaiDate, toIso } from './calendar';
+import { addDays } from './dates';
+import { upcastDefinition } from './definition/default-definition';
 import { DEFAULT_AT_RISK_THRESHOLD_WD } from './definition/overrides';
+import type { ProcessDefinition } from './definition/types';
+import type { CaseFacts } from './facts';
 import type { InstanceState, InstanceStatus, StepInstance } from './instances';
 
 export interface PlanInput {
@@ -14,13 +18,41 @@ export interface PlanInput {
   atRiskThresholdWd?: number;
   /** When the case started; for totalWd. Default: the earliest recorded start, or now. */
   caseStartedAt?: Instant;
+  /**
+   * The steps that certify a real-world day (behaviour.certifies: E07 the departure, P01 the return), by step code:
+   * the 'YYYY-MM-DD' each certifies (certifiedDays). Such a step cannot be done before that day, so it is planned
+   * against the end of that day instead of the departure deadline, and it and every step after it are not
+   * preparation: they are left out of the forecast ready date, the slack and the risk, and a case with no
+   * preparation left is not at risk. Absent: every step counts against the deadline, as histories recorded before
+   * the `certified-step-plan` patch were planned (E07, waiting for the departure day, kept a prepared case at risk).
+   */
+  certifiedDays?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The days the steps of a definition certify (PlanInput.certifiedDays): the departure date for a step certifying the
+ * departure, the return date for one certifying the return. Read from the declared behaviour, whatever the codes.
+ */
+export function certifiedDays(
+  definition: ProcessDefinition,
+  facts: Pick<CaseFacts, 'departureDate' | 'returnDate'>,
+): Record<string, string> {
+  const days: Record<string, string> = {};
+  for (const s of upcastDefinition(definition).steps) {
+    const event = s.behaviour?.certifies?.event;
+    if (event) days[s.code] = event === 'departure' ? facts.departureDate : facts.returnDate;
+  }
+  return days;
 }
 
 export interface PlannedStep {
   key: string;
   code: string;
   status: InstanceStatus;
-  /** ISO instants (UTC). Starts at working-day boundaries land at 09:00, finishes at 17:00 Shanghai. */
+  /**
+   * ISO instants (UTC). Starts at working-day boundaries land at 09:00, finishes at 17:00 Shanghai; a latest time bound
+   * by the end of a certified day (PlanInput.certifiedDays) is 00:00 Shanghai of the next day, as the step's due.
+   */
   earliestStart: string;
   earliestFinish: string;
   latestStart: string;
@@ -47,13 +79,17 @@ export interface Plan {
   forecastReadyAt: string;
   /** Shanghai calendar date of forecastReadyAt. */
   forecastReadyDate: string;
-  /** Working days from forecast ready to the deadline; negative = late. */
+  /**
+   * Working days from forecast ready to the deadline; negative = late. With certifiedDays the forecast is the
+   * preparation's: the steps certifying a day (and those after them) do not count.
+   */
   slackWd: number;
+  /** Slack under the threshold; with certifiedDays only while preparation remains (a prepared case is not at risk). */
   atRisk: boolean;
   atRiskThresholdWd: number;
   /** Critical path length from the case start to forecast ready. */
   totalWd: number;
-  /** From now to forecast ready. */
+  /** From now to forecast ready (with certifiedDays, 0 once nothing of the preparation remains). */
   remainingWd: number;
   /** Instance keys, in order; skipped pass-through instances are left out. */
   criticalPath: string[];
@@ -77,7 +113,8 @@ const STARTED: ReadonlySet<InstanceStatus> = new Set(['awaiting', 'blocked']);
  * Critical-path plan in working time. Forward pass: earliest start = max(now, needs' finish); done instances
  * keep their actual times, started ones their start; skipped ones pass through in zero time. Backward pass from
  * the departure deadline gives latest start/finish. The critical path is traced back from the latest finish
- * through the binding need at each step.
+ * through the binding need at each step. With certifiedDays, a step certifying a day (and any step after one) has
+ * the end of that day as its own deadline and is not part of the forecast ready date, the slack or the risk.
  */
 export function plan(input: PlanInput): Plan {
   const { instances } = input;
@@ -114,10 +151,21 @@ export function plan(input: PlanInput): Plan {
   const topo = new Int32Array(n);
   order.forEach((i, pos) => (topo[i] = pos));
 
+  const D = tl.dayStartWd(input.departureDate);
+  const certified = input.certifiedDays;
   const status: InstanceStatus[] = new Array(n);
   const dur = new Float64Array(n);
   const es = new Float64Array(n);
   const ef = new Float64Array(n);
+  /** Each instance's own deadline: the departure's, or the end of the day it (or a step before it) certifies. */
+  const due = new Float64Array(n);
+  /**
+   * The day whose end is the deadline of a step certifying it or coming after one (certifiedDays only); undefined for
+   * preparation. Such a step is not preparation: it counts neither in the forecast nor in the risk.
+   */
+  const dueDay: Array<string | undefined> = new Array(n);
+  /** Preparation not yet finished (neither done nor passed through). */
+  let remaining = false;
   let origin = N;
   for (const i of order) {
     const inst = instances[i]!;
@@ -128,6 +176,12 @@ export function plan(input: PlanInput): Plan {
     for (const p of preds[i]!) if (ef[p]! > depEF) depEF = ef[p]!;
     const skipped = s === 'skipped' || (inst.skipped && s !== 'done' && !STARTED.has(s));
     dur[i] = skipped ? 0 : inst.durationWd;
+    // A certifying step is due by the end of the day it certifies, a step after one by the latest such day before it.
+    let day = certified?.[inst.code];
+    for (const p of preds[i]!) if (dueDay[p] !== undefined && (day === undefined || dueDay[p]! > day)) day = dueDay[p];
+    dueDay[i] = day;
+    due[i] = day !== undefined ? tl.dayStartWd(addDays(day, 1)) : D;
+    if (day === undefined && !skipped && s !== 'done') remaining = true;
     if (s === 'done') {
       const fin = st?.doneAt !== undefined ? tl.toWd(parseInstant(st.doneAt)) : Number.isFinite(depEF) ? Math.min(depEF, N) : N;
       ef[i] = fin;
@@ -152,15 +206,20 @@ export function plan(input: PlanInput): Plan {
     if (sink < 0 || ef[i]! > ef[sink]! + EPS) sink = i;
     else if (Math.abs(ef[i]! - ef[sink]!) <= EPS && (status[i] !== 'skipped' || status[sink] === 'skipped')) sink = i;
   }
-  const F = n > 0 ? ef[sink]! : N;
-  const D = tl.dayStartWd(input.departureDate);
+  // The forecast: when the last instance finishes, or with certifiedDays the last of the preparation.
+  let F = n > 0 ? ef[sink]! : N;
+  if (certified) {
+    let prepared = -Infinity;
+    for (let i = 0; i < n; i++) if (dueDay[i] === undefined && ef[i]! > prepared) prepared = ef[i]!;
+    if (Number.isFinite(prepared)) F = prepared;
+  }
 
-  // Backward pass from the deadline.
+  // Backward pass from the deadline (each instance's own: see `due`).
   const ls = new Float64Array(n);
   const lf = new Float64Array(n);
   for (let h = n - 1; h >= 0; h--) {
     const i = order[h]!;
-    let fin = D;
+    let fin = due[i]!;
     for (const s of succs[i]!) if (ls[s]! < fin) fin = ls[s]!;
     lf[i] = fin;
     ls[i] = fin - dur[i]!;
@@ -213,14 +272,16 @@ export function plan(input: PlanInput): Plan {
     const st = states[inst.key];
     const s = status[i]!;
     const done = s === 'done';
+    const day = dueDay[i];
     steps[i] = {
       key: inst.key,
       code: inst.code,
       status: s,
       earliestStart: (done || STARTED.has(s)) && st?.startedAt !== undefined ? iso(parseInstant(st.startedAt)) : wdIso(es[i]!, 'start'),
       earliestFinish: done && st?.doneAt !== undefined ? iso(parseInstant(st.doneAt)) : wdIso(ef[i]!, dur[i] === 0 ? 'start' : 'end'),
-      latestStart: wdIso(ls[i]!, 'start'),
-      latestFinish: wdIso(lf[i]!, 'end'),
+      // Bound by the end of the day it certifies (a calendar day, maybe not a working one): that instant, as its due.
+      latestStart: ls[i] === due[i] && day !== undefined ? iso(parseInstant(addDays(day, 1))) : wdIso(ls[i]!, 'start'),
+      latestFinish: lf[i] === due[i] && day !== undefined ? iso(parseInstant(addDays(day, 1))) : wdIso(lf[i]!, 'end'),
       esWd: round(es[i]! - N),
       efWd: round(ef[i]! - N),
       lsWd: round(ls[i]! - N),
@@ -256,10 +317,10 @@ export function plan(input: PlanInput): Plan {
     forecastReadyAt: toIso(forecastMs),
     forecastReadyDate: forecastDate,
     slackWd: round(slack),
-    atRisk: slack < threshold - EPS,
+    atRisk: slack < threshold - EPS && (!certified || remaining),
     atRiskThresholdWd: threshold,
     totalWd: round(F - origin),
-    remainingWd: round(F - N),
+    remainingWd: round(certified && !remaining ? Math.max(F - N, 0) : F - N),
     criticalPath: path.map((i) => instances[i]!.key),
     criticalPathCodes: path.map((i) => instances[i]!.code),
     steps,

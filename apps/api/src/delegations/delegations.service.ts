@@ -27,15 +27,12 @@ import {
 } from '@df/contracts';
 import {
   behaviourOf,
-  buildInstances,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
   CLOSED_STATUSES,
-  createCalendar,
   dayNumber,
   departureDateViolations,
-  plan,
   processOfVersion,
   declaredDataSchema,
   stepDataProblems,
@@ -74,6 +71,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
+import { submissionPlan } from '../../../../workflows/engine/first-turn';
 import { startCaseWorkflow, storeFirstAnswer } from './start-case';
 import { amendmentRefusal, isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
@@ -198,9 +196,6 @@ export class DelegationsService {
     const now = new Date();
     const submittedAt = now.toISOString();
     try {
-      const instances = buildInstances(definition, facts as CaseFacts, { settings });
-      const calendar = schedules.length > 0 ? createCalendar({ schedules }) : undefined;
-      const p = plan({ instances, now: now.getTime(), departureDate: facts.departureDate, ...(calendar ? { calendar } : {}) });
       const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
       const input: DelegationInput = {
         caseId,
@@ -212,6 +207,8 @@ export class DelegationsService {
         submittedAt,
         ...(schedules.length > 0 ? { schedules } : {}),
       };
+      // Planned as the workflow plans the case (the office's threshold, certified days: patch certified-step-plan).
+      const p = submissionPlan(input, now.getTime());
       const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       if (started) await storeFirstAnswer(this.cases.manager, this.config, this.logger, input, now.getTime());
       this.forgetOldStarts();
