@@ -87,4 +87,17 @@ describe("the manager's pages after the new-user trial", () => {
     await expect(figure(page, '余量（工作日）')).resolves.toBe('4.5');
     await expect(figure(page, '距出发（天）')).resolves.toMatch(/^(39|40|41)$/);
   });
+
+  it("the manager's /inbox says managers decide no steps and leads to the board", async () => {
+    const page = await stack.pageAs('manager');
+    await page.goto('/inbox');
+    await page.getByRole('heading', { name: '待办' }).waitFor();
+    await page.getByText('管理人员没有待办事项').waitFor();
+    await page.getByText('管理人员可查阅所有案件，但不办理任何步骤').waitFor();
+    // No empty inbox groups pretending there is nothing to do today.
+    await expect(page.getByTestId('group-overdue').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: '前往管理看板' }).click();
+    await page.waitForURL('**/board');
+    await page.getByRole('heading', { name: '管理看板' }).waitFor();
+  });
 });
