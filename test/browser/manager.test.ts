@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { EventStore } from '@df/persistence';
 import type { CaseEventRecord } from '@df/contracts';
 import { caseStream, type CaseSpec } from '../support/event-factories';
-import { startStack, type Stack } from './support';
+import { fillDay, HAN, signIn, startStack, type Stack } from './support';
 
 /**
  * What a new-user trial found on the manager's pages: a departed or closed case's countdown figures (negative slack
@@ -99,5 +99,43 @@ describe("the manager's pages after the new-user trial", () => {
     await page.getByRole('button', { name: '前往管理看板' }).click();
     await page.waitForURL('**/board');
     await page.getByRole('heading', { name: '管理看板' }).waitFor();
+  });
+
+  it.each(['en-US', 'de-DE'])("the board's date inputs follow the app's language, not the %s browser's locale", async (locale) => {
+    const context = await stack.browser.newContext({
+      baseURL: stack.baseUrl,
+      locale,
+      timezoneId: 'Asia/Shanghai',
+      reducedMotion: 'reduce',
+    });
+    try {
+      const page = await context.newPage();
+      await signIn(page, stack.users.usernames.manager);
+      await page.waitForURL('**/board');
+      const from = page.getByTestId('period-from');
+      // Ant Design's zh_CN placeholder, not the browser's mm/dd/yyyy or tt.mm.jjjj.
+      await expect(from.getAttribute('placeholder')).resolves.toBe('请选择日期');
+      await expect(page.getByTestId('period-to').getAttribute('placeholder')).resolves.toBe('请选择日期');
+      // A typed day shows as typed, YYYY-MM-DD, and the board asks the API for that day.
+      const asked = page.waitForResponse((r) => r.url().includes('/api/dashboard?') && r.url().includes('from=2027-03-15'));
+      await fillDay(from, '2027-03-15');
+      await asked;
+      // In English the placeholder is English, the day still YYYY-MM-DD.
+      await page.getByTestId('lang').click();
+      await page
+        .getByTestId('lang')
+        .filter({ hasText: /中\s?文/ })
+        .waitFor();
+      await expect(from.getAttribute('placeholder')).resolves.toBe('Select date');
+      await expect(from.inputValue()).resolves.toBe('2027-03-15');
+      // Its calendar too: the month of the day typed, in English (no 2027年 or 三月 left from the Chinese one).
+      await from.click();
+      const calendar = page.locator('.ant-picker-dropdown:visible');
+      await calendar.locator('.ant-picker-month-btn', { hasText: 'Mar' }).waitFor();
+      expect(await calendar.innerText()).not.toMatch(HAN);
+      await page.keyboard.press('Escape');
+    } finally {
+      await context.close();
+    }
   });
 });
