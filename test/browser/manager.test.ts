@@ -81,6 +81,16 @@ describe("the manager's pages after the new-user trial", () => {
     await expect(figure(page, '余量（工作日）')).resolves.toBe('—');
     await expect(figure(page, '距出发（天）')).resolves.toBe('已办结');
 
+    // The case list dashes a departed case's slack too (it showed -3.0 有风险), and keeps an open one's.
+    await page.goto('/cases');
+    const row = (title: string) => page.locator('tr', { hasText: title });
+    const departed = row(`已出发案件 ${cases.departed.slice(0, 8)}`);
+    await row(`在办案件 ${cases.open.slice(0, 8)}`)
+      .getByText('4.5 正常')
+      .waitFor();
+    await expect(departed.innerText()).resolves.not.toContain('-3.0');
+    await expect(departed.getByTestId('at-risk').count()).resolves.toBe(0);
+
     // An open case still counts down.
     await page.goto(`/cases/${cases.open}`);
     await page.getByRole('heading', { name: `在办案件 ${cases.open.slice(0, 8)}` }).waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { countdown } from './case-figures';
+import { countdown, countsDown } from './case-figures';
 
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
@@ -37,6 +37,10 @@ describe("the case page's countdown: only an open case has time to departure lef
         days: 'string',
       });
     }
+  });
+
+  it('the case tables (SlackCell) dash the same cases: only an open one counts down', () => {
+    expect(CASE_STATUSES.filter(countsDown)).toEqual(['open']);
   });
 
   it('an open case the read model has no plan for (slack null) shows a dash', () => {

@@ -10,12 +10,15 @@ export interface Countdown {
   daysToDeparture: number | string;
 }
 
+/** Whether a case of this status still has time to departure to count (slack, days): only an open one. */
+export const countsDown = (status: string): boolean => status === 'open';
+
 /**
  * Only an open case has time to departure left: a departed case is past it and a closed one (completed, withdrawn,
  * rejected…) will not depart any more, so their figures would read as a negative slack and negative days, or count
  * down to a trip that is off. Those cases show a dash for the slack and their status instead of the days.
  */
 export function countdown(c: { status: string; daysToDeparture: number; plan: { slackWd: number | null } }, lang: 'zh' | 'en'): Countdown {
-  if (c.status === 'open') return { counting: true, slack: c.plan.slackWd ?? '—', daysToDeparture: c.daysToDeparture };
+  if (countsDown(c.status)) return { counting: true, slack: c.plan.slackWd ?? '—', daysToDeparture: c.daysToDeparture };
   return { counting: false, slack: '—', daysToDeparture: codeLabel(lang, 'st_', c.status) };
 }
