@@ -7,7 +7,7 @@ import { bearer, canonicalSubmission } from '../support/api-harness';
 import { DataSource } from 'typeorm';
 import { RegistriesRepository } from '@df/persistence';
 import { enterpriseUnit } from '../support/factories';
-import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+import { fillDay, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
 /**
  * Issue 15's remaining web items in a real browser: the 退回修改 group of my cases (after a real return), the
@@ -247,19 +247,19 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.locator('tr', { hasText: otherTitle }).waitFor();
 
     // A departure period that holds none of this unit's cases: the table empties.
-    await page.getByTestId('period-from').fill('2020-01-01');
-    await page.getByTestId('period-to').fill('2020-12-31');
+    await fillDay(page.getByTestId('period-from'), '2020-01-01');
+    await fillDay(page.getByTestId('period-to'), '2020-12-31');
     await page.getByText('暂无数据').first().waitFor();
     await expect(page.locator('tr', { hasText: otherTitle }).count()).resolves.toBe(0);
     // An inverted period: the API's refusal, naming the rule.
-    await page.getByTestId('period-from').fill('2021-01-01');
+    await fillDay(page.getByTestId('period-from'), '2021-01-01');
     await page
       .getByTestId('filter-error')
       .getByText(/截止日期：结束日期早于开始日期（2021-01-01）/)
       .waitFor();
     // By submission date, today included: the cases submitted in this test are back.
-    await page.getByTestId('period-from').fill(shanghaiDate(-1));
-    await page.getByTestId('period-to').fill(shanghaiDate(1));
+    await fillDay(page.getByTestId('period-from'), shanghaiDate(-1));
+    await fillDay(page.getByTestId('period-to'), shanghaiDate(1));
     await page.locator('.ant-segmented-item', { hasText: '按报送日期' }).click();
     await page.locator('tr', { hasText: otherTitle }).waitFor();
     await page.getByRole('img', { name: '各阶段案件数' }).locator('svg').waitFor();

@@ -164,3 +164,14 @@ export async function pickOption(
     if (attempt === 3) throw new Error(`the select shows "${shown}" after picking "${option}" three times`);
   }
 }
+
+/**
+ * Types `day` (YYYY-MM-DD) into an Ant Design date picker's input (`input`, e.g. `getByTestId('period-from')`) and
+ * presses Enter, which is when the picker takes a typed day (as on leaving the field) and closes its calendar.
+ */
+export async function fillDay(input: Locator, day: string): Promise<void> {
+  await input.fill(day);
+  await input.press('Enter');
+  const shown = await input.inputValue();
+  if (shown !== day) throw new Error(`the date picker shows "${shown}" after typing ${day}`);
+}

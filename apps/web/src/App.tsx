@@ -8,7 +8,7 @@ import { useUnitNames } from './common';
 import { navigate, usePath } from './router';
 import { CasesPage } from './pages/Cases';
 import { ExpiredPage, LoginPage } from './pages/Login';
-import { InboxPage } from './pages/Inbox';
+import { InboxPage, ManagerInboxPage } from './pages/Inbox';
 import { NewTripPage } from './pages/NewTrip';
 import { NotificationsPage, notificationsOf } from './pages/Notifications';
 import { PasswordPage } from './pages/Password';
@@ -177,7 +177,8 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
   if (path === '/cases') return <CasesPage session={session} />;
   if (path === '/cases/new' && session.user.role === 'organizer') return <NewTripPage session={session} />;
   if (caseMatch) return <CasePage caseId={caseMatch[1]!} session={session} />;
-  if (path === '/inbox') return <InboxPage />;
+  // The manager decides nothing (no inbox in the menu): their /inbox says so and leads to the board.
+  if (path === '/inbox') return session.user.role === 'manager' ? <ManagerInboxPage /> : <InboxPage />;
   if (path === '/board' && BOARD_ROLES.has(session.user.role)) return <BoardPage />;
   if (path === '/notifications') return <NotificationsPage />;
   // The two APEC roles' page (issue 17); what each may do is the API's answer.

@@ -215,6 +215,14 @@ export const DICT = {
   notifReturned: ['已退回修改：', 'Returned for revision: '],
   notFound: ['页面不存在', 'Page not found'],
   backHome: ['返回首页', 'Back home'],
+  // the manager's /inbox
+  managerNoInbox: ['管理人员没有待办事项', 'No steps wait for a manager'],
+  managerNoInboxText: [
+    '管理人员可查阅所有案件，但不办理任何步骤。在办案件、风险和超期情况请见管理看板。',
+    'A manager reads every case and decides none. The cases in flight, their risks and overdue steps are on the board.',
+  ],
+  goToBoard: ['前往管理看板', 'Go to the board'],
+  seeAllCases: ['查看全部案件', 'See all cases'],
   saved: ['已提交', 'Sent'],
   time: ['时间', 'Time'],
   returnedOn: ['回国日期', 'Returned on'],

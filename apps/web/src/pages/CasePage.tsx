@@ -23,6 +23,7 @@ import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
+import { countdown } from '../case-figures';
 import { codeLabel } from '../labels';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -269,6 +270,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const process = processOfVersion(p.definitionVersion);
         const trip = process === 'delegation';
         const card = process === 'apec-card';
+        // A departed or closed case has no time to departure left: a dash and its status, not negative figures.
+        const left = countdown(p, lang);
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
@@ -277,9 +280,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               <Col span={6}>
                 <Statistic
                   title={t('slack')}
-                  value={p.plan.slackWd}
+                  value={left.slack}
                   precision={1}
-                  valueStyle={{ color: p.plan.atRisk ? '#cf1322' : '#389e0d' }}
+                  valueStyle={{ color: !left.counting ? undefined : p.plan.atRisk ? '#cf1322' : '#389e0d' }}
+                  data-testid="case-slack"
                 />
               </Col>
               <Col span={6}>
@@ -294,7 +298,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               </Col>
               {trip ? (
                 <Col span={6}>
-                  <Statistic title={t('daysToDeparture')} value={p.daysToDeparture} />
+                  <Statistic title={t('daysToDeparture')} value={left.daysToDeparture} data-testid="case-days-to-departure" />
                 </Col>
               ) : null}
             </Row>

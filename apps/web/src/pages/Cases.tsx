@@ -4,6 +4,7 @@ import { api, catalog, type CaseSummary, type Session } from '../api';
 import { label, Loaded, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
+import { countsDown } from '../case-figures';
 import { SlackCell } from './SlackCell';
 
 /**
@@ -123,7 +124,8 @@ export function CasesPage({ session }: { session: Session }) {
                       slackWd={v}
                       atRisk={c.atRisk}
                       provisionalCalendar={c.provisionalCalendar}
-                      closed={c.status !== 'open' && c.status !== 'departed'}
+                      // A departed case too: its slack to departure is spent (it would read negative), as on the case page.
+                      closed={!countsDown(c.status)}
                     />
                   ),
                 },

@@ -1,4 +1,4 @@
-import { Button, Card, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type InboxItem } from '../api';
 import { fmtDateTime, Loaded, useLoad, useUnitNames, TAG } from '../common';
@@ -125,6 +125,33 @@ export function InboxPage() {
           setTarget(null);
           state.reload();
         }}
+      />
+    </>
+  );
+}
+
+/**
+ * The manager's /inbox (a bookmark, a link from a colleague): the manager reads every case and decides none, so no
+ * step ever waits for them. An empty inbox would look like a fault; this page says why and leads to the board.
+ */
+export function ManagerInboxPage() {
+  const { t } = useT();
+  return (
+    <>
+      <Typography.Title level={2}>{t('navInbox')}</Typography.Title>
+      <Result
+        status="info"
+        title={t('managerNoInbox')}
+        subTitle={t('managerNoInboxText')}
+        data-testid="manager-inbox"
+        extra={[
+          <Button key="board" type="primary" onClick={() => navigate('/board')}>
+            {t('goToBoard')}
+          </Button>,
+          <Button key="cases" onClick={() => navigate('/cases')}>
+            {t('seeAllCases')}
+          </Button>,
+        ]}
       />
     </>
   );

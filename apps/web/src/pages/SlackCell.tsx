@@ -5,7 +5,7 @@ import { useT } from '../i18n';
 /**
  * The slack column of the case tables (board and case list): working days of slack to departure, red when the
  * case is at risk, green when on track, and 暂排 when the plan counts on a provisional holiday schedule.
- * A case with no slack, or closed (no time to departure left to count), shows a dash.
+ * A case with no slack, or with no time to departure left to count (`closed`: departed or closed), shows a dash.
  */
 export function SlackCell({
   slackWd,

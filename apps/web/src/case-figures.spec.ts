@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { CASE_STATUSES } from '../../../libs/domain/src/access';
+import { countdown, countsDown } from './case-figures';
+
+const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
+
+describe("the case page's countdown: only an open case has time to departure left", () => {
+  it('an open case shows its slack and days, negative too (late, at risk)', () => {
+    expect(countdown({ status: 'open', daysToDeparture: 30, plan: { slackWd: 4.5 } }, 'zh')).toEqual({
+      counting: true,
+      slack: 4.5,
+      daysToDeparture: 30,
+    });
+    expect(countdown({ status: 'open', ...late }, 'zh')).toEqual({ counting: true, slack: -9.5, daysToDeparture: -12 });
+  });
+
+  it('the trial: a departed case shows no negative figure but a dash and 已出发 / Departed', () => {
+    expect(countdown({ status: 'departed', ...late }, 'zh')).toEqual({ counting: false, slack: '—', daysToDeparture: '已出发' });
+    expect(countdown({ status: 'departed', ...late }, 'en')).toEqual({ counting: false, slack: '—', daysToDeparture: 'Departed' });
+  });
+
+  it('a closed case shows its status instead: 已办结 after the trip, 已撤回 for a trip that will not happen', () => {
+    expect(countdown({ status: 'completed', ...late }, 'zh')).toMatchObject({ slack: '—', daysToDeparture: '已办结' });
+    expect(countdown({ status: 'withdrawn', daysToDeparture: 40, plan: { slackWd: 12 } }, 'en')).toMatchObject({
+      slack: '—',
+      daysToDeparture: 'Withdrawn',
+    });
+  });
+
+  it('no status but open counts down, and none shows a number', () => {
+    for (const status of CASE_STATUSES.filter((s) => s !== 'open')) {
+      const c = countdown({ status, ...late }, 'zh');
+      expect({ status, counting: c.counting, slack: c.slack, days: typeof c.daysToDeparture }).toEqual({
+        status,
+        counting: false,
+        slack: '—',
+        days: 'string',
+      });
+    }
+  });
+
+  it('the case tables (SlackCell) dash the same cases: only an open one counts down', () => {
+    expect(CASE_STATUSES.filter(countsDown)).toEqual(['open']);
+  });
+
+  it('an open case the read model has no plan for (slack null) shows a dash', () => {
+    expect(countdown({ status: 'open', daysToDeparture: 3, plan: { slackWd: null } }, 'zh').slack).toBe('—');
+  });
+});
