@@ -1,5 +1,13 @@
 import request from 'supertest';
-import { addDays, buildInstances, DEFAULT_DEFINITION, shanghaiDate, type CaseFacts } from '@df/domain';
+import {
+  addDays,
+  APEC_CARD_DEFINITION,
+  buildInstances,
+  DEFAULT_DEFINITION,
+  DEFINITION_2026_1,
+  shanghaiDate,
+  type CaseFacts,
+} from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -877,6 +885,17 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
           .expect(409)
       ).body.code,
     ).toBe('ACTION_NOT_ALLOWED');
+    // A built-in version's name is taken too (readers holding only a case's version name would take the built-in).
+    for (const version of [DEFINITION_2026_1.version, APEC_CARD_DEFINITION.version])
+      expect(
+        (
+          await request(http)
+            .post('/api/registries/process-versions')
+            .set(bearer(users.tokens['fao-director']))
+            .send({ definition: { ...next, version } })
+            .expect(409)
+        ).body.code,
+      ).toBe('ACTION_NOT_ALLOWED');
     const list = await request(http).get('/api/registries/process-versions').set(bearer(users.tokens.organizer)).expect(200);
     documented(S.ProcessVersionListSchema, list.body);
     expect(list.body.items.map((v: { version: string; current: boolean }) => [v.version, v.current])).toEqual([

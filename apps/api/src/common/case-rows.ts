@@ -3,8 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CaseEntity } from '@df/persistence';
 
-/** What the API reads of a case's read-model row around a request: its units (scope, masking) and its status (a close recorded outside the engine). */
-export type CaseRow = Pick<CaseEntity, 'caseId' | 'unit' | 'supervisingDepartment' | 'status' | 'phase'>;
+/**
+ * What the API reads of a case's read-model row around a request: its units (scope, masking), its status (a close
+ * recorded outside the engine) and its definition version (the step rules an action is checked by).
+ */
+export type CaseRow = Pick<CaseEntity, 'caseId' | 'unit' | 'supervisingDepartment' | 'status' | 'phase' | 'definitionVersion'>;
 
 /**
  * The read model's row of the case a request is about, read once per request: the scope guard, the service
@@ -37,7 +40,7 @@ export class CaseRows {
   private query(caseId: string): Promise<CaseRow | null> {
     return this.cases.findOne({
       where: { caseId },
-      select: { caseId: true, unit: true, supervisingDepartment: true, status: true, phase: true },
+      select: { caseId: true, unit: true, supervisingDepartment: true, status: true, phase: true, definitionVersion: true },
     });
   }
 }

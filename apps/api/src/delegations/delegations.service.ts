@@ -26,7 +26,6 @@ import {
   type PlanSummary,
 } from '@df/contracts';
 import {
-  behaviourOf,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
@@ -34,7 +33,6 @@ import {
   dayNumber,
   departureDateViolations,
   processOfVersion,
-  declaredDataSchema,
   stepDataProblems,
   versionFilter,
   shanghaiDate,
@@ -528,18 +526,22 @@ export class DelegationsService {
     }
   }
 
-  /** 404 for an unknown case, 403 for one outside the caller's units (or supervised units). Read model first, the workflow when not projected yet. */
-  /** Refuses a case out of the caller's scope (403, 404 for a malformed id); answers the case's unit. */
-  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<string> {
+  /**
+   * Refuses a case out of the caller's scope: 404 for an unknown case (or a malformed id), 403 for one outside the
+   * caller's units (or supervised units). Read model first, the workflow when not projected yet. Answers the case's
+   * unit and definition version.
+   */
+  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<{ unit: string; definitionVersion: string }> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
-      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) return row.unit;
+      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment }))
+        return { unit: row.unit, definitionVersion: row.definitionVersion };
       throw outOfScope();
     }
     const p = await this.progress(caseId);
     if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
-    return p.unit;
+    return { unit: p.unit, definitionVersion: p.definitionVersion };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -559,15 +561,14 @@ export class DelegationsService {
       throw domainError('UNKNOWN_STEP', `本案没有步骤 ${echo(stepKey)}`, `This case has no step ${echo(stepKey)}`, {
         stepKey: echo(stepKey),
       });
-    if (kind === 'complete' && stepKey !== undefined && behaviourOf(stepKey.split(':')[0]!).data === 'trip-report')
-      this.validateTripReport(sent.data);
-    if (kind === 'complete' && stepKey !== undefined) this.validateDeclaredData(stepKey.split(':')[0]!, sent.data);
-    const caseUnit = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
+    const scope = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
-    const parsed = await this.registries.resolveAmendment(user, kind, sent, caseUnit);
+    const parsed = await this.registries.resolveAmendment(user, kind, sent, scope.unit);
     if (user.role === 'manager')
       throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
+    if (kind === 'complete' && stepKey !== undefined)
+      await this.validateStepData(scope.definitionVersion, stepKey.split(':')[0]!, sent.data);
     if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
@@ -697,18 +698,21 @@ export class DelegationsService {
     }
   }
 
-  /** The trip report's outcomes are summed on the managers' board: every field at fault, by path (the workflow checks the same). */
-  private validateTripReport(data: unknown): void {
-    const problems = data && typeof data === 'object' ? tripReportProblems(data as Record<string, unknown>) : [];
-    if (problems.length === 0) return;
-    const errors: FieldError[] = problems.map((p) => ({ field: `data.${p.field}`, rule: 'trip-report', message: p.message }));
-    throw ruleRefusal(errors);
-  }
-
-  /** A step data schema whose field checks the domain declares (step-data.ts): 422 naming each `data.<field>` and its rule, as the engine refuses it. */
-  private validateDeclaredData(code: string, data: unknown): void {
+  /**
+   * A completion's data against the data schema the step declares in the case's own definition (a built-in version
+   * or one the office published), before anything is sent: 422 naming each `data.<field>` and its rule, as the
+   * engine refuses it — the trip report's outcomes (summed on the managers' board) and the schemas whose field
+   * checks the domain declares (step-data.ts). A version this API does not know is left to the engine.
+   */
+  private async validateStepData(definitionVersion: string, code: string, data: unknown): Promise<void> {
     if (!data || typeof data !== 'object' || Array.isArray(data)) return;
-    const errors: FieldError[] = stepDataProblems(declaredDataSchema(code), data as Record<string, unknown>, true).map((p) => ({
+    const schema = (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.behaviour?.data;
+    if (schema === 'trip-report') {
+      const problems = tripReportProblems(data as Record<string, unknown>);
+      if (problems.length > 0)
+        throw ruleRefusal(problems.map((p) => ({ field: `data.${p.field}`, rule: 'trip-report', message: p.message })));
+    }
+    const errors: FieldError[] = stepDataProblems(schema, data as Record<string, unknown>, true).map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));

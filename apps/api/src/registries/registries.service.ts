@@ -9,6 +9,8 @@ import {
   diffDefinitions,
   holidayDataCoverage,
   loadDefinition,
+  publishedDefinition,
+  upcastDefinition,
   matchAnnualPlan,
   passportState,
   scheduleProblems,
@@ -94,6 +96,8 @@ export class RegistriesService {
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
 
   private readonly apec: ApecRepository;
+  /** Published process versions already read (processDefinition): immutable once published. */
+  private readonly publishedDefinitions = new Map<string, ProcessDefinition>();
 
   constructor(
     private readonly repo: RegistriesRepository,
@@ -602,6 +606,23 @@ export class RegistriesService {
       : { definition: DEFAULT_DEFINITION, settings: {} };
   }
 
+  /**
+   * The definition a case runs, by its `definitionVersion`: a built-in version, else one the office published (read
+   * once: a published version never changes), as the engine reads it (upcast); undefined for a version neither knows.
+   */
+  async processDefinition(version: string): Promise<ProcessDefinition | undefined> {
+    const builtIn = publishedDefinition(version);
+    if (builtIn) return builtIn;
+    let definition = this.publishedDefinitions.get(version);
+    if (!definition) {
+      const stored = (await this.repo.processVersions()).find((v) => v.version === version);
+      if (!stored) return undefined;
+      definition = upcastDefinition(stored.definition as ProcessDefinition);
+      this.publishedDefinitions.set(version, definition);
+    }
+    return definition;
+  }
+
   async listProcessVersions() {
     const stored = await this.repo.processVersions();
     const builtIn = {
@@ -668,7 +689,9 @@ export class RegistriesService {
     const base = current
       ? { definition: current.definition as ProcessDefinition, settings: current.settings }
       : { definition: DEFAULT_DEFINITION, settings: {} };
-    if (definition.version === base.definition.version || definition.version === DEFAULT_DEFINITION.version)
+    // A built-in version's name too (2026.1, the APEC processes'): readers that hold only a case's version name (the
+    // projection, event upcasters, the API's checks) would take the built-in for the office's.
+    if (definition.version === base.definition.version || publishedDefinition(definition.version) !== undefined)
       throw domainError(
         'ACTION_NOT_ALLOWED',
         `流程版本 ${definition.version} 已存在，请使用新的版本号`,

@@ -1,6 +1,5 @@
-import { admissionApplicationProblems, processDefinitions, type FieldProblem } from './apec-whitelist';
+import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepDataSchema } from './behaviour';
-import { DEFAULT_DEFINITION } from './default-definition';
 
 /**
  * Field checks of the step data schemas that declare one here: the engine refuses a completion whose `data`
@@ -21,17 +20,4 @@ const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bou
 export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>, bounded = false): FieldProblem[] {
   const check = schema ? CHECKS[schema] : undefined;
   return check ? check(data, bounded) : [];
-}
-
-/**
- * The data schema a step code declares in the current definition of any process (step codes are unique across
- * processes: A-E/P the chain's, K the card application's, W the whitelist admission's), for readers that hold a
- * step key but not the case's definition (the API checks a completion before sending it).
- */
-export function declaredDataSchema(code: string): StepDataSchema | undefined {
-  for (const d of processDefinitions(DEFAULT_DEFINITION)) {
-    const step = d.steps.find((s) => s.code === code);
-    if (step) return step.behaviour?.data;
-  }
-  return undefined;
 }
