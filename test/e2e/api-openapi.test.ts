@@ -133,6 +133,30 @@ describe('the OpenAPI document', () => {
     expect({ route, status, errors: ok ? null : validate.errors }).toEqual({ route, status, errors: null });
   };
 
+  it("says every pattern of the document's schemas in the API's words: x-message {zh, en}, or a format or an example (the web shows it, never the regular expression)", () => {
+    const bare: string[] = [];
+    const said: Record<string, unknown> = {};
+    const visit = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach((x, i) => visit(x, `${at}[${i}]`));
+      const n = node as Record<string, unknown>;
+      if (typeof n.pattern === 'string') {
+        const m = n['x-message'] as { zh?: unknown; en?: unknown } | undefined;
+        if (m) said[at] = m;
+        else if (n.format === undefined && n.example === undefined) bare.push(`${at} ${n.pattern}`);
+      }
+      for (const [k, v] of Object.entries(n)) if (k !== 'example' && k !== 'examples' && k !== 'x-message') visit(v, `${at}.${k}`);
+    };
+    for (const [id, schema] of Object.entries(doc.components.schemas)) visit(schema, id);
+    expect(bare).toEqual([]);
+    for (const m of Object.values(said)) expect(m).toEqual({ zh: expect.stringMatching(/[\u4e00-\u9fff]/), en: expect.any(String) });
+    // The handed input: a passport number's pattern says what the API's 400 says.
+    expect(said['DelegationSubmission.properties.members.items.properties.passport.properties.number']).toEqual({
+      zh: expect.stringContaining('护照号码'),
+      en: expect.stringMatching(/passport/i),
+    });
+  });
+
   it('validates as OpenAPI 3', async () => {
     expect(doc.openapi).toMatch(/^3\.0\./);
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();

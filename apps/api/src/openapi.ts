@@ -4,13 +4,23 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ERROR_STATUS } from './common/errors';
 import { MAX_JSON_DEPTH } from './common/text-rule';
-import { TEXT_PATTERN } from './common/zod-text';
+import { FORMAT_ZH, NONBLANK_TEXT_PATTERN, TEXT_PATTERN } from './common/zod-text';
+import { textError } from './common/text-rule';
 
 /**
  * OpenAPI from the zod schemas that validate the requests: every schema with a `.meta({ id })` becomes
  * components.schemas[id] (JSON Schema in the OpenAPI 3.0 dialect), and routes point at it with $ref.
  */
 const COMPONENTS = '#/components/schemas/';
+
+/**
+ * A pattern's refusal in words, beside the pattern (`x-message`, {zh, en}): the web's form validation (Ajv over
+ * components.schemas) says what the API says rather than show the regular expression (new-user trial: a lower-case
+ * passport number read 格式不正确（须符合 ^[A-Z0-9]{5,20}$）). From the zod check's own message (formatMessage) or, for
+ * the text rule's patterns, the text rule's.
+ */
+export const PATTERN_MESSAGE = 'x-message';
+const TEXT_RULE_MESSAGE = textError('', 'text-control').message;
 
 export const ErrorSchema = z
   .looseObject({
@@ -198,7 +208,7 @@ const JSON_VALUE = {
   description: `Any JSON value; strings and keys without control characters (text rule); at most ${MAX_JSON_DEPTH} levels deep`,
   nullable: true,
   anyOf: [
-    { type: 'string', pattern: TEXT_PATTERN },
+    { type: 'string', pattern: TEXT_PATTERN, [PATTERN_MESSAGE]: TEXT_RULE_MESSAGE },
     { type: 'number' },
     { type: 'boolean' },
     { type: 'array', items: { $ref: `${COMPONENTS}JsonValue` } },
@@ -228,7 +238,10 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
       }
       return;
     }
-    if (n.type === 'string' && !n.enum && !n.pattern && !n.format && !('const' in n)) n.pattern = TEXT_PATTERN;
+    if (n.type === 'string' && !n.enum && !n.pattern && !n.format && !('const' in n)) {
+      n.pattern = TEXT_PATTERN;
+      n[PATTERN_MESSAGE] = TEXT_RULE_MESSAGE;
+    }
     if (
       n.type === 'object' &&
       n.additionalProperties &&
@@ -261,6 +274,19 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+function patternMessage(zodSchema: z.core.$ZodType, pattern: string): { zh: string; en: string } | undefined {
+  if (pattern === TEXT_PATTERN || pattern === NONBLANK_TEXT_PATTERN) return TEXT_RULE_MESSAGE;
+  const checks = (zodSchema._zod.def as { checks?: Array<{ _zod: { def: { format?: string; error?: (issue: unknown) => unknown } } }> })
+    .checks;
+  for (const check of checks ?? []) {
+    const def = check._zod.def;
+    if (def.format !== 'regex' || !def.error) continue;
+    const en = def.error({});
+    if (typeof en === 'string') return { zh: FORMAT_ZH.get(en) ?? en, en };
+  }
+  return undefined;
+}
+
 /** Adds every zod schema with an id to components.schemas (refs between them kept). */
 export function addZodComponents(document: OpenAPIObject): OpenAPIObject {
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
@@ -268,6 +294,10 @@ export function addZodComponents(document: OpenAPIObject): OpenAPIObject {
     io: 'input',
     unrepresentable: 'any',
     uri: (id) => `${COMPONENTS}${id}`,
+    override: ({ zodSchema, jsonSchema }) => {
+      const message = typeof jsonSchema.pattern === 'string' ? patternMessage(zodSchema, jsonSchema.pattern) : undefined;
+      if (message) (jsonSchema as Record<string, unknown>)[PATTERN_MESSAGE] = message;
+    },
   }) as { schemas: Record<string, Record<string, unknown>> };
   document.components ??= {};
   document.components.schemas ??= {};

@@ -15,6 +15,11 @@ const SCHEMAS = {
       title: { type: 'string', minLength: 1, maxLength: 10 },
       day: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', format: 'date', example: '2027-03-15' },
       code: { type: 'string', pattern: '^[A-Z]{2}$', example: 'JP' },
+      passport: {
+        type: 'string',
+        pattern: '^[A-Z0-9]{5,20}$',
+        'x-message': { zh: '护照号码须为5-20位大写字母或数字', en: 'Passport number: 5-20 capital letters or digits' },
+      },
       size: { type: 'string', enum: ['large', 'medium', 'small', 'micro'] },
       grades: { type: 'array', minItems: 1, maxItems: 3, uniqueItems: true, items: { type: 'string' } },
       team: { type: 'string', nullable: true },
@@ -74,6 +79,13 @@ describe('validation messages (the OpenAPI schema put into words)', () => {
       'Wrong format: must be a date (YYYY-MM-DD, e.g. 2027-03-15)',
     ],
     ['pattern with example', { code: 'jp' }, '格式不正确，例如 JP', 'Wrong format, e.g. JP'],
+    // New-user trial: the regular expression itself was the message; the API's words are in the document.
+    [
+      "pattern with the API's words",
+      { passport: 'e123456' },
+      '护照号码须为5-20位大写字母或数字',
+      'Passport number: 5-20 capital letters or digits',
+    ],
     ['enum', { size: 'huge' }, '请从列表中选择', 'Pick one of the listed values'],
     ['maxItems', { grades: ['A', 'B', 'C', 'D'] }, '最多 3 项', 'At most 3 items'],
     ['uniqueItems', { grades: ['A', 'A'] }, '第 2 项与第 1 项重复', 'Items 2 and 1 are the same'],

@@ -86,7 +86,7 @@ const readsAsRequired = (e: AjvError): boolean =>
  */
 export function messageOf(e: AjvError): FieldError['message'] {
   const p = e.params as Record<string, unknown>;
-  const schema = (e.parentSchema ?? {}) as { format?: string; example?: unknown };
+  const schema = (e.parentSchema ?? {}) as { format?: string; example?: unknown; 'x-message'?: { zh?: unknown; en?: unknown } };
   if (readsAsRequired(e)) return both('必填', 'Required');
   switch (e.keyword) {
     case 'type': {
@@ -100,6 +100,9 @@ export function messageOf(e: AjvError): FieldError['message'] {
     case 'pattern': {
       const f = FORMAT_WORDS[String(p.format ?? schema.format)];
       if (f) return both(`格式不正确，须为${f.zh}`, `Wrong format: must be ${f.en}`);
+      // The API's own words for the pattern (the OpenAPI document's x-message), as its 400 would say them.
+      const said = schema['x-message'];
+      if (typeof said?.zh === 'string' && typeof said.en === 'string') return both(said.zh, said.en);
       return schema.example !== undefined && typeof schema.example !== 'object'
         ? both(`格式不正确，例如 ${String(schema.example)}`, `Wrong format, e.g. ${String(schema.example)}`)
         : both(`格式不正确（须符合 ${String(p.pattern ?? p.format)}）`, `Wrong format (must match ${String(p.pattern ?? p.format)})`);

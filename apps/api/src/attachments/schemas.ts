@@ -38,7 +38,7 @@ export const AttachmentSchema = z
     size: z.number().int().positive().meta({ description: 'Bytes' }),
     sha256: z
       .string()
-      .regex(/^[0-9a-f]{64}$/)
+      .regex(/^[0-9a-f]{64}$/, formatMessage('须为64位小写十六进制的 SHA-256', 'Expected a lower-case hex SHA-256 (64 characters)'))
       .meta({ description: 'Lower-case hex SHA-256 of the content' }),
     uploadedBy: z.string(),
     uploadedAt: z.iso.datetime(),
