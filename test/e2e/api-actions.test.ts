@@ -121,6 +121,13 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     expect(amended.body.accepted).toBe(true);
     p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.facts.returnDate).toBe('2027-03-18');
+    // The same again changes nothing: refused, not recorded (new-user trial).
+    const same = await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { returnDate: '2027-03-18' } })
+      .expect(422);
+    expect(same.body.errors).toEqual([expect.objectContaining({ field: 'changes', rule: 'no-change' })]);
     const broken = await request(api.http)
       .post(`/api/delegations/${caseId}/amend`)
       .set(bearer(users.tokens.organizer))

@@ -602,6 +602,27 @@ describe('CaseEngine', () => {
     for (const k of ['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1']) expect(p.steps.find((s) => s.key === k)!.status).toBe('skipped');
   });
 
+  it('refuses an amendment that changes nothing (the Update validator; new-user trial: the same departure date was recorded)', () => {
+    const engine = newEngine();
+    const refusal = (changes: Record<string, unknown>) => {
+      try {
+        engine.validate({ type: 'amend', request: { requestId: 'same', actor: actor('organizer'), changes } as never });
+      } catch (err) {
+        return (err as Rejection).errors?.map((e) => [e.field, e.rule]);
+      }
+      return [];
+    };
+    const { departureDate, members } = engine.facts;
+    expect(refusal({ departureDate })).toEqual([['changes', 'no-change']]);
+    // The same members with their keys in another order are the same members.
+    const reordered = members.map((m) => Object.fromEntries(Object.entries(m).reverse()));
+    expect(refusal({ departureDate, members: reordered })).toEqual([['changes', 'no-change']]);
+    // One value that differs makes it a change.
+    expect(
+      refusal({ departureDate, returnDate: engine.facts.returnDate.replace(/..$/, (d) => String(Number(d) - 1).padStart(2, '0')) }),
+    ).not.toEqual([['changes', 'no-change']]);
+  });
+
   it('refuses an amendment that breaks the rules, naming the rule', () => {
     const engine = newEngine();
     const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` }));

@@ -281,7 +281,9 @@ const canonical = (v: unknown): unknown =>
         )
       : v;
 /** Equal as JSON values, whatever their keys' order (new-user trial: every step's name listed as changed, zh and en swapped). */
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** Whether two JSON values are equal whatever their objects' key order. */
+export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+const same = sameValue;
 
 /** Steps added, removed or changed (field by field), and settings changed (by top-level key path), from → to. */
 export function diffDefinitions(

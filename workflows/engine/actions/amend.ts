@@ -2,6 +2,7 @@ import {
   checkTripRules,
   departureDateViolations,
   duplicatePersonViolations,
+  sameValue,
   shanghaiDate,
   tripCountries,
   type CaseFacts,
@@ -37,6 +38,10 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
     refuseField('changes.members', 'unique-ids', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
   }
+  // An amendment that changes nothing is refused (new-user trial: the same departure date was accepted and recorded).
+  // The Update validator's only: a recorded one replays through the handler as it was applied.
+  if (validating && Object.keys(r.changes).every((k) => sameValue(core.facts[k as keyof CaseFacts], next[k as keyof CaseFacts])))
+    refuseField('changes', 'no-change', '变更内容与现有信息相同，无需变更', 'changes nothing: every value given is the current one');
   const violations = checkTripRules(next, core.input.settings?.rules);
   if (validating) violations.push(...duplicatePersonViolations(next.members));
   // The submission's date rule, on the case's working clock: a departure moved into the past is refused like a submission with that date.
