@@ -71,6 +71,46 @@ describe('registries: input refusals (new-user trial)', () => {
     });
   });
 
+  describe('dates a registry cannot hold (new-user trial: born in 2030 or 1800, a passport issued in 2029)', () => {
+    const person = (dateOfBirth: string) => ({
+      unit: users.unit,
+      name: '张三',
+      gender: 'male',
+      dateOfBirth,
+      rank: 'division',
+      position: '处长',
+      partyMember: true,
+      leadershipTeam: null,
+    });
+    it.each([['2030-01-01'], ['1800-06-01']])('a person born on %s is 422 dateOfBirth plausible-date', async (born) => {
+      const res = await put(`/api/registries/people/P-${users.unit}-born`, users.tokens.personnel, person(born)).expect(422);
+      expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'plausible-date']]);
+      expect(hasChinese(errorsOf(res.body)[0]!.message.zh)).toBe(true);
+    });
+
+    it('a passport issued after today is 422 issuedOn not-future; expiring before its issue names the date of issue in words', async () => {
+      await put(`/api/registries/people/P-${users.unit}-holder`, users.tokens.personnel, person('1970-05-01')).expect(200);
+      const post = (body: object) =>
+        request(api.http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send(body);
+      const future = await post({
+        number: 'SE7000001',
+        issuedOn: '2099-01-01',
+        expiresOn: '2109-01-01',
+        holder: `P-${users.unit}-holder`,
+      }).expect(422);
+      expect(errorsOf(future.body).map((e) => [e.field, e.rule])).toEqual([['issuedOn', 'not-future']]);
+      const backwards = await post({
+        number: 'SE7000002',
+        issuedOn: '2021-01-01',
+        expiresOn: '2020-01-01',
+        holder: `P-${users.unit}-holder`,
+      }).expect(422);
+      expect(errorsOf(backwards.body)).toEqual([
+        { field: 'expiresOn', rule: 'after-issue', message: { zh: '须晚于签发日期', en: 'Must be after the date of issue' } },
+      ]);
+    });
+  });
+
   describe('one country rule: an annual plan refuses a country the submission refuses', () => {
     it('handed input: PUT …/plans/2027 with countries ["ZZ"] is 422 UNKNOWN_COUNTRY on trips[0].countries[0]', async () => {
       const trip = { id: 'P1', purpose: 'investment-promotion', countries: ['US', 'ZZ'], size: 5, quarter: 1 };

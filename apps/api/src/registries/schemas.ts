@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES } from '@df/domain';
+import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES, shanghaiDate } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
 import { formatMessage, intQuery, isoDate, text, wholeNumber } from '../common/zod-text';
@@ -77,6 +77,11 @@ export const AnnualPlanSchema = z
   })
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
+/** The earliest date of birth a registry takes (anyone on a roster was born after it). */
+const EARLIEST_BIRTH = '1900-01-01';
+/** Today in Asia/Shanghai, when the request is read: a registered date of birth or passport issue is not after it. */
+const today = (): string => shanghaiDate(Date.now());
+
 export const PersonSchema = z
   .strictObject({
     unit: code,
@@ -88,6 +93,12 @@ export const PersonSchema = z
     partyMember: z.boolean(),
     leadershipTeam: text(100).nullable(),
     status: z.enum(PERSON_STATUSES).default('active'),
+  })
+  // New-user trial: people born in 2030 and in 1800 were registered.
+  .refine((p) => p.dateOfBirth >= EARLIEST_BIRTH && p.dateOfBirth <= today(), {
+    path: ['dateOfBirth'],
+    message: `Must be between ${EARLIEST_BIRTH} and today`,
+    params: beyondSchema(`出生日期须在${EARLIEST_BIRTH}至今天之间`, 'plausible-date'),
   })
   .meta({
     id: 'RegistryPerson',
@@ -119,8 +130,14 @@ export const PassportRegistrationSchema = z
   })
   .refine((p) => p.expiresOn > p.issuedOn, {
     path: ['expiresOn'],
-    message: 'Must be after issuedOn',
+    message: 'Must be after the date of issue',
     params: beyondSchema('须晚于签发日期', 'after-issue'),
+  })
+  // New-user trial: a passport issued in 2029 was registered.
+  .refine((p) => p.issuedOn <= today(), {
+    path: ['issuedOn'],
+    message: 'Must not be after today',
+    params: beyondSchema('签发日期不能晚于今天', 'not-future'),
   })
   .meta({
     id: 'CustodyPassportRegistration',
