@@ -38,7 +38,7 @@ const figure = (page: Page, title: string) =>
 
 describe("the manager's pages after the new-user trial", () => {
   let stack: Stack;
-  const cases = { departed: randomUUID(), completed: randomUUID(), open: randomUUID() };
+  const cases = { departed: randomUUID(), completed: randomUUID(), open: randomUUID(), returning: randomUUID() };
 
   beforeAll(async () => {
     stack = await startStack(3);
@@ -58,6 +58,16 @@ describe("the manager's pages after the new-user trial", () => {
       ...extra,
     });
     await append(store, caseStream(past(cases.departed, {})));
+    // Departed, its return registration (P01) waiting for the organizer: the step dialog's return day.
+    await append(
+      store,
+      caseStream(
+        past(cases.returning, {
+          title: `待回国登记 ${cases.returning.slice(0, 8)}`,
+          open: [{ key: 'P01', code: 'P01', phase: 'post-trip', actorRole: 'organizer', kind: 'task' }],
+        }),
+      ),
+    );
     await append(store, caseStream(past(cases.completed, { title: `已办结案件 ${cases.completed.slice(0, 8)}`, closed: 'completed' })));
     await append(
       store,
@@ -160,6 +170,31 @@ describe("the manager's pages after the new-user trial", () => {
     } finally {
       await context.close();
     }
+  });
+
+  it("P01's return day in the step dialog is a day field: typed as YYYY-MM-DD, taken on Enter without sending, sent by 确定", async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto('/inbox');
+    await page
+      .locator('tr', { hasText: `待回国登记 ${cases.returning.slice(0, 8)}` })
+      .getByTestId('act-P01')
+      .click();
+    const dialog = page.getByRole('dialog');
+    const day = dialog.getByLabel('回国日期', { exact: true });
+    await expect(day.getAttribute('placeholder')).resolves.toBe('请选择日期');
+    // No workflow stands behind a seeded case: the completion is answered here, and only its body matters.
+    const sent: Array<Record<string, unknown>> = [];
+    await page.route(`**/api/delegations/${cases.returning}/**`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      sent.push(route.request().postDataJSON() as Record<string, unknown>);
+      await route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
+    });
+    await fillDay(day, shanghaiDate(-2));
+    expect(sent).toHaveLength(0);
+    await dialog.getByTestId('confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(sent).toEqual([{ data: { returnedOn: shanghaiDate(-2) } }]);
+    await page.unroute(`**/api/delegations/${cases.returning}/**`);
   });
 
   it("the new trip's dates follow the app's language, not the en-US browser's locale, and are sent as YYYY-MM-DD", async () => {
