@@ -31,14 +31,15 @@ export default defineConfig({
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
             // Ant Design but Upload and the Progress its list draws, and the DatePicker: those go with the lazily
-            // loaded attachments card and board (the groups below, after this one, take what this one left), not in
-            // the first load.
+            // loaded attachments card and day fields (the groups below, after this one, take what this one left), not
+            // in the first load.
             {
               name: 'antd',
               test: /node_modules[\\/](antd(?![\\/]es[\\/](upload|progress|date-picker)[\\/])|@ant-design|rc-[^\\/]+|@rc-component(?![\\/](upload|picker)[\\/]))[\\/]/,
             },
             { name: 'antd-upload', test: /node_modules[\\/](antd[\\/]es[\\/](upload|progress)|@rc-component[\\/]upload)[\\/]/ },
-            // The board's period days (Ant Design's DatePicker, its rc-component and dayjs): with the board only.
+            // Every day field's picker (Ant Design's DatePicker, its rc-component and dayjs): loaded with the first day
+            // field a page shows (DayField.tsx imports DayPicker.tsx lazily), not in the first load.
             { name: 'antd-picker', test: /node_modules[\\/](antd[\\/]es[\\/]date-picker|@rc-component[\\/]picker|dayjs)[\\/]/ },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
           ],

@@ -6,7 +6,7 @@ import { addDays, shanghaiDate } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { eventually } from '../support/harness';
-import { HAN, pickOption, screenshot, startStack, type Stack } from './support';
+import { clearDay, fillDay, HAN, pickOption, screenshot, startStack, type Stack } from './support';
 import { enterpriseUnit } from '../support/factories';
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -157,11 +157,11 @@ describe('the whitelist admission pages of the web app (issue 17)', () => {
     // New criteria from a past day are refused as typed, at the field, before anything is sent; blank means today.
     const from = page.getByLabel('生效日期（默认今天）');
     const fromItem = criteria.locator('.ant-form-item', { has: from });
-    await from.fill(addDays(shanghaiDate(Date.now()), -1));
+    await fillDay(from, addDays(shanghaiDate(Date.now()), -1));
     await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
     await page.getByTestId('apec-criteria-save').click();
     await fromItem.locator('.ant-form-item-explain-error', { hasText: '不得早于今天（北京时间）' }).waitFor();
-    await from.fill('');
+    await clearDay(from);
     await fromItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
     // A small threshold above the medium one: refused as typed, at its field, in the domain's words (the API's check),
     // before anything is sent; a save then sends nothing and the message stays.

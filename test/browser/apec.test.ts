@@ -5,7 +5,7 @@ import type { Page, Route } from 'playwright-core';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
-import { HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
+import { fillDay, HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 import { enterpriseUnit } from '../support/factories';
 
 /** axe-core on the page: no serious or critical violation. */
@@ -120,15 +120,13 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const neededBy = clerk.locator('#neededBy');
     const neededByItem = clerk.locator('.ant-form-item', { has: neededBy });
     for (const day of [addDays(shanghaiDate(Date.now()), -1), shanghaiDate(Date.now())]) {
-      await neededBy.fill(day);
-      await neededBy.press('Tab');
+      await fillDay(neededBy, day);
       await neededByItem.locator('.ant-form-item-explain-error', { hasText: '须晚于今天（北京时间）' }).waitFor();
     }
     await clerk.getByTestId('apec-submit').click();
     await neededByItem.locator('.ant-form-item-explain-error', { hasText: '须晚于今天（北京时间）' }).waitFor();
     expect(await clerk.getByTestId('apec-apply-error').count()).toBe(0);
-    await neededBy.fill('2027-01-01');
-    await neededBy.press('Tab');
+    await fillDay(neededBy, '2027-01-01');
     // Applicants are picked by name from the enterprise's own roster.
     await pickOption(clerk, clerk.getByLabel('申请人（企业人员名册）', { exact: true }), `王五 (${unit}-p2)`, {
       multiple: true,
@@ -136,7 +134,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     });
     await pickOption(clerk, clerk.getByLabel('预审经济体', { exact: true }), '日本 (JP)', { multiple: true, search: true });
     await pickOption(clerk, clerk.getByLabel('预审经济体', { exact: true }), '新加坡 (SG)', { multiple: true, search: true });
-    await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
+    await fillDay(neededBy, addDays(shanghaiDate(Date.now()), 60));
     await screenshot(clerk, 'apec-clerk-apply');
     await clerk.getByTestId('apec-submit').click();
     await clerk.getByText('申请已提交').waitFor();
@@ -159,7 +157,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await renewRow.getByRole('button', { name: /续\s?办/ }).click();
     await expect(clerk.getByTestId('apec-renewing').innerText()).resolves.toContain('李四');
     await expect(clerk.getByTestId('apec-apply-form').innerText()).resolves.toMatch(/李四[\s\S]*新西兰 \(NZ\)/);
-    await neededBy.fill(addDays(shanghaiDate(Date.now()), 60));
+    await fillDay(neededBy, addDays(shanghaiDate(Date.now()), 60));
     await clerk.getByTestId('apec-submit').click();
     await applications.getByText('新西兰 (NZ)').waitFor();
     await clerk.getByTestId('apec-renewing').waitFor({ state: 'detached' });
@@ -272,7 +270,7 @@ describe('the APEC pages of the web app (issue 17)', () => {
       search: true,
     });
     await pickOption(clerk, clerk.getByLabel('预审经济体', { exact: true }), '日本 (JP)', { multiple: true, search: true });
-    await clerk.locator('#neededBy').fill(addDays(shanghaiDate(Date.now()), 90));
+    await fillDay(clerk.locator('#neededBy'), addDays(shanghaiDate(Date.now()), 90));
     await clerk.getByTestId('apec-submit').click();
     const applyError = clerk.getByTestId('apec-apply-error');
     await applyError.getByText(/单位：企业须在白名单内 \/ Unit: The enterprise must be on the whitelist/).waitFor();

@@ -79,7 +79,7 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.keyboard.press('Enter');
     // Departing yesterday: the schema is satisfied, the departure-date rule is not. It is the domain's rule on one
     // field, refused at the field as typed (the web runs the domain's function); the step cannot be left.
-    await page.getByLabel('出发日期').fill(shanghaiDate(-1));
+    await fillDay(page.getByLabel('出发日期'), shanghaiDate(-1));
     const departureItem = page.locator('.ant-form-item', { has: page.getByLabel('出发日期', { exact: true }) });
     await departureItem.locator('.ant-form-item-explain-error', { hasText: '出发日期须晚于今天' }).waitFor();
     await page.getByRole('button', { name: '下一步' }).click();
@@ -87,16 +87,16 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     // Eleven days in the US: every field is right, the trip rules (at most 5 days for one country) are not.
     const dep = shanghaiDate(120);
     const ret = shanghaiDate(130);
-    await page.getByLabel('出发日期').fill(dep);
+    await fillDay(page.getByLabel('出发日期'), dep);
     await departureItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
-    await page.getByLabel('回国日期').fill(ret);
+    await fillDay(page.getByLabel('回国日期'), ret);
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('combobox', { name: '国家/地区' }).click();
     await page.keyboard.type('US');
     await page.keyboard.press('Enter');
     await page.getByLabel('城市').fill('Houston');
-    await page.getByLabel('抵达').fill(dep);
-    await page.getByLabel('离开').fill(ret);
+    await fillDay(page.getByLabel('抵达'), dep);
+    await fillDay(page.getByLabel('离开'), ret);
     await page.getByLabel('邀请人').fill('Jane Roe');
     await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
     await page.getByRole('button', { name: '下一步' }).click();
@@ -106,7 +106,7 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.keyboard.type('厅局级');
     await page.keyboard.press('Enter');
     await page.getByLabel('护照号码').fill('SE1234567');
-    await page.getByLabel('护照有效期至').fill('2031-06-30');
+    await fillDay(page.getByLabel('护照有效期至'), '2031-06-30');
 
     // The whole body is schema-valid now: the API's dry run answers with the rule, shown while still on this step.
     const check = page.getByTestId('trip-check');
@@ -133,9 +133,9 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByRole('button', { name: '上一步' }).click();
     await page.getByRole('button', { name: '上一步' }).click();
     await page.getByRole('button', { name: '上一步' }).click();
-    await page.getByLabel('回国日期').fill(shanghaiDate(124));
+    await fillDay(page.getByLabel('回国日期'), shanghaiDate(124));
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByLabel('离开').fill(shanghaiDate(124));
+    await fillDay(page.getByLabel('离开'), shanghaiDate(124));
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('button', { name: '下一步' }).click();
     await check.filter({ hasText: '报送前检查：符合出访规定' }).waitFor();

@@ -1,18 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import request from 'supertest';
 import { EventStore } from '@df/persistence';
 import type { CaseEventRecord } from '@df/contracts';
+import { bearer } from '../support/api-harness';
 import { caseStream, type CaseSpec } from '../support/event-factories';
 import { fillDay, HAN, signIn, startStack, type Stack } from './support';
 
 /**
  * What a new-user trial found on the manager's pages: a departed or closed case's countdown figures (negative slack
- * and days to departure), the manager's empty /inbox, and the board's date inputs in the browser's locale.
+ * and days to departure), the manager's empty /inbox, and the board's date inputs in the browser's locale; and the
+ * same fault in the new trip's date fields (every date field is one DayField now).
  */
 
 const DAY = 86_400_000;
 /** Shanghai calendar date `days` from today. */
 const shanghaiDate = (days: number): string => new Date(Date.now() + 8 * 3600_000 + days * DAY).toISOString().slice(0, 10);
+
+/**
+ * The next 15 March at least 60 days ahead (2027-03-15 in the winter of 2026): a day past the 12th, so the browser's
+ * own formats would show it unmistakably (03/15/2027, 15.03.2027), and far enough for the trip rules.
+ */
+const nextMarch15 = (): string => {
+  const soon = shanghaiDate(60);
+  const year = Number(soon.slice(0, 4));
+  return `${year}-03-15` > soon ? `${year}-03-15` : `${year + 1}-03-15`;
+};
 
 /** Appends a stream the way the workflow does: in a few flushes (the projection folds each into the stored rows). */
 async function append(store: EventStore, events: CaseEventRecord[]): Promise<void> {
@@ -25,7 +38,7 @@ const figure = (page: Page, title: string) =>
 
 describe("the manager's pages after the new-user trial", () => {
   let stack: Stack;
-  const cases = { departed: randomUUID(), completed: randomUUID(), open: randomUUID() };
+  const cases = { departed: randomUUID(), completed: randomUUID(), open: randomUUID(), returning: randomUUID() };
 
   beforeAll(async () => {
     stack = await startStack(3);
@@ -45,6 +58,16 @@ describe("the manager's pages after the new-user trial", () => {
       ...extra,
     });
     await append(store, caseStream(past(cases.departed, {})));
+    // Departed, its return registration (P01) waiting for the organizer: the step dialog's return day.
+    await append(
+      store,
+      caseStream(
+        past(cases.returning, {
+          title: `待回国登记 ${cases.returning.slice(0, 8)}`,
+          open: [{ key: 'P01', code: 'P01', phase: 'post-trip', actorRole: 'organizer', kind: 'task' }],
+        }),
+      ),
+    );
     await append(store, caseStream(past(cases.completed, { title: `已办结案件 ${cases.completed.slice(0, 8)}`, closed: 'completed' })));
     await append(
       store,
@@ -144,6 +167,111 @@ describe("the manager's pages after the new-user trial", () => {
       await calendar.locator('.ant-picker-month-btn', { hasText: 'Mar' }).waitFor();
       expect(await calendar.innerText()).not.toMatch(HAN);
       await page.keyboard.press('Escape');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("P01's return day in the step dialog is a day field: typed as YYYY-MM-DD, taken on Enter without sending, sent by 确定", async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto('/inbox');
+    await page
+      .locator('tr', { hasText: `待回国登记 ${cases.returning.slice(0, 8)}` })
+      .getByTestId('act-P01')
+      .click();
+    const dialog = page.getByRole('dialog');
+    const day = dialog.getByLabel('回国日期', { exact: true });
+    await expect(day.getAttribute('placeholder')).resolves.toBe('请选择日期');
+    // No workflow stands behind a seeded case: the completion is answered here, and only its body matters.
+    const sent: Array<Record<string, unknown>> = [];
+    await page.route(`**/api/delegations/${cases.returning}/**`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      sent.push(route.request().postDataJSON() as Record<string, unknown>);
+      await route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
+    });
+    await fillDay(day, shanghaiDate(-2));
+    expect(sent).toHaveLength(0);
+    await dialog.getByTestId('confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(sent).toEqual([{ data: { returnedOn: shanghaiDate(-2) } }]);
+    await page.unroute(`**/api/delegations/${cases.returning}/**`);
+  });
+
+  it("the new trip's dates follow the app's language, not the en-US browser's locale, and are sent as YYYY-MM-DD", async () => {
+    const context = await stack.browser.newContext({
+      baseURL: stack.baseUrl,
+      locale: 'en-US',
+      timezoneId: 'Asia/Shanghai',
+      reducedMotion: 'reduce',
+      viewport: { width: 1366, height: 900 },
+    });
+    try {
+      const page = await context.newPage();
+      await signIn(page, stack.users.usernames.organizer);
+      await page.goto('/cases/new');
+      await page.getByRole('heading', { name: '新建出访申请' }).waitFor();
+      // Every date field of the form (departure, return, the stop's arrive and leave, the passport's expiry) is the
+      // app's day field: Ant Design's zh_CN placeholder, not the browser's date input and its mm/dd/yyyy.
+      const days = page.locator('.ant-picker input');
+      await days.nth(4).waitFor({ state: 'attached' });
+      await expect(days.count()).resolves.toBe(5);
+      await expect(days.evaluateAll((els) => els.map((e) => e.getAttribute('placeholder')))).resolves.toEqual(Array(5).fill('请选择日期'));
+      expect(await page.locator('input[type="date"]').count()).toBe(0);
+
+      const departure = page.getByLabel('出发日期');
+      await expect(departure.getAttribute('placeholder')).resolves.toBe('请选择日期');
+      const dep = nextMarch15();
+      const ret = `${dep.slice(0, 8)}18`;
+      // Typed as YYYY-MM-DD, it stays so (fillDay checks the field shows what was typed), not 03/15/2027.
+      await page.getByLabel('标题').fill('日期格式检查');
+      await page.getByRole('combobox', { name: '出访目的' }).click();
+      await page.keyboard.type('招商引资');
+      await page.keyboard.press('Enter');
+      await fillDay(departure, dep);
+      await fillDay(page.getByLabel('回国日期'), ret);
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByRole('combobox', { name: '国家/地区' }).click();
+      await page.keyboard.type('US');
+      await page.keyboard.press('Enter');
+      await page.getByLabel('城市').fill('Houston');
+      await fillDay(page.getByLabel('抵达'), dep);
+      await fillDay(page.getByLabel('离开'), ret);
+      await page.getByLabel('邀请人').fill('Jane Roe');
+      await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
+      await page.getByRole('button', { name: '下一步' }).click();
+      await page.getByLabel('姓名').fill('张三');
+      await page.getByLabel('职务').fill('副市长');
+      await page.getByRole('combobox', { name: '级别' }).click();
+      await page.keyboard.type('厅局级');
+      await page.keyboard.press('Enter');
+      await page.getByLabel('护照号码').fill('SE1234567');
+      await fillDay(page.getByLabel('护照有效期至'), '2031-06-30');
+      await page.getByRole('button', { name: '下一步' }).click();
+      // The review shows the day as typed; the API's dry run passes.
+      await page.locator('.ant-descriptions-item', { hasText: '出发日期' }).getByText(dep, { exact: true }).waitFor();
+      await page.getByTestId('trip-check').filter({ hasText: '报送前检查：符合出访规定' }).waitFor();
+      await expect(departure.inputValue()).resolves.toBe(dep);
+
+      // Submitted: the JSON carries the days as typed, and the case has them.
+      const sent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/delegations');
+      await page.getByTestId('submit-trip').click();
+      const body = (await sent).postDataJSON() as {
+        departureDate: string;
+        returnDate: string;
+        destinations: Array<{ arrive: string; leave: string }>;
+        members: Array<{ passport?: { expiresOn?: string } }>;
+      };
+      expect([body.departureDate, body.returnDate, body.destinations[0]!.arrive, body.destinations[0]!.leave]).toEqual([
+        dep,
+        ret,
+        dep,
+        ret,
+      ]);
+      expect(body.members[0]!.passport?.expiresOn).toBe('2031-06-30');
+      await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+      const caseId = new URL(page.url()).pathname.split('/').pop()!;
+      const stored = await request(stack.api.http).get(`/api/delegations/${caseId}`).set(bearer(stack.users.tokens.organizer)).expect(200);
+      expect([stored.body.departureDate, stored.body.facts.returnDate]).toEqual([dep, ret]);
     } finally {
       await context.close();
     }

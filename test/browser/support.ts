@@ -166,12 +166,25 @@ export async function pickOption(
 }
 
 /**
- * Types `day` (YYYY-MM-DD) into an Ant Design date picker's input (`input`, e.g. `getByTestId('period-from')`) and
- * presses Enter, which is when the picker takes a typed day (as on leaving the field) and closes its calendar.
+ * Types `day` (YYYY-MM-DD) into a day field (DayField.tsx: Ant Design's date picker) by its input (`input`, e.g.
+ * `getByTestId('period-from')` or `getByLabel('出发日期')`) and presses Enter, which is when the picker takes a typed
+ * day (as on leaving the field) and closes its calendar; Enter does not submit the form around it.
  */
 export async function fillDay(input: Locator, day: string): Promise<void> {
+  // The mouse on the field itself: the calendar opens beside it, and a day cell that opens under a mouse left
+  // elsewhere (on a button just clicked) is hovered, which the picker previews in the field in place of the typed day.
+  await input.hover();
   await input.fill(day);
   await input.press('Enter');
   const shown = await input.inputValue();
   if (shown !== day) throw new Error(`the date picker shows "${shown}" after typing ${day}`);
+}
+
+/** Clears an Ant Design date picker (`input`, as for fillDay) with its clear button (×, shown on hover), as a user does. */
+export async function clearDay(input: Locator): Promise<void> {
+  const picker = input.locator("xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' ant-picker ')][1]");
+  await picker.hover();
+  await picker.locator('.ant-picker-clear').click();
+  const shown = await input.inputValue();
+  if (shown !== '') throw new Error(`the date picker shows "${shown}" after clearing it`);
 }

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission } from '../support/api-harness';
-import { HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+import { fillDay, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
 /** Shanghai calendar date `days` from today. */
 const shanghaiDate = (days: number): string => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -116,17 +116,17 @@ describe('the web app in Chromium, on the whole stack', () => {
     // (.first(): antd keeps a leaving message while the next shows; detached = no message left.)
     const errorAt = (label: string) =>
       page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
-    await page.getByLabel('出发日期').fill(shanghaiDate(-1));
+    await fillDay(page.getByLabel('出发日期'), shanghaiDate(-1));
     await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
-    await page.getByLabel('出发日期').fill(dep);
+    await fillDay(page.getByLabel('出发日期'), dep);
     await errorAt('出发日期').first().waitFor({ state: 'detached' });
-    await page.getByLabel('回国日期').fill(shanghaiDate(119));
+    await fillDay(page.getByLabel('回国日期'), shanghaiDate(119));
     await errorAt('回国日期')
       .filter({ hasText: /回国日期（\d{4}-\d{2}-\d{2}）早于出发日期/ })
       .waitFor();
     await page.getByRole('button', { name: '下一步' }).click();
     await expect(page.getByLabel('城市').isVisible()).resolves.toBe(false);
-    await page.getByLabel('回国日期').fill(ret);
+    await fillDay(page.getByLabel('回国日期'), ret);
     await errorAt('回国日期').first().waitFor({ state: 'detached' });
     await screenshot(page, 'new-trip');
     await expectEnglishLabels(page);
@@ -137,10 +137,10 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.keyboard.press('Enter');
     await page.getByLabel('城市').fill('Houston');
     // A stop outside the trip's days is refused at its days as typed.
-    await page.getByLabel('抵达').fill(shanghaiDate(119));
-    await page.getByLabel('离开').fill(ret);
+    await fillDay(page.getByLabel('抵达'), shanghaiDate(119));
+    await fillDay(page.getByLabel('离开'), ret);
     await errorAt('抵达').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
-    await page.getByLabel('抵达').fill(dep);
+    await fillDay(page.getByLabel('抵达'), dep);
     await errorAt('抵达').first().waitFor({ state: 'detached' });
     await page.getByLabel('邀请人').fill('Jane Roe');
     await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
@@ -155,7 +155,7 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.getByLabel('护照号码').fill('se1234567');
     await page.getByText(/格式不正确/).waitFor();
     await page.getByLabel('护照号码').fill('SE1234567');
-    await page.getByLabel('护照有效期至').fill('2031-06-30');
+    await fillDay(page.getByLabel('护照有效期至'), '2031-06-30');
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByTestId('submit-trip').click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
@@ -292,24 +292,33 @@ describe('the web app in Chromium, on the whole stack', () => {
     const dialog = organizer.getByRole('dialog');
     const errorAt = (label: string) =>
       dialog.locator('.ant-form-item', { has: organizer.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');
-    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(11));
+    // Enter takes a typed day (fillDay presses it) and does not send the dialog: only 确定 does.
+    const amendsSent: string[] = [];
+    const countAmend = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST' && r.url().endsWith('/amend')) amendsSent.push(r.url());
+    };
+    organizer.on('request', countAmend);
+    await fillDay(dialog.getByLabel('回国日期', { exact: true }), shanghaiDate(11));
     await errorAt('回国日期')
       .filter({ hasText: /回国日期（\d{4}-\d{2}-\d{2}）早于出发日期/ })
       .waitFor();
-    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(14));
+    await fillDay(dialog.getByLabel('回国日期', { exact: true }), shanghaiDate(14));
     await errorAt('回国日期').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
-    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(15));
+    await fillDay(dialog.getByLabel('回国日期', { exact: true }), shanghaiDate(15));
     await errorAt('回国日期').first().waitFor({ state: 'detached' });
-    await dialog.getByLabel('出发日期', { exact: true }).fill(shanghaiDate(-1));
+    await fillDay(dialog.getByLabel('出发日期', { exact: true }), shanghaiDate(-1));
     await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
     await dialog.getByRole('button', { name: /确\s?定/ }).click();
     await errorAt('出发日期').filter({ hasText: '出发日期须晚于今天' }).waitFor();
     // A rule only the workflow judges (9 days abroad in one country, at most 5): its refusal shows at the field.
-    await dialog.getByLabel('出发日期', { exact: true }).fill(shanghaiDate(12));
-    await dialog.getByLabel('回国日期', { exact: true }).fill(shanghaiDate(20));
+    await fillDay(dialog.getByLabel('出发日期', { exact: true }), shanghaiDate(12));
+    await fillDay(dialog.getByLabel('回国日期', { exact: true }), shanghaiDate(20));
     await errorAt('回国日期').first().waitFor({ state: 'detached' });
+    expect(amendsSent).toHaveLength(0);
     await dialog.getByRole('button', { name: /确\s?定/ }).click();
     await errorAt('回国日期').filter({ hasText: '在外9天（含出入境当日），出访1国不得超过5天' }).waitFor({ timeout: 60_000 });
+    organizer.off('request', countAmend);
+    expect(amendsSent).toHaveLength(1);
     await organizer.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     const after = await request(api.http)

@@ -1,5 +1,6 @@
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
+import { DayField } from '../DayField';
 import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
 import { dialogFieldOf } from '../dialog-fields';
@@ -158,7 +159,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         )}
         {target.code === 'P01' ? (
           <Form.Item label={t('registerReturn')} name="returnedOn" rules={[{ required: true, message: t('required') }]}>
-            <Input type="date" aria-label={t('returnedOn')} />
+            <DayField aria-label={t('returnedOn')} />
           </Form.Item>
         ) : null}
         {target.code === 'W01' ? <WhitelistFiguresFields /> : null}

@@ -1,5 +1,6 @@
-import { Alert, App as AntApp, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Form, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { DayField } from '../DayField';
 import { api, ApiError, type ApecCard, type ApecEnterprise, type CaseSummary, type RosterPerson, type Session } from '../api';
 import { Loaded, rememberUnits, useLoad, useUnitNames } from '../common';
 import { useT, type Bilingual } from '../i18n';
@@ -206,7 +207,7 @@ function ApplicationForm({
         />
       </Form.Item>
       <Form.Item label={t('apecNeededBy')} name="neededBy" required {...help('neededBy')}>
-        <Input type="date" style={{ width: 200 }} />
+        <DayField style={{ width: 200 }} />
       </Form.Item>
       {renewal ? (
         <Alert

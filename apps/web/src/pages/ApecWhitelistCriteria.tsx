@@ -1,5 +1,6 @@
-import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Checkbox, Form, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useEffect } from 'react';
+import { DayField } from '../DayField';
 import { api } from '../api';
 import { fmtDateTime, Loaded, useLoad } from '../common';
 import { effectiveFromErrors, shanghaiToday } from '../date-rules';
@@ -122,7 +123,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
                 <Checkbox>{pick(L.clean)}</Checkbox>
               </Form.Item>
               <Form.Item name="effectiveFrom" label={pick(L.from)} {...help('effectiveFrom')}>
-                <Input type="date" style={{ width: 200 }} />
+                <DayField style={{ width: 200 }} />
               </Form.Item>
               {serverError ? <Alert type="error" showIcon description={refusalText(serverError)} style={{ marginBottom: 16 }} /> : null}
               <Button type="primary" htmlType="submit" loading={sending} data-testid="apec-criteria-save">

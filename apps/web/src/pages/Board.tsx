@@ -1,12 +1,10 @@
-import { Alert, Button, Card, Col, DatePicker, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
-// The calendar's month and weekday names in Chinese (Ant Design's zh_CN locale names dayjs's zh-cn for them).
-import 'dayjs/locale/zh-cn';
+import { Alert, Button, Card, Col, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
 import { Chart } from '../Chart';
 import { label, Loaded, useErrorText, useLoad, useUnitNames } from '../common';
+import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
@@ -54,29 +52,6 @@ const HEADLINE_DAYS = 22;
 /** Today in Beijing, YYYY-MM-DD (en-CA formats so): the office's day, as the API names its export, not the UTC day. */
 const shanghaiToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-
-/** The API's day format (and the office's): the same whatever the browser's locale. */
-const DAY_FORMAT = 'YYYY-MM-DD';
-
-/**
- * A day of the period filter. Not the browser's `<input type="date">`, whose shown format and placeholder follow the
- * browser's locale (03/15/2027 or 15.03.2027 in an English or German browser): Ant Design's picker, in the app's
- * language (its ConfigProvider locale: 请选择日期 / Select date) and always YYYY-MM-DD.
- */
-function DayInput({ value, onChange, testId }: { value: string; onChange(day: string): void; testId: string }) {
-  const { lang } = useT();
-  return (
-    <DatePicker
-      // A calendar once opened stays in the page, hidden, in the language it was drawn in: a new one per language.
-      key={lang}
-      style={{ width: 160 }}
-      format={DAY_FORMAT}
-      value={value ? dayjs(value, DAY_FORMAT) : null}
-      onChange={(d) => onChange(d ? d.format(DAY_FORMAT) : '')}
-      data-testid={testId}
-    />
-  );
-}
 
 export default function BoardPage() {
   const { t, pick, lang } = useT();
@@ -151,10 +126,10 @@ export default function BoardPage() {
           ]}
         />
         <label>
-          {t('periodStart')} <DayInput value={from} onChange={setFrom} testId="period-from" />
+          {t('periodStart')} <DayField value={from} onChange={setFrom} data-testid="period-from" />
         </label>
         <label>
-          {t('periodEnd')} <DayInput value={to} onChange={setTo} testId="period-to" />
+          {t('periodEnd')} <DayField value={to} onChange={setTo} data-testid="period-to" />
         </label>
         <Button onClick={() => exportAs('csv')} loading={exporting === 'csv'} data-testid="export-csv">
           {t('exportCsv')}

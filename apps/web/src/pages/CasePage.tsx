@@ -18,6 +18,7 @@ import {
 } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
+import { DayField } from '../DayField';
 import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
 import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
@@ -553,7 +554,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   name="departureDate"
                   rules={[{ required: true, message: t('required') }, amendDateRule('departureDate')]}
                 >
-                  <Input type="date" />
+                  <DayField />
                 </Form.Item>
                 <Form.Item
                   label={t('returnDate')}
@@ -561,7 +562,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   dependencies={['departureDate']}
                   rules={[{ required: true, message: t('required') }, amendDateRule('returnDate')]}
                 >
-                  <Input type="date" />
+                  <DayField />
                 </Form.Item>
                 <Form.Item label={t('comment')} name="comment">
                   <Input.TextArea rows={2} />

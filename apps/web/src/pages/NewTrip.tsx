@@ -3,6 +3,7 @@ import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
 import { countryName, useErrorText } from '../common';
+import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
@@ -237,10 +238,10 @@ export function NewTripPage({ session }: { session: Session }) {
             </Form.Item>
             <Space wrap>
               <Form.Item label={t('departure')} name="departureDate" required {...help(['departureDate'])}>
-                <Input type="date" />
+                <DayField />
               </Form.Item>
               <Form.Item label={t('returnDate')} name="returnDate" required {...help(['returnDate'])}>
-                <Input type="date" />
+                <DayField />
               </Form.Item>
             </Space>
             <Form.Item name="jointDelegation" valuePropName="checked">
@@ -271,10 +272,10 @@ export function NewTripPage({ session }: { session: Session }) {
                         <Input />
                       </Form.Item>
                       <Form.Item label={t('arrive')} name={[f.name, 'arrive']} required {...help(['destinations', f.name, 'arrive'])}>
-                        <Input type="date" />
+                        <DayField />
                       </Form.Item>
                       <Form.Item label={t('leave')} name={[f.name, 'leave']} required {...help(['destinations', f.name, 'leave'])}>
-                        <Input type="date" />
+                        <DayField />
                       </Form.Item>
                       <Form.Item
                         label={t('inviterName')}
@@ -351,7 +352,7 @@ export function NewTripPage({ session }: { session: Session }) {
                         name={[f.name, 'passportExpiresOn']}
                         {...help(['members', f.name, 'passportExpiresOn'])}
                       >
-                        <Input type="date" />
+                        <DayField />
                       </Form.Item>
                     </Space>
                     <Space wrap>
