@@ -454,11 +454,9 @@ export const IncidentForUsersSchema = z.looseObject({
   incidentId: z.string(),
   openedAt: z.string(),
   stepKeys: z.array(z.string()).meta({ description: 'Steps whose recording waits for the fix' }),
-  notice: z
-    .object({ zh: z.string(), en: z.string() })
-    .meta({
-      description: 'What happened and what to do, e.g. 本案暂停：系统记录失败，已通知运维… / Paused: the system could not record the case…',
-    }),
+  notice: z.object({ zh: z.string(), en: z.string() }).meta({
+    description: 'What happened and what to do, e.g. 本案暂停：系统记录失败，已通知运维… / Paused: the system could not record the case…',
+  }),
 });
 
 export const WorkflowProgressSchema = z
