@@ -169,7 +169,7 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await admin.locator('tr', { hasText: username }).waitFor({ state: 'detached' });
 
     // The one-time password signs in to the forced page; wrong current passwords spend the sign-in budget
-    // (5 per account) until the 429 lockout, shown with its Retry-After seconds.
+    // (5 per account and address) until the 429 lockout, whose message says the wait in minutes.
     const again = await stack.browser.newContext({
       baseURL: stack.baseUrl,
       locale: 'zh-CN',
@@ -181,7 +181,7 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await forced.getByRole('heading', { name: '请先修改密码' }).waitFor();
     await forced.getByTestId('new-password').fill(chosen + '-2');
     await forced.getByTestId('confirm-password').fill(chosen + '-2');
-    const locked = forced.getByRole('alert').filter({ hasText: /\d+ 秒后可再试/ });
+    const locked = forced.getByRole('alert').filter({ hasText: /请 \d+ 分钟后再试/ });
     for (let i = 0; i < 10 && !(await locked.isVisible()); i++) {
       await forced.getByTestId('current-password').fill(`wrong-password-${i}`);
       await forced.getByTestId('change-password-submit').click();

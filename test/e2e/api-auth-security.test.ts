@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { JwtService } from '@nestjs/jwt';
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
@@ -157,13 +158,19 @@ describe('sign-in limits, lockout and audit events', () => {
       if (res.status === 429 && !firstRefusal) firstRefusal = res;
     }
     const first429 = statuses.indexOf(429);
-    expect(first429).toBe(api.config.loginMaxFailuresPerAccount - 1);
+    expect(first429).toBe(api.config.loginMaxFailuresPerAccountAddress - 1);
     expect(statuses.slice(0, first429).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(first429).every((s) => s === 429)).toBe(true);
     expect(firstRefusal!.body).toMatchObject({
       statusCode: 429,
       code: 'ACCOUNT_LOCKED',
       message: { zh: expect.stringContaining('锁定'), en: expect.stringContaining('locked') },
+    });
+    // The wait in minutes, in both languages (900 s is 15 minutes), never a count of seconds.
+    expect(api.config.loginLockoutSeconds).toBe(900);
+    expect(firstRefusal!.body.message).toEqual({
+      zh: '该账号从此地址登录失败次数过多，已暂时锁定，请 15 分钟后再试',
+      en: 'Too many failed sign-ins for this account from this address: it is locked here, retry in 15 min',
     });
     const retryAfter = Number(firstRefusal!.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
@@ -179,16 +186,20 @@ describe('sign-in limits, lockout and audit events', () => {
       outcome: 'refused',
       target: `account:${username}`,
       address: '127.0.0.1',
-      detail: { scope: 'account', lockoutSeconds: api.config.loginLockoutSeconds },
+      detail: {
+        scope: 'account-address',
+        failures: api.config.loginMaxFailuresPerAccountAddress,
+        lockoutSeconds: api.config.loginLockoutSeconds,
+      },
     });
     const failures = await audit.find({ actor: username, action: 'auth.login' });
-    expect(failures).toHaveLength(api.config.loginMaxFailuresPerAccount);
+    expect(failures).toHaveLength(api.config.loginMaxFailuresPerAccountAddress);
     expect(failures.every((e) => e.outcome === 'failure' && e.detail.reason === 'wrong-password')).toBe(true);
   });
 
   it('locks unknown usernames exactly like known ones (no hint which exist)', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < api.config.loginMaxFailuresPerAccount + 1; i++) statuses.push((await attempt(`nobody.${unit}`, 'x')).status);
+    for (let i = 0; i < api.config.loginMaxFailuresPerAccountAddress + 1; i++) statuses.push((await attempt(`nobody.${unit}`, 'x')).status);
     expect(statuses.at(-1)).toBe(429);
     const [event] = await audit.find({ actor: `nobody.${unit}`, action: 'auth.login' });
     expect(event).toMatchObject({ outcome: 'failure', userId: null, detail: { reason: 'unknown-user' } });
@@ -198,7 +209,7 @@ describe('sign-in limits, lockout and audit events', () => {
     const username = `finance.${unit}`;
     await users.upsert({ username, password: TEST_PASSWORD, role: 'finance', unit });
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < api.config.loginMaxFailuresPerAccount - 1; i++) await attempt(username, 'wrong').expect(401);
+      for (let i = 0; i < api.config.loginMaxFailuresPerAccountAddress - 1; i++) await attempt(username, 'wrong').expect(401);
       await attempt(username, TEST_PASSWORD).expect(200);
     }
   });
@@ -245,8 +256,52 @@ describe('sign-in limits, lockout and audit events', () => {
     const username = `secrecy.${unit}`;
     await users.upsert({ username, password: TEST_PASSWORD, role: 'secrecy', unit });
     const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(username, `burst-${i}`).then((r) => r.status)));
-    expect(statuses.filter((s) => s === 401).length).toBeLessThan(api.config.loginMaxFailuresPerAccount);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThan(api.config.loginMaxFailuresPerAccountAddress);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(25);
+  });
+
+  it('the trial: five wrong passwords from one address lock the username for that address only; its owner signs in from theirs', async () => {
+    const username = `secrecy.education.${unit}`;
+    await users.upsert({ username, password: TEST_PASSWORD, role: 'secrecy', unit });
+    await listening(api);
+    const n = api.config.loginMaxFailuresPerAccountAddress;
+    expect(n).toBe(5);
+    for (let i = 0; i < n - 1; i++) expect((await attemptFrom(api, '127.0.0.1', username, `guess-${i}`)).status).toBe(401);
+    const locked = await attemptFrom(api, '127.0.0.1', username, 'guess-last');
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    expect((await attemptFrom(api, '127.0.0.1', username, TEST_PASSWORD)).status).toBe(429);
+    // The official, at another address: the right password signs in, a typo is an ordinary 401.
+    expect((await attemptFrom(api, '127.0.0.2', username, 'typo')).status).toBe(401);
+    expect((await attemptFrom(api, '127.0.0.2', username, TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('the username has a ceiling over every address together (guessing from many addresses is bounded), 429 ACCOUNT_LOCKED', async () => {
+    const strict = await startTestApi({ loginMaxFailuresPerAccountAddress: 5, loginMaxFailuresPerAccount: 8 });
+    try {
+      const username = `finance.ceiling.${unit}`;
+      await users.upsert({ username, password: TEST_PASSWORD, role: 'finance', unit });
+      await listening(strict);
+      const statuses: number[] = [];
+      for (const from of ['127.0.0.3', '127.0.0.4'])
+        for (let i = 0; i < 4; i++) statuses.push((await attemptFrom(strict, from, username, `spread-${i}`)).status);
+      // 7 failures answer 401; the 8th spends the ceiling and answers 429 at once.
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 429]);
+      const fresh = await attemptFrom(strict, '127.0.0.5', username, TEST_PASSWORD);
+      expect(fresh.status).toBe(429);
+      expect(fresh.body).toMatchObject({
+        code: 'ACCOUNT_LOCKED',
+        message: {
+          zh: '该账号登录失败次数过多，已暂时锁定，请 15 分钟后再试',
+          en: 'Too many failed sign-ins for this account: it is locked, retry in 15 min',
+        },
+      });
+      expect(Number(fresh.headers['retry-after'])).toBeGreaterThan(800);
+      const [lockout] = await audit.find({ actor: username, action: 'auth.lockout' });
+      expect(lockout).toMatchObject({ target: `account:${username}`, address: '127.0.0.4', detail: { scope: 'account', failures: 8 } });
+    } finally {
+      await strict.close();
+    }
   });
 
   it('keeps no password in the users table or the audit log', async () => {
@@ -257,3 +312,39 @@ describe('sign-in limits, lockout and audit events', () => {
     for (const r of rows) expect(r.password_hash).not.toContain(TEST_PASSWORD);
   });
 });
+
+/** The app listening on loopback, so a test can connect from another loopback address (127.0.0.2, …). */
+async function listening(app: TestApi): Promise<void> {
+  if (!app.http.listening) await new Promise<void>((resolve) => app.http.listen(0, '127.0.0.1', resolve));
+}
+
+/** POST /api/auth/login from the client address `from` (a loopback address of this machine). */
+function attemptFrom(
+  app: TestApi,
+  from: string,
+  username: string,
+  password: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: { code?: string; message?: unknown } }> {
+  const { port } = app.http.address() as { port: number };
+  const payload = JSON.stringify({ username, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        localAddress: from,
+        method: 'POST',
+        path: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

@@ -25,6 +25,18 @@ describe('HTTP hardening', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
       expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      // Scripts from the app's own origin only, never inline; eval stays allowed for Ajv's form validators alone
+      // (apps/web/src/validation.ts compiles the OpenAPI request schemas in the browser: docs/security.md, CSP).
+      const csp = Object.fromEntries(
+        String(res.headers['content-security-policy'])
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
+      expect(csp['script-src']).toEqual(["'self'", "'unsafe-eval'"]);
+      expect(csp['script-src-attr']).toEqual(["'none'"]);
+      expect(csp['object-src']).toEqual(["'none'"]);
+      expect(csp['frame-ancestors']).toEqual(["'self'"]);
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(res.headers['x-powered-by']).toBeUndefined();
     }

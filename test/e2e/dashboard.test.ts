@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { shanghaiDate, type CasePhase } from '@df/domain';
 import type { CaseEventRecord, StepProgress, TripOutcomes } from '@df/contracts';
-import { EventStore } from '@df/persistence';
+import { EventStore, IncidentsRepository } from '@df/persistence';
+import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -340,6 +341,40 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       field: 'query.departureFrom',
       rule: 'unknown-field',
     });
+  });
+
+  it("shows a manager an incident as what happened and what to do, never PostgreSQL's error or the failure's code", async () => {
+    const raw =
+      'error: new row for relation "case_events" violates check constraint "ck_payload" (SQLSTATE 23514) DETAIL: Failing row contains (…)';
+    const incidentId = '00000000-0000-4000-8000-00000000000a';
+    const caseId = seeded.find((s) => s.status === 'open')!.spec.caseId!;
+    await new IncidentsRepository(api.app.get(DataSource)).open({
+      incidentId,
+      caseId,
+      activity: 'appendCaseEvents',
+      errorType: 'EVENT_STORE_REJECTED',
+      error: raw,
+      stepKeys: ['A02'],
+      openedAt: '2026-03-03T02:00:00.000Z',
+    });
+    const b = (await board(users.tokens.manager).expect(200)).body;
+    expect(b.incidents.total).toBe(1);
+    expect(b.incidents.items).toEqual([
+      {
+        caseId,
+        incidentId,
+        openedAt: '2026-03-03T02:00:00.000Z',
+        stepKeys: ['A02'],
+        notice: {
+          zh: '本案暂停：系统记录失败，已通知运维，恢复后可继续办理',
+          en: 'Paused: the system could not record the case; operations have been told, and it can go on once they have fixed it',
+        },
+      },
+    ]);
+    const text = JSON.stringify(b);
+    for (const leak of ['EVENT_STORE_REJECTED', 'SQLSTATE', 'violates check constraint', 'appendCaseEvents'])
+      expect(text).not.toContain(leak);
+    await new IncidentsRepository(api.app.get(DataSource)).resolve(incidentId, 'test', new Date().toISOString());
   });
 
   it('is for the manager and the FAO roles only', async () => {

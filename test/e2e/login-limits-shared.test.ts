@@ -29,7 +29,7 @@ describe('sign-in limits shared by API replicas and kept over restarts', () => {
     request(api.http).post('/api/auth/login').send({ username: name, password });
 
   it('4 failures on replica B, then the 5th on replica A answers 429 ACCOUNT_LOCKED with Retry-After; a restart keeps the lock', async () => {
-    expect(a.config.loginMaxFailuresPerAccount).toBe(5);
+    expect(a.config.loginMaxFailuresPerAccountAddress).toBe(5);
     for (let i = 0; i < 4; i++) await attempt(b, `wrong-${i}`).expect(401);
     const fifth = await attempt(a, 'wrong-4').expect(429);
     expect(fifth.body.code).toBe('ACCOUNT_LOCKED');
@@ -45,7 +45,7 @@ describe('sign-in limits shared by API replicas and kept over restarts', () => {
 
     const rows: Array<{ key: string; expire: string }> = await a.app
       .get(DataSource)
-      .query(`SELECT key, expire FROM login_limits WHERE key = $1`, [`${prefix}-account:${username}`]);
+      .query(`SELECT key, expire FROM login_limits WHERE key = $1`, [`${prefix}-account-address:127.0.0.1 ${username}`]);
     expect(rows).toHaveLength(1);
     expect(Number(rows[0]!.expire)).toBeGreaterThan(Date.now());
   });

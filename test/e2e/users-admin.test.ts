@@ -60,7 +60,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       ),
     ).toEqual([`created administrator ${ROOT} (admin in fao)`, 'password from stdin; it must be changed at first sign-in']);
     // A small per-account failure budget: the password change spends it like a sign-in (below).
-    api = await startTestApi({ databaseUrl: db.url, loginMaxFailuresPerAccount: 3 });
+    api = await startTestApi({ databaseUrl: db.url, loginMaxFailuresPerAccountAddress: 3 });
     await api.app.get(RegistriesRepository).putUnit(
       {
         code: unit,

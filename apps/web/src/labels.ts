@@ -238,7 +238,6 @@ export const DICT = {
   confirmPassword: ['确认新密码', 'Confirm new password'],
   passwordsDiffer: ['两次输入的新密码不一致', 'The two new passwords differ'],
   passwordChanged: ['密码已修改', 'Password changed'],
-  retryAfter: ['秒后可再试', 'seconds until you can try again'],
   grant: ['角色与单位', 'Role and unit'],
   pickGrant: ['您拥有多个角色，请选择本次登录使用的角色与单位', 'You hold several roles: pick the one to work as now'],
   continue: ['继续', 'Continue'],

@@ -52,7 +52,8 @@ const schema = z.object({
     .min(60)
     .max(MAX_JWT_TTL_SECONDS)
     .default(8 * 3600),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   LOGIN_LOCKOUT_SECONDS: z.coerce
     .number()
@@ -192,8 +193,10 @@ export interface AppConfig {
   demoPassword: string;
   /** The API seeds the demo users (<role>.<unit>) at start: development and test only (default on there). */
   seedDemoUsers: boolean;
-  /** Sign-in limits (docs/security.md): failed attempts per username and per client address within
-   * `loginLockoutSeconds` before that username / address is refused with 429 for `loginLockoutSeconds`. */
+  /** Sign-in limits (docs/security.md): failed attempts per (username, client address) pair, per username from
+   * every address together, and per client address within `loginLockoutSeconds` before that pair / username /
+   * address is refused with 429 for `loginLockoutSeconds`. */
+  loginMaxFailuresPerAccountAddress: number;
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   loginLockoutSeconds: number;
@@ -336,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     jwtTtlSeconds: v.JWT_TTL_SECONDS,
     demoPassword: v.DEMO_PASSWORD,
     seedDemoUsers: v.NODE_ENV !== 'production' && (v.SEED_DEMO_USERS ?? true),
+    loginMaxFailuresPerAccountAddress: v.LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
     loginMaxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
     loginLockoutSeconds: v.LOGIN_LOCKOUT_SECONDS,

@@ -88,8 +88,16 @@ describe('API configuration', () => {
   });
 
   it('sign-in limits: defaults and bounds', () => {
-    expect(loadConfig({})).toMatchObject({ loginMaxFailuresPerAccount: 5, loginMaxFailuresPerAddress: 50, loginLockoutSeconds: 900 });
-    const problems = problemsOf(() => loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0', LOGIN_LOCKOUT_SECONDS: 'x' }));
+    expect(loadConfig({})).toMatchObject({
+      loginMaxFailuresPerAccountAddress: 5,
+      loginMaxFailuresPerAccount: 100,
+      loginMaxFailuresPerAddress: 50,
+      loginLockoutSeconds: 900,
+    });
+    const problems = problemsOf(() =>
+      loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0', LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: '0', LOGIN_LOCKOUT_SECONDS: 'x' }),
+    );
+    expect(problems).toMatch(/^LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: /m);
     expect(problems).toMatch(/^LOGIN_MAX_FAILURES_PER_ACCOUNT: /m);
     expect(problems).toMatch(/^LOGIN_LOCKOUT_SECONDS: /m);
   });

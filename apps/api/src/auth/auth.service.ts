@@ -7,7 +7,7 @@ import { API_CONFIG } from '../api.options';
 import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal } from '../common/errors';
 import { USER_ROLES, type AuthUser } from './access';
-import { LoginThrottleService, isRefusal } from './login-throttle.service';
+import { LoginThrottleService, isRefusal, type ThrottleScope } from './login-throttle.service';
 import { needsRehash } from './passwords';
 import { UsersService } from './users.service';
 
@@ -49,23 +49,33 @@ export interface LoginContext {
 /** Audit actions written by sign-in (audit_events.action). */
 export const AUDIT_ACTIONS = { login: 'auth.login', lockout: 'auth.lockout', passwordChange: 'auth.password-change' } as const;
 
-/** A 429: the caller may retry after `retryAfterSeconds` (the controller sends it as Retry-After). */
+/** Whole minutes (at least 1) a wait of `seconds` is, as people read a lockout. */
+export const lockoutMinutes = (seconds: number): number => Math.max(1, Math.ceil(seconds / 60));
+
+/** A 429: the caller may retry after `retryAfterSeconds` (the controller sends it as Retry-After; the message says minutes). */
 export class RetryLaterError extends DomainError {
   constructor(
-    code: 'ACCOUNT_LOCKED' | 'TOO_MANY_ATTEMPTS',
+    readonly scope: ThrottleScope,
     readonly retryAfterSeconds: number,
   ) {
+    const min = lockoutMinutes(retryAfterSeconds);
+    const code = scope === 'address' ? 'TOO_MANY_ATTEMPTS' : 'ACCOUNT_LOCKED';
     super(
       code,
-      code === 'ACCOUNT_LOCKED'
+      scope === 'account-address'
         ? {
-            zh: `该账号登录失败次数过多，已暂时锁定，请 ${retryAfterSeconds} 秒后再试`,
-            en: `Too many failed sign-ins for this account: it is locked, retry in ${retryAfterSeconds} s`,
+            zh: `该账号从此地址登录失败次数过多，已暂时锁定，请 ${min} 分钟后再试`,
+            en: `Too many failed sign-ins for this account from this address: it is locked here, retry in ${min} min`,
           }
-        : {
-            zh: `此地址登录失败次数过多，请 ${retryAfterSeconds} 秒后再试`,
-            en: `Too many failed sign-ins from this address: retry in ${retryAfterSeconds} s`,
-          },
+        : scope === 'account'
+          ? {
+              zh: `该账号登录失败次数过多，已暂时锁定，请 ${min} 分钟后再试`,
+              en: `Too many failed sign-ins for this account: it is locked, retry in ${min} min`,
+            }
+          : {
+              zh: `此地址登录失败次数过多，请 ${min} 分钟后再试`,
+              en: `Too many failed sign-ins from this address: retry in ${min} min`,
+            },
     );
   }
 }
@@ -102,8 +112,7 @@ export class AuthService {
    */
   async login(username: string, password: string, ctx: LoginContext, choice: GrantChoice = {}): Promise<LoginResult> {
     const ticket = await this.throttle.acquire(username, ctx.address);
-    if (isRefusal(ticket))
-      throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
+    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds);
 
     const user = await this.users.findByUsername(username);
     // Compare against a dummy hash for unknown users too: no timing hint of which usernames exist.
@@ -122,23 +131,25 @@ export class AuthService {
       const reason = !user ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled';
       await this.audit.append({ ...base, outcome: 'failure', detail: { reason } });
       const outcome = await this.throttle.failed(ticket);
-      if (outcome.lockedAccount || outcome.blockedAddress) {
+      const [scope] = outcome.locked;
+      if (scope) {
+        const onAccount = scope !== 'address';
         await this.audit.append({
           action: AUDIT_ACTIONS.lockout,
           outcome: 'refused',
-          actor: outcome.lockedAccount ? username : null,
-          userId: outcome.lockedAccount ? (user?.id ?? null) : null,
-          target: outcome.lockedAccount ? `account:${username}` : `address:${ctx.address}`,
+          actor: onAccount ? username : null,
+          userId: onAccount ? (user?.id ?? null) : null,
+          target: onAccount ? `account:${username}` : `address:${ctx.address}`,
           address: ctx.address,
           requestId: ctx.requestId ?? null,
           detail: {
-            scope: outcome.lockedAccount ? 'account' : 'address',
-            ...(outcome.lockedAccount && outcome.blockedAddress ? { alsoAddress: true } : {}),
-            failures: outcome.lockedAccount ? this.config.loginMaxFailuresPerAccount : this.config.loginMaxFailuresPerAddress,
+            scope,
+            ...(outcome.locked.length > 1 ? { also: outcome.locked.slice(1) } : {}),
+            failures: this.throttle.limit(scope),
             lockoutSeconds: outcome.retryAfterSeconds,
           },
         });
-        throw new RetryLaterError(outcome.lockedAccount ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', outcome.retryAfterSeconds);
+        throw new RetryLaterError(scope, outcome.retryAfterSeconds);
       }
       if (user && ok) throw domainError('ACCOUNT_DISABLED', '该账号已停用', 'This account is disabled');
       throw INVALID();
@@ -181,8 +192,7 @@ export class AuthService {
     if (!user || !user.enabled) throw REVOKED();
     const fieldError = (field: string, rule: string, zh: string, en: string) => ruleRefusal([{ field, rule, message: { zh, en } }]);
     const ticket = await this.throttle.acquire(user.username, ctx.address);
-    if (isRefusal(ticket))
-      throw new RetryLaterError(ticket.scope === 'account' ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', ticket.retryAfterSeconds);
+    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds);
     if (!(await this.users.verify(currentPassword, user.passwordHash))) {
       await this.audit.append({
         action: AUDIT_ACTIONS.passwordChange,
@@ -195,8 +205,7 @@ export class AuthService {
         detail: { reason: 'wrong-password' },
       });
       const outcome = await this.throttle.failed(ticket);
-      if (outcome.lockedAccount || outcome.blockedAddress)
-        throw new RetryLaterError(outcome.lockedAccount ? 'ACCOUNT_LOCKED' : 'TOO_MANY_ATTEMPTS', outcome.retryAfterSeconds);
+      if (outcome.locked[0]) throw new RetryLaterError(outcome.locked[0], outcome.retryAfterSeconds);
       throw domainError('CURRENT_PASSWORD_WRONG', '当前密码不正确', 'The current password is wrong', {
         errors: [
           { field: 'currentPassword', rule: 'current-password', message: { zh: '当前密码不正确', en: 'The current password is wrong' } },

@@ -10,44 +10,53 @@ import { isDatabaseUnavailable } from '../common/unavailable';
 /** The limiter's table (migration LoginLimits; LoginLimitEntity): never created by the library at runtime. */
 const TABLE = 'login_limits';
 
+/**
+ * Which budget refused or locked: `account-address` the username from this client address (what one guesser spends;
+ * the real user at another address keeps signing in), `account` the username from every address together (the
+ * much higher ceiling that bounds guessing spread over many addresses), `address` the client address over every
+ * username (password spraying).
+ */
+export type ThrottleScope = 'account-address' | 'account' | 'address';
+
 /** Why a sign-in attempt is refused before its password is looked at. */
 export interface ThrottleRefusal {
-  scope: 'account' | 'address';
+  scope: ThrottleScope;
   /** Whole seconds until the next attempt can succeed (the Retry-After header), at least 1. */
   retryAfterSeconds: number;
 }
 
-/** What a failed attempt started, if anything: a lockout of the username and/or a block of the address. */
+/** What a failed attempt locked, if anything: the budgets it spent, narrowest first (empty: nothing locked). */
 export interface FailureOutcome {
-  lockedAccount: boolean;
-  blockedAddress: boolean;
+  locked: ThrottleScope[];
   retryAfterSeconds: number;
 }
 
 export interface AttemptTicket {
   username: string;
   address: string;
-  accountRemaining: number;
-  addressRemaining: number;
+  remaining: Record<ThrottleScope, number>;
 }
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
- * Sign-in limits per username and per client address (rate-limiter-flexible's RateLimiterPostgres on the API's
- * own pool, table `login_limits`): every replica shares the budgets and a restart keeps them (docs/security.md).
- * Each attempt takes a point from both budgets *before* the password is
- * checked, so a burst of concurrent guesses cannot slip past the count; a success gives the points back.
- * When a budget is spent the key is locked for `loginLockoutSeconds` and every attempt, right password or not,
- * is refused with 429 without hashing anything.
+ * Sign-in limits per (username, client address) pair, per username overall and per client address
+ * (rate-limiter-flexible's RateLimiterPostgres on the API's own pool, table `login_limits`): every replica shares
+ * the budgets and a restart keeps them (docs/security.md). Failures from one address lock the username *for that
+ * address* (`LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS`, default 5), so nobody can lock an official out from their own
+ * address by guessing their username; the username's overall ceiling (`LOGIN_MAX_FAILURES_PER_ACCOUNT`, default
+ * 100) still bounds guessing from many addresses, and the address budget bounds spraying many usernames.
+ * Each attempt takes a point from every budget *before* the password is checked, so a burst of concurrent guesses
+ * cannot slip past the count; a success gives the points back (and forgets the pair's failures).
+ * When a budget is spent the key is locked for `loginLockoutSeconds` and every attempt under it, right password or
+ * not, is refused with 429 without hashing anything.
  *
  * Fails closed: when the store cannot be read or written (PostgreSQL down), every method throws 503
  * DATABASE_UNAVAILABLE (retry), and no attempt goes through unlimited.
  */
 @Injectable()
 export class LoginThrottleService {
-  private readonly accounts: RateLimiterPostgres;
-  private readonly addresses: RateLimiterPostgres;
+  private readonly limiters: Record<ThrottleScope, RateLimiterPostgres>;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
@@ -64,57 +73,79 @@ export class LoginThrottleService {
       duration: config.loginLockoutSeconds,
     };
     const prefix = config.loginThrottleKeyPrefix;
-    this.accounts = new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-account`, points: config.loginMaxFailuresPerAccount });
-    this.addresses = new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-address`, points: config.loginMaxFailuresPerAddress });
+    this.limiters = {
+      'account-address': new RateLimiterPostgres({
+        ...common,
+        keyPrefix: `${prefix}-account-address`,
+        points: config.loginMaxFailuresPerAccountAddress,
+      }),
+      account: new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-account`, points: config.loginMaxFailuresPerAccount }),
+      address: new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-address`, points: config.loginMaxFailuresPerAddress }),
+    };
   }
 
-  /** Takes a point from the username's and the address's budget; a ThrottleRefusal when either is spent or locked. */
+  /** Takes a point from every budget of the attempt; a ThrottleRefusal when one is spent or locked. */
   async acquire(username: string, address: string): Promise<AttemptTicket | ThrottleRefusal> {
     return this.store(() => this.take(username, address));
   }
 
   private async take(username: string, address: string): Promise<AttemptTicket | ThrottleRefusal> {
     const account = accountKey(username);
-    let accountRes: RateLimiterRes;
-    // A refused attempt gives its point back: the count is failures plus attempts in flight, so a burst
-    // of refused attempts neither prolongs a lockout nor starts one.
-    try {
-      accountRes = await this.accounts.consume(account);
-    } catch (res) {
-      const refused = asRes(res);
-      await this.accounts.reward(account, 1);
-      return { scope: 'account', retryAfterSeconds: seconds(refused.msBeforeNext) };
+    const keys = this.keys(account, address);
+    const remaining = {} as Record<ThrottleScope, number>;
+    const taken: ThrottleScope[] = [];
+    for (const scope of SCOPES) {
+      try {
+        remaining[scope] = (await this.limiters[scope].consume(keys[scope])).remainingPoints;
+        taken.push(scope);
+      } catch (res) {
+        const refused = asRes(res);
+        // A refused attempt gives its points back (this one's and those taken before it): the count is failures
+        // plus attempts in flight, so a burst of refused attempts neither prolongs a lockout nor starts one, and a
+        // budget is not charged for another's refusal.
+        for (const s of [scope, ...taken]) await this.limiters[s].reward(keys[s], 1);
+        return { scope, retryAfterSeconds: seconds(refused.msBeforeNext) };
+      }
     }
-    try {
-      const addressRes = await this.addresses.consume(address);
-      return { username: account, address, accountRemaining: accountRes.remainingPoints, addressRemaining: addressRes.remainingPoints };
-    } catch (res) {
-      const refused = asRes(res);
-      await this.addresses.reward(address, 1);
-      // The account is not to blame for its address: give its point back too.
-      await this.accounts.reward(account, 1);
-      return { scope: 'address', retryAfterSeconds: seconds(refused.msBeforeNext) };
-    }
+    return { username: account, address, remaining };
   }
 
-  /** The password was right: the username's failures are forgotten and the address gets its point back. */
+  /**
+   * The password was right: the pair's failures are forgotten, the username's ceiling and the address get their
+   * point back (failures from other addresses stay counted against the ceiling).
+   */
   async succeeded(ticket: AttemptTicket): Promise<void> {
+    const keys = this.keys(ticket.username, ticket.address);
     await this.store(async () => {
-      await this.accounts.delete(ticket.username);
-      await this.addresses.reward(ticket.address, 1);
+      await this.limiters['account-address'].delete(keys['account-address']);
+      await this.limiters.account.reward(keys.account, 1);
+      await this.limiters.address.reward(keys.address, 1);
     });
   }
 
   /** The password was wrong: when this spent a budget, lock that key now (the next attempt gets 429). */
   async failed(ticket: AttemptTicket): Promise<FailureOutcome> {
     const lockout = this.config.loginLockoutSeconds;
-    const lockedAccount = ticket.accountRemaining === 0;
-    const blockedAddress = ticket.addressRemaining === 0;
+    const keys = this.keys(ticket.username, ticket.address);
+    const locked = SCOPES.filter((s) => ticket.remaining[s] === 0);
     await this.store(async () => {
-      if (lockedAccount) await this.accounts.block(ticket.username, lockout);
-      if (blockedAddress) await this.addresses.block(ticket.address, lockout);
+      for (const s of locked) await this.limiters[s].block(keys[s], lockout);
     });
-    return { lockedAccount, blockedAddress, retryAfterSeconds: lockout };
+    return { locked, retryAfterSeconds: lockout };
+  }
+
+  /** The budget a scope's limit counts (for the audit record). */
+  limit(scope: ThrottleScope): number {
+    return {
+      'account-address': this.config.loginMaxFailuresPerAccountAddress,
+      account: this.config.loginMaxFailuresPerAccount,
+      address: this.config.loginMaxFailuresPerAddress,
+    }[scope];
+  }
+
+  private keys(account: string, address: string): Record<ThrottleScope, string> {
+    // A space never occurs in a client address: the pair's key cannot be read as another pair's.
+    return { 'account-address': `${address} ${account}`, account, address };
   }
 
   /** Runs limiter calls; a store failure is 503 (the filter's DATABASE_UNAVAILABLE for an unreachable database). */
@@ -134,6 +165,9 @@ export class LoginThrottleService {
 }
 
 export const isRefusal = (v: AttemptTicket | ThrottleRefusal): v is ThrottleRefusal => 'scope' in v;
+
+/** The order budgets are taken in, narrowest first. */
+const SCOPES: readonly ThrottleScope[] = ['account-address', 'account', 'address'];
 
 /** Usernames are compared as stored, but the budget is per case-folded name: `Organizer.X` shares it. */
 const accountKey = (username: string) => username.trim().toLowerCase();

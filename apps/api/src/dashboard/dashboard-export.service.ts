@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
+import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
@@ -11,7 +12,7 @@ import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
 /** Open cases one export lists at most (the board's own lists stop at 500). */
 export const EXPORT_MAX_CASES = 10_000;
 
-type Cell = string | number | null;
+type Cell = CsvCell;
 interface Table {
   /** Sheet name: Chinese first, English beside (at most 31 characters, Excel's limit). */
   sheet: string;
@@ -26,15 +27,6 @@ export interface BoardExport {
 }
 
 const bi = (l: Label | null | undefined, fallback: string): string => (l ? `${l.zh} ${l.en}` : fallback);
-
-/** RFC 4180 CSV, CRLF, with a UTF-8 BOM so spreadsheet programs read the Chinese right. */
-export function toCsv(table: Pick<Table, 'header' | 'rows'>): string {
-  const cell = (v: Cell) => {
-    const s = v === null ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return '\ufeff' + [table.header, ...table.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-}
 
 /**
  * The export's file name, `board-YYYY-MM-DD.<format>`: the office's day (Asia/Shanghai) at `atMs` (epoch ms), not

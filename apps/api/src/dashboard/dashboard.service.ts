@@ -1,3 +1,4 @@
+import { incidentForUsers } from '../common/incident-notice';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CASE_STATUSES } from '@df/contracts';
 import {
@@ -153,14 +154,8 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       // Cases stopped by an incident (issue 12 item 2): an operator retries them (docs/operations.md); office-wide.
       incidents: {
         total: incidents.length,
-        items: incidents.slice(0, limit).map((i) => ({
-          caseId: i.caseId,
-          openedAt: i.openedAt,
-          activity: i.activity,
-          errorType: i.errorType,
-          error: i.error,
-          stepKeys: i.stepKeys,
-        })),
+        // What happened and what to do, in both languages; the raw failure is the operators' (admin CLI).
+        items: incidents.slice(0, limit).map((i) => ({ caseId: i.caseId, ...incidentForUsers(i) })),
       },
       analytics,
     };

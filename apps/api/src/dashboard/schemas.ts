@@ -140,16 +140,16 @@ export const DashboardSchema = z
         items: z.array(
           z.looseObject({
             caseId: z.string(),
+            incidentId: z.string(),
             openedAt: z.string(),
-            activity: z.string(),
-            errorType: z.string(),
-            error: z.string(),
             stepKeys: z.array(z.string()),
+            notice: z.object({ zh: z.string(), en: z.string() }).meta({ description: 'What happened and what to do, in both languages' }),
           }),
         ),
       })
       .meta({
-        description: 'Cases stopped by an incident (a failure retrying cannot fix), oldest first; `npm run admin -- incidents retry`',
+        description:
+          'Cases stopped by an incident (a failure retrying cannot fix), oldest first, each with what happened and what to do; the raw failure is for operators: `npm run admin -- incidents list`, then `incidents retry`',
       }),
     analytics: z.looseObject({
       computedAt: z.string().meta({ description: 'When these portfolio figures were computed' }),

@@ -50,6 +50,7 @@ import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
+import { withIncidentNotice, type IncidentForUsers } from '../common/incident-notice';
 import { maskFor } from '../common/masking';
 import { assertKnownUnit } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
@@ -368,7 +369,8 @@ export class DelegationsService {
    */
   async detail(user: AuthUser, caseId: string, request?: object): Promise<CaseDetail> {
     try {
-      return { ...(await this.get(user, caseId, request)), source: 'workflow' };
+      // An incident says what happened and what to do, not the raw failure (operators read that: admin CLI).
+      return { ...withIncidentNotice(await this.get(user, caseId, request)), source: 'workflow' };
     } catch (err) {
       // progress() maps a missing workflow to CASE_NOT_FOUND: the read model may still know the case.
       if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
@@ -786,7 +788,8 @@ export function summaryOf(c: CaseEntity) {
 }
 
 /** The detail of a case: the workflow's own answer, or the read models' once the workflow is gone. */
-export type CaseDetail = (DelegationProgress & { source: 'workflow' }) | ReadModelDetail;
+export type CaseDetail =
+  (Omit<DelegationProgress, 'incident'> & { incident?: IncidentForUsers | null; source: 'workflow' }) | ReadModelDetail;
 
 /**
  * A case's detail from the read models (schemas.ts ReadModelProgressSchema): what cases and case_steps

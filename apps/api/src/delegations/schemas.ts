@@ -449,6 +449,16 @@ export const StepProgressSchema = z
   })
   .meta({ id: 'StepProgress' });
 
+/** An incident as users see it (common/incident-notice.ts): no raw failure, a bilingual notice. */
+export const IncidentForUsersSchema = z.looseObject({
+  incidentId: z.string(),
+  openedAt: z.string(),
+  stepKeys: z.array(z.string()).meta({ description: 'Steps whose recording waits for the fix' }),
+  notice: z.object({ zh: z.string(), en: z.string() }).meta({
+    description: 'What happened and what to do, e.g. 本案暂停：系统记录失败，已通知运维… / Paused: the system could not record the case…',
+  }),
+});
+
 export const WorkflowProgressSchema = z
   .looseObject({
     source: z.literal('workflow').meta({ description: "The workflow's `progress` query answered" }),
@@ -472,18 +482,10 @@ export const WorkflowProgressSchema = z
     routes: z.looseObject({}),
     violations: z.array(z.looseObject({})),
     lastSeq: z.number(),
-    incident: z
-      .looseObject({
-        incidentId: z.string(),
-        activity: z.string(),
-        errorType: z.string(),
-        error: z.string(),
-        stepKeys: z.array(z.string()),
-        openedAt: z.string(),
-      })
-      .nullable()
-      .optional()
-      .meta({ description: 'The incident stopping the case (actions answer 409 CASE_INCIDENT until an operator retries it)' }),
+    incident: IncidentForUsersSchema.nullable().optional().meta({
+      description:
+        'The incident stopping the case (actions answer 409 CASE_INCIDENT until an operator retries it): what happened and what to do; the raw failure is for operators (`npm run admin -- incidents list`)',
+    }),
   })
   .meta({
     id: 'WorkflowProgress',

@@ -57,3 +57,29 @@ describe("an engine refusal's top-level message says the same in zh and en", () 
     expect(withoutFieldPrefix('returnDate: too late', undefined)).toBe('returnDate: too late');
   });
 });
+
+describe('a refusal because the case is stopped by an incident (409 CASE_INCIDENT)', () => {
+  it("says what happened and what to do, not the workflow's raw failure type", () => {
+    const failure = ApplicationFailure.create({
+      type: 'CASE_INCIDENT',
+      message: 'refused',
+      details: [
+        {
+          code: 'CASE_INCIDENT',
+          message: {
+            zh: '案件因故障暂停（EVENT_STORE_REJECTED，2026-03-03T02:00:00.000Z），待运维人员排除后重试：暂不能办理',
+            en: 'The case is stopped by an incident (EVENT_STORE_REJECTED, 2026-03-03T02:00:00.000Z) until an operator fixes the cause and retries it',
+          },
+        },
+      ],
+    });
+    const mapped = toDomainError(failure);
+    expect(mapped.code).toBe('CASE_INCIDENT');
+    expect(mapped.status).toBe(409);
+    expect(mapped.label).toEqual({
+      zh: '本案暂停：系统记录失败，已通知运维，恢复后可继续办理',
+      en: 'Paused: the system could not record the case; operations have been told, and it can go on once they have fixed it',
+    });
+    expect(JSON.stringify(mapped.label)).not.toContain('EVENT_STORE_REJECTED');
+  });
+});

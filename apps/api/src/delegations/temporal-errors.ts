@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { INCIDENT_NOTICE } from '../common/incident-notice';
 import { REJECTION_CODES, type RejectionCode, type RejectionDetails } from '@df/contracts';
 import { echo } from '../common/echo';
 import { DomainError, domainError } from '../common/errors';
@@ -70,7 +71,14 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
   const rejection = rejectionOf(err);
   if (rejection) {
     const d = rejection.details;
-    const [zh, en] = d?.message ? [d.message.zh, d.message.en] : splitMessage(rejection.message);
+    // A case stopped by an incident: the workflow's message names the raw failure (EVENT_STORE_REJECTED), for
+    // operators; users read what happened and what to do.
+    const [zh, en] =
+      rejection.code === 'CASE_INCIDENT'
+        ? [INCIDENT_NOTICE.zh, INCIDENT_NOTICE.en]
+        : d?.message
+          ? [d.message.zh, d.message.en]
+          : splitMessage(rejection.message);
     return new DomainError(
       rejection.code,
       { zh, en: withoutFieldPrefix(en, d?.errors) },

@@ -51,10 +51,8 @@ export function PasswordPage({ forced, onChanged, onCancel }: { forced: boolean;
     });
   };
 
-  const refusal = (e: unknown): string => {
-    const text = errText(e);
-    return e instanceof ApiError && e.retryAfter ? `${text}（${e.retryAfter} ${t('retryAfter')}）` : text;
-  };
+  // A lockout's message says the wait in minutes (the API's RetryLaterError): shown as it is.
+  const refusal = (e: unknown): string => errText(e);
 
   return (
     <div style={{ display: 'flex', justifyContent: 'center', paddingTop: forced ? 80 : 24 }}>
