@@ -215,7 +215,7 @@ export class CaseEngine {
       case 'complete':
         return checkComplete(this.core, action.request, validating);
       case 'decide':
-        return checkDecide(this.core, action.request, validating);
+        return checkDecide(this.core, action.request);
       case 'amend':
         return checkAmend(this.core, action.request, validating);
       case 'withdraw':

@@ -1,4 +1,3 @@
-import { refuseAfterDeparturePassed } from '../departure-passed';
 import {
   dayNumber,
   ENTRY_ROUTE_LABELS,
@@ -21,7 +20,6 @@ import { checkRequiredAttachments } from './attachments';
 /** `bounded`: declared data's upper bounds and decimals too (the Update validator only: see CaseEngine.validate). */
 export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = false): void {
   const { meta } = core.awaitingStep('complete', r.stepKey, r.actor, r.onBehalfOf);
-  if (bounded) refuseAfterDeparturePassed(core, r.stepKey); // the Update validator's (bounded: see CaseEngine.validate)
   if (meta.kind === 'approval')
     reject('ACTION_NOT_ALLOWED', `${meta.code} 是审批步骤，请作出审批决定`, `${meta.code} is an approval: send a decision`, r.stepKey);
   if (meta.kind === 'system' || meta.kind === 'timer') {

@@ -1,4 +1,3 @@
-import { refuseAfterDeparturePassed } from '../departure-passed';
 import { dependentsOf, labelledCodes, toIso } from '@df/domain';
 import { DECISION_KIND_LABELS, DECISION_KINDS, type DecideStepRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
@@ -16,11 +15,8 @@ function stepAhead(core: CaseCore, code: string, decidedKey: string): boolean {
   return false;
 }
 
-/** `validating`: the Update validator's checks too (a preparation approved after the departure date: see CaseEngine.validate). */
-export function checkDecide(core: CaseCore, r: DecideStepRequest, validating = false): void {
+export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
   const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
-  // Rejecting or returning still ends or sends back a trip whose date has passed; approving it does not.
-  if (validating && (r.decision === 'approve' || r.decision === 'accept-with-deficiencies')) refuseAfterDeparturePassed(core, r.stepKey);
   if (!(DECISION_KINDS as readonly string[]).includes(r.decision)) {
     const choices = labelledCodes(DECISION_KINDS, DECISION_KIND_LABELS);
     refuseField('decision', 'enum', `审批决定须为：${choices.zh}`, `must be one of ${choices.en}`, r.stepKey);
