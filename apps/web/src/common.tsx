@@ -79,10 +79,7 @@ export function Loaded<T>(props: {
   );
 }
 
-export const fmtDateTime = (iso: string | null | undefined, lang: string): string =>
-  iso
-    ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' })
-    : '—';
+export { fmtDateTime } from './datetime';
 
 export const STATUS_COLOURS: Record<string, string> = {
   done: '#52c41a',

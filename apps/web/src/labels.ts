@@ -92,8 +92,8 @@ export const DICT = {
   passportNumber: ['护照号码', 'Passport number'],
   passportExpires: ['护照有效期至', 'Passport expires on'],
   rosterHint: [
-    '此页的成员为手工录入；已登记在本单位人员名册中的人员，通过接口报送时可按名册编号（personId）引用，护照等信息由名册带出（见 docs/api.md）。',
-    'Members are typed in on this page; a person on the unit roster can be named by roster id (personId) when a trip is submitted through the API, the passport and the rest then come from the roster (docs/api.md).',
+    '请逐一录入团组成员。已在本单位人员名册登记的人员，其护照等信息以人员名册和外办护照保管记录为准，报送时不一致的会被指出。',
+    "Type in each member. For people on the unit roster, the roster and the FAO's passport custody records are what counts for their passport and other details: anything that differs is pointed out when you submit.",
   ],
   next: ['下一步', 'Next'],
   previous: ['上一步', 'Back'],

@@ -67,7 +67,7 @@ export function EnterpriseSummary({ enterprise, unitName = asCode }: { enterpris
         { label: t('apecWhitelist'), children: <WhitelistTag enterprise={enterprise} /> },
         { label: t('apecMayApply'), children: enterprise.mayApply ? t('apecYes') : t('apecNo') },
         { label: t('apecReviewDue'), children: enterprise.whitelist?.reviewDueOn ?? '—' },
-        { label: t('apecSince'), children: fmtDateTime(enterprise.whitelist?.since, lang) || '—' },
+        { label: t('apecSince'), children: fmtDateTime(enterprise.whitelist?.since) || '—' },
         { label: t('apecReason'), children: reasonText(enterprise.whitelist?.reason, lang) },
       ]}
     />
@@ -84,7 +84,7 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
       dataSource={[...enterprise.history].reverse()}
       pagination={false}
       columns={[
-        { title: t('apecAt'), dataIndex: 'at', render: (v: string) => fmtDateTime(v, lang) },
+        { title: t('apecAt'), dataIndex: 'at', render: (v: string) => fmtDateTime(v) },
         { title: t('apecAction'), dataIndex: 'action', render: (v: string) => l('apecAct_', v) },
         { title: t('apecFrom'), dataIndex: 'fromState', render: (v: string | null) => l('apecWl_', v) },
         { title: t('apecTo'), dataIndex: 'toState', render: (v: string | null) => l('apecWl_', v) },
@@ -100,7 +100,7 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
 }
 
 export function ApplicationsTable({ items, unitName = asCode }: { items: CaseSummary[]; unitName?: UnitName }) {
-  const { t, lang } = useT();
+  const { t } = useT();
   const l = useLabel();
   const economy = useEconomyName();
   return (
@@ -131,7 +131,7 @@ export function ApplicationsTable({ items, unitName = asCode }: { items: CaseSum
         { title: t('apecEconomies'), dataIndex: 'countries', render: (v: string[]) => v.map(economy).join('、') },
         { title: t('apecNeededBy'), dataIndex: 'departureDate' },
         { title: t('status'), dataIndex: 'status', render: (v: string) => <Tag>{l('st_', v)}</Tag> },
-        { title: t('apecAt'), dataIndex: 'submittedAt', render: (v: string) => fmtDateTime(v, lang) },
+        { title: t('apecAt'), dataIndex: 'submittedAt', render: (v: string) => fmtDateTime(v) },
       ]}
     />
   );

@@ -54,7 +54,7 @@ const L = {
  * desk and the administrator; others read.
  */
 export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
-  const { pick, lang, code } = useT();
+  const { pick, code } = useT();
   const { message } = AntApp.useApp();
   const state = useLoad(() => api<CriteriaView>('GET', '/api/apec/whitelist/criteria'), []);
   // Validated as the user types, as the other forms: the OpenAPI schema of the PUT (ApecWhitelistCriteriaChange),
@@ -144,7 +144,7 @@ export function WhitelistCriteriaCard({ editable }: { editable: boolean }) {
               { title: pick(L.trade), render: (_, v) => perSize(v.criteria, 'foreignTradeUsd') },
               { title: pick(L.grades), render: (_, v) => v.criteria.taxCreditGrades.join(', ') },
               { title: pick(L.by), render: (_, v) => v.changedBy ?? '—' },
-              { title: pick(L.at), render: (_, v) => (v.changedAt ? fmtDateTime(v.changedAt, lang) : '—') },
+              { title: pick(L.at), render: (_, v) => (v.changedAt ? fmtDateTime(v.changedAt) : '—') },
             ]}
           />
         </Space>

@@ -154,7 +154,7 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
             ),
           },
           { title: t('uploadedBy'), dataIndex: 'uploadedBy' },
-          { title: t('uploadedAt'), dataIndex: 'uploadedAt', render: (v: string) => fmtDateTime(v, lang) },
+          { title: t('uploadedAt'), dataIndex: 'uploadedAt', render: (v: string) => fmtDateTime(v) },
           ...(state.data?.mayRemove
             ? [
                 {

@@ -394,7 +394,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     columns={[
                       { title: t('deficiencies'), dataIndex: 'name' },
                       { title: t('neededBy'), dataIndex: 'neededBy' },
-                      { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v, lang) },
+                      { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string) => fmtDateTime(v) },
                       {
                         title: t('status'),
                         dataIndex: 'status',
@@ -454,7 +454,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 pagination={{ pageSize: 15 }}
                 columns={[
                   { title: '#', dataIndex: 'seq', width: 50 },
-                  { title: t('time'), dataIndex: 'occurredAt', render: (v: string) => fmtDateTime(v, lang) },
+                  { title: t('time'), dataIndex: 'occurredAt', render: (v: string) => fmtDateTime(v) },
                   {
                     title: t('step'),
                     key: 'step',

@@ -24,7 +24,7 @@ export function groupOf(item: InboxItem, now: number): Group {
 }
 
 export function InboxPage() {
-  const { t, pick, lang } = useT();
+  const { t, pick } = useT();
   const { unitName } = useUnitNames();
   const [target, setTarget] = useState<ActionTarget | null>(null);
   const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
@@ -82,8 +82,8 @@ export function InboxPage() {
                             </span>
                           ),
                         },
-                        { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v, lang) },
-                        { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v, lang) },
+                        { title: t('latestStart'), dataIndex: 'latestStartAt', render: (v: string | null) => fmtDateTime(v) },
+                        { title: t('dueAt'), dataIndex: 'dueAt', render: (v: string | null) => fmtDateTime(v) },
                         { title: t('departure'), dataIndex: 'departureDate' },
                         {
                           title: t('act'),

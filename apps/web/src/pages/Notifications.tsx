@@ -33,7 +33,7 @@ const KIND: Record<Notification['kind'], [LabelKey, string]> = {
 };
 
 export function NotificationsPage() {
-  const { t, pick, lang } = useT();
+  const { t, pick } = useT();
   const state = useLoad(
     () => api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200').then((r) => notificationsOf(r.items, Date.now())),
     [],
@@ -59,7 +59,7 @@ export function NotificationsPage() {
                   {n.item.title} · {n.item.stepKey} {pick(n.item.name)}
                 </a>
                 <span>
-                  {t('latestStart')}: {fmtDateTime(n.item.latestStartAt, lang)}
+                  {t('latestStart')}: {fmtDateTime(n.item.latestStartAt)}
                 </span>
               </List.Item>
             )}

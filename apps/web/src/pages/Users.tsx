@@ -31,7 +31,7 @@ const enc = encodeURIComponent;
  * The API decides every rule (last grant, last admin, self-disable); its bilingual refusals are shown as they come.
  */
 export function UsersPage() {
-  const { t, pick, code, lang } = useT();
+  const { t, pick, code } = useT();
   const { unitName } = useUnitNames();
   const errText = useErrorText();
   const { message, modal } = AntApp.useApp();
@@ -162,7 +162,7 @@ export function UsersPage() {
                   </Space>
                 ),
               },
-              { title: t('lastSignIn'), render: (_, u) => fmtDateTime(u.lastSignInAt, lang) },
+              { title: t('lastSignIn'), render: (_, u) => fmtDateTime(u.lastSignInAt) },
               {
                 title: t('userActions'),
                 render: (_, u) => (
