@@ -282,6 +282,21 @@ describe('CaseEngine', () => {
     for (let i = 0; i < 40; i++) deep = { d: deep };
     expect(tryIt({ data: deep })!.violations![0]).toMatchObject({ code: 'TEXT_RULE' });
     expect(tryIt({ comment: 'ok\tline\nnext' })).toBeUndefined();
+    // text-bidi (U+202E): refused by the Update validator; a signal replaying a history from before the rule asks
+    // patched('text-bidi') through the third argument, and only when such a character is there.
+    expect(tryIt({ comment: '王\u202E小明' })).toMatchObject({ violations: [{ code: 'TEXT_RULE', field: 'comment' }] });
+    const asked: string[] = [];
+    const legacy = () => {
+      asked.push('text-bidi');
+      return false;
+    };
+    const request = { requestId: 'bidi', actor: by, stepKey: 'A02' };
+    expect(() =>
+      engine.validate({ type: 'complete', request: { ...request, comment: '王\u202E小明' } } as never, undefined, legacy),
+    ).not.toThrow();
+    expect(asked).toEqual(['text-bidi']);
+    engine.validate({ type: 'complete', request: { ...request, comment: 'plain' } } as never, undefined, legacy);
+    expect(asked).toEqual(['text-bidi']);
     expect(engine.lastSeq).toBe(before);
   });
 

@@ -128,9 +128,11 @@ export class CaseEngine {
    * validator: a replayed handler must do exactly what it did when it ran (a completion accepted before the
    * bounds existed replays the same; a validator never runs on replay, and a refused update leaves no history).
    */
-  validate(action: EngineAction, now?: number): void {
+  validate(action: EngineAction, now?: number, textBidi: () => boolean = () => true): void {
     if (this.core.results.has(action.request.requestId)) return;
-    const bad = textRuleErrors(action.request);
+    // `textBidi`: asked only when the request holds a bidi control (text-bidi), so a signal handler can answer with
+    // patched('text-bidi') and a signal applied before the rule replays as it ran.
+    const bad = textRuleErrors(action.request).filter((e) => e.rule !== 'text-bidi' || textBidi());
     if (bad.length > 0)
       reject(
         'INVALID_REQUEST',
