@@ -140,8 +140,9 @@ const ATTACHMENTS_PATCH = 'attachments';
  */
 const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
 /**
- * A complete/decide signal holding a bidirectional control (text rule `text-bidi`, U+202A–U+202E, U+2066–U+2069) is
- * refused like the Update; asked only for such a signal, so a signal applied before the rule replays as it ran.
+ * A complete/decide signal holding a bidirectional control (text rule `text-bidi`, U+202A–U+202E, U+2066–U+2069) or a
+ * principal (actor.id, onBehalfOf) longer than the read models' varchar(128) is refused like the Update; asked only for
+ * such a signal (CaseEngine.validate's `newerRules`), so a signal applied before the rule replays as it ran.
  */
 const TEXT_BIDI_PATCH = 'text-bidi';
 /**

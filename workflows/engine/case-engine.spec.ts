@@ -297,6 +297,11 @@ describe('CaseEngine', () => {
     expect(asked).toEqual(['text-bidi']);
     engine.validate({ type: 'complete', request: { ...request, comment: 'plain' } } as never, undefined, legacy);
     expect(asked).toEqual(['text-bidi']);
+    // A principal longer than the read models' varchar(128) (a Temporal client's; the API's never are): refused too.
+    expect(tryIt({ actor: { ...by, id: 'u'.repeat(129) } })).toMatchObject({
+      violations: [{ code: 'TEXT_RULE', field: 'actor.id', message: { zh: '最多128个字符', en: 'At most 128 character(s)' } }],
+    });
+    expect(tryIt({ onBehalfOf: 'm'.repeat(129) })).toMatchObject({ violations: [{ code: 'TEXT_RULE', field: 'onBehalfOf' }] });
     expect(engine.lastSeq).toBe(before);
   });
 
