@@ -302,6 +302,22 @@ describe('CaseEngine', () => {
       violations: [{ code: 'TEXT_RULE', field: 'actor.id', message: { zh: '最多128个字符', en: 'At most 128 character(s)' } }],
     });
     expect(tryIt({ onBehalfOf: 'm'.repeat(129) })).toMatchObject({ violations: [{ code: 'TEXT_RULE', field: 'onBehalfOf' }] });
+    // Required text of only zero-width spaces is blank (the Update validator; the handlers' own trim() checks unchanged).
+    const refusalOf = (action: object) => {
+      try {
+        engine.validate(action as never);
+        return undefined;
+      } catch (err) {
+        return err as Rejection;
+      }
+    };
+    expect(refusalOf({ type: 'cancel', request: { requestId: 'zw', actor: by, reason: '\u200B\u200B\u200B' } })).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [{ field: 'reason', rule: 'blank' }],
+    });
+    expect(refusalOf({ type: 'objection', request: { requestId: 'zw2', actor: by, objection: '\uFEFF\u2060' } })).toMatchObject({
+      errors: [{ field: 'objection', rule: 'blank' }],
+    });
     expect(engine.lastSeq).toBe(before);
   });
 

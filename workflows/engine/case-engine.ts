@@ -1,4 +1,5 @@
 import {
+  isBlank,
   textRuleErrors,
   tripCountries,
   type CaseAction,
@@ -69,6 +70,13 @@ const ACCESS_ACTION: Record<Exclude<EngineAction['type'], 'complete' | 'decide'>
  * could be, and the append would then fail forever. Validator only (a replayed handler never sees it).
  */
 const PRINCIPAL_MAX = 128;
+/** The text each action requires (checked non-blank by its own check with trim(); the validator adds isBlank). */
+const REQUIRED_TEXT: Partial<Record<EngineAction['type'], string>> = {
+  withdraw: 'reason',
+  cancel: 'reason',
+  objection: 'objection',
+  extendDeficiency: 'reason',
+};
 function principalTooLong(request: unknown): Array<{ field: string; rule: string; message: { zh: string; en: string } }> {
   const r = request as { actor?: { id?: unknown }; onBehalfOf?: unknown } | null;
   const long = (v: unknown) => typeof v === 'string' && [...v].length > PRINCIPAL_MAX;
@@ -165,6 +173,12 @@ export class CaseEngine {
         undefined,
         bad.map((e) => ({ code: 'TEXT_RULE' as const, field: e.field, message: e.message })),
       );
+    // Required text of only invisible characters ("\u200B") is blank, as the API refuses it. Only here (the handlers'
+    // own checks trim(), as when recorded histories ran); the signal types (complete, decide) have no required text.
+    const required = REQUIRED_TEXT[action.type];
+    const value = required ? (action.request as unknown as Record<string, unknown>)[required] : undefined;
+    if (required && typeof value === 'string' && isBlank(value))
+      refuseField(required, 'blank', '不得为空白（仅含不可见字符）', 'must not be blank (only invisible characters)');
     const saved = this.core.now;
     if (now !== undefined) this.core.now = now;
     try {

@@ -1,4 +1,5 @@
 import {
+  isBlank,
   isIsoDate,
   isYearScheduleList,
   ROLES,
@@ -10,7 +11,9 @@ import {
 
 type Record_ = Record<string, unknown>;
 const isRecord = (v: unknown): v is Record_ => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+// Not blank: whitespace and invisible characters alone (U+200B…) are blank (isBlank). A start input asks
+// patched('input-validation') only when it has problems, so a history recorded before replays as it ran.
+const isText = (v: unknown): v is string => typeof v === 'string' && !isBlank(v);
 
 /**
  * What in a workflow's start input the engine cannot run, as `field: rule` lines (empty when it can run it).
