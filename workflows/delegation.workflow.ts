@@ -140,6 +140,12 @@ const ATTACHMENTS_PATCH = 'attachments';
  */
 const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
 /**
+ * A complete/decide signal holding a bidirectional control (text rule `text-bidi`, U+202A–U+202E, U+2066–U+2069) or a
+ * principal (actor.id, onBehalfOf) longer than the read models' varchar(128) is refused like the Update; asked only for
+ * such a signal (CaseEngine.validate's `newerRules`), so a signal applied before the rule replays as it ran.
+ */
+const TEXT_BIDI_PATCH = 'text-bidi';
+/**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
  * opened an incident at the first append. Asked only for such an input.
@@ -329,7 +335,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       // A signal has no validator: check what an Update's validator checks (text the case cannot store) first.
       if (patched(SIGNAL_VALIDATION_PATCH)) {
         if (incident) throw incidentRefusal(incident);
-        engine.validate({ type, request } as EngineAction, now());
+        engine.validate({ type, request } as EngineAction, now(), () => patched(TEXT_BIDI_PATCH));
       }
       engine.apply({ type, request } as EngineAction, now());
       dirty = true;

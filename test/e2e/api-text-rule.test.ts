@@ -103,6 +103,56 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
     expect(list.body.items.map((c: { title: string }) => c.title)).not.toContain(body.title);
   });
 
+  it('handed inputs: a member name "王\\u202E小明" is 400 text-bidi; a title of zero-width spaces is 400 blank; no case appears', async () => {
+    const title = `bidi-probe-${Date.now()}`;
+    const body = canonicalSubmission(users.unit, { title });
+    (body.members[0] as Json).name = '王\u202E小明';
+    const bidi = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(400);
+    expect(textErrorOf(bidi.body, 'members[0].name')).toEqual({
+      field: 'members[0].name',
+      rule: 'text-bidi',
+      message: {
+        zh: '不得包含改变文字方向的控制字符（U+202A–U+202E、U+2066–U+2069）',
+        en: 'Must not contain bidirectional override, embedding or isolate controls (U+202A–U+202E, U+2066–U+2069)',
+      },
+    });
+    const blank = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit, { title: '\u200B\u200B\u200B' }))
+      .expect(400);
+    expect(blank.body.errors).toEqual([
+      {
+        field: 'title',
+        rule: 'blank',
+        message: { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' },
+      },
+    ]);
+    const list = await request(api.http).get('/api/delegations').query({ pageSize: '100' }).set(bearer(users.tokens.organizer)).expect(200);
+    expect(list.body.items.map((c: { title: string }) => c.title)).not.toContain(title);
+    expect(list.body.items.map((c: { title: string }) => c.title)).not.toContain('\u200B\u200B\u200B');
+  });
+
+  it('handed inputs: a unit name and a user display name of zero-width spaces are 400 blank', async () => {
+    const unit = await request(api.http)
+      .put(`/api/registries/units/zw-${Date.now()}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ nameZh: '\u200B\u200B', nameEn: 'Zero width', supervisingDepartment: null })
+      .expect(400);
+    expect(unit.body.errors).toContainEqual(expect.objectContaining({ field: 'nameZh', rule: 'blank' }));
+    const user = await request(api.http)
+      .post('/api/users')
+      .set(bearer(users.tokens.admin))
+      .send({
+        username: `zw${Date.now()}`,
+        displayName: '\u200B\uFEFF',
+        password: 'a-long-password-1',
+        grants: [{ role: 'organizer', unit: users.unit }],
+      })
+      .expect(400);
+    expect(user.body.errors).toContainEqual(expect.objectContaining({ field: 'displayName', rule: 'blank' }));
+  });
+
   it('handed inputs: a NUL in the login username and in a list filter are 400, not 500', async () => {
     const login = await request(api.http).post('/api/auth/login').send({ username: 'organizer\u0000', password: 'x' }).expect(400);
     expect(textErrorOf(login.body, 'username')?.rule).toBe('text-control');
@@ -130,7 +180,7 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
     expect(big.status).toBe(413);
   });
 
-  it('no string field of any request body escapes the rule: every leaf of every OpenAPI request schema, NUL and a lone surrogate', async () => {
+  it('no string field of any request body escapes the rule: every leaf of every OpenAPI request schema, NUL, a lone surrogate, U+202E', async () => {
     let checked = 0;
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
@@ -170,6 +220,7 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
         for (const [value, rule] of [
           ['x\u0000', 'text-control'],
           ['x\uD800', 'text-surrogate'],
+          ['x\u202E', 'text-bidi'],
         ] as const) {
           for (const [field, body] of stringLeaves(schema, doc.components.schemas, value)) {
             const res = await request(api.http)

@@ -178,6 +178,21 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         'file.name',
         'text-control',
       ],
+      // New-user trial: a right-to-left override turns 邀请函 ‮fdp.exe.pdf into what reads as …pdf.exe (spoofing).
+      [
+        'right-to-left override in the file name',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '邀请函 \u202Efdp.exe.pdf' }),
+        400,
+        'file.name',
+        'text-bidi',
+      ],
+      [
+        'a file name of zero-width spaces',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '\u200B\u200B' }),
+        400,
+        'file.name',
+        'file-name',
+      ],
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',

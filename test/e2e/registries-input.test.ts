@@ -154,7 +154,10 @@ describe('registries: input refusals (new-user trial)', () => {
         expect(hasChinese(e.message.zh)).toBe(true);
         expect(e.message.en).not.toBe(e.message.zh);
       }
-      expect(errors[0]!.message).toEqual({ zh: '须为大写步骤代码，如 A01', en: 'Must be an upper-case code like A01' });
+      expect(errors[0]!.message).toEqual({
+        zh: '须为大写步骤代码，如 A01（最多8个字符）',
+        en: 'Must be an upper-case code like A01 (at most 8 characters)',
+      });
       expect(hasChinese(res.body.message.zh)).toBe(true);
     });
 

@@ -840,6 +840,39 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' }, settings: { stepDurations: { Q42: 1 } } })
       .expect(422);
     expect(badSettings.body.errors[0]).toMatchObject({ rule: 'unknown-step-override', field: 'settings.stepDurations.Q42' });
+    // New-user trial: text the read models cannot hold was published (201, current) and wedged the next case on
+    // `value too long for type character varying(200)`. Now 422, every field named with its rule, nothing published.
+    const wedge = structuredClone(DEFAULT_DEFINITION) as typeof DEFAULT_DEFINITION & { name?: { zh: string; en: string } };
+    const a03 = wedge.steps.findIndex((s) => s.code === 'A03');
+    wedge.steps[a03] = { ...wedge.steps[a03]!, name: { zh: 'a'.repeat(10_000), en: wedge.steps[a03]!.name.en } };
+    const tooLong = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: { ...wedge, version: 'x\u200b', name: { zh: '\u200b', en: '' } } })
+      .expect(422);
+    expect(tooLong.body.code).toBe('INVALID_REQUEST');
+    expect(tooLong.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['definition.version', 'format'],
+      ['definition.name.zh', 'blank'],
+      ['definition.name.en', 'blank'],
+      [`definition.steps[${a03}].name.zh`, 'max'],
+    ]);
+    expect(tooLong.body.errors[3].message).toEqual({ zh: '最多200个字符', en: 'At most 200 character(s)' });
+    const versionOnly = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: { ...DEFAULT_DEFINITION, version: 'x\u200b' } })
+      .expect(422);
+    expect(versionOnly.body.errors).toEqual([
+      {
+        field: 'definition.version',
+        rule: 'format',
+        message: {
+          zh: '须为1-32位字母、数字、. _ -（以字母或数字开头），如 office-2027.1',
+          en: 'Must be 1-32 letters, digits, . _ - (starting with a letter or digit), e.g. office-2027.1',
+        },
+      },
+    ]);
     await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-clerk']))

@@ -32,6 +32,25 @@ describe('a delegation started with an input the engine cannot run (issue 12: no
     ],
     ['a submission time that is no instant', () => ({ ...valid(), submittedAt: 'now' }), /submittedAt/],
     ['a definition with no steps', () => ({ ...valid(), definition: { ...valid().definition, steps: [] } }), /definition/],
+    // New-user trial: text longer than the read models' columns, or only invisible characters, from a Temporal client.
+    ['a member name right-to-left overridden', () => withMember({ name: '王\u202E小明' }), /facts\.members\[0\]\.name: text-bidi/],
+    [
+      'a title longer than cases.title',
+      () => ({ ...valid(), facts: { ...valid().facts, title: 't'.repeat(201) } }),
+      /facts\.title: at most 200 characters/,
+    ],
+    ['a unit of zero-width spaces', () => ({ ...valid(), facts: { ...valid().facts, unit: '\u200B\u200B' } }), /facts\.unit/],
+    [
+      'an A03 name longer than case_steps.name_zh',
+      () => ({
+        ...valid(),
+        definition: {
+          ...valid().definition,
+          steps: valid().definition.steps.map((s) => (s.code === 'A03' ? { ...s, name: { zh: 'a'.repeat(10_000), en: 'x' } } : s)),
+        },
+      }),
+      /definition: step A03: 'steps\[\d+\]\.name\.zh' is longer than 200 characters/,
+    ],
   ];
 
   it.each(INPUTS)('%s: the workflow fails at once with INVALID_INPUT naming the field', async (_, input, field) => {

@@ -282,6 +282,42 @@ describe('CaseEngine', () => {
     for (let i = 0; i < 40; i++) deep = { d: deep };
     expect(tryIt({ data: deep })!.violations![0]).toMatchObject({ code: 'TEXT_RULE' });
     expect(tryIt({ comment: 'ok\tline\nnext' })).toBeUndefined();
+    // text-bidi (U+202E): refused by the Update validator; a signal replaying a history from before the rule asks
+    // patched('text-bidi') through the third argument, and only when such a character is there.
+    expect(tryIt({ comment: '王\u202E小明' })).toMatchObject({ violations: [{ code: 'TEXT_RULE', field: 'comment' }] });
+    const asked: string[] = [];
+    const legacy = () => {
+      asked.push('text-bidi');
+      return false;
+    };
+    const request = { requestId: 'bidi', actor: by, stepKey: 'A02' };
+    expect(() =>
+      engine.validate({ type: 'complete', request: { ...request, comment: '王\u202E小明' } } as never, undefined, legacy),
+    ).not.toThrow();
+    expect(asked).toEqual(['text-bidi']);
+    engine.validate({ type: 'complete', request: { ...request, comment: 'plain' } } as never, undefined, legacy);
+    expect(asked).toEqual(['text-bidi']);
+    // A principal longer than the read models' varchar(128) (a Temporal client's; the API's never are): refused too.
+    expect(tryIt({ actor: { ...by, id: 'u'.repeat(129) } })).toMatchObject({
+      violations: [{ code: 'TEXT_RULE', field: 'actor.id', message: { zh: '最多128个字符', en: 'At most 128 character(s)' } }],
+    });
+    expect(tryIt({ onBehalfOf: 'm'.repeat(129) })).toMatchObject({ violations: [{ code: 'TEXT_RULE', field: 'onBehalfOf' }] });
+    // Required text of only zero-width spaces is blank (the Update validator; the handlers' own trim() checks unchanged).
+    const refusalOf = (action: object) => {
+      try {
+        engine.validate(action as never);
+        return undefined;
+      } catch (err) {
+        return err as Rejection;
+      }
+    };
+    expect(refusalOf({ type: 'cancel', request: { requestId: 'zw', actor: by, reason: '\u200B\u200B\u200B' } })).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [{ field: 'reason', rule: 'blank' }],
+    });
+    expect(refusalOf({ type: 'objection', request: { requestId: 'zw2', actor: by, objection: '\uFEFF\u2060' } })).toMatchObject({
+      errors: [{ field: 'objection', rule: 'blank' }],
+    });
     expect(engine.lastSeq).toBe(before);
   });
 

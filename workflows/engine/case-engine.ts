@@ -1,4 +1,5 @@
 import {
+  isBlank,
   textRuleErrors,
   tripCountries,
   type CaseAction,
@@ -63,6 +64,34 @@ const ACCESS_ACTION: Record<Exclude<EngineAction['type'], 'complete' | 'decide'>
  * progress view in progress.ts, event emission in emission.ts. Every change is an event in `takeEvents()`;
  * the drain protocol (drain.ts) takes them with the side effects the workflow must perform.
  */
+/**
+ * The request's principals longer than the read models hold them (case_events.actor_id and on_behalf_of,
+ * case_steps.acted_by and on_behalf_of: varchar(128)): the API's users and members never are, a Temporal client's
+ * could be, and the append would then fail forever. Validator only (a replayed handler never sees it).
+ */
+const PRINCIPAL_MAX = 128;
+/** The text each action requires (checked non-blank by its own check with trim(); the validator adds isBlank). */
+const REQUIRED_TEXT: Partial<Record<EngineAction['type'], string>> = {
+  withdraw: 'reason',
+  cancel: 'reason',
+  objection: 'objection',
+  extendDeficiency: 'reason',
+};
+function principalTooLong(request: unknown): Array<{ field: string; rule: string; message: { zh: string; en: string } }> {
+  const r = request as { actor?: { id?: unknown }; onBehalfOf?: unknown } | null;
+  const long = (v: unknown) => typeof v === 'string' && [...v].length > PRINCIPAL_MAX;
+  const ob = r?.onBehalfOf;
+  return [
+    ...(long(r?.actor?.id) ? ['actor.id'] : []),
+    ...(long(ob) ? ['onBehalfOf'] : []),
+    ...(ob && typeof ob === 'object' && long((ob as { id?: unknown }).id) ? ['onBehalfOf.id'] : []),
+  ].map((field) => ({
+    field,
+    rule: 'max',
+    message: { zh: `最多${PRINCIPAL_MAX}个字符`, en: `At most ${PRINCIPAL_MAX} character(s)` },
+  }));
+}
+
 export class CaseEngine {
   private readonly core: CaseCore;
 
@@ -128,9 +157,14 @@ export class CaseEngine {
    * validator: a replayed handler must do exactly what it did when it ran (a completion accepted before the
    * bounds existed replays the same; a validator never runs on replay, and a refused update leaves no history).
    */
-  validate(action: EngineAction, now?: number): void {
+  validate(action: EngineAction, now?: number, newerRules: () => boolean = () => true): void {
     if (this.core.results.has(action.request.requestId)) return;
-    const bad = textRuleErrors(action.request);
+    // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
+    // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
+    // answer with patched('text-bidi') and a signal applied before them replays as it ran.
+    const legacy = textRuleErrors(action.request, '', true);
+    const newer = [...textRuleErrors(action.request).filter((e) => e.rule === 'text-bidi'), ...principalTooLong(action.request)];
+    const bad = legacy.length > 0 ? [...legacy, ...newer] : newer.length > 0 && newerRules() ? newer : [];
     if (bad.length > 0)
       reject(
         'INVALID_REQUEST',
@@ -139,6 +173,12 @@ export class CaseEngine {
         undefined,
         bad.map((e) => ({ code: 'TEXT_RULE' as const, field: e.field, message: e.message })),
       );
+    // Required text of only invisible characters ("\u200B") is blank, as the API refuses it. Only here (the handlers'
+    // own checks trim(), as when recorded histories ran); the signal types (complete, decide) have no required text.
+    const required = REQUIRED_TEXT[action.type];
+    const value = required ? (action.request as unknown as Record<string, unknown>)[required] : undefined;
+    if (required && typeof value === 'string' && isBlank(value))
+      refuseField(required, 'blank', '不得为空白（仅含不可见字符）', 'must not be blank (only invisible characters)');
     const saved = this.core.now;
     if (now !== undefined) this.core.now = now;
     try {

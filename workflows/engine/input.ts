@@ -1,4 +1,5 @@
 import {
+  isBlank,
   isIsoDate,
   isYearScheduleList,
   ROLES,
@@ -10,7 +11,9 @@ import {
 
 type Record_ = Record<string, unknown>;
 const isRecord = (v: unknown): v is Record_ => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+// Not blank: whitespace and invisible characters alone (U+200B…) are blank (isBlank). A start input asks
+// patched('input-validation') only when it has problems, so a history recorded before replays as it ran.
+const isText = (v: unknown): v is string => typeof v === 'string' && !isBlank(v);
 
 /**
  * What in a workflow's start input the engine cannot run, as `field: rule` lines (empty when it can run it).
@@ -86,5 +89,42 @@ export function startInputProblems(input: unknown): string[] {
     }
 
   for (const e of textRuleErrors(input)) problems.push(`${e.field}: ${e.rule}`);
+  problems.push(...tooLong(input));
   return problems;
+}
+
+/** Length in code points, as PostgreSQL's varchar(n) counts. */
+const chars = (s: string): number => [...s].length;
+
+/**
+ * The start input's strings longer than the read models hold them (libs/persistence/src/entities), as the API's
+ * schemas bound them: a Temporal client's longer one would fail the first append forever (new-user trial).
+ * cases.case_id 64, submitted_by 128, unit 64, title 200, supervising_department 64, purpose 32; a member's id
+ * (the API's 1-32: it is in step keys, case_steps.step_key varchar(64)), personId 200 (member_trips.person_key), name
+ * 100 (person_key is unit:name, varchar(200)).
+ */
+function tooLong(input: Record_): string[] {
+  const out: string[] = [];
+  const check = (v: unknown, field: string, max: number) => {
+    if (typeof v === 'string' && chars(v) > max) out.push(`${field}: at most ${max} characters`);
+  };
+  check(input.caseId, 'caseId', 64);
+  if (isRecord(input.submittedBy)) {
+    check(input.submittedBy.id, 'submittedBy.id', 128);
+    check(input.submittedBy.unit, 'submittedBy.unit', 64);
+  }
+  const facts = input.facts;
+  if (!isRecord(facts)) return out;
+  check(facts.unit, 'facts.unit', 64);
+  check(facts.title, 'facts.title', 200);
+  check(facts.supervisingDepartment, 'facts.supervisingDepartment', 64);
+  check(facts.purpose, 'facts.purpose', 32);
+  if (Array.isArray(facts.members))
+    facts.members.forEach((m: unknown, i) => {
+      if (!isRecord(m)) return;
+      check(m.id, `facts.members[${i}].id`, 32);
+      check(m.personId, `facts.members[${i}].personId`, 200);
+      check(m.name, `facts.members[${i}].name`, 100);
+    });
+  return out;
 }

@@ -112,6 +112,20 @@ export const DEFAULT_RUNTIME_FLAGS: RuntimeFlags = { objectionRaised: false, acc
 /** Passport must be valid at least this many months past the return date. */
 export const PASSPORT_VALIDITY_MONTHS = 6;
 
+/** The longest case title the read model holds (cases.title varchar(200)); the API's `title` is bounded by it. */
+export const CASE_TITLE_MAX = 200;
+
+/**
+ * A title made of fixed text around a name (an APEC application's `APEC卡白名单准入申请（<enterprise>）`), the name
+ * shortened with … so the whole fits CASE_TITLE_MAX code points: a unit's name may itself be 200 characters, and a
+ * longer title would fail the case's first append forever.
+ */
+export function fittedTitle(before: string, name: string, after: string): string {
+  const room = CASE_TITLE_MAX - [...before].length - [...after].length;
+  const chars = [...name];
+  return before + (chars.length <= room ? name : `${chars.slice(0, Math.max(0, room - 1)).join('')}…`) + after;
+}
+
 /** Identity of a person across cases, for the frequency history (member_trips): personId, else unit + name. */
 export function personKey(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string {
   return member.personId ?? `${facts.unit}:${member.name}`;

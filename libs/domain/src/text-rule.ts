@@ -14,7 +14,15 @@ type FieldError = TextRuleError;
  * object keys at any depth (including free-form `data`), query parameters, the headers it interprets — must
  * be text PostgreSQL can store and a person can read. Refused: U+0000 and the other C0 controls except tab,
  * LF and CR, and unpaired UTF-16 surrogates (PostgreSQL rejects NUL in text/jsonb; lone surrogates are not
- * Unicode). A refused string never reaches a workflow, whose activities could then never store it.
+ * Unicode). A refused string never reaches a workflow, whose activities could then never store it. Also refused:
+ * the bidirectional embedding, override and isolate controls U+202A–U+202E and U+2066–U+2069 (`text-bidi`: they
+ * reorder what a reader sees, 邀请函 U+202E fdp.exe.pdf shows as …fdp.exe reversed — filename spoofing). The
+ * marks U+200E/U+200F stay allowed: they only set the direction of neutral characters, never reorder a run,
+ * and mixed Chinese/Arabic/Hebrew text needs them.
+ *
+ * Blank (isBlank): a string of only whitespace and invisible characters (zero-width U+200B–U+200D, word
+ * joiner U+2060, BOM U+FEFF, the marks U+200E/U+200F) shows as nothing: every required text is refused
+ * when blank in this sense, not only when String.prototype.trim() leaves nothing.
  *
  * Request bodies are also limited to MAX_JSON_DEPTH levels of nesting (deeper input is refused before any
  * recursive code — zod, fingerprints, the payload converter — sees it).
@@ -27,30 +35,44 @@ const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units: no `u` flag).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export type TextRule = 'text-control' | 'text-surrogate';
+// Bidirectional embedding/override (U+202A–U+202E) and isolate (U+2066–U+2069) controls.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 
-/** The rule a string breaks, or undefined when it is acceptable text. */
-export function textRuleBroken(value: string): TextRule | undefined {
+/** Characters that show as nothing: whitespace (as trim() knows it), zero-width space/joiners, word joiner, BOM, LRM/RLM. */
+const INVISIBLE_ONLY = /^[\s\u200B-\u200F\u2060\uFEFF]*$/;
+
+/** Whether a string shows as nothing: empty, or only whitespace and invisible characters ("\u200B\u200B" is blank). */
+export function isBlank(value: string): boolean {
+  return INVISIBLE_ONLY.test(value);
+}
+
+export type TextRule = 'text-control' | 'text-surrogate' | 'text-bidi';
+
+/**
+ * The rule a string breaks, or undefined when it is acceptable text. `legacy`: the rule as it was before
+ * `text-bidi` (for a workflow replaying a history recorded before it: patched('text-bidi')).
+ */
+export function textRuleBroken(value: string, legacy = false): TextRule | undefined {
   if (FORBIDDEN_CONTROL.test(value)) return 'text-control';
   if (LONE_SURROGATE.test(value)) return 'text-surrogate';
+  if (!legacy && BIDI_CONTROL.test(value)) return 'text-bidi';
   return undefined;
 }
 
+const MESSAGES: Record<TextRule, Label> = {
+  'text-control': {
+    zh: '不得包含控制字符（如 U+0000；制表符、换行、回车除外）',
+    en: 'Must not contain control characters (e.g. U+0000; tab, line feed and carriage return are allowed)',
+  },
+  'text-surrogate': { zh: '含有不成对的代理字符，不是有效的 Unicode 文本', en: 'Contains an unpaired surrogate: not valid Unicode text' },
+  'text-bidi': {
+    zh: '不得包含改变文字方向的控制字符（U+202A–U+202E、U+2066–U+2069）',
+    en: 'Must not contain bidirectional override, embedding or isolate controls (U+202A–U+202E, U+2066–U+2069)',
+  },
+};
+
 export function textError(field: string, rule: TextRule): FieldError {
-  return rule === 'text-control'
-    ? {
-        field,
-        rule,
-        message: {
-          zh: '不得包含控制字符（如 U+0000；制表符、换行、回车除外）',
-          en: 'Must not contain control characters (e.g. U+0000; tab, line feed and carriage return are allowed)',
-        },
-      }
-    : {
-        field,
-        rule,
-        message: { zh: '含有不成对的代理字符，不是有效的 Unicode 文本', en: 'Contains an unpaired surrogate: not valid Unicode text' },
-      };
+  return { field, rule, message: MESSAGES[rule] };
 }
 
 function depthError(field: string): FieldError {
@@ -69,13 +91,13 @@ const join = (path: string, key: string | number): string =>
  * by path (`members[0].name`, `query.unit`), plus a `max-depth` error where nesting exceeds MAX_JSON_DEPTH.
  * Iterative and bounded: safe on any input JSON.parse accepted.
  */
-export function textRuleErrors(value: unknown, prefix = ''): FieldError[] {
+export function textRuleErrors(value: unknown, prefix = '', legacy = false): FieldError[] {
   const errors: FieldError[] = [];
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: prefix, depth: 0 }];
   while (stack.length > 0 && errors.length < 100) {
     const { value: v, path, depth } = stack.pop()!;
     if (typeof v === 'string') {
-      const rule = textRuleBroken(v);
+      const rule = textRuleBroken(v, legacy);
       if (rule) errors.push(textError(path || '(body)', rule));
       continue;
     }

@@ -6,6 +6,7 @@ import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
   accessRefusal,
   ATTACHMENT_NAME_MAX,
+  isBlank,
   textError,
   textRuleBroken,
   type AttachmentKind,
@@ -223,7 +224,7 @@ export class AttachmentsService {
     const broken = textRuleBroken(name);
     // The one text rule, named as for every other string (a raw control byte in the part header: upload.interceptor.ts).
     if (broken) throw invalid('VALIDATION_FAILED', textError(FILE_NAME_FIELD, broken));
-    if (!name.trim() || [...name].length > ATTACHMENT_NAME_MAX || /[/\\]/.test(name))
+    if (isBlank(name) || [...name].length > ATTACHMENT_NAME_MAX || /[/\\]/.test(name))
       throw invalid('VALIDATION_FAILED', {
         field: 'file.name',
         rule: 'file-name',

@@ -1,4 +1,7 @@
+import { z } from 'zod';
+import { isBlank } from '@df/domain';
 import { MAX_JSON_DEPTH, textRuleBroken, textRuleErrors } from './text-rule';
+import { NONBLANK_TEXT_PATTERN, TEXT_PATTERN, text } from './zod-text';
 
 describe('the one text rule', () => {
   it('refuses NUL, the other C0 controls but tab/LF/CR, and unpaired surrogates; keeps everything else', () => {
@@ -32,5 +35,43 @@ describe('the one text rule', () => {
     expect(deep).toHaveLength(1);
     expect(deep[0]!.rule).toBe('max-depth');
     expect(deep[0]!.field).toMatch(/^data(\.a)+$/);
+  });
+
+  it('refuses the bidirectional embedding/override/isolate controls (text-bidi: 王\u202E小明, a spoofed file name); keeps LRM/RLM', () => {
+    expect(textRuleBroken('王\u202E小明')).toBe('text-bidi');
+    expect(textRuleBroken('邀请函 \u202Efdp.exe.pdf')).toBe('text-bidi');
+    for (const c of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'])
+      expect(textRuleBroken(`a${c}b`)).toBe('text-bidi');
+    expect(textRuleBroken('abc\u200Eשלום\u200F')).toBeUndefined();
+    // legacy: the rule as before text-bidi (a workflow replaying a signal applied before it)
+    expect(textRuleBroken('王\u202E小明', true)).toBeUndefined();
+    expect(textRuleErrors({ members: [{ name: '王\u202E小明' }] })).toEqual([
+      {
+        field: 'members[0].name',
+        rule: 'text-bidi',
+        message: {
+          zh: '不得包含改变文字方向的控制字符（U+202A–U+202E、U+2066–U+2069）',
+          en: 'Must not contain bidirectional override, embedding or isolate controls (U+202A–U+202E, U+2066–U+2069)',
+        },
+      },
+    ]);
+    expect(new RegExp(TEXT_PATTERN).test('王\u202E小明')).toBe(false);
+    expect(new RegExp(TEXT_PATTERN).test('王小明\u200F')).toBe(true);
+  });
+
+  it('takes text of only whitespace and invisible characters as blank: required text refuses it (rule blank)', () => {
+    for (const s of ['', ' ', '\u200B\u200B\u200B', '\u200C\u200D', '\u2060', '\uFEFF', '\u200E\u200F', ' \u200B\t\n'])
+      expect(isBlank(s)).toBe(true);
+    expect(isBlank('\u200Ba')).toBe(false);
+    expect(isBlank('王')).toBe(false);
+    const title = z.object({ title: text(200) });
+    const issues = title.safeParse({ title: '\u200B\u200B\u200B' }).error!.issues;
+    expect(issues.map((i) => [i.path.join('.'), (i as { params?: { rule?: string } }).params?.rule])).toEqual([['title', 'blank']]);
+    expect(title.safeParse({ title: '' }).error!.issues.map((i) => i.code)).toEqual(['too_small']); // empty: min, not also blank
+    expect(title.safeParse({ title: ' \u200B出访 ' }).data).toEqual({ title: '\u200B出访' });
+    const pattern = new RegExp(NONBLANK_TEXT_PATTERN);
+    expect(pattern.test('\u200B\u200B\u200B')).toBe(false);
+    expect(pattern.test('\u200B出访')).toBe(true);
+    expect(pattern.test('出访\u202E')).toBe(false);
   });
 });

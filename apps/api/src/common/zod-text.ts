@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate } from '@df/domain';
+import { isBlank, isIsoDate } from '@df/domain';
 
 /**
  * zod builders for request text and numbers whose OpenAPI form says exactly what the server accepts, so a
@@ -7,11 +7,18 @@ import { isIsoDate } from '@df/domain';
  * parseOrThrow (text-rule.ts); these builders only make the contract state it.
  */
 
-const CONTROLS = '\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F';
+// C0 controls except tab, LF, CR; the bidirectional embedding/override/isolate controls (text-bidi).
+const CONTROLS = '\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\u202A-\\u202E\\u2066-\\u2069';
 /** Any text the rule allows (tab, LF, CR fine). Same meaning in ECMAScript and Python `re`. */
 export const TEXT_PATTERN = `^[^${CONTROLS}]*$`;
-/** Allowed text with at least one character that String.prototype.trim keeps. */
-export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\s\\x00-\\x1F\\uFEFF][^${CONTROLS}]*$`;
+/** Allowed text with at least one visible character (not whitespace, zero-width, word joiner, BOM, LRM/RLM: isBlank). */
+export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\s\\x00-\\x1F\\u200B-\\u200F\\u2060\\uFEFF${CONTROLS}][^${CONTROLS}]*$`;
+
+/** Refused as `blank`: text of only whitespace and invisible characters ("\u200B\u200B"); empty text is `min`'s. */
+const notBlank = [
+  (s: string) => s === '' || !isBlank(s),
+  { message: 'Must not be blank (only invisible characters)', params: { zh: '不得为空白（仅含不可见字符）', rule: 'blank' } },
+] as const;
 
 /** Length in Unicode code points, as JSON Schema's maxLength counts (not UTF-16 units: an emoji is one). */
 const codePoints = (s: string): number => {
@@ -28,7 +35,13 @@ const tooLong = (max: number) => ({
 
 /** Required text: trimmed, 1..max characters. */
 export const text = (max: number) =>
-  z.string().trim().min(1).refine(maxChars(max), tooLong(max)).meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine(...notBlank)
+    .refine(maxChars(max), tooLong(max))
+    .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
 
 /** Text that may be empty (a comment): trimmed, at most max characters. */
 export const freeText = (max: number) =>

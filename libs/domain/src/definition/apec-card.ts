@@ -1,5 +1,5 @@
 import { addDays, addMonths, dayNumber, isIsoDate } from '../dates';
-import type { CaseFacts, Member } from '../facts';
+import { fittedTitle, type CaseFacts, type Member } from '../facts';
 import type { Label } from '../roles';
 import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
@@ -395,7 +395,7 @@ export function cardApplicationFacts(a: {
   neededBy: string;
 }): CaseFacts {
   return applicationFacts({
-    title: `APEC商务旅行卡申请（${a.enterpriseName}，${a.applicants.length}人）`,
+    title: fittedTitle('APEC商务旅行卡申请（', a.enterpriseName, `，${a.applicants.length}人）`),
     unit: a.unit,
     day: a.neededBy,
     countries: a.economies,

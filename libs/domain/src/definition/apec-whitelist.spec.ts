@@ -1,4 +1,6 @@
 import { buildInstances } from '../instances';
+import { CASE_TITLE_MAX, fittedTitle } from '../facts';
+import { cardApplicationFacts } from './apec-card';
 import { admissionFailures, DEFAULT_WHITELIST_CRITERIA, type WhitelistCriteria } from './apec-card';
 import {
   admissionApplicationProblems,
@@ -133,5 +135,23 @@ describe("the office's criteria", () => {
     expect(admissionFailures('small', figures)).toEqual([]);
     const raised = criteria({ registeredCapitalWan: { large: 1000, medium: 500, small: 200, micro: 30 } });
     expect(admissionFailures('small', figures, raised).map((f) => f.criterion)).toEqual(['registeredCapitalWan']);
+  });
+});
+
+describe('an APEC case title fits cases.title (varchar(200)) whatever the enterprise name', () => {
+  it('shortens a 200-character unit name with …; a short one is kept whole', () => {
+    const long = '企'.repeat(200);
+    const whitelist = whitelistApplicationFacts({
+      unit: 'u',
+      enterpriseName: long,
+      filedOn: '2027-03-01',
+      clerk: { id: 'c', name: '张三' },
+    });
+    expect([...whitelist.title].length).toBe(CASE_TITLE_MAX);
+    expect(whitelist.title).toMatch(/^APEC卡白名单准入申请（企+…）$/);
+    const card = cardApplicationFacts({ unit: 'u', enterpriseName: long, applicants: [], economies: ['AU'], neededBy: '2027-06-01' });
+    expect([...card.title].length).toBe(CASE_TITLE_MAX);
+    expect(card.title).toMatch(/^APEC商务旅行卡申请（企+…，0人）$/);
+    expect(fittedTitle('申请（', '某公司', '）')).toBe('申请（某公司）');
   });
 });

@@ -1,5 +1,5 @@
 import { addDays } from '../dates';
-import type { CaseFacts } from '../facts';
+import { fittedTitle, type CaseFacts } from '../facts';
 import type { Label } from '../roles';
 import {
   APEC_CARD_DEFINITION,
@@ -240,7 +240,7 @@ export function whitelistApplicationFacts(a: {
   clerk: { id: string; name: string };
 }): CaseFacts {
   return applicationFacts({
-    title: `APEC卡白名单准入申请（${a.enterpriseName}）`,
+    title: fittedTitle('APEC卡白名单准入申请（', a.enterpriseName, '）'),
     unit: a.unit,
     day: addDays(a.filedOn, WHITELIST_DECISION_DAYS),
     countries: ['CN'],

@@ -8,6 +8,7 @@ import {
   DefinitionError,
   upcastDefinition,
   validateDefinition,
+  validateOverrides,
 } from './index';
 
 const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> = {}): StepDefinition => ({
@@ -154,9 +155,12 @@ describe('validateDefinition', () => {
       ['code', 'phase', 'name', 'actor', 'scope', 'needs', 'durationWd', 'kind'].map((f) => ['INVALID_FIELD', `steps[0].${f}`]),
     );
     for (const p of problems) expect(p.text.zh).toMatch(/^须为/);
-    expect(problems[0]!.text).toEqual({ zh: '须为大写步骤代码，如 A01', en: 'Must be an upper-case code like A01' });
+    expect(problems[0]!.text).toEqual({
+      zh: '须为大写步骤代码，如 A01（最多8个字符）',
+      en: 'Must be an upper-case code like A01 (at most 8 characters)',
+    });
     // The place stays in the English line the workflow's input check and the CLI print.
-    expect(problems[0]!.message).toBe("steps[0]: 'code' must be an upper-case code like A01");
+    expect(problems[0]!.message).toBe("steps[0]: 'code' must be an upper-case code like A01 (at most 8 characters)");
     const twice = validateDefinition(def([step('A01'), step('A02', ['A01']), step('A01')]));
     expect(twice.map((p) => [p.code, p.path])).toEqual([['DUPLICATE_CODE', 'steps[2].code']]);
   });
@@ -178,5 +182,69 @@ describe('applyOverrides', () => {
     expect(() => applyOverrides(DEFAULT_DEFINITION, { stepDurations: { Z01: 1, A02: -2 } })).toThrow(
       /unknown step Z01[\s\S]*A02 must be a non-negative/,
     );
+  });
+});
+
+describe('validateDefinition: text the engine and the read models can hold (DEFINITION_TEXT_LIMITS)', () => {
+  const rules = (d: unknown) => validateDefinition(d).map((p) => [p.path, p.code]);
+  const a03 = DEFAULT_DEFINITION.steps.findIndex((s) => s.code === 'A03');
+  const withA03 = (name: { zh: string; en: string }) => ({
+    ...DEFAULT_DEFINITION,
+    version: 'office-x',
+    steps: DEFAULT_DEFINITION.steps.map((s, i) => (i === a03 ? { ...s, name } : s)),
+  });
+
+  it("refuses A03's Chinese name of 10,000 characters (case_steps.name_zh is varchar(200)): MAX at steps[i].name.zh", () => {
+    expect(rules(withA03({ zh: 'a'.repeat(10_000), en: 'Upload' }))).toEqual([[`steps[${a03}].name.zh`, 'MAX']]);
+    expect(rules(withA03({ zh: '字'.repeat(200), en: 'e'.repeat(300) }))).toEqual([]);
+    expect(rules(withA03({ zh: '字'.repeat(201), en: 'e'.repeat(301) }))).toEqual([
+      [`steps[${a03}].name.zh`, 'MAX'],
+      [`steps[${a03}].name.en`, 'MAX'],
+    ]);
+    const [problem] = validateDefinition(withA03({ zh: 'a'.repeat(10_000), en: 'Upload' }));
+    expect(problem!.text).toEqual({ zh: '最多200个字符', en: 'At most 200 character(s)' });
+  });
+
+  it('refuses a blank step name or definition name: only spaces or invisible characters (U+200B)', () => {
+    expect(rules(withA03({ zh: '\u200B\u200B', en: ' ' }))).toEqual([
+      [`steps[${a03}].name.zh`, 'BLANK'],
+      [`steps[${a03}].name.en`, 'BLANK'],
+    ]);
+    expect(rules({ ...def([step('A01')]), name: { zh: '\u200b', en: '' } })).toEqual([
+      ['name.zh', 'BLANK'],
+      ['name.en', 'BLANK'],
+    ]);
+    expect(rules({ ...def([step('A01')]), name: { zh: '流程', en: 'n'.repeat(201) } })).toEqual([['name.en', 'MAX']]);
+    expect(rules({ ...def([step('A01')]), name: '流程' })).toEqual([['name', 'INVALID_FIELD']]);
+  });
+
+  it('takes a version of letters, digits, . _ - up to 32 characters (cases.definition_version varchar(32), URLs): "x\\u200b" is FORMAT', () => {
+    for (const version of ['x\u200b', 'a b', '/x', '.x', 'v'.repeat(33), '版本1'])
+      expect(rules({ ...def([step('A01')]), version })).toEqual([['version', 'FORMAT']]);
+    for (const version of ['office-2027.1', '1.0.0', 'x', 'v'.repeat(32), 'test_2'])
+      expect(rules({ ...def([step('A01')]), version })).toEqual([]);
+  });
+
+  it('takes step codes of at most 8 characters (case_steps.code varchar(8))', () => {
+    expect(rules(def([step('ABCDEFGH')]))).toEqual([]);
+    expect(rules(def([step('ABCDEFGHI')]))).toEqual([['steps[0].code', 'INVALID_FIELD']]);
+  });
+
+  it('holds every built-in definition to the same limits', () => {
+    for (const d of [DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1]) expect(validateDefinition(d)).toEqual([]);
+  });
+});
+
+describe('validateOverrides: settings text', () => {
+  it("refuses a blank or overlong office name and a full country entry's names", () => {
+    const d = def([step('A01')]);
+    const rules = (settings: object) => validateOverrides(d, settings).map((p) => [p.path, p.code]);
+    expect(rules({ office: '\u200B' })).toEqual([['office', 'BLANK']]);
+    expect(rules({ office: 'o'.repeat(201) })).toEqual([['office', 'MAX']]);
+    expect(rules({ office: '市外办' })).toEqual([]);
+    expect(rules({ countries: { XX: { nameZh: '\u200B', nameEn: 'n'.repeat(201) } } })).toEqual([
+      ['countries.XX.nameZh', 'BLANK'],
+      ['countries.XX.nameEn', 'MAX'],
+    ]);
   });
 });

@@ -3,6 +3,10 @@ import type { CountryOverrides } from '../countries';
 import type { RulesConfig } from '../rules';
 import type { DefinitionProblem, ProcessDefinition } from './types';
 import { DefinitionError } from './types';
+import { textProblems } from './validate';
+
+/** Settings text a case shows (the office's name, a country's names in a full entry). */
+const SETTINGS_TEXT_MAX = 200;
 
 /**
  * What an office tunes without code: step durations, per-country data (embassy processing days first of all),
@@ -50,7 +54,24 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         message: `duration override for ${code} must be a non-negative number`,
       });
   }
+  if (settings.office !== undefined)
+    problems.push(
+      ...(typeof settings.office === 'string'
+        ? textProblems(settings.office, 'office', SETTINGS_TEXT_MAX)
+        : [
+            {
+              code: 'INVALID_FIELD' as const,
+              path: 'office',
+              text: { zh: '须为字符串', en: 'Must be a string' },
+              message: 'settings.office must be a string',
+            },
+          ]),
+    );
   for (const [country, patch] of Object.entries(settings.countries ?? {})) {
+    for (const field of ['nameZh', 'nameEn'] as const) {
+      const name: unknown = patch[field];
+      if (typeof name === 'string') problems.push(...textProblems(name, `countries.${country}.${field}`, SETTINGS_TEXT_MAX));
+    }
     const wd = patch.processingWd;
     if (wd !== undefined && (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0))
       problems.push({

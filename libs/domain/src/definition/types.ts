@@ -45,6 +45,10 @@ export const DEFINITION_PROBLEM_CODES = [
   'UNKNOWN_CONDITION',
   'CONDITION_SCOPE',
   'UNKNOWN_STEP_OVERRIDE',
+  // A text field the engine or the read models cannot hold (DEFINITION_TEXT_LIMITS): too long, blank, or not a version.
+  'MAX',
+  'BLANK',
+  'FORMAT',
 ] as const;
 export type DefinitionProblemCode = (typeof DEFINITION_PROBLEM_CODES)[number];
 

@@ -4,8 +4,52 @@ import { isConditionName, CONDITIONS } from '../facts';
 import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
+import { isBlank } from '../text-rule';
 
-const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]*$/;
+/**
+ * What a published definition's text must fit (new-user trial: a 10,000-character step name was published, and the
+ * next case wedged on `value too long for type character varying(200)`). The read models' columns
+ * (libs/persistence/src/entities): case_steps.code varchar(8), case_steps.name_zh varchar(200), name_en varchar(300),
+ * cases.definition_version varchar(32) (process_versions.version 64). A version also names a search attribute's value
+ * and a URL (`/process-versions/:version`): letters, digits, `.`, `_`, `-`, starting with a letter or digit.
+ */
+export const DEFINITION_TEXT_LIMITS = { code: 8, stepNameZh: 200, stepNameEn: 300, name: 200, version: 32 } as const;
+export const DEFINITION_VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]{0,7}$/;
+
+/** Length in Unicode code points (as the API's maxLength and PostgreSQL's varchar(n) count). */
+const chars = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+/** A required text at `path`: blank (only whitespace or invisible characters) or longer than `max` is a problem. */
+export function textProblems(value: string, path: string, max: number, step?: string): DefinitionProblem[] {
+  const where = step ? `step ${step}: ` : 'definition: ';
+  if (isBlank(value))
+    return [
+      {
+        code: 'BLANK',
+        ...(step ? { step } : {}),
+        path,
+        text: { zh: '不得为空白（仅含空格或不可见字符）', en: 'Must not be blank (only spaces or invisible characters)' },
+        message: `${where}'${path}' is blank`,
+      },
+    ];
+  if (chars(value) > max)
+    return [
+      {
+        code: 'MAX',
+        ...(step ? { step } : {}),
+        path,
+        text: { zh: `最多${max}个字符`, en: `At most ${max} character(s)` },
+        message: `${where}'${path}' is longer than ${max} characters`,
+      },
+    ];
+  return [];
+}
 
 /** A JSON object (not null, not an array): what the definition checks take a record to be. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -34,10 +78,16 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
       text: { zh: `须为${zh}`, en: `Must be ${expected}` },
       message: `${at}: '${field}' must be ${expected}`,
     });
-  if (!code || !STEP_CODE_RE.test(code)) bad('code', 'an upper-case code like A01', '大写步骤代码，如 A01');
+  if (!code || !STEP_CODE_RE.test(code))
+    bad('code', 'an upper-case code like A01 (at most 8 characters)', '大写步骤代码，如 A01（最多8个字符）');
   if (!includes(STEP_PHASES, raw.phase)) bad('phase', `one of ${STEP_PHASES.join(', ')}`, `以下之一：${STEP_PHASES.join('、')}`);
   if (!isRecord(raw.name) || typeof raw.name.zh !== 'string' || typeof raw.name.en !== 'string')
     bad('name', 'an object { zh, en } of strings', '含 zh、en 两个字符串的对象');
+  else
+    problems.push(
+      ...textProblems(raw.name.zh, `${where}.name.zh`, DEFINITION_TEXT_LIMITS.stepNameZh, code),
+      ...textProblems(raw.name.en, `${where}.name.en`, DEFINITION_TEXT_LIMITS.stepNameEn, code),
+    );
   if (!includes(ROLES, raw.actor)) bad('actor', 'a known role', '已知角色');
   if (!includes(SCOPES, raw.scope)) bad('scope', `one of ${SCOPES.join(', ')}`, `以下之一：${SCOPES.join('、')}`);
   if (!Array.isArray(raw.needs) || !raw.needs.every((n) => typeof n === 'string')) bad('needs', 'an array of step codes', '步骤代码的数组');
@@ -116,6 +166,30 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
       text: { zh: '须为非空字符串', en: 'Must be a non-empty string' },
       message: "definition: 'version' must be a non-empty string",
     });
+  else if (!DEFINITION_VERSION_RE.test(def.version))
+    problems.push({
+      code: 'FORMAT',
+      path: 'version',
+      text: {
+        zh: `须为1-${DEFINITION_TEXT_LIMITS.version}位字母、数字、. _ -（以字母或数字开头），如 office-2027.1`,
+        en: `Must be 1-${DEFINITION_TEXT_LIMITS.version} letters, digits, . _ - (starting with a letter or digit), e.g. office-2027.1`,
+      },
+      message: "definition: 'version' is not a version name",
+    });
+  if (def.name !== undefined) {
+    if (!isRecord(def.name) || typeof def.name.zh !== 'string' || typeof def.name.en !== 'string')
+      problems.push({
+        code: 'INVALID_FIELD',
+        path: 'name',
+        text: { zh: '须为含 zh、en 两个字符串的对象', en: 'Must be an object { zh, en } of strings' },
+        message: "definition: 'name' must be an object { zh, en } of strings",
+      });
+    else
+      problems.push(
+        ...textProblems(def.name.zh, 'name.zh', DEFINITION_TEXT_LIMITS.name),
+        ...textProblems(def.name.en, 'name.en', DEFINITION_TEXT_LIMITS.name),
+      );
+  }
   if (!Array.isArray(def.steps) || def.steps.length === 0) {
     problems.push({
       code: 'INVALID_SHAPE',
