@@ -32,7 +32,9 @@ import {
   CLOSED_STATUSES,
   dayNumber,
   departureDateViolations,
+  isDecision,
   processOfVersion,
+  separationRefusal,
   stepDataProblems,
   versionFilter,
   shanghaiDate,
@@ -41,7 +43,7 @@ import {
   type Role,
   type RuleViolation,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
+import { CaseEntity, CaseEventEntity, caseOrganizers, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -584,6 +586,7 @@ export class DelegationsService {
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, caseId, stepKey, scope.definitionVersion, onBehalfOf);
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
@@ -665,6 +668,36 @@ export class DelegationsService {
       },
     ];
     throw new DomainError('INVALID_REQUEST', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+  }
+
+  /**
+   * Separation of duties, before sending (the access table's separationRefusal): nobody decides on a case they submitted
+   * or acted on as its organizer, whatever role they signed in with. 403 SELF_APPROVAL. The workflow's validator checks
+   * the same for every client (the Temporal CLI too), with what the case itself recorded.
+   */
+  private async assertSeparationOfDuties(
+    user: AuthUser,
+    kind: ActionKind,
+    caseId: string,
+    stepKey: string | undefined,
+    definitionVersion: string,
+    onBehalfOf: OnBehalfOfUser | string | undefined,
+  ): Promise<void> {
+    if (kind !== 'decide' && kind !== 'complete') return;
+    const code = stepKey?.split(':')[0];
+    const stepKind =
+      kind === 'complete' && code
+        ? (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.kind
+        : undefined;
+    if (!isDecision(kind, stepKind)) return;
+    const refusal = separationRefusal({
+      action: kind,
+      actor: { id: user.id },
+      organizers: await caseOrganizers(this.cases.manager, caseId),
+      ...(stepKind ? { stepKind } : {}),
+      ...(onBehalfOf && typeof onBehalfOf === 'object' ? { onBehalfOfUserId: onBehalfOf.id } : {}),
+    });
+    if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
   }
 
   /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */
