@@ -32,6 +32,7 @@ import {
   CLOSED_STATUSES,
   dayNumber,
   departureDateViolations,
+  allowedRoles,
   isDecision,
   processOfVersion,
   separationRefusal,
@@ -684,18 +685,18 @@ export class DelegationsService {
     onBehalfOf: OnBehalfOfUser | string | undefined,
   ): Promise<void> {
     if (kind !== 'decide' && kind !== 'complete') return;
+    // The refusals the workflow answers first stay first (its validator checks the status, the role, 帮代办 and the
+    // step, then this): here only a caller acting for no one who holds the step's role; the workflow checks the rest
+    // (an officer acting for the submitter included).
+    if (onBehalfOf !== undefined) return;
     const code = stepKey?.split(':')[0];
-    const stepKind =
-      kind === 'complete' && code
-        ? (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.kind
-        : undefined;
-    if (!isDecision(kind, stepKind)) return;
+    const step = code ? (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code) : undefined;
+    if (!step || !isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
     const refusal = separationRefusal({
       action: kind,
       actor: { id: user.id },
       organizers: await caseOrganizers(this.cases.manager, caseId),
-      ...(stepKind ? { stepKind } : {}),
-      ...(onBehalfOf && typeof onBehalfOf === 'object' ? { onBehalfOfUserId: onBehalfOf.id } : {}),
+      stepKind: step.kind,
     });
     if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
   }
