@@ -34,6 +34,8 @@ import {
   departureDateViolations,
   allowedRoles,
   isDecision,
+  memberTripViolations,
+  personKey,
   processOfVersion,
   separationRefusal,
   stepDataProblems,
@@ -41,10 +43,21 @@ import {
   shanghaiDate,
   type CaseFacts,
   type CaseStatus,
+  type OfficeSettings,
+  type Purpose,
   type Role,
   type RuleViolation,
+  type TripRecord,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity, caseOrganizers, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
+import {
+  CaseEntity,
+  CaseEventEntity,
+  caseOrganizers,
+  memberTripHistory,
+  readCaseRecord,
+  readProgressSnapshot,
+  type CaseRecord,
+} from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -179,7 +192,7 @@ export class DelegationsService {
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
     const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
-    const facts = this.validateSubmission(submission);
+    const facts = await this.validateSubmission(submission, settings);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
     const print = fingerprint(user, 'submit', body);
@@ -244,12 +257,12 @@ export class DelegationsService {
 
   /**
    * POST /api/delegations/check: submit's validation without submitting. The same schema (400), own-unit and
-   * registry checks, then the trip rules (checkTripRules and the departure-date rule, libs/domain/src/rules.ts),
-   * whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
+   * registry checks, then the trip rules (checkTripRules, the departure-date rule and A08's member-trip frequency,
+   * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
-    const { submission } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
-    const violations = this.tripViolations(this.parseSubmission(submission));
+    const { submission, settings } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
+    const violations = await this.tripViolations(this.parseSubmission(submission), settings);
     return { ok: violations.length === 0, violations };
   }
 
@@ -270,18 +283,31 @@ export class DelegationsService {
     return parseOrThrow(SubmissionSchema, body);
   }
 
-  /** The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow. */
-  private tripViolations(facts: Submission): RuleViolation[] {
+  /**
+   * The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow; the members'
+   * trip frequency is A08's (memberTripViolations: the same checkMemberFrequency, the same member_trips history, the
+   * office's rules the case would pin), so a trip the case would block at A08 is refused before it starts.
+   */
+  private async tripViolations(facts: Submission, settings: OfficeSettings | undefined): Promise<RuleViolation[]> {
+    const f = facts as CaseFacts;
+    const history = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
+    const keys = [...new Set(f.members.map((m) => personKey(f, m)))];
+    for (const t of await memberTripHistory(this.cases.manager, keys))
+      history.set(t.personKey, [
+        ...(history.get(t.personKey) ?? []),
+        { departureDate: t.departureDate, returnDate: t.returnDate, purpose: t.purpose as Purpose, caseId: t.caseId },
+      ]);
     return [
-      ...checkTripRules(facts as CaseFacts),
-      ...duplicatePersonViolations((facts as CaseFacts).members),
+      ...checkTripRules(f),
+      ...duplicatePersonViolations(f.members),
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
+      ...memberTripViolations(f, history, settings?.rules),
     ];
   }
 
-  private validateSubmission(body: unknown): Submission {
+  private async validateSubmission(body: unknown, settings: OfficeSettings | undefined): Promise<Submission> {
     const facts = this.parseSubmission(body);
-    const violations = this.tripViolations(facts);
+    const violations = await this.tripViolations(facts, settings);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', violations);
