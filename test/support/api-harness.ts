@@ -70,8 +70,16 @@ export async function createTestUsers(api: TestApi, unit = `unit-${uniqueSuffix(
   return { unit, usernames, tokens };
 }
 
-export async function login(api: TestApi, username: string, password = TEST_PASSWORD): Promise<string> {
-  const res = await request(api.http).post('/api/auth/login').send({ username, password });
+/** Signs in; `as` names one of the user's grants ({role, unit}), else the first. */
+export async function login(
+  api: TestApi,
+  username: string,
+  password = TEST_PASSWORD,
+  as: { role?: string; unit?: string } = {},
+): Promise<string> {
+  const res = await request(api.http)
+    .post('/api/auth/login')
+    .send({ username, password, ...as });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.accessToken as string;
 }

@@ -1,5 +1,6 @@
-import { accessRefusal, type CaseAction, type Principal, type CaseFacts, type CaseStatus, type Role } from '@df/domain';
+import { accessRefusal, separationRefusal, type CaseAction, type Principal, type CaseFacts, type CaseStatus, type Role } from '@df/domain';
 import type { Actor, OnBehalfOfUser } from '@df/contracts';
+import type { StepKind } from '@df/domain';
 import { reject } from './rejection';
 
 export { responsibleRole } from '@df/domain';
@@ -41,6 +42,28 @@ export function authorize(
     ...(opts.onBehalfOf ? { onBehalfOf: principalOf(opts.onBehalfOf) } : {}),
     members: c.facts.members.map((m) => m.id),
     ...(opts.step?.memberId !== undefined ? { stepMemberId: opts.step.memberId } : {}),
+  });
+  if (refusal) reject(refusal.code, refusal.message.zh, refusal.message.en, opts.stepKey);
+}
+
+/**
+ * Separation of duties (libs/domain/src/access.ts separationRefusal): refuses SELF_APPROVAL when the actor (or the
+ * user acted for) submitted the case or acted on it as its organizer. Called by the Update validator only
+ * (CaseEngine.validate): a validator is not replayed, so histories recorded before the rule replay unchanged.
+ */
+export function authorizeDuties(
+  action: CaseAction,
+  actor: Actor,
+  organizers: Iterable<string>,
+  opts: { stepKind?: StepKind; stepKey?: string; onBehalfOf?: string | OnBehalfOfUser } = {},
+): void {
+  const onBehalfOfUserId = opts.onBehalfOf && typeof opts.onBehalfOf === 'object' ? opts.onBehalfOf.id : undefined;
+  const refusal = separationRefusal({
+    action,
+    actor,
+    organizers: [...organizers],
+    ...(opts.stepKind ? { stepKind: opts.stepKind } : {}),
+    ...(onBehalfOfUserId !== undefined ? { onBehalfOfUserId } : {}),
   });
   if (refusal) reject(refusal.code, refusal.message.zh, refusal.message.en, opts.stepKey);
 }

@@ -371,6 +371,33 @@ describe('CaseEngine', () => {
     ).toThrow(Rejection);
   });
 
+  it('separation of duties: the submitter, signed in with another role, may not decide their own case (validator only)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B07' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B07')!.startedAt!);
+    // The trial: the organizer who submitted was granted `leader` for another unit and approved B07.
+    const submitterAsLeader: Actor = { id: actor('organizer').id, role: 'leader', unit: 'education' };
+    const own = { requestId: 'self', actor: submitterAsLeader, stepKey: 'B07', decision: 'approve' as const };
+    let refused: unknown;
+    try {
+      engine.validate({ type: 'decide', request: own }, t);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(Rejection);
+    expect((refused as Rejection).code).toBe('SELF_APPROVAL');
+    expect((refused as Rejection).label.zh).toContain('不得审批本人报送的案件');
+    for (const decision of ['reject', 'return'] as const)
+      expect(() =>
+        engine.validate({ type: 'decide', request: { ...own, requestId: `self-${decision}`, decision, comment: 'x', returnTo: 'A09' } }, t),
+      ).toThrow(/SELF_APPROVAL/);
+    // Another leader may; the handler itself (replayed) does not check, so recorded histories replay as they ran.
+    expect(() =>
+      engine.validate({ type: 'decide', request: { ...own, requestId: 'other', actor: actor('leader', 'fao') } }, t),
+    ).not.toThrow();
+    expect(engine.apply({ type: 'decide', request: own }, t).accepted).toBe(true);
+  });
+
   it('rejects the case at an approval', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });

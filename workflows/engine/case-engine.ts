@@ -18,7 +18,7 @@ import { applyObjection, checkObjection } from './actions/objection';
 import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
 import { applyAttach, applyDetach, checkAttach, checkDetach } from './actions/attachments';
-import { authorize } from './authorization';
+import { authorize, authorizeDuties } from './authorization';
 import { refuseField, reject } from './rejection';
 import {
   CaseCore,
@@ -183,6 +183,15 @@ export class CaseEngine {
     if (now !== undefined) this.core.now = now;
     try {
       this.check(action, true);
+      // Separation of duties: in the validator only (never replayed), so recorded histories replay unchanged.
+      if (action.type === 'complete' || action.type === 'decide') {
+        const r = action.request;
+        authorizeDuties(action.type, r.actor, this.core.organizers, {
+          stepKey: r.stepKey,
+          ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
+          ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
+        });
+      }
     } finally {
       this.core.now = saved;
     }
@@ -194,6 +203,7 @@ export class CaseEngine {
     if (previous) return previous;
     core.now = now;
     this.check(action);
+    core.noteOrganizer(action.request);
     const firstSeq = core.log.seq + 1;
     const before = new Set(core.openKeys());
     switch (action.type) {

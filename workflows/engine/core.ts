@@ -238,16 +238,30 @@ export class CaseCore {
   /** The drain's last plan, reused while nothing it reads changed (progress.ts memoisedPlan; `replan-on-change` patch). */
   planMemo?: PlanMemo;
 
+  /**
+   * Who submitted the case or acted on it as its organizer (user ids; 帮代办: the organizer acted for): they may not
+   * decide on it (separation of duties, checked by the Update validator). Memory only, rebuilt by replaying the actions.
+   */
+  readonly organizers = new Set<string>();
+
   constructor(
     readonly input: DelegationInput,
     readonly deps: EngineDeps,
   ) {
+    if (input.submittedBy && typeof input.submittedBy.id === 'string') this.organizers.add(input.submittedBy.id);
     this.caseId = input.caseId;
     this.definition = upcastDefinition(input.definition);
     this.facts = input.facts;
     this.calendar = deps.calendar ?? chineseCalendar();
     this.steps = new Map(this.definition.steps.map((s) => [s.code, s]));
     this.log = new EventLog(input.caseId, deps.newId);
+  }
+
+  /** Records an accepted action's organizer: its actor acting as organizer, or the organizer a 帮代办 acted for. */
+  noteOrganizer(r: ActionBase): void {
+    if (r.actor?.role === 'organizer') this.organizers.add(r.actor.id);
+    const p = r.onBehalfOf;
+    if (p && typeof p === 'object' && p.role === 'organizer') this.organizers.add(p.id);
   }
 
   get closed(): boolean {

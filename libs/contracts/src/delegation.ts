@@ -332,7 +332,7 @@ export type CaseProgressSinks = {
 
 /**
  * Why the workflow refused an action (the ApplicationFailure type of a rejected update). The API maps
- * them to HTTP: UNKNOWN_STEP 404, WRONG_ROLE 403, STEP_NOT_AWAITING / ACTION_NOT_ALLOWED / CASE_CLOSED 409,
+ * them to HTTP: UNKNOWN_STEP 404, WRONG_ROLE / SELF_APPROVAL 403, STEP_NOT_AWAITING / ACTION_NOT_ALLOWED / CASE_CLOSED 409,
  * NOT_BEFORE_DATE / MISSING_ATTACHMENTS 409, INVALID_RETURN_TARGET / INVALID_REQUEST / RULE_VIOLATION / INVALID_ON_BEHALF 422.
  */
 export const REJECTION_CODES = [
@@ -348,6 +348,7 @@ export const REJECTION_CODES = [
   'INVALID_ON_BEHALF',
   'NOT_BEFORE_DATE',
   'MISSING_ATTACHMENTS',
+  'SELF_APPROVAL',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

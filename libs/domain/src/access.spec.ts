@@ -7,10 +7,12 @@ import {
   CASE_ACTIONS,
   CASE_STATUSES,
   inboxSelectors,
+  isDecision,
   mayReadRoster,
   reaches,
   ROSTER_READERS,
   responsibleRole,
+  separationRefusal,
   type CaseAction,
   type CaseStatus,
 } from './access';
@@ -310,5 +312,34 @@ describe('docs/api.md', () => {
     const section = /<!-- access-table:start -->\n([\s\S]*?)\n<!-- access-table:end -->/.exec(doc)?.[1];
     // On a change of the table, paste the expected text (below) between the markers.
     expect(section).toBe(renderAccessTable());
+  });
+});
+
+describe('separation of duties (separationRefusal)', () => {
+  // The trial's case: zw.user submitted case X as organizer (commerce), then signed in as leader (education).
+  const organizers = ['zw.user'];
+  it('refuses the submitter deciding their own case, whatever role they hold now', () => {
+    const r = separationRefusal({ action: 'decide', actor: { id: 'zw.user' }, organizers });
+    expect(r?.code).toBe('SELF_APPROVAL');
+    expect(r?.message.zh).toContain('不得审批本人报送的案件');
+    expect(r?.message.en).toMatch(/submitted/);
+  });
+  it('refuses completing an approval-kind step, but not the organizer recording their own (task) steps', () => {
+    expect(separationRefusal({ action: 'complete', stepKind: 'approval', actor: { id: 'zw.user' }, organizers })?.code).toBe(
+      'SELF_APPROVAL',
+    );
+    expect(separationRefusal({ action: 'complete', stepKind: 'task', actor: { id: 'zw.user' }, organizers })).toBeUndefined();
+    expect(separationRefusal({ action: 'amend', actor: { id: 'zw.user' }, organizers })).toBeUndefined();
+  });
+  it('refuses an officer deciding on behalf of the submitter; lets anyone else decide', () => {
+    expect(separationRefusal({ action: 'decide', actor: { id: 'clerk' }, onBehalfOfUserId: 'zw.user', organizers })?.code).toBe(
+      'SELF_APPROVAL',
+    );
+    expect(separationRefusal({ action: 'decide', actor: { id: 'leader.1' }, organizers })).toBeUndefined();
+  });
+  it('isDecision: decide always, complete only on approval steps', () => {
+    expect(isDecision('decide')).toBe(true);
+    expect(isDecision('complete', 'approval')).toBe(true);
+    expect(isDecision('complete', 'task')).toBe(false);
   });
 });

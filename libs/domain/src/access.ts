@@ -1,4 +1,4 @@
-import type { Label, Phase, Role } from './roles';
+import type { Label, Phase, Role, StepKind } from './roles';
 import { ROLE_LABELS, roleNames } from './roles';
 
 /**
@@ -206,7 +206,7 @@ export function reaches(who: { role: Role; unit: string }, c: CaseScope): boolea
   }
 }
 
-export type AccessRefusalCode = 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED' | 'INVALID_ON_BEHALF';
+export type AccessRefusalCode = 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED' | 'INVALID_ON_BEHALF' | 'SELF_APPROVAL';
 export interface AccessRefusal {
   code: AccessRefusalCode;
   message: Label;
@@ -333,6 +333,44 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   if (!reaches({ role: p.role, unit: p.unit }, q.case))
     return refuse(`${p.id} 不属于本团组单位（${q.case.unit}）`, `${p.id} does not hold that role for this case's unit (${q.case.unit})`);
   return undefined;
+}
+
+/**
+ * Separation of duties (不相容职责分离): nobody decides on a case they submitted or acted on as its organizer,
+ * whatever role they hold now (a user may hold grants of several roles, e.g. organizer of one unit and leader of
+ * another). "Decides" = any `decide` action, and completing any approval-kind step. The person is the user id
+ * (username): the acting user and, for 帮代办, the user acted for (an officer deciding for the submitter is the
+ * submitter deciding). `organizers` = the case's submitter and every user who acted on it as organizer (or was
+ * acted for as organizer). The API checks it before sending (from the read model), the workflow's Update
+ * validator for every client (workflows/engine/case-engine.ts).
+ */
+export interface DutyQuery {
+  action: CaseAction;
+  actor: { id: string };
+  /** 帮代办: the user acted for, if a user. */
+  onBehalfOfUserId?: string;
+  /** complete: the step's kind (an approval step is a decision however it is recorded). */
+  stepKind?: StepKind;
+  organizers: readonly string[];
+}
+
+/** Whether the action is a decision on the case (the actions separation of duties restricts). */
+export function isDecision(action: CaseAction, stepKind?: StepKind): boolean {
+  return action === 'decide' || (action === 'complete' && stepKind === 'approval');
+}
+
+export function separationRefusal(q: DutyQuery): AccessRefusal | undefined {
+  if (!isDecision(q.action, q.stepKind)) return undefined;
+  const who = [q.actor.id, ...(q.onBehalfOfUserId !== undefined ? [q.onBehalfOfUserId] : [])];
+  const self = who.find((id) => q.organizers.includes(id));
+  if (self === undefined) return undefined;
+  return {
+    code: 'SELF_APPROVAL',
+    message: {
+      zh: `不得审批本人报送的案件（${self} 是本案的报送人或经办人）`,
+      en: `No one may decide on a case they submitted or acted on as its organizer (${self} did)`,
+    },
+  };
 }
 
 /** The full matrix (action x role → allowed statuses and unit reach), for docs and the table-driven test. */

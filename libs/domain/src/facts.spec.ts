@@ -1,5 +1,6 @@
-import { deriveFacts, entryRoute, needsNewPassport, tripCountries } from './facts';
+import { canonicalIdentity, deriveFacts, entryRoute, needsNewPassport, tripCountries } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
+import { checkTripRules } from './rules';
 
 describe('needsNewPassport', () => {
   const ret = '2026-05-15';
@@ -54,5 +55,22 @@ describe('deriveFacts', () => {
     expect(d.legalizationRequired).toEqual({ US: false, EG: true });
     expect(d.partyBranch).toBe(true);
     expect(d.routes.m1).toEqual({ US: 'visa', EG: 'visa' });
+  });
+});
+
+describe('canonicalIdentity (a leadership team as the rules compare it)', () => {
+  it('trims, applies NFKC, collapses inner whitespace and case-folds: the trial’s variant is the same team', () => {
+    expect(canonicalIdentity('City-Government ')).toBe('city-government');
+    expect(canonicalIdentity('  City \t  Government ')).toBe('city government');
+    expect(canonicalIdentity('ＣＩＴＹ－Ｇｏｖｅｒｎｍｅｎｔ')).toBe('city-government'); // full-width forms
+    expect(canonicalIdentity('市政府\u3000领导班子')).toBe('市政府 领导班子'); // ideographic space
+    expect(canonicalIdentity('city-government')).toBe('city-government');
+  });
+  it('makes two variants overlap in checkTripRules once canonical (the API canonicalizes before the rules run)', () => {
+    const members = makeMembers(2).map((m, i) => ({
+      ...m,
+      leadershipTeam: canonicalIdentity(i === 0 ? 'city-government' : 'City-Government '),
+    }));
+    expect(checkTripRules(makeFacts({ members })).map((v) => v.code)).toContain('LEADERSHIP_TEAM_OVERLAP');
   });
 });

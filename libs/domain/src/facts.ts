@@ -62,7 +62,10 @@ export interface Member {
   rank: Rank;
   partyMember: boolean;
   classifiedAccess: boolean;
-  /** Id/name of the leadership team (领导班子) the member sits on; two from one team may not travel together. */
+  /**
+   * Id/name of the leadership team (领导班子) the member sits on; two from one team may not travel together. Stored
+   * canonical (canonicalIdentity: the API canonicalizes it at the edge), so the rule's exact comparison holds.
+   */
   leadershipTeam: string | null;
   passport: Passport | null;
   apecCard?: ApecCard | null;
@@ -311,4 +314,14 @@ export function deriveFacts(facts: CaseFacts, countries: CountryTable = COUNTRIE
     jointDelegation: facts.jointDelegation,
     supervisingDepartment: !!facts.supervisingDepartment,
   };
+}
+
+/**
+ * A free-text identity value as rules compare it (LEADERSHIP_TEAM_OVERLAP's team): Unicode NFKC (full-width forms
+ * become ASCII), trimmed, inner whitespace runs collapsed to one space, case-folded. "City-Government " and
+ * "city-government" are one team. Applied by the API where the value enters (submission, check, amendment, roster),
+ * before the rules compare and before the case stores it: the workflow's own comparison (which replays) is unchanged.
+ */
+export function canonicalIdentity(value: string): string {
+  return value.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
 }

@@ -3,7 +3,7 @@ import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { countryLabel } from './countries';
-import { tripCountries } from './facts';
+import { canonicalIdentity, tripCountries } from './facts';
 import type { Label } from './roles';
 
 /**
@@ -177,7 +177,8 @@ export function snapshotMember<
     rank: person.rank,
     partyMember: person.partyMember,
     classifiedAccess: person.classifiedAccess,
-    leadershipTeam: person.leadershipTeam,
+    // Canonical as the API stores it (a roster row written before canonicalization compares as one written after).
+    leadershipTeam: typeof person.leadershipTeam === 'string' ? canonicalIdentity(person.leadershipTeam) : person.leadershipTeam,
     passport: p ? { inCustody: p.state === 'in-custody', number: p.number, expiresOn: p.expiresOn } : null,
   };
 }

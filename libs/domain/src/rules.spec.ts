@@ -1,4 +1,4 @@
-import type { Destination, Member } from './facts';
+import { personKey, type Destination, type Member } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
 import {
@@ -7,6 +7,7 @@ import {
   DEFAULT_RULES_CONFIG,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
+  memberTripViolations,
 } from './rules';
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code);
@@ -277,5 +278,36 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     expect(new Set(six.map((m) => m.passport?.number)).size).toBe(6);
     expect(makeMember().passport?.number).toBe('P1234567');
     expect(duplicatePersonViolations(six)).toEqual([]);
+  });
+});
+
+describe('memberTripViolations (the dry run and submission run A08’s check)', () => {
+  it('names members[i] with FREQUENCY_EXCEEDED from the recorded trips of its person key, as checkMemberFrequency does', () => {
+    const facts = makeFacts({
+      departureDate: '2027-03-15',
+      returnDate: '2027-03-19',
+      members: makeMembers(2, (i) => ({ rank: i === 1 ? 'bureau' : 'staff' })),
+    });
+    const key = personKey(facts, facts.members[1]!);
+    const history = new Map([
+      [
+        key,
+        [
+          { departureDate: '2026-05-01', returnDate: '2026-05-05', caseId: 'a' },
+          { departureDate: '2026-09-01', returnDate: '2026-09-04', caseId: 'b' },
+        ],
+      ],
+    ]);
+    const out = memberTripViolations(facts, history);
+    expect(out.map((v) => [v.code, v.field])).toEqual([['FREQUENCY_EXCEEDED', 'members[1]']]);
+    expect(out[0]!.message.zh).toContain('24个月内已出访2次，限1次');
+    expect(out).toEqual(
+      checkMemberFrequency(
+        facts.members[1]!,
+        history.get(key)!.map((t) => ({ ...t, memberId: 'm2' })),
+        facts,
+      ),
+    );
+    expect(memberTripViolations(facts, new Map())).toEqual([]);
   });
 });

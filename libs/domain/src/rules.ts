@@ -2,7 +2,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { RANK_LABELS, tripCountries } from './facts';
+import { personKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 
 export const RULE_CODES = [
@@ -368,6 +368,27 @@ export function checkMemberFrequency(
       },
     },
   ];
+}
+
+/**
+ * The member-trip check a submission passes before its case exists (the dry run and submission): A08's frequency
+ * rule, by the same function the case runs at A08 (checkMemberFrequency), against each member's recorded trips
+ * (`history` by person key, personKey(): member_trips, as A08's activity reads them). Each violation names members[i].
+ */
+export function memberTripViolations(
+  facts: CaseFacts,
+  history: ReadonlyMap<string, readonly Omit<TripRecord, 'memberId'>[]>,
+  config: Partial<RulesConfig> = DEFAULT_RULES_CONFIG,
+): RuleViolation[] {
+  if (!isIsoDate(facts.departureDate)) return [];
+  return facts.members.flatMap((m) =>
+    checkMemberFrequency(
+      m,
+      (history.get(personKey(facts, m)) ?? []).map((t) => ({ ...t, memberId: m.id })),
+      facts,
+      config,
+    ),
+  );
 }
 
 /**

@@ -45,3 +45,53 @@ export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
     .getRawMany<{ caseId: string }>();
   return rows.map((r) => r.caseId);
 }
+
+/**
+ * Who submitted the case or acted on it as its organizer, from the read model and the event store (user ids): the
+ * people separation of duties keeps from deciding on it (libs/domain/src/access.ts separationRefusal). Empty for a
+ * case not projected yet (the workflow's validator still checks).
+ */
+export async function caseOrganizers(manager: EntityManager, caseId: string): Promise<string[]> {
+  const rows = await manager.query<Array<{ id: string }>>(
+    `SELECT submitted_by AS id FROM cases WHERE case_id = $1
+     UNION
+     SELECT DISTINCT actor_id AS id FROM case_events WHERE stream_id = $1 AND actor_role = 'organizer' AND actor_id IS NOT NULL`,
+    [caseId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A recorded trip (member_trips: written at departure) of a person, for the frequency rule. */
+export interface PersonTripRow {
+  personKey: string;
+  departureDate: string;
+  returnDate: string;
+  purpose: string;
+  caseId: string;
+}
+
+/**
+ * The recorded trips (member_trips) of these persons (personKey), but those of `exceptCaseId`: the frequency rule's
+ * history, read by A08's activity and by the API before a submission (one query for both).
+ */
+export async function memberTripHistory(
+  manager: EntityManager,
+  personKeys: readonly string[],
+  exceptCaseId = '',
+): Promise<PersonTripRow[]> {
+  if (personKeys.length === 0) return [];
+  const rows = await manager.query<
+    Array<{ person_key: string; departure_date: string; return_date: string; purpose: string; case_id: string }>
+  >(
+    `SELECT person_key, to_char(departure_date, 'YYYY-MM-DD') AS departure_date, to_char(return_date, 'YYYY-MM-DD') AS return_date, purpose, case_id
+       FROM member_trips WHERE person_key = ANY($1) AND case_id <> $2`,
+    [[...personKeys], exceptCaseId],
+  );
+  return rows.map((r) => ({
+    personKey: r.person_key,
+    departureDate: r.departure_date,
+    returnDate: r.return_date,
+    purpose: r.purpose,
+    caseId: r.case_id,
+  }));
+}

@@ -32,16 +32,32 @@ import {
   CLOSED_STATUSES,
   dayNumber,
   departureDateViolations,
+  allowedRoles,
+  isDecision,
+  memberTripViolations,
+  personKey,
   processOfVersion,
+  separationRefusal,
   stepDataProblems,
   versionFilter,
   shanghaiDate,
   type CaseFacts,
   type CaseStatus,
+  type OfficeSettings,
+  type Purpose,
   type Role,
   type RuleViolation,
+  type TripRecord,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
+import {
+  CaseEntity,
+  CaseEventEntity,
+  caseOrganizers,
+  memberTripHistory,
+  readCaseRecord,
+  readProgressSnapshot,
+  type CaseRecord,
+} from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -177,7 +193,7 @@ export class DelegationsService {
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
     const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
-    const facts = this.validateSubmission(submission);
+    const facts = await this.validateSubmission(submission, settings);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
     const print = fingerprint(user, 'submit', body);
@@ -242,12 +258,12 @@ export class DelegationsService {
 
   /**
    * POST /api/delegations/check: submit's validation without submitting. The same schema (400), own-unit and
-   * registry checks, then the trip rules (checkTripRules and the departure-date rule, libs/domain/src/rules.ts),
-   * whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
+   * registry checks, then the trip rules (checkTripRules, the departure-date rule and A08's member-trip frequency,
+   * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
-    const { submission } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
-    const violations = this.tripViolations(this.parseSubmission(submission));
+    const { submission, settings } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
+    const violations = await this.tripViolations(this.parseSubmission(submission), settings);
     return { ok: violations.length === 0, violations };
   }
 
@@ -268,18 +284,31 @@ export class DelegationsService {
     return parseOrThrow(SubmissionSchema, body);
   }
 
-  /** The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow. */
-  private tripViolations(facts: Submission): RuleViolation[] {
+  /**
+   * The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow; the members'
+   * trip frequency is A08's (memberTripViolations: the same checkMemberFrequency, the same member_trips history, the
+   * office's rules the case would pin), so a trip the case would block at A08 is refused before it starts.
+   */
+  private async tripViolations(facts: Submission, settings: OfficeSettings | undefined): Promise<RuleViolation[]> {
+    const f = facts as CaseFacts;
+    const history = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
+    const keys = [...new Set(f.members.map((m) => personKey(f, m)))];
+    for (const t of await memberTripHistory(this.cases.manager, keys))
+      history.set(t.personKey, [
+        ...(history.get(t.personKey) ?? []),
+        { departureDate: t.departureDate, returnDate: t.returnDate, purpose: t.purpose as Purpose, caseId: t.caseId },
+      ]);
     return [
-      ...checkTripRules(facts as CaseFacts),
-      ...duplicatePersonViolations((facts as CaseFacts).members),
+      ...checkTripRules(f),
+      ...duplicatePersonViolations(f.members),
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
+      ...memberTripViolations(f, history, settings?.rules),
     ];
   }
 
-  private validateSubmission(body: unknown): Submission {
+  private async validateSubmission(body: unknown, settings: OfficeSettings | undefined): Promise<Submission> {
     const facts = this.parseSubmission(body);
-    const violations = this.tripViolations(facts);
+    const violations = await this.tripViolations(facts, settings);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', violations);
@@ -586,6 +615,7 @@ export class DelegationsService {
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, caseId, stepKey, scope.definitionVersion, onBehalfOf);
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
@@ -667,6 +697,36 @@ export class DelegationsService {
       },
     ];
     throw new DomainError('INVALID_REQUEST', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+  }
+
+  /**
+   * Separation of duties, before sending (the access table's separationRefusal): nobody decides on a case they submitted
+   * or acted on as its organizer, whatever role they signed in with. 403 SELF_APPROVAL. The workflow's validator checks
+   * the same for every client (the Temporal CLI too), with what the case itself recorded.
+   */
+  private async assertSeparationOfDuties(
+    user: AuthUser,
+    kind: ActionKind,
+    caseId: string,
+    stepKey: string | undefined,
+    definitionVersion: string,
+    onBehalfOf: OnBehalfOfUser | string | undefined,
+  ): Promise<void> {
+    if (kind !== 'decide' && kind !== 'complete') return;
+    // The refusals the workflow answers first stay first (its validator checks the status, the role, 帮代办 and the
+    // step, then this): here only a caller acting for no one who holds the step's role; the workflow checks the rest
+    // (an officer acting for the submitter included).
+    if (onBehalfOf !== undefined) return;
+    const code = stepKey?.split(':')[0];
+    const step = code ? (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code) : undefined;
+    if (!step || !isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
+    const refusal = separationRefusal({
+      action: kind,
+      actor: { id: user.id },
+      organizers: await caseOrganizers(this.cases.manager, caseId),
+      stepKind: step.kind,
+    });
+    if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
   }
 
   /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
-import { PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
+import { canonicalIdentity, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
 import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -73,7 +73,9 @@ export const MemberSchema = z
       .boolean()
       .optional()
       .meta({ description: fromRegistry('roster') }),
+    // Canonical (trimmed, NFKC, one space, case-folded) before the rules compare and the case stores it.
     leadershipTeam: text(100)
+      .overwrite(canonicalIdentity)
       .nullable()
       .optional()
       .meta({ description: fromRegistry('roster') }),

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, PURPOSES, RANKS, SCHEDULE_YEARS, UNIT_STATUSES, shanghaiDate } from '@df/domain';
+import {
+  canonicalIdentity,
+  GENDERS,
+  PASSPORT_TYPES,
+  PERSON_STATUSES,
+  PURPOSES,
+  RANKS,
+  SCHEDULE_YEARS,
+  UNIT_STATUSES,
+  shanghaiDate,
+} from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
 import { formatMessage, intQuery, isoDate, text, wholeNumber } from '../common/zod-text';
@@ -91,7 +101,7 @@ export const PersonSchema = z
     rank: z.enum(RANKS),
     position: text(100),
     partyMember: z.boolean(),
-    leadershipTeam: text(100).nullable(),
+    leadershipTeam: text(100).overwrite(canonicalIdentity).nullable(),
     status: z.enum(PERSON_STATUSES).default('active'),
   })
   // New-user trial: people born in 2030 and in 1800 were registered.

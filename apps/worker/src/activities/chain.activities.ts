@@ -26,7 +26,7 @@ import type {
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
-import { PassportTransitionError, RegistriesRepository } from '@df/persistence';
+import { memberTripHistory, PassportTransitionError, RegistriesRepository } from '@df/persistence';
 import { ApecActivities } from './apec.activities';
 
 /** The card definition's steps the card registration reads: the issue step it waits for and the per-economy pre-clearance. */
@@ -92,17 +92,14 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
   private async frequency(input: SystemStepInput) {
     const member = input.facts.members.find((m) => m.id === input.memberId);
     if (!member) throw ApplicationFailure.nonRetryable(`member ${input.memberId} not in the case`, 'UnknownMember');
-    const rows: Array<{ departure_date: string; return_date: string; purpose: string; case_id: string }> = await this.db.query(
-      `SELECT to_char(departure_date, 'YYYY-MM-DD') AS departure_date, to_char(return_date, 'YYYY-MM-DD') AS return_date, purpose, case_id
-         FROM member_trips WHERE person_key = $1 AND case_id <> $2`,
-      [personKey(input.facts, member), input.caseId],
-    );
+    // The same history the API reads before a submission (memberTripHistory, libs/persistence).
+    const rows = await memberTripHistory(this.db.manager, [personKey(input.facts, member)], input.caseId);
     const history: TripRecord[] = rows.map((r) => ({
       memberId: member.id,
-      departureDate: r.departure_date,
-      returnDate: r.return_date,
+      departureDate: r.departureDate,
+      returnDate: r.returnDate,
       purpose: r.purpose as TripRecord['purpose'],
-      caseId: r.case_id,
+      caseId: r.caseId,
     }));
     return checkMemberFrequency(member, history, input.facts, input.settings?.rules);
   }

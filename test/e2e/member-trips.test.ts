@@ -1,0 +1,56 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+
+/**
+ * The new-user trial: after a person's departures the dry run answered ok:true, and the case then blocked at A08
+ * ("24个月内已出访2次，限1次"). The dry run and submission run A08's member-trip check (memberTripViolations:
+ * checkMemberFrequency against member_trips), naming members[i].
+ */
+describe('the member-trip frequency check runs before submission, as A08 runs it', () => {
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    api = await startTestApi();
+    users = await createTestUsers(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('handed input: two recorded departures of the member → /check FREQUENCY_EXCEEDED at members[0], submission 422 RULE_VIOLATION', async () => {
+    const body = canonicalSubmission(users.unit);
+    const name = (body.members as Array<{ name: string }>)[0]!.name;
+    const ok = await request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body).expect(200);
+    expect(ok.body).toEqual({ ok: true, violations: [] });
+    // Two departures of the same person (a typed member: person key unit:name, as A08 reads it).
+    const db = api.app.get(DataSource);
+    for (const [i, dep, ret] of [
+      [1, '2026-05-01', '2026-05-05'],
+      [2, '2026-09-01', '2026-09-04'],
+    ] as const)
+      await db.query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date) VALUES ($1, 'm1', $2, $3, 'trade', $4, $5)`,
+        [`trip-${users.unit}-${i}`, `${users.unit}:${name}`, users.unit, dep, ret],
+      );
+    const checked = await request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body).expect(200);
+    expect(checked.body.ok).toBe(false);
+    expect(checked.body.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        message: { zh: expect.stringContaining('24个月内已出访2次，限1次'), en: expect.any(String) },
+      }),
+    ]);
+    const refused = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(422);
+    expect(refused.body.code).toBe('RULE_VIOLATION');
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+    // An exempt purpose neither is checked nor counts (the same rule config as A08).
+    await request(api.http)
+      .post('/api/delegations/check')
+      .set(bearer(users.tokens.organizer))
+      .send({ ...body, purpose: 'academic-exchange' })
+      .expect(200)
+      .expect((res) => expect(res.body.ok).toBe(true));
+  });
+});

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { decideStepUpdate, delegationWorkflowId } from '@df/contracts';
+import { RegistriesRepository } from '@df/persistence';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  login,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
+import { actOn, waitForStep } from '../support/api-flow';
+
+/**
+ * Separation of duties (the new-user trial): an organizer who is granted a second role may not decide on a case
+ * they submitted, through the API (403 SELF_APPROVAL) or any other client of the workflow (its Update validator).
+ */
+describe('separation of duties: nobody decides on a case they submitted', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let home: TestUsers;
+  let caseId: string;
+  const education = `education-${uniqueSuffix()}`;
+
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 5 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 5 });
+    home = await createTestUsers(api);
+    for (const code of [education, home.unit])
+      await api.app.get(RegistriesRepository).putUnit(
+        {
+          code,
+          nameZh: '测试局',
+          nameEn: 'Test bureau',
+          parentCode: null,
+          supervisingDepartment: null,
+          clerks: [],
+          signatories: [],
+          status: 'active',
+          suspendedReason: null,
+        },
+        { id: 'test', role: 'fao-clerk' },
+      );
+    const res = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .send(canonicalSubmission(home.unit))
+      .expect(201);
+    caseId = res.body.caseId;
+    for (const key of ['A02', 'A05', 'A06', 'A09']) {
+      const p = await waitForStep(api, home.tokens.organizer, caseId, key, ['awaiting', 'overdue']);
+      expect(
+        (
+          await actOn(
+            api,
+            home,
+            caseId,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
+    }
+    await waitForStep(api, home.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('the submitter, granted finance for the unit and leader elsewhere, is refused 403 SELF_APPROVAL (approve, reject, return)', async () => {
+    const organizer = home.usernames.organizer;
+    // Conflicting grants are accepted (a person may legitimately hold both): the decision is refused instead.
+    for (const grant of [
+      { role: 'finance', unit: home.unit },
+      { role: 'leader', unit: education },
+    ])
+      await request(api.http).post(`/api/users/${organizer}/grants`).set(bearer(home.tokens.admin)).send(grant).expect(200);
+    const asFinance = await login(api, organizer, undefined, { role: 'finance', unit: home.unit });
+    for (const body of [
+      { decision: 'approve' },
+      { decision: 'reject', comment: '无预算' },
+      { decision: 'return', returnTo: 'A09', comment: '重做' },
+    ]) {
+      const refused = await request(api.http)
+        .post(`/api/delegations/${caseId}/steps/A10/decision`)
+        .set(bearer(asFinance))
+        .send(body)
+        .expect(403);
+      expect(refused.body).toMatchObject({
+        code: 'SELF_APPROVAL',
+        message: { zh: expect.stringContaining('不得审批本人报送的案件'), en: expect.stringContaining('submitted') },
+      });
+    }
+    // Another client than the API (as the Temporal CLI would): the workflow's Update validator refuses it too.
+    const direct = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
+    await expect(
+      direct.executeUpdate(decideStepUpdate, {
+        args: [
+          { requestId: randomUUID(), actor: { id: organizer, role: 'finance', unit: home.unit }, stepKey: 'A10', decision: 'approve' },
+        ],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'SELF_APPROVAL' } });
+    // Still awaiting: the unit's own finance officer decides it.
+    await waitForStep(api, home.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A10/decision`)
+      .set(bearer(home.tokens.finance))
+      .send({ decision: 'approve' })
+      .expect(200);
+  });
+});
