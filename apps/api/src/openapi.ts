@@ -4,7 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ERROR_STATUS } from './common/errors';
 import { MAX_JSON_DEPTH } from './common/text-rule';
-import { FORMAT_ZH, NONBLANK_TEXT_PATTERN, TEXT_PATTERN } from './common/zod-text';
+import { BLANK_MESSAGE, FORMAT_ZH, NONBLANK_TEXT_PATTERN, TEXT_PATTERN } from './common/zod-text';
 import { textError } from './common/text-rule';
 
 /**
@@ -20,7 +20,17 @@ const COMPONENTS = '#/components/schemas/';
  * the text rule's patterns, the text rule's.
  */
 export const PATTERN_MESSAGE = 'x-message';
-const TEXT_RULE_MESSAGE = textError('', 'text-control').message;
+const joined = (...labels: Array<{ zh: string; en: string }>) => ({
+  zh: labels.map((l) => l.zh).join('；'),
+  en: labels.map((l) => l.en).join('; '),
+});
+/** The text rule's pattern: no control characters, no direction-changing ones (text-control, text-bidi). */
+const TEXT_RULE_MESSAGE = joined(textError('', 'text-control').message, textError('', 'text-bidi').message);
+/** Required text's pattern: the text rule, and not blank (only invisible characters). */
+const NONBLANK_TEXT_MESSAGE = joined(
+  { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' },
+  TEXT_RULE_MESSAGE,
+);
 
 export const ErrorSchema = z
   .looseObject({
@@ -275,7 +285,8 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
 }
 
 function patternMessage(zodSchema: z.core.$ZodType, pattern: string): { zh: string; en: string } | undefined {
-  if (pattern === TEXT_PATTERN || pattern === NONBLANK_TEXT_PATTERN) return TEXT_RULE_MESSAGE;
+  if (pattern === TEXT_PATTERN) return TEXT_RULE_MESSAGE;
+  if (pattern === NONBLANK_TEXT_PATTERN) return NONBLANK_TEXT_MESSAGE;
   const checks = (zodSchema._zod.def as { checks?: Array<{ _zod: { def: { format?: string; error?: (issue: unknown) => unknown } } }> })
     .checks;
   for (const check of checks ?? []) {

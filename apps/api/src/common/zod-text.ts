@@ -14,10 +14,12 @@ export const TEXT_PATTERN = `^[^${CONTROLS}]*$`;
 /** Allowed text with at least one visible character (not whitespace, zero-width, word joiner, BOM, LRM/RLM: isBlank). */
 export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\s\\x00-\\x1F\\u200B-\\u200F\\u2060\\uFEFF${CONTROLS}][^${CONTROLS}]*$`;
 
+/** What a blank text's refusal says (rule `blank`); also the OpenAPI document's words for required text's pattern. */
+export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' };
 /** Refused as `blank`: text of only whitespace and invisible characters ("\u200B\u200B"); empty text is `min`'s. */
 const notBlank = [
   (s: string) => s === '' || !isBlank(s),
-  { message: 'Must not be blank (only invisible characters)', params: { zh: '不得为空白（仅含不可见字符）', rule: 'blank' } },
+  { message: BLANK_MESSAGE.en, params: { zh: BLANK_MESSAGE.zh, rule: 'blank' } },
 ] as const;
 
 /** Length in Unicode code points, as JSON Schema's maxLength counts (not UTF-16 units: an emoji is one). */
