@@ -27,10 +27,7 @@ const joined = (...labels: Array<{ zh: string; en: string }>) => ({
 /** The text rule's pattern: no control characters, no direction-changing ones (text-control, text-bidi). */
 const TEXT_RULE_MESSAGE = joined(textError('', 'text-control').message, textError('', 'text-bidi').message);
 /** Required text's pattern: the text rule, and not blank (only invisible characters). */
-const NONBLANK_TEXT_MESSAGE = joined(
-  { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' },
-  TEXT_RULE_MESSAGE,
-);
+const NONBLANK_TEXT_MESSAGE = joined(BLANK_MESSAGE, TEXT_RULE_MESSAGE);
 
 export const ErrorSchema = z
   .looseObject({
