@@ -15,7 +15,14 @@ function repository(rows: Record<string, CaseRow>, failFirst = false) {
   return { repo: repo as unknown as Repository<CaseEntity>, reads: () => reads };
 }
 
-const row: CaseRow = { caseId: 'c1', unit: 'U1', supervisingDepartment: null, status: 'open', phase: 'prepare', definitionVersion: '2027.2' };
+const row: CaseRow = {
+  caseId: 'c1',
+  unit: 'U1',
+  supervisingDepartment: null,
+  status: 'open',
+  phase: 'prepare',
+  definitionVersion: '2027.2',
+};
 
 describe('CaseRows: the case row read once per request', () => {
   it('answers the guard, the service and the masking of one request from one read', async () => {
