@@ -239,12 +239,13 @@ describe("the manager's pages after the new-user trial", () => {
       await page.getByLabel('邀请人').fill('Jane Roe');
       await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
       await page.getByRole('button', { name: '下一步' }).click();
-      await page.getByLabel('姓名').fill('张三');
+      // Someone the seeded departed cases above did not take abroad: 张三 has used his trips (A08's frequency rule runs in the dry run).
+      await page.getByLabel('姓名').fill('王五');
       await page.getByLabel('职务').fill('副市长');
       await page.getByRole('combobox', { name: '级别' }).click();
       await page.keyboard.type('厅局级');
       await page.keyboard.press('Enter');
-      await page.getByLabel('护照号码').fill('SE1234567');
+      await page.getByLabel('护照号码').fill('SE7000301');
       await fillDay(page.getByLabel('护照有效期至'), '2031-06-30');
       await page.getByRole('button', { name: '下一步' }).click();
       // The review shows the day as typed; the API's dry run passes.

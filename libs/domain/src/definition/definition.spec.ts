@@ -180,7 +180,7 @@ describe('applyOverrides', () => {
   });
   it('refuses unknown steps and negative values', () => {
     expect(() => applyOverrides(DEFAULT_DEFINITION, { stepDurations: { Z01: 1, A02: -2 } })).toThrow(
-      /unknown step Z01[\s\S]*A02 must be a non-negative/,
+      /unknown step Z01[\s\S]*A02 must be a number of working days from 0 to 60/,
     );
   });
 });
@@ -245,6 +245,19 @@ describe('validateOverrides: settings text', () => {
     expect(rules({ countries: { XX: { nameZh: '\u200B', nameEn: 'n'.repeat(201) } } })).toEqual([
       ['countries.XX.nameZh', 'BLANK'],
       ['countries.XX.nameEn', 'MAX'],
+    ]);
+  });
+});
+
+describe('a step takes at most MAX_STEP_DURATION_WD (new-user trial: A02 published at 20,000 working days blocked every submission)', () => {
+  it('refuses a longer durationWd in the definition and in the office stepDurations, at its path', () => {
+    expect(validateDefinition(def([step('A01', [], { durationWd: 60 })]))).toEqual([]);
+    expect(validateDefinition(def([step('A01', [], { durationWd: 20000 })])).map((p) => [p.code, p.path])).toEqual([
+      ['INVALID_FIELD', 'steps[0].durationWd'],
+    ]);
+    expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { A02: 60 } })).toEqual([]);
+    expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { A02: 20000 } }).map((p) => [p.code, p.path])).toEqual([
+      ['INVALID_FIELD', 'stepDurations.A02'],
     ]);
   });
 });

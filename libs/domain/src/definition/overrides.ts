@@ -1,4 +1,5 @@
 import { echo as v } from '../echo';
+import { MAX_STEP_DURATION_WD } from './validate';
 import type { CountryOverrides } from '../countries';
 import type { RulesConfig } from '../rules';
 import type { DefinitionProblem, ProcessDefinition } from './types';
@@ -45,13 +46,16 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         text: { zh: `流程 ${v(def.version)} 没有步骤 ${v(code)}`, en: `No step ${v(code)} in definition ${v(def.version)}` },
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
-    if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0)
+    if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0 || wd > MAX_STEP_DURATION_WD)
       problems.push({
         code: 'INVALID_FIELD',
         step: code,
         path: `stepDurations.${code}`,
-        text: { zh: '须为不小于0的工作日数', en: 'Must be a non-negative number of working days' },
-        message: `duration override for ${code} must be a non-negative number`,
+        text: {
+          zh: `须为0至${MAX_STEP_DURATION_WD}个工作日`,
+          en: `Must be a number of working days from 0 to ${MAX_STEP_DURATION_WD}`,
+        },
+        message: `duration override for ${code} must be a number of working days from 0 to ${MAX_STEP_DURATION_WD}`,
       });
   }
   if (settings.office !== undefined)

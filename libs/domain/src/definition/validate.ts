@@ -14,6 +14,12 @@ import { isBlank } from '../text-rule';
  * and a URL (`/process-versions/:version`): letters, digits, `.`, `_`, `-`, starting with a letter or digit.
  */
 export const DEFINITION_TEXT_LIMITS = { code: 8, stepNameZh: 200, stepNameEn: 300, name: 200, version: 32 } as const;
+/**
+ * The longest a step may take, in working days (a definition's durationWd, an office's stepDurations): three months.
+ * The built-in steps take at most 15; a chain of 53 steps at this bound plans within the working-day calendar's span
+ * (new-user trial: A02 published at 20,000 working days made every submission's plan overflow the calendar, 503).
+ */
+export const MAX_STEP_DURATION_WD = 60;
 export const DEFINITION_VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]{0,7}$/;
@@ -91,8 +97,8 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
   if (!includes(ROLES, raw.actor)) bad('actor', 'a known role', '已知角色');
   if (!includes(SCOPES, raw.scope)) bad('scope', `one of ${SCOPES.join(', ')}`, `以下之一：${SCOPES.join('、')}`);
   if (!Array.isArray(raw.needs) || !raw.needs.every((n) => typeof n === 'string')) bad('needs', 'an array of step codes', '步骤代码的数组');
-  if (typeof raw.durationWd !== 'number' || !Number.isFinite(raw.durationWd) || raw.durationWd < 0)
-    bad('durationWd', 'a non-negative number of working days', '不小于0的工作日数');
+  if (typeof raw.durationWd !== 'number' || !Number.isFinite(raw.durationWd) || raw.durationWd < 0 || raw.durationWd > MAX_STEP_DURATION_WD)
+    bad('durationWd', `a number of working days from 0 to ${MAX_STEP_DURATION_WD}`, `0至${MAX_STEP_DURATION_WD}个工作日`);
   if (!includes(STEP_KINDS, raw.kind)) bad('kind', `one of ${STEP_KINDS.join(', ')}`, `以下之一：${STEP_KINDS.join('、')}`);
   if (raw.durationSource !== undefined && !includes(DURATION_SOURCES, raw.durationSource))
     bad('durationSource', `absent or one of ${DURATION_SOURCES.join(', ')}`, `省略，或以下之一：${DURATION_SOURCES.join('、')}`);
