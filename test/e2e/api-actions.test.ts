@@ -128,6 +128,26 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .send({ changes: { returnDate: '2027-03-18' } })
       .expect(422);
     expect(same.body.errors).toEqual([expect.objectContaining({ field: 'changes', rule: 'no-change' })]);
+    // A departure beyond the two-year horizon: refused by the dry run, the submission and an amendment alike (new-user
+    // trial: an amendment to 2099 failed every workflow task of the case; a submission was 503 for ever).
+    const far = { departureDate: '2099-09-15', returnDate: '2099-09-19' };
+    const farTrip = {
+      ...canonicalSubmission(users.unit),
+      ...far,
+      destinations: [{ ...canonicalSubmission(users.unit).destinations[0], arrive: far.departureDate, leave: far.returnDate }],
+    };
+    const checked = await request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(farTrip).expect(200);
+    expect(checked.body.violations.map((v: { code: string; field: string }) => [v.code, v.field])).toEqual([
+      ['DEPARTURE_TOO_FAR', 'departureDate'],
+    ]);
+    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(farTrip).expect(422);
+    expect(submitted.body.violations.map((v: { code: string }) => v.code)).toEqual(['DEPARTURE_TOO_FAR']);
+    const moved = await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { ...far, destinations: farTrip.destinations } })
+      .expect(422);
+    expect(moved.body.violations.map((v: { code: string }) => v.code)).toEqual(['DEPARTURE_TOO_FAR']);
     const broken = await request(api.http)
       .post(`/api/delegations/${caseId}/amend`)
       .set(bearer(users.tokens.organizer))

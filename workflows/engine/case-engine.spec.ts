@@ -686,6 +686,21 @@ describe('CaseEngine', () => {
     ).not.toEqual([['changes', 'no-change']]);
   });
 
+  it('refuses an amendment of the departure beyond the two-year horizon (the Update validator; new-user trial: 2099 wedged the case)', () => {
+    const engine = newEngine();
+    const far = { departureDate: '2099-09-15', returnDate: '2099-09-19' };
+    const destinations = [{ ...engine.facts.destinations[0]!, arrive: far.departureDate, leave: far.returnDate }];
+    try {
+      engine.validate(
+        { type: 'amend', request: { requestId: 'far', actor: actor('organizer'), changes: { ...far, destinations } } },
+        MONDAY,
+      );
+      throw new Error('expected a rejection');
+    } catch (err) {
+      expect((err as Rejection).violations?.map((v) => [v.code, v.field])).toEqual([['DEPARTURE_TOO_FAR', 'departureDate']]);
+    }
+  });
+
   it('refuses an amendment that breaks the rules, naming the rule', () => {
     const engine = newEngine();
     const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` }));

@@ -1,7 +1,7 @@
 import type { FieldError } from './api';
 import { isIsoDate } from '../../../libs/domain/src/dates';
 import type { CaseFacts } from '../../../libs/domain/src/facts';
-import { checkTripRules, departureDateViolations } from '../../../libs/domain/src/rules';
+import { checkTripRules, departureDateViolations, departureHorizonViolations } from '../../../libs/domain/src/rules';
 
 /*
  * A trip's date rules refused as typed (see date-rules.ts), in a module of its own: the new-trip form and the
@@ -26,7 +26,10 @@ export function tripDateErrors(v: TripDates, today: string, departureUnchanged?:
   const dep = v.departureDate;
   const ret = v.returnDate;
   if (isIsoDate(dep) && dep !== departureUnchanged)
-    for (const x of departureDateViolations({ departureDate: dep }, today))
+    for (const x of [
+      ...departureDateViolations({ departureDate: dep }, today),
+      ...departureHorizonViolations({ departureDate: dep }, today),
+    ])
       out.push({ field: 'departureDate', rule: x.code, message: x.message });
   if (!isIsoDate(dep) || !isIsoDate(ret)) return out;
   const stops = (v.destinations ?? []).map((d) => ({ country: d.country ?? '', arrive: d.arrive, leave: d.leave }));

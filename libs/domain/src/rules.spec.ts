@@ -5,6 +5,8 @@ import {
   checkMemberFrequency,
   checkTripRules,
   DEFAULT_RULES_CONFIG,
+  departureHorizonViolations,
+  MAX_DEPARTURE_AHEAD_DAYS,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
   memberTripViolations,
@@ -309,5 +311,16 @@ describe('memberTripViolations (the dry run and submission run A08’s check)', 
       ),
     );
     expect(memberTripViolations(facts, new Map())).toEqual([]);
+  });
+});
+
+describe('departureHorizonViolations: a departure within two years of today (new-user trial: 2099 wedged the case)', () => {
+  it('allows the last day of the horizon and refuses the day after, and 2099, naming departureDate', () => {
+    expect(MAX_DEPARTURE_AHEAD_DAYS).toBe(730);
+    expect(departureHorizonViolations({ departureDate: '2028-11-30' }, '2026-12-01')).toEqual([]);
+    for (const departureDate of ['2028-12-01', '2099-09-15'])
+      expect(departureHorizonViolations({ departureDate }, '2026-12-01')).toEqual([
+        expect.objectContaining({ code: 'DEPARTURE_TOO_FAR', field: 'departureDate', details: { departureDate, latest: '2028-11-30' } }),
+      ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
-import { addMonths, dayNumber, daysInclusive, isIsoDate } from './dates';
+import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { personKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
@@ -20,6 +20,7 @@ export const RULE_CODES = [
   // Text a case cannot store (libs/domain/src/text-rule.ts), refused by the workflow's validators for any client.
   'TEXT_RULE',
   'DEPARTURE_NOT_FUTURE',
+  'DEPARTURE_TOO_FAR',
   // K07 (APEC card registration): the card a renewal names was already replaced by another case's card.
   'APEC_CARD_REPLACED',
 ] as const;
@@ -389,6 +390,31 @@ export function memberTripViolations(
       config,
     ),
   );
+}
+
+/** How far ahead a departure may be planned, in calendar days from today: two years (an annual plan and the next). */
+export const MAX_DEPARTURE_AHEAD_DAYS = 730;
+
+/**
+ * A departure more than MAX_DEPARTURE_AHEAD_DAYS after today (Asia/Shanghai), DEPARTURE_TOO_FAR at `departureDate`
+ * (new-user trial: an amendment to 2099 overflowed the working-day calendar and the case's every workflow task
+ * failed). Checked where a departure date is sent: the dry run, the submission, an amendment's Update validator.
+ */
+export function departureHorizonViolations(facts: Pick<CaseFacts, 'departureDate'>, today: string): RuleViolation[] {
+  if (!isIsoDate(facts.departureDate) || !isIsoDate(today)) return [];
+  const latest = fromDayNumber(dayNumber(today) + MAX_DEPARTURE_AHEAD_DAYS);
+  if (facts.departureDate <= latest) return [];
+  return [
+    {
+      code: 'DEPARTURE_TOO_FAR',
+      field: 'departureDate',
+      message: {
+        zh: `出发日期不得晚于${latest}（今天起两年内）`,
+        en: `The departure date must be no later than ${latest} (within two years of today)`,
+      },
+      details: { departureDate: facts.departureDate, latest },
+    },
+  ];
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   checkTripRules,
   departureDateViolations,
+  departureHorizonViolations,
   duplicatePersonViolations,
   sameValue,
   shanghaiDate,
@@ -47,6 +48,10 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   // The submission's date rule, on the case's working clock: a departure moved into the past is refused like a submission with that date.
   if (next.departureDate !== core.facts.departureDate && core.deps.realWorldDates !== false)
     violations.push(...departureDateViolations(next, shanghaiDate(core.now)));
+  // Within the planning horizon (the calendar's span; new-user trial: 2099 failed every workflow task). The Update
+  // validator's only: an amendment recorded before the rule replays through the handler as it was applied.
+  if (validating && next.departureDate !== core.facts.departureDate)
+    violations.push(...departureHorizonViolations(next, shanghaiDate(core.now)));
   if (violations.length > 0) reject('RULE_VIOLATION', '变更后不符合出访规定', 'The amended trip breaks the rules', undefined, violations);
 }
 

@@ -32,6 +32,7 @@ import {
   CLOSED_STATUSES,
   dayNumber,
   departureDateViolations,
+  departureHorizonViolations,
   allowedRoles,
   isDecision,
   memberTripViolations,
@@ -302,6 +303,7 @@ export class DelegationsService {
       ...checkTripRules(f),
       ...duplicatePersonViolations(f.members),
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
+      ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
       ...memberTripViolations(f, history, settings?.rules),
     ];
   }
