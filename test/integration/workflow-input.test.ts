@@ -40,6 +40,17 @@ describe('a delegation started with an input the engine cannot run (issue 12: no
       /facts\.title: at most 200 characters/,
     ],
     ['a unit of zero-width spaces', () => ({ ...valid(), facts: { ...valid().facts, unit: '\u200B\u200B' } }), /facts\.unit/],
+    // New-user trial: a departure in 2099 overflowed the working-day calendar and failed every workflow task.
+    [
+      'a departure beyond the two-year horizon',
+      () => ({ ...valid(), facts: { ...valid().facts, departureDate: '2099-09-15', returnDate: '2099-09-19' } }),
+      /facts\.departureDate: within two years of submittedAt/,
+    ],
+    [
+      'a return far beyond the departure',
+      () => ({ ...valid(), facts: { ...valid().facts, returnDate: '2099-09-19' } }),
+      /facts\.returnDate: within two years of the departure/,
+    ],
     [
       'an A03 name longer than case_steps.name_zh',
       () => ({

@@ -1,8 +1,10 @@
 import {
+  departureHorizonViolations,
   isBlank,
   isIsoDate,
   isYearScheduleList,
   ROLES,
+  shanghaiDate,
   textRuleErrors,
   upcastDefinition,
   validateDefinition,
@@ -51,6 +53,23 @@ export function startInputProblems(input: unknown): string[] {
     need(isIsoDate(facts.returnDate), 'facts.returnDate', 'YYYY-MM-DD');
     if (isIsoDate(facts.departureDate) && isIsoDate(facts.returnDate))
       need(facts.departureDate <= facts.returnDate, 'facts.returnDate', 'not before the departure date');
+    // Within the planning horizon of the submission (the working-day calendar spans 50 years from a plan's anchor: a
+    // departure or return in 2099 failed every workflow task). Histories started before this replay as they ran: the
+    // check asks patched('input-validation') only when it finds a problem.
+    if (isIsoDate(facts.departureDate) && typeof input.submittedAt === 'string' && Number.isFinite(Date.parse(input.submittedAt))) {
+      const submittedOn = shanghaiDate(input.submittedAt);
+      need(
+        departureHorizonViolations({ departureDate: facts.departureDate }, submittedOn).length === 0,
+        'facts.departureDate',
+        'within two years of submittedAt',
+      );
+      if (isIsoDate(facts.returnDate))
+        need(
+          departureHorizonViolations({ departureDate: facts.returnDate }, facts.departureDate).length === 0,
+          'facts.returnDate',
+          'within two years of the departure',
+        );
+    }
     if (!Array.isArray(facts.members) || facts.members.length === 0) problems.push('facts.members: non-empty list');
     else {
       const ids = new Set<unknown>();
