@@ -146,6 +146,12 @@ const CALENDAR_SIGNAL_VALIDATION_PATCH = 'calendar-signal-validation';
  */
 const TEXT_BIDI_PATCH = 'text-bidi';
 /**
+ * A complete/decide signal by someone who submitted the case or acted on it as its organizer is refused like the
+ * Update (separation of duties, SELF_APPROVAL); asked only for such a signal, so one applied before the rule replays
+ * as it ran.
+ */
+const SEPARATION_OF_DUTIES_PATCH = 'separation-of-duties';
+/**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
  * opened an incident at the first append. Asked only for such an input.
@@ -335,7 +341,12 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       // A signal has no validator: check what an Update's validator checks (text the case cannot store) first.
       if (patched(SIGNAL_VALIDATION_PATCH)) {
         if (incident) throw incidentRefusal(incident);
-        engine.validate({ type, request } as EngineAction, now(), () => patched(TEXT_BIDI_PATCH));
+        engine.validate(
+          { type, request } as EngineAction,
+          now(),
+          () => patched(TEXT_BIDI_PATCH),
+          () => patched(SEPARATION_OF_DUTIES_PATCH),
+        );
       }
       engine.apply({ type, request } as EngineAction, now());
       dirty = true;

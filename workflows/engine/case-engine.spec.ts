@@ -395,6 +395,22 @@ describe('CaseEngine', () => {
     expect(() =>
       engine.validate({ type: 'decide', request: { ...own, requestId: 'other', actor: actor('leader', 'fao') } }, t),
     ).not.toThrow();
+    // A signal's check replays with its handler: the rule is asked (patched('separation-of-duties')) only on a refusal,
+    // and a signal recorded before it (the patch answers false) is applied as it was.
+    let asked = 0;
+    const recordedBefore = () => {
+      asked++;
+      return false;
+    };
+    expect(() => engine.validate({ type: 'decide', request: own }, t, () => true, recordedBefore)).not.toThrow();
+    expect(asked).toBe(1);
+    engine.validate(
+      { type: 'decide', request: { ...own, requestId: 'other2', actor: actor('leader', 'fao') } },
+      t,
+      () => true,
+      recordedBefore,
+    );
+    expect(asked).toBe(1);
     expect(engine.apply({ type: 'decide', request: own }, t).accepted).toBe(true);
   });
 

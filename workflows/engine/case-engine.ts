@@ -157,7 +157,7 @@ export class CaseEngine {
    * validator: a replayed handler must do exactly what it did when it ran (a completion accepted before the
    * bounds existed replays the same; a validator never runs on replay, and a refused update leaves no history).
    */
-  validate(action: EngineAction, now?: number, newerRules: () => boolean = () => true): void {
+  validate(action: EngineAction, now?: number, newerRules: () => boolean = () => true, dutiesRule: () => boolean = () => true): void {
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -183,14 +183,20 @@ export class CaseEngine {
     if (now !== undefined) this.core.now = now;
     try {
       this.check(action, true);
-      // Separation of duties: in the validator only (never replayed), so recorded histories replay unchanged.
+      // Separation of duties: an Update's validator never runs on replay; a signal's check does (its handler replays),
+      // so a refusal there asks `dutiesRule` (the signal handler's patched('separation-of-duties')) first, and a
+      // signal applied before the rule replays as it ran.
       if (action.type === 'complete' || action.type === 'decide') {
         const r = action.request;
-        authorizeDuties(action.type, r.actor, this.core.organizers, {
-          stepKey: r.stepKey,
-          ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
-          ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
-        });
+        try {
+          authorizeDuties(action.type, r.actor, this.core.organizers, {
+            stepKey: r.stepKey,
+            ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
+            ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
+          });
+        } catch (err) {
+          if (dutiesRule()) throw err;
+        }
       }
     } finally {
       this.core.now = saved;
