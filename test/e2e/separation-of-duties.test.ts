@@ -3,6 +3,7 @@ import request from 'supertest';
 import { decideStepUpdate, delegationWorkflowId } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { startTestWorker, type TestWorker } from '../support/harness';
+import { enterpriseUnit } from '../support/factories';
 import {
   bearer,
   canonicalSubmission,
@@ -31,20 +32,9 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 5 });
     home = await createTestUsers(api);
     for (const code of [education, home.unit])
-      await api.app.get(RegistriesRepository).putUnit(
-        {
-          code,
-          nameZh: '测试局',
-          nameEn: 'Test bureau',
-          parentCode: null,
-          supervisingDepartment: null,
-          clerks: [],
-          signatories: [],
-          status: 'active',
-          suspendedReason: null,
-        },
-        { id: 'test', role: 'fao-clerk' },
-      );
+      await api.app
+        .get(RegistriesRepository)
+        .putUnit(enterpriseUnit(code, { zh: '测试局', en: 'Test bureau' }), { id: 'test', role: 'fao-clerk' });
     const res = await request(api.http)
       .post('/api/delegations')
       .set(bearer(home.tokens.organizer))
