@@ -1,6 +1,6 @@
 import { DEFAULT_DEFINITION, buildInstances, makeFacts, plan, toIso } from '@df/domain';
 import { planSummary, type DelegationInput } from '@df/contracts';
-import { firstTurnAnswer, submissionPlan } from './first-turn';
+import { firstTurn } from './first-turn';
 
 // Monday 2026-03-02 09:00 Shanghai; the canonical US trip departs Mon 2026-04-13 (Qingming 04-06 off).
 const MONDAY = Date.parse('2026-03-02T01:00:00Z');
@@ -18,20 +18,22 @@ function input(over: Partial<DelegationInput> = {}): DelegationInput {
   };
 }
 
-describe('submissionPlan: the plan the API answers a submission with', () => {
+describe('firstTurn: the plan the API answers a submission with, and the first answer', () => {
   it('is the canonical 15.5 WD plan, the figures the first turn publishes', () => {
-    const p = submissionPlan(input(), MONDAY);
+    let ids = 0;
+    const { plan: p, answer, lastSeq } = firstTurn(input(), MONDAY, () => `id-${++ids}`);
     expect(p.totalWd).toBe(15.5);
     expect(p.slackWd).toBe(13.5);
     expect(p.atRisk).toBe(false);
     expect(p.criticalPathCodes.at(-1)).toBe('E07');
-    let ids = 0;
-    const { answer } = firstTurnAnswer(input(), MONDAY, () => `id-${++ids}`);
     expect(planSummary(p)).toEqual(answer.plan);
+    // The turn's events are named by the caller's ids, one each, and its batch ends at lastSeq.
+    expect(ids).toBe(lastSeq);
+    expect(answer.steps.find((s) => s.key === 'A01')?.status).toBe('awaiting');
   });
 
   it("plans as the case will: the office's risk threshold, E07 due by the end of the departure day", () => {
-    const p = submissionPlan(input({ settings: { atRiskThresholdWd: 14 } }), MONDAY);
+    const { plan: p } = firstTurn(input({ settings: { atRiskThresholdWd: 14 } }), MONDAY, () => 'id');
     expect(p.atRiskThresholdWd).toBe(14);
     expect(p.atRisk).toBe(true); // 13.5 WD of slack is under the office's 14
     // certified-step-plan: E07's latest time is 00:00 Shanghai after the departure day, not 00:00 of it.

@@ -18,15 +18,23 @@ export function newCaseCalendar(input: Pick<DelegationInput, 'schedules'>): Work
 }
 
 /**
- * The progress answer a new case's workflow publishes after its first turn (engine.start, then one drain: the
- * case as submitted, its first steps open, its first system steps running), computed where the case is
- * submitted, at `now` (epoch ms, the submission instant: the case clock's origin). Every rule applies, as for any
- * case started today (a new workflow's patched() answers true). `lastSeq` is the seq of that turn's batch, which
- * the workflow stores; its own answer, published at its first task (a later case time), replaces this one
- * (writeProgressSnapshots keeps the newer). Only the clock differs: steps started at `now`, not at the first
- * task's instant. Pure: nothing is stored or scheduled here.
+ * A new case's first turn (engine.start, then one drain: the case as submitted, its first steps open, its first
+ * system steps running), computed where the case is submitted, at `now` (epoch ms, the submission instant: the
+ * case clock's origin). Every rule applies, as for any case started today (a new workflow's patched() answers
+ * true). One turn gives both things the submission answers with:
+ * - `plan`: the plan of the submission's 201 (the office's risk threshold, the steps certifying a day out of the
+ *   forecast: patch certified-step-plan), planned as the workflow will plan the case;
+ * - `answer` and `lastSeq`: the progress answer the workflow publishes after its first turn and the seq of that
+ *   turn's batch, which the workflow stores. Its own answer, published at its first task (a later case time),
+ *   replaces this one (writeProgressSnapshots keeps the newer). Only the clock differs: steps started at `now`,
+ *   not at the first task's instant.
+ * Pure: nothing is stored or scheduled here; `newId` names the turn's events.
  */
-export function firstTurnAnswer(input: DelegationInput, now: number, newId: () => string): { answer: DelegationProgress; lastSeq: number } {
+export function firstTurn(
+  input: DelegationInput,
+  now: number,
+  newId: () => string,
+): { plan: Plan; answer: DelegationProgress; lastSeq: number } {
   const engine = new CaseEngine(input, { newId, workflowId: delegationWorkflowId(input.caseId), calendar: newCaseCalendar(input) });
   engine.start(now);
   const { plan } = drain(engine, now, {
@@ -35,22 +43,5 @@ export function firstTurnAnswer(input: DelegationInput, now: number, newId: () =
     planWindowMs: () => PLAN_WINDOW_MS,
     recordDrift: () => false,
   });
-  return { answer: { ...engine.progress(now, input.workingDaySeconds, plan), incident: null }, lastSeq: engine.lastSeq };
-}
-
-/**
- * The plan a new case answers its submission with (the API's 201), at `now` (epoch ms, the submission instant): the
- * engine's own planner over the case as it starts, with every rule on and the calendar the workflow takes
- * (newCaseCalendar), so the submission's answer plans as the case will (the office's risk threshold, the steps
- * certifying a day out of the forecast: patch certified-step-plan). Pure: nothing is stored or scheduled.
- */
-export function submissionPlan(input: DelegationInput, now: number): Plan {
-  let ids = 0;
-  const engine = new CaseEngine(input, {
-    newId: () => `submission-${++ids}`,
-    workflowId: delegationWorkflowId(input.caseId),
-    calendar: newCaseCalendar(input),
-  });
-  engine.start(now);
-  return engine.plan(now);
+  return { plan, answer: { ...engine.progress(now, input.workingDaySeconds, plan), incident: null }, lastSeq: engine.lastSeq };
 }

@@ -87,7 +87,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
-import { submissionPlan } from '../../../../workflows/engine/first-turn';
+import { firstTurn } from '../../../../workflows/engine/first-turn';
 import { startCaseWorkflow, storeFirstAnswer } from './start-case';
 import { amendmentRefusal, isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
 
@@ -223,10 +223,11 @@ export class DelegationsService {
         submittedAt,
         ...(schedules.length > 0 ? { schedules } : {}),
       };
-      // Planned as the workflow plans the case (the office's threshold, certified days: patch certified-step-plan).
-      const p = submissionPlan(input, now.getTime());
+      // The case's first turn, once: planned as the workflow plans the case (the office's threshold, certified
+      // days: patch certified-step-plan) for the 201, and the page's first answer once the workflow is started.
+      const turn = firstTurn(input, now.getTime(), randomUUID);
       const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
-      if (started) await storeFirstAnswer(this.cases.manager, this.config, this.logger, input, now.getTime());
+      if (started) await storeFirstAnswer(this.cases.manager, this.config, this.logger, input, now.getTime(), turn);
       this.forgetOldStarts();
       this.startedHere.set(caseId, Date.now());
       const response: SubmissionResponse = {
@@ -234,7 +235,7 @@ export class DelegationsService {
         workflowId,
         status: 'open',
         submittedAt,
-        plan: planSummary(p),
+        plan: planSummary(turn.plan),
       };
       const stored = key ? await this.idempotency.complete(key, 201, response, caseId) : { status: 201, body: response };
       this.metrics.submissions.inc({ outcome: 'started' });

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { EntityManager } from 'typeorm';
 import { DELEGATION_WORKFLOW_TYPE, type DelegationInput } from '@df/contracts';
 import { writeProgressSnapshots } from '@df/persistence';
-import { firstTurnAnswer } from '../../../../workflows/engine/first-turn';
+import { firstTurn } from '../../../../workflows/engine/first-turn';
 import { startInputProblems } from '../../../../workflows/engine/input';
 import type { ServiceConfig } from '@df/runtime';
 import type { JsonLogger } from '../common/json-logger';
@@ -43,7 +43,8 @@ export async function startCaseWorkflow(
 
 /**
  * The case page's first answer for a case this call started, stored as the workflow's first turn will publish it
- * (firstTurnAnswer, at `at`: the submission instant, epoch ms), so the page answers at once instead of waiting
+ * (firstTurn, at `at`: the submission instant, epoch ms; `turn` when the caller already ran it for the
+ * submission's plan), so the page answers at once instead of waiting
  * for that turn's workflow task (seconds behind other cases' tasks under load: docs/benchmarks.md). Served by
  * the rules of any published answer (DelegationsService.currentProgress); the workflow's own answer, at a later
  * case time, replaces it. Nothing when published answers are off (API_PROGRESS_SNAPSHOT_MAX_AGE_MS 0) or the
@@ -56,10 +57,11 @@ export async function storeFirstAnswer(
   logger: JsonLogger,
   input: DelegationInput,
   at: number,
+  turn?: Pick<ReturnType<typeof firstTurn>, 'answer' | 'lastSeq'>,
 ): Promise<void> {
   if (config.apiProgressSnapshotMaxAgeMs === 0 || startInputProblems(input).length > 0) return;
   try {
-    const { answer, lastSeq } = firstTurnAnswer(input, at, randomUUID);
+    const { answer, lastSeq } = turn ?? firstTurn(input, at, randomUUID);
     await writeProgressSnapshots(manager, [{ caseId: input.caseId, lastSeq, caseNow: at, answer }]);
   } catch (err) {
     logger.event('warn', 'first progress answer not stored', {
