@@ -7,7 +7,7 @@ import { bearer, canonicalSubmission } from '../support/api-harness';
 import { DataSource } from 'typeorm';
 import { RegistriesRepository } from '@df/persistence';
 import { enterpriseUnit } from '../support/factories';
-import { fillDay, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+import { fillDay, fillMember, fillStop, HAN, HOUSTON, labelTexts, screenshot, startStack, type Stack } from './support';
 
 /**
  * Issue 15's remaining web items in a real browser: the 退回修改 group of my cases (after a real return), the
@@ -91,22 +91,9 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await departureItem.locator('.ant-form-item-explain-error').first().waitFor({ state: 'detached' });
     await fillDay(page.getByLabel('回国日期'), ret);
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByRole('combobox', { name: '国家/地区' }).click();
-    await page.keyboard.type('US');
-    await page.keyboard.press('Enter');
-    await page.getByLabel('城市').fill('Houston');
-    await fillDay(page.getByLabel('抵达'), dep);
-    await fillDay(page.getByLabel('离开'), ret);
-    await page.getByLabel('邀请人').fill('Jane Roe');
-    await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
+    await fillStop(page, HOUSTON(dep, ret));
     await page.getByRole('button', { name: '下一步' }).click();
-    await page.getByLabel('姓名').fill('张三');
-    await page.getByLabel('职务').fill('副市长');
-    await page.getByRole('combobox', { name: '级别' }).click();
-    await page.keyboard.type('厅局级');
-    await page.keyboard.press('Enter');
-    await page.getByLabel('护照号码').fill('SE1234567');
-    await fillDay(page.getByLabel('护照有效期至'), '2031-06-30');
+    await fillMember(page, { name: '张三', title: '副市长', rank: '厅局级', passportNo: 'SE1234567', passportExpiry: '2031-06-30' });
 
     // The whole body is schema-valid now: the API's dry run answers with the rule, shown while still on this step.
     const check = page.getByTestId('trip-check');

@@ -5,7 +5,7 @@ import { EventStore } from '@df/persistence';
 import type { CaseEventRecord } from '@df/contracts';
 import { bearer } from '../support/api-harness';
 import { caseStream, type CaseSpec } from '../support/event-factories';
-import { fillDay, HAN, signIn, startStack, type Stack } from './support';
+import { fillDay, fillMember, fillStop, HAN, HOUSTON, signIn, startStack, type Stack } from './support';
 
 /**
  * What a new-user trial found on the manager's pages: a departed or closed case's countdown figures (negative slack
@@ -230,23 +230,10 @@ describe("the manager's pages after the new-user trial", () => {
       await fillDay(departure, dep);
       await fillDay(page.getByLabel('回国日期'), ret);
       await page.getByRole('button', { name: '下一步' }).click();
-      await page.getByRole('combobox', { name: '国家/地区' }).click();
-      await page.keyboard.type('US');
-      await page.keyboard.press('Enter');
-      await page.getByLabel('城市').fill('Houston');
-      await fillDay(page.getByLabel('抵达'), dep);
-      await fillDay(page.getByLabel('离开'), ret);
-      await page.getByLabel('邀请人').fill('Jane Roe');
-      await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
+      await fillStop(page, HOUSTON(dep, ret));
       await page.getByRole('button', { name: '下一步' }).click();
       // Someone the seeded departed cases above did not take abroad: 张三 has used his trips (A08's frequency rule runs in the dry run).
-      await page.getByLabel('姓名').fill('王五');
-      await page.getByLabel('职务').fill('副市长');
-      await page.getByRole('combobox', { name: '级别' }).click();
-      await page.keyboard.type('厅局级');
-      await page.keyboard.press('Enter');
-      await page.getByLabel('护照号码').fill('SE7000301');
-      await fillDay(page.getByLabel('护照有效期至'), '2031-06-30');
+      await fillMember(page, { name: '王五', title: '副市长', rank: '厅局级', passportNo: 'SE7000301', passportExpiry: '2031-06-30' });
       await page.getByRole('button', { name: '下一步' }).click();
       // The review shows the day as typed; the API's dry run passes.
       await page.locator('.ant-descriptions-item', { hasText: '出发日期' }).getByText(dep, { exact: true }).waitFor();

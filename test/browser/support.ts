@@ -188,3 +188,45 @@ export async function clearDay(input: Locator): Promise<void> {
   const shown = await input.inputValue();
   if (shown !== '') throw new Error(`the date picker shows "${shown}" after clearing it`);
 }
+
+/**
+ * The new-trip wizard's destination step (行程), one stop: country by its code (typed into the country search and
+ * taken with Enter), city, the days of arrival and departure (YYYY-MM-DD), the inviter and the inviting body.
+ */
+export async function fillStop(
+  page: Page,
+  stop: { country: string; city: string; arrive: string; leave: string; inviter: string; invitingOrg: string },
+): Promise<void> {
+  await page.getByRole('combobox', { name: '国家/地区' }).click();
+  await page.keyboard.type(stop.country);
+  await page.keyboard.press('Enter');
+  await page.getByLabel('城市').fill(stop.city);
+  await fillDay(page.getByLabel('抵达'), stop.arrive);
+  await fillDay(page.getByLabel('离开'), stop.leave);
+  await page.getByLabel('邀请人').fill(stop.inviter);
+  await page.getByLabel('邀请单位').fill(stop.invitingOrg);
+}
+
+/** The new-trip wizard's member step (人员), one typed member: name, post, rank (its Chinese label), passport and its expiry. */
+export async function fillMember(
+  page: Page,
+  member: { name: string; title: string; rank: string; passportNo: string; passportExpiry: string },
+): Promise<void> {
+  await page.getByLabel('姓名').fill(member.name);
+  await page.getByLabel('职务').fill(member.title);
+  await page.getByRole('combobox', { name: '级别' }).click();
+  await page.keyboard.type(member.rank);
+  await page.keyboard.press('Enter');
+  await page.getByLabel('护照号码').fill(member.passportNo);
+  await fillDay(page.getByLabel('护照有效期至'), member.passportExpiry);
+}
+
+/** The stop the browser tests take a trip to: Houston, invited by the Greater Houston Partnership. */
+export const HOUSTON = (arrive: string, leave: string) => ({
+  country: 'US',
+  city: 'Houston',
+  arrive,
+  leave,
+  inviter: 'Jane Roe',
+  invitingOrg: 'Greater Houston Partnership',
+});
