@@ -15,6 +15,11 @@ const common = {
 };
 
 module.exports = {
+  // Two workers on two cores: the files mostly wait (Temporal timers of the time-scaled cases, servers, the browser),
+  // so two at a time roughly halve the suite; one worker would run them all in band, in one process that kept what
+  // each file left behind. A worker whose heap passed 1.5 GB after a file is replaced by a fresh one.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,workflows}/**/*.spec.ts'] },
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
