@@ -107,6 +107,32 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     }
   });
 
+  it('what JSON.parse would silently change is refused at its path: a duplicated key, 1e400, an integer beyond 2^53 (new-user trial)', async () => {
+    const raw = (path: string, text: string, method: 'post' | 'put' = 'post') =>
+      request(api.http)[method](path).set(bearer(users.tokens.organizer)).set('Content-Type', 'application/json').send(text);
+    // The dry run with the rank given twice: the reader of the text sees the first, the API took the last.
+    const body = JSON.stringify(canonicalSubmission(users.unit));
+    const twice = body.replace('"rank":', '"rank":"ministerial","rank":');
+    expect(twice).not.toBe(body);
+    const dup = await raw('/api/delegations/check', twice).expect(400);
+    expect(dup.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'members[0].rank', rule: 'duplicate-key', message: { en: 'This key is given more than once in the same object' } }],
+    });
+    // Step data: 1e400 was stored as null; every action's body is checked before its handler (here a case that does not exist).
+    const huge = await raw(
+      `/api/delegations/${fakeCase}/steps/A02/complete`,
+      '{"data":{"amount":1e400,"count":12345678901234567890}}',
+    ).expect(400);
+    expect(huge.body.errors).toEqual([
+      expect.objectContaining({ field: 'data.amount', rule: 'finite' }),
+      expect.objectContaining({ field: 'data.count', rule: 'safe-integer' }),
+    ]);
+    // Registries too: a unit's name given twice.
+    const unit = await raw('/api/registries/units/X1', '{"name":"甲","name":"乙"}', 'put').expect(400);
+    expect(fields(unit.body)).toEqual(['name']);
+  });
+
   it('one person typed twice with one passport number is DUPLICATE_MEMBER at the second passport number (dry run and submission)', async () => {
     const first = canonicalSubmission(users.unit).members[0] as Record<string, unknown> & { passport: { number: string } };
     // The handed input: the same person typed again under another id with the same passport (the schema holds

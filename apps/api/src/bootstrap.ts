@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { strictJsonBodies } from './common/strict-json';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -50,6 +51,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
     logger,
     bufferLogs: false,
     bodyParser: false,
+    rawBody: true, // the JSON parser keeps the bytes it parsed for strictJsonBodies
   });
   app.disable('x-powered-by');
   // A request the HTTP parser cannot read (a body cut off, a malformed header) is answered in our JSON, not Node's bare 400.
@@ -62,6 +64,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.use(strictJsonBodies()); // what JSON.parse would silently change: a duplicated key, a number out of range (400)
   if (secret.source !== 'env')
     logger.warn(
       `JWT_SECRET is not set: signing tokens with the ${secret.source} development secret in ${secret.path} (mode 0600). Set JWT_SECRET in production.`,

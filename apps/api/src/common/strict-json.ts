@@ -1,0 +1,85 @@
+import type { NextFunction, Request, Response } from 'express';
+import { visit } from 'jsonc-parser';
+import { contractRefusal, type FieldError } from './errors';
+import { fieldPath } from './validation';
+
+/** At most this many problems are listed (a body of 10,000 duplicated keys is one refusal, not a 1 MB answer). */
+const MAX_PROBLEMS = 20;
+
+/**
+ * What JSON.parse silently changes in a JSON text, as refusals naming the field (paths as zod's: `members[0].rank`):
+ * - `duplicate-key`: a key given twice in one object (JSON.parse keeps the last; a reviewer reading the text sees
+ *   the first — RFC 8259 §4 leaves the meaning of duplicate names undefined, so we accept none);
+ * - `finite`: a number too large for a double (`1e400` became Infinity, stored as null);
+ * - `safe-integer`: an integer literal beyond ±(2^53 − 1) (`12345678901234567890` became 12345678901234567000).
+ * Parsed with jsonc-parser's visitor (comments and trailing commas are not JSON: the body parser refused those
+ * before this runs). Pure.
+ */
+export function jsonTextProblems(text: string): FieldError[] {
+  const problems: FieldError[] = [];
+  const keys: Array<Set<string>> = [];
+  const add = (e: FieldError) => {
+    if (problems.length < MAX_PROBLEMS) problems.push(e);
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        keys.push(new Set());
+      },
+      onObjectEnd: () => {
+        keys.pop();
+      },
+      onObjectProperty: (name, _offset, _length, _line, _column, pathSupplier) => {
+        const seen = keys.at(-1);
+        if (!seen) return;
+        if (seen.has(name))
+          add({
+            field: fieldPath([...pathSupplier(), name]),
+            rule: 'duplicate-key',
+            message: { zh: '同一对象中此键出现了不止一次', en: 'This key is given more than once in the same object' },
+          });
+        seen.add(name);
+      },
+      onLiteralValue: (value, offset, length, _line, _column, pathSupplier) => {
+        if (typeof value !== 'number') return;
+        if (!Number.isFinite(value))
+          add({
+            field: fieldPath(pathSupplier()),
+            rule: 'finite',
+            message: { zh: '数值超出可表示的范围', en: 'The number is too large to be represented' },
+          });
+        else if (!Number.isSafeInteger(value) && /^-?\d+$/.test(text.slice(offset, offset + length)))
+          add({
+            field: fieldPath(pathSupplier()),
+            rule: 'safe-integer',
+            message: {
+              zh: '整数超出可精确表示的范围（±9007199254740991）',
+              en: 'The integer is beyond what can be represented exactly (±9007199254740991)',
+            },
+          });
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  return problems;
+}
+
+/**
+ * After the JSON body parser (the app is created with `rawBody: true`, so Nest's parser keeps the bytes it parsed
+ * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body whose text JSON.parse would have silently changed (jsonTextProblems: a
+ * duplicated key, a number out of range) is 400 VALIDATION_FAILED naming each field, before any handler sees the
+ * parsed value — for every route and every field (new-user trial: step data `1e400` was stored as null, a duplicated
+ * key took its last value).
+ */
+export function strictJsonBodies() {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const r = req as Request & { rawBody?: Buffer };
+    const raw = r.rawBody;
+    if (raw === undefined) return next();
+    r.rawBody = undefined; // not kept for the rest of the request
+    const problems = jsonTextProblems(raw.toString('utf8'));
+    if (problems.length > 0) return next(contractRefusal(problems));
+    next();
+  };
+}
