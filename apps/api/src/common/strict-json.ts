@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { visit } from 'jsonc-parser';
-import { contractRefusal, type FieldError } from './errors';
+import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { fieldPath } from './validation';
 
 /** At most this many problems are listed (a body of 10,000 duplicated keys is one refusal, not a 1 MB answer). */
@@ -67,10 +67,12 @@ export function jsonTextProblems(text: string): FieldError[] {
 
 /**
  * After the JSON body parser (the app is created with `rawBody: true`, so Nest's parser keeps the bytes it parsed
- * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body whose text JSON.parse would have silently changed (jsonTextProblems: a
- * duplicated key, a number out of range) is 400 VALIDATION_FAILED naming each field, before any handler sees the
- * parsed value — for every route and every field (new-user trial: step data `1e400` was stored as null, a duplicated
- * key took its last value).
+ * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body whose text JSON.parse would
+ * have silently changed (jsonTextProblems) is refused naming each field, before any handler sees the parsed value —
+ * for every route and every field (new-user trial: step data `1e400` was stored as null, a duplicated key took its
+ * last value). A duplicated key is 400 VALIDATION_FAILED (no document describes an object with two values for one
+ * name: I-JSON, RFC 7493 §2.3); a number out of range is 422 INVALID_REQUEST (a free-form `data` value may be any
+ * number by the schema: RFC 8259 §6 leaves the range to the implementation, and ours is a double's).
  */
 export function strictJsonBodies() {
   return (req: Request, _res: Response, next: NextFunction): void => {
@@ -79,7 +81,7 @@ export function strictJsonBodies() {
     if (raw === undefined) return next();
     r.rawBody = undefined; // not kept for the rest of the request
     const problems = jsonTextProblems(raw.toString('utf8'));
-    if (problems.length > 0) return next(contractRefusal(problems));
-    next();
+    if (problems.length === 0) return next();
+    next(problems.some((p) => p.rule === 'duplicate-key') ? contractRefusal(problems) : ruleRefusal(problems));
   };
 }
