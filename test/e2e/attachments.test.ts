@@ -193,6 +193,14 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         'file.name',
         'file-name',
       ],
+      // Second trial: visible only as its extension (`.pdf`).
+      [
+        'a file name of zero-width spaces before its extension',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '\u200B\u200B.pdf' }),
+        400,
+        'file.name',
+        'file-name',
+      ],
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',
