@@ -1,4 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { completeStepSignal, delegationWorkflowId, progressQuery } from '@df/contracts';
+import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
+import { drive } from '../support/drive';
+import { actor, caseInput } from '../support/factories';
+import { eventually } from '../support/harness';
 import { fillDay, pickOption, screenshot, startStack, type Stack } from './support';
 
 /**
@@ -79,13 +86,8 @@ describe('the registries in the web app (issue 14)', () => {
     await screenshot(clerk, 'registries-unit');
     await clerk.getByTestId('save-unit').click();
     await dialog.waitFor({ state: 'hidden' });
+    // The API's effective suspension beside the status: its own words, naming the reason.
     await row.filter({ hasText: '已暂停申报' }).filter({ hasText: '年检未通过' }).waitFor();
-    // ... and back to active, for the roster below.
-    await clerk.getByTestId(`edit-unit-${unit}`).click();
-    await pickOption(clerk, dialog.locator('#status'), '正常');
-    await clerk.getByTestId('save-unit').click();
-    await dialog.waitFor({ state: 'hidden' });
-    await row.filter({ hasText: '可申报' }).filter({ hasText: '正常' }).waitFor();
   });
 
   it("the unit's personnel office registers a person (a birth date in the future refused at the field) and edits them", async () => {
@@ -183,5 +185,65 @@ describe('the registries in the web app (issue 14)', () => {
     await shown(manager, rows.filter({ hasText: 'In custody' }).filter({ hasText: 'Official' }));
     expect(await rows.count()).toBe(1);
     await manager.getByTestId('lang').click();
+  });
+
+  it("a case stopped by an incident shows the API's notice on top and its figures paused, not running", async () => {
+    // A real incident (as test/integration/incidents.test.ts makes one): the event store refuses one marked event for
+    // good (a trigger raising check_violation), so the case stops on A02's completion until operations retry it.
+    const db = stack.api.app.get(DataSource);
+    const marker = `INCIDENT-PROBE-${randomUUID()}`;
+    const fn = `df_refuse_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.payload->>'comment' = '${marker}' THEN
+          RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON case_events FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    const input = caseInput();
+    const handle = await stack.worker.client.workflow.start('delegation', {
+      taskQueue: stack.worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    try {
+      const unit = input.facts.unit;
+      await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+      await handle.signal(completeStepSignal, {
+        requestId: randomUUID(),
+        actor: actor('organizer', unit),
+        stepKey: 'A02',
+        comment: marker,
+      });
+      await eventually(
+        () => handle.query(progressQuery),
+        (p) => !!p.incident,
+        20_000,
+      );
+
+      const manager = await stack.pageAs('manager');
+      await manager.goto(`/cases/${input.caseId}`);
+      const alert = manager.getByTestId('case-incident');
+      await alert.filter({ hasText: INCIDENT_NOTICE.zh }).waitFor();
+      // The steps it holds, by code and name; no raw failure (PostgreSQL's text, the error type) reaches the page.
+      await alert.filter({ hasText: 'A02' }).waitFor();
+      expect(await manager.locator('main').last().innerText()).not.toMatch(/refused by the test|EVENT_STORE_REJECTED|23514/);
+      // The figures: no slack forecast while stopped (a dash, marked 已暂停), the days to departure still counted.
+      const slack = manager.getByTestId('case-slack');
+      await slack.filter({ hasText: '已暂停' }).waitFor();
+      expect(await slack.locator('.ant-statistic-content-value').innerText()).toBe('—');
+      const days = manager.getByTestId('case-days-to-departure');
+      await days.filter({ hasText: '已暂停' }).waitFor();
+      expect(await days.locator('.ant-statistic-content-value').innerText()).toMatch(/^\d+$/);
+      await manager.getByTestId('lang').click();
+      await alert.filter({ hasText: INCIDENT_NOTICE.en }).waitFor();
+      await slack.filter({ hasText: 'Paused' }).waitFor();
+      await manager.getByTestId('lang').click();
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS ${fn} ON case_events`).catch(() => undefined);
+      await db.query(`DROP FUNCTION IF EXISTS ${fn}()`).catch(() => undefined);
+      await handle.terminate('test done').catch(() => undefined);
+    }
   });
 });
