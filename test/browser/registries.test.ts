@@ -236,6 +236,7 @@ describe('the registries in the web app (issue 14)', () => {
       const days = manager.getByTestId('case-days-to-departure');
       await days.filter({ hasText: '已暂停' }).waitFor();
       expect(await days.locator('.ant-statistic-content-value').innerText()).toMatch(/^\d+$/);
+      await screenshot(manager, 'case-incident');
       await manager.getByTestId('lang').click();
       await alert.filter({ hasText: INCIDENT_NOTICE.en }).waitFor();
       await slack.filter({ hasText: 'Paused' }).waitFor();
