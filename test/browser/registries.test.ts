@@ -6,7 +6,8 @@ import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
 import { drive } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually } from '../support/harness';
-import { fillDay, pickOption, screenshot, startStack, type Stack } from './support';
+import AxeBuilder from '@axe-core/playwright';
+import { fillDay, HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 
 /**
  * The registries' pages (登记簿, docs/web.md): the office's roles keep units, people and passports through the forms
@@ -35,6 +36,19 @@ async function shown(page: Page, locator: ReturnType<Page['locator']>): Promise<
     );
   });
 }
+
+/** axe-core on the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+}
+
+/** The first Wednesday of March of `year`: a weekday no holiday falls on. */
+const aWednesday = (year: number): string => {
+  const d = new Date(Date.UTC(year, 2, 1));
+  while (d.getUTCDay() !== 3) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+};
 
 describe('the registries in the web app (issue 14)', () => {
   let stack: Stack;
@@ -146,6 +160,32 @@ describe('the registries in the web app (issue 14)', () => {
     await screenshot(officer, 'registries-passports');
   });
 
+  it("the FAO clerk's calendar form refuses a weekday as an adjusted working day as typed, and sends nothing", async () => {
+    const clerk = await stack.pageAs('fao-clerk');
+    await clerk.getByRole('tab', { name: '工作日历' }).click();
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1;
+    await clerk.getByTestId(`edit-calendar-${year}`).click();
+    const dialog = clerk.getByRole('dialog');
+    const day = aWednesday(year);
+    const sent: string[] = [];
+    clerk.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/api/registries/calendars/')) sent.push(r.url());
+    });
+    const input = dialog.locator('#workdays');
+    await input.hover();
+    await input.fill(day);
+    await input.press('Enter');
+    await dialog.locator('.ant-tag', { hasText: day }).waitFor();
+    // The domain's rule (scheduleProblems, as the API runs it), at the field, before anything is sent.
+    await item(clerk, 'workdays').getByText(`${day} 不是周末，无需调休上班`).waitFor();
+    await clerk.getByTestId('save-calendar').click();
+    await item(clerk, 'workdays').getByText(`${day} 不是周末，无需调休上班`).waitFor();
+    expect(sent).toEqual([]);
+    await expectAccessible(clerk);
+    await dialog.getByRole('button', { name: /取\s?消/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   it('a role that only reads gets the tables and no form; the admin reads no registry', async () => {
     const organizer = await stack.pageAs('organizer');
     await organizer.getByRole('menuitem', { name: '登记簿' }).click();
@@ -176,6 +216,9 @@ describe('the registries in the web app (issue 14)', () => {
     await manager.getByTestId('lang').click();
     await manager.getByRole('heading', { name: 'Registries' }).waitFor();
     await manager.getByTestId('units-table').getByRole('columnheader', { name: 'Unit code' }).waitFor();
+    // No Chinese label left (the units' own names are data).
+    expect((await labelTexts(manager)).filter((t) => !/^中\s?文$/.test(t) && HAN.test(t))).toEqual([]);
+    await expectAccessible(manager);
     await manager.getByRole('tab', { name: 'Passports' }).click();
     // The manager reads every unit's ledger: the API's unit filter narrows it to this unit's one passport.
     const filter = manager.getByLabel('Filter by unit (code)');

@@ -8,7 +8,7 @@ import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
 import { ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
-import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, UNIT_STATUSES } from '../../../../libs/domain/src/registries';
+import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, scheduleProblems, UNIT_STATUSES } from '../../../../libs/domain/src/registries';
 
 /**
  * The office's registries (登记簿, issue 14; docs/registries.md): units, people, passports in custody, the holiday
@@ -910,6 +910,9 @@ function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): v
     'HolidaySchedule',
     (v) => ({ holidays: v.holidays ?? [], workdays: v.workdays ?? [], ...(trimmed(v.source) ? { source: trimmed(v.source) } : {}) }),
     ['holidays', 'workdays', 'source'],
+    // The API's rules beyond the schema, as typed, with the domain's own function (every day in the year, an adjusted
+    // working day on a weekend, no day both): scheduleProblems, which the API runs too.
+    (v) => scheduleProblems({ year, holidays: v.holidays ?? [], workdays: v.workdays ?? [] }),
   );
   const save = async () => {
     const r = await f.send((body) => api<{ replanned: { signalled: number } }>('PUT', `/api/registries/calendars/${year}`, body));
