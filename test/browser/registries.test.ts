@@ -157,6 +157,13 @@ describe('the registries in the web app (issue 14)', () => {
       .filter({ hasText: '在库保管' })
       .filter({ hasText: '公务护照' })
       .waitFor();
+    // Its history (GET passports/{number}), opened from the row: taken into custody by the officer.
+    await row.locator('.ant-table-row-expand-icon').click();
+    await officer
+      .getByTestId(`passport-history-${passport}`)
+      .locator('tr', { hasText: '在库保管' })
+      .filter({ hasText: stack.users.usernames['passport-officer'] })
+      .waitFor();
     await screenshot(officer, 'registries-passports');
   });
 
@@ -202,6 +209,11 @@ describe('the registries in the web app (issue 14)', () => {
     await organizer.getByRole('tab', { name: '工作日历' }).click();
     await organizer.getByTestId('calendar-table').locator('tbody tr').first().waitFor();
     expect(await organizer.locator('[data-testid^="edit-calendar-"]').count()).toBe(0);
+    // The process versions: the built-in one, opened, names its process.
+    await organizer.getByRole('tab', { name: '流程版本' }).click();
+    const builtIn = organizer.getByTestId('versions-table').locator('tr', { hasText: '内置' });
+    await builtIn.locator('.ant-table-row-expand-icon').click();
+    await organizer.getByText('流程名称: 因公出国（境）审护签全链条').waitFor();
 
     // The admin administers users and reads no registry (the API answers them none): no menu entry, sent back.
     const admin = await stack.pageAs('admin');

@@ -12,7 +12,13 @@ import {
 } from '../../../libs/domain/src/definition/apec-card';
 import { RANK_LABELS } from '../../../libs/domain/src/facts';
 import { PASSPORT_STATE_LABELS, PERSON_STATUS_LABELS } from '../../../libs/domain/src/registries';
-import { CALENDAR_SOURCE_LABELS, GENDER_LABELS, PASSPORT_TYPE_LABELS, UNIT_STATUS_LABELS } from '../../../libs/domain/src/registry-labels';
+import {
+  CALENDAR_SOURCE_LABELS,
+  DEFINITION_CHANGE_LABELS,
+  GENDER_LABELS,
+  PASSPORT_TYPE_LABELS,
+  UNIT_STATUS_LABELS,
+} from '../../../libs/domain/src/registry-labels';
 import { ROLE_LABELS, type Label } from '../../../libs/domain/src/roles';
 
 /**
@@ -399,6 +405,9 @@ export const DICT = {
   publishedBy: ['发布人', 'Published by'],
   publishedAt: ['发布时间', 'Published at'],
   stepCount: ['步骤数', 'Steps'],
+  versionName: ['流程名称', 'Process name'],
+  changeKind: ['变更类型', 'Kind of change'],
+  changeField: ['变更字段', 'Field'],
   changeCount: ['变更项', 'Changes'],
   // a case paused by an incident
   incidentSince: ['暂停时间', 'Paused since'],
@@ -441,6 +450,7 @@ export const ENUM_LABELS = {
   ppType_: PASSPORT_TYPE_LABELS,
   ppSt_: PASSPORT_STATE_LABELS,
   calSrc_: CALENDAR_SOURCE_LABELS,
+  defChg_: DEFINITION_CHANGE_LABELS,
 } as const satisfies Record<string, Readonly<Record<string, Label>>>;
 
 /** Which enum a value is of (a key of ENUM_LABELS). */

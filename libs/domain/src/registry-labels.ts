@@ -1,4 +1,4 @@
-import type { Gender, PassportType, UnitStatus } from './registries';
+import type { DefinitionChange, Gender, PassportType, UnitStatus } from './registries';
 import type { Label } from './roles';
 
 /**
@@ -27,4 +27,12 @@ export const CALENDAR_SOURCE_LABELS: Record<'loaded' | 'package' | 'provisional'
   loaded: { zh: '外办载入', en: 'Loaded by the office' },
   package: { zh: '内置数据', en: 'Built-in data' },
   provisional: { zh: '暂排（仅法定节假日）', en: 'Provisional (statutory holidays only)' },
+};
+
+/** GET /api/registries/process-versions: what changed in a version against the one before. */
+export const DEFINITION_CHANGE_LABELS: Record<DefinitionChange['kind'], Label> = {
+  'step-added': { zh: '新增步骤', en: 'Step added' },
+  'step-removed': { zh: '删除步骤', en: 'Step removed' },
+  'step-changed': { zh: '步骤变更', en: 'Step changed' },
+  'setting-changed': { zh: '参数变更', en: 'Setting changed' },
 };

@@ -617,6 +617,7 @@ function PassportsTab({ session }: { session: Session }) {
               rowKey="number"
               size="small"
               data-testid="passports-table"
+              expandable={{ expandedRowRender: (p) => <PassportHistory number={p.number} /> }}
               dataSource={d.items.filter((p) => matches(search, p.number, p.holder, holderName(d.people, p.holder)))}
               pagination={{ defaultPageSize: 20, showSizeChanger: true }}
               columns={[
@@ -696,6 +697,42 @@ function PassportsTab({ session }: { session: Session }) {
         )}
       </Loaded>
     </>
+  );
+}
+
+interface HistoryRow {
+  at: string;
+  fromState: string | null;
+  toState: string;
+  caseId: string | null;
+  actor: string;
+  note: string | null;
+}
+
+/** A passport's custody history, oldest first (GET passports/{number}: every state change, who and when). */
+function PassportHistory({ number }: { number: string }) {
+  const { t, code } = useT();
+  const state = useLoad(() => api<{ history?: HistoryRow[] }>('GET', `/api/registries/passports/${enc(number)}`), [number]);
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <Table<HistoryRow>
+          size="small"
+          rowKey={(h) => `${h.at}-${h.toState}`}
+          data-testid={`passport-history-${number}`}
+          pagination={false}
+          dataSource={d.history ?? []}
+          columns={[
+            { title: t('apecAt'), render: (_, h) => fmtDateTime(h.at) },
+            { title: t('apecFrom'), render: (_, h) => code('ppSt_', h.fromState) },
+            { title: t('apecTo'), render: (_, h) => code('ppSt_', h.toState) },
+            { title: t('apecCase'), render: (_, h) => h.caseId?.slice(0, 8) ?? '—' },
+            { title: t('actor'), dataIndex: 'actor' },
+            { title: t('apecNote'), render: (_, h) => h.note ?? '—' },
+          ]}
+        />
+      )}
+    </Loaded>
   );
 }
 
@@ -975,6 +1012,7 @@ function VersionsTab() {
           data-testid="versions-table"
           dataSource={d.items}
           pagination={false}
+          expandable={{ expandedRowRender: (v) => <VersionDetail version={v.version} /> }}
           columns={[
             {
               title: t('version'),
@@ -992,6 +1030,54 @@ function VersionsTab() {
             { title: t('publishedAt'), render: (_, v) => fmtDateTime(v.publishedAt) },
           ]}
         />
+      )}
+    </Loaded>
+  );
+}
+
+interface VersionChange {
+  kind: string;
+  step?: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+/** A version's name (its definition's) and what changed against the one before (GET process-versions/{version}). */
+function VersionDetail({ version }: { version: string }) {
+  const { t, pick, code } = useT();
+  const state = useLoad(
+    () =>
+      api<{ definition: { name?: { zh: string; en: string } }; changes: VersionChange[] }>(
+        'GET',
+        `/api/registries/process-versions/${enc(version)}`,
+      ),
+    [version],
+  );
+  const shown = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <Space orientation="vertical" style={{ width: '100%' }} data-testid={`version-detail-${version}`}>
+          <Typography.Text>
+            {t('versionName')}: {d.definition.name ? pick(d.definition.name) : '—'}
+          </Typography.Text>
+          {d.changes.length > 0 ? (
+            <Table<VersionChange>
+              size="small"
+              rowKey={(c) => `${c.kind}-${c.step ?? ''}-${c.field ?? ''}`}
+              pagination={false}
+              dataSource={d.changes}
+              columns={[
+                { title: t('changeKind'), render: (_, c) => code('defChg_', c.kind) },
+                { title: t('step'), render: (_, c) => c.step ?? '—' },
+                { title: t('changeField'), render: (_, c) => c.field ?? '—' },
+                { title: t('apecFrom'), render: (_, c) => shown(c.from) },
+                { title: t('apecTo'), render: (_, c) => shown(c.to) },
+              ]}
+            />
+          ) : null}
+        </Space>
       )}
     </Loaded>
   );
