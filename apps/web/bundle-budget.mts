@@ -12,6 +12,8 @@ export const BUDGETS_KB: Record<string, number> = {
   echarts: 700,
   CasePage: 30,
   Board: 30,
+  // The registries (登记簿): units, people, passports, calendar, process versions; loaded when opened.
+  Registries: 30,
   // The attachments card and Ant Design's Upload it alone uses: loaded with the case page's card, not the first load.
   AttachmentsCard: 30,
   'antd-upload': 60,

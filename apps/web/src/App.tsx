@@ -19,6 +19,8 @@ import { ApecDeskPage } from './pages/ApecDesk';
 // The case page and the board draw ECharts: their chunks (and ECharts') load only when opened.
 const CasePage = lazy(() => import('./pages/CasePage'));
 const BoardPage = lazy(() => import('./pages/Board'));
+// The registries (登记簿) are a few roles' work: their chunk loads when opened.
+const RegistriesPage = lazy(() => import('./pages/Registries'));
 
 /** Roles that may read the managers' board (GET /api/dashboard answers 403 to the others). */
 const BOARD_ROLES = new Set(['manager', 'fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer']);
@@ -181,6 +183,8 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
   if (path === '/inbox') return session.user.role === 'manager' ? <ManagerInboxPage /> : <InboxPage />;
   if (path === '/board' && BOARD_ROLES.has(session.user.role)) return <BoardPage />;
   if (path === '/notifications') return <NotificationsPage />;
+  // Every role but the admin reads some registry (the API scopes each: a unit's roles their own unit's).
+  if (path === '/registries') return <RegistriesPage session={session} />;
   // The two APEC roles' page (issue 17); what each may do is the API's answer.
   if (path === '/apec' && session.user.role === 'enterprise-clerk') return <ApecClerkPage session={session} />;
   if (path === '/apec' && session.user.role === 'apec-desk') return <ApecDeskPage />;
@@ -218,6 +222,8 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
     if (role !== 'manager' && role !== 'admin') entries.push(['/inbox', 'navInbox']);
     if (BOARD_ROLES.has(role)) entries.push(['/board', 'navBoard']);
     if (role === 'enterprise-clerk' || role === 'apec-desk') entries.push(['/apec', 'navApec']);
+    // The administrator reads no registry (docs/registries.md): the API answers them no unit, roster or ledger.
+    if (role !== 'admin') entries.push(['/registries', 'navRegistries']);
     return entries.map(([key, label]) => ({
       key,
       label: (

@@ -281,6 +281,19 @@ export interface Progress {
     extensionsLeft?: number;
   }>;
   approvalDocumentNo?: string;
+  /**
+   * The incident stopping the case (a failure retrying cannot fix; actions answer 409 CASE_INCIDENT until operations
+   * retry it): when it stopped, the steps it holds and the API's bilingual notice (apps/api/src/common/incident-notice.ts).
+   */
+  incident?: CaseIncidentNotice | null;
+}
+
+/** An incident as the API shows it to users (IncidentForUsers): no raw failure, a notice in both languages. */
+export interface CaseIncidentNotice {
+  incidentId: string;
+  openedAt: string;
+  stepKeys: string[];
+  notice: Bilingual;
 }
 
 export interface CatalogStep {

@@ -10,13 +10,24 @@ describe("the case page's countdown: only an open case has time to departure lef
       counting: true,
       slack: 4.5,
       daysToDeparture: 30,
+      paused: false,
     });
-    expect(countdown({ status: 'open', ...late }, 'zh')).toEqual({ counting: true, slack: -9.5, daysToDeparture: -12 });
+    expect(countdown({ status: 'open', ...late }, 'zh')).toEqual({ counting: true, slack: -9.5, daysToDeparture: -12, paused: false });
   });
 
   it('the trial: a departed case shows no negative figure but a dash and 已出发 / Departed', () => {
-    expect(countdown({ status: 'departed', ...late }, 'zh')).toEqual({ counting: false, slack: '—', daysToDeparture: '已出发' });
-    expect(countdown({ status: 'departed', ...late }, 'en')).toEqual({ counting: false, slack: '—', daysToDeparture: 'Departed' });
+    expect(countdown({ status: 'departed', ...late }, 'zh')).toEqual({
+      counting: false,
+      slack: '—',
+      daysToDeparture: '已出发',
+      paused: false,
+    });
+    expect(countdown({ status: 'departed', ...late }, 'en')).toEqual({
+      counting: false,
+      slack: '—',
+      daysToDeparture: 'Departed',
+      paused: false,
+    });
   });
 
   it('a closed case shows its status instead: 已办结 after the trip, 已撤回 for a trip that will not happen', () => {
@@ -45,5 +56,42 @@ describe("the case page's countdown: only an open case has time to departure lef
 
   it('an open case the read model has no plan for (slack null) shows a dash', () => {
     expect(countdown({ status: 'open', daysToDeparture: 3, plan: { slackWd: null } }, 'zh').slack).toBe('—');
+  });
+
+  describe('a case stopped by an incident (the progress answer carries `incident`)', () => {
+    const incident = {
+      incidentId: 'i-1',
+      openedAt: '2027-01-04T02:00:00.000Z',
+      stepKeys: ['A05'],
+      notice: { zh: '本案暂停：…', en: 'Paused: …' },
+    };
+
+    it('shows no slack as if it were running (no red or green figure): a dash, marked paused; the days still count', () => {
+      expect(countdown({ status: 'open', daysToDeparture: 30, plan: { slackWd: 4.5 }, incident }, 'zh')).toEqual({
+        counting: false,
+        slack: '—',
+        daysToDeparture: 30,
+        paused: true,
+      });
+      // At risk when it stopped: still no red figure, it is not counting down.
+      expect(countdown({ status: 'open', ...late, incident }, 'en')).toMatchObject({ counting: false, slack: '—', paused: true });
+    });
+
+    it('an incident resolved (null) or absent: the running figures', () => {
+      expect(countdown({ status: 'open', daysToDeparture: 30, plan: { slackWd: 4.5 }, incident: null }, 'zh')).toMatchObject({
+        counting: true,
+        slack: 4.5,
+        paused: false,
+      });
+    });
+
+    it('a departed or closed case with an incident keeps its status: it has no time to departure to pause', () => {
+      expect(countdown({ status: 'departed', ...late, incident }, 'zh')).toEqual({
+        counting: false,
+        slack: '—',
+        daysToDeparture: '已出发',
+        paused: false,
+      });
+    });
   });
 });

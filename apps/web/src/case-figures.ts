@@ -8,6 +8,12 @@ export interface Countdown {
   slack: number | '—';
   /** Calendar days to departure, or the case's status in words (已出发, 已办结, 已撤回…). */
   daysToDeparture: number | string;
+  /**
+   * The case is stopped by an incident (the progress answer's `incident`): nothing moves until operations fix it, so
+   * no slack is forecast (a dash, not a figure that would read as the running case's) and the figures carry a
+   * 已暂停 / Paused mark; the days to departure still count, on the calendar.
+   */
+  paused: boolean;
 }
 
 /** Whether a case of this status still has time to departure to count (slack, days): only an open one. */
@@ -17,8 +23,14 @@ export const countsDown = (status: string): boolean => status === 'open';
  * Only an open case has time to departure left: a departed case is past it and a closed one (completed, withdrawn,
  * rejected…) will not depart any more, so their figures would read as a negative slack and negative days, or count
  * down to a trip that is off. Those cases show a dash for the slack and their status instead of the days.
+ * And only a running case has a slack: an open case an incident stopped shows a dash for it, marked paused, its days
+ * to departure still counted (the calendar does not stop).
  */
-export function countdown(c: { status: string; daysToDeparture: number; plan: { slackWd: number | null } }, lang: 'zh' | 'en'): Countdown {
-  if (countsDown(c.status)) return { counting: true, slack: c.plan.slackWd ?? '—', daysToDeparture: c.daysToDeparture };
-  return { counting: false, slack: '—', daysToDeparture: codeLabel(lang, 'st_', c.status) };
+export function countdown(
+  c: { status: string; daysToDeparture: number; plan: { slackWd: number | null }; incident?: unknown },
+  lang: 'zh' | 'en',
+): Countdown {
+  if (!countsDown(c.status)) return { counting: false, slack: '—', daysToDeparture: codeLabel(lang, 'st_', c.status), paused: false };
+  if (c.incident) return { counting: false, slack: '—', daysToDeparture: c.daysToDeparture, paused: true };
+  return { counting: true, slack: c.plan.slackWd ?? '—', daysToDeparture: c.daysToDeparture, paused: false };
 }

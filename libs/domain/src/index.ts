@@ -17,3 +17,4 @@ export * from './registries';
 export * from './text-rule';
 export * from './echo';
 export * from './attachments';
+export * from './registry-labels';

@@ -193,6 +193,16 @@ export function ganttOption(p: Progress, t: (k: LabelKey) => string): EChartsOpt
   };
 }
 
+/** The mark of a figure that does not move while an incident stops the case (countdown's `paused`). */
+function PausedTag() {
+  const { t } = useT();
+  return (
+    <Tag color={TAG.gold} title={t('pausedHint')} data-testid="figure-paused">
+      {t('paused')}
+    </Tag>
+  );
+}
+
 export default function CasePage({ caseId, session }: { caseId: string; session: Session }) {
   const { t, pick, code, lang } = useT();
   const { unitName } = useUnitNames();
@@ -276,6 +286,29 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
+            {p.incident ? (
+              // Stopped by an incident: the API's notice (what happened, what to do) in the user's language, when and
+              // which steps; actions answer 409 CASE_INCIDENT until operations retry it.
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="case-incident"
+                title={pick(p.incident.notice)}
+                description={
+                  <Typography.Text>
+                    {t('incidentSince')}: {fmtDateTime(p.incident.openedAt)}
+                    {p.incident.stepKeys.length > 0
+                      ? ` · ${t('incidentSteps')}: ${p.incident.stepKeys
+                          .map((k) => {
+                            const s = p.steps.find((x) => x.key === k);
+                            return s ? `${s.code} ${pick(s.name)}` : k;
+                          })
+                          .join('、')}`
+                      : ''}
+                  </Typography.Text>
+                }
+              />
+            ) : null}
             {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
             <Row gutter={16}>
               <Col span={6}>
@@ -284,6 +317,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   value={left.slack}
                   precision={1}
                   valueStyle={{ color: !left.counting ? undefined : p.plan.atRisk ? '#cf1322' : '#389e0d' }}
+                  suffix={left.paused ? <PausedTag /> : undefined}
                   data-testid="case-slack"
                 />
               </Col>
@@ -299,7 +333,12 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               </Col>
               {trip ? (
                 <Col span={6}>
-                  <Statistic title={t('daysToDeparture')} value={left.daysToDeparture} data-testid="case-days-to-departure" />
+                  <Statistic
+                    title={t('daysToDeparture')}
+                    value={left.daysToDeparture}
+                    suffix={left.paused ? <PausedTag /> : undefined}
+                    data-testid="case-days-to-departure"
+                  />
                 </Col>
               ) : null}
             </Row>

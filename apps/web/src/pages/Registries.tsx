@@ -1,0 +1,1084 @@
+import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { DayField } from '../DayField';
+import { api, type FieldError, type Session } from '../api';
+import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
+import { useT, type LabelKey } from '../i18n';
+import { useSchemaForm } from '../schema-form';
+import { navigate } from '../router';
+import { ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
+import { RANKS } from '../../../../libs/domain/src/facts';
+import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, scheduleProblems, UNIT_STATUSES } from '../../../../libs/domain/src/registries';
+
+/**
+ * The office's registries (登记簿, issue 14; docs/registries.md): units, people, passports in custody, the holiday
+ * calendar and the process versions, each a table with the API's own filters, and for the roles the API lets write
+ * (below) the forms that create and edit, checked as typed against the OpenAPI request schema and showing the API's
+ * refusals at their fields. Everyone else reads what the API answers them (a unit's roles their own unit's).
+ */
+
+/**
+ * Who writes which registry: the roles of the API's routes (`@Roles` in apps/api/src/registries/registries.controller.ts).
+ * Only whether the page offers the forms follows from it: the API is the judge of every write (403 otherwise).
+ */
+const WRITERS = {
+  units: ['fao-clerk', 'fao-director'],
+  people: ['personnel'],
+  passports: ['passport-officer'],
+  calendar: ['fao-clerk', 'fao-director'],
+} as const satisfies Record<string, readonly string[]>;
+const mayWrite = (registry: keyof typeof WRITERS, role: string) => (WRITERS[registry] as readonly string[]).includes(role);
+/** Roles that read every unit's entries (FAO roles, the leader, the manager): they get the API's `?unit=` filter. */
+const readsAll = (role: string) => unitReach(role as never) === 'any';
+/** Who reads a roster (the API's rule: libs/domain/src/access.ts mayReadRoster): every unit's, or its own. */
+const readsRoster = (role: string) => readsAll(role) || (ROSTER_READERS as readonly string[]).includes(role);
+
+interface UnitRow {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  parentCode: string | null;
+  supervisingDepartment: string | null;
+  clerks: string[];
+  signatories: string[];
+  status: string;
+  suspendedReason: string | null;
+  suspension: { suspended: boolean; reasons: Array<{ code: string; message: { zh: string; en: string } }> };
+}
+interface PersonRow {
+  personId: string;
+  unit: string;
+  name: string;
+  gender: string;
+  dateOfBirth: string;
+  rank: string;
+  position: string;
+  partyMember: boolean | null;
+  classifiedAccess: boolean | null;
+  leadershipTeam: string | null;
+  status: string;
+}
+interface PassportRow {
+  number: string;
+  type: string;
+  issuedOn: string;
+  expiresOn: string;
+  holder: string;
+  state: string;
+  caseId: string | null;
+  dueBackOn: string | null;
+  displayState: string;
+  daysOverdue: number;
+}
+interface CalendarRow {
+  year: number;
+  source: string;
+  provisional: boolean;
+  holidays: number;
+  workdays: number;
+  loadedBy?: string;
+  loadedAt?: string;
+  note?: string;
+}
+interface VersionRow {
+  version: string;
+  source: 'published' | 'built-in';
+  current: boolean;
+  changes: unknown[];
+  publishedBy: string | null;
+  publishedAt: string | null;
+  steps: number;
+}
+
+const enc = encodeURIComponent;
+const trimmed = (s: string | null | undefined) => (s ?? '').trim();
+const orNull = (s: string | null | undefined) => trimmed(s) || null;
+/** A form item's help from the first of several error paths that has one (a path parameter's `path.code` too). */
+const firstHelp = (...helps: Array<ReturnType<ReturnType<typeof useSchemaForm>['help']>>) => helps.find((h) => h.help) ?? {};
+/** Required: an id the form puts in the path (no schema in the body checks it). */
+const requiredId = (field: string, value: string | undefined): FieldError[] =>
+  trimmed(value) ? [] : [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
+
+const STATE_COLOURS: Record<string, string> = {
+  'in-custody': TAG.green,
+  'checked-out': TAG.blue,
+  overdue: TAG.red,
+  cancelled: '#595959',
+  lost: TAG.orange,
+};
+
+export default function RegistriesPage({ session }: { session: Session }) {
+  const { t } = useT();
+  const role = session.user.role;
+  const [tab, setTab] = useState('units');
+  const items = [
+    { key: 'units', label: t('regUnits'), children: <UnitsTab session={session} /> },
+    ...(readsRoster(role) ? [{ key: 'people', label: t('regPeople'), children: <PeopleTab session={session} /> }] : []),
+    { key: 'passports', label: t('regPassports'), children: <PassportsTab session={session} /> },
+    { key: 'calendar', label: t('regCalendar'), children: <CalendarTab session={session} /> },
+    { key: 'versions', label: t('regVersions'), children: <VersionsTab /> },
+  ];
+  const writes = (Object.keys(WRITERS) as Array<keyof typeof WRITERS>).some((r) => mayWrite(r, role));
+  return (
+    <section>
+      <Typography.Title level={2} style={{ fontSize: 20 }}>
+        {t('navRegistries')}
+      </Typography.Title>
+      {writes ? null : (
+        <Alert type="info" showIcon title={t('regReadOnly')} style={{ marginBottom: 16 }} data-testid="registries-read-only" />
+      )}
+      <Tabs activeKey={tab} onChange={setTab} items={items} destroyOnHidden />
+    </section>
+  );
+}
+
+/** The search box over a loaded list (the API filters the rosters and the ledger by unit only). */
+function SearchBox({ label, value, onChange, testId }: { label: LabelKey; value: string; onChange(v: string): void; testId: string }) {
+  const { t } = useT();
+  return (
+    <Input
+      allowClear
+      placeholder={t(label)}
+      aria-label={t(label)}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      style={{ width: 220 }}
+      data-testid={testId}
+    />
+  );
+}
+
+/** The `?unit=` filter for the roles that read every unit (the API refuses a unit it does not know, shown as it comes). */
+function UnitFilter({ onChange }: { onChange(unit: string | undefined): void }) {
+  const { t } = useT();
+  return (
+    <Input.Search
+      allowClear
+      placeholder={t('regUnitFilter')}
+      aria-label={t('regUnitFilter')}
+      onSearch={(v) => onChange(v.trim() || undefined)}
+      style={{ width: 220 }}
+      data-testid="registry-unit-filter"
+    />
+  );
+}
+
+const matches = (search: string, ...values: Array<string | null | undefined>) =>
+  !search.trim() || values.some((v) => (v ?? '').toLowerCase().includes(search.trim().toLowerCase()));
+
+// Units ------------------------------------------------------------------------------------------
+
+function UnitsTab({ session }: { session: Session }) {
+  const { t, pick, code } = useT();
+  const { unitName } = useUnitNames();
+  const state = useLoad(async () => {
+    const r = await api<{ items: UnitRow[] }>('GET', '/api/registries/units');
+    rememberUnits(r.items);
+    return r;
+  }, []);
+  const [search, setSearch] = useState('');
+  const [editing, setEditing] = useState<UnitRow | 'new' | null>(null);
+  const writer = mayWrite('units', session.user.role);
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <SearchBox label="regSearch" value={search} onChange={setSearch} testId="unit-search" />
+        {writer ? (
+          <Button type="primary" onClick={() => setEditing('new')} data-testid="new-unit">
+            {t('regNewUnit')}
+          </Button>
+        ) : null}
+      </Space>
+      <Loaded state={state}>
+        {(d) => (
+          <Table<UnitRow>
+            rowKey="code"
+            size="small"
+            data-testid="units-table"
+            dataSource={d.items.filter((u) => matches(search, u.code, u.nameZh, u.nameEn))}
+            pagination={{ defaultPageSize: 20, showSizeChanger: true }}
+            columns={[
+              { title: t('unitCode'), dataIndex: 'code' },
+              { title: t('nameZh'), dataIndex: 'nameZh' },
+              { title: t('nameEn'), dataIndex: 'nameEn' },
+              { title: t('parentCode'), render: (_, u) => (u.parentCode ? unitName(u.parentCode) : '—') },
+              { title: t('supervisingDepartment'), render: (_, u) => (u.supervisingDepartment ? unitName(u.supervisingDepartment) : '—') },
+              { title: t('clerks'), render: (_, u) => u.clerks.join('、') || '—' },
+              {
+                title: t('status'),
+                render: (_, u) => (
+                  <Space orientation="vertical" size={2}>
+                    <Tag color={u.status === 'active' ? TAG.green : TAG.red}>{code('unitSt_', u.status)}</Tag>
+                    {u.suspendedReason ? <Typography.Text type="secondary">{u.suspendedReason}</Typography.Text> : null}
+                  </Space>
+                ),
+              },
+              {
+                title: t('suspension'),
+                render: (_, u) =>
+                  u.suspension.suspended ? (
+                    u.suspension.reasons.map((r) => (
+                      <Typography.Text key={r.code} type="danger" style={{ display: 'block' }}>
+                        {pick(r.message)}
+                      </Typography.Text>
+                    ))
+                  ) : (
+                    <Typography.Text>{t('suspensionNone')}</Typography.Text>
+                  ),
+              },
+              ...(writer
+                ? [
+                    {
+                      title: t('userActions'),
+                      render: (_: unknown, u: UnitRow) => (
+                        <Button size="small" onClick={() => setEditing(u)} data-testid={`edit-unit-${u.code}`}>
+                          {t('regEdit')}
+                        </Button>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        )}
+      </Loaded>
+      {editing ? (
+        <UnitDialog
+          unit={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            state.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+interface UnitValues {
+  code?: string;
+  nameZh?: string;
+  nameEn?: string;
+  parentCode?: string;
+  supervisingDepartment?: string;
+  clerks?: string[];
+  signatories?: string[];
+  status?: string;
+  suspendedReason?: string;
+}
+
+function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(): void; onSaved(): void }) {
+  const { t, code } = useT();
+  const { message } = AntApp.useApp();
+  const errText = useErrorText();
+  const f = useSchemaForm<UnitValues>(
+    'RegistryUnit',
+    (v) => ({
+      nameZh: trimmed(v.nameZh),
+      nameEn: trimmed(v.nameEn),
+      parentCode: orNull(v.parentCode),
+      supervisingDepartment: orNull(v.supervisingDepartment),
+      clerks: (v.clerks ?? []).map(trimmed).filter(Boolean),
+      signatories: (v.signatories ?? []).map(trimmed).filter(Boolean),
+      status: v.status ?? 'active',
+      suspendedReason: orNull(v.suspendedReason),
+    }),
+    ['code', 'nameZh', 'nameEn', 'parentCode', 'supervisingDepartment', 'clerks', 'signatories', 'status', 'suspendedReason'],
+    // The code goes in the path (no body schema holds it); a suspension's reason is the API's rule beside the schema's.
+    (v) => [
+      ...requiredId('code', v.code),
+      ...(v.status === 'suspended' && !trimmed(v.suspendedReason)
+        ? [{ field: 'suspendedReason', rule: 'required', message: { zh: '暂停须说明理由', en: 'A suspended unit needs a reason' } }]
+        : []),
+    ],
+  );
+  const save = async () => {
+    const c = trimmed(f.form.getFieldValue('code') as string | undefined);
+    const r = await f.send((body) => api<{ unit: UnitRow }>('PUT', `/api/registries/units/${enc(c)}`, body));
+    if (!r) return;
+    rememberUnits([r.unit]);
+    void message.success(t('regSaved'));
+    onSaved();
+  };
+  const status = Form.useWatch('status', f.form);
+  return (
+    <Modal
+      open
+      title={unit ? `${t('regEditUnit')}: ${unit.nameZh} (${unit.code})` : t('regNewUnit')}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okText={t('regSave')}
+      cancelText={t('cancel')}
+      confirmLoading={f.sending}
+      okButtonProps={{ 'data-testid': 'save-unit' } as Record<`data-${string}`, string>}
+    >
+      <Form
+        form={f.form}
+        layout="vertical"
+        onValuesChange={f.onValuesChange}
+        initialValues={
+          unit
+            ? {
+                ...unit,
+                parentCode: unit.parentCode ?? '',
+                supervisingDepartment: unit.supervisingDepartment ?? '',
+                suspendedReason: unit.suspendedReason ?? '',
+              }
+            : { status: 'active', clerks: [], signatories: [] }
+        }
+      >
+        <Form.Item label={t('unitCode')} name="code" {...firstHelp(f.help('code'), f.help('path.code'))}>
+          <Input disabled={unit !== null} autoComplete="off" />
+        </Form.Item>
+        <Form.Item label={t('nameZh')} name="nameZh" {...f.help('nameZh')}>
+          <Input />
+        </Form.Item>
+        <Form.Item label={t('nameEn')} name="nameEn" {...f.help('nameEn')}>
+          <Input />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item label={t('parentCode')} name="parentCode" {...f.help('parentCode')}>
+            <Input style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item label={t('supervisingDepartment')} name="supervisingDepartment" {...f.help('supervisingDepartment')}>
+            <Input style={{ width: 200 }} />
+          </Form.Item>
+        </Space>
+        <Form.Item label={t('clerks')} name="clerks" {...f.help('clerks')}>
+          <Select mode="tags" open={false} suffixIcon={null} />
+        </Form.Item>
+        <Form.Item label={t('signatories')} name="signatories" {...f.help('signatories')}>
+          <Select mode="tags" open={false} suffixIcon={null} />
+        </Form.Item>
+        {/* The status holds one of its options: the schema's either-or (not suspended, or a reason) is told at the reason. */}
+        <Form.Item label={t('status')} name="status">
+          <Select virtual={false} options={UNIT_STATUSES.map((s) => ({ value: s, label: code('unitSt_', s) }))} />
+        </Form.Item>
+        {status === 'suspended' ? (
+          <Form.Item label={t('suspendedReason')} name="suspendedReason" {...f.help('suspendedReason')}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+        ) : null}
+        {f.serverError ? (
+          <Typography.Paragraph type="danger" role="alert">
+            {errText(f.serverError)}
+          </Typography.Paragraph>
+        ) : null}
+      </Form>
+    </Modal>
+  );
+}
+
+// People -----------------------------------------------------------------------------------------
+
+function PeopleTab({ session }: { session: Session }) {
+  const { t, code } = useT();
+  const { unitName } = useUnitNames();
+  const [unit, setUnit] = useState<string | undefined>();
+  const state = useLoad(() => api<{ items: PersonRow[] }>('GET', `/api/registries/people${unit ? `?unit=${enc(unit)}` : ''}`), [unit]);
+  const [search, setSearch] = useState('');
+  const [editing, setEditing] = useState<PersonRow | 'new' | null>(null);
+  const writer = mayWrite('people', session.user.role);
+  const yesNo = (b: boolean | null) => (b === null ? '—' : t(b ? 'yes' : 'no'));
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 16 }}>
+        {readsAll(session.user.role) ? <UnitFilter onChange={setUnit} /> : null}
+        <SearchBox label="regSearchPerson" value={search} onChange={setSearch} testId="person-search" />
+        {writer ? (
+          <Button type="primary" onClick={() => setEditing('new')} data-testid="new-person">
+            {t('regNewPerson')}
+          </Button>
+        ) : null}
+      </Space>
+      <Loaded state={state}>
+        {(d) => (
+          <Table<PersonRow>
+            rowKey="personId"
+            size="small"
+            data-testid="people-table"
+            dataSource={d.items.filter((p) => matches(search, p.personId, p.name))}
+            pagination={{ defaultPageSize: 20, showSizeChanger: true }}
+            columns={[
+              { title: t('personId'), dataIndex: 'personId' },
+              { title: t('name'), dataIndex: 'name' },
+              { title: t('unit'), render: (_, p) => unitName(p.unit) },
+              { title: t('gender'), render: (_, p) => code('gender_', p.gender) },
+              { title: t('dateOfBirth'), dataIndex: 'dateOfBirth' },
+              { title: t('rank'), render: (_, p) => code('rank_', p.rank) },
+              { title: t('position'), dataIndex: 'position' },
+              { title: t('partyMember'), render: (_, p) => yesNo(p.partyMember) },
+              { title: t('classifiedAccess'), render: (_, p) => yesNo(p.classifiedAccess) },
+              { title: t('leadershipTeam'), render: (_, p) => p.leadershipTeam ?? '—' },
+              {
+                title: t('status'),
+                render: (_, p) => <Tag color={p.status === 'active' ? TAG.green : undefined}>{code('personSt_', p.status)}</Tag>,
+              },
+              ...(writer
+                ? [
+                    {
+                      title: t('userActions'),
+                      render: (_: unknown, p: PersonRow) =>
+                        p.unit === session.user.unit ? (
+                          <Button size="small" onClick={() => setEditing(p)} data-testid={`edit-person-${p.personId}`}>
+                            {t('regEdit')}
+                          </Button>
+                        ) : null,
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        )}
+      </Loaded>
+      {editing ? (
+        <PersonDialog
+          person={editing === 'new' ? null : editing}
+          unit={session.user.unit}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            state.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+interface PersonValues {
+  personId?: string;
+  unit?: string;
+  name?: string;
+  gender?: string;
+  dateOfBirth?: string;
+  rank?: string;
+  position?: string;
+  partyMember?: boolean;
+  leadershipTeam?: string;
+  status?: string;
+}
+
+function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | null; unit: string; onClose(): void; onSaved(): void }) {
+  const { t, code } = useT();
+  const { unitName } = useUnitNames();
+  const { message } = AntApp.useApp();
+  const errText = useErrorText();
+  const f = useSchemaForm<PersonValues>(
+    'RegistryPerson',
+    (v) => ({
+      unit,
+      name: trimmed(v.name),
+      gender: v.gender,
+      dateOfBirth: v.dateOfBirth ?? '',
+      rank: v.rank,
+      position: trimmed(v.position),
+      partyMember: v.partyMember ?? false,
+      leadershipTeam: orNull(v.leadershipTeam),
+      status: v.status ?? 'active',
+    }),
+    ['personId', 'name', 'gender', 'dateOfBirth', 'rank', 'position', 'partyMember', 'leadershipTeam', 'status'],
+    (v) => requiredId('personId', v.personId),
+  );
+  const save = async () => {
+    const id = trimmed(f.form.getFieldValue('personId') as string | undefined);
+    const r = await f.send((body) => api<PersonRow>('PUT', `/api/registries/people/${enc(id)}`, body));
+    if (!r) return;
+    void message.success(t('regSaved'));
+    onSaved();
+  };
+  const options = (values: readonly string[], kind: 'gender_' | 'rank_' | 'personSt_') =>
+    values.map((v) => ({ value: v, label: code(kind, v) }));
+  return (
+    <Modal
+      open
+      title={person ? `${t('regEditPerson')}: ${person.name} (${person.personId})` : `${t('regNewPerson')} · ${unitName(unit)}`}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okText={t('regSave')}
+      cancelText={t('cancel')}
+      confirmLoading={f.sending}
+      okButtonProps={{ 'data-testid': 'save-person' } as Record<`data-${string}`, string>}
+    >
+      <Form
+        form={f.form}
+        layout="vertical"
+        onValuesChange={f.onValuesChange}
+        initialValues={
+          person
+            ? { ...person, partyMember: person.partyMember ?? false, leadershipTeam: person.leadershipTeam ?? '' }
+            : { status: 'active', partyMember: false }
+        }
+      >
+        <Space wrap>
+          <Form.Item label={t('personId')} name="personId" {...firstHelp(f.help('personId'), f.help('path.personId'))}>
+            <Input disabled={person !== null} autoComplete="off" style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item label={t('name')} name="name" {...f.help('name')}>
+            <Input style={{ width: 200 }} />
+          </Form.Item>
+        </Space>
+        <Space wrap>
+          <Form.Item label={t('gender')} name="gender" {...f.help('gender')}>
+            <Select virtual={false} style={{ width: 120 }} options={options(GENDERS, 'gender_')} />
+          </Form.Item>
+          <Form.Item label={t('dateOfBirth')} name="dateOfBirth" {...f.help('dateOfBirth')}>
+            <DayField />
+          </Form.Item>
+          <Form.Item label={t('rank')} name="rank" {...f.help('rank')}>
+            <Select virtual={false} style={{ width: 180 }} options={options(RANKS, 'rank_')} />
+          </Form.Item>
+        </Space>
+        <Form.Item label={t('position')} name="position" {...f.help('position')}>
+          <Input />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item label={t('partyMember')} name="partyMember" {...f.help('partyMember')}>
+            <Select
+              virtual={false}
+              style={{ width: 120 }}
+              options={[
+                { value: true, label: t('yes') },
+                { value: false, label: t('no') },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item label={t('leadershipTeam')} name="leadershipTeam" {...f.help('leadershipTeam')}>
+            <Input style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item label={t('status')} name="status" {...f.help('status')}>
+            <Select virtual={false} style={{ width: 140 }} options={options(PERSON_STATUSES, 'personSt_')} />
+          </Form.Item>
+        </Space>
+        {f.serverError ? (
+          <Typography.Paragraph type="danger" role="alert">
+            {errText(f.serverError)}
+          </Typography.Paragraph>
+        ) : null}
+      </Form>
+    </Modal>
+  );
+}
+
+// Passports --------------------------------------------------------------------------------------
+
+function PassportsTab({ session }: { session: Session }) {
+  const { t, code } = useT();
+  const { message, modal } = AntApp.useApp();
+  const errText = useErrorText();
+  const role = session.user.role;
+  const [unit, setUnit] = useState<string | undefined>();
+  const q = unit ? `?unit=${enc(unit)}` : '';
+  const state = useLoad(async () => {
+    const [passports, people] = await Promise.all([
+      api<{ items: PassportRow[] }>('GET', `/api/registries/passports${q}`),
+      // The holders by name, where the role reads the roster (others see the person id).
+      readsRoster(role) ? api<{ items: PersonRow[] }>('GET', `/api/registries/people${q}`).then((r) => r.items) : Promise.resolve([]),
+    ]);
+    return { items: passports.items, people };
+  }, [q, role]);
+  const [search, setSearch] = useState('');
+  const [registering, setRegistering] = useState(false);
+  const writer = mayWrite('passports', role);
+  const holderName = (people: PersonRow[], id: string) => {
+    const p = people.find((x) => x.personId === id);
+    return p ? `${p.name} (${id})` : id;
+  };
+  const move = (number: string, to: 'in-custody' | 'cancelled' | 'lost') =>
+    modal.confirm({
+      title: `${number}: ${code('ppSt_', to)}`,
+      okText: t('regSave'),
+      cancelText: t('cancel'),
+      onOk: () =>
+        api('POST', `/api/registries/passports/${enc(number)}/transitions`, { to }).then(
+          () => {
+            void message.success(t('regSaved'));
+            state.reload();
+          },
+          (e: unknown) => void message.error(errText(e)),
+        ),
+    });
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 16 }}>
+        {readsAll(role) ? <UnitFilter onChange={setUnit} /> : null}
+        <SearchBox label="regSearchPassport" value={search} onChange={setSearch} testId="passport-search" />
+        {writer ? (
+          <Button type="primary" onClick={() => setRegistering(true)} data-testid="new-passport">
+            {t('regNewPassport')}
+          </Button>
+        ) : null}
+      </Space>
+      <Loaded state={state}>
+        {(d) => (
+          <>
+            <Table<PassportRow>
+              rowKey="number"
+              size="small"
+              data-testid="passports-table"
+              expandable={{ expandedRowRender: (p) => <PassportHistory number={p.number} /> }}
+              dataSource={d.items.filter((p) => matches(search, p.number, p.holder, holderName(d.people, p.holder)))}
+              pagination={{ defaultPageSize: 20, showSizeChanger: true }}
+              columns={[
+                { title: t('passportNumber'), dataIndex: 'number' },
+                { title: t('passportType'), render: (_, p) => code('ppType_', p.type) },
+                { title: t('holder'), render: (_, p) => holderName(d.people, p.holder) },
+                { title: t('issuedOn'), dataIndex: 'issuedOn' },
+                { title: t('expiresOn'), dataIndex: 'expiresOn' },
+                {
+                  title: t('custodyState'),
+                  render: (_, p) => (
+                    <Space size={4} wrap>
+                      <Tag color={STATE_COLOURS[p.displayState]}>{code('ppSt_', p.displayState)}</Tag>
+                      {p.daysOverdue > 0 ? (
+                        <Typography.Text type="danger">{t('daysOverdueN').replace('{n}', String(p.daysOverdue))}</Typography.Text>
+                      ) : null}
+                    </Space>
+                  ),
+                },
+                { title: t('dueBackOn'), render: (_, p) => p.dueBackOn ?? '—' },
+                {
+                  title: t('apecCase'),
+                  render: (_, p) =>
+                    p.caseId ? (
+                      <a
+                        href={`/cases/${p.caseId}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate(`/cases/${p.caseId}`);
+                        }}
+                      >
+                        {p.caseId.slice(0, 8)}
+                      </a>
+                    ) : (
+                      '—'
+                    ),
+                },
+                ...(writer
+                  ? [
+                      {
+                        title: t('userActions'),
+                        render: (_: unknown, p: PassportRow) => (
+                          <Space size={4} wrap>
+                            {p.state === 'checked-out' ? (
+                              <Button size="small" onClick={() => move(p.number, 'in-custody')}>
+                                {code('ppSt_', 'in-custody')}
+                              </Button>
+                            ) : null}
+                            {p.state === 'in-custody' ? (
+                              <Button size="small" onClick={() => move(p.number, 'cancelled')}>
+                                {code('ppSt_', 'cancelled')}
+                              </Button>
+                            ) : null}
+                            {p.state === 'in-custody' || p.state === 'checked-out' ? (
+                              <Button size="small" danger onClick={() => move(p.number, 'lost')}>
+                                {code('ppSt_', 'lost')}
+                              </Button>
+                            ) : null}
+                          </Space>
+                        ),
+                      },
+                    ]
+                  : []),
+              ]}
+            />
+            {registering ? (
+              <PassportDialog
+                people={d.people}
+                onClose={() => setRegistering(false)}
+                onSaved={() => {
+                  setRegistering(false);
+                  state.reload();
+                }}
+              />
+            ) : null}
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+interface HistoryRow {
+  at: string;
+  fromState: string | null;
+  toState: string;
+  caseId: string | null;
+  actor: string;
+  note: string | null;
+}
+
+/** A passport's custody history, oldest first (GET passports/{number}: every state change, who and when). */
+function PassportHistory({ number }: { number: string }) {
+  const { t, code } = useT();
+  const state = useLoad(() => api<{ history?: HistoryRow[] }>('GET', `/api/registries/passports/${enc(number)}`), [number]);
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <Table<HistoryRow>
+          size="small"
+          rowKey={(h) => `${h.at}-${h.toState}`}
+          data-testid={`passport-history-${number}`}
+          pagination={false}
+          dataSource={d.history ?? []}
+          columns={[
+            { title: t('apecAt'), render: (_, h) => fmtDateTime(h.at) },
+            { title: t('apecFrom'), render: (_, h) => code('ppSt_', h.fromState) },
+            { title: t('apecTo'), render: (_, h) => code('ppSt_', h.toState) },
+            { title: t('apecCase'), render: (_, h) => h.caseId?.slice(0, 8) ?? '—' },
+            { title: t('actor'), dataIndex: 'actor' },
+            { title: t('apecNote'), render: (_, h) => h.note ?? '—' },
+          ]}
+        />
+      )}
+    </Loaded>
+  );
+}
+
+interface PassportValues {
+  number?: string;
+  type?: string;
+  issuedOn?: string;
+  expiresOn?: string;
+  holder?: string;
+}
+
+function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onClose(): void; onSaved(): void }) {
+  const { t, code } = useT();
+  const { unitName } = useUnitNames();
+  const { message } = AntApp.useApp();
+  const errText = useErrorText();
+  const f = useSchemaForm<PassportValues>(
+    'CustodyPassportRegistration',
+    (v) => ({
+      number: trimmed(v.number),
+      type: v.type ?? 'official',
+      issuedOn: v.issuedOn ?? '',
+      expiresOn: v.expiresOn ?? '',
+      holder: v.holder ?? '',
+    }),
+    ['number', 'type', 'issuedOn', 'expiresOn', 'holder'],
+  );
+  const save = async () => {
+    const r = await f.send((body) => api<PassportRow>('POST', '/api/registries/passports', body));
+    if (!r) return;
+    void message.success(t('regSaved'));
+    onSaved();
+  };
+  return (
+    <Modal
+      open
+      title={t('regNewPassport')}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okText={t('regSave')}
+      cancelText={t('cancel')}
+      confirmLoading={f.sending}
+      okButtonProps={{ 'data-testid': 'save-passport' } as Record<`data-${string}`, string>}
+    >
+      <Form form={f.form} layout="vertical" onValuesChange={f.onValuesChange} initialValues={{ type: 'official' }}>
+        <Space wrap>
+          <Form.Item label={t('passportNumber')} name="number" {...f.help('number')}>
+            <Input autoComplete="off" style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item label={t('passportType')} name="type" {...f.help('type')}>
+            <Select virtual={false} style={{ width: 160 }} options={PASSPORT_TYPES.map((p) => ({ value: p, label: code('ppType_', p) }))} />
+          </Form.Item>
+        </Space>
+        <Space wrap>
+          <Form.Item label={t('issuedOn')} name="issuedOn" {...f.help('issuedOn')}>
+            <DayField />
+          </Form.Item>
+          <Form.Item label={t('expiresOn')} name="expiresOn" {...f.help('expiresOn')}>
+            <DayField />
+          </Form.Item>
+        </Space>
+        <Form.Item label={t('holder')} name="holder" {...f.help('holder')}>
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            virtual={false}
+            options={people
+              .filter((p) => p.status === 'active')
+              .map((p) => ({ value: p.personId, label: `${p.name} (${p.personId}) · ${unitName(p.unit)}` }))}
+          />
+        </Form.Item>
+        {f.serverError ? (
+          <Typography.Paragraph type="danger" role="alert">
+            {errText(f.serverError)}
+          </Typography.Paragraph>
+        ) : null}
+      </Form>
+    </Modal>
+  );
+}
+
+// Calendar ---------------------------------------------------------------------------------------
+
+function CalendarTab({ session }: { session: Session }) {
+  const { t, code } = useT();
+  const state = useLoad(() => api<{ items: CalendarRow[] }>('GET', '/api/registries/calendars'), []);
+  const [year, setYear] = useState<number | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
+  const writer = mayWrite('calendar', session.user.role);
+  return (
+    <>
+      <Loaded state={state}>
+        {(d) => (
+          <Table<CalendarRow>
+            rowKey="year"
+            size="small"
+            data-testid="calendar-table"
+            dataSource={d.items}
+            pagination={false}
+            expandable={{
+              expandedRowKeys: year === null ? [] : [year],
+              onExpand: (open, r) => setYear(open ? r.year : null),
+              expandedRowRender: (r) => <CalendarDays year={r.year} />,
+            }}
+            columns={[
+              { title: t('year'), dataIndex: 'year' },
+              {
+                title: t('calendarSource'),
+                render: (_, c) => <Tag color={c.provisional ? TAG.gold : undefined}>{code('calSrc_', c.source)}</Tag>,
+              },
+              { title: t('holidayCount'), dataIndex: 'holidays' },
+              { title: t('workdayCount'), dataIndex: 'workdays' },
+              { title: t('calendarNotice'), render: (_, c) => c.note ?? '—' },
+              { title: t('loadedBy'), render: (_, c) => c.loadedBy ?? '—' },
+              { title: t('loadedAt'), render: (_, c) => fmtDateTime(c.loadedAt) },
+              ...(writer
+                ? [
+                    {
+                      title: t('userActions'),
+                      render: (_: unknown, c: CalendarRow) => (
+                        <Button size="small" onClick={() => setEditing(c.year)} data-testid={`edit-calendar-${c.year}`}>
+                          {t('regEditCalendar')}
+                        </Button>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        )}
+      </Loaded>
+      {editing !== null ? (
+        <CalendarDialog
+          year={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            state.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+interface YearDays {
+  year: number;
+  holidays: string[];
+  workdays: string[];
+}
+
+function CalendarDays({ year }: { year: number }) {
+  const { t } = useT();
+  const state = useLoad(() => api<YearDays>('GET', `/api/registries/calendars/${year}`), [year]);
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <Space orientation="vertical" data-testid={`calendar-days-${year}`}>
+          {(['holidays', 'workdays'] as const).map((k) => (
+            <div key={k}>
+              <Typography.Text strong>{t(k)}: </Typography.Text>
+              {d[k].length === 0 ? t('noDays') : d[k].map((day) => <Tag key={day}>{day}</Tag>)}
+            </div>
+          ))}
+        </Space>
+      )}
+    </Loaded>
+  );
+}
+
+/** A list of days (a form item's value): each a closable tag, a day field adding the day picked or typed. */
+function DayList({ value = [], onChange, id }: { value?: string[]; onChange?(days: string[]): void; id?: string }) {
+  const { t } = useT();
+  return (
+    <Space wrap size={4}>
+      {value.map((day) => (
+        <Tag
+          key={day}
+          closable
+          closeIcon={<span aria-label={`${t('remove')} ${day}`}>×</span>}
+          onClose={(e) => {
+            e.preventDefault();
+            onChange?.(value.filter((d) => d !== day));
+          }}
+        >
+          {day}
+        </Tag>
+      ))}
+      <DayField
+        id={id}
+        value=""
+        aria-label={t('addDay')}
+        onChange={(day) => {
+          if (day && !value.includes(day)) onChange?.([...value, day].sort());
+        }}
+      />
+    </Space>
+  );
+}
+
+interface CalendarValues {
+  holidays?: string[];
+  workdays?: string[];
+  source?: string;
+}
+
+function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): void; onSaved(): void }) {
+  const { t } = useT();
+  const { message } = AntApp.useApp();
+  const errText = useErrorText();
+  const days = useLoad(() => api<YearDays>('GET', `/api/registries/calendars/${year}`), [year]);
+  const f = useSchemaForm<CalendarValues>(
+    'HolidaySchedule',
+    (v) => ({ holidays: v.holidays ?? [], workdays: v.workdays ?? [], ...(trimmed(v.source) ? { source: trimmed(v.source) } : {}) }),
+    ['holidays', 'workdays', 'source'],
+    // The API's rules beyond the schema, as typed, with the domain's own function (every day in the year, an adjusted
+    // working day on a weekend, no day both): scheduleProblems, which the API runs too.
+    (v) => scheduleProblems({ year, holidays: v.holidays ?? [], workdays: v.workdays ?? [] }),
+  );
+  const save = async () => {
+    const r = await f.send((body) => api<{ replanned: { signalled: number } }>('PUT', `/api/registries/calendars/${year}`, body));
+    if (!r) return;
+    void message.success(`${t('regSaved')} · ${t('replanned').replace('{n}', String(r.replanned.signalled))}`);
+    onSaved();
+  };
+  return (
+    <Modal
+      open
+      width={720}
+      title={`${t('regEditCalendar')}: ${year}`}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okText={t('regSave')}
+      cancelText={t('cancel')}
+      confirmLoading={f.sending}
+      okButtonProps={{ 'data-testid': 'save-calendar' } as Record<`data-${string}`, string>}
+    >
+      <Loaded state={days}>
+        {(d) => (
+          <Form
+            form={f.form}
+            layout="vertical"
+            onValuesChange={f.onValuesChange}
+            initialValues={{ holidays: d.holidays, workdays: d.workdays, source: '' }}
+          >
+            <Form.Item label={t('holidays')} name="holidays" {...f.help('holidays')}>
+              <DayList />
+            </Form.Item>
+            <Form.Item label={t('workdays')} name="workdays" {...f.help('workdays')}>
+              <DayList />
+            </Form.Item>
+            <Form.Item label={t('calendarNotice')} name="source" {...f.help('source')}>
+              <Input />
+            </Form.Item>
+            {f.serverError ? (
+              <Typography.Paragraph type="danger" role="alert">
+                {errText(f.serverError)}
+              </Typography.Paragraph>
+            ) : null}
+          </Form>
+        )}
+      </Loaded>
+    </Modal>
+  );
+}
+
+// Process versions -------------------------------------------------------------------------------
+
+function VersionsTab() {
+  const { t } = useT();
+  const state = useLoad(() => api<{ items: VersionRow[] }>('GET', '/api/registries/process-versions'), []);
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <Table<VersionRow>
+          rowKey="version"
+          size="small"
+          data-testid="versions-table"
+          dataSource={d.items}
+          pagination={false}
+          expandable={{ expandedRowRender: (v) => <VersionDetail version={v.version} /> }}
+          columns={[
+            {
+              title: t('version'),
+              render: (_, v) => (
+                <Space size={4}>
+                  {v.version}
+                  {v.current ? <Tag color={TAG.blue}>{t('versionCurrent')}</Tag> : null}
+                </Space>
+              ),
+            },
+            { title: t('versionSource'), render: (_, v) => t(v.source === 'published' ? 'versionPublished' : 'versionBuiltIn') },
+            { title: t('stepCount'), dataIndex: 'steps' },
+            { title: t('changeCount'), render: (_, v) => v.changes.length },
+            { title: t('publishedBy'), render: (_, v) => v.publishedBy ?? '—' },
+            { title: t('publishedAt'), render: (_, v) => fmtDateTime(v.publishedAt) },
+          ]}
+        />
+      )}
+    </Loaded>
+  );
+}
+
+interface VersionChange {
+  kind: string;
+  step?: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+/** A version's name (its definition's) and what changed against the one before (GET process-versions/{version}). */
+function VersionDetail({ version }: { version: string }) {
+  const { t, pick, code } = useT();
+  const state = useLoad(
+    () =>
+      api<{ definition: { name?: { zh: string; en: string } }; changes: VersionChange[] }>(
+        'GET',
+        `/api/registries/process-versions/${enc(version)}`,
+      ),
+    [version],
+  );
+  const shown = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <Space orientation="vertical" style={{ width: '100%' }} data-testid={`version-detail-${version}`}>
+          <Typography.Text>
+            {t('versionName')}: {d.definition.name ? pick(d.definition.name) : '—'}
+          </Typography.Text>
+          {d.changes.length > 0 ? (
+            <Table<VersionChange>
+              size="small"
+              rowKey={(c) => `${c.kind}-${c.step ?? ''}-${c.field ?? ''}`}
+              pagination={false}
+              dataSource={d.changes}
+              columns={[
+                { title: t('changeKind'), render: (_, c) => code('defChg_', c.kind) },
+                { title: t('step'), render: (_, c) => c.step ?? '—' },
+                { title: t('changeField'), render: (_, c) => c.field ?? '—' },
+                { title: t('apecFrom'), render: (_, c) => shown(c.from) },
+                { title: t('apecTo'), render: (_, c) => shown(c.to) },
+              ]}
+            />
+          ) : null}
+        </Space>
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { completeStepSignal, delegationWorkflowId, progressQuery } from '@df/contracts';
+import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
+import { drive } from '../support/drive';
+import { actor, caseInput } from '../support/factories';
+import { eventually } from '../support/harness';
+import AxeBuilder from '@axe-core/playwright';
+import { fillDay, HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
+
+/**
+ * The registries' pages (登记簿, docs/web.md): the office's roles keep units, people and passports through the forms
+ * the API lets them use, bad input is refused at its field (as typed by the OpenAPI schema, or by the API's answer),
+ * and a role that may only read gets no form.
+ */
+
+/** 1 January of next year (Shanghai): a birth date in the future. */
+const nextYear = (): string => `${new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1}-01-01`;
+
+/** The form item (label, field and its help) holding the field `id`. */
+const item = (page: Page, id: string) => page.locator('.ant-form-item').filter({ has: page.locator(`#${id}`) });
+
+/** Waits for `locator`; on a timeout the error carries what the page's main part shows (an API refusal, an empty table). */
+async function shown(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
+  await locator.waitFor().catch(async (e: unknown) => {
+    throw new Error(
+      `not shown; the page reads: ${(
+        await page
+          .locator('main')
+          .last()
+          .innerText()
+          .catch((x: unknown) => String(x))
+      ).slice(0, 1500)}`,
+      { cause: e },
+    );
+  });
+}
+
+/** axe-core on the page: no serious or critical violation. */
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+}
+
+/** The first Wednesday of March of `year`: a weekday no holiday falls on. */
+const aWednesday = (year: number): string => {
+  const d = new Date(Date.UTC(year, 2, 1));
+  while (d.getUTCDay() !== 3) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
+describe('the registries in the web app (issue 14)', () => {
+  let stack: Stack;
+  let unit: string;
+  const personId = `P-${Date.now().toString(36)}`;
+  const passport = `E${Date.now().toString().slice(-8)}`;
+
+  beforeAll(async () => {
+    stack = await startStack(3);
+    // The suite's own unit (its personnel office's): not registered until the FAO clerk does it in the page.
+    unit = stack.users.unit;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('the FAO clerk registers a unit, is refused at the field for a bad one, and edits it', async () => {
+    const clerk = await stack.pageAs('fao-clerk');
+    await clerk.goto('/registries');
+    await clerk.getByRole('heading', { name: '登记簿' }).waitFor();
+    await clerk.getByTestId('new-unit').click();
+    const dialog = clerk.getByRole('dialog');
+    await dialog.locator('#code').fill(unit);
+    await dialog.locator('#nameZh').fill('市测试局');
+    // A required name left empty reads 必填 as typed (the OpenAPI schema), and nothing is sent.
+    await dialog.locator('#nameEn').fill('x');
+    await dialog.locator('#nameEn').fill('');
+    await item(clerk, 'nameEn').getByText('必填').waitFor();
+    await dialog.locator('#nameEn').fill('Municipal Test Bureau');
+    // The API's own refusal (422 not-self), shown at its field: a unit is not its own supervising department.
+    await dialog.locator('#supervisingDepartment').fill(unit);
+    await clerk.getByTestId('save-unit').click();
+    await item(clerk, 'supervisingDepartment').getByText('不能是本单位').waitFor();
+    await dialog.locator('#supervisingDepartment').fill('');
+    await clerk.getByTestId('save-unit').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await clerk.getByTestId('unit-search').fill(unit);
+    const row = clerk.getByTestId('units-table').locator('tr', { hasText: unit });
+    await row.filter({ hasText: '市测试局' }).filter({ hasText: '正常' }).waitFor();
+
+    // Edit: suspended needs a reason (the API's rule, told as typed), then the table shows it.
+    await clerk.getByTestId(`edit-unit-${unit}`).click();
+    expect(await dialog.locator('#code').isDisabled()).toBe(true);
+    await pickOption(clerk, dialog.locator('#status'), '已暂停申报');
+    await dialog.locator('#suspendedReason').fill('x');
+    await dialog.locator('#suspendedReason').fill('');
+    await item(clerk, 'suspendedReason').getByText('暂停须说明理由').waitFor();
+    await dialog.locator('#suspendedReason').fill('年检未通过');
+    await screenshot(clerk, 'registries-unit');
+    await clerk.getByTestId('save-unit').click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The API's effective suspension beside the status: its own words, naming the reason.
+    await row.filter({ hasText: '已暂停申报' }).filter({ hasText: '年检未通过' }).waitFor();
+  });
+
+  it("the unit's personnel office registers a person (a birth date in the future refused at the field) and edits them", async () => {
+    const personnel = await stack.pageAs('personnel');
+    await personnel.goto('/registries');
+    await personnel.getByRole('tab', { name: '人员' }).click();
+    await personnel.getByTestId('new-person').click();
+    const dialog = personnel.getByRole('dialog');
+    await dialog.locator('#personId').fill(personId);
+    await dialog.locator('#name').fill('李四');
+    await pickOption(personnel, dialog.locator('#gender'), '女');
+    await pickOption(personnel, dialog.locator('#rank'), '县处级');
+    await dialog.locator('#position').fill('处长');
+    await fillDay(dialog.locator('#dateOfBirth'), nextYear());
+    await personnel.getByTestId('save-person').click();
+    // The API's refusal (a date of birth after today), at the field, in the user's language.
+    await item(personnel, 'dateOfBirth').getByText('出生日期须在1900-01-01至今天之间').waitFor();
+    await fillDay(dialog.locator('#dateOfBirth'), '1975-06-01');
+    await personnel.getByTestId('save-person').click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = personnel.getByTestId('people-table').locator('tr', { hasText: personId });
+    await row.filter({ hasText: '李四' }).filter({ hasText: '县处级' }).filter({ hasText: '1975-06-01' }).waitFor();
+
+    await personnel.getByTestId(`edit-person-${personId}`).click();
+    expect(await dialog.locator('#personId').isDisabled()).toBe(true);
+    await dialog.locator('#position').fill('副局长');
+    await pickOption(personnel, dialog.locator('#rank'), '厅局级');
+    await personnel.getByTestId('save-person').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.filter({ hasText: '副局长' }).filter({ hasText: '厅局级' }).waitFor();
+    await screenshot(personnel, 'registries-people');
+  });
+
+  it('the passport officer takes the passport into custody; the ledger shows it in custody', async () => {
+    const officer = await stack.pageAs('passport-officer');
+    await officer.goto('/registries');
+    await officer.getByRole('tab', { name: '护照' }).click();
+    await officer.getByTestId('new-passport').click();
+    const dialog = officer.getByRole('dialog');
+    // A lower-case number: the OpenAPI rule's words (its x-message) as typed, never the regular expression.
+    await dialog.locator('#number').fill(passport.toLowerCase());
+    await item(officer, 'number').getByText('护照号码须为5-20位大写字母或数字').waitFor();
+    await dialog.locator('#number').fill(passport);
+    await fillDay(dialog.locator('#issuedOn'), '2022-05-01');
+    await fillDay(dialog.locator('#expiresOn'), '2032-04-30');
+    await pickOption(officer, dialog.locator('#holder'), `李四 (${personId}) · 市测试局 (${unit})`, { search: true });
+    await officer.getByTestId('save-passport').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await officer.getByTestId('passport-search').fill(passport);
+    const row = officer.getByTestId('passports-table').locator('tr', { hasText: passport });
+    await row
+      .filter({ hasText: `李四 (${personId})` })
+      .filter({ hasText: '在库保管' })
+      .filter({ hasText: '公务护照' })
+      .waitFor();
+    // Its history (GET passports/{number}), opened from the row: taken into custody by the officer.
+    await row.locator('.ant-table-row-expand-icon').click();
+    await officer
+      .getByTestId(`passport-history-${passport}`)
+      .locator('tr', { hasText: '在库保管' })
+      .filter({ hasText: stack.users.usernames['passport-officer'] })
+      .waitFor();
+    await screenshot(officer, 'registries-passports');
+  });
+
+  it("the FAO clerk's calendar form refuses a weekday as an adjusted working day as typed, and sends nothing", async () => {
+    const clerk = await stack.pageAs('fao-clerk');
+    await clerk.getByRole('tab', { name: '工作日历' }).click();
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1;
+    await clerk.getByTestId(`edit-calendar-${year}`).click();
+    const dialog = clerk.getByRole('dialog');
+    const day = aWednesday(year);
+    const sent: string[] = [];
+    clerk.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/api/registries/calendars/')) sent.push(r.url());
+    });
+    const input = dialog.locator('#workdays');
+    await input.hover();
+    await input.fill(day);
+    await input.press('Enter');
+    await dialog.locator('.ant-tag', { hasText: day }).waitFor();
+    // The domain's rule (scheduleProblems, as the API runs it), at the field, before anything is sent.
+    await item(clerk, 'workdays').getByText(`${day} 不是周末，无需调休上班`).waitFor();
+    await clerk.getByTestId('save-calendar').click();
+    await item(clerk, 'workdays').getByText(`${day} 不是周末，无需调休上班`).waitFor();
+    expect(sent).toEqual([]);
+    await expectAccessible(clerk);
+    await dialog.getByRole('button', { name: /取\s?消/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('a role that only reads gets the tables and no form; the admin reads no registry', async () => {
+    const organizer = await stack.pageAs('organizer');
+    await organizer.getByRole('menuitem', { name: '登记簿' }).click();
+    await organizer.getByTestId('registries-read-only').waitFor();
+    // Its own unit, as the clerk registered it.
+    await organizer.getByTestId('units-table').locator('tr', { hasText: unit }).filter({ hasText: '市测试局' }).waitFor();
+    await organizer.getByRole('tab', { name: '人员' }).click();
+    // What the organizer may not read in clear (the person id, the birth date: personal-data classification) is masked
+    // by the API: the row is found by name.
+    await shown(organizer, organizer.getByTestId('people-table').locator('tr', { hasText: '李四' }).filter({ hasText: '副局长' }));
+    await organizer.getByRole('tab', { name: '护照' }).click();
+    await shown(organizer, organizer.getByTestId('passports-table').locator('tbody tr').filter({ hasText: '在库保管' }));
+    expect(await organizer.locator('[data-testid^="new-"], [data-testid^="edit-"]').count()).toBe(0);
+    await organizer.getByRole('tab', { name: '工作日历' }).click();
+    await organizer.getByTestId('calendar-table').locator('tbody tr').first().waitFor();
+    expect(await organizer.locator('[data-testid^="edit-calendar-"]').count()).toBe(0);
+    // The process versions: the built-in one, opened, names its process.
+    await organizer.getByRole('tab', { name: '流程版本' }).click();
+    const builtIn = organizer.getByTestId('versions-table').locator('tr', { hasText: '内置' });
+    await builtIn.locator('.ant-table-row-expand-icon').click();
+    await organizer.getByText('流程名称: 因公出国（境）审护签全链条').waitFor();
+
+    // The admin administers users and reads no registry (the API answers them none): no menu entry, sent back.
+    const admin = await stack.pageAs('admin');
+    expect(await admin.getByRole('menuitem', { name: '登记簿' }).count()).toBe(0);
+    await admin.goto('/registries');
+    await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+  });
+
+  it('the English page has the same tables in English', async () => {
+    const manager = await stack.pageAs('manager');
+    await manager.goto('/registries');
+    await manager.getByTestId('lang').click();
+    await manager.getByRole('heading', { name: 'Registries' }).waitFor();
+    await manager.getByTestId('units-table').getByRole('columnheader', { name: 'Unit code' }).waitFor();
+    // No Chinese label left (the units' own names are data).
+    expect((await labelTexts(manager)).filter((t) => !/^中\s?文$/.test(t) && HAN.test(t))).toEqual([]);
+    await expectAccessible(manager);
+    await manager.getByRole('tab', { name: 'Passports' }).click();
+    // The manager reads every unit's ledger: the API's unit filter narrows it to this unit's one passport.
+    const filter = manager.getByLabel('Filter by unit (code)');
+    await filter.fill(unit);
+    await filter.press('Enter');
+    const rows = manager.getByTestId('passports-table').locator('tbody tr');
+    await shown(manager, rows.filter({ hasText: 'In custody' }).filter({ hasText: 'Official' }));
+    expect(await rows.count()).toBe(1);
+    await manager.getByTestId('lang').click();
+  });
+
+  it("a case stopped by an incident shows the API's notice on top and its figures paused, not running", async () => {
+    // A real incident (as test/integration/incidents.test.ts makes one): the event store refuses one marked event for
+    // good (a trigger raising check_violation), so the case stops on A02's completion until operations retry it.
+    const db = stack.api.app.get(DataSource);
+    const marker = `INCIDENT-PROBE-${randomUUID()}`;
+    const fn = `df_refuse_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.payload->>'comment' = '${marker}' THEN
+          RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON case_events FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    const input = caseInput();
+    const handle = await stack.worker.client.workflow.start('delegation', {
+      taskQueue: stack.worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    try {
+      const unit = input.facts.unit;
+      await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+      await handle.signal(completeStepSignal, {
+        requestId: randomUUID(),
+        actor: actor('organizer', unit),
+        stepKey: 'A02',
+        comment: marker,
+      });
+      await eventually(
+        () => handle.query(progressQuery),
+        (p) => !!p.incident,
+        20_000,
+      );
+
+      const manager = await stack.pageAs('manager');
+      await manager.goto(`/cases/${input.caseId}`);
+      const alert = manager.getByTestId('case-incident');
+      await alert.filter({ hasText: INCIDENT_NOTICE.zh }).waitFor();
+      // The steps it holds, by code and name; no raw failure (PostgreSQL's text, the error type) reaches the page.
+      await alert.filter({ hasText: 'A02' }).waitFor();
+      expect(await manager.locator('main').last().innerText()).not.toMatch(/refused by the test|EVENT_STORE_REJECTED|23514/);
+      // The figures: no slack forecast while stopped (a dash, marked 已暂停), the days to departure still counted.
+      const slack = manager.getByTestId('case-slack');
+      await slack.filter({ hasText: '已暂停' }).waitFor();
+      expect(await slack.locator('.ant-statistic-content-value').innerText()).toBe('—');
+      const days = manager.getByTestId('case-days-to-departure');
+      await days.filter({ hasText: '已暂停' }).waitFor();
+      expect(await days.locator('.ant-statistic-content-value').innerText()).toMatch(/^\d+$/);
+      await screenshot(manager, 'case-incident');
+      await manager.getByTestId('lang').click();
+      await alert.filter({ hasText: INCIDENT_NOTICE.en }).waitFor();
+      await slack.filter({ hasText: 'Paused' }).waitFor();
+      await manager.getByTestId('lang').click();
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS ${fn} ON case_events`).catch(() => undefined);
+      await db.query(`DROP FUNCTION IF EXISTS ${fn}()`).catch(() => undefined);
+      await handle.terminate('test done').catch(() => undefined);
+    }
+  });
+});
