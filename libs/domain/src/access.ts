@@ -137,6 +137,23 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
  */
 export const ROSTER_READERS: readonly Role[] = ['personnel', 'secrecy', 'organizer', 'enterprise-clerk'];
 
+/**
+ * Who writes each registry (docs/registries.md): the API's guards (`@Roles(...REGISTRY_WRITERS.units)` in
+ * apps/api/src/registries/registries.controller.ts) and the web's Registries page (which forms it shows) read this
+ * one table. Units and calendars: the FAO's clerk and director (开户备案); a unit's annual plan: its organizer or
+ * the FAO clerk; people: the unit's personnel office (own unit, checked by the service); classified access: the
+ * secrecy office; passports and their custody moves: the passport officer; process versions: the FAO director.
+ */
+export const REGISTRY_WRITERS = {
+  units: ['fao-clerk', 'fao-director'],
+  plans: ['organizer', 'fao-clerk'],
+  people: ['personnel'],
+  classifiedAccess: ['secrecy'],
+  passports: ['passport-officer'],
+  calendar: ['fao-clerk', 'fao-director'],
+  processVersions: ['fao-director'],
+} as const satisfies Record<string, readonly Role[]>;
+
 /** May this role and unit read the roster of `unit`? (own unit for ROSTER_READERS, every unit for an `any` reach) */
 export function mayReadRoster(who: { role: Role; unit: string }, unit: string): boolean {
   const reach = unitReach(who.role);

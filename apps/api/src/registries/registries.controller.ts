@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
 import { z } from 'zod';
+import { REGISTRY_WRITERS } from '@df/domain';
 import { RegistriesService } from './registries.service';
 import {
   AnnualPlanViewSchema,
@@ -82,7 +83,7 @@ export class RegistriesController {
   }
 
   @Put('units/:code')
-  @Roles('fao-clerk', 'fao-director')
+  @Roles(...REGISTRY_WRITERS.units)
   @ApiOperation({
     summary: '开户备案 Register or update a unit (FAO clerk/director)',
     description: 'Status suspended needs a reason; every change is in registry_changes.',
@@ -107,7 +108,7 @@ export class RegistriesController {
 
   @Put('units/:code/plans/:year')
   @YEAR_PARAM
-  @Roles('organizer', 'fao-clerk')
+  @Roles(...REGISTRY_WRITERS.plans)
   @ApiOperation({ summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)' })
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
   @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
@@ -142,7 +143,7 @@ export class RegistriesController {
   }
 
   @Put('people/:personId')
-  @Roles('personnel')
+  @Roles(...REGISTRY_WRITERS.people)
   @ApiOperation({
     summary: '登记人员 Add or update a person (the unit’s personnel office)',
     description: 'Classified access is kept as stored (the secrecy office sets it).',
@@ -156,7 +157,7 @@ export class RegistriesController {
   }
 
   @Put('people/:personId/classified-access')
-  @Roles('secrecy')
+  @Roles(...REGISTRY_WRITERS.classifiedAccess)
   @ApiOperation({ summary: '涉密人员认定 Set classified access (the unit’s secrecy office)' })
   @ApiBody({ schema: schemaRef(ClassifiedAccessSchema) })
   @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
@@ -190,7 +191,7 @@ export class RegistriesController {
   }
 
   @Post('passports')
-  @Roles('passport-officer')
+  @Roles(...REGISTRY_WRITERS.passports)
   @ApiOperation({ summary: '护照入库保管 Take a passport into custody (passport officer)' })
   @ApiBody({ schema: schemaRef(PassportRegistrationSchema) })
   @ApiCreatedResponse({ description: 'Taken into custody', schema: schemaRef(PassportViewSchema) })
@@ -201,7 +202,7 @@ export class RegistriesController {
 
   @Post('passports/:number/transitions')
   @HttpCode(200)
-  @Roles('passport-officer')
+  @Roles(...REGISTRY_WRITERS.passports)
   @ApiOperation({
     summary: '护照领用/交回/注销/挂失 Check out, check in, cancel, report lost (passport officer)',
     description: 'A check-in that brings the unit back under the 30-day rule lifts its suspension (recorded).',
@@ -238,7 +239,7 @@ export class RegistriesController {
 
   @Put('calendars/:year')
   @YEAR_PARAM
-  @Roles('fao-clerk', 'fao-director')
+  @Roles(...REGISTRY_WRITERS.calendar)
   @ApiOperation({ summary: '载入国务院放假安排 Load a year’s schedule (replaces package data and the provisional rule for that year)' })
   @ApiBody({ schema: schemaRef(HolidayScheduleSchema) })
   @ApiOkResponse({ description: 'The schedule as stored', schema: schemaRef(CalendarStoredSchema) })
@@ -269,7 +270,7 @@ export class RegistriesController {
   }
 
   @Post('process-versions')
-  @Roles('fao-director')
+  @Roles(...REGISTRY_WRITERS.processVersions)
   @ApiOperation({
     summary: '发布流程版本 Publish a new version (FAO director)',
     description: 'Validated as at load (422 INVALID_REQUEST lists every problem); new cases take it, running cases keep theirs.',

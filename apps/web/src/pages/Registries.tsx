@@ -6,7 +6,7 @@ import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnit
 import { useT, type LabelKey } from '../i18n';
 import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
-import { ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
+import { REGISTRY_WRITERS, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, scheduleProblems, UNIT_STATUSES } from '../../../../libs/domain/src/registries';
 
@@ -17,16 +17,13 @@ import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, scheduleProblems, UNIT_STATUS
  * refusals at their fields. Everyone else reads what the API answers them (a unit's roles their own unit's).
  */
 
-/**
- * Who writes which registry: the roles of the API's routes (`@Roles` in apps/api/src/registries/registries.controller.ts).
- * Only whether the page offers the forms follows from it: the API is the judge of every write (403 otherwise).
- */
+/** The registries this page writes, by the one table the API's guards read (libs/domain/src/access.ts). */
 const WRITERS = {
-  units: ['fao-clerk', 'fao-director'],
-  people: ['personnel'],
-  passports: ['passport-officer'],
-  calendar: ['fao-clerk', 'fao-director'],
-} as const satisfies Record<string, readonly string[]>;
+  units: REGISTRY_WRITERS.units,
+  people: REGISTRY_WRITERS.people,
+  passports: REGISTRY_WRITERS.passports,
+  calendar: REGISTRY_WRITERS.calendar,
+};
 const mayWrite = (registry: keyof typeof WRITERS, role: string) => (WRITERS[registry] as readonly string[]).includes(role);
 /** Roles that read every unit's entries (FAO roles, the leader, the manager): they get the API's `?unit=` filter. */
 const readsAll = (role: string) => unitReach(role as never) === 'any';
