@@ -414,6 +414,68 @@ describe('CaseEngine', () => {
     expect(engine.apply({ type: 'decide', request: own }, t).accepted).toBe(true);
   });
 
+  it("separation of duties, 帮代办: the officer who did the organizer's part may not approve it; another officer may", () => {
+    const engine = newEngine();
+    // The trial: an FAO clerk completes the organizer's budget (A09) on their behalf, then approves the intake (B02).
+    simulate(engine, { onAwaiting: (key) => key !== 'A09', until: (p) => p.steps.some((s) => s.key === 'A09' && s.status === 'awaiting') });
+    const organizer = actor('organizer');
+    const clerk: Actor = { id: 'clerk.one', role: 'fao-clerk', unit: 'fao' };
+    const onBehalf = {
+      requestId: 'a09-for',
+      actor: clerk,
+      stepKey: 'A09',
+      onBehalfOf: { id: organizer.id, role: 'organizer' as const, unit: UNIT },
+    };
+    const a09 = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A09')!.startedAt!);
+    expect(engine.apply({ type: 'complete', request: onBehalf }, a09).accepted).toBe(true);
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const own = { requestId: 'b02-self', actor: clerk, stepKey: 'B02', decision: 'approve' as const };
+    expect(() => engine.validate({ type: 'decide', request: own }, t)).toThrow(/SELF_APPROVAL/);
+    expect(() =>
+      engine.validate({ type: 'decide', request: { ...own, requestId: 'b02-other', actor: { ...clerk, id: 'clerk.two' } } }, t),
+    ).not.toThrow();
+    // A signal: the refusal only the officer causes asks patched('separation-on-behalf'), not the older patch; a
+    // signal recorded before it (the patch answers false) is applied as it was.
+    const asked: string[] = [];
+    const patch = (name: string, answer: boolean) => () => {
+      asked.push(name);
+      return answer;
+    };
+    expect(() =>
+      engine.validate(
+        { type: 'decide', request: own },
+        t,
+        () => true,
+        patch('separation-of-duties', true),
+        patch('separation-on-behalf', true),
+      ),
+    ).toThrow(/SELF_APPROVAL/);
+    expect(asked).toEqual(['separation-on-behalf']);
+    expect(() =>
+      engine.validate(
+        { type: 'decide', request: own },
+        t,
+        () => true,
+        patch('separation-of-duties', true),
+        patch('separation-on-behalf', false),
+      ),
+    ).not.toThrow();
+    // The organizer acted for, deciding with another role, is refused by the older rule (asked first, alone).
+    asked.length = 0;
+    const organizerAsClerk = { ...own, requestId: 'b02-org', actor: { id: organizer.id, role: 'fao-clerk' as const, unit: 'fao' } };
+    expect(() =>
+      engine.validate(
+        { type: 'decide', request: organizerAsClerk },
+        t,
+        () => true,
+        patch('separation-of-duties', false),
+        patch('separation-on-behalf', true),
+      ),
+    ).not.toThrow();
+    expect(asked).toEqual(['separation-of-duties']);
+  });
+
   it('rejects the case at an approval', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });

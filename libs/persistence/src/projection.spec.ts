@@ -116,6 +116,22 @@ describe('the projection fold', () => {
     expect(view.case!.reportFiledAt).not.toBeNull();
   });
 
+  it('keeps the organizers (separation of duties) by organizersOf: 帮代办 counts the officer, and the user acted for', () => {
+    expect(view.case!.organizers).toEqual(['organizer.commerce', 'organizer.x']);
+    const completed = (key: string) => run.events.find((e) => e.type === 'step.completed' && e.payload.key === key)!;
+    const memberStep = run.events.find((e) => e.type === 'step.completed' && /:m1$/.test(String(e.payload.key)))!;
+    const n = run.events.length;
+    const onBehalf = (e: CaseEvent, seq: number, actorId: string, onBehalfOf: string): CaseEvent =>
+      ({ ...e, seq, eventId: `ob-${seq}`, actorId, actorRole: 'fao-clerk', onBehalfOf }) as CaseEvent;
+    const folded = foldStream([
+      ...run.events,
+      onBehalf(completed('A09'), n + 1, 'clerk.one', 'zw.user'),
+      onBehalf(memberStep, n + 2, 'clerk.two', 'm1'),
+    ]);
+    // The member of a member's step is no user: only the officer who recorded it for them is added.
+    expect(folded.case!.organizers).toEqual(['clerk.one', 'clerk.two', 'organizer.commerce', 'organizer.x', 'zw.user']);
+  });
+
   it('keeps a departed or closed case out of "at risk" when a replan after it says at risk (new-user trial)', () => {
     const replanned = run.events.filter((e) => e.type === 'case.replanned').at(-1)!;
     const late = (seq: number): CaseEventRecord =>

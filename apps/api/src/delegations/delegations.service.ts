@@ -50,15 +50,7 @@ import {
   type RuleViolation,
   type TripRecord,
 } from '@df/domain';
-import {
-  CaseEntity,
-  CaseEventEntity,
-  caseOrganizers,
-  memberTripHistory,
-  readCaseRecord,
-  readProgressSnapshot,
-  type CaseRecord,
-} from '@df/persistence';
+import { CaseEntity, CaseEventEntity, memberTripHistory, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -564,17 +556,22 @@ export class DelegationsService {
    * caller's units (or supervised units). Read model first, the workflow when not projected yet. Answers the case's
    * unit and definition version.
    */
-  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<{ unit: string; definitionVersion: string }> {
+  private async assertScope(
+    user: AuthUser,
+    caseId: string,
+    request?: object,
+  ): Promise<{ unit: string; definitionVersion: string; organizers: readonly string[] }> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
       if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment }))
-        return { unit: row.unit, definitionVersion: row.definitionVersion };
+        return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
       throw outOfScope();
     }
     const p = await this.progress(caseId);
     if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
-    return { unit: p.unit, definitionVersion: p.definitionVersion };
+    // Not projected yet: no organizers known here (the workflow's validator checks separation of duties).
+    return { unit: p.unit, definitionVersion: p.definitionVersion, organizers: [] };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -617,7 +614,7 @@ export class DelegationsService {
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-      await this.assertSeparationOfDuties(user, kind, caseId, stepKey, scope.definitionVersion, onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf);
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
@@ -703,15 +700,16 @@ export class DelegationsService {
 
   /**
    * Separation of duties, before sending (the access table's separationRefusal): nobody decides on a case they submitted
-   * or acted on as its organizer, whatever role they signed in with. 403 SELF_APPROVAL. The workflow's validator checks
-   * the same for every client (the Temporal CLI too), with what the case itself recorded.
+   * or acted on as its organizer (帮代办 included: organizersOf), whatever role they signed in with. 403 SELF_APPROVAL.
+   * The organizers are the case row's (cases.organizers, projected from the events), read once with the scope check:
+   * no query of its own. The workflow's validator checks the same for every client (the Temporal CLI too), with what
+   * the case itself recorded: it stays the authority (an action not projected yet included).
    */
   private async assertSeparationOfDuties(
     user: AuthUser,
     kind: ActionKind,
-    caseId: string,
+    scope: { definitionVersion: string; organizers: readonly string[] },
     stepKey: string | undefined,
-    definitionVersion: string,
     onBehalfOf: OnBehalfOfUser | string | undefined,
   ): Promise<void> {
     if (kind !== 'decide' && kind !== 'complete') return;
@@ -720,12 +718,13 @@ export class DelegationsService {
     // (an officer acting for the submitter included).
     if (onBehalfOf !== undefined) return;
     const code = stepKey?.split(':')[0];
-    const step = code ? (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code) : undefined;
+    if (!scope.organizers.includes(user.id)) return;
+    const step = code ? (await this.registries.processDefinition(scope.definitionVersion))?.steps.find((s) => s.code === code) : undefined;
     if (!step || !isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
     const refusal = separationRefusal({
       action: kind,
       actor: { id: user.id },
-      organizers: await caseOrganizers(this.cases.manager, caseId),
+      organizers: scope.organizers,
       stepKind: step.kind,
     });
     if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
