@@ -12,7 +12,7 @@ import {
   type CaseFacts,
   type Member,
 } from '@df/domain';
-import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
+import { requiredTaskData, type Actor, type DelegationInput, type DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
 import { MIN_DUE_WD, type EngineDeps } from './core';
@@ -35,6 +35,12 @@ function makeInput(facts: Partial<CaseFacts> = {}): DelegationInput {
 
 function actor(role: Actor['role'], unit = UNIT): Actor {
   return { id: `${role}.${unit}`, role, unit };
+}
+
+/** The data a step's schema requires of a completion (a written outcome at A14, D11), if any. */
+function dataOf(code: string): { data?: Record<string, unknown> } {
+  const data = requiredTaskData(code);
+  return data ? { data } : {};
 }
 
 let ids = 0;
@@ -73,7 +79,7 @@ function simulate(
         const by = actor(responsibleRole({ actor: s.actorRole, phase: s.phase }));
         const base = { requestId: `r-${s.key}-${guard}`, actor: by };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key } }, now);
+        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...dataOf(s.code) } }, now);
       }
       continue;
     }
@@ -649,6 +655,35 @@ describe('CaseEngine', () => {
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A14' && s.status === 'awaiting') });
     const p = engine.progress(Date.parse(engine.progress(t).steps.find((s) => s.key === 'A14')!.startedAt!));
     expect(p.steps.find((s) => s.key === 'B07')!.status).toBe('pending');
+  });
+
+  it('refuses A14 without its written outcome (data.outcome, non-blank text): the validator and the handler alike', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A13' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A13')!.startedAt!);
+    engine.apply({ type: 'objection', request: { requestId: 'obj', actor: actor('fao-clerk', 'fao'), objection: '群众反映行程过长' } }, t);
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A14' && s.status === 'awaiting') });
+    const at = Date.parse(engine.progress(t).steps.find((s) => s.key === 'A14')!.startedAt!);
+    const base = { requestId: 'a14', actor: actor('unit-leader'), stepKey: 'A14' };
+    for (const [data, rule] of [
+      [undefined, 'required'],
+      [{}, 'required'],
+      [{ outcome: ' \u200B' }, 'blank'],
+    ] as const) {
+      const request = { ...base, ...(data ? { data } : {}) };
+      for (const run of [() => engine.validate({ type: 'complete', request }, at), () => engine.apply({ type: 'complete', request }, at)]) {
+        let refused: unknown;
+        try {
+          run();
+        } catch (err) {
+          refused = err;
+        }
+        expect(refused).toBeInstanceOf(Rejection);
+        expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+        expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'data.outcome', rule })]);
+      }
+    }
+    expect(engine.apply({ type: 'complete', request: { ...base, data: { outcome: '经核实，异议不成立' } } }, at).accepted).toBe(true);
   });
 
   it('escalates an overdue step exactly once', () => {

@@ -121,6 +121,8 @@ export const DICT = {
   returnTo: ['退回至步骤', 'Return to step'],
   comment: ['意见', 'Comment'],
   reasonRequired: ['不同意时须填写理由', 'A reason is required to reject'],
+  writtenOutcome: ['办理结果', 'Outcome (in writing)'],
+  writtenOutcomeRequired: ['须填写办理结果', 'State the outcome in writing'],
   missingDocuments: ['缺少的材料', 'Missing documents'],
   documentId: ['材料编号', 'Document id'],
   documentName: ['材料名称', 'Document name'],

@@ -1,5 +1,5 @@
 import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, makeMember, parseInstant, shanghaiDate, toIso } from '@df/domain';
-import type { CaseEvent, CaseEventRecord, DelegationInput, StepProgress } from '@df/contracts';
+import { requiredTaskData, type CaseEvent, type CaseEventRecord, type DelegationInput, type StepProgress } from '@df/contracts';
 import { responsibleRole } from '../../../workflows/engine/authorization';
 import { CaseEngine, type Escalation } from '../../../workflows/engine/case-engine';
 import { emptyView, foldCaseEvent, foldStream, type CaseView } from './projection';
@@ -50,7 +50,11 @@ function runCase(): { events: CaseEvent[]; escalations: Escalation[]; engine: Ca
       },
     };
     if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-    else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(data ? { data } : {}) } }, now);
+    else {
+      const written = requiredTaskData(s.code);
+      const d = data ?? written;
+      engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(d ? { data: d } : {}) } }, now);
+    }
   };
   for (let guard = 0; guard < 5000; guard++) {
     for (const work of engine.takeSystemWork())

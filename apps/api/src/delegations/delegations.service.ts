@@ -765,10 +765,13 @@ export class DelegationsService {
    * A completion's data against the data schema the step declares in the case's own definition (a built-in version
    * or one the office published), before anything is sent: 422 naming each `data.<field>` and its rule, as the
    * engine refuses it — the trip report's outcomes (summed on the managers' board) and the schemas whose field
-   * checks the domain declares (step-data.ts). A version this API does not know is left to the engine.
+   * checks the domain declares (step-data.ts). No data is checked as `{}`, as the engine reads it (a step whose
+   * schema requires a field, e.g. A14's written outcome, is refused without it). A version this API does not know is
+   * left to the engine.
    */
-  private async validateStepData(definitionVersion: string, code: string, data: unknown): Promise<void> {
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+  private async validateStepData(definitionVersion: string, code: string, sent: unknown): Promise<void> {
+    const data = sent ?? {};
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
     const schema = (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.behaviour?.data;
     if (schema === 'trip-report') {
       const problems = tripReportProblems(data as Record<string, unknown>);

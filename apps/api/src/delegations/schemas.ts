@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
-import { canonicalIdentity, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
+import { canonicalIdentity, PHASES, PROCESSES, PURPOSES, RANKS, STEP_DATA_SCHEMAS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
 import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -833,6 +833,12 @@ export const CatalogSchema = z
         durationWd: z.number(),
         condition: z.looseObject({ name: z.string(), label }).nullable(),
         decisions: z.array(z.string()),
+        data: z
+          .string()
+          .nullable()
+          .meta({
+            description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A14, D11)`,
+          }),
       }),
     ),
     roles: z.record(z.string(), label),
@@ -882,6 +888,7 @@ export const CatalogSchema = z
           durationWd: 1,
           condition: null,
           decisions: ['approve', 'reject', 'return'],
+          data: null,
         },
       ],
       roles: { leader: { zh: '审批领导', en: 'Approving leader' } },
