@@ -496,6 +496,40 @@ describe('CaseEngine', () => {
     );
   });
 
+  it('a rejection or a return gives its reason: refused without a non-blank comment (validator; a signal asks decision-reason)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A10')!.startedAt!);
+    const base = { requestId: 'why', actor: actor('finance'), stepKey: 'A10' };
+    for (const [request, rule] of [
+      [{ ...base, decision: 'reject' as const }, 'required'],
+      [{ ...base, decision: 'return' as const, returnTo: 'A09' }, 'required'],
+      [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: ' \u200B' }, 'blank'],
+    ] as const) {
+      let refused: unknown;
+      try {
+        engine.validate({ type: 'decide', request }, t);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'comment', rule })]);
+    }
+    expect(() => engine.validate({ type: 'decide', request: { ...base, decision: 'approve' } }, t)).not.toThrow();
+    expect(() => engine.validate({ type: 'decide', request: { ...base, decision: 'reject', comment: '无预算' } }, t)).not.toThrow();
+    // A signal recorded before the rule (the patch answers false) replays as it ran; the handler never checks it.
+    let asked = 0;
+    const before = () => {
+      asked++;
+      return false;
+    };
+    const bare = { ...base, decision: 'return' as const, returnTo: 'A09' };
+    expect(() => engine.validate({ type: 'decide', request: bare }, t, undefined, undefined, undefined, before)).not.toThrow();
+    expect(asked).toBe(1);
+    expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
+  });
+
   it('accepts with deficiencies: the case proceeds, a missed deadline blocks the step that needs the document, supplying it unblocks', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });

@@ -1,4 +1,5 @@
 import {
+  decisionReasonProblem,
   isBlank,
   textRuleErrors,
   tripCountries,
@@ -163,6 +164,7 @@ export class CaseEngine {
     newerRules: () => boolean = () => true,
     dutiesRule: () => boolean = () => true,
     onBehalfDutiesRule: () => boolean = () => true,
+    reasonRule: () => boolean = () => true,
   ): void {
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
@@ -213,6 +215,13 @@ export class CaseEngine {
         } catch (err) {
           if (onBehalfDutiesRule()) throw err;
         }
+      }
+      // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
+      // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
+      if (action.type === 'decide') {
+        const problem = decisionReasonProblem(action.request.decision, action.request.comment);
+        if (problem && reasonRule())
+          refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
       }
     } finally {
       this.core.now = saved;

@@ -120,7 +120,7 @@ export const DICT = {
   decision: ['审批决定', 'Decision'],
   returnTo: ['退回至步骤', 'Return to step'],
   comment: ['意见', 'Comment'],
-  reasonRequired: ['不同意时须填写理由', 'A reason is required to reject'],
+  reasonRequired: ['不同意或退回修改时须填写理由', 'A reason is required to reject or return'],
   writtenOutcome: ['办理结果', 'Outcome (in writing)'],
   writtenOutcomeRequired: ['须填写办理结果', 'State the outcome in writing'],
   missingDocuments: ['缺少的材料', 'Missing documents'],

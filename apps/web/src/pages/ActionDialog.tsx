@@ -251,7 +251,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         <Form.Item
           label={t('comment')}
           name="comment"
-          rules={[{ required: decision === 'reject' && target.kind === 'approval', message: t('reasonRequired') }, { max: 2000 }]}
+          rules={[
+            {
+              required: (decision === 'reject' || decision === 'return') && target.kind === 'approval',
+              whitespace: true,
+              message: t('reasonRequired'),
+            },
+            { max: 2000 },
+          ]}
         >
           <Input.TextArea rows={3} />
         </Form.Item>
