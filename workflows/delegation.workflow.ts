@@ -151,6 +151,10 @@ const TEXT_BIDI_PATCH = 'text-bidi';
  * as it ran.
  */
 const SEPARATION_OF_DUTIES_PATCH = 'separation-of-duties';
+/** Separation of duties counts the officer of a 帮代办 among the case's organizers (a signal's refusal only that causes asks it). */
+const SEPARATION_ON_BEHALF_PATCH = 'separation-on-behalf';
+/** A decide signal rejecting or returning without a reason (a non-blank comment) is refused like the Update; asked only for such a signal. */
+const DECISION_REASON_PATCH = 'decision-reason';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -346,6 +350,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           now(),
           () => patched(TEXT_BIDI_PATCH),
           () => patched(SEPARATION_OF_DUTIES_PATCH),
+          () => patched(SEPARATION_ON_BEHALF_PATCH),
+          () => patched(DECISION_REASON_PATCH),
         );
       }
       engine.apply({ type, request } as EngineAction, now());

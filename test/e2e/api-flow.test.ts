@@ -3,7 +3,7 @@ import request from 'supertest';
 import { dayNumber, shanghaiDate } from '@df/domain';
 import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, createTestUsers, departingSoon, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { addTestUser, bearer, createTestUsers, departingSoon, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
 import { maskForViewer } from '../../apps/api/src/common/masking';
 
@@ -64,6 +64,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
     expect(plan.atRisk).toBe(false);
 
     const acted: Array<{ key: string; role: string; by: string }> = [];
+    const deskClerk = await addTestUser(api, 'fao-clerk', 'fao');
     let onBehalfDone = false;
     let decisionRetried = false;
     let refusedBeforeDeparture = false;
@@ -105,14 +106,15 @@ describe('the canonical US trip, submission to departure, entirely through the H
 
         let res;
         if (step.code === 'A09' && !onBehalfDone) {
-          // 帮代办: the FAO clerk completes the organizer's budget on their behalf.
+          // 帮代办: an FAO clerk completes the organizer's budget on their behalf; a clerk other than the one deciding
+          // the intake (B02): who did the organizer's part may not approve the case (separation of duties).
           res = await request(api.http)
             .post(`/api/delegations/${caseId}/steps/A09/complete`)
-            .set(bearer(users.tokens['fao-clerk']))
+            .set(bearer(deskClerk.token))
             .send({ comment: '外办代办预算', onBehalfOf: users.usernames.organizer })
             .expect(200);
           onBehalfDone = true;
-          acted.push({ key: step.key, role: 'fao-clerk', by: users.usernames['fao-clerk'] });
+          acted.push({ key: step.key, role: 'fao-clerk', by: deskClerk.username });
           continue;
         }
         if (step.code === 'B07' && !decisionRetried) {
@@ -218,7 +220,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
 
     // 帮代办 is recorded with both people: progress and timeline.
     expect(viaApi.steps.find((s) => s.key === 'A09')).toMatchObject({
-      actedBy: users.usernames['fao-clerk'],
+      actedBy: deskClerk.username,
       actedByRole: 'fao-clerk',
       onBehalfOf: users.usernames.organizer,
     });
@@ -229,7 +231,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
     expect(
       timeline.body.events.some(
         (e: { type: string; actorId: string; onBehalfOf: string }) =>
-          e.type === 'step.completed' && e.actorId === users.usernames['fao-clerk'] && e.onBehalfOf === users.usernames.organizer,
+          e.type === 'step.completed' && e.actorId === deskClerk.username && e.onBehalfOf === users.usernames.organizer,
       ),
     ).toBe(true);
     expect(timeline.body.events.at(-1).seq).toBe(viaQuery.lastSeq);

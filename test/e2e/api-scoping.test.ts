@@ -236,7 +236,7 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     const badReturn = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)
       .set(bearer(home.tokens.finance))
-      .send({ decision: 'return', returnTo: 'E07' })
+      .send({ decision: 'return', returnTo: 'E07', comment: '重做' })
       .expect(422);
     expect(badReturn.body.code).toBe('INVALID_RETURN_TARGET');
   });

@@ -5,6 +5,7 @@ import { EventStore, IncidentsRepository } from '@df/persistence';
 import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
+  addTestUser,
   bearer,
   canonicalSubmission,
   createTestUsers,
@@ -452,6 +453,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
       .send(canonicalSubmission(users.unit))
       .expect(201);
     const caseId = submitted.body.caseId as string;
+    const deskClerk = await addTestUser(api, 'fao-clerk', 'fao');
     const decisions: Array<{ key: string; decision: string; actorId: string; actorRole: string; onBehalfOf: string | null }> = [];
     let returned = false;
     const deadline = Date.now() + 90_000;
@@ -473,9 +475,10 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
         let token = users.tokens[role];
         let by = { id: users.usernames[role], role: role as string };
         if (step.code === 'A09') {
-          // 帮代办: the FAO clerk completes the organizer's budget for them.
-          token = users.tokens['fao-clerk'];
-          by = { id: users.usernames['fao-clerk'], role: 'fao-clerk' };
+          // 帮代办: an FAO clerk completes the organizer's budget for them (not the clerk who decides the intake, B02:
+          // who did the organizer's part may not approve the case).
+          token = deskClerk.token;
+          by = { id: deskClerk.username, role: 'fao-clerk' };
           extra.onBehalfOf = users.usernames.organizer;
         }
         if (step.code === 'B05' && !returned) {
@@ -554,7 +557,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
         .filter((e: { type: string; payload: { key: string } }) => e.type === 'step.completed' && e.payload.key === 'A09')
         .at(-1),
     ).toMatchObject({
-      actorId: users.usernames['fao-clerk'],
+      actorId: deskClerk.username,
       actorRole: 'fao-clerk',
       onBehalfOf: users.usernames.organizer,
     });

@@ -537,6 +537,50 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     ]);
   });
 
+  it('one valid official passport per person: no second one registered or checked out while one is out (409 PASSPORT_ALREADY_HELD)', async () => {
+    const http = api.http;
+    const unit = `held-${uniqueSuffix()}`;
+    const users = await createTestUsers(api, unit);
+    const officer = bearer(users.tokens['passport-officer']);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    const personId = `P-${uniqueSuffix()}`;
+    await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
+    const register = (number: string) =>
+      request(http)
+        .post('/api/registries/passports')
+        .set(officer)
+        .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: personId });
+    const move = (number: string, body: object) =>
+      request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send(body);
+    const first = passportNo();
+    await register(first).expect(201);
+    await move(first, { to: 'checked-out', caseId: 'case-trip', dueBackOn: addDays(today(), 10) }).expect(200);
+    // The trial: a new official passport for the same person while the first is out for a trip.
+    const second = passportNo();
+    const refused = await register(second).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'PASSPORT_ALREADY_HELD',
+      message: { zh: expect.stringContaining(first), en: expect.stringContaining(`passport ${first} is checked out (case case-trip)`) },
+      errors: [{ field: 'holder', rule: 'one-valid-passport' }],
+    });
+    await request(http).get(`/api/registries/passports/${second}`).set(officer).expect(404);
+    // Back in custody: the new one may be registered (the old is then cancelled, C06) …
+    await move(first, { to: 'in-custody' }).expect(200);
+    await register(second).expect(201);
+    // … and only one of them goes out at a time.
+    await move(second, { to: 'checked-out', caseId: 'case-next', dueBackOn: addDays(today(), 10) }).expect(200);
+    const outTwice = await move(first, { to: 'checked-out', caseId: 'case-other', dueBackOn: addDays(today(), 10) }).expect(409);
+    expect(outTwice.body).toMatchObject({
+      code: 'PASSPORT_ALREADY_HELD',
+      message: { en: expect.stringContaining(`passport ${second} is checked out (case case-next)`) },
+      errors: [{ field: 'to', rule: 'one-valid-passport' }],
+    });
+    expect((await request(http).get(`/api/registries/passports/${first}`).set(officer).expect(200)).body.state).toBe('in-custody');
+    // Reported lost, the one out no longer holds the place: a new one may be registered.
+    await move(second, { to: 'lost' }).expect(200);
+    await register(passportNo()).expect(201);
+  });
+
   it('a passport more than 30 days overdue after return suspends its unit until it is checked in; both are on record', async () => {
     const http = api.http;
     const unit = `susp-${uniqueSuffix()}`;

@@ -5,6 +5,7 @@ import { RegistriesRepository } from '@df/persistence';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { enterpriseUnit } from '../support/factories';
 import {
+  addTestUser,
   bearer,
   canonicalSubmission,
   createTestUsers,
@@ -99,6 +100,66 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)
       .set(bearer(home.tokens.finance))
+      .send({ decision: 'approve' })
+      .expect(200);
+  });
+  it("帮代办: the officer who filed the organizer's step on their behalf may not approve the case (403 SELF_APPROVAL); another officer may", async () => {
+    const other = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(home.tokens.organizer))
+      .send(canonicalSubmission(home.unit))
+      .expect(201);
+    const id: string = other.body.caseId;
+    // The FAO reviewer drafts the application (A02) for the organizer, then the organizer files the invitation (A03, A04).
+    await waitForStep(api, home.tokens.organizer, id, 'A02', ['awaiting', 'overdue']);
+    await request(api.http)
+      .post(`/api/delegations/${id}/steps/A02/complete`)
+      .set(bearer(home.tokens['fao-reviewer']))
+      .send({ comment: '外办代为起草', onBehalfOf: home.usernames.organizer })
+      .expect(200);
+    for (const key of ['A03:US', 'A04:US']) {
+      const p = await waitForStep(api, home.tokens.organizer, id, key, ['awaiting', 'overdue']);
+      expect(
+        (
+          await actOn(
+            api,
+            home,
+            id,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
+    }
+    await waitForStep(api, home.tokens.organizer, id, 'B04:US', ['awaiting', 'overdue']);
+    // The same reviewer verifying the invitation of the application they drafted: refused, through the API …
+    const refused = await request(api.http)
+      .post(`/api/delegations/${id}/steps/B04:US/decision`)
+      .set(bearer(home.tokens['fao-reviewer']))
+      .send({ decision: 'approve' })
+      .expect(403);
+    expect(refused.body).toMatchObject({
+      code: 'SELF_APPROVAL',
+      message: { zh: expect.stringContaining(home.usernames['fao-reviewer']), en: expect.stringContaining(home.usernames['fao-reviewer']) },
+    });
+    // … and by the workflow's validator for any other client.
+    await expect(
+      worker.client.workflow.getHandle(delegationWorkflowId(id)).executeUpdate(decideStepUpdate, {
+        args: [
+          {
+            requestId: randomUUID(),
+            actor: { id: home.usernames['fao-reviewer'], role: 'fao-reviewer', unit: 'fao' },
+            stepKey: 'B04:US',
+            decision: 'approve',
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'SELF_APPROVAL' } });
+    await waitForStep(api, home.tokens.organizer, id, 'B04:US', ['awaiting', 'overdue']);
+    // A second reviewer of the office, who filed nothing on the case, decides it.
+    const second = await addTestUser(api, 'fao-reviewer', 'fao');
+    await request(api.http)
+      .post(`/api/delegations/${id}/steps/B04:US/decision`)
+      .set(bearer(second.token))
       .send({ decision: 'approve' })
       .expect(200);
   });

@@ -11,6 +11,7 @@ import {
   delegationWorkflowId,
   objectionUpdate,
   progressQuery,
+  requiredTaskData,
   supplyDocumentUpdate,
   withdrawUpdate,
   type Actor,
@@ -46,13 +47,14 @@ function projectionsCommand(args: string[], databaseUrl: string): Promise<{ code
   });
 }
 
-/** Approves approvals and completes tasks as the responsible role; the trip report carries outcomes. */
+/** Approves approvals and completes tasks as the responsible role; the trip report carries outcomes, A14/D11 their written outcome. */
 const act = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
   const base = { requestId: randomUUID(), actor: by };
   if (step.kind === 'approval')
     return handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] });
+  const data = step.code === 'P03' ? { outcomes: OUTCOMES } : requiredTaskData(step.code);
   return handle.executeUpdate(completeStepUpdate, {
-    args: [{ ...base, stepKey: step.key, ...(step.code === 'P03' ? { data: { outcomes: OUTCOMES } } : {}) }],
+    args: [{ ...base, stepKey: step.key, ...(data ? { data } : {}) }],
   });
 };
 

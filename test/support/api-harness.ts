@@ -70,6 +70,16 @@ export async function createTestUsers(api: TestApi, unit = `unit-${uniqueSuffix(
   return { unit, usernames, tokens };
 }
 
+/**
+ * One more user of a role (e.g. a second FAO officer: separation of duties keeps the officer who did the organizer's
+ * part on a case, 帮代办, from deciding on it). Answers the username and a token.
+ */
+export async function addTestUser(api: TestApi, role: UserRole, unit: string): Promise<{ username: string; token: string }> {
+  const username = `${role}.${unit}.${uniqueSuffix()}`;
+  await api.app.get(UsersService).upsert({ username, passwordHash: await bcrypt.hash(TEST_PASSWORD, 4), role, unit });
+  return { username, token: await login(api, username) };
+}
+
 /** Signs in; `as` names one of the user's grants ({role, unit}), else the first. */
 export async function login(
   api: TestApi,

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
-import { completeStepUpdate, decideStepUpdate, progressQuery, type Actor, type DelegationProgress, type StepProgress } from '@df/contracts';
+import {
+  completeStepUpdate,
+  decideStepUpdate,
+  progressQuery,
+  requiredTaskData,
+  type Actor,
+  type DelegationProgress,
+  type StepProgress,
+} from '@df/contracts';
 import { responsibleRole } from '../../workflows/engine/authorization';
 import { actor } from './factories';
 
@@ -21,11 +29,17 @@ export interface DriveOptions {
   act?: (handle: WorkflowHandle, step: StepProgress, by: Actor) => Promise<unknown>;
 }
 
+/** The data the step's schema requires (a written outcome at A14, D11), if any. */
+const dataOf = (code: string) => {
+  const data = requiredTaskData(code);
+  return data ? { data } : {};
+};
+
 const defaultAct = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
   const base = { requestId: randomUUID(), actor: by };
   return step.kind === 'approval'
     ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] })
-    : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key }] });
+    : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key, ...dataOf(step.code) }] });
 };
 
 /** A step certifying the departure or the return is refused before that day (Asia/Shanghai). */

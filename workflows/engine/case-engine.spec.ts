@@ -12,7 +12,7 @@ import {
   type CaseFacts,
   type Member,
 } from '@df/domain';
-import type { Actor, DelegationInput, DelegationProgress } from '@df/contracts';
+import { requiredTaskData, type Actor, type DelegationInput, type DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
 import { MIN_DUE_WD, type EngineDeps } from './core';
@@ -35,6 +35,12 @@ function makeInput(facts: Partial<CaseFacts> = {}): DelegationInput {
 
 function actor(role: Actor['role'], unit = UNIT): Actor {
   return { id: `${role}.${unit}`, role, unit };
+}
+
+/** The data a step's schema requires of a completion (a written outcome at A14, D11), if any. */
+function dataOf(code: string): { data?: Record<string, unknown> } {
+  const data = requiredTaskData(code);
+  return data ? { data } : {};
 }
 
 let ids = 0;
@@ -73,7 +79,7 @@ function simulate(
         const by = actor(responsibleRole({ actor: s.actorRole, phase: s.phase }));
         const base = { requestId: `r-${s.key}-${guard}`, actor: by };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key } }, now);
+        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...dataOf(s.code) } }, now);
       }
       continue;
     }
@@ -414,6 +420,68 @@ describe('CaseEngine', () => {
     expect(engine.apply({ type: 'decide', request: own }, t).accepted).toBe(true);
   });
 
+  it("separation of duties, 帮代办: the officer who did the organizer's part may not approve it; another officer may", () => {
+    const engine = newEngine();
+    // The trial: an FAO clerk completes the organizer's budget (A09) on their behalf, then approves the intake (B02).
+    simulate(engine, { onAwaiting: (key) => key !== 'A09', until: (p) => p.steps.some((s) => s.key === 'A09' && s.status === 'awaiting') });
+    const organizer = actor('organizer');
+    const clerk: Actor = { id: 'clerk.one', role: 'fao-clerk', unit: 'fao' };
+    const onBehalf = {
+      requestId: 'a09-for',
+      actor: clerk,
+      stepKey: 'A09',
+      onBehalfOf: { id: organizer.id, role: 'organizer' as const, unit: UNIT },
+    };
+    const a09 = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A09')!.startedAt!);
+    expect(engine.apply({ type: 'complete', request: onBehalf }, a09).accepted).toBe(true);
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const own = { requestId: 'b02-self', actor: clerk, stepKey: 'B02', decision: 'approve' as const };
+    expect(() => engine.validate({ type: 'decide', request: own }, t)).toThrow(/SELF_APPROVAL/);
+    expect(() =>
+      engine.validate({ type: 'decide', request: { ...own, requestId: 'b02-other', actor: { ...clerk, id: 'clerk.two' } } }, t),
+    ).not.toThrow();
+    // A signal: the refusal only the officer causes asks patched('separation-on-behalf'), not the older patch; a
+    // signal recorded before it (the patch answers false) is applied as it was.
+    const asked: string[] = [];
+    const patch = (name: string, answer: boolean) => () => {
+      asked.push(name);
+      return answer;
+    };
+    expect(() =>
+      engine.validate(
+        { type: 'decide', request: own },
+        t,
+        () => true,
+        patch('separation-of-duties', true),
+        patch('separation-on-behalf', true),
+      ),
+    ).toThrow(/SELF_APPROVAL/);
+    expect(asked).toEqual(['separation-on-behalf']);
+    expect(() =>
+      engine.validate(
+        { type: 'decide', request: own },
+        t,
+        () => true,
+        patch('separation-of-duties', true),
+        patch('separation-on-behalf', false),
+      ),
+    ).not.toThrow();
+    // The organizer acted for, deciding with another role, is refused by the older rule (asked first, alone).
+    asked.length = 0;
+    const organizerAsClerk = { ...own, requestId: 'b02-org', actor: { id: organizer.id, role: 'fao-clerk' as const, unit: 'fao' } };
+    expect(() =>
+      engine.validate(
+        { type: 'decide', request: organizerAsClerk },
+        t,
+        () => true,
+        patch('separation-of-duties', false),
+        patch('separation-on-behalf', true),
+      ),
+    ).not.toThrow();
+    expect(asked).toEqual(['separation-of-duties']);
+  });
+
   it('rejects the case at an approval', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
@@ -426,6 +494,40 @@ describe('CaseEngine', () => {
     expect(() => engine.validate({ type: 'complete', request: { requestId: 'z', actor: actor('organizer'), stepKey: 'A03:US' } })).toThrow(
       /closed/,
     );
+  });
+
+  it('a rejection or a return gives its reason: refused without a non-blank comment (validator; a signal asks decision-reason)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A10')!.startedAt!);
+    const base = { requestId: 'why', actor: actor('finance'), stepKey: 'A10' };
+    for (const [request, rule] of [
+      [{ ...base, decision: 'reject' as const }, 'required'],
+      [{ ...base, decision: 'return' as const, returnTo: 'A09' }, 'required'],
+      [{ ...base, decision: 'return' as const, returnTo: 'A09', comment: ' \u200B' }, 'blank'],
+    ] as const) {
+      let refused: unknown;
+      try {
+        engine.validate({ type: 'decide', request }, t);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'comment', rule })]);
+    }
+    expect(() => engine.validate({ type: 'decide', request: { ...base, decision: 'approve' } }, t)).not.toThrow();
+    expect(() => engine.validate({ type: 'decide', request: { ...base, decision: 'reject', comment: '无预算' } }, t)).not.toThrow();
+    // A signal recorded before the rule (the patch answers false) replays as it ran; the handler never checks it.
+    let asked = 0;
+    const before = () => {
+      asked++;
+      return false;
+    };
+    const bare = { ...base, decision: 'return' as const, returnTo: 'A09' };
+    expect(() => engine.validate({ type: 'decide', request: bare }, t, undefined, undefined, undefined, before)).not.toThrow();
+    expect(asked).toBe(1);
+    expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
 
   it('accepts with deficiencies: the case proceeds, a missed deadline blocks the step that needs the document, supplying it unblocks', () => {
@@ -587,6 +689,35 @@ describe('CaseEngine', () => {
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A14' && s.status === 'awaiting') });
     const p = engine.progress(Date.parse(engine.progress(t).steps.find((s) => s.key === 'A14')!.startedAt!));
     expect(p.steps.find((s) => s.key === 'B07')!.status).toBe('pending');
+  });
+
+  it('refuses A14 without its written outcome (data.outcome, non-blank text): the validator and the handler alike', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A13' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A13')!.startedAt!);
+    engine.apply({ type: 'objection', request: { requestId: 'obj', actor: actor('fao-clerk', 'fao'), objection: '群众反映行程过长' } }, t);
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A14' && s.status === 'awaiting') });
+    const at = Date.parse(engine.progress(t).steps.find((s) => s.key === 'A14')!.startedAt!);
+    const base = { requestId: 'a14', actor: actor('unit-leader'), stepKey: 'A14' };
+    for (const [data, rule] of [
+      [undefined, 'required'],
+      [{}, 'required'],
+      [{ outcome: ' \u200B' }, 'blank'],
+    ] as const) {
+      const request = { ...base, ...(data ? { data } : {}) };
+      for (const run of [() => engine.validate({ type: 'complete', request }, at), () => engine.apply({ type: 'complete', request }, at)]) {
+        let refused: unknown;
+        try {
+          run();
+        } catch (err) {
+          refused = err;
+        }
+        expect(refused).toBeInstanceOf(Rejection);
+        expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+        expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'data.outcome', rule })]);
+      }
+    }
+    expect(engine.apply({ type: 'complete', request: { ...base, data: { outcome: '经核实，异议不成立' } } }, at).accepted).toBe(true);
   });
 
   it('escalates an overdue step exactly once', () => {

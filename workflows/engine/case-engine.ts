@@ -1,4 +1,5 @@
 import {
+  decisionReasonProblem,
   isBlank,
   textRuleErrors,
   tripCountries,
@@ -157,7 +158,14 @@ export class CaseEngine {
    * validator: a replayed handler must do exactly what it did when it ran (a completion accepted before the
    * bounds existed replays the same; a validator never runs on replay, and a refused update leaves no history).
    */
-  validate(action: EngineAction, now?: number, newerRules: () => boolean = () => true, dutiesRule: () => boolean = () => true): void {
+  validate(
+    action: EngineAction,
+    now?: number,
+    newerRules: () => boolean = () => true,
+    dutiesRule: () => boolean = () => true,
+    onBehalfDutiesRule: () => boolean = () => true,
+    reasonRule: () => boolean = () => true,
+  ): void {
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -185,18 +193,35 @@ export class CaseEngine {
       this.check(action, true);
       // Separation of duties: an Update's validator never runs on replay; a signal's check does (its handler replays),
       // so a refusal there asks `dutiesRule` (the signal handler's patched('separation-of-duties')) first, and a
-      // signal applied before the rule replays as it ran.
+      // signal applied before the rule replays as it ran. A refusal only the officer of an earlier 帮代办 causes (in
+      // the set since separation-on-behalf) asks `onBehalfDutiesRule` (patched('separation-on-behalf')) instead.
       if (action.type === 'complete' || action.type === 'decide') {
         const r = action.request;
-        try {
-          authorizeDuties(action.type, r.actor, this.core.organizers, {
+        const duties = (organizers: Set<string>) =>
+          authorizeDuties(action.type, r.actor, organizers, {
             stepKey: r.stepKey,
             ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
             ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
           });
+        let legacy = false;
+        try {
+          duties(this.core.organizersBeforeOnBehalf);
         } catch (err) {
           if (dutiesRule()) throw err;
+          legacy = true;
         }
+        try {
+          if (!legacy) duties(this.core.organizers);
+        } catch (err) {
+          if (onBehalfDutiesRule()) throw err;
+        }
+      }
+      // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
+      // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
+      if (action.type === 'decide') {
+        const problem = decisionReasonProblem(action.request.decision, action.request.comment);
+        if (problem && reasonRule())
+          refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
       }
     } finally {
       this.core.now = saved;

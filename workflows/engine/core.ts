@@ -7,6 +7,7 @@ import {
   dayNumber,
   entryRoute,
   nextActions,
+  organizersOf,
   personKey,
   toIso,
   upcastDefinition,
@@ -239,16 +240,25 @@ export class CaseCore {
   planMemo?: PlanMemo;
 
   /**
-   * Who submitted the case or acted on it as its organizer (user ids; 帮代办: the organizer acted for): they may not
-   * decide on it (separation of duties, checked by the Update validator). Memory only, rebuilt by replaying the actions.
+   * Who submitted the case or acted on it as its organizer (user ids; organizersOf: 帮代办, the organizer acted for
+   * and the officer who did their part): they may not decide on it (separation of duties, checked by the Update
+   * validator). Memory only, rebuilt by replaying the actions.
    */
   readonly organizers = new Set<string>();
+  /**
+   * The set as signals were checked against before `separation-on-behalf` (the officer of a 帮代办 not in it): a
+   * signal's refusal only the officer causes asks that patch first (CaseEngine.validate).
+   */
+  readonly organizersBeforeOnBehalf = new Set<string>();
 
   constructor(
     readonly input: DelegationInput,
     readonly deps: EngineDeps,
   ) {
-    if (input.submittedBy && typeof input.submittedBy.id === 'string') this.organizers.add(input.submittedBy.id);
+    if (input.submittedBy && typeof input.submittedBy.id === 'string') {
+      this.organizers.add(input.submittedBy.id);
+      this.organizersBeforeOnBehalf.add(input.submittedBy.id);
+    }
     this.caseId = input.caseId;
     this.definition = upcastDefinition(input.definition);
     this.facts = input.facts;
@@ -257,11 +267,14 @@ export class CaseCore {
     this.log = new EventLog(input.caseId, deps.newId);
   }
 
-  /** Records an accepted action's organizer: its actor acting as organizer, or the organizer a 帮代办 acted for. */
+  /** Records who acted on the case as its organizer by an accepted action (organizersOf, the access table's rule). */
   noteOrganizer(r: ActionBase): void {
-    if (r.actor?.role === 'organizer') this.organizers.add(r.actor.id);
     const p = r.onBehalfOf;
-    if (p && typeof p === 'object' && p.role === 'organizer') this.organizers.add(p.id);
+    const onBehalfOf = typeof p === 'string' ? { id: p, member: true } : p && typeof p === 'object' ? { id: p.id } : null;
+    for (const id of organizersOf({ actor: r.actor ?? null, onBehalfOf })) this.organizers.add(id);
+    // As recorded before separation-on-behalf: the organizer signed in, or the organizer a 帮代办 acted for.
+    if (r.actor?.role === 'organizer') this.organizersBeforeOnBehalf.add(r.actor.id);
+    if (p && typeof p === 'object' && p.role === 'organizer') this.organizersBeforeOnBehalf.add(p.id);
   }
 
   get closed(): boolean {

@@ -98,7 +98,9 @@ function actionOf(m: Move, p: DelegationProgress, n: number): EngineAction | und
             }
           : behaviour.data === 'trip-report'
             ? { outcomes: { promotionEvents: 2 } }
-            : undefined;
+            : behaviour.data === 'written-outcome'
+              ? { outcome: `${s.code} 已处理` }
+              : undefined;
       return { type: 'complete', request: { ...by, stepKey: s.key, ...(data ? { data } : {}) } };
     }
     case 'objection':

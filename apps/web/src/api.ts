@@ -304,6 +304,8 @@ export interface CatalogStep {
   kind: string;
   needs: string[];
   decisions: string[];
+  /** The schema of the completion's data (null: none): 'written-outcome' asks for the outcome in writing. */
+  data?: string | null;
 }
 
 export interface Catalog {

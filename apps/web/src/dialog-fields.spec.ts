@@ -13,6 +13,11 @@ describe("the step dialog's field of an API field error", () => {
     expect(dialogFieldOf(code, field)).toEqual(name);
   });
 
+  it("a written outcome's field on a step declaring it (A14, D11), not D12's visa outcome", () => {
+    expect(dialogFieldOf('A14', 'data.outcome', 'written-outcome')).toEqual(['outcome']);
+    expect(dialogFieldOf('D12', 'data.outcome', 'external-outcome')).toBeNull();
+  });
+
   it('a field the dialog has no input for is left to the refusal text', () => {
     expect(dialogFieldOf('B02', 'data.route')).toBeNull();
     expect(dialogFieldOf('P01', 'data.outcomes.x')).toBeNull();

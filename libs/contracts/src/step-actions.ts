@@ -21,7 +21,15 @@ export interface StepRequest {
   body: Record<string, unknown>;
 }
 
-/** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12). */
+/**
+ * The data a step's schema requires of any completion, as an automated user (the tests' drivers, the benchmark)
+ * writes it: the outcome in writing where the step declares 'written-outcome' (A14, D11). Undefined: none required.
+ */
+export function requiredTaskData(code: string, version?: string): Record<string, unknown> | undefined {
+  return behaviourOf(code, version).data === 'written-outcome' ? { outcome: `${code} 已处理` } : undefined;
+}
+
+/** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome at A14/D11). */
 export function stepRequest(
   caseId: string,
   step: Pick<StepProgress, 'key' | 'code' | 'kind'>,
@@ -30,6 +38,7 @@ export function stepRequest(
   const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
   if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
   const schema = behaviourOf(step.code).data;
-  const data = schema === 'entry-route' ? { route: 'visa' } : schema === 'external-outcome' ? { outcome: 'granted' } : undefined;
+  const data =
+    schema === 'entry-route' ? { route: 'visa' } : schema === 'external-outcome' ? { outcome: 'granted' } : requiredTaskData(step.code);
   return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
 }

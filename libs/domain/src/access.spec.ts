@@ -13,6 +13,7 @@ import {
   ROSTER_READERS,
   responsibleRole,
   separationRefusal,
+  organizersOf,
   type CaseAction,
   type CaseStatus,
 } from './access';
@@ -336,6 +337,21 @@ describe('separation of duties (separationRefusal)', () => {
       'SELF_APPROVAL',
     );
     expect(separationRefusal({ action: 'decide', actor: { id: 'leader.1' }, organizers })).toBeUndefined();
+  });
+  it('organizersOf: the organizer signed in; for 帮代办 the officer who did their part and the organizer acted for', () => {
+    expect(organizersOf({ actor: { id: 'zw.user', role: 'organizer' } })).toEqual(['zw.user']);
+    expect(organizersOf({ actor: { id: 'leader.1', role: 'leader' } })).toEqual([]);
+    // The trial: an FAO clerk files the organizer's documents on their behalf; both acted as the case's organizer.
+    expect(organizersOf({ actor: { id: 'clerk.1', role: 'fao-clerk' }, onBehalfOf: { id: 'zw.user' } }).sort()).toEqual([
+      'clerk.1',
+      'zw.user',
+    ]);
+    // Recording a member's step is the organizer's part: the officer who did it counts, the member (not a user) does not.
+    expect(organizersOf({ actor: { id: 'clerk.1', role: 'fao-clerk' }, onBehalfOf: { id: 'M1', member: true } })).toEqual(['clerk.1']);
+    expect(organizersOf({ actor: null, onBehalfOf: null })).toEqual([]);
+    const organizers = organizersOf({ actor: { id: 'clerk.1', role: 'fao-clerk' }, onBehalfOf: { id: 'zw.user' } });
+    expect(separationRefusal({ action: 'decide', actor: { id: 'clerk.1' }, organizers })?.code).toBe('SELF_APPROVAL');
+    expect(separationRefusal({ action: 'decide', actor: { id: 'clerk.2' }, organizers })).toBeUndefined();
   });
   it('isDecision: decide always, complete only on approval steps', () => {
     expect(isDecision('decide')).toBe(true);

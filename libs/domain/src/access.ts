@@ -357,8 +357,8 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
  * whatever role they hold now (a user may hold grants of several roles, e.g. organizer of one unit and leader of
  * another). "Decides" = any `decide` action, and completing any approval-kind step. The person is the user id
  * (username): the acting user and, for 帮代办, the user acted for (an officer deciding for the submitter is the
- * submitter deciding). `organizers` = the case's submitter and every user who acted on it as organizer (or was
- * acted for as organizer). The API checks it before sending (from the read model), the workflow's Update
+ * submitter deciding). `organizers` = the case's submitter and every user who acted on it as organizer, was acted
+ * for as organizer, or did the organizer's part for them (organizersOf). The API checks it before sending (from the read model), the workflow's Update
  * validator for every client (workflows/engine/case-engine.ts).
  */
 export interface DutyQuery {
@@ -369,6 +369,27 @@ export interface DutyQuery {
   /** complete: the step's kind (an approval step is a decision however it is recorded). */
   stepKind?: StepKind;
   organizers: readonly string[];
+}
+
+/**
+ * Who acted on a case as its organizer by one accepted action (user ids), the one rule for the workflow's set
+ * (workflows/engine/core.ts noteOrganizer) and the read model's (cases.organizers, libs/persistence projection.ts):
+ * the actor signed in as organizer; and for 帮代办, where the access table lets an officer act only for the
+ * organizer (FAO_FOR_ORGANIZER, whose part includes recording the members' steps), the officer who did the
+ * organizer's part (whoever filed may not approve what they filed) and the organizer user acted for.
+ * `onBehalfOf`: the principal acted for, `member` when it is a member of the delegation (not a user).
+ */
+export function organizersOf(act: {
+  actor?: { id: string; role: string } | null;
+  onBehalfOf?: { id: string; member?: boolean } | null;
+}): string[] {
+  const out = new Set<string>();
+  if (act.actor?.role === 'organizer') out.add(act.actor.id);
+  if (act.onBehalfOf) {
+    if (act.actor) out.add(act.actor.id);
+    if (!act.onBehalfOf.member) out.add(act.onBehalfOf.id);
+  }
+  return [...out];
 }
 
 /** Whether the action is a decision on the case (the actions separation of duties restricts). */

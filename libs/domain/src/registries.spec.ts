@@ -5,6 +5,8 @@ import {
   isYearScheduleList,
   diffDefinitions,
   matchAnnualPlan,
+  passportHeldElsewhere,
+  passportHeldLabel,
   passportState,
   scheduleProblems,
   snapshotMember,
@@ -49,6 +51,27 @@ describe('passports in custody: overdue and the suspension rule', () => {
         message: expect.objectContaining({ zh: expect.stringContaining('未交出访报告') }),
       }),
     ]);
+  });
+});
+
+describe('one valid official passport per person (passportHeldElsewhere)', () => {
+  const out = passport({ number: 'SE1000001', state: 'checked-out', caseId: 'case-7', dueBackOn: '2027-03-20' });
+  it("answers the holder's other passport checked out for a trip: no new one, no second one out", () => {
+    // The trial: a new official passport registered while the current one is out for a trip.
+    expect(passportHeldElsewhere([out], 'SE2000002')).toEqual(out);
+    expect(passportHeldElsewhere([out, passport({ number: 'SE2000002' })], 'SE2000002')).toEqual(out);
+  });
+  it('allows a new one once the old is back in custody, cancelled or reported lost; the passport itself is not "another"', () => {
+    for (const state of ['in-custody', 'cancelled', 'lost'] as const)
+      expect(passportHeldElsewhere([{ ...out, state, caseId: null, dueBackOn: null }], 'SE2000002')).toBeNull();
+    expect(passportHeldElsewhere([out], 'SE1000001')).toBeNull();
+    expect(passportHeldElsewhere([], 'SE2000002')).toBeNull();
+  });
+  it('names the other passport and its case in both languages', () => {
+    const label = passportHeldLabel('P1', out);
+    expect(label.zh).toContain('SE1000001');
+    expect(label.zh).toContain('case-7');
+    expect(label.en).toMatch(/SE1000001 is checked out \(case case-7\): one valid official passport per person/);
   });
 });
 

@@ -91,6 +91,27 @@ export interface CustodyPassport {
   dueBackOn: string | null;
 }
 
+/**
+ * One valid official passport per person (the ledger holds 因公 passports only: official, diplomatic, service): while
+ * one of a holder's passports is checked out (借出) for a trip, no other of theirs is taken into custody or checked
+ * out; a new one only after the old is back in custody, cancelled (注销) or reported lost (挂失). Answers the other
+ * passport that holds the place (null: none), for every path that creates a passport or puts one into circulation
+ * (the registry's registration, its seed, a check-out).
+ */
+export function passportHeldElsewhere(held: readonly CustodyPassport[], number: string): CustodyPassport | null {
+  return held.find((p) => p.number !== number && p.state === 'checked-out') ?? null;
+}
+
+/** The refusal of passportHeldElsewhere, naming the other passport and its case. */
+export function passportHeldLabel(holder: string, other: Pick<CustodyPassport, 'number' | 'caseId'>): Label {
+  const forCase = other.caseId ? `（案件 ${other.caseId}）` : '';
+  const forCaseEn = other.caseId ? ` (case ${other.caseId})` : '';
+  return {
+    zh: `${holder} 的护照 ${other.number} 已借出${forCase}：每人只能有一本有效的因公护照，须待其交回、注销或挂失后再办理`,
+    en: `${holder}'s passport ${other.number} is checked out${forCaseEn}: one valid official passport per person; another only once it is back, cancelled or reported lost`,
+  };
+}
+
 /** A passport not back this many days after the return date escalates to the unit (issue 14). */
 export const PASSPORT_ESCALATE_AFTER_DAYS = 7;
 /** ... and this many days suspends the unit's new submissions until it is back. */

@@ -4,6 +4,7 @@ import type { TripRecord } from './rules';
 import {
   checkMemberFrequency,
   checkTripRules,
+  decisionReasonProblem,
   DEFAULT_RULES_CONFIG,
   departureHorizonViolations,
   MAX_DEPARTURE_AHEAD_DAYS,
@@ -322,5 +323,15 @@ describe('departureHorizonViolations: a departure within two years of today (new
       expect(departureHorizonViolations({ departureDate }, '2026-12-01')).toEqual([
         expect.objectContaining({ code: 'DEPARTURE_TOO_FAR', field: 'departureDate', details: { departureDate, latest: '2028-11-30' } }),
       ]);
+  });
+});
+
+describe('decisionReasonProblem: a rejection or a return gives its reason', () => {
+  it('requires a non-blank comment for reject and return only', () => {
+    expect(decisionReasonProblem('reject', undefined)).toMatchObject({ field: 'comment', rule: 'required' });
+    expect(decisionReasonProblem('return', '\u200B ')).toMatchObject({ field: 'comment', rule: 'blank' });
+    expect(decisionReasonProblem('return', '预算超标')).toBeUndefined();
+    expect(decisionReasonProblem('approve', undefined)).toBeUndefined();
+    expect(decisionReasonProblem('accept-with-deficiencies', undefined)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from '.
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { personKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
+import { isBlank } from './text-rule';
 
 export const RULE_CODES = [
   'NO_MEMBERS',
@@ -432,4 +433,30 @@ export function departureDateViolations(facts: Pick<CaseFacts, 'departureDate'>,
       details: { departureDate: facts.departureDate, today },
     },
   ];
+}
+
+/**
+ * A decision that sends a case back or ends it must say why (the written result of a review: a return's reason tells
+ * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not
+ * blank (isBlank). Answers the problem (field `comment`, rule `required` or `blank`), or undefined. Checked by the
+ * API before sending and by the workflow's Update validator (a decide signal asks patched('decision-reason')).
+ */
+export function decisionReasonProblem(
+  decision: unknown,
+  comment: unknown,
+): { field: 'comment'; rule: 'required' | 'blank'; message: Label } | undefined {
+  if (decision !== 'reject' && decision !== 'return') return undefined;
+  if (typeof comment !== 'string')
+    return {
+      field: 'comment',
+      rule: 'required',
+      message: { zh: '不同意或退回修改须填写理由', en: 'a rejection or a return for revision must give its reason' },
+    };
+  if (isBlank(comment))
+    return {
+      field: 'comment',
+      rule: 'blank',
+      message: { zh: '理由不得为空白', en: 'the reason must not be blank (only invisible characters)' },
+    };
+  return undefined;
 }

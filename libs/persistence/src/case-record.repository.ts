@@ -46,21 +46,6 @@ export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
   return rows.map((r) => r.caseId);
 }
 
-/**
- * Who submitted the case or acted on it as its organizer, from the read model and the event store (user ids): the
- * people separation of duties keeps from deciding on it (libs/domain/src/access.ts separationRefusal). Empty for a
- * case not projected yet (the workflow's validator still checks).
- */
-export async function caseOrganizers(manager: EntityManager, caseId: string): Promise<string[]> {
-  const rows = await manager.query<Array<{ id: string }>>(
-    `SELECT submitted_by AS id FROM cases WHERE case_id = $1
-     UNION
-     SELECT DISTINCT actor_id AS id FROM case_events WHERE stream_id = $1 AND actor_role = 'organizer' AND actor_id IS NOT NULL`,
-    [caseId],
-  );
-  return rows.map((r) => r.id);
-}
-
 /** A recorded trip (member_trips: written at departure) of a person, for the frequency rule. */
 export interface PersonTripRow {
   personKey: string;

@@ -1,5 +1,5 @@
 import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, makeMember, parseInstant, shanghaiDate, toIso } from '@df/domain';
-import type { CaseEvent, CaseEventRecord, DelegationInput, StepProgress } from '@df/contracts';
+import { requiredTaskData, type CaseEvent, type CaseEventRecord, type DelegationInput, type StepProgress } from '@df/contracts';
 import { responsibleRole } from '../../../workflows/engine/authorization';
 import { CaseEngine, type Escalation } from '../../../workflows/engine/case-engine';
 import { emptyView, foldCaseEvent, foldStream, type CaseView } from './projection';
@@ -50,7 +50,11 @@ function runCase(): { events: CaseEvent[]; escalations: Escalation[]; engine: Ca
       },
     };
     if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-    else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(data ? { data } : {}) } }, now);
+    else {
+      const written = requiredTaskData(s.code);
+      const d = data ?? written;
+      engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(d ? { data: d } : {}) } }, now);
+    }
   };
   for (let guard = 0; guard < 5000; guard++) {
     for (const work of engine.takeSystemWork())
@@ -114,6 +118,22 @@ describe('the projection fold', () => {
       (Date.parse(`${shanghaiDate(departed.occurredAt)}T00:00:00Z`) - Date.parse(`${shanghaiDate(MONDAY)}T00:00:00Z`)) / 86_400_000;
     expect(view.case!.submissionToDepartureDays).toBe(days);
     expect(view.case!.reportFiledAt).not.toBeNull();
+  });
+
+  it('keeps the organizers (separation of duties) by organizersOf: 帮代办 counts the officer, and the user acted for', () => {
+    expect(view.case!.organizers).toEqual(['organizer.commerce', 'organizer.x']);
+    const completed = (key: string) => run.events.find((e) => e.type === 'step.completed' && e.payload.key === key)!;
+    const memberStep = run.events.find((e) => e.type === 'step.completed' && /:m1$/.test(String(e.payload.key)))!;
+    const n = run.events.length;
+    const onBehalf = (e: CaseEvent, seq: number, actorId: string, onBehalfOf: string): CaseEvent =>
+      ({ ...e, seq, eventId: `ob-${seq}`, actorId, actorRole: 'fao-clerk', onBehalfOf }) as CaseEvent;
+    const folded = foldStream([
+      ...run.events,
+      onBehalf(completed('A09'), n + 1, 'clerk.one', 'zw.user'),
+      onBehalf(memberStep, n + 2, 'clerk.two', 'm1'),
+    ]);
+    // The member of a member's step is no user: only the officer who recorded it for them is added.
+    expect(folded.case!.organizers).toEqual(['clerk.one', 'clerk.two', 'organizer.commerce', 'organizer.x', 'zw.user']);
   });
 
   it('keeps a departed or closed case out of "at risk" when a replan after it says at risk (new-user trial)', () => {

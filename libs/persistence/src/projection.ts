@@ -1,4 +1,4 @@
-import { behaviourOf, chineseCalendar, dayNumber, shanghaiDate } from '@df/domain';
+import { behaviourOf, chineseCalendar, dayNumber, organizersOf, shanghaiDate } from '@df/domain';
 import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
@@ -53,6 +53,25 @@ export function touchesWholeStream(event: Pick<CaseEventRecord, 'type'>): boolea
 const yuan = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(2) : null);
 const count = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
 
+/** The events an action of a user records first, with the user it acted for (帮代办) when a user was. */
+const ACTION_EVENTS = new Set(['step.completed', 'step.decided', 'case.amended', 'case.closed', 'deficiency.supplied']);
+
+/**
+ * cases.organizers (separation of duties): who acted on the case as its organizer by this event (organizersOf, the
+ * rule the workflow keeps its own set by). The principal of a 帮代办 is a user unless it is the member whose step
+ * the event records (step row's member_id); an action's other events only add their actor.
+ */
+function noteOrganizers(c: CaseEntity, event: CaseEvent, step: (key: string) => CaseStepEntity | undefined): void {
+  if (!event.actorId || !event.actorRole) return;
+  const key = (event.payload as { key?: unknown }).key;
+  const member = !ACTION_EVENTS.has(event.type) || (typeof key === 'string' && !!step(key)?.memberId);
+  const ids = organizersOf({
+    actor: { id: event.actorId, role: event.actorRole },
+    onBehalfOf: event.onBehalfOf ? { id: event.onBehalfOf, member } : null,
+  });
+  if (ids.some((id) => !c.organizers.includes(id))) c.organizers = [...new Set([...c.organizers, ...ids])].sort();
+}
+
 /** Folds one current-schema event (read stored ones through upcastStream) into the view. */
 export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
   const at = new Date(event.occurredAt);
@@ -78,6 +97,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       criticalPath: [],
       submittedAt: new Date(p.submittedAt),
       submittedBy: event.actorId ?? 'unknown',
+      organizers: event.actorId ? [event.actorId] : [],
       departedAt: null,
       submissionToDepartureDays: null,
       closedAt: null,
@@ -96,6 +116,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
   c.lastSeq = event.seq;
   c.updatedAt = at;
   const step = (key: string): CaseStepEntity | undefined => view.steps.get(key);
+  noteOrganizers(c, event, step);
   const notify = (n: NotificationPayload | null) => {
     if (!n || typeof n.id !== 'string') return;
     view.notifications.push(

@@ -22,6 +22,7 @@ const row: CaseRow = {
   status: 'open',
   phase: 'prepare',
   definitionVersion: '2027.2',
+  organizers: ['organizer.u1'],
 };
 
 describe('CaseRows: the case row read once per request', () => {

@@ -5,9 +5,13 @@ import { CaseEntity } from '@df/persistence';
 
 /**
  * What the API reads of a case's read-model row around a request: its units (scope, masking), its status (a close
- * recorded outside the engine) and its definition version (the step rules an action is checked by).
+ * recorded outside the engine), its definition version (the step rules an action is checked by) and its organizers
+ * (separation of duties, checked before a decision is sent).
  */
-export type CaseRow = Pick<CaseEntity, 'caseId' | 'unit' | 'supervisingDepartment' | 'status' | 'phase' | 'definitionVersion'>;
+export type CaseRow = Pick<
+  CaseEntity,
+  'caseId' | 'unit' | 'supervisingDepartment' | 'status' | 'phase' | 'definitionVersion' | 'organizers'
+>;
 
 /**
  * The read model's row of the case a request is about, read once per request: the scope guard, the service
@@ -40,7 +44,15 @@ export class CaseRows {
   private query(caseId: string): Promise<CaseRow | null> {
     return this.cases.findOne({
       where: { caseId },
-      select: { caseId: true, unit: true, supervisingDepartment: true, status: true, phase: true, definitionVersion: true },
+      select: {
+        caseId: true,
+        unit: true,
+        supervisingDepartment: true,
+        status: true,
+        phase: true,
+        definitionVersion: true,
+        organizers: true,
+      },
     });
   }
 }

@@ -50,15 +50,7 @@ import {
   type RuleViolation,
   type TripRecord,
 } from '@df/domain';
-import {
-  CaseEntity,
-  CaseEventEntity,
-  caseOrganizers,
-  memberTripHistory,
-  readCaseRecord,
-  readProgressSnapshot,
-  type CaseRecord,
-} from '@df/persistence';
+import { CaseEntity, CaseEventEntity, memberTripHistory, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -565,17 +557,22 @@ export class DelegationsService {
    * caller's units (or supervised units). Read model first, the workflow when not projected yet. Answers the case's
    * unit and definition version.
    */
-  private async assertScope(user: AuthUser, caseId: string, request?: object): Promise<{ unit: string; definitionVersion: string }> {
+  private async assertScope(
+    user: AuthUser,
+    caseId: string,
+    request?: object,
+  ): Promise<{ unit: string; definitionVersion: string; organizers: readonly string[] }> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
       if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment }))
-        return { unit: row.unit, definitionVersion: row.definitionVersion };
+        return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
       throw outOfScope();
     }
     const p = await this.progress(caseId);
     if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
-    return { unit: p.unit, definitionVersion: p.definitionVersion };
+    // Not projected yet: no organizers known here (the workflow's validator checks separation of duties).
+    return { unit: p.unit, definitionVersion: p.definitionVersion, organizers: [] };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -618,7 +615,7 @@ export class DelegationsService {
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-      await this.assertSeparationOfDuties(user, kind, caseId, stepKey, scope.definitionVersion, onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf);
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
@@ -704,15 +701,16 @@ export class DelegationsService {
 
   /**
    * Separation of duties, before sending (the access table's separationRefusal): nobody decides on a case they submitted
-   * or acted on as its organizer, whatever role they signed in with. 403 SELF_APPROVAL. The workflow's validator checks
-   * the same for every client (the Temporal CLI too), with what the case itself recorded.
+   * or acted on as its organizer (帮代办 included: organizersOf), whatever role they signed in with. 403 SELF_APPROVAL.
+   * The organizers are the case row's (cases.organizers, projected from the events), read once with the scope check:
+   * no query of its own. The workflow's validator checks the same for every client (the Temporal CLI too), with what
+   * the case itself recorded: it stays the authority (an action not projected yet included).
    */
   private async assertSeparationOfDuties(
     user: AuthUser,
     kind: ActionKind,
-    caseId: string,
+    scope: { definitionVersion: string; organizers: readonly string[] },
     stepKey: string | undefined,
-    definitionVersion: string,
     onBehalfOf: OnBehalfOfUser | string | undefined,
   ): Promise<void> {
     if (kind !== 'decide' && kind !== 'complete') return;
@@ -721,12 +719,13 @@ export class DelegationsService {
     // (an officer acting for the submitter included).
     if (onBehalfOf !== undefined) return;
     const code = stepKey?.split(':')[0];
-    const step = code ? (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code) : undefined;
+    if (!scope.organizers.includes(user.id)) return;
+    const step = code ? (await this.registries.processDefinition(scope.definitionVersion))?.steps.find((s) => s.code === code) : undefined;
     if (!step || !isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
     const refusal = separationRefusal({
       action: kind,
       actor: { id: user.id },
-      organizers: await caseOrganizers(this.cases.manager, caseId),
+      organizers: scope.organizers,
       stepKind: step.kind,
     });
     if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
@@ -767,10 +766,13 @@ export class DelegationsService {
    * A completion's data against the data schema the step declares in the case's own definition (a built-in version
    * or one the office published), before anything is sent: 422 naming each `data.<field>` and its rule, as the
    * engine refuses it — the trip report's outcomes (summed on the managers' board) and the schemas whose field
-   * checks the domain declares (step-data.ts). A version this API does not know is left to the engine.
+   * checks the domain declares (step-data.ts). No data is checked as `{}`, as the engine reads it (a step whose
+   * schema requires a field, e.g. A14's written outcome, is refused without it). A version this API does not know is
+   * left to the engine.
    */
-  private async validateStepData(definitionVersion: string, code: string, data: unknown): Promise<void> {
-    if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+  private async validateStepData(definitionVersion: string, code: string, sent: unknown): Promise<void> {
+    const data = sent ?? {};
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
     const schema = (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.behaviour?.data;
     if (schema === 'trip-report') {
       const problems = tripReportProblems(data as Record<string, unknown>);

@@ -138,5 +138,7 @@ function catalogSteps(def: ProcessDefinition) {
     ...(s.durationSource ? { durationSource: s.durationSource } : {}),
     condition: s.condition ? { name: s.condition, label: CONDITIONS[s.condition].label } : null,
     decisions: s.kind === 'approval' ? (s.behaviour?.intake?.acceptWithDeficiencies ? [...DECISION_KINDS] : [...DECISIONS]) : [],
+    // The schema of the completion's data (the web's dialog asks for its fields: 'written-outcome' the outcome text).
+    data: s.behaviour?.data ?? null,
   }));
 }

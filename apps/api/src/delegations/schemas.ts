@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
-import { canonicalIdentity, PHASES, PROCESSES, PURPOSES, RANKS } from '@df/domain';
+import { canonicalIdentity, decisionReasonProblem, PHASES, PROCESSES, PURPOSES, RANKS, STEP_DATA_SCHEMAS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
 import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -204,6 +204,15 @@ export const DecisionSchema = z
   // A field of another decision is refused, not dropped (new-user trial: approve with returnTo answered 200 and
   // the returnTo left no trace): 422 rule `decision-field` (one field against another, beyond the schema).
   .superRefine((d, ctx) => {
+    // A rejection or a return gives its reason (decisionReasonProblem, as the workflow's validator refuses it).
+    const reason = decisionReasonProblem(d.decision, d.comment);
+    if (reason)
+      ctx.addIssue({
+        code: 'custom',
+        path: [reason.field],
+        message: reason.message.en,
+        params: beyondSchema(reason.message.zh, reason.rule),
+      });
     const onlyWith = { returnTo: 'return', missingDocuments: 'accept-with-deficiencies' } as const;
     for (const [field, decision] of Object.entries(onlyWith) as Array<[keyof typeof onlyWith, string]>)
       if (d[field] !== undefined && d.decision !== decision)
@@ -833,6 +842,12 @@ export const CatalogSchema = z
         durationWd: z.number(),
         condition: z.looseObject({ name: z.string(), label }).nullable(),
         decisions: z.array(z.string()),
+        data: z
+          .string()
+          .nullable()
+          .meta({
+            description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A14, D11)`,
+          }),
       }),
     ),
     roles: z.record(z.string(), label),
@@ -882,6 +897,7 @@ export const CatalogSchema = z
           durationWd: 1,
           condition: null,
           decisions: ['approve', 'reject', 'return'],
+          data: null,
         },
       ],
       roles: { leader: { zh: '审批领导', en: 'Approving leader' } },

@@ -38,7 +38,14 @@ import {
   unknownDefinitionFields,
   unknownSettingsFields,
 } from '@df/domain';
-import { ApecRepository, PassportTransitionError, passportStateLabel, RegistriesRepository, type RegistryActor } from '@df/persistence';
+import {
+  ApecRepository,
+  PassportHeldError,
+  PassportTransitionError,
+  passportStateLabel,
+  RegistriesRepository,
+  type RegistryActor,
+} from '@df/persistence';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
@@ -297,7 +304,13 @@ export class RegistriesService {
           ],
         },
       );
-    if (!(await this.repo.registerPassport(p, holder.unit, actorOf(user))))
+    let added: boolean;
+    try {
+      added = await this.repo.registerPassport(p, holder.unit, actorOf(user));
+    } catch (err) {
+      throw heldRefusal(err, 'holder');
+    }
+    if (!added)
       throw domainError(
         'ACTION_NOT_ALLOWED',
         `护照 ${echo(p.number)} 已在保管登记中`,
@@ -325,6 +338,7 @@ export class RegistriesService {
         actorOf(user),
       );
     } catch (err) {
+      if (err instanceof PassportHeldError) throw heldRefusal(err, 'to');
       if (!(err instanceof PassportTransitionError)) throw err;
       if (err.from === null) throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
       const from = passportStateLabel(err.from);
@@ -892,4 +906,15 @@ function sameValue(sent: unknown, registered: unknown): boolean {
       Object.entries(sent).every(([k, v]) => v === undefined || sameValue(v, (registered as Record<string, unknown>)[k]))
     );
   return sent === registered;
+}
+
+/**
+ * 409 PASSPORT_ALREADY_HELD (one valid official passport per person, passportHeldElsewhere): the other passport
+ * named, at `field` (the registration's holder, a transition's target state). Anything else is rethrown.
+ */
+function heldRefusal(err: unknown, field: 'holder' | 'to'): unknown {
+  if (!(err instanceof PassportHeldError)) return err;
+  return new DomainError('PASSPORT_ALREADY_HELD', err.label, {
+    errors: [{ field, rule: 'one-valid-passport', message: err.label }],
+  });
 }

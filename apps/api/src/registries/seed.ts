@@ -1,5 +1,5 @@
 import type { AnnualPlan, CustodyPassport, RegisteredPerson, RegisteredUnit } from '@df/domain';
-import type { RegistriesRepository, RegistryActor } from '@df/persistence';
+import { PassportHeldError, type RegistriesRepository, type RegistryActor } from '@df/persistence';
 
 /** Demo registries for `npm start` (units of the demo users, rosters, passports, 2027 plans). Nothing overdue: no demo unit is suspended. */
 export const DEMO_UNITS: RegisteredUnit[] = [
@@ -134,7 +134,14 @@ export async function seedDemoRegistries(repo: RegistriesRepository): Promise<nu
       await repo.putPerson(p, actor);
       added++;
     }
-  for (const p of PASSPORTS) if (await repo.registerPassport(p, PEOPLE.find((x) => x.personId === p.holder)!.unit, actor)) added++;
+  for (const p of PASSPORTS) {
+    try {
+      if (await repo.registerPassport(p, PEOPLE.find((x) => x.personId === p.holder)!.unit, actor)) added++;
+    } catch (err) {
+      // The holder's other passport is out for a trip (one valid passport per person): the office's ledger stands.
+      if (!(err instanceof PassportHeldError)) throw err;
+    }
+  }
   for (const p of PLANS)
     if (!(await repo.plan(p.unit, p.year))) {
       await repo.putPlan(p, actor);

@@ -21,6 +21,8 @@ export interface ActionTarget {
 interface Values {
   decision?: string;
   returnedOn?: string;
+  /** A step whose data schema is 'written-outcome' (A14, D11): the outcome in writing. */
+  outcome?: string;
   outcomes?: { investmentSignedYuan?: number; tradeSignedYuan?: number; promotionEvents?: number };
   comment?: string;
   returnTo?: string;
@@ -30,8 +32,12 @@ interface Values {
   figures?: Record<string, unknown>;
 }
 
-/** The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's outcomes. */
-function taskData(code: string, v: Values): { data?: Record<string, unknown> } {
+/**
+ * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's outcomes,
+ * a step declaring the 'written-outcome' schema (A14, D11) its outcome text.
+ */
+function taskData(code: string, v: Values, schema?: string | null): { data?: Record<string, unknown> } {
+  if (schema === 'written-outcome') return { data: { outcome: v.outcome ?? '' } };
   if (code === 'P01' && v.returnedOn) return { data: { returnedOn: v.returnedOn } };
   if (code === 'W01') return { data: v.figures ?? {} };
   if (code === 'P03') {
@@ -106,7 +112,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             },
             key.current,
           )
-        : api('POST', `${base}/complete`, { ...common, ...taskData(target.code, v) }, key.current);
+        : api('POST', `${base}/complete`, { ...common, ...taskData(target.code, v, step?.data) }, key.current);
     req.then(
       () => {
         setBusy(false);
@@ -121,7 +127,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         if (e instanceof ApiError)
           form.setFields(
             e.errors.flatMap((x) => {
-              const name = dialogFieldOf(target.code, x.field);
+              const name = dialogFieldOf(target.code, x.field, step?.data);
               return name ? [{ name, errors: [pick(x.message)] }] : [];
             }),
           );
@@ -160,6 +166,15 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         {target.code === 'P01' ? (
           <Form.Item label={t('registerReturn')} name="returnedOn" rules={[{ required: true, message: t('required') }]}>
             <DayField aria-label={t('returnedOn')} />
+          </Form.Item>
+        ) : null}
+        {target.kind !== 'approval' && step?.data === 'written-outcome' ? (
+          <Form.Item
+            label={t('writtenOutcome')}
+            name="outcome"
+            rules={[{ required: true, whitespace: true, message: t('writtenOutcomeRequired') }, { max: 2000 }]}
+          >
+            <Input.TextArea rows={4} aria-label={t('writtenOutcome')} />
           </Form.Item>
         ) : null}
         {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
@@ -236,7 +251,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         <Form.Item
           label={t('comment')}
           name="comment"
-          rules={[{ required: decision === 'reject' && target.kind === 'approval', message: t('reasonRequired') }, { max: 2000 }]}
+          rules={[
+            {
+              required: (decision === 'reject' || decision === 'return') && target.kind === 'approval',
+              whitespace: true,
+              message: t('reasonRequired'),
+            },
+            { max: 2000 },
+          ]}
         >
           <Input.TextArea rows={3} />
         </Form.Item>

@@ -26,7 +26,7 @@ import type {
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
-import { memberTripHistory, PassportTransitionError, RegistriesRepository } from '@df/persistence';
+import { memberTripHistory, PassportHeldError, PassportTransitionError, RegistriesRepository } from '@df/persistence';
 import { ApecActivities } from './apec.activities';
 
 /** The card definition's steps the card registration reads: the issue step it waits for and the per-economy pre-clearance. */
@@ -163,7 +163,8 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         { id: 'system', role: 'system' },
       );
     } catch (err) {
-      if (!(err instanceof PassportTransitionError)) throw err;
+      // A move the ledger refuses (its state; another passport of the holder out: one valid per person) is noted.
+      if (!(err instanceof PassportTransitionError) && !(err instanceof PassportHeldError)) throw err;
       return {
         number: passport.number,
         note: { zh: `护照状态不允许此变更：${err.label.zh}`, en: `The ledger refused the move: ${err.label.en}` },

@@ -24,6 +24,9 @@ export const STEP_DATA_SCHEMAS = [
   'return-registration',
   'trip-report',
   'admission-application',
+  // A step whose purpose is a written result (A14 the objections' outcome, D11 the interview report): `data.outcome`,
+  // non-blank text under the text rule (step-data.ts writtenOutcomeProblems).
+  'written-outcome',
 ] as const;
 export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
 

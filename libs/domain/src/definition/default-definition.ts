@@ -162,7 +162,8 @@ export const DEFAULT_DEFINITION_VERSION = '2027.2';
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
  * accepted as missing at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing
  * is missing); a member's passport check (C01) runs again when the member's facts are amended; the passport
- * custody ledger follows C06, C07 and P02.
+ * custody ledger follows C06, C07 and P02; the steps whose purpose is a written result (A14 the outcome of the
+ * notice objections, D11 the interview report) are completed with it (data schema 'written-outcome').
  */
 const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
@@ -171,6 +172,11 @@ const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   C06: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'cancel' } }),
   C07: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-out' } }),
   P02: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-in' } }),
+  // Steps whose purpose is a written result are completed with it (new-user trial: A14 done with no outcome at all).
+  // Declared here, not in STEP_BEHAVIOURS: a 2026.1 case reads STEP_BEHAVIOURS (upcastDefinition) and must replay as
+  // it ran; a running case keeps the definition pinned at its start.
+  A14: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'written-outcome' } }),
+  D11: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'written-outcome' } }),
 };
 
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */

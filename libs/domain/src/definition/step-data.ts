@@ -1,5 +1,41 @@
+import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepDataSchema } from './behaviour';
+
+/** The longest written outcome (as a comment). */
+export const WRITTEN_OUTCOME_MAX = 2000;
+
+/**
+ * 'written-outcome' (a step whose purpose is a written result: A14 the outcome of the notice objections, D11 the
+ * interview report): `data.outcome` is required, text (the text rule), not blank (isBlank: only whitespace or
+ * invisible characters shows as nothing) and at most WRITTEN_OUTCOME_MAX characters.
+ */
+export function writtenOutcomeProblems(data: Record<string, unknown>): FieldProblem[] {
+  const outcome = data.outcome;
+  if (typeof outcome !== 'string')
+    return [
+      {
+        field: 'outcome',
+        rule: 'required',
+        message: { zh: '须填写办理结果（文字）', en: 'must state the outcome in writing (text)' },
+      },
+    ];
+  const broken = textRuleBroken(outcome);
+  if (broken) return [{ ...textError('outcome', broken) }];
+  if (isBlank(outcome))
+    return [
+      { field: 'outcome', rule: 'blank', message: { zh: '办理结果不得为空白', en: 'must not be blank (only invisible characters)' } },
+    ];
+  if ([...outcome].length > WRITTEN_OUTCOME_MAX)
+    return [
+      {
+        field: 'outcome',
+        rule: 'max',
+        message: { zh: `办理结果不得超过${WRITTEN_OUTCOME_MAX}字`, en: `must be at most ${WRITTEN_OUTCOME_MAX} characters` },
+      },
+    ];
+  return [];
+}
 
 /**
  * Field checks of the step data schemas that declare one here: the engine refuses a completion whose `data`
@@ -9,6 +45,7 @@ import type { StepDataSchema } from './behaviour';
  */
 const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bounded: boolean) => FieldProblem[]>> = {
   'admission-application': admissionApplicationProblems,
+  'written-outcome': writtenOutcomeProblems,
 };
 
 /**

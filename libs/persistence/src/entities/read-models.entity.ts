@@ -83,6 +83,13 @@ export class CaseEntity {
   @Column({ name: 'submitted_by', type: 'varchar', length: 128 })
   submittedBy!: string;
 
+  /**
+   * Who submitted the case or acted on it as its organizer (user ids, sorted; organizersOf in libs/domain access.ts):
+   * separation of duties keeps them from deciding on it, checked by the API from this row before sending.
+   */
+  @Column({ name: 'organizers', type: 'varchar', length: 128, array: true, default: () => "'{}'" })
+  organizers!: string[];
+
   @Column({ name: 'departed_at', type: 'timestamptz', nullable: true })
   departedAt!: Date | null;
 

@@ -22,6 +22,7 @@ import { ApecApplicantClaims1796046958479 } from './1796046958479-ApecApplicantC
 import { ApecWhitelistFilingClaims1796048177168 } from './1796048177168-ApecWhitelistFilingClaims';
 import { CaseCounts1796098753783 } from './1796098753783-CaseCounts';
 import { UsernameCaseInsensitive1796101856252 } from './1796101856252-UsernameCaseInsensitive';
+import { CaseOrganizers1796131036504 } from './1796131036504-CaseOrganizers';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ApecWhitelistFilingClaims1796048177168,
   CaseCounts1796098753783,
   UsernameCaseInsensitive1796101856252,
+  CaseOrganizers1796131036504,
 ];

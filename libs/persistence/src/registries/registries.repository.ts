@@ -12,7 +12,7 @@ import type {
   StoredPassportState,
   YearSchedule,
 } from '@df/domain';
-import { PASSPORT_STATE_LABELS } from '@df/domain';
+import { PASSPORT_STATE_LABELS, passportHeldElsewhere, passportHeldLabel } from '@df/domain';
 import {
   AnnualPlanEntity,
   CustodyPassportEntity,
@@ -92,6 +92,33 @@ export class PassportTransitionError extends Error {
 
 /** A ledger state (stored as text) by its label; an unknown one as it is. */
 export const passportStateLabel = (state: string): Label => PASSPORT_STATE_LABELS[state as PassportState] ?? { zh: state, en: state };
+
+/**
+ * Thrown when a passport would become a second valid one of its holder (passportHeldElsewhere): taken into custody or
+ * checked out while another of theirs is checked out.
+ */
+export class PassportHeldError extends Error {
+  constructor(
+    readonly number: string,
+    readonly holder: string,
+    readonly other: CustodyPassport,
+  ) {
+    super(`passport ${number}: holder ${holder} holds ${other.number}, checked out`);
+    this.name = 'PassportHeldError';
+  }
+
+  get label(): Label {
+    return passportHeldLabel(this.holder, this.other);
+  }
+}
+
+/** Serialises the passport writes of one holder (one valid passport per person), to the transaction's end. */
+const lockHolder = (m: EntityManager, holder: string) =>
+  m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`custody-holder:${holder}`]);
+
+/** The holder's passports, inside the caller's transaction (after lockHolder). */
+const heldBy = async (m: EntityManager, holder: string): Promise<CustodyPassport[]> =>
+  (await m.find(CustodyPassportEntity, { where: { holder } })).map(toPassport);
 
 /** Allowed stored-state changes of a custody passport. */
 const TRANSITIONS: Record<StoredPassportState, StoredPassportState[]> = {
@@ -346,9 +373,18 @@ export class RegistriesRepository {
     return rows.map((r) => ({ at: iso(r.at), fromState: r.fromState, toState: r.toState, caseId: r.caseId, actor: r.actor, note: r.note }));
   }
 
-  /** Takes a passport into custody; false when the number is already in the ledger. */
+  /**
+   * Takes a passport into custody; false when the number is already in the ledger. Throws PassportHeldError while
+   * another of the holder's passports is checked out (one valid official passport per person): the API's
+   * registration and the demo seed alike.
+   */
   async registerPassport(p: Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>, unit: string, actor: RegistryActor): Promise<boolean> {
     return this.ds.transaction(async (m) => {
+      await lockHolder(m, p.holder);
+      const held = await heldBy(m, p.holder);
+      if (held.some((x) => x.number === p.number)) return false;
+      const other = passportHeldElsewhere(held, p.number);
+      if (other) throw new PassportHeldError(p.number, p.holder, other);
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
       const inserted: unknown[] = await m.query(
         `INSERT INTO custody_passports (number, type, issued_on, expires_on, holder, state) VALUES ($1, $2, $3, $4, $5, 'in-custody')
@@ -388,10 +424,17 @@ export class RegistriesRepository {
     actor: RegistryActor,
   ): Promise<{ before: CustodyPassport; after: CustodyPassport }> {
     return this.ds.transaction(async (m) => {
+      // Into circulation (checked out): the holder's passports are read under the holder's lock, taken before the row's.
+      const holder = to === 'checked-out' ? (await m.findOne(CustodyPassportEntity, { where: { number } }))?.holder : undefined;
+      if (holder !== undefined) await lockHolder(m, holder);
       const row = await m.findOne(CustodyPassportEntity, { where: { number }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new PassportTransitionError(number, null, to);
       const before = toPassport(row);
       if (!TRANSITIONS[before.state].includes(to)) throw new PassportTransitionError(number, before.state, to);
+      if (to === 'checked-out' && before.state !== 'checked-out') {
+        const other = passportHeldElsewhere(await heldBy(m, before.holder), number);
+        if (other) throw new PassportHeldError(number, before.holder, other);
+      }
       const out = to === 'checked-out';
       const after: CustodyPassport = {
         ...before,

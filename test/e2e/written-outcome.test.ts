@@ -1,0 +1,110 @@
+import request from 'supertest';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { actOn, waitForStep } from '../support/api-flow';
+
+/**
+ * A step whose purpose is a written result is completed with it (new-user trial: A14 处理公示异议 completed with no
+ * data at all): 422 naming data.outcome and its rule, before anything is sent; the catalog tells the web's dialog.
+ */
+describe('written results: A14 (resolve notice objections) needs its outcome, a rejection or a return its reason', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 1 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    users = await createTestUsers(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('refuses A14 with no data, no outcome or a blank one (422 data.outcome); accepts a written outcome', async () => {
+    const catalog = (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body;
+    expect(catalog.steps.find((s: { code: string }) => s.code === 'A14')).toMatchObject({ data: 'written-outcome' });
+    expect(catalog.steps.find((s: { code: string }) => s.code === 'D11')).toMatchObject({ data: 'written-outcome' });
+    expect(catalog.steps.find((s: { code: string }) => s.code === 'A02')).toMatchObject({ data: null });
+
+    const caseId: string = (
+      await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body.caseId;
+    for (const key of ['A02', 'A05', 'A06']) {
+      const p = await waitForStep(api, users.tokens.organizer, caseId, key, ['awaiting', 'overdue']);
+      expect(
+        (
+          await actOn(
+            api,
+            users,
+            caseId,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
+    }
+    await waitForStep(api, users.tokens.organizer, caseId, 'A13', ['awaiting', 'overdue']);
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/notice-objections`)
+      .set(bearer(users.tokens['unit-leader']))
+      .send({ objection: '公示期间收到群众来信' })
+      .expect(200);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['awaiting', 'overdue'], 30_000);
+
+    const complete = (body: object) =>
+      request(api.http).post(`/api/delegations/${caseId}/steps/A14/complete`).set(bearer(users.tokens['unit-leader'])).send(body);
+    for (const [body, rule] of [
+      [{}, 'required'],
+      [{ comment: '已处理' }, 'required'],
+      [{ data: {} }, 'required'],
+      [{ data: { outcome: 42 } }, 'required'],
+      [{ data: { outcome: ' \u200B\u3000' } }, 'blank'],
+    ] as const) {
+      const res = await complete(body).expect(422);
+      expect(res.body).toMatchObject({
+        code: 'INVALID_REQUEST',
+        errors: [{ field: 'data.outcome', rule, message: { zh: expect.any(String), en: expect.any(String) } }],
+      });
+    }
+    // Text the case cannot show as written is refused at the API's edge (the text rule: 400, its field named).
+    expect((await complete({ data: { outcome: '异议\u202E不成立' } }).expect(400)).body.errors).toEqual([
+      expect.objectContaining({ field: 'data.outcome', rule: 'text-bidi' }),
+    ]);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['awaiting', 'overdue']);
+    await complete({ data: { outcome: '经核实，来信所述不实，异议不成立，维持原出访安排' } }).expect(200);
+    const p = await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['done']);
+    expect(p.steps.find((s) => s.key === 'A14')!.data).toEqual({ outcome: '经核实，来信所述不实，异议不成立，维持原出访安排' });
+  });
+  it('refuses a return or a rejection without its reason (422 comment, required / blank); a return with one is accepted', async () => {
+    const caseId: string = (
+      await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body.caseId;
+    for (const key of ['A02', 'A05', 'A06', 'A09']) {
+      const p = await waitForStep(api, users.tokens.organizer, caseId, key, ['awaiting', 'overdue']);
+      expect(
+        (
+          await actOn(
+            api,
+            users,
+            caseId,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
+    }
+    await waitForStep(api, users.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
+    const decide = (body: object) =>
+      request(api.http).post(`/api/delegations/${caseId}/steps/A10/decision`).set(bearer(users.tokens.finance)).send(body);
+    for (const [body, rule] of [
+      [{ decision: 'return', returnTo: 'A09' }, 'required'],
+      [{ decision: 'reject' }, 'required'],
+      [{ decision: 'reject', comment: '\u200B \u3000' }, 'blank'],
+    ] as const) {
+      const res = await decide(body).expect(422);
+      expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'comment', rule }] });
+    }
+    await waitForStep(api, users.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
+    await decide({ decision: 'return', returnTo: 'A09', comment: '住宿标准超标，请按国别标准重新测算' }).expect(200);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A09', ['awaiting', 'overdue']);
+  });
+});
