@@ -134,6 +134,12 @@ export function personKey(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, '
   return member.personId ?? `${facts.unit}:${member.name}`;
 }
 
+/**
+ * A passport number as the passport office writes it and as every rule compares it (one person per passport:
+ * DUPLICATE_MEMBER, and a typed member's identity in the custody ledger): spaces dropped, upper case; empty is none.
+ */
+export const passportNumberKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
+
 /** Countries counted by the rules and expanded into instances: unique, in order, airside transits excluded. */
 export function tripCountries(facts: CaseFacts): string[] {
   const seen: string[] = [];

@@ -2,7 +2,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { personKey, RANK_LABELS, tripCountries } from './facts';
+import { passportNumberKey, personKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 
 export const RULE_CODES = [
@@ -178,8 +178,7 @@ export function duplicateMemberIdViolations(members: readonly Pick<Member, 'id' 
   return out;
 }
 
-/** A passport number as compared: spaces dropped, upper case; empty is none. */
-const passportKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
+const passportKey = passportNumberKey;
 
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
