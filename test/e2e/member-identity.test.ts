@@ -138,4 +138,34 @@ describe('one identity for a member, typed or named from the roster', () => {
       expect.objectContaining({ field: 'members[0].name', rule: 'roster-person' }),
     ]);
   });
+
+  it('a roster person named by personId meets the trips he made typed before the registries knew him (unit:name)', async () => {
+    const lisi = `P-${users.unit}-2`;
+    await request(api.http)
+      .put(`/api/registries/people/${lisi}`)
+      .set(bearer(users.tokens.personnel))
+      .send({
+        unit: users.unit,
+        name: '李四',
+        gender: 'male',
+        dateOfBirth: '1966-04-01',
+        rank: 'division',
+        position: '处长',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      })
+      .expect(200);
+    const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId: lisi }] };
+    expect((await check(body).expect(200)).body).toEqual({ ok: true, violations: [] });
+    await api.app
+      .get(DataSource)
+      .query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date) VALUES ($1, 'm2', $2, $3, 'trade', '2026-09-01', '2026-09-04')`,
+        [`trip-${users.unit}-typed`, `${users.unit}:李四`, users.unit],
+      );
+    expect((await check(body).expect(200)).body.violations).toEqual([
+      expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', field: 'members[0]', message: expect.objectContaining({ zh: expect.stringContaining('12个月内已出访1次，限1次') }) }),
+    ]);
+  });
 });
