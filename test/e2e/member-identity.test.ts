@@ -119,7 +119,7 @@ describe('one identity for a member, typed or named from the roster', () => {
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('INVALID_REQUEST');
       expect(res.body.errors).toEqual([
-        { field: 'members[0].passport.number', rule: 'passport-holder', message: { zh: expect.stringContaining('其他单位'), en: expect.any(String) } },
+        { field: 'members[0].passport.number', rule: 'passport-holder', message: { zh: expect.stringContaining('属于另一人员'), en: expect.any(String) } },
       ]);
       // The holder is not named.
       expect(JSON.stringify(res.body)).not.toContain(others.unit);

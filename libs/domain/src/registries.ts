@@ -193,7 +193,7 @@ export function snapshotMember<
  * - the typed passport number (passportNumberKey) is in the custody ledger: its holder on the case unit's roster
  *   with the typed name (canonicalIdentity) → `person` (the member IS that person: the caller snapshots and compares
  *   the typed facts as for a member named by personId); the holder of another unit, or of this unit under another
- *   name → `refused` at `passport.number` (rule `passport-holder`; the holder is not named);
+ *   name → `refused` at `passport.number` (rule `passport-holder`; one answer for both, the holder not named);
  * - no ledger passport, and the name is an active person's on the case unit's roster → `refused` at `name` (rule
  *   `roster-person`): the person is named by personId, a namesake not on the roster is registered first;
  * - else `typed` (a person the registries do not know: an unregistered unit's, or a new one's).
@@ -216,24 +216,15 @@ export function typedMemberIdentity(
   const row = number ? registry.passports.find((p) => passportNumberKey(p.number) === number) : undefined;
   if (row) {
     const holder = registry.people.find((p) => p.personId === row.holder);
-    if (!holder || holder.unit !== caseUnit)
+    // Another unit's person, or another of this unit's: one answer, naming neither.
+    if (!holder || holder.unit !== caseUnit || canonicalIdentity(holder.name) !== name)
       return {
         kind: 'refused',
         field: 'passport.number',
         rule: 'passport-holder',
         message: {
-          zh: '此护照号码在护照保管登记中属于其他单位的人员，不能用于本单位成员',
-          en: "This passport number is registered in the custody ledger to another unit's person: it cannot be this unit's member's",
-        },
-      };
-    if (canonicalIdentity(holder.name) !== name)
-      return {
-        kind: 'refused',
-        field: 'passport.number',
-        rule: 'passport-holder',
-        message: {
-          zh: '此护照号码在护照保管登记中属于本单位的另一人员，与所填姓名不符',
-          en: 'This passport number is registered in the custody ledger to another person of the unit, not to the name given',
+          zh: '此护照号码在护照保管登记中属于另一人员（其他单位或本单位的其他人），不是所填的成员',
+          en: "This passport number is registered in the custody ledger to another person (another unit's, or another of this unit's), not this member",
         },
       };
     return { kind: 'person', person: holder };

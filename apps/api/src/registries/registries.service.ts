@@ -469,6 +469,7 @@ export class RegistriesService {
       ...(anyTyped && typeof unit.code === 'string' ? await this.repo.people({ unit: unit.code }) : []),
     ];
     const resolvedTyped = new Set<number>();
+    const listed = new Set(members.flatMap((m) => idOf(m) ?? []));
     const named = members.map((m, i) => {
       if (!typedAt[i]) return m;
       const identity = typedMemberIdentity(m as { name?: unknown; passport?: unknown }, String(unit.code), {
@@ -477,6 +478,11 @@ export class RegistriesService {
       });
       if (identity.kind === 'refused') errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
       if (identity.kind !== 'person') return m;
+      // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business.
+      // Left as typed, so the answer here does not tell the sender that the number is that member's (a held
+      // number: the case's own A07 compares it, duplicatePersonViolations' comparingHeld).
+      if (listed.has(identity.person.personId)) return m;
+      listed.add(identity.person.personId);
       resolvedTyped.add(i);
       return { ...(m as Record<string, unknown>), personId: identity.person.personId };
     });
