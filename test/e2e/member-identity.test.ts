@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
 /**
@@ -9,6 +10,7 @@ import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestAp
  * person (typedMemberIdentity): the same trip history, the roster's rank, and a contradicting typed fact refused.
  */
 describe('one identity for a member, typed or named from the roster', () => {
+  let worker: TestWorker;
   let api: TestApi;
   let users: TestUsers;
   let others: TestUsers;
@@ -65,7 +67,9 @@ describe('one identity for a member, typed or named from the roster', () => {
   const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // A slow clock: the amended case stays in its first steps.
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
     users = await createTestUsers(api);
     others = await createTestUsers(api);
     personId = `P-${users.unit}-1`;
@@ -74,6 +78,7 @@ describe('one identity for a member, typed or named from the roster', () => {
   });
   afterAll(async () => {
     await api?.close();
+    await worker?.stop();
   });
 
   it('handed input: a trip of 张三 named by personId counts against 张三 typed with his passport → FREQUENCY_EXCEEDED at members[0]', async () => {
@@ -119,7 +124,11 @@ describe('one identity for a member, typed or named from the roster', () => {
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('INVALID_REQUEST');
       expect(res.body.errors).toEqual([
-        { field: 'members[0].passport.number', rule: 'passport-holder', message: { zh: expect.stringContaining('属于另一人员'), en: expect.any(String) } },
+        {
+          field: 'members[0].passport.number',
+          rule: 'passport-holder',
+          message: { zh: expect.stringContaining('属于另一人员'), en: expect.any(String) },
+        },
       ]);
       // The holder is not named.
       expect(JSON.stringify(res.body)).not.toContain(others.unit);
@@ -165,7 +174,30 @@ describe('one identity for a member, typed or named from the roster', () => {
         [`trip-${users.unit}-typed`, `${users.unit}:李四`, users.unit],
       );
     expect((await check(body).expect(200)).body.violations).toEqual([
-      expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', field: 'members[0]', message: expect.objectContaining({ zh: expect.stringContaining('12个月内已出访1次，限1次') }) }),
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        message: expect.objectContaining({ zh: expect.stringContaining('12个月内已出访1次，限1次') }),
+      }),
+    ]);
+  });
+
+  it("an amendment's changes.members pass the same identity: a lower rank and another unit's passport are refused under changes.", async () => {
+    // A case of a person the registries do not know.
+    const stranger = typed(`SH${digits}`, { name: '赵六', leadershipTeam: null });
+    const caseId = (await submit(stranger).expect(201)).body.caseId as string;
+    const amend = (members: unknown[]) =>
+      request(api.http).post(`/api/delegations/${caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { members } });
+    const [lower, foreignPassport] = [typed(own, { rank: 'staff' }).members, typed(foreign).members];
+    expect((await amend(lower).expect(422)).body.errors).toEqual([
+      expect.objectContaining({
+        field: 'changes.members[0].rank',
+        rule: 'registry-value',
+        message: expect.objectContaining({ zh: expect.stringContaining('登记的职级为厅局级') }),
+      }),
+    ]);
+    expect((await amend(foreignPassport).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'changes.members[0].passport.number', rule: 'passport-holder' }),
     ]);
   });
 });

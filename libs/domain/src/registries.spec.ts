@@ -108,15 +108,21 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
     people: [zhang, wang],
   };
   const typed = (over: Record<string, unknown> = {}) =>
-    makeMember({ id: 'm1', name: '张三', rank: 'staff', passport: { inCustody: true, number: 'SE1000001', expiresOn: '2030-01-01' }, ...over });
+    makeMember({
+      id: 'm1',
+      name: '张三',
+      rank: 'staff',
+      passport: { inCustody: true, number: 'SE1000001', expiresOn: '2030-01-01' },
+      ...over,
+    });
 
   it('handed input: 张三 by personId in one case and typed (name, passport) in another are one person with one trip history', () => {
     const identity = typedMemberIdentity(typed(), 'commerce', registry);
     expect(identity).toEqual({ kind: 'person', person: zhang });
     // Written as a clerk may write it, it is the same number.
-    expect(typedMemberIdentity(typed({ passport: { inCustody: true, number: ' se1000001', expiresOn: '2030-01-01' } }), 'commerce', registry)).toEqual(
-      { kind: 'person', person: zhang },
-    );
+    expect(
+      typedMemberIdentity(typed({ passport: { inCustody: true, number: ' se1000001', expiresOn: '2030-01-01' } }), 'commerce', registry),
+    ).toEqual({ kind: 'person', person: zhang });
     // The history the rule reads is the roster person's: the trip of the case that named P-c-1 counts.
     const facts = makeFacts({ unit: 'commerce', departureDate: '2027-03-15', returnDate: '2027-03-19' });
     const resolved = snapshotMember({ ...typed(), personId: zhang.personId }, zhang, [registry.passports[0]!]);
@@ -141,7 +147,11 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
   });
 
   it("handed input: another unit's passport number is refused at passport.number, the holder unnamed", () => {
-    const identity = typedMemberIdentity(typed({ passport: { inCustody: true, number: 'SE2000002', expiresOn: '2030-01-01' } }), 'commerce', registry);
+    const identity = typedMemberIdentity(
+      typed({ passport: { inCustody: true, number: 'SE2000002', expiresOn: '2030-01-01' } }),
+      'commerce',
+      registry,
+    );
     expect(identity).toEqual({ kind: 'refused', field: 'passport.number', rule: 'passport-holder', message: expect.any(Object) });
     expect(JSON.stringify(identity)).not.toContain('王五');
     // The number of a person of the unit under another name: another person's passport.
@@ -158,7 +168,13 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
       field: 'name',
       rule: 'roster-person',
     });
-    expect(typedMemberIdentity(typed({ name: ' 张三', passport: { inCustody: true, number: 'X9999999', expiresOn: '2030-01-01' } }), 'commerce', registry)).toMatchObject({
+    expect(
+      typedMemberIdentity(
+        typed({ name: ' 张三', passport: { inCustody: true, number: 'X9999999', expiresOn: '2030-01-01' } }),
+        'commerce',
+        registry,
+      ),
+    ).toMatchObject({
       kind: 'refused',
       field: 'name',
     });

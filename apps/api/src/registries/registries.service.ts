@@ -476,7 +476,8 @@ export class RegistriesService {
         passports: ledger,
         people: known,
       });
-      if (identity.kind === 'refused') errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
+      if (identity.kind === 'refused')
+        errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
       if (identity.kind !== 'person') return m;
       // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business.
       // Left as typed, so the answer here does not tell the sender that the number is that member's (a held
