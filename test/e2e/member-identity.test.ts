@@ -182,6 +182,39 @@ describe('one identity for a member, typed or named from the roster', () => {
     ]);
   });
 
+  it("a typed member whose passport is a departed person's → 422 members[0].passport.number active-person, the person id unsaid", async () => {
+    const gone = `P-${users.unit}-3`;
+    await request(api.http)
+      .put(`/api/registries/people/${gone}`)
+      .set(bearer(users.tokens.personnel))
+      .send({
+        unit: users.unit,
+        name: '王五',
+        gender: 'male',
+        dateOfBirth: '1960-01-01',
+        rank: 'bureau',
+        position: '副市长',
+        partyMember: false,
+        leadershipTeam: 'city-government',
+        status: 'left',
+      })
+      .expect(200);
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number: `SJ${digits}`, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: gone })
+      .expect(201);
+    const res = await check(typed(`SJ${digits}`, { name: '王五' })).expect(422);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'members[0].passport.number',
+        rule: 'active-person',
+        message: { zh: expect.stringContaining('已调离'), en: expect.any(String) },
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain(gone);
+  });
+
   it("an amendment's changes.members pass the same identity: a lower rank and another unit's passport are refused under changes.", async () => {
     // A case of a person the registries do not know.
     const stranger = typed(`SH${digits}`, { name: '赵六', leadershipTeam: null });

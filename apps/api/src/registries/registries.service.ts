@@ -523,10 +523,16 @@ export class RegistriesService {
         errors.push({
           field: `${path}[${i}].${resolvedTyped.has(i) ? 'passport.number' : 'personId'}`,
           rule: 'active-person',
-          message: {
-            zh: `${echo(id)} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
-            en: `${echo(id)} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
-          },
+          // A typed member is named by what was typed: the person id is not the sender's to read.
+          message: resolvedTyped.has(i)
+            ? {
+                zh: `此护照的持有人 ${person.name} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+                en: `This passport's holder ${person.name} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+              }
+            : {
+                zh: `${echo(id)} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+                en: `${echo(id)} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+              },
         });
       const snap = snapshotMember(
         { ...typed, position: typed.position ?? '' } as Parameters<typeof snapshotMember>[0],
