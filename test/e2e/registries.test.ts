@@ -587,7 +587,13 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const users = await createTestUsers(api, unit);
     await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
     const personId = `P-${uniqueSuffix()}`;
-    await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
+    // The passport's holder is not the typed member of the submissions below (张三): a typed active roster name is
+    // named by personId (rule roster-person).
+    await request(http)
+      .put(`/api/registries/people/${personId}`)
+      .set(bearer(users.tokens.personnel))
+      .send(personBody(unit, { name: '孙七' }))
+      .expect(200);
     const number = passportNo();
     await request(http)
       .post('/api/registries/passports')

@@ -134,6 +134,24 @@ export function personKey(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, '
   return member.personId ?? `${facts.unit}:${member.name}`;
 }
 
+/**
+ * Every key a person's recorded trips (member_trips) may be under, for the frequency rule's history: personKey(),
+ * and for a roster person (personId) also the unit + name a typed entry of them was keyed by before the registries
+ * identified typed members (typedMemberIdentity; new-user trial: 张三 typed in one case and named by personId in
+ * another had two histories). No typed namesake of an active roster person is accepted since (rule
+ * `roster-person`), so the unit + name key of a roster person's unit is theirs.
+ */
+export function historyKeys(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string[] {
+  const typed = `${facts.unit}:${member.name}`;
+  return member.personId && member.personId !== typed ? [member.personId, typed] : [typed];
+}
+
+/**
+ * A passport number as the passport office writes it and as every rule compares it (one person per passport:
+ * DUPLICATE_MEMBER, and a typed member's identity in the custody ledger): spaces dropped, upper case; empty is none.
+ */
+export const passportNumberKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
+
 /** Countries counted by the rules and expanded into instances: unique, in order, airside transits excluded. */
 export function tripCountries(facts: CaseFacts): string[] {
   const seen: string[] = [];

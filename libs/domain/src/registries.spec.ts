@@ -1,5 +1,7 @@
 import { DEFAULT_DEFINITION, type ProcessDefinition } from './definition';
-import { makeFacts } from './fixtures';
+import { personKey } from './facts';
+import { makeFacts, makeMember } from './fixtures';
+import { memberTripViolations } from './rules';
 import {
   daysOverdue,
   isYearScheduleList,
@@ -11,6 +13,7 @@ import {
   scheduleProblems,
   snapshotMember,
   travelPassport,
+  typedMemberIdentity,
   unitSuspension,
   type CustodyPassport,
   type RegisteredPerson,
@@ -105,6 +108,104 @@ describe('snapshot of a member from the roster and the ledger', () => {
     });
     expect(snapshotMember(typed, person, []).passport).toBeNull();
     expect(travelPassport([passport({ state: 'lost' })])).toBeNull();
+  });
+});
+
+describe('typedMemberIdentity: one identity for a member, typed or named from the roster', () => {
+  const zhang: RegisteredPerson = {
+    personId: 'P-c-1',
+    unit: 'commerce',
+    name: '张三',
+    gender: 'male',
+    dateOfBirth: '1970-01-01',
+    rank: 'bureau',
+    position: '局长',
+    partyMember: true,
+    classifiedAccess: false,
+    leadershipTeam: null,
+    status: 'active',
+  };
+  const wang: RegisteredPerson = { ...zhang, personId: 'P-e-1', unit: 'education', name: '王五' };
+  const registry = {
+    passports: [passport({ number: 'SE1000001', holder: 'P-c-1' }), passport({ number: 'SE2000002', holder: 'P-e-1' })],
+    people: [zhang, wang],
+  };
+  const typed = (over: Record<string, unknown> = {}) =>
+    makeMember({
+      id: 'm1',
+      name: '张三',
+      rank: 'staff',
+      passport: { inCustody: true, number: 'SE1000001', expiresOn: '2030-01-01' },
+      ...over,
+    });
+
+  it('handed input: 张三 by personId in one case and typed (name, passport) in another are one person with one trip history', () => {
+    const identity = typedMemberIdentity(typed(), 'commerce', registry);
+    expect(identity).toEqual({ kind: 'person', person: zhang });
+    // Written as a clerk may write it, it is the same number.
+    expect(
+      typedMemberIdentity(typed({ passport: { inCustody: true, number: ' se1000001', expiresOn: '2030-01-01' } }), 'commerce', registry),
+    ).toEqual({ kind: 'person', person: zhang });
+    // The history the rule reads is the roster person's: the trip of the case that named P-c-1 counts.
+    const facts = makeFacts({ unit: 'commerce', departureDate: '2027-03-15', returnDate: '2027-03-19' });
+    const resolved = snapshotMember({ ...typed(), personId: zhang.personId }, zhang, [registry.passports[0]!]);
+    const history = new Map([[zhang.personId, [{ departureDate: '2026-09-01', returnDate: '2026-09-04', caseId: 'by-person-id' }]]]);
+    expect(personKey(facts, resolved)).toBe('P-c-1');
+    expect(memberTripViolations({ ...facts, members: [resolved] }, history).map((v) => [v.code, v.field])).toEqual([
+      ['FREQUENCY_EXCEEDED', 'members[0]'],
+    ]);
+  });
+
+  it('handed input: a typed lower rank (staff: no limit) is not believed: the rule reads the roster’s bureau rank', () => {
+    const facts = makeFacts({ unit: 'commerce', departureDate: '2027-03-15', returnDate: '2027-03-19' });
+    const history = new Map([[zhang.personId, [{ departureDate: '2026-09-01', returnDate: '2026-09-04', caseId: 'earlier' }]]]);
+    const asTyped = { ...typed(), personId: zhang.personId };
+    // As typed, staff has no frequency limit: the dodge.
+    expect(memberTripViolations({ ...facts, members: [asTyped] }, history)).toEqual([]);
+    const resolved = snapshotMember(asTyped, zhang, [registry.passports[0]!]);
+    expect(resolved.rank).toBe('bureau');
+    expect(memberTripViolations({ ...facts, members: [resolved] }, history)).toEqual([
+      expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', field: 'members[0]', details: expect.objectContaining({ rank: 'bureau' }) }),
+    ]);
+  });
+
+  it("handed input: another unit's passport number is refused at passport.number, the holder unnamed", () => {
+    const identity = typedMemberIdentity(
+      typed({ passport: { inCustody: true, number: 'SE2000002', expiresOn: '2030-01-01' } }),
+      'commerce',
+      registry,
+    );
+    expect(identity).toEqual({ kind: 'refused', field: 'passport.number', rule: 'passport-holder', message: expect.any(Object) });
+    expect(JSON.stringify(identity)).not.toContain('王五');
+    // The number of a person of the unit under another name: another person's passport.
+    expect(typedMemberIdentity(typed({ name: '李四' }), 'commerce', registry)).toMatchObject({
+      kind: 'refused',
+      field: 'passport.number',
+      rule: 'passport-holder',
+    });
+  });
+
+  it('a roster name without the ledger’s passport is named by personId; a person the registries do not know stays typed', () => {
+    expect(typedMemberIdentity(typed({ passport: null }), 'commerce', registry)).toMatchObject({
+      kind: 'refused',
+      field: 'name',
+      rule: 'roster-person',
+    });
+    expect(
+      typedMemberIdentity(
+        typed({ name: ' 张三', passport: { inCustody: true, number: 'X9999999', expiresOn: '2030-01-01' } }),
+        'commerce',
+        registry,
+      ),
+    ).toMatchObject({
+      kind: 'refused',
+      field: 'name',
+    });
+    // Someone who left is no longer the name's owner; another unit's namesake is not this unit's person.
+    expect(typedMemberIdentity(typed({ passport: null }), 'commerce', { ...registry, people: [{ ...zhang, status: 'left' }] })).toEqual({
+      kind: 'typed',
+    });
+    expect(typedMemberIdentity(typed({ passport: null }), 'trade', registry)).toEqual({ kind: 'typed' });
   });
 });
 

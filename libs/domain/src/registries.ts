@@ -3,7 +3,7 @@ import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { countryLabel } from './countries';
-import { canonicalIdentity, tripCountries } from './facts';
+import { canonicalIdentity, passportNumberKey, tripCountries } from './facts';
 import type { Label } from './roles';
 
 /**
@@ -202,6 +202,68 @@ export function snapshotMember<
     leadershipTeam: typeof person.leadershipTeam === 'string' ? canonicalIdentity(person.leadershipTeam) : person.leadershipTeam,
     passport: p ? { inCustody: p.state === 'in-custody', number: p.number, expiresOn: p.expiresOn } : null,
   };
+}
+
+/**
+ * Who a typed member (one sent without a personId) is, by the registries: one identity for a person across every
+ * path, so the frequency rule's trip history (personKey), the leadership-team overlap, DUPLICATE_MEMBER and the
+ * custody ledger's checkout read one person whether the organizer named them from the roster or typed them
+ * (new-user trial: 张三 by personId in one case and typed in another had two trip histories; a typed lower rank
+ * was believed; another unit's passport number was accepted).
+ *
+ * - the typed passport number (passportNumberKey) is in the custody ledger: its holder on the case unit's roster
+ *   with the typed name (canonicalIdentity) → `person` (the member IS that person: the caller snapshots and compares
+ *   the typed facts as for a member named by personId); the holder of another unit, or of this unit under another
+ *   name → `refused` at `passport.number` (rule `passport-holder`; one answer for both, the holder not named);
+ * - no ledger passport, and the name is an active person's on the case unit's roster → `refused` at `name` (rule
+ *   `roster-person`): the person is named by personId, a namesake not on the roster is registered first;
+ * - else `typed` (a person the registries do not know: an unregistered unit's, or a new one's).
+ *
+ * `registry`: the ledger's passports with the typed number and the people they name, plus the case unit's roster.
+ */
+export type TypedMemberIdentity =
+  | { kind: 'typed' }
+  | { kind: 'person'; person: RegisteredPerson }
+  | { kind: 'refused'; field: 'passport.number' | 'name'; rule: 'passport-holder' | 'roster-person'; message: Label };
+
+export function typedMemberIdentity(
+  member: { name?: unknown; passport?: unknown },
+  caseUnit: string,
+  registry: { passports: readonly CustodyPassport[]; people: readonly RegisteredPerson[] },
+): TypedMemberIdentity {
+  const typedNumber = member.passport && typeof member.passport === 'object' ? (member.passport as { number?: unknown }).number : undefined;
+  const number = typeof typedNumber === 'string' ? passportNumberKey(typedNumber) : '';
+  const name = typeof member.name === 'string' ? canonicalIdentity(member.name) : '';
+  const row = number ? registry.passports.find((p) => passportNumberKey(p.number) === number) : undefined;
+  if (row) {
+    const holder = registry.people.find((p) => p.personId === row.holder);
+    // Another unit's person, or another of this unit's: one answer, naming neither.
+    if (!holder || holder.unit !== caseUnit || canonicalIdentity(holder.name) !== name)
+      return {
+        kind: 'refused',
+        field: 'passport.number',
+        rule: 'passport-holder',
+        message: {
+          zh: '此护照号码在护照保管登记中属于另一人员（其他单位或本单位的其他人），不是所填的成员',
+          en: "This passport number is registered in the custody ledger to another person (another unit's, or another of this unit's), not this member",
+        },
+      };
+    return { kind: 'person', person: holder };
+  }
+  const namesake = name
+    ? registry.people.find((p) => p.unit === caseUnit && p.status === 'active' && canonicalIdentity(p.name) === name)
+    : undefined;
+  if (namesake)
+    return {
+      kind: 'refused',
+      field: 'name',
+      rule: 'roster-person',
+      message: {
+        zh: `本单位花名册中有${namesake.name}：请从花名册选择该人员（personId）；同名的另一人须先登记入花名册`,
+        en: `${namesake.name} is on the unit's roster: name the person by personId (a namesake not on the roster is registered first)`,
+      },
+    };
+  return { kind: 'typed' };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   duplicateMemberIdViolations,
   duplicatePersonViolations,
   memberTripViolations,
+  tripsOf,
 } from './rules';
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code);
@@ -312,6 +313,28 @@ describe('memberTripViolations (the dry run and submission run A08’s check)', 
       ),
     );
     expect(memberTripViolations(facts, new Map())).toEqual([]);
+  });
+});
+
+describe('tripsOf: one person, one trip history, however the organizer entered them', () => {
+  it('handed input: 张三 typed in one case (unit:name) and named by personId in the next → FREQUENCY_EXCEEDED; a case counted once', () => {
+    const facts = makeFacts({
+      unit: 'commerce',
+      departureDate: '2027-03-15',
+      returnDate: '2027-03-19',
+      members: [makeMember({ id: 'm1', personId: 'P-c-1', name: '张三', rank: 'bureau' })],
+    });
+    const typedTrip = { departureDate: '2026-09-01', returnDate: '2026-09-04', caseId: 'typed' };
+    const history = new Map([['commerce:张三', [typedTrip]]]);
+    expect(memberTripViolations(facts, history).map((v) => [v.code, v.field])).toEqual([['FREQUENCY_EXCEEDED', 'members[0]']]);
+    // One case under both keys is one trip.
+    const both = new Map([
+      ['commerce:张三', [typedTrip]],
+      ['P-c-1', [typedTrip]],
+    ]);
+    expect(tripsOf(facts, facts.members[0]!, both)).toEqual([{ ...typedTrip, memberId: 'm1' }]);
+    // Another unit's namesake is not this person.
+    expect(memberTripViolations(facts, new Map([['trade:张三', [typedTrip]]]))).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { personKey, RANK_LABELS, tripCountries } from './facts';
+import { historyKeys, passportNumberKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 import { isBlank } from './text-rule';
 
@@ -179,8 +179,7 @@ export function duplicateMemberIdViolations(members: readonly Pick<Member, 'id' 
   return out;
 }
 
-/** A passport number as compared: spaces dropped, upper case; empty is none. */
-const passportKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
+const passportKey = passportNumberKey;
 
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
@@ -375,7 +374,8 @@ export function checkMemberFrequency(
 /**
  * The member-trip check a submission passes before its case exists (the dry run and submission): A08's frequency
  * rule, by the same function the case runs at A08 (checkMemberFrequency), against each member's recorded trips
- * (`history` by person key, personKey(): member_trips, as A08's activity reads them). Each violation names members[i].
+ * (`history` by person key, personKey(): member_trips, as A08's activity reads them; every key of the person:
+ * tripsOf). Each violation names members[i].
  */
 export function memberTripViolations(
   facts: CaseFacts,
@@ -383,14 +383,23 @@ export function memberTripViolations(
   config: Partial<RulesConfig> = DEFAULT_RULES_CONFIG,
 ): RuleViolation[] {
   if (!isIsoDate(facts.departureDate)) return [];
-  return facts.members.flatMap((m) =>
-    checkMemberFrequency(
-      m,
-      (history.get(personKey(facts, m)) ?? []).map((t) => ({ ...t, memberId: m.id })),
-      facts,
-      config,
-    ),
-  );
+  return facts.members.flatMap((m) => checkMemberFrequency(m, tripsOf(facts, m, history), facts, config));
+}
+
+/**
+ * A member's recorded trips from a history by person key: those under every key of the person (historyKeys),
+ * each case's trip once. The API's check and A08's activity read one person's trips with it.
+ */
+export function tripsOf(
+  facts: Pick<CaseFacts, 'unit'>,
+  member: Pick<Member, 'id' | 'personId' | 'name'>,
+  history: ReadonlyMap<string, readonly Omit<TripRecord, 'memberId'>[]>,
+): TripRecord[] {
+  const seen = new Set<string>();
+  return historyKeys(facts, member)
+    .flatMap((k) => history.get(k) ?? [])
+    .filter((t) => t.caseId === undefined || (!seen.has(t.caseId) && !!seen.add(t.caseId)))
+    .map((t) => ({ ...t, memberId: member.id }));
 }
 
 /** How far ahead a departure may be planned, in calendar days from today: two years (an annual plan and the next). */

@@ -36,7 +36,7 @@ import {
   allowedRoles,
   isDecision,
   memberTripViolations,
-  personKey,
+  historyKeys,
   processOfVersion,
   separationRefusal,
   stepDataProblems,
@@ -286,7 +286,7 @@ export class DelegationsService {
   private async tripViolations(facts: Submission, settings: OfficeSettings | undefined): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
     const history = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
-    const keys = [...new Set(f.members.map((m) => personKey(f, m)))];
+    const keys = [...new Set(f.members.flatMap((m) => historyKeys(f, m)))];
     for (const t of await memberTripHistory(this.cases.manager, keys))
       history.set(t.personKey, [
         ...(history.get(t.personKey) ?? []),

@@ -17,6 +17,10 @@ import {
   daysOverdue,
   shanghaiDate,
   snapshotMember,
+  typedMemberIdentity,
+  passportNumberKey,
+  RANK_LABELS,
+  type Rank,
   type Label,
   statutoryHolidays,
   unitSuspension,
@@ -443,6 +447,14 @@ export class RegistriesService {
    * access, a passport or card number: seesInClear) may only be left out: a value sent is 422 `registry-held`
    * whatever it is, so the answer never tells a guess right from wrong (new-user trial: the dry run confirmed a
    * guessed partyMember).
+   *
+   * A typed member (no personId) is identified first (typedMemberIdentity): a passport number the custody ledger
+   * gives to a person of the case's unit under the typed name makes the member that person (personId set, the
+   * same snapshot, the typed facts compared: a lower rank is 422 `…rank` `registry-value` naming the registered
+   * rank; a fact the sender may not read is the registry's, not compared); another unit's or another person's
+   * passport number is 422 `…passport.number` `passport-holder`; an active roster person's name without their
+   * passport is 422 `…name` `roster-person`. So the frequency rule, the leadership-team overlap, DUPLICATE_MEMBER
+   * and the ledger's checkout read one person however the organizer entered them.
    */
   private async resolveMembers(
     members: unknown[],
@@ -456,14 +468,49 @@ export class RegistriesService {
       const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
       return typeof id === 'string' ? id : undefined;
     };
-    const ids = members.flatMap((m) => idOf(m) ?? []);
-    if (ids.length === 0) return members;
+    const errors: FieldError[] = [];
+    // Typed members (no personId) first: one identity per person (typedMemberIdentity), so a typed member whose
+    // passport number the ledger gives to a person of the unit IS that person, snapshotted and compared below.
+    const typedAt = members.map((m) => !!m && typeof m === 'object' && idOf(m) === undefined);
+    const typedNumbers = members.flatMap((m, i) => {
+      const n = typedAt[i] ? (m as { passport?: { number?: unknown } | null }).passport?.number : undefined;
+      return typeof n === 'string' ? [n] : [];
+    });
+    const ledger = await this.repo.passportsByNumbers(typedNumbers);
+    const anyTyped = typedAt.some(Boolean);
+    const known = [
+      ...(ledger.length > 0 ? await this.repo.people({ ids: ledger.map((p) => p.holder) }) : []),
+      ...(anyTyped && typeof unit.code === 'string' ? await this.repo.people({ unit: unit.code }) : []),
+    ];
+    const resolvedTyped = new Set<number>();
+    const listed = new Set(members.flatMap((m) => idOf(m) ?? []));
+    const named = members.map((m, i) => {
+      if (!typedAt[i]) return m;
+      const identity = typedMemberIdentity(m as { name?: unknown; passport?: unknown }, String(unit.code), {
+        passports: ledger,
+        people: known,
+      });
+      if (identity.kind === 'refused')
+        errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
+      if (identity.kind !== 'person') return m;
+      // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business.
+      // Left as typed, so the answer here does not tell the sender that the number is that member's (a held
+      // number: the case's own A07 compares it, duplicatePersonViolations' comparingHeld).
+      if (listed.has(identity.person.personId)) return m;
+      listed.add(identity.person.personId);
+      resolvedTyped.add(i);
+      return { ...(m as Record<string, unknown>), personId: identity.person.personId };
+    });
+    const ids = named.flatMap((m) => idOf(m) ?? []);
+    if (ids.length === 0) {
+      if (errors.length > 0) throw ruleRefusal(errors);
+      return members;
+    }
     const people = new Map((await this.repo.people({ ids })).map((p) => [p.personId, p]));
     const passports = await this.repo.passports({ holders: [...people.keys()] });
     // Issue 17: a valid APEC card in the cards registry is the member's apecCard fact (its cleared economies).
     const cards = await this.apec.usableCards([...people.keys()], today());
-    const errors: FieldError[] = [];
-    const out = members.map((m, i) => {
+    const out = named.map((m, i) => {
       const id = idOf(m);
       if (id === undefined) return m;
       const typed = m as Record<string, unknown>;
@@ -488,12 +535,18 @@ export class RegistriesService {
       }
       if (person.status !== 'active')
         errors.push({
-          field: `${path}[${i}].personId`,
+          field: `${path}[${i}].${resolvedTyped.has(i) ? 'passport.number' : 'personId'}`,
           rule: 'active-person',
-          message: {
-            zh: `${echo(id)} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
-            en: `${echo(id)} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
-          },
+          // A typed member is named by what was typed: the person id is not the sender's to read.
+          message: resolvedTyped.has(i)
+            ? {
+                zh: `此护照的持有人 ${person.name} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+                en: `This passport's holder ${person.name} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+              }
+            : {
+                zh: `${echo(id)} 状态为${PERSON_STATUS_LABELS[person.status].zh}`,
+                en: `${echo(id)} is not active (${PERSON_STATUS_LABELS[person.status].en})`,
+              },
         });
       const snap = snapshotMember(
         { ...typed, position: typed.position ?? '' } as Parameters<typeof snapshotMember>[0],
@@ -503,16 +556,26 @@ export class RegistriesService {
       const card = cards.get(id);
       if (card) snap.apecCard = { number: card.number, expiresOn: card.validUntil, economies: card.economies };
       // Sent and different from the registries' is refused; the message does not repeat the registry's value
-      // (a classified or passport fact may be masked for the sender).
+      // (a classified or passport fact may be masked for the sender), but the rank, which the roster's readers see.
       for (const f of [...REGISTRY_MEMBER_FIELDS, ...(card ? (['apecCard'] as const) : [])]) {
         if (typed[f] === undefined) continue;
         const held = heldFrom(f, typed[f], viewer, String(unit.code));
         if (held) {
-          mismatches.push(registryHeld(`${path}[${i}].${held}`));
+          // A typed member the ledger's passport number identified: the number is how they were named (compared
+          // below); a fact the sender may not read is the registry's, the typed one never compared (which would
+          // tell a guess right from wrong), as a personId member's left out.
+          if (resolvedTyped.has(i) && f !== 'passport') continue;
+          if (!resolvedTyped.has(i)) {
+            mismatches.push(registryHeld(`${path}[${i}].${held}`));
+            continue;
+          }
+        }
+        if (sameValue(comparable(f, typed[f]), comparable(f, snap[f]))) continue;
+        if (f === 'position' && !person.position) continue; // the roster has none: the typed one stands
+        if (f === 'rank' && typeof snap.rank === 'string') {
+          mismatches.push(rankMismatch(`${path}[${i}].rank`, snap.rank as Rank));
           continue;
         }
-        if (sameValue(typed[f], snap[f])) continue;
-        if (f === 'position' && !person.position) continue; // the roster has none: the typed one stands
         const what =
           f === 'passport'
             ? { zh: '护照保管登记', en: 'custody ledger' }
@@ -877,6 +940,23 @@ function heldFrom(field: string, sent: unknown, viewer: AuthUser, caseUnit: stri
   return null;
 }
 
+/**
+ * A rank sent that differs from the roster's (rule `registry-value`, as every registry fact): the message names
+ * the registered rank, which the roster's readers (the organizer among them) see; the frequency limit is the
+ * registered rank's (new-user trial: a typed lower rank escaped A08's limit).
+ */
+function rankMismatch(field: string, registered: Rank): FieldError {
+  const label = RANK_LABELS[registered];
+  return {
+    field,
+    rule: 'registry-value',
+    message: {
+      zh: `与花名册不一致：登记的职级为${label.zh}，不填则以登记为准，填写须与登记一致`,
+      en: `Differs from the roster: the registered rank is ${label.en}; leave it out to use it, or send that value`,
+    },
+  };
+}
+
 /** A registry fact the sender may not read: left out, the registry's applies; sent, refused whatever its value. */
 function registryHeld(field: string): FieldError {
   return {
@@ -893,6 +973,13 @@ function registryHeld(field: string): FieldError {
 function throwMismatches(errors: FieldError[]): void {
   // One wording for every 422 of a rule beyond the schema (a registry's value, or a fact the sender may not read).
   if (errors.length > 0) throw ruleRefusal(errors);
+}
+
+/** A passport as compared: its number as the passport office writes it (passportNumberKey), the rest as sent. */
+function comparable(field: string, value: unknown): unknown {
+  if (field !== 'passport' || !value || typeof value !== 'object') return value;
+  const number = (value as { number?: unknown }).number;
+  return typeof number === 'string' ? { ...value, number: passportNumberKey(number) } : value;
 }
 
 /** A value sent agrees with the registry's: equal, an object's keys each agreeing (keys left out are not claims), lists as sets. */

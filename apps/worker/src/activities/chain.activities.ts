@@ -9,7 +9,9 @@ import {
   duplicatePersonViolations,
   matchAnnualPlan,
   PASSPORT_STATE_LABELS,
+  historyKeys,
   personKey,
+  tripsOf,
   travelPassport,
   type Label,
   shanghaiDate,
@@ -93,15 +95,15 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     const member = input.facts.members.find((m) => m.id === input.memberId);
     if (!member) throw ApplicationFailure.nonRetryable(`member ${input.memberId} not in the case`, 'UnknownMember');
     // The same history the API reads before a submission (memberTripHistory, libs/persistence).
-    const rows = await memberTripHistory(this.db.manager, [personKey(input.facts, member)], input.caseId);
-    const history: TripRecord[] = rows.map((r) => ({
-      memberId: member.id,
-      departureDate: r.departureDate,
-      returnDate: r.returnDate,
-      purpose: r.purpose as TripRecord['purpose'],
-      caseId: r.caseId,
-    }));
-    return checkMemberFrequency(member, history, input.facts, input.settings?.rules);
+    // Every key the person's trips may be under (historyKeys: a roster person typed before the registries knew them).
+    const rows = await memberTripHistory(this.db.manager, historyKeys(input.facts, member), input.caseId);
+    const byKey = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
+    for (const r of rows)
+      byKey.set(r.personKey, [
+        ...(byKey.get(r.personKey) ?? []),
+        { departureDate: r.departureDate, returnDate: r.returnDate, purpose: r.purpose as TripRecord['purpose'], caseId: r.caseId },
+      ]);
+    return checkMemberFrequency(member, tripsOf(input.facts, member, byKey), input.facts, input.settings?.rules);
   }
 
   /** 任务批件 number, one serial per year; a retry of the same case returns the number it already has. */

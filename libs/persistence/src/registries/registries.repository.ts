@@ -12,7 +12,7 @@ import type {
   StoredPassportState,
   YearSchedule,
 } from '@df/domain';
-import { PASSPORT_STATE_LABELS, passportHeldElsewhere, passportHeldLabel } from '@df/domain';
+import { PASSPORT_STATE_LABELS, passportHeldElsewhere, passportHeldLabel, passportNumberKey } from '@df/domain';
 import {
   AnnualPlanEntity,
   CustodyPassportEntity,
@@ -360,6 +360,22 @@ export class RegistriesRepository {
     if (filter.holders !== undefined) qb.andWhere('p.holder IN (:...holders)', { holders: filter.holders.length ? filter.holders : [''] });
     if (filter.unit !== undefined) qb.andWhere('p.holder IN (SELECT person_id FROM people WHERE unit = :unit)', { unit: filter.unit });
     const rows = await qb.orderBy('p.number', 'ASC').getMany();
+    return rows.map(toPassport);
+  }
+
+  /**
+   * Ledger passports whose number is one of these, compared as passportNumberKey compares (spaces dropped, upper
+   * case): a typed member's number finds its holder however it was written (typedMemberIdentity).
+   */
+  async passportsByNumbers(numbers: readonly string[]): Promise<CustodyPassport[]> {
+    const keys = [...new Set(numbers.map(passportNumberKey).filter((n) => n !== ''))];
+    if (keys.length === 0) return [];
+    const rows = await this.ds
+      .getRepository(CustodyPassportEntity)
+      .createQueryBuilder('p')
+      .where(`upper(regexp_replace(p.number, '\\s+', '', 'g')) IN (:...keys)`, { keys })
+      .orderBy('p.number', 'ASC')
+      .getMany();
     return rows.map(toPassport);
   }
 

@@ -1,0 +1,236 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+
+/**
+ * The new-user trial: A08's trip-frequency limit was dodged by typing a roster person (name, passport fields)
+ * instead of naming them by personId (two trip histories), by typing a lower rank, and by typing another unit's
+ * passport number. A typed member whose passport number the custody ledger gives to a person of the unit IS that
+ * person (typedMemberIdentity): the same trip history, the roster's rank, and a contradicting typed fact refused.
+ */
+describe('one identity for a member, typed or named from the roster', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let others: TestUsers;
+  const digits = String(Date.now()).slice(-7);
+  const own = `SE${digits}`;
+  const foreign = `SF${digits}`;
+  let personId: string;
+
+  const register = async (u: TestUsers, id: string, number: string) => {
+    const as = (role: keyof TestUsers['tokens']) => bearer(u.tokens[role]);
+    await request(api.http)
+      .put(`/api/registries/units/${u.unit}`)
+      .set(as('fao-clerk'))
+      .send({
+        nameZh: `测试单位${u.unit}`,
+        nameEn: `Test unit ${u.unit}`,
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: ['王局长'],
+        status: 'active',
+        suspendedReason: null,
+      })
+      .expect(200);
+    // The OpenAPI example's member, on the roster: 张三, 厅局级 (bureau: once in 24 months).
+    await request(api.http)
+      .put(`/api/registries/people/${id}`)
+      .set(as('personnel'))
+      .send({
+        unit: u.unit,
+        name: '张三',
+        gender: 'male',
+        dateOfBirth: '1965-03-01',
+        rank: 'bureau',
+        position: '副市长',
+        partyMember: true,
+        leadershipTeam: 'city-government',
+        status: 'active',
+      })
+      .expect(200);
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(as('passport-officer'))
+      .send({ number, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: id })
+      .expect(201);
+  };
+  /** The example submission of `users`' unit, its member typed with this passport number and these changes. */
+  const typed = (number: string, member: Record<string, unknown> = {}) => {
+    const body = canonicalSubmission(users.unit);
+    const m = body.members[0]!;
+    return { ...body, members: [{ ...m, passport: { ...m.passport, number }, ...member }] };
+  };
+  const check = (body: object) => request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body);
+  const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);
+
+  beforeAll(async () => {
+    // A slow clock: the amended case stays in its first steps.
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
+    users = await createTestUsers(api);
+    others = await createTestUsers(api);
+    personId = `P-${users.unit}-1`;
+    await register(users, personId, own);
+    await register(others, `P-${others.unit}-1`, foreign);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('handed input: a trip of 张三 named by personId counts against 张三 typed with his passport → FREQUENCY_EXCEEDED at members[0]', async () => {
+    const body = typed(own);
+    expect((await check(body).expect(200)).body).toEqual({ ok: true, violations: [] });
+    // A departed case that named him by personId (member_trips keyed by the person id, as the projection writes it).
+    await api.app
+      .get(DataSource)
+      .query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date) VALUES ($1, 'm1', $2, $3, 'trade', '2026-09-01', '2026-09-04')`,
+        [`trip-${users.unit}-by-id`, personId, users.unit],
+      );
+    const checked = (await check(body).expect(200)).body;
+    expect(checked.ok).toBe(false);
+    expect(checked.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        message: { zh: expect.stringContaining('24个月内已出访1次，限1次'), en: expect.any(String) },
+      }),
+    ]);
+    const refused = (await submit(body).expect(422)).body;
+    expect(refused.code).toBe('RULE_VIOLATION');
+    expect(refused.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+  });
+
+  it('handed input: a typed lower rank (一般工作人员, no limit) → 422 members[0].rank registry-value naming the registered rank', async () => {
+    for (const res of [await check(typed(own, { rank: 'staff' })), await submit(typed(own, { rank: 'staff' }))]) {
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('INVALID_REQUEST');
+      expect(res.body.errors).toEqual([
+        {
+          field: 'members[0].rank',
+          rule: 'registry-value',
+          message: { zh: expect.stringContaining('登记的职级为厅局级'), en: expect.stringContaining('the registered rank is Bureau') },
+        },
+      ]);
+    }
+  });
+
+  it("handed input: another unit's passport number typed for a member → 422 members[0].passport.number passport-holder", async () => {
+    for (const res of [await check(typed(foreign)), await submit(typed(foreign))]) {
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('INVALID_REQUEST');
+      expect(res.body.errors).toEqual([
+        {
+          field: 'members[0].passport.number',
+          rule: 'passport-holder',
+          message: { zh: expect.stringContaining('属于另一人员'), en: expect.any(String) },
+        },
+      ]);
+      // The holder is not named.
+      expect(JSON.stringify(res.body)).not.toContain(others.unit);
+    }
+    // His own unit's passport under another name is another person's.
+    expect((await check(typed(own, { name: '李四' })).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0].passport.number', rule: 'passport-holder' }),
+    ]);
+  });
+
+  it('a roster person typed without his passport is named by personId: 422 members[0].name roster-person', async () => {
+    expect((await check(typed('SG0000001')).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0].name', rule: 'roster-person' }),
+    ]);
+    expect((await check(typed(own, { passport: null })).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0].name', rule: 'roster-person' }),
+    ]);
+  });
+
+  it('a roster person named by personId meets the trips he made typed before the registries knew him (unit:name)', async () => {
+    const lisi = `P-${users.unit}-2`;
+    await request(api.http)
+      .put(`/api/registries/people/${lisi}`)
+      .set(bearer(users.tokens.personnel))
+      .send({
+        unit: users.unit,
+        name: '李四',
+        gender: 'male',
+        dateOfBirth: '1966-04-01',
+        rank: 'division',
+        position: '处长',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      })
+      .expect(200);
+    const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId: lisi }] };
+    expect((await check(body).expect(200)).body).toEqual({ ok: true, violations: [] });
+    await api.app
+      .get(DataSource)
+      .query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date) VALUES ($1, 'm2', $2, $3, 'trade', '2026-09-01', '2026-09-04')`,
+        [`trip-${users.unit}-typed`, `${users.unit}:李四`, users.unit],
+      );
+    expect((await check(body).expect(200)).body.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        message: expect.objectContaining({ zh: expect.stringContaining('12个月内已出访1次，限1次') }),
+      }),
+    ]);
+  });
+
+  it("a typed member whose passport is a departed person's → 422 members[0].passport.number active-person, the person id unsaid", async () => {
+    const gone = `P-${users.unit}-3`;
+    await request(api.http)
+      .put(`/api/registries/people/${gone}`)
+      .set(bearer(users.tokens.personnel))
+      .send({
+        unit: users.unit,
+        name: '王五',
+        gender: 'male',
+        dateOfBirth: '1960-01-01',
+        rank: 'bureau',
+        position: '副市长',
+        partyMember: false,
+        leadershipTeam: 'city-government',
+        status: 'left',
+      })
+      .expect(200);
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number: `SJ${digits}`, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: gone })
+      .expect(201);
+    const res = await check(typed(`SJ${digits}`, { name: '王五' })).expect(422);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'members[0].passport.number',
+        rule: 'active-person',
+        message: { zh: expect.stringContaining('已调离'), en: expect.any(String) },
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain(gone);
+  });
+
+  it("an amendment's changes.members pass the same identity: a lower rank and another unit's passport are refused under changes.", async () => {
+    // A case of a person the registries do not know.
+    const stranger = typed(`SH${digits}`, { name: '赵六', leadershipTeam: null });
+    const caseId = (await submit(stranger).expect(201)).body.caseId as string;
+    const amend = (members: unknown[]) =>
+      request(api.http).post(`/api/delegations/${caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { members } });
+    const [lower, foreignPassport] = [typed(own, { rank: 'staff' }).members, typed(foreign).members];
+    expect((await amend(lower).expect(422)).body.errors).toEqual([
+      expect.objectContaining({
+        field: 'changes.members[0].rank',
+        rule: 'registry-value',
+        message: expect.objectContaining({ zh: expect.stringContaining('登记的职级为厅局级') }),
+      }),
+    ]);
+    expect((await amend(foreignPassport).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'changes.members[0].passport.number', rule: 'passport-holder' }),
+    ]);
+  });
+});

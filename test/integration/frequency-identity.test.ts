@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { makeFacts, makeMember } from '@df/domain';
+import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
+
+/**
+ * A08's activity reads one person's whole trip history (historyKeys/tripsOf, as the API's check does): a roster
+ * person named by personId meets the trips recorded under unit + name, from a case that typed them before the
+ * registries identified typed members (new-user trial: 张三 typed in one case and named by personId in the next
+ * had two histories). On the real PostgreSQL.
+ */
+describe("A08's frequency activity: one person, one trip history", () => {
+  let db: DataSource;
+  beforeAll(async () => {
+    db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL }).initialize();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('handed input: 张三 typed in a departed case (unit:张三), named by personId now → FREQUENCY_EXCEEDED at members[0], each case once', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const personId = `P-${randomUUID().slice(0, 8)}`;
+    const caseId = randomUUID();
+    const facts = makeFacts({
+      unit,
+      departureDate: '2027-03-15',
+      returnDate: '2027-03-19',
+      members: [makeMember({ id: 'm1', personId, name: '张三', rank: 'bureau' })],
+    });
+    const step = {
+      caseId,
+      key: 'A08:m1',
+      code: 'A08',
+      system: 'frequency' as const,
+      memberId: 'm1',
+      facts,
+      at: '2027-01-04T01:00:00.000Z',
+    };
+    const activities = new ChainActivitiesService(db);
+    expect(await activities.runSystemStep(step)).toEqual({ violations: [] });
+    const insert = (id: string, key: string, memberId = 'm1') =>
+      db.query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date) VALUES ($1, $4, $2, $3, 'trade', '2026-09-01', '2026-09-04')`,
+        [id, key, unit, memberId],
+      );
+    await insert(`typed-${caseId}`, `${unit}:张三`);
+    // The same case's trip under his person id too (listed twice there): one trip.
+    await insert(`typed-${caseId}`, personId, 'm2');
+    // Another unit's namesake is another person.
+    await insert(`other-${caseId}`, `other-${unit}:张三`);
+    const { violations } = (await activities.runSystemStep(step)) as {
+      violations: Array<{ code: string; field?: string; details?: Record<string, unknown> }>;
+    };
+    expect(violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        details: expect.objectContaining({ previousDepartures: ['2026-09-01'] }),
+      }),
+    ]);
+  });
+});
