@@ -14,6 +14,7 @@ import {
   resolveTemporalCli,
   startChildProgram,
   workerHeapArgs,
+  workerProcessEnv,
   startEmbeddedPostgres,
   startTemporalDevServer,
   temporalConnectionOptions,
@@ -138,10 +139,15 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
     let api: ChildProgram;
     try {
       for (let i = 0; i < Math.max(1, opts.workers ?? 1); i++) {
-        const worker = await startChildProgram(`worker${i === 0 ? '' : ` ${i + 1}`}`, join(dist, 'worker', 'main.js'), env, {
-          output: 'stderr',
-          execArgv: workerHeapArgs(workerHeapMb),
-        });
+        const worker = await startChildProgram(
+          `worker${i === 0 ? '' : ` ${i + 1}`}`,
+          join(dist, 'worker', 'main.js'),
+          workerProcessEnv(env),
+          {
+            output: 'stderr',
+            execArgv: workerHeapArgs(workerHeapMb),
+          },
+        );
         stops.push(() => worker.stop());
         workers.push(worker);
         log(`worker pid ${worker.pid} on task queue ${taskQueue}${workerHeapMb ? `, heap cap ${workerHeapMb} MiB` : ', no heap cap'}`);

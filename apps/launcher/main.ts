@@ -16,6 +16,7 @@ import {
   runUntilSignal,
   startChildProgram,
   workerHeapArgs,
+  workerProcessEnv,
   startEmbeddedPostgres,
   startTemporalDevServer,
   stopOrphans,
@@ -59,7 +60,8 @@ void runUntilSignal('delegation-flow', async () => {
     for (const name of ['worker', 'api'] as const) {
       const program = join(__dirname, '..', name, 'main.js');
       const execArgv = name === 'worker' ? workerHeapArgs(config.workerHeapMb) : [];
-      await supervise(config, stops, name, name, () => startChildProgram(name, program, env, { ownProcessGroup: true, execArgv }));
+      const childEnv = name === 'worker' ? workerProcessEnv(env) : env;
+      await supervise(config, stops, name, name, () => startChildProgram(name, program, childEnv, { ownProcessGroup: true, execArgv }));
     }
 
     const host = config.host === '0.0.0.0' ? 'localhost' : config.host;

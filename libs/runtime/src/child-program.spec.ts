@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startChildProgram, workerHeapArgs } from './child-program';
+import { startChildProgram, WORKER_MALLOC_ARENA_MAX, workerHeapArgs, workerProcessEnv } from './child-program';
 
 /** A program that writes its V8 heap limit to HEAP_OUT and reports ready, as the worker main does. */
 const PROGRAM = `
@@ -33,5 +33,15 @@ describe('startChildProgram with a heap cap (WORKER_HEAP_MB)', () => {
     expect(capped).toBeGreaterThanOrEqual(384);
     expect(capped).toBeLessThan(512);
     expect(uncapped).toBeGreaterThan(capped);
+  });
+});
+
+describe("a worker process's environment", () => {
+  it("sets glibc's malloc arenas unless the environment does, leaving the given environment as it was", () => {
+    const env = { DATABASE_URL: 'postgres://x' };
+    expect(workerProcessEnv(env)).toEqual({ DATABASE_URL: 'postgres://x', MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX });
+    expect(env).toEqual({ DATABASE_URL: 'postgres://x' });
+    expect(workerProcessEnv({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
+    expect(workerProcessEnv({ MALLOC_ARENA_MAX: '' }).MALLOC_ARENA_MAX).toBe('2');
   });
 });

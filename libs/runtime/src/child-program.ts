@@ -27,6 +27,20 @@ export interface ChildProgramOptions {
 /** The Node options that cap a worker's heap (WORKER_HEAP_MB; 0 = none). */
 export const workerHeapArgs = (heapMb: number): string[] => (heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []);
 
+/** glibc malloc arenas of a worker process unless its environment sets MALLOC_ARENA_MAX (docs/benchmarks.md). */
+export const WORKER_MALLOC_ARENA_MAX = '2';
+
+/**
+ * A worker process's environment: `env`, with glibc's MALLOC_ARENA_MAX at WORKER_MALLOC_ARENA_MAX unless set. The
+ * worker's threads (the SDK's Rust core and its Tokio pool, V8's workflow thread, libuv's pool) each take a malloc
+ * arena of their own by default (up to 8 per core), and memory freed into one is kept there: two arenas kept the
+ * worker's RSS with 1,000 open cases 27–52 MiB lower in the bench, side by side (docs/benchmarks.md, "Worker
+ * memory"). The docker/ and Helm worker set the same variable.
+ */
+export function workerProcessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || WORKER_MALLOC_ARENA_MAX };
+}
+
 /**
  * Forks a Node program (the API or the worker main) and resolves once it reports ready over IPC
  * (see runUntilSignal). Rejects if it exits first, e.g. on a configuration error.
