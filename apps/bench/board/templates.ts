@@ -2,7 +2,7 @@
 // runs a case the way a well-run office would, and the read models are the projection's own fold of
 // its events, so the seeded rows are what the live projection would have written.
 import { randomUUID } from 'node:crypto';
-import type { CaseEventRecord, DelegationInput } from '@df/contracts';
+import { requiredTaskData, type CaseEventRecord, type DelegationInput } from '@df/contracts';
 import {
   behaviourOf,
   UNIT_ROLES,
@@ -63,6 +63,12 @@ function facts(shape: { members: number; countries: string[] }, departure: numbe
   };
 }
 
+/** What a template case's task is completed with: the route at D01, a written outcome where the step requires one (A14, D11). */
+const dataFor = (code: string): { data?: Record<string, unknown> } => {
+  const data = behaviourOf(code).data === 'entry-route' ? { route: 'visa' } : requiredTaskData(code);
+  return data ? { data } : {};
+};
+
 /**
  * Runs a case as the workflow loop does (system steps answered at once, replan, flush, timers on
  * time), every human step taking its target duration, until it closes or the clock passes `until`.
@@ -107,7 +113,7 @@ export function simulate(
           engine.apply(
             {
               type: 'complete',
-              request: { ...base, stepKey: s.key, ...(behaviourOf(s.code).data === 'entry-route' ? { data: { route: 'visa' } } : {}) },
+              request: { ...base, stepKey: s.key, ...dataFor(s.code) },
             },
             now,
           );
