@@ -8,8 +8,8 @@ describe('the board templates: cases the engine itself ran', () => {
     const now = Date.parse('2026-12-01T06:00:00Z');
     const inFlight = inFlightTemplates(8, now);
     expect(inFlight).toHaveLength(8);
-    expect(new Set(inFlight.map((c) => c.view.case.phase)).size).toBeGreaterThan(1);
+    expect(new Set(inFlight.map((c) => c.view.case?.phase)).size).toBeGreaterThan(1);
     const closed = completedTemplates(2, now);
-    expect(closed.map((c) => c.view.case.status)).toEqual(['completed', 'completed']);
+    expect(closed.map((c) => c.view.case?.status)).toEqual(['completed', 'completed']);
   });
 });
