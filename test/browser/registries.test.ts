@@ -7,7 +7,7 @@ import { drive } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually } from '../support/harness';
 import AxeBuilder from '@axe-core/playwright';
-import { fillDay, HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
+import { fillDay, fillStop, HAN, HOUSTON, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 
 /**
  * The registries' pages (登记簿, docs/web.md): the office's roles keep units, people and passports through the forms
@@ -200,8 +200,8 @@ describe('the registries in the web app (issue 14)', () => {
     // Its own unit, as the clerk registered it.
     await organizer.getByTestId('units-table').locator('tr', { hasText: unit }).filter({ hasText: '市测试局' }).waitFor();
     await organizer.getByRole('tab', { name: '人员' }).click();
-    // What the organizer may not read in clear (the person id, the birth date: personal-data classification) is masked
-    // by the API: the row is found by name.
+    // What the organizer may not read in clear (the birth date: personal-data classification) is masked by the API:
+    // the row is found by name.
     await shown(organizer, organizer.getByTestId('people-table').locator('tr', { hasText: '李四' }).filter({ hasText: '副局长' }));
     await organizer.getByRole('tab', { name: '护照' }).click();
     await shown(organizer, organizer.getByTestId('passports-table').locator('tbody tr').filter({ hasText: '在库保管' }));
@@ -220,6 +220,36 @@ describe('the registries in the web app (issue 14)', () => {
     expect(await admin.getByRole('menuitem', { name: '登记簿' }).count()).toBe(0);
     await admin.goto('/registries');
     await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+  });
+
+  it('the organizer names a roster person in the new trip by picking them: the registries supply the rest', async () => {
+    const organizer = await stack.pageAs('organizer');
+    await organizer.goto('/cases/new');
+    await organizer.getByRole('heading', { name: '新建出访申请' }).waitFor();
+    const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
+    await organizer.getByLabel('标题').fill('花名册人员出访');
+    await organizer.getByRole('combobox', { name: '出访目的' }).click();
+    await organizer.keyboard.type('招商引资');
+    await organizer.keyboard.press('Enter');
+    await fillDay(organizer.getByLabel('出发日期'), day(90));
+    await fillDay(organizer.getByLabel('回国日期'), day(93));
+    await organizer.getByRole('button', { name: '下一步' }).click();
+    await fillStop(organizer, HOUSTON(day(90), day(93)));
+    await organizer.getByRole('button', { name: '下一步' }).click();
+    // 李四 (registered above, 副局长): picked, the typed fields give way to the registries' note.
+    await pickOption(organizer, organizer.getByRole('combobox', { name: '花名册人员' }), '李四（副局长）');
+    await organizer.getByTestId('roster-supplied').waitFor();
+    expect(await organizer.getByLabel('护照号码').count()).toBe(0);
+    // The dry run gets the member by personId alone, and finds nothing wrong with them.
+    const checked = organizer.waitForResponse(
+      (r) => r.url().endsWith('/api/delegations/check') && (r.request().postDataJSON() as { members?: unknown[] }).members?.length === 1,
+    );
+    await organizer.getByRole('button', { name: '下一步' }).click();
+    const response = await checked;
+    expect((response.request().postDataJSON() as { members: unknown[] }).members).toEqual([{ id: 'm1', personId }]);
+    const answer = (await response.json()) as { violations: Array<{ field?: string }> };
+    expect(answer.violations.filter((v) => v.field?.startsWith('members'))).toEqual([]);
+    await organizer.locator('.ant-descriptions-item', { hasText: '成员' }).getByText('李四').waitFor();
   });
 
   it('the English page has the same tables in English', async () => {

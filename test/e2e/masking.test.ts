@@ -36,8 +36,9 @@ const SEEDED = [
   {
     what: 'person id (facts, roster, custody ledger, audit)',
     value: 'staff-commerce-0042',
-    // The enterprise clerk names its own unit's staff (the roster) as APEC card applicants by person id.
-    clear: ['personnel', 'secrecy', 'passport-officer', 'enterprise-clerk'],
+    // The enterprise clerk names its own unit's staff (the roster) as APEC card applicants by person id, the
+    // organizer as delegation members (the new-trip form's roster picker); both of their own unit only.
+    clear: ['personnel', 'secrecy', 'passport-officer', 'enterprise-clerk', 'organizer'],
   },
   {
     what: 'national ID, 18 digits with X check digit (step data, comments, objection)',
@@ -223,7 +224,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
     });
     const asOrganizer = await getProgress(api, users.tokens.organizer, caseId);
     expect(asOrganizer.facts.members[0]).toMatchObject({
-      personId: expect.stringMatching(/^\*+42$/),
+      // The organizer names its own unit's staff by person id (the new-trip form's roster picker).
+      personId: 'staff-commerce-0042',
       partyMember: null,
       classifiedAccess: null,
       passport: { number: 'SE****042' },

@@ -101,8 +101,14 @@ export const DICT = {
   passportNumber: ['护照号码', 'Passport number'],
   passportExpires: ['护照有效期至', 'Passport expires on'],
   rosterHint: [
-    '请逐一录入团组成员。已在本单位人员名册登记的人员，其护照等信息以人员名册和外办护照保管记录为准，报送时不一致的会被指出。',
-    "Type in each member. For people on the unit roster, the roster and the FAO's passport custody records are what counts for their passport and other details: anything that differs is pointed out when you submit.",
+    '本单位人员名册中的人员请在“花名册人员”中选择，其职务、职级、护照等信息由人员名册和外办护照保管记录提供；名册外的人员请逐项录入。',
+    "Pick people on the unit's roster under “Roster person”: the roster and the FAO's passport custody records supply their post, rank, passport and other details. Type in anyone not on the roster.",
+  ],
+  rosterPerson: ['花名册人员', 'Roster person'],
+  rosterPersonPlaceholder: ['从本单位名册选择（名册外人员留空并录入）', "From the unit's roster (empty: type someone else)"],
+  rosterPersonSupplied: [
+    '该成员的职务、职级、护照等信息由人员名册和护照保管记录提供，报送时以登记为准。',
+    "This member's post, rank, passport and other details come from the roster and the passport custody records.",
   ],
   next: ['下一步', 'Next'],
   previous: ['上一步', 'Back'],

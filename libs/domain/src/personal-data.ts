@@ -145,8 +145,15 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     // The registries' audit names a person by id.
     tagged: [{ key: 'entitykey', when: { key: 'entity', equals: ['person'] } }],
     // The passport officer keeps the custody ledger: passports are registered to and looked up by holder id.
-    // The enterprise clerk names its own staff as card applicants by person id (issue 17: the roster picker).
-    clearFor: [...OWN_UNIT_VETTING, { role: 'passport-officer' }, { role: 'enterprise-clerk', ownUnit: true }],
+    // The enterprise clerk names its own staff as card applicants by person id (issue 17: the roster picker), and the
+    // organizer its own unit's delegation members (the new-trip form's roster picker: a roster person is named by
+    // personId, since a typed one without their passport in the ledger is refused, roster-person).
+    clearFor: [
+      ...OWN_UNIT_VETTING,
+      { role: 'passport-officer' },
+      { role: 'enterprise-clerk', ownUnit: true },
+      { role: 'organizer', ownUnit: true },
+    ],
     mask: { kind: 'ends', keepStart: 0, keepEnd: 2 },
   },
   'party-membership': {

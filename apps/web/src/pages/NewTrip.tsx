@@ -1,8 +1,8 @@
 import { COUNTRY_SEARCH } from '../country-search';
-import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
-import { countryName, useErrorText } from '../common';
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography, type FormInstance } from 'antd';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
+import { countryName, useErrorText, useLoad } from '../common';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
@@ -12,6 +12,8 @@ import { validate } from '../validation';
 
 interface MemberValues {
   id: string;
+  /** A person of the unit's roster (花名册): the registries supply the rest (the API's `personId` member). */
+  personId?: string;
   name: string;
   position: string;
   rank?: string;
@@ -56,21 +58,25 @@ export function submissionOf(v: TripValues, unit: string): Record<string, unknow
       leave: d.leave,
       inviter: { name: d.inviterName ?? '', organization: d.inviterOrg ?? '' },
     })),
-    // The member fields a roster picker (issue 14) will fill; typed in until the registries exist.
-    members: (v.members ?? []).map((m) => ({
-      id: m.id ?? '',
-      name: m.name ?? '',
-      position: m.position ?? '',
-      rank: m.rank,
-      partyMember: !!m.partyMember,
-      classifiedAccess: !!m.classifiedAccess,
-      leadershipTeam: blank(m.leadershipTeam) ?? null,
-      passport: {
-        inCustody: !!m.passportInCustody,
-        ...(blank(m.passportNumber) ? { number: blank(m.passportNumber) } : {}),
-        ...(blank(m.passportExpiresOn) ? { expiresOn: m.passportExpiresOn } : {}),
-      },
-    })),
+    // A roster person is named by personId alone (the roster and the custody ledger supply the rest); anyone else typed.
+    members: (v.members ?? []).map((m) =>
+      m.personId
+        ? { id: m.id ?? '', personId: m.personId }
+        : {
+            id: m.id ?? '',
+            name: m.name ?? '',
+            position: m.position ?? '',
+            rank: m.rank,
+            partyMember: !!m.partyMember,
+            classifiedAccess: !!m.classifiedAccess,
+            leadershipTeam: blank(m.leadershipTeam) ?? null,
+            passport: {
+              inCustody: !!m.passportInCustody,
+              ...(blank(m.passportNumber) ? { number: blank(m.passportNumber) } : {}),
+              ...(blank(m.passportExpiresOn) ? { expiresOn: m.passportExpiresOn } : {}),
+            },
+          },
+    ),
     jointDelegation: !!v.jointDelegation,
     supervisingDepartment: blank(v.supervisingDepartment) ?? null,
   };
@@ -95,6 +101,19 @@ const STEP_FIELDS: string[][] = [
   [],
 ];
 
+/** A member's typed fields, replaced by a note (and not sent: submissionOf) once a roster person is picked. */
+function TypedMemberFields({ form, index, children }: { form: FormInstance<TripValues>; index: number; children: ReactNode }) {
+  const { t } = useT();
+  const personId = Form.useWatch(['members', index, 'personId'], form) as string | undefined;
+  return personId ? (
+    <Typography.Paragraph type="secondary" data-testid="roster-supplied">
+      {t('rosterPersonSupplied')}
+    </Typography.Paragraph>
+  ) : (
+    <>{children}</>
+  );
+}
+
 export function NewTripPage({ session }: { session: Session }) {
   const { t, pick, lang } = useT();
   const errText = useErrorText();
@@ -116,6 +135,20 @@ export function NewTripPage({ session }: { session: Session }) {
   useEffect(() => {
     catalog().then(setCat, setServerError);
   }, []);
+  // The unit's roster (GET /api/registries/people, own unit): its people are picked, not typed (a typed member the
+  // roster knows without their passport in the ledger is refused: roster-person). A role that reads no roster types.
+  const roster = useLoad(
+    () =>
+      api<{ items: Array<RosterPerson & { position?: string }> }>(
+        'GET',
+        `/api/registries/people?unit=${encodeURIComponent(session.user.unit)}`,
+      ).then(
+        (r) => r.items.filter((p) => p.status === 'active'),
+        () => [],
+      ),
+    [session.user.unit],
+  );
+  const rosterName = (personId: string | undefined) => roster.data?.find((p) => p.personId === personId)?.name;
 
   /** Asks the API which trip rules the (schema-valid) submission breaks; only the latest answer is kept. */
   const checkRules = (body: Record<string, unknown>) => {
@@ -318,54 +351,72 @@ export function NewTripPage({ session }: { session: Session }) {
                       <Form.Item label={t('memberId')} name={[f.name, 'id']} required {...help(['members', f.name, 'id'])}>
                         <Input style={{ width: 100 }} />
                       </Form.Item>
-                      <Form.Item label={t('name')} name={[f.name, 'name']} required {...help(['members', f.name, 'name'])}>
-                        <Input />
-                      </Form.Item>
-                      <Form.Item label={t('position')} name={[f.name, 'position']} required {...help(['members', f.name, 'position'])}>
-                        <Input />
-                      </Form.Item>
-                      <Form.Item label={t('rank')} name={[f.name, 'rank']} required {...help(['members', f.name, 'rank'])}>
+                      <Form.Item label={t('rosterPerson')} name={[f.name, 'personId']} {...help(['members', f.name, 'personId'])}>
                         <Select
+                          allowClear
                           showSearch
                           optionFilterProp="label"
-                          aria-label={t('rank')}
-                          style={{ width: 160 }}
-                          options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))}
+                          aria-label={t('rosterPerson')}
+                          placeholder={t('rosterPersonPlaceholder')}
+                          style={{ width: 260 }}
+                          options={(roster.data ?? []).map((p) => ({
+                            value: p.personId,
+                            label: p.position ? `${p.name}（${p.position}）` : p.name,
+                          }))}
                         />
                       </Form.Item>
-                      <Form.Item
-                        label={t('leadershipTeam')}
-                        name={[f.name, 'leadershipTeam']}
-                        {...help(['members', f.name, 'leadershipTeam'])}
-                      >
-                        <Input />
-                      </Form.Item>
-                      <Form.Item
-                        label={t('passportNumber')}
-                        name={[f.name, 'passportNumber']}
-                        {...help(['members', f.name, 'passportNumber'])}
-                      >
-                        <Input />
-                      </Form.Item>
-                      <Form.Item
-                        label={t('passportExpires')}
-                        name={[f.name, 'passportExpiresOn']}
-                        {...help(['members', f.name, 'passportExpiresOn'])}
-                      >
-                        <DayField />
-                      </Form.Item>
                     </Space>
-                    <Space wrap>
-                      <Form.Item name={[f.name, 'partyMember']} valuePropName="checked">
-                        <Checkbox>{t('partyMember')}</Checkbox>
-                      </Form.Item>
-                      <Form.Item name={[f.name, 'classifiedAccess']} valuePropName="checked">
-                        <Checkbox>{t('classifiedAccess')}</Checkbox>
-                      </Form.Item>
-                      <Form.Item name={[f.name, 'passportInCustody']} valuePropName="checked">
-                        <Checkbox>{t('passportInCustody')}</Checkbox>
-                      </Form.Item>
-                    </Space>
+                    <TypedMemberFields form={form} index={f.name}>
+                      <Space wrap align="start">
+                        <Form.Item label={t('name')} name={[f.name, 'name']} required {...help(['members', f.name, 'name'])}>
+                          <Input />
+                        </Form.Item>
+                        <Form.Item label={t('position')} name={[f.name, 'position']} required {...help(['members', f.name, 'position'])}>
+                          <Input />
+                        </Form.Item>
+                        <Form.Item label={t('rank')} name={[f.name, 'rank']} required {...help(['members', f.name, 'rank'])}>
+                          <Select
+                            showSearch
+                            optionFilterProp="label"
+                            aria-label={t('rank')}
+                            style={{ width: 160 }}
+                            options={Object.entries(cat?.ranks ?? {}).map(([value, l]) => ({ value, label: pick(l) }))}
+                          />
+                        </Form.Item>
+                        <Form.Item
+                          label={t('leadershipTeam')}
+                          name={[f.name, 'leadershipTeam']}
+                          {...help(['members', f.name, 'leadershipTeam'])}
+                        >
+                          <Input />
+                        </Form.Item>
+                        <Form.Item
+                          label={t('passportNumber')}
+                          name={[f.name, 'passportNumber']}
+                          {...help(['members', f.name, 'passportNumber'])}
+                        >
+                          <Input />
+                        </Form.Item>
+                        <Form.Item
+                          label={t('passportExpires')}
+                          name={[f.name, 'passportExpiresOn']}
+                          {...help(['members', f.name, 'passportExpiresOn'])}
+                        >
+                          <DayField />
+                        </Form.Item>
+                      </Space>
+                      <Space wrap>
+                        <Form.Item name={[f.name, 'partyMember']} valuePropName="checked">
+                          <Checkbox>{t('partyMember')}</Checkbox>
+                        </Form.Item>
+                        <Form.Item name={[f.name, 'classifiedAccess']} valuePropName="checked">
+                          <Checkbox>{t('classifiedAccess')}</Checkbox>
+                        </Form.Item>
+                        <Form.Item name={[f.name, 'passportInCustody']} valuePropName="checked">
+                          <Checkbox>{t('passportInCustody')}</Checkbox>
+                        </Form.Item>
+                      </Space>
+                    </TypedMemberFields>
                   </Card>
                 ))}
                 <Button onClick={() => add({ id: `m${fields.length + 1}`, passportInCustody: true })}>{t('addMember')}</Button>
@@ -389,7 +440,10 @@ export function NewTripPage({ session }: { session: Session }) {
                     .map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`)
                     .join('；'),
                 },
-                { label: t('members'), children: (values?.members ?? []).map((m) => m.name).join('、') },
+                {
+                  label: t('members'),
+                  children: (values?.members ?? []).map((m) => (m.personId ? (rosterName(m.personId) ?? m.personId) : m.name)).join('、'),
+                },
               ]}
             />
           </Card>
