@@ -23,9 +23,12 @@ export function tripSubmission(unit: string, shape: { members: number; countries
     }),
   );
   // Half the members are Party members; every other one needs a new passport (more steps per member).
-  // Each a new person: the trip-frequency rule (A08) would block the same people travelling case after case.
+  // Each a new person, by id and by name: the trip-frequency rule (A08) would block the same people travelling case
+  // after case, and it also counts the trips recorded under a person's unit and name (historyKeys: the board section
+  // seeds typed 成员1… of every unit, and the year section's 成员1 was refused FREQUENCY_EXCEEDED for them).
   const members = makeMembers(shape.members, (i) => ({
     personId: `bench-${randomUUID()}`,
+    name: `成员${i + 1}·${randomUUID().slice(0, 6)}`,
     partyMember: i % 2 === 0,
     passport: i % 2 === 1 ? null : { inCustody: true, number: `SE${String(1234567 + i)}`, expiresOn: '2031-06-30' },
   }));
