@@ -1,4 +1,5 @@
-import { jsonTextProblems } from './strict-json';
+import { MAX_JSON_DEPTH } from '@df/domain';
+import { jsonTextProblems, nestingDepth } from './strict-json';
 
 describe('jsonTextProblems: what JSON.parse would silently change', () => {
   it('names a key given twice in one object, at its path (new-user trial: the last value was taken)', () => {
@@ -29,5 +30,16 @@ describe('jsonTextProblems: what JSON.parse would silently change', () => {
     expect(jsonTextProblems(many)).toHaveLength(20);
     for (const text of ['null', '"text"', '[]', '{}', '{"a":[{"b":null,"c":true}],"d":"e"}', '1'])
       expect(jsonTextProblems(text)).toEqual([]);
+  });
+
+  it('leaves a body nested deeper than the API takes to its max-depth rule (40,000 levels overflowed the stack: a 500)', () => {
+    const deep = `{"data":{"a":${'['.repeat(40_000)}1${']'.repeat(40_000)},"a":1}}`;
+    expect(() => jsonTextProblems(deep)).not.toThrow();
+    expect(jsonTextProblems(deep)).toEqual([]);
+    expect(nestingDepth(deep)).toBe(40_002);
+    // Brackets inside strings (escaped quotes too) are text, not nesting.
+    expect(nestingDepth('{"a":"[[[{\\"\\"}","b":[1]}')).toBe(2);
+    const atLimit = `${'['.repeat(MAX_JSON_DEPTH - 1)}{"k":1,"k":2}${']'.repeat(MAX_JSON_DEPTH - 1)}`;
+    expect(jsonTextProblems(atLimit)).toEqual([expect.objectContaining({ rule: 'duplicate-key' })]);
   });
 });

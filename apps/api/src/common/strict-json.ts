@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { visit } from 'jsonc-parser';
+import { MAX_JSON_DEPTH } from '@df/domain';
 import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { fieldPath } from './validation';
 
@@ -16,6 +17,9 @@ const MAX_PROBLEMS = 20;
  * before this runs). Pure.
  */
 export function jsonTextProblems(text: string): FieldError[] {
+  // The visitor descends recursively: a body nested deeper than the API takes (MAX_JSON_DEPTH, refused 400 max-depth
+  // where the body is read) is left to that rule, not walked (40,000 levels overflowed the stack: a 500).
+  if (nestingDepth(text) > MAX_JSON_DEPTH) return [];
   const problems: FieldError[] = [];
   const keys: Array<Set<string>> = [];
   const add = (e: FieldError) => {
@@ -63,6 +67,24 @@ export function jsonTextProblems(text: string): FieldError[] {
     { disallowComments: true, allowTrailingComma: false },
   );
   return problems;
+}
+
+/** The deepest nesting of arrays and objects in a JSON text, by one pass over it (strings skipped). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /**
