@@ -8,7 +8,14 @@ import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
 import { REGISTRY_WRITERS, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
-import { GENDERS, PASSPORT_TYPES, PERSON_STATUSES, scheduleProblems, UNIT_STATUSES } from '../../../../libs/domain/src/registries';
+import {
+  GENDERS,
+  PASSPORT_TYPES,
+  PERSON_STATUSES,
+  scheduleProblems,
+  UNIT_STATUSES,
+  type RegisteredUnit,
+} from '../../../../libs/domain/src/registries';
 
 /**
  * The office's registries (登记簿, issue 14; docs/registries.md): units, people, passports in custody, the holiday
@@ -30,18 +37,10 @@ const readsAll = (role: string) => unitReach(role as never) === 'any';
 /** Who reads a roster (the API's rule: libs/domain/src/access.ts mayReadRoster): every unit's, or its own. */
 const readsRoster = (role: string) => readsAll(role) || (ROSTER_READERS as readonly string[]).includes(role);
 
-interface UnitRow {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  parentCode: string | null;
-  supervisingDepartment: string | null;
-  clerks: string[];
-  signatories: string[];
-  status: string;
-  suspendedReason: string | null;
+/** GET /api/registries/units: a registered unit and the API's effective suspension of it. */
+type UnitRow = RegisteredUnit & {
   suspension: { suspended: boolean; reasons: Array<{ code: string; message: { zh: string; en: string } }> };
-}
+};
 interface PersonRow {
   personId: string;
   unit: string;
