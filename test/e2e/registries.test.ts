@@ -725,6 +725,32 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       ['holidays[1]', 'in-year'],
       ['workdays[0]', 'weekend'],
     ]);
+    // A day given twice (it was stored once, silently), and a year of every weekday off (trial: accepted, and every
+    // running case re-planned on it): each named, nothing stored.
+    const everyWeekday: string[] = [];
+    for (let d = Date.UTC(2027, 0, 1); d < Date.UTC(2028, 0, 1); d += 86_400_000)
+      if (![0, 6].includes(new Date(d).getUTCDay())) everyWeekday.push(new Date(d).toISOString().slice(0, 10));
+    const implausible = await request(http)
+      .put('/api/registries/calendars/2027')
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ holidays: ['2027-01-01', '2027-01-01'], workdays: [] })
+      .expect(422);
+    expect(implausible.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([['holidays[1]', 'unique']]);
+    const allOff = await request(http)
+      .put('/api/registries/calendars/2027')
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ holidays: everyWeekday })
+      .expect(422);
+    expect(allOff.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'holidays',
+        rule: 'plausible-count',
+        message: expect.objectContaining({ zh: expect.stringContaining('工作日放假261天') }),
+      }),
+    ]);
+    expect((await request(http).get('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).expect(200)).body).toMatchObject({
+      source: 'provisional',
+    });
     await request(http)
       .put('/api/registries/calendars/2027')
       .set(bearer(users.tokens.organizer))

@@ -10,6 +10,8 @@ import {
   passportHeldElsewhere,
   passportHeldLabel,
   passportState,
+  MAX_WEEKDAY_HOLIDAYS,
+  scheduleEntryProblems,
   scheduleProblems,
   snapshotMember,
   travelPassport,
@@ -327,5 +329,24 @@ describe('isYearScheduleList (what a calendarChanged signal may carry)', () => {
     ['too many days', [{ ...ok, holidays: Array.from({ length: 367 }, () => '2027-10-01') }]],
   ])('refuses %s', (_, value) => {
     expect(isYearScheduleList(value)).toBe(false);
+  });
+});
+
+describe('scheduleEntryProblems: what a schedule sent to the registries must also hold', () => {
+  it('names a day listed twice, and more weekday holidays than any published schedule has', () => {
+    expect(scheduleEntryProblems({ year: 2027, holidays: ['2027-01-01', '2027-01-01'], workdays: ['2027-02-14', '2027-02-14'] })).toEqual([
+      expect.objectContaining({ field: 'holidays[1]', rule: 'unique' }),
+      expect.objectContaining({ field: 'workdays[1]', rule: 'unique' }),
+    ]);
+    const weekdays = (n: number) => {
+      const out: string[] = [];
+      for (let d = Date.UTC(2027, 0, 1); out.length < n; d += 86_400_000)
+        if (![0, 6].includes(new Date(d).getUTCDay())) out.push(new Date(d).toISOString().slice(0, 10));
+      return out;
+    };
+    expect(scheduleEntryProblems({ year: 2027, holidays: weekdays(MAX_WEEKDAY_HOLIDAYS), workdays: [] })).toEqual([]);
+    expect(scheduleEntryProblems({ year: 2027, holidays: weekdays(MAX_WEEKDAY_HOLIDAYS + 1), workdays: [] })).toEqual([
+      expect.objectContaining({ field: 'holidays', rule: 'plausible-count' }),
+    ]);
   });
 });

@@ -438,6 +438,41 @@ export function scheduleProblems(s: YearSchedule): Array<{ field: string; rule: 
   return errors;
 }
 
+/**
+ * Weekday holidays a year's schedule may hold: the State Council's schedules give about 18-20 (2025: New Year 1,
+ * Spring Festival 6, Qingming 1, Labour Day 3, Dragon Boat 1, National Day 6), so more than twice that is no
+ * published schedule (new-user trial: a year of every weekday off was accepted, and every case re-planned on it).
+ */
+export const MAX_WEEKDAY_HOLIDAYS = 40;
+
+/**
+ * What a schedule sent to the registries must also hold, beyond scheduleProblems (which the workflow also applies to a
+ * calendar signal, so it stays as recorded histories know it): each day listed once (a day given twice was silently
+ * stored once), and at most MAX_WEEKDAY_HOLIDAYS weekday holidays. Fields as the request names them. Pure.
+ */
+export function scheduleEntryProblems(s: YearSchedule): Array<{ field: string; rule: string; message: Label }> {
+  const errors: Array<{ field: string; rule: string; message: Label }> = [];
+  for (const list of ['holidays', 'workdays'] as const) {
+    const seen = new Set<string>();
+    s[list].forEach((d, i) => {
+      if (seen.has(d))
+        errors.push({ field: `${list}[${i}]`, rule: 'unique', message: { zh: `${d} 重复列出`, en: `${d} is listed twice` } });
+      seen.add(d);
+    });
+  }
+  const weekdayOff = new Set(s.holidays.filter((d) => isIsoDate(d) && weekdayOf(dayNumber(d)) >= 1 && weekdayOf(dayNumber(d)) <= 5));
+  if (weekdayOff.size > MAX_WEEKDAY_HOLIDAYS)
+    errors.push({
+      field: 'holidays',
+      rule: 'plausible-count',
+      message: {
+        zh: `工作日放假${weekdayOff.size}天，超过${MAX_WEEKDAY_HOLIDAYS}天：国务院公布的放假安排每年约18-20个工作日，请核对`,
+        en: `${weekdayOff.size} weekdays off, more than ${MAX_WEEKDAY_HOLIDAYS}: the State Council's schedules give about 18-20 a year; check the list`,
+      },
+    });
+  return errors;
+}
+
 /** The years the registries keep (holiday schedules, annual plans): the API's `year` and the signal check share it. */
 export const SCHEDULE_YEARS = { from: 2000, to: 2100 } as const;
 

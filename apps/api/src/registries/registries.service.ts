@@ -14,6 +14,7 @@ import {
   matchAnnualPlan,
   passportState,
   scheduleProblems,
+  scheduleEntryProblems,
   daysOverdue,
   shanghaiDate,
   snapshotMember,
@@ -658,8 +659,9 @@ export class RegistriesService {
   async putCalendar(user: AuthUser, rawYear: string, body: unknown, origin = 'api') {
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const s = parseOrThrow(HolidayScheduleSchema, body);
-    const schedule: YearSchedule = { year: y, holidays: [...new Set(s.holidays)].sort(), workdays: [...new Set(s.workdays)].sort() };
-    const errors = scheduleProblems(schedule);
+    const schedule: YearSchedule = { year: y, holidays: [...s.holidays].sort(), workdays: [...s.workdays].sort() };
+    // Fields by the request's positions: each day once, a plausible number of weekdays off, then the calendar's rules.
+    const errors = [...scheduleEntryProblems({ year: y, holidays: s.holidays, workdays: s.workdays }), ...scheduleProblems(schedule)];
     if (errors.length > 0) throw ruleRefusal(errors);
     const { replaced } = await this.repo.putSchedule(schedule, s.source ? `${origin}: ${s.source}` : origin, actorOf(user));
     // Running cases re-plan with every loaded schedule (the one stored is among them).

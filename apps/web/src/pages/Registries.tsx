@@ -12,6 +12,7 @@ import {
   GENDERS,
   PASSPORT_TYPES,
   PERSON_STATUSES,
+  scheduleEntryProblems,
   scheduleProblems,
   UNIT_STATUSES,
   type RegisteredUnit,
@@ -945,7 +946,10 @@ function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): v
     ['holidays', 'workdays', 'source'],
     // The API's rules beyond the schema, as typed, with the domain's own function (every day in the year, an adjusted
     // working day on a weekend, no day both): scheduleProblems, which the API runs too.
-    (v) => scheduleProblems({ year, holidays: v.holidays ?? [], workdays: v.workdays ?? [] }),
+    (v) => {
+      const schedule = { year, holidays: v.holidays ?? [], workdays: v.workdays ?? [] };
+      return [...scheduleEntryProblems(schedule), ...scheduleProblems(schedule)];
+    },
   );
   const save = async () => {
     const r = await f.send((body) => api<{ replanned: { signalled: number } }>('PUT', `/api/registries/calendars/${year}`, body));
