@@ -106,6 +106,8 @@ describe("the manager's pages after the new-user trial", () => {
 
     // The case list dashes a departed case's slack too (it showed -3.0 有风险), and keeps an open one's.
     await page.goto('/cases');
+    // The manager lists every unit's cases, and other test files add theirs meanwhile: this file's unit only.
+    await page.getByRole('searchbox').fill(stack.users.unit);
     const row = (title: string) => page.locator('tr', { hasText: title });
     const departed = row(`已出发案件 ${cases.departed.slice(0, 8)}`);
     await row(`在办案件 ${cases.open.slice(0, 8)}`)
