@@ -910,6 +910,26 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       code: 'INVALID_REQUEST',
       errors: [{ rule: 'unknown-dependency', field: `definition.steps[${broken.steps.findIndex((s) => s.code === 'A02')}].needs[0]` }],
     });
+    // New-user trial (critical): a version without the statutory approvals issued the 任务批件 after the intake clerk.
+    const dropped = new Set(['A11', 'A12', 'A15', 'A16', 'B05', 'B06', 'B07']);
+    const cut = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
+    cut.steps = cut.steps
+      .filter((s) => !dropped.has(s.code))
+      .map((s) => ({ ...s, needs: s.code === 'B08' ? ['B02'] : s.code === 'B01' ? ['A17'] : s.needs.filter((n) => !dropped.has(n)) }));
+    const unapproved = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: cut })
+      .expect(422);
+    expect(unapproved.body.errors).toEqual([
+      expect.objectContaining({
+        field: `definition.steps[${cut.steps.findIndex((s) => s.code === 'B08')}].needs`,
+        rule: 'statutory-approval',
+        message: expect.objectContaining({
+          zh: expect.stringContaining('组织人事部门政审、保密审查、单位领导签批、外办主任审核、按权限报批、出访前公示'),
+        }),
+      }),
+    ]);
     const badSettings = await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-director']))

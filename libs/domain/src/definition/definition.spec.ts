@@ -6,6 +6,8 @@ import {
   DEFINITION_2026_1,
   DEFINITION_2027_1,
   DefinitionError,
+  loadDefinition,
+  statutoryApprovalProblems,
   upcastDefinition,
   validateDefinition,
   validateOverrides,
@@ -259,5 +261,33 @@ describe('a step takes at most MAX_STEP_DURATION_WD (new-user trial: A02 publish
     expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { A02: 20000 } }).map((p) => [p.code, p.path])).toEqual([
       ['INVALID_FIELD', 'stepDurations.A02'],
     ]);
+  });
+});
+
+describe('statutoryApprovalProblems: a published version keeps the statutory approvals before the approval document', () => {
+  it('accepts the built-in chain, and refuses the trial version without A11, A12, A15, A16, B05-B07 at B08.needs', () => {
+    expect(statutoryApprovalProblems(DEFAULT_DEFINITION)).toEqual([]);
+    const dropped = new Set(['A11', 'A12', 'A15', 'A16', 'B05', 'B06', 'B07']);
+    const steps = DEFAULT_DEFINITION.steps
+      .filter((s) => !dropped.has(s.code))
+      .map((s) => ({ ...s, needs: s.needs.filter((n) => !dropped.has(n)) }));
+    // What the trial published: B01 after A17 alone, B08 after the intake clerk.
+    const cut = {
+      ...DEFAULT_DEFINITION,
+      version: 'office-2027.3',
+      steps: steps.map((s) => (s.code === 'B08' ? { ...s, needs: ['B02'] } : s.code === 'B01' ? { ...s, needs: ['A17'] } : s)),
+    };
+    expect(validateDefinition(cut)).toEqual([]); // a sound graph: only the statutory rule refuses it
+    const b08 = cut.steps.findIndex((s) => s.code === 'B08');
+    expect(statutoryApprovalProblems(cut)).toEqual([
+      expect.objectContaining({
+        code: 'STATUTORY_APPROVAL',
+        step: 'B08',
+        path: `steps[${b08}].needs`,
+        message:
+          'step B08 issues the approval document without personnel, secrecy, unit-leader, fao-director, leader, public-notice before it',
+      }),
+    ]);
+    expect(() => loadDefinition(cut)).toThrow(/STATUTORY|without personnel/);
   });
 });

@@ -49,6 +49,8 @@ export const DEFINITION_PROBLEM_CODES = [
   'MAX',
   'BLANK',
   'FORMAT',
+  // A published version whose approval document does not follow every statutory approval and the public notice.
+  'STATUTORY_APPROVAL',
 ] as const;
 export type DefinitionProblemCode = (typeof DEFINITION_PROBLEM_CODES)[number];
 

@@ -293,11 +293,65 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
 }
 
 /**
+ * The approvals no published version may drop (因公出国（境）审批: 政审 by personnel, 保密审查 by the secrecy office,
+ * 单位领导签批, 外办主任审核, 按权限报批 by the leadership), each an `approval` step of that role, and the public notice
+ * (出访前公示: a step with `behaviour.notice`), must all come before the approval document is issued: every step
+ * whose behaviour issues it (`system: 'approval-document'`) has each among the steps it needs, directly or through
+ * others. A role's step may carry a condition (保密审查 only for members with classified access). New-user trial: a
+ * director published a version without A11, A12, A15, A16, B05-B07, and its cases got the 任务批件 after the
+ * intake clerk alone. Checked where a version is published (loadDefinition), not in the workflow's start check:
+ * definitions of cases already running stay as they are.
+ */
+export const STATUTORY_APPROVAL_ROLES = ['personnel', 'secrecy', 'unit-leader', 'fao-director', 'leader'] as const;
+
+export function statutoryApprovalProblems(def: ProcessDefinition): DefinitionProblem[] {
+  const byCode = new Map(def.steps.map((s) => [s.code, s]));
+  const problems: DefinitionProblem[] = [];
+  def.steps.forEach((issuer, index) => {
+    if (issuer.behaviour?.system !== 'approval-document') return;
+    const before = new Set<string>();
+    const stack = [...issuer.needs];
+    while (stack.length > 0) {
+      const code = stack.pop()!;
+      if (before.has(code)) continue;
+      before.add(code);
+      stack.push(...(byCode.get(code)?.needs ?? []));
+    }
+    const ancestors = [...before].flatMap((c) => byCode.get(c) ?? []);
+    const missing: string[] = STATUTORY_APPROVAL_ROLES.filter(
+      (role) => !ancestors.some((s) => s.kind === 'approval' && s.actor === role),
+    ).map((role) => role);
+    if (!ancestors.some((s) => s.behaviour?.notice)) missing.push('public-notice');
+    if (missing.length === 0) return;
+    const ROLE_ZH: Record<string, string> = {
+      personnel: '组织人事部门政审',
+      secrecy: '保密审查',
+      'unit-leader': '单位领导签批',
+      'fao-director': '外办主任审核',
+      leader: '按权限报批',
+      'public-notice': '出访前公示',
+    };
+    problems.push({
+      code: 'STATUTORY_APPROVAL',
+      step: issuer.code,
+      path: `steps[${index}].needs`,
+      text: {
+        zh: `印发任务批件前须经过：${missing.map((m) => ROLE_ZH[m]).join('、')}（不得从流程中删去）`,
+        en: `The approval document must follow: ${missing.join(', ')} (a version may not drop them)`,
+      },
+      message: `step ${issuer.code} issues the approval document without ${missing.join(', ')} before it`,
+    });
+  });
+  return problems;
+}
+
+/**
  * A definition an office publishes (JSON), validated as at load: returns a plain-data copy, or throws
  * DefinitionError listing every problem. Used by the process-version registry (apps/api registries).
  */
 export function loadDefinition(raw: unknown): ProcessDefinition {
-  const problems = validateDefinition(raw);
+  const shape = validateDefinition(raw);
+  const problems = shape.length > 0 ? shape : statutoryApprovalProblems(raw as ProcessDefinition);
   if (problems.length > 0) {
     const version =
       typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string'
