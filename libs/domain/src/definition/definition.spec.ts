@@ -289,5 +289,14 @@ describe('statutoryApprovalProblems: a published version keeps the statutory app
       }),
     ]);
     expect(() => loadDefinition(cut)).toThrow(/STATUTORY|without personnel/);
+    // Kept but switched off by a condition (B07 only for joint delegations): as good as dropped.
+    const switchedOff = {
+      ...DEFAULT_DEFINITION,
+      version: 'office-2027.4',
+      steps: DEFAULT_DEFINITION.steps.map((s) => (s.code === 'B07' ? { ...s, condition: 'jointDelegation' as const } : s)),
+    };
+    expect(statutoryApprovalProblems(switchedOff).map((p) => p.message)).toEqual([
+      'step B08 issues the approval document without leader before it',
+    ]);
   });
 });

@@ -297,7 +297,8 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
  * 单位领导签批, 外办主任审核, 按权限报批 by the leadership), each an `approval` step of that role, and the public notice
  * (出访前公示: a step with `behaviour.notice`), must all come before the approval document is issued: every step
  * whose behaviour issues it (`system: 'approval-document'`) has each among the steps it needs, directly or through
- * others. A role's step may carry a condition (保密审查 only for members with classified access). New-user trial: a
+ * others, and runs for every case: no condition, but 保密审查's own (only for members with classified access: a
+ * condition would otherwise switch an approval off). New-user trial: a
  * director published a version without A11, A12, A15, A16, B05-B07, and its cases got the 任务批件 after the
  * intake clerk alone. Checked where a version is published (loadDefinition), not in the workflow's start check:
  * definitions of cases already running stay as they are.
@@ -319,7 +320,10 @@ export function statutoryApprovalProblems(def: ProcessDefinition): DefinitionPro
     }
     const ancestors = [...before].flatMap((c) => byCode.get(c) ?? []);
     const missing: string[] = STATUTORY_APPROVAL_ROLES.filter(
-      (role) => !ancestors.some((s) => s.kind === 'approval' && s.actor === role),
+      (role) =>
+        !ancestors.some(
+          (s) => s.kind === 'approval' && s.actor === role && (!s.condition || (role === 'secrecy' && s.condition === 'classifiedAccess')),
+        ),
     ).map((role) => role);
     if (!ancestors.some((s) => s.behaviour?.notice)) missing.push('public-notice');
     if (missing.length === 0) return;
