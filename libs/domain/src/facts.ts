@@ -2,6 +2,7 @@ import type { CountryInfo, CountryTable } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber } from './dates';
 import type { Label, Scope } from './roles';
+import { INVISIBLE } from './text-rule';
 
 export const PURPOSES = ['investment-promotion', 'trade', 'education', 'culture', 'friendship-city', 'academic-exchange', 'other'] as const;
 export type Purpose = (typeof PURPOSES)[number];
@@ -342,4 +343,13 @@ export function deriveFacts(facts: CaseFacts, countries: CountryTable = COUNTRIE
  */
 export function canonicalIdentity(value: string): string {
   return value.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
+}
+
+/**
+ * A person's name as the registries compare it (typedMemberIdentity): canonicalIdentity without any whitespace or
+ * invisible character (text-rule INVISIBLE), so `张 三`, `张\u200b三` and `\u2060张三` are 张三 (second trial: each
+ * passed as a person the roster did not know). Traditional and simplified forms (張三) are not folded yet.
+ */
+export function personNameKey(value: string): string {
+  return canonicalIdentity(value).replace(INVISIBLE, '');
 }

@@ -193,6 +193,12 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
       field: 'name',
       rule: 'roster-person',
     });
+    // Second trial: spelled with a space or an invisible character, the roster's 张三 all the same.
+    for (const name of ['张 三', '张\u200b三', '\u2060张三', '张三\u00ad'])
+      expect([name, typedMemberIdentity(typed({ name, passport: null }), 'commerce', registry)]).toEqual([
+        name,
+        expect.objectContaining({ kind: 'refused', field: 'name', rule: 'roster-person' }),
+      ]);
     expect(
       typedMemberIdentity(
         typed({ name: ' 张三', passport: { inCustody: true, number: 'X9999999', expiresOn: '2030-01-01' } }),

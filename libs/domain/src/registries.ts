@@ -3,7 +3,7 @@ import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { countryLabel } from './countries';
-import { canonicalIdentity, passportNumberKey, tripCountries } from './facts';
+import { canonicalIdentity, passportNumberKey, personNameKey, tripCountries } from './facts';
 import type { Label } from './roles';
 
 /**
@@ -233,12 +233,12 @@ export function typedMemberIdentity(
 ): TypedMemberIdentity {
   const typedNumber = member.passport && typeof member.passport === 'object' ? (member.passport as { number?: unknown }).number : undefined;
   const number = typeof typedNumber === 'string' ? passportNumberKey(typedNumber) : '';
-  const name = typeof member.name === 'string' ? canonicalIdentity(member.name) : '';
+  const name = typeof member.name === 'string' ? personNameKey(member.name) : '';
   const row = number ? registry.passports.find((p) => passportNumberKey(p.number) === number) : undefined;
   if (row) {
     const holder = registry.people.find((p) => p.personId === row.holder);
     // Another unit's person, or another of this unit's: one answer, naming neither.
-    if (!holder || holder.unit !== caseUnit || canonicalIdentity(holder.name) !== name)
+    if (!holder || holder.unit !== caseUnit || personNameKey(holder.name) !== name)
       return {
         kind: 'refused',
         field: 'passport.number',
@@ -251,7 +251,7 @@ export function typedMemberIdentity(
     return { kind: 'person', person: holder };
   }
   const namesake = name
-    ? registry.people.find((p) => p.unit === caseUnit && p.status === 'active' && canonicalIdentity(p.name) === name)
+    ? registry.people.find((p) => p.unit === caseUnit && p.status === 'active' && personNameKey(p.name) === name)
     : undefined;
   if (namesake)
     return {

@@ -38,8 +38,20 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // Bidirectional embedding/override (U+202A–U+202E) and isolate (U+2066–U+2069) controls.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 
-/** Characters that show as nothing: whitespace (as trim() knows it), zero-width space/joiners, word joiner, BOM, LRM/RLM. */
-const INVISIBLE_ONLY = /^[\s\u200B-\u200F\u2060\uFEFF]*$/;
+/**
+ * Characters that show as nothing, as the body of a regular-expression class (the same in ECMAScript and Python
+ * `re`, so the OpenAPI document's pattern for required text states it: apps/api/src/common/zod-text.ts): whitespace,
+ * the default-ignorable code points of the Basic Multilingual Plane (the soft hyphen U+00AD, the combining grapheme
+ * joiner U+034F, the Arabic letter mark, the Hangul fillers U+115F/U+1160/U+3164/U+FFA0, Khmer and Mongolian
+ * invisibles, zero-width space and joiners, LRM/RLM, the bidirectional controls, the word joiner and invisible
+ * operators U+2060–U+206F, variation selectors U+FE00–U+FE0F, the BOM) and the Braille blank U+2800. Second trial: a
+ * return reason of U+2800, a withdrawal reason of U+3164 and file names of U+00AD, U+034F or U+FE0F were text.
+ */
+export const INVISIBLE_CLASS =
+  '\\s\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8';
+/** Every invisible character (INVISIBLE_CLASS), to strip them. */
+export const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, 'g');
+const INVISIBLE_ONLY = new RegExp(`^[${INVISIBLE_CLASS}]*$`);
 
 /** Whether a string shows as nothing: empty, or only whitespace and invisible characters ("\u200B\u200B" is blank). */
 export function isBlank(value: string): boolean {

@@ -62,6 +62,8 @@ describe('the one text rule', () => {
   it('takes text of only whitespace and invisible characters as blank: required text refuses it (rule blank)', () => {
     for (const s of ['', ' ', '\u200B\u200B\u200B', '\u200C\u200D', '\u2060', '\uFEFF', '\u200E\u200F', ' \u200B\t\n'])
       expect(isBlank(s)).toBe(true);
+    // Second trial: the Braille blank, the Hangul filler, the soft hyphen, the combining grapheme joiner, a variation selector.
+    for (const s of ['\u2800', '\u3164', '\u00AD\u00AD', '\u034F', '\uFE0F', '\uFFA0', ' \u2800\u3164 ']) expect(isBlank(s)).toBe(true);
     expect(isBlank('\u200Ba')).toBe(false);
     expect(isBlank('王')).toBe(false);
     const title = z.object({ title: text(200) });
@@ -71,6 +73,13 @@ describe('the one text rule', () => {
     expect(title.safeParse({ title: ' \u200B出访 ' }).data).toEqual({ title: '\u200B出访' });
     const pattern = new RegExp(NONBLANK_TEXT_PATTERN);
     expect(pattern.test('\u200B\u200B\u200B')).toBe(false);
+    // The document's pattern says what isBlank says, character for character (the fuzzer reads the pattern).
+    for (const s of ['\u2800', '\u3164', '\u00AD', '\u034F', '\uFE0F', '\uFFA0', '\u2060\u2061']) expect(pattern.test(s)).toBe(false);
+    for (let c = 0x20; c < 0x3000; c++) {
+      const ch = String.fromCharCode(c);
+      if (textRuleBroken(ch)) continue;
+      expect([ch, pattern.test(ch)]).toEqual([ch, !isBlank(ch)]);
+    }
     expect(pattern.test('\u200B出访')).toBe(true);
     expect(pattern.test('出访\u202E')).toBe(false);
   });

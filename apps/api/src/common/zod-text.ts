@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isBlank, isIsoDate } from '@df/domain';
+import { INVISIBLE_CLASS, isBlank, isIsoDate } from '@df/domain';
 
 /**
  * zod builders for request text and numbers whose OpenAPI form says exactly what the server accepts, so a
@@ -11,8 +11,8 @@ import { isBlank, isIsoDate } from '@df/domain';
 const CONTROLS = '\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\u202A-\\u202E\\u2066-\\u2069';
 /** Any text the rule allows (tab, LF, CR fine). Same meaning in ECMAScript and Python `re`. */
 export const TEXT_PATTERN = `^[^${CONTROLS}]*$`;
-/** Allowed text with at least one visible character (not whitespace, zero-width, word joiner, BOM, LRM/RLM: isBlank). */
-export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\s\\x00-\\x1F\\u200B-\\u200F\\u2060\\uFEFF${CONTROLS}][^${CONTROLS}]*$`;
+/** Allowed text with at least one visible character (not whitespace or an invisible one: INVISIBLE_CLASS, isBlank). */
+export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\x00-\\x1F${INVISIBLE_CLASS}${CONTROLS}][^${CONTROLS}]*$`;
 
 /** What a blank text's refusal says (rule `blank`); also the OpenAPI document's words for required text's pattern. */
 export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' };
