@@ -238,18 +238,20 @@ describe('the registries in the web app (issue 14)', () => {
     await fillStop(organizer, HOUSTON(day(90), day(93)));
     await organizer.getByRole('button', { name: '下一步' }).click();
     // 李四 (registered above, 副局长): picked, the typed fields give way to the registries' note.
-    await pickOption(organizer, organizer.getByRole('combobox', { name: '花名册人员' }), '李四（副局长）');
-    await organizer.getByTestId('roster-supplied').waitFor();
-    expect(await organizer.getByLabel('护照号码').count()).toBe(0);
-    // The dry run gets the member by personId alone, and finds nothing wrong with them.
     const checked = organizer.waitForResponse(
       (r) => r.url().endsWith('/api/delegations/check') && (r.request().postDataJSON() as { members?: unknown[] }).members?.length === 1,
     );
+    await pickOption(organizer, organizer.getByRole('combobox', { name: '花名册人员' }), '李四（副局长）');
+    await organizer.getByTestId('roster-supplied').waitFor();
+    expect(await organizer.getByLabel('护照号码').count()).toBe(0);
+    // The dry run's 422 shows while the user is still on the members step (it used to wait for 报送): here the unit's
+    // suspension (the FAO clerk's, above), the rule a registry refusal of a member comes through the same way.
+    await organizer.getByTestId('trip-check').filter({ hasText: '已被外办暂停受理出访申请' }).waitFor();
+    // The dry run got the member by personId alone (the registries supply the rest: e2e member-identity).
     await organizer.getByRole('button', { name: '下一步' }).click();
     const response = await checked;
     expect((response.request().postDataJSON() as { members: unknown[] }).members).toEqual([{ id: 'm1', personId }]);
-    // The members resolve (a member the registries refuse is 422 INVALID_REQUEST before any trip rule runs); the one
-    // rule broken is the unit's suspension, which the FAO clerk set in the first test.
+    // The one refusal is the unit's suspension, which the FAO clerk set in the first test (checked before the members).
     const answer = (await response.json()) as { code?: string; errors?: Array<{ field?: string; rule?: string }> };
     expect({ status: response.status(), code: answer.code, errors: answer.errors?.map((e) => [e.field, e.rule]) }).toEqual({
       status: 422,

@@ -259,8 +259,8 @@ export function typedMemberIdentity(
       field: 'name',
       rule: 'roster-person',
       message: {
-        zh: `本单位花名册中有${namesake.name}：请从花名册选择该人员（personId）；同名的另一人须先登记入花名册`,
-        en: `${namesake.name} is on the unit's roster: name the person by personId (a namesake not on the roster is registered first)`,
+        zh: `本单位花名册中有${namesake.name}：请在“花名册人员”中选择该人员（接口：以 personId 指明），其护照等信息由登记提供；同名的另一人须先由人事部门登记入花名册`,
+        en: `${namesake.name} is on the unit's roster: pick them under “Roster person” (in the API: name them by personId), and the registries supply their passport and the rest; a namesake not on the roster is registered by the personnel office first`,
       },
     };
   return { kind: 'typed' };

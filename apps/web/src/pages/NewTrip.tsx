@@ -158,8 +158,17 @@ export function NewTripPage({ session }: { session: Session }) {
     checkTimer.current = setTimeout(() => {
       api<{ ok: boolean; violations: Violation[] }>('POST', '/api/delegations/check', body).then(
         (r) => seq === checkSeq.current && setCheck({ violations: r.violations, running: false }),
-        // A refusal of the body itself (400/403/422) comes back as it would on submit: shown by submit; no check shown.
-        () => seq === checkSeq.current && setCheck(null),
+        // A schema-valid body the registries refuse (422: a member the roster knows typed without their passport, a
+        // rank the roster contradicts) is shown at its fields now, as the trip rules are, not only after 报送 (trial).
+        // Anything else (400/403) comes back as it would on submit: shown by submit; no check shown.
+        (e: unknown) => {
+          if (seq !== checkSeq.current) return;
+          setCheck(
+            e instanceof ApiError && e.status === 422 && e.errors.length > 0
+              ? { violations: e.errors.map((x) => ({ code: x.rule, field: x.field, message: x.message })), running: false }
+              : null,
+          );
+        },
       );
     }, 400);
   };
