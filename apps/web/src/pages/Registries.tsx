@@ -1,7 +1,7 @@
 import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { DayField } from '../DayField';
-import { api, type FieldError, type Session } from '../api';
+import { api, ApiError, type FieldError, type Session } from '../api';
 import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { useSchemaForm } from '../schema-form';
@@ -268,7 +268,6 @@ interface UnitValues {
 function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(): void; onSaved(): void }) {
   const { t, code } = useT();
   const { message } = AntApp.useApp();
-  const errText = useErrorText();
   const f = useSchemaForm<UnitValues>(
     'RegistryUnit',
     (v) => ({
@@ -357,13 +356,24 @@ function UnitDialog({ unit, onClose, onSaved }: { unit: UnitRow | null; onClose(
             <Input.TextArea rows={2} />
           </Form.Item>
         ) : null}
-        {f.serverError ? (
-          <Typography.Paragraph type="danger" role="alert">
-            {errText(f.serverError)}
-          </Typography.Paragraph>
-        ) : null}
+        <ServerNote error={f.serverError} />
       </Form>
     </Modal>
+  );
+}
+
+/**
+ * A form's refusal from the API, under the form: its top-level message, unless a field already shows the same words
+ * (a 409 naming its field says it once, at the field: trial, the passport refusal read twice).
+ */
+function ServerNote({ error }: { error: unknown }) {
+  const errText = useErrorText();
+  if (!error) return null;
+  if (error instanceof ApiError && error.errors.some((e) => e.message.zh === error.bilingual.zh)) return null;
+  return (
+    <Typography.Paragraph type="danger" role="alert">
+      {errText(error)}
+    </Typography.Paragraph>
   );
 }
 
@@ -461,7 +471,6 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
   const { t, code } = useT();
   const { unitName } = useUnitNames();
   const { message } = AntApp.useApp();
-  const errText = useErrorText();
   const f = useSchemaForm<PersonValues>(
     'RegistryPerson',
     (v) => ({
@@ -548,11 +557,7 @@ function PersonDialog({ person, unit, onClose, onSaved }: { person: PersonRow | 
             <Select virtual={false} style={{ width: 140 }} options={options(PERSON_STATUSES, 'personSt_')} />
           </Form.Item>
         </Space>
-        {f.serverError ? (
-          <Typography.Paragraph type="danger" role="alert">
-            {errText(f.serverError)}
-          </Typography.Paragraph>
-        ) : null}
+        <ServerNote error={f.serverError} />
       </Form>
     </Modal>
   );
@@ -745,7 +750,6 @@ function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onC
   const { t, code } = useT();
   const { unitName } = useUnitNames();
   const { message } = AntApp.useApp();
-  const errText = useErrorText();
   const f = useSchemaForm<PassportValues>(
     'CustodyPassportRegistration',
     (v) => ({
@@ -800,11 +804,7 @@ function PassportDialog({ people, onClose, onSaved }: { people: PersonRow[]; onC
               .map((p) => ({ value: p.personId, label: `${p.name} (${p.personId}) · ${unitName(p.unit)}` }))}
           />
         </Form.Item>
-        {f.serverError ? (
-          <Typography.Paragraph type="danger" role="alert">
-            {errText(f.serverError)}
-          </Typography.Paragraph>
-        ) : null}
+        <ServerNote error={f.serverError} />
       </Form>
     </Modal>
   );
@@ -938,7 +938,6 @@ interface CalendarValues {
 function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): void; onSaved(): void }) {
   const { t } = useT();
   const { message } = AntApp.useApp();
-  const errText = useErrorText();
   const days = useLoad(() => api<YearDays>('GET', `/api/registries/calendars/${year}`), [year]);
   const f = useSchemaForm<CalendarValues>(
     'HolidaySchedule',
@@ -986,11 +985,7 @@ function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): v
             <Form.Item label={t('calendarNotice')} name="source" {...f.help('source')}>
               <Input />
             </Form.Item>
-            {f.serverError ? (
-              <Typography.Paragraph type="danger" role="alert">
-                {errText(f.serverError)}
-              </Typography.Paragraph>
-            ) : null}
+            <ServerNote error={f.serverError} />
           </Form>
         )}
       </Loaded>
