@@ -117,6 +117,16 @@ export const PASSPORT_ESCALATE_AFTER_DAYS = 7;
 /** ... and this many days suspends the unit's new submissions until it is back. */
 export const PASSPORT_SUSPEND_AFTER_DAYS = 30;
 
+/** One state change of a passport in the custody ledger (GET passports/{number}'s history): who, when, for which case. */
+export interface PassportEvent {
+  at: string;
+  fromState: string | null;
+  toState: string;
+  caseId: string | null;
+  actor: string;
+  note: string | null;
+}
+
 /** Whole days a checked-out passport is past its due date on `today` (0 when not overdue or not out). */
 export function daysOverdue(p: Pick<CustodyPassport, 'state' | 'dueBackOn'>, today: string): number {
   if (p.state !== 'checked-out' || !p.dueBackOn) return 0;
@@ -471,6 +481,21 @@ export function scheduleEntryProblems(s: YearSchedule): Array<{ field: string; r
       },
     });
   return errors;
+}
+
+/** Where a year's working calendar comes from: loaded by the office, the package's data, or provisional. */
+export type CalendarSource = 'loaded' | 'package' | 'provisional';
+
+/** One year of GET /api/registries/calendars: its source and how many days off and adjusted working days it has. */
+export interface CalendarYearSummary {
+  year: number;
+  source: CalendarSource;
+  provisional: boolean;
+  holidays: number;
+  workdays: number;
+  loadedBy?: string;
+  loadedAt?: string;
+  note?: string;
 }
 
 /** The years the registries keep (holiday schedules, annual plans): the API's `year` and the signal check share it. */

@@ -28,6 +28,7 @@ import {
   validateOverrides,
   PERSON_STATUS_LABELS,
   type AnnualPlan,
+  type CalendarYearSummary,
   type CaseFacts,
   type CustodyPassport,
   type OfficeSettings,
@@ -89,7 +90,7 @@ const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
 
-export type CalendarSource = 'loaded' | 'package' | 'provisional';
+export type { CalendarSource } from '@df/domain';
 
 /** What the submission hook hands back: the submission as the registries know it, and the process version for a new case. */
 export interface ResolvedSubmission {
@@ -600,16 +601,7 @@ export class RegistriesService {
     const coverage = holidayDataCoverage();
     const byYear = new Map(loaded.map((s) => [s.year, s]));
     const last = Math.max(coverage.to, Number(today().slice(0, 4)) + 2, ...loaded.map((s) => s.year));
-    const items: Array<{
-      year: number;
-      source: CalendarSource;
-      provisional: boolean;
-      holidays: number;
-      workdays: number;
-      loadedBy?: string;
-      loadedAt?: string;
-      note?: string;
-    }> = [];
+    const items: CalendarYearSummary[] = [];
     for (let y = coverage.from; y <= last; y++) {
       const s = byYear.get(y);
       if (s)

@@ -15,6 +15,8 @@ import {
   scheduleEntryProblems,
   scheduleProblems,
   UNIT_STATUSES,
+  type CalendarYearSummary,
+  type PassportEvent,
   type RegisteredUnit,
 } from '../../../../libs/domain/src/registries';
 
@@ -67,16 +69,7 @@ interface PassportRow {
   displayState: string;
   daysOverdue: number;
 }
-interface CalendarRow {
-  year: number;
-  source: string;
-  provisional: boolean;
-  holidays: number;
-  workdays: number;
-  loadedBy?: string;
-  loadedAt?: string;
-  note?: string;
-}
+type CalendarRow = CalendarYearSummary;
 interface VersionRow {
   version: string;
   source: 'published' | 'built-in';
@@ -702,14 +695,7 @@ function PassportsTab({ session }: { session: Session }) {
   );
 }
 
-interface HistoryRow {
-  at: string;
-  fromState: string | null;
-  toState: string;
-  caseId: string | null;
-  actor: string;
-  note: string | null;
-}
+type HistoryRow = PassportEvent;
 
 /** A passport's custody history, oldest first (GET passports/{number}: every state change, who and when). */
 function PassportHistory({ number }: { number: string }) {

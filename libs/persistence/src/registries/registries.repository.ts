@@ -5,6 +5,7 @@ import type {
   CustodyPassport,
   DefinitionChange,
   Label,
+  PassportEvent,
   PassportState,
   PlannedTrip,
   RegisteredPerson,
@@ -41,15 +42,6 @@ export interface RegistryChange {
   unit: string | null;
   before: unknown;
   after: unknown;
-}
-
-export interface PassportEvent {
-  at: string;
-  fromState: string | null;
-  toState: string;
-  caseId: string | null;
-  actor: string;
-  note: string | null;
 }
 
 export interface StoredSchedule extends YearSchedule {
