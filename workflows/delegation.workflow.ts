@@ -155,6 +155,8 @@ const SEPARATION_OF_DUTIES_PATCH = 'separation-of-duties';
 const SEPARATION_ON_BEHALF_PATCH = 'separation-on-behalf';
 /** A decide signal rejecting or returning without a reason (a non-blank comment) is refused like the Update; asked only for such a signal. */
 const DECISION_REASON_PATCH = 'decision-reason';
+/** A complete signal filing the trip report (schema 'trip-report') without a written summary is refused like the Update. */
+const TRIP_REPORT_SUMMARY_PATCH = 'trip-report-summary';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -352,6 +354,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           () => patched(SEPARATION_OF_DUTIES_PATCH),
           () => patched(SEPARATION_ON_BEHALF_PATCH),
           () => patched(DECISION_REASON_PATCH),
+          () => patched(TRIP_REPORT_SUMMARY_PATCH),
         );
       }
       engine.apply({ type, request } as EngineAction, now());

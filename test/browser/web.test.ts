@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
+import { requiredTaskData } from '@df/contracts';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission } from '../support/api-harness';
 import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
@@ -219,6 +220,9 @@ describe('the web app in Chromium, on the whole stack', () => {
         await page.keyboard.press('Enter');
         await dialog.getByLabel('意见').fill('邀请方情况说明不完整');
       }
+      // A step whose purpose is a written result (A04 the note on the inviting party) is completed with it, as a person writes it.
+      const written = requiredTaskData(step.code)?.outcome;
+      if (typeof written === 'string' && step.kind !== 'approval') await dialog.getByLabel('办理结果').fill(written);
       await confirmDialog(page);
     }
     expect(returned).toBe(true);

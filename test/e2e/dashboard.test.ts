@@ -403,6 +403,8 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     expect(res.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
       ['data.outcomes.promotionEvents', 'trip-report'],
       ['data.outcomes.visitors', 'trip-report'],
+      // Figures without the report itself: the summary is named in the same answer.
+      ['data.summary', 'required'],
     ]);
   });
 

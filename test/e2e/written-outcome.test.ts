@@ -80,6 +80,32 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
     const p = await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['done']);
     expect(p.steps.find((s) => s.key === 'A14')!.data).toEqual({ outcome: '经核实，来信所述不实，异议不成立，维持原出访安排' });
   });
+  it('refuses A04 (the note on the inviting party) with no note or a blank one; the written note is kept and B04 opens', async () => {
+    const catalog = (await request(api.http).get('/api/catalog').set(bearer(users.tokens.organizer)).expect(200)).body;
+    expect(catalog.steps.find((s: { code: string }) => s.code === 'A04')).toMatchObject({ data: 'written-outcome' });
+    expect(catalog.steps.find((s: { code: string }) => s.code === 'P03')).toMatchObject({ data: 'trip-report' });
+    const caseId: string = (
+      await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
+    ).body.caseId;
+    await completeInTurn(caseId, ['A02', 'A03:US']);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A04:US', ['awaiting', 'overdue']);
+    const complete = (body: object) =>
+      request(api.http).post(`/api/delegations/${caseId}/steps/A04:US/complete`).set(bearer(users.tokens.organizer)).send(body);
+    // The trial: A04 completed with no data at all.
+    for (const [body, rule] of [
+      [{}, 'required'],
+      [{ comment: '已说明' }, 'required'],
+      [{ data: { outcome: '\u2800' } }, 'blank'],
+    ] as const) {
+      const res = await complete(body).expect(422);
+      expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'data.outcome', rule }] });
+    }
+    const note = '邀请方为休斯敦市政府国际事务办公室，系我市友好城市政府机构，邀请真实有效';
+    await complete({ data: { outcome: note } }).expect(200);
+    const p = await waitForStep(api, users.tokens.organizer, caseId, 'B04:US', ['pending', 'awaiting', 'overdue']);
+    expect(p.steps.find((s) => s.key === 'A04:US')).toMatchObject({ status: 'done', data: { outcome: note } });
+  });
+
   it('refuses a return or a rejection without its reason (422 comment, required / blank); a return with one is accepted', async () => {
     const caseId: string = (
       await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)

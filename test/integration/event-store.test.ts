@@ -52,7 +52,7 @@ const act = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
   const base = { requestId: randomUUID(), actor: by };
   if (step.kind === 'approval')
     return handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] });
-  const data = step.code === 'P03' ? { outcomes: OUTCOMES } : requiredTaskData(step.code);
+  const data = step.code === 'P03' ? { ...requiredTaskData('P03'), outcomes: OUTCOMES } : requiredTaskData(step.code);
   return handle.executeUpdate(completeStepUpdate, {
     args: [{ ...base, stepKey: step.key, ...(data ? { data } : {}) }],
   });

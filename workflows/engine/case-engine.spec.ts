@@ -9,6 +9,7 @@ import {
   parseInstant,
   shanghaiDate,
   toIso,
+  TRIP_REPORT_SUMMARY_MAX,
   type CaseFacts,
   type Member,
 } from '@df/domain';
@@ -976,7 +977,37 @@ describe('CaseEngine', () => {
       expect((refusal as Rejection).code).toBe('INVALID_REQUEST');
       expect((refusal as Rejection).label.en).toContain(`data.outcomes.${Object.keys(outcomes)[0]}`);
     }
-    done('P03', 'organizer', { outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 } });
+    // The report itself is filed in writing (new-user trial: P03 done with no data at all): the validator refuses a
+    // report with no summary or a blank one; a signal recorded before the rule (the patch answers false) replays as it ran.
+    const report = (data: Record<string, unknown>) => ({
+      type: 'complete' as const,
+      request: { requestId: 'P03-report', actor: actor('organizer'), stepKey: 'P03', data },
+    });
+    for (const [data, rule] of [
+      [{}, 'required'],
+      [{ outcomes: { promotionEvents: 2 } }, 'required'],
+      [{ summary: 42 }, 'required'],
+      [{ summary: ' \u200B\u3000' }, 'blank'],
+      [{ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX + 1) }, 'max'],
+    ] as const) {
+      let refused: unknown;
+      try {
+        engine.validate(report(data), now);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'data.summary', rule })]);
+    }
+    let asked = 0;
+    const before = () => (asked++, false);
+    expect(() => engine.validate(report({}), now, undefined, undefined, undefined, undefined, before)).not.toThrow();
+    expect(asked).toBe(1);
+    expect(() => engine.validate(report({ summary: '考察三家企业，签约两项' }), now)).not.toThrow();
+    done('P03', 'organizer', {
+      summary: '考察三家企业，签约两项',
+      outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 },
+    });
     done('P04', 'organizer');
     expect(engine.status).toBe('departed');
     done('P05', 'finance');

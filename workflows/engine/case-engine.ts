@@ -1,5 +1,6 @@
 import {
   decisionReasonProblem,
+  tripReportSummaryProblems,
   isBlank,
   textRuleErrors,
   tripCountries,
@@ -165,6 +166,7 @@ export class CaseEngine {
     dutiesRule: () => boolean = () => true,
     onBehalfDutiesRule: () => boolean = () => true,
     reasonRule: () => boolean = () => true,
+    reportRule: () => boolean = () => true,
   ): void {
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
@@ -222,6 +224,14 @@ export class CaseEngine {
         const problem = decisionReasonProblem(action.request.decision, action.request.comment);
         if (problem && reasonRule())
           refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
+      }
+      // The trip report (schema 'trip-report') is filed in writing (tripReportSummaryProblems). Likewise only here: a report
+      // recorded without a summary replays as it ran; a signal asks `reportRule` (patched('trip-report-summary')).
+      if (action.type === 'complete' && this.core.metas.get(action.request.stepKey)?.behaviour.data === 'trip-report') {
+        const data = action.request.data ?? {};
+        const [problem] = tripReportSummaryProblems(data);
+        if (problem && reportRule())
+          refuseField(`data.${problem.field}`, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
       }
     } finally {
       this.core.now = saved;

@@ -1,5 +1,5 @@
 import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, toIso } from '@df/domain';
-import type { DelegationInput } from '@df/contracts';
+import { requiredTaskData, type DelegationInput } from '@df/contracts';
 import { CaseEngine } from './case-engine';
 
 // Monday 2026-03-02 09:00 Shanghai.
@@ -58,7 +58,11 @@ describe('CaseEngine.replan with a window: re-plan only on a state change (repla
         const open = engine.progress(t).steps.filter((s) => s.status === 'awaiting' && s.actorRole === 'organizer' && s.kind === 'task');
         if (open.length === 0) break;
         t += 3 * MINUTE;
-        engine.apply({ type: 'complete', request: { requestId: `r${i}`, actor: organizer, stepKey: open[0]!.key } }, t);
+        const data = requiredTaskData(open[0]!.code);
+        engine.apply(
+          { type: 'complete', request: { requestId: `r${i}`, actor: organizer, stepKey: open[0]!.key, ...(data ? { data } : {}) } },
+          t,
+        );
         settle();
       }
       return events;

@@ -6,6 +6,7 @@ describe("the step dialog's field of an API field error", () => {
     ['P01', 'data.returnedOn', ['returnedOn']],
     ['W01', 'data.registeredCapitalWan', ['figures', 'registeredCapitalWan']],
     ['P03', 'data.outcomes.tradeSignedYuan', ['outcomes', 'tradeSignedYuan']],
+    ['P03', 'data.summary', ['summary']],
     ['B02', 'missingDocuments[1].id', ['missingDocuments', 1, 'id']],
     ['B02', 'comment', ['comment']],
     ['A04', 'onBehalfOf', ['onBehalfOf']],

@@ -138,6 +138,8 @@ export const DICT = {
   reasonRequired: ['不同意或退回修改时须填写理由', 'A reason is required to reject or return'],
   writtenOutcome: ['办理结果', 'Outcome (in writing)'],
   writtenOutcomeRequired: ['须填写办理结果', 'State the outcome in writing'],
+  tripReportSummary: ['出访报告摘要', 'Trip report (summary)'],
+  tripReportSummaryRequired: ['须填写出访报告摘要', "Write the trip report's summary"],
   missingDocuments: ['缺少的材料', 'Missing documents'],
   documentId: ['材料编号', 'Document id'],
   documentName: ['材料名称', 'Document name'],

@@ -23,10 +23,14 @@ export interface StepRequest {
 
 /**
  * The data a step's schema requires of any completion, as an automated user (the tests' drivers, the benchmark)
- * writes it: the outcome in writing where the step declares 'written-outcome' (A14, D11). Undefined: none required.
+ * writes it: the outcome in writing where the step declares 'written-outcome' (A04, A14, D11), the trip report's
+ * written summary (P03, 'trip-report'). Undefined: none required.
  */
 export function requiredTaskData(code: string, version?: string): Record<string, unknown> | undefined {
-  return behaviourOf(code, version).data === 'written-outcome' ? { outcome: `${code} 已处理` } : undefined;
+  const schema = behaviourOf(code, version).data;
+  if (schema === 'written-outcome') return { outcome: `${code} 已处理` };
+  if (schema === 'trip-report') return { summary: `${code} 出访报告：任务完成` };
+  return undefined;
 }
 
 /** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome at A14/D11). */

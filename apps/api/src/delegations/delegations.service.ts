@@ -40,6 +40,7 @@ import {
   processOfVersion,
   separationRefusal,
   stepDataProblems,
+  tripReportSummaryProblems,
   versionFilter,
   shanghaiDate,
   type CaseFacts,
@@ -765,8 +766,8 @@ export class DelegationsService {
   /**
    * A completion's data against the data schema the step declares in the case's own definition (a built-in version
    * or one the office published), before anything is sent: 422 naming each `data.<field>` and its rule, as the
-   * engine refuses it — the trip report's outcomes (summed on the managers' board) and the schemas whose field
-   * checks the domain declares (step-data.ts). No data is checked as `{}`, as the engine reads it (a step whose
+   * engine refuses it — the trip report's outcomes (summed on the managers' board) and its written summary, and the
+   * schemas whose field checks the domain declares (step-data.ts). No data is checked as `{}`, as the engine reads it (a step whose
    * schema requires a field, e.g. A14's written outcome, is refused without it). A version this API does not know is
    * left to the engine.
    */
@@ -774,15 +775,12 @@ export class DelegationsService {
     const data = sent ?? {};
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
     const schema = (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.behaviour?.data;
-    if (schema === 'trip-report') {
-      const problems = tripReportProblems(data as Record<string, unknown>);
-      if (problems.length > 0)
-        throw ruleRefusal(problems.map((p) => ({ field: `data.${p.field}`, rule: 'trip-report', message: p.message })));
-    }
-    const errors: FieldError[] = stepDataProblems(schema, data as Record<string, unknown>, true).map((p) => ({
-      ...p,
-      field: `data.${p.field}`,
-    }));
+    const fields = data as Record<string, unknown>;
+    const report: FieldError[] =
+      schema === 'trip-report'
+        ? [...tripReportProblems(fields).map((p) => ({ ...p, rule: 'trip-report' })), ...tripReportSummaryProblems(fields)]
+        : [];
+    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true)].map((p) => ({ ...p, field: `data.${p.field}` }));
     if (errors.length > 0) throw ruleRefusal(errors);
   }
 

@@ -183,7 +183,8 @@ export const CompleteStepSchema = z
       .meta({
         description:
           "Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12, { returnedOn: 'YYYY-MM-DD' } at P01, " +
-          '{ outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (amounts in yuan ≥ 0 with at most 2 decimals, events a whole number; other outcome fields refused)',
+          '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; amounts in yuan ≥ 0 with at most 2 decimals, events a whole number; other outcome fields refused), ' +
+          '{ outcome } where the step declares written-outcome (A04, A14, D11)',
       }),
     ...actionBase,
   })
@@ -846,7 +847,7 @@ export const CatalogSchema = z
           .string()
           .nullable()
           .meta({
-            description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A14, D11)`,
+            description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A04, A14, D11), 'trip-report' data.summary (P03)`,
           }),
       }),
     ),

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
+import { TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from '../../../../libs/domain/src/definition/step-data';
 import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
@@ -24,6 +25,8 @@ interface Values {
   /** A step whose data schema is 'written-outcome' (A14, D11): the outcome in writing. */
   outcome?: string;
   outcomes?: { investmentSignedYuan?: number; tradeSignedYuan?: number; promotionEvents?: number };
+  /** P03: the trip report's written summary (required: tripReportSummaryProblems). */
+  summary?: string;
   comment?: string;
   returnTo?: string;
   onBehalfOf?: string;
@@ -33,7 +36,7 @@ interface Values {
 }
 
 /**
- * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's outcomes,
+ * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's summary and outcomes,
  * a step declaring the 'written-outcome' schema (A14, D11) its outcome text.
  */
 function taskData(code: string, v: Values, schema?: string | null): { data?: Record<string, unknown> } {
@@ -42,7 +45,7 @@ function taskData(code: string, v: Values, schema?: string | null): { data?: Rec
   if (code === 'W01') return { data: v.figures ?? {} };
   if (code === 'P03') {
     const outcomes = Object.fromEntries(Object.entries(v.outcomes ?? {}).filter(([, x]) => x !== undefined && x !== null));
-    return { data: Object.keys(outcomes).length ? { outcomes } : {} };
+    return { data: { summary: v.summary ?? '', ...(Object.keys(outcomes).length ? { outcomes } : {}) } };
   }
   return {};
 }
@@ -172,12 +175,21 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           <Form.Item
             label={t('writtenOutcome')}
             name="outcome"
-            rules={[{ required: true, whitespace: true, message: t('writtenOutcomeRequired') }, { max: 2000 }]}
+            rules={[{ required: true, whitespace: true, message: t('writtenOutcomeRequired') }, { max: WRITTEN_OUTCOME_MAX }]}
           >
             <Input.TextArea rows={4} aria-label={t('writtenOutcome')} />
           </Form.Item>
         ) : null}
         {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
+        {target.code === 'P03' ? (
+          <Form.Item
+            label={t('tripReportSummary')}
+            name="summary"
+            rules={[{ required: true, whitespace: true, message: t('tripReportSummaryRequired') }, { max: TRIP_REPORT_SUMMARY_MAX }]}
+          >
+            <Input.TextArea rows={6} aria-label={t('tripReportSummary')} />
+          </Form.Item>
+        ) : null}
         {target.code === 'P03' ? (
           <Space wrap>
             <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}>

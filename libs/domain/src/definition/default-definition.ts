@@ -163,7 +163,8 @@ export const DEFAULT_DEFINITION_VERSION = '2027.2';
  * accepted as missing at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing
  * is missing); a member's passport check (C01) runs again when the member's facts are amended; the passport
  * custody ledger follows C06, C07 and P02; the steps whose purpose is a written result (A14 the outcome of the
- * notice objections, D11 the interview report) are completed with it (data schema 'written-outcome').
+ * notice objections, D11 the interview report, A04 the note on the inviting party) are completed with it (data schema
+ * 'written-outcome').
  */
 const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
@@ -176,6 +177,8 @@ const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   // Declared here, not in STEP_BEHAVIOURS: a 2026.1 case reads STEP_BEHAVIOURS (upcastDefinition) and must replay as
   // it ran; a running case keeps the definition pinned at its start.
   A14: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'written-outcome' } }),
+  // A04 is the organizer's note on the inviting party (邀请方情况说明), which B04 verifies: the trial found it done empty.
+  A04: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'written-outcome' } }),
   D11: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'written-outcome' } }),
 };
 

@@ -5,36 +5,43 @@ import type { StepDataSchema } from './behaviour';
 /** The longest written outcome (as a comment). */
 export const WRITTEN_OUTCOME_MAX = 2000;
 
+/** The longest trip report summary (P03), in characters: a report of a few pages. */
+export const TRIP_REPORT_SUMMARY_MAX = 5000;
+
 /**
- * 'written-outcome' (a step whose purpose is a written result: A14 the outcome of the notice objections, D11 the
- * interview report): `data.outcome` is required, text (the text rule), not blank (isBlank: only whitespace or
- * invisible characters shows as nothing) and at most WRITTEN_OUTCOME_MAX characters.
+ * Written text a step's purpose is (an outcome, a report): required, text (the text rule), not blank (isBlank: only
+ * whitespace or invisible characters shows as nothing) and at most `max` characters. `what` names it in both
+ * languages for the messages.
+ */
+function writtenTextProblems(field: string, value: unknown, max: number, what: { zh: string; en: string }): FieldProblem[] {
+  if (typeof value !== 'string')
+    return [{ field, rule: 'required', message: { zh: `须填写${what.zh}（文字）`, en: `must state the ${what.en} in writing (text)` } }];
+  const broken = textRuleBroken(value);
+  if (broken) return [{ ...textError(field, broken) }];
+  if (isBlank(value))
+    return [{ field, rule: 'blank', message: { zh: `${what.zh}不得为空白`, en: 'must not be blank (only invisible characters)' } }];
+  if ([...value].length > max)
+    return [{ field, rule: 'max', message: { zh: `${what.zh}不得超过${max}字`, en: `must be at most ${max} characters` } }];
+  return [];
+}
+
+/**
+ * 'written-outcome' (a step whose purpose is a written result: A04 the note on the inviting party, A14 the outcome of
+ * the notice objections, D11 the interview report): `data.outcome` is required written text of at most
+ * WRITTEN_OUTCOME_MAX characters (writtenTextProblems).
  */
 export function writtenOutcomeProblems(data: Record<string, unknown>): FieldProblem[] {
-  const outcome = data.outcome;
-  if (typeof outcome !== 'string')
-    return [
-      {
-        field: 'outcome',
-        rule: 'required',
-        message: { zh: '须填写办理结果（文字）', en: 'must state the outcome in writing (text)' },
-      },
-    ];
-  const broken = textRuleBroken(outcome);
-  if (broken) return [{ ...textError('outcome', broken) }];
-  if (isBlank(outcome))
-    return [
-      { field: 'outcome', rule: 'blank', message: { zh: '办理结果不得为空白', en: 'must not be blank (only invisible characters)' } },
-    ];
-  if ([...outcome].length > WRITTEN_OUTCOME_MAX)
-    return [
-      {
-        field: 'outcome',
-        rule: 'max',
-        message: { zh: `办理结果不得超过${WRITTEN_OUTCOME_MAX}字`, en: `must be at most ${WRITTEN_OUTCOME_MAX} characters` },
-      },
-    ];
-  return [];
+  return writtenTextProblems('outcome', data.outcome, WRITTEN_OUTCOME_MAX, { zh: '办理结果', en: 'outcome' });
+}
+
+/**
+ * The trip report (P03, 出访报告, schema 'trip-report') is filed in writing: `data.summary` is required written text of
+ * at most TRIP_REPORT_SUMMARY_MAX characters (a report with no figures is still a report; one with no words is not).
+ * Checked by the API and the engine's Update validator only (CaseEngine.validate): a report recorded without a summary
+ * before the rule replays as it ran. The figures (`outcomes`) are tripReportProblems' (libs/contracts).
+ */
+export function tripReportSummaryProblems(data: Record<string, unknown>): FieldProblem[] {
+  return writtenTextProblems('summary', data.summary, TRIP_REPORT_SUMMARY_MAX, { zh: '出访报告摘要', en: "trip report's summary" });
 }
 
 /**
