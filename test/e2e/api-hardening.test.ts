@@ -1,5 +1,18 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
+import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 import { bearer, createTestUsers, startTestApi, TEST_PASSWORD, type TestApi, type TestUsers } from '../support/api-harness';
+
+/** The OpenAPI components the web's forms validate against: the names apps/web/src passes to validate / useSchemaForm. */
+function webFormComponents(): string[] {
+  const dir = join(__dirname, '..', '..', 'apps', 'web', 'src');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.spec.ts'));
+  const names = files.flatMap((f) =>
+    [...readFileSync(join(dir, f), 'utf8').matchAll(/(?:\bvalidate|useSchemaForm<[^>]*>)\(\s*'([A-Za-z]+)'/g)].map((m) => m[1]!),
+  );
+  return [...new Set(names)].sort();
+}
 
 /** Issue 13.5: security headers, no caching of personal data, JSON bodies only, bounded and protected /metrics. */
 describe('HTTP hardening', () => {
@@ -25,21 +38,46 @@ describe('HTTP hardening', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
       expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
-      // Scripts from the app's own origin only, never inline; eval stays allowed for Ajv's form validators alone
-      // (apps/web/src/validation.ts compiles the OpenAPI request schemas in the browser: docs/security.md, CSP).
+      // Scripts from the app's own origin only, never inline, no eval: the form validators come compiled from the API
+      // (/api/form-validators.js), not compiled in the browser (docs/security.md, CSP).
       const csp = Object.fromEntries(
         String(res.headers['content-security-policy'])
           .split(';')
           .map((d) => d.trim().split(/\s+/))
           .map(([name, ...values]) => [name, values]),
       );
-      expect(csp['script-src']).toEqual(["'self'", "'unsafe-eval'"]);
+      expect(csp['script-src']).toEqual(["'self'"]);
       expect(csp['script-src-attr']).toEqual(["'none'"]);
       expect(csp['object-src']).toEqual(["'none'"]);
       expect(csp['frame-ancestors']).toEqual(["'self'"]);
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it("serves the request schemas' validators as one same-origin module the web imports, compiled from the OpenAPI document", async () => {
+    const res = await request(api.http).get('/api/form-validators.js').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(res.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
+    const components = Object.keys((await request(api.http).get('/api/docs-json').expect(200)).body.components.schemas as object);
+    // Run as the browser runs it (its exports read as locals here): one validator per component, the API's verdicts.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the served module's own source, in a test
+    const validators = new Function(`${res.text.replace(/export const /g, 'const ')}\nreturn validators;`)() as Record<
+      string,
+      ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; keyword: string }> | null }
+    >;
+    // Every form's component has its validator (the names the web passes to validate / useSchemaForm); what is left
+    // out is only what Ajv cannot compile (OpenAPI 3.0 beyond JSON Schema: nullable with no type, boolean exclusiveMinimum).
+    const forms = webFormComponents();
+    expect(forms).toEqual(expect.arrayContaining(['DelegationSubmission', 'RegistryPerson', 'PasswordChangeRequest']));
+    expect(Object.keys(validators)).toEqual(expect.arrayContaining(forms));
+    expect(Object.keys(validators).length).toBeGreaterThan(components.length * 0.8);
+    const submission = validators.DelegationSubmission!;
+    expect(submission(SUBMISSION_EXAMPLE)).toBe(true);
+    expect(submission({ ...SUBMISSION_EXAMPLE, departureDate: '2027-3-1' })).toBe(false);
+    expect(submission.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ instancePath: '/departureDate', keyword: 'pattern' })]),
+    );
   });
 
   it('accepts JSON bodies only: a form-encoded login is 415 naming Content-Type, not a sign-in', async () => {

@@ -3,6 +3,7 @@ import { strictJsonBodies } from './common/strict-json';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express, Request, Response } from 'express';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
@@ -18,6 +19,7 @@ import { ATTACHMENT_UPLOAD_PATH } from './attachments';
 import { documentedQueryOnly, setRouteTable } from './common/route-table';
 import { MetricsService } from './metrics/metrics.service';
 import { addEdgeContract, addZodComponents } from './openapi';
+import { FORM_VALIDATORS_PATH, formValidatorsModule } from './common/form-validators';
 
 export const OPENAPI_UI_PATH = 'api/docs';
 /** Largest JSON body the API parses (413 PAYLOAD_TOO_LARGE above). */
@@ -41,7 +43,10 @@ export function buildOpenApiDocument(app: INestApplication) {
   return addEdgeContract(addZodComponents(document));
 }
 
-/** Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json and its UI at /api/docs. */
+/**
+ * Builds the HTTP app (not listening yet), with the OpenAPI document at /api/docs-json, its UI at /api/docs and its
+ * request schemas' validators for the web app at /api/form-validators.js.
+ */
 export async function createApiApp(config: ServiceConfig): Promise<INestApplication> {
   const logger = new JsonLogger(nestLogLevels(config.logLevel));
   // Before the module: a first start generates the development secret here, so the warning says so.
@@ -57,9 +62,8 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   // A request the HTTP parser cannot read (a body cut off, a malformed header) is answered in our JSON, not Node's bare 400.
   answerClientErrors(app.getHttpServer(), logger);
   app.use(httpMiddleware(logger, app.get(MetricsService)));
-  // helmet's defaults, but the web app validates forms as the user types with Ajv compiling the OpenAPI request
-  // schemas in the browser, which generates code: scripts stay same-origin, eval is allowed (docs/security.md).
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-eval'"] } } }));
+  // helmet's defaults: scripts from this origin only, no eval (the form validators come compiled: FORM_VALIDATORS_PATH).
+  app.use(helmet());
   app.use(noStore());
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)
@@ -73,6 +77,12 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   const document = buildOpenApiDocument(app);
   setRouteTable(document);
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_UI_PATH}-json` });
+  // The request schemas' validators for the web's forms, compiled here once on first use (docs/security.md).
+  let validators: string | undefined;
+  (app.getHttpAdapter().getInstance() as Express).get(FORM_VALIDATORS_PATH, (_req: Request, res: Response) => {
+    validators ??= formValidatorsModule((document.components?.schemas ?? {}) as Record<string, unknown>);
+    res.type('text/javascript; charset=utf-8').send(validators);
+  });
   return app;
 }
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileComponents, fieldErrorsOf, messageOf } from './validation';
+import type { ValidateFunction } from 'ajv';
+import { formValidatorsModule } from '../../api/src/common/form-validators';
+import { fieldErrorsOf, messageOf } from './validation';
+
+/** The validators the API serves the browser (formValidatorsModule), run here as the browser imports them. */
+function servedValidators(schemas: Record<string, unknown>): Record<string, ValidateFunction> {
+  const module = formValidatorsModule(schemas);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the module's own source, in a test
+  return new Function(`${module.replace(/export const /g, 'const ')}\nreturn validators;`)() as Record<string, ValidateFunction>;
+}
 
 // The shapes the API's OpenAPI document gives its request schemas (zod → OpenAPI 3.0): required number and text
 // fields, nullable ones, dates backed by a pattern with `format: date`, enums, lists, a strict object.
@@ -28,7 +37,7 @@ const SCHEMAS = {
     },
   },
 };
-const validator = compileComponents(SCHEMAS)('Figures');
+const validator = servedValidators(SCHEMAS).Figures!;
 const errorsOf = (value: unknown) => {
   validator(value);
   return fieldErrorsOf(validator.errors ?? []);

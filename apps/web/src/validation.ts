@@ -1,38 +1,21 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from './api';
 
 /**
- * Validation as the user types, with the API's own rules: the request schemas of the OpenAPI document
- * (GET /api/docs-json, generated from the same zod schemas that validate the requests), compiled with
- * Ajv in the browser. Nothing is re-written here; only the messages of Ajv's keywords are put into words.
+ * Validation as the user types, with the API's own rules: the request schemas of the OpenAPI document (generated
+ * from the same zod schemas that validate the requests), compiled by the API with Ajv into one module of validators
+ * (GET /api/form-validators.js, apps/api/src/common/form-validators.ts) that the browser imports: nothing is compiled
+ * here, so the page's CSP needs no 'unsafe-eval'. Nothing is re-written here; only the messages of Ajv's keywords
+ * are put into words.
  */
-let compiled: Promise<(component: string) => ValidateFunction> | null = null;
+const FORM_VALIDATORS_URL = '/api/form-validators.js';
+let loaded: Promise<Record<string, ValidateFunction>> | null = null;
 
-/**
- * The validator of each component of an OpenAPI document's `components.schemas`, compiled once on first use.
- * OpenAPI 3.0 dialect: `nullable` is understood by Ajv; formats are backed by patterns in the schemas.
- * verbose: each error carries its value (`data`) and schema (`parentSchema`: format, example) for its message.
- */
-export function compileComponents(schemas: Record<string, unknown>): (component: string) => ValidateFunction {
-  // multipleOfPrecision (a tolerance of 0.001 of a step): 0.3 / 0.0001 is 2999.9999999999995 in binary floating point,
-  // and near the 1e8 万元 maximum the quotient is off by about 1e-4: without a tolerance a valid
-  // amount with up to 4 decimals (万元 to the yuan) reads as not a multiple of 0.0001.
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true, multipleOfPrecision: 3 });
-  ajv.addSchema({ $id: 'openapi', components: { schemas } }, 'openapi');
-  const cache = new Map<string, ValidateFunction>();
-  return (component: string) => {
-    let fn = cache.get(component);
-    if (!fn) cache.set(component, (fn = ajv.compile({ $ref: `openapi#/components/schemas/${component}` })));
-    return fn;
-  };
-}
-
-function load(): Promise<(component: string) => ValidateFunction> {
-  return (compiled ??= fetch('/api/docs-json')
-    .then((r) => r.json() as Promise<{ components: { schemas: Record<string, unknown> } }>)
-    .then((doc) => compileComponents(doc.components.schemas))
+function load(): Promise<Record<string, ValidateFunction>> {
+  return (loaded ??= (import(/* @vite-ignore */ FORM_VALIDATORS_URL) as Promise<{ validators: Record<string, ValidateFunction> }>)
+    .then((m) => m.validators)
     .catch((e: unknown) => {
-      compiled = null;
+      loaded = null;
       throw e;
     }));
 }
@@ -174,6 +157,7 @@ export function fieldErrorsOf(errors: readonly ErrorObject[]): FieldError[] {
 
 /** Validates `value` against the OpenAPI component `component`; every error with its field path. */
 export async function validate(component: string, value: unknown): Promise<FieldError[]> {
-  const fn = (await load())(component);
+  const fn = (await load())[component];
+  if (!fn) throw new Error(`no validator for the OpenAPI component ${component}`);
   return fn(value) ? [] : fieldErrorsOf(fn.errors ?? []);
 }
