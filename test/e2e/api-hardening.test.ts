@@ -61,7 +61,6 @@ describe('HTTP hardening', () => {
     expect(res.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
     const components = Object.keys((await request(api.http).get('/api/docs-json').expect(200)).body.components.schemas as object);
     // Run as the browser runs it (its exports read as locals here): one validator per component, the API's verdicts.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the served module's own source, in a test
     const validators = new Function(`${res.text.replace(/export const /g, 'const ')}\nreturn validators;`)() as Record<
       string,
       ((value: unknown) => boolean) & { errors?: Array<{ instancePath: string; keyword: string }> | null }
