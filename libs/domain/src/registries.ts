@@ -111,12 +111,12 @@ export function duplicatePerson(person: RegisteredPerson, others: readonly Regis
 export function duplicatePersonLabel(person: Pick<RegisteredPerson, 'name'>, existing: string | null): Label {
   return existing
     ? {
-        zh: `${person.name}（性别、出生日期相同）已在花名册中登记为 ${existing}：同一人只登记一次`,
-        en: `${person.name} (same gender and date of birth) is already on a roster as ${existing}: a person is registered once`,
+        zh: `${person.name}（姓名、性别、出生日期相同）已在花名册中登记为 ${existing}：同一人只登记一次`,
+        en: `The same person (name ${person.name}, gender and date of birth) is already on a roster as ${existing}: a person is registered once`,
       }
     : {
-        zh: `${person.name}（性别、出生日期相同）已在花名册中登记：同一人只登记一次`,
-        en: `${person.name} (same gender and date of birth) is already on a roster: a person is registered once`,
+        zh: `${person.name}（姓名、性别、出生日期相同）已在花名册中登记：同一人只登记一次`,
+        en: `The same person (name ${person.name}, gender and date of birth) is already on a roster: a person is registered once`,
       };
 }
 

@@ -158,9 +158,12 @@ export const PassportTransitionSchema = z
   .discriminatedUnion('to', [
     z.strictObject({
       to: z.literal('checked-out'),
-      caseId: text(64),
-      dueBackOn: isoDate.meta({
-        description: 'The trip’s return date: overdue days count from it (7: escalation, 30: the unit is suspended)',
+      caseId: text(64).meta({
+        description: 'A running case (open or departed) with the holder among its members (else 422 rule open-case-member)',
+      }),
+      dueBackOn: isoDate.optional().meta({
+        description:
+          'Overdue days count from it (7: escalation, 30: the unit is suspended). From today to the case’s return date plus the days its check-in step (P02) allows (else 422 rule due-back-window); left out, that latest day',
       }),
       note: text(500).optional(),
     }),
