@@ -41,7 +41,7 @@ export const PassportSchema = z
   })
   .meta({
     // The refine above, in the document: not in custody, or a number given.
-    anyOf: [{ properties: { inCustody: { const: false } } }, { required: ['number'] }],
+    anyOf: [{ properties: { inCustody: { type: 'boolean', enum: [false] } } }, { required: ['number'] }],
   });
 
 /**
