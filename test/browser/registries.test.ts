@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { completeStepSignal, delegationWorkflowId, progressQuery } from '@df/contracts';
+import { RegistriesRepository } from '@df/persistence';
 import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
 import { getProgress } from '../support/api-flow';
 import { drive } from '../support/drive';
@@ -281,6 +282,77 @@ describe('the registries in the web app (issue 14)', () => {
     await shown(manager, rows.filter({ hasText: 'In custody' }).filter({ hasText: 'Official' }));
     expect(await rows.count()).toBe(1);
     await manager.getByTestId('lang').click();
+  });
+
+  it('a passport past its expiry date reads 已过期 in the ledger, not 在库保管', async () => {
+    // After the English page's one-passport count: a second, expired passport of 李四 (none of theirs is out).
+    const expired = `X${Date.now().toString().slice(-8)}`;
+    await new RegistriesRepository(stack.api.app.get(DataSource)).registerPassport(
+      { number: expired, type: 'official', issuedOn: '2014-03-01', expiresOn: '2024-02-29', holder: personId },
+      unit,
+      { id: 'test', role: 'system' },
+    );
+    const officer = await stack.pageAs('passport-officer');
+    await officer.goto('/registries');
+    await officer.getByRole('tab', { name: '护照' }).click();
+    await officer.getByTestId('passport-search').fill(expired);
+    const row = officer.getByTestId('passports-table').locator('tr', { hasText: expired });
+    await shown(officer, row.filter({ hasText: '已过期' }));
+    expect(await row.filter({ hasText: '在库保管' }).count()).toBe(0);
+    // The custody state machine is unchanged: it is still the ledger's to cancel.
+    await row.getByText('已注销').waitFor();
+  });
+
+  it('the new trip sends a typed passport as in custody only with its number (the box cannot be ticked without one)', async () => {
+    const organizer = await stack.pageAs('organizer');
+    const sent: Array<{ members?: Array<{ name?: string; passport?: { inCustody?: boolean; number?: string } }> }> = [];
+    organizer.on('request', (r) => {
+      if (r.url().endsWith('/api/delegations/check') || r.url().endsWith('/api/delegations'))
+        if (r.method() === 'POST') sent.push(r.postDataJSON() as (typeof sent)[number]);
+    });
+    await organizer.goto('/cases/new');
+    await organizer.getByRole('heading', { name: '新建出访申请' }).waitFor();
+    const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
+    await organizer.getByLabel('标题').fill('手填成员护照');
+    await organizer.getByRole('combobox', { name: '出访目的' }).click();
+    await organizer.keyboard.type('招商引资');
+    await organizer.keyboard.press('Enter');
+    await fillDay(organizer.getByLabel('出发日期'), day(90));
+    await fillDay(organizer.getByLabel('回国日期'), day(93));
+    await organizer.getByRole('button', { name: '下一步' }).click();
+    await fillStop(organizer, HOUSTON(day(90), day(93)));
+    await organizer.getByRole('button', { name: '下一步' }).click();
+    // A typed member whole but for the passport (the dry run goes once the form holds no schema error).
+    await organizer.getByLabel('姓名').fill('王小明');
+    await organizer.getByLabel('职务').fill('科员');
+    await organizer.getByRole('combobox', { name: '级别' }).click();
+    await organizer.keyboard.type('科级');
+    await organizer.keyboard.press('Enter');
+    const box = organizer.getByRole('checkbox', { name: '护照由外办保管' });
+    // No number: not in custody, and the box cannot say otherwise.
+    expect(await box.isDisabled()).toBe(true);
+    expect(await box.isChecked()).toBe(false);
+    expect(
+      await eventually(
+        async () => sent.filter((b) => b.members?.[0]?.name === '王小明').length,
+        (n) => n > 0,
+      ),
+    ).toBeGreaterThan(0);
+    await organizer.getByLabel('护照号码').fill('SE7300001');
+    expect(
+      await eventually(
+        async () => sent.some((b) => b.members?.[0]?.passport?.number === 'SE7300001'),
+        (yes) => yes,
+      ),
+    ).toBe(true);
+    // With its number the form's default (in custody) stands, and is sent with the number.
+    expect(await box.isChecked()).toBe(true);
+    expect(sent.filter((b) => b.members?.[0]?.passport?.number === 'SE7300001').every((b) => b.members![0]!.passport!.inCustody)).toBe(
+      true,
+    );
+    const typed = sent.flatMap((b) => b.members ?? []).filter((m) => m.name === '王小明');
+    expect(typed.length).toBeGreaterThan(0);
+    expect(typed.filter((m) => m.passport?.inCustody && !m.passport.number)).toEqual([]);
   });
 
   it("a case stopped by an incident shows the API's notice on top and its figures paused, not running", async () => {

@@ -18,7 +18,7 @@ import {
 } from '../support/api-harness';
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
-import { actor, enterpriseUnit } from '../support/factories';
+import { actor, enterpriseUnit, uniqueBirthDate } from '../support/factories';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -44,7 +44,8 @@ describe('APEC cards over the API (issue 17)', () => {
         unit: u,
         name,
         gender: 'male',
-        dateOfBirth: '1975-03-01',
+        // Each call another person (one person once on the rosters: name, gender, birth date).
+        dateOfBirth: uniqueBirthDate(),
         rank: 'division',
         position: '经理',
         partyMember: false,
@@ -414,7 +415,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const roster = (await request(http).get('/api/registries/people').set(clerk).expect(200)).body;
     expect(roster.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
     expect(roster.items[0]).toMatchObject({ name: '李四', unit: ent.unit });
-    expect(roster.items[0].dateOfBirth).not.toBe('1975-03-01');
+    expect(roster.items[0].dateOfBirth).not.toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const own = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(clerk).expect(200)).body;
     expect(own.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
     const one = (await request(http).get(`/api/registries/people/${ent.unit}-p1`).set(clerk).expect(200)).body;

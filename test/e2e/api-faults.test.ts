@@ -28,6 +28,12 @@ describe('API faults by kind (the new-user trial)', () => {
     api = await startTestApi({ taskQueue: worker.config.taskQueue });
     reg = await createTestUsers(api);
     unreg = await createTestUsers(api);
+    // The supervising department is a registered unit (rule registered-unit).
+    await request(api.http)
+      .put(`/api/registries/units/${dept}`)
+      .set(bearer(reg.tokens['fao-clerk']))
+      .send({ nameZh: '主管部门', nameEn: 'Supervising department', supervisingDepartment: null })
+      .expect(200);
     await request(api.http)
       .put(`/api/registries/units/${reg.unit}`)
       .set(bearer(reg.tokens['fao-clerk']))

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { uniqueBirthDate } from '../support/factories';
 
 /**
  * The new-user trial: A08's trip-frequency limit was dodged by typing a roster person (name, passport fields)
@@ -43,7 +44,8 @@ describe('one identity for a member, typed or named from the roster', () => {
         unit: u.unit,
         name: '张三',
         gender: 'male',
-        dateOfBirth: '1965-03-01',
+        // Each unit's 张三 another person (one person once on the rosters).
+        dateOfBirth: uniqueBirthDate(),
         rank: 'bureau',
         position: '副市长',
         partyMember: true,

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { DEFAULT_DEFINITION } from '@df/domain';
-import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { addDays, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /** The registries' refusals of a new-user trial's inputs (own database: process versions are office-wide). */
@@ -232,6 +232,190 @@ describe('registries: input refusals (new-user trial)', () => {
         ['settings.countries.ZZ', 'UNKNOWN_COUNTRY'],
       ]);
       for (const e of errorsOf(settings.body)) expect(hasChinese(e.message.zh)).toBe(true);
+    });
+  });
+  describe('what a real registry refuses (new-user trials): one person once, a check-out for a case, a passport in custody with its number, units that exist, an expired passport', () => {
+    const post = (path: string, token: string, body: object) => request(api.http).post(path).set(bearer(token)).send(body);
+    const fields = (body: { errors?: FieldError[] }) => errorsOf(body).map((e) => [e.field, e.rule]);
+    const someone = (unit: string, over: Record<string, unknown> = {}) => ({
+      unit,
+      name: '赵一',
+      gender: 'female',
+      dateOfBirth: '1972-02-02',
+      rank: 'division',
+      position: '处长',
+      partyMember: false,
+      leadershipTeam: null,
+      ...over,
+    });
+
+    it('handed input: the same person (name, gender, birth date) under a new person id is 409 PERSON_ALREADY_REGISTERED at name, on registration and on update', async () => {
+      const first = `P-${users.unit}-zhao`;
+      await put(`/api/registries/people/${first}`, users.tokens.personnel, someone(users.unit)).expect(200);
+      // The name as personNameKey compares it: a space or an invisible character does not make another person.
+      const again = await put(
+        `/api/registries/people/${first}-copy`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '赵 一' }),
+      ).expect(409);
+      expect(again.body).toMatchObject({ code: 'PERSON_ALREADY_REGISTERED', errors: [{ field: 'name', rule: 'unique-person' }] });
+      expect(again.body.message.en).toMatch(/^[A-Z]/);
+      expect(hasChinese(again.body.message.zh)).toBe(true);
+      // Own roster: the registered id is named.
+      expect(again.body.message.en).toContain(first);
+      await get(`/api/registries/people/${first}-copy`, users.tokens.personnel).expect(404);
+      // Another unit's personnel office: refused, the id it may not read not named.
+      const other = await createTestUsers(api);
+      await put(`/api/registries/units/${other.unit}`, users.tokens['fao-clerk'], {
+        nameZh: '另一单位',
+        nameEn: 'Other unit',
+        supervisingDepartment: null,
+      }).expect(200);
+      const theirs = await put(`/api/registries/people/P-${other.unit}-zhao`, other.tokens.personnel, someone(other.unit)).expect(409);
+      expect(fields(theirs.body)).toEqual([['name', 'unique-person']]);
+      expect(JSON.stringify(theirs.body)).not.toContain(first);
+      // The accepted counterpart: a namesake born on another day, and the person's own update.
+      const namesake = `P-${users.unit}-zhao2`;
+      await put(`/api/registries/people/${namesake}`, users.tokens.personnel, someone(users.unit, { dateOfBirth: '1980-08-08' })).expect(
+        200,
+      );
+      await put(`/api/registries/people/${first}`, users.tokens.personnel, someone(users.unit, { position: '副处长' })).expect(200);
+      // An update into a duplicate (the birth date changed to the first's) is refused as a registration is.
+      const moved = await put(`/api/registries/people/${namesake}`, users.tokens.personnel, someone(users.unit)).expect(409);
+      expect(fields(moved.body)).toEqual([['name', 'unique-person']]);
+      // One who left the unit holds no place: the person may be registered again (another unit's roster).
+      await put(`/api/registries/people/${first}`, users.tokens.personnel, someone(users.unit, { status: 'left' })).expect(200);
+      await put(`/api/registries/people/P-${other.unit}-zhao`, other.tokens.personnel, someone(other.unit)).expect(200);
+    });
+
+    it('two registrations of one person at once: one is taken, the other 409 (the identity lock)', async () => {
+      const body = someone(users.unit, { name: '钱二', dateOfBirth: '1969-09-09' });
+      const answers = await Promise.all(
+        [1, 2, 3].map((i) => put(`/api/registries/people/P-${users.unit}-qian${i}`, users.tokens.personnel, body)),
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    });
+
+    it('handed input: a check-out for an invented case, or due back in 2020 or 9999, is 422 at caseId / dueBackOn; a running case of the holder, due by its return date + 7, is taken', async () => {
+      const holder = `P-${users.unit}-sun`;
+      const bystander = `P-${users.unit}-zhou`;
+      await put(
+        `/api/registries/people/${holder}`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '孙三', dateOfBirth: '1971-03-03' }),
+      ).expect(200);
+      await put(
+        `/api/registries/people/${bystander}`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '周四', dateOfBirth: '1974-04-04' }),
+      ).expect(200);
+      const officer = users.tokens['passport-officer'];
+      await post('/api/registries/passports', officer, {
+        number: 'SE7100001',
+        issuedOn: '2024-01-01',
+        expiresOn: '2034-01-01',
+        holder,
+      }).expect(201);
+      const submit = async (personId: string) => {
+        const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId }] };
+        const caseId = (await post('/api/delegations', users.tokens.organizer, body).expect(201)).body.caseId as string;
+        // The ledger reads the case from the read model, projected a moment after the start.
+        await eventually(
+          async () => (await get('/api/delegations', users.tokens.organizer).expect(200)).body.items,
+          (items: Array<{ caseId: string }>) => items.some((c) => c.caseId === caseId),
+        );
+        return caseId;
+      };
+      const theirs = await submit(holder);
+      const another = await submit(bystander);
+      const out = (body: object) => post('/api/registries/passports/SE7100001/transitions', officer, { to: 'checked-out', ...body });
+      const today = shanghaiDate(Date.now());
+      for (const caseId of ['case-invented', another]) {
+        const res = await out({ caseId, dueBackOn: addDays(today, 5) }).expect(422);
+        expect(res.body.code).toBe('INVALID_REQUEST');
+        expect(fields(res.body)).toEqual([['caseId', 'open-case-member']]);
+      }
+      // The canonical trip returns 2027-03-19: due back by 2027-03-26 (P02's 7 calendar days).
+      for (const dueBackOn of ['2020-01-01', addDays(today, -1), '2027-03-27', '9999-12-31']) {
+        const res = await out({ caseId: theirs, dueBackOn }).expect(422);
+        expect(fields(res.body)).toEqual([['dueBackOn', 'due-back-window']]);
+        expect(res.body.errors[0].message.en).toContain('2027-03-26');
+      }
+      expect((await get('/api/registries/passports/SE7100001', officer).expect(200)).body.state).toBe('in-custody');
+      // Left out, the due date is the latest the rule allows.
+      const taken = await out({ caseId: theirs }).expect(200);
+      expect(taken.body).toMatchObject({ state: 'checked-out', caseId: theirs, dueBackOn: '2027-03-26', displayState: 'checked-out' });
+      await post('/api/registries/passports/SE7100001/transitions', officer, { to: 'in-custody' }).expect(200);
+      await out({ caseId: theirs, dueBackOn: today }).expect(200);
+    });
+
+    it('handed input: a member with passport { inCustody: true } and no number is 422 members[0].passport.number required (dry run and submission)', async () => {
+      const typed = (passport: object) => {
+        const s = canonicalSubmission(users.unit) as Record<string, unknown> & { members: Array<Record<string, unknown>> };
+        s.members = [{ ...s.members[0], name: '吴五', leadershipTeam: null, passport }];
+        return s;
+      };
+      for (const path of ['/api/delegations/check', '/api/delegations']) {
+        const res = await post(path, users.tokens.organizer, typed({ inCustody: true })).expect(422);
+        expect(res.body.code).toBe('INVALID_REQUEST');
+        expect(fields(res.body)).toEqual([['members[0].passport.number', 'required']]);
+        expect(hasChinese(res.body.errors[0].message.zh)).toBe(true);
+      }
+      // The accepted counterparts: not in custody without a number; in custody with one.
+      await post('/api/delegations/check', users.tokens.organizer, typed({ inCustody: false })).expect(200);
+      await post(
+        '/api/delegations/check',
+        users.tokens.organizer,
+        typed({ inCustody: true, number: 'SE7199999', expiresOn: '2035-01-01' }),
+      ).expect(200);
+    });
+
+    it('handed input: a unit under an unknown parent or supervising department, or into a cycle, is 422 at the field', async () => {
+      const clerk = users.tokens['fao-clerk'];
+      const unit = (over: object = {}) => ({ nameZh: '单位', nameEn: 'Unit', supervisingDepartment: null, ...over });
+      const [a, b] = [`${users.unit}-a`, `${users.unit}-b`];
+      const unknown = await put(
+        `/api/registries/units/${a}`,
+        clerk,
+        unit({ parentCode: 'no-such-unit', supervisingDepartment: 'nor-this' }),
+      ).expect(422);
+      expect(fields(unknown.body)).toEqual([
+        ['parentCode', 'registered-unit'],
+        ['supervisingDepartment', 'registered-unit'],
+      ]);
+      await get(`/api/registries/units/${a}`, clerk).expect(404);
+      await put(`/api/registries/units/${b}`, clerk, unit()).expect(200);
+      await put(`/api/registries/units/${a}`, clerk, unit({ parentCode: b, supervisingDepartment: b })).expect(200);
+      const cycle = await put(`/api/registries/units/${b}`, clerk, unit({ parentCode: a })).expect(422);
+      expect(fields(cycle.body)).toEqual([['parentCode', 'no-cycle']]);
+      expect(hasChinese(cycle.body.errors[0].message.zh)).toBe(true);
+      const supervised = await put(`/api/registries/units/${b}`, clerk, unit({ supervisingDepartment: a })).expect(422);
+      expect(fields(supervised.body)).toEqual([['supervisingDepartment', 'no-cycle']]);
+      expect((await get(`/api/registries/units/${b}`, clerk).expect(200)).body).toMatchObject({
+        parentCode: null,
+        supervisingDepartment: null,
+      });
+    });
+
+    it('handed input: a passport past its expiry date reads expired (已过期), its custody state unchanged', async () => {
+      const holder = `P-${users.unit}-zheng`;
+      await put(
+        `/api/registries/people/${holder}`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '郑六', dateOfBirth: '1966-06-06' }),
+      ).expect(200);
+      const officer = users.tokens['passport-officer'];
+      const reg = await post('/api/registries/passports', officer, {
+        number: 'SE7200001',
+        issuedOn: '2015-01-01',
+        expiresOn: '2025-01-01',
+        holder,
+      }).expect(201);
+      expect(reg.body).toMatchObject({ state: 'in-custody', displayState: 'expired' });
+      const list = await get(`/api/registries/passports?unit=${users.unit}`, officer).expect(200);
+      expect(list.body.items.find((p: { number: string }) => p.number === 'SE7200001')).toMatchObject({ displayState: 'expired' });
+      // Still the ledger's to cancel (C06).
+      await post('/api/registries/passports/SE7200001/transitions', officer, { to: 'cancelled' }).expect(200);
     });
   });
 });

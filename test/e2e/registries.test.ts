@@ -20,6 +20,8 @@ import {
 } from '../support/api-harness';
 import { actionable, actOn, getProgress } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { uniqueBirthDate } from '../support/factories';
+import { DataSource } from 'typeorm';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 import * as S from '../../apps/api/src/registries/schemas';
@@ -46,7 +48,8 @@ const personBody = (unit: string, over: Record<string, unknown> = {}) => ({
   unit,
   name: '张三',
   gender: 'male',
-  dateOfBirth: '1970-05-01',
+  // One person once on the rosters (name, gender, birth date): each call another person unless told.
+  dateOfBirth: uniqueBirthDate(),
   rank: 'bureau',
   position: '副市长',
   partyMember: true,
@@ -87,6 +90,18 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await api?.close();
     await worker?.stop();
   });
+  /** A running case of the unit's organizer with the roster person as its member: what a check-out is for. */
+  const caseOf = async (users: TestUsers, personId: string): Promise<string> => {
+    const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId }] };
+    const caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201)).body
+      .caseId as string;
+    // The ledger reads the case from the read model, projected a moment after the start.
+    await eventually(
+      async () => (await request(api.http).get('/api/delegations').set(bearer(users.tokens.organizer)).expect(200)).body.items,
+      (items: Array<{ caseId: string }>) => items.some((c) => c.caseId === caseId),
+    );
+    return caseId;
+  };
 
   it('the FAO registers a unit; every change is recorded; a unit sees only its own record', async () => {
     const http = api.http;
@@ -160,6 +175,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const unit = `reg-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
     const dept = `dept-${uniqueSuffix()}`;
+    // A supervising department is a registered unit (rule registered-unit).
+    await request(http).put(`/api/registries/units/${dept}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
     await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(bearer(users.tokens['fao-clerk']))
@@ -554,13 +571,15 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send(body);
     const first = passportNo();
     await register(first).expect(201);
-    await move(first, { to: 'checked-out', caseId: 'case-trip', dueBackOn: addDays(today(), 10) }).expect(200);
+    // A check-out is for a running case with the holder among its members.
+    const trip = await caseOf(users, personId);
+    await move(first, { to: 'checked-out', caseId: trip, dueBackOn: addDays(today(), 10) }).expect(200);
     // The trial: a new official passport for the same person while the first is out for a trip.
     const second = passportNo();
     const refused = await register(second).expect(409);
     expect(refused.body).toMatchObject({
       code: 'PASSPORT_ALREADY_HELD',
-      message: { zh: expect.stringContaining(first), en: expect.stringContaining(`passport ${first} is checked out (case case-trip)`) },
+      message: { zh: expect.stringContaining(first), en: expect.stringContaining(`passport ${first} is checked out (case ${trip})`) },
       errors: [{ field: 'holder', rule: 'one-valid-passport' }],
     });
     await request(http).get(`/api/registries/passports/${second}`).set(officer).expect(404);
@@ -568,11 +587,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await move(first, { to: 'in-custody' }).expect(200);
     await register(second).expect(201);
     // … and only one of them goes out at a time.
-    await move(second, { to: 'checked-out', caseId: 'case-next', dueBackOn: addDays(today(), 10) }).expect(200);
-    const outTwice = await move(first, { to: 'checked-out', caseId: 'case-other', dueBackOn: addDays(today(), 10) }).expect(409);
+    await move(second, { to: 'checked-out', caseId: trip, dueBackOn: addDays(today(), 10) }).expect(200);
+    const outTwice = await move(first, { to: 'checked-out', caseId: trip, dueBackOn: addDays(today(), 10) }).expect(409);
     expect(outTwice.body).toMatchObject({
       code: 'PASSPORT_ALREADY_HELD',
-      message: { en: expect.stringContaining(`passport ${second} is checked out (case case-next)`) },
+      message: { en: expect.stringContaining(`passport ${second} is checked out (case ${trip})`) },
       errors: [{ field: 'to', rule: 'one-valid-passport' }],
     });
     expect((await request(http).get(`/api/registries/passports/${first}`).set(officer).expect(200)).body.state).toBe('in-custody');
@@ -601,18 +620,28 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: personId })
       .expect(201);
     const officer = bearer(users.tokens['passport-officer']);
+    const trip = await caseOf(users, personId);
+    // A check-out's due date is today or later (due-back-window): a passport overdue is one whose due date passed,
+    // set here as time would pass.
+    const outOverdue = async (days: number) => {
+      await request(http)
+        .post(`/api/registries/passports/${number}/transitions`)
+        .set(officer)
+        .send({ to: 'checked-out', caseId: trip })
+        .expect(200);
+      await api.app
+        .get(DataSource)
+        .query(`UPDATE custody_passports SET due_back_on = $1 WHERE number = $2`, [addDays(today(), -days), number]);
+      return request(http).get(`/api/registries/passports/${number}`).set(officer).expect(200);
+    };
     // 30 days overdue: escalated, not suspended.
-    const out30 = await request(http)
-      .post(`/api/registries/passports/${number}/transitions`)
-      .set(officer)
-      .send({ to: 'checked-out', caseId: 'case-30', dueBackOn: addDays(today(), -30) })
-      .expect(200);
+    const out30 = await outOverdue(30);
     documented(S.PassportViewSchema, out30.body);
     documented(
       S.PassportListSchema,
       (await request(http).get('/api/registries/passports').set(bearer(users.tokens.organizer)).expect(200)).body,
     );
-    expect(out30.body).toMatchObject({ state: 'checked-out', displayState: 'overdue', daysOverdue: 30, caseId: 'case-30' });
+    expect(out30.body).toMatchObject({ state: 'checked-out', displayState: 'overdue', daysOverdue: 30, caseId: trip });
     expect(
       (await request(http).get(`/api/registries/units/${unit}`).set(bearer(users.tokens.organizer)).expect(200)).body.suspension.suspended,
     ).toBe(false);
@@ -632,11 +661,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     });
     await request(http).post(`/api/registries/passports/${number}/transitions`).set(officer).send({ to: 'in-custody' }).expect(200);
     // 31 days overdue: new submissions refused with a coded bilingual reason.
-    await request(http)
-      .post(`/api/registries/passports/${number}/transitions`)
-      .set(officer)
-      .send({ to: 'checked-out', caseId: 'case-31', dueBackOn: addDays(today(), -31) })
-      .expect(200);
+    await outOverdue(31);
     const refused = await request(http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))

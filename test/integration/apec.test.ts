@@ -27,7 +27,7 @@ import { ApecRepository, NotificationEntity, RegistriesRepository } from '@df/pe
 import { startReviewReminder } from '../../apps/api/src/apec/review-reminder';
 import { stopCardApplications } from '../../apps/api/src/apec/stop-applications';
 import { drive } from '../support/drive';
-import { actor, caseInput, enterpriseUnit } from '../support/factories';
+import { actor, caseInput, enterpriseUnit, uniqueBirthDate } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -67,7 +67,8 @@ describe('APEC business travel cards (issue 17)', () => {
           unit,
           name: `申请人${i + 1}`,
           gender: 'female',
-          dateOfBirth: '1980-01-01',
+          // Each enterprise's 申请人1 another person (one person once on the rosters).
+          dateOfBirth: uniqueBirthDate(),
           rank: 'staff',
           position: '业务经理',
           partyMember: false,

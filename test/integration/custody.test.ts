@@ -4,7 +4,7 @@ import { makeMember } from '@df/domain';
 import { delegationWorkflowId, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { drive } from '../support/drive';
-import { caseInput, SCALED_DEPARTURE } from '../support/factories';
+import { caseInput, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
 import { startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -48,7 +48,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
         unit,
         name: '张三',
         gender: 'male',
-        dateOfBirth: '1970-01-01',
+        dateOfBirth: uniqueBirthDate(),
         rank: 'division',
         position: '处长',
         partyMember: false,

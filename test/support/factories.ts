@@ -65,3 +65,14 @@ export function enterpriseUnit(code: string, name: { zh: string; en: string }): 
     suspendedReason: null,
   };
 }
+
+let births = 0;
+const birthBase = Math.floor(Math.random() * 20_000);
+/**
+ * A date of birth (1940 … 1999) no earlier call in this file gave: the rosters take one person once (name, gender and
+ * birth date: personIdentityKey), and the tests register many a 张三 on many units' rosters.
+ */
+export function uniqueBirthDate(): string {
+  const day = (birthBase + births++ * 11) % 21_900;
+  return new Date(Date.UTC(1940, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+}

@@ -3,7 +3,13 @@ import { personKey } from './facts';
 import { makeFacts, makeMember } from './fixtures';
 import { memberTripViolations } from './rules';
 import {
+  checkInDueDays,
+  checkOutProblems,
   daysOverdue,
+  duplicatePerson,
+  duplicatePersonLabel,
+  personIdentityKey,
+  unitReferenceProblems,
   isYearScheduleList,
   diffDefinitions,
   matchAnnualPlan,
@@ -354,5 +360,110 @@ describe('scheduleEntryProblems: what a schedule sent to the registries must als
     expect(scheduleEntryProblems({ year: 2027, holidays: weekdays(MAX_WEEKDAY_HOLIDAYS + 1), workdays: [] })).toEqual([
       expect.objectContaining({ field: 'holidays', rule: 'plausible-count' }),
     ]);
+  });
+});
+
+describe('passports in custody: an expired passport reads expired, the custody state unchanged', () => {
+  it('is expired the day after its expiry date while in custody; checked out it stays checked out or overdue', () => {
+    const p = passport({ expiresOn: '2027-01-31' });
+    expect(passportState(p, '2027-01-31')).toBe('in-custody');
+    expect(passportState(p, '2027-02-01')).toBe('expired');
+    expect(p.state).toBe('in-custody');
+    const out = passport({ expiresOn: '2027-01-31', state: 'checked-out', dueBackOn: '2027-02-10' });
+    expect(passportState(out, '2027-02-05')).toBe('checked-out');
+    expect(passportState(out, '2027-02-11')).toBe('overdue');
+    expect(passportState(passport({ expiresOn: '2020-01-01', state: 'cancelled' }), '2027-01-01')).toBe('cancelled');
+  });
+});
+
+describe('manual check-out: an open case with the holder, due back by the check-in rule', () => {
+  const found = { caseId: 'c1', open: true, returnDate: '2027-03-19', personIds: ['P1', 'P2'] };
+  const input = (dueBackOn: string | undefined, today = '2027-03-01') => ({ holder: 'P1', dueBackOn, today, dueDays: 7 });
+
+  it('takes the days from the definition’s check-in step (P02), not a number of its own', () => {
+    expect(checkInDueDays(DEFAULT_DEFINITION)).toBe(7);
+    expect(checkInDueDays({ steps: [] })).toBeNull();
+  });
+
+  it('accepts a due date from today to the return date plus the days; defaults to the latest', () => {
+    expect(checkOutProblems(input('2027-03-26'), found)).toEqual({ latest: '2027-03-26', errors: [] });
+    expect(checkOutProblems(input('2027-03-01'), found).errors).toEqual([]);
+    expect(checkOutProblems(input(undefined), found)).toEqual({ latest: '2027-03-26', errors: [] });
+  });
+
+  it.each([['2020-01-01'], ['2027-02-28'], ['2027-03-27'], ['9999-12-31']])('refuses a due date of %s (due-back-window)', (due) => {
+    expect(checkOutProblems(input(due), found).errors.map((e) => [e.field, e.rule])).toEqual([['dueBackOn', 'due-back-window']]);
+  });
+
+  it('refuses no case, a closed case and a case without the holder at caseId (open-case-member)', () => {
+    for (const c of [null, { ...found, open: false }, { ...found, personIds: ['P2'] }])
+      expect(checkOutProblems(input('2027-03-20'), c).errors.map((e) => [e.field, e.rule])).toEqual([['caseId', 'open-case-member']]);
+  });
+});
+
+describe('one person once on the rosters (name key, gender, date of birth)', () => {
+  const person = (over: Partial<RegisteredPerson> = {}): RegisteredPerson => ({
+    personId: 'P1',
+    unit: 'u1',
+    name: '张三',
+    gender: 'male',
+    dateOfBirth: '1970-05-01',
+    rank: 'bureau',
+    position: '副市长',
+    partyMember: true,
+    classifiedAccess: false,
+    leadershipTeam: null,
+    status: 'active',
+    ...over,
+  });
+
+  it('finds an active entry of the same identity under another id, the name compared as personNameKey compares it', () => {
+    const there = person();
+    expect(duplicatePerson(person({ personId: 'P2', name: '张 三' }), [there])).toBe(there);
+    expect(duplicatePerson(person({ personId: 'P2', unit: 'u2', name: '张\u200b三' }), [there])).toBe(there);
+    expect(personIdentityKey(person({ name: ' 张三 ' }))).toBe(personIdentityKey(there));
+  });
+
+  it('a namesake of another birth date or gender, the person itself, and inactive entries are not duplicates', () => {
+    const there = person();
+    expect(duplicatePerson(person({ personId: 'P2', dateOfBirth: '1971-05-01' }), [there])).toBeNull();
+    expect(duplicatePerson(person({ personId: 'P2', gender: 'female' }), [there])).toBeNull();
+    expect(duplicatePerson(person(), [there])).toBeNull();
+    expect(duplicatePerson(person({ personId: 'P2' }), [person({ status: 'left' })])).toBeNull();
+    expect(duplicatePerson(person({ personId: 'P2', status: 'retired' }), [there])).toBeNull();
+  });
+
+  it('names the registered id only when given', () => {
+    expect(duplicatePersonLabel(person(), 'P1').en).toContain('as P1');
+    expect(JSON.stringify(duplicatePersonLabel(person(), null))).not.toContain('P1');
+  });
+});
+
+describe('unit references: registered units, no cycle', () => {
+  const u = (code: string, parentCode: string | null = null, supervisingDepartment: string | null = null) => ({
+    code,
+    parentCode,
+    supervisingDepartment,
+  });
+
+  it('refuses an unregistered parent or supervising department', () => {
+    expect(unitReferenceProblems(u('a', 'nope', 'none'), [u('b')]).map((p) => [p.field, p.rule])).toEqual([
+      ['parentCode', 'registered-unit'],
+      ['supervisingDepartment', 'registered-unit'],
+    ]);
+  });
+
+  it('refuses a reference that leads back to the unit, along either relation', () => {
+    expect(unitReferenceProblems(u('a', 'b'), [u('a'), u('b', 'a')]).map((p) => [p.field, p.rule])).toEqual([['parentCode', 'no-cycle']]);
+    expect(unitReferenceProblems(u('a', null, 'b'), [u('b', null, 'c'), u('c', null, 'a')]).map((p) => [p.field, p.rule])).toEqual([
+      ['supervisingDepartment', 'no-cycle'],
+    ]);
+  });
+
+  it('accepts a chain, a tree, and a cycle elsewhere that does not pass through the unit', () => {
+    expect(unitReferenceProblems(u('a', 'b', 'c'), [u('b', 'c'), u('c')])).toEqual([]);
+    expect(unitReferenceProblems(u('a', 'b'), [u('b', 'x'), u('x', 'y'), u('y', 'x')])).toEqual([]);
+    // Self is the API's not-self rule, not this one.
+    expect(unitReferenceProblems(u('a', 'a'), [])).toEqual([]);
   });
 });

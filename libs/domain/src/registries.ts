@@ -1,4 +1,4 @@
-import { dayNumber, isIsoDate, weekdayOf } from './dates';
+import { addDays, dayNumber, isIsoDate, weekdayOf } from './dates';
 import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
@@ -30,6 +30,49 @@ export interface RegisteredUnit {
 }
 
 /**
+ * A unit's references (parentCode, supervisingDepartment) against the registered units: each names a registered unit
+ * (rule `registered-unit`) and does not lead back to the unit along the same relation (rule `no-cycle`: A's parent B,
+ * B's parent A). `units`: every registered unit (the unit's own old record is replaced by `unit`). Pure.
+ */
+export function unitReferenceProblems(
+  unit: Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>,
+  units: readonly Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>[],
+): Array<{ field: 'parentCode' | 'supervisingDepartment'; rule: 'registered-unit' | 'no-cycle'; message: Label }> {
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  byCode.set(unit.code, unit);
+  const problems: ReturnType<typeof unitReferenceProblems> = [];
+  for (const field of ['parentCode', 'supervisingDepartment'] as const) {
+    const ref = unit[field];
+    if (ref === null || ref === unit.code) continue; // self: the API's `not-self`
+    if (!byCode.has(ref)) {
+      problems.push({
+        field,
+        rule: 'registered-unit',
+        message: { zh: `单位 ${ref} 未备案`, en: `Unit ${ref} is not registered` },
+      });
+      continue;
+    }
+    const seen = new Set<string>([unit.code]);
+    for (let at: string | null = ref; at !== null; at = byCode.get(at)?.[field] ?? null) {
+      if (seen.has(at)) {
+        if (at === unit.code)
+          problems.push({
+            field,
+            rule: 'no-cycle',
+            message: {
+              zh: `单位 ${ref} 的${field === 'parentCode' ? '上级' : '主管部门'}链条又回到本单位`,
+              en: `Unit ${ref}'s chain of ${field === 'parentCode' ? 'parents' : 'supervising departments'} leads back to this unit`,
+            },
+          });
+        break;
+      }
+      seen.add(at);
+    }
+  }
+  return problems;
+}
+
+/**
  * A unit as messages name it: its registered name with the code beside (`市商务局（commerce）` /
  * `Municipal Bureau of Commerce (commerce)`); a code no registry holds stays the code, the one thing known.
  */
@@ -48,6 +91,35 @@ export const PERSON_STATUS_LABELS: Record<PersonStatus, Label> = {
 export const GENDERS = ['male', 'female'] as const;
 export type Gender = (typeof GENDERS)[number];
 
+/**
+ * One person once on the rosters: name (personNameKey), gender and date of birth make a person's identity, and two
+ * active roster entries of one identity are one person registered twice (new-user trial: a copy under a new person id
+ * escaped the trip-frequency rule). The repository locks on identityKey while it compares.
+ */
+export function personIdentityKey(p: Pick<RegisteredPerson, 'name' | 'gender' | 'dateOfBirth'>): string {
+  return `${personNameKey(p.name)}|${p.gender}|${p.dateOfBirth}`;
+}
+
+/** The active roster entry (other than the person itself) `person` would duplicate, or null; an inactive person duplicates none. */
+export function duplicatePerson(person: RegisteredPerson, others: readonly RegisteredPerson[]): RegisteredPerson | null {
+  if (person.status !== 'active') return null;
+  const key = personIdentityKey(person);
+  return others.find((o) => o.personId !== person.personId && o.status === 'active' && personIdentityKey(o) === key) ?? null;
+}
+
+/** The refusal of duplicatePerson, naming the registered entry only when `existing` is given (the caller may read it). */
+export function duplicatePersonLabel(person: Pick<RegisteredPerson, 'name'>, existing: string | null): Label {
+  return existing
+    ? {
+        zh: `${person.name}（姓名、性别、出生日期相同）已在花名册中登记为 ${existing}：同一人只登记一次`,
+        en: `The same person (name ${person.name}, gender and date of birth) is already on a roster as ${existing}: a person is registered once`,
+      }
+    : {
+        zh: `${person.name}（姓名、性别、出生日期相同）已在花名册中登记：同一人只登记一次`,
+        en: `The same person (name ${person.name}, gender and date of birth) is already on a roster: a person is registered once`,
+      };
+}
+
 export interface RegisteredPerson {
   personId: string;
   unit: string;
@@ -65,15 +137,19 @@ export interface RegisteredPerson {
 
 export const PASSPORT_TYPES = ['official', 'diplomatic', 'service'] as const;
 export type PassportType = (typeof PASSPORT_TYPES)[number];
-/** Stored states; 'overdue' is derived (checked out and past the trip's return date), see passportState. */
-export const PASSPORT_STATES = ['in-custody', 'checked-out', 'overdue', 'cancelled', 'lost'] as const;
+/**
+ * Stored states; 'overdue' (checked out and past its due date) and 'expired' (in custody and past its expiry date)
+ * are derived, see passportState: the custody state machine knows only the stored ones.
+ */
+export const PASSPORT_STATES = ['in-custody', 'checked-out', 'overdue', 'expired', 'cancelled', 'lost'] as const;
 export type PassportState = (typeof PASSPORT_STATES)[number];
-export type StoredPassportState = Exclude<PassportState, 'overdue'>;
+export type StoredPassportState = Exclude<PassportState, 'overdue' | 'expired'>;
 /** A passport's custody state as messages name it (the code stays in the data). */
 export const PASSPORT_STATE_LABELS: Record<PassportState, Label> = {
   'in-custody': { zh: '在库保管', en: 'In custody' },
   'checked-out': { zh: '已借出', en: 'Checked out' },
   overdue: { zh: '逾期未交回', en: 'Overdue' },
+  expired: { zh: '已过期', en: 'Expired' },
   cancelled: { zh: '已注销', en: 'Cancelled' },
   lost: { zh: '已挂失', en: 'Lost' },
 };
@@ -133,9 +209,78 @@ export function daysOverdue(p: Pick<CustodyPassport, 'state' | 'dueBackOn'>, tod
   return Math.max(0, dayNumber(today) - dayNumber(p.dueBackOn));
 }
 
-/** The state as shown: a checked-out passport past its due date is 'overdue'. */
-export function passportState(p: Pick<CustodyPassport, 'state' | 'dueBackOn'>, today: string): PassportState {
-  return daysOverdue(p, today) > 0 ? 'overdue' : p.state;
+/**
+ * The state as shown: a checked-out passport past its due date is 'overdue'; one in custody past its expiry date is
+ * 'expired' (new-user trial: an expired passport read 在库保管, as if it could travel). A checked-out one stays
+ * checked out or overdue whatever its expiry: it has to come back first.
+ */
+export function passportState(p: Pick<CustodyPassport, 'state' | 'dueBackOn' | 'expiresOn'>, today: string): PassportState {
+  if (daysOverdue(p, today) > 0) return 'overdue';
+  if (p.state === 'in-custody' && dayNumber(p.expiresOn) < dayNumber(today)) return 'expired';
+  return p.state;
+}
+
+/**
+ * The calendar days after the return date a checked-out passport is due back: the rule the definition's check-in step
+ * declares (P02 `afterDeparture.due`, as the engine dates its own check-outs); null when the definition declares none.
+ */
+export function checkInDueDays(definition: Pick<ProcessDefinition, 'steps'>): number | null {
+  const due = definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
+  return due && 'calendarDays' in due ? due.calendarDays : null;
+}
+
+/** The case a passport is checked out for by hand, as the custody ledger checks it (checkOutProblems). */
+export interface CheckOutCase {
+  caseId: string;
+  /** Whether the case still runs (open or departed: not closed). */
+  open: boolean;
+  returnDate: string;
+  /** The person ids of its members (roster members, and typed ones the registries resolved). */
+  personIds: readonly string[];
+}
+
+/**
+ * A manual check-out (POST passports/{number}/transitions, to 'checked-out'): the case must be a running case with the
+ * holder among its members (`caseId`, rule `open-case-member`), and the due date neither past nor later than the return
+ * date plus `dueDays` (`dueBackOn`, rule `due-back-window`; new-user trial: an invented case id, a due date of 2020 that
+ * suspended the unit at once, one of 9999 never overdue). Answers the latest allowed due date too (the default when
+ * none is sent). Pure.
+ */
+export function checkOutProblems(
+  input: { holder: string; dueBackOn: string | undefined; today: string; dueDays: number },
+  found: CheckOutCase | null,
+): { latest: string | null; errors: Array<{ field: 'caseId' | 'dueBackOn'; rule: string; message: Label }> } {
+  if (!found || !found.open || !found.personIds.includes(input.holder))
+    return {
+      latest: null,
+      errors: [
+        {
+          field: 'caseId',
+          rule: 'open-case-member',
+          message: {
+            zh: '须为进行中的出访案件，且持照人是该案件的成员',
+            en: 'Must be a running case with the holder among its members',
+          },
+        },
+      ],
+    };
+  const latest = addDays(found.returnDate, input.dueDays);
+  const due = input.dueBackOn ?? latest;
+  if (dayNumber(due) < dayNumber(input.today) || dayNumber(due) > dayNumber(latest))
+    return {
+      latest,
+      errors: [
+        {
+          field: 'dueBackOn',
+          rule: 'due-back-window',
+          message: {
+            zh: `交回日期须在今天（${input.today}）至回国后${input.dueDays}日（${latest}）之间`,
+            en: `Must be between today (${input.today}) and ${input.dueDays} days after the return date (${latest})`,
+          },
+        },
+      ],
+    };
+  return { latest, errors: [] };
 }
 
 export interface Suspension {

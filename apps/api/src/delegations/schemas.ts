@@ -23,15 +23,26 @@ const memberId = z
   .regex(/^[A-Za-z0-9_-]{1,32}$/, formatMessage('成员编号须为1-32位字母、数字、_ 或 -', 'Member ids are 1-32 letters, digits, _ or -'))
   .meta({ example: 'm1' });
 
-export const PassportSchema = z.strictObject({
-  inCustody: z.boolean().meta({ description: 'Official passport held by the FAO (委托保管)' }),
-  number: z
-    .string()
-    .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'))
-    .optional()
-    .meta({ description: 'Visible only to passport and visa officers; masked (SE****567) elsewhere' }),
-  expiresOn: isoDate.optional(),
-});
+export const PassportSchema = z
+  .strictObject({
+    inCustody: z.boolean().meta({ description: 'Official passport held by the FAO (委托保管)' }),
+    number: z
+      .string()
+      .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'))
+      .optional()
+      .meta({ description: 'Required when inCustody. Visible only to passport and visa officers; masked (SE****567) elsewhere' }),
+    expiresOn: isoDate.optional(),
+  })
+  // A passport declared in custody is one of the ledger's, so it has a number (new-user trial: `{ inCustody: true }` alone passed).
+  .refine((p) => !p.inCustody || p.number !== undefined, {
+    path: ['number'],
+    message: 'Required when the passport is in custody',
+    params: beyondSchema('护照在委托保管中时须填写护照号码', 'required'),
+  })
+  .meta({
+    // The refine above, in the document: not in custody, or a number given.
+    anyOf: [{ properties: { inCustody: { type: 'boolean', enum: [false] } } }, { required: ['number'] }],
+  });
 
 /**
  * The member facts the registries keep for a person named by `personId` (roster: name … leadershipTeam; custody

@@ -13,6 +13,9 @@ import {
   upcastDefinition,
   matchAnnualPlan,
   passportState,
+  checkInDueDays,
+  checkOutProblems,
+  duplicatePersonLabel,
   scheduleProblems,
   scheduleEntryProblems,
   daysOverdue,
@@ -46,7 +49,9 @@ import {
 } from '@df/domain';
 import {
   ApecRepository,
+  DuplicatePersonError,
   PassportHeldError,
+  UnitReferenceError,
   PassportTransitionError,
   passportStateLabel,
   RegistriesRepository,
@@ -172,7 +177,14 @@ export class RegistriesService {
         },
       );
     const unit: RegisteredUnit = { code: c, ...u };
-    const before = await this.repo.putUnit(unit, actorOf(user));
+    let before: RegisteredUnit | null;
+    try {
+      before = await this.repo.putUnit(unit, actorOf(user));
+    } catch (err) {
+      // An unregistered parent or supervising department, or a cycle (unitReferenceProblems): 422 at each field.
+      if (err instanceof UnitReferenceError) throw ruleRefusal(err.problems);
+      throw err;
+    }
     return { unit: await this.withSuspension(unit), created: before === null };
   }
 
@@ -256,7 +268,12 @@ export class RegistriesService {
     }
     if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${echo(p.unit)} 未备案`, `Unit ${echo(p.unit)} is not registered`);
     const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
-    return this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
+    try {
+      return await this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
+    } catch (err) {
+      if (err instanceof DuplicatePersonError) throw duplicateRefusal(user, err);
+      throw err;
+    }
   }
 
   async setClassifiedAccess(user: AuthUser, rawPersonId: string, body: unknown) {
@@ -333,13 +350,16 @@ export class RegistriesService {
     const number = parsePathParam(PassportNumberSchema, rawNumber, 'number');
     const t = parseOrThrow(PassportTransitionSchema, body);
     const current = await this.repo.passport(number);
+    // Checked out from custody only (any other state is the ledger's 409 below, whatever the case).
+    const dueBackOn =
+      t.to === 'checked-out' && current?.state === 'in-custody' ? await this.checkOutDueDate(current, t.caseId, t.dueBackOn) : null;
     const holderUnit = current ? ((await this.repo.person(current.holder))?.unit ?? null) : null;
     const before = holderUnit ? await this.effectiveSuspension(holderUnit) : null;
     try {
       await this.repo.transitionPassport(
         number,
         t.to,
-        { caseId: t.to === 'checked-out' ? t.caseId : null, dueBackOn: t.to === 'checked-out' ? t.dueBackOn : null, note: t.note ?? null },
+        { caseId: t.to === 'checked-out' ? t.caseId : null, dueBackOn, note: t.note ?? null },
         async () => holderUnit,
         actorOf(user),
       );
@@ -357,6 +377,21 @@ export class RegistriesService {
       if (!after.suspended) await this.recordSuspension(holderUnit, false, after, user);
     }
     return this.getPassport(user, number);
+  }
+
+  /**
+   * A manual check-out's case and due date (checkOutProblems): a running case with the holder among its members, the
+   * due date within today … its return date plus the days its definition's check-in step (P02) allows; when none is
+   * sent, that latest day. 422 at `caseId` / `dueBackOn` otherwise.
+   */
+  private async checkOutDueDate(passport: CustodyPassport, caseId: string, sent: string | undefined): Promise<string> {
+    const found = await this.repo.caseForCheckOut(caseId);
+    const definition = found ? await this.processDefinition(found.definitionVersion) : undefined;
+    // A version that declares no check-in (2026.1 ran P02 outside its definition): the current rule.
+    const dueDays = (definition && checkInDueDays(definition)) ?? checkInDueDays(DEFAULT_DEFINITION)!;
+    const { latest, errors } = checkOutProblems({ holder: passport.holder, dueBackOn: sent, today: today(), dueDays }, found);
+    if (errors.length > 0) throw ruleRefusal(errors);
+    return sent ?? latest!;
   }
 
   private async effectiveSuspension(unitCode: string): Promise<Suspension> {
@@ -987,6 +1022,18 @@ function sameValue(sent: unknown, registered: unknown): boolean {
       Object.entries(sent).every(([k, v]) => v === undefined || sameValue(v, (registered as Record<string, unknown>)[k]))
     );
   return sent === registered;
+}
+
+/**
+ * 409 PERSON_ALREADY_REGISTERED at `name` (rule `unique-person`): the entry already there named only to a caller who may
+ * read its roster (mayReadRoster), as getPerson hides another unit's person.
+ */
+function duplicateRefusal(user: AuthUser, err: DuplicatePersonError): DomainError {
+  const shown = mayReadRoster(user, err.existing.unit) ? err.existing.personId : null;
+  const label = duplicatePersonLabel(err.person, shown);
+  return new DomainError('PERSON_ALREADY_REGISTERED', label, {
+    errors: [{ field: 'name', rule: 'unique-person', message: label }],
+  });
 }
 
 /**

@@ -37,10 +37,16 @@ export const UnitSchema = z
   .strictObject({
     nameZh: text(200),
     nameEn: text(200),
-    parentCode: code.nullable().default(null),
-    supervisingDepartment: code
+    parentCode: code
       .nullable()
-      .meta({ description: '主管部门 unit code; its dept-approver reviews the unit’s trips (A16). null: none' }),
+      .default(null)
+      .meta({
+        description: 'A registered unit (else 422 rule registered-unit) whose parents do not lead back to this one (rule no-cycle)',
+      }),
+    supervisingDepartment: code.nullable().meta({
+      description:
+        '主管部门 unit code; its dept-approver reviews the unit’s trips (A16). null: none. A registered unit (else 422 rule registered-unit) whose supervising departments do not lead back to this one (rule no-cycle)',
+    }),
     clerks: z.array(text(100)).max(2).default([]).meta({ description: 'Registered clerks (专办员): usernames of the unit, 1-2' }),
     signatories: z.array(text(100)).max(10).default([]).meta({ description: 'Signatories (签批人)' }),
     status: z.enum(UNIT_STATUSES).default('active'),
@@ -112,7 +118,8 @@ export const PersonSchema = z
   })
   .meta({
     id: 'RegistryPerson',
-    description: 'Kept by the unit’s personnel office; classified access is the secrecy office’s (PUT …/classified-access)',
+    description:
+      'Kept by the unit’s personnel office; classified access is the secrecy office’s (PUT …/classified-access). One person once: an active entry of the same name, gender and date of birth under another person id, on any roster, is 409 PERSON_ALREADY_REGISTERED (name, rule unique-person)',
     example: {
       unit: 'commerce',
       name: '张三',
@@ -158,9 +165,12 @@ export const PassportTransitionSchema = z
   .discriminatedUnion('to', [
     z.strictObject({
       to: z.literal('checked-out'),
-      caseId: text(64),
-      dueBackOn: isoDate.meta({
-        description: 'The trip’s return date: overdue days count from it (7: escalation, 30: the unit is suspended)',
+      caseId: text(64).meta({
+        description: 'A running case (open or departed) with the holder among its members (else 422 rule open-case-member)',
+      }),
+      dueBackOn: isoDate.optional().meta({
+        description:
+          'Overdue days count from it (7: escalation, 30: the unit is suspended). From today to the case’s return date plus the days its check-in step (P02) allows (else 422 rule due-back-window); left out, that latest day',
       }),
       note: text(500).optional(),
     }),

@@ -1,5 +1,5 @@
 import type { AnnualPlan, CustodyPassport, RegisteredPerson, RegisteredUnit } from '@df/domain';
-import { PassportHeldError, type RegistriesRepository, type RegistryActor } from '@df/persistence';
+import { DuplicatePersonError, PassportHeldError, type RegistriesRepository, type RegistryActor } from '@df/persistence';
 
 /** Demo registries for `npm start` (units of the demo users, rosters, passports, 2027 plans). Nothing overdue: no demo unit is suspended. */
 export const DEMO_UNITS: RegisteredUnit[] = [
@@ -131,10 +131,17 @@ export async function seedDemoRegistries(repo: RegistriesRepository): Promise<nu
   const people = new Set((await repo.people({ ids: PEOPLE.map((p) => p.personId) })).map((p) => p.personId));
   for (const p of PEOPLE)
     if (!people.has(p.personId)) {
-      await repo.putPerson(p, actor);
-      added++;
+      try {
+        await repo.putPerson(p, actor);
+        added++;
+      } catch (err) {
+        // The office registered the person under its own id (one person once): its roster stands.
+        if (!(err instanceof DuplicatePersonError)) throw err;
+      }
     }
+  const onRoster = new Set((await repo.people({ ids: PEOPLE.map((p) => p.personId) })).map((p) => p.personId));
   for (const p of PASSPORTS) {
+    if (!onRoster.has(p.holder)) continue;
     try {
       if (await repo.registerPassport(p, PEOPLE.find((x) => x.personId === p.holder)!.unit, actor)) added++;
     } catch (err) {

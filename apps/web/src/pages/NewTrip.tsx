@@ -71,7 +71,8 @@ export function submissionOf(v: TripValues, unit: string): Record<string, unknow
             classifiedAccess: !!m.classifiedAccess,
             leadershipTeam: blank(m.leadershipTeam) ?? null,
             passport: {
-              inCustody: !!m.passportInCustody,
+              // In custody only with its number (the API refuses one without: rule required); the box reads the same.
+              inCustody: !!m.passportInCustody && !!blank(m.passportNumber),
               ...(blank(m.passportNumber) ? { number: blank(m.passportNumber) } : {}),
               ...(blank(m.passportExpiresOn) ? { expiresOn: m.passportExpiresOn } : {}),
             },
@@ -100,6 +101,22 @@ const STEP_FIELDS: string[][] = [
   ['members'],
   [],
 ];
+
+/**
+ * 护照由外办保管: a passport in custody is one of the ledger's, named by its number; without one the box reads (and
+ * submissionOf sends) not in custody, and cannot be ticked (new-user trial: `{ inCustody: true }` went with no number).
+ */
+function PassportInCustody({ form, index }: { form: FormInstance<TripValues>; index: number }) {
+  const { t } = useT();
+  const hasNumber = !!blank(Form.useWatch(['members', index, 'passportNumber'], form) as string | undefined);
+  return (
+    <Form.Item name={[index, 'passportInCustody']} valuePropName="checked" getValueProps={(v: unknown) => ({ checked: !!v && hasNumber })}>
+      <Checkbox disabled={!hasNumber} data-testid={`passport-in-custody-${index}`}>
+        {t('passportInCustody')}
+      </Checkbox>
+    </Form.Item>
+  );
+}
 
 /** A member's typed fields, replaced by a note (and not sent: submissionOf) once a roster person is picked. */
 function TypedMemberFields({ form, index, children }: { form: FormInstance<TripValues>; index: number; children: ReactNode }) {
@@ -421,9 +438,7 @@ export function NewTripPage({ session }: { session: Session }) {
                         <Form.Item name={[f.name, 'classifiedAccess']} valuePropName="checked">
                           <Checkbox>{t('classifiedAccess')}</Checkbox>
                         </Form.Item>
-                        <Form.Item name={[f.name, 'passportInCustody']} valuePropName="checked">
-                          <Checkbox>{t('passportInCustody')}</Checkbox>
-                        </Form.Item>
+                        <PassportInCustody form={form} index={f.name} />
                       </Space>
                     </TypedMemberFields>
                   </Card>

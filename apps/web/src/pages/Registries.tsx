@@ -17,6 +17,7 @@ import {
   UNIT_STATUSES,
   type CalendarYearSummary,
   type PassportEvent,
+  type PassportState,
   type RegisteredUnit,
 } from '../../../../libs/domain/src/registries';
 
@@ -89,10 +90,11 @@ const firstHelp = (...helps: Array<ReturnType<ReturnType<typeof useSchemaForm>['
 const requiredId = (field: string, value: string | undefined): FieldError[] =>
   trimmed(value) ? [] : [{ field, rule: 'required', message: { zh: '必填', en: 'Required' } }];
 
-const STATE_COLOURS: Record<string, string> = {
+const STATE_COLOURS: Record<PassportState, string> = {
   'in-custody': TAG.green,
   'checked-out': TAG.blue,
   overdue: TAG.red,
+  expired: TAG.gold,
   cancelled: '#595959',
   lost: TAG.orange,
 };
@@ -625,7 +627,7 @@ function PassportsTab({ session }: { session: Session }) {
                   title: t('custodyState'),
                   render: (_, p) => (
                     <Space size={4} wrap>
-                      <Tag color={STATE_COLOURS[p.displayState]}>{code('ppSt_', p.displayState)}</Tag>
+                      <Tag color={STATE_COLOURS[p.displayState as PassportState]}>{code('ppSt_', p.displayState)}</Tag>
                       {p.daysOverdue > 0 ? (
                         <Typography.Text type="danger">{t('daysOverdueN').replace('{n}', String(p.daysOverdue))}</Typography.Text>
                       ) : null}

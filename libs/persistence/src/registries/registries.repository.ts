@@ -13,7 +13,19 @@ import type {
   StoredPassportState,
   YearSchedule,
 } from '@df/domain';
-import { PASSPORT_STATE_LABELS, passportHeldElsewhere, passportHeldLabel, passportNumberKey } from '@df/domain';
+import {
+  CLOSED_STATUSES,
+  duplicatePerson,
+  PASSPORT_STATE_LABELS,
+  passportHeldElsewhere,
+  passportHeldLabel,
+  passportNumberKey,
+  personIdentityKey,
+  unitReferenceProblems,
+  type CaseStatus,
+  type CheckOutCase,
+} from '@df/domain';
+import { readCaseRecord } from '../case-record.repository';
 import {
   AnnualPlanEntity,
   CustodyPassportEntity,
@@ -103,6 +115,35 @@ export class PassportHeldError extends Error {
     return passportHeldLabel(this.holder, this.other);
   }
 }
+
+/** Thrown when a roster write would register an active person a second time (duplicatePerson): the entry already there. */
+export class DuplicatePersonError extends Error {
+  constructor(
+    readonly person: RegisteredPerson,
+    readonly existing: RegisteredPerson,
+  ) {
+    super(`person ${person.personId}: already registered as ${existing.personId}`);
+    this.name = 'DuplicatePersonError';
+  }
+}
+
+/** Thrown when a unit's parent or supervising department is not a registered unit or would close a cycle (unitReferenceProblems). */
+export class UnitReferenceError extends Error {
+  constructor(readonly problems: ReturnType<typeof unitReferenceProblems>) {
+    super(problems.map((p) => `${p.field}: ${p.rule}`).join('; '));
+    this.name = 'UnitReferenceError';
+  }
+}
+
+/**
+ * Serialises the roster writes of one identity (personIdentityKey), to the transaction's end: two registrations of one
+ * person at once both compare after the other's commit, so one of them is refused (an advisory lock, as no unique index
+ * can hold a name compared as personNameKey compares it, nor only the active entries).
+ */
+const lockIdentity = (m: EntityManager, key: string) => m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`person-identity:${key}`]);
+
+/** Serialises the unit writes, so two writes cannot each close half of a cycle (A's parent B, B's parent A). */
+const lockUnitGraph = (m: EntityManager) => m.query(`SELECT pg_advisory_xact_lock(hashtext('units-graph'))`);
 
 /** Serialises the passport writes of one holder (one valid passport per person), to the transaction's end. */
 const lockHolder = (m: EntityManager, holder: string) =>
@@ -241,6 +282,9 @@ export class RegistriesRepository {
   /** Creates or replaces a unit; returns the previous record (null when new). */
   async putUnit(unit: RegisteredUnit, actor: RegistryActor): Promise<RegisteredUnit | null> {
     return this.ds.transaction(async (m) => {
+      await lockUnitGraph(m);
+      const problems = unitReferenceProblems(unit, (await m.find(UnitEntity)).map(toUnit));
+      if (problems.length > 0) throw new UnitReferenceError(problems);
       const old = await m.findOne(UnitEntity, { where: { code: unit.code }, lock: { mode: 'pessimistic_write' } });
       const before = old ? toUnit(old) : null;
       await m.upsert(UnitEntity, { ...unit, updatedAt: new Date() }, ['code']);
@@ -299,7 +343,8 @@ export class RegistriesRepository {
 
   /**
    * Creates or replaces a person. `keepClassifiedAccess`: the personnel office's write leaves the secrecy office's
-   * field as stored (a new person starts without classified access).
+   * field as stored (a new person starts without classified access). Throws DuplicatePersonError when another active
+   * entry has the person's identity (duplicatePerson), compared under the identity's lock.
    */
   async putPerson(
     person: RegisteredPerson,
@@ -307,6 +352,10 @@ export class RegistriesRepository {
     opts: { keepClassifiedAccess?: boolean } = {},
   ): Promise<RegisteredPerson> {
     return this.ds.transaction(async (m) => {
+      await lockIdentity(m, personIdentityKey(person));
+      const namesakes = await m.find(PersonEntity, { where: { gender: person.gender, dateOfBirth: person.dateOfBirth, status: 'active' } });
+      const existing = duplicatePerson(person, namesakes.map(toPerson));
+      if (existing) throw new DuplicatePersonError(person, existing);
       const old = await m.findOne(PersonEntity, { where: { personId: person.personId }, lock: { mode: 'pessimistic_write' } });
       const before = old ? toPerson(old) : null;
       const after: RegisteredPerson = opts.keepClassifiedAccess
@@ -369,6 +418,23 @@ export class RegistriesRepository {
       .orderBy('p.number', 'ASC')
       .getMany();
     return rows.map(toPassport);
+  }
+
+  /**
+   * A case as a manual check-out checks it (checkOutProblems): running or not, its return date, its members' person ids
+   * (from its submitted facts and amendments), and its pinned process version; null when no case has the id.
+   */
+  async caseForCheckOut(caseId: string): Promise<(CheckOutCase & { definitionVersion: string }) | null> {
+    const record = await readCaseRecord(this.ds.manager, caseId);
+    if (!record) return null;
+    const members = Array.isArray(record.facts?.members) ? (record.facts.members as Array<{ personId?: unknown }>) : [];
+    return {
+      caseId,
+      open: !CLOSED_STATUSES.includes(record.case.status as CaseStatus),
+      returnDate: record.case.returnDate,
+      personIds: members.map((mb) => mb?.personId).filter((id): id is string => typeof id === 'string'),
+      definitionVersion: record.case.definitionVersion,
+    };
   }
 
   async passport(number: string): Promise<CustodyPassport | null> {
