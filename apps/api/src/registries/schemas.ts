@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   canonicalIdentity,
   GENDERS,
+  PASSPORT_STATES,
   PASSPORT_TYPES,
   PERSON_STATUSES,
   PURPOSES,
@@ -37,12 +38,9 @@ export const UnitSchema = z
   .strictObject({
     nameZh: text(200),
     nameEn: text(200),
-    parentCode: code
-      .nullable()
-      .default(null)
-      .meta({
-        description: 'A registered unit (else 422 rule registered-unit) whose parents do not lead back to this one (rule no-cycle)',
-      }),
+    parentCode: code.nullable().default(null).meta({
+      description: 'A registered unit (else 422 rule registered-unit) whose parents do not lead back to this one (rule no-cycle)',
+    }),
     supervisingDepartment: code.nullable().meta({
       description:
         '主管部门 unit code; its dept-approver reviews the unit’s trips (A16). null: none. A registered unit (else 422 rule registered-unit) whose supervising departments do not lead back to this one (rule no-cycle)',
@@ -321,7 +319,11 @@ const passportFields = {
   state: z.enum(['in-custody', 'checked-out', 'cancelled', 'lost']),
   caseId: nullableText,
   dueBackOn: nullableText,
-  displayState: z.enum(['in-custody', 'checked-out', 'overdue', 'cancelled', 'lost']),
+  displayState: z
+    .enum(PASSPORT_STATES)
+    .meta({
+      description: 'The state as shown: overdue (checked out past its due date) and expired (in custody past its expiry date) are derived',
+    }),
   daysOverdue: z.number().int(),
 };
 export const PassportViewSchema = z
