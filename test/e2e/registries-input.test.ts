@@ -264,6 +264,13 @@ describe('registries: input refusals (new-user trial)', () => {
       // Own roster: the registered id is named.
       expect(again.body.message.en).toContain(first);
       await get(`/api/registries/people/${first}-copy`, users.tokens.personnel).expect(404);
+      // Third trial: the same name in traditional characters (趙一) is the same person too (OpenCC folds it).
+      const traditional = await put(
+        `/api/registries/people/${first}-trad`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '趙一' }),
+      ).expect(409);
+      expect(fields(traditional.body)).toEqual([['name', 'unique-person']]);
       // Another unit's personnel office: refused, the id it may not read not named.
       const other = await createTestUsers(api);
       await put(`/api/registries/units/${other.unit}`, users.tokens['fao-clerk'], {

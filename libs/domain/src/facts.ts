@@ -2,6 +2,7 @@ import type { CountryInfo, CountryTable } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber } from './dates';
 import type { Label, Scope } from './roles';
+import { Converter } from 'opencc-js/t2cn';
 import { INVISIBLE } from './text-rule';
 
 export const PURPOSES = ['investment-promotion', 'trade', 'education', 'culture', 'friendship-city', 'academic-exchange', 'other'] as const;
@@ -345,11 +346,16 @@ export function canonicalIdentity(value: string): string {
   return value.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase();
 }
 
+/** Traditional Chinese to simplified (OpenCC's t2cn), built on first use: only the registries' comparisons need it. */
+let toSimplified: ((text: string) => string) | undefined;
+
 /**
- * A person's name as the registries compare it (typedMemberIdentity): canonicalIdentity without any whitespace or
- * invisible character (text-rule INVISIBLE), so `张 三`, `张\u200b三` and `\u2060张三` are 张三 (second trial: each
- * passed as a person the roster did not know). Traditional and simplified forms (張三) are not folded yet.
+ * A person's name as the registries compare it (typedMemberIdentity, personIdentityKey): canonicalIdentity without any
+ * whitespace or invisible character (text-rule INVISIBLE), in simplified characters (OpenCC, traditional → simplified),
+ * so `张 三`, `张\u200b三`, `\u2060张三` and `張三` are all 张三 (second and third trials: each passed as a person the
+ * roster did not know, or as a second registration of one).
  */
 export function personNameKey(value: string): string {
-  return canonicalIdentity(value).replace(INVISIBLE, '');
+  const fold = (toSimplified ??= Converter({ from: 't', to: 'cn' }));
+  return fold(canonicalIdentity(value).replace(INVISIBLE, ''));
 }

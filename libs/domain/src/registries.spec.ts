@@ -199,8 +199,9 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
       field: 'name',
       rule: 'roster-person',
     });
-    // Second trial: spelled with a space or an invisible character, the roster's 张三 all the same.
-    for (const name of ['张 三', '张\u200b三', '\u2060张三', '张三\u00ad'])
+    // Second trial: spelled with a space or an invisible character, the roster's 张三 all the same; so is 張三, the same
+    // name in traditional characters (OpenCC folds it).
+    for (const name of ['张 三', '张\u200b三', '\u2060张三', '张三\u00ad', '張三', '張 三'])
       expect([name, typedMemberIdentity(typed({ name, passport: null }), 'commerce', registry)]).toEqual([
         name,
         expect.objectContaining({ kind: 'refused', field: 'name', rule: 'roster-person' }),
@@ -422,6 +423,11 @@ describe('one person once on the rosters (name key, gender, date of birth)', () 
     expect(duplicatePerson(person({ personId: 'P2', name: '张 三' }), [there])).toBe(there);
     expect(duplicatePerson(person({ personId: 'P2', unit: 'u2', name: '张\u200b三' }), [there])).toBe(there);
     expect(personIdentityKey(person({ name: ' 张三 ' }))).toBe(personIdentityKey(there));
+    // Third trial: the same person registered again in traditional characters escaped as another.
+    expect(duplicatePerson(person({ personId: 'P3', unit: 'u2', name: '張三' }), [there])).toBe(there);
+    expect(personIdentityKey(person({ name: '張三' }))).toBe(personIdentityKey(there));
+    // Another name stays another person.
+    expect(duplicatePerson(person({ personId: 'P4', name: '张四' }), [there])).toBeNull();
   });
 
   it('a namesake of another birth date or gender, the person itself, and inactive entries are not duplicates', () => {
