@@ -383,9 +383,17 @@ describe('openCaseOverlapViolations: one person, one trip at a time', () => {
   it('handed input: 李四 on an open case 03-10..03-17, this trip departs 03-12 → MEMBER_ON_OPEN_CASE at members[1], naming the case', () => {
     const [v] = openCaseOverlapViolations(facts, [other('2027-03-10', '2027-03-17')]);
     expect([v!.code, v!.field]).toEqual(['MEMBER_ON_OPEN_CASE', 'members[1]']);
-    expect(v!.message.zh).toBe('李四已在另一未结案件“访美团”（case-a，2027-03-10至2027-03-17）中，与本次出访期间重叠：同一人不能同时出访两次');
+    expect(v!.message.zh).toBe(
+      '李四已在另一未结案件“访美团”（case-a，2027-03-10至2027-03-17）中，与本次出访期间重叠：同一人不能同时出访两次',
+    );
     expect(v!.message.en).toMatch(/^Member 李四 is already on another open case “访美团” \(case-a, 2027-03-10 to 2027-03-17\)/);
-    expect(v!.details).toEqual({ memberId: 'm2', departureDate: '2027-03-10', returnDate: '2027-03-17', caseId: 'case-a', title: '访美团' });
+    expect(v!.details).toEqual({
+      memberId: 'm2',
+      departureDate: '2027-03-10',
+      returnDate: '2027-03-17',
+      caseId: 'case-a',
+      title: '访美团',
+    });
   });
 
   it('overlap is inclusive on days: the other trip returning on this departure day, or departing on this return day, overlaps', () => {

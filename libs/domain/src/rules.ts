@@ -443,7 +443,10 @@ export function openCaseOverlapViolations(
     const span = { zh: `${rival.departureDate}至${rival.returnDate}`, en: `${rival.departureDate} to ${rival.returnDate}` };
     const where =
       rival.title !== undefined
-        ? { zh: `另一未结案件“${rival.title}”（${rival.caseId}，${span.zh}）`, en: `another open case “${rival.title}” (${rival.caseId}, ${span.en})` }
+        ? {
+            zh: `另一未结案件“${rival.title}”（${rival.caseId}，${span.zh}）`,
+            en: `another open case “${rival.title}” (${rival.caseId}, ${span.en})`,
+          }
         : { zh: `另一未结出访（${span.zh}）`, en: `another open trip (${span.en})` };
     return [
       {
