@@ -103,11 +103,12 @@ describe('Idempotency-Key under unknown outcomes', () => {
 
   it("keys belong to their user: another user's equal key neither blocks nor replays", async () => {
     const key = `shared-${randomUUID()}`;
+    const body = canonicalSubmission(users.unit);
     const mine = await request(api.http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
       .set('Idempotency-Key', key)
-      .send(canonicalSubmission(users.unit))
+      .send(body)
       .expect(201);
     const theirs = await request(api.http)
       .post('/api/delegations')
@@ -121,7 +122,7 @@ describe('Idempotency-Key under unknown outcomes', () => {
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
       .set('Idempotency-Key', key)
-      .send(canonicalSubmission(users.unit))
+      .send(body)
       .expect(201);
     expect(replay.body).toEqual(mine.body);
   });

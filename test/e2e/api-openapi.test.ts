@@ -12,6 +12,7 @@ import {
   type TestUsers,
 } from '../support/api-harness';
 import { waitForStep } from '../support/api-flow';
+import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
 
 type Doc = {
   openapi: string;
@@ -196,7 +197,7 @@ describe('the OpenAPI document', () => {
         { value: Record<string, unknown> }
       >
     ).canonicalUsTrip!.value;
-    expect(docExample).toEqual(canonicalSubmission('commerce'));
+    expect(docExample).toEqual({ ...canonicalSubmission('commerce'), members: SUBMISSION_EXAMPLE.members });
     const login = await request(api.http)
       .post('/api/auth/login')
       .send({ username: users.usernames.organizer, password: TEST_PASSWORD })

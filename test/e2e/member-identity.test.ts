@@ -63,7 +63,7 @@ describe('one identity for a member, typed or named from the roster', () => {
   const typed = (number: string, member: Record<string, unknown> = {}) => {
     const body = canonicalSubmission(users.unit);
     const m = body.members[0]!;
-    return { ...body, members: [{ ...m, passport: { ...m.passport, number }, ...member }] };
+    return { ...body, members: [{ ...m, name: '张三', passport: { ...m.passport, number }, ...member }] };
   };
   const check = (body: object) => request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body);
   const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);

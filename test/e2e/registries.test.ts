@@ -64,6 +64,7 @@ const submissionWith = (unit: string, personId: string, over: Record<string, unk
   s.members = [
     {
       ...s.members[0],
+      name: '张三', // the roster's name (personBody)
       personId,
       classifiedAccess: false,
       partyMember: false,
@@ -413,11 +414,18 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // trip-rules step A07 does (each answer a submitted, audited case): blocked, DUPLICATE_MEMBER at the number.
     const typedAgain = {
       ...canonicalSubmission(unit).members[0],
+      name: '张三',
       id: 'm2',
       leadershipTeam: null,
       passport: { inCustody: true, number, expiresOn: '2027-05-01' },
     };
-    const twiceOver = { ...byId({ supervisingDepartment: undefined }), title: '同一人两次（名册与手填）' };
+    // A month after the case above: the person is on it (MEMBER_ON_OPEN_CASE at overlapping dates).
+    const later = { departureDate: '2027-04-15', returnDate: '2027-04-19' };
+    const laterStop = { ...canonicalSubmission(unit).destinations[0]!, arrive: later.departureDate, leave: later.returnDate };
+    const twiceOver = {
+      ...byId({ supervisingDepartment: undefined, ...later, destinations: [laterStop] }),
+      title: '同一人两次（名册与手填）',
+    };
     twiceOver.members = [...twiceOver.members, typedAgain];
     const dry = await request(http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(twiceOver).expect(200);
     expect(dry.body.violations.filter((v: { code: string }) => v.code === 'DUPLICATE_MEMBER')).toEqual([]);
@@ -480,6 +488,12 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // One rule, one refusal: a person listed twice (the same member repeated, or under another member id) is refused
     // at amendment as at submission, DUPLICATE_MEMBER on the same fields under `changes.` (new-user trial: the
     // repeated member read INVALID_REQUEST rule unique-ids on changes.members at amendment).
+    // The submission at dates the person is free (the amended case does not count itself): the same refusals.
+    const free = {
+      departureDate: '2027-05-17',
+      returnDate: '2027-05-21',
+      destinations: [{ ...canonicalSubmission(unit).destinations[0]!, arrive: '2027-05-17', leave: '2027-05-21' }],
+    };
     for (const repeated of [
       [
         { id: 'm1', personId },
@@ -493,7 +507,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       const atSubmission = await request(http)
         .post('/api/delegations')
         .set(bearer(users.tokens.organizer))
-        .send({ ...submissionWith(unit, personId), members: repeated })
+        .send({ ...submissionWith(unit, personId, free), members: repeated })
         .expect(422);
       const atAmendment = await request(http)
         .post(`/api/delegations/${submitted.body.caseId}/amend`)

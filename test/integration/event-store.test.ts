@@ -23,6 +23,7 @@ import {
 import { CaseEventEntity, EventStore, rebuildReadModels, verifyReadModels, type NewCaseEvent } from '@df/persistence';
 import { CaseEventActivitiesService } from '../../apps/worker/src/activities/case-events.activities';
 import { runProjectionsCommand } from '../../apps/projections/command';
+import { CaseMembers1796142302631 } from '../../libs/persistence/src/migrations/1796142302631-CaseMembers';
 import { drive } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -320,6 +321,7 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
         ['case_steps', 'case_id, step_key'],
         ['notifications', 'id'],
         ['member_trips', 'case_id, member_id'],
+        ['case_members', 'case_id, member_id, person_key'],
       ] as const) {
         out[table] = await ds.query(`SELECT * FROM ${table} ORDER BY ${order}`);
       }
@@ -329,8 +331,15 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const rebuilt = await projectionsCommand([], db.url);
     expect({ code: rebuilt.code, stderr: rebuilt.stderr }).toEqual({ code: 0, stderr: '' });
     expect(rebuilt.stdout).toMatch(
-      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3, case_attachments 0\n$/,
+      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3, case_members \d+, case_attachments 0\n$/,
     );
+    expect(await snapshot()).toEqual(before);
+    expect(before.case_members!.length).toBeGreaterThanOrEqual(4);
+    // The migration's backfill of case_members gives the rows the fold gives.
+    await ds.query('DROP TABLE case_members');
+    const runner = ds.createQueryRunner();
+    await new CaseMembers1796142302631().up(runner);
+    await runner.release();
     expect(await snapshot()).toEqual(before);
     const verified = await projectionsCommand(['--verify'], db.url);
     expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });

@@ -94,9 +94,16 @@ export async function login(
   return res.body.accessToken as string;
 }
 
-/** The canonical US trip of the issue (the OpenAPI example of a submission), for a unit. */
+/**
+ * The canonical US trip of the issue (the OpenAPI example of a submission), for a unit. Its member is a new person
+ * each time (张三 and a unique suffix): one person may not be on two open cases at overlapping dates
+ * (MEMBER_ON_OPEN_CASE, a typed member keyed by unit + name), and a test's unit submits this trip again and again.
+ * A test about one person names its members itself (`overrides.members`).
+ */
 export function canonicalSubmission(unit: string, overrides: Record<string, unknown> = {}) {
-  return { ...structuredClone(SUBMISSION_EXAMPLE), unit, ...overrides };
+  const example = structuredClone(SUBMISSION_EXAMPLE);
+  const members = example.members.map((m) => ({ ...m, name: `${m.name}-${uniqueSuffix()}` }));
+  return { ...example, unit, members, ...overrides };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -4,7 +4,15 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type EntityMetadata } from 'typeorm';
-import { CaseEntity, CaseStepEntity, dataSourceOptions, MemberTripEntity, NotificationEntity, type CaseView } from '@df/persistence';
+import {
+  CaseEntity,
+  CaseMemberEntity,
+  CaseStepEntity,
+  dataSourceOptions,
+  MemberTripEntity,
+  NotificationEntity,
+  type CaseView,
+} from '@df/persistence';
 import { BENCH_UNIT, type ApiClient, type Tokens } from '../api';
 import { log } from '../stack';
 import { summarize, type LatencySummary } from '../stats';
@@ -71,7 +79,7 @@ async function insertRows(client: PoolClient, table: string, rows: Array<Array<[
 /** A read-model table and how a copy's row differs from its template's. */
 interface ReadModel {
   table: string;
-  entity: typeof CaseEntity | typeof CaseStepEntity | typeof NotificationEntity | typeof MemberTripEntity;
+  entity: typeof CaseEntity | typeof CaseStepEntity | typeof NotificationEntity | typeof MemberTripEntity | typeof CaseMemberEntity;
   rows: (view: CaseView) => object[];
   /** SQL per column (a = the copy, t = the template row); other text columns get the copy's unit for TEMPLATE_UNIT. */
   overrides: Record<string, string>;
@@ -93,6 +101,8 @@ const READ_MODELS: ReadModel[] = [
     overrides: { case_id: 'a.case_id', id: `(lpad(to_hex(a.g), 20, '0') || lpad(to_hex(t.n), 12, '0'))::uuid` },
   },
   { table: 'member_trips', entity: MemberTripEntity, rows: (v) => v.trips, overrides: { case_id: 'a.case_id' } },
+  // The members by person key (unit + name: the copy's unit), as the projection writes them.
+  { table: 'case_members', entity: CaseMemberEntity, rows: (v) => [...v.members.values()], overrides: { case_id: 'a.case_id' } },
 ];
 
 /** Loads the templates into temporary tables shaped like the real ones (plus tpl, n); returns each table's INSERT ... SELECT. */

@@ -11,7 +11,9 @@ import {
   duplicateMemberIdViolations,
   duplicatePersonViolations,
   memberTripViolations,
+  openCaseOverlapViolations,
   tripsOf,
+  type OpenCaseTrip,
 } from './rules';
 
 const codes = (v: { code: string }[]) => v.map((x) => x.code);
@@ -356,5 +358,80 @@ describe('decisionReasonProblem: a rejection or a return gives its reason', () =
     expect(decisionReasonProblem('return', '预算超标')).toBeUndefined();
     expect(decisionReasonProblem('approve', undefined)).toBeUndefined();
     expect(decisionReasonProblem('accept-with-deficiencies', undefined)).toBeUndefined();
+  });
+});
+
+describe('openCaseOverlapViolations: one person, one trip at a time', () => {
+  const facts = makeFacts({
+    unit: 'commerce',
+    departureDate: '2027-03-12',
+    returnDate: '2027-03-19',
+    members: [makeMember({ id: 'm1', name: '王五' }), makeMember({ id: 'm2', personId: 'P-c-2', name: '李四' })],
+  });
+  const other = (departureDate: string, returnDate: string, extra: Partial<OpenCaseTrip> = {}): OpenCaseTrip => ({
+    caseId: 'case-a',
+    status: 'open',
+    personKey: 'P-c-2',
+    departureDate,
+    returnDate,
+    title: '访美团',
+    ...extra,
+  });
+  const fields = (others: OpenCaseTrip[], except?: string) =>
+    openCaseOverlapViolations(facts, others, except).map((v) => [v.code, v.field]);
+
+  it('handed input: 李四 on an open case 03-10..03-17, this trip departs 03-12 → MEMBER_ON_OPEN_CASE at members[1], naming the case', () => {
+    const [v] = openCaseOverlapViolations(facts, [other('2027-03-10', '2027-03-17')]);
+    expect([v!.code, v!.field]).toEqual(['MEMBER_ON_OPEN_CASE', 'members[1]']);
+    expect(v!.message.zh).toBe(
+      '李四已在另一未结案件“访美团”（case-a，2027-03-10至2027-03-17）中，与本次出访期间重叠：同一人不能同时出访两次',
+    );
+    expect(v!.message.en).toMatch(/^Member 李四 is already on another open case “访美团” \(case-a, 2027-03-10 to 2027-03-17\)/);
+    expect(v!.details).toEqual({
+      memberId: 'm2',
+      departureDate: '2027-03-10',
+      returnDate: '2027-03-17',
+      caseId: 'case-a',
+      title: '访美团',
+    });
+  });
+
+  it('overlap is inclusive on days: the other trip returning on this departure day, or departing on this return day, overlaps', () => {
+    expect(fields([other('2027-03-01', '2027-03-12')])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[1]']]);
+    expect(fields([other('2027-03-19', '2027-03-25')])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[1]']]);
+    expect(fields([other('2027-03-12', '2027-03-19')])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[1]']]);
+  });
+
+  it('adjacent days do not overlap: back the day before this departure, or leaving the day after this return', () => {
+    expect(fields([other('2027-03-01', '2027-03-11'), other('2027-03-20', '2027-03-25', { caseId: 'case-c' })])).toEqual([]);
+  });
+
+  it('a closed case holds no one (completed, rejected, withdrawn, cancelled); a departed one does', () => {
+    for (const status of ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'] as const)
+      expect(fields([other('2027-03-10', '2027-03-17', { status })])).toEqual([]);
+    expect(fields([other('2027-03-10', '2027-03-17', { status: 'departed' })])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[1]']]);
+  });
+
+  it('an amendment of a case does not count the case itself', () => {
+    expect(fields([other('2027-03-10', '2027-03-17')], 'case-a')).toEqual([]);
+    expect(fields([other('2027-03-10', '2027-03-17'), other('2027-03-18', '2027-03-18', { caseId: 'case-b' })], 'case-a')).toEqual([
+      ['MEMBER_ON_OPEN_CASE', 'members[1]'],
+    ]);
+  });
+
+  it('the same person keys as the frequency rule: a typed entry (unit + name) of a roster person is that person; another unit’s namesake is not', () => {
+    expect(fields([other('2027-03-10', '2027-03-17', { personKey: 'commerce:李四' })])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[1]']]);
+    expect(fields([other('2027-03-10', '2027-03-17', { personKey: 'commerce:王五' })])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[0]']]);
+    expect(fields([other('2027-03-10', '2027-03-17', { personKey: 'culture:王五' })])).toEqual([]);
+  });
+
+  it('a case the caller may not see is not named: only that the person is on another open trip, and its dates', () => {
+    const [v] = openCaseOverlapViolations(facts, [other('2027-03-10', '2027-03-17', { title: undefined })]);
+    expect(v!.message).toEqual({
+      zh: '李四已在另一未结出访（2027-03-10至2027-03-17）中，与本次出访期间重叠：同一人不能同时出访两次',
+      en: 'Member 李四 is already on another open trip (2027-03-10 to 2027-03-17), which overlaps this trip: one person cannot be on two trips at once',
+    });
+    expect(v!.details).toEqual({ memberId: 'm2', departureDate: '2027-03-10', returnDate: '2027-03-17' });
+    expect(JSON.stringify(v)).not.toContain('case-a');
   });
 });

@@ -1,3 +1,4 @@
+import { CLOSED_STATUSES, type CaseStatus } from './access';
 import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
@@ -18,6 +19,8 @@ export const RULE_CODES = [
   'DAYS_EXCEEDED',
   'LEADERSHIP_TEAM_OVERLAP',
   'FREQUENCY_EXCEEDED',
+  // One person on two open cases whose trip windows overlap (openCaseOverlapViolations).
+  'MEMBER_ON_OPEN_CASE',
   // Text a case cannot store (libs/domain/src/text-rule.ts), refused by the workflow's validators for any client.
   'TEXT_RULE',
   'DEPARTURE_NOT_FUTURE',
@@ -400,6 +403,68 @@ export function tripsOf(
     .flatMap((k) => history.get(k) ?? [])
     .filter((t) => t.caseId === undefined || (!seen.has(t.caseId) && !!seen.add(t.caseId)))
     .map((t) => ({ ...t, memberId: member.id }));
+}
+
+/**
+ * A person's place on another open case (status open or departed): the case's trip window and, when the caller may
+ * see that case, its title (else the refusal names no case). `personKey` is one of the person's historyKeys.
+ */
+export interface OpenCaseTrip {
+  caseId: string;
+  /** A closed case (CLOSED_STATUSES: completed, rejected, withdrawn, cancelled, …) holds no one. */
+  status: CaseStatus;
+  personKey: string;
+  departureDate: string;
+  returnDate: string;
+  title?: string;
+}
+
+/**
+ * One person cannot be abroad on two official trips at once (new-user trial: 李四 on two open cases, 03-10..03-17
+ * and 03-12..; A08 counts only departed trips, so both passed it). A member whose person (any of historyKeys, the
+ * frequency rule's identity) is on another open case whose [departure, return] overlaps this trip's, both days
+ * inclusive, is MEMBER_ON_OPEN_CASE at members[i]. `exceptCaseId`: the case being amended, never its own rival.
+ */
+export function openCaseOverlapViolations(
+  facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>,
+  others: readonly OpenCaseTrip[],
+  exceptCaseId?: string,
+): RuleViolation[] {
+  if (!isIsoDate(facts.departureDate) || !isIsoDate(facts.returnDate)) return [];
+  const dep = dayNumber(facts.departureDate);
+  const ret = dayNumber(facts.returnDate);
+  return facts.members.flatMap((m, i) => {
+    const keys = historyKeys(facts, m);
+    const rival = others
+      .filter((t) => t.caseId !== exceptCaseId && !CLOSED_STATUSES.includes(t.status) && keys.includes(t.personKey))
+      .filter((t) => dayNumber(t.departureDate) <= ret && dayNumber(t.returnDate) >= dep)
+      .sort((a, b) => a.departureDate.localeCompare(b.departureDate) || a.caseId.localeCompare(b.caseId))[0];
+    if (!rival) return [];
+    const span = { zh: `${rival.departureDate}至${rival.returnDate}`, en: `${rival.departureDate} to ${rival.returnDate}` };
+    const where =
+      rival.title !== undefined
+        ? {
+            zh: `另一未结案件“${rival.title}”（${rival.caseId}，${span.zh}）`,
+            en: `another open case “${rival.title}” (${rival.caseId}, ${span.en})`,
+          }
+        : { zh: `另一未结出访（${span.zh}）`, en: `another open trip (${span.en})` };
+    return [
+      {
+        code: 'MEMBER_ON_OPEN_CASE' as const,
+        field: `members[${i}]`,
+        message: {
+          zh: `${m.name}已在${where.zh}中，与本次出访期间重叠：同一人不能同时出访两次`,
+          en: `Member ${m.name} is already on ${where.en}, which overlaps this trip: one person cannot be on two trips at once`,
+        },
+        details: {
+          memberId: m.id,
+          departureDate: rival.departureDate,
+          returnDate: rival.returnDate,
+          ...(rival.title !== undefined ? { caseId: rival.caseId, title: rival.title } : {}),
+        },
+      },
+    ];
+  });
 }
 
 /** How far ahead a departure may be planned, in calendar days from today: two years (an annual plan and the next). */

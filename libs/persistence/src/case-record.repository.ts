@@ -80,3 +80,59 @@ export async function memberTripHistory(
     caseId: r.case_id,
   }));
 }
+
+/** A person's place (personKey) on a case not closed, with the case's trip window, title and scope. */
+export interface OpenCaseMemberRow {
+  caseId: string;
+  personKey: string;
+  status: string;
+  departureDate: string;
+  returnDate: string;
+  title: string;
+  unit: string;
+  supervisingDepartment: string | null;
+}
+
+/**
+ * The cases not closed (status not in `closedStatuses`: CLOSED_STATUSES) on which these persons (person keys) are
+ * members and whose trip window meets [from, to] (days inclusive), but `exceptCaseId`: the open-case overlap rule's
+ * rivals (case_members by person key, ix_case_members_person; the case row by its key).
+ */
+export async function openCaseMembers(
+  manager: EntityManager,
+  personKeys: readonly string[],
+  window: { from: string; to: string },
+  closedStatuses: readonly string[],
+  exceptCaseId = '',
+): Promise<OpenCaseMemberRow[]> {
+  if (personKeys.length === 0) return [];
+  const rows = await manager.query<
+    Array<{
+      case_id: string;
+      person_key: string;
+      status: string;
+      departure_date: string;
+      return_date: string;
+      title: string;
+      unit: string;
+      supervising_department: string | null;
+    }>
+  >(
+    `SELECT m.case_id, m.person_key, c.status, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
+            to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.title, c.unit, c.supervising_department
+       FROM case_members m JOIN cases c ON c.case_id = m.case_id
+      WHERE m.person_key = ANY($1) AND c.status <> ALL($2) AND m.case_id <> $3
+        AND c.departure_date <= $5::date AND c.return_date >= $4::date`,
+    [[...personKeys], [...closedStatuses], exceptCaseId, window.from, window.to],
+  );
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    personKey: r.person_key,
+    status: r.status,
+    departureDate: r.departure_date,
+    returnDate: r.return_date,
+    title: r.title,
+    unit: r.unit,
+    supervisingDepartment: r.supervising_department,
+  }));
+}

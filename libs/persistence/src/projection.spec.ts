@@ -274,3 +274,57 @@ describe('the projection fold', () => {
     expect(JSON.stringify(trips)).toBe(JSON.stringify(view.trips));
   });
 });
+
+describe('case_members: the current members by person key', () => {
+  const record = (seq: number, type: string, payload: Record<string, unknown>): CaseEventRecord => ({
+    streamId: 'case-m',
+    seq,
+    eventId: `e-${seq}`,
+    type,
+    actorId: 'organizer.commerce',
+    actorRole: 'organizer',
+    onBehalfOf: null,
+    occurredAt: '2026-03-02T01:00:00.000Z',
+    payload,
+  });
+  const rows = (v: CaseView) => [...v.members.values()].map((r) => `${r.memberId} ${r.personKey}`).sort();
+
+  it('a submission lists each member under every key (personId and unit + name); an amendment replaces the list; a withdrawal removes the member', () => {
+    const facts = makeFacts({
+      unit: UNIT,
+      members: [makeMember({ id: 'm1', personId: 'P-001', name: '张三' }), makeMember({ id: 'm2', name: '李四' })],
+    });
+    const submitted = record(1, 'case.submitted', {
+      caseId: 'case-m',
+      workflowId: 'delegation-case-m',
+      title: 't',
+      unit: UNIT,
+      purpose: facts.purpose,
+      departureDate: facts.departureDate,
+      returnDate: facts.returnDate,
+      countries: ['US'],
+      memberCount: 2,
+      definitionVersion: DEFAULT_DEFINITION.version,
+      submittedAt: '2026-03-02T01:00:00.000Z',
+      facts,
+    });
+    expect(rows(foldStream([submitted]))).toEqual(['m1 P-001', 'm1 commerce:张三', 'm2 commerce:李四']);
+    const amended = record(2, 'case.amended', {
+      changes: { members: [facts.members[0], makeMember({ id: 'm3', name: '王五' })] },
+      departureDate: facts.departureDate,
+      returnDate: facts.returnDate,
+      countries: ['US'],
+      memberCount: 2,
+      datesChanged: false,
+      countriesChanged: false,
+      membersAdded: ['m3'],
+      membersRemoved: ['m2'],
+      comment: null,
+    });
+    // Dates alone leave the list as it is.
+    const moved = record(3, 'case.amended', { ...amended.payload, changes: { departureDate: facts.departureDate } });
+    expect(rows(foldStream([submitted, amended, moved]))).toEqual(['m1 P-001', 'm1 commerce:张三', 'm3 commerce:王五']);
+    const withdrawn = record(4, 'member.withdrawn', { memberId: 'm1', reason: '调离', memberCount: 1 });
+    expect(rows(foldStream([submitted, amended, moved, withdrawn]))).toEqual(['m3 commerce:王五']);
+  });
+});

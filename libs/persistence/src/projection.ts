@@ -1,17 +1,18 @@
-import { behaviourOf, chineseCalendar, dayNumber, organizersOf, shanghaiDate } from '@df/domain';
+import { behaviourOf, chineseCalendar, dayNumber, historyKeys, organizersOf, shanghaiDate, type Member } from '@df/domain';
 import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
-import { CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
+import { CaseEntity, CaseMemberEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
 
 /**
  * Read models as a pure fold over a case's events: the live projection (in the append transaction,
  * `projectEvents`) and the rebuild command (`foldStream`, rebuild.ts) use this one reducer, so a rebuild
  * equals the live tables by construction and a difference means something wrote around the event store.
  *
- * A stream projects into five tables: `cases` (one row), `case_steps` (one per step instance),
+ * A stream projects into six tables: `cases` (one row), `case_steps` (one per step instance),
  * `notifications` (escalations, carried by `step.overdue` / `deficiency.overdue`), `member_trips`
- * (the frequency history, carried by `case.departed`) and `case_attachments` (`attachment.added` / `.removed`).
+ * (the frequency history, carried by `case.departed`), `case_members` (the current members by person key:
+ * `case.submitted`, `case.amended`, `member.withdrawn`) and `case_attachments` (`attachment.added` / `.removed`).
  */
 export interface CaseView {
   case?: CaseEntity;
@@ -22,9 +23,29 @@ export interface CaseView {
   trips: MemberTripEntity[];
   /** The case's attachments by id (a removal keeps the row, with removed_at). */
   attachments: Map<string, AttachmentEntity>;
+  /** The case's current members by person key (memberKey): replaced whole by a new member list. */
+  members: Map<string, CaseMemberEntity>;
 }
 
-export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [], trips: [], attachments: new Map() });
+export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [], trips: [], attachments: new Map(), members: new Map() });
+
+const memberKey = (r: Pick<CaseMemberEntity, 'memberId' | 'personKey'>): string => `${r.memberId}\u0000${r.personKey}`;
+
+/** Events that change a case's member list: the live projection loads the stream's case_members first. */
+export const touchesMembers = (event: Pick<CaseEventRecord, 'type' | 'payload'>): boolean =>
+  event.type === 'case.submitted' ||
+  event.type === 'member.withdrawn' ||
+  (event.type === 'case.amended' && Array.isArray((event.payload.changes as { members?: unknown } | undefined)?.members));
+
+/** The rows of a member list: each member under every key of the person (historyKeys, the frequency rule's identity). */
+function setMembers(view: CaseView, caseId: string, unit: string, members: readonly Pick<Member, 'id' | 'personId' | 'name'>[]): void {
+  view.members.clear();
+  for (const m of members)
+    for (const personKey of historyKeys({ unit }, m)) {
+      const row = Object.assign(new CaseMemberEntity(), { caseId, memberId: m.id, personKey });
+      view.members.set(memberKey(row), row);
+    }
+}
 
 /** Attachment ids an event touches (to load just those rows before folding). */
 export function attachmentIdsOf(event: Pick<CaseEventRecord, 'type' | 'payload'>): string[] {
@@ -109,6 +130,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       lastSeq: event.seq,
       updatedAt: at,
     });
+    setMembers(view, event.streamId, p.unit, p.facts?.members ?? []);
     return;
   }
   const c = view.case;
@@ -257,6 +279,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       c.returnDate = p.returnDate;
       c.countries = p.countries ?? c.countries;
       c.memberCount = Number(p.memberCount);
+      if (Array.isArray(p.changes?.members)) setMembers(view, event.streamId, c.unit, p.changes.members);
       return;
     }
     case 'step.withdrawn': {
@@ -270,6 +293,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
     }
     case 'member.withdrawn':
       c.memberCount = Number(event.payload.memberCount);
+      for (const [k, row] of view.members) if (row.memberId === event.payload.memberId) view.members.delete(k);
       for (const row of view.steps.values()) {
         if (row.memberId === event.payload.memberId && row.status !== 'done' && row.status !== 'skipped') {
           row.status = 'withdrawn';
@@ -382,8 +406,11 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
         : [];
     const attachmentIds = [...new Set(fresh.flatMap(attachmentIdsOf))];
     const attachmentRows = attachmentIds.length > 0 ? await manager.find(AttachmentEntity, { where: { id: In(attachmentIds) } }) : [];
+    // A new member list replaces the stored one: load it to know which rows leave.
+    const memberRows = fresh.some(touchesMembers) ? await manager.find(CaseMemberEntity, { where: { caseId: streamId } }) : [];
     const view: CaseView = {
       ...emptyView(),
+      members: new Map(memberRows.map((r) => [memberKey(r), r])),
       ...(existing ? { case: existing } : {}),
       steps: new Map(rows.map((r) => [r.stepKey, r])),
       attachments: new Map(attachmentRows.map((r) => [r.id, r])),
@@ -399,6 +426,10 @@ export async function projectEvents(manager: EntityManager, events: CaseEventRec
     if (view.notifications.length > 0)
       await manager.createQueryBuilder().insert().into(NotificationEntity).values(view.notifications).orIgnore().execute();
     if (view.trips.length > 0) await manager.createQueryBuilder().insert().into(MemberTripEntity).values(view.trips).orIgnore().execute();
+    const gone = memberRows.filter((r) => !view.members.has(memberKey(r)));
+    for (const r of gone) await manager.delete(CaseMemberEntity, { caseId: r.caseId, memberId: r.memberId, personKey: r.personKey });
+    const added = [...view.members.values()].filter((r) => !memberRows.some((o) => memberKey(o) === memberKey(r)));
+    if (added.length > 0) await manager.createQueryBuilder().insert().into(CaseMemberEntity).values(added).orIgnore().execute();
     const attachments = [...view.attachments.values()].filter((r) => attachmentsBefore.get(r.id) !== JSON.stringify(r));
     if (attachments.length > 0) await manager.save(AttachmentEntity, attachments);
   }

@@ -1,7 +1,14 @@
 import type { CaseEventRecord } from '@df/contracts';
 import { In, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { CaseEventEntity } from './entities/case-event.entity';
-import { ApprovalDocumentEntity, CaseEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
+import {
+  ApprovalDocumentEntity,
+  CaseEntity,
+  CaseMemberEntity,
+  CaseStepEntity,
+  MemberTripEntity,
+  NotificationEntity,
+} from './entities/read-models.entity';
 import { AttachmentEntity } from './entities/attachment.entity';
 import { foldStream, type CaseView } from './projection';
 
@@ -29,6 +36,12 @@ export const READ_MODELS = [
   model<CaseStepEntity>({ table: 'case_steps', entity: CaseStepEntity, key: ['caseId', 'stepKey'], rows: (v) => [...v.steps.values()] }),
   model<NotificationEntity>({ table: 'notifications', entity: NotificationEntity, key: ['id'], rows: (v) => v.notifications }),
   model<MemberTripEntity>({ table: 'member_trips', entity: MemberTripEntity, key: ['caseId', 'memberId'], rows: (v) => v.trips }),
+  model<CaseMemberEntity>({
+    table: 'case_members',
+    entity: CaseMemberEntity,
+    key: ['caseId', 'memberId', 'personKey'],
+    rows: (v) => [...v.members.values()],
+  }),
   model<AttachmentEntity>({ table: 'case_attachments', entity: AttachmentEntity, key: ['id'], rows: (v) => [...v.attachments.values()] }),
 ] as const;
 
@@ -274,7 +287,7 @@ export async function verifyReadModels(dataSource: DataSource, options: Projecti
 }
 
 /**
- * Replaces every projected read model (cases, case_steps, notifications, member_trips, case_attachments) by a fresh fold of
+ * Replaces every projected read model (cases, case_steps, notifications, member_trips, case_members, case_attachments) by a fresh fold of
  * the event store, in one transaction. `LOCK case_events IN SHARE MODE` makes concurrent appends wait
  * (they retry as activities) so nothing is appended between the fold and the commit; readers keep seeing
  * the old rows until then. approval_documents is an allocation ledger, not a projection: kept as it is.

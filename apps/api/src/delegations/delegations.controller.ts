@@ -70,7 +70,7 @@ export class DelegationsController {
   @ApiOperation({
     summary: '报送出访申请 Submit a delegation (organizer, own unit)',
     description:
-      'Validates the whole input (400 naming every field), then the trip rules (422 with violation codes), then starts the case workflow. 201 with the case id, workflow id and the initial plan.',
+      'Validates the whole input (400 naming every field), then the trip rules (422 RULE_VIOLATION with violation codes, each also in `errors` as the rule at its field: e.g. FREQUENCY_EXCEEDED, and MEMBER_ON_OPEN_CASE at members[i] for a person already on another open case whose trip dates overlap, days inclusive), then starts the case workflow. 201 with the case id, workflow id and the initial plan.',
   })
   @ApiBody({
     schema: schemaRef(SubmissionSchema),

@@ -37,6 +37,8 @@ import {
   isDecision,
   memberTripViolations,
   historyKeys,
+  isIsoDate,
+  openCaseOverlapViolations,
   processOfVersion,
   separationRefusal,
   stepDataProblems,
@@ -51,7 +53,15 @@ import {
   type RuleViolation,
   type TripRecord,
 } from '@df/domain';
-import { CaseEntity, CaseEventEntity, memberTripHistory, readCaseRecord, readProgressSnapshot, type CaseRecord } from '@df/persistence';
+import {
+  CaseEntity,
+  CaseEventEntity,
+  memberTripHistory,
+  openCaseMembers,
+  readCaseRecord,
+  readProgressSnapshot,
+  type CaseRecord,
+} from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
@@ -187,7 +197,7 @@ export class DelegationsService {
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
     const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
-    const facts = await this.validateSubmission(submission, settings);
+    const facts = await this.validateSubmission(user, submission, settings);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
     const print = fingerprint(user, 'submit', body);
@@ -258,7 +268,7 @@ export class DelegationsService {
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
     const { submission, settings } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
-    const violations = await this.tripViolations(this.parseSubmission(submission), settings);
+    const violations = await this.tripViolations(user, this.parseSubmission(submission), settings);
     return { ok: violations.length === 0, violations };
   }
 
@@ -282,9 +292,10 @@ export class DelegationsService {
   /**
    * The trip rules a submission must pass; the date rule is the one an amendment passes in the workflow; the members'
    * trip frequency is A08's (memberTripViolations: the same checkMemberFrequency, the same member_trips history, the
-   * office's rules the case would pin), so a trip the case would block at A08 is refused before it starts.
+   * office's rules the case would pin), so a trip the case would block at A08 is refused before it starts; and no
+   * member may be on another open case at the same dates (openCaseViolations).
    */
-  private async tripViolations(facts: Submission, settings: OfficeSettings | undefined): Promise<RuleViolation[]> {
+  private async tripViolations(user: AuthUser, facts: Submission, settings: OfficeSettings | undefined): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
     const history = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
     const keys = [...new Set(f.members.flatMap((m) => historyKeys(f, m)))];
@@ -299,12 +310,52 @@ export class DelegationsService {
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
       ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
       ...memberTripViolations(f, history, settings?.rules),
+      ...(await this.openCaseViolations(user, f)),
     ];
   }
 
-  private async validateSubmission(body: unknown, settings: OfficeSettings | undefined): Promise<Submission> {
+  /**
+   * MEMBER_ON_OPEN_CASE (openCaseOverlapViolations): a member on another case not closed whose trip window overlaps
+   * this one (case_members by the frequency rule's person keys: openCaseMembers). The other case is named (title, id)
+   * only to a caller who may read it (canSeeCase); to anyone else, only its dates. `exceptCaseId`: the amended case.
+   */
+  private async openCaseViolations(
+    user: AuthUser,
+    facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>,
+    exceptCaseId?: string,
+  ): Promise<RuleViolation[]> {
+    if (!isIsoDate(facts.departureDate) || !isIsoDate(facts.returnDate)) return [];
+    const keys = [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))];
+    const window = { from: facts.departureDate, to: facts.returnDate };
+    const rows = await openCaseMembers(this.cases.manager, keys, window, CLOSED_STATUSES, exceptCaseId);
+    const others = rows.map((r) => ({
+      caseId: r.caseId,
+      status: r.status as CaseStatus,
+      personKey: r.personKey,
+      departureDate: r.departureDate,
+      returnDate: r.returnDate,
+      ...(canSeeCase(user, { unit: r.unit, supervisingDepartment: r.supervisingDepartment }) ? { title: r.title } : {}),
+    }));
+    return openCaseOverlapViolations(facts, others, exceptCaseId);
+  }
+
+  /**
+   * An amendment that changes the members or the dates: the amended trip's members on another open case at the
+   * amended dates are refused as at submission (422 RULE_VIOLATION, MEMBER_ON_OPEN_CASE at `changes.members[i]`);
+   * the case itself is not its own rival. The case's facts are the workflow's (progress).
+   */
+  private async assertNoOpenCaseOverlap(user: AuthUser, caseId: string, request: { changes?: Partial<CaseFacts> }): Promise<void> {
+    const changes = request.changes;
+    if (!changes || (!changes.members && !changes.departureDate && !changes.returnDate)) return;
+    const facts = (await this.progress(caseId)).facts;
+    if (!facts) return;
+    const violations = await this.openCaseViolations(user, { ...facts, ...changes }, caseId);
+    if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
+  }
+
+  private async validateSubmission(user: AuthUser, body: unknown, settings: OfficeSettings | undefined): Promise<Submission> {
     const facts = this.parseSubmission(body);
-    const violations = await this.tripViolations(facts, settings);
+    const violations = await this.tripViolations(user, facts, settings);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', violations);
@@ -617,6 +668,8 @@ export class DelegationsService {
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
       await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf);
+      // After a replay: a retried amendment answers as it did, whatever case came since.
+      if (kind === 'amend') await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;

@@ -279,6 +279,24 @@ export class MemberTripEntity {
   returnDate!: string;
 }
 
+/**
+ * The current members of every case by person key (each of historyKeys: personId and unit + name), for the
+ * open-case overlap rule (MEMBER_ON_OPEN_CASE): a person's cases are found by key, their status and trip window
+ * read from `cases`. Projected from case.submitted, case.amended (a new member list) and member.withdrawn.
+ */
+@Entity({ name: 'case_members' })
+@Index('ix_case_members_person', ['personKey'])
+export class CaseMemberEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @PrimaryColumn({ name: 'member_id', type: 'varchar', length: 64 })
+  memberId!: string;
+
+  @PrimaryColumn({ name: 'person_key', type: 'varchar', length: 200 })
+  personKey!: string;
+}
+
 /** Task approval documents (任务批件, B08), numbered per year. */
 @Entity({ name: 'approval_documents' })
 export class ApprovalDocumentEntity {

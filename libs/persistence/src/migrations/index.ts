@@ -23,6 +23,7 @@ import { ApecWhitelistFilingClaims1796048177168 } from './1796048177168-ApecWhit
 import { CaseCounts1796098753783 } from './1796098753783-CaseCounts';
 import { UsernameCaseInsensitive1796101856252 } from './1796101856252-UsernameCaseInsensitive';
 import { CaseOrganizers1796131036504 } from './1796131036504-CaseOrganizers';
+import { CaseMembers1796142302631 } from './1796142302631-CaseMembers';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CaseCounts1796098753783,
   UsernameCaseInsensitive1796101856252,
   CaseOrganizers1796131036504,
+  CaseMembers1796142302631,
 ];

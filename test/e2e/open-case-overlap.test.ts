@@ -1,0 +1,134 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+
+/**
+ * The new-user trial: 李四 of the roster on case A (2027-03-10 → 03-17), then on case B departing 03-12: both were
+ * accepted (A08 counts only departed trips). A person on another open case whose trip window overlaps (days
+ * inclusive) is refused: MEMBER_ON_OPEN_CASE at members[i], in the dry run, at submission and on an amendment.
+ */
+describe('one person is not on two open cases at overlapping dates', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let personId: string;
+
+  const trip = (title: string, departureDate: string, returnDate: string, countries: string[] = ['US']) => {
+    const base = canonicalSubmission(users.unit, { title });
+    const legs =
+      countries.length === 1
+        ? [[departureDate, returnDate]]
+        : [
+            [departureDate, departureDate],
+            [departureDate, returnDate],
+          ];
+    return {
+      ...base,
+      departureDate,
+      returnDate,
+      destinations: countries.map((country, i) => ({ ...base.destinations[0]!, country, arrive: legs[i]![0], leave: legs[i]![1] })),
+      members: [{ id: 'm1', personId, position: '处长' }],
+    };
+  };
+  const check = (body: object) => request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body);
+  const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);
+  /** The case's members are projected (case.submitted folded into case_members): what the rule reads. */
+  const projected = (caseId: string) =>
+    eventually(
+      () => api.app.get(DataSource).query('SELECT 1 FROM case_members WHERE case_id = $1', [caseId]) as Promise<unknown[]>,
+      (rows) => rows.length > 0,
+    );
+
+  beforeAll(async () => {
+    // A slow clock: the cases stay in their first steps.
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
+    users = await createTestUsers(api);
+    personId = `P-${users.unit}-lisi`;
+    const as = (role: keyof TestUsers['tokens']) => bearer(users.tokens[role]);
+    await request(api.http)
+      .put(`/api/registries/units/${users.unit}`)
+      .set(as('fao-clerk'))
+      .send({
+        nameZh: `测试单位${users.unit}`,
+        nameEn: `Test unit ${users.unit}`,
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: ['王局长'],
+        status: 'active',
+        suspendedReason: null,
+      })
+      .expect(200);
+    await request(api.http)
+      .put(`/api/registries/people/${personId}`)
+      .set(as('personnel'))
+      .send({
+        unit: users.unit,
+        name: '李四',
+        gender: 'male',
+        dateOfBirth: '1972-03-01',
+        rank: 'division',
+        position: '处长',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('handed input: 李四 on case A (03-10 → 03-17), case B departing 03-12 → refused in /check, at submission and on an amendment; apart → accepted; A withdrawn → accepted', async () => {
+    const a = (await submit(trip('案件甲', '2027-03-10', '2027-03-17', ['US', 'CA'])).expect(201)).body.caseId as string;
+    await projected(a);
+
+    const b = trip('案件乙', '2027-03-12', '2027-03-16', ['US', 'CA']);
+    const refusal = {
+      code: 'MEMBER_ON_OPEN_CASE',
+      field: 'members[0]',
+      message: {
+        zh: `李四已在另一未结案件“案件甲”（${a}，2027-03-10至2027-03-17）中，与本次出访期间重叠：同一人不能同时出访两次`,
+        en: `Member 李四 is already on another open case “案件甲” (${a}, 2027-03-10 to 2027-03-17), which overlaps this trip: one person cannot be on two trips at once`,
+      },
+      details: { memberId: 'm1', departureDate: '2027-03-10', returnDate: '2027-03-17', caseId: a, title: '案件甲' },
+    };
+    expect((await check(b).expect(200)).body).toEqual({ ok: false, violations: [refusal] });
+    const refused = (await submit(b).expect(422)).body;
+    expect(refused.code).toBe('RULE_VIOLATION');
+    expect(refused.errors).toEqual([{ field: 'members[0]', rule: 'MEMBER_ON_OPEN_CASE', message: refusal.message }]);
+    // Departing on A's return day overlaps (days inclusive); the day after does not.
+    expect((await check(trip('案件乙', '2027-03-17', '2027-03-21')).expect(200)).body.violations).toEqual([
+      expect.objectContaining({ code: 'MEMBER_ON_OPEN_CASE', field: 'members[0]' }),
+    ]);
+    const c = (await submit(trip('案件丙', '2027-03-18', '2027-03-22')).expect(201)).body.caseId as string;
+    await projected(c);
+
+    // An amendment of C into A's window is refused under changes; C moved within its own dates is not its own rival.
+    const amend = (changes: object) =>
+      request(api.http).post(`/api/delegations/${c}/amend`).set(bearer(users.tokens.organizer)).send({ changes });
+    const into = { departureDate: '2027-03-16', returnDate: '2027-03-20' };
+    const intoA = { ...into, destinations: trip('', into.departureDate, into.returnDate).destinations };
+    const amended = (await amend(intoA).expect(422)).body;
+    expect(amended.code).toBe('RULE_VIOLATION');
+    expect(amended.errors).toEqual([{ field: 'changes.members[0]', rule: 'MEMBER_ON_OPEN_CASE', message: refusal.message }]);
+    const within = { departureDate: '2027-03-19', returnDate: '2027-03-22' };
+    await amend({ ...within, destinations: trip('', within.departureDate, within.returnDate).destinations }).expect(200);
+
+    // Once A is withdrawn (closed), B is accepted.
+    await request(api.http)
+      .post(`/api/delegations/${a}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '邀请方推迟活动' })
+      .expect(200);
+    const after = await eventually(
+      () => check(b).then((r) => r.body as { ok: boolean }),
+      (r) => r.ok,
+    );
+    expect(after).toEqual({ ok: true, violations: [] });
+    await submit(b).expect(201);
+  });
+});
