@@ -306,8 +306,12 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const actionHandlers = <R extends EngineAction['request']>(type: EngineAction['type']) => ({
     validator: (request: R): void => {
       try {
-        if (incident) throw incidentRefusal(incident);
-        engine.validate({ type, request } as EngineAction, now());
+        // Not replayed, so its order is free: what does not exist, role, separation of duties, then state (the incident first).
+        engine.validate({ type, request } as EngineAction, now(), undefined, undefined, undefined, undefined, {
+          beforeState: () => {
+            if (incident) throw incidentRefusal(incident);
+          },
+        });
       } catch (err) {
         throw toFailure(err);
       }

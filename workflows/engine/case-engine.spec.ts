@@ -420,6 +420,49 @@ describe('CaseEngine', () => {
     expect(engine.apply({ type: 'decide', request: own }, t).accepted).toBe(true);
   });
 
+  it('the Update validator refuses in one order: what does not exist, role, separation of duties, then state', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B07' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B07')!.startedAt!);
+    const submitterAsLeader: Actor = { id: actor('organizer').id, role: 'leader', unit: 'education' };
+    const code = (action: Parameters<CaseEngine['validate']>[0], beforeState: () => void = () => undefined) => {
+      try {
+        engine.validate(action, t, undefined, undefined, undefined, undefined, { beforeState });
+      } catch (err) {
+        return (err as Rejection).code;
+      }
+      return 'accepted';
+    };
+    const paused = () => {
+      throw new Rejection('CASE_INCIDENT', { zh: '暂停', en: 'Paused' });
+    };
+    // The submitter on a step the case does not have: UNKNOWN_STEP, not SELF_APPROVAL (new-user trial), nor the incident.
+    for (const stepKey of ['B07:zz', 'Z99'])
+      for (const type of ['decide', 'complete'] as const)
+        expect(
+          code(
+            { type, request: { requestId: `u-${stepKey}-${type}`, actor: submitterAsLeader, stepKey, decision: 'approve' } } as never,
+            paused,
+          ),
+        ).toBe('UNKNOWN_STEP');
+    // A real step: separation of duties before the incident and before the step's state.
+    expect(
+      code({ type: 'decide', request: { requestId: 's1', actor: submitterAsLeader, stepKey: 'B07', decision: 'approve' } }, paused),
+    ).toBe('SELF_APPROVAL');
+    // The role before the step's state (A02 is done: it was STEP_NOT_AWAITING before the role).
+    expect(code({ type: 'complete', request: { requestId: 's2', actor: actor('fao-clerk', 'fao'), stepKey: 'A02' } })).toBe('WRONG_ROLE');
+    // Someone else's role before the state; the incident before the step's own state.
+    expect(
+      code({ type: 'decide', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), stepKey: 'B07', decision: 'approve' } }, paused),
+    ).toBe('WRONG_ROLE');
+    expect(
+      code({ type: 'decide', request: { requestId: 'i1', actor: actor('leader', 'fao'), stepKey: 'B07', decision: 'approve' } }, paused),
+    ).toBe('CASE_INCIDENT');
+    expect(code({ type: 'decide', request: { requestId: 'i2', actor: actor('leader', 'fao'), stepKey: 'B07', decision: 'approve' } })).toBe(
+      'accepted',
+    );
+  });
+
   it("separation of duties, 帮代办: the officer who did the organizer's part may not approve it; another officer may", () => {
     const engine = newEngine();
     // The trial: an FAO clerk completes the organizer's budget (A09) on their behalf, then approves the intake (B02).

@@ -165,6 +165,7 @@ export class CaseEngine {
     dutiesRule: () => boolean = () => true,
     onBehalfDutiesRule: () => boolean = () => true,
     reasonRule: () => boolean = () => true,
+    ordered?: { beforeState: () => void },
   ): void {
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
@@ -190,32 +191,19 @@ export class CaseEngine {
     const saved = this.core.now;
     if (now !== undefined) this.core.now = now;
     try {
+      // `ordered` (the Update validators; never replayed): what does not exist first, then role, then separation of
+      // duties, then state (`beforeState`: the open incident; then the step's and the case's state). A signal's check
+      // keeps the order its handler was recorded with (the state first): the refusal is the same, only its code differs.
+      if (ordered) {
+        this.checkOrdered(action, dutiesRule, onBehalfDutiesRule);
+        ordered.beforeState();
+      }
       this.check(action, true);
       // Separation of duties: an Update's validator never runs on replay; a signal's check does (its handler replays),
       // so a refusal there asks `dutiesRule` (the signal handler's patched('separation-of-duties')) first, and a
       // signal applied before the rule replays as it ran. A refusal only the officer of an earlier 帮代办 causes (in
       // the set since separation-on-behalf) asks `onBehalfDutiesRule` (patched('separation-on-behalf')) instead.
-      if (action.type === 'complete' || action.type === 'decide') {
-        const r = action.request;
-        const duties = (organizers: Set<string>) =>
-          authorizeDuties(action.type, r.actor, organizers, {
-            stepKey: r.stepKey,
-            ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
-            ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
-          });
-        let legacy = false;
-        try {
-          duties(this.core.organizersBeforeOnBehalf);
-        } catch (err) {
-          if (dutiesRule()) throw err;
-          legacy = true;
-        }
-        try {
-          if (!legacy) duties(this.core.organizers);
-        } catch (err) {
-          if (onBehalfDutiesRule()) throw err;
-        }
-      }
+      if (!ordered && (action.type === 'complete' || action.type === 'decide')) this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
       // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
@@ -225,6 +213,49 @@ export class CaseEngine {
       }
     } finally {
       this.core.now = saved;
+    }
+  }
+
+  /**
+   * The Update validator's refusals before the state's: the step a complete/decide names exists (UNKNOWN_STEP), the
+   * actor holds its role (or the action's, for the others), separation of duties (SELF_APPROVAL). A malformed actor
+   * is left to check(), which names the field.
+   */
+  private checkOrdered(action: EngineAction, dutiesRule: () => boolean, onBehalfDutiesRule: () => boolean): void {
+    const r = action.request;
+    if (!r?.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') return;
+    if (action.type !== 'complete' && action.type !== 'decide') {
+      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
+      return;
+    }
+    const { meta } = this.core.existingStep(action.request.stepKey);
+    authorize(action.type, r.actor, this.core, { step: meta, stepKey: action.request.stepKey, onBehalfOf: action.request.onBehalfOf });
+    this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
+  }
+
+  private checkDuties(
+    action: Extract<EngineAction, { type: 'complete' | 'decide' }>,
+    dutiesRule: () => boolean,
+    onBehalfDutiesRule: () => boolean,
+  ): void {
+    const r = action.request;
+    const duties = (organizers: Set<string>) =>
+      authorizeDuties(action.type, r.actor, organizers, {
+        stepKey: r.stepKey,
+        ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
+        ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
+      });
+    let legacy = false;
+    try {
+      duties(this.core.organizersBeforeOnBehalf);
+    } catch (err) {
+      if (dutiesRule()) throw err;
+      legacy = true;
+    }
+    try {
+      if (!legacy) duties(this.core.organizers);
+    } catch (err) {
+      if (onBehalfDutiesRule()) throw err;
     }
   }
 

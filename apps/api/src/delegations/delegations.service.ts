@@ -115,6 +115,8 @@ export const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
+const unknownStep = (stepKey: string) =>
+  domainError('UNKNOWN_STEP', `本案没有步骤 ${echo(stepKey)}`, `This case has no step ${echo(stepKey)}`, { stepKey: echo(stepKey) });
 const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
 
@@ -588,18 +590,19 @@ export class DelegationsService {
     httpRequest?: object,
   ): Promise<Replayable<ActionResult>> {
     const sent = this.parseAction(kind, body);
-    if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
-      throw domainError('UNKNOWN_STEP', `本案没有步骤 ${echo(stepKey)}`, `This case has no step ${echo(stepKey)}`, {
-        stepKey: echo(stepKey),
-      });
+    if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey)) throw unknownStep(stepKey);
     const scope = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
     const parsed = await this.registries.resolveAmendment(user, kind, sent, scope.unit);
-    if (user.role === 'manager')
-      throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
-    if (kind === 'complete' && stepKey !== undefined)
-      await this.validateStepData(scope.definitionVersion, stepKey.split(':')[0]!, sent.data);
+    try {
+      if (user.role === 'manager')
+        throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
+      if (kind === 'complete' && stepKey !== undefined)
+        await this.validateStepData(scope.definitionVersion, stepKey.split(':')[0]!, sent.data);
+    } catch (err) {
+      return this.unknownStepFirst(caseId, stepKey, err);
+    }
     if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
@@ -615,7 +618,9 @@ export class DelegationsService {
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf).catch((err) =>
+        this.unknownStepFirst(caseId, stepKey, err),
+      );
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
@@ -714,9 +719,9 @@ export class DelegationsService {
     onBehalfOf: OnBehalfOfUser | string | undefined,
   ): Promise<void> {
     if (kind !== 'decide' && kind !== 'complete') return;
-    // The refusals the workflow answers first stay first (its validator checks the status, the role, 帮代办 and the
-    // step, then this): here only a caller acting for no one who holds the step's role; the workflow checks the rest
-    // (an officer acting for the submitter included).
+    // The workflow's order (the step exists, the role, then this, then the state; unknownStepFirst says the first):
+    // here only a caller acting for no one who holds the step's role; the workflow checks the rest (an officer acting
+    // for the submitter included).
     if (onBehalfOf !== undefined) return;
     const code = stepKey?.split(':')[0];
     if (!scope.organizers.includes(user.id)) return;
@@ -729,6 +734,22 @@ export class DelegationsService {
       stepKind: step.kind,
     });
     if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
+  }
+
+  /**
+   * What does not exist is said first (then role, separation of duties, state: the workflow's validator keeps the same
+   * order): before a refusal of its own about a step (the manager's role, the step's data, SELF_APPROVAL), the API
+   * makes sure the case has the step, by its progress answer; 404 UNKNOWN_STEP when it has not. If the progress cannot
+   * be read, the refusal stands.
+   */
+  private async unknownStepFirst(caseId: string, stepKey: string | undefined, refusal: unknown): Promise<never> {
+    if (stepKey === undefined || !(refusal instanceof DomainError)) throw refusal;
+    const steps = await this.currentProgress(caseId).then(
+      (p) => p.steps,
+      () => undefined,
+    );
+    if (steps && !steps.some((s) => s.key === stepKey)) throw unknownStep(stepKey);
+    throw refusal;
   }
 
   /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */
