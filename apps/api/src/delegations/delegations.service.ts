@@ -147,13 +147,13 @@ const tripRefusal = (zh: string, en: string, violations: RuleViolation[]): Domai
 /**
  * An amendment's members once each, refused as a submission's are (one rule, one refusal): 422 RULE_VIOLATION,
  * DUPLICATE_MEMBER on the second use of a member id (`changes.members[1].id`) or of a person
- * (`changes.members[1].personId`, `…passport.number`). Checked here, before the workflow, whose own check of
+ * (`changes.members[1].personId`, `…passport.number`, a roster member's held number too, as A07 compares). Checked here, before the workflow, whose own check of
  * repeated ids answered 422 INVALID_REQUEST rule `unique-ids` on `changes.members` (new-user trial).
  */
 function assertMembersOnce(request: { changes?: { members?: CaseFacts['members'] } }): void {
   const members = request.changes?.members;
   if (!members) return;
-  const violations = [...duplicateMemberIdViolations(members), ...duplicatePersonViolations(members)];
+  const violations = [...duplicateMemberIdViolations(members), ...duplicatePersonViolations(members, { comparingHeld: true })];
   if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
 }
 
@@ -296,7 +296,7 @@ export class DelegationsService {
       ]);
     return [
       ...checkTripRules(f),
-      ...duplicatePersonViolations(f.members),
+      ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
       ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
       ...memberTripViolations(f, history, settings?.rules),
