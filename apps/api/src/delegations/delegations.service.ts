@@ -81,7 +81,15 @@ import {
 } from './schemas';
 import { firstTurn } from '../../../../workflows/engine/first-turn';
 import { startCaseWorkflow, storeFirstAnswer } from './start-case';
-import { amendmentRefusal, isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
+import {
+  amendmentRefusal,
+  HeldByIncident,
+  heldByIncident,
+  isDefiniteRefusal,
+  NotSent,
+  toDomainError,
+  unknownOutcome,
+} from './temporal-errors';
 
 export interface SubmissionResponse {
   caseId: string;
@@ -122,6 +130,8 @@ const outOfScope = () =>
 
 /** How long a worker's beat (every 5 s, apps/worker/src/progress-snapshots.ts) counts as the worker running. */
 const WORKER_ALIVE_MS = 20_000;
+/** How often an update in flight looks for an incident holding it (watchingIncidents). */
+const INCIDENT_POLL_MS = 300;
 /**
  * What a new case's first read leaves of API_QUERY_TIMEOUT_MS for the query when no first answer was published in
  * the rest of it (see currentProgress): the read never takes longer than a query alone could.
@@ -606,12 +616,14 @@ export class DelegationsService {
     if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
     if (key) {
       const claim = await this.idempotency.claim<ActionResult>(key, user, print);
       if (claim.state === 'done') {
         this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
         return { ...claim.replay, replayed: true };
       }
+      retrying = claim.state === 'pending';
     }
     // After the scope check (an outsider learns nothing about the case's members or the users) and after a
     // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
@@ -640,8 +652,10 @@ export class DelegationsService {
       const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
       const options = { args: [request] as [never], updateId: requestId };
-      const applied = await client.connection.withAbortSignal(AbortSignal.timeout(this.config.apiUpdateTimeoutMs), () =>
-        this.sendUpdate(handle, kind, options),
+      const applied = await this.watchingIncidents(caseId, retrying, (stop) =>
+        client.connection.withAbortSignal(AbortSignal.any([AbortSignal.timeout(this.config.apiUpdateTimeoutMs), stop]), () =>
+          this.sendUpdate(handle, kind, options),
+        ),
       );
       // The client knows its request by its own key.
       const result = clientKey ? { ...applied, requestId: clientKey } : applied;
@@ -661,11 +675,17 @@ export class DelegationsService {
     } catch (err) {
       const definite = isDefiniteRefusal(err);
       if (key && definite) await this.idempotency.release(key);
-      const refusal = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
+      const refusal =
+        err instanceof HeldByIncident
+          ? heldByIncident(key !== undefined)
+          : definite
+            ? toDomainError(err, { caseKnown: true })
+            : unknownOutcome(err, key !== undefined);
       // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
       const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-      this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', {
+      const held = err instanceof HeldByIncident;
+      this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
         caseId,
         update: kind,
         stepKey,
@@ -673,9 +693,45 @@ export class DelegationsService {
         user: user.id,
         role: user.role,
         code: mapped.code,
-        ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }),
+        ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
+        ...(held ? { incidentId: err.incidentId } : {}),
       });
       throw mapped;
+    }
+  }
+
+  /**
+   * Sends an update while watching the case's published answer: an incident opening meanwhile (one not there before)
+   * holds the update, which waits for its events to be stored (the workflow stores them once operations retry). That
+   * outcome is known, held and not recorded: HeldByIncident (409 CASE_INCIDENT) at once, not a 503 after
+   * API_UPDATE_TIMEOUT_MS. An incident open before is the validator's to answer (409 CASE_INCIDENT, nothing taken),
+   * unless this is a retry (`retrying`): then the first attempt may be the update it holds, which the retry rejoins.
+   */
+  private async watchingIncidents<T>(caseId: string, retrying: boolean, send: (stop: AbortSignal) => Promise<T>): Promise<T> {
+    const publishedIncident = async () =>
+      (
+        (await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS))?.answer as
+          { incident?: { incidentId?: string } | null } | undefined
+      )?.incident?.incidentId;
+    const before = retrying ? undefined : await publishedIncident().catch(() => undefined);
+    const stop = new AbortController();
+    const watch = new Promise<never>((_, reject) => {
+      const tick = async () => {
+        const now = await publishedIncident().catch(() => undefined);
+        if (stop.signal.aborted) return;
+        if (now !== undefined && now !== before) {
+          reject(new HeldByIncident(now));
+          stop.abort();
+        } else timer = setTimeout(() => void tick(), INCIDENT_POLL_MS);
+      };
+      let timer = setTimeout(() => void tick(), INCIDENT_POLL_MS);
+      stop.signal.addEventListener('abort', () => clearTimeout(timer));
+    });
+    watch.catch(() => undefined); // settled by the race or never
+    try {
+      return await Promise.race([send(stop.signal), watch]);
+    } finally {
+      stop.abort();
     }
   }
 
