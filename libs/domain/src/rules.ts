@@ -461,13 +461,13 @@ export function decisionReasonProblem(
     return {
       field: 'comment',
       rule: 'required',
-      message: { zh: '不同意或退回修改须填写理由', en: 'a rejection or a return for revision must give its reason' },
+      message: { zh: '不同意或退回修改须填写理由', en: 'A rejection or a return for revision must give its reason' },
     };
   if (isBlank(comment))
     return {
       field: 'comment',
       rule: 'blank',
-      message: { zh: '理由不得为空白', en: 'the reason must not be blank (only invisible characters)' },
+      message: { zh: '理由不得为空白', en: 'The reason must not be blank (only invisible characters)' },
     };
   return undefined;
 }

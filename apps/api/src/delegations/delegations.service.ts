@@ -757,7 +757,11 @@ export class DelegationsService {
         },
       },
     ];
-    throw new DomainError('INVALID_REQUEST', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+    throw new DomainError(
+      'INVALID_REQUEST',
+      { zh: 'onBehalfOf：被代办人不存在', en: 'No such person to act for (onBehalfOf)' },
+      { errors },
+    );
   }
 
   /**

@@ -17,21 +17,21 @@ export function writtenOutcomeProblems(data: Record<string, unknown>): FieldProb
       {
         field: 'outcome',
         rule: 'required',
-        message: { zh: '须填写办理结果（文字）', en: 'must state the outcome in writing (text)' },
+        message: { zh: '须填写办理结果（文字）', en: 'Must state the outcome in writing (text)' },
       },
     ];
   const broken = textRuleBroken(outcome);
   if (broken) return [{ ...textError('outcome', broken) }];
   if (isBlank(outcome))
     return [
-      { field: 'outcome', rule: 'blank', message: { zh: '办理结果不得为空白', en: 'must not be blank (only invisible characters)' } },
+      { field: 'outcome', rule: 'blank', message: { zh: '办理结果不得为空白', en: 'Must not be blank (only invisible characters)' } },
     ];
   if ([...outcome].length > WRITTEN_OUTCOME_MAX)
     return [
       {
         field: 'outcome',
         rule: 'max',
-        message: { zh: `办理结果不得超过${WRITTEN_OUTCOME_MAX}字`, en: `must be at most ${WRITTEN_OUTCOME_MAX} characters` },
+        message: { zh: `办理结果不得超过${WRITTEN_OUTCOME_MAX}字`, en: `Must be at most ${WRITTEN_OUTCOME_MAX} characters` },
       },
     ];
   return [];
