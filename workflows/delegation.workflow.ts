@@ -308,8 +308,14 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
   const actionHandlers = <R extends EngineAction['request']>(type: EngineAction['type']) => ({
     validator: (request: R): void => {
       try {
-        if (incident) throw incidentRefusal(incident);
-        engine.validate({ type, request } as EngineAction, now());
+        // Not replayed, so its order is free: what does not exist, role, separation of duties, then state (the incident first).
+        engine.validate({ type, request } as EngineAction, now(), {
+          ordered: {
+            beforeState: () => {
+              if (incident) throw incidentRefusal(incident);
+            },
+          },
+        });
       } catch (err) {
         throw toFailure(err);
       }
@@ -347,15 +353,13 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       // A signal has no validator: check what an Update's validator checks (text the case cannot store) first.
       if (patched(SIGNAL_VALIDATION_PATCH)) {
         if (incident) throw incidentRefusal(incident);
-        engine.validate(
-          { type, request } as EngineAction,
-          now(),
-          () => patched(TEXT_BIDI_PATCH),
-          () => patched(SEPARATION_OF_DUTIES_PATCH),
-          () => patched(SEPARATION_ON_BEHALF_PATCH),
-          () => patched(DECISION_REASON_PATCH),
-          () => patched(TRIP_REPORT_SUMMARY_PATCH),
-        );
+        engine.validate({ type, request } as EngineAction, now(), {
+          newer: () => patched(TEXT_BIDI_PATCH),
+          duties: () => patched(SEPARATION_OF_DUTIES_PATCH),
+          onBehalfDuties: () => patched(SEPARATION_ON_BEHALF_PATCH),
+          reason: () => patched(DECISION_REASON_PATCH),
+          report: () => patched(TRIP_REPORT_SUMMARY_PATCH),
+        });
       }
       engine.apply({ type, request } as EngineAction, now());
       dirty = true;

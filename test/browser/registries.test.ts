@@ -411,9 +411,18 @@ describe('the registries in the web app (issue 14)', () => {
       const days = manager.getByTestId('case-days-to-departure');
       await days.filter({ hasText: '已暂停' }).waitFor();
       expect(await days.locator('.ant-statistic-content-value').innerText()).toMatch(/^\d+$/);
+      // No action is offered while it stands (each would be 409 CASE_INCIDENT): the actions say they resume once the
+      // office resolves it; the FAO clerk's 撤销 is there but disabled (new-user trial: buttons stayed live).
+      await manager.getByTestId('case-actions-paused').filter({ hasText: '外办排除故障后即可继续办理' }).waitFor();
+      const clerk = await stack.pageAs('fao-clerk');
+      await clerk.goto(`/cases/${input.caseId}`);
+      await clerk.getByTestId('case-actions-paused').filter({ hasText: '外办排除故障后即可继续办理' }).waitFor();
+      await clerk.getByTestId('cancel-case').waitFor();
+      expect(await clerk.getByTestId('cancel-case').isDisabled()).toBe(true);
       await screenshot(manager, 'case-incident');
       await manager.getByTestId('lang').click();
       await alert.filter({ hasText: INCIDENT_NOTICE.en }).waitFor();
+      await manager.getByTestId('case-actions-paused').filter({ hasText: 'they resume once the office resolves the incident' }).waitFor();
       await slack.filter({ hasText: 'Paused' }).waitFor();
       await manager.getByTestId('lang').click();
     } finally {

@@ -235,4 +235,39 @@ describe('one identity for a member, typed or named from the roster', () => {
       expect.objectContaining({ field: 'changes.members[0].passport.number', rule: 'passport-holder' }),
     ]);
   });
+  it('handed input: 张三 named by personId and typed again with his passport → DUPLICATE_MEMBER at members[1] in the dry run, the submission and an amendment, as A07 refuses it', async () => {
+    const copy = typed(own).members[0]!;
+    const members = [
+      { id: 'm1', personId },
+      { ...copy, id: 'm2' },
+    ];
+    const body = { ...canonicalSubmission(users.unit), members };
+    const duplicate = expect.objectContaining({
+      code: 'DUPLICATE_MEMBER',
+      field: 'members[1].passport.number',
+      message: { zh: expect.stringContaining('同一人不能重复列入'), en: expect.stringContaining('one person is listed once') },
+    });
+    const checked = (await check(body).expect(200)).body;
+    expect(checked.ok).toBe(false);
+    expect(checked.violations).toEqual(expect.arrayContaining([duplicate]));
+    const refused = (await submit(body).expect(422)).body;
+    expect(refused.code).toBe('RULE_VIOLATION');
+    expect(refused.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'members[1].passport.number', rule: 'DUPLICATE_MEMBER' })]),
+    );
+    // The number is personal data: never repeated.
+    expect(JSON.stringify([checked, refused])).not.toContain(own);
+    // An amendment naming both: refused before the workflow, under changes.
+    const started = await submit(typed(`SQ${digits}`, { name: '孙七', leadershipTeam: null }));
+    expect([started.status, started.body.errors]).toEqual([201, undefined]);
+    const caseId = started.body.caseId as string;
+    const amended = await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members } })
+      .expect(422);
+    expect(amended.body.errors).toEqual([
+      expect.objectContaining({ field: 'changes.members[1].passport.number', rule: 'DUPLICATE_MEMBER' }),
+    ]);
+  });
 });

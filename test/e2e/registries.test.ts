@@ -18,7 +18,7 @@ import {
   type TestApi,
   type TestUsers,
 } from '../support/api-harness';
-import { actionable, actOn, getProgress } from '../support/api-flow';
+import { getProgress } from '../support/api-flow';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { uniqueBirthDate } from '../support/factories';
 import { DataSource } from 'typeorm';
@@ -409,9 +409,9 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     );
     expect(['A16', 'A12:m1', 'C02:m1'].map((k) => typed.find((i) => i.key === k)!.skipped)).toEqual([true, true, true]);
     // An amendment naming people by id records their snapshot too.
-    // One person named from the roster and typed again with their passport number (second trial): the dry run does
-    // not compare a held number with a typed one (it would confirm a guess, as often as asked), the case's own
-    // trip-rules step A07 does (each answer a submitted, audited case): blocked, DUPLICATE_MEMBER at the number.
+    // One person named from the roster and typed again with their passport number (second trial): refused up front,
+    // by the dry run and the submission, as the case's own trip-rules step A07 would (new-user trial: the dry run
+    // passed it and A07 blocked the submitted case): DUPLICATE_MEMBER at the number, the number not repeated.
     const typedAgain = {
       ...canonicalSubmission(unit).members[0],
       name: '张三',
@@ -428,22 +428,14 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     };
     twiceOver.members = [...twiceOver.members, typedAgain];
     const dry = await request(http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(twiceOver).expect(200);
-    expect(dry.body.violations.filter((v: { code: string }) => v.code === 'DUPLICATE_MEMBER')).toEqual([]);
-    const twiceCase = (await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(twiceOver).expect(201)).body
-      .caseId as string;
-    // The people's steps before A07 done as their roles would, until A07 has run.
-    let blocked = await getProgress(api, users.tokens.organizer, twiceCase);
-    for (
-      const deadline = Date.now() + 60_000;
-      blocked.steps.find((st) => st.code === 'A07')?.status !== 'blocked' && Date.now() < deadline;
-    ) {
-      for (const step of actionable(blocked).filter((st) => st.code < 'A07')) await actOn(api, users, twiceCase, step);
-      await new Promise((r) => setTimeout(r, 200));
-      blocked = await getProgress(api, users.tokens.organizer, twiceCase);
-    }
-    expect(blocked.steps.find((st) => st.code === 'A07')?.status).toBe('blocked');
-    expect(blocked.violations.filter((v) => v.code === 'DUPLICATE_MEMBER').map((v) => v.field)).toEqual(['members[1].passport.number']);
-    expect(JSON.stringify(blocked.violations)).not.toContain(number);
+    expect(
+      dry.body.violations.filter((v: { code: string }) => v.code === 'DUPLICATE_MEMBER').map((v: { field: string }) => v.field),
+    ).toEqual(['members[1].passport.number']);
+    const upFront = await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(twiceOver).expect(422);
+    expect(
+      upFront.body.errors.filter((e: { rule: string }) => e.rule === 'DUPLICATE_MEMBER').map((e: { field: string }) => e.field),
+    ).toEqual(['members[1].passport.number']);
+    expect(JSON.stringify([dry.body, upFront.body])).not.toContain(number);
     const second = `P-${uniqueSuffix()}`;
     await request(http)
       .put(`/api/registries/people/${second}`)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { decideStepUpdate, delegationWorkflowId } from '@df/contracts';
+import { completeStepUpdate, decideStepUpdate, delegationWorkflowId } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { startTestWorker, type TestWorker } from '../support/harness';
 import { enterpriseUnit } from '../support/factories';
@@ -95,6 +95,39 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
         ],
       }),
     ).rejects.toMatchObject({ cause: { type: 'SELF_APPROVAL' } });
+    // A step the case does not have is said so first (404 UNKNOWN_STEP), before separation of duties (new-user trial:
+    // 403 SELF_APPROVAL), on every action naming a step: each decision, a completion, and by the workflow's validator.
+    const unknown = ['A10:zz', 'A10:m9', 'B04:XX', 'Z99'];
+    for (const stepKey of unknown) {
+      for (const body of [
+        { decision: 'approve' },
+        { decision: 'reject', comment: '无预算' },
+        { decision: 'return', returnTo: 'A09', comment: '重做' },
+        { decision: 'accept-with-deficiencies', missingDocuments: [{ id: 'x', name: '邀请函译文' }] },
+      ]) {
+        const res = await request(api.http).post(`/api/delegations/${caseId}/steps/${stepKey}/decision`).set(bearer(asFinance)).send(body);
+        expect([res.status, res.body.code, res.body.stepKey]).toEqual([404, 'UNKNOWN_STEP', stepKey]);
+      }
+      const done = await request(api.http).post(`/api/delegations/${caseId}/steps/${stepKey}/complete`).set(bearer(asFinance)).send({});
+      expect([done.status, done.body.code]).toEqual([404, 'UNKNOWN_STEP']);
+      // The manager too: the step first, then the role.
+      const manager = await request(api.http)
+        .post(`/api/delegations/${caseId}/steps/${stepKey}/decision`)
+        .set(bearer(home.tokens.manager))
+        .send({ decision: 'approve' });
+      expect([manager.status, manager.body.code]).toEqual([404, 'UNKNOWN_STEP']);
+    }
+    for (const [update, args] of [
+      [decideStepUpdate, { decision: 'approve' }],
+      [completeStepUpdate, {}],
+    ] as const)
+      await expect(
+        worker.client.workflow.getHandle(delegationWorkflowId(caseId)).executeUpdate(update as typeof decideStepUpdate, {
+          args: [
+            { requestId: randomUUID(), actor: { id: organizer, role: 'finance', unit: home.unit }, stepKey: 'A10:zz', ...args } as never,
+          ],
+        }),
+      ).rejects.toMatchObject({ cause: { type: 'UNKNOWN_STEP' } });
     // Still awaiting: the unit's own finance officer decides it.
     await waitForStep(api, home.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
     await request(api.http)

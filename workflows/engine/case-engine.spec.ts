@@ -299,10 +299,10 @@ describe('CaseEngine', () => {
     };
     const request = { requestId: 'bidi', actor: by, stepKey: 'A02' };
     expect(() =>
-      engine.validate({ type: 'complete', request: { ...request, comment: '王\u202E小明' } } as never, undefined, legacy),
+      engine.validate({ type: 'complete', request: { ...request, comment: '王\u202E小明' } } as never, undefined, { newer: legacy }),
     ).not.toThrow();
     expect(asked).toEqual(['text-bidi']);
-    engine.validate({ type: 'complete', request: { ...request, comment: 'plain' } } as never, undefined, legacy);
+    engine.validate({ type: 'complete', request: { ...request, comment: 'plain' } } as never, undefined, { newer: legacy });
     expect(asked).toEqual(['text-bidi']);
     // A principal longer than the read models' varchar(128) (a Temporal client's; the API's never are): refused too.
     expect(tryIt({ actor: { ...by, id: 'u'.repeat(129) } })).toMatchObject({
@@ -409,16 +409,56 @@ describe('CaseEngine', () => {
       asked++;
       return false;
     };
-    expect(() => engine.validate({ type: 'decide', request: own }, t, () => true, recordedBefore)).not.toThrow();
+    expect(() => engine.validate({ type: 'decide', request: own }, t, { duties: recordedBefore })).not.toThrow();
     expect(asked).toBe(1);
-    engine.validate(
-      { type: 'decide', request: { ...own, requestId: 'other2', actor: actor('leader', 'fao') } },
-      t,
-      () => true,
-      recordedBefore,
-    );
+    engine.validate({ type: 'decide', request: { ...own, requestId: 'other2', actor: actor('leader', 'fao') } }, t, {
+      duties: recordedBefore,
+    });
     expect(asked).toBe(1);
     expect(engine.apply({ type: 'decide', request: own }, t).accepted).toBe(true);
+  });
+
+  it('the Update validator refuses in one order: what does not exist, role, separation of duties, then state', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B07' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B07')!.startedAt!);
+    const submitterAsLeader: Actor = { id: actor('organizer').id, role: 'leader', unit: 'education' };
+    const code = (action: Parameters<CaseEngine['validate']>[0], beforeState: () => void = () => undefined) => {
+      try {
+        engine.validate(action, t, { ordered: { beforeState } });
+      } catch (err) {
+        return (err as Rejection).code;
+      }
+      return 'accepted';
+    };
+    const paused = () => {
+      throw new Rejection('CASE_INCIDENT', { zh: '暂停', en: 'Paused' });
+    };
+    // The submitter on a step the case does not have: UNKNOWN_STEP, not SELF_APPROVAL (new-user trial), nor the incident.
+    for (const stepKey of ['B07:zz', 'Z99'])
+      for (const type of ['decide', 'complete'] as const)
+        expect(
+          code(
+            { type, request: { requestId: `u-${stepKey}-${type}`, actor: submitterAsLeader, stepKey, decision: 'approve' } } as never,
+            paused,
+          ),
+        ).toBe('UNKNOWN_STEP');
+    // A real step: separation of duties before the incident and before the step's state.
+    expect(
+      code({ type: 'decide', request: { requestId: 's1', actor: submitterAsLeader, stepKey: 'B07', decision: 'approve' } }, paused),
+    ).toBe('SELF_APPROVAL');
+    // The role before the step's state (A02 is done: it was STEP_NOT_AWAITING before the role).
+    expect(code({ type: 'complete', request: { requestId: 's2', actor: actor('fao-clerk', 'fao'), stepKey: 'A02' } })).toBe('WRONG_ROLE');
+    // Someone else's role before the state; the incident before the step's own state.
+    expect(
+      code({ type: 'decide', request: { requestId: 'r1', actor: actor('fao-clerk', 'fao'), stepKey: 'B07', decision: 'approve' } }, paused),
+    ).toBe('WRONG_ROLE');
+    expect(
+      code({ type: 'decide', request: { requestId: 'i1', actor: actor('leader', 'fao'), stepKey: 'B07', decision: 'approve' } }, paused),
+    ).toBe('CASE_INCIDENT');
+    expect(code({ type: 'decide', request: { requestId: 'i2', actor: actor('leader', 'fao'), stepKey: 'B07', decision: 'approve' } })).toBe(
+      'accepted',
+    );
   });
 
   it("separation of duties, 帮代办: the officer who did the organizer's part may not approve it; another officer may", () => {
@@ -450,35 +490,26 @@ describe('CaseEngine', () => {
       return answer;
     };
     expect(() =>
-      engine.validate(
-        { type: 'decide', request: own },
-        t,
-        () => true,
-        patch('separation-of-duties', true),
-        patch('separation-on-behalf', true),
-      ),
+      engine.validate({ type: 'decide', request: own }, t, {
+        duties: patch('separation-of-duties', true),
+        onBehalfDuties: patch('separation-on-behalf', true),
+      }),
     ).toThrow(/SELF_APPROVAL/);
     expect(asked).toEqual(['separation-on-behalf']);
     expect(() =>
-      engine.validate(
-        { type: 'decide', request: own },
-        t,
-        () => true,
-        patch('separation-of-duties', true),
-        patch('separation-on-behalf', false),
-      ),
+      engine.validate({ type: 'decide', request: own }, t, {
+        duties: patch('separation-of-duties', true),
+        onBehalfDuties: patch('separation-on-behalf', false),
+      }),
     ).not.toThrow();
     // The organizer acted for, deciding with another role, is refused by the older rule (asked first, alone).
     asked.length = 0;
     const organizerAsClerk = { ...own, requestId: 'b02-org', actor: { id: organizer.id, role: 'fao-clerk' as const, unit: 'fao' } };
     expect(() =>
-      engine.validate(
-        { type: 'decide', request: organizerAsClerk },
-        t,
-        () => true,
-        patch('separation-of-duties', false),
-        patch('separation-on-behalf', true),
-      ),
+      engine.validate({ type: 'decide', request: organizerAsClerk }, t, {
+        duties: patch('separation-of-duties', false),
+        onBehalfDuties: patch('separation-on-behalf', true),
+      }),
     ).not.toThrow();
     expect(asked).toEqual(['separation-of-duties']);
   });
@@ -526,7 +557,7 @@ describe('CaseEngine', () => {
       return false;
     };
     const bare = { ...base, decision: 'return' as const, returnTo: 'A09' };
-    expect(() => engine.validate({ type: 'decide', request: bare }, t, undefined, undefined, undefined, before)).not.toThrow();
+    expect(() => engine.validate({ type: 'decide', request: bare }, t, { reason: before })).not.toThrow();
     expect(asked).toBe(1);
     expect(engine.apply({ type: 'decide', request: bare }, t).accepted).toBe(true);
   });
@@ -1001,7 +1032,7 @@ describe('CaseEngine', () => {
     }
     let asked = 0;
     const before = () => (asked++, false);
-    expect(() => engine.validate(report({}), now, undefined, undefined, undefined, undefined, before)).not.toThrow();
+    expect(() => engine.validate(report({}), now, { report: before })).not.toThrow();
     expect(asked).toBe(1);
     expect(() => engine.validate(report({ summary: '考察三家企业，签约两项' }), now)).not.toThrow();
     done('P03', 'organizer', {

@@ -94,6 +94,29 @@ function principalTooLong(request: unknown): Array<{ field: string; rule: string
   }));
 }
 
+/**
+ * What a validation asks of its caller (CaseEngine.validate). A signal's check replays with its handler, so each rule
+ * added since a signal could be recorded is asked (the handler answers with patched()) only when that rule alone would
+ * refuse; an Update validator (never replayed) leaves them all on. Each defaults to on.
+ */
+export interface ValidationRules {
+  /** text-bidi and principals longer than the read models hold (patched('text-bidi')). */
+  newer?: () => boolean;
+  /** Separation of duties: SELF_APPROVAL (patched('separation-of-duties')). */
+  duties?: () => boolean;
+  /** The officer of an earlier 帮代办 among the organizers (patched('separation-on-behalf')). */
+  onBehalfDuties?: () => boolean;
+  /** A rejection or a return gives its reason (patched('decision-reason')). */
+  reason?: () => boolean;
+  /** The trip report's written summary (patched('trip-report-summary')). */
+  report?: () => boolean;
+  /**
+   * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
+   * then `beforeState` (the open incident), then the step's and the case's state.
+   */
+  ordered?: { beforeState: () => void };
+}
+
 export class CaseEngine {
   private readonly core: CaseCore;
 
@@ -159,15 +182,10 @@ export class CaseEngine {
    * validator: a replayed handler must do exactly what it did when it ran (a completion accepted before the
    * bounds existed replays the same; a validator never runs on replay, and a refused update leaves no history).
    */
-  validate(
-    action: EngineAction,
-    now?: number,
-    newerRules: () => boolean = () => true,
-    dutiesRule: () => boolean = () => true,
-    onBehalfDutiesRule: () => boolean = () => true,
-    reasonRule: () => boolean = () => true,
-    reportRule: () => boolean = () => true,
-  ): void {
+  validate(action: EngineAction, now?: number, rules: ValidationRules = {}): void {
+    const on = () => true;
+    const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
+    const { report: reportRule = on, ordered } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -192,32 +210,19 @@ export class CaseEngine {
     const saved = this.core.now;
     if (now !== undefined) this.core.now = now;
     try {
+      // `ordered` (the Update validators; never replayed): what does not exist first, then role, then separation of
+      // duties, then state (`beforeState`: the open incident; then the step's and the case's state). A signal's check
+      // keeps the order its handler was recorded with (the state first): the refusal is the same, only its code differs.
+      if (ordered) {
+        this.checkOrdered(action, dutiesRule, onBehalfDutiesRule);
+        ordered.beforeState();
+      }
       this.check(action, true);
       // Separation of duties: an Update's validator never runs on replay; a signal's check does (its handler replays),
       // so a refusal there asks `dutiesRule` (the signal handler's patched('separation-of-duties')) first, and a
       // signal applied before the rule replays as it ran. A refusal only the officer of an earlier 帮代办 causes (in
       // the set since separation-on-behalf) asks `onBehalfDutiesRule` (patched('separation-on-behalf')) instead.
-      if (action.type === 'complete' || action.type === 'decide') {
-        const r = action.request;
-        const duties = (organizers: Set<string>) =>
-          authorizeDuties(action.type, r.actor, organizers, {
-            stepKey: r.stepKey,
-            ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
-            ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
-          });
-        let legacy = false;
-        try {
-          duties(this.core.organizersBeforeOnBehalf);
-        } catch (err) {
-          if (dutiesRule()) throw err;
-          legacy = true;
-        }
-        try {
-          if (!legacy) duties(this.core.organizers);
-        } catch (err) {
-          if (onBehalfDutiesRule()) throw err;
-        }
-      }
+      if (!ordered && (action.type === 'complete' || action.type === 'decide')) this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
       // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
@@ -235,6 +240,49 @@ export class CaseEngine {
       }
     } finally {
       this.core.now = saved;
+    }
+  }
+
+  /**
+   * The Update validator's refusals before the state's: the step a complete/decide names exists (UNKNOWN_STEP), the
+   * actor holds its role (or the action's, for the others), separation of duties (SELF_APPROVAL). A malformed actor
+   * is left to check(), which names the field.
+   */
+  private checkOrdered(action: EngineAction, dutiesRule: () => boolean, onBehalfDutiesRule: () => boolean): void {
+    const r = action.request;
+    if (!r?.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') return;
+    if (action.type !== 'complete' && action.type !== 'decide') {
+      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
+      return;
+    }
+    const { meta } = this.core.existingStep(action.request.stepKey);
+    authorize(action.type, r.actor, this.core, { step: meta, stepKey: action.request.stepKey, onBehalfOf: action.request.onBehalfOf });
+    this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
+  }
+
+  private checkDuties(
+    action: Extract<EngineAction, { type: 'complete' | 'decide' }>,
+    dutiesRule: () => boolean,
+    onBehalfDutiesRule: () => boolean,
+  ): void {
+    const r = action.request;
+    const duties = (organizers: Set<string>) =>
+      authorizeDuties(action.type, r.actor, organizers, {
+        stepKey: r.stepKey,
+        ...(this.core.metas.get(r.stepKey) ? { stepKind: this.core.metas.get(r.stepKey)!.kind } : {}),
+        ...(r.onBehalfOf !== undefined ? { onBehalfOf: r.onBehalfOf } : {}),
+      });
+    let legacy = false;
+    try {
+      duties(this.core.organizersBeforeOnBehalf);
+    } catch (err) {
+      if (dutiesRule()) throw err;
+      legacy = true;
+    }
+    try {
+      if (!legacy) duties(this.core.organizers);
+    } catch (err) {
+      if (onBehalfDutiesRule()) throw err;
     }
   }
 

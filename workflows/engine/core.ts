@@ -586,12 +586,8 @@ export class CaseCore {
     this.emit('case.closed', by, { status, reason });
   }
 
-  awaitingStep(
-    action: 'complete' | 'decide',
-    stepKey: unknown,
-    actor: ActionBase['actor'],
-    onBehalfOf?: ActionBase['onBehalfOf'],
-  ): { meta: StepMeta; state: StepState } {
+  /** The step a complete/decide names, whatever its state: UNKNOWN_STEP when the case has none (one withdrawn with its member: STEP_NOT_AWAITING). */
+  existingStep(stepKey: unknown): { meta: StepMeta; state: StepState; key: string } {
     if (typeof stepKey !== 'string') return refuseField('stepKey', 'required', '缺少步骤', 'is required');
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);
@@ -601,19 +597,29 @@ export class CaseCore {
       }
       return reject('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, stepKey);
     }
+    return { meta, state, key: stepKey };
+  }
+
+  awaitingStep(
+    action: 'complete' | 'decide',
+    rawKey: unknown,
+    actor: ActionBase['actor'],
+    onBehalfOf?: ActionBase['onBehalfOf'],
+  ): { meta: StepMeta; state: StepState } {
+    const { meta, state, key } = this.existingStep(rawKey);
     if (state.status === 'blocked') {
       const why = state.blockedReason ?? { zh: '已受阻', en: 'blocked' };
-      return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 受阻：${why.zh}`, `Step ${stepKey} is blocked: ${why.en}`, stepKey);
+      return reject('STEP_NOT_AWAITING', `步骤 ${key} 受阻：${why.zh}`, `Step ${key} is blocked: ${why.en}`, key);
     }
     if (state.status !== 'awaiting' && state.status !== 'overdue') {
       return reject(
         'STEP_NOT_AWAITING',
-        `步骤 ${stepKey} 当前状态为${STEP_STATUS_LABELS[state.status].zh}，不在待办理状态`,
-        `Step ${stepKey} is ${STEP_STATUS_LABELS[state.status].en.toLowerCase()}, not awaiting an action`,
-        stepKey,
+        `步骤 ${key} 当前状态为${STEP_STATUS_LABELS[state.status].zh}，不在待办理状态`,
+        `Step ${key} is ${STEP_STATUS_LABELS[state.status].en.toLowerCase()}, not awaiting an action`,
+        key,
       );
     }
-    authorize(action, actor, this, { step: meta, stepKey, onBehalfOf });
+    authorize(action, actor, this, { step: meta, stepKey: key, onBehalfOf });
     return { meta, state };
   }
 }

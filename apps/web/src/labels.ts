@@ -422,6 +422,10 @@ export const DICT = {
   // a case paused by an incident
   incidentSince: ['暂停时间', 'Paused since'],
   incidentSteps: ['受影响的步骤', 'Steps held'],
+  incidentActions: [
+    '案件暂停期间不能办理：外办排除故障后即可继续办理',
+    'No actions while the case is paused: they resume once the office resolves the incident',
+  ],
   paused: ['已暂停', 'Paused'],
   pausedHint: [
     '案件暂停期间不预测余量；距出发天数照常按日历计算',

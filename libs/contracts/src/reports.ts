@@ -38,13 +38,13 @@ export function tripReportProblems(data: Record<string, unknown>): ReportProblem
   if (data.reportRef !== undefined && (typeof data.reportRef !== 'string' || data.reportRef.length > 500)) {
     problems.push({
       field: 'reportRef',
-      message: { zh: 'reportRef 须为不超过500字的字符串', en: 'reportRef must be a string of at most 500 characters' },
+      message: { zh: 'reportRef 须为不超过500字的字符串', en: 'Must be a string of at most 500 characters' },
     });
   }
   const outcomes = data.outcomes;
   if (outcomes === undefined) return problems;
   if (typeof outcomes !== 'object' || outcomes === null || Array.isArray(outcomes)) {
-    problems.push({ field: 'outcomes', message: { zh: 'outcomes 须为对象', en: 'outcomes must be an object' } });
+    problems.push({ field: 'outcomes', message: { zh: 'outcomes 须为对象', en: 'Must be an object' } });
     return problems;
   }
   for (const [key, value] of Object.entries(outcomes)) {

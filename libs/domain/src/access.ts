@@ -317,7 +317,7 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   const p = q.onBehalfOf!;
   const refuse = (zh: string, en: string): AccessRefusal => ({
     code: 'INVALID_ON_BEHALF',
-    message: { zh: `onBehalfOf：${zh}`, en: `onBehalfOf: ${en}` },
+    message: { zh: `onBehalfOf：${zh}`, en: `${en.charAt(0).toUpperCase()}${en.slice(1)} (onBehalfOf)` },
   });
   const mayActFor = (r: Role) => !!rule.onBehalf && rule.onBehalf.by.includes(q.actor.role) && rule.onBehalf.of.includes(r);
   if (p.kind === 'member') {

@@ -238,11 +238,10 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     ]);
     // The number is personal data: the refusal does not repeat it.
     expect(JSON.stringify(out)).not.toMatch(/1234567/);
-    // A registry member's number (held from the organizer) is not compared with a typed one: the answer would
-    // confirm a guessed number.
+    // By default a registry member's number (held from the organizer) is not compared with a typed one.
     const registered = { ...typed, personId: 'P-commerce-005' };
     expect(duplicatePersonViolations([registered, again])).toEqual([]);
-    // The trial's input: named from the roster and typed again with the same passport. A07 (comparingHeld) refuses it.
+    // The trial's input: named from the roster and typed again with the same passport. A07 and the API (comparingHeld) refuse it.
     expect(duplicatePersonViolations([registered, again], { comparingHeld: true })).toEqual([
       expect.objectContaining({ code: 'DUPLICATE_MEMBER', field: 'members[1].passport.number' }),
     ]);

@@ -107,10 +107,12 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
  * too). Passport numbers are compared as the passport office writes them: spaces dropped, letters upper case.
  *
  * `comparingHeld`: whether a roster member's passport number (held from the organizer: docs/registries.md,
- * `registry-held`) is compared with a typed one. Off where the organizer gets the answer at once and as often as
- * they like (the API's submission and dry run, the amend Update validator): there it would tell a guessed number
- * right from wrong. On in A07's activity, the case's own trip-rules step: each answer there costs a submitted,
- * audited case. The number is never repeated in the refusal (personal data). Kept apart from checkTripRules: the
+ * `registry-held`) is compared with a typed one. On in A07's activity and in the API's dry run, submission and
+ * amendment, so a member named by personId and typed again with their passport is refused up front as A07 would
+ * (new-user trial: the dry run passed what A07 refused). It tells no guessed number: a typed number the custody
+ * ledger holds reaches this rule only as its holder's, under the holder's name (typedMemberIdentity refuses any
+ * other name, `passport-holder`, and the holder's name with a wrong number, `roster-person`). Off in the engine's
+ * amend Update validator (behind the API) and by default. The number is never repeated in the refusal (personal data). Kept apart from checkTripRules: the
  * workflow's amend handler replays checkTripRules as it was, so the engine checks this in its Update validator
  * only (and A07's activity, whose answer is in the history).
  *
@@ -524,13 +526,13 @@ export function decisionReasonProblem(
     return {
       field: 'comment',
       rule: 'required',
-      message: { zh: '不同意或退回修改须填写理由', en: 'a rejection or a return for revision must give its reason' },
+      message: { zh: '不同意或退回修改须填写理由', en: 'A rejection or a return for revision must give its reason' },
     };
   if (isBlank(comment))
     return {
       field: 'comment',
       rule: 'blank',
-      message: { zh: '理由不得为空白', en: 'the reason must not be blank (only invisible characters)' },
+      message: { zh: '理由不得为空白', en: 'The reason must not be blank (only invisible characters)' },
     };
   return undefined;
 }

@@ -101,7 +101,7 @@ export class CodecService {
             {
               field: 'X-Namespace',
               rule: 'namespace',
-              message: { zh: `须为 ${this.config.temporalNamespace}`, en: `must be ${this.config.temporalNamespace}` },
+              message: { zh: `须为 ${this.config.temporalNamespace}`, en: `Must be ${this.config.temporalNamespace}` },
             },
           ],
         },

@@ -165,6 +165,26 @@ export const ruleRefusal = (errors: FieldError[]): DomainError =>
     { errors },
   );
 
+/**
+ * English in sentence case: a refusal's English starts with a capital (new-user trial: `is required`, `must be one
+ * of …`, `a rejection … must give its reason`). A leading name is left as written — a field path or identifier
+ * (`onBehalfOf`, `data.route`), anything but a lower-case word — so nothing the client sent or a field's name changes.
+ */
+export function sentenceCase(en: string): string {
+  return /^[a-z]+(?![\w.[\]])/.test(en) ? en.charAt(0).toUpperCase() + en.slice(1) : en;
+}
+
+/** An error body with every English message in sentence case (its message, errors[] and violations[]): applied where errors become HTTP. */
+export function sentenceCased(body: ErrorBody): ErrorBody {
+  const label = (l: Label): Label => ({ ...l, en: sentenceCase(l.en) });
+  return {
+    ...body,
+    message: label(body.message),
+    ...(body.errors ? { errors: body.errors.map((e) => ({ ...e, message: label(e.message) })) } : {}),
+    ...(body.violations ? { violations: body.violations.map((v) => ({ ...v, message: label(v.message) })) } : {}),
+  };
+}
+
 /** The body of every error response. */
 export interface ErrorBody {
   statusCode: number;

@@ -1,7 +1,16 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { echoPath } from './echo';
-import { DomainError, type ErrorBody, type ErrorCode, ERROR_STATUS, type FieldError, refusalErrors, refusalLabel } from './errors';
+import {
+  DomainError,
+  type ErrorBody,
+  type ErrorCode,
+  ERROR_STATUS,
+  type FieldError,
+  refusalErrors,
+  refusalLabel,
+  sentenceCased,
+} from './errors';
 import { JsonLogger } from './json-logger';
 import { currentRequestId } from './request-context';
 import { allowedMethods, undecodablePathParams } from './route-table';
@@ -168,7 +177,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       } satisfies ErrorBody);
       return;
     }
-    const body = this.toBody(exception, req);
+    // The one exit of every error: English in sentence case, whoever built the message (the engine's field refusals too).
+    const body = sentenceCased(this.toBody(exception, req));
     if (body.statusCode >= 500 && body.code === 'INTERNAL_ERROR') {
       this.logger.event('error', 'unhandled error', {
         error: exception instanceof Error ? exception.message : String(exception),

@@ -53,7 +53,7 @@ describe('parseOrThrow: field errors in our words, Chinese first', () => {
     const notNull = (field: string) => ({
       field,
       rule: 'type',
-      message: { zh: '不接受 null：请填写有效值，或省略此字段', en: 'null is not accepted: give a value or leave the field out' },
+      message: { zh: '不接受 null：请填写有效值，或省略此字段', en: 'Null is not accepted: give a value or leave the field out' },
     });
     expect(refusal(schema, { taxCreditGrades: null, effectiveFrom: null, members: [{ id: null, rank: null }] })).toEqual([
       { field: 'taxCreditGrades', rule: 'required', message: { zh: '必填', en: 'Required' } },

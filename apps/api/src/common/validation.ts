@@ -125,7 +125,7 @@ function toFieldErrors(issue: Issue, mayBeLeftOut = false): FieldError[] {
       {
         field,
         rule: 'type',
-        message: { zh: '不接受 null：请填写有效值，或省略此字段', en: 'null is not accepted: give a value or leave the field out' },
+        message: { zh: '不接受 null：请填写有效值，或省略此字段', en: 'Null is not accepted: give a value or leave the field out' },
       },
     ];
   // A missing or cleared field (undefined or null where a value is required) reads as missing whatever the value's

@@ -92,7 +92,15 @@ import {
 } from './schemas';
 import { firstTurn } from '../../../../workflows/engine/first-turn';
 import { startCaseWorkflow, storeFirstAnswer } from './start-case';
-import { amendmentRefusal, isDefiniteRefusal, NotSent, toDomainError, unknownOutcome } from './temporal-errors';
+import {
+  amendmentRefusal,
+  HeldByIncident,
+  heldByIncident,
+  isDefiniteRefusal,
+  NotSent,
+  toDomainError,
+  unknownOutcome,
+} from './temporal-errors';
 
 export interface SubmissionResponse {
   caseId: string;
@@ -126,11 +134,15 @@ export const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const STEP_KEY_RE = /^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$/;
 
 const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
+const unknownStep = (stepKey: string) =>
+  domainError('UNKNOWN_STEP', `本案没有步骤 ${echo(stepKey)}`, `This case has no step ${echo(stepKey)}`, { stepKey: echo(stepKey) });
 const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
 
 /** How long a worker's beat (every 5 s, apps/worker/src/progress-snapshots.ts) counts as the worker running. */
 const WORKER_ALIVE_MS = 20_000;
+/** How often an update in flight looks for an incident holding it (watchingIncidents). */
+const INCIDENT_POLL_MS = 1000;
 /**
  * What a new case's first read leaves of API_QUERY_TIMEOUT_MS for the query when no first answer was published in
  * the rest of it (see currentProgress): the read never takes longer than a query alone could.
@@ -156,13 +168,13 @@ const tripRefusal = (zh: string, en: string, violations: RuleViolation[]): Domai
 /**
  * An amendment's members once each, refused as a submission's are (one rule, one refusal): 422 RULE_VIOLATION,
  * DUPLICATE_MEMBER on the second use of a member id (`changes.members[1].id`) or of a person
- * (`changes.members[1].personId`, `…passport.number`). Checked here, before the workflow, whose own check of
+ * (`changes.members[1].personId`, `…passport.number`, a roster member's held number too, as A07 compares). Checked here, before the workflow, whose own check of
  * repeated ids answered 422 INVALID_REQUEST rule `unique-ids` on `changes.members` (new-user trial).
  */
 function assertMembersOnce(request: { changes?: { members?: CaseFacts['members'] } }): void {
   const members = request.changes?.members;
   if (!members) return;
-  const violations = [...duplicateMemberIdViolations(members), ...duplicatePersonViolations(members)];
+  const violations = [...duplicateMemberIdViolations(members), ...duplicatePersonViolations(members, { comparingHeld: true })];
   if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
 }
 
@@ -306,7 +318,7 @@ export class DelegationsService {
       ]);
     return [
       ...checkTripRules(f),
-      ...duplicatePersonViolations(f.members),
+      ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
       ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
       ...memberTripViolations(f, history, settings?.rules),
@@ -640,34 +652,39 @@ export class DelegationsService {
     httpRequest?: object,
   ): Promise<Replayable<ActionResult>> {
     const sent = this.parseAction(kind, body);
-    if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey))
-      throw domainError('UNKNOWN_STEP', `本案没有步骤 ${echo(stepKey)}`, `This case has no step ${echo(stepKey)}`, {
-        stepKey: echo(stepKey),
-      });
+    if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey)) throw unknownStep(stepKey);
     const scope = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
     const parsed = await this.registries.resolveAmendment(user, kind, sent, scope.unit);
-    if (user.role === 'manager')
-      throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
-    if (kind === 'complete' && stepKey !== undefined)
-      await this.validateStepData(scope.definitionVersion, stepKey.split(':')[0]!, sent.data);
+    try {
+      if (user.role === 'manager')
+        throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
+      if (kind === 'complete' && stepKey !== undefined)
+        await this.validateStepData(scope.definitionVersion, stepKey.split(':')[0]!, sent.data);
+    } catch (err) {
+      return this.unknownStepFirst(caseId, stepKey, err);
+    }
     if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
     if (key) {
       const claim = await this.idempotency.claim<ActionResult>(key, user, print);
       if (claim.state === 'done') {
         this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
         return { ...claim.replay, replayed: true };
       }
+      retrying = claim.state === 'pending';
     }
     // After the scope check (an outsider learns nothing about the case's members or the users) and after a
     // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf).catch((err) =>
+        this.unknownStepFirst(caseId, stepKey, err),
+      );
       // After a replay: a retried amendment answers as it did, whatever case came since.
       if (kind === 'amend') await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
     } catch (err) {
@@ -689,8 +706,10 @@ export class DelegationsService {
       const client = await this.connect();
       const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
       const options = { args: [request] as [never], updateId: requestId };
-      const applied = await client.connection.withAbortSignal(AbortSignal.timeout(this.config.apiUpdateTimeoutMs), () =>
-        this.sendUpdate(handle, kind, options),
+      const applied = await this.watchingIncidents(caseId, retrying, (stop) =>
+        client.connection.withAbortSignal(AbortSignal.any([AbortSignal.timeout(this.config.apiUpdateTimeoutMs), stop]), () =>
+          this.sendUpdate(handle, kind, options),
+        ),
       );
       // The client knows its request by its own key.
       const result = clientKey ? { ...applied, requestId: clientKey } : applied;
@@ -710,11 +729,17 @@ export class DelegationsService {
     } catch (err) {
       const definite = isDefiniteRefusal(err);
       if (key && definite) await this.idempotency.release(key);
-      const refusal = definite ? toDomainError(err, { caseKnown: true }) : unknownOutcome(err, key !== undefined);
+      const refusal =
+        err instanceof HeldByIncident
+          ? heldByIncident(key !== undefined)
+          : definite
+            ? toDomainError(err, { caseKnown: true })
+            : unknownOutcome(err, key !== undefined);
       // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
       const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
       this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-      this.logger.event('warn', definite ? 'update refused' : 'update outcome unknown', {
+      const held = err instanceof HeldByIncident;
+      this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
         caseId,
         update: kind,
         stepKey,
@@ -722,9 +747,45 @@ export class DelegationsService {
         user: user.id,
         role: user.role,
         code: mapped.code,
-        ...(definite ? {} : { error: err instanceof Error ? err.message : String(err) }),
+        ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
+        ...(held ? { incidentId: err.incidentId } : {}),
       });
       throw mapped;
+    }
+  }
+
+  /**
+   * Sends an update while watching the case's published answer: an incident opening meanwhile (one not there before)
+   * holds the update, which waits for its events to be stored (the workflow stores them once operations retry). That
+   * outcome is known, held and not recorded: HeldByIncident (409 CASE_INCIDENT) at once, not a 503 after
+   * API_UPDATE_TIMEOUT_MS. An incident open before is the validator's to answer (409 CASE_INCIDENT, nothing taken),
+   * unless this is a retry (`retrying`): then the first attempt may be the update it holds, which the retry rejoins.
+   */
+  private async watchingIncidents<T>(caseId: string, retrying: boolean, send: (stop: AbortSignal) => Promise<T>): Promise<T> {
+    const publishedIncident = async () =>
+      (
+        (await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS))?.answer as
+          { incident?: { incidentId?: string } | null } | undefined
+      )?.incident?.incidentId;
+    const before = retrying ? undefined : await publishedIncident().catch(() => undefined);
+    const stop = new AbortController();
+    const watch = new Promise<never>((_, reject) => {
+      const tick = async () => {
+        const now = await publishedIncident().catch(() => undefined);
+        if (stop.signal.aborted) return;
+        if (now !== undefined && now !== before) {
+          reject(new HeldByIncident(now));
+          stop.abort();
+        } else timer = setTimeout(() => void tick(), INCIDENT_POLL_MS);
+      };
+      let timer = setTimeout(() => void tick(), INCIDENT_POLL_MS);
+      stop.signal.addEventListener('abort', () => clearTimeout(timer));
+    });
+    watch.catch(() => undefined); // settled by the race or never
+    try {
+      return await Promise.race([send(stop.signal), watch]);
+    } finally {
+      stop.abort();
     }
   }
 
@@ -750,7 +811,11 @@ export class DelegationsService {
         },
       },
     ];
-    throw new DomainError('INVALID_REQUEST', { zh: 'onBehalfOf：被代办人不存在', en: 'onBehalfOf: no such person' }, { errors });
+    throw new DomainError(
+      'INVALID_REQUEST',
+      { zh: 'onBehalfOf：被代办人不存在', en: 'No such person to act for (onBehalfOf)' },
+      { errors },
+    );
   }
 
   /**
@@ -768,9 +833,9 @@ export class DelegationsService {
     onBehalfOf: OnBehalfOfUser | string | undefined,
   ): Promise<void> {
     if (kind !== 'decide' && kind !== 'complete') return;
-    // The refusals the workflow answers first stay first (its validator checks the status, the role, 帮代办 and the
-    // step, then this): here only a caller acting for no one who holds the step's role; the workflow checks the rest
-    // (an officer acting for the submitter included).
+    // The workflow's order (the step exists, the role, then this, then the state; unknownStepFirst says the first):
+    // here only a caller acting for no one who holds the step's role; the workflow checks the rest (an officer acting
+    // for the submitter included).
     if (onBehalfOf !== undefined) return;
     const code = stepKey?.split(':')[0];
     if (!scope.organizers.includes(user.id)) return;
@@ -783,6 +848,22 @@ export class DelegationsService {
       stepKind: step.kind,
     });
     if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
+  }
+
+  /**
+   * What does not exist is said first (then role, separation of duties, state: the workflow's validator keeps the same
+   * order): before a refusal of its own about a step (the manager's role, the step's data, SELF_APPROVAL), the API
+   * makes sure the case has the step, by its progress answer; 404 UNKNOWN_STEP when it has not. If the progress cannot
+   * be read, the refusal stands.
+   */
+  private async unknownStepFirst(caseId: string, stepKey: string | undefined, refusal: unknown): Promise<never> {
+    if (stepKey === undefined || !(refusal instanceof DomainError)) throw refusal;
+    const steps = await this.currentProgress(caseId).then(
+      (p) => p.steps,
+      () => undefined,
+    );
+    if (steps && !steps.some((s) => s.key === stepKey)) throw unknownStep(stepKey);
+    throw refusal;
   }
 
   /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */

@@ -50,6 +50,32 @@ export function unknownOutcome(err: unknown, keyed: boolean): DomainError {
   return domainError('OUTCOME_UNKNOWN', `操作结果未知：${retry.zh}`, `The outcome is unknown: ${retry.en}`);
 }
 
+/**
+ * An action the case took while an incident opened (the event store refused the batch holding its events): not
+ * recorded, and recorded once operations retry the incident, never to be sent again. Not a definite refusal: the key
+ * stays claimed, so a retry with it returns the real outcome once the incident is resolved.
+ */
+export class HeldByIncident extends Error {
+  constructor(readonly incidentId: string) {
+    super(`held by incident ${incidentId}`);
+    this.name = 'HeldByIncident';
+  }
+}
+
+/** 409 CASE_INCIDENT for an action an incident holds (HeldByIncident): the incident's notice, and what became of the action. */
+export function heldByIncident(keyed: boolean): DomainError {
+  const held = keyed
+    ? {
+        zh: '本次办理已由案件收下，尚未记录：运维排除故障后自动记录，请勿重复办理；用同一 Idempotency-Key 重试可查询结果',
+        en: 'This action was taken by the case but not recorded yet: it is recorded once operations have fixed the incident; do not send it again (a retry with the same Idempotency-Key returns its outcome)',
+      }
+    : {
+        zh: '本次办理已由案件收下，尚未记录：运维排除故障后自动记录，请勿重复办理',
+        en: 'This action was taken by the case but not recorded yet: it is recorded once operations have fixed the incident; do not send it again',
+      };
+  return new DomainError('CASE_INCIDENT', INCIDENT_NOTICE, { errors: [{ field: 'path.id', rule: 'no-incident', message: held }] });
+}
+
 /** The rejection code of a refused update, if it is one (ApplicationFailure type + RejectionDetails). */
 export function rejectionOf(err: unknown): { code: RejectionCode; details?: RejectionDetails; message: string } | undefined {
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : err;

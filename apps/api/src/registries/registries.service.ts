@@ -530,9 +530,8 @@ export class RegistriesService {
       if (identity.kind === 'refused')
         errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
       if (identity.kind !== 'person') return m;
-      // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business.
-      // Left as typed, so the answer here does not tell the sender that the number is that member's (a held
-      // number: the case's own A07 compares it, duplicatePersonViolations' comparingHeld).
+      // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business
+      // (duplicatePersonViolations comparingHeld, in the trip rules as A07); left as typed for it.
       if (listed.has(identity.person.personId)) return m;
       listed.add(identity.person.personId);
       resolvedTyped.add(i);

@@ -34,7 +34,18 @@ const kindLabel = (lang: Lang, kind: string): string => codeLabel(lang, 'ak_', k
  * (antd Upload) for the case or one of its open steps. Whether the buttons show is the API's answer (mayUpload,
  * mayRemove: the access table), not decided here.
  */
-export function AttachmentsCard({ caseId, progress, session }: { caseId: string; progress: Progress; session: Session }) {
+export function AttachmentsCard({
+  caseId,
+  progress,
+  session,
+  paused = false,
+}: {
+  caseId: string;
+  progress: Progress;
+  session: Session;
+  /** An incident stops the case: uploads and removals would be refused (409 CASE_INCIDENT), so none is offered. */
+  paused?: boolean;
+}) {
   const { t, lang } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
@@ -82,7 +93,7 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
           ))}
         </Space>
       ) : null}
-      {state.data?.mayUpload ? (
+      {state.data?.mayUpload && !paused ? (
         <Space wrap style={{ marginBottom: 12 }}>
           <Select
             aria-label={t('attachmentKind')}
@@ -155,7 +166,7 @@ export function AttachmentsCard({ caseId, progress, session }: { caseId: string;
           },
           { title: t('uploadedBy'), dataIndex: 'uploadedBy' },
           { title: t('uploadedAt'), dataIndex: 'uploadedAt', render: (v: string) => fmtDateTime(v) },
-          ...(state.data?.mayRemove
+          ...(state.data?.mayRemove && !paused
             ? [
                 {
                   title: t('act'),

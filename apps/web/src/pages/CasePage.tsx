@@ -283,6 +283,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const card = process === 'apec-card';
         // A departed or closed case has no time to departure left: a dash and its status, not negative figures.
         const left = countdown(p, lang);
+        // An incident stops the case: every action would be refused (409 CASE_INCIDENT), so none is offered.
+        const paused = !!p.incident;
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
@@ -367,13 +369,16 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               />
             </Card>
             <Card title={t('actions')} size="small" data-testid="case-actions">
+              {paused ? (
+                <Alert type="info" showIcon data-testid="case-actions-paused" title={t('incidentActions')} style={{ marginBottom: 8 }} />
+              ) : null}
               <Space wrap>
                 {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
                 {mine.map((i) => (
                   <Button
                     key={i.stepKey}
                     type="primary"
-                    disabled={i.status === 'blocked'}
+                    disabled={paused || i.status === 'blocked'}
                     data-testid={`act-${i.stepKey}`}
                     onClick={() =>
                       setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })
@@ -383,13 +388,14 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   </Button>
                 ))}
                 {mayCancel && p.status === 'open' ? (
-                  <Button danger onClick={() => setModal('cancel')} data-testid="cancel-case">
+                  <Button danger disabled={paused} onClick={() => setModal('cancel')} data-testid="cancel-case">
                     {t('cancelCase')}
                   </Button>
                 ) : null}
                 {organizer && p.status === 'open' ? (
                   <>
                     <Button
+                      disabled={paused}
                       onClick={() => {
                         setError(null);
                         setModal('amend');
@@ -397,7 +403,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     >
                       {t('amend')}
                     </Button>
-                    <Button danger onClick={() => setModal('withdraw')}>
+                    <Button danger disabled={paused} onClick={() => setModal('withdraw')}>
                       {t('withdraw')}
                     </Button>
                   </>
@@ -444,11 +450,16 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                         key: 'supply',
                         render: (_: unknown, d) =>
                           organizer && d.status !== 'supplied' ? (
-                            <Button size="small" onClick={() => void post('/documents', { documentId: d.id })}>
+                            <Button size="small" disabled={paused} onClick={() => void post('/documents', { documentId: d.id })}>
                               {t('supply')}
                             </Button>
                           ) : faoClerk && d.status !== 'supplied' && (d.extensionsLeft ?? 0) > 0 && p.status === 'open' ? (
-                            <Button size="small" onClick={() => setModal({ extend: d.id })} data-testid={`extend-${d.id}`}>
+                            <Button
+                              size="small"
+                              disabled={paused}
+                              onClick={() => setModal({ extend: d.id })}
+                              data-testid={`extend-${d.id}`}
+                            >
                               {t('extendDeadline')}
                             </Button>
                           ) : null,
@@ -459,7 +470,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               </Card>
             ) : null}
             <Suspense fallback={<Card title={t('attachments')} size="small" loading />}>
-              <AttachmentsCard caseId={caseId} progress={p} session={session} />
+              <AttachmentsCard caseId={caseId} progress={p} session={session} paused={paused} />
             </Suspense>
             <Card title={t('graph')} size="small">
               <Space wrap style={{ marginBottom: 8 }}>

@@ -15,13 +15,13 @@ export const TRIP_REPORT_SUMMARY_MAX = 5000;
  */
 function writtenTextProblems(field: string, value: unknown, max: number, what: { zh: string; en: string }): FieldProblem[] {
   if (typeof value !== 'string')
-    return [{ field, rule: 'required', message: { zh: `须填写${what.zh}（文字）`, en: `must state the ${what.en} in writing (text)` } }];
+    return [{ field, rule: 'required', message: { zh: `须填写${what.zh}（文字）`, en: `Must state the ${what.en} in writing (text)` } }];
   const broken = textRuleBroken(value);
   if (broken) return [{ ...textError(field, broken) }];
   if (isBlank(value))
-    return [{ field, rule: 'blank', message: { zh: `${what.zh}不得为空白`, en: 'must not be blank (only invisible characters)' } }];
+    return [{ field, rule: 'blank', message: { zh: `${what.zh}不得为空白`, en: 'Must not be blank (only invisible characters)' } }];
   if ([...value].length > max)
-    return [{ field, rule: 'max', message: { zh: `${what.zh}不得超过${max}字`, en: `must be at most ${max} characters` } }];
+    return [{ field, rule: 'max', message: { zh: `${what.zh}不得超过${max}字`, en: `Must be at most ${max} characters` } }];
   return [];
 }
 
