@@ -319,11 +319,9 @@ const passportFields = {
   state: z.enum(['in-custody', 'checked-out', 'cancelled', 'lost']),
   caseId: nullableText,
   dueBackOn: nullableText,
-  displayState: z
-    .enum(PASSPORT_STATES)
-    .meta({
-      description: 'The state as shown: overdue (checked out past its due date) and expired (in custody past its expiry date) are derived',
-    }),
+  displayState: z.enum(PASSPORT_STATES).meta({
+    description: 'The state as shown: overdue (checked out past its due date) and expired (in custody past its expiry date) are derived',
+  }),
   daysOverdue: z.number().int(),
 };
 export const PassportViewSchema = z
