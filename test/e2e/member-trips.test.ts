@@ -42,6 +42,15 @@ describe('the member-trip frequency check runs before submission, as A08 runs it
         message: { zh: expect.stringContaining('24个月内已出访2次，限1次'), en: expect.any(String) },
       }),
     ]);
+    // Third trial: the same name written with a space or in traditional characters is the same person's history.
+    for (const variant of [name.replace('张', '张 '), name.replace('张', '張'), name.replace('三', '\u200b三')]) {
+      const renamed = { ...body, members: (body.members as Array<Record<string, unknown>>).map((m) => ({ ...m, name: variant })) };
+      const again = await request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(renamed).expect(200);
+      expect([variant, again.body.violations]).toEqual([
+        variant,
+        [expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', field: 'members[0]' })],
+      ]);
+    }
     const refused = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(422);
     expect(refused.body.code).toBe('RULE_VIOLATION');
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' })]);

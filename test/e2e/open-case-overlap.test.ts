@@ -131,4 +131,35 @@ describe('one person is not on two open cases at overlapping dates', () => {
     expect(after).toEqual({ ok: true, violations: [] });
     await submit(b).expect(201);
   });
+
+  it('third trial: a typed member spelled another way (赵 六, 趙六) is the same person: refused in /check and at submission', async () => {
+    const typed = (name: string, passportNumber: string) => {
+      const base = canonicalSubmission(users.unit, { title: `同名异写 ${name}` });
+      const member = base.members[0]!;
+      return {
+        ...base,
+        departureDate: '2027-04-10',
+        returnDate: '2027-04-12',
+        destinations: [{ ...base.destinations[0]!, arrive: '2027-04-10', leave: '2027-04-12' }],
+        members: [{ ...member, name, passport: { ...member.passport, number: passportNumber } }],
+      };
+    };
+    const first = (await submit(typed('赵六', 'E22222222')).expect(201)).body.caseId as string;
+    await projected(first);
+    for (const [name, number] of [
+      ['赵 六', 'E33333333'],
+      ['趙六', 'E11111111'],
+      ['趙\u200b六', 'E44444444'],
+    ] as const) {
+      expect([name, (await check(typed(name, number)).expect(200)).body.violations]).toEqual([
+        name,
+        [expect.objectContaining({ code: 'MEMBER_ON_OPEN_CASE', field: 'members[0]' })],
+      ]);
+      expect((await submit(typed(name, number)).expect(422)).body.errors).toEqual([
+        expect.objectContaining({ field: 'members[0]', rule: 'MEMBER_ON_OPEN_CASE' }),
+      ]);
+    }
+    // Another person (another name) is not held by 赵六's case.
+    expect((await check(typed('赵七', 'E55555555')).expect(200)).body).toEqual({ ok: true, violations: [] });
+  });
 });

@@ -1,4 +1,4 @@
-import { canonicalIdentity, deriveFacts, entryRoute, needsNewPassport, tripCountries } from './facts';
+import { canonicalIdentity, deriveFacts, entryRoute, historyKeyOf, historyKeys, needsNewPassport, tripCountries } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import { checkTripRules } from './rules';
 
@@ -72,5 +72,21 @@ describe('canonicalIdentity (a leadership team as the rules compare it)', () => 
       leadershipTeam: canonicalIdentity(i === 0 ? 'city-government' : 'City-Government '),
     }));
     expect(checkTripRules(makeFacts({ members })).map((v) => v.code)).toContain('LEADERSHIP_TEAM_OVERLAP');
+  });
+});
+
+describe('the trip history keys a person (historyKeys, historyKeyOf)', () => {
+  it('keys a typed member by unit + the name as the registries compare it, and as written (trips recorded before)', () => {
+    expect(historyKeys({ unit: 'u' }, { name: '陈十三' })).toEqual(['u:陈十三']);
+    // Third trial: a space, traditional characters or a zero-width character made another person.
+    for (const name of ['陈 十三', '陳十三', '陈\u200b十三'])
+      expect(historyKeys({ unit: 'u' }, { name })).toEqual(['u:陈十三', `u:${name}`]);
+    expect(historyKeys({ unit: 'u' }, { personId: 'P-1', name: '陳十三' })).toEqual(['P-1', 'u:陈十三', 'u:陳十三']);
+  });
+
+  it('keeps a recorded trip under the folded name; a person id as it is', () => {
+    expect(historyKeyOf('u', 'u:陳 十三')).toBe('u:陈十三');
+    expect(historyKeyOf('u', 'P-1')).toBe('P-1');
+    expect(historyKeyOf('u', 'other:陳十三')).toBe('other:陳十三');
   });
 });

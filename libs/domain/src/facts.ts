@@ -145,7 +145,24 @@ export function personKey(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, '
  */
 export function historyKeys(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string[] {
   const typed = `${facts.unit}:${member.name}`;
-  return member.personId && member.personId !== typed ? [member.personId, typed] : [typed];
+  // The unit + name as the registries compare names (third trial: 陈 十三 and 陳十三 escaped 陈十三's frequency limit and
+  // his open case), and as written, for trips recorded before the history folded names (member_trips of then).
+  const keys = [typedHistoryKey(facts.unit, member.name), typed];
+  return [...new Set(member.personId && member.personId !== typed ? [member.personId, ...keys] : keys)];
+}
+
+/** A typed member's key in the trip history and the open cases: unit + the name as personNameKey compares it. */
+export function typedHistoryKey(unit: string, name: string): string {
+  return `${unit}:${personNameKey(name)}`;
+}
+
+/**
+ * A recorded personKey (the departure event's trips: personId, else unit + name as typed) as the trip history keeps
+ * it (member_trips): a unit + name key with the name folded (typedHistoryKey), a person id as it is.
+ */
+export function historyKeyOf(unit: string, recorded: string): string {
+  const prefix = `${unit}:`;
+  return recorded.startsWith(prefix) ? typedHistoryKey(unit, recorded.slice(prefix.length)) : recorded;
 }
 
 /**

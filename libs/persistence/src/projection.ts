@@ -1,4 +1,4 @@
-import { behaviourOf, chineseCalendar, dayNumber, historyKeys, organizersOf, shanghaiDate, type Member } from '@df/domain';
+import { behaviourOf, chineseCalendar, dayNumber, historyKeyOf, historyKeys, organizersOf, shanghaiDate, type Member } from '@df/domain';
 import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
@@ -315,7 +315,8 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
           Object.assign(new MemberTripEntity(), {
             caseId: event.streamId,
             memberId: t.memberId,
-            personKey: t.personKey,
+            // The name folded as the history compares it (historyKeyOf): 陈 十三 recorded is 陈十三's trip.
+            personKey: historyKeyOf(c.unit, t.personKey),
             unit: c.unit,
             purpose: c.purpose,
             departureDate,
