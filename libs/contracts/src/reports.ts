@@ -67,8 +67,11 @@ export function tripReportProblems(data: Record<string, unknown>): ReportProblem
       problems.push({
         field: `outcomes.${key}`,
         message: isCount
-          ? { zh: `${key} 须为非负整数`, en: `${key} must be a whole number ≥ 0` }
-          : { zh: `${key} 须为不小于0的金额（元，最多两位小数）`, en: `${key} must be an amount in yuan ≥ 0 with at most two decimals` },
+          ? { zh: `${key} 须为非负整数`, en: `The outcome ${key} must be a whole number ≥ 0` }
+          : {
+              zh: `${key} 须为不小于0的金额（元，最多两位小数）`,
+              en: `The outcome ${key} must be an amount in yuan ≥ 0 with at most two decimals`,
+            },
       });
     }
   }

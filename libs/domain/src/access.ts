@@ -1,5 +1,6 @@
 import type { Label, Phase, Role, StepKind } from './roles';
 import { ROLE_LABELS, roleNames } from './roles';
+import { sentenceCase } from './text-rule';
 
 /**
  * Who may do what on a case: ONE table read by the engine's validators (workflows/engine), the API's read
@@ -317,7 +318,8 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   const p = q.onBehalfOf!;
   const refuse = (zh: string, en: string): AccessRefusal => ({
     code: 'INVALID_ON_BEHALF',
-    message: { zh: `onBehalfOf：${zh}`, en: `${en.charAt(0).toUpperCase()}${en.slice(1)} (onBehalfOf)` },
+    // Sentence case, a leading username as written (third trial: leader.city read Leader.city).
+    message: { zh: `onBehalfOf：${zh}`, en: `${sentenceCase(en)} (onBehalfOf)` },
   });
   const mayActFor = (r: Role) => !!rule.onBehalf && rule.onBehalf.by.includes(q.actor.role) && rule.onBehalf.of.includes(r);
   if (p.kind === 'member') {

@@ -139,3 +139,13 @@ export function textRuleErrors(value: unknown, prefix = '', legacy = false): Fie
 function printable(key: string): string {
   return key.replace(/[\u0000-\u001F]|[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * English in sentence case: a refusal's English starts with a capital (new-user trial: `is required`, `must be one
+ * of …`, `a rejection … must give its reason`). A leading name is left as written — a field path or identifier
+ * (`onBehalfOf`, `data.route`, a username such as `leader.city`), anything but a lower-case word — so nothing the
+ * client sent or a field's name changes.
+ */
+export function sentenceCase(en: string): string {
+  return /^[a-z]+(?![\w.[\]])/.test(en) ? en.charAt(0).toUpperCase() + en.slice(1) : en;
+}

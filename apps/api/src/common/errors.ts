@@ -1,4 +1,4 @@
-import type { Label, RuleViolation } from '@df/domain';
+import { sentenceCase, type Label, type RuleViolation } from '@df/domain';
 
 /** One field-level problem of a request: the JSON path (e.g. `members[0].rank`), the rule it breaks and why. */
 export interface FieldError {
@@ -100,9 +100,9 @@ export const DEFAULT_FIELD: Record<RefusalCode, { field: string; rule: string }>
   PASSPORT_ALREADY_HELD: { field: 'holder', rule: 'one-valid-passport' },
   PERSON_ALREADY_REGISTERED: { field: 'name', rule: 'unique-person' },
   RULE_VIOLATION: { field: '(request)', rule: 'rules' },
-  INVALID_RETURN_TARGET: { field: '(body)', rule: 'return-target' },
+  INVALID_RETURN_TARGET: { field: 'returnTo', rule: 'return-target' },
   INVALID_REQUEST: { field: '(request)', rule: 'invalid' },
-  INVALID_ON_BEHALF: { field: '(body)', rule: 'on-behalf' },
+  INVALID_ON_BEHALF: { field: 'onBehalfOf', rule: 'on-behalf' },
   IDEMPOTENCY_KEY_REUSED: { field: 'headers.Idempotency-Key', rule: 'reused' },
   PAYLOAD_TOO_LARGE: { field: '(body)', rule: 'max-bytes' },
   UNSUPPORTED_MEDIA_TYPE: { field: 'headers.Content-Type', rule: 'media-type' },
@@ -164,15 +164,6 @@ export const ruleRefusal = (errors: FieldError[]): DomainError =>
     { zh: `请求有${errors.length}处不符合规则`, en: `The request breaks ${errors.length} rule(s)` },
     { errors },
   );
-
-/**
- * English in sentence case: a refusal's English starts with a capital (new-user trial: `is required`, `must be one
- * of …`, `a rejection … must give its reason`). A leading name is left as written — a field path or identifier
- * (`onBehalfOf`, `data.route`), anything but a lower-case word — so nothing the client sent or a field's name changes.
- */
-export function sentenceCase(en: string): string {
-  return /^[a-z]+(?![\w.[\]])/.test(en) ? en.charAt(0).toUpperCase() + en.slice(1) : en;
-}
 
 /** An error body with every English message in sentence case (its message, errors[] and violations[]): applied where errors become HTTP. */
 export function sentenceCased(body: ErrorBody): ErrorBody {

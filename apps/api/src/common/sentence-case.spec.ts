@@ -1,14 +1,15 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { accessRefusal, CASE_ACTIONS, CASE_STATUSES, ROLES, separationRefusal, type Label, type Principal } from '@df/domain';
 import { heldByIncident, unknownOutcome } from '../delegations/temporal-errors';
-import { DomainError, type ErrorBody, sentenceCase } from './errors';
+import { sentenceCase } from '@df/domain';
+import { DomainError, type ErrorBody } from './errors';
 import { ApiExceptionFilter, BODY_PARSER_REFUSALS } from './exception.filter';
 import { INCIDENT_NOTICE } from './incident-notice';
 import { JsonLogger } from './json-logger';
 import { expectedMessage, TYPE_WORDS } from './validation';
 
 /** What a client reads first in English starts with a capital (new-user trial: refusals reading `is required`, `must be …`). */
-const startsWell = (en: string) => !/^[a-z]/.test(en) || /^[a-z]+[A-Z.[]/.test(en); // a lower-case start only for a name (onBehalfOf, data.x)
+const startsWell = (en: string) => !/^[a-z]/.test(en) || /^[a-z]+[A-Z0-9.[]/.test(en); // a lower-case start only for a name (onBehalfOf, data.x)
 
 function answer(err: unknown): ErrorBody {
   let body: ErrorBody | undefined;
@@ -34,7 +35,16 @@ describe('English refusals in sentence case', () => {
     expect(sentenceCase('must be one of: a, b')).toBe('Must be one of: a, b');
     expect(sentenceCase('a rejection must give its reason')).toBe('A rejection must give its reason');
     expect(sentenceCase('re-admit')).toBe('Re-admit');
-    for (const kept of ['onBehalfOf: no such person', 'data.route: must be', 'members[0] is', 'Already fine', '“x” is', '42 days', ''])
+    for (const kept of [
+      'onBehalfOf: no such person',
+      'data.route: must be',
+      'members[0] is',
+      'Already fine',
+      '“x” is',
+      '42 days',
+      'leader.city is not Organizer',
+      '',
+    ])
       expect(sentenceCase(kept)).toBe(kept);
   });
 

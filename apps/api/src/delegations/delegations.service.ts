@@ -807,7 +807,7 @@ export class DelegationsService {
         rule: 'existing-principal',
         message: {
           zh: `${echo(name)} 不是系统用户，也不是本团成员`,
-          en: `${echo(name)} is neither a user nor a member of this delegation`,
+          en: `No user and no member of this delegation is called ${echo(name)}`,
         },
       },
     ];
