@@ -424,5 +424,36 @@ describe('registries: input refusals (new-user trial)', () => {
       // Still the ledger's to cancel (C06).
       await post('/api/registries/passports/SE7200001/transitions', officer, { to: 'cancelled' }).expect(200);
     });
+
+    it('third trial: a newborn registered as a bureau-rank official, a passport valid from 1800 to 9999 → 422 at the date', async () => {
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const baby = await put(
+        `/api/registries/people/P-${users.unit}-kid`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '小宝', dateOfBirth: yesterday }),
+      ).expect(422);
+      expect(fields(baby.body)).toEqual([['dateOfBirth', 'working-age']]);
+      const holder = `P-${users.unit}-wu`;
+      await put(
+        `/api/registries/people/${holder}`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '吴七', dateOfBirth: '1967-07-07' }),
+      ).expect(200);
+      const officer = users.tokens['passport-officer'];
+      const forever = await post('/api/registries/passports', officer, {
+        number: 'SE7300001',
+        issuedOn: '1800-01-01',
+        expiresOn: '9999-12-31',
+        holder,
+      }).expect(422);
+      expect(fields(forever.body)).toEqual([['expiresOn', 'max-validity']]);
+      // Ten years to the day is a passport's longest validity (护照法 第五条).
+      await post('/api/registries/passports', officer, {
+        number: 'SE7300002',
+        issuedOn: '2020-01-01',
+        expiresOn: '2030-01-01',
+        holder,
+      }).expect(201);
+    });
   });
 });

@@ -268,7 +268,7 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
       return { code: 'CASE_CLOSED', message: { zh: `案件已结束（${s.zh}）`, en: `The case is closed (${s.en})` } };
     return {
       code: 'ACTION_NOT_ALLOWED',
-      message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case is ${s.en.toLowerCase()}: it cannot ${rule.label.en}` },
+      message: { zh: `案件${s.zh}，不能${rule.label.zh}`, en: `The case is ${s.en.toLowerCase()}: no one may ${rule.label.en} now` },
     };
   }
   const role = q.actor.role;

@@ -13,6 +13,7 @@ import {
   memberTripViolations,
   openCaseOverlapViolations,
   tripsOf,
+  unknownCountryMessage,
   type OpenCaseTrip,
 } from './rules';
 
@@ -432,5 +433,19 @@ describe('openCaseOverlapViolations: one person, one trip at a time', () => {
     });
     expect(v!.details).toEqual({ memberId: 'm2', departureDate: '2027-03-10', returnDate: '2027-03-17' });
     expect(JSON.stringify(v)).not.toContain('case-a');
+  });
+});
+
+describe('destinations this chain does not take (unknownCountryMessage)', () => {
+  it('says why for Hong Kong, Macao, Taiwan and China (third trial: TW read 未知国家代码 TW), unknown otherwise', () => {
+    for (const code of ['HK', 'MO', 'TW']) {
+      const facts = makeFacts({ destinations: [{ ...makeFacts().destinations[0]!, country: code }] });
+      const v = checkTripRules(facts).find((x) => x.code === 'UNKNOWN_COUNTRY')!;
+      expect(v.field).toBe('destinations[0].country');
+      expect(v.message.zh).toContain('不属出国审批');
+      expect(v.message.en).toContain('not a trip abroad');
+    }
+    expect(unknownCountryMessage('CN').en).toBe('China (CN) is home, not a destination');
+    expect(unknownCountryMessage('XX')).toEqual({ zh: '未知国家代码 XX', en: 'Unknown country code XX' });
   });
 });

@@ -230,7 +230,7 @@ export function checkTripRules(
       out.push({
         code: 'UNKNOWN_COUNTRY',
         field: `destinations[${i}].country`,
-        message: { zh: `未知国家代码 ${d.country}`, en: `Unknown country code ${d.country}` },
+        message: unknownCountryMessage(d.country),
         details: { country: d.country },
       });
     const ordered = isIsoDate(d.arrive) && isIsoDate(d.leave) && dayNumber(d.arrive) <= dayNumber(d.leave);
@@ -467,6 +467,29 @@ export function openCaseOverlapViolations(
       },
     ];
   });
+}
+
+/**
+ * Codes a user may well type that are no destination of this chain (third trial: TW read 未知国家代码 TW): Hong Kong,
+ * Macao and Taiwan are not 出国 — official travel there (因公赴港澳、赴台) is approved under its own rules, with its own
+ * documents (往来港澳通行证、赴台通行证) — and China is home.
+ */
+const NOT_ABROAD: Record<string, { zh: string; en: string }> = {
+  HK: { zh: '香港', en: 'Hong Kong' },
+  MO: { zh: '澳门', en: 'Macao' },
+  TW: { zh: '台湾', en: 'Taiwan' },
+};
+
+/** The refusal of a destination the country table does not hold, saying why for those a user may expect (NOT_ABROAD, CN). */
+export function unknownCountryMessage(code: string): { zh: string; en: string } {
+  const region = NOT_ABROAD[code];
+  if (region)
+    return {
+      zh: `${region.zh}（${code}）不属出国审批：因公赴港澳台按其专门规定另行报批，不走本流程`,
+      en: `${region.en} (${code}) is not a trip abroad: official travel to Hong Kong, Macao and Taiwan is approved under its own rules, not in this chain`,
+    };
+  if (code === 'CN') return { zh: '中国（CN）是出发地，不是出访目的地', en: 'China (CN) is home, not a destination' };
+  return { zh: `未知国家代码 ${code}`, en: `Unknown country code ${code}` };
 }
 
 /** How far ahead a departure may be planned, in calendar days from today: two years (an annual plan and the next). */

@@ -46,6 +46,7 @@ import {
   type PersonalDataClass,
   unknownDefinitionFields,
   unknownSettingsFields,
+  unknownCountryMessage,
 } from '@df/domain';
 import {
   ApecRepository,
@@ -871,7 +872,7 @@ function assertKnownCountries(trips: ReadonlyArray<{ countries: readonly string[
       .map(({ country, j }) => ({
         code: 'UNKNOWN_COUNTRY' as const,
         field: `trips[${i}].countries[${j}]`,
-        message: { zh: `未知国家代码 ${country}`, en: `Unknown country code ${country}` },
+        message: unknownCountryMessage(country),
         details: { country },
       })),
   );
@@ -897,11 +898,7 @@ function definitionInvalid(err: DefinitionError, field: 'definition' | 'settings
     ...more,
   ];
   const [zh, en] = field === 'definition' ? ['流程定义', 'The process definition'] : ['流程设置', 'The process settings'];
-  return new DomainError(
-    'INVALID_REQUEST',
-    { zh: `${zh}有${errors.length}处错误`, en: `${en} has ${errors.length} problem(s)` },
-    { errors },
-  );
+  return new DomainError('INVALID_REQUEST', { zh: `${zh}有${errors.length}处错误`, en: `${en}: ${errors.length} problem(s)` }, { errors });
 }
 
 /**

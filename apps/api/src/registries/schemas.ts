@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  addMonths,
   canonicalIdentity,
   GENDERS,
   PASSPORT_STATES,
@@ -93,6 +94,10 @@ export const AnnualPlanSchema = z
 
 /** The earliest date of birth a registry takes (anyone on a roster was born after it). */
 const EARLIEST_BIRTH = '1900-01-01';
+/** The youngest a unit's staff member can be, in years (劳动法 第十五条: no employment under 16). */
+const MIN_STAFF_AGE = 16;
+/** The longest a passport is valid, in years (护照法 第五条: ten years for an adult). */
+const MAX_PASSPORT_YEARS = 10;
 /** Today in Asia/Shanghai, when the request is read: a registered date of birth or passport issue is not after it. */
 const today = (): string => shanghaiDate(Date.now());
 
@@ -113,6 +118,13 @@ export const PersonSchema = z
     path: ['dateOfBirth'],
     message: `Must be between ${EARLIEST_BIRTH} and today`,
     params: beyondSchema(`出生日期须在${EARLIEST_BIRTH}至今天之间`, 'plausible-date'),
+  })
+  // Third trial: a bureau-rank 副市长 born yesterday was registered. Nobody under the minimum working age (16, 劳动法
+  // 第十五条) is a unit's staff.
+  .refine((p) => !(p.dateOfBirth <= today()) || p.dateOfBirth <= addMonths(today(), -12 * MIN_STAFF_AGE), {
+    path: ['dateOfBirth'],
+    message: `Must be at least ${MIN_STAFF_AGE} years ago: a unit's staff are of working age`,
+    params: beyondSchema(`须年满${MIN_STAFF_AGE}周岁（《劳动法》第十五条）`, 'working-age'),
   })
   .meta({
     id: 'RegistryPerson',
@@ -147,6 +159,12 @@ export const PassportRegistrationSchema = z
     path: ['expiresOn'],
     message: 'Must be after the date of issue',
     params: beyondSchema('须晚于签发日期', 'after-issue'),
+  })
+  // Third trial: a passport issued in 1800 and valid to 9999 was registered.
+  .refine((p) => !(p.expiresOn > p.issuedOn) || p.expiresOn <= addMonths(p.issuedOn, 12 * MAX_PASSPORT_YEARS), {
+    path: ['expiresOn'],
+    message: `Must be at most ${MAX_PASSPORT_YEARS} years after the date of issue`,
+    params: beyondSchema(`有效期不超过${MAX_PASSPORT_YEARS}年（《护照法》第五条）`, 'max-validity'),
   })
   // New-user trial: a passport issued in 2029 was registered.
   .refine((p) => p.issuedOn <= today(), {
