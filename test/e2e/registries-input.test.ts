@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { addDays, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -227,8 +228,8 @@ describe('registries: input refusals (new-user trial)', () => {
       }).expect(422);
       expect(errorsOf(settings.body).map((e) => [e.field, e.rule])).toEqual([
         ['settings.stepDurations.Q42', 'unknown-step-override'],
-        ['settings.stepDurations.A05', 'invalid-field'],
-        ['settings.countries.US.processingWd', 'invalid-field'],
+        ['settings.stepDurations.A05', 'min'],
+        ['settings.countries.US.processingWd', 'min'],
         ['settings.countries.ZZ', 'UNKNOWN_COUNTRY'],
       ]);
       for (const e of errorsOf(settings.body)) expect(hasChinese(e.message.zh)).toBe(true);
@@ -454,6 +455,77 @@ describe('registries: input refusals (new-user trial)', () => {
         expiresOn: '2030-01-01',
         holder,
       }).expect(201);
+    });
+  });
+
+  describe('every number of the office settings is bounded (new-user trial: US processingWd 1e9 made every US-bound submission 503 OUTCOME_UNKNOWN)', () => {
+    const publish = (body: object) =>
+      request(api.http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send(body);
+    const submit = (key: string) =>
+      request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .set('Idempotency-Key', key)
+        .send(canonicalSubmission(users.unit));
+
+    it('handed input: processingWd 1e9 (and 100000) is 422 at settings.countries.US.processingWd, rule max; a plausible time is published and planned', async () => {
+      for (const processingWd of [1e9, 100_000]) {
+        const res = await publish({
+          definition: { ...DEFAULT_DEFINITION, version: 'huge2' },
+          settings: { countries: { US: { processingWd } } },
+        }).expect(422);
+        expect(res.body.code).toBe('INVALID_REQUEST');
+        expect(errorsOf(res.body)).toEqual([
+          {
+            field: 'settings.countries.US.processingWd',
+            rule: 'max',
+            message: { zh: '须为0至60个工作日', en: 'Must be a number of working days from 0 to 60' },
+          },
+        ]);
+      }
+      const rules = await publish({
+        definition: { ...DEFAULT_DEFINITION, version: 'huge2' },
+        settings: { atRiskThresholdWd: 1e6, rules: { frequency: { bureau: { windowMonths: 1e9, maxTrips: 1 } } } },
+      }).expect(422);
+      expect(errorsOf(rules.body).map((e) => [e.field, e.rule])).toEqual([
+        ['settings.atRiskThresholdWd', 'max'],
+        ['settings.rules.frequency.bureau.windowMonths', 'max'],
+      ]);
+      for (const e of errorsOf(rules.body)) expect([hasChinese(e.message.zh), /^[A-Z]/.test(e.message.en)]).toEqual([true, true]);
+
+      await publish({
+        definition: { ...DEFAULT_DEFINITION, version: 'bounds-ok' },
+        settings: { countries: { US: { processingWd: 15 } } },
+      }).expect(201);
+      const created = await submit(`bounds-ok-${Date.now()}`).expect(201);
+      expect(created.body.caseId).toEqual(expect.any(String));
+    });
+
+    it('a version stored before the bounds with processingWd 1e9: the submission is 409 ACTION_NOT_ALLOWED rule plannable, again on retry, never 503', async () => {
+      const pg = new Client({ connectionString: db.url });
+      await pg.connect();
+      try {
+        await pg.query(
+          `INSERT INTO process_versions (version, definition, settings, changes, previous_version, published_by, published_at)
+           VALUES ('huge-stored', $1, $2, '[]', 'bounds-ok', 'test', now() + interval '1 second')`,
+          [JSON.stringify({ ...DEFAULT_DEFINITION, version: 'huge-stored' }), JSON.stringify({ countries: { US: { processingWd: 1e9 } } })],
+        );
+        const key = `huge-stored-${Date.now()}`;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const started = Date.now();
+          const res = await submit(key);
+          expect(res.status).toBe(409);
+          expect(res.body.code).toBe('ACTION_NOT_ALLOWED');
+          expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([['(request)', 'plannable']]);
+          expect(hasChinese(res.body.message.zh)).toBe(true);
+          expect(res.body.message.en).toMatch(/^The case cannot be planned: the settings of the current process version huge-stored/);
+          expect(Date.now() - started).toBeLessThan(10_000);
+        }
+      } finally {
+        await pg.query(`DELETE FROM process_versions WHERE version = 'huge-stored'`);
+        await pg.end();
+      }
+      await submit(`after-huge-${Date.now()}`).expect(201);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { isWorkday } from 'chinese-days';
-import { createCalendar, chineseCalendar, holidayDataCoverage, parseInstant, shanghaiDate, toIso } from './calendar';
+import { CalendarSpanError, createCalendar, chineseCalendar, holidayDataCoverage, parseInstant, shanghaiDate, toIso } from './calendar';
 import { addDays, civilFromDays, fromDayNumber } from './dates';
 
 const cal = chineseCalendar();
@@ -102,5 +102,17 @@ describe('date arithmetic without Date (the workflow sandbox overrides Date)', (
     for (let ms = -5e12; ms < 5e12; ms += 7_777_777_777.7) expect(toIso(ms)).toBe(new Date(ms).toISOString());
     expect(() => toIso(Number.NaN)).toThrow(RangeError);
     expect(() => fromDayNumber(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('the calendar walks at most MAX_SPAN_DAYS from its anchor (a stored absurd duration must not run away)', () => {
+  it('throws CalendarSpanError, a RangeError with the message it always had, in every walk', () => {
+    const from = at('2026-03-02T09:00:00+08:00');
+    expect(() => cal.addWorkingDays(from, 1e9)).toThrow(CalendarSpanError);
+    expect(() => cal.addWorkingDays(from, -1e9)).toThrow(RangeError);
+    expect(() => cal.addWorkdaysToDate('2026-03-02', 1e9)).toThrow('working-day calendar: date too far from the anchor');
+    expect(() => cal.addWorkdaysToDate('2026-03-02', -1e9)).toThrow(CalendarSpanError);
+    expect(new CalendarSpanError().name).toBe('RangeError');
+    expect(cal.addWorkdaysToDate('2026-03-02', 3000) > '2037-01-01').toBe(true);
   });
 });

@@ -21,8 +21,20 @@ export type Instant = string | number;
 
 const MS_PER_DAY = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const MAX_SPAN_DAYS = 366 * 50;
+/** The farthest a working-time line walks from its anchor, in calendar days (50 years): past it, CalendarSpanError. */
+export const MAX_SPAN_DAYS = 366 * 50;
 const EPS = 1e-9;
+
+/**
+ * A working time or a date past MAX_SPAN_DAYS from its anchor: the calendar stops walking days and says so, rather than
+ * walk a stored absurd duration (a processing time of 1e9 working days) for minutes. A RangeError (its name too, as
+ * before: what the workflow's histories recorded), its own class so a caller can tell a plan that cannot be computed.
+ */
+export class CalendarSpanError extends RangeError {
+  constructor() {
+    super('working-day calendar: date too far from the anchor');
+  }
+}
 
 interface HolidayData {
   holidays: Record<string, string>;
@@ -208,7 +220,7 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
 
     const growFwd = (): void => {
       const i = fwdCum.length - 1;
-      if (i > MAX_SPAN_DAYS) throw new RangeError('working-day calendar: date too far from the anchor');
+      if (i > MAX_SPAN_DAYS) throw new CalendarSpanError();
       const dn = anchorDay + i;
       const w = isWork(dn);
       if (w) fwdDays.push(dn);
@@ -216,7 +228,7 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
     };
     const growBwd = (): void => {
       const j = bwdCum.length; // day anchor - j
-      if (j > MAX_SPAN_DAYS) throw new RangeError('working-day calendar: date too far from the anchor');
+      if (j > MAX_SPAN_DAYS) throw new CalendarSpanError();
       const dn = anchorDay - j;
       const w = isWork(dn);
       if (w) bwdDays.push(dn);
@@ -294,8 +306,10 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
         return fromDayNumber(dn);
       }
       const step = n > 0 ? 1 : -1;
+      const from = dn;
       for (let left = Math.abs(n); left > 0;) {
         dn += step;
+        if (Math.abs(dn - from) > MAX_SPAN_DAYS) throw new CalendarSpanError();
         if (isWork(dn)) left--;
       }
       return fromDayNumber(dn);

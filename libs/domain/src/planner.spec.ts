@@ -1,4 +1,4 @@
-import { createCalendar } from './calendar';
+import { CalendarSpanError, createCalendar } from './calendar';
 import {
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,
@@ -120,6 +120,16 @@ describe('plan: variants of the canonical case', () => {
     const p = plan({ instances, now: MONDAY, departureDate: facts.departureDate });
     expect(p.totalWd).toBe(25.5);
     expect(p.slackWd).toBe(3.5);
+  });
+
+  it('a stored absurd processing time (1e9 working days, new-user trial) stops at the calendar span at once: CalendarSpanError', () => {
+    const facts = usTrip();
+    for (const processingWd of [1e9, 100_000]) {
+      const instances = buildInstances(DEFAULT_DEFINITION, facts, { settings: { countries: { US: { processingWd } } } });
+      const started = Date.now();
+      expect(() => plan({ instances, now: MONDAY, departureDate: facts.departureDate })).toThrow(CalendarSpanError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }
   });
 
   it('flags at risk when slack falls under the threshold, and late steps before anything is overdue', () => {

@@ -70,7 +70,7 @@ export class DelegationsController {
   @ApiOperation({
     summary: '报送出访申请 Submit a delegation (organizer, own unit)',
     description:
-      'Validates the whole input (400 naming every field), then the trip rules (422 RULE_VIOLATION with violation codes, each also in `errors` as the rule at its field: e.g. FREQUENCY_EXCEEDED, and MEMBER_ON_OPEN_CASE at members[i] for a person already on another open case whose trip dates overlap, days inclusive), then starts the case workflow. 201 with the case id, workflow id and the initial plan.',
+      'Validates the whole input (400 naming every field), then the trip rules (422 RULE_VIOLATION with violation codes, each also in `errors` as the rule at its field: e.g. FREQUENCY_EXCEEDED, and MEMBER_ON_OPEN_CASE at members[i] for a person already on another open case whose trip dates overlap, days inclusive), then starts the case workflow. 201 with the case id, workflow id and the initial plan. 409 ACTION_NOT_ALLOWED rule `plannable` when the current process version cannot plan the case (e.g. settings stored before the publication bounds put a step beyond the working-day calendar): the same on every retry, never a 503.',
   })
   @ApiBody({
     schema: schemaRef(SubmissionSchema),
@@ -80,7 +80,7 @@ export class DelegationsController {
     description: 'Case started (or, for a retried Idempotency-Key, the first response)',
     schema: schemaRef(SubmissionResponseSchema),
   })
-  @errorResponses(400, 401, 403, 422, 503)
+  @errorResponses(400, 401, 403, 409, 422, 503)
   async submit(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,

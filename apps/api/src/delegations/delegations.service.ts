@@ -90,8 +90,7 @@ import {
   ExtendDeficiencySchema,
   type Submission,
 } from './schemas';
-import { firstTurn } from '../../../../workflows/engine/first-turn';
-import { startCaseWorkflow, storeFirstAnswer } from './start-case';
+import { startCaseWorkflow, storeFirstAnswer, submissionFirstTurn } from './start-case';
 import {
   amendmentRefusal,
   HeldByIncident,
@@ -240,7 +239,8 @@ export class DelegationsService {
       };
       // The case's first turn, once: planned as the workflow plans the case (the office's threshold, certified
       // days: patch certified-step-plan) for the 201, and the page's first answer once the workflow is started.
-      const turn = firstTurn(input, now.getTime(), randomUUID);
+      // A plan that cannot be computed is a definite refusal (submissionFirstTurn), never a 503 "retry".
+      const turn = submissionFirstTurn(input, now.getTime(), this.logger);
       const { started } = await startCaseWorkflow(this.temporal, this.config.taskQueue, workflowId, input, key !== undefined);
       if (started) await storeFirstAnswer(this.cases.manager, this.config, this.logger, input, now.getTime(), turn);
       this.forgetOldStarts();
@@ -260,7 +260,15 @@ export class DelegationsService {
       // Only a definite refusal frees the key; after an unknown outcome the retry must meet the same fingerprint.
       // (also when this was the retry of an unknown outcome: the refusal is now the known outcome)
       if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
-      throw isDefiniteRefusal(err) ? toDomainError(err) : unknownOutcome(err, key !== undefined);
+      if (isDefiniteRefusal(err)) throw toDomainError(err);
+      // The 503's cause, for operators (the answer names none).
+      this.logger.event('warn', 'submission outcome unknown', {
+        caseId,
+        workflowId,
+        user: user.id,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+      throw unknownOutcome(err, key !== undefined);
     }
   }
 

@@ -3,13 +3,51 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from 'typeorm';
 import { DELEGATION_WORKFLOW_TYPE, type DelegationInput } from '@df/contracts';
+import { CalendarSpanError } from '@df/domain';
 import { writeProgressSnapshots } from '@df/persistence';
 import { firstTurn } from '../../../../workflows/engine/first-turn';
 import { startInputProblems } from '../../../../workflows/engine/input';
 import type { ServiceConfig } from '@df/runtime';
 import type { JsonLogger } from '../common/json-logger';
 import type { TemporalClientService } from '../temporal/temporal-client.provider';
+import { domainError } from '../common/errors';
+import { echo } from '../common/echo';
 import { NotSent } from './temporal-errors';
+
+/**
+ * A submission's first turn (firstTurn: its plan for the 201, the page's first answer), or a definite refusal. It is a
+ * pure computation on the submission and the stored process version, before anything is sent: a failure fails the same
+ * way on every retry, so it is never an unknown outcome (new-user trial: a version published with US processingWd 1e9
+ * planned the visa step past the working-day calendar's span, and every US-bound submission answered 503
+ * OUTCOME_UNKNOWN, "retry with the same Idempotency-Key", with no cause logged). 409 ACTION_NOT_ALLOWED (the office's
+ * process version, not the submission, is at fault: nothing the organizer can change), its cause logged for operators.
+ */
+export function submissionFirstTurn(input: DelegationInput, at: number, logger: JsonLogger): ReturnType<typeof firstTurn> {
+  try {
+    return firstTurn(input, at, randomUUID);
+  } catch (err) {
+    const version = echo(input.definition?.version ?? '');
+    logger.event('error', 'submission not planned', {
+      caseId: input.caseId,
+      definitionVersion: input.definition?.version,
+      error: err instanceof Error ? err.message : String(err),
+      ...(err instanceof Error && err.stack ? { stack: err.stack } : {}),
+    });
+    const [zh, en] =
+      err instanceof CalendarSpanError
+        ? [
+            `无法为本案排期：现行流程版本 ${version} 的设置使办理期限超出工作日历的范围，请外办发布更正后的流程版本`,
+            `The case cannot be planned: the settings of the current process version ${version} put its steps beyond the working-day calendar's span; the FAO must publish a corrected version`,
+          ]
+        : [
+            `无法为本案排期（现行流程版本 ${version}），请联系外办`,
+            `The case cannot be planned under the current process version ${version}: contact the FAO`,
+          ];
+    throw domainError('ACTION_NOT_ALLOWED', zh, en, {
+      errors: [{ field: '(request)', rule: 'plannable', message: { zh, en } }],
+    });
+  }
+}
 
 /**
  * Starts a case: the one `delegation` workflow, whatever the process (the definition is in `input`), on `taskQueue`

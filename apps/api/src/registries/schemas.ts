@@ -218,7 +218,7 @@ export const ProcessVersionSchema = z
       .meta({ description: 'A whole ProcessDefinition { version, name?, steps[] }, validated as at load' }),
     settings: z.record(z.string(), z.unknown()).default({}).meta({
       description:
-        'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions)',
+        'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions). Every number within its bound (SETTINGS_BOUNDS, else 422 rule `min`/`max` at its path, e.g. settings.countries.US.processingWd): stepDurations and processingWd 0-60 working days, atRiskThresholdWd 0-30, deficiencies.deadlineWd above 0 up to 20 and extensions 0-5, rules.maxMembers 1-50, maxCountries 1-10, maxDaysByCountryCount 1-10 entries of 1-90 days, farRegionExtraDays 0-30, frequency.<rank> null or { windowMonths 1-60, maxTrips 1-12 }',
     }),
   })
   .meta({

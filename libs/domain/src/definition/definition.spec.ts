@@ -1,5 +1,6 @@
 import { CONDITIONS } from '../facts';
-import type { ProcessDefinition, StepDefinition } from './index';
+import { DEFAULT_RULES_CONFIG } from '../rules';
+import type { OfficeSettings, ProcessDefinition, StepDefinition } from './index';
 import {
   applyOverrides,
   DEFAULT_DEFINITION,
@@ -7,6 +8,8 @@ import {
   DEFINITION_2027_1,
   DefinitionError,
   loadDefinition,
+  MAX_STEP_DURATION_WD,
+  SETTINGS_BOUNDS,
   statutoryApprovalProblems,
   upcastDefinition,
   validateDefinition,
@@ -182,7 +185,7 @@ describe('applyOverrides', () => {
   });
   it('refuses unknown steps and negative values', () => {
     expect(() => applyOverrides(DEFAULT_DEFINITION, { stepDurations: { Z01: 1, A02: -2 } })).toThrow(
-      /unknown step Z01[\s\S]*A02 must be a number of working days from 0 to 60/,
+      /unknown step Z01[\s\S]*stepDurations.A02' must be a number of working days from 0 to 60/,
     );
   });
 });
@@ -259,8 +262,102 @@ describe('a step takes at most MAX_STEP_DURATION_WD (new-user trial: A02 publish
     ]);
     expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { A02: 60 } })).toEqual([]);
     expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { A02: 20000 } }).map((p) => [p.code, p.path])).toEqual([
-      ['INVALID_FIELD', 'stepDurations.A02'],
+      ['MAX', 'stepDurations.A02'],
     ]);
+  });
+});
+
+describe('every number of the office settings within SETTINGS_BOUNDS (new-user trial: US processingWd 1e9 made every US-bound submission 503)', () => {
+  const problems = (settings: object) => validateOverrides(DEFAULT_DEFINITION, settings as OfficeSettings).map((p) => [p.path, p.code]);
+
+  it('refuses the handed processing time at its path, rule MAX, with the range in Chinese and English', () => {
+    for (const processingWd of [1e9, 100_000, 61])
+      expect(problems({ countries: { US: { processingWd } } })).toEqual([['countries.US.processingWd', 'MAX']]);
+    const [p] = validateOverrides(DEFAULT_DEFINITION, { countries: { US: { processingWd: 1e9 } } });
+    expect(p!.text).toEqual({ zh: '须为0至60个工作日', en: 'Must be a number of working days from 0 to 60' });
+    expect(p!.message).toBe("settings: 'countries.US.processingWd' must be a number of working days from 0 to 60");
+  });
+
+  it('accepts what a real office sets, the defaults and each bound itself', () => {
+    expect(
+      problems({
+        stepDurations: { A05: 0.5, A02: MAX_STEP_DURATION_WD },
+        countries: { US: { processingWd: 15 }, JP: { processingWd: 0 }, GB: { processingWd: SETTINGS_BOUNDS.processingWd.max } },
+        atRiskThresholdWd: 2,
+        deficiencies: { deadlineWd: 2, extensions: 1 },
+        rules: {
+          ...DEFAULT_RULES_CONFIG,
+          maxMembers: 50,
+          maxDaysByCountryCount: [5, 8, 10, 12],
+          frequency: { bureau: { windowMonths: 60, maxTrips: 12 }, staff: null },
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses each number past its bound (MAX), under it (MIN), and what is no number or no whole number (INVALID_FIELD)', () => {
+    expect(
+      problems({
+        stepDurations: { A05: -1, A02: 'x' },
+        countries: { US: { processingWd: -2 }, JP: { processingWd: Infinity } },
+        atRiskThresholdWd: 31,
+        deficiencies: { deadlineWd: 0, extensions: 1.5 },
+      }),
+    ).toEqual([
+      ['stepDurations.A05', 'MIN'],
+      ['stepDurations.A02', 'INVALID_FIELD'],
+      ['countries.US.processingWd', 'MIN'],
+      ['countries.JP.processingWd', 'INVALID_FIELD'],
+      ['atRiskThresholdWd', 'MAX'],
+      ['deficiencies.deadlineWd', 'MIN'],
+      ['deficiencies.extensions', 'INVALID_FIELD'],
+    ]);
+    expect(problems({ deficiencies: { deadlineWd: 21, extensions: 6 } })).toEqual([
+      ['deficiencies.deadlineWd', 'MAX'],
+      ['deficiencies.extensions', 'MAX'],
+    ]);
+  });
+
+  it("refuses the trip rules' numbers past their bounds, and a rank or a name the rules do not know", () => {
+    expect(
+      problems({
+        rules: {
+          maxMembers: 0,
+          maxCountries: 1e6,
+          farRegionExtraDays: 31,
+          maxDaysByCountryCount: [5, 1e9],
+          frequency: { bureau: { windowMonths: 1e9, maxTrips: 0 }, provincial: 'often', general: null },
+          farRegions: ['mars'],
+          frequencyExemptPurposes: 'trade',
+        },
+      }),
+    ).toEqual([
+      ['rules.maxMembers', 'MIN'],
+      ['rules.maxCountries', 'MAX'],
+      ['rules.farRegionExtraDays', 'MAX'],
+      ['rules.maxDaysByCountryCount[1]', 'MAX'],
+      ['rules.farRegions[0]', 'INVALID_FIELD'],
+      ['rules.frequencyExemptPurposes', 'INVALID_FIELD'],
+      ['rules.frequency.bureau.windowMonths', 'MAX'],
+      ['rules.frequency.bureau.maxTrips', 'MIN'],
+      ['rules.frequency.provincial', 'INVALID_FIELD'],
+      ['rules.frequency.general', 'INVALID_FIELD'],
+    ]);
+    expect(problems({ rules: { maxDaysByCountryCount: [] } })).toEqual([['rules.maxDaysByCountryCount', 'INVALID_FIELD']]);
+    expect(problems({ rules: 7 })).toEqual([['rules', 'INVALID_FIELD']]);
+  });
+
+  it('every message: Chinese first, English starting with a capital', () => {
+    const all = validateOverrides(DEFAULT_DEFINITION, {
+      countries: { US: { processingWd: 1e9 } },
+      deficiencies: { deadlineWd: 0 },
+      rules: { maxMembers: 0.5 },
+    } as OfficeSettings);
+    expect(all).toHaveLength(3);
+    for (const p of all) {
+      expect(p.text.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(p.text.en).toMatch(/^[A-Z]/);
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { echo as v } from '../echo';
-import { MAX_STEP_DURATION_WD } from './validate';
+import { boundProblems, isRecord, SETTINGS_BOUNDS } from './validate';
 import type { CountryOverrides } from '../countries';
+import { REGIONS } from '../countries';
+import { PURPOSES, RANKS } from '../facts';
 import type { RulesConfig } from '../rules';
 import type { DefinitionProblem, ProcessDefinition } from './types';
 import { DefinitionError } from './types';
@@ -46,17 +48,7 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         text: { zh: `流程 ${v(def.version)} 没有步骤 ${v(code)}`, en: `No step ${v(code)} in definition ${v(def.version)}` },
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
-    if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0 || wd > MAX_STEP_DURATION_WD)
-      problems.push({
-        code: 'INVALID_FIELD',
-        step: code,
-        path: `stepDurations.${code}`,
-        text: {
-          zh: `须为0至${MAX_STEP_DURATION_WD}个工作日`,
-          en: `Must be a number of working days from 0 to ${MAX_STEP_DURATION_WD}`,
-        },
-        message: `duration override for ${code} must be a number of working days from 0 to ${MAX_STEP_DURATION_WD}`,
-      });
+    problems.push(...boundProblems(wd, `stepDurations.${code}`, SETTINGS_BOUNDS.stepDuration, code));
   }
   if (settings.office !== undefined)
     problems.push(
@@ -76,30 +68,74 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
       const name: unknown = patch[field];
       if (typeof name === 'string') problems.push(...textProblems(name, `countries.${country}.${field}`, SETTINGS_TEXT_MAX));
     }
-    const wd = patch.processingWd;
-    if (wd !== undefined && (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0))
-      problems.push({
-        code: 'INVALID_FIELD',
-        path: `countries.${country}.processingWd`,
-        text: { zh: '须为不小于0的工作日数', en: 'Must be a non-negative number of working days' },
-        message: `processing days for ${country} must be a non-negative number`,
-      });
+    if (patch.processingWd !== undefined)
+      problems.push(...boundProblems(patch.processingWd, `countries.${country}.processingWd`, SETTINGS_BOUNDS.processingWd));
   }
+  if (settings.atRiskThresholdWd !== undefined)
+    problems.push(...boundProblems(settings.atRiskThresholdWd, 'atRiskThresholdWd', SETTINGS_BOUNDS.atRiskThresholdWd));
   const { deadlineWd, extensions } = settings.deficiencies ?? {};
-  if (deadlineWd !== undefined && (typeof deadlineWd !== 'number' || !Number.isFinite(deadlineWd) || deadlineWd <= 0))
-    problems.push({
-      code: 'INVALID_FIELD',
-      path: 'deficiencies.deadlineWd',
-      text: { zh: '须为正的工作日数', en: 'Must be a positive number of working days' },
-      message: 'deficiencies.deadlineWd must be a positive number of working days',
-    });
-  if (extensions !== undefined && (!Number.isInteger(extensions) || extensions < 0))
-    problems.push({
-      code: 'INVALID_FIELD',
-      path: 'deficiencies.extensions',
-      text: { zh: '须为不小于0的整数', en: 'Must be a non-negative integer' },
-      message: 'deficiencies.extensions must be a non-negative integer',
-    });
+  if (deadlineWd !== undefined)
+    problems.push(...boundProblems(deadlineWd, 'deficiencies.deadlineWd', SETTINGS_BOUNDS.deficiencyDeadlineWd));
+  if (extensions !== undefined)
+    problems.push(...boundProblems(extensions, 'deficiencies.extensions', SETTINGS_BOUNDS.deficiencyExtensions));
+  if (settings.rules !== undefined) problems.push(...rulesProblems(settings.rules as unknown));
+  return problems;
+}
+
+const notA = (path: string, zh: string, en: string): DefinitionProblem => ({
+  code: 'INVALID_FIELD',
+  path,
+  text: { zh: `须为${zh}`, en: `Must be ${en}` },
+  message: `settings: '${path}' must be ${en}`,
+});
+
+/** A list of known names at `path` (farRegions, frequencyExemptPurposes), else one problem per bad entry. */
+function namesProblems(value: unknown, path: string, known: readonly string[]): DefinitionProblem[] {
+  if (!Array.isArray(value)) return [notA(path, '数组', 'a list')];
+  return value.flatMap((v: unknown, i) =>
+    typeof v === 'string' && known.includes(v)
+      ? []
+      : [notA(`${path}[${i}]`, `以下之一：${known.join('、')}`, `one of ${known.join(', ')}`)],
+  );
+}
+
+/** The office's trip rules (RulesConfig), each number within SETTINGS_BOUNDS, each list of known names. */
+function rulesProblems(rules: unknown): DefinitionProblem[] {
+  if (!isRecord(rules)) return [notA('rules', '对象', 'an object')];
+  const problems: DefinitionProblem[] = [];
+  const b = SETTINGS_BOUNDS;
+  if (rules.maxMembers !== undefined) problems.push(...boundProblems(rules.maxMembers, 'rules.maxMembers', b.maxMembers));
+  if (rules.maxCountries !== undefined) problems.push(...boundProblems(rules.maxCountries, 'rules.maxCountries', b.maxCountries));
+  if (rules.farRegionExtraDays !== undefined)
+    problems.push(...boundProblems(rules.farRegionExtraDays, 'rules.farRegionExtraDays', b.farRegionExtraDays));
+  const days = rules.maxDaysByCountryCount;
+  if (days !== undefined) {
+    if (!Array.isArray(days) || days.length === 0 || days.length > b.maxCountries.max)
+      problems.push(
+        notA('rules.maxDaysByCountryCount', `1至${b.maxCountries.max}项的数组`, `a list of 1 to ${b.maxCountries.max} entries`),
+      );
+    else days.forEach((d: unknown, i) => problems.push(...boundProblems(d, `rules.maxDaysByCountryCount[${i}]`, b.maxDaysAbroad)));
+  }
+  if (rules.farRegions !== undefined) problems.push(...namesProblems(rules.farRegions, 'rules.farRegions', REGIONS));
+  if (rules.frequencyExemptPurposes !== undefined)
+    problems.push(...namesProblems(rules.frequencyExemptPurposes, 'rules.frequencyExemptPurposes', PURPOSES));
+  const frequency = rules.frequency;
+  if (frequency !== undefined) {
+    if (!isRecord(frequency)) problems.push(notA('rules.frequency', '对象', 'an object'));
+    else
+      for (const [rank, limit] of Object.entries(frequency)) {
+        const at = `rules.frequency.${rank}`;
+        if (!(RANKS as readonly string[]).includes(rank))
+          problems.push(notA(at, `职级之一：${RANKS.join('、')}`, `a rank: ${RANKS.join(', ')}`));
+        else if (limit === null)
+          continue; // no limit for this rank
+        else if (!isRecord(limit)) problems.push(notA(at, 'null 或 { windowMonths, maxTrips }', 'null or { windowMonths, maxTrips }'));
+        else {
+          problems.push(...boundProblems(limit.windowMonths, `${at}.windowMonths`, b.frequencyWindowMonths));
+          problems.push(...boundProblems(limit.maxTrips, `${at}.maxTrips`, b.frequencyMaxTrips));
+        }
+      }
+  }
   return problems;
 }
 

@@ -47,6 +47,8 @@ export const DEFINITION_PROBLEM_CODES = [
   'UNKNOWN_STEP_OVERRIDE',
   // A text field the engine or the read models cannot hold (DEFINITION_TEXT_LIMITS): too long, blank, or not a version.
   'MAX',
+  // A number below its bound (SETTINGS_BOUNDS).
+  'MIN',
   'BLANK',
   'FORMAT',
   // A published version whose approval document does not follow every statutory approval and the public notice.

@@ -20,6 +20,67 @@ export const DEFINITION_TEXT_LIMITS = { code: 8, stepNameZh: 200, stepNameEn: 30
  * (new-user trial: A02 published at 20,000 working days made every submission's plan overflow the calendar, 503).
  */
 export const MAX_STEP_DURATION_WD = 60;
+
+/** What a bounded number counts, as a refusal names it: `须为0至60个工作日` / `Must be a number of working days from 0 to 60`. */
+export interface NumberBound {
+  min: number;
+  max: number;
+  /** Only whole numbers (people, countries, days abroad, months, trips, extensions). */
+  integer?: boolean;
+  /** `min` itself is refused (a deadline of 0 working days is none). */
+  minExclusive?: boolean;
+  unit: { zh: string; en: string };
+}
+
+const WD = { zh: '个工作日', en: 'working days' };
+
+/**
+ * Every number an office sets (OfficeSettings), bounded where it is published: one table, what a real office would
+ * set with room to spare. A value past its bound is a typo or a test, never a rule: stored, it reached every new
+ * case (new-user trial: US processingWd 1e9 planned the visa step past the working-day calendar's span, and every
+ * US-bound submission answered 503).
+ * - stepDuration, processingWd: a step, or a consulate's visa processing, takes at most three months (the table's
+ *   slowest is 15 working days; the slowest consulates quote 8-12 weeks);
+ * - atRiskThresholdWd: the slack under which a case is at risk: a month and a half at most (default 2);
+ * - deficiencyDeadlineWd: 容缺 documents supplied within a month (Guangdong: 2 working days), extended at most 5 times;
+ * - maxMembers, maxCountries, maxDaysAbroad, farRegionExtraDays: the national rule is 6 members, 3 countries,
+ *   5/8/10 days (+1 for far regions); an office may loosen them, not beyond a delegation a bus carries, 10
+ *   countries, three months abroad or a month's extra;
+ * - frequencyWindowMonths, frequencyMaxTrips: a window of up to 5 years (a term), at most 12 trips in it.
+ */
+export const SETTINGS_BOUNDS = {
+  stepDuration: { min: 0, max: MAX_STEP_DURATION_WD, unit: WD },
+  processingWd: { min: 0, max: 60, unit: WD },
+  atRiskThresholdWd: { min: 0, max: 30, unit: WD },
+  deficiencyDeadlineWd: { min: 0, minExclusive: true, max: 20, unit: WD },
+  deficiencyExtensions: { min: 0, max: 5, integer: true, unit: { zh: '次', en: 'extensions' } },
+  maxMembers: { min: 1, max: 50, integer: true, unit: { zh: '人', en: 'members' } },
+  maxCountries: { min: 1, max: 10, integer: true, unit: { zh: '个国家', en: 'countries' } },
+  maxDaysAbroad: { min: 1, max: 90, integer: true, unit: { zh: '天', en: 'days' } },
+  farRegionExtraDays: { min: 0, max: 30, integer: true, unit: { zh: '天', en: 'days' } },
+  frequencyWindowMonths: { min: 1, max: 60, integer: true, unit: { zh: '个月', en: 'months' } },
+  frequencyMaxTrips: { min: 1, max: 12, integer: true, unit: { zh: '次', en: 'trips' } },
+} as const satisfies Record<string, NumberBound>;
+
+/**
+ * A number at `path` within its bound, else one problem: INVALID_FIELD (not a finite number, or not whole where it must
+ * be), MIN or MAX; the text names the range in Chinese and English alike.
+ */
+export function boundProblems(value: unknown, path: string, bound: NumberBound, step?: string): DefinitionProblem[] {
+  const { min, max, integer, minExclusive, unit } = bound;
+  const kind = integer ? 'a whole number of' : 'a number of';
+  const text = {
+    zh: minExclusive ? `须大于${min}且不超过${max}${unit.zh}` : `须为${min}至${max}${unit.zh}${integer ? '（整数）' : ''}`,
+    en: minExclusive ? `Must be ${kind} ${unit.en} above ${min}, at most ${max}` : `Must be ${kind} ${unit.en} from ${min} to ${max}`,
+  };
+  const problem = (code: 'INVALID_FIELD' | 'MIN' | 'MAX'): DefinitionProblem[] => [
+    { code, ...(step ? { step } : {}), path, text, message: `settings: '${path}' ${text.en.replace(/^M/, 'm')}` },
+  ];
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) return problem('INVALID_FIELD');
+  if (value < min || (minExclusive && value === min)) return problem('MIN');
+  if (value > max) return problem('MAX');
+  return [];
+}
 export const DEFINITION_VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 const STEP_CODE_RE = /^[A-Z][A-Z0-9_-]{0,7}$/;
