@@ -88,7 +88,7 @@ describe('refusal messages name codes by their labels', () => {
     ).toEqual({ zh: '案件已结束（已撤回）', en: 'The case is closed (Withdrawn)' });
     expect(
       accessRefusal({ action: 'withdraw', actor: { role: 'organizer', unit: UNIT }, case: { ...CASE, status: 'departed' } })?.message,
-    ).toEqual({ zh: '案件已出发，不能撤回', en: 'The case is departed: it cannot withdraw' });
+    ).toEqual({ zh: '案件已出发，不能撤回', en: 'The case is departed: no one may withdraw now' });
     expect(
       accessRefusal({ action: 'cancel', actor: { role: 'organizer', unit: UNIT }, case: { ...CASE, status: 'open' } })?.message,
     ).toEqual({
