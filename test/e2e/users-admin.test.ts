@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuditEventsRepository, dataSourceOptions, RegistriesRepository } from '@df/persistence';
+import { AuditEventsRepository, dataSourceOptions, RegistriesRepository, UsersRepository } from '@df/persistence';
+import { UsersService } from '../../apps/api/src/auth/users.service';
 import { runAdmin } from '../../apps/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
@@ -474,6 +475,42 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect((await request(api.http).get(`/api/users/${officer}`).set(bearer(admin)).expect(200)).body.grants).toEqual([
       { role: 'fao-reviewer', unit: 'fao' },
     ]);
+  });
+
+  it('an account that mixed admin and a case role before the rule signs in as admin only; its case-role token stops', async () => {
+    // As the trial's database left it: admin.fao holding fao-director too (written past the API's rules).
+    const repo = api.app.get(UsersRepository);
+    const mixed = `legacy.${uniqueSuffix()}`;
+    const password = 'legacy admin passphrase';
+    const noAudit = (u: { username: string }) => ({
+      action: 'test.seed',
+      outcome: 'success' as const,
+      actor: 'test',
+      target: `user:${u.username}`,
+    });
+    await repo.create(
+      {
+        id: randomUUID(),
+        username: mixed,
+        displayName: '旧账号',
+        grants: [{ role: 'fao-director', unit: 'fao' }],
+        passwordHash: await api.app.get(UsersService).hash(password),
+        mustChangePassword: false,
+      },
+      noAudit,
+    );
+    const director = (await login(mixed, password).expect(200)).body.accessToken as string;
+    await request(api.http).get('/api/inbox').set(bearer(director)).expect(200);
+    await repo.grant(mixed, { role: 'admin', unit: 'fao' }, noAudit);
+    // The case role is out of use at once: the token stops, sign-in with it is refused, the grant picker lists admin only.
+    await request(api.http).get('/api/inbox').set(bearer(director)).expect(401);
+    expect((await login(mixed, password, { role: 'fao-director', unit: 'fao' }).expect(403)).body.code).toBe('ROLE_NOT_GRANTED');
+    const signedIn = (await login(mixed, password).expect(200)).body;
+    expect(signedIn.user.role).toBe('admin');
+    expect(signedIn.grants).toEqual([{ role: 'admin', unit: 'fao' }]);
+    await request(api.http).get('/api/inbox').set(bearer(signedIn.accessToken)).expect(403);
+    // Another administrator revokes the case role; the account keeps working as admin.
+    await request(api.http).delete(`/api/users/${mixed}/grants/fao-director/fao`).set(bearer(admin)).expect(200);
   });
 
   it('records every change as an audit event: who, what, whom', async () => {

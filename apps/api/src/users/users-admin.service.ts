@@ -286,7 +286,8 @@ export function assertNotSelf(admin: AuthUser, target: UserRecord): void {
 /**
  * An account holding the admin role holds no other role (the administrator manages users and reads no case: a case
  * role beside it would let one person both grant access and use it). Refused on creation (field `grants[i].role`)
- * and on a grant (field `role`), whichever of the two came second: 422 INVALID_REQUEST, rule `admin-alone`.
+ * and on a grant (field `role`), whichever of the two came second: 422 INVALID_REQUEST, rule `admin-alone`. An account
+ * that mixed them before this rule signs in with its admin grants only (auth/access.ts `usableGrants`).
  */
 export function assertAdminAlone(grants: readonly RoleGrant[], path: string | null): void {
   if (!grants.some((g) => g.role === 'admin')) return;
