@@ -52,6 +52,35 @@ describe('HTTP hardening', () => {
       expect(csp['frame-ancestors']).toEqual(["'self'"]);
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(res.headers['x-powered-by']).toBeUndefined();
+      // API_HTTPS unset: no upgrade of the page's requests to https (over plain HTTP on a host other than localhost,
+      // every /assets/*.js would fail: a blank page); the rest of helmet's defaults stay.
+      expect(csp['upgrade-insecure-requests']).toBeUndefined();
+    }
+  });
+
+  it('asks browsers to upgrade insecure requests only when the deployment says it is served over HTTPS (API_HTTPS)', async () => {
+    const directives = (header: unknown) =>
+      String(header)
+        .split(';')
+        .map((d) => d.trim().split(/\s+/)[0]);
+    const plain = await request(api.http).get('/health');
+    expect(api.config.apiHttps).toBe(false);
+    expect(directives(plain.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
+    const https = await startTestApi({ apiHttps: true });
+    try {
+      for (const path of ['/health', '/api/form-validators.js', '/api/docs-json']) {
+        const res = await request(https.http).get(path);
+        const names = directives(res.headers['content-security-policy']);
+        expect(names).toContain('upgrade-insecure-requests');
+        // The same policy otherwise.
+        expect(names.filter((n) => n !== 'upgrade-insecure-requests').sort()).toEqual(
+          directives(plain.headers['content-security-policy']).sort(),
+        );
+        expect(String(res.headers['content-security-policy'])).toMatch(/script-src 'self';/);
+        expect(res.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
+      }
+    } finally {
+      await https.close();
     }
   });
 

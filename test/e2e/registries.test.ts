@@ -228,6 +228,25 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       en: 'No such person on a roster you may read',
     });
     expect(JSON.stringify(theirs.body)).not.toContain(personId);
+    // The write routes answer as the read route (new-user trial: PUT answered 409 `P-… belongs to <unit>`): the
+    // personnel office's update and the secrecy office's classified access alike, naming neither the id nor the unit.
+    const writes = [
+      await request(http).put(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).send(personBody(other.unit)),
+      await request(http)
+        .put(`/api/registries/people/${personId}/classified-access`)
+        .set(bearer(other.tokens.secrecy))
+        .send({ classifiedAccess: false }),
+    ];
+    for (const w of writes) {
+      expect(w.status).toBe(404);
+      expect(w.body.code).toBe(theirs.body.code);
+      expect(w.body.message).toEqual(theirs.body.message);
+      expect(JSON.stringify(w.body)).not.toContain(personId);
+      expect(JSON.stringify(w.body)).not.toContain(unit);
+    }
+    expect(
+      (await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).expect(200)).body,
+    ).toMatchObject({ unit, classifiedAccess: true });
     await request(http).get('/api/registries/people').query({ unit }).set(bearer(other.tokens.secrecy)).expect(403);
     await request(http).get(`/api/registries/people/${personId}`).set(bearer(users.tokens['fao-reviewer'])).expect(200);
     // The ledger: a passport expiring within 6 months of return, so a new one is needed (C02-C05).

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuditEventsRepository, dataSourceOptions, RegistriesRepository } from '@df/persistence';
+import { AuditEventsRepository, dataSourceOptions, RegistriesRepository, UsersRepository } from '@df/persistence';
+import { UsersService } from '../../apps/api/src/auth/users.service';
 import { runAdmin } from '../../apps/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
@@ -358,35 +359,158 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect(failures.map((e) => e.outcome)).toEqual(['failure', 'failure', 'failure']);
   });
 
-  it('protects the last active admin: no self-disable, no revoking the last admin role (409)', async () => {
+  it('protects the last active admin: no self-disable (409); the admin changes no grant of their own (403 SELF_GRANT)', async () => {
     const self = await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(admin)).expect(409);
     expect(self.body).toMatchObject({ code: 'ADMIN_SELF_DISABLE', message: { zh: expect.any(String), en: expect.any(String) } });
 
-    // A second admin (also a manager) disables the first: allowed, the first's token stops.
+    // A second admin disables the first: allowed, the first's token stops.
     const ops = `ops.${uniqueSuffix()}`;
     const created = await request(api.http)
       .post('/api/users')
       .set(bearer(admin))
-      .send({
-        username: ops,
-        displayName: '运维',
-        grants: [
-          { role: 'admin', unit: 'fao' },
-          { role: 'manager', unit: 'fao' },
-        ],
-      })
+      .send({ username: ops, displayName: '运维', grants: [{ role: 'admin', unit: 'fao' }] })
       .expect(201);
     const opsToken = await firstSignIn(ops, created.body.oneTimePassword, 'ops admin own passphrase');
     await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(opsToken)).expect(200);
     await request(api.http).get('/api/users').set(bearer(admin)).expect(401);
 
-    const lastAdmin = await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(409);
-    expect(lastAdmin.body.code).toBe('LAST_ACTIVE_ADMIN');
-    // Once the first admin is back, the second may give up the admin role.
+    // Giving up the last admin role oneself is refused as any change of one's own grants (was 409 LAST_ACTIVE_ADMIN).
+    const selfRevoke = await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(403);
+    expect(selfRevoke.body.code).toBe('SELF_GRANT');
+    // Once the first admin is back, it may take the second's account out of service.
     await request(api.http).post(`/api/users/${ROOT}/enable`).set(bearer(opsToken)).expect(200);
-    await request(api.http).delete(`/api/users/${ops}/grants/admin/fao`).set(bearer(opsToken)).expect(200);
+    const rootToken = (await login(ROOT, 'root admin own passphrase').expect(200)).body.accessToken as string;
+    await request(api.http).post(`/api/users/${ops}/disable`).set(bearer(rootToken)).expect(200);
     await request(api.http).get('/api/users').set(bearer(opsToken)).expect(401);
-    expect((await login(ops, 'ops admin own passphrase').expect(200)).body.user.role).toBe('manager');
+    admin = rootToken;
+  });
+
+  it('refuses an admin granting themselves a case role (403 SELF_GRANT), on every route that changes their own access', async () => {
+    const before = (await request(api.http).get(`/api/users/${ROOT}`).set(bearer(admin)).expect(200)).body;
+    const refused = [
+      // The trial's request: admin grants itself the FAO director's role (then read /api/inbox and the registries).
+      await request(api.http).post(`/api/users/${ROOT}/grants`).set(bearer(admin)).send({ role: 'fao-director', unit: 'fao' }),
+      // Another admin grant of one's own (another unit), in another letter case of the username.
+      await request(api.http).post(`/api/users/${ROOT.toUpperCase()}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'office' }),
+      await request(api.http).post(`/api/users/${ROOT}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'fao' }),
+      await request(api.http).delete(`/api/users/${ROOT}/grants/admin/fao`).set(bearer(admin)),
+      await request(api.http).post(`/api/users/${ROOT}/enable`).set(bearer(admin)),
+    ];
+    for (const r of refused) {
+      expect(r.status).toBe(403);
+      expect(r.body).toMatchObject({
+        code: 'SELF_GRANT',
+        message: {
+          zh: expect.stringMatching(/^管理员不能更改自己/),
+          en: expect.stringMatching(/^An administrator cannot change their own/),
+        },
+        errors: [{ field: 'path.username', rule: 'not-self' }],
+      });
+    }
+    const after = (await request(api.http).get(`/api/users/${ROOT}`).set(bearer(admin)).expect(200)).body;
+    expect(after.grants).toEqual(before.grants);
+    // The role was not granted: signing in with it is refused, and nothing was recorded as done.
+    expect((await login(ROOT, 'root admin own passphrase', { role: 'fao-director', unit: 'fao' }).expect(403)).body.code).toBe(
+      'ROLE_NOT_GRANTED',
+    );
+    const grants = await audit().find({ action: 'users.grant', limit: 1000 });
+    expect(grants.filter((e) => e.target === `user:${ROOT}`)).toEqual([]);
+  });
+
+  it('keeps admin accounts apart from case roles (422 rule admin-alone): on creation and on a grant, either way round', async () => {
+    const mixed = `mixed.${uniqueSuffix()}`;
+    const create = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: mixed,
+        displayName: '混合',
+        grants: [
+          { role: 'admin', unit: 'fao' },
+          { role: 'manager', unit: 'fao' },
+          { role: 'organizer', unit },
+        ],
+      })
+      .expect(422);
+    expect(create.body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [
+        {
+          field: 'grants[1].role',
+          rule: 'admin-alone',
+          message: { zh: expect.stringMatching(/^系统管理员账号/), en: expect.stringMatching(/^An administrator account/) },
+        },
+        { field: 'grants[2].role', rule: 'admin-alone' },
+      ],
+    });
+    await request(api.http).get(`/api/users/${mixed}`).set(bearer(admin)).expect(404);
+
+    const second = `admin2.${uniqueSuffix()}`;
+    await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: second, displayName: '管理员二', grants: [{ role: 'admin', unit: 'fao' }], password: 'second admin passphrase' })
+      .expect(201);
+    const caseRole = await request(api.http)
+      .post(`/api/users/${second}/grants`)
+      .set(bearer(admin))
+      .send({ role: 'fao-director', unit: 'fao' })
+      .expect(422);
+    expect(caseRole.body.errors).toEqual([expect.objectContaining({ field: 'role', rule: 'admin-alone' })]);
+    // A second admin unit is no case role.
+    await request(api.http).post(`/api/users/${second}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'office' }).expect(200);
+
+    const officer = `officer.${uniqueSuffix()}`;
+    await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: officer, displayName: '处员', grants: [{ role: 'fao-reviewer', unit: 'fao' }], password: 'officer passphrase 1' })
+      .expect(201);
+    const adminRole = await request(api.http)
+      .post(`/api/users/${officer}/grants`)
+      .set(bearer(admin))
+      .send({ role: 'admin', unit: 'fao' })
+      .expect(422);
+    expect(adminRole.body.errors).toEqual([expect.objectContaining({ field: 'role', rule: 'admin-alone' })]);
+    expect((await request(api.http).get(`/api/users/${officer}`).set(bearer(admin)).expect(200)).body.grants).toEqual([
+      { role: 'fao-reviewer', unit: 'fao' },
+    ]);
+  });
+
+  it('an account that mixed admin and a case role before the rule signs in as admin only; its case-role token stops', async () => {
+    // As the trial's database left it: admin.fao holding fao-director too (written past the API's rules).
+    const repo = api.app.get(UsersRepository);
+    const mixed = `legacy.${uniqueSuffix()}`;
+    const password = 'legacy admin passphrase';
+    const noAudit = (u: { username: string }) => ({
+      action: 'test.seed',
+      outcome: 'success' as const,
+      actor: 'test',
+      target: `user:${u.username}`,
+    });
+    await repo.create(
+      {
+        id: randomUUID(),
+        username: mixed,
+        displayName: '旧账号',
+        grants: [{ role: 'fao-director', unit: 'fao' }],
+        passwordHash: await api.app.get(UsersService).hash(password),
+        mustChangePassword: false,
+      },
+      noAudit,
+    );
+    const director = (await login(mixed, password).expect(200)).body.accessToken as string;
+    await request(api.http).get('/api/inbox').set(bearer(director)).expect(200);
+    await repo.grant(mixed, { role: 'admin', unit: 'fao' }, noAudit);
+    // The case role is out of use at once: the token stops, sign-in with it is refused, the grant picker lists admin only.
+    await request(api.http).get('/api/inbox').set(bearer(director)).expect(401);
+    expect((await login(mixed, password, { role: 'fao-director', unit: 'fao' }).expect(403)).body.code).toBe('ROLE_NOT_GRANTED');
+    const signedIn = (await login(mixed, password).expect(200)).body;
+    expect(signedIn.user.role).toBe('admin');
+    expect(signedIn.grants).toEqual([{ role: 'admin', unit: 'fao' }]);
+    await request(api.http).get('/api/inbox').set(bearer(signedIn.accessToken)).expect(403);
+    // Another administrator revokes the case role; the account keeps working as admin.
+    await request(api.http).delete(`/api/users/${mixed}/grants/fao-director/fao`).set(bearer(admin)).expect(200);
   });
 
   it('records every change as an audit event: who, what, whom', async () => {

@@ -25,6 +25,15 @@ export const OPENAPI_UI_PATH = 'api/docs';
 /** Largest JSON body the API parses (413 PAYLOAD_TOO_LARGE above). */
 export { MAX_BODY_BYTES } from './common/exception.filter';
 
+/**
+ * helmet's defaults, but `upgrade-insecure-requests` only when the deployment says browsers come over HTTPS
+ * (API_HTTPS): over plain HTTP on a host other than localhost the browser would upgrade every /assets/*.js request
+ * to https, which nothing answers, and show a blank page (new-user trial; docs/security.md "Content Security Policy").
+ */
+export function helmetOptions(config: Pick<ServiceConfig, 'apiHttps'>): Parameters<typeof helmet>[0] {
+  return { contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.apiHttps ? [] : null } } };
+}
+
 /** The OpenAPI 3 document of the app: Nest's routes, with the zod request/response schemas as components. */
 export function buildOpenApiDocument(app: INestApplication) {
   const document = SwaggerModule.createDocument(
@@ -63,7 +72,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   answerClientErrors(app.getHttpServer(), logger);
   app.use(httpMiddleware(logger, app.get(MetricsService)));
   // helmet's defaults: scripts from this origin only, no eval (the form validators come compiled: FORM_VALIDATORS_PATH).
-  app.use(helmet());
+  app.use(helmet(helmetOptions(config)));
   app.use(noStore());
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)

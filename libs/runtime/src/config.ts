@@ -70,6 +70,12 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .optional(),
+  // Browsers reach the API and web app over HTTPS (at the API or a TLS proxy in front): the CSP may then ask them to
+  // upgrade every request to https (docs/security.md "Content Security Policy"). Unset: plain HTTP works on any host.
+  API_HTTPS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(false),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
   WORKER_HEAP_MB: z.coerce.number().int().min(0).max(65_536).default(384),
@@ -193,6 +199,12 @@ export interface AppConfig {
   demoPassword: string;
   /** The API seeds the demo users (<role>.<unit>) at start: development and test only (default on there). */
   seedDemoUsers: boolean;
+  /**
+   * API_HTTPS: browsers reach the API and the web app over HTTPS (TLS at the API's proxy or ingress). Only then does
+   * the Content-Security-Policy carry `upgrade-insecure-requests` (helmet's default): over plain HTTP on any host but
+   * localhost it turns every same-origin script request into an https one that fails, a blank page. Default false.
+   */
+  apiHttps: boolean;
   /** Sign-in limits (docs/security.md): failed attempts per (username, client address) pair, per username from
    * every address together, and per client address within `loginLockoutSeconds` before that pair / username /
    * address is refused with 429 for `loginLockoutSeconds`. */
@@ -339,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     jwtTtlSeconds: v.JWT_TTL_SECONDS,
     demoPassword: v.DEMO_PASSWORD,
     seedDemoUsers: v.NODE_ENV !== 'production' && (v.SEED_DEMO_USERS ?? true),
+    apiHttps: v.API_HTTPS,
     loginMaxFailuresPerAccountAddress: v.LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
     loginMaxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,

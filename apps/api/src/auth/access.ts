@@ -17,6 +17,17 @@ export { USER_ROLES, type UserRole } from '@df/domain';
 // Who reaches which units' cases is the access table's (libs/domain/src/access.ts); the API only reads it.
 export { FAO_ROLES, UNIT_ROLES };
 
+/**
+ * The grants an account may sign in with: all of them, except that an account holding admin uses only its admin
+ * grants (separation of duties, docs/security.md "Users and roles"). User administration refuses admin beside another
+ * role (users-admin.service `assertAdminAlone`); an account that mixed them before that rule cannot use the other
+ * role: sign-in refuses it (403 ROLE_NOT_GRANTED) and a token of it stops at the next request.
+ */
+export function usableGrants<G extends { role: string }>(grants: readonly G[]): G[] {
+  const admin = grants.filter((g) => g.role === 'admin');
+  return admin.length > 0 ? admin : [...grants];
+}
+
 /** FAO roles, the leader and the manager see every unit's cases; unit roles only their own unit's (or the supervised one's). */
 export function seesAllUnits(user: AuthUser): boolean {
   return unitReach(user.role) === 'any';

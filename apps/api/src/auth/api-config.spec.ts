@@ -31,6 +31,15 @@ describe('API configuration', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
+  it('API_HTTPS: off unless set (plain HTTP works on any host), a boolean word, validated with the rest', () => {
+    expect(loadConfig({}).apiHttps).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).apiHttps).toBe(false);
+    expect(loadConfig({ API_HTTPS: 'true' }).apiHttps).toBe(true);
+    expect(loadConfig({ API_HTTPS: 'no' }).apiHttps).toBe(false);
+    expect(loadConfig({ API_HTTPS: '' }).apiHttps).toBe(false);
+    expect(problemsOf(() => loadConfig({ API_HTTPS: 'https' }))).toBe('API_HTTPS: must be true or false (got "https")');
+  });
+
   it('without JWT_SECRET, generates a random 256-bit secret on first start, keeps it in DATA_DIR (0600) and reuses it', () => {
     const c = loadConfig({ DATA_DIR: dir });
     const first = resolveJwtSecret(c);

@@ -6,7 +6,7 @@ import { AuditEventsRepository } from '@df/persistence';
 import { API_CONFIG } from '../api.options';
 import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal } from '../common/errors';
-import { USER_ROLES, type AuthUser } from './access';
+import { USER_ROLES, usableGrants, type AuthUser } from './access';
 import { LoginThrottleService, isRefusal, type ThrottleScope } from './login-throttle.service';
 import { needsRehash } from './passwords';
 import { UsersService } from './users.service';
@@ -156,7 +156,7 @@ export class AuthService {
     }
 
     await this.throttle.succeeded(ticket);
-    const grant = user.grants.find(
+    const grant = usableGrants(user.grants).find(
       (g) => (choice.role === undefined || g.role === choice.role) && (choice.unit === undefined || g.unit === choice.unit),
     );
     if (!grant) {
@@ -257,7 +257,7 @@ export class AuthService {
       tokenType: 'Bearer',
       expiresIn: this.config.jwtTtlSeconds,
       user: { id: user.id, username: user.username, role: grant.role as Role, unit: grant.unit, name: user.displayName },
-      grants: user.grants.map((g) => ({ role: g.role as Role, unit: g.unit })),
+      grants: usableGrants(user.grants).map((g) => ({ role: g.role as Role, unit: g.unit })),
       mustChangePassword: user.mustChangePassword,
     };
   }
@@ -286,7 +286,7 @@ export class AuthService {
       !user ||
       !user.enabled ||
       user.tokenVersion !== claims.ver ||
-      !user.grants.some((g) => g.role === claims.role && g.unit === claims.unit) ||
+      !usableGrants(user.grants).some((g) => g.role === claims.role && g.unit === claims.unit) ||
       user.username !== claims.username
     )
       throw REVOKED();

@@ -254,6 +254,9 @@ export class RegistriesService {
     const p = parseOrThrow(PersonSchema, body);
     if (user.unit !== p.unit) throw outOfScope();
     const existing = await this.repo.person(id);
+    // Another unit's person answers as the read route does (getPerson: 404 noPersonInReach): the write route must not
+    // say what the read route hides (new-user trial: 409 named the person's unit).
+    if (existing && !mayReadRoster(user, existing.unit)) throw noPersonInReach();
     if (existing && existing.unit !== p.unit) {
       const theirs = unitLabel(existing.unit, await this.repo.unit(existing.unit));
       throw new DomainError(
@@ -281,8 +284,8 @@ export class RegistriesService {
     const personId = parsePathParam(CodeSchema, rawPersonId, 'personId');
     const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
     const p = await this.repo.person(personId);
-    // Another unit's person answers as no person (getPerson).
-    if (!p || p.unit !== user.unit) throw noPersonInReach();
+    // Another unit's person answers as no person (getPerson), whoever may read that roster (a secrecy office its own).
+    if (!p || p.unit !== user.unit || !mayReadRoster(user, p.unit)) throw noPersonInReach();
     return (await this.repo.setClassifiedAccess(personId, classifiedAccess, actorOf(user)))!;
   }
 

@@ -13,7 +13,7 @@ import type { AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { echo } from '../common/echo';
 import { currentRequestId } from '../common/request-context';
-import { domainError, ruleRefusal } from '../common/errors';
+import { DomainError, domainError, ruleRefusal } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { usernameTaken } from './refusals';
 import { parseOrThrow, parsePathParam, parsePathParams } from '../common/validation';
@@ -60,7 +60,8 @@ const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用
  * User administration (issue 14 item 4, docs/security.md "Users and roles"): the admin role only (the
  * controller's @Roles). Every change is one transaction with its audit event (UsersRepository). Errors:
  * 400 VALIDATION_FAILED (field and rule), 422 INVALID_REQUEST (a unit role's unit must be registered: rule registered-unit), 404 USER_NOT_FOUND,
- * 409 USERNAME_TAKEN / ADMIN_SELF_DISABLE / LAST_ACTIVE_ADMIN / LAST_GRANT.
+ * 403 SELF_GRANT (assertNotSelf), 422 rule `admin-alone` (assertAdminAlone), 409 USERNAME_TAKEN / ADMIN_SELF_DISABLE /
+ * LAST_ACTIVE_ADMIN / LAST_GRANT.
  */
 @Injectable()
 export class UsersAdminService {
@@ -104,6 +105,7 @@ export class UsersAdminService {
     const b = parseOrThrow(CreateUserSchema, body);
     const grants = b.grants;
     assertGrantsOnce(grants);
+    assertAdminAlone(grants, 'grants');
     await this.checkUnits(grants, 'grants');
     const generated = b.password === undefined ? oneTimePassword() : undefined;
     const r = await this.repo.create(
@@ -124,8 +126,13 @@ export class UsersAdminService {
   /** Disables (tokens refused at the next request) or re-enables (sign-in works again; old tokens stay dead). */
   async setEnabled(admin: AuthUser, username: string, enabled: boolean): Promise<UserView> {
     const name = this.name(username);
-    const r = await this.repo.setEnabled(name, enabled, admin.id, (u) =>
-      this.event(admin, enabled ? USER_AUDIT.enable : USER_AUDIT.disable, u),
+    const r = await this.repo.setEnabled(
+      name,
+      enabled,
+      admin.id,
+      (u) => this.event(admin, enabled ? USER_AUDIT.enable : USER_AUDIT.disable, u),
+      // Disabling oneself is the repository's 409 ADMIN_SELF_DISABLE; enabling oneself would be a change of one's own access.
+      enabled ? (u) => assertNotSelf(admin, u) : undefined,
     );
     return this.ok(r, name);
   }
@@ -134,14 +141,27 @@ export class UsersAdminService {
     const name = this.name(username);
     const g = parseOrThrow(RoleGrantSchema, body);
     await this.checkUnits([g], null);
-    const r = await this.repo.grant(name, g, (u) => this.event(admin, USER_AUDIT.grant, u, { grant: g }));
+    const r = await this.repo.grant(
+      name,
+      g,
+      (u) => this.event(admin, USER_AUDIT.grant, u, { grant: g }),
+      (u, after) => {
+        assertNotSelf(admin, u);
+        assertAdminAlone(after, null);
+      },
+    );
     return this.ok(r, name);
   }
 
   async revoke(admin: AuthUser, username: string, role: string, unit: string): Promise<UserView> {
     const name = this.name(username);
     const g = parsePathParams(RoleGrantSchema, { role, unit });
-    const r = await this.repo.revoke(name, g, (u) => this.event(admin, USER_AUDIT.revoke, u, { grant: g }));
+    const r = await this.repo.revoke(
+      name,
+      g,
+      (u) => this.event(admin, USER_AUDIT.revoke, u, { grant: g }),
+      (u) => assertNotSelf(admin, u),
+    );
     return this.ok(r, name);
   }
 
@@ -244,4 +264,40 @@ function assertGrantsOnce(grants: RoleGrant[]): void {
         ],
   );
   if (errors.length > 0) throw ruleRefusal(errors);
+}
+
+// -------------------------------------------------------------------------------------------
+// Separation of duties in user administration (docs/security.md "Users and roles"): the one home of both rules.
+
+/**
+ * An administrator changes no grant of their own account (new-user trial: admin.fao granted itself fao-director and
+ * read every case): adding or revoking a grant, or enabling the account, is another administrator's. 403 SELF_GRANT,
+ * field `path.username`, rule `not-self`. (Disabling oneself is 409 ADMIN_SELF_DISABLE; the password is one's own.)
+ */
+export function assertNotSelf(admin: AuthUser, target: UserRecord): void {
+  if (target.id !== admin.userId) return;
+  const message = {
+    zh: '管理员不能更改自己账号的角色授权，须由另一名管理员办理',
+    en: "An administrator cannot change their own account's grants: another administrator must",
+  };
+  throw new DomainError('SELF_GRANT', message, { errors: [{ field: 'path.username', rule: 'not-self', message }] });
+}
+
+/**
+ * An account holding the admin role holds no other role (the administrator manages users and reads no case: a case
+ * role beside it would let one person both grant access and use it). Refused on creation (field `grants[i].role`)
+ * and on a grant (field `role`), whichever of the two came second: 422 INVALID_REQUEST, rule `admin-alone`. An account
+ * that mixed them before this rule signs in with its admin grants only (auth/access.ts `usableGrants`).
+ */
+export function assertAdminAlone(grants: readonly RoleGrant[], path: string | null): void {
+  if (!grants.some((g) => g.role === 'admin')) return;
+  const others = grants.flatMap((g, i) => (g.role === 'admin' ? [] : [i]));
+  if (others.length === 0) return;
+  const message = {
+    zh: '系统管理员账号不能同时持有其他角色（职责分离：管理员只管理用户）',
+    en: 'An administrator account cannot hold any other role (separation of duties: the administrator manages users only)',
+  };
+  // The grant route checks the grants it would leave: name its one field.
+  if (path === null) throw ruleRefusal([{ field: 'role', rule: 'admin-alone', message }]);
+  throw ruleRefusal(others.map((i) => ({ field: `${path}[${i}].role`, rule: 'admin-alone', message })));
 }

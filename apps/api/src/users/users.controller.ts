@@ -52,7 +52,7 @@ export class UsersController {
   @ApiOperation({
     summary: '新建用户 Create a user (admin)',
     description:
-      'One or more role grants, each for a unit (a unit role needs a registered unit). The password must be changed at first sign-in; without one, a one-time password is generated and returned once. 409 USERNAME_TAKEN.',
+      'One or more role grants, each for a unit (a unit role needs a registered unit). The password must be changed at first sign-in; without one, a one-time password is generated and returned once. An account holding admin holds no other role (422 rule admin-alone). 409 USERNAME_TAKEN.',
   })
   @ApiBody({ schema: schemaRef(CreateUserSchema) })
   @ApiCreatedResponse({ description: 'Created', schema: schemaRef(UserCreatedSchema) })
@@ -79,7 +79,7 @@ export class UsersController {
   @USERNAME
   @ApiOperation({
     summary: '启用 Re-enable a user (admin)',
-    description: 'Sign-in works again; tokens from before the disable stay invalid.',
+    description: 'Sign-in works again; tokens from before the disable stay invalid. 403 SELF_GRANT (your own account).',
   })
   @ApiOkResponse({ description: 'The user, active', schema: schemaRef(UserViewSchema) })
   @errorResponses(400, 401, 403, 404)
@@ -90,7 +90,11 @@ export class UsersController {
   @Post(':username/grants')
   @HttpCode(200)
   @USERNAME
-  @ApiOperation({ summary: '授予角色 Grant a role in a unit (admin)', description: 'A no-op when held.' })
+  @ApiOperation({
+    summary: '授予角色 Grant a role in a unit (admin)',
+    description:
+      'A no-op when held. 403 SELF_GRANT (your own account: another administrator grants); 422 rule admin-alone (admin beside any other role).',
+  })
   @ApiBody({ schema: schemaRef(RoleGrantSchema) })
   @ApiOkResponse({ description: 'The user with the grant', schema: schemaRef(UserViewSchema) })
   @errorResponses(400, 401, 403, 404, 422)
@@ -104,7 +108,8 @@ export class UsersController {
   @ApiParam({ name: 'unit', description: '单位 Unit code', schema: { type: 'string', pattern: UNIT_PATTERN } })
   @ApiOperation({
     summary: '撤销角色 Revoke a role in a unit (admin)',
-    description: "The user's tokens stop (sign in again). 404 GRANT_NOT_FOUND; 409 LAST_GRANT (disable instead), LAST_ACTIVE_ADMIN.",
+    description:
+      "The user's tokens stop (sign in again). 403 SELF_GRANT (your own account); 404 GRANT_NOT_FOUND; 409 LAST_GRANT (disable instead), LAST_ACTIVE_ADMIN.",
   })
   @ApiOkResponse({ description: 'The user without the grant', schema: schemaRef(UserViewSchema) })
   @errorResponses(400, 401, 403, 404, 409)

@@ -39,6 +39,13 @@ export interface NewUserRecord {
 export type UserChangeRefusal = 'username-taken' | 'not-found' | 'self' | 'last-admin' | 'last-grant' | 'no-such-grant';
 export type UserChange = { ok: true; user: UserRecord; changed: boolean } | { ok: false; reason: UserChangeRefusal };
 
+/**
+ * The caller's own rules of a change (apps/api/src/users: an administrator changes no grant of their own account, an
+ * account holding admin holds no other role), run under the lock with the user as stored and the grants the change
+ * would leave; it throws to refuse (the transaction rolls back, nothing is written).
+ */
+export type ChangeGuard = (user: UserRecord, grantsAfter: RoleGrant[]) => void;
+
 /** The role that administers users (libs/domain ADMIN_ROLES; a string here: persistence does not import the domain). */
 const ADMIN = 'admin';
 /** Every change takes this transaction lock: the last-active-admin check cannot race another change. */
@@ -117,10 +124,17 @@ export class UsersRepository {
    * Disables or re-enables a user; the token version rises either way. Refused: 'self' (an admin disabling
    * themselves), 'last-admin' (disabling the last enabled admin).
    */
-  async setEnabled(username: string, enabled: boolean, actor: string, audit: (user: UserRecord) => NewAuditEvent): Promise<UserChange> {
+  async setEnabled(
+    username: string,
+    enabled: boolean,
+    actor: string,
+    audit: (user: UserRecord) => NewAuditEvent,
+    guard?: ChangeGuard,
+  ): Promise<UserChange> {
     return this.change(async (m) => {
       const u = await this.locked(m, username);
       if (!u) return { ok: false, reason: 'not-found' };
+      guard?.(record(u), u.grants);
       if (u.enabled === enabled) return this.done(m, username, false, audit);
       if (!enabled && u.username === actor) return { ok: false, reason: 'self' };
       if (!enabled && u.grants.some((g) => g.role === ADMIN) && (await this.countActiveAdmins(m)) <= 1)
@@ -131,10 +145,11 @@ export class UsersRepository {
   }
 
   /** Adds a grant (a no-op when held). Tokens stay valid: nothing is taken away. */
-  async grant(username: string, grant: RoleGrant, audit: (user: UserRecord) => NewAuditEvent): Promise<UserChange> {
+  async grant(username: string, grant: RoleGrant, audit: (user: UserRecord) => NewAuditEvent, guard?: ChangeGuard): Promise<UserChange> {
     return this.change(async (m) => {
       const u = await this.locked(m, username);
       if (!u) return { ok: false, reason: 'not-found' };
+      guard?.(record(u), u.grants.some((g) => sameGrant(g, grant)) ? u.grants : [...u.grants, grant]);
       if (u.grants.some((g) => sameGrant(g, grant))) return this.done(m, username, false, audit);
       await m.update(UserEntity, { id: u.id }, { grants: [...u.grants, grant], updatedAt: () => 'now()' });
       return this.done(m, username, true, audit);
@@ -145,10 +160,14 @@ export class UsersRepository {
    * Removes a grant; the first remaining one becomes the default (role, unit); the token version rises.
    * Refused: 'no-such-grant', 'last-grant' (disable the user instead), 'last-admin'.
    */
-  async revoke(username: string, grant: RoleGrant, audit: (user: UserRecord) => NewAuditEvent): Promise<UserChange> {
+  async revoke(username: string, grant: RoleGrant, audit: (user: UserRecord) => NewAuditEvent, guard?: ChangeGuard): Promise<UserChange> {
     return this.change(async (m) => {
       const u = await this.locked(m, username);
       if (!u) return { ok: false, reason: 'not-found' };
+      guard?.(
+        record(u),
+        u.grants.filter((g) => !sameGrant(g, grant)),
+      );
       if (!u.grants.some((g) => sameGrant(g, grant))) return { ok: false, reason: 'no-such-grant' };
       const rest = u.grants.filter((g) => !sameGrant(g, grant));
       if (rest.length === 0) return { ok: false, reason: 'last-grant' };
