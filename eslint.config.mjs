@@ -66,6 +66,19 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // The web app also runs over plain HTTP on an office's own host name, where browsers withhold the secure-context
+    // APIs: crypto.randomUUID blanked every page that made an id (third trial). Use newId() (apps/web/src/ids.ts).
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'crypto', property: 'randomUUID', message: 'Secure contexts only (HTTPS, localhost): use newId() from ids.ts.' },
+        { object: 'crypto', property: 'subtle', message: 'Secure contexts only (HTTPS, localhost).' },
+        { object: 'navigator', property: 'clipboard', message: 'Secure contexts only (HTTPS, localhost).' },
+      ],
+    },
+  },
+  {
     // The benchmark's bare baseline workflow is workflow code too, and so are the domain and contracts libs
     // that workflow code imports (their unit tests run in Node and may read files).
     files: ['workflows/**/*.ts', 'apps/bench/baseline/workflows.ts', 'libs/domain/**/*.ts', 'libs/contracts/**/*.ts'],

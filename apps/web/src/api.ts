@@ -1,4 +1,5 @@
 import type { Bilingual } from './i18n';
+import { newId } from './ids';
 
 /** The signed-in user, as POST /api/auth/login returns it. */
 export interface User {
@@ -78,7 +79,7 @@ export function onPasswordChangeRequired(fn: () => void): void {
   onMustChange = fn;
 }
 
-const newKey = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+const newKey = newId;
 
 /**
  * One API call. POSTs carry an Idempotency-Key (a retry of the same action with the same key is safe);

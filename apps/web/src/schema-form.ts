@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, type FieldError } from './api';
 import { useT } from './i18n';
 import { validate } from './validation';
+import { newId } from './ids';
 
 /** `members[0].name` → `members`: the form item a field error belongs to. */
 const itemOf = (field: string) => field.replace(/\[.*$/, '');
@@ -31,7 +32,7 @@ export function useSchemaForm<V extends object>(
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [serverError, setServerError] = useState<unknown>(null);
   const [sending, setSending] = useState(false);
-  const idempotencyKey = useRef(crypto.randomUUID());
+  const idempotencyKey = useRef(newId());
 
   /** The errors of the values as they are now: the schema's and the extra rules' (never the server's last answer). */
   const errorsNow = async (): Promise<FieldError[]> => {
@@ -74,7 +75,7 @@ export function useSchemaForm<V extends object>(
     setSending(true);
     try {
       const answer = await post(body(form.getFieldsValue()), idempotencyKey.current);
-      idempotencyKey.current = crypto.randomUUID();
+      idempotencyKey.current = newId();
       return answer;
     } catch (e) {
       setServerError(e);
@@ -82,7 +83,7 @@ export function useSchemaForm<V extends object>(
         setErrors(e.errors);
         setTouched(new Set(e.errors.map((x) => itemOf(x.field))));
       }
-      if (e instanceof ApiError && e.status < 500) idempotencyKey.current = crypto.randomUUID();
+      if (e instanceof ApiError && e.status < 500) idempotencyKey.current = newId();
       return undefined;
     } finally {
       setSending(false);

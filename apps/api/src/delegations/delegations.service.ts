@@ -205,14 +205,24 @@ export class DelegationsService {
 
   /** Validates the whole input, then the trip rules, then starts the case (once per Idempotency-Key). */
   async submit(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<SubmissionResponse>> {
+    const print = fingerprint(user, 'submit', body);
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    // A key already used answers first, before the rules its own first case now meets (its members are on that case):
+    // the first response again, or IDEMPOTENCY_KEY_REUSED for another body.
+    if (key) {
+      const earlier = await this.idempotency.recorded<SubmissionResponse>(key, print);
+      if (earlier) {
+        this.metrics.submissions.inc({ outcome: 'replayed' });
+        return { ...earlier, replayed: true };
+      }
+    }
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
     const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
-    const facts = await this.validateSubmission(user, submission, settings);
+    // A retry of an unknown outcome may find the case its first attempt started (the case id is the key): not a rival.
+    const facts = await this.validateSubmission(user, submission, settings, key);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
-    const print = fingerprint(user, 'submit', body);
-    const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
       const claim = await this.idempotency.claim<SubmissionResponse>(key, user, print);
       if (claim.state === 'done') {
@@ -315,7 +325,12 @@ export class DelegationsService {
    * office's rules the case would pin), so a trip the case would block at A08 is refused before it starts; and no
    * member may be on another open case at the same dates (openCaseViolations).
    */
-  private async tripViolations(user: AuthUser, facts: Submission, settings: OfficeSettings | undefined): Promise<RuleViolation[]> {
+  private async tripViolations(
+    user: AuthUser,
+    facts: Submission,
+    settings: OfficeSettings | undefined,
+    ownCaseId?: string,
+  ): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
     const history = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
     const keys = [...new Set(f.members.flatMap((m) => historyKeys(f, m)))];
@@ -330,7 +345,7 @@ export class DelegationsService {
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
       ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
       ...memberTripViolations(f, history, settings?.rules),
-      ...(await this.openCaseViolations(user, f)),
+      ...(await this.openCaseViolations(user, f, ownCaseId)),
     ];
   }
 
@@ -373,9 +388,15 @@ export class DelegationsService {
     if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
   }
 
-  private async validateSubmission(user: AuthUser, body: unknown, settings: OfficeSettings | undefined): Promise<Submission> {
+  /** `ownCaseId`: the case a retry with the same Idempotency-Key may already have started (never its own rival). */
+  private async validateSubmission(
+    user: AuthUser,
+    body: unknown,
+    settings: OfficeSettings | undefined,
+    ownCaseId?: string,
+  ): Promise<Submission> {
     const facts = this.parseSubmission(body);
-    const violations = await this.tripViolations(user, facts, settings);
+    const violations = await this.tripViolations(user, facts, settings, ownCaseId);
     if (violations.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', violations);

@@ -62,6 +62,19 @@ export function fingerprint(user: AuthUser, operation: string, body: unknown): s
     .digest('hex');
 }
 
+/** A key used for another request's body (the same user's): one refusal wherever it is found. */
+const keyReused = () =>
+  domainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    '该 Idempotency-Key 已用于另一个请求',
+    'This Idempotency-Key was already used for a different request',
+    {
+      errors: [
+        { field: 'headers.Idempotency-Key', rule: 'unique', message: { zh: '已用于另一个请求', en: 'Used for a different request' } },
+      ],
+    },
+  );
+
 /**
  * Idempotency records, stored under scopedKey(user, key): claim a key before acting, store the first response
  * after. A retry with the same key and request gets the stored response, or — while the first outcome is
@@ -92,20 +105,21 @@ export class IdempotencyService {
     if ((inserted.raw as unknown[]).length > 0) return { state: 'claimed' };
     const existing = await this.records.findOneBy({ key });
     if (!existing) return this.claim(key, user, print); // released in between: claim again
-    if (existing.fingerprint !== print)
-      throw domainError(
-        'IDEMPOTENCY_KEY_REUSED',
-        '该 Idempotency-Key 已用于另一个请求',
-        'This Idempotency-Key was already used for a different request',
-        {
-          errors: [
-            { field: 'headers.Idempotency-Key', rule: 'unique', message: { zh: '已用于另一个请求', en: 'Used for a different request' } },
-          ],
-        },
-      );
+    if (existing.fingerprint !== print) throw keyReused();
     if (existing.status === 'completed')
       return { state: 'done', replay: { status: existing.responseStatus ?? 200, body: existing.responseBody as T } };
     return { state: 'pending' };
+  }
+
+  /**
+   * Reads the key without claiming it: the stored response when the first request completed with this body, undefined
+   * when the key is new or its first attempt unfinished; IDEMPOTENCY_KEY_REUSED when it was used for another body.
+   */
+  async recorded<T>(key: string, print: string): Promise<Replay<T> | undefined> {
+    const existing = await this.records.findOneBy({ key });
+    if (!existing) return undefined;
+    if (existing.fingerprint !== print) throw keyReused();
+    return existing.status === 'completed' ? { status: existing.responseStatus ?? 200, body: existing.responseBody as T } : undefined;
   }
 
   /**

@@ -7,6 +7,7 @@ import { TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from '../../../../libs/d
 import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
+import { newId } from '../ids';
 
 /** The step the dialog acts on (an inbox item or an actionable step of the case page). */
 export interface ActionTarget {
@@ -73,7 +74,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   useEffect(() => {
     setError(null);
     form.resetFields();
-    key.current = crypto.randomUUID();
+    key.current = newId();
     if (!target) return;
     catalog().then(setCat, setError);
     if (target.kind === 'approval') api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
@@ -125,7 +126,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       (e: unknown) => {
         setBusy(false);
         setError(e);
-        if (e instanceof ApiError && e.status < 500) key.current = crypto.randomUUID();
+        if (e instanceof ApiError && e.status < 500) key.current = newId();
         // The API's field errors at their fields, in the user's language (the alert keeps the refusal's text).
         if (e instanceof ApiError)
           form.setFields(

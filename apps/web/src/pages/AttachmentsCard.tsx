@@ -4,6 +4,7 @@ import { api, ApiError, download, type Progress, type Session } from '../api';
 import { fmtDateTime, useErrorText, useLoad } from '../common';
 import { useT, type Lang } from '../i18n';
 import { codeLabel } from '../labels';
+import { newId } from '../ids';
 
 /** The kinds of document (libs/domain/src/attachments.ts ATTACHMENT_KINDS). */
 const KINDS = ['invitation-letter', 'invitation-translation', 'inviter-note', 'itinerary', 'passport-copy', 'other'] as const;
@@ -63,7 +64,7 @@ export function AttachmentsCard({
     form.append('file', file, file.name);
     const res = await fetch(`/api/delegations/${caseId}/attachments`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${session.token}`, 'idempotency-key': crypto.randomUUID() },
+      headers: { authorization: `Bearer ${session.token}`, 'idempotency-key': newId() },
       body: form,
     });
     if (!res.ok) {

@@ -9,6 +9,7 @@ import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
 import { validate } from '../validation';
+import { newId } from '../ids';
 
 interface MemberValues {
   id: string;
@@ -141,7 +142,7 @@ export function NewTripPage({ session }: { session: Session }) {
   const [serverError, setServerError] = useState<ApiError | unknown>(null);
   const [cat, setCat] = useState<Catalog | null>(null);
   const [busy, setBusy] = useState(false);
-  const idempotencyKey = useRef(crypto.randomUUID());
+  const idempotencyKey = useRef(newId());
   // The trip rules' violations before submitting: the API's dry run (POST /api/delegations/check) runs the
   // domain's rules, none of them is written here. null: not checked (the schema has errors, or the check failed).
   const [check, setCheck] = useState<{ violations: Violation[]; running: boolean } | null>(null);
@@ -250,7 +251,7 @@ export function NewTripPage({ session }: { session: Session }) {
         if (e instanceof ApiError) {
           setErrors(e.errors);
           setTouched(new Set(e.errors.map((x) => x.field)));
-          idempotencyKey.current = crypto.randomUUID();
+          idempotencyKey.current = newId();
         }
       },
     );
