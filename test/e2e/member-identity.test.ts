@@ -1,7 +1,15 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  registerTestUnit,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { uniqueBirthDate } from '../support/factories';
 
 /**
@@ -22,20 +30,7 @@ describe('one identity for a member, typed or named from the roster', () => {
 
   const register = async (u: TestUsers, id: string, number: string) => {
     const as = (role: keyof TestUsers['tokens']) => bearer(u.tokens[role]);
-    await request(api.http)
-      .put(`/api/registries/units/${u.unit}`)
-      .set(as('fao-clerk'))
-      .send({
-        nameZh: `测试单位${u.unit}`,
-        nameEn: `Test unit ${u.unit}`,
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: ['王局长'],
-        status: 'active',
-        suspendedReason: null,
-      })
-      .expect(200);
+    await registerTestUnit(api, u);
     // The OpenAPI example's member, on the roster: 张三, 厅局级 (bureau: once in 24 months).
     await request(api.http)
       .put(`/api/registries/people/${id}`)

@@ -1,7 +1,15 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  registerTestUnit,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 
 /**
  * The new-user trial: 李四 of the roster on case A (2027-03-10 → 03-17), then on case B departing 03-12: both were
@@ -47,20 +55,7 @@ describe('one person is not on two open cases at overlapping dates', () => {
     users = await createTestUsers(api);
     personId = `P-${users.unit}-lisi`;
     const as = (role: keyof TestUsers['tokens']) => bearer(users.tokens[role]);
-    await request(api.http)
-      .put(`/api/registries/units/${users.unit}`)
-      .set(as('fao-clerk'))
-      .send({
-        nameZh: `测试单位${users.unit}`,
-        nameEn: `Test unit ${users.unit}`,
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: ['王局长'],
-        status: 'active',
-        suspendedReason: null,
-      })
-      .expect(200);
+    await registerTestUnit(api, users);
     await request(api.http)
       .put(`/api/registries/people/${personId}`)
       .set(as('personnel'))

@@ -70,6 +70,24 @@ export async function createTestUsers(api: TestApi, unit = `unit-${uniqueSuffix(
   return { unit, usernames, tokens };
 }
 
+/** Registers the test users' unit in the unit registry (as the FAO clerk, active, no parent): what roster rules need. */
+export async function registerTestUnit(api: TestApi, users: TestUsers): Promise<void> {
+  await request(api.http)
+    .put(`/api/registries/units/${users.unit}`)
+    .set(bearer(users.tokens['fao-clerk']))
+    .send({
+      nameZh: `测试单位${users.unit}`,
+      nameEn: `Test unit ${users.unit}`,
+      parentCode: null,
+      supervisingDepartment: null,
+      clerks: [],
+      signatories: ['王局长'],
+      status: 'active',
+      suspendedReason: null,
+    })
+    .expect(200);
+}
+
 /**
  * One more user of a role (e.g. a second FAO officer: separation of duties keeps the officer who did the organizer's
  * part on a case, 帮代办, from deciding on it). Answers the username and a token.
