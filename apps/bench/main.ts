@@ -7,7 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { addLibAliases, workflowsEntry } from '../worker/src/workflow-source';
+import { workflowBundleOptions } from '../worker/src/workflow-source';
 import { ApiClient, signInBenchUsers } from './api';
 import { runBaseline, type BaselineFigures } from './baseline/run';
 import { runBoard, type BoardFigures } from './board/run';
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
       };
     }
     if (options.only.includes('history')) {
-      const { code } = await bundleWorkflowCode({ workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases, logger: quietLogger });
+      const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
       // Replay runs in this process: profile it with `node --cpu-prof` and map its frames with this copy.
       if (options.cpuProfDir) writeFileSync(join(options.cpuProfDir, 'replay-bundle.js'), code);
       summary.history = await runHistory(ctx, client, { code });

@@ -22,7 +22,7 @@ import {
   type ChildProgram,
   type TemporalConnectionOptions,
 } from '@df/runtime';
-import { addLibAliases, workflowsEntry } from '../worker/src/workflow-source';
+import { workflowBundleOptions } from '../worker/src/workflow-source';
 
 type Stop = () => Promise<void>;
 
@@ -119,8 +119,7 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
       const bundlePath = join(opts.cpuProfDir, 'workflow-bundle.js');
       const noop = () => undefined;
       const { code } = await bundleWorkflowCode({
-        workflowsPath: workflowsEntry(),
-        webpackConfigHook: addLibAliases,
+        ...workflowBundleOptions(),
         failureConverterPath: FAILURE_CONVERTER_PATH,
         logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => log(m) },
       });

@@ -7,7 +7,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 // packages that the persistence index pulls in cannot be transformed (see jest-transform.js).
 import { runMigrations } from '../../libs/persistence/src/data-source';
 import { FAILURE_CONVERTER_PATH, freePort, resolveTemporalCli, startEmbeddedPostgres, startTemporalDevServer } from '@df/runtime';
-import { addLibAliases, workflowsEntry } from '../../apps/worker/src/workflow-source';
+import { workflowBundleOptions } from '../../apps/worker/src/workflow-source';
 
 /**
  * One real PostgreSQL and one real Temporal dev server for the whole test run (global setup),
@@ -48,8 +48,7 @@ export async function startTestServices(): Promise<TestServices> {
     }
 
     const { code } = await bundleWorkflowCode({
-      workflowsPath: workflowsEntry(),
-      webpackConfigHook: addLibAliases,
+      ...workflowBundleOptions(),
       failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: quietLogger,
     });

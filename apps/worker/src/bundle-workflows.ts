@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '@df/runtime';
-import { addLibAliases, workflowsEntry } from './workflow-source';
+import { workflowBundleOptions } from './workflow-source';
 
 const target = process.argv[2];
 const noop = () => undefined;
@@ -12,8 +12,7 @@ if (!target) {
   process.exit(2);
 }
 bundleWorkflowCode({
-  workflowsPath: workflowsEntry(),
-  webpackConfigHook: addLibAliases,
+  ...workflowBundleOptions(),
   failureConverterPath: FAILURE_CONVERTER_PATH,
   logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m) },
 }).then(

@@ -13,14 +13,37 @@ const LIBS = ['domain', 'contracts'] as const;
  */
 export function workflowSource(
   bundlePath?: string,
-): { workflowBundle: { codePath: string } } | Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> {
+):
+  | { workflowBundle: { codePath: string } }
+  | (Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> & { interceptors: { workflowModules: string[] } }) {
   if (bundlePath) return { workflowBundle: { codePath: bundlePath } };
-  return { workflowsPath: workflowsEntry(), webpackConfigHook: addLibAliases };
+  return {
+    workflowsPath: workflowsEntry(),
+    webpackConfigHook: addLibAliases,
+    interceptors: { workflowModules: [workflowInterceptorsEntry()] },
+  };
+}
+
+/**
+ * What every bundle of the workflow code is made from (the worker's child process, the tests' global setup, the
+ * bench): the workflows, their interceptors (workflows/stale-activation.ts) and the @df/* aliases.
+ */
+export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'workflowInterceptorModules' | 'webpackConfigHook'> {
+  return { workflowsPath: workflowsEntry(), workflowInterceptorModules: [workflowInterceptorsEntry()], webpackConfigHook: addLibAliases };
 }
 
 export function workflowsEntry(): string {
-  const compiled = join(__dirname, '..', '..', '..', 'workflows', 'index.js');
-  return existsSync(compiled) ? compiled : join(projectRoot(), 'workflows', 'index.ts');
+  return workflowsFile('index');
+}
+
+/** The workflow interceptors module (a stale activation is failed before it acts: workflows/stale-activation.ts). */
+export function workflowInterceptorsEntry(): string {
+  return workflowsFile('stale-activation');
+}
+
+function workflowsFile(name: string): string {
+  const compiled = join(__dirname, '..', '..', '..', 'workflows', `${name}.js`);
+  return existsSync(compiled) ? compiled : join(projectRoot(), 'workflows', `${name}.ts`);
 }
 
 export const addLibAliases: NonNullable<BundleOptions['webpackConfigHook']> = (config) => {
