@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { DEFAULT_DEFINITION, DEFINITION_2026_1, makeMember } from '@df/domain';
 import {
@@ -20,6 +21,7 @@ import {
   type DelegationProgress,
   type StepProgress,
 } from '@df/contracts';
+import { temporalDataConverter } from '@df/runtime';
 import { CaseEventEntity, EventStore, rebuildReadModels, verifyReadModels, type NewCaseEvent } from '@df/persistence';
 import { CaseEventActivitiesService } from '../../apps/worker/src/activities/case-events.activities';
 import { runProjectionsCommand } from '../../apps/projections/command';
@@ -233,6 +235,13 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     await run(input, moved, (q) => q.status === 'completed');
     const result = await moved.result();
     await expectGapFreeOnce(input.caseId, result.lastSeq);
+    // What both workers recorded replays: a query answered by the new worker once recorded a timer at a stale clock
+    // (workflows/stale-activation.ts), and the case could not be replayed again.
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.DF_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter(worker.config) },
+      await moved.fetchHistory(),
+      moved.workflowId,
+    );
     const trips: Array<{ member_id: string }> = await ds.query('SELECT member_id FROM member_trips WHERE case_id = $1', [input.caseId]);
     expect(trips.map((t) => t.member_id)).toEqual(['m1']);
     const notes: Array<{ kind: string; step_key: string; role: string }> = await ds.query(

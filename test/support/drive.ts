@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
 import {
@@ -50,6 +50,9 @@ function beforeItsDate(p: DelegationProgress, s: StepProgress, now: number): boo
   return dayNumber(shanghaiDate(now)) < dayNumber(date);
 }
 
+/** How the client sees a query the worker failed (the failure's text is encrypted by the payload codec). */
+const isWorkerQueryFailure = (err: unknown): boolean => err instanceof QueryNotRegisteredError;
+
 const isNotBeforeDate = (err: unknown): boolean =>
   err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure | undefined)?.type === 'NOT_BEFORE_DATE';
 
@@ -69,8 +72,19 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
     return false;
   };
   const deadline = Date.now() + (options.timeoutMs ?? 150_000);
+  let refusedQueries = 0;
   for (;;) {
-    const p = await handle.query(progressQuery);
+    const p = await handle.query(progressQuery).catch((err: unknown) => {
+      // A worker that refused a stale activation (workflows/stale-activation.ts) fails that query: asked again, as
+      // the API's 503 tells a client to. Anything else, or five in a row, fails the drive.
+      if (!isWorkerQueryFailure(err) || ++refusedQueries > 5) throw err;
+      return undefined;
+    });
+    if (p) refusedQueries = 0;
+    else {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
     if (until(p)) return p;
     if (Date.now() > deadline)
       throw new Error(

@@ -1,3 +1,4 @@
+import { QueryNotRegisteredError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '../common/errors';
 import { amendmentRefusal, toDomainError, underChanges, withoutFieldPrefix } from './temporal-errors';
@@ -81,5 +82,15 @@ describe('a refusal because the case is stopped by an incident (409 CASE_INCIDEN
       en: 'Paused: the system could not record the case; operations have been told, and it can go on once they have fixed it',
     });
     expect(JSON.stringify(mapped.label)).not.toContain('EVENT_STORE_REJECTED');
+  });
+});
+
+describe('a query the worker failed', () => {
+  it('is 503 TEMPORAL_UNAVAILABLE, to be asked again (a stale activation refused, workflows/stale-activation.ts), never 500', () => {
+    // What the client throws for it: gRPC INVALID_ARGUMENT, the failure's text encrypted by the payload codec.
+    const mapped = toDomainError(new QueryNotRegisteredError('Encoded failure', 3));
+    expect(mapped.code).toBe('TEMPORAL_UNAVAILABLE');
+    expect(mapped.status).toBe(503);
+    expect(mapped.label.en).toBe('The workflow engine could not read the case just now: try again');
   });
 });

@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { INCIDENT_NOTICE } from '../common/incident-notice';
 import { REJECTION_CODES, type RejectionCode, type RejectionDetails } from '@df/contracts';
@@ -129,6 +129,15 @@ export function toDomainError(err: unknown, opts: { caseKnown?: boolean } = {}):
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {
     return domainError('TEMPORAL_UNAVAILABLE', '流程引擎暂不可用，请稍后重试', 'The workflow engine is unavailable: try again later');
+  }
+  // A query the worker failed (the client names every such failure so; ours is always registered): a stale
+  // activation refused (workflows/stale-activation.ts), a replay that failed. The next one replays afresh.
+  if (err instanceof QueryNotRegisteredError) {
+    return domainError(
+      'TEMPORAL_UNAVAILABLE',
+      '流程引擎暂未能读出案件，请稍后重试',
+      'The workflow engine could not read the case just now: try again',
+    );
   }
   if (err instanceof WorkflowUpdateFailedError) {
     return domainError('INVALID_REQUEST', '流程拒绝了此操作', `The workflow refused the action: ${err.cause?.message ?? err.message}`);
