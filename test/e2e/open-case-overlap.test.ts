@@ -157,4 +157,23 @@ describe('one person is not on two open cases at overlapping dates', () => {
     // Another person (another name) is not held by 赵六's case.
     expect((await check(typed('赵七', 'E55555555')).expect(200)).body).toEqual({ ok: true, violations: [] });
   });
+
+  it('two submissions naming 李四 at overlapping dates at the same moment: one case is started, the other refused (the members claimed under a lock per person)', async () => {
+    // Before the claims both passed: each checked case_members before the other case was projected.
+    for (let round = 0; round < 3; round++) {
+      const day = (d: number) => `2027-0${5 + round}-${String(d).padStart(2, '0')}`;
+      const answers = await Promise.all([
+        submit(trip(`同时甲${round}`, day(10), day(14))),
+        submit(trip(`同时乙${round}`, day(12), day(16))),
+        submit(trip(`同时丙${round}`, day(14), day(14))),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 422, 422]);
+      for (const refused of answers.filter((r) => r.status === 422))
+        expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'MEMBER_ON_OPEN_CASE' })]);
+      // The dry run sees the started case at once, projected or not.
+      expect((await check(trip(`之后${round}`, day(14), day(14))).expect(200)).body.violations).toEqual([
+        expect.objectContaining({ code: 'MEMBER_ON_OPEN_CASE', field: 'members[0]' }),
+      ]);
+    }
+  });
 });

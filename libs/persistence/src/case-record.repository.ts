@@ -88,15 +88,21 @@ export interface OpenCaseMemberRow {
   status: string;
   departureDate: string;
   returnDate: string;
-  title: string;
+  /** Absent for a claim whose case is not projected yet. */
+  title?: string;
   unit: string;
   supervisingDepartment: string | null;
 }
 
+/** Minutes a member-trip claim counts (MemberTripClaimEntity): far longer than a case takes to be projected. */
+export const CLAIM_HOLD_MINUTES = 15;
+
 /**
  * The cases not closed (status not in `closedStatuses`: CLOSED_STATUSES) on which these persons (person keys) are
  * members and whose trip window meets [from, to] (days inclusive), but `exceptCaseId`: the open-case overlap rule's
- * rivals (case_members by person key, ix_case_members_person; the case row by its key).
+ * rivals (case_members by person key, ix_case_members_person; the case row by its key). Also the claims of the last
+ * CLAIM_HOLD_MINUTES (member_trip_claims: submissions and amendments not projected yet) of cases not closed, with
+ * the claimed window; a claim's case not projected yet has no title.
  */
 export async function openCaseMembers(
   manager: EntityManager,
@@ -113,7 +119,7 @@ export async function openCaseMembers(
       status: string;
       departure_date: string;
       return_date: string;
-      title: string;
+      title: string | null;
       unit: string;
       supervising_department: string | null;
     }>
@@ -122,8 +128,15 @@ export async function openCaseMembers(
             to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.title, c.unit, c.supervising_department
        FROM case_members m JOIN cases c ON c.case_id = m.case_id
       WHERE m.person_key = ANY($1) AND c.status <> ALL($2) AND m.case_id <> $3
-        AND c.departure_date <= $5::date AND c.return_date >= $4::date`,
-    [[...personKeys], [...closedStatuses], exceptCaseId, window.from, window.to],
+        AND c.departure_date <= $5::date AND c.return_date >= $4::date
+     UNION ALL
+     SELECT k.case_id, k.person_key, coalesce(c.status, 'open'), to_char(k.departure_date, 'YYYY-MM-DD'),
+            to_char(k.return_date, 'YYYY-MM-DD'), c.title, coalesce(c.unit, k.unit), c.supervising_department
+       FROM member_trip_claims k LEFT JOIN cases c ON c.case_id = k.case_id
+      WHERE k.person_key = ANY($1) AND (c.status IS NULL OR c.status <> ALL($2)) AND k.case_id <> $3
+        AND k.departure_date <= $5::date AND k.return_date >= $4::date
+        AND k.claimed_at > now() - make_interval(mins => $6)`,
+    [[...personKeys], [...closedStatuses], exceptCaseId, window.from, window.to, CLAIM_HOLD_MINUTES],
   );
   return rows.map((r) => ({
     caseId: r.case_id,
@@ -131,8 +144,46 @@ export async function openCaseMembers(
     status: r.status,
     departureDate: r.departure_date,
     returnDate: r.return_date,
-    title: r.title,
+    ...(r.title !== null ? { title: r.title } : {}),
     unit: r.unit,
     supervisingDepartment: r.supervising_department,
   }));
+}
+
+/**
+ * The open-case overlap rule and the claim, atomically: under one advisory lock per person key (in key order, so two
+ * claims never wait on each other in a cycle), the rivals of `openCaseMembers`; none, and the case's members are
+ * claimed for [from, to] (its claims of keys no longer named dropped; claims older than a day swept). Returns the
+ * rivals found (then nothing is claimed), else []. A concurrent submission naming the same person waits for this
+ * transaction and then finds its claim.
+ */
+export async function claimOpenCaseTrip(
+  manager: EntityManager,
+  claim: { caseId: string; unit: string; personKeys: readonly string[]; window: { from: string; to: string } },
+  closedStatuses: readonly string[],
+): Promise<OpenCaseMemberRow[]> {
+  const keys = [...new Set(claim.personKeys)].sort();
+  return manager.transaction(async (m) => {
+    for (const key of keys) await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`member-trip:${key}`]);
+    const rivals = await openCaseMembers(m, keys, claim.window, closedStatuses, claim.caseId);
+    if (rivals.length > 0) return rivals;
+    await m.query(
+      `DELETE FROM member_trip_claims WHERE (case_id = $1 AND person_key <> ALL($2)) OR claimed_at < now() - interval '1 day'`,
+      [claim.caseId, keys],
+    );
+    if (keys.length > 0)
+      await m.query(
+        `INSERT INTO member_trip_claims (case_id, person_key, unit, departure_date, return_date, claimed_at)
+         SELECT $1, k, $3, $4::date, $5::date, now() FROM unnest($2::varchar[]) AS k
+         ON CONFLICT (case_id, person_key) DO UPDATE
+           SET unit = EXCLUDED.unit, departure_date = EXCLUDED.departure_date, return_date = EXCLUDED.return_date, claimed_at = now()`,
+        [claim.caseId, keys, claim.unit, claim.window.from, claim.window.to],
+      );
+    return [];
+  });
+}
+
+/** Drops a case's member-trip claims (its start or amendment was refused for good). */
+export async function releaseOpenCaseTrip(manager: EntityManager, caseId: string): Promise<void> {
+  await manager.query(`DELETE FROM member_trip_claims WHERE case_id = $1`, [caseId]);
 }

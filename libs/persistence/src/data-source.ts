@@ -19,6 +19,7 @@ import { APEC_ENTITIES } from './entities/apec.entity';
 import { LoginLimitEntity } from './entities/login-limit.entity';
 import { CaseProgressEntity } from './entities/case-progress.entity';
 import { WorkerHeartbeatEntity } from './entities/worker-heartbeat.entity';
+import { MemberTripClaimEntity } from './entities/member-trip-claim.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -28,6 +29,7 @@ export const ENTITIES = [
   NotificationEntity,
   MemberTripEntity,
   CaseMemberEntity,
+  MemberTripClaimEntity,
   ApprovalDocumentEntity,
   UserEntity,
   IdempotencyRecordEntity,

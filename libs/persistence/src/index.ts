@@ -24,5 +24,6 @@ export * from './read-models/board.repository';
 export * from './apec/criteria.entity';
 export * from './apec/criteria.repository';
 export * from './entities/case-progress.entity';
+export * from './entities/member-trip-claim.entity';
 export * from './case-progress.repository';
 export * from './entities/worker-heartbeat.entity';

@@ -57,7 +57,10 @@ import {
   CaseEntity,
   CaseEventEntity,
   memberTripHistory,
+  claimOpenCaseTrip,
   openCaseMembers,
+  releaseOpenCaseTrip,
+  type OpenCaseMemberRow,
   readCaseRecord,
   readProgressSnapshot,
   type CaseRecord,
@@ -164,6 +167,19 @@ const tripRefusal = (zh: string, en: string, violations: RuleViolation[]): Domai
     errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
   });
 
+/** The overlap rule's rivals as the caller may see them: another case's title only to who may read that case (canSeeCase). */
+const rivalsFor = (user: AuthUser, rows: readonly OpenCaseMemberRow[]) =>
+  rows.map((r) => ({
+    caseId: r.caseId,
+    status: r.status as CaseStatus,
+    personKey: r.personKey,
+    departureDate: r.departureDate,
+    returnDate: r.returnDate,
+    ...(r.title !== undefined && canSeeCase(user, { unit: r.unit, supervisingDepartment: r.supervisingDepartment })
+      ? { title: r.title }
+      : {}),
+  }));
+
 /**
  * An amendment's members once each, refused as a submission's are (one rule, one refusal): 422 RULE_VIOLATION,
  * DUPLICATE_MEMBER on the second use of a member id (`changes.members[1].id`) or of a person
@@ -223,6 +239,15 @@ export class DelegationsService {
     const facts = await this.validateSubmission(user, submission, settings, key);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
     const schedules = await this.registries.loadedSchedules();
+    // With a key the case id is derived from it: a retry after a crash or an unknown outcome finds the workflow it started.
+    const caseId = key ?? randomUUID();
+    // The open-case overlap rule again, atomically with the members' claim: of two submissions naming one person at
+    // the same moment, one claims and the other is refused here (the check above saw neither case yet).
+    const rivals = await this.claimTrip(user, caseId, facts as CaseFacts);
+    if (rivals.length > 0) {
+      this.metrics.submissions.inc({ outcome: 'rejected' });
+      throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', rivals);
+    }
     if (key) {
       const claim = await this.idempotency.claim<SubmissionResponse>(key, user, print);
       if (claim.state === 'done') {
@@ -230,8 +255,6 @@ export class DelegationsService {
         return { ...claim.replay, replayed: true };
       }
     }
-    // With a key the case id is derived from it: a retry after a crash or an unknown outcome finds the workflow it started.
-    const caseId = key ?? randomUUID();
     const workflowId = delegationWorkflowId(caseId);
     const now = new Date();
     const submittedAt = now.toISOString();
@@ -270,7 +293,10 @@ export class DelegationsService {
       // Only a definite refusal frees the key; after an unknown outcome the retry must meet the same fingerprint.
       // (also when this was the retry of an unknown outcome: the refusal is now the known outcome)
       if (key && isDefiniteRefusal(err)) await this.idempotency.release(key);
-      if (isDefiniteRefusal(err)) throw toDomainError(err);
+      if (isDefiniteRefusal(err)) {
+        await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined); // lapses anyway (CLAIM_HOLD_MINUTES)
+        throw toDomainError(err);
+      }
       // The 503's cause, for operators (the answer names none).
       this.logger.event('warn', 'submission outcome unknown', {
         caseId,
@@ -363,15 +389,23 @@ export class DelegationsService {
     const keys = [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))];
     const window = { from: facts.departureDate, to: facts.returnDate };
     const rows = await openCaseMembers(this.cases.manager, keys, window, CLOSED_STATUSES, exceptCaseId);
-    const others = rows.map((r) => ({
-      caseId: r.caseId,
-      status: r.status as CaseStatus,
-      personKey: r.personKey,
-      departureDate: r.departureDate,
-      returnDate: r.returnDate,
-      ...(canSeeCase(user, { unit: r.unit, supervisingDepartment: r.supervisingDepartment }) ? { title: r.title } : {}),
-    }));
-    return openCaseOverlapViolations(facts, others, exceptCaseId);
+    return openCaseOverlapViolations(facts, rivalsFor(user, rows), exceptCaseId);
+  }
+
+  /**
+   * Claims the case's members' trip window (claimOpenCaseTrip: under a lock per person key, after the overlap rule
+   * once more, now seeing claims of cases not projected yet). Answers its MEMBER_ON_OPEN_CASE violations; none: claimed.
+   */
+  private async claimTrip(
+    user: AuthUser,
+    caseId: string,
+    facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>,
+  ): Promise<RuleViolation[]> {
+    if (!isIsoDate(facts.departureDate) || !isIsoDate(facts.returnDate)) return [];
+    const personKeys = [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))];
+    const window = { from: facts.departureDate, to: facts.returnDate };
+    const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, personKeys, window }, CLOSED_STATUSES);
+    return openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId);
   }
 
   /**
@@ -379,13 +413,15 @@ export class DelegationsService {
    * amended dates are refused as at submission (422 RULE_VIOLATION, MEMBER_ON_OPEN_CASE at `changes.members[i]`);
    * the case itself is not its own rival. The case's facts are the workflow's (progress).
    */
-  private async assertNoOpenCaseOverlap(user: AuthUser, caseId: string, request: { changes?: Partial<CaseFacts> }): Promise<void> {
+  private async assertNoOpenCaseOverlap(user: AuthUser, caseId: string, request: { changes?: Partial<CaseFacts> }): Promise<boolean> {
     const changes = request.changes;
-    if (!changes || (!changes.members && !changes.departureDate && !changes.returnDate)) return;
+    if (!changes || (!changes.members && !changes.departureDate && !changes.returnDate)) return false;
     const facts = (await this.progress(caseId)).facts;
-    if (!facts) return;
-    const violations = await this.openCaseViolations(user, { ...facts, ...changes }, caseId);
+    if (!facts) return false;
+    // Checked and claimed at once (claimTrip), so an amendment and a submission naming one person cannot both pass.
+    const violations = await this.claimTrip(user, caseId, { ...facts, ...changes });
     if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
+    return true;
   }
 
   /** `ownCaseId`: the case a retry with the same Idempotency-Key may already have started (never its own rival). */
@@ -709,13 +745,14 @@ export class DelegationsService {
     // After the scope check (an outsider learns nothing about the case's members or the users) and after a
     // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
     let onBehalfOf: OnBehalfOfUser | string | undefined;
+    let claimedTrip = false; // the amendment claimed its members' new window (assertNoOpenCaseOverlap)
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
       await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf).catch((err) =>
         this.unknownStepFirst(caseId, stepKey, err),
       );
       // After a replay: a retried amendment answers as it did, whatever case came since.
-      if (kind === 'amend') await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
+      if (kind === 'amend') claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
@@ -758,6 +795,8 @@ export class DelegationsService {
     } catch (err) {
       const definite = isDefiniteRefusal(err);
       if (key && definite) await this.idempotency.release(key);
+      // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
+      if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
       const refusal =
         err instanceof HeldByIncident
           ? heldByIncident(key !== undefined)

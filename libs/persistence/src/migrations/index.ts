@@ -24,6 +24,7 @@ import { CaseCounts1796098753783 } from './1796098753783-CaseCounts';
 import { UsernameCaseInsensitive1796101856252 } from './1796101856252-UsernameCaseInsensitive';
 import { CaseOrganizers1796131036504 } from './1796131036504-CaseOrganizers';
 import { CaseMembers1796142302631 } from './1796142302631-CaseMembers';
+import { MemberTripClaims1796154649377 } from './1796154649377-MemberTripClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   UsernameCaseInsensitive1796101856252,
   CaseOrganizers1796131036504,
   CaseMembers1796142302631,
+  MemberTripClaims1796154649377,
 ];
