@@ -153,6 +153,12 @@ const TEXT_BIDI_PATCH = 'text-bidi';
 const SEPARATION_OF_DUTIES_PATCH = 'separation-of-duties';
 /** Separation of duties counts the officer of a 帮代办 among the case's organizers (a signal's refusal only that causes asks it). */
 const SEPARATION_ON_BEHALF_PATCH = 'separation-on-behalf';
+/**
+ * Separation of duties across roles (crossRoleRefusal): a complete/decide signal deciding a step that rests on the
+ * sender's own decision in another role, or acting as the organizer after deciding, is refused like the Update; asked
+ * only for such a signal, so one applied before the rule replays as it ran.
+ */
+const SEPARATION_CROSS_ROLE_PATCH = 'separation-cross-role';
 /** A decide signal rejecting or returning without a reason (a non-blank comment) is refused like the Update; asked only for such a signal. */
 const DECISION_REASON_PATCH = 'decision-reason';
 /** A complete signal filing the trip report (schema 'trip-report') without a written summary is refused like the Update. */
@@ -359,6 +365,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           onBehalfDuties: () => patched(SEPARATION_ON_BEHALF_PATCH),
           reason: () => patched(DECISION_REASON_PATCH),
           report: () => patched(TRIP_REPORT_SUMMARY_PATCH),
+          crossRole: () => patched(SEPARATION_CROSS_ROLE_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -15,7 +15,7 @@ import {
   type TestApi,
   type TestUsers,
 } from '../support/api-harness';
-import { actOn, waitForStep } from '../support/api-flow';
+import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
 
 /**
  * Separation of duties (the new-user trial): an organizer who is granted a second role may not decide on a case
@@ -193,6 +193,87 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     await request(api.http)
       .post(`/api/delegations/${id}/steps/B04:US/decision`)
       .set(bearer(second.token))
+      .send({ decision: 'approve' })
+      .expect(200);
+  });
+
+  it('second trial: one person holding two approver roles decides A11 (political review) but not A15 (the sign-off resting on it); having decided, they may not act as the organizer', async () => {
+    // A personnel officer also granted the unit's leadership and its clerk's role: grants a small unit may well give.
+    const dual = await addTestUser(api, 'personnel', home.unit);
+    for (const grant of [
+      { role: 'unit-leader', unit: home.unit },
+      { role: 'organizer', unit: home.unit },
+    ])
+      await request(api.http).post(`/api/users/${dual.username}/grants`).set(bearer(home.tokens.admin)).send(grant).expect(200);
+    const asPersonnel = await login(api, dual.username, undefined, { role: 'personnel', unit: home.unit });
+    const asLeader = await login(api, dual.username, undefined, { role: 'unit-leader', unit: home.unit });
+    const asOrganizer = await login(api, dual.username, undefined, { role: 'organizer', unit: home.unit });
+    const id: string = (
+      await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).send(canonicalSubmission(home.unit)).expect(201)
+    ).body.caseId;
+    // Through the preparation to A15, the member's political review (A11) decided by the dual-role officer.
+    for (let round = 0; round < 60; round++) {
+      const p = await getProgress(api, home.tokens.organizer, id);
+      if (['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === 'A15')?.status ?? '')) break;
+      const ready = actionable(p);
+      for (const step of ready) {
+        const res =
+          step.code === 'A11'
+            ? await request(api.http)
+                .post(`/api/delegations/${id}/steps/${step.key}/decision`)
+                .set(bearer(asPersonnel))
+                .send({ decision: 'approve' })
+            : await actOn(api, home, id, step);
+        expect([step.key, res.status]).toEqual([step.key, 200]);
+      }
+      if (ready.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    const p = await waitForStep(api, home.tokens.organizer, id, 'A15', ['awaiting', 'overdue']);
+    const a11 = p.steps.find((s) => s.code === 'A11')!;
+    expect(a11).toMatchObject({ status: 'done', actedBy: dual.username, actedByRole: 'personnel' });
+
+    // The sign-off resting on their own review: refused, through the API and by the workflow's validator.
+    const refused = await request(api.http)
+      .post(`/api/delegations/${id}/steps/A15/decision`)
+      .set(bearer(asLeader))
+      .send({ decision: 'approve' })
+      .expect(403);
+    expect(refused.body).toMatchObject({
+      code: 'SELF_APPROVAL',
+      message: {
+        zh: `不得审批以本人在其他岗位上所作审批为前提的事项（${dual.username} 已以组织人事部门身份审批 ${a11.key}）`,
+        en: `No one may decide a step that rests on their own decision in another role (${dual.username} decided ${a11.key} as Personnel office)`,
+      },
+      errors: [expect.objectContaining({ rule: 'separation-of-duties' })],
+    });
+    await expect(
+      worker.client.workflow.getHandle(delegationWorkflowId(id)).executeUpdate(decideStepUpdate, {
+        args: [
+          {
+            requestId: randomUUID(),
+            actor: { id: dual.username, role: 'unit-leader', unit: home.unit },
+            stepKey: 'A15',
+            decision: 'approve',
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'SELF_APPROVAL' } });
+    // Having decided, not the organizer either: an amendment as the unit's clerk is refused.
+    const asClerk = await request(api.http)
+      .post(`/api/delegations/${id}/amend`)
+      .set(bearer(asOrganizer))
+      .send({ changes: { returnDate: p.facts.returnDate }, comment: '改回程' })
+      .expect(403);
+    expect(asClerk.body).toMatchObject({
+      code: 'SELF_APPROVAL',
+      message: {
+        en: `No one who decided on a case may act on it as its organizer (${dual.username} decided ${a11.key} as Personnel office)`,
+      },
+    });
+    // The unit's own leader signs off.
+    await request(api.http)
+      .post(`/api/delegations/${id}/steps/A15/decision`)
+      .set(bearer(home.tokens['unit-leader']))
       .send({ decision: 'approve' })
       .expect(200);
   });

@@ -514,6 +514,40 @@ describe('CaseEngine', () => {
     expect(asked).toEqual(['separation-of-duties']);
   });
 
+  it('separation of duties across roles (second trial): A11 decided as personnel, A15 by the same person as unit leader is refused; a signal asks patched(separation-cross-role)', () => {
+    const engine = newEngine();
+    const dual = (role: Actor['role']): Actor => ({ id: 'hr.one', role, unit: UNIT });
+    simulate(engine, {
+      onAwaiting: (key) => !key.startsWith('A11'),
+      until: (p) => p.steps.some((s) => s.code === 'A11' && s.status === 'awaiting'),
+    });
+    const a11 = engine.progress(MONDAY).steps.find((s) => s.code === 'A11')!;
+    const at = Date.parse(a11.startedAt!);
+    expect(
+      engine.apply({ type: 'decide', request: { requestId: 'a11', actor: dual('personnel'), stepKey: a11.key, decision: 'approve' } }, at)
+        .accepted,
+    ).toBe(true);
+    simulate(engine, { onAwaiting: (key) => key !== 'A15', until: (p) => p.steps.some((s) => s.key === 'A15' && s.status === 'awaiting') });
+    const t = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A15')!.startedAt!);
+    const a15 = { requestId: 'a15', actor: dual('unit-leader'), stepKey: 'A15', decision: 'approve' as const };
+    const ordered = { ordered: { beforeState: () => undefined } };
+    expect(() => engine.validate({ type: 'decide', request: a15 }, t, ordered)).toThrow(/rests on their own decision in another role/);
+    expect(() => engine.validate({ type: 'decide', request: { ...a15, actor: actor('unit-leader') } }, t, ordered)).not.toThrow();
+    // Acting as the organizer after deciding: refused for every action.
+    const amend = { requestId: 'am', actor: dual('organizer'), changes: { title: 'x' } };
+    expect(() => engine.validate({ type: 'amend', request: amend } as never, t, ordered)).toThrow(/may act on it as its organizer/);
+    // A signal: asked only then; one recorded before the rule (the patch answers false) is applied as it was.
+    const asked: string[] = [];
+    const crossRole = (answer: boolean) => () => (asked.push('separation-cross-role'), answer);
+    expect(() => engine.validate({ type: 'decide', request: a15 }, t, { crossRole: crossRole(true) })).toThrow(/SELF_APPROVAL/);
+    expect(() => engine.validate({ type: 'decide', request: a15 }, t, { crossRole: crossRole(false) })).not.toThrow();
+    expect(asked).toEqual(['separation-cross-role', 'separation-cross-role']);
+    engine.validate({ type: 'decide', request: { ...a15, requestId: 'a15-other', actor: actor('unit-leader') } }, t, {
+      crossRole: crossRole(true),
+    });
+    expect(asked).toHaveLength(2);
+  });
+
   it('rejects the case at an approval', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });

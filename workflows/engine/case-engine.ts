@@ -1,5 +1,7 @@
 import {
+  crossRoleRefusal,
   decisionReasonProblem,
+  organizersOf,
   tripReportSummaryProblems,
   isBlank,
   textRuleErrors,
@@ -110,6 +112,8 @@ export interface ValidationRules {
   reason?: () => boolean;
   /** The trip report's written summary (patched('trip-report-summary')). */
   report?: () => boolean;
+  /** Separation of duties across roles: crossRoleRefusal (patched('separation-cross-role')). */
+  crossRole?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -185,7 +189,7 @@ export class CaseEngine {
   validate(action: EngineAction, now?: number, rules: ValidationRules = {}): void {
     const on = () => true;
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
-    const { report: reportRule = on, ordered } = rules;
+    const { report: reportRule = on, crossRole: crossRoleRule = on, ordered } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -215,6 +219,7 @@ export class CaseEngine {
       // keeps the order its handler was recorded with (the state first): the refusal is the same, only its code differs.
       if (ordered) {
         this.checkOrdered(action, dutiesRule, onBehalfDutiesRule);
+        this.checkCrossRole(action, crossRoleRule);
         ordered.beforeState();
       }
       this.check(action, true);
@@ -222,7 +227,10 @@ export class CaseEngine {
       // so a refusal there asks `dutiesRule` (the signal handler's patched('separation-of-duties')) first, and a
       // signal applied before the rule replays as it ran. A refusal only the officer of an earlier 帮代办 causes (in
       // the set since separation-on-behalf) asks `onBehalfDutiesRule` (patched('separation-on-behalf')) instead.
-      if (!ordered && (action.type === 'complete' || action.type === 'decide')) this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
+      if (!ordered && (action.type === 'complete' || action.type === 'decide')) {
+        this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
+        this.checkCrossRole(action, crossRoleRule);
+      }
       // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
@@ -260,6 +268,29 @@ export class CaseEngine {
     this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
   }
 
+  /**
+   * Separation of duties across roles (crossRoleRefusal, the access table): no decision resting on one's own decision
+   * in another role, no acting as the organizer after deciding. Only in validation (never in a handler's check): an
+   * Update's validator is not replayed; a signal's refusal asks `rule` (patched('separation-cross-role')) first.
+   */
+  private checkCrossRole(action: EngineAction, rule: () => boolean): void {
+    const r = action.request;
+    if (!r?.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') return;
+    const stepKey = 'stepKey' in r && typeof r.stepKey === 'string' ? r.stepKey : undefined;
+    const kind = stepKey !== undefined ? this.core.metas.get(stepKey)?.kind : undefined;
+    const p = r.onBehalfOf;
+    const onBehalfOf = typeof p === 'string' ? { id: p, member: true } : p && typeof p === 'object' ? { id: p.id } : null;
+    const refusal = crossRoleRefusal({
+      action: action.type === 'complete' || action.type === 'decide' ? action.type : ACCESS_ACTION[action.type],
+      actor: r.actor,
+      ...(kind ? { stepKind: kind } : {}),
+      asOrganizer: organizersOf({ actor: r.actor, onBehalfOf }).includes(r.actor.id),
+      decisions: this.core.decisions,
+      ...(stepKey !== undefined && this.core.metas.has(stepKey) ? { upstream: this.core.approvalsUpstreamOf(stepKey) } : {}),
+    });
+    if (refusal && rule()) reject(refusal.code, refusal.message.zh, refusal.message.en, stepKey);
+  }
+
   private checkDuties(
     action: Extract<EngineAction, { type: 'complete' | 'decide' }>,
     dutiesRule: () => boolean,
@@ -293,6 +324,7 @@ export class CaseEngine {
     core.now = now;
     this.check(action);
     core.noteOrganizer(action.request);
+    if (action.type === 'complete' || action.type === 'decide') core.noteDecision(action.type, action.request);
     const firstSeq = core.log.seq + 1;
     const before = new Set(core.openKeys());
     switch (action.type) {

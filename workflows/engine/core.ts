@@ -6,11 +6,13 @@ import {
   completeKeys,
   dayNumber,
   entryRoute,
+  isDecision,
   nextActions,
   organizersOf,
   personKey,
   toIso,
   upcastDefinition,
+  type CaseDecision,
   type CaseFacts,
   type EntryRoute,
   type InstanceState,
@@ -250,6 +252,12 @@ export class CaseCore {
    * signal's refusal only the officer causes asks that patch first (CaseEngine.validate).
    */
   readonly organizersBeforeOnBehalf = new Set<string>();
+  /**
+   * Every decision taken on the case (an approval decided or completed, returns and reruns included): who, in which
+   * role, on which instance. Separation of duties across roles (crossRoleRefusal) reads it. Memory only, rebuilt by
+   * replaying the actions.
+   */
+  readonly decisions: CaseDecision[] = [];
 
   constructor(
     readonly input: DelegationInput,
@@ -275,6 +283,32 @@ export class CaseCore {
     // As recorded before separation-on-behalf: the organizer signed in, or the organizer a 帮代办 acted for.
     if (r.actor?.role === 'organizer') this.organizersBeforeOnBehalf.add(r.actor.id);
     if (p && typeof p === 'object' && p.role === 'organizer') this.organizersBeforeOnBehalf.add(p.id);
+  }
+
+  /** Records a decision by an accepted action (complete of an approval step, or decide). */
+  noteDecision(type: 'complete' | 'decide', r: ActionBase & { stepKey?: string }): void {
+    const key = typeof r.stepKey === 'string' ? r.stepKey : undefined;
+    const kind = key !== undefined ? this.metas.get(key)?.kind : undefined;
+    if (key === undefined || !r.actor || !isDecision(type, kind)) return;
+    this.decisions.push({ stepKey: key, actorId: r.actor.id, role: r.actor.role });
+  }
+
+  /** The approval instances `key` rests on: its needs, transitively (the decisions before it in the chain). */
+  approvalsUpstreamOf(key: string): Set<string> {
+    const byKey = new Map(this.instances.map((i) => [i.key, i]));
+    const seen = new Set<string>();
+    const out = new Set<string>();
+    const stack = [...(byKey.get(key)?.needs ?? [])];
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const inst = byKey.get(k);
+      if (!inst) continue;
+      if (inst.kind === 'approval') out.add(k);
+      stack.push(...inst.needs);
+    }
+    return out;
   }
 
   get closed(): boolean {

@@ -12,6 +12,7 @@ import {
   reaches,
   ROSTER_READERS,
   responsibleRole,
+  crossRoleRefusal,
   separationRefusal,
   organizersOf,
   type CaseAction,
@@ -357,5 +358,37 @@ describe('separation of duties (separationRefusal)', () => {
     expect(isDecision('decide')).toBe(true);
     expect(isDecision('complete', 'approval')).toBe(true);
     expect(isDecision('complete', 'task')).toBe(false);
+  });
+});
+
+describe('separation of duties across roles (crossRoleRefusal)', () => {
+  // The second trial: hr.one holds personnel and unit-leader; decided A11:m1 as personnel, then A15 as unit leader.
+  const decisions = [{ stepKey: 'A11:m1', actorId: 'hr.one', role: 'personnel' }];
+  const upstream = new Set(['A10', 'A11:m1', 'A12:m1']);
+  const a15 = { action: 'decide' as const, actor: { id: 'hr.one', role: 'unit-leader' }, asOrganizer: false, decisions, upstream };
+  it('refuses a decision resting on the actor’s own decision in another role', () => {
+    const r = crossRoleRefusal(a15);
+    expect(r?.code).toBe('SELF_APPROVAL');
+    expect(r?.message).toEqual({
+      zh: '不得审批以本人在其他岗位上所作审批为前提的事项（hr.one 已以组织人事部门身份审批 A11:m1）',
+      en: 'No one may decide a step that rests on their own decision in another role (hr.one decided A11:m1 as Personnel office)',
+    });
+    expect(crossRoleRefusal({ ...a15, action: 'complete', stepKind: 'approval' })?.code).toBe('SELF_APPROVAL');
+  });
+  it('lets through: someone else, the same role’s own chain (B04 then B05), a step not resting on it, a task', () => {
+    expect(crossRoleRefusal({ ...a15, actor: { id: 'leader.two', role: 'unit-leader' } })).toBeUndefined();
+    expect(crossRoleRefusal({ ...a15, actor: { id: 'hr.one', role: 'personnel' } })).toBeUndefined();
+    expect(crossRoleRefusal({ ...a15, upstream: new Set(['A10']) })).toBeUndefined();
+    expect(crossRoleRefusal({ ...a15, action: 'complete', stepKind: 'task' })).toBeUndefined();
+  });
+  it('refuses acting as the organizer after deciding, whatever the action', () => {
+    for (const action of ['amend', 'complete', 'withdraw', 'uploadAttachment'] as const)
+      expect([
+        action,
+        crossRoleRefusal({ action, actor: { id: 'hr.one', role: 'organizer' }, asOrganizer: true, decisions })?.message.en,
+      ]).toEqual([action, 'No one who decided on a case may act on it as its organizer (hr.one decided A11:m1 as Personnel office)']);
+    expect(
+      crossRoleRefusal({ action: 'amend', actor: { id: 'clerk.1', role: 'organizer' }, asOrganizer: true, decisions }),
+    ).toBeUndefined();
   });
 });

@@ -413,6 +413,62 @@ export function separationRefusal(q: DutyQuery): AccessRefusal | undefined {
   };
 }
 
+/** A decision taken on a case (an approval decided, or completed): who, in which role, on which step instance. */
+export interface CaseDecision {
+  stepKey: string;
+  actorId: string;
+  role: string;
+}
+
+export interface CrossRoleQuery {
+  action: CaseAction;
+  actor: { id: string; role: string };
+  /** complete: the step's kind (an approval step is a decision however it is recorded). */
+  stepKind?: StepKind;
+  /** Whether this action acts as the case's organizer (organizersOf names the actor). */
+  asOrganizer: boolean;
+  /** The decisions taken on the case so far. */
+  decisions: readonly CaseDecision[];
+  /** For a decision: the instance keys of the approvals it rests on (its needs, transitively). */
+  upstream?: ReadonlySet<string>;
+}
+
+/**
+ * Separation of duties across roles (second new-user trial: one person holding two approver roles decided A11, the
+ * political review, and A15, the unit's sign-off that rests on it; a person who had decided an approval went on to
+ * act as the case's organizer). A decision may not be taken by whoever decided, in another role, an approval it rests
+ * on (its needs, transitively); the same role deciding a chain of its own steps (B04 then B05, the FAO reviewer) is
+ * that role's work. And whoever decided an approval of the case may not act on it as its organizer afterwards
+ * (SELF_APPROVAL's other direction: preparing or changing what one approved). 403 SELF_APPROVAL, rule
+ * separation-of-duties.
+ */
+export function crossRoleRefusal(q: CrossRoleQuery): AccessRefusal | undefined {
+  const own = q.decisions.filter((d) => d.actorId === q.actor.id);
+  if (own.length === 0) return undefined;
+  if (q.asOrganizer) {
+    const d = own[0]!;
+    return {
+      code: 'SELF_APPROVAL',
+      message: {
+        zh: `审批过本案的人员不得再以报送人身份办理本案（${d.actorId} 已以${roleLabelOf(d.role).zh}身份审批 ${d.stepKey}）`,
+        en: `No one who decided on a case may act on it as its organizer (${d.actorId} decided ${d.stepKey} as ${roleLabelOf(d.role).en})`,
+      },
+    };
+  }
+  if (!isDecision(q.action, q.stepKind) || !q.upstream) return undefined;
+  const d = own.find((x) => x.role !== q.actor.role && q.upstream!.has(x.stepKey));
+  if (!d) return undefined;
+  return {
+    code: 'SELF_APPROVAL',
+    message: {
+      zh: `不得审批以本人在其他岗位上所作审批为前提的事项（${d.actorId} 已以${roleLabelOf(d.role).zh}身份审批 ${d.stepKey}）`,
+      en: `No one may decide a step that rests on their own decision in another role (${d.actorId} decided ${d.stepKey} as ${roleLabelOf(d.role).en})`,
+    },
+  };
+}
+
+const roleLabelOf = (role: string): Label => (ROLE_LABELS as Record<string, Label | undefined>)[role] ?? { zh: role, en: role };
+
 /** The full matrix (action x role → allowed statuses and unit reach), for docs and the table-driven test. */
 export function accessMatrix(): Array<{
   action: CaseAction;
