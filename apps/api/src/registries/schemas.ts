@@ -113,7 +113,11 @@ export const PersonSchema = z
     unit: code,
     name: text(100),
     gender: z.enum(GENDERS),
-    dateOfBirth: isoDate,
+    dateOfBirth: isoDate.meta({
+      description:
+        'From 1900-01-01 to today (else 422 rule plausible-date), 16 to 100 years old on the day of the write (working-age), not after the issue of a passport of the person in the custody ledger (after-birth)',
+      example: '1970-05-01',
+    }),
     rank: z.enum(RANKS),
     position: text(100),
     partyMember: z.boolean(),
@@ -147,8 +151,15 @@ export const PassportRegistrationSchema = z
   .strictObject({
     number: passportNumber,
     type: z.enum(PASSPORT_TYPES).default('official'),
-    issuedOn: isoDate,
-    expiresOn: isoDate,
+    issuedOn: isoDate.meta({
+      description: 'Not after today (else 422 rule not-future) nor before the holder’s date of birth (after-birth)',
+      example: '2021-07-01',
+    }),
+    expiresOn: isoDate.meta({
+      description:
+        'After issuedOn (else 422 rule after-issue), at most ten years after it (max-validity). An expired passport may be registered as a record; it is never checked out (409 not-expired)',
+      example: '2031-06-30',
+    }),
     holder: code.meta({ description: 'personId of the holder (must be on a roster)' }),
   })
   // New-user trials: a passport issued in 2029, one valid from 1800 to 9999. Issued before the holder's birth
