@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import request from 'supertest';
-import { addDays, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
+import { addDays, addMonths, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -109,6 +109,65 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(errorsOf(backwards.body)).toEqual([
         { field: 'expiresOn', rule: 'after-issue', message: { zh: '须晚于签发日期', en: 'Must be after the date of issue' } },
       ]);
+    });
+
+    const bilingual = (body: { errors?: FieldError[] }) =>
+      errorsOf(body).every((e) => hasChinese(e.message.zh) && /^[A-Z]/.test(e.message.en) && !hasChinese(e.message.en));
+    const officerPost = (body: object) =>
+      request(api.http).post('/api/registries/passports').set(bearer(users.tokens['passport-officer'])).send(body);
+
+    it('fourth trial, handed input: a passport issued 1975-01-01 to a holder born 1980-05-01 is 422 issuedOn after-birth, nothing stored', async () => {
+      const holder = `P-${users.unit}-born80`;
+      await put(`/api/registries/people/${holder}`, users.tokens.personnel, { ...person('1980-05-01'), name: '陈八' }).expect(200);
+      const res = await officerPost({ number: 'SE7000101', issuedOn: '1975-01-01', expiresOn: '1985-01-01', holder }).expect(422);
+      expect(res.body.code).toBe('INVALID_REQUEST');
+      expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([['issuedOn', 'after-birth']]);
+      expect(bilingual(res.body)).toBe(true);
+      expect(errorsOf(res.body)[0]!.message.en).toContain('1980-05-01');
+      await get('/api/registries/passports/SE7000101', users.tokens['passport-officer']).expect(404);
+      // Issued after the birth is taken (long expired, it is a record: below).
+      await officerPost({ number: 'SE7000102', issuedOn: '2005-01-01', expiresOn: '2015-01-01', holder }).expect(201);
+      // The other side of the rule: the roster may not move the birth after a passport the ledger holds.
+      const moved = await put(`/api/registries/people/${holder}`, users.tokens.personnel, {
+        ...person('2008-01-01'),
+        name: '陈八',
+      }).expect(422);
+      expect(errorsOf(moved.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'after-birth']]);
+      expect(bilingual(moved.body)).toBe(true);
+      expect(errorsOf(moved.body)[0]!.message.en).toContain('2005-01-01');
+      expect((await get(`/api/registries/people/${holder}`, users.tokens.personnel).expect(200)).body.dateOfBirth).toBe('1980-05-01');
+    });
+
+    it('fourth trial, handed input: a staff member born 1900-01-01 (aged 126) is 422 dateOfBirth working-age, on registration and on update', async () => {
+      const id = `P-${users.unit}-old`;
+      const aged = await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person('1900-01-01'), name: '老九' }).expect(422);
+      expect(aged.body.code).toBe('INVALID_REQUEST');
+      expect(errorsOf(aged.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'working-age']]);
+      expect(bilingual(aged.body)).toBe(true);
+      await get(`/api/registries/people/${id}`, users.tokens.personnel).expect(404);
+      await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person('1950-01-01'), name: '老九' }).expect(200);
+      const update = await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person('1900-01-01'), name: '老九' }).expect(
+        422,
+      );
+      expect(errorsOf(update.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'working-age']]);
+      // A hundred years old today is the oldest a roster takes; a birth tomorrow is no birth yet.
+      const today = shanghaiDate(Date.now());
+      const hundred = addDays(addMonths(today, -12 * 101), 1);
+      await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person(hundred), name: '老九' }).expect(200);
+      const tomorrow = await put(`/api/registries/people/${id}-next`, users.tokens.personnel, person(addDays(today, 1))).expect(422);
+      expect(errorsOf(tomorrow.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'plausible-date']]);
+    });
+
+    it('a date that is no calendar date (2027-02-30) is 400 rule date at that field alone, in a person and in a passport', async () => {
+      const born = await put(`/api/registries/people/P-${users.unit}-feb`, users.tokens.personnel, person('1980-02-30')).expect(400);
+      expect(errorsOf(born.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'date']]);
+      const holder = `P-${users.unit}-holder`;
+      const issued = await officerPost({ number: 'SE7000201', issuedOn: '2023-02-30', expiresOn: '2020-01-01', holder }).expect(400);
+      expect(errorsOf(issued.body).map((e) => [e.field, e.rule])).toEqual([['issuedOn', 'date']]);
+      const expires = await officerPost({ number: 'SE7000202', issuedOn: '2021-01-01', expiresOn: '2027-02-30', holder }).expect(400);
+      expect(errorsOf(expires.body).map((e) => [e.field, e.rule])).toEqual([['expiresOn', 'date']]);
+      const same = await officerPost({ number: 'SE7000203', issuedOn: '2021-01-01', expiresOn: '2021-01-01', holder }).expect(422);
+      expect(errorsOf(same.body).map((e) => [e.field, e.rule])).toEqual([['expiresOn', 'after-issue']]);
     });
   });
 
@@ -422,6 +481,22 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(reg.body).toMatchObject({ state: 'in-custody', displayState: 'expired' });
       const list = await get(`/api/registries/passports?unit=${users.unit}`, officer).expect(200);
       expect(list.body.items.find((p: { number: string }) => p.number === 'SE7200001')).toMatchObject({ displayState: 'expired' });
+      // Never checked out for a trip, even for a running case of the holder (fourth trial).
+      const trip = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId: holder }] };
+      const caseId = (await post('/api/delegations', users.tokens.organizer, trip).expect(201)).body.caseId as string;
+      await eventually(
+        async () => (await get('/api/delegations', users.tokens.organizer).expect(200)).body.items,
+        (items: Array<{ caseId: string }>) => items.some((c) => c.caseId === caseId),
+      );
+      const out = await post('/api/registries/passports/SE7200001/transitions', officer, { to: 'checked-out', caseId }).expect(409);
+      expect(out.body.code).toBe('ACTION_NOT_ALLOWED');
+      expect(fields(out.body)).toEqual([['to', 'not-expired']]);
+      expect(hasChinese(out.body.errors[0].message.zh)).toBe(true);
+      expect(out.body.errors[0].message.en).toContain('2025-01-01');
+      expect((await get('/api/registries/passports/SE7200001', officer).expect(200)).body).toMatchObject({
+        state: 'in-custody',
+        displayState: 'expired',
+      });
       // Still the ledger's to cancel (C06).
       await post('/api/registries/passports/SE7200001/transitions', officer, { to: 'cancelled' }).expect(200);
     });

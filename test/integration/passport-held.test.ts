@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, PassportHeldError, RegistriesRepository } from '@df/persistence';
+import type { RegisteredPerson } from '@df/domain';
+import {
+  dataSourceOptions,
+  PassportExpiredError,
+  PassportHeldError,
+  PassportTransitionError,
+  RegistriesRepository,
+  RegistryDateError,
+} from '@df/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -57,5 +65,67 @@ describe('custody ledger: one passport of a person out at a time, whoever races'
       expect(refused.reason).toBeInstanceOf(PassportHeldError);
       expect((await repo.passports({ holders: [holder] })).filter((p) => p.state === 'checked-out')).toHaveLength(1);
     }
+  });
+
+  const person = (personId: string, dateOfBirth: string): RegisteredPerson => ({
+    personId,
+    unit,
+    name: `持照人${personId}`,
+    gender: 'female',
+    dateOfBirth,
+    rank: 'division',
+    position: '处长',
+    partyMember: false,
+    classifiedAccess: false,
+    leadershipTeam: null,
+    status: 'active',
+  });
+
+  it("an expired passport stays a record but is never checked out: PassportExpiredError, a PassportTransitionError (the chain's C07 notes it)", async () => {
+    const holder = `P-${randomUUID().slice(0, 8)}`;
+    const number = `SX${randomUUID().slice(0, 6).toUpperCase()}`;
+    await repo.putPerson(person(holder, '1970-01-01'), actor);
+    expect(
+      await repo.registerPassport({ number, type: 'official', issuedOn: '2005-01-01', expiresOn: '2015-01-01', holder }, unit, actor),
+    ).toBe(true);
+    const out = repo.transitionPassport(number, 'checked-out', { caseId: 'case-x', dueBackOn: '2034-01-01' }, async () => unit, actor);
+    await expect(out).rejects.toBeInstanceOf(PassportExpiredError);
+    await expect(out).rejects.toBeInstanceOf(PassportTransitionError);
+    await expect(out).rejects.toMatchObject({ label: { en: expect.stringContaining('2015-01-01') } });
+    expect(await repo.passport(number)).toMatchObject({ state: 'in-custody', caseId: null });
+    // Still the ledger's to cancel.
+    await repo.transitionPassport(number, 'cancelled', {}, async () => unit, actor);
+  });
+
+  it("a passport issued before its holder's birth, from either side at once: the holder's lock lets exactly one write pass", async () => {
+    for (let round = 0; round < 5; round++) {
+      const holder = `P-${randomUUID().slice(0, 8)}`;
+      await repo.putPerson(person(holder, '1980-05-01'), actor);
+      const number = `SY${round}${randomUUID().slice(0, 6).toUpperCase()}`;
+      const answers = await Promise.allSettled([
+        repo.registerPassport({ number, type: 'official', issuedOn: '2000-01-01', expiresOn: '2010-01-01', holder }, unit, actor),
+        repo.putPerson(person(holder, '2005-01-01'), actor),
+      ]);
+      const refused = answers.filter((a) => a.status === 'rejected');
+      expect(refused).toHaveLength(1);
+      expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(RegistryDateError);
+      expect((refused[0] as PromiseRejectedResult).reason.problems[0].rule).toBe('after-birth');
+    }
+    // The handed input, straight to the repository: born 1980-05-01, issued 1975-01-01.
+    const holder = `P-${randomUUID().slice(0, 8)}`;
+    await repo.putPerson(person(holder, '1980-05-01'), actor);
+    await expect(
+      repo.registerPassport(
+        {
+          number: `SZ${randomUUID().slice(0, 6).toUpperCase()}`,
+          type: 'official',
+          issuedOn: '1975-01-01',
+          expiresOn: '1985-01-01',
+          holder,
+        },
+        unit,
+        actor,
+      ),
+    ).rejects.toMatchObject({ problems: [{ field: 'issuedOn', rule: 'after-birth' }] });
   });
 });

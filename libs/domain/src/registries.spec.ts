@@ -1,8 +1,14 @@
 import { DEFAULT_DEFINITION, type ProcessDefinition } from './definition';
-import { personKey } from './facts';
+import { needsNewPassport, personKey } from './facts';
 import { makeFacts, makeMember } from './fixtures';
 import { memberTripViolations } from './rules';
 import {
+  birthDateProblems,
+  MAX_STAFF_AGE,
+  passportBirthProblems,
+  passportDateProblems,
+  passportExpired,
+  passportExpiredLabel,
   checkInDueDays,
   checkOutProblems,
   daysOverdue,
@@ -471,5 +477,91 @@ describe('unit references: registered units, no cycle', () => {
     expect(unitReferenceProblems(u('a', 'b'), [u('b', 'x'), u('x', 'y'), u('y', 'x')])).toEqual([]);
     // Self is the API's not-self rule, not this one.
     expect(unitReferenceProblems(u('a', 'a'), [])).toEqual([]);
+  });
+});
+
+describe('the dates a registry holds (new-user trials: a passport issued before its holder was born, a staff member aged 126)', () => {
+  const today = '2026-12-01';
+  const rules = (ps: Array<{ field: string; rule: string }>) => ps.map((p) => [p.field, p.rule]);
+  const bilingual = (ps: Array<{ message: { zh: string; en: string } }>) =>
+    ps.every((p) => /[\u4e00-\u9fff]/.test(p.message.zh) && /^[A-Z]/.test(p.message.en));
+
+  it('handed input: a staff member born 1900-01-01 (126 today) is dateOfBirth working-age; 100 years old is taken, 101 is not', () => {
+    const aged = birthDateProblems('1900-01-01', today);
+    expect(rules(aged)).toEqual([['dateOfBirth', 'working-age']]);
+    expect(bilingual(aged)).toBe(true);
+    expect(aged[0]!.message.en).toContain(`${MAX_STAFF_AGE} years old`);
+    expect(birthDateProblems('1926-12-02', today)).toEqual([]); // 100 years old, 101 tomorrow
+    expect(rules(birthDateProblems('1925-12-01', today))).toEqual([['dateOfBirth', 'working-age']]); // 101 today
+    expect(birthDateProblems('1980-05-01', today)).toEqual([]);
+  });
+
+  it('a birth date in the future or before 1900 is plausible-date; under 16 working-age; no calendar date gets no rule here', () => {
+    expect(rules(birthDateProblems('2026-12-02', today))).toEqual([['dateOfBirth', 'plausible-date']]);
+    expect(rules(birthDateProblems('1800-06-01', today))).toEqual([['dateOfBirth', 'plausible-date']]);
+    expect(rules(birthDateProblems('2026-11-30', today))).toEqual([['dateOfBirth', 'working-age']]);
+    expect(rules(birthDateProblems('2010-12-02', today))).toEqual([['dateOfBirth', 'working-age']]); // 16 tomorrow
+    expect(birthDateProblems('2010-12-01', today)).toEqual([]); // 16 today
+    expect(birthDateProblems('2027-02-30', today)).toEqual([]);
+  });
+
+  it('handed input: a passport issued 1975-01-01 to a holder born 1980-05-01 is issuedOn after-birth', () => {
+    const refused = passportBirthProblems('1980-05-01', [{ issuedOn: '1975-01-01' }], 'issuedOn');
+    expect(rules(refused)).toEqual([['issuedOn', 'after-birth']]);
+    expect(bilingual(refused)).toBe(true);
+    expect(refused[0]!.message.en).toContain('1980-05-01');
+    expect(passportBirthProblems('1980-05-01', [{ issuedOn: '1980-05-01' }], 'issuedOn')).toEqual([]);
+    expect(passportBirthProblems('1980-05-01', [{ issuedOn: '2021-07-01' }], 'issuedOn')).toEqual([]);
+  });
+
+  it("a roster write moving a holder's birth after a passport's issue is dateOfBirth after-birth, naming the earliest issue date", () => {
+    const passports = [{ issuedOn: '2021-07-01' }, { issuedOn: '1999-03-03' }, { issuedOn: '2001-01-01' }];
+    const refused = passportBirthProblems('2000-01-01', passports, 'dateOfBirth');
+    expect(rules(refused)).toEqual([['dateOfBirth', 'after-birth']]);
+    expect(refused[0]!.message.en).toContain('1999-03-03');
+    expect(passportBirthProblems('1970-01-01', passports, 'dateOfBirth')).toEqual([]);
+    expect(passportBirthProblems('1970-01-01', [], 'dateOfBirth')).toEqual([]);
+  });
+
+  it("a passport's own dates: issued not after today, expiring after its issue and within ten years", () => {
+    expect(passportDateProblems({ issuedOn: '2021-07-01', expiresOn: '2031-07-01' }, today)).toEqual([]);
+    expect(rules(passportDateProblems({ issuedOn: '2026-12-02', expiresOn: '2036-12-01' }, today))).toEqual([['issuedOn', 'not-future']]);
+    expect(rules(passportDateProblems({ issuedOn: '2021-07-01', expiresOn: '2021-07-01' }, today))).toEqual([['expiresOn', 'after-issue']]);
+    expect(rules(passportDateProblems({ issuedOn: '2021-07-01', expiresOn: '2020-01-01' }, today))).toEqual([['expiresOn', 'after-issue']]);
+    expect(rules(passportDateProblems({ issuedOn: '2021-07-01', expiresOn: '2031-07-02' }, today))).toEqual([
+      ['expiresOn', 'max-validity'],
+    ]);
+    expect(rules(passportDateProblems({ issuedOn: '2099-01-01', expiresOn: '2098-01-01' }, today))).toEqual([
+      ['issuedOn', 'not-future'],
+      ['expiresOn', 'after-issue'],
+    ]);
+    // A long-expired passport is a record the ledger may hold.
+    expect(passportDateProblems({ issuedOn: '2005-01-01', expiresOn: '2015-01-01' }, today)).toEqual([]);
+    // A date that is no calendar date is the request's `date` refusal alone: no rule on the other end.
+    expect(passportDateProblems({ issuedOn: '2027-02-30', expiresOn: '2026-01-01' }, today)).toEqual([]);
+    expect(passportDateProblems({ issuedOn: '2021-07-01', expiresOn: '2027-02-30' }, today)).toEqual([]);
+  });
+
+  it('an expired passport never travels: expired the day after its expiry, and a trip on it needs a new passport', () => {
+    const old = passport({ number: 'SE0000001', issuedOn: '2005-01-01', expiresOn: '2015-01-01' });
+    expect(passportExpired(old, '2015-01-01')).toBe(false);
+    expect(passportExpired(old, '2015-01-02')).toBe(true);
+    expect(passportExpiredLabel(old).en).toContain('2015-01-01');
+    // The roster snapshot of a holder whose only passport is expired: the trip rules ask for a new one (C01-C06).
+    const person: RegisteredPerson = {
+      personId: 'P1',
+      unit: 'commerce',
+      name: '张三',
+      gender: 'male',
+      dateOfBirth: '1970-01-01',
+      rank: 'division',
+      position: '处长',
+      partyMember: false,
+      classifiedAccess: false,
+      leadershipTeam: null,
+      status: 'active',
+    };
+    const member = snapshotMember({ ...makeFacts().members[0]!, personId: 'P1' }, person, [old]);
+    expect(needsNewPassport(member, '2027-03-19')).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { addDays, dayNumber, isIsoDate, weekdayOf } from './dates';
+import { addDays, addMonths, dayNumber, isIsoDate, weekdayOf } from './dates';
 import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
@@ -216,8 +216,157 @@ export function daysOverdue(p: Pick<CustodyPassport, 'state' | 'dueBackOn'>, tod
  */
 export function passportState(p: Pick<CustodyPassport, 'state' | 'dueBackOn' | 'expiresOn'>, today: string): PassportState {
   if (daysOverdue(p, today) > 0) return 'overdue';
-  if (p.state === 'in-custody' && dayNumber(p.expiresOn) < dayNumber(today)) return 'expired';
+  if (p.state === 'in-custody' && passportExpired(p, today)) return 'expired';
   return p.state;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dates a registry holds: one home for each rule (the API's request schemas and its services apply them)
+
+/** A refusal of a registry's field: the field as the request names it, our rule, the message in Chinese and English. */
+export interface RegistryFieldProblem {
+  field: string;
+  rule: string;
+  message: Label;
+}
+
+/** The earliest date of birth a registry takes (anyone on a roster was born after it): rule `plausible-date`. */
+export const EARLIEST_BIRTH = '1900-01-01';
+/** The youngest a unit's staff member can be, in years (劳动法 第十五条: no employment under 16): rule `working-age`. */
+export const MIN_STAFF_AGE = 16;
+/**
+ * The oldest a person on a roster can be on the day of the write, in whole years (rule `working-age`, as the minimum):
+ * a roster holds serving staff and their retired colleagues, and nobody past 100 travels on official business (new-user
+ * trial: a person born 1900-01-01, aged 126, was registered).
+ */
+export const MAX_STAFF_AGE = 100;
+/** The longest a passport is valid, in years (护照法 第五条: ten years for an adult): rule `max-validity`. */
+export const MAX_PASSPORT_YEARS = 10;
+
+/**
+ * A roster's date of birth on `today`: not before EARLIEST_BIRTH nor after today (`plausible-date`), and of working age,
+ * MIN_STAFF_AGE to MAX_STAFF_AGE years old (`working-age`). At most one problem, at `dateOfBirth`; none for a value that
+ * is no calendar date (the request's `date` rule names it). Pure.
+ */
+export function birthDateProblems(dateOfBirth: string, today: string): RegistryFieldProblem[] {
+  if (!isIsoDate(dateOfBirth) || !isIsoDate(today)) return [];
+  const born = dayNumber(dateOfBirth);
+  if (dateOfBirth < EARLIEST_BIRTH || born > dayNumber(today))
+    return [
+      {
+        field: 'dateOfBirth',
+        rule: 'plausible-date',
+        message: { zh: `出生日期须在${EARLIEST_BIRTH}至今天之间`, en: `Must be between ${EARLIEST_BIRTH} and today` },
+      },
+    ];
+  // Third trial: a bureau-rank 副市长 born yesterday was registered.
+  if (born > dayNumber(addMonths(today, -12 * MIN_STAFF_AGE)))
+    return [
+      {
+        field: 'dateOfBirth',
+        rule: 'working-age',
+        message: {
+          zh: `须年满${MIN_STAFF_AGE}周岁（《劳动法》第十五条）`,
+          en: `Must be at least ${MIN_STAFF_AGE} years ago: a unit's staff are of working age`,
+        },
+      },
+    ];
+  // Fourth trial: a staff member born 1900-01-01 (126 years old) was registered. 101 today is too old.
+  if (born <= dayNumber(addMonths(today, -12 * (MAX_STAFF_AGE + 1))))
+    return [
+      {
+        field: 'dateOfBirth',
+        rule: 'working-age',
+        message: {
+          zh: `年龄不得超过${MAX_STAFF_AGE}周岁，请核对出生日期`,
+          en: `Must be at most ${MAX_STAFF_AGE} years old today: check the date of birth`,
+        },
+      },
+    ];
+  return [];
+}
+
+/**
+ * A passport's own dates on `today`: issued not after today (`issuedOn`, rule `not-future`), expiring after its issue
+ * (`expiresOn`, `after-issue`) and at most MAX_PASSPORT_YEARS after it (`expiresOn`, `max-validity`). A passport long
+ * expired is a record the ledger may hold (it shows as 已过期, and is never checked out: passportExpired). A date that is
+ * no calendar date gets no rule here (its own `date` refusal is its only one). Pure.
+ */
+export function passportDateProblems(p: { issuedOn: string; expiresOn: string }, today: string): RegistryFieldProblem[] {
+  const problems: RegistryFieldProblem[] = [];
+  const issued = isIsoDate(p.issuedOn);
+  // New-user trial: a passport issued in 2029 was registered.
+  if (issued && isIsoDate(today) && dayNumber(p.issuedOn) > dayNumber(today))
+    problems.push({ field: 'issuedOn', rule: 'not-future', message: { zh: '签发日期不能晚于今天', en: 'Must not be after today' } });
+  if (issued && isIsoDate(p.expiresOn)) {
+    if (dayNumber(p.expiresOn) <= dayNumber(p.issuedOn))
+      problems.push({ field: 'expiresOn', rule: 'after-issue', message: { zh: '须晚于签发日期', en: 'Must be after the date of issue' } });
+    // Third trial: a passport issued in 1800 and valid to 9999 was registered.
+    else if (dayNumber(p.expiresOn) > dayNumber(addMonths(p.issuedOn, 12 * MAX_PASSPORT_YEARS)))
+      problems.push({
+        field: 'expiresOn',
+        rule: 'max-validity',
+        message: {
+          zh: `有效期不超过${MAX_PASSPORT_YEARS}年（《护照法》第五条）`,
+          en: `Must be at most ${MAX_PASSPORT_YEARS} years after the date of issue`,
+        },
+      });
+  }
+  return problems;
+}
+
+/**
+ * A passport is issued on or after its holder's birth (rule `after-birth`; new-user trial: a passport issued 1975-01-01
+ * to a person born 1980-05-01 was registered). Both sides of the rule: a passport registered for a holder (at
+ * `issuedOn`), and a roster write that moves a holder's date of birth after a passport already in the ledger (at
+ * `dateOfBirth`; the passport's number is not repeated, the personnel office sees it masked). Pure.
+ */
+export function passportBirthProblems(
+  dateOfBirth: string,
+  passports: readonly Pick<CustodyPassport, 'issuedOn'>[],
+  side: 'issuedOn' | 'dateOfBirth',
+): RegistryFieldProblem[] {
+  if (!isIsoDate(dateOfBirth)) return [];
+  const before = passports
+    .map((p) => p.issuedOn)
+    .filter((d) => isIsoDate(d) && dayNumber(d) < dayNumber(dateOfBirth))
+    .sort()[0];
+  if (before === undefined) return [];
+  return [
+    side === 'issuedOn'
+      ? {
+          field: 'issuedOn',
+          rule: 'after-birth',
+          message: {
+            zh: `签发日期不能早于持照人的出生日期（${dateOfBirth}）`,
+            en: `Must not be before the holder's date of birth (${dateOfBirth})`,
+          },
+        }
+      : {
+          field: 'dateOfBirth',
+          rule: 'after-birth',
+          message: {
+            zh: `出生日期不能晚于其护照的签发日期（${before}）`,
+            en: `Must not be after the date of issue of the person's passport (${before})`,
+          },
+        },
+  ];
+}
+
+/**
+ * Whether a passport is past its expiry date on `today` (its last valid day is `expiresOn`): it may stay a record of the
+ * ledger (已过期) but never goes out for a trip (a check-out, by hand or the chain's C07, is refused). Pure.
+ */
+export function passportExpired(p: Pick<CustodyPassport, 'expiresOn'>, today: string): boolean {
+  return dayNumber(p.expiresOn) < dayNumber(today);
+}
+
+/** The refusal of a check-out of an expired passport (passportExpired). */
+export function passportExpiredLabel(p: Pick<CustodyPassport, 'number' | 'expiresOn'>): Label {
+  return {
+    zh: `护照 ${p.number} 已于 ${p.expiresOn} 过期，不能借出用于出访：须换发新护照`,
+    en: `Passport ${p.number} expired on ${p.expiresOn}; it cannot be checked out for a trip: a new passport is needed`,
+  };
 }
 
 /**

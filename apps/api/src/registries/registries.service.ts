@@ -53,8 +53,10 @@ import {
   DuplicatePersonError,
   PassportHeldError,
   UnitReferenceError,
+  PassportExpiredError,
   PassportTransitionError,
   passportStateLabel,
+  RegistryDateError,
   RegistriesRepository,
   type RegistryActor,
 } from '@df/persistence';
@@ -275,6 +277,7 @@ export class RegistriesService {
     try {
       return await this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
     } catch (err) {
+      if (err instanceof RegistryDateError) throw ruleRefusal(err.problems);
       if (err instanceof DuplicatePersonError) throw duplicateRefusal(user, err);
       throw err;
     }
@@ -335,6 +338,7 @@ export class RegistriesService {
     try {
       added = await this.repo.registerPassport(p, holder.unit, actorOf(user));
     } catch (err) {
+      if (err instanceof RegistryDateError) throw ruleRefusal(err.problems);
       throw heldRefusal(err, 'holder');
     }
     if (!added)
@@ -369,6 +373,11 @@ export class RegistriesService {
       );
     } catch (err) {
       if (err instanceof PassportHeldError) throw heldRefusal(err, 'to');
+      // An expired passport is the ledger's record, never a trip's (passportExpired): 409 at `to`, rule not-expired.
+      if (err instanceof PassportExpiredError)
+        throw new DomainError('ACTION_NOT_ALLOWED', err.label, {
+          errors: [{ field: 'to', rule: 'not-expired', message: err.label }],
+        });
       if (!(err instanceof PassportTransitionError)) throw err;
       if (err.from === null) throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
       const from = passportStateLabel(err.from);

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import {
-  addMonths,
+  birthDateProblems,
   canonicalIdentity,
   GENDERS,
   PASSPORT_STATES,
   PASSPORT_TYPES,
+  passportDateProblems,
   PERSON_STATUSES,
   PURPOSES,
   RANKS,
+  type RegistryFieldProblem,
   SCHEDULE_YEARS,
   UNIT_STATUSES,
   shanghaiDate,
@@ -92,40 +94,38 @@ export const AnnualPlanSchema = z
   })
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
-/** The earliest date of birth a registry takes (anyone on a roster was born after it). */
-const EARLIEST_BIRTH = '1900-01-01';
-/** The youngest a unit's staff member can be, in years (劳动法 第十五条: no employment under 16). */
-const MIN_STAFF_AGE = 16;
-/** The longest a passport is valid, in years (护照法 第五条: ten years for an adult). */
-const MAX_PASSPORT_YEARS = 10;
-/** Today in Asia/Shanghai, when the request is read: a registered date of birth or passport issue is not after it. */
+/** Today in Asia/Shanghai, when the request is read: the registries' date rules (libs/domain) are checked against it. */
 const today = (): string => shanghaiDate(Date.now());
+
+/**
+ * A zod superRefine adding the problems of a domain rule (birthDateProblems, passportDateProblems: the rules' one home)
+ * as refusals beyond the schema (422 INVALID_REQUEST), each at its field.
+ */
+const domainRule =
+  <T>(problems: (value: T) => RegistryFieldProblem[]) =>
+  (value: T, ctx: z.RefinementCtx): void => {
+    for (const p of problems(value))
+      ctx.addIssue({ code: 'custom', path: [p.field], message: p.message.en, params: beyondSchema(p.message.zh, p.rule) });
+  };
 
 export const PersonSchema = z
   .strictObject({
     unit: code,
     name: text(100),
     gender: z.enum(GENDERS),
-    dateOfBirth: isoDate,
+    dateOfBirth: isoDate.meta({
+      description:
+        'From 1900-01-01 to today (else 422 rule plausible-date), 16 to 100 years old on the day of the write (working-age), not after the issue of a passport of the person in the custody ledger (after-birth)',
+      example: '1970-05-01',
+    }),
     rank: z.enum(RANKS),
     position: text(100),
     partyMember: z.boolean(),
     leadershipTeam: text(100).overwrite(canonicalIdentity).nullable(),
     status: z.enum(PERSON_STATUSES).default('active'),
   })
-  // New-user trial: people born in 2030 and in 1800 were registered.
-  .refine((p) => p.dateOfBirth >= EARLIEST_BIRTH && p.dateOfBirth <= today(), {
-    path: ['dateOfBirth'],
-    message: `Must be between ${EARLIEST_BIRTH} and today`,
-    params: beyondSchema(`出生日期须在${EARLIEST_BIRTH}至今天之间`, 'plausible-date'),
-  })
-  // Third trial: a bureau-rank 副市长 born yesterday was registered. Nobody under the minimum working age (16, 劳动法
-  // 第十五条) is a unit's staff.
-  .refine((p) => !(p.dateOfBirth <= today()) || p.dateOfBirth <= addMonths(today(), -12 * MIN_STAFF_AGE), {
-    path: ['dateOfBirth'],
-    message: `Must be at least ${MIN_STAFF_AGE} years ago: a unit's staff are of working age`,
-    params: beyondSchema(`须年满${MIN_STAFF_AGE}周岁（《劳动法》第十五条）`, 'working-age'),
-  })
+  // New-user trials: people born in 2030 and in 1800, a bureau-rank 副市长 born yesterday, a staff member born in 1900.
+  .superRefine(domainRule((p: { dateOfBirth: string }) => birthDateProblems(p.dateOfBirth, today())))
   .meta({
     id: 'RegistryPerson',
     description:
@@ -151,27 +151,20 @@ export const PassportRegistrationSchema = z
   .strictObject({
     number: passportNumber,
     type: z.enum(PASSPORT_TYPES).default('official'),
-    issuedOn: isoDate,
-    expiresOn: isoDate,
+    issuedOn: isoDate.meta({
+      description: 'Not after today (else 422 rule not-future) nor before the holder’s date of birth (after-birth)',
+      example: '2021-07-01',
+    }),
+    expiresOn: isoDate.meta({
+      description:
+        'After issuedOn (else 422 rule after-issue), at most ten years after it (max-validity). An expired passport may be registered as a record; it is never checked out (409 not-expired)',
+      example: '2031-06-30',
+    }),
     holder: code.meta({ description: 'personId of the holder (must be on a roster)' }),
   })
-  .refine((p) => p.expiresOn > p.issuedOn, {
-    path: ['expiresOn'],
-    message: 'Must be after the date of issue',
-    params: beyondSchema('须晚于签发日期', 'after-issue'),
-  })
-  // Third trial: a passport issued in 1800 and valid to 9999 was registered.
-  .refine((p) => !(p.expiresOn > p.issuedOn) || p.expiresOn <= addMonths(p.issuedOn, 12 * MAX_PASSPORT_YEARS), {
-    path: ['expiresOn'],
-    message: `Must be at most ${MAX_PASSPORT_YEARS} years after the date of issue`,
-    params: beyondSchema(`有效期不超过${MAX_PASSPORT_YEARS}年（《护照法》第五条）`, 'max-validity'),
-  })
-  // New-user trial: a passport issued in 2029 was registered.
-  .refine((p) => p.issuedOn <= today(), {
-    path: ['issuedOn'],
-    message: 'Must not be after today',
-    params: beyondSchema('签发日期不能晚于今天', 'not-future'),
-  })
+  // New-user trials: a passport issued in 2029, one valid from 1800 to 9999. Issued before the holder's birth
+  // (rule after-birth) is the service's: the holder is read from the roster.
+  .superRefine(domainRule((p: { issuedOn: string; expiresOn: string }) => passportDateProblems(p, today())))
   .meta({
     id: 'CustodyPassportRegistration',
     example: { number: 'SE1234567', type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: 'P-commerce-001' },

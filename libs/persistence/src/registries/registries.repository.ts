@@ -10,6 +10,7 @@ import type {
   PlannedTrip,
   RegisteredPerson,
   RegisteredUnit,
+  RegistryFieldProblem,
   StoredPassportState,
   YearSchedule,
 } from '@df/domain';
@@ -17,10 +18,14 @@ import {
   CLOSED_STATUSES,
   duplicatePerson,
   PASSPORT_STATE_LABELS,
+  passportBirthProblems,
+  passportExpired,
+  passportExpiredLabel,
   passportHeldElsewhere,
   passportHeldLabel,
   passportNumberKey,
   personIdentityKey,
+  shanghaiDate,
   unitReferenceProblems,
   type CaseStatus,
   type CheckOutCase,
@@ -91,6 +96,32 @@ export class PassportTransitionError extends Error {
       zh: `护照 ${this.number} 当前为${from.zh}，不能改为${to.zh}`,
       en: `Passport ${this.number} is ${from.en.toLowerCase()}; it cannot become ${to.en.toLowerCase()}`,
     };
+  }
+}
+
+/**
+ * Thrown when a passport past its expiry date would be checked out (passportExpired): it stays a record of the ledger
+ * (已过期) but never goes out for a trip. A PassportTransitionError, so the chain's C07 notes it as any refused move.
+ */
+export class PassportExpiredError extends PassportTransitionError {
+  constructor(readonly passport: CustodyPassport) {
+    super(passport.number, passport.state, 'checked-out');
+    this.name = 'PassportExpiredError';
+  }
+
+  override get label(): Label {
+    return passportExpiredLabel(this.passport);
+  }
+}
+
+/**
+ * Thrown when a write would leave a passport issued before its holder's birth (passportBirthProblems, rule
+ * `after-birth`): a passport registered for the holder, or the holder's date of birth moved after a passport's issue.
+ */
+export class RegistryDateError extends Error {
+  constructor(readonly problems: RegistryFieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.rule}`).join('; '));
+    this.name = 'RegistryDateError';
   }
 }
 
@@ -343,7 +374,8 @@ export class RegistriesRepository {
 
   /**
    * Creates or replaces a person. `keepClassifiedAccess`: the personnel office's write leaves the secrecy office's
-   * field as stored (a new person starts without classified access). Throws DuplicatePersonError when another active
+   * field as stored (a new person starts without classified access). Throws RegistryDateError when one of the person's
+   * passports was issued before the new date of birth (after-birth), DuplicatePersonError when another active
    * entry has the person's identity (duplicatePerson), compared under the identity's lock.
    */
   async putPerson(
@@ -353,6 +385,10 @@ export class RegistriesRepository {
   ): Promise<RegisteredPerson> {
     return this.ds.transaction(async (m) => {
       await lockIdentity(m, personIdentityKey(person));
+      // The holder's passports stay issued after the birth (after-birth), compared under the holder's lock.
+      await lockHolder(m, person.personId);
+      const issuedBeforeBirth = passportBirthProblems(person.dateOfBirth, await heldBy(m, person.personId), 'dateOfBirth');
+      if (issuedBeforeBirth.length > 0) throw new RegistryDateError(issuedBeforeBirth);
       const namesakes = await m.find(PersonEntity, { where: { gender: person.gender, dateOfBirth: person.dateOfBirth, status: 'active' } });
       const existing = duplicatePerson(person, namesakes.map(toPerson));
       if (existing) throw new DuplicatePersonError(person, existing);
@@ -448,7 +484,8 @@ export class RegistriesRepository {
   }
 
   /**
-   * Takes a passport into custody; false when the number is already in the ledger. Throws PassportHeldError while
+   * Takes a passport into custody; false when the number is already in the ledger. Throws RegistryDateError when it
+   * was issued before its holder's birth (after-birth), PassportHeldError while
    * another of the holder's passports is checked out (one valid official passport per person): the API's
    * registration and the demo seed alike.
    */
@@ -457,6 +494,10 @@ export class RegistriesRepository {
       await lockHolder(m, p.holder);
       const held = await heldBy(m, p.holder);
       if (held.some((x) => x.number === p.number)) return false;
+      // Issued on or after the holder's birth (after-birth): the roster's date, read under the holder's lock.
+      const holder = await m.findOne(PersonEntity, { where: { personId: p.holder } });
+      const issuedBeforeBirth = holder ? passportBirthProblems(holder.dateOfBirth, [p], 'issuedOn') : [];
+      if (issuedBeforeBirth.length > 0) throw new RegistryDateError(issuedBeforeBirth);
       const other = passportHeldElsewhere(held, p.number);
       if (other) throw new PassportHeldError(p.number, p.holder, other);
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
@@ -488,7 +529,8 @@ export class RegistriesRepository {
 
   /**
    * Changes a passport's stored state (checked out for a case until a due date, checked in, cancelled, lost) and
-   * records it in its history. Throws PassportTransitionError when not allowed from the current state.
+   * records it in its history. Throws PassportTransitionError when not allowed from the current state, and its
+   * PassportExpiredError when an expired passport would go out (checked-out).
    */
   async transitionPassport(
     number: string,
@@ -506,6 +548,8 @@ export class RegistriesRepository {
       const before = toPassport(row);
       if (!TRANSITIONS[before.state].includes(to)) throw new PassportTransitionError(number, before.state, to);
       if (to === 'checked-out' && before.state !== 'checked-out') {
+        // An expired passport is a record, never a travel document: by hand or by the chain's C07.
+        if (passportExpired(before, shanghaiDate(Date.now()))) throw new PassportExpiredError(before);
         const other = passportHeldElsewhere(await heldBy(m, before.holder), number);
         if (other) throw new PassportHeldError(number, before.holder, other);
       }
