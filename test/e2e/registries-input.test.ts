@@ -596,6 +596,12 @@ describe('registries: input refusals (new-user trial)', () => {
           expect(res.body.message.en).toMatch(/^The case cannot be planned: the settings of the current process version huge-stored/);
           expect(Date.now() - started).toBeLessThan(10_000);
         }
+        // The dry run answers what the submission would: the same 409 (it said ok:true, planning nothing).
+        const dry = await request(api.http)
+          .post('/api/delegations/check')
+          .set(bearer(users.tokens.organizer))
+          .send(canonicalSubmission(users.unit));
+        expect([dry.status, dry.body.code, errorsOf(dry.body).map((e) => e.rule)]).toEqual([409, 'ACTION_NOT_ALLOWED', ['plannable']]);
       } finally {
         await pg.query(`DELETE FROM process_versions WHERE version = 'huge-stored'`);
         await pg.end();

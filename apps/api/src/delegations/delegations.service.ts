@@ -259,17 +259,7 @@ export class DelegationsService {
     const now = new Date();
     const submittedAt = now.toISOString();
     try {
-      const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
-      const input: DelegationInput = {
-        caseId,
-        facts: facts as CaseFacts,
-        definition,
-        settings,
-        ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
-        submittedBy: actor,
-        submittedAt,
-        ...(schedules.length > 0 ? { schedules } : {}),
-      };
+      const input = this.caseInput(user, caseId, facts as CaseFacts, definition, settings, schedules, submittedAt);
       // The case's first turn, once: planned as the workflow plans the case (the office's threshold, certified
       // days: patch certified-step-plan) for the 201, and the page's first answer once the workflow is started.
       // A plan that cannot be computed is a definite refusal (submissionFirstTurn), never a 503 "retry".
@@ -308,6 +298,29 @@ export class DelegationsService {
     }
   }
 
+  /** The workflow's start input for a submission (the case's pinned definition, settings and schedules). */
+  private caseInput(
+    user: AuthUser,
+    caseId: string,
+    facts: CaseFacts,
+    definition: DelegationInput['definition'],
+    settings: OfficeSettings | undefined,
+    schedules: NonNullable<DelegationInput['schedules']>,
+    submittedAt: string,
+  ): DelegationInput {
+    const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+    return {
+      caseId,
+      facts,
+      definition,
+      settings,
+      ...(this.config.workingDaySeconds !== undefined ? { workingDaySeconds: this.config.workingDaySeconds } : {}),
+      submittedBy: actor,
+      submittedAt,
+      ...(schedules.length > 0 ? { schedules } : {}),
+    };
+  }
+
   /** The Temporal client; failing to connect is a definite "nothing was sent" (NotSent), unlike a failed call. */
   private async connect() {
     try {
@@ -323,8 +336,24 @@ export class DelegationsService {
    * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
-    const { submission, settings } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
-    const violations = await this.tripViolations(user, this.parseSubmission(submission), settings);
+    const { submission, definition, settings } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
+    const facts = this.parseSubmission(submission);
+    const violations = await this.tripViolations(user, facts, settings);
+    // A trip the rules pass is planned as the submission would be: 409 `plannable` here too when the current process
+    // version cannot plan it (the dry run said ok:true to what the submission then refused).
+    if (violations.length === 0) {
+      const now = new Date();
+      const input = this.caseInput(
+        user,
+        randomUUID(),
+        facts as CaseFacts,
+        definition,
+        settings,
+        await this.registries.loadedSchedules(),
+        now.toISOString(),
+      );
+      submissionFirstTurn(input, now.getTime(), this.logger);
+    }
     return { ok: violations.length === 0, violations };
   }
 
