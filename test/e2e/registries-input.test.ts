@@ -462,6 +462,13 @@ describe('registries: input refusals (new-user trial)', () => {
         parentCode: null,
         supervisingDepartment: null,
       });
+      // A code that is a registered unit's in other letter case (trial: COMMERCE beside commerce) is refused at `code`.
+      const twin = await put(`/api/registries/units/${b.toUpperCase()}`, clerk, unit()).expect(422);
+      expect(fields(twin.body)).toEqual([['code', 'unique-code']]);
+      expect(twin.body.errors[0].message.en).toBe(
+        `Differs from the registered unit ${b} only in letter case: use that unit or another code`,
+      );
+      await get(`/api/registries/units/${b.toUpperCase()}`, clerk).expect(404);
     });
 
     it('handed input: a passport past its expiry date reads expired (已过期), its custody state unchanged', async () => {

@@ -472,6 +472,20 @@ describe('unit references: registered units, no cycle', () => {
     ]);
   });
 
+  it('refuses a new code that is a registered unit’s in other letter case (trial: COMMERCE beside commerce); the unit itself may be written again', () => {
+    expect(unitReferenceProblems(u('COMMERCE'), [u('commerce'), u('fao')])).toEqual([
+      {
+        field: 'code',
+        rule: 'unique-code',
+        message: {
+          zh: '单位代码与已备案单位 commerce 仅大小写不同，请使用该单位或另取代码',
+          en: 'Differs from the registered unit commerce only in letter case: use that unit or another code',
+        },
+      },
+    ]);
+    expect(unitReferenceProblems(u('commerce', 'fao'), [u('commerce'), u('fao')])).toEqual([]);
+  });
+
   it('accepts a chain, a tree, and a cycle elsewhere that does not pass through the unit', () => {
     expect(unitReferenceProblems(u('a', 'b', 'c'), [u('b', 'c'), u('c')])).toEqual([]);
     expect(unitReferenceProblems(u('a', 'b'), [u('b', 'x'), u('x', 'y'), u('y', 'x')])).toEqual([]);

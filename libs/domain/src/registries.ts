@@ -30,17 +30,29 @@ export interface RegisteredUnit {
 }
 
 /**
- * A unit's references (parentCode, supervisingDepartment) against the registered units: each names a registered unit
- * (rule `registered-unit`) and does not lead back to the unit along the same relation (rule `no-cycle`: A's parent B,
- * B's parent A). `units`: every registered unit (the unit's own old record is replaced by `unit`). Pure.
+ * A unit's code and references against the registered units: a new code is not another unit's in other letter case
+ * (rule `unique-code`: trial, `COMMERCE` was registered beside `commerce`, two units users and people could not tell
+ * apart); its references (parentCode, supervisingDepartment) each name a registered unit (rule `registered-unit`) and
+ * do not lead back to the unit along the same relation (rule `no-cycle`: A's parent B, B's parent A). `units`: every
+ * registered unit (the unit's own old record is replaced by `unit`). Pure.
  */
 export function unitReferenceProblems(
   unit: Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>,
   units: readonly Pick<RegisteredUnit, 'code' | 'parentCode' | 'supervisingDepartment'>[],
-): Array<{ field: 'parentCode' | 'supervisingDepartment'; rule: 'registered-unit' | 'no-cycle'; message: Label }> {
+): Array<{ field: 'code' | 'parentCode' | 'supervisingDepartment'; rule: 'unique-code' | 'registered-unit' | 'no-cycle'; message: Label }> {
   const byCode = new Map(units.map((u) => [u.code, u]));
-  byCode.set(unit.code, unit);
   const problems: ReturnType<typeof unitReferenceProblems> = [];
+  const twin = byCode.has(unit.code) ? undefined : units.find((u) => u.code.toLowerCase() === unit.code.toLowerCase());
+  if (twin)
+    problems.push({
+      field: 'code',
+      rule: 'unique-code',
+      message: {
+        zh: `单位代码与已备案单位 ${twin.code} 仅大小写不同，请使用该单位或另取代码`,
+        en: `Differs from the registered unit ${twin.code} only in letter case: use that unit or another code`,
+      },
+    });
+  byCode.set(unit.code, unit);
   for (const field of ['parentCode', 'supervisingDepartment'] as const) {
     const ref = unit[field];
     if (ref === null || ref === unit.code) continue; // self: the API's `not-self`
