@@ -318,7 +318,12 @@ describe('APEC cards over the API (issue 17)', () => {
     const res = await request(http).post('/api/delegations').set(bearer(gov.tokens.organizer)).send(sub).expect(201);
     const p = (await request(http).get(`/api/delegations/${res.body.caseId}`).set(bearer(gov.tokens['visa-officer'])).expect(200)).body;
     expect(p.routes[p.facts.members[0].id]).toEqual({ JP: 'apec-card' });
-    // Lost: no longer the member's fact in a new submission.
+    // Lost: no longer the member's fact in a new submission (the first trip withdrawn: one person, one trip at a time).
+    await request(http)
+      .post(`/api/delegations/${res.body.caseId}/withdraw`)
+      .set(bearer(gov.tokens.organizer))
+      .send({ reason: '改派他人' })
+      .expect(200);
     await request(http)
       .post(`/api/apec/cards/${number}/status`)
       .set(bearer(ent.tokens['apec-desk']))
