@@ -3,7 +3,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { historyKeys, passportNumberKey, RANK_LABELS, tripCountries } from './facts';
+import { historyKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 import { isBlank } from './text-rule';
 
@@ -120,6 +120,14 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
  * duplicateMemberIdViolations (which every caller runs beside this one, checkTripRules included), the first field
  * that tells the repeat, so it gets no second violation here (new-user trial: two identical member objects read
  * DUPLICATE_MEMBER twice, at the id and at the passport number). It still counts as a person for the members after it.
+ *
+ * Typed members (no personId) are known by their name too, as the registries compare names (personNameKey: spaces
+ * and invisible characters dropped, traditional characters simplified; the trip history keys them so too,
+ * typedHistoryKey): a typed member whose name is an earlier typed member's is the same person (DUPLICATE_MEMBER at
+ * `members[i].name`; trial: 孔一 and 孔 一, 张三 and 張三 were accepted as two people) unless both carry passport
+ * numbers and they differ, the one fact a typed member has that tells two namesakes apart (a typed member has no
+ * date of birth). The refusal tells the organizer to register the persons or give each their own passport. Members
+ * named by personId are the roster's people: namesakes there are told apart by the roster (name, gender, birth date).
  */
 export function duplicatePersonViolations(
   members: readonly Pick<Member, 'id' | 'name' | 'personId' | 'passport'>[],
@@ -128,6 +136,8 @@ export function duplicatePersonViolations(
   const out: RuleViolation[] = [];
   const byPerson = new Map<string, number>();
   const byPassport = new Map<string, number>();
+  // Typed members by name key: each earlier typed member under that key with its passport number ('' for none).
+  const byName = new Map<string, { index: number; number: string }[]>();
   const ids = new Set<string>();
   members.forEach((m, i) => {
     const person = m.personId ? byPerson.get(m.personId) : undefined;
@@ -135,6 +145,12 @@ export function duplicatePersonViolations(
     const passport = number ? byPassport.get(number) : undefined;
     if (m.personId && person === undefined) byPerson.set(m.personId, i);
     if (number && passport === undefined) byPassport.set(number, i);
+    const nameKey = !m.personId && typeof m.name === 'string' ? personNameKey(m.name) : '';
+    const own = passportKey(m.passport?.number);
+    const namesakes = nameKey ? (byName.get(nameKey) ?? []) : [];
+    // Two typed namesakes are two people only when both have passport numbers and these differ.
+    const namesake = namesakes.find((n) => !n.number || !own || n.number === own);
+    if (nameKey) byName.set(nameKey, [...namesakes, { index: i, number: own }]);
     const repeatedId = ids.has(m.id);
     ids.add(m.id);
     if (repeatedId) return;
@@ -157,6 +173,16 @@ export function duplicatePersonViolations(
           en: `Member ${m.name} has the passport number of member ${passport + 1}: one person is listed once`,
         },
         details: { index: i, sameAs: passport },
+      });
+    else if (namesake !== undefined)
+      out.push({
+        code: 'DUPLICATE_MEMBER',
+        field: `members[${i}].name`,
+        message: {
+          zh: `成员 ${m.name} 与第${namesake.index + 1}名成员（${members[namesake.index]!.name}）同名，视为同一人，不能重复列入；如确为同名的两人，请先登记入花名册并以 personId 指明，或分别填写各自的护照号码`,
+          en: `Member ${m.name} has the name of member ${namesake.index + 1} (${members[namesake.index]!.name}) and is taken for the same person, listed once; two people of one name are registered on the roster and named by personId, or each given their own passport number`,
+        },
+        details: { index: i, sameAs: namesake.index },
       });
   });
   return out;
