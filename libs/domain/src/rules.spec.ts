@@ -10,6 +10,7 @@ import {
   MAX_DEPARTURE_AHEAD_DAYS,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
+  legsOverlapViolations,
   memberTripViolations,
   openCaseOverlapViolations,
   tripsOf,
@@ -170,6 +171,68 @@ describe('checkMemberFrequency', () => {
     const config = { frequency: { ...DEFAULT_RULES_CONFIG.frequency, bureau: { windowMonths: 12, maxTrips: 2 } } };
     expect(checkMemberFrequency(bureau, [prior('2025-12-01')], facts, config)).toEqual([]);
     expect(checkMemberFrequency(bureau, [prior('2025-12-01'), prior('2026-02-01')], facts, config)).toHaveLength(1);
+  });
+});
+
+describe('legsOverlapViolations: one country at a time', () => {
+  it('handed input: the US 03-01..03-05 and Canada 03-03..03-08 overlap, at destinations[1].arrive', () => {
+    const facts = trip('2027-03-01', '2027-03-08', [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-03', '2027-03-08')]);
+    const v = checkTripRules(facts);
+    expect(v).toEqual([
+      {
+        code: 'LEGS_OVERLAP',
+        field: 'destinations[1].arrive',
+        message: {
+          zh: '第2站（CA，2027-03-03至2027-03-08）与第1站（US，2027-03-01至2027-03-05）日期重叠：同一时间只能在一国（当天转机可在前一站离开之日抵达）',
+          en: 'Stop 2 (CA, 2027-03-03 to 2027-03-08) overlaps stop 1 (US, 2027-03-01 to 2027-03-05): one country at a time (a same-day transfer may arrive on the day the other stop leaves)',
+        },
+        details: {
+          index: 1,
+          overlaps: 0,
+          arrive: '2027-03-03',
+          leave: '2027-03-08',
+          otherArrive: '2027-03-01',
+          otherLeave: '2027-03-05',
+        },
+      },
+    ]);
+    expect(legsOverlapViolations(facts)).toEqual(v);
+  });
+
+  it('a same-day transfer (arriving the day the previous stop leaves) is no overlap', () => {
+    const legs = [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-05', '2027-03-08')];
+    expect(checkTripRules(trip('2027-03-01', '2027-03-08', legs))).toEqual([]);
+    // A one-day airside transit between two stops, all on the transfer day.
+    const via = [dest('DE', '2027-03-01', '2027-03-04'), { ...dest('AE', '2027-03-04', '2027-03-04'), transit: 'airside' as const }];
+    expect(legsOverlapViolations({ destinations: [...via, dest('FR', '2027-03-04', '2027-03-08')] })).toEqual([]);
+  });
+
+  it('a stop inside another, a stop listed before an earlier one, one day in common: each overlaps', () => {
+    const inside = [dest('US', '2027-03-01', '2027-03-08'), dest('CA', '2027-03-03', '2027-03-04')];
+    expect(legsOverlapViolations({ destinations: inside }).map((v) => [v.field, v.details!.overlaps])).toEqual([
+      ['destinations[1].arrive', 0],
+    ]);
+    const reversed = [dest('CA', '2027-03-04', '2027-03-08'), dest('US', '2027-03-01', '2027-03-05')];
+    expect(legsOverlapViolations({ destinations: reversed }).map((v) => v.field)).toEqual(['destinations[1].arrive']);
+    const oneDay = [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-04', '2027-03-05')];
+    expect(legsOverlapViolations({ destinations: oneDay }).map((v) => v.field)).toEqual(['destinations[1].arrive']);
+    // Three stops: the third overlaps the second only, and is named against it.
+    const three = [dest('US', '2027-03-01', '2027-03-03'), dest('CA', '2027-03-03', '2027-03-06'), dest('MX', '2027-03-05', '2027-03-08')];
+    expect(legsOverlapViolations({ destinations: three }).map((v) => [v.field, v.details!.overlaps])).toEqual([
+      ['destinations[2].arrive', 1],
+    ]);
+  });
+
+  it('two cities of one country, and stops with malformed or reversed dates, are not compared', () => {
+    expect(
+      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('US', '2027-03-03', '2027-03-04')] }),
+    ).toEqual([]);
+    expect(
+      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-04', '2027-03-02')] }),
+    ).toEqual([]);
+    expect(
+      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-02-30', '2027-03-06')] }),
+    ).toEqual([]);
   });
 });
 

@@ -12,6 +12,8 @@ export const RULE_CODES = [
   'NO_DESTINATIONS',
   'INVALID_DATES',
   'DESTINATION_OUTSIDE_TRIP',
+  // Two stops in different countries at once (legsOverlapViolations).
+  'LEGS_OVERLAP',
   'UNKNOWN_COUNTRY',
   'DUPLICATE_MEMBER',
   'SIZE_EXCEEDED',
@@ -212,6 +214,45 @@ export function duplicateMemberIdViolations(members: readonly Pick<Member, 'id' 
 
 const passportKey = passportNumberKey;
 
+/**
+ * One place at a time (LEGS_OVERLAP): a stop in one country may not share days with a stop in another (trial: the US
+ * 03-01..03-05 and Canada 03-03..03-08 were accepted). A same-day transfer is no overlap: a stop may arrive on the day
+ * the other leaves (both days inclusive otherwise). Stops in one country (two cities) are not compared, nor a stop
+ * whose own dates are malformed or reversed (INVALID_DATES' business). The later-listed stop of the pair is named, at
+ * `destinations[i].arrive`, with the first earlier stop it overlaps. Part of checkTripRules (the dry run, submission,
+ * A07, an amendment's Update validator); the workflow's amend handler, which replays, leaves it out (checkAmend).
+ */
+export function legsOverlapViolations(facts: Pick<CaseFacts, 'destinations'>): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const legs = facts.destinations.map((d) =>
+    isIsoDate(d.arrive) && isIsoDate(d.leave) && dayNumber(d.arrive) <= dayNumber(d.leave)
+      ? { country: d.country, arrive: dayNumber(d.arrive), leave: dayNumber(d.leave) }
+      : undefined,
+  );
+  legs.forEach((leg, i) => {
+    if (!leg) return;
+    const j = legs.findIndex(
+      (other, k) =>
+        k < i &&
+        other !== undefined &&
+        other.country !== leg.country &&
+        Math.max(other.arrive, leg.arrive) < Math.min(other.leave, leg.leave),
+    );
+    if (j < 0) return;
+    const [d, o] = [facts.destinations[i]!, facts.destinations[j]!];
+    out.push({
+      code: 'LEGS_OVERLAP',
+      field: `destinations[${i}].arrive`,
+      message: {
+        zh: `第${i + 1}站（${d.country}，${d.arrive}至${d.leave}）与第${j + 1}站（${o.country}，${o.arrive}至${o.leave}）日期重叠：同一时间只能在一国（当天转机可在前一站离开之日抵达）`,
+        en: `Stop ${i + 1} (${d.country}, ${d.arrive} to ${d.leave}) overlaps stop ${j + 1} (${o.country}, ${o.arrive} to ${o.leave}): one country at a time (a same-day transfer may arrive on the day the other stop leaves)`,
+      },
+      details: { index: i, overlaps: j, arrive: d.arrive, leave: d.leave, otherArrive: o.arrive, otherLeave: o.leave },
+    });
+  });
+  return out;
+}
+
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
   facts: CaseFacts,
@@ -285,6 +326,7 @@ export function checkTripRules(
       });
   });
 
+  out.push(...legsOverlapViolations(facts));
   out.push(...duplicateMemberIdViolations(members));
 
   if (members.length > cfg.maxMembers)
