@@ -383,9 +383,10 @@ describe('APEC business travel cards (issue 17)', () => {
       definition: DEFAULT_DEFINITION,
       facts: {
         ...base.facts,
+        // One country at a time (LEGS_OVERLAP): Japan first, a same-day transfer to Korea.
         destinations: [
-          { ...trip, country: 'JP' },
-          { ...trip, country: 'KR', city: 'Seoul' },
+          { ...trip, country: 'JP', leave: addDays(trip.arrive, 2) },
+          { ...trip, country: 'KR', city: 'Seoul', arrive: addDays(trip.arrive, 2) },
         ],
         members: [
           makeMember({ personId: holder, apecCard: { number: card.number, expiresOn: card.validUntil, economies: card.economies } }),

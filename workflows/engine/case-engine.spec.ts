@@ -4,6 +4,7 @@ import {
   chineseCalendar,
   dayNumber,
   departureDateViolations,
+  makeDestination,
   makeFacts,
   makeMember,
   parseInstant,
@@ -947,6 +948,39 @@ describe('CaseEngine', () => {
       ]),
     ).toEqual(['members[1].personId']);
     expect(refusal([first, makeMember({ id: 'm2', name: '李四' })])).toEqual([]);
+    // Typed namesakes without passports (handed inputs: 孔一 and 孔 一, 张三 and 張三) are one person too.
+    const typed = (id: string, name: string) => makeMember({ id, name, passport: null });
+    expect(refusal([first, typed('m2', '孔一'), typed('m3', '孔 一')])).toEqual(['members[2].name']);
+    expect(refusal([typed('m1', '张三'), typed('m2', '張三')])).toEqual(['members[1].name']);
+  });
+
+  it('refuses an amendment whose legs overlap in two countries in the Update validator; the handler (replayed) applies it as recorded', () => {
+    const legs = (arriveCa: string) => ({
+      departureDate: '2026-05-11',
+      returnDate: '2026-05-18',
+      destinations: [
+        makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-14' }),
+        makeDestination({ country: 'CA', city: 'Toronto', arrive: arriveCa, leave: '2026-05-18' }),
+      ],
+    });
+    const engine = newEngine();
+    const amend = (requestId: string, arriveCa: string) =>
+      ({ type: 'amend', request: { requestId, actor: actor('organizer'), changes: legs(arriveCa) } }) as const;
+    try {
+      engine.validate(amend('overlap', '2026-05-13'), MONDAY);
+      throw new Error('expected a rejection');
+    } catch (err) {
+      expect((err as Rejection).code).toBe('RULE_VIOLATION');
+      expect((err as Rejection).violations?.map((v) => [v.code, v.field])).toEqual([['LEGS_OVERLAP', 'destinations[1].arrive']]);
+    }
+    // A same-day transfer passes.
+    expect(() => engine.validate(amend('transfer', '2026-05-14'), MONDAY)).not.toThrow();
+    // An amendment recorded before the rule replays through the handler as it was applied.
+    engine.apply(amend('recorded', '2026-05-13'), MONDAY);
+    expect(engine.facts.destinations.map((d) => [d.country, d.arrive])).toEqual([
+      ['US', '2026-05-11'],
+      ['CA', '2026-05-13'],
+    ]);
   });
 
   it('a refused visa withdraws that member and the case goes on; refusing the head of delegation fails it', () => {

@@ -78,6 +78,23 @@ describe('date rules refused as typed (the domain functions the API runs)', () =
     ]);
   });
 
+  it('stops in two countries sharing days are refused at the later stop’s arrival (LEGS_OVERLAP); a same-day transfer passes', () => {
+    const trip = (caArrive: string) =>
+      tripDateErrors(
+        {
+          departureDate: '2027-03-01',
+          returnDate: '2027-03-08',
+          destinations: [
+            { country: 'US', arrive: '2027-03-01', leave: '2027-03-05' },
+            { country: 'CA', arrive: caArrive, leave: '2027-03-08' },
+          ],
+        },
+        TODAY,
+      );
+    expect(trip('2027-03-03').map((e) => [e.field, e.rule])).toEqual([['destinations[1].arrive', 'LEGS_OVERLAP']]);
+    expect(trip('2027-03-05')).toEqual([]);
+  });
+
   it('nothing is said while a day is missing or malformed', () => {
     expect(tripDateErrors({ departureDate: '2026-12-20', returnDate: '' }, TODAY)).toEqual([]);
     expect(tripDateErrors({ departureDate: '2026-12-2', returnDate: '2026-12-01' }, TODAY)).toEqual([]);

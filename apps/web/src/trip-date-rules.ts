@@ -18,7 +18,8 @@ export interface TripDates {
  * A trip's date rules as field errors, for the new-trip form and the amendment: the departure after today
  * (departureDateViolations; skipped when `departureUnchanged` is the departure, as an amendment that keeps it),
  * the return not before the departure (INVALID_DATES, at `returnDate`) and each stop's days inside the trip
- * (DESTINATION_OUTSIDE_TRIP, at the stop's `arrive` and `leave`). Only between days that are typed: an empty or
+ * (DESTINATION_OUTSIDE_TRIP, at the stop's `arrive` and `leave`) and stops in two countries not sharing days
+ * (LEGS_OVERLAP, at the later stop's `arrive`; a same-day transfer is none). Only between days that are typed: an empty or
  * malformed day is the schema's business.
  */
 export function tripDateErrors(v: TripDates, today: string, departureUnchanged?: string): FieldError[] {
@@ -37,6 +38,8 @@ export function tripDateErrors(v: TripDates, today: string, departureUnchanged?:
   for (const x of checkTripRules(facts)) {
     // INVALID_DATES names its field (returnDate, or a stop's leave day when it comes before the arrival).
     if (x.code === 'INVALID_DATES') out.push({ field: x.field ?? 'returnDate', rule: x.code, message: x.message });
+    // Two stops in different countries sharing days (LEGS_OVERLAP), at the later stop's arrival day.
+    if (x.code === 'LEGS_OVERLAP' && x.field) out.push({ field: x.field, rule: x.code, message: x.message });
     const stop = x.code === 'DESTINATION_OUTSIDE_TRIP' ? /^destinations\[(\d+)\]$/.exec(x.field ?? '') : null;
     const s = stop ? stops[Number(stop[1])] : undefined;
     if (stop && s && isIsoDate(s.arrive) && isIsoDate(s.leave))

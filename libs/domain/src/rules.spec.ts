@@ -10,6 +10,7 @@ import {
   MAX_DEPARTURE_AHEAD_DAYS,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
+  legsOverlapViolations,
   memberTripViolations,
   openCaseOverlapViolations,
   tripsOf,
@@ -173,6 +174,68 @@ describe('checkMemberFrequency', () => {
   });
 });
 
+describe('legsOverlapViolations: one country at a time', () => {
+  it('handed input: the US 03-01..03-05 and Canada 03-03..03-08 overlap, at destinations[1].arrive', () => {
+    const facts = trip('2027-03-01', '2027-03-08', [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-03', '2027-03-08')]);
+    const v = checkTripRules(facts);
+    expect(v).toEqual([
+      {
+        code: 'LEGS_OVERLAP',
+        field: 'destinations[1].arrive',
+        message: {
+          zh: '第2站（CA，2027-03-03至2027-03-08）与第1站（US，2027-03-01至2027-03-05）日期重叠：同一时间只能在一国（当天转机可在前一站离开之日抵达）',
+          en: 'Stop 2 (CA, 2027-03-03 to 2027-03-08) overlaps stop 1 (US, 2027-03-01 to 2027-03-05): one country at a time (a same-day transfer may arrive on the day the other stop leaves)',
+        },
+        details: {
+          index: 1,
+          overlaps: 0,
+          arrive: '2027-03-03',
+          leave: '2027-03-08',
+          otherArrive: '2027-03-01',
+          otherLeave: '2027-03-05',
+        },
+      },
+    ]);
+    expect(legsOverlapViolations(facts)).toEqual(v);
+  });
+
+  it('a same-day transfer (arriving the day the previous stop leaves) is no overlap', () => {
+    const legs = [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-05', '2027-03-08')];
+    expect(checkTripRules(trip('2027-03-01', '2027-03-08', legs))).toEqual([]);
+    // A one-day airside transit between two stops, all on the transfer day.
+    const via = [dest('DE', '2027-03-01', '2027-03-04'), { ...dest('AE', '2027-03-04', '2027-03-04'), transit: 'airside' as const }];
+    expect(legsOverlapViolations({ destinations: [...via, dest('FR', '2027-03-04', '2027-03-08')] })).toEqual([]);
+  });
+
+  it('a stop inside another, a stop listed before an earlier one, one day in common: each overlaps', () => {
+    const inside = [dest('US', '2027-03-01', '2027-03-08'), dest('CA', '2027-03-03', '2027-03-04')];
+    expect(legsOverlapViolations({ destinations: inside }).map((v) => [v.field, v.details!.overlaps])).toEqual([
+      ['destinations[1].arrive', 0],
+    ]);
+    const reversed = [dest('CA', '2027-03-04', '2027-03-08'), dest('US', '2027-03-01', '2027-03-05')];
+    expect(legsOverlapViolations({ destinations: reversed }).map((v) => v.field)).toEqual(['destinations[1].arrive']);
+    const oneDay = [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-04', '2027-03-05')];
+    expect(legsOverlapViolations({ destinations: oneDay }).map((v) => v.field)).toEqual(['destinations[1].arrive']);
+    // Three stops: the third overlaps the second only, and is named against it.
+    const three = [dest('US', '2027-03-01', '2027-03-03'), dest('CA', '2027-03-03', '2027-03-06'), dest('MX', '2027-03-05', '2027-03-08')];
+    expect(legsOverlapViolations({ destinations: three }).map((v) => [v.field, v.details!.overlaps])).toEqual([
+      ['destinations[2].arrive', 1],
+    ]);
+  });
+
+  it('two cities of one country, and stops with malformed or reversed dates, are not compared', () => {
+    expect(
+      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('US', '2027-03-03', '2027-03-04')] }),
+    ).toEqual([]);
+    expect(
+      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-03-04', '2027-03-02')] }),
+    ).toEqual([]);
+    expect(
+      legsOverlapViolations({ destinations: [dest('US', '2027-03-01', '2027-03-05'), dest('CA', '2027-02-30', '2027-03-06')] }),
+    ).toEqual([]);
+  });
+});
+
 describe('the dates, each refusal naming its date (second trial)', () => {
   it('a return before the departure names both; a malformed date names itself', () => {
     const early = checkTripRules(makeFacts({ departureDate: '2026-05-11', returnDate: '2026-05-10' })).filter(
@@ -249,10 +312,13 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     // One member, one violation: a personId repeated with its passport is named by the personId alone.
     expect(duplicatePersonViolations([registered, { ...registered, id: 'm2' }]).map((v) => v.field)).toEqual(['members[1].personId']);
     // Different passports, no passport, an empty number: different people (or not known to be one).
-    const noPassport = makeMember({ id: 'm3', name: '王五', passport: null });
+    const noPassport = makeMember({ id: 'm3', name: '孙八', passport: null });
     const blank = makeMember({ id: 'm4', name: '赵六', passport: { inCustody: false, number: ' ' } });
     const blank2 = makeMember({ id: 'm5', name: '钱七', passport: { inCustody: false, number: '' } });
     expect(duplicatePersonViolations([typed, makeMember({ id: 'm2' }), noPassport, blank, blank2])).toEqual([]);
+    // A typed namesake without a passport is not told apart: the same person (the name rule, below).
+    const namesake = makeMember({ id: 'm3', name: '王五', passport: null });
+    expect(duplicatePersonViolations([typed, makeMember({ id: 'm2' }), namesake]).map((v) => v.field)).toEqual(['members[2].name']);
   });
 
   it('handed input: one member listed twice identically (same id, same passport) is one violation, at members[1].id', () => {
@@ -277,6 +343,84 @@ describe('duplicatePersonViolations: one person once per delegation', () => {
     expect(duplicatePersonViolations([typed, other, third]).map((v) => [v.field, v.details])).toEqual([
       ['members[2].passport.number', { index: 2, sameAs: 1 }],
     ]);
+  });
+
+  it('handed input: 孔一 and 孔 一 typed without personId or passport are one person, at members[1].name', () => {
+    const a = makeMember({ id: 'm1', name: '孔一', passport: null });
+    const b = makeMember({ id: 'm2', name: '孔 一', passport: null });
+    const out = duplicatePersonViolations([a, b]);
+    expect(out).toEqual([
+      {
+        code: 'DUPLICATE_MEMBER',
+        field: 'members[1].name',
+        message: {
+          zh: '成员 孔 一 与第1名成员（孔一）同名，视为同一人，不能重复列入；如确为同名的两人，请先登记入花名册并以 personId 指明，或分别填写各自的护照号码',
+          en: 'Member 孔 一 has the name of member 1 (孔一) and is taken for the same person, listed once; two people of one name are registered on the roster and named by personId, or each given their own passport number',
+        },
+        details: { index: 1, sameAs: 0 },
+      },
+    ]);
+    // Every caller's answer: the trip rules and the person rule, with held numbers compared or not.
+    for (const comparingHeld of [false, true])
+      expect(
+        [...checkTripRules(makeFacts({ members: [a, b] })), ...duplicatePersonViolations([a, b], { comparingHeld })].map((v) => [
+          v.code,
+          v.field,
+        ]),
+      ).toEqual([['DUPLICATE_MEMBER', 'members[1].name']]);
+  });
+
+  it('handed input: 张三 and 張三 (traditional), and invisible characters, fold to one name', () => {
+    const typed = (id: string, name: string) => makeMember({ id, name, passport: null });
+    expect(duplicatePersonViolations([typed('m1', '张三'), typed('m2', '張三')]).map((v) => v.field)).toEqual(['members[1].name']);
+    expect(duplicatePersonViolations([typed('m1', '张三'), typed('m2', '\u2060张\u200b三 ')]).map((v) => v.field)).toEqual([
+      'members[1].name',
+    ]);
+    // Three of one name: each later one is named, against the first.
+    expect(
+      duplicatePersonViolations([typed('m1', '张三'), typed('m2', '張三'), typed('m3', '张 三')]).map((v) => [v.field, v.details]),
+    ).toEqual([
+      ['members[1].name', { index: 1, sameAs: 0 }],
+      ['members[2].name', { index: 2, sameAs: 0 }],
+    ]);
+    // Different names pass.
+    expect(duplicatePersonViolations([typed('m1', '张三'), typed('m2', '张山')])).toEqual([]);
+  });
+
+  it('typed namesakes are two people only when each carries its own passport number', () => {
+    const withNumber = (id: string, name: string, number: string) =>
+      makeMember({ id, name, passport: { inCustody: false, number, expiresOn: '2031-06-30' } });
+    // Two passports, two people (the one fact a typed member has that tells namesakes apart).
+    expect(duplicatePersonViolations([withNumber('m1', '张三', 'E11111111'), withNumber('m2', '張三', 'E22222222')])).toEqual([]);
+    // One of them without a number (or a blank one): not told apart.
+    for (const second of [makeMember({ id: 'm2', name: '張三', passport: null }), withNumber('m2', '張三', ' ')])
+      expect(duplicatePersonViolations([withNumber('m1', '张三', 'E11111111'), second]).map((v) => v.field)).toEqual(['members[1].name']);
+    // The first without, the second with a number: the same.
+    expect(
+      duplicatePersonViolations([makeMember({ id: 'm1', name: '张三', passport: null }), withNumber('m2', '張三', 'E22222222')]).map(
+        (v) => v.field,
+      ),
+    ).toEqual(['members[1].name']);
+    // One number twice is the passport's violation, once.
+    expect(
+      duplicatePersonViolations([withNumber('m1', '张三', 'E11111111'), withNumber('m2', '張三', 'e 11111111')]).map((v) => v.field),
+    ).toEqual(['members[1].passport.number']);
+  });
+
+  it('members named by personId are the roster’s people: namesakes there are not compared by name', () => {
+    const a = makeMember({ id: 'm1', name: '张三', personId: 'P-commerce-001', passport: null });
+    const b = makeMember({ id: 'm2', name: '張三', personId: 'P-commerce-009', passport: null });
+    expect(duplicatePersonViolations([a, b])).toEqual([]);
+    expect(duplicatePersonViolations([a, b], { comparingHeld: true })).toEqual([]);
+    // A roster person and a typed namesake: the registries' business (`roster-person`), not this rule's.
+    expect(duplicatePersonViolations([a, makeMember({ id: 'm2', name: '张三', passport: null })])).toEqual([]);
+  });
+
+  it('typed namesakes on one leadership team are DUPLICATE_MEMBER, not also LEADERSHIP_TEAM_OVERLAP', () => {
+    const a = makeMember({ id: 'm1', name: '孔一', passport: null, leadershipTeam: 'team' });
+    const b = makeMember({ id: 'm2', name: '孔 一', passport: null, leadershipTeam: 'team' });
+    expect(checkTripRules(makeFacts({ members: [a, b] })).map((v) => v.code)).toEqual([]);
+    expect(duplicatePersonViolations([a, b]).map((v) => v.code)).toEqual(['DUPLICATE_MEMBER']);
   });
 
   it('the fixtures make different people: m1..m6 carry different passport numbers', () => {

@@ -3,7 +3,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { historyKeys, passportNumberKey, RANK_LABELS, tripCountries } from './facts';
+import { historyKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 import { isBlank } from './text-rule';
 
@@ -12,6 +12,8 @@ export const RULE_CODES = [
   'NO_DESTINATIONS',
   'INVALID_DATES',
   'DESTINATION_OUTSIDE_TRIP',
+  // Two stops in different countries at once (legsOverlapViolations).
+  'LEGS_OVERLAP',
   'UNKNOWN_COUNTRY',
   'DUPLICATE_MEMBER',
   'SIZE_EXCEEDED',
@@ -120,6 +122,14 @@ export function maxDaysAbroad(countries: string[], config: RulesConfig, table: C
  * duplicateMemberIdViolations (which every caller runs beside this one, checkTripRules included), the first field
  * that tells the repeat, so it gets no second violation here (new-user trial: two identical member objects read
  * DUPLICATE_MEMBER twice, at the id and at the passport number). It still counts as a person for the members after it.
+ *
+ * Typed members (no personId) are known by their name too, as the registries compare names (personNameKey: spaces
+ * and invisible characters dropped, traditional characters simplified; the trip history keys them so too,
+ * typedHistoryKey): a typed member whose name is an earlier typed member's is the same person (DUPLICATE_MEMBER at
+ * `members[i].name`; trial: 孔一 and 孔 一, 张三 and 張三 were accepted as two people) unless both carry passport
+ * numbers and they differ, the one fact a typed member has that tells two namesakes apart (a typed member has no
+ * date of birth). The refusal tells the organizer to register the persons or give each their own passport. Members
+ * named by personId are the roster's people: namesakes there are told apart by the roster (name, gender, birth date).
  */
 export function duplicatePersonViolations(
   members: readonly Pick<Member, 'id' | 'name' | 'personId' | 'passport'>[],
@@ -128,6 +138,8 @@ export function duplicatePersonViolations(
   const out: RuleViolation[] = [];
   const byPerson = new Map<string, number>();
   const byPassport = new Map<string, number>();
+  // Typed members by name key: each earlier typed member under that key with its passport number ('' for none).
+  const byName = new Map<string, { index: number; number: string }[]>();
   const ids = new Set<string>();
   members.forEach((m, i) => {
     const person = m.personId ? byPerson.get(m.personId) : undefined;
@@ -135,6 +147,12 @@ export function duplicatePersonViolations(
     const passport = number ? byPassport.get(number) : undefined;
     if (m.personId && person === undefined) byPerson.set(m.personId, i);
     if (number && passport === undefined) byPassport.set(number, i);
+    const nameKey = !m.personId && typeof m.name === 'string' ? personNameKey(m.name) : '';
+    const own = passportKey(m.passport?.number);
+    const namesakes = nameKey ? (byName.get(nameKey) ?? []) : [];
+    // Two typed namesakes are two people only when both have passport numbers and these differ.
+    const namesake = namesakes.find((n) => !n.number || !own || n.number === own);
+    if (nameKey) byName.set(nameKey, [...namesakes, { index: i, number: own }]);
     const repeatedId = ids.has(m.id);
     ids.add(m.id);
     if (repeatedId) return;
@@ -157,6 +175,16 @@ export function duplicatePersonViolations(
           en: `Member ${m.name} has the passport number of member ${passport + 1}: one person is listed once`,
         },
         details: { index: i, sameAs: passport },
+      });
+    else if (namesake !== undefined)
+      out.push({
+        code: 'DUPLICATE_MEMBER',
+        field: `members[${i}].name`,
+        message: {
+          zh: `成员 ${m.name} 与第${namesake.index + 1}名成员（${members[namesake.index]!.name}）同名，视为同一人，不能重复列入；如确为同名的两人，请先登记入花名册并以 personId 指明，或分别填写各自的护照号码`,
+          en: `Member ${m.name} has the name of member ${namesake.index + 1} (${members[namesake.index]!.name}) and is taken for the same person, listed once; two people of one name are registered on the roster and named by personId, or each given their own passport number`,
+        },
+        details: { index: i, sameAs: namesake.index },
       });
   });
   return out;
@@ -185,6 +213,45 @@ export function duplicateMemberIdViolations(members: readonly Pick<Member, 'id' 
 }
 
 const passportKey = passportNumberKey;
+
+/**
+ * One place at a time (LEGS_OVERLAP): a stop in one country may not share days with a stop in another (trial: the US
+ * 03-01..03-05 and Canada 03-03..03-08 were accepted). A same-day transfer is no overlap: a stop may arrive on the day
+ * the other leaves (both days inclusive otherwise). Stops in one country (two cities) are not compared, nor a stop
+ * whose own dates are malformed or reversed (INVALID_DATES' business). The later-listed stop of the pair is named, at
+ * `destinations[i].arrive`, with the first earlier stop it overlaps. Part of checkTripRules (the dry run, submission,
+ * A07, an amendment's Update validator); the workflow's amend handler, which replays, leaves it out (checkAmend).
+ */
+export function legsOverlapViolations(facts: Pick<CaseFacts, 'destinations'>): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const legs = facts.destinations.map((d) =>
+    isIsoDate(d.arrive) && isIsoDate(d.leave) && dayNumber(d.arrive) <= dayNumber(d.leave)
+      ? { country: d.country, arrive: dayNumber(d.arrive), leave: dayNumber(d.leave) }
+      : undefined,
+  );
+  legs.forEach((leg, i) => {
+    if (!leg) return;
+    const j = legs.findIndex(
+      (other, k) =>
+        k < i &&
+        other !== undefined &&
+        other.country !== leg.country &&
+        Math.max(other.arrive, leg.arrive) < Math.min(other.leave, leg.leave),
+    );
+    if (j < 0) return;
+    const [d, o] = [facts.destinations[i]!, facts.destinations[j]!];
+    out.push({
+      code: 'LEGS_OVERLAP',
+      field: `destinations[${i}].arrive`,
+      message: {
+        zh: `第${i + 1}站（${d.country}，${d.arrive}至${d.leave}）与第${j + 1}站（${o.country}，${o.arrive}至${o.leave}）日期重叠：同一时间只能在一国（当天转机可在前一站离开之日抵达）`,
+        en: `Stop ${i + 1} (${d.country}, ${d.arrive} to ${d.leave}) overlaps stop ${j + 1} (${o.country}, ${o.arrive} to ${o.leave}): one country at a time (a same-day transfer may arrive on the day the other stop leaves)`,
+      },
+      details: { index: i, overlaps: j, arrive: d.arrive, leave: d.leave, otherArrive: o.arrive, otherLeave: o.leave },
+    });
+  });
+  return out;
+}
 
 /** A07 and the trip part of the FAO review: every violation, not just the first. */
 export function checkTripRules(
@@ -259,6 +326,7 @@ export function checkTripRules(
       });
   });
 
+  out.push(...legsOverlapViolations(facts));
   out.push(...duplicateMemberIdViolations(members));
 
   if (members.length > cfg.maxMembers)

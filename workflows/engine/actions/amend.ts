@@ -32,7 +32,10 @@ export function amendedFacts(core: CaseCore, r: AmendRequest): CaseFacts {
   return { ...core.facts, ...changes };
 }
 
-/** `validating`: the Update validator's checks too (one person once: duplicatePersonViolations; see CaseEngine.validate). */
+/**
+ * `validating`: the Update validator's checks too (one person once: duplicatePersonViolations, typed namesakes
+ * included; the legs' overlap, LEGS_OVERLAP; see CaseEngine.validate).
+ */
 export function checkAmend(core: CaseCore, r: AmendRequest, validating = false): void {
   const next = amendedFacts(core, r);
   const ids = next.members.map((m) => m.id);
@@ -43,7 +46,9 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   // The Update validator's only: a recorded one replays through the handler as it was applied.
   if (validating && Object.keys(r.changes).every((k) => sameValue(core.facts[k as keyof CaseFacts], next[k as keyof CaseFacts])))
     refuseField('changes', 'no-change', '变更内容与现有信息相同，无需变更', 'changes nothing: every value given is the current one');
-  const violations = checkTripRules(next, core.input.settings?.rules);
+  // The legs' overlap (LEGS_OVERLAP) is the Update validator's only: an amendment recorded before the rule replays
+  // through the handler as it was applied.
+  const violations = checkTripRules(next, core.input.settings?.rules).filter((v) => validating || v.code !== 'LEGS_OVERLAP');
   if (validating) violations.push(...duplicatePersonViolations(next.members));
   // The submission's date rule, on the case's working clock: a departure moved into the past is refused like a submission with that date.
   if (next.departureDate !== core.facts.departureDate && core.deps.realWorldDates !== false)
