@@ -1,5 +1,14 @@
 import { DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, upcastDefinition } from './default-definition';
-import { stepDataProblems, tripReportSummaryProblems, TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from './step-data';
+import { processDefinitions } from './apec-whitelist';
+import {
+  stepDataFieldProblems,
+  stepDataFields,
+  stepDataProblems,
+  tripReportSummaryProblems,
+  TRIP_REPORT_LIMITS,
+  TRIP_REPORT_SUMMARY_MAX,
+  WRITTEN_OUTCOME_MAX,
+} from './step-data';
 
 const rules = (data: Record<string, unknown>) => stepDataProblems('written-outcome', data).map((p) => [p.field, p.rule]);
 
@@ -38,5 +47,84 @@ describe("'written-outcome': a step whose purpose is a written result is complet
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX + 1) })).toEqual([['summary', 'max']]);
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX) })).toEqual([]);
     expect(tripReportSummaryProblems({})[0]!.message.zh).toContain('出访报告');
+  });
+});
+
+describe('a completion carries only the data its step reads (new-user trial: {outcome, foo} was kept forever in the event store)', () => {
+  const behaviour = (code: string) => DEFAULT_DEFINITION.steps.find((s) => s.code === code)!.behaviour ?? {};
+  const found = (code: string, data: Record<string, unknown>) => stepDataFieldProblems(behaviour(code), data).map((p) => [p.field, p.rule]);
+
+  it("handed input: a written outcome with foo is refused at foo, rule unknown-field, naming the step's fields", () => {
+    expect(found('A14', { outcome: 'x', foo: 'bar' })).toEqual([['foo', 'unknown-field']]);
+    expect(stepDataFieldProblems(behaviour('A14'), { outcome: 'x', foo: 'bar' })[0]!.message).toEqual({
+      zh: '此步骤不读取此字段（可填：outcome）',
+      en: 'The step reads no such field (known: outcome)',
+    });
+    expect(found('A14', { outcome: 'x' })).toEqual([]);
+  });
+
+  it("every schema's fields, the return's date and a refusal's members; a step declaring none takes no data", () => {
+    expect(stepDataFields(behaviour('D01'))).toEqual(['route']);
+    expect(stepDataFields(behaviour('D12'))).toEqual(['outcome', 'members']);
+    expect(stepDataFields(behaviour('P01'))).toEqual(['returnedOn']);
+    expect(stepDataFields(behaviour('P03'))).toEqual(['summary', 'outcomes', 'reportRef']);
+    expect(stepDataFields(behaviour('A04'))).toEqual(['outcome']);
+    expect(stepDataFields(behaviour('A09'))).toEqual([]);
+    expect(stepDataFields({ certifies: { event: 'return' } })).toEqual(['returnedOn']);
+    expect(stepDataFields({ outcome: { mayFail: 'member' } })).toEqual(['outcome', 'members']);
+    // W01 names its own unknown fields (admissionApplicationProblems, bounded).
+    expect(stepDataFields({ data: 'admission-application' })).toBeUndefined();
+    expect(stepDataFieldProblems({ data: 'admission-application' }, { bogus: 1 })).toEqual([]);
+    expect(found('A09', { note: 'x' })).toEqual([['note', 'unknown-field']]);
+    expect(stepDataFieldProblems(behaviour('A09'), { note: 'x' })[0]!.message.en).toBe('This step takes no data');
+    expect(found('A09', {})).toEqual([]);
+    expect(found('D12', { outcome: 'refused', members: ['m2'], reason: 'x' })).toEqual([['reason', 'unknown-field']]);
+    expect(found('P03', { summary: 's', outcomes: {}, reportRef: 'r', attachments: [] })).toEqual([['attachments', 'unknown-field']]);
+  });
+
+  it('what the drivers and the web send passes on every step of every built-in process', () => {
+    for (const def of [DEFAULT_DEFINITION, ...processDefinitions(DEFAULT_DEFINITION)])
+      for (const step of def.steps) {
+        const b = step.behaviour ?? {};
+        const sent =
+          b.data === 'entry-route'
+            ? { route: 'visa' }
+            : b.data === 'external-outcome'
+              ? { outcome: 'granted' }
+              : b.data === 'written-outcome'
+                ? { outcome: 'x' }
+                : b.data === 'trip-report'
+                  ? { summary: 's', outcomes: { investmentSignedYuan: 1, tradeSignedYuan: 1, promotionEvents: 1 } }
+                  : b.data === 'return-registration'
+                    ? { returnedOn: '2027-01-01' }
+                    : {};
+        expect({ step: step.code, problems: stepDataFieldProblems(b, sent) }).toEqual({ step: step.code, problems: [] });
+      }
+  });
+});
+
+describe("the trip report's figures have upper bounds (new-user trial: 10^15 yuan was accepted)", () => {
+  const p03 = DEFAULT_DEFINITION.steps.find((s) => s.code === 'P03')!.behaviour!;
+  const found = (outcomes: Record<string, unknown>) => stepDataFieldProblems(p03, { summary: 's', outcomes }).map((p) => [p.field, p.rule]);
+
+  it('handed input: 1e15 yuan is refused at outcomes.<name>, rule max; a count past 10,000 too; each bound itself passes', () => {
+    expect(found({ investmentSignedYuan: 1e15, tradeSignedYuan: 1e15, promotionEvents: 1e6 })).toEqual([
+      ['outcomes.investmentSignedYuan', 'max'],
+      ['outcomes.tradeSignedYuan', 'max'],
+      ['outcomes.promotionEvents', 'max'],
+    ]);
+    expect(stepDataFieldProblems(p03, { outcomes: { investmentSignedYuan: 1e15 } })[0]!.message).toEqual({
+      zh: '不得大于1,000,000,000,000元',
+      en: 'Must be at most 1,000,000,000,000 yuan',
+    });
+    expect(
+      found({
+        investmentSignedYuan: TRIP_REPORT_LIMITS.investmentSignedYuan.max,
+        tradeSignedYuan: TRIP_REPORT_LIMITS.tradeSignedYuan.max,
+        promotionEvents: TRIP_REPORT_LIMITS.promotionEvents.max,
+      }),
+    ).toEqual([]);
+    // What is no number is the handler's rule (tripReportProblems), named once.
+    expect(found({ investmentSignedYuan: '1e15', promotionEvents: -1 })).toEqual([]);
   });
 });

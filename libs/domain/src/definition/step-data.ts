@@ -1,6 +1,7 @@
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
-import type { StepDataSchema } from './behaviour';
+import type { StepBehaviour, StepDataSchema } from './behaviour';
+import { isRecord } from './validate';
 
 /** The longest written outcome (as a comment). */
 export const WRITTEN_OUTCOME_MAX = 2000;
@@ -64,4 +65,85 @@ const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bou
 export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>, bounded = false): FieldProblem[] {
   const check = schema ? CHECKS[schema] : undefined;
   return check ? check(data, bounded) : [];
+}
+
+/**
+ * The trip report's figures (P03 `data.outcomes`) as the managers' board sums them: an amount in yuan at most 10^12
+ * (a trillion: the brief's city signed 4.65 bn of investment and 14.46 bn of trade in a year, all its delegations
+ * together), events at most 10,000 (a trip is at most 90 days abroad). Beyond is a typo, never a trip (new-user trial:
+ * 10^15 yuan was accepted and swamped the board's year). Bounded by the API and the engine's Update validator only
+ * (tripReportBoundProblems); the handler's own check (libs/contracts tripReportProblems: ≥ 0, two decimals, whole
+ * events, 10^15) is what reports recorded before were accepted under and replay with.
+ */
+export const TRIP_REPORT_LIMITS = {
+  investmentSignedYuan: { max: 1e12, unit: { zh: '元', en: 'yuan' } },
+  tradeSignedYuan: { max: 1e12, unit: { zh: '元', en: 'yuan' } },
+  promotionEvents: { max: 10_000, unit: { zh: '场', en: 'events' } },
+} as const;
+
+/** The upper bounds of a trip report's figures (TRIP_REPORT_LIMITS): rule `max` at `outcomes.<name>`; a figure that is no number ≥ 0 is the handler's to refuse. */
+export function tripReportBoundProblems(data: Record<string, unknown>): FieldProblem[] {
+  if (!isRecord(data.outcomes)) return [];
+  const outcomes = data.outcomes;
+  return Object.entries(TRIP_REPORT_LIMITS).flatMap(([name, { max, unit }]): FieldProblem[] => {
+    const value = outcomes[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= max) return [];
+    const shown = max.toLocaleString('en-US');
+    return [
+      { field: `outcomes.${name}`, rule: 'max', message: { zh: `不得大于${shown}${unit.zh}`, en: `Must be at most ${shown} ${unit.en}` } },
+    ];
+  });
+}
+
+/**
+ * The fields a completion's `data` may carry, by what the step declares (and the engine reads): its schema's fields,
+ * `returnedOn` where it certifies the return (checkCertifiedDate), `outcome` and `members` where an outcome may fail a
+ * member (applyComplete). A step that declares none of these takes no data (`{}` or none): the web's dialog sends
+ * data only to P01 (returnedOn), P03 (summary, outcomes), W01 (the figures) and a written outcome's step, and the
+ * tests' and the benchmark's drivers (requiredTaskData, stepRequest) no more. 'admission-application' names its own
+ * unknown fields (admissionApplicationProblems, bounded): undefined here.
+ */
+const SCHEMA_FIELDS: Record<StepDataSchema, readonly string[] | undefined> = {
+  'entry-route': ['route'],
+  'external-outcome': ['outcome', 'members'],
+  'return-registration': ['returnedOn'],
+  'trip-report': ['summary', 'outcomes', 'reportRef'],
+  'admission-application': undefined,
+  'written-outcome': ['outcome'],
+};
+
+/** The fields of a completion's `data` the step reads (SCHEMA_FIELDS); undefined: the schema's own check names the rest. */
+export function stepDataFields(behaviour: StepBehaviour): readonly string[] | undefined {
+  if (behaviour.data && SCHEMA_FIELDS[behaviour.data] === undefined) return undefined;
+  const fields = new Set(behaviour.data ? SCHEMA_FIELDS[behaviour.data] : []);
+  if (behaviour.certifies?.event === 'return') fields.add('returnedOn');
+  if (behaviour.outcome?.mayFail === 'member') ['outcome', 'members'].forEach((f) => fields.add(f));
+  return [...fields];
+}
+
+/**
+ * What a completion's `data` may not carry (stepDataFields), each rule `unknown-field` at its name, and the trip
+ * report's upper bounds (tripReportBoundProblems): new-user trial, `{outcome: 'x', foo: 'bar'}` was kept forever in the
+ * event store. Checked by the API and by the engine's Update validator only (CaseEngine.validate; a complete signal asks
+ * patched('step-data-fields') first): never by the handler, so a completion recorded with another field replays as it ran.
+ */
+export function stepDataFieldProblems(behaviour: StepBehaviour, data: Record<string, unknown>): FieldProblem[] {
+  const known = stepDataFields(behaviour);
+  const unknown: FieldProblem[] =
+    known === undefined
+      ? []
+      : Object.keys(data)
+          .filter((key) => !known.includes(key))
+          .map((key) => ({
+            field: key,
+            rule: 'unknown-field',
+            message:
+              known.length === 0
+                ? { zh: '此步骤不接受办理数据', en: 'This step takes no data' }
+                : {
+                    zh: `此步骤不读取此字段（可填：${known.join('、')}）`,
+                    en: `The step reads no such field (known: ${known.join(', ')})`,
+                  },
+          }));
+  return [...unknown, ...(behaviour.data === 'trip-report' ? tripReportBoundProblems(data) : [])];
 }
