@@ -1077,9 +1077,12 @@ describe('CaseEngine', () => {
     expect(() => engine.validate(huge, now, { stepData: before })).not.toThrow();
     expect(asked).toBe(2);
     expect(() => engine.validate(report({ summary: '考察三家企业', outcomes: { investmentSignedYuan: 1e12 } }), now)).not.toThrow();
+    // The handler (what a replay runs) does not judge them: a report recorded before the rule, with a field the
+    // report does not read and a figure past today's bound, is applied as it ran.
     done('P03', 'organizer', {
       summary: '考察三家企业，签约两项',
-      outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 },
+      outcomes: { investmentSignedYuan: 1e15, tradeSignedYuan: 5e7, promotionEvents: 2 },
+      recordedBefore: true,
     });
     done('P04', 'organizer');
     expect(engine.status).toBe('departed');
