@@ -43,6 +43,7 @@ import {
   separationRefusal,
   stepDataFieldProblems,
   stepDataProblems,
+  systemWorkReading,
   tripReportSummaryProblems,
   versionFilter,
   shanghaiDate,
@@ -938,7 +939,8 @@ export class DelegationsService {
   private async validateStepData(definitionVersion: string, code: string, sent: unknown): Promise<void> {
     const data = sent ?? {};
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
-    const step = (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code);
+    const definition = await this.registries.processDefinition(definitionVersion);
+    const step = definition?.steps.find((s) => s.code === code);
     const behaviour = step?.behaviour ?? {};
     const schema = behaviour.data;
     const fields = data as Record<string, unknown>;
@@ -949,7 +951,10 @@ export class DelegationsService {
     // A field the step does not read (unknown-field) and the trip report's upper bounds (max), once per field: a figure
     // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
     const named = new Set(report.map((p) => p.field));
-    const strict = step ? stepDataFieldProblems(behaviour, fields).filter((p) => !named.has(p.field)) : [];
+    const strict =
+      definition && step
+        ? stepDataFieldProblems(behaviour, fields, systemWorkReading(definition, code)).filter((p) => !named.has(p.field))
+        : [];
     const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true), ...strict].map((p) => ({
       ...p,
       field: `data.${p.field}`,

@@ -4,6 +4,7 @@ import {
   stepDataFieldProblems,
   stepDataFields,
   stepDataProblems,
+  systemWorkReading,
   tripReportSummaryProblems,
   TRIP_REPORT_LIMITS,
   TRIP_REPORT_SUMMARY_MAX,
@@ -80,6 +81,18 @@ describe('a completion carries only the data its step reads (new-user trial: {ou
     expect(found('A09', {})).toEqual([]);
     expect(found('D12', { outcome: 'refused', members: ['m2'], reason: 'x' })).toEqual([['reason', 'unknown-field']]);
     expect(found('P03', { summary: 's', outcomes: {}, reportRef: 'r', attachments: [] })).toEqual([['attachments', 'unknown-field']]);
+  });
+
+  it("the card office's number and dates at the step the card registration (apec-card-register) needs: K06", () => {
+    const card = processDefinitions(DEFAULT_DEFINITION).find((d) => d.process === 'apec-card')!;
+    const k06 = card.steps.find((s) => s.code === 'K06')!;
+    expect(systemWorkReading(card, 'K06')).toEqual(['apec-card-register']);
+    expect(systemWorkReading(card, 'K05')).toEqual([]);
+    const data = { cardNumber: 'CHN123456789', issuedOn: '2027-01-05', validUntil: '2032-01-04' };
+    expect(stepDataFieldProblems(k06.behaviour ?? {}, data, systemWorkReading(card, 'K06'))).toEqual([]);
+    expect(
+      stepDataFieldProblems(k06.behaviour ?? {}, { ...data, holder: 'x' }, systemWorkReading(card, 'K06')).map((p) => [p.field, p.rule]),
+    ).toEqual([['holder', 'unknown-field']]);
   });
 
   it('what the drivers and the web send passes on every step of every built-in process', () => {

@@ -1,6 +1,7 @@
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
-import type { StepBehaviour, StepDataSchema } from './behaviour';
+import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
+import type { ProcessDefinition } from './types';
 import { isRecord } from './validate';
 
 /** The longest written outcome (as a comment). */
@@ -98,7 +99,8 @@ export function tripReportBoundProblems(data: Record<string, unknown>): FieldPro
 /**
  * The fields a completion's `data` may carry, by what the step declares (and the engine reads): its schema's fields,
  * `returnedOn` where it certifies the return (checkCertifiedDate), `outcome` and `members` where an outcome may fail a
- * member (applyComplete). A step that declares none of these takes no data (`{}` or none): the web's dialog sends
+ * member (applyComplete), and what a system step needing it reads (the card office's number and dates at K06, read by
+K07's card registration: SYSTEM_WORK_READS). A step that declares none of these takes no data (`{}` or none): the web's dialog sends
  * data only to P01 (returnedOn), P03 (summary, outcomes), W01 (the figures) and a written outcome's step, and the
  * tests' and the benchmark's drivers (requiredTaskData, stepRequest) no more. 'admission-application' names its own
  * unknown fields (admissionApplicationProblems, bounded): undefined here.
@@ -112,12 +114,30 @@ const SCHEMA_FIELDS: Record<StepDataSchema, readonly string[] | undefined> = {
   'written-outcome': ['outcome'],
 };
 
-/** The fields of a completion's `data` the step reads (SCHEMA_FIELDS); undefined: the schema's own check names the rest. */
-export function stepDataFields(behaviour: StepBehaviour): readonly string[] | undefined {
+/**
+ * What a system step's work reads of the step it needs first: the card registration (K07, `apec-card-register`) the
+ * card office's number and dates recorded at the issue step (K06: apps/worker chain.activities APEC_CARD_STEPS.issue,
+ * docs/apec.md).
+ */
+const SYSTEM_WORK_READS: Partial<Record<SystemWork, readonly string[]>> = {
+  'apec-card-register': ['cardNumber', 'issuedOn', 'validUntil'],
+};
+
+/** The system work that reads the data of step `code` (SYSTEM_WORK_READS): each system step needing it first. */
+export function systemWorkReading(def: Pick<ProcessDefinition, 'steps'>, code: string): SystemWork[] {
+  return def.steps.flatMap((s) => (s.behaviour?.system && s.needs[0] === code ? [s.behaviour.system] : []));
+}
+
+/**
+ * The fields of a completion's `data` the step reads (SCHEMA_FIELDS), and those the system work that needs it reads
+ * (`readBy`, systemWorkReading); undefined: the schema's own check names the rest.
+ */
+export function stepDataFields(behaviour: StepBehaviour, readBy: readonly SystemWork[] = []): readonly string[] | undefined {
   if (behaviour.data && SCHEMA_FIELDS[behaviour.data] === undefined) return undefined;
   const fields = new Set(behaviour.data ? SCHEMA_FIELDS[behaviour.data] : []);
   if (behaviour.certifies?.event === 'return') fields.add('returnedOn');
   if (behaviour.outcome?.mayFail === 'member') ['outcome', 'members'].forEach((f) => fields.add(f));
+  for (const work of readBy) for (const f of SYSTEM_WORK_READS[work] ?? []) fields.add(f);
   return [...fields];
 }
 
@@ -127,8 +147,12 @@ export function stepDataFields(behaviour: StepBehaviour): readonly string[] | un
  * event store. Checked by the API and by the engine's Update validator only (CaseEngine.validate; a complete signal asks
  * patched('step-data-fields') first): never by the handler, so a completion recorded with another field replays as it ran.
  */
-export function stepDataFieldProblems(behaviour: StepBehaviour, data: Record<string, unknown>): FieldProblem[] {
-  const known = stepDataFields(behaviour);
+export function stepDataFieldProblems(
+  behaviour: StepBehaviour,
+  data: Record<string, unknown>,
+  readBy: readonly SystemWork[] = [],
+): FieldProblem[] {
+  const known = stepDataFields(behaviour, readBy);
   const unknown: FieldProblem[] =
     known === undefined
       ? []
