@@ -89,7 +89,7 @@ export function tripReportBoundProblems(data: Record<string, unknown>): FieldPro
   return Object.entries(TRIP_REPORT_LIMITS).flatMap(([name, { max, unit }]): FieldProblem[] => {
     const value = outcomes[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= max) return [];
-    const shown = max.toLocaleString('en-US');
+    const shown = String(max).replace(/\B(?=(\d{3})+(?!\d))/g, ','); // 1,000,000,000,000 (no Intl in the workflow's check)
     return [
       { field: `outcomes.${name}`, rule: 'max', message: { zh: `不得大于${shown}${unit.zh}`, en: `Must be at most ${shown} ${unit.en}` } },
     ];
@@ -100,7 +100,7 @@ export function tripReportBoundProblems(data: Record<string, unknown>): FieldPro
  * The fields a completion's `data` may carry, by what the step declares (and the engine reads): its schema's fields,
  * `returnedOn` where it certifies the return (checkCertifiedDate), `outcome` and `members` where an outcome may fail a
  * member (applyComplete), and what a system step needing it reads (the card office's number and dates at K06, read by
-K07's card registration: SYSTEM_WORK_READS). A step that declares none of these takes no data (`{}` or none): the web's dialog sends
+ * K07's card registration: SYSTEM_WORK_READS). A step that declares none of these takes no data (`{}` or none): the web's dialog sends
  * data only to P01 (returnedOn), P03 (summary, outcomes), W01 (the figures) and a written outcome's step, and the
  * tests' and the benchmark's drivers (requiredTaskData, stepRequest) no more. 'admission-application' names its own
  * unknown fields (admissionApplicationProblems, bounded): undefined here.
