@@ -2,7 +2,6 @@ import {
   decisionReasonProblem,
   tripReportSummaryProblems,
   stepDataFieldProblems,
-  systemWorkReading,
   isRecord,
   isBlank,
   textRuleErrors,
@@ -248,7 +247,7 @@ export class CaseEngine {
       // replays as it ran; a signal asks `stepDataRule` (patched('step-data-fields')) only when these find something.
       const meta = action.type === 'complete' ? this.core.metas.get(action.request.stepKey) : undefined;
       if (action.type === 'complete' && meta && isRecord(action.request.data)) {
-        const problems = stepDataFieldProblems(meta.behaviour, action.request.data, systemWorkReading(this.core.definition, meta.code));
+        const problems = stepDataFieldProblems(this.core.definition, meta.code, action.request.data);
         if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);
       }
     } finally {

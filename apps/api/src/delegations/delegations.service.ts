@@ -43,7 +43,6 @@ import {
   separationRefusal,
   stepDataFieldProblems,
   stepDataProblems,
-  systemWorkReading,
   tripReportSummaryProblems,
   versionFilter,
   shanghaiDate,
@@ -951,10 +950,7 @@ export class DelegationsService {
     // A field the step does not read (unknown-field) and the trip report's upper bounds (max), once per field: a figure
     // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
     const named = new Set(report.map((p) => p.field));
-    const strict =
-      definition && step
-        ? stepDataFieldProblems(behaviour, fields, systemWorkReading(definition, code)).filter((p) => !named.has(p.field))
-        : [];
+    const strict = definition ? stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)) : [];
     const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true), ...strict].map((p) => ({
       ...p,
       field: `data.${p.field}`,

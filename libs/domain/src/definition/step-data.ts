@@ -1,6 +1,7 @@
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
+import { behaviourOf } from './default-definition';
 import type { ProcessDefinition } from './types';
 import { isRecord } from './validate';
 
@@ -142,17 +143,21 @@ export function stepDataFields(behaviour: StepBehaviour, readBy: readonly System
 }
 
 /**
- * What a completion's `data` may not carry (stepDataFields), each rule `unknown-field` at its name, and the trip
- * report's upper bounds (tripReportBoundProblems): new-user trial, `{outcome: 'x', foo: 'bar'}` was kept forever in the
- * event store. Checked by the API and by the engine's Update validator only (CaseEngine.validate; a complete signal asks
+ * What a completion's `data` at step `code` of `def` (the case's own definition) may not carry, each rule
+ * `unknown-field` at its name, and the trip report's upper bounds (tripReportBoundProblems): new-user trial,
+ * `{outcome: 'x', foo: 'bar'}` was kept forever in the event store. Known: what the step reads (stepDataFields, with
+ * the system work needing it) and what the same code reads in the newest built-in version (behaviourOf), which the
+ * catalog, the web's dialog and the drivers send for it: a case pinned to an older version (A04 before 2027.2 declared
+ * no written outcome) takes it as before. A step the definition lacks: nothing here (the engine refuses the step).
+ * Checked by the API and by the engine's Update validator only (CaseEngine.validate; a complete signal asks
  * patched('step-data-fields') first): never by the handler, so a completion recorded with another field replays as it ran.
  */
-export function stepDataFieldProblems(
-  behaviour: StepBehaviour,
-  data: Record<string, unknown>,
-  readBy: readonly SystemWork[] = [],
-): FieldProblem[] {
-  const known = stepDataFields(behaviour, readBy);
+export function stepDataFieldProblems(def: Pick<ProcessDefinition, 'steps'>, code: string, data: Record<string, unknown>): FieldProblem[] {
+  const step = def.steps.find((s) => s.code === code);
+  if (!step) return [];
+  const behaviour = step.behaviour ?? {};
+  const own = stepDataFields(behaviour, systemWorkReading(def, code));
+  const known = own === undefined ? undefined : [...new Set([...own, ...(stepDataFields(behaviourOf(code)) ?? [])])];
   const unknown: FieldProblem[] =
     known === undefined
       ? []
