@@ -164,6 +164,11 @@ const DECISION_REASON_PATCH = 'decision-reason';
 /** A complete signal filing the trip report (schema 'trip-report') without a written summary is refused like the Update. */
 const TRIP_REPORT_SUMMARY_PATCH = 'trip-report-summary';
 /**
+ * A complete signal whose data carries a field its step does not read, or a trip report figure past its upper bound
+ * (stepDataFieldProblems), is refused like the Update; asked only for such a signal.
+ */
+const STEP_DATA_FIELDS_PATCH = 'step-data-fields';
+/**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
  * opened an incident at the first append. Asked only for such an input.
@@ -366,6 +371,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           reason: () => patched(DECISION_REASON_PATCH),
           report: () => patched(TRIP_REPORT_SUMMARY_PATCH),
           crossRole: () => patched(SEPARATION_CROSS_ROLE_PATCH),
+          stepData: () => patched(STEP_DATA_FIELDS_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -408,6 +408,51 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     ]);
   });
 
+  it('handed input: amounts up to 1e15 yuan are refused past their bound (max), and a field the report does not read (unknown-field)', async () => {
+    const res = await request(api.http)
+      .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({
+        data: {
+          summary: '考察三家企业',
+          outcomes: { investmentSignedYuan: 1e15, tradeSignedYuan: 1e12 + 1, promotionEvents: 1e6 },
+          foo: 'bar',
+        },
+      })
+      .expect(422);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(res.body.errors).toEqual([
+      {
+        field: 'data.foo',
+        rule: 'unknown-field',
+        message: {
+          zh: '此步骤不读取此字段（可填：summary、outcomes、reportRef）',
+          en: 'The step reads no such field (known: summary, outcomes, reportRef)',
+        },
+      },
+      {
+        field: 'data.outcomes.investmentSignedYuan',
+        rule: 'max',
+        message: { zh: '不得大于1,000,000,000,000元', en: 'Must be at most 1,000,000,000,000 yuan' },
+      },
+      expect.objectContaining({ field: 'data.outcomes.tradeSignedYuan', rule: 'max' }),
+      {
+        field: 'data.outcomes.promotionEvents',
+        rule: 'max',
+        message: { zh: '不得大于10,000场', en: 'Must be at most 10,000 events' },
+      },
+    ]);
+    // Past the handler's own bound (10^15) the figure is named once, by the rule it breaks first.
+    const past = await request(api.http)
+      .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ data: { summary: '考察三家企业', outcomes: { tradeSignedYuan: 5e15 } } })
+      .expect(422);
+    expect(past.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['data.outcomes.tradeSignedYuan', 'trip-report'],
+    ]);
+  });
+
   it('keeps the portfolio analytics for DASHBOARD_CACHE_SECONDS while the operational figures stay live', async () => {
     const cached = await startTestApi({ databaseUrl: db.url, dashboardCacheSeconds: 60 });
     try {

@@ -250,6 +250,66 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(errorsOf(settingsTypo.body).map((e) => [e.field, e.rule])).toEqual([['settings.stepDuration', 'unknown-field']]);
     });
 
+    it('handed input: an unknown field under a country (settings.countries.US.bar), and at every level of the settings, is refused', async () => {
+      const definition = { ...DEFAULT_DEFINITION, version: 'office-t4' };
+      const bar = await publish({ definition, settings: { countries: { US: { processingWd: 10, bar: 1 } } } }).expect(422);
+      expect(bar.body.code).toBe('INVALID_REQUEST');
+      expect(errorsOf(bar.body)).toEqual([
+        {
+          field: 'settings.countries.US.bar',
+          rule: 'unknown-field',
+          message: { zh: '流程不读取此字段', en: 'The process reads no such field' },
+        },
+      ]);
+      const everyLevel = await publish({
+        definition,
+        settings: {
+          countries: { US: { processingWd: 10 } },
+          rules: { maxMember: 6, frequency: { bureau: { windowMonths: 24, maxTrips: 1, maxTrip: 1 } } },
+          deficiencies: { deadline: 2 },
+        },
+      }).expect(422);
+      expect(errorsOf(everyLevel.body).map((e) => [e.field, e.rule])).toEqual([
+        ['settings.rules.maxMember', 'unknown-field'],
+        ['settings.rules.frequency.bureau.maxTrip', 'unknown-field'],
+        ['settings.deficiencies.deadline', 'unknown-field'],
+      ]);
+      // A country entry's facts have their types (a region, a route, yes/no).
+      const types = await publish({ definition, settings: { countries: { US: { region: 'mars', interviewRequired: 'yes' } } } }).expect(
+        422,
+      );
+      expect(errorsOf(types.body).map((e) => [e.field, e.rule])).toEqual([
+        ['settings.countries.US.region', 'invalid-field'],
+        ['settings.countries.US.interviewRequired', 'invalid-field'],
+      ]);
+      await request(api.http).get('/api/registries/process-versions/office-t4').set(bearer(users.tokens['fao-director'])).expect(404);
+    });
+
+    it('handed input: atRiskThresholdWd 1e-300 is refused, rule decimals: every working-day figure is 0 or at least 0.01 WD, two decimals at most', async () => {
+      const definition = { ...DEFAULT_DEFINITION, version: 'office-t5' };
+      const tiny = await publish({ definition, settings: { atRiskThresholdWd: 1e-300 } }).expect(422);
+      expect(errorsOf(tiny.body)).toEqual([
+        {
+          field: 'settings.atRiskThresholdWd',
+          rule: 'decimals',
+          message: { zh: '最多2位小数（0或至少0.01个工作日）', en: 'At most 2 decimal place(s) (0 or at least 0.01 working days)' },
+        },
+      ]);
+      const every = await publish({
+        definition: { ...definition, steps: definition.steps.map((s, i) => (i === 1 ? { ...s, durationWd: 1e-300 } : s)) },
+      }).expect(422);
+      expect(errorsOf(every.body).map((e) => [e.field, e.rule])).toEqual([['definition.steps[1].durationWd', 'decimals']]);
+      const settings = await publish({
+        definition,
+        settings: { stepDurations: { A05: 0.001 }, countries: { US: { processingWd: 5e-324 } }, deficiencies: { deadlineWd: 1e-9 } },
+      }).expect(422);
+      expect(errorsOf(settings.body).map((e) => [e.field, e.rule])).toEqual([
+        ['settings.stepDurations.A05', 'decimals'],
+        ['settings.countries.US.processingWd', 'decimals'],
+        ['settings.deficiencies.deadlineWd', 'decimals'],
+      ]);
+    });
+
     it('graph problems name the step by index and the field: needs[j], code; no steps; settings paths', async () => {
       const broken = structuredClone(DEFAULT_DEFINITION) as unknown as { version: string; steps: Array<Record<string, unknown>> };
       broken.version = 'office-y';

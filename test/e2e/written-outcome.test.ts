@@ -47,6 +47,16 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
     const caseId: string = (
       await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201)
     ).body.caseId;
+    // A step that declares no data takes none (new-user trial: extra fields were kept forever in the event store).
+    await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    const noData = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A02/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ data: { note: '草稿已完成' } })
+      .expect(422);
+    expect(noData.body.errors).toEqual([
+      { field: 'data.note', rule: 'unknown-field', message: { zh: '此步骤不接受办理数据', en: 'This step takes no data' } },
+    ]);
     await completeInTurn(caseId, ['A02', 'A05', 'A06']);
     await waitForStep(api, users.tokens.organizer, caseId, 'A13', ['awaiting', 'overdue']);
     await request(api.http)
@@ -74,6 +84,16 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
     // Text the case cannot show as written is refused at the API's edge (the text rule: 400, its field named).
     expect((await complete({ data: { outcome: '异议\u202E不成立' } }).expect(400)).body.errors).toEqual([
       expect.objectContaining({ field: 'data.outcome', rule: 'text-bidi' }),
+    ]);
+    // Handed input (new-user trial): a written outcome with an extra field was accepted and kept in the event store.
+    const extra = await complete({ data: { outcome: 'x', foo: 'bar' } }).expect(422);
+    expect(extra.body).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(extra.body.errors).toEqual([
+      {
+        field: 'data.foo',
+        rule: 'unknown-field',
+        message: { zh: '此步骤不读取此字段（可填：outcome）', en: 'The step reads no such field (known: outcome)' },
+      },
     ]);
     await waitForStep(api, users.tokens.organizer, caseId, 'A14', ['awaiting', 'overdue']);
     await complete({ data: { outcome: '经核实，来信所述不实，异议不成立，维持原出访安排' } }).expect(200);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { type ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { chineseCalendar, parseInstant, shanghaiDate } from '@df/domain';
 import {
@@ -14,6 +15,7 @@ import {
   type DelegationProgress,
   type DelegationResult,
 } from '@df/contracts';
+import { temporalDataConverter } from '@df/runtime';
 import { CaseEntity, CaseEventEntity, CaseStepEntity, NotificationEntity } from '@df/persistence';
 import { drive } from '../support/drive';
 import { maybeRecord } from '../support/histories';
@@ -140,6 +142,53 @@ describe('the delegation workflow on a real Temporal dev server', () => {
       (p) => p.steps.find((s) => s.key === 'A06')!.status === 'done',
     );
     await handle.terminate('test done');
+  });
+
+  it('refuses step data its step does not read, in the Update validator and (patched) in a signal; the history replays', async () => {
+    const input = caseInput();
+    const handle = await start(input);
+    await eventually(
+      () => handle.query(progressQuery),
+      (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+    );
+    const by = actor('organizer', input.facts.unit);
+    // Handed input (new-user trial): extra fields were kept forever in the event store.
+    const err = await handle
+      .executeUpdate(completeStepUpdate, { args: [{ requestId: randomUUID(), actor: by, stepKey: 'A02', data: { foo: 'bar' } }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('INVALID_REQUEST');
+    expect((cause.details?.[0] as { errors: unknown[] }).errors).toEqual([
+      { field: 'data.foo', rule: 'unknown-field', message: { zh: '此步骤不接受办理数据', en: 'This step takes no data' } },
+    ]);
+    await handle.executeUpdate(completeStepUpdate, { args: [{ requestId: randomUUID(), actor: by, stepKey: 'A02' }] });
+    // A signal with the extra field is refused (logged; patched('step-data-fields')), the next one applied.
+    await handle.signal(completeStepSignal, { requestId: randomUUID(), actor: by, stepKey: 'A05', data: { foo: 'bar' } });
+    await handle.signal(completeStepSignal, { requestId: randomUUID(), actor: by, stepKey: 'A06' });
+    const p = await eventually(
+      () => handle.query(progressQuery),
+      (q) => q.steps.find((s) => s.key === 'A06')!.status === 'done',
+    );
+    expect(p.steps.find((s) => s.key === 'A05')!.status).not.toBe('done');
+    const stored = await eventually(
+      async () =>
+        (await db.getRepository(CaseEventEntity).find({ where: { streamId: input.caseId, type: 'step.completed' } })).map(
+          (e) => e.payload.key as string,
+        ),
+      (keys) => keys.includes('A06'),
+    );
+    expect(stored).toEqual(expect.arrayContaining(['A02', 'A06']));
+    expect(stored).not.toContain('A05');
+    await handle.terminate('test done');
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.DF_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter(worker.config) },
+      await handle.fetchHistory(),
+      handle.workflowId,
+    );
   });
 
   it('escalates an overdue step exactly once, as a notification record', async () => {

@@ -784,6 +784,27 @@ describe('CaseEngine', () => {
         expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'data.outcome', rule })]);
       }
     }
+    // Handed input (new-user trial): an extra field was kept forever in the event store. The validator refuses it, named;
+    // the handler (replayed) does not judge it, and a signal asks patched('step-data-fields') first.
+    const extra = { type: 'complete' as const, request: { ...base, data: { outcome: '经核实，异议不成立', foo: 'bar' } } };
+    let refused: unknown;
+    try {
+      engine.validate(extra, at);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(Rejection);
+    expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+    expect((refused as Rejection).errors).toEqual([
+      {
+        field: 'data.foo',
+        rule: 'unknown-field',
+        message: { zh: '此步骤不读取此字段（可填：outcome）', en: 'The step reads no such field (known: outcome)' },
+      },
+    ]);
+    let asked = 0;
+    expect(() => engine.validate(extra, at, { stepData: () => (asked++, false) })).not.toThrow();
+    expect(asked).toBe(1);
     expect(engine.apply({ type: 'complete', request: { ...base, data: { outcome: '经核实，异议不成立' } } }, at).accepted).toBe(true);
   });
 
@@ -1103,9 +1124,33 @@ describe('CaseEngine', () => {
     expect(() => engine.validate(report({}), now, { report: before })).not.toThrow();
     expect(asked).toBe(1);
     expect(() => engine.validate(report({ summary: '考察三家企业，签约两项' }), now)).not.toThrow();
+    // Its figures have upper bounds (new-user trial: 10^15 yuan was accepted), and it carries no field the report
+    // does not read: the validator refuses both (a signal asks patched('step-data-fields')), the handler does not.
+    for (const [data, field, rule] of [
+      [{ outcomes: { investmentSignedYuan: 1e15 } }, 'data.outcomes.investmentSignedYuan', 'max'],
+      [{ outcomes: { tradeSignedYuan: 1e12 + 1 } }, 'data.outcomes.tradeSignedYuan', 'max'],
+      [{ outcomes: { promotionEvents: 10_001 } }, 'data.outcomes.promotionEvents', 'max'],
+      [{ attachments: ['x'] }, 'data.attachments', 'unknown-field'],
+    ] as const) {
+      let refused: unknown;
+      try {
+        engine.validate(report({ summary: '考察三家企业', ...data }), now);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field, rule })]);
+    }
+    const huge = report({ summary: '考察三家企业', outcomes: { investmentSignedYuan: 1e15 } });
+    expect(() => engine.validate(huge, now, { stepData: before })).not.toThrow();
+    expect(asked).toBe(2);
+    expect(() => engine.validate(report({ summary: '考察三家企业', outcomes: { investmentSignedYuan: 1e12 } }), now)).not.toThrow();
+    // The handler (what a replay runs) does not judge them: a report recorded before the rule, with a field the
+    // report does not read and a figure past today's bound, is applied as it ran.
     done('P03', 'organizer', {
       summary: '考察三家企业，签约两项',
-      outcomes: { investmentSignedYuan: 1e8, tradeSignedYuan: 5e7, promotionEvents: 2 },
+      outcomes: { investmentSignedYuan: 1e15, tradeSignedYuan: 5e7, promotionEvents: 2 },
+      recordedBefore: true,
     });
     done('P04', 'organizer');
     expect(engine.status).toBe('departed');

@@ -3,6 +3,8 @@ import {
   decisionReasonProblem,
   organizersOf,
   tripReportSummaryProblems,
+  stepDataFieldProblems,
+  isRecord,
   isBlank,
   textRuleErrors,
   tripCountries,
@@ -23,7 +25,7 @@ import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
 import { applyAttach, applyDetach, checkAttach, checkDetach } from './actions/attachments';
 import { authorize, authorizeDuties } from './authorization';
-import { refuseField, reject } from './rejection';
+import { refuseData, refuseField, reject } from './rejection';
 import {
   CaseCore,
   type CustodyWork,
@@ -114,6 +116,8 @@ export interface ValidationRules {
   report?: () => boolean;
   /** Separation of duties across roles: crossRoleRefusal (patched('separation-cross-role')). */
   crossRole?: () => boolean;
+  /** A completion's data: no field the step does not read, the trip report's upper bounds (patched('step-data-fields')). */
+  stepData?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -189,7 +193,7 @@ export class CaseEngine {
   validate(action: EngineAction, now?: number, rules: ValidationRules = {}): void {
     const on = () => true;
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
-    const { report: reportRule = on, crossRole: crossRoleRule = on, ordered } = rules;
+    const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -245,6 +249,14 @@ export class CaseEngine {
         const [problem] = tripReportSummaryProblems(data);
         if (problem && reportRule())
           refuseField(`data.${problem.field}`, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
+      }
+      // A completion's data carries only what its step reads, and the trip report's figures their upper bounds
+      // (stepDataFieldProblems, as the API refuses them). Likewise only here: a completion recorded with another field
+      // replays as it ran; a signal asks `stepDataRule` (patched('step-data-fields')) only when these find something.
+      const meta = action.type === 'complete' ? this.core.metas.get(action.request.stepKey) : undefined;
+      if (action.type === 'complete' && meta && isRecord(action.request.data)) {
+        const problems = stepDataFieldProblems(this.core.definition, meta.code, action.request.data);
+        if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);
       }
     } finally {
       this.core.now = saved;

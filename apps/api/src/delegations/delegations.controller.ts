@@ -159,6 +159,7 @@ export class DelegationsController {
         summary: "P03 trip report with its outcomes (summed on the managers' board)",
         value: {
           data: {
+            summary: '考察三家企业，签署投资协议两项、贸易协议一项，举办推介会四场',
             outcomes: { investmentSignedYuan: 120000000, tradeSignedYuan: 300000000, promotionEvents: 4 },
             reportRef: 'files/2027/report-42.pdf',
           },

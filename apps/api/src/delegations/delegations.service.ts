@@ -41,6 +41,7 @@ import {
   openCaseOverlapViolations,
   processOfVersion,
   separationRefusal,
+  stepDataFieldProblems,
   stepDataProblems,
   tripReportSummaryProblems,
   versionFilter,
@@ -1005,13 +1006,23 @@ export class DelegationsService {
   private async validateStepData(definitionVersion: string, code: string, sent: unknown): Promise<void> {
     const data = sent ?? {};
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
-    const schema = (await this.registries.processDefinition(definitionVersion))?.steps.find((s) => s.code === code)?.behaviour?.data;
+    const definition = await this.registries.processDefinition(definitionVersion);
+    const step = definition?.steps.find((s) => s.code === code);
+    const behaviour = step?.behaviour ?? {};
+    const schema = behaviour.data;
     const fields = data as Record<string, unknown>;
     const report: FieldError[] =
       schema === 'trip-report'
         ? [...tripReportProblems(fields).map((p) => ({ ...p, rule: 'trip-report' })), ...tripReportSummaryProblems(fields)]
         : [];
-    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true)].map((p) => ({ ...p, field: `data.${p.field}` }));
+    // A field the step does not read (unknown-field) and the trip report's upper bounds (max), once per field: a figure
+    // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
+    const named = new Set(report.map((p) => p.field));
+    const strict = definition ? stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)) : [];
+    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true), ...strict].map((p) => ({
+      ...p,
+      field: `data.${p.field}`,
+    }));
     if (errors.length > 0) throw ruleRefusal(errors);
   }
 

@@ -209,10 +209,15 @@ export const ProcessVersionSchema = z
     definition: z
       .record(z.string(), z.unknown())
       .meta({ description: 'A whole ProcessDefinition { version, name?, steps[] }, validated as at load' }),
-    settings: z.record(z.string(), z.unknown()).default({}).meta({
-      description:
-        'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions). Every number within its bound (SETTINGS_BOUNDS, else 422 rule `min`/`max` at its path, e.g. settings.countries.US.processingWd): stepDurations and processingWd 0-60 working days, atRiskThresholdWd 0-30, deficiencies.deadlineWd above 0 up to 20 and extensions 0-5, rules.maxMembers 1-50, maxCountries 1-10, maxDaysByCountryCount 1-10 entries of 1-90 days, farRegionExtraDays 0-30, frequency.<rank> null or { windowMonths 1-60, maxTrips 1-12 }',
-    }),
+    settings: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .meta({
+        description:
+          'OfficeSettings: stepDurations, countries (processingWd), rules, atRiskThresholdWd, deficiencies (deadlineWd, extensions). Every number within its bound (SETTINGS_BOUNDS, else 422 rule `min`/`max` at its path, e.g. settings.countries.US.processingWd): stepDurations and processingWd 0-60 working days, atRiskThresholdWd 0-30, deficiencies.deadlineWd above 0 up to 20 and extensions 0-5, rules.maxMembers 1-50, maxCountries 1-10, maxDaysByCountryCount 1-10 entries of 1-90 days, farRegionExtraDays 0-30, frequency.<rank> null or { windowMonths 1-60, maxTrips 1-12 }. ' +
+          'Every working-day figure has at most 2 decimals (0 or at least 0.01 WD; else 422 rule `decimals`), every other number is whole. ' +
+          'No additional properties at any level whose keys are field names: the root, a country entry (countries.<code>: nameZh, nameEn, region, schengen, officialPassportRoute, interviewRequired, processingWd, apostille, apec, certifiedDocuments), rules (maxMembers, maxCountries, maxDaysByCountryCount, farRegions, farRegionExtraDays, frequency, frequencyExemptPurposes), rules.frequency.<rank> (windowMonths, maxTrips) and deficiencies (deadlineWd, extensions): another field is 422 rule `unknown-field` at its path, e.g. settings.countries.US.bar',
+      }),
   })
   .meta({
     id: 'ProcessVersionPublication',

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
-import { TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from '../../../../libs/domain/src/definition/step-data';
+import { TRIP_REPORT_LIMITS, TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from '../../../../libs/domain/src/definition/step-data';
 import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
@@ -194,13 +194,13 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         {target.code === 'P03' ? (
           <Space wrap>
             <Form.Item label={t('investment')} name={['outcomes', 'investmentSignedYuan']}>
-              <InputNumber min={0} precision={2} />
+              <InputNumber min={0} max={TRIP_REPORT_LIMITS.investmentSignedYuan.max} precision={2} />
             </Form.Item>
             <Form.Item label={t('trade')} name={['outcomes', 'tradeSignedYuan']}>
-              <InputNumber min={0} precision={2} />
+              <InputNumber min={0} max={TRIP_REPORT_LIMITS.tradeSignedYuan.max} precision={2} />
             </Form.Item>
             <Form.Item label={t('events')} name={['outcomes', 'promotionEvents']}>
-              <InputNumber min={0} precision={0} />
+              <InputNumber min={0} max={TRIP_REPORT_LIMITS.promotionEvents.max} precision={0} />
             </Form.Item>
           </Space>
         ) : null}

@@ -4,7 +4,6 @@ import { cardApplicationFacts } from './apec-card';
 import { admissionFailures, DEFAULT_WHITELIST_CRITERIA, type WhitelistCriteria } from './apec-card';
 import {
   admissionApplicationProblems,
-  hasDecimals,
   APEC_WHITELIST_DEFINITION,
   criteriaProblems,
   NON_DELEGATION_VERSIONS,
@@ -15,7 +14,7 @@ import {
 } from './apec-whitelist';
 import { DEFAULT_DEFINITION, publishedDefinition } from './default-definition';
 import { stepDataProblems } from './step-data';
-import { validateDefinition } from './validate';
+import { hasDecimals, validateDefinition } from './validate';
 
 describe('the whitelist admission definition (issue 17)', () => {
   it('is a valid, published definition of a third process, known by its version', () => {
@@ -98,6 +97,9 @@ describe("the filing step's figures (W01 data)", () => {
     expect(stepDataProblems('admission-application', huge, true).map((p) => p.rule)).toEqual(['max']);
     expect([0.3, 0.1 + 0.2, 12345678.1234].map((v) => hasDecimals(v, 4))).toEqual([true, true, true]);
     expect([0.00001, 12345678.12345].map((v) => hasDecimals(v, 4))).toEqual([false, false]);
+    // An absurdly tiny positive amount is not 0 (new-user trial: 1e-300 was taken for a whole number).
+    expect([1e-300, 5e-324, 1e-12].map((v) => hasDecimals(v, 4))).toEqual([false, false, false]);
+    expect(hasDecimals(0, 0)).toBe(true);
     expect(stepDataProblems(undefined, {})).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import {
 } from './apec-card';
 import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
+import { hasDecimals } from './validate';
 
 /**
  * Whitelist admission (白名单准入) as a case of its own process (issue 17): the enterprise files its figures
@@ -111,12 +112,6 @@ export interface FieldProblem {
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** Has at most `decimals` decimal places, tolerant of binary floating point (0.3 in 万元 is 3000 yuan exactly). */
-export const hasDecimals = (v: number, decimals: number): boolean => {
-  const scaled = v * 10 ** decimals;
-  return Math.abs(scaled - Math.round(scaled)) <= 1e-9 + 16 * Number.EPSILON * Math.abs(scaled);
-};
 
 /** An amount's broken rule (ADMISSION_AMOUNT_LIMITS): `non-negative-number`, `max` or `decimals`; null when valid. */
 function amountProblem(

@@ -7,8 +7,10 @@ import {
   DEFINITION_2026_1,
   DEFINITION_2027_1,
   DefinitionError,
+  durationDecimalsProblems,
   loadDefinition,
   MAX_STEP_DURATION_WD,
+  processDefinitions,
   SETTINGS_BOUNDS,
   statutoryApprovalProblems,
   upcastDefinition,
@@ -345,6 +347,67 @@ describe('every number of the office settings within SETTINGS_BOUNDS (new-user t
     ]);
     expect(problems({ rules: { maxDaysByCountryCount: [] } })).toEqual([['rules.maxDaysByCountryCount', 'INVALID_FIELD']]);
     expect(problems({ rules: 7 })).toEqual([['rules', 'INVALID_FIELD']]);
+  });
+
+  it('handed input: atRiskThresholdWd 1e-300 is refused, DECIMALS: every working-day figure has at most two decimals (0.01 WD)', () => {
+    expect(problems({ atRiskThresholdWd: 1e-300 })).toEqual([['atRiskThresholdWd', 'DECIMALS']]);
+    const [p] = validateOverrides(DEFAULT_DEFINITION, { atRiskThresholdWd: 1e-300 });
+    expect(p!.text).toEqual({
+      zh: '最多2位小数（0或至少0.01个工作日）',
+      en: 'At most 2 decimal place(s) (0 or at least 0.01 working days)',
+    });
+    expect(
+      problems({
+        stepDurations: { A05: 0.125 },
+        countries: { US: { processingWd: 5e-324 } },
+        atRiskThresholdWd: 0.001,
+        deficiencies: { deadlineWd: 1e-9 },
+      }),
+    ).toEqual([
+      ['stepDurations.A05', 'DECIMALS'],
+      ['countries.US.processingWd', 'DECIMALS'],
+      ['atRiskThresholdWd', 'DECIMALS'],
+      ['deficiencies.deadlineWd', 'DECIMALS'],
+    ]);
+    // 0, 0.01 and figures a person types (0.1 + 0.2 as a double) pass.
+    expect(
+      problems({ stepDurations: { A05: 0.01, A02: 0.1 + 0.2 }, countries: { US: { processingWd: 0 } }, atRiskThresholdWd: 1.25 }),
+    ).toEqual([]);
+  });
+
+  it("a country entry's facts and the settings' objects have their types: region, route, yes/no facts, names", () => {
+    expect(
+      problems({
+        countries: {
+          US: { region: 'mars', officialPassportRoute: 'walk', interviewRequired: 'yes', apec: 1, nameZh: 7 },
+          JP: 'visa-free',
+        },
+      }),
+    ).toEqual([
+      ['countries.US.nameZh', 'INVALID_FIELD'],
+      ['countries.US.region', 'INVALID_FIELD'],
+      ['countries.US.officialPassportRoute', 'INVALID_FIELD'],
+      ['countries.US.interviewRequired', 'INVALID_FIELD'],
+      ['countries.US.apec', 'INVALID_FIELD'],
+      ['countries.JP', 'INVALID_FIELD'],
+    ]);
+    expect(problems({ stepDurations: [], countries: 7, deficiencies: 'often' })).toEqual([
+      ['stepDurations', 'INVALID_FIELD'],
+      ['countries', 'INVALID_FIELD'],
+      ['deficiencies', 'INVALID_FIELD'],
+    ]);
+    expect(problems({ countries: { US: { region: 'north-america', officialPassportRoute: 'e-visa', schengen: false } } })).toEqual([]);
+  });
+
+  it("a published step's durationWd has at most two decimals too (loadDefinition; the built-in versions pass)", () => {
+    for (const d of [DEFAULT_DEFINITION, ...processDefinitions(DEFAULT_DEFINITION)]) expect(durationDecimalsProblems(d)).toEqual([]);
+    const fine = {
+      ...DEFAULT_DEFINITION,
+      version: 'office-x',
+      steps: DEFAULT_DEFINITION.steps.map((s, i) => (i === 1 ? { ...s, durationWd: 1e-300 } : s)),
+    };
+    expect(durationDecimalsProblems(fine).map((p) => [p.code, p.path])).toEqual([['DECIMALS', 'steps[1].durationWd']]);
+    expect(() => loadDefinition(fine)).toThrow(/steps\[1\]\.durationWd/);
   });
 
   it('every message: Chinese first, English starting with a capital', () => {

@@ -2,6 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1 } from './default-definition';
 import { processDefinitions } from './apec-whitelist';
 import { unknownDefinitionFields, unknownSettingsFields } from './known-fields';
+import { COUNTRIES } from '../countries';
+import { DEFAULT_RULES_CONFIG } from '../rules';
+import { DEFAULT_DEFICIENCY_RULE } from './overrides';
 
 describe('the fields a published definition may carry', () => {
   it('knows every field of every built-in definition (a published copy of one is never refused)', () => {
@@ -29,5 +32,28 @@ describe('the fields a published definition may carry', () => {
   it('names the unknown top-level fields of settings', () => {
     expect(unknownSettingsFields({ stepDurations: { A05: 3 }, stepDuration: { A05: 3 }, countries: {} })).toEqual(['stepDuration']);
     expect(unknownSettingsFields({})).toEqual([]);
+  });
+
+  it('handed input: an unknown field under a country (countries.US.bar) and at every other level whose keys are fields', () => {
+    expect(unknownSettingsFields({ countries: { US: { processingWd: 10, bar: 1 } } })).toEqual(['countries.US.bar']);
+    expect(
+      unknownSettingsFields({
+        stepDurations: { A05: 3 },
+        countries: { US: { processingWd: 10 }, XX: { nameZh: '某国', nameEn: 'X', regoin: 'asia' } },
+        rules: { maxMember: 6, frequency: { bureau: { windowMonths: 24, maxTrip: 1 }, staff: null } },
+        deficiencies: { deadline: 2, extensions: 1 },
+        atRiskThresholdWd: 2,
+      }),
+    ).toEqual(['countries.XX.regoin', 'rules.maxMember', 'rules.frequency.bureau.maxTrip', 'deficiencies.deadline']);
+  });
+
+  it('knows every field of a full country entry, of the trip rules and of the 容缺 rule (their defaults are never refused)', () => {
+    expect(
+      unknownSettingsFields({
+        countries: { ...COUNTRIES },
+        rules: DEFAULT_RULES_CONFIG,
+        deficiencies: { ...DEFAULT_DEFICIENCY_RULE },
+      }),
+    ).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import type { CountryInfo } from '../countries';
+import type { FrequencyLimit, RulesConfig } from '../rules';
 import type { StepBehaviour } from './behaviour';
 import type { OfficeSettings } from './overrides';
 import type { ProcessDefinition, StepDefinition } from './types';
@@ -43,6 +45,29 @@ const SETTINGS_FIELDS = {
   deficiencies: true,
 } satisfies Record<keyof OfficeSettings, true>;
 const LABEL_FIELDS = { zh: true, en: true };
+const COUNTRY_FIELDS = {
+  nameZh: true,
+  nameEn: true,
+  region: true,
+  schengen: true,
+  officialPassportRoute: true,
+  interviewRequired: true,
+  processingWd: true,
+  apostille: true,
+  apec: true,
+  certifiedDocuments: true,
+} satisfies Record<keyof CountryInfo, true>;
+const RULES_FIELDS = {
+  maxMembers: true,
+  maxCountries: true,
+  maxDaysByCountryCount: true,
+  farRegions: true,
+  farRegionExtraDays: true,
+  frequency: true,
+  frequencyExemptPurposes: true,
+} satisfies Record<keyof RulesConfig, true>;
+const FREQUENCY_LIMIT_FIELDS = { windowMonths: true, maxTrips: true } satisfies Record<keyof FrequencyLimit, true>;
+const DEFICIENCY_FIELDS = { deadlineWd: true, extensions: true } satisfies Record<keyof NonNullable<OfficeSettings['deficiencies']>, true>;
 
 const unknownIn = (value: unknown, known: object, at: string): string[] =>
   isRecord(value)
@@ -75,7 +100,24 @@ export function unknownDefinitionFields(definition: unknown): string[] {
   return found;
 }
 
-/** The JSON paths of a settings object's top-level fields no part of the engine reads (`stepDuration`). */
+/**
+ * The JSON paths of the fields of a settings object no part of the engine reads, at every level whose keys are field
+ * names: the root (`stepDuration`), each country entry (`countries.US.bar`), the trip rules (`rules.maxMember`), a
+ * rank's frequency limit (`rules.frequency.bureau.maxTrip`) and the 容缺 rule (`deficiencies.deadline`). The keys of
+ * `stepDurations` (step codes), `countries` (country codes) and `rules.frequency` (ranks) are names, not fields: their
+ * own checks refuse an unknown one (UNKNOWN_STEP_OVERRIDE, UNKNOWN_COUNTRY, a rank). New-user trial: `countries.US =
+ * { processingWd: 10, bar: 1 }` was stored.
+ */
 export function unknownSettingsFields(settings: unknown): string[] {
-  return unknownIn(settings, SETTINGS_FIELDS, '');
+  if (!isRecord(settings)) return [];
+  const found = unknownIn(settings, SETTINGS_FIELDS, '');
+  if (isRecord(settings.countries))
+    for (const [code, entry] of Object.entries(settings.countries)) found.push(...unknownIn(entry, COUNTRY_FIELDS, `countries.${code}`));
+  const rules = settings.rules;
+  found.push(...unknownIn(rules, RULES_FIELDS, 'rules'));
+  if (isRecord(rules) && isRecord(rules.frequency))
+    for (const [rank, limit] of Object.entries(rules.frequency))
+      found.push(...unknownIn(limit, FREQUENCY_LIMIT_FIELDS, `rules.frequency.${rank}`));
+  found.push(...unknownIn(settings.deficiencies, DEFICIENCY_FIELDS, 'deficiencies'));
+  return found;
 }

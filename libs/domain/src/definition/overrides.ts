@@ -1,6 +1,6 @@
 import { echo as v } from '../echo';
 import { boundProblems, isRecord, SETTINGS_BOUNDS } from './validate';
-import type { CountryOverrides } from '../countries';
+import type { CountryInfo, CountryOverrides, OfficialPassportRoute } from '../countries';
 import { REGIONS } from '../countries';
 import { PURPOSES, RANKS } from '../facts';
 import type { RulesConfig } from '../rules';
@@ -31,6 +31,13 @@ export interface OfficeSettings {
   deficiencies?: { deadlineWd?: number; extensions?: number };
 }
 
+/** How an official passport enters (CountryInfo.officialPassportRoute): what a country entry may say. */
+const OFFICIAL_PASSPORT_ROUTES: readonly OfficialPassportRoute[] = ['visa', 'visa-free', 'e-visa'];
+/** A country entry's yes/no facts. */
+const COUNTRY_FLAGS = ['schengen', 'interviewRequired', 'apostille', 'apec', 'certifiedDocuments'] as const satisfies ReadonlyArray<
+  keyof CountryInfo
+>;
+
 /** The 容缺 rule's numbers when an office sets none (Guangdong's: 2 working days, one extension). */
 export const DEFAULT_DEFICIENCY_RULE = { deadlineWd: 2, extensions: 1 } as const;
 
@@ -39,7 +46,7 @@ export const DEFAULT_AT_RISK_THRESHOLD_WD = 2;
 export function validateOverrides(def: ProcessDefinition, settings: OfficeSettings): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const codes = new Set(def.steps.map((s) => s.code));
-  for (const [code, wd] of Object.entries(settings.stepDurations ?? {})) {
+  for (const [code, wd] of Object.entries(isRecord(settings.stepDurations) ? settings.stepDurations : {})) {
     if (!codes.has(code))
       problems.push({
         code: 'UNKNOWN_STEP_OVERRIDE',
@@ -63,17 +70,34 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
             },
           ]),
     );
-  for (const [country, patch] of Object.entries(settings.countries ?? {})) {
+  for (const field of ['stepDurations', 'countries', 'deficiencies'] as const)
+    if (settings[field] !== undefined && !isRecord(settings[field])) problems.push(notA(field, '对象', 'an object'));
+  for (const [country, patch] of Object.entries(isRecord(settings.countries) ? settings.countries : {})) {
+    if (!isRecord(patch)) {
+      problems.push(notA(`countries.${country}`, '对象', 'an object'));
+      continue;
+    }
     for (const field of ['nameZh', 'nameEn'] as const) {
       const name: unknown = patch[field];
       if (typeof name === 'string') problems.push(...textProblems(name, `countries.${country}.${field}`, SETTINGS_TEXT_MAX));
+      else if (name !== undefined) problems.push(notA(`countries.${country}.${field}`, '字符串', 'a string'));
     }
     if (patch.processingWd !== undefined)
       problems.push(...boundProblems(patch.processingWd, `countries.${country}.processingWd`, SETTINGS_BOUNDS.processingWd));
+    const oneOf = (field: 'region' | 'officialPassportRoute', known: readonly string[]) => {
+      const value: unknown = patch[field];
+      if (value !== undefined && !(typeof value === 'string' && known.includes(value)))
+        problems.push(notA(`countries.${country}.${field}`, `以下之一：${known.join('、')}`, `one of ${known.join(', ')}`));
+    };
+    oneOf('region', REGIONS);
+    oneOf('officialPassportRoute', OFFICIAL_PASSPORT_ROUTES);
+    for (const field of COUNTRY_FLAGS)
+      if (patch[field] !== undefined && typeof patch[field] !== 'boolean')
+        problems.push(notA(`countries.${country}.${field}`, 'true 或 false', 'true or false'));
   }
   if (settings.atRiskThresholdWd !== undefined)
     problems.push(...boundProblems(settings.atRiskThresholdWd, 'atRiskThresholdWd', SETTINGS_BOUNDS.atRiskThresholdWd));
-  const { deadlineWd, extensions } = settings.deficiencies ?? {};
+  const { deadlineWd, extensions } = isRecord(settings.deficiencies) ? settings.deficiencies : {};
   if (deadlineWd !== undefined)
     problems.push(...boundProblems(deadlineWd, 'deficiencies.deadlineWd', SETTINGS_BOUNDS.deficiencyDeadlineWd));
   if (extensions !== undefined)

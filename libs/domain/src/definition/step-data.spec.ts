@@ -1,5 +1,16 @@
-import { DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, upcastDefinition } from './default-definition';
-import { stepDataProblems, tripReportSummaryProblems, TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from './step-data';
+import { behaviourOf, DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, upcastDefinition } from './default-definition';
+import { processDefinitions } from './apec-whitelist';
+import type { ProcessDefinition } from './types';
+import {
+  stepDataFieldProblems,
+  stepDataFields,
+  stepDataProblems,
+  systemWorkReading,
+  tripReportSummaryProblems,
+  TRIP_REPORT_LIMITS,
+  TRIP_REPORT_SUMMARY_MAX,
+  WRITTEN_OUTCOME_MAX,
+} from './step-data';
 
 const rules = (data: Record<string, unknown>) => stepDataProblems('written-outcome', data).map((p) => [p.field, p.rule]);
 
@@ -38,5 +49,112 @@ describe("'written-outcome': a step whose purpose is a written result is complet
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX + 1) })).toEqual([['summary', 'max']]);
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX) })).toEqual([]);
     expect(tripReportSummaryProblems({})[0]!.message.zh).toContain('出访报告');
+  });
+});
+
+/** What the drivers send by the newest version's declaration of a step code (libs/contracts requiredTaskData, the web's dialog). */
+const requiredByCatalog = (code: string): Record<string, unknown> | undefined => {
+  const schema = behaviourOf(code).data;
+  return schema === 'written-outcome' ? { outcome: 'x' } : schema === 'trip-report' ? { summary: 's' } : undefined;
+};
+
+describe('a completion carries only the data its step reads (new-user trial: {outcome, foo} was kept forever in the event store)', () => {
+  const behaviour = (code: string) => DEFAULT_DEFINITION.steps.find((s) => s.code === code)!.behaviour ?? {};
+  const found = (code: string, data: Record<string, unknown>, def: Pick<ProcessDefinition, 'steps'> = DEFAULT_DEFINITION) =>
+    stepDataFieldProblems(def, code, data).map((p) => [p.field, p.rule]);
+
+  it("handed input: a written outcome with foo is refused at foo, rule unknown-field, naming the step's fields", () => {
+    expect(found('A14', { outcome: 'x', foo: 'bar' })).toEqual([['foo', 'unknown-field']]);
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'A14', { outcome: 'x', foo: 'bar' })[0]!.message).toEqual({
+      zh: '此步骤不读取此字段（可填：outcome）',
+      en: 'The step reads no such field (known: outcome)',
+    });
+    expect(found('A14', { outcome: 'x' })).toEqual([]);
+  });
+
+  it("every schema's fields, the return's date and a refusal's members; a step declaring none takes no data", () => {
+    expect(stepDataFields(behaviour('D01'))).toEqual(['route']);
+    expect(stepDataFields(behaviour('D12'))).toEqual(['outcome', 'members']);
+    expect(stepDataFields(behaviour('P01'))).toEqual(['returnedOn']);
+    expect(stepDataFields(behaviour('P03'))).toEqual(['summary', 'outcomes', 'reportRef']);
+    expect(stepDataFields(behaviour('A04'))).toEqual(['outcome']);
+    expect(stepDataFields(behaviour('A09'))).toEqual([]);
+    expect(stepDataFields({ certifies: { event: 'return' } })).toEqual(['returnedOn']);
+    expect(stepDataFields({ outcome: { mayFail: 'member' } })).toEqual(['outcome', 'members']);
+    // W01 names its own unknown fields (admissionApplicationProblems, bounded).
+    expect(stepDataFields({ data: 'admission-application' })).toBeUndefined();
+    const whitelist = processDefinitions(DEFAULT_DEFINITION).find((d) => d.process === 'apec-whitelist')!;
+    expect(stepDataFieldProblems(whitelist, 'W01', { bogus: 1 })).toEqual([]);
+    expect(found('A09', { note: 'x' })).toEqual([['note', 'unknown-field']]);
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'A09', { note: 'x' })[0]!.message.en).toBe('This step takes no data');
+    expect(found('A09', {})).toEqual([]);
+    expect(found('D12', { outcome: 'refused', members: ['m2'], reason: 'x' })).toEqual([['reason', 'unknown-field']]);
+    expect(found('P03', { summary: 's', outcomes: {}, reportRef: 'r', attachments: [] })).toEqual([['attachments', 'unknown-field']]);
+    expect(found('Z99', { any: 1 })).toEqual([]); // no such step: the engine refuses the step itself
+  });
+
+  it('a case pinned to an older version takes what the catalog (the newest version) asks for the same step: A04 before 2027.2', () => {
+    expect(DEFINITION_2027_1.steps.find((s) => s.code === 'A04')!.behaviour?.data).toBeUndefined();
+    expect(found('A04', { outcome: '邀请方情况说明' }, DEFINITION_2027_1)).toEqual([]);
+    expect(found('A04', { outcome: 'x', foo: 'bar' }, DEFINITION_2027_1)).toEqual([['foo', 'unknown-field']]);
+  });
+
+  it("the card office's number and dates at the step the card registration (apec-card-register) needs: K06", () => {
+    const card = processDefinitions(DEFAULT_DEFINITION).find((d) => d.process === 'apec-card')!;
+    expect(systemWorkReading(card, 'K06')).toEqual(['apec-card-register']);
+    expect(systemWorkReading(card, 'K05')).toEqual([]);
+    const data = { cardNumber: 'CHN123456789', issuedOn: '2027-01-05', validUntil: '2032-01-04' };
+    expect(found('K06', data, card)).toEqual([]);
+    expect(found('K06', { ...data, holder: 'x' }, card)).toEqual([['holder', 'unknown-field']]);
+  });
+
+  it('what the drivers and the web send passes on every step of every built-in process', () => {
+    for (const def of [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION, ...processDefinitions(DEFAULT_DEFINITION)].map(
+      upcastDefinition,
+    ))
+      for (const step of def.steps) {
+        const b = step.behaviour ?? {};
+        const sent =
+          b.data === 'entry-route'
+            ? { route: 'visa' }
+            : b.data === 'external-outcome'
+              ? { outcome: 'granted' }
+              : b.data === 'trip-report'
+                ? { summary: 's', outcomes: { investmentSignedYuan: 1, tradeSignedYuan: 1, promotionEvents: 1 } }
+                : b.data === 'return-registration'
+                  ? { returnedOn: '2027-01-01' }
+                  : (requiredByCatalog(step.code) ?? {});
+        expect({ version: def.version, step: step.code, problems: stepDataFieldProblems(def, step.code, sent) }).toEqual({
+          version: def.version,
+          step: step.code,
+          problems: [],
+        });
+      }
+  });
+});
+
+describe("the trip report's figures have upper bounds (new-user trial: 10^15 yuan was accepted)", () => {
+  const found = (outcomes: Record<string, unknown>) =>
+    stepDataFieldProblems(DEFAULT_DEFINITION, 'P03', { summary: 's', outcomes }).map((p) => [p.field, p.rule]);
+
+  it('handed input: 1e15 yuan is refused at outcomes.<name>, rule max; a count past 10,000 too; each bound itself passes', () => {
+    expect(found({ investmentSignedYuan: 1e15, tradeSignedYuan: 1e15, promotionEvents: 1e6 })).toEqual([
+      ['outcomes.investmentSignedYuan', 'max'],
+      ['outcomes.tradeSignedYuan', 'max'],
+      ['outcomes.promotionEvents', 'max'],
+    ]);
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'P03', { outcomes: { investmentSignedYuan: 1e15 } })[0]!.message).toEqual({
+      zh: '不得大于1,000,000,000,000元',
+      en: 'Must be at most 1,000,000,000,000 yuan',
+    });
+    expect(
+      found({
+        investmentSignedYuan: TRIP_REPORT_LIMITS.investmentSignedYuan.max,
+        tradeSignedYuan: TRIP_REPORT_LIMITS.tradeSignedYuan.max,
+        promotionEvents: TRIP_REPORT_LIMITS.promotionEvents.max,
+      }),
+    ).toEqual([]);
+    // What is no number is the handler's rule (tripReportProblems), named once.
+    expect(found({ investmentSignedYuan: '1e15', promotionEvents: -1 })).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
-import type { StepDataSchema } from './behaviour';
+import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
+import { behaviourOf } from './default-definition';
+import type { ProcessDefinition } from './types';
+import { isRecord } from './validate';
 
 /** The longest written outcome (as a comment). */
 export const WRITTEN_OUTCOME_MAX = 2000;
@@ -64,4 +67,112 @@ const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bou
 export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>, bounded = false): FieldProblem[] {
   const check = schema ? CHECKS[schema] : undefined;
   return check ? check(data, bounded) : [];
+}
+
+/**
+ * The trip report's figures (P03 `data.outcomes`) as the managers' board sums them: an amount in yuan at most 10^12
+ * (a trillion: the brief's city signed 4.65 bn of investment and 14.46 bn of trade in a year, all its delegations
+ * together), events at most 10,000 (a trip is at most 90 days abroad). Beyond is a typo, never a trip (new-user trial:
+ * 10^15 yuan was accepted and swamped the board's year). Bounded by the API and the engine's Update validator only
+ * (tripReportBoundProblems); the handler's own check (libs/contracts tripReportProblems: ≥ 0, two decimals, whole
+ * events, 10^15) is what reports recorded before were accepted under and replay with.
+ */
+export const TRIP_REPORT_LIMITS = {
+  investmentSignedYuan: { max: 1e12, unit: { zh: '元', en: 'yuan' } },
+  tradeSignedYuan: { max: 1e12, unit: { zh: '元', en: 'yuan' } },
+  promotionEvents: { max: 10_000, unit: { zh: '场', en: 'events' } },
+} as const;
+
+/** The upper bounds of a trip report's figures (TRIP_REPORT_LIMITS): rule `max` at `outcomes.<name>`; a figure that is no number ≥ 0 is the handler's to refuse. */
+export function tripReportBoundProblems(data: Record<string, unknown>): FieldProblem[] {
+  if (!isRecord(data.outcomes)) return [];
+  const outcomes = data.outcomes;
+  return Object.entries(TRIP_REPORT_LIMITS).flatMap(([name, { max, unit }]): FieldProblem[] => {
+    const value = outcomes[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= max) return [];
+    const shown = String(max).replace(/\B(?=(\d{3})+(?!\d))/g, ','); // 1,000,000,000,000 (no Intl in the workflow's check)
+    return [
+      { field: `outcomes.${name}`, rule: 'max', message: { zh: `不得大于${shown}${unit.zh}`, en: `Must be at most ${shown} ${unit.en}` } },
+    ];
+  });
+}
+
+/**
+ * The fields a completion's `data` may carry, by what the step declares (and the engine reads): its schema's fields,
+ * `returnedOn` where it certifies the return (checkCertifiedDate), `outcome` and `members` where an outcome may fail a
+ * member (applyComplete), and what a system step needing it reads (the card office's number and dates at K06, read by
+ * K07's card registration: SYSTEM_WORK_READS). A step that declares none of these takes no data (`{}` or none): the web's dialog sends
+ * data only to P01 (returnedOn), P03 (summary, outcomes), W01 (the figures) and a written outcome's step, and the
+ * tests' and the benchmark's drivers (requiredTaskData, stepRequest) no more. 'admission-application' names its own
+ * unknown fields (admissionApplicationProblems, bounded): undefined here.
+ */
+const SCHEMA_FIELDS: Record<StepDataSchema, readonly string[] | undefined> = {
+  'entry-route': ['route'],
+  'external-outcome': ['outcome', 'members'],
+  'return-registration': ['returnedOn'],
+  'trip-report': ['summary', 'outcomes', 'reportRef'],
+  'admission-application': undefined,
+  'written-outcome': ['outcome'],
+};
+
+/**
+ * What a system step's work reads of the step it needs first: the card registration (K07, `apec-card-register`) the
+ * card office's number and dates recorded at the issue step (K06: apps/worker chain.activities APEC_CARD_STEPS.issue,
+ * docs/apec.md).
+ */
+const SYSTEM_WORK_READS: Partial<Record<SystemWork, readonly string[]>> = {
+  'apec-card-register': ['cardNumber', 'issuedOn', 'validUntil'],
+};
+
+/** The system work that reads the data of step `code` (SYSTEM_WORK_READS): each system step needing it first. */
+export function systemWorkReading(def: Pick<ProcessDefinition, 'steps'>, code: string): SystemWork[] {
+  return def.steps.flatMap((s) => (s.behaviour?.system && s.needs[0] === code ? [s.behaviour.system] : []));
+}
+
+/**
+ * The fields of a completion's `data` the step reads (SCHEMA_FIELDS), and those the system work that needs it reads
+ * (`readBy`, systemWorkReading); undefined: the schema's own check names the rest.
+ */
+export function stepDataFields(behaviour: StepBehaviour, readBy: readonly SystemWork[] = []): readonly string[] | undefined {
+  if (behaviour.data && SCHEMA_FIELDS[behaviour.data] === undefined) return undefined;
+  const fields = new Set(behaviour.data ? SCHEMA_FIELDS[behaviour.data] : []);
+  if (behaviour.certifies?.event === 'return') fields.add('returnedOn');
+  if (behaviour.outcome?.mayFail === 'member') ['outcome', 'members'].forEach((f) => fields.add(f));
+  for (const work of readBy) for (const f of SYSTEM_WORK_READS[work] ?? []) fields.add(f);
+  return [...fields];
+}
+
+/**
+ * What a completion's `data` at step `code` of `def` (the case's own definition) may not carry, each rule
+ * `unknown-field` at its name, and the trip report's upper bounds (tripReportBoundProblems): new-user trial,
+ * `{outcome: 'x', foo: 'bar'}` was kept forever in the event store. Known: what the step reads (stepDataFields, with
+ * the system work needing it) and what the same code reads in the newest built-in version (behaviourOf), which the
+ * catalog, the web's dialog and the drivers send for it: a case pinned to an older version (A04 before 2027.2 declared
+ * no written outcome) takes it as before. A step the definition lacks: nothing here (the engine refuses the step).
+ * Checked by the API and by the engine's Update validator only (CaseEngine.validate; a complete signal asks
+ * patched('step-data-fields') first): never by the handler, so a completion recorded with another field replays as it ran.
+ */
+export function stepDataFieldProblems(def: Pick<ProcessDefinition, 'steps'>, code: string, data: Record<string, unknown>): FieldProblem[] {
+  const step = def.steps.find((s) => s.code === code);
+  if (!step) return [];
+  const behaviour = step.behaviour ?? {};
+  const own = stepDataFields(behaviour, systemWorkReading(def, code));
+  const known = own === undefined ? undefined : [...new Set([...own, ...(stepDataFields(behaviourOf(code)) ?? [])])];
+  const unknown: FieldProblem[] =
+    known === undefined
+      ? []
+      : Object.keys(data)
+          .filter((key) => !known.includes(key))
+          .map((key) => ({
+            field: key,
+            rule: 'unknown-field',
+            message:
+              known.length === 0
+                ? { zh: '此步骤不接受办理数据', en: 'This step takes no data' }
+                : {
+                    zh: `此步骤不读取此字段（可填：${known.join('、')}）`,
+                    en: `The step reads no such field (known: ${known.join(', ')})`,
+                  },
+          }));
+  return [...unknown, ...(behaviour.data === 'trip-report' ? tripReportBoundProblems(data) : [])];
 }

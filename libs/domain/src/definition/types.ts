@@ -49,6 +49,8 @@ export const DEFINITION_PROBLEM_CODES = [
   'MAX',
   // A number below its bound (SETTINGS_BOUNDS).
   'MIN',
+  // A number finer than its bound's decimal places (a working-day figure: 0.01 WD).
+  'DECIMALS',
   'BLANK',
   'FORMAT',
   // A published version whose approval document does not follow every statutory approval and the public notice.

@@ -29,8 +29,25 @@ export interface NumberBound {
   integer?: boolean;
   /** `min` itself is refused (a deadline of 0 working days is none). */
   minExclusive?: boolean;
+  /**
+   * At most this many decimal places (a fraction of a working day): 0.01 WD (about 5 minutes of a working day) is the
+   * finest figure an office sets; `1e-300` is a typo, never a rule (new-user trial: atRiskThresholdWd 1e-300 was stored).
+   */
+  decimals?: number;
   unit: { zh: string; en: string };
 }
+
+/**
+ * Has at most `decimals` decimal places, tolerant of binary floating point (0.3 in 万元 is 3000 yuan exactly), by a
+ * tolerance relative to the value alone: a tiny positive number (`1e-300`, new-user trial) is not taken for 0.
+ */
+export const hasDecimals = (v: number, decimals: number): boolean => {
+  const scaled = v * 10 ** decimals;
+  return Math.abs(scaled - Math.round(scaled)) <= 16 * Number.EPSILON * Math.abs(scaled);
+};
+
+/** The decimal places of a working-day figure an office sets (SETTINGS_BOUNDS, a published step's durationWd): 0.01 WD. */
+export const WD_DECIMALS = 2;
 
 const WD = { zh: '个工作日', en: 'working days' };
 
@@ -47,12 +64,14 @@ const WD = { zh: '个工作日', en: 'working days' };
  *   5/8/10 days (+1 for far regions); an office may loosen them, not beyond a delegation a bus carries, 10
  *   countries, three months abroad or a month's extra;
  * - frequencyWindowMonths, frequencyMaxTrips: a window of up to 5 years (a term), at most 12 trips in it.
+ * Every working-day figure has at most WD_DECIMALS decimal places (0.01 WD, about 5 minutes: rule DECIMALS); every
+ * other number is whole.
  */
 export const SETTINGS_BOUNDS = {
-  stepDuration: { min: 0, max: MAX_STEP_DURATION_WD, unit: WD },
-  processingWd: { min: 0, max: 60, unit: WD },
-  atRiskThresholdWd: { min: 0, max: 30, unit: WD },
-  deficiencyDeadlineWd: { min: 0, minExclusive: true, max: 20, unit: WD },
+  stepDuration: { min: 0, max: MAX_STEP_DURATION_WD, decimals: WD_DECIMALS, unit: WD },
+  processingWd: { min: 0, max: 60, decimals: WD_DECIMALS, unit: WD },
+  atRiskThresholdWd: { min: 0, max: 30, decimals: WD_DECIMALS, unit: WD },
+  deficiencyDeadlineWd: { min: 0, minExclusive: true, max: 20, decimals: WD_DECIMALS, unit: WD },
   deficiencyExtensions: { min: 0, max: 5, integer: true, unit: { zh: '次', en: 'extensions' } },
   maxMembers: { min: 1, max: 50, integer: true, unit: { zh: '人', en: 'members' } },
   maxCountries: { min: 1, max: 10, integer: true, unit: { zh: '个国家', en: 'countries' } },
@@ -64,10 +83,10 @@ export const SETTINGS_BOUNDS = {
 
 /**
  * A number at `path` within its bound, else one problem: INVALID_FIELD (not a finite number, or not whole where it must
- * be), MIN or MAX; the text names the range in Chinese and English alike.
+ * be), MIN, MAX or DECIMALS (more decimal places than `decimals`); the text names the range in Chinese and English alike.
  */
 export function boundProblems(value: unknown, path: string, bound: NumberBound, step?: string): DefinitionProblem[] {
-  const { min, max, integer, minExclusive, unit } = bound;
+  const { min, max, integer, minExclusive, decimals, unit } = bound;
   const kind = integer ? 'a whole number of' : 'a number of';
   const text = {
     zh: minExclusive ? `须大于${min}且不超过${max}${unit.zh}` : `须为${min}至${max}${unit.zh}${integer ? '（整数）' : ''}`,
@@ -79,7 +98,18 @@ export function boundProblems(value: unknown, path: string, bound: NumberBound, 
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) return problem('INVALID_FIELD');
   if (value < min || (minExclusive && value === min)) return problem('MIN');
   if (value > max) return problem('MAX');
+  if (decimals !== undefined && !hasDecimals(value, decimals)) return decimalsProblems(path, decimals, unit, step);
   return [];
+}
+
+/** DECIMALS at `path`: a figure finer than `decimals` places of its unit (`atRiskThresholdWd: 1e-300`). */
+function decimalsProblems(path: string, decimals: number, unit: { zh: string; en: string }, step?: string): DefinitionProblem[] {
+  const finest = 10 ** -decimals;
+  const text = {
+    zh: `最多${decimals}位小数（0或至少${finest}${unit.zh}）`,
+    en: `At most ${decimals} decimal place(s) (0 or at least ${finest} ${unit.en})`,
+  };
+  return [{ code: 'DECIMALS', ...(step ? { step } : {}), path, text, message: `'${path}' has more than ${decimals} decimal place(s)` }];
 }
 export const DEFINITION_VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
@@ -411,12 +441,26 @@ export function statutoryApprovalProblems(def: ProcessDefinition): DefinitionPro
 }
 
 /**
+ * A published step's durationWd is a working-day figure like an office's stepDurations: at most WD_DECIMALS decimal
+ * places (DECIMALS at `steps[i].durationWd`). Checked where a version is published (loadDefinition), not in the
+ * workflow's start check (validateDefinition): definitions of cases already running stay as they are.
+ */
+export function durationDecimalsProblems(def: ProcessDefinition): DefinitionProblem[] {
+  return def.steps.flatMap((s, i) =>
+    hasDecimals(s.durationWd, WD_DECIMALS)
+      ? []
+      : decimalsProblems(`steps[${i}].durationWd`, WD_DECIMALS, WD, s.code).map((p) => ({ ...p, message: `step ${s.code}: ${p.message}` })),
+  );
+}
+
+/**
  * A definition an office publishes (JSON), validated as at load: returns a plain-data copy, or throws
  * DefinitionError listing every problem. Used by the process-version registry (apps/api registries).
  */
 export function loadDefinition(raw: unknown): ProcessDefinition {
   const shape = validateDefinition(raw);
-  const problems = shape.length > 0 ? shape : statutoryApprovalProblems(raw as ProcessDefinition);
+  const sound = raw as ProcessDefinition;
+  const problems = shape.length > 0 ? shape : [...durationDecimalsProblems(sound), ...statutoryApprovalProblems(sound)];
   if (problems.length > 0) {
     const version =
       typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string'
