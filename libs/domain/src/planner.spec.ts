@@ -126,9 +126,8 @@ describe('plan: variants of the canonical case', () => {
     const facts = usTrip();
     for (const processingWd of [1e9, 100_000]) {
       const instances = buildInstances(DEFAULT_DEFINITION, facts, { settings: { countries: { US: { processingWd } } } });
-      const started = Date.now();
+      // "At once": a walk of 1e9 working days would never return (the test's own timeout); no wall-clock assertion here.
       expect(() => plan({ instances, now: MONDAY, departureDate: facts.departureDate })).toThrow(CalendarSpanError);
-      expect(Date.now() - started).toBeLessThan(2_000);
     }
   });
 
