@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { countdown, countsDown } from './case-figures';
+import { countdown, countsDown, provisionalForecast } from './case-figures';
 
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
@@ -93,5 +93,15 @@ describe("the case page's countdown: only an open case has time to departure lef
         paused: false,
       });
     });
+  });
+});
+
+describe('the forecast’s 暂排 / Provisional mark', () => {
+  it('shows on an open case whose plan counts on unpublished holidays, never on a departed or closed one', () => {
+    expect(provisionalForecast({ status: 'open', plan: { provisionalCalendar: true } })).toBe(true);
+    expect(provisionalForecast({ status: 'open', plan: { provisionalCalendar: false } })).toBe(false);
+    expect(provisionalForecast({ status: 'open', plan: {} })).toBe(false);
+    for (const status of CASE_STATUSES.filter((s) => s !== 'open'))
+      expect([status, provisionalForecast({ status, plan: { provisionalCalendar: true } })]).toEqual([status, false]);
   });
 });

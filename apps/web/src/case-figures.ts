@@ -34,3 +34,11 @@ export function countdown(
   if (c.incident) return { counting: false, slack: '—', daysToDeparture: c.daysToDeparture, paused: true };
   return { counting: true, slack: c.plan.slackWd ?? '—', daysToDeparture: c.daysToDeparture, paused: false };
 }
+
+/**
+ * Whether the forecast carries the 暂排 / Provisional mark (its plan counts on a year's holidays not yet published):
+ * only while the case counts down. A departed or closed case's last forecast is history, and the mark on it read as a
+ * plan still being made (trial: 暂排 beside a completed case's forecast).
+ */
+export const provisionalForecast = (c: { status: string; plan: { provisionalCalendar?: boolean | undefined } }): boolean =>
+  countsDown(c.status) && c.plan.provisionalCalendar === true;

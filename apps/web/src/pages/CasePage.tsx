@@ -24,7 +24,7 @@ import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
-import { countdown } from '../case-figures';
+import { countdown, provisionalForecast } from '../case-figures';
 import { codeLabel } from '../labels';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -327,7 +327,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 <Statistic
                   title={t('forecastReady')}
                   value={p.plan.forecastReadyDate}
-                  suffix={p.plan.provisionalCalendar ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
+                  suffix={provisionalForecast(p) ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
                 />
               </Col>
               <Col span={6}>
