@@ -145,6 +145,10 @@ describe('one person is not on two open cases at overlapping dates', () => {
       ['赵 六', 'E33333333'],
       ['趙六', 'E11111111'],
       ['趙\u200b六', 'E44444444'],
+      // Fifth trial: punctuation around a name (李四. escaped 李四's open case, rank and frequency).
+      ['赵六.', 'E66666666'],
+      ['赵-六', 'E77777777'],
+      ['赵六（）', 'E88888888'],
     ] as const) {
       expect([name, (await check(typed(name, number)).expect(200)).body.violations]).toEqual([
         name,
@@ -156,6 +160,12 @@ describe('one person is not on two open cases at overlapping dates', () => {
     }
     // Another person (another name) is not held by 赵六's case.
     expect((await check(typed('赵七', 'E55555555')).expect(200)).body).toEqual({ ok: true, violations: [] });
+    // A name without a letter is no person's name (fifth trial: a member named 12345 was accepted).
+    for (const path of ['/api/delegations/check', '/api/delegations']) {
+      const refused = (await request(api.http).post(path).set(bearer(users.tokens.organizer)).send(typed('12345', 'E99999999')).expect(422))
+        .body;
+      expect(refused.errors).toEqual([expect.objectContaining({ field: 'members[0].name', rule: 'person-name' })]);
+    }
   });
 
   it('two submissions naming 李四 at overlapping dates at the same moment: one case is started, the other refused (the members claimed under a lock per person)', async () => {

@@ -1,4 +1,14 @@
-import { canonicalIdentity, deriveFacts, entryRoute, historyKeyOf, historyKeys, needsNewPassport, tripCountries } from './facts';
+import {
+  canonicalIdentity,
+  deriveFacts,
+  entryRoute,
+  historyKeyOf,
+  historyKeys,
+  needsNewPassport,
+  personNameKey,
+  personNameProblem,
+  tripCountries,
+} from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import { checkTripRules } from './rules';
 
@@ -88,5 +98,22 @@ describe('the trip history keys a person (historyKeys, historyKeyOf)', () => {
     expect(historyKeyOf('u', 'u:陳 十三')).toBe('u:陈十三');
     expect(historyKeyOf('u', 'P-1')).toBe('P-1');
     expect(historyKeyOf('u', 'other:陳十三')).toBe('other:陳十三');
+  });
+});
+
+describe("a person's name as the registries compare it (personNameKey) and hold it (personNameProblem)", () => {
+  it('folds spaces, invisible characters, traditional characters, punctuation and symbols (fifth trial: 李四. escaped 李四)', () => {
+    for (const written of ['李四', '李 四', '李\u200b四', '李四.', '李四·', '李-四', '李四_', '李四（）', ' 李四 ', '李四。'])
+      expect([written, personNameKey(written)]).toEqual([written, '李四']);
+    expect(personNameKey('張三')).toBe('张三');
+    // A minority name with or without its middle dot, or another dot, is one person.
+    expect(personNameKey('阿依古丽·买买提')).toBe(personNameKey('阿依古丽•买买提'));
+    expect(personNameKey('阿依古丽·买买提')).toBe('阿依古丽买买提');
+    expect(personNameKey('李四')).not.toBe(personNameKey('李五'));
+  });
+  it('a name needs some letter (fifth trial: a member named 12345 was accepted); punctuation is kept as written', () => {
+    expect(personNameProblem('12345')).toEqual({ zh: '姓名须含文字', en: "Must contain letters: a person's name" });
+    expect(personNameProblem('...')).toBeDefined();
+    for (const ok of ['李四', '阿依古丽·买买提', 'Zhang San', '李四.']) expect([ok, personNameProblem(ok)]).toEqual([ok, undefined]);
   });
 });

@@ -368,11 +368,27 @@ let toSimplified: ((text: string) => string) | undefined;
 
 /**
  * A person's name as the registries compare it (typedMemberIdentity, personIdentityKey): canonicalIdentity without any
- * whitespace or invisible character (text-rule INVISIBLE), in simplified characters (OpenCC, traditional → simplified),
- * so `张 三`, `张\u200b三`, `\u2060张三` and `張三` are all 张三 (second and third trials: each passed as a person the
- * roster did not know, or as a second registration of one).
+ * whitespace, invisible character (text-rule INVISIBLE), punctuation or symbol, in simplified characters (OpenCC,
+ * traditional → simplified), so `张 三`, `张\u200b三`, `\u2060张三` and `張三` are all 张三 (second and third trials: each
+ * passed as a person the roster did not know, or as a second registration of one), and so are `张三.`, `张三·` and
+ * `张-三` (fifth trial: `李四.` escaped 李四's open case, rank and frequency). The middle dot of a minority name
+ * (`阿依古丽·买买提`) goes too: written with it, without it or with another dot, it is one person.
  */
 export function personNameKey(value: string): string {
   const fold = (toSimplified ??= Converter({ from: 't', to: 'cn' }));
-  return fold(canonicalIdentity(value).replace(INVISIBLE, ''));
+  return fold(
+    canonicalIdentity(value)
+      .replace(INVISIBLE, '')
+      .replace(/[\p{P}\p{S}]/gu, ''),
+  );
+}
+
+/**
+ * A person's name as a roster or a typed member may hold it (rule `person-name`): some letter, a Han character or a
+ * Latin one (fifth trial: a member named `12345` was accepted). Punctuation stays as written; the registries compare
+ * names without it (personNameKey). Undefined when the name passes. Pure.
+ */
+export function personNameProblem(value: string): Label | undefined {
+  if (!/\p{L}/u.test(value)) return { zh: '姓名须含文字', en: "Must contain letters: a person's name" };
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVISIBLE_CLASS, isBlank, isIsoDate } from '@df/domain';
+import { INVISIBLE_CLASS, isBlank, isIsoDate, personNameProblem } from '@df/domain';
 
 /**
  * zod builders for request text and numbers whose OpenAPI form says exactly what the server accepts, so a
@@ -44,6 +44,16 @@ export const text = (max: number) =>
     .refine(...notBlank)
     .refine(maxChars(max), tooLong(max))
     .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
+
+/**
+ * A person's name (a typed member's, a roster's): required text of at most 100 characters with some letter
+ * (personNameProblem, rule `person-name`: 422, a rule beyond the schema).
+ */
+export const personName = () =>
+  text(100).superRefine((v, ctx) => {
+    const problem = personNameProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh, rule: 'person-name', beyondSchema: true } });
+  });
 
 /** Text that may be empty (a comment): trimmed, at most max characters. */
 export const freeText = (max: number) =>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
 import { canonicalIdentity, decisionReasonProblem, PHASES, PROCESSES, PURPOSES, RANKS, STEP_DATA_SCHEMAS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, personName, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
 
@@ -66,9 +66,9 @@ export const MemberSchema = z
   .strictObject({
     id: memberId,
     personId: text(64).optional(),
-    name: text(100)
+    name: personName()
       .optional()
-      .meta({ description: fromRegistry('roster') }),
+      .meta({ description: `${fromRegistry('roster')}. A person's name: some letter (rule person-name)` }),
     position: text(100)
       .optional()
       .meta({ description: fromRegistry('roster') }),

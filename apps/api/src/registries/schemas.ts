@@ -16,7 +16,7 @@ import {
 } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, intQuery, isoDate, text, wholeNumber } from '../common/zod-text';
+import { formatMessage, intQuery, isoDate, personName, text, wholeNumber } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -111,7 +111,7 @@ const domainRule =
 export const PersonSchema = z
   .strictObject({
     unit: code,
-    name: text(100),
+    name: personName(),
     gender: z.enum(GENDERS),
     dateOfBirth: isoDate.meta({
       description:
