@@ -101,6 +101,27 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .send({ currentPassword: ROOT_PASSWORD, newPassword: 'short' })
       .expect(400);
     expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['newPassword']);
+    // Long enough but guessable (fifth trial: 111111111111 and aaaaaaaaaaaa were set): refused, named.
+    for (const weak of ['111111111111', 'aaaaaaaaaaaa', 'abcdefghijkl', 'password1234']) {
+      const guessable = await request(api.http)
+        .post('/api/auth/password')
+        .set(bearer(token))
+        .send({ currentPassword: ROOT_PASSWORD, newPassword: weak })
+        .expect(422);
+      expect([weak, guessable.body.errors]).toEqual([
+        weak,
+        [
+          {
+            field: 'newPassword',
+            rule: 'password-strength',
+            message: {
+              zh: '密码过于简单（重复、连续的字符或常用密码），请另设',
+              en: 'Too easy to guess: a repeated or sequential value, or a common password',
+            },
+          },
+        ],
+      ]);
+    }
     const same = await request(api.http)
       .post('/api/auth/password')
       .set(bearer(token))

@@ -1,3 +1,5 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 import { formatMessage, text, untrimmedText } from '../common/zod-text';
 import { USER_ROLES } from '../auth/access';
@@ -17,13 +19,30 @@ export const username = () =>
     )
     .meta({ minLength: 2, maxLength: 100, pattern: USERNAME_PATTERN });
 
-/** A password chosen by an administrator or the user: 12..200 characters, taken as typed (NIST SP 800-63B: length, no composition rules). */
+/**
+ * A password chosen by an administrator or the user: 12..200 characters, taken as typed, and not guessable (NIST SP
+ * 800-63B 5.1.1.2: length, no composition rules, but checked against commonly used, repetitive and sequential values).
+ * The guess estimate is zxcvbn's (`@zxcvbn-ts/core` with its common-password and name dictionaries): a score under
+ * PASSWORD_MIN_SCORE is refused, rule `password-strength` (fifth trial: `aaaaaaaaaaaa` and `111111111111` were set).
+ */
 export const PASSWORD_MIN = 12;
+/** zxcvbn's score 0..4; 2 is "somewhat guessable": safe from throttled online guessing (the sign-in limits). */
+export const PASSWORD_MIN_SCORE = 2;
+let strength: ZxcvbnFactory | undefined;
+export const passwordScore = (value: string): number =>
+  (strength ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+  })).check(value).score;
 export const password = () =>
   untrimmedText(200)
     .refine((s) => [...s].length >= PASSWORD_MIN, {
       message: `Too small: expected a password of at least ${PASSWORD_MIN} characters`,
       params: { zh: `密码至少${PASSWORD_MIN}个字符`, rule: 'min' },
+    })
+    .refine((s) => [...s].length < PASSWORD_MIN || passwordScore(s) >= PASSWORD_MIN_SCORE, {
+      message: 'Too easy to guess: a repeated or sequential value, or a common password',
+      params: { zh: '密码过于简单（重复、连续的字符或常用密码），请另设', rule: 'password-strength', beyondSchema: true },
     })
     .meta({ minLength: PASSWORD_MIN });
 
