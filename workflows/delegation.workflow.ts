@@ -104,6 +104,11 @@ const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
 const INCIDENTS_PATCH = 'incidents';
 /** With this patch finished steps move the passport custody ledger (behaviour.custody: C06, C07, P02). */
 const PASSPORT_CUSTODY_PATCH = 'passport-custody';
+/**
+ * With this patch a case closing with passports out for it (after C07, before P02) moves their due-back day to the
+ * check-in step's days after the close (CaseCore.passportsDueOnClose); asked only when a passport is out.
+ */
+const CUSTODY_ON_CLOSE_PATCH = 'custody-on-close';
 /** With this patch a signal is validated like an Update (text the case cannot store is refused, not applied). */
 const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
@@ -243,6 +248,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     reopenOnChange: () => patched(REOPEN_ON_CHANGE_PATCH),
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
+    custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { makeMember } from '@df/domain';
-import { delegationWorkflowId, type DelegationInput } from '@df/contracts';
+import { addDays, makeMember, shanghaiDate } from '@df/domain';
+import { delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { drive } from '../support/drive';
-import { caseInput, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
-import { startTestWorker, type TestWorker } from '../support/harness';
+import { actor, caseInput, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
  * Issue 14 items 1 and 3 on the real servers: A01 reads the unit's registered annual plan, and the passport
@@ -24,7 +24,8 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     await worker?.stop();
   });
 
-  it('a planned trip is recorded as planned at A01; the passport is out for the case from C07 and back in custody at P02', async () => {
+  /** A unit with one person on its roster and their passport in custody: a member of the unit's next trip. */
+  async function traveller(): Promise<{ unit: string; personId: string; number: string }> {
     const unit = `unit-${randomUUID().slice(0, 8)}`;
     const personId = `staff-${randomUUID().slice(0, 8)}`;
     const number = `SE${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
@@ -63,6 +64,11 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       unit,
       system,
     );
+    return { unit, personId, number };
+  }
+
+  it('a planned trip is recorded as planned at A01; the passport is out for the case from C07 and back in custody at P02', async () => {
+    const { unit, personId, number } = await traveller();
     const base = caseInput({ workingDaySeconds: 1, unit });
     // One member to the US for trade, in the quarter of the departure.
     const quarter = (Math.floor((Number(SCALED_DEPARTURE.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
@@ -114,5 +120,44 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       note: { en: expect.stringContaining('written reason') },
     });
     await handle.terminate('test done');
+  });
+  it('a case withdrawn with the passport out for it (after C07, before P02): the ledger has it due back 7 days after the close (fifth trial)', async () => {
+    const { unit, personId, number } = await traveller();
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    const input: DelegationInput = {
+      ...base,
+      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    const lent = await eventually(
+      () => registries.passport(number),
+      (p) => p?.state === 'checked-out',
+    );
+    expect(lent).toMatchObject({ caseId: input.caseId, dueBackOn: addDays(input.facts.returnDate, 7) });
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), reason: '活动取消' }],
+    });
+    const closed = await handle.result();
+    expect(closed.status).toBe('withdrawn');
+    // Due back the check-in step's 7 days after the close (case time: the closing event's instant, Asia/Shanghai).
+    const [event] = (await worker.app
+      .get(DataSource)
+      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'case.closed'`, [input.caseId])) as Array<{
+      occurred_at: Date;
+    }>;
+    const due = addDays(shanghaiDate(event!.occurred_at.getTime()), 7);
+    expect(due < lent!.dueBackOn!).toBe(true);
+    expect(await registries.passport(number)).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: due });
+    const history = await registries.passportHistory(number);
+    expect(history.map((h) => [h.fromState, h.toState, h.note])).toEqual([
+      [null, 'in-custody', null],
+      ['in-custody', 'checked-out', expect.stringContaining('C07')],
+      ['checked-out', 'checked-out', expect.stringMatching(/^C07.*case closed$/)],
+    ]);
   });
 });

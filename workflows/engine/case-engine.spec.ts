@@ -1,6 +1,7 @@
 import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
+  addDays,
   chineseCalendar,
   dayNumber,
   departureDateViolations,
@@ -547,6 +548,32 @@ describe('CaseEngine', () => {
       crossRole: crossRole(true),
     });
     expect(asked).toHaveLength(2);
+  });
+
+  it('a case withdrawn with the passport out (after C07, before P02) has it due back 7 days after the close (fifth trial: it stayed due after a return that would not come)', () => {
+    const asked: string[] = [];
+    const engine = newEngine({}, { custodyOnClose: () => (asked.push('custody-on-close'), true) });
+    const at = simulate(engine, { until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    expect(engine.takeCustodyWork().map((w) => w.action)).toContain('check-out');
+    expect(asked).toEqual([]);
+    engine.apply({ type: 'withdraw', request: { requestId: 'w-out', actor: actor('organizer'), reason: '活动取消' } }, at);
+    const c07 = engine.progress(at).steps.find((s) => s.code === 'C07')!;
+    expect(engine.takeCustodyWork()).toEqual([
+      { key: c07.key, action: 'due-back', memberId: c07.memberId, dueBackOn: addDays(shanghaiDate(at), 7) },
+    ]);
+    expect(asked).toEqual(['custody-on-close']);
+  });
+
+  it('a history closed before custody-on-close replays without the move; a case closed with no passport out asks nothing', () => {
+    const old = newEngine({}, { custodyOnClose: () => false });
+    const at = simulate(old, { until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    old.takeCustodyWork();
+    old.apply({ type: 'withdraw', request: { requestId: 'w-old', actor: actor('organizer'), reason: '活动取消' } }, at);
+    expect(old.takeCustodyWork()).toEqual([]);
+    const asked: string[] = [];
+    const early = newEngine({}, { custodyOnClose: () => (asked.push('custody-on-close'), true) });
+    early.apply({ type: 'withdraw', request: { requestId: 'w-early', actor: actor('organizer'), reason: '活动取消' } }, MONDAY);
+    expect([early.takeCustodyWork(), asked]).toEqual([[], []]);
   });
 
   it('rejects the case at an approval', () => {

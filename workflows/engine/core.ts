@@ -10,6 +10,7 @@ import {
   nextActions,
   organizersOf,
   personKey,
+  shanghaiDate,
   toIso,
   upcastDefinition,
   type CaseDecision,
@@ -120,9 +121,13 @@ export interface SystemResult {
 /** The custody ledger's part of a finished step (behaviour.custody), for the workflow to carry out. */
 export interface CustodyWork {
   key: string;
-  action: 'check-out' | 'check-in' | 'cancel';
+  /** 'due-back': a case closed with the passport out for it (withdrawn, refused, cancelled before its return): due back sooner. */
+  action: 'check-out' | 'check-in' | 'cancel' | 'due-back';
   memberId: string;
-  /** For 'check-out': the day the passport is due back, from the check-in step's declared due rule (P02: 7 calendar days after return). */
+  /**
+   * For 'check-out': the day the passport is due back, from the check-in step's declared due rule (P02: 7 calendar days
+   * after return). For 'due-back': that rule's days counted from the day the case closed.
+   */
   dueBackOn?: string;
 }
 
@@ -164,6 +169,8 @@ export interface EngineDeps {
    * workflow answers with patched('deficiency-office'); default true.
    */
   deficiencyOffice?: () => boolean;
+  /** A case closing with passports out moves their due-back day (patched('custody-on-close'); asked only then). */
+  custodyOnClose?: () => boolean;
   /** Whether finished steps move the passport custody ledger (patched('passport-custody')); default true. */
   custody?: () => boolean;
   /**
@@ -618,6 +625,31 @@ export class CaseCore {
     this.status = status;
     this.closedReason = reason;
     this.emit('case.closed', by, { status, reason });
+    this.passportsDueOnClose();
+  }
+
+  /**
+   * A case that closes with passports out for it (checked out at C07, not back at P02: withdrawn or cancelled before the
+   * trip, a visa refused; fifth trial) leaves the trip it was lent for: each is due back the check-in step's days after
+   * the close, not after a return that will not come. Asks `deps.custodyOnClose` (patched('custody-on-close')) only
+   * when some passport is out, so a history closed before it replays as it ran.
+   */
+  private passportsDueOnClose(): void {
+    if (!(this.deps.custody?.() ?? true)) return;
+    const out = [...this.states.entries()].filter(([key, s]) => {
+      const meta = this.metas.get(key);
+      return meta?.behaviour.custody === 'check-out' && meta.memberId !== undefined && s.status === 'done';
+    });
+    const back = new Set(
+      [...this.states.entries()]
+        .filter(([key, s]) => this.metas.get(key)?.behaviour.custody === 'check-in' && s.status === 'done')
+        .map(([key]) => this.metas.get(key)!.memberId),
+    );
+    const due = this.definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
+    const pending = out.filter(([key]) => !back.has(this.metas.get(key)!.memberId));
+    if (pending.length === 0 || !due || !('calendarDays' in due) || !(this.deps.custodyOnClose?.() ?? true)) return;
+    const dueBackOn = addDays(shanghaiDate(this.now), due.calendarDays);
+    for (const [key] of pending) this.custodyWork.push({ key, action: 'due-back', memberId: this.metas.get(key)!.memberId!, dueBackOn });
   }
 
   /** The step a complete/decide names, whatever its state: UNKNOWN_STEP when the case has none (one withdrawn with its member: STEP_NOT_AWAITING). */

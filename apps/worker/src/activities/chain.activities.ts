@@ -133,6 +133,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
    * the chain never waits for the ledger.
    */
   async passportCustody(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
+    if (input.action === 'due-back') return this.passportDueBack(input);
     const to = input.action === 'check-out' ? 'checked-out' : input.action === 'check-in' ? 'in-custody' : 'cancelled';
     const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
@@ -174,6 +175,31 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     }
     const done = PASSPORT_STATE_LABELS[to];
     return { number: passport.number, note: { zh: `护照${done.zh}`, en: `Passport: ${done.en}` } };
+  }
+
+  /** The case closed with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */
+  private async passportDueBack(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
+    const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
+    const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
+    const out =
+      held.find((p) => p.state === 'checked-out' && p.caseId === input.caseId) ??
+      (byNumber?.state === 'checked-out' && byNumber.caseId === input.caseId ? byNumber : null);
+    if (!out || !input.dueBackOn)
+      return { number: out?.number ?? null, note: { zh: '没有为本案借出的护照', en: 'No passport is out for this case' } };
+    const moved = await this.registries.passportDueBack(
+      out.number,
+      input.caseId,
+      input.dueBackOn,
+      async (holder) => (await this.registries.person(holder))?.unit ?? null,
+      { id: 'system', role: 'system' },
+      `${input.key} (${input.caseId}): case closed`,
+    );
+    return {
+      number: out.number,
+      note: moved
+        ? { zh: `案件已结束，护照须于 ${input.dueBackOn} 前交回`, en: `The case closed: the passport is due back by ${input.dueBackOn}` }
+        : { zh: '护照归还日期不变', en: 'The due-back day stands' },
+    };
   }
 
   /**
