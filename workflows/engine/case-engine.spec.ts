@@ -576,6 +576,20 @@ describe('CaseEngine', () => {
     expect([early.takeCustodyWork(), asked]).toEqual([[], []]);
   });
 
+  it('a closed case answers the plan it closed with, never at risk, and the engine’s close reasons in both languages (fifth trial: a failed case’s forecast moved on every read)', () => {
+    const engine = newEngine();
+    const at = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+    engine.apply(
+      { type: 'decide', request: { requestId: 'rej-late', actor: actor('finance'), stepKey: 'A10', decision: 'reject', comment: '' } },
+      at,
+    );
+    expect(engine.status).toBe('rejected');
+    const later = engine.progress(at + 40 * 86_400_000);
+    expect(later.plan).toEqual(engine.progress(at).plan);
+    expect(later.plan.atRisk).toBe(false);
+    expect(engine.closedReason).toBe('A10 不予批准 / rejected at A10');
+  });
+
   it('rejects the case at an approval', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });

@@ -566,7 +566,7 @@ export class CaseCore {
   visaRefused(country: string, memberIds: string[], by: ActionBase): void {
     const head = this.facts.members[0]?.id;
     if (head && memberIds.includes(head)) {
-      this.close('failed', `visa refused for the head of delegation (${country})`, by);
+      this.close('failed', `团长（${country}）签证被拒 / visa refused for the head of delegation (${country})`, by);
       return;
     }
     this.facts = { ...this.facts, members: this.facts.members.filter((m) => !memberIds.includes(m.id)) };
@@ -607,7 +607,7 @@ export class CaseCore {
     const done = (key: string) => this.states.get(key)?.status === 'done';
     const ready = this.postTrip.filter((m) => this.states.get(m.key)!.status === 'pending' && m.needs.every(done)).map((m) => m.key);
     if (ready.length === 0 && this.postTrip.length > 0 && this.postTrip.every((m) => this.states.get(m.key)!.status === 'done')) {
-      this.close('completed', 'post-trip obligations fulfilled', null);
+      this.close('completed', '回国后事项均已办结 / post-trip obligations fulfilled', null);
     }
     return ready;
   }

@@ -135,7 +135,10 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, 
 }
 
 export function progressView(core: CaseCore, now: number, workingDaySeconds?: number, plan?: Plan): DelegationProgress {
-  const p = plan ?? currentPlan(core, now);
+  // A closed case's plan is the one it closed with (the engine's last instant), not one moving with each read (fifth
+  // trial: a failed case's forecast moved on every read, at risk); a departed or closed case is never at risk, as
+  // the read model has it.
+  const p = plan ?? currentPlan(core, core.closed ? core.now : now);
   const planned = new Map(p.steps.map((s) => [s.key, s]));
   const steps: StepProgress[] = [];
   const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {
@@ -174,7 +177,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
   };
   for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, state.status));
   for (const { meta, state } of core.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
-  const summary = planSummary(p);
+  const summary = core.closed || core.status === 'departed' ? { ...planSummary(p), atRisk: false } : planSummary(p);
   const derived = deriveFacts(core.facts);
   return {
     caseId: core.caseId,

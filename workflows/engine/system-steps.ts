@@ -49,7 +49,7 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
   core.emit('step.completed', null, { key: work.key, code: work.code, data: state.data, comment: null });
   // A process whose last step is the system's (behaviour.closes) is completed by it, as by a person's.
   const meta = core.metas.get(work.key);
-  if (meta?.behaviour.closes) core.close('completed', `${work.code} completed the process`, null);
+  if (meta?.behaviour.closes) core.close('completed', `${work.code} 办结 / ${work.code} completed the process`, null);
   core.advance();
 }
 

@@ -153,5 +153,5 @@ export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {
   if (b.certifies?.event === 'departure') core.depart(r);
   if (b.certifies?.event === 'return') core.returnedOn = typeof data.returnedOn === 'string' ? data.returnedOn : core.facts.returnDate;
   // A process that ends without a departure (behaviour.closes) is completed by its declared last step.
-  if (b.closes) core.close('completed', `${meta.code} completed the process`, r);
+  if (b.closes) core.close('completed', `${meta.code} 办结 / ${meta.code} completed the process`, r);
 }

@@ -129,7 +129,7 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
     case 'reject':
       core.finish(r.stepKey, r);
       core.emit('step.decided', r, payload);
-      core.close('rejected', r.comment ?? `rejected at ${r.stepKey}`, r);
+      core.close('rejected', r.comment?.trim() ? r.comment : `${r.stepKey} 不予批准 / rejected at ${r.stepKey}`, r);
       break;
     case 'accept-with-deficiencies': {
       core.finish(r.stepKey, r);
