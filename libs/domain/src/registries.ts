@@ -279,7 +279,7 @@ export function birthDateProblems(dateOfBirth: string, today: string): RegistryF
         rule: 'working-age',
         message: {
           zh: `须年满${MIN_STAFF_AGE}周岁（《劳动法》第十五条）`,
-          en: `Must be at least ${MIN_STAFF_AGE} years ago: a unit's staff are of working age`,
+          en: `Must be at least ${MIN_STAFF_AGE} years before today: a unit's staff are of working age`,
         },
       },
     ];
