@@ -146,8 +146,9 @@ export function personKey(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, '
 export function historyKeys(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name'>): string[] {
   const typed = `${facts.unit}:${member.name}`;
   // The unit + name as the registries compare names (third trial: 陈 十三 and 陳十三 escaped 陈十三's frequency limit and
-  // his open case), and as written, for trips recorded before the history folded names (member_trips of then).
-  const keys = [typedHistoryKey(facts.unit, member.name), typed];
+  // his open case; fifth trial: 李四. escaped 李四's), as folded before punctuation was dropped, and as written, for
+  // trips recorded before the history folded names those ways (member_trips of then).
+  const keys = [typedHistoryKey(facts.unit, member.name), `${facts.unit}:${personNameKeyKeepingPunctuation(member.name)}`, typed];
   return [...new Set(member.personId && member.personId !== typed ? [member.personId, ...keys] : keys)];
 }
 
@@ -375,12 +376,13 @@ let toSimplified: ((text: string) => string) | undefined;
  * (`阿依古丽·买买提`) goes too: written with it, without it or with another dot, it is one person.
  */
 export function personNameKey(value: string): string {
+  return personNameKeyKeepingPunctuation(value).replace(/[\p{P}\p{S}]/gu, '');
+}
+
+/** personNameKey as the trip history keyed names before punctuation was dropped (2026-12-01): member_trips of then. */
+function personNameKeyKeepingPunctuation(value: string): string {
   const fold = (toSimplified ??= Converter({ from: 't', to: 'cn' }));
-  return fold(
-    canonicalIdentity(value)
-      .replace(INVISIBLE, '')
-      .replace(/[\p{P}\p{S}]/gu, ''),
-  );
+  return fold(canonicalIdentity(value).replace(INVISIBLE, ''));
 }
 
 /**
