@@ -1,6 +1,7 @@
 import {
   crossRoleRefusal,
   decisionReasonProblem,
+  dependentsOf,
   organizersOf,
   tripReportSummaryProblems,
   stepDataFieldProblems,
@@ -298,7 +299,14 @@ export class CaseEngine {
       ...(kind ? { stepKind: kind } : {}),
       asOrganizer: organizersOf({ actor: r.actor, onBehalfOf }).includes(r.actor.id),
       decisions: this.core.decisions,
-      ...(stepKey !== undefined && this.core.metas.has(stepKey) ? { upstream: this.core.approvalsUpstreamOf(stepKey) } : {}),
+      // The decided approvals this step rests on: those it transitively depends on (dependentsOf, the returns' closure).
+      ...(stepKey !== undefined && this.core.metas.has(stepKey)
+        ? {
+            upstream: new Set(
+              this.core.decisions.filter((d) => dependentsOf(this.core.instances, [d.stepKey]).includes(stepKey)).map((d) => d.stepKey),
+            ),
+          }
+        : {}),
     });
     if (refusal && rule()) reject(refusal.code, refusal.message.zh, refusal.message.en, stepKey);
   }

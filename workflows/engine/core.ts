@@ -300,24 +300,6 @@ export class CaseCore {
     this.decisions.push({ stepKey: key, actorId: r.actor.id, role: r.actor.role });
   }
 
-  /** The approval instances `key` rests on: its needs, transitively (the decisions before it in the chain). */
-  approvalsUpstreamOf(key: string): Set<string> {
-    const byKey = new Map(this.instances.map((i) => [i.key, i]));
-    const seen = new Set<string>();
-    const out = new Set<string>();
-    const stack = [...(byKey.get(key)?.needs ?? [])];
-    while (stack.length > 0) {
-      const k = stack.pop()!;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      const inst = byKey.get(k);
-      if (!inst) continue;
-      if (inst.kind === 'approval') out.add(k);
-      stack.push(...inst.needs);
-    }
-    return out;
-  }
-
   get closed(): boolean {
     return CLOSED.has(this.status);
   }
@@ -613,12 +595,16 @@ export class CaseCore {
   }
 
   /** The ledger move of a finished step; a check-out is due back by the rule the check-in step declares. */
+  /** Calendar days a passport out for the case is due back in: the check-in step's declared due rule (P02: 7). */
+  private checkInDueDays(): number | undefined {
+    const due = this.definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
+    return due && 'calendarDays' in due ? due.calendarDays : undefined;
+  }
+
   private custodyOf(key: string, action: CustodyWork['action'], memberId: string): CustodyWork {
     if (action !== 'check-out') return { key, action, memberId };
-    const due = this.definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
-    return due && 'calendarDays' in due
-      ? { key, action, memberId, dueBackOn: addDays(this.facts.returnDate, due.calendarDays) }
-      : { key, action, memberId };
+    const days = this.checkInDueDays();
+    return days !== undefined ? { key, action, memberId, dueBackOn: addDays(this.facts.returnDate, days) } : { key, action, memberId };
   }
 
   close(status: CaseStatus, reason: string, by: ActionBase | null): void {
@@ -645,10 +631,10 @@ export class CaseCore {
         .filter(([key, s]) => this.metas.get(key)?.behaviour.custody === 'check-in' && s.status === 'done')
         .map(([key]) => this.metas.get(key)!.memberId),
     );
-    const due = this.definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
+    const days = this.checkInDueDays();
     const pending = out.filter(([key]) => !back.has(this.metas.get(key)!.memberId));
-    if (pending.length === 0 || !due || !('calendarDays' in due) || !(this.deps.custodyOnClose?.() ?? true)) return;
-    const dueBackOn = addDays(shanghaiDate(this.now), due.calendarDays);
+    if (pending.length === 0 || days === undefined || !(this.deps.custodyOnClose?.() ?? true)) return;
+    const dueBackOn = addDays(shanghaiDate(this.now), days);
     for (const [key] of pending) this.custodyWork.push({ key, action: 'due-back', memberId: this.metas.get(key)!.memberId!, dueBackOn });
   }
 

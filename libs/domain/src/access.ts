@@ -429,7 +429,7 @@ export interface CrossRoleQuery {
   asOrganizer: boolean;
   /** The decisions taken on the case so far. */
   decisions: readonly CaseDecision[];
-  /** For a decision: the instance keys of the approvals it rests on (its needs, transitively). */
+  /** For a decision: the instance keys of the decided approvals it rests on (its needs, transitively). */
   upstream?: ReadonlySet<string>;
 }
 
