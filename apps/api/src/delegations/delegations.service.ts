@@ -168,6 +168,15 @@ const tripRefusal = (zh: string, en: string, violations: RuleViolation[]): Domai
     errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
   });
 
+/** The overlap rule's question of a trip: its members' person keys (historyKeys) and its window; none for malformed dates. */
+const tripWindow = (facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>) =>
+  isIsoDate(facts.departureDate) && isIsoDate(facts.returnDate)
+    ? {
+        personKeys: [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))],
+        window: { from: facts.departureDate, to: facts.returnDate },
+      }
+    : undefined;
+
 /** The overlap rule's rivals as the caller may see them: another case's title only to who may read that case (canSeeCase). */
 const rivalsFor = (user: AuthUser, rows: readonly OpenCaseMemberRow[]) =>
   rows.map((r) => ({
@@ -415,10 +424,9 @@ export class DelegationsService {
     facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>,
     exceptCaseId?: string,
   ): Promise<RuleViolation[]> {
-    if (!isIsoDate(facts.departureDate) || !isIsoDate(facts.returnDate)) return [];
-    const keys = [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))];
-    const window = { from: facts.departureDate, to: facts.returnDate };
-    const rows = await openCaseMembers(this.cases.manager, keys, window, CLOSED_STATUSES, exceptCaseId);
+    const trip = tripWindow(facts);
+    if (!trip) return [];
+    const rows = await openCaseMembers(this.cases.manager, trip.personKeys, trip.window, CLOSED_STATUSES, exceptCaseId);
     return openCaseOverlapViolations(facts, rivalsFor(user, rows), exceptCaseId);
   }
 
@@ -431,10 +439,9 @@ export class DelegationsService {
     caseId: string,
     facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>,
   ): Promise<RuleViolation[]> {
-    if (!isIsoDate(facts.departureDate) || !isIsoDate(facts.returnDate)) return [];
-    const personKeys = [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))];
-    const window = { from: facts.departureDate, to: facts.returnDate };
-    const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, personKeys, window }, CLOSED_STATUSES);
+    const trip = tripWindow(facts);
+    if (!trip) return [];
+    const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, ...trip }, CLOSED_STATUSES);
     return openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId);
   }
 
