@@ -109,6 +109,16 @@ const PASSPORT_CUSTODY_PATCH = 'passport-custody';
  * check-in step's days after the close (CaseCore.passportsDueOnClose); asked only when a passport is out.
  */
 const CUSTODY_ON_CLOSE_PATCH = 'custody-on-close';
+/**
+ * With this patch a member leaving a case that goes on with their passport out for it (a refused visa, an amendment)
+ * moves its due-back day the same way (CaseCore.passportsDueOnLeaving); asked only when such a passport is out.
+ */
+const CUSTODY_ON_WITHDRAWAL_PATCH = 'custody-on-withdrawal';
+/**
+ * With this patch a plan turning provisional or final (a year's schedule loaded) records a case.replanned by itself, so
+ * the read model's 暂排 mark follows the case; old runs recorded it only with another change of the plan.
+ */
+const PROVISIONAL_CALENDAR_RECORD_PATCH = 'provisional-calendar-record';
 /** With this patch a signal is validated like an Update (text the case cannot store is refused, not applied). */
 const SIGNAL_VALIDATION_PATCH = 'signal-validation';
 /** With this patch an overdue 容缺 document also notifies the FAO clerk (extend once or end the case). */
@@ -249,6 +259,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
+    custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
@@ -502,15 +513,17 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
               key: w.key,
               action: w.action,
               memberId: w.memberId,
-              ...(member?.personId ? { personId: member.personId } : {}),
-              ...(member?.passport?.number ? { passportNumber: member.passport.number } : {}),
+              ...((member?.personId ?? w.personId) ? { personId: member?.personId ?? w.personId } : {}),
+              ...((member?.passport?.number ?? w.passportNumber) ? { passportNumber: member?.passport?.number ?? w.passportNumber } : {}),
               ...(w.dueBackOn ? { dueBackOn: w.dueBackOn } : {}),
+              ...(w.memberLeft ? { memberLeft: true } : {}),
             }).then(() => undefined),
           );
         }),
       settleWd: () => (patched(REPLAN_SETTLE_PATCH) ? REPLAN_SETTLE_WD : 0),
       planWindowMs: () => (patched(REPLAN_ON_CHANGE_PATCH) ? PLAN_WINDOW_MS : 0),
       recordDrift: () => !patched(DRIFT_ON_TIME_TURN_PATCH) || timeTurn,
+      recordProvisional: () => patched(PROVISIONAL_CALENDAR_RECORD_PATCH),
     });
     timeTurn = false;
     // Published with the batch's seq before the batch is stored: the answer is current for the case page

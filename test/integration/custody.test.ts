@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { addDays, makeMember, shanghaiDate } from '@df/domain';
-import { delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
+import { completeStepUpdate, delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { drive } from '../support/drive';
 import { actor, caseInput, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
@@ -159,5 +159,54 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       ['in-custody', 'checked-out', expect.stringContaining('C07')],
       ['checked-out', 'checked-out', expect.stringMatching(/^C07.*case closed$/)],
     ]);
+  });
+
+  it('a member withdrawn by a refused visa with the passport out (the case goes on): due back 7 days after the refusal (second trial)', async () => {
+    const { unit, personId, number } = await traveller();
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    const input: DelegationInput = {
+      ...base,
+      facts: {
+        ...base.facts,
+        members: [
+          makeMember({ id: 'm1', name: '王五' }),
+          makeMember({ id: 'm2', personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } }),
+        ],
+      },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting') });
+    const lent = await eventually(
+      () => registries.passport(number),
+      (p) => p?.state === 'checked-out',
+    );
+    expect(lent).toMatchObject({ caseId: input.caseId, dueBackOn: addDays(input.facts.returnDate, 7) });
+    await handle.executeUpdate(completeStepUpdate, {
+      args: [
+        { requestId: randomUUID(), actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } },
+      ],
+    });
+    const [event] = (await worker.app
+      .get(DataSource)
+      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'member.withdrawn'`, [input.caseId])) as Array<{
+      occurred_at: Date;
+    }>;
+    const due = addDays(shanghaiDate(event!.occurred_at.getTime()), 7);
+    expect(due < lent!.dueBackOn!).toBe(true);
+    const moved = await eventually(
+      () => registries.passport(number),
+      (p) => p?.dueBackOn === due,
+    );
+    expect(moved).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: due });
+    expect((await registries.passportHistory(number)).map((h) => [h.fromState, h.toState, h.note])).toEqual([
+      [null, 'in-custody', null],
+      ['in-custody', 'checked-out', expect.stringContaining('C07')],
+      ['checked-out', 'checked-out', expect.stringMatching(/^C07.*member left the case$/)],
+    ]);
+    await handle.terminate('scenario done');
   });
 });

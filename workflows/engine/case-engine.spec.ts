@@ -1045,6 +1045,54 @@ describe('CaseEngine', () => {
     ]);
   });
 
+  it('a member withdrawn by a refused visa with their passport out has it due back 7 days later, the case going on (second trial: due after the trip’s return)', () => {
+    const two = {
+      members: [
+        makeMember({ id: 'm1' }),
+        makeMember({ id: 'm2', name: '李四', personId: 'P-m2', passport: { number: 'SE7654321' } } as never),
+      ],
+    };
+    const refuseM2 = (deps: Partial<EngineDeps>) => {
+      const engine = newEngine(two, deps);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting') });
+      const c07 = engine.progress(t).steps.find((s) => s.code === 'C07' && s.memberId === 'm2')!;
+      expect(c07.status).toBe('done');
+      expect(engine.takeCustodyWork().map((w) => [w.action, w.memberId])).toContainEqual(['check-out', 'm2']);
+      engine.apply(
+        {
+          type: 'complete',
+          request: {
+            requestId: 'v',
+            actor: actor('visa-officer', 'fao'),
+            stepKey: 'D12:US',
+            data: { outcome: 'refused', members: ['m2'] },
+          },
+        },
+        t,
+      );
+      return { engine, t, c07 };
+    };
+    const asked: string[] = [];
+    const { engine, t, c07 } = refuseM2({ custodyOnWithdrawal: () => (asked.push('custody-on-withdrawal'), true) });
+    expect(engine.status).not.toBe('failed');
+    // The member is gone from the facts: the work names who they were, for the ledger to find the passport.
+    expect(engine.takeCustodyWork()).toEqual([
+      {
+        key: c07.key,
+        action: 'due-back',
+        memberId: 'm2',
+        dueBackOn: addDays(shanghaiDate(t), 7),
+        memberLeft: true,
+        personId: 'P-m2',
+        passportNumber: 'SE7654321',
+      },
+    ]);
+    expect(asked).toEqual(['custody-on-withdrawal']);
+    // A history recorded before the rule replays without the move.
+    const old = refuseM2({ custodyOnWithdrawal: () => false }).engine;
+    expect(old.takeCustodyWork()).toEqual([]);
+  });
+
   it('a refused visa withdraws that member and the case goes on; refusing the head of delegation fails it', () => {
     const two = { members: [makeMember({ id: 'm1' }), makeMember({ id: 'm2', name: '李四' })] };
     const engine = newEngine(two);

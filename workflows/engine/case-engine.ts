@@ -492,8 +492,8 @@ export class CaseEngine {
    * case; `recordDrift` false: none in this replan); with `windowMs` > 0 the last plan is reused while the state
    * is unchanged and `now` within the window.
    */
-  replan(now: number, settleWd = 0, windowMs = 0, recordDrift = true): Plan {
-    return replan(this.core, now, settleWd, windowMs, recordDrift);
+  replan(now: number, settleWd = 0, windowMs = 0, recordDrift = true, recordProvisional = true): Plan {
+    return replan(this.core, now, settleWd, windowMs, recordDrift, recordProvisional);
   }
 
   /** The progress answer at `now`; `plan`, when given, must be this state's plan at the same `now` (saves a planner run). */

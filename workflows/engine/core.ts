@@ -129,6 +129,11 @@ export interface CustodyWork {
    * after return). For 'due-back': that rule's days counted from the day the case closed.
    */
   dueBackOn?: string;
+  /** For 'due-back': the member left a case that goes on (a refused visa, an amendment), rather than the case closing. */
+  memberLeft?: boolean;
+  /** For a member no longer in the facts (they left the case): who they were, for the ledger to find the passport. */
+  personId?: string;
+  passportNumber?: string;
 }
 
 export interface Escalation {
@@ -171,6 +176,11 @@ export interface EngineDeps {
   deficiencyOffice?: () => boolean;
   /** A case closing with passports out moves their due-back day (patched('custody-on-close'); asked only then). */
   custodyOnClose?: () => boolean;
+  /**
+   * A member leaving an open case with their passport out (a refused visa, an amendment dropping them) moves its
+   * due-back day (patched('custody-on-withdrawal'); asked only then).
+   */
+  custodyOnWithdrawal?: () => boolean;
   /** Whether finished steps move the passport custody ledger (patched('passport-custody')); default true. */
   custody?: () => boolean;
   /**
@@ -241,6 +251,8 @@ export class CaseCore {
   tripsToRecord = false;
   /** Ledger moves of finished steps, taken by the drain (CaseEngine.takeCustodyWork). */
   custodyWork: CustodyWork[] = [];
+  /** The members the instances were last derived from: who a member leaving at the next derivation was. */
+  private derivedMembers: CaseFacts['members'] = [];
   now = 0;
   lastPlanKey = '';
   lastPlanShape = '';
@@ -328,12 +340,23 @@ export class CaseCore {
    * event: 'amend', 'objection', a step key.
    */
   deriveInstances(cause = 'facts'): void {
+    const previousMembers = this.derivedMembers;
+    this.derivedMembers = this.facts.members;
     this.instances = buildInstances(this.definition, this.facts, { runtime: this.runtime, settings: this.input.settings ?? {} });
     const live = new Set(this.instances.map((i) => i.key));
+    const leftWithPassport: string[] = [];
     for (const [key, state] of [...this.states]) {
       const meta = this.metas.get(key)!;
       if (meta.behaviour.afterDeparture) continue;
       if (!live.has(key)) {
+        const member = meta.memberId;
+        if (
+          meta.behaviour.custody === 'check-out' &&
+          member !== undefined &&
+          state.status === 'done' &&
+          !this.facts.members.some((m) => m.id === member)
+        )
+          leftWithPassport.push(key);
         this.withdrawnSteps.set(key, { meta, state });
         this.states.delete(key);
         this.metas.delete(key);
@@ -358,6 +381,34 @@ export class CaseCore {
       }
     }
     if (this.deps.reopenOnChange?.() ?? true) this.reopenStale(cause);
+    this.passportsDueOnLeaving(leftWithPassport, previousMembers);
+  }
+
+  /**
+   * A member who leaves a case that goes on (a refused visa, an amendment dropping them) with their passport out for
+   * it (C07 done) leaves the trip it was lent for, as a closing case does (passportsDueOnClose): due back the check-in
+   * step's days after today, not after the trip's return (second trial). `keys`: their withdrawn check-out steps.
+   * Asks `deps.custodyOnWithdrawal` (patched('custody-on-withdrawal')) only when there is one, so earlier histories
+   * replay as they ran.
+   */
+  private passportsDueOnLeaving(keys: readonly string[], previousMembers: CaseFacts['members']): void {
+    if (keys.length === 0 || !(this.deps.custody?.() ?? true)) return;
+    const days = this.checkInDueDays();
+    if (days === undefined || !(this.deps.custodyOnWithdrawal?.() ?? true)) return;
+    const dueBackOn = addDays(shanghaiDate(this.now), days);
+    for (const key of keys) {
+      const memberId = this.withdrawnSteps.get(key)!.meta.memberId!;
+      const member = previousMembers.find((m) => m.id === memberId);
+      this.custodyWork.push({
+        key,
+        action: 'due-back',
+        memberId,
+        dueBackOn,
+        memberLeft: true,
+        ...(member?.personId ? { personId: member.personId } : {}),
+        ...(member?.passport?.number ? { passportNumber: member.passport.number } : {}),
+      });
+    }
   }
 
   /**

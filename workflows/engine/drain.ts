@@ -15,6 +15,11 @@ export interface DrainHooks {
   planWindowMs?(): number;
   /** Whether this turn may record the forecast's drift alone (CaseEngine.replan); read after planWindowMs. Default true. */
   recordDrift?(): boolean;
+  /**
+   * Whether a plan turning provisional or final (a year's schedule loaded: 暂排 on or off) is recorded by itself
+   * (CaseEngine.replan); read after recordDrift. Default true; the workflow asks patched('provisional-calendar-record').
+   */
+  recordProvisional?(): boolean;
 }
 
 /**
@@ -30,7 +35,8 @@ export function drain(engine: CaseEngine, now: number, hooks: DrainHooks): { pla
   hooks.custody?.(engine.takeCustodyWork());
   const settleWd = hooks.settleWd?.() ?? 0;
   const windowMs = hooks.planWindowMs?.() ?? 0;
-  const plan = engine.replan(now, settleWd, windowMs, hooks.recordDrift?.() ?? true);
+  const recordDrift = hooks.recordDrift?.() ?? true;
+  const plan = engine.replan(now, settleWd, windowMs, recordDrift, hooks.recordProvisional?.() ?? true);
   return { plan, events: engine.takeEvents() };
 }
 

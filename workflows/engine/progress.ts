@@ -102,16 +102,26 @@ export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
  * replan, whatever its size (the workflow passes true only on a turn time began: a timer fired, or the calendar
  * changed): under a compressed time scale, or a slow store, an append could take longer than `settleWd` of case
  * time, so the drain after each append recorded drift again and appended again, a loop of its own.
+ * `recordProvisional`: whether the plan turning provisional or final (provisionalCalendar) is itself a change to record.
  */
-export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, recordDrift = true): Plan {
+export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, recordDrift = true, recordProvisional = true): Plan {
   core.now = now;
   const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
   const phase = phaseOf(core, p);
   const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
   const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
   const criticalStep = p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null;
-  // (provisionalCalendar rides along but does not trigger a record: adding it here would change when old runs record one.)
-  const shape = JSON.stringify([p.atRisk, phase, criticalStep, latestStarts, core.status]);
+  // With `recordProvisional` a plan turning provisional or final is recorded by itself: the list's 暂排 mark stayed on
+  // when the office loaded a year whose days off left the forecast where it was. Old runs (patch) record it only with
+  // another change.
+  const shape = JSON.stringify([
+    p.atRisk,
+    phase,
+    criticalStep,
+    latestStarts,
+    core.status,
+    ...(recordProvisional ? [p.provisionalCalendar] : []),
+  ]);
   const key = JSON.stringify([p.forecastReadyAt, p.slackWd, shape]);
   const drifted = settleWd > 0 && shape === core.lastPlanShape && (!recordDrift || Math.abs(p.slackWd - core.lastPlanSlack) < settleWd);
   if (key !== core.lastPlanKey && !drifted) {

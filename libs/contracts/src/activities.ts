@@ -79,14 +79,19 @@ export interface ChainActivities {
 export interface PassportCustodyInput {
   caseId: string;
   key: string;
-  /** 'due-back': the case closed with the passport out for it; `dueBackOn` moves to the day it is now due. */
+  /**
+   * 'due-back': the case closed with the passport out for it, or (with `memberLeft`) the member left a case that goes on;
+   * `dueBackOn` moves to the day it is now due.
+   */
   action: 'check-out' | 'check-in' | 'cancel' | 'due-back';
   memberId: string;
+  /** For 'due-back': the member left the case (a refused visa, an amendment), which goes on. */
+  memberLeft?: boolean;
   /** The roster's person id (the ledger's holder), when the member came from the roster. */
   personId?: string;
   /** The passport number in the case's facts (the old one for 'cancel'). */
   passportNumber?: string;
-  /** For 'check-out': the day it is due back (7 calendar days after return); for 'due-back', after the close. YYYY-MM-DD. */
+  /** For 'check-out': the day it is due back (7 calendar days after return); for 'due-back', after the close or leaving. YYYY-MM-DD. */
   dueBackOn?: string;
 }
 

@@ -177,7 +177,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     return { number: passport.number, note: { zh: `护照${done.zh}`, en: `Passport: ${done.en}` } };
   }
 
-  /** The case closed with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */
+  /** The case closed, or the member left it, with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */
   private async passportDueBack(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
     const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
@@ -192,12 +192,17 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       input.dueBackOn,
       async (holder) => (await this.registries.person(holder))?.unit ?? null,
       { id: 'system', role: 'system' },
-      `${input.key} (${input.caseId}): case closed`,
+      `${input.key} (${input.caseId}): ${input.memberLeft ? 'member left the case' : 'case closed'}`,
     );
     return {
       number: out.number,
       note: moved
-        ? { zh: `案件已结束，护照须于 ${input.dueBackOn} 前交回`, en: `The case closed: the passport is due back by ${input.dueBackOn}` }
+        ? input.memberLeft
+          ? {
+              zh: `成员已退出本案，护照须于 ${input.dueBackOn} 前交回`,
+              en: `The member left the case: the passport is due back by ${input.dueBackOn}`,
+            }
+          : { zh: `案件已结束，护照须于 ${input.dueBackOn} 前交回`, en: `The case closed: the passport is due back by ${input.dueBackOn}` }
         : { zh: '护照归还日期不变', en: 'The due-back day stands' },
     };
   }
