@@ -811,4 +811,32 @@ describe('APEC cards over the API (issue 17)', () => {
     const again = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
     expect(again.caseId).not.toBe(first.caseId);
   }, 180_000);
+
+  it('an enterprise that registered its clerks (专办员备案) takes card applications and whitelist filings only from them', async () => {
+    const http = api.http;
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    const registered = (clerks: string[]) =>
+      registries.putUnit({ ...enterpriseUnit(ent.unit, { zh: '测试企业', en: 'Test Co.' }), clerks }, system);
+    await registered(['clerk.of-record']);
+    try {
+      const application = { personIds: [`${ent.unit}-p1`], economies: ['JP'], neededBy: addDays(today(), 60) };
+      const filing = { registeredCapitalWan: 150, foreignTradeUsd: 120_000, taxCreditGrade: 'A', creditRecordClean: true };
+      for (const [path, body] of [
+        ['/api/apec/applications', application],
+        ['/api/apec/whitelist/applications', filing],
+      ] as const) {
+        const refused = await request(http).post(path).set(clerk).send(body).expect(403);
+        expect([path, refused.body]).toMatchObject([
+          path,
+          {
+            code: 'FORBIDDEN_ROLE',
+            errors: [{ field: '(request)', rule: 'registered-clerk' }],
+            message: { zh: expect.stringContaining('clerk.of-record') },
+          },
+        ]);
+      }
+    } finally {
+      await registered([]);
+    }
+  });
 });

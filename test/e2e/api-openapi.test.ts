@@ -68,7 +68,7 @@ const ROUTES = [
   'put /api/registries/people/{personId}',
   'put /api/registries/people/{personId}/classified-access',
   'get /api/registries/passports',
-  'get /api/registries/passports/{number}',
+  'get /api/registries/passports/{key}',
   'post /api/registries/passports',
   'post /api/registries/passports/{number}/transitions',
   'get /api/registries/calendars',

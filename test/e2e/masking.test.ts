@@ -64,6 +64,7 @@ describe('personal data masked by classification on every GET endpoint, for ever
   let users: TestUsers;
   let others: TestUsers;
   let caseId: string;
+  let passportRef: string;
   beforeAll(async () => {
     // Slow clock: the public notice (A13) stays open for the objection.
     worker = await startTestWorker({ workingDaySeconds: 60 });
@@ -129,13 +130,15 @@ describe('personal data masked by classification on every GET endpoint, for ever
       },
       200,
     );
-    await reg(
-      'post',
-      'passports',
-      'passport-officer',
-      { number: MASKED_PASSPORT, issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: PERSON_ID },
-      201,
-    );
+    passportRef = (
+      await reg(
+        'post',
+        'passports',
+        'passport-officer',
+        { number: MASKED_PASSPORT, issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: PERSON_ID },
+        201,
+      )
+    ).body.ref;
     // APEC (issue 17): the unit as an enterprise, so its endpoint is walked too.
     await request(api.http)
       .put(`/api/apec/enterprises/${users.unit}`)
@@ -199,6 +202,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
               year: String(REGISTRY_YEAR),
               personId: PERSON_ID,
               number: MASKED_PASSPORT,
+              // A passport's detail by its ledger id: every role in scope reads it (by number only the officers).
+              key: passportRef,
               version: DEFAULT_DEFINITION.version,
               // User administration (issue 14.4): the organizer's own account.
               username: users.usernames.organizer,

@@ -44,7 +44,7 @@ describe('registries: input refusals (new-user trial)', () => {
       ['GET plan, a space', () => `/api/registries/units/bad%20code/plans/2027`, 'code'],
       ['GET plan, 300 characters', () => `/api/registries/units/${long}/plans/2027`, 'code'],
       ['GET person', () => `/api/registries/people/bad%20id`, 'personId'],
-      ['GET passport', () => `/api/registries/passports/bad%20no`, 'number'],
+      ['GET passport', () => `/api/registries/passports/bad%20no`, 'key'],
     ])('%s', async (_what, path, name) => {
       const res = await get(path(), users.tokens['fao-clerk']).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -189,6 +189,27 @@ describe('registries: input refusals (new-user trial)', () => {
       await put(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer, {
         trips: [{ ...trip, countries: ['US', 'DE'] }],
       }).expect(200);
+    });
+
+    it('a plan lists each country of a trip and each trip id once, and a year that has ended is on record (trial)', async () => {
+      const trip = { id: 'P1', purpose: 'investment-promotion', countries: ['US', 'DE', 'US'], size: 5, quarter: 1 };
+      const twice = await put(`/api/registries/units/${users.unit}/plans/2028`, users.tokens.organizer, {
+        trips: [trip, { ...trip, countries: ['JP'] }],
+      }).expect(422);
+      expect(errorsOf(twice.body)).toEqual([
+        { field: 'trips[0].countries[2]', rule: 'unique', message: { zh: '同一国家重复列出', en: 'A country is listed twice' } },
+        { field: 'trips[1].id', rule: 'unique', message: { zh: '计划编号不能重复', en: 'Planned trip ids must be unique' } },
+      ]);
+      await get(`/api/registries/units/${users.unit}/plans/2028`, users.tokens.organizer).expect(404);
+      // Last year's plan: A01 matched that year's trips against it, so it stays as it was (the FAO clerk too).
+      const last = Number(shanghaiDate(Date.now()).slice(0, 4)) - 1;
+      for (const role of ['organizer', 'fao-clerk'] as const) {
+        const past = await put(`/api/registries/units/${users.unit}/plans/${last}`, users.tokens[role], {
+          trips: [{ ...trip, countries: ['US'] }],
+        }).expect(409);
+        expect(past.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', errors: [{ field: 'path.year', rule: 'not-past' }] });
+      }
+      await get(`/api/registries/units/${users.unit}/plans/${last}`, users.tokens.organizer).expect(404);
     });
   });
 

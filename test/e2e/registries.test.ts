@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
   addDays,
@@ -6,6 +7,7 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   shanghaiDate,
+  statutoryWeekdays,
   type CaseFacts,
 } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -625,6 +627,77 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await register(passportNo()).expect(201);
   });
 
+  it("a reader who sees passport numbers masked names a passport by its ledger id: a number is 403 clearance, held or not (second trial's guess oracle)", async () => {
+    const http = api.http;
+    const unit = `pref-${uniqueSuffix()}`;
+    const users = await createTestUsers(api, unit);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    const personId = `P-${uniqueSuffix()}`;
+    await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
+    const number = passportNo();
+    await request(http)
+      .post('/api/registries/passports')
+      .set(bearer(users.tokens['passport-officer']))
+      .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: personId })
+      .expect(201);
+    const organizer = bearer(users.tokens.organizer);
+    const [listed] = (await request(http).get('/api/registries/passports').set(organizer).expect(200)).body.items;
+    // Masked by its field (a 9-digit number is outside the passport pattern the response walk knows: it went out in clear).
+    expect(listed.number).toBe(`${number.slice(0, 2)}${'*'.repeat(number.length - 5)}${number.slice(-3)}`);
+    expect(listed.ref).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The trial: 200 for the unit's own number, 404 for a wrong guess. Now one 403 for both, before the ledger is read.
+    const held = await request(http).get(`/api/registries/passports/${number}`).set(organizer).expect(403);
+    const guessed = await request(http).get(`/api/registries/passports/${passportNo()}`).set(organizer).expect(403);
+    const answer = (body: Record<string, unknown>) => ({ ...body, requestId: undefined });
+    expect(answer(held.body)).toEqual(answer(guessed.body));
+    expect(held.body).toMatchObject({ code: 'FORBIDDEN_ROLE', errors: [{ field: 'path.key', rule: 'clearance' }] });
+    // By its ledger id: the passport and its history, the number masked as in the list.
+    const byRef = await request(http).get(`/api/registries/passports/${listed.ref}`).set(organizer).expect(200);
+    documented(S.PassportViewSchema, byRef.body);
+    expect(byRef.body).toMatchObject({ ref: listed.ref, number: listed.number, state: 'in-custody', history: [{ toState: 'in-custody' }] });
+    // An officer reads it by number or by id, in clear; another unit's organizer reads neither (one 404).
+    const officer = bearer(users.tokens['passport-officer']);
+    expect((await request(http).get(`/api/registries/passports/${number}`).set(officer).expect(200)).body.ref).toBe(listed.ref);
+    expect((await request(http).get(`/api/registries/passports/${listed.ref}`).set(officer).expect(200)).body.number).toBe(number);
+    const other = await createTestUsers(api, `pref-other-${uniqueSuffix()}`);
+    const elsewhere = await request(http).get(`/api/registries/passports/${listed.ref}`).set(bearer(other.tokens.organizer)).expect(404);
+    const unknown = await request(http).get(`/api/registries/passports/${randomUUID()}`).set(bearer(other.tokens.organizer)).expect(404);
+    expect(answer(elsewhere.body)).toEqual(answer(unknown.body));
+  });
+
+  it('a unit that registered its clerks (专办员备案) takes applications only from them: 403 registered-clerk for another organizer (trial: the list gated nothing)', async () => {
+    const http = api.http;
+    const unit = `clerk-${uniqueSuffix()}`;
+    const users = await createTestUsers(api, unit);
+    const fao = bearer(users.tokens['fao-clerk']);
+    const organizer = bearer(users.tokens.organizer);
+    await request(http)
+      .put(`/api/registries/units/${unit}`)
+      .set(fao)
+      .send(unitBody({ clerks: ['clerk.registered'] }))
+      .expect(200);
+    for (const path of ['/api/delegations/check', '/api/delegations']) {
+      const refused = await request(http).post(path).set(organizer).send(canonicalSubmission(unit)).expect(403);
+      expect(refused.body).toMatchObject({
+        code: 'FORBIDDEN_ROLE',
+        message: {
+          zh: expect.stringContaining('clerk.registered'),
+          en: expect.stringContaining("not one of the unit's registered clerks"),
+        },
+        errors: [{ field: '(request)', rule: 'registered-clerk' }],
+      });
+    }
+    // Nothing was started for the refused submission.
+    expect((await request(http).get('/api/delegations').set(organizer).expect(200)).body.items).toEqual([]);
+    // Registered (in other letter case: usernames compare as sign-in does), the same organizer submits.
+    await request(http)
+      .put(`/api/registries/units/${unit}`)
+      .set(fao)
+      .send(unitBody({ clerks: [users.usernames.organizer.toUpperCase()] }))
+      .expect(200);
+    await request(http).post('/api/delegations').set(organizer).send(canonicalSubmission(unit)).expect(201);
+  });
+
   it('a passport more than 30 days overdue after return suspends its unit until it is checked in; both are on record', async () => {
     const http = api.http;
     const unit = `susp-${uniqueSuffix()}`;
@@ -772,6 +845,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .send({ holidays: ['2027-01-01', '2028-01-01'], workdays: ['2027-02-15'] })
       .expect(422);
     expect(bad.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['holidays', 'statutory-holidays'],
       ['holidays[1]', 'in-year'],
       ['workdays[0]', 'weekend'],
     ]);
@@ -785,7 +859,24 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .set(bearer(users.tokens['fao-clerk']))
       .send({ holidays: ['2027-01-01', '2027-01-01'], workdays: [] })
       .expect(422);
-    expect(implausible.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([['holidays[1]', 'unique']]);
+    expect(implausible.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['holidays[1]', 'unique'],
+      ['holidays', 'statutory-holidays'],
+    ]);
+    // No days off at all (trial: accepted, and every running case re-planned on a year without holidays): the statutory
+    // holidays that fall on weekdays are named, nothing stored.
+    const empty = await request(http)
+      .put('/api/registries/calendars/2027')
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ holidays: [], workdays: [] })
+      .expect(422);
+    expect(empty.body.errors).toEqual([
+      {
+        field: 'holidays',
+        rule: 'statutory-holidays',
+        message: { zh: expect.stringContaining('2027-01-01（元旦）'), en: expect.stringContaining("2027-01-01 (New Year's Day)") },
+      },
+    ]);
     const allOff = await request(http)
       .put('/api/registries/calendars/2027')
       .set(bearer(users.tokens['fao-clerk']))
@@ -817,6 +908,10 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         '2027-02-10',
         '2027-02-11',
         '2027-02-12',
+        '2027-04-05',
+        '2027-06-09',
+        '2027-09-15',
+        '2027-10-01',
       ],
       workdays: ['2027-02-14'],
       source: '国办发明电〔2026〕测试号',
@@ -832,7 +927,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect(after.body.items.find((i: { year: number }) => i.year === 2027)).toMatchObject({
       source: 'loaded',
       provisional: false,
-      holidays: 9,
+      holidays: 13,
       workdays: 1,
       loadedBy: users.usernames['fao-director'],
     });
@@ -878,7 +973,8 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       const year = Number(day.slice(0, 4));
       byYear.set(year, [...(byYear.get(year) ?? []), day]);
     }
-    for (const [year, holidays] of byYear) {
+    for (const [year, days] of byYear) {
+      const holidays = [...new Set([...statutoryWeekdays(year).map((h) => h.date), ...days])];
       const put = await request(http)
         .put(`/api/registries/calendars/${year}`)
         .set(bearer(users.tokens['fao-director']))
@@ -934,7 +1030,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     await request(http)
       .put(`/api/registries/calendars/${year}`)
       .set(bearer(users.tokens['fao-director']))
-      .send({ holidays: [`${year}-01-01`], workdays: [], source: '测试' })
+      .send({ holidays: statutoryWeekdays(year).map((h) => h.date), workdays: [], source: '测试' })
       .expect(200);
     expect(await eventually(listedFar, (c) => c?.provisionalCalendar === false, 20_000)).toMatchObject({ provisionalCalendar: false });
     expect((await getProgress(api, users.tokens.organizer, farCase.caseId)).plan.provisionalCalendar).toBe(false);

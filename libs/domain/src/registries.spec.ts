@@ -24,6 +24,7 @@ import {
   passportState,
   MAX_WEEKDAY_HOLIDAYS,
   scheduleEntryProblems,
+  statutoryWeekdays,
   scheduleProblems,
   snapshotMember,
   travelPassport,
@@ -31,6 +32,7 @@ import {
   unitSuspension,
   type CustodyPassport,
   type RegisteredPerson,
+  unregisteredClerk,
 } from './registries';
 
 const unit = { code: 'u1', status: 'active' as const, suspendedReason: null };
@@ -352,21 +354,49 @@ describe('isYearScheduleList (what a calendarChanged signal may carry)', () => {
 });
 
 describe('scheduleEntryProblems: what a schedule sent to the registries must also hold', () => {
+  const statutory2027 = statutoryWeekdays(2027).map((h) => h.date);
+
   it('names a day listed twice, and more weekday holidays than any published schedule has', () => {
-    expect(scheduleEntryProblems({ year: 2027, holidays: ['2027-01-01', '2027-01-01'], workdays: ['2027-02-14', '2027-02-14'] })).toEqual([
-      expect.objectContaining({ field: 'holidays[1]', rule: 'unique' }),
+    expect(
+      scheduleEntryProblems({ year: 2027, holidays: [...statutory2027, '2027-01-01'], workdays: ['2027-02-14', '2027-02-14'] }),
+    ).toEqual([
+      expect.objectContaining({ field: `holidays[${statutory2027.length}]`, rule: 'unique' }),
       expect.objectContaining({ field: 'workdays[1]', rule: 'unique' }),
     ]);
+    // The statutory weekdays, then the year's first other weekdays, up to n weekdays off.
     const weekdays = (n: number) => {
-      const out: string[] = [];
-      for (let d = Date.UTC(2027, 0, 1); out.length < n; d += 86_400_000)
-        if (![0, 6].includes(new Date(d).getUTCDay())) out.push(new Date(d).toISOString().slice(0, 10));
-      return out;
+      const out = new Set(statutory2027);
+      for (let d = Date.UTC(2027, 0, 1); out.size < n; d += 86_400_000)
+        if (![0, 6].includes(new Date(d).getUTCDay())) out.add(new Date(d).toISOString().slice(0, 10));
+      return [...out];
     };
     expect(scheduleEntryProblems({ year: 2027, holidays: weekdays(MAX_WEEKDAY_HOLIDAYS), workdays: [] })).toEqual([]);
     expect(scheduleEntryProblems({ year: 2027, holidays: weekdays(MAX_WEEKDAY_HOLIDAYS + 1), workdays: [] })).toEqual([
       expect.objectContaining({ field: 'holidays', rule: 'plausible-count' }),
     ]);
+  });
+
+  it('a schedule from 2025 holds every statutory holiday that falls on a weekday (trial: an empty schedule was loaded)', () => {
+    // 2027: 元旦 Fri 1 Jan; 除夕 Fri 5 Feb, 初一-初三 Sat 6 – Mon 8 Feb; 清明 Mon 5 Apr; 劳动节 Sat-Sun (none);
+    // 端午 Wed 9 Jun; 中秋 Wed 15 Sep; 国庆 Fri 1 Oct (2-3 Oct a weekend).
+    expect(statutory2027).toEqual(['2027-01-01', '2027-02-05', '2027-02-08', '2027-04-05', '2027-06-09', '2027-09-15', '2027-10-01']);
+    expect(scheduleEntryProblems({ year: 2027, holidays: [], workdays: [] })).toEqual([
+      {
+        field: 'holidays',
+        rule: 'statutory-holidays',
+        message: {
+          zh: expect.stringContaining('2027-01-01（元旦）、2027-02-05（春节）'),
+          en: expect.stringContaining("2027-01-01 (New Year's Day), 2027-02-05 (Spring Festival)"),
+        },
+      },
+    ]);
+    const withoutMidAutumn = statutory2027.filter((d) => d !== '2027-09-15');
+    expect(scheduleEntryProblems({ year: 2027, holidays: withoutMidAutumn, workdays: [] })[0]!.message.en).toMatch(
+      /missing: 2027-09-15 \(Mid-Autumn Festival\) \(/,
+    );
+    // Before the 2025 rules (除夕 and 2 May were not statutory) and outside the lunar tables: not checked.
+    expect(scheduleEntryProblems({ year: 2024, holidays: [], workdays: [] })).toEqual([]);
+    expect(scheduleEntryProblems({ year: 2100, holidays: [], workdays: [] })).toEqual([]);
   });
 });
 
@@ -577,5 +607,16 @@ describe('the dates a registry holds (new-user trials: a passport issued before 
     };
     const member = snapshotMember({ ...makeFacts().members[0]!, personId: 'P1' }, person, [old]);
     expect(needsNewPassport(member, '2027-03-19')).toBe(true);
+  });
+});
+
+describe('unregisteredClerk (专办员备案)', () => {
+  it('a unit with clerks registered takes submissions only from them, usernames without letter case; one with none from anyone', () => {
+    expect(unregisteredClerk({ clerks: ['organizer.commerce'] }, 'Organizer.Commerce')).toBeNull();
+    expect(unregisteredClerk({ clerks: [] }, 'anyone')).toBeNull();
+    expect(unregisteredClerk({ clerks: ['a.one', 'b.two'] }, 'c.three')).toEqual({
+      zh: expect.stringContaining('a.one、b.two'),
+      en: expect.stringContaining("not one of the unit's registered clerks (a.one, b.two)"),
+    });
   });
 });

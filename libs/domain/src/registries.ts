@@ -3,6 +3,7 @@ import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { countryLabel } from './countries';
+import { statutoryHolidays } from './statutory-holidays';
 import { canonicalIdentity, passportNumberKey, personNameKey, tripCountries } from './facts';
 import type { Label } from './roles';
 
@@ -167,6 +168,8 @@ export const PASSPORT_STATE_LABELS: Record<PassportState, Label> = {
 };
 
 export interface CustodyPassport {
+  /** The ledger row's opaque id (a UUID): names the passport to readers who see its number masked. Absent outside the ledger. */
+  ref?: string;
   number: string;
   type: PassportType;
   issuedOn: string;
@@ -177,6 +180,19 @@ export interface CustodyPassport {
   /** While checked out: the case it went out for and the day it is due back (the trip's return date). */
   caseId: string | null;
   dueBackOn: string | null;
+}
+
+/**
+ * 专办员备案 (registered clerks): a unit that registered its clerks (`clerks`, 1-2 usernames) takes applications only from
+ * them; a unit with none registered takes them from any of its organizers, as before registration (docs/registries.md).
+ * Usernames compare without letter case, as sign-in does. The refusal's label, or null when `username` may submit.
+ */
+export function unregisteredClerk(unit: Pick<RegisteredUnit, 'clerks'>, username: string): Label | null {
+  if (unit.clerks.length === 0 || unit.clerks.some((c) => c.toLowerCase() === username.toLowerCase())) return null;
+  return {
+    zh: `您不是本单位备案的专办员（${unit.clerks.join('、')}）：申请须由备案专办员提交，或请外办更新单位备案`,
+    en: `You are not one of the unit's registered clerks (${unit.clerks.join(', ')}): a registered clerk submits, or the FAO updates the unit's registration`,
+  };
 }
 
 /**
@@ -762,9 +778,22 @@ export function scheduleProblems(s: YearSchedule): Array<{ field: string; rule: 
 export const MAX_WEEKDAY_HOLIDAYS = 40;
 
 /**
+ * The statutory holidays (statutoryHolidays) of a year that fall on a weekday: days off in every State Council
+ * schedule, whatever it moves around them (调休 moves weekends only). From 2025, the year the rules statutoryHolidays
+ * computes came into force (State Council Decree No. 795); none for earlier years (their rules differed: no 除夕, one
+ * day of Labour Day) or past 2099 (the lunar tables).
+ */
+export function statutoryWeekdays(year: number): Array<{ date: string; name: Label }> {
+  if (year < 2025 || year > 2099) return [];
+  return statutoryHolidays(year).filter((h) => weekdayOf(dayNumber(h.date)) >= 1 && weekdayOf(dayNumber(h.date)) <= 5);
+}
+
+/**
  * What a schedule sent to the registries must also hold, beyond scheduleProblems (which the workflow also applies to a
  * calendar signal, so it stays as recorded histories know it): each day listed once (a day given twice was silently
- * stored once), and at most MAX_WEEKDAY_HOLIDAYS weekday holidays. Fields as the request names them. Pure.
+ * stored once), at most MAX_WEEKDAY_HOLIDAYS weekday holidays, and every statutory holiday on a weekday among the days
+ * off (statutoryWeekdays, rule `statutory-holidays`; trial: an empty schedule was loaded, and every running case re-planned
+ * on a year without holidays). Fields as the request names them. Pure.
  */
 export function scheduleEntryProblems(s: YearSchedule): Array<{ field: string; rule: string; message: Label }> {
   const errors: Array<{ field: string; rule: string; message: Label }> = [];
@@ -776,7 +805,18 @@ export function scheduleEntryProblems(s: YearSchedule): Array<{ field: string; r
       seen.add(d);
     });
   }
-  const weekdayOff = new Set(s.holidays.filter((d) => isIsoDate(d) && weekdayOf(dayNumber(d)) >= 1 && weekdayOf(dayNumber(d)) <= 5));
+  const isWeekday = (d: string) => isIsoDate(d) && weekdayOf(dayNumber(d)) >= 1 && weekdayOf(dayNumber(d)) <= 5;
+  const weekdayOff = new Set(s.holidays.filter(isWeekday));
+  const missing = statutoryWeekdays(s.year).filter((h) => !weekdayOff.has(h.date));
+  if (missing.length > 0)
+    errors.push({
+      field: 'holidays',
+      rule: 'statutory-holidays',
+      message: {
+        zh: `缺少逢工作日的法定节假日：${missing.map((h) => `${h.date}（${h.name.zh}）`).join('、')}（《全国年节及纪念日放假办法》第二条）`,
+        en: `Statutory holidays on weekdays are missing: ${missing.map((h) => `${h.date} (${h.name.en})`).join(', ')} (National Holidays Regulation, art. 2)`,
+      },
+    });
   if (weekdayOff.size > MAX_WEEKDAY_HOLIDAYS)
     errors.push({
       field: 'holidays',

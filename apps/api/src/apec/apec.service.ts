@@ -36,6 +36,7 @@ import { DomainError, domainError, ruleRefusal, type FieldError } from '../commo
 import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertText, parseOrThrow } from '../common/validation';
+import { assertRegisteredClerk } from '../common/registered-clerk';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
 import { JsonLogger } from '../common/json-logger';
 import { startCaseWorkflow, storeFirstAnswer } from '../delegations/start-case';
@@ -256,6 +257,7 @@ export class ApecService {
     assertText(body);
     const req = parseOrThrow(ApplicationSchema, body);
     const [enterprise, registered] = await Promise.all([this.repo.enterprise(user.unit), this.registries.unit(user.unit)]);
+    if (registered) assertRegisteredClerk(registered, user); // who applies, before what the enterprise may
     this.assertMayApply(user.unit, enterprise, registered);
     const unit = registered!;
     const errors: FieldError[] = [];

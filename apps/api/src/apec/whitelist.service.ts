@@ -19,6 +19,7 @@ import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
 import { domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertText, parseOrThrow } from '../common/validation';
+import { assertRegisteredClerk } from '../common/registered-clerk';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
 import { startCaseWorkflow } from '../delegations/start-case';
 import { isDefiniteRefusal, toDomainError, unknownOutcome } from '../delegations/temporal-errors';
@@ -117,6 +118,8 @@ export class WhitelistService {
   async apply(user: AuthUser, body: unknown, clientKey: string | undefined): Promise<Replayable<WhitelistApplicationResponse>> {
     assertText(body);
     const figures = parseOrThrow(AdmissionSchema, body);
+    const registered = await this.registries.unit(user.unit);
+    if (registered) assertRegisteredClerk(registered, user);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     if (key) {
       const claim = await this.idempotency.claim<WhitelistApplicationResponse>(key, user, fingerprint(user, 'apec-whitelist-apply', body));

@@ -27,6 +27,7 @@ import {
   ClassifiedAccessSchema,
   code as CodeSchema,
   passportNumber as PassportNumberSchema,
+  passportKey as PassportKeySchema,
   HolidayScheduleSchema,
   PassportRegistrationSchema,
   PassportTransitionSchema,
@@ -53,6 +54,11 @@ const pathParam = (name: string, schema: z.ZodType, description: string) =>
 const CODE_PARAM = pathParam('code', CodeSchema, '单位代码 Unit code');
 const PERSON_PARAM = pathParam('personId', CodeSchema, '人员编号 Person id');
 const NUMBER_PARAM = pathParam('number', PassportNumberSchema, '护照号码 Passport number');
+const PASSPORT_KEY_PARAM = pathParam(
+  'key',
+  PassportKeySchema,
+  '台账编号或护照号码 The ledger id (ref), or the passport number for a reader who sees numbers in clear (else 403 clearance)',
+);
 
 @ApiTags('registries')
 @ApiBearerAuth()
@@ -181,13 +187,17 @@ export class RegistriesController {
     return this.registries.listPassports(user, query);
   }
 
-  @Get('passports/:number')
-  @ApiOperation({ summary: '护照详情 One passport with its history' })
+  @Get('passports/:key')
+  @ApiOperation({
+    summary: '护照详情 One passport with its history',
+    description:
+      'Named by its ledger id (`ref`, from the list) or, for the passport and visa officers, by its number. Another reader naming a number is 403 `clearance` whether or not the ledger holds it.',
+  })
   @ApiOkResponse({ description: 'The passport with its history', schema: schemaRef(PassportViewSchema) })
   @errorResponses(400, 401, 403, 404)
-  @NUMBER_PARAM
-  getPassport(@CurrentUser() user: AuthUser, @Param('number') number: string) {
-    return this.registries.getPassport(user, number);
+  @PASSPORT_KEY_PARAM
+  getPassport(@CurrentUser() user: AuthUser, @Param('key') key: string) {
+    return this.registries.getPassport(user, key);
   }
 
   @Post('passports')

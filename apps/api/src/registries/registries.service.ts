@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
   COUNTRIES,
+  maskPersonalValue,
+  mayEverSeeInClear,
   resolveCountryTable,
   mayReadRoster,
   DEFAULT_DEFINITION,
@@ -66,6 +68,7 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
+import { assertRegisteredClerk } from '../common/registered-clerk';
 import { parseOrThrow, parsePathParam } from '../common/validation';
 import { REGISTRY_MEMBER_FIELDS } from '../delegations/schemas';
 import { seedDemoRegistries } from './seed';
@@ -76,6 +79,7 @@ import {
   ClassifiedAccessSchema,
   code as CodeSchema,
   passportNumber as PassportNumberSchema,
+  passportRef as PassportRefSchema,
   HolidayScheduleSchema,
   PassportRegistrationSchema,
   PassportTransitionSchema,
@@ -95,6 +99,8 @@ const noPersonInReach = () =>
 const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
+/** A ledger id (CustodyPassport.ref) in a path, told apart from a passport number (which has no hyphen). */
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
 
@@ -208,6 +214,21 @@ export class RegistriesService {
     const p = parseOrThrow(AnnualPlanSchema, body);
     assertKnownCountries(p.trips);
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
+    // A year that has ended is on record: the cases A01 matched against its plan stay explained by it (trial: rewritable).
+    if (y < Number(today().slice(0, 4)))
+      throw new DomainError(
+        'ACTION_NOT_ALLOWED',
+        { zh: `${y} 年已结束，其年度出访计划已归档，不能修改`, en: `${y} has ended: its outbound plan is on record and cannot change` },
+        {
+          errors: [
+            {
+              field: 'path.year',
+              rule: 'not-past',
+              message: { zh: '只能登记或修改本年度及以后的计划', en: 'Only this year’s and later plans may be filed or changed' },
+            },
+          ],
+        },
+      );
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     await this.repo.putPlan(plan, actorOf(user));
@@ -247,7 +268,7 @@ export class RegistriesService {
     const personId = parsePathParam(CodeSchema, rawPersonId, 'personId');
     const p = await this.repo.person(personId);
     if (!p || !mayReadRoster(user, p.unit)) throw noPersonInReach();
-    return { ...p, passports: await this.passportsView(await this.repo.passports({ holders: [personId] })) };
+    return { ...p, passports: await this.passportsView(user, await this.repo.passports({ holders: [personId] })) };
   }
 
   /** The personnel office keeps its unit's roster; classified access stays the secrecy office's. */
@@ -295,26 +316,62 @@ export class RegistriesService {
   // -------------------------------------------------------------------------------------------
   // Passports in custody
 
-  private async passportsView(passports: CustodyPassport[]) {
+  /**
+   * Ledger passports as the viewer may read them: the number masked unless their role reads passport numbers in clear.
+   * Masked here by the field, not left to the response walk, which knows a bare `number` only by its shape: a ledger
+   * number outside the passport pattern (9 digits; the ledger takes 5-20 letters and digits) went out in clear.
+   */
+  private async passportsView(viewer: AuthUser, passports: CustodyPassport[]) {
     const d = today();
-    return passports.map((p) => ({ ...p, displayState: passportState(p, d), daysOverdue: daysOverdue(p, d) }));
+    const clear = seesInClear('passport-number', viewer, undefined);
+    return passports.map((p) => ({
+      ...p,
+      number: clear ? p.number : (maskPersonalValue('passport-number', p.number) ?? ''),
+      displayState: passportState(p, d),
+      daysOverdue: daysOverdue(p, d),
+    }));
   }
 
   async listPassports(user: AuthUser, rawQuery: unknown) {
     const { unit } = await this.unitQuery(rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
     if (u !== undefined) this.assertUnitScope(user, u);
-    return { items: await this.passportsView(await this.repo.passports(u === undefined ? {} : { unit: u })) };
+    return { items: await this.passportsView(user, await this.repo.passports(u === undefined ? {} : { unit: u })) };
   }
 
-  async getPassport(user: AuthUser, rawNumber: string) {
-    const number = parsePathParam(PassportNumberSchema, rawNumber, 'number');
-    const p = await this.repo.passport(number);
+  /**
+   * One passport with its history, named by its ledger id (`ref`) or, for a reader who sees passport numbers in clear,
+   * by its number. Anyone else naming a number is 403 `path.key` `clearance` before the ledger is read: with the list's
+   * masked numbers (`SE****567`) a 200/404 answer would confirm a guess in about 10^4 requests (second trial).
+   * Another unit's passport, or none: one 404 for both.
+   */
+  async getPassport(user: AuthUser, rawKey: string) {
+    const byRef = UUID_SHAPE.test(rawKey);
+    const number = byRef ? null : parsePathParam(PassportNumberSchema, rawKey, 'key');
+    if (number !== null && !mayEverSeeInClear('passport-number', user.role))
+      throw new DomainError(
+        'FORBIDDEN_ROLE',
+        {
+          zh: '只有护照、签证管理人员可按护照号码查询；请使用台账列表中的编号（ref）',
+          en: 'Only the passport and visa officers look a passport up by its number; name it by its ledger id (ref) from the list',
+        },
+        {
+          errors: [
+            {
+              field: 'path.key',
+              rule: 'clearance',
+              message: { zh: '按号码查询须能查看完整护照号码', en: 'Looking up by number needs clearance to read passport numbers' },
+            },
+          ],
+        },
+      );
+    const p =
+      number === null ? await this.repo.passportByRef(parsePathParam(PassportRefSchema, rawKey, 'key')) : await this.repo.passport(number);
     const holder = p ? await this.repo.person(p.holder) : null;
-    // Another unit's passport answers as none (getPerson): the answer says nothing of numbers out of reach.
+    // Another unit's passport answers as none (getPerson): the answer says nothing of passports out of reach.
     if (!p || (!seesAllUnits(user) && holder?.unit !== user.unit))
-      throw notFound(`护照 ${echo(number)} 不在保管登记中`, `Passport ${echo(number)} is not in the custody ledger`);
-    return { ...(await this.passportsView([p]))[0]!, history: await this.repo.passportHistory(number) };
+      throw notFound('护照不在保管登记中，或不在您可查看的范围内', 'No such passport in a custody ledger you may read');
+    return { ...(await this.passportsView(user, [p]))[0]!, history: await this.repo.passportHistory(p.number) };
   }
 
   async registerPassport(user: AuthUser, body: unknown) {
@@ -457,6 +514,7 @@ export class RegistriesService {
           errors: s.reasons.map((r) => ({ field: 'unit', rule: r.code, message: r.message })),
         });
       }
+      assertRegisteredClerk(unit, user);
       const sent = b.supervisingDepartment;
       if (sent === undefined || sent === null) out.supervisingDepartment = unit.supervisingDepartment;
       else if (sent !== unit.supervisingDepartment)

@@ -34,6 +34,13 @@ const countryCode = z
 export const passportNumber = z
   .string()
   .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'));
+/**
+ * One passport in a path: its ledger id (`ref`, a UUID, from the list) for every reader, or its number for a reader
+ * who sees passport numbers in clear (the passport and visa officers); anyone else naming a number is 403 `clearance`
+ * whether or not the ledger holds it, so the route confirms no guessed number.
+ */
+export const passportRef = z.uuid();
+export const passportKey = z.union([passportRef, passportNumber]);
 /** A year in a path (`/calendars/2027`): one error naming its rule (format, min or max). */
 export const year = wholeNumber(SCHEDULE_YEARS.from, SCHEDULE_YEARS.to);
 
@@ -77,21 +84,34 @@ export const UnitSchema = z
     },
   });
 
-export const PlannedTripSchema = z.strictObject({
-  id: text(32),
-  purpose: z.enum(PURPOSES),
-  countries: z.array(countryCode).min(1).max(10),
-  size: z.number().int().min(1).max(50),
-  quarter: z.number().int().min(1).max(4),
-});
+/** A zod superRefine naming each value of `list` given before (rule `unique`, at `<key>[i]`, and `<key>[i].<sub>`). */
+const eachOnce =
+  <T>(key: string, valueOf: (item: T) => unknown, sub: string | undefined, zh: string, en: string) =>
+  (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const list = value[key] as T[];
+    const seen = new Set<unknown>();
+    list.forEach((item, i) => {
+      const v = valueOf(item);
+      if (seen.has(v))
+        ctx.addIssue({ code: 'custom', path: sub ? [key, i, sub] : [key, i], message: en, params: beyondSchema(zh, 'unique') });
+      seen.add(v);
+    });
+  };
+
+export const PlannedTripSchema = z
+  .strictObject({
+    id: text(32),
+    purpose: z.enum(PURPOSES),
+    countries: z.array(countryCode).min(1).max(10),
+    size: z.number().int().min(1).max(50),
+    quarter: z.number().int().min(1).max(4),
+  })
+  // Trial: a planned trip could list one country twice (matchAnnualPlan compares country sets).
+  .superRefine(eachOnce<string>('countries', (c) => c, undefined, '同一国家重复列出', 'A country is listed twice'));
 
 export const AnnualPlanSchema = z
   .strictObject({ trips: z.array(PlannedTripSchema).max(200) })
-  .refine((p) => new Set(p.trips.map((t) => t.id)).size === p.trips.length, {
-    path: ['trips'],
-    message: 'Planned trip ids must be unique',
-    params: beyondSchema('计划编号不能重复', 'unique'),
-  })
+  .superRefine(eachOnce<{ id: string }>('trips', (t) => t.id, 'id', '计划编号不能重复', 'Planned trip ids must be unique'))
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
 /** Today in Asia/Shanghai, when the request is read: the registries' date rules (libs/domain) are checked against it. */
@@ -327,6 +347,7 @@ const HISTORY_EXAMPLE = [
   },
 ];
 const passportFields = {
+  ref: z.uuid().meta({ description: 'The ledger id: names this passport in GET /passports/{key} for any reader in scope' }),
   number: z.string(),
   type: z.enum(PASSPORT_TYPES),
   issuedOn: z.string(),

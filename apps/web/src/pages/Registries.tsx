@@ -59,6 +59,8 @@ interface PersonRow {
   status: string;
 }
 interface PassportRow {
+  /** The ledger id: the history is read by it, since a number may be masked for the reader. */
+  ref: string;
   number: string;
   type: string;
   issuedOn: string;
@@ -611,10 +613,10 @@ function PassportsTab({ session }: { session: Session }) {
         {(d) => (
           <>
             <Table<PassportRow>
-              rowKey="number"
+              rowKey="ref"
               size="small"
               data-testid="passports-table"
-              expandable={{ expandedRowRender: (p) => <PassportHistory number={p.number} /> }}
+              expandable={{ expandedRowRender: (p) => <PassportHistory passportRef={p.ref} number={p.number} /> }}
               dataSource={d.items.filter((p) => matches(search, p.number, p.holder, holderName(d.people, p.holder)))}
               pagination={{ defaultPageSize: 20, showSizeChanger: true }}
               columns={[
@@ -699,10 +701,13 @@ function PassportsTab({ session }: { session: Session }) {
 
 type HistoryRow = PassportEvent;
 
-/** A passport's custody history, oldest first (GET passports/{number}: every state change, who and when). */
-function PassportHistory({ number }: { number: string }) {
+/**
+ * A passport's custody history, oldest first (GET passports/{ref}: every state change, who and when). Read by the
+ * ledger id, which every reader in scope may use; `number` (as shown to the reader, maybe masked) names the table.
+ */
+function PassportHistory({ passportRef, number }: { passportRef: string; number: string }) {
   const { t, code } = useT();
-  const state = useLoad(() => api<{ history?: HistoryRow[] }>('GET', `/api/registries/passports/${enc(number)}`), [number]);
+  const state = useLoad(() => api<{ history?: HistoryRow[] }>('GET', `/api/registries/passports/${enc(passportRef)}`), [passportRef]);
   return (
     <Loaded state={state}>
       {(d) => (

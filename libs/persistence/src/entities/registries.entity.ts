@@ -98,9 +98,17 @@ export class PersonEntity {
 /** Passports held by the FAO in custody (护照委托保管): the passport section's ledger. */
 @Entity({ name: 'custody_passports' })
 @Index('ix_custody_passports_holder', ['holder'])
+@Index('ux_custody_passports_ref', ['ref'], { unique: true })
 export class CustodyPassportEntity {
   @PrimaryColumn({ name: 'number', type: 'varchar', length: 20 })
   number!: string;
+
+  /**
+   * The ledger row's opaque id: how a reader who sees numbers masked names one passport (GET /passports/:ref), so no
+   * route answers whether a typed number is in the ledger to someone who may not read it.
+   */
+  @Column({ name: 'ref', type: 'uuid', default: () => 'gen_random_uuid()' })
+  ref!: string;
 
   @Column({ name: 'type', type: 'varchar', length: 16 })
   type!: string;

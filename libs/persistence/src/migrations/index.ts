@@ -25,6 +25,7 @@ import { UsernameCaseInsensitive1796101856252 } from './1796101856252-UsernameCa
 import { CaseOrganizers1796131036504 } from './1796131036504-CaseOrganizers';
 import { CaseMembers1796142302631 } from './1796142302631-CaseMembers';
 import { MemberTripClaims1796154649377 } from './1796154649377-MemberTripClaims';
+import { PassportRef1796164099707 } from './1796164099707-PassportRef';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   CaseOrganizers1796131036504,
   CaseMembers1796142302631,
   MemberTripClaims1796154649377,
+  PassportRef1796164099707,
 ];

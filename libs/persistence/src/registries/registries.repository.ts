@@ -221,6 +221,7 @@ const toPerson = (e: PersonEntity): RegisteredPerson => ({
 });
 
 const toPassport = (e: CustodyPassportEntity): CustodyPassport => ({
+  ref: e.ref,
   number: e.number,
   type: e.type as CustodyPassport['type'],
   issuedOn: e.issuedOn,
@@ -475,6 +476,12 @@ export class RegistriesRepository {
 
   async passport(number: string): Promise<CustodyPassport | null> {
     const row = await this.ds.getRepository(CustodyPassportEntity).findOneBy({ number });
+    return row ? toPassport(row) : null;
+  }
+
+  /** The passport whose ledger row has this opaque id (CustodyPassport.ref); null when none. */
+  async passportByRef(ref: string): Promise<CustodyPassport | null> {
+    const row = await this.ds.getRepository(CustodyPassportEntity).findOneBy({ ref });
     return row ? toPassport(row) : null;
   }
 
