@@ -16,7 +16,7 @@ import {
 } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, intQuery, isoDate, personName, text, wholeNumber } from '../common/zod-text';
+import { formatMessage, intQuery, isoDate, passportNumber as passportNumberText, personName, text, wholeNumber } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -30,10 +30,8 @@ const countryCode = z
     /^[A-Z]{2}$/,
     formatMessage('须为两位大写国家代码（ISO 3166-1），如 US', 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
   );
-/** Passport numbers, in a body and in a path (`/passports/SE1234567`). */
-export const passportNumber = z
-  .string()
-  .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'));
+/** Passport numbers, in a body and in a path (`/passports/SE1234567`): normalised (`se 1234567` is SE1234567), then checked. */
+export const passportNumber = passportNumberText();
 /** A year in a path (`/calendars/2027`): one error naming its rule (format, min or max). */
 export const year = wholeNumber(SCHEDULE_YEARS.from, SCHEDULE_YEARS.to);
 
