@@ -300,8 +300,17 @@ describe('the registries in the web app (issue 14)', () => {
     const row = officer.getByTestId('passports-table').locator('tr', { hasText: expired });
     await shown(officer, row.filter({ hasText: '已过期' }));
     expect(await row.filter({ hasText: '在库保管' }).count()).toBe(0);
-    // The custody state machine is unchanged: it is still the ledger's to cancel.
-    await row.getByText('已注销').waitFor();
+    // The custody state machine is unchanged: it is still the ledger's to cancel, with its reason (required: OK waits for one).
+    await row.getByRole('button', { name: '已注销' }).click();
+    const confirm = officer.getByRole('dialog');
+    const ok = confirm.getByRole('button', { name: /保\s?存/ });
+    await confirm.getByTestId('passport-note').waitFor();
+    expect(await ok.isDisabled()).toBe(true);
+    await confirm.getByTestId('passport-note').fill('已过期，注销');
+    await ok.click();
+    await confirm.waitFor({ state: 'hidden' });
+    await shown(officer, row.filter({ hasText: '已注销' }));
+    expect(await row.getByRole('button', { name: '已注销' }).count()).toBe(0);
   });
 
   it('the new trip sends a typed passport as in custody only with its number (the box cannot be ticked without one)', async () => {

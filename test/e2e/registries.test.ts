@@ -629,7 +629,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     });
     expect((await request(http).get(`/api/registries/passports/${first}`).set(officer).expect(200)).body.state).toBe('in-custody');
     // Reported lost, the one out no longer holds the place: a new one may be registered.
-    await move(second, { to: 'lost' }).expect(200);
+    await move(second, { to: 'lost' }).expect(400);
+    await move(second, { to: 'lost', note: '持照人在境外遗失，已报警' }).expect(200);
     await register(passportNo()).expect(201);
   });
 

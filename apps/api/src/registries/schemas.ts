@@ -182,8 +182,16 @@ export const PassportTransitionSchema = z
       note: text(500).optional(),
     }),
     z.strictObject({ to: z.literal('in-custody'), note: text(500).optional() }),
-    z.strictObject({ to: z.literal('cancelled'), note: text(500).optional() }),
-    z.strictObject({ to: z.literal('lost'), note: text(500).optional() }),
+    // Ending a passport's custody is on the record with its reason (new-user trial: a passport reported lost without
+    // one was taken): required and not blank (400 at `note`: rule required; min or blank when blank), as an APEC card's lost or cancelled `reason`.
+    z.strictObject({
+      to: z.literal('cancelled'),
+      note: text(500).meta({ description: '作废原因（必填）Why it is cancelled (C06: a new passport issued, the holder left…): required' }),
+    }),
+    z.strictObject({
+      to: z.literal('lost'),
+      note: text(500).meta({ description: '遗失说明（必填）How it was lost (reported by whom, when, where): required' }),
+    }),
   ])
   .meta({
     id: 'CustodyPassportTransition',
