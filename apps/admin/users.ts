@@ -4,7 +4,7 @@ import { DomainError, type FieldError } from '../api/src/common/errors';
 import { parseOrThrow } from '../api/src/common/validation';
 import { text } from '../api/src/common/zod-text';
 import { year } from '../api/src/registries/schemas';
-import { password, RoleGrantSchema, username } from '../api/src/users/schemas';
+import { ownPasswordCheck, password, RoleGrantSchema, username } from '../api/src/users/schemas';
 
 /** A one-time password: 16 characters of base64url (96 random bits), as the API generates. */
 export const oneTimePasswordText = (): string => randomBytes(12).toString('base64url');
@@ -32,12 +32,14 @@ export function asCli<T>(check: () => T, fields: Record<string, string> = {}): T
 }
 
 /** `users create-admin`'s values through the API's schemas of a new user (POST /api/users): the same rules, the same words. */
-const CreateAdminSchema = z.strictObject({
-  username: username(),
-  unit: RoleGrantSchema.shape.unit,
-  name: text(100),
-  password: password().optional(),
-});
+const CreateAdminSchema = z
+  .strictObject({
+    username: username(),
+    unit: RoleGrantSchema.shape.unit,
+    name: text(100),
+    password: password().optional(),
+  })
+  .superRefine(ownPasswordCheck('password', 'username', 'name'));
 
 /** Where each value of create-admin comes from on the command line. */
 const CREATE_ADMIN_FIELDS: Record<string, string> = { unit: '--unit', name: '--name', password: 'password (stdin)' };

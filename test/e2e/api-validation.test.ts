@@ -39,7 +39,7 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       title: undefined,
       departureDate: '2027-02-30',
       destinations: [{ ...(body.destinations as object[])[0], country: 'usa' }],
-      members: [{ ...members[0], rank: 'mayor', passport: { inCustody: 'yes', number: 'se123' } }],
+      members: [{ ...members[0], rank: 'mayor', passport: { inCustody: 'yes', number: 'se12' } }],
       foo: 1,
     };
     const res = await post('/api/delegations', users.tokens.organizer, bad).expect(400);
@@ -70,12 +70,15 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
 
   it('a pattern refused names its rule in Chinese as in English (second trial: the passport number read only 格式不正确)', async () => {
     const first = canonicalSubmission(users.unit).members[0] as Record<string, unknown> & { passport: Record<string, unknown> };
-    const body = canonicalSubmission(users.unit, { members: [{ ...first, passport: { ...first.passport, number: 'se1234567' } }] });
+    const body = canonicalSubmission(users.unit, { members: [{ ...first, passport: { ...first.passport, number: 'SE-1234567' } }] });
     const res = await post('/api/delegations/check', users.tokens.organizer, body).expect(400);
     expect(res.body.errors).toContainEqual({
       field: 'members[0].passport.number',
       rule: 'format',
-      message: { zh: '护照号码须为5-20位大写字母或数字', en: 'Passport numbers are 5-20 capital letters or digits' },
+      message: {
+        zh: '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
+        en: 'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
+      },
     });
     const page = await request(api.http).get('/api/delegations?page=1e3').set(bearer(users.tokens.organizer)).expect(400);
     expect(page.body.errors).toContainEqual(

@@ -44,7 +44,8 @@ describe('registries: input refusals (new-user trial)', () => {
       ['GET plan, a space', () => `/api/registries/units/bad%20code/plans/2027`, 'code'],
       ['GET plan, 300 characters', () => `/api/registries/units/${long}/plans/2027`, 'code'],
       ['GET person', () => `/api/registries/people/bad%20id`, 'personId'],
-      ['GET passport', () => `/api/registries/passports/bad%20no`, 'key'],
+      // A space is dropped from a passport number (as the passport office writes it): a hyphen is no part of one.
+      ['GET passport', () => `/api/registries/passports/bad-no`, 'key'],
     ])('%s', async (_what, path, name) => {
       const res = await get(path(), users.tokens['fao-clerk']).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -60,7 +61,7 @@ describe('registries: input refusals (new-user trial)', () => {
       }).expect(400);
       expect(errorsOf(access.body).map((e) => e.field)).toEqual(['path.personId']);
       const moved = await request(api.http)
-        .post('/api/registries/passports/bad%20no/transitions')
+        .post('/api/registries/passports/bad-no/transitions')
         .set(bearer(users.tokens['passport-officer']))
         .send({ action: 'check-in' })
         .expect(400);
@@ -586,7 +587,44 @@ describe('registries: input refusals (new-user trial)', () => {
         displayState: 'expired',
       });
       // Still the ledger's to cancel (C06).
-      await post('/api/registries/passports/SE7200001/transitions', officer, { to: 'cancelled' }).expect(200);
+      await post('/api/registries/passports/SE7200001/transitions', officer, { to: 'cancelled', note: '已过期，换发新照' }).expect(200);
+    });
+
+    it('new-user trial, handed inputs: `se 7500001` registers as SE7500001; the number again is 409 at number; lost or cancelled needs a note', async () => {
+      const holder = `P-${users.unit}-feng`;
+      await put(
+        `/api/registries/people/${holder}`,
+        users.tokens.personnel,
+        someone(users.unit, { name: '冯八', dateOfBirth: '1968-08-08' }),
+      ).expect(200);
+      const officer = users.tokens['passport-officer'];
+      const passport = (number: string) => ({ number, issuedOn: '2021-01-01', expiresOn: '2031-01-01', holder });
+      // Typed in lower case with spaces: normalised as the passport office writes it, stored so.
+      const reg = await post('/api/registries/passports', officer, passport('se 7500001')).expect(201);
+      expect(reg.body).toMatchObject({ number: 'SE7500001', state: 'in-custody' });
+      const list = await get(`/api/registries/passports?unit=${users.unit}`, officer).expect(200);
+      expect(list.body.items.map((p: { number: string }) => p.number)).toContain('SE7500001');
+      expect(list.body.items.map((p: { number: string }) => p.number)).not.toContain('se 7500001');
+      // The same number again, however typed: 409 naming the field and the rule (it read `(request)`).
+      for (const number of ['SE7500001', ' se7500001']) {
+        const again = await post('/api/registries/passports', officer, passport(number)).expect(409);
+        expect([again.body.code, fields(again.body)]).toEqual(['ACTION_NOT_ALLOWED', [['number', 'unique-number']]]);
+        expect(again.body.errors[0].message).toEqual({
+          zh: '护照 SE7500001 已在保管登记中',
+          en: 'Passport SE7500001 is already in the custody ledger',
+        });
+      }
+      // Reported lost without a reason, or a blank one: refused at `note`, nothing changed; with one, on the record.
+      const move = (body: object) => post('/api/registries/passports/se%207500001/transitions', officer, body);
+      for (const to of ['lost', 'cancelled']) {
+        expect(fields((await move({ to }).expect(400)).body)).toEqual([['note', 'required']]);
+        expect(fields((await move({ to, note: '   ' }).expect(400)).body)).toEqual([['note', 'min']]);
+      }
+      expect((await get(`/api/registries/passports?unit=${users.unit}`, officer).expect(200)).body.items).toContainEqual(
+        expect.objectContaining({ number: 'SE7500001', state: 'in-custody' }),
+      );
+      const lost = await move({ to: 'lost', note: '持照人在境外遗失，已报警' }).expect(200);
+      expect(lost.body).toMatchObject({ number: 'SE7500001', state: 'lost' });
     });
 
     it('third trial: a newborn registered as a bureau-rank official, a passport valid from 1800 to 9999 → 422 at the date', async () => {

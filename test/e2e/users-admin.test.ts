@@ -101,8 +101,17 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .send({ currentPassword: ROOT_PASSWORD, newPassword: 'short' })
       .expect(400);
     expect(short.body.errors.map((e: { field: string }) => e.field)).toEqual(['newPassword']);
-    // Long enough but guessable (fifth trial: 111111111111 and aaaaaaaaaaaa were set): refused, named.
-    for (const weak of ['111111111111', 'aaaaaaaaaaaa', 'abcdefghijkl', 'password1234']) {
+    // Long enough but guessable (fifth trial: 111111111111 and aaaaaaaaaaaa were set; new-user trial: common Chinese
+    // users' passwords and a l33t common password with a year): refused, named.
+    for (const weak of [
+      '111111111111',
+      'aaaaaaaaaaaa',
+      'abcdefghijkl',
+      'password1234',
+      'woaini1314520',
+      'zhangsan123456',
+      'P@ssw0rd2026!',
+    ]) {
       const guessable = await request(api.http)
         .post('/api/auth/password')
         .set(bearer(token))
@@ -150,6 +159,19 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
   let clerkToken: string;
 
   it('creates a user with two roles in a registered unit; the user signs in, must change the password, then works', async () => {
+    // A password built on the user's own username is refused (new-user trial: organizer.commerce1), naming the field.
+    const own = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: clerk, displayName: '张伟', grants: [{ role: 'organizer', unit }], password: `${clerk}1` })
+      .expect(422);
+    expect(own.body.errors).toEqual([
+      {
+        field: 'password',
+        rule: 'password-strength',
+        message: { zh: '密码过于简单（含本人的用户名或姓名），请另设', en: 'Too easy to guess: built on your own username or name' },
+      },
+    ]);
     const created = await request(api.http)
       .post('/api/users')
       .set(bearer(admin))
@@ -176,6 +198,13 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect(first.body).toMatchObject({ user: { role: 'organizer', unit }, grants: created.body.user.grants, mustChangePassword: true });
     const blocked = await request(api.http).get('/api/delegations').set(bearer(first.body.accessToken)).expect(403);
     expect(blocked.body).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED', message: { zh: expect.any(String), en: expect.any(String) } });
+    // The user's own username repeated is refused on the change (new-user trial: organizer.commerce1), as on creation.
+    const ownName = await request(api.http)
+      .post('/api/auth/password')
+      .set(bearer(first.body.accessToken))
+      .send({ currentPassword: 'initial password 1', newPassword: `${clerk}1` })
+      .expect(422);
+    expect(ownName.body.errors).toEqual([expect.objectContaining({ field: 'newPassword', rule: 'password-strength' })]);
 
     clerkToken = await firstSignIn(clerk, 'initial password 1', 'zhang wei own passphrase');
     await request(api.http).get('/api/delegations').set(bearer(clerkToken)).expect(200);
@@ -340,6 +369,14 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
 
   it('resets a password: a one-time password is returned once, old tokens stop, the next sign-in must change it', async () => {
     const before = (await login(clerk, 'zhang wei own passphrase').expect(200)).body.accessToken;
+    // An administrator's password built on the user's username is refused too; nothing changes.
+    const own = await request(api.http)
+      .post(`/api/users/${clerk}/password-reset`)
+      .set(bearer(admin))
+      .send({ password: `${clerk}!!` })
+      .expect(422);
+    expect(own.body.errors).toEqual([expect.objectContaining({ field: 'password', rule: 'password-strength' })]);
+    await request(api.http).get('/api/delegations').set(bearer(before)).expect(200);
     // No body at all: the password is generated.
     const reset = await request(api.http).post(`/api/users/${clerk}/password-reset`).set(bearer(admin)).expect(200);
     expect(reset.body.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);

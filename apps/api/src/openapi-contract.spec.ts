@@ -87,3 +87,35 @@ describe('the OpenAPI document states the cross-field rules the server checks', 
     }).toEqual({ documented: valid, served: valid });
   });
 });
+
+describe('passport numbers: normalised as the passport office writes them, the document stating the input form', () => {
+  const registration = (number: string) => ({ number, issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: 'P-commerce-001' });
+  const member = (number: string) => ({
+    ...SUBMISSION_EXAMPLE,
+    members: [{ ...typed, passport: { inCustody: true, number, expiresOn: '2031-06-30' } }],
+  });
+  it.each([
+    // The handed inputs (new-user trial): lower case, a space inside, a space before.
+    ['se1234567', 'SE1234567'],
+    ['se 1234567', 'SE1234567'],
+    [' e12345678', 'E12345678'],
+    ['SE 123 4567 ', 'SE1234567'],
+    ['se\u30001234567', 'SE1234567'],
+    ['SE1234567', 'SE1234567'],
+    ['SE-1234567', null],
+    ['se12', null],
+    ['ß1234567', null],
+    ['   ', null],
+    ['a'.repeat(21), null],
+  ])('%j: %s', (number, stored) => {
+    const valid = stored !== null;
+    expect({
+      documented: documented('CustodyPassportRegistration', registration(number)),
+      served: served(PassportRegistrationSchema, registration(number)),
+      member: [documented('DelegationSubmission', member(number)), served(SubmissionSchema, member(number))],
+    }).toEqual({ documented: valid, served: valid, member: [valid, valid] });
+    if (!valid) return;
+    expect(PassportRegistrationSchema.parse(registration(number)).number).toBe(stored);
+    expect(SubmissionSchema.parse(member(number)).members[0]!.passport!.number).toBe(stored);
+  });
+});

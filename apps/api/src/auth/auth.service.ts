@@ -10,6 +10,7 @@ import { USER_ROLES, usableGrants, type AuthUser } from './access';
 import { LoginThrottleService, isRefusal, type ThrottleScope } from './login-throttle.service';
 import { needsRehash } from './passwords';
 import { UsersService } from './users.service';
+import { assertOwnPassword } from '../users/schemas';
 
 /** Claims of an access token. `ver` is the user's token version at issue (revocation); `exp` is required. */
 export interface TokenClaims {
@@ -191,6 +192,8 @@ export class AuthService {
     const user = await this.users.findByUsername(caller.id);
     if (!user || !user.enabled) throw REVOKED();
     const fieldError = (field: string, rule: string, zh: string, en: string) => ruleRefusal([{ field, rule, message: { zh, en } }]);
+    // The user's own username and name are words of the guess, checked with the schema's rules (before the current password).
+    assertOwnPassword(newPassword, 'newPassword', user);
     const ticket = await this.throttle.acquire(user.username, ctx.address);
     if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds);
     if (!(await this.users.verify(currentPassword, user.passwordHash))) {

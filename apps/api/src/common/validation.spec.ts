@@ -120,6 +120,20 @@ describe('parseOrThrow: a rule name of ours for every zod issue, never zod’s o
     ]);
   });
 
+  it('handed input: a passport reported lost (or cancelled) without a reason, or a blank one, names `note`', () => {
+    for (const to of ['lost', 'cancelled']) {
+      expect(refusal(PassportTransitionSchema, { to })).toEqual([
+        { field: 'note', rule: 'required', message: { zh: '必填', en: 'Required' } },
+      ]);
+      expect(refusal(PassportTransitionSchema, { to, note: '  \u200B ' })).toEqual([
+        expect.objectContaining({ field: 'note', rule: 'blank' }),
+      ]);
+      expect(refusal(PassportTransitionSchema, { to, note: '   ' })).toEqual([expect.objectContaining({ field: 'note', rule: 'min' })]);
+      expect(parseOrThrow(PassportTransitionSchema, { to, note: ' 持照人报失 ' })).toEqual({ to, note: '持照人报失' });
+    }
+    expect(parseOrThrow(PassportTransitionSchema, { to: 'in-custody' })).toEqual({ to: 'in-custody' });
+  });
+
   it('a union of literals is enum naming its values; a record key by the rule its key schema breaks; multipleOf multiple-of', () => {
     expect(refusal(z.object({ n: z.union([z.literal(1), z.literal(2)]) }), { n: 5 })).toEqual([
       { field: 'n', rule: 'enum', message: { zh: '取值须为：1、2', en: 'Must be one of: 1, 2' } },

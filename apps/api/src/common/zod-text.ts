@@ -113,3 +113,33 @@ export const isoDate = z
   .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { ...formatMessage('应为日期 YYYY-MM-DD', 'Expected a date YYYY-MM-DD'), abort: true })
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' }, abort: true })
   .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
+
+/** The spaces a passport number may be typed with (as printed, `SE 1234567`; an IME's full-width space): dropped. */
+const PASSPORT_SPACES = '[ \\t\\u00A0\\u3000]';
+/** What a passport number field takes, as the document states it: 5-20 letters or digits, either case, spaces anywhere. */
+export const PASSPORT_INPUT_PATTERN = `^${PASSPORT_SPACES}*(?:[A-Za-z0-9]${PASSPORT_SPACES}*){5,20}$`;
+/**
+ * A passport number as the passport office writes it (passportNumberKey, facts.ts): the spaces dropped, the ASCII
+ * letters in capitals (new-user trial: `se 1234567` and ` e12345678` were refused). Non-ASCII letters are left as
+ * typed (so refused: `ß` is no passport letter, though its upper case is SS).
+ */
+export const normalPassportNumber = (s: string): string =>
+  s.replace(new RegExp(`${PASSPORT_SPACES}+`, 'g'), '').replace(/[a-z]+/g, (l) => l.toUpperCase());
+
+/**
+ * Passport numbers wherever the API takes one (a registration's `number`, the `:number` of a path, a member's
+ * `passport.number`): normalised first (normalPassportNumber), then checked, and stored so; the document states the
+ * input form (PASSPORT_INPUT_PATTERN) with the API's words for a refusal.
+ */
+export const passportNumber = () =>
+  z
+    .string()
+    .overwrite(normalPassportNumber)
+    .regex(
+      /^[A-Z0-9]{5,20}$/,
+      formatMessage(
+        '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
+        'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
+      ),
+    )
+    .meta({ pattern: PASSPORT_INPUT_PATTERN, example: 'SE1234567' });

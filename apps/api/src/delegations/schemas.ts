@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
 import { canonicalIdentity, decisionReasonProblem, PHASES, PROCESSES, PURPOSES, RANKS, STEP_DATA_SCHEMAS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { formatMessage, freeText, intQuery, isoDate, personName, text } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, passportNumber, personName, text } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
 
@@ -26,9 +26,7 @@ const memberId = z
 export const PassportSchema = z
   .strictObject({
     inCustody: z.boolean().meta({ description: 'Official passport held by the FAO (委托保管)' }),
-    number: z
-      .string()
-      .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'))
+    number: passportNumber()
       .optional()
       .meta({ description: 'Required when inCustody. Visible only to passport and visa officers; masked (SE****567) elsewhere' }),
     expiresOn: isoDate.optional(),

@@ -398,12 +398,11 @@ export class RegistriesService {
       if (err instanceof RegistryDateError) throw ruleRefusal(err.problems);
       throw heldRefusal(err, 'holder');
     }
-    if (!added)
-      throw domainError(
-        'ACTION_NOT_ALLOWED',
-        `护照 ${echo(p.number)} 已在保管登记中`,
-        `Passport ${echo(p.number)} is already in the custody ledger`,
-      );
+    // A number the ledger holds already is the field's fault, named (new-user trial: it read `(request)`).
+    if (!added) {
+      const label = { zh: `护照 ${echo(p.number)} 已在保管登记中`, en: `Passport ${echo(p.number)} is already in the custody ledger` };
+      throw domainError('ACTION_NOT_ALLOWED', label.zh, label.en, { errors: [{ field: 'number', rule: 'unique-number', message: label }] });
+    }
     return this.getPassport(user, p.number);
   }
 
@@ -868,11 +867,7 @@ export class RegistriesService {
     // A built-in version's name too (2026.1, the APEC processes'): readers that hold only a case's version name (the
     // projection, event upcasters, the API's checks) would take the built-in for the office's.
     if (definition.version === base.definition.version || publishedDefinition(definition.version) !== undefined)
-      throw domainError(
-        'ACTION_NOT_ALLOWED',
-        `流程版本 ${definition.version} 已存在，请使用新的版本号`,
-        `Process version ${definition.version} exists: publish under a new version`,
-      );
+      throw versionTaken(definition.version);
     const changes = diffDefinitions(base, { definition, settings: settings as Record<string, unknown> });
     const published = await this.repo.publishProcessVersion(
       {
@@ -885,12 +880,7 @@ export class RegistriesService {
       },
       actorOf(user),
     );
-    if (!published)
-      throw domainError(
-        'ACTION_NOT_ALLOWED',
-        `流程版本 ${definition.version} 已存在，请使用新的版本号`,
-        `Process version ${definition.version} exists: publish under a new version`,
-      );
+    if (!published) throw versionTaken(definition.version);
     return { version: definition.version, previousVersion: base.definition.version, changes };
   }
 
@@ -1106,6 +1096,17 @@ function duplicateRefusal(user: AuthUser, err: DuplicatePersonError): DomainErro
  * 409 PASSPORT_ALREADY_HELD (one valid official passport per person, passportHeldElsewhere): the other passport
  * named, at `field` (the registration's holder, a transition's target state). Anything else is rethrown.
  */
+/** 409 ACTION_NOT_ALLOWED at `definition.version`, rule `unique-version`: a process version's name is published once. */
+function versionTaken(version: string): DomainError {
+  const label = {
+    zh: `流程版本 ${echo(version)} 已存在，请使用新的版本号`,
+    en: `Process version ${echo(version)} exists: publish under a new version`,
+  };
+  return domainError('ACTION_NOT_ALLOWED', label.zh, label.en, {
+    errors: [{ field: 'definition.version', rule: 'unique-version', message: label }],
+  });
+}
+
 function heldRefusal(err: unknown, field: 'holder' | 'to'): unknown {
   if (!(err instanceof PassportHeldError)) return err;
   return new DomainError('PASSPORT_ALREADY_HELD', err.label, {

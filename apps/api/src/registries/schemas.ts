@@ -16,7 +16,7 @@ import {
 } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, intQuery, isoDate, personName, text, wholeNumber } from '../common/zod-text';
+import { formatMessage, intQuery, isoDate, passportNumber as passportNumberText, personName, text, wholeNumber } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -30,10 +30,8 @@ const countryCode = z
     /^[A-Z]{2}$/,
     formatMessage('须为两位大写国家代码（ISO 3166-1），如 US', 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
   );
-/** Passport numbers, in a body and in a path (`/passports/SE1234567`). */
-export const passportNumber = z
-  .string()
-  .regex(/^[A-Z0-9]{5,20}$/, formatMessage('护照号码须为5-20位大写字母或数字', 'Passport numbers are 5-20 capital letters or digits'));
+/** Passport numbers, in a body and in a path (`/passports/SE1234567`): normalised (`se 1234567` is SE1234567), then checked. */
+export const passportNumber = passportNumberText();
 /**
  * One passport in a path: its ledger id (`ref`, a UUID, from the list) for every reader, or its number for a reader
  * who sees passport numbers in clear (the passport and visa officers); anyone else naming a number is 403 `clearance`
@@ -204,8 +202,16 @@ export const PassportTransitionSchema = z
       note: text(500).optional(),
     }),
     z.strictObject({ to: z.literal('in-custody'), note: text(500).optional() }),
-    z.strictObject({ to: z.literal('cancelled'), note: text(500).optional() }),
-    z.strictObject({ to: z.literal('lost'), note: text(500).optional() }),
+    // Ending a passport's custody is on the record with its reason (new-user trial: a passport reported lost without
+    // one was taken): required and not blank (400 at `note`: rule required; min or blank when blank), as an APEC card's lost or cancelled `reason`.
+    z.strictObject({
+      to: z.literal('cancelled'),
+      note: text(500).meta({ description: '作废原因（必填）Why it is cancelled (C06: a new passport issued, the holder left…): required' }),
+    }),
+    z.strictObject({
+      to: z.literal('lost'),
+      note: text(500).meta({ description: '遗失说明（必填）How it was lost (reported by whom, when, where): required' }),
+    }),
   ])
   .meta({
     id: 'CustodyPassportTransition',

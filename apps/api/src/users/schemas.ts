@@ -1,7 +1,10 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
+import { ruleRefusal } from '../common/errors';
+import { beyondSchema } from '../common/validation';
 import { formatMessage, text, untrimmedText } from '../common/zod-text';
+import { COMMON_PASSWORDS_ZH } from './common-passwords-zh';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
@@ -21,19 +24,63 @@ export const username = () =>
 
 /**
  * A password chosen by an administrator or the user: 12..200 characters, taken as typed, and not guessable (NIST SP
- * 800-63B 5.1.1.2: length, no composition rules, but checked against commonly used, repetitive and sequential values).
- * The guess estimate is zxcvbn's (`@zxcvbn-ts/core` with its common-password and name dictionaries): a score under
- * PASSWORD_MIN_SCORE is refused, rule `password-strength` (fifth trial: `aaaaaaaaaaaa` and `111111111111` were set).
+ * 800-63B 5.1.1.2: length, no composition rules, but checked against commonly used, repetitive and sequential values,
+ * and context-specific words such as the username). The guess estimate is zxcvbn's (`@zxcvbn-ts/core` with its
+ * common-password lists, its l33t table (`P@ssw0rd` is `password`), and the common words of Chinese users' passwords,
+ * COMMON_PASSWORDS_ZH): a score under PASSWORD_MIN_SCORE is refused, rule `password-strength` (fifth trial:
+ * `aaaaaaaaaaaa` and `111111111111` were set). Where a password is set for a known user (created, reset, changed), the
+ * user's own username and display name are zxcvbn's user inputs too (ownPasswordCheck, assertOwnPassword; new-user
+ * trial: `organizer.commerce1` was set for `organizer.commerce`).
  */
 export const PASSWORD_MIN = 12;
-/** zxcvbn's score 0..4; 2 is "somewhat guessable": safe from throttled online guessing (the sign-in limits). */
-export const PASSWORD_MIN_SCORE = 2;
+/**
+ * zxcvbn's score 0..4; 3 is "safely unguessable" (at least 10^8 guesses): a common password with a year and a
+ * symbol (`P@ssw0rd2026!`, 10^7) scored 2 and was set (new-user trial).
+ */
+export const PASSWORD_MIN_SCORE = 3;
 let strength: ZxcvbnFactory | undefined;
-export const passwordScore = (value: string): number =>
+const zxcvbn = (): ZxcvbnFactory =>
   (strength ??= new ZxcvbnFactory({
-    dictionary: { ...zxcvbnCommon.dictionary },
+    dictionary: { ...zxcvbnCommon.dictionary, 'common-zh': [...COMMON_PASSWORDS_ZH] },
     graphs: zxcvbnCommon.adjacencyGraphs,
-  })).check(value).score;
+  }));
+
+const SEPARATORS = /[\s._@-]+/g;
+/**
+ * A user's own words as zxcvbn's user inputs: each value lower-cased as typed, its parts joined without a separator
+ * and with each of . _ - and space (`Zhang Wei`: zhangwei, zhang.wei, …), and its parts (zhang, wei).
+ */
+export const ownWords = (...values: ReadonlyArray<string | undefined>): string[] => {
+  const words = new Set<string>();
+  for (const value of values) {
+    const v = typeof value === 'string' ? value.trim().toLowerCase() : '';
+    if (!v) continue;
+    words.add(v);
+    const parts = v.split(SEPARATORS).filter((part) => part !== '');
+    for (const sep of ['', '.', '_', '-', ' ']) words.add(parts.join(sep));
+    for (const part of parts) if (part.length >= 2) words.add(part);
+  }
+  words.delete('');
+  return [...words];
+};
+
+/** zxcvbn's score of a password (0..4), with the user's own words (ownWords) when known. */
+export const passwordScore = (value: string, userInputs: readonly string[] = []): number => zxcvbn().check(value, [...userInputs]).score;
+
+const WEAK = {
+  en: 'Too easy to guess: a repeated or sequential value, or a common password',
+  zh: '密码过于简单（重复、连续的字符或常用密码），请另设',
+};
+const OWN = {
+  en: 'Too easy to guess: built on your own username or name',
+  zh: '密码过于简单（含本人的用户名或姓名），请另设',
+};
+/** Long enough (the `min` rule's own) but guessable from the user's own words alone: the refusal's words, else null. */
+const ownWordsFault = (value: string, inputs: ReadonlyArray<string | undefined>): typeof OWN | null => {
+  if ([...value].length < PASSWORD_MIN || passwordScore(value) < PASSWORD_MIN_SCORE) return null; // the field's own rules
+  return passwordScore(value, ownWords(...inputs)) < PASSWORD_MIN_SCORE ? OWN : null;
+};
+
 export const password = () =>
   untrimmedText(200)
     .refine((s) => [...s].length >= PASSWORD_MIN, {
@@ -41,10 +88,38 @@ export const password = () =>
       params: { zh: `密码至少${PASSWORD_MIN}个字符`, rule: 'min' },
     })
     .refine((s) => [...s].length < PASSWORD_MIN || passwordScore(s) >= PASSWORD_MIN_SCORE, {
-      message: 'Too easy to guess: a repeated or sequential value, or a common password',
-      params: { zh: '密码过于简单（重复、连续的字符或常用密码），请另设', rule: 'password-strength', beyondSchema: true },
+      message: WEAK.en,
+      params: beyondSchema(WEAK.zh, 'password-strength'),
     })
     .meta({ minLength: PASSWORD_MIN });
+
+/**
+ * A zod superRefine of a request that sets a password with the user's own words beside it (POST /api/users: username
+ * and displayName): the password built on them is refused 422 at `passwordKey`, rule `password-strength`.
+ */
+export const ownPasswordCheck =
+  <K extends string>(passwordKey: K, ...inputKeys: K[]) =>
+  (body: Partial<Record<K, string | undefined>>, ctx: z.RefinementCtx): void => {
+    const value = body[passwordKey];
+    const fault =
+      typeof value !== 'string'
+        ? null
+        : ownWordsFault(
+            value,
+            inputKeys.map((k) => body[k]),
+          );
+    if (fault)
+      ctx.addIssue({ code: 'custom', path: [passwordKey], message: fault.en, params: beyondSchema(fault.zh, 'password-strength') });
+  };
+
+/**
+ * A password set for a stored user (an administrator's reset, the user's own change) checked against the user's own
+ * username and display name: 422 INVALID_REQUEST naming `field`, rule `password-strength`.
+ */
+export function assertOwnPassword(value: string, field: string, user: { username: string; displayName: string }): void {
+  const fault = ownWordsFault(value, [user.username, user.displayName]);
+  if (fault) throw ruleRefusal([{ field, rule: 'password-strength', message: { zh: fault.zh, en: fault.en } }]);
+}
 
 export const UNIT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export const RoleGrantSchema = z
@@ -72,6 +147,7 @@ export const CreateUserSchema = z
     /** Omitted: a one-time password is generated and returned once. */
     password: password().optional(),
   })
+  .superRefine(ownPasswordCheck('password', 'username', 'displayName'))
   .meta({
     id: 'CreateUserRequest',
     example: {

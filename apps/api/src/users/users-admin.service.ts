@@ -18,6 +18,7 @@ import { assertKnownUnit } from '../common/unit-filter';
 import { usernameTaken } from './refusals';
 import { parseOrThrow, parsePathParam, parsePathParams } from '../common/validation';
 import {
+  assertOwnPassword,
   CreateUserSchema,
   PasswordResetSchema,
   RoleGrantSchema,
@@ -169,6 +170,12 @@ export class UsersAdminService {
   async resetPassword(admin: AuthUser, username: string, body: unknown): Promise<{ user: UserView; oneTimePassword?: string }> {
     const name = this.name(username);
     const b = parseOrThrow(PasswordResetSchema, body ?? {});
+    if (b.password !== undefined) {
+      // The user's own username and name are words of the guess (a new-user trial: the username repeated).
+      const u = await this.repo.get(name);
+      if (!u) throw NOT_FOUND(name);
+      assertOwnPassword(b.password, 'password', u);
+    }
     const generated = b.password === undefined ? oneTimePassword() : undefined;
     const hash = await this.users.hash(b.password ?? generated!);
     const r = await this.repo.setPassword(name, hash, true, (u) =>

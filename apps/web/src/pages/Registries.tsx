@@ -584,13 +584,33 @@ function PassportsTab({ session }: { session: Session }) {
     const p = people.find((x) => x.personId === id);
     return p ? `${p.name} (${id})` : id;
   };
-  const move = (number: string, to: 'in-custody' | 'cancelled' | 'lost') =>
-    modal.confirm({
+  /** Checked in on a confirmation; cancelled or reported lost with its reason (the API requires `note`): OK waits for one. */
+  const move = (number: string, to: 'in-custody' | 'cancelled' | 'lost') => {
+    const needsReason = to !== 'in-custody';
+    let note = '';
+    const dialog = modal.confirm({
       title: `${number}: ${code('ppSt_', to)}`,
+      content: needsReason ? (
+        <Form layout="vertical" style={{ marginTop: 12 }}>
+          <Form.Item label={t('apecReason')} required style={{ marginBottom: 0 }}>
+            <Input.TextArea
+              rows={2}
+              maxLength={500}
+              aria-label={t('apecReason')}
+              data-testid="passport-note"
+              onChange={(e) => {
+                note = e.target.value;
+                dialog.update({ okButtonProps: { disabled: note.trim() === '' } });
+              }}
+            />
+          </Form.Item>
+        </Form>
+      ) : undefined,
       okText: t('regSave'),
+      okButtonProps: { disabled: needsReason },
       cancelText: t('cancel'),
       onOk: () =>
-        api('POST', `/api/registries/passports/${enc(number)}/transitions`, { to }).then(
+        api('POST', `/api/registries/passports/${enc(number)}/transitions`, needsReason ? { to, note } : { to }).then(
           () => {
             void message.success(t('regSaved'));
             state.reload();
@@ -598,6 +618,7 @@ function PassportsTab({ session }: { session: Session }) {
           (e: unknown) => void message.error(errText(e)),
         ),
     });
+  };
   return (
     <>
       <Space wrap style={{ marginBottom: 16 }}>

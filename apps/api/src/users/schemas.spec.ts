@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import { DomainError } from '../common/errors';
+import { parseOrThrow } from '../common/validation';
+import { PasswordChangeSchema } from '../auth/auth.controller';
+import { checkCreateAdmin } from '../../../admin/users';
+import { assertOwnPassword, CreateUserSchema, ownWords, PasswordResetSchema } from './schemas';
+
+/** The refusal (status and field errors) `check` throws. */
+function refusal(check: () => unknown): { status: number; errors: unknown } {
+  try {
+    check();
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    return { status: err.status, errors: err.extras.errors };
+  }
+  throw new Error('expected a refusal');
+}
+const parse = (schema: z.ZodType, value: unknown) => () => parseOrThrow(schema, value);
+const weak = (field: string) => ({ status: 422, errors: [expect.objectContaining({ field, rule: 'password-strength' })] });
+
+const body = { username: 'li.ming', displayName: '李明', grants: [{ role: 'organizer', unit: 'commerce' }] };
+
+describe('password strength: common passwords of Chinese users, l33t, the user’s own words (new-user trial)', () => {
+  it.each(['woaini1314520', 'zhangsan123456', 'P@ssw0rd2026!'])('%s is refused wherever a password is set', (password) => {
+    expect(refusal(parse(CreateUserSchema, { ...body, password }))).toEqual(weak('password'));
+    expect(refusal(parse(PasswordResetSchema, { password }))).toEqual(weak('password'));
+    expect(refusal(parse(PasswordChangeSchema, { currentPassword: 'x', newPassword: password }))).toEqual(weak('newPassword'));
+  });
+
+  it('the username repeated is refused on creation (API and CLI), reset and change, naming the field and its words', () => {
+    const own = {
+      field: 'password',
+      rule: 'password-strength',
+      message: { zh: '密码过于简单（含本人的用户名或姓名），请另设', en: 'Too easy to guess: built on your own username or name' },
+    };
+    const user = { username: 'organizer.commerce', displayName: '专办员（commerce）' };
+    const password = 'organizer.commerce1';
+    expect(refusal(parse(CreateUserSchema, { ...body, username: user.username, password }))).toEqual({ status: 422, errors: [own] });
+    // Another user may hold it (nothing of theirs in it).
+    expect(parseOrThrow(CreateUserSchema, { ...body, password }).password).toBe(password);
+    expect(() => checkCreateAdmin({ username: user.username, unit: 'fao', name: '管理员', password })).toThrow(
+      /password \(stdin\) \(password-strength\): 密码过于简单（含本人的用户名或姓名）/,
+    );
+    expect(refusal(() => assertOwnPassword(password, 'password', user))).toEqual({ status: 422, errors: [own] });
+    expect(refusal(() => assertOwnPassword(password, 'newPassword', user))).toEqual({
+      status: 422,
+      errors: [{ ...own, field: 'newPassword' }],
+    });
+    expect(() => assertOwnPassword(password, 'newPassword', { username: 'li.ming', displayName: '李明' })).not.toThrow();
+  });
+
+  it('the display name in pinyin (with or without its space) is refused as the user’s own word', () => {
+    for (const password of ['zhangxiaoqiang2026', 'Zhangxiaoqiang@2026', 'zhang.xiaoqiang.1'])
+      expect(refusal(parse(CreateUserSchema, { ...body, displayName: 'Zhang Xiaoqiang', password }))).toEqual(weak('password'));
+    expect(ownWords('organizer.commerce', 'Zhang Wei')).toEqual([
+      'organizer.commerce',
+      'organizercommerce',
+      'organizer_commerce',
+      'organizer-commerce',
+      'organizer commerce',
+      'organizer',
+      'commerce',
+      'zhang wei',
+      'zhangwei',
+      'zhang.wei',
+      'zhang_wei',
+      'zhang-wei',
+      'zhang',
+      'wei',
+    ]);
+  });
+
+  it('the passphrases of the examples and fixtures still pass', () => {
+    for (const password of ['initial-Passw0rd-2027', 'temporary-Passw0rd-2027', 'initial password 1', 'a long enough password'])
+      expect(parseOrThrow(CreateUserSchema, { ...body, password }).password).toBe(password);
+    expect(() => assertOwnPassword('zhang wei own passphrase', 'newPassword', { username: 'zhang.x1', displayName: '张伟' })).not.toThrow();
+  });
+});
