@@ -618,7 +618,7 @@ describe('registries: input refusals (new-user trial)', () => {
       const move = (body: object) => post('/api/registries/passports/se%207500001/transitions', officer, body);
       for (const to of ['lost', 'cancelled']) {
         expect(fields((await move({ to }).expect(400)).body)).toEqual([['note', 'required']]);
-        expect(fields((await move({ to, note: '   ' }).expect(400)).body)).toEqual([['note', 'min']]);
+        expect(fields((await move({ to, note: '   ' }).expect(400)).body)).toEqual([['note', 'blank']]);
       }
       expect((await get(`/api/registries/passports?unit=${users.unit}`, officer).expect(200)).body.items).toContainEqual(
         expect.objectContaining({ number: 'SE7500001', state: 'in-custody' }),

@@ -707,6 +707,56 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await request(http).post('/api/delegations').set(organizer).send(canonicalSubmission(unit)).expect(201);
   });
 
+  it('a person on an open case is not recorded as left or retired until the case lets them go: 409 on-open-case (trial: they stayed on the trip, unflagged)', async () => {
+    const http = api.http;
+    const unit = `gone-${uniqueSuffix()}`;
+    const users = await createTestUsers(api, unit);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    const personId = `P-${uniqueSuffix()}`;
+    const personnel = bearer(users.tokens.personnel);
+    await request(http).put(`/api/registries/people/${personId}`).set(personnel).send(personBody(unit)).expect(200);
+    const trip = await caseOf(users, personId);
+    for (const status of ['left', 'retired']) {
+      const refused = await request(http)
+        .put(`/api/registries/people/${personId}`)
+        .set(personnel)
+        .send(personBody(unit, { status }))
+        .expect(409);
+      expect(refused.body).toMatchObject({
+        code: 'ACTION_NOT_ALLOWED',
+        message: { zh: expect.stringContaining(trip), en: expect.stringContaining(`still a member of open cases: ${trip}`) },
+        errors: [{ field: 'status', rule: 'on-open-case' }],
+      });
+    }
+    expect((await request(http).get(`/api/registries/people/${personId}`).set(personnel).expect(200)).body.status).toBe('active');
+    // Another change of theirs is not held up; once the case is withdrawn they may leave.
+    await request(http)
+      .put(`/api/registries/people/${personId}`)
+      .set(personnel)
+      .send(personBody(unit, { position: '副处长' }))
+      .expect(200);
+    await request(http)
+      .post(`/api/delegations/${trip}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', randomUUID())
+      .send({ reason: '人员调离' })
+      .expect(200);
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${trip}`).set(bearer(users.tokens.organizer)).expect(200)).body.status,
+      (status) => status === 'withdrawn',
+    );
+    await eventually(
+      async () =>
+        (
+          await request(http)
+            .put(`/api/registries/people/${personId}`)
+            .set(personnel)
+            .send(personBody(unit, { status: 'left' }))
+        ).status,
+      (code) => code === 200,
+    );
+  });
+
   it('a passport more than 30 days overdue after return suspends its unit until it is checked in; both are on record', async () => {
     const http = api.http;
     const unit = `susp-${uniqueSuffix()}`;

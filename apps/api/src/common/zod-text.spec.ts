@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
 import { datesInOrder, parseOrThrow } from './validation';
-import { intQuery, isoDate, wholeNumber } from './zod-text';
+import { intQuery, isoDate, text, wholeNumber } from './zod-text';
 
 const refusal = (schema: z.ZodType, value: unknown) => {
   try {
@@ -56,5 +56,19 @@ describe('dates: one error per field', () => {
         .regex(/^[A-Z]+$/),
     });
     expect(refusal(schema, { code: 'ab' })).toEqual([['code', 'min', 'At least 5 character(s)']]);
+  });
+});
+
+describe('required text: empty is min, only spaces or invisible characters blank (trial: a blank objection read min)', () => {
+  it('names the rule the text breaks, and trims what it keeps', () => {
+    const schema = z.strictObject({ comment: text(20) });
+    expect(refusal(schema, { comment: '' })).toEqual([['comment', 'min', expect.any(String)]]);
+    for (const blank of ['   ', ' \t ', '\u3000', '\u200B\u200B', ' \u200B '])
+      expect([blank, refusal(schema, { comment: blank })]).toEqual([
+        blank,
+        [['comment', 'blank', 'Must not be blank (only invisible characters)']],
+      ]);
+    expect(parseOrThrow(schema, { comment: ' 不同意 ' })).toEqual({ comment: '不同意' });
+    expect(refusal(schema, { comment: 'x'.repeat(21) })).toEqual([['comment', 'max', 'At most 20 character(s)']]);
   });
 });

@@ -16,7 +16,7 @@ export const NONBLANK_TEXT_PATTERN = `^[^${CONTROLS}]*[^\\x00-\\x1F${INVISIBLE_C
 
 /** What a blank text's refusal says (rule `blank`); also the OpenAPI document's words for required text's pattern. */
 export const BLANK_MESSAGE = { zh: '不得为空白（仅含不可见字符）', en: 'Must not be blank (only invisible characters)' };
-/** Refused as `blank`: text of only whitespace and invisible characters ("\u200B\u200B"); empty text is `min`'s. */
+/** Refused as `blank`: text of only whitespace and invisible characters ("   ", "\u200B\u200B"); empty text is `min`'s. */
 const notBlank = [
   (s: string) => s === '' || !isBlank(s),
   { message: BLANK_MESSAGE.en, params: { zh: BLANK_MESSAGE.zh, rule: 'blank' } },
@@ -39,9 +39,10 @@ const tooLong = (max: number) => ({
 export const text = (max: number) =>
   z
     .string()
+    // Before the trim: spaces only are `blank` as invisible characters are (trial: a blank objection or title read `min`).
+    .refine(notBlank[0], { ...notBlank[1], abort: true })
     .trim()
     .min(1)
-    .refine(...notBlank)
     .refine(maxChars(max), tooLong(max))
     .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
 

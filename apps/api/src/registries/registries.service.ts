@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
+  CLOSED_STATUSES,
+  type PersonStatus,
   COUNTRIES,
   maskPersonalValue,
   mayEverSeeInClear,
@@ -53,6 +55,7 @@ import {
 import {
   ApecRepository,
   DuplicatePersonError,
+  openCaseMembers,
   PassportHeldError,
   UnitReferenceError,
   PassportExpiredError,
@@ -128,7 +131,7 @@ export class RegistriesService {
 
   constructor(
     private readonly repo: RegistriesRepository,
-    db: DataSource,
+    private readonly db: DataSource,
   ) {
     this.apec = new ApecRepository(db);
   }
@@ -294,6 +297,7 @@ export class RegistriesService {
       );
     }
     if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${echo(p.unit)} 未备案`, `Unit ${echo(p.unit)} is not registered`);
+    if (existing?.status === 'active' && p.status !== 'active') await this.assertOffOpenCases(id, p.status);
     const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
     try {
       return await this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
@@ -302,6 +306,35 @@ export class RegistriesService {
       if (err instanceof DuplicatePersonError) throw duplicateRefusal(user, err);
       throw err;
     }
+  }
+
+  /**
+   * A person who leaves the roster's active staff (left, retired) may not stay a member of an open case (or one being
+   * submitted: its claim): 409 ACTION_NOT_ALLOWED at `status`, rule `on-open-case`, naming the cases, so the organizer
+   * amends or withdraws first (trial: a person set to "left" stayed on open trips, unflagged).
+   */
+  private async assertOffOpenCases(personId: string, status: PersonStatus): Promise<void> {
+    const rows = await openCaseMembers(this.db.manager, [personId], { from: '0001-01-01', to: '9999-12-31' }, CLOSED_STATUSES);
+    const cases = [...new Map(rows.map((r) => [r.caseId, r])).values()];
+    if (cases.length === 0) return;
+    const named = cases.map((c) => (c.title ? `${c.caseId}（${c.title}）` : c.caseId));
+    const label = PERSON_STATUS_LABELS[status];
+    throw new DomainError(
+      'ACTION_NOT_ALLOWED',
+      {
+        zh: `此人员仍是办理中案件的成员：${named.join('、')}。请先变更成员或撤回案件，再登记为${label.zh}`,
+        en: `This person is still a member of open cases: ${named.join(', ')}. Amend the members or withdraw the case first, then record them as ${label.en.toLowerCase()}`,
+      },
+      {
+        errors: [
+          {
+            field: 'status',
+            rule: 'on-open-case',
+            message: { zh: `仍在 ${cases.length} 个办理中的案件中`, en: `On ${cases.length} open case(s)` },
+          },
+        ],
+      },
+    );
   }
 
   async setClassifiedAccess(user: AuthUser, rawPersonId: string, body: unknown) {
