@@ -17,6 +17,7 @@ import {
   workerProcessEnv,
   startEmbeddedPostgres,
   startTemporalDevServer,
+  TEMPORAL_DYNAMIC_CONFIG,
   temporalConnectionOptions,
   temporalDataConverter,
   type ChildProgram,
@@ -88,7 +89,15 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
     if (!temporalAddress) {
       const cli = resolveTemporalCli();
       if (!cli) throw new Error('Temporal CLI not found: run `npm run tools` (or set TEMPORAL_CLI_PATH / TEMPORAL_ADDRESS)');
-      const server = await startTemporalDevServer({ cliPath: cli.path, port: await freePort(), namespace });
+      // BENCH_EAGER_ACTIVITIES=0: the server without eager activity execution (an A/B of TEMPORAL_DYNAMIC_CONFIG).
+      const eager = process.env.BENCH_EAGER_ACTIVITIES !== '0';
+      const server = await startTemporalDevServer({
+        cliPath: cli.path,
+        port: await freePort(),
+        namespace,
+        ...(eager ? {} : { dynamicConfig: { ...TEMPORAL_DYNAMIC_CONFIG, 'system.enableActivityEagerExecution': false } }),
+      });
+      if (!eager) log('Temporal: eager activity execution off (BENCH_EAGER_ACTIVITIES=0)');
       stops.push(() => server.stop());
       temporalAddress = server.address;
       log(`Temporal dev server on ${temporalAddress} (in memory)`);

@@ -27,7 +27,19 @@ export interface TemporalDevServerOptions {
    * at its next log line (Go exits on a write to a closed stdout/stderr).
    */
   logFile?: string;
+  /** Dynamic configuration values (`--dynamic-config-value`); default TEMPORAL_DYNAMIC_CONFIG. */
+  dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
+
+/**
+ * The server settings every Temporal the project starts runs with (the dev server here, docker/temporal/dynamicconfig
+ * for the cluster): eager activity execution, so a workflow task that schedules an activity on its own task queue
+ * gets the activity task in the answer to its completion instead of a poll round trip (the append after each
+ * decision: docs/benchmarks.md). The SDK asks for it by default (`allowEagerDispatch`).
+ */
+export const TEMPORAL_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
+  'system.enableActivityEagerExecution': true,
+};
 
 export interface RunningTemporal {
   address: string;
@@ -73,6 +85,8 @@ async function startOnce(options: TemporalDevServerOptions): Promise<RunningTemp
   if (options.uiPort) await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
   args.push(...searchAttributeCliArgs());
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? TEMPORAL_DYNAMIC_CONFIG))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.uiPort)
     args.push('--ui-port', String(options.uiPort), ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []));
   else args.push('--headless');
