@@ -538,6 +538,7 @@ export class RegistriesService {
     const out: Record<string, unknown> = { ...b, supervisingDepartment: b.supervisingDepartment ?? null };
     const mismatches: FieldError[] = [];
     if (unit) {
+      assertRegisteredClerk(unit, user); // who submits, before what the unit may (its suspension)
       const s = unitSuspension(unit, await this.repo.passports({ unit: unit.code }), today());
       if (s.suspended) {
         if (s.reasons.some((r) => r.code === 'PASSPORT_OVERDUE')) await this.recordSuspension(unit.code, true, s, user);
@@ -546,7 +547,6 @@ export class RegistriesService {
           errors: s.reasons.map((r) => ({ field: 'unit', rule: r.code, message: r.message })),
         });
       }
-      assertRegisteredClerk(unit, user);
       const sent = b.supervisingDepartment;
       if (sent === undefined || sent === null) out.supervisingDepartment = unit.supervisingDepartment;
       else if (sent !== unit.supervisingDepartment)
