@@ -214,7 +214,8 @@ describe('the APEC pages of the web app (issue 17)', () => {
     // The desk registers the second unit as a state medium enterprise; it shows in the list.
     await desk.getByTestId('apec-register').click();
     const dialog = desk.getByTestId('apec-enterprise-dialog');
-    await pickOption(desk, dialog.getByLabel('企业', { exact: true }), `测试物流公司 (${unit}-b)`);
+    // Searched by its code: every test's units are in the list, more than its virtual view renders.
+    await pickOption(desk, dialog.getByLabel('企业', { exact: true }), `测试物流公司 (${unit}-b)`, { search: `${unit}-b` });
     await pickOption(desk, dialog.getByLabel('所有制', { exact: true }), '国有');
     await pickOption(desk, dialog.getByLabel('规模', { exact: true }), '中型');
     await desk

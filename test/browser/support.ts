@@ -132,19 +132,19 @@ export const HAN = /\p{Script=Han}/u;
  * still opening or closing is lost (the field keeps its value and the list may stay open over the fields below),
  * so the pick is made again, as a user would, up to three times. The list is closed before returning.
  * `multiple`: a tag select, whose list stays open after a pick (closed with Escape; `search` types the option's
- * first characters first, for a virtual list longer than the view).
+ * first characters first, or the text given, for a virtual list longer than the view).
  */
 export async function pickOption(
   page: Page,
   field: Locator,
   option: string,
-  { multiple = false, search = false }: { multiple?: boolean; search?: boolean } = {},
+  { multiple = false, search = false }: { multiple?: boolean; search?: boolean | string } = {},
 ): Promise<void> {
   const select = field.locator("xpath=ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' ant-select ')][1]");
   const open = page.locator('.ant-select-dropdown:visible');
   for (let attempt = 1; ; attempt++) {
     await field.click();
-    if (search) await field.fill(option.slice(0, 2));
+    if (search) await field.fill(typeof search === 'string' ? search : option.slice(0, 2));
     await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
     if (multiple) await page.keyboard.press('Escape');
     // A closing list still matches `:visible` and would take the next pick's click: wait it out; a list left open

@@ -83,6 +83,28 @@ describe('filters that name a unit check it against the known units', () => {
     }
   });
 
+  it('a unit role naming another unit is refused 403 whether or not the unit exists: the answer lists no unit codes (trial)', async () => {
+    const other = await createTestUsers(api);
+    const unknown = `NOPE-${uniqueSuffix()}`;
+    // The unit roles that read these lists: the organizer (cases, cards, roster, passports, changes), personnel (roster).
+    for (const [path, role] of [
+      ['/api/delegations', 'organizer'],
+      ['/api/registries/people', 'organizer'],
+      ['/api/registries/people', 'personnel'],
+      ['/api/registries/passports', 'organizer'],
+      ['/api/registries/changes', 'organizer'],
+      ['/api/apec/cards', 'enterprise-clerk'],
+    ] as const) {
+      const answer = async (unit: string) => {
+        const res = await request(api.http).get(path).query({ unit }).set(bearer(users.tokens[role]));
+        return { path, role, status: res.status, code: res.body.code, errors: res.body.errors, message: res.body.message };
+      };
+      const real = await answer(other.unit);
+      expect(real).toMatchObject({ status: 403, code: 'CASE_OUT_OF_SCOPE' });
+      expect(await answer(unknown)).toEqual(real);
+    }
+  });
+
   it('the inbox, which has no unit filter, refuses one as an unknown field (not an empty inbox)', async () => {
     const res = await request(api.http).get('/api/inbox').query({ unit: 'NOPE' }).set(bearer(users.tokens['fao-clerk'])).expect(400);
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.unit', rule: 'unknown-field' }] });

@@ -94,6 +94,19 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     await worker?.stop();
   });
   /** A running case of the unit's organizer with the roster person as its member: what a check-out is for. */
+  /** A registered unit of its own (`<prefix>-…`) with its test users and one person on its roster. */
+  const unitWithPerson = async (prefix: string) => {
+    const unit = `${prefix}-${uniqueSuffix()}`;
+    const users = await createTestUsers(api, unit);
+    await request(api.http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    const personId = `P-${uniqueSuffix()}`;
+    await request(api.http)
+      .put(`/api/registries/people/${personId}`)
+      .set(bearer(users.tokens.personnel))
+      .send(personBody(unit))
+      .expect(200);
+    return { unit, users, personId };
+  };
   const caseOf = async (users: TestUsers, personId: string): Promise<string> => {
     const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId }] };
     const caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201)).body
@@ -591,12 +604,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
 
   it('one valid official passport per person: no second one registered or checked out while one is out (409 PASSPORT_ALREADY_HELD)', async () => {
     const http = api.http;
-    const unit = `held-${uniqueSuffix()}`;
-    const users = await createTestUsers(api, unit);
+    const { users, personId } = await unitWithPerson('held');
     const officer = bearer(users.tokens['passport-officer']);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
-    const personId = `P-${uniqueSuffix()}`;
-    await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
     const register = (number: string) =>
       request(http)
         .post('/api/registries/passports')
@@ -638,11 +647,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
 
   it("a reader who sees passport numbers masked names a passport by its ledger id: a number is 403 clearance, held or not (second trial's guess oracle)", async () => {
     const http = api.http;
-    const unit = `pref-${uniqueSuffix()}`;
-    const users = await createTestUsers(api, unit);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
-    const personId = `P-${uniqueSuffix()}`;
-    await request(http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send(personBody(unit)).expect(200);
+    const { users, personId } = await unitWithPerson('pref');
     const number = passportNo();
     await request(http)
       .post('/api/registries/passports')
@@ -680,17 +685,46 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const users = await createTestUsers(api, unit);
     const fao = bearer(users.tokens['fao-clerk']);
     const organizer = bearer(users.tokens.organizer);
+    // A clerk is an account holding the unit's organizer role, named once (trial: any name was taken, and the unit's
+    // organizers were then shut out with no warning).
+    // Registered first (a clerk's account is granted the unit's role once the unit is registered), then its clerks named.
+    await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody()).expect(200);
+    const other = await createTestUsers(api, `clerk-other-${uniqueSuffix()}`);
+    // At most two clerks (the schema's 1-2): another unit's organizer and the unit's finance officer, then a name no account has.
+    for (const clerks of [[other.usernames.organizer, users.usernames.finance], ['nobody.here']]) {
+      const wrong = await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody({ clerks })).expect(422);
+      expect(wrong.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual(
+        clerks.map((_, i) => [`clerks[${i}]`, 'unit-clerk']),
+      );
+    }
+    const twice = await request(http)
+      .put(`/api/registries/units/${unit}`)
+      .set(fao)
+      .send(unitBody({ clerks: [users.usernames.organizer, users.usernames.organizer.toUpperCase()] }))
+      .expect(422);
+    expect(twice.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([['clerks[1]', 'unique']]);
+    const registeredClerk = `clerk.${unit}`;
+    await request(http)
+      .post('/api/users')
+      .set(bearer(users.tokens.admin))
+      .send({
+        username: registeredClerk,
+        displayName: '王专办',
+        grants: [{ role: 'organizer', unit }],
+        password: 'quartz lantern meadow 907',
+      })
+      .expect(201);
     await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(fao)
-      .send(unitBody({ clerks: ['clerk.registered'] }))
+      .send(unitBody({ clerks: [registeredClerk] }))
       .expect(200);
     for (const path of ['/api/delegations/check', '/api/delegations']) {
       const refused = await request(http).post(path).set(organizer).send(canonicalSubmission(unit)).expect(403);
       expect(refused.body).toMatchObject({
         code: 'FORBIDDEN_ROLE',
         message: {
-          zh: expect.stringContaining('clerk.registered'),
+          zh: expect.stringContaining(registeredClerk),
           en: expect.stringContaining("not one of the unit's registered clerks"),
         },
         errors: [{ field: '(request)', rule: 'registered-clerk' }],
@@ -709,12 +743,8 @@ describe('registries (issue 14): units, people, passports in custody, and submis
 
   it('a person on an open case is not recorded as left or retired until the case lets them go: 409 on-open-case (trial: they stayed on the trip, unflagged)', async () => {
     const http = api.http;
-    const unit = `gone-${uniqueSuffix()}`;
-    const users = await createTestUsers(api, unit);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
-    const personId = `P-${uniqueSuffix()}`;
+    const { unit, users, personId } = await unitWithPerson('gone');
     const personnel = bearer(users.tokens.personnel);
-    await request(http).put(`/api/registries/people/${personId}`).set(personnel).send(personBody(unit)).expect(200);
     const trip = await caseOf(users, personId);
     for (const status of ['left', 'retired']) {
       const refused = await request(http)

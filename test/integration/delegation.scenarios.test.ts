@@ -101,7 +101,8 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
       ],
     });
     p = await handle.query(progressQuery);
-    expect(step(p, 'A09')).toMatchObject({ status: 'awaiting', returns: 1 });
+    // Open again (overdue once its working day has passed: 1 s here, which a loaded machine can take before the query).
+    expect(step(p, 'A09')).toMatchObject({ status: expect.stringMatching(/^(awaiting|overdue)$/), returns: 1 });
     expect(step(p, 'A10').status).toBe('returned');
     expect(step(p, 'A06').status).toBe('done');
 

@@ -472,8 +472,8 @@ export class ApecService {
 
   async cards(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
-    await assertKnownUnit(this.registries, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    await assertKnownUnit(this.registries, q.unit);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     const cards = await this.repo.cards(unit !== undefined ? { unit } : {});
     const names = new Map(

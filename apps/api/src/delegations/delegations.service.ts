@@ -482,8 +482,8 @@ export class DelegationsService {
 
   async list(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(ListQuerySchema, rawQuery, ['query']);
-    await assertKnownUnit(this.registries, q.unit);
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    await assertKnownUnit(this.registries, q.unit);
     const qb = this.cases.createQueryBuilder('c');
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     if (unit !== undefined) qb.andWhere('c.unit = :unit', { unit });

@@ -1,5 +1,5 @@
 import { DEFAULT_DEFINITION, DEFINITION_2026_1, upcastDefinition, type ProcessDefinition } from '@df/domain';
-import type { RegistriesRepository, StoredProcessVersion } from '@df/persistence';
+import type { RegistriesRepository, StoredProcessVersion, UsersRepository } from '@df/persistence';
 import type { DataSource } from 'typeorm';
 import { RegistriesService } from './registries.service';
 
@@ -12,7 +12,7 @@ function serviceWith(stored: Array<Pick<StoredProcessVersion, 'version' | 'defin
       return stored;
     },
   } as unknown as RegistriesRepository;
-  return { service: new RegistriesService(repo, {} as DataSource), reads: () => reads };
+  return { service: new RegistriesService(repo, {} as DataSource, {} as UsersRepository), reads: () => reads };
 }
 
 describe("RegistriesService.processDefinition: the definition a case runs, by its version (the API's checks of a completion's data)", () => {
