@@ -211,6 +211,15 @@ describe('registries: input refusals (new-user trial)', () => {
         expect(past.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', errors: [{ field: 'path.year', rule: 'not-past' }] });
       }
       await get(`/api/registries/units/${users.unit}/plans/${last}`, users.tokens.organizer).expect(404);
+      // Its holiday schedule likewise: a rewrite would re-plan every running case (trial: last year's emptied).
+      const schedule = await put(`/api/registries/calendars/${last}`, users.tokens['fao-director'], { holidays: [], workdays: [] }).expect(
+        409,
+      );
+      expect(schedule.body).toMatchObject({
+        code: 'ACTION_NOT_ALLOWED',
+        message: { en: `${last} has ended: its holiday schedule is on record and cannot change` },
+        errors: [{ field: 'path.year', rule: 'not-past' }],
+      });
     });
   });
 

@@ -105,6 +105,29 @@ const outOfScope = () =>
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 /** A ledger id (CustodyPassport.ref) in a path, told apart from a passport number (which has no hyphen). */
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A year that has ended is on record (its annual plans, its holiday schedule): 409 ACTION_NOT_ALLOWED at `path.year`,
+ * rule `not-past`, for a year before this one (Asia/Shanghai). `record`: what of the year, in both languages.
+ */
+function assertNotPast(year: number, record: Label): void {
+  if (year >= Number(today().slice(0, 4))) return;
+  throw new DomainError(
+    'ACTION_NOT_ALLOWED',
+    { zh: `${year} 年已结束，其${record.zh}已归档，不能修改`, en: `${year} has ended: its ${record.en} is on record and cannot change` },
+    {
+      errors: [
+        {
+          field: 'path.year',
+          rule: 'not-past',
+          message: {
+            zh: `只能登记或修改本年度及以后的${record.zh}`,
+            en: `Only this and later years' ${record.en} may be filed or changed`,
+          },
+        },
+      ],
+    },
+  );
+}
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
 
@@ -255,20 +278,7 @@ export class RegistriesService {
     assertKnownCountries(p.trips);
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
     // A year that has ended is on record: the cases A01 matched against its plan stay explained by it (trial: rewritable).
-    if (y < Number(today().slice(0, 4)))
-      throw new DomainError(
-        'ACTION_NOT_ALLOWED',
-        { zh: `${y} 年已结束，其年度出访计划已归档，不能修改`, en: `${y} has ended: its outbound plan is on record and cannot change` },
-        {
-          errors: [
-            {
-              field: 'path.year',
-              rule: 'not-past',
-              message: { zh: '只能登记或修改本年度及以后的计划', en: 'Only this year’s and later plans may be filed or changed' },
-            },
-          ],
-        },
-      );
+    assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     await this.repo.putPlan(plan, actorOf(user));
@@ -825,6 +835,9 @@ export class RegistriesService {
   async putCalendar(user: AuthUser, rawYear: string, body: unknown, origin = 'api') {
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const s = parseOrThrow(HolidayScheduleSchema, body);
+    // A year that has ended is on record, as its annual plans are: its days are what the cases of that year were
+    // planned on, and a rewrite would re-plan every running case (trial: 2024 emptied, one case signalled).
+    assertNotPast(y, { zh: '放假安排', en: 'holiday schedule' });
     const schedule: YearSchedule = { year: y, holidays: [...s.holidays].sort(), workdays: [...s.workdays].sort() };
     // Fields by the request's positions: each day once, a plausible number of weekdays off, then the calendar's rules.
     const errors = [...scheduleEntryProblems({ year: y, holidays: s.holidays, workdays: s.workdays }), ...scheduleProblems(schedule)];
