@@ -336,7 +336,14 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     }
     const p = await http.progress(caseId);
     expect(['departed', 'closed']).toContain(p.status);
-    const timeline = await http.call('GET', `/api/delegations/${caseId}/timeline`, { role: 'organizer' });
+    // The case goes on after departure (its post-trip steps): a batch its answer names may still be on its way to the
+    // store when the answer is read, so the timeline is read until it holds that seq (or 30 s pass).
+    let timeline = await http.call('GET', `/api/delegations/${caseId}/timeline`, { role: 'organizer' });
+    const held = () => ((timeline.body as { events?: unknown[] }).events ?? []).length;
+    for (const until = Date.now() + 30_000; held() < p.lastSeq && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 250));
+      timeline = await http.call('GET', `/api/delegations/${caseId}/timeline`, { role: 'organizer' });
+    }
     expect(timeline.status).toBe(200);
     const events = timeline.body.events as Array<{ seq: number; type: string; actorId: string | null; payload: { key?: string } }>;
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
