@@ -714,11 +714,13 @@ describe('registries (issue 14): units, people, passports in custody, and submis
         password: 'quartz lantern meadow 907',
       })
       .expect(201);
-    await request(http)
+    // Named in other letter case, stored as the account spells it (gating compares without case either way).
+    const named = await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(fao)
-      .send(unitBody({ clerks: [registeredClerk] }))
+      .send(unitBody({ clerks: [registeredClerk.toUpperCase()] }))
       .expect(200);
+    expect(named.body.unit.clerks).toEqual([registeredClerk]);
     for (const path of ['/api/delegations/check', '/api/delegations']) {
       const refused = await request(http).post(path).set(organizer).send(canonicalSubmission(unit)).expect(403);
       expect(refused.body).toMatchObject({

@@ -213,8 +213,7 @@ export class RegistriesService {
           ],
         },
       );
-    await this.assertClerkAccounts(c, u.clerks);
-    const unit: RegisteredUnit = { code: c, ...u };
+    const unit: RegisteredUnit = { code: c, ...u, clerks: await this.clerkAccounts(c, u.clerks) };
     let before: RegisteredUnit | null;
     try {
       before = await this.repo.putUnit(unit, actorOf(user));
@@ -231,10 +230,12 @@ export class RegistriesService {
    * (usernames compare without letter case): 422 at `clerks[i]`, rule `unique` / `unit-clerk` (trial: another unit's
    * organizer, a finance officer, an unknown name and a duplicate were taken, and the unit's own organizers were then
    * refused at submission, with no warning when the list was saved). A clerk's account is created before it is named.
+   * Returns the names as the accounts spell them (`ORGANIZER.COMMERCE` is stored as `organizer.commerce`).
    */
-  private async assertClerkAccounts(unit: string, clerks: readonly string[]): Promise<void> {
+  private async clerkAccounts(unit: string, clerks: readonly string[]): Promise<string[]> {
     const errors: FieldError[] = [];
     const seen = new Set<string>();
+    const names: string[] = [];
     for (const [i, name] of clerks.entries()) {
       const key = name.toLowerCase();
       if (seen.has(key)) {
@@ -247,6 +248,7 @@ export class RegistriesService {
       }
       seen.add(key);
       const account = await this.users.get(name);
+      if (account) names.push(account.username);
       if (!account?.grants.some((g) => g.unit === unit && (g.role === 'organizer' || g.role === 'enterprise-clerk')))
         errors.push({
           field: `clerks[${i}]`,
@@ -258,6 +260,7 @@ export class RegistriesService {
         });
     }
     if (errors.length > 0) throw ruleRefusal(errors);
+    return names;
   }
 
   async getPlan(user: AuthUser, rawUnit: string, rawYear: string) {
