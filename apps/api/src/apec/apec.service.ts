@@ -35,6 +35,7 @@ import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit } from '../common/unit-filter';
+import { isUuid } from '../common/uuid';
 import { assertText, parseOrThrow } from '../common/validation';
 import { assertRegisteredClerk } from '../common/registered-clerk';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
@@ -65,7 +66,6 @@ export interface ApplicationResponse {
   submittedAt: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const today = (): string => shanghaiDate(Date.now());
 const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
@@ -422,7 +422,7 @@ export class ApecService {
    * no other application renews it (`renewal-pending`) is the claim's to say (claimApplication), after these.
    */
   private async renewedCard(unit: string, cardKey: string, personIds: readonly string[], errors: FieldError[]): Promise<ApecCard | null> {
-    const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
+    const card = isUuid(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card || card.unit !== unit) {
       errors.push(fieldError('renews', 'registered-card', '本企业没有这张卡', 'No such card of your enterprise'));
       return null;
@@ -485,7 +485,7 @@ export class ApecService {
   /** `card`: the card's number or its `ref` (a UUID: what a masked view names it by). 404 for neither. */
   async setCardStatus(cardKey: string, body: unknown) {
     const req = parseOrThrow(CardStatusSchema, body);
-    const card = UUID.test(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
+    const card = isUuid(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card) throw domainError('NOT_FOUND', '没有这张卡', 'No such card');
     const number = card.number;
     if (card.status === 'lost' || card.status === 'cancelled')

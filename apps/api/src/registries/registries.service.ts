@@ -73,6 +73,7 @@ import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertRegisteredClerk } from '../common/registered-clerk';
+import { isUuid } from '../common/uuid';
 import { parseOrThrow, parsePathParam } from '../common/validation';
 import { REGISTRY_MEMBER_FIELDS } from '../delegations/schemas';
 import { seedDemoRegistries } from './seed';
@@ -103,8 +104,6 @@ const noPersonInReach = () =>
 const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
-/** A ledger id (CustodyPassport.ref) in a path, told apart from a passport number (which has no hyphen). */
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * A year that has ended is on record (its annual plans, its holiday schedule): 409 ACTION_NOT_ALLOWED at `path.year`,
  * rule `not-past`, for a year before this one (Asia/Shanghai). `record`: what of the year, in both languages.
@@ -429,7 +428,8 @@ export class RegistriesService {
    * Another unit's passport, or none: one 404 for both.
    */
   async getPassport(user: AuthUser, rawKey: string) {
-    const byRef = UUID_SHAPE.test(rawKey);
+    // A ledger id (CustodyPassport.ref), told apart from a passport number (which has no hyphen).
+    const byRef = isUuid(rawKey);
     const number = byRef ? null : parsePathParam(PassportNumberSchema, rawKey, 'key');
     if (number !== null && !mayEverSeeInClear('passport-number', user.role))
       throw new DomainError(
