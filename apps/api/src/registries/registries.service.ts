@@ -4,7 +4,6 @@ import {
   CLOSED_STATUSES,
   type PersonStatus,
   COUNTRIES,
-  maskPersonalValue,
   mayEverSeeInClear,
   resolveCountryTable,
   mayReadRoster,
@@ -70,6 +69,7 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { seesAllUnits, type AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
+import { maskPassportNumber } from '../common/masking';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { assertKnownUnit } from '../common/unit-filter';
 import { assertRegisteredClerk } from '../common/registered-clerk';
@@ -408,7 +408,7 @@ export class RegistriesService {
     const clear = seesInClear('passport-number', viewer, undefined);
     return passports.map((p) => ({
       ...p,
-      number: clear ? p.number : (maskPersonalValue('passport-number', p.number) ?? ''),
+      number: clear ? p.number : maskPassportNumber(p.number),
       displayState: passportState(p, d),
       daysOverdue: daysOverdue(p, d),
     }));
