@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError, type FieldError } from '../api/src/common/errors';
 import { parseOrThrow } from '../api/src/common/validation';
 import { text } from '../api/src/common/zod-text';
-import { year } from '../api/src/registries/schemas';
+import { calendarYear } from '../api/src/registries/schemas';
 import { ownPasswordCheck, password, RoleGrantSchema, username } from '../api/src/users/schemas';
 
 /** A one-time password: 16 characters of base64url (96 random bits), as the API generates. */
@@ -54,4 +54,4 @@ export function checkCreateAdmin(input: {
 }
 
 /** `calendar import --year`: a year as the API's calendar routes take it (`/api/registries/calendars/:year`). */
-export const checkYear = (value: string): number => asCli(() => parseOrThrow(year, value, ['--year']));
+export const checkYear = (value: string): number => asCli(() => parseOrThrow(calendarYear, value, ['--year']));

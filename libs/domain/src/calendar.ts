@@ -1,6 +1,6 @@
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import { civilFromDays, dayNumber, fromDayNumber, weekdayOf } from './dates';
-import { statutoryHolidays } from './statutory-holidays';
+import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
 
 /**
  * Working-day calendar in Asia/Shanghai (UTC+8, no DST since 1991).
@@ -179,7 +179,11 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
   const statutoryOff = (year: number): Set<number> => {
     let days = provisionalDaysOff.get(year);
     if (!days) {
-      days = new Set(year >= 1901 && year <= 2099 ? statutoryHolidays(year).map((h) => dayNumber(h.date)) : []);
+      days = new Set(
+        year >= STATUTORY_HOLIDAY_YEARS.from && year <= STATUTORY_HOLIDAY_YEARS.to
+          ? statutoryHolidays(year).map((h) => dayNumber(h.date))
+          : [],
+      );
       provisionalDaysOff.set(year, days);
     }
     return days;

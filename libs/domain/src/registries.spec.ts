@@ -23,6 +23,8 @@ import {
   passportHeldLabel,
   passportState,
   MAX_WEEKDAY_HOLIDAYS,
+  CALENDAR_YEARS,
+  SCHEDULE_YEARS,
   scheduleEntryProblems,
   statutoryWeekdays,
   scheduleProblems,
@@ -34,6 +36,7 @@ import {
   type RegisteredPerson,
   unregisteredClerk,
 } from './registries';
+import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
 
 const unit = { code: 'u1', status: 'active' as const, suspendedReason: null };
 const passport = (over: Partial<CustodyPassport> = {}): CustodyPassport => ({
@@ -397,6 +400,17 @@ describe('scheduleEntryProblems: what a schedule sent to the registries must als
     // Before the 2025 rules (除夕 and 2 May were not statutory) and outside the lunar tables: not checked.
     expect(scheduleEntryProblems({ year: 2024, holidays: [], workdays: [] })).toEqual([]);
     expect(scheduleEntryProblems({ year: 2100, holidays: [], workdays: [] })).toEqual([]);
+  });
+});
+
+describe('CALENDAR_YEARS: the years a holiday schedule may be loaded for', () => {
+  it('end with the last year the statutory holidays are known (2100 was taken unchecked); plans keep SCHEDULE_YEARS', () => {
+    expect(CALENDAR_YEARS).toEqual({ from: 2000, to: 2099 });
+    expect(CALENDAR_YEARS.to).toBe(STATUTORY_HOLIDAY_YEARS.to);
+    // Annual plans and the workflow's signal check keep their years.
+    expect(SCHEDULE_YEARS).toEqual({ from: 2000, to: 2100 });
+    expect(statutoryWeekdays(CALENDAR_YEARS.to).length).toBeGreaterThan(0);
+    expect(() => statutoryHolidays(CALENDAR_YEARS.to + 1)).toThrow(RangeError);
   });
 });
 

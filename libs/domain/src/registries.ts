@@ -3,7 +3,7 @@ import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { countryLabel } from './countries';
-import { statutoryHolidays } from './statutory-holidays';
+import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
 import { canonicalIdentity, passportNumberKey, personNameKey, tripCountries } from './facts';
 import type { Label } from './roles';
 
@@ -781,10 +781,11 @@ export const MAX_WEEKDAY_HOLIDAYS = 40;
  * The statutory holidays (statutoryHolidays) of a year that fall on a weekday: days off in every State Council
  * schedule, whatever it moves around them (调休 moves weekends only). From 2025, the year the rules statutoryHolidays
  * computes came into force (State Council Decree No. 795); none for earlier years (their rules differed: no 除夕, one
- * day of Labour Day) or past 2099 (the lunar tables).
+ * day of Labour Day) or past STATUTORY_HOLIDAY_YEARS.to (2099, the lunar tables: CALENDAR_YEARS stops there, so no
+ * schedule the registries take goes unchecked).
  */
 export function statutoryWeekdays(year: number): Array<{ date: string; name: Label }> {
-  if (year < 2025 || year > 2099) return [];
+  if (year < 2025 || year > STATUTORY_HOLIDAY_YEARS.to) return [];
   return statutoryHolidays(year).filter((h) => weekdayOf(dayNumber(h.date)) >= 1 && weekdayOf(dayNumber(h.date)) <= 5);
 }
 
@@ -844,8 +845,23 @@ export interface CalendarYearSummary {
   note?: string;
 }
 
-/** The years the registries keep (holiday schedules, annual plans): the API's `year` and the signal check share it. */
+/**
+ * The years the registries keep: annual plans (the API's `year` of `units/{code}/plans/{year}`) and the schedules a
+ * `calendarChanged` signal may carry (isYearScheduleList, which the workflow applies: it stays as recorded histories
+ * know it). A schedule the registries are sent is held to CALENDAR_YEARS, within this.
+ */
 export const SCHEDULE_YEARS = { from: 2000, to: 2100 } as const;
+
+/**
+ * The years a holiday schedule may be loaded for (`PUT /api/registries/calendars/{year}`, `calendar import`) and read
+ * (`GET calendars/{year}`): SCHEDULE_YEARS up to the last year the statutory holidays are known
+ * (STATUTORY_HOLIDAY_YEARS.to, 2099: the lunar tables), so the rule `statutory-holidays` checks every year loaded
+ * (2100 was taken unchecked). Beyond it: rule `max` at the year.
+ */
+export const CALENDAR_YEARS = {
+  from: SCHEDULE_YEARS.from,
+  to: Math.min(SCHEDULE_YEARS.to, STATUTORY_HOLIDAY_YEARS.to),
+} as const;
 
 /**
  * Whether `value` is a list of schedules a calendar can take: objects `{ year, holidays, workdays }` with an

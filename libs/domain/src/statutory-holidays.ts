@@ -31,10 +31,18 @@ const NAMES = {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** Statutory holidays of a Gregorian year, sorted by date; throws RangeError outside 1901-2099 (the lunar tables). */
+/**
+ * The Gregorian years statutoryHolidays computes: the range its lunar dates and solar terms are taken as reliable for
+ * (the lunar tables). The one home of the bound: statutoryWeekdays, the provisional calendar and the years a holiday
+ * schedule may be loaded for (CALENDAR_YEARS) all stop where it stops.
+ */
+export const STATUTORY_HOLIDAY_YEARS = { from: 1901, to: 2099 } as const;
+
+/** Statutory holidays of a Gregorian year, sorted by date; throws RangeError outside STATUTORY_HOLIDAY_YEARS (the lunar tables). */
 export function statutoryHolidays(year: number): StatutoryHoliday[] {
-  if (!Number.isInteger(year) || year < 1901 || year > 2099)
-    throw new RangeError(`statutory holidays: year ${year} out of range 1901-2099`);
+  const { from, to } = STATUTORY_HOLIDAY_YEARS;
+  if (!Number.isInteger(year) || year < from || year > to)
+    throw new RangeError(`statutory holidays: year ${year} out of range ${from}-${to}`);
   const out: StatutoryHoliday[] = [];
   const add = (date: string, name: StatutoryHoliday['name']): void => {
     // Mid-Autumn can fall on 1-3 October (as in 2020): one day off, not two.

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
 import { z } from 'zod';
-import { REGISTRY_WRITERS } from '@df/domain';
+import { CALENDAR_YEARS, REGISTRY_WRITERS, SCHEDULE_YEARS } from '@df/domain';
 import { RegistriesService } from './registries.service';
 import {
   AnnualPlanViewSchema,
@@ -42,8 +42,14 @@ import {
 /** The year in a path: what the server accepts (YearSchema), so a contract fuzzer's valid year is valid. */
 const YEAR_PARAM = ApiParam({
   name: 'year',
-  schema: { type: 'integer', minimum: 2000, maximum: 2100 },
+  schema: { type: 'integer', minimum: SCHEDULE_YEARS.from, maximum: SCHEDULE_YEARS.to },
   description: '公历年份 Gregorian year',
+});
+/** A holiday schedule's year in a path: what the server accepts (calendarYear: CALENDAR_YEARS). */
+const CALENDAR_YEAR_PARAM = ApiParam({
+  name: 'year',
+  schema: { type: 'integer', minimum: CALENDAR_YEARS.from, maximum: CALENDAR_YEARS.to },
+  description: '公历年份 Gregorian year (the years whose statutory holidays are known)',
 });
 /**
  * A code, person id or passport number in a path, documented as the service parses it (parsePathParam with the same
@@ -239,7 +245,7 @@ export class RegistriesController {
   }
 
   @Get('calendars/:year')
-  @YEAR_PARAM
+  @CALENDAR_YEAR_PARAM
   @ApiOperation({ summary: '某年节假日 One year’s days off and adjusted working days' })
   @ApiOkResponse({ description: 'The year’s days', schema: schemaRef(CalendarYearSchema) })
   @errorResponses(400, 401)
@@ -248,7 +254,7 @@ export class RegistriesController {
   }
 
   @Put('calendars/:year')
-  @YEAR_PARAM
+  @CALENDAR_YEAR_PARAM
   @Roles(...REGISTRY_WRITERS.calendar)
   @ApiOperation({ summary: '载入国务院放假安排 Load a year’s schedule (replaces package data and the provisional rule for that year)' })
   @ApiBody({ schema: schemaRef(HolidayScheduleSchema) })

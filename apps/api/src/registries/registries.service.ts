@@ -92,6 +92,7 @@ import {
   ProcessVersionSchema,
   UnitSchema,
   year as YearSchema,
+  calendarYear as CalendarYearPathSchema,
 } from './schemas';
 
 /**
@@ -819,7 +820,7 @@ export class RegistriesService {
   }
 
   async getCalendar(rawYear: string) {
-    const y = parsePathParam(YearSchema, rawYear, 'year');
+    const y = parsePathParam(CalendarYearPathSchema, rawYear, 'year');
     const s = (await this.repo.schedules()).find((x) => x.year === y);
     if (s) return { ...s, source: 'loaded' as const, provisional: false, note: s.source };
     const coverage = holidayDataCoverage();
@@ -836,7 +837,7 @@ export class RegistriesService {
 
   /** Loads (or replaces) a year's schedule. Every day must be in the year; adjusted working days must be weekends. */
   async putCalendar(user: AuthUser, rawYear: string, body: unknown, origin = 'api') {
-    const y = parsePathParam(YearSchema, rawYear, 'year');
+    const y = parsePathParam(CalendarYearPathSchema, rawYear, 'year');
     const s = parseOrThrow(HolidayScheduleSchema, body);
     // A year that has ended is on record, as its annual plans are: its days are what the cases of that year were
     // planned on, and a rewrite would re-plan every running case (trial: 2024 emptied, one case signalled).

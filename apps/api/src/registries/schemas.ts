@@ -10,6 +10,7 @@ import {
   PURPOSES,
   RANKS,
   type RegistryFieldProblem,
+  CALENDAR_YEARS,
   SCHEDULE_YEARS,
   UNIT_STATUSES,
   shanghaiDate,
@@ -39,8 +40,13 @@ export const passportNumber = passportNumberText();
  */
 export const passportRef = z.uuid();
 export const passportKey = z.union([passportRef, passportNumber]);
-/** A year in a path (`/calendars/2027`): one error naming its rule (format, min or max). */
+/** A year in a path (`/plans/2027`): one error naming its rule (format, min or max). */
 export const year = wholeNumber(SCHEDULE_YEARS.from, SCHEDULE_YEARS.to);
+/**
+ * A holiday schedule's year in a path (`/calendars/2027`): CALENDAR_YEARS, the years whose statutory holidays are
+ * known (2100 is 400 `max` at `path.year`: no rule could check its schedule, and its provisional days are unknown).
+ */
+export const calendarYear = wholeNumber(CALENDAR_YEARS.from, CALENDAR_YEARS.to);
 
 export const UnitSchema = z
   .strictObject({
