@@ -12,7 +12,7 @@ import { userInfo } from 'node:os';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId, retryIncidentUpdate } from '@df/contracts';
-import { scheduleProblems } from '@df/domain';
+import { scheduleImportProblems, shanghaiDate } from '@df/domain';
 import { dataSourceOptions, IncidentsRepository, liveCaseIds, RegistriesRepository, UsersRepository } from '@df/persistence';
 import { hashPassword } from '../api/src/auth/passwords';
 import { signalCalendarChanged } from '../api/src/registries/calendar-replan.service';
@@ -62,8 +62,12 @@ export async function runAdmin(
     const year = opts.year !== undefined ? checkYear(opts.year) : undefined;
     const schedules = parseScheduleFile(file, readFileSync(file, 'utf8'), year);
     if (schedules.length === 0) throw new Error(`${file}: no days${year !== undefined ? ` in ${year}` : ''}`);
-    // Check every year before writing any: nothing half-loaded.
-    const problems = schedules.flatMap((s) => scheduleProblems(s).map((p) => fieldErrorLine({ ...p, field: `${s.year} ${p.field}` })));
+    // Check every year before writing any: nothing half-loaded. The API's rules for a schedule sent to it, all of them
+    // (scheduleImportProblems: a past year, the statutory holidays, a plausible count, each day once, the calendar's).
+    const today = shanghaiDate(Date.now());
+    const problems = schedules.flatMap((s) =>
+      scheduleImportProblems(s, { today }).map((p) => fieldErrorLine({ ...p, field: `${s.year} ${p.field}` })),
+    );
     if (problems.length > 0) throw new Error(`${file}: ${problems.length} problem(s)\n${problems.join('\n')}`);
     const out: string[] = [];
     const source = `cli: ${basename(file)}${opts.source ? ` (${opts.source})` : ''}`;

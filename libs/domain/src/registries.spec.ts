@@ -25,6 +25,8 @@ import {
   MAX_WEEKDAY_HOLIDAYS,
   CALENDAR_YEARS,
   SCHEDULE_YEARS,
+  pastYearProblem,
+  scheduleImportProblems,
   scheduleEntryProblems,
   statutoryWeekdays,
   scheduleProblems,
@@ -400,6 +402,65 @@ describe('scheduleEntryProblems: what a schedule sent to the registries must als
     // Before the 2025 rules (除夕 and 2 May were not statutory) and outside the lunar tables: not checked.
     expect(scheduleEntryProblems({ year: 2024, holidays: [], workdays: [] })).toEqual([]);
     expect(scheduleEntryProblems({ year: 2100, holidays: [], workdays: [] })).toEqual([]);
+  });
+});
+
+describe('scheduleImportProblems: every rule the API and the CLI apply to a schedule sent to them', () => {
+  const TODAY = '2026-12-02';
+  const statutory2027 = statutoryWeekdays(2027).map((h) => h.date);
+  const pairs = (ps: Array<{ field: string; rule: string }>) => ps.map((p) => [p.field, p.rule]);
+
+  it('takes a year holding its statutory weekday holidays, this year or later', () => {
+    expect(scheduleImportProblems({ year: 2027, holidays: statutory2027, workdays: ['2027-02-14'] }, { today: TODAY })).toEqual([]);
+    const statutory2026 = statutoryWeekdays(2026).map((h) => h.date);
+    expect(scheduleImportProblems({ year: 2026, holidays: statutory2026, workdays: [] }, { today: TODAY })).toEqual([]);
+  });
+
+  it('refuses a year that has ended (rule not-past at year), whatever its days', () => {
+    const statutory2025 = statutoryWeekdays(2025).map((h) => h.date);
+    expect(scheduleImportProblems({ year: 2025, holidays: statutory2025, workdays: [] }, { today: TODAY })).toEqual([
+      {
+        field: 'year',
+        rule: 'not-past',
+        message: { zh: '只能登记或修改本年度及以后的放假安排', en: "Only this and later years' holiday schedule may be filed or changed" },
+      },
+    ]);
+    expect(pairs(scheduleImportProblems({ year: 2025, holidays: [], workdays: [] }, { today: TODAY }))).toEqual([
+      ['year', 'not-past'],
+      ['holidays', 'statutory-holidays'],
+    ]);
+    expect(pastYearProblem(2026, '2026-01-01', { zh: '年度出访计划', en: 'outbound plan' })).toBeUndefined();
+    expect(pastYearProblem(2025, '2026-01-01', { zh: '年度出访计划', en: 'outbound plan' })?.message.en).toBe(
+      "Only this and later years' outbound plan may be filed or changed",
+    );
+  });
+
+  it('entry problems (as sent) then the calendar rules (on the days as stored, sorted), as the API has answered', () => {
+    expect(
+      pairs(
+        scheduleImportProblems(
+          { year: 2027, holidays: ['2027-01-01', '2028-01-01', '2027-01-01'], workdays: ['2027-02-15'] },
+          { today: TODAY },
+        ),
+      ),
+    ).toEqual([
+      ['holidays[2]', 'unique'],
+      ['holidays', 'statutory-holidays'],
+      ['holidays[2]', 'in-year'],
+      ['workdays[0]', 'weekend'],
+    ]);
+  });
+
+  it('holds the year to CALENDAR_YEARS: through the last year the statutory holidays are known (2100 unchecked before)', () => {
+    const last = statutoryWeekdays(2099).map((h) => h.date);
+    expect(scheduleImportProblems({ year: 2099, holidays: last, workdays: [] }, { today: TODAY })).toEqual([]);
+    expect(scheduleImportProblems({ year: 2100, holidays: [], workdays: [] }, { today: TODAY })).toEqual([
+      { field: 'year', rule: 'max', message: { zh: '不得大于2099', en: 'Must be at most 2099' } },
+    ]);
+    expect(pairs(scheduleImportProblems({ year: 1999, holidays: [], workdays: [] }, { today: TODAY }))).toEqual([
+      ['year', 'min'],
+      ['year', 'not-past'],
+    ]);
   });
 });
 

@@ -864,6 +864,55 @@ export const CALENDAR_YEARS = {
 } as const;
 
 /**
+ * A year that has ended is on record (its annual plans, its holiday schedule): rule `not-past` at `year` for a year
+ * before `today`'s (YYYY-MM-DD, Asia/Shanghai), else none. `record`: what of the year, in both languages (the
+ * message names it). The API answers it 409 ACTION_NOT_ALLOWED at `path.year` (assertNotPast). Pure.
+ */
+export function pastYearProblem(year: number, today: string, record: Label): RegistryFieldProblem | undefined {
+  if (year >= Number(today.slice(0, 4))) return undefined;
+  return {
+    field: 'year',
+    rule: 'not-past',
+    message: { zh: `只能登记或修改本年度及以后的${record.zh}`, en: `Only this and later years' ${record.en} may be filed or changed` },
+  };
+}
+
+/** What a holiday schedule is, in the words of pastYearProblem's message: 放假安排 / holiday schedule. */
+export const HOLIDAY_SCHEDULE_RECORD: Label = { zh: '放假安排', en: 'holiday schedule' };
+
+/**
+ * Every problem of a holiday schedule sent to the registries, whichever way it comes: `PUT
+ * /api/registries/calendars/{year}` (RegistriesService.putCalendar) and the admin CLI's `calendar import`
+ * (apps/admin/main.ts) both refuse exactly what this returns (one home for the rules: the CLI checked scheduleProblems
+ * only, and could load a schedule the API refuses).
+ *
+ * Shape: `s` is one year's schedule as sent, its days in the order given (fields name their positions: `holidays[i]`,
+ * `workdays[i]`); `today` is today's date YYYY-MM-DD in Asia/Shanghai (shanghaiDate). Returns `{ field, rule, message }`
+ * in this order, [] for a schedule that may be stored:
+ * - `year`, rule `min` / `max`: outside CALENDAR_YEARS (the API's path schema refuses this first, 400 at `path.year`);
+ * - `year`, rule `not-past`: a year that has ended is on record (pastYearProblem; the API answers it alone, 409 at
+ *   `path.year`; trial: 2024 was emptied and a running case re-planned on it);
+ * - scheduleEntryProblems: `unique` (a day listed twice), `statutory-holidays` (from 2025, a statutory holiday on a
+ *   weekday missing from the days off: 《全国年节及纪念日放假办法》 art. 2 as amended by State Council Decree No. 795),
+ *   `plausible-count` (more than MAX_WEEKDAY_HOLIDAYS weekdays off);
+ * - scheduleProblems: `in-year`, `weekend` (an adjusted working day on a weekday), `not-both`, run on the days sorted
+ *   (the schedule as stored), so their `holidays[i]` / `workdays[i]` count positions in the sorted lists, as the API has
+ *   always answered (the same as sent when the days come in order, as a file read by parseScheduleFile does).
+ * The API answers the last two groups 422 INVALID_REQUEST with these fields. Pure.
+ */
+export function scheduleImportProblems(s: YearSchedule, { today }: { today: string }): RegistryFieldProblem[] {
+  const range: RegistryFieldProblem[] =
+    s.year < CALENDAR_YEARS.from
+      ? [{ field: 'year', rule: 'min', message: { zh: `不得小于${CALENDAR_YEARS.from}`, en: `Must be at least ${CALENDAR_YEARS.from}` } }]
+      : s.year > CALENDAR_YEARS.to
+        ? [{ field: 'year', rule: 'max', message: { zh: `不得大于${CALENDAR_YEARS.to}`, en: `Must be at most ${CALENDAR_YEARS.to}` } }]
+        : [];
+  const past = pastYearProblem(s.year, today, HOLIDAY_SCHEDULE_RECORD);
+  const stored: YearSchedule = { year: s.year, holidays: [...s.holidays].sort(), workdays: [...s.workdays].sort() };
+  return [...range, ...(past ? [past] : []), ...scheduleEntryProblems(s), ...scheduleProblems(stored)];
+}
+
+/**
  * Whether `value` is a list of schedules a calendar can take: objects `{ year, holidays, workdays }` with an
  * integer year in SCHEDULE_YEARS, at most 366 ISO days (YYYY-MM-DD) in each list (the API stores each day once), no scheduleProblems, each
  * year once. The API checks a schedule field by field before storing it; a `calendarChanged` signal from any

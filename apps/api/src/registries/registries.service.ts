@@ -19,8 +19,10 @@ import {
   checkInDueDays,
   checkOutProblems,
   duplicatePersonLabel,
-  scheduleProblems,
-  scheduleEntryProblems,
+  HOLIDAY_SCHEDULE_RECORD,
+  pastYearProblem,
+  type RegistryFieldProblem,
+  scheduleImportProblems,
   daysOverdue,
   shanghaiDate,
   snapshotMember,
@@ -106,27 +108,19 @@ const outOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和维护本单位的登记信息', "You may read and keep only your own unit's records");
 const notFound = (zh: string, en: string) => domainError('NOT_FOUND', zh, en);
 /**
- * A year that has ended is on record (its annual plans, its holiday schedule): 409 ACTION_NOT_ALLOWED at `path.year`,
- * rule `not-past`, for a year before this one (Asia/Shanghai). `record`: what of the year, in both languages.
+ * A year that has ended is on record (its annual plans, its holiday schedule): the domain's pastYearProblem (rule
+ * `not-past`, a year before this one, Asia/Shanghai) as 409 ACTION_NOT_ALLOWED at `path.year`. `record`: what of the
+ * year, in both languages.
  */
-function assertNotPast(year: number, record: Label): void {
-  if (year >= Number(today().slice(0, 4))) return;
-  throw new DomainError(
+const pastYearRefusal = (year: number, record: Label, problem: RegistryFieldProblem): DomainError =>
+  new DomainError(
     'ACTION_NOT_ALLOWED',
     { zh: `${year} 年已结束，其${record.zh}已归档，不能修改`, en: `${year} has ended: its ${record.en} is on record and cannot change` },
-    {
-      errors: [
-        {
-          field: 'path.year',
-          rule: 'not-past',
-          message: {
-            zh: `只能登记或修改本年度及以后的${record.zh}`,
-            en: `Only this and later years' ${record.en} may be filed or changed`,
-          },
-        },
-      ],
-    },
+    { errors: [{ ...problem, field: 'path.year' }] },
   );
+function assertNotPast(year: number, record: Label): void {
+  const past = pastYearProblem(year, today(), record);
+  if (past) throw pastYearRefusal(year, record, past);
 }
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 const today = (): string => shanghaiDate(Date.now());
@@ -835,17 +829,20 @@ export class RegistriesService {
     };
   }
 
-  /** Loads (or replaces) a year's schedule. Every day must be in the year; adjusted working days must be weekends. */
+  /**
+   * Loads (or replaces) a year's schedule, refused by scheduleImportProblems as the admin CLI's `calendar import` is: a
+   * year that has ended is on record, as its annual plans are (409 at `path.year`, alone: its days are what the cases of
+   * that year were planned on, and a rewrite would re-plan every running case; trial: 2024 emptied, one case
+   * signalled); every other problem 422, each field named.
+   */
   async putCalendar(user: AuthUser, rawYear: string, body: unknown, origin = 'api') {
     const y = parsePathParam(CalendarYearPathSchema, rawYear, 'year');
     const s = parseOrThrow(HolidayScheduleSchema, body);
-    // A year that has ended is on record, as its annual plans are: its days are what the cases of that year were
-    // planned on, and a rewrite would re-plan every running case (trial: 2024 emptied, one case signalled).
-    assertNotPast(y, { zh: '放假安排', en: 'holiday schedule' });
+    const problems = scheduleImportProblems({ year: y, holidays: s.holidays, workdays: s.workdays }, { today: today() });
+    const past = problems.find((p) => p.rule === 'not-past');
+    if (past) throw pastYearRefusal(y, HOLIDAY_SCHEDULE_RECORD, past);
+    if (problems.length > 0) throw ruleRefusal(problems.map((p) => (p.field === 'year' ? { ...p, field: 'path.year' } : p)));
     const schedule: YearSchedule = { year: y, holidays: [...s.holidays].sort(), workdays: [...s.workdays].sort() };
-    // Fields by the request's positions: each day once, a plausible number of weekdays off, then the calendar's rules.
-    const errors = [...scheduleEntryProblems({ year: y, holidays: s.holidays, workdays: s.workdays }), ...scheduleProblems(schedule)];
-    if (errors.length > 0) throw ruleRefusal(errors);
     const { replaced } = await this.repo.putSchedule(schedule, s.source ? `${origin}: ${s.source}` : origin, actorOf(user));
     // Running cases re-plan with every loaded schedule (the one stored is among them).
     const replanned = (await this.scheduleListener?.(await this.loadedSchedules())) ?? { signalled: 0, failed: 0 };
