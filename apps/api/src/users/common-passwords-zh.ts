@@ -5,8 +5,8 @@
  * 7k7k, Dodonew; e.g. Li, Han & Xu, "A Large-Scale Empirical Analysis of Chinese Web Passwords", USENIX Security
  * 2014) find most reused: love numbers (520 "I love you", 1314 "a lifetime"), pinyin phrases (woaini, aini),
  * placeholder names (zhangsan, lisi, wangwu), keyboard runs, lucky numbers, and names in pinyin (the commonest
- * surnames, the syllables commonest in given names), which also stand for a user's own name when the display name
- * is in characters (张伟 is not matched by `zhangwei`; zxcvbn's user inputs take the name only as typed). A modest,
+ * surnames, the syllables commonest in given names; a user's own name in characters is matched in pinyin by
+ * ownWords' pinyinWords, 张伟 as `zhangwei`). A modest,
  * curated list: each entry is a cheap word of the guess (zxcvbn ranks it by its position, all near the top), not a
  * refused password on its own (a long passphrase of several such words still passes).
  */

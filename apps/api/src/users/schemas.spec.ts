@@ -3,7 +3,7 @@ import { DomainError } from '../common/errors';
 import { parseOrThrow } from '../common/validation';
 import { PasswordChangeSchema } from '../auth/auth.controller';
 import { checkCreateAdmin } from '../../../admin/users';
-import { assertOwnPassword, CreateUserSchema, ownWords, PasswordResetSchema } from './schemas';
+import { assertOwnPassword, CreateUserSchema, ownWords, PasswordResetSchema, pinyinWords } from './schemas';
 
 /** The refusal (status and field errors) `check` throws. */
 function refusal(check: () => unknown): { status: number; errors: unknown } {
@@ -68,6 +68,34 @@ describe('password strength: common passwords of Chinese users, l33t, the user�
       'zhang',
       'wei',
     ]);
+  });
+
+  it('a display name in characters is the user’s own word in pinyin too (张晓强: zhangxiaoqiang; 单 read as a surname, shan)', () => {
+    // Each strong for anyone else; built on the holder's own name, refused (the new-user trial: 张伟 was not matched by zhangwei).
+    for (const [displayName, password] of [
+      ['张晓强', 'zhangxiaoqiang2026'],
+      ['单雄信', 'shanxiongxin!2027'],
+    ] as const) {
+      expect(parseOrThrow(CreateUserSchema, { ...body, password }).password).toBe(password);
+      expect(refusal(parse(CreateUserSchema, { ...body, displayName, password }))).toEqual({
+        status: 422,
+        errors: [
+          expect.objectContaining({
+            field: 'password',
+            rule: 'password-strength',
+            message: expect.objectContaining({ en: expect.stringContaining('your own') }),
+          }),
+        ],
+      });
+      expect(refusal(() => assertOwnPassword(password, 'newPassword', { username: 'x.y', displayName }))).toEqual({
+        status: 422,
+        errors: [expect.objectContaining({ field: 'newPassword', rule: 'password-strength' })],
+      });
+    }
+    expect(pinyinWords('李明')).toEqual(['liming', 'li.ming', 'li_ming', 'li-ming', 'li ming', 'li', 'ming', 'mingli', 'lm']);
+    expect(pinyinWords('吕方')).toContain('lvfang');
+    expect(pinyinWords('Zhang Wei')).toEqual([]);
+    expect(ownWords('li.ming', '李明')).toEqual(expect.arrayContaining(['李明', 'liming', 'mingli', 'lm']));
   });
 
   it('the passphrases of the examples and fixtures still pass', () => {

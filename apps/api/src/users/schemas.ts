@@ -1,4 +1,5 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { pinyin } from 'pinyin-pro';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 import { ruleRefusal } from '../common/errors';
@@ -46,9 +47,32 @@ const zxcvbn = (): ZxcvbnFactory =>
   }));
 
 const SEPARATORS = /[\s._@-]+/g;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/**
+ * The pinyin of a value's Han characters, as a user types them in a password (pinyin-pro, toneless, ü as v, the first
+ * character read as a surname: 单 shan, 曾 zeng): for 张三丰 the syllables joined (zhangsanfeng) and with the separators
+ * of ownWords, the first syllable (zhang), the rest (sanfeng), the rest then the first (sanfengzhang), and the initials
+ * (zsf). Empty for a value without Han characters.
+ */
+export function pinyinWords(value: string): string[] {
+  const words: string[] = [];
+  for (const run of value.match(HAN_RUN) ?? []) {
+    const syllables = pinyin(run, { toneType: 'none', type: 'array', surname: 'head', v: true })
+      .map((s) => s.toLowerCase())
+      .filter((s) => /^[a-z]+$/.test(s));
+    if (syllables.length === 0) continue;
+    const [first, ...rest] = syllables;
+    for (const sep of ['', '.', '_', '-', ' ']) words.push(syllables.join(sep));
+    words.push(first!, rest.join(''), rest.join('') + first!, syllables.map((s) => s[0]).join(''));
+  }
+  return words.filter((w) => w.length >= 2);
+}
+
 /**
  * A user's own words as zxcvbn's user inputs: each value lower-cased as typed, its parts joined without a separator
- * and with each of . _ - and space (`Zhang Wei`: zhangwei, zhang.wei, …), and its parts (zhang, wei).
+ * and with each of . _ - and space (`Zhang Wei`: zhangwei, zhang.wei, …), its parts (zhang, wei), and the pinyin of its
+ * Han characters (pinyinWords: 张伟 is zhangwei, zhang, wei, weizhang, zw; a new-user trial's finding).
  */
 export const ownWords = (...values: ReadonlyArray<string | undefined>): string[] => {
   const words = new Set<string>();
@@ -59,6 +83,7 @@ export const ownWords = (...values: ReadonlyArray<string | undefined>): string[]
     const parts = v.split(SEPARATORS).filter((part) => part !== '');
     for (const sep of ['', '.', '_', '-', ' ']) words.add(parts.join(sep));
     for (const part of parts) if (part.length >= 2) words.add(part);
+    for (const word of pinyinWords(v)) words.add(word);
   }
   words.delete('');
   return [...words];
