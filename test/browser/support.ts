@@ -105,7 +105,7 @@ export async function signIn(page: Page, username: string, password = TEST_PASSW
     .getByRole('button', { name: '登 录' })
     .or(page.getByRole('button', { name: '登录' }))
     .click();
-  await page.getByTestId('sign-out').waitFor();
+  await page.getByTestId('user').waitFor();
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -115,11 +115,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
-/** Text of the page's labels (headers, buttons, form labels, menu, titles): what switching language must change. */
+/**
+ * Text of the page's labels (headers, buttons, form labels, menu, titles): what switching language must change. The
+ * header's account button is the user's name (data, 张三 in either language), not a label.
+ */
 export async function labelTexts(page: Page): Promise<string[]> {
   return page
     .locator(
-      'th, label, button, .ant-card-head-title, .ant-menu-title-content, .ant-statistic-title, .ant-segmented-item-label, .ant-steps-item-title, .ant-tag, .ant-descriptions-item-label',
+      'th, label, button:not([data-testid="user"]), .ant-card-head-title, .ant-menu-title-content, .ant-statistic-title, .ant-segmented-item-label, .ant-steps-item-title, .ant-tag, .ant-descriptions-item-label',
     )
     .evaluateAll((els) => els.map((e) => (e as unknown as { innerText: string }).innerText.trim()).filter(Boolean));
 }

@@ -118,10 +118,11 @@ describe('user administration in the web app (issue 14.4, issue 15)', () => {
     await page.getByTestId('current-password').fill(initial);
     await page.getByTestId('change-password-submit').click();
     await page.waitForURL('**/inbox');
-    await page.getByTestId('sign-out').waitFor();
+    await page.getByTestId('user').waitFor();
     await page.getByTestId('grant').filter({ hasText: '外办受理窗口 · 市人民政府外事办公室 (fao)' }).waitFor();
 
-    // Signing in again: two grants, so the user picks one; the header shows it.
+    // Signing in again (the account's menu under its name): two grants, so the user picks one; the header shows it.
+    await page.getByTestId('user').click();
     await page.getByTestId('sign-out').click();
     await submitSignIn(page, username, chosen);
     // The grant picker names each grant's unit (the first grant's token reads the units: an FAO role reads them all).

@@ -1,4 +1,4 @@
-import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Space, Typography } from 'antd';
+import { App as AntApp, Badge, Button, ConfigProvider, Dropdown, Layout, Menu, Result, Space, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
@@ -242,7 +242,9 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #f0f0f0' }}>
+      <Layout.Header
+        style={{ display: 'flex', alignItems: 'center', gap: 16, padding: '0 24px', background: '#fff', borderBottom: '1px solid #f0f0f0' }}
+      >
         <Typography.Title level={1} style={{ margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
           {t('appTitle')}
         </Typography.Title>
@@ -265,9 +267,6 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
           <Button data-testid="lang" aria-label={t('languageLabel')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
             {t('language')}
           </Button>
-          <Typography.Text data-testid="user" aria-label={t('userMenu')}>
-            {session.user.name ?? session.user.username}
-          </Typography.Text>
           {/* A long unit name is cut (in full on hover) so the menu keeps its room. */}
           <Typography.Text
             data-testid="grant"
@@ -284,12 +283,22 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
           >
             {code('role_', role)} · {unitName(session.user.unit)}
           </Typography.Text>
-          <Button data-testid="change-password" onClick={() => navigate('/password')}>
-            {t('changePassword')}
-          </Button>
-          <Button data-testid="sign-out" onClick={onSignOut}>
-            {t('signOut')}
-          </Button>
+          {/* The account's actions under its name: with Chinese fonts at 1366 px the two buttons pushed the menu's last
+              items (登记簿, APEC) into its overflow, out of sight and still focusable. */}
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                { key: 'password', label: <span data-testid="change-password">{t('changePassword')}</span> },
+                { key: 'sign-out', label: <span data-testid="sign-out">{t('signOut')}</span> },
+              ],
+              onClick: ({ key }) => (key === 'password' ? navigate('/password') : onSignOut()),
+            }}
+          >
+            <Button data-testid="user" aria-label={`${t('userMenu')}: ${session.user.name ?? session.user.username}`}>
+              {session.user.name ?? session.user.username} <span aria-hidden="true">▾</span>
+            </Button>
+          </Dropdown>
         </Space>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
