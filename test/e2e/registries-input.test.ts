@@ -2,7 +2,15 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { addDays, addMonths, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  passportsNotInCustody,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /** The registries' refusals of a new-user trial's inputs (own database: process versions are office-wide). */
@@ -519,13 +527,15 @@ describe('registries: input refusals (new-user trial)', () => {
         expect(fields(res.body)).toEqual([['members[0].passport.number', 'required']]);
         expect(hasChinese(res.body.errors[0].message.zh)).toBe(true);
       }
-      // The accepted counterparts: not in custody without a number; in custody with one.
+      // The accepted counterpart: not in custody without a number. In custody with a number is one the custody ledger
+      // holds for the unit (in-ledger): SE7199999 it does not.
       await post('/api/delegations/check', users.tokens.organizer, typed({ inCustody: false })).expect(200);
-      await post(
+      const notHeld = await post(
         '/api/delegations/check',
         users.tokens.organizer,
         typed({ inCustody: true, number: 'SE7199999', expiresOn: '2035-01-01' }),
-      ).expect(200);
+      ).expect(422);
+      expect(fields(notHeld.body)).toEqual([['members[0].passport.inCustody', 'in-ledger']]);
     });
 
     it('handed input: a unit under an unknown parent or supervising department, or into a cycle, is 422 at the field', async () => {
@@ -676,7 +686,7 @@ describe('registries: input refusals (new-user trial)', () => {
         .post('/api/delegations')
         .set(bearer(users.tokens.organizer))
         .set('Idempotency-Key', key)
-        .send(canonicalSubmission(users.unit));
+        .send(passportsNotInCustody(canonicalSubmission(users.unit)));
 
     it('handed input: processingWd 1e9 (and 100000) is 422 at settings.countries.US.processingWd, rule max; a plausible time is published and planned', async () => {
       for (const processingWd of [1e9, 100_000]) {

@@ -14,6 +14,7 @@ import { eventually, startTestWorker, type TestWorker } from '../support/harness
 import {
   bearer,
   canonicalSubmission,
+  passportsNotInCustody,
   createTestUsers,
   startTestApi,
   uniqueSuffix,
@@ -740,7 +741,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(fao)
       .send(unitBody({ clerks: [users.usernames.organizer.toUpperCase()] }))
       .expect(200);
-    await request(http).post('/api/delegations').set(organizer).send(canonicalSubmission(unit)).expect(201);
+    await request(http)
+      .post('/api/delegations')
+      .set(organizer)
+      .send(passportsNotInCustody(canonicalSubmission(unit)))
+      .expect(201);
   });
 
   it('a person on an open case is not recorded as left or retired until the case lets them go: 409 on-open-case (trial: they stayed on the trip, unflagged)', async () => {
@@ -881,7 +886,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       'checked-out',
       'in-custody',
     ]);
-    await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(unit)).expect(201);
+    await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(passportsNotInCustody(canonicalSubmission(unit)))
+      .expect(201);
     const changes = await request(http)
       .get('/api/registries/changes')
       .query({ unit, entity: 'unit' })

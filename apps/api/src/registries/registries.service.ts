@@ -27,6 +27,7 @@ import {
   shanghaiDate,
   snapshotMember,
   typedMemberIdentity,
+  custodyClaimProblem,
   passportNumberKey,
   RANK_LABELS,
   type Rank,
@@ -668,15 +669,33 @@ export class RegistriesService {
       ...(anyTyped && typeof unit.code === 'string' ? await this.repo.people({ unit: unit.code }) : []),
     ];
     const resolvedTyped = new Set<number>();
+    // A typed member's passport claimed in custody is checked against the ledger (custodyClaimProblem, rule in-ledger;
+    // a registered unit's: the ledger holds only registered units' people). Such a member is identified by the unit's
+    // own ledger rows only, so another unit's number reads as one the ledger does not hold (no passport-holder for it):
+    // the answer tells the organizer nothing of another unit's passports.
+    const custodyRefused = new Set<number>();
+    const unitLedger = ledger.filter((p) => known.find((k) => k.personId === p.holder)?.unit === unit.code);
     const listed = new Set(members.flatMap((m) => idOf(m) ?? []));
     const named = members.map((m, i) => {
       if (!typedAt[i]) return m;
+      const passport = (m as { passport?: unknown }).passport;
+      const claimsCustody =
+        unitRegistered && !!passport && typeof passport === 'object' && (passport as { inCustody?: unknown }).inCustody === true;
       const identity = typedMemberIdentity(m as { name?: unknown; passport?: unknown }, String(unit.code), {
-        passports: ledger,
+        passports: claimsCustody ? unitLedger : ledger,
         people: known,
       });
       if (identity.kind === 'refused')
         errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
+      // Another person's number is refused as such (passport-holder): whether that passport is in custody is not theirs to ask.
+      const custody =
+        claimsCustody && !(identity.kind === 'refused' && identity.field === 'passport.number')
+          ? custodyClaimProblem(passport, String(unit.code), { passports: unitLedger, people: known })
+          : null;
+      if (custody) {
+        custodyRefused.add(i);
+        errors.push({ field: `${path}[${i}].${custody.field}`, rule: custody.rule, message: custody.message });
+      }
       if (identity.kind !== 'person') return m;
       // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business
       // (duplicatePersonViolations comparingHeld, in the trip rules as A07); left as typed for it.
@@ -743,6 +762,7 @@ export class RegistriesService {
       // (a classified or passport fact may be masked for the sender), but the rank, which the roster's readers see.
       for (const f of [...REGISTRY_MEMBER_FIELDS, ...(card ? (['apecCard'] as const) : [])]) {
         if (typed[f] === undefined) continue;
+        if (f === 'passport' && custodyRefused.has(i)) continue; // refused above, by its field (in-ledger)
         const held = heldFrom(f, typed[f], viewer, String(unit.code));
         if (held) {
           // A typed member the ledger's passport number identified: the number is how they were named (compared
