@@ -745,7 +745,7 @@ describe('registries: input refusals (new-user trial)', () => {
         const dry = await request(api.http)
           .post('/api/delegations/check')
           .set(bearer(users.tokens.organizer))
-          .send(canonicalSubmission(users.unit));
+          .send(passportsNotInCustody(canonicalSubmission(users.unit)));
         expect([dry.status, dry.body.code, errorsOf(dry.body).map((e) => e.rule)]).toEqual([409, 'ACTION_NOT_ALLOWED', ['plannable']]);
       } finally {
         await pg.query(`DELETE FROM process_versions WHERE version = 'huge-stored'`);

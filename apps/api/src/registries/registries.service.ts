@@ -654,7 +654,9 @@ export class RegistriesService {
       const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
       return typeof id === 'string' ? id : undefined;
     };
-    const errors: FieldError[] = [];
+    // Every member's problem goes in one answer with the submission's other registry problems (the caller's
+    // mismatches: the supervising department's), in the order found: one 422 names them all.
+    const errors = mismatches;
     // Typed members (no personId) first: one identity per person (typedMemberIdentity), so a typed member whose
     // passport number the ledger gives to a person of the unit IS that person, snapshotted and compared below.
     const typedAt = members.map((m) => !!m && typeof m === 'object' && idOf(m) === undefined);
