@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { addDays, addMonths, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
@@ -462,7 +463,7 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     });
 
-    it('handed input: a check-out for an invented case, or due back in 2020 or 9999, is 422 at caseId / dueBackOn; a running case of the holder, due by its return date + 7, is taken', async () => {
+    it('handed input: a check-out for an invented case (a UUID of none), or due back in 2020 or 9999, is 422 at caseId / dueBackOn, a malformed case id 400 format; a running case of the holder, due by its return date + 7, is taken', async () => {
       const holder = `P-${users.unit}-sun`;
       const bystander = `P-${users.unit}-zhou`;
       await put(
@@ -496,11 +497,27 @@ describe('registries: input refusals (new-user trial)', () => {
       const another = await submit(bystander);
       const out = (body: object) => post('/api/registries/passports/SE7100001/transitions', officer, { to: 'checked-out', ...body });
       const today = shanghaiDate(Date.now());
-      for (const caseId of ['case-invented', another]) {
+      // A case id of the shape the API issues (a UUID) names no case, or not the holder's: 422 open-case-member.
+      for (const caseId of [randomUUID(), randomUUID().toUpperCase(), another]) {
         const res = await out({ caseId, dueBackOn: addDays(today, 5) }).expect(422);
         expect(res.body.code).toBe('INVALID_REQUEST');
         expect(fields(res.body)).toEqual([['caseId', 'open-case-member']]);
       }
+      // Handed input: a case id of no case's shape is 400 at caseId, rule format, before any case is read.
+      for (const caseId of ['case-invented', 'x', `${theirs}-1`, ` ${theirs}`]) {
+        const res = await out({ caseId, dueBackOn: addDays(today, 5) }).expect(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        expect(res.body.errors).toEqual([
+          {
+            field: 'caseId',
+            rule: 'format',
+            message: { zh: expect.stringContaining('案件编号须为UUID'), en: expect.stringContaining('UUID') },
+          },
+        ]);
+      }
+      // Its own case in capitals is the case (ids are stored in lower case).
+      await out({ caseId: theirs.toUpperCase(), dueBackOn: addDays(today, 5) }).expect(200);
+      await post('/api/registries/passports/SE7100001/transitions', officer, { to: 'in-custody' }).expect(200);
       // The canonical trip returns 2027-03-19: due back by 2027-03-26 (P02's 7 calendar days).
       for (const dueBackOn of ['2020-01-01', addDays(today, -1), '2027-03-27', '9999-12-31']) {
         const res = await out({ caseId: theirs, dueBackOn }).expect(422);

@@ -843,7 +843,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const again = await request(http)
       .post(`/api/registries/passports/${number}/transitions`)
       .set(officer)
-      .send({ to: 'checked-out', caseId: 'x', dueBackOn: today() })
+      .send({ to: 'checked-out', caseId: randomUUID(), dueBackOn: today() })
       .expect(409);
     expect(again.body).toMatchObject({
       code: 'ACTION_NOT_ALLOWED',
