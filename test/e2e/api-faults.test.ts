@@ -34,7 +34,7 @@ describe('API faults by kind (the new-user trial)', () => {
       .put(`/api/registries/units/${dept}`)
       .set(bearer(reg.tokens['fao-clerk']))
       .send({ nameZh: '主管部门', nameEn: 'Supervising department', supervisingDepartment: null })
-      .expect(200);
+      .expect(201);
     await request(api.http)
       .put(`/api/registries/units/${reg.unit}`)
       .set(bearer(reg.tokens['fao-clerk']))
@@ -48,7 +48,7 @@ describe('API faults by kind (the new-user trial)', () => {
         status: 'active',
         suspendedReason: null,
       })
-      .expect(200);
+      .expect(201);
   });
   afterAll(async () => {
     await api?.close();

@@ -34,7 +34,7 @@ describe('registries: input refusals (new-user trial)', () => {
       .put(`/api/registries/units/${users.unit}`)
       .set(bearer(users.tokens['fao-clerk']))
       .send({ nameZh: '测试单位', nameEn: 'Test unit', supervisingDepartment: null })
-      .expect(200);
+      .expect(201);
   });
   afterAll(async () => {
     await api?.close();
@@ -437,7 +437,7 @@ describe('registries: input refusals (new-user trial)', () => {
         nameZh: '另一单位',
         nameEn: 'Other unit',
         supervisingDepartment: null,
-      }).expect(200);
+      }).expect(201);
       const theirs = await put(`/api/registries/people/P-${other.unit}-zhao`, other.tokens.personnel, someone(other.unit)).expect(409);
       expect(fields(theirs.body)).toEqual([['name', 'unique-person']]);
       expect(JSON.stringify(theirs.body)).not.toContain(first);
@@ -569,8 +569,8 @@ describe('registries: input refusals (new-user trial)', () => {
         ['supervisingDepartment', 'registered-unit'],
       ]);
       await get(`/api/registries/units/${a}`, clerk).expect(404);
-      await put(`/api/registries/units/${b}`, clerk, unit()).expect(200);
-      await put(`/api/registries/units/${a}`, clerk, unit({ parentCode: b, supervisingDepartment: b })).expect(200);
+      await put(`/api/registries/units/${b}`, clerk, unit()).expect(201);
+      await put(`/api/registries/units/${a}`, clerk, unit({ parentCode: b, supervisingDepartment: b })).expect(201);
       const cycle = await put(`/api/registries/units/${b}`, clerk, unit({ parentCode: a })).expect(422);
       expect(fields(cycle.body)).toEqual([['parentCode', 'no-cycle']]);
       expect(hasChinese(cycle.body.errors[0].message.zh)).toBe(true);

@@ -85,7 +85,7 @@ export async function registerTestUnit(api: TestApi, users: TestUsers): Promise<
       status: 'active',
       suspendedReason: null,
     })
-    .expect(200);
+    .expect(201);
 }
 
 /**
