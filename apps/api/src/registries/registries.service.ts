@@ -74,7 +74,7 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
 import { maskPassportNumber } from '../common/masking';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { assertRegisteredClerk } from '../common/registered-clerk';
 import { isUuid } from '../common/uuid';
 import { parseOrThrow, parsePathParam } from '../common/validation';
@@ -1005,8 +1005,9 @@ export class RegistriesService {
    */
   private async unitQuery(user: AuthUser, rawQuery: unknown): Promise<{ unit?: string | undefined }> {
     const q = parseOrThrow(UnitQuerySchema, rawQuery ?? {}, ['query']);
-    if (seesAllUnits(user) || q.unit === user.unit) await assertKnownUnit(this.repo, q.unit);
-    return q;
+    const unit = await storedUnitCode(this.repo, q.unit);
+    if (seesAllUnits(user) || unit === user.unit) await assertKnownUnit(this.repo, unit);
+    return { unit };
   }
 
   /** Whether the system knows a unit code (registered, or named by a case or a grant): the filters' check. */
@@ -1014,8 +1015,14 @@ export class RegistriesService {
     return this.repo.knownUnit(code);
   }
 
+  /** A unit code as stored, found without letter case (storedUnitCode). */
+  unitAsStored(code: string): Promise<string | null> {
+    return this.repo.unitAsStored(code);
+  }
+
   async changes(user: AuthUser, rawQuery: unknown) {
-    const q = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    const parsed = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    const q = { ...parsed, unit: await storedUnitCode(this.repo, parsed.unit) };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     await assertKnownUnit(this.repo, q.unit);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
