@@ -6,7 +6,15 @@ import { RegistriesRepository } from '@df/persistence';
 import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { enterpriseUnit } from '../support/factories';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  passportsNotInCustody,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { getProgress, waitForStep } from '../support/api-flow';
 
 /**
@@ -51,8 +59,13 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
 
   it('the action that opened it, the retry with its key and every other action: 409 CASE_INCIDENT; resolved, the key returns the outcome', async () => {
     const as = (role: keyof TestUsers['tokens']) => bearer(users.tokens[role]);
-    const caseId = (await request(api.http).post('/api/delegations').set(as('organizer')).send(canonicalSubmission(users.unit)).expect(201))
-      .body.caseId as string;
+    const caseId = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(as('organizer'))
+        .send(passportsNotInCustody(canonicalSubmission(users.unit)))
+        .expect(201)
+    ).body.caseId as string;
     await waitForStep(api, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
     const key = `incident-${randomUUID()}`;
     const completeA02 = () =>

@@ -65,6 +65,40 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     expect(own.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
   });
 
+  it("handed input: a unit role's ?unit= naming its own unit in capitals (COMMERCE for commerce) is its unit, on every list; another unit's so written stays 403", async () => {
+    const upper = home.unit.toUpperCase();
+    const list = (path: string, token: string, unit = upper) => request(api.http).get(path).query({ unit }).set(bearer(token));
+    // Unit codes are one unit's in any letter case (unique-code), so the filter compares them as stored (trial: 403).
+    const own = await list('/api/delegations', home.tokens.organizer).expect(200);
+    expect(own.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+    await list('/api/registries/people', home.tokens.organizer).expect(200);
+    await list('/api/registries/passports', home.tokens.organizer).expect(200);
+    await list('/api/registries/changes', home.tokens.organizer).expect(200);
+    await list('/api/apec/cards', home.tokens['enterprise-clerk']).expect(200);
+    // Another unit's code in capitals is another unit: 403, as an unknown code is (no oracle of which codes exist).
+    for (const unit of [other.unit.toUpperCase(), `ZZ-${upper}`])
+      for (const path of ['/api/delegations', '/api/registries/people', '/api/registries/passports', '/api/registries/changes'])
+        expect([path, unit === `ZZ-${upper}`, (await list(path, home.tokens.organizer, unit).expect(403)).body.code]).toEqual([
+          path,
+          unit === `ZZ-${upper}`,
+          'CASE_OUT_OF_SCOPE',
+        ]);
+    // Those who see every unit: the unit's entries, the board's filter as stored.
+    const all = await list('/api/delegations', home.tokens.manager).expect(200);
+    expect(all.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+    expect(all.body.items.every((c: { unit: string }) => c.unit === home.unit)).toBe(true);
+    expect((await list('/api/dashboard', home.tokens.manager).expect(200)).body.filter.unit).toBe(home.unit);
+    await list('/api/dashboard/export', home.tokens.manager).query({ format: 'csv' }).expect(200);
+    await list('/api/registries/people', home.tokens['fao-clerk']).expect(200);
+    await list('/api/apec/cards', home.tokens['apec-desk']).expect(200);
+    const users = await list('/api/users', home.tokens.admin).expect(200);
+    expect(users.body.items.length).toBeGreaterThan(0);
+    // A code the system does not know in any case is still 422 known-unit for them.
+    expect((await list('/api/delegations', home.tokens.manager, `ZZ-${upper}`).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'query.unit', rule: 'known-unit' }),
+    ]);
+  });
+
   it("another unit's approver cannot act within this unit", async () => {
     const res = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)

@@ -131,7 +131,7 @@ describe('filters that name a unit check it against the known units', () => {
         status: 'active',
         suspendedReason: null,
       })
-      .expect(200);
+      .expect(201);
     await request(api.http).get('/api/delegations').query({ unit: registered }).set(bearer(users.tokens.manager)).expect(200);
   });
 

@@ -104,7 +104,7 @@ describe('personal data masked by classification on every GET endpoint, for ever
         status: 'active',
         suspendedReason: null,
       },
-      200,
+      201,
     );
     await reg(
       'put',

@@ -116,8 +116,9 @@ describe('one identity for a member, typed or named from the roster', () => {
     }
   });
 
-  it("handed input: another unit's passport number typed for a member → 422 members[0].passport.number passport-holder", async () => {
-    for (const res of [await check(typed(foreign)), await submit(typed(foreign))]) {
+  it("handed input: another unit's passport number typed for a member (not claimed in custody) → 422 members[0].passport.number passport-holder", async () => {
+    const notInCustody = typed(foreign, { passport: { inCustody: false, number: foreign, expiresOn: '2031-06-30' } });
+    for (const res of [await check(notInCustody), await submit(notInCustody)]) {
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('INVALID_REQUEST');
       expect(res.body.errors).toEqual([
@@ -136,8 +137,124 @@ describe('one identity for a member, typed or named from the roster', () => {
     ]);
   });
 
+  describe('a passport claimed in custody (委托保管) is one the ledger holds for the unit: in-ledger', () => {
+    const notHeld = `SK${digits}`;
+    const inCustody = (number: string, expiresOn = '2031-06-30') => ({ passport: { inCustody: true, number, expiresOn } });
+    const amendCase = async () => {
+      const caseId = (await submit(typed(`SL${digits}`, { name: '周八', leadershipTeam: null, passport: null })).expect(201)).body
+        .caseId as string;
+      return (members: unknown[]) =>
+        request(api.http).post(`/api/delegations/${caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { members } });
+    };
+
+    it('handed input: a typed member claiming a number the ledger does not hold in custody → 422 members[0].passport.inCustody in-ledger (check, submission, amendment)', async () => {
+      const body = typed(notHeld, { name: '吴九', leadershipTeam: null, ...inCustody(notHeld) });
+      const amend = await amendCase();
+      for (const [res, field] of [
+        [await check(body), 'members[0].passport.inCustody'],
+        [await submit(body), 'members[0].passport.inCustody'],
+        [await amend(body.members), 'changes.members[0].passport.inCustody'],
+      ] as const) {
+        expect([res.status, res.body.code]).toEqual([422, 'INVALID_REQUEST']);
+        expect(res.body.errors).toEqual([
+          {
+            field,
+            rule: 'in-ledger',
+            message: { zh: expect.stringContaining('护照保管登记中本单位没有此号码的护照'), en: expect.stringContaining('custody ledger') },
+          },
+        ]);
+      }
+      // Not claimed in custody, the same member is taken as typed.
+      const notClaimed = typed(notHeld, { name: '吴九', leadershipTeam: null, passport: { inCustody: false, number: notHeld } });
+      expect((await check(notClaimed).expect(200)).body).toEqual({ ok: true, violations: [] });
+    });
+
+    it("another unit's number claimed in custody gets the very answer of a number not held: no oracle of another unit's passports", async () => {
+      const answer = async (number: string) => {
+        const res = await check(typed(number, { name: '吴九', leadershipTeam: null, ...inCustody(number) }));
+        return [res.status, res.body.code, res.body.errors, res.body.message];
+      };
+      const [held, unknown] = [await answer(foreign), await answer(notHeld)];
+      expect(held).toEqual(unknown);
+      expect(held[2]).toEqual([expect.objectContaining({ field: 'members[0].passport.inCustody', rule: 'in-ledger' })]);
+      // The same under the other unit's holder's name (张三 is theirs too): no passport-holder, no hint.
+      const named = await check(typed(foreign, { ...inCustody(foreign), name: '张三' }));
+      expect(named.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'members[0].passport.inCustody', rule: 'in-ledger' })]),
+      );
+      expect(named.body.errors.map((e: { rule: string }) => e.rule)).not.toContain('passport-holder');
+    });
+
+    it('each member is checked and every problem collected: not held, another expiry (.expiresOn), not in custody now (lost)', async () => {
+      const lost = `SM${digits}`;
+      const holder = `P-${users.unit}-4`;
+      await request(api.http)
+        .put(`/api/registries/people/${holder}`)
+        .set(bearer(users.tokens.personnel))
+        .send({
+          unit: users.unit,
+          name: '郑十',
+          gender: 'female',
+          dateOfBirth: uniqueBirthDate(),
+          rank: 'staff',
+          position: '科员',
+          partyMember: false,
+          leadershipTeam: null,
+          status: 'active',
+        })
+        .expect(200);
+      await request(api.http)
+        .post('/api/registries/passports')
+        .set(bearer(users.tokens['passport-officer']))
+        .send({ number: lost, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder })
+        .expect(201);
+      await request(api.http)
+        .post(`/api/registries/passports/${lost}/transitions`)
+        .set(bearer(users.tokens['passport-officer']))
+        .send({ to: 'lost', note: '遗失' })
+        .expect(200);
+      const base = typed(own);
+      const body = {
+        ...base,
+        members: [
+          { ...base.members[0]!, id: 'm1', name: '吴九', leadershipTeam: null, ...inCustody(notHeld) },
+          { ...base.members[0]!, id: 'm2', ...inCustody(own, '2032-01-01') },
+          {
+            ...base.members[0]!,
+            id: 'm3',
+            name: '郑十',
+            rank: 'staff',
+            position: '科员',
+            partyMember: false,
+            leadershipTeam: null,
+            ...inCustody(lost),
+          },
+        ],
+      };
+      const res = await check(body).expect(422);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'members[0].passport.inCustody', rule: 'in-ledger' }),
+        expect.objectContaining({ field: 'members[1].passport.expiresOn', rule: 'in-ledger' }),
+        expect.objectContaining({
+          field: 'members[2].passport.inCustody',
+          rule: 'in-ledger',
+          message: { zh: expect.stringContaining('挂失'), en: expect.any(String) },
+        }),
+      ]);
+      // The number is personal data: never repeated.
+      expect(JSON.stringify(res.body)).not.toContain(own);
+    });
+
+    it("a roster person's passport typed with their name is that person (typedMemberIdentity): their ledger passport, in custody", async () => {
+      // Written as a clerk may write it: held in custody for the unit, so no in-ledger; and it is 张三, whose trip by
+      // personId (the first test's) counts: the frequency rule reads the person.
+      const res = await check(typed(own, inCustody(` ${own.toLowerCase()}`))).expect(200);
+      expect(res.body.violations.map((v: { code: string }) => v.code)).toEqual(['FREQUENCY_EXCEEDED']);
+    });
+  });
+
   it('a roster person typed without his passport is named by personId: 422 members[0].name roster-person', async () => {
-    expect((await check(typed('SG0000001')).expect(422)).body.errors).toEqual([
+    expect((await check(typed('SG0000001', { passport: { inCustody: false, number: 'SG0000001' } })).expect(422)).body.errors).toEqual([
       expect.objectContaining({ field: 'members[0].name', rule: 'roster-person' }),
     ]);
     expect((await check(typed(own, { passport: null })).expect(422)).body.errors).toEqual([
@@ -214,11 +331,14 @@ describe('one identity for a member, typed or named from the roster', () => {
 
   it("an amendment's changes.members pass the same identity: a lower rank and another unit's passport are refused under changes.", async () => {
     // A case of a person the registries do not know.
-    const stranger = typed(`SH${digits}`, { name: '赵六', leadershipTeam: null });
+    const stranger = typed(`SH${digits}`, { name: '赵六', leadershipTeam: null, passport: { inCustody: false, number: `SH${digits}` } });
     const caseId = (await submit(stranger).expect(201)).body.caseId as string;
     const amend = (members: unknown[]) =>
       request(api.http).post(`/api/delegations/${caseId}/amend`).set(bearer(users.tokens.organizer)).send({ changes: { members } });
-    const [lower, foreignPassport] = [typed(own, { rank: 'staff' }).members, typed(foreign).members];
+    const [lower, foreignPassport] = [
+      typed(own, { rank: 'staff' }).members,
+      typed(foreign, { passport: { inCustody: false, number: foreign } }).members,
+    ];
     expect((await amend(lower).expect(422)).body.errors).toEqual([
       expect.objectContaining({
         field: 'changes.members[0].rank',
@@ -253,7 +373,9 @@ describe('one identity for a member, typed or named from the roster', () => {
     // The number is personal data: never repeated.
     expect(JSON.stringify([checked, refused])).not.toContain(own);
     // An amendment naming both: refused before the workflow, under changes.
-    const started = await submit(typed(`SQ${digits}`, { name: '孙七', leadershipTeam: null }));
+    const started = await submit(
+      typed(`SQ${digits}`, { name: '孙七', leadershipTeam: null, passport: { inCustody: false, number: `SQ${digits}` } }),
+    );
     expect([started.status, started.body.errors]).toEqual([201, undefined]);
     const caseId = started.body.caseId as string;
     const amended = await request(api.http)

@@ -136,7 +136,7 @@ describe('one person is not on two open cases at overlapping dates', () => {
         departureDate: '2027-04-10',
         returnDate: '2027-04-12',
         destinations: [{ ...base.destinations[0]!, arrive: '2027-04-10', leave: '2027-04-12' }],
-        members: [{ ...member, name, passport: { ...member.passport, number: passportNumber } }],
+        members: [{ ...member, name, passport: { ...member.passport, inCustody: false, number: passportNumber } }],
       };
     };
     const first = (await submit(typed('赵六', 'E22222222')).expect(201)).body.caseId as string;

@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { addDays, addMonths, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  passportsNotInCustody,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /** The registries' refusals of a new-user trial's inputs (own database: process versions are office-wide). */
@@ -25,7 +34,7 @@ describe('registries: input refusals (new-user trial)', () => {
       .put(`/api/registries/units/${users.unit}`)
       .set(bearer(users.tokens['fao-clerk']))
       .send({ nameZh: '测试单位', nameEn: 'Test unit', supervisingDepartment: null })
-      .expect(200);
+      .expect(201);
   });
   afterAll(async () => {
     await api?.close();
@@ -428,7 +437,7 @@ describe('registries: input refusals (new-user trial)', () => {
         nameZh: '另一单位',
         nameEn: 'Other unit',
         supervisingDepartment: null,
-      }).expect(200);
+      }).expect(201);
       const theirs = await put(`/api/registries/people/P-${other.unit}-zhao`, other.tokens.personnel, someone(other.unit)).expect(409);
       expect(fields(theirs.body)).toEqual([['name', 'unique-person']]);
       expect(JSON.stringify(theirs.body)).not.toContain(first);
@@ -454,7 +463,7 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     });
 
-    it('handed input: a check-out for an invented case, or due back in 2020 or 9999, is 422 at caseId / dueBackOn; a running case of the holder, due by its return date + 7, is taken', async () => {
+    it('handed input: a check-out for an invented case (a UUID of none), or due back in 2020 or 9999, is 422 at caseId / dueBackOn, a malformed case id 400 format; a running case of the holder, due by its return date + 7, is taken', async () => {
       const holder = `P-${users.unit}-sun`;
       const bystander = `P-${users.unit}-zhou`;
       await put(
@@ -488,11 +497,27 @@ describe('registries: input refusals (new-user trial)', () => {
       const another = await submit(bystander);
       const out = (body: object) => post('/api/registries/passports/SE7100001/transitions', officer, { to: 'checked-out', ...body });
       const today = shanghaiDate(Date.now());
-      for (const caseId of ['case-invented', another]) {
+      // A case id of the shape the API issues (a UUID) names no case, or not the holder's: 422 open-case-member.
+      for (const caseId of [randomUUID(), randomUUID().toUpperCase(), another]) {
         const res = await out({ caseId, dueBackOn: addDays(today, 5) }).expect(422);
         expect(res.body.code).toBe('INVALID_REQUEST');
         expect(fields(res.body)).toEqual([['caseId', 'open-case-member']]);
       }
+      // Handed input: a case id of no case's shape is 400 at caseId, rule format, before any case is read.
+      for (const caseId of ['case-invented', 'x', `${theirs}-1`, ` ${theirs}`]) {
+        const res = await out({ caseId, dueBackOn: addDays(today, 5) }).expect(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        expect(res.body.errors).toEqual([
+          {
+            field: 'caseId',
+            rule: 'format',
+            message: { zh: expect.stringContaining('案件编号须为UUID'), en: expect.stringContaining('UUID') },
+          },
+        ]);
+      }
+      // Its own case in capitals is the case (ids are stored in lower case).
+      await out({ caseId: theirs.toUpperCase(), dueBackOn: addDays(today, 5) }).expect(200);
+      await post('/api/registries/passports/SE7100001/transitions', officer, { to: 'in-custody' }).expect(200);
       // The canonical trip returns 2027-03-19: due back by 2027-03-26 (P02's 7 calendar days).
       for (const dueBackOn of ['2020-01-01', addDays(today, -1), '2027-03-27', '9999-12-31']) {
         const res = await out({ caseId: theirs, dueBackOn }).expect(422);
@@ -519,13 +544,15 @@ describe('registries: input refusals (new-user trial)', () => {
         expect(fields(res.body)).toEqual([['members[0].passport.number', 'required']]);
         expect(hasChinese(res.body.errors[0].message.zh)).toBe(true);
       }
-      // The accepted counterparts: not in custody without a number; in custody with one.
+      // The accepted counterpart: not in custody without a number. In custody with a number is one the custody ledger
+      // holds for the unit (in-ledger): SE7199999 it does not.
       await post('/api/delegations/check', users.tokens.organizer, typed({ inCustody: false })).expect(200);
-      await post(
+      const notHeld = await post(
         '/api/delegations/check',
         users.tokens.organizer,
         typed({ inCustody: true, number: 'SE7199999', expiresOn: '2035-01-01' }),
-      ).expect(200);
+      ).expect(422);
+      expect(fields(notHeld.body)).toEqual([['members[0].passport.inCustody', 'in-ledger']]);
     });
 
     it('handed input: a unit under an unknown parent or supervising department, or into a cycle, is 422 at the field', async () => {
@@ -542,8 +569,8 @@ describe('registries: input refusals (new-user trial)', () => {
         ['supervisingDepartment', 'registered-unit'],
       ]);
       await get(`/api/registries/units/${a}`, clerk).expect(404);
-      await put(`/api/registries/units/${b}`, clerk, unit()).expect(200);
-      await put(`/api/registries/units/${a}`, clerk, unit({ parentCode: b, supervisingDepartment: b })).expect(200);
+      await put(`/api/registries/units/${b}`, clerk, unit()).expect(201);
+      await put(`/api/registries/units/${a}`, clerk, unit({ parentCode: b, supervisingDepartment: b })).expect(201);
       const cycle = await put(`/api/registries/units/${b}`, clerk, unit({ parentCode: a })).expect(422);
       expect(fields(cycle.body)).toEqual([['parentCode', 'no-cycle']]);
       expect(hasChinese(cycle.body.errors[0].message.zh)).toBe(true);
@@ -676,7 +703,7 @@ describe('registries: input refusals (new-user trial)', () => {
         .post('/api/delegations')
         .set(bearer(users.tokens.organizer))
         .set('Idempotency-Key', key)
-        .send(canonicalSubmission(users.unit));
+        .send(passportsNotInCustody(canonicalSubmission(users.unit)));
 
     it('handed input: processingWd 1e9 (and 100000) is 422 at settings.countries.US.processingWd, rule max; a plausible time is published and planned', async () => {
       for (const processingWd of [1e9, 100_000]) {
@@ -735,7 +762,7 @@ describe('registries: input refusals (new-user trial)', () => {
         const dry = await request(api.http)
           .post('/api/delegations/check')
           .set(bearer(users.tokens.organizer))
-          .send(canonicalSubmission(users.unit));
+          .send(passportsNotInCustody(canonicalSubmission(users.unit)));
         expect([dry.status, dry.body.code, errorsOf(dry.body).map((e) => e.rule)]).toEqual([409, 'ACTION_NOT_ALLOWED', ['plannable']]);
       } finally {
         await pg.query(`DELETE FROM process_versions WHERE version = 'huge-stored'`);

@@ -14,6 +14,7 @@ import { eventually, startTestWorker, type TestWorker } from '../support/harness
 import {
   bearer,
   canonicalSubmission,
+  passportsNotInCustody,
   createTestUsers,
   startTestApi,
   uniqueSuffix,
@@ -98,7 +99,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
   const unitWithPerson = async (prefix: string) => {
     const unit = `${prefix}-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
-    await request(api.http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    await request(api.http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
     const personId = `P-${uniqueSuffix()}`;
     await request(api.http)
       .put(`/api/registries/people/${personId}`)
@@ -125,7 +126,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .put(`/api/registries/units/${home.unit}`)
       .set(bearer(home.tokens['fao-clerk']))
       .send(unitBody({ clerks: [home.usernames.organizer] }))
-      .expect(200);
+      .expect(201);
     expect(put.body).toMatchObject({ created: true, unit: { code: home.unit, status: 'active', suspension: { suspended: false } } });
     documented(S.UnitPutResultSchema, put.body);
     // Only the FAO registers units; a suspension needs a reason (400 naming the field).
@@ -164,11 +165,14 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .expect(422);
     expect(refused.body).toMatchObject({ code: 'RULE_VIOLATION', errors: [{ field: 'unit', rule: 'UNIT_SUSPENDED' }] });
     expect(refused.body.errors[0].message.zh).toContain('未按时报送出访报告');
-    await request(http)
+    // Handed input: a unit created answers 201 (above), one replaced 200 with created: false.
+    const replaced = await request(http)
       .put(`/api/registries/units/${home.unit}`)
       .set(bearer(home.tokens['fao-clerk']))
       .send(unitBody({ clerks: [home.usernames.organizer] }))
       .expect(200);
+    expect(replaced.body).toMatchObject({ created: false, unit: { code: home.unit, status: 'active' } });
+    documented(S.UnitPutResultSchema, replaced.body);
     const changes = await request(http)
       .get('/api/registries/changes')
       .query({ unit: home.unit, entity: 'unit' })
@@ -192,12 +196,12 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const users = await createTestUsers(api, unit);
     const dept = `dept-${uniqueSuffix()}`;
     // A supervising department is a registered unit (rule registered-unit).
-    await request(http).put(`/api/registries/units/${dept}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    await request(http).put(`/api/registries/units/${dept}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
     await request(http)
       .put(`/api/registries/units/${unit}`)
       .set(bearer(users.tokens['fao-clerk']))
       .send(unitBody({ supervisingDepartment: dept }))
-      .expect(200);
+      .expect(201);
     const personId = `P-${uniqueSuffix()}`;
     // The personnel office keeps the roster; another unit's personnel office may not write to it.
     await request(http).put(`/api/registries/people/${personId}`).set(bearer(other.tokens.personnel)).send(personBody(unit)).expect(403);
@@ -382,7 +386,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     });
     // Another unit's person reads as unknown to this unit's organizer: the registries say nothing about them.
     const third = await createTestUsers(api, `reg-${uniqueSuffix()}`);
-    await request(http).put(`/api/registries/units/${third.unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    await request(http).put(`/api/registries/units/${third.unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
     const otherPersonId = `P-${uniqueSuffix()}`;
     await request(http)
       .put(`/api/registries/people/${otherPersonId}`)
@@ -576,7 +580,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const http = api.http;
     const unit = `twin-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
     const [a, b] = [`P-${uniqueSuffix()}`, `P-${uniqueSuffix()}`];
     await request(http)
       .put(`/api/registries/people/${a}`)
@@ -688,7 +692,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // A clerk is an account holding the unit's organizer role, named once (trial: any name was taken, and the unit's
     // organizers were then shut out with no warning).
     // Registered first (a clerk's account is granted the unit's role once the unit is registered), then its clerks named.
-    await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody()).expect(200);
+    await request(http).put(`/api/registries/units/${unit}`).set(fao).send(unitBody()).expect(201);
     const other = await createTestUsers(api, `clerk-other-${uniqueSuffix()}`);
     // At most two clerks (the schema's 1-2): another unit's organizer and the unit's finance officer, then a name no account has.
     for (const clerks of [[other.usernames.organizer, users.usernames.finance], ['nobody.here']]) {
@@ -740,7 +744,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       .set(fao)
       .send(unitBody({ clerks: [users.usernames.organizer.toUpperCase()] }))
       .expect(200);
-    await request(http).post('/api/delegations').set(organizer).send(canonicalSubmission(unit)).expect(201);
+    await request(http)
+      .post('/api/delegations')
+      .set(organizer)
+      .send(passportsNotInCustody(canonicalSubmission(unit)))
+      .expect(201);
   });
 
   it('a person on an open case is not recorded as left or retired until the case lets them go: 409 on-open-case (trial: they stayed on the trip, unflagged)', async () => {
@@ -793,7 +801,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const http = api.http;
     const unit = `susp-${uniqueSuffix()}`;
     const users = await createTestUsers(api, unit);
-    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(200);
+    await request(http).put(`/api/registries/units/${unit}`).set(bearer(users.tokens['fao-clerk'])).send(unitBody()).expect(201);
     const personId = `P-${uniqueSuffix()}`;
     // The passport's holder is not the typed member of the submissions below (张三): a typed active roster name is
     // named by personId (rule roster-person).
@@ -838,7 +846,7 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     const again = await request(http)
       .post(`/api/registries/passports/${number}/transitions`)
       .set(officer)
-      .send({ to: 'checked-out', caseId: 'x', dueBackOn: today() })
+      .send({ to: 'checked-out', caseId: randomUUID(), dueBackOn: today() })
       .expect(409);
     expect(again.body).toMatchObject({
       code: 'ACTION_NOT_ALLOWED',
@@ -881,7 +889,11 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       'checked-out',
       'in-custody',
     ]);
-    await request(http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(unit)).expect(201);
+    await request(http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(passportsNotInCustody(canonicalSubmission(unit)))
+      .expect(201);
     const changes = await request(http)
       .get('/api/registries/changes')
       .query({ unit, entity: 'unit' })

@@ -8,6 +8,7 @@ import {
   addTestUser,
   bearer,
   canonicalSubmission,
+  passportsNotInCustody,
   createTestUsers,
   login,
   startTestApi,
@@ -39,7 +40,8 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     const res = await request(api.http)
       .post('/api/delegations')
       .set(bearer(home.tokens.organizer))
-      .send(canonicalSubmission(home.unit))
+      // A registered unit's typed member: the custody ledger holds no passport of theirs (in-ledger).
+      .send(passportsNotInCustody(canonicalSubmission(home.unit)))
       .expect(201);
     caseId = res.body.caseId;
     for (const key of ['A02', 'A05', 'A06', 'A09']) {
@@ -140,7 +142,7 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     const other = await request(api.http)
       .post('/api/delegations')
       .set(bearer(home.tokens.organizer))
-      .send(canonicalSubmission(home.unit))
+      .send(passportsNotInCustody(canonicalSubmission(home.unit)))
       .expect(201);
     const id: string = other.body.caseId;
     // The FAO reviewer drafts the application (A02) for the organizer, then the organizer files the invitation (A03, A04).
@@ -209,7 +211,11 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     const asLeader = await login(api, dual.username, undefined, { role: 'unit-leader', unit: home.unit });
     const asOrganizer = await login(api, dual.username, undefined, { role: 'organizer', unit: home.unit });
     const id: string = (
-      await request(api.http).post('/api/delegations').set(bearer(home.tokens.organizer)).send(canonicalSubmission(home.unit)).expect(201)
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(home.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(home.unit)))
+        .expect(201)
     ).body.caseId;
     // Through the preparation to A15, the member's political review (A11) decided by the dual-role officer.
     for (let round = 0; round < 60; round++) {

@@ -85,7 +85,7 @@ export async function registerTestUnit(api: TestApi, users: TestUsers): Promise<
       status: 'active',
       suspendedReason: null,
     })
-    .expect(200);
+    .expect(201);
 }
 
 /**
@@ -122,6 +122,23 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
   const example = structuredClone(SUBMISSION_EXAMPLE);
   const members = example.members.map((m) => ({ ...m, name: `${m.name}-${uniqueSuffix()}` }));
   return { ...example, unit, members, ...overrides };
+}
+
+/**
+ * The submission with its typed members' passports not in the FAO's custody (`inCustody: false`, the number kept). A
+ * registered unit's typed member claims custody only for a passport the custody ledger holds for the unit (rule
+ * `in-ledger`, docs/registries.md); canonicalSubmission's member claims it, which an unregistered unit's submission is
+ * taken with (its typed facts as before).
+ */
+export function passportsNotInCustody<T extends { members: Array<Record<string, unknown>> }>(body: T): T {
+  return {
+    ...body,
+    members: body.members.map((m) =>
+      m.personId === undefined && m.passport && typeof m.passport === 'object'
+        ? { ...m, passport: { ...m.passport, inCustody: false } }
+        : m,
+    ),
+  };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

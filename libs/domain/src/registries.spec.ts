@@ -33,6 +33,7 @@ import {
   snapshotMember,
   travelPassport,
   typedMemberIdentity,
+  custodyClaimProblem,
   unitSuspension,
   type CustodyPassport,
   type RegisteredPerson,
@@ -234,6 +235,48 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
       kind: 'typed',
     });
     expect(typedMemberIdentity(typed({ passport: null }), 'trade', registry)).toEqual({ kind: 'typed' });
+  });
+
+  describe('custodyClaimProblem: a passport claimed in custody is one the ledger holds for the unit (in-ledger)', () => {
+    const claim = (over: Record<string, unknown> = {}) => ({ inCustody: true, number: 'SE1000001', expiresOn: '2030-01-01', ...over });
+
+    it('handed input: a number the ledger does not hold, claimed in custody, is refused at passport.inCustody', () => {
+      expect(custodyClaimProblem(claim({ number: 'SE9999999' }), 'commerce', registry)).toEqual({
+        field: 'passport.inCustody',
+        rule: 'in-ledger',
+        message: expect.objectContaining({ zh: expect.stringContaining('护照保管登记中本单位没有此号码的护照') }),
+      });
+    });
+
+    it("another unit's number gets the very answer of a number not held (no oracle of another unit's passports)", () => {
+      const notHeld = custodyClaimProblem(claim({ number: 'SE9999999' }), 'commerce', registry);
+      expect(custodyClaimProblem(claim({ number: 'SE2000002' }), 'commerce', registry)).toEqual(notHeld);
+      // The holder's own unit: held.
+      expect(custodyClaimProblem(claim({ number: 'SE2000002' }), 'education', registry)).toBeNull();
+    });
+
+    it('held in custody for the unit with the same expiry, however the number is written: no problem', () => {
+      expect(custodyClaimProblem(claim(), 'commerce', registry)).toBeNull();
+      expect(custodyClaimProblem(claim({ number: ' se 1000001' }), 'commerce', registry)).toBeNull();
+      expect(custodyClaimProblem(claim({ expiresOn: undefined }), 'commerce', registry)).toBeNull();
+    });
+
+    it('checked out, cancelled or lost is not in custody; another expiry is refused at passport.expiresOn', () => {
+      for (const state of ['checked-out', 'cancelled', 'lost'] as const)
+        expect(
+          custodyClaimProblem(claim(), 'commerce', { ...registry, passports: [passport({ number: 'SE1000001', holder: 'P-c-1', state })] }),
+        ).toMatchObject({ field: 'passport.inCustody', rule: 'in-ledger' });
+      expect(custodyClaimProblem(claim({ expiresOn: '2031-01-01' }), 'commerce', registry)).toMatchObject({
+        field: 'passport.expiresOn',
+        rule: 'in-ledger',
+      });
+    });
+
+    it('a passport not claimed in custody (or none) is not the rule’s', () => {
+      expect(custodyClaimProblem(claim({ inCustody: false, number: 'SE9999999' }), 'commerce', registry)).toBeNull();
+      expect(custodyClaimProblem(null, 'commerce', registry)).toBeNull();
+      expect(custodyClaimProblem(undefined, 'commerce', registry)).toBeNull();
+    });
   });
 });
 

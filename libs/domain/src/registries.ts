@@ -598,6 +598,60 @@ export function typedMemberIdentity(
   return { kind: 'typed' };
 }
 
+/**
+ * A typed member's claim that the FAO holds their passport (委托保管, `passport.inCustody: true`), checked against the
+ * custody ledger (rule `in-ledger`): the engine trusts it (no new passport, C01-C06 skipped; C07 checks it out), so
+ * the office must hold it. The ledger holds that number (passportNumberKey) for a person of the case's unit, in
+ * custody, and with the expiry typed (when one is typed); else a problem at `passport.inCustody` (not held for the
+ * unit, or not in custody now) or `passport.expiresOn` (another expiry). A number held for another unit's person
+ * reads as one the ledger does not hold: one answer, the same words, so the refusal tells an organizer nothing of
+ * another unit's passports. Null for a passport not claimed in custody.
+ *
+ * `registry`: the ledger's passports with the typed number and the people they name (as typedMemberIdentity's).
+ */
+export function custodyClaimProblem(
+  passport: unknown,
+  caseUnit: string,
+  registry: { passports: readonly CustodyPassport[]; people: readonly RegisteredPerson[] },
+): { field: 'passport.inCustody' | 'passport.expiresOn'; rule: 'in-ledger'; message: Label } | null {
+  if (!passport || typeof passport !== 'object') return null;
+  const claim = passport as { inCustody?: unknown; number?: unknown; expiresOn?: unknown };
+  if (claim.inCustody !== true) return null;
+  const number = typeof claim.number === 'string' ? passportNumberKey(claim.number) : '';
+  const row = number ? registry.passports.find((p) => passportNumberKey(p.number) === number) : undefined;
+  const holder = row ? registry.people.find((p) => p.personId === row.holder) : undefined;
+  if (!row || !holder || holder.unit !== caseUnit)
+    return {
+      field: 'passport.inCustody',
+      rule: 'in-ledger',
+      message: {
+        zh: '护照保管登记中本单位没有此号码的护照：外办未保管的护照不能填“由外办保管”（请先交外办登记保管，或填写未保管）',
+        en: 'The custody ledger holds no passport of this number for the unit: a passport the FAO does not hold is not in custody (hand it in to be registered first, or send inCustody: false)',
+      },
+    };
+  if (row.state !== 'in-custody') {
+    const state = PASSPORT_STATE_LABELS[row.state];
+    return {
+      field: 'passport.inCustody',
+      rule: 'in-ledger',
+      message: {
+        zh: `护照保管登记中此护照当前为${state.zh}，不在外办保管中`,
+        en: `The custody ledger has this passport as ${state.en.toLowerCase()}, not in the FAO's custody`,
+      },
+    };
+  }
+  if (typeof claim.expiresOn === 'string' && claim.expiresOn !== row.expiresOn)
+    return {
+      field: 'passport.expiresOn',
+      rule: 'in-ledger',
+      message: {
+        zh: '与护照保管登记的有效期不一致：不填则以登记为准',
+        en: "Not the expiry date in the custody ledger: leave it out and the ledger's applies",
+      },
+    };
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Annual outbound plans (A01)
 

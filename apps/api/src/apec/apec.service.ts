@@ -34,7 +34,7 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
 import { enumChoices } from '../common/enum-choices';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { isUuid } from '../common/uuid';
 import { assertText, parseOrThrow } from '../common/validation';
 import { assertRegisteredClerk } from '../common/registered-clerk';
@@ -471,7 +471,8 @@ export class ApecService {
   // Cards
 
   async cards(user: AuthUser, rawQuery: unknown) {
-    const q = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
+    const parsed = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
+    const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     await assertKnownUnit(this.registries, q.unit);
     const unit = seesAllUnits(user) ? q.unit : user.unit;

@@ -3,11 +3,24 @@ import { ruleRefusal } from './errors';
 
 /** The filters' documentation of the check (OpenAPI descriptions). */
 export const KNOWN_UNIT_RULE =
-  'A unit code the system knows (registered, or with cases or accounts); an unknown one is 422 INVALID_REQUEST (rule `known-unit`), not an empty answer';
+  'A unit code the system knows (registered, or with cases or accounts), in any letter case (`COMMERCE` is `commerce`: no two units differ only in case); an unknown one is 422 INVALID_REQUEST (rule `known-unit`), not an empty answer';
 
 /** What answers whether a unit code is known (RegistriesRepository, RegistriesService). */
 export interface UnitLookup {
   knownUnit(code: string): Promise<boolean>;
+  /** The code as the system stores it, found without letter case (the unit registry's unique-code rule); null when none. */
+  unitAsStored(code: string): Promise<string | null>;
+}
+
+/**
+ * A `?unit=` filter's code as the system stores it: unit codes are one unit's in any letter case (a code differing from
+ * a registered one only in case is refused at registration, rule `unique-code`), so `?unit=COMMERCE` is `commerce`.
+ * Read before any scope check compares it with the caller's own unit (trial: commerce's organizer was 403 for
+ * `?unit=COMMERCE`); a code the system does not know is left as sent, for the scope check (403) or assertKnownUnit (422).
+ */
+export async function storedUnitCode(registries: UnitLookup, unit: string | undefined): Promise<string | undefined> {
+  if (unit === undefined) return undefined;
+  return (await registries.unitAsStored(unit)) ?? unit;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** A UUID's shape: 8-4-4-4-12 hex digits, either letter case (any version: ids come from randomUUID and the ledgers). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = new RegExp(UUID_PATTERN);
 
 /**
  * Whether a path's key is a UUID (a ledger id: a passport's or an APEC card's `ref`) rather than a number, which has no

@@ -4,7 +4,7 @@ import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label } from '@
 import { RegistriesRepository } from '@df/persistence';
 import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
@@ -54,7 +54,8 @@ export class DashboardExportService {
 
   /** The file for `viewer`: personal data masked by the one classification, as the board's JSON is. */
   async export(rawQuery: unknown, viewer: Viewer): Promise<BoardExport> {
-    const { format, ...filter } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
+    const { format, ...parsed } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
+    const filter = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
     await assertKnownUnit(this.registries, filter.unit);
     const now = Date.now();
     if (format === 'csv') {

@@ -22,7 +22,7 @@ import {
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { JsonLogger } from '../common/json-logger';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { DashboardQuerySchema, type DashboardFilter } from './schemas';
 
@@ -123,7 +123,8 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
 
   /** GET /api/dashboard: every figure over the cases the filters select (unit, departure or submission period). */
   async board(rawQuery: unknown) {
-    const { limit, ...filter } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
+    const { limit, ...parsed } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
+    const filter = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
     await assertKnownUnit(this.registries, filter.unit);
     const generatedAt = new Date().toISOString();
     const [units, counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([

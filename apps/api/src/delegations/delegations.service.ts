@@ -76,7 +76,7 @@ import { DomainError, domainError, ruleRefusal, type FieldError } from '../commo
 import { JsonLogger } from '../common/json-logger';
 import { withIncidentNotice, type IncidentForUsers } from '../common/incident-notice';
 import { maskFor } from '../common/masking';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
@@ -481,7 +481,8 @@ export class DelegationsService {
   // Reads
 
   async list(user: AuthUser, rawQuery: unknown) {
-    const q = parseOrThrow(ListQuerySchema, rawQuery, ['query']);
+    const parsed = parseOrThrow(ListQuerySchema, rawQuery, ['query']);
+    const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     await assertKnownUnit(this.registries, q.unit);
     const qb = this.cases.createQueryBuilder('c');

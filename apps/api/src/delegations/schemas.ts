@@ -25,7 +25,10 @@ const memberId = z
 
 export const PassportSchema = z
   .strictObject({
-    inCustody: z.boolean().meta({ description: 'Official passport held by the FAO (委托保管)' }),
+    inCustody: z.boolean().meta({
+      description:
+        "Official passport held by the FAO (委托保管). A registered unit's typed member (no personId) claims it only for a number the custody ledger holds in custody for the unit, with this expiry: else 422 rule in-ledger at passport.inCustody or passport.expiresOn",
+    }),
     number: passportNumber()
       .optional()
       .meta({ description: 'Required when inCustody. Visible only to passport and visa officers; masked (SE****567) elsewhere' }),

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiParam, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
@@ -98,14 +99,23 @@ export class RegistriesController {
   @Roles(...REGISTRY_WRITERS.units)
   @ApiOperation({
     summary: '开户备案 Register or update a unit (FAO clerk/director)',
-    description: 'Status suspended needs a reason; every change is in registry_changes.',
+    description:
+      'Status suspended needs a reason; every change is in registry_changes. 201 when the code is registered by this request (`created: true`), 200 when an existing unit is replaced.',
   })
   @ApiBody({ schema: schemaRef(UnitSchema) })
-  @ApiOkResponse({ description: 'The unit as stored', schema: schemaRef(UnitPutResultSchema) })
+  @ApiCreatedResponse({ description: 'The unit, registered (created: true)', schema: schemaRef(UnitPutResultSchema) })
+  @ApiOkResponse({ description: 'The unit as stored, replacing its record (created: false)', schema: schemaRef(UnitPutResultSchema) })
   @errorResponses(400, 401, 403, 422)
   @CODE_PARAM
-  putUnit(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() body: unknown) {
-    return this.registries.putUnit(user, code, body);
+  async putUnit(
+    @CurrentUser() user: AuthUser,
+    @Param('code') code: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.registries.putUnit(user, code, body);
+    res.status(result.created ? 201 : 200);
+    return result;
   }
 
   @Get('units/:code/plans/:year')

@@ -27,6 +27,7 @@ import {
   shanghaiDate,
   snapshotMember,
   typedMemberIdentity,
+  custodyClaimProblem,
   passportNumberKey,
   RANK_LABELS,
   type Rank,
@@ -73,7 +74,7 @@ import { seesAllUnits, type AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
 import { maskPassportNumber } from '../common/masking';
 import { DomainError, domainError, ruleRefusal, type FieldError } from '../common/errors';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { assertRegisteredClerk } from '../common/registered-clerk';
 import { isUuid } from '../common/uuid';
 import { parseOrThrow, parsePathParam } from '../common/validation';
@@ -653,7 +654,9 @@ export class RegistriesService {
       const id = m && typeof m === 'object' ? (m as { personId?: unknown }).personId : undefined;
       return typeof id === 'string' ? id : undefined;
     };
-    const errors: FieldError[] = [];
+    // Every member's problem goes in one answer with the submission's other registry problems (the caller's
+    // mismatches: the supervising department's), in the order found: one 422 names them all.
+    const errors = mismatches;
     // Typed members (no personId) first: one identity per person (typedMemberIdentity), so a typed member whose
     // passport number the ledger gives to a person of the unit IS that person, snapshotted and compared below.
     const typedAt = members.map((m) => !!m && typeof m === 'object' && idOf(m) === undefined);
@@ -668,15 +671,33 @@ export class RegistriesService {
       ...(anyTyped && typeof unit.code === 'string' ? await this.repo.people({ unit: unit.code }) : []),
     ];
     const resolvedTyped = new Set<number>();
+    // A typed member's passport claimed in custody is checked against the ledger (custodyClaimProblem, rule in-ledger;
+    // a registered unit's: the ledger holds only registered units' people). Such a member is identified by the unit's
+    // own ledger rows only, so another unit's number reads as one the ledger does not hold (no passport-holder for it):
+    // the answer tells the organizer nothing of another unit's passports.
+    const custodyRefused = new Set<number>();
+    const unitLedger = ledger.filter((p) => known.find((k) => k.personId === p.holder)?.unit === unit.code);
     const listed = new Set(members.flatMap((m) => idOf(m) ?? []));
     const named = members.map((m, i) => {
       if (!typedAt[i]) return m;
+      const passport = (m as { passport?: unknown }).passport;
+      const claimsCustody =
+        unitRegistered && !!passport && typeof passport === 'object' && (passport as { inCustody?: unknown }).inCustody === true;
       const identity = typedMemberIdentity(m as { name?: unknown; passport?: unknown }, String(unit.code), {
-        passports: ledger,
+        passports: claimsCustody ? unitLedger : ledger,
         people: known,
       });
       if (identity.kind === 'refused')
         errors.push({ field: `${path}[${i}].${identity.field}`, rule: identity.rule, message: identity.message });
+      // Another person's number is refused as such (passport-holder): whether that passport is in custody is not theirs to ask.
+      const custody =
+        claimsCustody && !(identity.kind === 'refused' && identity.field === 'passport.number')
+          ? custodyClaimProblem(passport, String(unit.code), { passports: unitLedger, people: known })
+          : null;
+      if (custody) {
+        custodyRefused.add(i);
+        errors.push({ field: `${path}[${i}].${custody.field}`, rule: custody.rule, message: custody.message });
+      }
       if (identity.kind !== 'person') return m;
       // The person listed already (by personId, or typed before): one person twice, DUPLICATE_MEMBER's business
       // (duplicatePersonViolations comparingHeld, in the trip rules as A07); left as typed for it.
@@ -743,6 +764,7 @@ export class RegistriesService {
       // (a classified or passport fact may be masked for the sender), but the rank, which the roster's readers see.
       for (const f of [...REGISTRY_MEMBER_FIELDS, ...(card ? (['apecCard'] as const) : [])]) {
         if (typed[f] === undefined) continue;
+        if (f === 'passport' && custodyRefused.has(i)) continue; // refused above, by its field (in-ledger)
         const held = heldFrom(f, typed[f], viewer, String(unit.code));
         if (held) {
           // A typed member the ledger's passport number identified: the number is how they were named (compared
@@ -983,8 +1005,9 @@ export class RegistriesService {
    */
   private async unitQuery(user: AuthUser, rawQuery: unknown): Promise<{ unit?: string | undefined }> {
     const q = parseOrThrow(UnitQuerySchema, rawQuery ?? {}, ['query']);
-    if (seesAllUnits(user) || q.unit === user.unit) await assertKnownUnit(this.repo, q.unit);
-    return q;
+    const unit = await storedUnitCode(this.repo, q.unit);
+    if (seesAllUnits(user) || unit === user.unit) await assertKnownUnit(this.repo, unit);
+    return { unit };
   }
 
   /** Whether the system knows a unit code (registered, or named by a case or a grant): the filters' check. */
@@ -992,8 +1015,14 @@ export class RegistriesService {
     return this.repo.knownUnit(code);
   }
 
+  /** A unit code as stored, found without letter case (storedUnitCode). */
+  unitAsStored(code: string): Promise<string | null> {
+    return this.repo.unitAsStored(code);
+  }
+
   async changes(user: AuthUser, rawQuery: unknown) {
-    const q = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    const parsed = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
+    const q = { ...parsed, unit: await storedUnitCode(this.repo, parsed.unit) };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     await assertKnownUnit(this.repo, q.unit);
     const unit = seesAllUnits(user) ? q.unit : user.unit;

@@ -17,7 +17,16 @@ import {
 } from '@df/domain';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, intQuery, isoDate, passportNumber as passportNumberText, personName, text, wholeNumber } from '../common/zod-text';
+import {
+  caseIdText,
+  formatMessage,
+  intQuery,
+  isoDate,
+  passportNumber as passportNumberText,
+  personName,
+  text,
+  wholeNumber,
+} from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
 
@@ -198,8 +207,9 @@ export const PassportTransitionSchema = z
   .discriminatedUnion('to', [
     z.strictObject({
       to: z.literal('checked-out'),
-      caseId: text(64).meta({
-        description: 'A running case (open or departed) with the holder among its members (else 422 rule open-case-member)',
+      caseId: caseIdText().meta({
+        description:
+          'A running case (open or departed) with the holder among its members (else 422 rule open-case-member); a case id is a UUID (else 400 rule format)',
       }),
       dueBackOn: isoDate.optional().meta({
         description:

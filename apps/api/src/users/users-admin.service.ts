@@ -14,7 +14,7 @@ import { UsersService } from '../auth/users.service';
 import { echo } from '../common/echo';
 import { currentRequestId } from '../common/request-context';
 import { DomainError, domainError, ruleRefusal } from '../common/errors';
-import { assertKnownUnit } from '../common/unit-filter';
+import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { usernameTaken } from './refusals';
 import { parseOrThrow, parsePathParam, parsePathParams } from '../common/validation';
 import {
@@ -79,7 +79,8 @@ export class UsersAdminService {
   async list(
     query: unknown,
   ): Promise<{ items: UserView[]; total: number; units: Array<{ code: string; nameZh: string; nameEn: string }> }> {
-    const q = parseOrThrow(UserQuerySchema, query, ['query']);
+    const parsed = parseOrThrow(UserQuerySchema, query, ['query']);
+    const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
     await assertKnownUnit(this.registries, q.unit);
     const rows = await this.repo.list({
       ...(q.unit !== undefined ? { unit: q.unit } : {}),

@@ -311,6 +311,24 @@ export class RegistriesRepository {
     return rows[0]?.known === true;
   }
 
+  /**
+   * A unit code as stored, found without letter case (storedUnitCode, the `?unit=` filters): the code itself when known
+   * as sent, else a registered unit's, an account's or a case's code equal to it in lower case; null when none.
+   */
+  async unitAsStored(code: string): Promise<string | null> {
+    if (await this.knownUnit(code)) return code;
+    const rows: Array<{ code: string }> = await this.ds.query(
+      `SELECT code FROM (
+         (SELECT code, 0 AS o FROM units WHERE lower(code) = lower($1) LIMIT 1)
+         UNION ALL (SELECT unit, 1 FROM users WHERE lower(unit) = lower($1) LIMIT 1)
+         UNION ALL (SELECT g->>'unit', 2 FROM users, jsonb_array_elements(grants) g WHERE lower(g->>'unit') = lower($1) LIMIT 1)
+         UNION ALL (SELECT unit, 3 FROM cases WHERE lower(unit) = lower($1) LIMIT 1)
+       ) k ORDER BY o LIMIT 1`,
+      [code],
+    );
+    return rows[0]?.code ?? null;
+  }
+
   /** Creates or replaces a unit; returns the previous record (null when new). */
   async putUnit(unit: RegisteredUnit, actor: RegistryActor): Promise<RegisteredUnit | null> {
     return this.ds.transaction(async (m) => {
