@@ -395,20 +395,29 @@ export class CaseCore {
     if (keys.length === 0 || !(this.deps.custody?.() ?? true)) return;
     const days = this.checkInDueDays();
     if (days === undefined || !(this.deps.custodyOnWithdrawal?.() ?? true)) return;
+    this.passportsDueBack(
+      days,
+      keys.map((key) => {
+        const memberId = this.withdrawnSteps.get(key)!.meta.memberId!;
+        const member = previousMembers.find((m) => m.id === memberId);
+        return {
+          key,
+          memberId,
+          memberLeft: true,
+          ...(member?.personId ? { personId: member.personId } : {}),
+          ...(member?.passport?.number ? { passportNumber: member.passport.number } : {}),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Due-back work for passports out for a trip they no longer serve (passportsDueOnLeaving, passportsDueOnClose): each
+   * due the check-in step's `days` after today (Asia/Shanghai), whatever the trip's return.
+   */
+  private passportsDueBack(days: number, passports: ReadonlyArray<Omit<CustodyWork, 'action' | 'dueBackOn'>>): void {
     const dueBackOn = addDays(shanghaiDate(this.now), days);
-    for (const key of keys) {
-      const memberId = this.withdrawnSteps.get(key)!.meta.memberId!;
-      const member = previousMembers.find((m) => m.id === memberId);
-      this.custodyWork.push({
-        key,
-        action: 'due-back',
-        memberId,
-        dueBackOn,
-        memberLeft: true,
-        ...(member?.personId ? { personId: member.personId } : {}),
-        ...(member?.passport?.number ? { passportNumber: member.passport.number } : {}),
-      });
-    }
+    for (const p of passports) this.custodyWork.push({ ...p, action: 'due-back', dueBackOn });
   }
 
   /**
@@ -685,8 +694,10 @@ export class CaseCore {
     const days = this.checkInDueDays();
     const pending = out.filter(([key]) => !back.has(this.metas.get(key)!.memberId));
     if (pending.length === 0 || days === undefined || !(this.deps.custodyOnClose?.() ?? true)) return;
-    const dueBackOn = addDays(shanghaiDate(this.now), days);
-    for (const [key] of pending) this.custodyWork.push({ key, action: 'due-back', memberId: this.metas.get(key)!.memberId!, dueBackOn });
+    this.passportsDueBack(
+      days,
+      pending.map(([key]) => ({ key, memberId: this.metas.get(key)!.memberId! })),
+    );
   }
 
   /** The step a complete/decide names, whatever its state: UNKNOWN_STEP when the case has none (one withdrawn with its member: STEP_NOT_AWAITING). */
