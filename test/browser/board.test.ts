@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Download, Page } from 'playwright-core';
 import request from 'supertest';
 import { actionable, actOn, getProgress } from '../support/api-flow';
-import { bearer, canonicalSubmission } from '../support/api-harness';
+import { bearer, canonicalSubmission, passportsNotInCustody } from '../support/api-harness';
 import { DataSource } from 'typeorm';
 import { RegistriesRepository } from '@df/persistence';
 import { enterpriseUnit } from '../support/factories';
@@ -136,7 +136,7 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
       const res = await request(api.http)
         .post('/api/delegations')
         .set(bearer(users.tokens.organizer))
-        .send(canonicalSubmission(users.unit, { title }))
+        .send(passportsNotInCustody(canonicalSubmission(users.unit, { title })))
         .expect(201);
       ids.push(res.body.caseId as string);
     }

@@ -9,6 +9,8 @@ import { drive } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually } from '../support/harness';
 import AxeBuilder from '@axe-core/playwright';
+import request from 'supertest';
+import { bearer } from '../support/api-harness';
 import { fillDay, fillStop, HAN, HOUSTON, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 
 /**
@@ -315,6 +317,12 @@ describe('the registries in the web app (issue 14)', () => {
   });
 
   it('the new trip sends a typed passport as in custody only with its number (the box cannot be ticked without one)', async () => {
+    // The suite's unit was suspended above (the FAO clerk's edit); the office lifts it, so the dry run reaches the ledger.
+    await request(stack.api.http)
+      .put(`/api/registries/units/${unit}`)
+      .set(bearer(stack.users.tokens['fao-clerk']))
+      .send({ nameZh: '市测试局', nameEn: 'Municipal Test Bureau', supervisingDepartment: null, status: 'active', suspendedReason: null })
+      .expect(200);
     const organizer = await stack.pageAs('organizer');
     const sent: Array<{ members?: Array<{ name?: string; passport?: { inCustody?: boolean; number?: string } }> }> = [];
     organizer.on('request', (r) => {
@@ -356,11 +364,26 @@ describe('the registries in the web app (issue 14)', () => {
         (yes) => yes,
       ),
     ).toBe(true);
-    // With its number the form's default (in custody) stands, and is sent with the number.
-    expect(await box.isChecked()).toBe(true);
-    expect(sent.filter((b) => b.members?.[0]?.passport?.number === 'SE7300001').every((b) => b.members![0]!.passport!.inCustody)).toBe(
-      true,
-    );
+    // With its number the box may be ticked; a member typed by hand starts unticked (not the roster's, whose passports
+    // the ledger holds) and is sent so.
+    expect(await box.isDisabled()).toBe(false);
+    expect(await box.isChecked()).toBe(false);
+    expect(
+      sent.filter((b) => b.members?.[0]?.passport?.number === 'SE7300001').every((b) => b.members![0]!.passport!.inCustody === false),
+    ).toBe(true);
+    // Ticked, it is sent in custody with its number; the ledger holds no SE7300001 for the unit, so the dry run's refusal
+    // stands at the box (rule in-ledger).
+    await box.check();
+    expect(
+      await eventually(
+        async () => sent.some((b) => b.members?.[0]?.passport?.number === 'SE7300001' && b.members[0].passport.inCustody === true),
+        (yes) => yes,
+      ),
+    ).toBe(true);
+    await organizer
+      .locator('.ant-form-item', { has: box })
+      .locator('.ant-form-item-explain', { hasText: '护照保管登记中本单位没有此号码的护照' })
+      .waitFor();
     const typed = sent.flatMap((b) => b.members ?? []).filter((m) => m.name === '王小明');
     expect(typed.length).toBeGreaterThan(0);
     expect(typed.filter((m) => m.passport?.inCustody && !m.passport.number)).toEqual([]);

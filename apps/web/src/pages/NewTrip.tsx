@@ -106,12 +106,28 @@ const STEP_FIELDS: string[][] = [
 /**
  * 护照由外办保管: a passport in custody is one of the ledger's, named by its number; without one the box reads (and
  * submissionOf sends) not in custody, and cannot be ticked (new-user trial: `{ inCustody: true }` went with no number).
+ * Unticked for a new member: a member typed by hand is not on the roster, whose people's passports the ledger holds
+ * (a roster person picked gets the ledger's); ticked, the API checks the ledger holds it (rule in-ledger).
  */
-function PassportInCustody({ form, index }: { form: FormInstance<TripValues>; index: number }) {
+function PassportInCustody({
+  form,
+  index,
+  status,
+}: {
+  form: FormInstance<TripValues>;
+  index: number;
+  /** The box's refusal (the dry run's in-ledger), shown under it as the other fields' are. */
+  status: { validateStatus?: 'error' | 'warning'; help?: ReactNode };
+}) {
   const { t } = useT();
   const hasNumber = !!blank(Form.useWatch(['members', index, 'passportNumber'], form) as string | undefined);
   return (
-    <Form.Item name={[index, 'passportInCustody']} valuePropName="checked" getValueProps={(v: unknown) => ({ checked: !!v && hasNumber })}>
+    <Form.Item
+      name={[index, 'passportInCustody']}
+      valuePropName="checked"
+      getValueProps={(v: unknown) => ({ checked: !!v && hasNumber })}
+      {...status}
+    >
       <Checkbox disabled={!hasNumber} data-testid={`passport-in-custody-${index}`}>
         {t('passportInCustody')}
       </Checkbox>
@@ -273,7 +289,7 @@ export function NewTripPage({ session }: { session: Session }) {
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ destinations: [{}], members: [{ id: 'm1', passportInCustody: true }], jointDelegation: false }}
+        initialValues={{ destinations: [{}], members: [{ id: 'm1', passportInCustody: false }], jointDelegation: false }}
         onValuesChange={(changed: Record<string, unknown>) => {
           const leaf = (o: unknown, prefix: Array<string | number>): Array<Array<string | number>> =>
             o && typeof o === 'object'
@@ -439,12 +455,12 @@ export function NewTripPage({ session }: { session: Session }) {
                         <Form.Item name={[f.name, 'classifiedAccess']} valuePropName="checked">
                           <Checkbox>{t('classifiedAccess')}</Checkbox>
                         </Form.Item>
-                        <PassportInCustody form={form} index={f.name} />
+                        <PassportInCustody form={form} index={f.name} status={help(['members', f.name, 'passportInCustody'])} />
                       </Space>
                     </TypedMemberFields>
                   </Card>
                 ))}
-                <Button onClick={() => add({ id: `m${fields.length + 1}`, passportInCustody: true })}>{t('addMember')}</Button>
+                <Button onClick={() => add({ id: `m${fields.length + 1}`, passportInCustody: false })}>{t('addMember')}</Button>
               </>
             )}
           </Form.List>
