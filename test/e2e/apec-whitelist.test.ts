@@ -278,7 +278,7 @@ describe('whitelist admission over the API (issue 17)', () => {
     const clerk = bearer(ent.tokens['enterprise-clerk']);
     const versions = async () => (await request(http).get('/api/apec/whitelist/criteria').set(desk).expect(200)).body.versions.length;
     const before = await versions();
-    // The trial's inputs: 1e308 everywhere and the year 9999, each field named with its rule, bilingual.
+    // The trial's inputs: 1e308 everywhere and a day far ahead, each field named with its rule, bilingual.
     const huge = await request(http)
       .put('/api/apec/whitelist/criteria')
       .set(desk)
@@ -286,7 +286,7 @@ describe('whitelist admission over the API (issue 17)', () => {
         ...raisedSmall,
         registeredCapitalWan: { large: 1e308, medium: 500, small: 100.00001, micro: 30 },
         foreignTradeUsd: { large: 1_000_000, medium: 500_000.5, small: 100_000, micro: 50_000 },
-        effectiveFrom: '9999-12-31',
+        effectiveFrom: '2199-12-31',
       })
       .expect(400);
     expect(pairs(huge.body)).toEqual([
@@ -300,7 +300,7 @@ describe('whitelist admission over the API (issue 17)', () => {
     const far = await request(http)
       .put('/api/apec/whitelist/criteria')
       .set(desk)
-      .send({ ...raisedSmall, effectiveFrom: '9999-12-31' })
+      .send({ ...raisedSmall, effectiveFrom: '2199-12-31' })
       .expect(422);
     const last = addDays(today(), 366);
     expect(far.body.errors).toEqual([

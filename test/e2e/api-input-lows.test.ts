@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { DATE_BOUNDS_PATTERN } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
@@ -231,6 +232,51 @@ describe('input faults of the new-user trial, by kind', () => {
   describe('4. a date not in the form YYYY-MM-DD is one error (format), a form-valid impossible date one (date)', () => {
     const format = { rule: 'format', message: { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } };
     const notADate = { rule: 'date', message: { zh: '不是有效日期', en: 'Not a calendar date' } };
+    const outOfRange = {
+      rule: 'date-bounds',
+      message: { zh: '应在 1900-01-01 至 2199-12-31 之间', en: 'Must be from 1900-01-01 to 2199-12-31' },
+    };
+
+    it('handed inputs: the years 0000 and 0001 were 500 in the list and board filters, the dry run and the amendment: 400 date-bounds', async () => {
+      for (const url of [
+        '/api/delegations?departureFrom=0000-01-01',
+        '/api/delegations?departureTo=0001-01-01',
+        '/api/dashboard?from=0001-01-01',
+        '/api/dashboard?to=0000-01-01',
+        '/api/dashboard/export?from=0001-01-01',
+        '/api/delegations?departureFrom=2200-01-01',
+      ]) {
+        const res = await get(url);
+        const field = `query.${url.split('?')[1]!.split('=')[0]}`;
+        expect([url, res.status, errorAt(res.body, field)]).toEqual([url, 400, [{ field, ...outOfRange }]]);
+      }
+      const trip = canonicalSubmission(users.unit);
+      for (const [path, body, field] of [
+        ['/api/delegations/check', { ...trip, departureDate: '0001-01-01' }, 'departureDate'],
+        ['/api/delegations/check', { ...trip, returnDate: '0000-01-01' }, 'returnDate'],
+        [`/api/delegations/${randomUUID()}/amend`, { changes: { departureDate: '0001-01-01' } }, 'changes.departureDate'],
+      ] as const) {
+        const res = await post(path, users.tokens.organizer, body);
+        expect([path, res.status, errorAt(res.body, field)]).toEqual([path, 400, [{ field, ...outOfRange }]]);
+      }
+      // The range's ends are taken (as far as the rule's words go: a 1900 departure is refused by the trip's rules).
+      const ends = await get('/api/delegations?departureFrom=1900-01-01&departureTo=2199-12-31').expect(200);
+      expect(Array.isArray(ends.body.items)).toBe(true);
+    });
+
+    it('the document states the range: every format: date carries its pattern', () => {
+      const found: Array<[string, unknown]> = [];
+      const walk = (node: unknown, at: string): void => {
+        if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}[${i}]`));
+        if (!node || typeof node !== 'object') return;
+        const o = node as Record<string, unknown>;
+        if (o.format === 'date') found.push([at, o.pattern]);
+        for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`);
+      };
+      walk(doc, '$');
+      expect(found.length).toBeGreaterThan(10);
+      expect(found.filter(([, pattern]) => pattern !== DATE_BOUNDS_PATTERN)).toEqual([]);
+    });
 
     it('handed inputs: departureDate "abc" gave a format and a date error; "2027-13-45" is one date error', async () => {
       const abc = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit, { departureDate: 'abc' })).expect(
@@ -286,6 +332,9 @@ describe('input faults of the new-user trial, by kind', () => {
           ['abc', format],
           ['2027-3-5', format],
           ['2027-02-30', notADate],
+          ['0000-01-01', outOfRange],
+          ['1899-12-31', outOfRange],
+          ['2200-01-01', outOfRange],
         ] as const) {
           const res = await post(path, token, body(value));
           expect([path, value, res.status, errorAt(res.body, field)]).toEqual([path, value, 400, [{ field, ...expected }]]);

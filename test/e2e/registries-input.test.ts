@@ -93,9 +93,12 @@ describe('registries: input refusals (new-user trial)', () => {
       partyMember: true,
       leadershipTeam: null,
     });
-    it.each([['2030-01-01'], ['1800-06-01']])('a person born on %s is 422 dateOfBirth plausible-date', async (born) => {
-      const res = await put(`/api/registries/people/P-${users.unit}-born`, users.tokens.personnel, person(born)).expect(422);
-      expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'plausible-date']]);
+    it.each([
+      ['2030-01-01', 422, 'plausible-date'],
+      ['1800-06-01', 400, 'date-bounds'],
+    ])('a person born on %s is %d dateOfBirth %s', async (born, status, rule) => {
+      const res = await put(`/api/registries/people/P-${users.unit}-born`, users.tokens.personnel, person(born)).expect(status);
+      expect(errorsOf(res.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', rule]]);
       expect(hasChinese(errorsOf(res.body)[0]!.message.zh)).toBe(true);
     });
 
@@ -463,7 +466,7 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     });
 
-    it('handed input: a check-out for an invented case (a UUID of none), or due back in 2020 or 9999, is 422 at caseId / dueBackOn, a malformed case id 400 format; a running case of the holder, due by its return date + 7, is taken', async () => {
+    it('handed input: a check-out for an invented case (a UUID of none), or due back in 2020 or 2199, is 422 at caseId / dueBackOn, a malformed case id 400 format; a running case of the holder, due by its return date + 7, is taken', async () => {
       const holder = `P-${users.unit}-sun`;
       const bystander = `P-${users.unit}-zhou`;
       await put(
@@ -519,7 +522,7 @@ describe('registries: input refusals (new-user trial)', () => {
       await out({ caseId: theirs.toUpperCase(), dueBackOn: addDays(today, 5) }).expect(200);
       await post('/api/registries/passports/SE7100001/transitions', officer, { to: 'in-custody' }).expect(200);
       // The canonical trip returns 2027-03-19: due back by 2027-03-26 (P02's 7 calendar days).
-      for (const dueBackOn of ['2020-01-01', addDays(today, -1), '2027-03-27', '9999-12-31']) {
+      for (const dueBackOn of ['2020-01-01', addDays(today, -1), '2027-03-27', '2199-12-31']) {
         const res = await out({ caseId: theirs, dueBackOn }).expect(422);
         expect(fields(res.body)).toEqual([['dueBackOn', 'due-back-window']]);
         expect(res.body.errors[0].message.en).toContain('2027-03-26');
@@ -663,7 +666,7 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(lost.body).toMatchObject({ number: 'SE7500001', state: 'lost' });
     });
 
-    it('third trial: a newborn registered as a bureau-rank official, a passport valid from 1800 to 9999 → 422 at the date', async () => {
+    it('third trial: a newborn registered as a bureau-rank official, a passport valid from 1900 to 2199 → 422 at the date (1800 and 9999: 400 date-bounds)', async () => {
       const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
       const baby = await put(
         `/api/registries/people/P-${users.unit}-kid`,
@@ -680,8 +683,8 @@ describe('registries: input refusals (new-user trial)', () => {
       const officer = users.tokens['passport-officer'];
       const forever = await post('/api/registries/passports', officer, {
         number: 'SE7300001',
-        issuedOn: '1800-01-01',
-        expiresOn: '9999-12-31',
+        issuedOn: '1900-01-01',
+        expiresOn: '2199-12-31',
         holder,
       }).expect(422);
       expect(fields(forever.body)).toEqual([['expiresOn', 'max-validity']]);

@@ -5,6 +5,21 @@
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
+/**
+ * The days any date the API takes lies between, inclusive (rule `date-bounds`): births from 1900 (the registries'
+ * earliest, EARLIEST_BIRTH) to expiries and trips well within two centuries. Outside it the arithmetic leaves the
+ * years 0000-9999 and PostgreSQL's `date` has no year 0 (new-user trial: 0000-01-01 and 0001-01-01 were 500 in the
+ * list and board filters, the dry run and the amendment).
+ */
+export const DATE_BOUNDS = { earliest: '1900-01-01', latest: '2199-12-31' } as const;
+/** The same range as a pattern over YYYY-MM-DD (the OpenAPI document's, so a fuzzer's valid date is in range). */
+export const DATE_BOUNDS_PATTERN = '^(?:19[0-9]{2}|2[01][0-9]{2})-[0-9]{2}-[0-9]{2}$';
+
+/** A YYYY-MM-DD string within DATE_BOUNDS (string order is date order here). */
+export function isDateInBounds(s: string): boolean {
+  return s >= DATE_BOUNDS.earliest && s <= DATE_BOUNDS.latest;
+}
+
 export function isIsoDate(s: unknown): s is string {
   if (typeof s !== 'string') return false;
   const m = DATE_RE.exec(s);

@@ -1,4 +1,4 @@
-import { addDays, addMonths, dayNumber, isIsoDate, weekdayOf } from './dates';
+import { addDays, addMonths, DATE_BOUNDS, dayNumber, isIsoDate, weekdayOf } from './dates';
 import type { YearSchedule } from './calendar';
 import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
@@ -259,7 +259,7 @@ export interface RegistryFieldProblem {
 }
 
 /** The earliest date of birth a registry takes (anyone on a roster was born after it): rule `plausible-date`. */
-export const EARLIEST_BIRTH = '1900-01-01';
+export const EARLIEST_BIRTH = DATE_BOUNDS.earliest;
 /** The youngest a unit's staff member can be, in years (劳动法 第十五条: no employment under 16): rule `working-age`. */
 export const MIN_STAFF_AGE = 16;
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVISIBLE_CLASS, isBlank, isIsoDate, personNameProblem } from '@df/domain';
+import { DATE_BOUNDS, DATE_BOUNDS_PATTERN, INVISIBLE_CLASS, isBlank, isDateInBounds, isIsoDate, personNameProblem } from '@df/domain';
 import { UUID_PATTERN } from './uuid';
 
 /**
@@ -125,14 +125,25 @@ export const intQuery = (min: number, max: number, fallback: number) =>
 
 /**
  * A calendar date YYYY-MM-DD (Asia/Shanghai), documented as `format: date` with its pattern: a generator that
- * honours the format sends real dates only (2027-02-30 is refused 400, rule date, as the format says).
+ * honours the format sends real dates only (2027-02-30 is refused 400, rule date, as the format says), and within
+ * DATE_BOUNDS (1900-01-01 to 2199-12-31, else 400 rule date-bounds; the pattern states it).
  */
 export const isoDate = z
   .string()
   // abort: a value not in the form YYYY-MM-DD is one error (format), not also "not a calendar date" (new-user trial)
   .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { ...formatMessage('应为日期 YYYY-MM-DD', 'Expected a date YYYY-MM-DD'), abort: true })
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' }, abort: true })
-  .meta({ format: 'date', description: 'Calendar date YYYY-MM-DD, Asia/Shanghai', example: '2027-03-15' });
+  .refine(isDateInBounds, {
+    message: `Must be from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
+    params: { zh: `应在 ${DATE_BOUNDS.earliest} 至 ${DATE_BOUNDS.latest} 之间`, rule: 'date-bounds' },
+    abort: true,
+  })
+  .meta({
+    format: 'date',
+    pattern: DATE_BOUNDS_PATTERN,
+    description: `Calendar date YYYY-MM-DD, Asia/Shanghai, from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
+    example: '2027-03-15',
+  });
 
 /** The spaces a passport number may be typed with (as printed, `SE 1234567`; an IME's full-width space): dropped. */
 const PASSPORT_SPACES = '[ \\t\\u00A0\\u3000]';

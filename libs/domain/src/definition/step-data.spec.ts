@@ -108,6 +108,22 @@ describe('a completion carries only the data its step reads (new-user trial: {ou
     expect(found('K06', { ...data, holder: 'x' }, card)).toEqual([['holder', 'unknown-field']]);
   });
 
+  it('a day in the data is a calendar date within 1900-01-01..2199-12-31 (K06 0000-01-01 went to a PostgreSQL date)', () => {
+    const card = processDefinitions(DEFAULT_DEFINITION).find((d) => d.process === 'apec-card')!;
+    const data = { cardNumber: 'CHN123456789', issuedOn: '2027-01-05', validUntil: '2032-01-04' };
+    expect(found('K06', { ...data, issuedOn: '0000-01-01' }, card)).toEqual([['issuedOn', 'date-bounds']]);
+    expect(found('K06', { ...data, validUntil: '2200-01-01' }, card)).toEqual([['validUntil', 'date-bounds']]);
+    expect(found('K06', { ...data, issuedOn: '2027-02-30', validUntil: 20320104 }, card)).toEqual([
+      ['issuedOn', 'date'],
+      ['validUntil', 'date'],
+    ]);
+    expect(found('K06', { ...data, issuedOn: '1900-01-01', validUntil: '2199-12-31' }, card)).toEqual([]);
+    expect(found('P01', { returnedOn: '0001-01-01' })).toEqual([['returnedOn', 'date-bounds']]);
+    expect(found('P01', { returnedOn: 'yesterday' })).toEqual([['returnedOn', 'date']]);
+    // A day the step does not read is its unknown field, once.
+    expect(found('A14', { outcome: 'x', returnedOn: '0000-01-01' })).toEqual([['returnedOn', 'unknown-field']]);
+  });
+
   it('what the drivers and the web send passes on every step of every built-in process', () => {
     for (const def of [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION, ...processDefinitions(DEFAULT_DEFINITION)].map(
       upcastDefinition,

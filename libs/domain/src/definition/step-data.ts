@@ -1,3 +1,4 @@
+import { DATE_BOUNDS, isDateInBounds, isIsoDate } from '../dates';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
@@ -124,6 +125,36 @@ const SYSTEM_WORK_READS: Partial<Record<SystemWork, readonly string[]>> = {
   'apec-card-register': ['cardNumber', 'issuedOn', 'validUntil'],
 };
 
+/** The step-data fields that hold a day (P01's day of return; the card office's dates at K06). */
+const DATE_FIELDS = ['returnedOn', 'issuedOn', 'validUntil'] as const;
+
+/**
+ * A day a completion's `data` carries (DATE_FIELDS), when it carries one: a calendar date YYYY-MM-DD (rule `date`)
+ * within DATE_BOUNDS (rule `date-bounds`), as every date the API's bodies take (zod-text isoDate). A K06 issue date of
+ * 0000-01-01 went on to the card registration, which PostgreSQL's `date` refuses (no year 0): the card's work retried
+ * for ever; a day that was no date was read as today.
+ */
+export function stepDataDateProblems(data: Record<string, unknown>): FieldProblem[] {
+  return DATE_FIELDS.flatMap((field): FieldProblem[] => {
+    const value = data[field];
+    if (value === undefined) return [];
+    if (!isIsoDate(value))
+      return [{ field, rule: 'date', message: { zh: '应为有效日期 YYYY-MM-DD', en: 'Expected a calendar date YYYY-MM-DD' } }];
+    if (!isDateInBounds(value))
+      return [
+        {
+          field,
+          rule: 'date-bounds',
+          message: {
+            zh: `应在 ${DATE_BOUNDS.earliest} 至 ${DATE_BOUNDS.latest} 之间`,
+            en: `Must be from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
+          },
+        },
+      ];
+    return [];
+  });
+}
+
 /** The system work that reads the data of step `code` (SYSTEM_WORK_READS): each system step needing it first. */
 export function systemWorkReading(def: Pick<ProcessDefinition, 'steps'>, code: string): SystemWork[] {
   return def.steps.flatMap((s) => (s.behaviour?.system && s.needs[0] === code ? [s.behaviour.system] : []));
@@ -144,7 +175,8 @@ export function stepDataFields(behaviour: StepBehaviour, readBy: readonly System
 
 /**
  * What a completion's `data` at step `code` of `def` (the case's own definition) may not carry, each rule
- * `unknown-field` at its name, and the trip report's upper bounds (tripReportBoundProblems): new-user trial,
+ * `unknown-field` at its name, a known day that is none or out of range (stepDataDateProblems), and the trip report's
+ * upper bounds (tripReportBoundProblems): new-user trial,
  * `{outcome: 'x', foo: 'bar'}` was kept forever in the event store. Known: what the step reads (stepDataFields, with
  * the system work needing it) and what the same code reads in the newest built-in version (behaviourOf), which the
  * catalog, the web's dialog and the drivers send for it: a case pinned to an older version (A04 before 2027.2 declared
@@ -174,5 +206,6 @@ export function stepDataFieldProblems(def: Pick<ProcessDefinition, 'steps'>, cod
                     en: `The step reads no such field (known: ${known.join(', ')})`,
                   },
           }));
-  return [...unknown, ...(behaviour.data === 'trip-report' ? tripReportBoundProblems(data) : [])];
+  const dated = Object.fromEntries(Object.entries(data).filter(([key]) => known === undefined || known.includes(key)));
+  return [...unknown, ...stepDataDateProblems(dated), ...(behaviour.data === 'trip-report' ? tripReportBoundProblems(data) : [])];
 }
