@@ -92,10 +92,47 @@ describe('password strength: common passwords of Chinese users, l33t, the user�
         errors: [expect.objectContaining({ field: 'newPassword', rule: 'password-strength' })],
       });
     }
-    expect(pinyinWords('李明')).toEqual(['liming', 'li.ming', 'li_ming', 'li-ming', 'li ming', 'li', 'ming', 'mingli', 'lm']);
+    expect(pinyinWords('李明')).toEqual([
+      'liming',
+      'li.ming',
+      'li_ming',
+      'li-ming',
+      'li ming',
+      'li',
+      'ming',
+      'mingli',
+      'lm',
+      'lim',
+      'lming',
+    ]);
     expect(pinyinWords('吕方')).toContain('lvfang');
     expect(pinyinWords('Zhang Wei')).toEqual([]);
     expect(ownWords('li.ming', '李明')).toEqual(expect.arrayContaining(['李明', 'liming', 'mingli', 'lm']));
+  });
+
+  it('handed inputs (trial): 张晓强 (zhangxq) in separators, letter case, order and initials, with a year or a symbol, is refused', () => {
+    const user = { username: 'zhangxq', displayName: '张晓强' };
+    for (const password of [
+      'zhang_xiaoqiang_2026',
+      'Zhang.Xiaoqiang!',
+      'xiaoqiang.zhang.1',
+      'Xiaoqiang@2026!',
+      'zhang-xq-2026-01',
+      'ZXQ@binzhou2026',
+    ]) {
+      // Strong for anyone else: the name is what makes it weak.
+      expect([password, parseOrThrow(CreateUserSchema, { ...body, password }).password]).toEqual([password, password]);
+      expect([password, refusal(() => assertOwnPassword(password, 'newPassword', user))]).toEqual([
+        password,
+        { status: 422, errors: [expect.objectContaining({ field: 'newPassword', rule: 'password-strength' })] },
+      ]);
+      expect([password, refusal(parse(CreateUserSchema, { ...body, ...user, password }))]).toEqual([password, weak('password')]);
+    }
+    // A passphrase that holds the name passes when the rest stands alone (zxcvbn 4 without it); the words of the name
+    // are taken out only from three letters on, so 李安's li and an leave other words whole.
+    for (const password of ['Qiang!Rainy-Harbor-47', 'mango7!Xiaoqiang-Frost-Lantern'])
+      expect(() => assertOwnPassword(password, 'password', user)).not.toThrow();
+    expect(() => assertOwnPassword('Orange-Banana-Canyon-77', 'password', { username: 'lian', displayName: '李安' })).not.toThrow();
   });
 
   it('the passphrases of the examples and fixtures still pass', () => {

@@ -64,7 +64,11 @@ export function pinyinWords(value: string): string[] {
     if (syllables.length === 0) continue;
     const [first, ...rest] = syllables;
     for (const sep of ['', '.', '_', '-', ' ']) words.push(syllables.join(sep));
-    words.push(first!, rest.join(''), rest.join('') + first!, syllables.map((s) => s[0]).join(''));
+    const given = rest.join('');
+    const initials = (xs: string[]) => xs.map((s) => s[0]).join('');
+    // The surname, the given name alone and before it, the initials (zxq), the given name's (xq) and the mixed forms
+    // (zhangxq, zxiaoqiang) a user abbreviates a name with.
+    words.push(first!, given, given + first!, initials(syllables), initials(rest), first! + initials(rest), first![0]! + given);
   }
   return words.filter((w) => w.length >= 2);
 }
@@ -100,10 +104,37 @@ const OWN = {
   en: 'Too easy to guess: built on your own username or name',
   zh: '密码过于简单（含本人的用户名或姓名），请另设',
 };
-/** Long enough (the `min` rule's own) but guessable from the user's own words alone: the refusal's words, else null. */
+/** The shortest own word taken out of a password (withoutOwnWords): two letters (`an`, `li`) are inside too many words. */
+const OWN_WORD_MIN = 3;
+/**
+ * What the rest of a password built on the user's own words must score alone (zxcvbn 4: at least 10^10 guesses): the
+ * name adds nothing an attacker who knows it must guess, so the rest stands as a password of its own.
+ */
+const OWN_REST_MIN_SCORE = 4;
+
+/**
+ * What is left of a password once the user's own words are taken out of it (each word of at least OWN_WORD_MIN
+ * letters, longest first, in any letter case): `Zhang.Xiaoqiang!` leaves `.!`, `zhang-xq-2026-01` leaves `-xq-2026-01`.
+ */
+export function withoutOwnWords(value: string, words: readonly string[]): string {
+  let rest = value.toLowerCase();
+  for (const word of words.filter((w) => w.length >= OWN_WORD_MIN).sort((a, b) => b.length - a.length)) rest = rest.split(word).join('');
+  return rest;
+}
+
+/**
+ * Long enough (the `min` rule's own) but guessable from the user's own words: the refusal's words, else null. zxcvbn
+ * with the own words as user inputs, and, for a password that holds one of them, zxcvbn on what is left without them
+ * (withoutOwnWords, at least OWN_REST_MIN_SCORE): zxcvbn prices a password of several parts (a name, a symbol, a
+ * year) as their product times an order penalty, so the name in separators and case (`zhang_xiaoqiang_2026`,
+ * `Xiaoqiang@2026!`, `ZXQ@binzhou2026` for 张晓强) scored 3 and was set (trial).
+ */
 const ownWordsFault = (value: string, inputs: ReadonlyArray<string | undefined>): typeof OWN | null => {
   if ([...value].length < PASSWORD_MIN || passwordScore(value) < PASSWORD_MIN_SCORE) return null; // the field's own rules
-  return passwordScore(value, ownWords(...inputs)) < PASSWORD_MIN_SCORE ? OWN : null;
+  const words = ownWords(...inputs);
+  if (passwordScore(value, words) < PASSWORD_MIN_SCORE) return OWN;
+  const rest = withoutOwnWords(value, words);
+  return rest !== value.toLowerCase() && passwordScore(rest, words) < OWN_REST_MIN_SCORE ? OWN : null;
 };
 
 export const password = () =>
