@@ -38,10 +38,12 @@ export async function runAdmin(
   actor = `cli:${safeUser()}`,
   temporal?: () => Promise<Client>,
   stdin: () => Promise<string> = readStdin,
+  /** The office's departments (config OFFICE_UNITS; its default when not given): what `--unit` of an administrator names. */
+  officeUnits: readonly string[] = loadConfig({}).officeUnits,
 ): Promise<string[]> {
   const [area, command, ...rest] = argv;
   if (area === 'incidents') return incidents(command, rest, databaseUrl, actor, temporal);
-  if (area === 'users') return users(command, rest, databaseUrl, actor, stdin);
+  if (area === 'users') return users(command, rest, databaseUrl, actor, stdin, officeUnits);
   const opts = options(rest);
   if (area !== 'calendar' || (command !== 'import' && command !== 'list')) throw new Error(USAGE);
   const ds = new DataSource(dataSourceOptions(databaseUrl));
@@ -153,6 +155,7 @@ async function users(
   databaseUrl: string,
   actor: string,
   stdin: () => Promise<string>,
+  officeUnits: readonly string[],
 ): Promise<string[]> {
   if (command !== 'create-admin') throw new Error(USAGE);
   const flags = { passwordStdin: false, force: false, unit: 'fao', name: undefined as string | undefined };
@@ -172,12 +175,15 @@ async function users(
   const username = positional[0];
   if (!username || positional.length > 1) throw new Error(USAGE);
   // Checked by the API's own schemas of a new user, refused in its words (checkCreateAdmin).
-  const { name, password } = checkCreateAdmin({
-    username,
-    unit: flags.unit,
-    name: flags.name?.trim() || `系统管理员（${flags.unit}）`,
-    ...(flags.passwordStdin ? { password: (await stdin()).replace(/\r?\n$/, '') } : {}),
-  });
+  const { name, password } = checkCreateAdmin(
+    {
+      username,
+      unit: flags.unit,
+      name: flags.name?.trim() || `系统管理员（${flags.unit}）`,
+      ...(flags.passwordStdin ? { password: (await stdin()).replace(/\r?\n$/, '') } : {}),
+    },
+    officeUnits,
+  );
   const ds = new DataSource(dataSourceOptions(databaseUrl));
   await ds.initialize();
   try {
@@ -264,6 +270,8 @@ if (require.main === module) {
         config.databaseUrl as string,
         undefined,
         async () => (client ??= await temporalClient(config)),
+        readStdin,
+        config.officeUnits,
       );
       for (const line of lines) console.log(line);
     } finally {

@@ -2,7 +2,10 @@ import { parseOrThrow } from '../api/src/common/validation';
 import { DomainError } from '../api/src/common/errors';
 import { usernameTaken } from '../api/src/users/refusals';
 import { CreateUserSchema } from '../api/src/users/schemas';
+import { loadConfig } from '@df/runtime';
 import { checkCreateAdmin, checkYear, cliRefusal } from './users';
+
+const OFFICE_UNITS = loadConfig({}).officeUnits;
 
 /** The API's refusal of `body` by POST /api/users' schema. */
 const apiRefusal = (body: unknown): DomainError => {
@@ -65,14 +68,22 @@ describe('the admin CLI says what the API says', () => {
       const api = apiRefusal(apiBody);
       const e = api.extras.errors!.find((x) => x.field === apiField)!;
       expect(e).toBeDefined();
-      const text = message(() => checkCreateAdmin(cliInput));
+      const text = message(() => checkCreateAdmin(cliInput, OFFICE_UNITS));
       expect(text.split('\n')).toEqual([
         `${api.code}: ${api.label.zh} / ${api.label.en}`,
         `  ${option} (${e.rule}): ${e.message.zh} / ${e.message.en}`,
       ]);
     }
-    expect(message(() => checkCreateAdmin({ ...cli, password: 'short' }))).toMatch(/password \(stdin\) \(min\): 密码至少12个字符/);
-    expect(checkCreateAdmin({ username: 'first.admin', unit: 'fao', name: ' 管理员 ', password: 'a long enough password' })).toEqual({
+    expect(message(() => checkCreateAdmin({ ...cli, password: 'short' }, OFFICE_UNITS))).toMatch(
+      /password \(stdin\) \(min\): 密码至少12个字符/,
+    );
+    // An administrator is an office role: --unit names one of the office's departments (OFFICE_UNITS: fao, city).
+    expect(
+      message(() => checkCreateAdmin({ ...cli, username: 'ok.name', unit: 'commerce', password: 'a long enough password' }, OFFICE_UNITS)),
+    ).toMatch(/--unit \(office-unit\): 系统管理员是本机关角色.*（fao, city）/);
+    expect(
+      checkCreateAdmin({ username: 'first.admin', unit: 'fao', name: ' 管理员 ', password: 'a long enough password' }, OFFICE_UNITS),
+    ).toEqual({
       username: 'first.admin',
       unit: 'fao',
       name: '管理员',

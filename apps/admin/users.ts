@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { DomainError, type FieldError } from '../api/src/common/errors';
+import { officeUnitProblem } from '@df/domain';
+import { DomainError, ruleRefusal, type FieldError } from '../api/src/common/errors';
 import { parseOrThrow } from '../api/src/common/validation';
 import { text } from '../api/src/common/zod-text';
 import { calendarYear } from '../api/src/registries/schemas';
@@ -44,13 +45,20 @@ const CreateAdminSchema = z
 /** Where each value of create-admin comes from on the command line. */
 const CREATE_ADMIN_FIELDS: Record<string, string> = { unit: '--unit', name: '--name', password: 'password (stdin)' };
 
-export function checkCreateAdmin(input: {
-  username: string;
-  unit: string;
-  name: string;
-  password?: string;
-}): z.output<typeof CreateAdminSchema> {
-  return asCli(() => parseOrThrow(CreateAdminSchema, input), CREATE_ADMIN_FIELDS);
+export function checkCreateAdmin(
+  input: {
+    username: string;
+    unit: string;
+    name: string;
+    password?: string;
+  },
+  officeUnits: readonly string[],
+): z.output<typeof CreateAdminSchema> {
+  const checked = asCli(() => parseOrThrow(CreateAdminSchema, input), CREATE_ADMIN_FIELDS);
+  // An administrator is an office role: granted for one of the office's departments (officeUnitProblem), as the API's.
+  const office = officeUnitProblem('admin', checked.unit, officeUnits);
+  if (office) throw cliRefusal(ruleRefusal([{ field: 'unit', ...office }]), CREATE_ADMIN_FIELDS);
+  return checked;
 }
 
 /** `calendar import --year`: a year as the API's calendar routes take it (`/api/registries/calendars/:year`). */

@@ -69,7 +69,7 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     // Conflicting grants are accepted (a person may legitimately hold both): the decision is refused instead.
     for (const grant of [
       { role: 'finance', unit: home.unit },
-      { role: 'leader', unit: education },
+      { role: 'leader', unit: 'city' },
     ])
       await request(api.http).post(`/api/users/${organizer}/grants`).set(bearer(home.tokens.admin)).send(grant).expect(200);
     const asFinance = await login(api, organizer, undefined, { role: 'finance', unit: home.unit });

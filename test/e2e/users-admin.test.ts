@@ -254,6 +254,28 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       })
       .expect(422);
     expect(badUnit.body.errors).toEqual([expect.objectContaining({ field: 'grants[1].unit', rule: 'registered-unit' })]);
+    // Handed input (trial): an office role granted "for" a sending unit (fao-clerk for commerce read every unit's
+    // cases) is 422 office-unit at its unit, on creation and on a grant; for the office's departments it is taken.
+    const forUnit = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: ghost, displayName: '无名', password: 'a long enough password', grants: [{ role: 'fao-clerk', unit: 'commerce' }] })
+      .expect(422);
+    expect(forUnit.body.errors).toEqual([
+      {
+        field: 'grants[0].unit',
+        rule: 'office-unit',
+        message: {
+          zh: '外办受理窗口是本机关角色，办理所有单位的事项，只授予本机关（fao, city），不按单位授予',
+          en: expect.stringContaining('is an office role acting for every unit: it is granted for the office (fao, city), not for a unit'),
+        },
+      },
+    ]);
+    for (const role of ['manager', 'leader', 'passport-officer', 'admin'])
+      expect(
+        (await request(api.http).post(`/api/users/${clerk}/grants`).set(bearer(admin)).send({ role, unit }).expect(422)).body.errors,
+      ).toEqual([expect.objectContaining({ field: 'unit', rule: 'office-unit' })]);
+    expect(await request(api.http).get(`/api/users/${ghost}`).set(bearer(admin))).toMatchObject({ status: 404 });
     const extra = await request(api.http)
       .post('/api/users')
       .set(bearer(admin))
@@ -449,7 +471,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       // The trial's request: admin grants itself the FAO director's role (then read /api/inbox and the registries).
       await request(api.http).post(`/api/users/${ROOT}/grants`).set(bearer(admin)).send({ role: 'fao-director', unit: 'fao' }),
       // Another admin grant of one's own (another unit), in another letter case of the username.
-      await request(api.http).post(`/api/users/${ROOT.toUpperCase()}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'office' }),
+      await request(api.http).post(`/api/users/${ROOT.toUpperCase()}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'fao' }),
       await request(api.http).post(`/api/users/${ROOT}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'fao' }),
       await request(api.http).delete(`/api/users/${ROOT}/grants/admin/fao`).set(bearer(admin)),
       await request(api.http).post(`/api/users/${ROOT}/enable`).set(bearer(admin)),
@@ -516,7 +538,7 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .expect(422);
     expect(caseRole.body.errors).toEqual([expect.objectContaining({ field: 'role', rule: 'admin-alone' })]);
     // A second admin unit is no case role.
-    await request(api.http).post(`/api/users/${second}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'office' }).expect(200);
+    await request(api.http).post(`/api/users/${second}/grants`).set(bearer(admin)).send({ role: 'admin', unit: 'fao' }).expect(200);
 
     const officer = `officer.${uniqueSuffix()}`;
     await request(api.http)
@@ -635,13 +657,13 @@ describe('admin CLI (issue 14.4): users create-admin on a fresh database', () =>
     );
     expect(
       await runAdmin(
-        ['users', 'create-admin', 'second.admin', '--force', '--password-stdin', '--unit', 'office'],
+        ['users', 'create-admin', 'second.admin', '--force', '--password-stdin', '--unit', 'city'],
         db.url,
         'cli:ops',
         undefined,
         () => Promise.resolve('a long enough password\r\n'),
       ),
-    ).toEqual(['created administrator second.admin (admin in office)', 'password from stdin; it must be changed at first sign-in']);
+    ).toEqual(['created administrator second.admin (admin in city)', 'password from stdin; it must be changed at first sign-in']);
     expect((await rows()).map((r) => r.username)).toEqual(['first.admin', 'second.admin']);
   });
 

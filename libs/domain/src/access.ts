@@ -44,6 +44,28 @@ export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-dir
  */
 export const ADMIN_ROLES: readonly Role[] = ['admin'];
 
+/**
+ * An office role's grant (FAO, leader, manager, admin: any role not in UNIT_ROLES) names one of the office's own
+ * departments, `officeUnits` (config OFFICE_UNITS, lower case): rule `office-unit`, else null. An office role acts
+ * for every unit (unitReach 'any') or none, so a grant "for" a sending unit (trial: fao-clerk for commerce, which read
+ * every unit's cases) stated a scope it never had. A unit role's unit is the registry's to check (registered-unit).
+ */
+export function officeUnitProblem(
+  role: Role,
+  unit: string,
+  officeUnits: readonly string[],
+): { rule: 'office-unit'; message: Label } | null {
+  if (UNIT_ROLES.includes(role) || officeUnits.includes(unit.toLowerCase())) return null;
+  const named = officeUnits.join(', ');
+  return {
+    rule: 'office-unit',
+    message: {
+      zh: `${ROLE_LABELS[role].zh}是本机关角色，办理所有单位的事项，只授予本机关（${named}），不按单位授予`,
+      en: `${ROLE_LABELS[role].en} is an office role acting for every unit: it is granted for the office (${named}), not for a unit`,
+    },
+  };
+}
+
 /** Which units' cases a role reaches: own unit, own or the one it supervises (主管部门), any, or none (admin). */
 export type UnitReach = 'own' | 'own-or-supervised' | 'any' | 'none';
 

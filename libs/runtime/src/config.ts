@@ -66,6 +66,15 @@ const schema = z.object({
     .regex(/^[a-z0-9_-]{1,40}$/, { message: 'must be 1-40 of a-z 0-9 _ -' })
     .default('login'),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
+  // The office's own departments (comma-separated unit codes): what an office role's grant names (rule office-unit).
+  OFFICE_UNITS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:,[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,19}$/, {
+      message: 'must be 1-20 unit codes (1-64 letters, digits or . _ -) separated by commas',
+    })
+    .default('fao,city')
+    .transform((v) => [...new Set(v.split(',').map((code) => code.toLowerCase()))]),
   SEED_DEMO_USERS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
@@ -197,6 +206,11 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   /** Password of every seeded demo user. */
   demoPassword: string;
+  /**
+   * The office's own departments, unit codes in lower case (OFFICE_UNITS, default fao and city: the FAO and the
+   * government's leadership): the only units an office role (FAO, leader, manager, admin) is granted for.
+   */
+  officeUnits: readonly string[];
   /** The API seeds the demo users (<role>.<unit>) at start: development and test only (default on there). */
   seedDemoUsers: boolean;
   /**
@@ -350,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     jwtSecret: v.JWT_SECRET,
     jwtTtlSeconds: v.JWT_TTL_SECONDS,
     demoPassword: v.DEMO_PASSWORD,
+    officeUnits: v.OFFICE_UNITS,
     seedDemoUsers: v.NODE_ENV !== 'production' && (v.SEED_DEMO_USERS ?? true),
     apiHttps: v.API_HTTPS,
     loginMaxFailuresPerAccountAddress: v.LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,

@@ -38,7 +38,7 @@ describe('password strength: common passwords of Chinese users, l33t, the user�
     expect(refusal(parse(CreateUserSchema, { ...body, username: user.username, password }))).toEqual({ status: 422, errors: [own] });
     // Another user may hold it (nothing of theirs in it).
     expect(parseOrThrow(CreateUserSchema, { ...body, password }).password).toBe(password);
-    expect(() => checkCreateAdmin({ username: user.username, unit: 'fao', name: '管理员', password })).toThrow(
+    expect(() => checkCreateAdmin({ username: user.username, unit: 'fao', name: '管理员', password }, ['fao'])).toThrow(
       /password \(stdin\) \(password-strength\): 密码过于简单（含本人的用户名或姓名）/,
     );
     expect(refusal(() => assertOwnPassword(password, 'password', user))).toEqual({ status: 422, errors: [own] });

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { UNIT_ROLES, type Role } from '@df/domain';
+import { Inject, Injectable } from '@nestjs/common';
+import { officeUnitProblem, UNIT_ROLES, type Role } from '@df/domain';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
 import {
   type NewAuditEvent,
   RegistriesRepository,
@@ -70,6 +72,7 @@ export class UsersAdminService {
     private readonly repo: UsersRepository,
     private readonly registries: RegistriesRepository,
     private readonly users: UsersService,
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   /**
@@ -193,12 +196,15 @@ export class UsersAdminService {
 
   /**
    * Unit roles act for a sending unit, which must be registered (开户备案, the units registry): rule
-   * `registered-unit`. The office's own roles (FAO, leader, manager, admin) name the office's department, not
-   * a sending unit, so a fresh database can get its first officers before any unit is registered.
+   * `registered-unit`. The office's own roles (FAO, leader, manager, admin) name one of the office's departments
+   * (config OFFICE_UNITS: rule `office-unit`, officeUnitProblem), registered or not, so a fresh database can get its
+   * first officers before any unit is registered.
    */
   private async checkUnits(grants: RoleGrant[], path: string | null): Promise<void> {
     const errors = [];
     for (const [i, g] of grants.entries()) {
+      const office = officeUnitProblem(g.role as Role, g.unit, this.config.officeUnits);
+      if (office) errors.push({ field: path ? `${path}[${i}].unit` : 'unit', ...office });
       if (!UNIT_ROLES.includes(g.role as Role)) continue;
       if (await this.registries.unit(g.unit)) continue;
       errors.push({
