@@ -203,6 +203,13 @@ describe('input faults of the new-user trial, by kind', () => {
       const pathErrors = async (method: 'get' | 'put' | 'delete', url: string, token: string) =>
         errorsOf((await request(api.http)[method](url).set(bearer(token)).send({}).expect(400)).body).map((e) => [e.field, e.rule]);
       expect(await pathErrors('put', '/api/registries/units/bad!code', users.tokens['fao-clerk'])).toEqual([['path.code', 'format']]);
+      // Handed input (trial): codes of only punctuation, or starting with it, were registered (no grant could name them).
+      for (const code of ['__proto__', '...', '-x', '_'])
+        expect([code, await pathErrors('put', `/api/registries/units/${code}`, users.tokens['fao-clerk'])]).toEqual([
+          code,
+          [['path.code', 'format']],
+        ]);
+      expect(await pathErrors('put', '/api/registries/people/__proto__', users.tokens.personnel)).toEqual([['path.personId', 'format']]);
       expect(await pathErrors('put', `/api/registries/units/${users.unit}/plans/1999`, users.tokens.organizer)).toEqual([
         ['path.year', 'min'],
       ]);

@@ -145,6 +145,12 @@ export const isoDate = z
     example: '2027-03-15',
   });
 
+/**
+ * A registry code (a unit's code, a person's id) as every route takes it: 1-64 letters, digits or . _ -, starting
+ * with a letter or digit (trial: `__proto__` and `...` were registered as units, which no grant could then name).
+ */
+export const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
 /** The spaces a passport number may be typed with (as printed, `SE 1234567`; an IME's full-width space): dropped. */
 const PASSPORT_SPACES = '[ \\t\\u00A0\\u3000]';
 /** What a passport number field takes, as the document states it: 5-20 letters or digits, either case, spaces anywhere. */

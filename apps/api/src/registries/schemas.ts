@@ -19,6 +19,7 @@ import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema } from '../common/validation';
 import {
   caseIdText,
+  CODE_PATTERN,
   formatMessage,
   intQuery,
   isoDate,
@@ -33,7 +34,14 @@ import {
 /** Unit codes and person ids: the same alphabet as the submission's unit. */
 export const code = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, formatMessage('代码须为1-64位字母、数字、_ . 或 -', 'Codes are 1-64 letters, digits, _ . or -'));
+  .regex(
+    new RegExp(CODE_PATTERN),
+    formatMessage(
+      '代码须为1-64位字母、数字、_ . 或 -（以字母或数字开头）',
+      'Codes are 1-64 letters, digits, _ . or - (starting with a letter or digit)',
+    ),
+  )
+  .meta({ minLength: 1, maxLength: 64, pattern: CODE_PATTERN });
 const countryCode = z
   .string()
   .regex(

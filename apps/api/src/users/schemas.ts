@@ -4,7 +4,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 import { ruleRefusal } from '../common/errors';
 import { beyondSchema } from '../common/validation';
-import { formatMessage, text, untrimmedText } from '../common/zod-text';
+import { CODE_PATTERN, formatMessage, text, untrimmedText } from '../common/zod-text';
 import { COMMON_PASSWORDS_ZH } from './common-passwords-zh';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -177,7 +177,7 @@ export function assertOwnPassword(value: string, field: string, user: { username
   if (fault) throw ruleRefusal([{ field, rule: 'password-strength', message: { zh: fault.zh, en: fault.en } }]);
 }
 
-export const UNIT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+export const UNIT_PATTERN = CODE_PATTERN;
 export const RoleGrantSchema = z
   .strictObject({
     role: z.enum(USER_ROLES),
