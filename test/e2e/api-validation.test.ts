@@ -132,6 +132,12 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       expect.objectContaining({ field: 'data.amount', rule: 'finite' }),
       expect.objectContaining({ field: 'data.count', rule: 'safe-integer' }),
     ]);
+    // Handed input (trial): a completion's data.__proto__ was accepted and silently dropped (a copy sets the prototype).
+    const proto = await raw(`/api/delegations/${fakeCase}/steps/A02/complete`, '{"data":{"__proto__":{"outcome":"x"}}}').expect(400);
+    expect(proto.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'data.__proto__', rule: 'reserved-key', message: { zh: '键名 __proto__ 不可用' } }],
+    });
     // Registries too: a unit's name given twice.
     const unit = await raw('/api/registries/units/X1', '{"name":"甲","name":"乙"}', 'put').expect(400);
     expect(fields(unit.body)).toEqual(['name']);

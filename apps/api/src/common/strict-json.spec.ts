@@ -10,6 +10,12 @@ describe('jsonTextProblems: what JSON.parse would silently change', () => {
     // The same key in different objects, or in an object and its parent, is no duplicate.
     expect(jsonTextProblems('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":{"d":{"a":1}}}')).toEqual([]);
     expect(jsonTextProblems('{"a":1,"a":1}')).toEqual([expect.objectContaining({ field: 'a', rule: 'duplicate-key' })]);
+    // Trial: a completion's data.__proto__ was accepted and dropped; escaped, the same key.
+    expect(jsonTextProblems('{"data":{"__proto__":{"x":1}},"b":[{"\\u005f_proto__":1}]}')).toEqual([
+      expect.objectContaining({ field: 'data.__proto__', rule: 'reserved-key' }),
+      expect.objectContaining({ field: 'b[0].__proto__', rule: 'reserved-key' }),
+    ]);
+    expect(jsonTextProblems('{"proto":1,"constructor":{"prototype":1}}')).toEqual([]);
   });
 
   it('names a number out of range (1e400 became Infinity, stored as null) and an integer beyond 2^53', () => {

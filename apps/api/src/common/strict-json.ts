@@ -11,6 +11,8 @@ const MAX_PROBLEMS = 20;
  * What JSON.parse silently changes in a JSON text, as refusals naming the field (paths as zod's: `members[0].rank`):
  * - `duplicate-key`: a key given twice in one object (JSON.parse keeps the last; a reviewer reading the text sees
  *   the first — RFC 8259 §4 leaves the meaning of duplicate names undefined, so we accept none);
+ * - `reserved-key`: the key `__proto__` (JSON.parse keeps it, but any copy of the object (a schema's parse, a spread)
+ *   sets the copy's prototype instead: trial, a completion's `data.__proto__` was accepted and silently dropped);
  * - `finite`: a number too large for a double (`1e400` became Infinity, stored as null);
  * - `safe-integer`: an integer literal beyond ±(2^53 − 1) (`12345678901234567890` became 12345678901234567000).
  * Parsed with jsonc-parser's visitor (comments and trailing commas are not JSON: the body parser refused those
@@ -37,7 +39,13 @@ export function jsonTextProblems(text: string): FieldError[] {
       onObjectProperty: (name, _offset, _length, _line, _column, pathSupplier) => {
         const seen = keys.at(-1);
         if (!seen) return;
-        if (seen.has(name))
+        if (name === '__proto__')
+          add({
+            field: fieldPath([...pathSupplier(), name]),
+            rule: 'reserved-key',
+            message: { zh: '键名 __proto__ 不可用', en: 'The key __proto__ is not taken' },
+          });
+        else if (seen.has(name))
           add({
             field: fieldPath([...pathSupplier(), name]),
             rule: 'duplicate-key',
@@ -92,7 +100,7 @@ export function nestingDepth(text: string): number {
  * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body whose text JSON.parse would
  * have silently changed (jsonTextProblems) is refused naming each field, before any handler sees the parsed value —
  * for every route and every field (new-user trial: step data `1e400` was stored as null, a duplicated key took its
- * last value). A duplicated key is 400 VALIDATION_FAILED (no document describes an object with two values for one
+ * last value). A duplicated key and a `__proto__` key are 400 VALIDATION_FAILED (no document describes an object with two values for one
  * name: I-JSON, RFC 7493 §2.3); a number out of range is 422 INVALID_REQUEST (a free-form `data` value may be any
  * number by the schema: RFC 8259 §6 leaves the range to the implementation, and ours is a double's).
  */
@@ -104,6 +112,6 @@ export function strictJsonBodies() {
     r.rawBody = undefined; // not kept for the rest of the request
     const problems = jsonTextProblems(raw.toString('utf8'));
     if (problems.length === 0) return next();
-    next(problems.some((p) => p.rule === 'duplicate-key') ? contractRefusal(problems) : ruleRefusal(problems));
+    next(problems.some((p) => p.rule === 'duplicate-key' || p.rule === 'reserved-key') ? contractRefusal(problems) : ruleRefusal(problems));
   };
 }
