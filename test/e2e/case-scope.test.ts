@@ -103,6 +103,17 @@ describe('scope before role on every case route', () => {
     await request(api.http).get(`/api/delegations/${openCase}/attachments`).set(bearer(home.tokens.manager)).expect(200);
   });
 
+  it('a case id in capitals is the case on every route (trial: 404), its scope checked the same', async () => {
+    const upper = openCase.toUpperCase();
+    expect(upper).not.toBe(openCase);
+    const detail = await request(api.http).get(`/api/delegations/${upper}`).set(bearer(home.tokens.organizer)).expect(200);
+    expect(detail.body.caseId).toBe(openCase);
+    await request(api.http).get(`/api/delegations/${upper}/timeline`).set(bearer(home.tokens.organizer)).expect(200);
+    await request(api.http).get(`/api/delegations/${upper}/attachments?includeRemoved=true`).set(bearer(home.tokens.manager)).expect(200);
+    const outsider = await request(api.http).get(`/api/delegations/${upper}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
+    expect(outsider.body.code).toBe('CASE_OUT_OF_SCOPE');
+  });
+
   it('an unknown case answers as before on every route: its body checked, then 404 CASE_NOT_FOUND; never out of scope', async () => {
     const missing = `nope-${randomUUID().slice(0, 8)}`;
     const detail = await request(api.http).get(`/api/delegations/${missing}`).set(bearer(other.tokens.organizer));

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { strictJsonBodies } from './common/strict-json';
+import { canonicalCaseIds } from './common/uuid';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -75,6 +76,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(helmet(helmetOptions(config)));
   app.use(noStore());
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
+  app.use(canonicalCaseIds()); // a case's UUID in capitals is the case (lower-cased before routing)
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.use(strictJsonBodies()); // what JSON.parse would silently change: a duplicated key, a number out of range (400)
