@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { enterpriseOutOfScope } from '../auth/case-scope.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
@@ -67,7 +68,6 @@ export interface ApplicationResponse {
 }
 
 const today = (): string => shanghaiDate(Date.now());
-const outOfScope = () => domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
 const fieldError = (field: string, rule: string, zh: string, en: string): FieldError => ({ field, rule, message: { zh, en } });
 
 /** Enterprises, the whitelist, card applications and the cards registry (issue 17); rules in libs/domain/src/definition/apec-card.ts. */
@@ -125,7 +125,7 @@ export class ApecService {
   }
 
   async getEnterprise(user: AuthUser, unit: string) {
-    if (!seesAllUnits(user) && user.unit !== unit) throw outOfScope();
+    if (!seesAllUnits(user) && user.unit !== unit) throw enterpriseOutOfScope();
     return this.enterpriseView(unit);
   }
 
@@ -473,7 +473,7 @@ export class ApecService {
   async cards(user: AuthUser, rawQuery: unknown) {
     const parsed = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
     const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
-    if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw enterpriseOutOfScope();
     await assertKnownUnit(this.registries, q.unit);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     const cards = await this.repo.cards(unit !== undefined ? { unit } : {});

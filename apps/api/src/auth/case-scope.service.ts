@@ -13,8 +13,9 @@ const ENTERPRISE_ROUTE = /^\/api\/apec\/enterprises\/:unit(\/|$)/;
 /** The answer to a caller outside the case's units, the same on every case route. */
 export const caseOutOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
-const enterpriseOutOfScope = () =>
-  domainError('CASE_OUT_OF_SCOPE', '只能查看本企业的记录', "You may read only your own enterprise's records");
+/** The answer to a caller outside an enterprise's records (its routes, its cards), reading or acting alike (trial: a write read "read only"). */
+export const enterpriseOutOfScope = () =>
+  domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本企业的记录', "You may read and act only on your own enterprise's records");
 
 /**
  * Scope before role, by route kind (issue 15): the auth guard asks this before a route's @Roles and before any
