@@ -208,7 +208,14 @@ export class RegistriesService {
           ],
         },
       );
-    const unit: RegisteredUnit = { code: c, ...u, clerks: await this.clerkAccounts(c, u.clerks) };
+    // The reason is the suspension's: a unit not suspended keeps none (trial: an active unit showed an old reason);
+    // the one it had stays in the registry's changes.
+    const unit: RegisteredUnit = {
+      code: c,
+      ...u,
+      suspendedReason: u.status === 'suspended' ? u.suspendedReason : null,
+      clerks: await this.clerkAccounts(c, u.clerks),
+    };
     let before: RegisteredUnit | null;
     try {
       before = await this.repo.putUnit(unit, actorOf(user));

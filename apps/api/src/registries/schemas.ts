@@ -79,7 +79,10 @@ export const UnitSchema = z
     clerks: z.array(text(100)).max(2).default([]).meta({ description: 'Registered clerks (专办员): usernames of the unit, 1-2' }),
     signatories: z.array(text(100)).max(10).default([]).meta({ description: 'Signatories (签批人)' }),
     status: z.enum(UNIT_STATUSES).default('active'),
-    suspendedReason: text(500).nullable().default(null),
+    suspendedReason: text(500)
+      .nullable()
+      .default(null)
+      .meta({ description: 'Why the unit is suspended: required when suspended, stored only then (null for any other status)' }),
   })
   .refine((u) => u.status !== 'suspended' || !!u.suspendedReason, {
     path: ['suspendedReason'],
