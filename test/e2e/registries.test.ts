@@ -667,6 +667,14 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // Masked by its field (a 9-digit number is outside the passport pattern the response walk knows: it went out in clear).
     expect(listed.number).toBe(`${number.slice(0, 2)}${'*'.repeat(number.length - 5)}${number.slice(-3)}`);
     expect(listed.ref).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The holder id in clear, as the organizer's roster and the registry's changes show it (trial: masked only here);
+    // each row names the holder's unit, what the own-unit grants are read by.
+    expect(listed).toMatchObject({ holder: personId, unit: users.unit });
+    documented(S.PassportListSchema, { items: [listed] });
+    expect((await request(http).get(`/api/registries/people/${personId}`).set(organizer).expect(200)).body.passports[0]).toMatchObject({
+      holder: personId,
+      unit: users.unit,
+    });
     // The trial: 200 for the unit's own number, 404 for a wrong guess. Now one 403 for both, before the ledger is read.
     const held = await request(http).get(`/api/registries/passports/${number}`).set(organizer).expect(403);
     const guessed = await request(http).get(`/api/registries/passports/${passportNo()}`).set(organizer).expect(403);
@@ -676,7 +684,14 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     // By its ledger id: the passport and its history, the number masked as in the list.
     const byRef = await request(http).get(`/api/registries/passports/${listed.ref}`).set(organizer).expect(200);
     documented(S.PassportViewSchema, byRef.body);
-    expect(byRef.body).toMatchObject({ ref: listed.ref, number: listed.number, state: 'in-custody', history: [{ toState: 'in-custody' }] });
+    expect(byRef.body).toMatchObject({
+      ref: listed.ref,
+      number: listed.number,
+      holder: personId,
+      unit: users.unit,
+      state: 'in-custody',
+      history: [{ toState: 'in-custody' }],
+    });
     // An officer reads it by number or by id, in clear; another unit's organizer reads neither (one 404).
     const officer = bearer(users.tokens['passport-officer']);
     expect((await request(http).get(`/api/registries/passports/${number}`).set(officer).expect(200)).body.ref).toBe(listed.ref);

@@ -323,7 +323,10 @@ export class RegistriesService {
     const personId = parsePathParam(CodeSchema, rawPersonId, 'personId');
     const p = await this.repo.person(personId);
     if (!p || !mayReadRoster(user, p.unit)) throw noPersonInReach();
-    return { ...p, passports: await this.passportsView(user, await this.repo.passports({ holders: [personId] })) };
+    return {
+      ...p,
+      passports: await this.passportsView(user, await this.repo.passports({ holders: [personId] }), new Map([[p.personId, p.unit]])),
+    };
   }
 
   /** The personnel office keeps its unit's roster; classified access stays the secrecy office's. */
@@ -405,12 +408,24 @@ export class RegistriesService {
    * Ledger passports as the viewer may read them: the number masked unless their role reads passport numbers in clear.
    * Masked here by the field, not left to the response walk, which knows a bare `number` only by its shape: a ledger
    * number outside the passport pattern (9 digits; the ledger takes 5-20 letters and digits) went out in clear.
+   * Each row carries its holder's `unit` (`units`: the holders' units, when known), the unit the response walk reads
+   * the own-unit grants by: without it the organizer's own ledger masked the holder id its roster and the registry's
+   * changes show (trial).
    */
-  private async passportsView(viewer: AuthUser, passports: CustodyPassport[]) {
+  private async passportsView(viewer: AuthUser, passports: CustodyPassport[], units?: ReadonlyMap<string, string>) {
     const d = today();
     const clear = seesInClear('passport-number', viewer, undefined);
+    const unitOf =
+      units ??
+      new Map(
+        (passports.length > 0 ? await this.repo.people({ ids: [...new Set(passports.map((p) => p.holder))] }) : []).map((h) => [
+          h.personId,
+          h.unit,
+        ]),
+      );
     return passports.map((p) => ({
       ...p,
+      unit: unitOf.get(p.holder) ?? null,
       number: clear ? p.number : maskPassportNumber(p.number),
       displayState: passportState(p, d),
       daysOverdue: daysOverdue(p, d),
@@ -457,7 +472,8 @@ export class RegistriesService {
     // Another unit's passport answers as none (getPerson): the answer says nothing of passports out of reach.
     if (!p || (!seesAllUnits(user) && holder?.unit !== user.unit))
       throw notFound('护照不在保管登记中，或不在您可查看的范围内', 'No such passport in a custody ledger you may read');
-    return { ...(await this.passportsView(user, [p]))[0]!, history: await this.repo.passportHistory(p.number) };
+    const units = new Map(holder ? [[holder.personId, holder.unit]] : []);
+    return { ...(await this.passportsView(user, [p], units))[0]!, history: await this.repo.passportHistory(p.number) };
   }
 
   async registerPassport(user: AuthUser, body: unknown) {
