@@ -120,6 +120,49 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     return caseId;
   };
 
+  it('a GET body sent back with PUT is taken (unit and person): the path-named field must match, the computed ones are ignored (trial)', async () => {
+    const http = api.http;
+    const { unit, users, personId } = await unitWithPerson('round');
+    const clerk = bearer(users.tokens['fao-clerk']);
+    const gotUnit = (await request(http).get(`/api/registries/units/${unit}`).set(clerk).expect(200)).body;
+    expect(gotUnit).toHaveProperty('suspension');
+    const back = await request(http)
+      .put(`/api/registries/units/${unit}`)
+      .set(clerk)
+      .send({ ...gotUnit, nameZh: '改名测试局' })
+      .expect(200);
+    expect(back.body.unit).toMatchObject({ code: unit, nameZh: '改名测试局' });
+    const otherCode = await request(http)
+      .put(`/api/registries/units/${unit}`)
+      .set(clerk)
+      .send({ ...gotUnit, code: 'someone-else' })
+      .expect(422);
+    expect(otherCode.body.errors).toEqual([expect.objectContaining({ field: 'code', rule: 'path-match' })]);
+
+    const personnel = bearer(users.tokens.personnel);
+    const gotPerson = (await request(http).get(`/api/registries/people/${personId}`).set(personnel).expect(200)).body;
+    expect(gotPerson).toMatchObject({ personId, classifiedAccess: false, passports: [] });
+    const moved = await request(http)
+      .put(`/api/registries/people/${personId}`)
+      .set(personnel)
+      .send({ ...gotPerson, position: '副处长' })
+      .expect(200);
+    expect(moved.body).toMatchObject({ personId, position: '副处长', classifiedAccess: false });
+    for (const [field, value, rule] of [
+      ['personId', 'P-someone-else', 'path-match'],
+      ['classifiedAccess', true, 'secrecy-held'],
+    ] as const) {
+      const res = await request(http)
+        .put(`/api/registries/people/${personId}`)
+        .set(personnel)
+        .send({ ...gotPerson, [field]: value })
+        .expect(422);
+      expect([field, res.body.errors]).toEqual([field, [expect.objectContaining({ field, rule })]]);
+    }
+    // Nothing of the refused writes stuck: classified access is still the secrecy office's to grant.
+    expect((await request(http).get(`/api/registries/people/${personId}`).set(personnel).expect(200)).body.classifiedAccess).toBe(false);
+  });
+
   it('the FAO registers a unit; every change is recorded; a unit sees only its own record', async () => {
     const http = api.http;
     const put = await request(http)

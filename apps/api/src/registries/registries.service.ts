@@ -193,7 +193,9 @@ export class RegistriesService {
 
   async putUnit(user: AuthUser, code: string, body: unknown) {
     const c = parsePathParam(CodeSchema, code, 'code');
-    const u = parseOrThrow(UnitSchema, body);
+    // GET's own fields sent back: the code as the path's, the computed suspension ignored.
+    const { code: sentCode, suspension: _computed, ...u } = parseOrThrow(UnitSchema, body);
+    assertPathMatch('code', sentCode, c);
     if (u.parentCode === c || u.supervisingDepartment === c)
       throw new DomainError(
         'INVALID_REQUEST',
@@ -332,7 +334,9 @@ export class RegistriesService {
   /** The personnel office keeps its unit's roster; classified access stays the secrecy office's. */
   async putPerson(user: AuthUser, personId: string, body: unknown) {
     const id = parsePathParam(CodeSchema, personId, 'personId');
-    const p = parseOrThrow(PersonSchema, body);
+    // GET's own fields sent back: the id as the path's, the ledger's passports ignored, classified access as on record.
+    const { personId: sentId, classifiedAccess: sentAccess, passports: _ledger, ...p } = parseOrThrow(PersonSchema, body);
+    assertPathMatch('personId', sentId, id);
     if (user.unit !== p.unit) throw outOfScope();
     const existing = await this.repo.person(id);
     // Another unit's person answers as the read route does (getPerson: 404 noPersonInReach): the write route must not
@@ -352,6 +356,17 @@ export class RegistriesService {
       );
     }
     if (!(await this.repo.unit(p.unit))) throw notFound(`单位 ${echo(p.unit)} 未备案`, `Unit ${echo(p.unit)} is not registered`);
+    if (sentAccess !== undefined && sentAccess !== (existing?.classifiedAccess ?? false))
+      throw ruleRefusal([
+        {
+          field: 'classifiedAccess',
+          rule: 'secrecy-held',
+          message: {
+            zh: '涉密资格由保密部门登记（PUT …/classified-access）：此处只能按登记值原样提交或不填',
+            en: 'Classified access is the secrecy office’s (PUT …/classified-access): send it as on record, or leave it out',
+          },
+        },
+      ]);
     if (existing?.status === 'active' && p.status !== 'active') await this.assertOffOpenCases(id, p.status);
     const person: RegisteredPerson = { personId: id, ...p, classifiedAccess: false };
     try {
@@ -1252,4 +1267,19 @@ function heldRefusal(err: unknown, field: 'holder' | 'to'): unknown {
   return new DomainError('PASSPORT_ALREADY_HELD', err.label, {
     errors: [{ field, rule: 'one-valid-passport', message: err.label }],
   });
+}
+
+/**
+ * A read-only field of a GET body sent back with a PUT (`code`, `personId`): as the path names it (letter case aside,
+ * as codes are stored), else 422 at the field, rule `path-match`.
+ */
+function assertPathMatch(field: string, sent: string | undefined, path: string): void {
+  if (sent === undefined || sent.toLowerCase() === path.toLowerCase()) return;
+  throw ruleRefusal([
+    {
+      field,
+      rule: 'path-match',
+      message: { zh: `须与路径中的 ${echo(path)} 一致`, en: `Must be ${echo(path)}, as in the path` },
+    },
+  ]);
 }

@@ -79,6 +79,12 @@ export const UnitSchema = z
     clerks: z.array(text(100)).max(2).default([]).meta({ description: 'Registered clerks (专办员): usernames of the unit, 1-2' }),
     signatories: z.array(text(100)).max(10).default([]).meta({ description: 'Signatories (签批人)' }),
     status: z.enum(UNIT_STATUSES).default('active'),
+    // What GET units/{code} adds, so its body may be sent back as it came (a GET → edit → PUT round trip; trial).
+    code: code.optional().meta({ readOnly: true, description: "The path's code, as GET gives it (another code is 422 rule path-match)" }),
+    suspension: z
+      .unknown()
+      .optional()
+      .meta({ readOnly: true, description: 'Computed from the status and the custody ledger (as GET gives it): ignored when sent' }),
     suspendedReason: text(500)
       .nullable()
       .default(null)
@@ -167,6 +173,16 @@ export const PersonSchema = z
     partyMember: z.boolean(),
     leadershipTeam: text(100).overwrite(canonicalIdentity).nullable(),
     status: z.enum(PERSON_STATUSES).default('active'),
+    // What GET people/{personId} adds, so its body may be sent back as it came (a GET → edit → PUT round trip; trial).
+    personId: code
+      .optional()
+      .meta({ readOnly: true, description: "The path's person id, as GET gives it (another id is 422 rule path-match)" }),
+    classifiedAccess: z.boolean().optional().meta({
+      readOnly: true,
+      description:
+        "The secrecy office's (PUT …/classified-access), as GET gives it: the value on record is taken as sent, another is 422 rule secrecy-held",
+    }),
+    passports: z.unknown().optional().meta({ readOnly: true, description: "The custody ledger's (as GET gives it): ignored when sent" }),
   })
   // New-user trials: people born in 2030 and in 1800, a bureau-rank 副市长 born yesterday, a staff member born in 1900.
   .superRefine(domainRule((p: { dateOfBirth: string }) => birthDateProblems(p.dateOfBirth, today())))
