@@ -394,6 +394,24 @@ describe('registries (issue 14): units, people, passports in custody, and submis
       }
       expect(answers[0]).toEqual(answers[1]);
     }
+    // An object fact is named by each part that differs: the passport's custody and expiry, not the whole passport
+    // (trial). Typed, the member is the roster's 张三 by the ledger's number; the rest of the passport is compared.
+    const expiry = await request(http)
+      .post('/api/delegations/check')
+      .set(bearer(users.tokens.organizer))
+      .send(
+        submissionWith(
+          unit,
+          personId,
+          {},
+          { personId: undefined, leadershipTeam: 'team-a', passport: { inCustody: false, number, expiresOn: '2029-12-31' } },
+        ),
+      )
+      .expect(422);
+    expect(expiry.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
+      ['members[0].passport.inCustody', 'registry-value'],
+      ['members[0].passport.expiresOn', 'registry-value'],
+    ]);
     // One person once (new-user trial: 李四 twice by personId ran every per-member step twice): the second is refused.
     const twice = {
       ...canonicalSubmission(unit),

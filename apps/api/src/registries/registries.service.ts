@@ -826,7 +826,17 @@ export class RegistriesService {
             : f === 'apecCard'
               ? { zh: 'APEC卡登记', en: 'cards registry' }
               : { zh: '花名册', en: 'roster' };
-        mismatches.push(registryMismatch(`${path}[${i}].${f}`, what));
+        // An object fact (a passport, a card) is named by each part that differs (trial: `members[0].passport` did not
+        // say whether the number or the expiry was wrong).
+        const sent = comparable(f, typed[f]);
+        const registered = comparable(f, snap[f]);
+        const parts =
+          sent && typeof sent === 'object' && !Array.isArray(sent) && registered && typeof registered === 'object'
+            ? Object.entries(sent)
+                .filter(([k, v]) => v !== undefined && !sameValue(v, (registered as Record<string, unknown>)[k]))
+                .map(([k]) => `${f}.${k}`)
+            : [];
+        for (const part of parts.length > 0 ? parts : [f]) mismatches.push(registryMismatch(`${path}[${i}].${part}`, what));
       }
       return snap;
     });
