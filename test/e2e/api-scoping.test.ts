@@ -157,7 +157,7 @@ describe('scoping: who may read and act, and idempotent submission', () => {
     expect(notOrganizer.body.code).toBe('FORBIDDEN_ROLE');
   });
 
-  it('帮代办 names an existing person who holds the role for this unit (issue 11 item 7): each handed input is refused', async () => {
+  it('帮代办 names a person who holds the role for this unit (issue 11 item 7): each handed input is refused, the same whether the name exists', async () => {
     await waitForStep(api, home.tokens.organizer, caseId, 'A03:US', ['awaiting', 'overdue']);
     // The visa officer completes an organizer's step "on behalf of" anyone: no such user, no such member.
     const anyone = await request(api.http)
@@ -165,7 +165,31 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .set(bearer(home.tokens['visa-officer']))
       .send({ onBehalfOf: 'anyone' })
       .expect(422);
-    expect(anyone.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'onBehalfOf', rule: 'existing-principal' }] });
+    expect(anyone.body).toMatchObject({ code: 'INVALID_ON_BEHALF', errors: [{ field: 'onBehalfOf', rule: 'on-behalf' }] });
+    // Trial: no such user (existing-principal) against "their role: …" told who exists and what they hold. A name no
+    // one holds, another unit's organizer and this unit's finance officer now get the same answer but for the name.
+    const answers: unknown[] = [];
+    for (const name of ['zhang.nobody', other.usernames.organizer, home.usernames.finance]) {
+      const res = await request(api.http)
+        .post(`/api/delegations/${caseId}/steps/A03:US/complete`)
+        .set(bearer(home.tokens['visa-officer']))
+        .send({ onBehalfOf: name })
+        .expect(422);
+      expect(JSON.stringify(res.body)).not.toMatch(/财务|Finance|其角色|their role/);
+      answers.push(
+        JSON.parse(
+          JSON.stringify({ ...res.body, requestId: undefined })
+            .split(name)
+            .join('<name>'),
+        ),
+      );
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(answers[0]).toMatchObject({
+      code: 'INVALID_ON_BEHALF',
+      message: { zh: expect.stringContaining(`<name> 不是本团组单位（${home.unit}）的`) },
+    });
     // The organizer records a decision "on behalf of" the FAO director: the organizer may act for no one.
     const director = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A10/decision`)
@@ -183,7 +207,7 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .set(bearer(home.tokens['passport-officer']))
       .send({ reason: '测试', onBehalfOf: 'zhang.san.invented' })
       .expect(422);
-    expect(invented.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'onBehalfOf' }] });
+    expect(invented.body).toMatchObject({ code: 'INVALID_ON_BEHALF', errors: [{ field: 'onBehalfOf' }] });
     const foreign = await request(api.http)
       .post(`/api/delegations/${caseId}/withdraw`)
       .set(bearer(home.tokens['passport-officer']))

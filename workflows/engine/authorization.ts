@@ -14,7 +14,13 @@ export function onBehalfId(o: string | OnBehalfOfUser | undefined | null): strin
 /** A string names a member of this delegation; a user comes resolved by the API. Anything else is refused. */
 function principalOf(o: string | OnBehalfOfUser): Principal {
   if (typeof o === 'string') return { kind: 'member', memberId: o };
-  if (!o || typeof o !== 'object' || typeof o.id !== 'string' || typeof o.role !== 'string' || typeof o.unit !== 'string') {
+  if (
+    !o ||
+    typeof o !== 'object' ||
+    typeof o.id !== 'string' ||
+    (typeof o.role !== 'string' && o.role !== null) ||
+    typeof o.unit !== 'string'
+  ) {
     return reject(
       'INVALID_ON_BEHALF',
       'onBehalfOf 须为用户 {id, role, unit} 或本团成员编号',

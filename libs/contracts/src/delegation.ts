@@ -43,10 +43,13 @@ export interface DelegationInput {
   schedules?: YearSchedule[];
 }
 
-/** 帮代办: the user on whose behalf an officer acts, as the API resolved it from the users table. */
+/**
+ * 帮代办: the user on whose behalf an officer acts, as the API resolved it from the users table. `role` null: no
+ * enabled user (nor member of the case) has that name; the workflow refuses it as a user without the role.
+ */
 export interface OnBehalfOfUser {
   id: string;
-  role: Role;
+  role: Role | null;
   unit: string;
   name?: string;
 }

@@ -209,6 +209,20 @@ describe('access table: role x case action x case status', () => {
       expect(accessRefusal({ ...q, onBehalfOf: ORGANIZER })).toBeUndefined();
     });
 
+    it('one answer for a name no user holds, a user without the role and one of another unit: it never names their role (trial)', () => {
+      const q = { action: 'withdraw' as const, actor: { role: 'passport-officer' as Role, unit: 'fao' }, case: open };
+      const said = (p: { role: Role | null; unit: string }) =>
+        JSON.stringify(accessRefusal({ ...q, onBehalfOf: { kind: 'user', id: 'x.y', ...p } }));
+      const nobody = said({ role: null, unit: '' });
+      expect(said({ role: 'finance', unit: open.unit })).toBe(nobody);
+      expect(said({ role: 'organizer', unit: 'education' })).toBe(nobody);
+      expect(nobody).not.toMatch(/财务|Finance|其角色|their role/);
+      expect(JSON.parse(nobody)).toMatchObject({
+        code: 'INVALID_ON_BEHALF',
+        message: { zh: expect.stringContaining('x.y 不是本团组单位') },
+      });
+    });
+
     it('refuses 帮代办 where the table allows none (cancel) and a name given by one who holds the right', () => {
       expect(
         accessRefusal({

@@ -269,8 +269,12 @@ export interface AccessQuery {
   stepMemberId?: string;
 }
 
-/** Whom a 帮代办 action is done for: a user of the system, or a member of the delegation by member id. */
-export type Principal = { kind: 'user'; id: string; role: Role; unit: string } | { kind: 'member'; memberId: string };
+/**
+ * Whom a 帮代办 action is done for: a user of the system, or a member of the delegation by member id. A user's `role`
+ * is null for a name no enabled user holds: refused as a user without the role, so the answer is the same whether
+ * the name exists (trial: "no such user" against "their role: …" told who exists and what they hold).
+ */
+export type Principal = { kind: 'user'; id: string; role: Role | null; unit: string } | { kind: 'member'; memberId: string };
 
 /** The roles allowed to do `action` (on `step` for complete/decide), without 帮代办. */
 export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: string }): readonly Role[] {
@@ -366,13 +370,13 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
           `only these roles may ${rule.label.en} on behalf of ${of.en}: ${roleNames(by).en}`,
         );
   }
-  if (!roles.includes(p.role))
+  // One answer for a name no one holds, a user without the role and one without the unit: it says what the action
+  // needs, never what the name is.
+  if (p.role === null || !roles.includes(p.role) || !reaches({ role: p.role, unit: p.unit }, q.case))
     return refuse(
-      `${p.id} 不是${roleNames(roles).zh}（其角色为${ROLE_LABELS[p.role].zh}）`,
-      `${p.id} is not ${roleNames(roles).en}, as this needs (their role: ${ROLE_LABELS[p.role].en})`,
+      `${p.id} 不是本团组单位（${q.case.unit}）的${roleNames(roles).zh}，不能为其代办`,
+      `${p.id} is not ${roleNames(roles).en} of this case's unit (${q.case.unit}), as acting on their behalf needs`,
     );
-  if (!reaches({ role: p.role, unit: p.unit }, q.case))
-    return refuse(`${p.id} 不属于本团组单位（${q.case.unit}）`, `${p.id} does not hold that role for this case's unit (${q.case.unit})`);
   return undefined;
 }
 

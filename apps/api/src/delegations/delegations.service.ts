@@ -896,10 +896,11 @@ export class DelegationsService {
   }
 
   /**
-   * 帮代办 names someone who exists: a user (username, enabled) goes to the workflow resolved as {id, role, unit}
-   * (the workflow checks they hold the role the step needs for the case's unit); otherwise the name must be a
-   * member id of this delegation (the workflow checks it is the member of the step). Else 422 INVALID_REQUEST naming onBehalfOf
-   * (rule existing-principal: who exists is the system's fact, not the contract's).
+   * 帮代办 names someone: a user (username, enabled) goes to the workflow resolved as {id, role, unit} (the workflow
+   * checks they hold the role the step needs for the case's unit); a member id of this delegation as itself (the
+   * workflow checks it is the member of the step); any other name as a user holding no role, which the workflow
+   * refuses exactly as a user without the role (422 INVALID_ON_BEHALF at onBehalfOf, rule on-behalf): whether a name
+   * exists, and what its holder may do, is not the caller's to learn (trial: existing-principal against "their role: …").
    */
   private async resolveOnBehalfOf(caseId: string, name: string | undefined): Promise<OnBehalfOfUser | string | undefined> {
     if (name === undefined) return undefined;
@@ -907,21 +908,7 @@ export class DelegationsService {
     if (user?.enabled) return { id: user.username, role: user.role as Role, unit: user.unit, name: user.displayName };
     const members = await this.memberIds(caseId);
     if (members.includes(name)) return name;
-    const errors: FieldError[] = [
-      {
-        field: 'onBehalfOf',
-        rule: 'existing-principal',
-        message: {
-          zh: `${echo(name)} 不是系统用户，也不是本团成员`,
-          en: `No user and no member of this delegation is called ${echo(name)}`,
-        },
-      },
-    ];
-    throw new DomainError(
-      'INVALID_REQUEST',
-      { zh: 'onBehalfOf：被代办人不存在', en: 'No such person to act for (onBehalfOf)' },
-      { errors },
-    );
+    return { id: name, role: null, unit: '' };
   }
 
   /**
