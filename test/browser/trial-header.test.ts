@@ -1,7 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
+import { DataSource } from 'typeorm';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { RegistriesRepository } from '@df/persistence';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { TEST_PASSWORD } from '../support/api-harness';
+import { enterpriseUnit } from '../support/factories';
 import { signIn, startStack, type Stack } from './support';
 
 /**
@@ -175,5 +178,36 @@ describe("the new-user trial's header and forms", () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('button', { name: 'English' }).waitFor();
+  });
+
+  it('the APEC page tells a clerk whose unit is not registered why they cannot apply and what to do, in both languages', async () => {
+    // A clerk of a unit of its own, in neither registry.
+    const other = `${stack.users.unit}-x`;
+    const username = `enterprise-clerk.${other}`;
+    await stack.api.app.get(UsersService).upsert({ username, password: TEST_PASSWORD, role: 'enterprise-clerk', unit: other });
+    const page = await newPage({ width: 1366, height: 900 });
+    await signIn(page, username);
+    await page.goto('/apec');
+    const hint = page.getByTestId('apec-not-registered');
+    await hint.waitFor();
+    await expect(hint.innerText()).resolves.toMatch(
+      /本单位暂不能申请APEC商务旅行卡[\s\S]*尚未在市外办办理单位备案[\s\S]*受理窗口[\s\S]*not yet registered with the Foreign Affairs Office/,
+    );
+    // No form the API would refuse, and no failure.
+    expect(await page.getByTestId('apec-apply-form').count()).toBe(0);
+    expect(await page.locator('.ant-alert-error').count()).toBe(0);
+    await expect(seriousViolations(page)).resolves.toEqual([]);
+
+    // The unit registered, not yet as an enterprise: the APEC desk is who registers it.
+    await new RegistriesRepository(stack.api.app.get(DataSource)).putUnit(
+      enterpriseUnit(other, { zh: '测试外贸公司', en: 'Test Export Co.' }),
+      {
+        id: 'test',
+        role: 'system',
+      },
+    );
+    await page.reload();
+    await expect(hint.innerText()).resolves.toMatch(/已在市外办备案，但尚未登记为APEC企业[\s\S]*APEC受理窗口[\s\S]*ask the FAO APEC desk/);
+    expect(await page.getByTestId('apec-apply-form').count()).toBe(0);
   });
 });
