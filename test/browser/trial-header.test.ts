@@ -180,6 +180,31 @@ describe("the new-user trial's header and forms", () => {
     await page.getByRole('button', { name: 'English' }).waitFor();
   });
 
+  it("an organizer of a unit not registered types 主管部门; a registered unit's is the registry's, read only", async () => {
+    const page = await newPage({ width: 1366, height: 900 });
+    await signIn(page, stack.users.usernames.organizer);
+    await page.goto('/cases/new');
+    const field = page.getByLabel('主管部门');
+    await page.getByText('本单位尚未在单位登记簿备案').waitFor();
+    await expect(field.isEditable()).resolves.toBe(true);
+    await expect(field.inputValue()).resolves.toBe('');
+
+    // The unit registered with its supervising department (and that department as a unit of its own).
+    const unit = stack.users.unit;
+    const registries = new RegistriesRepository(stack.api.app.get(DataSource));
+    const system = { id: 'test', role: 'system' };
+    await registries.putUnit(enterpriseUnit(`${unit}-sup`, { zh: '测试主管局', en: 'Test Supervising Bureau' }), system);
+    await registries.putUnit(
+      { ...enterpriseUnit(unit, { zh: '测试单位', en: 'Test Unit' }), supervisingDepartment: `${unit}-sup` },
+      system,
+    );
+    await page.goto('/cases');
+    await page.goto('/cases/new');
+    await page.getByText('按单位登记簿（开户备案）填写，不可修改').waitFor();
+    await expect(field.inputValue()).resolves.toContain(`${unit}-sup`);
+    await expect(field.isEditable()).resolves.toBe(false);
+  });
+
   it('the APEC page tells a clerk whose unit is not registered why they cannot apply and what to do, in both languages', async () => {
     // A clerk of a unit of its own, in neither registry.
     const other = `${stack.users.unit}-x`;

@@ -81,6 +81,15 @@ export const DICT = {
   purpose: ['出访目的', 'Purpose'],
   jointDelegation: ['联合组团', 'Joint delegation'],
   supervisingDepartment: ['主管部门', 'Supervising department'],
+  supervisingFromRegistry: ['按单位登记簿（开户备案）填写，不可修改', 'As in the units registry: not editable'],
+  supervisingNoneInRegistry: [
+    '单位登记簿未登记主管部门，无需填写',
+    'The units registry names no supervising department: nothing to fill in',
+  ],
+  supervisingTyped: [
+    '本单位尚未在单位登记簿备案：如有主管部门，请填写其单位代码',
+    'Your unit is not in the units registry: type your supervising department’s unit code, if any',
+  ],
   country: ['国家/地区', 'Country'],
   city: ['城市', 'City'],
   arrive: ['抵达', 'Arrive'],
