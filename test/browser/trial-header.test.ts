@@ -5,7 +5,7 @@ import { RegistriesRepository } from '@df/persistence';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { TEST_PASSWORD } from '../support/api-harness';
 import { enterpriseUnit } from '../support/factories';
-import { signIn, startStack, type Stack } from './support';
+import { screenshot, signIn, startStack, type Stack } from './support';
 
 /**
  * What a new user's trial found in the header and two forms: the header at 1024 px (a common office screen) with a
@@ -80,6 +80,7 @@ describe("the new-user trial's header and forms", () => {
     }
     // No item went into the menu's overflow (…), where it is hidden.
     expect(await page.locator('.ant-menu-overflow-item-rest:visible').count()).toBe(0);
+    await screenshot(page, 'header-1024');
     // No hidden item keeps a tab stop (axe aria-hidden-focus), nor any other serious violation.
     await expect(seriousViolations(page)).resolves.toEqual([]);
 
