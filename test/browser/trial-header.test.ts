@@ -88,8 +88,13 @@ describe("the new-user trial's header and forms", () => {
     await page.getByRole('heading', { name: '因公出国（境）审护签' }).click();
     await page.keyboard.press('Tab');
     await expect(page.locator(':focus').getAttribute('role')).resolves.toBe('menu');
-    // (The first arrow key goes to the first item.)
-    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    // (The first arrow key goes to the first item; each key waits for the focus to move, which the menu does a frame later.)
+    const focused = page.locator(':focus');
+    for (let i = 0; i < 8 && (await focused.innerText()) !== '登记簿'; i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(150);
+    }
+    await expect(focused.innerText()).resolves.toBe('登记簿');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/registries$/);
 
