@@ -16,7 +16,7 @@ import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, Histo
  * registers it first, then the APEC desk) or registered but not as an enterprise (the APEC desk registers it).
  * `unitRegistered` null: unknown (the registry could not be read), said as for a registered unit's enterprise.
  */
-export function notRegisteredHint(unitRegistered: boolean | null): Bilingual {
+function notRegisteredHint(unitRegistered: boolean | null): Bilingual {
   const [zh, en] = unitRegistered === false ? DICT.apecUnitNotRegisteredHint : DICT.apecEnterpriseNotRegisteredHint;
   return { zh, en };
 }
