@@ -1,7 +1,7 @@
 import { App as AntApp, Badge, Button, ConfigProvider, Dropdown, Layout, Menu, Result, Space, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, currentSession, onPasswordChangeRequired, onSessionExpired, setSession, type InboxItem, type Session } from './api';
 import { LangContext, initialLang, useT, type Lang, type LabelKey } from './i18n';
 import { useUnitNames } from './common';
@@ -15,6 +15,7 @@ import { PasswordPage } from './pages/Password';
 import { UsersPage } from './pages/Users';
 import { ApecClerkPage } from './pages/ApecClerk';
 import { ApecDeskPage } from './pages/ApecDesk';
+import { LangSwitch } from './pages/LangSwitch';
 
 // The case page and the board draw ECharts: their chunks (and ECharts') load only when opened.
 const CasePage = lazy(() => import('./pages/CasePage'));
@@ -192,9 +193,8 @@ function Page({ path, session, onSession }: { path: string; session: Session; on
 }
 
 function Frame({ session, path, onSignOut, children }: { session: Session; path: string; onSignOut(): void; children: React.ReactNode }) {
-  const { t, lang, code } = useT();
+  const { t, code } = useT();
   const { unitName } = useUnitNames();
-  const { setLang } = useLangSetter();
   const [count, setCount] = useState<number | null>(null);
   // The header's count: the user's notifications, derived from the inbox (refreshed every 30 s).
   useEffect(() => {
@@ -229,9 +229,11 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
       label: (
         <a
           href={key}
+          tabIndex={-1}
           onClick={(e) => {
-            e.preventDefault();
-            navigate(key);
+            // The menu navigates (its onClick, also on Enter); a new tab or window is the browser's.
+            if (!e.ctrlKey && !e.metaKey && !e.shiftKey) e.preventDefault();
+            else e.stopPropagation();
           }}
         >
           {t(label)}
@@ -240,12 +242,17 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
     }));
   }, [role, t]);
 
+  const name = session.user.name || session.user.username;
+  const grant = `${code('role_', role)} · ${unitName(session.user.unit)}`;
+  const cut = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
   return (
     <Layout style={{ minHeight: '100vh' }}>
+      {/* At 1024 px with a Chinese font (a common office screen) every menu item stays in sight: the grant sits under
+          the user's name in the account's button, and the sides keep to what they need. */}
       <Layout.Header
-        style={{ display: 'flex', alignItems: 'center', gap: 16, padding: '0 24px', background: '#fff', borderBottom: '1px solid #f0f0f0' }}
+        style={{ display: 'flex', alignItems: 'center', gap: 12, padding: '0 16px', background: '#fff', borderBottom: '1px solid #f0f0f0' }}
       >
-        <Typography.Title level={1} style={{ margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
+        <Typography.Title level={1} style={{ margin: 0, fontSize: 18, whiteSpace: 'nowrap', flex: 'none' }}>
           {t('appTitle')}
         </Typography.Title>
         <nav aria-label={t('appTitle')} style={{ flex: 1, minWidth: 0 }}>
@@ -253,38 +260,31 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
             mode="horizontal"
             selectedKeys={[path.startsWith('/cases/') && path !== '/cases/new' ? '/cases' : path]}
             items={items}
+            onClick={({ key, domEvent }) => {
+              // A link opened in a new tab or window (Ctrl/Shift/middle click) is the browser's; otherwise the app's.
+              const e = domEvent as React.MouseEvent;
+              if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+              navigate(key);
+            }}
             style={{ borderBottom: 'none' }}
           />
         </nav>
-        <Space>
+        <Space size={8} style={{ flex: 'none' }}>
           {role === 'admin' ? null : (
-            <Badge count={count ?? 0} showZero>
-              <Button data-testid="notifications" onClick={() => navigate('/notifications')}>
+            // A count of nothing is no alert: the red badge shows only when something waits.
+            <Badge count={count ?? 0} data-testid="notifications-badge">
+              <Button
+                data-testid="notifications"
+                aria-label={count ? `${t('notifications')} (${count})` : undefined}
+                onClick={() => navigate('/notifications')}
+              >
                 {t('notifications')}
               </Button>
             </Badge>
           )}
-          <Button data-testid="lang" aria-label={t('languageLabel')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
-            {t('language')}
-          </Button>
-          {/* A long unit name is cut (in full on hover) so the menu keeps its room. */}
-          <Typography.Text
-            data-testid="grant"
-            type="secondary"
-            title={`${code('role_', role)} · ${unitName(session.user.unit)}`}
-            style={{
-              display: 'inline-block',
-              maxWidth: 200,
-              overflow: 'hidden',
-              textOverflow: 'ellipsis',
-              whiteSpace: 'nowrap',
-              verticalAlign: 'middle',
-            }}
-          >
-            {code('role_', role)} · {unitName(session.user.unit)}
-          </Typography.Text>
-          {/* The account's actions under its name: with Chinese fonts at 1366 px the two buttons pushed the menu's last
-              items (登记簿, APEC) into its overflow, out of sight and still focusable. */}
+          <LangSwitch />
+          {/* The account's menu under the user's own name, the current grant beneath it in small print (a long unit
+              name is cut, in full on hover). */}
           <Dropdown
             trigger={['click']}
             menu={{
@@ -295,8 +295,21 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
               onClick: ({ key }) => (key === 'password' ? navigate('/password') : onSignOut()),
             }}
           >
-            <Button data-testid="user" aria-label={`${t('userMenu')}: ${session.user.name ?? session.user.username}`}>
-              {session.user.name ?? session.user.username} <span aria-hidden="true">▾</span>
+            <Button
+              data-testid="user"
+              title={`${name} · ${grant}`}
+              aria-label={`${t('userMenu')}: ${name} · ${grant}`}
+              style={{ height: 'auto', padding: '2px 10px', lineHeight: 1.35 }}
+            >
+              <span style={{ display: 'inline-flex', flexDirection: 'column', alignItems: 'flex-start', maxWidth: 180 }}>
+                <span data-testid="user-name" style={{ ...cut, maxWidth: '100%', fontWeight: 600 }}>
+                  {name}
+                </span>
+                <span data-testid="grant" style={{ ...cut, maxWidth: '100%', fontSize: 12, color: 'rgba(0, 0, 0, 0.65)' }}>
+                  {grant}
+                </span>
+              </span>
+              <span aria-hidden="true">▾</span>
             </Button>
           </Dropdown>
         </Space>
@@ -307,5 +320,3 @@ function Frame({ session, path, onSignOut, children }: { session: Session; path:
     </Layout>
   );
 }
-
-const useLangSetter = () => useContext(LangContext);

@@ -81,6 +81,15 @@ export const DICT = {
   purpose: ['出访目的', 'Purpose'],
   jointDelegation: ['联合组团', 'Joint delegation'],
   supervisingDepartment: ['主管部门', 'Supervising department'],
+  supervisingFromRegistry: ['按单位登记簿（开户备案）填写，不可修改', 'As in the units registry: not editable'],
+  supervisingNoneInRegistry: [
+    '单位登记簿未登记主管部门，无需填写',
+    'The units registry names no supervising department: nothing to fill in',
+  ],
+  supervisingTyped: [
+    '本单位尚未在单位登记簿备案：如有主管部门，请填写其单位代码',
+    'Your unit is not in the units registry: type your supervising department’s unit code, if any',
+  ],
   country: ['国家/地区', 'Country'],
   city: ['城市', 'City'],
   arrive: ['抵达', 'Arrive'],
@@ -301,6 +310,15 @@ export const DICT = {
   apecSince: ['起始时间', 'Since'],
   apecNotListed: ['未列入白名单', 'Not on the whitelist'],
   apecNotRegistered: ['尚未登记为企业', 'Not registered as an enterprise'],
+  apecCannotApply: ['本单位暂不能申请APEC商务旅行卡', 'Your unit cannot apply for APEC business travel cards yet'],
+  apecUnitNotRegisteredHint: [
+    '原因：本单位尚未在市外办办理单位备案（开户备案），也未登记为APEC企业。办理方法：请联系市外办受理窗口办理单位备案，再请APEC受理窗口登记企业（所有制和规模）；非国有企业还须通过白名单准入。登记完成后即可在本页申请办卡。',
+    'Why: your unit is not yet registered with the Foreign Affairs Office (unit registration), nor as an APEC enterprise. What to do: ask the FAO intake desk to register the unit, then the APEC desk to register it as an enterprise (ownership and size); a non-state enterprise must also be admitted to the whitelist. Once registered, apply for cards on this page.',
+  ],
+  apecEnterpriseNotRegisteredHint: [
+    '原因：本单位已在市外办备案，但尚未登记为APEC企业。办理方法：请联系市外办APEC受理窗口登记企业（所有制和规模）；非国有企业还须通过白名单准入。登记完成后即可在本页申请办卡。',
+    'Why: your unit is registered with the Foreign Affairs Office but not yet as an APEC enterprise. What to do: ask the FAO APEC desk to register it as an enterprise (ownership and size); a non-state enterprise must also be admitted to the whitelist. Once registered, apply for cards on this page.',
+  ],
   apecYes: ['是', 'Yes'],
   apecNo: ['否', 'No'],
   apecHistory: ['白名单记录', 'Whitelist history'],

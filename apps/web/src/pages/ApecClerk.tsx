@@ -10,8 +10,40 @@ import { useSchemaForm } from '../schema-form';
 import { WhitelistApplySection } from './ApecWhitelistApply';
 import { APEC_ECONOMIES, ApplicationsTable, CardsTable, EnterpriseSummary, HistoryTable, refusalText, useEconomyName } from './ApecShared';
 
-/** The clerk's unit not registered as an enterprise yet (GET …/enterprises/:unit 404): no card application. */
-const NOT_REGISTERED: Bilingual = { zh: DICT.apecNotRegistered[0], en: DICT.apecNotRegistered[1] };
+/**
+ * Why a clerk whose unit is not an enterprise yet (GET …/enterprises/:unit 404) cannot apply, and what to do, in both
+ * languages: the unit itself not in the units registry (GET /api/registries/units/:code 404: the FAO intake desk
+ * registers it first, then the APEC desk) or registered but not as an enterprise (the APEC desk registers it).
+ * `unitRegistered` null: unknown (the registry could not be read), said as for a registered unit's enterprise.
+ */
+function notRegisteredHint(unitRegistered: boolean | null): Bilingual {
+  const [zh, en] = unitRegistered === false ? DICT.apecUnitNotRegisteredHint : DICT.apecEnterpriseNotRegisteredHint;
+  return { zh, en };
+}
+
+/** The hint as a government service says it: Chinese first, English beside, whatever the page's language. */
+function NotRegisteredHint({ unitRegistered }: { unitRegistered: boolean | null }) {
+  const { t } = useT();
+  const hint = notRegisteredHint(unitRegistered);
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      title={t('apecCannotApply')}
+      data-testid="apec-not-registered"
+      description={
+        <>
+          <Typography.Paragraph lang="zh-CN" style={{ marginBottom: 4 }}>
+            {hint.zh}
+          </Typography.Paragraph>
+          <Typography.Paragraph lang="en" type="secondary" style={{ marginBottom: 0 }}>
+            {hint.en}
+          </Typography.Paragraph>
+        </>
+      }
+    />
+  );
+}
 
 interface FormValues {
   personIds?: string[];
@@ -41,7 +73,15 @@ export function ApecClerkPage({ session }: { session: Session }) {
         api<{ items: CaseSummary[] }>('GET', '/api/delegations?process=apec-card&pageSize=100'),
         api<{ items: ApecCard[] }>('GET', '/api/apec/cards'),
       ]);
-      return { enterprise, cases: cases.items, cards: cards.items };
+      // Not an enterprise: is the unit itself in the units registry (its own unit, which its roles read)?
+      const unitRegistered =
+        enterprise !== null
+          ? true
+          : await api('GET', `/api/registries/units/${encodeURIComponent(unit)}`).then(
+              () => true,
+              (e: unknown) => (e instanceof ApiError && e.status === 404 ? false : null),
+            );
+      return { enterprise, unitRegistered, cases: cases.items, cards: cards.items };
     },
     [unit],
     { live: true },
@@ -69,7 +109,7 @@ export function ApecClerkPage({ session }: { session: Session }) {
     <>
       <Typography.Title level={2}>{t('apecTitle')}</Typography.Title>
       <Loaded state={state}>
-        {({ enterprise, cases, cards }) => (
+        {({ enterprise, unitRegistered, cases, cards }) => (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Card title={`${t('apecEnterprise')} · ${unitName(unit)}`}>
               {enterprise ? (
@@ -78,21 +118,26 @@ export function ApecClerkPage({ session }: { session: Session }) {
                   <HistoryTable enterprise={enterprise} />
                 </>
               ) : (
-                <Alert type="info" showIcon title={t('apecNotRegistered')} />
+                <Typography.Text type="secondary">{t('apecNotRegistered')}</Typography.Text>
               )}
             </Card>
             <WhitelistApplySection enterprise={enterprise} onFiled={state.reload} />
             <Card title={t('apecApply')}>
-              <ApplicationForm
-                unit={unit}
-                refusal={enterprise ? enterprise.applyRefusal : NOT_REGISTERED}
-                renewal={renewal}
-                onClearRenewal={() => setRenewal(null)}
-                onApplied={(caseId) => {
-                  setRenewal(null);
-                  setPending(caseId);
-                }}
-              />
+              {/* Not an enterprise: why, and what to do, instead of a form the API would refuse. */}
+              {enterprise ? (
+                <ApplicationForm
+                  unit={unit}
+                  refusal={enterprise.applyRefusal}
+                  renewal={renewal}
+                  onClearRenewal={() => setRenewal(null)}
+                  onApplied={(caseId) => {
+                    setRenewal(null);
+                    setPending(caseId);
+                  }}
+                />
+              ) : (
+                <NotRegisteredHint unitRegistered={unitRegistered} />
+              )}
             </Card>
             <Card title={t('apecApplications')}>
               <ApplicationsTable items={cases} unitName={unitName} />

@@ -2,7 +2,7 @@ import { COUNTRY_SEARCH } from '../country-search';
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography, type FormInstance } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
-import { countryName, useErrorText, useLoad } from '../common';
+import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
@@ -135,6 +135,15 @@ function PassportInCustody({
   );
 }
 
+/**
+ * 主管部门 as the units registry holds it, shown by name and not editable (the API refuses another value: 422
+ * registry-value). The form's value stays the code the API compares.
+ */
+function RegistrySupervisingDepartment({ id, value }: { id?: string; value?: string }) {
+  const { unitName } = useUnitNames();
+  return <Input id={id} readOnly value={value ? unitName(value) : ''} data-testid="supervising-department" />;
+}
+
 /** A member's typed fields, replaced by a note (and not sent: submissionOf) once a roster person is picked. */
 function TypedMemberFields({ form, index, children }: { form: FormInstance<TripValues>; index: number; children: ReactNode }) {
   const { t } = useT();
@@ -182,6 +191,22 @@ export function NewTripPage({ session }: { session: Session }) {
       ),
     [session.user.unit],
   );
+  // The organizer's own unit in the units registry (GET /api/registries/units/{code}): a registered unit's 主管部门 is
+  // the registry's (the API refuses another), so it is filled in and read only; a unit not registered (404) types it.
+  const registered = useLoad(
+    () =>
+      api<{ supervisingDepartment: string | null }>('GET', `/api/registries/units/${encodeURIComponent(session.user.unit)}`).then(
+        (u) => ({ supervisingDepartment: u.supervisingDepartment ?? null }),
+        () => null,
+      ),
+    [session.user.unit],
+  );
+  const registryUnit = registered.data ?? null;
+  useEffect(() => {
+    if (!registryUnit) return;
+    form.setFieldValue('supervisingDepartment', registryUnit.supervisingDepartment ?? undefined);
+    revalidate();
+  }, [registryUnit]);
   const rosterName = (personId: string | undefined) => roster.data?.find((p) => p.personId === personId)?.name;
 
   /** Asks the API which trip rules the (schema-valid) submission breaks; only the latest answer is kept. */
@@ -323,8 +348,23 @@ export function NewTripPage({ session }: { session: Session }) {
             <Form.Item name="jointDelegation" valuePropName="checked">
               <Checkbox>{t('jointDelegation')}</Checkbox>
             </Form.Item>
-            <Form.Item label={t('supervisingDepartment')} name="supervisingDepartment" {...help(['supervisingDepartment'])}>
-              <Input />
+            <Form.Item
+              label={t('supervisingDepartment')}
+              name="supervisingDepartment"
+              extra={
+                registered.loading
+                  ? undefined
+                  : registryUnit
+                    ? t(registryUnit.supervisingDepartment ? 'supervisingFromRegistry' : 'supervisingNoneInRegistry')
+                    : t('supervisingTyped')
+              }
+              {...help(['supervisingDepartment'])}
+            >
+              {registryUnit ? (
+                <RegistrySupervisingDepartment />
+              ) : (
+                <Input disabled={registered.loading} data-testid="supervising-department" />
+              )}
             </Form.Item>
           </Card>
         </div>
