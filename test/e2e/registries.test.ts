@@ -1259,6 +1259,20 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         }),
       }),
     ]);
+    // Trial: A02 published for the manager wedged every new case (the manager decides nothing; no one may act for them).
+    const forManager = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
+    forManager.steps = forManager.steps.map((s) => (s.code === 'A02' ? { ...s, actor: 'manager' as const } : s));
+    const unactable = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: forManager })
+      .expect(422);
+    expect(unactable.body.errors).toEqual([
+      expect.objectContaining({
+        field: `definition.steps[${forManager.steps.findIndex((s) => s.code === 'A02')}].actor`,
+        rule: 'step-actor',
+      }),
+    ]);
     const badSettings = await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-director']))

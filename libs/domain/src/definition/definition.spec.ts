@@ -31,6 +31,16 @@ const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> 
 });
 const def = (steps: StepDefinition[]): ProcessDefinition => ({ version: 'test.1', steps });
 
+describe('a step is for a role that acts on its process (trial: A02 for the manager wedged every new case)', () => {
+  it.each(['manager', 'admin', 'enterprise-clerk', 'apec-desk'])('a delegation step for %s is refused at its actor', (actor) => {
+    const steps = DEFAULT_DEFINITION.steps.map((s) => (s.code === 'A02' ? { ...s, actor: actor as StepDefinition['actor'] } : s));
+    const i = steps.findIndex((s) => s.code === 'A02');
+    expect(validateDefinition({ ...DEFAULT_DEFINITION, version: 'office-t3', steps }).map((p) => [p.code, p.path])).toEqual([
+      ['STEP_ACTOR', `steps[${i}].actor`],
+    ]);
+  });
+});
+
 describe('DEFAULT_DEFINITION', () => {
   it('is valid and has the 53 steps to departure and the post-trip steps after it', () => {
     expect(validateDefinition(DEFAULT_DEFINITION)).toEqual([]);

@@ -55,6 +55,8 @@ export const DEFINITION_PROBLEM_CODES = [
   'FORMAT',
   // A published version whose approval document does not follow every statutory approval and the public notice.
   'STATUTORY_APPROVAL',
+  // A step for a role that acts on no step of its process (STEP_ACTORS: the manager, the administrator, …).
+  'STEP_ACTOR',
 ] as const;
 export type DefinitionProblemCode = (typeof DEFINITION_PROBLEM_CODES)[number];
 

@@ -1,7 +1,7 @@
 import { echo as v } from '../echo';
 import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
-import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES } from '../roles';
+import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
 import { isBlank } from '../text-rule';
@@ -147,6 +147,19 @@ export function textProblems(value: string, path: string, max: number, step?: st
     ];
   return [];
 }
+
+/**
+ * Who a step may be for, by process: never the manager (reads everything, decides nothing) nor the administrator
+ * (users only, no cases); the enterprise clerk and the APEC desk only in the APEC card processes, the delegation
+ * chain's roles only in it. A published version naming another would wedge every case pinned to it.
+ */
+const NEVER_STEP_ACTORS: readonly string[] = ['manager', 'admin'];
+const APEC_ONLY_ACTORS: readonly string[] = ['enterprise-clerk', 'apec-desk'];
+export const STEP_ACTORS: Record<'delegation' | 'apec-card' | 'apec-whitelist', readonly Role[]> = {
+  delegation: ROLES.filter((r) => !NEVER_STEP_ACTORS.includes(r) && !APEC_ONLY_ACTORS.includes(r)),
+  'apec-card': ROLES.filter((r) => !NEVER_STEP_ACTORS.includes(r)),
+  'apec-whitelist': ROLES.filter((r) => !NEVER_STEP_ACTORS.includes(r)),
+};
 
 /** A JSON object (not null, not an array): what the definition checks take a record to be. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -312,6 +325,22 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
       .map((s) => s.code)
       .filter((c): c is string => typeof c === 'string'),
   );
+  // A step is for someone who can act on it in this process (trial: A02 published for the manager, the administrator
+  // or the enterprise clerk wedged every new case: the manager decides nothing, the administrator reads no case, and
+  // no one may act on their behalf).
+  const process = def.process === 'apec-card' || def.process === 'apec-whitelist' ? def.process : 'delegation';
+  for (const s of steps)
+    if (!STEP_ACTORS[process].includes(s.actor))
+      problems.push({
+        code: 'STEP_ACTOR',
+        step: s.code,
+        path: `${at(s)}.actor`,
+        text: {
+          zh: `须为能办理本流程步骤的角色（${STEP_ACTORS[process].join('、')}）`,
+          en: `Must be a role that acts on this process's steps (${STEP_ACTORS[process].join(', ')})`,
+        },
+        message: `step ${s.code}: '${s.actor}' acts on no step of the ${process} process`,
+      });
   for (const s of steps) {
     if (seen.has(s.code))
       problems.push({
