@@ -120,6 +120,35 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     return caseId;
   };
 
+  it('an amendment may not put another person under a member id: 422 same-person (trial: A11:m1 approved for 李四 stayed done for 张三)', async () => {
+    const http = api.http;
+    const { users, personId } = await unitWithPerson('swap');
+    const other = `P-${uniqueSuffix()}`;
+    await request(http)
+      .put(`/api/registries/people/${other}`)
+      .set(bearer(users.tokens.personnel))
+      .send({ ...personBody(users.unit), name: '李四', dateOfBirth: '1975-03-03' })
+      .expect(200);
+    const caseId = await caseOf(users, personId);
+    const amend = (members: unknown[]) =>
+      request(http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: { members }, comment: '换人' });
+    const swapped = await amend([{ id: 'm1', personId: other }]).expect(422);
+    expect(swapped.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'changes.members[0].personId',
+        rule: 'same-person',
+        message: expect.objectContaining({ zh: expect.stringContaining('同一成员编号不能换成另一人') }),
+      }),
+    ]);
+    // Removed and added under a new id, the new person's vetting runs anew (A11 for m2 awaits the personnel office).
+    await amend([{ id: 'm2', personId: other }]).expect(200);
+    const p = await getProgress(api, users.tokens.organizer, caseId);
+    expect(p.facts.members.map((m: { id: string; personId?: string }) => [m.id, m.personId])).toEqual([['m2', other]]);
+  });
+
   it('a GET body sent back with PUT is taken (unit and person): the path-named field must match, the computed ones are ignored (trial)', async () => {
     const http = api.http;
     const { unit, users, personId } = await unitWithPerson('round');

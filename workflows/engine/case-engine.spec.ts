@@ -979,7 +979,7 @@ describe('CaseEngine', () => {
 
   it('refuses an amendment that breaks the rules, naming the rule', () => {
     const engine = newEngine();
-    const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `m${i + 1}`, name: `成员${i + 1}` }));
+    const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `n${i + 1}`, name: `成员${i + 1}` }));
     try {
       engine.validate({ type: 'amend', request: { requestId: 'big', actor: actor('organizer'), changes: { members } } });
       throw new Error('expected a rejection');
@@ -987,6 +987,27 @@ describe('CaseEngine', () => {
       expect((err as Rejection).code).toBe('RULE_VIOLATION');
       expect((err as Rejection).violations?.map((v) => v.code)).toContain('SIZE_EXCEEDED');
     }
+  });
+
+  it('refuses another person under a member id (the Update validator; trial: A11:m1 approved for 李四 stayed done for 张三)', () => {
+    const refusal = (engine: CaseEngine, member: CaseFacts['members'][number]) => {
+      try {
+        engine.validate({ type: 'amend', request: { requestId: 'swap', actor: actor('organizer'), changes: { members: [member] } } });
+        return undefined;
+      } catch (err) {
+        return [(err as Rejection).code, (err as Rejection).errors?.map((e) => [e.field, e.rule])];
+      }
+    };
+    const typed = newEngine();
+    const first = typed.facts.members[0]!;
+    expect(refusal(typed, { ...first, name: '另一人' })).toEqual(['INVALID_REQUEST', [['changes.members[0].name', 'same-person']]]);
+    // The same person with a fact changed (their rank): taken, as before.
+    expect(refusal(typed, { ...first, rank: first.rank === 'staff' ? 'section' : 'staff' })).toBeUndefined();
+    // By roster id: another id is another person whatever the name; the same id the same person, renamed or not.
+    const rostered = newEngine({ members: [{ ...first, personId: 'P-1' }] });
+    const one = rostered.facts.members[0]!;
+    expect(refusal(rostered, { ...one, personId: 'P-2' })).toEqual(['INVALID_REQUEST', [['changes.members[0].personId', 'same-person']]]);
+    expect(refusal(rostered, { ...one, name: '改名后', rank: one.rank === 'staff' ? 'section' : 'staff' })).toBeUndefined();
   });
 
   it('refuses an amendment that lists one person twice, by personId or by a typed passport number (the Update validator)', () => {

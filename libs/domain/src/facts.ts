@@ -375,6 +375,17 @@ let toSimplified: ((text: string) => string) | undefined;
  * `张-三` (fifth trial: `李四.` escaped 李四's open case, rank and frequency). The middle dot of a minority name
  * (`阿依古丽·买买提`) goes too: written with it, without it or with another dot, it is one person.
  */
+/**
+ * Whether two entries of one member id are the same person: the same roster person (personId) when both name one,
+ * else the same name (personNameKey). An amendment may change a member's facts (a new passport, a corrected rank),
+ * never the person: the member's vetting (政审 A11, 保密审查 A12, the frequency check A08) was theirs (trial: 李四
+ * approved at A11:m1, then m1 amended to 张三 kept A11:m1 done).
+ */
+export function sameMemberPerson(a: Pick<Member, 'name' | 'personId'>, b: Pick<Member, 'name' | 'personId'>): boolean {
+  if (a.personId !== undefined && b.personId !== undefined) return a.personId === b.personId;
+  return personNameKey(a.name) === personNameKey(b.name);
+}
+
 export function personNameKey(value: string): string {
   return personNameKeyKeepingPunctuation(value).replace(/[\p{P}\p{S}]/gu, '');
 }

@@ -3,6 +3,7 @@ import {
   departureDateViolations,
   departureHorizonViolations,
   duplicatePersonViolations,
+  sameMemberPerson,
   sameValue,
   shanghaiDate,
   tripCountries,
@@ -42,6 +43,19 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
     refuseField('changes.members', 'unique-ids', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
   }
+  // A member id is one person for the case's life: another person under it would keep the first one's vetting. The
+  // Update validator's only: an amendment recorded before the rule replays through the handler as it was applied.
+  if (validating)
+    next.members.forEach((m, i) => {
+      const old = core.facts.members.find((b) => b.id === m.id);
+      if (old && !sameMemberPerson(old, m))
+        refuseField(
+          `changes.members[${i}].${old.personId !== undefined && m.personId !== undefined ? 'personId' : 'name'}`,
+          'same-person',
+          `成员 ${m.id} 是 ${old.name}：同一成员编号不能换成另一人（换人请删去该成员，并以新的成员编号添加，其审查将重新进行）`,
+          `member ${m.id} is ${old.name}: another person cannot take their place under the same member id (remove the member and add the new one under a new id: their vetting runs anew)`,
+        );
+    });
   // An amendment that changes nothing is refused (new-user trial: the same departure date was accepted and recorded).
   // The Update validator's only: a recorded one replays through the handler as it was applied.
   if (validating && Object.keys(r.changes).every((k) => sameValue(core.facts[k as keyof CaseFacts], next[k as keyof CaseFacts])))
