@@ -989,6 +989,30 @@ describe('CaseEngine', () => {
     }
   });
 
+  it("D01 records the APEC card route only where the member's card serves in lieu of a visa (trial: a US trip without a card)", () => {
+    const engine = newEngine();
+    let at = 0;
+    at = simulate(engine, {
+      until: (p) => p.steps.some((st) => st.code === 'D01' && (st.status === 'awaiting' || st.status === 'overdue')),
+    });
+    const d01 = engine.progress(at).steps.find((st) => st.code === 'D01' && (st.status === 'awaiting' || st.status === 'overdue'))!;
+    const route = (r: string) => () =>
+      engine.validate(
+        { type: 'complete', request: { requestId: 'route', actor: actor('visa-officer'), stepKey: d01.key, data: { route: r } } },
+        at,
+      );
+    try {
+      route('apec-card')();
+      throw new Error('expected a rejection');
+    } catch (err) {
+      expect([(err as Rejection).code, (err as Rejection).errors?.map((e) => [e.field, e.rule])]).toEqual([
+        'INVALID_REQUEST',
+        [['data.route', 'apec-card-usable']],
+      ]);
+    }
+    expect(route('visa')).not.toThrow();
+  });
+
   it('refuses another person under a member id (the Update validator; trial: A11:m1 approved for 李四 stayed done for 张三)', () => {
     const refusal = (engine: CaseEngine, member: CaseFacts['members'][number]) => {
       try {

@@ -189,7 +189,13 @@ export function needsNewPassport(member: Member, returnDate: string): boolean {
   return dayNumber(p.expiresOn) < dayNumber(addMonths(returnDate, PASSPORT_VALIDITY_MONTHS));
 }
 
-function apecCardUsable(member: Member, country: string, info: CountryInfo | undefined, returnDate: string): boolean {
+/**
+ * Whether a member's APEC business travel card takes the place of a visa for `country`: a full APEC card economy
+ * (`info.apec`: not the US or Canada, transitional members), the card valid through the return and (when it lists
+ * them) pre-cleared for the economy. The route D01 may record as 'apec-card' (trial: it was taken for a member
+ * with no card, to the US, and the visa steps were skipped).
+ */
+export function apecCardUsable(member: Member, country: string, info: CountryInfo | undefined, returnDate: string): boolean {
   const card = member.apecCard;
   if (!card || !info?.apec) return false;
   if (dayNumber(card.expiresOn) < dayNumber(returnDate)) return false;

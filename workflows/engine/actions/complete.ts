@@ -1,4 +1,6 @@
 import {
+  apecCardUsable,
+  COUNTRIES,
   dayNumber,
   ENTRY_ROUTE_LABELS,
   isIsoDate,
@@ -47,6 +49,23 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
         const choices = labelledCodes(ROUTES, ENTRY_ROUTE_LABELS);
         refuseField('data.route', 'enum', `入境方式须为：${choices.zh}`, `must be one of ${choices.en}`, r.stepKey);
       }
+      // The card in lieu of a visa only where the member's card serves (the Update validator's only: a route recorded
+      // before the rule replays as it was applied).
+      const member = core.facts.members.find((m) => m.id === meta.memberId);
+      if (
+        bounded &&
+        route === 'apec-card' &&
+        meta.country &&
+        member &&
+        !apecCardUsable(member, meta.country, COUNTRIES[meta.country], core.facts.returnDate)
+      )
+        refuseField(
+          'data.route',
+          'apec-card-usable',
+          '该成员没有可在此经济体替代签证的有效APEC商务旅行卡（须为APEC卡全面成员，卡在回国前有效且已获该经济体预核准）',
+          'the member holds no APEC business travel card that serves in lieu of a visa here (a full APEC card economy, the card valid through the return and pre-cleared for it)',
+          r.stepKey,
+        );
       break;
     }
     case 'external-outcome': {
