@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { countdown, countsDown, provisionalForecast } from './case-figures';
+import { countdown, countsDown, provisionalForecast, stepsByKey } from './case-figures';
 
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
@@ -103,5 +103,23 @@ describe('the forecast’s 暂排 / Provisional mark', () => {
     expect(provisionalForecast({ status: 'open', plan: {} })).toBe(false);
     for (const status of CASE_STATUSES.filter((s) => s !== 'open'))
       expect([status, provisionalForecast({ status, plan: { provisionalCalendar: true } })]).toEqual([status, false]);
+  });
+});
+
+describe('stepsByKey: one step per key for the dependency graph (trial: a country removed and added again blanked it)', () => {
+  it('keeps the live instance of a key, the first otherwise, in order', () => {
+    const steps = [
+      { key: 'A02', status: 'done' },
+      { key: 'A03:US', status: 'withdrawn' },
+      { key: 'A03:JP', status: 'awaiting' },
+      { key: 'A03:US', status: 'awaiting' },
+      { key: 'D12:m1:US', status: 'withdrawn' },
+    ];
+    expect(stepsByKey(steps)).toEqual([
+      { key: 'A02', status: 'done' },
+      { key: 'A03:US', status: 'awaiting' },
+      { key: 'A03:JP', status: 'awaiting' },
+      { key: 'D12:m1:US', status: 'withdrawn' },
+    ]);
   });
 });

@@ -42,3 +42,15 @@ export function countdown(
  */
 export const provisionalForecast = (c: { status: string; plan: { provisionalCalendar?: boolean | undefined } }): boolean =>
   countsDown(c.status) && c.plan.provisionalCalendar === true;
+
+/**
+ * The case's steps one per key, as the dependency graph draws them: a country removed and added again leaves its
+ * withdrawn instances beside the live ones of the same key (A03:US withdrawn and awaiting), and ECharts' graph takes
+ * a node id once (trial: the chart went blank, "Cannot set properties of undefined (setting 'dataIndex')"). The live
+ * instance stands for its key; the first of its kind otherwise, in the answer's order.
+ */
+export function stepsByKey<S extends { key: string; status: string }>(steps: readonly S[]): S[] {
+  const byKey = new Map<string, S>();
+  for (const s of steps) if (!byKey.has(s.key) || byKey.get(s.key)!.status === 'withdrawn') byKey.set(s.key, s);
+  return [...byKey.values()];
+}

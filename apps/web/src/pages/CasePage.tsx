@@ -24,7 +24,7 @@ import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
-import { countdown, provisionalForecast } from '../case-figures';
+import { countdown, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -51,7 +51,7 @@ const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'skipped'] 
  */
 export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string, lang: Lang): EChartsOption {
   const needs = new Map(cat.steps.map((s) => [s.code, s.needs]));
-  const steps = p.steps;
+  const steps = stepsByKey(p.steps);
   const compatible = (a: StepProgress, b: StepProgress) =>
     (!a.memberId || !b.memberId || a.memberId === b.memberId) && (!a.country || !b.country || a.country === b.country);
   const edges: Array<[StepProgress, StepProgress]> = [];
