@@ -1302,6 +1302,17 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         rule: 'step-actor',
       }),
     ]);
+    // Second trial: A02 as a system step with no system work published, and every new case's workflow task failed.
+    const asSystem = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
+    asSystem.steps = asSystem.steps.map((s) => (s.code === 'A02' ? { ...s, kind: 'system' as const, actor: 'system' as const } : s));
+    const unrunnable = await request(http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: asSystem })
+      .expect(422);
+    expect(unrunnable.body.errors).toEqual([
+      expect.objectContaining({ field: `definition.steps[${asSystem.steps.findIndex((s) => s.code === 'A02')}].kind`, rule: 'step-kind' }),
+    ]);
     const badSettings = await request(http)
       .post('/api/registries/process-versions')
       .set(bearer(users.tokens['fao-director']))

@@ -14,6 +14,7 @@ import {
   loadDefinition,
   publishedDefinition,
   upcastDefinition,
+  validateDefinition,
   matchAnnualPlan,
   passportState,
   checkInDueDays,
@@ -1009,6 +1010,10 @@ export class RegistriesService {
     }
     if (unknownInDefinition.length > 0)
       throw definitionInvalid(new DefinitionError([], definition.version), 'definition', unknownInDefinition);
+    // As the engine will read it: a definition declaring no behaviour gets its steps' from their codes (upcast), and a
+    // step the engine cannot run as declared would wedge every case pinned to it (trial: A02 as a system step).
+    const asRun = validateDefinition(upcastDefinition(definition));
+    if (asRun.length > 0) throw definitionInvalid(new DefinitionError(asRun, definition.version), 'definition');
     const settings = p.settings as OfficeSettings;
     const problems = validateOverrides(definition, settings);
     const countries = unknownSettingsCountries(settings);

@@ -41,6 +41,24 @@ describe('a step is for a role that acts on its process (trial: A02 for the mana
   });
 });
 
+describe('a step is one the engine can run as declared (trial: A02 as a system step wedged every new case)', () => {
+  const withA02 = (over: Partial<StepDefinition>) => {
+    const steps = DEFAULT_DEFINITION.steps.map((s) => (s.code === 'A02' ? { ...s, ...over } : s));
+    const i = steps.findIndex((s) => s.code === 'A02');
+    return validateDefinition({ ...DEFAULT_DEFINITION, version: 'office-t5', steps }).map((p) => [
+      p.code,
+      p.path.replace(`[${i}]`, '[A02]'),
+    ]);
+  };
+  it('a system step declares its system work; a system or timer step is the engine’s; a person’s step is not', () => {
+    expect(withA02({ kind: 'system' })).toEqual([['STEP_KIND', 'steps[A02].kind']]);
+    expect(withA02({ actor: 'system' })).toEqual([['STEP_ACTOR', 'steps[A02].actor']]);
+    expect(withA02({ kind: 'timer' })).toEqual([['STEP_ACTOR', 'steps[A02].actor']]);
+    // A timer of the engine's (as A13, the notice) is a wait the office may declare.
+    expect(withA02({ kind: 'timer', actor: 'system' })).toEqual([]);
+  });
+});
+
 describe('DEFAULT_DEFINITION', () => {
   it('is valid and has the 53 steps to departure and the post-trip steps after it', () => {
     expect(validateDefinition(DEFAULT_DEFINITION)).toEqual([]);

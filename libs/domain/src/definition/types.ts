@@ -57,6 +57,9 @@ export const DEFINITION_PROBLEM_CODES = [
   'STATUTORY_APPROVAL',
   // A step for a role that acts on no step of its process (STEP_ACTORS: the manager, the administrator, …).
   'STEP_ACTOR',
+  // A step whose kind the engine cannot run as declared (a system step with no system work, a timer or system step
+  // for a person).
+  'STEP_KIND',
 ] as const;
 export type DefinitionProblemCode = (typeof DEFINITION_PROBLEM_CODES)[number];
 

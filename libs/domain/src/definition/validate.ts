@@ -341,6 +341,34 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
         },
         message: `step ${s.code}: '${s.actor}' acts on no step of the ${process} process`,
       });
+  // The engine runs a step by its kind (trial: A02 published as a system step with no system work failed every
+  // workflow task of every new case, and as a task for `system` sat in no one's inbox). Checked in the declared form
+  // (a step declaring behaviour); an older definition without any is checked as the engine reads it, upcast.
+  if (steps.some((s) => s.behaviour !== undefined))
+    for (const s of steps) {
+      const runsItself = s.kind === 'system' || s.kind === 'timer';
+      if (s.kind === 'system' && !s.behaviour?.system)
+        problems.push({
+          code: 'STEP_KIND',
+          step: s.code,
+          path: `${at(s)}.kind`,
+          text: {
+            zh: '系统步骤须声明系统执行的工作（behaviour.system）',
+            en: 'A system step declares the work the engine does (behaviour.system)',
+          },
+          message: `step ${s.code}: a system step with no behaviour.system`,
+        });
+      else if (runsItself !== (s.actor === 'system'))
+        problems.push({
+          code: 'STEP_ACTOR',
+          step: s.code,
+          path: `${at(s)}.actor`,
+          text: runsItself
+            ? { zh: '系统步骤与计时步骤由系统办理（system）', en: 'A system or timer step is the engine’s (system)' }
+            : { zh: '人员办理的步骤不能由 system 办理', en: 'A step people do is not the engine’s (system)' },
+          message: `step ${s.code}: kind ${s.kind} with actor ${s.actor}`,
+        });
+    }
   for (const s of steps) {
     if (seen.has(s.code))
       problems.push({
