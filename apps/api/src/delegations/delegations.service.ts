@@ -101,6 +101,7 @@ import {
   heldByIncident,
   isDefiniteRefusal,
   NotSent,
+  queryFailure,
   toDomainError,
   unknownOutcome,
 } from './temporal-errors';
@@ -713,7 +714,7 @@ export class DelegationsService {
     try {
       return await Promise.race([query, timeout]);
     } catch (err) {
-      throw toDomainError(err);
+      throw queryFailure(err);
     } finally {
       clearTimeout(timer);
     }

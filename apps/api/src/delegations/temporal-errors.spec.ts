@@ -1,7 +1,7 @@
-import { QueryNotRegisteredError } from '@temporalio/client';
+import { QueryNotRegisteredError, ServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '../common/errors';
-import { amendmentRefusal, toDomainError, underChanges, withoutFieldPrefix } from './temporal-errors';
+import { amendmentRefusal, queryFailure, toDomainError, underChanges, withoutFieldPrefix } from './temporal-errors';
 
 describe("an amendment's refusal names its fields as sent, under changes", () => {
   it('the trip facts an amendment changes are prefixed; others and (case) are not', () => {
@@ -92,5 +92,17 @@ describe('a query the worker failed', () => {
     expect(mapped.code).toBe('TEMPORAL_UNAVAILABLE');
     expect(mapped.status).toBe(503);
     expect(mapped.label.en).toBe('The workflow engine could not read the case just now: try again');
+  });
+});
+
+describe('a progress query that fails is 503 "try again", never 500 (second trial: a workflow task failing in a loop)', () => {
+  it("Temporal's service refusing the query ('Failed to query Workflow') is TEMPORAL_UNAVAILABLE; anything else as before", () => {
+    const failed = queryFailure(
+      new ServiceError('Failed to query Workflow', { cause: Object.assign(new Error('workflow task failed'), { code: 13 }) }),
+    );
+    expect(failed).toBeInstanceOf(DomainError);
+    expect((failed as DomainError).code).toBe('TEMPORAL_UNAVAILABLE');
+    const bug = new TypeError('not a Temporal error');
+    expect(queryFailure(bug)).toBe(bug);
   });
 });

@@ -1,4 +1,9 @@
-import { QueryNotRegisteredError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { INCIDENT_NOTICE } from '../common/incident-notice';
 import { REJECTION_CODES, type RejectionCode, type RejectionDetails } from '@df/contracts';
@@ -195,4 +200,24 @@ export function amendmentRefusal(err: DomainError): DomainError {
     ...(errors ? { errors: errors.map((e) => ({ ...e, field: underChanges(e.field) })) } : {}),
     ...(violations ? { violations: violations.map((v) => (v.field ? { ...v, field: underChanges(v.field) } : v)) } : {}),
   });
+}
+
+/**
+ * A progress query's failure as the API answers it: what toDomainError knows (no such case: 404; Temporal down: 503),
+ * and any other error of Temporal's service 503 "try again" too, never 500 (second trial: a case whose workflow task
+ * kept failing answered GET /api/delegations/:id with 500 "Failed to query Workflow"). A read changes nothing: a
+ * retry is always safe.
+ */
+export function queryFailure(err: unknown): unknown {
+  try {
+    return toDomainError(err);
+  } catch (unknown) {
+    if (unknown instanceof ServiceError)
+      return domainError(
+        'TEMPORAL_UNAVAILABLE',
+        '流程引擎暂未能读出案件，请稍后重试',
+        'The workflow engine could not read the case just now: try again',
+      );
+    return unknown;
+  }
 }
