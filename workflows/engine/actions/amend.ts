@@ -43,7 +43,7 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   if (new Set(ids).size !== ids.length || ids.some((id) => !id || id.includes(':'))) {
     refuseField('changes.members', 'unique-ids', '成员编号须唯一且不含冒号', 'member ids must be unique and contain no colon');
   }
-  // A member id is one person for the case's life: another person under it would keep the first one's vetting. The
+  // A member id the case holds is one person: another person under it would keep the first one's vetting. The
   // Update validator's only: an amendment recorded before the rule replays through the handler as it was applied.
   if (validating)
     next.members.forEach((m, i) => {
