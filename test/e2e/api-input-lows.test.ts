@@ -724,4 +724,49 @@ describe('input faults of the new-user trial, by kind', () => {
       }
     });
   });
+
+  describe('9. every POST, PUT and DELETE refuses a query parameter it does not document, as GET does', () => {
+    const unknown = { rule: 'unknown-field', message: { zh: '不允许的字段', en: 'Field not allowed' } };
+
+    it('handed input: POST …/withdraw?dryRun=true withdrew the case; now 400 at query.dryRun and the case stays open', async () => {
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const id = submitted.body.caseId as string;
+      const res = await post(`/api/delegations/${id}/withdraw?dryRun=true`, users.tokens.organizer, { reason: '试一下' }).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ field: 'query.dryRun', ...unknown }]);
+      const detail = await get(`/api/delegations/${id}`, users.tokens.organizer).expect(200);
+      expect(detail.body.status).not.toBe('withdrawn');
+      // Without the parameter the same request withdraws: the refusal was the query's.
+      const done = await post(`/api/delegations/${id}/withdraw`, users.tokens.organizer, { reason: '试一下' }).expect(200);
+      expect(done.body.status).toBe('withdrawn');
+    });
+
+    it('every operation of the OpenAPI document other than GET, before authentication', async () => {
+      const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+          .map(([method, op]) => ({ path: path.replace(/\{(\w+)\}/g, () => randomUUID()), method, op })),
+      );
+      expect(operations.length).toBeGreaterThan(20);
+      const answers = [];
+      for (const { path, method, op } of operations) {
+        expect((op.parameters ?? []).filter((p) => p.in === 'query')).toEqual([]); // none documents one; if one does, test it
+        const call = (request(api.http) as unknown as Record<string, (url: string) => request.Test>)[method]!(`${path}?dryRun=true&x=1`);
+        // The upload takes multipart (any other body is 415 first); every other operation JSON.
+        const res = await (path.endsWith('/attachments') ? call.attach('file', Buffer.from('%PDF-1.4\n'), 'a.pdf') : call.send({}));
+        answers.push({ path, method, status: res.status, errors: res.body.errors });
+      }
+      expect(answers).toEqual(
+        operations.map(({ path, method }) => ({
+          path,
+          method,
+          status: 400,
+          errors: [
+            { field: 'query.dryRun', ...unknown },
+            { field: 'query.x', ...unknown },
+          ],
+        })),
+      );
+    });
+  });
 });

@@ -5,16 +5,16 @@ import { contractRefusal, type FieldError } from './errors';
 
 /**
  * The methods each documented path answers, from the OpenAPI document (which the e2e tests hold equal to the
- * routes served): a known path asked with another method is 405 with `Allow`, not 404. Also each path's
- * documented query parameters for GET (and which of them are lists): the query-string rules of every route (documentedQueryOnly).
+ * routes served): a known path asked with another method is 405 with `Allow`, not 404. Also each method's documented
+ * query parameters (and which of them are lists): the query-string rules of every route (documentedQueryOnly).
  */
 let table: Array<{
   pattern: RegExp;
   /** The path's parameters by name, as named groups of the raw (still percent-encoded) path. */
   params: RegExp;
   methods: string[];
-  getQuery: Set<string> | undefined;
-  getLists: Set<string> | undefined;
+  /** Each method's documented query parameters (HEAD is GET's), and those documented as lists (`type: array`). */
+  query: Map<string, { names: Set<string>; lists: Set<string> }>;
 }> = [];
 
 export function setRouteTable(document: OpenAPIObject): void {
@@ -26,12 +26,18 @@ export function setRouteTable(document: OpenAPIObject): void {
     const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
     const source = escaped.replace(/\{[^}]+\}/g, '[^/]+');
     const named = escaped.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '(?<$1>[^/]+)');
-    const params = (item.get?.parameters ?? []) as Array<{ in?: string; name?: string; schema?: { type?: unknown } }>;
-    const query = params.filter((p) => p.in === 'query' && p.name);
-    const getQuery = item.get ? new Set(query.map((p) => p.name!)) : undefined;
-    // A parameter documented as a list (`type: array`) may be repeated (`?x=a&x=b`); none is yet.
-    const getLists = item.get ? new Set(query.filter((p) => p.schema?.type === 'array').map((p) => p.name!)) : undefined;
-    return { pattern: new RegExp(`^${source}/?$`), params: new RegExp(`^${named}/?$`), methods, getQuery, getLists };
+    type Parameter = { in?: string; name?: string; schema?: { type?: unknown } };
+    const query = new Map<string, { names: Set<string>; lists: Set<string> }>();
+    for (const method of methods.filter((m) => m !== 'HEAD')) {
+      const operation = (item as Record<string, { parameters?: Parameter[] } | undefined>)[method.toLowerCase()];
+      const documented = (operation?.parameters ?? []).filter((p) => p.in === 'query' && p.name);
+      query.set(method, {
+        names: new Set(documented.map((p) => p.name!)),
+        // A parameter documented as a list may be repeated (`?x=a&x=b`); none is yet.
+        lists: new Set(documented.filter((p) => p.schema?.type === 'array').map((p) => p.name!)),
+      });
+    }
+    return { pattern: new RegExp(`^${source}/?$`), params: new RegExp(`^${named}/?$`), methods, query };
   });
 }
 
@@ -101,9 +107,10 @@ const refusal = (errors: FieldError[]) => contractRefusal(errors);
  *   `percent-encoding` (new-user trial: `?q=%ff` answered 200, searching for U+FFFD);
  * - each parameter is given once, unless the route documents it as a list (`type: array`), else 400 naming
  *   `query.<name>`, rule `single-value` (`?page=1&page=2` read "Expected string", `?status=a&status=b` a list of codes);
- * - GET (and HEAD): a parameter the route does not document is 400 naming `query.<name>`, rule `unknown-field`. A route
- *   with filters says so through its own strict query schema (with every other error of the query at once); here the
- *   routes without filters, which take none, say the same.
+ * - every method: a parameter the route does not document is 400 naming `query.<name>`, rule `unknown-field`. A GET
+ *   route with filters says so through its own strict query schema (with every other error of the query at once); here
+ *   the operations that take none say the same: every POST, PUT and DELETE, so a `?dryRun=true` on a withdrawal refuses
+ *   rather than withdraws (trial: `POST …/withdraw?dryRun=true` withdrew).
  * Paths outside the document (the web app, the OpenAPI UI and document) and the operational probes (`/health`,
  * `/metrics`) are left alone. Names repeated back are bounded (echo). docs/api.md, Input rules.
  */
@@ -115,11 +122,12 @@ export function documentedQueryOnly() {
     if (question < 0) return next();
     const matches = table.filter((r) => r.pattern.test(req.path));
     if (matches.length === 0) return next(); // no route: 404 or 405 as usual
-    const get = req.method === 'GET' || req.method === 'HEAD';
-    const lists = get ? new Set(matches.flatMap((r) => [...(r.getLists ?? [])])) : new Set<string>();
-    // GET routes without filters take no query parameter: every name given is unknown (that said, not its repetition).
-    const getRoutes = matches.filter((r) => r.getQuery);
-    const takesNone = get && getRoutes.length > 0 && getRoutes.every((r) => r.getQuery!.size === 0);
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const operations = matches.flatMap((r) => (r.query.has(method) ? [r.query.get(method)!] : []));
+    if (operations.length === 0) return next(); // no such method on the path: 405 as usual
+    const lists = new Set(operations.flatMap((o) => [...o.lists]));
+    // An operation without parameters takes none: every name given is unknown (that said, not its repetition).
+    const takesNone = operations.every((o) => o.names.size === 0);
     const errors: FieldError[] = [];
     const seen = new Map<string, number>();
     for (const { rawName, rawValue } of rawParams(req.originalUrl.slice(question + 1))) {
