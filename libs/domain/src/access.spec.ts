@@ -197,6 +197,35 @@ describe('access table: role x case action x case status', () => {
       });
     });
 
+    it('tells an FAO officer it acts for the organizer only, not the roles that may (trial: the FAO clerk deciding for Finance)', () => {
+      const refusal = accessRefusal({
+        action: 'decide',
+        actor: { role: 'fao-clerk', unit: 'fao' },
+        case: open,
+        step: { actor: 'finance', phase: 'review' },
+        onBehalfOf: { kind: 'user', id: 'finance.city', role: 'finance', unit: UNIT },
+      });
+      expect(refusal).toEqual({
+        code: 'INVALID_ON_BEHALF',
+        message: {
+          zh: `onBehalfOf：${ROLE_LABELS['fao-clerk'].zh}只能代${ROLE_LABELS.organizer.zh}办理，审批此步骤的是${ROLE_LABELS.finance.zh}`,
+          en: `${ROLE_LABELS['fao-clerk'].en} acts on behalf of the ${ROLE_LABELS.organizer.en} only: this step is for ${ROLE_LABELS.finance.en} (onBehalfOf)`,
+        },
+      });
+      // A role that acts for no one is told so, and who does.
+      const leader = accessRefusal({
+        action: 'decide',
+        actor: { role: 'leader', unit: UNIT },
+        case: open,
+        step: { actor: 'finance', phase: 'review' },
+        onBehalfOf: { kind: 'user', id: 'finance.city', role: 'finance', unit: UNIT },
+      });
+      expect(leader?.message.en).toMatch(
+        new RegExp(`^${ROLE_LABELS.leader.en} may not decide a step on behalf of others: only .*${ROLE_LABELS['fao-clerk'].en}`),
+      );
+      expect(leader?.message.en).not.toContain(ROLE_LABELS['apec-desk'].en);
+    });
+
     it("refuses a principal who does not hold the needed role for the case's unit", () => {
       const q = { action: 'withdraw' as const, actor: { role: 'passport-officer' as Role, unit: 'fao' }, case: open };
       expect(accessRefusal({ ...q, onBehalfOf: { kind: 'user', id: 'visa-officer.fao', role: 'visa-officer', unit: 'fao' } })?.code).toBe(

@@ -361,14 +361,20 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   }
   if (own) return refuse('本人有权办理，无需代办', 'you hold this right yourself: do not name someone else');
   if (!roles.some(mayActFor)) {
-    const by = rule.onBehalf?.by ?? [];
-    const of = roleNames(roles);
-    return by.length === 0
-      ? refuse(`${rule.label.zh}不能代办`, `no one may ${rule.label.en} on behalf of others`)
-      : refuse(
-          `只有${roleNames(by).zh}可以代${of.zh}${rule.label.zh}`,
-          `only these roles may ${rule.label.en} on behalf of ${of.en}: ${roleNames(by).en}`,
-        );
+    if (!rule.onBehalf) return refuse(`${rule.label.zh}不能代办`, `no one may ${rule.label.en} on behalf of others`);
+    const actor = ROLE_LABELS[q.actor.role];
+    const of = roleNames(rule.onBehalf.of);
+    // The caller's role may act for someone, just not for this step's role: say whom it acts for (trial: a refusal
+    // to the FAO clerk deciding for Finance listed the FAO clerk among those who "may").
+    if (rule.onBehalf.by.includes(q.actor.role))
+      return refuse(
+        `${actor.zh}只能代${of.zh}办理，${rule.label.zh}此步骤的是${roleNames(roles).zh}`,
+        `${actor.en} acts on behalf of the ${of.en} only: this step is for ${roleNames(roles).en}`,
+      );
+    return refuse(
+      `${actor.zh}不能代他人${rule.label.zh}；只有${roleNames(rule.onBehalf.by).zh}可以代${of.zh}办理`,
+      `${actor.en} may not ${rule.label.en} on behalf of others: only ${roleNames(rule.onBehalf.by).en} may, for the ${of.en}`,
+    );
   }
   // One answer for a name no one holds, a user without the role and one without the unit: it says what the action
   // needs, never what the name is.
