@@ -1025,6 +1025,11 @@ describe('CaseEngine', () => {
     const typed = newEngine();
     const first = typed.facts.members[0]!;
     expect(refusal(typed, { ...first, name: '另一人' })).toEqual(['INVALID_REQUEST', [['changes.members[0].name', 'same-person']]]);
+    // A typed member swapped for a roster person: the field the request sent, personId (trial: it named `.name`).
+    expect(refusal(typed, { ...first, name: '另一人', personId: 'P-9' })).toEqual([
+      'INVALID_REQUEST',
+      [['changes.members[0].personId', 'same-person']],
+    ]);
     // The same person with a fact changed (their rank): taken, as before.
     expect(refusal(typed, { ...first, rank: first.rank === 'staff' ? 'section' : 'staff' })).toBeUndefined();
     // By roster id: another id is another person whatever the name; the same id the same person, renamed or not.

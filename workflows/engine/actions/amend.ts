@@ -50,7 +50,7 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
       const old = core.facts.members.find((b) => b.id === m.id);
       if (old && !sameMemberPerson(old, m))
         refuseField(
-          `changes.members[${i}].${old.personId !== undefined && m.personId !== undefined ? 'personId' : 'name'}`,
+          `changes.members[${i}].${m.personId !== undefined ? 'personId' : 'name'}`,
           'same-person',
           `成员 ${m.id} 是 ${old.name}：同一成员编号不能换成另一人（换人请删去该成员，并以新的成员编号添加，其审查将重新进行）`,
           `member ${m.id} is ${old.name}: another person cannot take their place under the same member id (remove the member and add the new one under a new id: their vetting runs anew)`,
