@@ -115,6 +115,11 @@ const CUSTODY_ON_CLOSE_PATCH = 'custody-on-close';
  */
 const CUSTODY_ON_WITHDRAWAL_PATCH = 'custody-on-withdrawal';
 /**
+ * With this patch an amendment dropping a country drops the entry routes D01 recorded for it (the country added again
+ * is routed anew); asked only when an amendment drops a recorded route.
+ */
+const ROUTES_FOLLOW_COUNTRIES_PATCH = 'routes-follow-countries';
+/**
  * With this patch a plan turning provisional or final (a year's schedule loaded) records a case.replanned by itself, so
  * the read model's 暂排 mark follows the case; old runs recorded it only with another change of the plan.
  */
@@ -260,6 +265,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
     custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
+    routesFollowCountries: () => patched(ROUTES_FOLLOW_COUNTRIES_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),

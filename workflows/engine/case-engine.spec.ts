@@ -13,6 +13,7 @@ import {
   toIso,
   TRIP_REPORT_SUMMARY_MAX,
   type CaseFacts,
+  type Destination,
   type Member,
 } from '@df/domain';
 import { requiredTaskData, type Actor, type DelegationInput, type DelegationProgress } from '@df/contracts';
@@ -987,6 +988,29 @@ describe('CaseEngine', () => {
       expect((err as Rejection).code).toBe('RULE_VIOLATION');
       expect((err as Rejection).violations?.map((v) => v.code)).toContain('SIZE_EXCEEDED');
     }
+  });
+
+  it('an amendment dropping a country drops the routes recorded for it: added again, it is routed anew (trial: routes.m1.US came back)', () => {
+    const asked: string[] = [];
+    const us = makeDestination();
+    const jp = makeDestination({ country: 'JP', city: 'Tokyo' });
+    const engine = newEngine(
+      { members: [makeMember({ routes: { US: 'e-visa' } })] },
+      { routesFollowCountries: () => (asked.push('routes-follow-countries'), true) },
+    );
+    const amend = (requestId: string, destinations: Destination[]) =>
+      engine.apply({ type: 'amend', request: { requestId, actor: actor('organizer'), changes: { destinations } } }, MONDAY);
+    amend('both', [us, jp]);
+    expect([engine.facts.members[0]!.routes, asked]).toEqual([{ US: 'e-visa' }, []]); // still visited: kept, nothing asked
+    amend('jp', [jp]);
+    expect([engine.facts.members[0]!.routes, asked]).toEqual([undefined, ['routes-follow-countries']]);
+    amend('us', [us]);
+    expect(engine.facts.members[0]!.routes).toBeUndefined();
+    expect(engine.progress(MONDAY).steps.some((st) => st.code === 'D01' && st.key.endsWith(':US') && st.status !== 'withdrawn')).toBe(true);
+    // A history recorded before the rule (the patch answers false) replays as it ran: the route stays.
+    const before = newEngine({ members: [makeMember({ routes: { US: 'e-visa' } })] }, { routesFollowCountries: () => false });
+    before.apply({ type: 'amend', request: { requestId: 'jp', actor: actor('organizer'), changes: { destinations: [jp] } } }, MONDAY);
+    expect(before.facts.members[0]!.routes).toEqual({ US: 'e-visa' });
   });
 
   it("D01 records the APEC card route only where the member's card serves in lieu of a visa (trial: a US trip without a card)", () => {

@@ -181,6 +181,11 @@ export interface EngineDeps {
    * due-back day (patched('custody-on-withdrawal'); asked only then).
    */
   custodyOnWithdrawal?: () => boolean;
+  /**
+   * An amendment dropping a country drops the entry routes D01 recorded for it, so the country added again is routed
+   * anew (patched('routes-follow-countries'); asked only when an amendment drops a recorded route).
+   */
+  routesFollowCountries?: () => boolean;
   /** Whether finished steps move the passport custody ledger (patched('passport-custody')); default true. */
   custody?: () => boolean;
   /**

@@ -76,7 +76,7 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
 
 export function applyAmend(core: CaseCore, r: AmendRequest): void {
   const before = core.facts;
-  const next = amendedFacts(core, r);
+  const next = withoutStaleRoutes(core, amendedFacts(core, r));
   const datesChanged =
     before.departureDate !== next.departureDate ||
     before.returnDate !== next.returnDate ||
@@ -130,4 +130,25 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     for (const k of toReset) core.rechecks.add(k);
     core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: toReset });
   }
+}
+
+/**
+ * `facts` without the entry routes recorded (D01) for countries the trip no longer visits: a country removed and added
+ * again is routed anew, its D01 deciding again (trial: the old `routes.m1.US` came back with the country). Asks
+ * `deps.routesFollowCountries` (patched('routes-follow-countries')) only when there is a route to drop, so earlier
+ * histories replay as they ran.
+ */
+function withoutStaleRoutes(core: CaseCore, facts: CaseFacts): CaseFacts {
+  const countries = new Set(tripCountries(facts));
+  const stale = (m: CaseFacts['members'][number]) => Object.keys(m.routes ?? {}).some((c) => !countries.has(c));
+  if (!facts.members.some(stale) || !(core.deps.routesFollowCountries?.() ?? true)) return facts;
+  return {
+    ...facts,
+    members: facts.members.map((m) => {
+      if (!stale(m)) return m;
+      const routes = Object.fromEntries(Object.entries(m.routes!).filter(([c]) => countries.has(c)));
+      const { routes: _dropped, ...rest } = m;
+      return Object.keys(routes).length > 0 ? { ...m, routes } : rest;
+    }),
+  };
 }
