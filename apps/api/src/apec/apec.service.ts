@@ -472,9 +472,10 @@ export class ApecService {
 
   async cards(user: AuthUser, rawQuery: unknown) {
     const parsed = parseOrThrow(CardsQuerySchema, rawQuery, ['query']);
-    const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
+    const unitFilter = await storedUnitCode(this.registries, parsed.unit);
+    const q = { ...parsed, unit: unitFilter.code };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw enterpriseOutOfScope();
-    await assertKnownUnit(this.registries, q.unit);
+    assertKnownUnit(unitFilter);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     const cards = await this.repo.cards(unit !== undefined ? { unit } : {});
     const names = new Map(

@@ -55,8 +55,9 @@ export class DashboardExportService {
   /** The file for `viewer`: personal data masked by the one classification, as the board's JSON is. */
   async export(rawQuery: unknown, viewer: Viewer): Promise<BoardExport> {
     const { format, ...parsed } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
-    const filter = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
-    await assertKnownUnit(this.registries, filter.unit);
+    const unitFilter = await storedUnitCode(this.registries, parsed.unit);
+    const filter = { ...parsed, unit: unitFilter.code };
+    assertKnownUnit(unitFilter);
     const now = Date.now();
     if (format === 'csv') {
       const cases = await this.casesTable(filter, viewer);

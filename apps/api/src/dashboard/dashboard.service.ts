@@ -124,8 +124,9 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   /** GET /api/dashboard: every figure over the cases the filters select (unit, departure or submission period). */
   async board(rawQuery: unknown) {
     const { limit, ...parsed } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
-    const filter = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
-    await assertKnownUnit(this.registries, filter.unit);
+    const unitFilter = await storedUnitCode(this.registries, parsed.unit);
+    const filter = { ...parsed, unit: unitFilter.code };
+    assertKnownUnit(unitFilter);
     const generatedAt = new Date().toISOString();
     const [units, counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([
       this.units(),

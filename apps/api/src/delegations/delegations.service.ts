@@ -483,9 +483,10 @@ export class DelegationsService {
 
   async list(user: AuthUser, rawQuery: unknown) {
     const parsed = parseOrThrow(ListQuerySchema, rawQuery, ['query']);
-    const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
+    const unitFilter = await storedUnitCode(this.registries, parsed.unit);
+    const q = { ...parsed, unit: unitFilter.code };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
-    await assertKnownUnit(this.registries, q.unit);
+    assertKnownUnit(unitFilter);
     const qb = this.cases.createQueryBuilder('c');
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     if (unit !== undefined) qb.andWhere('c.unit = :unit', { unit });

@@ -1059,13 +1059,8 @@ export class RegistriesService {
   private async unitQuery(user: AuthUser, rawQuery: unknown): Promise<{ unit?: string | undefined }> {
     const q = parseOrThrow(UnitQuerySchema, rawQuery ?? {}, ['query']);
     const unit = await storedUnitCode(this.repo, q.unit);
-    if (seesAllUnits(user) || unit === user.unit) await assertKnownUnit(this.repo, unit);
-    return { unit };
-  }
-
-  /** Whether the system knows a unit code (registered, or named by a case or a grant): the filters' check. */
-  knownUnit(code: string): Promise<boolean> {
-    return this.repo.knownUnit(code);
+    if (seesAllUnits(user) || unit.code === user.unit) assertKnownUnit(unit);
+    return { unit: unit.code };
   }
 
   /** A unit code as stored, found without letter case (storedUnitCode). */
@@ -1075,9 +1070,10 @@ export class RegistriesService {
 
   async changes(user: AuthUser, rawQuery: unknown) {
     const parsed = parseOrThrow(ChangesQuerySchema, rawQuery, ['query']);
-    const q = { ...parsed, unit: await storedUnitCode(this.repo, parsed.unit) };
+    const unitFilter = await storedUnitCode(this.repo, parsed.unit);
+    const q = { ...parsed, unit: unitFilter.code };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
-    await assertKnownUnit(this.repo, q.unit);
+    assertKnownUnit(unitFilter);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
     return {
       items: await this.repo.changes({

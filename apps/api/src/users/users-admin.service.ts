@@ -83,8 +83,9 @@ export class UsersAdminService {
     query: unknown,
   ): Promise<{ items: UserView[]; total: number; units: Array<{ code: string; nameZh: string; nameEn: string }> }> {
     const parsed = parseOrThrow(UserQuerySchema, query, ['query']);
-    const q = { ...parsed, unit: await storedUnitCode(this.registries, parsed.unit) };
-    await assertKnownUnit(this.registries, q.unit);
+    const unitFilter = await storedUnitCode(this.registries, parsed.unit);
+    const q = { ...parsed, unit: unitFilter.code };
+    assertKnownUnit(unitFilter);
     const rows = await this.repo.list({
       ...(q.unit !== undefined ? { unit: q.unit } : {}),
       ...(q.role !== undefined ? { role: q.role } : {}),
