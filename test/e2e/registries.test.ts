@@ -1250,6 +1250,9 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
 
   it('publishes a process version validated as at load; new cases take it, running cases keep theirs; the list says what changed', async () => {
     const http = api.http;
+    /** POST /api/registries/process-versions as the FAO director (or `token`), expecting `status`. */
+    const publish = (body: object, status: number, token = users.tokens['fao-director']) =>
+      request(http).post('/api/registries/process-versions').set(bearer(token)).send(body).expect(status);
     const first = await request(http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
@@ -1259,11 +1262,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     // Invalid: a step waiting for a step that does not exist (every problem listed, 422).
     const broken = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     broken.steps = broken.steps.map((s) => (s.code === 'A02' ? { ...s, needs: ['Z99'] } : s));
-    const invalid = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: broken })
-      .expect(422);
+    const invalid = await publish({ definition: broken }, 422);
     expect(invalid.body).toMatchObject({
       code: 'INVALID_REQUEST',
       errors: [{ rule: 'unknown-dependency', field: `definition.steps[${broken.steps.findIndex((s) => s.code === 'A02')}].needs[0]` }],
@@ -1274,11 +1273,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     cut.steps = cut.steps
       .filter((s) => !dropped.has(s.code))
       .map((s) => ({ ...s, needs: s.code === 'B08' ? ['B02'] : s.code === 'B01' ? ['A17'] : s.needs.filter((n) => !dropped.has(n)) }));
-    const unapproved = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: cut })
-      .expect(422);
+    const unapproved = await publish({ definition: cut }, 422);
     expect(unapproved.body.errors).toEqual([
       expect.objectContaining({
         field: `definition.steps[${cut.steps.findIndex((s) => s.code === 'B08')}].needs`,
@@ -1291,11 +1286,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     // Trial: A02 published for the manager wedged every new case (the manager decides nothing; no one may act for them).
     const forManager = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     forManager.steps = forManager.steps.map((s) => (s.code === 'A02' ? { ...s, actor: 'manager' as const } : s));
-    const unactable = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: forManager })
-      .expect(422);
+    const unactable = await publish({ definition: forManager }, 422);
     expect(unactable.body.errors).toEqual([
       expect.objectContaining({
         field: `definition.steps[${forManager.steps.findIndex((s) => s.code === 'A02')}].actor`,
@@ -1305,30 +1296,21 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     // Second trial: A02 as a system step with no system work published, and every new case's workflow task failed.
     const asSystem = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     asSystem.steps = asSystem.steps.map((s) => (s.code === 'A02' ? { ...s, kind: 'system' as const, actor: 'system' as const } : s));
-    const unrunnable = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: asSystem })
-      .expect(422);
+    const unrunnable = await publish({ definition: asSystem }, 422);
     expect(unrunnable.body.errors).toEqual([
       expect.objectContaining({ field: `definition.steps[${asSystem.steps.findIndex((s) => s.code === 'A02')}].kind`, rule: 'step-kind' }),
     ]);
-    const badSettings = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' }, settings: { stepDurations: { Q42: 1 } } })
-      .expect(422);
+    const badSettings = await publish(
+      { definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' }, settings: { stepDurations: { Q42: 1 } } },
+      422,
+    );
     expect(badSettings.body.errors[0]).toMatchObject({ rule: 'unknown-step-override', field: 'settings.stepDurations.Q42' });
     // New-user trial: text the read models cannot hold was published (201, current) and wedged the next case on
     // `value too long for type character varying(200)`. Now 422, every field named with its rule, nothing published.
     const wedge = structuredClone(DEFAULT_DEFINITION) as typeof DEFAULT_DEFINITION & { name?: { zh: string; en: string } };
     const a03 = wedge.steps.findIndex((s) => s.code === 'A03');
     wedge.steps[a03] = { ...wedge.steps[a03]!, name: { zh: 'a'.repeat(10_000), en: wedge.steps[a03]!.name.en } };
-    const tooLong = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: { ...wedge, version: 'x\u200b', name: { zh: '\u200b', en: '' } } })
-      .expect(422);
+    const tooLong = await publish({ definition: { ...wedge, version: 'x\u200b', name: { zh: '\u200b', en: '' } } }, 422);
     expect(tooLong.body.code).toBe('INVALID_REQUEST');
     expect(tooLong.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([
       ['definition.version', 'format'],
@@ -1337,11 +1319,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       [`definition.steps[${a03}].name.zh`, 'max'],
     ]);
     expect(tooLong.body.errors[3].message).toEqual({ zh: '最多200个字符', en: 'At most 200 character(s)' });
-    const versionOnly = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: { ...DEFAULT_DEFINITION, version: 'x\u200b' } })
-      .expect(422);
+    const versionOnly = await publish({ definition: { ...DEFAULT_DEFINITION, version: 'x\u200b' } }, 422);
     expect(versionOnly.body.errors).toEqual([
       {
         field: 'definition.version',
@@ -1352,21 +1330,13 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         },
       },
     ]);
-    await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-clerk']))
-      .send({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' } })
-      .expect(403);
+    await publish({ definition: { ...DEFAULT_DEFINITION, version: 'office-2027.1' } }, 403, users.tokens['fao-clerk']);
 
     const next = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     // The office's own name of A02: its cases' inbox items say it (the case's definition, not the built-in's).
     const officeName = { zh: '起草出访申请（本办格式）', en: 'Draft trip application (office form)' };
     next.steps = next.steps.map((s) => (s.code === 'A02' ? { ...s, durationWd: 2, name: officeName } : s));
-    const pub = await request(http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: next, settings: { stepDurations: { A05: 3 } } })
-      .expect(201);
+    const pub = await publish({ definition: next, settings: { stepDurations: { A05: 3 } } }, 201);
     expect(pub.body).toMatchObject({ version: 'office-2027.1', previousVersion: DEFAULT_DEFINITION.version });
     documented(S.ProcessVersionPublishedSchema, pub.body);
     documented(
@@ -1395,26 +1365,10 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         { field: 'definition.version', rule: 'unique-version', message: { zh: expect.stringContaining(version), en: expect.any(String) } },
       ],
     });
-    expect(
-      (
-        await request(http)
-          .post('/api/registries/process-versions')
-          .set(bearer(users.tokens['fao-director']))
-          .send({ definition: next })
-          .expect(409)
-      ).body,
-    ).toMatchObject(taken(next.version));
+    expect((await publish({ definition: next }, 409)).body).toMatchObject(taken(next.version));
     // A built-in version's name is taken too (readers holding only a case's version name would take the built-in).
     for (const version of [DEFINITION_2026_1.version, APEC_CARD_DEFINITION.version])
-      expect(
-        (
-          await request(http)
-            .post('/api/registries/process-versions')
-            .set(bearer(users.tokens['fao-director']))
-            .send({ definition: { ...next, version } })
-            .expect(409)
-        ).body,
-      ).toMatchObject(taken(version));
+      expect((await publish({ definition: { ...next, version } }, 409)).body).toMatchObject(taken(version));
     const list = await request(http).get('/api/registries/process-versions').set(bearer(users.tokens.organizer)).expect(200);
     documented(S.ProcessVersionListSchema, list.body);
     expect(list.body.items.map((v: { version: string; current: boolean }) => [v.version, v.current])).toEqual([
