@@ -237,10 +237,14 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         message: { zh: '应为步骤实例编号，如 A03:US', en: 'Expected a step instance key, e.g. A03:US' },
       },
     ]);
-    // A step the case does not have: the workflow refuses, and the stored file is deleted again.
+    // A step the case does not have: the workflow refuses at the form field (trial: named path.stepKey, 404), and
+    // the stored file is deleted again.
     const unknownStep = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'Z99' }, letter);
-    expect(unknownStep.status).toBe(404);
-    expect(unknownStep.body.code).toBe('UNKNOWN_STEP');
+    expect(unknownStep.status).toBe(422);
+    expect(unknownStep.body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [{ field: 'stepKey', rule: 'known-step', message: { zh: '本案没有步骤 Z99', en: 'This case has no step Z99' } }],
+    });
     // An unknown case, a manager, another unit's organizer.
     expect((await upload(tok, 'no-such-case', { kind: 'other' }, letter)).status).toBe(404);
     expect((await upload(users.tokens.manager, caseId, { kind: 'other' }, letter)).body.code).toBe('WRONG_ROLE');

@@ -124,7 +124,11 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
     const engine = newEngine();
     expect(refusal(() => attach(engine, meta(), actor('manager', 'fao'))).code).toBe('WRONG_ROLE');
     expect(refusal(() => attach(engine, meta(), actor('organizer', 'other-unit'))).code).toBe('WRONG_ROLE');
-    expect(refusal(() => attach(engine, meta({ stepKey: 'Z99' }))).code).toBe('UNKNOWN_STEP');
+    const unknownStep = refusal(() => attach(engine, meta({ stepKey: 'Z99' })));
+    expect([unknownStep.code, unknownStep.errors?.map((e) => [e.field, e.rule])]).toEqual([
+      'INVALID_REQUEST',
+      [['attachment.stepKey', 'known-step']],
+    ]);
     expect(refusal(() => attach(engine, meta({ kind: 'selfie' as never }))).code).toBe('INVALID_REQUEST');
     expect(refusal(() => attach(engine, meta({ sha256: 'xyz' }))).code).toBe('INVALID_REQUEST');
     expect(attach(engine, meta(), actor('fao-clerk', 'fao')).accepted).toBe(true);

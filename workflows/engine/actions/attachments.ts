@@ -27,8 +27,9 @@ export function checkAttach(core: CaseCore, r: AttachRequest): void {
     refuseField('attachment.storageKey', 'required', '附件存储位置不能为空', 'is required');
   if (core.attachments.has(a.id)) reject('ACTION_NOT_ALLOWED', `附件 ${a.id} 已存在`, `Attachment ${a.id} exists`);
   if (a.stepKey !== null) {
+    // A field of the request, not its path: 422 at the field (trial: the upload's stepKey was named path.stepKey, 404).
     if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
-      reject('UNKNOWN_STEP', `本案没有步骤 ${String(a.stepKey)}`, `This case has no step ${String(a.stepKey)}`);
+      refuseField('attachment.stepKey', 'known-step', `本案没有步骤 ${String(a.stepKey)}`, `this case has no step ${String(a.stepKey)}`);
   }
 }
 

@@ -129,7 +129,7 @@ export class AttachmentsService {
     } catch (err) {
       // A definite refusal (4xx): no event, so no row; the file goes too. Unknown (503): the retry needs it.
       if (err instanceof DomainError && err.status < 500) await this.discard(storageKey, caseId);
-      throw err;
+      throw asUploadFields(err);
     }
     const row = await this.attachments.get(c.caseId, id);
     if (!row)
@@ -261,3 +261,16 @@ export const tooLarge = (maxBytes: number): DomainError =>
     rule: 'max-bytes',
     message: { zh: `文件不能超过 ${maxBytes} 字节`, en: `The file must be at most ${maxBytes} bytes` },
   });
+
+/**
+ * The engine's refusal of the attachment it was sent (`attachment.stepKey`, …) named by the upload's own form fields
+ * (`stepKey`), the fields the client sent: a step the case does not have is the `stepKey` field's, rule `known-step`.
+ */
+function asUploadFields(err: unknown): unknown {
+  if (!(err instanceof DomainError) || !err.extras.errors?.some((e) => e.field.startsWith('attachment.'))) return err;
+  const errors = err.extras.errors.map((e) =>
+    e.field.startsWith('attachment.') ? { ...e, field: e.field.slice('attachment.'.length) } : e,
+  );
+  const label = { zh: err.label.zh, en: err.label.en.replace(/^attachment\./, '') };
+  return new DomainError(err.code, label, { ...err.extras, errors });
+}
