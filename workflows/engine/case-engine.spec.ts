@@ -1004,6 +1004,16 @@ describe('CaseEngine', () => {
     expect([engine.facts.members[0]!.routes, asked]).toEqual([{ US: 'e-visa' }, []]); // still visited: kept, nothing asked
     amend('jp', [jp]);
     expect([engine.facts.members[0]!.routes, asked]).toEqual([undefined, ['routes-follow-countries']]);
+    // The dropped country's steps say why they were withdrawn (trial: "withdrawn with its member").
+    try {
+      engine.validate({ type: 'complete', request: { requestId: 'd01', actor: actor('visa-officer'), stepKey: 'D01:m1:US' } }, MONDAY);
+      throw new Error('expected a rejection');
+    } catch (err) {
+      expect([(err as Rejection).code, (err as Rejection).label]).toEqual([
+        'STEP_NOT_AWAITING',
+        { zh: '步骤 D01:m1:US 已撤销：US 已不在行程中', en: 'Step D01:m1:US was withdrawn: US is no longer on the trip' },
+      ]);
+    }
     amend('us', [us]);
     expect(engine.facts.members[0]!.routes).toBeUndefined();
     expect(engine.progress(MONDAY).steps.some((st) => st.code === 'D01' && st.key.endsWith(':US') && st.status !== 'withdrawn')).toBe(true);

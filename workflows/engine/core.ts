@@ -705,14 +705,26 @@ export class CaseCore {
     );
   }
 
-  /** The step a complete/decide names, whatever its state: UNKNOWN_STEP when the case has none (one withdrawn with its member: STEP_NOT_AWAITING). */
+  /**
+   * The step a complete/decide names, whatever its state: UNKNOWN_STEP when the case has none; one withdrawn (its member
+   * left, its country dropped) is STEP_NOT_AWAITING saying which (trial: a dropped country's step read "withdrawn with
+   * its member").
+   */
   existingStep(stepKey: unknown): { meta: StepMeta; state: StepState; key: string } {
     if (typeof stepKey !== 'string') return refuseField('stepKey', 'required', '缺少步骤', 'is required');
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);
     if (!meta || !state) {
-      if (this.withdrawnSteps.has(stepKey)) {
-        return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 已撤销（成员退出）`, `Step ${stepKey} was withdrawn with its member`, stepKey);
+      const withdrawn = this.withdrawnSteps.get(stepKey)?.meta;
+      if (withdrawn) {
+        const { memberId, country } = withdrawn;
+        const why =
+          memberId !== undefined && !this.facts.members.some((m) => m.id === memberId)
+            ? { zh: `成员 ${memberId} 已退出本团组`, en: `member ${memberId} left the delegation` }
+            : country !== undefined && !this.facts.destinations.some((d) => d.country === country)
+              ? { zh: `${country} 已不在行程中`, en: `${country} is no longer on the trip` }
+              : { zh: '团组变更后不再需要', en: 'no longer needed after an amendment' };
+        return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 已撤销：${why.zh}`, `Step ${stepKey} was withdrawn: ${why.en}`, stepKey);
       }
       return reject('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, stepKey);
     }

@@ -28,7 +28,7 @@ export const STEP_STATUS_LABELS: Record<StepStatus, Label> = {
   returned: { zh: '已退回', en: 'Returned' },
   blocked: { zh: '受阻', en: 'Blocked' },
   overdue: { zh: '已超期', en: 'Overdue' },
-  withdrawn: { zh: '已撤销（成员退出）', en: 'Withdrawn with its member' },
+  withdrawn: { zh: '已撤销（不再需要）', en: 'Withdrawn: no longer needed' },
 };
 
 /** A document accepted missing at intake (容缺受理): still missing, past its deadline, or supplied. */
