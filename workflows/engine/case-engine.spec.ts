@@ -978,6 +978,23 @@ describe('CaseEngine', () => {
     }
   });
 
+  it("names the amendment's own fields first: a departure moved into the past leads with departureDate (trial: DAYS_EXCEEDED first)", () => {
+    const engine = newEngine();
+    try {
+      // The return stays 2026-05-15: from 2026-01-05 the trip is far over its days, a field the amendment did not send.
+      engine.validate(
+        { type: 'amend', request: { requestId: 'past', actor: actor('organizer'), changes: { departureDate: '2026-01-05' } } },
+        MONDAY,
+      );
+      throw new Error('expected a rejection');
+    } catch (err) {
+      const fields = (err as Rejection).violations?.map((v) => [v.field, v.code]) ?? [];
+      expect(fields[0]).toEqual(['departureDate', 'DEPARTURE_NOT_FUTURE']);
+      expect(fields.slice(1).every(([field]) => field !== 'departureDate')).toBe(true);
+      expect(fields.length).toBeGreaterThan(1);
+    }
+  });
+
   it('refuses an amendment that breaks the rules, naming the rule', () => {
     const engine = newEngine();
     const members = Array.from({ length: 7 }, (_, i) => makeMember({ id: `n${i + 1}`, name: `成员${i + 1}` }));

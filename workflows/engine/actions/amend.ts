@@ -8,6 +8,7 @@ import {
   shanghaiDate,
   tripCountries,
   type CaseFacts,
+  type RuleViolation,
 } from '@df/domain';
 import type { AmendRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
@@ -71,6 +72,10 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
   // validator's only: an amendment recorded before the rule replays through the handler as it was applied.
   if (validating && next.departureDate !== core.facts.departureDate)
     violations.push(...departureHorizonViolations(next, shanghaiDate(core.now)));
+  // The fields the amendment sent first (trial: a departure moved into the past read DAYS_EXCEEDED at the return date
+  // it did not send before DEPARTURE_NOT_FUTURE at the departure date it did); the order within each kept.
+  const sent = (v: RuleViolation) => (v.field !== undefined && v.field.split(/[.[]/)[0]! in r.changes ? 0 : 1);
+  violations.sort((a, b) => sent(a) - sent(b));
   if (violations.length > 0) reject('RULE_VIOLATION', '变更后不符合出访规定', 'The amended trip breaks the rules', undefined, violations);
 }
 
