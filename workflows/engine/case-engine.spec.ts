@@ -177,6 +177,33 @@ describe('CaseEngine', () => {
     expect(decision.label.en).toContain('approve (Approve), reject (Reject)');
   });
 
+  it('a decision the step does not take is 422 at decision, rule step-decision: 容缺受理 outside intake (trial: 409 at A15)', () => {
+    const engine = newEngine();
+    const at = simulate(engine, { until: (p) => awaiting(p).some((st) => st.code === 'A15') });
+    const a15 = awaiting(engine.progress(at)).find((st) => st.code === 'A15')!;
+    const by = actor(responsibleRole({ actor: a15.actorRole, phase: a15.phase }));
+    try {
+      engine.validate(
+        {
+          type: 'decide',
+          request: {
+            requestId: 'awd',
+            actor: by,
+            stepKey: a15.key,
+            decision: 'accept-with-deficiencies',
+            missingDocuments: [{ id: 'd1', name: '邀请函' }],
+          },
+        },
+        at,
+      );
+      throw new Error('expected a rejection');
+    } catch (err) {
+      const r = err as Rejection;
+      expect([r.code, r.errors?.map((e) => [e.field, e.rule])]).toEqual(['INVALID_REQUEST', [['decision', 'step-decision']]]);
+      expect(r.label.zh).toBe('容缺受理只适用于外办受理（B02），本步骤可选：approve（同意）、reject（不同意）、return（退回修改）');
+    }
+  });
+
   it('refuses unknown steps, steps not awaiting, the wrong role, the manager, and a decision on a task', () => {
     const engine = newEngine();
     const expectRejection = (fn: () => void, code: string) => {

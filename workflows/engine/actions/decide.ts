@@ -28,21 +28,28 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
       `${meta.code} is not an approval: complete it instead`,
       r.stepKey,
     );
+  // A decision this step does not take is the field's (422 at `decision`), as an unknown one is (trial: 容缺受理 at A15
+  // was 409 naming no field).
+  if (r.decision === 'accept-with-deficiencies' && !meta.behaviour.intake?.acceptWithDeficiencies) {
+    const intake = core.definition.steps
+      .filter((s) => s.behaviour?.intake?.acceptWithDeficiencies)
+      .map((s) => s.code)
+      .join('/');
+    const choices = labelledCodes(
+      DECISION_KINDS.filter((d) => d !== 'accept-with-deficiencies'),
+      DECISION_KIND_LABELS,
+    );
+    refuseField(
+      'decision',
+      'step-decision',
+      `容缺受理只适用于外办受理（${intake}），本步骤可选：${choices.zh}`,
+      `accept-with-deficiencies applies only at intake (${intake}); this step takes ${choices.en}`,
+      r.stepKey,
+    );
+  }
   // Approving needs the step's documents; rejecting or returning does not.
   if (r.decision === 'approve' || r.decision === 'accept-with-deficiencies') checkRequiredAttachments(core, r.stepKey);
   if (r.decision === 'accept-with-deficiencies') {
-    if (!meta.behaviour.intake?.acceptWithDeficiencies) {
-      const intake = core.definition.steps
-        .filter((s) => s.behaviour?.intake?.acceptWithDeficiencies)
-        .map((s) => s.code)
-        .join('/');
-      reject(
-        'ACTION_NOT_ALLOWED',
-        `容缺受理只适用于外办受理（${intake}）`,
-        `Accept-with-deficiencies applies only at intake (${intake})`,
-        r.stepKey,
-      );
-    }
     const docs = r.missingDocuments;
     if (!Array.isArray(docs) || docs.length === 0)
       refuseField('missingDocuments', 'required', '容缺受理须列明所缺材料', 'must name at least one document', r.stepKey);
