@@ -246,6 +246,10 @@ describe('access table: role x case action x case status', () => {
       expect(said({ role: 'finance', unit: open.unit })).toBe(nobody);
       expect(said({ role: 'organizer', unit: 'education' })).toBe(nobody);
       expect(nobody).not.toMatch(/财务|Finance|其角色|their role/);
+      // A username without a dot is not capitalised as the sentence's first word: it is quoted (trial: Zhangsan).
+      expect(accessRefusal({ ...q, onBehalfOf: { kind: 'user', id: 'zhangsan', role: null, unit: '' } })?.message.en).toMatch(
+        /^"zhangsan" is not /,
+      );
       expect(JSON.parse(nobody)).toMatchObject({
         code: 'INVALID_ON_BEHALF',
         message: { zh: expect.stringContaining('x.y 不是本团组单位') },

@@ -344,7 +344,8 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   const p = q.onBehalfOf!;
   const refuse = (zh: string, en: string): AccessRefusal => ({
     code: 'INVALID_ON_BEHALF',
-    // Sentence case, a leading username as written (third trial: leader.city read Leader.city).
+    // Sentence case, a leading name as written: quoted (third trial: leader.city read Leader.city; a later one: zhangsan
+    // read Zhangsan).
     message: { zh: `onBehalfOf：${zh}`, en: `${sentenceCase(en)} (onBehalfOf)` },
   });
   const mayActFor = (r: Role) => !!rule.onBehalf && rule.onBehalf.by.includes(q.actor.role) && rule.onBehalf.of.includes(r);
@@ -352,7 +353,7 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
     if (q.step?.actor !== 'member')
       return refuse('只有成员本人的步骤可以代成员办理', "only a member's own step may be done on behalf of a member");
     if (!q.members?.includes(p.memberId) || (q.stepMemberId !== undefined && q.stepMemberId !== p.memberId)) {
-      return refuse(`${p.memberId} 不是本步骤所属的本团成员`, `${p.memberId} is not the member of this delegation this step is for`);
+      return refuse(`${p.memberId} 不是本步骤所属的本团成员`, `"${p.memberId}" is not the member of this delegation this step is for`);
     }
     // The member's step is recorded by its recorder (the organizer) or, 帮代办, by an officer acting for it.
     if (!own && !roles.some(mayActFor))
@@ -381,7 +382,7 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   if (p.role === null || !roles.includes(p.role) || !reaches({ role: p.role, unit: p.unit }, q.case))
     return refuse(
       `${p.id} 不是本团组单位（${q.case.unit}）的${roleNames(roles).zh}，不能为其代办`,
-      `${p.id} is not ${roleNames(roles).en} of this case's unit (${q.case.unit}), as acting on their behalf needs`,
+      `"${p.id}" is not ${roleNames(roles).en} of this case's unit (${q.case.unit}), as acting on their behalf needs`,
     );
   return undefined;
 }
