@@ -112,6 +112,9 @@ describe('scope before role on every case route', () => {
     await request(api.http).get(`/api/delegations/${upper}/attachments?includeRemoved=true`).set(bearer(home.tokens.manager)).expect(200);
     const outsider = await request(api.http).get(`/api/delegations/${upper}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
     expect(outsider.body.code).toBe('CASE_OUT_OF_SCOPE');
+    // The list's search by id too: the id in capitals finds it (trial: case-sensitive, nothing found).
+    const found = await request(api.http).get(`/api/delegations?q=${upper}`).set(bearer(home.tokens.organizer)).expect(200);
+    expect(found.body.items.map((c: { caseId: string }) => c.caseId)).toContain(openCase);
   });
 
   it('an unknown case answers as before on every route: its body checked, then 404 CASE_NOT_FOUND; never out of scope', async () => {

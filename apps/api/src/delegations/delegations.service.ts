@@ -503,7 +503,8 @@ export class DelegationsService {
           w
             .where('c.title ILIKE :like', { like })
             .orWhere('c.unit = :qUnit', { qUnit: q.q })
-            .orWhere('c.case_id LIKE :idPrefix', { idPrefix: `${like.slice(1)}` }),
+            // Case ids are stored in lower case: an id pasted in capitals finds its case, as its route does (trial).
+            .orWhere('c.case_id LIKE :idPrefix', { idPrefix: like.slice(1).toLowerCase() }),
         ),
       );
     }
