@@ -39,6 +39,14 @@ describe('a step is for a role that acts on its process (trial: A02 for the mana
       ['STEP_ACTOR', `steps[${i}].actor`],
     ]);
   });
+
+  it('names the roles the field takes by code and name (trial: the codes alone)', () => {
+    const steps = DEFAULT_DEFINITION.steps.map((s) => (s.code === 'A02' ? { ...s, actor: 'manager' as const } : s));
+    const [problem] = validateDefinition({ ...DEFAULT_DEFINITION, version: 'office-t3', steps });
+    expect(problem!.text!.zh).toContain('organizer（专办员）、unit-leader（派出单位负责人）');
+    expect(problem!.text!.en).toContain('organizer (Organizer), unit-leader (Unit leader)');
+    expect(problem!.text!.en).not.toContain('manager');
+  });
 });
 
 describe('a step is one the engine can run as declared (trial: A02 as a system step wedged every new case)', () => {
@@ -474,6 +482,10 @@ describe('statutoryApprovalProblems: a published version keeps the statutory app
         path: `steps[${b08}].needs`,
         message:
           'step B08 issues the approval document without personnel, secrecy, unit-leader, fao-director, leader, public-notice before it',
+        text: {
+          zh: '印发任务批件前须经过：组织人事部门政审、保密审查、单位领导签批、外办主任审核、按权限报批、出访前公示（不得从流程中删去）',
+          en: "The approval document must follow: political vetting by the personnel office (personnel), secrecy review (secrecy), the unit leader's sign-off (unit-leader), the FAO director's review (fao-director), approval by the competent leader (leader), the pre-trip public notice (public-notice) (a version may not drop them)",
+        },
       }),
     ]);
     expect(() => loadDefinition(cut)).toThrow(/STATUTORY|without personnel/);

@@ -1,7 +1,7 @@
 import { echo as v } from '../echo';
 import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
-import { ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
+import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
 import { isBlank } from '../text-rule';
@@ -335,9 +335,10 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
         code: 'STEP_ACTOR',
         step: s.code,
         path: `${at(s)}.actor`,
+        // The codes the field takes, each with its name (trial: the codes alone).
         text: {
-          zh: `须为能办理本流程步骤的角色（${STEP_ACTORS[process].join('、')}）`,
-          en: `Must be a role that acts on this process's steps (${STEP_ACTORS[process].join(', ')})`,
+          zh: `须为能办理本流程步骤的角色：${labelledCodes(STEP_ACTORS[process], ROLE_LABELS).zh}`,
+          en: `Must be a role that acts on this process's steps: ${labelledCodes(STEP_ACTORS[process], ROLE_LABELS).en}`,
         },
         message: `step ${s.code}: '${s.actor}' acts on no step of the ${process} process`,
       });
@@ -475,21 +476,22 @@ export function statutoryApprovalProblems(def: ProcessDefinition): DefinitionPro
     ).map((role) => role);
     if (!ancestors.some((s) => s.behaviour?.notice)) missing.push('public-notice');
     if (missing.length === 0) return;
-    const ROLE_ZH: Record<string, string> = {
-      personnel: '组织人事部门政审',
-      secrecy: '保密审查',
-      'unit-leader': '单位领导签批',
-      'fao-director': '外办主任审核',
-      leader: '按权限报批',
-      'public-notice': '出访前公示',
+    // Named in words, the role's code beside (trial: the English listed the codes alone).
+    const NAMES: Record<string, { zh: string; en: string }> = {
+      personnel: { zh: '组织人事部门政审', en: 'political vetting by the personnel office' },
+      secrecy: { zh: '保密审查', en: 'secrecy review' },
+      'unit-leader': { zh: '单位领导签批', en: "the unit leader's sign-off" },
+      'fao-director': { zh: '外办主任审核', en: "the FAO director's review" },
+      leader: { zh: '按权限报批', en: 'approval by the competent leader' },
+      'public-notice': { zh: '出访前公示', en: 'the pre-trip public notice' },
     };
     problems.push({
       code: 'STATUTORY_APPROVAL',
       step: issuer.code,
       path: `steps[${index}].needs`,
       text: {
-        zh: `印发任务批件前须经过：${missing.map((m) => ROLE_ZH[m]).join('、')}（不得从流程中删去）`,
-        en: `The approval document must follow: ${missing.join(', ')} (a version may not drop them)`,
+        zh: `印发任务批件前须经过：${missing.map((m) => NAMES[m]!.zh).join('、')}（不得从流程中删去）`,
+        en: `The approval document must follow: ${missing.map((m) => `${NAMES[m]!.en} (${m})`).join(', ')} (a version may not drop them)`,
       },
       message: `step ${issuer.code} issues the approval document without ${missing.join(', ')} before it`,
     });
