@@ -248,6 +248,37 @@ describe('personal data masked by classification on every GET endpoint, for ever
     );
   });
 
+  it('who recorded a notice objection: the FAO sees it, the unit whose trip it is does not (trial: the organizer read the user id)', async () => {
+    const recorder = users.usernames['unit-leader'];
+    const objectionsOf = async (role: UserRole) => {
+      const progress = await getProgress(api, users.tokens[role], caseId);
+      const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens[role])).expect(200);
+      const event = (
+        timeline.body.events as Array<{ type: string; actorId: string | null; actorRole: string | null; onBehalfOf: string | null }>
+      ).find((e) => e.type === 'notice.objection')!;
+      return { by: progress.objections[0]?.by, actorId: event.actorId, actorRole: event.actorRole, onBehalfOf: event.onBehalfOf };
+    };
+    for (const role of ['fao-clerk', 'fao-reviewer', 'fao-director', 'leader', 'manager'] as const)
+      expect({ role, ...(await objectionsOf(role)) }).toEqual({
+        role,
+        by: recorder,
+        actorId: recorder,
+        actorRole: 'unit-leader',
+        onBehalfOf: null,
+      });
+    for (const role of ['organizer', 'unit-leader', 'personnel', 'secrecy', 'finance', 'passport-officer'] as const)
+      expect({ role, ...(await objectionsOf(role)) }).toEqual({ role, by: null, actorId: null, actorRole: null, onBehalfOf: null });
+    // The same objection by the same person again is refused (422 duplicate); another one is recorded.
+    const again = await request(api.http)
+      .post(`/api/delegations/${caseId}/notice-objections`)
+      .set(bearer(users.tokens['unit-leader']))
+      .send({ objection: ` 张三（护照EA1234567，身份证${ID_18}）本年度已出访 ` });
+    expect([again.status, again.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
+      422,
+      [['objection', 'duplicate']],
+    ]);
+  });
+
   it('finds no personal value in clear for a role that does not need it, and the clear value for each role that does', async () => {
     const endpoints = await getEndpoints();
     expect(endpoints).toEqual(

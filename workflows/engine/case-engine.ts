@@ -414,7 +414,7 @@ export class CaseEngine {
         checkReason(action.request);
         return;
       case 'objection':
-        return checkObjection(this.core, action.request);
+        return checkObjection(this.core, action.request, validating);
       case 'supplyDocument':
         return checkSupply(this.core, action.request);
       case 'extendDeficiency':

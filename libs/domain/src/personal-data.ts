@@ -23,6 +23,7 @@ export const PERSONAL_DATA_CLASSES = [
   'person-id',
   'party-membership',
   'classified-access',
+  'objector',
 ] as const;
 export type PersonalDataClass = (typeof PERSONAL_DATA_CLASSES)[number];
 
@@ -45,6 +46,8 @@ export interface PersonalDataSpec {
   keys: readonly string[];
   /** Keys of objects whose `number` (`no`, `numbers`) is of this class, normalised; see the module comment. */
   containers: readonly string[];
+  /** The keys inside a container that are of this class, normalised; default CONTAINER_VALUE_KEYS (`number`, …). */
+  containerValueKeys?: readonly string[];
   /** Shapes of this class in free text (global regular expressions, used with String.replace only). */
   patterns: readonly RegExp[];
   /**
@@ -173,6 +176,23 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     clearFor: OWN_UNIT_VETTING,
     mask: { kind: 'withhold' },
   },
+  // Who recorded a public-notice objection (公示异议): the office that handles it knows; the unit whose trip is objected
+  // to does not (trial: the organizer read the objector's user id). The progress answer's `objections[].by`, the
+  // timeline's `notice.objection` actor, their role and the principal acted for.
+  objector: {
+    label: { zh: '公示异议登记人', en: 'Who recorded a notice objection' },
+    keys: [],
+    containers: ['objections'],
+    containerValueKeys: ['by'],
+    patterns: [],
+    tagged: [
+      { key: 'actorid', when: { key: 'type', equals: ['notice.objection'] } },
+      { key: 'actorrole', when: { key: 'type', equals: ['notice.objection'] } },
+      { key: 'onbehalfof', when: { key: 'type', equals: ['notice.objection'] } },
+    ],
+    clearFor: [{ role: 'fao-clerk' }, { role: 'fao-reviewer' }, { role: 'fao-director' }, { role: 'leader' }, { role: 'manager' }],
+    mask: { kind: 'withhold' },
+  },
 };
 
 /** Keys of a container whose value is of the container's class (`passport.number`). */
@@ -205,6 +225,11 @@ export function personalClassOfTaggedKey(key: string, obj: Record<string, unknow
 /** The class a key names directly (`personId` -> person-id), if any. */
 export function personalClassOfKey(key: string): PersonalDataClass | undefined {
   return BY_KEY.get(normaliseKey(key));
+}
+
+/** Whether `key` inside a container of class `cls` is of that class (`passport.number`, `objections[].by`). */
+export function isContainerValueKey(cls: PersonalDataClass, key: string): boolean {
+  return (PERSONAL_DATA[cls].containerValueKeys ?? CONTAINER_VALUE_KEYS).includes(normaliseKey(key));
 }
 
 /** The class of a container key (`passport` -> passport-number), if any. */

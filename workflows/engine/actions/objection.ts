@@ -4,9 +4,14 @@ import { refuseField, reject } from '../rejection';
 
 /** objection: recorded while the step declaring notice.objections runs; the first opens the steps conditioned on objectionRaised. */
 
-export function checkObjection(core: CaseCore, r: ObjectionRequest): void {
+/** `validating`: the Update validator's checks too (the same objection recorded twice by one person: `duplicate`). */
+export function checkObjection(core: CaseCore, r: ObjectionRequest, validating = false): void {
   if (typeof r.objection !== 'string' || !r.objection.trim())
     refuseField('objection', 'required', '请填写异议内容', 'the objection text is required');
+  // One objection is recorded once (trial: the same person's same objection twice). The Update validator's only: one
+  // recorded before the rule replays through the handler as it was applied.
+  if (validating && core.objections.some((o) => o.by === r.actor.id && o.text.trim() === r.objection.trim()))
+    refuseField('objection', 'duplicate', '您已登记过相同内容的异议', 'you have recorded this objection already');
   const notice = core.keysWhere((b) => !!b.notice?.objections)[0];
   const state = notice === undefined ? undefined : core.states.get(notice);
   if (!state || (state.status !== 'awaiting' && state.status !== 'overdue')) {

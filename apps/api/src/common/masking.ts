@@ -4,8 +4,7 @@ import {
   PERSONAL_DATA,
   PERSONAL_DATA_CLASSES,
   PERSONAL_NUMBER_GATE,
-  CONTAINER_VALUE_KEYS,
-  normaliseKey,
+  isContainerValueKey,
   personalClassOfKey,
   personalClassOfTaggedKey,
   personalContainerOfKey,
@@ -108,9 +107,7 @@ function walk(
     // Keys can be typed values too (step data keyed by a passport number).
     const key = maskFreeText(k, clear, here);
     const cls =
-      personalClassOfKey(k) ??
-      personalClassOfTaggedKey(k, obj) ??
-      (container && CONTAINER_VALUE_KEYS.includes(normaliseKey(k)) ? container : undefined);
+      personalClassOfKey(k) ?? personalClassOfTaggedKey(k, obj) ?? (container && isContainerValueKey(container, k) ? container : undefined);
     if (cls) {
       out[key] = clear(cls, here) ? v : maskAll(cls, v);
       continue;
