@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { countdown, countsDown, provisionalForecast, stepsByKey } from './case-figures';
+import { countdown, countsDown, graphLayout, GRAPH_GRID, provisionalForecast, stepsByKey } from './case-figures';
 
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
@@ -121,5 +121,32 @@ describe('stepsByKey: one step per key for the dependency graph (trial: a countr
       { key: 'A03:JP', status: 'awaiting' },
       { key: 'D12:m1:US', status: 'withdrawn' },
     ]);
+  });
+});
+
+describe("the dependency graph's layout (graphLayout): a lane's nodes never reach the next lane's", () => {
+  it('the trial: a lane with five steps in one column ran into the lane below it (lanes were 120 px apart)', () => {
+    const nodes = [
+      ...['A01', 'A02', 'A03', 'A04', 'A05', 'A06'].map((key) => ({ key, depth: 1, lane: '' })),
+      ...['A11:m1', 'A12:m1'].map((key, i) => ({ key, depth: 2 + i, lane: 'm1' })),
+      ...['D01:m1:US', 'D02:m1:US'].map((key) => ({ key, depth: 3, lane: 'm1·US' })),
+      { key: 'D01:m2:US', depth: 3, lane: 'm2·US' },
+    ];
+    const { positions, height } = graphLayout(nodes);
+    const at = (k: string) => positions.get(k)!;
+    // Every node its own place, and no two of one column closer than a row.
+    for (const a of nodes)
+      for (const b of nodes)
+        if (a.key !== b.key && at(a.key).x === at(b.key).x)
+          expect(Math.abs(at(a.key).y - at(b.key).y)).toBeGreaterThanOrEqual(GRAPH_GRID.row);
+    // Lanes in order, each below the whole of the one before: case-wide (six rows), m1, m1·US (two rows), m2·US.
+    const bottom = (lane: string) => Math.max(...nodes.filter((n) => n.lane === lane).map((n) => at(n.key).y));
+    const top = (lane: string) => Math.min(...nodes.filter((n) => n.lane === lane).map((n) => at(n.key).y));
+    expect(top('m1')).toBeGreaterThan(bottom(''));
+    expect(top('m1·US')).toBeGreaterThan(bottom('m1'));
+    expect(top('m2·US')).toBeGreaterThan(bottom('m1·US'));
+    expect(top('m1') - bottom('')).toBe(GRAPH_GRID.row + GRAPH_GRID.laneGap);
+    expect(at('A12:m1').x).toBe(3 * GRAPH_GRID.column);
+    expect(height).toBe(bottom('m2·US'));
   });
 });

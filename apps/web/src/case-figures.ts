@@ -54,3 +54,40 @@ export function stepsByKey<S extends { key: string; status: string }>(steps: rea
   for (const s of steps) if (!byKey.has(s.key) || byKey.get(s.key)!.status === 'withdrawn') byKey.set(s.key, s);
   return [...byKey.values()];
 }
+
+/** The dependency graph's grid, px: a column per dependency depth, a row per node in a lane's column, a gap between lanes. */
+export const GRAPH_GRID = { column: 90, row: 26, laneGap: 40 } as const;
+
+/**
+ * Where the dependency graph draws each node: its column by dependency depth; its lane (case-wide steps, each member,
+ * each member in each country) stacked top to bottom, each lane as tall as its fullest column, so a lane's nodes never
+ * reach the next lane's (trial: with several members and countries the labels of one lane ran over the next; lanes
+ * were a fixed 120 px apart). `height`: the drawing's height (its lowest node's y), px, for the chart to grow with it rather than shrink
+ * every label into a fixed box. Lanes in sorted order (case-wide, '', first); nodes in a column in the given order.
+ */
+export function graphLayout(nodes: ReadonlyArray<{ key: string; depth: number; lane: string }>): {
+  positions: Map<string, { x: number; y: number }>;
+  height: number;
+} {
+  const lanes = [...new Set(nodes.map((n) => n.lane))].sort();
+  const filled = new Map<string, number>();
+  const row = new Map<string, number>();
+  const rows = new Map<string, number>(lanes.map((l) => [l, 1]));
+  for (const n of nodes) {
+    const cell = `${n.depth}/${n.lane}`;
+    const r = filled.get(cell) ?? 0;
+    filled.set(cell, r + 1);
+    row.set(n.key, r);
+    rows.set(n.lane, Math.max(rows.get(n.lane)!, r + 1));
+  }
+  const top = new Map<string, number>();
+  let y = 0;
+  for (const l of lanes) {
+    top.set(l, y);
+    y += rows.get(l)! * GRAPH_GRID.row + GRAPH_GRID.laneGap;
+  }
+  const positions = new Map(
+    nodes.map((n) => [n.key, { x: n.depth * GRAPH_GRID.column, y: top.get(n.lane)! + row.get(n.key)! * GRAPH_GRID.row }]),
+  );
+  return { positions, height: Math.max(0, ...[...positions.values()].map((p) => p.y)) };
+}

@@ -24,7 +24,7 @@ import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
-import { countdown, provisionalForecast, stepsByKey } from '../case-figures';
+import { countdown, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
@@ -47,9 +47,16 @@ const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'skipped'] 
 
 /**
  * The dependency graph of the case's step instances: columns by dependency depth, one lane per member
- * and per country (case-wide steps on lane 0), colours by status, the critical path drawn thick and red.
+ * and per country (case-wide steps on lane 0; graphLayout), colours by status, the critical path drawn thick and red.
+ * `height`: the chart's, px, grown with the lanes (420 to 1,400) so their rows keep their spacing; labels that
+ * would still run into each other are hidden (the tooltip and zoom show them).
  */
-export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; en: string }) => string, lang: Lang): EChartsOption {
+export function graphOption(
+  p: Progress,
+  cat: Catalog,
+  pick: (b: { zh: string; en: string }) => string,
+  lang: Lang,
+): { option: EChartsOption; height: number } {
   const needs = new Map(cat.steps.map((s) => [s.code, s.needs]));
   const steps = stepsByKey(p.steps);
   const compatible = (a: StepProgress, b: StepProgress) =>
@@ -67,41 +74,36 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
     depth.set(s.key, d);
     return d;
   };
-  const lanes = [...new Set(steps.map((s) => [s.memberId, s.country].filter(Boolean).join('·')))].sort();
-  const slot = new Map<string, number>();
+  const laneOf = (s: StepProgress) => [s.memberId, s.country].filter(Boolean).join('·');
+  const { positions, height } = graphLayout(steps.map((s) => ({ key: s.key, depth: depthOf(s), lane: laneOf(s) })));
   const critical = new Set(p.plan.criticalPath);
-  const nodes = steps.map((s) => {
-    const x = depthOf(s);
-    const lane = lanes.indexOf([s.memberId, s.country].filter(Boolean).join('·'));
-    const k = `${x}/${lane}`;
-    const n = slot.get(k) ?? 0;
-    slot.set(k, n + 1);
-    return {
-      id: s.key,
-      name: s.key,
-      x: x * 90,
-      y: lane * 120 + n * 26,
-      symbolSize: critical.has(s.key) ? 22 : 14,
-      itemStyle: {
-        color: STATUS_COLOURS[s.status] ?? '#999',
-        borderColor: critical.has(s.key) ? '#cf1322' : '#fff',
-        borderWidth: critical.has(s.key) ? 3 : 1,
-      },
-      label: { show: true, position: 'right' as const, fontSize: 10 },
-      tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${codeLabel(lang, 'stepSt_', s.status)}` },
-    };
-  });
+  const nodes = steps.map((s) => ({
+    id: s.key,
+    name: s.key,
+    ...positions.get(s.key)!,
+    symbolSize: critical.has(s.key) ? 22 : 14,
+    itemStyle: {
+      color: STATUS_COLOURS[s.status] ?? '#999',
+      borderColor: critical.has(s.key) ? '#cf1322' : '#fff',
+      borderWidth: critical.has(s.key) ? 3 : 1,
+    },
+    label: { show: true, position: 'right' as const, fontSize: 10 },
+    tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${codeLabel(lang, 'stepSt_', s.status)}` },
+  }));
   const onPath = (a: string, b: string) => {
     const i = p.plan.criticalPath.indexOf(a);
     return i >= 0 && p.plan.criticalPath[i + 1] === b;
   };
-  return {
+  const option: EChartsOption = {
     tooltip: {},
     animation: false,
     series: [
       {
         type: 'graph',
         layout: 'none',
+        // The lanes keep their rows' spacing in the chart's height; the columns fit its width.
+        preserveAspect: false,
+        labelLayout: { hideOverlap: true },
         roam: true,
         edgeSymbol: ['none', 'arrow'],
         edgeSymbolSize: 6,
@@ -114,6 +116,7 @@ export function graphOption(p: Progress, cat: Catalog, pick: (b: { zh: string; e
       },
     ],
   };
+  return { option, height: Math.min(1400, Math.max(420, height + 100)) };
 }
 
 /**
@@ -491,7 +494,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   </Tag>
                 ))}
               </Space>
-              {graph ? <Chart option={graph} height={420} label={t('graph')} /> : null}
+              {graph ? <Chart option={graph.option} height={graph.height} label={t('graph')} /> : null}
             </Card>
             <Card title={t('gantt')} size="small">
               {gantt ? <Chart option={gantt} height={Math.max(300, p.steps.length * 12)} label={t('gantt')} /> : null}
