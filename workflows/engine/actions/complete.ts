@@ -100,7 +100,8 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
       break;
   }
   // Schemas whose field checks the domain declares (libs/domain/src/definition/step-data.ts).
-  const problems = stepDataProblems(b.data, data, bounded);
+  // The day's rules (a new passport not issued after today) on the caller's case day, in the Update validator only.
+  const problems = stepDataProblems(b.data, data, bounded, bounded ? shanghaiDate(core.now) : undefined);
   if (problems.length > 0) refuseData(problems, r.stepKey);
 }
 
