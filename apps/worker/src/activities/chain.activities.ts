@@ -240,8 +240,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       }
       throw err;
     }
-    const done = PASSPORT_STATE_LABELS['in-custody'];
-    return { number, note: { zh: `新护照${done.zh}`, en: `New passport: ${done.en}` } };
+    return { number, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } };
   }
 
   /** The case closed, or the member left it, with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */
