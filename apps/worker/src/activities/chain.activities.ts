@@ -199,26 +199,11 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
           en: `Member ${input.memberId} is not on a roster: the new passport was not registered; the passport officer registers it by hand`,
         },
       };
-    const existing = await this.registries.passport(number);
-    if (existing?.holder === holder.personId) return { number, note: { zh: '新护照已在保管登记中', en: 'Already in the custody ledger' } };
-    if (existing)
-      return {
-        number,
-        note: {
-          zh: `护照 ${number} 已登记在他人名下，未入库，请护照管理处核对`,
-          en: `The ledger holds passport ${number} for someone else: not registered; the passport officer checks it`,
-        },
-      };
-    try {
-      const added = await this.registries.registerPassport(
-        { number, type: 'official', issuedOn: p.issuedOn, expiresOn: p.expiresOn, holder: holder.personId },
-        holder.unit,
-        { id: 'system', role: 'system' },
-      );
-      // Another registration of the number won the race: the holder's is as good as done, anyone else's is noted.
-      if (!added) {
-        const now = await this.registries.passport(number);
-        return now?.holder === holder.personId
+    // The ledger's row for the number, if any: the holder's is as good as done (a retry), anyone else's is noted.
+    const onFile = (row: { holder: string } | null) =>
+      !row
+        ? null
+        : row.holder === holder.personId
           ? { number, note: { zh: '新护照已在保管登记中', en: 'Already in the custody ledger' } }
           : {
               number,
@@ -227,7 +212,16 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
                 en: `The ledger holds passport ${number} for someone else: not registered; the passport officer checks it`,
               },
             };
-      }
+    const before = onFile(await this.registries.passport(number));
+    if (before) return before;
+    try {
+      const added = await this.registries.registerPassport(
+        { number, type: 'official', issuedOn: p.issuedOn, expiresOn: p.expiresOn, holder: holder.personId },
+        holder.unit,
+        { id: 'system', role: 'system' },
+      );
+      // Another registration of the number won the race (its row is there: the ledger never deletes one).
+      if (!added) return onFile(await this.registries.passport(number)) ?? { number, note: { zh: '新护照未入库', en: 'Not registered' } };
     } catch (err) {
       if (err instanceof PassportHeldError)
         return { number, note: { zh: `新护照未入库：${err.label.zh}`, en: `Not registered: ${err.label.en}` } };
