@@ -104,6 +104,8 @@ const REOPEN_ON_CHANGE_PATCH = 'reopen-on-change';
 const INCIDENTS_PATCH = 'incidents';
 /** With this patch finished steps move the passport custody ledger (behaviour.custody: C06, C07, P02). */
 const PASSPORT_CUSTODY_PATCH = 'passport-custody';
+/** With this patch the new passport C05's completion records goes into the ledger (custody 'register'); asked only then. */
+const CUSTODY_REGISTER_PATCH = 'custody-register';
 /**
  * With this patch a case closing with passports out for it (after C07, before P02) moves their due-back day to the
  * check-in step's days after the close (CaseCore.passportsDueOnClose); asked only when a passport is out.
@@ -263,6 +265,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     reopenOnChange: () => patched(REOPEN_ON_CHANGE_PATCH),
     deficiencyOffice: () => patched(DEFICIENCY_OFFICE_PATCH),
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
+    custodyRegister: () => patched(CUSTODY_REGISTER_PATCH),
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
     custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
     routesFollowCountries: () => patched(ROUTES_FOLLOW_COUNTRIES_PATCH),
@@ -523,6 +526,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
               ...((member?.passport?.number ?? w.passportNumber) ? { passportNumber: member?.passport?.number ?? w.passportNumber } : {}),
               ...(w.dueBackOn ? { dueBackOn: w.dueBackOn } : {}),
               ...(w.memberLeft ? { memberLeft: true } : {}),
+              ...(w.newPassport ? { newPassport: w.newPassport } : {}),
             }).then(() => undefined),
           );
         }),

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { addDays, makeMember, shanghaiDate } from '@df/domain';
 import { completeStepUpdate, delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
+import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { drive } from '../support/drive';
 import { actor, caseInput, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -99,6 +100,32 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       [null, 'in-custody'],
       ['in-custody', 'checked-out'],
       ['checked-out', 'in-custody'],
+    ]);
+  });
+
+  it("C05's register move (the worker's passportCustody): in custody for the holder once, a retry a no-op; another's number or a typed member noted, never an error", async () => {
+    const { personId } = await traveller();
+    const other = await traveller();
+    const activities = new ChainActivitiesService(worker.app.get(DataSource));
+    const fresh = `EN${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+    const move = (over: Partial<Parameters<ChainActivitiesService['passportCustody']>[0]>) =>
+      activities.passportCustody({
+        caseId: randomUUID(),
+        key: 'C05:m1',
+        action: 'register',
+        memberId: 'm1',
+        newPassport: { number: fresh.toLowerCase(), issuedOn: '2026-11-02', expiresOn: '2036-11-01' },
+        ...over,
+      });
+    // The old passport (2031) is in custody too: one valid passport per person holds only while one is out.
+    expect(await move({ personId })).toEqual({ number: fresh, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } });
+    expect(await registries.passport(fresh)).toMatchObject({ holder: personId, state: 'in-custody', issuedOn: '2026-11-02' });
+    expect((await move({ personId })).note.en).toBe('Already in the custody ledger');
+    expect((await move({ personId: other.personId })).note.en).toContain('for someone else: not registered');
+    expect((await move({})).note.en).toContain('is not on a roster');
+    expect(await registries.passport(fresh)).toMatchObject({ holder: personId });
+    expect((await registries.passportHistory(fresh)).map((h) => [h.fromState, h.toState, h.actor])).toEqual([
+      [null, 'in-custody', 'system'],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
+  DEFINITION_2027_1,
   addDays,
   chineseCalendar,
   dayNumber,
@@ -590,6 +591,83 @@ describe('CaseEngine', () => {
       { key: c07.key, action: 'due-back', memberId: c07.memberId, dueBackOn: addDays(shanghaiDate(at), 7) },
     ]);
     expect(asked).toEqual(['custody-on-close']);
+  });
+
+  describe('C05 records the new passport and the custody ledger registers it (custody register)', () => {
+    // A roster person whose passport expires within 6 months of the return (2026-05-15): C02-C05 issue a new one.
+    const renewing = {
+      members: [makeMember({ personId: 'P-m1', passport: { inCustody: true, number: 'SE1111111', expiresOn: '2026-08-01' } })],
+    };
+    const NEW = { number: 'se 2222222', issuedOn: '2026-03-02', expiresOn: '2036-03-01' };
+    const reachC05 = (engine: CaseEngine) => {
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'C05:m1' && s.status === 'awaiting') });
+      engine.takeCustodyWork();
+      return t;
+    };
+    const c05 = (requestId: string, data?: Record<string, unknown>) => ({
+      type: 'complete' as const,
+      request: { requestId, actor: actor('passport-officer', 'fao'), stepKey: 'C05:m1', ...(data ? { data } : {}) },
+    });
+    const refusal = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Rejection).errors?.map((x) => `${x.field} ${x.rule}`);
+      }
+      throw new Error('not refused');
+    };
+
+    it('is refused without the number and dates, or with a number the ledger could not hold, an expiry before the issue, an issue after today', () => {
+      const engine = newEngine(renewing);
+      const t = reachC05(engine);
+      expect(refusal(() => engine.validate(c05('empty'), t))).toEqual([
+        'data.number required',
+        'data.issuedOn required',
+        'data.expiresOn required',
+      ]);
+      expect(refusal(() => engine.validate(c05('bad', { ...NEW, number: 'SE-12' }), t))).toEqual(['data.number format']);
+      expect(refusal(() => engine.validate(c05('order', { ...NEW, expiresOn: '2026-02-27' }), t))).toEqual(['data.expiresOn after-issue']);
+      expect(refusal(() => engine.validate(c05('no-date', { ...NEW, expiresOn: '2036-02-30' }), t))).toEqual(['data.expiresOn date']);
+      expect(refusal(() => engine.validate(c05('future', { ...NEW, issuedOn: addDays(shanghaiDate(t), 1) }), t))).toEqual([
+        'data.issuedOn not-future',
+      ]);
+      expect(refusal(() => engine.validate(c05('extra', { ...NEW, holder: 'x' }), t))).toEqual(['data.holder unknown-field']);
+      expect(() => engine.validate(c05('ok', NEW), t)).not.toThrow();
+    });
+
+    it('completed with it, the member’s new passport is custody work register, asking patched(custody-register) only then', () => {
+      const asked: string[] = [];
+      const engine = newEngine(renewing, { custodyRegister: () => (asked.push('custody-register'), true) });
+      const t = reachC05(engine);
+      expect(asked).toEqual([]);
+      engine.apply(c05('c05', NEW), t);
+      // Recorded as the ledger writes the number (spaces dropped, capitals).
+      const recorded = { ...NEW, number: 'SE2222222' };
+      expect(engine.takeCustodyWork()).toEqual([{ key: 'C05:m1', action: 'register', memberId: 'm1', newPassport: recorded }]);
+      expect(asked).toEqual(['custody-register']);
+      expect(engine.progress(t).steps.find((s) => s.key === 'C05:m1')!.data).toEqual(recorded);
+    });
+
+    it('a history recorded before the patch (it answers false) registers nothing; a definition without the move asks nothing', () => {
+      const old = newEngine(renewing, { custodyRegister: () => false });
+      old.apply(c05('c05-old', NEW), reachC05(old));
+      expect(old.takeCustodyWork()).toEqual([]);
+      // A case pinned to 2027.1: C05 declares no data and no move, and is completed without data as it always was.
+      const asked: string[] = [];
+      const pinned = new CaseEngine(
+        { ...makeInput(renewing), definition: DEFINITION_2027_1 },
+        {
+          newId: () => `id-${++ids}`,
+          workflowId: 'delegation-case-1',
+          calendar,
+          custodyRegister: () => (asked.push('custody-register'), true),
+        },
+      );
+      pinned.start(MONDAY);
+      const t = reachC05(pinned);
+      pinned.apply(c05('c05-pinned'), t);
+      expect([pinned.takeCustodyWork(), asked]).toEqual([[], []]);
+    });
   });
 
   it('a history closed before custody-on-close replays without the move; a case closed with no passport out asks nothing', () => {

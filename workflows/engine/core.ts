@@ -122,7 +122,7 @@ export interface SystemResult {
 export interface CustodyWork {
   key: string;
   /** 'due-back': a case closed with the passport out for it (withdrawn, refused, cancelled before its return): due back sooner. */
-  action: 'check-out' | 'check-in' | 'cancel' | 'due-back';
+  action: 'check-out' | 'check-in' | 'cancel' | 'register' | 'due-back';
   memberId: string;
   /**
    * For 'check-out': the day the passport is due back, from the check-in step's declared due rule (P02: 7 calendar days
@@ -134,6 +134,15 @@ export interface CustodyWork {
   /** For a member no longer in the facts (they left the case): who they were, for the ledger to find the passport. */
   personId?: string;
   passportNumber?: string;
+  /** For 'register': the new passport the step's completion recorded (schema 'new-passport', C05). */
+  newPassport?: NewPassport;
+}
+
+/** A passport issued during the case, as its step's completion records it (data schema 'new-passport'). */
+export interface NewPassport {
+  number: string;
+  issuedOn: string;
+  expiresOn: string;
 }
 
 export interface Escalation {
@@ -188,6 +197,11 @@ export interface EngineDeps {
   routesFollowCountries?: () => boolean;
   /** Whether finished steps move the passport custody ledger (patched('passport-custody')); default true. */
   custody?: () => boolean;
+  /**
+   * Whether a step declaring custody 'register' (C05) takes the new passport its completion records into the ledger
+   * (patched('custody-register'); asked only when there is such a passport to register).
+   */
+  custodyRegister?: () => boolean;
   /**
    * Certifying steps wait for their real-world date (issue 11 item 5); default on. The workflow turns it off only
    * for histories recorded before the rule (patched()), so they replay as they ran.
@@ -585,7 +599,9 @@ export class CaseCore {
     const meta = this.metas.get(key)!;
     this.rechecks.delete(key);
     const custody = meta.behaviour.custody;
-    if (custody && meta.memberId && (this.deps.custody?.() ?? true)) this.custodyWork.push(this.custodyOf(key, custody, meta.memberId));
+    if (custody === 'register') this.registerNewPassport(key, meta.memberId, by);
+    else if (custody && meta.memberId && (this.deps.custody?.() ?? true))
+      this.custodyWork.push(this.custodyOf(key, custody, meta.memberId));
     state.status = 'done';
     state.doneAt = this.now;
     state.blockedReason = undefined;
@@ -657,6 +673,19 @@ export class CaseCore {
       this.close('completed', '回国后事项均已办结 / post-trip obligations fulfilled', null);
     }
     return ready;
+  }
+
+  /**
+   * The new passport a member's step records (custody 'register', C05) goes into the ledger. The patches are asked only
+   * when the completion carries one, so a history without such work replays as it ran; a completion without the data
+   * (a step not requiring it) registers nothing.
+   */
+  private registerNewPassport(key: string, memberId: string | undefined, by: ActionBase | null): void {
+    const data = by && 'data' in by ? (by as CompleteStepRequest).data : undefined;
+    const { number, issuedOn, expiresOn } = data ?? {};
+    if (!memberId || typeof number !== 'string' || typeof issuedOn !== 'string' || typeof expiresOn !== 'string') return;
+    if (!(this.deps.custody?.() ?? true) || !(this.deps.custodyRegister?.() ?? true)) return;
+    this.custodyWork.push({ key, action: 'register', memberId, newPassport: { number, issuedOn, expiresOn } });
   }
 
   /** The ledger move of a finished step; a check-out is due back by the rule the check-in step declares. */

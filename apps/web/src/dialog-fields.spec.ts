@@ -19,6 +19,12 @@ describe("the step dialog's field of an API field error", () => {
     expect(dialogFieldOf('D12', 'data.outcome', 'external-outcome')).toBeNull();
   });
 
+  it("the new passport's fields on a step declaring it (C05)", () => {
+    expect(dialogFieldOf('C05', 'data.number', 'new-passport')).toEqual(['newPassport', 'number']);
+    expect(dialogFieldOf('C05', 'data.expiresOn', 'new-passport')).toEqual(['newPassport', 'expiresOn']);
+    expect(dialogFieldOf('C05', 'data.holder', 'new-passport')).toBeNull();
+  });
+
   it('a field the dialog has no input for is left to the refusal text', () => {
     expect(dialogFieldOf('B02', 'data.route')).toBeNull();
     expect(dialogFieldOf('P01', 'data.outcomes.x')).toBeNull();

@@ -109,6 +109,11 @@ export const DICT = {
   passportInCustody: ['护照由外办保管', 'Passport in FAO custody'],
   passportNumber: ['护照号码', 'Passport number'],
   passportExpires: ['护照有效期至', 'Passport expires on'],
+  newPassport: ['新护照（办结后自动入库保管）', 'New passport (taken into custody when completed)'],
+  passportNumberRule: [
+    '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
+    'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
+  ],
   rosterHint: [
     '本单位人员名册中的人员请在“花名册人员”中选择，其职务、职级、护照等信息由人员名册和外办护照保管记录提供；名册外的人员请逐项录入。',
     "Pick people on the unit's roster under “Roster person”: the roster and the FAO's passport custody records supply their post, rank, passport and other details. Type in anyone not on the roster.",

@@ -83,8 +83,10 @@ export interface PassportCustodyInput {
    * 'due-back': the case closed with the passport out for it, or (with `memberLeft`) the member left a case that goes on;
    * `dueBackOn` moves to the day it is now due.
    */
-  action: 'check-out' | 'check-in' | 'cancel' | 'due-back';
+  action: 'check-out' | 'check-in' | 'cancel' | 'register' | 'due-back';
   memberId: string;
+  /** For 'register': the new passport the step's completion recorded (C05), taken into custody for the holder (`personId`). */
+  newPassport?: { number: string; issuedOn: string; expiresOn: string };
   /** For 'due-back': the member left the case (a refused visa, an amendment), which goes on. */
   memberLeft?: boolean;
   /** The roster's person id (the ledger's holder), when the member came from the roster. */

@@ -24,12 +24,15 @@ export interface StepRequest {
 /**
  * The data a step's schema requires of any completion, as an automated user (the tests' drivers, the benchmark)
  * writes it: the outcome in writing where the step declares 'written-outcome' (A04, A14, D11), the trip report's
- * written summary (P03, 'trip-report'). Undefined: none required.
+ * written summary (P03, 'trip-report'), the new passport's number and dates (C05, 'new-passport'). Undefined: none required.
  */
 export function requiredTaskData(code: string, version?: string): Record<string, unknown> | undefined {
   const schema = behaviourOf(code, version).data;
   if (schema === 'written-outcome') return { outcome: `${code} 已处理` };
   if (schema === 'trip-report') return { summary: `${code} 出访报告：任务完成` };
+  // A number of its own per completion, so no two drivers' cases hand the ledger one passport for two people.
+  if (schema === 'new-passport')
+    return { number: `E${Math.floor(10_000_000 + Math.random() * 89_999_999)}`, issuedOn: '2025-01-02', expiresOn: '2035-01-01' };
   return undefined;
 }
 

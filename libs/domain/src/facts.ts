@@ -172,6 +172,20 @@ export function historyKeyOf(unit: string, recorded: string): string {
  */
 export const passportNumberKey = (n: string | undefined | null): string => (n ?? '').replace(/\s+/g, '').toUpperCase();
 
+/** The spaces a passport number may be typed with (as printed, `SE 1234567`; an IME's full-width space): dropped. */
+const PASSPORT_SPACES = /[ \t\u00A0\u3000]+/g;
+/**
+ * A passport number as typed, written as the passport office writes it: the spaces dropped, the ASCII letters in
+ * capitals (`se 1234567` is SE1234567). Non-ASCII letters are left as typed, so the format refuses them.
+ */
+export const normalPassportNumber = (s: string): string => s.replace(PASSPORT_SPACES, '').replace(/[a-z]+/g, (l) => l.toUpperCase());
+
+/** The passport ledger's number format, after normalPassportNumber: 5-20 letters or digits. */
+export const PASSPORT_NUMBER_FORMAT = /^[A-Z0-9]{5,20}$/;
+
+/** Is `s` a passport number the ledger takes (normalised first, as it is stored)? */
+export const isPassportNumber = (s: unknown): s is string => typeof s === 'string' && PASSPORT_NUMBER_FORMAT.test(normalPassportNumber(s));
+
 /** Countries counted by the rules and expanded into instances: unique, in order, airside transits excluded. */
 export function tripCountries(facts: CaseFacts): string[] {
   const seen: string[] = [];

@@ -7,6 +7,7 @@ import {
   PERSONAL_DATA_CLASSES,
   PERSONAL_NUMBER_GATE,
   personalClassOfKey,
+  personalClassOfTaggedKey,
   personalContainerOfKey,
   seesInClear,
 } from './personal-data';
@@ -32,6 +33,16 @@ describe('the personal-data classification', () => {
     expect(personalContainerOfKey('apecCard')).toBe('apec-card-number');
     // Aggregates and derived flags are not a member's personal data.
     for (const k of ['partyMembers', 'partyBranch', 'newPassport', 'name', 'unit', 'number']) expect(personalClassOfKey(k)).toBeUndefined();
+  });
+
+  it("names a passport's record by its number (C05's new passport: number, issuedOn, expiresOn), and an audit entry's key by its entity", () => {
+    const record = { number: 'EN123456789', issuedOn: '2026-11-02', expiresOn: '2036-11-01' };
+    expect(personalClassOfTaggedKey('number', record)).toBe('passport-number');
+    expect(personalClassOfTaggedKey('issuedOn', record)).toBeUndefined();
+    // A number without the passport's dates (a count, a document number) is not one.
+    expect(personalClassOfTaggedKey('number', { number: 3, issuedOn: '2026-11-02' })).toBeUndefined();
+    expect(personalClassOfTaggedKey('entityKey', { entity: 'passport', entityKey: 'SE1234567' })).toBe('passport-number');
+    expect(personalClassOfTaggedKey('entityKey', { entity: 'unit', entityKey: 'commerce' })).toBeUndefined();
   });
 
   it('grants passport numbers to the officers anywhere, sensitive facts to personnel and secrecy of the own unit only', () => {

@@ -52,9 +52,10 @@ export interface PersonalDataSpec {
   patterns: readonly RegExp[];
   /**
    * Keys whose value is of this class only in a tagged object: `{ key: 'entitykey', when: { key: 'entity',
-   * equals: ['person'] } }` = the `entityKey` of an audit entry about a person (normalised keys).
+   * equals: ['person'] } }` = the `entityKey` of an audit entry about a person; `{ key: 'number', when: { present:
+   * ['issuedon', 'expireson'] } }` = the `number` of an object that also carries those keys (normalised keys).
    */
-  tagged?: readonly { key: string; when: { key: string; equals: readonly string[] } }[];
+  tagged?: readonly { key: string; when: { key: string; equals: readonly string[] } | { present: readonly string[] } }[];
   clearFor: readonly ClearGrant[];
   mask: MaskStyle;
 }
@@ -97,8 +98,12 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     keys: ['passportnumber', 'passportnumbers', 'passportno', 'passportnum'],
     containers: ['passport', 'passports', 'officialpassport', 'oldpassport'],
     patterns: PASSPORT_NUMBER_PATTERNS,
-    // The registries' audit (`GET /api/registries/changes`) names a passport by its number.
-    tagged: [{ key: 'entitykey', when: { key: 'entity', equals: ['passport'] } }],
+    // The registries' audit (`GET /api/registries/changes`) names a passport by its number; a passport's own record
+    // (C05's step data, the new passport: `{ number, issuedOn, expiresOn }`) by its `number`, whatever its shape.
+    tagged: [
+      { key: 'entitykey', when: { key: 'entity', equals: ['passport'] } },
+      { key: 'number', when: { present: ['issuedon', 'expireson'] } },
+    ],
     clearFor: OFFICERS,
     mask: { kind: 'ends', keepStart: 2, keepEnd: 3 },
   },
@@ -216,8 +221,14 @@ export function personalClassOfTaggedKey(key: string, obj: Record<string, unknow
   for (const cls of PERSONAL_DATA_CLASSES)
     for (const t of PERSONAL_DATA[cls].tagged ?? []) {
       if (t.key !== k) continue;
-      const tag = Object.entries(obj).find(([ok]) => normaliseKey(ok) === t.when.key)?.[1];
-      if (typeof tag === 'string' && t.when.equals.includes(tag)) return cls;
+      const when = t.when;
+      if ('present' in when) {
+        const keys = new Set(Object.keys(obj).map(normaliseKey));
+        if (when.present.every((p) => keys.has(p))) return cls;
+        continue;
+      }
+      const tag = Object.entries(obj).find(([ok]) => normaliseKey(ok) === when.key)?.[1];
+      if (typeof tag === 'string' && when.equals.includes(tag)) return cls;
     }
   return undefined;
 }

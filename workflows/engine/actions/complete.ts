@@ -5,6 +5,7 @@ import {
   ENTRY_ROUTE_LABELS,
   isIsoDate,
   labelledCodes,
+  normalPassportNumber,
   ROUTES,
   shanghaiDate,
   stepDataProblems,
@@ -100,7 +101,8 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
       break;
   }
   // Schemas whose field checks the domain declares (libs/domain/src/definition/step-data.ts).
-  const problems = stepDataProblems(b.data, data, bounded);
+  // The day's rules (a new passport not issued after today) on the caller's case day, in the Update validator only.
+  const problems = stepDataProblems(b.data, data, bounded, bounded ? shanghaiDate(core.now) : undefined);
   if (problems.length > 0) refuseData(problems, r.stepKey);
 }
 
@@ -156,9 +158,12 @@ export function checkCertifiedDate(
   notBefore(returnedOn ?? returnDate, '回国登记', 'register the return');
 }
 
-export function applyComplete(core: CaseCore, r: CompleteStepRequest): void {
-  const meta = core.metas.get(r.stepKey)!;
-  const state = core.states.get(r.stepKey)!;
+export function applyComplete(core: CaseCore, sent: CompleteStepRequest): void {
+  const meta = core.metas.get(sent.stepKey)!;
+  const state = core.states.get(sent.stepKey)!;
+  // A new passport's number is recorded as the ledger writes it (`se 1234567` is SE1234567): one number wherever it shows.
+  const number = meta.behaviour.data === 'new-passport' ? sent.data?.number : undefined;
+  const r = typeof number === 'string' ? { ...sent, data: { ...sent.data, number: normalPassportNumber(number) } } : sent;
   core.finish(r.stepKey, r);
   state.data = r.data;
   core.emit('step.completed', r, { key: r.stepKey, code: meta.code, data: r.data ?? null, comment: r.comment ?? null });

@@ -1017,7 +1017,7 @@ export class DelegationsService {
     // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
     const named = new Set(report.map((p) => p.field));
     const strict = definition ? stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)) : [];
-    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true), ...strict].map((p) => ({
+    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true, shanghaiDate(Date.now())), ...strict].map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));

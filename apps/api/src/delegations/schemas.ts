@@ -860,7 +860,7 @@ export const CatalogSchema = z
           .string()
           .nullable()
           .meta({
-            description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A04, A14, D11), 'trip-report' data.summary (P03)`,
+            description: `The schema of a completion's \`data\` (null: none), one of ${STEP_DATA_SCHEMAS.join(', ')}: e.g. 'written-outcome' requires data.outcome, non-blank text (A04, A14, D11), 'trip-report' data.summary (P03), 'new-passport' data.number, data.issuedOn and data.expiresOn (C05: the passport issued, taken into the custody ledger)`,
           }),
       }),
     ),

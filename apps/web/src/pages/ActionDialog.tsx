@@ -4,6 +4,7 @@ import { DayField } from '../DayField';
 import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
 import { TRIP_REPORT_LIMITS, TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from '../../../../libs/domain/src/definition/step-data';
+import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
@@ -34,14 +35,17 @@ interface Values {
   missingDocuments?: Array<{ id: string; name: string; neededBy?: string }>;
   /** W01: the whitelist admission's figures (ApecWhitelistFigures.tsx). */
   figures?: Record<string, unknown>;
+  /** A step whose data schema is 'new-passport' (C05): the passport issued, which the custody ledger takes in. */
+  newPassport?: { number?: string; issuedOn?: string; expiresOn?: string };
 }
 
 /**
  * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's summary and outcomes,
- * a step declaring the 'written-outcome' schema (A14, D11) its outcome text.
+ * a step declaring the 'written-outcome' schema (A14, D11) its outcome text, the 'new-passport' schema (C05) the passport issued.
  */
 function taskData(code: string, v: Values, schema?: string | null): { data?: Record<string, unknown> } {
   if (schema === 'written-outcome') return { data: { outcome: v.outcome ?? '' } };
+  if (schema === 'new-passport') return { data: { ...v.newPassport } };
   if (code === 'P01' && v.returnedOn) return { data: { returnedOn: v.returnedOn } };
   if (code === 'W01') return { data: v.figures ?? {} };
   if (code === 'P03') {
@@ -180,6 +184,33 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           >
             <Input.TextArea rows={4} aria-label={t('writtenOutcome')} />
           </Form.Item>
+        ) : null}
+        {target.kind !== 'approval' && step?.data === 'new-passport' ? (
+          <>
+            <Typography.Text strong>{t('newPassport')}</Typography.Text>
+            <Space wrap align="start">
+              <Form.Item
+                label={t('passportNumber')}
+                name={['newPassport', 'number']}
+                rules={[
+                  { required: true, message: t('required') },
+                  // The ledger's own format (isPassportNumber): spaces ignored, lower case read as capitals.
+                  {
+                    validator: (_, v?: string) =>
+                      !v || isPassportNumber(v) ? Promise.resolve() : Promise.reject(new Error(t('passportNumberRule'))),
+                  },
+                ]}
+              >
+                <Input style={{ width: 180 }} aria-label={t('passportNumber')} />
+              </Form.Item>
+              <Form.Item label={t('issuedOn')} name={['newPassport', 'issuedOn']} rules={[{ required: true, message: t('required') }]}>
+                <DayField aria-label={t('issuedOn')} />
+              </Form.Item>
+              <Form.Item label={t('expiresOn')} name={['newPassport', 'expiresOn']} rules={[{ required: true, message: t('required') }]}>
+                <DayField aria-label={t('expiresOn')} />
+              </Form.Item>
+            </Space>
+          </>
         ) : null}
         {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
         {target.code === 'P03' ? (

@@ -8,6 +8,7 @@ import {
   checkTripRules,
   duplicatePersonViolations,
   matchAnnualPlan,
+  normalPassportNumber,
   PASSPORT_STATE_LABELS,
   historyKeys,
   personKey,
@@ -28,7 +29,7 @@ import type {
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
-import { memberTripHistory, PassportHeldError, PassportTransitionError, RegistriesRepository } from '@df/persistence';
+import { memberTripHistory, PassportHeldError, PassportTransitionError, RegistriesRepository, RegistryDateError } from '@df/persistence';
 import { ApecActivities } from './apec.activities';
 
 /** The card definition's steps the card registration reads: the issue step it waits for and the per-economy pre-clearance. */
@@ -134,6 +135,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
    */
   async passportCustody(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     if (input.action === 'due-back') return this.passportDueBack(input);
+    if (input.action === 'register') return this.registerNewPassport(input);
     const to = input.action === 'check-out' ? 'checked-out' : input.action === 'check-in' ? 'in-custody' : 'cancelled';
     const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
@@ -175,6 +177,64 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     }
     const done = PASSPORT_STATE_LABELS[to];
     return { number: passport.number, note: { zh: `护照${done.zh}`, en: `Passport: ${done.en}` } };
+  }
+
+  /**
+   * C05 (custody 'register'): the new passport the step's completion recorded goes into custody for its holder, the
+   * member's roster person. Idempotent: the holder's number already in the ledger is left as it is. Noted, never an
+   * error (the chain does not wait for the ledger): a member not on a roster (the passport officer registers it by
+   * hand), a number the ledger holds for someone else, and what the ledger refuses (one valid passport per person
+   * while another is out, issued before the holder's birth).
+   */
+  private async registerNewPassport(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
+    const p = input.newPassport;
+    if (!p) return { number: null, note: { zh: '未记录新护照', en: 'No new passport was recorded' } };
+    const number = normalPassportNumber(p.number);
+    const holder = input.personId ? await this.registries.person(input.personId) : null;
+    if (!holder)
+      return {
+        number,
+        note: {
+          zh: `成员 ${input.memberId} 不在花名册中：新护照未自动入库，请护照管理处手工登记`,
+          en: `Member ${input.memberId} is not on a roster: the new passport was not registered; the passport officer registers it by hand`,
+        },
+      };
+    // The ledger's row for the number, if any: the holder's is as good as done (a retry), anyone else's is noted.
+    const onFile = (row: { holder: string } | null) =>
+      !row
+        ? null
+        : row.holder === holder.personId
+          ? { number, note: { zh: '新护照已在保管登记中', en: 'Already in the custody ledger' } }
+          : {
+              number,
+              note: {
+                zh: `护照 ${number} 已登记在他人名下，未入库，请护照管理处核对`,
+                en: `The ledger holds passport ${number} for someone else: not registered; the passport officer checks it`,
+              },
+            };
+    const before = onFile(await this.registries.passport(number));
+    if (before) return before;
+    try {
+      const added = await this.registries.registerPassport(
+        { number, type: 'official', issuedOn: p.issuedOn, expiresOn: p.expiresOn, holder: holder.personId },
+        holder.unit,
+        { id: 'system', role: 'system' },
+      );
+      // Another registration of the number won the race (its row is there: the ledger never deletes one).
+      if (!added) return onFile(await this.registries.passport(number)) ?? { number, note: { zh: '新护照未入库', en: 'Not registered' } };
+    } catch (err) {
+      if (err instanceof PassportHeldError)
+        return { number, note: { zh: `新护照未入库：${err.label.zh}`, en: `Not registered: ${err.label.en}` } };
+      if (err instanceof RegistryDateError) {
+        const [first] = err.problems;
+        return {
+          number,
+          note: { zh: `新护照未入库：${first?.message.zh ?? ''}`, en: `Not registered: ${first?.message.en ?? ''}` },
+        };
+      }
+      throw err;
+    }
+    return { number, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } };
   }
 
   /** The case closed, or the member left it, with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */

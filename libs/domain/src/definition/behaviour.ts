@@ -27,8 +27,15 @@ export const STEP_DATA_SCHEMAS = [
   // A step whose purpose is a written result (A14 the objections' outcome, D11 the interview report): `data.outcome`,
   // non-blank text under the text rule (step-data.ts writtenOutcomeProblems).
   'written-outcome',
+  // The passport the issuing authority issued (C05): `data.number`, `data.issuedOn`, `data.expiresOn`, taken into the
+  // custody ledger by the step's custody move 'register' (step-data.ts newPassportProblems).
+  'new-passport',
 ] as const;
 export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
+
+/** The custody ledger's moves a step may declare (behaviour.custody). */
+export const CUSTODY_MOVES = ['check-out', 'check-in', 'cancel', 'register'] as const;
+export type CustodyMove = (typeof CUSTODY_MOVES)[number];
 
 /** Escalation kinds a step's overdue deadline raises (default 'step-overdue'). */
 export type OverdueEscalation = 'step-overdue' | 'passport-overdue' | 'report-overdue';
@@ -59,9 +66,10 @@ export interface StepBehaviour {
   rerunOnAmend?: 'always' | 'dates' | 'trip' | 'member';
   /**
    * The passport custody ledger (护照委托保管) follows the step: 'check-out' the member's passport for the case
-   * (due back 7 days after return), 'check-in' it back into custody, 'cancel' the replaced one (issue 14 item 3).
+   * (due back 7 days after return), 'check-in' it back into custody, 'cancel' the replaced one (issue 14 item 3),
+   * 'register' the new passport the completion's data names (schema 'new-passport') into custody for its holder.
    */
-  custody?: 'check-out' | 'check-in' | 'cancel';
+  custody?: CustodyMove;
   /**
    * Attachment kinds that must be uploaded (for this step instance or the case) before the step is completed or
    * approved; a completion without them is refused naming the missing kinds (issue 15 item 3, docs/attachments.md).

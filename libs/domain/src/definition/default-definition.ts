@@ -162,14 +162,16 @@ export const DEFAULT_DEFINITION_VERSION = '2027.2';
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
  * accepted as missing at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing
  * is missing); a member's passport check (C01) runs again when the member's facts are amended; the passport
- * custody ledger follows C06, C07 and P02; the steps whose purpose is a written result (A14 the outcome of the
+ * custody ledger follows C05 (the new passport, completed with its number and dates), C06, C07 and P02; the steps whose purpose is a written result (A14 the outcome of the
  * notice objections, D11 the interview report, A04 the note on the inviting party) are completed with it (data schema
  * 'written-outcome').
  */
 const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
   C01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'member' } }),
-  // The custody ledger follows the chain: out for the visa (C07), back at return (P02), the replaced one cancelled (C06).
+  // The custody ledger follows the chain: the new passport in (C05, with its number and dates), out for the visa (C07),
+  // back at return (P02), the replaced one cancelled (C06).
+  C05: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'new-passport', custody: 'register' } }),
   C06: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'cancel' } }),
   C07: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-out' } }),
   P02: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-in' } }),

@@ -6,6 +6,7 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   DEFINITION_2027_1,
+  custodyMoveProblems,
   DefinitionError,
   durationDecimalsProblems,
   loadDefinition,
@@ -498,5 +499,30 @@ describe('statutoryApprovalProblems: a published version keeps the statutory app
     expect(statutoryApprovalProblems(switchedOff).map((p) => p.message)).toEqual([
       'step B08 issues the approval document without leader before it',
     ]);
+  });
+});
+
+describe('custodyMoveProblems: a published step moves the custody ledger as the worker can', () => {
+  const withC05 = (behaviour: Record<string, unknown>) => ({
+    ...DEFAULT_DEFINITION,
+    version: 'office-c05',
+    steps: DEFAULT_DEFINITION.steps.map((s) => (s.code === 'C05' ? ({ ...s, behaviour } as StepDefinition) : s)),
+  });
+  const c05 = DEFAULT_DEFINITION.steps.findIndex((s) => s.code === 'C05');
+
+  it("accepts the built-in chain's moves, C05's 'register' of the passport its data records among them", () => {
+    expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'C05')!.behaviour).toEqual({ data: 'new-passport', custody: 'register' });
+    expect(custodyMoveProblems(DEFAULT_DEFINITION)).toEqual([]);
+    expect(() => loadDefinition(withC05({ data: 'new-passport', custody: 'register' }))).not.toThrow();
+  });
+
+  it("refuses a move the worker does not make, and 'register' on a step that records no new passport", () => {
+    expect(custodyMoveProblems(withC05({ data: 'new-passport', custody: 'regster' }))).toEqual([
+      expect.objectContaining({ code: 'INVALID_FIELD', step: 'C05', path: `steps[${c05}].behaviour.custody` }),
+    ]);
+    expect(custodyMoveProblems(withC05({ custody: 'register' })).map((p) => p.message)).toEqual([
+      "step C05: custody 'register' without a member's new-passport data",
+    ]);
+    expect(() => loadDefinition(withC05({ custody: 'register' }))).toThrow(DefinitionError);
   });
 });

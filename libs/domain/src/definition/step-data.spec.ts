@@ -2,6 +2,7 @@ import { behaviourOf, DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, 
 import { processDefinitions } from './apec-whitelist';
 import type { ProcessDefinition } from './types';
 import {
+  newPassportProblems,
   stepDataFieldProblems,
   stepDataFields,
   stepDataProblems,
@@ -55,8 +56,40 @@ describe("'written-outcome': a step whose purpose is a written result is complet
 /** What the drivers send by the newest version's declaration of a step code (libs/contracts requiredTaskData, the web's dialog). */
 const requiredByCatalog = (code: string): Record<string, unknown> | undefined => {
   const schema = behaviourOf(code).data;
-  return schema === 'written-outcome' ? { outcome: 'x' } : schema === 'trip-report' ? { summary: 's' } : undefined;
+  return schema === 'written-outcome'
+    ? { outcome: 'x' }
+    : schema === 'trip-report'
+      ? { summary: 's' }
+      : schema === 'new-passport'
+        ? { number: 'E12345678', issuedOn: '2025-01-02', expiresOn: '2035-01-01' }
+        : undefined;
 };
+
+describe("'new-passport': C05 is completed with the passport issued, which the custody ledger takes in", () => {
+  const found = (data: Record<string, unknown>, today?: string) =>
+    newPassportProblems(data, true, today).map((p) => `${p.field} ${p.rule}`);
+  const ok = { number: 'se 1234567', issuedOn: '2026-11-02', expiresOn: '2036-11-01' };
+
+  it('declares it with the register move on C05 from 2027.2, not before', () => {
+    expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'C05')!.behaviour).toEqual({ data: 'new-passport', custody: 'register' });
+    expect(DEFINITION_2027_1.steps.find((s) => s.code === 'C05')!.behaviour).toBeUndefined();
+    expect(stepDataFields(behaviourOf('C05'))).toEqual(['number', 'issuedOn', 'expiresOn']);
+  });
+
+  it("requires the number in the ledger's format and the dates by the ledger's rules", () => {
+    expect(found(ok, '2026-12-02')).toEqual([]);
+    expect(found({})).toEqual(['number required', 'issuedOn required', 'expiresOn required']);
+    for (const number of ['SE-1234567', 'SE12', 'ß1234567', 1234567]) expect(found({ ...ok, number })).toEqual(['number format']);
+    expect(found({ ...ok, expiresOn: '2026-11-02' })).toEqual(['expiresOn after-issue']);
+    expect(found({ ...ok, expiresOn: '2036-11-03' })).toEqual(['expiresOn max-validity']);
+    // Not after today only where the day is given (the API, the Update validator); the handler never reads the clock.
+    expect(found(ok, '2026-11-01')).toEqual(['issuedOn not-future']);
+    expect(found(ok)).toEqual([]);
+    // A day that is none is stepDataDateProblems' alone (rule date): no after-issue on the other end.
+    expect(found({ ...ok, issuedOn: '2026-02-30' })).toEqual([]);
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'C05', { ...ok, issuedOn: '2026-02-30' }).map((p) => p.rule)).toEqual(['date']);
+  });
+});
 
 describe('a completion carries only the data its step reads (new-user trial: {outcome, foo} was kept forever in the event store)', () => {
   const behaviour = (code: string) => DEFAULT_DEFINITION.steps.find((s) => s.code === code)!.behaviour ?? {};

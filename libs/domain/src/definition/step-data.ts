@@ -1,4 +1,6 @@
 import { DATE_BOUNDS, isDateInBounds, isIsoDate } from '../dates';
+import { isPassportNumber } from '../facts';
+import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
@@ -49,25 +51,67 @@ export function tripReportSummaryProblems(data: Record<string, unknown>): FieldP
 }
 
 /**
+ * 'new-passport' (C05, the passport the issuing authority issued, which its custody move 'register' takes into the
+ * ledger): `data.number` in the ledger's number format (isPassportNumber, the registry's rule), `data.issuedOn` and
+ * `data.expiresOn` required, the expiry after the issue and at most ten years after it (passportDateProblems, the
+ * registry's rules). Not after today (`not-future`) only when `today` is given: the API and the Update validator, never
+ * the handler (its check must not move with the clock). A day that is no date is stepDataDateProblems'.
+ */
+export function newPassportProblems(data: Record<string, unknown>, _bounded = false, today = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (data.number === undefined || data.number === null)
+    problems.push({ field: 'number', rule: 'required', message: { zh: '须填写新护照号码', en: "The new passport's number is required" } });
+  else if (!isPassportNumber(data.number))
+    problems.push({
+      field: 'number',
+      rule: 'format',
+      message: {
+        zh: '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
+        en: 'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
+      },
+    });
+  for (const [field, what] of [
+    ['issuedOn', { zh: '签发日期', en: 'date of issue' }],
+    ['expiresOn', { zh: '有效期', en: 'expiry date' }],
+  ] as const)
+    if (data[field] === undefined || data[field] === null)
+      problems.push({
+        field,
+        rule: 'required',
+        message: { zh: `须填写新护照${what.zh}`, en: `The new passport's ${what.en} is required` },
+      });
+  if (typeof data.issuedOn === 'string' && typeof data.expiresOn === 'string')
+    problems.push(...passportDateProblems({ issuedOn: data.issuedOn, expiresOn: data.expiresOn }, today));
+  return problems;
+}
+
+/**
  * Field checks of the step data schemas that declare one here: the engine refuses a completion whose `data`
  * fails them (workflows/engine/actions/complete.ts, generically: it never names a schema listed here) and the
  * API answers the same problems as 400 before sending. A schema absent here is checked by the engine's own
  * case (entry-route, external-outcome, return-registration, trip-report) or not at all.
  */
-const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bounded: boolean) => FieldProblem[]>> = {
+const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bounded: boolean, today?: string) => FieldProblem[]>> = {
   'admission-application': admissionApplicationProblems,
   'written-outcome': writtenOutcomeProblems,
+  'new-passport': newPassportProblems,
 };
 
 /**
  * The problems of a completion's `data` under the step's declared schema (empty: valid or no declared check).
- * `bounded`: also the upper bounds and decimals of amounts (ADMISSION_AMOUNT_LIMITS), as the API checks them. The
+ * `bounded`: also the upper bounds and decimals of amounts (ADMISSION_AMOUNT_LIMITS), as the API checks them; `today`
+ * (Asia/Shanghai) the rules that read the day (a new passport not issued in the future), likewise. The
  * engine bounds them in its Update validator only (never run on replay); its handler's check runs without, as it
  * did when a recorded update was first applied, so a completion accepted before the bounds existed replays the same.
  */
-export function stepDataProblems(schema: StepDataSchema | undefined, data: Record<string, unknown>, bounded = false): FieldProblem[] {
+export function stepDataProblems(
+  schema: StepDataSchema | undefined,
+  data: Record<string, unknown>,
+  bounded = false,
+  today?: string,
+): FieldProblem[] {
   const check = schema ? CHECKS[schema] : undefined;
-  return check ? check(data, bounded) : [];
+  return check ? check(data, bounded, today) : [];
 }
 
 /**
@@ -114,6 +158,7 @@ const SCHEMA_FIELDS: Record<StepDataSchema, readonly string[] | undefined> = {
   'trip-report': ['summary', 'outcomes', 'reportRef'],
   'admission-application': undefined,
   'written-outcome': ['outcome'],
+  'new-passport': ['number', 'issuedOn', 'expiresOn'],
 };
 
 /**
@@ -125,8 +170,8 @@ const SYSTEM_WORK_READS: Partial<Record<SystemWork, readonly string[]>> = {
   'apec-card-register': ['cardNumber', 'issuedOn', 'validUntil'],
 };
 
-/** The step-data fields that hold a day (P01's day of return; the card office's dates at K06). */
-const DATE_FIELDS = ['returnedOn', 'issuedOn', 'validUntil'] as const;
+/** The step-data fields that hold a day (P01's day of return; the card office's dates at K06; C05's new passport). */
+const DATE_FIELDS = ['returnedOn', 'issuedOn', 'validUntil', 'expiresOn'] as const;
 
 /**
  * A day a completion's `data` carries (DATE_FIELDS), when it carries one: a calendar date YYYY-MM-DD (rule `date`)

@@ -4,6 +4,7 @@ import { isConditionName, CONDITIONS } from '../facts';
 import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
+import { CUSTODY_MOVES } from './behaviour';
 import { isBlank } from '../text-rule';
 
 /**
@@ -513,13 +514,52 @@ export function durationDecimalsProblems(def: ProcessDefinition): DefinitionProb
 }
 
 /**
+ * A step's custody move (behaviour.custody) is one the worker makes (CUSTODY_MOVES), and 'register' (C05) is on a
+ * member's step whose completion records the passport it registers (data schema 'new-passport'): else INVALID_FIELD at
+ * `steps[i].behaviour.custody` (a misspelt move was taken and moved nothing). Checked where a version is published
+ * (loadDefinition), not in the workflow's start check: definitions of cases already running stay as they are.
+ */
+export function custodyMoveProblems(def: ProcessDefinition): DefinitionProblem[] {
+  return def.steps.flatMap((s, i): DefinitionProblem[] => {
+    const move: unknown = s.behaviour?.custody;
+    if (move === undefined) return [];
+    const path = `steps[${i}].behaviour.custody`;
+    if (!(CUSTODY_MOVES as readonly unknown[]).includes(move))
+      return [
+        {
+          code: 'INVALID_FIELD',
+          step: s.code,
+          path,
+          text: { zh: `须为以下之一：${CUSTODY_MOVES.join('、')}`, en: `Must be one of ${CUSTODY_MOVES.join(', ')}` },
+          message: `step ${s.code}: unknown custody move '${String(move)}'`,
+        },
+      ];
+    if (move === 'register' && (s.behaviour?.data !== 'new-passport' || (s.scope !== 'member' && s.scope !== 'member-country')))
+      return [
+        {
+          code: 'INVALID_FIELD',
+          step: s.code,
+          path,
+          text: {
+            zh: "'register' 须用于按成员办理、办理数据为 new-passport 的步骤（登记其记录的新护照）",
+            en: "'register' takes the passport a member's step records: a member step with data schema 'new-passport'",
+          },
+          message: `step ${s.code}: custody 'register' without a member's new-passport data`,
+        },
+      ];
+    return [];
+  });
+}
+
+/**
  * A definition an office publishes (JSON), validated as at load: returns a plain-data copy, or throws
  * DefinitionError listing every problem. Used by the process-version registry (apps/api registries).
  */
 export function loadDefinition(raw: unknown): ProcessDefinition {
   const shape = validateDefinition(raw);
   const sound = raw as ProcessDefinition;
-  const problems = shape.length > 0 ? shape : [...durationDecimalsProblems(sound), ...statutoryApprovalProblems(sound)];
+  const problems =
+    shape.length > 0 ? shape : [...durationDecimalsProblems(sound), ...statutoryApprovalProblems(sound), ...custodyMoveProblems(sound)];
   if (problems.length > 0) {
     const version =
       typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string'

@@ -1,0 +1,150 @@
+import request from 'supertest';
+import { addDays, shanghaiDate } from '@df/domain';
+import { startTestWorker, eventually, type TestWorker } from '../support/harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  registerTestUnit,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
+import { actOn, actionable, getProgress, waitForStep } from '../support/api-flow';
+import { uniqueBirthDate } from '../support/factories';
+
+/** 11 characters, outside the shape free-text masking knows (9 digits): masked only as the passport record's `number`. */
+const passportNo = () => `SE${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+
+/**
+ * C05 (签发机关制发护照) is completed with the new passport, and the custody ledger (护照委托保管) takes it in for the
+ * member's roster person by itself (custody 'register'); C07 then checks that new passport out for the visa.
+ */
+describe('C05 records the new passport; the custody ledger registers it and C07 checks it out', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 1 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    users = await createTestUsers(api);
+    await registerTestUnit(api, users);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  const officer = () => bearer(users.tokens['passport-officer']);
+  const ledger = async (number: string) =>
+    (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body as {
+      number: string;
+      holder: string;
+      state: string;
+      caseId: string | null;
+      issuedOn: string;
+      expiresOn: string;
+    };
+
+  it('refuses C05 without the passport (422 naming each field), registers it in custody once completed, and C07 checks it out', async () => {
+    // A roster person whose passport in custody expires within 6 months of the return: C02-C05 issue a new one.
+    const personId = `P-${uniqueSuffix()}`;
+    const put = await request(api.http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send({
+      unit: users.unit,
+      name: '张三',
+      gender: 'male',
+      dateOfBirth: uniqueBirthDate(),
+      rank: 'division',
+      position: '处长',
+      partyMember: false,
+      leadershipTeam: null,
+      status: 'active',
+    });
+    expect([200, 201]).toContain(put.status);
+    const old = passportNo();
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(officer())
+      .send({ number: old, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId })
+      .expect(201);
+    const caseId: string = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(canonicalSubmission(users.unit, { members: [{ id: 'm1', personId }] }))
+        .expect(201)
+    ).body.caseId;
+
+    // Every step in turn, as its role does it, until C05 awaits the passport officer.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      if (p.steps.some((s) => s.key === 'C05:m1' && (s.status === 'awaiting' || s.status === 'overdue'))) break;
+      if (Date.now() > deadline) throw new Error(`stuck: ${actionable(p).map((s) => s.key)}`);
+      const open = actionable(p);
+      if (open.length === 0) await new Promise((r) => setTimeout(r, 250));
+      for (const step of open)
+        expect({ key: step.key, status: (await actOn(api, users, caseId, step)).status }).toEqual({ key: step.key, status: 200 });
+    }
+
+    const c05 = (body: object) => request(api.http).post(`/api/delegations/${caseId}/steps/C05:m1/complete`).set(officer()).send(body);
+    const today = shanghaiDate(Date.now());
+    const fresh = passportNo();
+    const passport = {
+      number: ` ${fresh.slice(0, 2).toLowerCase()} ${fresh.slice(2)}`,
+      issuedOn: addDays(today, -3),
+      expiresOn: addDays(today, 3600),
+    };
+    const rules = async (body: object) =>
+      ((await c05(body).expect(422)).body.errors as Array<{ field: string; rule: string }>).map((e) => `${e.field} ${e.rule}`);
+    expect(await rules({})).toEqual(['data.number required', 'data.issuedOn required', 'data.expiresOn required']);
+    expect(await rules({ data: { ...passport, number: 'SE-1' } })).toEqual(['data.number format']);
+    expect(await rules({ data: { ...passport, expiresOn: addDays(today, -4) } })).toEqual(['data.expiresOn after-issue']);
+    expect(await rules({ data: { ...passport, issuedOn: addDays(today, 1) } })).toEqual(['data.issuedOn not-future']);
+    await c05({ data: passport, comment: '新护照已领取' }).expect(200);
+
+    // In custody for the person, by itself: the passport officer registered nothing by hand.
+    const listed = await eventually(
+      () =>
+        request(api.http)
+          .get('/api/registries/passports')
+          .query({ unit: users.unit })
+          .set(officer())
+          .then((r) => r.body.items as Array<{ number: string; holder: string; state: string }>),
+      (items) => items.some((i) => i.number === fresh),
+    );
+    expect(listed.find((i) => i.number === fresh)).toMatchObject({ holder: personId, state: 'in-custody' });
+    expect(await ledger(fresh)).toMatchObject({ issuedOn: passport.issuedOn, expiresOn: passport.expiresOn, caseId: null });
+
+    // The step's data is the passport's record: its number masked for the organizer, in clear for the passport officer.
+    const masked = `SE${'*'.repeat(fresh.length - 5)}${fresh.slice(-3)}`;
+    const mine = await getProgress(api, users.tokens.organizer, caseId);
+    // Recorded as the ledger writes it (spaces dropped, capitals), and masked so.
+    expect(mine.steps.find((s) => s.key === 'C05:m1')!.data).toEqual({ ...passport, number: masked });
+    const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
+    expect(JSON.stringify(timeline.body)).toContain(masked);
+    for (const body of [mine, timeline.body]) expect(JSON.stringify(body)).not.toContain(fresh.slice(2));
+    const theirs = await getProgress(api, users.tokens['passport-officer'], caseId);
+    expect(theirs.steps.find((s) => s.key === 'C05:m1')!.data).toEqual({ ...passport, number: fresh });
+
+    // C07 checks out the new passport for the case (the holder's newest in custody), not the one it replaces.
+    const p = await waitForStep(api, users.tokens.organizer, caseId, 'C07:m1', ['awaiting', 'overdue'], 30_000);
+    expect(
+      (
+        await actOn(
+          api,
+          users,
+          caseId,
+          p.steps.find((s) => s.key === 'C07:m1')!,
+        )
+      ).status,
+    ).toBe(200);
+    const out = await eventually(
+      () => ledger(fresh),
+      (x) => x.state === 'checked-out',
+    );
+    expect(out).toMatchObject({ state: 'checked-out', caseId });
+    expect((await ledger(old)).state).not.toBe('checked-out');
+  });
+});
