@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { DATE_BOUNDS, DATE_BOUNDS_PATTERN, INVISIBLE_CLASS, isBlank, isDateInBounds, isIsoDate, personNameProblem } from '@df/domain';
+import {
+  DATE_BOUNDS,
+  DATE_BOUNDS_PATTERN,
+  INVISIBLE_CLASS,
+  isBlank,
+  isDateInBounds,
+  isIsoDate,
+  normalPassportNumber,
+  PASSPORT_NUMBER_FORMAT,
+  personNameProblem,
+} from '@df/domain';
 import { UUID_PATTERN } from './uuid';
 
 /**
@@ -151,21 +161,15 @@ export const isoDate = z
  */
 export const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
-/** The spaces a passport number may be typed with (as printed, `SE 1234567`; an IME's full-width space): dropped. */
+/** The spaces a passport number may be typed with, as the document states them (normalPassportNumber drops them). */
 const PASSPORT_SPACES = '[ \\t\\u00A0\\u3000]';
 /** What a passport number field takes, as the document states it: 5-20 letters or digits, either case, spaces anywhere. */
 export const PASSPORT_INPUT_PATTERN = `^${PASSPORT_SPACES}*(?:[A-Za-z0-9]${PASSPORT_SPACES}*){5,20}$`;
-/**
- * A passport number as the passport office writes it (passportNumberKey, facts.ts): the spaces dropped, the ASCII
- * letters in capitals (new-user trial: `se 1234567` and ` e12345678` were refused). Non-ASCII letters are left as
- * typed (so refused: `ß` is no passport letter, though its upper case is SS).
- */
-export const normalPassportNumber = (s: string): string =>
-  s.replace(new RegExp(`${PASSPORT_SPACES}+`, 'g'), '').replace(/[a-z]+/g, (l) => l.toUpperCase());
 
 /**
  * Passport numbers wherever the API takes one (a registration's `number`, the `:number` of a path, a member's
- * `passport.number`): normalised first (normalPassportNumber), then checked, and stored so; the document states the
+ * `passport.number`): normalised first (normalPassportNumber, libs/domain facts.ts: the one home the engine's C05 check
+ * shares), then checked (PASSPORT_NUMBER_FORMAT), and stored so; the document states the
  * input form (PASSPORT_INPUT_PATTERN) with the API's words for a refusal.
  */
 export const passportNumber = () =>
@@ -173,7 +177,7 @@ export const passportNumber = () =>
     .string()
     .overwrite(normalPassportNumber)
     .regex(
-      /^[A-Z0-9]{5,20}$/,
+      PASSPORT_NUMBER_FORMAT,
       formatMessage(
         '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
         'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',

@@ -156,22 +156,20 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.2';
+export const DEFAULT_DEFINITION_VERSION = '2027.3';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
  * accepted as missing at intake (容缺) is outstanding, so B08 waits for B03 (which passes through when nothing
  * is missing); a member's passport check (C01) runs again when the member's facts are amended; the passport
- * custody ledger follows C05 (the new passport, completed with its number and dates), C06, C07 and P02; the steps whose purpose is a written result (A14 the outcome of the
+ * custody ledger follows C06, C07 and P02; the steps whose purpose is a written result (A14 the outcome of the
  * notice objections, D11 the interview report, A04 the note on the inviting party) are completed with it (data schema
  * 'written-outcome').
  */
 const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
   C01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'member' } }),
-  // The custody ledger follows the chain: the new passport in (C05, with its number and dates), out for the visa (C07),
-  // back at return (P02), the replaced one cancelled (C06).
-  C05: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'new-passport', custody: 'register' } }),
+  // The custody ledger follows the chain: out for the visa (C07), back at return (P02), the replaced one cancelled (C06).
   C06: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'cancel' } }),
   C07: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-out' } }),
   P02: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-in' } }),
@@ -184,11 +182,28 @@ const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   D11: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'written-outcome' } }),
 };
 
+/** 2027.2 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_2: ProcessDefinition = {
+  version: '2027.2',
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_1.steps.map((s) => CHANGES_2027_2[s.code]?.(s) ?? s),
+};
+
+/**
+ * What 2027.3 changes: C05 (the passport the issuing authority issued) is completed with the new passport's number,
+ * date of issue and expiry (data schema 'new-passport'), and the custody ledger takes it in for the holder (custody
+ * 'register'): the officer no longer registers it by hand before C07 can check it out. A new version, not 2027.2
+ * changed: a case started on 2027.2 keeps what it was started with, and the API reads it by its version.
+ */
+const CHANGES_2027_3: Record<string, (s: StepDefinition) => StepDefinition> = {
+  C05: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'new-passport', custody: 'register' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
   name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_1.steps.map((s) => CHANGES_2027_2[s.code]?.(s) ?? s),
+  steps: DEFINITION_2027_2.steps.map((s) => CHANGES_2027_3[s.code]?.(s) ?? s),
 };
 
 /**
@@ -205,10 +220,9 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
 }
 
 const PUBLISHED = new Map(
-  [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION].map((d) => [
-    d.version,
-    upcastDefinition(d),
-  ]),
+  [DEFINITION_2026_1, DEFINITION_2027_1, DEFINITION_2027_2, DEFAULT_DEFINITION, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION].map(
+    (d) => [d.version, upcastDefinition(d)],
+  ),
 );
 
 /**

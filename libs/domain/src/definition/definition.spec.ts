@@ -6,6 +6,8 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   DEFINITION_2027_1,
+  DEFINITION_2027_2,
+  publishedStep,
   custodyMoveProblems,
   DefinitionError,
   durationDecimalsProblems,
@@ -79,7 +81,13 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.2');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.3');
+    // 2027.3: C05 records the new passport and registers it; 2027.2, which running cases may be pinned to, does not.
+    expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'C05')!.behaviour).toMatchObject({ data: 'new-passport', custody: 'register' });
+    expect(validateDefinition(DEFINITION_2027_2)).toEqual([]);
+    expect(DEFINITION_2027_2.steps.find((s) => s.code === 'C05')!.behaviour?.custody).toBeUndefined();
+    expect(DEFINITION_2027_2.steps.find((s) => s.code === 'B08')!.needs).toEqual(['B07', 'B03']);
+    expect(publishedStep('C05', '2027.2')?.behaviour?.data).toBeUndefined();
     // 2027.2: no approval document while a 容缺 document is outstanding; C01 reruns when its member changes.
     expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'B08')!.needs).toEqual(['B07', 'B03']);
     expect(validateDefinition(DEFINITION_2027_1)).toEqual([]);
