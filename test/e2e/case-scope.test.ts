@@ -115,6 +115,12 @@ describe('scope before role on every case route', () => {
     // The list's search by id too: the id in capitals finds it (trial: case-sensitive, nothing found).
     const found = await request(api.http).get(`/api/delegations?q=${upper}`).set(bearer(home.tokens.organizer)).expect(200);
     expect(found.body.items.map((c: { caseId: string }) => c.caseId)).toContain(openCase);
+    // And by its unit's code in capitals (trial: ?q=COMMERCE found nothing, ?q=commerce three cases).
+    const byUnit = await request(api.http)
+      .get(`/api/delegations?q=${home.unit.toUpperCase()}`)
+      .set(bearer(home.tokens.organizer))
+      .expect(200);
+    expect(byUnit.body.items.map((c: { caseId: string }) => c.caseId)).toContain(openCase);
   });
 
   it('an unknown case answers as before on every route: its body checked, then 404 CASE_NOT_FOUND; never out of scope', async () => {

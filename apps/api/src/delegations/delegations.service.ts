@@ -502,7 +502,7 @@ export class DelegationsService {
         new Brackets((w) =>
           w
             .where('c.title ILIKE :like', { like })
-            .orWhere('c.unit = :qUnit', { qUnit: q.q })
+            .orWhere('lower(c.unit) = lower(:qUnit)', { qUnit: q.q })
             // Case ids are stored in lower case: an id pasted in capitals finds its case, as its route does (trial).
             .orWhere('c.case_id LIKE :idPrefix', { idPrefix: like.slice(1).toLowerCase() }),
         ),
