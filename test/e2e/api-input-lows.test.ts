@@ -769,4 +769,44 @@ describe('input faults of the new-user trial, by kind', () => {
       );
     });
   });
+
+  describe("10. a path is the document's letter for letter: another letter case is 404, so no path-keyed rule is missed", () => {
+    it('handed input: POST /api/Delegations/{id}/withdraw?dryRun=true withdrew the case; now 404 and the case stays open', async () => {
+      const submitted = await post('/api/delegations', users.tokens.organizer, canonicalSubmission(users.unit)).expect(201);
+      const id = submitted.body.caseId as string;
+      for (const path of [`/api/Delegations/${id}/withdraw?dryRun=true`, `/API/delegations/${id}/withdraw`]) {
+        const res = await post(path, users.tokens.organizer, { reason: '试一下' });
+        expect([path, res.status, res.body.code, res.type]).toEqual([path, 404, 'NOT_FOUND', 'application/json']);
+      }
+      expect((await get(`/api/delegations/${id}`, users.tokens.organizer).expect(200)).body.status).toBe('open');
+      // The other rules the trial got past the same way: the query's encoding, a repeated parameter, the path's encoding.
+      for (const path of ['/API/delegations?q=%ff', '/API/delegations?page=1&page=2', '/API/delegations/%ED%A0%80', '/api/Catalog']) {
+        const res = await get(path, users.tokens.organizer);
+        expect([path, res.status, res.type]).toEqual([path, 404, 'application/json']);
+      }
+    });
+
+    it('every operation of the OpenAPI document, its first path segment after /api in capitals', async () => {
+      // The API's paths (the probes, /health and /metrics, have no segment after /api to write otherwise).
+      const operations = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/api/'))
+        .flatMap(([path, ops]) =>
+          Object.keys(ops)
+            .filter((method) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+            .map((method) => ({
+              path: path.replace(/\{(\w+)\}/g, () => randomUUID()).replace(/^\/api\/(\w)/, (_, c: string) => `/api/${c.toUpperCase()}`),
+              method,
+            })),
+        );
+      expect(operations.length).toBeGreaterThan(40);
+      const answers = [];
+      for (const { path, method } of operations) {
+        const res = await (request(api.http) as unknown as Record<string, (url: string) => request.Test>)[method]!(path).set(
+          bearer(users.tokens.manager),
+        );
+        answers.push({ path, method, status: res.status });
+      }
+      expect(answers).toEqual(operations.map(({ path, method }) => ({ path, method, status: 404 })));
+    });
+  });
 });

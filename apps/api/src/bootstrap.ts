@@ -3,8 +3,8 @@ import { strictJsonBodies } from './common/strict-json';
 import { canonicalCaseIds } from './common/uuid';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Express, Request, Response } from 'express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express, { type Express, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { nestLogLevels, type ServiceConfig } from '@df/runtime';
@@ -62,7 +62,12 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   // Before the module: a first start generates the development secret here, so the warning says so.
   const secret = resolveJwtSecret(config);
   // Our own body parsing: JSON only (no urlencoded parser), with the size limit the docs name.
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), {
+  // Paths are the document's, letter for letter: Express matches routes without regard to case by default, so
+  // `/api/Delegations/…` reached the routes while every path-keyed rule (the query rules, 405, the path parameters'
+  // encoding) missed it (trial: `POST /api/Delegations/{id}/withdraw?dryRun=true` withdrew). Set before the adapter
+  // touches the router, which Express builds once, on first use.
+  const server = express().set('case sensitive routing', true);
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger), new ExpressAdapter(server), {
     logger,
     bufferLogs: false,
     bodyParser: false,

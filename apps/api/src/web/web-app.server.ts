@@ -6,7 +6,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { JsonLogger } from '../common/json-logger';
 
 /** Paths that belong to the API, never to the web app (their 404s stay JSON). */
-const API_PATHS = /^\/(api(\/|$)|health$|metrics$)/;
+// Any letter case: `/API/…` is the API's to answer (404 JSON), never the web app's HTML.
+const API_PATHS = /^\/(api(\/|$)|health$|metrics$)/i;
 
 /** The repository root: the nearest folder above this file with a package.json (src and dist alike). */
 function projectRoot(from: string): string {
