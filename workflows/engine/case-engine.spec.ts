@@ -982,6 +982,19 @@ describe('CaseEngine', () => {
     expect(engine.progress(departed).steps.find((s) => s.key === 'C05:m2')!.status).toBe('done');
   });
 
+  it('the approval document stands while B08 is done: an amendment sending it back withdraws it until issued anew (trial: PDF still served)', () => {
+    const engine = newEngine();
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B08' && s.status === 'done') });
+    expect(engine.progress(t).approvalDocumentNo).toBe('外任批〔2026〕0001号');
+    const members = [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })];
+    engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { members } } }, t);
+    const p = engine.progress(t);
+    expect(p.steps.find((s) => s.key === 'B08')!.status).not.toBe('done');
+    expect(p.approvalDocumentNo).toBeUndefined();
+    const issued = simulate(engine, { until: (q) => q.steps.some((s) => s.key === 'B08' && s.status === 'done') });
+    expect(engine.progress(issued).approvalDocumentNo).toBe('外任批〔2026〕0001号');
+  });
+
   it('a join already done reopens when the set it waits for grows: a member added at B05 holds B08 until their reviews are done (issue 11 item 1)', () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });

@@ -219,7 +219,10 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
     withdrawnMembers: [...core.withdrawnMembers],
     routes: derived.routes,
     violations: core.violations,
-    ...(core.approvalDocumentNo ? { approvalDocumentNo: core.approvalDocumentNo } : {}),
+    // The approval document stands while the step that issued it is done: an amendment that sends it back (its
+    // approvals run again) withdraws it until it is issued anew (trial: the PDF was still served, listing a member
+    // never approved).
+    ...(core.approvalDocumentNo && approvalDocumentStands(core) ? { approvalDocumentNo: core.approvalDocumentNo } : {}),
     lastSeq: core.log.seq,
   };
 }
@@ -250,4 +253,11 @@ export function nextTimeWake(core: CaseCore, now: number, current: Plan): number
     else lo = mid;
   }
   return at(hi);
+}
+
+/** Whether the case's approval document stands: the step issuing it (system work 'approval-document', B08) is done. */
+function approvalDocumentStands(core: CaseCore): boolean {
+  for (const [key, meta] of core.metas)
+    if (meta.behaviour.system === 'approval-document' && core.states.get(key)?.status === 'done') return true;
+  return false;
 }

@@ -1,39 +1,35 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
 
 /**
- * Chinese text in server-side PDFs. The CJK font is Noto Sans SC from the npm package
- * `@fontsource/noto-sans-sc`, which ships the font as about 100 WOFF2 files, each covering one
- * unicode range (the way browsers load it). A run of text is split into pieces that one file covers,
- * and PDFKit embeds the subset of each file that the document uses (a few kB per file).
+ * Chinese text in server-side PDFs. The font is Noto Sans SC Regular as a TrueType file (the npm package
+ * `@expo-google-fonts/noto-sans-sc`, Google Fonts' static instances; OFL-1.1), which covers Chinese and Latin;
+ * PDFKit embeds the subset of it the document uses. Not the WOFF2 web files: PDFKit's subsets of those
+ * (`@fontsource/noto-sans-sc`) came out with empty glyph outlines, and Chromium's PDF viewer (PDFium) showed no
+ * text at all (trial: the approval document and the application form were lines and black triangles).
  */
 export interface FontFile {
-  /** PDFKit's name for the font (the file name). */
+  /** PDFKit's name for the font. */
   name: string;
-  path: string;
+  /** The font file's bytes (read once per process), for PDFKit's registerFont. */
+  data: Buffer;
   has(codePoint: number): boolean;
 }
 
 let cache: FontFile[] | null = null;
 
-/** The regular (400) weight files, loaded once per process (about 70 ms). */
-export function cjkFonts(weight: 400 | 700 = 400): FontFile[] {
-  if (cache && weight === 400) return cache;
-  const dir = join(dirname(require.resolve('@fontsource/noto-sans-sc/package.json')), 'files');
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(`-${weight}-normal.woff2`))
-    .sort();
-  const fonts = files.map((f) => {
-    const path = join(dir, f);
-    const font = fontkit.create(readFileSync(path)) as fontkit.Font;
-    return { name: f, path, has: (cp: number) => font.hasGlyphForCodePoint(cp) };
-  });
-  if (weight === 400) cache = fonts;
-  return fonts;
+/** The fonts a document is set in, in the order a character looks for its glyph; loaded once per process. */
+export function cjkFonts(): FontFile[] {
+  if (cache) return cache;
+  const path = join(dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json')), '400Regular', 'NotoSansSC_400Regular.ttf');
+  const data = readFileSync(path);
+  const font = fontkit.create(data) as fontkit.Font;
+  cache = [{ name: 'NotoSansSC-Regular', data, has: (cp: number) => font.hasGlyphForCodePoint(cp) }];
+  return cache;
 }
 
-/** Splits text into runs that one font file covers; a character no file covers goes with the run before it. */
+/** Splits text into runs that one font covers; a character no font covers goes with the run before it. */
 export function fontRuns(text: string, fonts: FontFile[]): Array<{ font: FontFile; text: string }> {
   const runs: Array<{ font: FontFile; text: string }> = [];
   for (const ch of text) {

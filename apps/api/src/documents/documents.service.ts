@@ -56,10 +56,11 @@ export interface Writer {
   rule(): void;
 }
 
-async function toPdf(draw: (w: Writer) => void, title: string): Promise<Buffer> {
+/** A PDF drawn by `draw`, every string set in the CJK font (cjk-text.ts). Exported for the font's own test. */
+export async function toPdf(draw: (w: Writer) => void, title: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Producer: 'delegation-flow' } });
   const fonts = cjkFonts();
-  for (const f of fonts) doc.registerFont(f.name, f.path);
+  for (const f of fonts) doc.registerFont(f.name, f.data);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
