@@ -108,7 +108,11 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .send({ objection: '公示期间收到群众来信' })
       .expect(200);
     p = await getProgress(api, users.tokens.organizer, caseId);
-    expect(p.objections).toEqual([expect.objectContaining({ text: '公示期间收到群众来信', by: users.usernames['unit-leader'] })]);
+    // Who recorded it is the office's to know, not the unit's whose trip it is (docs/security.md, personal data).
+    expect(p.objections).toEqual([expect.objectContaining({ text: '公示期间收到群众来信', by: null })]);
+    expect((await getProgress(api, users.tokens['fao-reviewer'], caseId)).objections).toEqual([
+      expect.objectContaining({ text: '公示期间收到群众来信', by: users.usernames['unit-leader'] }),
+    ]);
 
     const amended = await request(api.http)
       .post(`/api/delegations/${caseId}/amend`)
