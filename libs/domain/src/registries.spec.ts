@@ -272,6 +272,16 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
       });
     });
 
+    it("an amendment's case: the passport checked out for this very case is held; for another case it is not (trial)", () => {
+      const out = (caseId: string) => ({
+        ...registry,
+        passports: [{ ...passport({ number: 'SE1000001', holder: 'P-c-1', state: 'checked-out' }), caseId }],
+      });
+      expect(custodyClaimProblem(claim(), 'commerce', out('case-1'), 'case-1')).toBeNull();
+      expect(custodyClaimProblem(claim(), 'commerce', out('case-2'), 'case-1')).toMatchObject({ rule: 'in-ledger' });
+      expect(custodyClaimProblem(claim(), 'commerce', out('case-1'))).toMatchObject({ rule: 'in-ledger' }); // a submission
+    });
+
     it('a passport not claimed in custody (or none) is not the rule’s', () => {
       expect(custodyClaimProblem(claim({ inCustody: false, number: 'SE9999999' }), 'commerce', registry)).toBeNull();
       expect(custodyClaimProblem(null, 'commerce', registry)).toBeNull();

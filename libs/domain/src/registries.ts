@@ -608,11 +608,13 @@ export function typedMemberIdentity(
  * another unit's passports. Null for a passport not claimed in custody.
  *
  * `registry`: the ledger's passports with the typed number and the people they name (as typedMemberIdentity's).
+ * `caseId`: an amendment's case, for which a passport checked out for it (C07) is held as in custody.
  */
 export function custodyClaimProblem(
   passport: unknown,
   caseUnit: string,
   registry: { passports: readonly CustodyPassport[]; people: readonly RegisteredPerson[] },
+  caseId?: string,
 ): { field: 'passport.inCustody' | 'passport.expiresOn'; rule: 'in-ledger'; message: Label } | null {
   if (!passport || typeof passport !== 'object') return null;
   const claim = passport as { inCustody?: unknown; number?: unknown; expiresOn?: unknown };
@@ -629,7 +631,10 @@ export function custodyClaimProblem(
         en: 'The custody ledger holds no passport of this number for the unit: a passport the FAO does not hold is not in custody (hand it in to be registered first, or send inCustody: false)',
       },
     };
-  if (row.state !== 'in-custody') {
+  // Out for this very case (C07 checked it out for its visa): still the office's for the trip (trial: an amendment
+  // sending the member unchanged was refused, "checked out", once C07 was done).
+  const outForThisCase = caseId !== undefined && row.state === 'checked-out' && row.caseId === caseId;
+  if (row.state !== 'in-custody' && !outForThisCase) {
     const state = PASSPORT_STATE_LABELS[row.state];
     return {
       field: 'passport.inCustody',

@@ -762,7 +762,7 @@ export class DelegationsService {
     const scope = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
-    const parsed = await this.registries.resolveAmendment(user, kind, sent, scope.unit);
+    const parsed = await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
     try {
       if (user.role === 'manager')
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');

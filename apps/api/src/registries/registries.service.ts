@@ -653,12 +653,18 @@ export class RegistriesService {
    * submission (the case records the new snapshot; a value sent must equal the registries'). Other actions pass
    * through unchanged.
    */
-  async resolveAmendment<T extends Record<string, unknown>>(user: AuthUser, kind: string, parsed: T, caseUnit: string): Promise<T> {
+  async resolveAmendment<T extends Record<string, unknown>>(
+    user: AuthUser,
+    kind: string,
+    parsed: T,
+    caseUnit: string,
+    caseId: string,
+  ): Promise<T> {
     const changes = parsed.changes as { members?: unknown[] } | undefined;
     if (kind !== 'amend' || !changes || !Array.isArray(changes.members)) return parsed;
     const registered = !!(await this.repo.unit(caseUnit));
     const mismatches: FieldError[] = [];
-    const members = await this.resolveMembers(changes.members, { code: caseUnit, registered }, user, 'changes.members', mismatches);
+    const members = await this.resolveMembers(changes.members, { code: caseUnit, registered }, user, 'changes.members', mismatches, caseId);
     throwMismatches(mismatches);
     return { ...parsed, changes: { ...changes, members } };
   }
@@ -687,6 +693,8 @@ export class RegistriesService {
     viewer: AuthUser,
     path: string,
     mismatches: FieldError[],
+    /** An amendment's case: a typed member's passport checked out for it still counts as in custody (custodyClaimProblem). */
+    caseId?: string,
   ): Promise<unknown[]> {
     const unitRegistered = unit.registered;
     const idOf = (m: unknown): string | undefined => {
@@ -731,7 +739,7 @@ export class RegistriesService {
       // Another person's number is refused as such (passport-holder): whether that passport is in custody is not theirs to ask.
       const custody =
         claimsCustody && !(identity.kind === 'refused' && identity.field === 'passport.number')
-          ? custodyClaimProblem(passport, String(unit.code), { passports: unitLedger, people: known })
+          ? custodyClaimProblem(passport, String(unit.code), { passports: unitLedger, people: known }, caseId)
           : null;
       if (custody) {
         custodyRefused.add(i);
