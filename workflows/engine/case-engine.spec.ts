@@ -1146,7 +1146,10 @@ describe('CaseEngine', () => {
     } catch (err) {
       expect([(err as Rejection).code, (err as Rejection).label]).toEqual([
         'STEP_NOT_AWAITING',
-        { zh: '步骤 D01:m1:US 已撤销：US 已不在行程中', en: 'Step D01:m1:US was withdrawn: US is no longer on the trip' },
+        {
+          zh: '步骤 D01:m1:US 已撤销：美国（US）已不在行程中',
+          en: 'Step D01:m1:US was withdrawn: United States (US) is no longer on the trip',
+        },
       ]);
     }
     amend('us', [us]);

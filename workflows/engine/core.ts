@@ -2,6 +2,7 @@ import {
   addDays,
   buildInstances,
   chineseCalendar,
+  countryLabel,
   DEFAULT_DEFICIENCY_RULE,
   completeKeys,
   dayNumber,
@@ -751,7 +752,10 @@ export class CaseCore {
           memberId !== undefined && !this.facts.members.some((m) => m.id === memberId)
             ? { zh: `成员 ${memberId} 已退出本团组`, en: `member ${memberId} left the delegation` }
             : country !== undefined && !this.facts.destinations.some((d) => d.country === country)
-              ? { zh: `${country} 已不在行程中`, en: `${country} is no longer on the trip` }
+              ? {
+                  zh: `${countryLabel(country).zh}（${country}）已不在行程中`,
+                  en: `${countryLabel(country).en} (${country}) is no longer on the trip`,
+                }
               : { zh: '团组变更后不再需要', en: 'no longer needed after an amendment' };
         return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 已撤销：${why.zh}`, `Step ${stepKey} was withdrawn: ${why.en}`, stepKey);
       }

@@ -208,7 +208,7 @@ describe('access table: role x case action x case status', () => {
       expect(refusal).toEqual({
         code: 'INVALID_ON_BEHALF',
         message: {
-          zh: `onBehalfOf：${ROLE_LABELS['fao-clerk'].zh}只能代${ROLE_LABELS.organizer.zh}办理，审批此步骤的是${ROLE_LABELS.finance.zh}`,
+          zh: `onBehalfOf：${ROLE_LABELS['fao-clerk'].zh}只能代${ROLE_LABELS.organizer.zh}办理，此步骤属于${ROLE_LABELS.finance.zh}`,
           en: `${ROLE_LABELS['fao-clerk'].en} acts on behalf of the ${ROLE_LABELS.organizer.en} only: this step is for ${ROLE_LABELS.finance.en} (onBehalfOf)`,
         },
       });
@@ -248,7 +248,7 @@ describe('access table: role x case action x case status', () => {
       expect(nobody).not.toMatch(/财务|Finance|其角色|their role/);
       // A username without a dot is not capitalised as the sentence's first word: it is quoted (trial: Zhangsan).
       expect(accessRefusal({ ...q, onBehalfOf: { kind: 'user', id: 'zhangsan', role: null, unit: '' } })?.message.en).toMatch(
-        /^"zhangsan" is not /,
+        /^"zhangsan" does not hold the role of /,
       );
       expect(JSON.parse(nobody)).toMatchObject({
         code: 'INVALID_ON_BEHALF',

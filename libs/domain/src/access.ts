@@ -369,7 +369,7 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
     // to the FAO clerk deciding for Finance listed the FAO clerk among those who "may").
     if (rule.onBehalf.by.includes(q.actor.role))
       return refuse(
-        `${actor.zh}只能代${of.zh}办理，${rule.label.zh}此步骤的是${roleNames(roles).zh}`,
+        `${actor.zh}只能代${of.zh}办理，此步骤属于${roleNames(roles).zh}`,
         `${actor.en} acts on behalf of the ${of.en} only: this step is for ${roleNames(roles).en}`,
       );
     return refuse(
@@ -382,7 +382,7 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
   if (p.role === null || !roles.includes(p.role) || !reaches({ role: p.role, unit: p.unit }, q.case))
     return refuse(
       `${p.id} 不是本团组单位（${q.case.unit}）的${roleNames(roles).zh}，不能为其代办`,
-      `"${p.id}" is not ${roleNames(roles).en} of this case's unit (${q.case.unit}), as acting on their behalf needs`,
+      `"${p.id}" does not hold the role of ${roleNames(roles).en} for this case's unit (${q.case.unit}), which acting on their behalf needs`,
     );
   return undefined;
 }

@@ -75,7 +75,7 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
           `missingDocuments[${i}].neededBy`,
           'step-ahead',
           `缺件所需步骤 ${d.neededBy} 须为本案尚未办理的后续步骤（第 ${i + 1} 项缺件）`,
-          `${d.neededBy} must be a step of this case still ahead (not done, not the step being decided)`,
+          `${d.neededBy} must be a step of this case still ahead (not done, not the step being decided; missing document ${i + 1})`,
           r.stepKey,
         );
       }
