@@ -474,8 +474,8 @@ export const DICT = {
   // the board's step durations
   stepTimesNone: ['暂无已办结的步骤', 'No step of the chain is done yet'],
   stepTimesZero: [
-    '已办结的步骤耗时均不足 0.01 个工作日（在数分钟内或非工作时间办结），暂无可显示的耗时',
-    'Every done step took under 0.01 working day (done within minutes or outside working hours): no durations to show',
+    '已办结的步骤均未占用工作时间（在下班后、周末或开启即办结），暂无可显示的耗时',
+    'No done step took working time (done after hours, at a weekend or as soon as it opened): no durations to show',
   ],
 } as const satisfies Record<string, readonly [string, string]>;
 

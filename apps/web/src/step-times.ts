@@ -9,9 +9,9 @@ export interface StepTime {
 
 /**
  * What the board's 各步骤耗时 chart can draw: the steps with working days to show (most first, at most `limit`), or
- * why there is nothing: `none` when no step of the chain is done yet, `zero` when steps are done but every one in
- * under 0.01 working day (the API rounds to two decimals: steps done within minutes, as on a fast demo clock, or
- * outside working hours, count no working time), which drew an empty chart with no word.
+ * why there is nothing: `none` when no step of the chain is done yet, `zero` when steps are done but none took
+ * working time (the read model counts the working days from opening to done on the office's calendar, to 0.001: a
+ * step done in the evening, at a weekend or as it opened counts 0), which drew an empty chart with no word (trial).
  */
 export function stepTimesView(lines: readonly StepTime[], limit = 15): { rows: StepTime[]; empty: null | 'none' | 'zero' } {
   if (lines.length === 0) return { rows: [], empty: 'none' };
