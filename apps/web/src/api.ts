@@ -282,6 +282,8 @@ export interface Progress {
     extensionsLeft?: number;
   }>;
   approvalDocumentNo?: string;
+  /** `read-model`: Temporal no longer has the workflow; deficiencies and objections are then in the timeline only. */
+  source?: 'workflow' | 'read-model';
   /** Public-notice objections (公示异议); `by` null for a role that may not see who recorded it. Absent from the read model's answer. */
   objections?: Array<{ at: string; by: string | null; text: string }>;
   /**

@@ -457,6 +457,7 @@ export const DICT = {
   // public-notice objections (公示异议, A13)
   objections: ['公示异议', 'Public-notice objections'],
   objectionsEmpty: ['暂无公示异议', 'No objections recorded'],
+  objectionsInTimeline: ['本案已归档：公示异议见办理记录', 'The case is archived: its objections are in the timeline'],
   objectionText: ['异议内容', 'Objection'],
   objectionAt: ['登记时间', 'Recorded at'],
   objectionBy: ['登记人', 'Recorded by'],

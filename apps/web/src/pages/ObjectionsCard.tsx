@@ -77,7 +77,8 @@ export function ObjectionsCard({
         rowKey={(o) => `${o.at}|${o.text}`}
         pagination={false}
         dataSource={items}
-        locale={{ emptyText: t('objectionsEmpty') }}
+        // A case past the workflow's retention answers without its objections: the timeline still lists them.
+        locale={{ emptyText: t(p.source === 'read-model' ? 'objectionsInTimeline' : 'objectionsEmpty') }}
         columns={[
           { title: t('objectionAt'), dataIndex: 'at', width: 170, render: (v: string) => fmtDateTime(v) },
           { title: t('objectionText'), dataIndex: 'text', render: (v: string) => <Typography.Text>{v}</Typography.Text> },
