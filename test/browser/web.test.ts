@@ -310,7 +310,13 @@ describe('the web app in Chromium, on the whole stack', () => {
       .filter({ hasText: /回国日期（\d{4}-\d{2}-\d{2}）早于出发日期/ })
       .waitFor();
     await fillDay(dialog.getByLabel('回国日期', { exact: true }), shanghaiDate(14));
-    await errorAt('回国日期').filter({ hasText: '第1站的抵离日期不在出访期间内' }).waitFor();
+    // The case's stop left outside the trip: said at the stop's own days, which the dialog edits (amend-stop-0).
+    await dialog
+      .getByTestId('amend-stop-0')
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: '第1站的抵离日期不在出访期间内' })
+      .first()
+      .waitFor();
     await fillDay(dialog.getByLabel('回国日期', { exact: true }), shanghaiDate(15));
     await errorAt('回国日期').first().waitFor({ state: 'detached' });
     await fillDay(dialog.getByLabel('出发日期', { exact: true }), shanghaiDate(-1));

@@ -282,6 +282,10 @@ export interface Progress {
     extensionsLeft?: number;
   }>;
   approvalDocumentNo?: string;
+  /** `read-model`: Temporal no longer has the workflow; deficiencies and objections are then in the timeline only. */
+  source?: 'workflow' | 'read-model';
+  /** Public-notice objections (公示异议); `by` null for a role that may not see who recorded it. Absent from the read model's answer. */
+  objections?: Array<{ at: string; by: string | null; text: string }>;
   /**
    * The incident stopping the case (a failure retrying cannot fix; actions answer 409 CASE_INCIDENT until operations
    * retry it): when it stopped, the steps it holds and the API's bilingual notice (apps/api/src/common/incident-notice.ts).

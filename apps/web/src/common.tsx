@@ -139,8 +139,11 @@ export function rememberUnits(units: readonly UnitSummary[]): void {
 }
 
 function loadUnits(): void {
-  const token = currentSession()?.token ?? null;
+  const s = currentSession();
+  const token = s?.token ?? null;
   if (token === null || loadedFor === token) return;
+  // The administrator reads no registry (403): the Users page's answer names its units (rememberUnits).
+  if (s?.user.role === 'admin') return;
   // Another sign-in: its grant reads its own units, not the ones the last one could.
   if (loadedFor !== null) known.clear();
   loadedFor = token;

@@ -454,6 +454,30 @@ export const DICT = {
     '案件暂停期间不预测余量；距出发天数照常按日历计算',
     'While the case is paused no slack is forecast; the days to departure still count on the calendar',
   ],
+  // public-notice objections (公示异议, A13)
+  objections: ['公示异议', 'Public-notice objections'],
+  objectionsEmpty: ['暂无公示异议', 'No objections recorded'],
+  objectionsInTimeline: ['本案已归档：公示异议见办理记录', 'The case is archived: its objections are in the timeline'],
+  objectionText: ['异议内容', 'Objection'],
+  objectionAt: ['登记时间', 'Recorded at'],
+  objectionBy: ['登记人', 'Recorded by'],
+  withheld: ['不公开', 'Withheld'],
+  recordObjection: ['登记异议', 'Record an objection'],
+  objectionNotice: [
+    '公示期间（A13）可登记异议；登记后由单位处理（A14）',
+    'Objections are recorded while the public notice (A13) runs; the unit then resolves them (A14)',
+  ],
+  // the amendment's stops
+  amendStops: ['各站日期', 'Dates of each stop'],
+  // the Users page: one's own account
+  ownAccount: ['本人账号', 'Your account'],
+  ownAccountHint: ['本人账号的授权与停用须由另一名管理员办理', "Another administrator changes your account's grants or disables it"],
+  // the board's step durations
+  stepTimesNone: ['暂无已办结的步骤', 'No step of the chain is done yet'],
+  stepTimesZero: [
+    '已办结的步骤均未占用工作时间（在下班后、周末或开启即办结），暂无可显示的耗时',
+    'No done step took working time (done after hours, at a weekend or as soon as it opened): no durations to show',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof DICT;
@@ -545,6 +569,7 @@ export const FIELD_LABELS: Record<string, LabelKey> = {
   'members[].passport.expiresOn': 'passportExpires',
   // step actions
   comment: 'comment',
+  objection: 'objectionText',
   decision: 'decision',
   returnTo: 'returnTo',
   onBehalfOf: 'onBehalfOf',

@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import { ApiError, type ApecCard, type ApecEnterprise, type CaseSummary } from '../api';
 import { fmtDateTime, TAG, type UnitName } from '../common';
 import { useT } from '../i18n';
+import { joinNames } from '../lists';
 import { navigate } from '../router';
 import { COUNTRIES } from '../../../../libs/domain/src/countries';
 import { codeLabel, enumLabel, fieldErrorText } from '../labels';
@@ -100,7 +101,7 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
 }
 
 export function ApplicationsTable({ items, unitName = asCode }: { items: CaseSummary[]; unitName?: UnitName }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const l = useLabel();
   const economy = useEconomyName();
   return (
@@ -128,7 +129,7 @@ export function ApplicationsTable({ items, unitName = asCode }: { items: CaseSum
         },
         { title: t('apecUnit'), dataIndex: 'unit', render: (v: string) => unitName(v) },
         { title: t('apecApplicantCount'), dataIndex: 'memberCount' },
-        { title: t('apecEconomies'), dataIndex: 'countries', render: (v: string[]) => v.map(economy).join('、') },
+        { title: t('apecEconomies'), dataIndex: 'countries', render: (v: string[]) => joinNames(v.map(economy), lang) },
         { title: t('apecNeededBy'), dataIndex: 'departureDate' },
         { title: t('status'), dataIndex: 'status', render: (v: string) => <Tag>{l('st_', v)}</Tag> },
         { title: t('apecAt'), dataIndex: 'submittedAt', render: (v: string) => fmtDateTime(v) },
@@ -157,7 +158,7 @@ export function CardsTable({
   /** A last column of actions on a card (the desk's lost/cancelled). */
   actions?: (card: ApecCard) => ReactNode;
 }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const l = useLabel();
   const economy = useEconomyName();
   return (
@@ -171,7 +172,7 @@ export function CardsTable({
         { title: t('apecHolder'), dataIndex: 'holderName', render: (v: string | null, c) => v ?? c.holder },
         ...(showUnit ? [{ title: t('apecUnit'), dataIndex: 'unit', render: (v: string) => unitName(v) }] : []),
         { title: t('apecNumber'), dataIndex: 'apecCardNumber' },
-        { title: t('apecEconomies'), dataIndex: 'economies', render: (v: string[]) => v.map(economy).join('、') },
+        { title: t('apecEconomies'), dataIndex: 'economies', render: (v: string[]) => joinNames(v.map(economy), lang) },
         { title: t('apecValidUntil'), dataIndex: 'validUntil' },
         { title: t('apecRenewalOpensOn'), dataIndex: 'renewalOpensOn' },
         {

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { api, ApiError, catalog, download } from '../api';
@@ -9,6 +9,7 @@ import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { SlackCell } from './SlackCell';
+import { stepTimesView } from '../step-times';
 
 type Period = 'departure' | 'submission';
 
@@ -189,14 +190,21 @@ export default function BoardPage() {
                 },
               ],
             };
-            const lost = board.analytics.stepTimes.slice(0, 15);
+            // Steps with working days to draw, or why none (stepTimesView: no step done, or none took working time).
+            const { rows: lost, empty: lostEmpty } = stepTimesView(board.analytics.stepTimes);
             const lostOpt: EChartsOption = {
               animation: false,
               tooltip: {},
               grid: { left: 60, right: 20, top: 10, bottom: 30 },
               yAxis: { type: 'category', data: lost.map((s) => s.code), inverse: true },
               xAxis: { type: 'value' },
-              series: [{ type: 'bar', data: lost.map((s) => s.totalWd), itemStyle: { color: '#fa541c' } }],
+              series: [
+                {
+                  type: 'bar',
+                  data: lost.map((s) => ({ value: s.totalWd, name: s.name ? `${s.code} ${pick(s.name)}` : s.code })),
+                  itemStyle: { color: '#fa541c' },
+                },
+              ],
             };
             const overdueOpt: EChartsOption = {
               animation: false,
@@ -285,7 +293,15 @@ export default function BoardPage() {
                 <Row gutter={16}>
                   <Col span={12}>
                     <Card title={t('daysLost')} size="small">
-                      <Chart option={lostOpt} height={320} label={t('daysLost')} />
+                      {lostEmpty ? (
+                        <Empty
+                          description={t(lostEmpty === 'none' ? 'stepTimesNone' : 'stepTimesZero')}
+                          style={{ height: 280, paddingTop: 80 }}
+                          data-testid="step-times-empty"
+                        />
+                      ) : (
+                        <Chart option={lostOpt} height={320} label={t('daysLost')} />
+                      )}
                     </Card>
                   </Col>
                   <Col span={12}>

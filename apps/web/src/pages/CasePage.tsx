@@ -28,6 +28,9 @@ import { countdown, graphLayout, provisionalForecast, stepsByKey } from '../case
 import { codeLabel } from '../labels';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
+import { ObjectionsCard } from './ObjectionsCard';
+import { amendChanges, amendFields, type AmendValues } from '../amend';
+import { joinNames, joinStops } from '../lists';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
 const AttachmentsCard = lazy(() => import('./AttachmentsCard').then((m) => ({ default: m.AttachmentsCard })));
@@ -39,7 +42,8 @@ interface TimelineEvent {
   actorId: string | null;
   actorRole: string | null;
   onBehalfOf: string | null;
-  payload: { key?: string; code?: string; decision?: string; comment?: string; returnTo?: string };
+  /** `objection`: a public-notice objection's text (notice.objection). */
+  payload: { key?: string; code?: string; decision?: string; comment?: string; returnTo?: string; objection?: string };
 }
 
 /** The graph's colours explained, by step status (their labels: STEP_STATUS_LABELS, as the API says them). */
@@ -246,13 +250,17 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         setError(e);
         // The amendment's refusal at its fields: the rule violations and field errors naming a date (in the dialog,
         // which otherwise hides the page's alert). The API names them as sent, under `changes` (docs/api.md).
-        if (path === '/amend' && e instanceof ApiError)
-          amendForm.setFields(
-            [...e.errors, ...e.violations]
-              .map((x) => ({ ...x, field: x.field?.replace(/^changes\./, '') }))
-              .filter((x) => x.field === 'departureDate' || x.field === 'returnDate')
-              .map((x) => ({ name: x.field!, errors: [pick(x.message)] })),
-          );
+        if (path === '/amend' && e instanceof ApiError) {
+          const at = new Map<string, { name: string | [string, number, string]; errors: string[] }>();
+          for (const x of [...e.errors, ...e.violations])
+            for (const name of amendFields(x.field)) {
+              const k = JSON.stringify(name);
+              const f = at.get(k) ?? { name, errors: [] };
+              if (!f.errors.includes(pick(x.message))) f.errors.push(pick(x.message));
+              at.set(k, f);
+            }
+          amendForm.setFields([...at.values()]);
+        }
       },
     );
   /**
@@ -260,15 +268,17 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
    * departure after today, the return not before it, the case's stops inside the new dates (said at the return).
    */
   const amendDateRule =
-    (field: 'departureDate' | 'returnDate'): FormRule =>
+    (field: 'departureDate' | 'returnDate' | `destinations[${number}].${'arrive' | 'leave'}`): FormRule =>
     ({ getFieldValue }) => ({
       validator: async () => {
         const { tripDateErrors } = await import('../trip-date-rules');
         const now = state.data?.progress;
+        const days = (getFieldValue('destinations') as AmendValues['destinations']) ?? [];
         const dates = { departureDate: getFieldValue('departureDate') as string, returnDate: getFieldValue('returnDate') as string };
-        const errs = tripDateErrors({ ...dates, destinations: now?.facts.destinations }, shanghaiToday(), now?.departureDate);
-        const mine = errs.filter((e) => e.field === field || (field === 'returnDate' && e.field.startsWith('destinations')));
-        const text = [...new Set(mine.map((e) => pick(e.message)))].join('; ');
+        // The stops with the days typed in the dialog (each stop's own fields say its refusal).
+        const destinations = now?.facts.destinations.map((d, i) => ({ ...d, ...days[i] }));
+        const errs = tripDateErrors({ ...dates, destinations }, shanghaiToday(), now?.departureDate);
+        const text = [...new Set(errs.filter((e) => e.field === field).map((e) => pick(e.message)))].join('; ');
         if (text) throw new Error(text);
       },
     });
@@ -308,7 +318,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                             const s = p.steps.find((x) => x.key === k);
                             return s ? `${s.code} ${pick(s.name)}` : k;
                           })
-                          .join('、')}`
+                          .join(lang === 'zh' ? '、' : ', ')}`
                       : ''}
                   </Typography.Text>
                 }
@@ -360,11 +370,20 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     ? [
                         {
                           label: t(card ? 'apecEconomies' : 'destinations'),
-                          children: p.facts.destinations
-                            .map((d) => (card ? countryName(cat, d.country, lang) : `${countryName(cat, d.country, lang)} ${d.city ?? ''}`))
-                            .join('；'),
+                          children: joinStops(
+                            p.facts.destinations.map((d) =>
+                              card ? countryName(cat, d.country, lang) : `${countryName(cat, d.country, lang)} ${d.city ?? ''}`,
+                            ),
+                            lang,
+                          ),
                         },
-                        { label: t(card ? 'applicants' : 'members'), children: p.facts.members.map((m) => m.name).join('、') },
+                        {
+                          label: t(card ? 'applicants' : 'members'),
+                          children: joinNames(
+                            p.facts.members.map((m) => m.name),
+                            lang,
+                          ),
+                        },
                       ]
                     : []),
                   ...(trip ? [{ label: t('approvalNo'), children: p.approvalDocumentNo ?? '—' }] : []),
@@ -413,6 +432,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 ) : null}
               </Space>
             </Card>
+            {/* The pre-trip public notice (A13) is a delegation's: its objections, and recording one while it runs. */}
+            {trip ? <ObjectionsCard caseId={caseId} progress={p} session={session} paused={paused} onRecorded={state.reload} /> : null}
             {/* A whitelist filing or card application has no trip documents: the card only for what it would hold. */}
             {trip || (p.deficiencies ?? []).length > 0 ? (
               <Card title={t('documents')} size="small">
@@ -528,14 +549,25 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                   {
                     title: t('actor'),
                     key: 'actor',
-                    render: (_: unknown, e) => (e.actorId ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})` : ''),
+                    render: (_: unknown, e) =>
+                      e.actorId
+                        ? `${e.actorId} (${label(cat.roles, e.actorRole ?? '', pick)})`
+                        : // Who recorded an objection is the office's to know (the API withholds it from the others).
+                          e.type === 'notice.objection'
+                          ? `— ${t('withheld')}`
+                          : '',
                   },
                   {
                     title: t('onBehalfOf'),
                     dataIndex: 'onBehalfOf',
                     render: (v: string | null) => (v ? <Tag color={TAG.purple}>{v}</Tag> : ''),
                   },
-                  { title: t('comment'), key: 'comment', render: (_: unknown, e) => e.payload.comment ?? '' },
+                  {
+                    title: t('comment'),
+                    key: 'comment',
+                    // An objection's text is what the row is about (trial: the 公示异议 rows read empty).
+                    render: (_: unknown, e) => e.payload.objection ?? e.payload.comment ?? '',
+                  },
                 ]}
               />
             </Card>
@@ -594,10 +626,14 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               <Form
                 form={amendForm}
                 layout="vertical"
-                initialValues={{ departureDate: p.departureDate, returnDate: p.facts.returnDate }}
-                onFinish={(v: { departureDate: string; returnDate: string; comment?: string }) =>
+                initialValues={{
+                  departureDate: p.departureDate,
+                  returnDate: p.facts.returnDate,
+                  destinations: p.facts.destinations.map((d) => ({ arrive: d.arrive, leave: d.leave })),
+                }}
+                onFinish={(v: AmendValues & { comment?: string }) =>
                   void post('/amend', {
-                    changes: { departureDate: v.departureDate, returnDate: v.returnDate },
+                    changes: amendChanges(v, p.facts.destinations),
                     ...(v.comment ? { comment: v.comment } : {}),
                   })
                 }
@@ -617,6 +653,38 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 >
                   <DayField />
                 </Form.Item>
+                {/* Each stop's days (trial: a moved departure left a stop outside the trip with no way to move it). */}
+                {trip ? (
+                  <fieldset style={{ border: 'none', padding: 0, margin: 0 }} data-testid="amend-stops">
+                    <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('amendStops')}</legend>
+                    {p.facts.destinations.map((d, i) => {
+                      const stop = `${countryName(cat, d.country, lang)} ${d.city ?? ''}`.trim();
+                      return (
+                        <Space key={i} align="start" wrap data-testid={`amend-stop-${i}`}>
+                          {(['arrive', 'leave'] as const).map((f) => (
+                            <Form.Item
+                              key={f}
+                              label={`${t(f)} · ${stop}`}
+                              name={['destinations', i, f]}
+                              // The trip's dates and every other stop's (a stop outside the trip, two stops sharing days).
+                              dependencies={[
+                                'departureDate',
+                                'returnDate',
+                                ...p.facts.destinations.flatMap((_, j) =>
+                                  (['arrive', 'leave'] as const).map((g) => ['destinations', j, g]).filter(() => j !== i),
+                                ),
+                                ['destinations', i, f === 'arrive' ? 'leave' : 'arrive'],
+                              ]}
+                              rules={[{ required: true, message: t('required') }, amendDateRule(`destinations[${i}].${f}`)]}
+                            >
+                              <DayField />
+                            </Form.Item>
+                          ))}
+                        </Space>
+                      );
+                    })}
+                  </fieldset>
+                ) : null}
                 <Form.Item label={t('comment')} name="comment">
                   <Input.TextArea rows={2} />
                 </Form.Item>

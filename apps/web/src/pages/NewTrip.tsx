@@ -3,6 +3,7 @@ import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
 import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
+import { joinNames, joinStops } from '../lists';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { fieldErrorText } from '../labels';
@@ -159,6 +160,8 @@ function TypedMemberFields({ form, index, children }: { form: FormInstance<TripV
 
 export function NewTripPage({ session }: { session: Session }) {
   const { t, pick, lang } = useT();
+  // The review names the unit as every page does (trial: 单位 read the code alone).
+  const { unitName } = useUnitNames();
   const errText = useErrorText();
   const [form] = Form.useForm<TripValues>();
   const [current, setCurrent] = useState(0);
@@ -511,19 +514,23 @@ export function NewTripPage({ session }: { session: Session }) {
               column={1}
               items={[
                 { label: t('title'), children: values?.title },
-                { label: t('unit'), children: session.user.unit },
+                { label: t('unit'), children: unitName(session.user.unit) },
                 { label: t('purpose'), children: values?.purpose ? pick(cat?.purposes[values.purpose]) : '' },
                 { label: t('departure'), children: values?.departureDate },
                 { label: t('returnDate'), children: values?.returnDate },
                 {
                   label: t('destinations'),
-                  children: (values?.destinations ?? [])
-                    .map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`)
-                    .join('；'),
+                  children: joinStops(
+                    (values?.destinations ?? []).map((d) => `${d.country ? countryName(cat, d.country, lang) : ''} ${d.city ?? ''}`),
+                    lang,
+                  ),
                 },
                 {
                   label: t('members'),
-                  children: (values?.members ?? []).map((m) => (m.personId ? (rosterName(m.personId) ?? m.personId) : m.name)).join('、'),
+                  children: joinNames(
+                    (values?.members ?? []).map((m) => (m.personId ? (rosterName(m.personId) ?? m.personId) : (m.name ?? ''))),
+                    lang,
+                  ),
                 },
               ]}
             />

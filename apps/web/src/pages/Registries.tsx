@@ -6,6 +6,7 @@ import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnit
 import { useT, type LabelKey } from '../i18n';
 import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
+import { joinNames } from '../lists';
 import { REGISTRY_WRITERS, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import {
@@ -163,7 +164,7 @@ const matches = (search: string, ...values: Array<string | null | undefined>) =>
 // Units ------------------------------------------------------------------------------------------
 
 function UnitsTab({ session }: { session: Session }) {
-  const { t, pick, code } = useT();
+  const { t, pick, code, lang } = useT();
   const { unitName } = useUnitNames();
   const state = useLoad(async () => {
     const r = await api<{ items: UnitRow[] }>('GET', '/api/registries/units');
@@ -197,7 +198,7 @@ function UnitsTab({ session }: { session: Session }) {
               { title: t('nameEn'), dataIndex: 'nameEn' },
               { title: t('parentCode'), render: (_, u) => (u.parentCode ? unitName(u.parentCode) : '—') },
               { title: t('supervisingDepartment'), render: (_, u) => (u.supervisingDepartment ? unitName(u.supervisingDepartment) : '—') },
-              { title: t('clerks'), render: (_, u) => u.clerks.join('、') || '—' },
+              { title: t('clerks'), render: (_, u) => joinNames(u.clerks, lang) || '—' },
               {
                 title: t('status'),
                 render: (_, u) => (

@@ -1,6 +1,6 @@
 import { App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, type FieldError, type Grant, type UnitSummary } from '../api';
+import { api, ApiError, currentSession, type FieldError, type Grant, type UnitSummary } from '../api';
 import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { ROLE_NAMES, useT } from '../i18n';
 import { validate } from '../validation';
@@ -51,6 +51,9 @@ export function UsersPage() {
 
   const roleOptions = Object.entries(ROLE_NAMES).map(([value, name]) => ({ value, label: pick(name) }));
   const roleName = (r: string) => code('role_', r);
+  // One's own account: the API refuses every change of its grants and disabling it (403 SELF_GRANT, 409
+  // ADMIN_SELF_DISABLE: another administrator does them), so none is offered; resetting one's password is allowed.
+  const me = currentSession()?.user.username;
 
   /** Runs one change; refusals (409 LAST_GRANT, ADMIN_SELF_DISABLE, …) in the user's language. */
   const act = (p: Promise<unknown>) =>
@@ -137,7 +140,7 @@ export function UsersPage() {
                     {u.grants.map((g) => (
                       <Tag
                         key={`${g.role}@${g.unit}`}
-                        closable
+                        closable={u.username !== me}
                         closeIcon={<span aria-label={`${t('revoke')} ${roleName(g.role)} ${unitName(g.unit)}`}>×</span>}
                         onClose={(e) => {
                           e.preventDefault();
@@ -147,9 +150,15 @@ export function UsersPage() {
                         {roleName(g.role)} · {unitName(g.unit)}
                       </Tag>
                     ))}
-                    <Button size="small" onClick={() => setGranting(u.username)} data-testid={`grant-${u.username}`}>
-                      {t('addGrant')}
-                    </Button>
+                    {u.username === me ? (
+                      <Tag title={t('ownAccountHint')} data-testid="own-account">
+                        {t('ownAccount')}
+                      </Tag>
+                    ) : (
+                      <Button size="small" onClick={() => setGranting(u.username)} data-testid={`grant-${u.username}`}>
+                        {t('addGrant')}
+                      </Button>
+                    )}
                   </Space>
                 ),
               },
@@ -167,7 +176,11 @@ export function UsersPage() {
                 title: t('userActions'),
                 render: (_, u) => (
                   <Space size={4} wrap>
-                    {u.status === 'active' ? (
+                    {u.username === me ? (
+                      <Typography.Text type="secondary" data-testid="own-account-hint">
+                        {t('ownAccountHint')}
+                      </Typography.Text>
+                    ) : u.status === 'active' ? (
                       <Button size="small" danger onClick={() => void act(api('POST', `/api/users/${enc(u.username)}/disable`))}>
                         {t('disable')}
                       </Button>

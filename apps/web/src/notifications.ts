@@ -1,0 +1,31 @@
+import type { InboxItem } from './api';
+
+export interface Notification {
+  kind: 'overdue' | 'blocked' | 'dueSoon';
+  item: InboxItem;
+  /** The date the notice is about, and its label: an overdue step's due time (past), else its latest start. */
+  when: { label: 'dueAt' | 'latestStart'; at: string | null };
+}
+
+/** A step is due soon when its latest start is within a day (calendar) from now. */
+export const DUE_SOON_MS = 24 * 3600 * 1000;
+
+/**
+ * The user's notifications, derived from what waits for them (GET /api/inbox): overdue steps, blocked
+ * steps (e.g. a missing document's deadline passed) and steps whose latest start is near. An overdue step is past
+ * its own due time (`dueAt`, the step's working days), which its notice shows: its latest start (planned back from
+ * the departure) may be months away (trial: 已超期 beside a 最晚开始 months ahead). A step the inbox calls overdue whose
+ * due time is still ahead is not said to be overdue.
+ */
+export function notificationsOf(items: InboxItem[], now: number): Notification[] {
+  const out: Notification[] = [];
+  const latest = (item: InboxItem) => ({ label: 'latestStart' as const, at: item.latestStartAt });
+  for (const item of items) {
+    const pastDue = !item.dueAt || Date.parse(item.dueAt) <= now;
+    if (item.status === 'overdue' && pastDue) out.push({ kind: 'overdue', item, when: { label: 'dueAt', at: item.dueAt } });
+    else if (item.status === 'blocked') out.push({ kind: 'blocked', item, when: latest(item) });
+    else if (item.latestStartAt && Date.parse(item.latestStartAt) - now < DUE_SOON_MS)
+      out.push({ kind: 'dueSoon', item, when: latest(item) });
+  }
+  return out;
+}
