@@ -416,7 +416,7 @@ export class CaseEngine {
       case 'objection':
         return checkObjection(this.core, action.request, validating);
       case 'supplyDocument':
-        return checkSupply(this.core, action.request);
+        return checkSupply(this.core, action.request, validating);
       case 'extendDeficiency':
         return checkExtend(this.core, action.request);
       case 'attach':

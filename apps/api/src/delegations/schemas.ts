@@ -269,8 +269,18 @@ export const ObjectionSchema = z
   .meta({ id: 'ObjectionRequest', example: { objection: '公示对象张三本年度已出访一次' } });
 
 export const SupplyDocumentSchema = z
-  .strictObject({ documentId: text(64), fileRef: text(500).optional(), ...actionBase })
-  .meta({ id: 'SupplyDocumentRequest', example: { documentId: 'invitation-translation', fileRef: 'files/2027/inv-tr.pdf' } });
+  .strictObject({
+    documentId: text(64),
+    fileRef: text(500).optional().meta({
+      description:
+        "The supplied document: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment",
+    }),
+    ...actionBase,
+  })
+  .meta({
+    id: 'SupplyDocumentRequest',
+    example: { documentId: 'invitation-translation', fileRef: '3b9e2f4c-1d5a-4e8b-9c7f-2a6d8e0b1c3f' },
+  });
 
 export const ExtendDeficiencySchema = z.strictObject({ documentId: text(64), reason: text(1000), ...actionBase }).meta({
   id: 'ExtendDeficiencyRequest',
