@@ -183,7 +183,7 @@ const actionBase = {
   comment: freeText(2000).optional(),
   onBehalfOf: text(128).optional().meta({
     description:
-      "帮代办: an FAO officer acting for this person: the username of a user holding the needed role for the case's unit, or a member id of this delegation (member steps); the record keeps both",
+      "帮代办: an FAO officer acting for this person: the username of a user holding the needed role for the case's unit, or a member id of this delegation (member steps); the record keeps both. An officer who acts for the organizer may not decide the case's approvals afterwards (403 SELF_APPROVAL; their inbox marks those steps blockedFor): another officer of the role decides them",
   }),
 };
 
@@ -799,6 +799,13 @@ export const InboxSchema = z
         dueAt: z.string().nullable(),
         latestStartAt: z.string().nullable(),
         onBehalf: z.boolean(),
+        blockedFor: z
+          .looseObject({ code: z.literal('SELF_APPROVAL'), message: label })
+          .nullable()
+          .meta({
+            description:
+              'Why the caller may not decide this step (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403). Listed so they hand it to another officer of the role',
+          }),
       }),
     ),
     total: z
@@ -837,6 +844,7 @@ export const InboxSchema = z
           dueAt: '2027-02-10T05:00:00.000Z',
           latestStartAt: '2027-02-20T01:00:00.000Z',
           onBehalf: false,
+          blockedFor: null,
         },
       ],
       total: 1,
