@@ -1505,6 +1505,33 @@ describe('CaseEngine', () => {
     expect(() => engine.validate(huge, now, { stepData: before })).not.toThrow();
     expect(asked).toBe(2);
     expect(() => engine.validate(report({ summary: '考察三家企业', outcomes: { investmentSignedYuan: 1e12 } }), now)).not.toThrow();
+    // The report's file is an attachment of the case (trial: a 容缺 fileRef took a path; reportRef is the same kind):
+    // another reference is refused; a signal asks patched('report-ref-attachment') first; a live attachment passes.
+    for (const reportRef of ['files/2027/report-42.pdf', 'att-none']) {
+      let refused: unknown;
+      try {
+        engine.validate(report({ summary: '考察三家企业', reportRef }), now);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'data.reportRef', rule: 'known-attachment' })]);
+    }
+    expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'files/r.pdf' }), now, { reportRef: before })).not.toThrow();
+    expect(asked).toBe(3);
+    const file = { kind: 'other' as const, stepKey: null, fileName: '出访报告.pdf', mimeType: 'application/pdf', size: 100 };
+    engine.apply(
+      {
+        type: 'attach',
+        request: {
+          requestId: 'att-report',
+          actor: actor('organizer'),
+          attachment: { id: 'att-report', ...file, sha256: 'b'.repeat(64), storageKey: 'cases/case-1/att-report' },
+        },
+      },
+      now,
+    );
+    expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'att-report' }), now)).not.toThrow();
     // The handler (what a replay runs) does not judge them: a report recorded before the rule, with a field the
     // report does not read and a figure past today's bound, is applied as it ran.
     done('P03', 'organizer', {

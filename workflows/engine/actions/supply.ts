@@ -2,25 +2,16 @@ import type { SupplyDocumentRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refreshDeficiencyBlocks } from '../deficiencies';
 import { refuseField, reject } from '../rejection';
+import { refuseUnknownAttachment } from './attachments';
 
 /** supplyDocument: a document missing at intake (容缺) arrives; the step declaring collectsDeficiencies completes when all are in. */
 
-/**
- * `validating`: the Update validator's checks too: `fileRef` names a live attachment of the case (its id; trial: a
- * path was accepted and the document marked supplied with no file). The validator's only: a document supplied
- * before the rule replays through the handler as it was applied.
- */
+/** `validating`: the Update validator's checks too: `fileRef` names a live attachment of the case (refuseUnknownAttachment). */
 export function checkSupply(core: CaseCore, r: SupplyDocumentRequest, validating = false): void {
   const doc = core.deficiencies.find((d) => d.id === r.documentId);
   if (!doc)
     refuseField('documentId', 'known-document', `没有待补缺件 ${String(r.documentId)}`, `no missing document ${String(r.documentId)}`);
-  if (validating && r.fileRef !== undefined && !(typeof r.fileRef === 'string' && core.attachments.has(r.fileRef)))
-    refuseField(
-      'fileRef',
-      'known-attachment',
-      `${String(r.fileRef)} 不是本案的附件：请先上传补交的材料，再以其附件编号补交`,
-      `${String(r.fileRef)} is not an attachment of this case: upload the document first, then name its attachment id`,
-    );
+  if (validating) refuseUnknownAttachment(core, 'fileRef', r.fileRef);
   if (doc!.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc!.id} 已补交`, `Document ${doc!.id} was already supplied`);
 }
 
