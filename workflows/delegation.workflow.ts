@@ -190,6 +190,8 @@ const TRIP_REPORT_SUMMARY_PATCH = 'trip-report-summary';
  * (stepDataFieldProblems), is refused like the Update; asked only for such a signal.
  */
 const STEP_DATA_FIELDS_PATCH = 'step-data-fields';
+/** A complete signal filing the trip report with a reportRef that names no attachment of the case is refused like the Update; asked only for such a signal. */
+const REPORT_REF_ATTACHMENT_PATCH = 'report-ref-attachment';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -398,6 +400,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           report: () => patched(TRIP_REPORT_SUMMARY_PATCH),
           crossRole: () => patched(SEPARATION_CROSS_ROLE_PATCH),
           stepData: () => patched(STEP_DATA_FIELDS_PATCH),
+          reportRef: () => patched(REPORT_REF_ATTACHMENT_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -82,11 +82,30 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       (await extend(users.tokens['fao-clerk'], { documentId: 'invitation-translation', reason: '再延一次' }).expect(409)).body.code,
     ).toBe('ACTION_NOT_ALLOWED');
 
-    const supplied = await request(api.http)
-      .post(`/api/delegations/${caseId}/documents`)
+    // The handed input (trial): a fileRef that names no attachment of the case (a path) is 422 at fileRef, nothing applied.
+    const supply = (fileRef: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/documents`)
+        .set(bearer(users.tokens.organizer))
+        .send({ documentId: 'invitation-translation', fileRef });
+    for (const fileRef of ['../../etc/passwd', randomUUID()]) {
+      const refused = await supply(fileRef).expect(422);
+      expect(refused.body).toMatchObject({
+        code: 'INVALID_REQUEST',
+        errors: [expect.objectContaining({ field: 'fileRef', rule: 'known-attachment' })],
+      });
+    }
+    p = await getProgress(api, users.tokens.organizer, caseId);
+    expect(p.deficiencies[0]).toMatchObject({ status: 'missing' });
+    // The document uploaded as an attachment of the case first, then supplied by its id.
+    const uploaded = await request(api.http)
+      .post(`/api/delegations/${caseId}/attachments`)
       .set(bearer(users.tokens.organizer))
-      .send({ documentId: 'invitation-translation', fileRef: 'files/inv-tr.pdf' })
-      .expect(200);
+      .set('Idempotency-Key', randomUUID())
+      .field('kind', 'invitation-translation')
+      .attach('file', Buffer.from('%PDF-1.4\n% 邀请函译文\n%%EOF\n'), { filename: 'inv-tr.pdf', contentType: 'application/pdf' })
+      .expect(201);
+    const supplied = await supply(uploaded.body.attachment.id).expect(200);
     expect(supplied.body.accepted).toBe(true);
     expect(
       (

@@ -356,7 +356,15 @@ describe('my cases: returned for revision, and search', () => {
   let api: TestApi;
   let users: TestUsers;
   const tag = uniqueSuffix();
-  const ids = { returned: `ret-${tag}`, redone: `red-${tag}`, amended: `amd-${tag}`, plain: `pln-${tag}`, closed: `cls-${tag}` };
+  const ids = {
+    returned: `ret-${tag}`,
+    redone: `red-${tag}`,
+    amended: `amd-${tag}`,
+    plain: `pln-${tag}`,
+    closed: `cls-${tag}`,
+    upstream: `ups-${tag}`,
+    objected: `obj-${tag}`,
+  };
   beforeAll(async () => {
     db = await createTestDatabase('returned');
     api = await startTestApi({ databaseUrl: db.url });
@@ -373,8 +381,11 @@ describe('my cases: returned for revision, and search', () => {
         { key: 'B04', code: 'B04', phase: 'review', actorRole: 'fao-reviewer', kind: 'approval', wd: 1 },
       ],
     });
-    /** B04 returns to A04 (`by` the return's cause), A04 opens again; `redo`: the organizer then completes it. */
-    const withReturn = (caseId: string, title: string, by: string, opts: { redo?: boolean; close?: boolean } = {}) => {
+    /**
+     * B04 returns to A04 (`by` the return's cause), A04 opens again; `redo`: the organizer then completes it. `targets`:
+     * what the return named, when not A04 itself (A04 reopened as their dependent).
+     */
+    const withReturn = (caseId: string, title: string, by: string, opts: { redo?: boolean; close?: boolean; targets?: string[] } = {}) => {
       const events = caseStream(spec(caseId, title));
       const at = BASE + 10 * DAY;
       const push = (type: string, payload: Record<string, unknown>, role: string | null, dt = 0) =>
@@ -389,7 +400,9 @@ describe('my cases: returned for revision, and search', () => {
           occurredAt: new Date(at + dt).toISOString(),
           payload,
         });
-      push('step.returned', { by, targets: ['A04'], keys: ['A04', 'B04'] }, by === 'amend' ? 'organizer' : 'fao-reviewer');
+      const targets = opts.targets ?? ['A04'];
+      const keys = [...new Set([...targets, 'A04', 'B04'])];
+      push('step.returned', { by, targets, keys }, by === 'amend' ? 'organizer' : 'fao-reviewer');
       push(
         'step.awaiting',
         {
@@ -415,6 +428,9 @@ describe('my cases: returned for revision, and search', () => {
     await append(store, withReturn(ids.redone, `重办案件 Beta ${tag}`, 'B04', { redo: true }));
     await append(store, withReturn(ids.amended, `变更案件 Gamma ${tag}`, 'amend'));
     await append(store, withReturn(ids.closed, `撤回案件 Delta ${tag}`, 'B04', { close: true }));
+    // Trial: a return to a system step upstream (A01) reopens the organizer's step after it; so may an objection.
+    await append(store, withReturn(ids.upstream, `上游重核 Epsilon ${tag}`, 'B04', { targets: ['A01'] }));
+    await append(store, withReturn(ids.objected, `公示异议 Zeta ${tag}`, 'objection', { targets: ['A03:US'] }));
     await append(store, caseStream(spec(ids.plain, `普通案件 100%_off ${tag}`)));
   });
   afterAll(async () => {
@@ -437,8 +453,12 @@ describe('my cases: returned for revision, and search', () => {
       [ids.amended]: false,
       [ids.closed]: false,
       [ids.plain]: false,
+      [ids.upstream]: true,
+      [ids.objected]: true,
     });
-    expect((await list({ returned: 'true' })).body.items.map((c: { caseId: string }) => c.caseId)).toEqual([ids.returned]);
+    expect((await list({ returned: 'true' })).body.items.map((c: { caseId: string }) => c.caseId).sort()).toEqual(
+      [ids.returned, ids.upstream, ids.objected].sort(),
+    );
     expect((await list({ returned: 'false' })).body.total).toBe(4);
     const bad = await request(api.http)
       .get('/api/delegations')

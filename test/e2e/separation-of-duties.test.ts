@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { completeStepUpdate, decideStepUpdate, delegationWorkflowId } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
-import { startTestWorker, type TestWorker } from '../support/harness';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { enterpriseUnit } from '../support/factories';
 import {
   addTestUser,
@@ -194,6 +194,70 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     const second = await addTestUser(api, 'fao-reviewer', 'fao');
     await request(api.http)
       .post(`/api/delegations/${id}/steps/B04:US/decision`)
+      .set(bearer(second.token))
+      .send({ decision: 'approve' })
+      .expect(200);
+  });
+
+  it('trial: the intake clerk who drafted A02 for the organizer finds B02 in their inbox marked SELF_APPROVAL with the reason; another clerk does not', async () => {
+    const id: string = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(home.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(home.unit)))
+        .expect(201)
+    ).body.caseId;
+    // The handed input: fao-clerk completes A02 with onBehalfOf the organizer.
+    await waitForStep(api, home.tokens.organizer, id, 'A02', ['awaiting', 'overdue']);
+    await request(api.http)
+      .post(`/api/delegations/${id}/steps/A02/complete`)
+      .set(bearer(home.tokens['fao-clerk']))
+      .send({ comment: '外办代为起草', onBehalfOf: home.usernames.organizer })
+      .expect(200);
+    // Everything actionable up to the intake (B02), by the unit's own officers.
+    for (let round = 0; round < 60; round++) {
+      const p = await getProgress(api, home.tokens.organizer, id);
+      if (['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === 'B02')?.status ?? '')) break;
+      const ready = actionable(p).filter((s) => s.phase === 'prepare' || s.code === 'B01');
+      for (const step of ready) expect([step.key, (await actOn(api, home, id, step)).status]).toEqual([step.key, 200]);
+      if (ready.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    await waitForStep(api, home.tokens.organizer, id, 'B02', ['awaiting', 'overdue']);
+    // The inbox of every unit (many cases of other tests): read page by page until this case's B02.
+    const b02In = async (token: string) => {
+      for (let page = 1; page <= 5; page++) {
+        const body = (await request(api.http).get(`/api/inbox?pageSize=200&page=${page}`).set(bearer(token)).expect(200)).body;
+        const item = body.items.find((i: { caseId: string; stepKey: string }) => i.caseId === id && i.stepKey === 'B02');
+        if (item || body.items.length < 200) return item;
+      }
+      return undefined;
+    };
+    const clerk = home.usernames['fao-clerk'];
+    const mine = await eventually(
+      () => b02In(home.tokens['fao-clerk']),
+      (item) => item !== undefined,
+      10_000,
+    );
+    expect(mine).toMatchObject({
+      caseId: id,
+      stepKey: 'B02',
+      blockedFor: {
+        code: 'SELF_APPROVAL',
+        message: { zh: `不得审批本人报送的案件（${clerk} 是本案的报送人或经办人）`, en: expect.stringContaining(clerk) },
+      },
+    });
+    // What the inbox says is what the decision gets.
+    const refused = await request(api.http)
+      .post(`/api/delegations/${id}/steps/B02/decision`)
+      .set(bearer(home.tokens['fao-clerk']))
+      .send({ decision: 'approve' })
+      .expect(403);
+    expect(refused.body).toMatchObject({ code: 'SELF_APPROVAL', message: mine.blockedFor.message });
+    // Another clerk of the office sees it free to decide, and decides it.
+    const second = await addTestUser(api, 'fao-clerk', 'fao');
+    expect(await b02In(second.token)).toMatchObject({ caseId: id, stepKey: 'B02', blockedFor: null });
+    await request(api.http)
+      .post(`/api/delegations/${id}/steps/B02/decision`)
       .set(bearer(second.token))
       .send({ decision: 'approve' })
       .expect(200);

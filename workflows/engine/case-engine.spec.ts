@@ -779,6 +779,58 @@ describe('CaseEngine', () => {
     expect(p.steps.find((s) => s.key === 'B03')!.status).toBe('done');
   });
 
+  it('supplies a 容缺 document only as a live attachment of the case (fileRef, rule known-attachment; the validator only)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const decide = {
+      requestId: 'awd',
+      actor: actor('fao-clerk', 'fao'),
+      stepKey: 'B02',
+      decision: 'accept-with-deficiencies' as const,
+      missingDocuments: [{ id: 'd1', name: '邀请函译文' }],
+    };
+    engine.apply({ type: 'decide', request: decide }, now);
+    const supply = (fileRef: string) => ({
+      type: 'supplyDocument' as const,
+      request: { requestId: `sup-${fileRef}`, actor: actor('organizer'), documentId: 'd1', fileRef },
+    });
+    const attachment = (id: string) => ({
+      id,
+      kind: 'invitation-translation' as const,
+      stepKey: null,
+      fileName: '译文.pdf',
+      mimeType: 'application/pdf',
+      size: 100,
+      sha256: 'a'.repeat(64),
+      storageKey: `cases/case-1/${id}`,
+    });
+    engine.apply({ type: 'attach', request: { requestId: 'att-1', actor: actor('organizer'), attachment: attachment('att-1') } }, now);
+    engine.apply({ type: 'attach', request: { requestId: 'att-2', actor: actor('organizer'), attachment: attachment('att-2') } }, now);
+    engine.apply({ type: 'detach', request: { requestId: 'det-2', actor: actor('organizer'), attachmentId: 'att-2' } }, now);
+    // The handed input (a path), an unknown id and a removed attachment: 422 at fileRef, nothing applied.
+    for (const fileRef of ['../../etc/passwd', 'att-9', 'att-2']) {
+      let refused: unknown;
+      try {
+        engine.validate(supply(fileRef), now);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'known-attachment' })]);
+    }
+    expect(engine.progress(now).deficiencies[0]).toMatchObject({ id: 'd1', status: 'missing' });
+    // The handler alone (a history recorded before the rule) applies what it was given, as it ran.
+    expect(() => engine.validate(supply('att-1'), now)).not.toThrow();
+    expect(engine.apply(supply('att-1'), now).accepted).toBe(true);
+    expect(engine.progress(now).deficiencies[0]).toMatchObject({ id: 'd1', status: 'supplied' });
+    const replayed = newEngine();
+    simulate(replayed, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    replayed.apply({ type: 'decide', request: decide }, now);
+    expect(replayed.apply(supply('files/inv-tr.pdf'), now).accepted).toBe(true);
+  });
+
   it("refuses a 容缺 document needed by a step no longer ahead (done, or the intake being decided); old histories' rule kept off", () => {
     const clerk = actor('fao-clerk', 'fao');
     const acceptWith = (engine: CaseEngine, neededBy: string) => () =>
@@ -1456,6 +1508,33 @@ describe('CaseEngine', () => {
     expect(() => engine.validate(huge, now, { stepData: before })).not.toThrow();
     expect(asked).toBe(2);
     expect(() => engine.validate(report({ summary: '考察三家企业', outcomes: { investmentSignedYuan: 1e12 } }), now)).not.toThrow();
+    // The report's file is an attachment of the case (trial: a 容缺 fileRef took a path; reportRef is the same kind):
+    // another reference is refused; a signal asks patched('report-ref-attachment') first; a live attachment passes.
+    for (const reportRef of ['files/2027/report-42.pdf', 'att-none']) {
+      let refused: unknown;
+      try {
+        engine.validate(report({ summary: '考察三家企业', reportRef }), now);
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(Rejection);
+      expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'data.reportRef', rule: 'known-attachment' })]);
+    }
+    expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'files/r.pdf' }), now, { reportRef: before })).not.toThrow();
+    expect(asked).toBe(3);
+    const file = { kind: 'other' as const, stepKey: null, fileName: '出访报告.pdf', mimeType: 'application/pdf', size: 100 };
+    engine.apply(
+      {
+        type: 'attach',
+        request: {
+          requestId: 'att-report',
+          actor: actor('organizer'),
+          attachment: { id: 'att-report', ...file, sha256: 'b'.repeat(64), storageKey: 'cases/case-1/att-report' },
+        },
+      },
+      now,
+    );
+    expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'att-report' }), now)).not.toThrow();
     // The handler (what a replay runs) does not judge them: a report recorded before the rule, with a field the
     // report does not read and a figure past today's bound, is applied as it ran.
     done('P03', 'organizer', {

@@ -24,7 +24,7 @@ import { applyDecide, checkDecide } from './actions/decide';
 import { applyObjection, checkObjection } from './actions/objection';
 import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
-import { applyAttach, applyDetach, checkAttach, checkDetach } from './actions/attachments';
+import { applyAttach, applyDetach, checkAttach, checkDetach, refuseUnknownAttachment } from './actions/attachments';
 import { authorize, authorizeDuties } from './authorization';
 import { refuseData, refuseField, reject } from './rejection';
 import {
@@ -119,6 +119,8 @@ export interface ValidationRules {
   crossRole?: () => boolean;
   /** A completion's data: no field the step does not read, the trip report's upper bounds (patched('step-data-fields')). */
   stepData?: () => boolean;
+  /** The trip report's reportRef names a live attachment of the case (patched('report-ref-attachment')). */
+  reportRef?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -195,6 +197,7 @@ export class CaseEngine {
     const on = () => true;
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
+    const { reportRef: reportRefRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -250,6 +253,13 @@ export class CaseEngine {
         const [problem] = tripReportSummaryProblems(data);
         if (problem && reportRule())
           refuseField(`data.${problem.field}`, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
+        // The report's file is an attachment of the case (refuseUnknownAttachment). Likewise only here: a report recorded
+        // with another reference replays as it ran; a signal asks `reportRefRule` only when the reference names none.
+        try {
+          refuseUnknownAttachment(this.core, 'data.reportRef', isRecord(data) ? data.reportRef : undefined);
+        } catch (err) {
+          if (reportRefRule()) throw err;
+        }
       }
       // A completion's data carries only what its step reads, and the trip report's figures their upper bounds
       // (stepDataFieldProblems, as the API refuses them). Likewise only here: a completion recorded with another field
@@ -416,7 +426,7 @@ export class CaseEngine {
       case 'objection':
         return checkObjection(this.core, action.request, validating);
       case 'supplyDocument':
-        return checkSupply(this.core, action.request);
+        return checkSupply(this.core, action.request, validating);
       case 'extendDeficiency':
         return checkExtend(this.core, action.request);
       case 'attach':

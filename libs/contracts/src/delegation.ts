@@ -105,7 +105,7 @@ export interface ObjectionRequest extends ActionBase {
 
 export interface SupplyDocumentRequest extends ActionBase {
   documentId: string;
-  /** Reference of the uploaded file. */
+  /** The supplied document: the id of a live attachment of the case (the Update validator refuses another). */
   fileRef?: string;
 }
 

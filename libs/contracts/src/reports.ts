@@ -16,7 +16,7 @@ export interface TripOutcomes {
 /** `data` of the P03 completion. Every field optional: a report with no figures is still a report. */
 export interface TripReportData {
   outcomes?: TripOutcomes;
-  /** Reference of the uploaded report. */
+  /** The report's file: the id of a live attachment of the case (the workflow's validator refuses another). */
   reportRef?: string;
 }
 

@@ -11,6 +11,21 @@ import { refuseField, reject } from '../rejection';
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
+/**
+ * A request field that names a file (a 容缺 document's fileRef, the trip report's reportRef) names a live attachment
+ * of the case by its id, else 422 at the field, rule known-attachment (trial: a path was accepted as the file). The
+ * Update validator's (and a signal's, patched) only: what was recorded before the rule replays as it was applied.
+ */
+export function refuseUnknownAttachment(core: CaseCore, field: string, ref: unknown): void {
+  if (ref === undefined || (typeof ref === 'string' && core.attachments.has(ref))) return;
+  refuseField(
+    field,
+    'known-attachment',
+    `${String(ref)} 不是本案的附件：请先上传该文件，再填写其附件编号`,
+    `${String(ref)} is not an attachment of this case: upload the file first, then name its attachment id`,
+  );
+}
+
 export function checkAttach(core: CaseCore, r: AttachRequest): void {
   const a = r.attachment;
   if (!a || typeof a !== 'object') return refuseField('attachment', 'required', '缺少附件信息', 'is required');

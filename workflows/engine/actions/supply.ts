@@ -2,13 +2,16 @@ import type { SupplyDocumentRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refreshDeficiencyBlocks } from '../deficiencies';
 import { refuseField, reject } from '../rejection';
+import { refuseUnknownAttachment } from './attachments';
 
 /** supplyDocument: a document missing at intake (容缺) arrives; the step declaring collectsDeficiencies completes when all are in. */
 
-export function checkSupply(core: CaseCore, r: SupplyDocumentRequest): void {
+/** `validating`: the Update validator's checks too: `fileRef` names a live attachment of the case (refuseUnknownAttachment). */
+export function checkSupply(core: CaseCore, r: SupplyDocumentRequest, validating = false): void {
   const doc = core.deficiencies.find((d) => d.id === r.documentId);
   if (!doc)
     refuseField('documentId', 'known-document', `没有待补缺件 ${String(r.documentId)}`, `no missing document ${String(r.documentId)}`);
+  if (validating) refuseUnknownAttachment(core, 'fileRef', r.fileRef);
   if (doc!.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc!.id} 已补交`, `Document ${doc!.id} was already supplied`);
 }
 

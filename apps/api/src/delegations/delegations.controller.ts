@@ -161,7 +161,7 @@ export class DelegationsController {
           data: {
             summary: '考察三家企业，签署投资协议两项、贸易协议一项，举办推介会四场',
             outcomes: { investmentSignedYuan: 120000000, tradeSignedYuan: 300000000, promotionEvents: 4 },
-            reportRef: 'files/2027/report-42.pdf',
+            reportRef: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
           },
           comment: '出访报告已提交',
         },

@@ -1052,16 +1052,18 @@ export { uuidFrom };
 
 /**
  * 退回修改, as SQL over `cases <alias>`: the case is open and one of the organizer's steps is open (awaiting,
- * overdue, blocked) because a return targeted it: a step.returned event naming it among its targets, caused by
- * a return decision or a public-notice objection (`by` a step key or 'objection'), not by the organizer's own
- * amendment nor a re-derivation of the facts. The step's completion closes it, so a redone step no longer counts.
+ * overdue, blocked) because a return reopened it: a step.returned event naming it among the steps it reopened (`keys`:
+ * the targets and what depends on them, so a return to a system step upstream, such as A01, counts for the organizer
+ * step after it; trial: `returned=true` found nothing), caused by a return decision or a public-notice objection (`by`
+ * a step key or 'objection'), not by the organizer's own amendment nor a re-derivation of the facts. The step's
+ * completion closes it, so a redone step no longer counts.
  */
 export const RETURNED_FOR_REVISION = (alias: string): string => `(${alias}.status = 'open' AND EXISTS (
   SELECT 1 FROM case_steps rs
    WHERE rs.case_id = ${alias}.case_id AND rs.actor_role = 'organizer' AND rs.status IN ('awaiting', 'overdue', 'blocked')
      AND EXISTS (SELECT 1 FROM case_events re
                   WHERE re.stream_id = rs.case_id AND re.type = 'step.returned'
-                    AND re.payload->>'by' NOT IN ('amend', 'facts') AND re.payload->'targets' @> jsonb_build_array(rs.step_key))))`;
+                    AND re.payload->>'by' NOT IN ('amend', 'facts') AND re.payload->'keys' @> jsonb_build_array(rs.step_key))))`;
 
 export function summaryOf(c: CaseEntity) {
   return {

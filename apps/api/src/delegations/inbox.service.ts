@@ -20,10 +20,12 @@ import {
   RANK_LABELS,
   ROLE_LABELS,
   SCOPE_LABELS,
+  separationRefusal,
   STEP_KIND_LABELS,
   unitReach,
   WHITELIST_STATE_LABELS,
   type ProcessDefinition,
+  type StepKind,
 } from '@df/domain';
 import { DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
 import { InboxRepository } from '@df/persistence';
@@ -79,6 +81,7 @@ export class InboxService {
         dueAt: iso(r.due_at),
         latestStartAt: iso(r.latest_start_at),
         onBehalf: r.actor_role !== user.role,
+        blockedFor: blockedFor(user, r.kind, r.organizers),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
@@ -118,6 +121,20 @@ export class InboxService {
       countries: COUNTRIES,
     };
   }
+}
+
+/**
+ * Why this user may not decide a step of their inbox: separation of duties (separationRefusal, the rule the API and
+ * the workflow refuse the decision by), so a clerk who acted for the organizer sees it and hands the step on.
+ */
+function blockedFor(user: AuthUser, kind: string, organizers: readonly string[]) {
+  const refusal = separationRefusal({
+    action: kind === 'approval' ? 'decide' : 'complete',
+    actor: { id: user.id },
+    stepKind: kind as StepKind,
+    organizers,
+  });
+  return refusal ? { code: refusal.code, message: refusal.message } : null;
 }
 
 /** A definition's steps with their labels, as the catalog lists them. */

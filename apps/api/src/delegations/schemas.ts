@@ -183,7 +183,7 @@ const actionBase = {
   comment: freeText(2000).optional(),
   onBehalfOf: text(128).optional().meta({
     description:
-      "帮代办: an FAO officer acting for this person: the username of a user holding the needed role for the case's unit, or a member id of this delegation (member steps); the record keeps both",
+      "帮代办: an FAO officer acting for this person: the username of a user holding the needed role for the case's unit, or a member id of this delegation (member steps); the record keeps both. An officer who acts for the organizer may not decide the case's approvals afterwards (403 SELF_APPROVAL; their inbox marks those steps blockedFor): another officer of the role decides them",
   }),
 };
 
@@ -195,7 +195,7 @@ export const CompleteStepSchema = z
       .meta({
         description:
           "Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12, { returnedOn: 'YYYY-MM-DD' } at P01, " +
-          '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; amounts in yuan ≥ 0 with at most 2 decimals and at most 10^12, events a whole number at most 10,000 (422 rule `max`); other outcome fields refused), ' +
+          '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; reportRef: the id of a live attachment of this case holding the report, else 422 rule known-attachment; amounts in yuan ≥ 0 with at most 2 decimals and at most 10^12, events a whole number at most 10,000 (422 rule `max`); other outcome fields refused), ' +
           '{ outcome } where the step declares written-outcome (A04, A14, D11), the figures at W01. ' +
           "No additional properties: only the fields the step's data schema reads (the catalog's steps[].data; a step that declares none takes no data, `{}` or none); another field is 422 rule `unknown-field` at data.<name>",
       }),
@@ -269,8 +269,18 @@ export const ObjectionSchema = z
   .meta({ id: 'ObjectionRequest', example: { objection: '公示对象张三本年度已出访一次' } });
 
 export const SupplyDocumentSchema = z
-  .strictObject({ documentId: text(64), fileRef: text(500).optional(), ...actionBase })
-  .meta({ id: 'SupplyDocumentRequest', example: { documentId: 'invitation-translation', fileRef: 'files/2027/inv-tr.pdf' } });
+  .strictObject({
+    documentId: text(64),
+    fileRef: text(500).optional().meta({
+      description:
+        "The supplied document: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment",
+    }),
+    ...actionBase,
+  })
+  .meta({
+    id: 'SupplyDocumentRequest',
+    example: { documentId: 'invitation-translation', fileRef: '3b9e2f4c-1d5a-4e8b-9c7f-2a6d8e0b1c3f' },
+  });
 
 export const ExtendDeficiencySchema = z.strictObject({ documentId: text(64), reason: text(1000), ...actionBase }).meta({
   id: 'ExtendDeficiencyRequest',
@@ -789,6 +799,13 @@ export const InboxSchema = z
         dueAt: z.string().nullable(),
         latestStartAt: z.string().nullable(),
         onBehalf: z.boolean(),
+        blockedFor: z
+          .looseObject({ code: z.literal('SELF_APPROVAL'), message: label })
+          .nullable()
+          .meta({
+            description:
+              'Why the caller may not decide this step (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403). Listed so they hand it to another officer of the role',
+          }),
       }),
     ),
     total: z
@@ -827,6 +844,7 @@ export const InboxSchema = z
           dueAt: '2027-02-10T05:00:00.000Z',
           latestStartAt: '2027-02-20T01:00:00.000Z',
           onBehalf: false,
+          blockedFor: null,
         },
       ],
       total: 1,

@@ -7,6 +7,12 @@ import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { DUE_SOON_MS } from './Notifications';
 
+/**
+ * An inbox item as GET /api/inbox answers it: `blockedFor` says why the caller may not decide the step (SELF_APPROVAL:
+ * they acted on the case as its organizer), so they hand it to another officer instead of meeting a 403.
+ */
+type Item = InboxItem & { blockedFor?: { code: string; message: InboxItem['name'] } | null };
+
 type Group = 'overdue' | 'dueSoon' | 'blocked' | 'others';
 const GROUPS: Array<[Group, LabelKey, string]> = [
   ['overdue', 'overdue', TAG.red],
@@ -27,7 +33,7 @@ export function InboxPage() {
   const { t, pick } = useT();
   const { unitName } = useUnitNames();
   const [target, setTarget] = useState<ActionTarget | null>(null);
-  const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
+  const state = useLoad(() => api<{ items: Item[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
   return (
     <>
       <Typography.Title level={2}>{t('navInbox')}</Typography.Title>
@@ -50,7 +56,7 @@ export function InboxPage() {
                     }
                     data-testid={`group-${g}`}
                   >
-                    <Table<InboxItem>
+                    <Table<Item>
                       size="small"
                       rowKey={(i) => `${i.caseId}/${i.stepKey}`}
                       dataSource={rows}
@@ -88,26 +94,32 @@ export function InboxPage() {
                         {
                           title: t('act'),
                           key: 'act',
-                          render: (_: unknown, i) => (
-                            <Button
-                              type="primary"
-                              size="small"
-                              disabled={i.status === 'blocked'}
-                              data-testid={`act-${i.stepKey}`}
-                              onClick={() =>
-                                setTarget({
-                                  caseId: i.caseId,
-                                  stepKey: i.stepKey,
-                                  code: i.code,
-                                  name: i.name,
-                                  kind: i.kind,
-                                  onBehalf: i.onBehalf,
-                                })
-                              }
-                            >
-                              {i.kind === 'approval' ? t('decide') : t('complete')}
-                            </Button>
-                          ),
+                          render: (_: unknown, i) =>
+                            i.blockedFor ? (
+                              // The reason, no button: the decision would be refused; another officer of the role takes it.
+                              <Typography.Text type="danger" data-testid={`blocked-for-${i.stepKey}`}>
+                                {pick(i.blockedFor.message)}
+                              </Typography.Text>
+                            ) : (
+                              <Button
+                                type="primary"
+                                size="small"
+                                disabled={i.status === 'blocked'}
+                                data-testid={`act-${i.stepKey}`}
+                                onClick={() =>
+                                  setTarget({
+                                    caseId: i.caseId,
+                                    stepKey: i.stepKey,
+                                    code: i.code,
+                                    name: i.name,
+                                    kind: i.kind,
+                                    onBehalf: i.onBehalf,
+                                  })
+                                }
+                              >
+                                {i.kind === 'approval' ? t('decide') : t('complete')}
+                              </Button>
+                            ),
                         },
                       ]}
                     />
