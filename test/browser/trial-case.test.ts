@@ -119,6 +119,9 @@ describe('trial: objections, the amendment of stops, the Users page', () => {
     });
     await admin.goto('/users');
     const me = stack.users.usernames.admin;
+    // The shared database holds many users: narrow the list to the one looked at (the table pages by ten).
+    const search = admin.getByPlaceholder('搜索用户名或姓名');
+    await search.fill(me);
     const own = admin.locator('tr', { hasText: me });
     await own.waitFor();
     await own.getByTestId('own-account').waitFor();
@@ -128,11 +131,13 @@ describe('trial: objections, the amendment of stops, the Users page', () => {
     expect(await own.getByTestId(`grant-${me}`).count()).toBe(0);
     await own.getByRole('button', { name: '重置密码' }).waitFor();
     // Another user's row keeps them.
+    await search.fill(stack.users.usernames.organizer);
     const other = admin.locator('tr', { hasText: stack.users.usernames.organizer });
     await other.getByRole('button', { name: /停\s*用/ }).waitFor();
     expect(await other.locator('.ant-tag-close-icon').count()).toBeGreaterThan(0);
     // Sign-in and the page's load done: no registry call, no 403.
     await admin.reload();
+    await admin.getByPlaceholder('搜索用户名或姓名').fill(me);
     await admin.locator('tr', { hasText: me }).waitFor();
     expect(forbidden).toEqual([]);
   });
