@@ -635,6 +635,19 @@ describe('CaseEngine', () => {
       expect(() => engine.validate(c05('ok', NEW), t)).not.toThrow();
     });
 
+    it("refuses another member's passport number as the new passport (second trial: a co-member's number recorded at C05)", () => {
+      const two = {
+        members: [
+          ...renewing.members,
+          makeMember({ id: 'm2', name: '李四', passport: { inCustody: true, number: 'SE3333333', expiresOn: '2031-01-01' } }),
+        ],
+      };
+      const engine = newEngine(two);
+      const t = reachC05(engine);
+      expect(refusal(() => engine.validate(c05('theirs', { ...NEW, number: 'se 3333333' }), t))).toEqual(['data.number passport-holder']);
+      expect(() => engine.validate(c05('own-new', NEW), t)).not.toThrow();
+    });
+
     it('completed with it, the member’s new passport is custody work register, asking patched(custody-register) only then', () => {
       const asked: string[] = [];
       const engine = newEngine(renewing, { custodyRegister: () => (asked.push('custody-register'), true) });

@@ -129,6 +129,11 @@ describe('snapshot of a member from the roster and the ledger', () => {
       passport: { inCustody: false, number: 'NEW00001', expiresOn: '2029-01-01' },
     });
     expect(snapshotMember(typed, person, []).passport).toBeNull();
+    // Checked out for this very case (an amendment's): still the office's for it; for another case, or at submission, not.
+    const out = passports.map((x) => ({ ...x, state: 'checked-out' as const, caseId: 'case-1' }));
+    expect(snapshotMember(typed, person, out, 'case-1').passport?.inCustody).toBe(true);
+    expect(snapshotMember(typed, person, out, 'case-2').passport?.inCustody).toBe(false);
+    expect(snapshotMember(typed, person, out).passport?.inCustody).toBe(false);
     expect(travelPassport([passport({ state: 'lost' })])).toBeNull();
   });
 });

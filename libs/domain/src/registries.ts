@@ -513,15 +513,19 @@ export function travelPassport(passports: CustodyPassport[]): CustodyPassport | 
 /**
  * A member's facts as the registries know them, whatever the submission says: rank, Party membership,
  * classified access, leadership team from the roster; the passport from the custody ledger. Name and
- * position stay as typed when the roster has none; the case-local id and routes stay.
+ * position stay as typed when the roster has none; the case-local id and routes stay. `caseId`: an amendment's case,
+ * for which the passport checked out for it (C07, for its visa) is still the office's: in custody for the case (second
+ * trial: the member sent back unchanged read `inCustody: false`, was refused `registry-value`, and sent so, ran the
+ * new-passport steps until C06 cancelled the valid passport).
  */
 export function snapshotMember<
   M extends Pick<
     Member,
     'id' | 'personId' | 'name' | 'position' | 'rank' | 'partyMember' | 'classifiedAccess' | 'leadershipTeam' | 'passport'
   >,
->(member: M, person: RegisteredPerson, passports: CustodyPassport[]): M {
+>(member: M, person: RegisteredPerson, passports: CustodyPassport[], caseId?: string): M {
   const p = travelPassport(passports);
+  const held = !!p && (p.state === 'in-custody' || (caseId !== undefined && p.state === 'checked-out' && p.caseId === caseId));
   return {
     ...member,
     personId: person.personId,
@@ -532,7 +536,7 @@ export function snapshotMember<
     classifiedAccess: person.classifiedAccess,
     // Canonical as the API stores it (a roster row written before canonicalization compares as one written after).
     leadershipTeam: typeof person.leadershipTeam === 'string' ? canonicalIdentity(person.leadershipTeam) : person.leadershipTeam,
-    passport: p ? { inCustody: p.state === 'in-custody', number: p.number, expiresOn: p.expiresOn } : null,
+    passport: p ? { inCustody: held, number: p.number, expiresOn: p.expiresOn } : null,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   isIsoDate,
   labelledCodes,
   normalPassportNumber,
+  passportNumberKey,
   ROUTES,
   shanghaiDate,
   stepDataProblems,
@@ -104,6 +105,20 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
   // The day's rules (a new passport not issued after today) on the caller's case day, in the Update validator only.
   const problems = stepDataProblems(b.data, data, bounded, bounded ? shanghaiDate(core.now) : undefined);
   if (problems.length > 0) refuseData(problems, r.stepKey);
+  // The new passport is this member's own: another member's number on the case is refused (second trial: 张三's
+  // passport was recorded at C05 for 孙七, who then travelled on none). The Update validator's only.
+  if (bounded && b.data === 'new-passport' && typeof data.number === 'string') {
+    const key = passportNumberKey(normalPassportNumber(data.number));
+    const other = core.facts.members.find((m) => m.id !== meta.memberId && m.passport && passportNumberKey(m.passport.number) === key);
+    if (other)
+      refuseField(
+        'data.number',
+        'passport-holder',
+        `此护照号码是本团成员 ${other.name} 的护照`,
+        `this number is the passport of ${other.name}, another member of the delegation`,
+        r.stepKey,
+      );
+  }
 }
 
 /**

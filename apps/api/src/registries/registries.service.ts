@@ -804,6 +804,7 @@ export class RegistriesService {
         { ...typed, position: typed.position ?? '' } as Parameters<typeof snapshotMember>[0],
         person,
         passports.filter((p) => p.holder === id),
+        caseId,
       ) as unknown as Record<string, unknown>;
       const card = cards.get(id);
       if (card) snap.apecCard = { number: card.number, expiresOn: card.validUntil, economies: card.economies };

@@ -81,6 +81,10 @@ export function graphOption(
   const laneOf = (s: StepProgress) => [s.memberId, s.country].filter(Boolean).join('·');
   const { positions, height } = graphLayout(steps.map((s) => ({ key: s.key, depth: depthOf(s), lane: laneOf(s) })));
   const critical = new Set(p.plan.criticalPath);
+  // The leftmost step of each member's or country's lane names the lane beside its code (m1·US).
+  const laneHead = new Map<string, string>();
+  for (const s of [...steps].sort((a, b) => positions.get(a.key)!.x - positions.get(b.key)!.x))
+    if (laneOf(s) && !laneHead.has(laneOf(s))) laneHead.set(laneOf(s), s.key);
   const nodes = steps.map((s) => ({
     id: s.key,
     name: s.key,
@@ -91,7 +95,14 @@ export function graphOption(
       borderColor: critical.has(s.key) ? '#cf1322' : '#fff',
       borderWidth: critical.has(s.key) ? 3 : 1,
     },
-    label: { show: true, position: 'right' as const, fontSize: 10 },
+    // The step's code only: its lane says whose and where, the tooltip the whole key (second trial: keys such as
+    // D13:m1:JP ran into the next column's at 1024 and 1366 px).
+    label: {
+      show: true,
+      position: 'right' as const,
+      fontSize: 10,
+      formatter: laneHead.get(laneOf(s)) === s.key ? `${s.code} ${laneOf(s)}` : s.code,
+    },
     tooltip: { formatter: `${s.key} ${pick(s.name)}<br/>${codeLabel(lang, 'stepSt_', s.status)}` },
   }));
   const onPath = (a: string, b: string) => {
