@@ -838,6 +838,9 @@ describe('CaseEngine', () => {
     expect(() => engine.validate(supply('att-1'), now)).not.toThrow();
     expect(engine.apply(supply('att-1'), now).accepted).toBe(true);
     expect(engine.progress(now).deficiencies[0]).toMatchObject({ id: 'd1', status: 'supplied' });
+    // The file it was supplied as stays (second trial: removed, the document stayed supplied resting on nothing).
+    const detach = { type: 'detach' as const, request: { requestId: 'det-1', actor: actor('organizer'), attachmentId: 'att-1' } };
+    expect(() => engine.validate(detach, now)).toThrow(/supplied as this file/);
     const replayed = newEngine();
     simulate(replayed, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
     replayed.apply({ type: 'decide', request: decide }, now);

@@ -432,7 +432,7 @@ export class CaseEngine {
       case 'attach':
         return checkAttach(this.core, action.request);
       case 'detach':
-        return checkDetach(this.core, action.request);
+        return checkDetach(this.core, action.request, validating);
     }
   }
 

@@ -99,6 +99,8 @@ export interface Deficiency extends MissingDocument {
   dueAt: number;
   status: 'missing' | 'overdue' | 'supplied';
   suppliedAt?: number;
+  /** The attachment it was supplied as (the supply's fileRef), which may then not be removed (checkDetach). */
+  fileRef?: string;
   /** Times the FAO clerk extended the deadline. */
   extensions: number;
 }

@@ -63,7 +63,8 @@ export function applyAttach(core: CaseCore, r: AttachRequest): void {
   });
 }
 
-export function checkDetach(core: CaseCore, r: DetachRequest): void {
+/** `validating`: the Update validator's checks too (a file a supplied 容缺 document rests on stays). */
+export function checkDetach(core: CaseCore, r: DetachRequest, validating = false): void {
   const a = core.attachments.get(r.attachmentId);
   if (!a)
     return refuseField(
@@ -84,6 +85,16 @@ export function checkDetach(core: CaseCore, r: DetachRequest): void {
         a.stepKey,
       );
   }
+  // A 容缺 document supplied as this file stays, as a finished step's required document does (second trial: the file
+  // was removed and the document stayed supplied, resting on nothing). The Update validator's only: a removal
+  // recorded before the rule replays as it was applied.
+  const supplied = validating ? core.deficiencies.find((d) => d.status === 'supplied' && d.fileRef === a.id) : undefined;
+  if (supplied)
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `缺件 ${supplied.name} 已凭此附件补交，不能删除`,
+      `The missing document ${supplied.name} was supplied as this file: it cannot be removed`,
+    );
 }
 
 export function applyDetach(core: CaseCore, r: DetachRequest): void {

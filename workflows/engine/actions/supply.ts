@@ -20,6 +20,7 @@ export function applySupply(core: CaseCore, r: SupplyDocumentRequest): void {
   const wasOverdue = doc.status === 'overdue';
   doc.status = 'supplied';
   doc.suppliedAt = core.now;
+  if (typeof r.fileRef === 'string') doc.fileRef = r.fileRef;
   core.emit('deficiency.supplied', r, { id: doc.id, name: doc.name, fileRef: r.fileRef ?? null });
   if (wasOverdue) refreshDeficiencyBlocks(core, r);
   if (!core.deficiencies.every((d) => d.status === 'supplied')) return;
