@@ -183,6 +183,12 @@ export const normalPassportNumber = (s: string): string => s.replace(PASSPORT_SP
 /** The passport ledger's number format, after normalPassportNumber: 5-20 letters or digits. */
 export const PASSPORT_NUMBER_FORMAT = /^[A-Z0-9]{5,20}$/;
 
+/** The refusal of a number out of PASSPORT_NUMBER_FORMAT, as every field taking a passport number words it. */
+export const PASSPORT_NUMBER_FORMAT_MESSAGE = {
+  zh: '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
+  en: 'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
+} as const;
+
 /** Is `s` a passport number the ledger takes (normalised first, as it is stored)? */
 export const isPassportNumber = (s: unknown): s is string => typeof s === 'string' && PASSPORT_NUMBER_FORMAT.test(normalPassportNumber(s));
 
@@ -388,14 +394,6 @@ export function canonicalIdentity(value: string): string {
 let toSimplified: ((text: string) => string) | undefined;
 
 /**
- * A person's name as the registries compare it (typedMemberIdentity, personIdentityKey): canonicalIdentity without any
- * whitespace, invisible character (text-rule INVISIBLE), punctuation or symbol, in simplified characters (OpenCC,
- * traditional → simplified), so `张 三`, `张\u200b三`, `\u2060张三` and `張三` are all 张三 (second and third trials: each
- * passed as a person the roster did not know, or as a second registration of one), and so are `张三.`, `张三·` and
- * `张-三` (fifth trial: `李四.` escaped 李四's open case, rank and frequency). The middle dot of a minority name
- * (`阿依古丽·买买提`) goes too: written with it, without it or with another dot, it is one person.
- */
-/**
  * Whether two entries of one member id are the same person: the same roster person (personId) when both name one,
  * else the same name (personNameKey). An amendment may change a member's facts (a new passport, a corrected rank),
  * never the person: the member's vetting (政审 A11, 保密审查 A12, the frequency check A08) was theirs (trial: 李四
@@ -406,6 +404,14 @@ export function sameMemberPerson(a: Pick<Member, 'name' | 'personId'>, b: Pick<M
   return personNameKey(a.name) === personNameKey(b.name);
 }
 
+/**
+ * A person's name as the registries compare it (typedMemberIdentity, personIdentityKey): canonicalIdentity without any
+ * whitespace, invisible character (text-rule INVISIBLE), punctuation or symbol, in simplified characters (OpenCC,
+ * traditional → simplified), so `张 三`, `张\u200b三`, `\u2060张三` and `張三` are all 张三 (second and third trials: each
+ * passed as a person the roster did not know, or as a second registration of one), and so are `张三.`, `张三·` and
+ * `张-三` (fifth trial: `李四.` escaped 李四's open case, rank and frequency). The middle dot of a minority name
+ * (`阿依古丽·买买提`) goes too: written with it, without it or with another dot, it is one person.
+ */
 export function personNameKey(value: string): string {
   return personNameKeyKeepingPunctuation(value).replace(/[\p{P}\p{S}]/gu, '');
 }

@@ -108,7 +108,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
   // The new passport is this member's own: another member's number on the case is refused (second trial: 张三's
   // passport was recorded at C05 for 孙七, who then travelled on none). The Update validator's only.
   if (bounded && b.data === 'new-passport' && typeof data.number === 'string') {
-    const key = passportNumberKey(normalPassportNumber(data.number));
+    const key = passportNumberKey(data.number);
     const other = core.facts.members.find((m) => m.id !== meta.memberId && m.passport && passportNumberKey(m.passport.number) === key);
     if (other)
       refuseField(

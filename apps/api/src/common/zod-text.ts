@@ -8,6 +8,7 @@ import {
   isIsoDate,
   normalPassportNumber,
   PASSPORT_NUMBER_FORMAT,
+  PASSPORT_NUMBER_FORMAT_MESSAGE,
   personNameProblem,
 } from '@df/domain';
 import { UUID_PATTERN } from './uuid';
@@ -176,11 +177,5 @@ export const passportNumber = () =>
   z
     .string()
     .overwrite(normalPassportNumber)
-    .regex(
-      PASSPORT_NUMBER_FORMAT,
-      formatMessage(
-        '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
-        'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
-      ),
-    )
+    .regex(PASSPORT_NUMBER_FORMAT, formatMessage(PASSPORT_NUMBER_FORMAT_MESSAGE.zh, PASSPORT_NUMBER_FORMAT_MESSAGE.en))
     .meta({ pattern: PASSPORT_INPUT_PATTERN, example: 'SE1234567' });

@@ -1,5 +1,5 @@
 import { DATE_BOUNDS, isDateInBounds, isIsoDate } from '../dates';
-import { isPassportNumber } from '../facts';
+import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE } from '../facts';
 import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
@@ -61,15 +61,7 @@ export function newPassportProblems(data: Record<string, unknown>, _bounded = fa
   const problems: FieldProblem[] = [];
   if (data.number === undefined || data.number === null)
     problems.push({ field: 'number', rule: 'required', message: { zh: '须填写新护照号码', en: "The new passport's number is required" } });
-  else if (!isPassportNumber(data.number))
-    problems.push({
-      field: 'number',
-      rule: 'format',
-      message: {
-        zh: '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
-        en: 'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',
-      },
-    });
+  else if (!isPassportNumber(data.number)) problems.push({ field: 'number', rule: 'format', message: PASSPORT_NUMBER_FORMAT_MESSAGE });
   for (const [field, what] of [
     ['issuedOn', { zh: '签发日期', en: 'date of issue' }],
     ['expiresOn', { zh: '有效期', en: 'expiry date' }],
