@@ -50,7 +50,7 @@ export async function runProjectionsCommand(argv: string[], env: NodeJS.ProcessE
     out.error(`projections: ${err instanceof ConfigError ? err.message : String(err)}`);
     return 2;
   }
-  const ds = new DataSource({ ...dataSourceOptions(url), extra: { max: 2, application_name: 'delegation-flow-projections' } });
+  const ds = new DataSource(dataSourceOptions(url, { max: 2, applicationName: 'delegation-flow-projections' }));
   try {
     await ds.initialize();
     const options = args.batchSize ? { batchSize: args.batchSize } : {};

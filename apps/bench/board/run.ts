@@ -160,7 +160,7 @@ async function seed(ctx: BoardContext, total: number): Promise<Omit<BoardFigures
   const now = Date.now();
   log(`board: simulating ${IN_FLIGHT_TEMPLATES} in-flight and ${COMPLETED_TEMPLATES} completed template cases`);
   const templates = [...inFlightTemplates(IN_FLIGHT_TEMPLATES, now), ...completedTemplates(COMPLETED_TEMPLATES, now)];
-  const ds = new DataSource({ ...dataSourceOptions(ctx.databaseUrl), extra: { max: 1 } });
+  const ds = new DataSource(dataSourceOptions(ctx.databaseUrl, { max: 1, applicationName: 'delegation-flow-bench' }));
   await ds.initialize();
   const client = await ctx.db.connect();
   try {

@@ -1,3 +1,4 @@
+import { Client, type ClientConfig } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { CaseEventEntity } from './entities/case-event.entity';
 import {
@@ -43,8 +44,39 @@ export const ENTITIES = [
   ...APEC_ENTITIES,
 ];
 
+/** One JSON line on stderr, the shape the services' loggers write (persistence has no Nest logger of its own). */
+function warnConnectionLost(msg: string, err: unknown): void {
+  const line = { time: new Date().toISOString(), level: 'warn', service: 'persistence', msg, error: String(err) };
+  process.stderr.write(`${JSON.stringify(line)}\n`);
+}
+
+/**
+ * A pg client that always has an `error` listener. pg-pool listens only to idle clients; a checked-out one
+ * whose server connection ends (a restart, `pg_terminate_backend`, DROP DATABASE … FORCE: 57P01) between
+ * queries emits `error` with no listener, which Node throws and the process dies. The query in flight already
+ * fails with the error, and the pool discards the client on release (`_queryable` is false), so logging is all
+ * that is left to do here.
+ */
+export class ObservedPgClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    // The server's FATAL message and then the socket's end both arrive as errors: one warning per connection.
+    let warned = false;
+    this.on('error', (err) => {
+      if (!warned) warnConnectionLost('PostgreSQL connection lost', err);
+      warned = true;
+    });
+  }
+}
+
+/** The pool's size and the name PostgreSQL shows for its sessions (`pg_stat_activity.application_name`). */
+export interface PoolOptions {
+  max: number;
+  applicationName: string;
+}
+
 /** Never `synchronize`: the schema changes only through the committed migrations. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(url: string, pool: PoolOptions = { max: 10, applicationName: 'delegation-flow' }): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -53,7 +85,9 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10, application_name: 'delegation-flow' },
+    // `Client` is pg-pool's option: every pooled connection is an ObservedPgClient.
+    extra: { max: pool.max, application_name: pool.applicationName, Client: ObservedPgClient },
+    poolErrorHandler: (err: unknown) => warnConnectionLost('PostgreSQL pool: an idle connection failed', err),
   };
 }
 
