@@ -5,7 +5,7 @@ import { startStack, type Stack } from './support';
 
 /**
  * Trial: the office's intake clerk drafted A02 for the organizer (帮代办), so separation of duties keeps them from
- * deciding B02. Their inbox lists B02 with the reason in place of the decide button, so they hand it on.
+ * deciding B02. Their inbox and the case page list B02 with the reason in place of the decide button, so they hand it on.
  */
 describe('the inbox says which steps its user may not decide', () => {
   let stack: Stack;
@@ -58,5 +58,14 @@ describe('the inbox says which steps its user may not decide', () => {
       `不得审批本人报送的案件（${users.usernames['fao-clerk']} 是本案的报送人或经办人）`,
     );
     expect(await row.getByTestId('act-B02').count()).toBe(0);
+
+    // The case page's actions say the same, from the same inbox item: no button that would meet the 403.
+    await page.goto(`/cases/${caseId}`);
+    const actions = page.getByTestId('case-actions');
+    await actions.getByTestId('blocked-for-B02').waitFor({ timeout: 30_000 });
+    expect(await actions.getByTestId('blocked-for-B02').innerText()).toContain(
+      `不得审批本人报送的案件（${users.usernames['fao-clerk']} 是本案的报送人或经办人）`,
+    );
+    expect(await actions.getByTestId('act-B02').count()).toBe(0);
   });
 });

@@ -170,6 +170,7 @@ describe('the web app in Chromium, on the whole stack', () => {
     const { api, users } = stack;
     let returned = false;
     let acceptedWithDeficiencies = false;
+    const suppliedPdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n% the translation supplied\n%%EOF\n');
     const deadline = Date.now() + 400_000;
     const shots = new Set<string>();
     for (;;) {
@@ -189,9 +190,18 @@ describe('the web app in Chromium, on the whole stack', () => {
       if (step.code === 'B03') {
         // 补齐容缺材料: the organizer supplies each missing document on the case page first.
         await page.goto(`/cases/${caseId}`);
+        // 补交 is the document itself: the file is uploaded and the supply names it (fileRef).
         for (const d of p.deficiencies.filter((x) => x.status !== 'supplied')) {
-          await page.locator('tr', { hasText: d.name }).getByRole('button').click();
-          await page.locator('tr', { hasText: d.name }).getByRole('button').waitFor({ state: 'detached' });
+          const row = page.locator('tr', { hasText: d.name });
+          await row.getByTestId(`supply-${d.id}`).waitFor();
+          await row.locator('input[type=file]').setInputFiles({ name: `${d.id}.pdf`, mimeType: 'application/pdf', buffer: suppliedPdf });
+          await row.getByTestId(`supply-${d.id}`).waitFor({ state: 'detached' });
+        }
+        const supplied = await getProgress(api, users.tokens.organizer, caseId);
+        const files = await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(users.tokens.organizer)).expect(200);
+        for (const d of supplied.deficiencies) {
+          const file = (files.body.items as Array<{ id: string; kind: string; fileName: string }>).find((a) => a.id === d.fileRef);
+          expect([d.id, d.status, file?.kind, file?.fileName]).toEqual([d.id, 'supplied', 'invitation-translation', `${d.id}.pdf`]);
         }
         // Supplying the last missing document completes B03 (or leaves it for the organizer): read again.
         if (p.deficiencies.some((x) => x.status !== 'supplied')) continue;

@@ -837,7 +837,8 @@ describe('CaseEngine', () => {
     // The handler alone (a history recorded before the rule) applies what it was given, as it ran.
     expect(() => engine.validate(supply('att-1'), now)).not.toThrow();
     expect(engine.apply(supply('att-1'), now).accepted).toBe(true);
-    expect(engine.progress(now).deficiencies[0]).toMatchObject({ id: 'd1', status: 'supplied' });
+    // The answer names the file, so whoever reads the case can open what was supplied.
+    expect(engine.progress(now).deficiencies[0]).toMatchObject({ id: 'd1', status: 'supplied', fileRef: 'att-1' });
     // The file it was supplied as stays (second trial: removed, the document stayed supplied resting on nothing).
     const detach = { type: 'detach' as const, request: { requestId: 'det-1', actor: actor('organizer'), attachmentId: 'att-1' } };
     expect(() => engine.validate(detach, now)).toThrow(/supplied as this file/);

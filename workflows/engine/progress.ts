@@ -212,6 +212,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       dueAt: toIso(d.dueAt),
       status: d.status,
       ...(d.suppliedAt ? { suppliedAt: toIso(d.suppliedAt) } : {}),
+      ...(d.fileRef ? { fileRef: d.fileRef } : {}),
       extensions: d.extensions ?? 0,
       extensionsLeft: Math.max(0, core.deficiencyRule.extensions - (d.extensions ?? 0)),
     })),

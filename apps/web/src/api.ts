@@ -117,6 +117,39 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   return json as T;
 }
 
+/**
+ * Uploads one file as an attachment of a case (POST /api/delegations/{id}/attachments, multipart: kind, stepKey?,
+ * file); answers the stored attachment (its `id` is what a step's `fileRef` names). Errors as `api` gives them.
+ */
+export async function uploadAttachment(caseId: string, meta: { kind: string; stepKey?: string }, file: File): Promise<{ id: string }> {
+  const form = new FormData();
+  form.append('kind', meta.kind);
+  if (meta.stepKey) form.append('stepKey', meta.stepKey);
+  form.append('file', file, file.name);
+  const headers: Record<string, string> = { accept: 'application/json', 'idempotency-key': newKey() };
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  const res = await fetch(`/api/delegations/${caseId}/attachments`, { method: 'POST', headers, body: form });
+  const json = (await res.json().catch(() => ({}))) as {
+    code?: string;
+    message?: Bilingual;
+    errors?: FieldError[];
+    attachment?: { id: string };
+  };
+  if (!res.ok || !json.attachment) {
+    if (res.status === 401 && session) {
+      setSession(null);
+      onExpired();
+    }
+    throw new ApiError(
+      res.status,
+      json.code ?? 'ERROR',
+      json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` },
+      json.errors ?? [],
+    );
+  }
+  return json.attachment;
+}
+
 interface LoginAnswer {
   accessToken: string;
   expiresIn: number;
@@ -210,6 +243,11 @@ export interface InboxItem {
   dueAt: string | null;
   latestStartAt: string | null;
   onBehalf: boolean;
+  /**
+   * Why the caller may not decide the step (SELF_APPROVAL: they acted on the case as its organizer), so they hand it
+   * to another officer of the role instead of meeting a 403; null when they may.
+   */
+  blockedFor: { code: string; message: Bilingual } | null;
 }
 
 export interface StepProgress {
@@ -278,6 +316,8 @@ export interface Progress {
     neededBy: string;
     dueAt: string;
     status: string;
+    /** The attachment it was supplied as. */
+    fileRef?: string;
     extensions?: number;
     extensionsLeft?: number;
   }>;

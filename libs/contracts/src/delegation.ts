@@ -201,6 +201,8 @@ export interface DeficiencyProgress {
   dueAt: string;
   status: DeficiencyStatus;
   suppliedAt?: string;
+  /** The attachment it was supplied as (the supply's fileRef: GET /api/delegations/{id}/attachments lists it). */
+  fileRef?: string;
   /** Times the FAO clerk extended the deadline, and how many more it may (settings.deficiencies.extensions). */
   extensions?: number;
   extensionsLeft?: number;

@@ -1,13 +1,10 @@
 import { Alert, App, Button, Card, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, download, type Progress, type Session } from '../api';
+import { api, download, uploadAttachment, type Progress } from '../api';
 import { fmtDateTime, useErrorText, useLoad } from '../common';
 import { useT, type Lang } from '../i18n';
 import { codeLabel } from '../labels';
-import { newId } from '../ids';
-
-/** The kinds of document (libs/domain/src/attachments.ts ATTACHMENT_KINDS). */
-const KINDS = ['invitation-letter', 'invitation-translation', 'inviter-note', 'itinerary', 'passport-copy', 'other'] as const;
+import { ATTACHMENT_KINDS as KINDS } from '../attachment-kinds';
 
 interface Attachment {
   id: string;
@@ -38,12 +35,10 @@ const kindLabel = (lang: Lang, kind: string): string => codeLabel(lang, 'ak_', k
 export function AttachmentsCard({
   caseId,
   progress,
-  session,
   paused = false,
 }: {
   caseId: string;
   progress: Progress;
-  session: Session;
   /** An incident stops the case: uploads and removals would be refused (409 CASE_INCIDENT), so none is offered. */
   paused?: boolean;
 }) {
@@ -57,25 +52,7 @@ export function AttachmentsCard({
   const needing = progress.steps.filter((s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped');
   const openSteps = progress.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'pending');
 
-  const send = async (file: File): Promise<void> => {
-    const form = new FormData();
-    form.append('kind', kind);
-    if (stepKey) form.append('stepKey', stepKey);
-    form.append('file', file, file.name);
-    const res = await fetch(`/api/delegations/${caseId}/attachments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${session.token}`, 'idempotency-key': newId() },
-      body: form,
-    });
-    if (!res.ok) {
-      const json = (await res.json().catch(() => ({}))) as { code?: string; message?: { zh: string; en: string } };
-      throw new ApiError(
-        res.status,
-        json.code ?? 'ERROR',
-        json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` },
-      );
-    }
-  };
+  const send = (file: File): Promise<unknown> => uploadAttachment(caseId, { kind, stepKey }, file);
 
   return (
     <Card title={t('attachments')} size="small" data-testid="attachments">

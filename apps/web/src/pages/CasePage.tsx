@@ -14,18 +14,31 @@ import {
   Table,
   Tag,
   Typography,
+  Upload,
   type FormRule,
 } from 'antd';
 import type { EChartsOption } from 'echarts';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { DayField } from '../DayField';
-import { api, ApiError, catalog, download, type Catalog, type InboxItem, type Progress, type Session, type StepProgress } from '../api';
+import {
+  api,
+  ApiError,
+  catalog,
+  download,
+  uploadAttachment,
+  type Catalog,
+  type InboxItem,
+  type Progress,
+  type Session,
+  type StepProgress,
+} from '../api';
 import { Chart } from '../Chart';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
 import { countdown, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
+import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
@@ -407,19 +420,26 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               ) : null}
               <Space wrap>
                 {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
-                {mine.map((i) => (
-                  <Button
-                    key={i.stepKey}
-                    type="primary"
-                    disabled={paused || i.status === 'blocked'}
-                    data-testid={`act-${i.stepKey}`}
-                    onClick={() =>
-                      setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })
-                    }
-                  >
-                    {i.stepKey} {pick(i.name)}
-                  </Button>
-                ))}
+                {mine.map((i) =>
+                  i.blockedFor ? (
+                    // As in the inbox: the reason, no button (the decision would be refused with it).
+                    <Typography.Text key={i.stepKey} type="danger" data-testid={`blocked-for-${i.stepKey}`}>
+                      {i.stepKey} {pick(i.name)}: {pick(i.blockedFor.message)}
+                    </Typography.Text>
+                  ) : (
+                    <Button
+                      key={i.stepKey}
+                      type="primary"
+                      disabled={paused || i.status === 'blocked'}
+                      data-testid={`act-${i.stepKey}`}
+                      onClick={() =>
+                        setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })
+                      }
+                    >
+                      {i.stepKey} {pick(i.name)}
+                    </Button>
+                  ),
+                )}
                 {mayCancel && p.status === 'open' ? (
                   <Button danger disabled={paused} onClick={() => setModal('cancel')} data-testid="cancel-case">
                     {t('cancelCase')}
@@ -485,9 +505,29 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                         key: 'supply',
                         render: (_: unknown, d) =>
                           organizer && d.status !== 'supplied' ? (
-                            <Button size="small" disabled={paused} onClick={() => void post('/documents', { documentId: d.id })}>
-                              {t('supply')}
-                            </Button>
+                            // 补交: the document itself, uploaded as an attachment, then recorded as supplied by its id
+                            // (fileRef): a document marked supplied rests on a file the FAO can open.
+                            <Upload
+                              accept="application/pdf,image/png,image/jpeg"
+                              showUploadList={false}
+                              disabled={paused}
+                              customRequest={({ file, onSuccess, onError }) => {
+                                uploadAttachment(caseId, { kind: supplyKindOf(d.id) }, file as File).then(
+                                  (a) => {
+                                    onSuccess?.({});
+                                    void post('/documents', { documentId: d.id, fileRef: a.id });
+                                  },
+                                  (e: unknown) => {
+                                    onError?.(e as Error);
+                                    setError(e);
+                                  },
+                                );
+                              }}
+                            >
+                              <Button size="small" disabled={paused} data-testid={`supply-${d.id}`}>
+                                {t('supply')}
+                              </Button>
+                            </Upload>
                           ) : faoClerk && d.status !== 'supplied' && (d.extensionsLeft ?? 0) > 0 && p.status === 'open' ? (
                             <Button
                               size="small"
@@ -505,7 +545,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               </Card>
             ) : null}
             <Suspense fallback={<Card title={t('attachments')} size="small" loading />}>
-              <AttachmentsCard caseId={caseId} progress={p} session={session} paused={paused} />
+              <AttachmentsCard caseId={caseId} progress={p} paused={paused} />
             </Suspense>
             <Card title={t('graph')} size="small">
               <Space wrap style={{ marginBottom: 8 }}>

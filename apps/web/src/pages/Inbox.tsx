@@ -7,12 +7,6 @@ import { navigate } from '../router';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { DUE_SOON_MS } from './Notifications';
 
-/**
- * An inbox item as GET /api/inbox answers it: `blockedFor` says why the caller may not decide the step (SELF_APPROVAL:
- * they acted on the case as its organizer), so they hand it to another officer instead of meeting a 403.
- */
-type Item = InboxItem & { blockedFor?: { code: string; message: InboxItem['name'] } | null };
-
 type Group = 'overdue' | 'dueSoon' | 'blocked' | 'others';
 const GROUPS: Array<[Group, LabelKey, string]> = [
   ['overdue', 'overdue', TAG.red],
@@ -33,7 +27,7 @@ export function InboxPage() {
   const { t, pick } = useT();
   const { unitName } = useUnitNames();
   const [target, setTarget] = useState<ActionTarget | null>(null);
-  const state = useLoad(() => api<{ items: Item[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
+  const state = useLoad(() => api<{ items: InboxItem[]; total: number }>('GET', '/api/inbox?pageSize=200'), [], { live: true });
   return (
     <>
       <Typography.Title level={2}>{t('navInbox')}</Typography.Title>
@@ -56,7 +50,7 @@ export function InboxPage() {
                     }
                     data-testid={`group-${g}`}
                   >
-                    <Table<Item>
+                    <Table<InboxItem>
                       size="small"
                       rowKey={(i) => `${i.caseId}/${i.stepKey}`}
                       dataSource={rows}
