@@ -28,6 +28,23 @@ export class ApiClient {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  /** A multipart POST (an attachment's upload): the form's text fields and one file. */
+  async upload<T = unknown>(
+    path: string,
+    token: string,
+    fields: Record<string, string>,
+    file: { name: string; type: string; bytes: Buffer },
+    idempotencyKey: string,
+  ): Promise<Reply<T>> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
+    const headers = { authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey };
+    const res = await fetch(this.baseUrl + path, { method: 'POST', headers, body: form });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
   get<T = unknown>(path: string, token: string): Promise<Reply<T>> {
     return this.request<T>('GET', path, token);
   }

@@ -32,7 +32,14 @@ export interface DriveContext {
  * refusal, an acceptance with deficiencies); undefined for the plain request. Called once per step instance
  * and time it is awaiting.
  */
-export type StepPolicy = (caseId: string, step: StepProgress) => { path: string; body: Record<string, unknown> } | undefined;
+export type StepPolicy = (caseId: string, step: StepProgress) => StepRequest | undefined;
+
+/** A step's request; `before`, when given, runs first as the same user (e.g. the upload a 容缺 supply names) and answers fields added to the body. */
+export interface StepRequest {
+  path: string;
+  body: Record<string, unknown>;
+  before?: (api: ApiClient, token: string) => Promise<Record<string, unknown>>;
+}
 
 export interface CaseRun {
   caseId: string;
@@ -159,8 +166,10 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       continue;
     }
     for (const step of steps) {
-      const { path, body } = policy?.(caseId, step) ?? stepRequest(caseId, step);
+      const chosen: StepRequest = policy?.(caseId, step) ?? stepRequest(caseId, step);
       const token = ctx.tokens[roleFor(step) as BenchRole];
+      const path = chosen.path;
+      const body = chosen.before ? { ...chosen.body, ...(await chosen.before(ctx.api, token)) } : chosen.body;
       const t0 = performance.now();
       const reply = await postAction<{ code?: string }>(ctx, path, token, body, deadline, () => run.retriedActions++);
       const t1 = performance.now();

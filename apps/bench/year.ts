@@ -42,7 +42,22 @@ export function yearPolicy(kind: YearKind): StepPolicy {
     if (kind === 'deficiency' && step.code === 'B03') {
       // B03 completes itself once every missing document is in: the organizer supplies it.
       used = true;
-      return { path: `/api/delegations/${caseId}/documents`, body: { documentId: 'invitation-translation', comment: '补交译文' } };
+      return {
+        path: `/api/delegations/${caseId}/documents`,
+        body: { documentId: 'invitation-translation', comment: '补交译文' },
+        // The translation is uploaded as an attachment of the case first; the supply names it (fileRef, required).
+        before: async (api, token) => {
+          const reply = await api.upload<{ attachment: { id: string } }>(
+            `/api/delegations/${caseId}/attachments`,
+            token,
+            { kind: 'invitation-translation' },
+            { name: '邀请函译文.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n% 邀请函中文译文\n%%EOF\n') },
+            `bench-supply-${caseId}`,
+          );
+          if (reply.status !== 201) throw new Error(`upload of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+          return { fileRef: reply.body.attachment.id };
+        },
+      };
     }
     if (kind === 'deficiency' && step.code === 'B02') {
       return {

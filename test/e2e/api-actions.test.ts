@@ -82,12 +82,19 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       (await extend(users.tokens['fao-clerk'], { documentId: 'invitation-translation', reason: '再延一次' }).expect(409)).body.code,
     ).toBe('ACTION_NOT_ALLOWED');
 
-    // The handed input (trial): a fileRef that names no attachment of the case (a path) is 422 at fileRef, nothing applied.
+    // No file (the web's 补交 sent none) is 400 at fileRef; the handed input (trial): a fileRef that names no attachment
+    // of the case (a path) is 422 at fileRef; nothing applied.
     const supply = (fileRef: string) =>
       request(api.http)
         .post(`/api/delegations/${caseId}/documents`)
         .set(bearer(users.tokens.organizer))
         .send({ documentId: 'invitation-translation', fileRef });
+    const bare = await request(api.http)
+      .post(`/api/delegations/${caseId}/documents`)
+      .set(bearer(users.tokens.organizer))
+      .send({ documentId: 'invitation-translation' })
+      .expect(400);
+    expect(bare.body.errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'required' })]);
     for (const fileRef of ['../../etc/passwd', randomUUID()]) {
       const refused = await supply(fileRef).expect(422);
       expect(refused.body).toMatchObject({
@@ -112,7 +119,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
         await request(api.http)
           .post(`/api/delegations/${caseId}/documents`)
           .set(bearer(users.tokens.organizer))
-          .send({ documentId: 'invitation-translation' })
+          .send({ documentId: 'invitation-translation', fileRef: uploaded.body.attachment.id })
           .expect(409)
       ).body.code,
     ).toBe('ACTION_NOT_ALLOWED');

@@ -272,6 +272,10 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     expect(
       fields((await post(`/api/delegations/${fakeCase}/documents`, users.tokens.organizer, { fileRef: 'x' }).expect(400)).body),
     ).toEqual(['documentId']);
+    // The document itself is required: a supply without its file would mark it supplied resting on nothing.
+    expect(
+      fields((await post(`/api/delegations/${fakeCase}/documents`, users.tokens.organizer, { documentId: 'x' }).expect(400)).body),
+    ).toEqual(['fileRef']);
   });
 
   it('a malformed Idempotency-Key header is named', async () => {

@@ -13,13 +13,12 @@ import {
   extendDeficiencyUpdate,
   objectionUpdate,
   progressQuery,
-  supplyDocumentUpdate,
   withdrawUpdate,
   type DelegationInput,
   type DelegationProgress,
 } from '@df/contracts';
 import { CaseEntity, CaseEventEntity, NotificationEntity } from '@df/persistence';
-import { drive } from '../support/drive';
+import { drive, supplyWithFile } from '../support/drive';
 import { maybeRecord } from '../support/histories';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -87,9 +86,7 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
       20_000,
     );
     expect(step(p, 'B05').blockedReason?.zh).toContain('经费预算表');
-    await handle.executeUpdate(supplyDocumentUpdate, {
-      args: [{ ...base(), actor: actor('organizer', unit), documentId: 'budget-sheet' }],
-    });
+    await supplyWithFile(handle, actor('organizer', unit), 'budget-sheet');
     p = await handle.query(progressQuery);
     expect(step(p, 'B05').status).toMatch(/awaiting|overdue/);
     expect(step(p, 'B03').status).toBe('done');
@@ -236,9 +233,7 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     await extend(clerk);
     expect((await handle.query(progressQuery)).deficiencies[0]).toMatchObject({ status: 'missing', extensions: 1, extensionsLeft: 0 });
     await expect(extend(clerk)).rejects.toMatchObject({ cause: { type: 'ACTION_NOT_ALLOWED' } });
-    await handle.executeUpdate(supplyDocumentUpdate, {
-      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), documentId: 'inv-tr' }],
-    });
+    await supplyWithFile(handle, actor('organizer', unit), 'inv-tr');
     const issued = await eventually(
       () => handle.query(progressQuery),
       (q) => step(q, 'B08').status === 'done',

@@ -13,7 +13,6 @@ import {
   objectionUpdate,
   progressQuery,
   requiredTaskData,
-  supplyDocumentUpdate,
   withdrawUpdate,
   type Actor,
   type CaseEventRecord,
@@ -26,7 +25,7 @@ import { CaseEventEntity, EventStore, rebuildReadModels, verifyReadModels, type 
 import { CaseEventActivitiesService } from '../../apps/worker/src/activities/case-events.activities';
 import { runProjectionsCommand } from '../../apps/projections/command';
 import { CaseMembers1796142302631 } from '../../libs/persistence/src/migrations/1796142302631-CaseMembers';
-import { drive } from '../support/drive';
+import { drive, supplyWithFile } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -143,9 +142,7 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
           },
         ],
       });
-      await handle.executeUpdate(supplyDocumentUpdate, {
-        args: [{ requestId: randomUUID(), actor: actor('organizer', unit), documentId: 'budget-sheet' }],
-      });
+      await supplyWithFile(handle, actor('organizer', unit), 'budget-sheet');
       await run(input, handle, awaiting('B05'), (k) => k === 'B05');
       await handle.executeUpdate(decideStepUpdate, {
         args: [
@@ -339,8 +336,9 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const before = await snapshot();
     const rebuilt = await projectionsCommand([], db.url);
     expect({ code: rebuilt.code, stderr: rebuilt.stderr }).toEqual({ code: 0, stderr: '' });
+    // case_attachments 1: the file the 容缺 document was supplied as (supplyWithFile).
     expect(rebuilt.stdout).toMatch(
-      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3, case_members \d+, case_attachments 0\n$/,
+      /^projections: rebuilt from \d+ events in 4 streams in \d+ ms: cases 4, case_steps \d+, notifications \d+, member_trips 3, case_members \d+, case_attachments 1\n$/,
     );
     expect(await snapshot()).toEqual(before);
     expect(before.case_members!.length).toBeGreaterThanOrEqual(4);

@@ -3,10 +3,12 @@ import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle
 import type { ApplicationFailure } from '@temporalio/common';
 import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
 import {
+  attachUpdate,
   completeStepUpdate,
   decideStepUpdate,
   progressQuery,
   requiredTaskData,
+  supplyDocumentUpdate,
   type Actor,
   type DelegationProgress,
   type StepProgress,
@@ -126,4 +128,32 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
     );
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
+}
+
+/**
+ * 补交 a 容缺 document as the API does: the file's metadata attached to the case first (the attach Update), then the
+ * supply naming that attachment (`fileRef`, required and checked by the supply's Update validator). Answers its id.
+ */
+export async function supplyWithFile(handle: WorkflowHandle, by: Actor, documentId: string): Promise<string> {
+  const id = randomUUID();
+  await handle.executeUpdate(attachUpdate, {
+    args: [
+      {
+        requestId: randomUUID(),
+        actor: by,
+        attachment: {
+          id,
+          kind: 'other',
+          stepKey: null,
+          fileName: `${documentId}.pdf`,
+          mimeType: 'application/pdf',
+          size: 1024,
+          sha256: 'a'.repeat(64),
+          storageKey: `test/${id}`,
+        },
+      },
+    ],
+  });
+  await handle.executeUpdate(supplyDocumentUpdate, { args: [{ requestId: randomUUID(), actor: by, documentId, fileRef: id }] });
+  return id;
 }

@@ -833,6 +833,11 @@ describe('CaseEngine', () => {
       expect((refused as Rejection).code).toBe('INVALID_REQUEST');
       expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'known-attachment' })]);
     }
+    // No file at all: a document marked supplied would rest on nothing (the web's 补交 sent none): 422 required.
+    const bare = { type: 'supplyDocument' as const, request: { requestId: 'sup-bare', actor: actor('organizer'), documentId: 'd1' } };
+    expect(() => engine.validate(bare, now)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'fileRef', rule: 'required' })] }),
+    );
     expect(engine.progress(now).deficiencies[0]).toMatchObject({ id: 'd1', status: 'missing' });
     // The handler alone (a history recorded before the rule) applies what it was given, as it ran.
     expect(() => engine.validate(supply('att-1'), now)).not.toThrow();
@@ -846,6 +851,10 @@ describe('CaseEngine', () => {
     simulate(replayed, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
     replayed.apply({ type: 'decide', request: decide }, now);
     expect(replayed.apply(supply('files/inv-tr.pdf'), now).accepted).toBe(true);
+    const noFile = newEngine();
+    simulate(noFile, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    noFile.apply({ type: 'decide', request: decide }, now);
+    expect(noFile.apply(bare, now).accepted).toBe(true);
   });
 
   it("refuses a 容缺 document needed by a step no longer ahead (done, or the intake being decided); old histories' rule kept off", () => {

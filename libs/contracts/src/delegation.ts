@@ -105,7 +105,10 @@ export interface ObjectionRequest extends ActionBase {
 
 export interface SupplyDocumentRequest extends ActionBase {
   documentId: string;
-  /** The supplied document: the id of a live attachment of the case (the Update validator refuses another). */
+  /**
+   * The supplied document: the id of a live attachment of the case. The Update validator refuses it absent or naming
+   * another; optional in the type because histories recorded before that rule hold supplies without one.
+   */
   fileRef?: string;
 }
 

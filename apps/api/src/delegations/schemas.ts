@@ -271,9 +271,9 @@ export const ObjectionSchema = z
 export const SupplyDocumentSchema = z
   .strictObject({
     documentId: text(64),
-    fileRef: text(500).optional().meta({
+    fileRef: text(500).meta({
       description:
-        "The supplied document: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment",
+        "The supplied document, required: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment",
     }),
     ...actionBase,
   })
