@@ -102,6 +102,42 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
     expect(await rules({ data: { ...passport, number: 'SE-1' } })).toEqual(['data.number format']);
     expect(await rules({ data: { ...passport, expiresOn: addDays(today, -4) } })).toEqual(['data.expiresOn after-issue']);
     expect(await rules({ data: { ...passport, issuedOn: addDays(today, 1) } })).toEqual(['data.issuedOn not-future']);
+    // A number the custody ledger holds for someone outside the case (another roster person) is refused before it is
+    // sent, the holder not named (it was only noted by the ledger's activity: the step recorded another's passport).
+    const otherPerson = `P-${uniqueSuffix()}`;
+    await request(api.http)
+      .put(`/api/registries/people/${otherPerson}`)
+      .set(bearer(users.tokens.personnel))
+      .send({
+        unit: users.unit,
+        name: '王五',
+        gender: 'male',
+        dateOfBirth: uniqueBirthDate(),
+        rank: 'division',
+        position: '副处长',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      })
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    const theirsNo = passportNo();
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(officer())
+      .send({ number: theirsNo, issuedOn: '2020-05-01', expiresOn: '2030-05-01', holder: otherPerson })
+      .expect(201);
+    const held = await c05({ data: { ...passport, number: theirsNo.toLowerCase() } }).expect(422);
+    expect(held.body.errors).toEqual([
+      {
+        field: 'data.number',
+        rule: 'passport-holder',
+        message: {
+          zh: '此护照号码已在护照保管登记中登记在他人名下，请核对号码',
+          en: 'The passport custody ledger holds this number for someone else: check the number',
+        },
+      },
+    ]);
+    expect(JSON.stringify(held.body)).not.toContain('王五');
     await c05({ data: passport, comment: '新护照已领取' }).expect(200);
 
     // In custody for the person, by itself: the passport officer registered nothing by hand.

@@ -187,3 +187,12 @@ export async function claimOpenCaseTrip(
 export async function releaseOpenCaseTrip(manager: EntityManager, caseId: string): Promise<void> {
   await manager.query(`DELETE FROM member_trip_claims WHERE case_id = $1`, [caseId]);
 }
+
+/** Whether a member of a case is known under this person key (case_members: a roster member's personId among them). */
+export async function memberHasPersonKey(manager: EntityManager, caseId: string, memberId: string, personKey: string): Promise<boolean> {
+  const rows = await manager.query<unknown[]>(
+    'SELECT 1 FROM case_members WHERE case_id = $1 AND member_id = $2 AND person_key = $3 LIMIT 1',
+    [caseId, memberId, personKey],
+  );
+  return rows.length > 0;
+}

@@ -39,6 +39,7 @@ import {
   historyKeys,
   isIsoDate,
   openCaseOverlapViolations,
+  parseInstanceKey,
   processOfVersion,
   separationRefusal,
   stepDataFieldProblems,
@@ -766,8 +767,7 @@ export class DelegationsService {
     try {
       if (user.role === 'manager')
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
-      if (kind === 'complete' && stepKey !== undefined)
-        await this.validateStepData(scope.definitionVersion, stepKey.split(':')[0]!, sent.data);
+      if (kind === 'complete' && stepKey !== undefined) await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data);
     } catch (err) {
       return this.unknownStepFirst(caseId, stepKey, err);
     }
@@ -1001,7 +1001,8 @@ export class DelegationsService {
    * schema requires a field, e.g. A14's written outcome, is refused without it). A version this API does not know is
    * left to the engine.
    */
-  private async validateStepData(definitionVersion: string, code: string, sent: unknown): Promise<void> {
+  private async validateStepData(caseId: string, definitionVersion: string, stepKey: string, sent: unknown): Promise<void> {
+    const code = stepKey.split(':')[0]!;
     const data = sent ?? {};
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
     const definition = await this.registries.processDefinition(definitionVersion);
@@ -1021,6 +1022,16 @@ export class DelegationsService {
       ...p,
       field: `data.${p.field}`,
     }));
+    // C05's new passport is not a number the custody ledger holds for someone else (the registries' read; the engine
+    // refuses another member's number itself). Only once the number's own rules pass.
+    if (schema === 'new-passport' && !errors.some((e) => e.field === 'data.number')) {
+      const problem = await this.registries.newPassportHolderProblem(
+        caseId,
+        step && parseInstanceKey(stepKey, step.scope).memberId,
+        fields.number,
+      );
+      if (problem) errors.push(problem);
+    }
     if (errors.length > 0) throw ruleRefusal(errors);
   }
 

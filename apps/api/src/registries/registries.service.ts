@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
   CLOSED_STATUSES,
+  normalPassportNumber,
+  isPassportNumber,
   type PersonStatus,
   COUNTRIES,
   mayEverSeeInClear,
@@ -58,6 +60,7 @@ import {
 import {
   ApecRepository,
   DuplicatePersonError,
+  memberHasPersonKey,
   openCaseMembers,
   PassportHeldError,
   UnitReferenceError,
@@ -155,6 +158,28 @@ export class RegistriesService {
     private readonly users: UsersRepository,
   ) {
     this.apec = new ApecRepository(db);
+  }
+
+  /**
+   * C05's new passport (schema `new-passport`) against the custody ledger, before the completion is sent: a number the
+   * ledger holds for anyone but this member's roster person is 422 `data.number` `passport-holder`, the holder not
+   * named (as the registries refuse a member's number). The workflow's validator cannot read the ledger: a client that
+   * bypasses the API meets the worker's note instead (the passport is not registered). A malformed number is left to
+   * the schema's own rule.
+   */
+  async newPassportHolderProblem(caseId: string, memberId: string | undefined, number: unknown): Promise<FieldError | null> {
+    if (!isPassportNumber(number)) return null;
+    const row = await this.repo.passport(normalPassportNumber(number));
+    if (!row) return null;
+    if (memberId !== undefined && (await memberHasPersonKey(this.db.manager, caseId, memberId, row.holder))) return null;
+    return {
+      field: 'data.number',
+      rule: 'passport-holder',
+      message: {
+        zh: '此护照号码已在护照保管登记中登记在他人名下，请核对号码',
+        en: 'the passport custody ledger holds this number for someone else: check the number',
+      },
+    };
   }
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
