@@ -87,7 +87,9 @@ export function dataSourceOptions(url: string, pool: PoolOptions = { max: 10, ap
     migrationsRun: false,
     // `Client` is pg-pool's option: every pooled connection is an ObservedPgClient.
     extra: { max: pool.max, application_name: pool.applicationName, Client: ObservedPgClient },
-    poolErrorHandler: (err: unknown) => warnConnectionLost('PostgreSQL pool: an idle connection failed', err),
+    // An idle connection's failure reaches the pool through the client's `error` event, which ObservedPgClient has
+    // already logged; TypeORM's default handler would log it again.
+    poolErrorHandler: () => undefined,
   };
 }
 
