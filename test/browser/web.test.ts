@@ -219,6 +219,11 @@ describe('the web app in Chromium, on the whole stack', () => {
         await openFromInbox(page, title, step.key);
       }
       const dialog = page.getByRole('dialog');
+      // A member's step names its member (C05: whose passport; the visa steps: whose visa).
+      if (step.memberId) {
+        const member = p.facts.members.find((m) => m.id === step.memberId)!;
+        await expect(dialog.getByTestId('dialog-member').innerText()).resolves.toBe(`办理对象（团组成员）：${member.name}（${member.id}）`);
+      }
       if (step.code === 'B02' && !acceptedWithDeficiencies) {
         acceptedWithDeficiencies = true;
         await dialog.getByText('容缺受理').click();

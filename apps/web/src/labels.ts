@@ -100,6 +100,7 @@ export const DICT = {
   addMember: ['添加成员', 'Add member'],
   remove: ['删除', 'Remove'],
   memberId: ['成员编号', 'Member id'],
+  stepForMember: ['办理对象（团组成员）', 'For the member'],
   name: ['姓名', 'Name'],
   position: ['职务', 'Position'],
   rank: ['级别', 'Rank'],

@@ -81,12 +81,16 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     key.current = newId();
     if (!target) return;
     catalog().then(setCat, setError);
-    if (target.kind === 'approval') api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
+    // Approvals list the upstream steps a return may go to; a member's step names its member (C05: whose passport).
+    if (target.kind === 'approval' || target.stepKey.includes(':'))
+      api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
   }, [target, form]);
 
   if (!target) return null;
   const step = cat?.steps.find((s) => s.code === target.code);
   const decisions = step?.decisions ?? [];
+  const memberId = progress?.steps.find((s) => s.key === target.stepKey)?.memberId;
+  const member = memberId ? progress?.facts.members.find((m) => m.id === memberId) : undefined;
   const upstream = (progress?.steps ?? []).filter(
     (s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey,
   );
@@ -157,6 +161,11 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         </Button>,
       ]}
     >
+      {member ? (
+        <Typography.Paragraph data-testid="dialog-member">
+          {t('stepForMember')}：{member.name}（{member.id}）
+        </Typography.Paragraph>
+      ) : null}
       <Form form={form} layout="vertical" onFinish={send} initialValues={{ decision: 'approve' }}>
         {target.kind === 'approval' ? (
           <Form.Item label={t('decision')} name="decision" rules={[{ required: true, message: t('required') }]}>
