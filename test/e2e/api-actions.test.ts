@@ -66,6 +66,21 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     expect(accept.body.accepted).toBe(true);
     let p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.deficiencies).toEqual([expect.objectContaining({ id: 'invitation-translation', status: 'missing' })]);
+    // B03 completes itself once the documents are in: the organizer's inbox says where the work is (trial: a button
+    // that could only meet 409), and completing it is refused in words, no API path.
+    await waitForStep(api, users.tokens.organizer, caseId, 'B03', ['awaiting', 'overdue']);
+    const inbox = await request(api.http).get('/api/inbox').query({ pageSize: 200 }).set(bearer(users.tokens.organizer)).expect(200);
+    const b03 = (inbox.body.items as Array<{ caseId: string; stepKey: string; blockedFor: { code: string } | null }>).find(
+      (i) => i.caseId === caseId && i.stepKey === 'B03',
+    );
+    expect(b03?.blockedFor).toMatchObject({ code: 'SUPPLY_DOCUMENTS', message: { zh: expect.stringContaining('逐项补交') } });
+    const completeB03 = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/B03/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({})
+      .expect(409);
+    expect(completeB03.body.message.zh).toContain('容缺材料');
+    expect(JSON.stringify(completeB03.body.message)).not.toContain('/documents');
 
     // The FAO clerk (only) may give a missing document more time, once by default; the reason is required.
     const extend = (token: string, body: object) =>

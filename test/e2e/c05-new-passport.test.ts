@@ -102,6 +102,8 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
     expect(await rules({ data: { ...passport, number: 'SE-1' } })).toEqual(['data.number format']);
     expect(await rules({ data: { ...passport, expiresOn: addDays(today, -4) } })).toEqual(['data.expiresOn after-issue']);
     expect(await rules({ data: { ...passport, issuedOn: addDays(today, 1) } })).toEqual(['data.issuedOn not-future']);
+    // The passport being replaced is not the new one (trial: C06 then cancelled it and the member had none).
+    expect(await rules({ data: { ...passport, number: old } })).toEqual(['data.number replaced-passport']);
     // A number the custody ledger holds for someone outside the case (another roster person) is refused before it is
     // sent, the holder not named (it was only noted by the ledger's activity: the step recorded another's passport).
     const otherPerson = `P-${uniqueSuffix()}`;

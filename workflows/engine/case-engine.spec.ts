@@ -648,6 +648,13 @@ describe('CaseEngine', () => {
       expect(() => engine.validate(c05('own-new', NEW), t)).not.toThrow();
     });
 
+    it('refuses the passport being replaced as the new one (trial: the expiring number was taken, C06 cancelled it)', () => {
+      const engine = newEngine(renewing);
+      const t = reachC05(engine);
+      expect(refusal(() => engine.validate(c05('old', { ...NEW, number: 'SE 1111111' }), t))).toEqual(['data.number replaced-passport']);
+      expect(() => engine.validate(c05('new', NEW), t)).not.toThrow();
+    });
+
     it('completed with it, the member’s new passport is custody work register, asking patched(custody-register) only then', () => {
       const asked: string[] = [];
       const engine = newEngine(renewing, { custodyRegister: () => (asked.push('custody-register'), true) });

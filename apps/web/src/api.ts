@@ -244,8 +244,9 @@ export interface InboxItem {
   latestStartAt: string | null;
   onBehalf: boolean;
   /**
-   * Why the caller may not decide the step (SELF_APPROVAL: they acted on the case as its organizer), so they hand it
-   * to another officer of the role instead of meeting a 403; null when they may.
+   * Why the caller may not decide or complete the step here (SELF_APPROVAL: they acted on the case as its organizer,
+   * so they hand it to another officer of the role instead of meeting a 403; SUPPLY_DOCUMENTS: it completes itself once
+   * every 容缺 document is supplied on the case page); null when they may.
    */
   blockedFor: { code: string; message: Bilingual } | null;
 }

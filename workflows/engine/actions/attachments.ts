@@ -21,8 +21,8 @@ export function refuseUnknownAttachment(core: CaseCore, field: string, ref: unkn
   refuseField(
     field,
     'known-attachment',
-    `${String(ref)} 不是本案的附件：请先上传该文件，再填写其附件编号`,
-    `${String(ref)} is not an attachment of this case: upload the file first, then name its attachment id`,
+    `本案没有编号为“${String(ref)}”的附件：请先上传该文件，再填写其附件编号`,
+    `names no attachment of this case (“${String(ref)}”): upload the file first, then name its attachment id`,
   );
 }
 

@@ -38,8 +38,8 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
   if (b.collectsDeficiencies && core.deficiencies.some((d) => d.status !== 'supplied')) {
     reject(
       'ACTION_NOT_ALLOWED',
-      '请逐项补交缺件（/documents），补齐后自动办结',
-      `Supply each missing document (/documents); ${meta.code} completes when all are in`,
+      `请在“容缺材料”中逐项补交缺件（上传材料文件），补齐后 ${meta.code} 自动办结`,
+      `Supply each missing document under “Missing documents” (upload its file); ${meta.code} completes itself once all are in`,
       r.stepKey,
     );
   }
@@ -116,6 +116,17 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
         'passport-holder',
         `此护照号码是本团成员 ${other.name} 的护照`,
         `this number is the passport of ${other.name}, another member of the delegation`,
+        r.stepKey,
+      );
+    // Nor the passport it replaces (trial: the member's own expiring number was taken as the new one; C06 then
+    // cancelled it and the member travelled on none).
+    const own = core.facts.members.find((m) => m.id === meta.memberId)?.passport;
+    if (own && passportNumberKey(own.number) === key)
+      refuseField(
+        'data.number',
+        'replaced-passport',
+        '此为该成员被替换的旧护照号码：请填写新签发护照的号码',
+        "is the member's passport being replaced: enter the number of the newly issued passport",
         r.stepKey,
       );
   }

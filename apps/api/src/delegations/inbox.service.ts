@@ -32,6 +32,7 @@ import { InboxRepository } from '@df/persistence';
 import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
+import { RegistriesService } from '../registries/registries.service';
 
 // Names of the built-in definitions' steps, for rows projected before case_steps carried the case's own.
 const STEP_NAMES = new Map(processDefinitions(DEFAULT_DEFINITION).flatMap((d) => d.steps.map((s) => [s.code, s.name] as const)));
@@ -41,7 +42,10 @@ const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : 
 /** The caller's inbox (read models) and the process catalogue. */
 @Injectable()
 export class InboxService {
-  constructor(private readonly repo: InboxRepository) {}
+  constructor(
+    private readonly repo: InboxRepository,
+    private readonly registries: RegistriesService,
+  ) {}
 
   async inbox(user: AuthUser, rawQuery: unknown) {
     const q = parseOrThrow(InboxQuerySchema, rawQuery, ['query']);
@@ -56,6 +60,11 @@ export class InboxService {
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });
+    // Each case's own definition (built in, or published by the office: cached), for what a step does.
+    const definitions = new Map<string, ProcessDefinition | undefined>();
+    for (const v of new Set(rows.map((r) => r.definition_version))) definitions.set(v, await this.registries.processDefinition(v));
+    const completesItself = (version: string, code: string) =>
+      !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
     return {
       items: rows.map((r) => ({
         caseId: r.case_id,
@@ -81,7 +90,7 @@ export class InboxService {
         dueAt: iso(r.due_at),
         latestStartAt: iso(r.latest_start_at),
         onBehalf: r.actor_role !== user.role,
-        blockedFor: blockedFor(user, r.kind, r.organizers),
+        blockedFor: completesItself(r.definition_version, r.code) ? SUPPLY_DOCUMENTS : blockedFor(user, r.kind, r.organizers),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
@@ -122,6 +131,18 @@ export class InboxService {
     };
   }
 }
+
+/**
+ * A step that completes itself once every 容缺 document is in (behaviour.collectsDeficiencies, B03): completing it is
+ * refused while one is missing (the engine's checkComplete), so the item says where the work is instead.
+ */
+const SUPPLY_DOCUMENTS = {
+  code: 'SUPPLY_DOCUMENTS',
+  message: {
+    zh: '在案件页“容缺材料”中逐项补交（上传材料文件），补齐后本步骤自动办结',
+    en: 'Supply each missing document under “Missing documents” on the case page (upload its file); this step completes itself once all are in',
+  },
+} as const;
 
 /**
  * Why this user may not decide a step of their inbox: separation of duties (separationRefusal, the rule the API and

@@ -423,7 +423,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 {mine.map((i) =>
                   i.blockedFor ? (
                     // As in the inbox: the reason, no button (the decision would be refused with it).
-                    <Typography.Text key={i.stepKey} type="danger" data-testid={`blocked-for-${i.stepKey}`}>
+                    <Typography.Text
+                      key={i.stepKey}
+                      type={i.blockedFor.code === 'SELF_APPROVAL' ? 'danger' : 'secondary'}
+                      data-testid={`blocked-for-${i.stepKey}`}
+                    >
                       {i.stepKey} {pick(i.name)}: {pick(i.blockedFor.message)}
                     </Typography.Text>
                   ) : (

@@ -91,7 +91,10 @@ export function InboxPage() {
                           render: (_: unknown, i) =>
                             i.blockedFor ? (
                               // The reason, no button: the decision would be refused; another officer of the role takes it.
-                              <Typography.Text type="danger" data-testid={`blocked-for-${i.stepKey}`}>
+                              <Typography.Text
+                                type={i.blockedFor.code === 'SELF_APPROVAL' ? 'danger' : 'secondary'}
+                                data-testid={`blocked-for-${i.stepKey}`}
+                              >
                                 {pick(i.blockedFor.message)}
                               </Typography.Text>
                             ) : (
