@@ -44,6 +44,17 @@ describe('attachments on the case page', () => {
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
 
+  it('a file of another type is refused with the rule in the alert, not only a count of errors (trial)', async () => {
+    const page = await stack.pageAs('organizer');
+    await page.goto(`/cases/${caseId}`);
+    const card = page.getByTestId('attachments');
+    await card.getByTestId('attachment-upload').waitFor();
+    await card
+      .locator('input[type=file]')
+      .setInputFiles({ name: '说明.docx', mimeType: 'application/pdf', buffer: Buffer.from('PK\u0003\u0004 word') });
+    await expect(card.getByRole('alert').innerText()).resolves.toContain('文件类型须为 PDF、PNG 或 JPEG');
+  });
+
   it('the manager sees the documents but no upload (the access table, through the API)', async () => {
     const page = await stack.pageAs('manager');
     await page.goto(`/cases/${caseId}`);

@@ -202,6 +202,8 @@ describe('the web app in Chromium, on the whole stack', () => {
         for (const d of supplied.deficiencies) {
           const file = (files.body.items as Array<{ id: string; kind: string; fileName: string }>).find((a) => a.id === d.fileRef);
           expect([d.id, d.status, file?.kind, file?.fileName]).toEqual([d.id, 'supplied', 'invitation-translation', `${d.id}.pdf`]);
+          // The attachments card lists it without a remove button (the API would refuse: the document rests on it).
+          await page.getByTestId('attachments').getByTestId(`supplied-as-${d.fileRef}`).waitFor({ timeout: 30_000 });
         }
         // Supplying the last missing document completes B03 (or leaves it for the organizer): read again.
         if (p.deficiencies.some((x) => x.status !== 'supplied')) continue;

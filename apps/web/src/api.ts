@@ -140,12 +140,18 @@ export async function uploadAttachment(caseId: string, meta: { kind: string; ste
       setSession(null);
       onExpired();
     }
-    throw new ApiError(
-      res.status,
-      json.code ?? 'ERROR',
-      json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` },
-      json.errors ?? [],
-    );
+    // The answer's field errors (a file type or size refused: 415, 413) in the message itself, which is what the
+    // upload's alert shows; the bare message only counts them.
+    const base = json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` };
+    const errors = json.errors ?? [];
+    const message =
+      errors.length === 0
+        ? base
+        : {
+            zh: `${base.zh}：${errors.map((e) => e.message.zh).join('；')}`,
+            en: `${base.en}: ${errors.map((e) => e.message.en).join('; ')}`,
+          };
+    throw new ApiError(res.status, json.code ?? 'ERROR', message, errors);
   }
   return json.attachment;
 }

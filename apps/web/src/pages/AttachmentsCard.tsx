@@ -48,7 +48,10 @@ export function AttachmentsCard({
   const [kind, setKind] = useState<string>('invitation-letter');
   const [stepKey, setStepKey] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
-  const state = useLoad(() => api<AttachmentList>('GET', `/api/delegations/${caseId}/attachments`), [caseId]);
+  // The files 容缺 documents were supplied as: they stay (the API refuses their removal, 409), and a new supply reloads the list.
+  const supplied = new Set((progress.deficiencies ?? []).flatMap((d) => (d.fileRef ? [d.fileRef] : [])));
+  const suppliedKey = [...supplied].sort().join(',');
+  const state = useLoad(() => api<AttachmentList>('GET', `/api/delegations/${caseId}/attachments`), [caseId, suppliedKey]);
   const needing = progress.steps.filter((s) => (s.requiresAttachments ?? []).length > 0 && s.status !== 'done' && s.status !== 'skipped');
   const openSteps = progress.steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue' || s.status === 'pending');
 
@@ -149,17 +152,22 @@ export function AttachmentsCard({
                 {
                   title: t('act'),
                   key: 'remove',
-                  render: (_: unknown, a: Attachment) => (
-                    <Button
-                      size="small"
-                      danger
-                      onClick={() =>
-                        void api('DELETE', `/api/delegations/${caseId}/attachments/${a.id}`).then(() => state.reload(), setError)
-                      }
-                    >
-                      {t('removeAttachment')}
-                    </Button>
-                  ),
+                  render: (_: unknown, a: Attachment) =>
+                    supplied.has(a.id) ? (
+                      <Typography.Text type="secondary" data-testid={`supplied-as-${a.id}`}>
+                        {t('suppliedDocumentFile')}
+                      </Typography.Text>
+                    ) : (
+                      <Button
+                        size="small"
+                        danger
+                        onClick={() =>
+                          void api('DELETE', `/api/delegations/${caseId}/attachments/${a.id}`).then(() => state.reload(), setError)
+                        }
+                      >
+                        {t('removeAttachment')}
+                      </Button>
+                    ),
                 },
               ]
             : []),
