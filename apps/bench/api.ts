@@ -9,6 +9,12 @@ export interface Reply<T = unknown> {
   body: T;
 }
 
+/** A response's status and JSON body (undefined when empty). */
+async function reply<T>(res: Response): Promise<Reply<T>> {
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
@@ -24,8 +30,7 @@ export class ApiClient {
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(this.baseUrl + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return reply<T>(res);
   }
 
   /** A multipart POST (an attachment's upload): the form's text fields and one file. */
@@ -40,9 +45,7 @@ export class ApiClient {
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
     const headers = { authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey };
-    const res = await fetch(this.baseUrl + path, { method: 'POST', headers, body: form });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return reply<T>(await fetch(this.baseUrl + path, { method: 'POST', headers, body: form }));
   }
 
   get<T = unknown>(path: string, token: string): Promise<Reply<T>> {

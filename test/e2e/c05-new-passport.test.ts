@@ -47,21 +47,27 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
       expiresOn: string;
     };
 
-  it('refuses C05 without the passport (422 naming each field), registers it in custody once completed, and C07 checks it out', async () => {
-    // A roster person whose passport in custody expires within 6 months of the return: C02-C05 issue a new one.
+  /** A new active person on the unit's roster (花名册), by the personnel office; answers the person id. */
+  const rosterPerson = async (name: string, position: string): Promise<string> => {
     const personId = `P-${uniqueSuffix()}`;
     const put = await request(api.http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send({
       unit: users.unit,
-      name: '张三',
+      name,
       gender: 'male',
       dateOfBirth: uniqueBirthDate(),
       rank: 'division',
-      position: '处长',
+      position,
       partyMember: false,
       leadershipTeam: null,
       status: 'active',
     });
     expect([200, 201]).toContain(put.status);
+    return personId;
+  };
+
+  it('refuses C05 without the passport (422 naming each field), registers it in custody once completed, and C07 checks it out', async () => {
+    // A roster person whose passport in custody expires within 6 months of the return: C02-C05 issue a new one.
+    const personId = await rosterPerson('张三', '处长');
     const old = passportNo();
     await request(api.http)
       .post('/api/registries/passports')
@@ -106,22 +112,7 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
     expect(await rules({ data: { ...passport, number: old } })).toEqual(['data.number replaced-passport']);
     // A number the custody ledger holds for someone outside the case (another roster person) is refused before it is
     // sent, the holder not named (it was only noted by the ledger's activity: the step recorded another's passport).
-    const otherPerson = `P-${uniqueSuffix()}`;
-    await request(api.http)
-      .put(`/api/registries/people/${otherPerson}`)
-      .set(bearer(users.tokens.personnel))
-      .send({
-        unit: users.unit,
-        name: '王五',
-        gender: 'male',
-        dateOfBirth: uniqueBirthDate(),
-        rank: 'division',
-        position: '副处长',
-        partyMember: false,
-        leadershipTeam: null,
-        status: 'active',
-      })
-      .expect((r) => expect([200, 201]).toContain(r.status));
+    const otherPerson = await rosterPerson('王五', '副处长');
     const theirsNo = passportNo();
     await request(api.http)
       .post('/api/registries/passports')

@@ -94,32 +94,38 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!res.ok) {
-    if (res.status === 401 && session) {
-      setSession(null);
-      onExpired();
-    }
-    if (res.status === 403 && json.code === 'PASSWORD_CHANGE_REQUIRED' && session) {
-      setSession({ ...session, mustChangePassword: true });
-      onMustChange();
-    }
-    const retry = Number(res.headers.get('retry-after'));
-    const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
-    throw new ApiError(
-      res.status,
-      String(json.code ?? 'ERROR'),
-      message,
-      (json.errors as FieldError[]) ?? [],
-      (json.violations as ApiError['violations']) ?? [],
-      Number.isFinite(retry) && retry > 0 ? retry : null,
-    );
-  }
+  if (!res.ok) throw refusal(res, json);
   return json as T;
 }
 
 /**
+ * An error answer as an ApiError, with its effects on the session: 401 ends it (the session expired or was revoked),
+ * 403 PASSWORD_CHANGE_REQUIRED marks it.
+ */
+function refusal(res: Response, json: Record<string, unknown>): ApiError {
+  if (res.status === 401 && session) {
+    setSession(null);
+    onExpired();
+  }
+  if (res.status === 403 && json.code === 'PASSWORD_CHANGE_REQUIRED' && session) {
+    setSession({ ...session, mustChangePassword: true });
+    onMustChange();
+  }
+  const retry = Number(res.headers.get('retry-after'));
+  const message = (json.message as Bilingual | undefined) ?? { zh: `请求失败（${res.status}）`, en: `Request failed (${res.status})` };
+  return new ApiError(
+    res.status,
+    String(json.code ?? 'ERROR'),
+    message,
+    (json.errors as FieldError[]) ?? [],
+    (json.violations as ApiError['violations']) ?? [],
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+  );
+}
+
+/**
  * Uploads one file as an attachment of a case (POST /api/delegations/{id}/attachments, multipart: kind, stepKey?,
- * file); answers the stored attachment (its `id` is what a step's `fileRef` names). Errors as `api` gives them.
+ * file); answers the stored attachment (its `id` is what a step's `fileRef` names). Errors as `api` gives them (refusal).
  */
 export async function uploadAttachment(caseId: string, meta: { kind: string; stepKey?: string }, file: File): Promise<{ id: string }> {
   const form = new FormData();
@@ -129,29 +135,17 @@ export async function uploadAttachment(caseId: string, meta: { kind: string; ste
   const headers: Record<string, string> = { accept: 'application/json', 'idempotency-key': newKey() };
   if (session) headers.authorization = `Bearer ${session.token}`;
   const res = await fetch(`/api/delegations/${caseId}/attachments`, { method: 'POST', headers, body: form });
-  const json = (await res.json().catch(() => ({}))) as {
-    code?: string;
-    message?: Bilingual;
-    errors?: FieldError[];
-    attachment?: { id: string };
-  };
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown> & { attachment?: { id: string } };
   if (!res.ok || !json.attachment) {
-    if (res.status === 401 && session) {
-      setSession(null);
-      onExpired();
-    }
-    // The answer's field errors (a file type or size refused: 415, 413) in the message itself, which is what the
-    // upload's alert shows; the bare message only counts them.
-    const base = json.message ?? { zh: `上传失败（${res.status}）`, en: `Upload failed (${res.status})` };
-    const errors = json.errors ?? [];
-    const message =
-      errors.length === 0
-        ? base
-        : {
-            zh: `${base.zh}：${errors.map((e) => e.message.zh).join('；')}`,
-            en: `${base.en}: ${errors.map((e) => e.message.en).join('; ')}`,
-          };
-    throw new ApiError(res.status, json.code ?? 'ERROR', message, errors);
+    const e = refusal(res, json);
+    if (e.errors.length === 0) throw e;
+    // The field errors (a file type or size refused: 415, 413) in the message itself, which is what the upload's alert
+    // shows: there is no form field to show them at, and the bare message only counts them.
+    const message = {
+      zh: `${e.bilingual.zh}：${e.errors.map((x) => x.message.zh).join('；')}`,
+      en: `${e.bilingual.en}: ${e.errors.map((x) => x.message.en).join('; ')}`,
+    };
+    throw new ApiError(e.status, e.code, message, e.errors, e.violations, e.retryAfter);
   }
   return json.attachment;
 }
