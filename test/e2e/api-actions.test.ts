@@ -119,6 +119,19 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     }
     p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.deficiencies[0]).toMatchObject({ status: 'missing' });
+    // The handed input (third trial): a file of another kind (a passport copy) does not supply the translation: 422 at
+    // fileRef, rule attachment-kind, the document named; nothing applied.
+    const passportCopy = await request(api.http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', randomUUID())
+      .field('kind', 'passport-copy')
+      .attach('file', Buffer.from('%PDF-1.4\n% 护照\n%%EOF\n'), { filename: 'passport.pdf', contentType: 'application/pdf' })
+      .expect(201);
+    const wrongKind = await supply(passportCopy.body.attachment.id).expect(422);
+    expect(wrongKind.body.errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'attachment-kind' })]);
+    expect(wrongKind.body.message.zh).toContain('“邀请函译文”');
+    expect((await getProgress(api, users.tokens.organizer, caseId)).deficiencies[0]).toMatchObject({ status: 'missing' });
     // The document uploaded as an attachment of the case first, then supplied by its id.
     const uploaded = await request(api.http)
       .post(`/api/delegations/${caseId}/attachments`)

@@ -864,6 +864,84 @@ describe('CaseEngine', () => {
     expect(noFile.apply(bare, now).accepted).toBe(true);
   });
 
+  it('supplies a 容缺 document only as a file of its kind, one file per document (fileRef, rules attachment-kind and unique)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    engine.apply(
+      {
+        type: 'decide',
+        request: {
+          requestId: 'awd',
+          actor: actor('fao-clerk', 'fao'),
+          stepKey: 'B02',
+          decision: 'accept-with-deficiencies',
+          missingDocuments: [
+            { id: 'invitation-translation', name: '邀请函译文' },
+            { id: 'd2', name: '经费来源说明' },
+          ],
+        },
+      },
+      now,
+    );
+    const attach = (id: string, kind: 'passport-copy' | 'invitation-translation') =>
+      engine.apply(
+        {
+          type: 'attach',
+          request: {
+            requestId: id,
+            actor: actor('organizer'),
+            attachment: {
+              id,
+              kind,
+              stepKey: null,
+              fileName: `${id}.pdf`,
+              mimeType: 'application/pdf',
+              size: 100,
+              sha256: 'b'.repeat(64),
+              storageKey: `cases/case-1/${id}`,
+            },
+          },
+        },
+        now,
+      );
+    attach('att-pc', 'passport-copy');
+    attach('att-tr', 'invitation-translation');
+    const supply = (documentId: string, fileRef: string) => ({
+      type: 'supplyDocument' as const,
+      request: { requestId: `sup-${documentId}-${fileRef}`, actor: actor('organizer'), documentId, fileRef },
+    });
+    const refusal = (action: ReturnType<typeof supply>) => {
+      try {
+        engine.validate(action, now);
+      } catch (err) {
+        return err as Rejection;
+      }
+      throw new Error('not refused');
+    };
+    // The handed input: a passport copy "supplied" the missing invitation letter translation.
+    const wrongKind = refusal(supply('invitation-translation', 'att-pc'));
+    expect(wrongKind.code).toBe('INVALID_REQUEST');
+    expect(wrongKind.errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'attachment-kind' })]);
+    expect(wrongKind.label.zh).toContain('“邀请函译文”（invitation-translation）');
+    expect(wrongKind.label.zh).toContain('护照复印件');
+    expect(engine.progress(now).deficiencies.map((d) => d.status)).toEqual(['missing', 'missing']);
+    expect(engine.apply(supply('invitation-translation', 'att-tr'), now).accepted).toBe(true);
+    // One file, one document: the translation's file does not also supply the other document.
+    const reused = refusal(supply('d2', 'att-tr'));
+    expect(reused.errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'unique' })]);
+    expect(reused.label.en).toContain('“邀请函译文” (invitation-translation)');
+    // A document whose id is no attachment kind takes a file of any kind.
+    expect(() => engine.validate(supply('d2', 'att-pc'), now)).not.toThrow();
+    // Supplied twice (a new request; the same request again is its earlier answer): refused by the document's name.
+    const again = refusal({
+      ...supply('invitation-translation', 'att-tr'),
+      request: { ...supply('invitation-translation', 'att-tr').request, requestId: 'sup-again' },
+    });
+    expect(again.code).toBe('ACTION_NOT_ALLOWED');
+    expect(again.label.zh).toContain('“邀请函译文”');
+  });
+
   it("refuses a 容缺 document needed by a step no longer ahead (done, or the intake being decided); old histories' rule kept off", () => {
     const clerk = actor('fao-clerk', 'fao');
     const acceptWith = (engine: CaseEngine, neededBy: string) => () =>

@@ -4,12 +4,22 @@ import type { CaseCore } from './core';
 
 /** Deficiencies accepted at intake (容缺): a step needing a document past its deadline blocks until it is supplied. */
 
+/**
+ * A missing document as refusals and reasons name it: the name the FAO reviewer gave it, with its id (third trial: the
+ * refusals named the id alone, where the attachments card names the document).
+ */
+export function documentLabel(doc: { id: string; name: string }): Label {
+  return { zh: `“${doc.name}”（${doc.id}）`, en: `“${doc.name}” (${doc.id})` };
+}
+
 /** A step blocks while a deficiency it needs is past its deadline. */
 export function deficiencyBlock(core: CaseCore, code: string): Label | undefined {
   const late = core.deficiencies.filter((d) => d.status === 'overdue' && d.neededBy === code);
   if (late.length === 0) return undefined;
-  const names = late.map((d) => d.name).join('、');
-  return { zh: `缺件逾期未补：${names}`, en: `Missing documents past their deadline: ${late.map((d) => d.id).join(', ')}` };
+  return {
+    zh: `缺件逾期未补：${late.map((d) => documentLabel(d).zh).join('、')}`,
+    en: `Missing documents past their deadline: ${late.map((d) => documentLabel(d).en).join(', ')}`,
+  };
 }
 
 export function refreshDeficiencyBlocks(core: CaseCore, by: ActionBase | null): void {

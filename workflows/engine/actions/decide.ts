@@ -66,7 +66,7 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
           `missingDocuments[${i}].neededBy`,
           'known-step',
           `第 ${i + 1} 项缺件的所需步骤不是本流程出发前的步骤`,
-          'is not a step code of this process before departure',
+          `is not a step code of this process before departure (missing document ${i + 1})`,
           r.stepKey,
         );
       }

@@ -1,7 +1,7 @@
 import { toIso } from '@df/domain';
 import type { ExtendDeficiencyRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { refreshDeficiencyBlocks } from '../deficiencies';
+import { documentLabel, refreshDeficiencyBlocks } from '../deficiencies';
 import { refuseField, reject } from '../rejection';
 
 /**
@@ -20,13 +20,18 @@ export function checkExtend(core: CaseCore, r: ExtendDeficiencyRequest): void {
       `没有待补缺件 ${String(r.documentId)}`,
       `no missing document ${String(r.documentId)}`,
     );
-  if (doc.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc.id} 已补交`, `Document ${doc.id} was already supplied`);
+  if (doc.status === 'supplied')
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `缺件${documentLabel(doc).zh}已补交`,
+      `The missing document ${documentLabel(doc).en} was already supplied`,
+    );
   const allowed = core.deficiencyRule.extensions;
   if (doc.extensions >= allowed)
     reject(
       'ACTION_NOT_ALLOWED',
-      `缺件 ${doc.id} 已延期 ${doc.extensions} 次（上限 ${allowed} 次）：请补交，或撤销案件`,
-      `Document ${doc.id} was extended ${doc.extensions} time(s) (limit ${allowed}): supply it or cancel the case`,
+      `缺件${documentLabel(doc).zh}已延期 ${doc.extensions} 次（上限 ${allowed} 次）：请补交，或撤销案件`,
+      `The missing document ${documentLabel(doc).en} was extended ${doc.extensions} time(s) (limit ${allowed}): supply it or cancel the case`,
     );
 }
 

@@ -1,6 +1,7 @@
 import type { SupplyDocumentRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { refreshDeficiencyBlocks } from '../deficiencies';
+import { ATTACHMENT_KIND_LABELS, isAttachmentKind } from '@df/domain';
+import { documentLabel, refreshDeficiencyBlocks } from '../deficiencies';
 import { refuseField, reject } from '../rejection';
 import { refuseUnknownAttachment } from './attachments';
 
@@ -8,22 +9,58 @@ import { refuseUnknownAttachment } from './attachments';
 
 /**
  * `validating`: the Update validator's checks too: `fileRef` is given (a document marked supplied rests on the file the
- * office opens: 422 `required`) and names a live attachment of the case (refuseUnknownAttachment). The handler alone
- * applies what a history recorded before these rules holds, with or without a file.
+ * office opens: 422 `required`) and names a live attachment of the case (refuseUnknownAttachment) that is that document:
+ * of the document's kind when its id is an attachment kind (422 `attachment-kind`: a passport copy does not supply the
+ * invitation letter), and not already the file another document was supplied as (422 `unique`: one file, one
+ * document, third trial). The handler alone applies what a history recorded before these rules holds, with or without
+ * a file.
  */
 export function checkSupply(core: CaseCore, r: SupplyDocumentRequest, validating = false): void {
   const doc = core.deficiencies.find((d) => d.id === r.documentId);
   if (!doc)
-    refuseField('documentId', 'known-document', `没有待补缺件 ${String(r.documentId)}`, `no missing document ${String(r.documentId)}`);
-  if (validating && r.fileRef === undefined)
+    return refuseField(
+      'documentId',
+      'known-document',
+      `没有待补缺件 ${String(r.documentId)}`,
+      `no missing document ${String(r.documentId)}`,
+    );
+  if (validating) checkSuppliedFile(core, doc, r.fileRef);
+  if (doc.status === 'supplied')
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `缺件${documentLabel(doc).zh}已补交`,
+      `The missing document ${documentLabel(doc).en} was already supplied`,
+    );
+}
+
+function checkSuppliedFile(core: CaseCore, doc: CaseCore['deficiencies'][number], fileRef: unknown): void {
+  if (fileRef === undefined)
     refuseField(
       'fileRef',
       'required',
       '请先上传补交的材料，再填写其附件编号',
       'is required: upload the supplied document as an attachment of the case first, then name its id',
     );
-  if (validating) refuseUnknownAttachment(core, 'fileRef', r.fileRef);
-  if (doc!.status === 'supplied') reject('ACTION_NOT_ALLOWED', `缺件 ${doc!.id} 已补交`, `Document ${doc!.id} was already supplied`);
+  refuseUnknownAttachment(core, 'fileRef', fileRef);
+  const file = core.attachments.get(fileRef as string)!;
+  if (isAttachmentKind(doc.id) && file.kind !== doc.id) {
+    const want = ATTACHMENT_KIND_LABELS[doc.id];
+    const got = ATTACHMENT_KIND_LABELS[file.kind];
+    refuseField(
+      'fileRef',
+      'attachment-kind',
+      `缺件${documentLabel(doc).zh}须以“${want.zh}”类附件补交，附件 ${file.id} 是“${got.zh}”`,
+      `must be an attachment of kind ${want.en.toLowerCase()} (${doc.id}) to supply ${documentLabel(doc).en}; attachment ${file.id} is a ${got.en.toLowerCase()}`,
+    );
+  }
+  const other = core.deficiencies.find((d) => d !== doc && d.status === 'supplied' && d.fileRef === file.id);
+  if (other)
+    refuseField(
+      'fileRef',
+      'unique',
+      `附件 ${file.id} 已用于补交缺件${documentLabel(other).zh}：每份缺件须单独上传其材料`,
+      `attachment ${file.id} already supplies ${documentLabel(other).en}: upload each missing document as its own file`,
+    );
 }
 
 export function applySupply(core: CaseCore, r: SupplyDocumentRequest): void {
