@@ -10,9 +10,9 @@ import {
   uniqueSuffix,
   type TestApi,
   type TestUsers,
+  registerRosterPerson,
 } from '../support/api-harness';
 import { actOn, actionable, getProgress, waitForStep } from '../support/api-flow';
-import { uniqueBirthDate } from '../support/factories';
 
 /** 11 characters, outside the shape free-text masking knows (9 digits): masked only as the passport record's `number`. */
 const passportNo = () => `SE${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
@@ -50,18 +50,7 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
   /** A new active person on the unit's roster (花名册), by the personnel office; answers the person id. */
   const rosterPerson = async (name: string, position: string): Promise<string> => {
     const personId = `P-${uniqueSuffix()}`;
-    const put = await request(api.http).put(`/api/registries/people/${personId}`).set(bearer(users.tokens.personnel)).send({
-      unit: users.unit,
-      name,
-      gender: 'male',
-      dateOfBirth: uniqueBirthDate(),
-      rank: 'division',
-      position,
-      partyMember: false,
-      leadershipTeam: null,
-      status: 'active',
-    });
-    expect([200, 201]).toContain(put.status);
+    await registerRosterPerson(api, users, personId, { name, position });
     return personId;
   };
 

@@ -9,8 +9,8 @@ import {
   startTestApi,
   type TestApi,
   type TestUsers,
+  registerRosterPerson,
 } from '../support/api-harness';
-import { uniqueBirthDate } from '../support/factories';
 
 /**
  * The new-user trial: A08's trip-frequency limit was dodged by typing a roster person (name, passport fields)
@@ -32,22 +32,14 @@ describe('one identity for a member, typed or named from the roster', () => {
     const as = (role: keyof TestUsers['tokens']) => bearer(u.tokens[role]);
     await registerTestUnit(api, u);
     // The OpenAPI example's member, on the roster: 张三, 厅局级 (bureau: once in 24 months).
-    await request(api.http)
-      .put(`/api/registries/people/${id}`)
-      .set(as('personnel'))
-      .send({
-        unit: u.unit,
-        name: '张三',
-        gender: 'male',
-        // Each unit's 张三 another person (one person once on the rosters).
-        dateOfBirth: uniqueBirthDate(),
-        rank: 'bureau',
-        position: '副市长',
-        partyMember: true,
-        leadershipTeam: 'city-government',
-        status: 'active',
-      })
-      .expect(200);
+    // Each unit's 张三 another person (one person once on the rosters: registerRosterPerson's birth dates).
+    await registerRosterPerson(api, u, id, {
+      name: '张三',
+      rank: 'bureau',
+      position: '副市长',
+      partyMember: true,
+      leadershipTeam: 'city-government',
+    });
     await request(api.http)
       .post('/api/registries/passports')
       .set(as('passport-officer'))
@@ -188,21 +180,7 @@ describe('one identity for a member, typed or named from the roster', () => {
     it('each member is checked and every problem collected: not held, another expiry (.expiresOn), not in custody now (lost)', async () => {
       const lost = `SM${digits}`;
       const holder = `P-${users.unit}-4`;
-      await request(api.http)
-        .put(`/api/registries/people/${holder}`)
-        .set(bearer(users.tokens.personnel))
-        .send({
-          unit: users.unit,
-          name: '郑十',
-          gender: 'female',
-          dateOfBirth: uniqueBirthDate(),
-          rank: 'staff',
-          position: '科员',
-          partyMember: false,
-          leadershipTeam: null,
-          status: 'active',
-        })
-        .expect(200);
+      await registerRosterPerson(api, users, holder, { name: '郑十', gender: 'female', rank: 'staff', position: '科员' });
       await request(api.http)
         .post('/api/registries/passports')
         .set(bearer(users.tokens['passport-officer']))
@@ -264,21 +242,7 @@ describe('one identity for a member, typed or named from the roster', () => {
 
   it('a roster person named by personId meets the trips he made typed before the registries knew him (unit:name)', async () => {
     const lisi = `P-${users.unit}-2`;
-    await request(api.http)
-      .put(`/api/registries/people/${lisi}`)
-      .set(bearer(users.tokens.personnel))
-      .send({
-        unit: users.unit,
-        name: '李四',
-        gender: 'male',
-        dateOfBirth: '1966-04-01',
-        rank: 'division',
-        position: '处长',
-        partyMember: false,
-        leadershipTeam: null,
-        status: 'active',
-      })
-      .expect(200);
+    await registerRosterPerson(api, users, lisi, { name: '李四', dateOfBirth: '1966-04-01' });
     const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId: lisi }] };
     expect((await check(body).expect(200)).body).toEqual({ ok: true, violations: [] });
     await api.app
@@ -298,21 +262,14 @@ describe('one identity for a member, typed or named from the roster', () => {
 
   it("a typed member whose passport is a departed person's → 422 members[0].passport.number active-person, the person id unsaid", async () => {
     const gone = `P-${users.unit}-3`;
-    await request(api.http)
-      .put(`/api/registries/people/${gone}`)
-      .set(bearer(users.tokens.personnel))
-      .send({
-        unit: users.unit,
-        name: '王五',
-        gender: 'male',
-        dateOfBirth: '1960-01-01',
-        rank: 'bureau',
-        position: '副市长',
-        partyMember: false,
-        leadershipTeam: 'city-government',
-        status: 'left',
-      })
-      .expect(200);
+    await registerRosterPerson(api, users, gone, {
+      name: '王五',
+      dateOfBirth: '1960-01-01',
+      rank: 'bureau',
+      position: '副市长',
+      leadershipTeam: 'city-government',
+      status: 'left',
+    });
     await request(api.http)
       .post('/api/registries/passports')
       .set(bearer(users.tokens['passport-officer']))

@@ -9,6 +9,7 @@ import {
   startTestApi,
   type TestApi,
   type TestUsers,
+  registerRosterPerson,
 } from '../support/api-harness';
 
 /**
@@ -54,23 +55,8 @@ describe('one person is not on two open cases at overlapping dates', () => {
     api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 60 });
     users = await createTestUsers(api);
     personId = `P-${users.unit}-lisi`;
-    const as = (role: keyof TestUsers['tokens']) => bearer(users.tokens[role]);
     await registerTestUnit(api, users);
-    await request(api.http)
-      .put(`/api/registries/people/${personId}`)
-      .set(as('personnel'))
-      .send({
-        unit: users.unit,
-        name: '李四',
-        gender: 'male',
-        dateOfBirth: '1972-03-01',
-        rank: 'division',
-        position: '处长',
-        partyMember: false,
-        leadershipTeam: null,
-        status: 'active',
-      })
-      .expect(200);
+    await registerRosterPerson(api, users, personId, { name: '李四', dateOfBirth: '1972-03-01' });
   });
   afterAll(async () => {
     await api?.close();

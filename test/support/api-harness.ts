@@ -8,7 +8,7 @@ import { createApiApp } from '../../apps/api/src';
 import { UNIT_ROLES, FAO_ROLES, type UserRole } from '../../apps/api/src/auth/access';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
-import { soonTripDates } from './factories';
+import { soonTripDates, uniqueBirthDate } from './factories';
 import { testConfig } from './harness';
 
 export const TEST_PASSWORD = 'test-password';
@@ -86,6 +86,34 @@ export async function registerTestUnit(api: TestApi, users: TestUsers): Promise<
       suspendedReason: null,
     })
     .expect(201);
+}
+
+/**
+ * Registers a person on `users`' unit's roster (花名册) by its personnel office (PUT /api/registries/people/:personId,
+ * expecting 200): an active 处长 (division rank), not a party member, on no leadership team, born on a date no other
+ * person of the run was (one person once on the rosters), unless `fields` say otherwise.
+ */
+export async function registerRosterPerson(
+  api: TestApi,
+  users: TestUsers,
+  personId: string,
+  fields: { name: string } & Record<string, unknown>,
+): Promise<void> {
+  await request(api.http)
+    .put(`/api/registries/people/${personId}`)
+    .set(bearer(users.tokens.personnel))
+    .send({
+      unit: users.unit,
+      gender: 'male',
+      dateOfBirth: uniqueBirthDate(),
+      rank: 'division',
+      position: '处长',
+      partyMember: false,
+      leadershipTeam: null,
+      status: 'active',
+      ...fields,
+    })
+    .expect(200);
 }
 
 /**
