@@ -251,9 +251,14 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       'changes',
     ]);
     const res = await post(`/api/delegations/${fakeCase}/amend`, users.tokens.organizer, {
-      changes: { returnDate: '19-03-2027', members: [{ id: 'a:b' }] },
+      changes: { returnDate: '19-03-2027', members: [{ id: 'a:b', name: '张三' }] },
     }).expect(400);
     expect(fields(res.body)).toEqual(expect.arrayContaining(['changes.returnDate', 'changes.members[0].id', 'changes.members[0].rank']));
+    // `{ id }` alone keeps a member the case has (AmendMemberSchema): only its id's format is the schema's.
+    const kept = await post(`/api/delegations/${fakeCase}/amend`, users.tokens.organizer, { changes: { members: [{ id: 'a:b' }] } }).expect(
+      400,
+    );
+    expect(fields(kept.body)).toEqual(['changes.members[0].id']);
   });
 
   it('POST .../withdraw and .../cancel', async () => {

@@ -96,6 +96,7 @@ import {
   type Submission,
 } from './schemas';
 import { startCaseWorkflow, storeFirstAnswer, submissionFirstTurn } from './start-case';
+import { expandKeptMembers, isKeptMember } from './kept-members';
 import {
   amendmentRefusal,
   HeldByIncident,
@@ -208,6 +209,7 @@ function assertMembersOnce(request: { changes?: { members?: CaseFacts['members']
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
 /** Everything the delegation endpoints do: validation, scoping, the workflow's start/updates/query, the read models. */
+
 @Injectable()
 export class DelegationsService {
   /** The progress answer each request in flight already got (see get): held only as long as the request is. */
@@ -763,7 +765,8 @@ export class DelegationsService {
     const scope = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
-    const parsed = await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
+    const resolved = await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
+    const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
     try {
       if (user.role === 'manager')
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
@@ -960,6 +963,18 @@ export class DelegationsService {
     );
     if (steps && !steps.some((s) => s.key === stepKey)) throw unknownStep(stepKey);
     throw refusal;
+  }
+
+  /**
+   * An amendment's members sent as `{ id }` alone (isKeptMember), as the case holds them (the workflow's facts, read
+   * after the registries resolved the others: a kept member is not re-checked against the roster).
+   * @throws INVALID_REQUEST 422 `changes.members[i].id` `known-member`
+   */
+  private async withKeptMembers<T extends Record<string, unknown>>(caseId: string, parsed: T): Promise<T> {
+    const changes = parsed.changes as { members?: unknown[] } | undefined;
+    if (!changes?.members?.some(isKeptMember)) return parsed;
+    const current = (await this.progress(caseId)).facts?.members ?? [];
+    return { ...parsed, changes: { ...changes, members: expandKeptMembers(changes.members, current) } };
   }
 
   /** The delegation's current member ids (the workflow's facts: amendments and refusals change them). */

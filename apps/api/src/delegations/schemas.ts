@@ -63,62 +63,83 @@ export const REGISTRY_MEMBER_FIELDS = [
 const fromRegistry = (what: string) =>
   `Required without personId; with one, optional: the ${what}'s value applies, and a value sent must equal it (else 422 rule registry-value)`;
 
+const memberFields = {
+  id: memberId,
+  personId: text(64).optional(),
+  name: personName()
+    .optional()
+    .meta({ description: `${fromRegistry('roster')}. A person's name: some letter (rule person-name)` }),
+  position: text(100)
+    .optional()
+    .meta({ description: fromRegistry('roster') }),
+  rank: z
+    .enum(RANKS)
+    .optional()
+    .meta({ description: fromRegistry('roster') }),
+  partyMember: z
+    .boolean()
+    .optional()
+    .meta({ description: fromRegistry('roster') }),
+  classifiedAccess: z
+    .boolean()
+    .optional()
+    .meta({ description: fromRegistry('roster') }),
+  // Canonical (trimmed, NFKC, one space, case-folded) before the rules compare and the case stores it.
+  leadershipTeam: text(100)
+    .overwrite(canonicalIdentity)
+    .nullable()
+    .optional()
+    .meta({ description: fromRegistry('roster') }),
+  passport: PassportSchema.nullable()
+    .optional()
+    .meta({ description: fromRegistry('custody ledger') }),
+  apecCard: z
+    .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
+    .nullable()
+    .optional()
+    .meta({
+      description: "With a personId holding a valid card in the cards registry: the registry's card applies; a card sent must equal it",
+    }),
+};
+
+/** A member is named by personId (the registries supply the rest) or typed with every registry fact. */
+function personIdOrEveryFact(m: { personId?: unknown } & Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (m.personId !== undefined) return;
+  for (const f of REGISTRY_MEMBER_FIELDS)
+    if (m[f] === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [f],
+        message: 'Required (or name the person by personId)',
+        params: { zh: '必填（或以 personId 指明花名册人员）', rule: 'required' },
+      });
+}
+
 export const MemberSchema = z
-  .strictObject({
-    id: memberId,
-    personId: text(64).optional(),
-    name: personName()
-      .optional()
-      .meta({ description: `${fromRegistry('roster')}. A person's name: some letter (rule person-name)` }),
-    position: text(100)
-      .optional()
-      .meta({ description: fromRegistry('roster') }),
-    rank: z
-      .enum(RANKS)
-      .optional()
-      .meta({ description: fromRegistry('roster') }),
-    partyMember: z
-      .boolean()
-      .optional()
-      .meta({ description: fromRegistry('roster') }),
-    classifiedAccess: z
-      .boolean()
-      .optional()
-      .meta({ description: fromRegistry('roster') }),
-    // Canonical (trimmed, NFKC, one space, case-folded) before the rules compare and the case stores it.
-    leadershipTeam: text(100)
-      .overwrite(canonicalIdentity)
-      .nullable()
-      .optional()
-      .meta({ description: fromRegistry('roster') }),
-    passport: PassportSchema.nullable()
-      .optional()
-      .meta({ description: fromRegistry('custody ledger') }),
-    apecCard: z
-      .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
-      .nullable()
-      .optional()
-      .meta({
-        description: "With a personId holding a valid card in the cards registry: the registry's card applies; a card sent must equal it",
-      }),
-  })
-  .superRefine((m, ctx) => {
-    if (m.personId !== undefined) return;
-    for (const f of REGISTRY_MEMBER_FIELDS)
-      if (m[f] === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: [f],
-          message: 'Required (or name the person by personId)',
-          params: { zh: '必填（或以 personId 指明花名册人员）', rule: 'required' },
-        });
-  })
+  .strictObject(memberFields)
+  .superRefine(personIdOrEveryFact)
   // The document states the rule above (a fuzzer or a generated client reads it): a registry member (personId)
   // or a typed one (every registry field).
   .meta({
     description:
       'A registry member (personId: the registries supply the rest) or a typed member (every field of the roster and custody ledger)',
     anyOf: [{ required: ['personId'] }, { required: [...REGISTRY_MEMBER_FIELDS] }],
+  });
+
+/**
+ * An amendment's member: as at submission, or `{ id }` alone for a member the case has, kept as the case holds them
+ * (isKeptMember; the API fills them in from the case: a web page cannot send back what it sees masked, a passport
+ * number or a person id). An id the case has no member under is 422 `known-member`.
+ */
+export const AmendMemberSchema = z
+  .strictObject(memberFields)
+  .superRefine((m, ctx) => {
+    if (Object.keys(m).length > 1) personIdOrEveryFact(m, ctx);
+  })
+  .meta({
+    description:
+      'A member the case has, by its id alone ({ id }: kept as the case holds them), a registry member (personId) or a typed member (every field of the roster and custody ledger)',
+    anyOf: [{ required: ['personId'] }, { required: [...REGISTRY_MEMBER_FIELDS] }, { maxProperties: 1 }],
   });
 
 export const DestinationSchema = z.strictObject({
@@ -246,7 +267,7 @@ export const AmendSchema = z
         departureDate: isoDate.optional(),
         returnDate: isoDate.optional(),
         destinations: z.array(DestinationSchema).min(1).max(10).optional(),
-        members: z.array(MemberSchema).min(1).max(50).optional(),
+        members: z.array(AmendMemberSchema).min(1).max(50).optional(),
       })
       // Only for an empty object: `{ bogus: 1 }` is one fault, its unknown field `changes.bogus` (new-user trial: it
       // read unknown-field and "Name at least one change" for one key), so not when a key is already refused.

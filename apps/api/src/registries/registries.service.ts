@@ -83,6 +83,7 @@ import { assertRegisteredClerk } from '../common/registered-clerk';
 import { isUuid } from '../common/uuid';
 import { parseOrThrow, parsePathParam } from '../common/validation';
 import { REGISTRY_MEMBER_FIELDS } from '../delegations/schemas';
+import { isKeptMember } from '../delegations/kept-members';
 import { seedDemoRegistries } from './seed';
 import {
   AnnualPlanSchema,
@@ -731,7 +732,8 @@ export class RegistriesService {
     const errors = mismatches;
     // Typed members (no personId) first: one identity per person (typedMemberIdentity), so a typed member whose
     // passport number the ledger gives to a person of the unit IS that person, snapshotted and compared below.
-    const typedAt = members.map((m) => !!m && typeof m === 'object' && idOf(m) === undefined);
+    // A member an amendment keeps (`{ id }` alone, isKeptMember) is the case's, filled in by the delegations service.
+    const typedAt = members.map((m) => !!m && typeof m === 'object' && idOf(m) === undefined && !isKeptMember(m));
     const typedNumbers = members.flatMap((m, i) => {
       const n = typedAt[i] ? (m as { passport?: { number?: unknown } | null }).passport?.number : undefined;
       return typeof n === 'string' ? [n] : [];
