@@ -94,8 +94,8 @@ describe('trial: objections, the amendment of stops, the Users page', () => {
   it("the amendment moves a stop's days with the trip: a stop left outside is refused at its fields, moved it is saved", async () => {
     const organizer = await stack.pageAs('organizer');
     await organizer.goto(`/cases/${caseId}`);
-    await organizer.getByRole('button', { name: '变更行程日期' }).click();
-    const dialog = organizer.getByRole('dialog', { name: '变更行程日期' });
+    await organizer.getByRole('button', { name: '变更行程' }).click();
+    const dialog = organizer.getByRole('dialog', { name: '变更行程' });
     await fillDay(dialog.getByLabel('出发日期'), '2027-03-22');
     await fillDay(dialog.getByLabel('回国日期'), '2027-03-26');
     // The stop (03-15..03-19) is now outside the trip: said at its own days, not under the return.

@@ -312,7 +312,7 @@ describe('the web app in Chromium, on the whole stack', () => {
     // sent: a return before the departure, the case's stop outside the new dates, a departure moved into the past.
     const organizer = await stack.pageAs('organizer');
     await organizer.goto(`/cases/${res.body.caseId as string}`);
-    await organizer.getByRole('button', { name: '变更行程日期' }).click();
+    await organizer.getByRole('button', { name: '变更行程' }).click();
     const dialog = organizer.getByRole('dialog');
     const errorAt = (label: string) =>
       dialog.locator('.ant-form-item', { has: organizer.getByLabel(label, { exact: true }) }).locator('.ant-form-item-explain-error');

@@ -23,6 +23,7 @@ describe('an amendment keeps members by id, adds roster people and removes membe
   let api: TestApi;
   let users: TestUsers;
   let lisi: string;
+  let lisi2: string;
   let caseId: string;
 
   const amend = (members: object[]) =>
@@ -39,6 +40,8 @@ describe('an amendment keeps members by id, adds roster people and removes membe
     await registerTestUnit(api, users);
     lisi = `P-${users.unit}-lisi`;
     await registerRosterPerson(api, users, lisi, { name: '李四' });
+    lisi2 = `P-${users.unit}-wangwu`;
+    await registerRosterPerson(api, users, lisi2, { name: '王五' });
     const submitted = await request(api.http)
       .post('/api/delegations')
       .set(bearer(users.tokens.organizer))
@@ -90,5 +93,8 @@ describe('an amendment keeps members by id, adds roster people and removes membe
       (p) => p.facts.members.length === 1,
     );
     expect(removed.facts.members.map((m) => m.id)).toEqual(['m2']);
+    // The removed member's id is not another person's: 422 at the id.
+    const reused = await amend([{ id: 'm2' }, { id: 'm1', personId: lisi2 }]).expect(422);
+    expect(reused.body.errors).toEqual([expect.objectContaining({ field: 'changes.members[1].id', rule: 'unique' })]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { amendChanges, amendFields, type Stop } from './amend';
+import { amendChanges, amendFields, newMemberIds, type Stop } from './amend';
 
 const stops: Stop[] = [
   { country: 'US', city: 'Houston', arrive: '2027-03-15', leave: '2027-03-17', inviter: { name: 'Jane Roe', organization: 'GHP' } },
@@ -47,7 +47,23 @@ describe('the amendment dialog (变更)', () => {
     ]);
     // Typed checks name the fields without the prefix.
     expect(amendFields('destinations[0].leave')).toEqual([['destinations', 0, 'leave']]);
-    expect(amendFields('changes.members[0].name')).toEqual([]);
+    expect(amendFields('changes.members[0].name', 1)).toEqual(['keep']);
+    expect(amendFields('changes.members[2]', 2)).toEqual(['add']);
+    expect(amendFields('changes.members', 2)).toEqual(['keep']);
+    expect(amendFields('changes.title')).toEqual([]);
     expect(amendFields(undefined)).toEqual([]);
+  });
+
+  it('人员变更: keeps members by id, adds roster people under ids the case never used, and sends no members while none changed', () => {
+    const dates = { departureDate: '2027-03-14', returnDate: '2027-03-19' };
+    const members = { current: [{ id: 'm1' }, { id: 'm3' }], used: new Set(['m1', 'm2', 'm3']) };
+    expect(amendChanges({ ...dates, keep: ['m1', 'm3'], add: [] }, stops, members)).toEqual(dates);
+    expect(amendChanges(dates, stops, members)).toEqual(dates);
+    expect(amendChanges({ ...dates, keep: ['m3'], add: ['P-1', 'P-2'] }, stops, members)).toEqual({
+      ...dates,
+      members: [{ id: 'm3' }, { id: 'm4', personId: 'P-1' }, { id: 'm5', personId: 'P-2' }],
+    });
+    expect(amendChanges({ ...dates, keep: ['m1'] }, stops, members)).toEqual({ ...dates, members: [{ id: 'm1' }] });
+    expect(newMemberIds(new Set(['m2']), 2)).toEqual(['m1', 'm3']);
   });
 });

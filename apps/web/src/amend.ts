@@ -1,7 +1,9 @@
 /**
  * The amendment dialog (变更) of the case page: what it sends and where the API's refusal shows. The amendment
  * replaces what it names (docs/api.md: `{changes: {departureDate?, returnDate?, destinations?, members?}}`): a stop's
- * days are changed by sending the whole `destinations` list, each stop as the case holds it with its new days.
+ * days are changed by sending the whole `destinations` list, each stop as the case holds it with its new days; the
+ * members (人员变更) by sending the list, each member kept as `{ id }` (the page sees them masked) and each person
+ * added from the unit's roster as `{ id, personId }` under a new member id.
  */
 
 /** A stop as the case's facts hold it (the progress answer). */
@@ -19,11 +21,39 @@ export interface AmendValues {
   returnDate: string;
   /** Each stop's days, in the case's order. */
   destinations?: Array<{ arrive: string; leave: string }>;
+  /** The ids of the case's members kept (every member unless one is unticked). */
+  keep?: string[];
+  /** People of the unit's roster added (person ids), each under a new member id. */
+  add?: string[];
+}
+
+/** What the dialog knows of the case's members: the current ones, and every member id the case used (its steps'). */
+export interface AmendMembers {
+  current: ReadonlyArray<{ id: string }>;
+  used: ReadonlySet<string>;
+}
+
+/**
+ * `n` new member ids, m1, m2, … skipping every id the case used: a withdrawn member's id stays theirs (the API
+ * refuses it for another person, rule unique).
+ */
+export function newMemberIds(used: ReadonlySet<string>, n: number): string[] {
+  const out: string[] = [];
+  for (let k = 1; out.length < n; k++) if (!used.has(`m${k}`)) out.push(`m${k}`);
+  return out;
 }
 
 /** The amendment's `changes`: the dates, and the stops only when a stop's day changed (the API's fields, no others). */
-export function amendChanges(v: AmendValues, stops: readonly Stop[]): Record<string, unknown> {
+export function amendChanges(v: AmendValues, stops: readonly Stop[], members?: AmendMembers): Record<string, unknown> {
   const changes: Record<string, unknown> = { departureDate: v.departureDate, returnDate: v.returnDate };
+  if (members) {
+    const keep = members.current.filter((m) => (v.keep ?? members.current.map((c) => c.id)).includes(m.id)).map((m) => m.id);
+    const add = v.add ?? [];
+    if (add.length > 0 || keep.length !== members.current.length) {
+      const ids = newMemberIds(new Set([...members.used, ...members.current.map((m) => m.id)]), add.length);
+      changes.members = [...keep.map((id) => ({ id })), ...add.map((personId, k) => ({ id: ids[k], personId }))];
+    }
+  }
   const days = v.destinations ?? [];
   if (days.some((d, i) => stops[i] && (d.arrive !== stops[i].arrive || d.leave !== stops[i].leave)))
     changes.destinations = stops.map((s, i) => ({
@@ -42,12 +72,16 @@ export type AmendField = string | [string, number, string];
 
 /**
  * The dialog's field for a refusal's field (`changes.returnDate`, `changes.destinations[0].arrive`): a whole stop
- * (`changes.destinations[0]`, DESTINATION_OUTSIDE_TRIP) shows at both its days, as the typed check does; a field
- * the dialog does not edit is none (the alert says it).
+ * (`changes.destinations[0]`, DESTINATION_OUTSIDE_TRIP) shows at both its days, as the typed check does; a member's
+ * (`changes.members[2]…`) at the people added when its index is past the `kept` members, else at the kept ones; a
+ * field the dialog does not edit is none (the alert says it).
  */
-export function amendFields(field: string | undefined): AmendField[] {
+export function amendFields(field: string | undefined, kept = 0): AmendField[] {
   const f = (field ?? '').replace(/^changes\./, '');
   if (f === 'departureDate' || f === 'returnDate') return [f];
+  // A member's refusal (another open case, the frequency rule, …): at the kept members or at the people added.
+  const member = /^members(?:\[(\d+)\])?/.exec(f);
+  if (member) return [member[1] !== undefined && Number(member[1]) >= kept ? 'add' : 'keep'];
   const stop = /^destinations\[(\d+)\](?:\.(arrive|leave))?$/.exec(f);
   if (!stop) return [];
   const i = Number(stop[1]);

@@ -57,6 +57,18 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
           `member ${m.id} is ${old.name}: another person cannot take their place under the same member id (remove the member and add the new one under a new id: their vetting runs anew)`,
         );
     });
+  // A withdrawn member's id is not another person's (their step instances keep the id): a new member takes a new one.
+  // The Update validator's only, as above.
+  if (validating)
+    next.members.forEach((m, i) => {
+      if (core.facts.members.some((b) => b.id === m.id) || !core.withdrawnMembers.some((w) => w.memberId === m.id)) return;
+      refuseField(
+        `changes.members[${i}].id`,
+        'unique',
+        `成员编号 ${m.id} 曾属于已退出本团组的成员：新成员请使用新的成员编号`,
+        `member id ${m.id} belonged to a member withdrawn from this delegation: add the new member under a new id`,
+      );
+    });
   // An amendment that changes nothing is refused (new-user trial: the same departure date was accepted and recorded).
   // The Update validator's only: a recorded one replays through the handler as it was applied.
   if (validating && Object.keys(r.changes).every((k) => sameValue(core.facts[k as keyof CaseFacts], next[k as keyof CaseFacts])))

@@ -3,12 +3,14 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Form,
   Input,
   Modal,
   Row,
+  Select,
   Space,
   Statistic,
   Table,
@@ -29,6 +31,7 @@ import {
   type Catalog,
   type InboxItem,
   type Progress,
+  type RosterPerson,
   type Session,
   type StepProgress,
 } from '../api';
@@ -42,7 +45,7 @@ import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
-import { amendChanges, amendFields, type AmendValues } from '../amend';
+import { amendChanges, amendFields, type AmendMembers, type AmendValues } from '../amend';
 import { joinNames, joinStops } from '../lists';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -277,7 +280,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         if (path === '/amend' && e instanceof ApiError) {
           const at = new Map<string, { name: string | [string, number, string]; errors: string[] }>();
           for (const x of [...e.errors, ...e.violations])
-            for (const name of amendFields(x.field)) {
+            for (const name of amendFields(x.field, ((amendForm.getFieldValue('keep') as string[] | undefined) ?? []).length)) {
               const k = JSON.stringify(name);
               const f = at.get(k) ?? { name, errors: [] };
               if (!f.errors.includes(pick(x.message))) f.errors.push(pick(x.message));
@@ -455,6 +458,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                       disabled={paused}
                       onClick={() => {
                         setError(null);
+                        // Each opening starts from the case as it is now: the page's form keeps a closed dialog's values
+                        // (a second amendment reopened with the first one's members and sent them again).
+                        amendForm.resetFields();
+                        amendForm.setFieldsValue(amendInitial(p));
                         setModal('amend');
                       }}
                     >
@@ -681,14 +688,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               <Form
                 form={amendForm}
                 layout="vertical"
-                initialValues={{
-                  departureDate: p.departureDate,
-                  returnDate: p.facts.returnDate,
-                  destinations: p.facts.destinations.map((d) => ({ arrive: d.arrive, leave: d.leave })),
-                }}
+                initialValues={amendInitial(p)}
                 onFinish={(v: AmendValues & { comment?: string }) =>
                   void post('/amend', {
-                    changes: amendChanges(v, p.facts.destinations),
+                    changes: amendChanges(v, p.facts.destinations, trip ? amendMembersOf(p) : undefined),
                     ...(v.comment ? { comment: v.comment } : {}),
                   })
                 }
@@ -740,6 +743,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     })}
                   </fieldset>
                 ) : null}
+                {trip ? <AmendMembersFields unit={p.unit} members={p.facts.members} /> : null}
                 <Form.Item label={t('comment')} name="comment">
                   <Input.TextArea rows={2} />
                 </Form.Item>
@@ -753,5 +757,58 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         );
       }}
     </Loaded>
+  );
+}
+
+/** The amendment dialog's values on opening: the case's dates, stops and members as they are, nothing added. */
+function amendInitial(p: Progress): AmendValues & { comment?: string } {
+  return {
+    departureDate: p.departureDate,
+    returnDate: p.facts.returnDate,
+    destinations: p.facts.destinations.map((d) => ({ arrive: d.arrive, leave: d.leave })),
+    keep: p.facts.members.map((m) => m.id),
+    add: [],
+    comment: undefined,
+  };
+}
+
+/** The case's members as the amendment dialog sends them: the current ones, and every member id its steps used. */
+function amendMembersOf(p: Progress): AmendMembers {
+  return { current: p.facts.members, used: new Set(p.steps.flatMap((s) => (s.memberId ? [s.memberId] : []))) };
+}
+
+/**
+ * 人员变更 in the amendment dialog: untick a member to remove them; add people of the case's unit's roster (花名册: the
+ * registries hold their facts and passports). A person not on the roster is registered there first.
+ */
+function AmendMembersFields({ unit, members }: { unit: string; members: Progress['facts']['members'] }) {
+  const { t } = useT();
+  const roster = useLoad(
+    () =>
+      api<{ items: Array<RosterPerson & { position?: string }> }>('GET', `/api/registries/people?unit=${encodeURIComponent(unit)}`).then(
+        (r) => r.items.filter((x) => x.status === 'active'),
+        () => [],
+      ),
+    [unit],
+  );
+  return (
+    <fieldset style={{ border: 'none', padding: 0, margin: 0 }} data-testid="amend-members">
+      <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('amendMembers')}</legend>
+      <Form.Item label={t('membersKept')} name="keep">
+        <Checkbox.Group options={members.map((m) => ({ value: m.id, label: `${m.name}（${m.id}）` }))} />
+      </Form.Item>
+      <Form.Item label={t('membersAdded')} name="add">
+        <Select
+          mode="multiple"
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          aria-label={t('membersAdded')}
+          placeholder={t('rosterPersonPlaceholder')}
+          loading={roster.loading}
+          options={(roster.data ?? []).map((x) => ({ value: x.personId, label: x.position ? `${x.name}（${x.position}）` : x.name }))}
+        />
+      </Form.Item>
+    </fieldset>
   );
 }

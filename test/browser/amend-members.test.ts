@@ -1,0 +1,74 @@
+import request from 'supertest';
+import { eventually } from '../support/harness';
+import { getProgress } from '../support/api-flow';
+import { bearer, canonicalSubmission, passportsNotInCustody, registerRosterPerson, registerTestUnit } from '../support/api-harness';
+import { pickOption, startStack, type Stack } from './support';
+
+/**
+ * 人员变更 on the case page (trial: the amendment dialog changed only dates; adding or removing a member needed the
+ * API, and the page could not send back the members it shows masked). The organizer adds a person of the unit's
+ * roster, then removes the first member, in the amendment dialog.
+ */
+describe('the amendment dialog changes the members', () => {
+  let stack: Stack;
+  const title = `人员变更团组 ${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    stack = await startStack(60);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('adds a roster person under a new member id, then removes a member by unticking them', async () => {
+    const { api, users } = stack;
+    await registerTestUnit(api, users);
+    const lisi = `P-${users.unit}-lisi`;
+    await registerRosterPerson(api, users, lisi, { name: '李四', position: '副局长' });
+    const caseId: string = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(users.unit, { title })))
+        .expect(201)
+    ).body.caseId;
+    const members = () => getProgress(api, users.tokens.organizer, caseId).then((p) => p.facts.members.map((m) => [m.id, m.name]));
+    const first = (await members())[0]!;
+
+    const page = await stack.pageAs('organizer');
+    const sent: unknown[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/amend')) sent.push(r.postDataJSON());
+    });
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('button', { name: '变更行程' }).click();
+    const dialog = page.getByRole('dialog', { name: '变更行程' });
+    const fields = dialog.getByTestId('amend-members');
+    // Every member kept, ticked, named with their id.
+    await expect(fields.getByRole('checkbox', { name: `${first[1]}（${first[0]}）` }).isChecked()).resolves.toBe(true);
+    await pickOption(page, fields.getByRole('combobox', { name: '从本单位花名册添加' }), '李四（副局长）', { multiple: true });
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+    // The member kept by id (the page sees their passport masked), the roster person under the next id.
+    expect(sent).toEqual([
+      expect.objectContaining({ changes: expect.objectContaining({ members: [{ id: 'm1' }, { id: 'm2', personId: lisi }] }) }),
+    ]);
+    await eventually(members, (m) => m.length === 2);
+    expect(await members()).toEqual([first, ['m2', '李四']]);
+
+    // Removing: untick the first member.
+    await page.getByRole('button', { name: '变更行程' }).click();
+    const again = page.getByRole('dialog', { name: '变更行程' });
+    await again.getByTestId('amend-members').getByRole('checkbox', { name: '李四（m2）' }).waitFor();
+    await again
+      .getByTestId('amend-members')
+      .getByRole('checkbox', { name: `${first[1]}（${first[0]}）` })
+      .uncheck();
+    await again.getByRole('button', { name: /确\s?定/ }).click();
+    await again.waitFor({ state: 'hidden', timeout: 60_000 });
+    // Opened again from the case as it is now (not the first dialog's values): m2 kept by id, nothing added.
+    expect(sent[1]).toEqual(expect.objectContaining({ changes: expect.objectContaining({ members: [{ id: 'm2' }] }) }));
+    await eventually(members, (m) => m.length === 1);
+    expect(await members()).toEqual([['m2', '李四']]);
+  });
+});
