@@ -157,6 +157,14 @@ describe('APEC cards over the API (issue 17)', () => {
       ['economies[2]', 'unique'],
       ['neededBy', 'future-date'],
     ]);
+    // The handed input (new-user trial): needed by 2099 started a case the engine failed at once, its applicant held
+    // for good. Past the two-year horizon a case's dates have: 422 at neededBy, nothing started or claimed.
+    const far = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .send({ personIds: [`${ent.unit}-p1`], economies: ['SG'], neededBy: '2099-06-01' })
+      .expect(422);
+    expect(far.body.errors.map((x: { field: string; rule: string }) => [x.field, x.rule])).toEqual([['neededBy', 'horizon']]);
     // Every economy in a refusal by its name with its code, the home economy and an unknown code too (no stray space).
     const named = await request(http)
       .post('/api/apec/applications')

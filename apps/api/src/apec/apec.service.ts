@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
   afterTodayProblem,
+  withinHorizonProblem,
+  MAX_DEPARTURE_AHEAD_DAYS,
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
   cardApplicationRefusal,
@@ -299,7 +301,11 @@ export class ApecService {
       if (req.economies.indexOf(c) !== i)
         errors.push(fieldError(`economies[${i}]`, 'unique', `${shown.zh}重复`, `${shown.en} is listed twice`));
     });
-    const late = afterTodayProblem('neededBy', req.neededBy, today());
+    // After today, and within the planning horizon a case's departure has (the engine refuses a start beyond it:
+    // new-user trial, an application needed by 2099 started a case that failed at once and held its applicants).
+    const late =
+      afterTodayProblem('neededBy', req.neededBy, today()) ??
+      withinHorizonProblem('neededBy', req.neededBy, today(), MAX_DEPARTURE_AHEAD_DAYS);
     if (late) errors.push(late);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;

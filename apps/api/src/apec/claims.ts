@@ -11,19 +11,25 @@ import type { TemporalClientService } from '../temporal/temporal-client.provider
 export const CLAIM_STALE_MS = 10 * 60_000;
 
 /**
- * The holding cases among `holders` that never started: unlisted for CLAIM_STALE_MS or more and unknown to
- * Temporal (WorkflowNotFoundError). A case Temporal runs (not yet projected) or cannot answer for is not returned:
- * its claim stands.
+ * The holding cases among `holders` that never ran a case: unlisted and either ended without one (their workflow
+ * failed at its start, e.g. INVALID_INPUT, or was terminated: nothing will ever release their claims), or unlisted for
+ * CLAIM_STALE_MS or more and unknown to Temporal (WorkflowNotFoundError). A case Temporal runs (not yet projected) or
+ * cannot answer for is not returned: its claim stands.
  */
 export async function deadHolders(temporal: TemporalClientService, holders: readonly ClaimHolder[], now = Date.now()): Promise<string[]> {
-  const stale = new Set(holders.filter((h) => !h.listed && now - h.claimedAt.getTime() >= CLAIM_STALE_MS).map((h) => h.caseId));
   const dead: string[] = [];
-  for (const caseId of stale) {
+  for (const h of holders.filter((x) => !x.listed)) {
+    const stale = now - h.claimedAt.getTime() >= CLAIM_STALE_MS;
     try {
-      await (await temporal.client()).workflow.getHandle(delegationWorkflowId(caseId)).describe();
+      const { status } = await (await temporal.client()).workflow.getHandle(delegationWorkflowId(h.caseId)).describe();
+      // New-user trial: an application whose case failed at its start kept its applicant refused for good.
+      if (ENDED_WITHOUT_A_CASE.has(status.name)) dead.push(h.caseId);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) dead.push(caseId);
+      if (stale && err instanceof WorkflowNotFoundError) dead.push(h.caseId);
     }
   }
-  return dead;
+  return [...new Set(dead)];
 }
+
+/** Workflow statuses of a run that ended otherwise than by its case closing (a closed case is listed and completes). */
+const ENDED_WITHOUT_A_CASE = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED']);

@@ -56,6 +56,10 @@ export function submissionFirstTurn(input: DelegationInput, at: number, logger: 
  * Errors: NotSent when Temporal could not be reached (nothing was sent: a definite refusal); any other failure
  * leaves the outcome unknown (the caller answers 503). With an Idempotency-Key (`keyed`) the id was derived from
  * the key, so a retry meeting its own running workflow is that case, started before; without one it is an error.
+ * An input the workflow would refuse at its start (startInputProblems: it fails the case at once with INVALID_INPUT)
+ * is never sent: 422 INVALID_REQUEST naming each problem, a definite refusal, so the caller releases what it
+ * claimed (new-user trial: an APEC application needed by 2099 started a case that failed at once and held its
+ * applicants for good). Each entry point refuses its own fields first; this is the one backstop for all of them.
  */
 export async function startCaseWorkflow(
   temporal: TemporalClientService,
@@ -64,6 +68,19 @@ export async function startCaseWorkflow(
   input: DelegationInput,
   keyed: boolean,
 ): Promise<{ client: Client; started: boolean }> {
+  const problems = startInputProblems(input);
+  if (problems.length > 0)
+    throw domainError(
+      'INVALID_REQUEST',
+      '案件无法办理：其数据不符合流程引擎的要求',
+      "The case cannot be run: its data breaks the engine's rules",
+      {
+        errors: problems.map((p) => {
+          const [field = '(request)', ...rule] = p.split(': ');
+          return { field, rule: 'engine-input', message: { zh: rule.join(': ') || p, en: rule.join(': ') || p } };
+        }),
+      },
+    );
   let client;
   try {
     client = await temporal.client();
