@@ -7,6 +7,7 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   shanghaiDate,
+  statutoryHolidays,
   statutoryWeekdays,
   type CaseFacts,
 } from '@df/domain';
@@ -1101,6 +1102,31 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         message: expect.objectContaining({ zh: expect.stringContaining('工作日放假261天') }),
       }),
     ]);
+    // Every weekend day of 2027 that is no statutory holiday (98) as an adjusted working day (trial: accepted, and every
+    // running case re-planned on a year without weekends): the count and each day far from any holiday are named.
+    const statutoryDays = statutoryHolidays(2027).map((h) => h.date);
+    const everyWeekend: string[] = [];
+    for (let d = Date.UTC(2027, 0, 1); d < Date.UTC(2028, 0, 1); d += 86_400_000) {
+      const day = new Date(d).toISOString().slice(0, 10);
+      if ([0, 6].includes(new Date(d).getUTCDay()) && !statutoryDays.includes(day)) everyWeekend.push(day);
+    }
+    expect(everyWeekend).toHaveLength(98);
+    const allWorked = await request(http)
+      .put('/api/registries/calendars/2027')
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ holidays: statutoryWeekdays(2027).map((h) => h.date), workdays: everyWeekend })
+      .expect(422);
+    const worked = allWorked.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule]);
+    expect(worked).toContainEqual(['workdays', 'plausible-count']);
+    expect(worked).toContainEqual([`workdays[${everyWeekend.indexOf('2027-03-06')}]`, 'near-holiday']);
+    expect(allWorked.body.errors).toContainEqual({
+      field: 'workdays',
+      rule: 'plausible-count',
+      message: expect.objectContaining({
+        zh: expect.stringContaining('调休上班98天'),
+        en: expect.stringContaining('98 adjusted working days'),
+      }),
+    });
     expect((await request(http).get('/api/registries/calendars/2027').set(bearer(users.tokens.organizer)).expect(200)).body).toMatchObject({
       source: 'provisional',
     });

@@ -23,6 +23,8 @@ import {
   passportHeldLabel,
   passportState,
   MAX_WEEKDAY_HOLIDAYS,
+  MAX_ADJUSTED_WORKDAYS,
+  MAX_WORKDAY_HOLIDAY_DISTANCE,
   CALENDAR_YEARS,
   SCHEDULE_YEARS,
   pastYearProblem,
@@ -40,6 +42,7 @@ import {
   unregisteredClerk,
 } from './registries';
 import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
+import holidayData from 'chinese-days/dist/chinese-days.json';
 
 const unit = { code: 'u1', status: 'active' as const, suspendedReason: null };
 const passport = (over: Partial<CustodyPassport> = {}): CustodyPassport => ({
@@ -519,6 +522,98 @@ describe('scheduleImportProblems: every rule the API and the CLI apply to a sche
       ['year', 'min'],
       ['year', 'not-past'],
     ]);
+  });
+});
+
+describe('adjusted working days (调休上班) as the State Council sets them', () => {
+  const TODAY = '2026-12-02';
+  const statutory2027 = statutoryWeekdays(2027).map((h) => h.date);
+  const pairs = (ps: Array<{ field: string; rule: string }>) => ps.map((p) => [p.field, p.rule]);
+  const weekends2027: string[] = [];
+  for (let d = Date.UTC(2027, 0, 1); d < Date.UTC(2028, 0, 1); d += 86_400_000)
+    if ([0, 6].includes(new Date(d).getUTCDay())) weekends2027.push(new Date(d).toISOString().slice(0, 10));
+  const statutoryDates2027 = statutoryHolidays(2027).map((h) => h.date);
+
+  it('refuses all 98 weekend days of 2027 as working days (trial: loaded, every running case re-planned)', () => {
+    const workdays = weekends2027.filter((d) => !statutoryDates2027.includes(d));
+    expect(workdays).toHaveLength(98);
+    const problems = pairs(scheduleImportProblems({ year: 2027, holidays: statutory2027, workdays }, { today: TODAY }));
+    expect(problems).toContainEqual(['workdays', 'plausible-count']);
+    // Far from any break: e.g. 2027-03-06, a month from the Spring Festival and from Qingming.
+    expect(problems).toContainEqual([`workdays[${workdays.indexOf('2027-03-06')}]`, 'near-holiday']);
+    expect(problems.filter(([, rule]) => rule === 'near-holiday').length).toBeGreaterThan(50);
+    expect(problems.every(([field, rule]) => field.startsWith('workdays') && ['plausible-count', 'near-holiday'].includes(rule!))).toBe(
+      true,
+    );
+    const entry = scheduleEntryProblems({ year: 2027, holidays: statutory2027, workdays });
+    expect(entry[entry.length - 1]).toEqual({
+      field: 'workdays',
+      rule: 'plausible-count',
+      message: {
+        zh: `调休上班98天，超过${MAX_ADJUSTED_WORKDAYS}天：国务院公布的放假安排每年约5-8天，请核对`,
+        en: `98 adjusted working days, more than ${MAX_ADJUSTED_WORKDAYS}: the State Council's schedules give about 5-8 a year; check the list`,
+      },
+    });
+  });
+
+  it('refuses weekend days that are statutory holidays as working days (rule not-statutory at workdays[i])', () => {
+    const workdays = ['2027-02-06', '2027-02-07', '2027-05-01', '2027-05-02', '2027-10-02', '2027-10-03'];
+    expect(workdays.every((d) => weekends2027.includes(d) && statutoryDates2027.includes(d))).toBe(true);
+    const problems = scheduleImportProblems({ year: 2027, holidays: statutory2027, workdays }, { today: TODAY });
+    expect(pairs(problems)).toEqual(workdays.map((_, i) => [`workdays[${i}]`, 'not-statutory']));
+    expect(problems[0]!.message).toEqual({
+      zh: '2027-02-06 是法定节假日（春节），不能调休上班（《全国年节及纪念日放假办法》第二条）',
+      en: '2027-02-06 is a statutory holiday (Spring Festival), not an adjusted working day (National Holidays Regulation, art. 2)',
+    });
+  });
+
+  it('takes up to MAX_ADJUSTED_WORKDAYS within MAX_WORKDAY_HOLIDAY_DISTANCE days of a holiday, refuses one more', () => {
+    expect(MAX_ADJUSTED_WORKDAYS).toBe(12);
+    expect(MAX_WORKDAY_HOLIDAY_DISTANCE).toBe(7);
+    // Weekend days within 7 days of 2027's statutory holidays and not on them.
+    const near = weekends2027.filter(
+      (d) => !statutoryDates2027.includes(d) && statutoryDates2027.some((h) => Math.abs(Date.parse(h) - Date.parse(d)) <= 7 * 86_400_000),
+    );
+    expect(near.length).toBeGreaterThan(MAX_ADJUSTED_WORKDAYS);
+    const at = (n: number) => scheduleImportProblems({ year: 2027, holidays: statutory2027, workdays: near.slice(0, n) }, { today: TODAY });
+    expect(at(MAX_ADJUSTED_WORKDAYS)).toEqual([]);
+    expect(pairs(at(MAX_ADJUSTED_WORKDAYS + 1))).toEqual([['workdays', 'plausible-count']]);
+    // 2027-02-14 is 6 days after 初三 (2027-02-08), 2027-02-20 is 12: refused, unless the schedule's own days off
+    // reach it (a break to 2027-02-13, 7 days before).
+    const springBreak = ['2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-02-13'];
+    expect(
+      pairs(scheduleImportProblems({ year: 2027, holidays: statutory2027, workdays: ['2027-02-14', '2027-02-20'] }, { today: TODAY })),
+    ).toEqual([['workdays[1]', 'near-holiday']]);
+    expect(
+      scheduleImportProblems(
+        { year: 2027, holidays: [...statutory2027, ...springBreak], workdays: ['2027-02-14', '2027-02-20'] },
+        { today: TODAY },
+      ),
+    ).toEqual([]);
+    expect(
+      pairs(
+        scheduleImportProblems(
+          { year: 2027, holidays: [...statutory2027, ...springBreak.slice(0, 4)], workdays: ['2027-02-20'] },
+          { today: TODAY },
+        ),
+      ),
+    ).toEqual([['workdays[0]', 'near-holiday']]);
+    // A working weekend at the end of December belongs to the next year's New Year (2011-12-31 in the 2012 notice).
+    expect(pairs(scheduleEntryProblems({ year: 2027, holidays: statutory2027, workdays: ['2027-12-26'] }))).toEqual([]);
+  });
+
+  it('every published schedule in the chinese-days data (2004-2026, the State Council notices) passes', () => {
+    const data = holidayData as unknown as { holidays: Record<string, string>; workdays: Record<string, string> };
+    const years = [...new Set(Object.keys(data.workdays).map((d) => Number(d.slice(0, 4))))].sort();
+    expect(years).toEqual(expect.arrayContaining([2013, 2024, 2025, 2026]));
+    for (const year of years) {
+      const days = (m: Record<string, string>) =>
+        Object.keys(m)
+          .filter((d) => d.startsWith(`${year}-`))
+          .sort();
+      const schedule = { year, holidays: days(data.holidays), workdays: days(data.workdays) };
+      expect([year, scheduleImportProblems(schedule, { today: `${year}-01-01` })]).toEqual([year, []]);
+    }
   });
 });
 

@@ -848,16 +848,45 @@ export const MAX_WEEKDAY_HOLIDAYS = 40;
  * schedule the registries take goes unchecked).
  */
 export function statutoryWeekdays(year: number): Array<{ date: string; name: Label }> {
-  if (year < 2025 || year > STATUTORY_HOLIDAY_YEARS.to) return [];
-  return statutoryHolidays(year).filter((h) => weekdayOf(dayNumber(h.date)) >= 1 && weekdayOf(dayNumber(h.date)) <= 5);
+  return statutoryInForce(year).filter((h) => weekdayOf(dayNumber(h.date)) >= 1 && weekdayOf(dayNumber(h.date)) <= 5);
 }
+
+/** Every statutory holiday of a year (weekends too) under the rules in force, for the years statutoryWeekdays checks. */
+function statutoryInForce(year: number): Array<{ date: string; name: Label }> {
+  if (year < 2025 || year > STATUTORY_HOLIDAY_YEARS.to) return [];
+  return statutoryHolidays(year);
+}
+
+/**
+ * Adjusted working days (调休上班) a year's schedule may hold. The State Council's notices in the chinese-days data
+ * give 5-8 a year from 2014 to 2026 (2025: 5, 2026: 6) and 12 at most (2013, when three-day breaks each took two
+ * weekend days); more than 12 (half again the usual most, every published schedule since 2004 within it) is no
+ * published schedule (new-user trial: all 98 weekend days of 2027 were loaded as working days, and every running case
+ * re-planned on a year without weekends).
+ */
+export const MAX_ADJUSTED_WORKDAYS = 12;
+
+/**
+ * How far, in calendar days, an adjusted working day may lie from a holiday: 调休 moves the weekend of the week before
+ * or after a break into it, so every working day of the published schedules (chinese-days, 2004-2026) lies at most 6
+ * days from a day off (2021-04-25, 2022-04-24, 2023-04-23 before Labour Day; 2024-05-11 after it).
+ */
+export const MAX_WORKDAY_HOLIDAY_DISTANCE = 7;
 
 /**
  * What a schedule sent to the registries must also hold, beyond scheduleProblems (which the workflow also applies to a
  * calendar signal, so it stays as recorded histories know it): each day listed once (a day given twice was silently
  * stored once), at most MAX_WEEKDAY_HOLIDAYS weekday holidays, and every statutory holiday on a weekday among the days
  * off (statutoryWeekdays, rule `statutory-holidays`; trial: an empty schedule was loaded, and every running case re-planned
- * on a year without holidays). Fields as the request names them. Pure.
+ * on a year without holidays). Its adjusted working days are plausible as the State Council sets them (new-user trial:
+ * all 98 weekend days of 2027, and the weekend days of its Spring Festival, Labour Day and National Day, were loaded as
+ * working days, and every running case re-planned): from 2025, none is a statutory holiday (statutoryHolidays, weekends
+ * included: rule `not-statutory` at `workdays[i]`; 调休 moves weekends around the holidays, never onto them); each lies
+ * within MAX_WORKDAY_HOLIDAY_DISTANCE days of a day off of the schedule, a statutory holiday of its year or 1 January of
+ * the next (rule `near-holiday` at `workdays[i]`: a notice's working weekend at the end of December, as 2011-12-31,
+ * belongs to the next year's New Year; days outside the year are left to `in-year`); at most MAX_ADJUSTED_WORKDAYS of
+ * them (rule `plausible-count` at `workdays`). That they are weekend days is scheduleProblems' rule `weekend`. Fields as
+ * the request names them. Pure.
  */
 export function scheduleEntryProblems(s: YearSchedule): Array<{ field: string; rule: string; message: Label }> {
   const errors: Array<{ field: string; rule: string; message: Label }> = [];
@@ -888,6 +917,46 @@ export function scheduleEntryProblems(s: YearSchedule): Array<{ field: string; r
       message: {
         zh: `工作日放假${weekdayOff.size}天，超过${MAX_WEEKDAY_HOLIDAYS}天：国务院公布的放假安排每年约18-20个工作日，请核对`,
         en: `${weekdayOff.size} weekdays off, more than ${MAX_WEEKDAY_HOLIDAYS}: the State Council's schedules give about 18-20 a year; check the list`,
+      },
+    });
+  const statutory = new Map(statutoryInForce(s.year).map((h) => [h.date, h.name]));
+  const near = [
+    ...s.holidays.filter((d) => isIsoDate(d)),
+    ...(s.year >= STATUTORY_HOLIDAY_YEARS.from && s.year <= STATUTORY_HOLIDAY_YEARS.to ? statutoryHolidays(s.year).map((h) => h.date) : []),
+    `${s.year}-01-01`,
+    `${s.year + 1}-01-01`,
+  ].map((d) => dayNumber(d));
+  s.workdays.forEach((d, i) => {
+    const name = statutory.get(d);
+    if (name)
+      errors.push({
+        field: `workdays[${i}]`,
+        rule: 'not-statutory',
+        message: {
+          zh: `${d} 是法定节假日（${name.zh}），不能调休上班（《全国年节及纪念日放假办法》第二条）`,
+          en: `${d} is a statutory holiday (${name.en}), not an adjusted working day (National Holidays Regulation, art. 2)`,
+        },
+      });
+    if (!isIsoDate(d) || Number(d.slice(0, 4)) !== s.year) return;
+    const dn = dayNumber(d);
+    if (!near.some((h) => Math.abs(h - dn) <= MAX_WORKDAY_HOLIDAY_DISTANCE))
+      errors.push({
+        field: `workdays[${i}]`,
+        rule: 'near-holiday',
+        message: {
+          zh: `${d} 前后${MAX_WORKDAY_HOLIDAY_DISTANCE}天内没有假日：调休上班日都在假期前后一周内，请核对`,
+          en: `${d} is more than ${MAX_WORKDAY_HOLIDAY_DISTANCE} days from any holiday: adjusted working days lie within a week of a break; check the list`,
+        },
+      });
+  });
+  const worked = new Set(s.workdays).size;
+  if (worked > MAX_ADJUSTED_WORKDAYS)
+    errors.push({
+      field: 'workdays',
+      rule: 'plausible-count',
+      message: {
+        zh: `调休上班${worked}天，超过${MAX_ADJUSTED_WORKDAYS}天：国务院公布的放假安排每年约5-8天，请核对`,
+        en: `${worked} adjusted working days, more than ${MAX_ADJUSTED_WORKDAYS}: the State Council's schedules give about 5-8 a year; check the list`,
       },
     });
   return errors;
@@ -957,7 +1026,10 @@ export const HOLIDAY_SCHEDULE_RECORD: Label = { zh: '放假安排', en: 'holiday
  *   `path.year`; trial: 2024 was emptied and a running case re-planned on it);
  * - scheduleEntryProblems: `unique` (a day listed twice), `statutory-holidays` (from 2025, a statutory holiday on a
  *   weekday missing from the days off: 《全国年节及纪念日放假办法》 art. 2 as amended by State Council Decree No. 795),
- *   `plausible-count` (more than MAX_WEEKDAY_HOLIDAYS weekdays off);
+ *   `plausible-count` (more than MAX_WEEKDAY_HOLIDAYS weekdays off); at `workdays[i]`, `not-statutory` (from 2025, an
+ *   adjusted working day on a statutory holiday) and `near-holiday` (more than MAX_WORKDAY_HOLIDAY_DISTANCE days from any
+ *   holiday), and at `workdays`, `plausible-count` (more than MAX_ADJUSTED_WORKDAYS adjusted working days; trial: all
+ *   98 weekend days of 2027 were loaded as working days);
  * - scheduleProblems: `in-year`, `weekend` (an adjusted working day on a weekday), `not-both`, run on the days sorted
  *   (the schedule as stored), so their `holidays[i]` / `workdays[i]` count positions in the sorted lists, as the API has
  *   always answered (the same as sent when the days come in order, as a file read by parseScheduleFile does).
