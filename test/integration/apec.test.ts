@@ -26,6 +26,7 @@ import {
 import { ApecRepository, NotificationEntity, RegistriesRepository } from '@df/persistence';
 import { startReviewReminder } from '../../apps/api/src/apec/review-reminder';
 import { stopCardApplications } from '../../apps/api/src/apec/stop-applications';
+import { rejectionOf } from '../../apps/api/src/delegations/temporal-errors';
 import { drive } from '../support/drive';
 import { actor, caseInput, enterpriseUnit, uniqueBirthDate } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -280,6 +281,48 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(await apec.card(secondNumber)).toBeNull();
     expect((await apec.card(oldNumber))!.replacedBy).toBe(newNumber);
     expect((await apec.cards({ holders: [holder] })).filter((c) => c.status === 'valid').map((c) => c.number)).toEqual([newNumber]);
+  });
+
+  it('one card number, one person: K06 refuses the number another applicant was given; K07 registers nothing over another holder’s card', async () => {
+    const { unit, applicants } = await enterprise('state', 'large', 2);
+    const handle = await startApplication(unit, applicants, ['SG']);
+    const number = `CHD${String(Date.now()).slice(-9)}`;
+    // The handed input (new-user trial): both applicants given one number at K06 — both K07s said "Card recorded" and
+    // the registry held one card. The second K06 is refused at its number.
+    let refused: unknown;
+    let m1Given = false;
+    const blocked = await drive(handle, unit, {
+      onSchedule: false,
+      until: (p) => refused !== undefined && p.steps.some((st) => st.key === 'K07:m1' && st.status === 'done'),
+      act: async (h, st, by) => {
+        if (st.key === 'K06:m2') {
+          // After m1's number is recorded (the rule reads what the case holds), once.
+          if (m1Given && refused === undefined)
+            refused = await act(unit, () => ({ cardNumber: ` ${number.toLowerCase()} ` }))(h, st, by).then(
+              () => 'applied',
+              (err: unknown) => err,
+            );
+          return undefined;
+        }
+        const done = await act(unit, (x) => (x.key === 'K06:m1' ? { cardNumber: number } : undefined))(h, st, by);
+        if (st.key === 'K06:m1') m1Given = true;
+        return done;
+      },
+    });
+    expect(rejectionOf(refused)?.details?.errors).toEqual([expect.objectContaining({ field: 'data.cardNumber', rule: 'card-holder' })]);
+    expect(blocked.steps.find((st) => st.key === 'K06:m2')!.status).not.toBe('done');
+    expect((await apec.cards({ unit })).map((c) => [c.number, c.holder])).toEqual([[number, applicants[0]!.personId]]);
+
+    // A number the registry holds for another person (another case's card): K07 registers nothing for this member and
+    // blocks (APEC_CARD_NUMBER_TAKEN) instead of reporting "Card recorded".
+    const second = await startApplication(unit, [applicants[1]!], ['SG']);
+    const stuck = await drive(second, unit, {
+      onSchedule: false,
+      until: (p) => p.steps.some((st) => st.key === 'K07:m1' && st.status === 'blocked'),
+      act: act(unit, (st) => (st.key === 'K06:m1' ? { cardNumber: number } : undefined)),
+    });
+    expect(stuck.steps.find((st) => st.key === 'K07:m1')!.blockedReason?.zh).toContain('卡号已在卡片登记簿中登记在他人名下');
+    expect((await apec.cards({ unit })).map((c) => [c.number, c.holder])).toEqual([[number, applicants[0]!.personId]]);
   });
 
   it('renewal opens 6 months before expiry: the card turns renewal-open and the enterprise clerk is notified', async () => {

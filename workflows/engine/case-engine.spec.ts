@@ -648,6 +648,33 @@ describe('CaseEngine', () => {
       expect(() => engine.validate(c05('own-new', NEW), t)).not.toThrow();
     });
 
+    it("refuses the new passport number another member's C05 recorded (one number, one person: as K06's card numbers)", () => {
+      const both = {
+        members: [
+          ...renewing.members,
+          makeMember({
+            id: 'm2',
+            name: '李四',
+            personId: 'P-m2',
+            passport: { inCustody: true, number: 'SE4444444', expiresOn: '2026-08-01' },
+          }),
+        ],
+      };
+      const engine = newEngine(both);
+      const t = simulate(engine, {
+        until: (p) => ['C05:m1', 'C05:m2'].every((k) => p.steps.some((s) => s.key === k && s.status === 'awaiting')),
+      });
+      engine.takeCustodyWork();
+      engine.apply(c05('m1-new', NEW), t);
+      const forM2 = (requestId: string, number: string) => ({
+        type: 'complete' as const,
+        request: { requestId, actor: actor('passport-officer', 'fao'), stepKey: 'C05:m2', data: { ...NEW, number } },
+      });
+      // The handed input's kind (trial: two applicants given one card number at K06, one card lost).
+      expect(refusal(() => engine.validate(forM2('m2-same', 'Se2222222'), t))).toEqual(['data.number passport-holder']);
+      expect(() => engine.validate(forM2('m2-own', 'SE5555555'), t)).not.toThrow();
+    });
+
     it('refuses the passport being replaced as the new one (trial: the expiring number was taken, C06 cancelled it)', () => {
       const engine = newEngine(renewing);
       const t = reachC05(engine);

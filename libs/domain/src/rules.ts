@@ -29,6 +29,8 @@ export const RULE_CODES = [
   'DEPARTURE_TOO_FAR',
   // K07 (APEC card registration): the card a renewal names was already replaced by another case's card.
   'APEC_CARD_REPLACED',
+  // K07: the card number K06 recorded is another person's card in the cards registry (nothing registered).
+  'APEC_CARD_NUMBER_TAKEN',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

@@ -105,6 +105,30 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
   // The day's rules (a new passport not issued after today) on the caller's case day, in the Update validator only.
   const problems = stepDataProblems(b.data, data, bounded, bounded ? shanghaiDate(core.now) : undefined);
   if (problems.length > 0) refuseData(problems, r.stepKey);
+  // A document number a member's step records (a card number, a new passport's) is that member's: the number another
+  // member's instance of the step recorded is refused (new-user trial: two applicants given one card number at K06;
+  // the registry kept one card and the other was lost). The Update validator's only.
+  if (bounded && meta.memberId !== undefined)
+    for (const [field, rule] of MEMBER_DOCUMENT_FIELDS) {
+      const value = data[field];
+      if (typeof value !== 'string') continue;
+      const key = documentNumberKey(value);
+      const other = [...core.metas.values()].find(
+        (m) =>
+          m.code === meta.code &&
+          m.memberId !== meta.memberId &&
+          core.states.get(m.key)?.status === 'done' &&
+          documentNumberKey(core.states.get(m.key)?.data?.[field]) === key,
+      );
+      if (other)
+        refuseField(
+          `data.${field}`,
+          rule,
+          `此号码已在 ${other.key} 记录为本团另一成员（${memberName(core, other.memberId)}）的证件号码`,
+          `this number was recorded at ${other.key} for another member (${memberName(core, other.memberId)})`,
+          r.stepKey,
+        );
+    }
   // The new passport is this member's own: another member's number on the case is refused (second trial: 张三's
   // passport was recorded at C05 for 孙七, who then travelled on none). The Update validator's only.
   if (bounded && b.data === 'new-passport' && typeof data.number === 'string') {
@@ -205,3 +229,14 @@ export function applyComplete(core: CaseCore, sent: CompleteStepRequest): void {
   // A process that ends without a departure (behaviour.closes) is completed by its declared last step.
   if (b.closes) core.close('completed', `${meta.code} 办结 / ${meta.code} completed the process`, r);
 }
+
+/** Step-data fields holding a member's own document number, with the rule a number of another member's breaks. */
+const MEMBER_DOCUMENT_FIELDS = [
+  ['cardNumber', 'card-holder'],
+  ['number', 'passport-holder'],
+] as const;
+
+/** One number however it is typed: case, spaces and hyphens do not make another document. */
+const documentNumberKey = (v: unknown): string | undefined => (typeof v === 'string' ? v.replace(/[\s-]/g, '').toUpperCase() : undefined);
+
+const memberName = (core: CaseCore, id: string | undefined): string => core.facts.members.find((m) => m.id === id)?.name ?? String(id);

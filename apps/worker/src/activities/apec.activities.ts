@@ -98,6 +98,22 @@ export class ApecActivities {
         ],
       };
     const { card, replaced } = registered;
+    // The number is another person's card (the registry keeps one card per number: a retry of this member's own
+    // registration finds their card): nothing is registered for this member, and the step says so instead of
+    // "Card recorded" (new-user trial: two applicants given one number, one card lost without a word).
+    if (card.holder !== fresh.holder)
+      return {
+        violations: [
+          {
+            code: 'APEC_CARD_NUMBER_TAKEN',
+            field: 'cardNumber',
+            message: {
+              zh: `卡号已在卡片登记簿中登记在他人名下，本成员的卡未登记：请核对国家APEC卡办理机构给出的卡号（退回 ${issueCode} 重新填写）`,
+              en: `The cards registry holds this card number for someone else: this member's card is not recorded; check the number the national card office gave (return ${issueCode} to enter it again)`,
+            },
+          },
+        ],
+      };
     await this.startRenewal({ number: card.number, validUntil: card.validUntil });
     return {
       note: {
