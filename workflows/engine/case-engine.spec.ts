@@ -906,6 +906,7 @@ describe('CaseEngine', () => {
           missingDocuments: [
             { id: 'invitation-translation', name: '邀请函译文' },
             { id: 'd2', name: '经费来源说明' },
+            { id: 'Passport_Copy', name: '护照复印件' },
           ],
         },
       },
@@ -952,7 +953,12 @@ describe('CaseEngine', () => {
     expect(wrongKind.errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'attachment-kind' })]);
     expect(wrongKind.label.zh).toContain('“邀请函译文”（invitation-translation）');
     expect(wrongKind.label.zh).toContain('护照复印件');
-    expect(engine.progress(now).deficiencies.map((d) => d.status)).toEqual(['missing', 'missing']);
+    expect(engine.progress(now).deficiencies.map((d) => d.status)).toEqual(['missing', 'missing', 'missing']);
+    // Its kind however the id is spelled (trial: `Invitation-Translation` took a passport copy).
+    expect(refusal(supply('Passport_Copy', 'att-tr')).errors).toEqual([
+      expect.objectContaining({ field: 'fileRef', rule: 'attachment-kind' }),
+    ]);
+    expect(() => engine.validate(supply('Passport_Copy', 'att-pc'), now)).not.toThrow();
     expect(engine.apply(supply('invitation-translation', 'att-tr'), now).accepted).toBe(true);
     // One file, one document: the translation's file does not also supply the other document.
     const reused = refusal(supply('d2', 'att-tr'));

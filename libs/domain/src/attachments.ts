@@ -29,6 +29,22 @@ export const isAttachmentKind = (v: unknown): v is AttachmentKind =>
   typeof v === 'string' && (ATTACHMENT_KINDS as readonly string[]).includes(v);
 
 /**
+ * The attachment kind a 容缺 document's id names, however it is spelled (letter case, width, `_` or spaces for `-`:
+ * `Invitation_Translation` is `invitation-translation`), else undefined (a document of no kind: any file supplies it).
+ * Its file must be of that kind (the supply's rule attachment-kind; new-user trial: `Invitation-Translation` was
+ * supplied with a passport copy). Pure string work: no imports.
+ */
+export function documentAttachmentKind(documentId: unknown): AttachmentKind | undefined {
+  if (typeof documentId !== 'string') return undefined;
+  const key = documentId
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
+  return isAttachmentKind(key) ? key : undefined;
+}
+
+/**
  * Types accepted, as sniffed from the content's first bytes (never the client's Content-Type): scans and
  * signed letters arrive as PDF or images.
  */

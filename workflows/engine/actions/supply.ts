@@ -1,6 +1,6 @@
 import type { SupplyDocumentRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
-import { ATTACHMENT_KIND_LABELS, isAttachmentKind } from '@df/domain';
+import { ATTACHMENT_KIND_LABELS, documentAttachmentKind } from '@df/domain';
 import { documentLabel, refreshDeficiencyBlocks } from '../deficiencies';
 import { refuseField, reject } from '../rejection';
 import { refuseUnknownAttachment } from './attachments';
@@ -43,14 +43,15 @@ function checkSuppliedFile(core: CaseCore, doc: CaseCore['deficiencies'][number]
     );
   refuseUnknownAttachment(core, 'fileRef', fileRef);
   const file = core.attachments.get(fileRef as string)!;
-  if (isAttachmentKind(doc.id) && file.kind !== doc.id) {
-    const want = ATTACHMENT_KIND_LABELS[doc.id];
+  const kind = documentAttachmentKind(doc.id);
+  if (kind !== undefined && file.kind !== kind) {
+    const want = ATTACHMENT_KIND_LABELS[kind];
     const got = ATTACHMENT_KIND_LABELS[file.kind];
     refuseField(
       'fileRef',
       'attachment-kind',
       `缺件${documentLabel(doc).zh}须以“${want.zh}”类附件补交，附件 ${file.id} 是“${got.zh}”`,
-      `must be an attachment of kind ${want.en.toLowerCase()} (${doc.id}) to supply ${documentLabel(doc).en}; attachment ${file.id} is a ${got.en.toLowerCase()}`,
+      `must be an attachment of kind ${want.en.toLowerCase()} (${kind}) to supply ${documentLabel(doc).en}; attachment ${file.id} is a ${got.en.toLowerCase()}`,
     );
   }
   const other = core.deficiencies.find((d) => d !== doc && d.status === 'supplied' && d.fileRef === file.id);
