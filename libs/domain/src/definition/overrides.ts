@@ -1,5 +1,6 @@
 import { echo as v } from '../echo';
 import { boundProblems, isRecord, SETTINGS_BOUNDS } from './validate';
+import { statutoryDurationOverrideProblems } from './statutory-steps';
 import type { CountryInfo, CountryOverrides, OfficialPassportRoute } from '../countries';
 import { REGIONS } from '../countries';
 import { PURPOSES, RANKS } from '../facts';
@@ -57,6 +58,8 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
       });
     problems.push(...boundProblems(wd, `stepDurations.${code}`, SETTINGS_BOUNDS.stepDuration, code));
   }
+  // Nor below a statutory minimum (the public notice's five working days: STATUTORY_STEPS), for the chain's steps.
+  if (codes.has('A13')) problems.push(...statutoryDurationOverrideProblems(settings.stepDurations));
   if (settings.office !== undefined)
     problems.push(
       ...(typeof settings.office === 'string'

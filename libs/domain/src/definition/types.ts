@@ -55,6 +55,9 @@ export const DEFINITION_PROBLEM_CODES = [
   'FORMAT',
   // A published version whose approval document does not follow every statutory approval and the public notice.
   'STATUTORY_APPROVAL',
+  // A published version (or office settings) dropping or weakening a statutory step (STATUTORY_STEPS: the public
+  // notice's five working days, the passport's return to custody, the certifying steps, …).
+  'STATUTORY_STEP',
   // A step for a role that acts on no step of its process (STEP_ACTORS: the manager, the administrator, …).
   'STEP_ACTOR',
   // A step whose kind the engine cannot run as declared (a system step with no system work, a timer or system step

@@ -6,6 +6,9 @@ import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './typ
 import { DefinitionError, DURATION_SOURCES } from './types';
 import { CUSTODY_MOVES } from './behaviour';
 import { isBlank } from '../text-rule';
+import { statutoryStepProblems } from './statutory-steps';
+
+export * from './statutory-steps';
 
 /**
  * What a published definition's text must fit (new-user trial: a 10,000-character step name was published, and the
@@ -559,7 +562,14 @@ export function loadDefinition(raw: unknown): ProcessDefinition {
   const shape = validateDefinition(raw);
   const sound = raw as ProcessDefinition;
   const problems =
-    shape.length > 0 ? shape : [...durationDecimalsProblems(sound), ...statutoryApprovalProblems(sound), ...custodyMoveProblems(sound)];
+    shape.length > 0
+      ? shape
+      : [
+          ...durationDecimalsProblems(sound),
+          ...statutoryApprovalProblems(sound),
+          ...statutoryStepProblems(sound),
+          ...custodyMoveProblems(sound),
+        ];
   if (problems.length > 0) {
     const version =
       typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string'

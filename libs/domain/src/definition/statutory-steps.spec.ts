@@ -1,0 +1,167 @@
+import { APEC_CARD_DEFINITION } from './apec-card';
+import type { ReturnDue } from './behaviour';
+import { APEC_WHITELIST_DEFINITION } from './apec-whitelist';
+import { DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, DEFINITION_2027_2 } from './default-definition';
+import { STATUTORY_STEPS, statutoryDurationOverrideProblems, statutoryStepProblems } from './statutory-steps';
+import type { ProcessDefinition, StepDefinition } from './types';
+import { DefinitionError } from './types';
+import { loadDefinition, STATUTORY_APPROVAL_ROLES, validateDefinition } from './validate';
+
+/** The current chain as an office would publish it, with `change` applied to step `code` (undefined: the step dropped). */
+function published(code: string, change: (s: StepDefinition) => StepDefinition | undefined): ProcessDefinition {
+  const steps = structuredClone(DEFAULT_DEFINITION.steps).flatMap((s) => (s.code === code ? (change(s) ?? []) : [s]));
+  return { ...structuredClone(DEFAULT_DEFINITION), version: 'office-trial', steps };
+}
+const index = (def: ProcessDefinition, code: string) => def.steps.findIndex((s) => s.code === code);
+
+/** What loadDefinition refuses: each problem as [code, step, path]. */
+function refusal(def: ProcessDefinition): Array<[string, string | undefined, string]> {
+  try {
+    loadDefinition(def);
+  } catch (err) {
+    expect(err).toBeInstanceOf(DefinitionError);
+    return (err as DefinitionError).problems.map((p) => [p.code, p.step, p.path]);
+  }
+  throw new Error(`${def.version} was accepted`);
+}
+
+describe('STATUTORY_STEPS: a published version keeps every statutory step and what regulation fixes about it', () => {
+  it('the built-in definitions pass: the current chain and the APEC card and whitelist processes', () => {
+    for (const def of [DEFAULT_DEFINITION, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION]) {
+      expect(statutoryStepProblems(def)).toEqual([]);
+      expect(() => loadDefinition({ ...def, version: `${def.version}-copy` })).not.toThrow();
+    }
+    // 2027.2 too (before C05 registered the new passport); 2026.1 and 2027.1 predate the custody ledger's moves (C06,
+    // C07, P02), which a version published now may not drop: only those are refused.
+    expect(statutoryStepProblems(DEFINITION_2027_2)).toEqual([]);
+    expect(statutoryStepProblems(DEFINITION_2027_1).map((p) => [p.step, p.path.replace(/^steps\[\d+\]/, '')])).toEqual([
+      ['C06', '.behaviour.custody'],
+      ['C07', '.behaviour.custody'],
+      ['P02', '.behaviour.custody'],
+    ]);
+    expect(validateDefinition(DEFINITION_2026_1)).toEqual([]);
+  });
+
+  it('every entry names its source and its rule in Chinese and English; the approvals are the statutory roles', () => {
+    for (const e of STATUTORY_STEPS) {
+      expect(e.source).toMatch(/^process\.md § /);
+      expect(e.rule.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(e.rule.en).toMatch(/^[a-z]/);
+      expect(DEFAULT_DEFINITION.steps.some((s) => s.code === e.code)).toBe(true);
+    }
+    expect(STATUTORY_STEPS.flatMap((e) => e.approvalRole ?? [])).toEqual([...STATUTORY_APPROVAL_ROLES]);
+  });
+
+  it('handed input: A13 (the public notice, at least 5 working days) with durationWd 0 is refused at its durationWd', () => {
+    const def = published('A13', (s) => ({ ...s, durationWd: 0 }));
+    expect(refusal(def)).toEqual([['STATUTORY_STEP', 'A13', `steps[${index(def, 'A13')}].durationWd`]]);
+    const [problem] = statutoryStepProblems(def);
+    expect(problem!.text.zh).toContain('须不少于5个工作日');
+    expect(problem!.text.en).toMatch(/^Must be at least 5 working days \(statutory: the pre-trip public notice/);
+    expect(problem!.message).toContain('process.md');
+    // Lengthening it is the office's to choose.
+    expect(() => loadDefinition(published('A13', (s) => ({ ...s, durationWd: 7 })))).not.toThrow();
+    expect(refusal(published('A13', (s) => ({ ...s, durationWd: 4.99 })))).toHaveLength(1);
+  });
+
+  it('handed input: A13 as a task for the organizer is refused at its kind and actor', () => {
+    const def = published('A13', (s) => ({ ...s, kind: 'task', actor: 'organizer' }));
+    const a13 = `steps[${index(def, 'A13')}]`;
+    expect(refusal(def)).toEqual([
+      ['STATUTORY_STEP', 'A13', `${a13}.kind`],
+      ['STATUTORY_STEP', 'A13', `${a13}.actor`],
+    ]);
+  });
+
+  it('handed input: A13 with notice.objections false is refused at behaviour.notice.objections; without the notice too', () => {
+    const def = published('A13', (s) => ({ ...s, behaviour: { notice: { objections: false } } }) as unknown as StepDefinition);
+    expect(refusal(def)).toEqual([['STATUTORY_STEP', 'A13', `steps[${index(def, 'A13')}].behaviour.notice.objections`]]);
+    // No notice at all: the approval document no longer follows one (statutoryApprovalProblems) and A13 lost it.
+    const none = published('A13', (s) => ({ ...s, behaviour: {} }));
+    expect(refusal(none).map(([, step, path]) => [step, path])).toEqual([
+      ['B08', `steps[${index(none, 'B08')}].needs`],
+      ['A13', `steps[${index(none, 'A13')}].behaviour.notice.objections`],
+    ]);
+  });
+
+  it('handed input: P02 (the passport back in custody) removed is refused at steps', () => {
+    const def = published('P02', () => undefined);
+    expect(validateDefinition(def)).toEqual([]); // a sound graph: only the statutory rule refuses it
+    expect(refusal(def)).toEqual([['STATUTORY_STEP', 'P02', 'steps']]);
+    expect(statutoryStepProblems(def)[0]!.text.en).toMatch(/^Must keep step P02 \(statutory: the passport back in custody/);
+  });
+
+  it('handed input: P02 due 3650 days after return is refused at behaviour.afterDeparture.due; sooner is fine', () => {
+    const due = (d: ReturnDue, escalateAfterDays = 30) =>
+      published('P02', (s) => ({
+        ...s,
+        behaviour: { ...s.behaviour, afterDeparture: { due: d, escalateAfterDays } },
+      }));
+    const late = due({ calendarDays: 3650 });
+    expect(refusal(late)).toEqual([['STATUTORY_STEP', 'P02', `steps[${index(late, 'P02')}].behaviour.afterDeparture.due`]]);
+    // 7 working days run past 7 calendar days; a later hard deadline (the unit's block) weakens it too.
+    expect(refusal(due({ workingDays: 7 })).map(([, , p]) => p.replace(/^steps\[\d+\]/, ''))).toEqual(['.behaviour.afterDeparture.due']);
+    expect(refusal(due({ calendarDays: 7 }, 90)).map(([, , p]) => p.replace(/^steps\[\d+\]/, ''))).toEqual([
+      '.behaviour.afterDeparture.escalateAfterDays',
+    ]);
+    expect(() => loadDefinition(due({ calendarDays: 5 }, 20))).not.toThrow();
+  });
+
+  it('handed input: E07 without its certifies behaviour is refused at behaviour.certifies.event', () => {
+    const def = published('E07', (s) => ({ ...s, behaviour: {} }));
+    expect(refusal(def)).toEqual([['STATUTORY_STEP', 'E07', `steps[${index(def, 'E07')}].behaviour.certifies.event`]]);
+  });
+
+  it('refuses the same kinds of weakening on the other statutory steps', () => {
+    const paths = (def: ProcessDefinition) => refusal(def).map(([, step, p]) => `${step} ${p.replace(/^steps\[\d+\]/, '')}`);
+    // The notice switched off by a condition; its objections resolved by a timer, or no longer before the approval document.
+    expect(paths(published('A13', (s) => ({ ...s, condition: 'jointDelegation' })))).toEqual(['A13 .condition']);
+    expect(paths(published('A14', (s) => ({ ...s, kind: 'timer', actor: 'system' })))).toEqual(['A14 .kind']);
+    const b07 = (s: StepDefinition): StepDefinition => ({ ...s, needs: s.needs.filter((n) => n !== 'A14') });
+    const late = published('B07', b07);
+    expect(paths(late)).toEqual(['B08 .needs']);
+    // The custody ledger's moves, the trip report's deadline and content, the disclosure, the return certified.
+    expect(paths(published('C07', (s) => ({ ...s, behaviour: {} })))).toEqual(['C07 .behaviour.custody']);
+    expect(paths(published('P03', (s) => ({ ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { workingDays: 40 } } } })))).toEqual(
+      ['P03 .behaviour.afterDeparture.due'],
+    );
+    expect(paths(published('P04', () => undefined))).toEqual(['P04 steps']);
+    expect(paths(published('P01', (s) => ({ ...s, behaviour: { ...s.behaviour, certifies: undefined } })))).toEqual([
+      'P01 .behaviour.certifies.event',
+    ]);
+    // The old passport cancelled only where it is replaced; the secrecy review for every member is stricter, accepted.
+    expect(paths(published('C06', (s) => ({ ...s, condition: 'jointDelegation' })))).toEqual(['C06 .condition']);
+    expect(() => loadDefinition(published('A12', ({ condition: _, ...s }) => s))).not.toThrow();
+    expect(() => loadDefinition(published('A14', ({ condition: _, ...s }) => s))).not.toThrow();
+    // 政审 once for the whole delegation instead of per member.
+    expect(paths(published('A11', (s) => ({ ...s, scope: 'delegation' })))).toEqual(['A11 .scope']);
+    // The approval document no longer issued by the engine (the statutory approvals would check nothing).
+    expect(paths(published('B08', (s) => ({ ...s, kind: 'task', actor: 'fao-clerk', behaviour: {} })))).toEqual([
+      'B08 .kind',
+      'B08 .actor',
+      'B08 .behaviour.system',
+    ]);
+  });
+
+  it('a version may still add steps, lengthen durations and tighten deadlines', () => {
+    const def = structuredClone(DEFAULT_DEFINITION);
+    def.version = 'office-stricter';
+    def.steps = def.steps.map((s) =>
+      s.code === 'A13'
+        ? { ...s, durationWd: 10 }
+        : s.code === 'P03'
+          ? { ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { calendarDays: 10 } } } }
+          : s,
+    );
+    def.steps.push({ ...def.steps.find((s) => s.code === 'A06')!, code: 'A06X', needs: ['A06'] });
+    expect(() => loadDefinition(def)).not.toThrow();
+  });
+
+  it("an office's settings may not shorten the notice either (statutoryDurationOverrideProblems, stepDurations.A13)", () => {
+    expect(statutoryDurationOverrideProblems({ A13: 0, A02: 0 }).map((p) => [p.code, p.step, p.path])).toEqual([
+      ['STATUTORY_STEP', 'A13', 'stepDurations.A13'],
+    ]);
+    expect(statutoryDurationOverrideProblems({ A13: 8 })).toEqual([]);
+    expect(statutoryDurationOverrideProblems(undefined)).toEqual([]);
+  });
+});

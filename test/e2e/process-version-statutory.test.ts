@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { DEFAULT_DEFINITION, type ProcessDefinition, type StepDefinition } from '@df/domain';
+import { startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+/**
+ * New-user trial (all answered 201, then ran): a published version weakened or broke a statutory step. Each is now
+ * 422 INVALID_REQUEST naming the step's field and rule `statutory-step` (STATUTORY_STEPS), nothing published.
+ */
+
+type FieldError = { field: string; rule: string; message: { zh: string; en: string } };
+
+describe('process versions: the statutory steps (own database: process versions are office-wide)', () => {
+  let db: TestDatabase;
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    db = await createTestDatabase('process_version_statutory');
+    worker = await startTestWorker({ databaseUrl: db.url });
+    api = await startTestApi({ databaseUrl: db.url, taskQueue: worker.config.taskQueue });
+    users = await createTestUsers(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+    await db?.drop();
+  });
+
+  const publish = (definition: ProcessDefinition) =>
+    request(api.http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition });
+  const changed = (version: string, code: string, change: (s: StepDefinition) => StepDefinition | undefined): ProcessDefinition => ({
+    ...structuredClone(DEFAULT_DEFINITION),
+    version,
+    steps: structuredClone(DEFAULT_DEFINITION.steps).flatMap((s) => (s.code === code ? (change(s) ?? []) : [s])),
+  });
+  const at = (code: string) => DEFAULT_DEFINITION.steps.findIndex((s) => s.code === code);
+
+  it.each([
+    ['A13 durationWd 0', changed('t-a13-0', 'A13', (s) => ({ ...s, durationWd: 0 })), [`steps[${at('A13')}].durationWd`]],
+    [
+      'A13 a task for the organizer',
+      changed('t-a13-task', 'A13', (s) => ({ ...s, kind: 'task', actor: 'organizer' })),
+      [`steps[${at('A13')}].kind`, `steps[${at('A13')}].actor`],
+    ],
+    [
+      'A13 notice.objections false',
+      changed('t-a13-obj', 'A13', (s) => ({ ...s, behaviour: { notice: { objections: false } } }) as unknown as StepDefinition),
+      [`steps[${at('A13')}].behaviour.notice.objections`],
+    ],
+    ['P02 removed', changed('t-p02-gone', 'P02', () => undefined), ['steps']],
+    [
+      'P02 due 3650 days after return',
+      changed('t-p02-late', 'P02', (s) => ({
+        ...s,
+        behaviour: { ...s.behaviour, afterDeparture: { due: { calendarDays: 3650 }, escalateAfterDays: 30 } },
+      })),
+      [`steps[${at('P02')}].behaviour.afterDeparture.due`],
+    ],
+    ['E07 without certifies', changed('t-e07', 'E07', (s) => ({ ...s, behaviour: {} })), [`steps[${at('E07')}].behaviour.certifies.event`]],
+  ])('handed input: %s is 422, rule statutory-step at the field, nothing published', async (_what, definition, fields) => {
+    const res = await publish(definition).expect(422);
+    expect(res.body.code).toBe('INVALID_REQUEST');
+    const errors = res.body.errors as FieldError[];
+    expect(errors.map((e) => [e.field, e.rule])).toEqual(fields.map((f) => [`definition.${f}`, 'statutory-step']));
+    for (const e of errors) {
+      expect(e.message.zh).toMatch(/法定/);
+      expect(e.message.en).toMatch(/statutory/);
+    }
+    await request(api.http)
+      .get(`/api/registries/process-versions/${definition.version}`)
+      .set(bearer(users.tokens['fao-director']))
+      .expect(404);
+  });
+
+  it("the office's settings may not shorten the notice either (stepDurations.A13 below 5 WD: 422 statutory-step)", async () => {
+    const res = await request(api.http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: { ...structuredClone(DEFAULT_DEFINITION), version: 't-a13-settings' }, settings: { stepDurations: { A13: 0 } } })
+      .expect(422);
+    expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([['settings.stepDurations.A13', 'statutory-step']]);
+  });
+
+  it('a version lengthening the notice and tightening the passport deadline is published', async () => {
+    const stricter = changed('t-stricter', 'A13', (s) => ({ ...s, durationWd: 7 }));
+    stricter.steps = stricter.steps.map((s) =>
+      s.code === 'P02' ? { ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { calendarDays: 5 }, escalateAfterDays: 20 } } } : s,
+    );
+    await publish(stricter).expect(201);
+  });
+});
