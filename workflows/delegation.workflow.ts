@@ -193,6 +193,11 @@ const STEP_DATA_FIELDS_PATCH = 'step-data-fields';
 /** A complete signal filing the trip report with a reportRef that names no attachment of the case is refused like the Update; asked only for such a signal. */
 const REPORT_REF_ATTACHMENT_PATCH = 'report-ref-attachment';
 /**
+ * 主管部门审核 (A16) by an approver of the case's own unit instead of its supervising department (competentDepartmentRefusal)
+ * is refused like the Update; asked only for such a signal, so one applied before the rule replays as it ran.
+ */
+const COMPETENT_DEPARTMENT_PATCH = 'competent-department';
+/**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
  * opened an incident at the first append. Asked only for such an input.
@@ -401,6 +406,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           crossRole: () => patched(SEPARATION_CROSS_ROLE_PATCH),
           stepData: () => patched(STEP_DATA_FIELDS_PATCH),
           reportRef: () => patched(REPORT_REF_ATTACHMENT_PATCH),
+          competentDepartment: () => patched(COMPETENT_DEPARTMENT_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

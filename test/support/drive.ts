@@ -110,16 +110,14 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
         const role = responsibleRole({ actor: s.actorRole, phase: s.phase });
         const by = actor(
           role,
-          role === 'organizer' ||
-            role === 'unit-leader' ||
-            role === 'personnel' ||
-            role === 'secrecy' ||
-            role === 'finance' ||
-            role === 'dept-approver'
+          role === 'organizer' || role === 'unit-leader' || role === 'personnel' || role === 'secrecy' || role === 'finance'
             ? unit
-            : role === 'leader'
-              ? 'city'
-              : 'fao',
+            : role === 'dept-approver'
+              ? // 主管部门审核 is the supervising department's (competentDepartmentRefusal).
+                (p.facts.supervisingDepartment ?? unit)
+              : role === 'leader'
+                ? 'city'
+                : 'fao',
         );
         return (options.act ?? defaultAct)(handle, s, by).catch((err: unknown) => {
           if (!isNotBeforeDate(err)) throw err;

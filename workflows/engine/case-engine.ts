@@ -1,4 +1,5 @@
 import {
+  competentDepartmentRefusal,
   crossRoleRefusal,
   decisionReasonProblem,
   dependentsOf,
@@ -121,6 +122,8 @@ export interface ValidationRules {
   stepData?: () => boolean;
   /** The trip report's reportRef names a live attachment of the case (patched('report-ref-attachment')). */
   reportRef?: () => boolean;
+  /** 主管部门审核 by the supervising department's approver: competentDepartmentRefusal (patched('competent-department')). */
+  competentDepartment?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -197,7 +200,7 @@ export class CaseEngine {
     const on = () => true;
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
-    const { reportRef: reportRefRule = on } = rules;
+    const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -227,6 +230,7 @@ export class CaseEngine {
       // keeps the order its handler was recorded with (the state first): the refusal is the same, only its code differs.
       if (ordered) {
         this.checkOrdered(action, dutiesRule, onBehalfDutiesRule);
+        this.checkCompetentDepartment(action, competentDepartmentRule);
         this.checkCrossRole(action, crossRoleRule);
         ordered.beforeState();
       }
@@ -237,6 +241,7 @@ export class CaseEngine {
       // the set since separation-on-behalf) asks `onBehalfDutiesRule` (patched('separation-on-behalf')) instead.
       if (!ordered && (action.type === 'complete' || action.type === 'decide')) {
         this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
+        this.checkCompetentDepartment(action, competentDepartmentRule);
         this.checkCrossRole(action, crossRoleRule);
       }
       // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
@@ -289,6 +294,28 @@ export class CaseEngine {
     const { meta } = this.core.existingStep(action.request.stepKey);
     authorize(action.type, r.actor, this.core, { step: meta, stepKey: action.request.stepKey, onBehalfOf: action.request.onBehalfOf });
     this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
+  }
+
+  /**
+   * 主管部门审核 is the supervising department's (competentDepartmentRefusal, the access table). Only in validation (never
+   * in a handler's check): a signal's refusal asks `rule` (patched('competent-department')) first.
+   */
+  private checkCompetentDepartment(action: EngineAction, rule: () => boolean): void {
+    if (action.type !== 'complete' && action.type !== 'decide') return;
+    const r = action.request;
+    if (!r?.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') return;
+    const meta = this.core.metas.get(r.stepKey);
+    if (!meta) return;
+    const p = r.onBehalfOf;
+    const refusal = competentDepartmentRefusal({
+      step: meta,
+      actor: r.actor,
+      case: { unit: this.core.facts.unit, supervisingDepartment: this.core.facts.supervisingDepartment ?? null },
+      ...(p && typeof p === 'object' && typeof p.unit === 'string'
+        ? { onBehalfOf: { kind: 'user' as const, id: String(p.id), role: p.role ?? null, unit: p.unit } }
+        : {}),
+    });
+    if (refusal && rule()) reject(refusal.code, refusal.message.zh, refusal.message.en, r.stepKey);
   }
 
   /**

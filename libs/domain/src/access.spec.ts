@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import {
   ACCESS,
   accessRefusal,
+  competentDepartmentRefusal,
+  inboxReach,
   accessMatrix,
   CASE_ACTIONS,
   CASE_STATUSES,
@@ -437,5 +439,39 @@ describe('separation of duties across roles (crossRoleRefusal)', () => {
     expect(
       crossRoleRefusal({ action: 'amend', actor: { id: 'clerk.1', role: 'organizer' }, asOrganizer: true, decisions }),
     ).toBeUndefined();
+  });
+});
+
+describe("competentDepartmentRefusal: 主管部门审核 (A16) is the supervising department's", () => {
+  const a16 = { actor: 'dept-approver' as const, phase: 'prepare' };
+  it("refuses the case's own unit's approver and one of no supervising department; takes the department's, and 帮代办 for it", () => {
+    const c = { unit: 'education', supervisingDepartment: 'commerce' };
+    expect(competentDepartmentRefusal({ step: a16, actor: { role: 'dept-approver', unit: 'education' }, case: c })?.code).toBe(
+      'WRONG_ROLE',
+    );
+    expect(competentDepartmentRefusal({ step: a16, actor: { role: 'dept-approver', unit: 'commerce' }, case: c })).toBeUndefined();
+    const forDept = { kind: 'user' as const, id: 'dept-approver.commerce', role: 'dept-approver' as const, unit: 'commerce' };
+    expect(
+      competentDepartmentRefusal({ step: a16, actor: { role: 'fao-clerk', unit: 'fao' }, case: c, onBehalfOf: forDept }),
+    ).toBeUndefined();
+    expect(
+      competentDepartmentRefusal({
+        step: a16,
+        actor: { role: 'dept-approver', unit: 'education' },
+        case: { unit: 'education', supervisingDepartment: null },
+      })?.code,
+    ).toBe('WRONG_ROLE');
+    // Any other step: not this rule's.
+    expect(
+      competentDepartmentRefusal({
+        step: { actor: 'unit-leader', phase: 'prepare' },
+        actor: { role: 'unit-leader', unit: 'education' },
+        case: c,
+      }),
+    ).toBeUndefined();
+  });
+  it("a dept-approver's inbox is its supervised units' steps", () => {
+    expect(inboxReach('dept-approver')).toBe('supervised');
+    expect(inboxReach('organizer')).toBe('own');
   });
 });

@@ -334,6 +334,40 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
 }
 
 /**
+ * 主管部门审核 (A16, the step of the dept-approver role: process.md, "the competent (supervising) department reviews
+ * subordinate units' trips") is the supervising department's: decided by a dept-approver of the case's
+ * `supervisingDepartment` (or for one, 帮代办), not by one of the case's own unit, whom the read reach lets see the
+ * case (new-user trial: the supervised unit's own approver decided its department's review). WRONG_ROLE; undefined
+ * for any other step. Checked beside accessRefusal by the workflow's validators (a signal asks
+ * patched('competent-department')) and the inbox (competentDepartmentReach).
+ */
+export function competentDepartmentRefusal(q: {
+  step: { actor: Role; phase: string };
+  actor: { role: Role; unit: string };
+  case: CaseScope;
+  onBehalfOf?: Principal;
+}): AccessRefusal | undefined {
+  if (responsibleRole(q.step) !== 'dept-approver') return undefined;
+  const unit = q.onBehalfOf?.kind === 'user' ? q.onBehalfOf.unit : q.actor.unit;
+  const dept = q.case.supervisingDepartment ?? null;
+  if (dept !== null && unit === dept) return undefined;
+  return {
+    code: 'WRONG_ROLE',
+    message: dept
+      ? {
+          zh: `主管部门审核由团组单位的主管部门（${dept}）办理，不由本单位（${q.case.unit}）办理`,
+          en: `The competent department review is for the unit's supervising department (${dept}), not the unit itself (${q.case.unit})`,
+        }
+      : { zh: '本团组单位没有主管部门，无主管部门审核', en: "The case's unit has no supervising department to review it" },
+  };
+}
+
+/** The inbox reach of a role: a dept-approver's steps are its supervised units' (competentDepartmentRefusal). */
+export function inboxReach(role: Role): UnitReach | 'supervised' {
+  return role === 'dept-approver' ? 'supervised' : unitReach(role);
+}
+
+/**
  * 帮代办 as a recorded authority (issue 11 item 7): the actor's role may act on behalf (ACCESS[action].onBehalf.by)
  * of the role the action needs (onBehalf.of), and the principal holds that role for the case's unit; a member
  * principal is a member of this delegation and only for a member's step (recorded by its own recorder or an

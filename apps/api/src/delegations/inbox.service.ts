@@ -22,7 +22,7 @@ import {
   SCOPE_LABELS,
   separationRefusal,
   STEP_KIND_LABELS,
-  unitReach,
+  inboxReach,
   WHITELIST_STATE_LABELS,
   type ProcessDefinition,
   type StepKind,
@@ -54,7 +54,7 @@ export class InboxService {
     // Unit reach and the statuses a step may be acted on in are the access table's (libs/domain/src/access.ts).
     const { rows, total, capped } = await this.repo.awaitingSteps({
       selectors,
-      reach: unitReach(user.role),
+      reach: inboxReach(user.role),
       unit: user.unit,
       caseStatuses: ACCESS.complete.statuses,
       limit: q.pageSize,

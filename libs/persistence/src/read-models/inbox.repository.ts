@@ -54,8 +54,8 @@ export interface InboxPage {
 export interface InboxQuery {
   /** The (actor, phase) selectors of the steps the role works (the access table's inboxSelectors), at least one. */
   selectors: ReadonlyArray<{ actorRole: Role; phase?: { is: Phase } | { not: Phase } }>;
-  /** The role's unit reach and its unit: `any` reads every unit. */
-  reach: UnitReach;
+  /** The role's inbox reach (inboxReach) and its unit: `any` reads every unit, `supervised` the units it supervises. */
+  reach: UnitReach | 'supervised';
   unit: string;
   /** Case statuses a step may be acted on in (ACCESS.complete.statuses). */
   caseStatuses: readonly string[];
@@ -88,7 +88,7 @@ export class InboxRepository {
     else if (q.reach === 'own-or-supervised') {
       const unit = param(q.unit);
       caseWhere += ` AND (s.unit = ${unit} OR c.supervising_department = ${unit})`;
-    }
+    } else if (q.reach === 'supervised') caseWhere += ` AND c.supervising_department = ${param(q.unit)}`;
     const branches = q.selectors.map((sel) => {
       let step = `${OPEN_STEP} AND s.actor_role = ${param(sel.actorRole)}`;
       if (sel.phase) step += ` AND s.phase ${'is' in sel.phase ? '=' : '<>'} ${param('is' in sel.phase ? sel.phase.is : sel.phase.not)}`;
