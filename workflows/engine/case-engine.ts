@@ -1,5 +1,8 @@
 import {
   competentDepartmentRefusal,
+  processOf,
+  processRoleRefusal,
+  PROCESS_LABELS,
   crossRoleRefusal,
   decisionReasonProblem,
   dependentsOf,
@@ -287,6 +290,10 @@ export class CaseEngine {
   private checkOrdered(action: EngineAction, dutiesRule: () => boolean, onBehalfDutiesRule: () => boolean): void {
     const r = action.request;
     if (!r?.actor || typeof r.actor.id !== 'string' || typeof r.actor.role !== 'string') return;
+    // A role of other processes (PROCESS_ROLES). Only here (an Update validator, never replayed).
+    const process = processOf(this.core.definition);
+    const wrongProcess = processRoleRefusal(r.actor.role, process, PROCESS_LABELS[process]);
+    if (wrongProcess) reject(wrongProcess.code, wrongProcess.message.zh, wrongProcess.message.en);
     if (action.type !== 'complete' && action.type !== 'decide') {
       authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
       return;

@@ -334,6 +334,28 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
 }
 
 /**
+ * Roles whose part is some processes only (the access table's, beside ACCESS): the APEC desk and the enterprise clerk
+ * work the APEC card and whitelist cases, not a delegation (new-user trial: the APEC desk cancelled a 审护签 case).
+ */
+export const PROCESS_ROLES: Partial<Record<Role, readonly string[]>> = {
+  'apec-desk': ['apec-card', 'apec-whitelist'],
+  'enterprise-clerk': ['apec-card', 'apec-whitelist'],
+};
+
+/** Why this role may not act on a case of this process (PROCESS_ROLES), WRONG_ROLE; undefined when it may. */
+export function processRoleRefusal(role: Role, process: string, processLabel: Label): AccessRefusal | undefined {
+  const only = PROCESS_ROLES[role];
+  if (!only || only.includes(process)) return undefined;
+  return {
+    code: 'WRONG_ROLE',
+    message: {
+      zh: `${ROLE_LABELS[role].zh}不办理“${processLabel.zh}”案件`,
+      en: `${ROLE_LABELS[role].en} does not act on ${processLabel.en.toLowerCase()} cases`,
+    },
+  };
+}
+
+/**
  * 主管部门审核 (A16, the step of the dept-approver role: process.md, "the competent (supervising) department reviews
  * subordinate units' trips") is the supervising department's: decided by a dept-approver of the case's
  * `supervisingDepartment` (or for one, 帮代办), not by one of the case's own unit, whom the read reach lets see the
