@@ -56,8 +56,16 @@ describe('APEC cards over the API (issue 17)', () => {
       system,
     );
 
+  /** Back on the whitelist after an exit for a failed review: by a new admission, its figures evaluated. */
+  const admitAgain = (desk: { Authorization: string }) =>
+    request(api.http)
+      .post(`/api/apec/enterprises/${ent.unit}/whitelist/admission`)
+      .set(desk)
+      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+
   /**
-   * The enterprise may apply: registered (a state one, when a test runs alone) or re-admitted (the first test
+   * The enterprise may apply: registered (a state one, when a test runs alone) or admitted again (the first test
    * leaves it exited).
    */
   const mayApply = async () => {
@@ -65,8 +73,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const e = await request(api.http).get(`/api/apec/enterprises/${ent.unit}`).set(desk);
     if (e.status === 404)
       await request(api.http).put(`/api/apec/enterprises/${ent.unit}`).set(desk).send({ ownership: 'state', size: 'medium' }).expect(200);
-    else if (!e.body.mayApply)
-      await request(api.http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+    else if (!e.body.mayApply) await admitAgain(desk);
   };
 
   /** Waits until the cases read model (what the claims read) shows the case with this status. */
@@ -273,6 +280,17 @@ describe('APEC cards over the API (issue 17)', () => {
     expect(closedEvent.payload.reason).toContain('failing the annual review');
     // Exited: no new application.
     await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422);
+    // The handed input (new-user trial): a bare re-admission after an exit for a failed review (or a violation) is
+    // refused: it takes a new admission, the figures evaluated (409); and a re-admission states its basis (422 note).
+    const bare = await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(422);
+    expect(bare.body.errors).toEqual([expect.objectContaining({ field: 'note', rule: 'required' })]);
+    const readmit = await request(http)
+      .post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`)
+      .set(desk)
+      .send({ note: '整改完毕' })
+      .expect(409);
+    expect(readmit.body.message.zh).toContain('须重新进行准入评估');
+    expect((await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk).expect(200)).body.whitelist.state).toBe('exited');
   });
 
   it('the cards registry (numbers masked but for the desk) and a card holder taking the APEC route in a delegation', async () => {
@@ -504,7 +522,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const clerk = bearer(ent.tokens['enterprise-clerk']);
     // The enterprise may apply (the first test left it exited): re-admitted.
     const e = (await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk).expect(200)).body;
-    if (!e.mayApply) await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(200);
+    if (!e.mayApply) await admitAgain(desk);
     // One open application per person: each renewal below names applicants of its own.
     for (const n of [2, 3, 4, 5]) await person(`${ent.unit}-p${n}`, ent.unit);
     const holder = `${ent.unit}-p1`;

@@ -13,6 +13,8 @@ import {
   COUNTRIES,
   countryLabel,
   EXIT_REASONS,
+  EXIT_REASON_LABELS,
+  EXITS_NEEDING_ADMISSION,
   mayApplyForCards,
   renewalOpensOn,
   shanghaiDate,
@@ -166,8 +168,21 @@ export class ApecService {
           ],
         },
       );
+    if (move === 'readmit' && !req.note?.trim())
+      throw new DomainError(
+        'INVALID_REQUEST',
+        { zh: '重新准入须说明依据', en: 'A re-admission states its basis' },
+        { errors: [fieldError('note', 'required', '必填：重新准入的依据', 'Required: the basis of the re-admission')] },
+      );
     const before = await this.repo.enterprise(unit);
     if (!before) throw notAnEnterprise('NOT_FOUND', unit, await this.registries.unit(unit));
+    const exitReason = before.whitelist?.state === 'exited' ? (before.whitelist.reason as ExitReason | null) : null;
+    if (move === 'readmit' && exitReason && EXITS_NEEDING_ADMISSION.includes(exitReason))
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `因${EXIT_REASON_LABELS[exitReason].zh}退出白名单的企业须重新进行准入评估（准入：注册资本、外贸额、纳税信用等级与信用记录），不能直接重新准入`,
+        `An enterprise that left the whitelist for ${EXIT_REASON_LABELS[exitReason].en} comes back only by a new admission (its figures evaluated against the criteria), not a bare re-admission`,
+      );
     const repeatExit = move === 'exit' && before.whitelist?.state === 'exited' && before.whitelist.reason === req.reason;
     if (!repeatExit)
       await this.whitelistCall(unit, () =>

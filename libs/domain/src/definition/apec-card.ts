@@ -189,6 +189,14 @@ export const WHITELIST_ACTION_LABELS: Record<WhitelistAction, Label> = {
 export const EXIT_REASONS = ['violation', 'annual-review-failed', 'enterprise-request'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
+/**
+ * Exits after which the enterprise comes back only by a new admission, its figures evaluated against the criteria
+ * (the desk's admission or a whitelist filing), not by a bare re-admission (new-user trial: `readmit {}` right after an
+ * exit for a violation answered "admitted", with no figures, no evaluation and no reason). A re-admission after the
+ * enterprise's own request to leave states its basis (the move's note).
+ */
+export const EXITS_NEEDING_ADMISSION: readonly ExitReason[] = ['violation', 'annual-review-failed'];
+
 export const EXIT_REASON_LABELS: Record<ExitReason, Label> = {
   violation: { zh: '违规', en: 'a violation' },
   'annual-review-failed': { zh: '年度复核未通过', en: 'failing the annual review' },
