@@ -297,7 +297,12 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
               style={{ width: 280 }}
             />
           </Form.Item>
-          <Form.Item label={t('apecNote')} name="note">
+          {/* A re-admission states its basis (the API's note rule). */}
+          <Form.Item
+            label={t('apecNote')}
+            name="note"
+            rules={dialog.move === 'readmit' ? [{ required: true, message: t('required') }] : []}
+          >
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
         </FormDialog>
