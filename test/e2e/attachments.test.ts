@@ -201,6 +201,14 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         'file.name',
         'file-name',
       ],
+      // Third trial: CR/LF in an encoded name was stored as given.
+      [
+        'a line break in the file name',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '邀请函\r\n副本.pdf' }),
+        400,
+        'file.name',
+        'file-name',
+      ],
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',

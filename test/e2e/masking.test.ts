@@ -277,6 +277,15 @@ describe('personal data masked by classification on every GET endpoint, for ever
       422,
       [['objection', 'duplicate']],
     ]);
+    // Nor with a zero-width space in it (third trial: recorded twice).
+    const hidden = await request(api.http)
+      .post(`/api/delegations/${caseId}/notice-objections`)
+      .set(bearer(users.tokens['unit-leader']))
+      .send({ objection: `张三（护照EA1234567，身份证${ID_18}）本年度\u200b已出访` });
+    expect([hidden.status, hidden.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
+      422,
+      [['objection', 'duplicate']],
+    ]);
   });
 
   it('finds no personal value in clear for a role that does not need it, and the clear value for each role that does', async () => {

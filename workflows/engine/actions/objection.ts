@@ -1,5 +1,6 @@
 import type { ObjectionRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
+import { INVISIBLE } from '@df/domain';
 import { refuseField, reject } from '../rejection';
 
 /** objection: recorded while the step declaring notice.objections runs; the first opens the steps conditioned on objectionRaised. */
@@ -10,7 +11,7 @@ export function checkObjection(core: CaseCore, r: ObjectionRequest, validating =
     refuseField('objection', 'required', '请填写异议内容', 'the objection text is required');
   // One objection is recorded once (trial: the same person's same objection twice). The Update validator's only: one
   // recorded before the rule replays through the handler as it was applied.
-  if (validating && core.objections.some((o) => o.by === r.actor.id && o.text.trim() === r.objection.trim()))
+  if (validating && core.objections.some((o) => o.by === r.actor.id && objectionKey(o.text) === objectionKey(r.objection)))
     refuseField('objection', 'duplicate', '您已登记过相同内容的异议', 'you have recorded this objection already');
   const notice = core.keysWhere((b) => !!b.notice?.objections)[0];
   const state = notice === undefined ? undefined : core.states.get(notice);
@@ -27,3 +28,9 @@ export function applyObjection(core: CaseCore, r: ObjectionRequest): void {
     core.deriveInstances('objection');
   }
 }
+
+/**
+ * An objection's text as the duplicate rule compares it: invisible characters, width and runs of spaces do not make
+ * another objection (trial: the same text with a zero-width space was recorded twice).
+ */
+const objectionKey = (text: string): string => text.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();

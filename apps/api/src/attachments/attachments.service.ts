@@ -225,13 +225,20 @@ export class AttachmentsService {
     // The one text rule, named as for every other string (a raw control byte in the part header: upload.interceptor.ts).
     if (broken) throw invalid('VALIDATION_FAILED', textError(FILE_NAME_FIELD, broken));
     // Blank before its extension too: `\u200b\u200b.pdf` shows as `.pdf` (second trial).
-    if (isBlank(name) || isBlank(name.replace(/\.[^.]*$/, '')) || [...name].length > ATTACHMENT_NAME_MAX || /[/\\]/.test(name))
+    // No control characters either (trial: a name with CR/LF was stored as given).
+    if (
+      isBlank(name) ||
+      isBlank(name.replace(/\.[^.]*$/, '')) ||
+      [...name].length > ATTACHMENT_NAME_MAX ||
+      /[/\\]/.test(name) ||
+      /[\u0000-\u001f\u007f]/.test(name)
+    )
       throw invalid('VALIDATION_FAILED', {
         field: 'file.name',
         rule: 'file-name',
         message: {
-          zh: `文件名须为1-${ATTACHMENT_NAME_MAX}个字符，扩展名前须有可见字符，不含路径分隔符`,
-          en: `The file name must be 1-${ATTACHMENT_NAME_MAX} characters, with visible characters before its extension, without path separators`,
+          zh: `文件名须为1-${ATTACHMENT_NAME_MAX}个字符，扩展名前须有可见字符，不含路径分隔符或控制字符`,
+          en: `The file name must be 1-${ATTACHMENT_NAME_MAX} characters, with visible characters before its extension, without path separators or control characters`,
         },
       });
     const mimeType = sniffMimeType(file.buffer);
