@@ -267,6 +267,30 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     ).toBe('CASE_OUT_OF_SCOPE');
   });
 
+  it("the registry changes name people only to whoever reads the roster (trial: finance read the roster's names there)", async () => {
+    const http = api.http;
+    const personId = `P-${home.unit}-changes`;
+    await request(http)
+      .put(`/api/registries/people/${personId}`)
+      .set(bearer(home.tokens.personnel))
+      .send(personBody(home.unit))
+      .expect(200);
+    const entities = async (role: 'personnel' | 'finance' | 'unit-leader') =>
+      new Set(
+        (
+          (await request(http).get('/api/registries/changes').set(bearer(home.tokens[role])).expect(200)).body.items as Array<{
+            entity: string;
+          }>
+        ).map((c) => c.entity),
+      );
+    expect((await entities('personnel')).has('person')).toBe(true);
+    for (const role of ['finance', 'unit-leader'] as const) {
+      const seen = await entities(role);
+      expect([role, seen.has('person'), seen.has('passport')]).toEqual([role, false, false]);
+      await request(http).get('/api/registries/changes').query({ entity: 'person' }).set(bearer(home.tokens[role])).expect(403);
+    }
+  });
+
   it("the case takes the registry's supervising department (A16), the roster's classified access (A12) and the ledger's passport (C01); a submission contradicting them is refused, naming each field", async () => {
     const http = api.http;
     const unit = `reg-${uniqueSuffix()}`;

@@ -1111,15 +1111,23 @@ export class RegistriesService {
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     assertKnownUnit(unitFilter);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
+    // The roster's and the custody ledger's changes name people: only for whoever reads that roster (mayReadRoster;
+    // trial: finance and the unit leader, refused the roster, read its names, ranks and positions here).
+    const peopleHidden = !mayReadRoster(user, user.unit);
+    if (peopleHidden && q.entity !== undefined && PEOPLE_ENTITIES.includes(q.entity)) throw outOfScope();
     return {
       items: await this.repo.changes({
         ...(unit !== undefined ? { unit } : {}),
         ...(q.entity ? { entity: q.entity } : {}),
+        ...(peopleHidden ? { notEntities: PEOPLE_ENTITIES } : {}),
         limit: q.limit,
       }),
     };
   }
 }
+
+/** Registry changes that name people (the roster, the custody ledger). */
+const PEOPLE_ENTITIES: readonly string[] = ['person', 'passport'];
 
 /**
  * One country rule (new-user trial: a plan took `ZZ` that a submission refuses): every planned country is in the

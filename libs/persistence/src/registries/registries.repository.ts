@@ -265,10 +265,11 @@ export class RegistriesRepository {
     return this.ds.transaction((m) => this.audit(m, actor, { ...c, before: null, after: c.after ?? null }));
   }
 
-  async changes(filter: { unit?: string; entity?: string; limit?: number }): Promise<RegistryChange[]> {
+  async changes(filter: { unit?: string; entity?: string; notEntities?: readonly string[]; limit?: number }): Promise<RegistryChange[]> {
     const qb = this.ds.getRepository(RegistryChangeEntity).createQueryBuilder('c');
     if (filter.unit !== undefined) qb.andWhere('c.unit = :unit', { unit: filter.unit });
     if (filter.entity !== undefined) qb.andWhere('c.entity = :entity', { entity: filter.entity });
+    if (filter.notEntities?.length) qb.andWhere('c.entity NOT IN (:...notEntities)', { notEntities: [...filter.notEntities] });
     const rows = await qb
       .orderBy('c.id', 'DESC')
       .take(filter.limit ?? 200)
