@@ -215,6 +215,11 @@ describe('APEC cards over the API (issue 17)', () => {
     });
     const cards = (await request(http).get('/api/delegations?process=apec-card').set(desk).expect(200)).body;
     expect(cards.items.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ process: 'apec-card' });
+    // The trip documents are the delegation chain's (trial: an application form was served for a card case).
+    for (const doc of ['application-form', 'approval-document'])
+      expect((await request(http).get(`/api/delegations/${caseId}/documents/${doc}.pdf`).set(desk).expect(409)).body.message.zh).toContain(
+        '没有出访申请表或任务批件',
+      );
     const trips = (await request(http).get('/api/delegations?process=delegation&pageSize=100').set(desk).expect(200)).body;
     expect(trips.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
     const board = (await request(http).get('/api/dashboard?process=apec-card&limit=500').set(bearer(ent.tokens.manager)).expect(200)).body;

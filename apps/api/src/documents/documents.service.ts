@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { DECISION_KIND_LABELS, type DelegationProgress } from '@df/contracts';
-import { countryLabel, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
+import { countryLabel, processOfVersion, PROCESS_LABELS, PURPOSE_LABELS, RANK_LABELS, ROLE_LABELS } from '@df/domain';
 import type { AuthUser } from '../auth/access';
 import { domainError } from '../common/errors';
 import { DelegationsService } from '../delegations/delegations.service';
@@ -35,6 +35,15 @@ export class DocumentsService {
    */
   async render(user: AuthUser, caseId: string, kind: DocumentKind): Promise<{ pdf: Buffer; filename: string }> {
     const p = await this.delegations.get(user, caseId);
+    // Both documents are the delegation chain's (trial: an APEC card case served an application form, and its approval
+    // document was "not issued yet (B08 not done)", a step that process does not have).
+    const process = processOfVersion(p.definitionVersion);
+    if (process !== 'delegation')
+      throw domainError(
+        'ACTION_NOT_ALLOWED',
+        `“${PROCESS_LABELS[process].zh}”案件没有出访申请表或任务批件`,
+        `A case of the ${PROCESS_LABELS[process].en} process has no application form or approval document`,
+      );
     if (kind === 'approval-document' && !p.approvalDocumentNo)
       throw domainError(
         'ACTION_NOT_ALLOWED',
