@@ -11,6 +11,8 @@ import {
   bearer,
   canonicalSubmission,
   createTestUsers,
+  passportsNotInCustody,
+  registerTestUnit,
   startTestApi,
   uniqueSuffix,
   type TestApi,
@@ -215,6 +217,26 @@ describe('APEC cards over the API (issue 17)', () => {
     });
     const cards = (await request(http).get('/api/delegations?process=apec-card').set(desk).expect(200)).body;
     expect(cards.items.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ process: 'apec-card' });
+    // A unit that sent delegations is a government unit, not an enterprise (trial: commerce was registered as one).
+    const gov = await createTestUsers(api);
+    await registerTestUnit(api, gov);
+    const sent = await request(http)
+      .post('/api/delegations')
+      .set(bearer(gov.tokens.organizer))
+      .send(passportsNotInCustody(canonicalSubmission(gov.unit)))
+      .expect(201);
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT 1 FROM cases WHERE case_id = $1', [sent.body.caseId]) as Promise<unknown[]>,
+      (rows) => rows.length > 0,
+    );
+    const govAsEnterprise = await request(http)
+      .put(`/api/apec/enterprises/${gov.unit}`)
+      .set(desk)
+      .send({ ownership: 'non-state', size: 'small' });
+    expect([govAsEnterprise.status, govAsEnterprise.body.errors]).toEqual([
+      422,
+      [expect.objectContaining({ field: 'path.unit', rule: 'government-unit' })],
+    ]);
     // The trip documents are the delegation chain's (trial: an application form was served for a card case).
     for (const doc of ['application-form', 'approval-document'])
       expect((await request(http).get(`/api/delegations/${caseId}/documents/${doc}.pdf`).set(desk).expect(409)).body.message.zh).toContain(

@@ -254,6 +254,14 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       })
       .expect(422);
     expect(badUnit.body.errors).toEqual([expect.objectContaining({ field: 'grants[1].unit', rule: 'registered-unit' })]);
+    // Third trial: the enterprise clerk granted for a government unit read its delegations and roster: only for an APEC
+    // enterprise (422 apec-enterprise).
+    const notEnterprise = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: `${ghost}.ent`, displayName: '企业专办员', grants: [{ role: 'enterprise-clerk', unit }] })
+      .expect(422);
+    expect(notEnterprise.body.errors).toEqual([expect.objectContaining({ field: 'grants[0].unit', rule: 'apec-enterprise' })]);
     // Handed input (trial): an office role granted "for" a sending unit (fao-clerk for commerce read every unit's
     // cases) is 422 office-unit at its unit, on creation and on a grant; for the office's departments it is taken.
     const forUnit = await request(api.http)

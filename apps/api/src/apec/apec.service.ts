@@ -15,6 +15,7 @@ import {
   EXIT_REASONS,
   EXIT_REASON_LABELS,
   EXITS_NEEDING_ADMISSION,
+  NON_DELEGATION_VERSIONS,
   mayApplyForCards,
   renewalOpensOn,
   shanghaiDate,
@@ -101,6 +102,29 @@ export class ApecService {
         `没有备案单位 ${echo(unit)}（请先开户备案）`,
         `No registered unit ${echo(unit)} (register the unit first)`,
       );
+    // An enterprise is not a government unit: not one of the office's departments, nor a unit that sent delegations
+    // (trial: the FAO and the bureau of commerce were registered as card enterprises, with no way back). Once an
+    // enterprise, its entry is updated as before.
+    if (!(await this.repo.enterprise(unit))) {
+      if (this.config.officeUnits.includes(unit.toLowerCase()) || (await this.repo.sentDelegations(unit, NON_DELEGATION_VERSIONS)))
+        throw new DomainError(
+          'INVALID_REQUEST',
+          {
+            zh: `单位 ${echo(unit)} 是机关单位，不能登记为APEC卡企业`,
+            en: `Unit ${echo(unit)} is a government unit, not an APEC card enterprise`,
+          },
+          {
+            errors: [
+              fieldError(
+                'path.unit',
+                'government-unit',
+                '本机关部门或报送过因公出访案件的单位不能登记为企业',
+                "The office's departments and units that sent delegations are not enterprises",
+              ),
+            ],
+          },
+        );
+    }
     await this.repo.putEnterprise({ unit, ...e });
     return this.enterpriseView(unit);
   }

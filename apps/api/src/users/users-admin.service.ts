@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { officeUnitProblem, UNIT_ROLES, type Role } from '@df/domain';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import {
+  ApecRepository,
   type NewAuditEvent,
   RegistriesRepository,
   type RoleGrant,
@@ -68,12 +70,17 @@ const NOT_FOUND = (username: string) => domainError('USER_NOT_FOUND', `没有用
  */
 @Injectable()
 export class UsersAdminService {
+  private readonly apec: ApecRepository;
+
   constructor(
     private readonly repo: UsersRepository,
     private readonly registries: RegistriesRepository,
     private readonly users: UsersService,
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
-  ) {}
+    db: DataSource,
+  ) {
+    this.apec = new ApecRepository(db);
+  }
 
   /**
    * `units`: the registered units the listed grants name, with their names (the administrator reads no registry:
@@ -207,6 +214,19 @@ export class UsersAdminService {
       const office = officeUnitProblem(g.role as Role, g.unit, this.config.officeUnits);
       if (office) errors.push({ field: path ? `${path}[${i}].unit` : 'unit', ...office });
       if (!UNIT_ROLES.includes(g.role as Role)) continue;
+      // The enterprise clerk acts for an APEC enterprise (the enterprises registry), not a government unit (trial: granted
+      // for commerce, it read the bureau's delegations and roster).
+      if (g.role === 'enterprise-clerk' && (await this.registries.unit(g.unit)) && !(await this.apec.enterprise(g.unit))) {
+        errors.push({
+          field: path ? `${path}[${i}].unit` : 'unit',
+          rule: 'apec-enterprise',
+          message: {
+            zh: `单位 ${echo(g.unit)} 不是APEC卡企业（企业专办员只授予已登记的APEC企业）`,
+            en: `Unit ${echo(g.unit)} is not an APEC card enterprise (the enterprise clerk role is granted for a registered enterprise only)`,
+          },
+        });
+        continue;
+      }
       if (await this.registries.unit(g.unit)) continue;
       errors.push({
         field: path ? `${path}[${i}].unit` : 'unit',

@@ -205,6 +205,18 @@ export class ApecRepository {
     };
   }
 
+  /**
+   * Whether `unit` sent a delegation (a case of it on a version of no other process; `nonDelegationVersions`: the APEC
+   * processes' versions): a government unit, not an enterprise.
+   */
+  async sentDelegations(unit: string, nonDelegationVersions: readonly string[]): Promise<boolean> {
+    const rows = await this.ds.query<unknown[]>(`SELECT 1 FROM cases WHERE unit = $1 AND NOT (definition_version = ANY($2)) LIMIT 1`, [
+      unit,
+      [...nonDelegationVersions],
+    ]);
+    return rows.length > 0;
+  }
+
   async enterprise(unit: string): Promise<Enterprise | null> {
     const row = await this.ds.getRepository(ApecEnterpriseEntity).findOneBy({ unit });
     if (!row) return null;
