@@ -975,6 +975,22 @@ describe('CaseEngine', () => {
     expect(again.label.zh).toContain('“邀请函译文”');
   });
 
+  it('a decision on a step that is no approval says so, before separation of duties (third trial: SELF_APPROVAL on A02)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A02')!.startedAt!);
+    const decide = {
+      type: 'decide' as const,
+      request: { requestId: 'd-a02', actor: actor('organizer'), stepKey: 'A02', decision: 'approve' as const },
+    };
+    expect(() => engine.validate(decide, now, { ordered: { beforeState: () => undefined } })).toThrow(
+      expect.objectContaining({
+        code: 'ACTION_NOT_ALLOWED',
+        label: expect.objectContaining({ en: 'A02 is not an approval: complete it instead' }),
+      }),
+    );
+  });
+
   it("refuses a 容缺 document needed by a step no longer ahead (done, or the intake being decided); old histories' rule kept off", () => {
     const clerk = actor('fao-clerk', 'fao');
     const acceptWith = (engine: CaseEngine, neededBy: string) => () =>

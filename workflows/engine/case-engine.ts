@@ -300,6 +300,15 @@ export class CaseEngine {
     }
     const { meta } = this.core.existingStep(action.request.stepKey);
     authorize(action.type, r.actor, this.core, { step: meta, stepKey: action.request.stepKey, onBehalfOf: action.request.onBehalfOf });
+    // Deciding a step that is no approval says so before separation of duties (third trial: the organizer's decide on
+    // A02, a task, was answered SELF_APPROVAL).
+    if (action.type === 'decide' && meta.kind !== 'approval')
+      reject(
+        'ACTION_NOT_ALLOWED',
+        `${meta.code} 不是审批步骤，请使用办结`,
+        `${meta.code} is not an approval: complete it instead`,
+        meta.key,
+      );
     this.checkDuties(action, dutiesRule, onBehalfDutiesRule);
   }
 
