@@ -1,4 +1,4 @@
-import { Alert, App, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
@@ -8,6 +8,7 @@ import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
+import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
 
 /** The step the dialog acts on (an inbox item or an actionable step of the case page). */
@@ -269,7 +270,19 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                         { pattern: /^[A-Za-z0-9_-]{1,64}$/, message: t('documentIdRule') },
                       ]}
                     >
-                      <Input style={{ width: 150 }} />
+                      {/* The kinds of document offered (a document whose id is a kind is supplied by a file of that kind); any id may be typed. */}
+                      <AutoComplete
+                        style={{ width: 190 }}
+                        options={ATTACHMENT_KINDS.filter((k) => k !== 'other').map((k) => ({
+                          value: k,
+                          label: `${pick(ATTACHMENT_KIND_LABELS[k])} (${k})`,
+                        }))}
+                        filterOption={(input, option) =>
+                          String(option?.label ?? '')
+                            .toLowerCase()
+                            .includes(input.toLowerCase())
+                        }
+                      />
                     </Form.Item>
                     <Form.Item label={t('documentName')} name={[f.name, 'name']} rules={[{ required: true, message: t('required') }]}>
                       <Input style={{ width: 150 }} />
