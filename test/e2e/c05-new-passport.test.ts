@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '@df/domain';
 import { startTestWorker, eventually, type TestWorker } from '../support/harness';
 import {
@@ -120,6 +121,24 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
       },
     ]);
     expect(JSON.stringify(held.body)).not.toContain('王五');
+    // Nor a number another open case gives another person, typed there and not in the ledger (third trial: C05 took
+    // the number of 测试1号 on an open case): 422, neither the case nor the person named.
+    const typedNo = passportNo();
+    const elsewhere = canonicalSubmission(users.unit, { title: '另一在办团组' });
+    elsewhere.members[0] = {
+      ...elsewhere.members[0]!,
+      name: '测试1号',
+      passport: { ...elsewhere.members[0]!.passport!, number: typedNo, inCustody: false },
+    };
+    const otherCase = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(elsewhere).expect(201))
+      .body.caseId as string;
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT 1 FROM cases WHERE case_id = $1', [otherCase]) as Promise<unknown[]>,
+      (rows) => rows.length > 0,
+    );
+    const typedElsewhere = await c05({ data: { ...passport, number: typedNo } }).expect(422);
+    expect(typedElsewhere.body.errors).toEqual([expect.objectContaining({ field: 'data.number', rule: 'passport-holder' })]);
+    expect(JSON.stringify(typedElsewhere.body)).not.toMatch(new RegExp(`测试1号|${otherCase}`));
     await c05({ data: passport, comment: '新护照已领取' }).expect(200);
 
     // In custody for the person, by itself: the passport officer registered nothing by hand.

@@ -188,6 +188,29 @@ export async function releaseOpenCaseTrip(manager: EntityManager, caseId: string
   await manager.query(`DELETE FROM member_trip_claims WHERE case_id = $1`, [caseId]);
 }
 
+/**
+ * The members of other open (or departed) cases whose passport is `number` (as the ledger writes numbers: no spaces,
+ * capitals), from each case's published answer (case_progress: the facts as the workflow holds them, amendments
+ * included). At most 5: a C05 check needs only whether another person holds it.
+ */
+export async function openCaseMembersWithPassport(
+  manager: EntityManager,
+  number: string,
+  exceptCaseId: string,
+): Promise<Array<{ caseId: string; unit: string; member: { personId?: string; name: string } }>> {
+  const rows = await manager.query<Array<{ case_id: string; unit: string; member: { personId?: string; name: string } }>>(
+    `SELECT c.case_id, c.unit, m AS member
+       FROM cases c
+       JOIN case_progress p ON p.case_id = c.case_id
+       CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.answer->'facts'->'members', '[]'::jsonb)) m
+      WHERE c.status IN ('open', 'departed') AND c.case_id <> $2
+        AND upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) = $1
+      LIMIT 5`,
+    [number, exceptCaseId],
+  );
+  return rows.map((r) => ({ caseId: r.case_id, unit: r.unit, member: r.member }));
+}
+
 /** Whether a member of a case is known under this person key (case_members: a roster member's personId among them). */
 export async function memberHasPersonKey(manager: EntityManager, caseId: string, memberId: string, personKey: string): Promise<boolean> {
   const rows = await manager.query<unknown[]>(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
   CLOSED_STATUSES,
+  historyKeys,
   normalPassportNumber,
   isPassportNumber,
   type PersonStatus,
@@ -61,6 +62,7 @@ import {
   ApecRepository,
   DuplicatePersonError,
   memberHasPersonKey,
+  openCaseMembersWithPassport,
   openCaseMembers,
   PassportHeldError,
   UnitReferenceError,
@@ -170,17 +172,37 @@ export class RegistriesService {
    */
   async newPassportHolderProblem(caseId: string, memberId: string | undefined, number: unknown): Promise<FieldError | null> {
     if (!isPassportNumber(number)) return null;
-    const row = await this.repo.passport(normalPassportNumber(number));
-    if (!row) return null;
-    if (memberId !== undefined && (await memberHasPersonKey(this.db.manager, caseId, memberId, row.holder))) return null;
-    return {
-      field: 'data.number',
-      rule: 'passport-holder',
-      message: {
-        zh: '此护照号码已在护照保管登记中登记在他人名下，请核对号码',
-        en: 'the passport custody ledger holds this number for someone else: check the number',
-      },
+    const normal = normalPassportNumber(number);
+    const isThisMember = async (keys: readonly string[]) => {
+      if (memberId === undefined) return false;
+      for (const key of keys) if (await memberHasPersonKey(this.db.manager, caseId, memberId, key)) return true;
+      return false;
     };
+    const row = await this.repo.passport(normal);
+    if (row) {
+      if (await isThisMember([row.holder])) return null;
+      return {
+        field: 'data.number',
+        rule: 'passport-holder',
+        message: {
+          zh: '此护照号码已在护照保管登记中登记在他人名下，请核对号码',
+          en: 'the passport custody ledger holds this number for someone else: check the number',
+        },
+      };
+    }
+    // Nor a number another open case gives another person (typed there, not in the ledger: third trial, C05 took a
+    // number typed for another case's member). The other case and person are not named.
+    for (const other of await openCaseMembersWithPassport(this.db.manager, normal, caseId))
+      if (!(await isThisMember(historyKeys({ unit: other.unit }, other.member))))
+        return {
+          field: 'data.number',
+          rule: 'passport-holder',
+          message: {
+            zh: '此护照号码是另一在办案件中他人的护照，请核对号码',
+            en: "the number is another person's passport on another open case: check the number",
+          },
+        };
+    return null;
   }
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
