@@ -197,6 +197,8 @@ const REPORT_REF_ATTACHMENT_PATCH = 'report-ref-attachment';
  * is refused like the Update; asked only for such a signal, so one applied before the rule replays as it ran.
  */
 const COMPETENT_DEPARTMENT_PATCH = 'competent-department';
+/** A complete signal whose data a system step would read wrongly (K06's card: systemReadDataProblems) is refused like the Update; asked only for such a signal. */
+const SYSTEM_READ_DATA_PATCH = 'system-read-data';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -407,6 +409,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           stepData: () => patched(STEP_DATA_FIELDS_PATCH),
           reportRef: () => patched(REPORT_REF_ATTACHMENT_PATCH),
           competentDepartment: () => patched(COMPETENT_DEPARTMENT_PATCH),
+          systemRead: () => patched(SYSTEM_READ_DATA_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -9,6 +9,8 @@ import {
   organizersOf,
   tripReportSummaryProblems,
   stepDataFieldProblems,
+  systemReadDataProblems,
+  shanghaiDate,
   isRecord,
   isBlank,
   textRuleErrors,
@@ -127,6 +129,8 @@ export interface ValidationRules {
   reportRef?: () => boolean;
   /** 主管部门审核 by the supervising department's approver: competentDepartmentRefusal (patched('competent-department')). */
   competentDepartment?: () => boolean;
+  /** What a system step reads of a completion (K06's card): systemReadDataProblems (patched('system-read-data')). */
+  systemRead?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -203,7 +207,7 @@ export class CaseEngine {
     const on = () => true;
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
-    const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on } = rules;
+    const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -276,6 +280,10 @@ export class CaseEngine {
       if (action.type === 'complete' && meta && isRecord(action.request.data)) {
         const problems = stepDataFieldProblems(this.core.definition, meta.code, action.request.data);
         if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);
+        // What a system step will read of it (K06's card for K07): likewise; a signal asks `systemReadRule`
+        // (patched('system-read-data')).
+        const read = systemReadDataProblems(this.core.definition, meta.code, action.request.data, shanghaiDate(this.core.now));
+        if (read.length > 0 && systemReadRule()) refuseData(read, action.request.stepKey);
       }
     } finally {
       this.core.now = saved;

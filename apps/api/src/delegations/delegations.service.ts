@@ -43,6 +43,7 @@ import {
   processOfVersion,
   separationRefusal,
   stepDataFieldProblems,
+  systemReadDataProblems,
   stepDataProblems,
   tripReportSummaryProblems,
   versionFilter,
@@ -69,7 +70,7 @@ import {
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { canSeeCase, seesAllUnits, type AuthUser } from '../auth/access';
+import { canSeeCase, processFilterRefusal, readableProcesses, seesAllUnits, type AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
@@ -188,7 +189,7 @@ const rivalsFor = (user: AuthUser, rows: readonly OpenCaseMemberRow[]) =>
     personKey: r.personKey,
     departureDate: r.departureDate,
     returnDate: r.returnDate,
-    ...(r.title !== undefined && canSeeCase(user, { unit: r.unit, supervisingDepartment: r.supervisingDepartment })
+    ...(r.title !== undefined && canSeeCase(user, { unit: r.unit, supervisingDepartment: r.supervisingDepartment, definitionVersion: null })
       ? { title: r.title }
       : {}),
   }));
@@ -489,6 +490,9 @@ export class DelegationsService {
     const unitFilter = await storedUnitCode(this.registries, parsed.unit);
     const q = { ...parsed, unit: unitFilter.code };
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
+    // A process the caller's role does not read (the APEC roles: delegation) is refused as another unit is.
+    const processRefusal = processFilterRefusal(user, q.process);
+    if (processRefusal) throw processRefusal;
     assertKnownUnit(unitFilter);
     const qb = this.cases.createQueryBuilder('c');
     const unit = seesAllUnits(user) ? q.unit : user.unit;
@@ -511,11 +515,19 @@ export class DelegationsService {
         ),
       );
     }
-    if (q.process) {
-      const f = versionFilter(q.process);
-      qb.andWhere(`c.definition_version ${'in' in f ? 'IN' : 'NOT IN'} (:...processVersions)`, {
-        processVersions: 'in' in f ? f.in : f.notIn,
-      });
+    // The process asked for, else those the caller's role reads (every one but for the APEC roles: PROCESS_ROLES).
+    const processes = q.process ? [q.process] : readableProcesses(user);
+    if (processes) {
+      qb.andWhere(
+        new Brackets((w) =>
+          processes.forEach((p, i) => {
+            const f = versionFilter(p);
+            w.orWhere(`c.definition_version ${'in' in f ? 'IN' : 'NOT IN'} (:...processVersions${i})`, {
+              [`processVersions${i}`]: 'in' in f ? f.in : f.notIn,
+            });
+          }),
+        ),
+      );
     }
     if (q.sort === 'slack') qb.orderBy('c.slack_wd', 'ASC', 'NULLS LAST').addOrderBy('c.departure_date', 'ASC');
     else if (q.sort === 'departure') qb.orderBy('c.departure_date', 'ASC').addOrderBy('c.slack_wd', 'ASC', 'NULLS LAST');
@@ -554,7 +566,11 @@ export class DelegationsService {
     const earlier = request ? this.answered.get(request) : undefined;
     const progress = earlier?.caseId === caseId ? earlier.answer : await this.currentProgress(caseId);
     if (request) this.answered.set(request, { caseId, answer: progress });
-    if (!canSeeCase(user, { unit: progress.unit, supervisingDepartment: progress.facts?.supervisingDepartment ?? null }))
+    if (!canSeeCase(user, {
+        unit: progress.unit,
+        supervisingDepartment: progress.facts?.supervisingDepartment ?? null,
+        definitionVersion: progress.definitionVersion,
+      }))
       throw outOfScope();
     return maskFor(user.role, await this.withClosedStatus(progress, request));
   }
@@ -573,7 +589,11 @@ export class DelegationsService {
       if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
       const record = await readCaseRecord(this.cases.manager, caseId);
       if (!record) throw err;
-      if (!canSeeCase(user, { unit: record.case.unit, supervisingDepartment: record.case.supervisingDepartment })) throw outOfScope();
+      if (!canSeeCase(user, {
+          unit: record.case.unit,
+          supervisingDepartment: record.case.supervisingDepartment,
+          definitionVersion: record.case.definitionVersion,
+        })) throw outOfScope();
       return maskFor(user.role, readModelDetail(record));
     }
   }
@@ -738,12 +758,12 @@ export class DelegationsService {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
-      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment }))
+      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion }))
         return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
       throw outOfScope();
     }
     const p = await this.progress(caseId);
-    if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null })) throw outOfScope();
+    if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null, definitionVersion: p.definitionVersion })) throw outOfScope();
     // Not projected yet: no organizers known here (the workflow's validator checks separation of duties).
     return { unit: p.unit, definitionVersion: p.definitionVersion, organizers: [] };
   }
@@ -1032,7 +1052,12 @@ export class DelegationsService {
     // A field the step does not read (unknown-field) and the trip report's upper bounds (max), once per field: a figure
     // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
     const named = new Set(report.map((p) => p.field));
-    const strict = definition ? stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)) : [];
+    const strict = definition
+      ? [
+          ...stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)),
+          ...systemReadDataProblems(definition, code, fields, shanghaiDate(Date.now())),
+        ]
+      : [];
     const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true, shanghaiDate(Date.now())), ...strict].map((p) => ({
       ...p,
       field: `data.${p.field}`,

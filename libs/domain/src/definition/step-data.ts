@@ -77,6 +77,52 @@ export function newPassportProblems(data: Record<string, unknown>, _bounded = fa
   return problems;
 }
 
+/** An APEC card number as the cards registry holds it: 6-32 capital letters or digits (the registry's column is 32). */
+export const APEC_CARD_NUMBER_RE = /^[A-Z0-9]{6,32}$/;
+
+/**
+ * The card the national card office issued, as the issue step records it for the card registration to read
+ * (SYSTEM_WORK_READS 'apec-card-register': K06's `cardNumber`, `issuedOn`, `validUntil`, each optional): the number in
+ * the registry's format (rule `format`: a number of 300 characters failed K07's registration for ever, new-user
+ * trial; a lower-case `x` or one with an invisible character was another card than `X`), the card not issued after
+ * `today` (`not-future`, only when `today` is given: the API and the Update validator), and valid until after its
+ * issue (`after-issue`: a card issued in 2027 valid until 2026 was registered). A day that is no date is
+ * stepDataDateProblems'.
+ */
+export function apecCardIssueProblems(data: Record<string, unknown>, today = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (data.cardNumber !== undefined && (typeof data.cardNumber !== 'string' || !APEC_CARD_NUMBER_RE.test(data.cardNumber)))
+    problems.push({
+      field: 'cardNumber',
+      rule: 'format',
+      message: { zh: '卡号须为6-32位大写字母或数字', en: 'The card number is 6-32 capital letters or digits' },
+    });
+  const { issuedOn, validUntil } = data;
+  if (isIsoDate(issuedOn) && isIsoDate(today) && issuedOn > today)
+    problems.push({ field: 'issuedOn', rule: 'not-future', message: { zh: '签发日期不得晚于今天', en: 'Must not be after today' } });
+  if (isIsoDate(validUntil) && isIsoDate(issuedOn) && validUntil <= issuedOn)
+    problems.push({
+      field: 'validUntil',
+      rule: 'after-issue',
+      message: { zh: '有效期须晚于签发日期', en: 'Must be after the date of issue' },
+    });
+  return problems;
+}
+
+/**
+ * The checks of what a system step will read of step `code`'s completion data (SYSTEM_WORK_READS: K06's card, read by
+ * K07's registration, apecCardIssueProblems), by the API and the engine's Update validator (a signal asks
+ * patched('system-read-data') first); `today` (Asia/Shanghai) for the day's rules.
+ */
+export function systemReadDataProblems(
+  def: Pick<ProcessDefinition, 'steps'>,
+  code: string,
+  data: Record<string, unknown>,
+  today?: string,
+): FieldProblem[] {
+  return systemWorkReading(def, code).flatMap((work) => (work === 'apec-card-register' ? apecCardIssueProblems(data, today) : []));
+}
+
 /**
  * Field checks of the step data schemas that declare one here: the engine refuses a completion whose `data`
  * fails them (workflows/engine/actions/complete.ts, generically: it never names a schema listed here) and the
