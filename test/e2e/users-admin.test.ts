@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuditEventsRepository, dataSourceOptions, RegistriesRepository, UsersRepository } from '@df/persistence';
+import { ApecRepository, AuditEventsRepository, dataSourceOptions, RegistriesRepository, UsersRepository } from '@df/persistence';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { runAdmin } from '../../apps/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
+import { addTestUser, bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
 import { LoginResponseSchema } from '../../apps/api/src/auth/auth.controller';
 import * as S from '../../apps/api/src/users/schemas';
 import { randomUUID } from 'node:crypto';
@@ -262,6 +262,45 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
       .send({ username: `${ghost}.ent`, displayName: '企业专办员', grants: [{ role: 'enterprise-clerk', unit }] })
       .expect(422);
     expect(notEnterprise.body.errors).toEqual([expect.objectContaining({ field: 'grants[0].unit', rule: 'apec-enterprise' })]);
+    // And the reverse (second trial): a government unit role for an APEC enterprise is 422 government-unit.
+    const firm = `firm-${uniqueSuffix()}`;
+    await api.app.get(RegistriesRepository).putUnit(
+      {
+        code: firm,
+        nameZh: '测试贸易公司',
+        nameEn: 'Test trading company',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      { id: 'test', role: 'fao-clerk' },
+    );
+    await new ApecRepository(api.app.get(DataSource)).putEnterprise({ unit: firm, ownership: 'non-state', size: 'small' });
+    const govRole = await request(api.http)
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username: `${ghost}.org`, displayName: '企业报送人', grants: [{ role: 'organizer', unit: firm }] })
+      .expect(422);
+    expect(govRole.body.errors).toEqual([expect.objectContaining({ field: 'grants[0].unit', rule: 'government-unit' })]);
+    // Nor is an enterprise a unit's supervising department (it read the bureau's case and decided A16).
+    const supervised = await request(api.http)
+      .put(`/api/registries/units/${unit}`)
+      .set(bearer((await addTestUser(api, 'fao-clerk', 'fao')).token))
+      .send({
+        nameZh: '测试局',
+        nameEn: 'Test bureau',
+        parentCode: null,
+        supervisingDepartment: firm,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      })
+      .expect(422);
+    expect(supervised.body.errors).toEqual([expect.objectContaining({ field: 'supervisingDepartment', rule: 'government-unit' })]);
     // Handed input (trial): an office role granted "for" a sending unit (fao-clerk for commerce read every unit's
     // cases) is 422 office-unit at its unit, on creation and on a grant; for the office's departments it is taken.
     const forUnit = await request(api.http)

@@ -259,6 +259,19 @@ export class RegistriesService {
           ],
         },
       );
+    // A supervising department (主管部门) is a government department, not an APEC card enterprise (second trial: a private
+    // firm set as a bureau's department read its case and decided A16).
+    if (u.supervisingDepartment && (await this.apec.enterprise(u.supervisingDepartment)))
+      throw ruleRefusal([
+        {
+          field: 'supervisingDepartment',
+          rule: 'government-unit',
+          message: {
+            zh: `${echo(u.supervisingDepartment)} 是APEC卡企业，不能作为主管部门`,
+            en: `${echo(u.supervisingDepartment)} is an APEC card enterprise, not a supervising department`,
+          },
+        },
+      ]);
     // The reason is the suspension's: a unit not suspended keeps none (trial: an active unit showed an old reason);
     // the one it had stays in the registry's changes.
     const unit: RegisteredUnit = {

@@ -227,6 +227,19 @@ export class UsersAdminService {
         });
         continue;
       }
+      // And the government unit roles act for a government unit, not an APEC enterprise (second trial: an organizer and
+      // a department approver were granted for the enterprise `trading`).
+      if (g.role !== 'enterprise-clerk' && (await this.apec.enterprise(g.unit))) {
+        errors.push({
+          field: path ? `${path}[${i}].unit` : 'unit',
+          rule: 'government-unit',
+          message: {
+            zh: `单位 ${echo(g.unit)} 是APEC卡企业（只授予企业专办员角色）`,
+            en: `Unit ${echo(g.unit)} is an APEC card enterprise (only the enterprise clerk role is granted for it)`,
+          },
+        });
+        continue;
+      }
       if (await this.registries.unit(g.unit)) continue;
       errors.push({
         field: path ? `${path}[${i}].unit` : 'unit',
