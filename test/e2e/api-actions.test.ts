@@ -259,13 +259,17 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       code: 'WRONG_ROLE',
       errors: [{ field: '(request)', rule: 'role', message: refused.body.message }],
     });
-    // The APEC desk works the card cases only (trial: it cancelled a 审护签 case): 403 WRONG_ROLE naming the process.
+    // The APEC desk works the card cases only (trial: it cancelled a 审护签 case), nor reads the others (trial: it read
+    // one): 403 CASE_OUT_OF_SCOPE naming the process, from the scope check before the route's role (apec-scope.test.ts).
     const desk = await request(api.http)
       .post(`/api/delegations/${caseId}/cancel`)
       .set(bearer(users.tokens['apec-desk']))
       .send({ reason: '误操作' })
       .expect(403);
-    expect(desk.body).toMatchObject({ code: 'WRONG_ROLE', message: { zh: expect.stringContaining('不办理“因公出国（境）审护签”案件') } });
+    expect(desk.body).toMatchObject({
+      code: 'CASE_OUT_OF_SCOPE',
+      message: { zh: expect.stringContaining('不办理“因公出国（境）审护签”案件') },
+    });
     const res = await request(api.http)
       .post(`/api/delegations/${caseId}/cancel`)
       .set(bearer(users.tokens['fao-director']))

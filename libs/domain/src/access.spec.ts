@@ -10,7 +10,10 @@ import {
   CASE_STATUSES,
   inboxSelectors,
   isDecision,
+  mayReadProcess,
   mayReadRoster,
+  PROCESS_ROLES,
+  processRoleRefusal,
   reaches,
   ROSTER_READERS,
   responsibleRole,
@@ -473,5 +476,24 @@ describe("competentDepartmentRefusal: 主管部门审核 (A16) is the supervisin
   it("a dept-approver's inbox is its supervised units' steps", () => {
     expect(inboxReach('dept-approver')).toBe('supervised');
     expect(inboxReach('organizer')).toBe('own');
+  });
+});
+
+describe('mayReadProcess: the APEC roles read the APEC cases only (new-user trial: the desk read a 审护签 case)', () => {
+  it('bounds the PROCESS_ROLES roles to their processes, and no other role', () => {
+    for (const role of ['apec-desk', 'enterprise-clerk'] as const) {
+      expect([mayReadProcess(role, 'apec-card'), mayReadProcess(role, 'apec-whitelist')]).toEqual([true, true]);
+      expect([mayReadProcess(role, 'delegation'), mayReadProcess(role, undefined)]).toEqual([false, false]);
+    }
+    for (const role of Object.keys(ROLE_LABELS) as Role[])
+      if (!PROCESS_ROLES[role])
+        for (const p of ['delegation', 'apec-card', undefined]) expect([role, p, mayReadProcess(role, p)]).toEqual([role, p, true]);
+  });
+
+  it('is the rule processRoleRefusal refuses an action by', () => {
+    const label = { zh: '因公出国（境）审护签', en: 'Delegation' };
+    for (const role of Object.keys(ROLE_LABELS) as Role[])
+      for (const p of ['delegation', 'apec-card', 'apec-whitelist'])
+        expect([role, p, processRoleRefusal(role, p, label) === undefined]).toEqual([role, p, mayReadProcess(role, p)]);
   });
 });

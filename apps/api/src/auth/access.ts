@@ -1,4 +1,19 @@
-import { FAO_ROLES, inboxSelectors as stepSelectors, reaches, unitReach, UNIT_ROLES, type Role, type UserRole } from '@df/domain';
+import {
+  FAO_ROLES,
+  inboxSelectors as stepSelectors,
+  mayReadProcess,
+  PROCESS_LABELS,
+  PROCESSES,
+  processOfVersion,
+  processRoleRefusal,
+  reaches,
+  unitReach,
+  UNIT_ROLES,
+  type ProcessKind,
+  type Role,
+  type UserRole,
+} from '@df/domain';
+import { domainError, type DomainError } from '../common/errors';
 
 /** The signed-in caller, from the access token. `id` is the username (stable, readable in the record). */
 export interface AuthUser {
@@ -33,9 +48,51 @@ export function seesAllUnits(user: AuthUser): boolean {
   return unitReach(user.role) === 'any';
 }
 
-/** May this caller read (and so try to act on) a case of this unit? */
-export function canSeeCase(user: AuthUser, c: { unit: string; supervisingDepartment?: string | null }): boolean {
-  return reaches(user, c);
+/**
+ * May this caller read (and so try to act on) this case? Its unit within the caller's reach (reaches) and its process
+ * one the caller's role works (mayReadProcess: the APEC desk and the enterprise clerk read the APEC cases only). The
+ * process is the case's definition version's; `definitionVersion` null: not known, read only by roles no process bounds.
+ */
+export function canSeeCase(user: AuthUser, c: CaseReadScope): boolean {
+  return reaches(user, c) && mayReadProcess(user.role, c.definitionVersion === null ? undefined : processOfVersion(c.definitionVersion));
+}
+
+/** The processes whose cases this caller reads (mayReadProcess), for lists; undefined: every process. */
+export function readableProcesses(user: Pick<AuthUser, 'role'>): readonly ProcessKind[] | undefined {
+  const readable = PROCESSES.filter((p) => mayReadProcess(user.role, p));
+  return readable.length === PROCESSES.length ? undefined : readable;
+}
+
+/**
+ * A list filter naming a process the caller's role does not read (the APEC desk's `process=delegation`): 403
+ * CASE_OUT_OF_SCOPE, as a unit filter outside the caller's units is; undefined when it may.
+ */
+export function processFilterRefusal(user: Pick<AuthUser, 'role'>, process: ProcessKind | undefined): DomainError | undefined {
+  if (process === undefined) return undefined;
+  const refusal = processRoleRefusal(user.role, process, PROCESS_LABELS[process]);
+  return refusal && domainError('CASE_OUT_OF_SCOPE', refusal.message.zh, refusal.message.en);
+}
+
+/** A case as the read scoping sees it: its units and its definition version (null: not known). */
+export interface CaseReadScope {
+  unit: string;
+  supervisingDepartment?: string | null;
+  definitionVersion: string | null;
+}
+
+/**
+ * The answer to a caller refused a case (canSeeCase) within its units because its role does not work the case's
+ * process: 403 CASE_OUT_OF_SCOPE naming the process (the APEC desk and a 审护签 case). Undefined when the process is
+ * not why (a case of another unit keeps the unit's answer, saying nothing of its process).
+ */
+export function caseProcessRefusal(user: AuthUser, c: CaseReadScope): DomainError | undefined {
+  if (!reaches(user, c) || c.definitionVersion === null) return undefined;
+  return processFilterRefusal(user, processOfVersion(c.definitionVersion));
+}
+
+/** May this caller reach this unit's own records (an APEC enterprise's routes: not a case, no process)? */
+export function canReachUnit(user: AuthUser, unit: string): boolean {
+  return reaches(user, { unit });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError } from '../common/errors';
 import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
-import { canSeeCase, type AuthUser } from './access';
+import { canReachUnit, canSeeCase, caseProcessRefusal, type AuthUser } from './access';
 
 /** Every route of one case: /api/delegations/:id and everything under it (steps, timeline, attachments, documents). */
 const CASE_ROUTE = /^\/api\/delegations\/:id(\/|$)/;
@@ -38,7 +38,7 @@ export class CaseScopeService {
     if (typeof pattern !== 'string') return;
     if (ENTERPRISE_ROUTE.test(pattern)) {
       const unit = req.params.unit;
-      if (typeof unit === 'string' && !canSeeCase(user, { unit })) throw enterpriseOutOfScope();
+      if (typeof unit === 'string' && !canReachUnit(user, unit)) throw enterpriseOutOfScope();
       return;
     }
     if (!CASE_ROUTE.test(pattern)) return;
@@ -46,7 +46,8 @@ export class CaseScopeService {
     if (typeof caseId !== 'string' || !CASE_ID_RE.test(caseId)) return; // the route answers 404
     const row = await this.rows.read(caseId, req); // the handler and the masking reuse it
     if (row) {
-      if (!canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment })) throw caseOutOfScope();
+      const scope = { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion };
+      if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? caseOutOfScope();
       return;
     }
     // Not projected yet (or gone from the read model): the workflow's own record decides, as the case detail does.

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label } from '@df/domain';
+import { PHASE_LABELS, shanghaiDate, toIso, type CasePhase, type Label, type Role } from '@df/domain';
 import { RegistriesRepository } from '@df/persistence';
 import { toCsv, type CsvCell } from '../common/csv';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
-import { DashboardService } from './dashboard.service';
+import { boardFilterFor, DashboardService } from './dashboard.service';
 import { DashboardExportQuerySchema, type DashboardFilter } from './schemas';
 
 /** Open cases one export lists at most (the board's own lists stop at 500). */
@@ -56,7 +56,8 @@ export class DashboardExportService {
   async export(rawQuery: unknown, viewer: Viewer): Promise<BoardExport> {
     const { format, ...parsed } = parseOrThrow(DashboardExportQuerySchema, rawQuery, ['query']);
     const unitFilter = await storedUnitCode(this.registries, parsed.unit);
-    const filter = { ...parsed, unit: unitFilter.code };
+    // The viewer is the signed-in user's (the controller's AuthUser): its role is a Role.
+    const filter = boardFilterFor({ role: viewer.role as Role }, { ...parsed, unit: unitFilter.code });
     assertKnownUnit(unitFilter);
     const now = Date.now();
     if (format === 'csv') {

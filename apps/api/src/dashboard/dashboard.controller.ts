@@ -36,8 +36,8 @@ export class DashboardController {
   @queryParams(DashboardQuerySchema)
   @ApiOkResponse({ description: 'The board', schema: schemaRef(DashboardSchema) })
   @errorResponses(400, 401, 403, 422)
-  board(@Query() query: unknown) {
-    return this.dashboard.board(query);
+  board(@CurrentUser() user: AuthUser, @Query() query: unknown) {
+    return this.dashboard.board(query, user);
   }
 
   @Get('dashboard/export')

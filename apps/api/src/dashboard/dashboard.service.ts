@@ -21,10 +21,22 @@ import {
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
+import { processFilterRefusal, readableProcesses, type AuthUser } from '../auth/access';
 import { JsonLogger } from '../common/json-logger';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { DashboardQuerySchema, type DashboardFilter } from './schemas';
+
+/**
+ * The board's filter for this viewer: a process its role does not read is refused (403 CASE_OUT_OF_SCOPE, as the case
+ * list), and the APEC roles' board counts their processes' cases only (PROCESS_ROLES, libs/domain/src/access.ts).
+ */
+export function boardFilterFor<F extends DashboardFilter>(viewer: Pick<AuthUser, 'role'>, filter: F): F {
+  const refusal = processFilterRefusal(viewer, filter.process);
+  if (refusal) throw refusal;
+  const processes = readableProcesses(viewer);
+  return processes ? { ...filter, processes } : filter;
+}
 
 /** The brief's headline: a delegation out in 22 calendar days from submission. */
 export const HEADLINE_DAYS = 22;
@@ -122,10 +134,10 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   /** GET /api/dashboard: every figure over the cases the filters select (unit, departure or submission period). */
-  async board(rawQuery: unknown) {
+  async board(rawQuery: unknown, viewer: Pick<AuthUser, 'role'>) {
     const { limit, ...parsed } = parseOrThrow(DashboardQuerySchema, rawQuery, ['query']);
     const unitFilter = await storedUnitCode(this.registries, parsed.unit);
-    const filter = { ...parsed, unit: unitFilter.code };
+    const filter = boardFilterFor(viewer, { ...parsed, unit: unitFilter.code });
     assertKnownUnit(unitFilter);
     const generatedAt = new Date().toISOString();
     const [units, counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([
@@ -293,7 +305,14 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
    * slices, oldest dropped first. A stale slice is recomputed for the request (no background refresh).
    */
   private filteredAnalytics(filter: DashboardFilter, maxAgeMs: number): Promise<DashboardAnalytics> {
-    const key = JSON.stringify([filter.unit ?? null, filter.period, filter.from ?? null, filter.to ?? null, filter.process ?? null]);
+    const key = JSON.stringify([
+      filter.unit ?? null,
+      filter.period,
+      filter.from ?? null,
+      filter.to ?? null,
+      filter.process ?? null,
+      filter.processes ?? null,
+    ]);
     const hit = this.filteredCache.get(key);
     if (hit && Date.now() - hit.at < maxAgeMs) return hit.value;
     const value = this.computeAnalytics(filter);

@@ -52,7 +52,10 @@ export const DashboardExportQuerySchema = z
   })
   .superRefine(periodInOrder);
 export type DashboardExportQuery = z.output<typeof DashboardExportQuerySchema>;
-export type DashboardFilter = Pick<DashboardExportQuery, 'unit' | 'period' | 'from' | 'to' | 'process'>;
+/** `processes`: those the viewer's role reads (boardFilterFor), not a query parameter; absent: every process. */
+export type DashboardFilter = Pick<DashboardExportQuery, 'unit' | 'period' | 'from' | 'to' | 'process'> & {
+  processes?: readonly (typeof PROCESSES)[number][] | undefined;
+};
 
 export type DashboardQuery = z.output<typeof DashboardQuerySchema>;
 

@@ -70,7 +70,7 @@ import {
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { canSeeCase, processFilterRefusal, readableProcesses, seesAllUnits, type AuthUser } from '../auth/access';
+import { canSeeCase, caseProcessRefusal, processFilterRefusal, readableProcesses, seesAllUnits, type AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
@@ -566,12 +566,12 @@ export class DelegationsService {
     const earlier = request ? this.answered.get(request) : undefined;
     const progress = earlier?.caseId === caseId ? earlier.answer : await this.currentProgress(caseId);
     if (request) this.answered.set(request, { caseId, answer: progress });
-    if (!canSeeCase(user, {
-        unit: progress.unit,
-        supervisingDepartment: progress.facts?.supervisingDepartment ?? null,
-        definitionVersion: progress.definitionVersion,
-      }))
-      throw outOfScope();
+    const scope = {
+      unit: progress.unit,
+      supervisingDepartment: progress.facts?.supervisingDepartment ?? null,
+      definitionVersion: progress.definitionVersion,
+    };
+    if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? outOfScope();
     return maskFor(user.role, await this.withClosedStatus(progress, request));
   }
 
@@ -589,11 +589,12 @@ export class DelegationsService {
       if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
       const record = await readCaseRecord(this.cases.manager, caseId);
       if (!record) throw err;
-      if (!canSeeCase(user, {
-          unit: record.case.unit,
-          supervisingDepartment: record.case.supervisingDepartment,
-          definitionVersion: record.case.definitionVersion,
-        })) throw outOfScope();
+      const scope = {
+        unit: record.case.unit,
+        supervisingDepartment: record.case.supervisingDepartment,
+        definitionVersion: record.case.definitionVersion,
+      };
+      if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? outOfScope();
       return maskFor(user.role, readModelDetail(record));
     }
   }
@@ -758,12 +759,17 @@ export class DelegationsService {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
-      if (canSeeCase(user, { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion }))
-        return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
-      throw outOfScope();
+      const scope = { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion };
+      if (canSeeCase(user, scope)) return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
+      throw caseProcessRefusal(user, scope) ?? outOfScope();
     }
     const p = await this.progress(caseId);
-    if (!canSeeCase(user, { unit: p.unit, supervisingDepartment: p.facts?.supervisingDepartment ?? null, definitionVersion: p.definitionVersion })) throw outOfScope();
+    const scope = {
+      unit: p.unit,
+      supervisingDepartment: p.facts?.supervisingDepartment ?? null,
+      definitionVersion: p.definitionVersion,
+    };
+    if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? outOfScope();
     // Not projected yet: no organizers known here (the workflow's validator checks separation of duties).
     return { unit: p.unit, definitionVersion: p.definitionVersion, organizers: [] };
   }

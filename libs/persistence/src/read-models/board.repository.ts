@@ -9,6 +9,8 @@ export interface BoardFilter {
   from?: string | undefined;
   to?: string | undefined;
   process?: ProcessKind | undefined;
+  /** The processes the viewer's role reads (the APEC roles: theirs only, PROCESS_ROLES); absent: every process. */
+  processes?: readonly ProcessKind[] | undefined;
 }
 
 /** A case line of the board (snake_case as PostgreSQL answers). */
@@ -57,7 +59,7 @@ const DAY_MS = 86_400_000;
 const shanghaiDayStart = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
 
 /** Does the filter select a slice (a unit, a period or a process), not the whole portfolio? */
-export const isFiltered = (f: BoardFilter): boolean => !!(f.unit || f.from || f.to || f.process);
+export const isFiltered = (f: BoardFilter): boolean => !!(f.unit || f.from || f.to || f.process || f.processes);
 
 /**
  * The board's filters as `AND ...` conditions on `cases c`, their parameters numbered from `$first`. A
@@ -72,10 +74,12 @@ export function caseFilterSql(f: BoardFilter, first: number): { sql: string; par
   };
   if (f.unit) conditions.push(`c.unit = ${param(f.unit)}`);
   // A case's process is its definition version's (issue 17: a named process's versions, or the chain's: any other).
-  if (f.process) {
-    const v = versionFilter(f.process);
-    conditions.push(`${'in' in v ? '' : 'NOT '}(c.definition_version = ANY(${param([...('in' in v ? v.in : v.notIn)])}))`);
-  }
+  const ofProcess = (process: ProcessKind) => {
+    const v = versionFilter(process);
+    return `${'in' in v ? '' : 'NOT '}(c.definition_version = ANY(${param([...('in' in v ? v.in : v.notIn)])}))`;
+  };
+  if (f.process) conditions.push(ofProcess(f.process));
+  if (f.processes) conditions.push(`(${f.processes.map(ofProcess).join(' OR ') || 'false'})`);
   if (f.period === 'departure') {
     if (f.from) conditions.push(`c.departure_date >= ${param(f.from)}::date`);
     if (f.to) conditions.push(`c.departure_date <= ${param(f.to)}::date`);
@@ -125,7 +129,7 @@ export class BoardRepository {
         f.params,
       );
     }
-    const f = caseFilterSql({ unit: filter.unit, process: filter.process, period: filter.period }, 1);
+    const f = caseFilterSql({ unit: filter.unit, process: filter.process, processes: filter.processes, period: filter.period }, 1);
     return this.db.query(
       `SELECT c.status, c.phase, sum(c.n)::int AS n FROM case_counts c WHERE true${f.sql}
         GROUP BY c.status, c.phase HAVING sum(c.n) <> 0`,

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+
+/**
+ * The APEC roles read the APEC card and whitelist cases only (PROCESS_ROLES, mayReadProcess; docs/api.md "Scoping").
+ * New-user trial (a leak): the APEC desk read a delegation (审护签) case, its timeline, its attachments (a member's
+ * passport copy downloaded), its application form, and listed the delegations with `process=delegation`.
+ */
+describe('APEC roles read their processes only (new-user trial)', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  let caseId: string;
+
+  const get = (path: string, token: string) => request(api.http).get(path).set(bearer(token));
+  const ids = (body: { items: Array<{ caseId: string }> }) => body.items.map((c) => c.caseId);
+
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 5 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 5 });
+    users = await createTestUsers(api);
+    // Handed input: a delegation case submitted by an organizer.
+    const res = await request(api.http)
+      .post('/api/delegations')
+      .set(bearer(users.tokens.organizer))
+      .send(canonicalSubmission(users.unit))
+      .expect(201);
+    caseId = res.body.caseId;
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT 1 FROM cases WHERE case_id = $1', [caseId]) as Promise<unknown[]>,
+      (rows) => rows.length > 0,
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('the APEC desk and the enterprise clerk get 403 CASE_OUT_OF_SCOPE on every read of a delegation case', async () => {
+    const paths = [
+      `/api/delegations/${caseId}`,
+      `/api/delegations/${caseId}/timeline`,
+      `/api/delegations/${caseId}/attachments`,
+      `/api/delegations/${caseId}/attachments/${randomUUID()}`,
+      `/api/delegations/${caseId}/documents/application-form.pdf`,
+      `/api/delegations/${caseId}/documents/approval-document.pdf`,
+    ];
+    const answers: string[] = [];
+    // The enterprise clerk is of the case's own unit: its process, not its unit, keeps it out.
+    for (const role of ['apec-desk', 'enterprise-clerk'] as const)
+      for (const path of paths) {
+        const res = await get(path, users.tokens[role]);
+        answers.push(`${role} ${path}: ${res.status} ${res.body.code}`);
+        expect(res.body.message?.zh ?? '').toContain('不办理“因公出国（境）审护签”案件');
+      }
+    expect(answers.filter((a) => !a.endsWith(': 403 CASE_OUT_OF_SCOPE'))).toEqual([]);
+    // An action on it too (scope before role): no longer WRONG_ROLE from the workflow.
+    const cancel = await request(api.http)
+      .post(`/api/delegations/${caseId}/cancel`)
+      .set(bearer(users.tokens['apec-desk']))
+      .send({ reason: '误操作' });
+    expect([cancel.status, cancel.body.code]).toEqual([403, 'CASE_OUT_OF_SCOPE']);
+  });
+
+  it('their lists, inbox and board hold none of it; process=delegation is 403 as an out-of-scope unit filter is', async () => {
+    const desk = users.tokens['apec-desk'];
+    for (const token of [desk, users.tokens['enterprise-clerk']]) {
+      const refused = await get('/api/delegations?process=delegation', token).expect(403);
+      expect(refused.body).toMatchObject({ code: 'CASE_OUT_OF_SCOPE', message: { zh: expect.stringContaining('审护签') } });
+      const all = (await get('/api/delegations?pageSize=100', token).expect(200)).body;
+      expect(ids(all)).not.toContain(caseId);
+      expect(all.items.every((c: { process: string }) => c.process === 'apec-card' || c.process === 'apec-whitelist')).toBe(true);
+      expect(ids((await get('/api/inbox?pageSize=100', token).expect(200)).body)).not.toContain(caseId);
+    }
+    await get('/api/delegations?process=apec-card', desk).expect(200);
+    await get('/api/delegations?process=apec-whitelist', desk).expect(200);
+    expect((await get('/api/dashboard?process=delegation', desk).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    expect((await get('/api/dashboard/export?process=delegation', desk).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    const board = (await get('/api/dashboard?limit=500', desk).expect(200)).body;
+    expect(board.inFlight.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
+    expect(board.atRisk.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
+  });
+
+  it('the other roles read it as before', async () => {
+    for (const role of ['organizer', 'fao-clerk', 'manager'] as const) {
+      await get(`/api/delegations/${caseId}`, users.tokens[role]).expect(200);
+      await get(`/api/delegations/${caseId}/timeline`, users.tokens[role]).expect(200);
+    }
+    const listed = (await get(`/api/delegations?process=delegation&unit=${users.unit}`, users.tokens.manager).expect(200)).body;
+    expect(ids(listed)).toContain(caseId);
+    const board = (await get(`/api/dashboard?limit=500&unit=${users.unit}`, users.tokens.manager).expect(200)).body;
+    expect(board.inFlight.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+  });
+});
