@@ -242,7 +242,9 @@ describe('APEC cards over the API (issue 17)', () => {
       expect((await request(http).get(`/api/delegations/${caseId}/documents/${doc}.pdf`).set(desk).expect(409)).body.message.zh).toContain(
         '没有出访申请表或任务批件',
       );
-    const trips = (await request(http).get('/api/delegations?process=delegation&pageSize=100').set(desk).expect(200)).body;
+    // The delegations are not the desk's to list (403: apec-scope.test.ts): the manager's list, without the card case.
+    const trips = (await request(http).get('/api/delegations?process=delegation&pageSize=100').set(bearer(ent.tokens.manager)).expect(200))
+      .body;
     expect(trips.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
     const board = (await request(http).get('/api/dashboard?process=apec-card&limit=500').set(bearer(ent.tokens.manager)).expect(200)).body;
     // The process filter is one of the board's filters: every figure honours it, and the answer says so.
@@ -309,8 +311,10 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422);
     // The handed input (new-user trial): a bare re-admission after an exit for a failed review (or a violation) is
     // refused: it takes a new admission, the figures evaluated (409); and a re-admission states its basis (422 note).
-    const bare = await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send({}).expect(422);
-    expect(bare.body.errors).toEqual([expect.objectContaining({ field: 'note', rule: 'required' })]);
+    for (const body of [{}, { note: ' \u200b\u3000 ' }]) {
+      const bare = await request(http).post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`).set(desk).send(body).expect(422);
+      expect(bare.body.errors).toEqual([expect.objectContaining({ field: 'note', rule: 'required' })]);
+    }
     const readmit = await request(http)
       .post(`/api/apec/enterprises/${ent.unit}/whitelist/readmit`)
       .set(desk)
@@ -863,6 +867,13 @@ describe('APEC cards over the API (issue 17)', () => {
     await readModelStatus(first.caseId, 'completed');
     const again = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
     expect(again.caseId).not.toBe(first.caseId);
+    // The enterprise clerk withdraws its own application (second trial: only the desk could end it).
+    const withdrawn = await request(http)
+      .post(`/api/delegations/${again.caseId}/withdraw`)
+      .set(clerk)
+      .send({ reason: '行程取消' })
+      .expect(200);
+    expect(withdrawn.body.status).toBe('withdrawn');
   }, 180_000);
 
   it('an enterprise that registered its clerks (专办员备案) takes card applications and whitelist filings only from them', async () => {

@@ -209,6 +209,13 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         'file.name',
         'file-name',
       ],
+      [
+        'a line separator (U+2028) in the file name',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name: '邀请函\u2028副本.pdf' }),
+        400,
+        'file.name',
+        'file-name',
+      ],
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',

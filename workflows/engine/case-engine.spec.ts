@@ -1,4 +1,5 @@
 import {
+  documentAttachmentKind,
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   DEFINITION_2027_1,
@@ -973,6 +974,37 @@ describe('CaseEngine', () => {
     });
     expect(again.code).toBe('ACTION_NOT_ALLOWED');
     expect(again.label.zh).toContain('“邀请函译文”');
+  });
+
+  it('missing documents are one id however spelled, and a document id names its kind however spelled (second trial)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const decide = (ids: string[]) => ({
+      type: 'decide' as const,
+      request: {
+        requestId: `awd-${ids.join()}`,
+        actor: actor('fao-clerk', 'fao'),
+        stepKey: 'B02',
+        decision: 'accept-with-deficiencies' as const,
+        missingDocuments: ids.map((id) => ({ id, name: '材料' })),
+      },
+    });
+    for (const ids of [
+      ['a', 'A'],
+      ['Invitation-Translation', 'invitation_translation'],
+    ])
+      expect(() => engine.validate(decide(ids), now)).toThrow(
+        expect.objectContaining({ errors: [expect.objectContaining({ field: 'missingDocuments[1].id', rule: 'unique' })] }),
+      );
+    for (const id of [
+      'invitation.translation',
+      'invitationTranslation',
+      'invitation-translation\u200b',
+      'ＩＮＶＩＴＡＴＩＯＮ－ＴＲＡＮＳＬＡＴＩＯＮ',
+    ])
+      expect([id, documentAttachmentKind(id)]).toEqual([id, 'invitation-translation']);
+    expect(documentAttachmentKind('budget-sheet')).toBeUndefined();
   });
 
   it('a decision on a step that is no approval says so, before separation of duties (third trial: SELF_APPROVAL on A02)', () => {

@@ -467,7 +467,7 @@ export class CaseEngine {
       case 'complete':
         return checkComplete(this.core, action.request, validating);
       case 'decide':
-        return checkDecide(this.core, action.request);
+        return checkDecide(this.core, action.request, validating);
       case 'amend':
         return checkAmend(this.core, action.request, validating);
       case 'withdraw':

@@ -29,20 +29,24 @@ export const isAttachmentKind = (v: unknown): v is AttachmentKind =>
   typeof v === 'string' && (ATTACHMENT_KINDS as readonly string[]).includes(v);
 
 /**
- * The attachment kind a 容缺 document's id names, however it is spelled (letter case, width, `_` or spaces for `-`:
- * `Invitation_Translation` is `invitation-translation`), else undefined (a document of no kind: any file supplies it).
- * Its file must be of that kind (the supply's rule attachment-kind; new-user trial: `Invitation-Translation` was
- * supplied with a passport copy). Pure string work: no imports.
+ * The attachment kind a 容缺 document's id names, however it is spelled (letter case, width, separators, invisible
+ * characters: `Invitation_Translation`, `invitationTranslation` are `invitation-translation`), else undefined (a
+ * document of no kind: any file supplies it). Its file must be of that kind (the supply's rule attachment-kind; new-user
+ * trials: `Invitation-Translation`, then `invitation.translation`, were supplied with a passport copy). Pure string
+ * work: no imports.
  */
 export function documentAttachmentKind(documentId: unknown): AttachmentKind | undefined {
   if (typeof documentId !== 'string') return undefined;
-  const key = documentId
-    .normalize('NFKC')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, '-');
-  return isAttachmentKind(key) ? key : undefined;
+  const key = documentIdKey(documentId);
+  return ATTACHMENT_KINDS.find((k) => documentIdKey(k) === key);
 }
+
+/** A kind or a document id as compared: its letters and digits only, folded (width, case). */
+export const documentIdKey = (v: string): string =>
+  v
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 
 /**
  * Types accepted, as sniffed from the content's first bytes (never the client's Content-Type): scans and

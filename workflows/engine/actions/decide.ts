@@ -1,4 +1,4 @@
-import { dependentsOf, labelledCodes, toIso } from '@df/domain';
+import { dependentsOf, documentIdKey, labelledCodes, toIso } from '@df/domain';
 import { DECISION_KIND_LABELS, DECISION_KINDS, type DecideStepRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refuseField, reject } from '../rejection';
@@ -15,7 +15,8 @@ function stepAhead(core: CaseCore, code: string, decidedKey: string): boolean {
   return false;
 }
 
-export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
+/** `validating`: the Update validator's checks too (missing documents' ids compared as spelled alike: documentIdKey). */
+export function checkDecide(core: CaseCore, r: DecideStepRequest, validating = false): void {
   const { meta } = core.awaitingStep('decide', r.stepKey, r.actor, r.onBehalfOf);
   if (!(DECISION_KINDS as readonly string[]).includes(r.decision)) {
     const choices = labelledCodes(DECISION_KINDS, DECISION_KIND_LABELS);
@@ -58,9 +59,13 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest): void {
       if (!d || typeof d.id !== 'string' || !d.id || typeof d.name !== 'string' || !d.name) {
         refuseField(`missingDocuments[${i}]`, 'required', `第 ${i + 1} 项缺件须有编号和名称`, 'needs an id and a name', r.stepKey);
       }
-      if (ids.has(d.id) || core.deficiencies.some((x) => x.id === d.id))
+      // One document, one id however spelled (second trial: `a` and `A`, `Invitation-Translation` and
+      // `invitation_translation` were two documents). The Update validator's only: a decision recorded before replays.
+      const key = validating ? documentIdKey(d.id) : d.id;
+      const same = (x: string) => (validating ? documentIdKey(x) : x) === key;
+      if (ids.has(key) || core.deficiencies.some((x) => same(x.id)))
         refuseField(`missingDocuments[${i}].id`, 'unique', `缺件编号重复：${d.id}`, `duplicate document id ${d.id}`, r.stepKey);
-      ids.add(d.id);
+      ids.add(key);
       if (d.neededBy !== undefined && (!core.steps.has(d.neededBy) || core.steps.get(d.neededBy)!.behaviour?.afterDeparture)) {
         refuseField(
           `missingDocuments[${i}].neededBy`,

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { delegationWorkflowId, type Actor, type DelegationInput } from '@df/contracts';
 import {
   afterTodayProblem,
+  isBlank,
   withinHorizonProblem,
   MAX_DEPARTURE_AHEAD_DAYS,
   APEC_CARD_DEFINITION,
@@ -192,7 +193,7 @@ export class ApecService {
           ],
         },
       );
-    if (move === 'readmit' && !req.note?.trim())
+    if (move === 'readmit' && (req.note === undefined || isBlank(req.note)))
       throw new DomainError(
         'INVALID_REQUEST',
         { zh: '重新准入须说明依据', en: 'A re-admission states its basis' },

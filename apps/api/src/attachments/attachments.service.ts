@@ -225,13 +225,13 @@ export class AttachmentsService {
     // The one text rule, named as for every other string (a raw control byte in the part header: upload.interceptor.ts).
     if (broken) throw invalid('VALIDATION_FAILED', textError(FILE_NAME_FIELD, broken));
     // Blank before its extension too: `\u200b\u200b.pdf` shows as `.pdf` (second trial).
-    // No control characters either (trial: a name with CR/LF was stored as given).
+    // No control characters or line separators either (trials: CR/LF, then U+2028, were stored as given).
     if (
       isBlank(name) ||
       isBlank(name.replace(/\.[^.]*$/, '')) ||
       [...name].length > ATTACHMENT_NAME_MAX ||
       /[/\\]/.test(name) ||
-      /[\u0000-\u001f\u007f]/.test(name)
+      /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)
     )
       throw invalid('VALIDATION_FAILED', {
         field: 'file.name',

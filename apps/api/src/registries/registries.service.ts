@@ -1149,7 +1149,23 @@ export class RegistriesService {
     // The roster's and the custody ledger's changes name people: only for whoever reads that roster (mayReadRoster;
     // trial: finance and the unit leader, refused the roster, read its names, ranks and positions here).
     const peopleHidden = !mayReadRoster(user, user.unit);
-    if (peopleHidden && q.entity !== undefined && PEOPLE_ENTITIES.includes(q.entity)) throw outOfScope();
+    if (peopleHidden && q.entity !== undefined && PEOPLE_ENTITIES.includes(q.entity))
+      throw new DomainError(
+        'CASE_OUT_OF_SCOPE',
+        {
+          zh: '人员与护照的登记变更只对可查阅花名册的角色开放',
+          en: 'The changes of people and passports are open only to the roles that read the roster',
+        },
+        {
+          errors: [
+            {
+              field: 'query.entity',
+              rule: 'roster-reader',
+              message: { zh: '本角色不能查阅花名册', en: 'This role does not read the roster' },
+            },
+          ],
+        },
+      );
     return {
       items: await this.repo.changes({
         ...(unit !== undefined ? { unit } : {}),
