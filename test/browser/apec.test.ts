@@ -7,6 +7,7 @@ import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { bearer } from '../support/api-harness';
 import { fillDay, HAN, labelTexts, pickOption, screenshot, startStack, type Stack } from './support';
 import { enterpriseUnit } from '../support/factories';
+import { eventually } from '../support/harness';
 
 /** axe-core on the page: no serious or critical violation. */
 async function expectAccessible(page: Page): Promise<void> {
@@ -292,4 +293,53 @@ describe('the APEC pages of the web app (issue 17)', () => {
     await desk.getByRole('heading', { name: 'APEC cards and the enterprise whitelist' }).waitFor();
     expect((await labelTexts(desk)).filter((l) => !/^中\s?文$/.test(l) && HAN.test(l))).toEqual([]);
   }, 180_000);
+
+  it('the enterprise clerk withdraws its own application from the case page (second trial: only the desk could end it)', async () => {
+    const unit = stack.users.unit;
+    const clerkToken = bearer(stack.users.tokens['enterprise-clerk']);
+    // The first test left the enterprise exited: admitted again by a new admission, its figures evaluated.
+    await request(stack.api.http)
+      .post(`/api/apec/enterprises/${unit}/whitelist/admission`)
+      .set(bearer(stack.users.tokens['apec-desk']))
+      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+    // A third person of the roster (王五's and 李四's applications are the first test's).
+    await stack.api.app.get(RegistriesRepository).putPerson(
+      {
+        personId: `${unit}-p3`,
+        unit,
+        name: '赵六',
+        gender: 'male',
+        dateOfBirth: '1982-09-01',
+        rank: 'section',
+        position: '主管',
+        partyMember: false,
+        classifiedAccess: false,
+        leadershipTeam: null,
+        status: 'active',
+      },
+      { id: 'test', role: 'system' },
+    );
+    const { caseId } = (
+      await request(stack.api.http)
+        .post('/api/apec/applications')
+        .set(clerkToken)
+        .send({ personIds: [`${unit}-p3`], economies: ['SG'], neededBy: addDays(shanghaiDate(Date.now()), 60) })
+        .expect((r) => {
+          if (r.status !== 201) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
+        })
+    ).body as { caseId: string };
+    const clerk = await stack.pageAs('enterprise-clerk');
+    await clerk.goto(`/cases/${caseId}`);
+    await clerk.getByTestId('withdraw-application').click();
+    const dialog = clerk.getByRole('dialog', { name: '撤回申请' });
+    await dialog.getByLabel('撤回理由').fill('出访计划取消');
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const closed = await eventually(
+      async () => (await request(stack.api.http).get(`/api/delegations/${caseId}`).set(clerkToken).expect(200)).body.status as string,
+      (status) => status === 'withdrawn',
+    );
+    expect(closed).toBe('withdrawn');
+  }, 120_000);
 });

@@ -472,6 +472,12 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     </Button>
                   </>
                 ) : null}
+                {/* The enterprise clerk withdraws its own card application (the access table's withdraw). */}
+                {session.user.role === 'enterprise-clerk' && card && p.status === 'open' ? (
+                  <Button danger disabled={paused} onClick={() => setModal('withdraw')} data-testid="withdraw-application">
+                    {t('withdraw')}
+                  </Button>
+                ) : null}
               </Space>
             </Card>
             {/* The pre-trip public notice (A13) is a delegation's: its objections, and recording one while it runs. */}
