@@ -5,6 +5,7 @@ import { UsersService } from '../../apps/api/src/auth/users.service';
 import { runAdmin } from '../../apps/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { addTestUser, bearer, startTestApi, uniqueSuffix, type TestApi } from '../support/api-harness';
+import { enterpriseUnit } from '../support/factories';
 import { LoginResponseSchema } from '../../apps/api/src/auth/auth.controller';
 import * as S from '../../apps/api/src/users/schemas';
 import { randomUUID } from 'node:crypto';
@@ -264,20 +265,10 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
     expect(notEnterprise.body.errors).toEqual([expect.objectContaining({ field: 'grants[0].unit', rule: 'apec-enterprise' })]);
     // And the reverse (second trial): a government unit role for an APEC enterprise is 422 government-unit.
     const firm = `firm-${uniqueSuffix()}`;
-    await api.app.get(RegistriesRepository).putUnit(
-      {
-        code: firm,
-        nameZh: '测试贸易公司',
-        nameEn: 'Test trading company',
-        parentCode: null,
-        supervisingDepartment: null,
-        clerks: [],
-        signatories: [],
-        status: 'active',
-        suspendedReason: null,
-      },
-      { id: 'test', role: 'fao-clerk' },
-    );
+    await api.app.get(RegistriesRepository).putUnit(enterpriseUnit(firm, { zh: '测试贸易公司', en: 'Test trading company' }), {
+      id: 'test',
+      role: 'fao-clerk',
+    });
     await new ApecRepository(api.app.get(DataSource)).putEnterprise({ unit: firm, ownership: 'non-state', size: 'small' });
     const govRole = await request(api.http)
       .post('/api/users')

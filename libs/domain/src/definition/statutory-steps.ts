@@ -2,6 +2,7 @@ import type { ConditionName } from '../facts';
 import { labelledCodes, ROLE_LABELS, SCOPE_LABELS, STEP_KIND_LABELS, type Label, type Role, type Scope, type StepKind } from '../roles';
 import type { StepBehaviour } from './behaviour';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
+import { neededCodes } from './validate';
 
 /**
  * The statutory steps of the delegation chain (审护签) and what about each is fixed by regulation: who acts, what kind of
@@ -208,19 +209,8 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
   def.steps.forEach((s, i) => {
     if (!indexOf.has(s.code)) indexOf.set(s.code, i);
   });
-  const byCode = new Map(def.steps.map((s) => [s.code, s]));
   const issuers = def.steps.map((s, i) => [s, i] as const).filter(([s]) => s.behaviour?.system === 'approval-document');
-  const ancestors = (issuer: StepDefinition): Set<string> => {
-    const before = new Set<string>();
-    const stack = [...issuer.needs];
-    while (stack.length > 0) {
-      const code = stack.pop()!;
-      if (before.has(code)) continue;
-      before.add(code);
-      stack.push(...(byCode.get(code)?.needs ?? []));
-    }
-    return before;
-  };
+  const ancestors = (issuer: StepDefinition): Set<string> => neededCodes(def, issuer);
   const statutory = (entry: StatutoryStep): Label => ({
     zh: `法定：${entry.name.zh}，${entry.rule.zh}；版本不得删去或放宽`,
     en: `statutory: ${entry.name.en}, ${entry.rule.en}; a version may not drop or weaken it`,

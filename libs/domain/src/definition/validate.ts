@@ -458,19 +458,26 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
  */
 export const STATUTORY_APPROVAL_ROLES = ['personnel', 'secrecy', 'unit-leader', 'fao-director', 'leader'] as const;
 
+/** The codes a step needs, directly or through the steps it needs (its ancestors in the definition's graph). */
+export function neededCodes(def: Pick<ProcessDefinition, 'steps'>, step: Pick<StepDefinition, 'needs'>): Set<string> {
+  const byCode = new Map(def.steps.map((s) => [s.code, s]));
+  const before = new Set<string>();
+  const stack = [...step.needs];
+  while (stack.length > 0) {
+    const code = stack.pop()!;
+    if (before.has(code)) continue;
+    before.add(code);
+    stack.push(...(byCode.get(code)?.needs ?? []));
+  }
+  return before;
+}
+
 export function statutoryApprovalProblems(def: ProcessDefinition): DefinitionProblem[] {
   const byCode = new Map(def.steps.map((s) => [s.code, s]));
   const problems: DefinitionProblem[] = [];
   def.steps.forEach((issuer, index) => {
     if (issuer.behaviour?.system !== 'approval-document') return;
-    const before = new Set<string>();
-    const stack = [...issuer.needs];
-    while (stack.length > 0) {
-      const code = stack.pop()!;
-      if (before.has(code)) continue;
-      before.add(code);
-      stack.push(...(byCode.get(code)?.needs ?? []));
-    }
+    const before = neededCodes(def, issuer);
     const ancestors = [...before].flatMap((c) => byCode.get(c) ?? []);
     const missing: string[] = STATUTORY_APPROVAL_ROLES.filter(
       (role) =>
