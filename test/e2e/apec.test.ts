@@ -867,6 +867,30 @@ describe('APEC cards over the API (issue 17)', () => {
     await readModelStatus(first.caseId, 'completed');
     const again = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
     expect(again.caseId).not.toBe(first.caseId);
+    // K06 at the API: a card number the registry holds for someone else (f's card) is refused before it is sent, the
+    // holder not named (third trial: accepted, then K07 blocked with no way back).
+    const g = `${ent.unit}-g-${uniqueSuffix()}`;
+    await person(g, ent.unit, '钱七');
+    const other = (
+      await request(http)
+        .post('/api/apec/applications')
+        .set(clerk)
+        .send({ ...application, personIds: [g] })
+        .expect(201)
+    ).body as { caseId: string };
+    await drive(worker.client.workflow.getHandle(delegationWorkflowId(other.caseId)), ent.unit, {
+      onSchedule: false,
+      act,
+      until: (p) => p.steps.some((s) => s.key === 'K06:m1' && (s.status === 'awaiting' || s.status === 'overdue')),
+    });
+    const fCard = (await new ApecRepository(api.app.get(DataSource)).cards({ holders: [f] }))[0]!;
+    const taken = await request(http)
+      .post(`/api/delegations/${other.caseId}/steps/K06:m1/complete`)
+      .set(bearer(ent.tokens['apec-desk']))
+      .send({ data: { cardNumber: fCard.number } })
+      .expect(422);
+    expect(taken.body.errors).toEqual([expect.objectContaining({ field: 'data.cardNumber', rule: 'card-holder' })]);
+    expect(JSON.stringify(taken.body)).not.toContain('赵六');
     // The enterprise clerk withdraws its own application (second trial: only the desk could end it).
     const withdrawn = await request(http)
       .post(`/api/delegations/${again.caseId}/withdraw`)

@@ -44,6 +44,7 @@ import {
   separationRefusal,
   stepDataFieldProblems,
   systemReadDataProblems,
+  systemWorkReading,
   stepDataProblems,
   tripReportSummaryProblems,
   versionFilter,
@@ -1068,6 +1069,21 @@ export class DelegationsService {
       ...p,
       field: `data.${p.field}`,
     }));
+    // K06's card is not a number the cards registry holds for someone else (third trial: accepted, then K07 blocked with
+    // no way back), as C05's passport below. Only once the number's own rules pass.
+    if (
+      definition &&
+      typeof fields.cardNumber === 'string' &&
+      systemWorkReading(definition, code).includes('apec-card-register') &&
+      !errors.some((e) => e.field === 'data.cardNumber')
+    ) {
+      const problem = await this.registries.cardHolderProblem(
+        caseId,
+        step && parseInstanceKey(stepKey, step.scope).memberId,
+        fields.cardNumber,
+      );
+      if (problem) errors.push(problem);
+    }
     // C05's new passport is not a number the custody ledger holds for someone else (the registries' read; the engine
     // refuses another member's number itself). Only once the number's own rules pass.
     if (schema === 'new-passport' && !errors.some((e) => e.field === 'data.number')) {

@@ -205,6 +205,24 @@ export class RegistriesService {
     return null;
   }
 
+  /**
+   * K06's card number against the cards registry, before the completion is sent: a card registered to anyone but this
+   * member's person is 422 `data.cardNumber` `card-holder`, the holder not named (K07 would register nothing and block).
+   */
+  async cardHolderProblem(caseId: string, memberId: string | undefined, number: string): Promise<FieldError | null> {
+    const card = await this.apec.card(number);
+    if (!card) return null;
+    if (memberId !== undefined && (await memberHasPersonKey(this.db.manager, caseId, memberId, card.holder))) return null;
+    return {
+      field: 'data.cardNumber',
+      rule: 'card-holder',
+      message: {
+        zh: '此卡号已在卡片登记簿中登记在他人名下，请核对国家APEC卡办理机构给出的卡号',
+        en: 'the cards registry holds this card number for someone else: check the number the national card office gave',
+      },
+    };
+  }
+
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
     this.scheduleListener = listener;
   }

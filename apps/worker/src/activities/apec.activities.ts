@@ -108,8 +108,8 @@ export class ApecActivities {
             code: 'APEC_CARD_NUMBER_TAKEN',
             field: 'cardNumber',
             message: {
-              zh: `卡号已在卡片登记簿中登记在他人名下，本成员的卡未登记：请核对国家APEC卡办理机构给出的卡号（退回 ${issueCode} 重新填写）`,
-              en: `The cards registry holds this card number for someone else: this member's card is not recorded; check the number the national card office gave (return ${issueCode} to enter it again)`,
+              zh: `卡号已在卡片登记簿中登记在他人名下，本成员的卡未登记：请核对国家APEC卡办理机构在 ${issueCode} 给出的卡号，撤回或终止本申请后重新申请`,
+              en: `The cards registry holds this card number for someone else: this member's card is not recorded; check the number the national card office gave at ${issueCode}, then withdraw or cancel this application and apply again`,
             },
           },
         ],
