@@ -44,6 +44,15 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
       .send(passportsNotInCustody(canonicalSubmission(home.unit)))
       .expect(201);
     caseId = res.body.caseId;
+    // Deciding one's own task step (A02) is answered as what it is, a step that is no approval: 409, not SELF_APPROVAL
+    // (trials: the organizer's decide on A02, the enterprise clerk's on K02).
+    await waitForStep(api, home.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    const decided = await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/A02/decision`)
+      .set(bearer(home.tokens.organizer))
+      .send({ decision: 'approve' })
+      .expect(409);
+    expect(decided.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', message: { en: 'A02 is not an approval: complete it instead' } });
     for (const key of ['A02', 'A05', 'A06', 'A09']) {
       const p = await waitForStep(api, home.tokens.organizer, caseId, key, ['awaiting', 'overdue']);
       expect(

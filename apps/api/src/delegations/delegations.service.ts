@@ -966,7 +966,9 @@ export class DelegationsService {
     const code = stepKey?.split(':')[0];
     if (!scope.organizers.includes(user.id)) return;
     const step = code ? (await this.registries.processDefinition(scope.definitionVersion))?.steps.find((s) => s.code === code) : undefined;
-    if (!step || !isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
+    // A decision on a step that is no approval is the workflow's to refuse as such, before separation of duties.
+    if (!step || (kind === 'decide' && step.kind !== 'approval')) return;
+    if (!isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
     const refusal = separationRefusal({
       action: kind,
       actor: { id: user.id },
