@@ -90,6 +90,11 @@ export function caseProcessRefusal(user: AuthUser, c: CaseReadScope): DomainErro
   return processFilterRefusal(user, processOfVersion(c.definitionVersion));
 }
 
+/** Refuses a case the caller may not see (canSeeCase): naming the process when that is why (caseProcessRefusal), else `outOfScope()`. */
+export function assertCanSeeCase(user: AuthUser, c: CaseReadScope, outOfScope: () => DomainError): void {
+  if (!canSeeCase(user, c)) throw caseProcessRefusal(user, c) ?? outOfScope();
+}
+
 /** May this caller reach this unit's own records (an APEC enterprise's routes: not a case, no process)? */
 export function canReachUnit(user: AuthUser, unit: string): boolean {
   return reaches(user, { unit });

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError } from '../common/errors';
 import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
-import { canReachUnit, canSeeCase, caseProcessRefusal, type AuthUser } from './access';
+import { assertCanSeeCase, canReachUnit, type AuthUser } from './access';
 
 /** Every route of one case: /api/delegations/:id and everything under it (steps, timeline, attachments, documents). */
 const CASE_ROUTE = /^\/api\/delegations\/:id(\/|$)/;
@@ -46,8 +46,11 @@ export class CaseScopeService {
     if (typeof caseId !== 'string' || !CASE_ID_RE.test(caseId)) return; // the route answers 404
     const row = await this.rows.read(caseId, req); // the handler and the masking reuse it
     if (row) {
-      const scope = { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion };
-      if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? caseOutOfScope();
+      assertCanSeeCase(
+        user,
+        { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion },
+        caseOutOfScope,
+      );
       return;
     }
     // Not projected yet (or gone from the read model): the workflow's own record decides, as the case detail does.

@@ -71,7 +71,7 @@ import {
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { canSeeCase, caseProcessRefusal, processFilterRefusal, readableProcesses, seesAllUnits, type AuthUser } from '../auth/access';
+import { assertCanSeeCase, canSeeCase, processFilterRefusal, readableProcesses, seesAllUnits, type AuthUser } from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
@@ -207,6 +207,13 @@ function assertMembersOnce(request: { changes?: { members?: CaseFacts['members']
   const violations = [...duplicateMemberIdViolations(members), ...duplicatePersonViolations(members, { comparingHeld: true })];
   if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
 }
+
+/** A case's progress answer as the read scoping sees it: its units and its definition version. */
+const progressScope = (p: DelegationProgress) => ({
+  unit: p.unit,
+  supervisingDepartment: p.facts?.supervisingDepartment ?? null,
+  definitionVersion: p.definitionVersion,
+});
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
@@ -567,12 +574,7 @@ export class DelegationsService {
     const earlier = request ? this.answered.get(request) : undefined;
     const progress = earlier?.caseId === caseId ? earlier.answer : await this.currentProgress(caseId);
     if (request) this.answered.set(request, { caseId, answer: progress });
-    const scope = {
-      unit: progress.unit,
-      supervisingDepartment: progress.facts?.supervisingDepartment ?? null,
-      definitionVersion: progress.definitionVersion,
-    };
-    if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? outOfScope();
+    assertCanSeeCase(user, progressScope(progress), outOfScope);
     return maskFor(user.role, await this.withClosedStatus(progress, request));
   }
 
@@ -590,12 +592,8 @@ export class DelegationsService {
       if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
       const record = await readCaseRecord(this.cases.manager, caseId);
       if (!record) throw err;
-      const scope = {
-        unit: record.case.unit,
-        supervisingDepartment: record.case.supervisingDepartment,
-        definitionVersion: record.case.definitionVersion,
-      };
-      if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? outOfScope();
+      const { unit, supervisingDepartment, definitionVersion } = record.case;
+      assertCanSeeCase(user, { unit, supervisingDepartment, definitionVersion }, outOfScope);
       return maskFor(user.role, readModelDetail(record));
     }
   }
@@ -760,17 +758,15 @@ export class DelegationsService {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
-      const scope = { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion };
-      if (canSeeCase(user, scope)) return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
-      throw caseProcessRefusal(user, scope) ?? outOfScope();
+      assertCanSeeCase(
+        user,
+        { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion },
+        outOfScope,
+      );
+      return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
     }
     const p = await this.progress(caseId);
-    const scope = {
-      unit: p.unit,
-      supervisingDepartment: p.facts?.supervisingDepartment ?? null,
-      definitionVersion: p.definitionVersion,
-    };
-    if (!canSeeCase(user, scope)) throw caseProcessRefusal(user, scope) ?? outOfScope();
+    assertCanSeeCase(user, progressScope(p), outOfScope);
     // Not projected yet: no organizers known here (the workflow's validator checks separation of duties).
     return { unit: p.unit, definitionVersion: p.definitionVersion, organizers: [] };
   }
