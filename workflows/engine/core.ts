@@ -10,6 +10,7 @@ import {
   isDecision,
   nextActions,
   organizersOf,
+  outcomeRefuses,
   personKey,
   shanghaiDate,
   toIso,
@@ -80,6 +81,8 @@ export interface StepState {
   /** Bumped whenever the step is reset, so a late system result for an older run is ignored. */
   generation: number;
   startedAt?: number;
+  /** The case's event sequence (EventLog.seq) when it opened: a file it takes as new was added after (freshFileRefusal). */
+  startedSeq?: number;
   doneAt?: number;
   dueAt?: number;
   deadlines: Deadline[];
@@ -101,6 +104,8 @@ export interface Deficiency extends MissingDocument {
   suppliedAt?: number;
   /** The attachment it was supplied as (the supply's fileRef), which may then not be removed (checkDetach). */
   fileRef?: string;
+  /** The case's event sequence (EventLog.seq) when intake recorded it missing: its file was added after (freshFileRefusal). */
+  recordedSeq?: number;
   /** Times the FAO clerk extended the deadline. */
   extensions: number;
 }
@@ -261,6 +266,8 @@ export class CaseCore {
   readonly deficiencies: Deficiency[] = [];
   /** The case's live attachments (metadata only) by id, from attach/detach. */
   readonly attachments = new Map<string, AttachmentMetadata>();
+  /** The event sequence (EventLog.seq) of each attachment's attachment.added: which came before what (freshFileRefusal). */
+  readonly attachmentSeqs = new Map<string, number>();
   readonly objections: Array<{ at: number; by: string; text: string }> = [];
   readonly withdrawnMembers: Array<{ memberId: string; reason: string }> = [];
   violations: RuleViolation[] = [];
@@ -523,6 +530,7 @@ export class CaseCore {
     const state = this.states.get(key)!;
     this.clear(state);
     state.startedAt = this.now;
+    state.startedSeq = this.log.seq;
     const block = deficiencyBlock(this, meta.code);
     state.status = block ? 'blocked' : 'awaiting';
     if (block) state.blockedReason = block;
@@ -577,6 +585,7 @@ export class CaseCore {
 
   clear(state: StepState): void {
     state.startedAt = undefined;
+    state.startedSeq = undefined;
     state.doneAt = undefined;
     state.dueAt = undefined;
     state.deadlines = [];
@@ -641,6 +650,34 @@ export class CaseCore {
       this.emit('member.withdrawn', by, { memberId: id, reason: `visa-refused:${country}`, memberCount: this.facts.members.length });
     }
     this.deriveInstances('visa-refused');
+  }
+
+  /**
+   * A per-country outcome step declaring `mayFail: 'member-everywhere'` refused someone (`code`): each member whom every
+   * country's instance of it refused (all done, outcomeRefuses) leaves the case, their own steps withdrawn (the card's
+   * pre-clearance: a card no economy cleared is not issued, K06/K07 are not offered for them); when that is every
+   * member, the case fails. Only a definition declaring it gets here, so no history recorded before changes.
+   */
+  refusedEverywhere(code: string, by: ActionBase): void {
+    const instances = [...this.metas.values()].filter((m) => m.code === code && m.country !== undefined);
+    if (instances.length === 0) return;
+    const refusedEverywhere = (memberId: string) =>
+      instances.every((m) => {
+        const state = this.states.get(m.key);
+        return state?.status === 'done' && outcomeRefuses(state.data, memberId);
+      });
+    const out = this.facts.members.filter((m) => refusedEverywhere(m.id)).map((m) => m.id);
+    if (out.length === 0) return;
+    if (out.length === this.facts.members.length) {
+      this.close('failed', `${code}：所有成员均被全部国家或经济体拒绝 / ${code} refused every member everywhere`, by);
+      return;
+    }
+    this.facts = { ...this.facts, members: this.facts.members.filter((m) => !out.includes(m.id)) };
+    for (const id of out) {
+      this.withdrawnMembers.push({ memberId: id, reason: `refused-everywhere:${code}` });
+      this.emit('member.withdrawn', by, { memberId: id, reason: `refused-everywhere:${code}`, memberCount: this.facts.members.length });
+    }
+    this.deriveInstances('refused-everywhere');
   }
 
   depart(by: ActionBase): void {

@@ -224,6 +224,7 @@ export function applyComplete(core: CaseCore, sent: CompleteStepRequest): void {
   if (b.outcome?.mayFail === 'member' && data.outcome === 'refused') {
     core.visaRefused(meta.country!, (data.members as string[] | undefined) ?? core.facts.members.map((m) => m.id), r);
   }
+  if (b.outcome?.mayFail === 'member-everywhere' && data.outcome === 'refused') core.refusedEverywhere(meta.code, r);
   if (b.certifies?.event === 'departure') core.depart(r);
   if (b.certifies?.event === 'return') core.returnedOn = typeof data.returnedOn === 'string' ? data.returnedOn : core.facts.returnDate;
   // A process that ends without a departure (behaviour.closes) is completed by its declared last step.

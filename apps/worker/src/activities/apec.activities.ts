@@ -6,6 +6,7 @@ import {
   admissionApplicationOf,
   admissionApplicationProblems,
   cardValidUntil,
+  clearedEconomies,
   countryLabel,
   isIsoDate,
   personKey,
@@ -55,12 +56,18 @@ export class ApecActivities {
     const steps = await this.cardSteps(input.caseId, input.memberId!, issueCode, preclearanceCode);
     // The workflow stores the issue step's completion while this runs: until it is in the event store, retry.
     if (steps.issue === null) throw ApplicationFailure.retryable(`${issueCode}:${member.id} is not stored yet`, 'IssueNotStored');
-    const economies = tripCountries(input.facts).filter((c) => {
-      const outcome = steps.preclearance.get(c);
-      if (!outcome || outcome.outcome !== 'refused') return true;
-      const members = outcome.members;
-      return Array.isArray(members) && !members.includes(member.id);
-    });
+    const economies = clearedEconomies(tripCountries(input.facts), steps.preclearance, member.id);
+    // A card no economy cleared is worthless and is not registered (trial: every economy refused the member, and K07
+    // still registered a valid card). A case on a definition declaring K05's 'member-everywhere' never offers this
+    // member's K06/K07; one started before (its definition without it) gets here, and registers nothing.
+    if (economies.length === 0)
+      return {
+        note: {
+          zh: '未登记APEC卡：所申请的经济体均拒绝了该成员的预审，不制发卡片',
+          en: 'No card recorded: every economy applied for refused this member at pre-clearance, so no card is issued',
+        },
+        data: { economies: [] },
+      };
     const data = steps.issue;
     const issuedOn = isIsoDate(data.issuedOn) ? data.issuedOn : shanghaiDate(input.at);
     const validUntil = isIsoDate(data.validUntil) ? data.validUntil : cardValidUntil(issuedOn);

@@ -1,7 +1,7 @@
 import { addDays, addMonths, dayNumber, isIsoDate } from '../dates';
 import { fittedTitle, type CaseFacts, type Member } from '../facts';
 import type { Label } from '../roles';
-import type { StepBehaviour } from './behaviour';
+import { outcomeRefuses, type StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
 
 /**
@@ -71,7 +71,9 @@ const ROWS: Row[] = [
 export const APEC_STEP_BEHAVIOURS: Record<string, StepBehaviour> = {
   // The economy's answer: granted (default) or refused for the members listed (all when none are); a refusal
   // leaves the economy off those members' cards, it does not end the application.
-  K05: { data: 'external-outcome' },
+  // A member every economy refused gets no card: they leave the case (their K06 and K07 are not offered), and an
+  // application no economy cleared for anyone fails (behaviour.ts 'member-everywhere').
+  K05: { data: 'external-outcome', outcome: { mayFail: 'member-everywhere' } },
   K07: { system: 'apec-card-register' },
   K08: { closes: true },
 };
@@ -129,6 +131,18 @@ export const CARD_STATUS_LABELS: Record<CardStatus, Label> = {
   lost: { zh: '已挂失', en: 'Lost' },
   cancelled: { zh: '已注销', en: 'Cancelled' },
 };
+
+/**
+ * The economies a member's card carries: those applied for whose pre-clearance (K05's completion data per economy,
+ * `outcomes`) did not refuse the member (outcomeRefuses). Empty: no economy cleared, no card to issue or register.
+ */
+export function clearedEconomies(
+  economies: readonly string[],
+  outcomes: ReadonlyMap<string, Readonly<Record<string, unknown>> | null>,
+  memberId: string,
+): string[] {
+  return economies.filter((c) => !outcomeRefuses(outcomes.get(c), memberId));
+}
 
 /** A card as the delegation chain reads it (Member.apecCard): usable while valid, for its cleared economies. */
 export function cardUsableOn(card: { status: CardStatus; validUntil: string }, day: string): boolean {

@@ -54,8 +54,13 @@ export interface StepBehaviour {
   notice?: { objections: true };
   /** The completion certifies a real-world event: 'departure' moves the case to departed, 'return' records the return day. */
   certifies?: { event: 'departure' | 'return' };
-  /** An external outcome that may fail: 'member' = refused members leave the case; refusing the head of delegation fails it. */
-  outcome?: { mayFail: 'member' };
+  /**
+   * An external outcome that may fail: 'member' = refused members leave the case; refusing the head of delegation fails it.
+   * 'member-everywhere' (a per-country step): a member leaves the case once every country's instance refused them (a
+   * refusal for some countries only leaves those countries off the member's result: the card's pre-clearance, K05, where
+   * a card no economy cleared is not issued); the case fails when no member is left (outcomeRefuses says who is refused).
+   */
+  outcome?: { mayFail: 'member' | 'member-everywhere' };
   /** The schema of the completion's `data` (validated); entry-route also sets the member's route for the country. */
   data?: StepDataSchema;
   /**
@@ -81,4 +86,16 @@ export interface StepBehaviour {
   afterDeparture?: { due: ReturnDue; escalateAfterDays?: number };
   /** Completing it closes the case as completed: a process that ends without a departure (the card application's hand-over, K08). */
   closes?: true;
+}
+
+/**
+ * Whether an external outcome's completion data (schema 'external-outcome': `{outcome, members?}`) refuses member
+ * `memberId`: `outcome` refused, for the members listed (every member when none are). No data (a step not done, or done
+ * without data) refuses no one: granted is the default. The one reading of an outcome's members: the engine's
+ * member-everywhere withdrawal and the card registration's cleared economies (clearedEconomies) both call it.
+ */
+export function outcomeRefuses(data: Readonly<Record<string, unknown>> | null | undefined, memberId: string): boolean {
+  if (!data || data.outcome !== 'refused') return false;
+  const members = data.members;
+  return !Array.isArray(members) || members.includes(memberId);
 }

@@ -251,7 +251,7 @@ export function stepDataFields(behaviour: StepBehaviour, readBy: readonly System
   if (behaviour.data && SCHEMA_FIELDS[behaviour.data] === undefined) return undefined;
   const fields = new Set(behaviour.data ? SCHEMA_FIELDS[behaviour.data] : []);
   if (behaviour.certifies?.event === 'return') fields.add('returnedOn');
-  if (behaviour.outcome?.mayFail === 'member') ['outcome', 'members'].forEach((f) => fields.add(f));
+  if (behaviour.outcome) ['outcome', 'members'].forEach((f) => fields.add(f));
   for (const work of readBy) for (const f of SYSTEM_WORK_READS[work] ?? []) fields.add(f);
   return [...fields];
 }

@@ -1,0 +1,95 @@
+import { APEC_CARD_DEFINITION, cardApplicationFacts, chineseCalendar, toIso } from '@df/domain';
+import type { Actor, DelegationInput } from '@df/contracts';
+import { CaseEngine } from './case-engine';
+
+// The card application's pre-clearance (K05, per economy) declares outcome 'member-everywhere': a member every economy
+// refused gets no card (trial: K06/K07 still issued and registered a card with no economy), the case goes on for the
+// others, and fails when no one is left. docs/apec.md.
+
+const calendar = chineseCalendar();
+const UNIT = 'trading';
+// Monday 2026-03-02 09:00 Shanghai.
+const MONDAY = Date.parse('2026-03-02T01:00:00Z');
+const actor = (role: Actor['role']): Actor => ({ id: `${role}.${role === 'enterprise-clerk' ? UNIT : 'fao'}`, role, unit: UNIT });
+
+function newEngine(people = 2): CaseEngine {
+  const input: DelegationInput = {
+    caseId: 'card-1',
+    facts: cardApplicationFacts({
+      unit: UNIT,
+      enterpriseName: '测试贸易公司',
+      applicants: Array.from({ length: people }, (_, i) => ({
+        personId: `P-${i + 1}`,
+        name: `申请人${i + 1}`,
+        position: '经理',
+        rank: 'division' as const,
+      })),
+      economies: ['JP', 'KR'],
+      neededBy: '2026-09-01',
+    }),
+    definition: APEC_CARD_DEFINITION,
+    submittedBy: actor('enterprise-clerk'),
+    submittedAt: toIso(MONDAY),
+  };
+  const engine = new CaseEngine(input, { newId: () => `id-${Math.random()}`, workflowId: 'delegation-card-1', calendar });
+  engine.start(MONDAY);
+  return engine;
+}
+
+/** Works every awaiting step but K05 (answered by `k05`) until none is left or the case closes. */
+function run(engine: CaseEngine, k05: Record<string, Record<string, unknown>>): number {
+  let now = MONDAY;
+  for (let guard = 0; guard < 200 && !engine.closed; guard++) {
+    for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, now);
+    const open = engine.progress(now).steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system');
+    if (open.length === 0) break;
+    now += 3_600_000;
+    for (const s of open) {
+      const role = s.code === 'K01' || s.code === 'K02' ? 'enterprise-clerk' : 'apec-desk';
+      const base = { requestId: `r-${s.key}`, actor: actor(role), stepKey: s.key };
+      if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, decision: 'approve', comment: '同意' } }, now);
+      else engine.apply({ type: 'complete', request: { ...base, ...(s.code === 'K05' ? { data: k05[s.key] ?? {} } : {}) } }, now);
+    }
+  }
+  return now;
+}
+
+describe('K05 refused everywhere for a member (member-everywhere)', () => {
+  it('a member every economy refused leaves the case: no K06/K07 for them, the others get theirs and the case completes', () => {
+    const engine = newEngine(2);
+    const now = run(engine, {
+      'K05:JP': { outcome: 'refused', members: ['m2'] },
+      'K05:KR': { outcome: 'refused', members: ['m2'] },
+    });
+    const p = engine.progress(now);
+    expect(p.withdrawnMembers).toEqual([{ memberId: 'm2', reason: 'refused-everywhere:K05' }]);
+    const keys = p.steps.filter((s) => s.code === 'K06' || s.code === 'K07').map((s) => [s.key, s.status]);
+    expect(keys).toEqual([
+      ['K06:m1', 'done'],
+      ['K07:m1', 'done'],
+      ['K06:m2', 'withdrawn'],
+      ['K07:m2', 'withdrawn'],
+    ]);
+    expect(engine.status).toBe('completed');
+  });
+
+  it('a refusal for one economy only keeps the member (their card carries the other)', () => {
+    const engine = newEngine(2);
+    const now = run(engine, { 'K05:JP': { outcome: 'refused', members: ['m2'] } });
+    const p = engine.progress(now);
+    expect(p.withdrawnMembers).toEqual([]);
+    expect(p.steps.filter((s) => s.code === 'K07').map((s) => [s.key, s.status])).toEqual([
+      ['K07:m1', 'done'],
+      ['K07:m2', 'done'],
+    ]);
+    expect(engine.status).toBe('completed');
+  });
+
+  it('every economy refused for every member (no members named): the case fails, no card step is offered', () => {
+    const engine = newEngine(2);
+    const now = run(engine, { 'K05:JP': { outcome: 'refused' }, 'K05:KR': { outcome: 'refused', members: ['m1', 'm2'] } });
+    expect(engine.status).toBe('failed');
+    const p = engine.progress(now);
+    expect(p.steps.filter((s) => (s.code === 'K06' || s.code === 'K07') && s.status === 'done')).toEqual([]);
+  });
+});
