@@ -1,4 +1,5 @@
 import type { Label } from './roles';
+import { isBlank } from './text-rule';
 
 /**
  * Attachments of a case (issue 15 item 3): the documents uploaded per case and per step. Pure data shared by
@@ -59,6 +60,37 @@ export type AttachmentMimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** Longest file name kept, in characters. */
 export const ATTACHMENT_NAME_MAX = 200;
+
+/**
+ * The device names Windows reserves, whatever the extension (`CON`, `nul.pdf`, `LPT1.txt`; COM and LPT also with the
+ * superscript digits ¹²³ Windows reads as ports), compared without letter case and without spaces before the first dot.
+ */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])$/i;
+/** Characters no file name may hold on one of the systems a downloaded file is saved on: path separators, Windows' `<>:"|?*`. */
+const NOT_PORTABLE = /[/\\<>:"|?*]/;
+/** Control characters and line separators (trials: CR/LF, then U+2028, were stored as given). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Whether a file name can be kept and saved again as it is, on every system the office's users download to (rule
+ * `file-name`): 1-ATTACHMENT_NAME_MAX characters, visible characters before its extension, no path separator, no
+ * character Windows refuses (`<>:"|?*`), no control character or line separator, not a device name Windows reserves
+ * (`CON`, `NUL`, `COM1`, `LPT1.txt`: new-user trial, accepted), not ending in a dot or a space (Windows drops them: the
+ * name saved is another). A name of only
+ * invisible characters is blank (isBlank, the text rule's).
+ */
+export function isPortableFileName(name: string): boolean {
+  const base = name.split('.')[0]!.replace(/[ ]+$/, '');
+  return !(
+    isBlank(name) ||
+    isBlank(name.replace(/\.[^.]*$/, '')) ||
+    [...name].length > ATTACHMENT_NAME_MAX ||
+    NOT_PORTABLE.test(name) ||
+    CONTROL.test(name) ||
+    WINDOWS_RESERVED.test(base) ||
+    /[. ]$/.test(name)
+  );
+}
 
 /** The attachment facts the engine holds: enough to decide whether a step's required kinds are present. */
 export interface AttachmentFact {

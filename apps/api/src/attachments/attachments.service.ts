@@ -6,7 +6,7 @@ import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
   accessRefusal,
   ATTACHMENT_NAME_MAX,
-  isBlank,
+  isPortableFileName,
   textError,
   textRuleBroken,
   type AttachmentKind,
@@ -224,21 +224,15 @@ export class AttachmentsService {
     const broken = textRuleBroken(name);
     // The one text rule, named as for every other string (a raw control byte in the part header: upload.interceptor.ts).
     if (broken) throw invalid('VALIDATION_FAILED', textError(FILE_NAME_FIELD, broken));
-    // Blank before its extension too: `\u200b\u200b.pdf` shows as `.pdf` (second trial).
-    // No control characters or line separators either (trials: CR/LF, then U+2028, were stored as given).
-    if (
-      isBlank(name) ||
-      isBlank(name.replace(/\.[^.]*$/, '')) ||
-      [...name].length > ATTACHMENT_NAME_MAX ||
-      /[/\\]/.test(name) ||
-      /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)
-    )
+    // Blank before its extension too: `\u200b\u200b.pdf` shows as `.pdf` (second trial); no control characters or line
+    // separators (trials: CR/LF, then U+2028); no name Windows reserves or changes (CON, LPT1.txt, a trailing dot).
+    if (!isPortableFileName(name))
       throw invalid('VALIDATION_FAILED', {
         field: 'file.name',
         rule: 'file-name',
         message: {
-          zh: `文件名须为1-${ATTACHMENT_NAME_MAX}个字符，扩展名前须有可见字符，不含路径分隔符或控制字符`,
-          en: `The file name must be 1-${ATTACHMENT_NAME_MAX} characters, with visible characters before its extension, without path separators or control characters`,
+          zh: `文件名须为1-${ATTACHMENT_NAME_MAX}个字符，扩展名前须有可见字符，不含路径分隔符、控制字符或 <>:"|?*，不得为 Windows 保留设备名（CON、PRN、AUX、NUL、COM1-9、LPT1-9，含扩展名亦然），不得以点或空格结尾`,
+          en: `The file name must be 1-${ATTACHMENT_NAME_MAX} characters, with visible characters before its extension, without path separators, control characters or <>:"|?*, not a device name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with any extension), not ending in a dot or a space`,
         },
       });
     const mimeType = sniffMimeType(file.buffer);

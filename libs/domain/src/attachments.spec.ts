@@ -1,0 +1,55 @@
+import { ATTACHMENT_NAME_MAX, isPortableFileName } from './attachments';
+
+describe('isPortableFileName: a file name every system the office downloads to saves as it is (rule file-name)', () => {
+  it.each([
+    // New-user trial: each accepted as an attachment's file name.
+    'CON',
+    'NUL',
+    'COM1',
+    'LPT1.txt',
+    // The same kind: any letter case, any extension, spaces before the dot, the superscript port digits.
+    'con.pdf',
+    'Nul.tar.gz',
+    'aux .pdf',
+    'PRN',
+    'com9.pdf',
+    'LPT¹.pdf',
+    'com0',
+    // Names Windows changes on saving: a trailing dot or space.
+    '邀请函.pdf.',
+    '邀请函.pdf ',
+    'letter.',
+    // Characters Windows refuses, path separators, control characters.
+    'a<b.pdf',
+    'a>b.pdf',
+    'a:b.pdf',
+    'a"b.pdf',
+    'a|b.pdf',
+    'a?b.pdf',
+    'a*b.pdf',
+    'dir/a.pdf',
+    'dir\\a.pdf',
+    '邀请函\r\n副本.pdf',
+    '邀请函\u2028副本.pdf',
+    // Blank, or blank before its extension.
+    '',
+    '\u200B\u200B',
+    '\u200B\u200B.pdf',
+    'x'.repeat(ATTACHMENT_NAME_MAX + 1),
+  ])('refuses %j', (name) => {
+    expect(isPortableFileName(name)).toBe(false);
+  });
+
+  it.each([
+    '邀请函.pdf',
+    'CONTRACT.pdf',
+    'console.pdf',
+    'com10.pdf',
+    'lpt.pdf',
+    'nul-report.pdf',
+    '邀请函 (副本).pdf',
+    'x'.repeat(ATTACHMENT_NAME_MAX),
+  ])('takes %j', (name) => {
+    expect(isPortableFileName(name)).toBe(true);
+  });
+});
