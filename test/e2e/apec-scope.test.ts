@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { IncidentsRepository } from '@df/persistence';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 
@@ -82,6 +83,35 @@ describe('APEC roles read their processes only (new-user trial)', () => {
     const board = (await get('/api/dashboard?limit=500', desk).expect(200)).body;
     expect(board.inFlight.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
     expect(board.atRisk.items.map((c: { caseId: string }) => c.caseId)).not.toContain(caseId);
+  });
+
+  it("the APEC desk's board and export name no delegation case's unit or incident (second trial: both office-wide)", async () => {
+    // Handed input: an open incident on the delegation case, whose unit has no APEC case.
+    const incidentId = randomUUID();
+    await api.app.get(IncidentsRepository).open({
+      incidentId,
+      caseId,
+      activity: 'appendCaseEvents',
+      errorType: 'EVENT_STORE_REJECTED',
+      error: 'test',
+      stepKeys: ['A01'],
+      openedAt: new Date().toISOString(),
+    });
+    try {
+      const desk = (await get('/api/dashboard?limit=500', users.tokens['apec-desk']).expect(200)).body;
+      expect(desk.units).not.toContain(users.unit);
+      expect(desk.incidents.items.map((i: { caseId: string }) => i.caseId)).not.toContain(caseId);
+      expect(desk.overdue.byRole.flatMap((g: { items: Array<{ caseId: string }> }) => g.items.map((i) => i.caseId))).not.toContain(caseId);
+      const csv = (await get('/api/dashboard/export?format=csv', users.tokens['apec-desk']).expect(200)).text;
+      expect(csv).not.toContain(caseId);
+      expect(csv).not.toContain(users.unit);
+      // The manager's board still names both (every process).
+      const manager = (await get('/api/dashboard?limit=500', users.tokens.manager).expect(200)).body;
+      expect(manager.units).toContain(users.unit);
+      expect(manager.incidents.items.map((i: { caseId: string }) => i.caseId)).toContain(caseId);
+    } finally {
+      await api.app.get(IncidentsRepository).resolve(incidentId, 'test', new Date().toISOString());
+    }
   });
 
   it('the other roles read it as before', async () => {

@@ -1,7 +1,9 @@
 import type { BoardRepository, IncidentsRepository, RegistriesRepository, StepTimeRow } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { JsonLogger } from '../common/json-logger';
-import { DashboardService } from './dashboard.service';
+import { unitReach, type Role } from '@df/domain';
+import { BOARD_ROLES } from './dashboard.controller';
+import { boardFilterFor, boardScope, DashboardService } from './dashboard.service';
 
 const row = (code: string, phase: string, total: number): StepTimeRow => ({
   code,
@@ -48,5 +50,16 @@ describe("the board's time per step", () => {
     const officeVersion = { version: '2028.1', definition: { steps: [{ code: 'X01', behaviour: { certifies: { event: 'departure' } } }] } };
     expect((await analyticsOf(steps)).stepTimes.map((s) => s.code)).toEqual(['X01', 'A13']);
     expect((await analyticsOf(steps, [officeVersion])).stepTimes.map((s) => s.code)).toEqual(['A13']);
+  });
+});
+
+describe("the board's scope", () => {
+  it("is the reader's processes (boardScope); every board role reaches every unit, so units need no filter of their own", () => {
+    expect(BOARD_ROLES.filter((r) => unitReach(r as Role) !== 'any')).toEqual([]);
+    expect(boardScope(boardFilterFor({ role: 'apec-desk' }, { period: 'submission', unit: 'x' }))).toEqual({
+      period: 'departure',
+      processes: ['apec-card', 'apec-whitelist'],
+    });
+    expect(boardScope(boardFilterFor({ role: 'manager' }, { period: 'departure' }))).toEqual({ period: 'departure' });
   });
 });

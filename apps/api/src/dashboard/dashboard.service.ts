@@ -31,11 +31,23 @@ import { DashboardQuerySchema, type DashboardFilter } from './schemas';
  * The board's filter for this viewer: a process its role does not read is refused (403 CASE_OUT_OF_SCOPE, as the case
  * list), and the APEC roles' board counts their processes' cases only (PROCESS_ROLES, libs/domain/src/access.ts).
  */
-export function boardFilterFor<F extends DashboardFilter>(viewer: Pick<AuthUser, 'role'>, filter: F): F {
+export function boardFilterFor<F extends DashboardFilter>(
+  viewer: Pick<AuthUser, 'role'>,
+  filter: F,
+): F & Pick<DashboardFilter, 'processes'> {
   const refusal = processFilterRefusal(viewer, filter.process);
   if (refusal) throw refusal;
   const processes = readableProcesses(viewer);
   return processes ? { ...filter, processes } : filter;
+}
+
+/**
+ * What of a board filter is the viewer's (not a choice on the board): the processes its role reads (boardFilterFor).
+ * The lists shown whatever the filters (the units to choose from, the incidents) are still this viewer's: the APEC desk
+ * reads neither a delegation case's unit nor its incident (new-user trial: both leaked to its board).
+ */
+export function boardScope(filter: DashboardFilter): DashboardFilter {
+  return { period: 'departure', ...(filter.processes ? { processes: filter.processes } : {}) };
 }
 
 /** The brief's headline: a delegation out in 22 calendar days from submission. */
@@ -139,15 +151,17 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
     const unitFilter = await storedUnitCode(this.registries, parsed.unit);
     const filter = boardFilterFor(viewer, { ...parsed, unit: unitFilter.code });
     assertKnownUnit(unitFilter);
+    const scope = boardScope(filter);
     const generatedAt = new Date().toISOString();
     const [units, counts, inFlight, atRisk, overdue, analytics, incidents] = await Promise.all([
-      this.units(),
+      this.repo.units(scope.processes),
       this.counts(filter),
       this.inFlight(limit, filter),
       this.atRisk(limit, filter),
       this.overdue(limit, filter),
       this.analytics(filter),
-      this.incidents.list({ open: true }),
+      // The viewer's processes' cases only (boardScope): the other figures' filters select them.
+      this.incidents.list({ open: true, ...(scope.processes ? { cases: scope } : {}) }),
     ]);
     return {
       generatedAt,
@@ -165,7 +179,8 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
       byStatus: counts.byStatus,
       atRisk,
       overdue,
-      // Cases stopped by an incident (issue 12 item 2): an operator retries them (docs/operations.md); office-wide.
+      // Cases stopped by an incident (issue 12 item 2): an operator retries them (docs/operations.md); every unit's, of
+      // the processes the viewer reads.
       incidents: {
         total: incidents.length,
         // What happened and what to do, in both languages; the raw failure is the operators' (admin CLI).
@@ -198,11 +213,6 @@ export class DashboardService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   // ------------------------------------------------------------------------------------------ operational
-
-  /** Every unit with a case (the unit filter's choices), whatever the filters. */
-  private units(): Promise<string[]> {
-    return this.repo.units();
-  }
 
   async counts(filter: DashboardFilter) {
     const rows = await this.repo.counts(filter);

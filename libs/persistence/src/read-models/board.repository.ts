@@ -104,8 +104,18 @@ export class BoardRepository {
   /**
    * Every unit with a case (the unit filter's choices), whatever the filters, in order. A loose index scan of
    * ix_cases_unit_status: one index descent per unit (the next unit after the last), not a read of every case.
+   * `processes` (the viewer's, PROCESS_ROLES): only the units with a case of those, from `case_counts` (a few hundred
+   * rows by unit, status, phase and definition version, whatever the portfolio's size).
    */
-  async units(): Promise<string[]> {
+  async units(processes?: readonly ProcessKind[]): Promise<string[]> {
+    if (processes) {
+      const f = caseFilterSql({ period: 'departure', processes }, 1);
+      const scoped: Array<{ unit: string }> = await this.db.query(
+        `SELECT c.unit FROM case_counts c WHERE true${f.sql} GROUP BY c.unit HAVING sum(c.n) <> 0 ORDER BY c.unit`,
+        f.params,
+      );
+      return scoped.map((r) => r.unit);
+    }
     const rows: Array<{ unit: string }> = await this.db.query(
       `WITH RECURSIVE u AS (
          (SELECT unit FROM cases ORDER BY unit LIMIT 1)
