@@ -59,6 +59,8 @@ describe('process versions: the statutory steps (own database: process versions 
       [`steps[${at('P02')}].behaviour.afterDeparture.due`],
     ],
     ['E07 without certifies', changed('t-e07', 'E07', (s) => ({ ...s, behaviour: {} })), [`steps[${at('E07')}].behaviour.certifies.event`]],
+    // Third trial: B08 rewired to need B07 alone was published (the approval document no longer waited for B03).
+    ['B08 needing only B07', changed('t-b08-b07', 'B08', (s) => ({ ...s, needs: ['B07'] })), [`steps[${at('B08')}].needs`]],
   ])('handed input: %s is 422, rule statutory-step at the field, nothing published', async (_what, definition, fields) => {
     const res = await publish(definition).expect(422);
     expect(res.body.code).toBe('INVALID_REQUEST');

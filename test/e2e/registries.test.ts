@@ -1332,6 +1332,12 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
           zh: expect.stringContaining('组织人事部门政审、保密审查、单位领导签批、外办主任审核、按权限报批、出访前公示'),
         }),
       }),
+      // …and B08 no longer waits for the 容缺 documents (B03): the statutory table's needs.
+      expect.objectContaining({
+        field: `definition.steps[${cut.steps.findIndex((s) => s.code === 'B08')}].needs`,
+        rule: 'statutory-step',
+        message: expect.objectContaining({ en: expect.stringContaining('(B03)') }),
+      }),
     ]);
     // Trial: A02 published for the manager wedged every new case (the manager decides nothing; no one may act for them).
     const forManager = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };

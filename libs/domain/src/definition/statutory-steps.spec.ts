@@ -34,7 +34,9 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     // 2027.2 too (before C05 registered the new passport); 2026.1 and 2027.1 predate the custody ledger's moves (C06,
     // C07, P02), which a version published now may not drop: only those are refused.
     expect(statutoryStepProblems(DEFINITION_2027_2)).toEqual([]);
+    // 2027.1's B08 did not yet wait for the 容缺 documents (B03).
     expect(statutoryStepProblems(DEFINITION_2027_1).map((p) => [p.step, p.path.replace(/^steps\[\d+\]/, '')])).toEqual([
+      ['B08', '.needs'],
       ['C06', '.behaviour.custody'],
       ['C07', '.behaviour.custody'],
       ['P02', '.behaviour.custody'],
@@ -112,6 +114,41 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     expect(refusal(def)).toEqual([['STATUTORY_STEP', 'E07', `steps[${index(def, 'E07')}].behaviour.certifies.event`]]);
   });
 
+  it('handed input: B08 rewired to need only B07 is refused at its needs, naming B03 (the 容缺 documents supplied)', () => {
+    const def = published('B08', (s) => ({ ...s, needs: ['B07'] }));
+    expect(validateDefinition(def)).toEqual([]); // a sound graph: only the statutory rule refuses it
+    expect(refusal(def)).toEqual([['STATUTORY_STEP', 'B08', `steps[${index(def, 'B08')}].needs`]]);
+    const [problem] = statutoryStepProblems(def);
+    expect(problem!.text.zh).toMatch(/^须在补齐容缺材料（2个工作日内）（B03）之后办理/);
+    expect(problem!.text.en).toMatch(
+      /^Must come after .* \(B03\) \(directly or through other steps\) \(statutory: issuing the approval document/,
+    );
+    expect(problem!.message).toMatch(/^step B08: 'needs' \["B07"\] weakens a statutory rule/);
+  });
+
+  it('refuses a statutory step cut from what it needs by rule, directly or through other steps; a step put between passes', () => {
+    const paths = (def: ProcessDefinition) => refusal(def).map(([, step, p]) => `${step} ${p.replace(/^steps\[\d+\]/, '')}`);
+    // The approval before the public notice (which still precedes the approval document): process.md "before approval".
+    const approvedFirst = published('B07', (s) => ({ ...s, needs: ['B06'] }));
+    approvedFirst.steps = approvedFirst.steps.map((s) => (s.code === 'B08' ? { ...s, needs: ['B07', 'B03', 'A13', 'A14'] } : s));
+    expect(paths(approvedFirst)).toEqual(['B07 .needs']);
+    const [problem] = statutoryStepProblems(approvedFirst);
+    expect(problem!.text.en).toMatch(/^Must come after Pre-trip public notice.* \(A13\), .* \(A14\)/);
+    // 政审 before the frequency check; the sign-off before 政审; the departure before the passports are handed over.
+    expect(paths(published('A11', (s) => ({ ...s, needs: ['A06'] })))).toEqual(['A11 .needs']);
+    // (政审 then no longer before the approval document either: the approvals by role, at B08.)
+    expect(paths(published('A15', (s) => ({ ...s, needs: ['A07', 'A10', 'A12'] })))).toEqual(['B08 .needs', 'A15 .needs']);
+    expect(paths(published('E07', (s) => ({ ...s, needs: s.needs.filter((n) => n !== 'E06') })))).toEqual(['E07 .needs']);
+    // A non-statutory step a statutory one needs, dropped: reported at the step that needs it.
+    const noFrequency = published('A08', () => undefined);
+    noFrequency.steps = noFrequency.steps.map((s) => (s.code === 'A11' || s.code === 'A12' ? { ...s, needs: ['A06'] } : s));
+    expect(paths(noFrequency)).toEqual(['A11 .needs', 'A12 .needs']);
+    // A step put between B07 and B08 keeps B07 before it.
+    const between = published('B08', (s) => ({ ...s, needs: ['B07X', 'B03'] }));
+    between.steps.push({ ...between.steps.find((s) => s.code === 'B09')!, code: 'B07X', needs: ['B07'] });
+    expect(() => loadDefinition(between)).not.toThrow();
+  });
+
   it('refuses the same kinds of weakening on the other statutory steps', () => {
     const paths = (def: ProcessDefinition) => refusal(def).map(([, step, p]) => `${step} ${p.replace(/^steps\[\d+\]/, '')}`);
     // The notice switched off by a condition; its objections resolved by a timer, or no longer before the approval document.
@@ -119,7 +156,7 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     expect(paths(published('A14', (s) => ({ ...s, kind: 'timer', actor: 'system' })))).toEqual(['A14 .kind']);
     const b07 = (s: StepDefinition): StepDefinition => ({ ...s, needs: s.needs.filter((n) => n !== 'A14') });
     const late = published('B07', b07);
-    expect(paths(late)).toEqual(['B08 .needs']);
+    expect(paths(late)).toEqual(['B08 .needs', 'B07 .needs']);
     // The custody ledger's moves, the trip report's deadline and content, the disclosure, the return certified.
     expect(paths(published('C07', (s) => ({ ...s, behaviour: {} })))).toEqual(['C07 .behaviour.custody']);
     expect(paths(published('P03', (s) => ({ ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { workingDays: 40 } } } })))).toEqual(

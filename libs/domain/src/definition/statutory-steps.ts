@@ -41,6 +41,13 @@ export interface StatutoryStep {
   condition?: readonly (ConditionName | null)[];
   /** The fewest working days it takes (durationWd). */
   minDurationWd?: number;
+  /**
+   * The steps it needs by rule, directly or through others (process.md's 53-step table, its `needs` column): a version
+   * may put steps between, not cut one out (third trial: B08 rewired to need B07 alone was published, the approval
+   * document no longer waiting for the 容缺 documents). A needed step the version dropped is reported here unless it
+   * is a statutory step itself (its own entry, or the approvals by role, reports it).
+   */
+  needs?: readonly string[];
   /** Among the steps every approval-document issuer (behaviour.system 'approval-document') needs, directly or not. */
   beforeApprovalDocument?: true;
   /** Behaviour declarations it must keep, leaf by leaf (`notice.objections: true`). */
@@ -60,13 +67,13 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     code: 'A11', name: { zh: '政审及备案表', en: 'political review' }, approvalRole: 'personnel',
     source: `${STEPS}: A11 political review (政审) by personnel, per member; ${RULES}`,
     rule: { zh: '组织人事部门对每名成员政审', en: 'the personnel office vets every member' },
-    kind: ['approval'], actor: ['personnel'], scope: 'member', condition: [null],
+    kind: ['approval'], actor: ['personnel'], scope: 'member', needs: ['A08'], condition: [null],
   },
   {
     code: 'A12', name: { zh: '保密审查', en: 'secrecy review' }, approvalRole: 'secrecy',
     source: `${STEPS}: A12 secrecy review by the secrecy office, per member with classified access`,
     rule: { zh: '保密部门审查每名涉密成员', en: 'the secrecy office reviews every member with classified access' },
-    kind: ['approval'], actor: ['secrecy'], scope: 'member', condition: ['classifiedAccess', null],
+    kind: ['approval'], actor: ['secrecy'], scope: 'member', needs: ['A08'], condition: ['classifiedAccess', null],
   },
   {
     code: 'A13', name: { zh: '出访前公示', en: 'the pre-trip public notice' },
@@ -75,7 +82,7 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
       zh: '出访前公示不少于5个工作日，由系统计时，在审批前完成，公示期间可提出异议',
       en: 'the notice runs at least 5 working days on the engine’s timer, before approval, open to objections',
     },
-    kind: ['timer'], actor: ['system'], condition: [null], minDurationWd: 5, beforeApprovalDocument: true,
+    kind: ['timer'], actor: ['system'], needs: ['A05', 'A06'], condition: [null], minDurationWd: 5, beforeApprovalDocument: true,
     behaviour: { notice: { objections: true } },
   },
   {
@@ -85,46 +92,46 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
       zh: '公示异议由人员处理完毕后方可印发任务批件',
       en: 'objections raised are resolved by a person before the approval document',
     },
-    kind: PERSON_KINDS, condition: ['objectionRaised', null], beforeApprovalDocument: true,
+    kind: PERSON_KINDS, needs: ['A13'], condition: ['objectionRaised', null], beforeApprovalDocument: true,
   },
   {
     code: 'A15', name: { zh: '单位领导签批', en: "the unit leader's sign-off" }, approvalRole: 'unit-leader',
     source: `${STEPS}: A15 unit leadership sign-off`,
     rule: { zh: '单位领导签批', en: 'the unit leader signs the request' },
-    kind: ['approval'], actor: ['unit-leader'], condition: [null],
+    kind: ['approval'], actor: ['unit-leader'], needs: ['A07', 'A10', 'A11', 'A12'], condition: [null],
   },
   {
     code: 'B06', name: { zh: '外办主任审核', en: "the FAO director's review" }, approvalRole: 'fao-director',
     source: `${STEPS}: B06 FAO director review`,
     rule: { zh: '外办主任审核', en: 'the FAO director reviews the trip' },
-    kind: ['approval'], actor: ['fao-director'], condition: [null],
+    kind: ['approval'], actor: ['fao-director'], needs: ['B05'], condition: [null],
   },
   {
     code: 'B07', name: { zh: '按权限报批', en: 'approval by the competent leader' }, approvalRole: 'leader',
     source: `${STEPS}: B07 approval at the authority level`,
     rule: { zh: '按权限报领导审批', en: 'the leader with authority approves the trip' },
-    kind: ['approval'], actor: ['leader'], condition: [null],
+    kind: ['approval'], actor: ['leader'], needs: ['B06', 'A13', 'A14'], condition: [null],
   },
   {
     code: 'B08', name: { zh: '印发任务批件', en: 'issuing the approval document' },
-    source: `${STEPS}: B08 issue the approval document (任务批件), system, after B07`,
+    source: `${STEPS}: B08 issue the approval document (任务批件), system, after B07; process.md § Who uses it: 容缺办, "each missing document has a deadline … before the case blocks at the step that needs it" (B03, since 2027.2 before B08)`,
     rule: {
       zh: '任务批件由系统在全部法定审批之后印发',
       en: 'the engine issues the approval document, after every statutory approval',
     },
-    kind: ['system'], actor: ['system'], condition: [null], behaviour: { system: 'approval-document' },
+    kind: ['system'], actor: ['system'], needs: ['B07', 'B03'], condition: [null], behaviour: { system: 'approval-document' },
   },
   {
     code: 'C06', name: { zh: '注销旧护照', en: 'cancelling the old passport' },
     source: `${RULES}: "Passport must be valid ≥ 6 months past the return date, else a new one (old one cancelled). One valid official passport per person"`,
     rule: { zh: '换发新护照的成员，旧护照在保管登记中注销', en: "a replaced passport is cancelled in the custody ledger, per member" },
-    scope: 'member', condition: ['passportReplaced'], behaviour: { custody: 'cancel' },
+    scope: 'member', needs: ['C05'], condition: ['passportReplaced'], behaviour: { custody: 'cancel' },
   },
   {
     code: 'C07', name: { zh: '护照出库', en: 'checking the passport out of custody' },
     source: 'process.md § Who uses it: "Official passports held in custody (公务普通护照委托保管): checked out for a trip, returned within 7 days of return"',
     rule: { zh: '因公护照委托保管，出访时逐人出库登记', en: 'official passports are held in custody and checked out per member for a trip' },
-    actor: ['passport-officer'], scope: 'member', condition: [null], behaviour: { custody: 'check-out' },
+    actor: ['passport-officer'], scope: 'member', needs: ['C01', 'C05'], condition: [null], behaviour: { custody: 'check-out' },
   },
   {
     code: 'E07', name: { zh: '确认出发', en: 'the departure confirmation' },
@@ -133,7 +140,7 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
       zh: '确认出发证明出发日，出发后的义务由此开始',
       en: 'it certifies the departure day, from which the post-trip obligations run',
     },
-    condition: [null], behaviour: { certifies: { event: 'departure' } },
+    needs: ['E01', 'E02', 'E03', 'E05', 'E06', 'D11'], condition: [null], behaviour: { certifies: { event: 'departure' } },
   },
   {
     code: 'P01', name: { zh: '回国登记', en: 'the return registration' },
@@ -263,6 +270,27 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
             },
         step.condition,
       );
+    }
+    if (entry.needs) {
+      const before = neededCodes(def, step);
+      const statutoryCodes = new Set(STATUTORY_STEPS.map((e) => e.code));
+      const missing = entry.needs.filter((code) => !before.has(code) && (indexOf.has(code) || !statutoryCodes.has(code)));
+      if (missing.length > 0) {
+        const named = (lang: 'zh' | 'en') =>
+          missing.map((code) => {
+            const needed = indexOf.has(code) ? def.steps[indexOf.get(code)!]!.name[lang] : undefined;
+            if (!needed) return code;
+            return lang === 'zh' ? `${needed}（${code}）` : `${needed} (${code})`;
+          });
+        refuse(
+          'needs',
+          {
+            zh: `须在${named('zh').join('、')}之后办理（直接或经其他步骤）`,
+            en: `Must come after ${named('en').join(', ')} (directly or through other steps)`,
+          },
+          step.needs,
+        );
+      }
     }
     if (entry.minDurationWd !== undefined && !(step.durationWd >= entry.minDurationWd))
       refuse(
