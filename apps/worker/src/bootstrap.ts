@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { nestLogLevels, temporalLogLevel } from '@df/runtime';
+import { maskingRuntimeLogger, MaskingConsoleLogger } from './log-masking';
 import { sdkTelemetry } from './metrics';
 import { WorkerModule } from './worker.module';
 import type { WorkerModuleOptions } from './worker.options';
@@ -13,12 +14,15 @@ export async function bootstrapWorker(options: WorkerModuleOptions): Promise<INe
   // The SDK runtime is process-wide and can be installed once, before the first connection.
   if (!runtimeInstalled) {
     Runtime.install({
-      logger: new DefaultLogger(temporalLogLevel(options.config.logLevel)),
+      // Workflow and activity logs go through it: personal data masked (log-masking.ts).
+      logger: maskingRuntimeLogger(temporalLogLevel(options.config.logLevel)),
       telemetryOptions: sdkTelemetry(options.config.temporalMetricsPort),
     });
     runtimeInstalled = true;
   }
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), { logger: nestLogLevels(options.config.logLevel) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), {
+    logger: new MaskingConsoleLogger({ logLevels: nestLogLevels(options.config.logLevel) }),
+  });
   await app.init();
   return app;
 }

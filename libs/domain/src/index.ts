@@ -6,6 +6,7 @@ export * from './day-rules';
 export * from './countries';
 export * from './facts';
 export * from './personal-data';
+export * from './masking';
 export * from './definition';
 export * from './rules';
 export * from './instances';

@@ -200,6 +200,19 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   },
 };
 
+/**
+ * Shapes personal in a log line only, masked by `maskForLog` (never in an API answer, where a free-text match costs a
+ * reader's word): an APEC card number (upper-case letters and digits, K06's `cardNumber`, e.g. `CHN123456789`) is no
+ * shape of its own in text, so a log line masks it where it is one for sure (the renewal workflow's id, `apec-renewal-`
+ * and the number, which Temporal's logs name every line of it by) and wherever an upper-case token holds a letter and
+ * six digits in a row (an error message naming the card: the K07 failure log printed one). Log lines keep their case
+ * ids (lower-case UUIDs), step keys, timestamps and counts.
+ */
+export const PERSONAL_LOG_PATTERNS: ReadonlyArray<readonly [PersonalDataClass, RegExp]> = [
+  ['apec-card-number', /(?<=apec-renewal-)[A-Za-z0-9]{6,32}(?![A-Za-z0-9])/g],
+  ['apec-card-number', /(?<![A-Za-z0-9*])(?=[A-Z0-9]*\d{6})(?=[0-9]*[A-Z])[A-Z0-9]{6,32}(?![A-Za-z0-9*])/g],
+];
+
 /** Keys of a container whose value is of the container's class (`passport.number`). */
 export const CONTAINER_VALUE_KEYS: readonly string[] = ['number', 'numbers', 'no', 'num'];
 

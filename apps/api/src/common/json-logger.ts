@@ -1,5 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { maskPassports } from './masking';
+import { maskForLog } from './masking';
 import { currentRequestId } from './request-context';
 
 const ORDER: LogLevel[] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
@@ -7,7 +7,8 @@ const NAMES: Record<LogLevel, string> = { verbose: 'trace', debug: 'debug', log:
 
 /**
  * Structured JSON logs, one object per line: time, level, context, message, the request id of the
- * request being served (if any) and extra fields. Passport numbers are masked in everything logged.
+ * request being served (if any) and extra fields. Personal data is masked in everything logged (maskForLog: every
+ * class, and the shapes personal in a log line, an APEC card number among them).
  */
 export class JsonLogger implements LoggerService {
   private levels: Set<LogLevel>;
@@ -63,7 +64,7 @@ export class JsonLogger implements LoggerService {
   private emit(level: LogLevel, fields: Record<string, unknown>): void {
     const requestId = currentRequestId();
     const line = JSON.stringify(
-      maskPassports({
+      maskForLog({
         time: new Date().toISOString(),
         level: NAMES[level],
         service: 'api',

@@ -1,140 +1,16 @@
-import {
-  maskPersonalValue,
-  mayEverSeeInClear,
-  PERSONAL_DATA,
-  PERSONAL_DATA_CLASSES,
-  PERSONAL_NUMBER_GATE,
-  isContainerValueKey,
-  personalClassOfKey,
-  personalClassOfTaggedKey,
-  personalContainerOfKey,
-  seesInClear,
-  type PersonalDataClass,
+/**
+ * Masking of personal data: the domain's (libs/domain/src/masking.ts, from the one classification in
+ * libs/domain/src/personal-data.ts), which the worker's logs use too. Every API response goes through `maskForViewer`
+ * (the global MaskingInterceptor); every log line through `maskForLog` (JsonLogger).
+ */
+export {
+  maskAllPersonalData,
+  maskFor,
+  maskForLog,
+  maskForViewer,
+  maskFreeText,
+  maskPassportNumber,
+  maskPassports,
+  PASSPORT_VIEWER_ROLES,
+  type Viewer,
 } from '@df/domain';
-
-/**
- * Masking of personal data, from the one classification in the domain (libs/domain/src/personal-data.ts).
- * Every API response goes through `maskForViewer` (the global MaskingInterceptor); logs through `maskAllPersonalData`.
- */
-
-/** Who reads: the role and unit of the signed-in user; undefined for anonymous (everything masked). */
-export interface Viewer {
-  role: string;
-  unit?: string;
-}
-
-/** Roles that see passport numbers in full (from the classification); everyone else (and every log line) sees them masked. */
-export const PASSPORT_VIEWER_ROLES: readonly string[] = PERSONAL_DATA['passport-number'].clearFor.map((g) => g.role);
-
-/** SE1234567 -> SE****567: first two and last three characters kept. */
-export function maskPassportNumber(value: string): string {
-  return maskPersonalValue('passport-number', value) ?? '';
-}
-
-/**
- * Decides per class whether a value is shown. `caseUnit` is the unit of the case the value belongs to (for
- * own-unit grants), undefined when not known (own-unit grants then fail: masked).
- */
-type ClearFn = (cls: PersonalDataClass, caseUnit: string | undefined) => boolean;
-
-/**
- * A deep copy of `value` with every personal value the viewer may not see masked. `caseUnit`: the unit of the
- * case the whole value belongs to (a route on one case), trusted over any `unit` inside it; without it, the
- * case unit of a value is the `unit` of its nearest enclosing object (a case, its facts, a list or inbox line).
- * The input is never modified.
- */
-export function maskForViewer<T>(viewer: Viewer | undefined, value: T, caseUnit?: string): T {
-  const clear: ClearFn = viewer ? (cls, unit) => seesInClear(cls, viewer, unit) : () => false;
-  return walk(value, clear, caseUnit, caseUnit !== undefined, undefined) as T;
-}
-
-/** Every personal value masked (for logs and anonymous callers). */
-export function maskAllPersonalData<T>(value: T): T {
-  return maskForViewer(undefined, value);
-}
-
-/** Kept for the structured logger: every personal value masked, passport numbers among them. */
-export const maskPassports = maskAllPersonalData;
-
-/**
- * The classes the role may never see in clear masked; own-unit classes of the role left for the caller that
- * knows the case unit (the interceptor). A first pass for services; idempotent with `maskForViewer`.
- */
-export function maskFor<T>(role: string, value: T): T {
-  return walk(value, (cls) => mayEverSeeInClear(cls, role), undefined, false, undefined) as T;
-}
-
-/** Masks the personal-number shapes (passport, PRC ID) in one free-text string. */
-export function maskFreeText(text: string, clear: ClearFn = () => false, unit?: string): string {
-  if (!PERSONAL_NUMBER_GATE.test(text)) return text; // no pattern can match: skip them (10 % of the API's CPU)
-  let out = text;
-  for (const cls of PERSONAL_DATA_CLASSES) {
-    const spec = PERSONAL_DATA[cls];
-    if (spec.patterns.length === 0 || clear(cls, unit)) continue;
-    for (const re of spec.patterns) out = out.replace(re, (m) => maskPersonalValue(cls, m) ?? '');
-  }
-  return out;
-}
-
-/** Keys whose string value is a credential, not text: accessToken, refreshToken, token. */
-const OPAQUE_KEY = /^(access|refresh|id)?_?token$/i;
-
-function walk(
-  value: unknown,
-  clear: ClearFn,
-  unit: string | undefined,
-  pinned: boolean,
-  container: PersonalDataClass | undefined,
-): unknown {
-  if (typeof value === 'string') return maskFreeText(value, clear, unit);
-  // An ID number sent as a JSON number (15 digits; 18 lose precision but keep the shape).
-  if (typeof value === 'number')
-    return Number.isInteger(value) && maskFreeText(String(value), clear, unit) !== String(value)
-      ? maskFreeText(String(value), clear, unit)
-      : value;
-  if (Array.isArray(value)) return value.map((v) => walk(v, clear, unit, pinned, container));
-  if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Date) return value;
-  const obj = value as Record<string, unknown>;
-  const here = !pinned && typeof obj.unit === 'string' ? obj.unit : unit;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    // Credentials (the sign-in's accessToken) are opaque: a passport shape inside a JWT is not a passport.
-    if (typeof v === 'string' && OPAQUE_KEY.test(k)) {
-      out[k] = v;
-      continue;
-    }
-    // Keys can be typed values too (step data keyed by a passport number).
-    const key = maskFreeText(k, clear, here);
-    const cls =
-      personalClassOfKey(k) ?? personalClassOfTaggedKey(k, obj) ?? (container && isContainerValueKey(container, k) ? container : undefined);
-    if (cls) {
-      out[key] = clear(cls, here) ? v : maskAll(cls, v);
-      continue;
-    }
-    const inner = personalContainerOfKey(k);
-    // A container given as a plain value or a list of them (`passport: 'SE1234567'`, `passport: ['SE1234567']`).
-    if (inner && !clear(inner, here) && isScalarOrScalars(v)) out[key] = maskAll(inner, v);
-    else out[key] = walk(v, clear, here, pinned, inner);
-  }
-  return out;
-}
-
-/** Every scalar in `value` withheld as class `cls` (a classified key holding an object or a list). */
-function maskAll(cls: PersonalDataClass, value: unknown): unknown {
-  if (value === null || value === undefined) return value;
-  if (Array.isArray(value)) return value.map((v) => maskAll(cls, v));
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return maskPersonalValue(cls, value);
-  if (typeof value === 'object')
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskAll(cls, v)]));
-  return value;
-}
-
-/**
- * A container's own value that is a number of its class: a string with a digit, or a list of them. Not a count
- * (`byPhase: { passport: 3 }`) nor a label (`passport: '护照办理'`).
- */
-function isScalarOrScalars(v: unknown): boolean {
-  if (typeof v === 'string') return /\d/.test(v);
-  return Array.isArray(v) && v.length > 0 && v.every((x) => (typeof x === 'string' && /\d/.test(x)) || Array.isArray(x));
-}
