@@ -277,19 +277,36 @@ export class RegistriesService {
           ],
         },
       );
-    // A supervising department (主管部门) is a government department, not an APEC card enterprise (second trial: a private
-    // firm set as a bureau's department read its case and decided A16).
-    if (u.supervisingDepartment && (await this.apec.enterprise(u.supervisingDepartment)))
-      throw ruleRefusal([
-        {
-          field: 'supervisingDepartment',
+    // The government hierarchy holds no APEC card enterprise: a supervising department (主管部门) or a parent unit is a
+    // government unit (second trial: a private firm set as a bureau's department read its case and decided A16; fourth
+    // trial: a unit was registered under an enterprise as its parent), and an enterprise is under neither (a bureau's
+    // department approver would reach its card cases). The enterprise registration refuses the same ties
+    // (GOVERNMENT_TIES, PUT /api/apec/enterprises/:unit).
+    const hierarchy: FieldError[] = [];
+    const isEnterprise = await this.apec.enterprise(c);
+    for (const [field, zh, en] of [
+      ['parentCode', '上级单位', 'a parent unit'],
+      ['supervisingDepartment', '主管部门', 'a supervising department'],
+    ] as const) {
+      const ref = u[field];
+      if (!ref) continue;
+      if (await this.apec.enterprise(ref))
+        hierarchy.push({
+          field,
           rule: 'government-unit',
+          message: { zh: `${echo(ref)} 是APEC卡企业，不能作为${zh}`, en: `${echo(ref)} is an APEC card enterprise, not ${en}` },
+        });
+      else if (isEnterprise)
+        hierarchy.push({
+          field,
+          rule: 'enterprise-unit',
           message: {
-            zh: `${echo(u.supervisingDepartment)} 是APEC卡企业，不能作为主管部门`,
-            en: `${echo(u.supervisingDepartment)} is an APEC card enterprise, not a supervising department`,
+            zh: `本单位是APEC卡企业，不隶属机关层级：不设${zh}`,
+            en: `This unit is an APEC card enterprise, in no government hierarchy: it has no ${en.replace(/^a /, '')}`,
           },
-        },
-      ]);
+        });
+    }
+    if (hierarchy.length > 0) throw ruleRefusal(hierarchy);
     // The reason is the suspension's: a unit not suspended keeps none (trial: an active unit showed an old reason);
     // the one it had stays in the registry's changes.
     const unit: RegisteredUnit = {
