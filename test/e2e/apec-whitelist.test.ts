@@ -4,7 +4,7 @@ import { addDays, DEFAULT_WHITELIST_CRITERIA, shanghaiDate } from '@df/domain';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
+import { addTestUser, bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 import { AdmissionResultSchema } from '../../apps/api/src/apec/schemas';
 import * as W from '../../apps/api/src/apec/whitelist.schemas';
 import { enterpriseUnit } from '../support/factories';
@@ -35,8 +35,8 @@ describe('whitelist admission over the API (issue 17)', () => {
     db = await createTestDatabase('wlapi');
     worker = await startTestWorker({ databaseUrl: db.url });
     api = await startTestApi({ databaseUrl: db.url, taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
-    ent = await createTestUsers(api, `wl-${uniqueSuffix()}`);
-    gov = await createTestUsers(api, `wls-${uniqueSuffix()}`);
+    ent = await createTestUsers(api, `wl-${uniqueSuffix()}`, { enterprise: true });
+    gov = await createTestUsers(api, `wls-${uniqueSuffix()}`, { enterprise: true });
     const ds = api.app.get(DataSource);
     const registries = new RegistriesRepository(ds);
     apec = new ApecRepository(ds);
@@ -55,7 +55,10 @@ describe('whitelist admission over the API (issue 17)', () => {
       documented(W.CriteriaViewSchema, res.body);
       expect(res.body.current).toMatchObject({ version: 1, criteria: DEFAULT_WHITELIST_CRITERIA, changedBy: null });
     }
-    await request(http).get('/api/apec/whitelist/criteria').set(bearer(ent.tokens.organizer)).expect(403);
+    await request(http)
+      .get('/api/apec/whitelist/criteria')
+      .set(bearer((await addTestUser(api, 'organizer', `gov-${uniqueSuffix()}`)).token))
+      .expect(403);
     await request(http).put('/api/apec/whitelist/criteria').set(bearer(ent.tokens['enterprise-clerk'])).send(raisedSmall).expect(403);
     await request(http).put('/api/apec/whitelist/criteria').set(bearer(ent.tokens.manager)).send(raisedSmall).expect(403);
     const desk = bearer(ent.tokens['apec-desk']);
@@ -363,7 +366,7 @@ describe('whitelist admission over the API (issue 17)', () => {
 
   it('one open admission application per enterprise, under concurrency: 6 filings at once, exactly one case', async () => {
     const http = api.http;
-    const racing = await createTestUsers(api, `wlr-${uniqueSuffix()}`);
+    const racing = await createTestUsers(api, `wlr-${uniqueSuffix()}`, { enterprise: true });
     await new RegistriesRepository(api.app.get(DataSource)).putUnit(
       enterpriseUnit(racing.unit, { zh: '并发企业', en: 'Race Co.' }),
       system,

@@ -90,7 +90,7 @@ describe('APEC cards over the API (issue 17)', () => {
   beforeAll(async () => {
     worker = await startTestWorker();
     api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
-    ent = await createTestUsers(api, `ent-${uniqueSuffix()}`);
+    ent = await createTestUsers(api, `ent-${uniqueSuffix()}`, { enterprise: true });
     gov = await createTestUsers(api);
     const db = api.app.get(DataSource);
     registries = new RegistriesRepository(db);
@@ -470,7 +470,7 @@ describe('APEC cards over the API (issue 17)', () => {
     }
     // Not the enterprise clerk's (it reads its own enterprise), nor the organizer's.
     await request(http).get('/api/apec/enterprises').set(clerk).expect(403);
-    await request(http).get('/api/apec/enterprises').set(bearer(ent.tokens.organizer)).expect(403);
+    await request(http).get('/api/apec/enterprises').set(bearer(gov.tokens.organizer)).expect(403);
 
     // The enterprise clerk reads its own roster: person ids in clear (it names applicants by them), the
     // rest of the personal data masked as for its role.
@@ -555,7 +555,8 @@ describe('APEC cards over the API (issue 17)', () => {
     const e = (await request(http).get(`/api/apec/enterprises/${ent.unit}`).set(desk).expect(200)).body;
     if (!e.mayApply) await admitAgain(desk);
     // One open application per person: each renewal below names applicants of its own.
-    for (const n of [2, 3, 4, 5]) await person(`${ent.unit}-p${n}`, ent.unit);
+    // One usable card per holder (a second beside a valid one is refused, holds-card): each card below its own holder.
+    for (const n of [2, 3, 4, 5, 6, 7, 8, 9, 10]) await person(`${ent.unit}-p${n}`, ent.unit);
     const holder = `${ent.unit}-p1`;
     const stamp = String(Date.now()).slice(-8);
     const card = async (suffix: string, c: { holder?: string; unit?: string; validUntil: string; status?: 'lost' | 'renewal-open' }) => {
@@ -576,9 +577,9 @@ describe('APEC cards over the API (issue 17)', () => {
     const soon = addDays(today(), 60);
     const renewable = await card('A', { validUntil: soon, status: 'renewal-open', holder: `${ent.unit}-p3` });
     const validInWindow = await card('B', { validUntil: addDays(today(), 90) });
-    const tooEarly = await card('C', { validUntil: addMonths(today(), 7) });
-    const expired = await card('D', { validUntil: addDays(today(), -1) });
-    const lost = await card('E', { validUntil: soon, status: 'lost' });
+    const tooEarly = await card('C', { validUntil: addMonths(today(), 7), holder: `${ent.unit}-p6` });
+    const expired = await card('D', { validUntil: addDays(today(), -1), holder: `${ent.unit}-p7` });
+    const lost = await card('E', { validUntil: soon, status: 'lost', holder: `${ent.unit}-p8` });
     const others = await card('F', { validUntil: soon, unit: gov.unit, holder: `${gov.unit}-p1` });
     const p2s = await card('G', { validUntil: soon, holder: `${ent.unit}-p2` });
 
@@ -591,22 +592,63 @@ describe('APEC cards over the API (issue 17)', () => {
     const refusal = async (renews: string, personIds?: string[]) =>
       (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(422)).body.errors;
     // Each bad renewal is a 422 (the cards registry's facts) naming renews and its rule, in both languages.
+    const noCard = [`${ent.unit}-p9`];
     for (const [renews, rule, personIds] of [
-      [others.ref, 'registered-card', undefined],
-      [others.number, 'registered-card', undefined],
-      ['00000000-0000-4000-8000-000000000000', 'registered-card', undefined],
-      ['CH-no-such-card', 'registered-card', undefined],
-      [p2s.ref, 'card-holder', undefined],
-      [tooEarly.ref, 'renewable', undefined],
-      [expired.ref, 'renewable', undefined],
-      [lost.ref, 'renewable', undefined],
+      [others.ref, 'registered-card', noCard],
+      [others.number, 'registered-card', noCard],
+      ['00000000-0000-4000-8000-000000000000', 'registered-card', noCard],
+      ['CH-no-such-card', 'registered-card', noCard],
+      [p2s.ref, 'card-holder', noCard],
+      [tooEarly.ref, 'renewable', [`${ent.unit}-p6`]],
+      [expired.ref, 'renewable', [`${ent.unit}-p7`]],
+      [lost.ref, 'renewable', [`${ent.unit}-p8`]],
     ] as Array<[string, string, string[] | undefined]>) {
       expect([renews, await refusal(renews, personIds)]).toEqual([
         renews,
         [{ field: 'renews', rule, message: { zh: expect.any(String), en: expect.any(String) } }],
       ]);
     }
-    expect((await refusal(tooEarly.ref))[0].message.en).toContain(`renewal opens on ${addMonths(addMonths(today(), 7), -6)}`);
+    expect((await refusal(tooEarly.ref, [`${ent.unit}-p6`]))[0].message.en).toContain(
+      `renewal opens on ${addMonths(addMonths(today(), 7), -6)}`,
+    );
+    // A holder of a valid card applies for no second one (trial: a new application without renews was accepted): 422
+    // personIds[i] holds-card, naming the card's validity and the day its renewal opens; likewise a renewal of one card
+    // while the holder has another valid card. An expired or lost card bars nothing (p7, p8 apply for a new card).
+    const holdsCard = (i: number, personId: string, validUntil: string) => ({
+      field: `personIds[${i}]`,
+      rule: 'holds-card',
+      message: {
+        zh: `李四（${personId}）持有有效的APEC商务旅行卡（有效期至 ${validUntil}）：不另行申请新卡，请在续办期内（${addMonths(validUntil, -6)} 起）续办该卡（renews）`,
+        en: `李四 (${personId}) holds a valid APEC business travel card (valid until ${validUntil}): do not apply for another; renew that card (renews) within its renewal window, from ${addMonths(validUntil, -6)}`,
+      },
+    });
+    const fresh = (personIds: string[]) => ({ personIds, economies: ['JP'], neededBy: addDays(today(), 60) });
+    expect(
+      (
+        await request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .send(fresh([`${ent.unit}-p9`, `${ent.unit}-p6`]))
+          .expect(422)
+      ).body.errors,
+    ).toEqual([holdsCard(1, `${ent.unit}-p6`, addMonths(today(), 7))]);
+    const second = await card('I', { validUntil: soon, status: 'renewal-open', holder: `${ent.unit}-p10` });
+    await card('J', { validUntil: addMonths(today(), 30), holder: `${ent.unit}-p10` });
+    expect(await refusal(second.ref, [`${ent.unit}-p10`])).toEqual([holdsCard(0, `${ent.unit}-p10`, addMonths(today(), 30))]);
+    for (const p of [`${ent.unit}-p7`, `${ent.unit}-p8`]) {
+      const created = (
+        await request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .send(fresh([p]))
+          .expect(201)
+      ).body;
+      await eventually(
+        async () => (await request(http).get(`/api/delegations/${created.caseId}`).set(desk)).status,
+        (status) => status === 200,
+      );
+      await request(http).post(`/api/delegations/${created.caseId}/cancel`).set(desk).send({ reason: '测试 / test' }).expect(200);
+    }
     // The text rule holds for renews too.
     expect(
       (await request(http).post('/api/apec/applications').set(clerk).send(application('x\u0000')).expect(400)).body.errors[0],
@@ -617,7 +659,7 @@ describe('APEC cards over the API (issue 17)', () => {
 
     // A valid card within the 6 months (by its number) and a renewal-open one (by its ref) are renewable.
     for (const [renews, personIds] of [
-      [validInWindow.number, [`${ent.unit}-p2`, holder]],
+      [validInWindow.number, [`${ent.unit}-p9`, holder]],
       [renewable.ref, [`${ent.unit}-p4`, `${ent.unit}-p3`]],
     ] as Array<[string, string[]]>) {
       const started = (await request(http).post('/api/apec/applications').set(clerk).send(application(renews, personIds)).expect(201)).body;
@@ -792,7 +834,10 @@ describe('APEC cards over the API (issue 17)', () => {
     expect(await db.query(`SELECT case_id FROM apec_renewal_claims WHERE card_number = $1`, [cardNumber])).toEqual([
       { case_id: renewal.caseId },
     ]);
-    expect((await apply([a], null).expect(422)).body.errors).toEqual([pending(0, a, '张三', renewal.caseId)]);
+    // A new application (no renews) for 张三, who holds the card being renewed: a valid card bars it first.
+    expect((await apply([a], null).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'personIds[0]', rule: 'holds-card' }),
+    ]);
   });
 
   it("the application stores the case's first answer: the case page answers before any workflow task ran, as for a trip", async () => {
@@ -865,6 +910,21 @@ describe('APEC cards over the API (issue 17)', () => {
     const done = await drive(worker.client.workflow.getHandle(delegationWorkflowId(first.caseId)), ent.unit, { onSchedule: false, act });
     expect(done.status).toBe('completed');
     await readModelStatus(first.caseId, 'completed');
+    // Now the holder of a valid card (trial: a second application without renews was accepted): 422 holds-card.
+    const issued = (await new ApecRepository(api.app.get(DataSource)).cards({ holders: [f] }))[0]!;
+    expect((await request(http).post('/api/apec/applications').set(clerk).send(application).expect(422)).body.errors).toEqual([
+      expect.objectContaining({
+        field: 'personIds[0]',
+        rule: 'holds-card',
+        message: expect.objectContaining({ en: expect.stringContaining(`valid until ${issued.validUntil}`) }),
+      }),
+    ]);
+    // Once the card is reported lost, the person applies for a new one.
+    await request(http)
+      .post(`/api/apec/cards/${issued.ref}/status`)
+      .set(bearer(ent.tokens['apec-desk']))
+      .send({ status: 'lost', reason: '持卡人报失' })
+      .expect(200);
     const again = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as { caseId: string };
     expect(again.caseId).not.toBe(first.caseId);
     // K06 at the API: a card number the registry holds for someone else (f's card) is refused before it is sent, the
@@ -926,5 +986,74 @@ describe('APEC cards over the API (issue 17)', () => {
     } finally {
       await registered([]);
     }
+  });
+
+  it('a government unit is no enterprise, and an enterprise stands in no government hierarchy', async () => {
+    const http = api.http;
+    const desk = bearer(ent.tokens['apec-desk']);
+    const faoClerk = bearer(ent.tokens['fao-clerk']);
+    await mayApply();
+    const register = (code: string) =>
+      request(http).put(`/api/apec/enterprises/${code}`).set(desk).send({ ownership: 'state', size: 'large' });
+    const tie = (zh: string, en: string) => [
+      {
+        field: 'path.unit',
+        rule: 'government-unit',
+        message: { zh: expect.stringContaining(zh), en: expect.stringContaining(en) },
+      },
+    ];
+    // Handed input (trial): a bureau that never sent a delegation, with users of government roles (unit leader,
+    // personnel, finance, department approver...), was registered as an APEC enterprise.
+    const bureau = await createTestUsers(api);
+    await registerTestUnit(api, bureau);
+    const asBureau = await register(bureau.unit);
+    expect([asBureau.status, asBureau.body.errors]).toEqual([422, tie('有机关角色用户', 'users of government roles')]);
+    // Nor a unit in the government hierarchy: another unit's parent, or a unit under a parent.
+    const top = `top-${uniqueSuffix()}`;
+    await registries.putUnit(enterpriseUnit(top, { zh: '测试上级局', en: 'Test parent bureau' }), system);
+    await registries.putUnit({ ...enterpriseUnit(`${top}-sub`, { zh: '测试下级处', en: 'Test division' }), parentCode: top }, system);
+    const asTop = await register(top);
+    expect([asTop.status, asTop.body.errors]).toEqual([422, tie('是其他单位的上级单位或主管部门', "another unit's parent")]);
+    const asSub = await register(`${top}-sub`);
+    expect([asSub.status, asSub.body.errors]).toEqual([422, tie('隶属上级单位或主管部门', 'has a parent unit')]);
+    expect((await request(http).get(`/api/apec/enterprises/${top}`).set(desk)).status).toBe(404);
+
+    // Handed input (trial): a unit registered with an enterprise as its parent: 422 at parentCode, as an enterprise as
+    // supervising department is; and an enterprise under a parent or a supervising department: 422 enterprise-unit.
+    const unitBody = (parentCode: string | null, supervisingDepartment: string | null) => ({
+      nameZh: '测试单位',
+      nameEn: 'Test unit',
+      parentCode,
+      supervisingDepartment,
+      clerks: [],
+      signatories: [],
+      status: 'active',
+      suspendedReason: null,
+    });
+    for (const field of ['parentCode', 'supervisingDepartment'] as const) {
+      const under = await request(http)
+        .put(`/api/registries/units/${top}-sub`)
+        .set(faoClerk)
+        .send(field === 'parentCode' ? unitBody(ent.unit, null) : unitBody(null, ent.unit))
+        .expect(422);
+      expect(under.body.errors).toEqual([
+        {
+          field,
+          rule: 'government-unit',
+          message: {
+            zh: expect.stringContaining('是APEC卡企业，不能作为'),
+            en: expect.stringContaining('is an APEC card enterprise, not'),
+          },
+        },
+      ]);
+      const placed = await request(http)
+        .put(`/api/registries/units/${ent.unit}`)
+        .set(faoClerk)
+        .send(field === 'parentCode' ? unitBody(top, null) : unitBody(null, top))
+        .expect(422);
+      expect(placed.body.errors).toEqual([expect.objectContaining({ field, rule: 'enterprise-unit' })]);
+    }
+    expect((await registries.unit(`${top}-sub`))?.parentCode).toBe(top);
+    expect(await registries.unit(ent.unit)).toMatchObject({ parentCode: null, supervisingDepartment: null });
   });
 });

@@ -48,15 +48,23 @@ export interface TestUsers {
   tokens: Record<UserRole, string>;
 }
 
-/** One user per role for a fresh unit (plus FAO/leader/manager users of this test), signed in. */
-export async function createTestUsers(api: TestApi, unit = `unit-${uniqueSuffix()}`): Promise<TestUsers> {
+/**
+ * One user per role for a fresh unit (plus FAO/leader/manager users of this test), signed in. `enterprise`: the unit is
+ * an APEC card enterprise, whose only unit role is the enterprise clerk (a unit with users of a government role is a
+ * government unit, never registered as an enterprise: GOVERNMENT_UNIT_ROLES); its `tokens` hold no government role.
+ */
+export async function createTestUsers(
+  api: TestApi,
+  unit = `unit-${uniqueSuffix()}`,
+  opts: { enterprise?: boolean } = {},
+): Promise<TestUsers> {
   const users = api.app.get(UsersService);
   const passwordHash = await bcrypt.hash(TEST_PASSWORD, 4);
   const suffix = uniqueSuffix();
   const usernames = {} as Record<UserRole, string>;
   const tokens = {} as Record<UserRole, string>;
   const all: Array<[UserRole, string]> = [
-    ...UNIT_ROLES.map((r) => [r as UserRole, unit] as [UserRole, string]),
+    ...(opts.enterprise ? ['enterprise-clerk'] : UNIT_ROLES).map((r) => [r as UserRole, unit] as [UserRole, string]),
     ...[...FAO_ROLES, 'manager'].map((r) => [r as UserRole, 'fao'] as [UserRole, string]),
     ['leader', 'city'],
     ['admin', 'fao'],

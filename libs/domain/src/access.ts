@@ -35,6 +35,11 @@ export const UNIT_ROLES: readonly Role[] = [
   'dept-approver',
   'enterprise-clerk',
 ];
+/**
+ * The government unit roles: every unit role but the enterprise clerk's. A unit any user holds one of for is a government
+ * unit, never an APEC card enterprise (the enterprise registration's `government-unit`); an enterprise is granted none.
+ */
+export const GOVERNMENT_UNIT_ROLES: readonly Role[] = UNIT_ROLES.filter((r) => r !== 'enterprise-clerk');
 /** Roles of the Foreign Affairs Office that hold cases: they see every unit's. */
 export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer', 'apec-desk'];
 

@@ -11,11 +11,16 @@ import {
   APEC_CARD_DEFINITION,
   cardApplicationFacts,
   cardApplicationRefusal,
+  cardsBarringApplication,
+  holdsCardMessage,
   COUNTRIES,
   countryLabel,
   EXIT_REASONS,
   EXIT_REASON_LABELS,
   EXITS_NEEDING_ADMISSION,
+  GOVERNMENT_TIE_LABELS,
+  GOVERNMENT_UNIT_ROLES,
+  joinLabels,
   NON_DELEGATION_VERSIONS,
   mayApplyForCards,
   renewalOpensOn,
@@ -23,6 +28,7 @@ import {
   PERSON_STATUS_LABELS,
   CARD_STATUS_LABELS,
   type ExitReason,
+  type GovernmentTie,
   type Label,
   type RegisteredUnit,
   type WhitelistMove,
@@ -103,11 +109,17 @@ export class ApecService {
         `没有备案单位 ${echo(unit)}（请先开户备案）`,
         `No registered unit ${echo(unit)} (register the unit first)`,
       );
-    // An enterprise is not a government unit: not one of the office's departments, nor a unit that sent delegations
-    // (trial: the FAO and the bureau of commerce were registered as card enterprises, with no way back). Once an
-    // enterprise, its entry is updated as before.
+    // An enterprise is not a government unit (GOVERNMENT_TIES): not one of the office's departments, nor a unit that
+    // sent delegations (trial: the FAO and the bureau of commerce were registered as card enterprises, with no way back),
+    // has users of a government role (trial: a bureau that never sent a delegation was registered) or stands in the
+    // government hierarchy. Once an enterprise, its entry is updated as before.
     if (!(await this.repo.enterprise(unit))) {
-      if (this.config.officeUnits.includes(unit.toLowerCase()) || (await this.repo.sentDelegations(unit, NON_DELEGATION_VERSIONS)))
+      const ties: GovernmentTie[] = [
+        ...(this.config.officeUnits.includes(unit.toLowerCase()) ? (['office-unit'] as const) : []),
+        ...(await this.repo.governmentTies(unit, NON_DELEGATION_VERSIONS, GOVERNMENT_UNIT_ROLES)),
+      ];
+      if (ties.length > 0) {
+        const why = joinLabels(ties.map((t) => GOVERNMENT_TIE_LABELS[t]));
         throw new DomainError(
           'INVALID_REQUEST',
           {
@@ -119,12 +131,13 @@ export class ApecService {
               fieldError(
                 'path.unit',
                 'government-unit',
-                '本机关部门或报送过因公出访案件的单位不能登记为企业',
-                "The office's departments and units that sent delegations are not enterprises",
+                `机关单位不能登记为企业：${why.zh}`,
+                `A government unit is not an enterprise: ${why.en}`,
               ),
             ],
           },
         );
+      }
     }
     await this.repo.putEnterprise({ unit, ...e });
     return this.enterpriseView(unit);
@@ -349,6 +362,7 @@ export class ApecService {
     if (late) errors.push(late);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
     const renewed = req.renews !== undefined ? await this.renewedCard(user.unit, req.renews, req.personIds, errors) : null;
+    errors.push(...(await this.cardHolderErrors(req.personIds, people, req.renews)));
     if (errors.length > 0) throw ruleRefusal(errors);
 
     const facts = cardApplicationFacts({
@@ -383,6 +397,14 @@ export class ApecService {
     if (!claim.claimed) {
       if (key) await this.idempotency.release(key);
       throw ruleRefusal(this.pendingErrors(req.personIds, people, claim));
+    }
+    // Again under the claims: a card registered by the applicant's previous case, closed since the check above (its
+    // claim lapsed with it), bars this one too. Nothing started: the claims and the key go.
+    const holding = await this.cardHolderErrors(req.personIds, people, req.renews);
+    if (holding.length > 0) {
+      await this.repo.releaseApplication(caseId, req.personIds, renewed?.number);
+      if (key) await this.idempotency.release(key);
+      throw ruleRefusal(holding);
     }
     try {
       const input: DelegationInput = {
@@ -457,6 +479,30 @@ export class ApecService {
           `The card is already being renewed by an open application (${claim.renewal.caseId})`,
         ),
       );
+    return errors;
+  }
+
+  /**
+   * `personIds[i]` `holds-card` for each applicant holding a usable card other than the one renewed
+   * (cardsBarringApplication): one valid card per person, renewed in its window, never a second beside it.
+   */
+  private async cardHolderErrors(
+    personIds: readonly string[],
+    people: ReadonlyMap<string, { name: string }>,
+    renews: string | undefined,
+  ): Promise<FieldError[]> {
+    const cards = await this.repo.cards({ holders: [...new Set(personIds)] });
+    const errors: FieldError[] = [];
+    personIds.forEach((id, i) => {
+      const [held] = cardsBarringApplication(
+        cards.filter((c) => c.holder === id),
+        today(),
+        renews,
+      );
+      if (!held) return;
+      const message = holdsCardMessage({ name: people.get(id)?.name ?? id, personId: id }, held);
+      errors.push({ field: `personIds[${i}]`, rule: 'holds-card', message });
+    });
     return errors;
   }
 

@@ -149,6 +149,30 @@ export function cardUsableOn(card: { status: CardStatus; validUntil: string }, d
   return (card.status === 'valid' || card.status === 'renewal-open') && isIsoDate(day) && dayNumber(card.validUntil) >= dayNumber(day);
 }
 
+/**
+ * The cards that bar their holder from a new card application: usable on `day` (cardUsableOn: valid or renewal open,
+ * not expired), other than the card the application renews (`renews`: its number or ref). A holder renews a valid card
+ * inside its renewal window; a second card is never issued beside it (trial: a holder of a valid card applied without
+ * `renews` and got a second one). An expired, lost or cancelled card bars nothing.
+ */
+export function cardsBarringApplication<C extends { number: string; ref?: string | null; status: CardStatus; validUntil: string }>(
+  cards: readonly C[],
+  day: string,
+  renews?: string,
+): C[] {
+  const named = renews?.toLowerCase();
+  return cards.filter((c) => cardUsableOn(c, day) && c.number !== renews && (named === undefined || c.ref?.toLowerCase() !== named));
+}
+
+/** Why a person holding `card` (cardsBarringApplication) may not apply for another: renew it instead, from the day renewal opens. */
+export function holdsCardMessage(person: { name: string; personId: string }, card: { validUntil: string }): Label {
+  const opens = renewalOpensOn(card.validUntil);
+  return {
+    zh: `${person.name}（${person.personId}）持有有效的APEC商务旅行卡（有效期至 ${card.validUntil}）：不另行申请新卡，请在续办期内（${opens} 起）续办该卡（renews）`,
+    en: `${person.name} (${person.personId}) holds a valid APEC business travel card (valid until ${card.validUntil}): do not apply for another; renew that card (renews) within its renewal window, from ${opens}`,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Enterprises and the whitelist
 
@@ -165,6 +189,27 @@ export const ENTERPRISE_SIZE_LABELS: Record<EnterpriseSize, Label> = {
   medium: { zh: '中型', en: 'Medium' },
   small: { zh: '小型', en: 'Small' },
   micro: { zh: '微型', en: 'Micro' },
+};
+
+/**
+ * What makes a unit a government unit, never an APEC card enterprise (PUT /api/apec/enterprises/:unit, 422 `path.unit`
+ * `government-unit`, naming each): one of the office's own departments; a unit that sent delegations; one with users of
+ * a government role (GOVERNMENT_UNIT_ROLES: trial, a bureau that never sent a delegation was registered); one standing in
+ * the government hierarchy — another unit's parent or supervising department, or itself under a parent or a
+ * supervising department (an enterprise stands in none: the registries refuse an enterprise as a parent or supervising
+ * department, and either for an enterprise).
+ */
+export const GOVERNMENT_TIES = ['office-unit', 'sent-delegations', 'government-users', 'parent-of-units', 'has-parent'] as const;
+export type GovernmentTie = (typeof GOVERNMENT_TIES)[number];
+export const GOVERNMENT_TIE_LABELS: Record<GovernmentTie, Label> = {
+  'office-unit': { zh: '本机关部门', en: "one of the office's departments" },
+  'sent-delegations': { zh: '报送过因公出访案件', en: 'it sent delegations' },
+  'government-users': {
+    zh: '有机关角色用户（专办员、单位负责人、人事、保密、财务或主管部门）',
+    en: 'it has users of government roles (organizer, unit leader, personnel, secrecy, finance or supervising department)',
+  },
+  'parent-of-units': { zh: '是其他单位的上级单位或主管部门', en: "it is another unit's parent or supervising department" },
+  'has-parent': { zh: '隶属上级单位或主管部门', en: 'it has a parent unit or supervising department' },
 };
 
 export const WHITELIST_STATES = ['admitted', 'suspended', 'exited'] as const;

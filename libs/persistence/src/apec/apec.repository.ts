@@ -13,6 +13,7 @@ import {
   type CriterionFailure,
   type EnterpriseSize,
   type ExitReason,
+  type GovernmentTie,
   type Ownership,
   type WhitelistMove,
   type WhitelistState,
@@ -206,15 +207,30 @@ export class ApecRepository {
   }
 
   /**
-   * Whether `unit` sent a delegation (a case of it on a version of no other process; `nonDelegationVersions`: the APEC
-   * processes' versions): a government unit, not an enterprise.
+   * What ties `unit` to the government (GOVERNMENT_TIES but the office's departments, which are configuration): a case
+   * of it on a version of no other process (`nonDelegationVersions`: the APEC processes'), a user granted one of
+   * `governmentRoles` for it, another unit naming it parent or supervising department, its own parent or supervising
+   * department. Empty: it may be an enterprise.
    */
-  async sentDelegations(unit: string, nonDelegationVersions: readonly string[]): Promise<boolean> {
-    const rows = await this.ds.query<unknown[]>(`SELECT 1 FROM cases WHERE unit = $1 AND NOT (definition_version = ANY($2)) LIMIT 1`, [
-      unit,
-      [...nonDelegationVersions],
-    ]);
-    return rows.length > 0;
+  async governmentTies(
+    unit: string,
+    nonDelegationVersions: readonly string[],
+    governmentRoles: readonly string[],
+  ): Promise<Exclude<GovernmentTie, 'office-unit'>[]> {
+    const [row]: Array<{ delegations: boolean; users: boolean; children: boolean; parent: boolean }> = await this.ds.query(
+      `SELECT EXISTS (SELECT 1 FROM cases WHERE unit = $1 AND NOT (definition_version = ANY($2))) AS delegations,
+              EXISTS (SELECT 1 FROM users u, jsonb_array_elements(u.grants) g
+                       WHERE g->>'unit' = $1 AND g->>'role' = ANY($3)) AS users,
+              EXISTS (SELECT 1 FROM units WHERE code <> $1 AND (parent_code = $1 OR supervising_department = $1)) AS children,
+              EXISTS (SELECT 1 FROM units WHERE code = $1 AND (parent_code IS NOT NULL OR supervising_department IS NOT NULL)) AS parent`,
+      [unit, [...nonDelegationVersions], [...governmentRoles]],
+    );
+    const ties: Exclude<GovernmentTie, 'office-unit'>[] = [];
+    if (row?.delegations) ties.push('sent-delegations');
+    if (row?.users) ties.push('government-users');
+    if (row?.children) ties.push('parent-of-units');
+    if (row?.parent) ties.push('has-parent');
+    return ties;
   }
 
   async enterprise(unit: string): Promise<Enterprise | null> {
