@@ -30,7 +30,11 @@ export function tripSubmission(unit: string, shape: { members: number; countries
     personId: `bench-${randomUUID()}`,
     name: `成员${i + 1}·${randomUUID().slice(0, 6)}`,
     partyMember: i % 2 === 0,
-    passport: i % 2 === 1 ? null : { inCustody: true, number: `SE${String(1234567 + i)}`, expiresOn: '2031-06-30' },
+    // A number of their own too: one passport is one person (the open-case rule keys a member by it, openCaseKeys).
+    passport:
+      i % 2 === 1
+        ? null
+        : { inCustody: true, number: `SE${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, expiresOn: '2031-06-30' },
   }));
   return {
     title: shape.members === 1 ? '经贸代表团访美（基准）' : `经贸代表团（基准，${shape.members}人${shape.countries.length}国）`,

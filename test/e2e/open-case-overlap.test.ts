@@ -154,6 +154,76 @@ describe('one person is not on two open cases at overlapping dates', () => {
     }
   });
 
+  it('third trial: one typed person (one passport number) on overlapping trips of two units, under two names: refused in /check, at submission, on an amendment and when both are sent at once', async () => {
+    const other = await createTestUsers(api);
+    await registerTestUnit(api, other);
+    const number = `G${String(Date.now()).slice(-8)}`;
+    // The number as another clerk types it: lower case, spaced as printed (passportNumberKey compares it as the same).
+    const retyped = `${number.slice(0, 1).toLowerCase()} ${number.slice(1)}`;
+    const typed = (u: TestUsers, name: string, passportNumber: string, departureDate: string, returnDate: string) => {
+      const base = canonicalSubmission(u.unit, { title: `护照同号 ${name}` });
+      const member = base.members[0]!;
+      return {
+        ...base,
+        departureDate,
+        returnDate,
+        destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }],
+        members: [{ ...member, name, passport: { ...member.passport, inCustody: false, number: passportNumber } }],
+      };
+    };
+    const as = (u: TestUsers) => ({
+      check: (body: object) => request(api.http).post('/api/delegations/check').set(bearer(u.tokens.organizer)).send(body),
+      submit: (body: object) => request(api.http).post('/api/delegations').set(bearer(u.tokens.organizer)).send(body),
+    });
+    const first = (
+      await as(users)
+        .submit(typed(users, '孙七', number, '2027-08-10', '2027-08-14'))
+        .expect(201)
+    ).body.caseId as string;
+    await projected(first);
+
+    // The other unit's clerk types the same passport under another name (the unit + name key never met it).
+    const overlapping = typed(other, '孙琪', retyped, '2027-08-12', '2027-08-16');
+    const held = expect.objectContaining({ code: 'MEMBER_ON_OPEN_CASE', field: 'members[0]' });
+    expect((await as(other).check(overlapping).expect(200)).body.violations).toEqual([held]);
+    expect((await as(other).submit(overlapping).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0]', rule: 'MEMBER_ON_OPEN_CASE' }),
+    ]);
+    // Another passport under that name is another person; the same passport after the first trip is accepted.
+    expect(
+      (
+        await as(other)
+          .check(typed(other, '孙琪', `H${number.slice(1)}`, '2027-08-12', '2027-08-16'))
+          .expect(200)
+      ).body,
+    ).toEqual({
+      ok: true,
+      violations: [],
+    });
+    const later = (
+      await as(other)
+        .submit(typed(other, '孙琪', retyped, '2027-08-20', '2027-08-22'))
+        .expect(201)
+    ).body.caseId as string;
+    await projected(later);
+    // …and amended into the first trip's dates: refused under changes.
+    const into = typed(other, '孙琪', retyped, '2027-08-13', '2027-08-15');
+    const amended = await request(api.http)
+      .post(`/api/delegations/${later}/amend`)
+      .set(bearer(other.tokens.organizer))
+      .send({ changes: { departureDate: into.departureDate, returnDate: into.returnDate, destinations: into.destinations } })
+      .expect(422);
+    expect(amended.body.errors).toEqual([expect.objectContaining({ field: 'changes.members[0]', rule: 'MEMBER_ON_OPEN_CASE' })]);
+
+    // Two units sending one new passport number at the same moment: one case is started, the other refused (the claim).
+    const fresh = `K${String(Date.now()).slice(-8)}`;
+    const both = await Promise.all([
+      as(users).submit(typed(users, '周八', fresh, '2027-09-10', '2027-09-12')),
+      as(other).submit(typed(other, '周捌', fresh.toLowerCase(), '2027-09-11', '2027-09-13')),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 422]);
+  });
+
   it('two submissions naming 李四 at overlapping dates at the same moment: one case is started, the other refused (the members claimed under a lock per person)', async () => {
     // Before the claims both passed: each checked case_members before the other case was projected.
     for (let round = 0; round < 3; round++) {

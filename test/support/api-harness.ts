@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type AgentResponse from 'superagent/lib/node/response';
 import type { INestApplication } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
@@ -148,15 +148,27 @@ export async function login(
   return res.body.accessToken as string;
 }
 
+const PASSPORT_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/**
+ * A passport number no other test's member carries (SE and 7 random capitals or digits, as long as the example's
+ * SE1234567, so it is masked as SE****…): one passport is one person (openCaseKeys).
+ */
+export const uniquePassportNumber = (): string => `SE${Array.from(randomBytes(7), (b) => PASSPORT_CHARS[b % 36]).join('')}`;
+
 /**
  * The canonical US trip of the issue (the OpenAPI example of a submission), for a unit. Its member is a new person
- * each time (张三 and a unique suffix): one person may not be on two open cases at overlapping dates
- * (MEMBER_ON_OPEN_CASE, a typed member keyed by unit + name), and a test's unit submits this trip again and again.
- * A test about one person names its members itself (`overrides.members`).
+ * each time (张三 and a unique suffix, a passport number of their own): one person may not be on two open cases at
+ * overlapping dates (MEMBER_ON_OPEN_CASE, a typed member keyed by unit + name and by passport number: openCaseKeys),
+ * and every test submits this trip again and again. A test about one person names its members itself
+ * (`overrides.members`).
  */
 export function canonicalSubmission(unit: string, overrides: Record<string, unknown> = {}) {
   const example = structuredClone(SUBMISSION_EXAMPLE);
-  const members = example.members.map((m) => ({ ...m, name: `${m.name}-${uniqueSuffix()}` }));
+  const members = example.members.map((m) => ({
+    ...m,
+    name: `${m.name}-${uniqueSuffix()}`,
+    ...(m.passport ? { passport: { ...m.passport, number: uniquePassportNumber() } } : {}),
+  }));
   return { ...example, unit, members, ...overrides };
 }
 

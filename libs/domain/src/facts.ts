@@ -152,6 +152,28 @@ export function historyKeys(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member,
   return [...new Set(member.personId && member.personId !== typed ? [member.personId, ...keys] : keys)];
 }
 
+/** A passport number as a person key (openCaseKeys): `passport:` and the number as passportNumberKey compares it. */
+export const passportPersonKey = (number: string): string => `passport:${passportNumberKey(number)}`;
+
+/**
+ * Every identity a member carries, as the open-case overlap rule and the members' trip claims key them: the person
+ * id, the passport number (passportPersonKey: one passport, one person, whatever unit or name it is typed with) and
+ * the unit + name keys of historyKeys (the only identity of a member typed with nothing else). A member shares a key
+ * with another case's member only if they are one person: third trial, one typed member (one passport number) was on
+ * two overlapping trips of two units, the rule keying a typed member by unit + name alone. (Members carry no ID-card
+ * number: the roster and the submission keep none.) case_members holds each of these keys (the projection).
+ */
+export function openCaseKeys(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member, 'personId' | 'name' | 'passport'>): string[] {
+  const number = passportNumberKey(member.passport?.number);
+  return [
+    ...new Set([
+      ...(member.personId ? [member.personId] : []),
+      ...(number ? [passportPersonKey(number)] : []),
+      ...historyKeys(facts, member),
+    ]),
+  ];
+}
+
 /** A typed member's key in the trip history and the open cases: unit + the name as personNameKey compares it. */
 export function typedHistoryKey(unit: string, name: string): string {
   return `${unit}:${personNameKey(name)}`;

@@ -1,4 +1,4 @@
-import { personKey, type Destination, type Member } from './facts';
+import { openCaseKeys, passportPersonKey, personKey, type Destination, type Member } from './facts';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
 import {
@@ -567,6 +567,25 @@ describe('openCaseOverlapViolations: one person, one trip at a time', () => {
     expect(fields([other('2027-03-10', '2027-03-17', { personKey: 'commerce:李四' })])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[1]']]);
     expect(fields([other('2027-03-10', '2027-03-17', { personKey: 'commerce:王五' })])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[0]']]);
     expect(fields([other('2027-03-10', '2027-03-17', { personKey: 'culture:王五' })])).toEqual([]);
+  });
+
+  it('third trial: a typed member is also keyed by the passport number (openCaseKeys), however it is typed, in any unit, under any name', () => {
+    const typed = makeFacts({
+      unit: 'culture',
+      departureDate: '2027-03-12',
+      returnDate: '2027-03-19',
+      members: [makeMember({ id: 'm1', name: '王伍', passport: { inCustody: false, number: 'e 1234567' } })],
+    });
+    expect(openCaseKeys(typed, typed.members[0]!)).toContain(passportPersonKey('E1234567'));
+    const held = (personKey: string) => openCaseOverlapViolations(typed, [other('2027-03-10', '2027-03-17', { personKey })]);
+    // The other case's member: commerce's 王五 with passport E1234567 (its keys: passport:E1234567, commerce:王五).
+    expect(held(passportPersonKey('E 1234567')).map((v) => [v.code, v.field])).toEqual([['MEMBER_ON_OPEN_CASE', 'members[0]']]);
+    expect(held(passportPersonKey('E7654321'))).toEqual([]);
+    // Without a passport number, unit + name is all a typed member carries; a person id comes first.
+    expect(openCaseKeys({ unit: 'culture' }, { name: '王伍', passport: null })).toEqual(['culture:王伍']);
+    expect(openCaseKeys({ unit: 'culture' }, { personId: 'P-9', name: '王伍', passport: { inCustody: true, number: 'E1234567' } })[0]).toBe(
+      'P-9',
+    );
   });
 
   it('a case the caller may not see is not named: only that the person is on another open trip, and its dates', () => {

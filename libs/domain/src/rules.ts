@@ -3,7 +3,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { historyKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
+import { historyKeys, openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 import { isBlank } from './text-rule';
 
@@ -479,7 +479,7 @@ export function tripsOf(
 
 /**
  * A person's place on another open case (status open or departed): the case's trip window and, when the caller may
- * see that case, its title (else the refusal names no case). `personKey` is one of the person's historyKeys.
+ * see that case, its title (else the refusal names no case). `personKey` is one of the person's openCaseKeys.
  */
 export interface OpenCaseTrip {
   caseId: string;
@@ -493,8 +493,8 @@ export interface OpenCaseTrip {
 
 /**
  * One person cannot be abroad on two official trips at once (new-user trial: 李四 on two open cases, 03-10..03-17
- * and 03-12..; A08 counts only departed trips, so both passed it). A member whose person (any of historyKeys, the
- * frequency rule's identity) is on another open case whose [departure, return] overlaps this trip's, both days
+ * and 03-12..; A08 counts only departed trips, so both passed it). A member whose person (any of openCaseKeys: the
+ * person id, the passport number, the unit + name) is on another open case whose [departure, return] overlaps this trip's, both days
  * inclusive, is MEMBER_ON_OPEN_CASE at members[i]. `exceptCaseId`: the case being amended, never its own rival.
  */
 export function openCaseOverlapViolations(
@@ -506,7 +506,7 @@ export function openCaseOverlapViolations(
   const dep = dayNumber(facts.departureDate);
   const ret = dayNumber(facts.returnDate);
   return facts.members.flatMap((m, i) => {
-    const keys = historyKeys(facts, m);
+    const keys = openCaseKeys(facts, m);
     const rival = others
       .filter((t) => t.caseId !== exceptCaseId && !CLOSED_STATUSES.includes(t.status) && keys.includes(t.personKey))
       .filter((t) => dayNumber(t.departureDate) <= ret && dayNumber(t.returnDate) >= dep)

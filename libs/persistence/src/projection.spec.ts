@@ -289,7 +289,7 @@ describe('case_members: the current members by person key', () => {
   });
   const rows = (v: CaseView) => [...v.members.values()].map((r) => `${r.memberId} ${r.personKey}`).sort();
 
-  it('a submission lists each member under every key (personId and unit + name); an amendment replaces the list; a withdrawal removes the member', () => {
+  it('a submission lists each member under every key (personId, passport number and unit + name); an amendment replaces the list; a withdrawal removes the member', () => {
     const facts = makeFacts({
       unit: UNIT,
       members: [makeMember({ id: 'm1', personId: 'P-001', name: '张三' }), makeMember({ id: 'm2', name: '李四' })],
@@ -308,7 +308,14 @@ describe('case_members: the current members by person key', () => {
       submittedAt: '2026-03-02T01:00:00.000Z',
       facts,
     });
-    expect(rows(foldStream([submitted]))).toEqual(['m1 P-001', 'm1 commerce:张三', 'm2 commerce:李四']);
+    // Each member also under the passport number (openCaseKeys): one passport, one person, whatever unit or name.
+    expect(rows(foldStream([submitted]))).toEqual([
+      'm1 P-001',
+      'm1 commerce:张三',
+      'm1 passport:P1234567',
+      'm2 commerce:李四',
+      'm2 passport:P1234568',
+    ]);
     const amended = record(2, 'case.amended', {
       changes: { members: [facts.members[0], makeMember({ id: 'm3', name: '王五' })] },
       departureDate: facts.departureDate,
@@ -323,8 +330,14 @@ describe('case_members: the current members by person key', () => {
     });
     // Dates alone leave the list as it is.
     const moved = record(3, 'case.amended', { ...amended.payload, changes: { departureDate: facts.departureDate } });
-    expect(rows(foldStream([submitted, amended, moved]))).toEqual(['m1 P-001', 'm1 commerce:张三', 'm3 commerce:王五']);
+    expect(rows(foldStream([submitted, amended, moved]))).toEqual([
+      'm1 P-001',
+      'm1 commerce:张三',
+      'm1 passport:P1234567',
+      'm3 commerce:王五',
+      'm3 passport:P1234569',
+    ]);
     const withdrawn = record(4, 'member.withdrawn', { memberId: 'm1', reason: '调离', memberCount: 1 });
-    expect(rows(foldStream([submitted, amended, moved, withdrawn]))).toEqual(['m3 commerce:王五']);
+    expect(rows(foldStream([submitted, amended, moved, withdrawn]))).toEqual(['m3 commerce:王五', 'm3 passport:P1234569']);
   });
 });

@@ -1,4 +1,4 @@
-import { behaviourOf, chineseCalendar, dayNumber, historyKeyOf, historyKeys, organizersOf, shanghaiDate, type Member } from '@df/domain';
+import { behaviourOf, chineseCalendar, dayNumber, historyKeyOf, openCaseKeys, organizersOf, shanghaiDate, type Member } from '@df/domain';
 import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
@@ -37,11 +37,16 @@ export const touchesMembers = (event: Pick<CaseEventRecord, 'type' | 'payload'>)
   event.type === 'member.withdrawn' ||
   (event.type === 'case.amended' && Array.isArray((event.payload.changes as { members?: unknown } | undefined)?.members));
 
-/** The rows of a member list: each member under every key of the person (historyKeys, the frequency rule's identity). */
-function setMembers(view: CaseView, caseId: string, unit: string, members: readonly Pick<Member, 'id' | 'personId' | 'name'>[]): void {
+/** The rows of a member list: each member under every key of the person (openCaseKeys: person id, passport number, unit + name). */
+function setMembers(
+  view: CaseView,
+  caseId: string,
+  unit: string,
+  members: readonly Pick<Member, 'id' | 'personId' | 'name' | 'passport'>[],
+): void {
   view.members.clear();
   for (const m of members)
-    for (const personKey of historyKeys({ unit }, m)) {
+    for (const personKey of openCaseKeys({ unit }, m)) {
       const row = Object.assign(new CaseMemberEntity(), { caseId, memberId: m.id, personKey });
       view.members.set(memberKey(row), row);
     }

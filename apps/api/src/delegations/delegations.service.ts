@@ -38,6 +38,7 @@ import {
   memberTripViolations,
   historyKeys,
   isIsoDate,
+  openCaseKeys,
   openCaseOverlapViolations,
   parseInstanceKey,
   processOfVersion,
@@ -173,11 +174,14 @@ const tripRefusal = (zh: string, en: string, violations: RuleViolation[]): Domai
     errors: violations.map((v) => ({ field: v.field ?? '(body)', rule: v.code, message: v.message })),
   });
 
-/** The overlap rule's question of a trip: its members' person keys (historyKeys) and its window; none for malformed dates. */
+/**
+ * The overlap rule's question of a trip: its members' person keys (openCaseKeys: person id, passport number, unit +
+ * name) and its window; none for malformed dates.
+ */
 const tripWindow = (facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>) =>
   isIsoDate(facts.departureDate) && isIsoDate(facts.returnDate)
     ? {
-        personKeys: [...new Set(facts.members.flatMap((m) => historyKeys(facts, m)))],
+        personKeys: [...new Set(facts.members.flatMap((m) => openCaseKeys(facts, m)))],
         window: { from: facts.departureDate, to: facts.returnDate },
       }
     : undefined;

@@ -14,7 +14,7 @@ export class MemberTripClaimEntity {
   @PrimaryColumn({ name: 'case_id', type: 'varchar', length: 64 })
   caseId!: string;
 
-  /** One of the member's historyKeys (personId, unit + folded name), as case_members holds them. */
+  /** One of the member's openCaseKeys (personId, passport number, unit + folded name), as case_members holds them. */
   @PrimaryColumn({ name: 'person_key', type: 'varchar', length: 200 })
   personKey!: string;
 

@@ -280,7 +280,7 @@ export class MemberTripEntity {
 }
 
 /**
- * The current members of every case by person key (each of historyKeys: personId and unit + name), for the
+ * The current members of every case by person key (each of openCaseKeys: personId, passport number and unit + name), for the
  * open-case overlap rule (MEMBER_ON_OPEN_CASE): a person's cases are found by key, their status and trip window
  * read from `cases`. Projected from case.submitted, case.amended (a new member list) and member.withdrawn.
  */

@@ -26,6 +26,7 @@ import { CaseOrganizers1796131036504 } from './1796131036504-CaseOrganizers';
 import { CaseMembers1796142302631 } from './1796142302631-CaseMembers';
 import { MemberTripClaims1796154649377 } from './1796154649377-MemberTripClaims';
 import { PassportRef1796164099707 } from './1796164099707-PassportRef';
+import { CaseMembersPassport1796172000000 } from './1796172000000-CaseMembersPassport';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   CaseMembers1796142302631,
   MemberTripClaims1796154649377,
   PassportRef1796164099707,
+  CaseMembersPassport1796172000000,
 ];
