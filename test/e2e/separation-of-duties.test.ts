@@ -311,6 +311,28 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
     const a11 = p.steps.find((s) => s.code === 'A11')!;
     expect(a11).toMatchObject({ status: 'done', actedBy: dual.username, actedByRole: 'personnel' });
 
+    // The inbox marks what the workflow refuses (third trial: A15 was offered to them, blockedFor null): the same rule
+    // (dutiesRefusal), from the read models; the unit's own leader finds it free.
+    const a15In = async (token: string) =>
+      (
+        (await request(api.http).get('/api/inbox?pageSize=200').set(bearer(token)).expect(200)).body.items as Array<{
+          caseId: string;
+          stepKey: string;
+          blockedFor: unknown;
+        }>
+      ).find((i) => i.caseId === id && i.stepKey === 'A15');
+    const offered = await eventually(
+      () => a15In(asLeader),
+      (item) => item !== undefined,
+      10_000,
+    );
+    const crossRole = {
+      zh: `不得审批以本人在其他岗位上所作审批为前提的事项（${dual.username} 已以组织人事部门身份审批 ${a11.key}）`,
+      en: `No one may decide a step that rests on their own decision in another role (${dual.username} decided ${a11.key} as Personnel office)`,
+    };
+    expect(offered).toMatchObject({ blockedFor: { code: 'SELF_APPROVAL', message: crossRole } });
+    expect(await a15In(home.tokens['unit-leader'])).toMatchObject({ blockedFor: null });
+
     // The sign-off resting on their own review: refused, through the API and by the workflow's validator.
     const refused = await request(api.http)
       .post(`/api/delegations/${id}/steps/A15/decision`)
@@ -319,10 +341,7 @@ describe('separation of duties: nobody decides on a case they submitted', () => 
       .expect(403);
     expect(refused.body).toMatchObject({
       code: 'SELF_APPROVAL',
-      message: {
-        zh: `不得审批以本人在其他岗位上所作审批为前提的事项（${dual.username} 已以组织人事部门身份审批 ${a11.key}）`,
-        en: `No one may decide a step that rests on their own decision in another role (${dual.username} decided ${a11.key} as Personnel office)`,
-      },
+      message: crossRole,
       errors: [expect.objectContaining({ rule: 'separation-of-duties' })],
     });
     await expect(

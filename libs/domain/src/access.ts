@@ -577,6 +577,17 @@ export function crossRoleRefusal(q: CrossRoleQuery): AccessRefusal | undefined {
   };
 }
 
+/**
+ * Separation of duties as the workflow's Update validator applies it to a decision or a completion, both rules in its
+ * order: nobody decides on a case they acted on as its organizer (separationRefusal), nor a step resting on their own
+ * decision in another role, nor acts as organizer after deciding (crossRoleRefusal). The API's pre-check and the inbox
+ * (apps/api/src/auth/access.ts dutiesRefusalFor) ask this, so they mark and refuse exactly what the workflow refuses
+ * (second trial: the inbox offered A15 to the person who had decided A11 as another role, and the API sent it).
+ */
+export function dutiesRefusal(q: DutyQuery & CrossRoleQuery): AccessRefusal | undefined {
+  return separationRefusal(q) ?? crossRoleRefusal(q);
+}
+
 const roleLabelOf = (role: string): Label => (ROLE_LABELS as Record<string, Label | undefined>)[role] ?? { zh: role, en: role };
 
 /** The full matrix (action x role → allowed statuses and unit reach), for docs and the table-driven test. */

@@ -1,6 +1,6 @@
 import { DEFAULT_DEFINITION } from './definition';
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
-import { buildInstances, dependentsOf, instanceKey, nextActions, parseInstanceKey } from './instances';
+import { buildInstances, dependentsOf, instanceKey, nextActions, parseInstanceKey, restsOn } from './instances';
 
 const sixByThree = () =>
   makeFacts({
@@ -152,5 +152,24 @@ describe('nextActions and dependentsOf', () => {
     expect(down).toContain('B08');
     expect(down).toContain('E07');
     expect(down).not.toContain('A13');
+  });
+});
+
+describe("restsOn (the read models' dependentsOf: from the definition and two keys)", () => {
+  it('agrees with dependentsOf over the instances for every pair of a 3-member, 2-country case, both parts', () => {
+    const facts = makeFacts({
+      members: makeMembers(3),
+      destinations: [makeDestination({ country: 'US' }), makeDestination({ country: 'JP', city: 'Tokyo' })],
+    });
+    for (const part of ['to-departure', 'after-departure'] as const) {
+      const instances = buildInstances(DEFAULT_DEFINITION, facts, { part });
+      const disagree: string[] = [];
+      for (const from of instances) {
+        const dependents = new Set(dependentsOf(instances, [from.key]));
+        for (const to of instances)
+          if (restsOn(DEFAULT_DEFINITION, to.key, from.key) !== dependents.has(to.key)) disagree.push(`${from.key} -> ${to.key}`);
+      }
+      expect(disagree).toEqual([]);
+    }
   });
 });

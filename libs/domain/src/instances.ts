@@ -244,3 +244,59 @@ export function dependentsOf(instances: StepInstance[], keys: string[]): string[
   }
   return instances.map((i) => i.key).filter((k) => seen.has(k) && !keys.includes(k));
 }
+
+/**
+ * Does instance `to` rest on instance `from` (wait for it, transitively), by `def`'s needs and buildInstances's one
+ * binding rule (bind on the dimensions the dependent instance has, fan in over those it lacks)? From the definition
+ * and the two keys alone, no facts: what dependentsOf(buildInstances(def, facts), [from]).includes(to) answers for
+ * a case holding both (libs/domain/src/instances.spec.ts checks they agree). A key never rests on itself. Readers of
+ * the read models (the API's separation-of-duties pre-check and inbox) ask it, where the case's instances are not.
+ */
+export function restsOn(def: Pick<ProcessDefinition, 'steps'>, to: string, from: string): boolean {
+  const byCode = new Map(def.steps.map((s) => [s.code, s]));
+  const toStep = byCode.get(to.split(':')[0]!);
+  const fromStep = byCode.get(from.split(':')[0]!);
+  if (!toStep || !fromStep) return false;
+  const target = parseInstanceKey(from, fromStep.scope);
+  const hasMember = (s: Scope) => s === 'member' || s === 'member-country';
+  const hasCountry = (s: Scope) => s === 'country' || s === 'member-country';
+  // A state: a step code and, per dimension it has, the one value its instances are bound to or '*' (every one).
+  type State = { code: string; member?: string; country?: string };
+  const start = parseInstanceKey(to, toStep.scope);
+  const seen = new Set<string>();
+  const queue: State[] = [
+    {
+      code: start.code,
+      ...(start.memberId !== undefined ? { member: start.memberId } : {}),
+      ...(start.country !== undefined ? { country: start.country } : {}),
+    },
+  ];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const code of byCode.get(at.code)?.needs ?? []) {
+      const dep = byCode.get(code);
+      if (!dep) continue;
+      const next: State = {
+        code,
+        ...(hasMember(dep.scope) ? { member: at.member ?? '*' } : {}),
+        ...(hasCountry(dep.scope) ? { country: at.country ?? '*' } : {}),
+      };
+      const id = `${next.code}|${next.member ?? ''}|${next.country ?? ''}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const bound = (have: string | undefined, want: string | undefined) => want === undefined || have === '*' || have === want;
+      if (code === target.code && bound(next.member, target.memberId) && bound(next.country, target.country)) return true;
+      queue.push(next);
+    }
+  }
+  return false;
+}
+
+/** The instance keys of the decisions `stepKey` rests on (restsOn): CrossRoleQuery.upstream, from the read models. */
+export function decidedUpstream(
+  def: Pick<ProcessDefinition, 'steps'>,
+  decisions: readonly { stepKey: string }[],
+  stepKey: string,
+): Set<string> {
+  return new Set(decisions.filter((d) => restsOn(def, stepKey, d.stepKey)).map((d) => d.stepKey));
+}

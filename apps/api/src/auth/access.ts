@@ -1,16 +1,23 @@
 import {
+  decidedUpstream,
+  dutiesRefusal,
   FAO_ROLES,
   inboxSelectors as stepSelectors,
   mayReadProcess,
   PROCESS_LABELS,
   PROCESSES,
   processOfVersion,
+  organizersOf,
   processRoleRefusal,
   reaches,
   unitReach,
   UNIT_ROLES,
+  type AccessRefusal,
+  type CaseDecision,
+  type ProcessDefinition,
   type ProcessKind,
   type Role,
+  type StepKind,
   type UserRole,
 } from '@df/domain';
 import { domainError, type DomainError } from '../common/errors';
@@ -106,4 +113,34 @@ export function canReachUnit(user: AuthUser, unit: string): boolean {
  */
 export function inboxSelectors(role: UserRole): ReturnType<typeof stepSelectors> {
   return stepSelectors(role);
+}
+
+/**
+ * Why this user may not take this decision or complete this step acting for no one: separation of duties as the
+ * workflow's Update validator applies it (dutiesRefusal, the access table), from the read models: the case's organizers
+ * (cases.organizers), its decisions (caseDecisions, from the event store) and its definition's needs (restsOn). The API's
+ * pre-check refuses it (403 SELF_APPROVAL) and the inbox marks it (`blockedFor`), so neither offers what the workflow
+ * refuses. Undefined when the rule lets the user act (the workflow stays the authority).
+ */
+export function dutiesRefusalFor(
+  user: Pick<AuthUser, 'id' | 'role'>,
+  q: {
+    action: 'decide' | 'complete';
+    stepKind: StepKind;
+    stepKey: string;
+    definition: Pick<ProcessDefinition, 'steps'>;
+    organizers: readonly string[];
+    decisions: readonly CaseDecision[];
+  },
+): AccessRefusal | undefined {
+  const actor = { id: user.id, role: user.role };
+  return dutiesRefusal({
+    action: q.action,
+    actor,
+    stepKind: q.stepKind,
+    organizers: q.organizers,
+    asOrganizer: organizersOf({ actor }).includes(user.id),
+    decisions: q.decisions,
+    upstream: decidedUpstream(q.definition, q.decisions, q.stepKey),
+  });
 }

@@ -34,7 +34,6 @@ import {
   departureDateViolations,
   departureHorizonViolations,
   allowedRoles,
-  isDecision,
   memberTripViolations,
   historyKeys,
   isIsoDate,
@@ -42,7 +41,6 @@ import {
   openCaseOverlapViolations,
   parseInstanceKey,
   processOfVersion,
-  separationRefusal,
   stepDataFieldProblems,
   systemReadDataProblems,
   systemWorkReading,
@@ -61,6 +59,7 @@ import {
 import {
   CaseEntity,
   CaseEventEntity,
+  caseDecisions,
   memberTripHistory,
   claimOpenCaseTrip,
   openCaseMembers,
@@ -72,7 +71,15 @@ import {
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { assertCanSeeCase, canSeeCase, processFilterRefusal, readableProcesses, seesAllUnits, type AuthUser } from '../auth/access';
+import {
+  assertCanSeeCase,
+  canSeeCase,
+  dutiesRefusalFor,
+  processFilterRefusal,
+  readableProcesses,
+  seesAllUnits,
+  type AuthUser,
+} from '../auth/access';
 import { UsersService } from '../auth/users.service';
 import { echo } from '../common/echo';
 import { CaseRows } from '../common/case-rows';
@@ -819,7 +826,7 @@ export class DelegationsService {
     let claimedTrip = false; // the amendment claimed its members' new window (assertNoOpenCaseOverlap)
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-      await this.assertSeparationOfDuties(user, kind, scope, stepKey, onBehalfOf).catch((err) =>
+      await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
         this.unknownStepFirst(caseId, stepKey, err),
       );
       // After a replay: a retried amendment answers as it did, whatever case came since.
@@ -945,15 +952,19 @@ export class DelegationsService {
   }
 
   /**
-   * Separation of duties, before sending (the access table's separationRefusal): nobody decides on a case they submitted
-   * or acted on as its organizer (帮代办 included: organizersOf), whatever role they signed in with. 403 SELF_APPROVAL.
-   * The organizers are the case row's (cases.organizers, projected from the events), read once with the scope check:
-   * no query of its own. The workflow's validator checks the same for every client (the Temporal CLI too), with what
-   * the case itself recorded: it stays the authority (an action not projected yet included).
+   * Separation of duties, before sending, as the workflow's validator applies it (dutiesRefusalFor: the access table's
+   * dutiesRefusal): nobody decides on a case they submitted or acted on as its organizer (帮代办 included: organizersOf),
+   * whatever role they signed in with; nobody decides a step resting on their own decision in another role, nor acts
+   * as organizer after deciding (crossRoleRefusal; second trial: a person holding two approver roles decided A11, then
+   * A15, sent and refused by the workflow only). 403 SELF_APPROVAL. The organizers are the case row's (cases.organizers,
+   * read once with the scope check), the decisions the event store's (caseDecisions: one query by the case's key). The
+   * workflow's validator checks the same for every client (the Temporal CLI too), with what the case itself recorded:
+   * it stays the authority (an action not projected yet included).
    */
   private async assertSeparationOfDuties(
     user: AuthUser,
     kind: ActionKind,
+    caseId: string,
     scope: { definitionVersion: string; organizers: readonly string[] },
     stepKey: string | undefined,
     onBehalfOf: OnBehalfOfUser | string | undefined,
@@ -962,20 +973,23 @@ export class DelegationsService {
     // The workflow's order (the step exists, the role, then this, then the state; unknownStepFirst says the first):
     // here only a caller acting for no one who holds the step's role; the workflow checks the rest (an officer acting
     // for the submitter included).
-    if (onBehalfOf !== undefined) return;
-    const code = stepKey?.split(':')[0];
-    if (!scope.organizers.includes(user.id)) return;
-    const step = code ? (await this.registries.processDefinition(scope.definitionVersion))?.steps.find((s) => s.code === code) : undefined;
+    if (onBehalfOf !== undefined || stepKey === undefined) return;
+    const code = stepKey.split(':')[0];
+    const definition = await this.registries.processDefinition(scope.definitionVersion);
+    const step = definition?.steps.find((s) => s.code === code);
     // A decision on a step that is no approval is the workflow's to refuse as such, before separation of duties.
-    if (!step || (kind === 'decide' && step.kind !== 'approval')) return;
-    if (!isDecision(kind, step.kind) || !allowedRoles(kind, step).includes(user.role)) return;
-    const refusal = separationRefusal({
+    if (!definition || !step || (kind === 'decide' && step.kind !== 'approval')) return;
+    if (!allowedRoles(kind, step).includes(user.role)) return;
+    const decisions = (await caseDecisions(this.events.manager, [caseId])).get(caseId) ?? [];
+    const refusal = dutiesRefusalFor(user, {
       action: kind,
-      actor: { id: user.id },
-      organizers: scope.organizers,
       stepKind: step.kind,
+      stepKey,
+      definition,
+      organizers: scope.organizers,
+      decisions,
     });
-    if (refusal) throw new DomainError(refusal.code, refusal.message, stepKey !== undefined ? { stepKey } : {});
+    if (refusal) throw new DomainError(refusal.code, refusal.message, { stepKey });
   }
 
   /**

@@ -20,16 +20,16 @@ import {
   RANK_LABELS,
   ROLE_LABELS,
   SCOPE_LABELS,
-  separationRefusal,
   STEP_KIND_LABELS,
   inboxReach,
   WHITELIST_STATE_LABELS,
+  type CaseDecision,
   type ProcessDefinition,
   type StepKind,
 } from '@df/domain';
 import { DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
-import { InboxRepository } from '@df/persistence';
-import { inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
+import { InboxRepository, type InboxRow } from '@df/persistence';
+import { dutiesRefusalFor, inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
 import { RegistriesService } from '../registries/registries.service';
@@ -63,6 +63,8 @@ export class InboxService {
     // Each case's own definition (built in, or published by the office: cached), for what a step does.
     const definitions = new Map<string, ProcessDefinition | undefined>();
     for (const v of new Set(rows.map((r) => r.definition_version))) definitions.set(v, await this.registries.processDefinition(v));
+    // The decisions taken on the page's cases: separation of duties across roles reads them (blockedFor).
+    const decisions = await this.repo.decisions([...new Set(rows.map((r) => r.case_id))]);
     const completesItself = (version: string, code: string) =>
       !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
     return {
@@ -90,7 +92,9 @@ export class InboxService {
         dueAt: iso(r.due_at),
         latestStartAt: iso(r.latest_start_at),
         onBehalf: r.actor_role !== user.role,
-        blockedFor: completesItself(r.definition_version, r.code) ? SUPPLY_DOCUMENTS : blockedFor(user, r.kind, r.organizers),
+        blockedFor: completesItself(r.definition_version, r.code)
+          ? SUPPLY_DOCUMENTS
+          : blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? []),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
@@ -145,15 +149,19 @@ const SUPPLY_DOCUMENTS = {
 } as const;
 
 /**
- * Why this user may not decide a step of their inbox: separation of duties (separationRefusal, the rule the API and
- * the workflow refuse the decision by), so a clerk who acted for the organizer sees it and hands the step on.
+ * Why this user may not decide a step of their inbox: separation of duties as the workflow refuses it (dutiesRefusalFor:
+ * the submitter or organizer deciding, a decision resting on their own in another role, acting as organizer after
+ * deciding), so a person sees it and hands the step on (second trial: one holding two approver roles was offered A15
+ * after deciding A11, which the workflow refused).
  */
-function blockedFor(user: AuthUser, kind: string, organizers: readonly string[]) {
-  const refusal = separationRefusal({
-    action: kind === 'approval' ? 'decide' : 'complete',
-    actor: { id: user.id },
-    stepKind: kind as StepKind,
-    organizers,
+function blockedFor(user: AuthUser, r: InboxRow, definition: ProcessDefinition | undefined, decisions: readonly CaseDecision[]) {
+  const refusal = dutiesRefusalFor(user, {
+    action: r.kind === 'approval' ? 'decide' : 'complete',
+    stepKind: r.kind as StepKind,
+    stepKey: r.step_key,
+    definition: definition ?? { steps: [] },
+    organizers: r.organizers,
+    decisions,
   });
   return refusal ? { code: refusal.code, message: refusal.message } : null;
 }

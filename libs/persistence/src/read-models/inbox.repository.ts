@@ -1,6 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Phase, Role, UnitReach } from '@df/domain';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CaseDecision, Phase, Role, UnitReach } from '@df/domain';
+
+/**
+ * The decisions taken on these cases (CaseDecision: who, in which role, on which step instance), in order, from the
+ * event store as the workflow records them (core.ts noteDecision): every decide, and every completion of an approval
+ * step, returns and reruns included, by a person. What separation of duties across roles reads (crossRoleRefusal) for
+ * the API's pre-check and the inbox. By the events' primary key (stream_id, seq); a page of cases at most.
+ */
+export async function caseDecisions(db: DataSource | EntityManager, caseIds: readonly string[]): Promise<Map<string, CaseDecision[]>> {
+  const out = new Map<string, CaseDecision[]>(caseIds.map((id) => [id, []]));
+  if (caseIds.length === 0) return out;
+  const rows: Array<{ case_id: string; step_key: string; actor_id: string; actor_role: string }> = await db.query(
+    `SELECT e.stream_id AS case_id, e.payload->>'key' AS step_key, e.actor_id, e.actor_role
+       FROM case_events e LEFT JOIN case_steps s ON s.case_id = e.stream_id AND s.step_key = e.payload->>'key'
+      WHERE e.stream_id = ANY($1) AND e.actor_id IS NOT NULL AND e.actor_role IS NOT NULL AND e.payload->>'key' IS NOT NULL
+        AND (e.type = 'step.decided' OR (e.type = 'step.completed' AND s.kind = 'approval'))
+      ORDER BY e.stream_id, e.seq`,
+    [caseIds],
+  );
+  for (const r of rows) out.get(r.case_id)?.push({ stepKey: r.step_key, actorId: r.actor_id, role: r.actor_role });
+  return out;
+}
 
 /**
  * A step someone still has to act on. The inbox's partial indexes (ix_case_steps_open, ix_case_steps_open_unit)
@@ -67,6 +88,11 @@ export interface InboxQuery {
 @Injectable()
 export class InboxRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** The decisions taken on these cases (caseDecisions). */
+  decisions(caseIds: readonly string[]): Promise<Map<string, CaseDecision[]>> {
+    return caseDecisions(this.db, caseIds);
+  }
 
   /**
    * Awaiting, overdue or blocked steps the selectors pick, latest start first (NULLs last), then departure, case
