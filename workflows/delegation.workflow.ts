@@ -199,6 +199,8 @@ const REPORT_REF_ATTACHMENT_PATCH = 'report-ref-attachment';
 const COMPETENT_DEPARTMENT_PATCH = 'competent-department';
 /** A complete signal whose data a system step would read wrongly (K06's card: systemReadDataProblems) is refused like the Update; asked only for such a signal. */
 const SYSTEM_READ_DATA_PATCH = 'system-read-data';
+/** A complete signal filing the trip report with a file on the case before the step opened (refuseStaleFile) is refused like the Update; asked only for such a signal. */
+const REPORT_REF_NEW_FILE_PATCH = 'report-ref-new-file';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -410,6 +412,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           reportRef: () => patched(REPORT_REF_ATTACHMENT_PATCH),
           competentDepartment: () => patched(COMPETENT_DEPARTMENT_PATCH),
           systemRead: () => patched(SYSTEM_READ_DATA_PATCH),
+          freshFile: () => patched(REPORT_REF_NEW_FILE_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -54,6 +54,15 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     expect(neededDone.body.message.zh).not.toMatch(/missingDocuments|neededBy/);
     expect((await getProgress(api, users.tokens.organizer, caseId)).steps.find((s) => s.key === 'B02')?.status).toMatch(/awaiting|overdue/);
 
+    // A translation on the case before intake (third trial: it later "supplied" the document intake found missing).
+    const before = await request(api.http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(bearer(users.tokens.organizer))
+      .set('Idempotency-Key', randomUUID())
+      .field('kind', 'invitation-translation')
+      .attach('file', Buffer.from('%PDF-1.4\n% 旧译文\n%%EOF\n'), { filename: 'old-tr.pdf', contentType: 'application/pdf' })
+      .expect(201);
+
     const accept = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/B02/decision`)
       .set(bearer(users.tokens['fao-clerk']))
@@ -131,6 +140,16 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     const wrongKind = await supply(passportCopy.body.attachment.id).expect(422);
     expect(wrongKind.body.errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'attachment-kind' })]);
     expect(wrongKind.body.message.zh).toContain('“邀请函译文”');
+    expect((await getProgress(api, users.tokens.organizer, caseId)).deficiencies[0]).toMatchObject({ status: 'missing' });
+    // The handed input (third trial): the file on the case before intake named the document missing is not its supply:
+    // 422 at fileRef, rule new-file, the file named; nothing applied.
+    const stale = await supply(before.body.attachment.id).expect(422);
+    expect(stale.body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      errors: [expect.objectContaining({ field: 'fileRef', rule: 'new-file' })],
+    });
+    expect(stale.body.message.zh).toContain(before.body.attachment.id);
+    expect(stale.body.message.en).toContain('upload it as a new file');
     expect((await getProgress(api, users.tokens.organizer, caseId)).deficiencies[0]).toMatchObject({ status: 'missing' });
     // The document uploaded as an attachment of the case first, then supplied by its id.
     const uploaded = await request(api.http)

@@ -976,6 +976,79 @@ describe('CaseEngine', () => {
     expect(again.label.zh).toContain('“邀请函译文”');
   });
 
+  it('supplies a 容缺 document only as a file added after intake recorded it missing (fileRef, rule new-file; the validator only)', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
+    const attach = (id: string) =>
+      engine.apply(
+        {
+          type: 'attach',
+          request: {
+            requestId: id,
+            actor: actor('organizer'),
+            attachment: {
+              id,
+              kind: 'invitation-translation',
+              stepKey: null,
+              fileName: `${id}.pdf`,
+              mimeType: 'application/pdf',
+              size: 100,
+              sha256: 'd'.repeat(64),
+              storageKey: `cases/case-1/${id}`,
+            },
+          },
+        },
+        now,
+      );
+    // The handed input: the translation on record before intake, intake finds it missing, the old file "supplies" it.
+    attach('att-before');
+    const decide = {
+      requestId: 'awd',
+      actor: actor('fao-clerk', 'fao'),
+      stepKey: 'B02',
+      decision: 'accept-with-deficiencies' as const,
+      missingDocuments: [{ id: 'invitation-translation', name: '邀请函译文' }],
+    };
+    engine.apply({ type: 'decide', request: decide }, now);
+    const supply = (fileRef: string) => ({
+      type: 'supplyDocument' as const,
+      request: { requestId: `sup-${fileRef}`, actor: actor('organizer'), documentId: 'invitation-translation', fileRef },
+    });
+    let refused: unknown;
+    try {
+      engine.validate(supply('att-before'), now);
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(Rejection);
+    expect((refused as Rejection).code).toBe('INVALID_REQUEST');
+    expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'new-file' })]);
+    expect((refused as Rejection).label.zh).toContain('att-before');
+    expect((refused as Rejection).label.en).toContain('upload it as a new file');
+    expect(engine.progress(now).deficiencies[0]).toMatchObject({ status: 'missing' });
+    // A file uploaded after: supplied.
+    attach('att-after');
+    expect(() => engine.validate(supply('att-after'), now)).not.toThrow();
+    expect(engine.apply(supply('att-after'), now).accepted).toBe(true);
+    // The handler alone (a history recorded before the rule) applies the old file as it ran.
+    const replayed = newEngine();
+    simulate(replayed, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
+    const old = {
+      id: 'att-before',
+      kind: 'invitation-translation' as const,
+      stepKey: null,
+      fileName: 'att-before.pdf',
+      mimeType: 'application/pdf',
+      size: 100,
+      sha256: 'd'.repeat(64),
+      storageKey: 'cases/case-1/att-before',
+    };
+    replayed.apply({ type: 'attach', request: { requestId: 'att-before', actor: actor('organizer'), attachment: old } }, now);
+    replayed.apply({ type: 'decide', request: decide }, now);
+    expect(replayed.apply(supply('att-before'), now).accepted).toBe(true);
+  });
+
   it('missing documents are one id however spelled, and a document id names its kind however spelled (second trial)', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
@@ -1633,6 +1706,27 @@ describe('CaseEngine', () => {
       );
     }
     now = Date.parse('2026-05-16T02:00:00Z');
+    // A file uploaded before the return (the trip report's step opens after P01): not the report (new-file, below).
+    engine.apply(
+      {
+        type: 'attach',
+        request: {
+          requestId: 'att-old',
+          actor: actor('organizer'),
+          attachment: {
+            id: 'att-old',
+            kind: 'other',
+            stepKey: null,
+            fileName: '草稿.pdf',
+            mimeType: 'application/pdf',
+            size: 100,
+            sha256: 'c'.repeat(64),
+            storageKey: 'cases/case-1/att-old',
+          },
+        },
+      },
+      now,
+    );
     done('P01', 'organizer', { returnedOn: '2026-05-15' });
     // Passport not back within 7 days: escalated; 30 days later the unit is flagged.
     engine.fireDueDeadlines(Date.parse('2026-05-23T00:00:00Z'));
@@ -1727,6 +1821,13 @@ describe('CaseEngine', () => {
       now,
     );
     expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'att-report' }), now)).not.toThrow();
+    // A file on the case before P03 opened (before the return registration) is not the report: 422 new-file; a
+    // signal asks patched('report-ref-new-file') first.
+    expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'att-old' }), now)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'data.reportRef', rule: 'new-file' })] }),
+    );
+    expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'att-old' }), now, { freshFile: before })).not.toThrow();
+    expect(asked).toBe(4);
     // The handler (what a replay runs) does not judge them: a report recorded before the rule, with a field the
     // report does not read and a figure past today's bound, is applied as it ran.
     done('P03', 'organizer', {

@@ -30,7 +30,7 @@ import { applyDecide, checkDecide } from './actions/decide';
 import { applyObjection, checkObjection } from './actions/objection';
 import { applySupply, checkSupply } from './actions/supply';
 import { applyExtend, checkExtend } from './actions/extend';
-import { applyAttach, applyDetach, checkAttach, checkDetach, refuseUnknownAttachment } from './actions/attachments';
+import { applyAttach, applyDetach, checkAttach, checkDetach, refuseStaleFile, refuseUnknownAttachment } from './actions/attachments';
 import { authorize, authorizeDuties } from './authorization';
 import { refuseData, refuseField, reject } from './rejection';
 import {
@@ -131,6 +131,8 @@ export interface ValidationRules {
   competentDepartment?: () => boolean;
   /** What a system step reads of a completion (K06's card): systemReadDataProblems (patched('system-read-data')). */
   systemRead?: () => boolean;
+  /** The trip report's reportRef added after the step opened: refuseStaleFile (patched('report-ref-new-file')). */
+  freshFile?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -208,6 +210,7 @@ export class CaseEngine {
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
+    const { freshFile: freshFileRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -272,6 +275,18 @@ export class CaseEngine {
         } catch (err) {
           if (reportRefRule()) throw err;
         }
+        // …added after the step opened (the return registered): an older file is not the report (refuseStaleFile). A
+        // signal asks `freshFileRule` (patched('report-ref-new-file')) only when it refuses.
+        const ref = isRecord(data) ? data.reportRef : undefined;
+        if (typeof ref === 'string')
+          try {
+            refuseStaleFile(this.core, 'data.reportRef', ref, this.core.states.get(action.request.stepKey)?.startedSeq, {
+              zh: '出访报告步骤开始（回国登记后）',
+              en: 'the trip report step opened (after the return registration)',
+            });
+          } catch (err) {
+            if (freshFileRule()) throw err;
+          }
       }
       // A completion's data carries only what its step reads, and the trip report's figures their upper bounds
       // (stepDataFieldProblems, as the API refuses them). Likewise only here: a completion recorded with another field

@@ -81,7 +81,7 @@ export interface StepState {
   /** Bumped whenever the step is reset, so a late system result for an older run is ignored. */
   generation: number;
   startedAt?: number;
-  /** The case's event sequence (EventLog.seq) when it opened: a file it takes as new was added after (freshFileRefusal). */
+  /** The case's event sequence (EventLog.seq) when it opened: a file it takes as new was added after (refuseStaleFile). */
   startedSeq?: number;
   doneAt?: number;
   dueAt?: number;
@@ -104,7 +104,7 @@ export interface Deficiency extends MissingDocument {
   suppliedAt?: number;
   /** The attachment it was supplied as (the supply's fileRef), which may then not be removed (checkDetach). */
   fileRef?: string;
-  /** The case's event sequence (EventLog.seq) when intake recorded it missing: its file was added after (freshFileRefusal). */
+  /** The case's event sequence (EventLog.seq) when intake recorded it missing: its file was added after (refuseStaleFile). */
   recordedSeq?: number;
   /** Times the FAO clerk extended the deadline. */
   extensions: number;
@@ -266,7 +266,7 @@ export class CaseCore {
   readonly deficiencies: Deficiency[] = [];
   /** The case's live attachments (metadata only) by id, from attach/detach. */
   readonly attachments = new Map<string, AttachmentMetadata>();
-  /** The event sequence (EventLog.seq) of each attachment's attachment.added: which came before what (freshFileRefusal). */
+  /** The event sequence (EventLog.seq) of each attachment's attachment.added: which came before what (refuseStaleFile). */
   readonly attachmentSeqs = new Map<string, number>();
   readonly objections: Array<{ at: number; by: string; text: string }> = [];
   readonly withdrawnMembers: Array<{ memberId: string; reason: string }> = [];

@@ -1,4 +1,11 @@
-import { ATTACHMENT_MIME_TYPES, isAttachmentKind, missingAttachmentKinds, ATTACHMENT_KIND_LABELS, type AttachmentKind } from '@df/domain';
+import {
+  ATTACHMENT_MIME_TYPES,
+  isAttachmentKind,
+  missingAttachmentKinds,
+  ATTACHMENT_KIND_LABELS,
+  type AttachmentKind,
+  type Label,
+} from '@df/domain';
 import type { AttachRequest, DetachRequest } from '@df/contracts';
 import type { CaseCore } from '../core';
 import { refuseField, reject } from '../rejection';
@@ -23,6 +30,24 @@ export function refuseUnknownAttachment(core: CaseCore, field: string, ref: unkn
     'known-attachment',
     `本案没有编号为“${String(ref)}”的附件：请先上传该文件，再填写其附件编号`,
     `names no attachment of this case (“${String(ref)}”): upload the file first, then name its attachment id`,
+  );
+}
+
+/**
+ * A file a step takes as a new document (a 容缺 document's fileRef, the trip report's reportRef) was added to the case
+ * after the document came to be needed, `since` (the event sequence when intake recorded it missing, or when the step
+ * opened), else 422 at the field, rule `new-file`, naming the file's id (third trial: the invitation letter on record
+ * before intake supplied the document the FAO had just found missing; the office named it missing because what it
+ * had did not serve). `since` undefined (recorded by no sequence): no refusal. The Update validator's only.
+ */
+export function refuseStaleFile(core: CaseCore, field: string, ref: string, since: number | undefined, what: Label): void {
+  const added = core.attachmentSeqs.get(ref);
+  if (since === undefined || added === undefined || added > since) return;
+  refuseField(
+    field,
+    'new-file',
+    `附件 ${ref} 在${what.zh}之前已在本案中，不能作为新交的材料：请上传新文件`,
+    `attachment ${ref} was on the case before ${what.en}, so it is not the document now due: upload it as a new file`,
   );
 }
 
@@ -51,7 +76,7 @@ export function checkAttach(core: CaseCore, r: AttachRequest): void {
 export function applyAttach(core: CaseCore, r: AttachRequest): void {
   const a = r.attachment;
   core.attachments.set(a.id, { ...a });
-  core.emit('attachment.added', r, {
+  const added = core.emit('attachment.added', r, {
     id: a.id,
     kind: a.kind,
     stepKey: a.stepKey,
@@ -61,6 +86,7 @@ export function applyAttach(core: CaseCore, r: AttachRequest): void {
     sha256: a.sha256,
     storageKey: a.storageKey,
   });
+  core.attachmentSeqs.set(a.id, added.seq);
 }
 
 /** `validating`: the Update validator's checks too (a file a supplied 容缺 document rests on stays). */
@@ -100,6 +126,7 @@ export function checkDetach(core: CaseCore, r: DetachRequest, validating = false
 export function applyDetach(core: CaseCore, r: DetachRequest): void {
   const a = core.attachments.get(r.attachmentId)!;
   core.attachments.delete(a.id);
+  core.attachmentSeqs.delete(a.id);
   core.emit('attachment.removed', r, { id: a.id, kind: a.kind, stepKey: a.stepKey, fileName: a.fileName, storageKey: a.storageKey });
 }
 

@@ -148,7 +148,15 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
       const dueAt = core.calendar.addWorkingDays(core.now, core.deficiencyRule.deadlineWd, 'end');
       const neededBy = meta.behaviour.intake!.acceptWithDeficiencies.defaultNeededBy;
       for (const d of r.missingDocuments ?? []) {
-        core.deficiencies.push({ id: d.id, name: d.name, neededBy: d.neededBy ?? neededBy, dueAt, status: 'missing', extensions: 0 });
+        core.deficiencies.push({
+          id: d.id,
+          name: d.name,
+          neededBy: d.neededBy ?? neededBy,
+          dueAt,
+          status: 'missing',
+          extensions: 0,
+          recordedSeq: core.log.seq,
+        });
       }
       core.emit('step.decided', r, { ...payload, missingDocuments: r.missingDocuments });
       core.emit('deficiency.raised', r, {

@@ -3,7 +3,7 @@ import type { CaseCore } from '../core';
 import { ATTACHMENT_KIND_LABELS, documentAttachmentKind } from '@df/domain';
 import { documentLabel, refreshDeficiencyBlocks } from '../deficiencies';
 import { refuseField, reject } from '../rejection';
-import { refuseUnknownAttachment } from './attachments';
+import { refuseStaleFile, refuseUnknownAttachment } from './attachments';
 
 /** supplyDocument: a document missing at intake (容缺) arrives; the step declaring collectsDeficiencies completes when all are in. */
 
@@ -11,8 +11,9 @@ import { refuseUnknownAttachment } from './attachments';
  * `validating`: the Update validator's checks too: `fileRef` is given (a document marked supplied rests on the file the
  * office opens: 422 `required`) and names a live attachment of the case (refuseUnknownAttachment) that is that document:
  * of the document's kind when its id is an attachment kind (422 `attachment-kind`: a passport copy does not supply the
- * invitation letter), and not already the file another document was supplied as (422 `unique`: one file, one
- * document, third trial). The handler alone applies what a history recorded before these rules holds, with or without
+ * invitation letter), added after intake recorded it missing (422 `new-file`, refuseStaleFile: third trial, a file on
+ * record before intake supplied it), and not already the file another document was supplied as (422 `unique`: one
+ * file, one document, third trial). The handler alone applies what a history recorded before these rules holds, with or without
  * a file.
  */
 export function checkSupply(core: CaseCore, r: SupplyDocumentRequest, validating = false): void {
@@ -54,6 +55,11 @@ function checkSuppliedFile(core: CaseCore, doc: CaseCore['deficiencies'][number]
       `must be an attachment of kind ${want.en.toLowerCase()} (${kind}) to supply ${documentLabel(doc).en}; attachment ${file.id} is a ${got.en.toLowerCase()}`,
     );
   }
+  // A file on the case before intake named the document missing is not its supply (refuseStaleFile).
+  refuseStaleFile(core, 'fileRef', file.id, doc.recordedSeq, {
+    zh: `外办受理时登记缺件${documentLabel(doc).zh}`,
+    en: `the FAO's intake recorded ${documentLabel(doc).en} missing`,
+  });
   const other = core.deficiencies.find((d) => d !== doc && d.status === 'supplied' && d.fileRef === file.id);
   if (other)
     refuseField(

@@ -216,7 +216,7 @@ export const CompleteStepSchema = z
       .meta({
         description:
           "Task output, e.g. { route: 'visa' } at D01, { outcome: 'refused', members: ['m2'] } at D12, { returnedOn: 'YYYY-MM-DD' } at P01, " +
-          '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; reportRef: the id of a live attachment of this case holding the report, else 422 rule known-attachment; amounts in yuan ≥ 0 with at most 2 decimals and at most 10^12, events a whole number at most 10,000 (422 rule `max`); other outcome fields refused), ' +
+          '{ summary, outcomes: { investmentSignedYuan, tradeSignedYuan, promotionEvents }, reportRef } at P03 (summary: the report in writing, required, at most 5000 characters; reportRef: the id of a live attachment of this case holding the report, else 422 rule known-attachment, uploaded after P03 opened, else 422 rule new-file; amounts in yuan ≥ 0 with at most 2 decimals and at most 10^12, events a whole number at most 10,000 (422 rule `max`); other outcome fields refused), ' +
           '{ outcome } where the step declares written-outcome (A04, A14, D11), the figures at W01. ' +
           "No additional properties: only the fields the step's data schema reads (the catalog's steps[].data; a step that declares none takes no data, `{}` or none); another field is 422 rule `unknown-field` at data.<name>",
       }),
@@ -294,7 +294,7 @@ export const SupplyDocumentSchema = z
     documentId: text(64),
     fileRef: text(500).meta({
       description:
-        "The supplied document, required: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment",
+        "The supplied document, required: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment; a file the case held before intake recorded the document missing is 422 rule new-file",
     }),
     ...actionBase,
   })
