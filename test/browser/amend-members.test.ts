@@ -60,6 +60,16 @@ describe('the amendment dialog changes the members', () => {
     await page.getByRole('button', { name: '变更行程' }).click();
     const again = page.getByRole('dialog', { name: '变更行程' });
     await again.getByTestId('amend-members').getByRole('checkbox', { name: '李四（m2）' }).waitFor();
+    // Trial: the picker offered 李四 again, already on the case, and the API refused the amendment. Shown, not offered.
+    const picker = again.getByTestId('amend-members').getByRole('combobox', { name: '从本单位花名册添加' });
+    await picker.click();
+    const offered = page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="李四（副局长） · 已在本团组"]');
+    await offered.waitFor();
+    expect(await offered.getAttribute('class')).toContain('ant-select-item-option-disabled');
+    await offered.click({ force: true });
+    await picker.evaluate((el) => (el as unknown as { blur(): void }).blur());
+    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+    expect(await again.getByTestId('amend-members').locator('.ant-select-selection-item').count()).toBe(0);
     await again
       .getByTestId('amend-members')
       .getByRole('checkbox', { name: `${first[1]}（${first[0]}）` })

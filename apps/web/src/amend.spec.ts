@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { amendChanges, amendFields, newMemberIds, type Stop } from './amend';
+import { amendChanges, amendFields, newMemberIds, rosterPeopleOnCase, type Stop } from './amend';
 
 const stops: Stop[] = [
   { country: 'US', city: 'Houston', arrive: '2027-03-15', leave: '2027-03-17', inviter: { name: 'Jane Roe', organization: 'GHP' } },
@@ -65,5 +65,24 @@ describe('the amendment dialog (变更)', () => {
     });
     expect(amendChanges({ ...dates, keep: ['m1'] }, stops, members)).toEqual({ ...dates, members: [{ id: 'm1' }] });
     expect(newMemberIds(new Set(['m2']), 2)).toEqual(['m1', 'm3']);
+  });
+});
+
+describe('the roster picker of the amendment dialog (人员变更)', () => {
+  const roster = [
+    { personId: 'P-lisi', name: '李四' },
+    { personId: 'P-wangwu', name: '王五' },
+    { personId: 'P-zhaoliu', name: '赵六' },
+  ];
+  it('handed input: a person already on the case (by person id, or typed under their name) is not offered; the others are', () => {
+    const members = [
+      { id: 'm1', name: '张三-typed' },
+      { id: 'm2', name: '李四', personId: 'P-lisi' },
+      { id: 'm3', name: '王 五' },
+    ];
+    expect([...rosterPeopleOnCase(members, roster)].sort()).toEqual(['P-lisi', 'P-wangwu']);
+  });
+  it('a member named by another person id is another person, even of the same name', () => {
+    expect(rosterPeopleOnCase([{ id: 'm1', name: '赵六', personId: 'P-other' }], roster)).toEqual(new Set());
   });
 });

@@ -43,6 +43,24 @@ export function newMemberIds(used: ReadonlySet<string>, n: number): string[] {
   return out;
 }
 
+/** A name as the picker compares a typed member's with a roster person's: NFKC, without spaces or invisible characters. */
+const nameKey = (name: string): string => name.normalize('NFKC').replace(/[\s\u200b-\u200d\u2060\ufeff]+/g, '');
+
+/**
+ * The roster people already on the case, by person id, whom the picker offers disabled (trial: it offered them and
+ * the API refused the amendment, DUPLICATE_MEMBER): a member named by that person id, or a member typed without one
+ * under that person's name (a typed namesake of a unit's roster person is that person, the API's rule roster-person).
+ * The API's rules stay the authority (a name spelt another way, a person id the viewer sees masked).
+ */
+export function rosterPeopleOnCase(
+  members: ReadonlyArray<{ id: string; name: string; personId?: string }>,
+  roster: ReadonlyArray<{ personId: string; name: string }>,
+): Set<string> {
+  const ids = new Set(members.flatMap((m) => (m.personId ? [m.personId] : [])));
+  const typed = new Set(members.filter((m) => !m.personId).map((m) => nameKey(m.name)));
+  return new Set(roster.filter((x) => ids.has(x.personId) || typed.has(nameKey(x.name))).map((x) => x.personId));
+}
+
 /** The amendment's `changes`: the dates, and the stops only when a stop's day changed (the API's fields, no others). */
 export function amendChanges(v: AmendValues, stops: readonly Stop[], members?: AmendMembers): Record<string, unknown> {
   const changes: Record<string, unknown> = { departureDate: v.departureDate, returnDate: v.returnDate };

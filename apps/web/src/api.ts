@@ -300,7 +300,8 @@ export interface Progress {
       leave: string;
       inviter?: { name: string; organization: string };
     }>;
-    members: Array<{ id: string; name: string; position?: string; rank: string }>;
+    /** personId: a roster person's (masked for a viewer it is not clear for). */
+    members: Array<{ id: string; name: string; personId?: string; position?: string; rank: string }>;
   };
   plan: {
     criticalPath: string[];

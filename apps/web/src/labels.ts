@@ -209,6 +209,7 @@ export const DICT = {
   amendMembers: ['团组人员（人员变更）', 'Members (change of members)'],
   membersKept: ['保留的成员（取消勾选即删去）', 'Members kept (untick to remove)'],
   membersAdded: ['从本单位花名册添加', "Add from the unit's roster"],
+  alreadyOnCase: ['已在本团组', 'already a member'],
   registerReturn: ['回国登记', 'Register the return'],
   tripReport: ['出访报告', 'Trip report'],
   investment: ['签约投资额（元）', 'Investment signed (yuan)'],

@@ -45,7 +45,7 @@ import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
 import { ActionDialog, type ActionTarget } from './ActionDialog';
 import { ObjectionsCard } from './ObjectionsCard';
-import { amendChanges, amendFields, type AmendMembers, type AmendValues } from '../amend';
+import { amendChanges, amendFields, rosterPeopleOnCase, type AmendMembers, type AmendValues } from '../amend';
 import { joinNames, joinStops } from '../lists';
 
 // The attachments card (antd Upload, rc-upload) loads with its own chunk after the case itself: not in the first load.
@@ -797,6 +797,7 @@ function AmendMembersFields({ unit, members }: { unit: string; members: Progress
       ),
     [unit],
   );
+  const onCase = rosterPeopleOnCase(members, roster.data ?? []);
   return (
     <fieldset style={{ border: 'none', padding: 0, margin: 0 }} data-testid="amend-members">
       <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('amendMembers')}</legend>
@@ -812,7 +813,13 @@ function AmendMembersFields({ unit, members }: { unit: string; members: Progress
           aria-label={t('membersAdded')}
           placeholder={t('rosterPersonPlaceholder')}
           loading={roster.loading}
-          options={(roster.data ?? []).map((x) => ({ value: x.personId, label: x.position ? `${x.name}（${x.position}）` : x.name }))}
+          options={(roster.data ?? []).map((x) => {
+            const label = x.position ? `${x.name}（${x.position}）` : x.name;
+            // Already on the case: shown, not offered (the API would refuse the same person twice).
+            return onCase.has(x.personId)
+              ? { value: x.personId, label: `${label} · ${t('alreadyOnCase')}`, disabled: true }
+              : { value: x.personId, label };
+          })}
         />
       </Form.Item>
     </fieldset>
