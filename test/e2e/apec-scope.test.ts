@@ -114,6 +114,22 @@ describe('APEC roles read their processes only (new-user trial)', () => {
     }
   });
 
+  it("the inbox holds their processes' cases only, whatever role a delegation step names (mayReadProcess, as the list)", async () => {
+    // A step of the delegation case naming the APEC desk (a version the office might publish), in the read model.
+    const db = api.app.get(DataSource);
+    await db.query(
+      `INSERT INTO case_steps (case_id, step_key, code, phase, kind, actor_role, unit, status, updated_seq)
+       VALUES ($1, 'Z99', 'Z99', 'prepare', 'task', 'apec-desk', $2, 'awaiting', 0)`,
+      [caseId, users.unit],
+    );
+    try {
+      const inbox = (await get('/api/inbox?pageSize=200', users.tokens['apec-desk']).expect(200)).body;
+      expect(ids(inbox)).not.toContain(caseId);
+    } finally {
+      await db.query(`DELETE FROM case_steps WHERE case_id = $1 AND step_key = 'Z99'`, [caseId]);
+    }
+  });
+
   it('the other roles read it as before', async () => {
     for (const role of ['organizer', 'fao-clerk', 'manager'] as const) {
       await get(`/api/delegations/${caseId}`, users.tokens[role]).expect(200);

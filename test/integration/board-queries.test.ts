@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BoardRepository, dataSourceOptions, INBOX_COUNT_CAP, InboxRepository, type BoardFilter, type InboxQuery } from '@df/persistence';
+import { versionFilter } from '@df/domain';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -205,6 +206,26 @@ describe('board and inbox queries against their plain-SQL specification', () => 
     const plain: Array<{ unit: string }> = await db.query('SELECT DISTINCT unit FROM cases ORDER BY unit');
     expect(await board.units()).toEqual(plain.map((r) => r.unit));
     expect(await board.units()).toEqual(['u0', 'u1', 'u2', 'u3']);
+  });
+
+  it("units of a reader's processes (the APEC desk's board): those with a case of them, from case_counts", async () => {
+    const filter = versionFilter('apec-card');
+    const apecVersion = 'in' in filter ? filter.in[0]! : 'apec-card-1';
+    await db.query(
+      `INSERT INTO cases (case_id, workflow_id, title, unit, purpose, status, phase, departure_date, return_date, countries, member_count,
+                          at_risk, submitted_at, submitted_by, definition_version, last_seq, updated_at)
+       VALUES ('apec1', 'delegation-apec1', 'card', 'u9', 'business', 'open', 'review', date '2027-03-01', date '2027-04-01', '{US}', 1,
+               false, now(), 'someone', $1, 1, now())`,
+      [apecVersion],
+    );
+    try {
+      expect(await board.units(['apec-card', 'apec-whitelist'])).toEqual(['u9']);
+      expect(await board.units(['delegation'])).toEqual(['u0', 'u1', 'u2', 'u3']);
+      expect(await board.units()).toEqual(['u0', 'u1', 'u2', 'u3', 'u9']);
+    } finally {
+      await db.query(`DELETE FROM cases WHERE case_id = 'apec1'`);
+    }
+    expect(await board.units(['apec-card', 'apec-whitelist'])).toEqual([]);
   });
 
   it.each<[string, BoardFilter]>([

@@ -29,7 +29,7 @@ import {
 } from '@df/domain';
 import { DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
 import { InboxRepository, type InboxRow } from '@df/persistence';
-import { dutiesRefusalFor, inboxSelectors, type AuthUser, type UserRole } from '../auth/access';
+import { dutiesRefusalFor, inboxSelectors, readableProcesses, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
 import { InboxQuerySchema } from './schemas';
 import { RegistriesService } from '../registries/registries.service';
@@ -57,6 +57,8 @@ export class InboxService {
       reach: inboxReach(user.role),
       unit: user.unit,
       caseStatuses: ACCESS.complete.statuses,
+      // The processes the reader reads (mayReadProcess), as the case list holds them: whatever role a step names.
+      processes: readableProcesses(user),
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });

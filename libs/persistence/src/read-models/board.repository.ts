@@ -62,6 +62,19 @@ const shanghaiDayStart = (day: string): Date => new Date(`${day}T00:00:00+08:00`
 export const isFiltered = (f: BoardFilter): boolean => !!(f.unit || f.from || f.to || f.process || f.processes);
 
 /**
+ * A case `c` of one of these processes, as a condition (the board's filters, the inbox's reader scope): a case's process
+ * is its definition version's (issue 17: a named process's versions, or the chain's: any other). `param` numbers a
+ * parameter.
+ */
+export function processesSql(processes: readonly ProcessKind[], param: (v: unknown) => string): string {
+  const ofProcess = (process: ProcessKind) => {
+    const v = versionFilter(process);
+    return `${'in' in v ? '' : 'NOT '}(c.definition_version = ANY(${param([...('in' in v ? v.in : v.notIn)])}))`;
+  };
+  return `(${processes.map(ofProcess).join(' OR ') || 'false'})`;
+}
+
+/**
  * The board's filters as `AND ...` conditions on `cases c`, their parameters numbered from `$first`. A
  * submission period compares instants (Shanghai day starts) so ix_cases_submitted_at serves it.
  */
@@ -73,13 +86,8 @@ export function caseFilterSql(f: BoardFilter, first: number): { sql: string; par
     return `$${first + params.length - 1}`;
   };
   if (f.unit) conditions.push(`c.unit = ${param(f.unit)}`);
-  // A case's process is its definition version's (issue 17: a named process's versions, or the chain's: any other).
-  const ofProcess = (process: ProcessKind) => {
-    const v = versionFilter(process);
-    return `${'in' in v ? '' : 'NOT '}(c.definition_version = ANY(${param([...('in' in v ? v.in : v.notIn)])}))`;
-  };
-  if (f.process) conditions.push(ofProcess(f.process));
-  if (f.processes) conditions.push(`(${f.processes.map(ofProcess).join(' OR ') || 'false'})`);
+  if (f.process) conditions.push(processesSql([f.process], param));
+  if (f.processes) conditions.push(processesSql(f.processes, param));
   if (f.period === 'departure') {
     if (f.from) conditions.push(`c.departure_date >= ${param(f.from)}::date`);
     if (f.to) conditions.push(`c.departure_date <= ${param(f.to)}::date`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CaseDecision, Phase, Role, UnitReach } from '@df/domain';
+import type { CaseDecision, Phase, ProcessKind, Role, UnitReach } from '@df/domain';
+import { processesSql } from './board.repository';
 
 /**
  * The decisions taken on these cases (CaseDecision: who, in which role, on which step instance), in order, from the
@@ -80,6 +81,8 @@ export interface InboxQuery {
   unit: string;
   /** Case statuses a step may be acted on in (ACCESS.complete.statuses). */
   caseStatuses: readonly string[];
+  /** The processes whose cases the reader reads (readableProcesses: the APEC roles' theirs only); absent: every one. */
+  processes?: readonly ProcessKind[] | undefined;
   limit: number;
   offset: number;
 }
@@ -115,6 +118,7 @@ export class InboxRepository {
       const unit = param(q.unit);
       caseWhere += ` AND (s.unit = ${unit} OR c.supervising_department = ${unit})`;
     } else if (q.reach === 'supervised') caseWhere += ` AND c.supervising_department = ${param(q.unit)}`;
+    if (q.processes) caseWhere += ` AND ${processesSql(q.processes, param)}`;
     const branches = q.selectors.map((sel) => {
       let step = `${OPEN_STEP} AND s.actor_role = ${param(sel.actorRole)}`;
       if (sel.phase) step += ` AND s.phase ${'is' in sel.phase ? '=' : '<>'} ${param('is' in sel.phase ? sel.phase.is : sel.phase.not)}`;
