@@ -25,6 +25,7 @@ import { CaseEventEntity, EventStore, rebuildReadModels, verifyReadModels, type 
 import { CaseEventActivitiesService } from '../../apps/worker/src/activities/case-events.activities';
 import { runProjectionsCommand } from '../../apps/projections/command';
 import { CaseMembers1796142302631 } from '../../libs/persistence/src/migrations/1796142302631-CaseMembers';
+import { CaseMembersPassport1796172000000 } from '../../libs/persistence/src/migrations/1796172000000-CaseMembersPassport';
 import { drive, supplyWithFile } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -342,10 +343,11 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     );
     expect(await snapshot()).toEqual(before);
     expect(before.case_members!.length).toBeGreaterThanOrEqual(4);
-    // The migration's backfill of case_members gives the rows the fold gives.
+    // The migrations' backfill of case_members gives the rows the fold gives (the passport keys: openCaseKeys).
     await ds.query('DROP TABLE case_members');
     const runner = ds.createQueryRunner();
     await new CaseMembers1796142302631().up(runner);
+    await new CaseMembersPassport1796172000000().up(runner);
     await runner.release();
     expect(await snapshot()).toEqual(before);
     const verified = await projectionsCommand(['--verify'], db.url);
