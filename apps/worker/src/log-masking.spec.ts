@@ -39,6 +39,29 @@ describe("the worker's runtime logger masks personal data (maskForLog)", () => {
     expect(failure.message).toContain('CHN123456789');
   });
 
+  it("a failed statement's values and the key values of a constraint violation are withheld (names in payloads)", () => {
+    // As TypeORM throws it (a transient failure is rethrown as it is, and the SDK logs it with its own fields).
+    class QueryFailedError extends Error {
+      constructor(
+        readonly query: string,
+        readonly parameters: unknown[],
+        readonly driverError: Error & { detail?: string },
+      ) {
+        super(driverError.message);
+      }
+    }
+    const driverError = Object.assign(new Error('duplicate key value violates unique constraint "ux_case_members"'), {
+      detail: 'Key (unit, name)=(commerce, 张三丰) already exists.',
+    });
+    const payload = JSON.stringify({ members: [{ name: '张三丰', passport: { number: 'SE1234567' } }] });
+    const err = new QueryFailedError('INSERT INTO case_events (payload) VALUES ($1)', [payload], driverError);
+    const line = lines((l) => l.warn('Activity failed', { activityType: 'appendCaseEvents', error: err }));
+    expect(line).not.toMatch(/张三丰|SE1234567/);
+    expect(line).toContain('Key (unit, name)=(…) already exists.');
+    expect(line).toContain('INSERT INTO case_events (payload) VALUES ($1)');
+    expect(line).toContain('duplicate key value violates unique constraint');
+  });
+
   it("a card's renewal workflow is named by its number: its lines name it masked", () => {
     const line = lines((l) =>
       l.info('Workflow completed', { workflowId: 'apec-renewal-CHN987654321', attempt: 1, durationMs: 1733158000000 }),

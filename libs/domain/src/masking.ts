@@ -5,6 +5,9 @@ import {
   PERSONAL_DATA_CLASSES,
   PERSONAL_NUMBER_GATE,
   PERSONAL_LOG_PATTERNS,
+  LOG_WITHHELD,
+  LOG_WITHHELD_ERROR_FIELDS,
+  LOG_WITHHELD_KEY_VALUES,
   isContainerValueKey,
   personalClassOfKey,
   personalClassOfTaggedKey,
@@ -81,7 +84,10 @@ export function maskFor<T>(role: string, value: T): T {
 export function maskFreeText(text: string, clear: ClearFn = () => false, unit?: string, log = false): string {
   let out = text;
   // A log line's shapes first (they are not gated: a card number need not hold six digits in a row).
-  if (log) for (const [cls, re] of PERSONAL_LOG_PATTERNS) out = out.replace(re, (m) => maskPersonalValue(cls, m) ?? '');
+  if (log) {
+    for (const [cls, re] of PERSONAL_LOG_PATTERNS) out = out.replace(re, (m) => maskPersonalValue(cls, m) ?? '');
+    if (out.includes('Key (')) out = out.replace(LOG_WITHHELD_KEY_VALUES, `$1${LOG_WITHHELD}$2`);
+  }
   if (!PERSONAL_NUMBER_GATE.test(out)) return out; // no pattern can match: skip them (10 % of the API's CPU)
   for (const cls of PERSONAL_DATA_CLASSES) {
     const spec = PERSONAL_DATA[cls];
@@ -142,7 +148,8 @@ const isError = (v: object): v is Error => v instanceof Error || Object.prototyp
 
 /**
  * An Error as a log line may carry it: of the same class (a logger prints its name and stack), its message, stack,
- * cause and own fields (an ApplicationFailure's type and details) masked. The original is never modified.
+ * cause and own fields (an ApplicationFailure's type and details, a driver error's detail) masked, the values of a
+ * failed statement withheld (LOG_WITHHELD_ERROR_FIELDS). The original is never modified.
  */
 function maskedError(err: Error, mask: (v: unknown) => unknown): Error {
   // A native error (loggers print a native one's stack) of the original's class.
@@ -150,7 +157,8 @@ function maskedError(err: Error, mask: (v: unknown) => unknown): Error {
   Object.setPrototypeOf(out, Object.getPrototypeOf(err) as object);
   for (const k of Object.getOwnPropertyNames(err)) {
     const d = Object.getOwnPropertyDescriptor(err, k)!;
-    Object.defineProperty(out, k, 'value' in d ? { ...d, value: mask(d.value) } : d);
+    const withheld = LOG_WITHHELD_ERROR_FIELDS.includes(k);
+    Object.defineProperty(out, k, 'value' in d ? { ...d, value: withheld ? LOG_WITHHELD : mask(d.value) } : d);
   }
   return out;
 }

@@ -213,6 +213,17 @@ export const PERSONAL_LOG_PATTERNS: ReadonlyArray<readonly [PersonalDataClass, R
   ['apec-card-number', /(?<![A-Za-z0-9*])(?=[A-Z0-9]*\d{6})(?=[0-9]*[A-Z])[A-Z0-9]{6,32}(?![A-Za-z0-9*])/g],
 ];
 
+/**
+ * What a log line withholds whole, of a failure it logs (maskForLog): the values a failed SQL statement carried (an
+ * error's `parameters`: TypeORM's QueryFailedError holds the statement's values, the case events' payloads with the
+ * members' names and numbers, which Temporal's "Activity failed" line prints with the error), and the key values
+ * PostgreSQL names in a constraint violation's detail (`Key (unit, name)=(commerce, 张三) already exists`: a
+ * member's name, a card number). The statement itself (`query`, parameterised) and the error's text stay.
+ */
+export const LOG_WITHHELD_ERROR_FIELDS: readonly string[] = ['parameters'];
+export const LOG_WITHHELD_KEY_VALUES = /(Key \([^)\n]*\)=\()[^\n]*?(\)(?= already exists| is not present| conflicts with)|\)\.?$)/gm;
+export const LOG_WITHHELD = '…';
+
 /** Keys of a container whose value is of the container's class (`passport.number`). */
 export const CONTAINER_VALUE_KEYS: readonly string[] = ['number', 'numbers', 'no', 'num'];
 

@@ -20,12 +20,14 @@ describe('JsonLogger masks personal data in every line', () => {
     const line = captured((l) =>
       l.event('error', 'unhandled error', {
         error: 'duplicate key value violates unique constraint "pk_apec_cards": Key (number)=(CHN123456789) already exists',
+        note: 'K07:m1 card CHN123456789 not registered',
         caseId: '3f2a9c1e-1234-4abc-8def-123456789abc',
         data: { cardNumber: 'AB1234567', passport: { number: 'SE1234567' } },
       }),
     );
     expect(line).not.toMatch(/CHN123456789|AB1234567|SE1234567/);
-    expect(line).toContain('CH*******789');
+    expect(line).toContain('Key (number)=(…) already exists');
+    expect(line).toContain('K07:m1 card CH*******789 not registered');
     expect(line).toContain('3f2a9c1e-1234-4abc-8def-123456789abc');
   });
 });
