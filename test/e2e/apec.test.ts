@@ -297,6 +297,7 @@ describe('APEC cards over the API (issue 17)', () => {
     documented(S.MoveResultSchema, exit.body);
     expect(exit.body).toMatchObject({
       stoppedCases: [caseId],
+      keptCases: [],
       enterprise: { whitelist: { state: 'exited', reason: 'annual-review-failed' }, mayApply: false },
     });
     const closed = await eventually(
@@ -1056,4 +1057,67 @@ describe('APEC cards over the API (issue 17)', () => {
     expect((await registries.unit(`${top}-sub`))?.parentCode).toBe(top);
     expect(await registries.unit(ent.unit)).toMatchObject({ parentCode: null, supervisingDepartment: null });
   });
+
+  it('an exit leaves an application whose card is registered to hand its cards over (keptCases), and stops the others', async () => {
+    // Handed input (trial): the exit cancelled a case whose cards were registered (K07) but not handed over.
+    const http = api.http;
+    const firm = await createTestUsers(api, `exit-${uniqueSuffix()}`, { enterprise: true });
+    const desk = bearer(firm.tokens['apec-desk']);
+    const clerk = bearer(firm.tokens['enterprise-clerk']);
+    await unit(firm.unit);
+    for (const n of [1, 2, 3]) await person(`${firm.unit}-p${n}`, firm.unit, `申请人${n}`);
+    await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
+    await request(http)
+      .post(`/api/apec/enterprises/${firm.unit}/whitelist/admission`)
+      .set(desk)
+      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+    const apply = async (personIds: string[]) =>
+      (
+        await request(http)
+          .post('/api/apec/applications')
+          .set(clerk)
+          .send({ personIds, economies: ['SG'], neededBy: addDays(today(), 60) })
+          .expect(201)
+      ).body.caseId as string;
+    const issued = await apply([`${firm.unit}-p1`, `${firm.unit}-p2`]);
+    const early = await apply([`${firm.unit}-p3`]);
+    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
+      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', firm.unit) : by;
+      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
+      return s.kind === 'approval'
+        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
+        : handle.executeUpdate(completeStepUpdate, { args: [base] });
+    };
+    const handle = worker.client.workflow.getHandle(delegationWorkflowId(issued));
+    await drive(handle, firm.unit, {
+      onSchedule: false,
+      act,
+      skip: (s) => s.key === 'K06:m2',
+      until: (p) => p.steps.some((s) => s.key === 'K07:m1' && s.status === 'done'),
+    });
+    await eventually(
+      async () => (await request(http).get(`/api/delegations/${early}`).set(desk)).status,
+      (status) => status === 200,
+    );
+    const exit = await request(http)
+      .post(`/api/apec/enterprises/${firm.unit}/whitelist/exit`)
+      .set(desk)
+      .send({ reason: 'violation', note: '虚假材料' })
+      .expect(200);
+    expect(exit.body).toMatchObject({ stoppedCases: [early], keptCases: [issued] });
+    expect(exit.body.enterprise.history.at(-1)).toMatchObject({ action: 'exited', stoppedCases: [early], detail: { keptCases: [issued] } });
+    await readModelStatus(early, 'cancelled');
+    // The kept case registers its other card and hands both over; the registry holds them valid, with the case.
+    const done = await drive(handle, firm.unit, { onSchedule: false, act });
+    expect(done.status).toBe('completed');
+    const cards = (await request(http).get(`/api/apec/cards?unit=${firm.unit}`).set(desk).expect(200)).body.items as Array<{
+      caseId: string;
+      status: string;
+    }>;
+    expect(cards.map((c) => [c.caseId, c.status])).toEqual([
+      [issued, 'valid'],
+      [issued, 'valid'],
+    ]);
+  }, 180_000);
 });

@@ -90,13 +90,14 @@ describe('APEC business travel cards (issue 17)', () => {
     economies: string[],
     /** A renewal: the first applicant's current card, as the API puts it in the case data (Member.apecCard). */
     renews?: { number: string; expiresOn: string; economies: string[] },
+    definition = APEC_CARD_DEFINITION,
   ): Promise<WorkflowHandle> {
     const facts = cardApplicationFacts({ unit, enterpriseName: '测试贸易有限公司', applicants, economies, neededBy: addDays(today, 90) });
     if (renews) facts.members[0] = { ...facts.members[0]!, apecCard: renews };
     const input: DelegationInput = {
       caseId: randomUUID(),
       facts,
-      definition: APEC_CARD_DEFINITION,
+      definition,
       workingDaySeconds: 1,
       submittedBy: actor('enterprise-clerk', unit),
       submittedAt: new Date().toISOString(),
@@ -205,6 +206,98 @@ describe('APEC business travel cards (issue 17)', () => {
     const timer = await worker.client.workflow.getHandle(apecRenewalWorkflowId(number)).describe();
     expect(timer.status.name).toBe('RUNNING');
     expect((await apec.card(number))!.status).toBe('valid');
+  });
+
+  it('a card no economy cleared is not issued: the member every economy refused leaves the case; all refused, the case fails', async () => {
+    // Handed input (trial): JP and KR both refused the second applicant, and K06/K07 still issued and registered a
+    // valid card with no economy for them.
+    const { unit, applicants } = await enterprise('state', 'large', 2);
+    const refuseM2 = (s: StepProgress) => (s.code === 'K05' ? { outcome: 'refused', members: ['m2'] } : undefined);
+    const done = await drive(await startApplication(unit, applicants, ['JP', 'KR']), unit, { onSchedule: false, act: act(unit, refuseM2) });
+    expect(done.status).toBe('completed');
+    expect(done.withdrawnMembers).toEqual([{ memberId: 'm2', reason: 'refused-everywhere:K05' }]);
+    expect(done.steps.filter((s) => s.key.endsWith(':m2') && (s.code === 'K06' || s.code === 'K07')).map((s) => s.status)).toEqual([
+      'withdrawn',
+      'withdrawn',
+    ]);
+    expect((await apec.cards({ unit })).map((c) => [c.holder, c.economies])).toEqual([[applicants[0]!.personId, ['JP', 'KR']]]);
+
+    // Every economy refused everyone (no members named): the case fails, no card is registered.
+    const none = await enterprise('state', 'large', 2);
+    const failed = await drive(await startApplication(none.unit, none.applicants, ['JP', 'KR']), none.unit, {
+      onSchedule: false,
+      act: act(none.unit, (s) => (s.code === 'K05' ? { outcome: 'refused' } : undefined)),
+    });
+    expect(failed.status).toBe('failed');
+    expect(await apec.cards({ unit: none.unit })).toEqual([]);
+
+    // A case started on the definition before the rule (K05 without 'member-everywhere', as its input carries it) still
+    // offers the member's K06: K07 registers nothing for them, and says so.
+    const before = {
+      ...APEC_CARD_DEFINITION,
+      steps: APEC_CARD_DEFINITION.steps.map((s) => (s.code === 'K05' ? { ...s, behaviour: { data: 'external-outcome' as const } } : s)),
+    };
+    const old = await enterprise('state', 'large', 2);
+    const ran = await drive(await startApplication(old.unit, old.applicants, ['JP', 'KR'], undefined, before), old.unit, {
+      onSchedule: false,
+      act: act(old.unit, refuseM2),
+    });
+    expect(ran.status).toBe('completed');
+    expect(ran.steps.find((s) => s.key === 'K07:m2')).toMatchObject({ status: 'done', data: { economies: [] } });
+    expect((await apec.cards({ unit: old.unit })).map((c) => c.holder)).toEqual([old.applicants[0]!.personId]);
+  });
+
+  it('an exit leaves a case whose card is registered to hand it over, and a registration after the exit registers nothing', async () => {
+    const { unit, applicants } = await enterprise('non-state', 'micro', 2);
+    await apec.applyForWhitelist(
+      unit,
+      { registeredCapitalWan: 30, foreignTradeUsd: 60_000, taxCreditGrade: 'A', creditRecordClean: true },
+      'apec-desk.fao',
+      today,
+    );
+    // Case A: the first applicant's card registered (K07:m1 done), the second's not yet; case B: before any card.
+    const a = await startApplication(unit, [applicants[0]!, applicants[1]!], ['SG']);
+    const stopAt = (key: string) => (p: DelegationProgress) => p.steps.some((s) => s.key === key && s.status === 'done');
+    const registeredA = await drive(a, unit, {
+      onSchedule: false,
+      act: act(unit),
+      skip: (s) => s.key === 'K06:m2',
+      until: stopAt('K07:m1'),
+    });
+    const caseA = registeredA.caseId;
+    const other = await enterprise('non-state', 'micro', 1);
+    const b = await startApplication(unit, other.applicants, ['SG']);
+    const caseB = (await b.query(progressQuery)).caseId;
+    await eventually(
+      () => apec.openApplications(unit),
+      (r) => r.open.length === 1 && r.registered.length === 1,
+    );
+
+    await apec.moveWhitelist(unit, 'exit', { actorId: 'apec-desk.fao', today, reason: 'violation' });
+    // Read after the exit: A is past stopping (its card is issued and stays valid), B is stopped.
+    expect(await apec.openApplications(unit)).toEqual({ open: [caseB], registered: [caseA] });
+    await apec.recordKeptCases(unit, [caseA]);
+    expect((await apec.whitelistHistory(unit)).at(-1)).toMatchObject({ action: 'exited', detail: { keptCases: [caseA] } });
+    // A registration racing the exit: a case with no card yet registers none (the exit stops it) ...
+    const fresh = {
+      holder: other.applicants[0]!.personId,
+      unit,
+      economies: ['SG'],
+      issuedOn: today,
+      validUntil: addDays(addMonths(today, 60), -1),
+    };
+    await expect(apec.registerCard({ ...fresh, number: `CHX${String(Date.now()).slice(-9)}`, caseId: caseB })).resolves.toEqual({
+      exited: true,
+    });
+    expect(await apec.cards({ caseId: caseB })).toEqual([]);
+    // ... and the kept case registers its other applicant's card and is handed over.
+    const handed = await drive(a, unit, { onSchedule: false, act: act(unit) });
+    expect(handed.status).toBe('completed');
+    expect((await apec.cards({ caseId: caseA })).map((c) => [c.holder, c.status])).toEqual([
+      [applicants[0]!.personId, 'valid'],
+      [applicants[1]!.personId, 'valid'],
+    ]);
+    await b.terminate('test done');
   });
 
   it('a renewal application: its new card, registered at K07, replaces the renewed card (cancelled, the new number on record)', async () => {
@@ -397,9 +490,9 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(admitted.admitted).toBe(true);
     const handle = await startApplication(unit, applicants, ['JP', 'TH']);
     const caseId = (await handle.query(progressQuery)).caseId;
-    const open = await eventually(
+    const { open } = await eventually(
       () => apec.openApplications(unit),
-      (ids) => ids.length === 1,
+      (ids) => ids.open.length === 1,
     );
     expect(open).toEqual([caseId]);
 
@@ -416,9 +509,9 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(
       await eventually(
         () => apec.openApplications(unit),
-        (ids) => ids.length === 0,
+        (ids) => ids.open.length === 0,
       ),
-    ).toEqual([]);
+    ).toEqual({ open: [], registered: [] });
   });
 
   it('a delegation member with a valid card skips the visa steps for a cleared economy (the declared visaNeeded condition)', async () => {

@@ -31,6 +31,8 @@ export const RULE_CODES = [
   'APEC_CARD_REPLACED',
   // K07: the card number K06 recorded is another person's card in the cards registry (nothing registered).
   'APEC_CARD_NUMBER_TAKEN',
+  // K07: the enterprise left the whitelist before the case's first card was registered (nothing registered: the exit stops it).
+  'APEC_ENTERPRISE_EXITED',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 

@@ -233,8 +233,14 @@ export class ApecService {
       );
     const reviewReminder = move === 'readmit' ? await this.scheduleReview((await this.repo.enterprise(unit))!) : undefined;
     let stoppedCases: string[] = [];
+    let keptCases: string[] = [];
     if (move === 'exit') {
-      const open = await this.repo.openApplications(unit);
+      // A case with a card registered (K07) is past stopping: its cards are issued and valid in the registry, as the
+      // enterprise's earlier cards stay (an exit revokes no card; the desk marks one cancelled from the registry). It
+      // goes on to hand them over, and the exit's history row names it (keptCases). The others are stopped.
+      const { open, registered } = await this.repo.openApplications(unit);
+      keptCases = registered;
+      if (registered.length > 0) await this.repo.recordKeptCases(unit, registered);
       const by: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
       let result: { stopped: string[]; failed: string[] };
       try {
@@ -252,7 +258,12 @@ export class ApecService {
           `The enterprise has left the whitelist but ${result.failed.length} application(s) could not be stopped: retry with the same request`,
         );
     }
-    return { enterprise: await this.enterpriseView(unit), stoppedCases, ...(reviewReminder ? { reviewReminder } : {}) };
+    return {
+      enterprise: await this.enterpriseView(unit),
+      stoppedCases,
+      ...(move === 'exit' ? { keptCases } : {}),
+      ...(reviewReminder ? { reviewReminder } : {}),
+    };
   }
 
   /**

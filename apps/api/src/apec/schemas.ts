@@ -217,13 +217,22 @@ export const AdmissionResultSchema = z
     },
   });
 
-export const MoveResultSchema = z.looseObject({ enterprise: EnterpriseViewSchema, stoppedCases: z.array(z.string()) }).meta({
-  id: 'ApecWhitelistMoveResult',
-  example: {
-    enterprise: ENTERPRISE_EXAMPLE,
-    stoppedCases: [],
-  },
-});
+export const MoveResultSchema = z
+  .looseObject({
+    enterprise: EnterpriseViewSchema,
+    stoppedCases: z.array(z.string()),
+    keptCases: z.array(z.string()).optional().meta({
+      description:
+        'An exit: the open applications it left to finish, a card of theirs already registered (K07: the cards are issued); also in the history row detail.keptCases',
+    }),
+  })
+  .meta({
+    id: 'ApecWhitelistMoveResult',
+    example: {
+      enterprise: ENTERPRISE_EXAMPLE,
+      stoppedCases: [],
+    },
+  });
 
 export const CardSchema = z
   .looseObject({

@@ -23,7 +23,7 @@ import {
   type SystemStepInput,
   type SystemStepResult,
 } from '@df/contracts';
-import { ApecRepository, WhitelistTransitionError } from '@df/persistence';
+import { ApecRepository, WhitelistTransitionError, type ApecCard } from '@df/persistence';
 
 /** The card steps' completions this member's card is made from, read back from the case's event stream. */
 interface CardSteps {
@@ -88,9 +88,22 @@ export class ApecActivities {
     // registers nothing, so the holder never has two new cards. Case data only: the workflow and the definition
     // are unchanged (no history change).
     const renewed = member.apecCard?.number;
-    const registered = renewed
-      ? await this.repo.registerRenewalCard(fresh, renewed)
-      : { refused: null, ...(await this.repo.registerCard(fresh)), replaced: false };
+    const registered = renewed ? await this.repo.registerRenewalCard(fresh, renewed) : await this.registerNew(fresh);
+    // The enterprise left the whitelist before the case's first card was registered: nothing is registered, and the
+    // exit cancels the case (apps/api/src/apec/stop-applications.ts; a case with a card registered goes on).
+    if (registered.refused && 'exited' in registered.refused)
+      return {
+        violations: [
+          {
+            code: 'APEC_ENTERPRISE_EXITED',
+            field: 'unit',
+            message: {
+              zh: '企业已退出白名单，本申请的卡不予登记（本申请由退出终止）',
+              en: 'The enterprise has left the whitelist: this application registers no card (the exit stops it)',
+            },
+          },
+        ],
+      };
     if (registered.refused)
       return {
         violations: [
@@ -135,6 +148,14 @@ export class ApecActivities {
         ...(replaced ? { renewedCardValidUntil: member.apecCard!.expiresOn } : {}),
       },
     };
+  }
+
+  /** A card that renews none: registered, or refused as the renewal's is when the enterprise has exited. */
+  private async registerNew(
+    fresh: Parameters<ApecRepository['registerCard']>[0],
+  ): Promise<{ refused: { exited: true } } | { refused: null; card: ApecCard; replaced: false }> {
+    const r = await this.repo.registerCard(fresh);
+    return r.exited ? { refused: { exited: true } } : { refused: null, card: r.card, replaced: false };
   }
 
   /**

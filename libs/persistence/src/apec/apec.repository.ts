@@ -432,13 +432,32 @@ export class ApecRepository {
     );
   }
 
-  /** The enterprise's card applications still open (the cases read model: the card definition's versions). */
-  async openApplications(unit: string): Promise<string[]> {
-    const rows: Array<{ case_id: string }> = await this.ds.query(
-      `SELECT case_id FROM cases WHERE unit = $1 AND status = 'open' AND definition_version = ANY($2) ORDER BY submitted_at, case_id`,
+  /**
+   * The enterprise's card applications still open (the cases read model: the card definition's versions): `open`, with
+   * no card registered yet (an exit stops them), and `registered`, with a card of theirs in the cards registry (K07 done
+   * for some applicant: the cards are issued, and the exit leaves the case to hand them over). Read after the exit's
+   * whitelist change is committed: a registration racing it is either in the registry by then or refused
+   * (insertCaseCard: an exited enterprise's case registers its first card no more).
+   */
+  async openApplications(unit: string): Promise<{ open: string[]; registered: string[] }> {
+    const rows: Array<{ case_id: string; registered: boolean }> = await this.ds.query(
+      `SELECT c.case_id, EXISTS (SELECT 1 FROM apec_cards k WHERE k.case_id = c.case_id) AS registered
+         FROM cases c WHERE c.unit = $1 AND c.status = 'open' AND c.definition_version = ANY($2) ORDER BY c.submitted_at, c.case_id`,
       [unit, [...APEC_CARD_VERSIONS]],
     );
-    return rows.map((r) => r.case_id);
+    return {
+      open: rows.filter((r) => !r.registered).map((r) => r.case_id),
+      registered: rows.filter((r) => r.registered).map((r) => r.case_id),
+    };
+  }
+
+  /** Adds the open cases an exit left to finish (their cards registered) to its history row's detail (`keptCases`). */
+  async recordKeptCases(unit: string, caseIds: string[]): Promise<void> {
+    await this.ds.query(
+      `UPDATE apec_whitelist_history SET detail = coalesce(detail, '{}'::jsonb) || jsonb_build_object('keptCases', $2::jsonb)
+        WHERE id = (SELECT max(id) FROM apec_whitelist_history WHERE unit = $1 AND action = 'exited')`,
+      [unit, JSON.stringify(caseIds)],
+    );
   }
 
   /**
@@ -531,11 +550,15 @@ export class ApecRepository {
   // ---------------------------------------------------------------------------------------------
   // Cards
 
-  /** Registers a card once: a retry (same number) returns the stored card unchanged. */
-  async registerCard(card: NewCard): Promise<{ card: ApecCard; created: boolean }> {
-    const result = await insertValidCard(this.ds.manager, card);
-    const created = (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
-    return { card: (await this.card(card.number))!, created };
+  /**
+   * Registers a card once: a retry (same number) returns the stored card unchanged. A case's card (`caseId`) is refused
+   * (`exited`, nothing registered) when its enterprise has left the whitelist and the case has no card yet
+   * (insertCaseCard): the exit stops that case.
+   */
+  async registerCard(card: NewCard): Promise<{ exited: true } | { exited: false; card: ApecCard; created: boolean }> {
+    const created = await this.ds.transaction((m) => insertCaseCard(m, card));
+    if (created === 'exited') return { exited: true };
+    return { exited: false, card: (await this.card(card.number))!, created };
   }
 
   /** A card by its non-personal reference (the `ref` a masked view carries). */
@@ -615,14 +638,14 @@ export class ApecRepository {
   async registerRenewalCard(
     card: NewCard,
     oldNumber: string,
-  ): Promise<{ refused: { replacedBy: string } } | { refused: null; card: ApecCard; replaced: boolean }> {
+  ): Promise<{ refused: { replacedBy: string } | { exited: true } } | { refused: null; card: ApecCard; replaced: boolean }> {
     const outcome = await this.ds.transaction(async (m) => {
       const old = await m.findOne(ApecCardEntity, { where: { number: oldNumber }, lock: { mode: 'pessimistic_write' } });
       if (old?.replacedBy && old.replacedBy !== card.number) {
         const by = await m.findOneBy(ApecCardEntity, { number: old.replacedBy });
         if (by?.caseId !== card.caseId) return { refused: { replacedBy: old.replacedBy } };
       }
-      await insertValidCard(m, card);
+      if ((await insertCaseCard(m, card)) === 'exited') return { refused: { exited: true as const } };
       if (!old || old.holder !== card.holder || old.unit !== card.unit || oldNumber === card.number)
         return { refused: null, replaced: false };
       if (old.replacedBy) return { refused: null, replaced: true }; // this case's retry
@@ -709,6 +732,29 @@ const nextYear = (day: string): string => `${Number(day.slice(0, 4)) + 1}${day.s
 
 /** A card as registered: the registry sets its status, renewal and replacement fields and its ref. */
 type NewCard = Omit<ApecCard, 'status' | 'renewalOpenedAt' | 'statusReason' | 'ref' | 'replacedBy'>;
+
+/**
+ * A case's card (K07) inserted (insertValidCard) unless its enterprise has left the whitelist (`exited`) and the case has
+ * no card registered yet: then nothing is inserted ('exited'). The whitelist row is read FOR SHARE, so an exit (its
+ * FOR UPDATE) and a registration are serialized: either the card is registered before the exit commits (the exit then
+ * finds it and leaves the case to hand its cards over: openApplications) or the registration sees the exit and refuses.
+ * A case already past its first registration registers its other applicants' cards, as the exit leaves it. Returns
+ * whether a row was created.
+ */
+async function insertCaseCard(m: EntityManager, card: NewCard): Promise<boolean | 'exited'> {
+  if (card.caseId) {
+    const [wl]: Array<{ state: string }> = await m.query(`SELECT state FROM apec_whitelist WHERE unit = $1 FOR SHARE`, [card.unit]);
+    if (wl?.state === 'exited') {
+      const [{ started }]: Array<{ started: boolean }> = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM apec_cards WHERE case_id = $1) AS started`,
+        [card.caseId],
+      );
+      if (!started) return 'exited';
+    }
+  }
+  const result = await insertValidCard(m, card);
+  return (result.identifiers?.length ?? 0) > 0 && result.raw?.length > 0;
+}
 
 /** Inserts a new valid card unless its number is stored already (a retry): the one place a card row is created. */
 function insertValidCard(m: EntityManager, card: NewCard) {
