@@ -19,7 +19,8 @@ describe('the APEC pages of the web app (issue 17)', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack(3);
+    // An enterprise: its only unit user is the enterprise clerk (a unit with government users is no enterprise).
+    stack = await startStack(3, { enterprise: true });
     // The enterprise: a registered unit with one person on its roster, registered by the APEC desk as a non-state
     // small enterprise and admitted to the whitelist (the admission itself is the integration tests' subject).
     const unit = stack.users.unit;
@@ -65,7 +66,8 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const today = shanghaiDate(Date.now());
     await new ApecRepository(stack.api.app.get(DataSource)).registerCard({
       number: `CHB${String(Date.now()).slice(-9)}`,
-      holder: `${unit}-p1`,
+      // Not 李四's: a holder of a valid card applies for no second one (holds-card), and 李四 renews the card below.
+      holder: `${unit}-p4`,
       unit,
       economies: ['AU'],
       issuedOn: today,

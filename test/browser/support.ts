@@ -49,7 +49,8 @@ export interface Stack {
 }
 
 /** Worker + API listening on a free port (serving dist/web at /) + Chromium, on the suite's PostgreSQL and Temporal. */
-export async function startStack(workingDaySeconds: number): Promise<Stack> {
+/** `enterprise`: the stack's unit is an APEC card enterprise, its only unit user the enterprise clerk (createTestUsers). */
+export async function startStack(workingDaySeconds: number, opts: { enterprise?: boolean } = {}): Promise<Stack> {
   ensureWebBuilt();
   const worker = await startTestWorker({ workingDaySeconds });
   const config = testConfig({
@@ -62,7 +63,7 @@ export async function startStack(workingDaySeconds: number): Promise<Stack> {
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const api: TestApi = { app, config, http: app.getHttpServer(), close: () => app.close() };
-  const users = await createTestUsers(api);
+  const users = await createTestUsers(api, undefined, opts);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const baseUrl = `http://127.0.0.1:${port}`;
   const contexts = new Map<UserRole, { context: BrowserContext; page: Page }>();
