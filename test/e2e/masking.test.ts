@@ -2,7 +2,15 @@ import request from 'supertest';
 import type { UserRole } from '../../apps/api/src/auth/access';
 import { USER_ROLES } from '../../apps/api/src/auth/access';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 import { actionable, actOn, getProgress } from '../support/api-flow';
 import { InboxService } from '../../apps/api/src/delegations/inbox.service';
 import { DEFAULT_DEFINITION } from '@df/domain';
@@ -65,6 +73,7 @@ describe('personal data masked by classification on every GET endpoint, for ever
   let others: TestUsers;
   let caseId: string;
   let passportRef: string;
+  const enterpriseCode = `ent-${uniqueSuffix()}`;
   beforeAll(async () => {
     // Slow clock: the public notice (A13) stays open for the objection.
     worker = await startTestWorker({ workingDaySeconds: 60 });
@@ -139,9 +148,26 @@ describe('personal data masked by classification on every GET endpoint, for ever
         201,
       )
     ).body.ref;
-    // APEC (issue 17): the unit as an enterprise, so its endpoint is walked too.
+    // APEC (issue 17): an enterprise, so its endpoint is walked too. A unit of its own: the test unit has users of
+    // government roles, so it is no enterprise (government-unit).
+    await reg(
+      'put',
+      `units/${enterpriseCode}`,
+      'fao-clerk',
+      {
+        nameZh: '测试企业',
+        nameEn: 'Test Co.',
+        parentCode: null,
+        supervisingDepartment: null,
+        clerks: [],
+        signatories: [],
+        status: 'active',
+        suspendedReason: null,
+      },
+      201,
+    );
     await request(api.http)
-      .put(`/api/apec/enterprises/${users.unit}`)
+      .put(`/api/apec/enterprises/${enterpriseCode}`)
       .set(bearer(users.tokens['apec-desk']))
       .send({ ownership: 'state', size: 'large' })
       .expect(200);
@@ -207,8 +233,8 @@ describe('personal data masked by classification on every GET endpoint, for ever
               version: DEFAULT_DEFINITION.version,
               // User administration (issue 14.4): the organizer's own account.
               username: users.usernames.organizer,
-              // APEC (issue 17): the unit as an enterprise.
-              unit: users.unit,
+              // APEC (issue 17): the enterprise registered in beforeAll.
+              unit: enterpriseCode,
               // Issue 15.3: a file's bytes are the uploader's own document, not a view masking applies to; the case's
               // attachment list (filled with the case id above) is walked. An unknown id: 404 for every role.
               attachmentId: '00000000-0000-4000-8000-000000000000',
