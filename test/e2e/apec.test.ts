@@ -1054,6 +1054,15 @@ describe('APEC cards over the API (issue 17)', () => {
         .expect(422);
       expect(placed.body.errors).toEqual([expect.objectContaining({ field, rule: 'enterprise-unit' })]);
     }
+    // Nor a supervising department typed by a unit not in the registry (its A16 would wait for an approver an
+    // enterprise cannot have).
+    const unregistered = await createTestUsers(api);
+    const typed = await request(http)
+      .post('/api/delegations')
+      .set(bearer(unregistered.tokens.organizer))
+      .send(canonicalSubmission(unregistered.unit, { supervisingDepartment: ent.unit }))
+      .expect(422);
+    expect(typed.body.errors).toEqual([expect.objectContaining({ field: 'supervisingDepartment', rule: 'government-unit' })]);
     expect((await registries.unit(`${top}-sub`))?.parentCode).toBe(top);
     expect(await registries.unit(ent.unit)).toMatchObject({ parentCode: null, supervisingDepartment: null });
   });

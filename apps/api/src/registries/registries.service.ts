@@ -738,6 +738,21 @@ export class RegistriesService {
           }),
         );
     }
+    // A supervising department typed for a unit not in the registry (a registered unit's is the registry's, which
+    // holds no enterprise there: putUnit) is a government department too: an APEC card enterprise stands in no
+    // government hierarchy, and has no department approver to decide A16 (the case would wait for ever).
+    const typedDepartment = out.supervisingDepartment;
+    if (!unit && typeof typedDepartment === 'string' && typedDepartment !== '' && (await this.apec.enterprise(typedDepartment)))
+      throw ruleRefusal([
+        {
+          field: 'supervisingDepartment',
+          rule: 'government-unit',
+          message: {
+            zh: `${echo(typedDepartment)} 是APEC卡企业，不能作为主管部门`,
+            en: `${echo(typedDepartment)} is an APEC card enterprise, not a supervising department`,
+          },
+        },
+      ]);
     if (Array.isArray(b.members))
       out.members = await this.resolveMembers(b.members, { code: b.unit, registered: !!unit }, user, 'members', mismatches);
     throwMismatches(mismatches);
