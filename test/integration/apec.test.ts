@@ -231,6 +231,39 @@ describe('APEC business travel cards (issue 17)', () => {
     expect(failed.status).toBe('failed');
     expect(await apec.cards({ unit: none.unit })).toEqual([]);
 
+    // A renewal whose holder every economy refused: the case completes for the other applicant, the renewed card stays
+    // valid (not replaced), and its renewal claim lapses with the case, so the card may be renewed again.
+    const renewing = await enterprise('state', 'large', 2);
+    const oldCard = `CHK${String(Date.now()).slice(-9)}`;
+    const oldUntil = addDays(today, 60);
+    const holder = renewing.applicants[0]!.personId;
+    await apec.registerCard({
+      number: oldCard,
+      holder,
+      unit: renewing.unit,
+      economies: ['JP'],
+      issuedOn: addMonths(oldUntil, -60),
+      validUntil: oldUntil,
+      caseId: null,
+    });
+    const renewal = await startApplication(renewing.unit, renewing.applicants, ['JP', 'KR'], {
+      number: oldCard,
+      expiresOn: oldUntil,
+      economies: ['JP'],
+    });
+    const renewalId = (await renewal.query(progressQuery)).caseId;
+    await expect(apec.claimApplication(renewalId, [holder, renewing.applicants[1]!.personId], { renewsCard: oldCard })).resolves.toEqual({
+      claimed: true,
+    });
+    const refuseHolder = (s: StepProgress) => (s.code === 'K05' ? { outcome: 'refused', members: ['m1'] } : undefined);
+    expect((await drive(renewal, renewing.unit, { onSchedule: false, act: act(renewing.unit, refuseHolder) })).status).toBe('completed');
+    expect(await apec.card(oldCard)).toMatchObject({ status: 'valid', replacedBy: null });
+    await eventually(
+      async () => ((await db.query(`SELECT status FROM cases WHERE case_id = $1`, [renewalId])) as Array<{ status: string }>)[0]?.status,
+      (status) => status === 'completed',
+    );
+    await expect(apec.claimApplication(randomUUID(), [holder], { renewsCard: oldCard })).resolves.toEqual({ claimed: true });
+
     // A case started on the definition before the rule (K05 without 'member-everywhere', as its input carries it) still
     // offers the member's K06: K07 registers nothing for them, and says so.
     const before = {

@@ -46,8 +46,13 @@ class ClaimsHeld extends Error {
   }
 }
 
-/** A claim whose case closed so lapses (the card not replaced): every closed status but `completed`. */
-const LAPSED_CLAIM_STATUSES = CLOSED_STATUSES.filter((s) => s !== 'completed');
+/**
+ * A renewal claim lapses when its case has closed, whatever the status, without replacing the card (`replaced_by`
+ * empty): `completed` too, since a renewal's holder every economy refused leaves the case (K05 'member-everywhere')
+ * and the case completes for the others, their renewed card kept (before, a completed renewal held the card's claim
+ * for ever). A case that replaced the card never lapses (and the card, cancelled, is renewed no more).
+ */
+const LAPSED_CLAIM_STATUSES = CLOSED_STATUSES;
 
 /** An enterprise as the card process reads it: profile and whitelist state (null: never admitted). */
 export interface Enterprise {
