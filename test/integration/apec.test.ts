@@ -222,6 +222,26 @@ describe('APEC business travel cards (issue 17)', () => {
     ]);
     expect((await apec.cards({ unit })).map((c) => [c.holder, c.economies])).toEqual([[applicants[0]!.personId, ['JP', 'KR']]]);
 
+    // While the case is open, the applicant who left it is claimed no more (applies again at once); the other still is.
+    const open = await enterprise('state', 'large', 2);
+    const running = await startApplication(open.unit, open.applicants, ['JP', 'KR']);
+    const runningId = (await running.query(progressQuery)).caseId;
+    const [p1, p2] = open.applicants.map((a) => a.personId) as [string, string];
+    await expect(apec.claimApplication(runningId, [p1, p2])).resolves.toEqual({ claimed: true });
+    await drive(running, open.unit, {
+      onSchedule: false,
+      act: act(open.unit, refuseM2),
+      skip: (s) => s.code === 'K06',
+      until: (p) => p.withdrawnMembers.length === 1,
+    });
+    await eventually(
+      async () => (await db.query(`SELECT person_key FROM case_members WHERE case_id = $1`, [runningId])) as Array<{ person_key: string }>,
+      (rows) => rows.length > 0 && rows.every((r) => r.person_key !== p2),
+    );
+    await expect(apec.claimApplication(randomUUID(), [p2])).resolves.toEqual({ claimed: true });
+    await expect(apec.claimApplication(randomUUID(), [p1])).resolves.toMatchObject({ claimed: false });
+    await running.terminate('test done');
+
     // Every economy refused everyone (no members named): the case fails, no card is registered.
     const none = await enterprise('state', 'large', 2);
     const failed = await drive(await startApplication(none.unit, none.applicants, ['JP', 'KR']), none.unit, {

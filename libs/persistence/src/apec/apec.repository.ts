@@ -489,7 +489,8 @@ export class ApecRepository {
         for (const h of await lockClaims(m, 'apec_applicant_claims', 'person_id', people, caseId)) {
           if (h.caseId === caseId) continue;
           const status = await caseStatus(m, h.caseId);
-          if ((status !== null && (CLOSED_STATUSES as readonly string[]).includes(status)) || dead.includes(h.caseId))
+          const closed = status !== null && (CLOSED_STATUSES as readonly string[]).includes(status);
+          if (closed || dead.includes(h.caseId) || (status === 'open' && (await leftTheCase(m, h.caseId, h.key))))
             await m.query(`UPDATE apec_applicant_claims SET case_id = $2, claimed_at = now() WHERE person_id = $1`, [h.key, caseId]);
           else applicants.set(h.key, { caseId: h.caseId, claimedAt: h.claimedAt, listed: status !== null });
         }
@@ -722,6 +723,20 @@ async function lockClaims(
     if (rows.length === keys.length) return rows.map((r) => ({ key: r.key, caseId: r.case_id, claimedAt: new Date(r.claimed_at) }));
     if (attempt >= 5) throw new Error(`${table}: claims released under us ${attempt} times`);
   }
+}
+
+/**
+ * Whether person `personId` has left the open case `caseId`: the case's current members (case_members, projected with
+ * each member.withdrawn in its transaction) are known and do not include them — an applicant every economy refused at
+ * K05 (member-everywhere) is no applicant of an open application any more, and may apply again at once.
+ */
+async function leftTheCase(m: EntityManager, caseId: string, personId: string): Promise<boolean> {
+  const [row]: Array<{ known: boolean; member: boolean }> = await m.query(
+    `SELECT EXISTS (SELECT 1 FROM case_members WHERE case_id = $1) AS known,
+            EXISTS (SELECT 1 FROM case_members WHERE case_id = $1 AND person_key = $2) AS member`,
+    [caseId, personId],
+  );
+  return !!row?.known && !row.member;
 }
 
 /** The case's status in the cases read model; null while it is not projected (or never started). */
