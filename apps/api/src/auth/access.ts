@@ -118,7 +118,7 @@ export function inboxSelectors(role: UserRole): ReturnType<typeof stepSelectors>
 /**
  * Why this user may not take this decision or complete this step acting for no one: separation of duties as the
  * workflow's Update validator applies it (dutiesRefusal, the access table), from the read models: the case's organizers
- * (cases.organizers), its decisions (caseDecisions, from the event store) and its definition's needs (restsOn). The API's
+ * (cases.organizers), the user's decisions on it (caseDecisions, from the event store) and its definition's needs (restsOn). The API's
  * pre-check refuses it (403 SELF_APPROVAL) and the inbox marks it (`blockedFor`), so neither offers what the workflow
  * refuses. Undefined when the rule lets the user act (the workflow stays the authority).
  */

@@ -980,7 +980,7 @@ export class DelegationsService {
     // A decision on a step that is no approval is the workflow's to refuse as such, before separation of duties.
     if (!definition || !step || (kind === 'decide' && step.kind !== 'approval')) return;
     if (!allowedRoles(kind, step).includes(user.role)) return;
-    const decisions = (await caseDecisions(this.events.manager, [caseId])).get(caseId) ?? [];
+    const decisions = (await caseDecisions(this.events.manager, [caseId], user.id)).get(caseId) ?? [];
     const refusal = dutiesRefusalFor(user, {
       action: kind,
       stepKind: step.kind,

@@ -65,8 +65,8 @@ export class InboxService {
     // Each case's own definition (built in, or published by the office: cached), for what a step does.
     const definitions = new Map<string, ProcessDefinition | undefined>();
     for (const v of new Set(rows.map((r) => r.definition_version))) definitions.set(v, await this.registries.processDefinition(v));
-    // The decisions taken on the page's cases: separation of duties across roles reads them (blockedFor).
-    const decisions = await this.repo.decisions([...new Set(rows.map((r) => r.case_id))]);
+    // The reader's decisions on the page's cases: separation of duties across roles reads them (blockedFor).
+    const decisions = await this.repo.decisions([...new Set(rows.map((r) => r.case_id))], user.id);
     const completesItself = (version: string, code: string) =>
       !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
     return {

@@ -7,6 +7,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'case_events' })
 @Index('ix_case_events_type_occurred', ['type', 'occurredAt'])
+// A person's decisions and completions by case (caseDecisions: separation of duties in the inbox and the API's pre-check).
+@Index('ix_case_events_decisions', ['actorId', 'streamId', 'seq'], {
+  where: "type IN ('step.decided', 'step.completed') AND actor_id IS NOT NULL",
+})
 export class CaseEventEntity {
   @PrimaryColumn({ name: 'stream_id', type: 'varchar', length: 64 })
   streamId!: string;

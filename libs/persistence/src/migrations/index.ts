@@ -27,6 +27,7 @@ import { CaseMembers1796142302631 } from './1796142302631-CaseMembers';
 import { MemberTripClaims1796154649377 } from './1796154649377-MemberTripClaims';
 import { PassportRef1796164099707 } from './1796164099707-PassportRef';
 import { CaseMembersPassport1796172000000 } from './1796172000000-CaseMembersPassport';
+import { CaseEventsDecisions1796231493078 } from './1796231493078-CaseEventsDecisions';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   MemberTripClaims1796154649377,
   PassportRef1796164099707,
   CaseMembersPassport1796172000000,
+  CaseEventsDecisions1796231493078,
 ];
