@@ -366,6 +366,7 @@ export const DICT = {
   apecRefused: ['未达准入条件', 'Admission refused'],
   apecMoveDone: ['已办理', 'Done'],
   apecStopped: ['已终止的申请', 'Applications stopped'],
+  apecKept: ['保留交卡的申请', 'Applications kept to hand over cards'],
   apecActions: ['白名单管理', 'Whitelist actions'],
   apecRegister: ['登记企业', 'Register an enterprise'],
   apecEdit: ['修改登记', 'Edit'],

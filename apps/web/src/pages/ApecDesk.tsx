@@ -279,13 +279,16 @@ function DeskDialog({ dialog, units, onClose, onDone }: { dialog: Dialog; units:
           title={`${code('apecMove_', dialog.move)} · ${unitNameOf(units, dialog.unit, lang)}`}
           onClose={onClose}
           send={async (v) => {
-            const r = await api<{ stoppedCases: string[] }>('POST', `${path(dialog.unit)}/whitelist/${dialog.move}`, {
+            const r = await api<{ stoppedCases: string[]; keptCases?: string[] }>('POST', `${path(dialog.unit)}/whitelist/${dialog.move}`, {
               ...(v.reason ? { reason: v.reason } : {}),
               ...(v.note ? { note: v.note } : {}),
             });
-            void message.success(
-              r.stoppedCases.length > 0 ? `${t('apecMoveDone')} · ${t('apecStopped')}: ${r.stoppedCases.length}` : t('apecMoveDone'),
-            );
+            // An exit stops the open applications and keeps those whose cards are registered, to hand them over.
+            const counts = [
+              r.stoppedCases.length > 0 ? `${t('apecStopped')}: ${r.stoppedCases.length}` : '',
+              (r.keptCases?.length ?? 0) > 0 ? `${t('apecKept')}: ${r.keptCases!.length}` : '',
+            ].filter(Boolean);
+            void message.success([t('apecMoveDone'), ...counts].join(' · '));
             onDone();
           }}
         >

@@ -95,6 +95,15 @@ export function HistoryTable({ enterprise }: { enterprise: ApecEnterprise }) {
           dataIndex: 'stoppedCases',
           render: (v: string[] | undefined) => (v && v.length > 0 ? v.map((c) => c.slice(0, 8)).join(', ') : '—'),
         },
+        {
+          // An exit's applications left to hand over their registered cards (detail.keptCases).
+          title: t('apecKept'),
+          dataIndex: 'detail',
+          render: (d: unknown) => {
+            const kept = (d as { keptCases?: unknown } | null | undefined)?.keptCases;
+            return Array.isArray(kept) && kept.length > 0 ? kept.map((c) => String(c).slice(0, 8)).join(', ') : '—';
+          },
+        },
       ]}
     />
   );
