@@ -14,6 +14,7 @@ import {
   shanghaiDate,
   toIso,
   TRIP_REPORT_SUMMARY_MAX,
+  type AttachmentKind,
   type CaseFacts,
   type Destination,
   type Member,
@@ -41,6 +42,21 @@ function makeInput(facts: Partial<CaseFacts> = {}): DelegationInput {
 
 function actor(role: Actor['role'], unit = UNIT): Actor {
   return { id: `${role}.${unit}`, role, unit };
+}
+
+/** The organizer attaching a 100-byte PDF `id` of `kind` to the case (the supply and trip-report tests' files). */
+function attachPdf(id: string, kind: AttachmentKind = 'other', fileName = `${id}.pdf`) {
+  const attachment = {
+    id,
+    kind,
+    stepKey: null,
+    fileName,
+    mimeType: 'application/pdf',
+    size: 100,
+    sha256: 'a'.repeat(64),
+    storageKey: `cases/case-1/${id}`,
+  };
+  return { type: 'attach' as const, request: { requestId: id, actor: actor('organizer'), attachment } };
 }
 
 /** The data a step's schema requires of a completion (a written outcome at A14, D11), if any. */
@@ -843,18 +859,8 @@ describe('CaseEngine', () => {
       type: 'supplyDocument' as const,
       request: { requestId: `sup-${fileRef}`, actor: actor('organizer'), documentId: 'd1', fileRef },
     });
-    const attachment = (id: string) => ({
-      id,
-      kind: 'invitation-translation' as const,
-      stepKey: null,
-      fileName: '译文.pdf',
-      mimeType: 'application/pdf',
-      size: 100,
-      sha256: 'a'.repeat(64),
-      storageKey: `cases/case-1/${id}`,
-    });
-    engine.apply({ type: 'attach', request: { requestId: 'att-1', actor: actor('organizer'), attachment: attachment('att-1') } }, now);
-    engine.apply({ type: 'attach', request: { requestId: 'att-2', actor: actor('organizer'), attachment: attachment('att-2') } }, now);
+    engine.apply(attachPdf('att-1', 'invitation-translation', '译文.pdf'), now);
+    engine.apply(attachPdf('att-2', 'invitation-translation', '译文.pdf'), now);
     engine.apply({ type: 'detach', request: { requestId: 'det-2', actor: actor('organizer'), attachmentId: 'att-2' } }, now);
     // The handed input (a path), an unknown id and a removed attachment: 422 at fileRef, nothing applied.
     for (const fileRef of ['../../etc/passwd', 'att-9', 'att-2']) {
@@ -913,27 +919,7 @@ describe('CaseEngine', () => {
       },
       now,
     );
-    const attach = (id: string, kind: 'passport-copy' | 'invitation-translation') =>
-      engine.apply(
-        {
-          type: 'attach',
-          request: {
-            requestId: id,
-            actor: actor('organizer'),
-            attachment: {
-              id,
-              kind,
-              stepKey: null,
-              fileName: `${id}.pdf`,
-              mimeType: 'application/pdf',
-              size: 100,
-              sha256: 'b'.repeat(64),
-              storageKey: `cases/case-1/${id}`,
-            },
-          },
-        },
-        now,
-      );
+    const attach = (id: string, kind: 'passport-copy' | 'invitation-translation') => engine.apply(attachPdf(id, kind), now);
     attach('att-pc', 'passport-copy');
     attach('att-tr', 'invitation-translation');
     const supply = (documentId: string, fileRef: string) => ({
@@ -980,27 +966,7 @@ describe('CaseEngine', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
     const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B02')!.startedAt!);
-    const attach = (id: string) =>
-      engine.apply(
-        {
-          type: 'attach',
-          request: {
-            requestId: id,
-            actor: actor('organizer'),
-            attachment: {
-              id,
-              kind: 'invitation-translation',
-              stepKey: null,
-              fileName: `${id}.pdf`,
-              mimeType: 'application/pdf',
-              size: 100,
-              sha256: 'd'.repeat(64),
-              storageKey: `cases/case-1/${id}`,
-            },
-          },
-        },
-        now,
-      );
+    const attach = (id: string) => engine.apply(attachPdf(id, 'invitation-translation'), now);
     // The handed input: the translation on record before intake, intake finds it missing, the old file "supplies" it.
     attach('att-before');
     const decide = {
@@ -1034,17 +1000,7 @@ describe('CaseEngine', () => {
     // The handler alone (a history recorded before the rule) applies the old file as it ran.
     const replayed = newEngine();
     simulate(replayed, { until: (p) => p.steps.some((s) => s.key === 'B02' && s.status === 'awaiting') });
-    const old = {
-      id: 'att-before',
-      kind: 'invitation-translation' as const,
-      stepKey: null,
-      fileName: 'att-before.pdf',
-      mimeType: 'application/pdf',
-      size: 100,
-      sha256: 'd'.repeat(64),
-      storageKey: 'cases/case-1/att-before',
-    };
-    replayed.apply({ type: 'attach', request: { requestId: 'att-before', actor: actor('organizer'), attachment: old } }, now);
+    replayed.apply(attachPdf('att-before', 'invitation-translation'), now);
     replayed.apply({ type: 'decide', request: decide }, now);
     expect(replayed.apply(supply('att-before'), now).accepted).toBe(true);
   });
@@ -1707,26 +1663,7 @@ describe('CaseEngine', () => {
     }
     now = Date.parse('2026-05-16T02:00:00Z');
     // A file uploaded before the return (the trip report's step opens after P01): not the report (new-file, below).
-    engine.apply(
-      {
-        type: 'attach',
-        request: {
-          requestId: 'att-old',
-          actor: actor('organizer'),
-          attachment: {
-            id: 'att-old',
-            kind: 'other',
-            stepKey: null,
-            fileName: '草稿.pdf',
-            mimeType: 'application/pdf',
-            size: 100,
-            sha256: 'c'.repeat(64),
-            storageKey: 'cases/case-1/att-old',
-          },
-        },
-      },
-      now,
-    );
+    engine.apply(attachPdf('att-old', 'other', '草稿.pdf'), now);
     done('P01', 'organizer', { returnedOn: '2026-05-15' });
     // Passport not back within 7 days: escalated; 30 days later the unit is flagged.
     engine.fireDueDeadlines(Date.parse('2026-05-23T00:00:00Z'));
@@ -1808,18 +1745,7 @@ describe('CaseEngine', () => {
     }
     expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'files/r.pdf' }), now, { reportRef: before })).not.toThrow();
     expect(asked).toBe(3);
-    const file = { kind: 'other' as const, stepKey: null, fileName: '出访报告.pdf', mimeType: 'application/pdf', size: 100 };
-    engine.apply(
-      {
-        type: 'attach',
-        request: {
-          requestId: 'att-report',
-          actor: actor('organizer'),
-          attachment: { id: 'att-report', ...file, sha256: 'b'.repeat(64), storageKey: 'cases/case-1/att-report' },
-        },
-      },
-      now,
-    );
+    engine.apply(attachPdf('att-report', 'other', '出访报告.pdf'), now);
     expect(() => engine.validate(report({ summary: '考察三家企业', reportRef: 'att-report' }), now)).not.toThrow();
     // A file on the case before P03 opened (before the return registration) is not the report: 422 new-file; a
     // signal asks patched('report-ref-new-file') first.
