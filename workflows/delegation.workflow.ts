@@ -201,6 +201,8 @@ const COMPETENT_DEPARTMENT_PATCH = 'competent-department';
 const SYSTEM_READ_DATA_PATCH = 'system-read-data';
 /** A complete signal filing the trip report with a file on the case before the step opened (refuseStaleFile) is refused like the Update; asked only for such a signal. */
 const REPORT_REF_NEW_FILE_PATCH = 'report-ref-new-file';
+/** A complete signal recording at D01 a route the office's country table does not give (entryRouteTableProblem) is refused like the Update; asked only for such a signal. */
+const ENTRY_ROUTE_TABLE_PATCH = 'entry-route-table';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -413,6 +415,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           competentDepartment: () => patched(COMPETENT_DEPARTMENT_PATCH),
           systemRead: () => patched(SYSTEM_READ_DATA_PATCH),
           freshFile: () => patched(REPORT_REF_NEW_FILE_PATCH),
+          routeTable: () => patched(ENTRY_ROUTE_TABLE_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

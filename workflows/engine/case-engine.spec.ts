@@ -1458,6 +1458,44 @@ describe('CaseEngine', () => {
     expect(route('visa')).not.toThrow();
   });
 
+  it("D01 records visa-free or an e-visa only where the office's country table gives it (trial: a US trip routed visa-free skipped the visa)", () => {
+    const routeRefusal = (engine: CaseEngine, route: string, rules: Parameters<CaseEngine['validate']>[2] = {}) => {
+      const at = simulate(engine, {
+        until: (p) => p.steps.some((st) => st.code === 'D01' && (st.status === 'awaiting' || st.status === 'overdue')),
+      });
+      const d01 = engine.progress(at).steps.find((st) => st.code === 'D01' && (st.status === 'awaiting' || st.status === 'overdue'))!;
+      const request = { requestId: `route-${route}`, actor: actor('visa-officer'), stepKey: d01.key, data: { route } };
+      try {
+        engine.validate({ type: 'complete', request }, at, rules);
+        return undefined;
+      } catch (err) {
+        return [(err as Rejection).code, (err as Rejection).errors?.map((e) => [e.field, e.rule]), (err as Rejection).label.zh];
+      }
+    };
+    // The handed input: the US (the table: a visa, with the interview) routed visa-free; an e-visa likewise.
+    const us = newEngine();
+    expect(routeRefusal(us, 'visa-free')).toEqual([
+      'INVALID_REQUEST',
+      [['data.route', 'country-route']],
+      expect.stringContaining('美国（US）'),
+    ]);
+    expect(routeRefusal(us, 'e-visa')).toEqual(['INVALID_REQUEST', [['data.route', 'country-route']], expect.stringContaining('签证')]);
+    expect(routeRefusal(us, 'visa')).toBeUndefined();
+    // An office whose table says otherwise (a newer agreement entered in the settings) records it.
+    const input = { ...makeInput(), settings: { countries: { US: { officialPassportRoute: 'visa-free' as const } } } };
+    const agreed = new CaseEngine(input, { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar });
+    agreed.start(MONDAY);
+    expect(routeRefusal(agreed, 'visa-free')).toBeUndefined();
+    // A visa-free country (Singapore) takes visa-free, and a visa always.
+    const sg = newEngine({ destinations: [makeDestination({ country: 'SG', city: 'Singapore' })] });
+    expect(routeRefusal(sg, 'visa-free')).toBeUndefined();
+    expect(routeRefusal(sg, 'e-visa')?.[1]).toEqual([['data.route', 'country-route']]);
+    // A signal recorded before the rule (patched('entry-route-table') false) replays as it ran.
+    let asked = 0;
+    expect(routeRefusal(newEngine(), 'visa-free', { routeTable: () => (asked++, false) })).toBeUndefined();
+    expect(asked).toBe(1);
+  });
+
   it('refuses another person under a member id (the Update validator; trial: A11:m1 approved for 李四 stayed done for 张三)', () => {
     const refusal = (engine: CaseEngine, member: CaseFacts['members'][number]) => {
       try {

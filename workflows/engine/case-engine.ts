@@ -10,6 +10,8 @@ import {
   tripReportSummaryProblems,
   stepDataFieldProblems,
   systemReadDataProblems,
+  entryRouteTableProblem,
+  resolveCountryTable,
   shanghaiDate,
   isRecord,
   isBlank,
@@ -133,6 +135,8 @@ export interface ValidationRules {
   systemRead?: () => boolean;
   /** The trip report's reportRef added after the step opened: refuseStaleFile (patched('report-ref-new-file')). */
   freshFile?: () => boolean;
+  /** D01's route given by the office's country table: entryRouteTableProblem (patched('entry-route-table')). */
+  routeTable?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -210,7 +214,7 @@ export class CaseEngine {
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
-    const { freshFile: freshFileRule = on } = rules;
+    const { freshFile: freshFileRule = on, routeTable: routeTableRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -299,6 +303,13 @@ export class CaseEngine {
         // (patched('system-read-data')).
         const read = systemReadDataProblems(this.core.definition, meta.code, action.request.data, shanghaiDate(this.core.now));
         if (read.length > 0 && systemReadRule()) refuseData(read, action.request.stepKey);
+        // D01's route is one the office's country table gives (entryRouteTableProblem). Likewise; a signal asks
+        // `routeTableRule` (patched('entry-route-table')).
+        if (meta.behaviour.data === 'entry-route' && meta.country !== undefined) {
+          const countries = resolveCountryTable(this.core.input.settings?.countries);
+          const problem = entryRouteTableProblem(action.request.data.route, meta.country, countries);
+          if (problem && routeTableRule()) refuseData([problem], action.request.stepKey);
+        }
       }
     } finally {
       this.core.now = saved;

@@ -256,6 +256,36 @@ export function entryRoute(member: Member, country: string, facts: CaseFacts, co
   return info?.officialPassportRoute ?? 'visa';
 }
 
+/**
+ * Why the visa officer may not record `route` for `country` at D01 (behaviour.data 'entry-route'), as a problem of
+ * `data.route`; undefined when the route may be recorded. A visa may always be applied for; `visa-free` and `e-visa`
+ * only where the office's country table (`countries`: COUNTRIES with OfficeSettings.countries over it) gives that
+ * route to official passports (an agreement newer than the table is entered there first, so every case plans with
+ * it); `apec-card` is apecCardUsable's (checked apart, with the member's card). Trial: a US trip routed `visa-free`
+ * skipped the visa application and the embassy interview, though the table says the US needs a visa.
+ */
+export function entryRouteTableProblem(
+  route: unknown,
+  country: string,
+  countries: CountryTable,
+): { field: string; rule: string; message: Label } | undefined {
+  if (route !== 'visa-free' && route !== 'e-visa') return undefined;
+  const info = countries[country];
+  const given = info?.officialPassportRoute ?? 'visa';
+  if (given === route) return undefined;
+  const name = info ? { zh: info.nameZh, en: info.nameEn } : { zh: country, en: country };
+  const want = ENTRY_ROUTE_LABELS[route];
+  const table = ENTRY_ROUTE_LABELS[given];
+  return {
+    field: 'route',
+    rule: 'country-route',
+    message: {
+      zh: `按外办国别表，${name.zh}（${country}）对公务护照的入境方式为${table.zh}，不能登记为${want.zh}；如有新的互免或电子签证安排，请先在系统设置的国别表中更新`,
+      en: `the office's country table gives ${name.en} (${country}) the route ${table.en.toLowerCase()} for official passports, not ${want.en.toLowerCase()}; a newer agreement is entered in the country table (settings) first`,
+    },
+  };
+}
+
 export function routeNeedsVisa(route: EntryRoute): boolean {
   return route === 'visa' || route === 'e-visa';
 }
