@@ -61,6 +61,18 @@ describe('process versions: the statutory steps (own database: process versions 
     ['E07 without certifies', changed('t-e07', 'E07', (s) => ({ ...s, behaviour: {} })), [`steps[${at('E07')}].behaviour.certifies.event`]],
     // Third trial: B08 rewired to need B07 alone was published (the approval document no longer waited for B03).
     ['B08 needing only B07', changed('t-b08-b07', 'B08', (s) => ({ ...s, needs: ['B07'] })), [`steps[${at('B08')}].needs`]],
+    // Fresh tester: B03 (容缺补交) without its condition and collectsDeficiencies was published; the organizer completed it
+    // with nothing supplied and B08 stayed blocked for ever.
+    [
+      'B03 without its condition and collectsDeficiencies',
+      changed('t-b03', 'B03', ({ condition: _, behaviour: __, ...s }) => s),
+      [`steps[${at('B03')}].behaviour.collectsDeficiencies`],
+    ],
+    [
+      'B03 run on another condition',
+      changed('t-b03-cond', 'B03', (s) => ({ ...s, condition: 'objectionRaised' })),
+      [`steps[${at('B03')}].condition`],
+    ],
   ])('handed input: %s is 422, rule statutory-step at the field, nothing published', async (_what, definition, fields) => {
     const res = await publish(definition).expect(422);
     expect(res.body.code).toBe('INVALID_REQUEST');

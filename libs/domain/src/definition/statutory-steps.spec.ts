@@ -180,6 +180,28 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     ]);
   });
 
+  it('handed input: B03 (容缺补交) without its condition and collectsDeficiencies is refused at the declaration; every step the engine releases another by keeps its declaration', () => {
+    const paths = (def: ProcessDefinition) => refusal(def).map(([, step, p]) => `${step} ${p.replace(/^steps\[\d+\]/, '')}`);
+    // The fresh tester's version: the organizer completed B03 with nothing supplied and B08 stayed blocked for ever.
+    const handed = published('B03', ({ condition: _, behaviour: __, ...s }) => s);
+    expect(paths(handed)).toEqual(['B03 .behaviour.collectsDeficiencies']);
+    expect(paths(published('B03', (s) => ({ ...s, behaviour: {} })))).toEqual(['B03 .behaviour.collectsDeficiencies']);
+    // Its condition is what makes it run for a case accepted with deficiencies: another switches it off.
+    expect(paths(published('B03', (s) => ({ ...s, condition: 'objectionRaised' })))).toEqual(['B03 .condition']);
+    const dropped = published('B03', () => undefined);
+    dropped.steps = dropped.steps.map((s) => (s.code === 'B08' ? { ...s, needs: s.needs.filter((n) => n !== 'B03') } : s));
+    expect(paths(dropped)).toEqual(['B03 steps']);
+    // Running it for every case (no condition) is stricter: accepted.
+    expect(() => loadDefinition(published('B03', ({ condition: _, ...s }) => s))).not.toThrow();
+    // The other declarations a step waits on: the notice's objections (A14 on A13), the departure and return certified
+    // (the post-trip steps and their deadlines), the approval document issued by the engine.
+    expect(paths(published('A13', (s) => ({ ...s, behaviour: {} })))).toContain('A13 .behaviour.notice.objections');
+    expect(paths(published('E07', (s) => ({ ...s, behaviour: {} })))).toEqual(['E07 .behaviour.certifies.event']);
+    const b03 = STATUTORY_STEPS.find((e) => e.code === 'B03')!;
+    expect(b03.behaviour).toEqual({ collectsDeficiencies: true });
+    expect(b03.condition).toEqual(['acceptedWithDeficiencies', null]);
+  });
+
   it('a version may still add steps, lengthen durations and tighten deadlines', () => {
     const def = structuredClone(DEFAULT_DEFINITION);
     def.version = 'office-stricter';

@@ -51,7 +51,7 @@ export interface StatutoryStep {
   /** Among the steps every approval-document issuer (behaviour.system 'approval-document') needs, directly or not. */
   beforeApprovalDocument?: true;
   /** Behaviour declarations it must keep, leaf by leaf (`notice.objections: true`). */
-  behaviour?: Pick<StepBehaviour, 'system' | 'notice' | 'certifies' | 'custody' | 'data' | 'overdue'>;
+  behaviour?: Pick<StepBehaviour, 'system' | 'notice' | 'certifies' | 'custody' | 'data' | 'overdue' | 'collectsDeficiencies'>;
   /** A post-trip obligation: due at the latest this long after the return; its harder deadline at most this many days after. */
   afterDeparture?: { due: { calendarDays: number } | { workingDays: number }; escalateAfterDays?: number };
 }
@@ -99,6 +99,18 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     source: `${STEPS}: A15 unit leadership sign-off`,
     rule: { zh: '单位领导签批', en: 'the unit leader signs the request' },
     kind: ['approval'], actor: ['unit-leader'], needs: ['A07', 'A10', 'A11', 'A12'], condition: [null],
+  },
+  {
+    code: 'B03', name: { zh: '补齐容缺材料', en: 'supplying the missing documents' },
+    source: `process.md § Who uses it: 容缺办, "each missing document has a deadline … before the case blocks at the step that needs it"; ${STEPS}: B03 supplement missing documents (deadline 2 WD), after B02, for a case accepted with deficiencies`,
+    rule: {
+      zh: '容缺受理的案件由此步骤收齐缺件，补齐后自动办结，任务批件在其后印发',
+      en: 'a case accepted with deficiencies collects its missing documents here, completed once all are supplied, before the approval document',
+    },
+    // The engine completes it once every missing document is in (collectsDeficiencies) and refuses a manual completion
+    // before; B08 waits on it (fresh tester: a version without the declaration let the organizer complete B03 with
+    // nothing supplied, and B08 stayed blocked for ever). Its condition is what makes it run for such a case.
+    needs: ['B02'], condition: ['acceptedWithDeficiencies', null], behaviour: { collectsDeficiencies: true },
   },
   {
     code: 'B06', name: { zh: '外办主任审核', en: "the FAO director's review" }, approvalRole: 'fao-director',
