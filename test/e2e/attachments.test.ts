@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import request from 'supertest';
 import { DEFAULT_DEFINITION, type ProcessDefinition } from '@df/domain';
 import { startTestWorker, type TestWorker } from '../support/harness';
@@ -401,5 +402,81 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     await request(api.http).get(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)).expect(404);
     // Another unit's organizer sees nothing of the case's documents.
     await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
+  });
+  describe('a case just submitted, its row not projected yet (F8): answered as the case detail answers it, never 404', () => {
+    const submit = async () => {
+      const sub = await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(canonicalSubmission(users.unit));
+      expect(sub.status).toBe(201);
+      return sub.body.caseId as string;
+    };
+    const letter = () => ({ name: 'invitation.pdf', type: 'application/pdf', body: pdf('invitation') });
+
+    it('holding the projection back (case_steps locked): every per-case route knows the case; the upload lands once it is stored', async () => {
+      const lock = new Client({ connectionString: db.url });
+      await lock.connect();
+      let held = true;
+      const release = async () => {
+        if (!held) return;
+        held = false;
+        await lock.query('COMMIT');
+      };
+      try {
+        // The worker's first append (case.submitted: the cases row and its steps, one transaction) waits on the lock.
+        await lock.query('BEGIN');
+        await lock.query('LOCK TABLE case_steps IN EXCLUSIVE MODE');
+        const id = await submit();
+        expect((await lock.query('SELECT 1 FROM cases WHERE case_id = $1', [id])).rowCount).toBe(0);
+        const as = (token: string) => ({
+          get: (path: string) => request(api.http).get(`/api/delegations/${id}${path}`).set(bearer(token)),
+          del: (path: string) => request(api.http).delete(`/api/delegations/${id}${path}`).set(bearer(token)),
+        });
+        const organizer = as(users.tokens.organizer);
+        await organizer.get('').expect(200);
+        await organizer.get('/timeline').expect(200);
+        const listed = await organizer.get('/attachments');
+        expect([listed.status, listed.body.code]).toEqual([200, undefined]);
+        documented(AttachmentListSchema, listed.body);
+        expect(listed.body).toMatchObject({ items: [], mayUpload: true });
+        // No attachment yet: the attachment is unknown (NOT_FOUND), not the case.
+        const unknown = randomUUID();
+        expect((await organizer.get(`/attachments/${unknown}`)).body.code).toBe('NOT_FOUND');
+        expect((await organizer.del(`/attachments/${unknown}`)).body.code).toBe('NOT_FOUND');
+        await organizer.get('/documents/application-form.pdf').expect(200);
+        // Another unit's user: out of scope, by the workflow's answer.
+        expect((await as(other.tokens.organizer).get('/attachments')).body.code).toBe('CASE_OUT_OF_SCOPE');
+        // The upload is sent while the row is not there; the workflow records it once the first events are stored.
+        const sent = upload(users.tokens.organizer, id, { kind: 'invitation-letter' }, letter(), `f8-${id}`).then((r) => r);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await release();
+        const uploaded = await sent;
+        expect([uploaded.status, uploaded.body.code]).toEqual([201, undefined]);
+        documented(AttachmentUploadedSchema, uploaded.body);
+      } finally {
+        await release().catch(() => undefined);
+        await lock.end();
+      }
+    });
+
+    it('submit and at once upload, list, read the timeline and withdraw, several times: never 404', async () => {
+      for (let i = 0; i < 4; i++) {
+        const id = await submit();
+        const [uploaded, listed, timeline] = await Promise.all([
+          upload(users.tokens.organizer, id, { kind: 'invitation-letter' }, letter(), `f8-loop-${id}`),
+          request(api.http).get(`/api/delegations/${id}/attachments`).set(bearer(users.tokens.organizer)),
+          request(api.http).get(`/api/delegations/${id}/timeline`).set(bearer(users.tokens.organizer)),
+        ]);
+        expect([uploaded.status, uploaded.body.code]).toEqual([201, undefined]);
+        expect([listed.status, listed.body.code]).toEqual([200, undefined]);
+        expect(timeline.status).toBe(200);
+        const withdrawn = await request(api.http)
+          .post(`/api/delegations/${id}/withdraw`)
+          .set(bearer(users.tokens.organizer))
+          .send({ reason: '测试撤回' });
+        expect([withdrawn.status, withdrawn.body.code]).toEqual([200, undefined]);
+      }
+    });
   });
 });

@@ -40,9 +40,9 @@ export class AttachmentsController {
   @ApiOperation({ summary: "附件列表 The case's attachments (anyone who may read the case)" })
   @ApiOkResponse({ description: 'Oldest first', schema: schemaRef(AttachmentListSchema) })
   @errorResponses(400, 401, 403, 404, 503)
-  list(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: unknown) {
+  list(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: unknown, @Req() req: Request) {
     const { includeRemoved } = parseOrThrow(AttachmentListQuerySchema, query ?? {}, ['query']);
-    return this.attachments.list(user, id, includeRemoved === 'true');
+    return this.attachments.list(user, id, includeRemoved === 'true', req);
   }
 
   @Post()
@@ -74,7 +74,7 @@ export class AttachmentsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const out = await this.attachments.upload(user, id, req.file, req.body, idempotencyKeyOf(key));
+    const out = await this.attachments.upload(user, id, req.file, req.body, idempotencyKeyOf(key), req);
     if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { attachment: out.attachment, result: out.result };
   }
@@ -99,7 +99,7 @@ export class AttachmentsController {
     @Param('attachmentId') attachmentId: string,
     @Res() res: Response,
   ) {
-    const { row, bytes } = await this.attachments.download(user, id, attachmentId);
+    const { row, bytes } = await this.attachments.download(user, id, attachmentId, res.req);
     res.setHeader('Content-Type', row.mimeType);
     res.setHeader('Content-Length', String(bytes.length));
     res.setHeader('Content-Disposition', contentDisposition(row.fileName));
@@ -123,7 +123,7 @@ export class AttachmentsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const out = await this.attachments.remove(user, id, attachmentId, idempotencyKeyOf(key));
+    const out = await this.attachments.remove(user, id, attachmentId, idempotencyKeyOf(key), res.req);
     if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { attachmentId: out.attachmentId, result: out.result };
   }

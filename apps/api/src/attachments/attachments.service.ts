@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
   accessRefusal,
@@ -11,9 +9,8 @@ import {
   textRuleBroken,
   type AttachmentKind,
   type CaseAction,
-  type CaseStatus,
 } from '@df/domain';
-import { AttachmentEntity, AttachmentsRepository, CaseEntity } from '@df/persistence';
+import { AttachmentEntity, AttachmentsRepository } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import type { AuthUser } from '../auth/access';
@@ -21,7 +18,7 @@ import { echo } from '../common/echo';
 import { DomainError, domainError, fieldRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { parseOrThrow } from '../common/validation';
-import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
+import { DelegationsService, type CaseLookup } from '../delegations/delegations.service';
 import { scopedKey, uuidFrom } from '../delegations/idempotency.service';
 import { UploadFieldsSchema } from './schemas';
 import { sniffMimeType } from './sniff';
@@ -44,7 +41,6 @@ export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' |
 
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const notFound = () => domainError('CASE_NOT_FOUND', '没有这个案件', 'No such case');
 const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${echo(id)}`, `This case has no attachment ${echo(id)}`);
 const invalid = (status: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', e: FieldError): DomainError =>
   fieldRefusal(status, [e]);
@@ -82,7 +78,6 @@ export class AttachmentsService {
     @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
     private readonly delegations: DelegationsService,
     private readonly attachments: AttachmentsRepository,
-    @InjectRepository(CaseEntity) private readonly cases: Repository<CaseEntity>,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -98,8 +93,9 @@ export class AttachmentsService {
     file: UploadedFile | undefined,
     fields: unknown,
     clientKey: string | undefined,
+    request?: object,
   ): Promise<{ attachment: AttachmentView; result: ActionResult; replayed: boolean }> {
-    const c = await this.caseFor(user, caseId, 'uploadAttachment');
+    const c = await this.caseFor(user, caseId, 'uploadAttachment', request);
     const { kind, stepKey } = parseOrThrow(UploadFieldsSchema, fields ?? {});
     const { fileName, mimeType } = this.checkFile(file);
     const body = file!.buffer;
@@ -125,7 +121,7 @@ export class AttachmentsService {
     }
     let acted: Awaited<ReturnType<DelegationsService['act']>>;
     try {
-      acted = await this.delegations.act(user, 'attach', caseId, undefined, { attachment }, clientKey);
+      acted = await this.delegations.act(user, 'attach', caseId, undefined, { attachment }, clientKey, request);
     } catch (err) {
       // A definite refusal (4xx): no event, so no row; the file goes too. Unknown (503): the retry needs it.
       if (err instanceof DomainError && err.status < 500) await this.discard(storageKey, caseId);
@@ -146,8 +142,9 @@ export class AttachmentsService {
     user: AuthUser,
     caseId: string,
     includeRemoved = false,
+    request?: object,
   ): Promise<{ items: AttachmentView[]; mayUpload: boolean; mayRemove: boolean }> {
-    const c = await this.caseFor(user, caseId, 'readAttachments');
+    const c = await this.caseFor(user, caseId, 'readAttachments', request);
     return {
       items: (await this.attachments.list(c.caseId, { includeRemoved })).map(viewOf),
       // What the web app shows comes from the access table, asked here for this user and case.
@@ -160,8 +157,13 @@ export class AttachmentsService {
    * The bytes of a live attachment, verified against the stored size and SHA-256 before anything is sent.
    * @throws NOT_FOUND 404 (no such or removed), ATTACHMENT_CORRUPTED 500 (the store's bytes differ), STORAGE_UNAVAILABLE 503.
    */
-  async download(user: AuthUser, caseId: string, attachmentId: string): Promise<{ row: AttachmentEntity; bytes: Buffer }> {
-    const c = await this.caseFor(user, caseId, 'readAttachments');
+  async download(
+    user: AuthUser,
+    caseId: string,
+    attachmentId: string,
+    request?: object,
+  ): Promise<{ row: AttachmentEntity; bytes: Buffer }> {
+    const c = await this.caseFor(user, caseId, 'readAttachments', request);
     const row = ID_RE.test(attachmentId) ? await this.attachments.get(c.caseId, attachmentId) : null;
     if (!row || row.removedAt) throw noAttachment(attachmentId);
     let bytes: Buffer;
@@ -186,30 +188,32 @@ export class AttachmentsService {
    * Removes an attachment: the workflow records attachment.removed (the row keeps removed_at/by), then the file
    * is deleted. @throws NOT_FOUND 404, ACTION_NOT_ALLOWED 409 (a finished step was completed on it), as upload.
    */
-  async remove(user: AuthUser, caseId: string, attachmentId: string, clientKey: string | undefined) {
-    const c = await this.caseFor(user, caseId, 'removeAttachment');
+  async remove(user: AuthUser, caseId: string, attachmentId: string, clientKey: string | undefined, request?: object) {
+    const c = await this.caseFor(user, caseId, 'removeAttachment', request);
     const row = ID_RE.test(attachmentId) ? await this.attachments.get(c.caseId, attachmentId) : null;
     if (!row) throw noAttachment(attachmentId);
-    const acted = await this.delegations.act(user, 'detach', caseId, undefined, { attachmentId }, clientKey);
+    const acted = await this.delegations.act(user, 'detach', caseId, undefined, { attachmentId }, clientKey, request);
     await this.discard(row.storageKey, caseId);
     return { attachmentId, result: acted.body, replayed: acted.replayed };
   }
 
-  /** The case's read-model row, after the access table let this user do `action` on it. */
-  private async caseFor(user: AuthUser, caseId: string, action: CaseAction): Promise<CaseEntity> {
-    if (!CASE_ID_RE.test(caseId)) throw notFound();
-    const c = await this.cases.findOne({ where: { caseId } });
-    if (!c) throw notFound();
+  /**
+   * The case as every per-case route looks it up (DelegationsService.lookupCase: the read model's row, or the
+   * workflow's answer for a case not projected yet, so a case just submitted is never 404 here), after the access
+   * table let this user do `action` on it. `request`: the HTTP request, whose reads of the case are reused.
+   */
+  private async caseFor(user: AuthUser, caseId: string, action: CaseAction, request?: object): Promise<CaseLookup> {
+    const c = await this.delegations.lookupCase(user, caseId, request);
     const refusal = this.refusal(user, c, action);
     if (refusal) throw new DomainError(refusal.code === 'INVALID_ON_BEHALF' ? 'WRONG_ROLE' : refusal.code, refusal.message);
     return c;
   }
 
-  private refusal(user: AuthUser, c: CaseEntity, action: CaseAction) {
+  private refusal(user: AuthUser, c: CaseLookup, action: CaseAction) {
     return accessRefusal({
       action,
       actor: user,
-      case: { unit: c.unit, supervisingDepartment: c.supervisingDepartment, status: c.status as CaseStatus },
+      case: { unit: c.unit, supervisingDepartment: c.supervisingDepartment, status: c.status },
     });
   }
 

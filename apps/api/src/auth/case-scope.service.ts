@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { CaseRows } from '../common/case-rows';
 import { DomainError, domainError } from '../common/errors';
 import { CASE_ID_RE, DelegationsService } from '../delegations/delegations.service';
-import { assertCanSeeCase, canReachUnit, type AuthUser } from './access';
+import { canReachUnit, type AuthUser } from './access';
 
 /** Every route of one case: /api/delegations/:id and everything under it (steps, timeline, attachments, documents). */
 const CASE_ROUTE = /^\/api\/delegations\/:id(\/|$)/;
@@ -21,16 +20,13 @@ export const enterpriseOutOfScope = () =>
  * Scope before role, by route kind (issue 15): the auth guard asks this before a route's @Roles and before any
  * handler, validation pipe or upload, so another unit's user gets 403 CASE_OUT_OF_SCOPE on every route of a case
  * (or of an enterprise) whatever the route, the case's status or the role would say. The case's units come from
- * the read model; a case not projected yet from the workflow (as GET /api/delegations/:id). An unknown case is
+ * the read model; a case not projected yet from the workflow (DelegationsService.lookupCase, as GET /api/delegations/:id). An unknown case is
  * left to the route (404 CASE_NOT_FOUND, as before), so nothing is revealed beyond what the case detail gives.
  * The cards routes (`/api/apec/cards/:number`) are the APEC desk's only: no unit-bound role reaches them.
  */
 @Injectable()
 export class CaseScopeService {
-  constructor(
-    private readonly rows: CaseRows,
-    private readonly delegations: DelegationsService,
-  ) {}
+  constructor(private readonly delegations: DelegationsService) {}
 
   /** @throws CASE_OUT_OF_SCOPE 403 when `req` is a case or enterprise route outside the user's units; CASE_NOT_FOUND, TEMPORAL_UNAVAILABLE as the case detail. */
   async assert(req: Request, user: AuthUser): Promise<void> {
@@ -44,19 +40,11 @@ export class CaseScopeService {
     if (!CASE_ROUTE.test(pattern)) return;
     const caseId = req.params.id;
     if (typeof caseId !== 'string' || !CASE_ID_RE.test(caseId)) return; // the route answers 404
-    const row = await this.rows.read(caseId, req); // the handler and the masking reuse it
-    if (row) {
-      assertCanSeeCase(
-        user,
-        { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion },
-        caseOutOfScope,
-      );
-      return;
-    }
-    // Not projected yet (or gone from the read model): the workflow's own record decides, as the case detail does.
-    // A case the workflow does not know either is left to the route (its body checks first, then 404), as before.
+    // The per-case routes' shared lookup (read model, or the workflow's answer for a case not projected yet); the
+    // handler, the case detail and the masking reuse its reads. A case the workflow does not know either is left to
+    // the route (its body checks first, then 404), as before.
     try {
-      await this.delegations.get(user, caseId, req); // the case detail's handler reuses this answer
+      await this.delegations.lookupCase(user, caseId, req);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CASE_NOT_FOUND') return;
       throw err;

@@ -43,6 +43,7 @@ import {
   processOfVersion,
   stepDataFieldProblems,
   systemReadDataProblems,
+  outcomeMembersProblems,
   systemWorkReading,
   stepDataProblems,
   tripReportSummaryProblems,
@@ -227,6 +228,19 @@ const progressScope = (p: DelegationProgress) => ({
 });
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
+
+/** What the per-case routes know of a case (lookupCase): its scope, status, definition version and organizers. */
+export interface CaseLookup {
+  caseId: string;
+  unit: string;
+  supervisingDepartment: string | null;
+  status: CaseStatus;
+  definitionVersion: string;
+  /** Empty while the case is not projected yet (the workflow's validator checks separation of duties). */
+  organizers: readonly string[];
+  /** false: read from the workflow's answer, the read model has no row yet. */
+  projected: boolean;
+}
 
 /** Everything the delegation endpoints do: validation, scoping, the workflow's start/updates/query, the read models. */
 
@@ -621,7 +635,7 @@ export class DelegationsService {
   }
 
   async timeline(user: AuthUser, caseId: string, request?: object) {
-    await this.assertScope(user, caseId, request);
+    await this.lookupCase(user, caseId, request);
     const rows = await this.events.find({ where: { streamId: caseId }, order: { seq: 'ASC' } });
     return {
       caseId,
@@ -757,15 +771,15 @@ export class DelegationsService {
   }
 
   /**
-   * Refuses a case out of the caller's scope: 404 for an unknown case (or a malformed id), 403 for one outside the
-   * caller's units (or supervised units). Read model first, the workflow when not projected yet. Answers the case's
-   * unit and definition version.
+   * The shared case lookup of every per-case route (timeline, actions, attachments; the scope guard and the detail
+   * read the same way): refuses a case out of the caller's scope — 404 for an unknown case (or a malformed id), 403
+   * for one outside the caller's units (or supervised units) — and answers what the routes need of it. Read model
+   * first (this request's read, CaseRows); a case not projected yet (just started: its first events are still on
+   * their way to the read model) from the workflow's answer as the case detail gets it — this request's earlier
+   * answer (the scope guard's), else the published first answer of a case this API started, else the query — so
+   * a case that exists is never 404 here; an answer that cannot come in time is 503 TEMPORAL_UNAVAILABLE (retry).
    */
-  private async assertScope(
-    user: AuthUser,
-    caseId: string,
-    request?: object,
-  ): Promise<{ unit: string; definitionVersion: string; organizers: readonly string[] }> {
+  async lookupCase(user: AuthUser, caseId: string, request?: object): Promise<CaseLookup> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
     const row = await this.rows.read(caseId, request);
     if (row) {
@@ -774,12 +788,23 @@ export class DelegationsService {
         { unit: row.unit, supervisingDepartment: row.supervisingDepartment, definitionVersion: row.definitionVersion },
         outOfScope,
       );
-      return { unit: row.unit, definitionVersion: row.definitionVersion, organizers: row.organizers };
+      return {
+        caseId,
+        unit: row.unit,
+        supervisingDepartment: row.supervisingDepartment,
+        status: row.status as CaseStatus,
+        definitionVersion: row.definitionVersion,
+        organizers: row.organizers,
+        projected: true,
+      };
     }
-    const p = await this.progress(caseId);
-    assertCanSeeCase(user, progressScope(p), outOfScope);
+    const earlier = request ? this.answered.get(request) : undefined;
+    const p = earlier?.caseId === caseId ? earlier.answer : await this.currentProgress(caseId);
+    if (request) this.answered.set(request, { caseId, answer: p });
+    const scope = progressScope(p);
+    assertCanSeeCase(user, scope, outOfScope);
     // Not projected yet: no organizers known here (the workflow's validator checks separation of duties).
-    return { unit: p.unit, definitionVersion: p.definitionVersion, organizers: [] };
+    return { caseId, ...scope, status: p.status, organizers: [], projected: false };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -796,7 +821,7 @@ export class DelegationsService {
   ): Promise<Replayable<ActionResult>> {
     const sent = this.parseAction(kind, body);
     if (stepKey !== undefined && !STEP_KEY_RE.test(stepKey)) throw unknownStep(stepKey);
-    const scope = await this.assertScope(user, caseId, httpRequest); // the scope guard's read of the case row
+    const scope = await this.lookupCase(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
     const resolved = await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
@@ -1075,10 +1100,25 @@ export class DelegationsService {
     // A field the step does not read (unknown-field) and the trip report's upper bounds (max), once per field: a figure
     // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
     const named = new Set(report.map((p) => p.field));
+    // The case as the workflow holds it, where a rule reads it: its current members (an outcome's refused members,
+    // outcomeMembersProblems) and its submission day (K06's card not issued before the application).
+    const reads = definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0);
+    const held = reads ? await this.progress(caseId) : undefined;
     const strict = definition
       ? [
           ...stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)),
-          ...systemReadDataProblems(definition, code, fields, shanghaiDate(Date.now())),
+          ...systemReadDataProblems(
+            definition,
+            code,
+            fields,
+            shanghaiDate(Date.now()),
+            held ? shanghaiDate(Date.parse(held.submittedAt)) : undefined,
+          ),
+          ...outcomeMembersProblems(
+            behaviour,
+            fields,
+            (held?.facts?.members ?? []).map((m) => m.id),
+          ),
         ]
       : [];
     const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true, shanghaiDate(Date.now())), ...strict].map((p) => ({

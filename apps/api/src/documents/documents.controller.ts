@@ -42,7 +42,7 @@ export class DocumentsController {
   }
 
   private async send(user: AuthUser, id: string, kind: DocumentKind, res: Response) {
-    const { pdf, filename } = await this.documents.render(user, id, kind);
+    const { pdf, filename } = await this.documents.render(user, id, kind, res.req);
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     res.setHeader('Cache-Control', 'private, no-store');

@@ -33,8 +33,9 @@ export class DocumentsService {
    * @throws CASE_NOT_FOUND / CASE_OUT_OF_SCOPE as GET /api/delegations/:id; ACTION_NOT_ALLOWED (409) for the
    *   approval document before B08 issued it.
    */
-  async render(user: AuthUser, caseId: string, kind: DocumentKind): Promise<{ pdf: Buffer; filename: string }> {
-    const p = await this.delegations.get(user, caseId);
+  async render(user: AuthUser, caseId: string, kind: DocumentKind, request?: object): Promise<{ pdf: Buffer; filename: string }> {
+    // The case detail's read (a case not projected yet included), this request's earlier answer (the scope guard's) reused.
+    const p = await this.delegations.get(user, caseId, request);
     // Both documents are the delegation chain's (trial: an APEC card case served an application form, and its approval
     // document was "not issued yet (B08 not done)", a step that process does not have).
     const process = processOfVersion(p.definitionVersion);
