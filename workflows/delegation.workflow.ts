@@ -201,6 +201,16 @@ const COMPETENT_DEPARTMENT_PATCH = 'competent-department';
 const SYSTEM_READ_DATA_PATCH = 'system-read-data';
 /** A complete signal filing the trip report with a file on the case before the step opened (refuseStaleFile) is refused like the Update; asked only for such a signal. */
 const REPORT_REF_NEW_FILE_PATCH = 'report-ref-new-file';
+/**
+ * A complete signal naming an outcome's refused members wrongly (outcomeMembersProblems: an empty list, a member twice, a
+ * withdrawn member, members with a granted outcome) is refused like the Update; asked only for such a signal.
+ */
+const OUTCOME_MEMBERS_PATCH = 'outcome-members';
+/**
+ * A complete signal recording K06's card beyond its 5-year term, already expired, or issued before the application
+ * (systemReadDataProblems' CARD_TERM_RULES) is refused like the Update; asked only when those alone refuse.
+ */
+const APEC_CARD_TERM_PATCH = 'apec-card-term';
 /** A complete signal recording at D01 a route the office's country table does not give (entryRouteTableProblem) is refused like the Update; asked only for such a signal. */
 const ENTRY_ROUTE_TABLE_PATCH = 'entry-route-table';
 /**
@@ -415,6 +425,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           competentDepartment: () => patched(COMPETENT_DEPARTMENT_PATCH),
           systemRead: () => patched(SYSTEM_READ_DATA_PATCH),
           freshFile: () => patched(REPORT_REF_NEW_FILE_PATCH),
+          outcomeMembers: () => patched(OUTCOME_MEMBERS_PATCH),
+          cardTerm: () => patched(APEC_CARD_TERM_PATCH),
           routeTable: () => patched(ENTRY_ROUTE_TABLE_PATCH),
         });
       }

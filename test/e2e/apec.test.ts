@@ -2,8 +2,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { addDays, addMonths, shanghaiDate } from '@df/domain';
-import { completeStepUpdate, decideStepUpdate, delegationWorkflowId, type Actor, type StepProgress } from '@df/contracts';
+import { addDays, addMonths, cardValidUntil, shanghaiDate } from '@df/domain';
+import { completeStepUpdate, decideStepUpdate, delegationWorkflowId, type Actor, type DelegationProgress, type StepProgress } from '@df/contracts';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -959,6 +959,68 @@ describe('APEC cards over the API (issue 17)', () => {
       .send({ reason: '行程取消' })
       .expect(200);
     expect(withdrawn.body.status).toBe('withdrawn');
+  }, 180_000);
+
+  it("K05's refused members and K06's card dates at the API: 422 naming the field and the rule before anything is sent", async () => {
+    const http = api.http;
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    const desk = bearer(ent.tokens['apec-desk']);
+    await mayApply();
+    const [a, b] = [`${ent.unit}-h-${uniqueSuffix()}`, `${ent.unit}-i-${uniqueSuffix()}`];
+    await person(a, ent.unit, '孙八');
+    await person(b, ent.unit, '周九');
+    const application = { personIds: [a, b], economies: ['JP', 'KR'], neededBy: addDays(today(), 60) };
+    const { caseId } = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as {
+      caseId: string;
+    };
+    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
+      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', ent.unit) : by;
+      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
+      return s.kind === 'approval'
+        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
+        : handle.executeUpdate(completeStepUpdate, { args: [base] });
+    };
+    const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
+    const awaiting = (key: string) => (p: DelegationProgress) =>
+      p.steps.some((s) => s.key === key && (s.status === 'awaiting' || s.status === 'overdue'));
+    await drive(handle, ent.unit, { onSchedule: false, act, until: awaiting('K05:JP') });
+    const complete = (key: string, data: Record<string, unknown>) =>
+      request(http).post(`/api/delegations/${caseId}/steps/${key}/complete`).set(desk).send({ data });
+    // Fresh tester: refused with no one named refused nobody (the card still listed JP); granted with m1 named cleared
+    // m2 too; m1 twice was accepted.
+    for (const [data, rule] of [
+      [{ outcome: 'refused', members: [] }, 'min'],
+      [{ outcome: 'granted', members: ['m1'] }, 'refused-only'],
+      [{ outcome: 'refused', members: ['m1', 'm1'] }, 'unique'],
+      [{ outcome: 'refused', members: ['m9'] }, 'known-member'],
+    ] as const) {
+      const refused = await complete('K05:JP', data).expect(422);
+      expect([data, refused.body.code, refused.body.errors]).toEqual([
+        data,
+        'INVALID_REQUEST',
+        [expect.objectContaining({ field: 'data.members', rule, message: { zh: expect.any(String), en: expect.any(String) } })],
+      ]);
+    }
+    await complete('K05:JP', { outcome: 'refused', members: ['m2'] }).expect(200);
+    await complete('K05:KR', { outcome: 'granted' }).expect(200);
+    await drive(handle, ent.unit, { onSchedule: false, act, until: awaiting('K06:m1') });
+    // Fresh tester: a card valid until 2099, and one issued and expired in 1990, were registered.
+    const issuedOn = today();
+    for (const [data, errors] of [
+      [{ cardNumber: 'CARDX1', issuedOn, validUntil: '2099-12-31' }, [['data.validUntil', 'card-term']]],
+      [
+        { issuedOn: '1990-01-01', validUntil: '1990-06-01' },
+        [
+          ['data.issuedOn', 'after-application'],
+          ['data.validUntil', 'not-expired'],
+        ],
+      ],
+    ] as const) {
+      const refused = await complete('K06:m1', data).expect(422);
+      expect([data, refused.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([data, errors]);
+    }
+    // The worker's default term (to the day before the 5th anniversary) is the longest allowed.
+    await complete('K06:m1', { cardNumber: `CARD${Date.now()}`, issuedOn, validUntil: cardValidUntil(issuedOn) }).expect(200);
   }, 180_000);
 
   it('an enterprise that registered its clerks (专办员备案) takes card applications and whitelist filings only from them', async () => {

@@ -457,7 +457,11 @@ describe('APEC business travel cards (issue 17)', () => {
             [{ cardNumber: 'A'.repeat(300) }, 'data.cardNumber', 'format'],
             [{ cardNumber: `${number}\u200b` }, 'data.cardNumber', 'format'],
             [{ cardNumber: number.toLowerCase() }, 'data.cardNumber', 'format'],
-            [{ cardNumber: number, issuedOn: addDays(today, -10), validUntil: addDays(today, -20) }, 'data.validUntil', 'after-issue'],
+            [{ cardNumber: number, issuedOn: today, validUntil: addDays(today, -20) }, 'data.validUntil', 'after-issue'],
+            // …valid beyond its 5-year term, or issued before the application (fresh tester: valid until 2099, and one
+            // issued and expired in 1990, were registered).
+            [{ cardNumber: number, issuedOn: today, validUntil: '2099-12-31' }, 'data.validUntil', 'card-term'],
+            [{ cardNumber: number, issuedOn: '1990-01-01' }, 'data.issuedOn', 'after-application'],
           ] as const) {
             const err = await act(unit, () => ({ ...data }))(h, st, by).then(
               () => 'applied',
@@ -495,7 +499,8 @@ describe('APEC business travel cards (issue 17)', () => {
     const validUntil = addMonths(today, 6);
     const done = await drive(handle, unit, {
       onSchedule: false,
-      act: act(unit, (s) => (s.code === 'K06' ? { cardNumber: number, issuedOn: addMonths(validUntil, -60), validUntil } : undefined)),
+      // Issued today (a card is not issued before its application) with a shorter term than the 5 years at most.
+      act: act(unit, (s) => (s.code === 'K06' ? { cardNumber: number, issuedOn: today, validUntil } : undefined)),
     });
     expect(done.status).toBe('completed');
     const card = await eventually(

@@ -9,6 +9,8 @@ import {
   organizersOf,
   tripReportSummaryProblems,
   stepDataFieldProblems,
+  CARD_TERM_RULES,
+  outcomeMembersProblems,
   systemReadDataProblems,
   entryRouteTableProblem,
   resolveCountryTable,
@@ -135,6 +137,10 @@ export interface ValidationRules {
   systemRead?: () => boolean;
   /** The trip report's reportRef added after the step opened: refuseStaleFile (patched('report-ref-new-file')). */
   freshFile?: () => boolean;
+  /** An outcome's refused members: outcomeMembersProblems (patched('outcome-members')). */
+  outcomeMembers?: () => boolean;
+  /** K06's card term, still valid, issued after the application: systemReadDataProblems' CARD_TERM_RULES (patched('apec-card-term')). */
+  cardTerm?: () => boolean;
   /** D01's route given by the office's country table: entryRouteTableProblem (patched('entry-route-table')). */
   routeTable?: () => boolean;
   /**
@@ -214,6 +220,7 @@ export class CaseEngine {
     const { newer: newerRules = on, duties: dutiesRule = on, onBehalfDuties: onBehalfDutiesRule = on, reason: reasonRule = on } = rules;
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
+    const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
@@ -301,8 +308,26 @@ export class CaseEngine {
         if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);
         // What a system step will read of it (K06's card for K07): likewise; a signal asks `systemReadRule`
         // (patched('system-read-data')).
-        const read = systemReadDataProblems(this.core.definition, meta.code, action.request.data, shanghaiDate(this.core.now));
-        if (read.length > 0 && systemReadRule()) refuseData(read, action.request.stepKey);
+        // The card's term, still valid and issued after the application (CARD_TERM_RULES, since): a signal asks
+        // `cardTermRule` (patched('apec-card-term')) only when those alone refuse.
+        const read = systemReadDataProblems(
+          this.core.definition,
+          meta.code,
+          action.request.data,
+          shanghaiDate(this.core.now),
+          shanghaiDate(Date.parse(this.core.input.submittedAt)),
+        );
+        const older = read.filter((p) => !CARD_TERM_RULES.includes(p.rule));
+        if (older.length > 0 && systemReadRule()) refuseData(read, action.request.stepKey);
+        if (read.length > older.length && cardTermRule()) refuseData(read, action.request.stepKey);
+        // The members an outcome's refusal names: a non-empty list of distinct current members, only with refused
+        // (outcomeMembersProblems). Likewise; a signal asks `outcomeMembersRule` (patched('outcome-members')).
+        const refused = outcomeMembersProblems(
+          meta.behaviour,
+          action.request.data,
+          this.core.facts.members.map((m) => m.id),
+        );
+        if (refused.length > 0 && outcomeMembersRule()) refuseData(refused, action.request.stepKey);
         // D01's route is one the office's country table gives (entryRouteTableProblem). Likewise; a signal asks
         // `routeTableRule` (patched('entry-route-table')).
         if (meta.behaviour.data === 'entry-route' && meta.country !== undefined) {

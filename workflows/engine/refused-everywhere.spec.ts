@@ -93,3 +93,67 @@ describe('K05 refused everywhere for a member (member-everywhere)', () => {
     expect(p.steps.filter((s) => (s.code === 'K06' || s.code === 'K07') && s.status === 'done')).toEqual([]);
   });
 });
+
+describe("an outcome's refused members are a non-empty list of distinct current members, only with refused (outcomeMembersProblems)", () => {
+  /** Works every step until the K05s await (or the case closes); the time it got to. */
+  function toK05(engine: CaseEngine): number {
+    let now = MONDAY;
+    for (let guard = 0; guard < 100; guard++) {
+      for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, now);
+      const open = engine.progress(now).steps.filter((s) => (s.status === 'awaiting' || s.status === 'overdue') && s.kind !== 'system');
+      if (open.length === 0 || open.some((s) => s.code === 'K05')) return now;
+      now += 3_600_000;
+      for (const s of open) {
+        const role = s.code === 'K01' || s.code === 'K02' ? 'enterprise-clerk' : 'apec-desk';
+        const base = { requestId: `r-${s.key}`, actor: actor(role), stepKey: s.key };
+        if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, decision: 'approve', comment: '同意' } }, now);
+        else engine.apply({ type: 'complete', request: base }, now);
+      }
+    }
+    return now;
+  }
+  const refusal = (engine: CaseEngine, now: number, data: Record<string, unknown>, rules = {}) => {
+    try {
+      engine.validate(
+        { type: 'complete', request: { requestId: `v-${Math.random()}`, actor: actor('apec-desk'), stepKey: 'K05:JP', data } },
+        now,
+        rules,
+      );
+    } catch (err) {
+      return (err as { errors?: Array<{ field: string; rule?: string }> }).errors?.map((e) => [e.field, e.rule]);
+    }
+    return undefined;
+  };
+
+  it('handed input: the Update validator refuses members [] (min), members with granted (refused-only), a member twice (unique)', () => {
+    const engine = newEngine(2);
+    const now = toK05(engine);
+    expect(refusal(engine, now, { outcome: 'refused', members: [] })).toEqual([['data.members', 'min']]);
+    expect(refusal(engine, now, { outcome: 'granted', members: ['m1'] })).toEqual([['data.members', 'refused-only']]);
+    expect(refusal(engine, now, { outcome: 'refused', members: ['m1', 'm1'] })).toEqual([['data.members', 'unique']]);
+    expect(refusal(engine, now, { outcome: 'refused', members: ['m1'] })).toBeUndefined();
+    expect(refusal(engine, now, { outcome: 'refused' })).toBeUndefined();
+  });
+
+  it("a signal recorded before the rule (patched('outcome-members') false on replay) applies as it ran", () => {
+    const engine = newEngine(2);
+    const now = toK05(engine);
+    expect(refusal(engine, now, { outcome: 'refused', members: [] }, { outcomeMembers: () => false })).toBeUndefined();
+  });
+
+  it('a member who left the case (refused by every economy) is no current member any more (the ids the rule reads)', () => {
+    const engine = newEngine(3);
+    let now = toK05(engine);
+    now += 3_600_000;
+    for (const code of ['K05:JP', 'K05:KR'])
+      engine.apply(
+        {
+          type: 'complete',
+          request: { requestId: `r-${code}`, actor: actor('apec-desk'), stepKey: code, data: { outcome: 'refused', members: ['m3'] } },
+        },
+        now,
+      );
+    expect(engine.progress(now).withdrawnMembers).toEqual([{ memberId: 'm3', reason: 'refused-everywhere:K05' }]);
+    expect(engine.facts.members.map((m) => m.id)).toEqual(['m1', 'm2']);
+  });
+});

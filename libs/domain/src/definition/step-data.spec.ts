@@ -1,8 +1,12 @@
 import { behaviourOf, DEFAULT_DEFINITION, DEFINITION_2026_1, DEFINITION_2027_1, upcastDefinition } from './default-definition';
 import { processDefinitions } from './apec-whitelist';
 import type { ProcessDefinition } from './types';
+import { APEC_CARD_DEFINITION } from './apec-card';
 import {
+  CARD_TERM_RULES,
   newPassportProblems,
+  outcomeMembersProblems,
+  systemReadDataProblems,
   stepDataFieldProblems,
   stepDataFields,
   stepDataProblems,
@@ -205,5 +209,72 @@ describe("the trip report's figures have upper bounds (new-user trial: 10^15 yua
     ).toEqual([]);
     // What is no number is the handler's rule (tripReportProblems), named once.
     expect(found({ investmentSignedYuan: '1e15', promotionEvents: -1 })).toEqual([]);
+  });
+});
+
+describe("an outcome's refused members (outcomeMembersProblems: D12's visa outcome, K05's pre-clearance)", () => {
+  const rules = (code: string, data: Record<string, unknown>, members = ['m1', 'm2']) => {
+    const def = code === 'K05' ? APEC_CARD_DEFINITION : DEFAULT_DEFINITION;
+    const behaviour = def.steps.find((s) => s.code === code)!.behaviour ?? {};
+    return outcomeMembersProblems(behaviour, data, members).map((p) => [p.field, p.rule]);
+  };
+
+  it('handed input (K05): refused with members [] refused nobody; granted with members ignored them; a member twice', () => {
+    expect(rules('K05', { outcome: 'refused', members: [] })).toEqual([['members', 'min']]);
+    expect(rules('K05', { outcome: 'granted', members: ['m1'] })).toEqual([['members', 'refused-only']]);
+    expect(rules('K05', { members: ['m1'] })).toEqual([['members', 'refused-only']]);
+    expect(rules('K05', { outcome: 'refused', members: ['m1', 'm1'] })).toEqual([['members', 'unique']]);
+  });
+
+  it('by kind: every step whose outcome may fail a member (D12 too); a withdrawn or unknown member; what passes', () => {
+    for (const code of ['D12', 'K05']) {
+      expect(rules(code, { outcome: 'refused', members: [] })).toEqual([['members', 'min']]);
+      expect(rules(code, { outcome: 'refused', members: ['m3'] })).toEqual([['members', 'known-member']]);
+      expect(rules(code, { outcome: 'refused', members: 'm1' })).toEqual([['members', 'known-member']]);
+      expect(rules(code, { outcome: 'refused', members: ['m1', 'm1', 'x'] })).toEqual([
+        ['members', 'unique'],
+        ['members', 'known-member'],
+      ]);
+      expect(rules(code, { outcome: 'refused', members: ['m2'] })).toEqual([]);
+      expect(rules(code, { outcome: 'refused' })).toEqual([]);
+      expect(rules(code, { outcome: 'granted' })).toEqual([]);
+    }
+    // A member withdrawn (not among the current ids) is refused: m2 left the case.
+    expect(rules('D12', { outcome: 'refused', members: ['m2'] }, ['m1'])).toEqual([['members', 'known-member']]);
+    // A step declaring no outcome: members is an unknown field there (stepDataFieldProblems), not this rule's.
+    expect(rules('A02', { members: [] })).toEqual([]);
+    const [problem] = outcomeMembersProblems({ outcome: { mayFail: 'member' } }, { outcome: 'refused', members: [] }, ['m1']);
+    expect(problem!.message.zh).toMatch(/不得为空/);
+    expect(problem!.message.en).toMatch(/at least one member/);
+  });
+});
+
+describe("K06's card: at most 5 years from its issue, still valid, issued after the application (systemReadDataProblems)", () => {
+  const today = '2026-12-02';
+  const submittedOn = '2026-11-02';
+  const rules = (data: Record<string, unknown>) =>
+    systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', data, today, submittedOn).map((p) => [p.field, p.rule]);
+
+  it('handed input: valid until 2099 is refused (card-term); issued and expired in 1990 (after-application, not-expired)', () => {
+    expect(rules({ cardNumber: 'CARDX1', issuedOn: '2026-12-01', validUntil: '2099-12-31' })).toEqual([['validUntil', 'card-term']]);
+    expect(rules({ issuedOn: '1990-01-01', validUntil: '1990-06-01' })).toEqual([
+      ['issuedOn', 'after-application'],
+      ['validUntil', 'not-expired'],
+    ]);
+  });
+
+  it("allows exactly the worker's default (to the day before the 5th anniversary), refuses a day more", () => {
+    expect(rules({ issuedOn: '2026-12-01', validUntil: '2031-11-30' })).toEqual([]);
+    expect(rules({ issuedOn: '2026-12-01', validUntil: '2031-12-01' })).toEqual([['validUntil', 'card-term']]);
+    // No issue day: the worker issues it today.
+    expect(rules({ validUntil: '2031-12-01' })).toEqual([]);
+    expect(rules({ validUntil: '2031-12-02' })).toEqual([['validUntil', 'card-term']]);
+    expect(rules({ validUntil: today })).toEqual([['validUntil', 'not-expired']]);
+    expect(rules({ issuedOn: submittedOn })).toEqual([]);
+    expect(rules({ issuedOn: '2026-11-01' })).toEqual([['issuedOn', 'after-application']]);
+    expect(rules({})).toEqual([]);
+    expect(CARD_TERM_RULES).toEqual(['card-term', 'not-expired', 'after-application']);
+    // Without the days (no caller's day known) only the day-free rules.
+    expect(systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', { issuedOn: '1990-01-01', validUntil: '1990-06-01' })).toEqual([]);
   });
 });

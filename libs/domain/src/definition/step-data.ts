@@ -2,6 +2,7 @@ import { DATE_BOUNDS, isDateInBounds, isIsoDate } from '../dates';
 import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE } from '../facts';
 import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
+import { APEC_CARD_VALIDITY_YEARS, cardValidUntil } from './apec-card';
 import { admissionApplicationProblems, type FieldProblem } from './apec-whitelist';
 import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
 import { behaviourOf } from './default-definition';
@@ -86,10 +87,15 @@ export const APEC_CARD_NUMBER_RE = /^[A-Z0-9]{6,32}$/;
  * the registry's format (rule `format`: a number of 300 characters failed K07's registration for ever, new-user
  * trial; a lower-case `x` or one with an invisible character was another card than `X`), the card not issued after
  * `today` (`not-future`, only when `today` is given: the API and the Update validator), and valid until after its
- * issue (`after-issue`: a card issued in 2027 valid until 2026 was registered). A day that is no date is
+ * issue (`after-issue`: a card issued in 2027 valid until 2026 was registered). Since (CARD_TERM_RULES; fresh tester: a
+ * card valid until 2099 and one expired in 1990 were registered): valid at most APEC_CARD_VALIDITY_YEARS from its
+ * issue (`card-term`: to the day before the 5th anniversary, cardValidUntil, the worker's default; an issue day not given
+ * is `today`, as the worker takes it), still valid `today` (`not-expired`: valid until after today), and not issued
+ * before the application was submitted (`after-application`: `submittedOn`, the case's start day, Asia/Shanghai). The
+ * day's rules only when `today` / `submittedOn` are given (the API and the Update validator). A day that is no date is
  * stepDataDateProblems'.
  */
-export function apecCardIssueProblems(data: Record<string, unknown>, today = ''): FieldProblem[] {
+export function apecCardIssueProblems(data: Record<string, unknown>, today = '', submittedOn = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (data.cardNumber !== undefined && (typeof data.cardNumber !== 'string' || !APEC_CARD_NUMBER_RE.test(data.cardNumber)))
     problems.push({
@@ -100,27 +106,127 @@ export function apecCardIssueProblems(data: Record<string, unknown>, today = '')
   const { issuedOn, validUntil } = data;
   if (isIsoDate(issuedOn) && isIsoDate(today) && issuedOn > today)
     problems.push({ field: 'issuedOn', rule: 'not-future', message: { zh: '签发日期不得晚于今天', en: 'Must not be after today' } });
+  if (isIsoDate(issuedOn) && isIsoDate(submittedOn) && issuedOn < submittedOn)
+    problems.push({
+      field: 'issuedOn',
+      rule: 'after-application',
+      message: {
+        zh: `签发日期不得早于本申请提交日（${submittedOn}）`,
+        en: `Must not be before the application was submitted (${submittedOn})`,
+      },
+    });
   if (isIsoDate(validUntil) && isIsoDate(issuedOn) && validUntil <= issuedOn)
     problems.push({
       field: 'validUntil',
       rule: 'after-issue',
       message: { zh: '有效期须晚于签发日期', en: 'Must be after the date of issue' },
     });
+  else if (isIsoDate(validUntil) && isIsoDate(today) && validUntil <= today)
+    problems.push({
+      field: 'validUntil',
+      rule: 'not-expired',
+      message: { zh: `卡片须在今天（${today}）之后仍有效`, en: `Must be valid after today (${today})` },
+    });
+  const issued = isIsoDate(issuedOn) ? issuedOn : isIsoDate(today) ? today : undefined;
+  if (isIsoDate(validUntil) && issued !== undefined && validUntil > cardValidUntil(issued))
+    problems.push({
+      field: 'validUntil',
+      rule: 'card-term',
+      message: {
+        zh: `APEC卡有效期至多${APEC_CARD_VALIDITY_YEARS}年：不得晚于 ${cardValidUntil(issued)}（签发日 ${issued}）`,
+        en: `A card is valid at most ${APEC_CARD_VALIDITY_YEARS} years: until ${cardValidUntil(issued)} at the latest (issued ${issued})`,
+      },
+    });
   return problems;
 }
 
 /**
+ * The members an outcome's refusal names (`data.members` where the step declares `outcome`, the delegation chain's D12
+ * visa outcome and the card's K05 pre-clearance: outcomeRefuses reads it, all members when it is absent): when given,
+ * a non-empty list (`min`: `[]` refused nobody, the card still issued for that economy) of distinct (`unique`) ids of
+ * the case's current members, none withdrawn (`known-member`: `memberIds`), and only with `outcome: 'refused'`
+ * (`refused-only`: a granted outcome naming members silently cleared the others too). Checked by the API and the
+ * engine's Update validator (a signal asks patched('outcome-members') first); the handler's own check (a list of this
+ * delegation's ids) is what outcomes recorded before were accepted under.
+ */
+export function outcomeMembersProblems(
+  behaviour: Pick<StepBehaviour, 'outcome'>,
+  data: Record<string, unknown>,
+  memberIds: readonly string[],
+): FieldProblem[] {
+  const members = data.members;
+  if (!behaviour.outcome || members === undefined) return [];
+  const field = 'members';
+  if (!Array.isArray(members) || members.some((m) => typeof m !== 'string'))
+    return [
+      {
+        field,
+        rule: 'known-member',
+        message: { zh: '须为本案成员编号列表', en: "Must be a list of the case's member ids" },
+      },
+    ];
+  if ((data.outcome ?? 'granted') !== 'refused')
+    return [
+      {
+        field,
+        rule: 'refused-only',
+        message: {
+          zh: '仅在结果为 refused（拒绝）时列出被拒成员',
+          en: "Members are named only with outcome 'refused' (those refused)",
+        },
+      },
+    ];
+  if (members.length === 0)
+    return [
+      {
+        field,
+        rule: 'min',
+        message: {
+          zh: '被拒成员列表不得为空（全部被拒时不填此项）',
+          en: 'Must name at least one member (omit it when every member is refused)',
+        },
+      },
+    ];
+  const problems: FieldProblem[] = [];
+  const repeated = [...new Set((members as string[]).filter((m, i) => members.indexOf(m) !== i))];
+  if (repeated.length > 0)
+    problems.push({
+      field,
+      rule: 'unique',
+      message: { zh: `成员不得重复：${repeated.join('、')}`, en: `Each member once: ${repeated.join(', ')} repeated` },
+    });
+  const unknown = [...new Set((members as string[]).filter((m) => !memberIds.includes(m)))];
+  if (unknown.length > 0)
+    problems.push({
+      field,
+      rule: 'known-member',
+      message: {
+        zh: `不是本案现有成员（已退出的成员除外）：${unknown.join('、')}`,
+        en: `Not a current member of the case (withdrawn members excluded): ${unknown.join(', ')}`,
+      },
+    });
+  return problems;
+}
+
+/** The rules of K06's card added after patched('system-read-data') (a signal asks patched('apec-card-term') for them alone). */
+export const CARD_TERM_RULES: readonly string[] = ['card-term', 'not-expired', 'after-application'];
+
+/**
  * The checks of what a system step will read of step `code`'s completion data (SYSTEM_WORK_READS: K06's card, read by
  * K07's registration, apecCardIssueProblems), by the API and the engine's Update validator (a signal asks
- * patched('system-read-data') first); `today` (Asia/Shanghai) for the day's rules.
+ * patched('system-read-data') first, patched('apec-card-term') for CARD_TERM_RULES alone); `today` (Asia/Shanghai) for
+ * the day's rules, `submittedOn` the day the case was submitted (Asia/Shanghai).
  */
 export function systemReadDataProblems(
   def: Pick<ProcessDefinition, 'steps'>,
   code: string,
   data: Record<string, unknown>,
   today?: string,
+  submittedOn?: string,
 ): FieldProblem[] {
-  return systemWorkReading(def, code).flatMap((work) => (work === 'apec-card-register' ? apecCardIssueProblems(data, today) : []));
+  return systemWorkReading(def, code).flatMap((work) =>
+    work === 'apec-card-register' ? apecCardIssueProblems(data, today, submittedOn) : [],
+  );
 }
 
 /**
