@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Download, Page } from 'playwright-core';
 import request from 'supertest';
 import { actionable, actOn, getProgress } from '../support/api-flow';
-import { bearer, canonicalSubmission, passportsNotInCustody } from '../support/api-harness';
+import { bearer, canonicalSubmission, passportsNotInCustody, uniquePassportNumber } from '../support/api-harness';
 import { DataSource } from 'typeorm';
 import { RegistriesRepository } from '@df/persistence';
 import { enterpriseUnit } from '../support/factories';
@@ -93,7 +93,14 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await fillStop(page, HOUSTON(dep, ret));
     await page.getByRole('button', { name: '下一步' }).click();
-    await fillMember(page, { name: '张三', title: '副市长', rank: '厅局级', passportNo: 'SE1234567', passportExpiry: '2031-06-30' });
+    // A passport number of its own: one passport is one person on the open cases of every test of the run (openCaseKeys).
+    await fillMember(page, {
+      name: '张三',
+      title: '副市长',
+      rank: '厅局级',
+      passportNo: uniquePassportNumber(),
+      passportExpiry: '2031-06-30',
+    });
 
     // The whole body is schema-valid now: the API's dry run answers with the rule, shown while still on this step.
     const check = page.getByTestId('trip-check');

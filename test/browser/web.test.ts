@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { requiredTaskData } from '@df/contracts';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
-import { bearer, binaryBody, canonicalSubmission } from '../support/api-harness';
+import { bearer, binaryBody, canonicalSubmission, uniquePassportNumber } from '../support/api-harness';
 import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
 
 /** Shanghai calendar date `days` from today. */
@@ -147,7 +147,9 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.getByLabel('邀请单位').fill('Greater Houston Partnership');
     await page.getByRole('button', { name: '下一步' }).click();
 
-    await fillMember(page, { name: '张三', title: '副市长', rank: '厅局级', passportNo: 'SE1234567', passportExpiry: '2031-06-30' });
+    // A passport number of its own: one passport is one person on the open cases of every test of the run (openCaseKeys).
+    const passportNo = uniquePassportNumber();
+    await fillMember(page, { name: '张三', title: '副市长', rank: '厅局级', passportNo, passportExpiry: '2031-06-30' });
     // The passport number rule comes from the OpenAPI schema: a hyphen is refused as the user types, in the API's
     // words (its x-message), never the regular expression (new-user trial); lower case and spaces are the API's to
     // normalise (se 1234567 is SE1234567), so they pass.
@@ -157,7 +159,7 @@ describe('the web app in Chromium, on the whole stack', () => {
     expect(await page.getByText(/\[A-Z0-9\]/).count()).toBe(0);
     await page.getByLabel('护照号码').fill('se 1234567');
     await page.getByText(rule).waitFor({ state: 'detached' });
-    await page.getByLabel('护照号码').fill('SE1234567');
+    await page.getByLabel('护照号码').fill(passportNo);
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByTestId('submit-trip').click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
