@@ -130,6 +130,24 @@ describe('sign-in, tokens, request ids and metrics', () => {
       const roster = all.map((l) => JSON.parse(l)).find((e) => e.requestId === 'log-check-2' && e.msg === 'request');
       expect(roster).toMatchObject({ route: '/api/registries/people/:personId', path: '/api/registries/people/:personId', status: 404 });
       expect(all.join('\n')).not.toContain('P-secret-001');
+      // An APEC card number has no fixed shape: no parameter or query value, and no segment of an unmatched path
+      // carrying a digit, is logged (F-k: `"path":"/api/apec/cards/CARD0002X"` in clear, while a passport was masked).
+      const probes: Array<[string, string, string]> = [
+        ['/api/apec/cards/CARD0002X', 'unmatched', '/api/apec/cards/*'],
+        ['/api/delegations/CARD0002X', '/api/delegations/:id', '/api/delegations/:id'],
+        ['/api/nothing/CARD0002X', 'unmatched', '/api/nothing/*'],
+        ['/api/delegations/A1B2C3D4E5/timeline', '/api/delegations/:id/timeline', '/api/delegations/:id/timeline'],
+        ['/api/nothing?number=CARD0002X', 'unmatched', '/api/nothing?number=*'],
+      ];
+      for (const [i, [path]] of probes.entries())
+        await request(verbose.getHttpServer()).get(path).set('X-Request-Id', `log-check-card-${i}`).set(bearer(users.tokens['apec-desk']));
+      await new Promise((r) => setImmediate(r));
+      const lines2 = write.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('{'));
+      for (const [i, [, route, logged]] of probes.entries()) {
+        const entry = lines2.map((l) => JSON.parse(l)).find((e) => e.requestId === `log-check-card-${i}` && e.msg === 'request');
+        expect(entry).toMatchObject({ route, path: logged });
+      }
+      expect(lines2.join('\n')).not.toMatch(/CARD0002X|A1B2C3D4E5/);
     } finally {
       write.mockRestore();
       await verbose.close();

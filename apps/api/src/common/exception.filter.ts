@@ -12,6 +12,7 @@ import {
   sentenceCased,
 } from './errors';
 import { JsonLogger } from './json-logger';
+import { loggedPath, routeLabel } from './http-middleware';
 import { currentRequestId } from './request-context';
 import { allowedMethods, undecodablePathParams } from './route-table';
 import { isDatabaseUnavailable } from './unavailable';
@@ -184,7 +185,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
         error: exception instanceof Error ? exception.message : String(exception),
         stack: exception instanceof Error ? exception.stack : undefined,
         method: req.method,
-        path: req.path,
+        // As the access log writes it: the route template, parameter and query values masked (loggedPath).
+        route: routeLabel(req),
+        path: loggedPath(req.originalUrl || req.path || '', routeLabel(req)),
       });
     }
     if (res.headersSent) return;

@@ -13,27 +13,55 @@ export function routeLabel(req: Request): string {
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unmatched';
 }
 
-/**
- * Path parameters that hold personal data (docs/security.md: person ids, passport and card numbers): the access log
- * writes their template name instead (`/api/registries/people/:personId`), as it masks numbers elsewhere.
- */
-const PERSONAL_PARAMS: ReadonlySet<string> = new Set(['personId', 'number']);
 /** Characters of a request path the access log keeps (a 16 KB path made a 16 KB line). */
 const LOGGED_PATH_MAX = 512;
+/** What a masked path segment or query value is written as in a log line. */
+export const MASKED_SEGMENT = '*';
+const UUID_SEGMENT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Path parameter values of a shape that is never personal, kept in the logged path: UUIDs (case, attachment, user
+ * ids), a step key of the definitions' shape (`A05`, `A03:US`: a letter and two digits, a country code) and a
+ * four-digit year. Nothing else is: a card number has no fixed shape (6-32 capital letters or digits), so no
+ * pattern of free text finds them all (F-k: `GET /api/delegations/CARD0002X` logged the number in clear).
+ */
+const HARMLESS_PARAM = [UUID_SEGMENT, /^[A-Z][0-9]{2}(:[A-Z]{2,3})?$/, /^(19|20)[0-9]{2}$/];
+
+/** A segment of a path no route matched, or a query key: kept unless it carries a digit and is not a UUID. */
+const unmatchedSegment = (seg: string): string => (/[0-9]/.test(seg) && !UUID_SEGMENT.test(seg) ? MASKED_SEGMENT : seg);
 
 /**
- * The request path as the access log writes it: personal path parameters replaced by their template name (aligned
- * segment by segment with the matched route), and at most LOGGED_PATH_MAX characters.
+ * The request path as a log line writes it (the access log, the exception filter), never a raw parameter or query
+ * value (docs/security.md): on a matched route each parameter by its template name (`/api/delegations/:id`)
+ * unless its value is of a harmless shape (HARMLESS_PARAM), literals as the route has them; on an unmatched one every
+ * segment that carries a digit and is not a UUID as `*` (`/api/nothing/*`); the query string's keys as a segment,
+ * its values as `*` (`?page=*`). At most LOGGED_PATH_MAX characters.
  */
 export function loggedPath(originalUrl: string, route: string): string {
-  const path = originalUrl.split('?')[0]!;
+  const at = originalUrl.indexOf('?');
+  const path = at < 0 ? originalUrl : originalUrl.slice(0, at);
+  const query = at < 0 ? '' : originalUrl.slice(at + 1);
   const actual = path.split('/');
   const template = route.split('/');
   const masked =
     route !== 'unmatched' && template.length === actual.length
-      ? actual.map((seg, i) => (template[i]!.startsWith(':') && PERSONAL_PARAMS.has(template[i]!.slice(1)) ? template[i]! : seg)).join('/')
-      : path;
-  return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
+      ? actual
+          .map((seg, i) => {
+            const t = template[i]!;
+            if (!t.startsWith(':')) return t;
+            return HARMLESS_PARAM.some((shape) => shape.test(seg)) ? seg : t;
+          })
+          .join('/')
+      : actual.map(unmatchedSegment).join('/');
+  const params = query
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = unmatchedSegment(eq < 0 ? pair : pair.slice(0, eq));
+      return eq < 0 ? key : `${key}=${MASKED_SEGMENT}`;
+    });
+  const line = params.length > 0 ? `${masked}?${params.join('&')}` : masked;
+  return line.length > LOGGED_PATH_MAX ? `${line.slice(0, LOGGED_PATH_MAX)}…` : line;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
