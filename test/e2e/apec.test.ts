@@ -473,12 +473,13 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http).get('/api/apec/enterprises').set(clerk).expect(403);
     await request(http).get('/api/apec/enterprises').set(bearer(gov.tokens.organizer)).expect(403);
 
-    // The enterprise clerk reads its own roster: person ids in clear (it names applicants by them), the
-    // rest of the personal data masked as for its role.
+    // The enterprise clerk reads its own roster: person ids and dates of birth in clear (it names applicants by
+    // them, and keeps the roster: F4), the rest of the personal data masked as for its role.
     const roster = (await request(http).get('/api/registries/people').set(clerk).expect(200)).body;
     expect(roster.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
     expect(roster.items[0]).toMatchObject({ name: '李四', unit: ent.unit });
-    expect(roster.items[0].dateOfBirth).not.toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(roster.items[0].dateOfBirth).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(roster.items[0].partyMember).not.toBe(false);
     const own = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(clerk).expect(200)).body;
     expect(own.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
     const one = (await request(http).get(`/api/registries/people/${ent.unit}-p1`).set(clerk).expect(200)).body;
@@ -489,12 +490,12 @@ describe('APEC cards over the API (issue 17)', () => {
     );
     await request(http).get(`/api/registries/people/${gov.unit}-p1`).set(clerk).expect(404);
     await request(http).get(`/api/registries/people/${ent.unit}-nobody`).set(clerk).expect(404);
-    // The roster opens no write: the personnel office keeps it.
+    // The clerk keeps its own enterprise's roster (F4, test/e2e/apec-registry-scope.test.ts), never another unit's.
     await request(http)
-      .put(`/api/registries/people/${ent.unit}-p1`)
+      .put(`/api/registries/people/${gov.unit}-p1`)
       .set(clerk)
       .send({
-        unit: ent.unit,
+        unit: gov.unit,
         name: 'x',
         gender: 'male',
         dateOfBirth: '1975-03-01',
@@ -505,7 +506,7 @@ describe('APEC cards over the API (issue 17)', () => {
         status: 'active',
       })
       .expect(403);
-    // The person ids stay masked for the desk, which reads every roster.
+    // The person ids stay masked for the desk, which reads every enterprise's roster.
     const forDesk = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(desk).expect(200)).body;
     expect(forDesk.items[0].personId).not.toBe(`${ent.unit}-p1`);
 

@@ -46,9 +46,11 @@ const SEEDED = [
   {
     what: 'person id (facts, roster, custody ledger, audit)',
     value: 'staff-commerce-0042',
-    // The enterprise clerk names its own unit's staff (the roster) as APEC card applicants by person id, the
-    // organizer as delegation members (the new-trip form's roster picker); both of their own unit only.
-    clear: ['personnel', 'secrecy', 'passport-officer', 'enterprise-clerk', 'organizer'],
+    // The organizer names its own unit's staff as delegation members by person id (the new-trip form's roster picker).
+    // The enterprise clerk does so for its own enterprise's card applicants, but this unit is a government unit: the
+    // APEC roles read the enterprises' registries only (F7, mayReadUnitRecords), so its clerk here reads none of them
+    // (its own enterprise's ids in clear: test/e2e/apec.test.ts).
+    clear: ['personnel', 'secrecy', 'passport-officer', 'organizer'],
   },
   {
     what: 'national ID, 18 digits with X check digit (step data, comments, objection)',

@@ -12,7 +12,11 @@ import {
   isDecision,
   mayReadProcess,
   mayReadRoster,
+  mayReadUnitRecords,
+  mayWriteRoster,
   PROCESS_ROLES,
+  REGISTRY_WRITERS,
+  registryUnitKind,
   processRoleRefusal,
   reaches,
   ROSTER_READERS,
@@ -22,8 +26,9 @@ import {
   organizersOf,
   type CaseAction,
   type CaseStatus,
+  type RegistryUnit,
 } from './access';
-import { ROLE_LABELS, type Role } from './roles';
+import { ROLE_LABELS, USER_ROLES, type Role } from './roles';
 
 const PEOPLE: Role[] = [
   'organizer',
@@ -317,30 +322,65 @@ describe('access table: role x case action x case status', () => {
 });
 
 describe('the roster (registries: people), issue 17 item 2', () => {
-  // Written out by hand: who reads which unit's staff roster (docs/api.md, the readRoster row).
+  // Written out by hand: who reads which unit's staff roster (docs/api.md, the readRoster row). trading is an APEC card
+  // enterprise, commerce a government unit.
+  const UNITS: Record<string, RegistryUnit> = {
+    commerce: { code: 'commerce', enterprise: false },
+    trading: { code: 'trading', enterprise: true },
+  };
   it.each([
-    ['personnel', 'commerce', true],
-    ['secrecy', 'commerce', true],
-    ['organizer', 'commerce', true],
-    ['enterprise-clerk', 'commerce', true],
-    ['enterprise-clerk', 'trading', false],
-    ['organizer', 'trading', false],
-    ['finance', 'commerce', false],
-    ['unit-leader', 'commerce', false],
-    ['dept-approver', 'commerce', false],
-    ['fao-clerk', 'trading', true],
-    ['apec-desk', 'trading', true],
-    ['manager', 'trading', true],
-    ['leader', 'trading', true],
-    ['admin', 'commerce', false],
-  ] as Array<[Role, string, boolean]>)('%s of commerce reads the roster of %s: %s', (role, unit, expected) => {
-    expect(mayReadRoster({ role, unit: 'commerce' }, unit)).toBe(expected);
+    ['personnel', 'commerce', 'commerce', true],
+    ['secrecy', 'commerce', 'commerce', true],
+    ['organizer', 'commerce', 'commerce', true],
+    ['enterprise-clerk', 'trading', 'trading', true],
+    // F7: the APEC roles read the enterprises' registries only (registryUnitKind), their own unit's too.
+    ['enterprise-clerk', 'commerce', 'commerce', false],
+    ['enterprise-clerk', 'commerce', 'trading', false],
+    ['organizer', 'commerce', 'trading', false],
+    ['finance', 'commerce', 'commerce', false],
+    ['unit-leader', 'commerce', 'commerce', false],
+    ['dept-approver', 'commerce', 'commerce', false],
+    ['fao-clerk', 'fao', 'trading', true],
+    ['fao-clerk', 'fao', 'commerce', true],
+    ['apec-desk', 'fao', 'trading', true],
+    ['apec-desk', 'fao', 'commerce', false],
+    ['manager', 'fao', 'trading', true],
+    ['leader', 'city', 'commerce', true],
+    ['admin', 'commerce', 'commerce', false],
+  ] as Array<[Role, string, string, boolean]>)('%s of %s reads the roster of %s: %s', (role, own, unit, expected) => {
+    expect(mayReadRoster({ role, unit: own }, UNITS[unit]!)).toBe(expected);
+  });
+
+  it('scopes every registry read of the APEC roles to the APEC card enterprises (F7), by one rule', () => {
+    for (const role of USER_ROLES) {
+      const apec = !!PROCESS_ROLES[role];
+      expect([role, registryUnitKind(role)]).toEqual([role, apec ? 'enterprise' : 'any']);
+      // The rule the roster, passports, plans, units and changes ask: a government unit is out of an APEC role's reach.
+      if (apec) expect(mayReadUnitRecords({ role, unit: 'commerce' }, UNITS.commerce!)).toBe(false);
+    }
+    expect(mayReadUnitRecords({ role: 'apec-desk', unit: 'fao' }, UNITS.trading!)).toBe(true);
+    expect(mayReadUnitRecords({ role: 'enterprise-clerk', unit: 'trading' }, UNITS.trading!)).toBe(true);
+    expect(mayReadUnitRecords({ role: 'finance', unit: 'commerce' }, UNITS.commerce!)).toBe(true);
+  });
+
+  it("writes: a unit's personnel office its government unit's roster, the enterprise clerk its own enterprise's (F4)", () => {
+    expect(REGISTRY_WRITERS.people).toEqual(['personnel', 'enterprise-clerk']);
+    expect(mayWriteRoster({ role: 'personnel', unit: 'commerce' }, UNITS.commerce!)).toBe(true);
+    expect(mayWriteRoster({ role: 'enterprise-clerk', unit: 'trading' }, UNITS.trading!)).toBe(true);
+    expect(mayWriteRoster({ role: 'enterprise-clerk', unit: 'commerce' }, UNITS.commerce!)).toBe(false);
+    expect(mayWriteRoster({ role: 'enterprise-clerk', unit: 'commerce' }, UNITS.trading!)).toBe(false);
+    for (const role of ['apec-desk', 'fao-clerk', 'organizer', 'secrecy', 'manager'] as Role[])
+      for (const unit of Object.values(UNITS)) expect([role, mayWriteRoster({ role, unit: unit.code }, unit)]).toEqual([role, false]);
   });
 });
 
 /** The table as docs/api.md shows it (between the access-table markers). */
 function renderAccessTable(): string {
   const name = (r: Role) => ROLE_LABELS[r].en.toLowerCase();
+  const rolesOf = (kind: 'enterprise') =>
+    USER_ROLES.filter((r) => registryUnitKind(r) === kind)
+      .map(name)
+      .join(', ');
   const lines = ['| action | roles | case statuses | units | on behalf (帮代办) |', '|---|---|---|---|---|'];
   for (const action of CASE_ACTIONS) {
     const rule = ACCESS[action];
@@ -356,7 +396,12 @@ function renderAccessTable(): string {
     lines.push(`| \`${action}\` | ${roles} | ${statuses} | ${units} | ${behalf} |`);
   }
   // Not a case action: the staff roster (GET /api/registries/people), own unit; roles reaching every unit read all.
-  lines.push(`| \`readRoster\` (registries) | ${ROSTER_READERS.map(name).join(', ')} | — | own (FAO roles, leader, manager: any) | — |`);
+  lines.push(
+    `| \`readRoster\` (registries) | ${ROSTER_READERS.map(name).join(', ')} | — | own (FAO roles, leader, manager: any; ${rolesOf('enterprise')}: the APEC card enterprises only) | — |`,
+  );
+  lines.push(
+    `| \`writeRoster\` (registries) | ${REGISTRY_WRITERS.people.map(name).join(', ')} | — | own (the enterprise clerk: its enterprise) | — |`,
+  );
   return lines.join('\n');
 }
 

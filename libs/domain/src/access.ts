@@ -181,18 +181,61 @@ export const ROSTER_READERS: readonly Role[] = ['personnel', 'secrecy', 'organiz
 export const REGISTRY_WRITERS = {
   units: ['fao-clerk', 'fao-director'],
   plans: ['organizer', 'fao-clerk'],
-  people: ['personnel'],
+  // The enterprise clerk keeps its own enterprise's roster (F4): an enterprise holds no personnel office (422
+  // government-unit) and names its card applicants from it; never another unit's, never a government unit's
+  // (mayWriteRoster). The APEC desk does not: it reviews the applicants (K03) the roster names.
+  people: ['personnel', 'enterprise-clerk'],
   classifiedAccess: ['secrecy'],
   passports: ['passport-officer'],
   calendar: ['fao-clerk', 'fao-director'],
   processVersions: ['fao-director'],
 } as const satisfies Record<string, readonly Role[]>;
 
-/** May this role and unit read the roster of `unit`? (own unit for ROSTER_READERS, every unit for an `any` reach) */
-export function mayReadRoster(who: { role: Role; unit: string }, unit: string): boolean {
-  const reach = unitReach(who.role);
-  if (reach === 'any') return true;
-  return reach !== 'none' && who.unit === unit && ROSTER_READERS.includes(who.role);
+/**
+ * A unit as the registry scoping sees it: its code and whether it is an APEC card enterprise (a unit registered in
+ * apec_enterprises: the APEC registries' `PUT /api/apec/enterprises/:unit`; never a government unit).
+ */
+export interface RegistryUnit {
+  code: string;
+  enterprise: boolean;
+}
+
+/**
+ * Which units' registry records a role reads (units beyond their names, annual plans, rosters, passports in custody and
+ * their changes): 'enterprise' for a role PROCESS_ROLES bounds to the APEC processes, whose cases are the APEC card
+ * enterprises' (the APEC desk, the enterprise clerk), 'any' for every other role, whose reach alone decides (F7: the APEC
+ * desk, walled off from the 审护签 cases, still read every government unit's roster and passport ledger).
+ */
+export function registryUnitKind(role: Role): 'any' | 'enterprise' {
+  const only = PROCESS_ROLES[role];
+  return only && only.every((p) => p === 'apec-card' || p === 'apec-whitelist') ? 'enterprise' : 'any';
+}
+
+/**
+ * May this role and unit read this unit's registry records? The unit within its reach (reaches, as its cases), and an
+ * APEC card enterprise for a role whose registries are the enterprises' (registryUnitKind). The one rule of every
+ * registry read: units, plans, rosters (with mayReadRoster's roles), passports, changes.
+ */
+export function mayReadUnitRecords(who: { role: Role; unit: string }, unit: RegistryUnit): boolean {
+  return reaches(who, { unit: unit.code }) && (registryUnitKind(who.role) === 'any' || unit.enterprise);
+}
+
+/**
+ * May this role and unit read the roster of `unit`? Its records (mayReadUnitRecords), and for a unit role its own unit
+ * only as one of ROSTER_READERS; a role reaching every unit reads every roster in its registry scope.
+ */
+export function mayReadRoster(who: { role: Role; unit: string }, unit: RegistryUnit): boolean {
+  if (!mayReadUnitRecords(who, unit)) return false;
+  return unitReach(who.role) === 'any' || (who.unit === unit.code && ROSTER_READERS.includes(who.role));
+}
+
+/**
+ * May this role and unit write the roster of `unit` (PUT /api/registries/people/:personId)? One of
+ * REGISTRY_WRITERS.people, for its own unit only, within its registry scope (mayReadRoster): the personnel office its
+ * government unit's, the enterprise clerk its own enterprise's (F4), never a government unit's.
+ */
+export function mayWriteRoster(who: { role: Role; unit: string }, unit: RegistryUnit): boolean {
+  return (REGISTRY_WRITERS.people as readonly Role[]).includes(who.role) && who.unit === unit.code && mayReadRoster(who, unit);
 }
 
 /**

@@ -141,7 +141,9 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     keys: ['dateofbirth', 'birthdate', 'birthday', 'dob', 'bornon'],
     containers: [],
     patterns: [],
-    clearFor: [...OFFICERS, { role: 'personnel', ownUnit: true }],
+    // The roster's keepers read what they keep (REGISTRY_WRITERS.people): the personnel office its unit's, the
+    // enterprise clerk its own enterprise's (F4: one person once is compared by the date of birth it registered).
+    clearFor: [...OFFICERS, { role: 'personnel', ownUnit: true }, { role: 'enterprise-clerk', ownUnit: true }],
     mask: { kind: 'digits' },
   },
   'person-id': {

@@ -78,7 +78,8 @@ export class RegistriesController {
   @Get('units')
   @ApiOperation({
     summary: '备案单位 Registered units',
-    description: 'FAO roles, the leader and the manager see all; a unit’s roles their own. Each with its effective suspension.',
+    description:
+      'FAO roles, the leader and the manager see all; a unit’s roles their own. Each with its effective suspension. The APEC roles read the APEC card enterprises’ records only: another unit is listed by its code and names (RegistryUnitName).',
   })
   @ApiOkResponse({ description: 'Units in scope', schema: schemaRef(UnitListSchema) })
   @errorResponses(401)
@@ -146,7 +147,7 @@ export class RegistriesController {
   @ApiOperation({
     summary: '人员花名册 Roster',
     description:
-      'A unit’s personnel and secrecy offices, its organizer and its enterprise clerk (ROSTER_READERS) see their own unit; FAO roles see all (?unit= filters).',
+      'A unit’s personnel and secrecy offices, its organizer and its enterprise clerk (ROSTER_READERS) see their own unit; FAO roles see all (?unit= filters). The APEC desk and the enterprise clerk read the APEC card enterprises’ rosters only (mayReadUnitRecords).',
   })
   @ApiOkResponse({ description: 'The roster in scope', schema: schemaRef(PersonListSchema) })
   @queryParams(UnitQuerySchema)
@@ -167,8 +168,9 @@ export class RegistriesController {
   @Put('people/:personId')
   @Roles(...REGISTRY_WRITERS.people)
   @ApiOperation({
-    summary: '登记人员 Add or update a person (the unit’s personnel office)',
-    description: 'Classified access is kept as stored (the secrecy office sets it).',
+    summary: '登记人员 Add or update a person (the unit’s personnel office; an enterprise’s clerk for its own enterprise)',
+    description:
+      'Classified access is kept as stored (the secrecy office sets it). Writers: REGISTRY_WRITERS.people, own unit only (mayWriteRoster): the enterprise clerk keeps its own APEC card enterprise’s roster, never a government unit’s.',
   })
   @ApiBody({ schema: schemaRef(PersonSchema) })
   @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })

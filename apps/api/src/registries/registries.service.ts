@@ -10,6 +10,10 @@ import {
   mayEverSeeInClear,
   resolveCountryTable,
   mayReadRoster,
+  mayReadUnitRecords,
+  mayWriteRoster,
+  registryUnitKind,
+  type RegistryUnit,
   DEFAULT_DEFINITION,
   DefinitionError,
   diffDefinitions,
@@ -227,22 +231,58 @@ export class RegistriesService {
     this.scheduleListener = listener;
   }
 
-  private assertUnitScope(user: AuthUser, unit: string): void {
-    if (!seesAllUnits(user) && user.unit !== unit) throw outOfScope();
+  /**
+   * Refuses a unit whose registry records the caller may not read (mayReadUnitRecords, the access table's one rule):
+   * another unit for a unit role, a government unit for the APEC roles (F7). 403 CASE_OUT_OF_SCOPE.
+   */
+  private async assertUnitScope(user: AuthUser, unit: string): Promise<void> {
+    if (!mayReadUnitRecords(user, await this.registryUnit(user, unit))) throw outOfScope();
+  }
+
+  /**
+   * A unit as the registry scoping sees it (RegistryUnit). Whether it is an APEC card enterprise is read only for a role
+   * whose registry scope is the enterprises' (registryUnitKind): no other role's answer depends on it.
+   */
+  private async registryUnit(user: AuthUser, code: string): Promise<RegistryUnit> {
+    return { code, enterprise: registryUnitKind(user.role) === 'enterprise' && (await this.repo.isEnterprise(code)) };
+  }
+
+  /**
+   * The units a list may hold for this caller beyond its unit reach: undefined for a role whose scope is its reach,
+   * else the APEC card enterprises it reaches (registryUnitKind 'enterprise': the APEC desk every enterprise, the
+   * enterprise clerk its own if it is one; F7).
+   */
+  private async enterpriseScope(user: AuthUser): Promise<string[] | undefined> {
+    if (registryUnitKind(user.role) === 'any') return undefined;
+    return (await this.repo.enterpriseUnits()).filter((code) => mayReadUnitRecords(user, { code, enterprise: true }));
   }
 
   // -------------------------------------------------------------------------------------------
   // Units and plans
 
+  /**
+   * The units in reach, each in full when the caller reads its records (mayReadUnitRecords), else by its code and names
+   * only: the APEC desk registers enterprises from the registered units' names, and reads no government unit's
+   * clerks, signatories or suspension (F7).
+   */
   async listUnits(user: AuthUser) {
     const units = await this.repo.units(seesAllUnits(user) ? undefined : [user.unit]);
-    return { items: await Promise.all(units.map((u) => this.withSuspension(u))) };
+    const scope = await this.enterpriseScope(user);
+    return {
+      items: await Promise.all(
+        units.map((u) =>
+          scope === undefined || scope.includes(u.code)
+            ? this.withSuspension(u)
+            : Promise.resolve({ code: u.code, nameZh: u.nameZh, nameEn: u.nameEn }),
+        ),
+      ),
+    };
   }
 
   /** @throws VALIDATION_FAILED 400 `path.code` for a malformed code (as PUT does), before scope or lookup. */
   async getUnit(user: AuthUser, rawCode: string) {
     const code = parsePathParam(CodeSchema, rawCode, 'code');
-    this.assertUnitScope(user, code);
+    await this.assertUnitScope(user, code);
     const unit = await this.repo.unit(code);
     if (!unit) throw notFound(`单位 ${echo(code)} 未备案`, `Unit ${echo(code)} is not registered`);
     return this.withSuspension(unit);
@@ -366,7 +406,7 @@ export class RegistriesService {
 
   async getPlan(user: AuthUser, rawUnit: string, rawYear: string) {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
-    this.assertUnitScope(user, unit);
+    await this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const plan = await this.repo.plan(unit, y);
     if (!plan) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
@@ -376,7 +416,7 @@ export class RegistriesService {
   /** The organizer of the unit (or the FAO clerk) files the year's plan; the unit must be registered. */
   async putPlan(user: AuthUser, rawUnit: string, rawYear: string, body: unknown) {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
-    this.assertUnitScope(user, unit);
+    await this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const p = parseOrThrow(AnnualPlanSchema, body);
     assertKnownCountries(p.trips);
@@ -400,17 +440,23 @@ export class RegistriesService {
   // -------------------------------------------------------------------------------------------
   // People
 
-  private assertRosterScope(user: AuthUser, unit: string): void {
-    // Who reads which roster is the access table's (libs/domain/src/access.ts ROSTER_READERS).
-    if (!mayReadRoster(user, unit)) throw outOfScope();
+  private async assertRosterScope(user: AuthUser, unit: string): Promise<void> {
+    // Who reads which roster is the access table's (libs/domain/src/access.ts ROSTER_READERS, mayReadRoster).
+    if (!mayReadRoster(user, await this.registryUnit(user, unit))) throw outOfScope();
+  }
+
+  /** May the caller read this unit's roster (mayReadRoster)? */
+  private async readsRoster(user: AuthUser, unit: string): Promise<boolean> {
+    return mayReadRoster(user, await this.registryUnit(user, unit));
   }
 
   /** @throws VALIDATION_FAILED 400 (a malformed `query.unit`), INVALID_REQUEST 422 (an unknown one), 403 for a unit out of the roster's reach. */
   async listPeople(user: AuthUser, rawQuery: unknown) {
     const { unit } = await this.unitQuery(user, rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
-    if (u !== undefined) this.assertRosterScope(user, u);
-    return { items: await this.repo.people({ unit: u }) };
+    if (u !== undefined) await this.assertRosterScope(user, u);
+    const units = await this.enterpriseScope(user);
+    return { items: await this.repo.people({ unit: u, ...(units ? { units } : {}) }) };
   }
 
   /**
@@ -421,24 +467,27 @@ export class RegistriesService {
   async getPerson(user: AuthUser, rawPersonId: string) {
     const personId = parsePathParam(CodeSchema, rawPersonId, 'personId');
     const p = await this.repo.person(personId);
-    if (!p || !mayReadRoster(user, p.unit)) throw noPersonInReach();
+    if (!p || !(await this.readsRoster(user, p.unit))) throw noPersonInReach();
     return {
       ...p,
       passports: await this.passportsView(user, await this.repo.passports({ holders: [personId] }), new Map([[p.personId, p.unit]])),
     };
   }
 
-  /** The personnel office keeps its unit's roster; classified access stays the secrecy office's. */
+  /**
+   * The personnel office keeps its unit's roster, the enterprise clerk its own enterprise's (mayWriteRoster, F4: an
+   * enterprise holds no personnel office); classified access stays the secrecy office's.
+   */
   async putPerson(user: AuthUser, personId: string, body: unknown) {
     const id = parsePathParam(CodeSchema, personId, 'personId');
     // GET's own fields sent back: the id as the path's, the ledger's passports ignored, classified access as on record.
     const { personId: sentId, classifiedAccess: sentAccess, passports: _ledger, ...p } = parseOrThrow(PersonSchema, body);
     assertPathMatch('personId', sentId, id);
-    if (user.unit !== p.unit) throw outOfScope();
+    if (user.unit !== p.unit || !mayWriteRoster(user, await this.registryUnit(user, p.unit))) throw outOfScope();
     const existing = await this.repo.person(id);
     // Another unit's person answers as the read route does (getPerson: 404 noPersonInReach): the write route must not
     // say what the read route hides (new-user trial: 409 named the person's unit).
-    if (existing && !mayReadRoster(user, existing.unit)) throw noPersonInReach();
+    if (existing && !(await this.readsRoster(user, existing.unit))) throw noPersonInReach();
     if (existing && existing.unit !== p.unit) {
       const theirs = unitLabel(existing.unit, await this.repo.unit(existing.unit));
       throw new DomainError(
@@ -470,7 +519,7 @@ export class RegistriesService {
       return await this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
     } catch (err) {
       if (err instanceof RegistryDateError) throw ruleRefusal(err.problems);
-      if (err instanceof DuplicatePersonError) throw duplicateRefusal(user, err);
+      if (err instanceof DuplicatePersonError) throw duplicateRefusal(err, await this.readsRoster(user, err.existing.unit));
       throw err;
     }
   }
@@ -509,7 +558,7 @@ export class RegistriesService {
     const { classifiedAccess } = parseOrThrow(ClassifiedAccessSchema, body);
     const p = await this.repo.person(personId);
     // Another unit's person answers as no person (getPerson), whoever may read that roster (a secrecy office its own).
-    if (!p || p.unit !== user.unit || !mayReadRoster(user, p.unit)) throw noPersonInReach();
+    if (!p || p.unit !== user.unit || !(await this.readsRoster(user, p.unit))) throw noPersonInReach();
     return (await this.repo.setClassifiedAccess(personId, classifiedAccess, actorOf(user)))!;
   }
 
@@ -547,8 +596,11 @@ export class RegistriesService {
   async listPassports(user: AuthUser, rawQuery: unknown) {
     const { unit } = await this.unitQuery(user, rawQuery);
     const u = unit ?? (seesAllUnits(user) ? undefined : user.unit);
-    if (u !== undefined) this.assertUnitScope(user, u);
-    return { items: await this.passportsView(user, await this.repo.passports(u === undefined ? {} : { unit: u })) };
+    if (u !== undefined) await this.assertUnitScope(user, u);
+    // The APEC roles' list: the enterprises' passports only (enterpriseScope, F7).
+    const units = await this.enterpriseScope(user);
+    const filter = { ...(u === undefined ? {} : { unit: u }), ...(units ? { units } : {}) };
+    return { items: await this.passportsView(user, await this.repo.passports(filter)) };
   }
 
   /**
@@ -582,7 +634,7 @@ export class RegistriesService {
       number === null ? await this.repo.passportByRef(parsePathParam(PassportRefSchema, rawKey, 'key')) : await this.repo.passport(number);
     const holder = p ? await this.repo.person(p.holder) : null;
     // Another unit's passport answers as none (getPerson): the answer says nothing of passports out of reach.
-    if (!p || (!seesAllUnits(user) && holder?.unit !== user.unit))
+    if (!p || !holder || !mayReadUnitRecords(user, await this.registryUnit(user, holder.unit)))
       throw notFound('护照不在保管登记中，或不在您可查看的范围内', 'No such passport in a custody ledger you may read');
     const units = new Map(holder ? [[holder.personId, holder.unit]] : []);
     return { ...(await this.passportsView(user, [p], units))[0]!, history: await this.repo.passportHistory(p.number) };
@@ -1196,9 +1248,14 @@ export class RegistriesService {
     if (!seesAllUnits(user) && q.unit !== undefined && q.unit !== user.unit) throw outOfScope();
     assertKnownUnit(unitFilter);
     const unit = seesAllUnits(user) ? q.unit : user.unit;
+    // The APEC roles read the enterprises' changes only (mayReadUnitRecords, F7): another unit named is 403 as for a
+    // unit role, and the list holds the enterprises' rows (and the office-wide ones of no unit).
+    if (q.unit !== undefined) await this.assertUnitScope(user, q.unit);
+    const units = await this.enterpriseScope(user);
     // The roster's and the custody ledger's changes name people: only for whoever reads that roster (mayReadRoster;
-    // trial: finance and the unit leader, refused the roster, read its names, ranks and positions here).
-    const peopleHidden = !mayReadRoster(user, user.unit);
+    // trial: finance and the unit leader, refused the roster, read its names, ranks and positions here). A role reaching
+    // every unit reads every roster of its scope.
+    const peopleHidden = !seesAllUnits(user) && !(await this.readsRoster(user, user.unit));
     if (peopleHidden && q.entity !== undefined && PEOPLE_ENTITIES.includes(q.entity))
       throw new DomainError(
         'CASE_OUT_OF_SCOPE',
@@ -1219,6 +1276,7 @@ export class RegistriesService {
     return {
       items: await this.repo.changes({
         ...(unit !== undefined ? { unit } : {}),
+        ...(units ? { units } : {}),
         ...(q.entity ? { entity: q.entity } : {}),
         ...(peopleHidden ? { notEntities: PEOPLE_ENTITIES } : {}),
         limit: q.limit,
@@ -1393,10 +1451,10 @@ function sameValue(sent: unknown, registered: unknown): boolean {
 
 /**
  * 409 PERSON_ALREADY_REGISTERED at `name` (rule `unique-person`): the entry already there named only to a caller who may
- * read its roster (mayReadRoster), as getPerson hides another unit's person.
+ * read its roster (`readsTheirRoster`: mayReadRoster), as getPerson hides another unit's person.
  */
-function duplicateRefusal(user: AuthUser, err: DuplicatePersonError): DomainError {
-  const shown = mayReadRoster(user, err.existing.unit) ? err.existing.personId : null;
+function duplicateRefusal(err: DuplicatePersonError, readsTheirRoster: boolean): DomainError {
+  const shown = readsTheirRoster ? err.existing.personId : null;
   const label = duplicatePersonLabel(err.person, shown);
   return new DomainError('PERSON_ALREADY_REGISTERED', label, {
     errors: [{ field: 'name', rule: 'unique-person', message: label }],

@@ -356,8 +356,15 @@ export const UnitViewSchema = z
     }),
   })
   .meta({ id: 'RegistryUnitView', example: UNIT_EXAMPLE });
+/**
+ * A registered unit whose records the caller does not read (mayReadUnitRecords: a government unit, for the APEC roles,
+ * F7): its code and names only.
+ */
+export const UnitNameSchema = z
+  .looseObject({ code: z.string(), nameZh: z.string(), nameEn: z.string() })
+  .meta({ id: 'RegistryUnitName', example: { code: 'commerce', nameZh: '市商务局', nameEn: 'Municipal Bureau of Commerce' } });
 export const UnitListSchema = z
-  .looseObject({ items: z.array(UnitViewSchema) })
+  .looseObject({ items: z.array(z.union([UnitViewSchema, UnitNameSchema])) })
   .meta({ id: 'RegistryUnitList', example: { items: [UNIT_EXAMPLE] } });
 export const UnitPutResultSchema = z
   .looseObject({ unit: UnitViewSchema, created: z.boolean() })

@@ -265,9 +265,20 @@ export class RegistriesRepository {
     return this.ds.transaction((m) => this.audit(m, actor, { ...c, before: null, after: c.after ?? null }));
   }
 
-  async changes(filter: { unit?: string; entity?: string; notEntities?: readonly string[]; limit?: number }): Promise<RegistryChange[]> {
+  /**
+   * `units`: the changes of these units only (a registry scope: the APEC roles' enterprises), and the office-wide ones
+   * of no unit (holiday calendars, process versions: every signed-in user reads those registries).
+   */
+  async changes(filter: {
+    unit?: string;
+    units?: readonly string[];
+    entity?: string;
+    notEntities?: readonly string[];
+    limit?: number;
+  }): Promise<RegistryChange[]> {
     const qb = this.ds.getRepository(RegistryChangeEntity).createQueryBuilder('c');
     if (filter.unit !== undefined) qb.andWhere('c.unit = :unit', { unit: filter.unit });
+    if (filter.units !== undefined) qb.andWhere('(c.unit = ANY(:scope) OR c.unit IS NULL)', { scope: [...filter.units] });
     if (filter.entity !== undefined) qb.andWhere('c.entity = :entity', { entity: filter.entity });
     if (filter.notEntities?.length) qb.andWhere('c.entity NOT IN (:...notEntities)', { notEntities: [...filter.notEntities] });
     const rows = await qb
@@ -287,6 +298,21 @@ export class RegistriesRepository {
 
   // ---------------------------------------------------------------------------------------------
   // Units and plans
+
+  /**
+   * The units registered as APEC card enterprises (apec_enterprises): the registry scope of the roles whose cases are
+   * theirs (registryUnitKind 'enterprise', libs/domain/src/access.ts).
+   */
+  async enterpriseUnits(): Promise<string[]> {
+    const rows: Array<{ unit: string }> = await this.ds.query('SELECT unit FROM apec_enterprises ORDER BY unit');
+    return rows.map((r) => r.unit);
+  }
+
+  /** Is this unit registered as an APEC card enterprise (apec_enterprises)? */
+  async isEnterprise(code: string): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query('SELECT 1 FROM apec_enterprises WHERE unit = $1', [code]);
+    return rows.length > 0;
+  }
 
   async units(codes?: string[]): Promise<RegisteredUnit[]> {
     const rows = await this.ds.getRepository(UnitEntity).find({ where: codes ? { code: In(codes) } : {}, order: { code: 'ASC' } });
@@ -379,9 +405,14 @@ export class RegistriesRepository {
   // ---------------------------------------------------------------------------------------------
   // People
 
-  async people(filter: { unit?: string; ids?: string[] }): Promise<RegisteredPerson[]> {
+  /** `units`: of these units only (a registry scope), none when empty; with `unit`, both hold. */
+  async people(filter: { unit?: string; units?: readonly string[]; ids?: string[] }): Promise<RegisteredPerson[]> {
     const where: Record<string, unknown> = {};
-    if (filter.unit !== undefined) where.unit = filter.unit;
+    if (filter.units !== undefined) {
+      const units = filter.unit === undefined ? filter.units : filter.units.filter((u) => u === filter.unit);
+      if (units.length === 0) return [];
+      where.unit = In([...units]);
+    } else if (filter.unit !== undefined) where.unit = filter.unit;
     if (filter.ids !== undefined) where.personId = In(filter.ids);
     const rows = await this.ds.getRepository(PersonEntity).find({ where, order: { unit: 'ASC', personId: 'ASC' } });
     return rows.map(toPerson);
@@ -452,10 +483,13 @@ export class RegistriesRepository {
   // Passports in custody
 
   /** Passports of the given holders, or of the people of a unit. */
-  async passports(filter: { holders?: string[]; unit?: string }): Promise<CustodyPassport[]> {
+  async passports(filter: { holders?: string[]; unit?: string; units?: readonly string[] }): Promise<CustodyPassport[]> {
     const qb = this.ds.getRepository(CustodyPassportEntity).createQueryBuilder('p');
     if (filter.holders !== undefined) qb.andWhere('p.holder IN (:...holders)', { holders: filter.holders.length ? filter.holders : [''] });
     if (filter.unit !== undefined) qb.andWhere('p.holder IN (SELECT person_id FROM people WHERE unit = :unit)', { unit: filter.unit });
+    // A registry scope (the APEC roles' enterprises): the passports of these units' people only, none when empty.
+    if (filter.units !== undefined)
+      qb.andWhere('p.holder IN (SELECT person_id FROM people WHERE unit = ANY(:scope))', { scope: [...filter.units] });
     const rows = await qb.orderBy('p.number', 'ASC').getMany();
     return rows.map(toPassport);
   }
