@@ -46,6 +46,12 @@ const readsRoster = (role: string) => readsAll(role) || (ROSTER_READERS as reado
 type UnitRow = RegisteredUnit & {
   suspension: { suspended: boolean; reasons: Array<{ code: string; message: { zh: string; en: string } }> };
 };
+/**
+ * A unit of the list whose records the reader does not read (the API's mayReadUnitRecords: a government unit, for the
+ * APEC desk and the enterprise clerk): its code and names only, the other columns blank.
+ */
+type UnitListRow = UnitRow | Pick<RegisteredUnit, 'code' | 'nameZh' | 'nameEn'>;
+const fullUnit = (u: UnitListRow): UnitRow | null => ('suspension' in u ? u : null);
 interface PersonRow {
   personId: string;
   unit: string;
@@ -167,7 +173,7 @@ function UnitsTab({ session }: { session: Session }) {
   const { t, pick, code, lang } = useT();
   const { unitName } = useUnitNames();
   const state = useLoad(async () => {
-    const r = await api<{ items: UnitRow[] }>('GET', '/api/registries/units');
+    const r = await api<{ items: UnitListRow[] }>('GET', '/api/registries/units');
     rememberUnits(r.items);
     return r;
   }, []);
@@ -186,7 +192,7 @@ function UnitsTab({ session }: { session: Session }) {
       </Space>
       <Loaded state={state}>
         {(d) => (
-          <Table<UnitRow>
+          <Table<UnitListRow>
             rowKey="code"
             size="small"
             data-testid="units-table"
@@ -196,22 +202,32 @@ function UnitsTab({ session }: { session: Session }) {
               { title: t('unitCode'), dataIndex: 'code' },
               { title: t('nameZh'), dataIndex: 'nameZh' },
               { title: t('nameEn'), dataIndex: 'nameEn' },
-              { title: t('parentCode'), render: (_, u) => (u.parentCode ? unitName(u.parentCode) : '—') },
-              { title: t('supervisingDepartment'), render: (_, u) => (u.supervisingDepartment ? unitName(u.supervisingDepartment) : '—') },
-              { title: t('clerks'), render: (_, u) => joinNames(u.clerks, lang) || '—' },
+              { title: t('parentCode'), render: (_, u) => (fullUnit(u)?.parentCode ? unitName(fullUnit(u)!.parentCode!) : '—') },
+              {
+                title: t('supervisingDepartment'),
+                render: (_, u) => (fullUnit(u)?.supervisingDepartment ? unitName(fullUnit(u)!.supervisingDepartment!) : '—'),
+              },
+              { title: t('clerks'), render: (_, u) => joinNames(fullUnit(u)?.clerks ?? [], lang) || '—' },
               {
                 title: t('status'),
-                render: (_, u) => (
-                  <Space orientation="vertical" size={2}>
-                    <Tag color={u.status === 'active' ? TAG.green : TAG.red}>{code('unitSt_', u.status)}</Tag>
-                    {u.suspendedReason ? <Typography.Text type="secondary">{u.suspendedReason}</Typography.Text> : null}
-                  </Space>
-                ),
+                render: (_, row) => {
+                  const u = fullUnit(row);
+                  return u ? (
+                    <Space orientation="vertical" size={2}>
+                      <Tag color={u.status === 'active' ? TAG.green : TAG.red}>{code('unitSt_', u.status)}</Tag>
+                      {u.suspendedReason ? <Typography.Text type="secondary">{u.suspendedReason}</Typography.Text> : null}
+                    </Space>
+                  ) : (
+                    '—'
+                  );
+                },
               },
               {
                 title: t('suspension'),
-                render: (_, u) =>
-                  u.suspension.suspended ? (
+                render: (_, row) => {
+                  const u = fullUnit(row);
+                  if (!u) return '—';
+                  return u.suspension.suspended ? (
                     u.suspension.reasons.map((r) => (
                       <Typography.Text key={r.code} type="danger" style={{ display: 'block' }}>
                         {pick(r.message)}
@@ -219,17 +235,21 @@ function UnitsTab({ session }: { session: Session }) {
                     ))
                   ) : (
                     <Typography.Text>{t('suspensionNone')}</Typography.Text>
-                  ),
+                  );
+                },
               },
               ...(writer
                 ? [
                     {
                       title: t('userActions'),
-                      render: (_: unknown, u: UnitRow) => (
-                        <Button size="small" onClick={() => setEditing(u)} data-testid={`edit-unit-${u.code}`}>
-                          {t('regEdit')}
-                        </Button>
-                      ),
+                      render: (_: unknown, row: UnitListRow) => {
+                        const u = fullUnit(row);
+                        return u ? (
+                          <Button size="small" onClick={() => setEditing(u)} data-testid={`edit-unit-${u.code}`}>
+                            {t('regEdit')}
+                          </Button>
+                        ) : null;
+                      },
                     },
                   ]
                 : []),
