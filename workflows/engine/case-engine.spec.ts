@@ -990,7 +990,7 @@ describe('CaseEngine', () => {
     expect(refused).toBeInstanceOf(Rejection);
     expect((refused as Rejection).code).toBe('INVALID_REQUEST');
     expect((refused as Rejection).errors).toEqual([expect.objectContaining({ field: 'fileRef', rule: 'new-file' })]);
-    expect((refused as Rejection).label.zh).toContain('att-before');
+    expect((refused as Rejection).label.zh).toContain('附件“att-before.pdf”（att-before）');
     expect((refused as Rejection).label.en).toContain('upload it as a new file');
     expect(engine.progress(now).deficiencies[0]).toMatchObject({ status: 'missing' });
     // A file uploaded after: supplied.

@@ -43,11 +43,14 @@ export function refuseUnknownAttachment(core: CaseCore, field: string, ref: unkn
 export function refuseStaleFile(core: CaseCore, field: string, ref: string, since: number | undefined, what: Label): void {
   const added = core.attachmentSeqs.get(ref);
   if (since === undefined || added === undefined || added > since) return;
+  // Named as the organizer knows it: its file name (the id beside it), not the id alone (fresh tester).
+  const name = core.attachments.get(ref)?.fileName;
+  const file = name ? `“${name}”（${ref}）` : ref;
   refuseField(
     field,
     'new-file',
-    `附件 ${ref} 在${what.zh}之前已在本案中，不能作为新交的材料：请上传新文件`,
-    `attachment ${ref} was on the case before ${what.en}, so it is not the document now due: upload it as a new file`,
+    `附件${file}在${what.zh}之前已在本案中，不能作为新交的材料：请上传新文件`,
+    `attachment ${name ? `“${name}” (${ref})` : ref} was on the case before ${what.en}, so it is not the document now due: upload it as a new file`,
   );
 }
 
