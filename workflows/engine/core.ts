@@ -11,6 +11,7 @@ import {
   nextActions,
   organizersOf,
   outcomeRefuses,
+  processOf,
   personKey,
   shanghaiDate,
   toIso,
@@ -789,7 +790,9 @@ export class CaseCore {
         const { memberId, country } = withdrawn;
         const why =
           memberId !== undefined && !this.facts.members.some((m) => m.id === memberId)
-            ? { zh: `成员 ${memberId} 已退出本团组`, en: `member ${memberId} left the delegation` }
+            ? processOf(this.definition) === 'apec-card'
+              ? { zh: `申请人 ${memberId} 已退出本申请`, en: `applicant ${memberId} left the application` }
+              : { zh: `成员 ${memberId} 已退出本团组`, en: `member ${memberId} left the delegation` }
             : country !== undefined && !this.facts.destinations.some((d) => d.country === country)
               ? {
                   zh: `${countryLabel(country).zh}（${country}）已不在行程中`,

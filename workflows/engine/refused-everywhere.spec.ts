@@ -155,5 +155,13 @@ describe("an outcome's refused members are a non-empty list of distinct current 
       );
     expect(engine.progress(now).withdrawnMembers).toEqual([{ memberId: 'm3', reason: 'refused-everywhere:K05' }]);
     expect(engine.facts.members.map((m) => m.id)).toEqual(['m1', 'm2']);
+    // Its withdrawn steps say so in the card process's words: an applicant left the application (fresh tester: "成员
+    // m3 已退出本团组", a delegation's words).
+    const request = { requestId: 'late', actor: actor('enterprise-clerk'), stepKey: 'K01:m3' };
+    expect(() => engine.validate({ type: 'complete', request }, now)).toThrow(
+      expect.objectContaining({
+        label: { zh: '步骤 K01:m3 已撤销：申请人 m3 已退出本申请', en: 'Step K01:m3 was withdrawn: applicant m3 left the application' },
+      }),
+    );
   });
 });
