@@ -30,7 +30,7 @@ describe('APEC roles: the enterprises registries only (F7); the enterprise clerk
   let passportRef: string;
   const govBirth = uniqueBirthDate();
   const govPerson = () => `P-${gov.unit}-001`;
-  const today = () => shanghaiDate(new Date());
+  const today = () => shanghaiDate(Date.now());
 
   const get = (path: string, token: string) => request(api.http).get(path).set(bearer(token));
   const personBody = (unit: string, fields: Record<string, unknown> = {}) => ({
@@ -185,6 +185,20 @@ describe('APEC roles: the enterprises registries only (F7); the enterprise clerk
       suspension: { suspended: false },
     });
     await get(`/api/registries/units/${ent.unit}`, desk).expect(200);
+  });
+
+  it("an enterprise clerk's own unit: 404 while not registered (the APEC page's hint), 403 until registered as an enterprise", async () => {
+    const next = await createTestUsers(api, `ent-${randomUUID().slice(0, 8)}`, { enterprise: true });
+    const clerk = next.tokens['enterprise-clerk'];
+    expect((await get(`/api/registries/units/${next.unit}`, clerk).expect(404)).body.code).toBe('NOT_FOUND');
+    await registerTestUnit(api, next);
+    expect((await get(`/api/registries/units/${next.unit}`, clerk).expect(403)).body.code).toBe('CASE_OUT_OF_SCOPE');
+    await request(api.http)
+      .put(`/api/apec/enterprises/${next.unit}`)
+      .set(bearer(next.tokens['apec-desk']))
+      .send({ ownership: 'state', size: 'small' })
+      .expect(200);
+    await get(`/api/registries/units/${next.unit}`, clerk).expect(200);
   });
 
   it('the other roles read as before: the FAO clerk every unit, the government unit its own', async () => {

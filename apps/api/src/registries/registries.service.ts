@@ -282,9 +282,13 @@ export class RegistriesService {
   /** @throws VALIDATION_FAILED 400 `path.code` for a malformed code (as PUT does), before scope or lookup. */
   async getUnit(user: AuthUser, rawCode: string) {
     const code = parsePathParam(CodeSchema, rawCode, 'code');
-    await this.assertUnitScope(user, code);
     const unit = await this.repo.unit(code);
-    if (!unit) throw notFound(`单位 ${echo(code)} 未备案`, `Unit ${echo(code)} is not registered`);
+    const unregistered = () => notFound(`单位 ${echo(code)} 未备案`, `Unit ${echo(code)} is not registered`);
+    // The caller's own unit not registered says only that (404), before the scope: an enterprise clerk whose unit is
+    // not on file yet is told to have it registered (the APEC page's hint), not refused as for a government unit.
+    if (!unit && code === user.unit) throw unregistered();
+    await this.assertUnitScope(user, code);
+    if (!unit) throw unregistered();
     return this.withSuspension(unit);
   }
 
