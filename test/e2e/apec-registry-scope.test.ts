@@ -87,6 +87,25 @@ describe('APEC roles: the enterprises registries only (F7); the enterprise clerk
       .expect(200);
     const roster = (await get('/api/registries/people', clerk).expect(200)).body;
     expect(roster.items.map((p: { personId: string }) => p.personId)).toEqual([personId]);
+    // The keeper reads every field it keeps (helper's finding: party membership withheld from the clerk came back from
+    // its form as false and overwrote what the roster held): a party member stays one through the clerk's own edit.
+    await request(api.http)
+      .put(`/api/registries/people/${personId}`)
+      .set(bearer(clerk))
+      .send(personBody(ent.unit, { dateOfBirth: put.body.dateOfBirth, position: '副总经理', partyMember: true }))
+      .expect(200);
+    const read = (await get(`/api/registries/people/${personId}`, clerk).expect(200)).body;
+    expect(read).toMatchObject({ partyMember: true, dateOfBirth: put.body.dateOfBirth });
+    await request(api.http)
+      .put(`/api/registries/people/${personId}`)
+      .set(bearer(clerk))
+      // What the form sends back: the fields as read (a withheld one came back as false), one changed.
+      .send(personBody(ent.unit, { dateOfBirth: read.dateOfBirth, partyMember: read.partyMember, position: '总经理' }))
+      .expect(200);
+    expect((await get(`/api/registries/people/${personId}`, clerk).expect(200)).body).toMatchObject({
+      partyMember: true,
+      position: '总经理',
+    });
 
     const application = await request(api.http)
       .post('/api/apec/applications')

@@ -3,7 +3,14 @@ import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { addDays, addMonths, cardValidUntil, shanghaiDate } from '@df/domain';
-import { completeStepUpdate, decideStepUpdate, delegationWorkflowId, type Actor, type DelegationProgress, type StepProgress } from '@df/contracts';
+import {
+  completeStepUpdate,
+  decideStepUpdate,
+  delegationWorkflowId,
+  type Actor,
+  type DelegationProgress,
+  type StepProgress,
+} from '@df/contracts';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
 import { drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';

@@ -172,7 +172,9 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
     keys: ['partymember', 'partymembership', 'ispartymember'],
     containers: [],
     patterns: [],
-    clearFor: OWN_UNIT_VETTING,
+    // And the roster's keeper of an enterprise, its clerk (REGISTRY_WRITERS.people): a field the keeper could not read
+    // came back from its form as `false` and overwrote what the roster held.
+    clearFor: [...OWN_UNIT_VETTING, { role: 'enterprise-clerk', ownUnit: true }],
     mask: { kind: 'withhold' },
   },
   'classified-access': {
