@@ -35,6 +35,18 @@ const documented = (schema: { safeParse(v: unknown): { success: boolean; error?:
 };
 const today = () => shanghaiDate(Date.now());
 
+/**
+ * How drive() acts on an APEC card case: each step by its role, the enterprise clerk as one of `unit` (the enterprise's
+ * own clerk), an approval approved, a task completed with no data.
+ */
+const actAs = (unit: string) => (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
+  const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', unit) : by;
+  const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
+  return s.kind === 'approval'
+    ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
+    : handle.executeUpdate(completeStepUpdate, { args: [base] });
+};
+
 /** Issue 17 through the HTTP API: the APEC desk, the enterprise clerk, and the card in a delegation's D01. */
 describe('APEC cards over the API (issue 17)', () => {
   let worker: TestWorker;
@@ -480,13 +492,14 @@ describe('APEC cards over the API (issue 17)', () => {
     await request(http).get('/api/apec/enterprises').set(clerk).expect(403);
     await request(http).get('/api/apec/enterprises').set(bearer(gov.tokens.organizer)).expect(403);
 
-    // The enterprise clerk reads its own roster: person ids and dates of birth in clear (it names applicants by
-    // them, and keeps the roster: F4), the rest of the personal data masked as for its role.
+    // The enterprise clerk reads its own roster: person ids, dates of birth and Party membership in clear (it names
+    // applicants by them, and keeps the roster: F4, a keeper reads what it keeps), classified access withheld (the
+    // secrecy office's).
     const roster = (await request(http).get('/api/registries/people').set(clerk).expect(200)).body;
     expect(roster.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
-    expect(roster.items[0]).toMatchObject({ name: '李四', unit: ent.unit });
+    expect(roster.items[0]).toMatchObject({ name: '李四', unit: ent.unit, partyMember: false });
     expect(roster.items[0].dateOfBirth).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(roster.items[0].partyMember).not.toBe(false);
+    expect(roster.items[0].classifiedAccess).not.toBe(false);
     const own = (await request(http).get('/api/registries/people').query({ unit: ent.unit }).set(clerk).expect(200)).body;
     expect(own.items.map((p: { personId: string }) => p.personId)).toEqual([`${ent.unit}-p1`]);
     const one = (await request(http).get(`/api/registries/people/${ent.unit}-p1`).set(clerk).expect(200)).body;
@@ -909,13 +922,7 @@ describe('APEC cards over the API (issue 17)', () => {
       },
     ]);
     // The enterprise clerk (its own unit) and the APEC desk act each step until the card is issued and handed over.
-    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
-      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', ent.unit) : by;
-      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
-      return s.kind === 'approval'
-        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
-        : handle.executeUpdate(completeStepUpdate, { args: [base] });
-    };
+    const act = actAs(ent.unit);
     const done = await drive(worker.client.workflow.getHandle(delegationWorkflowId(first.caseId)), ent.unit, { onSchedule: false, act });
     expect(done.status).toBe('completed');
     await readModelStatus(first.caseId, 'completed');
@@ -981,13 +988,7 @@ describe('APEC cards over the API (issue 17)', () => {
     const { caseId } = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as {
       caseId: string;
     };
-    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
-      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', ent.unit) : by;
-      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
-      return s.kind === 'approval'
-        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
-        : handle.executeUpdate(completeStepUpdate, { args: [base] });
-    };
+    const act = actAs(ent.unit);
     const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
     const awaiting = (key: string) => (p: DelegationProgress) =>
       p.steps.some((s) => s.key === key && (s.status === 'awaiting' || s.status === 'overdue'));
@@ -1161,13 +1162,7 @@ describe('APEC cards over the API (issue 17)', () => {
       ).body.caseId as string;
     const issued = await apply([`${firm.unit}-p1`, `${firm.unit}-p2`]);
     const early = await apply([`${firm.unit}-p3`]);
-    const act = (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
-      const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', firm.unit) : by;
-      const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
-      return s.kind === 'approval'
-        ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
-        : handle.executeUpdate(completeStepUpdate, { args: [base] });
-    };
+    const act = actAs(firm.unit);
     const handle = worker.client.workflow.getHandle(delegationWorkflowId(issued));
     await drive(handle, firm.unit, {
       onSchedule: false,
