@@ -645,12 +645,21 @@ export class CaseCore {
       this.close('failed', `团长（${country}）签证被拒 / visa refused for the head of delegation (${country})`, by);
       return;
     }
+    this.withdrawMembers(memberIds, `visa-refused:${country}`, 'visa-refused', by);
+  }
+
+  /**
+   * Members leave the case for `reason` (a refused visa, a pre-clearance refused everywhere): off the facts, each one
+   * recorded (`member.withdrawn`, with the members left), then the instances derived again (`cause`) so their own steps
+   * are withdrawn.
+   */
+  private withdrawMembers(memberIds: readonly string[], reason: string, cause: string, by: ActionBase): void {
     this.facts = { ...this.facts, members: this.facts.members.filter((m) => !memberIds.includes(m.id)) };
     for (const id of memberIds) {
-      this.withdrawnMembers.push({ memberId: id, reason: `visa-refused:${country}` });
-      this.emit('member.withdrawn', by, { memberId: id, reason: `visa-refused:${country}`, memberCount: this.facts.members.length });
+      this.withdrawnMembers.push({ memberId: id, reason });
+      this.emit('member.withdrawn', by, { memberId: id, reason, memberCount: this.facts.members.length });
     }
-    this.deriveInstances('visa-refused');
+    this.deriveInstances(cause);
   }
 
   /**
@@ -673,12 +682,7 @@ export class CaseCore {
       this.close('failed', `${code}：所有成员均被全部国家或经济体拒绝 / ${code} refused every member everywhere`, by);
       return;
     }
-    this.facts = { ...this.facts, members: this.facts.members.filter((m) => !out.includes(m.id)) };
-    for (const id of out) {
-      this.withdrawnMembers.push({ memberId: id, reason: `refused-everywhere:${code}` });
-      this.emit('member.withdrawn', by, { memberId: id, reason: `refused-everywhere:${code}`, memberCount: this.facts.members.length });
-    }
-    this.deriveInstances('refused-everywhere');
+    this.withdrawMembers(out, `refused-everywhere:${code}`, 'refused-everywhere', by);
   }
 
   depart(by: ActionBase): void {
