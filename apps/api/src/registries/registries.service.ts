@@ -334,12 +334,7 @@ export class RegistriesService {
     ] as const) {
       const ref = u[field];
       if (!ref) continue;
-      if (await this.apec.enterprise(ref))
-        hierarchy.push({
-          field,
-          rule: 'government-unit',
-          message: { zh: `${echo(ref)} 是APEC卡企业，不能作为${zh}`, en: `${echo(ref)} is an APEC card enterprise, not ${en}` },
-        });
+      if (await this.apec.enterprise(ref)) hierarchy.push(enterpriseInHierarchy(field, ref, zh, en));
       else if (isEnterprise)
         hierarchy.push({
           field,
@@ -445,11 +440,10 @@ export class RegistriesService {
   // People
 
   private async assertRosterScope(user: AuthUser, unit: string): Promise<void> {
-    // Who reads which roster is the access table's (libs/domain/src/access.ts ROSTER_READERS, mayReadRoster).
-    if (!mayReadRoster(user, await this.registryUnit(user, unit))) throw outOfScope();
+    if (!(await this.readsRoster(user, unit))) throw outOfScope();
   }
 
-  /** May the caller read this unit's roster (mayReadRoster)? */
+  /** May the caller read this unit's roster? The access table's (libs/domain/src/access.ts ROSTER_READERS, mayReadRoster). */
   private async readsRoster(user: AuthUser, unit: string): Promise<boolean> {
     return mayReadRoster(user, await this.registryUnit(user, unit));
   }
@@ -799,16 +793,7 @@ export class RegistriesService {
     // government hierarchy, and has no department approver to decide A16 (the case would wait for ever).
     const typedDepartment = out.supervisingDepartment;
     if (!unit && typeof typedDepartment === 'string' && typedDepartment !== '' && (await this.apec.enterprise(typedDepartment)))
-      throw ruleRefusal([
-        {
-          field: 'supervisingDepartment',
-          rule: 'government-unit',
-          message: {
-            zh: `${echo(typedDepartment)} 是APEC卡企业，不能作为主管部门`,
-            en: `${echo(typedDepartment)} is an APEC card enterprise, not a supervising department`,
-          },
-        },
-      ]);
+      throw ruleRefusal([enterpriseInHierarchy('supervisingDepartment', typedDepartment, '主管部门', 'a supervising department')]);
     if (Array.isArray(b.members))
       out.members = await this.resolveMembers(b.members, { code: b.unit, registered: !!unit }, user, 'members', mismatches);
     throwMismatches(mismatches);
@@ -1441,6 +1426,18 @@ function comparable(field: string, value: unknown): unknown {
 }
 
 /** A value sent agrees with the registry's: equal, an object's keys each agreeing (keys left out are not claims), lists as sets. */
+/**
+ * An APEC card enterprise named where the government hierarchy holds only government units (a unit's parent or
+ * supervising department, a submission's typed supervising department): 422 at `field`, rule `government-unit`.
+ */
+function enterpriseInHierarchy(field: string, ref: string, zh: string, en: string): FieldError {
+  return {
+    field,
+    rule: 'government-unit',
+    message: { zh: `${echo(ref)} 是APEC卡企业，不能作为${zh}`, en: `${echo(ref)} is an APEC card enterprise, not ${en}` },
+  };
+}
+
 function sameValue(sent: unknown, registered: unknown): boolean {
   if (Array.isArray(sent))
     return Array.isArray(registered) && sent.length === registered.length && sent.every((x) => registered.some((y) => sameValue(x, y)));

@@ -214,6 +214,9 @@ function dueWithin(due: unknown, max: StatutoryStep['afterDeparture'] & object):
   return unit === 'calendarDays' ? d.calendarDays === n && n <= limit : n <= limit;
 }
 
+/** The codes of the statutory steps (a need that is one of them is reported by its own entry when dropped). */
+const STATUTORY_CODES: ReadonlySet<string> = new Set(STATUTORY_STEPS.map((e) => e.code));
+
 /**
  * Every way `def` drops or weakens a statutory step (STATUTORY_STEPS), as problems of code STATUTORY_STEP (rule
  * `statutory-step`): at `steps` for a step dropped, at `steps[i].<field>` for a field
@@ -285,8 +288,7 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
     }
     if (entry.needs) {
       const before = neededCodes(def, step);
-      const statutoryCodes = new Set(STATUTORY_STEPS.map((e) => e.code));
-      const missing = entry.needs.filter((code) => !before.has(code) && (indexOf.has(code) || !statutoryCodes.has(code)));
+      const missing = entry.needs.filter((code) => !before.has(code) && (indexOf.has(code) || !STATUTORY_CODES.has(code)));
       if (missing.length > 0) {
         const named = (lang: 'zh' | 'en') =>
           missing.map((code) => {
