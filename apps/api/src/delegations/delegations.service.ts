@@ -1101,9 +1101,10 @@ export class DelegationsService {
     // the handler's rule already refuses (trip-report) is not named twice. Only for a step of a version this API knows.
     const named = new Set(report.map((p) => p.field));
     // The case as the workflow holds it, where a rule reads it: its current members (an outcome's refused members,
-    // outcomeMembersProblems) and its submission day (K06's card not issued before the application).
+    // outcomeMembersProblems) and its submission day (K06's card not issued before the application). Its current
+    // answer (currentProgress: the published one while current, else the query), not a query per action.
     const reads = definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0);
-    const held = reads ? await this.progress(caseId) : undefined;
+    const held = reads ? await this.currentProgress(caseId) : undefined;
     const strict = definition
       ? [
           ...stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)),
