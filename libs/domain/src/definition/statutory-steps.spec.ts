@@ -191,6 +191,9 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     const dropped = published('B03', () => undefined);
     dropped.steps = dropped.steps.map((s) => (s.code === 'B08' ? { ...s, needs: s.needs.filter((n) => n !== 'B03') } : s));
     expect(paths(dropped)).toEqual(['B03 steps']);
+    // The second fresh tester's version: B03 a system timer (declaration and condition kept) completed itself with a
+    // document overdue, and the approval document was issued: its kind and actor are the organizer's task.
+    expect(paths(published('B03', (s) => ({ ...s, actor: 'system', kind: 'timer' })))).toEqual(['B03 .kind', 'B03 .actor']);
     // Running it for every case (no condition) is stricter: accepted.
     expect(() => loadDefinition(published('B03', ({ condition: _, ...s }) => s))).not.toThrow();
     // The other declarations a step waits on: the notice's objections (A14 on A13), the departure and return certified

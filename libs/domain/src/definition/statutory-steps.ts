@@ -109,8 +109,11 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     },
     // The engine completes it once every missing document is in (collectsDeficiencies) and refuses a manual completion
     // before; B08 waits on it (fresh tester: a version without the declaration let the organizer complete B03 with
-    // nothing supplied, and B08 stayed blocked for ever). Its condition is what makes it run for such a case.
-    needs: ['B02'], condition: ['acceptedWithDeficiencies', null], behaviour: { collectsDeficiencies: true },
+    // nothing supplied, and B08 stayed blocked for ever). Its condition is what makes it run for such a case. The
+    // organizer's task: a system timer completed itself with a document overdue and the approval document followed
+    // (second fresh tester).
+    kind: ['task'], actor: ['organizer'], needs: ['B02'], condition: ['acceptedWithDeficiencies', null],
+    behaviour: { collectsDeficiencies: true },
   },
   {
     code: 'B06', name: { zh: '外办主任审核', en: "the FAO director's review" }, approvalRole: 'fao-director',
