@@ -1029,7 +1029,16 @@ describe('APEC cards over the API (issue 17)', () => {
       expect([data, refused.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([data, errors]);
     }
     // The worker's default term (to the day before the 5th anniversary) is the longest allowed.
-    await complete('K06:m1', { cardNumber: `CARD${Date.now()}`, issuedOn, validUntil: cardValidUntil(issuedOn) }).expect(200);
+    const number = `CARD${Date.now()}`;
+    await complete('K06:m1', { cardNumber: number, issuedOn, validUntil: cardValidUntil(issuedOn) }).expect(200);
+    // The card's number K06 recorded (`cardNumber`) is an APEC card number wherever it is shown: masked for the clerk and
+    // the desk in the case page and the timeline, as the cards registry masks it (fresh tester: shown in clear).
+    for (const token of [clerk, desk])
+      for (const path of [`/api/delegations/${caseId}`, `/api/delegations/${caseId}/timeline`]) {
+        const text = JSON.stringify((await request(http).get(path).set(token).expect(200)).body);
+        expect([path, text.includes(number)]).toEqual([path, false]);
+        expect(text).toContain(`CA${'*'.repeat(number.length - 5)}${number.slice(-3)}`);
+      }
   }, 180_000);
 
   it('an enterprise that registered its clerks (专办员备案) takes card applications and whitelist filings only from them', async () => {

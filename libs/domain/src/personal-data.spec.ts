@@ -31,6 +31,8 @@ describe('the personal-data classification', () => {
     expect(personalClassOfKey('ID-Number')).toBe('national-id');
     expect(personalContainerOfKey('passport')).toBe('passport-number');
     expect(personalContainerOfKey('apecCard')).toBe('apec-card-number');
+    // K06's step data names the card office's number `cardNumber`.
+    expect(personalClassOfKey('cardNumber')).toBe('apec-card-number');
     // Aggregates and derived flags are not a member's personal data.
     for (const k of ['partyMembers', 'partyBranch', 'newPassport', 'name', 'unit', 'number']) expect(personalClassOfKey(k)).toBeUndefined();
   });

@@ -109,7 +109,9 @@ export const PERSONAL_DATA: Record<PersonalDataClass, PersonalDataSpec> = {
   },
   'apec-card-number': {
     label: { zh: 'APEC商务旅行卡号', en: 'APEC business travel card number' },
-    keys: ['apeccardnumber', 'apecnumber', 'apeccardno', 'abtcnumber'],
+    // `cardNumber`: K06's step data (the card office's number, as the case page and the timeline show the completion;
+    // fresh tester: in clear for the clerk and the desk while the cards registry masked it).
+    keys: ['apeccardnumber', 'apecnumber', 'apeccardno', 'abtcnumber', 'cardnumber', 'cardno'],
     containers: ['apeccard', 'apec', 'abtc', 'apeccards'],
     patterns: [],
     clearFor: OFFICERS,
