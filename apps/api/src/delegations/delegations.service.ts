@@ -94,6 +94,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
+import { holdIssuedCardNumber, type HeldCardNumber } from '../apec/card-number-claims';
 import {
   AmendSchema,
   CloseSchema,
@@ -849,6 +850,10 @@ export class DelegationsService {
     // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
     let onBehalfOf: OnBehalfOfUser | string | undefined;
     let claimedTrip = false; // the amendment claimed its members' new window (assertNoOpenCaseOverlap)
+    // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
+    // a retry by it, and two users' equal keys never meet.
+    const requestId = key ?? randomUUID();
+    let cardNumber: HeldCardNumber | undefined; // K06's card number, held for this case's member (card-number-claims.ts)
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
       await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
@@ -856,13 +861,17 @@ export class DelegationsService {
       );
       // After a replay: a retried amendment answers as it did, whatever case came since.
       if (kind === 'amend') claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
+      if (kind === 'complete')
+        cardNumber = await holdIssuedCardNumber(
+          this.cases.manager.connection,
+          await this.registries.processDefinition(scope.definitionVersion),
+          { caseId, stepKey, data: sent.data, requestId },
+          (id) => this.progress(id),
+        );
     } catch (err) {
       if (key) await this.idempotency.release(key);
       throw err;
     }
-    // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
-    // a retry by it, and two users' equal keys never meet.
-    const requestId = key ?? randomUUID();
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
     const request = {
       ...parsed,
@@ -880,6 +889,7 @@ export class DelegationsService {
           this.sendUpdate(handle, kind, options),
         ),
       );
+      await cardNumber?.accepted().catch(() => undefined);
       // The client knows its request by its own key.
       const result = clientKey ? { ...applied, requestId: clientKey } : applied;
       const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
@@ -900,6 +910,8 @@ export class DelegationsService {
       if (key && definite) await this.idempotency.release(key);
       // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
       if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
+      // A refused completion frees the card number it held; an unknown outcome keeps it for the retry with the same key.
+      if (cardNumber && definite) await cardNumber.refused().catch(() => undefined);
       const refusal =
         err instanceof HeldByIncident
           ? heldByIncident(key !== undefined)

@@ -42,3 +42,40 @@ export class ApecWhitelistFilingClaimEntity {
   @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
   claimedAt!: Date;
 }
+
+/**
+ * A card number the national card office gave at the issue step (K06's `cardNumber`), held for that case's member
+ * from the moment the API accepts it until its card is registered (K07) — and after, while the case is open: the
+ * number is the primary key, so of two cases completing their issue step with one number at once exactly one
+ * inserts it, and the other is refused 422 `data.cardNumber` `card-holder` before its completion is sent (before,
+ * both were accepted, one K07 registered the card and the other blocked for ever). Taken after the Idempotency-Key,
+ * before the Update is sent; kept by a keyed retry; deleted when the Update is definitely refused; taken over when
+ * its case has closed, its member has left the case, or its step's completion names another number, or was never
+ * recorded (an unknown outcome not retried: CLAIM_STALE_MS, asked of Temporal). apec.repository.ts claimCardNumber.
+ */
+@Entity({ name: 'apec_card_number_claims' })
+export class ApecCardNumberClaimEntity {
+  /** The card number as the issue step recorded it (capital letters and digits). */
+  @PrimaryColumn({ name: 'card_number', type: 'varchar', length: 32 })
+  cardNumber!: string;
+
+  /** The card application's case (its workflow is delegationWorkflowId(caseId)). */
+  @Index('ix_apec_card_number_claims_case')
+  @Column({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  /** The issue step's instance (e.g. `K06:m1`) whose completion names the number. */
+  @Column({ name: 'step_key', type: 'varchar', length: 64 })
+  stepKey!: string;
+
+  /** The member the card is for (the step instance's member). */
+  @Column({ name: 'member_id', type: 'varchar', length: 64 })
+  memberId!: string;
+
+  /** The Update's request id (the scoped Idempotency-Key): a definite refusal of that request deletes the claim. */
+  @Column({ name: 'request_id', type: 'varchar', length: 64 })
+  requestId!: string;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
+  claimedAt!: Date;
+}

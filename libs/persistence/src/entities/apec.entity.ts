@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ApecWhitelistCriteriaEntity } from '../apec/criteria.entity';
-import { ApecApplicantClaimEntity, ApecWhitelistFilingClaimEntity } from './apec-claims.entity';
+import { ApecApplicantClaimEntity, ApecCardNumberClaimEntity, ApecWhitelistFilingClaimEntity } from './apec-claims.entity';
 
 /**
  * APEC business travel cards (issue 17): the enterprise profile of a unit of type enterprise, the whitelist
@@ -173,4 +173,5 @@ export const APEC_ENTITIES = [
   ApecWhitelistCriteriaEntity,
   ApecApplicantClaimEntity,
   ApecWhitelistFilingClaimEntity,
+  ApecCardNumberClaimEntity,
 ];

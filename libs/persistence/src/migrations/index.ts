@@ -28,6 +28,7 @@ import { MemberTripClaims1796154649377 } from './1796154649377-MemberTripClaims'
 import { PassportRef1796164099707 } from './1796164099707-PassportRef';
 import { CaseMembersPassport1796172000000 } from './1796172000000-CaseMembersPassport';
 import { CaseEventsDecisions1796231493078 } from './1796231493078-CaseEventsDecisions';
+import { ApecCardNumberClaims1796251436990 } from './1796251436990-ApecCardNumberClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   PassportRef1796164099707,
   CaseMembersPassport1796172000000,
   CaseEventsDecisions1796231493078,
+  ApecCardNumberClaims1796251436990,
 ];
