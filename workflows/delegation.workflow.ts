@@ -213,6 +213,8 @@ const OUTCOME_MEMBERS_PATCH = 'outcome-members';
 const APEC_CARD_TERM_PATCH = 'apec-card-term';
 /** A complete signal recording at D01 a route the office's country table does not give (entryRouteTableProblem) is refused like the Update; asked only for such a signal. */
 const ENTRY_ROUTE_TABLE_PATCH = 'entry-route-table';
+/** A complete signal recording D12's or K05's outcome without one (outcomeRequiredProblems: it was read as granted) is refused like the Update; asked only for such a signal. */
+const OUTCOME_REQUIRED_PATCH = 'outcome-required';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -428,6 +430,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           outcomeMembers: () => patched(OUTCOME_MEMBERS_PATCH),
           cardTerm: () => patched(APEC_CARD_TERM_PATCH),
           routeTable: () => patched(ENTRY_ROUTE_TABLE_PATCH),
+          outcomeRequired: () => patched(OUTCOME_REQUIRED_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -235,7 +235,11 @@ describe('the APEC pages of the web app (issue 17)', () => {
     const cards = desk.getByTestId('apec-cards');
     const cardRow = cards.locator('tr', { hasText: '澳大利亚' }).filter({ hasText: `(${unit})` });
     await cards.locator('tr.ant-table-row').first().waitFor();
-    for (let page = 0; page < 50 && (await cardRow.count()) === 0; page++) await cards.locator('.ant-pagination-next').click();
+    // Page by page, each page shown before it is read (a count read before the next page rendered skipped that page).
+    for (let page = 1; page <= 50 && (await cardRow.count()) === 0; page++) {
+      await cards.locator('.ant-pagination-next').click();
+      await cards.locator(`.ant-pagination-item-active[title="${page + 1}"]`).waitFor();
+    }
     await cardRow.getByRole('button', { name: '挂失或注销' }).click();
     await desk.getByRole('dialog').getByLabel('原因', { exact: true }).fill('持卡人报失');
     await desk

@@ -12,7 +12,7 @@ import {
   type StepProgress,
 } from '@df/contracts';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
-import { drive } from '../support/drive';
+import { dataOf, drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -44,7 +44,7 @@ const actAs = (unit: string) => (handle: WorkflowHandle, s: StepProgress, by: Ac
   const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
   return s.kind === 'approval'
     ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
-    : handle.executeUpdate(completeStepUpdate, { args: [base] });
+    : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, ...dataOf(s.code) }] });
 };
 
 /** Issue 17 through the HTTP API: the APEC desk, the enterprise clerk, and the card in a delegation's D01. */
@@ -1010,6 +1010,17 @@ describe('APEC cards over the API (issue 17)', () => {
         [expect.objectContaining({ field: 'data.members', rule, message: { zh: expect.any(String), en: expect.any(String) } })],
       ]);
     }
+    // Second fresh trial (high): K05 with no outcome counted as pre-cleared (the card listed an economy that never cleared).
+    for (const [data, rule] of [
+      [{}, 'required'],
+      [{ outcome: null }, 'required'],
+      [{ outcome: 'cleared' }, 'enum'],
+    ] as const) {
+      const refused = await complete('K05:JP', data).expect(422);
+      expect([data, refused.body.errors]).toEqual([data, [expect.objectContaining({ field: 'data.outcome', rule })]]);
+    }
+    const bare = await request(http).post(`/api/delegations/${caseId}/steps/K05:JP/complete`).set(desk).send({}).expect(422);
+    expect(bare.body.errors).toEqual([expect.objectContaining({ field: 'data.outcome', rule: 'required' })]);
     await complete('K05:JP', { outcome: 'refused', members: ['m2'] }).expect(200);
     await complete('K05:KR', { outcome: 'granted' }).expect(200);
     await drive(handle, ent.unit, { onSchedule: false, act, until: awaiting('K06:m1') });

@@ -18,6 +18,7 @@ import {
   decideStepUpdate,
   delegationWorkflowId,
   progressQuery,
+  requiredTaskData,
   type Actor,
   type DelegationInput,
   type DelegationProgress,
@@ -115,7 +116,8 @@ describe('APEC business travel cards (issue 17)', () => {
     (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
       const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', unit) : by;
       const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
-      const d = data(s);
+      // The step's own data, else what it requires of any completion (K05's outcome: granted).
+      const d = data(s) ?? requiredTaskData(s.code);
       return s.kind === 'approval'
         ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] })
         : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, ...(d ? { data: d } : {}) }] });

@@ -31,8 +31,8 @@ export interface DriveOptions {
   act?: (handle: WorkflowHandle, step: StepProgress, by: Actor) => Promise<unknown>;
 }
 
-/** The data the step's schema requires (a written outcome at A14, D11), if any. */
-const dataOf = (code: string) => {
+/** The data the step's schema requires (a written outcome at A14, D11; D12's and K05's outcome), if any: `{data}` or `{}`. */
+export const dataOf = (code: string) => {
   const data = requiredTaskData(code);
   return data ? { data } : {};
 };

@@ -11,6 +11,7 @@ import {
   stepDataFieldProblems,
   CARD_TERM_RULES,
   outcomeMembersProblems,
+  outcomeRequiredProblems,
   systemReadDataProblems,
   entryRouteTableProblem,
   resolveCountryTable,
@@ -143,6 +144,8 @@ export interface ValidationRules {
   cardTerm?: () => boolean;
   /** D01's route given by the office's country table: entryRouteTableProblem (patched('entry-route-table')). */
   routeTable?: () => boolean;
+  /** An external outcome's `outcome` given (D12, K05): outcomeRequiredProblems (patched('outcome-required')). */
+  outcomeRequired?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -221,7 +224,7 @@ export class CaseEngine {
     const { report: reportRule = on, crossRole: crossRoleRule = on, stepData: stepDataRule = on, ordered } = rules;
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
-    const { freshFile: freshFileRule = on, routeTable: routeTableRule = on } = rules;
+    const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -303,6 +306,13 @@ export class CaseEngine {
       // (stepDataFieldProblems, as the API refuses them). Likewise only here: a completion recorded with another field
       // replays as it ran; a signal asks `stepDataRule` (patched('step-data-fields')) only when these find something.
       const meta = action.type === 'complete' ? this.core.metas.get(action.request.stepKey) : undefined;
+      // An external outcome (D12's visa, K05's pre-clearance) is given, granted or refused: none was read as granted
+      // (outcomeRequiredProblems; no data is `{}`, as the handler reads it). A signal asks `outcomeRequiredRule`
+      // (patched('outcome-required')) only when it finds something.
+      if (action.type === 'complete' && meta && (action.request.data === undefined || isRecord(action.request.data))) {
+        const missing = outcomeRequiredProblems(meta.behaviour, action.request.data ?? {});
+        if (missing.length > 0 && outcomeRequiredRule()) refuseData(missing, action.request.stepKey);
+      }
       if (action.type === 'complete' && meta && isRecord(action.request.data)) {
         const problems = stepDataFieldProblems(this.core.definition, meta.code, action.request.data);
         if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);

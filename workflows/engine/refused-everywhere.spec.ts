@@ -135,6 +135,24 @@ describe("an outcome's refused members are a non-empty list of distinct current 
     expect(refusal(engine, now, { outcome: 'refused' })).toBeUndefined();
   });
 
+  it('handed input (second trial): K05 with no outcome ({}, {outcome: null}, no data) is refused (required), not read as cleared', () => {
+    const engine = newEngine(2);
+    const now = toK05(engine);
+    expect(refusal(engine, now, {})).toEqual([['data.outcome', 'required']]);
+    expect(refusal(engine, now, { outcome: null })).toEqual([['data.outcome', 'required']]);
+    expect(refusal(engine, now, { outcome: 'cleared' })).toEqual([['data.outcome', 'enum']]);
+    const none = { requestId: 'v-none', actor: actor('apec-desk'), stepKey: 'K05:JP' };
+    expect(() => engine.validate({ type: 'complete', request: none }, now)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ field: 'data.outcome', rule: 'required' })] }),
+    );
+    expect(refusal(engine, now, { outcome: 'granted' })).toBeUndefined();
+    // A signal recorded before the rule (patched('outcome-required') false on replay) applies as it ran: granted.
+    expect(refusal(engine, now, {}, { outcomeRequired: () => false })).toBeUndefined();
+    engine.apply({ type: 'complete', request: none }, now);
+    expect(engine.progress(now).steps.find((s) => s.key === 'K05:JP')?.status).toBe('done');
+    expect(engine.progress(now).withdrawnMembers).toEqual([]);
+  });
+
   it("a signal recorded before the rule (patched('outcome-members') false on replay) applies as it ran", () => {
     const engine = newEngine(2);
     const now = toK05(engine);

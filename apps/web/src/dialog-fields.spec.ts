@@ -14,9 +14,11 @@ describe("the step dialog's field of an API field error", () => {
     expect(dialogFieldOf(code, field)).toEqual(name);
   });
 
-  it("a written outcome's field on a step declaring it (A14, D11), not D12's visa outcome", () => {
+  it("a written outcome's field on a step declaring it (A14, D11); D12's and K05's granted/refused their own", () => {
     expect(dialogFieldOf('A14', 'data.outcome', 'written-outcome')).toEqual(['outcome']);
-    expect(dialogFieldOf('D12', 'data.outcome', 'external-outcome')).toBeNull();
+    expect(dialogFieldOf('D12', 'data.outcome', 'external-outcome')).toEqual(['externalOutcome']);
+    expect(dialogFieldOf('K05', 'data.members', 'external-outcome')).toEqual(['refusedMembers']);
+    expect(dialogFieldOf('A14', 'data.members', 'written-outcome')).toBeNull();
   });
 
   it("the new passport's fields on a step declaring it (C05)", () => {

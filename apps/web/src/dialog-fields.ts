@@ -1,6 +1,6 @@
 /**
  * The dialog's field of an API field error (`data.returnedOn` → returnedOn, `data.<figure>` → figures.<figure> at
- * W01, `data.outcomes.x` → outcomes.x and `data.summary` → summary at P03, `data.outcome` → outcome on a step whose data `schema` is 'written-outcome', `data.number` → newPassport.number on one whose schema is 'new-passport' (C05), `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
+ * W01, `data.outcomes.x` → outcomes.x and `data.summary` → summary at P03, `data.outcome` → outcome on a step whose data `schema` is 'written-outcome' (externalOutcome and `data.members` → refusedMembers on an 'external-outcome' one: D12, K05), `data.number` → newPassport.number on one whose schema is 'new-passport' (C05), `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
  * field is shown at it. null: no field of the dialog (the refusal's text says it).
  */
 export function dialogFieldOf(code: string, field: string, schema?: string | null): Array<string | number> | null {
@@ -16,6 +16,8 @@ export function dialogFieldOf(code: string, field: string, schema?: string | nul
   if (code === 'P03' && rest[0] === 'outcomes' && rest.length > 1) return rest;
   if (code === 'P03' && rest[0] === 'summary' && rest.length === 1) return ['summary'];
   if (schema === 'written-outcome' && rest[0] === 'outcome' && rest.length === 1) return ['outcome'];
+  if (schema === 'external-outcome' && rest[0] === 'outcome' && rest.length === 1) return ['externalOutcome'];
+  if (schema === 'external-outcome' && rest[0] === 'members') return ['refusedMembers'];
   if (schema === 'new-passport' && rest.length === 1 && ['number', 'issuedOn', 'expiresOn'].includes(String(rest[0])))
     return ['newPassport', rest[0]!];
   return null;

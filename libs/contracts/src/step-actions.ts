@@ -1,4 +1,4 @@
-import { behaviourOf, responsibleRole, type Role } from '@df/domain';
+import { behaviourOf, builtInBehaviourOf, responsibleRole, type Role } from '@df/domain';
 import type { DelegationProgress, StepProgress } from './delegation';
 
 /**
@@ -24,11 +24,15 @@ export interface StepRequest {
 /**
  * The data a step's schema requires of any completion, as an automated user (the tests' drivers, the benchmark)
  * writes it: the outcome in writing where the step declares 'written-outcome' (A04, A14, D11), the trip report's
- * written summary (P03, 'trip-report'), the new passport's number and dates (C05, 'new-passport'). Undefined: none required.
+ * written summary (P03, 'trip-report'), the new passport's number and dates (C05, 'new-passport'), the external outcome
+ * (D12's visa, K05's pre-clearance: granted). `version` the case's definition version; without it, the newest built-in
+ * version of the process holding the code (builtInBehaviourOf). Undefined: none required.
  */
 export function requiredTaskData(code: string, version?: string): Record<string, unknown> | undefined {
-  const schema = behaviourOf(code, version).data;
+  const schema = (version === undefined ? builtInBehaviourOf(code) : behaviourOf(code, version)).data;
   if (schema === 'written-outcome') return { outcome: `${code} 已处理` };
+  // The external outcome (D12's visa, K05's pre-clearance) is given: granted (outcomeRequiredProblems).
+  if (schema === 'external-outcome') return { outcome: 'granted' };
   if (schema === 'trip-report') return { summary: `${code} 出访报告：任务完成` };
   // A number of its own per completion, so no two drivers' cases hand the ledger one passport for two people.
   if (schema === 'new-passport')
@@ -44,8 +48,6 @@ export function stepRequest(
 ): StepRequest {
   const base = `/api/delegations/${caseId}/steps/${encodeURIComponent(step.key)}`;
   if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
-  const schema = behaviourOf(step.code).data;
-  const data =
-    schema === 'entry-route' ? { route: 'visa' } : schema === 'external-outcome' ? { outcome: 'granted' } : requiredTaskData(step.code);
+  const data = builtInBehaviourOf(step.code).data === 'entry-route' ? { route: 'visa' } : requiredTaskData(step.code);
   return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
 }

@@ -44,6 +44,7 @@ import {
   stepDataFieldProblems,
   systemReadDataProblems,
   outcomeMembersProblems,
+  outcomeRequiredProblems,
   systemWorkReading,
   stepDataProblems,
   tripReportSummaryProblems,
@@ -1127,6 +1128,7 @@ export class DelegationsService {
             shanghaiDate(Date.now()),
             held ? shanghaiDate(Date.parse(held.submittedAt)) : undefined,
           ),
+          ...outcomeRequiredProblems(behaviour, fields),
           ...outcomeMembersProblems(
             behaviour,
             fields,

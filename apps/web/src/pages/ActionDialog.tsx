@@ -34,6 +34,10 @@ interface Values {
   returnTo?: string;
   onBehalfOf?: string;
   missingDocuments?: Array<{ id: string; name: string; neededBy?: string }>;
+  /** A step whose data schema is 'external-outcome' (D12's visa, K05's pre-clearance): granted or refused (required). */
+  externalOutcome?: 'granted' | 'refused';
+  /** …and, refused, the members refused (none chosen: every member). */
+  refusedMembers?: string[];
   /** W01: the whitelist admission's figures (ApecWhitelistFigures.tsx). */
   figures?: Record<string, unknown>;
   /** A step whose data schema is 'new-passport' (C05): the passport issued, which the custody ledger takes in. */
@@ -42,10 +46,18 @@ interface Values {
 
 /**
  * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's summary and outcomes,
- * a step declaring the 'written-outcome' schema (A14, D11) its outcome text, the 'new-passport' schema (C05) the passport issued.
+ * a step declaring the 'written-outcome' schema (A14, D11) its outcome text, the 'new-passport' schema (C05) the passport issued,
+ * the 'external-outcome' schema (D12's visa, K05's pre-clearance) granted or refused and the members refused (none: all).
  */
 function taskData(code: string, v: Values, schema?: string | null): { data?: Record<string, unknown> } {
   if (schema === 'written-outcome') return { data: { outcome: v.outcome ?? '' } };
+  if (schema === 'external-outcome')
+    return {
+      data: {
+        ...(v.externalOutcome ? { outcome: v.externalOutcome } : {}),
+        ...(v.externalOutcome === 'refused' && v.refusedMembers?.length ? { members: v.refusedMembers } : {}),
+      },
+    };
   if (schema === 'new-passport') return { data: { ...v.newPassport } };
   if (code === 'P01' && v.returnedOn) return { data: { returnedOn: v.returnedOn } };
   if (code === 'W01') return { data: v.figures ?? {} };
@@ -72,6 +84,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const decision = Form.useWatch('decision', form);
+  const externalOutcome = Form.useWatch('externalOutcome', form);
   // One Idempotency-Key per opening of the dialog: a retry of the same confirmation is the same action.
   // A refusal (4xx) is final for that content: the corrected confirmation is a new action with a new key.
   const key = useRef('');
@@ -88,7 +101,15 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   }, [target, form]);
 
   if (!target) return null;
-  const step = cat?.steps.find((s) => s.code === target.code);
+  // The outcome's words by step: a visa (D12), a card economy's pre-clearance (K05), else plain granted/refused.
+  const words =
+    target.code === 'D12'
+      ? ({ label: 'visaOutcome', granted: 'visaGranted', refused: 'visaRefused' } as const)
+      : target.code === 'K05'
+        ? ({ label: 'preClearanceOutcome', granted: 'preClearanceGranted', refused: 'preClearanceRefused' } as const)
+        : ({ label: 'externalOutcome', granted: 'outcomeGranted', refused: 'outcomeRefused' } as const);
+  // The step in its process's catalog (the delegation chain's, the card application's K05…).
+  const step = cat?.steps.find((s) => s.code === target.code) ?? cat?.processes.flatMap((p) => p.steps).find((s) => s.code === target.code);
   const decisions = step?.decisions ?? [];
   const memberId = progress?.steps.find((s) => s.key === target.stepKey)?.memberId;
   const member = memberId ? progress?.facts.members.find((m) => m.id === memberId) : undefined;
@@ -194,6 +215,28 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           >
             <Input.TextArea rows={4} aria-label={t('writtenOutcome')} />
           </Form.Item>
+        ) : null}
+        {target.kind !== 'approval' && step?.data === 'external-outcome' ? (
+          <>
+            {/* Granted or refused, chosen (none was read as granted: a trip went on with no visa result). */}
+            <Form.Item label={t(words.label)} name="externalOutcome" rules={[{ required: true, message: t('externalOutcomeRequired') }]}>
+              <Radio.Group aria-label={t(words.label)}>
+                <Radio.Button value="granted">{t(words.granted)}</Radio.Button>
+                <Radio.Button value="refused">{t(words.refused)}</Radio.Button>
+              </Radio.Group>
+            </Form.Item>
+            {externalOutcome === 'refused' ? (
+              <Form.Item label={t('refusedMembers')} name="refusedMembers">
+                <Select
+                  mode="multiple"
+                  allowClear
+                  aria-label={t('refusedMembers')}
+                  optionFilterProp="label"
+                  options={(progress?.facts.members ?? []).map((m) => ({ value: m.id, label: `${m.name}（${m.id}）` }))}
+                />
+              </Form.Item>
+            ) : null}
+          </>
         ) : null}
         {target.kind !== 'approval' && step?.data === 'new-passport' ? (
           <>

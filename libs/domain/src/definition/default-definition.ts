@@ -240,3 +240,17 @@ export const publishedDefinition = (version: string): ProcessDefinition | undefi
 
 /** A published step's declared behaviour (empty when it declares none or is unknown). */
 export const behaviourOf = (code: string, version?: string): StepBehaviour => publishedStep(code, version)?.behaviour ?? {};
+
+/**
+ * A step's declared behaviour in the newest built-in version of whichever process holds its code (the delegation chain's
+ * A-P, the card application's K, the whitelist's W: step codes are unique across processes): for drivers holding a code
+ * but not its process (the tests' and the benchmark's automated users, requiredTaskData). Empty when no process has it.
+ */
+export function builtInBehaviourOf(code: string): StepBehaviour {
+  const step =
+    publishedStep(code) ??
+    [APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION]
+      .map((d) => PUBLISHED.get(d.version)!.steps.find((s) => s.code === code))
+      .find(Boolean);
+  return step?.behaviour ?? {};
+}

@@ -6,6 +6,7 @@ import {
   CARD_TERM_RULES,
   newPassportProblems,
   outcomeMembersProblems,
+  outcomeRequiredProblems,
   systemReadDataProblems,
   stepDataFieldProblems,
   stepDataFields,
@@ -209,6 +210,27 @@ describe("the trip report's figures have upper bounds (new-user trial: 10^15 yua
     ).toEqual([]);
     // What is no number is the handler's rule (tripReportProblems), named once.
     expect(found({ investmentSignedYuan: '1e15', promotionEvents: -1 })).toEqual([]);
+  });
+});
+
+describe("an external outcome is given (outcomeRequiredProblems: D12's visa outcome, K05's pre-clearance)", () => {
+  const rules = (code: string, data: Record<string, unknown>) => {
+    const def = code === 'K05' ? APEC_CARD_DEFINITION : DEFAULT_DEFINITION;
+    const behaviour = def.steps.find((s) => s.code === code)!.behaviour ?? {};
+    return outcomeRequiredProblems(behaviour, data).map((p) => [p.field, p.rule]);
+  };
+
+  it.each(['D12', 'K05'])('handed input (second trial, %s): no outcome, or a null one, is refused, not read as granted', (code) => {
+    expect(rules(code, {})).toEqual([['outcome', 'required']]);
+    expect(rules(code, { outcome: null })).toEqual([['outcome', 'required']]);
+    expect(rules(code, { outcome: 'approved' })).toEqual([['outcome', 'enum']]);
+    expect(rules(code, { outcome: 'granted' })).toEqual([]);
+    expect(rules(code, { outcome: 'refused', members: ['m1'] })).toEqual([]);
+  });
+
+  it('a step declaring no outcome is not asked for one (D11 writes its outcome; D13 none)', () => {
+    expect(rules('D13', {})).toEqual([]);
+    expect(rules('D11', {})).toEqual([]);
   });
 });
 

@@ -140,6 +140,41 @@ export function apecCardIssueProblems(data: Record<string, unknown>, today = '',
   return problems;
 }
 
+/** The outcomes an external outcome (schema 'external-outcome': D12's visa, K05's pre-clearance) is recorded as. */
+export const EXTERNAL_OUTCOMES = ['granted', 'refused'] as const;
+
+/**
+ * The outcome itself, where the step declares one (`behaviour.outcome`: D12's visa, K05's pre-clearance): `data.outcome`
+ * is required (`required`: a completion with no outcome, `{}` or `{"outcome": null}`, was read as granted: a US trip went
+ * on with no visa result, a card listed an economy that never cleared; second fresh trial) and one of EXTERNAL_OUTCOMES
+ * (`enum`). Checked by the API and the engine's Update validator (a signal asks patched('outcome-required') first); the
+ * handler reads a missing outcome as granted, as completions recorded before the rule were applied.
+ */
+export function outcomeRequiredProblems(behaviour: Pick<StepBehaviour, 'outcome'>, data: Record<string, unknown>): FieldProblem[] {
+  if (!behaviour.outcome) return [];
+  const outcome = data.outcome;
+  if (outcome === undefined || outcome === null)
+    return [
+      {
+        field: 'outcome',
+        rule: 'required',
+        message: {
+          zh: '须填写结果：granted（获准）或 refused（被拒）',
+          en: 'The outcome is required: granted or refused',
+        },
+      },
+    ];
+  if (!(EXTERNAL_OUTCOMES as readonly unknown[]).includes(outcome))
+    return [
+      {
+        field: 'outcome',
+        rule: 'enum',
+        message: { zh: '结果须为 granted（获准）或 refused（被拒）', en: 'Must be granted or refused' },
+      },
+    ];
+  return [];
+}
+
 /**
  * The members an outcome's refusal names (`data.members` where the step declares `outcome`, the delegation chain's D12
  * visa outcome and the card's K05 pre-clearance: outcomeRefuses reads it, all members when it is absent): when given,
