@@ -1143,6 +1143,46 @@ describe('CaseEngine', () => {
     expect(engine.takeSystemWork().map((w) => w.code)).toContain('B08');
   });
 
+  it('a version whose B08 does not wait for B03: B08 opened while a 容缺 document is overdue runs once it is supplied (it stayed blocked for ever)', () => {
+    const own = {
+      ...DEFAULT_DEFINITION,
+      version: 'office-no-b03-gate',
+      steps: DEFAULT_DEFINITION.steps.map((st) => (st.code === 'B08' ? { ...st, needs: st.needs.filter((n) => n !== 'B03') } : st)),
+    };
+    const run = (deps: Partial<EngineDeps>) => {
+      const engine = new CaseEngine(
+        { ...makeInput(), definition: own },
+        { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar, ...deps },
+      );
+      engine.start(MONDAY);
+      simulate(engine, { until: (p) => p.steps.some((st) => st.key === 'B02' && st.status === 'awaiting') });
+      let now = Date.parse(engine.progress(MONDAY).steps.find((st) => st.key === 'B02')!.startedAt!);
+      const missingDocuments = [{ id: 'inv-tr', name: '邀请函译文', neededBy: 'B08' }];
+      const request = { requestId: 'awd', actor: actor('fao-clerk', 'fao'), stepKey: 'B02', decision: 'accept-with-deficiencies' as const };
+      engine.apply({ type: 'decide', request: { ...request, missingDocuments } }, now);
+      for (let i = 0; i < 80 && engine.progress(now).steps.find((st) => st.key === 'B08')!.status === 'pending'; i++) {
+        now = calendar.addWorkingDays(now, 0.25);
+        engine.fireDueDeadlines(now);
+        for (const st of awaiting(engine.progress(now)).filter((x) => ['B04', 'B05', 'B06', 'B07'].includes(x.code))) {
+          const by = actor(responsibleRole({ actor: st.actorRole, phase: st.phase }));
+          engine.apply({ type: 'decide', request: { requestId: `ok-${st.key}`, actor: by, stepKey: st.key, decision: 'approve' } }, now);
+        }
+        for (const work of engine.takeSystemWork()) if (work.code !== 'B08') engine.applySystemResult(work, {}, now);
+      }
+      const blocked = engine.progress(now).steps.find((st) => st.key === 'B08')!;
+      expect([blocked.status, blocked.blockedReason?.zh]).toEqual(['blocked', '缺件逾期未补：“邀请函译文”（inv-tr）']);
+      expect(engine.takeSystemWork().map((w) => w.code)).not.toContain('B08');
+      engine.apply({ type: 'supplyDocument', request: { requestId: 'sup', actor: actor('organizer'), documentId: 'inv-tr' } }, now);
+      return {
+        status: engine.progress(now).steps.find((st) => st.key === 'B08')!.status,
+        work: engine.takeSystemWork().map((w) => w.code),
+      };
+    };
+    expect(run({})).toEqual({ status: 'awaiting', work: expect.arrayContaining(['B08']) });
+    // A history recorded before the rule (patched('deficiency-unblocks-system') false on replay) stays as it ran.
+    expect(run({ deficiencyUnblocksSystem: () => false })).toEqual({ status: 'blocked', work: [] });
+  });
+
   it('容缺 rule numbers are settings: 3 WD to supply, no extension', () => {
     const engine = new CaseEngine(
       { ...makeInput(), settings: { deficiencies: { deadlineWd: 3, extensions: 0 } } },

@@ -88,6 +88,8 @@ export interface StepState {
   dueAt?: number;
   deadlines: Deadline[];
   blockedReason?: Label;
+  /** The block is a 容缺 document's past its deadline (deficiencyBlock), not a system step's violations: a supply lifts it. */
+  deficiencyBlocked?: boolean;
   systemRunning?: boolean;
   actedBy?: string;
   actedByRole?: string;
@@ -222,6 +224,12 @@ export interface EngineDeps {
    * (patched('deficiency-needed-ahead')), so they replay as they ran.
    */
   deficiencyNeededAhead?: boolean;
+  /**
+   * A system step a 容缺 document blocked (opened while the document was past its deadline: a version whose B08 does
+   * not wait for B03) runs once the document is supplied; before, it stayed blocked for ever. Asked only when such a
+   * step would be unblocked (patched('deficiency-unblocks-system')), so a history recorded before replays as it ran.
+   */
+  deficiencyUnblocksSystem?: () => boolean;
   /**
    * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
@@ -534,7 +542,10 @@ export class CaseCore {
     state.startedSeq = this.log.seq;
     const block = deficiencyBlock(this, meta.code);
     state.status = block ? 'blocked' : 'awaiting';
-    if (block) state.blockedReason = block;
+    if (block) {
+      state.blockedReason = block;
+      state.deficiencyBlocked = true;
+    }
     if (meta.kind === 'timer') {
       state.dueAt = this.calendar.addWorkingDays(this.now, meta.durationWd, 'end');
       state.deadlines = [{ at: state.dueAt, kind: 'timer', fired: false }];
@@ -591,6 +602,7 @@ export class CaseCore {
     state.dueAt = undefined;
     state.deadlines = [];
     state.blockedReason = undefined;
+    state.deficiencyBlocked = undefined;
     state.systemRunning = false;
     state.decision = undefined;
     state.data = undefined;
@@ -618,6 +630,7 @@ export class CaseCore {
     state.status = 'done';
     state.doneAt = this.now;
     state.blockedReason = undefined;
+    state.deficiencyBlocked = undefined;
     state.systemRunning = false;
     if (by) {
       state.actedBy = by.actor.id;

@@ -29,11 +29,22 @@ export function refreshDeficiencyBlocks(core: CaseCore, by: ActionBase | null): 
     if (block && (state.status === 'awaiting' || state.status === 'overdue')) {
       state.status = 'blocked';
       state.blockedReason = block;
+      state.deficiencyBlocked = true;
       core.emit('step.blocked', by, { key, code: meta.code, reason: block });
-    } else if (!block && state.status === 'blocked' && state.blockedReason && !state.systemRunning && meta.kind !== 'system') {
+    } else if (!block && state.status === 'blocked' && state.blockedReason && !state.systemRunning && unblocks(core, meta.kind, state)) {
       state.status = 'awaiting';
       state.blockedReason = undefined;
+      state.deficiencyBlocked = undefined;
       core.emit('step.unblocked', by, { key, code: meta.code });
     }
   }
+}
+
+/**
+ * Whether a blocked step with no 容缺 block left is unblocked: a person's step always; a system step only when a 容缺
+ * document blocked it (its violations are its own check's to lift) and the case runs the rule (deficiencyUnblocksSystem).
+ */
+function unblocks(core: CaseCore, kind: string, state: { deficiencyBlocked?: boolean }): boolean {
+  if (kind !== 'system') return true;
+  return state.deficiencyBlocked === true && (core.deps.deficiencyUnblocksSystem?.() ?? true);
 }

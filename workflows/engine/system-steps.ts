@@ -32,6 +32,7 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
     ];
   if (violations.length > 0) {
     state.status = 'blocked';
+    state.deficiencyBlocked = undefined;
     state.blockedReason = {
       zh: violations.map((v) => v.message.zh).join('；'),
       en: violations.map((v) => v.message.en).join('; '),
