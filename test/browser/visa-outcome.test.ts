@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
+import type { Page } from 'playwright-core';
+import { actionable, actOn, getProgress, roleFor, waitForStep } from '../support/api-flow';
 import { bearer, canonicalSubmission, uniquePassportNumber, uniqueSuffix } from '../support/api-harness';
 import { startStack, type Stack } from './support';
 
@@ -8,7 +9,7 @@ import { startStack, type Stack } from './support';
  * outcome counted as granted, and the web's dialog sent none: a trip went on with no visa result and a refusal could
  * not be recorded at all. The dialog asks 获签 or 拒签 (required) and, refused, whom (none chosen: every member).
  */
-describe("the visa officer records D12's outcome in the dialog", () => {
+describe("the visa officer records D12's outcome (and D01's route) in the dialog", () => {
   let stack: Stack;
   const title = `签证结果团组 ${Date.now().toString(36)}`;
 
@@ -39,34 +40,58 @@ describe("the visa officer records D12's outcome in the dialog", () => {
         .send({ ...body, members: [...body.members, second] })
         .expect(201)
     ).body.caseId;
-    // Every step before D12 approved or completed by its role over the API.
+    /** Opens the inbox until the case's row for the step shows (the read model follows the workflow), then its action. */
+    const openAction = async (page: Page, stepKey: string) => {
+      const action = page.locator('tr', { hasText: title }).getByTestId(`act-${stepKey}`);
+      const found = Date.now() + 60_000;
+      for (;;) {
+        await page.goto('/inbox');
+        try {
+          await action.first().waitFor({ timeout: 3000 });
+          break;
+        } catch (e) {
+          if (Date.now() > found) throw e;
+        }
+      }
+      await action.first().click();
+      await page.getByRole('dialog').waitFor();
+    };
+    // Every step before D12 approved or completed by its role over the API, D01 of the head through the dialog.
+    let routed = false;
     const deadline = Date.now() + 300_000;
     for (;;) {
       const p = await getProgress(api, users.tokens.organizer, caseId);
       if (['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === 'D12:US')?.status ?? '')) break;
       if (Date.now() > deadline) throw new Error(`D12:US not reached: ${p.steps.filter((s) => s.status === 'awaiting').map((s) => s.key)}`);
-      const ready = actionable(p).filter((s) => s.key !== 'D12:US');
+      const d01 = actionable(p).find((s) => s.key === 'D01:m1:US');
+      if (d01 && !routed) {
+        // D01 in its role's dialog: the route is asked, starting at the member's current one (a US trip: a visa, the
+        // only route the country table gives official passports), and sent.
+        routed = true;
+        const page = await stack.pageAs(roleFor(d01));
+        await openAction(page, 'D01:m1:US');
+        const dialog = page.getByRole('dialog');
+        const route = dialog.getByRole('radiogroup', { name: '入境方式' });
+        await expect(route.getByRole('radio').evaluateAll((els) => els.map((e) => e.getAttribute('value')))).resolves.toEqual(['visa']);
+        await expect(route.getByRole('radio', { checked: true }).getAttribute('value')).resolves.toBe('visa');
+        const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/steps/D01:m1:US/complete'));
+        await dialog.getByTestId('confirm').click();
+        expect((await sent).postDataJSON()).toMatchObject({ data: { route: 'visa' } });
+        await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+        continue;
+      }
+      const ready = actionable(p).filter((s) => s.key !== 'D12:US' && s.key !== 'D01:m1:US');
       for (const step of ready) expect([step.key, (await actOn(api, users, caseId, step)).status]).toEqual([step.key, 200]);
       if (ready.length === 0) await new Promise((r) => setTimeout(r, 300));
     }
 
+    expect(routed).toBe(true);
     const page = await stack.pageAs('visa-officer');
     const posts: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().includes('/steps/')) posts.push(r.url());
     });
-    const action = page.locator('tr', { hasText: title }).getByTestId('act-D12:US');
-    const found = Date.now() + 60_000;
-    for (;;) {
-      await page.goto('/inbox');
-      try {
-        await action.first().waitFor({ timeout: 3000 });
-        break;
-      } catch (e) {
-        if (Date.now() > found) throw e;
-      }
-    }
-    await action.first().click();
+    await openAction(page, 'D12:US');
     const dialog = page.getByRole('dialog');
     const outcome = dialog.locator('.ant-form-item', { has: page.getByText('签证结果', { exact: true }) });
     await outcome.waitFor();

@@ -301,8 +301,18 @@ export interface Progress {
       inviter?: { name: string; organization: string };
     }>;
     /** personId: a roster person's (masked for a viewer it is not clear for). */
-    members: Array<{ id: string; name: string; personId?: string; position?: string; rank: string }>;
+    members: Array<{
+      id: string;
+      name: string;
+      personId?: string;
+      position?: string;
+      rank: string;
+      /** The member's APEC business travel card (its economies: where it serves in lieu of a visa). */
+      apecCard?: { economies?: string[] } | null;
+    }>;
   };
+  /** Each member's entry route by country (D01 records it). */
+  routes?: Record<string, Record<string, string>>;
   plan: {
     criticalPath: string[];
     forecastReadyAt: string;
@@ -363,7 +373,7 @@ export interface Catalog {
   phases: Record<string, Bilingual>;
   purposes: Record<string, Bilingual>;
   ranks: Record<string, Bilingual>;
-  countries: Record<string, { nameZh: string; nameEn: string }>;
+  countries: Record<string, { nameZh: string; nameEn: string; officialPassportRoute?: string }>;
 }
 
 let catalogPromise: Promise<Catalog> | null = null;

@@ -21,6 +21,13 @@ describe("the step dialog's field of an API field error", () => {
     expect(dialogFieldOf('A14', 'data.members', 'written-outcome')).toBeNull();
   });
 
+  it("D01's route and K06's card at their fields", () => {
+    expect(dialogFieldOf('D01', 'data.route', 'entry-route')).toEqual(['route']);
+    expect(dialogFieldOf('K06', 'data.cardNumber')).toEqual(['card', 'cardNumber']);
+    expect(dialogFieldOf('K06', 'data.validUntil')).toEqual(['card', 'validUntil']);
+    expect(dialogFieldOf('K05', 'data.cardNumber', 'external-outcome')).toBeNull();
+  });
+
   it("the new passport's fields on a step declaring it (C05)", () => {
     expect(dialogFieldOf('C05', 'data.number', 'new-passport')).toEqual(['newPassport', 'number']);
     expect(dialogFieldOf('C05', 'data.expiresOn', 'new-passport')).toEqual(['newPassport', 'expiresOn']);

@@ -10,7 +10,7 @@ import {
   WHITELIST_MOVE_LABELS,
   WHITELIST_STATE_LABELS,
 } from '../../../libs/domain/src/definition/apec-card';
-import { RANK_LABELS } from '../../../libs/domain/src/facts';
+import { ENTRY_ROUTE_LABELS, RANK_LABELS } from '../../../libs/domain/src/facts';
 import { PASSPORT_STATE_LABELS, PERSON_STATUS_LABELS } from '../../../libs/domain/src/registries';
 import {
   CALENDAR_SOURCE_LABELS,
@@ -166,6 +166,9 @@ export const DICT = {
   preClearanceGranted: ['已预核准', 'Pre-cleared'],
   preClearanceRefused: ['未获预核准', 'Not pre-cleared'],
   refusedMembers: ['被拒成员（不选即全部被拒）', 'Members refused (none chosen: every member)'],
+  entryRoute: ['入境方式', 'Entry route'],
+  apecCardIssued: ['制发的APEC卡（卡号由K07登记入卡片登记簿）', 'The card issued (K07 registers its number)'],
+  apecNumberRule: ['卡号须为6-32位大写字母或数字', 'The card number is 6-32 capital letters or digits'],
   tripReportSummary: ['出访报告摘要', 'Trip report (summary)'],
   tripReportSummaryRequired: ['须填写出访报告摘要', "Write the trip report's summary"],
   missingDocuments: ['缺少的材料', 'Missing documents'],
@@ -522,6 +525,7 @@ export const ENUM_LABELS = {
   ak_: ATTACHMENT_KIND_LABELS,
   ev_: CASE_EVENT_LABELS,
   decision_: DECISION_KIND_LABELS,
+  route_: ENTRY_ROUTE_LABELS,
   role_: ROLE_LABELS,
   unitSt_: UNIT_STATUS_LABELS,
   gender_: GENDER_LABELS,

@@ -3,7 +3,12 @@ import { useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
-import { TRIP_REPORT_LIMITS, TRIP_REPORT_SUMMARY_MAX, WRITTEN_OUTCOME_MAX } from '../../../../libs/domain/src/definition/step-data';
+import {
+  APEC_CARD_NUMBER_RE,
+  TRIP_REPORT_LIMITS,
+  TRIP_REPORT_SUMMARY_MAX,
+  WRITTEN_OUTCOME_MAX,
+} from '../../../../libs/domain/src/definition/step-data';
 import { isPassportNumber } from '../../../../libs/domain/src/facts';
 import { dialogFieldOf } from '../dialog-fields';
 import { useT } from '../i18n';
@@ -38,6 +43,10 @@ interface Values {
   externalOutcome?: 'granted' | 'refused';
   /** …and, refused, the members refused (none chosen: every member). */
   refusedMembers?: string[];
+  /** A step whose data schema is 'entry-route' (D01): the member's route into the country. */
+  route?: string;
+  /** K06: the card the national card office issued, which K07 registers (number required; the dates as printed). */
+  card?: { cardNumber?: string; issuedOn?: string; validUntil?: string };
   /** W01: the whitelist admission's figures (ApecWhitelistFigures.tsx). */
   figures?: Record<string, unknown>;
   /** A step whose data schema is 'new-passport' (C05): the passport issued, which the custody ledger takes in. */
@@ -47,7 +56,8 @@ interface Values {
 /**
  * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's summary and outcomes,
  * a step declaring the 'written-outcome' schema (A14, D11) its outcome text, the 'new-passport' schema (C05) the passport issued,
- * the 'external-outcome' schema (D12's visa, K05's pre-clearance) granted or refused and the members refused (none: all).
+ * the 'external-outcome' schema (D12's visa, K05's pre-clearance) granted or refused and the members refused (none: all),
+ * the 'entry-route' schema (D01) the member's route, K06 the card issued (its number, which K07 registers, and its dates).
  */
 function taskData(code: string, v: Values, schema?: string | null): { data?: Record<string, unknown> } {
   if (schema === 'written-outcome') return { data: { outcome: v.outcome ?? '' } };
@@ -59,6 +69,11 @@ function taskData(code: string, v: Values, schema?: string | null): { data?: Rec
       },
     };
   if (schema === 'new-passport') return { data: { ...v.newPassport } };
+  if (schema === 'entry-route' && v.route) return { data: { route: v.route } };
+  if (code === 'K06')
+    return {
+      data: Object.fromEntries(Object.entries({ ...v.card, cardNumber: v.card?.cardNumber?.trim().toUpperCase() }).filter(([, x]) => x)),
+    };
   if (code === 'P01' && v.returnedOn) return { data: { returnedOn: v.returnedOn } };
   if (code === 'W01') return { data: v.figures ?? {} };
   if (code === 'P03') {
@@ -100,6 +115,14 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
   }, [target, form]);
 
+  // D01 starts at the member's current route for the country (the table's, or the card's where it serves).
+  useEffect(() => {
+    if (!target || !progress) return;
+    const at = progress.steps.find((s) => s.key === target.stepKey);
+    const current = at?.memberId && at.country ? progress.routes?.[at.memberId]?.[at.country] : undefined;
+    if (current && form.getFieldValue('route') === undefined) form.setFieldValue('route', current);
+  }, [progress, target, form]);
+
   if (!target) return null;
   // The outcome's words by step: a visa (D12), a card economy's pre-clearance (K05), else plain granted/refused.
   const words =
@@ -113,6 +136,16 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const decisions = step?.decisions ?? [];
   const memberId = progress?.steps.find((s) => s.key === target.stepKey)?.memberId;
   const member = memberId ? progress?.facts.members.find((m) => m.id === memberId) : undefined;
+  // D01's routes: a visa always, the country table's own route for official passports, the member's APEC card where it
+  // covers the economy (the API judges the card, and the office's own table, again: its refusal shows at the field).
+  const country = progress?.steps.find((s) => s.key === target.stepKey)?.country;
+  const card = memberId ? progress?.facts.members.find((m) => m.id === memberId)?.apecCard : undefined;
+  const tableRoute = country ? cat?.countries[country]?.officialPassportRoute : undefined;
+  const routeChoices = [
+    'visa',
+    ...(tableRoute && tableRoute !== 'visa' ? [tableRoute] : []),
+    ...(country && card?.economies?.includes(country) ? ['apec-card'] : []),
+  ];
   const upstream = (progress?.steps ?? []).filter(
     (s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey,
   );
@@ -236,6 +269,45 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
                 />
               </Form.Item>
             ) : null}
+          </>
+        ) : null}
+        {target.kind !== 'approval' && step?.data === 'entry-route' ? (
+          <Form.Item label={t('entryRoute')} name="route" rules={[{ required: true, message: t('required') }]}>
+            <Radio.Group aria-label={t('entryRoute')}>
+              {routeChoices.map((r) => (
+                <Radio.Button key={r} value={r}>
+                  {code('route_', r)}
+                </Radio.Button>
+              ))}
+            </Radio.Group>
+          </Form.Item>
+        ) : null}
+        {target.code === 'K06' ? (
+          <>
+            <Typography.Text strong>{t('apecCardIssued')}</Typography.Text>
+            <Space wrap align="start">
+              <Form.Item
+                label={t('apecNumber')}
+                name={['card', 'cardNumber']}
+                rules={[
+                  { required: true, message: t('required') },
+                  {
+                    validator: (_, v?: string) =>
+                      !v || APEC_CARD_NUMBER_RE.test(v.trim().toUpperCase())
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(t('apecNumberRule'))),
+                  },
+                ]}
+              >
+                <Input style={{ width: 200 }} aria-label={t('apecNumber')} />
+              </Form.Item>
+              <Form.Item label={t('issuedOn')} name={['card', 'issuedOn']}>
+                <DayField aria-label={t('issuedOn')} />
+              </Form.Item>
+              <Form.Item label={t('apecValidUntil')} name={['card', 'validUntil']}>
+                <DayField aria-label={t('apecValidUntil')} />
+              </Form.Item>
+            </Space>
           </>
         ) : null}
         {target.kind !== 'approval' && step?.data === 'new-passport' ? (
