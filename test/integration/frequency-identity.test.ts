@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { makeFacts, makeMember } from '@df/domain';
+import { makeFacts, makeMember, openCaseKeys } from '@df/domain';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 
 /**
- * A08's activity reads one person's whole trip history (historyKeys/tripsOf, as the API's check does): a roster
- * person named by personId meets the trips recorded under unit + name, from a case that typed them before the
- * registries identified typed members (new-user trial: 张三 typed in one case and named by personId in the next
- * had two histories). On the real PostgreSQL.
+ * A08's activity reads one person's whole trip history (memberTripHistory/tripsOf by openCaseKeys, as the API's check
+ * does): a roster person named by personId meets the trips recorded under unit + name, from a case that typed them
+ * before the registries identified typed members (new-user trial: 张三 typed in one case and named by personId in the
+ * next had two histories), and the trips of members who carried their passport number, in any unit under any name
+ * (case_members' passport key, the overlap rule's identity). On the real PostgreSQL.
  */
 describe("A08's frequency activity: one person, one trip history", () => {
   let db: DataSource;
@@ -56,6 +57,54 @@ describe("A08's frequency activity: one person, one trip history", () => {
       expect.objectContaining({
         code: 'FREQUENCY_EXCEEDED',
         field: 'members[0]',
+        details: expect.objectContaining({ previousDepartures: ['2026-09-01'] }),
+      }),
+    ]);
+  });
+  it('handed input: a roster person (personId, passport) once typed with their passport number in another unit under another name → FREQUENCY_EXCEEDED, 1 trip counted', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const personId = `P-${randomUUID().slice(0, 8)}`;
+    const number = `E${randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+    const caseId = randomUUID();
+    const passport = { inCustody: true, number, expiresOn: '2031-06-30' };
+    const facts = makeFacts({
+      unit,
+      departureDate: '2027-03-15',
+      returnDate: '2027-03-19',
+      members: [makeMember({ id: 'm1', personId, name: '钱九', rank: 'bureau', passport })],
+    });
+    const step = {
+      caseId,
+      key: 'A08:m1',
+      code: 'A08',
+      system: 'frequency' as const,
+      memberId: 'm1',
+      facts,
+      at: '2027-01-04T01:00:00.000Z',
+    };
+    const activities = new ChainActivitiesService(db);
+    // A departed trip as the projection leaves it: member_trips under the key recorded at departure (another unit's
+    // typed 钱玖), case_members under every key of that member (openCaseKeys: the passport number among them).
+    const departed = async (otherUnit: string, name: string, passportNumber: string, departureDate: string) => {
+      const id = `typed-${randomUUID()}`;
+      const keys = openCaseKeys({ unit: otherUnit }, { name, passport: { ...passport, number: passportNumber } });
+      await db.query(
+        `INSERT INTO member_trips (case_id, member_id, person_key, unit, purpose, departure_date, return_date) VALUES ($1, 'm1', $2, $3, 'trade', $4, $4)`,
+        [id, `${otherUnit}:${name}`, otherUnit, departureDate],
+      );
+      for (const key of keys) await db.query(`INSERT INTO case_members (case_id, member_id, person_key) VALUES ($1, 'm1', $2)`, [id, key]);
+    };
+    await departed(`other-${unit}`, '钱玖', number, '2026-09-01');
+    // Another passport under his name in a third unit is another person.
+    await departed(`third-${unit}`, '钱九', `X${number.slice(1)}`, '2026-10-01');
+    const { violations } = (await activities.runSystemStep(step)) as {
+      violations: Array<{ code: string; field?: string; message: { zh: string }; details?: Record<string, unknown> }>;
+    };
+    expect(violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        message: expect.objectContaining({ zh: expect.stringContaining('24个月内已出访1次，限1次') }),
         details: expect.objectContaining({ previousDepartures: ['2026-09-01'] }),
       }),
     ]);

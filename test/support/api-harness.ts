@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type AgentResponse from 'superagent/lib/node/response';
 import type { INestApplication } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
@@ -8,7 +8,7 @@ import { createApiApp } from '../../apps/api/src';
 import { UNIT_ROLES, FAO_ROLES, type UserRole } from '../../apps/api/src/auth/access';
 import { UsersService } from '../../apps/api/src/auth/users.service';
 import { SUBMISSION_EXAMPLE } from '../../apps/api/src/delegations/schemas';
-import { soonTripDates, uniqueBirthDate } from './factories';
+import { soonTripDates, uniqueBirthDate, uniquePassportNumber } from './factories';
 import { testConfig } from './harness';
 
 export const TEST_PASSWORD = 'test-password';
@@ -148,12 +148,7 @@ export async function login(
   return res.body.accessToken as string;
 }
 
-const PASSPORT_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/**
- * A passport number no other test's member carries (SE and 7 random capitals or digits, as long as the example's
- * SE1234567, so it is masked as SE****…): one passport is one person (openCaseKeys).
- */
-export const uniquePassportNumber = (): string => `SE${Array.from(randomBytes(7), (b) => PASSPORT_CHARS[b % 36]).join('')}`;
+export { uniquePassportNumber };
 
 /**
  * The canonical US trip of the issue (the OpenAPI example of a submission), for a unit. Its member is a new person

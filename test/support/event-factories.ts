@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chineseCalendar, DEFAULT_DEFINITION, makeFacts, personKey, shanghaiDate, toIso, type CasePhase, type Label } from '@df/domain';
 import type { CaseEventRecord, CaseStatus, TripOutcomes } from '@df/contracts';
+import { ownPassports } from './factories';
 
 /**
  * Event streams of synthetic cases with chosen figures, in the workflow's event format (payloads as
@@ -75,6 +76,7 @@ export function caseStream(spec: CaseSpec): CaseEventRecord[] {
     supervisingDepartment: spec.supervisingDepartment ?? null,
   });
   facts.destinations = [{ ...facts.destinations[0]!, arrive: spec.departureDate, leave: spec.departureDate }];
+  facts.members = ownPassports(facts.members);
   const events: CaseEventRecord[] = [];
   const emit = (
     type: string,

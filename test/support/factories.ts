@@ -1,9 +1,40 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_DEFINITION, addDays, chineseCalendar, makeFacts, shanghaiDate, type CaseFacts, type RegisteredUnit } from '@df/domain';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  DEFAULT_DEFINITION,
+  addDays,
+  chineseCalendar,
+  fixturePassportNumber,
+  makeFacts,
+  shanghaiDate,
+  type CaseFacts,
+  type Member,
+  type RegisteredUnit,
+} from '@df/domain';
 import type { Actor, DelegationInput } from '@df/contracts';
 
 /** Monday 2026-03-02 09:00 Shanghai: with a time scale, case time starts here (no holiday for weeks). */
 export const CASE_EPOCH = '2026-03-02T01:00:00.000Z';
+
+const PASSPORT_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/**
+ * A passport number no other test's member carries (SE and 7 random capitals or digits, as long as the example's
+ * SE1234567, so it is masked as SE****…): one passport is one person (openCaseKeys).
+ */
+export const uniquePassportNumber = (): string => `SE${Array.from(randomBytes(7), (b) => PASSPORT_CHARS[b % 36]).join('')}`;
+
+/**
+ * The members with a passport number of their own where they carry the fixtures' (fixturePassportNumber: every case's
+ * m1 holds P1234567): one passport is one person to the overlap and the frequency rules (openCaseKeys), and the run's
+ * cases share one database, so a case's m1 would meet every other case's m1 (A08: 12个月内已出访1次). A number a test
+ * gave is kept.
+ */
+export function ownPassports(members: readonly Member[]): Member[] {
+  return members.map((m) =>
+    m.passport && m.passport.number === fixturePassportNumber(m.id)
+      ? { ...m, passport: { ...m.passport, number: uniquePassportNumber() } }
+      : m,
+  );
+}
 
 export function actor(role: Actor['role'], unit: string): Actor {
   return { id: `${role}.${unit}`, role, unit };
@@ -41,6 +72,7 @@ export function caseInput(overrides: { facts?: Partial<CaseFacts>; workingDaySec
   const dates = { departureDate: isoDay(departure), returnDate: isoDay(departure + 4 * DAY) };
   const destination = { ...makeFacts().destinations[0]!, arrive: dates.departureDate, leave: dates.returnDate };
   const facts = makeFacts({ unit, ...dates, destinations: [destination], ...overrides.facts });
+  facts.members = ownPassports(facts.members);
   return {
     caseId: randomUUID(),
     facts,

@@ -156,7 +156,8 @@ export function historyKeys(facts: Pick<CaseFacts, 'unit'>, member: Pick<Member,
 export const passportPersonKey = (number: string): string => `passport:${passportNumberKey(number)}`;
 
 /**
- * Every identity a member carries, as the open-case overlap rule and the members' trip claims key them: the person
+ * Every identity a member carries, as the open-case overlap rule, the members' trip claims and the frequency rule's
+ * trip history (memberTripHistory, tripsOf: a trip counts for a person if any key matches) key them: the person
  * id, the passport number (passportPersonKey: one passport, one person, whatever unit or name it is typed with) and
  * the unit + name keys of historyKeys (the only identity of a member typed with nothing else). A member shares a key
  * with another case's member only if they are one person: third trial, one typed member (one passport number) was on

@@ -482,6 +482,26 @@ describe('tripsOf: one person, one trip history, however the organizer entered t
     // Another unit's namesake is not this person.
     expect(memberTripViolations(facts, new Map([['trade:张三', [typedTrip]]]))).toEqual([]);
   });
+
+  it('handed input: one passport number typed under other names in other units is this person’s history (openCaseKeys, as the overlap rule)', () => {
+    const passport = { inCustody: false, number: 'E33333333', expiresOn: '2031-06-30' };
+    const facts = makeFacts({
+      unit: 'commerce',
+      departureDate: '2027-03-15',
+      returnDate: '2027-03-19',
+      members: [makeMember({ id: 'm1', name: '孙七', rank: 'bureau', passport })],
+    });
+    const trip = (caseId: string, departureDate: string) => ({ departureDate, returnDate: departureDate, caseId });
+    const history = new Map([
+      [passportPersonKey('e3333 3333'), [trip('a', '2026-05-01'), trip('b', '2026-09-01')]],
+      ['passport:E44444444', [trip('c', '2026-10-01')]],
+    ]);
+    const out = memberTripViolations(facts, history);
+    expect(out.map((v) => [v.code, v.field])).toEqual([['FREQUENCY_EXCEEDED', 'members[0]']]);
+    expect(out[0]!.message.zh).toContain('24个月内已出访2次，限1次');
+    // The same for a roster person named by id who carries the passport.
+    expect(tripsOf(facts, { ...facts.members[0]!, personId: 'P-c-7' }, history).map((t) => t.caseId)).toEqual(['a', 'b']);
+  });
 });
 
 describe('departureHorizonViolations: a departure within two years of today (new-user trial: 2099 wedged the case)', () => {

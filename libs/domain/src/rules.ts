@@ -3,7 +3,7 @@ import type { CountryTable, Region } from './countries';
 import { COUNTRIES } from './countries';
 import { addMonths, dayNumber, daysInclusive, fromDayNumber, isIsoDate } from './dates';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
-import { historyKeys, openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
+import { openCaseKeys, passportNumberKey, personNameKey, RANK_LABELS, tripCountries } from './facts';
 import type { Label } from './roles';
 import { isBlank } from './text-rule';
 
@@ -451,8 +451,8 @@ export function checkMemberFrequency(
 /**
  * The member-trip check a submission passes before its case exists (the dry run and submission): A08's frequency
  * rule, by the same function the case runs at A08 (checkMemberFrequency), against each member's recorded trips
- * (`history` by person key, personKey(): member_trips, as A08's activity reads them; every key of the person:
- * tripsOf). Each violation names members[i].
+ * (`history` by person key: memberTripHistory, libs/persistence, as A08's activity reads them; every key of the
+ * person: tripsOf). Each violation names members[i].
  */
 export function memberTripViolations(
   facts: CaseFacts,
@@ -464,16 +464,17 @@ export function memberTripViolations(
 }
 
 /**
- * A member's recorded trips from a history by person key: those under every key of the person (historyKeys),
- * each case's trip once. The API's check and A08's activity read one person's trips with it.
+ * A member's recorded trips from a history by person key: those under every key of the person (openCaseKeys, the
+ * overlap rule's identity: person id, passport number, unit + name; a trip counts if any key matches), each case's
+ * trip once. The API's check and A08's activity read one person's trips with it.
  */
 export function tripsOf(
   facts: Pick<CaseFacts, 'unit'>,
-  member: Pick<Member, 'id' | 'personId' | 'name'>,
+  member: Pick<Member, 'id' | 'personId' | 'name' | 'passport'>,
   history: ReadonlyMap<string, readonly Omit<TripRecord, 'memberId'>[]>,
 ): TripRecord[] {
   const seen = new Set<string>();
-  return historyKeys(facts, member)
+  return openCaseKeys(facts, member)
     .flatMap((k) => history.get(k) ?? [])
     .filter((t) => t.caseId === undefined || (!seen.has(t.caseId) && !!seen.add(t.caseId)))
     .map((t) => ({ ...t, memberId: member.id }));

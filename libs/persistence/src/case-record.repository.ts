@@ -1,3 +1,4 @@
+import { openCaseKeys, type CaseFacts, type Member, type Purpose, type TripRecord } from '@df/domain';
 import type { EntityManager } from 'typeorm';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity, CaseStepEntity } from './entities/read-models.entity';
@@ -46,39 +47,45 @@ export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
   return rows.map((r) => r.caseId);
 }
 
-/** A recorded trip (member_trips: written at departure) of a person, for the frequency rule. */
-export interface PersonTripRow {
-  personKey: string;
-  departureDate: string;
-  returnDate: string;
-  purpose: string;
-  caseId: string;
-}
+/** A recorded trip (member_trips: written at departure), for the frequency rule: a TripRecord but its member. */
+export type PersonTrip = Omit<TripRecord, 'memberId'>;
 
 /**
- * The recorded trips (member_trips) of these persons (personKey), but those of `exceptCaseId`: the frequency rule's
- * history, read by A08's activity and by the API before a submission (one query for both).
+ * The frequency rule's history of these members (A08's activity reads it for its member, the API before a submission
+ * for all of them: one query for both): the recorded trips (member_trips) under each key of each member's person
+ * (openCaseKeys, the overlap rule's identity: person id, passport number, unit + name), but those of `exceptCaseId`.
+ * A trip is the person's if any key matches the key it was recorded under (member_trips.person_key: the person id,
+ * else unit + name) or any key its case's member carries (case_members: openCaseKeys of that member), so one passport
+ * typed under two names or in two units, or a roster person once typed with their passport number, is one history
+ * (handed input: one passport number on trips of two units counted as two people's). By matching key; a trip may be
+ * listed under several (tripsOf counts a case once).
  */
 export async function memberTripHistory(
   manager: EntityManager,
-  personKeys: readonly string[],
+  facts: Pick<CaseFacts, 'unit'>,
+  members: readonly Pick<Member, 'personId' | 'name' | 'passport'>[],
   exceptCaseId = '',
-): Promise<PersonTripRow[]> {
-  if (personKeys.length === 0) return [];
+): Promise<Map<string, PersonTrip[]>> {
+  const history = new Map<string, PersonTrip[]>();
+  const keys = [...new Set(members.flatMap((m) => openCaseKeys(facts, m)))];
+  if (keys.length === 0) return history;
   const rows = await manager.query<
-    Array<{ person_key: string; departure_date: string; return_date: string; purpose: string; case_id: string }>
+    Array<{ person_key: string; departure_date: string; return_date: string; purpose: Purpose; case_id: string }>
   >(
-    `SELECT person_key, to_char(departure_date, 'YYYY-MM-DD') AS departure_date, to_char(return_date, 'YYYY-MM-DD') AS return_date, purpose, case_id
-       FROM member_trips WHERE person_key = ANY($1) AND case_id <> $2`,
-    [[...personKeys], exceptCaseId],
+    `SELECT k.person_key, to_char(t.departure_date, 'YYYY-MM-DD') AS departure_date,
+            to_char(t.return_date, 'YYYY-MM-DD') AS return_date, t.purpose, t.case_id
+       FROM (SELECT case_id, member_id, person_key FROM member_trips WHERE person_key = ANY($1) AND case_id <> $2
+             UNION
+             SELECT case_id, member_id, person_key FROM case_members WHERE person_key = ANY($1) AND case_id <> $2) k
+       JOIN member_trips t ON t.case_id = k.case_id AND t.member_id = k.member_id`,
+    [keys, exceptCaseId],
   );
-  return rows.map((r) => ({
-    personKey: r.person_key,
-    departureDate: r.departure_date,
-    returnDate: r.return_date,
-    purpose: r.purpose,
-    caseId: r.case_id,
-  }));
+  for (const r of rows)
+    history.set(r.person_key, [
+      ...(history.get(r.person_key) ?? []),
+      { departureDate: r.departure_date, returnDate: r.return_date, purpose: r.purpose, caseId: r.case_id },
+    ]);
+  return history;
 }
 
 /** A person's place (personKey) on a case not closed, with the case's trip window, title and scope. */

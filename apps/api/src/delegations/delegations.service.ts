@@ -35,7 +35,6 @@ import {
   departureHorizonViolations,
   allowedRoles,
   memberTripViolations,
-  historyKeys,
   isIsoDate,
   openCaseKeys,
   openCaseOverlapViolations,
@@ -53,10 +52,8 @@ import {
   type CaseFacts,
   type CaseStatus,
   type OfficeSettings,
-  type Purpose,
   type Role,
   type RuleViolation,
-  type TripRecord,
 } from '@df/domain';
 import {
   CaseEntity,
@@ -437,13 +434,7 @@ export class DelegationsService {
     ownCaseId?: string,
   ): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
-    const history = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
-    const keys = [...new Set(f.members.flatMap((m) => historyKeys(f, m)))];
-    for (const t of await memberTripHistory(this.cases.manager, keys))
-      history.set(t.personKey, [
-        ...(history.get(t.personKey) ?? []),
-        { departureDate: t.departureDate, returnDate: t.returnDate, purpose: t.purpose as Purpose, caseId: t.caseId },
-      ]);
+    const history = await memberTripHistory(this.cases.manager, f, f.members);
     return [
       ...checkTripRules(f),
       ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front

@@ -10,7 +10,6 @@ import {
   matchAnnualPlan,
   normalPassportNumber,
   PASSPORT_STATE_LABELS,
-  historyKeys,
   personKey,
   tripsOf,
   travelPassport,
@@ -18,7 +17,6 @@ import {
   shanghaiDate,
   STEP_BEHAVIOURS,
   type CaseFacts,
-  type TripRecord,
 } from '@df/domain';
 import type {
   ApecActivities as ApecActivitiesContract,
@@ -95,16 +93,10 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
   private async frequency(input: SystemStepInput) {
     const member = input.facts.members.find((m) => m.id === input.memberId);
     if (!member) throw ApplicationFailure.nonRetryable(`member ${input.memberId} not in the case`, 'UnknownMember');
-    // The same history the API reads before a submission (memberTripHistory, libs/persistence).
-    // Every key the person's trips may be under (historyKeys: a roster person typed before the registries knew them).
-    const rows = await memberTripHistory(this.db.manager, historyKeys(input.facts, member), input.caseId);
-    const byKey = new Map<string, Array<Omit<TripRecord, 'memberId'>>>();
-    for (const r of rows)
-      byKey.set(r.personKey, [
-        ...(byKey.get(r.personKey) ?? []),
-        { departureDate: r.departureDate, returnDate: r.returnDate, purpose: r.purpose as TripRecord['purpose'], caseId: r.caseId },
-      ]);
-    return checkMemberFrequency(member, tripsOf(input.facts, member, byKey), input.facts, input.settings?.rules);
+    // The same history the API reads before a submission (memberTripHistory, libs/persistence): the trips under every
+    // key of the person (openCaseKeys: person id, passport number, unit + name), the overlap rule's identity.
+    const history = await memberTripHistory(this.db.manager, input.facts, [member], input.caseId);
+    return checkMemberFrequency(member, tripsOf(input.facts, member, history), input.facts, input.settings?.rules);
   }
 
   /** 任务批件 number, one serial per year; a retry of the same case returns the number it already has. */
