@@ -21,6 +21,7 @@ import { LoginLimitEntity } from './entities/login-limit.entity';
 import { CaseProgressEntity } from './entities/case-progress.entity';
 import { WorkerHeartbeatEntity } from './entities/worker-heartbeat.entity';
 import { MemberTripClaimEntity } from './entities/member-trip-claim.entity';
+import { PassportNumberClaimEntity } from './entities/passport-number-claim.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -31,6 +32,7 @@ export const ENTITIES = [
   MemberTripEntity,
   CaseMemberEntity,
   MemberTripClaimEntity,
+  PassportNumberClaimEntity,
   ApprovalDocumentEntity,
   UserEntity,
   IdempotencyRecordEntity,

@@ -92,7 +92,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
-import { holdIssuedCardNumber, type HeldCardNumber } from '../apec/card-number-claims';
+import { holdDocumentNumber, type HeldNumber } from './number-claims';
 import {
   AmendSchema,
   CloseSchema,
@@ -845,7 +845,7 @@ export class DelegationsService {
     // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
     // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
-    let cardNumber: HeldCardNumber | undefined; // K06's card number, held for this case's member (card-number-claims.ts)
+    let heldNumber: HeldNumber | undefined; // K06's card, C05's passport: the number held for this case's member (number-claims.ts)
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
       await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
@@ -854,7 +854,7 @@ export class DelegationsService {
       // After a replay: a retried amendment answers as it did, whatever case came since.
       if (kind === 'amend') claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
       if (kind === 'complete')
-        cardNumber = await holdIssuedCardNumber(
+        heldNumber = await holdDocumentNumber(
           this.cases.manager.connection,
           await this.registries.processDefinition(scope.definitionVersion),
           { caseId, stepKey, data: sent.data, requestId },
@@ -881,7 +881,7 @@ export class DelegationsService {
           this.sendUpdate(handle, kind, options),
         ),
       );
-      await cardNumber?.accepted().catch(() => undefined);
+      await heldNumber?.accepted().catch(() => undefined);
       // The client knows its request by its own key.
       const result = clientKey ? { ...applied, requestId: clientKey } : applied;
       const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
@@ -902,8 +902,8 @@ export class DelegationsService {
       if (key && definite) await this.idempotency.release(key);
       // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
       if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
-      // A refused completion frees the card number it held; an unknown outcome keeps it for the retry with the same key.
-      if (cardNumber && definite) await cardNumber.refused().catch(() => undefined);
+      // A refused completion frees the number it held; an unknown outcome keeps it for the retry with the same key.
+      if (heldNumber && definite) await heldNumber.refused().catch(() => undefined);
       const refusal =
         err instanceof HeldByIncident
           ? heldByIncident(key !== undefined)

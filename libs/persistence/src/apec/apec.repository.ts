@@ -21,32 +21,20 @@ import {
 import { criteriaInForce } from './criteria.repository';
 import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
 import { NotificationEntity } from '../entities/read-models.entity';
+import {
+  CARD_NUMBER_CLAIMS,
+  claimStepNumber,
+  releaseStepNumber,
+  stepNumberAccepted,
+  type StepNumberClaim,
+  type StepNumberHolder,
+} from '../number-claims';
 
 /** Who holds a claim (an applicant's or a card's): the case, when it claimed, and whether that case is in the read model yet. */
 export interface ClaimHolder {
   caseId: string;
   claimedAt: Date;
   listed: boolean;
-}
-
-/** Who asks for a card number at an issue step: the case, the step instance (`K06:m1`), its member and the Update's request id. */
-export interface CardNumberClaim {
-  caseId: string;
-  stepKey: string;
-  memberId: string;
-  requestId: string;
-}
-
-/**
- * Who holds a card number (ApecRepository.claimCardNumber): the case and step, when, and whether the event store holds
- * that step's completion naming the number (`recorded`; if not, its Update may be in flight, or lost).
- */
-export interface CardNumberHolder {
-  caseId: string;
-  stepKey: string;
-  memberId: string;
-  claimedAt: Date;
-  recorded: boolean;
 }
 
 /**
@@ -575,66 +563,21 @@ export class ApecRepository {
 
   /**
    * Holds a card number given at an issue step (K06's `cardNumber`) for `claim`'s case and step (its member), before
-   * the completion is sent (apec_card_number_claims: the number is the primary key, so of concurrent completions
-   * naming one number exactly one inserts it; the others wait for its row lock and find it held). A claim held by the
-   * same case and step (a keyed retry, the step completed again with the number) is kept as it is. One held elsewhere
-   * is taken over, under the row lock, when it has lapsed (cardClaimLapsed: its case closed, its member left the case,
-   * its step's latest recorded completion names another number) or its holder is in `dead` (`<caseId> <stepKey>`: a
-   * completion never recorded, the caller asked Temporal). Returns null when `claim` holds the number, else its holder
-   * (nothing claimed).
+   * the completion is sent (apec_card_number_claims; claimStepNumber, number-claims.ts: of concurrent completions naming
+   * one number exactly one inserts it). Returns null when `claim` holds the number, else its holder (nothing claimed).
    */
-  async claimCardNumber(number: string, claim: CardNumberClaim, dead: readonly string[] = []): Promise<CardNumberHolder | null> {
-    return this.ds.transaction(async (m) => {
-      for (let attempt = 1; ; attempt++) {
-        await m.query(
-          `INSERT INTO apec_card_number_claims (card_number, case_id, step_key, member_id, request_id)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (card_number) DO NOTHING`,
-          [number, claim.caseId, claim.stepKey, claim.memberId, claim.requestId],
-        );
-        const [h]: Array<{ case_id: string; step_key: string; member_id: string; claimed_at: Date }> = await m.query(
-          `SELECT case_id, step_key, member_id, claimed_at FROM apec_card_number_claims WHERE card_number = $1 FOR UPDATE`,
-          [number],
-        );
-        if (!h) {
-          if (attempt >= 5) throw new Error(`apec_card_number_claims: claim of a number released under us ${attempt} times`);
-          continue;
-        }
-        if (h.case_id === claim.caseId && h.step_key === claim.stepKey) return null;
-        const holder = { caseId: h.case_id, stepKey: h.step_key, memberId: h.member_id };
-        const lapse = await cardClaimLapsed(m, number, holder);
-        if (lapse.lapsed || dead.includes(`${h.case_id} ${h.step_key}`)) {
-          await m.query(
-            `UPDATE apec_card_number_claims SET case_id = $2, step_key = $3, member_id = $4, request_id = $5, claimed_at = now()
-              WHERE card_number = $1`,
-            [number, claim.caseId, claim.stepKey, claim.memberId, claim.requestId],
-          );
-          return null;
-        }
-        return { ...holder, claimedAt: new Date(h.claimed_at), recorded: lapse.recorded };
-      }
-    });
+  claimCardNumber(number: string, claim: StepNumberClaim, dead: readonly string[] = []): Promise<StepNumberHolder | null> {
+    return claimStepNumber(this.ds, CARD_NUMBER_CLAIMS, number, claim, dead);
   }
 
-  /**
-   * The issue step's completion that claimed the number was accepted by the workflow: the claim is now that request's
-   * (a later definite refusal of an earlier attempt with another key does not drop it).
-   */
-  async cardNumberAccepted(number: string, claim: Pick<CardNumberClaim, 'caseId' | 'stepKey' | 'requestId'>): Promise<void> {
-    await this.ds.query(`UPDATE apec_card_number_claims SET request_id = $4 WHERE card_number = $1 AND case_id = $2 AND step_key = $3`, [
-      number,
-      claim.caseId,
-      claim.stepKey,
-      claim.requestId,
-    ]);
+  /** The issue step's completion that claimed the number was accepted by the workflow: the claim is now that request's. */
+  cardNumberAccepted(number: string, claim: Pick<StepNumberClaim, 'caseId' | 'stepKey' | 'requestId'>): Promise<void> {
+    return stepNumberAccepted(this.ds, CARD_NUMBER_CLAIMS, number, claim);
   }
 
   /** Drops the number's claim taken by this request (its Update was definitely refused: the number is free again). */
-  async releaseCardNumber(number: string, claim: Pick<CardNumberClaim, 'caseId' | 'requestId'>): Promise<void> {
-    await this.ds.query(`DELETE FROM apec_card_number_claims WHERE card_number = $1 AND case_id = $2 AND request_id = $3`, [
-      number,
-      claim.caseId,
-      claim.requestId,
-    ]);
+  releaseCardNumber(number: string, claim: Pick<StepNumberClaim, 'caseId' | 'requestId'>): Promise<void> {
+    return releaseStepNumber(this.ds, CARD_NUMBER_CLAIMS, number, claim);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -821,33 +764,6 @@ async function leftTheCase(m: EntityManager, caseId: string, personId: string): 
     [caseId, personId],
   );
   return !!row?.known && !row.member;
-}
-
-/**
- * Whether a card number's claim no longer holds it: its case is closed in the cases read model (any closed status: a
- * completed case's card is in the cards registry, whose own rule refuses the number to anyone else), its member has
- * left the open case (case_members known without them: refused everywhere at K05, withdrawn), or the step's latest
- * recorded completion names another number (the step completed again). `recorded`: the event store holds the
- * step's completion naming this number (the claim is in force, not an Update in flight or lost).
- */
-async function cardClaimLapsed(
-  m: EntityManager,
-  number: string,
-  h: { caseId: string; stepKey: string; memberId: string },
-): Promise<{ lapsed: boolean; recorded: boolean }> {
-  const status = await caseStatus(m, h.caseId);
-  if (status !== null && (CLOSED_STATUSES as readonly string[]).includes(status)) return { lapsed: true, recorded: false };
-  const [row]: Array<{ known: boolean; member: boolean; latest: string | null; completed: boolean }> = await m.query(
-    `SELECT EXISTS (SELECT 1 FROM case_members WHERE case_id = $1) AS known,
-            EXISTS (SELECT 1 FROM case_members WHERE case_id = $1 AND member_id = $2) AS member,
-            EXISTS (SELECT 1 FROM case_events WHERE stream_id = $1 AND type = 'step.completed' AND payload->>'key' = $3) AS completed,
-            (SELECT payload->'data'->>'cardNumber' FROM case_events
-              WHERE stream_id = $1 AND type = 'step.completed' AND payload->>'key' = $3 ORDER BY seq DESC LIMIT 1) AS latest`,
-    [h.caseId, h.memberId, h.stepKey],
-  );
-  if (row?.known && !row.member) return { lapsed: true, recorded: false };
-  if (row?.completed) return row.latest === number ? { lapsed: false, recorded: true } : { lapsed: true, recorded: false };
-  return { lapsed: false, recorded: false };
 }
 
 /** The case's status in the cases read model; null while it is not projected (or never started). */

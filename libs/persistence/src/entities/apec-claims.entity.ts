@@ -51,7 +51,7 @@ export class ApecWhitelistFilingClaimEntity {
  * both were accepted, one K07 registered the card and the other blocked for ever). Taken after the Idempotency-Key,
  * before the Update is sent; kept by a keyed retry; deleted when the Update is definitely refused; taken over when
  * its case has closed, its member has left the case, or its step's completion names another number, or was never
- * recorded (an unknown outcome not retried: CLAIM_STALE_MS, asked of Temporal). apec.repository.ts claimCardNumber.
+ * recorded (an unknown outcome not retried: CLAIM_STALE_MS, asked of Temporal). number-claims.ts claimStepNumber.
  */
 @Entity({ name: 'apec_card_number_claims' })
 export class ApecCardNumberClaimEntity {

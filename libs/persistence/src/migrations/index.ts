@@ -29,6 +29,7 @@ import { PassportRef1796164099707 } from './1796164099707-PassportRef';
 import { CaseMembersPassport1796172000000 } from './1796172000000-CaseMembersPassport';
 import { CaseEventsDecisions1796231493078 } from './1796231493078-CaseEventsDecisions';
 import { ApecCardNumberClaims1796251436990 } from './1796251436990-ApecCardNumberClaims';
+import { PassportNumberClaims1796252305346 } from './1796252305346-PassportNumberClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   CaseMembersPassport1796172000000,
   CaseEventsDecisions1796231493078,
   ApecCardNumberClaims1796251436990,
+  PassportNumberClaims1796252305346,
 ];

@@ -1,0 +1,183 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { CLOSED_STATUSES } from '@df/domain';
+
+/**
+ * A member's document number typed at a step (K06's APEC card `cardNumber`, C05's new passport `number`), held for that
+ * case's member from the moment the API accepts the completion: a claim row per number (the primary key), so of two
+ * cases completing their step with one number at once exactly one inserts it (fresh trial: two card applications
+ * completed K06 with one number at once; both were accepted, one K07 registered the card and the other blocked for
+ * ever). The same kind of claim for each document; `table` says which, `field` the step data field naming it.
+ */
+export interface StepNumberKind {
+  table: 'apec_card_number_claims' | 'passport_number_claims';
+  /** The table's key column (the number). */
+  column: 'card_number' | 'number';
+  field: 'cardNumber' | 'number';
+  /**
+   * One person's members on two open cases may both name the number (a passport is its holder's on every trip); a card
+   * is not (a person is an applicant of one open card application at a time, so two members are two people).
+   */
+  samePersonShares: boolean;
+}
+
+/** K06's APEC card numbers (`cardNumber`, registered by K07). */
+export const CARD_NUMBER_CLAIMS: StepNumberKind = {
+  table: 'apec_card_number_claims',
+  column: 'card_number',
+  field: 'cardNumber',
+  samePersonShares: false,
+};
+
+/** C05's new passport numbers (`number`, as the custody ledger writes it, registered by C05's custody step). */
+export const PASSPORT_NUMBER_CLAIMS: StepNumberKind = {
+  table: 'passport_number_claims',
+  column: 'number',
+  field: 'number',
+  samePersonShares: true,
+};
+
+/** Who asks for a number at a step: the case, the step instance (`K06:m1`), its member and the Update's request id. */
+export interface StepNumberClaim {
+  caseId: string;
+  stepKey: string;
+  memberId: string;
+  requestId: string;
+}
+
+/**
+ * Who holds a number (claimStepNumber): the case and step, when, and whether the event store holds that step's
+ * completion naming the number (`recorded`; if not, its Update may be in flight, or lost).
+ */
+export interface StepNumberHolder {
+  caseId: string;
+  stepKey: string;
+  memberId: string;
+  claimedAt: Date;
+  recorded: boolean;
+}
+
+/**
+ * Holds `number` for `claim`'s case and step, before the completion is sent: inserted (ON CONFLICT DO NOTHING) and
+ * locked (FOR UPDATE), so a concurrent claim of the number waits for this one and finds it held. Kept as it is when
+ * held by the same case and step (a keyed retry, the step completed again with the number) or, where the kind says
+ * so (samePersonShares), for the same person (a person key both members share: one person on two open delegations
+ * is given one new passport). One held elsewhere
+ * is taken over, under the row lock, when it has lapsed (claimLapsed: its case closed, its member left the case, its
+ * step's latest recorded completion names another number) or its holder is in `dead` (`<caseId> <stepKey>`: a
+ * completion never recorded, the caller asked Temporal). Returns null when the number may be given to `claim`'s
+ * member, else its holder (nothing claimed).
+ */
+export async function claimStepNumber(
+  ds: DataSource,
+  kind: StepNumberKind,
+  number: string,
+  claim: StepNumberClaim,
+  dead: readonly string[] = [],
+): Promise<StepNumberHolder | null> {
+  return ds.transaction(async (m) => {
+    for (let attempt = 1; ; attempt++) {
+      await m.query(
+        `INSERT INTO ${kind.table} (${kind.column}, case_id, step_key, member_id, request_id)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (${kind.column}) DO NOTHING`,
+        [number, claim.caseId, claim.stepKey, claim.memberId, claim.requestId],
+      );
+      const [h]: Array<{ case_id: string; step_key: string; member_id: string; claimed_at: Date }> = await m.query(
+        `SELECT case_id, step_key, member_id, claimed_at FROM ${kind.table} WHERE ${kind.column} = $1 FOR UPDATE`,
+        [number],
+      );
+      if (!h) {
+        if (attempt >= 5) throw new Error(`${kind.table}: claim of a number released under us ${attempt} times`);
+        continue;
+      }
+      if (h.case_id === claim.caseId && h.step_key === claim.stepKey) return null;
+      const holder = { caseId: h.case_id, stepKey: h.step_key, memberId: h.member_id };
+      const lapse = await claimLapsed(m, kind, number, holder);
+      if (lapse.lapsed || dead.includes(`${h.case_id} ${h.step_key}`)) {
+        await m.query(
+          `UPDATE ${kind.table} SET case_id = $2, step_key = $3, member_id = $4, request_id = $5, claimed_at = now() WHERE ${kind.column} = $1`,
+          [number, claim.caseId, claim.stepKey, claim.memberId, claim.requestId],
+        );
+        return null;
+      }
+      if (kind.samePersonShares && (await samePerson(m, holder, claim))) return null;
+      return { ...holder, claimedAt: new Date(h.claimed_at), recorded: lapse.recorded };
+    }
+  });
+}
+
+/**
+ * The completion that claimed the number was accepted by the workflow: the claim is now that request's (a later
+ * definite refusal of an earlier attempt with another key does not drop it).
+ */
+export async function stepNumberAccepted(
+  ds: DataSource,
+  kind: StepNumberKind,
+  number: string,
+  claim: Pick<StepNumberClaim, 'caseId' | 'stepKey' | 'requestId'>,
+): Promise<void> {
+  await ds.query(`UPDATE ${kind.table} SET request_id = $4 WHERE ${kind.column} = $1 AND case_id = $2 AND step_key = $3`, [
+    number,
+    claim.caseId,
+    claim.stepKey,
+    claim.requestId,
+  ]);
+}
+
+/** Drops the number's claim taken by this request (its Update was definitely refused: the number is free again). */
+export async function releaseStepNumber(
+  ds: DataSource,
+  kind: StepNumberKind,
+  number: string,
+  claim: Pick<StepNumberClaim, 'caseId' | 'requestId'>,
+): Promise<void> {
+  await ds.query(`DELETE FROM ${kind.table} WHERE ${kind.column} = $1 AND case_id = $2 AND request_id = $3`, [
+    number,
+    claim.caseId,
+    claim.requestId,
+  ]);
+}
+
+/**
+ * Whether a claim no longer holds its number: its case is closed in the cases read model (any closed status: a number
+ * its case registered — the cards registry, the custody ledger — is refused to anyone else by that registry's own rule),
+ * its member has left the open case (case_members known without them: refused everywhere, withdrawn), or the step's
+ * latest recorded completion names another number (the step completed again). `recorded`: the event store holds the
+ * step's completion naming this number (the claim is in force, not an Update in flight or lost).
+ */
+async function claimLapsed(
+  m: EntityManager,
+  kind: StepNumberKind,
+  number: string,
+  h: { caseId: string; stepKey: string; memberId: string },
+): Promise<{ lapsed: boolean; recorded: boolean }> {
+  const [c]: Array<{ status: string }> = await m.query(`SELECT status FROM cases WHERE case_id = $1`, [h.caseId]);
+  if (c && (CLOSED_STATUSES as readonly string[]).includes(c.status)) return { lapsed: true, recorded: false };
+  const [row]: Array<{ known: boolean; member: boolean; latest: string | null; completed: boolean }> = await m.query(
+    `SELECT EXISTS (SELECT 1 FROM case_members WHERE case_id = $1) AS known,
+            EXISTS (SELECT 1 FROM case_members WHERE case_id = $1 AND member_id = $2) AS member,
+            EXISTS (SELECT 1 FROM case_events WHERE stream_id = $1 AND type = 'step.completed' AND payload->>'key' = $3) AS completed,
+            (SELECT payload->'data'->>$4 FROM case_events
+              WHERE stream_id = $1 AND type = 'step.completed' AND payload->>'key' = $3 ORDER BY seq DESC LIMIT 1) AS latest`,
+    [h.caseId, h.memberId, h.stepKey, kind.field],
+  );
+  if (row?.known && !row.member) return { lapsed: true, recorded: false };
+  if (row?.completed) return row.latest === number ? { lapsed: false, recorded: true } : { lapsed: true, recorded: false };
+  return { lapsed: false, recorded: false };
+}
+
+/**
+ * Whether the holder's member and the claimant's are one person: a person key they share in case_members (each member
+ * is known there under every key that identifies them: roster person id, passport, name and birth).
+ */
+async function samePerson(
+  m: EntityManager,
+  holder: { caseId: string; memberId: string },
+  claim: { caseId: string; memberId: string },
+): Promise<boolean> {
+  const [row]: Array<{ same: boolean }> = await m.query(
+    `SELECT EXISTS (SELECT 1 FROM case_members a JOIN case_members b ON b.person_key = a.person_key
+                     WHERE a.case_id = $1 AND a.member_id = $2 AND b.case_id = $3 AND b.member_id = $4) AS same`,
+    [holder.caseId, holder.memberId, claim.caseId, claim.memberId],
+  );
+  return !!row?.same;
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  CARD_NUMBER_CLAIMS,
+  PASSPORT_NUMBER_CLAIMS,
+  claimStepNumber,
+  dataSourceOptions,
+  releaseStepNumber,
+  stepNumberAccepted,
+  type StepNumberKind,
+} from '@df/persistence';
+
+/**
+ * The claim a member's document number typed at a step takes (libs/persistence number-claims.ts): K06's card
+ * numbers and C05's new passports, held from the accepted completion on, let go when the holding case closes, its
+ * member leaves, or its step names another number; a passport shared by one person's members on two cases.
+ */
+describe('step number claims (apec_card_number_claims, passport_number_claims)', () => {
+  let ds: DataSource;
+  const cases: string[] = [];
+  beforeAll(async () => {
+    ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL!));
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    for (const t of ['apec_card_number_claims', 'passport_number_claims', 'case_members', 'cases'])
+      await ds.query(`DELETE FROM ${t} WHERE case_id = ANY($1)`, [cases]);
+    await ds.query(`DELETE FROM case_events WHERE stream_id = ANY($1)`, [cases]);
+    await ds.destroy();
+  });
+
+  /** An open case in the read model whose member m1 is known under `personKeys`. */
+  const openCase = async (personKeys: string[]): Promise<string> => {
+    const id = randomUUID();
+    cases.push(id);
+    await ds.query(
+      `INSERT INTO cases (case_id, workflow_id, title, unit, purpose, status, phase, departure_date, return_date, countries, member_count,
+                          submitted_at, submitted_by, definition_version, last_seq, updated_at)
+       VALUES ($1, $1, 't', 'u', 'business', 'open', 'depart', '2027-01-01', '2027-01-02', '{JP}', 1, now(), 'x', 'apec-2027.1', 1, now())`,
+      [id],
+    );
+    for (const key of personKeys)
+      await ds.query(`INSERT INTO case_members (case_id, member_id, person_key) VALUES ($1, 'm1', $2)`, [id, key]);
+    return id;
+  };
+  const claim = (kind: StepNumberKind, number: string, caseId: string, code: string, dead: string[] = []) =>
+    claimStepNumber(ds, kind, number, { caseId, stepKey: `${code}:m1`, memberId: 'm1', requestId: randomUUID() }, dead);
+  const num = () => `N${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+
+  it('one number, one holder: kept by its own step, refused to another person, taken over once its holder has lapsed', async () => {
+    const [a, b] = [await openCase([`pa-${randomUUID()}`]), await openCase([`pb-${randomUUID()}`])];
+    const n = num();
+    expect(await claim(CARD_NUMBER_CLAIMS, n, a, 'K06')).toBeNull();
+    expect(await claim(CARD_NUMBER_CLAIMS, n, a, 'K06')).toBeNull(); // its own step again
+    expect(await claim(CARD_NUMBER_CLAIMS, n, b, 'K06')).toMatchObject({ caseId: a, stepKey: 'K06:m1', recorded: false });
+    // Given up as never recorded (the caller asked Temporal): B takes it.
+    expect(await claim(CARD_NUMBER_CLAIMS, n, b, 'K06', [`${a} K06:m1`])).toBeNull();
+    expect(await claim(CARD_NUMBER_CLAIMS, n, a, 'K06')).toMatchObject({ caseId: b });
+    // B's step recorded another number: the claim lapses.
+    await ds.query(
+      `INSERT INTO case_events (stream_id, seq, event_id, type, occurred_at, payload) VALUES ($1, 1, gen_random_uuid(), 'step.completed', now(), $2)`,
+      [b, { key: 'K06:m1', code: 'K06', data: { cardNumber: 'OTHER1' } }],
+    );
+    expect(await claim(CARD_NUMBER_CLAIMS, n, a, 'K06')).toBeNull();
+    // A's member leaves the case: lapsed.
+    await ds.query(`UPDATE case_members SET member_id = 'm2' WHERE case_id = $1`, [a]);
+    expect(await claim(CARD_NUMBER_CLAIMS, n, b, 'K06')).toBeNull();
+    // B closes: lapsed.
+    const c = await openCase([`pc-${randomUUID()}`]);
+    await ds.query(`UPDATE cases SET status = 'cancelled' WHERE case_id = $1`, [b]);
+    expect(await claim(CARD_NUMBER_CLAIMS, n, c, 'K06')).toBeNull();
+  });
+
+  it('a refused request frees the number it took; an accepted one owns it; a passport is shared by one person, a card is not', async () => {
+    const person = `p-${randomUUID()}`;
+    const [a, b] = [await openCase([person, `u:${person}`]), await openCase([`u:${person}`])];
+    const n = num();
+    const first = { caseId: a, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() };
+    expect(await claimStepNumber(ds, PASSPORT_NUMBER_CLAIMS, n, first)).toBeNull();
+    // The same person on another open case records the same passport; the claim stays A's.
+    expect(await claim(PASSPORT_NUMBER_CLAIMS, n, b, 'C05')).toBeNull();
+    const held = async () => (await ds.query(`SELECT case_id, request_id FROM passport_number_claims WHERE number = $1`, [n])) as unknown[];
+    expect(await held()).toEqual([{ case_id: a, request_id: first.requestId }]);
+    // A card is one applicant's, whoever: held.
+    const m = num();
+    expect(await claim(CARD_NUMBER_CLAIMS, m, a, 'K06')).toBeNull();
+    expect(await claim(CARD_NUMBER_CLAIMS, m, b, 'K06')).toMatchObject({ caseId: a });
+    // A later request of A's step that was accepted owns the claim: the first request's refusal no longer drops it.
+    const later = randomUUID();
+    await stepNumberAccepted(ds, PASSPORT_NUMBER_CLAIMS, n, { caseId: a, stepKey: 'C05:m1', requestId: later });
+    await releaseStepNumber(ds, PASSPORT_NUMBER_CLAIMS, n, first);
+    expect(await held()).toEqual([{ case_id: a, request_id: later }]);
+    await releaseStepNumber(ds, PASSPORT_NUMBER_CLAIMS, n, { caseId: a, requestId: later });
+    expect(await held()).toEqual([]);
+  });
+});
