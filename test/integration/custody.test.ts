@@ -5,7 +5,7 @@ import { completeStepUpdate, delegationWorkflowId, withdrawUpdate, type Delegati
 import { RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { drive } from '../support/drive';
-import { actor, caseInput, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
+import { actor, caseInput, ownPassports, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -195,10 +195,10 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       ...base,
       facts: {
         ...base.facts,
-        members: [
+        members: ownPassports([
           makeMember({ id: 'm1', name: '王五' }),
           makeMember({ id: 'm2', personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } }),
-        ],
+        ]),
       },
     };
     const handle = await worker.client.workflow.start('delegation', {

@@ -20,7 +20,7 @@ import {
 import { CaseEntity, CaseEventEntity, NotificationEntity } from '@df/persistence';
 import { drive, supplyWithFile } from '../support/drive';
 import { maybeRecord } from '../support/histories';
-import { actor, caseInput } from '../support/factories';
+import { actor, caseInput, ownPassports } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 const step = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)!;
@@ -146,7 +146,7 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     const handle = await start(input);
     const unit = input.facts.unit;
     await fast(input, handle, awaitingStep('B05'), (k) => k === 'B05');
-    const members = [...input.facts.members, makeMember({ id: 'm2', name: '李四', classifiedAccess: true })];
+    const members = [...input.facts.members, ...ownPassports([makeMember({ id: 'm2', name: '李四', classifiedAccess: true })])];
     await handle.executeUpdate(amendUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { members } }] });
     const p = await handle.query(progressQuery);
     expect(['A15', 'B02', 'B05'].map((k) => step(p, k).status)).toEqual(['returned', 'returned', 'returned']);
@@ -372,8 +372,10 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
   });
 
   it('a 6-member, 3-country case runs to completion, post-trip included, in well under 10,000 history events', async () => {
-    const members = Array.from({ length: 6 }, (_, i) =>
-      makeMember({ id: `m${i + 1}`, name: `成员${i + 1}`, partyMember: i < 3, ...(i % 2 ? { passport: null } : {}) }),
+    const members = ownPassports(
+      Array.from({ length: 6 }, (_, i) =>
+        makeMember({ id: `m${i + 1}`, name: `成员${i + 1}`, partyMember: i < 3, ...(i % 2 ? { passport: null } : {}) }),
+      ),
     );
     const base = caseInput({ workingDaySeconds: 1 });
     const d = base.facts.departureDate;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { makeFacts, makeMember, openCaseKeys } from '@df/domain';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
+import { ownPassports } from '../support/factories';
 
 /**
  * A08's activity reads one person's whole trip history (memberTripHistory/tripsOf by openCaseKeys, as the API's check
@@ -27,7 +28,7 @@ describe("A08's frequency activity: one person, one trip history", () => {
       unit,
       departureDate: '2027-03-15',
       returnDate: '2027-03-19',
-      members: [makeMember({ id: 'm1', personId, name: '张三', rank: 'bureau' })],
+      members: ownPassports([makeMember({ id: 'm1', personId, name: '张三', rank: 'bureau' })]),
     });
     const step = {
       caseId,
