@@ -217,6 +217,8 @@ const APEC_CARD_TERM_PATCH = 'apec-card-term';
 const ENTRY_ROUTE_TABLE_PATCH = 'entry-route-table';
 /** A complete signal recording D12's or K05's outcome without one (outcomeRequiredProblems: it was read as granted) is refused like the Update; asked only for such a signal. */
 const OUTCOME_REQUIRED_PATCH = 'outcome-required';
+/** A complete signal recording K06's card without its number (CARD_NUMBER_RULES: K07 made one up) is refused like the Update; asked only when that alone refuses. */
+const APEC_CARD_NUMBER_PATCH = 'apec-card-number';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -434,6 +436,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           cardTerm: () => patched(APEC_CARD_TERM_PATCH),
           routeTable: () => patched(ENTRY_ROUTE_TABLE_PATCH),
           outcomeRequired: () => patched(OUTCOME_REQUIRED_PATCH),
+          cardNumber: () => patched(APEC_CARD_NUMBER_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

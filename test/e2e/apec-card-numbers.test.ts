@@ -13,7 +13,7 @@ import {
   type StepProgress,
 } from '@df/contracts';
 import { ApecRepository, RegistriesRepository } from '@df/persistence';
-import { drive } from '../support/drive';
+import { dataOf, drive } from '../support/drive';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, createTestUsers, startTestApi, uniqueSuffix, type TestApi, type TestUsers } from '../support/api-harness';
 import { actor, enterpriseUnit, uniqueBirthDate } from '../support/factories';
@@ -22,13 +22,13 @@ const today = () => shanghaiDate(Date.now());
 
 /**
  * How drive() acts on a card case: the enterprise clerk as one of `unit`, an approval approved, K05's pre-clearance
- * granted, any other task completed with no data.
+ * granted, K06 a number of its own, any other task with what it requires (dataOf).
  */
 const actAs = (unit: string) => (handle: WorkflowHandle, s: StepProgress, by: Actor) => {
   const who = by.role === 'enterprise-clerk' ? actor('enterprise-clerk', unit) : by;
   const base = { requestId: randomUUID(), actor: who, stepKey: s.key };
   if (s.kind === 'approval') return handle.executeUpdate(decideStepUpdate, { args: [{ ...base, decision: 'approve' }] });
-  return handle.executeUpdate(completeStepUpdate, { args: [s.code === 'K05' ? { ...base, data: { outcome: 'granted' } } : base] });
+  return handle.executeUpdate(completeStepUpdate, { args: [{ ...base, ...dataOf(s.code) }] });
 };
 
 const awaiting = (key: string) => (p: DelegationProgress) =>

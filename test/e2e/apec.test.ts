@@ -1029,12 +1029,15 @@ describe('APEC cards over the API (issue 17)', () => {
     for (const [data, errors] of [
       [{ cardNumber: 'CARDX1', issuedOn, validUntil: '2099-12-31' }, [['data.validUntil', 'card-term']]],
       [
-        { issuedOn: '1990-01-01', validUntil: '1990-06-01' },
+        { cardNumber: 'CARDX2', issuedOn: '1990-01-01', validUntil: '1990-06-01' },
         [
           ['data.issuedOn', 'after-application'],
           ['data.validUntil', 'not-expired'],
         ],
       ],
+      // No number: the registration made one up (a card no card office issued).
+      [{ issuedOn }, [['data.cardNumber', 'required']]],
+      [{}, [['data.cardNumber', 'required']]],
     ] as const) {
       const refused = await complete('K06:m1', data).expect(422);
       expect([data, refused.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([data, errors]);

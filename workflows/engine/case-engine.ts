@@ -10,6 +10,7 @@ import {
   tripReportSummaryProblems,
   stepDataFieldProblems,
   CARD_TERM_RULES,
+  CARD_NUMBER_RULES,
   outcomeMembersProblems,
   outcomeRequiredProblems,
   systemReadDataProblems,
@@ -146,6 +147,8 @@ export interface ValidationRules {
   routeTable?: () => boolean;
   /** An external outcome's `outcome` given (D12, K05): outcomeRequiredProblems (patched('outcome-required')). */
   outcomeRequired?: () => boolean;
+  /** K06's card number given: systemReadDataProblems' CARD_NUMBER_RULES (patched('apec-card-number')). */
+  cardNumber?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -225,6 +228,7 @@ export class CaseEngine {
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
+    const { cardNumber: cardNumberRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -306,35 +310,39 @@ export class CaseEngine {
       // (stepDataFieldProblems, as the API refuses them). Likewise only here: a completion recorded with another field
       // replays as it ran; a signal asks `stepDataRule` (patched('step-data-fields')) only when these find something.
       const meta = action.type === 'complete' ? this.core.metas.get(action.request.stepKey) : undefined;
-      // An external outcome (D12's visa, K05's pre-clearance) is given, granted or refused: none was read as granted
-      // (outcomeRequiredProblems; no data is `{}`, as the handler reads it). A signal asks `outcomeRequiredRule`
-      // (patched('outcome-required')) only when it finds something.
-      if (action.type === 'complete' && meta && (action.request.data === undefined || isRecord(action.request.data))) {
-        const missing = outcomeRequiredProblems(meta.behaviour, action.request.data ?? {});
+      // No data is `{}`, as the handler reads it (D12 with none: no outcome; K06 with none: no card number).
+      const sent = action.type === 'complete' ? (action.request.data ?? {}) : undefined;
+      if (action.type === 'complete' && meta && isRecord(sent)) {
+        // An external outcome (D12's visa, K05's pre-clearance) is given, granted or refused: none was read as granted
+        // (outcomeRequiredProblems). A signal asks `outcomeRequiredRule` (patched('outcome-required')) only when it
+        // finds something.
+        const missing = outcomeRequiredProblems(meta.behaviour, sent);
         if (missing.length > 0 && outcomeRequiredRule()) refuseData(missing, action.request.stepKey);
-      }
-      if (action.type === 'complete' && meta && isRecord(action.request.data)) {
-        const problems = stepDataFieldProblems(this.core.definition, meta.code, action.request.data);
+        const problems = stepDataFieldProblems(this.core.definition, meta.code, sent);
         if (problems.length > 0 && stepDataRule()) refuseData(problems, action.request.stepKey);
         // What a system step will read of it (K06's card for K07): likewise; a signal asks `systemReadRule`
         // (patched('system-read-data')).
         // The card's term, still valid and issued after the application (CARD_TERM_RULES, since): a signal asks
         // `cardTermRule` (patched('apec-card-term')) only when those alone refuse.
+        // The card number given (CARD_NUMBER_RULES, since): a signal asks `cardNumberRule` (patched('apec-card-number'))
+        // only when that alone refuses.
         const read = systemReadDataProblems(
           this.core.definition,
           meta.code,
-          action.request.data,
+          sent,
           shanghaiDate(this.core.now),
           shanghaiDate(Date.parse(this.core.input.submittedAt)),
         );
-        const older = read.filter((p) => !CARD_TERM_RULES.includes(p.rule));
-        if (older.length > 0 && systemReadRule()) refuseData(read, action.request.stepKey);
-        if (read.length > older.length && cardTermRule()) refuseData(read, action.request.stepKey);
+        const term = read.filter((p) => CARD_TERM_RULES.includes(p.rule));
+        const numbered = read.filter((p) => CARD_NUMBER_RULES.includes(p.rule));
+        if (read.length > term.length + numbered.length && systemReadRule()) refuseData(read, action.request.stepKey);
+        if (term.length > 0 && cardTermRule()) refuseData(read, action.request.stepKey);
+        if (numbered.length > 0 && cardNumberRule()) refuseData(read, action.request.stepKey);
         // The members an outcome's refusal names: a non-empty list of distinct current members, only with refused
         // (outcomeMembersProblems). Likewise; a signal asks `outcomeMembersRule` (patched('outcome-members')).
         const refused = outcomeMembersProblems(
           meta.behaviour,
-          action.request.data,
+          sent,
           this.core.facts.members.map((m) => m.id),
         );
         if (refused.length > 0 && outcomeMembersRule()) refuseData(refused, action.request.stepKey);
@@ -342,7 +350,7 @@ export class CaseEngine {
         // `routeTableRule` (patched('entry-route-table')).
         if (meta.behaviour.data === 'entry-route' && meta.country !== undefined) {
           const countries = resolveCountryTable(this.core.input.settings?.countries);
-          const problem = entryRouteTableProblem(action.request.data.route, meta.country, countries);
+          const problem = entryRouteTableProblem(sent.route, meta.country, countries);
           if (problem && routeTableRule()) refuseData([problem], action.request.stepKey);
         }
       }

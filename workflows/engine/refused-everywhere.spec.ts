@@ -153,6 +153,34 @@ describe("an outcome's refused members are a non-empty list of distinct current 
     expect(engine.progress(now).withdrawnMembers).toEqual([]);
   });
 
+  it("K06 without the card's number is refused (required): the registration made one up; a signal before the rule applies as it ran", () => {
+    const engine = newEngine(1);
+    let now = toK05(engine);
+    now += 3_600_000;
+    for (const key of ['K05:JP', 'K05:KR'])
+      engine.apply(
+        { type: 'complete', request: { requestId: `r-${key}`, actor: actor('apec-desk'), stepKey: key, data: { outcome: 'granted' } } },
+        now,
+      );
+    for (let guard = 0; guard < 20 && engine.progress(now).steps.find((s) => s.key === 'K06:m1')?.status !== 'awaiting'; guard++) {
+      for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, now);
+      now += 3_600_000;
+    }
+    const k06 = (data: Record<string, unknown> | undefined, rules = {}) => {
+      const request = { requestId: `v-${Math.random()}`, actor: actor('apec-desk'), stepKey: 'K06:m1', ...(data ? { data } : {}) };
+      try {
+        engine.validate({ type: 'complete', request }, now, rules);
+      } catch (err) {
+        return (err as { errors?: Array<{ field: string; rule?: string }> }).errors?.map((e) => [e.field, e.rule]);
+      }
+      return undefined;
+    };
+    expect(k06(undefined)).toEqual([['data.cardNumber', 'required']]);
+    expect(k06({ cardNumber: null })).toEqual([['data.cardNumber', 'required']]);
+    expect(k06({ cardNumber: 'CHN123456789' })).toBeUndefined();
+    expect(k06({}, { cardNumber: () => false })).toBeUndefined();
+  });
+
   it("a signal recorded before the rule (patched('outcome-members') false on replay) applies as it ran", () => {
     const engine = newEngine(2);
     const now = toK05(engine);

@@ -1,4 +1,4 @@
-import { behaviourOf, builtInBehaviourOf, responsibleRole, type Role } from '@df/domain';
+import { builtInBehaviourOf, builtInDefinitionOf, publishedDefinition, responsibleRole, systemWorkReading, type Role } from '@df/domain';
 import type { DelegationProgress, StepProgress } from './delegation';
 
 /**
@@ -25,11 +25,16 @@ export interface StepRequest {
  * The data a step's schema requires of any completion, as an automated user (the tests' drivers, the benchmark)
  * writes it: the outcome in writing where the step declares 'written-outcome' (A04, A14, D11), the trip report's
  * written summary (P03, 'trip-report'), the new passport's number and dates (C05, 'new-passport'), the external outcome
- * (D12's visa, K05's pre-clearance: granted). `version` the case's definition version; without it, the newest built-in
+ * (D12's visa, K05's pre-clearance: granted), the card issued (K06's number, read by K07). `version` the case's definition version; without it, the newest built-in
  * version of the process holding the code (builtInBehaviourOf). Undefined: none required.
  */
 export function requiredTaskData(code: string, version?: string): Record<string, unknown> | undefined {
-  const schema = (version === undefined ? builtInBehaviourOf(code) : behaviourOf(code, version)).data;
+  const definition = version === undefined ? builtInDefinitionOf(code) : (publishedDefinition(version) ?? builtInDefinitionOf(code));
+  const schema = definition?.steps.find((s) => s.code === code)?.behaviour?.data;
+  // The card the office issued, which the card registration reads (K06): a number of its own per completion (no two
+  // drivers' cases claim one number); issued today, valid five years (the registration's defaults).
+  if (definition && systemWorkReading(definition, code).includes('apec-card-register'))
+    return { cardNumber: `CHT${Math.floor(100_000_000 + Math.random() * 899_999_999)}` };
   if (schema === 'written-outcome') return { outcome: `${code} 已处理` };
   // The external outcome (D12's visa, K05's pre-clearance) is given: granted (outcomeRequiredProblems).
   if (schema === 'external-outcome') return { outcome: 'granted' };

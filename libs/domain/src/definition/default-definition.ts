@@ -247,10 +247,12 @@ export const behaviourOf = (code: string, version?: string): StepBehaviour => pu
  * but not its process (the tests' and the benchmark's automated users, requiredTaskData). Empty when no process has it.
  */
 export function builtInBehaviourOf(code: string): StepBehaviour {
-  const step =
-    publishedStep(code) ??
-    [APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION]
-      .map((d) => PUBLISHED.get(d.version)!.steps.find((s) => s.code === code))
-      .find(Boolean);
-  return step?.behaviour ?? {};
+  return builtInDefinitionOf(code)?.steps.find((s) => s.code === code)?.behaviour ?? {};
+}
+
+/** The newest built-in version of the process holding step `code` (as the engine reads it), or undefined. */
+export function builtInDefinitionOf(code: string): ProcessDefinition | undefined {
+  return [DEFAULT_DEFINITION, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION]
+    .map((d) => PUBLISHED.get(d.version)!)
+    .find((d) => d.steps.some((s) => s.code === code));
 }

@@ -3,6 +3,7 @@ import { processDefinitions } from './apec-whitelist';
 import type { ProcessDefinition } from './types';
 import { APEC_CARD_DEFINITION } from './apec-card';
 import {
+  CARD_NUMBER_RULES,
   CARD_TERM_RULES,
   newPassportProblems,
   outcomeMembersProblems,
@@ -274,8 +275,23 @@ describe("an outcome's refused members (outcomeMembersProblems: D12's visa outco
 describe("K06's card: at most 5 years from its issue, still valid, issued after the application (systemReadDataProblems)", () => {
   const today = '2026-12-02';
   const submittedOn = '2026-11-02';
+  // The card's number given (its own rule, below): the dates' rules read beside one.
   const rules = (data: Record<string, unknown>) =>
-    systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', data, today, submittedOn).map((p) => [p.field, p.rule]);
+    systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', { cardNumber: 'CARDX1', ...data }, today, submittedOn).map((p) => [
+      p.field,
+      p.rule,
+    ]);
+
+  it('the number is required (the registration made one up: a card no office issued); null is none', () => {
+    const bare = (data: Record<string, unknown>) =>
+      systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', data, today, submittedOn).map((p) => [p.field, p.rule]);
+    expect(bare({})).toEqual([['cardNumber', 'required']]);
+    expect(bare({ cardNumber: null, validUntil: '2031-12-01' })).toEqual([['cardNumber', 'required']]);
+    expect(bare({ cardNumber: 'CARDX1' })).toEqual([]);
+    expect(CARD_NUMBER_RULES).toEqual(['required']);
+    // Another step (K05's outcome) reads no card.
+    expect(systemReadDataProblems(APEC_CARD_DEFINITION, 'K05', {}, today, submittedOn)).toEqual([]);
+  });
 
   it('handed input: valid until 2099 is refused (card-term); issued and expired in 1990 (after-application, not-expired)', () => {
     expect(rules({ cardNumber: 'CARDX1', issuedOn: '2026-12-01', validUntil: '2099-12-31' })).toEqual([['validUntil', 'card-term']]);
@@ -297,6 +313,8 @@ describe("K06's card: at most 5 years from its issue, still valid, issued after 
     expect(rules({})).toEqual([]);
     expect(CARD_TERM_RULES).toEqual(['card-term', 'not-expired', 'after-application']);
     // Without the days (no caller's day known) only the day-free rules.
-    expect(systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', { issuedOn: '1990-01-01', validUntil: '1990-06-01' })).toEqual([]);
+    expect(
+      systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', { cardNumber: 'CARDX1', issuedOn: '1990-01-01', validUntil: '1990-06-01' }),
+    ).toEqual([]);
   });
 });

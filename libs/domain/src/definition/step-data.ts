@@ -83,7 +83,7 @@ export const APEC_CARD_NUMBER_RE = /^[A-Z0-9]{6,32}$/;
 
 /**
  * The card the national card office issued, as the issue step records it for the card registration to read
- * (SYSTEM_WORK_READS 'apec-card-register': K06's `cardNumber`, `issuedOn`, `validUntil`, each optional): the number in
+ * (SYSTEM_WORK_READS 'apec-card-register': K06's `cardNumber`, `issuedOn`, `validUntil`; the dates optional): the number in
  * the registry's format (rule `format`: a number of 300 characters failed K07's registration for ever, new-user
  * trial; a lower-case `x` or one with an invisible character was another card than `X`), the card not issued after
  * `today` (`not-future`, only when `today` is given: the API and the Update validator), and valid until after its
@@ -92,12 +92,20 @@ export const APEC_CARD_NUMBER_RE = /^[A-Z0-9]{6,32}$/;
  * issue (`card-term`: to the day before the 5th anniversary, cardValidUntil, the worker's default; an issue day not given
  * is `today`, as the worker takes it), still valid `today` (`not-expired`: valid until after today), and not issued
  * before the application was submitted (`after-application`: `submittedOn`, the case's start day, Asia/Shanghai). The
- * day's rules only when `today` / `submittedOn` are given (the API and the Update validator). A day that is no date is
+ * day's rules only when `today` / `submittedOn` are given (the API and the Update validator). Since (CARD_NUMBER_RULES):
+ * the number is required (`required`: K07 registered a number of its own making, CHN and nine digits, for a card
+ * recorded without one: a registry entry no card office issued, held by no claim). A day that is no date is
  * stepDataDateProblems'.
  */
 export function apecCardIssueProblems(data: Record<string, unknown>, today = '', submittedOn = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (data.cardNumber !== undefined && (typeof data.cardNumber !== 'string' || !APEC_CARD_NUMBER_RE.test(data.cardNumber)))
+  if (data.cardNumber === undefined || data.cardNumber === null)
+    problems.push({
+      field: 'cardNumber',
+      rule: 'required',
+      message: { zh: '须填写卡片制发机关给出的卡号', en: 'The card number the card office gave is required' },
+    });
+  else if (typeof data.cardNumber !== 'string' || !APEC_CARD_NUMBER_RE.test(data.cardNumber))
     problems.push({
       field: 'cardNumber',
       rule: 'format',
@@ -245,6 +253,9 @@ export function outcomeMembersProblems(
 
 /** The rules of K06's card added after patched('system-read-data') (a signal asks patched('apec-card-term') for them alone). */
 export const CARD_TERM_RULES: readonly string[] = ['card-term', 'not-expired', 'after-application'];
+
+/** The rule of K06's card added after CARD_TERM_RULES (a signal asks patched('apec-card-number') for it alone): the number given. */
+export const CARD_NUMBER_RULES: readonly string[] = ['required'];
 
 /**
  * The checks of what a system step will read of step `code`'s completion data (SYSTEM_WORK_READS: K06's card, read by
