@@ -1055,6 +1055,45 @@ describe('APEC cards over the API (issue 17)', () => {
       }
   }, 180_000);
 
+  it('the enterprise clerk attaches documents to its own card application (first trial: 403, only FAO officers could)', async () => {
+    const http = api.http;
+    const clerk = bearer(ent.tokens['enterprise-clerk']);
+    await mayApply();
+    const personId = `${ent.unit}-att-${uniqueSuffix()}`;
+    await person(personId, ent.unit, '吴十');
+    const application = { personIds: [personId], economies: ['JP'], neededBy: addDays(today(), 60) };
+    const { caseId } = (await request(http).post('/api/apec/applications').set(clerk).send(application).expect(201)).body as {
+      caseId: string;
+    };
+    const pdf = Buffer.from('%PDF-1.4\n% 申请人护照复印件\n%%EOF\n');
+    const uploaded = await request(http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(clerk)
+      .set('Idempotency-Key', randomUUID())
+      .field('kind', 'passport-copy')
+      .attach('file', pdf, { filename: 'passport.pdf', contentType: 'application/pdf' });
+    expect([uploaded.status, uploaded.body.attachment?.kind]).toEqual([201, 'passport-copy']);
+    const listed = (await request(http).get(`/api/delegations/${caseId}/attachments`).set(clerk).expect(200)).body;
+    expect(listed.items.map((a: { id: string }) => a.id)).toContain(uploaded.body.attachment.id);
+    expect(listed.mayUpload).toBe(true);
+    // Not to a delegation (审护签) case, even of its own unit's government side: its process keeps it out.
+    const trip = (
+      await request(http)
+        .post('/api/delegations')
+        .set(bearer(gov.tokens.organizer))
+        .send(passportsNotInCustody(canonicalSubmission(gov.unit)))
+        .expect(201)
+    ).body.caseId as string;
+    const refused = await request(http)
+      .post(`/api/delegations/${trip}/attachments`)
+      .set(clerk)
+      .field('kind', 'other')
+      .attach('file', pdf, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(refused.status).toBe(403);
+    // It removes its own file.
+    await request(http).delete(`/api/delegations/${caseId}/attachments/${uploaded.body.attachment.id}`).set(clerk).expect(200);
+  });
+
   it('an enterprise that registered its clerks (专办员备案) takes card applications and whitelist filings only from them', async () => {
     const http = api.http;
     const clerk = bearer(ent.tokens['enterprise-clerk']);

@@ -115,7 +115,9 @@ const PEOPLE: readonly Role[] = [...UNIT_ROLES, ...FAO_ROLES, 'leader', 'manager
 // The APEC desk works the card applications only: it does not act for a delegation's organizer.
 const FAO_FOR_ORGANIZER = { by: FAO_ROLES.filter((r) => r !== 'apec-desk'), of: ['organizer'] as readonly Role[] };
 /** Who uploads and removes a case's documents. */
-const ATTACHERS: readonly Role[] = ['organizer', ...FAO_ROLES];
+// The enterprise clerk its own card application's (its applicants' passport copies, photos, forms: PROCESS_ROLES keeps
+// it to the APEC processes, its unit to its own enterprise; first trial: it could not upload to its own case).
+const ATTACHERS: readonly Role[] = ['organizer', 'enterprise-clerk', ...FAO_ROLES];
 
 export const ACCESS: Record<CaseAction, AccessRule> = {
   read: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看', en: 'read' } },
