@@ -327,6 +327,7 @@ export const DICT = {
   apecEnterprise: ['本企业白名单状态', 'Our whitelist status'],
   apecEnterprises: ['企业', 'Enterprises'],
   apecSearch: ['搜索企业代码或名称', 'Search enterprise code or name'],
+  apecCardSearch: ['搜索持卡人或企业', 'Search holder or enterprise'],
   apecUnit: ['企业', 'Enterprise'],
   apecOwnership: ['所有制', 'Ownership'],
   apecSize: ['规模', 'Size'],

@@ -61,6 +61,7 @@ export function ApecDeskPage() {
   );
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [q, setQ] = useState('');
+  const [cardQ, setCardQ] = useState('');
   const unitName = (code: string) => unitNameOf(state.data?.units, code, lang);
   const name = (e: ApecEnterpriseLine) => (lang === 'zh' ? e.nameZh : e.nameEn) ?? e.unit;
   return (
@@ -143,9 +144,27 @@ export function ApecDeskPage() {
             <Card title={t('apecApplications')}>
               <ApplicationsTable items={cases} unitName={unitName} />
             </Card>
-            <Card title={t('apecRegistry')}>
+            <Card
+              title={t('apecRegistry')}
+              extra={
+                <Input.Search
+                  allowClear
+                  aria-label={t('apecCardSearch')}
+                  placeholder={t('apecCardSearch')}
+                  value={cardQ}
+                  onChange={(e) => setCardQ(e.target.value)}
+                  style={{ width: 260 }}
+                  data-testid="apec-card-search"
+                />
+              }
+            >
+              {/* Every enterprise's cards, hundreds in a year: found by holder or enterprise (the number is masked here). */}
               <CardsTable
-                items={cards}
+                items={cards.filter(
+                  (c) =>
+                    !cardQ.trim() ||
+                    `${c.holder} ${c.holderName ?? ''} ${c.unit} ${unitName(c.unit)}`.toLowerCase().includes(cardQ.trim().toLowerCase()),
+                )}
                 showUnit
                 unitName={unitName}
                 actions={(c) =>
