@@ -340,4 +340,62 @@ describe('case_members: the current members by person key', () => {
     const withdrawn = record(4, 'member.withdrawn', { memberId: 'm1', reason: '调离', memberCount: 1 });
     expect(rows(foldStream([submitted, amended, moved, withdrawn]))).toEqual(['m3 commerce:王五', 'm3 passport:P1234569']);
   });
+
+  it("the passport a member's C05 records (schema 'new-passport') is one more key of that member (passportPersonKey); on a definition whose C05 records none, nothing", () => {
+    const facts = makeFacts({ unit: UNIT, members: [makeMember({ id: 'm1', name: '龚十七' })] });
+    const submitted = (definitionVersion: string) =>
+      record(1, 'case.submitted', {
+        caseId: 'case-m',
+        workflowId: 'delegation-case-m',
+        title: 't',
+        unit: UNIT,
+        purpose: facts.purpose,
+        departureDate: facts.departureDate,
+        returnDate: facts.returnDate,
+        countries: ['US'],
+        memberCount: 1,
+        definitionVersion,
+        submittedAt: '2026-03-02T01:00:00.000Z',
+        facts,
+      });
+    const awaiting = record(2, 'step.awaiting', {
+      key: 'C05:m1',
+      code: 'C05',
+      name: { zh: 'C05', en: 'C05' },
+      phase: 'passport',
+      kind: 'task',
+      actorRole: 'passport-officer',
+      memberId: 'm1',
+      country: null,
+      startedAt: '2026-03-02T01:00:00.000Z',
+      dueAt: '2026-03-03T01:00:00.000Z',
+    });
+    const completed = record(3, 'step.completed', {
+      key: 'C05:m1',
+      code: 'C05',
+      data: { number: 'en 9000001', issuedOn: '2026-03-01', expiresOn: '2036-02-28' },
+      comment: null,
+    });
+    const stream = (version: string) => [submitted(version), awaiting, completed];
+    expect(rows(foldStream(stream(DEFAULT_DEFINITION.version)))).toEqual([
+      'm1 commerce:龚十七',
+      'm1 passport:EN9000001',
+      'm1 passport:P1234567',
+    ]);
+    expect(rows(foldStream(stream('2027.2')))).toEqual(['m1 commerce:龚十七', 'm1 passport:P1234567']);
+    // A new member list replaces the keys, this one with them (docs/domain.md).
+    const amended = record(4, 'case.amended', {
+      changes: { members: facts.members },
+      departureDate: facts.departureDate,
+      returnDate: facts.returnDate,
+      countries: ['US'],
+      memberCount: 1,
+      datesChanged: false,
+      countriesChanged: false,
+      membersAdded: [],
+      membersRemoved: [],
+      comment: null,
+    });
+    expect(rows(foldStream([...stream(DEFAULT_DEFINITION.version), amended]))).toEqual(['m1 commerce:龚十七', 'm1 passport:P1234567']);
+  });
 });

@@ -1,4 +1,15 @@
-import { behaviourOf, chineseCalendar, dayNumber, historyKeyOf, openCaseKeys, organizersOf, shanghaiDate, type Member } from '@df/domain';
+import {
+  behaviourOf,
+  chineseCalendar,
+  dayNumber,
+  historyKeyOf,
+  openCaseKeys,
+  organizersOf,
+  passportNumberKey,
+  passportPersonKey,
+  shanghaiDate,
+  type Member,
+} from '@df/domain';
 import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
@@ -12,7 +23,8 @@ import { CaseEntity, CaseMemberEntity, CaseStepEntity, MemberTripEntity, Notific
  * A stream projects into six tables: `cases` (one row), `case_steps` (one per step instance),
  * `notifications` (escalations, carried by `step.overdue` / `deficiency.overdue`), `member_trips`
  * (the frequency history, carried by `case.departed`), `case_members` (the current members by person key:
- * `case.submitted`, `case.amended`, `member.withdrawn`) and `case_attachments` (`attachment.added` / `.removed`).
+ * `case.submitted`, `case.amended`, `member.withdrawn`, and the new passport a member's step records: C05's
+ * `step.completed`, schema 'new-passport') and `case_attachments` (`attachment.added` / `.removed`).
  */
 export interface CaseView {
   case?: CaseEntity;
@@ -218,6 +230,20 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
         c.investmentSignedYuan = yuan(outcomes.investmentSignedYuan);
         c.tradeSignedYuan = yuan(outcomes.tradeSignedYuan);
         c.promotionEvents = count(outcomes.promotionEvents);
+      }
+      // The passport issued to a member (C05, schema 'new-passport') is one more key of that member on this case, as
+      // openCaseKeys keys the passport typed (passportPersonKey): the overlap and frequency rules find the person by it
+      // (handed input: 龚十七 left on EN9000001 issued at C05; 龚石七 typed with EN9000001 in another unit passed both).
+      if (event.type === 'step.completed' && row.memberId && behaviourOf(row.code, c.definitionVersion).data === 'new-passport') {
+        const number = (event.payload.data ?? {}).number;
+        if (typeof number === 'string' && passportNumberKey(number) !== '') {
+          const member = Object.assign(new CaseMemberEntity(), {
+            caseId: event.streamId,
+            memberId: row.memberId,
+            personKey: passportPersonKey(number),
+          });
+          view.members.set(memberKey(member), member);
+        }
       }
       return;
     }

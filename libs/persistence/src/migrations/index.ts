@@ -30,6 +30,7 @@ import { CaseMembersPassport1796172000000 } from './1796172000000-CaseMembersPas
 import { CaseEventsDecisions1796231493078 } from './1796231493078-CaseEventsDecisions';
 import { ApecCardNumberClaims1796251436990 } from './1796251436990-ApecCardNumberClaims';
 import { PassportNumberClaims1796252305346 } from './1796252305346-PassportNumberClaims';
+import { CaseMembersNewPassport1796255724244 } from './1796255724244-CaseMembersNewPassport';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   CaseEventsDecisions1796231493078,
   ApecCardNumberClaims1796251436990,
   PassportNumberClaims1796252305346,
+  CaseMembersNewPassport1796255724244,
 ];
