@@ -1308,6 +1308,33 @@ describe('CaseEngine', () => {
     expect(engine.progress(issued).approvalDocumentNo).toBe('外任批〔2026〕0001号');
   });
 
+  it('nothing that has not started opens while a step it rests on was sent back: C04 approved after an amendment withdrew B08 opens no C05 (trial)', () => {
+    const run = (deps: Partial<EngineDeps>) => {
+      // A member with no passport: C02-C05 issue one (C04 needs B08, the approval document).
+      const engine = newEngine({ members: [makeMember({ id: 'm1', passport: null })] }, deps);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'C04:m1' && s.status === 'awaiting') });
+      expect(engine.progress(t).steps.find((s) => s.key === 'B08')!.status).toBe('done');
+      // The trial's amendment: the return a day earlier (the trip's dates and its stop).
+      const destinations = engine.facts.destinations.map((d) => ({ ...d, leave: '2026-05-14' }));
+      const changes = { returnDate: '2026-05-14', destinations };
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes } }, t);
+      expect(engine.progress(t).steps.find((s) => s.key === 'B08')!.status).not.toBe('done');
+      const c04 = engine.progress(t).steps.find((s) => s.key === 'C04:m1')!;
+      const by = actor(responsibleRole({ actor: c04.actorRole, phase: c04.phase }));
+      if (c04.status === 'awaiting')
+        engine.apply({ type: 'decide', request: { requestId: 'c04', actor: by, stepKey: 'C04:m1', decision: 'approve' } }, t);
+      return { engine, t, c05: engine.progress(t).steps.find((s) => s.key === 'C05:m1')!.status };
+    };
+    const { engine, c05 } = run({});
+    expect(c05).toBe('pending');
+    // B08 issued anew: C05 opens.
+    simulate(engine, { until: (q) => q.steps.some((s) => s.key === 'C05:m1' && s.status !== 'pending') });
+    const p = engine.progress(Date.now());
+    expect(p.steps.find((s) => s.key === 'B08')!.status).toBe('done');
+    // A history recorded before the rule (patched('open-after-upstream') false on replay) opened it as it ran.
+    expect(run({ openAfterUpstream: () => false }).c05).not.toBe('pending');
+  });
+
   it('a join already done reopens when the set it waits for grows: a member added at B05 holds B08 until their reviews are done (issue 11 item 1)', () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });

@@ -231,6 +231,12 @@ export interface EngineDeps {
    */
   deficiencyUnblocksSystem?: () => boolean;
   /**
+   * A step opens only once every step upstream of it is done again (trial: an amendment sent B08 back, the approval
+   * document withdrawn, and C04's approval still opened C05, the passport's issue). Asked only when a step would open
+   * with a step it rests on not done (patched('open-after-upstream')), so a history recorded before replays as it ran.
+   */
+  openAfterUpstream?: () => boolean;
+  /**
    * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
    */
@@ -521,7 +527,12 @@ export class CaseCore {
   advance(): void {
     if (this.closed) return;
     for (let round = 0; round < 10_000; round++) {
-      const { ready, skipNow } = nextActions(this.instances, this.instanceStates());
+      const next = nextActions(this.instances, this.instanceStates());
+      // A step whose needs are done but a step they rest on was sent back (an amendment, a return) waits for it
+      // (CaseDeps.openAfterUpstream: asked only when such a step would open).
+      const withheld = next.unsettled.length > 0 && (this.deps.openAfterUpstream?.() ?? true) ? new Set(next.unsettled) : undefined;
+      const ready = withheld ? next.ready.filter((k) => !withheld.has(k)) : next.ready;
+      const skipNow = withheld ? next.skipNow.filter((k) => !withheld.has(k)) : next.skipNow;
       const postReady = this.readyPostTrip();
       if (ready.length === 0 && skipNow.length === 0 && postReady.length === 0) return;
       for (const key of skipNow) {

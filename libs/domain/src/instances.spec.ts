@@ -137,7 +137,7 @@ describe('conditions and durations', () => {
 describe('nextActions and dependentsOf', () => {
   const insts = buildInstances(DEFAULT_DEFINITION, makeFacts());
   it('opens what the dependencies allow and passes skipped steps through', () => {
-    expect(nextActions(insts)).toEqual({ ready: ['A01'], skipNow: [] });
+    expect(nextActions(insts)).toEqual({ ready: ['A01'], skipNow: [], unsettled: [] });
     const done = (...keys: string[]) => Object.fromEntries(keys.map((k) => [k, { status: 'done' as const }]));
     expect(nextActions(insts, done('A01', 'A02', 'A05', 'A06')).ready).toEqual(['A03:US', 'A07', 'A08:m1', 'A09', 'A13', 'C01:m1']);
     const afterA15 = nextActions(insts, done('A01', 'A02', 'A05', 'A06', 'A07', 'A08:m1', 'A09', 'A10', 'A11:m1', 'A15'));
@@ -146,6 +146,19 @@ describe('nextActions and dependentsOf', () => {
     expect(afterA15.ready).toContain('B01');
     const beforeA15 = nextActions(insts, done('A01', 'A02', 'A05', 'A06', 'A07', 'A08:m1', 'A09', 'A10', 'A11:m1'));
     expect(beforeA15.ready).not.toContain('B01');
+  });
+  it('a step whose needs are done waits while a step they rest on was sent back (unsettled: trial, C05 opened with B08 returned)', () => {
+    const all = Object.fromEntries(insts.map((i) => [i.key, { status: 'done' as const }]));
+    const c05 = insts.find((i) => i.key.startsWith('C05'))!;
+    const c04 = insts.find((i) => i.key.startsWith('C04'))!;
+    // Everything done but C05 (pending) and B08 (sent back by an amendment): C04, done, still rests on B08.
+    const states = { ...all, [c05.key]: { status: 'pending' as const }, B08: { status: 'returned' as const } };
+    expect(c05.needs).toContain(c04.key);
+    const next = nextActions(insts, states);
+    expect([...next.ready, ...next.skipNow]).toContain(c05.key);
+    expect(next.unsettled).toEqual([c05.key]);
+    // B08 done again: C05 opens.
+    expect(nextActions(insts, { ...states, B08: { status: 'done' } }).unsettled).toEqual([]);
   });
   it('finds everything downstream of a step returned for revision', () => {
     const down = dependentsOf(insts, ['B07']);

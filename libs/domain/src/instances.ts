@@ -209,6 +209,11 @@ export function completeKeys(instances: StepInstance[], states: InstanceStates =
 }
 
 export interface NextActions {
+  /**
+   * Of `ready` and `skipNow`: those a step upstream of a need is not complete for (reset by an amendment or a return
+   * after the need was done: docs/domain.md, nothing after it that has not started opens before it is done again).
+   */
+  unsettled: string[];
   /** Not skipped, not started, every need complete: open these now. */
   ready: string[];
   /** Skipped instances whose needs just completed: record them as skipped. */
@@ -217,15 +222,38 @@ export interface NextActions {
 
 export function nextActions(instances: StepInstance[], states: InstanceStates = {}): NextActions {
   const complete = completeKeys(instances, states);
+  const settled = settledKeys(instances, complete);
   const ready: string[] = [];
   const skipNow: string[] = [];
+  const unsettled: string[] = [];
   for (const inst of instances) {
     const status = states[inst.key]?.status ?? 'pending';
     if (status !== 'pending' && status !== 'ready') continue;
     if (!inst.needs.every((k) => complete.has(k))) continue;
     (inst.skipped ? skipNow : ready).push(inst.key);
+    if (!inst.needs.every((k) => settled.has(k))) unsettled.push(inst.key);
   }
-  return { ready, skipNow };
+  return { ready, skipNow, unsettled };
+}
+
+/**
+ * The complete instances whose every upstream instance is complete too (transitively). Without a reset they are the
+ * complete ones; after one (an amendment sending B08 back, a return) a step done before it stays complete while a
+ * step it rests on is not: what opens after it waits (nextActions' `unsettled`).
+ */
+function settledKeys(instances: StepInstance[], complete: ReadonlySet<string>): Set<string> {
+  const byKey = new Map(instances.map((i) => [i.key, i]));
+  const memo = new Map<string, boolean>();
+  const isSettled = (key: string): boolean => {
+    const cached = memo.get(key);
+    if (cached !== undefined) return cached;
+    memo.set(key, false); // a cycle never settles
+    const inst = byKey.get(key);
+    const result = !!inst && complete.has(key) && inst.needs.every(isSettled);
+    memo.set(key, result);
+    return result;
+  };
+  return new Set(instances.map((i) => i.key).filter(isSettled));
 }
 
 /** Every instance that transitively depends on one of the given keys (for return-for-revision and re-approval). */
