@@ -151,8 +151,9 @@ describe('nextActions and dependentsOf', () => {
     const all = Object.fromEntries(insts.map((i) => [i.key, { status: 'done' as const }]));
     const c05 = insts.find((i) => i.key.startsWith('C05'))!;
     const c04 = insts.find((i) => i.key.startsWith('C04'))!;
-    // Everything done but C05 (pending) and B08 (sent back by an amendment): C04, done, still rests on B08.
-    const states = { ...all, [c05.key]: { status: 'pending' as const }, B08: { status: 'returned' as const } };
+    // Everything done but C05 (pending) and B08 (sent back by an amendment: the engine's returned is pending here): C04,
+    // done, still rests on B08.
+    const states = { ...all, [c05.key]: { status: 'pending' as const }, B08: { status: 'pending' as const } };
     expect(c05.needs).toContain(c04.key);
     const next = nextActions(insts, states);
     expect([...next.ready, ...next.skipNow]).toContain(c05.key);
