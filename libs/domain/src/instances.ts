@@ -222,7 +222,7 @@ export interface NextActions {
 
 export function nextActions(instances: StepInstance[], states: InstanceStates = {}): NextActions {
   const complete = completeKeys(instances, states);
-  const settled = settledKeys(instances, complete);
+  const settled = settledTest(instances, complete);
   const ready: string[] = [];
   const skipNow: string[] = [];
   const unsettled: string[] = [];
@@ -231,29 +231,35 @@ export function nextActions(instances: StepInstance[], states: InstanceStates = 
     if (status !== 'pending' && status !== 'ready') continue;
     if (!inst.needs.every((k) => complete.has(k))) continue;
     (inst.skipped ? skipNow : ready).push(inst.key);
-    if (!inst.needs.every((k) => settled.has(k))) unsettled.push(inst.key);
+    if (!inst.needs.every(settled)) unsettled.push(inst.key);
   }
   return { ready, skipNow, unsettled };
 }
 
 /**
- * The complete instances whose every upstream instance is complete too (transitively). Without a reset they are the
+ * Whether a complete instance's every upstream instance is complete too (transitively), asked lazily (memoized). Without a reset they are the
  * complete ones; after one (an amendment sending B08 back, a return) a step done before it stays complete while a
  * step it rests on is not: what opens after it waits (nextActions' `unsettled`).
  */
-function settledKeys(instances: StepInstance[], complete: ReadonlySet<string>): Set<string> {
-  const byKey = new Map(instances.map((i) => [i.key, i]));
+function settledTest(instances: StepInstance[], complete: ReadonlySet<string>): (key: string) => boolean {
+  // Unless some complete instance has a need not complete (a step done before a reset upstream of it), every complete
+  // instance is settled: one pass answers for all (most rounds), asked on the first question only.
+  let anyReset: boolean | undefined;
+  let byKey: Map<string, StepInstance> | undefined;
   const memo = new Map<string, boolean>();
   const isSettled = (key: string): boolean => {
+    anyReset ??= instances.some((i) => complete.has(i.key) && i.needs.some((n) => !complete.has(n)));
+    if (!anyReset) return complete.has(key);
     const cached = memo.get(key);
     if (cached !== undefined) return cached;
     memo.set(key, false); // a cycle never settles
+    byKey ??= new Map(instances.map((i) => [i.key, i]));
     const inst = byKey.get(key);
     const result = !!inst && complete.has(key) && inst.needs.every(isSettled);
     memo.set(key, result);
     return result;
   };
-  return new Set(instances.map((i) => i.key).filter(isSettled));
+  return isSettled;
 }
 
 /** Every instance that transitively depends on one of the given keys (for return-for-revision and re-approval). */
