@@ -173,7 +173,9 @@ export function CardsTable({
   return (
     <Table<ApecCard>
       size="small"
-      rowKey="apecCardNumber"
+      // The card's reference: its number may be masked for the reader, and two masked numbers can read alike (rows
+      // keyed by them went stale in English after a search: fresh-clone CI).
+      rowKey="ref"
       dataSource={items}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
       data-testid="apec-cards"

@@ -419,11 +419,13 @@ function PeopleTab({ session }: { session: Session }) {
       </Space>
       <Loaded state={state}>
         {(d) => (
-          <Table<PersonRow>
-            rowKey="personId"
+          <Table<PersonRow & { row: string }>
+            // A person id may be masked for the reader (the last two characters kept): two can read alike, so the row
+            // is keyed by its place in the list too.
+            rowKey="row"
             size="small"
             data-testid="people-table"
-            dataSource={d.items.filter((p) => matches(search, p.personId, p.name))}
+            dataSource={d.items.filter((p) => matches(search, p.personId, p.name)).map((p, i) => ({ ...p, row: `${i}:${p.personId}` }))}
             pagination={{ defaultPageSize: 20, showSizeChanger: true }}
             columns={[
               { title: t('personId'), dataIndex: 'personId' },
