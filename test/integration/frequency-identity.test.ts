@@ -110,4 +110,64 @@ describe("A08's frequency activity: one person, one trip history", () => {
       }),
     ]);
   });
+
+  // Trial H2: a division head on two open cases months apart both passed A08 (only departed trips were counted). A08
+  // counts another open case's trip as planned (case_members of a case not departed and not closed, and a claim whose
+  // case is not projected yet), whichever side of this departure it departs; a closed case's does not.
+  it('handed input: a division head on an open case in June 2027 → A08 of a March 2027 trip is FREQUENCY_EXCEEDED (另有已申报出访1次); closed cases do not count', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const personId = `P-${randomUUID().slice(0, 8)}`;
+    const member = makeMember({ id: 'm1', personId, name: '魏十八', rank: 'division' });
+    const facts = makeFacts({ unit, departureDate: '2027-03-15', returnDate: '2027-03-19', members: ownPassports([member]) });
+    const caseId = randomUUID();
+    const step = {
+      caseId,
+      key: 'A08:m1',
+      code: 'A08',
+      system: 'frequency' as const,
+      memberId: 'm1',
+      facts,
+      at: '2027-01-04T01:00:00.000Z',
+    };
+    const activities = new ChainActivitiesService(db);
+    const run = async () =>
+      (
+        (await activities.runSystemStep(step)) as {
+          violations: Array<{ code: string; message: { zh: string }; details?: Record<string, unknown> }>;
+        }
+      ).violations;
+    const otherCase = async (status: string, departureDate: string, purpose = 'trade') => {
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO cases (case_id, workflow_id, title, unit, purpose, status, phase, departure_date, return_date, countries,
+                            member_count, submitted_at, submitted_by, definition_version, last_seq, updated_at)
+         VALUES ($1, $1, '另一团组', $2, $3, $4, 'prepare', $5::date, $5::date + 4, '{US}', 1, now(), 'clerk', '2027.2', 1, now())`,
+        [id, unit, purpose, status, departureDate],
+      );
+      for (const key of openCaseKeys(facts, facts.members[0]!))
+        await db.query(`INSERT INTO case_members (case_id, member_id, person_key) VALUES ($1, 'm1', $2)`, [id, key]);
+      return id;
+    };
+    // Closed cases, an exempt purpose, and this case's own row are no trips of his.
+    for (const status of ['withdrawn', 'rejected', 'cancelled']) await otherCase(status, '2027-06-14');
+    await otherCase('open', '2027-06-14', 'academic-exchange');
+    expect(await run()).toEqual([]);
+    // Planned after this trip, within 12 months of it: the window ending at the June departure holds both.
+    const june = await otherCase('open', '2027-06-14');
+    expect(await run()).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        message: expect.objectContaining({ zh: expect.stringContaining('12个月内已出访0次，另有已申报出访1次（2027-06-14出发），限1次') }),
+        details: expect.objectContaining({ previousDepartures: [], plannedDepartures: ['2027-06-14'], windowThrough: '2027-06-14' }),
+      }),
+    ]);
+    await db.query(`UPDATE cases SET status = 'withdrawn' WHERE case_id = $1`, [june]);
+    expect(await run()).toEqual([]);
+    // A submission's claim whose case is not projected yet (two submissions at once) is a planned trip too.
+    await db.query(
+      `INSERT INTO member_trip_claims (case_id, person_key, unit, departure_date, return_date) VALUES ($1, $2, $3, '2026-12-20', '2026-12-24')`,
+      [randomUUID(), personId, unit],
+    );
+    expect(await run()).toEqual([expect.objectContaining({ details: expect.objectContaining({ plannedDepartures: ['2026-12-20'] }) })]);
+  });
 });

@@ -172,6 +172,62 @@ describe('checkMemberFrequency', () => {
     expect(checkMemberFrequency(bureau, [prior('2025-12-01')], facts, config)).toEqual([]);
     expect(checkMemberFrequency(bureau, [prior('2025-12-01'), prior('2026-02-01')], facts, config)).toHaveLength(1);
   });
+
+  // Trial H2: a division head on two open cases (2027-03 and 2027-06, limit 1 per 12 months) passed A08 on both:
+  // only departed trips were counted. A planned trip counts, whichever side of this one it departs.
+  describe('planned trips (other open cases) count, before or after this departure', () => {
+    const division = makeMember({ rank: 'division' });
+    const march = makeFacts({ members: [division], departureDate: '2027-03-10', returnDate: '2027-03-15' });
+    const june = makeFacts({ members: [division], departureDate: '2027-06-10', returnDate: '2027-06-15' });
+
+    it('handed input: June is refused for the planned March trip, March for the planned June trip', () => {
+      const forJune = checkMemberFrequency(division, [prior('2027-03-10', { planned: true, caseId: 'A' })], june);
+      expect(codes(forJune)).toEqual(['FREQUENCY_EXCEEDED']);
+      expect(forJune[0]!.details).toEqual({
+        memberId: 'm1',
+        rank: 'division',
+        windowMonths: 12,
+        maxTrips: 1,
+        previousDepartures: [],
+        plannedDepartures: ['2027-03-10'],
+        windowAfter: '2026-06-10',
+        windowThrough: '2027-06-10',
+      });
+      expect(forJune[0]!.message.zh).toContain('12个月内已出访0次，另有已申报出访1次（2027-03-10出发），限1次');
+      expect(forJune[0]!.message.en).toContain('has 1 other planned trip(s) (departing 2027-03-10) in 12 months; limit 1');
+      const forMarch = checkMemberFrequency(division, [prior('2027-06-10', { planned: true, caseId: 'B' })], march);
+      expect(codes(forMarch)).toEqual(['FREQUENCY_EXCEEDED']);
+      expect(forMarch[0]!.details).toMatchObject({
+        plannedDepartures: ['2027-06-10'],
+        windowAfter: '2026-06-10',
+        windowThrough: '2027-06-10',
+      });
+    });
+
+    it('a later trip counts only inside a window that holds this one (the start exclusive)', () => {
+      expect(checkMemberFrequency(division, [prior('2028-03-10', { planned: true })], march)).toEqual([]);
+      expect(codes(checkMemberFrequency(division, [prior('2028-03-09', { planned: true })], march))).toEqual(['FREQUENCY_EXCEEDED']);
+    });
+
+    it('the fullest window is named: made and planned trips on either side', () => {
+      const config = { frequency: { ...DEFAULT_RULES_CONFIG.frequency, division: { windowMonths: 12, maxTrips: 2 } } };
+      const history = [prior('2026-02-01'), prior('2027-09-01', { planned: true }), prior('2028-02-01', { planned: true })];
+      const v = checkMemberFrequency(division, history, march, config);
+      expect(v[0]!.details).toMatchObject({
+        previousDepartures: [],
+        plannedDepartures: ['2027-09-01', '2028-02-01'],
+        windowThrough: '2028-02-01',
+      });
+      expect(checkMemberFrequency(division, history.slice(0, 2), march, config)).toEqual([]);
+      expect(codes(checkMemberFrequency(division, [prior('2026-12-01'), prior('2027-01-05', { planned: true })], march, config))).toEqual([
+        'FREQUENCY_EXCEEDED',
+      ]);
+    });
+
+    it('an exempt planned trip (academic exchange) does not count', () => {
+      expect(checkMemberFrequency(division, [prior('2027-06-10', { planned: true, purpose: 'academic-exchange' })], march)).toEqual([]);
+    });
+  });
 });
 
 describe('legsOverlapViolations: one country at a time', () => {

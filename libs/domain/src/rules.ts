@@ -45,7 +45,7 @@ export interface RuleViolation {
 }
 
 export interface FrequencyLimit {
-  /** Trailing window ending at this trip's departure date. */
+  /** Length of every window a trip is counted in (checkMemberFrequency: each window holding this trip). */
   windowMonths: number;
   /** Trips allowed in the window, this one included. */
   maxTrips: number;
@@ -395,18 +395,30 @@ export function checkTripRules(
   return out;
 }
 
-/** A trip already made or approved, for the frequency rule. */
+/**
+ * A trip of the member's for the frequency rule: one made (member_trips, recorded at departure) or `planned` (a
+ * case not closed that has not departed, or a submission's claim not projected yet: memberTripHistory).
+ */
 export interface TripRecord {
   memberId: string;
   departureDate: string;
   returnDate: string;
   purpose?: Purpose;
   caseId?: string;
+  /** Not departed yet: the trip of another open case (trial H2: two planned trips of one person both passed A08). */
+  planned?: boolean;
 }
 
 /**
- * A08: the member's trips departing within the trailing window ending at this departure
- * (window start exclusive: exactly windowMonths earlier is outside), this trip included, must not exceed maxTrips.
+ * A08: no window of `windowMonths` that holds this trip may hold more than `maxTrips` of the member's trips, made or
+ * planned (`planned`), this one included; a window is (end - windowMonths, end], the start exclusive (exactly
+ * windowMonths earlier is outside). The windows checked end at this departure or at another trip's departing
+ * later within the window (a planned trip in June is refused for a trip in March as the March one would be for
+ * June's). Exempt purposes (`frequencyExemptPurposes`) count neither as this trip nor in history.
+ * Returns [] or one FREQUENCY_EXCEEDED at members[i] naming the fullest window: details `previousDepartures` (made),
+ * `plannedDepartures` (planned, other cases' dates; never their ids: the caller may not see them), the window
+ * (`windowAfter`, exclusive, `windowThrough`, inclusive: ISO dates).
+ * Source: Shandong's limits per rank (docs/domain.md "Frequency").
  */
 export function checkMemberFrequency(
   member: Member,
@@ -419,30 +431,44 @@ export function checkMemberFrequency(
   const limit = cfg.frequency[member.rank];
   if (!limit) return [];
   const dep = dayNumber(facts.departureDate);
-  const windowStart = dayNumber(addMonths(facts.departureDate, -limit.windowMonths));
-  const counted = history.filter((t) => {
-    if (t.memberId !== member.id) return false;
-    if (t.purpose && cfg.frequencyExemptPurposes.includes(t.purpose)) return false;
-    const d = dayNumber(t.departureDate);
-    return d > windowStart && d <= dep;
-  });
-  if (counted.length + 1 <= limit.maxTrips) return [];
+  const others = history.filter((t) => t.memberId === member.id && !(t.purpose && cfg.frequencyExemptPurposes.includes(t.purpose)));
+  const windowOf = (end: string) => ({ from: dayNumber(addMonths(end, -limit.windowMonths)), to: dayNumber(end), end });
+  const ends = [facts.departureDate, ...others.map((t) => t.departureDate).filter((d) => dayNumber(d) > dep)];
+  const fullest = ends
+    .map(windowOf)
+    .filter((w) => w.from < dep)
+    .map((w) => ({ w, counted: others.filter((t) => dayNumber(t.departureDate) > w.from && dayNumber(t.departureDate) <= w.to) }))
+    .sort((a, b) => b.counted.length - a.counted.length || a.w.to - b.w.to)[0];
+  if (!fullest || fullest.counted.length + 1 <= limit.maxTrips) return [];
+  const counted = [...fullest.counted].sort((a, b) => a.departureDate.localeCompare(b.departureDate));
+  const made = counted.filter((t) => !t.planned);
+  const planned = counted.filter((t) => t.planned);
   const index = facts.members.findIndex((m) => m.id === member.id);
   const rank = RANK_LABELS[member.rank];
+  const plannedDates = planned.map((t) => t.departureDate);
   return [
     {
       code: 'FREQUENCY_EXCEEDED',
       ...(index >= 0 ? { field: `members[${index}]` } : {}),
-      message: {
-        zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${counted.length}次，限${limit.maxTrips}次`,
-        en: `${member.name} (${rank.en}) already travelled ${counted.length} time(s) in ${limit.windowMonths} months; limit ${limit.maxTrips}`,
-      },
+      message:
+        planned.length === 0
+          ? {
+              zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${made.length}次，限${limit.maxTrips}次`,
+              en: `${member.name} (${rank.en}) already travelled ${made.length} time(s) in ${limit.windowMonths} months; limit ${limit.maxTrips}`,
+            }
+          : {
+              zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${made.length}次，另有已申报出访${planned.length}次（${plannedDates.map((d) => `${d}出发`).join('、')}），限${limit.maxTrips}次`,
+              en: `${member.name} (${rank.en}) already travelled ${made.length} time(s) and has ${planned.length} other planned trip(s) (departing ${plannedDates.join(', ')}) in ${limit.windowMonths} months; limit ${limit.maxTrips}`,
+            },
       details: {
         memberId: member.id,
         rank: member.rank,
         windowMonths: limit.windowMonths,
         maxTrips: limit.maxTrips,
-        previousDepartures: counted.map((t) => t.departureDate),
+        previousDepartures: made.map((t) => t.departureDate),
+        plannedDepartures: plannedDates,
+        windowAfter: fromDayNumber(fullest.w.from),
+        windowThrough: fullest.w.end,
       },
     },
   ];

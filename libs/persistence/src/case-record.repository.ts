@@ -47,18 +47,24 @@ export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
   return rows.map((r) => r.caseId);
 }
 
-/** A recorded trip (member_trips: written at departure), for the frequency rule: a TripRecord but its member. */
+/** A member's trip for the frequency rule (made, or `planned`: another open case's): a TripRecord but its member. */
 export type PersonTrip = Omit<TripRecord, 'memberId'>;
 
 /**
  * The frequency rule's history of these members (A08's activity reads it for its member, the API before a submission
- * for all of them: one query for both): the recorded trips (member_trips) under each key of each member's person
- * (openCaseKeys, the overlap rule's identity: person id, passport number, unit + name), but those of `exceptCaseId`.
- * A trip is the person's if any key matches the key it was recorded under (member_trips.person_key: the person id,
- * else unit + name) or any key its case's member carries (case_members: openCaseKeys of that member), so one passport
- * typed under two names or in two units, or a roster person once typed with their passport number, is one history
- * (handed input: one passport number on trips of two units counted as two people's). By matching key; a trip may be
- * listed under several (tripsOf counts a case once).
+ * or an amendment for all of them: one query for both), but the trips of `exceptCaseId`, by matching person key
+ * (each of openCaseKeys: person id, passport number, unit + name; a trip may be listed under several, tripsOf counts
+ * a case once):
+ * - made: the recorded trips (member_trips, written at departure). A trip is the person's if any key matches the key
+ *   it was recorded under (member_trips.person_key: the person id, else unit + name) or any key its case's member
+ *   carries (case_members), so one passport typed under two names or in two units, or a roster person once typed
+ *   with their passport number, is one history (handed input: one passport number on trips of two units counted as
+ *   two people's);
+ * - planned (`planned: true`): the cases not departed and not closed (status open) the person is a member of
+ *   (case_members), with their trip window and purpose, and the submissions' claims of the last CLAIM_HOLD_MINUTES
+ *   whose case is not projected yet (member_trip_claims: two submissions at once; no purpose, so never exempt).
+ *   Trial H2: two open cases of one person, months apart, both passed A08 and the submission check (only departed
+ *   trips counted), so a limit of one trip a year let two through.
  */
 export async function memberTripHistory(
   manager: EntityManager,
@@ -70,20 +76,44 @@ export async function memberTripHistory(
   const keys = [...new Set(members.flatMap((m) => openCaseKeys(facts, m)))];
   if (keys.length === 0) return history;
   const rows = await manager.query<
-    Array<{ person_key: string; departure_date: string; return_date: string; purpose: Purpose; case_id: string }>
+    Array<{
+      person_key: string;
+      departure_date: string;
+      return_date: string;
+      purpose: Purpose | null;
+      case_id: string;
+      planned: boolean;
+    }>
   >(
     `SELECT k.person_key, to_char(t.departure_date, 'YYYY-MM-DD') AS departure_date,
-            to_char(t.return_date, 'YYYY-MM-DD') AS return_date, t.purpose, t.case_id
+            to_char(t.return_date, 'YYYY-MM-DD') AS return_date, t.purpose, t.case_id, false AS planned
        FROM (SELECT case_id, member_id, person_key FROM member_trips WHERE person_key = ANY($1) AND case_id <> $2
              UNION
              SELECT case_id, member_id, person_key FROM case_members WHERE person_key = ANY($1) AND case_id <> $2) k
-       JOIN member_trips t ON t.case_id = k.case_id AND t.member_id = k.member_id`,
-    [keys, exceptCaseId],
+       JOIN member_trips t ON t.case_id = k.case_id AND t.member_id = k.member_id
+     UNION ALL
+     SELECT m.person_key, to_char(c.departure_date, 'YYYY-MM-DD'), to_char(c.return_date, 'YYYY-MM-DD'), c.purpose,
+            c.case_id, true
+       FROM case_members m JOIN cases c ON c.case_id = m.case_id
+      WHERE m.person_key = ANY($1) AND m.case_id <> $2 AND c.status = 'open'
+     UNION ALL
+     SELECT k.person_key, to_char(k.departure_date, 'YYYY-MM-DD'), to_char(k.return_date, 'YYYY-MM-DD'), NULL,
+            k.case_id, true
+       FROM member_trip_claims k
+      WHERE k.person_key = ANY($1) AND k.case_id <> $2 AND k.claimed_at > now() - make_interval(mins => $3)
+        AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = k.case_id)`,
+    [keys, exceptCaseId, CLAIM_HOLD_MINUTES],
   );
   for (const r of rows)
     history.set(r.person_key, [
       ...(history.get(r.person_key) ?? []),
-      { departureDate: r.departure_date, returnDate: r.return_date, purpose: r.purpose, caseId: r.case_id },
+      {
+        departureDate: r.departure_date,
+        returnDate: r.return_date,
+        ...(r.purpose !== null ? { purpose: r.purpose } : {}),
+        caseId: r.case_id,
+        ...(r.planned ? { planned: true } : {}),
+      },
     ]);
   return history;
 }

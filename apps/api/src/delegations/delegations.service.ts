@@ -434,7 +434,7 @@ export class DelegationsService {
     ownCaseId?: string,
   ): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
-    const history = await memberTripHistory(this.cases.manager, f, f.members);
+    const history = await memberTripHistory(this.cases.manager, f, f.members, ownCaseId);
     return [
       ...checkTripRules(f),
       ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
