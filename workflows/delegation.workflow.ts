@@ -141,6 +141,8 @@ const DRIFT_ON_TIME_TURN_PATCH = 'drift-on-time-turn';
 const DEFICIENCY_NEEDED_AHEAD_PATCH = 'deficiency-needed-ahead';
 /** A system step a 容缺 document blocked runs once the document is supplied (CaseDeps.deficiencyUnblocksSystem); asked only then. */
 const DEFICIENCY_UNBLOCKS_SYSTEM_PATCH = 'deficiency-unblocks-system';
+/** A frequency check blocked by another open case's planned trip runs again every working day (CaseDeps.recheckPlannedTrips). */
+const FREQUENCY_RECHECK_PATCH = 'frequency-recheck';
 /** A step opens only once every step upstream of it is done again (CaseDeps.openAfterUpstream); asked only when one would open before. */
 const OPEN_AFTER_UPSTREAM_PATCH = 'open-after-upstream';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
@@ -303,6 +305,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     deficiencyUnblocksSystem: () => patched(DEFICIENCY_UNBLOCKS_SYSTEM_PATCH),
+    recheckPlannedTrips: () => patched(FREQUENCY_RECHECK_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),

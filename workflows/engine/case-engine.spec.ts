@@ -1183,6 +1183,56 @@ describe('CaseEngine', () => {
     expect(run({ deficiencyUnblocksSystem: () => false })).toEqual({ status: 'blocked', work: [] });
   });
 
+  // Trial H2's consequence: A08 now counts other open cases' planned trips, and a planned trip can go away (withdrawn,
+  // refused, moved); a case blocked by one must not stay blocked for ever. A made trip cannot go away: no recheck.
+  it('A08 blocked by a planned trip runs again a working day on, until it passes; blocked by made trips only, it waits for an amendment', () => {
+    const violation = (planned: string[]) => ({
+      code: 'FREQUENCY_EXCEEDED' as const,
+      field: 'members[0]',
+      message: { zh: '超过出访频次', en: 'frequency exceeded' },
+      details: { memberId: 'm1', previousDepartures: planned.length > 0 ? [] : ['2025-12-01'], plannedDepartures: planned },
+    });
+    const run = (planned: string[], deps: Partial<EngineDeps> = {}) => {
+      const engine = newEngine({}, deps);
+      let answer = [violation(planned)];
+      const runs: number[] = [];
+      const apply = engine.applySystemResult.bind(engine);
+      engine.applySystemResult = (work, result, at) => {
+        if (work.code === 'A08') runs.push(at);
+        apply(work, work.code === 'A08' ? { violations: answer } : result, at);
+      };
+      const a08 = (at: number) => engine.progress(at).steps.find((st) => st.key === 'A08:m1')!.status;
+      const blockedAt = simulate(engine, { until: (p) => p.steps.some((st) => st.key === 'A08:m1' && st.status === 'blocked') });
+      const recheckAt = calendar.addWorkingDays(blockedAt, 1, 'end');
+      // Just before the working day is out nothing runs; at it, A08 opens again and runs (blocked anew: still planned).
+      engine.fireDueDeadlines(recheckAt - 1);
+      expect([a08(recheckAt - 1), engine.takeSystemWork().map((w) => w.key)]).toEqual(['blocked', []]);
+      engine.takeEvents();
+      engine.fireDueDeadlines(recheckAt);
+      const unblocked = engine
+        .takeEvents()
+        .filter((e) => e.type === 'step.unblocked')
+        .map((e) => (e.payload as { key: string }).key);
+      for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, recheckAt);
+      const again = a08(recheckAt);
+      // The other trip is withdrawn: the next recheck passes and the case moves on.
+      answer = [];
+      const next = calendar.addWorkingDays(recheckAt, 1, 'end');
+      engine.fireDueDeadlines(next);
+      for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, next);
+      return { unblocked, again, final: a08(next), runs: runs.length };
+    };
+    expect(run(['2026-06-01'])).toEqual({ unblocked: ['A08:m1'], again: 'blocked', final: 'done', runs: 3 });
+    // Made trips only, or a history recorded before the rule (patched('frequency-recheck') false on replay): no recheck.
+    expect(run([])).toEqual({ unblocked: [], again: 'blocked', final: 'blocked', runs: 1 });
+    expect(run(['2026-06-01'], { recheckPlannedTrips: () => false })).toEqual({
+      unblocked: [],
+      again: 'blocked',
+      final: 'blocked',
+      runs: 1,
+    });
+  });
+
   it('容缺 rule numbers are settings: 3 WD to supply, no extension', () => {
     const engine = new CaseEngine(
       { ...makeInput(), settings: { deficiencies: { deadlineWd: 3, extensions: 0 } } },

@@ -69,7 +69,8 @@ const shanghaiDayStart = (day: string): number => dayNumber(day) * DAY_MS - 8 * 
 export const CLOSED: ReadonlySet<CaseStatus> = new Set(['completed', 'rejected', 'withdrawn', 'cancelled', 'failed']);
 export const DAY_MS = 86_400_000;
 
-export type DeadlineKind = 'timer' | 'overdue' | 'unit-flagged';
+/** recheck: a blocked system step whose check may pass later (frequency blocked by another open case's trip) runs again. */
+export type DeadlineKind = 'timer' | 'overdue' | 'unit-flagged' | 'recheck';
 
 export interface Deadline {
   at: number;
@@ -230,6 +231,12 @@ export interface EngineDeps {
    * step would be unblocked (patched('deficiency-unblocks-system')), so a history recorded before replays as it ran.
    */
   deficiencyUnblocksSystem?: () => boolean;
+  /**
+   * A frequency check (A08) blocked by another open case's planned trip runs again every working day while blocked, so
+   * the case moves on once that trip is withdrawn, refused or moved (a planned trip can go away; a made one cannot).
+   * Asked only when such a block is recorded (patched('frequency-recheck')), so a history recorded before replays as it ran.
+   */
+  recheckPlannedTrips?: () => boolean;
   /**
    * A step opens only once every step upstream of it is done again (trial: an amendment sent B08 back, the approval
    * document withdrawn, and C04's approval still opened C05, the passport's issue). Asked only when a step would open

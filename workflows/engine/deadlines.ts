@@ -28,7 +28,13 @@ export function fireDueDeadlines(core: CaseCore, now: number): void {
     for (const d of state.deadlines) {
       if (d.fired || d.at > now) continue;
       d.fired = true;
-      if (d.kind === 'timer') {
+      if (d.kind === 'recheck') {
+        // The blocked check runs again (takeSystemWork): its result blocks it anew or completes it.
+        if (state.status !== 'blocked' || state.systemRunning || state.deficiencyBlocked) continue;
+        state.status = 'awaiting';
+        state.blockedReason = undefined;
+        core.emit('step.unblocked', null, { key, code: meta.code });
+      } else if (d.kind === 'timer') {
         core.finish(key, null);
         core.emit('step.completed', null, { key, code: meta.code, data: null, comment: null });
       } else if (d.kind === 'overdue') {

@@ -38,6 +38,9 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
       en: violations.map((v) => v.message.en).join('; '),
     };
     core.emit('step.blocked', null, { key: work.key, code: work.code, reason: state.blockedReason, violations });
+    // Another case's planned trip can go away (withdrawn, refused, moved): the check runs again a working day on.
+    if (work.system === 'frequency' && violations.some(countsPlannedTrips) && (core.deps.recheckPlannedTrips?.() ?? true))
+      state.deadlines = [{ at: core.calendar.addWorkingDays(now, 1, 'end'), kind: 'recheck', fired: false }];
     return;
   }
   if (result.documentNo && work.system === 'approval-document') core.approvalDocumentNo = result.documentNo;
@@ -56,3 +59,9 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
 
 /** The trip-rules check's violations (everything but the per-member frequency check's). */
 const isTripViolation = (v: RuleViolation): boolean => v.code !== 'FREQUENCY_EXCEEDED';
+
+/** A frequency violation that counts a planned trip (checkMemberFrequency's details.plannedDepartures). */
+const countsPlannedTrips = (v: RuleViolation): boolean => {
+  const planned = v.details?.plannedDepartures;
+  return Array.isArray(planned) && planned.length > 0;
+};

@@ -1,0 +1,161 @@
+import request from 'supertest';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  registerRosterPerson,
+  registerTestUnit,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
+import { actOn, waitForStep } from '../support/api-flow';
+
+/**
+ * Trial H2: a division head (1 trip per 12 months) on two open cases, March and June 2027, passed the dry run, the
+ * submission and A08 on both: only departed trips were counted. A trip of another open case counts as planned
+ * (memberTripHistory), before or after this one (checkMemberFrequency checks every window holding this trip), in
+ * /check, at submission (422) and at A08; a withdrawn case frees its trip.
+ */
+describe('planned trips of open cases count toward the frequency limit', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+
+  const trip = (personId: string, departureDate: string, returnDate: string) => {
+    const body = canonicalSubmission(users.unit);
+    return {
+      ...body,
+      departureDate,
+      returnDate,
+      destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
+      members: [{ id: 'm1', personId }],
+    };
+  };
+  const check = (body: object) =>
+    request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body).expect(200);
+  const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);
+
+  beforeAll(async () => {
+    // A working day in 20 s: the cases wait in their first steps on the organizer, and a blocked A08's daily recheck comes soon.
+    worker = await startTestWorker({ workingDaySeconds: 20 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 20 });
+    users = await createTestUsers(api);
+    await registerTestUnit(api, users);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('handed input: 魏十八 (division) open in March 2027 → June 2027 refused in /check and at submission (另有已申报出访1次); withdrawn, June passes', async () => {
+    const personId = `P-${users.unit}-wei18`;
+    await registerRosterPerson(api, users, personId, { name: '魏十八' });
+    const march = await submit(trip(personId, '2027-03-15', '2027-03-19')).expect(201);
+    const june = trip(personId, '2027-06-14', '2027-06-18');
+    expect((await check(june)).body).toEqual({
+      ok: false,
+      violations: [
+        {
+          code: 'FREQUENCY_EXCEEDED',
+          field: 'members[0]',
+          message: {
+            zh: '魏十八（县处级）12个月内已出访0次，另有已申报出访1次（2027-03-15出发），限1次',
+            en: '魏十八 (Division) already travelled 0 time(s) and has 1 other planned trip(s) (departing 2027-03-15) in 12 months; limit 1',
+          },
+          details: {
+            memberId: 'm1',
+            rank: 'division',
+            windowMonths: 12,
+            maxTrips: 1,
+            previousDepartures: [],
+            plannedDepartures: ['2027-03-15'],
+            windowAfter: '2026-06-14',
+            windowThrough: '2027-06-14',
+          },
+        },
+      ],
+    });
+    const refused = await submit(june).expect(422);
+    expect(refused.body.code).toBe('RULE_VIOLATION');
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+    // More than 12 months after March: another window.
+    expect((await check(trip(personId, '2028-03-20', '2028-03-24'))).body).toEqual({ ok: true, violations: [] });
+
+    await request(api.http)
+      .post(`/api/delegations/${march.body.caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '邀请方取消活动' })
+      .expect(200);
+    await eventually(
+      async () => (await check(june)).body,
+      (b) => b.ok === true,
+    );
+    await submit(june).expect(201);
+  });
+
+  it('handed input reversed: 魏十九 open in June 2027 → a March 2027 trip is refused (the window ending at June holds both)', async () => {
+    const personId = `P-${users.unit}-wei19`;
+    await registerRosterPerson(api, users, personId, { name: '魏十九' });
+    await submit(trip(personId, '2027-06-14', '2027-06-18')).expect(201);
+    const march = trip(personId, '2027-03-15', '2027-03-19');
+    expect((await check(march)).body.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        details: expect.objectContaining({ plannedDepartures: ['2027-06-14'], windowAfter: '2026-06-14', windowThrough: '2027-06-14' }),
+      }),
+    ]);
+    expect((await submit(march).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' }),
+    ]);
+  });
+
+  it('A08 counts them too: an amendment into the window of another open case blocks A08; that case withdrawn, the daily recheck passes', async () => {
+    const personId = `P-${users.unit}-wei20`;
+    await registerRosterPerson(api, users, personId, { name: '魏二十' });
+    const march = (await submit(trip(personId, '2027-03-15', '2027-03-19')).expect(201)).body.caseId as string;
+    const later = (await submit(trip(personId, '2028-06-12', '2028-06-16')).expect(201)).body.caseId as string;
+    const token = users.tokens.organizer;
+    // The organizer's A02 and A06 (the roster A08 rests on); A08 then passes: March 2027 is outside June 2028's window.
+    for (const key of ['A02', 'A06']) {
+      const p = await waitForStep(api, token, later, key, ['awaiting']);
+      expect(
+        (
+          await actOn(
+            api,
+            users,
+            later,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
+    }
+    await waitForStep(api, token, later, 'A08:m1', ['done']);
+    await request(api.http)
+      .post(`/api/delegations/${later}/amend`)
+      .set(bearer(token))
+      .send({
+        changes: {
+          departureDate: '2027-09-06',
+          returnDate: '2027-09-10',
+          destinations: trip(personId, '2027-09-06', '2027-09-10').destinations,
+        },
+        comment: '日期变更',
+      })
+      .expect(200);
+    const blocked = await waitForStep(api, token, later, 'A08:m1', ['blocked']);
+    expect(blocked.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        field: 'members[0]',
+        details: expect.objectContaining({ plannedDepartures: ['2027-03-15'], windowThrough: '2027-09-06' }),
+      }),
+    ]);
+    // A planned trip can go away: March withdrawn, A08 runs again within a working day (20 s here) and passes.
+    await request(api.http).post(`/api/delegations/${march}/withdraw`).set(bearer(token)).send({ reason: '出访计划调整' }).expect(200);
+    const passed = await waitForStep(api, token, later, 'A08:m1', ['done'], 90_000);
+    expect(passed.violations.filter((v) => v.code === 'FREQUENCY_EXCEEDED')).toEqual([]);
+  });
+});
