@@ -4,6 +4,7 @@ import { personKey } from '@df/domain';
 import type { CaseEventRecord } from '@df/contracts';
 import { EventStore, foldStream } from '@df/persistence';
 import { CaseMembersNewPassport1796255724244 } from '../../libs/persistence/src/migrations/1796255724244-CaseMembersNewPassport';
+import { CaseMembersIssued1796280255150 } from '../../libs/persistence/src/migrations/1796280255150-CaseMembersIssued';
 import {
   bearer,
   canonicalSubmission,
@@ -73,19 +74,25 @@ describe("a member's C05 new passport is that member's identity to the overlap a
     await api?.close();
   });
 
-  it('the backfill (CaseMembersNewPassport) gives a case projected before the rule the key its C05 recorded, and no other', async () => {
+  it('the backfills (CaseMembersNewPassport, CaseMembersIssued) give a case projected before the rules the key its C05 recorded, issued, and no other', async () => {
     const db = api.app.get(DataSource);
     const keys = async () =>
-      (await db.query(`SELECT member_id, person_key FROM case_members WHERE case_id = $1 ORDER BY person_key`, [f1])) as object[];
+      (await db.query(`SELECT member_id, person_key, issued FROM case_members WHERE case_id = $1 ORDER BY person_key`, [f1])) as object[];
     const projected = await keys();
-    await db.query(`DELETE FROM case_members WHERE case_id = $1 AND person_key = $2`, [f1, `passport:${newNumber}`]);
+    expect(projected).toContainEqual({ member_id: 'm1', person_key: `passport:${newNumber}`, issued: true });
     const runner = db.createQueryRunner();
     try {
+      await db.query(`DELETE FROM case_members WHERE case_id = $1 AND person_key = $2`, [f1, `passport:${newNumber}`]);
       await new CaseMembersNewPassport1796255724244().up(runner);
+      await new CaseMembersIssued1796280255150().up(runner);
+      expect(await keys()).toEqual(projected);
+      // CaseMembersIssued: a key dropped by a new member list (an amendment after C05, before the rule) comes back, issued.
+      await db.query(`DELETE FROM case_members WHERE case_id = $1 AND person_key = $2`, [f1, `passport:${newNumber}`]);
+      await new CaseMembersIssued1796280255150().up(runner);
+      expect(await keys()).toEqual(projected);
     } finally {
       await runner.release();
     }
-    expect(await keys()).toEqual(projected);
   });
 
   /** The other unit's trip with 龚石七 typed, the passport not in custody, on these dates. */

@@ -383,19 +383,41 @@ describe('case_members: the current members by person key', () => {
       'm1 passport:P1234567',
     ]);
     expect(rows(foldStream(stream('2027.2')))).toEqual(['m1 commerce:龚十七', 'm1 passport:P1234567']);
-    // A new member list replaces the keys, this one with them (docs/domain.md).
-    const amended = record(4, 'case.amended', {
-      changes: { members: facts.members },
-      departureDate: facts.departureDate,
-      returnDate: facts.returnDate,
-      countries: ['US'],
-      memberCount: 1,
-      datesChanged: false,
-      countriesChanged: false,
-      membersAdded: [],
-      membersRemoved: [],
+    // Trial H1's remainder: a new member list (an amendment after C05) kept only the facts' keys, and the issued
+    // passport's key went. It stays for a member still on the case (issued), and goes with a member the list drops.
+    const amendedTo = (seq: number, members: typeof facts.members) =>
+      record(seq, 'case.amended', {
+        changes: { members },
+        departureDate: facts.departureDate,
+        returnDate: facts.returnDate,
+        countries: ['US'],
+        memberCount: members.length,
+        datesChanged: false,
+        countriesChanged: false,
+        membersAdded: members.filter((m) => m.id !== 'm1').map((m) => m.id),
+        membersRemoved: members.some((m) => m.id === 'm1') ? [] : ['m1'],
+        comment: null,
+      });
+    const kept = foldStream([...stream(DEFAULT_DEFINITION.version), amendedTo(4, facts.members)]);
+    expect(rows(kept)).toEqual(['m1 commerce:龚十七', 'm1 passport:EN9000001', 'm1 passport:P1234567']);
+    expect([...kept.members.values()].filter((r) => r.issued).map((r) => r.personKey)).toEqual(['passport:EN9000001']);
+    const other = makeMember({ id: 'm2', name: '王五', passport: { inCustody: false, number: 'P7654321', expiresOn: '2031-06-30' } });
+    expect(rows(foldStream([...stream(DEFAULT_DEFINITION.version), amendedTo(4, [other])]))).toEqual([
+      'm2 commerce:王五',
+      'm2 passport:P7654321',
+    ]);
+    // C05 done again (returned, another number recorded): the number it records now replaces the one before.
+    const returned = record(4, 'step.returned', { by: 'C06', targets: ['C05:m1'], keys: ['C05:m1'] });
+    const redone = record(5, 'step.completed', {
+      key: 'C05:m1',
+      code: 'C05',
+      data: { number: 'EN9000002', issuedOn: '2026-03-05', expiresOn: '2036-03-04' },
       comment: null,
     });
-    expect(rows(foldStream([...stream(DEFAULT_DEFINITION.version), amended]))).toEqual(['m1 commerce:龚十七', 'm1 passport:P1234567']);
+    expect(rows(foldStream([...stream(DEFAULT_DEFINITION.version), returned, redone, amendedTo(6, facts.members)]))).toEqual([
+      'm1 commerce:龚十七',
+      'm1 passport:EN9000002',
+      'm1 passport:P1234567',
+    ]);
   });
 });

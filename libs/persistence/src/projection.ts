@@ -43,25 +43,35 @@ export const emptyView = (): CaseView => ({ steps: new Map(), notifications: [],
 
 const memberKey = (r: Pick<CaseMemberEntity, 'memberId' | 'personKey'>): string => `${r.memberId}\u0000${r.personKey}`;
 
-/** Events that change a case's member list: the live projection loads the stream's case_members first. */
+/**
+ * Events that change a case's member keys: the live projection loads the stream's case_members first. A completion
+ * recording a passport number (C05's new passport; which step's schema it is, the fold decides) replaces the member's
+ * issued key.
+ */
 export const touchesMembers = (event: Pick<CaseEventRecord, 'type' | 'payload'>): boolean =>
   event.type === 'case.submitted' ||
   event.type === 'member.withdrawn' ||
-  (event.type === 'case.amended' && Array.isArray((event.payload.changes as { members?: unknown } | undefined)?.members));
+  (event.type === 'case.amended' && Array.isArray((event.payload.changes as { members?: unknown } | undefined)?.members)) ||
+  (event.type === 'step.completed' && typeof (event.payload.data as { number?: unknown } | null | undefined)?.number === 'string');
 
-/** The rows of a member list: each member under every key of the person (openCaseKeys: person id, passport number, unit + name). */
+/**
+ * The rows of a member list: each member under every key of the person (openCaseKeys: person id, passport number, unit
+ * + name), and the passports issued during the case (`issued`) of the members still on it.
+ */
 function setMembers(
   view: CaseView,
   caseId: string,
   unit: string,
   members: readonly Pick<Member, 'id' | 'personId' | 'name' | 'passport'>[],
 ): void {
+  const issued = [...view.members.values()].filter((r) => r.issued && members.some((m) => m.id === r.memberId));
   view.members.clear();
   for (const m of members)
     for (const personKey of openCaseKeys({ unit }, m)) {
-      const row = Object.assign(new CaseMemberEntity(), { caseId, memberId: m.id, personKey });
+      const row = Object.assign(new CaseMemberEntity(), { caseId, memberId: m.id, personKey, issued: false });
       view.members.set(memberKey(row), row);
     }
+  for (const r of issued) view.members.set(memberKey(r), view.members.get(memberKey(r)) ?? r);
 }
 
 /** Attachment ids an event touches (to load just those rows before folding). */
@@ -237,12 +247,15 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       if (event.type === 'step.completed' && row.memberId && behaviourOf(row.code, c.definitionVersion).data === 'new-passport') {
         const number = (event.payload.data ?? {}).number;
         if (typeof number === 'string' && passportNumberKey(number) !== '') {
+          // Done again (returned, redone): the number it records now replaces the one it recorded before.
+          for (const [k, r] of view.members) if (r.memberId === row.memberId && r.issued) view.members.delete(k);
           const member = Object.assign(new CaseMemberEntity(), {
             caseId: event.streamId,
             memberId: row.memberId,
             personKey: passportPersonKey(number),
+            issued: true,
           });
-          view.members.set(memberKey(member), member);
+          view.members.set(memberKey(member), view.members.get(memberKey(member)) ?? member);
         }
       }
       return;

@@ -282,7 +282,8 @@ export class MemberTripEntity {
 /**
  * The current members of every case by person key (each of openCaseKeys: personId, passport number and unit + name), for the
  * open-case overlap rule (MEMBER_ON_OPEN_CASE): a person's cases are found by key, their status and trip window
- * read from `cases`. Projected from case.submitted, case.amended (a new member list) and member.withdrawn.
+ * read from `cases`. Projected from case.submitted, case.amended (a new member list), member.withdrawn and the
+ * passport a member's C05 recorded (`issued`).
  */
 @Entity({ name: 'case_members' })
 @Index('ix_case_members_person', ['personKey'])
@@ -295,6 +296,14 @@ export class CaseMemberEntity {
 
   @PrimaryColumn({ name: 'person_key', type: 'varchar', length: 200 })
   personKey!: string;
+
+  /**
+   * The key is a passport issued during the case (C05's completion, schema 'new-passport'), not one of the member's
+   * facts: a new member list (an amendment) keeps it for a member still on the case, and the step done again replaces
+   * it (trial H1's remainder: an amendment after C05 dropped the key; a C05 redone kept the old number's).
+   */
+  @Column({ name: 'issued', type: 'boolean', default: false })
+  issued!: boolean;
 }
 
 /** Task approval documents (任务批件, B08), numbered per year. */

@@ -31,6 +31,7 @@ import { CaseEventsDecisions1796231493078 } from './1796231493078-CaseEventsDeci
 import { ApecCardNumberClaims1796251436990 } from './1796251436990-ApecCardNumberClaims';
 import { PassportNumberClaims1796252305346 } from './1796252305346-PassportNumberClaims';
 import { CaseMembersNewPassport1796255724244 } from './1796255724244-CaseMembersNewPassport';
+import { CaseMembersIssued1796280255150 } from './1796280255150-CaseMembersIssued';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   ApecCardNumberClaims1796251436990,
   PassportNumberClaims1796252305346,
   CaseMembersNewPassport1796255724244,
+  CaseMembersIssued1796280255150,
 ];
