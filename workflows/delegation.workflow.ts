@@ -143,6 +143,8 @@ const DEFICIENCY_NEEDED_AHEAD_PATCH = 'deficiency-needed-ahead';
 const DEFICIENCY_UNBLOCKS_SYSTEM_PATCH = 'deficiency-unblocks-system';
 /** A frequency check blocked by another open case's planned trip runs again every working day (CaseDeps.recheckPlannedTrips). */
 const FREQUENCY_RECHECK_PATCH = 'frequency-recheck';
+/** A rerun review holds the open steps resting on it (CaseDeps.holdAfterRecheck); asked only when there is one to hold. */
+const HOLD_AFTER_RECHECK_PATCH = 'hold-after-recheck';
 /** A step opens only once every step upstream of it is done again (CaseDeps.openAfterUpstream); asked only when one would open before. */
 const OPEN_AFTER_UPSTREAM_PATCH = 'open-after-upstream';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
@@ -307,6 +309,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyUnblocksSystem: () => patched(DEFICIENCY_UNBLOCKS_SYSTEM_PATCH),
     recheckPlannedTrips: () => patched(FREQUENCY_RECHECK_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
+    holdAfterRecheck: () => patched(HOLD_AFTER_RECHECK_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),
     certifiedStepPlan: patched(CERTIFIED_STEP_PLAN_PATCH),

@@ -1381,8 +1381,46 @@ describe('CaseEngine', () => {
     simulate(engine, { until: (q) => q.steps.some((s) => s.key === 'C05:m1' && s.status !== 'pending') });
     const p = engine.progress(Date.now());
     expect(p.steps.find((s) => s.key === 'B08')!.status).toBe('done');
-    // A history recorded before the rule (patched('open-after-upstream') false on replay) opened it as it ran.
-    expect(run({ openAfterUpstream: () => false }).c05).not.toBe('pending');
+    // A history recorded before the rules (patched('open-after-upstream'), patched('hold-after-recheck') false on
+    // replay) opened it as it ran.
+    expect(run({ openAfterUpstream: () => false, holdAfterRecheck: () => false }).c05).not.toBe('pending');
+  });
+
+  it('open steps resting on a review an amendment reruns wait for it: B09, D07 and E01 open when B08 was withdrawn are held until it is issued anew (trial M1)', () => {
+    const held = ['B09', 'D07:US', 'E01'];
+    const run = (deps: Partial<EngineDeps>) => {
+      const engine = newEngine({}, deps);
+      const t = simulate(engine, {
+        until: (p) => held.every((k) => ['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === k)?.status ?? '')),
+        // Nobody acts on them: they are open when the amendment comes.
+        onAwaiting: (key) => !held.includes(key),
+      });
+      engine.takeEvents();
+      const destinations = engine.facts.destinations.map((d) => ({ ...d, leave: '2026-05-14' }));
+      engine.apply(
+        { type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { returnDate: '2026-05-14', destinations } } },
+        t,
+      );
+      const returned = engine.takeEvents().find((e) => e.type === 'step.returned')!.payload as { targets: string[]; keys: string[] };
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      return { engine, t, returned, statuses: held.map(status) };
+    };
+    const { engine, returned, statuses } = run({});
+    expect(statuses).toEqual(['returned', 'returned', 'returned']);
+    expect(returned.targets).toEqual(expect.arrayContaining(['B05', 'B06', 'B07', 'B08']));
+    expect(returned.targets).not.toEqual(expect.arrayContaining(held));
+    expect(returned.keys).toEqual(expect.arrayContaining([...returned.targets, ...held]));
+    // Done steps stand (a re-check does not undo the work done after it): D04, the visa forms' review, stays done.
+    expect(engine.progress(Date.now()).steps.find((s) => s.key === 'D04:m1:US')!.status).toBe('done');
+    // The reviews done again and B08 issued anew, they open again.
+    const reopened = simulate(engine, {
+      until: (q) => q.steps.some((s) => s.key === 'B08' && s.status === 'done'),
+      onAwaiting: (key) => !held.includes(key),
+    });
+    const after = engine.progress(reopened);
+    expect(held.map((k) => after.steps.find((s) => s.key === k)!.status)).toEqual(['awaiting', 'awaiting', 'awaiting']);
+    // A history recorded before the rule (patched('hold-after-recheck') false on replay) left them open.
+    expect(run({ holdAfterRecheck: () => false }).statuses).toEqual(['awaiting', 'awaiting', 'awaiting']);
   });
 
   it('a join already done reopens when the set it waits for grows: a member added at B05 holds B08 until their reviews are done (issue 11 item 1)', () => {

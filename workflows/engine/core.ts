@@ -244,6 +244,14 @@ export interface EngineDeps {
    */
   openAfterUpstream?: () => boolean;
   /**
+   * A person's step rerun by an amendment (rerunOnAmend: B05-B07 on a trip change, C01 on a member's) holds the steps
+   * resting on it that are open and not acted on (awaiting, overdue, blocked) until it is done again (trial M1's
+   * remainder: the approval document withdrawn, B09's filing, D07's visa note and E01's exchange approval stayed open).
+   * Asked only when there is such a step to hold (patched('hold-after-recheck')), so a history recorded before replays
+   * as it ran.
+   */
+  holdAfterRecheck?: () => boolean;
+  /**
    * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
    */
@@ -635,6 +643,39 @@ export class CaseCore {
       state.status = 'returned';
       this.rechecks.delete(key);
     }
+  }
+
+  /**
+   * The steps resting (transitively, by their instances' needs) on the person's steps among `rerun` that are open and
+   * not acted on go back to wait for them (status returned: advance opens them once every step they rest on is done
+   * again); done ones stand, as a re-check does not undo work done after it. Returns the keys held.
+   */
+  holdOpenDependents(rerun: readonly string[]): string[] {
+    const roots = rerun.filter((k) => this.metas.get(k)?.kind !== 'system');
+    if (roots.length === 0) return [];
+    const dependents = new Map<string, string[]>();
+    for (const inst of this.instances) for (const n of inst.needs) dependents.set(n, [...(dependents.get(n) ?? []), inst.key]);
+    const seen = new Set(roots);
+    const queue = [...roots];
+    const held: string[] = [];
+    while (queue.length > 0) {
+      for (const next of dependents.get(queue.shift()!) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+        const st = this.states.get(next)?.status;
+        if (st === 'awaiting' || st === 'overdue' || st === 'blocked') held.push(next);
+      }
+    }
+    if (held.length === 0 || !(this.deps.holdAfterRecheck?.() ?? true)) return [];
+    for (const key of held) {
+      const state = this.states.get(key)!;
+      state.generation++;
+      this.clear(state);
+      state.status = 'returned';
+      this.rechecks.delete(key);
+    }
+    return held;
   }
 
   finish(key: string, by: ActionBase | null): void {

@@ -145,7 +145,8 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   if (toReset.length > 0) {
     core.reset(toReset);
     for (const k of toReset) core.rechecks.add(k);
-    core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: toReset });
+    const held = core.holdOpenDependents(toReset);
+    core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: [...toReset, ...held] });
   }
 }
 
