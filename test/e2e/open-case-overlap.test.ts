@@ -37,7 +37,7 @@ describe('one person is not on two open cases at overlapping dates', () => {
       departureDate,
       returnDate,
       destinations: countries.map((country, i) => ({ ...base.destinations[0]!, country, arrive: legs[i]![0], leave: legs[i]![1] })),
-      members: [{ id: 'm1', personId, position: '处长' }],
+      members: [{ id: 'm1', personId, position: '科员' }],
     };
   };
   const check = (body: object) => request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body);
@@ -56,7 +56,9 @@ describe('one person is not on two open cases at overlapping dates', () => {
     users = await createTestUsers(api);
     personId = `P-${users.unit}-lisi`;
     await registerTestUnit(api, users);
-    await registerRosterPerson(api, users, personId, { name: '李四', dateOfBirth: '1972-03-01' });
+    // Staff (no frequency limit): the overlap rule alone. A ranked member's other open case is also a planned trip
+    // toward their frequency limit (FREQUENCY_EXCEEDED beside MEMBER_ON_OPEN_CASE: planned-trips.test.ts).
+    await registerRosterPerson(api, users, personId, { name: '李四', dateOfBirth: '1972-03-01', rank: 'staff', position: '科员' });
   });
   afterAll(async () => {
     await api?.close();
@@ -122,7 +124,7 @@ describe('one person is not on two open cases at overlapping dates', () => {
         departureDate: '2027-04-10',
         returnDate: '2027-04-12',
         destinations: [{ ...base.destinations[0]!, arrive: '2027-04-10', leave: '2027-04-12' }],
-        members: [{ ...member, name, passport: { ...member.passport, inCustody: false, number: passportNumber } }],
+        members: [{ ...member, name, rank: 'staff', passport: { ...member.passport, inCustody: false, number: passportNumber } }],
       };
     };
     const first = (await submit(typed('赵六', 'E22222222')).expect(201)).body.caseId as string;
@@ -168,7 +170,7 @@ describe('one person is not on two open cases at overlapping dates', () => {
         departureDate,
         returnDate,
         destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }],
-        members: [{ ...member, name, passport: { ...member.passport, inCustody: false, number: passportNumber } }],
+        members: [{ ...member, name, rank: 'staff', passport: { ...member.passport, inCustody: false, number: passportNumber } }],
       };
     };
     const as = (u: TestUsers) => ({

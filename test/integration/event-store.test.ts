@@ -26,6 +26,8 @@ import { CaseEventActivitiesService } from '../../apps/worker/src/activities/cas
 import { runProjectionsCommand } from '../../apps/projections/command';
 import { CaseMembers1796142302631 } from '../../libs/persistence/src/migrations/1796142302631-CaseMembers';
 import { CaseMembersPassport1796172000000 } from '../../libs/persistence/src/migrations/1796172000000-CaseMembersPassport';
+import { CaseMembersNewPassport1796255724244 } from '../../libs/persistence/src/migrations/1796255724244-CaseMembersNewPassport';
+import { CaseMembersIssued1796280255150 } from '../../libs/persistence/src/migrations/1796280255150-CaseMembersIssued';
 import { drive, supplyWithFile } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -348,6 +350,8 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     const runner = ds.createQueryRunner();
     await new CaseMembers1796142302631().up(runner);
     await new CaseMembersPassport1796172000000().up(runner);
+    await new CaseMembersNewPassport1796255724244().up(runner);
+    await new CaseMembersIssued1796280255150().up(runner);
     await runner.release();
     expect(await snapshot()).toEqual(before);
     const verified = await projectionsCommand(['--verify'], db.url);
