@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { makeFacts, makeMember, openCaseKeys } from '@df/domain';
+import { makeFacts, makeMember, openCaseKeys, type CaseFacts } from '@df/domain';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { ownPassports } from '../support/factories';
 
@@ -11,6 +11,17 @@ import { ownPassports } from '../support/factories';
  * next had two histories), and the trips of members who carried their passport number, in any unit under any name
  * (case_members' passport key, the overlap rule's identity). On the real PostgreSQL.
  */
+/** A08's work for member m1 of `facts`, as the workflow sends it to the worker. */
+const a08Step = (caseId: string, facts: CaseFacts) => ({
+  caseId,
+  key: 'A08:m1',
+  code: 'A08',
+  system: 'frequency' as const,
+  memberId: 'm1',
+  facts,
+  at: '2027-01-04T01:00:00.000Z',
+});
+
 describe("A08's frequency activity: one person, one trip history", () => {
   let db: DataSource;
   beforeAll(async () => {
@@ -30,15 +41,7 @@ describe("A08's frequency activity: one person, one trip history", () => {
       returnDate: '2027-03-19',
       members: ownPassports([makeMember({ id: 'm1', personId, name: '张三', rank: 'bureau' })]),
     });
-    const step = {
-      caseId,
-      key: 'A08:m1',
-      code: 'A08',
-      system: 'frequency' as const,
-      memberId: 'm1',
-      facts,
-      at: '2027-01-04T01:00:00.000Z',
-    };
+    const step = a08Step(caseId, facts);
     const activities = new ChainActivitiesService(db);
     expect(await activities.runSystemStep(step)).toEqual({ violations: [] });
     const insert = (id: string, key: string, memberId = 'm1') =>
@@ -74,15 +77,7 @@ describe("A08's frequency activity: one person, one trip history", () => {
       returnDate: '2027-03-19',
       members: [makeMember({ id: 'm1', personId, name: '钱九', rank: 'bureau', passport })],
     });
-    const step = {
-      caseId,
-      key: 'A08:m1',
-      code: 'A08',
-      system: 'frequency' as const,
-      memberId: 'm1',
-      facts,
-      at: '2027-01-04T01:00:00.000Z',
-    };
+    const step = a08Step(caseId, facts);
     const activities = new ChainActivitiesService(db);
     // A departed trip as the projection leaves it: member_trips under the key recorded at departure (another unit's
     // typed 钱玖), case_members under every key of that member (openCaseKeys: the passport number among them).
@@ -120,15 +115,7 @@ describe("A08's frequency activity: one person, one trip history", () => {
     const member = makeMember({ id: 'm1', personId, name: '魏十八', rank: 'division' });
     const facts = makeFacts({ unit, departureDate: '2027-03-15', returnDate: '2027-03-19', members: ownPassports([member]) });
     const caseId = randomUUID();
-    const step = {
-      caseId,
-      key: 'A08:m1',
-      code: 'A08',
-      system: 'frequency' as const,
-      memberId: 'm1',
-      facts,
-      at: '2027-01-04T01:00:00.000Z',
-    };
+    const step = a08Step(caseId, facts);
     const activities = new ChainActivitiesService(db);
     const run = async () =>
       (
