@@ -148,6 +148,58 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     });
     await handle.terminate('test done');
   });
+  // Trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read 计划内.
+  it('a planned trip covers one delegation: a second case of the unit matching it reads over-plan naming it; the first withdrawn, the next reads planned', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const db = worker.app.get(DataSource);
+    const { facts } = caseInput({ unit });
+    const year = Number(facts.departureDate.slice(0, 4));
+    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+    const countries = facts.destinations.map((d) => d.country);
+    await registries.putPlan({ unit, year, trips: [{ id: 'P-US', purpose: facts.purpose, countries, size: 5, quarter }] }, system);
+    const start = async () => {
+      const input = caseInput({ unit });
+      const handle = await worker.client.workflow.start('delegation', {
+        taskQueue: worker.config.taskQueue,
+        workflowId: delegationWorkflowId(input.caseId),
+        args: [input],
+      });
+      const p = await drive(handle, unit, { onSchedule: false, until: (q) => q.steps.find((s) => s.key === 'A01')?.status === 'done' });
+      // Its A01 in the event store and its case projected: what the next case's A01 reads.
+      await eventually(
+        () =>
+          db.query(
+            `SELECT 1 FROM cases c JOIN case_events e ON e.stream_id = c.case_id
+              WHERE c.case_id = $1 AND e.type = 'step.completed' AND e.payload->>'key' = 'A01'`,
+            [input.caseId],
+          ) as Promise<unknown[]>,
+        (rows) => rows.length > 0,
+      );
+      return { handle, caseId: input.caseId, a01: p.steps.find((s) => s.key === 'A01')!.data };
+    };
+    const first = await start();
+    expect(first.a01).toMatchObject({ planOutcome: 'planned', planTripId: 'P-US' });
+    const second = await start();
+    expect(second.a01).toMatchObject({
+      planOutcome: 'over-plan',
+      planTripId: 'P-US',
+      note: {
+        zh: '超出年度计划（P-US已由本单位其他团组使用）',
+        en: 'Over the annual plan (P-US was taken by another delegation of the unit)',
+      },
+    });
+    // The first withdrawn frees its trip (the second, over the plan, took none).
+    await first.handle.executeUpdate(withdrawUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), reason: '活动取消' }],
+    });
+    await eventually(
+      () => db.query(`SELECT status FROM cases WHERE case_id = $1`, [first.caseId]) as Promise<Array<{ status: string }>>,
+      (rows) => rows[0]?.status === 'withdrawn',
+    );
+    const third = await start();
+    expect(third.a01).toMatchObject({ planOutcome: 'planned', planTripId: 'P-US' });
+    for (const c of [second, third]) await c.handle.terminate('test done');
+  });
   it('a case withdrawn with the passport out for it (after C07, before P02): the ledger has it due back 7 days after the close (fifth trial)', async () => {
     const { unit, personId, number } = await traveller();
     const base = caseInput({ workingDaySeconds: 1, unit });

@@ -321,6 +321,27 @@ describe('annual plan (A01)', () => {
       en: `Over the annual plan (T1: ${size} people, United States, Canada)`,
     });
   });
+  // A planned trip covers one delegation (trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read 计划内).
+  it('a planned trip another delegation took is no longer free: the next match, else over the plan naming it', () => {
+    const plan = (trips: (typeof trip)[]) => ({ unit: facts.unit, year, trips });
+    expect(matchAnnualPlan(plan([trip]), facts, new Set(['T1']))).toEqual({
+      outcome: 'over-plan',
+      tripId: 'T1',
+      message: {
+        zh: '超出年度计划（T1已由本单位其他团组使用）',
+        en: 'Over the annual plan (T1 was taken by another delegation of the unit)',
+      },
+    });
+    expect(matchAnnualPlan(plan([trip, { ...trip, id: 'T2' }]), facts, new Set(['T1']))).toMatchObject({
+      outcome: 'planned',
+      tripId: 'T2',
+    });
+    // A free trip matching in part is named before a taken one.
+    const smaller = { ...trip, id: 'T3', size: facts.members.length - 1 };
+    expect(matchAnnualPlan(plan([trip, smaller]), facts, new Set(['T1']))).toMatchObject({ outcome: 'over-plan', tripId: 'T3' });
+    // Another trip taken leaves this one free.
+    expect(matchAnnualPlan(plan([trip]), facts, new Set(['T9']))).toMatchObject({ outcome: 'planned', tripId: 'T1' });
+  });
 });
 
 describe('process versions: what changed', () => {

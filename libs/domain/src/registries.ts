@@ -693,22 +693,27 @@ export const quarterOf = (date: string): Quarter => (Math.floor((Number(date.sli
 
 /**
  * A01: the trip against the unit's annual plan for its departure year. 'planned': a planned trip of the same
- * purpose and quarter whose countries cover the trip's and whose size is not exceeded; 'over-plan': such a trip
- * exists but the delegation is larger or goes to more countries; 'unplanned': none (the reviewer needs a written
- * reason); 'no-plan': no plan on file for that year.
+ * purpose and quarter whose countries cover the trip's and whose size is not exceeded, and that no other delegation
+ * of the unit took (`taken`: the plan's trip ids other cases not closed recorded as planned at their A01:
+ * plannedTripsTaken, libs/persistence); 'over-plan': such a trip exists but the delegation is larger or goes to more
+ * countries, or every trip it matches was taken by another delegation (a planned trip covers one delegation;
+ * trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read 计划内); 'unplanned': none (the reviewer needs
+ * a written reason); 'no-plan': no plan on file for that year.
  */
 export function matchAnnualPlan(
   plan: AnnualPlan | null,
   facts: Pick<CaseFacts, 'purpose' | 'departureDate' | 'members' | 'destinations'>,
+  taken: ReadonlySet<string> = new Set(),
 ): PlanMatch {
   if (!plan) return { outcome: 'no-plan', message: { zh: '未登记本年度出访计划', en: 'No annual outbound plan on file for the year' } };
   const quarter = quarterOf(facts.departureDate);
   const countries = tripCountries(facts as CaseFacts);
   const candidates = plan.trips.filter((t) => t.purpose === facts.purpose && t.quarter === quarter);
-  const exact = candidates.find((t) => countries.every((c) => t.countries.includes(c)) && facts.members.length <= t.size);
+  const covers = (t: PlannedTrip) => countries.every((c) => t.countries.includes(c)) && facts.members.length <= t.size;
+  const exact = candidates.find((t) => covers(t) && !taken.has(t.id));
   if (exact)
     return { outcome: 'planned', tripId: exact.id, message: { zh: `列入年度计划（${exact.id}）`, en: `In the annual plan (${exact.id})` } };
-  const partial = candidates.find((t) => countries.some((c) => t.countries.includes(c)));
+  const partial = candidates.find((t) => !taken.has(t.id) && countries.some((c) => t.countries.includes(c)));
   if (partial)
     return {
       outcome: 'over-plan',
@@ -716,6 +721,16 @@ export function matchAnnualPlan(
       message: {
         zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.map((c) => countryLabel(c).zh).join('、')}）`,
         en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
+      },
+    };
+  const used = candidates.find((t) => covers(t));
+  if (used)
+    return {
+      outcome: 'over-plan',
+      tripId: used.id,
+      message: {
+        zh: `超出年度计划（${used.id}已由本单位其他团组使用）`,
+        en: `Over the annual plan (${used.id} was taken by another delegation of the unit)`,
       },
     };
   return {

@@ -36,6 +36,25 @@ export async function readCaseRecord(manager: EntityManager, caseId: string): Pr
   return { case: row, steps, facts };
 }
 
+/**
+ * The annual plan's trips other delegations of `unit` took in `year` (departure year): the `planTripId` each case
+ * not closed (open, departed or completed; CLOSED_STATUSES but completed free theirs) but `exceptCaseId` recorded
+ * as planned at its A01 (`step.completed` data `planOutcome: 'planned'`, whatever the step's code). A01's activity
+ * reads them (matchAnnualPlan's `taken`): a planned trip covers one delegation.
+ */
+export async function plannedTripsTaken(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<Set<string>> {
+  const rows = await manager.query<Array<{ trip_id: string }>>(
+    `SELECT DISTINCT e.payload->'data'->>'planTripId' AS trip_id
+       FROM cases c JOIN case_events e ON e.stream_id = c.case_id
+      WHERE c.unit = $1 AND c.case_id <> $2 AND c.status IN ('open', 'departed', 'completed')
+        AND c.departure_date >= make_date($3, 1, 1) AND c.departure_date < make_date($3 + 1, 1, 1)
+        AND e.type = 'step.completed' AND e.payload->'data'->>'planOutcome' = 'planned'
+        AND jsonb_typeof(e.payload->'data'->'planTripId') = 'string'`,
+    [unit, exceptCaseId, year],
+  );
+  return new Set(rows.map((r) => r.trip_id));
+}
+
 /** Ids of the cases still running (open or departed), for a change every running case must hear of. */
 export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
   const rows = await manager

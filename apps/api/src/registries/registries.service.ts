@@ -429,11 +429,17 @@ export class RegistriesService {
   }
 
   /**
-   * A01's check of a trip against the unit's plan for its departure year (the worker's system step should call
-   * this through RegistriesRepository.plan + matchAnnualPlan; see docs/registries.md).
+   * A01's check of a trip against the unit's plan for its departure year, as the worker's system step runs it
+   * (RegistriesRepository.plan, the trips other delegations took, matchAnnualPlan; docs/registries.md).
+   * `exceptCaseId`: the case checked, whose own A01 takes nothing from it.
    */
-  async checkPlan(facts: Pick<CaseFacts, 'unit' | 'purpose' | 'departureDate' | 'members' | 'destinations'>): Promise<PlanMatch> {
-    return matchAnnualPlan(await this.repo.plan(facts.unit, Number(facts.departureDate.slice(0, 4))), facts);
+  async checkPlan(
+    facts: Pick<CaseFacts, 'unit' | 'purpose' | 'departureDate' | 'members' | 'destinations'>,
+    exceptCaseId = '',
+  ): Promise<PlanMatch> {
+    const year = Number(facts.departureDate.slice(0, 4));
+    const plan = await this.repo.plan(facts.unit, year);
+    return matchAnnualPlan(plan, facts, plan ? await this.repo.plannedTripsTaken(facts.unit, year, exceptCaseId) : new Set());
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { plannedTripsTaken } from '../case-record.repository';
 import type {
   AnnualPlan,
   CustodyPassport,
@@ -380,6 +381,11 @@ export class RegistriesRepository {
   async plan(unit: string, year: number): Promise<AnnualPlan | null> {
     const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
     return row ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
+  }
+
+  /** The unit's planned trips of `year` other delegations took (plannedTripsTaken, case-record.repository.ts). */
+  plannedTripsTaken(unit: string, year: number, exceptCaseId = ''): Promise<Set<string>> {
+    return plannedTripsTaken(this.ds.manager, unit, year, exceptCaseId);
   }
 
   async plans(unit: string): Promise<AnnualPlan[]> {
