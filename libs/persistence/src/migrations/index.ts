@@ -32,6 +32,7 @@ import { ApecCardNumberClaims1796251436990 } from './1796251436990-ApecCardNumbe
 import { PassportNumberClaims1796252305346 } from './1796252305346-PassportNumberClaims';
 import { CaseMembersNewPassport1796255724244 } from './1796255724244-CaseMembersNewPassport';
 import { CaseMembersIssued1796280255150 } from './1796280255150-CaseMembersIssued';
+import { CaseEventsPlanTaken1796281772278 } from './1796281772278-CaseEventsPlanTaken';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   PassportNumberClaims1796252305346,
   CaseMembersNewPassport1796255724244,
   CaseMembersIssued1796280255150,
+  CaseEventsPlanTaken1796281772278,
 ];
