@@ -1423,6 +1423,17 @@ describe('CaseEngine', () => {
     expect(run({ holdAfterRecheck: () => false }).statuses).toEqual(['awaiting', 'awaiting', 'awaiting']);
   });
 
+  it("a member's check rerun (C01) holds the member's open tasks but not the embassy's outcome under way (D12)", () => {
+    const engine = newEngine();
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting') });
+    const m1 = engine.facts.members[0]!;
+    const members = [{ ...m1, position: `${m1.position}（兼）` }];
+    engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { members } } }, t);
+    const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+    // C01 opens again at once (what it rests on is done); the embassy's outcome stays under way.
+    expect([status('C01:m1'), status('D12:US')]).toEqual(['awaiting', 'awaiting']);
+  });
+
   it('a join already done reopens when the set it waits for grows: a member added at B05 holds B08 until their reviews are done (issue 11 item 1)', () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });

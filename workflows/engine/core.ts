@@ -646,8 +646,8 @@ export class CaseCore {
   }
 
   /**
-   * The steps resting (transitively, by their instances' needs) on the person's steps among `rerun` that are open and
-   * not acted on go back to wait for them (status returned: advance opens them once every step they rest on is done
+   * The people's steps (tasks, approvals) resting (transitively, by their instances' needs) on the person's steps among
+   * `rerun` that are open and not acted on go back to wait for them (status returned: advance opens them once every step they rest on is done
    * again); done ones stand, as a re-check does not undo work done after it. Returns the keys held.
    */
   holdOpenDependents(rerun: readonly string[]): string[] {
@@ -663,8 +663,11 @@ export class CaseCore {
         if (seen.has(next)) continue;
         seen.add(next);
         queue.push(next);
+        // A person's task or approval not acted on waits; work under way outside (an external outcome: the embassy,
+        // the issuing authority) or a timer running is not taken back.
         const st = this.states.get(next)?.status;
-        if (st === 'awaiting' || st === 'overdue' || st === 'blocked') held.push(next);
+        const kind = this.metas.get(next)?.kind;
+        if ((kind === 'task' || kind === 'approval') && (st === 'awaiting' || st === 'overdue' || st === 'blocked')) held.push(next);
       }
     }
     if (held.length === 0 || !(this.deps.holdAfterRecheck?.() ?? true)) return [];
