@@ -1076,6 +1076,27 @@ describe('APEC cards over the API (issue 17)', () => {
     const listed = (await request(http).get(`/api/delegations/${caseId}/attachments`).set(clerk).expect(200)).body;
     expect(listed.items.map((a: { id: string }) => a.id)).toContain(uploaded.body.attachment.id);
     expect(listed.mayUpload).toBe(true);
+    // The card application's files are the clerk's and the APEC desk's: an FAO officer with no step on it may read
+    // them, not add or remove any (trial, low: the passport officer uploaded to a card application).
+    const officer = bearer(ent.tokens['passport-officer']);
+    const byOfficer = await request(http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(officer)
+      .field('kind', 'other')
+      .attach('file', pdf, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect([byOfficer.status, byOfficer.body.code]).toEqual([403, 'WRONG_ROLE']);
+    expect(byOfficer.body.message.en).toMatch(/^Only these roles may upload an attachment: /);
+    expect(byOfficer.body.message.en).not.toMatch(/passport/i);
+    const officerList = (await request(http).get(`/api/delegations/${caseId}/attachments`).set(officer).expect(200)).body;
+    expect([officerList.mayUpload, officerList.mayRemove]).toEqual([false, false]);
+    await request(http).delete(`/api/delegations/${caseId}/attachments/${uploaded.body.attachment.id}`).set(officer).expect(403);
+    const byDesk = await request(http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(bearer(ent.tokens['apec-desk']))
+      .set('Idempotency-Key', randomUUID())
+      .field('kind', 'other')
+      .attach('file', pdf, { filename: 'desk.pdf', contentType: 'application/pdf' });
+    expect(byDesk.status).toBe(201);
     // Not to a delegation (审护签) case, even of its own unit's government side: its process keeps it out.
     const trip = (
       await request(http)

@@ -38,12 +38,23 @@ export function authorize(
   action: CaseAction,
   actor: Actor,
   c: { facts: CaseFacts; status: CaseStatus },
-  opts: { step?: { actor: Role; phase: string; memberId?: string }; stepKey?: string; onBehalfOf?: string | OnBehalfOfUser } = {},
+  opts: {
+    step?: { actor: Role; phase: string; memberId?: string };
+    stepKey?: string;
+    onBehalfOf?: string | OnBehalfOfUser;
+    /** The case's process: the access table's processRoles apply (the Update validator's only: never replayed). */
+    process?: string;
+  } = {},
 ): void {
   const refusal = accessRefusal({
     action,
     actor,
-    case: { unit: c.facts.unit, supervisingDepartment: c.facts.supervisingDepartment ?? null, status: c.status },
+    case: {
+      unit: c.facts.unit,
+      supervisingDepartment: c.facts.supervisingDepartment ?? null,
+      status: c.status,
+      ...(opts.process !== undefined ? { process: opts.process } : {}),
+    },
     ...(opts.step ? { step: opts.step } : {}),
     ...(opts.onBehalfOf ? { onBehalfOf: principalOf(opts.onBehalfOf) } : {}),
     members: c.facts.members.map((m) => m.id),

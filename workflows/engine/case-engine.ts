@@ -372,7 +372,7 @@ export class CaseEngine {
     const wrongProcess = processRoleRefusal(r.actor.role, process, PROCESS_LABELS[process]);
     if (wrongProcess) reject(wrongProcess.code, wrongProcess.message.zh, wrongProcess.message.en);
     if (action.type !== 'complete' && action.type !== 'decide') {
-      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
+      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf, process });
       return;
     }
     const { meta } = this.core.existingStep(action.request.stepKey);

@@ -211,3 +211,36 @@ describe("an outcome's refused members are a non-empty list of distinct current 
     );
   });
 });
+
+// The card application's files are the enterprise clerk's and the APEC desk's (the access table's processRoles): the
+// Update validator refuses another FAO officer's attach or detach for every client (trial, low: the passport officer
+// uploaded to a card application); the handler, which replays, does not ask.
+describe("a card application's files", () => {
+  it('an FAO officer with no step on it may not attach a file (WRONG_ROLE); the APEC desk and the clerk may', () => {
+    const engine = newEngine(1);
+    const attachment = {
+      id: 'f1',
+      kind: 'other' as const,
+      stepKey: null,
+      fileName: 'f1.pdf',
+      mimeType: 'application/pdf',
+      size: 100,
+      sha256: 'a'.repeat(64),
+      storageKey: 'cases/card-1/f1',
+    };
+    const refusal = (role: Actor['role']) => {
+      try {
+        // As the workflow's Update validator asks (ordered: never replayed).
+        const ordered = { beforeState: () => undefined };
+        engine.validate({ type: 'attach', request: { requestId: `a-${role}`, actor: actor(role), attachment } }, MONDAY, { ordered });
+        return undefined;
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+    };
+    expect(refusal('passport-officer')).toBe('WRONG_ROLE');
+    expect(refusal('fao-reviewer')).toBe('WRONG_ROLE');
+    expect(refusal('apec-desk')).toBeUndefined();
+    expect(refusal('enterprise-clerk')).toBeUndefined();
+  });
+});

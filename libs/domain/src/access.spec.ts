@@ -389,11 +389,18 @@ function renderAccessTable(): string {
       rule.roles === 'step'
         ? "the step's role (members' steps: organizer; external outcomes: the phase's officer)"
         : rule.roles.map(name).join(', ');
+    // A process that keeps the action to some of them (processRoles), once per distinct list.
+    const byProcess = new Map<string, string[]>();
+    for (const [process, only] of Object.entries(rule.processRoles ?? {}))
+      byProcess.set(only!.map(name).join(', '), [...(byProcess.get(only!.map(name).join(', ')) ?? []), process]);
+    const processNote = [...byProcess].map(([who, processes]) =>
+      processes.join() === 'apec-card,apec-whitelist' ? ` (a card or whitelist case: ${who})` : ` (${processes.join(', ')}: ${who})`,
+    );
     const reach = [...new Set(rows.map((r) => r.units))];
     const units = reach.length === 1 ? reach[0] : 'by role';
     const statuses = rule.statuses.length > 0 ? rule.statuses.join(', ') : '(creates the case)';
     const behalf = rule.onBehalf ? `${rule.onBehalf.by.map(name).join(', ')} for the ${rule.onBehalf.of.map(name).join(', ')}` : '—';
-    lines.push(`| \`${action}\` | ${roles} | ${statuses} | ${units} | ${behalf} |`);
+    lines.push(`| \`${action}\` | ${roles}${processNote.join('')} | ${statuses} | ${units} | ${behalf} |`);
   }
   // Not a case action: the staff roster (GET /api/registries/people), own unit; roles reaching every unit read all.
   lines.push(

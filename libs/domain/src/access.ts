@@ -107,6 +107,8 @@ export interface AccessRule {
   statuses: readonly CaseStatus[];
   /** Roles that may act on behalf of the roles named here (帮代办); empty when no one may. */
   onBehalf?: { by: readonly Role[]; of: readonly Role[] };
+  /** On a case of these processes (processOfVersion), of `roles` only these (absent: `roles` on every process). */
+  processRoles?: Partial<Record<string, readonly Role[]>>;
   label: Label;
 }
 
@@ -118,6 +120,10 @@ const FAO_FOR_ORGANIZER = { by: FAO_ROLES.filter((r) => r !== 'apec-desk'), of: 
 // The enterprise clerk its own card application's (its applicants' passport copies, photos, forms: PROCESS_ROLES keeps
 // it to the APEC processes, its unit to its own enterprise; first trial: it could not upload to its own case).
 const ATTACHERS: readonly Role[] = ['organizer', 'enterprise-clerk', ...FAO_ROLES];
+// A card or whitelist case's files are the enterprise clerk's and the APEC desk's: the other FAO officers have no step
+// there (trial, low: the passport officer uploaded to a card application).
+const APEC_ATTACHERS: readonly Role[] = ['enterprise-clerk', 'apec-desk'];
+const ATTACHERS_BY_PROCESS = { 'apec-card': APEC_ATTACHERS, 'apec-whitelist': APEC_ATTACHERS };
 
 export const ACCESS: Record<CaseAction, AccessRule> = {
   read: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看', en: 'read' } },
@@ -159,8 +165,18 @@ export const ACCESS: Record<CaseAction, AccessRule> = {
     label: { zh: '延长缺件补交期限', en: 'extend a missing document deadline' },
   },
   // Attachments (issue 15 item 3): the organizer assembles the dossier, FAO officers add what they receive or scan.
-  uploadAttachment: { roles: ATTACHERS, statuses: ['open', 'departed'], label: { zh: '上传附件', en: 'upload an attachment' } },
-  removeAttachment: { roles: ATTACHERS, statuses: ['open', 'departed'], label: { zh: '删除附件', en: 'remove an attachment' } },
+  uploadAttachment: {
+    roles: ATTACHERS,
+    statuses: ['open', 'departed'],
+    processRoles: ATTACHERS_BY_PROCESS,
+    label: { zh: '上传附件', en: 'upload an attachment' },
+  },
+  removeAttachment: {
+    roles: ATTACHERS,
+    statuses: ['open', 'departed'],
+    processRoles: ATTACHERS_BY_PROCESS,
+    label: { zh: '删除附件', en: 'remove an attachment' },
+  },
   // Whoever may read the case may list and download its documents.
   readAttachments: { roles: PEOPLE, statuses: CASE_STATUSES, label: { zh: '查看附件', en: 'read attachments' } },
 };
@@ -311,8 +327,11 @@ export interface AccessRefusal {
 export interface AccessQuery {
   action: CaseAction;
   actor: { role: Role; unit: string };
-  /** The case's status and units (status omitted for submit). */
-  case: CaseScope & { status?: CaseStatus };
+  /**
+   * The case's status and units (status omitted for submit), and its process (processOfVersion) where the caller
+   * knows it: the rule's processRoles apply only then (the workflow's replayed handler leaves it out).
+   */
+  case: CaseScope & { status?: CaseStatus; process?: string };
   /** complete/decide: the step's definition actor and phase. */
   step?: { actor: Role; phase: string };
   /**
@@ -332,10 +351,11 @@ export interface AccessQuery {
  */
 export type Principal = { kind: 'user'; id: string; role: Role | null; unit: string } | { kind: 'member'; memberId: string };
 
-/** The roles allowed to do `action` (on `step` for complete/decide), without 帮代办. */
-export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: string }): readonly Role[] {
+/** The roles allowed to do `action` (on `step` for complete/decide; on a case of `process`, its processRoles), without 帮代办. */
+export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: string }, process?: string): readonly Role[] {
   const rule = ACCESS[action];
-  if (rule.roles !== 'step') return rule.roles;
+  const only = process === undefined ? undefined : rule.processRoles?.[process];
+  if (rule.roles !== 'step') return only ? rule.roles.filter((r) => only.includes(r)) : rule.roles;
   const role = step ? responsibleRole(step) : undefined;
   return role && role !== 'system' ? [role] : [];
 }
@@ -359,7 +379,7 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
   if (rule.roles === 'step' && q.step && responsibleRole(q.step) === 'system') {
     return { code: 'WRONG_ROLE', message: { zh: '系统步骤由系统自动办理', en: 'System steps are run by the engine' } };
   }
-  const roles = allowedRoles(q.action, q.step);
+  const roles = allowedRoles(q.action, q.step, q.case.process);
   const own = roles.includes(role);
   if (q.onBehalfOf) {
     const bad = onBehalfRefusal(q, roles, own);

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
   accessRefusal,
+  processOfVersion,
   ATTACHMENT_NAME_MAX,
   isPortableFileName,
   textError,
@@ -213,7 +214,12 @@ export class AttachmentsService {
     return accessRefusal({
       action,
       actor: user,
-      case: { unit: c.unit, supervisingDepartment: c.supervisingDepartment, status: c.status },
+      case: {
+        unit: c.unit,
+        supervisingDepartment: c.supervisingDepartment,
+        status: c.status,
+        process: processOfVersion(c.definitionVersion),
+      },
     });
   }
 
