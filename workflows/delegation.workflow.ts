@@ -143,6 +143,8 @@ const DEFICIENCY_NEEDED_AHEAD_PATCH = 'deficiency-needed-ahead';
 const DEFICIENCY_UNBLOCKS_SYSTEM_PATCH = 'deficiency-unblocks-system';
 /** A frequency check blocked by another open case's planned trip runs again every working day (CaseDeps.recheckPlannedTrips). */
 const FREQUENCY_RECHECK_PATCH = 'frequency-recheck';
+/** An amendment of a member's facts or the purpose runs A08 again for that member (CaseDeps.frequencyOnMemberChange). */
+const FREQUENCY_ON_MEMBER_CHANGE_PATCH = 'frequency-on-member-change';
 /** A rerun review holds the open steps resting on it (CaseDeps.holdAfterRecheck); asked only when there is one to hold. */
 const HOLD_AFTER_RECHECK_PATCH = 'hold-after-recheck';
 /** A step opens only once every step upstream of it is done again (CaseDeps.openAfterUpstream); asked only when one would open before. */
@@ -308,6 +310,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
     deficiencyUnblocksSystem: () => patched(DEFICIENCY_UNBLOCKS_SYSTEM_PATCH),
     recheckPlannedTrips: () => patched(FREQUENCY_RECHECK_PATCH),
+    frequencyOnMemberChange: () => patched(FREQUENCY_ON_MEMBER_CHANGE_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
     holdAfterRecheck: () => patched(HOLD_AFTER_RECHECK_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),

@@ -158,4 +158,50 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     const passed = await waitForStep(api, token, later, 'A08:m1', ['done'], 90_000);
     expect(passed.violations.filter((v) => v.code === 'FREQUENCY_EXCEEDED')).toEqual([]);
   });
+
+  it("handed input (trial): a member amended from staff to division rank has A08 run again: blocked by the person's other open case", async () => {
+    // One typed person (one passport) on two open cases six months apart: staff has no limit, both are taken.
+    const number = `EN${String(Date.now()).slice(-7)}`;
+    const typed = (departureDate: string, returnDate: string, rank: string) => {
+      const body = canonicalSubmission(users.unit);
+      const m = body.members[0]!;
+      return {
+        ...body,
+        departureDate,
+        returnDate,
+        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
+        members: [{ ...m, name: '周九', rank, position: '科员', passport: { ...m.passport, inCustody: false, number } }],
+      };
+    };
+    await submit(typed('2027-06-07', '2027-06-11', 'staff')).expect(201);
+    const later = (await submit(typed('2027-12-06', '2027-12-10', 'staff')).expect(201)).body.caseId as string;
+    const token = users.tokens.organizer;
+    for (const key of ['A02', 'A06']) {
+      const p = await waitForStep(api, token, later, key, ['awaiting']);
+      expect(
+        (
+          await actOn(
+            api,
+            users,
+            later,
+            p.steps.find((s) => s.key === key)!,
+          )
+        ).status,
+      ).toBe(200);
+    }
+    await waitForStep(api, token, later, 'A08:m1', ['done']);
+    const member = typed('2027-12-06', '2027-12-10', 'division').members[0]!;
+    await request(api.http)
+      .post(`/api/delegations/${later}/amend`)
+      .set(bearer(token))
+      .send({ changes: { members: [{ ...member, id: 'm1', position: '处长' }] }, comment: '职级更正' })
+      .expect(200);
+    const blocked = await waitForStep(api, token, later, 'A08:m1', ['blocked']);
+    expect(blocked.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        details: expect.objectContaining({ rank: 'division', plannedDepartures: ['2027-06-07'] }),
+      }),
+    ]);
+  });
 });

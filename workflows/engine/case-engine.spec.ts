@@ -1423,6 +1423,23 @@ describe('CaseEngine', () => {
     expect(run({ holdAfterRecheck: () => false }).statuses).toEqual(['awaiting', 'awaiting', 'awaiting']);
   });
 
+  it("an amendment of a member's rank or passport runs A08 again for that member, as a change of dates does (trial: the old pass stood)", () => {
+    const run = (deps: Partial<EngineDeps>, change: (m: Member) => Member) => {
+      const engine = newEngine({}, deps);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+      expect(engine.progress(t).steps.find((s) => s.key === 'A08:m1')!.status).toBe('done');
+      const members = engine.facts.members.map(change);
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { members } } }, t);
+      return engine.takeSystemWork().map((w) => w.key);
+    };
+    const bureau = (m: Member): Member => ({ ...m, rank: 'bureau' });
+    const passport = (m: Member): Member => ({ ...m, passport: { ...m.passport!, number: 'EN7777777' } });
+    expect(run({}, bureau)).toContain('A08:m1');
+    expect(run({}, passport)).toContain('A08:m1');
+    // A history recorded before the rule (patched('frequency-on-member-change') false on replay) kept the pass.
+    expect(run({ frequencyOnMemberChange: () => false }, bureau)).not.toContain('A08:m1');
+  });
+
   it("a member's check rerun (C01) holds the member's open tasks but not the embassy's outcome under way (D12)", () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting') });

@@ -238,6 +238,12 @@ export interface EngineDeps {
    */
   recheckPlannedTrips?: () => boolean;
   /**
+   * An amendment changing a member's facts (rank, person, passport, name) or the purpose runs the frequency check
+   * (A08) again for that member, as a change of dates does (trial: amended to bureau rank, or onto another person's
+   * passport, A08's old pass stood). Asked only when that alone reruns it (patched('frequency-on-member-change')).
+   */
+  frequencyOnMemberChange?: () => boolean;
+  /**
    * A step opens only once every step upstream of it is done again (trial: an amendment sent B08 back, the approval
    * document withdrawn, and C04's approval still opened C05, the passport's issue). Asked only when a step would open
    * with a step it rests on not done (patched('open-after-upstream')), so a history recorded before replays as it ran.

@@ -132,11 +132,18 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   core.deriveInstances('amend');
   // Approvals that rested on the old facts run again; the rule checks first.
   const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
-  const reruns = (m: StepMeta) => {
+  const purposeChanged = before.purpose !== next.purpose;
+  const declared = (m: StepMeta) => {
     const when = m.behaviour.rerunOnAmend;
     if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
     return when === 'always' || (when === 'dates' && datesChanged) || (when === 'trip' && tripChanged);
   };
+  // The frequency check reads the member (rank, person, passport, name) and the purpose besides the dates: a change of
+  // those runs it again for that member (trial: a member amended to bureau rank, or onto another person's passport,
+  // kept A08's old pass). Asked only when that alone reruns it (patched('frequency-on-member-change')).
+  const frequencyReads = (m: StepMeta) =>
+    m.behaviour.system === 'frequency' && (purposeChanged || (m.memberId !== undefined && changed.has(m.memberId)));
+  const reruns = (m: StepMeta) => declared(m) || (frequencyReads(m) && (core.deps.frequencyOnMemberChange?.() ?? true));
   const rerun = [...core.metas.values()].filter(reruns).map((m) => m.key);
   const toReset = rerun.filter((k) => {
     const s = core.states.get(k)?.status;
