@@ -145,6 +145,8 @@ const DEFICIENCY_UNBLOCKS_SYSTEM_PATCH = 'deficiency-unblocks-system';
 const FREQUENCY_RECHECK_PATCH = 'frequency-recheck';
 /** An amendment of a member's facts or the purpose runs A08 again for that member (CaseDeps.frequencyOnMemberChange). */
 const FREQUENCY_ON_MEMBER_CHANGE_PATCH = 'frequency-on-member-change';
+/** An amendment of a kept country's city or inviter reruns its invitation steps and the trip's reviews (CaseDeps.inviterChangeReruns). */
+const INVITER_CHANGE_RERUNS_PATCH = 'inviter-change-reruns';
 /** A rerun review holds the open steps resting on it (CaseDeps.holdAfterRecheck); asked only when there is one to hold. */
 const HOLD_AFTER_RECHECK_PATCH = 'hold-after-recheck';
 /** A step opens only once every step upstream of it is done again (CaseDeps.openAfterUpstream); asked only when one would open before. */
@@ -311,6 +313,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     deficiencyUnblocksSystem: () => patched(DEFICIENCY_UNBLOCKS_SYSTEM_PATCH),
     recheckPlannedTrips: () => patched(FREQUENCY_RECHECK_PATCH),
     frequencyOnMemberChange: () => patched(FREQUENCY_ON_MEMBER_CHANGE_PATCH),
+    inviterChangeReruns: () => patched(INVITER_CHANGE_RERUNS_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
     holdAfterRecheck: () => patched(HOLD_AFTER_RECHECK_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),

@@ -1440,6 +1440,27 @@ describe('CaseEngine', () => {
     expect(run({ frequencyOnMemberChange: () => false }, bureau)).not.toContain('A08:m1');
   });
 
+  it('another inviter or city in a country the trip keeps is another invitation: A03, A04, B04 and the trip reviews run again (trial)', () => {
+    const keys = ['A03:US', 'A04:US', 'B04:US', 'B05', 'B06', 'B07', 'B08'];
+    const run = (deps: Partial<EngineDeps>, change: (d: Destination) => Destination) => {
+      const engine = newEngine({}, deps);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B08' && s.status === 'done') });
+      const destinations = engine.facts.destinations.map(change);
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { destinations } } }, t);
+      const p = engine.progress(t);
+      return keys.filter((k) => p.steps.find((s) => s.key === k)!.status === 'done');
+    };
+    const inviter = (d: Destination): Destination => ({
+      ...d,
+      city: 'Osaka',
+      inviter: { name: 'Someone Else', organization: 'Totally Different Org' },
+    });
+    expect(run({}, inviter)).toEqual([]);
+    expect(run({}, (d) => ({ ...d, inviter: { ...d.inviter, name: 'Another Person' } }))).toEqual([]);
+    // A history recorded before the rule (patched('inviter-change-reruns') false on replay) kept them done.
+    expect(run({ inviterChangeReruns: () => false }, inviter)).toEqual(keys);
+  });
+
   it("a member's check rerun (C01) holds the member's open tasks but not the embassy's outcome under way (D12)", () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting') });

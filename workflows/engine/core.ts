@@ -244,6 +244,13 @@ export interface EngineDeps {
    */
   frequencyOnMemberChange?: () => boolean;
   /**
+   * An amendment changing a kept country's city or inviter reruns that country's preparation and review steps (A03,
+   * A04, B04) and the trip's reviews (rerunOnAmend 'trip': B05-B08), as a new invitation (trial: an approved case
+   * changed its inviter and city and nothing was reviewed again). Asked only when an inviter changed
+   * (patched('inviter-change-reruns')).
+   */
+  inviterChangeReruns?: () => boolean;
+  /**
    * A step opens only once every step upstream of it is done again (trial: an amendment sent B08 back, the approval
    * document withdrawn, and C04's approval still opened C05, the passport's issue). Asked only when a step would open
    * with a step it rests on not done (patched('open-after-upstream')), so a history recorded before replays as it ran.

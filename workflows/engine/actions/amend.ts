@@ -133,6 +133,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   // Approvals that rested on the old facts run again; the rule checks first.
   const tripChanged = datesChanged || countriesChanged || added.length > 0 || removed.length > 0;
   const purposeChanged = before.purpose !== next.purpose;
+  const invited = invitersChanged(before, next);
   const declared = (m: StepMeta) => {
     const when = m.behaviour.rerunOnAmend;
     if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
@@ -143,7 +144,17 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   // kept A08's old pass). Asked only when that alone reruns it (patched('frequency-on-member-change')).
   const frequencyReads = (m: StepMeta) =>
     m.behaviour.system === 'frequency' && (purposeChanged || (m.memberId !== undefined && changed.has(m.memberId)));
-  const reruns = (m: StepMeta) => declared(m) || (frequencyReads(m) && (core.deps.frequencyOnMemberChange?.() ?? true));
+  // Another inviter or city in a country the trip still visits is another invitation: that country's steps of the
+  // preparation and the review (the letter A03, the note on the inviting party A04, the FAO's check of it B04) and the
+  // reviews of the trip run again (trial: an approved case changed its inviter and city; nothing was reviewed again).
+  // Asked only when an inviter changed (patched('inviter-change-reruns')).
+  const inviterRule = () => invited.size > 0 && (core.deps.inviterChangeReruns?.() ?? true);
+  const invitation = (m: StepMeta) =>
+    m.country !== undefined && invited.has(m.country) && m.memberId === undefined && (m.phase === 'prepare' || m.phase === 'review');
+  const reruns = (m: StepMeta) =>
+    declared(m) ||
+    (frequencyReads(m) && (core.deps.frequencyOnMemberChange?.() ?? true)) ||
+    ((invitation(m) || (m.behaviour.rerunOnAmend === 'trip' && !tripChanged)) && inviterRule());
   const rerun = [...core.metas.values()].filter(reruns).map((m) => m.key);
   const toReset = rerun.filter((k) => {
     const s = core.states.get(k)?.status;
@@ -176,4 +187,20 @@ function withoutStaleRoutes(core: CaseCore, facts: CaseFacts): CaseFacts {
       return Object.keys(routes).length > 0 ? { ...m, routes } : rest;
     }),
   };
+}
+
+/**
+ * The countries both fact sets visit whose stops changed city or inviter (name, organization), compared as the list
+ * of a country's stops.
+ */
+function invitersChanged(before: CaseFacts, next: CaseFacts): Set<string> {
+  const stops = (f: CaseFacts, country: string) =>
+    JSON.stringify(
+      f.destinations
+        .filter((d) => d.country === country)
+        .map((d) => [d.city, d.inviter?.name ?? null, d.inviter?.organization ?? null])
+        .sort(),
+    );
+  const kept = tripCountries(before).filter((c) => tripCountries(next).includes(c));
+  return new Set(kept.filter((c) => stops(before, c) !== stops(next, c)));
 }
