@@ -465,6 +465,8 @@ export const DICT = {
   changeKind: ['变更类型', 'Kind of change'],
   changeField: ['变更字段', 'Field'],
   changeCount: ['变更项', 'Changes'],
+  // steps held by a rule or a missing document (step.blocked): what holds each
+  blockedTitle: ['以下步骤受阻，案件暂不能继续推进', 'These steps are held: the case does not move on until they are cleared'],
   // a case paused by an incident
   incidentSince: ['暂停时间', 'Paused since'],
   incidentSteps: ['受影响的步骤', 'Steps held'],

@@ -351,6 +351,28 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 }
               />
             ) : null}
+            {p.steps.some((s) => s.status === 'blocked') ? (
+              // Held steps and why (a rule check's violations, a 容缺 document past its deadline): otherwise the case
+              // only showed an orange node and an unchanged slack (trial: a case held by the frequency rule).
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="case-blocked"
+                title={t('blockedTitle')}
+                description={
+                  <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+                    {p.steps
+                      .filter((s) => s.status === 'blocked')
+                      .map((s) => (
+                        <li key={s.key} data-testid={`blocked-step-${s.key}`}>
+                          {s.key} {pick(s.name)}
+                          {s.blockedReason ? `${lang === 'zh' ? '：' : ': '}${pick(s.blockedReason)}` : ''}
+                        </li>
+                      ))}
+                  </ul>
+                }
+              />
+            ) : null}
             {error ? <Alert type="error" showIcon role="alert" title={errText(error)} closable onClose={() => setError(null)} /> : null}
             <Row gutter={16}>
               <Col span={6}>
