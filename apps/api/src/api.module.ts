@@ -22,6 +22,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { jwtKey, resolveJwtSecret } from './auth/jwt-secret';
 import { LoginThrottleService } from './auth/login-throttle.service';
+import { IdentityProbesService } from './delegations/identity-probes.service';
 import { CaseScopeService } from './auth/case-scope.service';
 import { CaseRows } from './common/case-rows';
 import { CodecModule } from './codec/codec.module';
@@ -95,6 +96,7 @@ export class ApiModule {
         UsersAdminService,
         AuthService,
         LoginThrottleService,
+        IdentityProbesService,
         CaseScopeService,
         CaseRows,
         AuditEventsRepository,

@@ -61,6 +61,15 @@ const schema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(900),
+  // Refusals naming another person's identity (a passport the custody ledger holds for someone else) a user may draw
+  // from /check and submissions per window before both answer 429 (an organizer tested passport numbers one by one).
+  IDENTITY_PROBE_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
+  IDENTITY_PROBE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
   LOGIN_THROTTLE_KEY_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]{1,40}$/, { message: 'must be 1-40 of a-z 0-9 _ -' })
@@ -230,6 +239,13 @@ export interface AppConfig {
    * but not their budgets use different prefixes; replicas of one API share it. */
   loginThrottleKeyPrefix: string;
   /**
+   * Identity probes (docs/security.md): refusals naming another person's identity (rule `passport-holder`) a user may
+   * draw from the dry run and submissions within `identityProbeWindowSeconds`; then both answer 429
+   * TOO_MANY_ATTEMPTS (Retry-After) until the window ends. Kept beside the sign-in budgets (`login_limits`).
+   */
+  identityProbeMax: number;
+  identityProbeWindowSeconds: number;
+  /**
    * How long the managers' board keeps its portfolio analytics (departure percentiles, time per step code,
    * trip outcomes) before recomputing them in the background; 0: on every request.
    */
@@ -372,6 +388,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
     loginLockoutSeconds: v.LOGIN_LOCKOUT_SECONDS,
     loginThrottleKeyPrefix: v.LOGIN_THROTTLE_KEY_PREFIX,
+    identityProbeMax: v.IDENTITY_PROBE_MAX,
+    identityProbeWindowSeconds: v.IDENTITY_PROBE_WINDOW_SECONDS,
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
     workerHeapMb: v.WORKER_HEAP_MB,

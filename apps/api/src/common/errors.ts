@@ -121,6 +121,8 @@ export interface DomainErrorExtras {
   errors?: FieldError[];
   violations?: RuleViolation[];
   stepKey?: string;
+  /** A 429's wait: sent as Retry-After by the exception filter. */
+  retryAfterSeconds?: number;
 }
 
 /** What services throw: a stable code, a bilingual message, and optionally the fields at fault. */

@@ -193,6 +193,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     // A 503 is always "try again": say when, so clients and proxies back off instead of hammering.
     if (body.statusCode === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (exception instanceof DomainError && exception.extras.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(exception.extras.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

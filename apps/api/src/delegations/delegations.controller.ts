@@ -80,7 +80,7 @@ export class DelegationsController {
     description: 'Case started (or, for a retried Idempotency-Key, the first response)',
     schema: schemaRef(SubmissionResponseSchema),
   })
-  @errorResponses(400, 401, 403, 409, 422, 503)
+  @errorResponses(400, 401, 403, 409, 422, 429, 503)
   async submit(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
@@ -99,14 +99,14 @@ export class DelegationsController {
   @ApiOperation({
     summary: '报送前检查 Check a delegation against the trip rules without submitting (organizer, own unit)',
     description:
-      'The validation of POST /api/delegations (400 naming every field, 403/422 as there for the unit), then the trip rules: their violations are the answer (200), not a 422. A trip the rules pass is planned as the submission would plan it: 409 ACTION_NOT_ALLOWED rule `plannable` when the current process version cannot plan it, as the submission answers. Nothing is started or stored; no Idempotency-Key.',
+      "The validation of POST /api/delegations (400 naming every field, 403/422 as there for the unit), then the trip rules: their violations are the answer (200), not a 422. A trip the rules pass is planned as the submission would plan it: 409 ACTION_NOT_ALLOWED rule `plannable` when the current process version cannot plan it, as the submission answers. Nothing is started or stored; no Idempotency-Key. 429 TOO_MANY_ATTEMPTS (Retry-After) once the user drew IDENTITY_PROBE_MAX refusals naming another person's passport (rule passport-holder) within IDENTITY_PROBE_WINDOW_SECONDS, as the submission answers.",
   })
   @ApiBody({
     schema: schemaRef(SubmissionSchema),
     examples: { canonicalUsTrip: { summary: 'The canonical US trip', value: SUBMISSION_EXAMPLE } },
   })
   @ApiOkResponse({ description: 'The violations (empty: the trip passes)', schema: schemaRef(CheckResultSchema) })
-  @errorResponses(400, 401, 403, 409, 422)
+  @errorResponses(400, 401, 403, 409, 422, 429)
   check(@CurrentUser() user: AuthUser, @Body() body: unknown) {
     return this.delegations.check(user, body);
   }

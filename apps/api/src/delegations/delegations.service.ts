@@ -90,6 +90,7 @@ import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
+import { IdentityProbesService } from './identity-probes.service';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
 import { holdDocumentNumber, type HeldNumber } from './number-claims';
@@ -261,6 +262,7 @@ export class DelegationsService {
     private readonly registries: RegistriesService,
     private readonly users: UsersService,
     private readonly rows: CaseRows,
+    private readonly probes: IdentityProbesService,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -281,7 +283,9 @@ export class DelegationsService {
     }
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
     const parsed = await this.parseOwnSubmission(user, body);
-    const { submission, definition, settings } = await this.registries.resolveSubmission(user, parsed); // issue 14: roster/ledger snapshot, unit registry, newest process version
+    // A user who drew too many refusals naming another's passport learns nothing more for a while (IdentityProbesService).
+    await this.probes.assertOpen(user.id);
+    const { submission, definition, settings } = await this.probes.counted(user.id, () => this.registries.resolveSubmission(user, parsed)); // issue 14: roster/ledger snapshot, unit registry, newest process version
     // A retry of an unknown outcome may find the case its first attempt started (the case id is the key): not a rival.
     const facts = await this.validateSubmission(user, submission, settings, key);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
@@ -383,7 +387,9 @@ export class DelegationsService {
    * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
-    const { submission, definition, settings } = await this.registries.resolveSubmission(user, await this.parseOwnSubmission(user, body));
+    const parsed = await this.parseOwnSubmission(user, body);
+    await this.probes.assertOpen(user.id);
+    const { submission, definition, settings } = await this.probes.counted(user.id, () => this.registries.resolveSubmission(user, parsed));
     const facts = this.parseSubmission(submission);
     const violations = await this.tripViolations(user, facts, settings);
     // A trip the rules pass is planned as the submission would be: 409 `plannable` here too when the current process
