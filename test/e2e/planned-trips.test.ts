@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -202,6 +203,52 @@ describe('planned trips of open cases count toward the frequency limit', () => {
         code: 'FREQUENCY_EXCEEDED',
         details: expect.objectContaining({ rank: 'division', plannedDepartures: ['2027-06-07'] }),
       }),
+    ]);
+  });
+
+  it("handed input (trial): one passport typed division on one unit's open case, staff on another's → 422 members[0].rank recorded-rank; as division → FREQUENCY_EXCEEDED", async () => {
+    const other = await createTestUsers(api);
+    await registerTestUnit(api, other);
+    const number = `EN${String(Date.now() + 7).slice(-7)}`;
+    const typed = (u: TestUsers, name: string, passportNumber: string, departureDate: string, returnDate: string, rank: string) => {
+      const body = canonicalSubmission(u.unit);
+      const m = body.members[0]!;
+      return {
+        ...body,
+        departureDate,
+        returnDate,
+        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
+        members: [{ ...m, name, rank, position: '处长', passport: { ...m.passport, inCustody: false, number: passportNumber } }],
+      };
+    };
+    const as = (u: TestUsers) => (path: string, body: object) => request(api.http).post(path).set(bearer(u.tokens.organizer)).send(body);
+    const first = (await as(users)('/api/delegations', typed(users, '孙八', number, '2027-04-12', '2027-04-16', 'division')).expect(201))
+      .body.caseId as string;
+    // The rule reads the other cases' published answers (case_progress): the first case's, once projected.
+    await eventually(
+      () =>
+        api.app
+          .get(DataSource)
+          .query('SELECT 1 FROM cases c JOIN case_progress p USING (case_id) WHERE c.case_id = $1', [first]) as Promise<unknown[]>,
+      (rows) => rows.length > 0,
+    );
+    const lower = typed(other, '孫捌', `${number.slice(0, 2).toLowerCase()} ${number.slice(2)}`, '2027-08-09', '2027-08-13', 'staff');
+    for (const path of ['/api/delegations/check', '/api/delegations']) {
+      const refused = await as(other)(path, lower).expect(422);
+      expect(refused.body.errors).toEqual([
+        {
+          field: 'members[0].rank',
+          rule: 'recorded-rank',
+          message: {
+            zh: '此护照的持有人在另一在办团组中登记的职级为县处级，不得填写更低的职级',
+            en: "This passport's holder is recorded as Division on another open delegation: a lower rank is refused",
+          },
+        },
+      ]);
+    }
+    const same = typed(other, '孫捌', number, '2027-08-09', '2027-08-13', 'division');
+    expect((await as(other)('/api/delegations/check', same).expect(200)).body.violations).toEqual([
+      expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', details: expect.objectContaining({ plannedDepartures: ['2027-04-12'] }) }),
     ]);
   });
 });

@@ -267,6 +267,32 @@ export async function openCaseMembersWithPassport(
   return rows.map((r) => ({ caseId: r.case_id, unit: r.unit, member: r.member }));
 }
 
+/**
+ * The ranks the members of other open (or departed) cases carry, by passport number (as the ledger writes numbers:
+ * no spaces, capitals), from each case's published answer (case_progress: the facts as the workflow holds them,
+ * amendments included), but `exceptCaseId`'s: one typed person's rank is one fact across the cases naming them.
+ */
+export async function openCaseRanksByPassport(
+  manager: EntityManager,
+  numbers: readonly string[],
+  exceptCaseId = '',
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (numbers.length === 0) return out;
+  const rows = await manager.query<Array<{ number: string; rank: string }>>(
+    `SELECT DISTINCT upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) AS number, m->>'rank' AS rank
+       FROM cases c
+       JOIN case_progress p ON p.case_id = c.case_id
+       CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.answer->'facts'->'members', '[]'::jsonb)) m
+      WHERE c.status IN ('open', 'departed') AND c.case_id <> $2
+        AND upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) = ANY($1)
+        AND jsonb_typeof(m->'rank') = 'string'`,
+    [[...numbers], exceptCaseId],
+  );
+  for (const r of rows) out.set(r.number, [...(out.get(r.number) ?? []), r.rank]);
+  return out;
+}
+
 /** Whether a member of a case is known under this person key (case_members: a roster member's personId among them). */
 export async function memberHasPersonKey(manager: EntityManager, caseId: string, memberId: string, personKey: string): Promise<boolean> {
   const rows = await manager.query<unknown[]>(

@@ -7,8 +7,11 @@ import { DomainError, domainError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { isDatabaseUnavailable } from '../common/unavailable';
 
-/** The rules of a refusal that tells the caller something of another person's identity. */
-const IDENTITY_RULES: ReadonlySet<string> = new Set(['passport-holder']);
+/**
+ * The rules of a refusal that tells the caller something of another person's identity: a passport the ledger holds
+ * for someone else, the rank another open case records for a passport.
+ */
+const IDENTITY_RULES: ReadonlySet<string> = new Set(['passport-holder', 'recorded-rank']);
 
 /** Whether a refusal names another person's identity (a passport the custody ledger holds for someone else). */
 export const namesAnotherIdentity = (err: unknown): boolean =>

@@ -38,6 +38,7 @@ import {
   custodyClaimProblem,
   passportNumberKey,
   RANK_LABELS,
+  RANKS,
   type Rank,
   type Label,
   statutoryHolidays,
@@ -845,6 +846,47 @@ export class RegistriesService {
    * passport is 422 `…name` `roster-person`. So the frequency rule, the leadership-team overlap, DUPLICATE_MEMBER
    * and the ledger's checkout read one person however the organizer entered them.
    */
+  /**
+   * One typed person's rank is one fact across the open cases naming their passport: a typed member (not on a roster)
+   * whose passport number another open or departed case records with a higher rank is 422 `…rank` `recorded-rank`
+   * naming that rank (trial: 孙八 division on one unit's case, typed 孫捌 staff with the same passport on another's,
+   * so that case's frequency limit was staff's, none). `caseId`: an amendment's own case is not compared.
+   */
+  private async recordedRanks(
+    members: unknown[],
+    typedAt: boolean[],
+    resolvedTyped: ReadonlySet<number>,
+    path: string,
+    errors: FieldError[],
+    caseId?: string,
+  ): Promise<void> {
+    const typed = members.map((m, i) =>
+      typedAt[i] && !resolvedTyped.has(i) ? (m as { rank?: unknown; passport?: { number?: unknown } | null }) : null,
+    );
+    const numberOf = (m: (typeof typed)[number]) =>
+      typeof m?.passport?.number === 'string' && passportNumberKey(m.passport.number) !== '' ? passportNumberKey(m.passport.number) : null;
+    const numbers = [...new Set(typed.flatMap((m) => numberOf(m) ?? []))];
+    if (numbers.length === 0) return;
+    const recorded = await this.repo.openCaseRanksByPassport(numbers, caseId ?? '');
+    typed.forEach((m, i) => {
+      const number = numberOf(m);
+      if (!m || number === null || !RANKS.includes(m.rank as Rank)) return;
+      const higher = (recorded.get(number) ?? [])
+        .filter((r): r is Rank => RANKS.includes(r as Rank))
+        .sort((a, b) => RANKS.indexOf(a) - RANKS.indexOf(b))[0];
+      if (higher === undefined || RANKS.indexOf(higher) >= RANKS.indexOf(m.rank as Rank)) return;
+      const label = RANK_LABELS[higher];
+      errors.push({
+        field: `${path}[${i}].rank`,
+        rule: 'recorded-rank',
+        message: {
+          zh: `此护照的持有人在另一在办团组中登记的职级为${label.zh}，不得填写更低的职级`,
+          en: `This passport's holder is recorded as ${label.en} on another open delegation: a lower rank is refused`,
+        },
+      });
+    });
+  }
+
   private async resolveMembers(
     members: unknown[],
     unit: { code: unknown; registered: boolean },
@@ -912,6 +954,7 @@ export class RegistriesService {
       resolvedTyped.add(i);
       return { ...(m as Record<string, unknown>), personId: identity.person.personId };
     });
+    await this.recordedRanks(named, typedAt, resolvedTyped, path, errors, caseId);
     const ids = named.flatMap((m) => idOf(m) ?? []);
     if (ids.length === 0) {
       if (errors.length > 0) throw ruleRefusal(errors);
