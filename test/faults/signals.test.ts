@@ -7,11 +7,11 @@ import { projectRoot } from '../../libs/runtime/src/project-root';
 
 jest.setTimeout(60_000);
 
-async function startProbe() {
+async function startProbe(until = 'probe: ready', startMs = 0) {
   const root = projectRoot();
   const child = spawn(process.execPath, [join(root, 'test/support/run-ts.js'), join(root, 'test/support/signal-probe.ts')], {
     cwd: root,
-    env: { ...process.env, STOP_MS: '3000' },
+    env: { ...process.env, STOP_MS: '3000', START_MS: String(startMs) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -21,7 +21,7 @@ async function startProbe() {
     child.once('exit', (code, signal) => r({ code, signal })),
   );
   const deadline = Date.now() + 30_000;
-  while (!out.includes('probe: ready')) {
+  while (!out.includes(until)) {
     if (Date.now() > deadline) throw new Error(`probe never ready: ${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -54,5 +54,14 @@ describe('stopping on signals', () => {
     probe.child.kill('SIGTERM');
     expect(await probe.exited).toEqual({ code: 0, signal: null });
     expect(probe.output()).toContain('probe: orderly stop done');
+  });
+
+  it('SIGTERM while starting (trial: the Temporal dev server it had started was left running): the start finishes, then an orderly stop, exit 0', async () => {
+    const probe = await startProbe('probe: starting', 2000);
+    probe.child.kill('SIGTERM');
+    expect(await probe.exited).toEqual({ code: 0, signal: null });
+    const out = probe.output();
+    expect(out).toContain('probe: waiting for the start to finish');
+    expect(out.indexOf('probe: ready')).toBeLessThan(out.indexOf('probe: orderly stop done'));
   });
 });

@@ -4,9 +4,14 @@ import { runUntilSignal } from '@df/runtime';
 
 const stopMs = Number(process.env.STOP_MS ?? 3000);
 
+const startMs = Number(process.env.START_MS ?? 0);
+
 void runUntilSignal('probe', async () => {
   // Stands for the API's server: something that keeps the process alive until stopped.
   const alive = setInterval(() => undefined, 60_000);
+  // Stands for servers being started (the launcher's PostgreSQL, Temporal, worker, API): a signal may come meanwhile.
+  console.log('probe: starting');
+  await new Promise((r) => setTimeout(r, startMs));
   console.log('probe: ready');
   return {
     stop: async () => {

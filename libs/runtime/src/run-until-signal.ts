@@ -21,6 +21,9 @@ export const REPEATED_SIGINT_WINDOW_MS = 1_000;
  */
 export async function runUntilSignal(name: string, start: () => Promise<RunningProgram>): Promise<void> {
   let program: RunningProgram | undefined;
+  // A stop while starting waits for the start and stops what it started (trial: SIGTERM during `npm start`'s start-up
+  // exited at once and left the Temporal dev server it had started running).
+  let starting: Promise<RunningProgram | undefined> | undefined;
   let stopping = false;
   let firstSigintAt = 0;
   const stop = async (reason: string, code: number) => {
@@ -34,7 +37,8 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
     stopping = true;
     console.log(`${name}: ${reason}, stopping...`);
     try {
-      await program?.stop();
+      if (!program && starting) console.log(`${name}: waiting for the start to finish, to stop what it started`);
+      await (program ?? (await starting))?.stop();
     } catch (err) {
       console.error(`${name}: error while stopping: ${String(err)}`);
       code = code || 1;
@@ -47,7 +51,9 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
   // A closed terminal: stop in order rather than die and leave the servers running.
   process.on('SIGHUP', () => void stop('SIGHUP', 0));
   try {
-    program = await start();
+    const started = start();
+    starting = started.catch(() => undefined);
+    program = await started;
   } catch (err) {
     console.error(
       err instanceof ConfigError || err instanceof StartRefusedError
@@ -60,7 +66,8 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
   // Tell a parent launcher (fork with IPC) that this program is ready; the channel stays open so
   // that a launcher killed outright (no chance to stop us) never leaves this program orphaned.
   if (process.send) {
-    process.send({ ready: name });
+    // A launcher that went away meanwhile (stopped while this was starting) is no error (ERR_IPC_CHANNEL_CLOSED).
+    if (process.connected) process.send({ ready: name }, undefined, {}, () => undefined);
     process.once('disconnect', () => !stopping && void stop('launcher gone', 0));
   }
   program.stopped?.then(
