@@ -660,8 +660,9 @@ export class CaseCore {
 
   /**
    * The people's steps (tasks, approvals) resting (transitively, by their instances' needs) on the person's steps among
-   * `rerun` that are open and not acted on go back to wait for them (status returned: advance opens them once every step they rest on is done
-   * again); done ones stand, as a re-check does not undo work done after it. Returns the keys held.
+   * `rerun` that are open and not acted on go back to wait for them (status returned: advance opens them once every
+   * step they rest on is done again); done ones stand, as a re-check does not undo work done after it. Returns the
+   * keys held.
    */
   holdOpenDependents(rerun: readonly string[]): string[] {
     const roots = rerun.filter((k) => this.metas.get(k)?.kind !== 'system');
