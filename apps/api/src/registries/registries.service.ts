@@ -829,24 +829,6 @@ export class RegistriesService {
   }
 
   /**
-   * Snapshots members named by personId (the registries' values fill what was left out; a value sent that differs
-   * is pushed to `mismatches`); unknown ids are 422 when the unit is registered, inactive people always, and a
-   * member whose personId is on no roster must carry every fact itself (422 `required`: registry facts, beyond the schema).
-   * A person of another unit's roster reads as unknown (`registered-person`, the same words: the registries say
-   * nothing about another unit's people). A registry fact the caller may not read (party membership, classified
-   * access, a passport or card number: seesInClear) may only be left out: a value sent is 422 `registry-held`
-   * whatever it is, so the answer never tells a guess right from wrong (new-user trial: the dry run confirmed a
-   * guessed partyMember).
-   *
-   * A typed member (no personId) is identified first (typedMemberIdentity): a passport number the custody ledger
-   * gives to a person of the case's unit under the typed name makes the member that person (personId set, the
-   * same snapshot, the typed facts compared: a lower rank is 422 `…rank` `registry-value` naming the registered
-   * rank; a fact the sender may not read is the registry's, not compared); another unit's or another person's
-   * passport number is 422 `…passport.number` `passport-holder`; an active roster person's name without their
-   * passport is 422 `…name` `roster-person`. So the frequency rule, the leadership-team overlap, DUPLICATE_MEMBER
-   * and the ledger's checkout read one person however the organizer entered them.
-   */
-  /**
    * One typed person's rank is one fact across the open cases naming their passport: a typed member (not on a roster)
    * whose passport number another open or departed case records with a higher rank is 422 `…rank` `recorded-rank`
    * naming that rank (trial: 孙八 division on one unit's case, typed 孫捌 staff with the same passport on another's,
@@ -887,6 +869,24 @@ export class RegistriesService {
     });
   }
 
+  /**
+   * Snapshots members named by personId (the registries' values fill what was left out; a value sent that differs
+   * is pushed to `mismatches`); unknown ids are 422 when the unit is registered, inactive people always, and a
+   * member whose personId is on no roster must carry every fact itself (422 `required`: registry facts, beyond the schema).
+   * A person of another unit's roster reads as unknown (`registered-person`, the same words: the registries say
+   * nothing about another unit's people). A registry fact the caller may not read (party membership, classified
+   * access, a passport or card number: seesInClear) may only be left out: a value sent is 422 `registry-held`
+   * whatever it is, so the answer never tells a guess right from wrong (new-user trial: the dry run confirmed a
+   * guessed partyMember).
+   *
+   * A typed member (no personId) is identified first (typedMemberIdentity): a passport number the custody ledger
+   * gives to a person of the case's unit under the typed name makes the member that person (personId set, the
+   * same snapshot, the typed facts compared: a lower rank is 422 `…rank` `registry-value` naming the registered
+   * rank; a fact the sender may not read is the registry's, not compared); another unit's or another person's
+   * passport number is 422 `…passport.number` `passport-holder`; an active roster person's name without their
+   * passport is 422 `…name` `roster-person`. So the frequency rule, the leadership-team overlap, DUPLICATE_MEMBER
+   * and the ledger's checkout read one person however the organizer entered them.
+   */
   private async resolveMembers(
     members: unknown[],
     unit: { code: unknown; registered: boolean },
