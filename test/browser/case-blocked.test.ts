@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { actOn, waitForStep } from '../support/api-flow';
-import { bearer, canonicalSubmission } from '../support/api-harness';
+import { throughA08, waitForStep } from '../support/api-flow';
+import { bearer, typedTrip } from '../support/api-harness';
 import { startStack, type Stack } from './support';
 
 /**
@@ -22,42 +22,24 @@ describe('the case page says which steps are held and why', () => {
     const { api, users } = stack;
     const number = `EN${String(Date.now()).slice(-7)}`;
     const title = `受阻团组 ${Date.now().toString(36)}`;
-    const typed = (departureDate: string, returnDate: string, rank: string) => {
-      const body = canonicalSubmission(users.unit, { title });
-      const m = body.members[0]!;
-      return {
-        ...body,
-        departureDate,
-        returnDate,
-        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
-        members: [{ ...m, name: '周九', rank, position: '科员', passport: { ...m.passport, inCustody: false, number } }],
-      };
-    };
-    const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);
-    await submit(typed('2027-06-07', '2027-06-11', 'staff')).expect(201);
-    const caseId = (await submit(typed('2027-12-06', '2027-12-10', 'staff')).expect(201)).body.caseId as string;
-    const token = users.tokens.organizer;
-    for (const key of ['A02', 'A06']) {
-      const p = await waitForStep(api, token, caseId, key, ['awaiting']);
-      expect(
-        (
-          await actOn(
-            api,
-            users,
-            caseId,
-            p.steps.find((s) => s.key === key)!,
-          )
-        ).status,
-      ).toBe(200);
-    }
-    await waitForStep(api, token, caseId, 'A08:m1', ['done']);
-    const member = typed('2027-12-06', '2027-12-10', 'division').members[0]!;
+    const member = { name: '周九', rank: 'staff', passportNumber: number };
+    const trip = (departureDate: string, returnDate: string, rank = 'staff') =>
+      typedTrip(users.unit, departureDate, returnDate, { ...member, rank });
+    const submit = (body: object) =>
+      request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send({ ...body, title });
+    await submit(trip('2027-06-07', '2027-06-11')).expect(201);
+    const caseId = (await submit(trip('2027-12-06', '2027-12-10')).expect(201)).body.caseId as string;
+    await throughA08(api, users, caseId);
+    const division = trip('2027-12-06', '2027-12-10', 'division').members[0]!;
     await request(api.http)
       .post(`/api/delegations/${caseId}/amend`)
-      .set(bearer(token))
-      .send({ changes: { members: [{ ...member, id: 'm1', position: '处长' }] }, comment: '职级更正' })
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: [{ ...division, id: 'm1' }] }, comment: '职级更正' })
       .expect(200);
-    await waitForStep(api, token, caseId, 'A08:m1', ['blocked']);
+    await waitForStep(api, users.tokens.organizer, caseId, 'A08:m1', ['blocked']);
 
     const page = await stack.pageAs('organizer');
     await page.goto(`/cases/${caseId}`);

@@ -10,8 +10,9 @@ import {
   startTestApi,
   type TestApi,
   type TestUsers,
+  typedTrip,
 } from '../support/api-harness';
-import { actOn, waitForStep } from '../support/api-flow';
+import { throughA08, waitForStep } from '../support/api-flow';
 
 /**
  * Trial H2: a division head (1 trip per 12 months) on two open cases, March and June 2027, passed the dry run, the
@@ -119,21 +120,8 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     const march = (await submit(trip(personId, '2027-03-15', '2027-03-19')).expect(201)).body.caseId as string;
     const later = (await submit(trip(personId, '2028-06-12', '2028-06-16')).expect(201)).body.caseId as string;
     const token = users.tokens.organizer;
-    // The organizer's A02 and A06 (the roster A08 rests on); A08 then passes: March 2027 is outside June 2028's window.
-    for (const key of ['A02', 'A06']) {
-      const p = await waitForStep(api, token, later, key, ['awaiting']);
-      expect(
-        (
-          await actOn(
-            api,
-            users,
-            later,
-            p.steps.find((s) => s.key === key)!,
-          )
-        ).status,
-      ).toBe(200);
-    }
-    await waitForStep(api, token, later, 'A08:m1', ['done']);
+    // A08 passes: March 2027 is outside June 2028's window.
+    await throughA08(api, users, later);
     await request(api.http)
       .post(`/api/delegations/${later}/amend`)
       .set(bearer(token))
@@ -162,42 +150,18 @@ describe('planned trips of open cases count toward the frequency limit', () => {
 
   it("handed input (trial): a member amended from staff to division rank has A08 run again: blocked by the person's other open case", async () => {
     // One typed person (one passport) on two open cases six months apart: staff has no limit, both are taken.
-    const number = `EN${String(Date.now()).slice(-7)}`;
-    const typed = (departureDate: string, returnDate: string, rank: string) => {
-      const body = canonicalSubmission(users.unit);
-      const m = body.members[0]!;
-      return {
-        ...body,
-        departureDate,
-        returnDate,
-        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
-        members: [{ ...m, name: '周九', rank, position: '科员', passport: { ...m.passport, inCustody: false, number } }],
-      };
-    };
-    await submit(typed('2027-06-07', '2027-06-11', 'staff')).expect(201);
-    const later = (await submit(typed('2027-12-06', '2027-12-10', 'staff')).expect(201)).body.caseId as string;
-    const token = users.tokens.organizer;
-    for (const key of ['A02', 'A06']) {
-      const p = await waitForStep(api, token, later, key, ['awaiting']);
-      expect(
-        (
-          await actOn(
-            api,
-            users,
-            later,
-            p.steps.find((s) => s.key === key)!,
-          )
-        ).status,
-      ).toBe(200);
-    }
-    await waitForStep(api, token, later, 'A08:m1', ['done']);
-    const member = typed('2027-12-06', '2027-12-10', 'division').members[0]!;
+    const zhou = (rank: string) => ({ name: '周九', rank, passportNumber: `EN${String(Date.now()).slice(-7)}` });
+    const member = zhou('staff');
+    await submit(typedTrip(users.unit, '2027-06-07', '2027-06-11', member)).expect(201);
+    const later = (await submit(typedTrip(users.unit, '2027-12-06', '2027-12-10', member)).expect(201)).body.caseId as string;
+    await throughA08(api, users, later);
+    const division = typedTrip(users.unit, '2027-12-06', '2027-12-10', { ...member, rank: 'division' }).members[0]!;
     await request(api.http)
       .post(`/api/delegations/${later}/amend`)
-      .set(bearer(token))
-      .send({ changes: { members: [{ ...member, id: 'm1', position: '处长' }] }, comment: '职级更正' })
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: [{ ...division, id: 'm1' }] }, comment: '职级更正' })
       .expect(200);
-    const blocked = await waitForStep(api, token, later, 'A08:m1', ['blocked']);
+    const blocked = await waitForStep(api, users.tokens.organizer, later, 'A08:m1', ['blocked']);
     expect(blocked.violations).toEqual([
       expect.objectContaining({
         code: 'FREQUENCY_EXCEEDED',
@@ -210,20 +174,13 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     const other = await createTestUsers(api);
     await registerTestUnit(api, other);
     const number = `EN${String(Date.now() + 7).slice(-7)}`;
-    const typed = (u: TestUsers, name: string, passportNumber: string, departureDate: string, returnDate: string, rank: string) => {
-      const body = canonicalSubmission(u.unit);
-      const m = body.members[0]!;
-      return {
-        ...body,
-        departureDate,
-        returnDate,
-        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
-        members: [{ ...m, name, rank, position: '处长', passport: { ...m.passport, inCustody: false, number: passportNumber } }],
-      };
-    };
     const as = (u: TestUsers) => (path: string, body: object) => request(api.http).post(path).set(bearer(u.tokens.organizer)).send(body);
-    const first = (await as(users)('/api/delegations', typed(users, '孙八', number, '2027-04-12', '2027-04-16', 'division')).expect(201))
-      .body.caseId as string;
+    const first = (
+      await as(users)(
+        '/api/delegations',
+        typedTrip(users.unit, '2027-04-12', '2027-04-16', { name: '孙八', rank: 'division', passportNumber: number }),
+      ).expect(201)
+    ).body.caseId as string;
     // The rule reads the other cases' published answers (case_progress): the first case's, once projected.
     await eventually(
       () =>
@@ -232,7 +189,11 @@ describe('planned trips of open cases count toward the frequency limit', () => {
           .query('SELECT 1 FROM cases c JOIN case_progress p USING (case_id) WHERE c.case_id = $1', [first]) as Promise<unknown[]>,
       (rows) => rows.length > 0,
     );
-    const lower = typed(other, '孫捌', `${number.slice(0, 2).toLowerCase()} ${number.slice(2)}`, '2027-08-09', '2027-08-13', 'staff');
+    const lower = typedTrip(other.unit, '2027-08-09', '2027-08-13', {
+      name: '孫捌',
+      rank: 'staff',
+      passportNumber: `${number.slice(0, 2).toLowerCase()} ${number.slice(2)}`,
+    });
     for (const path of ['/api/delegations/check', '/api/delegations']) {
       const refused = await as(other)(path, lower).expect(422);
       expect(refused.body.errors).toEqual([
@@ -246,7 +207,7 @@ describe('planned trips of open cases count toward the frequency limit', () => {
         },
       ]);
     }
-    const same = typed(other, '孫捌', number, '2027-08-09', '2027-08-13', 'division');
+    const same = typedTrip(other.unit, '2027-08-09', '2027-08-13', { name: '孫捌', rank: 'division', passportNumber: number });
     expect((await as(other)('/api/delegations/check', same).expect(200)).body.violations).toEqual([
       expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', details: expect.objectContaining({ plannedDepartures: ['2027-04-12'] }) }),
     ]);

@@ -36,3 +36,22 @@ export async function actOn(api: TestApi, users: TestUsers, caseId: string, step
     .set(bearer(users.tokens[roleFor(step)]))
     .send(body);
 }
+
+/**
+ * The organizer completes A02 and A06 (the roster a member's frequency check rests on), then A08:m1 has run: the
+ * progress once it reads one of `statuses`.
+ */
+export async function throughA08(api: TestApi, users: TestUsers, caseId: string, statuses: string[] = ['done']) {
+  const token = users.tokens.organizer;
+  for (const key of ['A02', 'A06']) {
+    const p = await waitForStep(api, token, caseId, key, ['awaiting']);
+    const res = await actOn(
+      api,
+      users,
+      caseId,
+      p.steps.find((s) => s.key === key)!,
+    );
+    if (res.status !== 200) throw new Error(`${key}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return waitForStep(api, token, caseId, 'A08:m1', statuses);
+}

@@ -168,6 +168,35 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
 }
 
 /**
+ * canonicalSubmission at these dates (its stop moved with them), its one member typed as given: name, rank, position
+ * and a passport number not in the FAO's custody (as another clerk may type it: spaced, lower case).
+ */
+export function typedTrip(
+  unit: string,
+  departureDate: string,
+  returnDate: string,
+  member: { name: string; rank: string; passportNumber: string; position?: string },
+) {
+  const body = canonicalSubmission(unit);
+  const m = body.members[0]!;
+  return {
+    ...body,
+    departureDate,
+    returnDate,
+    destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
+    members: [
+      {
+        ...m,
+        name: member.name,
+        rank: member.rank,
+        position: member.position ?? '处长',
+        passport: { ...m.passport, inCustody: false, number: member.passportNumber },
+      },
+    ],
+  };
+}
+
+/**
  * The submission with its typed members' passports not in the FAO's custody (`inCustody: false`, the number kept). A
  * registered unit's typed member claims custody only for a passport the custody ledger holds for the unit (rule
  * `in-ledger`, docs/registries.md); canonicalSubmission's member claims it, which an unregistered unit's submission is
