@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
   canonicalSubmission,
@@ -17,7 +18,8 @@ import {
  * of the user's budget (IDENTITY_PROBE_MAX in IDENTITY_PROBE_WINDOW_SECONDS); spent, /check and the submission answer
  * 429 TOO_MANY_ATTEMPTS with Retry-After, whatever is sent, until the window ends.
  */
-describe('identity probes through the dry run and submissions are limited per user', () => {
+describe('identity probes through the dry run, submissions and amendments are limited per user', () => {
+  let worker: TestWorker;
   let api: TestApi;
   let users: TestUsers;
   let others: TestUsers;
@@ -25,7 +27,14 @@ describe('identity probes through the dry run and submissions are limited per us
   const held = `SG${digits}`;
 
   beforeAll(async () => {
-    api = await startTestApi({ identityProbeMax: 3, identityProbeWindowSeconds: 600 });
+    // A slow clock: the amended case stays in its first steps.
+    worker = await startTestWorker({ workingDaySeconds: 60 });
+    api = await startTestApi({
+      taskQueue: worker.config.taskQueue,
+      workingDaySeconds: 60,
+      identityProbeMax: 3,
+      identityProbeWindowSeconds: 600,
+    });
     users = await createTestUsers(api);
     others = await createTestUsers(api);
     await registerTestUnit(api, others);
@@ -39,6 +48,7 @@ describe('identity probes through the dry run and submissions are limited per us
   });
   afterAll(async () => {
     await api?.close();
+    await worker?.stop();
   });
 
   const typed = (number: string) => {
@@ -51,17 +61,37 @@ describe('identity probes through the dry run and submissions are limited per us
     submit: (body: object) => request(api.http).post('/api/delegations').set(bearer(u.tokens.organizer)).send(body),
   });
 
-  it("handed input: three refusals naming another person's passport, then 429 with Retry-After for any check or submission of that user only", async () => {
+  it("handed input: three refusals naming another person's passport (a check, a submission, an amendment), then 429 with Retry-After for any of them, for that user only", async () => {
     // A number the ledger does not hold costs nothing.
     for (let i = 0; i < 5; i++) expect((await as(users).check(typed(`SH${digits.slice(0, 6)}${i}`))).status).toBe(200);
-    for (const probe of [as(users).check, as(users).check, as(users).submit]) {
+    const caseId = (
+      await as(users)
+        .submit(typed(`SJ${digits}`))
+        .expect(201)
+    ).body.caseId as string;
+    // Second trial: an amendment naming the member with another's passport answered the same, unlimited.
+    const amend = (number: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: { members: typed(number).members }, comment: '护照更正' });
+    await eventually(
+      () => amend(`SK${digits}`).then((r) => r.status),
+      (status) => status !== 404,
+    );
+    for (const probe of [
+      as(users).check,
+      as(users).submit,
+      (body: { members: Array<{ passport: { number: string } }> }) => amend(body.members[0]!.passport.number),
+    ]) {
       const res = await probe(typed(held));
-      expect([res.status, res.body.errors?.[0]?.rule]).toEqual([422, 'passport-holder']);
+      expect([res.status, res.body.errors?.[0]?.rule]).toEqual([422, expect.stringMatching(/passport-holder$/)]);
     }
     for (const res of [
       await as(users).check(typed(held)),
       await as(users).check(typed(`SH${digits}`)),
       await as(users).submit(typed(`SH${digits}`)),
+      await amend(held),
     ]) {
       expect([res.status, res.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);

@@ -823,7 +823,13 @@ export class DelegationsService {
     const scope = await this.lookupCase(user, caseId, httpRequest); // the scope guard's read of the case row
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
-    const resolved = await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
+    // An amendment naming members is checked against the ledger as a submission is: its refusals naming another
+    // person's passport count as identity probes, and a spent budget refuses it (IdentityProbesService).
+    const namesMembers = kind === 'amend' && Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
+    if (namesMembers) await this.probes.assertOpen(user.id);
+    const resolved = namesMembers
+      ? await this.probes.counted(user.id, () => this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId))
+      : await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
     const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
     try {
       if (user.role === 'manager')

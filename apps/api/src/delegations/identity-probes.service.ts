@@ -20,8 +20,9 @@ export const namesAnotherIdentity = (err: unknown): boolean =>
 /**
  * A budget of identity probes per user (rate-limiter-flexible's RateLimiterPostgres on the API's own pool, table
  * `login_limits` beside the sign-in budgets, its own key prefix): each refusal of the dry run or a submission that
- * names another person's identity (rule `passport-holder`: the number is in the ledger for someone else) takes a
- * point, `identityProbeMax` within `identityProbeWindowSeconds`; then both answer 429 TOO_MANY_ATTEMPTS with
+ * names another person's identity (rule `passport-holder`: the number is in the ledger for someone else;
+ * `recorded-rank`), and an amendment's naming members, takes a point, `identityProbeMax` within
+ * `identityProbeWindowSeconds`; then all three answer 429 TOO_MANY_ATTEMPTS with
  * Retry-After until the window ends (trial: an organizer tested passport numbers against the ledger through
  * /check, 20 in 2.4 s, and with the masked list's first two and last three characters ~10^4 tries recover a
  * number). Every replica shares the budget. Fails closed: a store that cannot be read is 503.
