@@ -240,7 +240,7 @@ export interface AppConfig {
   loginThrottleKeyPrefix: string;
   /**
    * Identity probes (docs/security.md): refusals naming another person's identity (rule `passport-holder`) a user may
-   * draw from the dry run, submissions and amendments within `identityProbeWindowSeconds`; then both answer 429
+   * draw from the dry run, submissions and amendments within `identityProbeWindowSeconds`; then all three answer 429
    * TOO_MANY_ATTEMPTS (Retry-After) until the window ends. Kept beside the sign-in budgets (`login_limits`).
    */
   identityProbeMax: number;
