@@ -284,8 +284,7 @@ export class DelegationsService {
     // The shape first (400 naming the field as sent), then the registries' values (422 where they differ), then the rules.
     const parsed = await this.parseOwnSubmission(user, body);
     // A user who drew too many refusals naming another's passport learns nothing more for a while (IdentityProbesService).
-    await this.probes.assertOpen(user.id);
-    const { submission, definition, settings } = await this.probes.counted(user.id, () => this.registries.resolveSubmission(user, parsed)); // issue 14: roster/ledger snapshot, unit registry, newest process version
+    const { submission, definition, settings } = await this.probes.guarded(user.id, () => this.registries.resolveSubmission(user, parsed)); // issue 14: roster/ledger snapshot, unit registry, newest process version
     // A retry of an unknown outcome may find the case its first attempt started (the case id is the key): not a rival.
     const facts = await this.validateSubmission(user, submission, settings, key);
     // The office's loaded holiday schedules (issue 14 item 5): the case plans with them from its start.
@@ -388,8 +387,7 @@ export class DelegationsService {
    */
   async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
     const parsed = await this.parseOwnSubmission(user, body);
-    await this.probes.assertOpen(user.id);
-    const { submission, definition, settings } = await this.probes.counted(user.id, () => this.registries.resolveSubmission(user, parsed));
+    const { submission, definition, settings } = await this.probes.guarded(user.id, () => this.registries.resolveSubmission(user, parsed));
     const facts = this.parseSubmission(submission);
     const violations = await this.tripViolations(user, facts, settings);
     // A trip the rules pass is planned as the submission would be: 409 `plannable` here too when the current process
@@ -825,11 +823,9 @@ export class DelegationsService {
     // registries answer nothing about their people to a caller the case is not for.
     // An amendment naming members is checked against the ledger as a submission is: its refusals naming another
     // person's passport count as identity probes, and a spent budget refuses it (IdentityProbesService).
+    const resolve = () => this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
     const namesMembers = kind === 'amend' && Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
-    if (namesMembers) await this.probes.assertOpen(user.id);
-    const resolved = namesMembers
-      ? await this.probes.counted(user.id, () => this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId))
-      : await this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
+    const resolved = namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve();
     const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
     try {
       if (user.role === 'manager')

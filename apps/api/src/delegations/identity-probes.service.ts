@@ -47,19 +47,19 @@ export class IdentityProbesService {
     });
   }
 
-  /** 429 TOO_MANY_ATTEMPTS while the user's budget is spent (nothing is checked, so nothing more is learnt). */
-  async assertOpen(userId: string): Promise<void> {
-    const res = await this.store(() => this.limiter.get(userId));
-    if (res && res.consumedPoints >= this.config.identityProbeMax) throw this.refusal(res.msBeforeNext);
-  }
-
-  /** Runs `work`; a refusal naming another person's identity takes a point (and is thrown as it was). */
-  async counted<T>(userId: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` (the registries' check of the members sent) for this user: 429 TOO_MANY_ATTEMPTS instead while their
+   * budget is spent (nothing is checked, so nothing more is learnt); a refusal naming another person's identity
+   * takes a point (and is thrown as it was).
+   */
+  async guarded<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const spent = await this.store(() => this.limiter.get(userId));
+    if (spent && spent.consumedPoints >= this.config.identityProbeMax) throw this.refusal(spent.msBeforeNext);
     try {
       return await work();
     } catch (err) {
       if (namesAnotherIdentity(err)) {
-        await this.store(() => this.limiter.consume(userId).catch((res: unknown) => res));
+        await this.store(() => this.limiter.consume(userId));
         this.logger.event('warn', 'identity probe counted', { user: userId });
       }
       throw err;
@@ -83,6 +83,7 @@ export class IdentityProbesService {
     try {
       return await work();
     } catch (err) {
+      // consume() rejects with the limiter's answer once the budget is spent: counted, not a store failure.
       if (err instanceof RateLimiterRes) return err as unknown as T;
       if (isDatabaseUnavailable(err)) throw err;
       this.logger.event('error', 'identity probe limiter store failed: refused (fail closed)', { error: String(err) });
