@@ -244,53 +244,38 @@ export async function releaseOpenCaseTrip(manager: EntityManager, caseId: string
   await manager.query(`DELETE FROM member_trip_claims WHERE case_id = $1`, [caseId]);
 }
 
-/**
- * The members of other open (or departed) cases whose passport is `number` (as the ledger writes numbers: no spaces,
- * capitals), from each case's published answer (case_progress: the facts as the workflow holds them, amendments
- * included). At most 5: a C05 check needs only whether another person holds it.
- */
-export async function openCaseMembersWithPassport(
-  manager: EntityManager,
-  number: string,
-  exceptCaseId: string,
-): Promise<Array<{ caseId: string; unit: string; member: { personId?: string; name: string } }>> {
-  const rows = await manager.query<Array<{ case_id: string; unit: string; member: { personId?: string; name: string } }>>(
-    `SELECT c.case_id, c.unit, m AS member
-       FROM cases c
-       JOIN case_progress p ON p.case_id = c.case_id
-       CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.answer->'facts'->'members', '[]'::jsonb)) m
-      WHERE c.status IN ('open', 'departed') AND c.case_id <> $2
-        AND upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) = $1
-      LIMIT 5`,
-    [number, exceptCaseId],
-  );
-  return rows.map((r) => ({ caseId: r.case_id, unit: r.unit, member: r.member }));
+/** A member of another open case whose passport is `number` (as the ledger writes numbers), as its case holds them. */
+export interface OpenCasePassportMember {
+  caseId: string;
+  unit: string;
+  number: string;
+  member: { personId?: string; name: string; rank?: string };
 }
 
 /**
- * The ranks the members of other open (or departed) cases carry, by passport number (as the ledger writes numbers:
- * no spaces, capitals), from each case's published answer (case_progress: the facts as the workflow holds them,
- * amendments included), but `exceptCaseId`'s: one typed person's rank is one fact across the cases naming them.
+ * The members of other open (or departed) cases whose passport is one of `numbers` (as the ledger writes numbers: no
+ * spaces, capitals), but `exceptCaseId`'s, from each case's published answer (case_progress: the facts as the
+ * workflow holds them, amendments included). At most `limit` rows when given (a C05 check needs only whether another
+ * person holds its number: 5). C05's number check and the typed members' recorded rank (recorded-rank) read them.
  */
-export async function openCaseRanksByPassport(
+export async function openCaseMembersWithPassport(
   manager: EntityManager,
   numbers: readonly string[],
-  exceptCaseId = '',
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (numbers.length === 0) return out;
-  const rows = await manager.query<Array<{ number: string; rank: string }>>(
-    `SELECT DISTINCT upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) AS number, m->>'rank' AS rank
+  exceptCaseId: string,
+  limit?: number,
+): Promise<OpenCasePassportMember[]> {
+  if (numbers.length === 0) return [];
+  const rows = await manager.query<Array<{ case_id: string; unit: string; number: string; member: OpenCasePassportMember['member'] }>>(
+    `SELECT c.case_id, c.unit, n.number, m AS member
        FROM cases c
        JOIN case_progress p ON p.case_id = c.case_id
        CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.answer->'facts'->'members', '[]'::jsonb)) m
-      WHERE c.status IN ('open', 'departed') AND c.case_id <> $2
-        AND upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) = ANY($1)
-        AND jsonb_typeof(m->'rank') = 'string'`,
-    [[...numbers], exceptCaseId],
+       CROSS JOIN LATERAL (SELECT upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) AS number) n
+      WHERE c.status IN ('open', 'departed') AND c.case_id <> $2 AND n.number = ANY($1)
+      LIMIT $3`,
+    [[...numbers], exceptCaseId, limit ?? null],
   );
-  for (const r of rows) out.set(r.number, [...(out.get(r.number) ?? []), r.rank]);
-  return out;
+  return rows.map((r) => ({ caseId: r.case_id, unit: r.unit, number: r.number, member: r.member }));
 }
 
 /** Whether a member of a case is known under this person key (case_members: a roster member's personId among them). */

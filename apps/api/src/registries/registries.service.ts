@@ -197,7 +197,7 @@ export class RegistriesService {
     }
     // Nor a number another open case gives another person (typed there, not in the ledger: third trial, C05 took a
     // number typed for another case's member). The other case and person are not named.
-    for (const other of await openCaseMembersWithPassport(this.db.manager, normal, caseId))
+    for (const other of await openCaseMembersWithPassport(this.db.manager, [normal], caseId, 5))
       if (!(await isThisMember(historyKeys({ unit: other.unit }, other.member))))
         return {
           field: 'data.number',
@@ -849,11 +849,13 @@ export class RegistriesService {
       typeof m?.passport?.number === 'string' && passportNumberKey(m.passport.number) !== '' ? passportNumberKey(m.passport.number) : null;
     const numbers = [...new Set(typed.flatMap((m) => numberOf(m) ?? []))];
     if (numbers.length === 0) return;
-    const recorded = await this.repo.openCaseRanksByPassport(numbers, caseId ?? '');
+    const recorded = await openCaseMembersWithPassport(this.db.manager, numbers, caseId ?? '');
     typed.forEach((m, i) => {
       const number = numberOf(m);
       if (!m || number === null || !RANKS.includes(m.rank as Rank)) return;
-      const higher = (recorded.get(number) ?? [])
+      const higher = recorded
+        .filter((r) => r.number === number)
+        .map((r) => r.member.rank)
         .filter((r): r is Rank => RANKS.includes(r as Rank))
         .sort((a, b) => RANKS.indexOf(a) - RANKS.indexOf(b))[0];
       if (higher === undefined || RANKS.indexOf(higher) >= RANKS.indexOf(m.rank as Rank)) return;

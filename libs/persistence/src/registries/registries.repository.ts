@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { openCaseRanksByPassport, plannedTripsTaken } from '../case-record.repository';
+import { plannedTripsTaken } from '../case-record.repository';
 import type {
   AnnualPlan,
   CustodyPassport,
@@ -381,11 +381,6 @@ export class RegistriesRepository {
   async plan(unit: string, year: number): Promise<AnnualPlan | null> {
     const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
     return row ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
-  }
-
-  /** The ranks other open cases record for these passport numbers (openCaseRanksByPassport, case-record.repository.ts). */
-  openCaseRanksByPassport(numbers: readonly string[], exceptCaseId = ''): Promise<Map<string, string[]>> {
-    return openCaseRanksByPassport(this.ds.manager, numbers, exceptCaseId);
   }
 
   /** The unit's planned trips of `year` other delegations took (plannedTripsTaken, case-record.repository.ts). */
