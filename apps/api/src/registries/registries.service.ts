@@ -22,7 +22,6 @@ import {
   publishedDefinition,
   upcastDefinition,
   validateDefinition,
-  matchAnnualPlan,
   passportState,
   checkInDueDays,
   checkOutProblems,
@@ -438,9 +437,7 @@ export class RegistriesService {
     facts: Pick<CaseFacts, 'unit' | 'purpose' | 'departureDate' | 'members' | 'destinations'>,
     exceptCaseId = '',
   ): Promise<PlanMatch> {
-    const year = Number(facts.departureDate.slice(0, 4));
-    const plan = await this.repo.plan(facts.unit, year);
-    return matchAnnualPlan(plan, facts, plan ? await this.repo.plannedTripsTaken(facts.unit, year, exceptCaseId) : new Set());
+    return this.repo.planMatch(facts, exceptCaseId);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import {
   checkMemberFrequency,
   checkTripRules,
   duplicatePersonViolations,
-  matchAnnualPlan,
   normalPassportNumber,
   PASSPORT_STATE_LABELS,
   personKey,
@@ -65,11 +64,8 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     switch (input.system ?? STEP_BEHAVIOURS[input.code]?.system) {
       case 'annual-plan': {
         // A01: the trip against the unit's registered plan for its departure year (docs/registries.md).
-        const year = Number(input.facts.departureDate.slice(0, 4));
-        const plan = await this.registries.plan(input.facts.unit, year);
         // A planned trip covers one delegation: those other cases of the unit took are no longer free.
-        const taken = plan ? await this.registries.plannedTripsTaken(input.facts.unit, year, input.caseId) : new Set<string>();
-        const match = matchAnnualPlan(plan, input.facts, taken);
+        const match = await this.registries.planMatch(input.facts, input.caseId);
         return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
       }
       case 'trip-rules':

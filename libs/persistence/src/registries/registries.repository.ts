@@ -9,6 +9,7 @@ import type {
   PassportEvent,
   PassportState,
   PlannedTrip,
+  PlanMatch,
   RegisteredPerson,
   RegisteredUnit,
   RegistryFieldProblem,
@@ -18,6 +19,7 @@ import type {
 import {
   CLOSED_STATUSES,
   duplicatePerson,
+  matchAnnualPlan,
   PASSPORT_STATE_LABELS,
   passportBirthProblems,
   passportExpired,
@@ -383,9 +385,15 @@ export class RegistriesRepository {
     return row ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
   }
 
-  /** The unit's planned trips of `year` other delegations took (plannedTripsTaken, case-record.repository.ts). */
-  plannedTripsTaken(unit: string, year: number, exceptCaseId = ''): Promise<Set<string>> {
-    return plannedTripsTaken(this.ds.manager, unit, year, exceptCaseId);
+  /**
+   * A01's check: the trip against its unit's plan for the departure year (matchAnnualPlan), the plan's trips other
+   * delegations of the unit took not free (plannedTripsTaken, case-record.repository.ts). `exceptCaseId`: the case
+   * checked, whose own A01 takes nothing from it. The worker's A01 and the API's checkPlan ask this.
+   */
+  async planMatch(facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, exceptCaseId = ''): Promise<PlanMatch> {
+    const year = Number(facts.departureDate.slice(0, 4));
+    const plan = await this.plan(facts.unit, year);
+    return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(this.ds.manager, facts.unit, year, exceptCaseId) : new Set());
   }
 
   async plans(unit: string): Promise<AnnualPlan[]> {
