@@ -695,10 +695,10 @@ export const quarterOf = (date: string): Quarter => (Math.floor((Number(date.sli
  * A01: the trip against the unit's annual plan for its departure year. 'planned': a planned trip of the same
  * purpose and quarter whose countries cover the trip's and whose size is not exceeded, and that no other delegation
  * of the unit took (`taken`: the plan's trip ids other cases not closed recorded as planned at their A01:
- * plannedTripsTaken, libs/persistence); 'over-plan': such a trip exists but the delegation is larger or goes to more
+ * RegistriesRepository.planMatch, libs/persistence); 'over-plan': such a trip exists but the delegation is larger or goes to more
  * countries, or every trip it matches was taken by another delegation (a planned trip covers one delegation;
- * trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read 计划内); 'unplanned': none (the reviewer needs
- * a written reason); 'no-plan': no plan on file for that year.
+ * trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read
+ * 计划内); 'unplanned': none (the reviewer needs a written reason); 'no-plan': no plan on file for that year.
  */
 export function matchAnnualPlan(
   plan: AnnualPlan | null,

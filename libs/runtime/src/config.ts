@@ -61,8 +61,9 @@ const schema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(900),
-  // Refusals naming another person's identity (a passport the custody ledger holds for someone else) a user may draw
-  // from /check and submissions per window before both answer 429 (an organizer tested passport numbers one by one).
+  // Refusals naming another person's identity (a passport the custody ledger holds for someone else, the rank another
+  // open case records) a user may draw from /check, submissions and amendments per window before all three answer
+  // 429 (an organizer tested passport numbers one by one).
   IDENTITY_PROBE_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
   IDENTITY_PROBE_WINDOW_SECONDS: z.coerce
     .number()
@@ -239,9 +240,10 @@ export interface AppConfig {
    * but not their budgets use different prefixes; replicas of one API share it. */
   loginThrottleKeyPrefix: string;
   /**
-   * Identity probes (docs/security.md): refusals naming another person's identity (rule `passport-holder`) a user may
-   * draw from the dry run, submissions and amendments within `identityProbeWindowSeconds`; then all three answer 429
-   * TOO_MANY_ATTEMPTS (Retry-After) until the window ends. Kept beside the sign-in budgets (`login_limits`).
+   * Identity probes (docs/security.md): refusals naming another person's identity (rules `passport-holder`,
+   * `recorded-rank`) a user may draw from the dry run, submissions and amendments within
+   * `identityProbeWindowSeconds`; then all three answer 429 TOO_MANY_ATTEMPTS (Retry-After) until the window ends.
+   * Kept beside the sign-in budgets (`login_limits`).
    */
   identityProbeMax: number;
   identityProbeWindowSeconds: number;
