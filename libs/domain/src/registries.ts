@@ -216,6 +216,65 @@ export function passportHeldLabel(holder: string, other: Pick<CustodyPassport, '
   };
 }
 
+/**
+ * The ledger's passport a chain step's custody move (behaviour.custody) moves for a member, or null when the ledger holds
+ * none to move: 'check-out' (C07) the holder's travel passport in custody (a new one issued at C05 before the old), or
+ * the one already out for this case (a retried move), else the facts' number if in custody; 'check-in' (P02) the one out
+ * for this case; 'cancel' (C06) the replaced one the facts name. One selection for the worker's move and the API's check
+ * before the step is completed (custodyMoveWaitsFor). `held`: the holder's passports (none for a typed member); `byNumber`:
+ * the ledger's row of the facts' number.
+ */
+export function custodyMovePassport(
+  action: 'check-out' | 'check-in' | 'cancel',
+  caseId: string,
+  held: readonly CustodyPassport[],
+  byNumber: CustodyPassport | null,
+): CustodyPassport | null {
+  if (action === 'check-out')
+    return (
+      travelPassport(held.filter((p) => p.state === 'in-custody')) ??
+      held.find((p) => p.state === 'checked-out' && p.caseId === caseId) ??
+      (byNumber?.state === 'in-custody' ? byNumber : null)
+    );
+  if (action === 'check-in')
+    return held.find((p) => p.state === 'checked-out' && p.caseId === caseId) ?? (byNumber && byNumber.caseId === caseId ? byNumber : null);
+  return byNumber;
+}
+
+/**
+ * The checked-out passport a chain step's custody move would have to wait for, or null when the move can be made (or
+ * the ledger holds nothing to move: a typed member's, noted by the worker as before). A passport out (借出) for a trip is
+ * the office's, due back (trial: a second case's C06 cancelled a passport still out for a withdrawn first case, losing
+ * its due-back, and its C05's new passport was never registered): C07 does not check out another while the member's
+ * travel passport is out for another case, C06 does not cancel one that is out, and C05's new passport is not taken in
+ * while another of the holder's is out (passportHeldElsewhere). The passport officer checks it back in first (P02 of
+ * its case, or the ledger's check-in). `newNumber`: C05's new passport, normalised.
+ */
+export function custodyMoveWaitsFor(
+  action: 'check-out' | 'check-in' | 'cancel' | 'register',
+  caseId: string,
+  held: readonly CustodyPassport[],
+  byNumber: CustodyPassport | null,
+  newNumber?: string,
+): CustodyPassport | null {
+  if (action === 'check-in') return null;
+  if (action === 'register') return newNumber ? passportHeldElsewhere(held, newNumber) : null;
+  if (action === 'cancel') return byNumber?.state === 'checked-out' ? byNumber : null;
+  if (custodyMovePassport(action, caseId, held, byNumber)) return null;
+  const out = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];
+  return travelPassport(out.filter((p) => p.state === 'checked-out' && p.caseId !== caseId));
+}
+
+/** The refusal of a step whose custody move waits for a passport out (custodyMoveWaitsFor): which, until when, what to do. */
+export function custodyMoveWaitsLabel(out: Pick<CustodyPassport, 'number' | 'dueBackOn'>): Label {
+  const due = out.dueBackOn ? `，应于 ${out.dueBackOn} 前交回` : '';
+  const dueEn = out.dueBackOn ? `, due back by ${out.dueBackOn}` : '';
+  return {
+    zh: `护照 ${out.number} 已借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
+    en: `Passport ${out.number} is checked out${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,
+  };
+}
+
 /** A passport not back this many days after the return date escalates to the unit (issue 14). */
 export const PASSPORT_ESCALATE_AFTER_DAYS = 7;
 /** ... and this many days suspends the unit's new submissions until it is back. */
@@ -513,19 +572,19 @@ export function travelPassport(passports: CustodyPassport[]): CustodyPassport | 
 /**
  * A member's facts as the registries know them, whatever the submission says: rank, Party membership,
  * classified access, leadership team from the roster; the passport from the custody ledger. Name and
- * position stay as typed when the roster has none; the case-local id and routes stay. `caseId`: an amendment's case,
- * for which the passport checked out for it (C07, for its visa) is still the office's: in custody for the case (second
- * trial: the member sent back unchanged read `inCustody: false`, was refused `registry-value`, and sent so, ran the
- * new-passport steps until C06 cancelled the valid passport).
+ * position stay as typed when the roster has none; the case-local id and routes stay. The travel passport is the
+ * office's (`inCustody`) in custody or out on loan (借出) for any case, due back: the member needs no new passport for it
+ * (trial: a member whose valid passport was out for a withdrawn case was sent for a new one; its C06 cancelled the one
+ * out, and the new one could not be registered while the old was out). C07 checks it out once it is back
+ * (custodyMoveWaitsFor).
  */
 export function snapshotMember<
   M extends Pick<
     Member,
     'id' | 'personId' | 'name' | 'position' | 'rank' | 'partyMember' | 'classifiedAccess' | 'leadershipTeam' | 'passport'
   >,
->(member: M, person: RegisteredPerson, passports: CustodyPassport[], caseId?: string): M {
+>(member: M, person: RegisteredPerson, passports: CustodyPassport[]): M {
   const p = travelPassport(passports);
-  const held = !!p && (p.state === 'in-custody' || (caseId !== undefined && p.state === 'checked-out' && p.caseId === caseId));
   return {
     ...member,
     personId: person.personId,
@@ -536,7 +595,7 @@ export function snapshotMember<
     classifiedAccess: person.classifiedAccess,
     // Canonical as the API stores it (a roster row written before canonicalization compares as one written after).
     leadershipTeam: typeof person.leadershipTeam === 'string' ? canonicalIdentity(person.leadershipTeam) : person.leadershipTeam,
-    passport: p ? { inCustody: held, number: p.number, expiresOn: p.expiresOn } : null,
+    passport: p ? { inCustody: true, number: p.number, expiresOn: p.expiresOn } : null,
   };
 }
 
@@ -606,19 +665,18 @@ export function typedMemberIdentity(
  * A typed member's claim that the FAO holds their passport (委托保管, `passport.inCustody: true`), checked against the
  * custody ledger (rule `in-ledger`): the engine trusts it (no new passport, C01-C06 skipped; C07 checks it out), so
  * the office must hold it. The ledger holds that number (passportNumberKey) for a person of the case's unit, in
- * custody, and with the expiry typed (when one is typed); else a problem at `passport.inCustody` (not held for the
- * unit, or not in custody now) or `passport.expiresOn` (another expiry). A number held for another unit's person
+ * custody or out on loan for a case (due back, as snapshotMember reads it), and with the expiry typed (when one is
+ * typed); else a problem at `passport.inCustody` (not held for the unit, or cancelled or lost) or `passport.expiresOn`
+ * (another expiry). A number held for another unit's person
  * reads as one the ledger does not hold: one answer, the same words, so the refusal tells an organizer nothing of
  * another unit's passports. Null for a passport not claimed in custody.
  *
  * `registry`: the ledger's passports with the typed number and the people they name (as typedMemberIdentity's).
- * `caseId`: an amendment's case, for which a passport checked out for it (C07) is held as in custody.
  */
 export function custodyClaimProblem(
   passport: unknown,
   caseUnit: string,
   registry: { passports: readonly CustodyPassport[]; people: readonly RegisteredPerson[] },
-  caseId?: string,
 ): { field: 'passport.inCustody' | 'passport.expiresOn'; rule: 'in-ledger'; message: Label } | null {
   if (!passport || typeof passport !== 'object') return null;
   const claim = passport as { inCustody?: unknown; number?: unknown; expiresOn?: unknown };
@@ -635,10 +693,9 @@ export function custodyClaimProblem(
         en: 'The custody ledger holds no passport of this number for the unit: a passport the FAO does not hold is not in custody (hand it in to be registered first, or send inCustody: false)',
       },
     };
-  // Out for this very case (C07 checked it out for its visa): still the office's for the trip (trial: an amendment
-  // sending the member unchanged was refused, "checked out", once C07 was done).
-  const outForThisCase = caseId !== undefined && row.state === 'checked-out' && row.caseId === caseId;
-  if (row.state !== 'in-custody' && !outForThisCase) {
+  // Out on loan (借出) for this case or another: still the office's, due back (snapshotMember; trial: an amendment
+  // sending the member unchanged was refused, "checked out", once C07 was done). Cancelled or lost: not held.
+  if (row.state !== 'in-custody' && row.state !== 'checked-out') {
     const state = PASSPORT_STATE_LABELS[row.state];
     return {
       field: 'passport.inCustody',

@@ -39,6 +39,7 @@ import {
   openCaseKeys,
   openCaseOverlapViolations,
   parseInstanceKey,
+  custodyMoveWaitsLabel,
   processOfVersion,
   stepDataFieldProblems,
   systemReadDataProblems,
@@ -1165,6 +1166,22 @@ export class DelegationsService {
       if (problem) errors.push(problem);
     }
     if (errors.length > 0) throw ruleRefusal(errors);
+    // The custody ledger's move of the step (C05 register, C06 cancel, C07 check-out) waits for the member's passport
+    // out on loan for a case (custodyMoveWaitsFor): 409 until it is checked back in, rather than a done step whose move
+    // the ledger refused (or, before, a passport cancelled where it stood).
+    const move = behaviour.custody;
+    const memberId = step && move && move !== 'check-in' ? parseInstanceKey(stepKey, step.scope).memberId : undefined;
+    if (move && memberId !== undefined) {
+      const member = (held ?? (await this.currentProgress(caseId))).facts?.members?.find((m) => m.id === memberId);
+      const out =
+        member && (await this.registries.custodyMoveWaitsFor(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
+      if (out) {
+        const label = custodyMoveWaitsLabel(out);
+        throw new DomainError('ACTION_NOT_ALLOWED', label, {
+          errors: [{ field: 'path.stepKey', rule: 'passport-checked-out', message: label }],
+        });
+      }
+    }
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {

@@ -35,6 +35,8 @@ import {
   snapshotMember,
   typedMemberIdentity,
   custodyClaimProblem,
+  custodyMoveWaitsFor,
+  type CustodyMove,
   passportNumberKey,
   RANK_LABELS,
   RANKS,
@@ -207,6 +209,24 @@ export class RegistriesService {
           },
         };
     return null;
+  }
+
+  /**
+   * The passport out on loan a member's custody move at a step would wait for (custodyMoveWaitsFor), read from the
+   * ledger: the member's roster person's passports and the row of the facts' number. `newNumber`: C05's new passport
+   * as sent (a number the ledger's format refuses is the step data's 422 before this). Null: the move can be made, or
+   * the ledger holds nothing of the member's (noted by the worker's move, as before).
+   */
+  async custodyMoveWaitsFor(
+    action: CustodyMove,
+    caseId: string,
+    member: { personId?: string; passport?: { number?: string } | null },
+    newNumber?: unknown,
+  ): Promise<CustodyPassport | null> {
+    const held = member.personId ? await this.repo.passports({ holders: [member.personId] }) : [];
+    const number = member.passport?.number;
+    const byNumber = number && isPassportNumber(number) ? await this.repo.passport(normalPassportNumber(number)) : null;
+    return custodyMoveWaitsFor(action, caseId, held, byNumber, isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined);
   }
 
   /**
@@ -892,7 +912,7 @@ export class RegistriesService {
     viewer: AuthUser,
     path: string,
     mismatches: FieldError[],
-    /** An amendment's case: a typed member's passport checked out for it still counts as in custody (custodyClaimProblem). */
+    /** An amendment's case: its own members' recorded ranks are not another case's (recordedRanks). */
     caseId?: string,
   ): Promise<unknown[]> {
     const unitRegistered = unit.registered;
@@ -939,7 +959,7 @@ export class RegistriesService {
       // Another person's number is refused as such (passport-holder): whether that passport is in custody is not theirs to ask.
       const custody =
         claimsCustody && !(identity.kind === 'refused' && identity.field === 'passport.number')
-          ? custodyClaimProblem(passport, String(unit.code), { passports: unitLedger, people: known }, caseId)
+          ? custodyClaimProblem(passport, String(unit.code), { passports: unitLedger, people: known })
           : null;
       if (custody) {
         custodyRefused.add(i);
@@ -1005,7 +1025,6 @@ export class RegistriesService {
         { ...typed, position: typed.position ?? '' } as Parameters<typeof snapshotMember>[0],
         person,
         passports.filter((p) => p.holder === id),
-        caseId,
       ) as unknown as Record<string, unknown>;
       const card = cards.get(id);
       if (card) snap.apecCard = { number: card.number, expiresOn: card.validUntil, economies: card.economies };

@@ -11,7 +11,7 @@ import {
   PASSPORT_STATE_LABELS,
   personKey,
   tripsOf,
-  travelPassport,
+  custodyMovePassport,
   type Label,
   shanghaiDate,
   STEP_BEHAVIOURS,
@@ -119,10 +119,9 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
 
   /**
    * The custody ledger follows the chain (behaviour.custody, issue 14 item 3): C07 checks the member's passport
-   * out for the case, P02 checks it back in, C06 cancels the replaced one. The passport is the facts' number if
-   * the ledger holds it, else the holder's (person id) passport in the state the move starts from. Idempotent
-   * (a passport already moved is left as it is); a passport the ledger does not hold is noted, not an error:
-   * the chain never waits for the ledger.
+   * out for the case, P02 checks it back in, C06 cancels the replaced one. The passport is custodyMovePassport's (the
+   * API checked before the completion that none waits for a passport out: custodyMoveWaitsFor). Idempotent (a passport
+   * already moved is left as it is); a passport the ledger does not hold, or a move it refuses, is noted, not an error.
    */
   async passportCustody(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     if (input.action === 'due-back') return this.passportDueBack(input);
@@ -130,17 +129,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     const to = input.action === 'check-out' ? 'checked-out' : input.action === 'check-in' ? 'in-custody' : 'cancelled';
     const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
-    // Out: the holder's travel passport (a new one issued at C05 before the old); back: the one out for this
-    // case; cancel: the replaced one the facts name. The facts' number when the roster does not know the holder.
-    const passport =
-      input.action === 'check-out'
-        ? (travelPassport(held.filter((p) => p.state === 'in-custody')) ??
-          held.find((p) => p.state === 'checked-out' && p.caseId === input.caseId) ?? // a retried move: already out
-          (byNumber?.state === 'in-custody' ? byNumber : null))
-        : input.action === 'check-in'
-          ? (held.find((p) => p.state === 'checked-out' && p.caseId === input.caseId) ??
-            (byNumber && byNumber.caseId === input.caseId ? byNumber : null))
-          : byNumber;
+    const passport = custodyMovePassport(input.action, input.caseId, held, byNumber);
     if (!passport)
       return {
         number: null,

@@ -187,10 +187,13 @@ const lockHolder = (m: EntityManager, holder: string) =>
 const heldBy = async (m: EntityManager, holder: string): Promise<CustodyPassport[]> =>
   (await m.find(CustodyPassportEntity, { where: { holder } })).map(toPassport);
 
-/** Allowed stored-state changes of a custody passport. */
+/**
+ * Allowed stored-state changes of a custody passport. A passport out on loan is cancelled (注销) only once it is back in
+ * custody (or reported lost): cancelling it where it stood lost its case and due-back day (trial: a second case's C06).
+ */
 const TRANSITIONS: Record<StoredPassportState, StoredPassportState[]> = {
   'in-custody': ['checked-out', 'cancelled', 'lost'],
-  'checked-out': ['in-custody', 'cancelled', 'lost'],
+  'checked-out': ['in-custody', 'lost'],
   cancelled: [],
   lost: [],
 };

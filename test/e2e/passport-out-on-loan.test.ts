@@ -1,0 +1,180 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { addDays, shanghaiDate } from '@df/domain';
+import { startTestWorker, eventually, type TestWorker } from '../support/harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  registerRosterPerson,
+  registerTestUnit,
+  startTestApi,
+  uniqueSuffix,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
+import { actOn, actionable, getProgress } from '../support/api-flow';
+
+const passportNo = () => `SE${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+
+/**
+ * A passport out on loan (借出) is still the office's, due back (trial, medium: a member whose valid passport was out for
+ * a withdrawn first case was sent for a new one on a second case; its C06 cancelled the passport still out, losing its
+ * due-back, and the new passport was never registered, the old one being out). Now the member needs no new passport for
+ * it; the steps whose custody move it blocks (C05 register, C06 cancel, C07 check-out) are refused 409 until it is
+ * checked back in, and the ledger itself never cancels a passport out.
+ */
+describe('a passport out on loan for a withdrawn case: the next case waits for it, never replaces or cancels it', () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 1 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    users = await createTestUsers(api);
+    await registerTestUnit(api, users);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  const officer = () => bearer(users.tokens['passport-officer']);
+  const ledger = async (number: string) =>
+    (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body as {
+      state: string;
+      caseId: string | null;
+      dueBackOn: string | null;
+    };
+  const transition = (number: string, body: object) =>
+    request(api.http).post(`/api/registries/passports/${number}/transitions`).set(officer()).send(body);
+  const submit = async (members: object[]): Promise<string> => {
+    const caseId = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(canonicalSubmission(users.unit, { members }))
+        .expect(201)
+    ).body.caseId as string;
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT 1 FROM case_members WHERE case_id = $1', [caseId]) as Promise<unknown[]>,
+      (rows) => rows.length > 0,
+    );
+    return caseId;
+  };
+
+  it('handed input: out for a withdrawn case, the member keeps it (no C02-C06); C07 waits for its check-in; C05/C06 of an expiring one too', async () => {
+    // 张三's passport is valid for years; 李四's expires within 6 months of the trip's return (a new one is due).
+    const zhang = `P-${uniqueSuffix()}`;
+    const li = `P-${uniqueSuffix()}`;
+    await registerRosterPerson(api, users, zhang, { name: '张三', rank: 'staff', position: '科员' });
+    await registerRosterPerson(api, users, li, { name: '李四', rank: 'staff', position: '科员' });
+    const [valid, expiring] = [passportNo(), passportNo()];
+    for (const [number, holder, issuedOn, expiresOn] of [
+      [valid, zhang, '2024-01-01', '2034-01-01'],
+      [expiring, li, '2017-05-02', '2027-05-01'],
+    ] as const)
+      await request(api.http).post('/api/registries/passports').set(officer()).send({ number, issuedOn, expiresOn, holder }).expect(201);
+
+    // The first case: both passports checked out for it, then the case is withdrawn with them still out.
+    const first = await submit([
+      { id: 'm1', personId: zhang },
+      { id: 'm2', personId: li },
+    ]);
+    const dueBackOn = addDays(shanghaiDate(Date.now()), 20);
+    for (const number of [valid, expiring]) await transition(number, { to: 'checked-out', caseId: first, dueBackOn }).expect(200);
+    await request(api.http)
+      .post(`/api/delegations/${first}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '邀请方推迟活动' })
+      .expect(200);
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT status FROM cases WHERE case_id = $1', [first]) as Promise<Array<{ status: string }>>,
+      (rows) => rows[0]?.status === 'withdrawn',
+    );
+    expect(await ledger(valid)).toMatchObject({ state: 'checked-out', caseId: first });
+
+    // The second case: 张三's passport out on loan is still his travel passport (no new-passport steps); 李四's is
+    // replaced as it expires too soon.
+    const second = await submit([
+      { id: 'm1', personId: zhang },
+      { id: 'm2', personId: li },
+    ]);
+    const started = await getProgress(api, users.tokens.organizer, second);
+    expect(started.facts!.members.map((m) => m.passport?.inCustody)).toEqual([true, true]);
+    const status = (p: typeof started, key: string) => p.steps.find((s) => s.key === key)?.status;
+
+    // Every other step in turn, until C07:m1 and C05:m2 await the passport officer.
+    const held = new Set(['C07:m1', 'C05:m2', 'C06:m2', 'C07:m2']);
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, second);
+      const waiting = (key: string) => ['awaiting', 'overdue'].includes(status(p, key) ?? '');
+      if (waiting('C07:m1') && waiting('C05:m2')) break;
+      if (Date.now() > deadline) throw new Error(`stuck: ${actionable(p).map((s) => s.key)}`);
+      const open = actionable(p).filter((s) => !held.has(s.key));
+      if (open.length === 0) await new Promise((r) => setTimeout(r, 250));
+      for (const step of open)
+        expect({ key: step.key, status: (await actOn(api, users, second, step)).status }).toEqual({ key: step.key, status: 200 });
+    }
+    const reached = await getProgress(api, users.tokens.organizer, second);
+    expect(['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1', 'C06:m1'].map((k) => status(reached, k))).toEqual(Array(5).fill('skipped'));
+    expect(['C02:m2', 'C03:m2', 'C04:m2'].map((k) => status(reached, k))).toEqual(Array(3).fill('done'));
+    const step = (key: string, data: object = {}) =>
+      request(api.http).post(`/api/delegations/${second}/steps/${key}/complete`).set(officer()).send({ data });
+
+    // C07: 409 naming the passport out and its due day, never a done step with nothing checked out.
+    const c07 = await step('C07:m1').expect(409);
+    expect(c07.body.code).toBe('ACTION_NOT_ALLOWED');
+    expect(c07.body.errors).toEqual([
+      {
+        field: 'path.stepKey',
+        rule: 'passport-checked-out',
+        message: {
+          zh: expect.stringContaining(valid),
+          en: expect.stringContaining(`Passport ${valid} is checked out, due back by ${dueBackOn}`),
+        },
+      },
+    ]);
+    // C05: the new passport is not issued into the ledger while the old one is out (one valid passport per person).
+    const today = shanghaiDate(Date.now());
+    const fresh = { number: passportNo(), issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) };
+    const c05 = await step('C05:m2', fresh).expect(409);
+    expect(c05.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
+    expect(c05.body.errors[0].message.en).toContain(expiring);
+    // The ledger never cancels a passport out: C06's move by hand is refused too.
+    const cancel = await transition(expiring, { to: 'cancelled', note: '换发新照' }).expect(409);
+    expect(cancel.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'passport-state' })]);
+    const after = await getProgress(api, users.tokens.organizer, second);
+    expect([status(after, 'C07:m1'), status(after, 'C05:m2')].every((s) => s === 'awaiting' || s === 'overdue')).toBe(true);
+    expect(await ledger(valid)).toMatchObject({ state: 'checked-out', caseId: first, dueBackOn });
+
+    // Both checked back in: C05 registers the new passport, C06 cancels the old one, C07 checks 张三's out.
+    for (const number of [valid, expiring]) await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
+    await step('C07:m1').expect(200);
+    await step('C05:m2', fresh).expect(200);
+    await eventually(
+      () => getProgress(api, users.tokens.organizer, second),
+      (p) => ['awaiting', 'overdue'].includes(status(p, 'C06:m2') ?? ''),
+    );
+    await step('C06:m2').expect(200);
+    expect(
+      await eventually(
+        () => ledger(valid),
+        (p) => p.state === 'checked-out',
+      ),
+    ).toMatchObject({ caseId: second });
+    expect(
+      await eventually(
+        () => ledger(fresh.number),
+        (p) => p.state === 'in-custody',
+      ),
+    ).toMatchObject({ caseId: null });
+    expect(
+      await eventually(
+        () => ledger(expiring),
+        (p) => p.state === 'cancelled',
+      ),
+    ).toMatchObject({ caseId: null });
+  });
+});
