@@ -114,6 +114,26 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     ]);
   });
 
+  it('two submissions of one division head at the same moment, March and June: one case is started, the other refused (the frequency rule under the claim lock)', async () => {
+    // Before, both passed (each counted the person's trips before the other's claim) and both cases' A08 then blocked.
+    for (let round = 0; round < 3; round++) {
+      const personId = `P-${users.unit}-together${round}`;
+      await registerRosterPerson(api, users, personId, { name: `同时${round}号` });
+      const answers = await Promise.all([
+        submit(trip(personId, '2027-03-15', '2027-03-19')),
+        submit(trip(personId, '2027-06-14', '2027-06-18')),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 422]);
+      const refused = answers.find((r) => r.status === 422)!;
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+      const started = answers.find((r) => r.status === 201)!.body.caseId as string;
+      const rows = (await api.app
+        .get(DataSource)
+        .query(`SELECT DISTINCT case_id FROM member_trip_claims WHERE person_key = $1`, [personId])) as Array<{ case_id: string }>;
+      expect(rows.map((r) => r.case_id)).toEqual([started]); // the refused one claimed nothing
+    }
+  });
+
   it('A08 counts them too: an amendment into the window of another open case blocks A08; that case withdrawn, the daily recheck passes', async () => {
     const personId = `P-${users.unit}-wei20`;
     await registerRosterPerson(api, users, personId, { name: '魏二十' });

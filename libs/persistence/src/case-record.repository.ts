@@ -211,18 +211,22 @@ export async function openCaseMembers(
  * claims never wait on each other in a cycle), the rivals of `openCaseMembers`; none, and the case's members are
  * claimed for [from, to] (its claims of keys no longer named dropped; claims older than a day swept). Returns the
  * rivals found (then nothing is claimed), else []. A concurrent submission naming the same person waits for this
- * transaction and then finds its claim.
+ * transaction and then finds its claim. `refuses`, when given, is asked under the same locks before the claim (the
+ * frequency rule, which counts the person's claimed trips: memberTripHistory with the transaction's manager); a
+ * refusal it answers (true) claims nothing and answers [], the caller keeping its own answer.
  */
 export async function claimOpenCaseTrip(
   manager: EntityManager,
   claim: { caseId: string; unit: string; personKeys: readonly string[]; window: { from: string; to: string } },
   closedStatuses: readonly string[],
+  refuses?: (locked: EntityManager) => Promise<boolean>,
 ): Promise<OpenCaseMemberRow[]> {
   const keys = [...new Set(claim.personKeys)].sort();
   return manager.transaction(async (m) => {
     for (const key of keys) await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`member-trip:${key}`]);
     const rivals = await openCaseMembers(m, keys, claim.window, closedStatuses, claim.caseId);
     if (rivals.length > 0) return rivals;
+    if (refuses && (await refuses(m))) return [];
     await m.query(
       `DELETE FROM member_trip_claims WHERE (case_id = $1 AND person_key <> ALL($2)) OR claimed_at < now() - interval '1 day'`,
       [claim.caseId, keys],

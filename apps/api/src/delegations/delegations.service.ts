@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, Repository, type EntityManager } from 'typeorm';
 import {
   amendUpdate,
   attachUpdate,
@@ -294,7 +294,7 @@ export class DelegationsService {
     const caseId = key ?? randomUUID();
     // The open-case overlap rule again, atomically with the members' claim: of two submissions naming one person at
     // the same moment, one claims and the other is refused here (the check above saw neither case yet).
-    const rivals = await this.claimTrip(user, caseId, facts as CaseFacts);
+    const rivals = await this.claimTrip(user, caseId, facts as CaseFacts, { rules: settings?.rules });
     if (rivals.length > 0) {
       this.metrics.submissions.inc({ outcome: 'rejected' });
       throw tripRefusal('出访申请不符合规定', 'The trip breaks the rules', rivals);
@@ -469,16 +469,27 @@ export class DelegationsService {
   /**
    * Claims the case's members' trip window (claimOpenCaseTrip: under a lock per person key, after the overlap rule
    * once more, now seeing claims of cases not projected yet). Answers its MEMBER_ON_OPEN_CASE violations; none: claimed.
+   * `frequency` (a submission: the office's rules it pins): the members' trip frequency once more under the same locks,
+   * counting the trips claimed meanwhile (trial: two submissions of one division head at the same moment, March and
+   * June, both passed and both cases' A08 then blocked on the other); its violations claim nothing.
    */
   private async claimTrip(
     user: AuthUser,
     caseId: string,
-    facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' | 'returnDate'>,
+    facts: CaseFacts,
+    frequency?: { rules: OfficeSettings['rules'] | undefined },
   ): Promise<RuleViolation[]> {
     const trip = tripWindow(facts);
     if (!trip) return [];
-    const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, ...trip }, CLOSED_STATUSES);
-    return openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId);
+    let refused: RuleViolation[] = [];
+    const recheck = frequency
+      ? async (locked: EntityManager) => {
+          refused = memberTripViolations(facts, await memberTripHistory(locked, facts, facts.members, caseId), frequency.rules);
+          return refused.length > 0;
+        }
+      : undefined;
+    const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, ...trip }, CLOSED_STATUSES, recheck);
+    return [...openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId), ...refused];
   }
 
   /**
