@@ -2,6 +2,7 @@ import {
   documentAttachmentKind,
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
+  DEFINITION_2027_3,
   DEFINITION_2027_1,
   addDays,
   chineseCalendar,
@@ -66,8 +67,9 @@ function dataOf(code: string): { data?: Record<string, unknown> } {
 }
 
 let ids = 0;
-function newEngine(facts: Partial<CaseFacts> = {}, deps: Partial<EngineDeps> = {}): CaseEngine {
-  const engine = new CaseEngine(makeInput(facts), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar, ...deps });
+function newEngine(facts: Partial<CaseFacts> = {}, deps: Partial<EngineDeps> = {}, definition = DEFAULT_DEFINITION): CaseEngine {
+  const input = { ...makeInput(facts), definition };
+  const engine = new CaseEngine(input, { newId: () => `id-${++ids}`, workflowId: 'delegation-case-1', calendar, ...deps });
   engine.start(MONDAY);
   return engine;
 }
@@ -1387,9 +1389,10 @@ describe('CaseEngine', () => {
   });
 
   it('open steps resting on a review an amendment reruns wait for it: B09, D07 and E01 open when B08 was withdrawn are held until it is issued anew (trial M1)', () => {
+    // On 2027.3, where they declare no rerun of their own (2027.4 reruns them: the test after this one).
     const held = ['B09', 'D07:US', 'E01'];
     const run = (deps: Partial<EngineDeps>) => {
-      const engine = newEngine({}, deps);
+      const engine = newEngine({}, deps, DEFINITION_2027_3);
       const t = simulate(engine, {
         until: (p) => held.every((k) => ['awaiting', 'overdue'].includes(p.steps.find((s) => s.key === k)?.status ?? '')),
         // Nobody acts on them: they are open when the amendment comes.
@@ -1421,6 +1424,35 @@ describe('CaseEngine', () => {
     expect(held.map((k) => after.steps.find((s) => s.key === k)!.status)).toEqual(['awaiting', 'awaiting', 'awaiting']);
     // A history recorded before the rule (patched('hold-after-recheck') false on replay) left them open.
     expect(run({ holdAfterRecheck: () => false }).statuses).toEqual(['awaiting', 'awaiting', 'awaiting']);
+  });
+
+  it('2027.4, trial: a change of dates after the tickets, the insurance and the visa check runs them again; the departure waits for them', () => {
+    const rerun = ['B09', 'D07:US', 'D13:m1:US', 'E01', 'E02', 'E03'];
+    const run = (definition: typeof DEFAULT_DEFINITION) => {
+      const engine = newEngine({}, {}, definition);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+      expect(rerun.map((k) => engine.progress(t).steps.find((s) => s.key === k)!.status)).toEqual(Array(rerun.length).fill('done'));
+      engine.takeEvents();
+      const destinations = engine.facts.destinations.map((d) => ({ ...d, leave: '2026-05-14' }));
+      engine.apply(
+        { type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { returnDate: '2026-05-14', destinations } } },
+        t,
+      );
+      const returned = engine.takeEvents().find((e) => e.type === 'step.returned')!.payload as { targets: string[] };
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      return { engine, returned, statuses: rerun.map(status), e07: status('E07'), d12: status('D12:US') };
+    };
+    const { engine, returned, statuses, e07, d12 } = run(DEFAULT_DEFINITION);
+    expect(returned.targets).toEqual(expect.arrayContaining(rerun));
+    expect(statuses.every((s) => s !== 'done')).toBe(true);
+    expect(e07).not.toBe('awaiting'); // departure is not confirmed on the old tickets and the old visa check
+    expect(d12).toBe('done'); // the embassy's outcome stands: D13 is where the visa is checked against the new dates
+    const again = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+    expect(rerun.map((k) => engine.progress(again).steps.find((s) => s.key === k)!.status)).toEqual(Array(rerun.length).fill('done'));
+    // A case pinned to 2027.3 keeps what it ran with: they stand.
+    const pinned = run(DEFINITION_2027_3);
+    expect(pinned.returned.targets).not.toEqual(expect.arrayContaining(['E02']));
+    expect(pinned.statuses).toEqual(Array(rerun.length).fill('done'));
   });
 
   it("an amendment of a member's rank or passport runs A08 again for that member, as a change of dates does (trial: the old pass stood)", () => {

@@ -156,7 +156,7 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.3';
+export const DEFAULT_DEFINITION_VERSION = '2027.4';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -199,11 +199,37 @@ const CHANGES_2027_3: Record<string, (s: StepDefinition) => StepDefinition> = {
   C05: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'new-passport', custody: 'register' } }),
 };
 
+/** 2027.3 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_3: ProcessDefinition = {
+  version: '2027.3',
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_2.steps.map((s) => CHANGES_2027_3[s.code]?.(s) ?? s),
+};
+
+/**
+ * What 2027.4 changes: the work done on the old trip that a change of the trip makes wrong runs again (trial: after a
+ * date change the tickets, the insurance and the visa checked for the old dates stood, and the case went on to
+ * departure on them). On a change of dates: the visa is checked again against the new dates (D13: names, dates,
+ * entries), the tickets booked again (E02), the insurance and risk notice redone (E03). On a change of the trip
+ * (dates, countries or members), as the approval document B08 it rests on: the provincial filing (B09), each country's
+ * visa note (D07, which names the members and dates) and the foreign exchange approval (E01, by days and people). The
+ * steps after them wait until they are done again (open-after-upstream); done steps further on (an embassy's outcome,
+ * D12) stand, and D13 is where the visa officer finds a visa that does not cover the new dates.
+ */
+const CHANGES_2027_4: Record<string, (s: StepDefinition) => StepDefinition> = {
+  B09: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
+  D07: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
+  D13: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
+  E01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
+  E02: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
+  E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
   name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_2.steps.map((s) => CHANGES_2027_3[s.code]?.(s) ?? s),
+  steps: DEFINITION_2027_3.steps.map((s) => CHANGES_2027_4[s.code]?.(s) ?? s),
 };
 
 /**
@@ -220,9 +246,15 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
 }
 
 const PUBLISHED = new Map(
-  [DEFINITION_2026_1, DEFINITION_2027_1, DEFINITION_2027_2, DEFAULT_DEFINITION, APEC_CARD_DEFINITION, APEC_WHITELIST_DEFINITION].map(
-    (d) => [d.version, upcastDefinition(d)],
-  ),
+  [
+    DEFINITION_2026_1,
+    DEFINITION_2027_1,
+    DEFINITION_2027_2,
+    DEFINITION_2027_3,
+    DEFAULT_DEFINITION,
+    APEC_CARD_DEFINITION,
+    APEC_WHITELIST_DEFINITION,
+  ].map((d) => [d.version, upcastDefinition(d)]),
 );
 
 /**

@@ -7,6 +7,7 @@ import {
   DEFINITION_2026_1,
   DEFINITION_2027_1,
   DEFINITION_2027_2,
+  DEFINITION_2027_3,
   publishedStep,
   custodyMoveProblems,
   DefinitionError,
@@ -81,7 +82,18 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.3');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.4');
+    // 2027.4: the work a trip change makes wrong runs again (the tickets, the insurance and the visa's check on new
+    // dates; the filing, the visa note and the exchange approval on any trip change); 2027.3 keeps what it ran with.
+    const rerun = (d: typeof DEFAULT_DEFINITION) =>
+      Object.fromEntries(
+        ['B09', 'D07', 'D13', 'E01', 'E02', 'E03'].map((c) => [c, d.steps.find((s) => s.code === c)!.behaviour?.rerunOnAmend]),
+      );
+    expect(rerun(DEFAULT_DEFINITION)).toEqual({ B09: 'trip', D07: 'trip', D13: 'dates', E01: 'trip', E02: 'dates', E03: 'dates' });
+    expect(Object.values(rerun(DEFINITION_2027_3)).every((r) => r === undefined)).toBe(true);
+    expect(publishedStep('E02', '2027.3')?.behaviour?.rerunOnAmend).toBeUndefined();
+    expect(validateDefinition(DEFINITION_2027_3)).toEqual([]);
+    expect(DEFINITION_2027_3.steps.find((s) => s.code === 'C05')!.behaviour).toMatchObject({ data: 'new-passport', custody: 'register' });
     // 2027.3: C05 records the new passport and registers it; 2027.2, which running cases may be pinned to, does not.
     expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'C05')!.behaviour).toMatchObject({ data: 'new-passport', custody: 'register' });
     expect(validateDefinition(DEFINITION_2027_2)).toEqual([]);
