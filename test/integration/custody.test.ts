@@ -4,6 +4,7 @@ import { addDays, makeMember, shanghaiDate } from '@df/domain';
 import { completeStepUpdate, delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
+import { AnnualPlanClaims1796290422802 } from '../../libs/persistence/src/migrations/1796290422802-AnnualPlanClaims';
 import { drive } from '../support/drive';
 import { actor, caseInput, ownPassports, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -198,7 +199,50 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     );
     const third = await start();
     expect(third.a01).toMatchObject({ planOutcome: 'planned', planTripId: 'P-US' });
+    const claims = () =>
+      db.query(`SELECT case_id, trip_id FROM annual_plan_claims WHERE unit = $1 ORDER BY case_id`, [unit]) as Promise<unknown[]>;
+    const held = await claims();
+    expect(held).toEqual(
+      [first, third].map((c) => ({ case_id: c.caseId, trip_id: 'P-US' })).sort((a, b) => a.case_id.localeCompare(b.case_id)),
+    );
+    // The migration that brought the claims backfills them from each case's latest A01 recorded planned: the same rows.
+    const runner = db.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query('DROP TABLE annual_plan_claims');
+      await runner.query(
+        `CREATE INDEX ix_case_events_plan_taken ON case_events (stream_id) WHERE type = 'step.completed' AND (payload->'data'->>'planOutcome') = 'planned'`,
+      );
+      await new AnnualPlanClaims1796290422802().up(runner);
+      expect(await runner.query(`SELECT case_id, trip_id FROM annual_plan_claims WHERE unit = $1 ORDER BY case_id`, [unit])).toEqual(held);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
     for (const c of [second, third]) await c.handle.terminate('test done');
+  });
+
+  it("two cases' A01 at the same moment: one holds the plan's one trip, the other reads over-plan (the claim under the unit's lock); A01 again elsewhere frees it", async () => {
+    // Before, both read the trip free: each read the other's A01 from the event store before it was appended.
+    const { facts } = caseInput({});
+    const year = Number(facts.departureDate.slice(0, 4));
+    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+    const countries = facts.destinations.map((d) => d.country);
+    for (let round = 0; round < 3; round++) {
+      const unit = `unit-${randomUUID().slice(0, 8)}`;
+      await registries.putPlan({ unit, year, trips: [{ id: 'P-1', purpose: facts.purpose, countries, size: 5, quarter }] }, system);
+      const trip = { ...facts, unit };
+      const [a, b] = [randomUUID(), randomUUID()];
+      const both = await Promise.all([registries.claimPlannedTrip(trip, a), registries.claimPlannedTrip(trip, b)]);
+      expect(both.map((m) => m.outcome).sort()).toEqual(['over-plan', 'planned']);
+      const [holder, other] = both[0]!.outcome === 'planned' ? [a, b] : [b, a];
+      // A retried A01 reads the same; the holder's A01 again for another quarter (an amendment) lets the trip go.
+      expect((await registries.claimPlannedTrip(trip, holder)).outcome).toBe('planned');
+      const later = addDays(facts.departureDate, 100);
+      const moved = { ...trip, departureDate: later, returnDate: addDays(later, 4) };
+      expect((await registries.claimPlannedTrip(moved, holder)).outcome).not.toBe('planned');
+      expect(await registries.claimPlannedTrip(trip, other)).toMatchObject({ outcome: 'planned', tripId: 'P-1' });
+    }
   });
   it('a case withdrawn with the passport out for it (after C07, before P02): the ledger has it due back 7 days after the close (fifth trial)', async () => {
     const { unit, personId, number } = await traveller();

@@ -37,23 +37,45 @@ export async function readCaseRecord(manager: EntityManager, caseId: string): Pr
 }
 
 /**
- * The annual plan's trips other delegations of `unit` took in `year` (departure year): the `planTripId` each case
- * not closed (open, departed or completed; CLOSED_STATUSES but completed free theirs) but `exceptCaseId` recorded
- * as planned at its A01 (`step.completed` data `planOutcome: 'planned'`, whatever the step's code). A01's activity
- * reads them (matchAnnualPlan's `taken`): a planned trip covers one delegation.
+ * The annual plan's trips other delegations of `unit` took in `year` (the plan's year): the trip each case but
+ * `exceptCaseId` holds (annual_plan_claims: its A01 found it planned) while the case is not closed (open, departed or
+ * completed; CLOSED_STATUSES but completed free theirs) or, not projected yet, claimed within the day. A01 reads them
+ * (matchAnnualPlan's `taken`) under the unit and year's lock (claimPlannedTrip), the dry run without it: a planned trip
+ * covers one delegation.
  */
 export async function plannedTripsTaken(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<Set<string>> {
   const rows = await manager.query<Array<{ trip_id: string }>>(
-    `SELECT DISTINCT e.payload->'data'->>'planTripId' AS trip_id
-       FROM cases c JOIN case_events e ON e.stream_id = c.case_id
-      WHERE c.unit = $1 AND c.case_id <> $2 AND c.status IN ('open', 'departed', 'completed')
-        AND c.departure_date >= make_date($3, 1, 1) AND c.departure_date < make_date($3 + 1, 1, 1)
-        AND e.type = 'step.completed' AND e.payload->'data'->>'planOutcome' = 'planned'
-        AND jsonb_typeof(e.payload->'data'->'planTripId') = 'string'`,
+    `SELECT DISTINCT k.trip_id
+       FROM annual_plan_claims k LEFT JOIN cases c ON c.case_id = k.case_id
+      WHERE k.unit = $1 AND k.year = $3 AND k.case_id <> $2
+        AND (c.status IN ('open', 'departed', 'completed') OR (c.case_id IS NULL AND k.claimed_at > now() - interval '1 day'))`,
     [unit, exceptCaseId, year],
   );
   return new Set(rows.map((r) => r.trip_id));
 }
+
+/**
+ * A01's claim, in the caller's transaction after plannedTripsTaken under `lockPlanYear`: the case holds `tripId` of the
+ * unit's `year` plan (replacing what it held: A01 run again), or nothing (`tripId` null: no longer a planned trip).
+ */
+export async function recordPlannedTrip(
+  manager: EntityManager,
+  claim: { caseId: string; unit: string; year: number; tripId: string | null },
+): Promise<void> {
+  if (claim.tripId === null) {
+    await manager.query(`DELETE FROM annual_plan_claims WHERE case_id = $1`, [claim.caseId]);
+    return;
+  }
+  await manager.query(
+    `INSERT INTO annual_plan_claims (case_id, unit, year, trip_id, claimed_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (case_id) DO UPDATE SET unit = EXCLUDED.unit, year = EXCLUDED.year, trip_id = EXCLUDED.trip_id, claimed_at = now()`,
+    [claim.caseId, claim.unit, claim.year, claim.tripId],
+  );
+}
+
+/** Serialises the A01 claims of one unit's plan year, to the transaction's end. */
+export const lockPlanYear = (manager: EntityManager, unit: string, year: number) =>
+  manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`annual-plan:${unit}:${year}`]);
 
 /** Ids of the cases still running (open or departed), for a change every running case must hear of. */
 export async function liveCaseIds(manager: EntityManager): Promise<string[]> {

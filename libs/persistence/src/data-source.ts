@@ -22,6 +22,7 @@ import { CaseProgressEntity } from './entities/case-progress.entity';
 import { WorkerHeartbeatEntity } from './entities/worker-heartbeat.entity';
 import { MemberTripClaimEntity } from './entities/member-trip-claim.entity';
 import { PassportNumberClaimEntity } from './entities/passport-number-claim.entity';
+import { AnnualPlanClaimEntity } from './entities/annual-plan-claim.entity';
 
 export const ENTITIES = [
   CaseEventEntity,
@@ -33,6 +34,7 @@ export const ENTITIES = [
   CaseMemberEntity,
   MemberTripClaimEntity,
   PassportNumberClaimEntity,
+  AnnualPlanClaimEntity,
   ApprovalDocumentEntity,
   UserEntity,
   IdempotencyRecordEntity,

@@ -28,4 +28,5 @@ export * from './entities/member-trip-claim.entity';
 export * from './case-progress.repository';
 export * from './entities/worker-heartbeat.entity';
 export * from './entities/passport-number-claim.entity';
+export * from './entities/annual-plan-claim.entity';
 export * from './number-claims';

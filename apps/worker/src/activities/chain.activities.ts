@@ -64,8 +64,9 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     switch (input.system ?? STEP_BEHAVIOURS[input.code]?.system) {
       case 'annual-plan': {
         // A01: the trip against the unit's registered plan for its departure year (docs/registries.md).
-        // A planned trip covers one delegation: those other cases of the unit took are no longer free.
-        const match = await this.registries.planMatch(input.facts, input.caseId);
+        // A planned trip covers one delegation: those other cases of the unit hold are no longer free, and this one's
+        // is held for it (claimPlannedTrip), atomically with the read.
+        const match = await this.registries.claimPlannedTrip(input.facts, input.caseId);
         return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
       }
       case 'trip-rules':

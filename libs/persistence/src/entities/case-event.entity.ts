@@ -11,11 +11,6 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('ix_case_events_decisions', ['actorId', 'streamId', 'seq'], {
   where: "type IN ('step.decided', 'step.completed') AND actor_id IS NOT NULL",
 })
-// The A01 completions that took a planned trip of the unit's annual plan, by case (plannedTripsTaken: a case's A01
-// reads its unit's other cases' without reading their streams).
-@Index('ix_case_events_plan_taken', ['streamId'], {
-  where: "type = 'step.completed' AND (payload -> 'data' ->> 'planOutcome') = 'planned'",
-})
 export class CaseEventEntity {
   @PrimaryColumn({ name: 'stream_id', type: 'varchar', length: 64 })
   streamId!: string;

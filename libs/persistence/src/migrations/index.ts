@@ -33,6 +33,7 @@ import { PassportNumberClaims1796252305346 } from './1796252305346-PassportNumbe
 import { CaseMembersNewPassport1796255724244 } from './1796255724244-CaseMembersNewPassport';
 import { CaseMembersIssued1796280255150 } from './1796280255150-CaseMembersIssued';
 import { CaseEventsPlanTaken1796281772278 } from './1796281772278-CaseEventsPlanTaken';
+import { AnnualPlanClaims1796290422802 } from './1796290422802-AnnualPlanClaims';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   CaseMembersNewPassport1796255724244,
   CaseMembersIssued1796280255150,
   CaseEventsPlanTaken1796281772278,
+  AnnualPlanClaims1796290422802,
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { plannedTripsTaken } from '../case-record.repository';
+import { lockPlanYear, plannedTripsTaken, recordPlannedTrip } from '../case-record.repository';
 import type {
   AnnualPlan,
   CustodyPassport,
@@ -389,14 +389,33 @@ export class RegistriesRepository {
   }
 
   /**
-   * A01's check: the trip against its unit's plan for the departure year (matchAnnualPlan), the plan's trips other
-   * delegations of the unit took not free (plannedTripsTaken, case-record.repository.ts). `exceptCaseId`: the case
-   * checked, whose own A01 takes nothing from it. The worker's A01 and the API's checkPlan ask this.
+   * The trip against its unit's plan for the departure year (matchAnnualPlan), the plan's trips other delegations of
+   * the unit hold not free (plannedTripsTaken, case-record.repository.ts). `exceptCaseId`: the case checked, whose own
+   * claim takes nothing from it. The API's dry run (checkPlan) asks this; A01 claims with claimPlannedTrip.
    */
   async planMatch(facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, exceptCaseId = ''): Promise<PlanMatch> {
+    return this.matchPlan(this.ds.manager, facts, exceptCaseId);
+  }
+
+  /**
+   * A01: planMatch and, in the same transaction under the unit and year's lock (lockPlanYear), the case's claim on the
+   * planned trip it matched (recordPlannedTrip; none when not planned): of two cases of a unit whose A01 runs at once,
+   * the second reads the first's claim. Idempotent for a retried A01 (its own claim is not another's).
+   */
+  async claimPlannedTrip(facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, caseId: string): Promise<PlanMatch> {
+    const year = Number(facts.departureDate.slice(0, 4));
+    return this.ds.transaction(async (m) => {
+      await lockPlanYear(m, facts.unit, year);
+      const match = await this.matchPlan(m, facts, caseId);
+      await recordPlannedTrip(m, { caseId, unit: facts.unit, year, tripId: match.outcome === 'planned' ? match.tripId : null });
+      return match;
+    });
+  }
+
+  private async matchPlan(m: EntityManager, facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, exceptCaseId: string) {
     const year = Number(facts.departureDate.slice(0, 4));
     const plan = await this.plan(facts.unit, year);
-    return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(this.ds.manager, facts.unit, year, exceptCaseId) : new Set());
+    return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(m, facts.unit, year, exceptCaseId) : new Set());
   }
 
   async plans(unit: string): Promise<AnnualPlan[]> {
