@@ -12,10 +12,9 @@ import {
   uniqueSuffix,
   type TestApi,
   type TestUsers,
+  uniquePassportNumber,
 } from '../support/api-harness';
 import { actOn, actionable, getProgress } from '../support/api-flow';
-
-const passportNo = () => `SE${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 
 /**
  * A passport out on loan (借出) is still the office's, due back (trial, medium: a member whose valid passport was out for
@@ -69,7 +68,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const li = `P-${uniqueSuffix()}`;
     await registerRosterPerson(api, users, zhang, { name: '张三', rank: 'staff', position: '科员' });
     await registerRosterPerson(api, users, li, { name: '李四', rank: 'staff', position: '科员' });
-    const [valid, expiring] = [passportNo(), passportNo()];
+    const [valid, expiring] = [uniquePassportNumber(), uniquePassportNumber()];
     for (const [number, holder, issuedOn, expiresOn] of [
       [valid, zhang, '2024-01-01', '2034-01-01'],
       [expiring, li, '2017-05-02', '2027-05-01'],
@@ -138,7 +137,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ]);
     // C05: the new passport is not issued into the ledger while the old one is out (one valid passport per person).
     const today = shanghaiDate(Date.now());
-    const fresh = { number: passportNo(), issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) };
+    const fresh = { number: uniquePassportNumber(), issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) };
     const c05 = await step('C05:m2', fresh).expect(409);
     expect(c05.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
     expect(c05.body.errors[0].message.en).toContain(expiring);
