@@ -14,6 +14,7 @@ import {
   type TestUsers,
   uniquePassportNumber,
 } from '../support/api-harness';
+import type { DelegationProgress } from '@df/contracts';
 import { actOn, actionable, getProgress } from '../support/api-flow';
 
 /**
@@ -62,6 +63,21 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     return caseId;
   };
 
+  const status = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)?.status;
+  /** Every step in turn as its role does it, but `held` and `until`, until each of `until` awaits. */
+  const driveUntil = async (caseId: string, until: string[], held: string[] = []): Promise<DelegationProgress> => {
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      if (until.every((key) => ['awaiting', 'overdue'].includes(status(p, key) ?? ''))) return p;
+      if (Date.now() > deadline) throw new Error(`stuck: ${actionable(p).map((s) => s.key)}`);
+      const open = actionable(p).filter((s) => !until.includes(s.key) && !held.includes(s.key));
+      if (open.length === 0) await new Promise((r) => setTimeout(r, 250));
+      for (const step of open)
+        expect({ key: step.key, status: (await actOn(api, users, caseId, step)).status }).toEqual({ key: step.key, status: 200 });
+    }
+  };
+
   it('handed input: out for a withdrawn case, the member keeps it (no C02-C06); C07 waits for its check-in; C05/C06 of an expiring one too', async () => {
     // 张三's passport is valid for years; 李四's expires within 6 months of the trip's return (a new one is due).
     const zhang = `P-${uniqueSuffix()}`;
@@ -101,22 +117,9 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ]);
     const started = await getProgress(api, users.tokens.organizer, second);
     expect(started.facts!.members.map((m) => m.passport?.inCustody)).toEqual([true, true]);
-    const status = (p: typeof started, key: string) => p.steps.find((s) => s.key === key)?.status;
 
     // Every other step in turn, until C07:m1 and C05:m2 await the passport officer.
-    const held = new Set(['C07:m1', 'C05:m2', 'C06:m2', 'C07:m2']);
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      const p = await getProgress(api, users.tokens.organizer, second);
-      const waiting = (key: string) => ['awaiting', 'overdue'].includes(status(p, key) ?? '');
-      if (waiting('C07:m1') && waiting('C05:m2')) break;
-      if (Date.now() > deadline) throw new Error(`stuck: ${actionable(p).map((s) => s.key)}`);
-      const open = actionable(p).filter((s) => !held.has(s.key));
-      if (open.length === 0) await new Promise((r) => setTimeout(r, 250));
-      for (const step of open)
-        expect({ key: step.key, status: (await actOn(api, users, second, step)).status }).toEqual({ key: step.key, status: 200 });
-    }
-    const reached = await getProgress(api, users.tokens.organizer, second);
+    const reached = await driveUntil(second, ['C07:m1', 'C05:m2'], ['C06:m2', 'C07:m2']);
     expect(['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1', 'C06:m1'].map((k) => status(reached, k))).toEqual(Array(5).fill('skipped'));
     expect(['C02:m2', 'C03:m2', 'C04:m2'].map((k) => status(reached, k))).toEqual(Array(3).fill('done'));
     const step = (key: string, data: object = {}) =>
@@ -175,5 +178,68 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         (p) => p.state === 'cancelled',
       ),
     ).toMatchObject({ caseId: null });
+  });
+  it("second trial: the passport reported lost while out for a case, the next case's C07 is refused (valid-passport); the member amended, a new one is issued, never the lost number", async () => {
+    const wang = `P-${uniqueSuffix()}`;
+    await registerRosterPerson(api, users, wang, { name: '王五', rank: 'staff', position: '科员' });
+    const number = uniquePassportNumber();
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(officer())
+      .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: wang })
+      .expect(201);
+    const first = await submit([{ id: 'm1', personId: wang }]);
+    await transition(number, { to: 'checked-out', caseId: first, dueBackOn: addDays(shanghaiDate(Date.now()), 20) }).expect(200);
+    await request(api.http)
+      .post(`/api/delegations/${first}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '邀请方推迟活动' })
+      .expect(200);
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT status FROM cases WHERE case_id = $1', [first]) as Promise<Array<{ status: string }>>,
+      (rows) => rows[0]?.status === 'withdrawn',
+    );
+    const second = await submit([{ id: 'm1', personId: wang }]);
+    await driveUntil(second, ['C07:m1']);
+    // Reported lost while out: the case's facts still name it, but there is nothing to check out.
+    await transition(number, { to: 'lost', note: '出访途中遗失' }).expect(200);
+    const step = (key: string, data: object = {}) =>
+      request(api.http).post(`/api/delegations/${second}/steps/${key}/complete`).set(officer()).send({ data });
+    const c07 = await step('C07:m1').expect(409);
+    expect(c07.body.errors).toEqual([
+      {
+        field: 'path.stepKey',
+        rule: 'valid-passport',
+        message: {
+          zh: expect.stringContaining(`${number}：已挂失`),
+          en: expect.stringContaining(`(${number}: lost): the organizer amends the member`),
+        },
+      },
+    ]);
+    // The organizer amends the member (the roster person again): no passport now, so C02-C06 are planned.
+    await request(api.http)
+      .post(`/api/delegations/${second}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: [{ id: 'm1', personId: wang }] } })
+      .expect(200);
+    const amended = await driveUntil(second, ['C05:m1']);
+    expect(amended.facts!.members[0]!.passport ?? null).toBeNull();
+    expect(status(amended, 'C07:m1')).not.toBe('done');
+    // The lost number is no new passport (422 valid-passport); a newly issued one is registered and checked out.
+    const today = shanghaiDate(Date.now());
+    const dates = { issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) };
+    const lostAgain = await step('C05:m1', { number, ...dates }).expect(422);
+    expect(lostAgain.body.errors).toEqual([expect.objectContaining({ field: 'data.number', rule: 'valid-passport' })]);
+    const fresh = uniquePassportNumber();
+    await step('C05:m1', { number: fresh, ...dates }).expect(200);
+    await driveUntil(second, ['C07:m1']);
+    await step('C07:m1').expect(200);
+    expect(
+      await eventually(
+        () => ledger(fresh),
+        (p) => p.state === 'checked-out',
+      ),
+    ).toMatchObject({ caseId: second });
+    expect(await ledger(number)).toMatchObject({ state: 'lost' });
   });
 });

@@ -41,8 +41,8 @@ import {
   type RegisteredPerson,
   unregisteredClerk,
   custodyMovePassport,
-  custodyMoveWaitsFor,
-  custodyMoveWaitsLabel,
+  custodyMoveProblem,
+  custodyMoveLabel,
 } from './registries';
 import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
 import holidayData from 'chinese-days/dist/chinese-days.json';
@@ -106,44 +106,69 @@ describe('one valid official passport per person (passportHeldElsewhere)', () =>
   });
 });
 
-describe("the chain's custody moves and the passport out on loan they wait for", () => {
+describe("the chain's custody moves: the passport out on loan they wait for, and no valid passport to move", () => {
+  const today = '2026-12-03';
   const inCustody = passport({ number: 'SE1000001', expiresOn: '2031-01-01' });
   const outFor = (caseId: string, over: Partial<CustodyPassport> = {}) =>
     passport({ number: 'SE1000001', expiresOn: '2031-01-01', state: 'checked-out', caseId, dueBackOn: '2026-12-10', ...over });
+  const problem = (
+    action: Parameters<typeof custodyMoveProblem>[0],
+    caseId: string,
+    held: CustodyPassport[],
+    byNumber: CustodyPassport | null,
+    newNumber?: string,
+  ) => custodyMoveProblem(action, caseId, held, byNumber, today, newNumber);
+  const waiting = (p: CustodyPassport) => ({ reason: 'checked-out', passport: p });
 
   it('C07 checks out the travel passport in custody, or finds it out for this case; waits for one out for another case', () => {
     expect(custodyMovePassport('check-out', 'case-2', [inCustody], null)).toBe(inCustody);
-    expect(custodyMoveWaitsFor('check-out', 'case-2', [inCustody], null)).toBeNull();
+    expect(problem('check-out', 'case-2', [inCustody], null)).toBeNull();
     expect(custodyMovePassport('check-out', 'case-2', [outFor('case-2')], null)).toEqual(outFor('case-2')); // a retried move
-    expect(custodyMoveWaitsFor('check-out', 'case-2', [outFor('case-2')], null)).toBeNull();
+    expect(problem('check-out', 'case-2', [outFor('case-2')], null)).toBeNull();
     // The handed input: out for a withdrawn first case (due back), the second case's C07 waits for it.
     expect(custodyMovePassport('check-out', 'case-2', [outFor('case-1')], outFor('case-1'))).toBeNull();
-    expect(custodyMoveWaitsFor('check-out', 'case-2', [outFor('case-1')], outFor('case-1'))).toEqual(outFor('case-1'));
+    expect(problem('check-out', 'case-2', [outFor('case-1')], outFor('case-1'))).toEqual(waiting(outFor('case-1')));
     // A typed member's number only (no roster person): the same.
-    expect(custodyMoveWaitsFor('check-out', 'case-2', [], outFor('case-1'))).toEqual(outFor('case-1'));
-    // Nothing in the ledger: nothing to wait for (the worker notes it).
-    expect(custodyMoveWaitsFor('check-out', 'case-2', [], null)).toBeNull();
-    expect(custodyMoveWaitsFor('check-out', 'case-2', [passport({ state: 'lost' })], null)).toBeNull();
+    expect(problem('check-out', 'case-2', [], outFor('case-1'))).toEqual(waiting(outFor('case-1')));
+    // Nothing in the ledger: nothing to refuse (the worker notes it).
+    expect(problem('check-out', 'case-2', [], null)).toBeNull();
+  });
+
+  it('C07 with no valid passport to check out (second trial: reported lost while out, the next C07 moved nothing): not-valid, naming it', () => {
+    const lost = passport({ number: 'SE1000001', expiresOn: '2031-01-01', state: 'lost' });
+    expect(problem('check-out', 'case-2', [lost], lost)).toEqual({ reason: 'not-valid', passport: lost });
+    const cancelled = passport({ number: 'SE1000002', expiresOn: '2032-01-01', state: 'cancelled' });
+    expect(problem('check-out', 'case-2', [lost, cancelled], lost)).toEqual({ reason: 'not-valid', passport: cancelled });
+    const expired = passport({ number: 'SE1000003', expiresOn: '2026-12-02' });
+    expect(problem('check-out', 'case-2', [expired], expired)).toEqual({ reason: 'not-valid', passport: expired });
+    expect(custodyMoveLabel({ reason: 'not-valid', passport: lost }, today).en).toBe(
+      'The custody ledger holds no valid passport of this member to check out (SE1000001: lost): the organizer amends the member (picks the roster person again), and a new passport is issued (C02-C06)',
+    );
+    expect(custodyMoveLabel({ reason: 'not-valid', passport: expired }, today).zh).toContain('SE1000003：已过期');
+    // A valid one beside the lost one: checked out, nothing refused.
+    expect(problem('check-out', 'case-2', [lost, inCustody], lost)).toBeNull();
   });
 
   it('C06 does not cancel a passport out on loan (for any case); C05 does not register a new one while another is out', () => {
     expect(custodyMovePassport('cancel', 'case-2', [], inCustody)).toBe(inCustody);
-    expect(custodyMoveWaitsFor('cancel', 'case-2', [inCustody], inCustody)).toBeNull();
-    expect(custodyMoveWaitsFor('cancel', 'case-2', [outFor('case-1')], outFor('case-1'))).toEqual(outFor('case-1'));
-    expect(custodyMoveWaitsFor('cancel', 'case-2', [outFor('case-2')], outFor('case-2'))).toEqual(outFor('case-2'));
-    expect(custodyMoveWaitsFor('cancel', 'case-2', [], passport({ state: 'cancelled' }))).toBeNull(); // a retry: already cancelled
-    expect(custodyMoveWaitsFor('register', 'case-2', [outFor('case-1')], outFor('case-1'), 'EN0000001')).toEqual(outFor('case-1'));
-    expect(custodyMoveWaitsFor('register', 'case-2', [inCustody], inCustody, 'EN0000001')).toBeNull();
-    // P02 brings it back whatever the state: never waits.
-    expect(custodyMoveWaitsFor('check-in', 'case-2', [outFor('case-1')], outFor('case-1'))).toBeNull();
+    expect(problem('cancel', 'case-2', [inCustody], inCustody)).toBeNull();
+    expect(problem('cancel', 'case-2', [outFor('case-1')], outFor('case-1'))).toEqual(waiting(outFor('case-1')));
+    expect(problem('cancel', 'case-2', [outFor('case-2')], outFor('case-2'))).toEqual(waiting(outFor('case-2')));
+    expect(problem('cancel', 'case-2', [], passport({ state: 'cancelled' }))).toBeNull(); // a retry: already cancelled
+    expect(problem('register', 'case-2', [outFor('case-1')], outFor('case-1'), 'EN0000001')).toEqual(waiting(outFor('case-1')));
+    expect(problem('register', 'case-2', [inCustody], inCustody, 'EN0000001')).toBeNull();
+    // P02 brings it back whatever the state: never refused.
+    expect(problem('check-in', 'case-2', [outFor('case-1')], outFor('case-1'))).toBeNull();
   });
 
-  it('the refusal names the passport and the day it is due back, and what to do', () => {
-    const label = custodyMoveWaitsLabel(outFor('case-1'));
+  it('the refusal of a passport out names it and the day it is due back, and what to do', () => {
+    const label = custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1') }, today);
     expect(label.zh).toContain('SE1000001');
     expect(label.zh).toContain('2026-12-10');
     expect(label.en).toMatch(/^Passport SE1000001 is checked out, due back by 2026-12-10: .*check it back in first/);
-    expect(custodyMoveWaitsLabel({ number: 'SE1000001', dueBackOn: null }).en).toMatch(/^Passport SE1000001 is checked out: /);
+    expect(custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1', { dueBackOn: null }) }, today).en).toMatch(
+      /^Passport SE1000001 is checked out: /,
+    );
   });
 });
 

@@ -242,36 +242,56 @@ export function custodyMovePassport(
 }
 
 /**
- * The checked-out passport a chain step's custody move would have to wait for, or null when the move can be made (or
- * the ledger holds nothing to move: a typed member's, noted by the worker as before). A passport out (借出) for a trip is
- * the office's, due back (trial: a second case's C06 cancelled a passport still out for a withdrawn first case, losing
- * its due-back, and its C05's new passport was never registered): C07 does not check out another while the member's
- * travel passport is out for another case, C06 does not cancel one that is out, and C05's new passport is not taken in
- * while another of the holder's is out (passportHeldElsewhere). The passport officer checks it back in first (P02 of
- * its case, or the ledger's check-in). `newNumber`: C05's new passport, normalised.
+ * Why a chain step's custody move cannot be made now, or null when it can (or the ledger holds nothing of the member's:
+ * a typed member's, noted by the worker's move as before). The step is refused until it can (the API, before the
+ * completion is sent), rather than done with a move the ledger refused:
+ * - `checked-out`: a passport out on loan (借出) for a trip is the office's, due back (trial: a second case's C06
+ *   cancelled a passport still out for a withdrawn first case, losing its due-back, and its C05's new passport was never
+ *   registered): C07 does not check out another while the member's travel passport is out for another case, C06 does
+ *   not cancel one that is out, and C05's new passport is not taken in while another of the holder's is out
+ *   (passportHeldElsewhere). The passport officer checks it back in first (P02 of its case, or the ledger's check-in).
+ * - `not-valid`: C07 finds no valid passport of the member to check out, only a lost, cancelled or expired one (trial:
+ *   a passport reported lost while out; the next case's C07 was done with nothing checked out and the trip went on to
+ *   the embassy without a passport). The organizer amends the member, whose snapshot then has no passport, so the
+ *   new-passport steps (C02-C06) run.
+ * `newNumber`: C05's new passport, normalised; `today`: YYYY-MM-DD (Asia/Shanghai), for expiry.
  */
-export function custodyMoveWaitsFor(
+export function custodyMoveProblem(
   action: 'check-out' | 'check-in' | 'cancel' | 'register',
   caseId: string,
   held: readonly CustodyPassport[],
   byNumber: CustodyPassport | null,
+  today: string,
   newNumber?: string,
-): CustodyPassport | null {
+): { reason: 'checked-out' | 'not-valid'; passport: CustodyPassport } | null {
   if (action === 'check-in') return null;
-  if (action === 'register') return newNumber ? passportHeldElsewhere(held, newNumber) : null;
-  if (action === 'cancel') return byNumber?.state === 'checked-out' ? byNumber : null;
-  if (custodyMovePassport(action, caseId, held, byNumber)) return null;
-  const out = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];
-  return travelPassport(out.filter((p) => p.state === 'checked-out' && p.caseId !== caseId));
+  const out = (p: CustodyPassport | null) => (p ? { reason: 'checked-out' as const, passport: p } : null);
+  if (action === 'register') return out(newNumber ? passportHeldElsewhere(held, newNumber) : null);
+  if (action === 'cancel') return out(byNumber?.state === 'checked-out' ? byNumber : null);
+  const known = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];
+  const target = custodyMovePassport(action, caseId, held, byNumber);
+  if (target) return target.state === 'in-custody' && passportExpired(target, today) ? { reason: 'not-valid', passport: target } : null;
+  const elsewhere = travelPassport(known.filter((p) => p.state === 'checked-out' && p.caseId !== caseId));
+  if (elsewhere) return out(elsewhere);
+  const latest = [...known].sort((a, b) => dayNumber(b.expiresOn) - dayNumber(a.expiresOn))[0];
+  return latest ? { reason: 'not-valid', passport: latest } : null;
 }
 
-/** The refusal of a step whose custody move waits for a passport out (custodyMoveWaitsFor): which, until when, what to do. */
-export function custodyMoveWaitsLabel(out: Pick<CustodyPassport, 'number' | 'dueBackOn'>): Label {
-  const due = out.dueBackOn ? `，应于 ${out.dueBackOn} 前交回` : '';
-  const dueEn = out.dueBackOn ? `, due back by ${out.dueBackOn}` : '';
+/** The refusal of a step whose custody move cannot be made (custodyMoveProblem): which passport, why, what to do. */
+export function custodyMoveLabel(problem: { reason: 'checked-out' | 'not-valid'; passport: CustodyPassport }, today: string): Label {
+  const p = problem.passport;
+  if (problem.reason === 'not-valid') {
+    const state = p.state === 'in-custody' && passportExpired(p, today) ? PASSPORT_STATE_LABELS.expired : PASSPORT_STATE_LABELS[p.state];
+    return {
+      zh: `护照保管登记中没有该成员可借出的有效护照（${p.number}：${state.zh}）：请专办员变更该成员（重新选择花名册人员），按新护照流程（C02-C06）办理`,
+      en: `The custody ledger holds no valid passport of this member to check out (${p.number}: ${state.en.toLowerCase()}): the organizer amends the member (picks the roster person again), and a new passport is issued (C02-C06)`,
+    };
+  }
+  const due = p.dueBackOn ? `，应于 ${p.dueBackOn} 前交回` : '';
+  const dueEn = p.dueBackOn ? `, due back by ${p.dueBackOn}` : '';
   return {
-    zh: `护照 ${out.number} 已借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
-    en: `Passport ${out.number} is checked out${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,
+    zh: `护照 ${p.number} 已借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
+    en: `Passport ${p.number} is checked out${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,
   };
 }
 

@@ -39,7 +39,7 @@ import {
   openCaseKeys,
   openCaseOverlapViolations,
   parseInstanceKey,
-  custodyMoveWaitsLabel,
+  custodyMoveLabel,
   processOfVersion,
   stepDataFieldProblems,
   systemReadDataProblems,
@@ -493,17 +493,25 @@ export class DelegationsService {
   }
 
   /**
-   * An amendment that changes the members or the dates: the amended trip's members on another open case at the
-   * amended dates are refused as at submission (422 RULE_VIOLATION, MEMBER_ON_OPEN_CASE at `changes.members[i]`);
-   * the case itself is not its own rival. The case's facts are the workflow's (progress).
+   * An amendment that changes the members, the dates or the purpose: the amended trip's members on another open case at
+   * the amended dates, or over their trip frequency with the amended trip (the rules the case pinned: its version's
+   * settings), are refused as at submission (422 RULE_VIOLATION, MEMBER_ON_OPEN_CASE or FREQUENCY_EXCEEDED at
+   * `changes.members[i]`; second trial: amendments into a division head's window of another open case were accepted and
+   * A08 then blocked both cases); the case itself is not its own rival. The case's facts are the workflow's (progress).
    */
-  private async assertNoOpenCaseOverlap(user: AuthUser, caseId: string, request: { changes?: Partial<CaseFacts> }): Promise<boolean> {
+  private async assertNoOpenCaseOverlap(
+    user: AuthUser,
+    caseId: string,
+    definitionVersion: string,
+    request: { changes?: Partial<CaseFacts> },
+  ): Promise<boolean> {
     const changes = request.changes;
-    if (!changes || (!changes.members && !changes.departureDate && !changes.returnDate)) return false;
+    if (!changes || (!changes.members && !changes.departureDate && !changes.returnDate && !changes.purpose)) return false;
     const facts = (await this.progress(caseId)).facts;
     if (!facts) return false;
+    const settings = await this.registries.processSettings(definitionVersion);
     // Checked and claimed at once (claimTrip), so an amendment and a submission naming one person cannot both pass.
-    const violations = await this.claimTrip(user, caseId, { ...facts, ...changes });
+    const violations = await this.claimTrip(user, caseId, { ...facts, ...changes }, { rules: settings.rules });
     if (violations.length > 0) throw amendmentRefusal(tripRefusal('变更后不符合出访规定', 'The amended trip breaks the rules', violations));
     return true;
   }
@@ -872,7 +880,8 @@ export class DelegationsService {
         this.unknownStepFirst(caseId, stepKey, err),
       );
       // After a replay: a retried amendment answers as it did, whatever case came since.
-      if (kind === 'amend') claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, parsed as { changes?: Partial<CaseFacts> });
+      if (kind === 'amend')
+        claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, scope.definitionVersion, parsed as { changes?: Partial<CaseFacts> });
       if (kind === 'complete')
         heldNumber = await holdDocumentNumber(
           this.cases.manager.connection,
@@ -1177,20 +1186,19 @@ export class DelegationsService {
       if (problem) errors.push(problem);
     }
     if (errors.length > 0) throw ruleRefusal(errors);
-    // The custody ledger's move of the step (C05 register, C06 cancel, C07 check-out) waits for the member's passport
-    // out on loan for a case (custodyMoveWaitsFor): 409 until it is checked back in, rather than a done step whose move
-    // the ledger refused (or, before, a passport cancelled where it stood).
+    // The custody ledger's move of the step (C05 register, C06 cancel, C07 check-out) cannot be made now
+    // (custodyMoveProblem: the member's passport out on loan for a case, or no valid passport to check out): 409 until
+    // it can, rather than a done step whose move the ledger refused (or, before, a passport cancelled where it stood).
     const move = behaviour.custody;
     const memberId = step && move && move !== 'check-in' ? parseInstanceKey(stepKey, step.scope).memberId : undefined;
     if (move && memberId !== undefined) {
       const member = (held ?? (await this.currentProgress(caseId))).facts?.members?.find((m) => m.id === memberId);
-      const out =
-        member && (await this.registries.custodyMoveWaitsFor(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
-      if (out) {
-        const label = custodyMoveWaitsLabel(out);
-        throw new DomainError('ACTION_NOT_ALLOWED', label, {
-          errors: [{ field: 'path.stepKey', rule: 'passport-checked-out', message: label }],
-        });
+      const problem =
+        member && (await this.registries.custodyMoveProblem(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
+      if (problem) {
+        const label = custodyMoveLabel(problem, shanghaiDate(Date.now()));
+        const rule = problem.reason === 'checked-out' ? 'passport-checked-out' : 'valid-passport';
+        throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.stepKey', rule, message: label }] });
       }
     }
   }

@@ -35,7 +35,7 @@ import {
   snapshotMember,
   typedMemberIdentity,
   custodyClaimProblem,
-  custodyMoveWaitsFor,
+  custodyMoveProblem,
   type CustodyMove,
   passportNumberKey,
   RANK_LABELS,
@@ -186,7 +186,20 @@ export class RegistriesService {
     };
     const row = await this.repo.passport(normal);
     if (row) {
-      if (await isThisMember([row.holder])) return null;
+      // The member's own passport the ledger holds lost or cancelled is no new passport (trial: C05 recorded the
+      // member's lost passport as the new one; the ledger kept it lost, C06 was skipped and C07 moved nothing).
+      if (await isThisMember([row.holder])) {
+        if (row.state !== 'lost' && row.state !== 'cancelled') return null;
+        const state = passportStateLabel(row.state);
+        return {
+          field: 'data.number',
+          rule: 'valid-passport',
+          message: {
+            zh: `此号码是该成员在护照保管登记中${state.zh}的护照，不是新签发的护照，请核对号码`,
+            en: `This number is the member's passport the custody ledger has as ${state.en.toLowerCase()}, not a newly issued one: check the number`,
+          },
+        };
+      }
       return {
         field: 'data.number',
         rule: 'passport-holder',
@@ -212,21 +225,22 @@ export class RegistriesService {
   }
 
   /**
-   * The passport out on loan a member's custody move at a step would wait for (custodyMoveWaitsFor), read from the
-   * ledger: the member's roster person's passports and the row of the facts' number. `newNumber`: C05's new passport
-   * as sent (a number the ledger's format refuses is the step data's 422 before this). Null: the move can be made, or
-   * the ledger holds nothing of the member's (noted by the worker's move, as before).
+   * Why a member's custody move at a step cannot be made now (custodyMoveProblem: a passport out on loan it waits for,
+   * or no valid passport to check out), read from the ledger: the member's roster person's passports and the row of the
+   * facts' number. `newNumber`: C05's new passport as sent (a number the ledger's format refuses is the step data's 422
+   * before this). Null: the move can be made, or the ledger holds nothing of the member's (noted by the worker's move).
    */
-  async custodyMoveWaitsFor(
+  async custodyMoveProblem(
     action: CustodyMove,
     caseId: string,
     member: { personId?: string; passport?: { number?: string } | null },
     newNumber?: unknown,
-  ): Promise<CustodyPassport | null> {
+  ): Promise<{ reason: 'checked-out' | 'not-valid'; passport: CustodyPassport } | null> {
     const held = member.personId ? await this.repo.passports({ holders: [member.personId] }) : [];
     const number = member.passport?.number;
     const byNumber = number && isPassportNumber(number) ? await this.repo.passport(normalPassportNumber(number)) : null;
-    return custodyMoveWaitsFor(action, caseId, held, byNumber, isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined);
+    const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
+    return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh);
   }
 
   /**
@@ -1180,6 +1194,16 @@ export class RegistriesService {
       this.publishedDefinitions.set(version, definition);
     }
     return definition;
+  }
+
+  /**
+   * The office settings a case pinned at its start, by its `definitionVersion`: the published version's (a case is
+   * started on the newest published version with its settings: currentProcessVersion), none for a built-in version.
+   */
+  async processSettings(version: string): Promise<OfficeSettings> {
+    if (publishedDefinition(version)) return {};
+    const stored = (await this.repo.processVersions()).find((v) => v.version === version);
+    return (stored?.settings as OfficeSettings | undefined) ?? {};
   }
 
   async listProcessVersions() {
