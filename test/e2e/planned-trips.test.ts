@@ -12,6 +12,9 @@ import {
   type TestUsers,
   typedTrip,
 } from '../support/api-harness';
+import { randomUUID } from 'node:crypto';
+import { amendUpdate, delegationWorkflowId, progressQuery } from '@df/contracts';
+import { actor } from '../support/factories';
 import { throughA08, waitForStep } from '../support/api-flow';
 
 /**
@@ -134,6 +137,42 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     }
   });
 
+  it('second trial: amendments are held to the limit as submissions are: two at once into one window, one refused; a division head added with a trip open, refused', async () => {
+    const personId = `P-${users.unit}-amend2`;
+    await registerRosterPerson(api, users, personId, { name: '魏二二' });
+    const a = (await submit(trip(personId, '2027-01-11', '2027-01-15')).expect(201)).body.caseId as string;
+    const b = (await submit(trip(personId, '2028-03-13', '2028-03-17')).expect(201)).body.caseId as string;
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT 1 FROM case_members WHERE case_id = ANY($1)', [[a, b]]) as Promise<unknown[]>,
+      (rows) => rows.length === 2,
+    );
+    const amend = (caseId: string, from: string, to: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: { departureDate: from, returnDate: to, destinations: trip(personId, from, to).destinations } });
+    const both = await Promise.all([amend(a, '2027-03-01', '2027-03-05'), amend(b, '2028-01-12', '2028-01-14')]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 422]);
+    expect(both.find((r) => r.status === 422)!.body.errors).toEqual([
+      expect.objectContaining({ field: 'changes.members[0]', rule: 'FREQUENCY_EXCEEDED' }),
+    ]);
+    // A division head with a trip open, added to another case by an amendment: refused at changes.members[1].
+    const added = `P-${users.unit}-amend2b`;
+    await registerRosterPerson(api, users, added, { name: '魏二三' });
+    await submit(trip(added, '2027-03-15', '2027-03-19')).expect(201);
+    const august = (await submit(trip(personId, '2027-08-16', '2027-08-20')).expect(422)).body; // 魏二二 is over the limit too
+    expect(august.errors).toEqual([expect.objectContaining({ field: 'members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+    const staff = `P-${users.unit}-amend2c`;
+    await registerRosterPerson(api, users, staff, { name: '魏二四', rank: 'staff', position: '科员' });
+    const other = (await submit(trip(staff, '2027-08-16', '2027-08-20')).expect(201)).body.caseId as string;
+    const refused = await request(api.http)
+      .post(`/api/delegations/${other}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: [{ id: 'm1' }, { id: 'm2', personId: added }] } })
+      .expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'changes.members[1]', rule: 'FREQUENCY_EXCEEDED' })]);
+  });
+
   it('A08 counts them too: an amendment into the window of another open case blocks A08; that case withdrawn, the daily recheck passes', async () => {
     const personId = `P-${users.unit}-wei20`;
     await registerRosterPerson(api, users, personId, { name: '魏二十' });
@@ -142,18 +181,22 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     const token = users.tokens.organizer;
     // A08 passes: March 2027 is outside June 2028's window.
     await throughA08(api, users, later);
-    await request(api.http)
+    const changes = {
+      departureDate: '2027-09-06',
+      returnDate: '2027-09-10',
+      destinations: trip(personId, '2027-09-06', '2027-09-10').destinations,
+    };
+    // The API refuses the amendment into March's window, as a submission (second trial: it was accepted, A08 then blocked).
+    const refused = await request(api.http)
       .post(`/api/delegations/${later}/amend`)
       .set(bearer(token))
-      .send({
-        changes: {
-          departureDate: '2027-09-06',
-          returnDate: '2027-09-10',
-          destinations: trip(personId, '2027-09-06', '2027-09-10').destinations,
-        },
-        comment: '日期变更',
-      })
-      .expect(200);
+      .send({ changes, comment: '日期变更' })
+      .expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'changes.members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+    // A client of the workflow's own (the Temporal CLI, bypassing the API) meets A08, which blocks and rechecks.
+    await worker.client.workflow.getHandle(delegationWorkflowId(later)).executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', users.unit), changes, comment: '日期变更' }],
+    });
     const blocked = await waitForStep(api, token, later, 'A08:m1', ['blocked']);
     expect(blocked.violations).toEqual([
       expect.objectContaining({
@@ -176,11 +219,19 @@ describe('planned trips of open cases count toward the frequency limit', () => {
     const later = (await submit(typedTrip(users.unit, '2027-12-06', '2027-12-10', member)).expect(201)).body.caseId as string;
     await throughA08(api, users, later);
     const division = typedTrip(users.unit, '2027-12-06', '2027-12-10', { ...member, rank: 'division' }).members[0]!;
-    await request(api.http)
+    // The API refuses it as a submission would be (second trial: it was accepted, and A08 blocked).
+    const refused = await request(api.http)
       .post(`/api/delegations/${later}/amend`)
       .set(bearer(users.tokens.organizer))
       .send({ changes: { members: [{ ...division, id: 'm1' }] }, comment: '职级更正' })
-      .expect(200);
+      .expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'changes.members[0]', rule: 'FREQUENCY_EXCEEDED' })]);
+    // Sent to the workflow itself (its facts as the API would have resolved them), A08 runs again and blocks.
+    const handle = worker.client.workflow.getHandle(delegationWorkflowId(later));
+    const held = (await handle.query(progressQuery)).facts!.members[0]!;
+    await handle.executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', users.unit), changes: { members: [{ ...held, rank: 'division' }] } }],
+    });
     const blocked = await waitForStep(api, users.tokens.organizer, later, 'A08:m1', ['blocked']);
     expect(blocked.violations).toEqual([
       expect.objectContaining({

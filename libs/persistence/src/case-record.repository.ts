@@ -102,8 +102,10 @@ export type PersonTrip = Omit<TripRecord, 'memberId'>;
  *   with their passport number, is one history (handed input: one passport number on trips of two units counted as
  *   two people's);
  * - planned (`planned: true`): the cases not departed and not closed (status open) the person is a member of
- *   (case_members), with their trip window and purpose, and the submissions' claims of the last CLAIM_HOLD_MINUTES
- *   whose case is not projected yet (member_trip_claims: two submissions at once; no purpose, so never exempt).
+ *   (case_members), with their trip window (an amendment's claimed window of the last CLAIM_HOLD_MINUTES over the
+ *   projected one: two amendments at once, second trial) and purpose, and the claims of the last CLAIM_HOLD_MINUTES
+ *   of a person not projected on their case yet (member_trip_claims: two submissions at once, a member an amendment
+ *   adds; the case not closed; no purpose, so never exempt).
  *   Trial H2: two open cases of one person, months apart, both passed A08 and the submission check (only departed
  *   trips counted), so a limit of one trip a year let two through.
  */
@@ -133,16 +135,20 @@ export async function memberTripHistory(
              SELECT case_id, member_id, person_key FROM case_members WHERE person_key = ANY($1) AND case_id <> $2) k
        JOIN member_trips t ON t.case_id = k.case_id AND t.member_id = k.member_id
      UNION ALL
-     SELECT m.person_key, to_char(c.departure_date, 'YYYY-MM-DD'), to_char(c.return_date, 'YYYY-MM-DD'), c.purpose,
-            c.case_id, true
+     SELECT m.person_key, to_char(COALESCE(a.departure_date, c.departure_date), 'YYYY-MM-DD'),
+            to_char(COALESCE(a.return_date, c.return_date), 'YYYY-MM-DD'), c.purpose, c.case_id, true
        FROM case_members m JOIN cases c ON c.case_id = m.case_id
+       LEFT JOIN LATERAL (SELECT departure_date, return_date FROM member_trip_claims k
+                           WHERE k.case_id = c.case_id AND k.claimed_at > now() - make_interval(mins => $3)
+                           ORDER BY k.claimed_at DESC LIMIT 1) a ON true
       WHERE m.person_key = ANY($1) AND m.case_id <> $2 AND c.status = 'open'
      UNION ALL
      SELECT k.person_key, to_char(k.departure_date, 'YYYY-MM-DD'), to_char(k.return_date, 'YYYY-MM-DD'), NULL,
             k.case_id, true
        FROM member_trip_claims k
       WHERE k.person_key = ANY($1) AND k.case_id <> $2 AND k.claimed_at > now() - make_interval(mins => $3)
-        AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = k.case_id)`,
+        AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = k.case_id AND c.status <> 'open')
+        AND NOT EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = k.case_id AND cm.person_key = k.person_key)`,
     [keys, exceptCaseId, CLAIM_HOLD_MINUTES],
   );
   for (const r of rows)
