@@ -155,6 +155,13 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     for (const number of [valid, expiring]) await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
     await step('C07:m1').expect(200);
     await step('C05:m2', fresh).expect(200);
+    // The passport C05 replaces is not the one to go out by hand (second trial: it went out, and the visa went ahead on it).
+    await eventually(
+      () => ledger(fresh.number),
+      (p) => p.state === 'in-custody',
+    );
+    const byHand = await transition(expiring, { to: 'checked-out', caseId: second, dueBackOn }).expect(422);
+    expect(byHand.body.errors).toEqual([expect.objectContaining({ field: 'path.number', rule: 'travel-passport' })]);
     await eventually(
       () => getProgress(api, users.tokens.organizer, second),
       (p) => ['awaiting', 'overdue'].includes(status(p, 'C06:m2') ?? ''),

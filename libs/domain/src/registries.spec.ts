@@ -753,6 +753,21 @@ describe('manual check-out: an open case with the holder, due back by the check-
     for (const c of [null, { ...found, open: false }, { ...found, personIds: ['P2'] }])
       expect(checkOutProblems(input('2027-03-20'), c).errors.map((e) => [e.field, e.rule])).toEqual([['caseId', 'open-case-member']]);
   });
+  it("second trial: only the holder's newest valid passport in custody goes out (travel-passport), not the one a new passport replaces", () => {
+    const out = (number: string, travel: string | null) => checkOutProblems({ ...input('2027-03-20'), number, travel }, found);
+    expect(out('SE2345678', 'EN7777001').errors).toEqual([
+      {
+        field: 'path.number',
+        rule: 'travel-passport',
+        message: {
+          zh: '持照人在库的最新有效护照是 EN7777001：借出用于出访的须是该护照',
+          en: "The holder's newest valid passport in custody is EN7777001: that is the one checked out for a trip",
+        },
+      },
+    ]);
+    expect(out('EN7777001', 'EN7777001').errors).toEqual([]);
+    expect(out('EN7777001', null).errors).toEqual([]);
+  });
 });
 
 describe('one person once on the rosters (name key, gender, date of birth)', () => {

@@ -500,12 +500,29 @@ export interface CheckOutCase {
  * holder among its members (`caseId`, rule `open-case-member`), and the due date neither past nor later than the return
  * date plus `dueDays` (`dueBackOn`, rule `due-back-window`; new-user trial: an invented case id, a due date of 2020 that
  * suspended the unit at once, one of 9999 never overdue). Answers the latest allowed due date too (the default when
- * none is sent). Pure.
+ * none is sent). And the passport is the holder's travel passport, the newest valid one in custody (`travel`, the
+ * number travelPassport picks; path `number`, rule `travel-passport`; second trial: the passport a C05 was replacing was
+ * checked out by hand for the case, C07 then found it out and the visa went ahead on it while the new one stayed in
+ * custody). Pure.
  */
 export function checkOutProblems(
-  input: { holder: string; dueBackOn: string | undefined; today: string; dueDays: number },
+  input: { holder: string; dueBackOn: string | undefined; today: string; dueDays: number; number?: string; travel?: string | null },
   found: CheckOutCase | null,
-): { latest: string | null; errors: Array<{ field: 'caseId' | 'dueBackOn'; rule: string; message: Label }> } {
+): { latest: string | null; errors: Array<{ field: 'caseId' | 'dueBackOn' | 'path.number'; rule: string; message: Label }> } {
+  if (input.number !== undefined && input.travel && input.travel !== input.number)
+    return {
+      latest: null,
+      errors: [
+        {
+          field: 'path.number',
+          rule: 'travel-passport',
+          message: {
+            zh: `持照人在库的最新有效护照是 ${input.travel}：借出用于出访的须是该护照`,
+            en: `The holder's newest valid passport in custody is ${input.travel}: that is the one checked out for a trip`,
+          },
+        },
+      ],
+    };
   if (!found || !found.open || !found.personIds.includes(input.holder))
     return {
       latest: null,

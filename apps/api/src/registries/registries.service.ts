@@ -36,6 +36,7 @@ import {
   typedMemberIdentity,
   custodyClaimProblem,
   custodyMoveProblem,
+  travelPassport,
   type CustodyMove,
   passportNumberKey,
   RANK_LABELS,
@@ -753,14 +754,22 @@ export class RegistriesService {
   /**
    * A manual check-out's case and due date (checkOutProblems): a running case with the holder among its members, the
    * due date within today … its return date plus the days its definition's check-in step (P02) allows; when none is
-   * sent, that latest day. 422 at `caseId` / `dueBackOn` otherwise.
+   * sent, that latest day; the holder's newest valid passport in custody. 422 at `caseId` / `dueBackOn` / `path.number`
+   * otherwise.
    */
   private async checkOutDueDate(passport: CustodyPassport, caseId: string, sent: string | undefined): Promise<string> {
     const found = await this.repo.caseForCheckOut(caseId);
     const definition = found ? await this.processDefinition(found.definitionVersion) : undefined;
     // A version that declares no check-in (2026.1 ran P02 outside its definition): the current rule.
     const dueDays = (definition && checkInDueDays(definition)) ?? checkInDueDays(DEFAULT_DEFINITION)!;
-    const { latest, errors } = checkOutProblems({ holder: passport.holder, dueBackOn: sent, today: today(), dueDays }, found);
+    const inCustody = (await this.repo.passports({ holders: [passport.holder] })).filter((p) => p.state === 'in-custody');
+    // Another in custody expiring later is the travel passport (one of equal expiry may go out as well).
+    const newest = travelPassport(inCustody);
+    const travel = newest && newest.expiresOn > passport.expiresOn ? newest.number : null;
+    const { latest, errors } = checkOutProblems(
+      { holder: passport.holder, dueBackOn: sent, today: today(), dueDays, number: passport.number, travel },
+      found,
+    );
     if (errors.length > 0) throw ruleRefusal(errors);
     return sent ?? latest!;
   }
