@@ -117,6 +117,11 @@ const CUSTODY_ON_CLOSE_PATCH = 'custody-on-close';
  */
 const CUSTODY_ON_WITHDRAWAL_PATCH = 'custody-on-withdrawal';
 /**
+ * With this patch an amendment of the return date moves the due-back day of the passports out for the case to the new
+ * return plus the check-in step's days (CaseCore.passportsRedated); asked only when such a passport is out.
+ */
+const CUSTODY_ON_REDATE_PATCH = 'custody-on-redate';
+/**
  * With this patch an amendment dropping a country drops the entry routes D01 recorded for it (the country added again
  * is routed anew); asked only when an amendment drops a recorded route.
  */
@@ -307,6 +312,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     custodyRegister: () => patched(CUSTODY_REGISTER_PATCH),
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
     custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
+    custodyOnRedate: () => patched(CUSTODY_ON_REDATE_PATCH),
     routesFollowCountries: () => patched(ROUTES_FOLLOW_COUNTRIES_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),
@@ -580,6 +586,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
               ...((member?.passport?.number ?? w.passportNumber) ? { passportNumber: member?.passport?.number ?? w.passportNumber } : {}),
               ...(w.dueBackOn ? { dueBackOn: w.dueBackOn } : {}),
               ...(w.memberLeft ? { memberLeft: true } : {}),
+              ...(w.redated ? { redated: true } : {}),
               ...(w.newPassport ? { newPassport: w.newPassport } : {}),
             }).then(() => undefined),
           );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { addDays, makeMember, shanghaiDate } from '@df/domain';
-import { completeStepUpdate, delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
+import { amendUpdate, completeStepUpdate, delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { AnnualPlanClaims1796290422802 } from '../../libs/persistence/src/migrations/1796290422802-AnnualPlanClaims';
@@ -282,6 +282,41 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       ['in-custody', 'checked-out', expect.stringContaining('C07')],
       ['checked-out', 'checked-out', expect.stringMatching(/^C07.*case closed$/)],
     ]);
+  });
+
+  it('second trial: the trip moved a month later with the passport out (after C07): due back 7 days after the new return, not overdue before it departs', async () => {
+    const { unit, personId, number } = await traveller();
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    const input: DelegationInput = {
+      ...base,
+      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    await eventually(
+      () => registries.passport(number),
+      (p) => p?.state === 'checked-out',
+    );
+    const [departureDate, returnDate] = [addDays(input.facts.departureDate, 30), addDays(input.facts.returnDate, 30)];
+    const destinations = input.facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
+    await handle.executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { departureDate, returnDate, destinations } }],
+    });
+    const moved = await eventually(
+      () => registries.passport(number),
+      (p) => p?.dueBackOn === addDays(returnDate, 7),
+    );
+    expect(moved).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: addDays(returnDate, 7) });
+    expect((await registries.passportHistory(number)).map((h) => [h.fromState, h.toState, h.note])).toEqual([
+      [null, 'in-custody', null],
+      ['in-custody', 'checked-out', expect.stringContaining('C07')],
+      ['checked-out', 'checked-out', expect.stringMatching(/^C07.*trip dates changed$/)],
+    ]);
+    await handle.terminate('test done');
   });
 
   it('a member withdrawn by a refused visa with the passport out (the case goes on): due back 7 days after the refusal (second trial)', async () => {

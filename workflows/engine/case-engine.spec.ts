@@ -612,6 +612,28 @@ describe('CaseEngine', () => {
     expect(asked).toEqual(['custody-on-close']);
   });
 
+  it('second trial: the return date amended with the passport out (after C07) moves its due-back day to the new return + 7, later or sooner', () => {
+    const run = (deps: Partial<EngineDeps>, returnDate: string) => {
+      const engine = newEngine({}, deps);
+      const at = simulate(engine, { until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+      engine.takeCustodyWork();
+      const destinations = engine.facts.destinations.map((d) => ({ ...d, leave: returnDate }));
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { returnDate, destinations } } }, at);
+      return { engine, c07: engine.progress(at).steps.find((s) => s.code === 'C07')! };
+    };
+    const asked: string[] = [];
+    const later = run({ custodyOnRedate: () => (asked.push('custody-on-redate'), true) }, '2026-05-14');
+    expect(later.engine.takeCustodyWork()).toEqual([
+      { key: later.c07.key, action: 'due-back', memberId: 'm1', dueBackOn: '2026-05-21', redated: true },
+    ]);
+    expect(asked).toEqual(['custody-on-redate']);
+    // A history recorded before the rule replays without the move; the dates unchanged, nothing is asked.
+    expect(run({ custodyOnRedate: () => false }, '2026-05-14').engine.takeCustodyWork()).toEqual([]);
+    const same = run({ custodyOnRedate: () => (asked.push('unchanged'), true) }, '2026-05-15');
+    expect(same.engine.takeCustodyWork()).toEqual([]);
+    expect(asked).toEqual(['custody-on-redate']);
+  });
+
   describe('C05 records the new passport and the custody ledger registers it (custody register)', () => {
     // A roster person whose passport expires within 6 months of the return (2026-05-15): C02-C05 issue a new one.
     const renewing = {

@@ -143,6 +143,8 @@ export interface CustodyWork {
   dueBackOn?: string;
   /** For 'due-back': the member left a case that goes on (a refused visa, an amendment), rather than the case closing. */
   memberLeft?: boolean;
+  /** For 'due-back': the trip's dates changed, so the day is set as it is (later or sooner), not only brought forward. */
+  redated?: boolean;
   /** For a member no longer in the facts (they left the case): who they were, for the ledger to find the passport. */
   personId?: string;
   passportNumber?: string;
@@ -202,6 +204,11 @@ export interface EngineDeps {
    * due-back day (patched('custody-on-withdrawal'); asked only then).
    */
   custodyOnWithdrawal?: () => boolean;
+  /**
+   * An amendment changing the return date moves the due-back day of the passports out for the case to the new return
+   * plus the check-in step's days (patched('custody-on-redate'); asked only when such a passport is out).
+   */
+  custodyOnRedate?: () => boolean;
   /**
    * An amendment dropping a country drops the entry routes D01 recorded for it, so the country added again is routed
    * anew (patched('routes-follow-countries'); asked only when an amendment drops a recorded route).
@@ -843,13 +850,23 @@ export class CaseCore {
   }
 
   /**
-   * A case that closes with passports out for it (checked out at C07, not back at P02: withdrawn or cancelled before the
-   * trip, a visa refused; fifth trial) leaves the trip it was lent for: each is due back the check-in step's days after
-   * the close, not after a return that will not come. Asks `deps.custodyOnClose` (patched('custody-on-close')) only
-   * when some passport is out, so a history closed before it replays as it ran.
+   * The return date amended with passports out for the case (C07 done, P02 not: second trial, the trip moved a month
+   * later and the passport read overdue before its departure, and 30 days on its unit would have been suspended): each
+   * is due back the check-in step's days after the new return. Asks `deps.custodyOnRedate` (patched('custody-on-redate'))
+   * only when some passport is out, so earlier histories replay as they ran.
    */
-  private passportsDueOnClose(): void {
+  passportsRedated(): void {
     if (!(this.deps.custody?.() ?? true)) return;
+    const days = this.checkInDueDays();
+    const pending = this.passportsOut();
+    if (pending.length === 0 || days === undefined || !(this.deps.custodyOnRedate?.() ?? true)) return;
+    const dueBackOn = addDays(this.facts.returnDate, days);
+    for (const key of pending)
+      this.custodyWork.push({ key, memberId: this.metas.get(key)!.memberId!, action: 'due-back', dueBackOn, redated: true });
+  }
+
+  /** The check-out steps (C07) done whose member's check-in (P02) is not: the passports out for the case. */
+  private passportsOut(): string[] {
     const out = [...this.states.entries()].filter(([key, s]) => {
       const meta = this.metas.get(key);
       return meta?.behaviour.custody === 'check-out' && meta.memberId !== undefined && s.status === 'done';
@@ -859,12 +876,23 @@ export class CaseCore {
         .filter(([key, s]) => this.metas.get(key)?.behaviour.custody === 'check-in' && s.status === 'done')
         .map(([key]) => this.metas.get(key)!.memberId),
     );
+    return out.filter(([key]) => !back.has(this.metas.get(key)!.memberId)).map(([key]) => key);
+  }
+
+  /**
+   * A case that closes with passports out for it (checked out at C07, not back at P02: withdrawn or cancelled before the
+   * trip, a visa refused; fifth trial) leaves the trip it was lent for: each is due back the check-in step's days after
+   * the close, not after a return that will not come. Asks `deps.custodyOnClose` (patched('custody-on-close')) only
+   * when some passport is out, so a history closed before it replays as it ran.
+   */
+  private passportsDueOnClose(): void {
+    if (!(this.deps.custody?.() ?? true)) return;
     const days = this.checkInDueDays();
-    const pending = out.filter(([key]) => !back.has(this.metas.get(key)!.memberId));
+    const pending = this.passportsOut();
     if (pending.length === 0 || days === undefined || !(this.deps.custodyOnClose?.() ?? true)) return;
     this.passportsDueBack(
       days,
-      pending.map(([key]) => ({ key, memberId: this.metas.get(key)!.memberId! })),
+      pending.map((key) => ({ key, memberId: this.metas.get(key)!.memberId! })),
     );
   }
 

@@ -89,6 +89,8 @@ export interface PassportCustodyInput {
   newPassport?: { number: string; issuedOn: string; expiresOn: string };
   /** For 'due-back': the member left the case (a refused visa, an amendment), which goes on. */
   memberLeft?: boolean;
+  /** For 'due-back': the trip's return date was amended; `dueBackOn` is set as it is, later or sooner. */
+  redated?: boolean;
   /** The roster's person id (the ledger's holder), when the member came from the roster. */
   personId?: string;
   /** The passport number in the case's facts (the old one for 'cancel'). */

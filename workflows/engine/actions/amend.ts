@@ -166,6 +166,8 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     const held = core.holdOpenDependents(toReset);
     core.emit('step.returned', r, { by: 'amend', targets: toReset, keys: [...toReset, ...held] });
   }
+  // The passports out for the trip are due back after its new return (CaseCore.passportsRedated).
+  if (before.returnDate !== next.returnDate) core.passportsRedated();
 }
 
 /**

@@ -233,17 +233,26 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       input.dueBackOn,
       async (holder) => (await this.registries.person(holder))?.unit ?? null,
       { id: 'system', role: 'system' },
-      `${input.key} (${input.caseId}): ${input.memberLeft ? 'member left the case' : 'case closed'}`,
+      `${input.key} (${input.caseId}): ${input.redated ? 'trip dates changed' : input.memberLeft ? 'member left the case' : 'case closed'}`,
+      input.redated === true,
     );
     return {
       number: out.number,
       note: moved
-        ? input.memberLeft
+        ? input.redated
           ? {
-              zh: `成员已退出本案，护照须于 ${input.dueBackOn} 前交回`,
-              en: `The member left the case: the passport is due back by ${input.dueBackOn}`,
+              zh: `行程日期已变更，护照须于 ${input.dueBackOn} 前交回`,
+              en: `The trip's dates changed: the passport is due back by ${input.dueBackOn}`,
             }
-          : { zh: `案件已结束，护照须于 ${input.dueBackOn} 前交回`, en: `The case closed: the passport is due back by ${input.dueBackOn}` }
+          : input.memberLeft
+            ? {
+                zh: `成员已退出本案，护照须于 ${input.dueBackOn} 前交回`,
+                en: `The member left the case: the passport is due back by ${input.dueBackOn}`,
+              }
+            : {
+                zh: `案件已结束，护照须于 ${input.dueBackOn} 前交回`,
+                en: `The case closed: the passport is due back by ${input.dueBackOn}`,
+              }
         : { zh: '护照归还日期不变', en: 'The due-back day stands' },
     };
   }

@@ -676,8 +676,9 @@ export class RegistriesRepository {
 
   /**
    * A passport out for a case that closed before it came back (CaseCore.passportsDueOnClose): due back on `dueBackOn`
-   * if that is sooner than the day it was lent until. Recorded in its history and the audit trail. False when there is
-   * nothing to move: not out for this case, or already due by then (a retried move).
+   * if that is sooner than the day it was lent until; `redated` (its trip's return date amended: passportsRedated): on
+   * `dueBackOn`, later or sooner. Recorded in its history and the audit trail. False when there is nothing to move: not
+   * out for this case, or already due by then (a retried move).
    */
   async passportDueBack(
     number: string,
@@ -686,12 +687,13 @@ export class RegistriesRepository {
     unit: (holder: string) => Promise<string | null>,
     actor: RegistryActor,
     note: string | null = null,
+    redated = false,
   ): Promise<boolean> {
     return this.ds.transaction(async (m) => {
       const row = await m.findOne(CustodyPassportEntity, { where: { number }, lock: { mode: 'pessimistic_write' } });
       if (!row || row.state !== 'checked-out' || row.caseId !== caseId) return false;
       const before = toPassport(row);
-      if (before.dueBackOn !== null && before.dueBackOn <= dueBackOn) return false;
+      if (before.dueBackOn !== null && (redated ? before.dueBackOn === dueBackOn : before.dueBackOn <= dueBackOn)) return false;
       const after: CustodyPassport = { ...before, dueBackOn };
       await m.update(CustodyPassportEntity, { number }, { dueBackOn, updatedAt: new Date() });
       await m.insert(CustodyPassportEventEntity, {
