@@ -480,6 +480,12 @@ describe('user administration (issue 14.4): admin creates, disables, grants, res
   it('protects the last active admin: no self-disable (409); the admin changes no grant of their own (403 SELF_GRANT)', async () => {
     const self = await request(api.http).post(`/api/users/${ROOT}/disable`).set(bearer(admin)).expect(409);
     expect(self.body).toMatchObject({ code: 'ADMIN_SELF_DISABLE', message: { zh: expect.any(String), en: expect.any(String) } });
+    // Nor resets their own password, generated or given (second trial): their own is changed with the current one.
+    for (const body of [{}, { password: 'a quite new passphrase 77' }]) {
+      const reset = await request(api.http).post(`/api/users/${ROOT}/password-reset`).set(bearer(admin)).send(body).expect(403);
+      expect(reset.body).toMatchObject({ code: 'SELF_GRANT', errors: [{ field: 'path.username', rule: 'not-self' }] });
+    }
+    await request(api.http).get('/api/users').set(bearer(admin)).expect(200); // the token still works: nothing was changed
 
     // A second admin disables the first: allowed, the first's token stops.
     const ops = `ops.${uniqueSuffix()}`;

@@ -182,12 +182,11 @@ export class UsersAdminService {
   async resetPassword(admin: AuthUser, username: string, body: unknown): Promise<{ user: UserView; oneTimePassword?: string }> {
     const name = this.name(username);
     const b = parseOrThrow(PasswordResetSchema, body ?? {});
-    if (b.password !== undefined) {
-      // The user's own username and name are words of the guess (a new-user trial: the username repeated).
-      const u = await this.repo.get(name);
-      if (!u) throw NOT_FOUND(name);
-      assertOwnPassword(b.password, 'password', u);
-    }
+    const u = await this.repo.get(name);
+    if (!u) throw NOT_FOUND(name);
+    assertNotOwnReset(admin, u);
+    // The user's own username and name are words of the guess (a new-user trial: the username repeated).
+    if (b.password !== undefined) assertOwnPassword(b.password, 'password', u);
     const generated = b.password === undefined ? oneTimePassword() : undefined;
     const hash = await this.users.hash(b.password ?? generated!);
     const r = await this.repo.setPassword(name, hash, true, (u) =>
@@ -327,6 +326,20 @@ export function assertNotSelf(admin: AuthUser, target: UserRecord): void {
   const message = {
     zh: '管理员不能更改自己账号的角色授权，须由另一名管理员办理',
     en: "An administrator cannot change their own account's grants: another administrator must",
+  };
+  throw new DomainError('SELF_GRANT', message, { errors: [{ field: 'path.username', rule: 'not-self', message }] });
+}
+
+/**
+ * An administrator does not reset their own password (second trial: admin.fao reset its own, which a stolen session
+ * token could do to take the account over, no current password asked): their own is changed with the current one
+ * (POST /api/auth/password). 403 SELF_GRANT, field `path.username`, rule `not-self`.
+ */
+export function assertNotOwnReset(admin: AuthUser, target: UserRecord): void {
+  if (target.id !== admin.userId) return;
+  const message = {
+    zh: '管理员不能重置自己的密码：请使用“修改密码”（须输入当前密码）',
+    en: 'An administrator cannot reset their own password: change it with the current one instead',
   };
   throw new DomainError('SELF_GRANT', message, { errors: [{ field: 'path.username', rule: 'not-self', message }] });
 }
