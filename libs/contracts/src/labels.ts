@@ -25,7 +25,7 @@ export const STEP_STATUS_LABELS: Record<StepStatus, Label> = {
   awaiting: { zh: '待办理', en: 'Awaiting' },
   done: { zh: '已办结', en: 'Done' },
   skipped: { zh: '无需办理', en: 'Not needed' },
-  returned: { zh: '已退回', en: 'Returned' },
+  returned: { zh: '已退回，待重新办理', en: 'Returned: to be done again' },
   blocked: { zh: '受阻', en: 'Blocked' },
   overdue: { zh: '已超期', en: 'Overdue' },
   withdrawn: { zh: '已撤销（不再需要）', en: 'Withdrawn: no longer needed' },

@@ -63,7 +63,7 @@ interface TimelineEvent {
 }
 
 /** The graph's colours explained, by step status (their labels: STEP_STATUS_LABELS, as the API says them). */
-const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'skipped'] as const;
+const LEGEND = ['done', 'awaiting', 'pending', 'overdue', 'blocked', 'returned', 'skipped', 'withdrawn'] as const;
 
 /**
  * The dependency graph of the case's step instances: columns by dependency depth, one lane per member
