@@ -249,4 +249,45 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ).toMatchObject({ caseId: second });
     expect(await ledger(number)).toMatchObject({ state: 'lost' });
   });
+  it('second trial: C07 of one person on two cases at the same moment: one checks the passport out, the other is refused (409), never done with nothing out', async () => {
+    const zhao = `P-${uniqueSuffix()}`;
+    await registerRosterPerson(api, users, zhao, { name: '赵六', rank: 'staff', position: '科员' });
+    const number = uniquePassportNumber();
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(officer())
+      .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: zhao })
+      .expect(201);
+    const trip = (departureDate: string, returnDate: string) => {
+      const body = canonicalSubmission(users.unit);
+      return {
+        ...body,
+        departureDate,
+        returnDate,
+        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
+        members: [{ id: 'm1', personId: zhao }],
+      };
+    };
+    const cases: string[] = [];
+    for (const [from, to] of [
+      ['2027-09-06', '2027-09-10'],
+      ['2027-10-11', '2027-10-15'],
+    ]) {
+      const caseId = (
+        await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(trip(from!, to!)).expect(201)
+      ).body.caseId as string;
+      cases.push(caseId);
+    }
+    for (const caseId of cases) await driveUntil(caseId, ['C07:m1']);
+    const answers = await Promise.all(
+      cases.map((caseId) => request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({})),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const refused = answers.find((r) => r.status === 409)!;
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
+    const winner = cases[answers.findIndex((r) => r.status === 200)]!;
+    const loser = cases.find((c) => c !== winner)!;
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: winner });
+    expect(status(await getProgress(api, users.tokens.organizer, loser), 'C07:m1')).not.toBe('done');
+  });
 });

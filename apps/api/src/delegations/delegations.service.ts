@@ -40,6 +40,7 @@ import {
   openCaseOverlapViolations,
   parseInstanceKey,
   custodyMoveLabel,
+  responsibleRole,
   processOfVersion,
   stepDataFieldProblems,
   systemReadDataProblems,
@@ -874,6 +875,7 @@ export class DelegationsService {
     // a retry by it, and two users' equal keys never meet.
     const requestId = key ?? randomUUID();
     let heldNumber: HeldNumber | undefined; // K06's card, C05's passport: the number held for this case's member (number-claims.ts)
+    let checkedOut: string | null = null; // C07: the passport this request checked out for the case (checkOutForStep)
     try {
       onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
       await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
@@ -889,8 +891,11 @@ export class DelegationsService {
           { caseId, stepKey, data: sent.data, requestId },
           (id) => this.progress(id),
         );
+      if (kind === 'complete' && stepKey !== undefined)
+        checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey);
     } catch (err) {
       if (key) await this.idempotency.release(key);
+      await heldNumber?.refused().catch(() => undefined);
       throw err;
     }
     const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
@@ -933,6 +938,9 @@ export class DelegationsService {
       if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
       // A refused completion frees the number it held; an unknown outcome keeps it for the retry with the same key.
       if (heldNumber && definite) await heldNumber.refused().catch(() => undefined);
+      // So does the passport it checked out (C07); an unknown outcome keeps it out for the case, for the retry.
+      if (checkedOut && definite)
+        await this.registries.undoCheckOutForStep(checkedOut, caseId, { id: user.id, role: user.role }).catch(() => undefined);
       const refusal =
         err instanceof HeldByIncident
           ? heldByIncident(key !== undefined)
@@ -1201,6 +1209,23 @@ export class DelegationsService {
         throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.stepKey', rule, message: label }] });
       }
     }
+  }
+
+  /**
+   * C07 (a step whose custody move is 'check-out'): the member's passport checked out for the case by the API before the
+   * completion is sent, atomically in the ledger (RegistriesService.checkOutForStep), so two C07s of one person at once
+   * cannot both be done; the worker's move then finds it out. The number moved, or null.
+   */
+  private async checkOutForStep(user: AuthUser, caseId: string, definitionVersion: string, stepKey: string): Promise<string | null> {
+    const definition = await this.registries.processDefinition(definitionVersion);
+    const step = definition?.steps.find((s) => s.code === stepKey.split(':')[0]);
+    // Only for the step's own role: anyone else is refused by the access table, and moves nothing first.
+    if (!step || step.behaviour?.custody !== 'check-out' || user.role !== responsibleRole(step)) return null;
+    const memberId = parseInstanceKey(stepKey, step.scope).memberId;
+    const facts = memberId === undefined ? undefined : (await this.currentProgress(caseId)).facts;
+    const member = facts?.members?.find((m) => m.id === memberId);
+    if (!facts || !member) return null;
+    return this.registries.checkOutForStep(caseId, member, facts.returnDate, definitionVersion, { id: user.id, role: user.role });
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {

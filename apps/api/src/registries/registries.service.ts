@@ -35,7 +35,10 @@ import {
   snapshotMember,
   typedMemberIdentity,
   custodyClaimProblem,
+  addDays,
   custodyMoveProblem,
+  custodyMoveLabel,
+  custodyMovePassport,
   travelPassport,
   type CustodyMove,
   passportNumberKey,
@@ -242,6 +245,61 @@ export class RegistriesService {
     const byNumber = number && isPassportNumber(number) ? await this.repo.passport(normalPassportNumber(number)) : null;
     const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
     return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh);
+  }
+
+  /**
+   * C07's check-out made by the API before its completion is sent, in the ledger's transaction under the holder's lock
+   * (second trial: two C07s of one person's two cases at once both passed the check, and one was done with nothing
+   * checked out): the member's travel passport (custodyMovePassport) out for the case, due back the check-in step's
+   * days after the return. The worker's move then finds it out for the case (a no-op). Answers the passport's number
+   * when this call moved it (the caller checks it back in if the completion is refused), null when there was nothing
+   * to move (already out for the case: a retry; or the ledger holds nothing of the member's). 409 ACTION_NOT_ALLOWED
+   * `passport-checked-out` when another request took it first.
+   */
+  async checkOutForStep(
+    caseId: string,
+    member: { personId?: string; passport?: { number?: string } | null },
+    returnDate: string,
+    definitionVersion: string,
+    actor: RegistryActor,
+  ): Promise<string | null> {
+    const held = member.personId ? await this.repo.passports({ holders: [member.personId] }) : [];
+    const number = member.passport?.number;
+    const byNumber = number && isPassportNumber(number) ? await this.repo.passport(normalPassportNumber(number)) : null;
+    const target = custodyMovePassport('check-out', caseId, held, byNumber);
+    if (!target || target.state !== 'in-custody') return null;
+    const definition = await this.processDefinition(definitionVersion);
+    const dueDays = (definition && checkInDueDays(definition)) ?? checkInDueDays(DEFAULT_DEFINITION)!;
+    try {
+      await this.repo.transitionPassport(
+        target.number,
+        'checked-out',
+        { caseId, dueBackOn: addDays(returnDate, dueDays), note: `C07 (${caseId})` },
+        async (holder) => (await this.repo.person(holder))?.unit ?? null,
+        actor,
+      );
+    } catch (err) {
+      if (!(err instanceof PassportTransitionError) && !(err instanceof PassportHeldError)) throw err;
+      const now = await this.repo.passport(target.number);
+      const label = now?.state === 'checked-out' ? custodyMoveLabel({ reason: 'checked-out', passport: now }, today()) : err.label;
+      throw new DomainError('ACTION_NOT_ALLOWED', label, {
+        errors: [{ field: 'path.stepKey', rule: 'passport-checked-out', message: label }],
+      });
+    }
+    return target.number;
+  }
+
+  /** A check-out checkOutForStep made for a completion that was then refused: back in custody, as it was. */
+  async undoCheckOutForStep(number: string, caseId: string, actor: RegistryActor): Promise<void> {
+    const p = await this.repo.passport(number);
+    if (p?.state !== 'checked-out' || p.caseId !== caseId) return;
+    await this.repo.transitionPassport(
+      number,
+      'in-custody',
+      { note: `C07 (${caseId}) refused` },
+      async (holder) => (await this.repo.person(holder))?.unit ?? null,
+      actor,
+    );
   }
 
   /**
