@@ -63,6 +63,18 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     return caseId;
   };
 
+  /** A staff member on the unit's roster with a passport in custody (valid to `expiresOn`): their person id and number. */
+  const personWithPassport = async (name: string, issuedOn = '2024-01-01', expiresOn = '2034-01-01') => {
+    const personId = `P-${uniqueSuffix()}`;
+    await registerRosterPerson(api, users, personId, { name, rank: 'staff', position: '科员' });
+    const number = uniquePassportNumber();
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(officer())
+      .send({ number, issuedOn, expiresOn, holder: personId })
+      .expect(201);
+    return { personId, number };
+  };
   const status = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)?.status;
   /** Every step in turn as its role does it, but `held` and `until`, until each of `until` awaits. */
   const driveUntil = async (caseId: string, until: string[], held: string[] = []): Promise<DelegationProgress> => {
@@ -80,16 +92,8 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
 
   it('handed input: out for a withdrawn case, the member keeps it (no C02-C06); C07 waits for its check-in; C05/C06 of an expiring one too', async () => {
     // 张三's passport is valid for years; 李四's expires within 6 months of the trip's return (a new one is due).
-    const zhang = `P-${uniqueSuffix()}`;
-    const li = `P-${uniqueSuffix()}`;
-    await registerRosterPerson(api, users, zhang, { name: '张三', rank: 'staff', position: '科员' });
-    await registerRosterPerson(api, users, li, { name: '李四', rank: 'staff', position: '科员' });
-    const [valid, expiring] = [uniquePassportNumber(), uniquePassportNumber()];
-    for (const [number, holder, issuedOn, expiresOn] of [
-      [valid, zhang, '2024-01-01', '2034-01-01'],
-      [expiring, li, '2017-05-02', '2027-05-01'],
-    ] as const)
-      await request(api.http).post('/api/registries/passports').set(officer()).send({ number, issuedOn, expiresOn, holder }).expect(201);
+    const { personId: zhang, number: valid } = await personWithPassport('张三');
+    const { personId: li, number: expiring } = await personWithPassport('李四', '2017-05-02', '2027-05-01');
 
     // The first case: both passports checked out for it, then the case is withdrawn with them still out.
     const first = await submit([
@@ -187,14 +191,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ).toMatchObject({ caseId: null });
   });
   it("second trial: the passport reported lost while out for a case, the next case's C07 is refused (valid-passport); the member amended, a new one is issued, never the lost number", async () => {
-    const wang = `P-${uniqueSuffix()}`;
-    await registerRosterPerson(api, users, wang, { name: '王五', rank: 'staff', position: '科员' });
-    const number = uniquePassportNumber();
-    await request(api.http)
-      .post('/api/registries/passports')
-      .set(officer())
-      .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: wang })
-      .expect(201);
+    const { personId: wang, number } = await personWithPassport('王五');
     const first = await submit([{ id: 'm1', personId: wang }]);
     await transition(number, { to: 'checked-out', caseId: first, dueBackOn: addDays(shanghaiDate(Date.now()), 20) }).expect(200);
     await request(api.http)
@@ -250,14 +247,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(await ledger(number)).toMatchObject({ state: 'lost' });
   });
   it('second trial: C07 of one person on two cases at the same moment: one checks the passport out, the other is refused (409), never done with nothing out', async () => {
-    const zhao = `P-${uniqueSuffix()}`;
-    await registerRosterPerson(api, users, zhao, { name: '赵六', rank: 'staff', position: '科员' });
-    const number = uniquePassportNumber();
-    await request(api.http)
-      .post('/api/registries/passports')
-      .set(officer())
-      .send({ number, issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder: zhao })
-      .expect(201);
+    const { personId: zhao, number } = await personWithPassport('赵六');
     const trip = (departureDate: string, returnDate: string) => {
       const body = canonicalSubmission(users.unit);
       return {

@@ -69,6 +69,23 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     return { unit, personId, number };
   }
 
+  /** A traveller's one-member case driven until C07 checked their passport out (the ledger's move may still be on its way). */
+  async function passportOut() {
+    const { unit, personId, number } = await traveller();
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    const input: DelegationInput = {
+      ...base,
+      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    return { unit, number, input, handle };
+  }
+
   it('a planned trip is recorded as planned at A01; the passport is out for the case from C07 and back in custody at P02', async () => {
     const { unit, personId, number } = await traveller();
     const base = caseInput({ workingDaySeconds: 1, unit });
@@ -245,18 +262,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     }
   });
   it('a case withdrawn with the passport out for it (after C07, before P02): the ledger has it due back 7 days after the close (fifth trial)', async () => {
-    const { unit, personId, number } = await traveller();
-    const base = caseInput({ workingDaySeconds: 1, unit });
-    const input: DelegationInput = {
-      ...base,
-      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
-    };
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
-    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    const { unit, number, input, handle } = await passportOut();
     const lent = await eventually(
       () => registries.passport(number),
       (p) => p?.state === 'checked-out',
@@ -285,18 +291,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   });
 
   it('second trial: the trip moved a month later with the passport out (after C07): due back 7 days after the new return, not overdue before it departs', async () => {
-    const { unit, personId, number } = await traveller();
-    const base = caseInput({ workingDaySeconds: 1, unit });
-    const input: DelegationInput = {
-      ...base,
-      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
-    };
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
-    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    const { unit, number, input, handle } = await passportOut();
     await eventually(
       () => registries.passport(number),
       (p) => p?.state === 'checked-out',
