@@ -265,7 +265,16 @@ describe('the web app in Chromium, on the whole stack', () => {
     // The graph's legend names the statuses as the API's texts do (STEP_STATUS_LABELS, the one table): a step done
     // is 已办结, not a word of the web's own.
     const legend = page.locator('.ant-card', { has: page.getByText('流程图（关键路径加粗）', { exact: true }) }).locator('.ant-tag');
-    await expect(legend.allInnerTexts()).resolves.toEqual(['已办结', '待办理', '未开始', '已超期', '受阻', '无需办理']);
+    await expect(legend.allInnerTexts()).resolves.toEqual([
+      '已办结',
+      '待办理',
+      '未开始',
+      '已超期',
+      '受阻',
+      '已退回，待重新办理',
+      '无需办理',
+      '已撤销（不再需要）',
+    ]);
     await screenshot(page, 'case');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pdf-approval-document').click()]);
     const chunks: Buffer[] = [];
