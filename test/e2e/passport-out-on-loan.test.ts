@@ -75,6 +75,18 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       .expect(201);
     return { personId, number };
   };
+  /** The organizer withdraws the case; answers once the read model has it withdrawn. */
+  const withdraw = async (caseId: string) => {
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '邀请方推迟活动' })
+      .expect(200);
+    await eventually(
+      () => api.app.get(DataSource).query('SELECT status FROM cases WHERE case_id = $1', [caseId]) as Promise<Array<{ status: string }>>,
+      (rows) => rows[0]?.status === 'withdrawn',
+    );
+  };
   const status = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)?.status;
   /** Every step in turn as its role does it, but `held` and `until`, until each of `until` awaits. */
   const driveUntil = async (caseId: string, until: string[], held: string[] = []): Promise<DelegationProgress> => {
@@ -102,15 +114,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ]);
     const dueBackOn = addDays(shanghaiDate(Date.now()), 20);
     for (const number of [valid, expiring]) await transition(number, { to: 'checked-out', caseId: first, dueBackOn }).expect(200);
-    await request(api.http)
-      .post(`/api/delegations/${first}/withdraw`)
-      .set(bearer(users.tokens.organizer))
-      .send({ reason: '邀请方推迟活动' })
-      .expect(200);
-    await eventually(
-      () => api.app.get(DataSource).query('SELECT status FROM cases WHERE case_id = $1', [first]) as Promise<Array<{ status: string }>>,
-      (rows) => rows[0]?.status === 'withdrawn',
-    );
+    await withdraw(first);
     expect(await ledger(valid)).toMatchObject({ state: 'checked-out', caseId: first });
 
     // The second case: 张三's passport out on loan is still his travel passport (no new-passport steps); 李四's is
@@ -194,15 +198,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const { personId: wang, number } = await personWithPassport('王五');
     const first = await submit([{ id: 'm1', personId: wang }]);
     await transition(number, { to: 'checked-out', caseId: first, dueBackOn: addDays(shanghaiDate(Date.now()), 20) }).expect(200);
-    await request(api.http)
-      .post(`/api/delegations/${first}/withdraw`)
-      .set(bearer(users.tokens.organizer))
-      .send({ reason: '邀请方推迟活动' })
-      .expect(200);
-    await eventually(
-      () => api.app.get(DataSource).query('SELECT status FROM cases WHERE case_id = $1', [first]) as Promise<Array<{ status: string }>>,
-      (rows) => rows[0]?.status === 'withdrawn',
-    );
+    await withdraw(first);
     const second = await submit([{ id: 'm1', personId: wang }]);
     await driveUntil(second, ['C07:m1']);
     // Reported lost while out: the case's facts still name it, but there is nothing to check out.

@@ -240,11 +240,27 @@ export class RegistriesService {
     member: { personId?: string; passport?: { number?: string } | null },
     newNumber?: unknown,
   ): Promise<{ reason: 'checked-out' | 'not-valid'; passport: CustodyPassport } | null> {
+    const { held, byNumber } = await this.memberPassports(member);
+    const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
+    return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh);
+  }
+
+  /** A case member's passports in the ledger: their roster person's (`held`) and the row of the facts' number. */
+  private async memberPassports(member: {
+    personId?: string;
+    passport?: { number?: string } | null;
+  }): Promise<{ held: CustodyPassport[]; byNumber: CustodyPassport | null }> {
     const held = member.personId ? await this.repo.passports({ holders: [member.personId] }) : [];
     const number = member.passport?.number;
     const byNumber = number && isPassportNumber(number) ? await this.repo.passport(normalPassportNumber(number)) : null;
-    const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
-    return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh);
+    return { held, byNumber };
+  }
+
+  /** The calendar days a case's passports are due back after its return (checkInDueDays of its version, else the current rule). */
+  private async checkInDays(definitionVersion: string | undefined): Promise<number> {
+    const definition = definitionVersion === undefined ? undefined : await this.processDefinition(definitionVersion);
+    // A version that declares no check-in (2026.1 ran P02 outside its definition): the current rule.
+    return (definition && checkInDueDays(definition)) ?? checkInDueDays(DEFAULT_DEFINITION)!;
   }
 
   /**
@@ -263,13 +279,10 @@ export class RegistriesService {
     definitionVersion: string,
     actor: RegistryActor,
   ): Promise<string | null> {
-    const held = member.personId ? await this.repo.passports({ holders: [member.personId] }) : [];
-    const number = member.passport?.number;
-    const byNumber = number && isPassportNumber(number) ? await this.repo.passport(normalPassportNumber(number)) : null;
+    const { held, byNumber } = await this.memberPassports(member);
     const target = custodyMovePassport('check-out', caseId, held, byNumber);
     if (!target || target.state !== 'in-custody') return null;
-    const definition = await this.processDefinition(definitionVersion);
-    const dueDays = (definition && checkInDueDays(definition)) ?? checkInDueDays(DEFAULT_DEFINITION)!;
+    const dueDays = await this.checkInDays(definitionVersion);
     try {
       await this.repo.transitionPassport(
         target.number,
@@ -817,9 +830,7 @@ export class RegistriesService {
    */
   private async checkOutDueDate(passport: CustodyPassport, caseId: string, sent: string | undefined): Promise<string> {
     const found = await this.repo.caseForCheckOut(caseId);
-    const definition = found ? await this.processDefinition(found.definitionVersion) : undefined;
-    // A version that declares no check-in (2026.1 ran P02 outside its definition): the current rule.
-    const dueDays = (definition && checkInDueDays(definition)) ?? checkInDueDays(DEFAULT_DEFINITION)!;
+    const dueDays = await this.checkInDays(found?.definitionVersion);
     const inCustody = (await this.repo.passports({ holders: [passport.holder] })).filter((p) => p.state === 'in-custody');
     // Another in custody expiring later is the travel passport (one of equal expiry may go out as well).
     const newest = travelPassport(inCustody);
