@@ -122,6 +122,11 @@ const CUSTODY_ON_WITHDRAWAL_PATCH = 'custody-on-withdrawal';
  */
 const CUSTODY_ON_REDATE_PATCH = 'custody-on-redate';
 /**
+ * With this patch those due-back moves also go to members whose C07 has not run, for a passport the office checked out
+ * for the case by hand (CaseDeps.custodyByLedger); asked only when there is such a member.
+ */
+const CUSTODY_BY_LEDGER_PATCH = 'custody-by-ledger';
+/**
  * With this patch an amendment dropping a country drops the entry routes D01 recorded for it (the country added again
  * is routed anew); asked only when an amendment drops a recorded route.
  */
@@ -313,6 +318,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
     custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
     custodyOnRedate: () => patched(CUSTODY_ON_REDATE_PATCH),
+    custodyByLedger: () => patched(CUSTODY_BY_LEDGER_PATCH),
     routesFollowCountries: () => patched(ROUTES_FOLLOW_COUNTRIES_PATCH),
     realWorldDates: patched(REAL_WORLD_DATES_PATCH),
     deficiencyNeededAhead: patched(DEFICIENCY_NEEDED_AHEAD_PATCH),

@@ -276,4 +276,39 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: winner });
     expect(status(await getProgress(api, users.tokens.organizer, loser), 'C07:m1')).not.toBe('done');
   });
+
+  it('fourth trial: checked out by hand right after the submission (503 "retry" until the case is registered, never 422), then due back 7 days after the withdrawal', async () => {
+    const { personId: sun, number } = await personWithPassport('孙七');
+    const body = canonicalSubmission(users.unit, { members: [{ id: 'm1', personId: sun }] });
+    const caseId = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201)).body
+      .caseId as string;
+    const answers: Array<{ status: number; rule?: string }> = [];
+    for (;;) {
+      const r = await transition(number, { to: 'checked-out', caseId });
+      answers.push({ status: r.status, ...(r.status === 200 ? {} : { rule: r.body.errors?.[0]?.rule }) });
+      if (r.status !== 503) break;
+      expect(r.headers['retry-after']).toBeDefined();
+    }
+    // Each answer while the case registers says retry; the last is the check-out, due back at return + 7.
+    expect(answers.slice(0, -1).every((a) => a.status === 503 && a.rule === 'case-registering')).toBe(true);
+    expect(answers.at(-1)).toEqual({ status: 200 });
+    console.log(`manual check-out after submission: ${answers.length - 1} answer(s) 503 case-registering, then 200`);
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId, dueBackOn: addDays(body.returnDate, 7) });
+    // The case withdrawn before its C07: the passport lent by hand is due back 7 days after the close, not the return.
+    await withdraw(caseId);
+    // Case time (the API's time scale): the closing event's instant, Asia/Shanghai.
+    const [closed] = (await api.app
+      .get(DataSource)
+      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'case.closed'`, [caseId])) as Array<{
+      occurred_at: Date;
+    }>;
+    const due = addDays(shanghaiDate(closed!.occurred_at.getTime()), 7);
+    expect(due < addDays(body.returnDate, 7)).toBe(true);
+    expect(
+      await eventually(
+        () => ledger(number),
+        (p) => p.dueBackOn === due,
+      ),
+    ).toMatchObject({ state: 'checked-out', caseId, dueBackOn: due });
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { addDays, makeMember, shanghaiDate } from '@df/domain';
-import { amendUpdate, completeStepUpdate, delegationWorkflowId, withdrawUpdate, type DelegationInput } from '@df/contracts';
+import { amendUpdate, completeStepUpdate, delegationWorkflowId, progressQuery, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { AnnualPlanClaims1796290422802 } from '../../libs/persistence/src/migrations/1796290422802-AnnualPlanClaims';
@@ -312,6 +312,89 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       ['checked-out', 'checked-out', expect.stringMatching(/^C07.*trip dates changed$/)],
     ]);
     await handle.terminate('test done');
+  });
+
+  it('fourth trial: a passport checked out by hand for the case before its C07 moves with the case: its dates changed, then the case withdrawn', async () => {
+    const { unit, personId, number } = await traveller();
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    const input: DelegationInput = {
+      ...base,
+      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    // The passport officer lends it for the case (a visa appointment) before the chain reaches C07.
+    await registries.transitionPassport(
+      number,
+      'checked-out',
+      { caseId: input.caseId, dueBackOn: addDays(input.facts.returnDate, 7), note: 'by hand' },
+      async () => unit,
+      system,
+    );
+    const [departureDate, returnDate] = [addDays(input.facts.departureDate, 30), addDays(input.facts.returnDate, 30)];
+    const destinations = input.facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
+    await handle.executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { departureDate, returnDate, destinations } }],
+    });
+    const redated = await eventually(
+      () => registries.passport(number),
+      (p) => p?.dueBackOn === addDays(returnDate, 7),
+    );
+    expect(redated).toMatchObject({ state: 'checked-out', caseId: input.caseId });
+    expect((await handle.query(progressQuery)).steps.find((s) => s.code === 'C07')!.status).not.toBe('done');
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), reason: '活动取消' }],
+    });
+    expect((await handle.result()).status).toBe('withdrawn');
+    const [event] = (await worker.app
+      .get(DataSource)
+      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'case.closed'`, [input.caseId])) as Array<{
+      occurred_at: Date;
+    }>;
+    const due = addDays(shanghaiDate(event!.occurred_at.getTime()), 7);
+    const closed = await eventually(
+      () => registries.passport(number),
+      (p) => p?.dueBackOn === due,
+    );
+    expect(closed).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: due });
+    expect((await registries.passportHistory(number)).map((h) => [h.fromState, h.toState, h.note])).toEqual([
+      [null, 'in-custody', null],
+      ['in-custody', 'checked-out', 'by hand'],
+      ['checked-out', 'checked-out', expect.stringMatching(/^C07.*trip dates changed$/)],
+      ['checked-out', 'checked-out', expect.stringMatching(/^C07.*case closed$/)],
+    ]);
+  });
+
+  it("a manual check-out's case not projected yet: read from the workflow's published answer, 'registering' while only its claim is on record", async () => {
+    const ds = worker.app.get(DataSource);
+    const caseId = randomUUID();
+    expect(await registries.caseForCheckOut(caseId)).toBeNull();
+    await ds.query(
+      `INSERT INTO member_trip_claims (case_id, person_key, unit, departure_date, return_date) VALUES ($1, 'P-x', 'u', '2027-03-01', '2027-03-05')`,
+      [caseId],
+    );
+    expect(await registries.caseForCheckOut(caseId)).toBe('registering');
+    const answer = {
+      status: 'open',
+      definitionVersion: '2027.4',
+      facts: { returnDate: '2027-03-05', members: [{ personId: 'P-x' }, { id: 'typed' }] },
+    };
+    await ds.query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, now())`, [
+      caseId,
+      JSON.stringify(answer),
+    ]);
+    expect(await registries.caseForCheckOut(caseId)).toEqual({
+      caseId,
+      open: true,
+      returnDate: '2027-03-05',
+      personIds: ['P-x'],
+      definitionVersion: '2027.4',
+    });
+    await ds.query('DELETE FROM case_progress WHERE case_id = $1', [caseId]);
+    await ds.query('DELETE FROM member_trip_claims WHERE case_id = $1', [caseId]);
   });
 
   it('a member withdrawn by a refused visa with the passport out (the case goes on): due back 7 days after the refusal (second trial)', async () => {

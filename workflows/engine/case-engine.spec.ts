@@ -11,6 +11,7 @@ import {
   makeDestination,
   makeFacts,
   makeMember,
+  fixturePassportNumber,
   parseInstant,
   shanghaiDate,
   toIso,
@@ -764,10 +765,96 @@ describe('CaseEngine', () => {
     old.takeCustodyWork();
     old.apply({ type: 'withdraw', request: { requestId: 'w-old', actor: actor('organizer'), reason: '活动取消' } }, at);
     expect(old.takeCustodyWork()).toEqual([]);
+    // Before custody-by-ledger, a case closed before its C07 asked nothing.
     const asked: string[] = [];
-    const early = newEngine({}, { custodyOnClose: () => (asked.push('custody-on-close'), true) });
+    const early = newEngine(
+      {},
+      { custodyOnClose: () => (asked.push('custody-on-close'), true), custodyByLedger: () => (asked.push('custody-by-ledger'), false) },
+    );
     early.apply({ type: 'withdraw', request: { requestId: 'w-early', actor: actor('organizer'), reason: '活动取消' } }, MONDAY);
-    expect([early.takeCustodyWork(), asked]).toEqual([[], []]);
+    expect([early.takeCustodyWork(), asked]).toEqual([[], ['custody-by-ledger']]);
+    // A member with no roster person and no passport number: the ledger cannot hold theirs, nothing is asked.
+    const unknown: string[] = [];
+    const none = newEngine(
+      { members: [makeMember({ passport: null })] },
+      { custodyOnClose: () => (unknown.push('custody-on-close'), true), custodyByLedger: () => (unknown.push('custody-by-ledger'), true) },
+    );
+    none.apply({ type: 'withdraw', request: { requestId: 'w-none', actor: actor('organizer'), reason: '活动取消' } }, MONDAY);
+    expect([none.takeCustodyWork(), unknown]).toEqual([[], []]);
+  });
+
+  describe('fourth trial: a passport checked out by hand for the case (before its C07) moves with the case (custody-by-ledger)', () => {
+    const two = { members: [makeMember({ id: 'm1', personId: 'P-m1' }), makeMember({ id: 'm2', name: '李四', personId: 'P-m2' })] };
+    const c07s = (engine: CaseEngine, at: number) =>
+      Object.fromEntries(
+        engine
+          .progress(at)
+          .steps.filter((s) => s.code === 'C07')
+          .map((s) => [s.memberId!, s.key]),
+      );
+
+    it('a case closed before C07 sends each member a due-back 7 days after the close; the activity moves whichever is out', () => {
+      const asked: string[] = [];
+      const engine = newEngine(two, {
+        custodyOnClose: () => (asked.push('custody-on-close'), true),
+        custodyByLedger: () => (asked.push('custody-by-ledger'), true),
+      });
+      const at = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+      engine.takeCustodyWork();
+      const keys = c07s(engine, at);
+      engine.apply({ type: 'withdraw', request: { requestId: 'w-hand', actor: actor('organizer'), reason: '活动取消' } }, at);
+      const dueBackOn = addDays(shanghaiDate(at), 7);
+      expect(engine.takeCustodyWork()).toEqual([
+        { key: keys.m1, action: 'due-back', memberId: 'm1', dueBackOn },
+        { key: keys.m2, action: 'due-back', memberId: 'm2', dueBackOn },
+      ]);
+      expect(asked).toEqual(['custody-by-ledger', 'custody-on-close']);
+    });
+
+    it('the return date amended before C07 moves each member’s due-back to the new return + 7; a replay before the patch moves none', () => {
+      const run = (byLedger: boolean) => {
+        const engine = newEngine(two, { custodyByLedger: () => byLedger });
+        const at = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+        engine.takeCustodyWork();
+        const destinations = engine.facts.destinations.map((d) => ({ ...d, leave: '2026-05-14' }));
+        engine.apply(
+          {
+            type: 'amend',
+            request: { requestId: 'am-hand', actor: actor('organizer'), changes: { returnDate: '2026-05-14', destinations } },
+          },
+          at,
+        );
+        return { work: engine.takeCustodyWork(), keys: c07s(engine, at) };
+      };
+      const moved = run(true);
+      expect(moved.work).toEqual([
+        { key: moved.keys.m1, action: 'due-back', memberId: 'm1', dueBackOn: '2026-05-21', redated: true },
+        { key: moved.keys.m2, action: 'due-back', memberId: 'm2', dueBackOn: '2026-05-21', redated: true },
+      ]);
+      expect(run(false).work).toEqual([]);
+    });
+
+    it('a member amended out before C07 gets a due-back naming who they were', () => {
+      const engine = newEngine(two, { custodyByLedger: () => true });
+      const at = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A10' && s.status === 'awaiting') });
+      engine.takeCustodyWork();
+      const keys = c07s(engine, at);
+      engine.apply(
+        { type: 'amend', request: { requestId: 'am-out', actor: actor('organizer'), changes: { members: [engine.facts.members[0]!] } } },
+        at,
+      );
+      expect(engine.takeCustodyWork()).toEqual([
+        {
+          key: keys.m2,
+          action: 'due-back',
+          memberId: 'm2',
+          dueBackOn: addDays(shanghaiDate(at), 7),
+          memberLeft: true,
+          personId: 'P-m2',
+          passportNumber: fixturePassportNumber('m2'),
+        },
+      ]);
+    });
   });
 
   it('a closed case answers the plan it closed with, never at risk, and the engine’s close reasons in both languages (fifth trial: a failed case’s forecast moved on every read)', () => {

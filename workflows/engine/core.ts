@@ -210,6 +210,12 @@ export interface EngineDeps {
    */
   custodyOnRedate?: () => boolean;
   /**
+   * The due-back moves (a close, a member leaving, a return date amended) also go to the members whose C07 has not run,
+   * for a passport the office checked out for the case by hand (patched('custody-by-ledger'); asked only when there is
+   * such a member): the activity moves whichever passport the ledger holds out for the case.
+   */
+  custodyByLedger?: () => boolean;
+  /**
    * An amendment dropping a country drops the entry routes D01 recorded for it, so the country added again is routed
    * anew (patched('routes-follow-countries'); asked only when an amendment drops a recorded route).
    */
@@ -424,18 +430,16 @@ export class CaseCore {
     this.instances = buildInstances(this.definition, this.facts, { runtime: this.runtime, settings: this.input.settings ?? {} });
     const live = new Set(this.instances.map((i) => i.key));
     const leftWithPassport: string[] = [];
+    const leftMaybeByHand: string[] = [];
     for (const [key, state] of [...this.states]) {
       const meta = this.metas.get(key)!;
       if (meta.behaviour.afterDeparture) continue;
       if (!live.has(key)) {
         const member = meta.memberId;
-        if (
-          meta.behaviour.custody === 'check-out' &&
-          member !== undefined &&
-          state.status === 'done' &&
-          !this.facts.members.some((m) => m.id === member)
-        )
-          leftWithPassport.push(key);
+        if (meta.behaviour.custody === 'check-out' && member !== undefined && !this.facts.members.some((m) => m.id === member)) {
+          if (state.status === 'done') leftWithPassport.push(key);
+          else if (this.mayHoldPassport(previousMembers, member)) leftMaybeByHand.push(key);
+        }
         this.withdrawnSteps.set(key, { meta, state });
         this.states.delete(key);
         this.metas.delete(key);
@@ -460,20 +464,23 @@ export class CaseCore {
       }
     }
     if (this.deps.reopenOnChange?.() ?? true) this.reopenStale(cause);
-    this.passportsDueOnLeaving(leftWithPassport, previousMembers);
+    this.passportsDueOnLeaving(leftWithPassport, leftMaybeByHand, previousMembers);
   }
 
   /**
    * A member who leaves a case that goes on (a refused visa, an amendment dropping them) with their passport out for
    * it (C07 done) leaves the trip it was lent for, as a closing case does (passportsDueOnClose): due back the check-in
-   * step's days after today, not after the trip's return (second trial). `keys`: their withdrawn check-out steps.
-   * Asks `deps.custodyOnWithdrawal` (patched('custody-on-withdrawal')) only when there is one, so earlier histories
-   * replay as they ran.
+   * step's days after today, not after the trip's return (second trial). `done`: their withdrawn check-out steps done;
+   * `notDone`: those not done, for a passport checked out by hand (`deps.custodyByLedger`, asked only when there is
+   * one). Asks `deps.custodyOnWithdrawal` (patched('custody-on-withdrawal')) only when there is one, so earlier
+   * histories replay as they ran.
    */
-  private passportsDueOnLeaving(keys: readonly string[], previousMembers: CaseFacts['members']): void {
-    if (keys.length === 0 || !(this.deps.custody?.() ?? true)) return;
+  private passportsDueOnLeaving(done: readonly string[], notDone: readonly string[], previousMembers: CaseFacts['members']): void {
+    if ((done.length === 0 && notDone.length === 0) || !(this.deps.custody?.() ?? true)) return;
     const days = this.checkInDueDays();
-    if (days === undefined || !(this.deps.custodyOnWithdrawal?.() ?? true)) return;
+    if (days === undefined) return;
+    const keys = notDone.length > 0 && (this.deps.custodyByLedger?.() ?? true) ? [...done, ...notDone] : done;
+    if (keys.length === 0 || !(this.deps.custodyOnWithdrawal?.() ?? true)) return;
     this.passportsDueBack(
       days,
       keys.map((key) => {
@@ -858,25 +865,42 @@ export class CaseCore {
   passportsRedated(): void {
     if (!(this.deps.custody?.() ?? true)) return;
     const days = this.checkInDueDays();
-    const pending = this.passportsOut();
-    if (pending.length === 0 || days === undefined || !(this.deps.custodyOnRedate?.() ?? true)) return;
+    if (days === undefined) return;
+    const pending = this.passportsMaybeOut();
+    if (pending.length === 0 || !(this.deps.custodyOnRedate?.() ?? true)) return;
     const dueBackOn = addDays(this.facts.returnDate, days);
     for (const key of pending)
       this.custodyWork.push({ key, memberId: this.metas.get(key)!.memberId!, action: 'due-back', dueBackOn, redated: true });
   }
 
-  /** The check-out steps (C07) done whose member's check-in (P02) is not: the passports out for the case. */
-  private passportsOut(): string[] {
-    const out = [...this.states.entries()].filter(([key, s]) => {
-      const meta = this.metas.get(key);
-      return meta?.behaviour.custody === 'check-out' && meta.memberId !== undefined && s.status === 'done';
-    });
+  /**
+   * The check-out steps (C07) whose member's check-in (P02) is not done: those done (the passports the engine moved
+   * out), then, with `deps.custodyByLedger` (asked only when there are any), those not done of members with a passport
+   * the ledger may hold out for the case by hand (a roster person or a passport number; fourth trial: a passport
+   * checked out by hand kept its due-back day when its case closed or its dates changed). The activity finds whichever
+   * passport is out for the case, or moves nothing.
+   */
+  private passportsMaybeOut(): string[] {
     const back = new Set(
       [...this.states.entries()]
         .filter(([key, s]) => this.metas.get(key)?.behaviour.custody === 'check-in' && s.status === 'done')
         .map(([key]) => this.metas.get(key)!.memberId),
     );
-    return out.filter(([key]) => !back.has(this.metas.get(key)!.memberId)).map(([key]) => key);
+    const checkOuts = [...this.states.entries()].filter(([key]) => {
+      const meta = this.metas.get(key);
+      return meta?.behaviour.custody === 'check-out' && meta.memberId !== undefined && !back.has(meta.memberId);
+    });
+    const out = checkOuts.filter(([, s]) => s.status === 'done').map(([key]) => key);
+    const byHand = checkOuts
+      .filter(([key, s]) => s.status !== 'done' && this.mayHoldPassport(this.facts.members, this.metas.get(key)!.memberId!))
+      .map(([key]) => key);
+    return byHand.length > 0 && (this.deps.custodyByLedger?.() ?? true) ? [...out, ...byHand] : out;
+  }
+
+  /** Whether the ledger can know the member's passport: a roster person or a passport number. */
+  private mayHoldPassport(members: CaseFacts['members'], memberId: string): boolean {
+    const member = members.find((m) => m.id === memberId);
+    return !!(member?.personId || member?.passport?.number);
   }
 
   /**
@@ -888,8 +912,9 @@ export class CaseCore {
   private passportsDueOnClose(): void {
     if (!(this.deps.custody?.() ?? true)) return;
     const days = this.checkInDueDays();
-    const pending = this.passportsOut();
-    if (pending.length === 0 || days === undefined || !(this.deps.custodyOnClose?.() ?? true)) return;
+    if (days === undefined) return;
+    const pending = this.passportsMaybeOut();
+    if (pending.length === 0 || !(this.deps.custodyOnClose?.() ?? true)) return;
     this.passportsDueBack(
       days,
       pending.map((key) => ({ key, memberId: this.metas.get(key)!.memberId! })),

@@ -830,6 +830,22 @@ export class RegistriesService {
    */
   private async checkOutDueDate(passport: CustodyPassport, caseId: string, sent: string | undefined): Promise<string> {
     const found = await this.repo.caseForCheckOut(caseId);
+    // Submitted a moment ago, its first events not stored yet: the same request succeeds in a moment.
+    if (found === 'registering')
+      throw domainError(
+        'OUTCOME_UNKNOWN',
+        '案件正在登记，请稍后重试同一请求',
+        'The case is being registered: retry the same request in a moment',
+        {
+          errors: [
+            {
+              field: 'caseId',
+              rule: 'case-registering',
+              message: { zh: '案件刚提交，尚未登记完成', en: 'The case was just submitted and is not registered yet' },
+            },
+          ],
+        },
+      );
     const dueDays = await this.checkInDays(found?.definitionVersion);
     const inCustody = (await this.repo.passports({ holders: [passport.holder] })).filter((p) => p.state === 'in-custody');
     // Another in custody expiring later is the travel passport (one of equal expiry may go out as well).

@@ -33,6 +33,7 @@ import {
   type CaseStatus,
   type CheckOutCase,
 } from '@df/domain';
+import type { DelegationProgress } from '@df/contracts';
 import { readCaseRecord } from '../case-record.repository';
 import {
   AnnualPlanEntity,
@@ -548,19 +549,39 @@ export class RegistriesRepository {
 
   /**
    * A case as a manual check-out checks it (checkOutProblems): running or not, its return date, its members' person ids
-   * (from its submitted facts and amendments), and its pinned process version; null when no case has the id.
+   * (from its submitted facts and amendments), and its pinned process version. A case not projected yet (submitted a
+   * moment ago; fourth trial: a check-out right after the submission read 422 open-case-member) is read from the
+   * workflow's published answer (case_progress), and is 'registering' while only its submission's claim
+   * (member_trip_claims) is on record; null when no case has the id.
    */
-  async caseForCheckOut(caseId: string): Promise<(CheckOutCase & { definitionVersion: string }) | null> {
+  async caseForCheckOut(caseId: string): Promise<(CheckOutCase & { definitionVersion: string }) | 'registering' | null> {
     const record = await readCaseRecord(this.ds.manager, caseId);
-    if (!record) return null;
-    const members = Array.isArray(record.facts?.members) ? (record.facts.members as Array<{ personId?: unknown }>) : [];
-    return {
-      caseId,
-      open: !CLOSED_STATUSES.includes(record.case.status as CaseStatus),
-      returnDate: record.case.returnDate,
-      personIds: members.map((mb) => mb?.personId).filter((id): id is string => typeof id === 'string'),
-      definitionVersion: record.case.definitionVersion,
-    };
+    const personIds = (members: unknown) =>
+      (Array.isArray(members) ? (members as Array<{ personId?: unknown }>) : [])
+        .map((mb) => mb?.personId)
+        .filter((id): id is string => typeof id === 'string');
+    if (record)
+      return {
+        caseId,
+        open: !CLOSED_STATUSES.includes(record.case.status as CaseStatus),
+        returnDate: record.case.returnDate,
+        personIds: personIds(record.facts?.members),
+        definitionVersion: record.case.definitionVersion,
+      };
+    const [published] = await this.ds.query<Array<{ answer: Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion'> }>>(
+      'SELECT answer FROM case_progress WHERE case_id = $1',
+      [caseId],
+    );
+    if (published)
+      return {
+        caseId,
+        open: !CLOSED_STATUSES.includes(published.answer.status),
+        returnDate: published.answer.facts.returnDate,
+        personIds: personIds(published.answer.facts.members),
+        definitionVersion: published.answer.definitionVersion,
+      };
+    const claimed = await this.ds.query<unknown[]>('SELECT 1 FROM member_trip_claims WHERE case_id = $1 LIMIT 1', [caseId]);
+    return claimed.length > 0 ? 'registering' : null;
   }
 
   async passport(number: string): Promise<CustodyPassport | null> {
