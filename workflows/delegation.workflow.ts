@@ -161,6 +161,8 @@ const INVITER_CHANGE_RERUNS_PATCH = 'inviter-change-reruns';
 const HOLD_AFTER_RECHECK_PATCH = 'hold-after-recheck';
 /** A step opens only once every step upstream of it is done again (CaseDeps.openAfterUpstream); asked only when one would open before. */
 const OPEN_AFTER_UPSTREAM_PATCH = 'open-after-upstream';
+/** A member's step done stands when only joint work it rests on is done again (CaseDeps.memberWorkStands); asked only then. */
+const MEMBER_WORK_STANDS_PATCH = 'member-work-stands';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /** Cases started with this patch have a step certifying the departure (E07) due no earlier than the departure day's end (CaseDeps.certifiedStepDue). */
@@ -327,6 +329,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     frequencyOnMemberChange: () => patched(FREQUENCY_ON_MEMBER_CHANGE_PATCH),
     inviterChangeReruns: () => patched(INVITER_CHANGE_RERUNS_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
+    memberWorkStands: () => patched(MEMBER_WORK_STANDS_PATCH),
     holdAfterRecheck: () => patched(HOLD_AFTER_RECHECK_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),

@@ -141,6 +141,31 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     await handle.terminate('scenario done');
   });
 
+  it('fourth trial: a member added after the passport was issued and the visa collected: the first member’s own work stands, the joint work runs again', async () => {
+    const base = caseInput({ workingDaySeconds: 1 });
+    // m1 with no passport: C02-C06 issue one before the amendment.
+    const input: DelegationInput = { ...base, facts: { ...base.facts, members: [makeMember({ id: 'm1', passport: null })] } };
+    const handle = await start(input);
+    await fast(input, handle, (q) => step(q, 'D13:m1:US')?.status === 'done');
+    const members = [...input.facts.members, ...ownPassports([makeMember({ id: 'm2', name: '李四' })])];
+    await handle.executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', input.facts.unit), changes: { members } }],
+    });
+    const p = await handle.query(progressQuery);
+    const own = ['C04:m1', 'C05:m1', 'C07:m1', 'D13:m1:US'];
+    expect(own.map((k) => [k, step(p, k).status])).toEqual(own.map((k) => [k, 'done']));
+    expect(['B08', 'D12:US'].map((k) => step(p, k).status)).not.toContain('done');
+    const departed = await fast(input, handle, (q) => q.status === 'departed');
+    expect(['C07:m2', 'D13:m2:US', 'D12:US'].map((k) => step(departed, k).status)).toEqual(['done', 'done', 'done']);
+    // The passport was issued once: one completion of C05:m1 in the event store.
+    const completions = await db.query(
+      `SELECT count(*)::int AS n FROM case_events WHERE stream_id = $1 AND type = 'step.completed' AND payload->>'key' = 'C05:m1'`,
+      [input.caseId],
+    );
+    expect(completions).toEqual([{ n: 1 }]);
+    await handle.terminate('scenario done');
+  });
+
   it('issue 11 item 1: a member added while B05 awaits reopens A15 and what follows; B05 is refused until their reviews are done', async () => {
     const input = caseInput({ workingDaySeconds: 1 });
     const handle = await start(input);

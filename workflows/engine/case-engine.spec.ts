@@ -1456,6 +1456,39 @@ describe('CaseEngine', () => {
     expect(engine.progress(departed).steps.find((s) => s.key === 'C05:m2')!.status).toBe('done');
   });
 
+  it('fourth trial: a member added after the passports and visas are done leaves the members’ own work done (C04-C07, D13); the joint work runs again for the newcomer', () => {
+    const run = (deps: Partial<EngineDeps>) => {
+      // m1 needs a new passport (C02-C06), so the passport's issue is on record before the amendment.
+      const engine = newEngine({ members: [makeMember({ id: 'm1', passport: null })] }, deps);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'done') });
+      const members = [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })];
+      engine.apply({ type: 'amend', request: { requestId: 'am-join', actor: actor('organizer'), changes: { members } } }, t);
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      return { engine, status };
+    };
+    const asked: string[] = [];
+    const { engine, status } = run({ memberWorkStands: () => (asked.push('member-work-stands'), true) });
+    const own = ['C04:m1', 'C05:m1', 'C06:m1', 'C07:m1', 'D13:m1:US', 'D04:m1:US'].filter((k) =>
+      engine.progress(Date.now()).steps.some((s) => s.key === k && s.status !== 'skipped'),
+    );
+    expect(own).toEqual(expect.arrayContaining(['C04:m1', 'C05:m1', 'C07:m1', 'D13:m1:US']));
+    expect(own.map(status)).toEqual(own.map(() => 'done'));
+    // The joint work covers the newcomer: the approvals, the approval document, the country's submission and outcome.
+    for (const k of ['A15', 'B07', 'B08', 'D09:US', 'D12:US']) expect([k, status(k)]).not.toEqual([k, 'done']);
+    expect(asked).toEqual(['member-work-stands']);
+    // The case goes on to departure; m1's passport was issued once.
+    const departed = simulate(engine);
+    expect(engine.status).toBe('departed');
+    const issued = engine.progress(departed).steps.find((s) => s.key === 'C05:m1')!;
+    expect(issued.status).toBe('done');
+    expect(engine.takeEvents().filter((e) => e.type === 'step.completed' && (e.payload as { key: string }).key === 'C05:m1')).toHaveLength(
+      1,
+    );
+    // A history recorded before the rule sent the members' own work back with the joint work.
+    const old = run({ memberWorkStands: () => false });
+    expect(['C04:m1', 'C05:m1', 'C07:m1', 'D13:m1:US'].map(old.status)).not.toContain('done');
+  });
+
   it('the approval document stands while B08 is done: an amendment sending it back withdraws it until issued anew (trial: PDF still served)', () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B08' && s.status === 'done') });

@@ -278,6 +278,13 @@ export interface EngineDeps {
    */
   holdAfterRecheck?: () => boolean;
   /**
+   * A member's own work done stands when only the delegation's or a country's joint work it rests on is done again
+   * (fourth trial: a member added after the passports were issued sent every member back through C04-C07 and each
+   * country's visa through D13: a passport issued is not issued again). Asked only when such a step would be reopened
+   * (patched('member-work-stands')), so a history recorded before replays as it ran.
+   */
+  memberWorkStands?: () => boolean;
+  /**
    * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
    */
@@ -513,7 +520,10 @@ export class CaseCore {
    * every started or finished instance with a need that is no longer complete (a new member's reviews, a
    * new country's steps, an unskipped step), go back to be done again, with their dependents, until that
    * holds. A step rerun by rerunOnAmend (in `rechecks`) still stands for the work done after it while its
-   * own needs are complete: a re-check does not undo that work, but it holds anything not yet started.
+   * own needs are complete: a re-check does not undo that work, but it holds anything not yet started. A member's
+   * step done stands when the needs no longer complete are all joint (the delegation's or a country's: the approval
+   * document B08 issued again, a country's embassy submission D09 made again for a member added), its member's own
+   * work unchanged (`deps.memberWorkStands`); what has not started after it waits for the joint work (openAfterUpstream).
    */
   reopenStale(cause: string): void {
     const reopened: string[] = [];
@@ -527,11 +537,18 @@ export class CaseCore {
     };
     for (const inst of this.instances) if (!inst.skipped && this.states.get(inst.key)!.status === 'skipped') reopen(inst.key);
     const targets = [...reopened];
+    const byKey = new Map(this.instances.map((i) => [i.key, i]));
+    let memberWorkStands: boolean | undefined;
     for (let round = 0; ; round++) {
       const complete = this.completeWithRechecks(this.instanceStates());
       const stale = this.instances.filter((inst) => {
         const st = this.states.get(inst.key)!.status;
-        return st !== 'pending' && st !== 'returned' && !inst.needs.every((n) => complete.has(n));
+        if (st === 'pending' || st === 'returned') return false;
+        const missing = inst.needs.filter((n) => !complete.has(n));
+        if (missing.length === 0) return false;
+        const joint = st === 'done' && inst.memberId !== undefined && missing.every((n) => byKey.get(n)?.memberId === undefined);
+        if (joint) memberWorkStands ??= this.deps.memberWorkStands?.() ?? true;
+        return !(joint && memberWorkStands);
       });
       if (stale.length === 0) break;
       // The first round holds the steps the change reached directly; later rounds are their dependents.
