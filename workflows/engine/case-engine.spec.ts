@@ -3,6 +3,7 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   DEFINITION_2027_3,
+  DEFINITION_2027_4,
   DEFINITION_2027_1,
   addDays,
   chineseCalendar,
@@ -1595,6 +1596,24 @@ describe('CaseEngine', () => {
     const pinned = run(DEFINITION_2027_3);
     expect(pinned.returned.targets).not.toEqual(expect.arrayContaining(['E02']));
     expect(pinned.statuses).toEqual(Array(rerun.length).fill('done'));
+  });
+
+  it('2027.5, fourth trial: a stop moved to another city reruns the tickets and the insurance (E02, E03), not the visa check; 2027.4 kept them', () => {
+    const run = (definition: typeof DEFAULT_DEFINITION) => {
+      const engine = newEngine({}, {}, definition);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+      engine.takeEvents();
+      const destinations = engine.facts.destinations.map((d) => ({ ...d, city: d.city === 'Washington' ? 'Boston' : 'Washington' }));
+      engine.apply({ type: 'amend', request: { requestId: 'am-city', actor: actor('organizer'), changes: { destinations } } }, t);
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      return { engine, statuses: ['E02', 'E03', 'D13:m1:US', 'E07'].map(status) };
+    };
+    const { engine, statuses } = run(DEFAULT_DEFINITION);
+    expect(statuses.slice(0, 3)).toEqual([expect.not.stringMatching(/^done$/), expect.not.stringMatching(/^done$/), 'done']);
+    expect(statuses[3]).not.toBe('awaiting'); // departure waits for the new tickets and insurance
+    const again = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+    expect(['E02', 'E03'].map((k) => engine.progress(again).steps.find((s) => s.key === k)!.status)).toEqual(['done', 'done']);
+    expect(run(DEFINITION_2027_4).statuses.slice(0, 3)).toEqual(['done', 'done', 'done']);
   });
 
   it("an amendment of a member's rank or passport runs A08 again for that member, as a change of dates does (trial: the old pass stood)", () => {

@@ -100,6 +100,8 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !==
       JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
   const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
+  const stops = (f: CaseFacts) => JSON.stringify(f.destinations.map((d) => [d.country, d.city]));
+  const citiesChanged = stops(before) !== stops(next);
   const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
   const added = next.members.filter((m) => !before.members.some((b) => b.id === m.id)).map((m) => m.id);
   // Members whose own facts changed (passport, access, ...): their member-scoped checks run again.
@@ -137,7 +139,12 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   const declared = (m: StepMeta) => {
     const when = m.behaviour.rerunOnAmend;
     if (when === 'member') return memberReruns && (m.memberId === undefined ? changed.size > 0 : changed.has(m.memberId));
-    return when === 'always' || (when === 'dates' && datesChanged) || (when === 'trip' && tripChanged);
+    return (
+      when === 'always' ||
+      (when === 'dates' && datesChanged) ||
+      (when === 'trip' && tripChanged) ||
+      (when === 'itinerary' && (tripChanged || citiesChanged))
+    );
   };
   // The frequency check reads the member (rank, person, passport, name) and the purpose besides the dates: a change of
   // those runs it again for that member (trial: a member amended to bureau rank, or onto another person's passport,

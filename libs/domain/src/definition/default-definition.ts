@@ -156,7 +156,7 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.4';
+export const DEFAULT_DEFINITION_VERSION = '2027.5';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -225,11 +225,29 @@ const CHANGES_2027_4: Record<string, (s: StepDefinition) => StepDefinition> = {
   E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
 };
 
+/** 2027.4 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_4: ProcessDefinition = {
+  version: '2027.4',
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_3.steps.map((s) => CHANGES_2027_4[s.code]?.(s) ?? s),
+};
+
+/**
+ * What 2027.5 changes: the tickets (E02) and the insurance with its risk notice (E03) are for who travels, when and
+ * where: they run again when the itinerary changes (rerunOnAmend 'itinerary': the dates, the countries, the members, or
+ * a stop's city), not only the dates (fourth trial: a stop moved from New York to Washington kept the tickets and the
+ * insurance for New York; a member removed kept their ticket on record).
+ */
+const CHANGES_2027_5: Record<string, (s: StepDefinition) => StepDefinition> = {
+  E02: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
+  E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
   name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_3.steps.map((s) => CHANGES_2027_4[s.code]?.(s) ?? s),
+  steps: DEFINITION_2027_4.steps.map((s) => CHANGES_2027_5[s.code]?.(s) ?? s),
 };
 
 /**
@@ -251,6 +269,7 @@ const PUBLISHED = new Map(
     DEFINITION_2027_1,
     DEFINITION_2027_2,
     DEFINITION_2027_3,
+    DEFINITION_2027_4,
     DEFAULT_DEFINITION,
     APEC_CARD_DEFINITION,
     APEC_WHITELIST_DEFINITION,

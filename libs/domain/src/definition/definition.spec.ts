@@ -8,6 +8,7 @@ import {
   DEFINITION_2027_1,
   DEFINITION_2027_2,
   DEFINITION_2027_3,
+  DEFINITION_2027_4,
   publishedStep,
   custodyMoveProblems,
   DefinitionError,
@@ -82,14 +83,19 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.4');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.5');
     // 2027.4: the work a trip change makes wrong runs again (the tickets, the insurance and the visa's check on new
     // dates; the filing, the visa note and the exchange approval on any trip change); 2027.3 keeps what it ran with.
     const rerun = (d: typeof DEFAULT_DEFINITION) =>
       Object.fromEntries(
         ['B09', 'D07', 'D13', 'E01', 'E02', 'E03'].map((c) => [c, d.steps.find((s) => s.code === c)!.behaviour?.rerunOnAmend]),
       );
-    expect(rerun(DEFAULT_DEFINITION)).toEqual({ B09: 'trip', D07: 'trip', D13: 'dates', E01: 'trip', E02: 'dates', E03: 'dates' });
+    expect(rerun(DEFINITION_2027_4)).toEqual({ B09: 'trip', D07: 'trip', D13: 'dates', E01: 'trip', E02: 'dates', E03: 'dates' });
+    // 2027.5: the tickets and the insurance follow the itinerary (a stop's city, the members), not only the dates.
+    expect(rerun(DEFAULT_DEFINITION)).toEqual({ B09: 'trip', D07: 'trip', D13: 'dates', E01: 'trip', E02: 'itinerary', E03: 'itinerary' });
+    expect(publishedStep('E02', '2027.4')?.behaviour?.rerunOnAmend).toBe('dates');
+    expect(validateDefinition(DEFINITION_2027_4)).toEqual([]);
+    expect(validateDefinition(DEFAULT_DEFINITION)).toEqual([]);
     expect(Object.values(rerun(DEFINITION_2027_3)).every((r) => r === undefined)).toBe(true);
     expect(publishedStep('E02', '2027.3')?.behaviour?.rerunOnAmend).toBeUndefined();
     expect(validateDefinition(DEFINITION_2027_3)).toEqual([]);
