@@ -239,6 +239,44 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     for (const c of [second, third]) await c.handle.terminate('test done');
   });
 
+  it('2027.5, third trial: a trip moved to another quarter runs A01 again: the old quarter’s planned trip is let go', async () => {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const db = worker.app.get(DataSource);
+    const input = caseInput({ unit, workingDaySeconds: 1 });
+    const { facts } = input;
+    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+    const countries = facts.destinations.map((d) => d.country);
+    await registries.putPlan(
+      { unit, year: Number(facts.departureDate.slice(0, 4)), trips: [{ id: 'P-Q', purpose: facts.purpose, countries, size: 5, quarter }] },
+      system,
+    );
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    const p = await drive(handle, unit, { onSchedule: false, until: (q) => q.steps.find((s) => s.key === 'A05')?.status === 'done' });
+    expect(p.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned', planTripId: 'P-Q' });
+    const [departureDate, returnDate] = [addDays(facts.departureDate, 100), addDays(facts.returnDate, 100)];
+    const destinations = facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
+    await handle.executeUpdate(amendUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { departureDate, returnDate, destinations } }],
+    });
+    const again = await eventually(
+      () => handle.query(progressQuery),
+      (q) => {
+        const a01 = q.steps.find((s) => s.key === 'A01')!;
+        return a01.status === 'done' && a01.data?.planOutcome !== 'planned';
+      },
+    );
+    expect(again.steps.find((s) => s.key === 'A01')!.data?.planOutcome).toMatch(/^(unplanned|no-plan)$/);
+    // What rests on it stood (A05 done) and the claim on the old quarter's trip is gone.
+    expect(again.steps.find((s) => s.key === 'A05')!.status).toBe('done');
+    const held = () => db.query(`SELECT trip_id FROM annual_plan_claims WHERE case_id = $1 AND trip_id IS NOT NULL`, [input.caseId]);
+    expect(await eventually(held, (rows: unknown[]) => rows.length === 0)).toEqual([]);
+    await handle.terminate('test done');
+  });
+
   it("two cases' A01 at the same moment: one holds the plan's one trip, the other reads over-plan (the claim under the unit's lock); A01 again elsewhere frees it", async () => {
     // Before, both read the trip free: each read the other's A01 from the event store before it was appended.
     const { facts } = caseInput({});

@@ -88,8 +88,9 @@ function simulate(
 ): number {
   let now = MONDAY;
   for (let guard = 0; guard < 2000; guard++) {
-    for (const work of engine.takeSystemWork())
-      engine.applySystemResult(work, work.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
+    // A system step's answer can open another (A01 answered again opens the A07/A08 it held): until none is left.
+    for (let work = engine.takeSystemWork(); work.length > 0; work = engine.takeSystemWork())
+      for (const w of work) engine.applySystemResult(w, w.code === 'B08' ? { documentNo: '外任批〔2026〕0001号' } : {}, now);
     const p = engine.progress(now);
     if (engine.closed || engine.status === 'departed' || opts.until?.(p)) return now;
     const human = awaiting(p).filter((s) => s.kind !== 'system' && s.kind !== 'timer');

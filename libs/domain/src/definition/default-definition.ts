@@ -236,9 +236,13 @@ export const DEFINITION_2027_4: ProcessDefinition = {
  * What 2027.5 changes: the tickets (E02) and the insurance with its risk notice (E03) are for who travels, when and
  * where: they run again when the itinerary changes (rerunOnAmend 'itinerary': the dates, the countries, the members, or
  * a stop's city), not only the dates (fourth trial: a stop moved from New York to Washington kept the tickets and the
- * insurance for New York; a member removed kept their ticket on record).
+ * insurance for New York; a member removed kept their ticket on record). The annual plan check (A01) reads the
+ * quarter of the departure, the countries and the size: it runs again when the trip changes (rerunOnAmend 'trip'),
+ * and what rests on it opens again once it has answered (third trial: a trip moved to another quarter kept its A01
+ * outcome and its claim on the old quarter's planned trip).
  */
 const CHANGES_2027_5: Record<string, (s: StepDefinition) => StepDefinition> = {
+  A01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
   E02: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
   E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
 };

@@ -94,6 +94,9 @@ describe('DEFAULT_DEFINITION', () => {
     // 2027.5: the tickets and the insurance follow the itinerary (a stop's city, the members), not only the dates.
     expect(rerun(DEFAULT_DEFINITION)).toEqual({ B09: 'trip', D07: 'trip', D13: 'dates', E01: 'trip', E02: 'itinerary', E03: 'itinerary' });
     expect(publishedStep('E02', '2027.4')?.behaviour?.rerunOnAmend).toBe('dates');
+    // 2027.5: the annual plan check (A01: quarter, countries, size) runs again on a trip change; 2027.4's did not.
+    expect(publishedStep('A01', DEFAULT_DEFINITION.version)?.behaviour).toEqual({ system: 'annual-plan', rerunOnAmend: 'trip' });
+    expect(publishedStep('A01', '2027.4')?.behaviour?.rerunOnAmend).toBeUndefined();
     expect(validateDefinition(DEFINITION_2027_4)).toEqual([]);
     expect(validateDefinition(DEFAULT_DEFINITION)).toEqual([]);
     expect(Object.values(rerun(DEFINITION_2027_3)).every((r) => r === undefined)).toBe(true);
