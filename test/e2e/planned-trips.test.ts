@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
-  canonicalSubmission,
+  rosterTrip,
   createTestUsers,
   registerRosterPerson,
   registerTestUnit,
@@ -28,16 +28,7 @@ describe('planned trips of open cases count toward the frequency limit', () => {
   let api: TestApi;
   let users: TestUsers;
 
-  const trip = (personId: string, departureDate: string, returnDate: string) => {
-    const body = canonicalSubmission(users.unit);
-    return {
-      ...body,
-      departureDate,
-      returnDate,
-      destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
-      members: [{ id: 'm1', personId }],
-    };
-  };
+  const trip = (personId: string, departureDate: string, returnDate: string) => rosterTrip(users.unit, personId, departureDate, returnDate);
   const check = (body: object) =>
     request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(body).expect(200);
   const submit = (body: object) => request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);

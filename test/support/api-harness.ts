@@ -167,6 +167,22 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
   return { ...example, unit, members, ...overrides };
 }
 
+/** canonicalSubmission at these dates, its stop moved with them. */
+export function datedSubmission(unit: string, departureDate: string, returnDate: string) {
+  const body = canonicalSubmission(unit);
+  return {
+    ...body,
+    departureDate,
+    returnDate,
+    destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
+  };
+}
+
+/** datedSubmission with one member, a roster person named by `personId` (the registries fill in the rest). */
+export function rosterTrip(unit: string, personId: string, departureDate: string, returnDate: string) {
+  return { ...datedSubmission(unit, departureDate, returnDate), members: [{ id: 'm1', personId }] };
+}
+
 /**
  * canonicalSubmission at these dates (its stop moved with them), its one member typed as given: name, rank, position
  * and a passport number not in the FAO's custody (as another clerk may type it: spaced, lower case).
@@ -177,13 +193,10 @@ export function typedTrip(
   returnDate: string,
   member: { name: string; rank: string; passportNumber: string; position?: string },
 ) {
-  const body = canonicalSubmission(unit);
+  const body = datedSubmission(unit, departureDate, returnDate);
   const m = body.members[0]!;
   return {
     ...body,
-    departureDate,
-    returnDate,
-    destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
     members: [
       {
         ...m,

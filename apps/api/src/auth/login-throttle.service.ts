@@ -3,9 +3,8 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { domainError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
-import { isDatabaseUnavailable } from '../common/unavailable';
+import { failClosed } from '../common/unavailable';
 
 /** The limiter's table (migration LoginLimits; LoginLimitEntity): never created by the library at runtime. */
 const TABLE = 'login_limits';
@@ -149,18 +148,12 @@ export class LoginThrottleService {
   }
 
   /** Runs limiter calls; a store failure is 503 (the filter's DATABASE_UNAVAILABLE for an unreachable database). */
-  private async store<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      if (isDatabaseUnavailable(err)) throw err;
-      this.logger.event('error', 'sign-in limiter store failed: sign-in refused (fail closed)', { error: String(err) });
-      throw domainError(
-        'DATABASE_UNAVAILABLE',
-        '登录次数记录暂不可用，暂不能登录，请稍后重试',
-        'The sign-in limiter store is unavailable: sign-in is refused until it is back; try again later',
-      );
-    }
+  private store<T>(work: () => Promise<T>): Promise<T> {
+    return failClosed(work, this.logger, {
+      log: 'sign-in limiter store failed: sign-in refused (fail closed)',
+      zh: '登录次数记录暂不可用，暂不能登录，请稍后重试',
+      en: 'The sign-in limiter store is unavailable: sign-in is refused until it is back; try again later',
+    });
   }
 }
 

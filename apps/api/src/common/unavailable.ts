@@ -1,3 +1,6 @@
+import { domainError } from './errors';
+import type { JsonLogger } from './json-logger';
+
 /**
  * Is this error PostgreSQL being unreachable (not a bad query)? Connection refused/reset/timed out, the pool's
  * connect timeout, a terminated connection, or SQLSTATE class 08 (connection exception), 57P01-57P03 (server
@@ -36,5 +39,24 @@ function* chain(err: unknown): Generator<ErrLike> {
     const x = e as ErrLike;
     yield x;
     queue.push(x.driverError, x.cause, ...(Array.isArray(x.errors) ? x.errors : []));
+  }
+}
+
+/**
+ * Runs a rate limiter's store calls (rate-limiter-flexible on PostgreSQL), failing closed: an unreachable database is
+ * rethrown (the filter's 503 DATABASE_UNAVAILABLE), any other store failure is logged as `failure.log` and answered
+ * 503 DATABASE_UNAVAILABLE with `failure`'s message, so a limiter that cannot count never lets a request through.
+ */
+export async function failClosed<T>(
+  work: () => Promise<T>,
+  logger: JsonLogger,
+  failure: { log: string; zh: string; en: string },
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
+    logger.event('error', failure.log, { error: String(err) });
+    throw domainError('DATABASE_UNAVAILABLE', failure.zh, failure.en);
   }
 }

@@ -848,10 +848,12 @@ export class DelegationsService {
     const namesMembers = kind === 'amend' && Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
     const resolved = namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve();
     const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
+    let read: DelegationProgress | undefined; // the case's answer validateStepData read, if it read one (C07 reuses it)
     try {
       if (user.role === 'manager')
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
-      if (kind === 'complete' && stepKey !== undefined) await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data);
+      if (kind === 'complete' && stepKey !== undefined)
+        read = await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data);
     } catch (err) {
       return this.unknownStepFirst(caseId, stepKey, err);
     }
@@ -892,7 +894,7 @@ export class DelegationsService {
           (id) => this.progress(id),
         );
       if (kind === 'complete' && stepKey !== undefined)
-        checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey);
+        checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey, read);
     } catch (err) {
       if (key) await this.idempotency.release(key);
       await heldNumber?.refused().catch(() => undefined);
@@ -1125,10 +1127,15 @@ export class DelegationsService {
    * schema requires a field, e.g. A14's written outcome, is refused without it). A version this API does not know is
    * left to the engine.
    */
-  private async validateStepData(caseId: string, definitionVersion: string, stepKey: string, sent: unknown): Promise<void> {
+  private async validateStepData(
+    caseId: string,
+    definitionVersion: string,
+    stepKey: string,
+    sent: unknown,
+  ): Promise<DelegationProgress | undefined> {
     const code = stepKey.split(':')[0]!;
     const data = sent ?? {};
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
     const definition = await this.registries.processDefinition(definitionVersion);
     const step = definition?.steps.find((s) => s.code === code);
     const behaviour = step?.behaviour ?? {};
@@ -1145,7 +1152,7 @@ export class DelegationsService {
     // outcomeMembersProblems) and its submission day (K06's card not issued before the application). Its current
     // answer (currentProgress: the published one while current, else the query), not a query per action.
     const reads = definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0);
-    const held = reads ? await this.currentProgress(caseId) : undefined;
+    let held = reads ? await this.currentProgress(caseId) : undefined;
     const strict = definition
       ? [
           ...stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)),
@@ -1200,7 +1207,8 @@ export class DelegationsService {
     const move = behaviour.custody;
     const memberId = step && move && move !== 'check-in' ? parseInstanceKey(stepKey, step.scope).memberId : undefined;
     if (move && memberId !== undefined) {
-      const member = (held ?? (await this.currentProgress(caseId))).facts?.members?.find((m) => m.id === memberId);
+      held ??= await this.currentProgress(caseId);
+      const member = held.facts?.members?.find((m) => m.id === memberId);
       const problem =
         member && (await this.registries.custodyMoveProblem(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
       if (problem) {
@@ -1209,20 +1217,28 @@ export class DelegationsService {
         throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.stepKey', rule, message: label }] });
       }
     }
+    return held;
   }
 
   /**
    * C07 (a step whose custody move is 'check-out'): the member's passport checked out for the case by the API before the
    * completion is sent, atomically in the ledger (RegistriesService.checkOutForStep), so two C07s of one person at once
-   * cannot both be done; the worker's move then finds it out. The number moved, or null.
+   * cannot both be done; the worker's move then finds it out. The number moved, or null. `read`: the case's answer the
+   * request's custody precheck read (validateStepData), so the member checked is the member moved.
    */
-  private async checkOutForStep(user: AuthUser, caseId: string, definitionVersion: string, stepKey: string): Promise<string | null> {
+  private async checkOutForStep(
+    user: AuthUser,
+    caseId: string,
+    definitionVersion: string,
+    stepKey: string,
+    read?: DelegationProgress,
+  ): Promise<string | null> {
     const definition = await this.registries.processDefinition(definitionVersion);
     const step = definition?.steps.find((s) => s.code === stepKey.split(':')[0]);
     // Only for the step's own role: anyone else is refused by the access table, and moves nothing first.
     if (!step || step.behaviour?.custody !== 'check-out' || user.role !== responsibleRole(step)) return null;
     const memberId = parseInstanceKey(stepKey, step.scope).memberId;
-    const facts = memberId === undefined ? undefined : (await this.currentProgress(caseId)).facts;
+    const facts = memberId === undefined ? undefined : (read ?? (await this.currentProgress(caseId))).facts;
     const member = facts?.members?.find((m) => m.id === memberId);
     if (!facts || !member) return null;
     return this.registries.checkOutForStep(caseId, member, facts.returnDate, definitionVersion, { id: user.id, role: user.role });

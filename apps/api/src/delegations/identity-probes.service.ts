@@ -3,9 +3,9 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
-import { DomainError, domainError } from '../common/errors';
+import { DomainError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
-import { isDatabaseUnavailable } from '../common/unavailable';
+import { failClosed } from '../common/unavailable';
 
 /**
  * The rules of a refusal that tells the caller something of another person's identity: a passport the ledger holds
@@ -79,19 +79,13 @@ export class IdentityProbesService {
     );
   }
 
-  private async store<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      // consume() rejects with the limiter's answer once the budget is spent: counted, not a store failure.
-      if (err instanceof RateLimiterRes) return err as unknown as T;
-      if (isDatabaseUnavailable(err)) throw err;
-      this.logger.event('error', 'identity probe limiter store failed: refused (fail closed)', { error: String(err) });
-      throw domainError(
-        'DATABASE_UNAVAILABLE',
-        '核对次数记录暂不可用，请稍后重试',
-        'The check limiter store is unavailable: try again later',
-      );
-    }
+  private store<T>(work: () => Promise<T>): Promise<T> {
+    // consume() rejects with the limiter's answer once the budget is spent: counted, not a store failure.
+    const counted = () => work().catch((err: unknown) => (err instanceof RateLimiterRes ? (err as unknown as T) : Promise.reject(err)));
+    return failClosed(counted, this.logger, {
+      log: 'identity probe limiter store failed: refused (fail closed)',
+      zh: '核对次数记录暂不可用，请稍后重试',
+      en: 'The check limiter store is unavailable: try again later',
+    });
   }
 }
