@@ -5,6 +5,7 @@ import { startTestWorker, eventually, type TestWorker } from '../support/harness
 import {
   bearer,
   canonicalSubmission,
+  rosterTrip,
   createTestUsers,
   registerRosterPerson,
   registerTestUnit,
@@ -115,7 +116,13 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const dueBackOn = addDays(shanghaiDate(Date.now()), 20);
     for (const number of [valid, expiring]) await transition(number, { to: 'checked-out', caseId: first, dueBackOn }).expect(200);
     await withdraw(first);
+    // Still out for the withdrawn case, now due back 7 days after the close (custody-by-ledger: lent by hand before C07).
+    const { dueBackOn: due } = await eventually(
+      () => ledger(valid),
+      (p) => p.dueBackOn !== dueBackOn,
+    );
     expect(await ledger(valid)).toMatchObject({ state: 'checked-out', caseId: first });
+    expect(due! < dueBackOn).toBe(true);
 
     // The second case: 张三's passport out on loan is still his travel passport (no new-passport steps); 李四's is
     // replaced as it expires too soon.
@@ -142,7 +149,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         rule: 'passport-checked-out',
         message: {
           zh: expect.stringContaining(valid),
-          en: expect.stringContaining(`Passport ${valid} is checked out, due back by ${dueBackOn}`),
+          en: expect.stringContaining(`Passport ${valid} is checked out, due back by ${due}`),
         },
       },
     ]);
@@ -157,7 +164,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(cancel.body.errors).toEqual([expect.objectContaining({ field: 'to', rule: 'passport-state' })]);
     const after = await getProgress(api, users.tokens.organizer, second);
     expect([status(after, 'C07:m1'), status(after, 'C05:m2')].every((s) => s === 'awaiting' || s === 'overdue')).toBe(true);
-    expect(await ledger(valid)).toMatchObject({ state: 'checked-out', caseId: first, dueBackOn });
+    expect(await ledger(valid)).toMatchObject({ state: 'checked-out', caseId: first, dueBackOn: due });
 
     // Both checked back in: C05 registers the new passport, C06 cancels the old one, C07 checks 张三's out.
     for (const number of [valid, expiring]) await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
@@ -244,16 +251,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
   });
   it('second trial: C07 of one person on two cases at the same moment: one checks the passport out, the other is refused (409), never done with nothing out', async () => {
     const { personId: zhao, number } = await personWithPassport('赵六');
-    const trip = (departureDate: string, returnDate: string) => {
-      const body = canonicalSubmission(users.unit);
-      return {
-        ...body,
-        departureDate,
-        returnDate,
-        destinations: body.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate })),
-        members: [{ id: 'm1', personId: zhao }],
-      };
-    };
+    const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, zhao, departureDate, returnDate);
     const cases: string[] = [];
     for (const [from, to] of [
       ['2027-09-06', '2027-09-10'],

@@ -406,6 +406,42 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     ]);
   });
 
+  it('fourth trial, second look: a passport out for the case already when its C07 runs (lent by hand until an earlier day) is due back with the trip', async () => {
+    const { unit, personId, number } = await traveller();
+    const base = caseInput({ workingDaySeconds: 1, unit });
+    const input: DelegationInput = {
+      ...base,
+      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
+    };
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    const early = addDays(input.facts.departureDate, -20);
+    await registries.transitionPassport(
+      number,
+      'checked-out',
+      { caseId: input.caseId, dueBackOn: early, note: 'by hand' },
+      async () => unit,
+      system,
+    );
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
+    const due = addDays(input.facts.returnDate, 7);
+    expect(
+      await eventually(
+        () => registries.passport(number),
+        (p) => p?.dueBackOn === due,
+      ),
+    ).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: due });
+    expect((await registries.passportHistory(number)).map((h) => [h.fromState, h.toState, h.note])).toEqual([
+      [null, 'in-custody', null],
+      ['in-custody', 'checked-out', 'by hand'],
+      ['checked-out', 'checked-out', expect.stringMatching(/^C07.*checked out for the trip$/)],
+    ]);
+    await handle.terminate('test done');
+  });
+
   it("a manual check-out's case not projected yet: read from the workflow's published answer, 'registering' while only its claim is on record", async () => {
     const ds = worker.app.get(DataSource);
     const caseId = randomUUID();

@@ -1491,6 +1491,19 @@ describe('CaseEngine', () => {
     expect(['C04:m1', 'C05:m1', 'C07:m1', 'D13:m1:US'].map(old.status)).not.toContain('done');
   });
 
+  it('fourth trial, second look: a member keeping their passport (C02-C06 skipped) keeps C07 done when a member is added late', () => {
+    const engine = newEngine({ members: [makeMember({ id: 'm1' })] }, { memberWorkStands: () => true });
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D13:m1:US' && s.status === 'done') });
+    const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+    expect(['C05:m1', 'C07:m1'].map(status)).toEqual(['skipped', 'done']);
+    const members = [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })];
+    engine.apply({ type: 'amend', request: { requestId: 'am-join2', actor: actor('organizer'), changes: { members } } }, t);
+    expect(['C07:m1', 'D13:m1:US'].map(status)).toEqual(['done', 'done']);
+    expect(status('B08')).not.toBe('done');
+    simulate(engine);
+    expect(engine.status).toBe('departed');
+  });
+
   it('the approval document stands while B08 is done: an amendment sending it back withdraws it until issued anew (trial: PDF still served)', () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B08' && s.status === 'done') });
@@ -1607,9 +1620,11 @@ describe('CaseEngine', () => {
       const destinations = engine.facts.destinations.map((d) => ({ ...d, city: d.city === 'Washington' ? 'Boston' : 'Washington' }));
       engine.apply({ type: 'amend', request: { requestId: 'am-city', actor: actor('organizer'), changes: { destinations } } }, t);
       const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
-      return { engine, statuses: ['E02', 'E03', 'D13:m1:US', 'E07'].map(status) };
+      return { engine, statuses: ['E02', 'E03', 'D13:m1:US', 'E07'].map(status), a01: status('A01') };
     };
-    const { engine, statuses } = run(DEFAULT_DEFINITION);
+    const { engine, statuses, a01 } = run(DEFAULT_DEFINITION);
+    // The annual plan check reads no city (fourth trial, second look: a city change reran A01).
+    expect(a01).toBe('done');
     expect(statuses.slice(0, 3)).toEqual([expect.not.stringMatching(/^done$/), expect.not.stringMatching(/^done$/), 'done']);
     expect(statuses[3]).not.toBe('awaiting'); // departure waits for the new tickets and insurance
     const again = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });

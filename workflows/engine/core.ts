@@ -546,7 +546,10 @@ export class CaseCore {
         if (st === 'pending' || st === 'returned') return false;
         const missing = inst.needs.filter((n) => !complete.has(n));
         if (missing.length === 0) return false;
-        const joint = st === 'done' && inst.memberId !== undefined && missing.every((n) => byKey.get(n)?.memberId === undefined);
+        const joint =
+          st === 'done' &&
+          inst.memberId !== undefined &&
+          this.behind(missing, complete, byKey).every((n) => byKey.get(n)?.memberId === undefined);
         if (joint) memberWorkStands ??= this.deps.memberWorkStands?.() ?? true;
         return !(joint && memberWorkStands);
       });
@@ -556,6 +559,26 @@ export class CaseCore {
       stale.forEach((inst) => reopen(inst.key));
     }
     if (reopened.length > 0) this.emit('step.returned', null, { by: cause, targets, keys: reopened });
+  }
+
+  /**
+   * The steps not complete that keep `missing` from being complete: each itself, or for a skipped one (complete only
+   * once its own needs are: C05 skipped for a member keeping their passport rests on C04, skipped, on B08) those
+   * behind its own needs (fourth trial: C07 of a member whose C02-C06 were skipped went back with B08 for a member
+   * added, though their own work was unchanged).
+   */
+  private behind(missing: readonly string[], complete: ReadonlySet<string>, byKey: ReadonlyMap<string, StepInstance>): string[] {
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (key: string): void => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      const inst = byKey.get(key);
+      if (inst && (inst.skipped || this.states.get(key)?.status === 'skipped')) inst.needs.filter((n) => !complete.has(n)).forEach(visit);
+      else out.add(key);
+    };
+    missing.forEach(visit);
+    return [...out];
   }
 
   /**

@@ -154,14 +154,15 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   // Another inviter or city in a country the trip still visits is another invitation: that country's steps of the
   // preparation and the review (the letter A03, the note on the inviting party A04, the FAO's check of it B04) and the
   // reviews of the trip run again (trial: an approved case changed its inviter and city; nothing was reviewed again).
-  // Asked only when an inviter changed (patched('inviter-change-reruns')).
+  // Asked only when an inviter changed (patched('inviter-change-reruns')). Not the preparation's own trip checks: the
+  // annual plan check (A01, 'trip' from 2027.5) reads no inviter or city (fourth trial: a city change reran it).
   const inviterRule = () => invited.size > 0 && (core.deps.inviterChangeReruns?.() ?? true);
   const invitation = (m: StepMeta) =>
     m.country !== undefined && invited.has(m.country) && m.memberId === undefined && (m.phase === 'prepare' || m.phase === 'review');
   const reruns = (m: StepMeta) =>
     declared(m) ||
     (frequencyReads(m) && (core.deps.frequencyOnMemberChange?.() ?? true)) ||
-    ((invitation(m) || (m.behaviour.rerunOnAmend === 'trip' && !tripChanged)) && inviterRule());
+    ((invitation(m) || (m.behaviour.rerunOnAmend === 'trip' && m.phase !== 'prepare' && !tripChanged)) && inviterRule());
   const rerun = [...core.metas.values()].filter(reruns).map((m) => m.key);
   const toReset = rerun.filter((k) => {
     const s = core.states.get(k)?.status;

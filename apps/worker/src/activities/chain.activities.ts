@@ -139,7 +139,31 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
           en: `The custody ledger holds no passport of member ${input.memberId}`,
         },
       };
-    if (passport.state === to) return { number: passport.number, note: { zh: '护照状态已登记', en: 'Already recorded in the ledger' } };
+    if (passport.state === to) {
+      // Out for this case already (checked out by hand, or kept from the member's earlier place on the case): due back
+      // with this trip, the day C07 would have set (fourth trial: a day chosen by hand, or a member-left day of a holder
+      // added again, read the passport overdue before or during the trip).
+      if (input.action === 'check-out' && input.dueBackOn && passport.caseId === input.caseId && passport.dueBackOn !== input.dueBackOn) {
+        const moved = await this.registries.passportDueBack(
+          passport.number,
+          input.caseId,
+          input.dueBackOn,
+          async (holder) => (await this.registries.person(holder))?.unit ?? null,
+          { id: 'system', role: 'system' },
+          `${input.key} (${input.caseId}): checked out for the trip`,
+          true,
+        );
+        if (moved)
+          return {
+            number: passport.number,
+            note: {
+              zh: `护照已为本案借出，归还日期改为 ${input.dueBackOn}`,
+              en: `Already out for the case: now due back by ${input.dueBackOn}`,
+            },
+          };
+      }
+      return { number: passport.number, note: { zh: '护照状态已登记', en: 'Already recorded in the ledger' } };
+    }
     try {
       await this.registries.transitionPassport(
         passport.number,
