@@ -15,7 +15,7 @@ import {
   type TestUsers,
   uniquePassportNumber,
 } from '../support/api-harness';
-import type { DelegationProgress } from '@df/contracts';
+import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
 import { actOn, actionable, getProgress } from '../support/api-flow';
 
 /**
@@ -308,5 +308,48 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         (p) => p.dueBackOn === due,
       ),
     ).toMatchObject({ state: 'checked-out', caseId, dueBackOn: due });
+  });
+
+  it('fourth trial, second look: a check-out by hand while an amendment drops the holder (read model a moment behind) is undone and refused, never left out for a case they left', async () => {
+    const { personId, number } = await personWithPassport('钱一');
+    const { personId: other } = await personWithPassport('吴一');
+    const caseId = await submit([
+      { id: 'm1', personId: other },
+      { id: 'm2', personId },
+    ]);
+    // The read model held back: the worker's append (events and projection, one transaction) waits on the case's row,
+    // as it may under load, while the workflow has applied the amendment and run its custody moves.
+    const db = api.app.get(DataSource);
+    const hold = db.createQueryRunner();
+    await hold.connect();
+    await hold.startTransaction();
+    try {
+      await hold.query('SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE', [caseId]);
+      const amending = request(api.http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: { members: [{ id: 'm1' }] }, comment: '人员调整' })
+        .then((r) => r);
+      const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
+      await eventually(
+        () => handle.query(progressQuery),
+        (p) => p.facts.members.length === 1,
+      );
+      // The read model still names the holder: the check-out passes its check, then the workflow's answer undoes it.
+      const lent = await transition(number, { to: 'checked-out', caseId });
+      expect([lent.status, lent.body.errors]).toEqual([422, [expect.objectContaining({ field: 'caseId', rule: 'open-case-member' })]]);
+      await hold.commitTransaction();
+      expect((await amending).status).toBe(200);
+    } finally {
+      if (hold.isTransactionActive) await hold.rollbackTransaction();
+      await hold.release();
+    }
+    expect(await ledger(number)).toMatchObject({ state: 'in-custody', caseId: null });
+    const history = (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body.history as Array<{
+      toState: string;
+      note: string | null;
+    }>;
+    expect(history.map((h) => h.toState)).toEqual(['in-custody', 'checked-out', 'in-custody']);
+    expect(history.at(-1)!.note).toMatch(/undone: the holder is not on the running case$/);
   });
 });

@@ -13,7 +13,6 @@ import {
   delegationWorkflowId,
   objectionUpdate,
   planSummary,
-  progressQuery,
   supplyDocumentUpdate,
   extendDeficiencyUpdate,
   tripReportProblems,
@@ -93,6 +92,7 @@ import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
 import { RegistriesService } from '../registries/registries.service';
 import { IdentityProbesService } from './identity-probes.service';
+import { queryCaseProgress } from '../temporal/case-query';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { fingerprint, IdempotencyService, scopedKey, uuidFrom } from './idempotency.service';
 import { holdDocumentNumber, type HeldNumber } from './number-claims';
@@ -116,7 +116,6 @@ import {
   heldByIncident,
   isDefiniteRefusal,
   NotSent,
-  queryFailure,
   toDomainError,
   unknownOutcome,
 } from './temporal-errors';
@@ -265,7 +264,10 @@ export class DelegationsService {
     private readonly users: UsersService,
     private readonly rows: CaseRows,
     private readonly probes: IdentityProbesService,
-  ) {}
+  ) {
+    // A manual check-out is confirmed against the workflow's own answer (RegistriesService.confirmCheckOut).
+    registries.answerCasesWith((caseId) => this.progress(caseId));
+  }
 
   // -------------------------------------------------------------------------------------------
   // Submission
@@ -767,25 +769,7 @@ export class DelegationsService {
   /** The workflow's `progress` query within `timeoutMs` (default API_QUERY_TIMEOUT_MS). @throws CASE_NOT_FOUND 404, TEMPORAL_UNAVAILABLE 503 */
   private async progress(caseId: string, timeoutMs = this.config.apiQueryTimeoutMs): Promise<DelegationProgress> {
     if (!CASE_ID_RE.test(caseId)) throw notFound();
-    // One budget for connecting and querying: a Temporal that is down or a workflow no worker answers is
-    // 503 within API_QUERY_TIMEOUT_MS, not a 500 after the client's own connect retries.
-    const deadline = Date.now() + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`Temporal did not answer within ${timeoutMs} ms`), { code: 4 })), timeoutMs);
-    });
-    const query = (async () => {
-      const client = await this.temporal.client();
-      return client.connection.withDeadline(deadline, () => client.workflow.getHandle(delegationWorkflowId(caseId)).query(progressQuery));
-    })();
-    query.catch(() => undefined); // the loser of the race must not be an unhandled rejection
-    try {
-      return await Promise.race([query, timeout]);
-    } catch (err) {
-      throw queryFailure(err);
-    } finally {
-      clearTimeout(timer);
-    }
+    return queryCaseProgress(this.temporal, caseId, timeoutMs);
   }
 
   /**

@@ -68,6 +68,7 @@ import {
   unknownSettingsFields,
   unknownCountryMessage,
 } from '@df/domain';
+import type { DelegationProgress } from '@df/contracts';
 import {
   ApecRepository,
   DuplicatePersonError,
@@ -160,6 +161,8 @@ export interface ResolvedSubmission {
 export class RegistriesService {
   /** Told when a schedule is loaded (the API's CalendarReplanService re-plans running cases); none in tools. */
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
+  /** The case workflow's own answer (answerCasesWith), for a manual check-out's confirmation; none in tools. */
+  private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts'>>;
 
   private readonly apec: ApecRepository;
   /** Published process versions already read (processDefinition): immutable once published. */
@@ -335,6 +338,11 @@ export class RegistriesService {
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
     this.scheduleListener = listener;
+  }
+
+  /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */
+  answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts'>>): void {
+    this.caseAnswer = query;
   }
 
   /**
@@ -815,11 +823,43 @@ export class RegistriesService {
         errors: [{ field: 'to', rule: 'passport-state', message: { zh: `当前状态：${from.zh}`, en: `Current state: ${from.en}` } }],
       });
     }
+    if (t.to === 'checked-out' && current?.state === 'in-custody') await this.confirmCheckOut(current, t.caseId, actorOf(user));
     if (holderUnit && before?.suspended) {
       const after = await this.effectiveSuspension(holderUnit);
       if (!after.suspended) await this.recordSuspension(holderUnit, false, after, user);
     }
     return this.getPassport(user, number);
+  }
+
+  /**
+   * A manual check-out made, the case's workflow itself (not the read model, which may be a moment behind) is asked
+   * whether the case still runs with the holder among its members (fourth trial, second look: a check-out sent while an
+   * amendment dropped the holder passed the read model's check, and the passport stayed out for a case they had left,
+   * due back with a trip they were no longer on). If not, the check-out is undone and refused 422 at `caseId`, rule
+   * `open-case-member`; when the workflow gives no answer in time it is undone and the answer is 503 (retry). A change
+   * the workflow applies after the answer finds the passport out and moves it (custody-by-ledger).
+   */
+  private async confirmCheckOut(passport: CustodyPassport, caseId: string, actor: RegistryActor): Promise<void> {
+    if (!this.caseAnswer) return;
+    const undo = (why: string) =>
+      this.repo.transitionPassport(
+        passport.number,
+        'in-custody',
+        { note: `check-out for ${caseId} undone: ${why}` },
+        async (holder) => (await this.repo.person(holder))?.unit ?? null,
+        actor,
+      );
+    let answer: Pick<DelegationProgress, 'status' | 'facts'>;
+    try {
+      answer = await this.caseAnswer(caseId);
+    } catch (err) {
+      await undo('the case did not answer');
+      throw err;
+    }
+    const member = answer.facts?.members?.some((m) => m.personId === passport.holder) === true;
+    if (member && !CLOSED_STATUSES.includes(answer.status)) return;
+    await undo('the holder is not on the running case');
+    throw ruleRefusal(checkOutProblems({ holder: passport.holder, dueBackOn: undefined, today: today(), dueDays: 0 }, null).errors);
   }
 
   /**
