@@ -69,8 +69,8 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     return { unit, personId, number };
   }
 
-  /** A traveller's one-member case driven until C07 checked their passport out (the ledger's move may still be on its way). */
-  async function passportOut() {
+  /** A traveller's one-member case, started (1 working day = 1 s). */
+  async function travellerCase() {
     const { unit, personId, number } = await traveller();
     const base = caseInput({ workingDaySeconds: 1, unit });
     const input: DelegationInput = {
@@ -82,6 +82,12 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       workflowId: delegationWorkflowId(input.caseId),
       args: [input],
     });
+    return { unit, personId, number, input, handle };
+  }
+
+  /** A traveller's one-member case driven until C07 checked their passport out (the ledger's move may still be on its way). */
+  async function passportOut() {
+    const { unit, number, input, handle } = await travellerCase();
     await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
     return { unit, number, input, handle };
   }
@@ -353,17 +359,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   });
 
   it('fourth trial: a passport checked out by hand for the case before its C07 moves with the case: its dates changed, then the case withdrawn', async () => {
-    const { unit, personId, number } = await traveller();
-    const base = caseInput({ workingDaySeconds: 1, unit });
-    const input: DelegationInput = {
-      ...base,
-      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
-    };
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
+    const { unit, number, input, handle } = await travellerCase();
     // The passport officer lends it for the case (a visa appointment) before the chain reaches C07.
     await registries.transitionPassport(
       number,
@@ -407,17 +403,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   });
 
   it('fourth trial, second look: a passport out for the case already when its C07 runs (lent by hand until an earlier day) is due back with the trip', async () => {
-    const { unit, personId, number } = await traveller();
-    const base = caseInput({ workingDaySeconds: 1, unit });
-    const input: DelegationInput = {
-      ...base,
-      facts: { ...base.facts, members: [makeMember({ personId, passport: { inCustody: true, number, expiresOn: '2031-12-31' } })] },
-    };
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
+    const { unit, number, input, handle } = await travellerCase();
     const early = addDays(input.facts.departureDate, -20);
     await registries.transitionPassport(
       number,
