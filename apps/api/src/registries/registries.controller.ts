@@ -174,7 +174,7 @@ export class RegistriesController {
   })
   @ApiBody({ schema: schemaRef(PersonSchema) })
   @ApiOkResponse({ description: 'The person as stored', schema: schemaRef(PersonViewSchema) })
-  @errorResponses(400, 401, 403, 404, 409)
+  @errorResponses(400, 401, 403, 404, 409, 422)
   @PERSON_PARAM
   putPerson(@CurrentUser() user: AuthUser, @Param('personId') personId: string, @Body() body: unknown) {
     return this.registries.putPerson(user, personId, body);
@@ -237,7 +237,7 @@ export class RegistriesController {
   })
   @ApiBody({ schema: schemaRef(PassportTransitionSchema) })
   @ApiOkResponse({ description: 'The passport after the change, with its history', schema: schemaRef(PassportViewSchema) })
-  @errorResponses(400, 401, 403, 404, 409)
+  @errorResponses(400, 401, 403, 404, 409, 422)
   @NUMBER_PARAM
   transitionPassport(@CurrentUser() user: AuthUser, @Param('number') number: string, @Body() body: unknown) {
     return this.registries.transitionPassport(user, number, body);
