@@ -310,15 +310,12 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ).toMatchObject({ state: 'checked-out', caseId, dueBackOn: due });
   });
 
-  it('fourth trial, second look: a check-out by hand while an amendment drops the holder (read model a moment behind) is undone and refused, never left out for a case they left', async () => {
-    const { personId, number } = await personWithPassport('钱一');
-    const { personId: other } = await personWithPassport('吴一');
-    const caseId = await submit([
-      { id: 'm1', personId: other },
-      { id: 'm2', personId },
-    ]);
-    // The read model held back: the worker's append (events and projection, one transaction) waits on the case's row,
-    // as it may under load, while the workflow has applied the amendment and run its custody moves.
+  /**
+   * Runs `during` while the read model of `caseId` is held back: the worker's append (events and projection, one
+   * transaction) waits on the case's row, as it may under load, while the workflow applies `amendment` and runs its
+   * custody moves; answers the amendment's response once the append went through.
+   */
+  const amendWithReadModelHeld = async (caseId: string, members: object[], during: () => Promise<void>) => {
     const db = api.app.get(DataSource);
     const hold = db.createQueryRunner();
     await hold.connect();
@@ -328,28 +325,55 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       const amending = request(api.http)
         .post(`/api/delegations/${caseId}/amend`)
         .set(bearer(users.tokens.organizer))
-        .send({ changes: { members: [{ id: 'm1' }] }, comment: '人员调整' })
+        .send({ changes: { members }, comment: '人员调整' })
         .then((r) => r);
       const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
       await eventually(
         () => handle.query(progressQuery),
-        (p) => p.facts.members.length === 1,
+        (p) => p.facts.members.length === members.length,
       );
-      // The read model still names the holder: the check-out passes its check, then the workflow's answer undoes it.
-      const lent = await transition(number, { to: 'checked-out', caseId });
-      expect([lent.status, lent.body.errors]).toEqual([422, [expect.objectContaining({ field: 'caseId', rule: 'open-case-member' })]]);
+      await during();
       await hold.commitTransaction();
-      expect((await amending).status).toBe(200);
+      return await amending;
     } finally {
       if (hold.isTransactionActive) await hold.rollbackTransaction();
       await hold.release();
     }
-    expect(await ledger(number)).toMatchObject({ state: 'in-custody', caseId: null });
-    const history = (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body.history as Array<{
+  };
+  const passportHistory = async (number: string) =>
+    (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body.history as Array<{
       toState: string;
       note: string | null;
     }>;
+
+  it('fourth trial, second look: a check-out by hand while an amendment drops the holder (read model a moment behind) is undone and refused, never left out for a case they left', async () => {
+    const { personId, number } = await personWithPassport('钱一');
+    const { personId: other } = await personWithPassport('吴一');
+    const caseId = await submit([
+      { id: 'm1', personId: other },
+      { id: 'm2', personId },
+    ]);
+    const amended = await amendWithReadModelHeld(caseId, [{ id: 'm1' }], async () => {
+      // The read model still names the holder: the check-out passes its check, then the workflow's answer undoes it.
+      const lent = await transition(number, { to: 'checked-out', caseId });
+      expect([lent.status, lent.body.errors]).toEqual([422, [expect.objectContaining({ field: 'caseId', rule: 'open-case-member' })]]);
+    });
+    expect(amended.status).toBe(200);
+    expect(await ledger(number)).toMatchObject({ state: 'in-custody', caseId: null });
+    const history = await passportHistory(number);
     expect(history.map((h) => h.toState)).toEqual(['in-custody', 'checked-out', 'in-custody']);
     expect(history.at(-1)!.note).toMatch(/undone: the holder is not on the running case$/);
+  });
+
+  it('fourth trial, second look: a check-out by hand while an amendment adds the holder (read model a moment behind) is made, as the workflow has them', async () => {
+    const { personId, number } = await personWithPassport('郑二');
+    const { personId: other } = await personWithPassport('冯二');
+    const caseId = await submit([{ id: 'm1', personId: other }]);
+    const amended = await amendWithReadModelHeld(caseId, [{ id: 'm1' }, { id: 'm2', personId }], async () => {
+      const lent = await transition(number, { to: 'checked-out', caseId });
+      expect([lent.status, lent.body.state, lent.body.caseId]).toEqual([200, 'checked-out', caseId]);
+    });
+    expect(amended.status).toBe(200);
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId });
   });
 });

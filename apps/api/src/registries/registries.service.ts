@@ -162,7 +162,7 @@ export class RegistriesService {
   /** Told when a schedule is loaded (the API's CalendarReplanService re-plans running cases); none in tools. */
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
   /** The case workflow's own answer (answerCasesWith), for a manual check-out's confirmation; none in tools. */
-  private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts'>>;
+  private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion'>>;
 
   private readonly apec: ApecRepository;
   /** Published process versions already read (processDefinition): immutable once published. */
@@ -341,7 +341,7 @@ export class RegistriesService {
   }
 
   /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */
-  answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts'>>): void {
+  answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion'>>): void {
     this.caseAnswer = query;
   }
 
@@ -863,13 +863,34 @@ export class RegistriesService {
   }
 
   /**
+   * The case a manual check-out names, as the read model has it (caseForCheckOut); where that does not show the holder
+   * on a running case, the workflow's own answer decides, the read model being a moment behind it (fourth trial: a
+   * check-out sent while an amendment adding the holder was applied read 422 open-case-member). The definition version
+   * is the read model's (a case's version never changes).
+   */
+  private async caseWithHolder(caseId: string, holder: string): ReturnType<RegistriesRepository['caseForCheckOut']> {
+    const found = await this.repo.caseForCheckOut(caseId);
+    if (!this.caseAnswer || found === null || (found !== 'registering' && found.open && found.personIds.includes(holder))) return found;
+    const answer = await this.caseAnswer(caseId).catch(() => undefined);
+    if (!answer || !answer.facts) return found;
+    const personIds = (answer.facts.members ?? []).map((m) => m.personId).filter((id): id is string => typeof id === 'string');
+    return {
+      caseId,
+      open: !CLOSED_STATUSES.includes(answer.status),
+      returnDate: answer.facts.returnDate,
+      personIds,
+      definitionVersion: found === 'registering' ? answer.definitionVersion : found.definitionVersion,
+    };
+  }
+
+  /**
    * A manual check-out's case and due date (checkOutProblems): a running case with the holder among its members, the
    * due date within today … its return date plus the days its definition's check-in step (P02) allows; when none is
    * sent, that latest day; the holder's newest valid passport in custody. 422 at `caseId` / `dueBackOn` / `path.number`
    * otherwise.
    */
   private async checkOutDueDate(passport: CustodyPassport, caseId: string, sent: string | undefined): Promise<string> {
-    const found = await this.repo.caseForCheckOut(caseId);
+    const found = await this.caseWithHolder(caseId, passport.holder);
     // Submitted a moment ago, its first events not stored yet: the same request succeeds in a moment.
     if (found === 'registering')
       throw domainError(
