@@ -863,14 +863,15 @@ export class RegistriesService {
   }
 
   /**
-   * The case a manual check-out names, as the read model has it (caseForCheckOut); where that does not show the holder
-   * on a running case, the workflow's own answer decides, the read model being a moment behind it (fourth trial: a
+   * The case a manual check-out names, as the read model has it (caseForCheckOut); where that shows the case running
+   * without the holder, or not yet, the workflow's own answer decides, the read model being a moment behind it (fourth trial: a
    * check-out sent while an amendment adding the holder was applied read 422 open-case-member). The definition version
    * is the read model's (a case's version never changes).
    */
   private async caseWithHolder(caseId: string, holder: string): ReturnType<RegistriesRepository['caseForCheckOut']> {
     const found = await this.repo.caseForCheckOut(caseId);
-    if (!this.caseAnswer || found === null || (found !== 'registering' && found.open && found.personIds.includes(holder))) return found;
+    // A case closed in the read model is closed in the workflow too (a closed workflow's query would replay its history).
+    if (!this.caseAnswer || found === null || (found !== 'registering' && (!found.open || found.personIds.includes(holder)))) return found;
     const answer = await this.caseAnswer(caseId).catch(() => undefined);
     if (!answer || !answer.facts) return found;
     const personIds = (answer.facts.members ?? []).map((m) => m.personId).filter((id): id is string => typeof id === 'string');
