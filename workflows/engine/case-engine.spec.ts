@@ -1497,8 +1497,17 @@ describe('CaseEngine', () => {
     const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
     expect(['C05:m1', 'C07:m1'].map(status)).toEqual(['skipped', 'done']);
     const members = [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })];
+    engine.takeEvents();
     engine.apply({ type: 'amend', request: { requestId: 'am-join2', actor: actor('organizer'), changes: { members } } }, t);
     expect(['C07:m1', 'D13:m1:US'].map(status)).toEqual(['done', 'done']);
+    // Their skipped passport steps stay skipped, not sent back to pass through again (re-verification: they flickered).
+    expect(['C04:m1', 'C05:m1', 'C06:m1'].map(status)).toEqual(['skipped', 'skipped', 'skipped']);
+    const returned = engine
+      .takeEvents()
+      .filter((e) => e.type === 'step.returned')
+      .flatMap((e) => (e.payload as { keys: string[] }).keys);
+    // (E06:m1, open when the member was added, waits for the briefing slip E04 issued again.)
+    expect(returned.filter((k) => /^[CD]\d\d:m1(:|$)/.test(k))).toEqual([]);
     expect(status('B08')).not.toBe('done');
     simulate(engine);
     expect(engine.status).toBe('departed');

@@ -546,8 +546,9 @@ export class CaseCore {
         if (st === 'pending' || st === 'returned') return false;
         const missing = inst.needs.filter((n) => !complete.has(n));
         if (missing.length === 0) return false;
+        // A member's step skipped (its condition false) stays skipped the same way: it passes through again unchanged.
         const joint =
-          st === 'done' &&
+          (st === 'done' || st === 'skipped') &&
           inst.memberId !== undefined &&
           this.behind(missing, complete, byKey).every((n) => byKey.get(n)?.memberId === undefined);
         if (joint) memberWorkStands ??= this.deps.memberWorkStands?.() ?? true;
