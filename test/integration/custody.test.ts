@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { addDays, makeMember, shanghaiDate } from '@df/domain';
 import { amendUpdate, completeStepUpdate, delegationWorkflowId, progressQuery, withdrawUpdate, type DelegationInput } from '@df/contracts';
@@ -67,6 +68,18 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       system,
     );
     return { unit, personId, number };
+  }
+
+  /** The case's trip moved `days` later by the organizer's amendment (its stops with it): the new dates. */
+  async function moveTrip(handle: WorkflowHandle, input: DelegationInput, days: number) {
+    const [departureDate, returnDate] = [addDays(input.facts.departureDate, days), addDays(input.facts.returnDate, days)];
+    const destinations = input.facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
+    await handle.executeUpdate(amendUpdate, {
+      args: [
+        { requestId: randomUUID(), actor: actor('organizer', input.facts.unit), changes: { departureDate, returnDate, destinations } },
+      ],
+    });
+    return { departureDate, returnDate };
   }
 
   /** A traveller's one-member case, started (1 working day = 1 s). */
@@ -263,11 +276,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     });
     const p = await drive(handle, unit, { onSchedule: false, until: (q) => q.steps.find((s) => s.key === 'A05')?.status === 'done' });
     expect(p.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned', planTripId: 'P-Q' });
-    const [departureDate, returnDate] = [addDays(facts.departureDate, 100), addDays(facts.returnDate, 100)];
-    const destinations = facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
-    await handle.executeUpdate(amendUpdate, {
-      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { departureDate, returnDate, destinations } }],
-    });
+    await moveTrip(handle, input, 100);
     const again = await eventually(
       () => handle.query(progressQuery),
       (q) => {
@@ -335,16 +344,12 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   });
 
   it('second trial: the trip moved a month later with the passport out (after C07): due back 7 days after the new return, not overdue before it departs', async () => {
-    const { unit, number, input, handle } = await passportOut();
+    const { number, input, handle } = await passportOut();
     await eventually(
       () => registries.passport(number),
       (p) => p?.state === 'checked-out',
     );
-    const [departureDate, returnDate] = [addDays(input.facts.departureDate, 30), addDays(input.facts.returnDate, 30)];
-    const destinations = input.facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
-    await handle.executeUpdate(amendUpdate, {
-      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { departureDate, returnDate, destinations } }],
-    });
+    const { returnDate } = await moveTrip(handle, input, 30);
     const moved = await eventually(
       () => registries.passport(number),
       (p) => p?.dueBackOn === addDays(returnDate, 7),
@@ -368,11 +373,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       async () => unit,
       system,
     );
-    const [departureDate, returnDate] = [addDays(input.facts.departureDate, 30), addDays(input.facts.returnDate, 30)];
-    const destinations = input.facts.destinations.map((d) => ({ ...d, arrive: departureDate, leave: returnDate }));
-    await handle.executeUpdate(amendUpdate, {
-      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes: { departureDate, returnDate, destinations } }],
-    });
+    const { returnDate } = await moveTrip(handle, input, 30);
     const redated = await eventually(
       () => registries.passport(number),
       (p) => p?.dueBackOn === addDays(returnDate, 7),
