@@ -306,16 +306,29 @@ export class RegistriesService {
   }
 
   /** A check-out checkOutForStep made for a completion that was then refused: back in custody, as it was. */
-  async undoCheckOutForStep(number: string, caseId: string, actor: RegistryActor): Promise<void> {
+  undoCheckOutForStep(number: string, caseId: string, actor: RegistryActor): Promise<void> {
+    return this.undoCheckOut(number, caseId, actor, `C07 (${caseId}) refused`);
+  }
+
+  /**
+   * A check-out for `caseId` undone: back in custody, noted. Nothing when the passport is no longer out for the case
+   * (checked in meanwhile, or moved by another request).
+   */
+  private async undoCheckOut(number: string, caseId: string, actor: RegistryActor, note: string): Promise<void> {
     const p = await this.repo.passport(number);
     if (p?.state !== 'checked-out' || p.caseId !== caseId) return;
-    await this.repo.transitionPassport(
-      number,
-      'in-custody',
-      { note: `C07 (${caseId}) refused` },
-      async (holder) => (await this.repo.person(holder))?.unit ?? null,
-      actor,
-    );
+    try {
+      await this.repo.transitionPassport(
+        number,
+        'in-custody',
+        { note },
+        async (holder) => (await this.repo.person(holder))?.unit ?? null,
+        actor,
+      );
+    } catch (err) {
+      // Moved between the read and the transition (its row is locked there): no longer ours to undo.
+      if (!(err instanceof PassportTransitionError)) throw err;
+    }
   }
 
   /**
@@ -841,14 +854,7 @@ export class RegistriesService {
    */
   private async confirmCheckOut(passport: CustodyPassport, caseId: string, actor: RegistryActor): Promise<void> {
     if (!this.caseAnswer) return;
-    const undo = (why: string) =>
-      this.repo.transitionPassport(
-        passport.number,
-        'in-custody',
-        { note: `check-out for ${caseId} undone: ${why}` },
-        async (holder) => (await this.repo.person(holder))?.unit ?? null,
-        actor,
-      );
+    const undo = (why: string) => this.undoCheckOut(passport.number, caseId, actor, `check-out for ${caseId} undone: ${why}`);
     let answer: Pick<DelegationProgress, 'status' | 'facts'>;
     try {
       answer = await this.caseAnswer(caseId);
