@@ -70,6 +70,16 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     return { unit, personId, number };
   }
 
+  /** The day (Asia/Shanghai, case time) the case's first event of `type` occurred. */
+  async function eventDay(caseId: string, type: string): Promise<string> {
+    const [event] = (await worker.app
+      .get(DataSource)
+      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = $2 ORDER BY seq LIMIT 1`, [caseId, type])) as Array<{
+      occurred_at: Date;
+    }>;
+    return shanghaiDate(event!.occurred_at.getTime());
+  }
+
   /** The case's trip moved `days` later by the organizer's amendment (its stops with it): the new dates. */
   async function moveTrip(handle: WorkflowHandle, input: DelegationInput, days: number) {
     const [departureDate, returnDate] = [addDays(input.facts.departureDate, days), addDays(input.facts.returnDate, days)];
@@ -327,12 +337,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     const closed = await handle.result();
     expect(closed.status).toBe('withdrawn');
     // Due back the check-in step's 7 days after the close (case time: the closing event's instant, Asia/Shanghai).
-    const [event] = (await worker.app
-      .get(DataSource)
-      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'case.closed'`, [input.caseId])) as Array<{
-      occurred_at: Date;
-    }>;
-    const due = addDays(shanghaiDate(event!.occurred_at.getTime()), 7);
+    const due = addDays(await eventDay(input.caseId, 'case.closed'), 7);
     expect(due < lent!.dueBackOn!).toBe(true);
     expect(await registries.passport(number)).toMatchObject({ state: 'checked-out', caseId: input.caseId, dueBackOn: due });
     const history = await registries.passportHistory(number);
@@ -384,12 +389,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       args: [{ requestId: randomUUID(), actor: actor('organizer', unit), reason: '活动取消' }],
     });
     expect((await handle.result()).status).toBe('withdrawn');
-    const [event] = (await worker.app
-      .get(DataSource)
-      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'case.closed'`, [input.caseId])) as Array<{
-      occurred_at: Date;
-    }>;
-    const due = addDays(shanghaiDate(event!.occurred_at.getTime()), 7);
+    const due = addDays(await eventDay(input.caseId, 'case.closed'), 7);
     const closed = await eventually(
       () => registries.passport(number),
       (p) => p?.dueBackOn === due,
@@ -487,12 +487,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
         { requestId: randomUUID(), actor: actor('visa-officer', 'fao'), stepKey: 'D12:US', data: { outcome: 'refused', members: ['m2'] } },
       ],
     });
-    const [event] = (await worker.app
-      .get(DataSource)
-      .query(`SELECT occurred_at FROM case_events WHERE stream_id = $1 AND type = 'member.withdrawn'`, [input.caseId])) as Array<{
-      occurred_at: Date;
-    }>;
-    const due = addDays(shanghaiDate(event!.occurred_at.getTime()), 7);
+    const due = addDays(await eventDay(input.caseId, 'member.withdrawn'), 7);
     expect(due < lent!.dueBackOn!).toBe(true);
     const moved = await eventually(
       () => registries.passport(number),

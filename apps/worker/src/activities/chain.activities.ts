@@ -148,7 +148,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
           passport.number,
           input.caseId,
           input.dueBackOn,
-          async (holder) => (await this.registries.person(holder))?.unit ?? null,
+          this.holderUnit,
           { id: 'system', role: 'system' },
           `${input.key} (${input.caseId}): checked out for the trip`,
           true,
@@ -169,7 +169,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         passport.number,
         to,
         { caseId: input.caseId, dueBackOn: input.dueBackOn ?? null, note: `${input.key} (${input.caseId})` },
-        async (holder) => (await this.registries.person(holder))?.unit ?? null,
+        this.holderUnit,
         { id: 'system', role: 'system' },
       );
     } catch (err) {
@@ -242,6 +242,9 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     return { number, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } };
   }
 
+  /** A passport holder's unit on the roster (the ledger's audit names it); null when no longer on one. */
+  private readonly holderUnit = async (holder: string): Promise<string | null> => (await this.registries.person(holder))?.unit ?? null;
+
   /** The case closed, or the member left it, with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */
   private async passportDueBack(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
@@ -255,7 +258,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       out.number,
       input.caseId,
       input.dueBackOn,
-      async (holder) => (await this.registries.person(holder))?.unit ?? null,
+      this.holderUnit,
       { id: 'system', role: 'system' },
       `${input.key} (${input.caseId}): ${input.redated ? 'trip dates changed' : input.memberLeft ? 'member left the case' : 'case closed'}`,
       input.redated === true,
