@@ -123,6 +123,42 @@ describe("the manager's pages after the new-user trial", () => {
     await expect(figure(page, '距出发（天）')).resolves.toMatch(/^(39|40|41)$/);
   });
 
+  it('a late answer to an earlier search does not replace the answer to the newer one (trial: rows came and went)', async () => {
+    const page = await stack.pageAs('manager');
+    await page.goto('/cases');
+    await page.getByRole('heading', { name: '案件', exact: true }).waitFor();
+    // A search typed wrong, then corrected: the wrong one's (empty) answer is held back until the corrected one's
+    // rows are on screen, as a slow server would return it.
+    const wrong = `无此案件${randomUUID().slice(0, 8)}`;
+    const isWrong = (url: URL) => url.pathname === '/api/delegations' && url.searchParams.get('q') === wrong;
+    let release!: () => void;
+    const corrected = new Promise<void>((resolve) => (release = resolve));
+    await page.route(isWrong, async (route) => {
+      const response = await route.fetch();
+      await corrected;
+      await route.fulfill({ response });
+    });
+    const search = page.getByRole('searchbox');
+    const asked = page.waitForRequest((r) => isWrong(new URL(r.url())));
+    await search.fill(wrong);
+    await asked;
+    // The unfiltered list shows this case too: its rows count only once the corrected search has been answered.
+    const correctedRead = page.waitForEvent('requestfinished', (r) => new URL(r.url()).searchParams.get('q') === stack.users.unit);
+    await search.fill(stack.users.unit);
+    await correctedRead;
+    const open = page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 8)}` });
+    await open.getByText('4.5 正常').waitFor();
+
+    const lateAnswerRead = page.waitForEvent('requestfinished', (r) => isWrong(new URL(r.url())));
+    release();
+    await lateAnswerRead;
+    // The page has handled it once the browser has painted twice since (the answer's JSON is parsed in between).
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await expect(open.count()).resolves.toBe(1);
+    await expect(page.getByText('暂无数据').count()).resolves.toBe(0);
+    await page.unroute(isWrong);
+  });
+
   it("the manager's /inbox says managers decide no steps and leads to the board", async () => {
     const page = await stack.pageAs('manager');
     await page.goto('/inbox');

@@ -1,42 +1,67 @@
 import { Alert, Button, Empty, Spin } from 'antd';
-import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { api, ApiError, currentSession, type Catalog, type UnitSummary } from './api';
 import { useT, type Bilingual } from './i18n';
 
-/** Loads data for a page: loading, error and empty states are rendered by <Loaded>. */
+/**
+ * Loads what a page shows and reloads it when `deps` change or `reload()` is called; with `live`, also refreshes
+ * quietly every LIVE_REFRESH_MS while the tab is visible. Loading, error and empty states are rendered by <Loaded>.
+ *
+ * Answers can come back out of order: the unfiltered list still loading when the search typed meanwhile has answered,
+ * a live refresh overtaken by a reload after a decision. Each request is numbered when it starts, and an answer is
+ * shown only if it was asked with the page's current inputs and no later-started request's answer is shown already;
+ * so the page never goes back to older data than it shows.
+ */
 export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], options: { live?: boolean } = {}) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const load = useCallback(fn, deps);
-  const reload = useCallback(() => {
-    setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => setState({ data, loading: false }),
-      (error: unknown) => setState({ error, loading: false }),
-    );
-  }, [load]);
+  // started: the last request's number; shown: the number of the answer on screen; reload: the last loud request's
+  // number (the page says "loading" until an answer at least as new is shown); load: the inputs now asked with.
+  const turns = useRef({ started: 0, shown: 0, reload: 0, load });
+  const request = useCallback(
+    (quiet: boolean) => {
+      const t = turns.current;
+      const turn = ++t.started;
+      t.load = load;
+      if (!quiet) {
+        t.reload = turn;
+        setState((s) => ({ ...s, loading: true }));
+      }
+      const current = () => t.load === load && turn > t.shown;
+      load().then(
+        (data) => {
+          if (!current()) return;
+          t.shown = turn;
+          // A quiet refresh does not replace an error on screen (its Retry is the user's): the next reload does.
+          setState((s) => (quiet && s.error ? s : { data, loading: turn < t.reload }));
+        },
+        (error: unknown) => {
+          // A failed quiet refresh keeps what is shown; the next one tries again.
+          if (quiet || !current()) return;
+          t.shown = turn;
+          setState({ error, loading: false });
+        },
+      );
+    },
+    [load],
+  );
+  const reload = useCallback(() => request(false), [request]);
   useEffect(reload, [reload]);
   // Live pages show what others change (a desk's refusal, a new task): refreshed every LIVE_REFRESH_MS while the
-  // tab is visible and at once when it becomes visible again. Quietly: the page stays as it is while loading, and
-  // a failed refresh keeps what is shown (the next one tries again) rather than replacing the page with an error.
+  // tab is visible and at once when it becomes visible again. Quietly: the page stays as it is while loading.
   const live = options.live ?? false;
   useEffect(() => {
     if (!live) return;
-    let alive = true;
     const refresh = () => {
-      if (document.visibilityState !== 'visible') return;
-      load().then(
-        (data) => alive && setState((s) => (s.error ? s : { data, loading: s.loading })),
-        () => undefined,
-      );
+      if (document.visibilityState === 'visible') request(true);
     };
     const timer = setInterval(refresh, LIVE_REFRESH_MS);
     document.addEventListener('visibilitychange', refresh);
     return () => {
-      alive = false;
       clearInterval(timer);
       document.removeEventListener('visibilitychange', refresh);
     };
-  }, [load, live]);
+  }, [request, live]);
   return { ...state, reload };
 }
 

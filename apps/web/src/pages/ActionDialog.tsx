@@ -106,13 +106,21 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
 
   useEffect(() => {
     setError(null);
+    // The previous step's case is not this one's: its members and done steps are not offered while this one loads.
+    setProgress(null);
     form.resetFields();
     key.current = newId();
     if (!target) return;
-    catalog().then(setCat, setError);
+    // Answers for a step the dialog no longer shows (closed and opened on another before they came) are dropped.
+    let current = true;
+    const onError = (e: unknown) => current && setError(e);
+    catalog().then((c) => current && setCat(c), onError);
     // Approvals list the upstream steps a return may go to; a member's step names its member (C05: whose passport).
     if (target.kind === 'approval' || target.stepKey.includes(':'))
-      api<Progress>('GET', `/api/delegations/${target.caseId}`).then(setProgress, setError);
+      api<Progress>('GET', `/api/delegations/${target.caseId}`).then((p) => current && setProgress(p), onError);
+    return () => {
+      current = false;
+    };
   }, [target, form]);
 
   // D01 starts at the member's current route for the country (the table's, or the card's where it serves).

@@ -245,8 +245,12 @@ export function NewTripPage({ session }: { session: Session }) {
     }));
   };
 
+  // The errors of the latest keystroke only: an earlier one's, answered late, would show errors already fixed.
+  const revalidateSeq = useRef(0);
   const revalidate = () => {
+    const seq = ++revalidateSeq.current;
     errorsNow().then(({ errs, body }) => {
+      if (seq !== revalidateSeq.current) return;
       // Refused as typed, at their fields, with the domain's words.
       setErrors(errs);
       if (errs.length === 0) checkRules(body);
