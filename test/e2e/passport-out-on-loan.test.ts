@@ -17,6 +17,7 @@ import {
 } from '../support/api-harness';
 import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
 import { actOn, actionable, getProgress } from '../support/api-flow';
+import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 
 /**
  * A passport out on loan (借出) is still the office's, due back (trial, medium: a member whose valid passport was out for
@@ -273,6 +274,54 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const loser = cases.find((c) => c !== winner)!;
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: winner });
     expect(status(await getProgress(api, users.tokens.organizer, loser), 'C07:m1')).not.toBe('done');
+  });
+
+  it('CI: a C07 whose precheck passed before another case took the passport is refused at its check-out (409), not done with nothing out', async () => {
+    const { personId: qian, number } = await personWithPassport('钱八');
+    const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, qian, departureDate, returnDate);
+    const [late, first] = await Promise.all(
+      [
+        ['2027-09-13', '2027-09-17'],
+        ['2027-10-18', '2027-10-22'],
+      ].map(
+        async ([from, to]) =>
+          (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(trip(from!, to!)).expect(201)).body
+            .caseId as string,
+      ),
+    );
+    for (const caseId of [late!, first!]) await driveUntil(caseId, ['C07:m1']);
+    // The order the race took in CI, held: `late`'s precheck reads the passport in custody, then `first` checks it out,
+    // then `late`'s check-out runs.
+    const registries = api.app.get(RegistriesService);
+    const checkOut = registries.checkOutForStep.bind(registries);
+    let arrived!: () => void;
+    let release!: () => void;
+    const atCheckOut = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(registries, 'checkOutForStep').mockImplementation(async (caseId, ...rest) => {
+      if (caseId === late) {
+        arrived();
+        await released;
+      }
+      return checkOut(caseId, ...rest);
+    });
+    try {
+      const lateDone = request(api.http)
+        .post(`/api/delegations/${late}/steps/C07:m1/complete`)
+        .set(officer())
+        .send({})
+        .then((r) => r);
+      await atCheckOut;
+      await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+      release();
+      const refused = await lateDone;
+      expect(refused.status).toBe(409);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: first });
+    expect(status(await getProgress(api, users.tokens.organizer, late!), 'C07:m1')).not.toBe('done');
   });
 
   it('fourth trial: checked out by hand right after the submission (503 "retry" until the case is registered, never 422), then due back 7 days after the withdrawal', async () => {

@@ -38,7 +38,6 @@ import {
   openCaseKeys,
   openCaseOverlapViolations,
   parseInstanceKey,
-  custodyMoveLabel,
   responsibleRole,
   processOfVersion,
   stepDataFieldProblems,
@@ -90,7 +89,7 @@ import { maskFor } from '../common/masking';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { parseOrThrow } from '../common/validation';
 import { MetricsService } from '../metrics/metrics.service';
-import { RegistriesService } from '../registries/registries.service';
+import { custodyMoveRefusal, RegistriesService } from '../registries/registries.service';
 import { IdentityProbesService } from './identity-probes.service';
 import { queryCaseProgress } from '../temporal/case-query';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
@@ -1195,11 +1194,7 @@ export class DelegationsService {
       const member = held.facts?.members?.find((m) => m.id === memberId);
       const problem =
         member && (await this.registries.custodyMoveProblem(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
-      if (problem) {
-        const label = custodyMoveLabel(problem, shanghaiDate(Date.now()));
-        const rule = problem.reason === 'checked-out' ? 'passport-checked-out' : 'valid-passport';
-        throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.stepKey', rule, message: label }] });
-      }
+      if (problem) throw custodyMoveRefusal(problem, shanghaiDate(Date.now()));
     }
     return held;
   }

@@ -284,7 +284,15 @@ export class RegistriesService {
   ): Promise<string | null> {
     const { held, byNumber } = await this.memberPassports(member);
     const target = custodyMovePassport('check-out', caseId, held, byNumber);
-    if (!target || target.state !== 'in-custody') return null;
+    if (!target) {
+      // Nothing in custody to move: taken for another case since the request's precheck read the ledger (CI: two C07s
+      // of one person at once were both done, one with the passport out for the other case). The precheck's refusal,
+      // on this read.
+      const problem = custodyMoveProblem('check-out', caseId, held, byNumber, today());
+      if (problem) throw custodyMoveRefusal(problem, today());
+      return null;
+    }
+    if (target.state !== 'in-custody') return null;
     const dueDays = await this.checkInDays(definitionVersion);
     try {
       await this.repo.transitionPassport(
@@ -1750,4 +1758,15 @@ function assertPathMatch(field: string, sent: string | undefined, path: string):
       message: { zh: `须与路径中的 ${echo(path)} 一致`, en: `Must be ${echo(path)}, as in the path` },
     },
   ]);
+}
+
+/**
+ * The 409 of a chain step whose custody move cannot be made now (custodyMoveProblem): which passport, why, what to do
+ * (custodyMoveLabel), at `path.stepKey` with rule `passport-checked-out` (out on loan for another case) or
+ * `valid-passport` (no valid passport to move). `today`: YYYY-MM-DD, Asia/Shanghai.
+ */
+export function custodyMoveRefusal(problem: NonNullable<ReturnType<typeof custodyMoveProblem>>, today: string): DomainError {
+  const label = custodyMoveLabel(problem, today);
+  const rule = problem.reason === 'checked-out' ? 'passport-checked-out' : 'valid-passport';
+  return new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.stepKey', rule, message: label }] });
 }
