@@ -153,7 +153,7 @@ describe("the manager's pages after the new-user trial", () => {
     release();
     await lateAnswerRead;
     // The page has handled it once the browser has painted twice since (the answer's JSON is parsed in between).
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     await expect(open.count()).resolves.toBe(1);
     await expect(page.getByText('暂无数据').count()).resolves.toBe(0);
     await page.unroute(isWrong);
