@@ -241,6 +241,8 @@ const ENTRY_ROUTE_TABLE_PATCH = 'entry-route-table';
 const OUTCOME_REQUIRED_PATCH = 'outcome-required';
 /** A complete signal recording K06's card without its number (CARD_NUMBER_RULES: K07 made one up) is refused like the Update; asked only when that alone refuses. */
 const APEC_CARD_NUMBER_PATCH = 'apec-card-number';
+/** A complete or approving decide signal on a trip whose dates passed without a departure (departurePassedRefusal) is refused like the Update; asked only for such a signal. */
+const DEPARTURE_PASSED_PATCH = 'departure-passed';
 /**
  * With this patch a start input the engine cannot run (startInputProblems) fails the workflow at once with
  * INVALID_INPUT; before it, such an input (from a client other than the API) failed every workflow task or
@@ -467,6 +469,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
           routeTable: () => patched(ENTRY_ROUTE_TABLE_PATCH),
           outcomeRequired: () => patched(OUTCOME_REQUIRED_PATCH),
           cardNumber: () => patched(APEC_CARD_NUMBER_PATCH),
+          departurePassed: () => patched(DEPARTURE_PASSED_PATCH),
         });
       }
       engine.apply({ type, request } as EngineAction, now());

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { actionable, roleFor, stepRequest } from '@df/contracts';
-import type { CaseFacts } from '@df/domain';
+import { addDays, dayNumber, shanghaiDate, type CaseFacts } from '@df/domain';
 import type { DelegationProgress, StepProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { appendCauses, type AppendCauses } from './batches';
@@ -51,6 +51,8 @@ export interface CaseRun {
   refused: number;
   /** Refused with 409 NOT_BEFORE_DATE: a certifying step (E07, P01) tried before its real-world date, tried again later. */
   notYet: number;
+  /** Refused with 409 DEPARTURE_PASSED (case time ran past the departure date while the case prepared): its organizer moved the trip (改期). */
+  redated: number;
   /** Progress reads answered 5xx (the workflow query timed out: a saturated worker), retried. */
   failedReads: number;
   /** Actions answered 5xx (503: outcome unknown) and sent again with the same Idempotency-Key. */
@@ -123,6 +125,31 @@ export async function postAction<T>(
 }
 
 /**
+ * 改期: the organizer moves a case's trip (POST …/amend) to depart `soonDepartureDays()` from the case's now (its
+ * clock, `p.now`, runs ahead of the real one by the time scale), every stop shifted by as many days. Throws on a refusal.
+ */
+async function redate(ctx: DriveContext, caseId: string, p: DelegationProgress, deadline: number, retried: () => void): Promise<void> {
+  const facts = p.facts;
+  const now = Date.parse(p.now);
+  const departureDate = addDays(shanghaiDate(now), soonDepartureDays(10, now));
+  const shift = dayNumber(departureDate) - dayNumber(facts.departureDate);
+  const changes = {
+    departureDate,
+    returnDate: addDays(facts.returnDate, shift),
+    destinations: facts.destinations.map((d) => ({ ...d, arrive: addDays(d.arrive, shift), leave: addDays(d.leave, shift) })),
+  };
+  const reply = await postAction<unknown>(
+    ctx,
+    `/api/delegations/${caseId}/amend`,
+    ctx.tokens.organizer,
+    { changes, comment: '改期（出发日期已过）' },
+    deadline,
+    retried,
+  );
+  if (reply.status !== 200) throw new Error(`redating ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+}
+
+/**
  * Drives one case until it is closed: reads its progress (the workflow query, as the case page does),
  * acts on each actionable step in turn as the user of its role (one request in flight per case), and
  * between rounds watches the read model like an inbox.
@@ -135,6 +162,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
     updates: 0,
     refused: 0,
     notYet: 0,
+    redated: 0,
     failedReads: 0,
     retriedActions: 0,
     resultMs: [],
@@ -165,7 +193,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       await waitForWork(ctx.db, caseId, ctx.idlePollMs ?? 100, deadline);
       continue;
     }
-    for (const step of steps) {
+    steps: for (const step of steps) {
       const chosen: StepRequest = policy?.(caseId, step) ?? stepRequest(caseId, step);
       const token = ctx.tokens[roleFor(step) as BenchRole];
       const path = chosen.path;
@@ -182,6 +210,13 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
         run.notYet++;
         await sleep(ctx.idlePollMs ?? 100);
         continue;
+      }
+      if (reply.status === 409 && reply.body?.code === 'DEPARTURE_PASSED') {
+        // Case time ran past the departure date while the case prepared (a loaded machine): the organizer moves the
+        // trip as a real one would (改期), the steps resting on the dates run again, and the case is read afresh.
+        await redate(ctx, caseId, p, deadline, () => run.retriedActions++);
+        run.redated++;
+        break steps;
       }
       if (reply.status !== 200) throw new Error(`${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
       run.updates++;
@@ -201,6 +236,8 @@ export interface DecisionFigures {
   refused: number;
   /** Certifying steps tried before their date (409 NOT_BEFORE_DATE) and tried again. */
   notYet: number;
+  /** Cases moved to later dates (改期) after case time ran past their departure (409 DEPARTURE_PASSED). */
+  redated: number;
   /** Case reads that failed with 5xx and were retried. */
   failedReads: number;
   /** Actions answered 5xx and sent again with the same Idempotency-Key. */
@@ -263,6 +300,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     updates,
     refused: runs.reduce((a, r) => a + r.refused, 0),
     notYet: runs.reduce((a, r) => a + r.notYet, 0),
+    redated: runs.reduce((a, r) => a + r.redated, 0),
     failedReads: runs.reduce((a, r) => a + r.failedReads, 0),
     retriedActions: runs.reduce((a, r) => a + r.retriedActions, 0),
     stepEvents,

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { EventStore } from '@df/persistence';
 import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
 import { bearer, canonicalSubmission } from '../support/api-harness';
+import { caseStream } from '../support/event-factories';
 import { startStack, type Stack } from './support';
 
 /**
@@ -67,5 +70,62 @@ describe('the inbox says which steps its user may not decide', () => {
       `不得审批本人报送的案件（${users.usernames['fao-clerk']} 是本案的报送人或经办人）`,
     );
     expect(await actions.getByTestId('act-B02').count()).toBe(0);
+  });
+
+  it('a trip whose departure date passed without a departure: each step says why and what to do; an approval keeps its button (return, reject)', async () => {
+    const { api, users } = stack;
+    const DAY = 86_400_000;
+    const departureDate = new Date(Date.now() + 8 * 3600_000 - 3 * DAY).toISOString().slice(0, 10);
+    const caseId = randomUUID();
+    const lapsed = `过期未出发团组 ${caseId.slice(0, 8)}`;
+    // As the read model has it (no workflow behind it: the inbox and the case page read the read model), submitted 40
+    // days ago, its organizer's A02 and the office's B02 still open three days after the departure date.
+    const store = api.app.get(EventStore);
+    const events = caseStream({
+      caseId,
+      unit: users.unit,
+      title: lapsed,
+      submittedAt: Date.now() - 40 * DAY,
+      departureDate,
+      done: [],
+      open: [
+        { key: 'A02', code: 'A02', phase: 'prepare', actorRole: 'organizer', kind: 'task' },
+        { key: 'B02', code: 'B02', phase: 'review', actorRole: 'fao-clerk', kind: 'approval' },
+      ],
+    });
+    for (let i = 0; i < events.length; i += 4) await store.append(events.slice(i, i + 4));
+    const reason = `出发日期（${departureDate}）已过，尚未出发`;
+
+    // The API's inbox item says it, for the step's role.
+    const item = async (role: 'organizer' | 'fao-clerk', stepKey: string) => {
+      const r = await request(api.http).get('/api/inbox').query({ pageSize: 200 }).set(bearer(users.tokens[role])).expect(200);
+      return (
+        r.body.items as Array<{ caseId: string; stepKey: string; blockedFor: { code: string; message: { zh: string } } | null }>
+      ).find((i) => i.caseId === caseId && i.stepKey === stepKey);
+    };
+    expect((await item('fao-clerk', 'B02'))?.blockedFor).toEqual({
+      code: 'DEPARTURE_PASSED',
+      message: { zh: expect.stringContaining(reason), en: expect.stringContaining(`The departure date (${departureDate}) has passed`) },
+    });
+    expect((await item('organizer', 'A02'))?.blockedFor?.code).toBe('DEPARTURE_PASSED');
+
+    // The office's clerk: the reason, and the decide button (B02 may still be returned or rejected).
+    const clerk = await stack.pageAs('fao-clerk');
+    await clerk.goto('/inbox');
+    const b02 = clerk.locator('tr', { hasText: lapsed }).filter({ hasText: 'B02' });
+    await b02.getByTestId('blocked-for-B02').waitFor();
+    expect(await b02.getByTestId('blocked-for-B02').innerText()).toContain(reason);
+    expect(await b02.getByTestId('act-B02').count()).toBe(1);
+
+    // The organizer: the reason, no button (A02's completion would be refused); the case page says it on top.
+    const organizer = await stack.pageAs('organizer');
+    await organizer.goto('/inbox');
+    const a02 = organizer.locator('tr', { hasText: lapsed }).filter({ hasText: 'A02' });
+    await a02.getByTestId('blocked-for-A02').waitFor();
+    expect(await a02.getByTestId('blocked-for-A02').innerText()).toContain('请先修改出访日期（改期）或撤回申请');
+    expect(await a02.getByTestId('act-A02').count()).toBe(0);
+    await organizer.goto(`/cases/${caseId}`);
+    await organizer.getByTestId('case-departure-passed').waitFor();
+    expect(await organizer.getByTestId('case-departure-passed').innerText()).toContain('出发日期已过，尚未出发');
   });
 });

@@ -24,7 +24,9 @@ import {
 
 /** The canonical trip, departing on a date the driven case reaches (E07 waits for it, issue 11 item 5). */
 function departingSoon() {
-  const { departureDate, returnDate } = soonTripDates();
+  // A wide margin: restarts under faults hold the case back, and a case still preparing after its departure date is
+  // refused (DEPARTURE_PASSED); E07 then waits for the day.
+  const { departureDate, returnDate } = soonTripDates(45);
   const base = { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT };
   return { ...base, departureDate, returnDate, destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }] };
 }

@@ -409,7 +409,9 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
       ),
     );
     const base = caseInput({ workingDaySeconds: 1 });
-    const d = base.facts.departureDate;
+    // Two weeks after the canonical trip's departure: half the members need a new passport (C02-C06, 20.5 WD), and 245
+    // instances take the driver longer; a case still preparing after its departure date is refused (DEPARTURE_PASSED).
+    const d = addDays(base.facts.departureDate, 14);
     const destinations = [
       { country: 'US', city: 'New York', arrive: d, leave: addDays(d, 2), inviter: { name: 'A', organization: 'NY Chamber' } },
       {
@@ -427,6 +429,7 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
         ...base.facts,
         members,
         destinations,
+        departureDate: d,
         returnDate: addDays(d, 7),
       },
     };

@@ -2297,6 +2297,100 @@ describe('CaseEngine', () => {
       expect(engine.status).toBe('departed');
     });
 
+    it('refuses to advance a trip whose dates passed without a departure (DEPARTURE_PASSED): E07 up to its return date, the rest up to the departure date', () => {
+      const engine = lateTrip();
+      const by = (s: { actorRole: Actor['role']; phase: string }) =>
+        actor(responsibleRole({ actor: s.actorRole, phase: s.phase as never }));
+      const completion = (s: { key: string; actorRole: Actor['role']; phase: string }) => ({
+        requestId: 'late-task',
+        actor: by(s),
+        stepKey: s.key,
+      });
+      // A task that asks for no data, so what is judged is its date alone.
+      const plainTask = (p: DelegationProgress) =>
+        awaiting(p).find((s) => {
+          if (s.kind !== 'task') return false;
+          try {
+            engine.validate({ type: 'complete', request: completion(s) }, at(DEP));
+            return true;
+          } catch {
+            return false;
+          }
+        });
+      // Stopped early, with an approval and a task awaiting (as a case nobody worked until after its dates).
+      simulate(engine, { until: (p) => awaiting(p).some((s) => s.kind === 'approval') && !!plainTask(p) });
+      const p = engine.progress(at(DEP));
+      const approval = awaiting(p).find((s) => s.kind === 'approval')!;
+      const approve = { requestId: 'late-approve', actor: by(approval), stepKey: approval.key, decision: 'approve' as const };
+      const complete = completion(plainTask(p)!);
+      // On the departure day itself the delegation may still leave: nothing refused for the date.
+      expect(() => engine.validate({ type: 'decide', request: approve }, at(DEP, '23:59'))).not.toThrow();
+      expect(() => engine.validate({ type: 'complete', request: complete }, at(DEP, '23:59'))).not.toThrow();
+      // The day after: the approval and the completion are refused, naming the date, today, and the way on.
+      const dayAfter = at('2026-06-29', '00:00');
+      expect(refusal(() => engine.validate({ type: 'decide', request: approve }, dayAfter)).details()).toMatchObject({
+        code: 'DEPARTURE_PASSED',
+        stepKey: approval.key,
+        message: {
+          zh: expect.stringContaining(`出发日期（${DEP}）已过`),
+          en: expect.stringContaining('amend the trip dates first, or withdraw'),
+        },
+      });
+      expect(refusal(() => engine.validate({ type: 'complete', request: complete }, dayAfter)).code).toBe('DEPARTURE_PASSED');
+      // A rejection or a return is not a step towards departing: the approver may still send it back.
+      const reject = { ...approve, requestId: 'late-reject', decision: 'reject' as const, comment: '出访日期已过' };
+      expect(() => engine.validate({ type: 'decide', request: reject }, dayAfter)).not.toThrow();
+      // A signal recorded before the rule replays as it ran: the handler's patched('departure-passed') answers false.
+      expect(() => engine.validate({ type: 'decide', request: approve }, dayAfter, { departurePassed: () => false })).not.toThrow();
+      // The dates amended to the future: the same approval goes through.
+      const [dep2, ret2] = ['2026-09-28', '2026-10-02'];
+      const stop = { ...makeFacts().destinations[0]!, arrive: dep2, leave: ret2 };
+      engine.apply(
+        {
+          type: 'amend',
+          request: {
+            requestId: 'redate',
+            actor: actor('organizer', UNIT),
+            changes: { departureDate: dep2, returnDate: ret2, destinations: [stop] },
+            comment: '改期',
+          },
+        },
+        dayAfter,
+      );
+      const again = awaiting(engine.progress(dayAfter)).find((s) => s.kind === 'approval')!;
+      expect(() =>
+        engine.validate(
+          { type: 'decide', request: { ...approve, requestId: 'after-redate', stepKey: again.key, actor: by(again) } },
+          dayAfter,
+        ),
+      ).not.toThrow();
+    });
+
+    it('E07 records a departure up to and on the return date, not after it (DEPARTURE_PASSED naming the return date)', () => {
+      const engine = lateTrip();
+      const ready = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+      const e07 = engine.progress(ready).steps.find((s) => s.key === 'E07')!;
+      const request = { requestId: 'e07', actor: actor(responsibleRole({ actor: e07.actorRole, phase: e07.phase })), stepKey: 'E07' };
+      // Left on time and recorded late, within the trip: accepted.
+      expect(() => engine.validate({ type: 'complete', request }, at('2026-07-01'))).not.toThrow();
+      expect(() => engine.validate({ type: 'complete', request }, at(RET, '23:59'))).not.toThrow();
+      expect(refusal(() => engine.validate({ type: 'complete', request }, at('2026-07-03', '00:00'))).details()).toMatchObject({
+        code: 'DEPARTURE_PASSED',
+        stepKey: 'E07',
+        message: {
+          zh: expect.stringContaining(`回国日期（${RET}）已过`),
+          en: expect.stringContaining(`The return date (${RET}) has passed`),
+        },
+      });
+      // Histories before real-world dates (no date rules at all) are not refused.
+      const old = newEngine(
+        { departureDate: DEP, returnDate: RET, destinations: [{ ...makeFacts().destinations[0]!, arrive: DEP, leave: RET }] },
+        { realWorldDates: false },
+      );
+      simulate(old, { until: (p) => p.steps.some((s) => s.key === 'E07' && s.status === 'awaiting') });
+      expect(() => old.validate({ type: 'complete', request }, at('2026-07-03'))).not.toThrow();
+    });
+
     it('has E07 due at the end of the departure day when it opens earlier, not overdue while it cannot be done; the old due without the rule', () => {
       const facts = { departureDate: DEP, returnDate: RET, destinations: [{ ...makeFacts().destinations[0]!, arrive: DEP, leave: RET }] };
       /** E07 opened (97 days early), then every deadline up to `until` fired: E07's due and status then. */

@@ -5,6 +5,7 @@ import {
   PROCESS_LABELS,
   crossRoleRefusal,
   decisionReasonProblem,
+  departurePassedRefusal,
   dependentsOf,
   organizersOf,
   tripReportSummaryProblems,
@@ -149,6 +150,8 @@ export interface ValidationRules {
   outcomeRequired?: () => boolean;
   /** K06's card number given: systemReadDataProblems' CARD_NUMBER_RULES (patched('apec-card-number')). */
   cardNumber?: () => boolean;
+  /** Nothing advances a trip whose dates passed without a departure: departurePassedRefusal (patched('departure-passed')). */
+  departurePassed?: () => boolean;
   /**
    * The Update validators' order (never replayed): what does not exist first, then role, then separation of duties,
    * then `beforeState` (the open incident), then the step's and the case's state.
@@ -228,7 +231,7 @@ export class CaseEngine {
     const { reportRef: reportRefRule = on, competentDepartment: competentDepartmentRule = on, systemRead: systemReadRule = on } = rules;
     const { outcomeMembers: outcomeMembersRule = on, cardTerm: cardTermRule = on } = rules;
     const { freshFile: freshFileRule = on, routeTable: routeTableRule = on, outcomeRequired: outcomeRequiredRule = on } = rules;
-    const { cardNumber: cardNumberRule = on } = rules;
+    const { cardNumber: cardNumberRule = on, departurePassed: departurePassedRule = on } = rules;
     if (this.core.results.has(action.request.requestId)) return;
     // The text rule as signal validation was recorded with, and the rules added since (text-bidi; principals longer
     // than the read models hold). `newerRules` is asked only when only those find something, so a signal handler can
@@ -272,6 +275,11 @@ export class CaseEngine {
         this.checkCompetentDepartment(action, competentDepartmentRule);
         this.checkCrossRole(action, crossRoleRule);
       }
+      // The trip's dates passed without a departure (departurePassedRefusal): a completion or an approval is refused, E07
+      // only after the return date; a rejection or a return is not. Only here: a signal applied before the rule replays
+      // as it ran; a signal asks `departurePassedRule` (patched('departure-passed')) only when it refuses.
+      const lapsed = this.departurePassed(action);
+      if (lapsed && departurePassedRule()) reject(lapsed.code, lapsed.message.zh, lapsed.message.en, lapsed.stepKey);
       // A rejection or a return gives its reason (decisionReasonProblem). Only here, never in the handler's check: a
       // decision recorded without one replays as it ran; a signal asks `reasonRule` (patched('decision-reason')).
       if (action.type === 'decide') {
@@ -357,6 +365,31 @@ export class CaseEngine {
     } finally {
       this.core.now = saved;
     }
+  }
+
+  /**
+   * Whether `action` would move a case towards departing on dates that have passed (departurePassedRefusal, on the case
+   * clock's Shanghai date): a completion, an approval or 容缺受理 of a step before departure, in an open case of a process
+   * that departs (one of whose steps certifies the departure: not the APEC card's, whose "departure" is the day the
+   * cards are needed by), started with real-world dates (patched('real-world-dates')).
+   */
+  private departurePassed(
+    action: EngineAction,
+  ): (NonNullable<ReturnType<typeof departurePassedRefusal>> & { stepKey: string }) | undefined {
+    if (action.type !== 'complete' && action.type !== 'decide') return undefined;
+    if (action.type === 'decide' && action.request.decision !== 'approve' && action.request.decision !== 'accept-with-deficiencies')
+      return undefined;
+    if (this.core.status !== 'open' || this.core.deps.realWorldDates === false) return undefined;
+    const meta = this.core.metas.get(action.request.stepKey);
+    if (!meta || meta.behaviour.afterDeparture) return undefined;
+    const departs = (m: { behaviour: { certifies?: { event: string } } }) => m.behaviour.certifies?.event === 'departure';
+    if (![...this.core.metas.values()].some(departs)) return undefined;
+    const refusal = departurePassedRefusal(
+      { code: meta.code, certifiesDeparture: departs(meta) },
+      this.core.facts,
+      shanghaiDate(this.core.now),
+    );
+    return refusal && { ...refusal, stepKey: action.request.stepKey };
   }
 
   /**

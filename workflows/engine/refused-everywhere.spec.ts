@@ -244,3 +244,23 @@ describe("a card application's files", () => {
     expect(refusal('enterprise-clerk')).toBeUndefined();
   });
 });
+
+// The card application's "departure" is the day the cards are needed by (cardApplicationFacts): it has no trip whose
+// dates could pass, so the delegation chain's DEPARTURE_PASSED (departurePassedRefusal) never refuses its steps.
+describe('a card application past the day its cards were needed by', () => {
+  it('is still worked: no step is refused for the date', () => {
+    const engine = newEngine(1);
+    const late = Date.parse('2026-10-01T02:00:00Z');
+    const open = engine.progress(late).steps.filter((s) => s.status === 'awaiting' || s.status === 'overdue');
+    expect(open.length).toBeGreaterThan(0);
+    for (const s of open) {
+      const role = s.code === 'K01' || s.code === 'K02' ? 'enterprise-clerk' : 'apec-desk';
+      const base = { requestId: `late-${s.key}`, actor: actor(role), stepKey: s.key };
+      const action =
+        s.kind === 'approval'
+          ? ({ type: 'decide', request: { ...base, decision: 'approve', comment: '同意' } } as const)
+          : ({ type: 'complete', request: base } as const);
+      expect(() => engine.validate(action, late)).not.toThrow();
+    }
+  });
+});

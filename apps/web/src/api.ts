@@ -246,10 +246,18 @@ export interface InboxItem {
   /**
    * Why the caller may not decide or complete the step here (SELF_APPROVAL: they acted on the case as its organizer,
    * so they hand it to another officer of the role instead of meeting a 403; SUPPLY_DOCUMENTS: it completes itself once
-   * every 容缺 document is supplied on the case page); null when they may.
+   * every 容缺 document is supplied on the case page; DEPARTURE_PASSED: the trip's dates passed without a departure,
+   * amend them or withdraw); null when they may.
    */
   blockedFor: { code: string; message: Bilingual } | null;
 }
+
+/**
+ * Whether an inbox item keeps its action button: nothing blocks it, or it is an approval whose trip's dates passed
+ * (DEPARTURE_PASSED refuses approving it, not returning or rejecting it).
+ */
+export const actionable = (i: Pick<InboxItem, 'blockedFor' | 'kind'>): boolean =>
+  !i.blockedFor || (i.blockedFor.code === 'DEPARTURE_PASSED' && i.kind === 'approval');
 
 export interface StepProgress {
   key: string;

@@ -467,6 +467,11 @@ export const DICT = {
   changeCount: ['变更项', 'Changes'],
   // steps held by a rule or a missing document (step.blocked): what holds each
   blockedTitle: ['以下步骤受阻，案件暂不能继续推进', 'These steps are held: the case does not move on until they are cleared'],
+  // a trip whose departure date passed without a departure
+  departurePassed: [
+    '出发日期已过，尚未出发：请修改出访日期（改期）或撤回申请；在此之前各步骤不能办结或审批通过',
+    'The departure date has passed without a departure: amend the trip dates or withdraw the application; until then no step can be completed or approved',
+  ],
   // a case paused by an incident
   incidentSince: ['暂停时间', 'Paused since'],
   incidentSteps: ['受影响的步骤', 'Steps held'],

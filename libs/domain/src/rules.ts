@@ -634,6 +634,38 @@ export function departureDateViolations(facts: Pick<CaseFacts, 'departureDate'>,
 }
 
 /**
+ * The trip's dates have passed before the delegation left (a lapsed approval: 批件所列出访日期已过): nothing moves the
+ * case towards a departure on dates that are gone. The way on is 改期 (amend the dates, which reruns what rests on
+ * them) or 撤回 (withdraw). `step.certifiesDeparture` (E07 确认出发): the departure is recorded up to and on the return
+ * date (a delegation that left on time and is recorded late); any other step is done up to and on the departure date.
+ * Dates are `YYYY-MM-DD` in Asia/Shanghai (`today`: the case clock's). Only advancing actions ask (a completion, an
+ * approval, 容缺受理); a rejection, a return, an amendment or a withdrawal do not. Answers the refusal (409
+ * `DEPARTURE_PASSED`, bilingual, naming the date and today) or undefined. The engine refuses with it (CaseEngine.validate)
+ * and the inbox shows it on the step (blockedFor), so an approver sees it before deciding.
+ */
+export function departurePassedRefusal(
+  step: { code: string; certifiesDeparture: boolean },
+  trip: Pick<CaseFacts, 'departureDate' | 'returnDate'>,
+  today: string,
+): { code: 'DEPARTURE_PASSED'; message: Label } | undefined {
+  const last = step.certifiesDeparture ? trip.returnDate : trip.departureDate;
+  if (!isIsoDate(last) || !isIsoDate(today) || dayNumber(today) <= dayNumber(last)) return undefined;
+  const way = { zh: '请先修改出访日期（改期）或撤回申请', en: 'amend the trip dates first, or withdraw the application' };
+  return {
+    code: 'DEPARTURE_PASSED',
+    message: step.certifiesDeparture
+      ? {
+          zh: `回国日期（${last}）已过，${step.code} 不能再确认出发（今天是 ${today}，北京时间）：${way.zh}`,
+          en: `The return date (${last}) has passed: ${step.code} can no longer confirm the departure (today is ${today}, Asia/Shanghai); ${way.en}`,
+        }
+      : {
+          zh: `出发日期（${last}）已过，尚未出发（今天是 ${today}，北京时间）：${way.zh}，再办理 ${step.code}`,
+          en: `The departure date (${last}) has passed without a departure (today is ${today}, Asia/Shanghai): ${way.en}, then ${step.code}`,
+        },
+  };
+}
+
+/**
  * A decision that sends a case back or ends it must say why (the written result of a review: a return's reason tells
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not
  * blank (isBlank). Answers the problem (field `comment`, rule `required` or `blank`), or undefined. Checked by the

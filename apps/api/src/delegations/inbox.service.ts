@@ -8,6 +8,7 @@ import {
   CONDITIONS,
   DEFAULT_DEFINITION,
   DECISIONS,
+  departurePassedRefusal,
   ENTERPRISE_SIZE_LABELS,
   OWNERSHIP_LABELS,
   PASSPORT_STATE_LABELS,
@@ -22,6 +23,7 @@ import {
   SCOPE_LABELS,
   STEP_KIND_LABELS,
   inboxReach,
+  shanghaiDate,
   WHITELIST_STATE_LABELS,
   type CaseDecision,
   type ProcessDefinition,
@@ -69,6 +71,7 @@ export class InboxService {
     const decisions = await this.repo.decisions([...new Set(rows.map((r) => r.case_id))], user.id);
     const completesItself = (version: string, code: string) =>
       !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
+    const today = shanghaiDate(Date.now());
     return {
       items: rows.map((r) => ({
         caseId: r.case_id,
@@ -96,7 +99,8 @@ export class InboxService {
         onBehalf: r.actor_role !== user.role,
         blockedFor: completesItself(r.definition_version, r.code)
           ? SUPPLY_DOCUMENTS
-          : blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? []),
+          : (departurePassedFor(r, definitions.get(r.definition_version), today) ??
+            blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
@@ -149,6 +153,22 @@ const SUPPLY_DOCUMENTS = {
     en: 'Supply each missing document under “Missing documents” on the case page (upload its file); this step completes itself once all are in',
   },
 } as const;
+
+/**
+ * A step of a trip whose dates passed without a departure (departurePassedRefusal, the rule the workflow refuses
+ * with): why completing or approving it is refused and the way on (改期 or 撤回), on the item itself. An approval
+ * may still be returned or rejected (the web keeps its button). Today is the API's Shanghai date: a case on a
+ * time-scaled clock (WORKING_DAY_SECONDS) runs ahead of it, and its workflow's refusal is what counts.
+ */
+function departurePassedFor(r: InboxRow, definition: ProcessDefinition | undefined, today: string) {
+  if (r.case_status !== 'open' || (r.kind !== 'task' && r.kind !== 'approval')) return null;
+  const steps = definition?.steps ?? [];
+  const departs = (s: (typeof steps)[number]) => s.behaviour?.certifies?.event === 'departure';
+  const step = steps.find((s) => s.code === r.code);
+  if (!step || step.behaviour?.afterDeparture || !steps.some(departs)) return null;
+  const trip = { departureDate: r.departure_date, returnDate: r.return_date };
+  return departurePassedRefusal({ code: r.code, certifiesDeparture: departs(step) }, trip, today) ?? null;
+}
 
 /**
  * Why this user may not decide a step of their inbox: separation of duties as the workflow refuses it (dutiesRefusalFor:

@@ -20,9 +20,10 @@ import {
   type FormRule,
 } from 'antd';
 import type { EChartsOption } from 'echarts';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { Fragment, lazy, Suspense, useMemo, useState } from 'react';
 import { DayField } from '../DayField';
 import {
+  actionable,
   api,
   ApiError,
   catalog,
@@ -328,6 +329,11 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
+            {trip && p.status === 'open' && p.daysToDeparture < 0 ? (
+              // The trip's dates passed without a departure: its steps are refused (409 DEPARTURE_PASSED) until the
+              // dates are amended or the case withdrawn (docs/domain.md).
+              <Alert type="warning" showIcon data-testid="case-departure-passed" title={t('departurePassed')} />
+            ) : null}
             {p.incident ? (
               // Stopped by an incident: the API's notice (what happened, what to do) in the user's language, when and
               // which steps; actions answer 409 CASE_INCIDENT until operations retry it.
@@ -445,30 +451,31 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               ) : null}
               <Space wrap>
                 {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
-                {mine.map((i) =>
-                  i.blockedFor ? (
-                    // As in the inbox: the reason, no button (the decision would be refused with it).
-                    <Typography.Text
-                      key={i.stepKey}
-                      type={i.blockedFor.code === 'SELF_APPROVAL' ? 'danger' : 'secondary'}
-                      data-testid={`blocked-for-${i.stepKey}`}
-                    >
-                      {i.stepKey} {pick(i.name)}: {pick(i.blockedFor.message)}
-                    </Typography.Text>
-                  ) : (
-                    <Button
-                      key={i.stepKey}
-                      type="primary"
-                      disabled={paused || i.status === 'blocked'}
-                      data-testid={`act-${i.stepKey}`}
-                      onClick={() =>
-                        setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })
-                      }
-                    >
-                      {i.stepKey} {pick(i.name)}
-                    </Button>
-                  ),
-                )}
+                {mine.map((i) => (
+                  <Fragment key={i.stepKey}>
+                    {i.blockedFor ? (
+                      // As in the inbox: the reason; the button only when it may still be decided (actionable).
+                      <Typography.Text
+                        type={i.blockedFor.code === 'SELF_APPROVAL' ? 'danger' : 'secondary'}
+                        data-testid={`blocked-for-${i.stepKey}`}
+                      >
+                        {i.stepKey} {pick(i.name)}: {pick(i.blockedFor.message)}
+                      </Typography.Text>
+                    ) : null}
+                    {actionable(i) ? (
+                      <Button
+                        type="primary"
+                        disabled={paused || i.status === 'blocked'}
+                        data-testid={`act-${i.stepKey}`}
+                        onClick={() =>
+                          setTarget({ caseId, stepKey: i.stepKey, code: i.code, name: i.name, kind: i.kind, onBehalf: i.onBehalf })
+                        }
+                      >
+                        {i.stepKey} {pick(i.name)}
+                      </Button>
+                    ) : null}
+                  </Fragment>
+                ))}
                 {mayCancel && p.status === 'open' ? (
                   <Button danger disabled={paused} onClick={() => setModal('cancel')} data-testid="cancel-case">
                     {t('cancelCase')}

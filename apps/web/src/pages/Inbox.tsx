@@ -1,6 +1,6 @@
 import { Button, Card, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, type InboxItem } from '../api';
+import { actionable, api, type InboxItem } from '../api';
 import { fmtDateTime, Loaded, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { navigate } from '../router';
@@ -88,35 +88,40 @@ export function InboxPage() {
                         {
                           title: t('act'),
                           key: 'act',
-                          render: (_: unknown, i) =>
-                            i.blockedFor ? (
-                              // The reason, no button: the decision would be refused; another officer of the role takes it.
-                              <Typography.Text
-                                type={i.blockedFor.code === 'SELF_APPROVAL' ? 'danger' : 'secondary'}
-                                data-testid={`blocked-for-${i.stepKey}`}
-                              >
-                                {pick(i.blockedFor.message)}
-                              </Typography.Text>
-                            ) : (
-                              <Button
-                                type="primary"
-                                size="small"
-                                disabled={i.status === 'blocked'}
-                                data-testid={`act-${i.stepKey}`}
-                                onClick={() =>
-                                  setTarget({
-                                    caseId: i.caseId,
-                                    stepKey: i.stepKey,
-                                    code: i.code,
-                                    name: i.name,
-                                    kind: i.kind,
-                                    onBehalf: i.onBehalf,
-                                  })
-                                }
-                              >
-                                {i.kind === 'approval' ? t('decide') : t('complete')}
-                              </Button>
-                            ),
+                          render: (_: unknown, i) => (
+                            <Space orientation="vertical" size={4}>
+                              {i.blockedFor ? (
+                                // The reason; no button when the action would be refused (another officer of the role
+                                // takes it, or the document is supplied), the button too when it may still be decided.
+                                <Typography.Text
+                                  type={i.blockedFor.code === 'SELF_APPROVAL' ? 'danger' : 'secondary'}
+                                  data-testid={`blocked-for-${i.stepKey}`}
+                                >
+                                  {pick(i.blockedFor.message)}
+                                </Typography.Text>
+                              ) : null}
+                              {actionable(i) ? (
+                                <Button
+                                  type="primary"
+                                  size="small"
+                                  disabled={i.status === 'blocked'}
+                                  data-testid={`act-${i.stepKey}`}
+                                  onClick={() =>
+                                    setTarget({
+                                      caseId: i.caseId,
+                                      stepKey: i.stepKey,
+                                      code: i.code,
+                                      name: i.name,
+                                      kind: i.kind,
+                                      onBehalf: i.onBehalf,
+                                    })
+                                  }
+                                >
+                                  {i.kind === 'approval' ? t('decide') : t('complete')}
+                                </Button>
+                              ) : null}
+                            </Space>
+                          ),
                         },
                       ]}
                     />
