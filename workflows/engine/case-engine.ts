@@ -5,7 +5,8 @@ import {
   PROCESS_LABELS,
   crossRoleRefusal,
   decisionReasonProblem,
-  departurePassedRefusal,
+  departurePassedFor,
+  type departurePassedRefusal,
   dependentsOf,
   organizersOf,
   tripReportSummaryProblems,
@@ -381,14 +382,8 @@ export class CaseEngine {
       return undefined;
     if (this.core.status !== 'open' || this.core.deps.realWorldDates === false) return undefined;
     const meta = this.core.metas.get(action.request.stepKey);
-    if (!meta || meta.behaviour.afterDeparture) return undefined;
-    const departs = (m: { behaviour: { certifies?: { event: string } } }) => m.behaviour.certifies?.event === 'departure';
-    if (![...this.core.metas.values()].some(departs)) return undefined;
-    const refusal = departurePassedRefusal(
-      { code: meta.code, certifiesDeparture: departs(meta) },
-      this.core.facts,
-      shanghaiDate(this.core.now),
-    );
+    if (!meta) return undefined;
+    const refusal = departurePassedFor([...this.core.metas.values()], meta.code, this.core.facts, shanghaiDate(this.core.now));
     return refusal && { ...refusal, stepKey: action.request.stepKey };
   }
 

@@ -665,6 +665,26 @@ export function departurePassedRefusal(
   };
 }
 
+/** Whether a step records the delegation's departure (E07 确认出发: `behaviour.certifies.event` 'departure'). */
+export const certifiesDeparture = (step: { behaviour?: { certifies?: { event: string } } }): boolean =>
+  step.behaviour?.certifies?.event === 'departure';
+
+/**
+ * departurePassedRefusal for the step `code` of a process (`steps`: its definition's steps, or a case's instances):
+ * undefined for a step after departure, and in a process none of whose steps certifies a departure (the card
+ * application's "departure" is the day its cards are needed by).
+ */
+export function departurePassedFor(
+  steps: ReadonlyArray<{ code: string; behaviour?: { certifies?: { event: string }; afterDeparture?: unknown } }>,
+  code: string,
+  trip: Pick<CaseFacts, 'departureDate' | 'returnDate'>,
+  today: string,
+): ReturnType<typeof departurePassedRefusal> {
+  const step = steps.find((s) => s.code === code);
+  if (!step || step.behaviour?.afterDeparture || !steps.some(certifiesDeparture)) return undefined;
+  return departurePassedRefusal({ code, certifiesDeparture: certifiesDeparture(step) }, trip, today);
+}
+
 /**
  * A decision that sends a case back or ends it must say why (the written result of a review: a return's reason tells
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not

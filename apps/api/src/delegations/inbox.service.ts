@@ -8,7 +8,7 @@ import {
   CONDITIONS,
   DEFAULT_DEFINITION,
   DECISIONS,
-  departurePassedRefusal,
+  departurePassedFor,
   ENTERPRISE_SIZE_LABELS,
   OWNERSHIP_LABELS,
   PASSPORT_STATE_LABELS,
@@ -99,7 +99,7 @@ export class InboxService {
         onBehalf: r.actor_role !== user.role,
         blockedFor: completesItself(r.definition_version, r.code)
           ? SUPPLY_DOCUMENTS
-          : (departurePassedFor(r, definitions.get(r.definition_version), today) ??
+          : (lapsedTrip(r, definitions.get(r.definition_version), today) ??
             blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
@@ -160,14 +160,10 @@ const SUPPLY_DOCUMENTS = {
  * may still be returned or rejected (the web keeps its button). Today is the API's Shanghai date: a case on a
  * time-scaled clock (WORKING_DAY_SECONDS) runs ahead of it, and its workflow's refusal is what counts.
  */
-function departurePassedFor(r: InboxRow, definition: ProcessDefinition | undefined, today: string) {
+function lapsedTrip(r: InboxRow, definition: ProcessDefinition | undefined, today: string) {
   if (r.case_status !== 'open' || (r.kind !== 'task' && r.kind !== 'approval')) return null;
-  const steps = definition?.steps ?? [];
-  const departs = (s: (typeof steps)[number]) => s.behaviour?.certifies?.event === 'departure';
-  const step = steps.find((s) => s.code === r.code);
-  if (!step || step.behaviour?.afterDeparture || !steps.some(departs)) return null;
   const trip = { departureDate: r.departure_date, returnDate: r.return_date };
-  return departurePassedRefusal({ code: r.code, certifiesDeparture: departs(step) }, trip, today) ?? null;
+  return departurePassedFor(definition?.steps ?? [], r.code, trip, today) ?? null;
 }
 
 /**
