@@ -47,6 +47,29 @@ describe('custody ledger: one passport of a person out at a time, whoever races'
     await tdb?.drop();
   });
 
+  it("a passport's history reads in the order its moves were written, a move whose transaction began earlier last", async () => {
+    const number = `SH${randomUUID().slice(0, 8)}`;
+    // A transaction that began before another move was written (as one waiting for the passport's row lock does),
+    // writing its own move after it: stamped by its start (now()), it read before the move it followed.
+    const early = db.createQueryRunner();
+    await early.connect();
+    try {
+      await early.startTransaction();
+      await early.query('SELECT 1');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const insert = `INSERT INTO custody_passport_events (number, from_state, to_state, case_id, actor, note) VALUES ($1, $2, $3, NULL, 'test', $4)`;
+      await db.query(insert, [number, 'in-custody', 'checked-out', 'written first']);
+      await early.query(insert, [number, 'checked-out', 'in-custody', 'written second']);
+      await early.commitTransaction();
+    } finally {
+      await early.release();
+    }
+    const rows = (await db.query(`SELECT note FROM custody_passport_events WHERE number = $1 ORDER BY at, id`, [number])) as Array<{
+      note: string;
+    }>;
+    expect(rows.map((r) => r.note)).toEqual(['written first', 'written second']);
+  });
+
   it('two check-outs of two passports of one holder at once: exactly one succeeds, the other is PassportHeldError', async () => {
     for (let round = 0; round < 5; round++) {
       const holder = `P-${randomUUID().slice(0, 8)}`;

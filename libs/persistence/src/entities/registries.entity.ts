@@ -163,7 +163,12 @@ export class CustodyPassportEventEntity {
   @Column({ name: 'note', type: 'varchar', length: 500, nullable: true })
   note!: string | null;
 
-  @Column({ name: 'at', type: 'timestamptz', default: () => 'now()' })
+  /**
+   * When the move was written: the statement's clock, not the transaction's start (now()), so moves of one passport,
+   * serialised by its row lock, read in the order they were made (a move that waited for the lock was stamped before
+   * the one it waited for).
+   */
+  @Column({ name: 'at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   at!: Date;
 }
 

@@ -34,6 +34,7 @@ import { CaseMembersNewPassport1796255724244 } from './1796255724244-CaseMembers
 import { CaseMembersIssued1796280255150 } from './1796280255150-CaseMembersIssued';
 import { CaseEventsPlanTaken1796281772278 } from './1796281772278-CaseEventsPlanTaken';
 import { AnnualPlanClaims1796290422802 } from './1796290422802-AnnualPlanClaims';
+import { CustodyPassportEventsClock1796317456786 } from './1796317456786-CustodyPassportEventsClock';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   CaseMembersIssued1796280255150,
   CaseEventsPlanTaken1796281772278,
   AnnualPlanClaims1796290422802,
+  CustodyPassportEventsClock1796317456786,
 ];
