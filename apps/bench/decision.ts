@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { actionable, roleFor, stepRequest } from '@df/contracts';
-import { addDays, dayNumber, shanghaiDate, type CaseFacts } from '@df/domain';
+import { actionable, redateRequest, roleFor, stepRequest } from '@df/contracts';
+import type { CaseFacts } from '@df/domain';
 import type { DelegationProgress, StepProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { appendCauses, type AppendCauses } from './batches';
@@ -125,27 +125,20 @@ export async function postAction<T>(
 }
 
 /**
- * 改期: the organizer moves a case's trip (POST …/amend) to depart `soonDepartureDays()` from the case's now (its
- * clock, `p.now`, runs ahead of the real one by the time scale), every stop shifted by as many days. Throws on a refusal.
+ * 改期: the organizer moves a case's trip (redateRequest: the departure `soonDepartureDays(marginWd)` working days
+ * after the case's own now, every stop shifted alike). The caller doubles the margin at each redate of a case, so a case
+ * the machine keeps behind is not redated for ever. Throws on a refusal.
  */
-async function redate(ctx: DriveContext, caseId: string, p: DelegationProgress, deadline: number, retried: () => void): Promise<void> {
-  const facts = p.facts;
-  const now = Date.parse(p.now);
-  const departureDate = addDays(shanghaiDate(now), soonDepartureDays(10, now));
-  const shift = dayNumber(departureDate) - dayNumber(facts.departureDate);
-  const changes = {
-    departureDate,
-    returnDate: addDays(facts.returnDate, shift),
-    destinations: facts.destinations.map((d) => ({ ...d, arrive: addDays(d.arrive, shift), leave: addDays(d.leave, shift) })),
-  };
-  const reply = await postAction<unknown>(
-    ctx,
-    `/api/delegations/${caseId}/amend`,
-    ctx.tokens.organizer,
-    { changes, comment: '改期（出发日期已过）' },
-    deadline,
-    retried,
-  );
+async function redate(
+  ctx: DriveContext,
+  caseId: string,
+  p: DelegationProgress,
+  marginWd: number,
+  deadline: number,
+  retried: () => void,
+): Promise<void> {
+  const { path, body } = redateRequest(p, 15.5 + 2 + marginWd);
+  const reply = await postAction<unknown>(ctx, path, ctx.tokens.organizer, body, deadline, retried);
   if (reply.status !== 200) throw new Error(`redating ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
 }
 
@@ -214,8 +207,8 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       if (reply.status === 409 && reply.body?.code === 'DEPARTURE_PASSED') {
         // Case time ran past the departure date while the case prepared (a loaded machine): the organizer moves the
         // trip as a real one would (改期), the steps resting on the dates run again, and the case is read afresh.
-        await redate(ctx, caseId, p, deadline, () => run.retriedActions++);
         run.redated++;
+        await redate(ctx, caseId, p, 10 * 2 ** run.redated, deadline, () => run.retriedActions++);
         break steps;
       }
       if (reply.status !== 200) throw new Error(`${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);

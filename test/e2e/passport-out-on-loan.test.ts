@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { addDays, shanghaiDate } from '@df/domain';
+import { addDays, chineseCalendar, shanghaiDate } from '@df/domain';
 import { startTestWorker, eventually, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -15,7 +15,7 @@ import {
   type TestUsers,
   uniquePassportNumber,
 } from '../support/api-harness';
-import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
+import { caseClockNow, delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
 import { actOn, actionable, getProgress } from '../support/api-flow';
 import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 
@@ -322,6 +322,44 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     }
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: first });
     expect(status(await getProgress(api, users.tokens.organizer, late!), 'C07:m1')).not.toBe('done');
+  });
+
+  it("fifth trial: a lapsed trip's C07 is refused (DEPARTURE_PASSED) before the passport moves: another case's C07 meanwhile checks it out", async () => {
+    const { personId: zhou, number } = await personWithPassport('周十');
+    // The lapsed case departs 25 working days of case time from now (1 s each): C07 awaits within a few, then the date
+    // passes. The other case departs months later.
+    const soon = shanghaiDate(chineseCalendar().addWorkingDays(Date.now(), 25));
+    const submitAt = async (departureDate: string) =>
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .send(rosterTrip(users.unit, zhou, departureDate, addDays(departureDate, 4)))
+          .expect(201)
+      ).body.caseId as string;
+    const lapsed = await submitAt(soon);
+    const later = await submitAt('2027-11-08');
+    for (const caseId of [lapsed, later]) await driveUntil(caseId, ['C07:m1']);
+    for (;;) {
+      const p = await getProgress(api, users.tokens.organizer, lapsed);
+      if (shanghaiDate(caseClockNow(p)) > soon) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const c07 = (caseId: string) => request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({});
+    const [refused, done] = await Promise.all([c07(lapsed), c07(later)]);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      code: 'DEPARTURE_PASSED',
+      errors: [expect.objectContaining({ field: 'path.stepKey', rule: 'departure-passed' })],
+    });
+    expect(done.status).toBe(200);
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: later });
+    // The refused C07 moved nothing: the passport's history has the one check-out, for the other case.
+    const history = (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body.history as Array<{
+      toState: string;
+      caseId: string | null;
+    }>;
+    expect(history.filter((h) => h.toState === 'checked-out').map((h) => h.caseId)).toEqual([later]);
   });
 
   it('fourth trial: checked out by hand right after the submission (503 "retry" until the case is registered, never 422), then due back 7 days after the withdrawal', async () => {

@@ -1,4 +1,15 @@
-import { builtInBehaviourOf, builtInDefinitionOf, publishedDefinition, responsibleRole, systemWorkReading, type Role } from '@df/domain';
+import {
+  addDays,
+  builtInBehaviourOf,
+  builtInDefinitionOf,
+  chineseCalendar,
+  dayNumber,
+  publishedDefinition,
+  responsibleRole,
+  shanghaiDate,
+  systemWorkReading,
+  type Role,
+} from '@df/domain';
 import type { DelegationProgress, StepProgress } from './delegation';
 
 /**
@@ -55,4 +66,37 @@ export function stepRequest(
   if (step.kind === 'approval') return { path: `${base}/decision`, body: { decision: 'approve', comment: `${step.code} 同意`, ...extra } };
   const data = builtInBehaviourOf(step.code).data === 'entry-route' ? { route: 'visa' } : requiredTaskData(step.code);
   return { path: `${base}/complete`, body: { ...(data ? { data } : {}), comment: `${step.code} 已办`, ...extra } };
+}
+
+/**
+ * A case's clock now (epoch ms), as the workflow's CaseClock keeps it: real time, or with a time scale the working days
+ * elapsed since the submission added to it (the workflow starts within moments of the submission). The progress
+ * answer's own `now` may be an older published answer's.
+ */
+export function caseClockNow(p: Pick<DelegationProgress, 'submittedAt' | 'workingDaySeconds'>, realNow = Date.now()): number {
+  if (!p.workingDaySeconds) return realNow;
+  const submitted = Date.parse(p.submittedAt);
+  return chineseCalendar().addWorkingDays(submitted, (realNow - submitted) / (p.workingDaySeconds * 1000), 'start');
+}
+
+/**
+ * 改期 as an automated user sends it when its case met 409 DEPARTURE_PASSED (the trip's dates passed while it
+ * prepared): `POST /api/delegations/{id}/amend` by the organizer, the departure `marginWd` working days after the
+ * case's now (caseClockNow) and the day after, every stop shifted by as many days.
+ */
+export function redateRequest(p: DelegationProgress, marginWd: number, realNow = Date.now()): StepRequest {
+  const now = caseClockNow(p, realNow);
+  const departureDate = addDays(shanghaiDate(chineseCalendar().addWorkingDays(now, marginWd)), 1);
+  const shift = dayNumber(departureDate) - dayNumber(p.facts.departureDate);
+  return {
+    path: `/api/delegations/${p.caseId}/amend`,
+    body: {
+      changes: {
+        departureDate,
+        returnDate: addDays(p.facts.returnDate, shift),
+        destinations: p.facts.destinations.map((d) => ({ ...d, arrive: addDays(d.arrive, shift), leave: addDays(d.leave, shift) })),
+      },
+      comment: '改期（出发日期已过）',
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { Brackets, Repository, type EntityManager } from 'typeorm';
 import {
   amendUpdate,
   attachUpdate,
+  caseClockNow,
   cancelUpdate,
   detachUpdate,
   completeStepUpdate,
@@ -25,6 +26,7 @@ import {
   type PlanSummary,
 } from '@df/contracts';
 import {
+  departurePassedFor,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
@@ -1217,7 +1219,20 @@ export class DelegationsService {
     // Only for the step's own role: anyone else is refused by the access table, and moves nothing first.
     if (!step || step.behaviour?.custody !== 'check-out' || user.role !== responsibleRole(step)) return null;
     const memberId = parseInstanceKey(stepKey, step.scope).memberId;
-    const facts = memberId === undefined ? undefined : (read ?? (await this.currentProgress(caseId))).facts;
+    if (memberId === undefined) return null;
+    const progress = read ?? (await this.currentProgress(caseId));
+    // What the workflow refuses by the trip's dates alone, before anything moves (trial: a lapsed trip's C07 checked the
+    // passport out for a moment before its refusal undid it, and another case's C07 and a check-out by hand meanwhile
+    // were refused passport-checked-out): the rule the workflow applies, on the case's clock (caseClockNow).
+    const lapsed =
+      progress.status === 'open' && definition
+        ? departurePassedFor(definition.steps, step.code, progress.facts, shanghaiDate(caseClockNow(progress)))
+        : undefined;
+    if (lapsed)
+      throw new DomainError('DEPARTURE_PASSED', lapsed.message, {
+        errors: [{ field: 'path.stepKey', rule: 'departure-passed', message: lapsed.message }],
+      });
+    const facts = progress.facts;
     const member = facts?.members?.find((m) => m.id === memberId);
     if (!facts || !member) return null;
     return this.registries.checkOutForStep(caseId, member, facts.returnDate, definitionVersion, { id: user.id, role: user.role });
