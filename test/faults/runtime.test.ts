@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionable, roleFor, stepRequest, type DelegationProgress, type StepProgress } from '@df/contracts';
+import { actionable, redateRequest, roleFor, stepRequest, type DelegationProgress, type StepProgress } from '@df/contracts';
 import { freePort, isAlive, projectRoot, runFile } from '@df/runtime';
 import { USER_ROLES } from '../../apps/api/src/auth/access';
 import { demoUsers } from '../../apps/api/src/auth/users.service';
@@ -25,7 +25,7 @@ import {
 /** The canonical trip, departing on a date the driven case reaches (E07 waits for it, issue 11 item 5). */
 function departingSoon() {
   // A wide margin: restarts under faults hold the case back, and a case still preparing after its departure date is
-  // refused (DEPARTURE_PASSED); E07 then waits for the day.
+  // refused (DEPARTURE_PASSED: act redates it, as a user would); E07 then waits for the day.
   const { departureDate, returnDate } = soonTripDates(45);
   const base = { ...structuredClone(SUBMISSION_EXAMPLE), unit: UNIT };
   return { ...base, departureDate, returnDate, destinations: [{ ...base.destinations[0]!, arrive: departureDate, leave: returnDate }] };
@@ -133,6 +133,24 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
   const accepted: Acted[] = [];
   const launchers: RunningLauncher[] = [];
 
+  /**
+   * 改期: case time (1 s a working day) ran past the departure while the case went through the faults, and the step was
+   * refused (DEPARTURE_PASSED): the organizer moves the trip 45 working days on (redateRequest), as a user would, and
+   * the step is waited for until it awaits again.
+   */
+  async function redate(stepKey: string): Promise<void> {
+    const { path, body } = redateRequest(await http.progress(caseId), 45);
+    const key = randomUUID();
+    for (let moved = await http.call('POST', path, { role: 'organizer', body, key }); moved.status !== 200;) {
+      if (moved.status !== 0 && moved.status < 500) throw new Error(`redate: ${moved.status} ${JSON.stringify(moved.body)}`);
+      await new Promise((r) => setTimeout(r, 300));
+      moved = await http.call('POST', path, { role: 'organizer', body, key });
+    }
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250)))
+      if (actionable(await http.progress(caseId)).some((s) => s.key === stepKey)) return;
+    throw new Error(`${stepKey} did not await again after the redate`);
+  }
+
   /** One action on the step, retried with the same Idempotency-Key through an outage until a definite answer. */
   async function act(step: StepProgress, timeoutMs = 120_000, key = randomUUID(), earlier: number[] = []): Promise<Acted> {
     const { path, body } = stepRequest(caseId, step);
@@ -149,6 +167,13 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
       if (res.status === 409 && res.body.code === 'STEP_NOT_AWAITING' && acted.statuses.length > 1) {
         accepted.push(acted);
         return acted;
+      }
+      // The trip's dates passed meanwhile: moved (redate), then the step again as a new action (the refusal is its key's).
+      if (res.status === 409 && res.body.code === 'DEPARTURE_PASSED') {
+        acted.statuses.pop();
+        await redate(step.key);
+        key = randomUUID();
+        continue;
       }
       // E07 waits for the departure date (case time, issue 11 item 5): come back later.
       if (res.status === 409 && res.body.code === 'NOT_BEFORE_DATE') {

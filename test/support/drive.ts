@@ -3,13 +3,16 @@ import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle
 import type { ApplicationFailure } from '@temporalio/common';
 import { behaviourOf, chineseCalendar, dayNumber, parseInstant, shanghaiDate } from '@df/domain';
 import {
+  amendUpdate,
   attachUpdate,
   completeStepUpdate,
   decideStepUpdate,
   progressQuery,
+  redateRequest,
   requiredTaskData,
   supplyDocumentUpdate,
   type Actor,
+  type AmendRequest,
   type DelegationProgress,
   type StepProgress,
 } from '@df/contracts';
@@ -55,6 +58,9 @@ function beforeItsDate(p: DelegationProgress, s: StepProgress, now: number): boo
 /** How the client sees a query the worker failed (the failure's text is encrypted by the payload codec). */
 const isWorkerQueryFailure = (err: unknown): boolean => err instanceof QueryNotRegisteredError;
 
+const isDeparturePassed = (err: unknown): boolean =>
+  err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure | undefined)?.type === 'DEPARTURE_PASSED';
+
 const isNotBeforeDate = (err: unknown): boolean =>
   err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure | undefined)?.type === 'NOT_BEFORE_DATE';
 
@@ -96,6 +102,7 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
           .join(' ')}`,
       );
     const now = parseInstant(p.now);
+    let lapsed = false;
     const ready = p.steps.filter(
       (s) =>
         (s.status === 'awaiting' || s.status === 'overdue') &&
@@ -120,10 +127,20 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
                 : 'fao',
         );
         return (options.act ?? defaultAct)(handle, s, by).catch((err: unknown) => {
-          if (!isNotBeforeDate(err)) throw err;
+          if (isDeparturePassed(err)) lapsed = true;
+          else if (!isNotBeforeDate(err)) throw err;
         });
       }),
     );
+    if (lapsed) {
+      // The driver fell behind the case's clock on a loaded machine and the trip's departure date passed while it
+      // prepared (DEPARTURE_PASSED): the organizer moves the trip (改期) 10 working days on from the query's now, as a
+      // user would, and the steps resting on the dates run again.
+      const { changes, comment } = redateRequest(p, 10, now).body as Pick<AmendRequest, 'changes' | 'comment'>;
+      await handle.executeUpdate(amendUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes, comment }] });
+      lapsed = false;
+      continue;
+    }
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
 }

@@ -383,7 +383,8 @@ export class CaseEngine {
     if (this.core.status !== 'open' || this.core.deps.realWorldDates === false) return undefined;
     const meta = this.core.metas.get(action.request.stepKey);
     if (!meta) return undefined;
-    const refusal = departurePassedFor([...this.core.metas.values()], meta.code, this.core.facts, shanghaiDate(this.core.now));
+    const now = shanghaiDate(this.core.now);
+    const refusal = departurePassedFor([...this.core.metas.values()], meta.code, this.core.facts, now, action.request.stepKey);
     return refusal && { ...refusal, stepKey: action.request.stepKey };
   }
 

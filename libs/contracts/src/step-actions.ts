@@ -81,11 +81,11 @@ export function caseClockNow(p: Pick<DelegationProgress, 'submittedAt' | 'workin
 
 /**
  * 改期 as an automated user sends it when its case met 409 DEPARTURE_PASSED (the trip's dates passed while it
- * prepared): `POST /api/delegations/{id}/amend` by the organizer, the departure `marginWd` working days after the
- * case's now (caseClockNow) and the day after, every stop shifted by as many days.
+ * prepared): `POST /api/delegations/{id}/amend` by the organizer (the amend Update's `changes` and `comment`), the
+ * departure `marginWd` working days after `now` (the case's clock: caseClockNow for a case the API started, whose
+ * submission instant is real; a fresh query's `now` otherwise) and the day after, every stop shifted by as many days.
  */
-export function redateRequest(p: DelegationProgress, marginWd: number, realNow = Date.now()): StepRequest {
-  const now = caseClockNow(p, realNow);
+export function redateRequest(p: DelegationProgress, marginWd: number, now = caseClockNow(p)): StepRequest {
   const departureDate = addDays(shanghaiDate(chineseCalendar().addWorkingDays(now, marginWd)), 1);
   const shift = dayNumber(departureDate) - dayNumber(p.facts.departureDate);
   return {

@@ -670,7 +670,7 @@ export const certifiesDeparture = (step: { behaviour?: { certifies?: { event: st
   step.behaviour?.certifies?.event === 'departure';
 
 /**
- * departurePassedRefusal for the step `code` of a process (`steps`: its definition's steps, or a case's instances):
+ * departurePassedRefusal for the step `code` (the instance `stepKey`) of a process (`steps`: its definition's steps, or a case's instances):
  * undefined for a step after departure, and in a process none of whose steps certifies a departure (the card
  * application's "departure" is the day its cards are needed by).
  */
@@ -679,10 +679,12 @@ export function departurePassedFor(
   code: string,
   trip: Pick<CaseFacts, 'departureDate' | 'returnDate'>,
   today: string,
+  stepKey = code,
 ): ReturnType<typeof departurePassedRefusal> {
   const step = steps.find((s) => s.code === code);
   if (!step || step.behaviour?.afterDeparture || !steps.some(certifiesDeparture)) return undefined;
-  return departurePassedRefusal({ code, certifiesDeparture: certifiesDeparture(step) }, trip, today);
+  // Named by its instance (A11:m1, D04:US), as the refusal's stepKey.
+  return departurePassedRefusal({ code: stepKey, certifiesDeparture: certifiesDeparture(step) }, trip, today);
 }
 
 /**

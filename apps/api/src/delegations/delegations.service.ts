@@ -1226,7 +1226,7 @@ export class DelegationsService {
     // were refused passport-checked-out): the rule the workflow applies, on the case's clock (caseClockNow).
     const lapsed =
       progress.status === 'open' && definition
-        ? departurePassedFor(definition.steps, step.code, progress.facts, shanghaiDate(caseClockNow(progress)))
+        ? departurePassedFor(definition.steps, step.code, progress.facts, shanghaiDate(caseClockNow(progress)), stepKey)
         : undefined;
     if (lapsed)
       throw new DomainError('DEPARTURE_PASSED', lapsed.message, {

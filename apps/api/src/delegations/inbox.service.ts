@@ -163,7 +163,7 @@ const SUPPLY_DOCUMENTS = {
 function lapsedTrip(r: InboxRow, definition: ProcessDefinition | undefined, today: string) {
   if (r.case_status !== 'open' || (r.kind !== 'task' && r.kind !== 'approval')) return null;
   const trip = { departureDate: r.departure_date, returnDate: r.return_date };
-  return departurePassedFor(definition?.steps ?? [], r.code, trip, today) ?? null;
+  return departurePassedFor(definition?.steps ?? [], r.code, trip, today, r.step_key) ?? null;
 }
 
 /**
