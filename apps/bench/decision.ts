@@ -124,10 +124,13 @@ export async function postAction<T>(
   }
 }
 
+/** The longest margin a redate gives (working days, about a year): a departure stays within the two-year horizon. */
+const MAX_REDATE_MARGIN_WD = 250;
+
 /**
  * 改期: the organizer moves a case's trip (redateRequest: the departure `soonDepartureDays(marginWd)` working days
- * after the case's own now, every stop shifted alike). The caller doubles the margin at each redate of a case, so a case
- * the machine keeps behind is not redated for ever. Throws on a refusal.
+ * after the case's own now, every stop shifted alike). The caller doubles the margin at each redate of a case (up to
+ * MAX_REDATE_MARGIN_WD), so a case the machine keeps behind is not redated for ever. Throws on a refusal.
  */
 async function redate(
   ctx: DriveContext,
@@ -208,7 +211,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
         // Case time ran past the departure date while the case prepared (a loaded machine): the organizer moves the
         // trip as a real one would (改期), the steps resting on the dates run again, and the case is read afresh.
         run.redated++;
-        await redate(ctx, caseId, p, 10 * 2 ** run.redated, deadline, () => run.retriedActions++);
+        await redate(ctx, caseId, p, Math.min(10 * 2 ** run.redated, MAX_REDATE_MARGIN_WD), deadline, () => run.retriedActions++);
         break steps;
       }
       if (reply.status !== 200) throw new Error(`${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
