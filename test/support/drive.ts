@@ -134,11 +134,12 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
     );
     if (lapsed) {
       // The driver fell behind the case's clock on a loaded machine and the trip's departure date passed while it
-      // prepared (DEPARTURE_PASSED): the organizer moves the trip (改期) 10 working days on from the query's now, as a
-      // user would, and the steps resting on the dates run again.
-      const { changes, comment } = redateRequest(p, 10, now).body as Pick<AmendRequest, 'changes' | 'comment'>;
+      // prepared (DEPARTURE_PASSED): the organizer moves the trip (改期) 15 working days on from a fresh query's now (the
+      // actions above took a while: CI, a 6×3 case's redate read before them was already in the past), as a user would,
+      // and the steps resting on the dates run again.
+      const fresh = await handle.query(progressQuery);
+      const { changes, comment } = redateRequest(fresh, 15, parseInstant(fresh.now)).body as Pick<AmendRequest, 'changes' | 'comment'>;
       await handle.executeUpdate(amendUpdate, { args: [{ requestId: randomUUID(), actor: actor('organizer', unit), changes, comment }] });
-      lapsed = false;
       continue;
     }
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
