@@ -128,8 +128,8 @@ export async function postAction<T>(
 const MAX_REDATE_MARGIN_WD = 250;
 
 /**
- * 改期: the organizer moves a case's trip (redateRequest: the departure `soonDepartureDays(marginWd)` working days
- * after the case's own now, every stop shifted alike). The caller doubles the margin at each redate of a case (up to
+ * 改期: the organizer moves a case's trip (redateRequest: the departure 15.5 + 2 + `marginWd` working days after the
+ * case's own now, every stop shifted alike, as soonDepartureDays counts from a submission). The caller doubles the margin at each redate of a case (up to
  * MAX_REDATE_MARGIN_WD), so a case the machine keeps behind is not redated for ever. Throws on a refusal.
  */
 async function redate(

@@ -384,7 +384,8 @@ export class CaseEngine {
     const meta = this.core.metas.get(action.request.stepKey);
     if (!meta) return undefined;
     const now = shanghaiDate(this.core.now);
-    const refusal = departurePassedFor([...this.core.metas.values()], meta.code, this.core.facts, now, action.request.stepKey);
+    // The pinned definition's steps (its instances share their step's behaviour): no copy of every instance per decision.
+    const refusal = departurePassedFor(this.core.definition.steps, meta.code, this.core.facts, now, action.request.stepKey);
     return refusal && { ...refusal, stepKey: action.request.stepKey };
   }
 
