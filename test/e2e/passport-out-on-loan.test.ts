@@ -77,6 +77,17 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       .expect(201);
     return { personId, number };
   };
+  /** The case's custody moves (passportCustody activities) its workflow scheduled and has not seen finish. */
+  const custodyMovesPending = async (caseId: string): Promise<number> => {
+    const history = await worker.client.workflow.getHandle(delegationWorkflowId(caseId)).fetchHistory();
+    const open = new Set<string>();
+    for (const e of history.events ?? []) {
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'passportCustody') open.add(String(e.eventId));
+      const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+      if (closed) open.delete(String(closed.scheduledEventId));
+    }
+    return open.size;
+  };
   /** The organizer withdraws the case; answers once the read model has it withdrawn. */
   const withdraw = async (caseId: string) => {
     await request(api.http)
@@ -322,6 +333,101 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     }
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: first });
     expect(status(await getProgress(api, users.tokens.organizer, late!), 'C07:m1')).not.toBe('done');
+  });
+
+  it("sixth trial: one person's new passport on two cases: the second C05 is refused (409 one-valid-passport); amended, the case uses the first's", async () => {
+    // 孙七's passport expires within 6 months of either return: both cases plan C02-C06.
+    const { personId: sun } = await personWithPassport('孙七', '2017-05-02', '2027-05-01');
+    const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, sun, departureDate, returnDate);
+    const cases: string[] = [];
+    for (const [from, to] of [
+      ['2027-09-20', '2027-09-24'],
+      ['2027-10-25', '2027-10-29'],
+    ])
+      cases.push(
+        (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(trip(from!, to!)).expect(201)).body
+          .caseId as string,
+      );
+    const [first, second] = cases as [string, string];
+    for (const caseId of cases) await driveUntil(caseId, ['C05:m1']);
+    const today = shanghaiDate(Date.now());
+    const c05 = (caseId: string, number: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
+        .set(officer())
+        .send({ data: { number, issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) } });
+    const issued = uniquePassportNumber();
+    await c05(first, issued).expect(200);
+    expect(
+      await eventually(
+        () => request(api.http).get(`/api/registries/passports/${issued}`).set(officer()),
+        (r) => r.status === 200,
+      ).then((r) => r.body),
+    ).toMatchObject({ holder: sun, state: 'in-custody' });
+    // The handed input: the second case's C05 with another new passport. Before, both were registered: two valid ones.
+    const another = uniquePassportNumber();
+    const refused = await c05(second, another).expect(409);
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'data.number',
+        rule: 'one-valid-passport',
+        message: {
+          zh: expect.stringContaining(`已有一本有效的因公护照 ${issued}（在库保管`),
+          en: expect.stringContaining(`already holds a valid official passport, ${issued} (in custody`),
+        },
+      },
+    ]);
+    await request(api.http).get(`/api/registries/passports/${another}`).set(officer()).expect(404);
+    expect(status(await getProgress(api, users.tokens.organizer, second), 'C05:m1')).not.toBe('done');
+    // The organizer amends the member (the roster person again): the case now has the new passport, C05 and C06 skipped.
+    await request(api.http)
+      .post(`/api/delegations/${second}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { members: [{ id: 'm1', personId: sun }] } })
+      .expect(200);
+    await driveUntil(second, ['C07:m1']);
+    const amended = await getProgress(api, users.tokens['passport-officer'], second);
+    expect(amended.facts.members[0]?.passport?.number).toBe(issued);
+    expect([status(amended, 'C05:m1'), status(amended, 'C06:m1')]).toEqual(['skipped', 'skipped']);
+    await request(api.http).post(`/api/delegations/${second}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId: second });
+    await request(api.http)
+      .post(`/api/delegations/${second}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '测试' })
+      .expect(200);
+    // Two C05s of one holder at once (a third and fourth case, the first's new passport back and cancelled): one registered.
+    await transition(issued, { to: 'in-custody' }).expect(200);
+    await transition(issued, { to: 'cancelled', note: '测试：作废' }).expect(200);
+    const racing: string[] = [];
+    for (const [from, to] of [
+      ['2027-11-22', '2027-11-26'],
+      ['2027-12-13', '2027-12-17'],
+    ])
+      racing.push(
+        (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(trip(from!, to!)).expect(201)).body
+          .caseId as string,
+      );
+    for (const caseId of racing) await driveUntil(caseId, ['C05:m1']);
+    const numbers = [uniquePassportNumber(), uniquePassportNumber()];
+    const answers = await Promise.all(racing.map((caseId, i) => c05(caseId, numbers[i]!)));
+    expect(answers.map((r) => r.status)).toContain(200);
+    for (const r of answers.filter((a) => a.status !== 200))
+      expect(r.body.errors).toEqual([expect.objectContaining({ field: 'data.number', rule: 'one-valid-passport' })]);
+    const accepted = numbers.filter((_, i) => answers[i]!.status === 200);
+    // The registrations (the worker's, under the holder's lock) were scheduled with the completions: wait until they ran.
+    for (const caseId of racing.filter((_, i) => answers[i]!.status === 200))
+      expect(
+        await eventually(
+          () => custodyMovesPending(caseId),
+          (n) => n === 0,
+          30_000,
+        ),
+      ).toBe(0);
+    const registered: string[] = [];
+    for (const number of accepted)
+      if ((await request(api.http).get(`/api/registries/passports/${number}`).set(officer())).status === 200) registered.push(number);
+    expect(registered).toHaveLength(1);
   });
 
   it("fifth trial: a lapsed trip's C07 is refused (DEPARTURE_PASSED) before the passport moves: another case's C07 meanwhile checks it out", async () => {

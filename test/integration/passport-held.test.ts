@@ -90,6 +90,34 @@ describe('custody ledger: one passport of a person out at a time, whoever races'
     }
   });
 
+  it("two cases' C05s of one holder at once (chain registrations replacing one old passport): one is registered, the other PassportHeldError", async () => {
+    for (let round = 0; round < 5; round++) {
+      const holder = `P-${randomUUID().slice(0, 8)}`;
+      const old = `SO${round}${randomUUID().slice(0, 6)}`;
+      await repo.registerPassport({ number: old, type: 'official', issuedOn: '2017-05-02', expiresOn: '2027-05-01', holder }, unit, actor);
+      const numbers = [`EA${round}${randomUUID().slice(0, 6)}`, `EB${round}${randomUUID().slice(0, 6)}`];
+      const results = await Promise.allSettled(
+        numbers.map((number) =>
+          repo.registerPassport({ number, type: 'official', issuedOn: '2026-11-30', expiresOn: '2036-11-29', holder }, unit, actor, {
+            replaces: old,
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(PassportHeldError);
+      expect(refused.reason.label.en).toMatch(/already holds a valid official passport, E[AB].* \(in custody\)/);
+      // The old one it replaces, and one new one.
+      expect(await repo.passports({ holders: [holder] })).toHaveLength(2);
+    }
+    // By hand (no chain), a new one beside a valid one in custody is the office's replacement, as before: taken.
+    const holder = `P-${randomUUID().slice(0, 8)}`;
+    for (const number of [`SH${randomUUID().slice(0, 6)}`, `SI${randomUUID().slice(0, 6)}`])
+      expect(
+        await repo.registerPassport({ number, type: 'official', issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder }, unit, actor),
+      ).toBe(true);
+  });
+
   const person = (personId: string, dateOfBirth: string): RegisteredPerson => ({
     personId,
     unit,

@@ -21,6 +21,7 @@ import {
   matchAnnualPlan,
   passportHeldElsewhere,
   passportHeldLabel,
+  secondValidPassport,
   passportState,
   MAX_WEEKDAY_HOLIDAYS,
   MAX_ADJUSTED_WORKDAYS,
@@ -159,6 +160,41 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
     expect(problem('register', 'case-2', [inCustody], inCustody, 'EN0000001')).toBeNull();
     // P02 brings it back whatever the state: never refused.
     expect(problem('check-in', 'case-2', [outFor('case-1')], outFor('case-1'))).toBeNull();
+  });
+
+  it("C05 does not register a holder's second valid passport (trial: one person on two cases, both C05s registered one)", () => {
+    const old = passport({ number: 'SE1000009', expiresOn: '2027-03-01' }); // the expiring one both cases replace
+    const first = passport({ number: 'EN0000001', expiresOn: '2036-12-01' }); // the first case's new one
+    const second = { reason: 'second-valid', passport: first };
+    // The handed input: the second case's C05, the first case's new passport in custody, the old one still there or cancelled.
+    expect(problem('register', 'case-2', [old, first], old, 'EN0000002')).toEqual(second);
+    expect(problem('register', 'case-2', [{ ...old, state: 'cancelled' }, first], old, 'EN0000002')).toEqual(second);
+    // Out on loan for the first case: the loan answers first (check it back in).
+    expect(problem('register', 'case-2', [old, { ...first, state: 'checked-out', caseId: 'case-1' }], old, 'EN0000002')).toEqual({
+      reason: 'checked-out',
+      passport: { ...first, state: 'checked-out', caseId: 'case-1' },
+    });
+    // A first passport (the facts name none): any valid one held is a second.
+    expect(problem('register', 'case-2', [first], null, 'EN0000002')).toEqual(second);
+    // What is no second: the one the case replaces, a retry of the same number, an expired, lost or cancelled one.
+    expect(problem('register', 'case-1', [old], old, 'EN0000001')).toBeNull();
+    expect(problem('register', 'case-1', [old, first], old, 'EN0000001')).toBeNull();
+    for (const gone of [
+      { ...first, expiresOn: '2026-12-02' },
+      { ...first, state: 'lost' as const },
+      { ...first, state: 'cancelled' as const },
+    ])
+      expect(problem('register', 'case-2', [gone], null, 'EN0000002')).toBeNull();
+    expect(secondValidPassport([old, first], 'EN0000002', 'SE1000009', today)).toBe(first);
+    expect(secondValidPassport([old], 'EN0000002', 'SE1000009', today)).toBeNull();
+    const label = custodyMoveLabel(second as Parameters<typeof custodyMoveLabel>[0], today);
+    expect(label.zh).toContain('EN0000001（在库保管，有效期至 2036-12-01）');
+    expect(label.en).toMatch(
+      /^The member already holds a valid official passport, EN0000001 \(in custody, valid until 2036-12-01\): .*the organizer amends the member/i,
+    );
+    expect(passportHeldLabel('P1', first).en).toBe(
+      'P1 already holds a valid official passport, EN0000001 (in custody): one valid official passport per person',
+    );
   });
 
   it('the refusal of a passport out names it and the day it is due back, and what to do', () => {

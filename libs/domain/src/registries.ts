@@ -206,8 +206,39 @@ export function passportHeldElsewhere(held: readonly CustodyPassport[], number: 
   return held.find((p) => p.number !== number && p.state === 'checked-out') ?? null;
 }
 
-/** The refusal of passportHeldElsewhere, naming the other passport and its case. */
-export function passportHeldLabel(holder: string, other: Pick<CustodyPassport, 'number' | 'caseId'>): Label {
+/**
+ * One valid official passport per person where the chain issues a new one (C05, custody 'register'): the holder's valid
+ * passport other than the new one (`newNumber`) and the one the case replaces (`replaces`: the member's passport in the
+ * case's facts, cancelled at C06), in custody and not expired on `today` (YYYY-MM-DD), or out on loan. Trial: one
+ * roster person on two cases, each running C02-C06; both C05s registered a new passport, and the person held two
+ * valid ones. Null: none, the new passport may be registered.
+ */
+export function secondValidPassport(
+  held: readonly CustodyPassport[],
+  newNumber: string,
+  replaces: string | null | undefined,
+  today: string,
+): CustodyPassport | null {
+  return (
+    held.find(
+      (p) =>
+        p.number !== newNumber &&
+        p.number !== replaces &&
+        (p.state === 'checked-out' || (p.state === 'in-custody' && !passportExpired(p, today))),
+    ) ?? null
+  );
+}
+
+/**
+ * The refusal of passportHeldElsewhere (the other passport out on loan) or secondValidPassport (another valid one,
+ * in custody too), naming the other passport and its case.
+ */
+export function passportHeldLabel(holder: string, other: Pick<CustodyPassport, 'number' | 'caseId'> & { state?: PassportState }): Label {
+  if (other.state !== undefined && other.state !== 'checked-out')
+    return {
+      zh: `${holder} 已有一本有效的因公护照 ${other.number}（${PASSPORT_STATE_LABELS[other.state].zh}）：每人只能有一本有效的因公护照`,
+      en: `${holder} already holds a valid official passport, ${other.number} (${PASSPORT_STATE_LABELS[other.state].en.toLowerCase()}): one valid official passport per person`,
+    };
   const forCase = other.caseId ? `（案件 ${other.caseId}）` : '';
   const forCaseEn = other.caseId ? ` (case ${other.caseId})` : '';
   return {
@@ -254,6 +285,9 @@ export function custodyMovePassport(
  *   a passport reported lost while out; the next case's C07 was done with nothing checked out and the trip went on to
  *   the embassy without a passport). The organizer amends the member, whose snapshot then has no passport, so the
  *   new-passport steps (C02-C06) run.
+ * - `second-valid`: C05's new passport would be the holder's second valid one (secondValidPassport; `byNumber`, the
+ *   member's passport in the facts, is the one it replaces). The organizer amends the member, whose snapshot then has
+ *   it, so C05 and C06 are skipped.
  * `newNumber`: C05's new passport, normalised; `today`: YYYY-MM-DD (Asia/Shanghai), for expiry.
  */
 export function custodyMoveProblem(
@@ -263,10 +297,14 @@ export function custodyMoveProblem(
   byNumber: CustodyPassport | null,
   today: string,
   newNumber?: string,
-): { reason: 'checked-out' | 'not-valid'; passport: CustodyPassport } | null {
+): CustodyMoveProblem | null {
   if (action === 'check-in') return null;
   const out = (p: CustodyPassport | null) => (p ? { reason: 'checked-out' as const, passport: p } : null);
-  if (action === 'register') return out(newNumber ? passportHeldElsewhere(held, newNumber) : null);
+  if (action === 'register') {
+    if (!newNumber) return null;
+    const second = secondValidPassport(held, newNumber, byNumber?.number, today);
+    return out(passportHeldElsewhere(held, newNumber)) ?? (second ? { reason: 'second-valid', passport: second } : null);
+  }
   if (action === 'cancel') return out(byNumber?.state === 'checked-out' ? byNumber : null);
   const known = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];
   const target = custodyMovePassport(action, caseId, held, byNumber);
@@ -277,9 +315,26 @@ export function custodyMoveProblem(
   return latest ? { reason: 'not-valid', passport: latest } : null;
 }
 
+/**
+ * Why a chain step's custody move cannot be made now (custodyMoveProblem): `checked-out`, a passport out on loan it
+ * waits for; `not-valid`, no valid passport to check out; `second-valid`, C05's new passport would be the holder's
+ * second valid one (secondValidPassport). `passport`: the ledger's passport in the way.
+ */
+export interface CustodyMoveProblem {
+  reason: 'checked-out' | 'not-valid' | 'second-valid';
+  passport: CustodyPassport;
+}
+
 /** The refusal of a step whose custody move cannot be made (custodyMoveProblem): which passport, why, what to do. */
-export function custodyMoveLabel(problem: { reason: 'checked-out' | 'not-valid'; passport: CustodyPassport }, today: string): Label {
+export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): Label {
   const p = problem.passport;
+  if (problem.reason === 'second-valid') {
+    const state = PASSPORT_STATE_LABELS[p.state];
+    return {
+      zh: `该成员已有一本有效的因公护照 ${p.number}（${state.zh}，有效期至 ${p.expiresOn}）：每人只能有一本有效的因公护照，不再签发新护照。请专办员变更该成员（重新选择花名册人员），案件即使用该护照，跳过新护照的步骤`,
+      en: `The member already holds a valid official passport, ${p.number} (${state.en.toLowerCase()}, valid until ${p.expiresOn}): one valid official passport per person, so no new one is issued. The organizer amends the member (picks the roster person again), and the case goes on with that passport, skipping the new-passport steps`,
+    };
+  }
   if (problem.reason === 'not-valid') {
     const state = p.state === 'in-custody' && passportExpired(p, today) ? PASSPORT_STATE_LABELS.expired : PASSPORT_STATE_LABELS[p.state];
     return {

@@ -37,6 +37,7 @@ import {
   custodyClaimProblem,
   addDays,
   custodyMoveProblem,
+  type CustodyMoveProblem,
   custodyMoveLabel,
   custodyMovePassport,
   travelPassport,
@@ -242,7 +243,7 @@ export class RegistriesService {
     caseId: string,
     member: { personId?: string; passport?: { number?: string } | null },
     newNumber?: unknown,
-  ): Promise<{ reason: 'checked-out' | 'not-valid'; passport: CustodyPassport } | null> {
+  ): Promise<CustodyMoveProblem | null> {
     const { held, byNumber } = await this.memberPassports(member);
     const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
     return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh);
@@ -1760,13 +1761,21 @@ function assertPathMatch(field: string, sent: string | undefined, path: string):
   ]);
 }
 
+const CUSTODY_MOVE_RULES: Record<CustodyMoveProblem['reason'], string> = {
+  'checked-out': 'passport-checked-out',
+  'not-valid': 'valid-passport',
+  'second-valid': 'one-valid-passport',
+};
+
 /**
  * The 409 of a chain step whose custody move cannot be made now (custodyMoveProblem): which passport, why, what to do
  * (custodyMoveLabel), at `path.stepKey` with rule `passport-checked-out` (out on loan for another case) or
- * `valid-passport` (no valid passport to move). `today`: YYYY-MM-DD, Asia/Shanghai.
+ * `valid-passport` (no valid passport to move), or at `data.number` with rule `one-valid-passport` (C05's new passport
+ * would be the holder's second valid one). `today`: YYYY-MM-DD, Asia/Shanghai.
  */
-export function custodyMoveRefusal(problem: NonNullable<ReturnType<typeof custodyMoveProblem>>, today: string): DomainError {
+export function custodyMoveRefusal(problem: CustodyMoveProblem, today: string): DomainError {
   const label = custodyMoveLabel(problem, today);
-  const rule = problem.reason === 'checked-out' ? 'passport-checked-out' : 'valid-passport';
-  return new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.stepKey', rule, message: label }] });
+  const rule = CUSTODY_MOVE_RULES[problem.reason];
+  const field = problem.reason === 'second-valid' ? 'data.number' : 'path.stepKey';
+  return new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field, rule, message: label }] });
 }

@@ -7,6 +7,7 @@ import {
   checkMemberFrequency,
   checkTripRules,
   duplicatePersonViolations,
+  isPassportNumber,
   normalPassportNumber,
   PASSPORT_STATE_LABELS,
   personKey,
@@ -188,8 +189,9 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
    * C05 (custody 'register'): the new passport the step's completion recorded goes into custody for its holder, the
    * member's roster person. Idempotent: the holder's number already in the ledger is left as it is. Noted, never an
    * error (the chain does not wait for the ledger): a member not on a roster (the passport officer registers it by
-   * hand), a number the ledger holds for someone else, and what the ledger refuses (one valid passport per person
-   * while another is out, issued before the holder's birth).
+   * hand), a number the ledger holds for someone else, and what the ledger refuses (one valid passport per person:
+   * while another is out, or another than the one the case replaces is valid, the API's check passed by a C05 of
+   * another case at once; issued before the holder's birth).
    */
   private async registerNewPassport(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     const p = input.newPassport;
@@ -224,6 +226,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         { number, type: 'official', issuedOn: p.issuedOn, expiresOn: p.expiresOn, holder: holder.personId },
         holder.unit,
         { id: 'system', role: 'system' },
+        { replaces: input.passportNumber && isPassportNumber(input.passportNumber) ? normalPassportNumber(input.passportNumber) : null },
       );
       // Another registration of the number won the race (its row is there: the ledger never deletes one).
       if (!added) return onFile(await this.registries.passport(number)) ?? { number, note: { zh: '新护照未入库', en: 'Not registered' } };

@@ -25,6 +25,7 @@ import {
   passportExpired,
   passportExpiredLabel,
   passportHeldElsewhere,
+  secondValidPassport,
   passportHeldLabel,
   passportNumberKey,
   personIdentityKey,
@@ -134,7 +135,8 @@ export const passportStateLabel = (state: string): Label => PASSPORT_STATE_LABEL
 
 /**
  * Thrown when a passport would become a second valid one of its holder (passportHeldElsewhere): taken into custody or
- * checked out while another of theirs is checked out.
+ * checked out while another of theirs is checked out; or, issued by the chain's C05, while another is valid in custody
+ * (secondValidPassport).
  */
 export class PassportHeldError extends Error {
   constructor(
@@ -142,7 +144,7 @@ export class PassportHeldError extends Error {
     readonly holder: string,
     readonly other: CustodyPassport,
   ) {
-    super(`passport ${number}: holder ${holder} holds ${other.number}, checked out`);
+    super(`passport ${number}: holder ${holder} holds ${other.number}, ${other.state}`);
     this.name = 'PassportHeldError';
   }
 
@@ -604,9 +606,16 @@ export class RegistriesRepository {
    * Takes a passport into custody; false when the number is already in the ledger. Throws RegistryDateError when it
    * was issued before its holder's birth (after-birth), PassportHeldError while
    * another of the holder's passports is checked out (one valid official passport per person): the API's
-   * registration and the demo seed alike.
+   * registration and the demo seed alike. `chain`: the chain's C05 issuing a new passport that `replaces` the member's
+   * passport in the case's facts (null: a first one), also refused while the holder has another valid one, in custody
+   * too (secondValidPassport, under the holder's lock: two cases' C05s at once register one).
    */
-  async registerPassport(p: Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>, unit: string, actor: RegistryActor): Promise<boolean> {
+  async registerPassport(
+    p: Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>,
+    unit: string,
+    actor: RegistryActor,
+    chain?: { replaces: string | null },
+  ): Promise<boolean> {
     return this.ds.transaction(async (m) => {
       await lockHolder(m, p.holder);
       const held = await heldBy(m, p.holder);
@@ -615,7 +624,9 @@ export class RegistriesRepository {
       const holder = await m.findOne(PersonEntity, { where: { personId: p.holder } });
       const issuedBeforeBirth = holder ? passportBirthProblems(holder.dateOfBirth, [p], 'issuedOn') : [];
       if (issuedBeforeBirth.length > 0) throw new RegistryDateError(issuedBeforeBirth);
-      const other = passportHeldElsewhere(held, p.number);
+      const other =
+        passportHeldElsewhere(held, p.number) ??
+        (chain ? secondValidPassport(held, p.number, chain.replaces, shanghaiDate(Date.now())) : null);
       if (other) throw new PassportHeldError(p.number, p.holder, other);
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
       const inserted: unknown[] = await m.query(
