@@ -367,6 +367,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     // The handed input: the second case's C05 with another new passport. Before, both were registered: two valid ones.
     const another = uniquePassportNumber();
     const refused = await c05(second, another).expect(409);
+    expect(refused.body.stepKey).toBe('C05:m1');
     expect(refused.body.errors).toEqual([
       {
         field: 'data.number',
@@ -456,10 +457,13 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({
       code: 'DEPARTURE_PASSED',
+      stepKey: 'C07:m1',
       errors: [expect.objectContaining({ field: 'path.stepKey', rule: 'departure-passed' })],
     });
     expect(done.status).toBe(200);
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: later });
+    // Again, the passport now out for the other case: still the dates' refusal, not a wait for the passport (re-trial).
+    expect((await c07(lapsed)).body).toMatchObject({ code: 'DEPARTURE_PASSED', stepKey: 'C07:m1' });
     // The refused C07 moved nothing: the passport's history has the one check-out, for the other case.
     const history = (await request(api.http).get(`/api/registries/passports/${number}`).set(officer()).expect(200)).body.history as Array<{
       toState: string;

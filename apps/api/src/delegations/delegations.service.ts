@@ -54,6 +54,7 @@ import {
   type CaseFacts,
   type CaseStatus,
   type OfficeSettings,
+  type ProcessDefinition,
   type Role,
   type RuleViolation,
 } from '@df/domain';
@@ -1193,10 +1194,13 @@ export class DelegationsService {
     const memberId = step && move && move !== 'check-in' ? parseInstanceKey(stepKey, step.scope).memberId : undefined;
     if (move && memberId !== undefined) {
       held ??= await this.currentProgress(caseId);
+      // A lapsed trip's step is refused for its dates first, as the workflow would, not for a passport it waits for.
+      const lapsed = departurePassedRefusal(definition?.steps, step?.code, held, stepKey);
+      if (lapsed) throw lapsed;
       const member = held.facts?.members?.find((m) => m.id === memberId);
       const problem =
         member && (await this.registries.custodyMoveProblem(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
-      if (problem) throw custodyMoveRefusal(problem, shanghaiDate(Date.now()));
+      if (problem) throw custodyMoveRefusal(problem, shanghaiDate(Date.now()), stepKey);
     }
     return held;
   }
@@ -1224,18 +1228,12 @@ export class DelegationsService {
     // What the workflow refuses by the trip's dates alone, before anything moves (trial: a lapsed trip's C07 checked the
     // passport out for a moment before its refusal undid it, and another case's C07 and a check-out by hand meanwhile
     // were refused passport-checked-out): the rule the workflow applies, on the case's clock (caseClockNow).
-    const lapsed =
-      progress.status === 'open' && definition
-        ? departurePassedFor(definition.steps, step.code, progress.facts, shanghaiDate(caseClockNow(progress)), stepKey)
-        : undefined;
-    if (lapsed)
-      throw new DomainError('DEPARTURE_PASSED', lapsed.message, {
-        errors: [{ field: 'path.stepKey', rule: 'departure-passed', message: lapsed.message }],
-      });
+    const lapsed = departurePassedRefusal(definition?.steps, step.code, progress, stepKey);
+    if (lapsed) throw lapsed;
     const facts = progress.facts;
     const member = facts?.members?.find((m) => m.id === memberId);
     if (!facts || !member) return null;
-    return this.registries.checkOutForStep(caseId, member, facts.returnDate, definitionVersion, { id: user.id, role: user.role });
+    return this.registries.checkOutForStep(caseId, member, facts.returnDate, definitionVersion, { id: user.id, role: user.role }, stepKey);
   }
 
   private parseAction(kind: ActionKind, body: unknown): { onBehalfOf?: string; comment?: string } & Record<string, unknown> {
@@ -1421,4 +1419,25 @@ export function readModelDetail(record: CaseRecord, now = Date.now()): ReadModel
     })),
     lastSeq: c.lastSeq,
   };
+}
+
+/**
+ * The 409 DEPARTURE_PASSED the workflow would answer a completion of `stepKey` (departurePassedFor, on the case's clock:
+ * caseClockNow), for the API to refuse before it moves anything in the custody ledger; undefined when the case is not
+ * open, the version is unknown, or the step may still be done.
+ */
+function departurePassedRefusal(
+  steps: ProcessDefinition['steps'] | undefined,
+  code: string | undefined,
+  progress: DelegationProgress,
+  stepKey: string,
+): DomainError | undefined {
+  if (!steps || code === undefined || progress.status !== 'open') return undefined;
+  const lapsed = departurePassedFor(steps, code, progress.facts, shanghaiDate(caseClockNow(progress)), stepKey);
+  return lapsed
+    ? new DomainError('DEPARTURE_PASSED', lapsed.message, {
+        stepKey,
+        errors: [{ field: 'path.stepKey', rule: 'departure-passed', message: lapsed.message }],
+      })
+    : undefined;
 }

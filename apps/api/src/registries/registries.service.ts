@@ -282,6 +282,7 @@ export class RegistriesService {
     returnDate: string,
     definitionVersion: string,
     actor: RegistryActor,
+    stepKey?: string,
   ): Promise<string | null> {
     const { held, byNumber } = await this.memberPassports(member);
     const target = custodyMovePassport('check-out', caseId, held, byNumber);
@@ -290,7 +291,7 @@ export class RegistriesService {
       // of one person at once were both done, one with the passport out for the other case). The precheck's refusal,
       // on this read.
       const problem = custodyMoveProblem('check-out', caseId, held, byNumber, today());
-      if (problem) throw custodyMoveRefusal(problem, today());
+      if (problem) throw custodyMoveRefusal(problem, today(), stepKey);
       return null;
     }
     if (target.state !== 'in-custody') return null;
@@ -308,6 +309,7 @@ export class RegistriesService {
       const now = await this.repo.passport(target.number);
       const label = now?.state === 'checked-out' ? custodyMoveLabel({ reason: 'checked-out', passport: now }, today()) : err.label;
       throw new DomainError('ACTION_NOT_ALLOWED', label, {
+        ...(stepKey ? { stepKey } : {}),
         errors: [{ field: 'path.stepKey', rule: 'passport-checked-out', message: label }],
       });
     }
@@ -1771,11 +1773,12 @@ const CUSTODY_MOVE_RULES: Record<CustodyMoveProblem['reason'], string> = {
  * The 409 of a chain step whose custody move cannot be made now (custodyMoveProblem): which passport, why, what to do
  * (custodyMoveLabel), at `path.stepKey` with rule `passport-checked-out` (out on loan for another case) or
  * `valid-passport` (no valid passport to move), or at `data.number` with rule `one-valid-passport` (C05's new passport
- * would be the holder's second valid one). `today`: YYYY-MM-DD, Asia/Shanghai.
+ * would be the holder's second valid one). `today`: YYYY-MM-DD, Asia/Shanghai; `stepKey`: the step's instance, named
+ * at the body's top level as the workflow's refusals name it.
  */
-export function custodyMoveRefusal(problem: CustodyMoveProblem, today: string): DomainError {
+export function custodyMoveRefusal(problem: CustodyMoveProblem, today: string, stepKey?: string): DomainError {
   const label = custodyMoveLabel(problem, today);
   const rule = CUSTODY_MOVE_RULES[problem.reason];
   const field = problem.reason === 'second-valid' ? 'data.number' : 'path.stepKey';
-  return new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field, rule, message: label }] });
+  return new DomainError('ACTION_NOT_ALLOWED', label, { ...(stepKey ? { stepKey } : {}), errors: [{ field, rule, message: label }] });
 }
