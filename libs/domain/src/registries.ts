@@ -331,8 +331,8 @@ export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): La
   if (problem.reason === 'second-valid') {
     const state = PASSPORT_STATE_LABELS[p.state];
     return {
-      zh: `该成员已有一本有效的因公护照 ${p.number}（${state.zh}，有效期至 ${p.expiresOn}）：每人只能有一本有效的因公护照，不再签发新护照。请专办员变更该成员（重新选择花名册人员），案件即使用该护照，跳过新护照的步骤`,
-      en: `The member already holds a valid official passport, ${p.number} (${state.en.toLowerCase()}, valid until ${p.expiresOn}): one valid official passport per person, so no new one is issued. The organizer amends the member (picks the roster person again), and the case goes on with that passport, skipping the new-passport steps`,
+      zh: `该成员已有一本有效的因公护照 ${p.number}（${state.zh}，有效期至 ${p.expiresOn}）：每人只能有一本有效的因公护照，不再签发新护照。请专办员变更该成员（重新选择花名册人员），案件即以该护照办理（其有效期不足时才签发新护照将其替换）`,
+      en: `The member already holds a valid official passport, ${p.number} (${state.en.toLowerCase()}, valid until ${p.expiresOn}): one valid official passport per person, so no new one is issued. The organizer amends the member (picks the roster person again), and the case goes on with that passport (a new one replaces it only if it does not last the trip)`,
     };
   }
   if (problem.reason === 'not-valid') {
