@@ -5,7 +5,7 @@ import { EventStore } from '@df/persistence';
 import type { CaseEventRecord } from '@df/contracts';
 import { bearer } from '../support/api-harness';
 import { caseStream, type CaseSpec } from '../support/event-factories';
-import { fillDay, fillMember, fillStop, HAN, HOUSTON, signIn, startStack, type Stack } from './support';
+import { fillDay, fillMember, fillStop, HAN, HOUSTON, signIn, startStack, waitForOrShow, type Stack } from './support';
 
 /**
  * What a new-user trial found on the manager's pages: a departed or closed case's countdown figures (negative slack
@@ -110,9 +110,7 @@ describe("the manager's pages after the new-user trial", () => {
     await page.getByRole('searchbox').fill(stack.users.unit);
     const row = (title: string) => page.locator('tr', { hasText: title });
     const departed = row(`已出发案件 ${cases.departed.slice(0, 8)}`);
-    await row(`在办案件 ${cases.open.slice(0, 8)}`)
-      .getByText('4.5 正常')
-      .waitFor();
+    await waitForOrShow(page, row(`在办案件 ${cases.open.slice(0, 8)}`).getByText('4.5 正常'));
     await expect(departed.innerText()).resolves.not.toContain('-3.0');
     await expect(departed.getByTestId('at-risk').count()).resolves.toBe(0);
 
@@ -147,7 +145,7 @@ describe("the manager's pages after the new-user trial", () => {
     await search.fill(stack.users.unit);
     await correctedRead;
     const open = page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 8)}` });
-    await open.getByText('4.5 正常').waitFor();
+    await waitForOrShow(page, open.getByText('4.5 正常'));
 
     const lateAnswerRead = page.waitForEvent('requestfinished', (r) => isWrong(new URL(r.url())));
     release();

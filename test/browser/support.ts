@@ -109,6 +109,31 @@ export async function signIn(page: Page, username: string, password = TEST_PASSW
   await page.getByTestId('user').waitFor();
 }
 
+/**
+ * Waits for `locator` as `locator.waitFor()` does; when it times out, the error also says what the page showed (its
+ * text, and the API requests that failed meanwhile), so a failure in CI can be read without a rerun.
+ */
+export async function waitForOrShow(page: Page, locator: Locator): Promise<void> {
+  const failed: string[] = [];
+  const onResponse = (r: { url(): string; status(): number }) => {
+    if (r.status() >= 400 && r.url().includes('/api/')) failed.push(`${r.status()} ${r.url()}`);
+  };
+  page.on('response', onResponse);
+  try {
+    await locator.waitFor();
+  } catch (err) {
+    const shown = (
+      await page
+        .locator('body')
+        .innerText()
+        .catch(() => '(no page)')
+    ).slice(0, 3000);
+    throw new Error(`${(err as Error).message}\n--- the page showed:\n${shown}\n--- failed API answers: ${failed.join(', ') || 'none'}`);
+  } finally {
+    page.off('response', onResponse);
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
