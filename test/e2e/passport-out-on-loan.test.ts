@@ -335,7 +335,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(status(await getProgress(api, users.tokens.organizer, late!), 'C07:m1')).not.toBe('done');
   });
 
-  it("sixth trial: one person's new passport on two cases: the second C05 is refused (409 one-valid-passport); amended, the case uses the first's", async () => {
+  it("sixth trial: one person's new passport on two cases: the second C05 is refused (409 one-valid-passport); the first's number is taken, or amended, the case uses it", async () => {
     // 孙七's passport expires within 6 months of either return: both cases plan C02-C06.
     const { personId: sun } = await personWithPassport('孙七', '2017-05-02', '2027-05-01');
     const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, sun, departureDate, returnDate);
@@ -343,12 +343,13 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     for (const [from, to] of [
       ['2027-09-20', '2027-09-24'],
       ['2027-10-25', '2027-10-29'],
+      ['2027-11-01', '2027-11-05'],
     ])
       cases.push(
         (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(trip(from!, to!)).expect(201)).body
           .caseId as string,
       );
-    const [first, second] = cases as [string, string];
+    const [first, second, third] = cases as [string, string, string];
     for (const caseId of cases) await driveUntil(caseId, ['C05:m1']);
     const today = shanghaiDate(Date.now());
     const c05 = (caseId: string, number: string) =>
@@ -380,23 +381,30 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ]);
     await request(api.http).get(`/api/registries/passports/${another}`).set(officer()).expect(404);
     expect(status(await getProgress(api, users.tokens.organizer, second), 'C05:m1')).not.toBe('done');
-    // The organizer amends the member (the roster person again): the case now has the new passport, C05 and C06 skipped.
+    // The refusal's first way: the passport issued is the one the person has (one person's two cases share it).
+    await c05(second, issued).expect(200);
+    expect(await ledger(issued)).toMatchObject({ state: 'in-custody' });
+    // Its second way, on the third case: the organizer amends the member (the roster person again); the case now has
+    // the new passport, so C05 and C06 are skipped and C07 checks it out.
+    await c05(third, another).expect(409);
     await request(api.http)
-      .post(`/api/delegations/${second}/amend`)
+      .post(`/api/delegations/${third}/amend`)
       .set(bearer(users.tokens.organizer))
       .send({ changes: { members: [{ id: 'm1', personId: sun }] } })
       .expect(200);
-    await driveUntil(second, ['C07:m1']);
-    const amended = await getProgress(api, users.tokens['passport-officer'], second);
+    await driveUntil(third, ['C07:m1']);
+    const amended = await getProgress(api, users.tokens['passport-officer'], third);
     expect(amended.facts.members[0]?.passport?.number).toBe(issued);
     expect([status(amended, 'C05:m1'), status(amended, 'C06:m1')]).toEqual(['skipped', 'skipped']);
-    await request(api.http).post(`/api/delegations/${second}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
-    expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId: second });
-    await request(api.http)
-      .post(`/api/delegations/${second}/withdraw`)
-      .set(bearer(users.tokens.organizer))
-      .send({ reason: '测试' })
-      .expect(200);
+    await request(api.http).post(`/api/delegations/${third}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId: third });
+    await request(api.http).get(`/api/registries/passports/${another}`).set(officer()).expect(404);
+    for (const caseId of [first, second, third])
+      await request(api.http)
+        .post(`/api/delegations/${caseId}/withdraw`)
+        .set(bearer(users.tokens.organizer))
+        .send({ reason: '测试' })
+        .expect(200);
     // Two C05s of one holder at once (a third and fourth case, the first's new passport back and cancelled): one registered.
     await transition(issued, { to: 'in-custody' }).expect(200);
     await transition(issued, { to: 'cancelled', note: '测试：作废' }).expect(200);

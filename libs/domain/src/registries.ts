@@ -286,8 +286,8 @@ export function custodyMovePassport(
  *   the embassy without a passport). The organizer amends the member, whose snapshot then has no passport, so the
  *   new-passport steps (C02-C06) run.
  * - `second-valid`: C05's new passport would be the holder's second valid one (secondValidPassport; `byNumber`, the
- *   member's passport in the facts, is the one it replaces). The organizer amends the member, whose snapshot then has
- *   it, so C05 and C06 are skipped.
+ *   member's passport in the facts, is the one it replaces). The officer records that passport's number (one person's
+ *   two cases share their new passport), or the organizer amends the member, whose snapshot then has it.
  * `newNumber`: C05's new passport, normalised; `today`: YYYY-MM-DD (Asia/Shanghai), for expiry.
  */
 export function custodyMoveProblem(
@@ -331,8 +331,8 @@ export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): La
   if (problem.reason === 'second-valid') {
     const state = PASSPORT_STATE_LABELS[p.state];
     return {
-      zh: `该成员已有一本有效的因公护照 ${p.number}（${state.zh}，有效期至 ${p.expiresOn}）：每人只能有一本有效的因公护照，不再签发新护照。请专办员变更该成员（重新选择花名册人员），案件即以该护照办理（其有效期不足时才签发新护照将其替换）`,
-      en: `The member already holds a valid official passport, ${p.number} (${state.en.toLowerCase()}, valid until ${p.expiresOn}): one valid official passport per person, so no new one is issued. The organizer amends the member (picks the roster person again), and the case goes on with that passport (a new one replaces it only if it does not last the trip)`,
+      zh: `该成员已有一本有效的因公护照 ${p.number}（${state.zh}，有效期至 ${p.expiresOn}）：每人只能有一本有效的因公护照。如签发给该成员的就是此护照，请填写此号码；否则请专办员变更该成员（重新选择花名册人员），案件即以该护照办理（其有效期不足时才签发新护照将其替换）`,
+      en: `The member already holds a valid official passport, ${p.number} (${state.en.toLowerCase()}, valid until ${p.expiresOn}): one valid official passport per person. If that is the passport issued to the member, record its number; otherwise the organizer amends the member (picks the roster person again), and the case goes on with that passport (a new one replaces it only if it does not last the trip)`,
     };
   }
   if (problem.reason === 'not-valid') {
