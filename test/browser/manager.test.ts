@@ -157,6 +157,29 @@ describe("the manager's pages after the new-user trial", () => {
     await page.unroute(isWrong);
   });
 
+  it('a live page whose load failed (a passing 503) shows its rows again at the next refresh, not the error until Retry', async () => {
+    const page = await stack.pageAs('manager');
+    const list = (url: URL) => url.pathname === '/api/delegations' && url.searchParams.get('q') === stack.users.unit;
+    let failing = true;
+    await page.route(list, async (route) => {
+      if (!failing) return route.continue();
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 503, code: 'OUTCOME_UNKNOWN', message: { zh: '服务暂不可用', en: 'Unavailable' } }),
+      });
+    });
+    await page.goto('/cases');
+    await page.getByRole('searchbox').fill(stack.users.unit);
+    await page.getByText('服务暂不可用').waitFor();
+    failing = false;
+    // The live refresh (every 15 s while visible, and at once when the tab is shown again): here, the tab shown again.
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await waitForOrShow(page, page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 8)}` }).getByText('4.5 正常'));
+    await expect(page.getByText('服务暂不可用').count()).resolves.toBe(0);
+    await page.unroute(list);
+  });
+
   it("the manager's /inbox says managers decide no steps and leads to the board", async () => {
     const page = await stack.pageAs('manager');
     await page.goto('/inbox');

@@ -32,8 +32,9 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], options: { liv
         (data) => {
           if (!current()) return;
           t.shown = turn;
-          // A quiet refresh does not replace an error on screen (its Retry is the user's): the next reload does.
-          setState((s) => (quiet && s.error ? s : { data, loading: turn < t.reload }));
+          // A quiet refresh's answer replaces an error on screen too: a live page left open recovers by itself from a
+          // passing failure (a 503 while the API restarted) instead of showing it until the user clicks Retry.
+          setState({ data, loading: turn < t.reload });
         },
         (error: unknown) => {
           // A failed quiet refresh keeps what is shown; the next one tries again.
