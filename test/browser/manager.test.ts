@@ -174,7 +174,7 @@ describe("the manager's pages after the new-user trial", () => {
     await page.getByText('服务暂不可用').waitFor();
     failing = false;
     // The live refresh (every 15 s while visible, and at once when the tab is shown again): here, the tab shown again.
-    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
     await waitForOrShow(page, page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 8)}` }).getByText('4.5 正常'));
     await expect(page.getByText('服务暂不可用').count()).resolves.toBe(0);
     await page.unroute(list);
