@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { addDays, shanghaiDate } from '@df/domain';
+import { addDays, addMonths, shanghaiDate } from '@df/domain';
 import { startTestWorker, eventually, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -98,6 +98,11 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
     expect(await rules({ data: { ...passport, number: 'SE-1' } })).toEqual(['data.number format']);
     expect(await rules({ data: { ...passport, expiresOn: addDays(today, -4) } })).toEqual(['data.expiresOn after-issue']);
     expect(await rules({ data: { ...passport, issuedOn: addDays(today, 1) } })).toEqual(['data.issuedOn not-future']);
+    // Nor one that does not last 6 months past the return (trial: one expiring before the trip was checked out at C07).
+    const trip = await getProgress(api, users.tokens.organizer, caseId);
+    expect(await rules({ data: { ...passport, expiresOn: addDays(addMonths(trip.facts.returnDate, 6), -1) } })).toEqual([
+      'data.expiresOn lasts-trip',
+    ]);
     // The passport being replaced is not the new one (trial: C06 then cancelled it and the member had none).
     expect(await rules({ data: { ...passport, number: old } })).toEqual(['data.number replaced-passport']);
     // A number the custody ledger holds for someone outside the case (another roster person) is refused before it is

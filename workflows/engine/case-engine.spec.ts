@@ -726,6 +726,14 @@ describe('CaseEngine', () => {
       expect(() => engine.validate(c05('new', NEW), t)).not.toThrow();
     });
 
+    it('refuses a new passport that does not last 6 months past the return (trial: one expiring before the trip was checked out)', () => {
+      const engine = newEngine(renewing);
+      const t = reachC05(engine);
+      // The trip returns on 2026-05-15: valid until 2026-11-15 at least.
+      expect(refusal(() => engine.validate(c05('short', { ...NEW, expiresOn: '2026-11-14' }), t))).toEqual(['data.expiresOn lasts-trip']);
+      expect(() => engine.validate(c05('enough', { ...NEW, expiresOn: '2026-11-15' }), t)).not.toThrow();
+    });
+
     it('completed with it, the member’s new passport is custody work register, asking patched(custody-register) only then', () => {
       const asked: string[] = [];
       const engine = newEngine(renewing, { custodyRegister: () => (asked.push('custody-register'), true) });

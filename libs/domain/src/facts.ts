@@ -225,11 +225,25 @@ export function tripCountries(facts: CaseFacts): string[] {
   return seen;
 }
 
+/** The first day a passport must still be valid on for a trip returning on `returnDate`: 6 months after (YYYY-MM-DD). */
+export function passportNeededUntil(returnDate: string): string {
+  return addMonths(returnDate, PASSPORT_VALIDITY_MONTHS);
+}
+
+/**
+ * Whether a passport expiring on `expiresOn` is valid for a trip returning on `returnDate`: at least 6 months past the
+ * return (C01's rule, process.md), for every passport a trip goes on: the one on file (needsNewPassport), a new one
+ * recorded at C05, and the one checked out at C07 or by hand.
+ */
+export function passportLastsTrip(expiresOn: string, returnDate: string): boolean {
+  return dayNumber(expiresOn) >= dayNumber(passportNeededUntil(returnDate));
+}
+
 /** No valid official passport in custody, or it expires before return date + 6 months. */
 export function needsNewPassport(member: Member, returnDate: string): boolean {
   const p = member.passport;
   if (!p || !p.inCustody || !p.expiresOn) return true;
-  return dayNumber(p.expiresOn) < dayNumber(addMonths(returnDate, PASSPORT_VALIDITY_MONTHS));
+  return !passportLastsTrip(p.expiresOn, returnDate);
 }
 
 /**

@@ -197,6 +197,23 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
     );
   });
 
+  it('C07 does not check out a passport that does not last 6 months past the return (short-validity)', () => {
+    const short = passport({ number: 'EN0000003', expiresOn: '2027-03-01' });
+    const returnDate = '2027-06-10';
+    expect(custodyMoveProblem('check-out', 'case-2', [short], short, today, undefined, returnDate)).toEqual({
+      reason: 'short-validity',
+      passport: short,
+      returnDate,
+    });
+    expect(custodyMoveProblem('check-out', 'case-2', [short], short, today, undefined, '2026-08-31')).toBeNull();
+    // Already out for the case (a retried move): not refused for its dates.
+    const out = { ...short, state: 'checked-out' as const, caseId: 'case-2' };
+    expect(custodyMoveProblem('check-out', 'case-2', [out], out, today, undefined, returnDate)).toBeNull();
+    expect(custodyMoveLabel({ reason: 'short-validity', passport: short, returnDate }, today).en).toBe(
+      'Passport EN0000003 expires on 2027-03-01, less than 6 months after the return (2027-06-10; valid until 2027-12-10 needed): the organizer amends the member (picks the roster person again), and a new passport is issued (C02-C06)',
+    );
+  });
+
   it('the refusal of a passport out names it and the day it is due back, and what to do', () => {
     const label = custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1') }, today);
     expect(label.zh).toContain('SE1000001');
@@ -788,6 +805,14 @@ describe('manual check-out: an open case with the holder, due back by the check-
   it('refuses no case, a closed case and a case without the holder at caseId (open-case-member)', () => {
     for (const c of [null, { ...found, open: false }, { ...found, personIds: ['P2'] }])
       expect(checkOutProblems(input('2027-03-20'), c).errors.map((e) => [e.field, e.rule])).toEqual([['caseId', 'open-case-member']]);
+  });
+  it('a passport that does not last 6 months past the return does not go out for the trip (valid-for-trip)', () => {
+    const out = (expiresOn: string) => checkOutProblems({ ...input('2027-03-20'), expiresOn }, found).errors;
+    expect(out('2027-09-18').map((e) => [e.field, e.rule])).toEqual([['path.number', 'valid-for-trip']]);
+    expect(out('2027-09-18')[0]!.message.en).toBe(
+      "The passport expires on 2027-09-18, less than 6 months after the case's return (2027-03-19; valid until 2027-09-19 needed)",
+    );
+    expect(out('2027-09-19')).toEqual([]);
   });
   it("second trial: only the holder's newest valid passport in custody goes out (travel-passport), not the one a new passport replaces", () => {
     const out = (number: string, travel: string | null) => checkOutProblems({ ...input('2027-03-20'), number, travel }, found);

@@ -4,7 +4,7 @@ import type { ProcessDefinition, StepDefinition } from './definition/types';
 import type { CaseFacts, Member, Purpose, Rank } from './facts';
 import { countryLabel } from './countries';
 import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
-import { canonicalIdentity, passportNumberKey, personNameKey, tripCountries } from './facts';
+import { canonicalIdentity, passportLastsTrip, passportNeededUntil, passportNumberKey, personNameKey, tripCountries } from './facts';
 import type { Label } from './roles';
 
 /**
@@ -285,6 +285,8 @@ export function custodyMovePassport(
  *   a passport reported lost while out; the next case's C07 was done with nothing checked out and the trip went on to
  *   the embassy without a passport). The organizer amends the member, whose snapshot then has no passport, so the
  *   new-passport steps (C02-C06) run.
+ * - `short-validity`: C07's passport expires less than 6 months after the trip's return (`returnDate`; trial: a new
+ *   passport expiring before the trip was taken at C05 and checked out): amend the member, for a new one.
  * - `second-valid`: C05's new passport would be the holder's second valid one (secondValidPassport; `byNumber`, the
  *   member's passport in the facts, is the one it replaces). The officer records that passport's number (one person's
  *   two cases share their new passport), or the organizer amends the member, whose snapshot then has it.
@@ -297,6 +299,7 @@ export function custodyMoveProblem(
   byNumber: CustodyPassport | null,
   today: string,
   newNumber?: string,
+  returnDate?: string,
 ): CustodyMoveProblem | null {
   if (action === 'check-in') return null;
   const out = (p: CustodyPassport | null) => (p ? { reason: 'checked-out' as const, passport: p } : null);
@@ -308,7 +311,13 @@ export function custodyMoveProblem(
   if (action === 'cancel') return out(byNumber?.state === 'checked-out' ? byNumber : null);
   const known = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];
   const target = custodyMovePassport(action, caseId, held, byNumber);
-  if (target) return target.state === 'in-custody' && passportExpired(target, today) ? { reason: 'not-valid', passport: target } : null;
+  if (target) {
+    if (target.state !== 'in-custody') return null;
+    if (passportExpired(target, today)) return { reason: 'not-valid', passport: target };
+    return returnDate && !passportLastsTrip(target.expiresOn, returnDate)
+      ? { reason: 'short-validity', passport: target, returnDate }
+      : null;
+  }
   const elsewhere = travelPassport(known.filter((p) => p.state === 'checked-out' && p.caseId !== caseId));
   if (elsewhere) return out(elsewhere);
   const latest = [...known].sort((a, b) => dayNumber(b.expiresOn) - dayNumber(a.expiresOn))[0];
@@ -321,13 +330,22 @@ export function custodyMoveProblem(
  * second valid one (secondValidPassport). `passport`: the ledger's passport in the way.
  */
 export interface CustodyMoveProblem {
-  reason: 'checked-out' | 'not-valid' | 'second-valid';
+  reason: 'checked-out' | 'not-valid' | 'second-valid' | 'short-validity';
   passport: CustodyPassport;
+  /** For `short-validity`: the trip's return date the passport does not last 6 months past. */
+  returnDate?: string;
 }
 
 /** The refusal of a step whose custody move cannot be made (custodyMoveProblem): which passport, why, what to do. */
 export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): Label {
   const p = problem.passport;
+  if (problem.reason === 'short-validity') {
+    const until = passportNeededUntil(problem.returnDate ?? today);
+    return {
+      zh: `护照 ${p.number} 有效期至 ${p.expiresOn}，不足回国日期（${problem.returnDate ?? ''}）后6个月（须至 ${until}）：请专办员变更该成员（重新选择花名册人员），按新护照流程（C02-C06）办理`,
+      en: `Passport ${p.number} expires on ${p.expiresOn}, less than 6 months after the return (${problem.returnDate ?? ''}; valid until ${until} needed): the organizer amends the member (picks the roster person again), and a new passport is issued (C02-C06)`,
+    };
+  }
   if (problem.reason === 'second-valid') {
     const state = PASSPORT_STATE_LABELS[p.state];
     return {
@@ -558,10 +576,19 @@ export interface CheckOutCase {
  * none is sent). And the passport is the holder's travel passport, the newest valid one in custody (`travel`, the
  * number travelPassport picks; path `number`, rule `travel-passport`; second trial: the passport a C05 was replacing was
  * checked out by hand for the case, C07 then found it out and the visa went ahead on it while the new one stayed in
- * custody). Pure.
+ * custody). The passport lasts the trip, 6 months past its return (`expiresOn`; path `number`, rule `valid-for-trip`).
+ * Pure.
  */
 export function checkOutProblems(
-  input: { holder: string; dueBackOn: string | undefined; today: string; dueDays: number; number?: string; travel?: string | null },
+  input: {
+    holder: string;
+    dueBackOn: string | undefined;
+    today: string;
+    dueDays: number;
+    number?: string;
+    travel?: string | null;
+    expiresOn?: string;
+  },
   found: CheckOutCase | null,
 ): { latest: string | null; errors: Array<{ field: 'caseId' | 'dueBackOn' | 'path.number'; rule: string; message: Label }> } {
   if (input.number !== undefined && input.travel && input.travel !== input.number)
@@ -588,6 +615,22 @@ export function checkOutProblems(
           message: {
             zh: '须为进行中的出访案件，且持照人是该案件的成员',
             en: 'Must be a running case with the holder among its members',
+          },
+        },
+      ],
+    };
+  // The passport lasts the trip, as C07's (custodyMoveProblem `short-validity`; trial: one expiring before the trip
+  // went out by hand for it).
+  if (input.expiresOn !== undefined && !passportLastsTrip(input.expiresOn, found.returnDate))
+    return {
+      latest: null,
+      errors: [
+        {
+          field: 'path.number',
+          rule: 'valid-for-trip',
+          message: {
+            zh: `护照有效期至 ${input.expiresOn}，不足该案件回国日期（${found.returnDate}）后6个月（须至 ${passportNeededUntil(found.returnDate)}）`,
+            en: `The passport expires on ${input.expiresOn}, less than 6 months after the case's return (${found.returnDate}; valid until ${passportNeededUntil(found.returnDate)} needed)`,
           },
         },
       ],

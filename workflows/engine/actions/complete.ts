@@ -10,6 +10,7 @@ import {
   ROUTES,
   shanghaiDate,
   stepDataProblems,
+  newPassportTripProblems,
   type EntryRoute,
   type StepBehaviour,
 } from '@df/domain';
@@ -153,6 +154,12 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
         "is the member's passport being replaced: enter the number of the newly issued passport",
         r.stepKey,
       );
+  }
+  // A new passport lasts the trip: 6 months past the return (trial: one expiring before the trip was taken, and C07
+  // checked it out for the visa). The Update validator's only: a recorded completion replays as it ran.
+  if (bounded && b.data === 'new-passport') {
+    const short = newPassportTripProblems(data, core.facts.returnDate);
+    if (short.length > 0) refuseData(short, r.stepKey);
   }
 }
 

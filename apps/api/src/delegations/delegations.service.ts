@@ -27,6 +27,7 @@ import {
 } from '@df/contracts';
 import {
   departurePassedFor,
+  newPassportTripProblems,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
@@ -1137,7 +1138,8 @@ export class DelegationsService {
     // The case as the workflow holds it, where a rule reads it: its current members (an outcome's refused members,
     // outcomeMembersProblems) and its submission day (K06's card not issued before the application). Its current
     // answer (currentProgress: the published one while current, else the query), not a query per action.
-    const reads = definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0);
+    const reads =
+      definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0 || schema === 'new-passport');
     let held = reads ? await this.currentProgress(caseId) : undefined;
     const strict = definition
       ? [
@@ -1161,6 +1163,9 @@ export class DelegationsService {
       ...p,
       field: `data.${p.field}`,
     }));
+    // C05's new passport lasts the trip (6 months past the return): once its dates' own rules pass.
+    if (schema === 'new-passport' && held?.facts && !errors.some((e) => e.field === 'data.expiresOn'))
+      errors.push(...newPassportTripProblems(fields, held.facts.returnDate).map((p) => ({ ...p, field: `data.${p.field}` })));
     // K06's card is not a number the cards registry holds for someone else (third trial: accepted, then K07 blocked with
     // no way back), as C05's passport below. Only once the number's own rules pass.
     if (
@@ -1199,7 +1204,14 @@ export class DelegationsService {
       if (lapsed) throw lapsed;
       const member = held.facts?.members?.find((m) => m.id === memberId);
       const problem =
-        member && (await this.registries.custodyMoveProblem(move, caseId, member, schema === 'new-passport' ? fields.number : undefined));
+        member &&
+        (await this.registries.custodyMoveProblem(
+          move,
+          caseId,
+          member,
+          schema === 'new-passport' ? fields.number : undefined,
+          held.facts?.returnDate,
+        ));
       if (problem) throw custodyMoveRefusal(problem, shanghaiDate(Date.now()), stepKey);
     }
     return held;

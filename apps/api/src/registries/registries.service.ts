@@ -243,10 +243,11 @@ export class RegistriesService {
     caseId: string,
     member: { personId?: string; passport?: { number?: string } | null },
     newNumber?: unknown,
+    returnDate?: string,
   ): Promise<CustodyMoveProblem | null> {
     const { held, byNumber } = await this.memberPassports(member);
     const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
-    return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh);
+    return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh, returnDate);
   }
 
   /** A case member's passports in the ledger: their roster person's (`held`) and the row of the facts' number. */
@@ -931,7 +932,7 @@ export class RegistriesService {
     const newest = travelPassport(inCustody);
     const travel = newest && newest.expiresOn > passport.expiresOn ? newest.number : null;
     const { latest, errors } = checkOutProblems(
-      { holder: passport.holder, dueBackOn: sent, today: today(), dueDays, number: passport.number, travel },
+      { holder: passport.holder, dueBackOn: sent, today: today(), dueDays, number: passport.number, travel, expiresOn: passport.expiresOn },
       found,
     );
     if (errors.length > 0) throw ruleRefusal(errors);
@@ -1767,12 +1768,14 @@ const CUSTODY_MOVE_RULES: Record<CustodyMoveProblem['reason'], string> = {
   'checked-out': 'passport-checked-out',
   'not-valid': 'valid-passport',
   'second-valid': 'one-valid-passport',
+  'short-validity': 'valid-for-trip',
 };
 
 /**
  * The 409 of a chain step whose custody move cannot be made now (custodyMoveProblem): which passport, why, what to do
  * (custodyMoveLabel), at `path.stepKey` with rule `passport-checked-out` (out on loan for another case) or
- * `valid-passport` (no valid passport to move), or at `data.number` with rule `one-valid-passport` (C05's new passport
+ * `valid-passport` (no valid passport to move) or `valid-for-trip` (C07's passport expires less than 6 months after the
+ * return), or at `data.number` with rule `one-valid-passport` (C05's new passport
  * would be the holder's second valid one). `today`: YYYY-MM-DD, Asia/Shanghai; `stepKey`: the step's instance, named
  * at the body's top level as the workflow's refusals name it.
  */

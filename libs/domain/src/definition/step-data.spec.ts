@@ -6,6 +6,7 @@ import {
   CARD_NUMBER_RULES,
   CARD_TERM_RULES,
   newPassportProblems,
+  newPassportTripProblems,
   outcomeMembersProblems,
   outcomeRequiredProblems,
   systemReadDataProblems,
@@ -316,5 +317,24 @@ describe("K06's card: at most 5 years from its issue, still valid, issued after 
     expect(
       systemReadDataProblems(APEC_CARD_DEFINITION, 'K06', { cardNumber: 'CARDX1', issuedOn: '1990-01-01', validUntil: '1990-06-01' }),
     ).toEqual([]);
+  });
+});
+
+describe("a new passport lasts the case's trip (newPassportTripProblems)", () => {
+  it('trial: a new passport expiring before the trip is expiresOn lasts-trip; 6 months past the return is enough', () => {
+    const data = (expiresOn: unknown) => ({ number: 'EN1000001', issuedOn: '2026-12-01', expiresOn });
+    expect(newPassportTripProblems(data('2027-03-01'), '2028-06-09')).toEqual([
+      {
+        field: 'expiresOn',
+        rule: 'lasts-trip',
+        message: {
+          zh: '新护照须在回国日期（2028-06-09）后至少6个月内有效，有效期不得早于 2028-12-09',
+          en: 'The new passport must be valid at least 6 months after the return (2028-06-09): until 2028-12-09 or later',
+        },
+      },
+    ]);
+    expect(newPassportTripProblems(data('2028-12-09'), '2028-06-09')).toEqual([]);
+    // No date: the schema's rules answer.
+    expect(newPassportTripProblems(data('soon'), '2028-06-09')).toEqual([]);
   });
 });

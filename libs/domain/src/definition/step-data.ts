@@ -1,5 +1,5 @@
 import { DATE_BOUNDS, isDateInBounds, isIsoDate } from '../dates';
-import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE } from '../facts';
+import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE, passportLastsTrip, passportNeededUntil } from '../facts';
 import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
 import { APEC_CARD_VALIDITY_YEARS, cardValidUntil } from './apec-card';
@@ -76,6 +76,27 @@ export function newPassportProblems(data: Record<string, unknown>, _bounded = fa
   if (typeof data.issuedOn === 'string' && typeof data.expiresOn === 'string')
     problems.push(...passportDateProblems({ issuedOn: data.issuedOn, expiresOn: data.expiresOn }, today));
   return problems;
+}
+
+/**
+ * 'new-passport' against the case's trip: the new passport valid at least 6 months past the return (`returnDate`,
+ * passportLastsTrip; `expiresOn`, rule `lasts-trip`; trial: C05 took a passport expiring months before the trip, and
+ * C07 checked it out for the visa). Read by the API and the Update validator; nothing when the day is no date (the
+ * schema's rules say so).
+ */
+export function newPassportTripProblems(data: Record<string, unknown>, returnDate: string): FieldProblem[] {
+  if (!isIsoDate(data.expiresOn) || !isIsoDate(returnDate) || passportLastsTrip(data.expiresOn, returnDate)) return [];
+  const until = passportNeededUntil(returnDate);
+  return [
+    {
+      field: 'expiresOn',
+      rule: 'lasts-trip',
+      message: {
+        zh: `新护照须在回国日期（${returnDate}）后至少6个月内有效，有效期不得早于 ${until}`,
+        en: `The new passport must be valid at least 6 months after the return (${returnDate}): until ${until} or later`,
+      },
+    },
+  ];
 }
 
 /** An APEC card number as the cards registry holds it: 6-32 capital letters or digits (the registry's column is 32). */
