@@ -377,6 +377,18 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         (r) => r.status === 200,
       ).then((r) => r.body),
     ).toMatchObject({ holder: sun, state: 'in-custody' });
+    // The refusals in the workflow's order, before the ledger's (seventh trial): a done C05 sent again with another
+    // number is STEP_NOT_AWAITING, the organizer's C05 WRONG_ROLE; a step data refusal names the step at the top too.
+    expect((await c05(first, uniquePassportNumber()).expect(409)).body.code).toBe('STEP_NOT_AWAITING');
+    const byOrganizer = await request(api.http)
+      .post(`/api/delegations/${second}/steps/C05:m1/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ data: { number: uniquePassportNumber(), issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) } });
+    expect([byOrganizer.status, byOrganizer.body.code]).toEqual([403, 'WRONG_ROLE']);
+    expect((await c05(second, 'SE-1').expect(422)).body).toMatchObject({
+      stepKey: 'C05:m1',
+      errors: [{ field: 'data.number', rule: 'format' }],
+    });
     // The handed input: the second case's C05 with another new passport. Before, both were registered: two valid ones.
     const another = uniquePassportNumber();
     const refused = await c05(second, another).expect(409);

@@ -169,10 +169,15 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
     // The handed input: the second case's C05, the first case's new passport in custody, the old one still there or cancelled.
     expect(problem('register', 'case-2', [old, first], old, 'EN0000002')).toEqual(second);
     expect(problem('register', 'case-2', [{ ...old, state: 'cancelled' }, first], old, 'EN0000002')).toEqual(second);
-    // Out on loan for the first case: the loan answers first (check it back in).
+    // Out on loan for the first case: a second valid one too (seventh trial: "check it back in" led to this refusal).
     expect(problem('register', 'case-2', [old, { ...first, state: 'checked-out', caseId: 'case-1' }], old, 'EN0000002')).toEqual({
-      reason: 'checked-out',
+      reason: 'second-valid',
       passport: { ...first, state: 'checked-out', caseId: 'case-1' },
+    });
+    // The passport replaced, out on loan: waited for (checked back in, then cancelled at C06).
+    expect(problem('register', 'case-2', [{ ...old, state: 'checked-out', caseId: 'case-1' }], old, 'EN0000002')).toEqual({
+      reason: 'checked-out',
+      passport: { ...old, state: 'checked-out', caseId: 'case-1' },
     });
     // A first passport (the facts name none): any valid one held is a second.
     expect(problem('register', 'case-2', [first], null, 'EN0000002')).toEqual(second);

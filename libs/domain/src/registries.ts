@@ -305,8 +305,10 @@ export function custodyMoveProblem(
   const out = (p: CustodyPassport | null) => (p ? { reason: 'checked-out' as const, passport: p } : null);
   if (action === 'register') {
     if (!newNumber) return null;
+    // Another valid one than the passport replaced, in custody or out, is a second (amend the member, not "check it
+    // back in": seventh trial); the replaced one out on loan is waited for.
     const second = secondValidPassport(held, newNumber, byNumber?.number, today);
-    return out(passportHeldElsewhere(held, newNumber)) ?? (second ? { reason: 'second-valid', passport: second } : null);
+    return second ? { reason: 'second-valid', passport: second } : out(passportHeldElsewhere(held, newNumber));
   }
   if (action === 'cancel') return out(byNumber?.state === 'checked-out' ? byNumber : null);
   const known = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];

@@ -840,7 +840,7 @@ export class DelegationsService {
       if (user.role === 'manager')
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
       if (kind === 'complete' && stepKey !== undefined)
-        read = await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data);
+        read = await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data, user);
     } catch (err) {
       return this.unknownStepFirst(caseId, stepKey, err);
     }
@@ -1119,6 +1119,7 @@ export class DelegationsService {
     definitionVersion: string,
     stepKey: string,
     sent: unknown,
+    user: AuthUser,
   ): Promise<DelegationProgress | undefined> {
     const code = stepKey.split(':')[0]!;
     const data = sent ?? {};
@@ -1191,16 +1192,24 @@ export class DelegationsService {
       );
       if (problem) errors.push(problem);
     }
-    if (errors.length > 0) throw ruleRefusal(errors);
+    // Named at the body's top level too (`stepKey`), as the workflow's refusals name it (seventh trial).
+    if (errors.length > 0) {
+      const refusal = ruleRefusal(errors);
+      throw new DomainError(refusal.code, refusal.label, { ...refusal.extras, stepKey });
+    }
     // The custody ledger's move of the step (C05 register, C06 cancel, C07 check-out) cannot be made now
     // (custodyMoveProblem: the member's passport out on loan for a case, or no valid passport to check out): 409 until
     // it can, rather than a done step whose move the ledger refused (or, before, a passport cancelled where it stood).
     const move = behaviour.custody;
     const memberId = step && move && move !== 'check-in' ? parseInstanceKey(stepKey, step.scope).memberId : undefined;
-    if (move && memberId !== undefined) {
+    // Asked of the step's own role, while the step awaits (as the case is read now): anyone else, or a step done or not
+    // yet open, is the workflow's to refuse (403 WRONG_ROLE, 409 STEP_NOT_AWAITING), not the ledger's (seventh trial:
+    // the organizer's C05 read "passport checked out", a done C05 "one valid passport").
+    if (move && memberId !== undefined && step && user.role === responsibleRole(step)) {
       held ??= await this.currentProgress(caseId);
+      if (!stepAwaits(held, stepKey)) return held;
       // A lapsed trip's step is refused for its dates first, as the workflow would, not for a passport it waits for.
-      const lapsed = departurePassedRefusal(definition?.steps, step?.code, held, stepKey);
+      const lapsed = departurePassedRefusal(definition?.steps, step.code, held, stepKey);
       if (lapsed) throw lapsed;
       const member = held.facts?.members?.find((m) => m.id === memberId);
       const problem =
@@ -1237,6 +1246,9 @@ export class DelegationsService {
     const memberId = parseInstanceKey(stepKey, step.scope).memberId;
     if (memberId === undefined) return null;
     const progress = read ?? (await this.currentProgress(caseId));
+    // A step not awaiting is the workflow's to refuse: nothing moves for it (a check-out undone a moment later kept
+    // another case's C07 out meanwhile).
+    if (!stepAwaits(progress, stepKey)) return null;
     // What the workflow refuses by the trip's dates alone, before anything moves (trial: a lapsed trip's C07 checked the
     // passport out for a moment before its refusal undid it, and another case's C07 and a check-out by hand meanwhile
     // were refused passport-checked-out): the rule the workflow applies, on the case's clock (caseClockNow).
@@ -1452,4 +1464,10 @@ function departurePassedRefusal(
         errors: [{ field: 'path.stepKey', rule: 'departure-passed', message: lapsed.message }],
       })
     : undefined;
+}
+
+/** Whether the step instance awaits an action in the case as read (awaiting or overdue: what the workflow accepts). */
+function stepAwaits(progress: DelegationProgress, stepKey: string): boolean {
+  const status = progress.steps.find((s) => s.key === stepKey)?.status;
+  return status === 'awaiting' || status === 'overdue';
 }
