@@ -93,4 +93,47 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
     await releaseStepNumber(ds, PASSPORT_NUMBER_CLAIMS, n, { caseId: a, requestId: later });
     expect(await held()).toEqual([]);
   });
+
+  it("one person, one new passport: another number of the person's claimed by another case at once is refused (otherNumber)", async () => {
+    for (let round = 0; round < 5; round++) {
+      const person = `p-${randomUUID()}`;
+      const [a, b] = [await openCase([person]), await openCase([person, `u:${person}`])];
+      const [na, nb] = [num(), num()];
+      const results = await Promise.all(
+        [
+          [na, a],
+          [nb, b],
+        ].map(([n, c]) =>
+          claimStepNumber(ds, PASSPORT_NUMBER_CLAIMS, n!, { caseId: c!, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() }),
+        ),
+      );
+      expect(results.filter((r) => r === null)).toHaveLength(1);
+      const refused = results.find((r) => r !== null)!;
+      const won = results[0] === null ? { n: na, c: a } : { n: nb, c: b };
+      expect(refused).toMatchObject({ caseId: won.c, stepKey: 'C05:m1', otherNumber: won.n });
+    }
+    // Not a second: the passport the claimant's case replaces, a claim given up (dead), one whose case closed.
+    const person = `p-${randomUUID()}`;
+    const [a, b] = [await openCase([person]), await openCase([person])];
+    const n = num();
+    expect(await claim(PASSPORT_NUMBER_CLAIMS, n, a, 'C05')).toBeNull();
+    const forB = (number: string, dead: string[] = [], replaces?: string) =>
+      claimStepNumber(
+        ds,
+        PASSPORT_NUMBER_CLAIMS,
+        number,
+        { caseId: b, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() },
+        dead,
+        replaces,
+      );
+    expect(await forB(num())).toMatchObject({ caseId: a, otherNumber: n });
+    expect(await forB(n)).toBeNull(); // the same passport: shared by the person's cases
+    expect(await forB(num(), [], n)).toBeNull();
+    expect(await forB(num(), [`${a} C05:m1`])).toBeNull();
+    await ds.query(`UPDATE cases SET status = 'withdrawn' WHERE case_id = $1`, [a]);
+    expect(await forB(num())).toBeNull();
+    // Another person's claims are no concern of this one.
+    const c = await openCase([`p-${randomUUID()}`]);
+    expect(await claim(PASSPORT_NUMBER_CLAIMS, num(), c, 'C05')).toBeNull();
+  });
 });

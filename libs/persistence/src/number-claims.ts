@@ -54,6 +54,11 @@ export interface StepNumberHolder {
   memberId: string;
   claimedAt: Date;
   recorded: boolean;
+  /**
+   * Set when the holder holds not this number but another of the claimant's person (samePersonShares: one person, one
+   * new passport): that number.
+   */
+  otherNumber?: string;
 }
 
 /**
@@ -66,6 +71,13 @@ export interface StepNumberHolder {
  * step's latest recorded completion names another number) or its holder is in `dead` (`<caseId> <stepKey>`: a
  * completion never recorded, the caller asked Temporal). Returns null when the number may be given to `claim`'s
  * member, else its holder (nothing claimed).
+ *
+ * Where one person shares the number (samePersonShares), one person is given one new number: a claim of another number
+ * for the claimant's person by another case's step (a person key their members share), in force (not lapsed, not in
+ * `dead`, not `replaces`: the passport the claimant's case replaces, nor a number the custody ledger holds no longer
+ * valid) is returned as the holder with `otherNumber` (sixth and seventh trials: two cases' C05s of one person at once
+ * were both accepted, and one recorded a passport the ledger never registered). The person's keys are locked for the
+ * transaction (advisory locks), so of two such claims at once exactly one is taken.
  */
 export async function claimStepNumber(
   ds: DataSource,
@@ -73,8 +85,13 @@ export async function claimStepNumber(
   number: string,
   claim: StepNumberClaim,
   dead: readonly string[] = [],
+  replaces?: string | null,
 ): Promise<StepNumberHolder | null> {
   return ds.transaction(async (m) => {
+    if (kind.samePersonShares) {
+      const other = await otherNumberOfPerson(m, kind, number, claim, dead, replaces ?? null);
+      if (other) return other;
+    }
     for (let attempt = 1; ; attempt++) {
       await m.query(
         `INSERT INTO ${kind.table} (${kind.column}, case_id, step_key, member_id, request_id)
@@ -163,6 +180,51 @@ async function claimLapsed(
   if (row?.known && !row.member) return { lapsed: true, recorded: false };
   if (row?.completed) return row.latest === number ? { lapsed: false, recorded: true } : { lapsed: true, recorded: false };
   return { lapsed: false, recorded: false };
+}
+
+/**
+ * Under advisory locks on the claimant member's person keys (taken in order, held to the transaction's end): another
+ * number of the same person claimed by another case's step and still in force (claimStepNumber). Null: none.
+ */
+async function otherNumberOfPerson(
+  m: EntityManager,
+  kind: StepNumberKind,
+  number: string,
+  claim: StepNumberClaim,
+  dead: readonly string[],
+  replaces: string | null,
+): Promise<StepNumberHolder | null> {
+  const keys = (
+    (await m.query(`SELECT DISTINCT person_key FROM case_members WHERE case_id = $1 AND member_id = $2 ORDER BY person_key`, [
+      claim.caseId,
+      claim.memberId,
+    ])) as Array<{ person_key: string }>
+  ).map((r) => r.person_key);
+  if (keys.length === 0) return null;
+  for (const key of keys) await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${kind.table}:${key}`]);
+  const others: Array<{ number: string; case_id: string; step_key: string; member_id: string; claimed_at: Date }> = await m.query(
+    `SELECT DISTINCT c.${kind.column} AS number, c.case_id, c.step_key, c.member_id, c.claimed_at
+       FROM ${kind.table} c JOIN case_members a ON a.case_id = c.case_id AND a.member_id = c.member_id
+      WHERE a.person_key = ANY($1) AND c.case_id <> $2 AND c.${kind.column} <> $3`,
+    [keys, claim.caseId, number],
+  );
+  for (const o of others) {
+    if (o.number === replaces || dead.includes(`${o.case_id} ${o.step_key}`)) continue;
+    const holder = { caseId: o.case_id, stepKey: o.step_key, memberId: o.member_id };
+    const lapse = await claimLapsed(m, kind, o.number, holder);
+    if (lapse.lapsed) continue;
+    // A passport the ledger has cancelled, lost or expired is no longer the person's valid one.
+    if (kind.table === 'passport_number_claims') {
+      const [p]: Array<{ valid: boolean }> = await m.query(
+        `SELECT state IN ('in-custody', 'checked-out') AND expires_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date AS valid
+           FROM custody_passports WHERE number = $1`,
+        [o.number],
+      );
+      if (p && !p.valid) continue;
+    }
+    return { ...holder, claimedAt: new Date(o.claimed_at), recorded: lapse.recorded, otherNumber: o.number };
+  }
+  return null;
 }
 
 /**

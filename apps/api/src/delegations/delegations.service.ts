@@ -877,7 +877,7 @@ export class DelegationsService {
         heldNumber = await holdDocumentNumber(
           this.cases.manager.connection,
           await this.registries.processDefinition(scope.definitionVersion),
-          { caseId, stepKey, data: sent.data, requestId },
+          { caseId, stepKey, data: sent.data, requestId, role: user.role, ...(read ? { read } : {}) },
           (id) => this.progress(id),
         );
       if (kind === 'complete' && stepKey !== undefined)

@@ -1,11 +1,14 @@
 import type { DataSource } from 'typeorm';
 import {
   isPassportNumber,
+  newPassportElsewhereLabel,
   normalPassportNumber,
   parseInstanceKey,
+  responsibleRole,
   systemWorkReading,
   type Label,
   type ProcessDefinition,
+  type Role,
 } from '@df/domain';
 import type { DelegationProgress } from '@df/contracts';
 import {
@@ -89,7 +92,16 @@ const refusal = (field: string, rule: string, message: Label): FieldError => ({ 
 export async function holdDocumentNumber(
   db: DataSource,
   definition: ProcessDefinition | null | undefined,
-  request: { caseId: string; stepKey: string | undefined; data: unknown; requestId: string },
+  request: {
+    caseId: string;
+    stepKey: string | undefined;
+    data: unknown;
+    requestId: string;
+    /** The case as the request read it (validateStepData), if it did: the passport a member's C05 replaces. */
+    read?: DelegationProgress;
+    /** The caller's role: a step of another role, or one not awaiting in `read`, holds nothing (the workflow refuses it). */
+    role?: Role;
+  },
   progressOf: (caseId: string) => Promise<DelegationProgress>,
 ): Promise<HeldNumber | undefined> {
   const { caseId, stepKey, data, requestId } = request;
@@ -99,10 +111,30 @@ export async function holdDocumentNumber(
   const doc = step && documentNumber(definition, code, data as Record<string, unknown>);
   const memberId = step && parseInstanceKey(stepKey, step.scope).memberId;
   if (!doc || memberId === undefined) return undefined;
+  // The workflow's refusals first (seventh trial: the organizer's C05 read "another new passport"): nothing is held
+  // for a step of another role, or one not awaiting as the case was read.
+  const status = request.read?.steps.find((s) => s.key === stepKey)?.status;
+  if (request.read && request.role && (request.role !== responsibleRole(step) || (status !== 'awaiting' && status !== 'overdue')))
+    return undefined;
   const claim: StepNumberClaim = { caseId, stepKey, memberId, requestId };
-  let holder = await claimStepNumber(db, doc.kind, doc.number, claim);
-  if (holder && (await neverRecorded(holder, doc, progressOf)))
-    holder = await claimStepNumber(db, doc.kind, doc.number, claim, [`${holder.caseId} ${holder.stepKey}`]);
+  const replaced = request.read?.facts?.members?.find((m) => m.id === memberId)?.passport?.number;
+  const replaces = replaced && isPassportNumber(replaced) ? normalPassportNumber(replaced) : null;
+  let holder = await claimStepNumber(db, doc.kind, doc.number, claim, [], replaces);
+  const dead: string[] = [];
+  // Held by a completion never recorded (each holder asked once: the number's, then another of the person's).
+  while (holder && !dead.includes(`${holder.caseId} ${holder.stepKey}`) && (await neverRecorded(holder, doc, progressOf))) {
+    dead.push(`${holder.caseId} ${holder.stepKey}`);
+    holder = await claimStepNumber(db, doc.kind, doc.number, claim, dead, replaces);
+  }
+  // Another new passport of the member's person, recorded or in flight at another case's C05: one person, one new
+  // passport (sixth and seventh trials: two C05s at once were both accepted, one recorded a passport never registered).
+  if (holder?.otherNumber !== undefined) {
+    const label = newPassportElsewhereLabel(holder.otherNumber);
+    throw new DomainError('ACTION_NOT_ALLOWED', label, {
+      stepKey,
+      errors: [{ field: 'data.number', rule: 'one-valid-passport', message: label }],
+    });
+  }
   if (holder) throw ruleRefusal([doc.refusal(holder.caseId === caseId)]);
   return {
     accepted: () => stepNumberAccepted(db, doc.kind, doc.number, claim),
@@ -121,10 +153,11 @@ async function neverRecorded(
   progressOf: (caseId: string) => Promise<DelegationProgress>,
 ): Promise<boolean> {
   if (holder.recorded || Date.now() - holder.claimedAt.getTime() < CLAIM_STALE_MS) return false;
+  const number = holder.otherNumber ?? doc.number;
   try {
     const step = (await progressOf(holder.caseId)).steps.find((s) => s.key === holder.stepKey);
     const named = step?.data?.[doc.kind.field];
-    return !(step?.status === 'done' && typeof named === 'string' && (named === doc.number || normalPassportNumber(named) === doc.number));
+    return !(step?.status === 'done' && typeof named === 'string' && (named === number || normalPassportNumber(named) === number));
   } catch (err) {
     if (err instanceof DomainError && err.code === 'CASE_NOT_FOUND') return true;
     throw err;
