@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { addDays, shanghaiDate } from '@df/domain';
+import { DataSource } from 'typeorm';
+import { claimStepNumber, PASSPORT_NUMBER_CLAIMS } from '@df/persistence';
 import { startTestWorker, eventually, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -97,5 +99,27 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
     // Again, after it (sequential): still refused; the loser records its own new passport.
     await c05(loser.caseId, number).expect(422);
     await c05(loser.caseId, passportNo()).expect(200);
+  }, 300_000);
+
+  it("seventh trial: a number another open case's C05 holds (in flight, not yet in the ledger) is not registered by hand to someone else", async () => {
+    const [a, b] = await Promise.all([caseAtC05('孙三'), caseAtC05('李四')]);
+    const number = passportNo();
+    // A's C05 holds the number (its completion on its way to the workflow, the ledger's registration after it).
+    await claimStepNumber(api.app.get(DataSource), PASSPORT_NUMBER_CLAIMS, number, {
+      caseId: a.caseId,
+      stepKey: 'C05:m1',
+      memberId: 'm1',
+      requestId: randomUUID(),
+    });
+    const register = (holder: string) =>
+      request(api.http)
+        .post('/api/registries/passports')
+        .set(officer())
+        .send({ number, issuedOn: addDays(shanghaiDate(Date.now()), -1), expiresOn: '2036-01-01', holder });
+    const refused = await register(b.personId).expect(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'number', rule: 'passport-holder' })]);
+    expect(JSON.stringify(refused.body)).not.toContain(a.caseId);
+    // A's own person: the passport the C05 records, taken by hand as well.
+    await register(a.personId).expect(201);
   }, 300_000);
 });

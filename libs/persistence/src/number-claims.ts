@@ -123,6 +123,24 @@ export async function claimStepNumber(
 }
 
 /**
+ * The step whose claim holds `number` in force (not lapsed: claimLapsed), or null: for a registry's own write of the
+ * number by hand (a passport registered to someone else while another case's C05 holds it for its member).
+ */
+export async function stepNumberHolder(
+  ds: DataSource,
+  kind: StepNumberKind,
+  number: string,
+): Promise<{ caseId: string; stepKey: string; memberId: string } | null> {
+  const [h]: Array<{ case_id: string; step_key: string; member_id: string }> = await ds.query(
+    `SELECT case_id, step_key, member_id FROM ${kind.table} WHERE ${kind.column} = $1`,
+    [number],
+  );
+  if (!h) return null;
+  const holder = { caseId: h.case_id, stepKey: h.step_key, memberId: h.member_id };
+  return (await claimLapsed(ds.manager, kind, number, holder)).lapsed ? null : holder;
+}
+
+/**
  * The completion that claimed the number was accepted by the workflow: the claim is now that request's (a later
  * definite refusal of an earlier attempt with another key does not drop it).
  */

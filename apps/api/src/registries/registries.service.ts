@@ -74,6 +74,8 @@ import {
   ApecRepository,
   DuplicatePersonError,
   memberHasPersonKey,
+  PASSPORT_NUMBER_CLAIMS,
+  stepNumberHolder,
   openCaseMembersWithPassport,
   openCaseMembers,
   PassportHeldError,
@@ -798,6 +800,20 @@ export class RegistriesService {
           ],
         },
       );
+    // Nor a number another open case's C05 holds for someone else (its claim, passport_number_claims; seventh trial:
+    // registered by hand to another person, whose trip checks then named that case). The case is not named.
+    const claimed = await stepNumberHolder(this.db, PASSPORT_NUMBER_CLAIMS, normalPassportNumber(p.number));
+    if (claimed && !(await memberHasPersonKey(this.db.manager, claimed.caseId, claimed.memberId, p.holder)))
+      throw ruleRefusal([
+        {
+          field: 'number',
+          rule: 'passport-holder',
+          message: {
+            zh: '此护照号码已在另一在办案件的护照签发步骤中记录为他人的新护照，请核对号码',
+            en: "another open case's passport issue step recorded this number as someone else's new passport: check the number",
+          },
+        },
+      ]);
     let added: boolean;
     try {
       added = await this.repo.registerPassport(p, holder.unit, actorOf(user));
