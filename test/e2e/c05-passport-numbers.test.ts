@@ -119,7 +119,9 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
     const refused = await register(b.personId).expect(422);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'number', rule: 'passport-holder' })]);
     expect(JSON.stringify(refused.body)).not.toContain(a.caseId);
-    // A's own person: the passport the C05 records, taken by hand as well.
-    await register(a.personId).expect(201);
+    // A's own person: not the claim's refusal (the passport the C05 records is theirs), but one valid passport per
+    // person: theirs in custody is cancelled first.
+    const own = await register(a.personId).expect(409);
+    expect(own.body).toMatchObject({ code: 'PASSPORT_ALREADY_HELD', errors: [{ field: 'holder', rule: 'one-valid-passport' }] });
   }, 300_000);
 });

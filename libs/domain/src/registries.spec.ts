@@ -198,7 +198,7 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
       /^The member already holds a valid official passport, EN0000001 \(in custody, valid until 2036-12-01\): .*the organizer amends the member/i,
     );
     expect(passportHeldLabel('P1', first).en).toBe(
-      'P1 already holds a valid official passport, EN0000001 (in custody): one valid official passport per person',
+      'P1 already holds a valid official passport, EN0000001 (in custody): one valid official passport per person; cancel it or report it lost first',
     );
   });
 

@@ -236,8 +236,8 @@ export function secondValidPassport(
 export function passportHeldLabel(holder: string, other: Pick<CustodyPassport, 'number' | 'caseId'> & { state?: PassportState }): Label {
   if (other.state !== undefined && other.state !== 'checked-out')
     return {
-      zh: `${holder} 已有一本有效的因公护照 ${other.number}（${PASSPORT_STATE_LABELS[other.state].zh}）：每人只能有一本有效的因公护照`,
-      en: `${holder} already holds a valid official passport, ${other.number} (${PASSPORT_STATE_LABELS[other.state].en.toLowerCase()}): one valid official passport per person`,
+      zh: `${holder} 已有一本有效的因公护照 ${other.number}（${PASSPORT_STATE_LABELS[other.state].zh}）：每人只能有一本有效的因公护照，须先将其注销或挂失`,
+      en: `${holder} already holds a valid official passport, ${other.number} (${PASSPORT_STATE_LABELS[other.state].en.toLowerCase()}): one valid official passport per person; cancel it or report it lost first`,
     };
   const forCase = other.caseId ? `（案件 ${other.caseId}）` : '';
   const forCaseEn = other.caseId ? ` (case ${other.caseId})` : '';

@@ -4,6 +4,7 @@ import {
   CLOSED_STATUSES,
   historyKeys,
   normalPassportNumber,
+  passportExpired,
   isPassportNumber,
   type PersonStatus,
   COUNTRIES,
@@ -816,7 +817,7 @@ export class RegistriesService {
       ]);
     let added: boolean;
     try {
-      added = await this.repo.registerPassport(p, holder.unit, actorOf(user));
+      added = await this.repo.registerPassport(p, holder.unit, actorOf(user), { replaces: null });
     } catch (err) {
       if (err instanceof RegistryDateError) throw ruleRefusal(err.problems);
       throw heldRefusal(err, 'holder');
@@ -948,7 +949,16 @@ export class RegistriesService {
     const newest = travelPassport(inCustody);
     const travel = newest && newest.expiresOn > passport.expiresOn ? newest.number : null;
     const { latest, errors } = checkOutProblems(
-      { holder: passport.holder, dueBackOn: sent, today: today(), dueDays, number: passport.number, travel, expiresOn: passport.expiresOn },
+      {
+        holder: passport.holder,
+        dueBackOn: sent,
+        today: today(),
+        dueDays,
+        number: passport.number,
+        travel,
+        // An expired one is the ledger's own refusal (not-expired), more exact than "does not last the trip".
+        ...(passportExpired(passport, today()) ? {} : { expiresOn: passport.expiresOn }),
+      },
       found,
     );
     if (errors.length > 0) throw ruleRefusal(errors);

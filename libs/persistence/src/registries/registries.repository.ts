@@ -606,15 +606,16 @@ export class RegistriesRepository {
    * Takes a passport into custody; false when the number is already in the ledger. Throws RegistryDateError when it
    * was issued before its holder's birth (after-birth), PassportHeldError while
    * another of the holder's passports is checked out (one valid official passport per person): the API's
-   * registration and the demo seed alike. `chain`: the chain's C05 issuing a new passport that `replaces` the member's
-   * passport in the case's facts (null: a first one), also refused while the holder has another valid one, in custody
-   * too (secondValidPassport, under the holder's lock: two cases' C05s at once register one).
+   * registration and the demo seed alike. `oneValid`: the rule in full, also refused while the holder has another
+   * valid one in custody than the passport it `replaces` (secondValidPassport, under the holder's lock: two at once
+   * register one): the chain's C05 (`replaces` the member's passport in the case's facts) and a registration by hand
+   * (replaces none: the old one is cancelled or reported lost first; seventh trial: by hand a person was given two).
    */
   async registerPassport(
     p: Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>,
     unit: string,
     actor: RegistryActor,
-    chain?: { replaces: string | null },
+    oneValid?: { replaces: string | null },
   ): Promise<boolean> {
     return this.ds.transaction(async (m) => {
       await lockHolder(m, p.holder);
@@ -626,7 +627,7 @@ export class RegistriesRepository {
       if (issuedBeforeBirth.length > 0) throw new RegistryDateError(issuedBeforeBirth);
       const other =
         passportHeldElsewhere(held, p.number) ??
-        (chain ? secondValidPassport(held, p.number, chain.replaces, shanghaiDate(Date.now())) : null);
+        (oneValid ? secondValidPassport(held, p.number, oneValid.replaces, shanghaiDate(Date.now())) : null);
       if (other) throw new PassportHeldError(p.number, p.holder, other);
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
       const inserted: unknown[] = await m.query(
