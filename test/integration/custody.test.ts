@@ -151,7 +151,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   });
 
   it("C05's register move (the worker's passportCustody): in custody for the holder once, a retry a no-op; another's number or a typed member noted, never an error", async () => {
-    const { personId } = await traveller();
+    const { personId, number: old } = await traveller();
     const other = await traveller();
     const activities = new ChainActivitiesService(worker.app.get(DataSource));
     const fresh = `EN${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
@@ -164,8 +164,14 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
         newPassport: { number: fresh.toLowerCase(), issuedOn: '2026-11-02', expiresOn: '2036-11-01' },
         ...over,
       });
-    // The old passport (2031) is in custody too: one valid passport per person holds only while one is out.
-    expect(await move({ personId })).toEqual({ number: fresh, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } });
+    // The old passport (2031) in custody is valid too: the one the case replaces (its facts' number) is no second; any
+    // other is (sixth trial: one person's two cases each registered a new passport), noted, not registered.
+    expect((await move({ personId })).note.en).toMatch(/^Not registered: .* already holds a valid official passport, /);
+    await expect(registries.passport(fresh)).resolves.toBeNull();
+    expect(await move({ personId, passportNumber: old })).toEqual({
+      number: fresh,
+      note: { zh: '新护照已入库保管', en: 'New passport taken into custody' },
+    });
     expect(await registries.passport(fresh)).toMatchObject({ holder: personId, state: 'in-custody', issuedOn: '2026-11-02' });
     expect((await move({ personId })).note.en).toBe('Already in the custody ledger');
     expect((await move({ personId: other.personId })).note.en).toContain('for someone else: not registered');
