@@ -112,6 +112,11 @@ const CUSTODY_REGISTER_PATCH = 'custody-register';
  */
 const CUSTODY_ON_CLOSE_PATCH = 'custody-on-close';
 /**
+ * With this patch a case closing between a member's C05 (new passport registered) and C06 cancels the passport it
+ * replaced, superseded (CaseCore.passportsSupersededOnClose); asked only for such a member.
+ */
+const CUSTODY_SUPERSEDE_PATCH = 'custody-supersede';
+/**
  * With this patch a member leaving a case that goes on with their passport out for it (a refused visa, an amendment)
  * moves its due-back day the same way (CaseCore.passportsDueOnLeaving); asked only when such a passport is out.
  */
@@ -320,6 +325,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     custody: () => patched(PASSPORT_CUSTODY_PATCH),
     custodyRegister: () => patched(CUSTODY_REGISTER_PATCH),
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
+    custodySupersede: () => patched(CUSTODY_SUPERSEDE_PATCH),
     custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
     custodyOnRedate: () => patched(CUSTODY_ON_REDATE_PATCH),
     custodyByLedger: () => patched(CUSTODY_BY_LEDGER_PATCH),

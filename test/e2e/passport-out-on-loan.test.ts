@@ -349,7 +349,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
 
   it("sixth trial: one person's new passport on two cases: the second C05 is refused (409 one-valid-passport); the first's number is taken, or amended, the case uses it", async () => {
     // 孙七's passport expires within 6 months of either return: both cases plan C02-C06.
-    const { personId: sun } = await personWithPassport('孙七', '2017-05-02', '2027-05-01');
+    const { personId: sun, number: replaced } = await personWithPassport('孙七', '2017-05-02', '2027-05-01');
     const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, sun, departureDate, returnDate);
     const cases: string[] = [];
     for (const [from, to] of [
@@ -429,6 +429,14 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         .set(bearer(users.tokens.organizer))
         .send({ reason: '测试' })
         .expect(200);
+    // Withdrawn after C05 and before C06, the passport the new one replaced is cancelled, superseded (seventh trial: it
+    // stayed valid beside the new one).
+    expect(
+      await eventually(
+        () => ledger(replaced),
+        (p) => p.state === 'cancelled',
+      ),
+    ).toMatchObject({ state: 'cancelled' });
     // Two C05s of one holder at once (a third and fourth case, the first's new passport back and cancelled): one registered.
     await transition(issued, { to: 'in-custody' }).expect(200);
     await transition(issued, { to: 'cancelled', note: '测试：作废' }).expect(200);

@@ -182,6 +182,42 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     ]);
   });
 
+  it("a case closed between C05 and C06 (the worker's supersede move): the replaced passport is cancelled once the new one is in the ledger", async () => {
+    const { personId, number: old } = await traveller();
+    const activities = new ChainActivitiesService(worker.app.get(DataSource));
+    const fresh = `EN${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+    const newPassport = { number: fresh, issuedOn: '2026-11-02', expiresOn: '2036-11-01' };
+    const move = (action: 'register' | 'supersede', over: Partial<Parameters<ChainActivitiesService['passportCustody']>[0]> = {}) =>
+      activities.passportCustody({
+        caseId: 'case-closed',
+        key: action === 'register' ? 'C05:m1' : 'C06:m1',
+        action,
+        memberId: 'm1',
+        personId,
+        passportNumber: old,
+        newPassport,
+        ...over,
+      });
+    // The new one not in the ledger: the old one stays the person's passport.
+    expect((await move('supersede')).note.en).toBe('The new passport is not in the custody ledger: the old one is kept');
+    expect(await registries.passport(old)).toMatchObject({ state: 'in-custody' });
+    await move('register');
+    // The seventh trial's handed input: withdrawn after C05, the old one stayed valid beside the new.
+    expect(await move('supersede')).toEqual({
+      number: old,
+      note: { zh: `原护照已注销：已由新护照 ${fresh} 替换`, en: `Old passport cancelled: superseded by ${fresh}` },
+    });
+    expect(await registries.passport(old)).toMatchObject({ state: 'cancelled' });
+    expect((await registries.passportHistory(old)).at(-1)).toMatchObject({ toState: 'cancelled', actor: 'system' });
+    expect((await move('supersede')).note.en).toBe('Already recorded in the ledger');
+    expect(await registries.passport(fresh)).toMatchObject({ state: 'in-custody' });
+    // Never the new one itself (a member whose facts name it).
+    expect((await move('supersede', { passportNumber: fresh })).note.en).toBe(
+      'The new passport is not in the custody ledger: the old one is kept',
+    );
+    expect(await registries.passport(fresh)).toMatchObject({ state: 'in-custody' });
+  });
+
   it('a trip not in the plan is recorded as unplanned at A01 (the reviewer sees that a written reason is needed)', async () => {
     const unit = `unit-${randomUUID().slice(0, 8)}`;
     await registries.putPlan(

@@ -747,6 +747,34 @@ describe('CaseEngine', () => {
       expect(engine.progress(t).steps.find((s) => s.key === 'C05:m1')!.data).toEqual(recorded);
     });
 
+    it('withdrawn between C05 and C06, the replaced passport is custody work supersede, asking patched(custody-supersede) only then', () => {
+      const withdraw = (engine: CaseEngine, t: number) =>
+        engine.apply({ type: 'withdraw', request: { requestId: `w-${t}`, actor: actor('organizer'), reason: '活动取消' } }, t);
+      const asked: string[] = [];
+      const engine = newEngine(renewing, { custodySupersede: () => (asked.push('custody-supersede'), true) });
+      const t = reachC05(engine);
+      engine.apply(c05('c05', NEW), t);
+      engine.takeCustodyWork();
+      expect(asked).toEqual([]);
+      withdraw(engine, t);
+      // The seventh trial: the old passport stayed valid beside the new one.
+      expect(engine.takeCustodyWork().filter((w) => w.action === 'supersede')).toEqual([
+        { key: 'C06:m1', action: 'supersede', memberId: 'm1', newPassport: { ...NEW, number: 'SE2222222' } },
+      ]);
+      expect(asked).toEqual(['custody-supersede']);
+      // Withdrawn before C05 is done: nothing superseded, nothing asked; a history before the patch moves nothing.
+      const early = newEngine(renewing, { custodySupersede: () => (asked.push('early'), true) });
+      withdraw(early, reachC05(early));
+      expect(early.takeCustodyWork().filter((w) => w.action === 'supersede')).toEqual([]);
+      const old = newEngine(renewing, { custodySupersede: () => false });
+      const at = reachC05(old);
+      old.apply(c05('c05-old', NEW), at);
+      old.takeCustodyWork();
+      withdraw(old, at);
+      expect(old.takeCustodyWork().filter((w) => w.action === 'supersede')).toEqual([]);
+      expect(asked).toEqual(['custody-supersede']);
+    });
+
     it('a history recorded before the patch (it answers false) registers nothing; a definition without the move asks nothing', () => {
       const old = newEngine(renewing, { custodyRegister: () => false });
       old.apply(c05('c05-old', NEW), reachC05(old));

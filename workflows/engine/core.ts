@@ -134,7 +134,11 @@ export interface SystemResult {
 export interface CustodyWork {
   key: string;
   /** 'due-back': a case closed with the passport out for it (withdrawn, refused, cancelled before its return): due back sooner. */
-  action: 'check-out' | 'check-in' | 'cancel' | 'register' | 'due-back';
+  /**
+   * 'supersede': the case closed after C05 registered a member's new passport (`newPassport`) and before C06 cancelled
+   * the one it replaces: that one is cancelled, superseded (seventh trial: it stayed valid beside the new one).
+   */
+  action: 'check-out' | 'check-in' | 'cancel' | 'register' | 'due-back' | 'supersede';
   memberId: string;
   /**
    * For 'check-out': the day the passport is due back, from the check-in step's declared due rule (P02: 7 calendar days
@@ -199,6 +203,11 @@ export interface EngineDeps {
   deficiencyOffice?: () => boolean;
   /** A case closing with passports out moves their due-back day (patched('custody-on-close'); asked only then). */
   custodyOnClose?: () => boolean;
+  /**
+   * A case closing after a member's C05 registered a new passport and before C06 cancelled the old one cancels it,
+   * superseded (patched('custody-supersede'); asked only then).
+   */
+  custodySupersede?: () => boolean;
   /**
    * A member leaving an open case with their passport out (a refused visa, an amendment dropping them) moves its
    * due-back day (patched('custody-on-withdrawal'); asked only then).
@@ -895,6 +904,32 @@ export class CaseCore {
     this.closedReason = reason;
     this.emit('case.closed', by, { status, reason });
     this.passportsDueOnClose();
+    this.passportsSupersededOnClose();
+  }
+
+  /**
+   * The passports a new one superseded when the case closes between a member's C05 (custody 'register', done) and
+   * their C06 (custody 'cancel', not done nor skipped): each is cancelled by the worker once the ledger holds the new one
+   * (seventh trial: a case withdrawn after C05 left the old passport valid beside the new, and nothing asked for its
+   * cancellation). Asks `deps.custodySupersede` only when there is such a member, so earlier histories replay as they ran.
+   */
+  private passportsSupersededOnClose(): void {
+    if (!(this.deps.custody?.() ?? true)) return;
+    const work: CustodyWork[] = [];
+    for (const [key, state] of this.states) {
+      const meta = this.metas.get(key);
+      if (meta?.behaviour.custody !== 'cancel' || meta.memberId === undefined || state.status === 'done' || state.status === 'skipped')
+        continue;
+      const issued = [...this.states.entries()].find(([k, s]) => {
+        const m = this.metas.get(k);
+        return m?.behaviour.custody === 'register' && m.memberId === meta.memberId && s.status === 'done';
+      })?.[1].data;
+      const { number, issuedOn, expiresOn } = issued ?? {};
+      if (typeof number !== 'string' || typeof issuedOn !== 'string' || typeof expiresOn !== 'string') continue;
+      work.push({ key, action: 'supersede', memberId: meta.memberId, newPassport: { number, issuedOn, expiresOn } });
+    }
+    if (work.length === 0 || !(this.deps.custodySupersede?.() ?? true)) return;
+    this.custodyWork.push(...work);
   }
 
   /**

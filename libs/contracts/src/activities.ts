@@ -83,9 +83,13 @@ export interface PassportCustodyInput {
    * 'due-back': the case closed with the passport out for it, or (with `memberLeft`) the member left a case that goes on;
    * `dueBackOn` moves to the day it is now due.
    */
-  action: 'check-out' | 'check-in' | 'cancel' | 'register' | 'due-back';
+  /**
+   * 'supersede': the case closed between C05 and C06: the passport replaced (`passportNumber`) is cancelled once the
+   * ledger holds the new one (`newPassport`) for the holder.
+   */
+  action: 'check-out' | 'check-in' | 'cancel' | 'register' | 'due-back' | 'supersede';
   memberId: string;
-  /** For 'register': the new passport the step's completion recorded (C05), taken into custody for the holder (`personId`). */
+  /** For 'register' ('supersede'): the new passport the step's completion recorded (C05), taken into custody for the holder (`personId`). */
   newPassport?: { number: string; issuedOn: string; expiresOn: string };
   /** For 'due-back': the member left the case (a refused visa, an amendment), which goes on. */
   memberLeft?: boolean;

@@ -10,6 +10,7 @@ import {
   isPassportNumber,
   normalPassportNumber,
   PASSPORT_STATE_LABELS,
+  passportExpired,
   personKey,
   tripsOf,
   custodyMovePassport,
@@ -128,6 +129,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
   async passportCustody(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     if (input.action === 'due-back') return this.passportDueBack(input);
     if (input.action === 'register') return this.registerNewPassport(input);
+    if (input.action === 'supersede') return this.supersedeReplaced(input);
     const to = input.action === 'check-out' ? 'checked-out' : input.action === 'check-in' ? 'in-custody' : 'cancelled';
     const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
@@ -243,6 +245,61 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       throw err;
     }
     return { number, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } };
+  }
+
+  /**
+   * The case closed between C05 and C06 (custody 'supersede'): the passport the new one replaced (`passportNumber`, the
+   * member's in the facts) is cancelled, superseded, once the ledger holds the new one (`newPassport`) valid for the same
+   * holder. Idempotent (one cancelled already is left as it is). Noted, never an error: the new one not in the ledger
+   * (the old one stays the person's passport), the old one out on loan (the passport officer cancels it once back) or
+   * not the holder's.
+   */
+  private async supersedeReplaced(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
+    const fresh =
+      input.newPassport && isPassportNumber(input.newPassport.number)
+        ? await this.registries.passport(normalPassportNumber(input.newPassport.number))
+        : null;
+    const old =
+      input.passportNumber && isPassportNumber(input.passportNumber)
+        ? await this.registries.passport(normalPassportNumber(input.passportNumber))
+        : null;
+    if (!old) return { number: null, note: { zh: '护照保管登记中没有被替换的护照', en: 'The custody ledger holds no replaced passport' } };
+    const valid = (p: typeof fresh) =>
+      !!p && (p.state === 'checked-out' || (p.state === 'in-custody' && !passportExpired(p, shanghaiDate(Date.now()))));
+    if (!fresh || fresh.number === old.number || fresh.holder !== old.holder || !valid(fresh))
+      return {
+        number: old.number,
+        note: { zh: '新护照不在保管登记中：原护照保留', en: 'The new passport is not in the custody ledger: the old one is kept' },
+      };
+    if (old.state === 'cancelled' || old.state === 'lost')
+      return { number: old.number, note: { zh: '护照状态已登记', en: 'Already recorded in the ledger' } };
+    if (old.state === 'checked-out')
+      return {
+        number: old.number,
+        note: {
+          zh: `原护照已借出：交回后请护照管理处注销（已由新护照 ${fresh.number} 替换）`,
+          en: `The old passport is checked out: the passport officer cancels it once back (replaced by ${fresh.number})`,
+        },
+      };
+    try {
+      await this.registries.transitionPassport(
+        old.number,
+        'cancelled',
+        { note: `${input.key} (${input.caseId}): superseded by ${fresh.number}, the case closed before its cancellation step` },
+        this.holderUnit,
+        { id: 'system', role: 'system' },
+      );
+    } catch (err) {
+      if (!(err instanceof PassportTransitionError)) throw err;
+      return {
+        number: old.number,
+        note: { zh: `护照状态不允许此变更：${err.label.zh}`, en: `The ledger refused the move: ${err.label.en}` },
+      };
+    }
+    return {
+      number: old.number,
+      note: { zh: `原护照已注销：已由新护照 ${fresh.number} 替换`, en: `Old passport cancelled: superseded by ${fresh.number}` },
+    };
   }
 
   /** A passport holder's unit on the roster (the ledger's audit names it); null when no longer on one. */
