@@ -5,6 +5,7 @@ import { startTestWorker, eventually, type TestWorker } from '../support/harness
 import {
   bearer,
   canonicalSubmission,
+  datedSubmission,
   rosterTrip,
   createTestUsers,
   registerRosterPerson,
@@ -471,6 +472,55 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     for (const number of accepted)
       if ((await request(api.http).get(`/api/registries/passports/${number}`).set(officer())).status === 200) registered.push(number);
     expect(registered).toHaveLength(1);
+  });
+
+  it('eighth trial: a trip moved later with a passport out that no longer lasts it is refused (422 changes.returnDate passport-lasts-trip)', async () => {
+    const { personId: wu } = await personWithPassport('吴九', '2017-05-02', '2027-05-01');
+    const [departureDate, returnDate] = ['2027-12-06', '2027-12-10'];
+    const caseId = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(rosterTrip(users.unit, wu, departureDate, returnDate))
+        .expect(201)
+    ).body.caseId as string;
+    await driveUntil(caseId, ['C05:m1']);
+    // A new passport valid exactly 6 months past the return: it lasts this trip, and not a day more.
+    const issued = uniquePassportNumber();
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
+      .set(officer())
+      .send({ data: { number: issued, issuedOn: addDays(shanghaiDate(Date.now()), -1), expiresOn: '2028-06-10' } })
+      .expect(200);
+    await driveUntil(caseId, ['C07:m1']);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId });
+    // The handed input: the trip moved a week later; the passport out would no longer last it.
+    const moved = datedSubmission(users.unit, '2027-12-13', '2027-12-17');
+    const amend = (body: object) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: body, comment: '改期' });
+    const refused = await amend({
+      departureDate: moved.departureDate,
+      returnDate: moved.returnDate,
+      destinations: moved.destinations,
+    }).expect(422);
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'changes.returnDate',
+        rule: 'passport-lasts-trip',
+        message: expect.objectContaining({
+          en: expect.stringContaining('expires on 2028-06-10, less than 6 months after the new return (valid until 2028-06-17 needed)'),
+        }),
+      },
+    ]);
+    expect(JSON.stringify(refused.body)).not.toContain(issued);
+    expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId });
+    // Earlier dates, a trip it lasts: taken.
+    const earlier = datedSubmission(users.unit, '2027-12-03', '2027-12-07');
+    await amend({ departureDate: earlier.departureDate, returnDate: earlier.returnDate, destinations: earlier.destinations }).expect(200);
   });
 
   it("fifth trial: a lapsed trip's C07 is refused (DEPARTURE_PASSED) before the passport moves: another case's C07 meanwhile checks it out", async () => {

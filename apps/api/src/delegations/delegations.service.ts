@@ -28,6 +28,8 @@ import {
 import {
   departurePassedFor,
   newPassportTripProblems,
+  passportLastsTrip,
+  passportNeededUntil,
   checkTripRules,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
@@ -505,6 +507,31 @@ export class DelegationsService {
    * `changes.members[i]`; second trial: amendments into a division head's window of another open case were accepted and
    * A08 then blocked both cases); the case itself is not its own rival. The case's facts are the workflow's (progress).
    */
+  /**
+   * An amendment moving the return date while passports are out on loan for the trip (after C07, before P02): each lasts
+   * 6 months past the new return (passportLastsTrip; eighth trial: a trip moved later after C07 kept a passport out that
+   * no longer lasted it, and nothing planned a new one). Else 422 at `changes.returnDate`, rule `passport-lasts-trip`,
+   * naming its holder (not the number: an organizer reads numbers masked) and the day it must reach: the passport officer checks it back in and the organizer amends the
+   * member for a new passport first, or the trip keeps dates it lasts.
+   */
+  private async assertPassportsLastAmendedTrip(caseId: string, request: { changes?: Partial<CaseFacts> }): Promise<void> {
+    const returnDate = request.changes?.returnDate;
+    if (typeof returnDate !== 'string' || !isIsoDate(returnDate)) return;
+    const short = (await this.registries.passportsOutFor(caseId)).filter((p) => !passportLastsTrip(p.expiresOn, returnDate));
+    if (short.length === 0) return;
+    const until = passportNeededUntil(returnDate);
+    throw ruleRefusal(
+      short.map((p) => ({
+        field: 'changes.returnDate',
+        rule: 'passport-lasts-trip',
+        message: {
+          zh: `为本次出访借出的 ${p.holder} 的护照有效期至 ${p.expiresOn}，不足新的回国日期后6个月（须至 ${until}）：请先交回该护照并变更该成员以办理新护照，或保留其有效期内的出访日期`,
+          en: `${p.holder}'s passport, out on loan for this trip, expires on ${p.expiresOn}, less than 6 months after the new return (valid until ${until} needed): check it back in and amend the member for a new passport first, or keep dates it lasts`,
+        },
+      })),
+    );
+  }
+
   private async assertNoOpenCaseOverlap(
     user: AuthUser,
     caseId: string,
@@ -871,6 +898,7 @@ export class DelegationsService {
         this.unknownStepFirst(caseId, stepKey, err),
       );
       // After a replay: a retried amendment answers as it did, whatever case came since.
+      if (kind === 'amend') await this.assertPassportsLastAmendedTrip(caseId, parsed as { changes?: Partial<CaseFacts> });
       if (kind === 'amend')
         claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, scope.definitionVersion, parsed as { changes?: Partial<CaseFacts> });
       if (kind === 'complete')

@@ -253,6 +253,11 @@ export class RegistriesService {
     return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh, returnDate);
   }
 
+  /** The passports the custody ledger has out on loan for a case (C07 done, or by hand; not yet back). */
+  passportsOutFor(caseId: string): Promise<CustodyPassport[]> {
+    return this.repo.passports({ outFor: caseId });
+  }
+
   /** A case member's passports in the ledger: their roster person's (`held`) and the row of the facts' number. */
   private async memberPassports(member: {
     personId?: string;

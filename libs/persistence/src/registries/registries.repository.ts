@@ -522,8 +522,10 @@ export class RegistriesRepository {
   // Passports in custody
 
   /** Passports of the given holders, or of the people of a unit. */
-  async passports(filter: { holders?: string[]; unit?: string; units?: readonly string[] }): Promise<CustodyPassport[]> {
+  async passports(filter: { holders?: string[]; unit?: string; units?: readonly string[]; outFor?: string }): Promise<CustodyPassport[]> {
     const qb = this.ds.getRepository(CustodyPassportEntity).createQueryBuilder('p');
+    // Out on loan for this case.
+    if (filter.outFor !== undefined) qb.andWhere(`p.caseId = :outFor AND p.state = 'checked-out'`, { outFor: filter.outFor });
     if (filter.holders !== undefined) qb.andWhere('p.holder IN (:...holders)', { holders: filter.holders.length ? filter.holders : [''] });
     if (filter.unit !== undefined) qb.andWhere('p.holder IN (SELECT person_id FROM people WHERE unit = :unit)', { unit: filter.unit });
     // A registry scope (the APEC roles' enterprises): the passports of these units' people only, none when empty.
