@@ -43,13 +43,14 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
   const officer = () => bearer(users.tokens['passport-officer']);
 
   /** A roster person whose passport in custody expires within 6 months of the return, on a case driven to C05. */
-  const caseAtC05 = async (name: string): Promise<{ caseId: string; personId: string }> => {
+  const caseAtC05 = async (name: string): Promise<{ caseId: string; personId: string; old: string }> => {
     const personId = `P-${uniqueSuffix()}`;
     await registerRosterPerson(api, users, personId, { name, position: '处长' });
+    const old = passportNo();
     await request(api.http)
       .post('/api/registries/passports')
       .set(officer())
-      .send({ number: passportNo(), issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId })
+      .send({ number: old, issuedOn: '2017-05-01', expiresOn: '2027-05-01', holder: personId })
       .expect(201);
     const caseId: string = (
       await request(api.http)
@@ -68,7 +69,7 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
       for (const step of open)
         expect({ key: step.key, status: (await actOn(api, users, caseId, step)).status }).toEqual({ key: step.key, status: 200 });
     }
-    return { caseId, personId };
+    return { caseId, personId, old };
   };
 
   const c05 = (caseId: string, number: string) => {
@@ -104,13 +105,17 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
   it("seventh trial: a number another open case's C05 holds (in flight, not yet in the ledger) is not registered by hand to someone else", async () => {
     const [a, b] = await Promise.all([caseAtC05('孙三'), caseAtC05('李四')]);
     const number = passportNo();
-    // A's C05 holds the number (its completion on its way to the workflow, the ledger's registration after it).
-    await claimStepNumber(api.app.get(DataSource), PASSPORT_NUMBER_CLAIMS, number, {
-      caseId: a.caseId,
-      stepKey: 'C05:m1',
-      memberId: 'm1',
-      requestId: randomUUID(),
-    });
+    // A's C05 holds the number (its completion on its way to the workflow, the ledger's registration after it), as the
+    // API claims it: replacing A's old passport.
+    const held = await claimStepNumber(
+      api.app.get(DataSource),
+      PASSPORT_NUMBER_CLAIMS,
+      number,
+      { caseId: a.caseId, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() },
+      [],
+      a.old,
+    );
+    expect(held).toBeNull();
     const register = (holder: string) =>
       request(api.http)
         .post('/api/registries/passports')

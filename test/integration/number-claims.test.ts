@@ -5,6 +5,8 @@ import {
   PASSPORT_NUMBER_CLAIMS,
   claimStepNumber,
   dataSourceOptions,
+  PassportClaimedError,
+  RegistriesRepository,
   releaseStepNumber,
   stepNumberAccepted,
   type StepNumberKind,
@@ -135,5 +137,34 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
     // Another person's claims are no concern of this one.
     const c = await openCase([`p-${randomUUID()}`]);
     expect(await claim(PASSPORT_NUMBER_CLAIMS, num(), c, 'C05')).toBeNull();
+  });
+
+  it('eighth trial: a C05 claim and a registration by hand of one person at once: exactly one passes, either way round', async () => {
+    const repo = new RegistriesRepository(ds);
+    const actor = { id: 'test', role: 'passport-officer' };
+    for (let round = 0; round < 6; round++) {
+      const person = `p-${randomUUID()}`;
+      const c = await openCase([person]);
+      const [byClaim, byHand] = [num(), `H${num()}`];
+      const results = await Promise.allSettled([
+        claimStepNumber(ds, PASSPORT_NUMBER_CLAIMS, byClaim, { caseId: c, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() }),
+        repo.registerPassport(
+          { number: byHand, type: 'official', issuedOn: '2026-11-30', expiresOn: '2036-11-29', holder: person },
+          'u',
+          actor,
+          {
+            replaces: null,
+          },
+        ),
+      ]);
+      const [claimed, registered] = results;
+      const claimWon = claimed.status === 'fulfilled' && claimed.value === null;
+      const handWon = registered.status === 'fulfilled' && registered.value === true;
+      expect([claimWon, handWon].filter(Boolean)).toHaveLength(1);
+      if (claimWon) expect((registered as PromiseRejectedResult).reason).toBeInstanceOf(PassportClaimedError);
+      else expect(claimed).toMatchObject({ status: 'fulfilled', value: { otherNumber: byHand, inLedger: true } });
+      await ds.query(`DELETE FROM custody_passport_events WHERE number = $1`, [byHand]);
+      await ds.query(`DELETE FROM custody_passports WHERE number = $1`, [byHand]);
+    }
   });
 });

@@ -375,7 +375,13 @@ export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): La
  * (`number`, not yet or no longer in the custody ledger's view of this request): one valid official passport per
  * person, the ways on as custodyMoveLabel's `second-valid`.
  */
-export function newPassportElsewhereLabel(number: string): Label {
+export function newPassportElsewhereLabel(number: string, inLedger = false): Label {
+  // Taken into custody by hand a moment ago (the ledger holds it, valid): the second-valid refusal's words.
+  if (inLedger)
+    return {
+      zh: `该成员已有一本有效的因公护照 ${number}（护照保管登记中）：每人只能有一本有效的因公护照。如签发给该成员的就是此护照，请填写此号码；否则请专办员变更该成员（重新选择花名册人员），案件即以该护照办理`,
+      en: `The member already holds a valid official passport, ${number} (in the custody ledger): one valid official passport per person. If that is the passport issued to the member, record its number; otherwise the organizer amends the member (picks the roster person again), and the case goes on with that passport`,
+    };
   return {
     zh: `该成员的另一本新护照 ${number} 已在其另一在办案件的护照签发步骤中记录：每人只能有一本有效的因公护照。如签发给该成员的就是此护照，请填写此号码；否则请专办员变更该成员（重新选择花名册人员），案件即以该护照办理`,
     en: `Another new passport of the member, ${number}, was recorded at the passport issue step of their other open case: one valid official passport per person. If that is the passport issued to the member, record its number; otherwise the organizer amends the member (picks the roster person again), and the case goes on with that passport`,

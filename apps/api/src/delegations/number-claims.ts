@@ -129,7 +129,7 @@ export async function holdDocumentNumber(
   // Another new passport of the member's person, recorded or in flight at another case's C05: one person, one new
   // passport (sixth and seventh trials: two C05s at once were both accepted, one recorded a passport never registered).
   if (holder?.otherNumber !== undefined) {
-    const label = newPassportElsewhereLabel(holder.otherNumber);
+    const label = newPassportElsewhereLabel(holder.otherNumber, holder.inLedger);
     throw new DomainError('ACTION_NOT_ALLOWED', label, {
       stepKey,
       errors: [{ field: 'data.number', rule: 'one-valid-passport', message: label }],

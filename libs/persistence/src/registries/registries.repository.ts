@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { lockPlanYear, plannedTripsTaken, recordPlannedTrip } from '../case-record.repository';
+import { lockPersonClaims, PASSPORT_NUMBER_CLAIMS, personClaimInForce } from '../number-claims';
 import type {
   AnnualPlan,
   CustodyPassport,
@@ -150,6 +151,38 @@ export class PassportHeldError extends Error {
 
   get label(): Label {
     return passportHeldLabel(this.holder, this.other);
+  }
+}
+
+/**
+ * Thrown when a passport registered would stand beside another new passport a case's C05 holds for the holder
+ * (personClaimInForce): one valid official passport per person. A PassportHeldError, so every caller that notes or
+ * refuses that one does the same with this.
+ */
+export class PassportClaimedError extends PassportHeldError {
+  constructor(
+    number: string,
+    holder: string,
+    readonly claimed: string,
+  ) {
+    super(number, holder, {
+      number: claimed,
+      type: 'official',
+      issuedOn: '',
+      expiresOn: '',
+      holder,
+      state: 'in-custody',
+      caseId: null,
+      dueBackOn: null,
+    });
+    this.name = 'PassportClaimedError';
+  }
+
+  override get label(): Label {
+    return {
+      zh: `${this.holder} 的另一本新护照 ${this.claimed} 正在其在办案件的护照签发步骤中记录：每人只能有一本有效的因公护照`,
+      en: `${this.holder}'s other new passport, ${this.claimed}, is being recorded at the passport issue step of their open case: one valid official passport per person`,
+    };
   }
 }
 
@@ -631,6 +664,13 @@ export class RegistriesRepository {
         passportHeldElsewhere(held, p.number) ??
         (oneValid ? secondValidPassport(held, p.number, oneValid.replaces, shanghaiDate(Date.now())) : null);
       if (other) throw new PassportHeldError(p.number, p.holder, other);
+      // Nor beside another new passport a case's C05 holds for the person, in flight (its claim), under the lock the
+      // claims are taken under (eighth trial: a C05 and a registration by hand at once were both accepted).
+      if (oneValid) {
+        await lockPersonClaims(m, PASSPORT_NUMBER_CLAIMS, p.holder);
+        const claimed = await personClaimInForce(m, PASSPORT_NUMBER_CLAIMS, p.holder, p.number);
+        if (claimed) throw new PassportClaimedError(p.number, p.holder, claimed.number);
+      }
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
       const inserted: unknown[] = await m.query(
         `INSERT INTO custody_passports (number, type, issued_on, expires_on, holder, state) VALUES ($1, $2, $3, $4, $5, 'in-custody')
