@@ -166,5 +166,30 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
       await ds.query(`DELETE FROM custody_passport_events WHERE number = $1`, [byHand]);
       await ds.query(`DELETE FROM custody_passports WHERE number = $1`, [byHand]);
     }
+    // A claim whose passport the ledger holds is the ledger's rules': a later case's C05 replacing it registers its own.
+    const person = `p-${randomUUID()}`;
+    const [first, later] = [await openCase([person]), await openCase([person])];
+    const n1 = num();
+    expect(await claim(PASSPORT_NUMBER_CLAIMS, n1, first, 'C05')).toBeNull();
+    const passport = (number: string) => ({
+      number,
+      type: 'official' as const,
+      issuedOn: '2026-11-30',
+      expiresOn: '2028-06-01',
+      holder: person,
+    });
+    expect(await repo.registerPassport(passport(n1), 'u', actor, { replaces: null })).toBe(true);
+    const n3 = num();
+    expect(
+      await claimStepNumber(
+        ds,
+        PASSPORT_NUMBER_CLAIMS,
+        n3,
+        { caseId: later, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() },
+        [],
+        n1,
+      ),
+    ).toBeNull();
+    expect(await repo.registerPassport({ ...passport(n3), expiresOn: '2036-11-29' }, 'u', actor, { replaces: n1 })).toBe(true);
   });
 });

@@ -69,8 +69,8 @@ export async function lockPersonClaims(m: EntityManager, kind: StepNumberKind, p
 }
 
 /**
- * Another number than `number` claimed for the person known under `personKey` by a case's step, in force (claimLapsed),
- * for a registration by hand under lockPersonClaims (eighth trial: a C05 in flight and a registration by hand at once
+ * Another number than `number` claimed for the person known under `personKey` by a case's step, in force (claimLapsed)
+ * and not yet in the custody ledger (in flight), for a registration under lockPersonClaims (eighth trial: a C05 in flight and a registration by hand at once
  * gave the person two passports, one never registered). Null: none.
  */
 export async function personClaimInForce(
@@ -79,10 +79,13 @@ export async function personClaimInForce(
   personKey: string,
   number: string,
 ): Promise<{ number: string; caseId: string; stepKey: string } | null> {
+  // In flight only: a claimed number the ledger holds already is the ledger's rules' (secondValidPassport), which know
+  // the passport a registration replaces.
   const rows: Array<{ number: string; case_id: string; step_key: string; member_id: string }> = await m.query(
     `SELECT DISTINCT c.${kind.column} AS number, c.case_id, c.step_key, c.member_id
        FROM ${kind.table} c JOIN case_members a ON a.case_id = c.case_id AND a.member_id = c.member_id
-      WHERE a.person_key = $1 AND c.${kind.column} <> $2`,
+      WHERE a.person_key = $1 AND c.${kind.column} <> $2
+        AND NOT EXISTS (SELECT 1 FROM custody_passports p WHERE p.number = c.${kind.column})`,
     [personKey, number],
   );
   for (const r of rows) {
