@@ -501,18 +501,12 @@ export class DelegationsService {
   }
 
   /**
-   * An amendment that changes the members, the dates or the purpose: the amended trip's members on another open case at
-   * the amended dates, or over their trip frequency with the amended trip (the rules the case pinned: its version's
-   * settings), are refused as at submission (422 RULE_VIOLATION, MEMBER_ON_OPEN_CASE or FREQUENCY_EXCEEDED at
-   * `changes.members[i]`; second trial: amendments into a division head's window of another open case were accepted and
-   * A08 then blocked both cases); the case itself is not its own rival. The case's facts are the workflow's (progress).
-   */
-  /**
    * An amendment moving the return date while passports are out on loan for the trip (after C07, before P02): each lasts
    * 6 months past the new return (passportLastsTrip; eighth trial: a trip moved later after C07 kept a passport out that
    * no longer lasted it, and nothing planned a new one). Else 422 at `changes.returnDate`, rule `passport-lasts-trip`,
-   * naming its holder (not the number: an organizer reads numbers masked) and the day it must reach: the passport officer checks it back in and the organizer amends the
-   * member for a new passport first, or the trip keeps dates it lasts.
+   * naming its holder (not the number: an organizer reads numbers masked) and the day it must reach: the passport
+   * officer checks it back in and the organizer amends the member for a new passport first, or the trip keeps dates it
+   * lasts.
    */
   private async assertPassportsLastAmendedTrip(caseId: string, request: { changes?: Partial<CaseFacts> }): Promise<void> {
     const returnDate = request.changes?.returnDate;
@@ -532,6 +526,13 @@ export class DelegationsService {
     );
   }
 
+  /**
+   * An amendment that changes the members, the dates or the purpose: the amended trip's members on another open case at
+   * the amended dates, or over their trip frequency with the amended trip (the rules the case pinned: its version's
+   * settings), are refused as at submission (422 RULE_VIOLATION, MEMBER_ON_OPEN_CASE or FREQUENCY_EXCEEDED at
+   * `changes.members[i]`; second trial: amendments into a division head's window of another open case were accepted and
+   * A08 then blocked both cases); the case itself is not its own rival. The case's facts are the workflow's (progress).
+   */
   private async assertNoOpenCaseOverlap(
     user: AuthUser,
     caseId: string,
