@@ -100,3 +100,9 @@ export function redateRequest(p: DelegationProgress, marginWd: number, now = cas
     },
   };
 }
+
+/** Whether the step instance awaits an action in the case as read (awaiting or overdue: what the workflow accepts). */
+export function stepAwaits(progress: Pick<DelegationProgress, 'steps'>, stepKey: string): boolean {
+  const status = progress.steps.find((s) => s.key === stepKey)?.status;
+  return status === 'awaiting' || status === 'overdue';
+}

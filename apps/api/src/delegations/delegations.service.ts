@@ -7,6 +7,7 @@ import {
   amendUpdate,
   attachUpdate,
   caseClockNow,
+  stepAwaits,
   cancelUpdate,
   detachUpdate,
   completeStepUpdate,
@@ -1493,10 +1494,4 @@ function departurePassedRefusal(
         errors: [{ field: 'path.stepKey', rule: 'departure-passed', message: lapsed.message }],
       })
     : undefined;
-}
-
-/** Whether the step instance awaits an action in the case as read (awaiting or overdue: what the workflow accepts). */
-function stepAwaits(progress: DelegationProgress, stepKey: string): boolean {
-  const status = progress.steps.find((s) => s.key === stepKey)?.status;
-  return status === 'awaiting' || status === 'overdue';
 }

@@ -10,7 +10,7 @@ import {
   type ProcessDefinition,
   type Role,
 } from '@df/domain';
-import type { DelegationProgress } from '@df/contracts';
+import { stepAwaits, type DelegationProgress } from '@df/contracts';
 import {
   CARD_NUMBER_CLAIMS,
   PASSPORT_NUMBER_CLAIMS,
@@ -113,9 +113,7 @@ export async function holdDocumentNumber(
   if (!doc || memberId === undefined) return undefined;
   // The workflow's refusals first (seventh trial: the organizer's C05 read "another new passport"): nothing is held
   // for a step of another role, or one not awaiting as the case was read.
-  const status = request.read?.steps.find((s) => s.key === stepKey)?.status;
-  if (request.read && request.role && (request.role !== responsibleRole(step) || (status !== 'awaiting' && status !== 'overdue')))
-    return undefined;
+  if (request.read && request.role && (request.role !== responsibleRole(step) || !stepAwaits(request.read, stepKey))) return undefined;
   const claim: StepNumberClaim = { caseId, stepKey, memberId, requestId };
   const replaced = request.read?.facts?.members?.find((m) => m.id === memberId)?.passport?.number;
   const replaces = replaced && isPassportNumber(replaced) ? normalPassportNumber(replaced) : null;
