@@ -113,7 +113,7 @@ describe('C05 passport numbers held across cases (passport_number_claims)', () =
       number,
       { caseId: a.caseId, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() },
       [],
-      a.old,
+      { replaces: a.old },
     );
     expect(held).toBeNull();
     const register = (holder: string) =>

@@ -120,14 +120,9 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
     const n = num();
     expect(await claim(PASSPORT_NUMBER_CLAIMS, n, a, 'C05')).toBeNull();
     const forB = (number: string, dead: string[] = [], replaces?: string) =>
-      claimStepNumber(
-        ds,
-        PASSPORT_NUMBER_CLAIMS,
-        number,
-        { caseId: b, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() },
-        dead,
-        replaces,
-      );
+      claimStepNumber(ds, PASSPORT_NUMBER_CLAIMS, number, { caseId: b, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() }, dead, {
+        replaces: replaces ?? null,
+      });
     expect(await forB(num())).toMatchObject({ caseId: a, otherNumber: n });
     expect(await forB(n)).toBeNull(); // the same passport: shared by the person's cases
     expect(await forB(num(), [], n)).toBeNull();
@@ -187,7 +182,7 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
         n3,
         { caseId: later, stepKey: 'C05:m1', memberId: 'm1', requestId: randomUUID() },
         [],
-        n1,
+        { replaces: n1 },
       ),
     ).toBeNull();
     expect(await repo.registerPassport({ ...passport(n3), expiresOn: '2036-11-29' }, 'u', actor, { replaces: n1 })).toBe(true);

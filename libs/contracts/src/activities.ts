@@ -101,6 +101,12 @@ export interface PassportCustodyInput {
   passportNumber?: string;
   /** For 'check-out': the day it is due back (7 calendar days after return); for 'due-back', after the close or leaving. YYYY-MM-DD. */
   dueBackOn?: string;
+  /**
+   * For 'register', 'cancel' and 'supersede': the trip's return date (YYYY-MM-DD). The holder's valid passports that do
+   * not last it are replaced by the new one beside the facts' (outlastedPassports, libs/domain). Absent in a move
+   * scheduled before it was sent: the facts' passport alone.
+   */
+  returnDate?: string;
 }
 
 export interface CustodyActivities {

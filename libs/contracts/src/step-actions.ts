@@ -106,3 +106,18 @@ export function stepAwaits(progress: Pick<DelegationProgress, 'steps'>, stepKey:
   const status = progress.steps.find((s) => s.key === stepKey)?.status;
   return status === 'awaiting' || status === 'overdue';
 }
+
+/**
+ * The gate before the API does anything for a step's completion beyond checking its data (the custody precheck, C07's
+ * check-out, a number's claim): the caller is the step's own role (responsibleRole) and the step awaits in the case as
+ * read (stepAwaits). Anyone else, or a step done or not yet open, is the workflow's to refuse (403 WRONG_ROLE, 409
+ * STEP_NOT_AWAITING), and nothing is moved or held for it first (seventh trial).
+ */
+export function stepOpenToRole(
+  step: { actor: Role; phase: string },
+  stepKey: string,
+  role: Role,
+  progress: Pick<DelegationProgress, 'steps'>,
+): boolean {
+  return role === responsibleRole(step) && stepAwaits(progress, stepKey);
+}

@@ -22,6 +22,8 @@ import {
   passportHeldElsewhere,
   passportHeldLabel,
   secondValidPassport,
+  outlastedPassports,
+  passportValid,
   passportState,
   MAX_WEEKDAY_HOLIDAYS,
   MAX_ADJUSTED_WORKDAYS,
@@ -217,6 +219,44 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
     expect(custodyMoveLabel({ reason: 'short-validity', passport: short, returnDate }, today).en).toBe(
       'Passport EN0000003 expires on 2027-03-01, less than 6 months after the return (2027-06-10; valid until 2027-12-10 needed): the organizer amends the member (picks the roster person again), and a new passport is issued (C02-C06)',
     );
+  });
+
+  it("eighth trial, D: a new passport replaces the holder's valid ones that do not last its trip, not only the facts' one", () => {
+    const old = passport({ number: 'SE1000009', expiresOn: '2027-05-01' }); // both cases' facts name it
+    const forFirst = passport({ number: 'EN0000001', expiresOn: '2028-06-01' }); // case 1's new one: lasts case 1 only
+    const returnDate = '2028-09-24'; // case 2's trip: needs a passport valid until 2029-03-24
+    const fresh = 'EN0000002';
+    // The handed input: case 2's C05 after case 1's registered its new one. Before, 409 second-valid (EN0000001), with
+    // advice that led nowhere (its number does not last the trip; an amended member was refused for the old one).
+    expect(custodyMoveProblem('register', 'case-2', [old, forFirst], old, today, fresh, returnDate)).toBeNull();
+    expect(secondValidPassport([old, forFirst], fresh, old.number, today, returnDate)).toBeNull();
+    // One that lasts the trip is still the passport to use; one not lasting it but out on loan is waited for.
+    const lasting = { ...forFirst, expiresOn: '2030-01-01' };
+    expect(custodyMoveProblem('register', 'case-2', [old, lasting], old, today, fresh, returnDate)).toEqual({
+      reason: 'second-valid',
+      passport: lasting,
+    });
+    const outForFirst = { ...forFirst, state: 'checked-out' as const, caseId: 'case-1' };
+    expect(custodyMoveProblem('register', 'case-2', [old, outForFirst], old, today, fresh, returnDate)).toEqual({
+      reason: 'checked-out',
+      passport: outForFirst,
+    });
+    // Without the trip's date (a registration by hand), every valid one counts, as before.
+    expect(secondValidPassport([old, forFirst], fresh, old.number, today)).toBe(forFirst);
+    // C06 cancels them with the facts' one, once the ledger holds the one lasting the trip; never the new one.
+    const registered = passport({ number: fresh, expiresOn: '2036-01-01' });
+    expect(outlastedPassports([old, forFirst, registered], returnDate, today, [old.number, fresh])).toEqual([forFirst]);
+    expect(outlastedPassports([old, forFirst], returnDate, today, [old.number])).toEqual([]); // no replacement held
+    expect(outlastedPassports([old, { ...forFirst, state: 'cancelled' }, registered], returnDate, today, [old.number])).toEqual([]);
+    // C06 waits for one of them out on loan, as for the facts' one.
+    expect(custodyMoveProblem('cancel', 'case-2', [old, outForFirst, registered], old, today, undefined, returnDate)).toEqual({
+      reason: 'checked-out',
+      passport: outForFirst,
+    });
+    expect(custodyMoveProblem('cancel', 'case-2', [old, forFirst, registered], old, today, undefined, returnDate)).toBeNull();
+    expect(passportValid(forFirst, today)).toBe(true);
+    expect(passportValid({ ...forFirst, expiresOn: '2026-12-02' }, today)).toBe(false);
+    expect(passportValid({ ...forFirst, expiresOn: '2026-12-02', state: 'checked-out' }, today)).toBe(true);
   });
 
   it('the refusal of a passport out names it and the day it is due back, and what to do', () => {

@@ -207,26 +207,59 @@ export function passportHeldElsewhere(held: readonly CustodyPassport[], number: 
 }
 
 /**
+ * A passport its holder still has (one valid official passport per person counts these): out on loan (借出), or in
+ * custody and not expired on `today` (YYYY-MM-DD, Asia/Shanghai). The one test of validity for every rule of the ledger
+ * that counts a person's passports (secondValidPassport, the new passport's registration under the holder's lock, the
+ * claims of C05 numbers, a replaced one superseded).
+ */
+export function passportValid(p: Pick<CustodyPassport, 'state' | 'expiresOn'>, today: string): boolean {
+  return p.state === 'checked-out' || (p.state === 'in-custody' && !passportExpired(p, today));
+}
+
+/**
  * One valid official passport per person where the chain issues a new one (C05, custody 'register'): the holder's valid
- * passport other than the new one (`newNumber`) and the one the case replaces (`replaces`: the member's passport in the
- * case's facts, cancelled at C06), in custody and not expired on `today` (YYYY-MM-DD), or out on loan. Trial: one
- * roster person on two cases, each running C02-C06; both C05s registered a new passport, and the person held two
- * valid ones. Null: none, the new passport may be registered.
+ * passport (passportValid) other than the new one (`newNumber`) and those it replaces: the one the case names
+ * (`replaces`, the member's passport in the case's facts, cancelled at C06) and, with the trip's `returnDate`, any that
+ * does not last this trip (passportLastsTrip: eighth trial, D: a first case's new passport lasting its trip but not a
+ * later one's blocked the later case's C05, with advice that led nowhere; it is replaced too, outlastedPassports). A
+ * valid one that lasts the trip is the passport to use (record its number, or amend the member). Trial: one roster
+ * person on two cases, each running C02-C06; both C05s registered a new passport, and the person held two valid ones.
+ * Null: none, the new passport may be registered (one replaced out on loan is passportHeldElsewhere's to wait for).
  */
 export function secondValidPassport(
   held: readonly CustodyPassport[],
   newNumber: string,
   replaces: string | null | undefined,
   today: string,
+  returnDate?: string,
 ): CustodyPassport | null {
   return (
     held.find(
       (p) =>
         p.number !== newNumber &&
         p.number !== replaces &&
-        (p.state === 'checked-out' || (p.state === 'in-custody' && !passportExpired(p, today))),
+        passportValid(p, today) &&
+        (returnDate === undefined || passportLastsTrip(p.expiresOn, returnDate)),
     ) ?? null
   );
+}
+
+/**
+ * The holder's valid passports (passportValid) a new one issued for a trip replaces beside the one the case names
+ * (`except`: that one and the new one): those that do not last the trip (`returnDate`; secondValidPassport lets C05
+ * register the new one beside them). Cancelled with the named one at C06 (or superseded when the case closes first), and
+ * only while the ledger holds a valid passport that lasts the trip (the replacement: nothing is cancelled that leaves
+ * the person without one). Eighth trial, D.
+ */
+export function outlastedPassports(
+  held: readonly CustodyPassport[],
+  returnDate: string,
+  today: string,
+  except: ReadonlyArray<string | null | undefined>,
+): CustodyPassport[] {
+  const valid = held.filter((p) => passportValid(p, today));
+  if (!valid.some((p) => passportLastsTrip(p.expiresOn, returnDate))) return [];
+  return valid.filter((p) => !except.includes(p.number) && !passportLastsTrip(p.expiresOn, returnDate));
 }
 
 /**
@@ -279,18 +312,21 @@ export function custodyMovePassport(
  * - `checked-out`: a passport out on loan (借出) for a trip is the office's, due back (trial: a second case's C06
  *   cancelled a passport still out for a withdrawn first case, losing its due-back, and its C05's new passport was never
  *   registered): C07 does not check out another while the member's travel passport is out for another case, C06 does
- *   not cancel one that is out, and C05's new passport is not taken in while another of the holder's is out
- *   (passportHeldElsewhere). The passport officer checks it back in first (P02 of its case, or the ledger's check-in).
+ *   not cancel one that is out (the named one, or one it replaces that does not last the trip: outlastedPassports), and
+ *   C05's new passport is not taken in while another of the holder's is out (passportHeldElsewhere). The passport
+ *   officer checks it back in first (P02 of its case, or the ledger's check-in).
  * - `not-valid`: C07 finds no valid passport of the member to check out, only a lost, cancelled or expired one (trial:
  *   a passport reported lost while out; the next case's C07 was done with nothing checked out and the trip went on to
  *   the embassy without a passport). The organizer amends the member, whose snapshot then has no passport, so the
  *   new-passport steps (C02-C06) run.
  * - `short-validity`: C07's passport expires less than 6 months after the trip's return (`returnDate`; trial: a new
  *   passport expiring before the trip was taken at C05 and checked out): amend the member, for a new one.
- * - `second-valid`: C05's new passport would be the holder's second valid one (secondValidPassport; `byNumber`, the
- *   member's passport in the facts, is the one it replaces). The officer records that passport's number (one person's
- *   two cases share their new passport), or the organizer amends the member, whose snapshot then has it.
- * `newNumber`: C05's new passport, normalised; `today`: YYYY-MM-DD (Asia/Shanghai), for expiry.
+ * - `second-valid`: C05's new passport would be the holder's second valid one that lasts the trip (secondValidPassport;
+ *   `byNumber`, the member's passport in the facts, is the one it replaces, with any that does not last the trip). The
+ *   officer records that passport's number (one person's two cases share their new passport), or the organizer amends
+ *   the member, whose snapshot then has it.
+ * `newNumber`: C05's new passport, normalised; `today`: YYYY-MM-DD (Asia/Shanghai), for expiry; `returnDate`: the trip's,
+ * for the passport a trip goes on (C07) and those a new one replaces (C05, C06).
  */
 export function custodyMoveProblem(
   action: 'check-out' | 'check-in' | 'cancel' | 'register',
@@ -307,10 +343,15 @@ export function custodyMoveProblem(
     if (!newNumber) return null;
     // Another valid one than the passport replaced, in custody or out, is a second (amend the member, not "check it
     // back in": seventh trial); the replaced one out on loan is waited for.
-    const second = secondValidPassport(held, newNumber, byNumber?.number, today);
+    const second = secondValidPassport(held, newNumber, byNumber?.number, today, returnDate);
     return second ? { reason: 'second-valid', passport: second } : out(passportHeldElsewhere(held, newNumber));
   }
-  if (action === 'cancel') return out(byNumber?.state === 'checked-out' ? byNumber : null);
+  if (action === 'cancel')
+    return out(
+      [byNumber, ...(returnDate ? outlastedPassports(held, returnDate, today, [byNumber?.number]) : [])].find(
+        (p) => p?.state === 'checked-out',
+      ) ?? null,
+    );
   const known = [...held, ...(byNumber && !held.some((p) => p.number === byNumber.number) ? [byNumber] : [])];
   const target = custodyMovePassport(action, caseId, held, byNumber);
   if (target) {

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CLOSED_STATUSES } from '@df/domain';
+import { CLOSED_STATUSES, passportLastsTrip, passportValid, secondValidPassport, shanghaiDate } from '@df/domain';
+import { heldBy, passportOfNumber } from './registries/custody-rows';
 
 /**
  * A member's document number typed at a step (K06's APEC card `cardNumber`, C05's new passport `number`), held for that
@@ -36,6 +37,16 @@ export const PASSPORT_NUMBER_CLAIMS: StepNumberKind = {
   samePersonShares: true,
 };
 
+/**
+ * For a C05 claim (samePersonShares): the passports its new one replaces, as the ledger's rule counts them
+ * (secondValidPassport): the one the case's facts name (`replaces`) and, with the trip's `returnDate`, any that does not
+ * last it.
+ */
+export interface OneValidPassport {
+  replaces: string | null;
+  returnDate?: string;
+}
+
 /** Who asks for a number at a step: the case, the step instance (`K06:m1`), its member and the Update's request id. */
 export interface StepNumberClaim {
   caseId: string;
@@ -69,24 +80,26 @@ export async function lockPersonClaims(m: EntityManager, kind: StepNumberKind, p
 }
 
 /**
- * Another number than `number` claimed for the person known under `personKey` by a case's step, in force (claimLapsed)
- * and not yet in the custody ledger (in flight), for a registration under lockPersonClaims (eighth trial: a C05 in flight and a registration by hand at once
- * gave the person two passports, one never registered). Null: none.
+ * Another new passport than `number` claimed for the person `personId` by a case's C05, in force (claimLapsed) and not
+ * yet in the custody ledger (in flight), for a registration by hand: takes the person's claims lock (lockPersonClaims,
+ * to the transaction's end) first (eighth trial: a C05 in flight and a registration by hand at once gave the person two
+ * passports, one never registered). Null: none.
  */
-export async function personClaimInForce(
+export async function passportClaimInForce(
   m: EntityManager,
-  kind: StepNumberKind,
-  personKey: string,
+  personId: string,
   number: string,
 ): Promise<{ number: string; caseId: string; stepKey: string } | null> {
+  const kind = PASSPORT_NUMBER_CLAIMS;
+  await lockPersonClaims(m, kind, personId);
   // In flight only: a claimed number the ledger holds already is the ledger's rules' (secondValidPassport), which know
-  // the passport a registration replaces.
+  // the passports a registration replaces.
   const rows: Array<{ number: string; case_id: string; step_key: string; member_id: string }> = await m.query(
-    `SELECT DISTINCT c.${kind.column} AS number, c.case_id, c.step_key, c.member_id
-       FROM ${kind.table} c JOIN case_members a ON a.case_id = c.case_id AND a.member_id = c.member_id
-      WHERE a.person_key = $1 AND c.${kind.column} <> $2
-        AND NOT EXISTS (SELECT 1 FROM custody_passports p WHERE p.number = c.${kind.column})`,
-    [personKey, number],
+    `SELECT DISTINCT c.number, c.case_id, c.step_key, c.member_id
+       FROM passport_number_claims c JOIN case_members a ON a.case_id = c.case_id AND a.member_id = c.member_id
+      WHERE a.person_key = $1 AND c.number <> $2
+        AND NOT EXISTS (SELECT 1 FROM custody_passports p WHERE p.number = c.number)`,
+    [personId, number],
   );
   for (const r of rows) {
     const holder = { caseId: r.case_id, stepKey: r.step_key, memberId: r.member_id };
@@ -108,7 +121,7 @@ export async function personClaimInForce(
  *
  * Where one person shares the number (samePersonShares), one person is given one new number: a claim of another number
  * for the claimant's person by another case's step (a person key their members share), in force (not lapsed, not in
- * `dead`, not `replaces`: the passport the claimant's case replaces, nor a number the custody ledger holds no longer
+ * `dead`, not `oneValid.replaces`: the passport the claimant's case replaces, nor a number the custody ledger holds no longer
  * valid) is returned as the holder with `otherNumber` (sixth and seventh trials: two cases' C05s of one person at once
  * were both accepted, and one recorded a passport the ledger never registered). The person's keys are locked for the
  * transaction (advisory locks), so of two such claims at once exactly one is taken.
@@ -119,11 +132,11 @@ export async function claimStepNumber(
   number: string,
   claim: StepNumberClaim,
   dead: readonly string[] = [],
-  replaces?: string | null,
+  oneValid: OneValidPassport = { replaces: null },
 ): Promise<StepNumberHolder | null> {
   return ds.transaction(async (m) => {
     if (kind.samePersonShares) {
-      const other = await otherNumberOfPerson(m, kind, number, claim, dead, replaces ?? null);
+      const other = await otherNumberOfPerson(m, kind, number, claim, dead, oneValid);
       if (other) return other;
     }
     for (let attempt = 1; ; attempt++) {
@@ -244,7 +257,7 @@ async function otherNumberOfPerson(
   number: string,
   claim: StepNumberClaim,
   dead: readonly string[],
-  replaces: string | null,
+  oneValid: OneValidPassport,
 ): Promise<StepNumberHolder | null> {
   const keys = (
     (await m.query(`SELECT DISTINCT person_key FROM case_members WHERE case_id = $1 AND member_id = $2 ORDER BY person_key`, [
@@ -254,16 +267,11 @@ async function otherNumberOfPerson(
   ).map((r) => r.person_key);
   if (keys.length === 0) return null;
   for (const key of keys) await lockPersonClaims(m, kind, key);
+  const today = shanghaiDate(Date.now());
   // A valid passport the ledger holds for the person (a roster person's key is their person id), taken in by hand a
-  // moment ago (eighth trial: a C05 and a registration by hand at once were both accepted).
+  // moment ago (eighth trial: a C05 and a registration by hand at once were both accepted): the ledger's own rule.
   if (kind.table === 'passport_number_claims') {
-    const [held]: Array<{ number: string }> = await m.query(
-      `SELECT number FROM custody_passports
-        WHERE holder = ANY($1) AND number <> $2 AND number <> COALESCE($3, '')
-          AND (state = 'checked-out' OR (state = 'in-custody' AND expires_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date))
-        ORDER BY number LIMIT 1`,
-      [keys, number, replaces],
-    );
+    const held = secondValidPassport(await heldBy(m, keys), number, oneValid.replaces, today, oneValid.returnDate);
     if (held)
       return { caseId: '', stepKey: '', memberId: '', claimedAt: new Date(), recorded: true, otherNumber: held.number, inLedger: true };
   }
@@ -274,18 +282,16 @@ async function otherNumberOfPerson(
     [keys, claim.caseId, number],
   );
   for (const o of others) {
-    if (o.number === replaces || dead.includes(`${o.case_id} ${o.step_key}`)) continue;
+    if (o.number === oneValid.replaces || dead.includes(`${o.case_id} ${o.step_key}`)) continue;
     const holder = { caseId: o.case_id, stepKey: o.step_key, memberId: o.member_id };
     const lapse = await claimLapsed(m, kind, o.number, holder);
     if (lapse.lapsed) continue;
-    // A passport the ledger has cancelled, lost or expired is no longer the person's valid one.
+    // One the ledger holds is the rule's above (whoever's key it is under): cancelled, lost or expired is no longer the
+    // person's valid one, and one not lasting this trip is replaced by the new one.
     if (kind.table === 'passport_number_claims') {
-      const [p]: Array<{ valid: boolean }> = await m.query(
-        `SELECT state IN ('in-custody', 'checked-out') AND expires_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date AS valid
-           FROM custody_passports WHERE number = $1`,
-        [o.number],
-      );
-      if (p && !p.valid) continue;
+      const p = await passportOfNumber(m, o.number);
+      if (p && (!passportValid(p, today) || (oneValid.returnDate !== undefined && !passportLastsTrip(p.expiresOn, oneValid.returnDate))))
+        continue;
     }
     return { ...holder, claimedAt: new Date(o.claimed_at), recorded: lapse.recorded, otherNumber: o.number };
   }

@@ -7,7 +7,7 @@ import {
   amendUpdate,
   attachUpdate,
   caseClockNow,
-  stepAwaits,
+  stepOpenToRole,
   cancelUpdate,
   detachUpdate,
   completeStepUpdate,
@@ -1237,7 +1237,7 @@ export class DelegationsService {
     // the organizer's C05 read "passport checked out", a done C05 "one valid passport").
     if (move && memberId !== undefined && step && user.role === responsibleRole(step)) {
       held ??= await this.currentProgress(caseId);
-      if (!stepAwaits(held, stepKey)) return held;
+      if (!stepOpenToRole(step, stepKey, user.role, held)) return held;
       // A lapsed trip's step is refused for its dates first, as the workflow would, not for a passport it waits for.
       const lapsed = departurePassedRefusal(definition?.steps, step.code, held, stepKey);
       if (lapsed) throw lapsed;
@@ -1278,7 +1278,7 @@ export class DelegationsService {
     const progress = read ?? (await this.currentProgress(caseId));
     // A step not awaiting is the workflow's to refuse: nothing moves for it (a check-out undone a moment later kept
     // another case's C07 out meanwhile).
-    if (!stepAwaits(progress, stepKey)) return null;
+    if (!stepOpenToRole(step, stepKey, user.role, progress)) return null;
     // What the workflow refuses by the trip's dates alone, before anything moves (trial: a lapsed trip's C07 checked the
     // passport out for a moment before its refusal undid it, and another case's C07 and a check-out by hand meanwhile
     // were refused passport-checked-out): the rule the workflow applies, on the case's clock (caseClockNow).

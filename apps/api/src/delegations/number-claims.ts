@@ -4,13 +4,12 @@ import {
   newPassportElsewhereLabel,
   normalPassportNumber,
   parseInstanceKey,
-  responsibleRole,
   systemWorkReading,
   type Label,
   type ProcessDefinition,
   type Role,
 } from '@df/domain';
-import { stepAwaits, type DelegationProgress } from '@df/contracts';
+import { stepOpenToRole, type DelegationProgress } from '@df/contracts';
 import {
   CARD_NUMBER_CLAIMS,
   PASSPORT_NUMBER_CLAIMS,
@@ -97,7 +96,7 @@ export async function holdDocumentNumber(
     stepKey: string | undefined;
     data: unknown;
     requestId: string;
-    /** The case as the request read it (validateStepData), if it did: the passport a member's C05 replaces. */
+    /** The case as the request read it (validateStepData), if it did: the passports a member's C05 replaces (its facts' passport, its return date). */
     read?: DelegationProgress;
     /** The caller's role: a step of another role, or one not awaiting in `read`, holds nothing (the workflow refuses it). */
     role?: Role;
@@ -113,16 +112,21 @@ export async function holdDocumentNumber(
   if (!doc || memberId === undefined) return undefined;
   // The workflow's refusals first (seventh trial: the organizer's C05 read "another new passport"): nothing is held
   // for a step of another role, or one not awaiting as the case was read.
-  if (request.read && request.role && (request.role !== responsibleRole(step) || !stepAwaits(request.read, stepKey))) return undefined;
+  if (request.read && request.role && !stepOpenToRole(step, stepKey, request.role, request.read)) return undefined;
   const claim: StepNumberClaim = { caseId, stepKey, memberId, requestId };
+  // The passports a C05's new one replaces (the ledger's rule): the facts' one, and any not lasting the trip.
   const replaced = request.read?.facts?.members?.find((m) => m.id === memberId)?.passport?.number;
-  const replaces = replaced && isPassportNumber(replaced) ? normalPassportNumber(replaced) : null;
-  let holder = await claimStepNumber(db, doc.kind, doc.number, claim, [], replaces);
+  const returnDate = request.read?.facts?.returnDate;
+  const oneValid = {
+    replaces: replaced && isPassportNumber(replaced) ? normalPassportNumber(replaced) : null,
+    ...(returnDate ? { returnDate } : {}),
+  };
+  let holder = await claimStepNumber(db, doc.kind, doc.number, claim, [], oneValid);
   const dead: string[] = [];
   // Held by a completion never recorded (each holder asked once: the number's, then another of the person's).
   while (holder && !dead.includes(`${holder.caseId} ${holder.stepKey}`) && (await neverRecorded(holder, doc, progressOf))) {
     dead.push(`${holder.caseId} ${holder.stepKey}`);
-    holder = await claimStepNumber(db, doc.kind, doc.number, claim, dead, replaces);
+    holder = await claimStepNumber(db, doc.kind, doc.number, claim, dead, oneValid);
   }
   // Another new passport of the member's person, recorded or in flight at another case's C05: one person, one new
   // passport (sixth and seventh trials: two C05s at once were both accepted, one recorded a passport never registered).

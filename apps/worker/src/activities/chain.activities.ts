@@ -9,8 +9,9 @@ import {
   duplicatePersonViolations,
   isPassportNumber,
   normalPassportNumber,
+  outlastedPassports,
   PASSPORT_STATE_LABELS,
-  passportExpired,
+  passportValid,
   personKey,
   tripsOf,
   custodyMovePassport,
@@ -130,10 +131,19 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     if (input.action === 'due-back') return this.passportDueBack(input);
     if (input.action === 'register') return this.registerNewPassport(input);
     if (input.action === 'supersede') return this.supersedeReplaced(input);
-    const to = input.action === 'check-out' ? 'checked-out' : input.action === 'check-in' ? 'in-custody' : 'cancelled';
+    if (input.action === 'cancel') return this.withOutlasted(input, await this.moveFactsPassport(input, input.action));
+    return this.moveFactsPassport(input, input.action);
+  }
+
+  /** The move of the member's passport custodyMovePassport selects (C07 check-out, P02 check-in, C06 cancel). */
+  private async moveFactsPassport(
+    input: PassportCustodyInput,
+    action: 'check-out' | 'check-in' | 'cancel',
+  ): Promise<{ number: string | null; note: Label }> {
+    const to = action === 'check-out' ? 'checked-out' : action === 'check-in' ? 'in-custody' : 'cancelled';
     const byNumber = input.passportNumber ? await this.registries.passport(input.passportNumber) : null;
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
-    const passport = custodyMovePassport(input.action, input.caseId, held, byNumber);
+    const passport = custodyMovePassport(action, input.caseId, held, byNumber);
     if (!passport)
       return {
         number: null,
@@ -146,7 +156,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       // Out for this case already (checked out by hand, or kept from the member's earlier place on the case): due back
       // with this trip, the day C07 would have set (fourth trial: a day chosen by hand, or a member-left day of a holder
       // added again, read the passport overdue before or during the trip).
-      if (input.action === 'check-out' && input.dueBackOn && passport.caseId === input.caseId && passport.dueBackOn !== input.dueBackOn) {
+      if (action === 'check-out' && input.dueBackOn && passport.caseId === input.caseId && passport.dueBackOn !== input.dueBackOn) {
         const moved = await this.registries.passportDueBack(
           passport.number,
           input.caseId,
@@ -228,7 +238,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         { number, type: 'official', issuedOn: p.issuedOn, expiresOn: p.expiresOn, holder: holder.personId },
         holder.unit,
         { id: 'system', role: 'system' },
-        { replaces: input.passportNumber && isPassportNumber(input.passportNumber) ? normalPassportNumber(input.passportNumber) : null },
+        { replaces: this.factsNumber(input), ...(input.returnDate ? { returnDate: input.returnDate } : {}) },
       );
       // Another registration of the number won the race (its row is there: the ledger never deletes one).
       if (!added) return onFile(await this.registries.passport(number)) ?? { number, note: { zh: '新护照未入库', en: 'Not registered' } };
@@ -259,33 +269,48 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       input.newPassport && isPassportNumber(input.newPassport.number)
         ? await this.registries.passport(normalPassportNumber(input.newPassport.number))
         : null;
-    const old =
-      input.passportNumber && isPassportNumber(input.passportNumber)
-        ? await this.registries.passport(normalPassportNumber(input.passportNumber))
-        : null;
-    if (!old) return { number: null, note: { zh: '护照保管登记中没有被替换的护照', en: 'The custody ledger holds no replaced passport' } };
-    const valid = (p: typeof fresh) =>
-      !!p && (p.state === 'checked-out' || (p.state === 'in-custody' && !passportExpired(p, shanghaiDate(Date.now()))));
-    if (!fresh || fresh.number === old.number || fresh.holder !== old.holder || !valid(fresh))
-      return {
-        number: old.number,
-        note: { zh: '新护照不在保管登记中：原护照保留', en: 'The new passport is not in the custody ledger: the old one is kept' },
-      };
+    const facts = this.factsNumber(input);
+    const old = facts ? await this.registries.passport(facts) : null;
+    const kept = {
+      number: old?.number ?? null,
+      note: { zh: '新护照不在保管登记中：原护照保留', en: 'The new passport is not in the custody ledger: the old one is kept' },
+    };
+    if (!fresh || fresh.number === old?.number || !passportValid(fresh, shanghaiDate(Date.now()))) return kept;
+    if (!old)
+      return this.withOutlasted(input, {
+        number: null,
+        note: { zh: '护照保管登记中没有被替换的护照', en: 'The custody ledger holds no replaced passport' },
+      });
+    if (fresh.holder !== old.holder) return kept;
+    return this.withOutlasted(input, await this.supersedeOne(input, old, fresh.number));
+  }
+
+  /** The passport the case's facts name, as the ledger writes it; null when none (or not a passport number). */
+  private factsNumber(input: PassportCustodyInput): string | null {
+    return input.passportNumber && isPassportNumber(input.passportNumber) ? normalPassportNumber(input.passportNumber) : null;
+  }
+
+  /** `old` cancelled as superseded by `by` (supersedeReplaced); noted, never an error. */
+  private async supersedeOne(
+    input: PassportCustodyInput,
+    old: { number: string; state: string },
+    by: string,
+  ): Promise<{ number: string | null; note: Label }> {
     if (old.state === 'cancelled' || old.state === 'lost')
       return { number: old.number, note: { zh: '护照状态已登记', en: 'Already recorded in the ledger' } };
     if (old.state === 'checked-out')
       return {
         number: old.number,
         note: {
-          zh: `原护照已借出：交回后请护照管理处注销（已由新护照 ${fresh.number} 替换）`,
-          en: `The old passport is checked out: the passport officer cancels it once back (replaced by ${fresh.number})`,
+          zh: `原护照已借出：交回后请护照管理处注销（已由新护照 ${by} 替换）`,
+          en: `The old passport is checked out: the passport officer cancels it once back (replaced by ${by})`,
         },
       };
     try {
       await this.registries.transitionPassport(
         old.number,
         'cancelled',
-        { note: `${input.key} (${input.caseId}): superseded by ${fresh.number}, the case closed before its cancellation step` },
+        { note: `${input.key} (${input.caseId}): superseded by ${by}, the case closed before its cancellation step` },
         this.holderUnit,
         { id: 'system', role: 'system' },
       );
@@ -298,7 +323,57 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     }
     return {
       number: old.number,
-      note: { zh: `原护照已注销：已由新护照 ${fresh.number} 替换`, en: `Old passport cancelled: superseded by ${fresh.number}` },
+      note: { zh: `原护照已注销：已由新护照 ${by} 替换`, en: `Old passport cancelled: superseded by ${by}` },
+    };
+  }
+
+  /**
+   * After C06's cancellation (or a closing case's supersession) of the facts' passport: the holder's other valid
+   * passports the new one replaces, those not lasting the trip (`returnDate`; outlastedPassports: eighth trial, D, a
+   * first case's new passport lasting its trip but not this one's), cancelled too while in custody; one out on loan is
+   * noted for the passport officer (the API's check before C06 waits for it). Nothing without the trip's return date (a
+   * move scheduled before it was sent) or a roster holder.
+   */
+  private async withOutlasted(
+    input: PassportCustodyInput,
+    done: { number: string | null; note: Label },
+  ): Promise<{ number: string | null; note: Label }> {
+    if (!input.returnDate || !input.personId) return done;
+    const held = await this.registries.passports({ holders: [input.personId] });
+    const fresh = input.newPassport && isPassportNumber(input.newPassport.number) ? normalPassportNumber(input.newPassport.number) : null;
+    const replaced = outlastedPassports(held, input.returnDate, shanghaiDate(Date.now()), [this.factsNumber(input), done.number, fresh]);
+    const cancelled: string[] = [];
+    const out: string[] = [];
+    for (const p of replaced) {
+      if (p.state === 'checked-out') {
+        out.push(p.number);
+        continue;
+      }
+      try {
+        await this.registries.transitionPassport(
+          p.number,
+          'cancelled',
+          { note: `${input.key} (${input.caseId}): replaced by a new passport; it does not last the trip returning ${input.returnDate}` },
+          this.holderUnit,
+          { id: 'system', role: 'system' },
+        );
+        cancelled.push(p.number);
+      } catch (err) {
+        if (!(err instanceof PassportTransitionError)) throw err;
+      }
+    }
+    if (cancelled.length === 0 && out.length === 0) return done;
+    const zh = [
+      cancelled.length > 0 ? `另注销 ${cancelled.join('、')}（有效期不足本次出访，已由新护照替换）` : '',
+      out.length > 0 ? `${out.join('、')} 已借出，交回后请护照管理处注销` : '',
+    ].filter(Boolean);
+    const en = [
+      cancelled.length > 0 ? `also cancelled ${cancelled.join(', ')} (not lasting this trip, replaced by the new passport)` : '',
+      out.length > 0 ? `${out.join(', ')} is checked out: the passport officer cancels it once back` : '',
+    ].filter(Boolean);
+    return {
+      number: done.number ?? cancelled[0] ?? null,
+      note: { zh: `${done.note.zh}；${zh.join('；')}`, en: `${done.note.en}; ${en.join('; ')}` },
     };
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { lockPlanYear, plannedTripsTaken, recordPlannedTrip } from '../case-record.repository';
-import { lockPersonClaims, PASSPORT_NUMBER_CLAIMS, personClaimInForce } from '../number-claims';
+import { passportClaimInForce } from '../number-claims';
+import { heldBy, toPassport } from './custody-rows';
 import type {
   AnnualPlan,
   CustodyPassport,
@@ -156,7 +157,7 @@ export class PassportHeldError extends Error {
 
 /**
  * Thrown when a passport registered would stand beside another new passport a case's C05 holds for the holder
- * (personClaimInForce): one valid official passport per person. A PassportHeldError, so every caller that notes or
+ * (passportClaimInForce): one valid official passport per person. A PassportHeldError, so every caller that notes or
  * refuses that one does the same with this.
  */
 export class PassportClaimedError extends PassportHeldError {
@@ -219,10 +220,6 @@ const lockUnitGraph = (m: EntityManager) => m.query(`SELECT pg_advisory_xact_loc
 const lockHolder = (m: EntityManager, holder: string) =>
   m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`custody-holder:${holder}`]);
 
-/** The holder's passports, inside the caller's transaction (after lockHolder). */
-const heldBy = async (m: EntityManager, holder: string): Promise<CustodyPassport[]> =>
-  (await m.find(CustodyPassportEntity, { where: { holder } })).map(toPassport);
-
 /**
  * Allowed stored-state changes of a custody passport. A passport out on loan is cancelled (注销) only once it is back in
  * custody (or reported lost): cancelling it where it stood lost its case and due-back day (trial: a second case's C06).
@@ -260,18 +257,6 @@ const toPerson = (e: PersonEntity): RegisteredPerson => ({
   classifiedAccess: e.classifiedAccess,
   leadershipTeam: e.leadershipTeam,
   status: e.status as RegisteredPerson['status'],
-});
-
-const toPassport = (e: CustodyPassportEntity): CustodyPassport => ({
-  ref: e.ref,
-  number: e.number,
-  type: e.type as CustodyPassport['type'],
-  issuedOn: e.issuedOn,
-  expiresOn: e.expiresOn,
-  holder: e.holder,
-  state: e.state as StoredPassportState,
-  caseId: e.caseId,
-  dueBackOn: e.dueBackOn,
 });
 
 /**
@@ -642,15 +627,16 @@ export class RegistriesRepository {
    * was issued before its holder's birth (after-birth), PassportHeldError while
    * another of the holder's passports is checked out (one valid official passport per person): the API's
    * registration and the demo seed alike. `oneValid`: the rule in full, also refused while the holder has another
-   * valid one in custody than the passport it `replaces` (secondValidPassport, under the holder's lock: two at once
-   * register one): the chain's C05 (`replaces` the member's passport in the case's facts) and a registration by hand
+   * valid one in custody than the passport it `replaces` and, with the trip's `returnDate`, those that do not last it
+   * (secondValidPassport, under the holder's lock: two at once register one): the chain's C05 (`replaces` the member's
+   * passport in the case's facts) and a registration by hand
    * (replaces none: the old one is cancelled or reported lost first; seventh trial: by hand a person was given two).
    */
   async registerPassport(
     p: Omit<CustodyPassport, 'state' | 'caseId' | 'dueBackOn'>,
     unit: string,
     actor: RegistryActor,
-    oneValid?: { replaces: string | null },
+    oneValid?: { replaces: string | null; returnDate?: string },
   ): Promise<boolean> {
     return this.ds.transaction(async (m) => {
       await lockHolder(m, p.holder);
@@ -662,13 +648,12 @@ export class RegistriesRepository {
       if (issuedBeforeBirth.length > 0) throw new RegistryDateError(issuedBeforeBirth);
       const other =
         passportHeldElsewhere(held, p.number) ??
-        (oneValid ? secondValidPassport(held, p.number, oneValid.replaces, shanghaiDate(Date.now())) : null);
+        (oneValid ? secondValidPassport(held, p.number, oneValid.replaces, shanghaiDate(Date.now()), oneValid.returnDate) : null);
       if (other) throw new PassportHeldError(p.number, p.holder, other);
       // Nor beside another new passport a case's C05 holds for the person, in flight (its claim), under the lock the
       // claims are taken under (eighth trial: a C05 and a registration by hand at once were both accepted).
       if (oneValid) {
-        await lockPersonClaims(m, PASSPORT_NUMBER_CLAIMS, p.holder);
-        const claimed = await personClaimInForce(m, PASSPORT_NUMBER_CLAIMS, p.holder, p.number);
+        const claimed = await passportClaimInForce(m, p.holder, p.number);
         if (claimed) throw new PassportClaimedError(p.number, p.holder, claimed.number);
       }
       // ON CONFLICT: two officers registering one number at once get one row and one 409, never a 500.
