@@ -117,6 +117,12 @@ const CUSTODY_ON_CLOSE_PATCH = 'custody-on-close';
  */
 const CUSTODY_SUPERSEDE_PATCH = 'custody-supersede';
 /**
+ * With this patch a member's C06 that will not run after their C05 registered a new passport (the member dropped by an
+ * amendment, or re-picked so the new-passport steps are skipped) cancels the passport it replaced, superseded
+ * (CaseCore.passportsSupersededOnChange); asked only for such a step.
+ */
+const CUSTODY_SUPERSEDE_ON_CHANGE_PATCH = 'custody-supersede-on-change';
+/**
  * With this patch a member leaving a case that goes on with their passport out for it (a refused visa, an amendment)
  * moves its due-back day the same way (CaseCore.passportsDueOnLeaving); asked only when such a passport is out.
  */
@@ -326,6 +332,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     custodyRegister: () => patched(CUSTODY_REGISTER_PATCH),
     custodyOnClose: () => patched(CUSTODY_ON_CLOSE_PATCH),
     custodySupersede: () => patched(CUSTODY_SUPERSEDE_PATCH),
+    custodySupersedeOnChange: () => patched(CUSTODY_SUPERSEDE_ON_CHANGE_PATCH),
     custodyOnWithdrawal: () => patched(CUSTODY_ON_WITHDRAWAL_PATCH),
     custodyOnRedate: () => patched(CUSTODY_ON_REDATE_PATCH),
     custodyByLedger: () => patched(CUSTODY_BY_LEDGER_PATCH),
@@ -594,6 +601,8 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
       custody: (work) =>
         work.forEach((w) => {
           const member = engine.facts.members.find((m) => m.id === w.memberId);
+          // A supersession after a change names the passport the member had before it (the facts now name the new one).
+          const passportNumber = (w.action === 'supersede' ? w.passportNumber : undefined) ?? member?.passport?.number ?? w.passportNumber;
           track(
             passportCustody({
               caseId: input.caseId,
@@ -601,11 +610,15 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
               action: w.action,
               memberId: w.memberId,
               ...((member?.personId ?? w.personId) ? { personId: member?.personId ?? w.personId } : {}),
-              ...((member?.passport?.number ?? w.passportNumber) ? { passportNumber: member?.passport?.number ?? w.passportNumber } : {}),
+              ...(passportNumber ? { passportNumber } : {}),
               ...(w.dueBackOn ? { dueBackOn: w.dueBackOn } : {}),
               ...(w.memberLeft ? { memberLeft: true } : {}),
               ...(w.redated ? { redated: true } : {}),
               ...(w.newPassport ? { newPassport: w.newPassport } : {}),
+              // The passports a new one replaces beside the facts' (those not lasting the trip): the worker's to find.
+              ...(w.action === 'register' || w.action === 'cancel' || w.action === 'supersede'
+                ? { returnDate: engine.facts.returnDate }
+                : {}),
             }).then(() => undefined),
           );
         }),

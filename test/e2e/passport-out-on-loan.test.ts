@@ -474,6 +474,127 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(registered).toHaveLength(1);
   });
 
+  it("eighth trial, D: a first case's new passport lasting its trip but not a later case's is replaced by the later C05 (200, not 409); the later C06 cancels both", async () => {
+    // 周八's passport expires within 6 months of either return: both cases plan C02-C06.
+    const { personId: zhou, number: old } = await personWithPassport('周八', '2017-05-02', '2027-05-01');
+    const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, zhou, departureDate, returnDate);
+    const post = async (from: string, to: string) =>
+      (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(trip(from, to)).expect(201)).body
+        .caseId as string;
+    const first = await post('2027-09-20', '2027-09-24'); // needs a passport valid until 2028-03-24
+    const later = await post('2028-03-06', '2028-03-10'); // needs one valid until 2028-09-10
+    for (const caseId of [first, later]) await driveUntil(caseId, ['C05:m1']);
+    const today = shanghaiDate(Date.now());
+    const c05 = (caseId: string, number: string, expiresOn: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
+        .set(officer())
+        .send({ data: { number, issuedOn: addDays(today, -1), expiresOn } });
+    const inLedger = (number: string) =>
+      eventually(
+        () => request(api.http).get(`/api/registries/passports/${number}`).set(officer()),
+        (r) => r.status === 200,
+      ).then((r) => r.body as { state: string; holder: string });
+    const short = uniquePassportNumber();
+    await c05(first, short, '2028-06-01').expect(200);
+    expect(await inLedger(short)).toMatchObject({ holder: zhou, state: 'in-custody' });
+    // The handed input: the later case's C05 with a passport lasting its trip. Before, 409 one-valid-passport naming the
+    // first case's new one, whose number does not last this trip (422 lasts-trip) and an amended member was refused for
+    // the old one: no way out until the first case's C06.
+    await c05(later, short, '2028-06-01').expect(422);
+    const lasting = uniquePassportNumber();
+    await c05(later, lasting, addDays(today, 3600)).expect(200);
+    expect(await inLedger(lasting)).toMatchObject({ holder: zhou, state: 'in-custody' });
+    // The later C06 cancels the old one and the first case's short one: the person holds one valid passport.
+    await driveUntil(later, ['C06:m1']);
+    await request(api.http).post(`/api/delegations/${later}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    for (const number of [old, short])
+      expect(
+        await eventually(
+          () => ledger(number),
+          (p) => p.state === 'cancelled',
+        ),
+      ).toMatchObject({ state: 'cancelled' });
+    expect(await ledger(lasting)).toMatchObject({ state: 'in-custody' });
+    // The first case goes on: its C06 (the old one cancelled already), then C07 checks out the passport that lasts.
+    await driveUntil(first, ['C06:m1']);
+    await request(api.http).post(`/api/delegations/${first}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await driveUntil(first, ['C07:m1']);
+    await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(lasting)).toMatchObject({ state: 'checked-out', caseId: first });
+    for (const caseId of [first, later])
+      await request(api.http)
+        .post(`/api/delegations/${caseId}/withdraw`)
+        .set(bearer(users.tokens.organizer))
+        .send({ reason: '测试' })
+        .expect(200);
+  });
+
+  it('eighth trial: a member dropped (or re-picked with the new passport) between C05 and C06: the passport replaced is cancelled, superseded', async () => {
+    const cases: Array<{ caseId: string; old: string; fresh: string; personId: string; steady: string }> = [];
+    for (const [name, other] of [
+      ['郑十', '吴九'],
+      ['冯十一', '陈十二'],
+    ] as const) {
+      const { personId, number: old } = await personWithPassport(name, '2017-05-02', '2027-05-01');
+      const steady = await personWithPassport(other); // lasts the trip: the case goes on with them
+      const body = rosterTrip(users.unit, personId, '2027-09-20', '2027-09-24');
+      const caseId = (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .send({ ...body, members: [...body.members, { id: 'm2', personId: steady.personId }] })
+          .expect(201)
+      ).body.caseId as string;
+      await driveUntil(caseId, ['C05:m1']);
+      const fresh = uniquePassportNumber();
+      const today = shanghaiDate(Date.now());
+      await request(api.http)
+        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
+        .set(officer())
+        .send({ data: { number: fresh, issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) } })
+        .expect(200);
+      expect(
+        await eventually(
+          () => request(api.http).get(`/api/registries/passports/${fresh}`).set(officer()),
+          (r) => r.status === 200,
+        ).then((r) => r.body),
+      ).toMatchObject({ holder: personId, state: 'in-custody' });
+      cases.push({ caseId, old, fresh, personId, steady: steady.personId });
+    }
+    const amend = (caseId: string, members: object[]) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(users.tokens.organizer))
+        .send({ changes: { members } })
+        .expect(200);
+    // The handed input: the member dropped by an amendment before C06. Before, the old passport stayed valid.
+    await amend(cases[0]!.caseId, [{ id: 'm2', personId: cases[0]!.steady }]);
+    // Re-picked (the roster person again): the snapshot has the new passport, C06 is not to run.
+    await amend(cases[1]!.caseId, [
+      { id: 'm1', personId: cases[1]!.personId },
+      { id: 'm2', personId: cases[1]!.steady },
+    ]);
+    for (const { old, fresh } of cases) {
+      expect(
+        await eventually(
+          () => ledger(old),
+          (p) => p.state === 'cancelled',
+        ),
+      ).toMatchObject({ state: 'cancelled' });
+      expect(await ledger(fresh)).toMatchObject({ state: 'in-custody' });
+    }
+    const repicked = await getProgress(api, users.tokens['passport-officer'], cases[1]!.caseId);
+    expect(repicked.facts.members.find((m) => m.id === 'm1')?.passport?.number).toBe(cases[1]!.fresh);
+    expect(status(repicked, 'C06:m1')).not.toBe('awaiting');
+    for (const { caseId } of cases)
+      await request(api.http)
+        .post(`/api/delegations/${caseId}/withdraw`)
+        .set(bearer(users.tokens.organizer))
+        .send({ reason: '测试' })
+        .expect(200);
+  });
+
   it('eighth trial: a trip moved later with a passport out that no longer lasts it is refused (422 changes.returnDate passport-lasts-trip)', async () => {
     const { personId: wu } = await personWithPassport('吴九', '2017-05-02', '2027-05-01');
     const [departureDate, returnDate] = ['2027-12-06', '2027-12-10'];

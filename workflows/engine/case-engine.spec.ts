@@ -775,6 +775,50 @@ describe('CaseEngine', () => {
       expect(asked).toEqual(['custody-supersede']);
     });
 
+    it('a C06 that will not run after C05 (the member dropped, or re-picked with the new passport) is custody work supersede, asking patched(custody-supersede-on-change) only then', () => {
+      const two = { members: [...renewing.members, makeMember({ id: 'm2', name: '李四', personId: 'P-m2' })] };
+      const amend = (engine: CaseEngine, t: number, members: object[]) =>
+        engine.apply(
+          { type: 'amend', request: { requestId: `am-${t}-${members.length}`, actor: actor('organizer'), changes: { members } } } as never,
+          t,
+        );
+      const supersedes = (engine: CaseEngine) => engine.takeCustodyWork().filter((w) => w.action === 'supersede');
+      const asked: string[] = [];
+      const deps = { custodySupersedeOnChange: () => (asked.push('on-change'), true) };
+      // The handed input (eighth trial): the member dropped between C05 and C06 kept the old passport valid.
+      const dropped = newEngine(two, deps);
+      const t = reachC05(dropped);
+      dropped.apply(c05('c05', NEW), t);
+      dropped.takeCustodyWork();
+      expect(asked).toEqual([]);
+      amend(dropped, t, [two.members[1]!]);
+      const superseded = { key: 'C06:m1', action: 'supersede', memberId: 'm1', newPassport: { ...NEW, number: 'SE2222222' } };
+      expect(supersedes(dropped)).toEqual([{ ...superseded, personId: 'P-m1', passportNumber: 'SE1111111' }]);
+      expect(asked).toEqual(['on-change']);
+      // Re-picked with the new passport (its snapshot now lasts the trip): C06 is skipped, the old one superseded, once.
+      const repicked = newEngine(renewing, deps);
+      const at = reachC05(repicked);
+      repicked.apply(c05('c05-r', NEW), at);
+      repicked.takeCustodyWork();
+      amend(repicked, at, [{ ...renewing.members[0]!, passport: { inCustody: true, number: 'SE2222222', expiresOn: '2036-03-01' } }]);
+      expect(supersedes(repicked)).toEqual([{ ...superseded, personId: 'P-m1', passportNumber: 'SE1111111' }]);
+      // Not to run (skipped once the steps it rests on settle); closing the case now asks for nothing more.
+      expect(['pending', 'skipped']).toContain(repicked.progress(at).steps.find((s) => s.key === 'C06:m1')!.status);
+      repicked.apply({ type: 'withdraw', request: { requestId: 'w', actor: actor('organizer'), reason: '活动取消' } }, at);
+      expect(supersedes(repicked)).toEqual([]);
+      // A change before C05 is done, or a history before the patch: nothing superseded.
+      asked.length = 0;
+      const early = newEngine(two, deps);
+      amend(early, reachC05(early), [two.members[1]!]);
+      expect([supersedes(early), asked]).toEqual([[], []]);
+      const old = newEngine(two, { custodySupersedeOnChange: () => false });
+      const ot = reachC05(old);
+      old.apply(c05('c05-old', NEW), ot);
+      old.takeCustodyWork();
+      amend(old, ot, [two.members[1]!]);
+      expect(supersedes(old)).toEqual([]);
+    });
+
     it('a history recorded before the patch (it answers false) registers nothing; a definition without the move asks nothing', () => {
       const old = newEngine(renewing, { custodyRegister: () => false });
       old.apply(c05('c05-old', NEW), reachC05(old));

@@ -209,6 +209,12 @@ export interface EngineDeps {
    */
   custodySupersede?: () => boolean;
   /**
+   * A member's C06 that will never run after their C05 registered a new passport (an amendment dropping the member, or
+   * re-picking them so the new-passport steps are skipped) cancels the passport it replaced, superseded, as a case
+   * closing there does (patched('custody-supersede-on-change'); asked only then).
+   */
+  custodySupersedeOnChange?: () => boolean;
+  /**
    * A member leaving an open case with their passport out (a refused visa, an amendment dropping them) moves its
    * due-back day (patched('custody-on-withdrawal'); asked only then).
    */
@@ -331,6 +337,8 @@ export class CaseCore {
   readonly metas = new Map<string, StepMeta>();
   readonly states = new Map<string, StepState>();
   readonly withdrawnSteps = new Map<string, { meta: StepMeta; state: StepState }>();
+  /** The cancellation steps (C06) whose passport a new one superseded (custody 'supersede' asked): never asked twice. */
+  private readonly superseded = new Set<string>();
   postTrip: StepMeta[] = [];
   /** The pinned definition's steps by code (read through upcastDefinition: behaviour declared on every version). */
   readonly steps: Map<string, StepDefinition>;
@@ -447,10 +455,16 @@ export class CaseCore {
     const live = new Set(this.instances.map((i) => i.key));
     const leftWithPassport: string[] = [];
     const leftMaybeByHand: string[] = [];
+    const issued = this.newPassportsIssued();
+    // C06s that will not run after their member's C05 registered a new passport: withdrawn, or skipped from now on.
+    const unrun: string[] = [];
+    const willRun = (key: string, state: StepState) =>
+      state.status !== 'done' && state.status !== 'skipped' && !this.superseded.has(key) && issued.has(this.metas.get(key)?.memberId ?? '');
     for (const [key, state] of [...this.states]) {
       const meta = this.metas.get(key)!;
       if (meta.behaviour.afterDeparture) continue;
       if (!live.has(key)) {
+        if (meta.behaviour.custody === 'cancel' && willRun(key, state)) unrun.push(key);
         const member = meta.memberId;
         if (meta.behaviour.custody === 'check-out' && member !== undefined && !this.facts.members.some((m) => m.id === member)) {
           if (state.status === 'done') leftWithPassport.push(key);
@@ -467,6 +481,7 @@ export class CaseCore {
       this.metas.set(inst.key, metaOfInstance(inst, this.steps.get(inst.code)!));
       if (!this.states.has(inst.key)) this.states.set(inst.key, { status: 'pending', generation: 0, deadlines: [], returns: 0 });
       const state = this.states.get(inst.key)!;
+      if (inst.skipped && this.metas.get(inst.key)!.behaviour.custody === 'cancel' && willRun(inst.key, state)) unrun.push(inst.key);
       // A condition that turned false (e.g. a route changed to visa-free) skips a step not yet done.
       if (
         inst.skipped &&
@@ -481,6 +496,50 @@ export class CaseCore {
     }
     if (this.deps.reopenOnChange?.() ?? true) this.reopenStale(cause);
     this.passportsDueOnLeaving(leftWithPassport, leftMaybeByHand, previousMembers);
+    this.passportsSupersededOnChange(unrun, issued, previousMembers);
+  }
+
+  /** The new passport each member's done C05 (custody 'register') recorded, by member id (the live steps'). */
+  private newPassportsIssued(): Map<string, NewPassport> {
+    const issued = new Map<string, NewPassport>();
+    for (const [key, state] of this.states) {
+      const meta = this.metas.get(key);
+      if (meta?.behaviour.custody !== 'register' || meta.memberId === undefined || state.status !== 'done') continue;
+      const { number, issuedOn, expiresOn } = state.data ?? {};
+      if (typeof number === 'string' && typeof issuedOn === 'string' && typeof expiresOn === 'string')
+        issued.set(meta.memberId, { number, issuedOn, expiresOn });
+    }
+    return issued;
+  }
+
+  /**
+   * A member's C06 (`keys`) that will not run after their C05 registered a new passport (`issued`): the member dropped
+   * by an amendment, or re-picked so the new-passport steps are skipped (the snapshot now has the new one). The passport
+   * it was to cancel (the member's before the change, `previousMembers`) is superseded, as when the case closes there
+   * (passportsSupersededOnClose; eighth trial: a member dropped between C05 and C06 kept the old passport valid beside
+   * the new). Asks `deps.custodySupersedeOnChange` only when there is such a step, so earlier histories replay as they ran.
+   */
+  private passportsSupersededOnChange(
+    keys: readonly string[],
+    issued: ReadonlyMap<string, NewPassport>,
+    previousMembers: CaseFacts['members'],
+  ): void {
+    if (keys.length === 0 || !(this.deps.custody?.() ?? true) || !(this.deps.custodySupersedeOnChange?.() ?? true)) return;
+    for (const key of keys) {
+      const memberId = (this.metas.get(key) ?? this.withdrawnSteps.get(key)?.meta)?.memberId;
+      const newPassport = memberId === undefined ? undefined : issued.get(memberId);
+      if (memberId === undefined || !newPassport) continue;
+      const before = previousMembers.find((m) => m.id === memberId);
+      this.superseded.add(key);
+      this.custodyWork.push({
+        key,
+        action: 'supersede',
+        memberId,
+        newPassport,
+        ...(before?.personId ? { personId: before.personId } : {}),
+        ...(before?.passport?.number ? { passportNumber: before.passport.number } : {}),
+      });
+    }
   }
 
   /**
@@ -918,7 +977,13 @@ export class CaseCore {
     const work: CustodyWork[] = [];
     for (const [key, state] of this.states) {
       const meta = this.metas.get(key);
-      if (meta?.behaviour.custody !== 'cancel' || meta.memberId === undefined || state.status === 'done' || state.status === 'skipped')
+      if (
+        meta?.behaviour.custody !== 'cancel' ||
+        meta.memberId === undefined ||
+        state.status === 'done' ||
+        state.status === 'skipped' ||
+        this.superseded.has(key)
+      )
         continue;
       const issued = [...this.states.entries()].find(([k, s]) => {
         const m = this.metas.get(k);
