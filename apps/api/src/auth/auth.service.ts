@@ -53,30 +53,44 @@ export const AUDIT_ACTIONS = { login: 'auth.login', lockout: 'auth.lockout', pas
 /** Whole minutes (at least 1) a wait of `seconds` is, as people read a lockout. */
 export const lockoutMinutes = (seconds: number): number => Math.max(1, Math.ceil(seconds / 60));
 
-/** A 429: the caller may retry after `retryAfterSeconds` (the controller sends it as Retry-After; the message says minutes). */
+/**
+ * A 429: the caller may retry after `retryAfterSeconds` (the controller sends it as Retry-After; the message says minutes
+ * of a lockout, or seconds of a burst of attempts in flight: `inFlight`, TOO_MANY_ATTEMPTS).
+ */
 export class RetryLaterError extends DomainError {
   constructor(
     readonly scope: ThrottleScope,
     readonly retryAfterSeconds: number,
+    inFlight = false,
   ) {
     const min = lockoutMinutes(retryAfterSeconds);
-    const code = scope === 'address' ? 'TOO_MANY_ATTEMPTS' : 'ACCOUNT_LOCKED';
+    const code = scope === 'address' || inFlight ? 'TOO_MANY_ATTEMPTS' : 'ACCOUNT_LOCKED';
     super(
       code,
-      scope === 'account-address'
-        ? {
-            zh: `该账号从此地址登录失败次数过多，已暂时锁定，请 ${min} 分钟后再试`,
-            en: `Too many failed sign-ins for this account from this address: it is locked here, retry in ${min} min`,
-          }
-        : scope === 'account'
+      inFlight
+        ? scope === 'address'
           ? {
-              zh: `该账号登录失败次数过多，已暂时锁定，请 ${min} 分钟后再试`,
-              en: `Too many failed sign-ins for this account: it is locked, retry in ${min} min`,
+              zh: `此地址同时进行的登录请求过多，请稍后（约 ${retryAfterSeconds} 秒）再试`,
+              en: `Too many sign-ins from this address at once: retry in a moment (${retryAfterSeconds} s)`,
             }
           : {
-              zh: `此地址登录失败次数过多，请 ${min} 分钟后再试`,
-              en: `Too many failed sign-ins from this address: retry in ${min} min`,
-            },
+              zh: `该账号同时进行的登录请求过多，请稍后（约 ${retryAfterSeconds} 秒）再试`,
+              en: `Too many sign-ins for this account at once: retry in a moment (${retryAfterSeconds} s)`,
+            }
+        : scope === 'account-address'
+          ? {
+              zh: `该账号从此地址登录失败次数过多，已暂时锁定，请 ${min} 分钟后再试`,
+              en: `Too many failed sign-ins for this account from this address: it is locked here, retry in ${min} min`,
+            }
+          : scope === 'account'
+            ? {
+                zh: `该账号登录失败次数过多，已暂时锁定，请 ${min} 分钟后再试`,
+                en: `Too many failed sign-ins for this account: it is locked, retry in ${min} min`,
+              }
+            : {
+                zh: `此地址登录失败次数过多，请 ${min} 分钟后再试`,
+                en: `Too many failed sign-ins from this address: retry in ${min} min`,
+              },
     );
   }
 }
@@ -113,7 +127,7 @@ export class AuthService {
    */
   async login(username: string, password: string, ctx: LoginContext, choice: GrantChoice = {}): Promise<LoginResult> {
     const ticket = await this.throttle.acquire(username, ctx.address);
-    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds);
+    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds, ticket.inFlight);
 
     const user = await this.users.findByUsername(username);
     // Compare against a dummy hash for unknown users too: no timing hint of which usernames exist.
@@ -195,7 +209,7 @@ export class AuthService {
     // The user's own username and name are words of the guess, checked with the schema's rules (before the current password).
     assertOwnPassword(newPassword, 'newPassword', user);
     const ticket = await this.throttle.acquire(user.username, ctx.address);
-    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds);
+    if (isRefusal(ticket)) throw new RetryLaterError(ticket.scope, ticket.retryAfterSeconds, ticket.inFlight);
     if (!(await this.users.verify(currentPassword, user.passwordHash))) {
       await this.audit.append({
         action: AUDIT_ACTIONS.passwordChange,

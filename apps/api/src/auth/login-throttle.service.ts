@@ -22,6 +22,12 @@ export interface ThrottleRefusal {
   scope: ThrottleScope;
   /** Whole seconds until the next attempt can succeed (the Retry-After header), at least 1. */
   retryAfterSeconds: number;
+  /**
+   * The budget is spent by attempts still in flight, not locked by failures (a burst of sign-ins at once): their points
+   * come back as they finish, so the caller retries in a moment (eighth trial: concurrent sign-ins with the right
+   * password read "locked, retry in 15 min").
+   */
+  inFlight?: boolean;
 }
 
 /** What a failed attempt locked, if anything: the budgets it spent, narrowest first (empty: nothing locked). */
@@ -57,6 +63,9 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 export class LoginThrottleService {
   private readonly limiters: Record<ThrottleScope, RateLimiterPostgres>;
 
+  /** The lockouts failed() set, one key per locked budget: what tells a lock from a burst of attempts in flight. */
+  private readonly locks: Record<ThrottleScope, RateLimiterPostgres>;
+
   constructor(
     @Inject(API_CONFIG) private readonly config: ServiceConfig,
     dataSource: DataSource,
@@ -81,6 +90,8 @@ export class LoginThrottleService {
       account: new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-account`, points: config.loginMaxFailuresPerAccount }),
       address: new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-address`, points: config.loginMaxFailuresPerAddress }),
     };
+    const lock = (scope: ThrottleScope) => new RateLimiterPostgres({ ...common, keyPrefix: `${prefix}-lock-${scope}`, points: 1 });
+    this.locks = { 'account-address': lock('account-address'), account: lock('account'), address: lock('address') };
   }
 
   /** Takes a point from every budget of the attempt; a ThrottleRefusal when one is spent or locked. */
@@ -103,7 +114,10 @@ export class LoginThrottleService {
         // plus attempts in flight, so a burst of refused attempts neither prolongs a lockout nor starts one, and a
         // budget is not charged for another's refusal.
         for (const s of [scope, ...taken]) await this.limiters[s].reward(keys[s], 1);
-        return { scope, retryAfterSeconds: seconds(refused.msBeforeNext) };
+        // Locked by failures (failed() blocked it), or spent by attempts in flight: back in a moment.
+        const locked = await this.locks[scope].get(keys[scope]);
+        if (!locked || locked.consumedPoints <= 1) return { scope, retryAfterSeconds: 1, inFlight: true };
+        return { scope, retryAfterSeconds: seconds(Math.max(locked.msBeforeNext, refused.msBeforeNext)) };
       }
     }
     return { username: account, address, remaining };
@@ -128,7 +142,10 @@ export class LoginThrottleService {
     const keys = this.keys(ticket.username, ticket.address);
     const locked = SCOPES.filter((s) => ticket.remaining[s] === 0);
     await this.store(async () => {
-      for (const s of locked) await this.limiters[s].block(keys[s], lockout);
+      for (const s of locked) {
+        await this.limiters[s].block(keys[s], lockout);
+        await this.locks[s].block(keys[s], lockout);
+      }
     });
     return { locked, retryAfterSeconds: lockout };
   }
