@@ -1221,6 +1221,60 @@ describe('APEC cards over the API (issue 17)', () => {
     expect(await registries.unit(ent.unit)).toMatchObject({ parentCode: null, supervisingDepartment: null });
   });
 
+  it("a suspended enterprise's open application does not go forward (409 enterprise-standing) until the suspension is lifted; it may be returned", async () => {
+    const http = api.http;
+    const firm = await createTestUsers(api, `susp-${uniqueSuffix()}`, { enterprise: true });
+    const desk = bearer(firm.tokens['apec-desk']);
+    const clerk = bearer(firm.tokens['enterprise-clerk']);
+    await unit(firm.unit);
+    await person(`${firm.unit}-p1`, firm.unit, '申请人甲');
+    await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
+    await request(http)
+      .post(`/api/apec/enterprises/${firm.unit}/whitelist/admission`)
+      .set(desk)
+      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+    const caseId = (
+      await request(http)
+        .post('/api/apec/applications')
+        .set(clerk)
+        .send({ personIds: [`${firm.unit}-p1`], economies: ['SG'], neededBy: addDays(today(), 60) })
+        .expect(201)
+    ).body.caseId as string;
+    const step = (key: string, action: 'complete' | 'decision', who: { Authorization: string }, body: object = {}) =>
+      request(http).post(`/api/delegations/${caseId}/steps/${key}/${action}`).set(who).send(body);
+    const awaits = (key: string) =>
+      eventually(
+        async () =>
+          (await request(http).get(`/api/delegations/${caseId}`).set(desk)).body?.steps?.find((s: { key: string }) => s.key === key)
+            ?.status,
+        (status) => status === 'awaiting' || status === 'overdue',
+      );
+    await awaits('K01:m1');
+    await step('K01:m1', 'complete', clerk).expect(200);
+    await awaits('K02');
+    await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/suspend`).set(desk).send({ note: '核查中' }).expect(200);
+    // The handed input: suspended, the application went on to the national card office. Now it waits.
+    const refused = await step('K02', 'complete', clerk).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'ACTION_NOT_ALLOWED',
+      stepKey: 'K02',
+      errors: [{ field: 'path.stepKey', rule: 'enterprise-standing' }],
+      message: { zh: expect.stringContaining('已暂停'), en: expect.stringContaining('off the whitelist (now: Suspended)') },
+    });
+    // Another role is refused as before (the workflow's refusal first), not told of the enterprise.
+    expect((await step('K02', 'complete', desk).expect(403)).body.code).toBe('WRONG_ROLE');
+    await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/lift`).set(desk).send({}).expect(200);
+    await step('K02', 'complete', clerk).expect(200);
+    await awaits('K03');
+    await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/suspend`).set(desk).send({ note: '再次核查' }).expect(200);
+    expect((await step('K03', 'decision', desk, { decision: 'approve' }).expect(409)).body.errors[0].rule).toBe('enterprise-standing');
+    // Returned to the enterprise it may be, while suspended.
+    await step('K03', 'decision', desk, { decision: 'return', returnTo: 'K02', comment: '暂停期间退回' }).expect(200);
+    await awaits('K02');
+    expect((await step('K02', 'complete', clerk).expect(409)).body.errors[0].rule).toBe('enterprise-standing');
+  }, 120_000);
+
   it('an exit leaves an application whose card is registered to hand its cards over (keptCases), and stops the others', async () => {
     // Handed input (trial): the exit cancelled a case whose cards were registered (K07) but not handed over.
     const http = api.http;

@@ -46,6 +46,7 @@ import {
   parseInstanceKey,
   responsibleRole,
   processOfVersion,
+  cardStepStandingRefusal,
   stepDataFieldProblems,
   systemReadDataProblems,
   outcomeMembersProblems,
@@ -870,6 +871,8 @@ export class DelegationsService {
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
       if (kind === 'complete' && stepKey !== undefined)
         read = await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data, user);
+      if ((kind === 'complete' || kind === 'decide') && stepKey !== undefined)
+        read = await this.assertEnterpriseStanding(user, kind, scope, stepKey, sent, read);
     } catch (err) {
       return this.unknownStepFirst(caseId, stepKey, err);
     }
@@ -1254,6 +1257,35 @@ export class DelegationsService {
       if (problem) throw custodyMoveRefusal(problem, shanghaiDate(Date.now()), stepKey);
     }
     return held;
+  }
+
+  /**
+   * A card application's own steps (prepare, review) go forward only while its enterprise may apply for cards
+   * (cardStepStandingRefusal, libs/domain apec-card.ts): a completion or an approval while the enterprise is suspended
+   * (or exited, its applications not yet stopped) is 409 ACTION_NOT_ALLOWED at `path.stepKey`, rule
+   * `enterprise-standing`; a return or a rejection goes through. Asked of the step's own role while it awaits
+   * (stepOpenToRole): anyone else gets the workflow's refusal. Answers the case as read, if it read it.
+   */
+  private async assertEnterpriseStanding(
+    user: AuthUser,
+    kind: 'complete' | 'decide',
+    scope: CaseLookup,
+    stepKey: string,
+    sent: Record<string, unknown>,
+    read?: DelegationProgress,
+  ): Promise<DelegationProgress | undefined> {
+    if (processOfVersion(scope.definitionVersion) !== 'apec-card') return read;
+    const forward = kind === 'complete' || (sent.decision !== 'reject' && sent.decision !== 'return');
+    const step = (await this.registries.processDefinition(scope.definitionVersion))?.steps.find((s) => s.code === stepKey.split(':')[0]);
+    const standing = step && forward ? await this.registries.enterpriseStanding(scope.unit) : null;
+    const refusal = step && standing && cardStepStandingRefusal(step, forward, standing.ownership, standing.state);
+    if (!step || !refusal) return read;
+    const progress = read ?? (await this.currentProgress(scope.caseId));
+    if (!stepOpenToRole(step, stepKey, user.role, progress)) return progress;
+    throw new DomainError('ACTION_NOT_ALLOWED', refusal, {
+      stepKey,
+      errors: [{ field: 'path.stepKey', rule: 'enterprise-standing', message: refusal }],
+    });
   }
 
   /**

@@ -62,6 +62,8 @@ import {
   type RegisteredPerson,
   type RegisteredUnit,
   type Suspension,
+  type Ownership,
+  type WhitelistState,
   type YearSchedule,
   unitLabel,
   seesInClear,
@@ -367,6 +369,12 @@ export class RegistriesService {
         en: 'the cards registry holds this card number for someone else: check the number the national card office gave',
       },
     };
+  }
+
+  /** An enterprise's ownership and whitelist standing (a card application's own steps go forward on it); null: not one. */
+  async enterpriseStanding(unit: string): Promise<{ ownership: Ownership; state: WhitelistState | null } | null> {
+    const e = await this.apec.enterprise(unit);
+    return e ? { ownership: e.ownership, state: e.whitelist?.state ?? null } : null;
   }
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {

@@ -10,6 +10,7 @@ import {
   cardValidUntil,
   mayApplyForCards,
   cardApplicationRefusal,
+  cardStepStandingRefusal,
   processOf,
   renewalOpensOn,
   reviewReminderOn,
@@ -117,6 +118,19 @@ describe('the whitelist', () => {
     expect(mayApplyForCards('non-state', 'admitted')).toBe(true);
     expect(mayApplyForCards('non-state', 'suspended')).toBe(false);
     expect(mayApplyForCards('non-state', 'exited')).toBe(false);
+  });
+
+  it("holds a card application's own steps (prepare, review) while its enterprise may not apply; returns, rejections and the others' records go on", () => {
+    const phase = (code: string) => APEC_CARD_DEFINITION.steps.find((s) => s.code === code)!;
+    for (const code of ['K01', 'K02', 'K03', 'K04'])
+      expect(cardStepStandingRefusal(phase(code), true, 'non-state', 'suspended')?.en).toBe(
+        'The enterprise is off the whitelist (now: Suspended): its application does not go forward (it may be returned or rejected) until it is back (the suspension lifted)',
+      );
+    for (const code of ['K05', 'K06', 'K08']) expect(cardStepStandingRefusal(phase(code), true, 'non-state', 'suspended')).toBeNull();
+    expect(cardStepStandingRefusal(phase('K03'), false, 'non-state', 'suspended')).toBeNull();
+    expect(cardStepStandingRefusal(phase('K03'), true, 'non-state', 'admitted')).toBeNull();
+    expect(cardStepStandingRefusal(phase('K03'), true, 'state', null)).toBeNull();
+    expect(cardStepStandingRefusal(phase('K03'), true, 'non-state', 'exited')?.zh).toContain('已退出');
   });
 
   it('says why an enterprise may not apply, naming its whitelist state; nothing when it may', () => {

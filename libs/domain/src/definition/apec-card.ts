@@ -397,6 +397,29 @@ export function cardApplicationRefusal(ownership: Ownership, state: WhitelistSta
   };
 }
 
+/**
+ * A card application goes forward only on its enterprise's standing (mayApplyForCards): while a non-state enterprise is
+ * off the whitelist (suspended; or exited, its open applications not yet stopped), its application's own steps, those
+ * of the prepare and review phases (K01-K04: the applicants' data, the enterprise's confirmation, the desk's approval,
+ * the submission to the national card office), are not completed or approved; returned or rejected they may be (ninth
+ * trial's list: a suspended enterprise's open applications went on to the national office). The economies' answers
+ * and the national office's card (visa and depart phases) record what others did, and go on. `forward`: a completion,
+ * or a decision to approve. The refusal's label, naming the state and the way on; null when the step may go forward.
+ */
+export function cardStepStandingRefusal(
+  step: Pick<StepDefinition, 'phase'>,
+  forward: boolean,
+  ownership: Ownership,
+  state: WhitelistState | null,
+): Label | null {
+  if (!forward || (step.phase !== 'prepare' && step.phase !== 'review') || mayApplyForCards(ownership, state)) return null;
+  const now = whitelistStateLabel(state);
+  return {
+    zh: `企业当前不在白名单内（${now.zh}）：申请暂不能推进（可退回或不予通过），待恢复（解除暂停）后再办理`,
+    en: `The enterprise is off the whitelist (now: ${now.en}): its application does not go forward (it may be returned or rejected) until it is back (the suspension lifted)`,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The case's facts
 
