@@ -17,6 +17,7 @@ import {
   canonicalSubmission,
   passportsNotInCustody,
   createTestUsers,
+  registerTestUnit,
   startTestApi,
   uniqueSuffix,
   type TestApi,
@@ -1465,6 +1466,59 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       1,
       DEFAULT_DEFINITION.steps.find((s) => s.code === 'A05')!.durationWd,
     ]);
+  });
+
+  it("the unit organizer's plan is a proposal A01 does not read until the FAO clerk approves it", async () => {
+    const service = api.app.get(RegistriesService);
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
+    const path = `/api/registries/units/${users.unit}/plans/${year}`;
+    const as = (role: keyof typeof users.tokens) => bearer(users.tokens[role]);
+    const trip = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 };
+    const facts = { ...SUBMISSION_EXAMPLE, unit: users.unit, departureDate: `${year}-03-15`, returnDate: `${year}-03-20` };
+    const check = () => service.checkPlan(facts as unknown as CaseFacts);
+    await registerTestUnit(api, users);
+    // The handed input's kind: the unit clerk filed a plan right before its submission, and A01 read it as planned.
+    const filed = await request(api.http)
+      .put(path)
+      .set(as('organizer'))
+      .send({ trips: [trip] })
+      .expect(200);
+    expect(filed.body).toMatchObject({ trips: null, approved: null, proposal: { trips: [trip], by: expect.any(String) } });
+    expect(await check()).toMatchObject({ outcome: 'no-plan' });
+    // Only the FAO clerk approves; the organizer's approval is refused by the access table.
+    await request(api.http).post(`${path}/approve`).set(as('organizer')).expect(403);
+    const approved = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).expect(200);
+    expect(approved.body).toMatchObject({ trips: [trip], approved: { by: expect.any(String) }, proposal: null });
+    expect(await check()).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
+    const none = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).expect(409);
+    expect(none.body.errors).toEqual([expect.objectContaining({ field: 'path.year', rule: 'no-proposal' })]);
+    // A later filing leaves the approved plan as A01 reads it: the US trip dropped stays planned until approved.
+    const other = { ...trip, id: 'P-DE', countries: ['DE'] };
+    await request(api.http)
+      .put(path)
+      .set(as('organizer'))
+      .send({ trips: [other] })
+      .expect(200);
+    expect(await check()).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
+    expect((await request(api.http).get(path).set(as('organizer')).expect(200)).body).toMatchObject({
+      trips: [trip],
+      proposal: { trips: [other] },
+    });
+    // The FAO clerk's own filing is the approved plan, and settles the proposal.
+    await request(api.http)
+      .put(path)
+      .set(as('fao-clerk'))
+      .send({ trips: [trip, other] })
+      .expect(200);
+    expect((await request(api.http).get(path).set(as('organizer')).expect(200)).body).toMatchObject({
+      trips: [trip, other],
+      proposal: null,
+    });
+    const history = (await request(api.http).get(`/api/registries/changes`).query({ unit: users.unit }).set(as('fao-clerk')).expect(200))
+      .body.items as Array<{ entity: string; action: string }>;
+    expect(history.filter((c) => c.entity === 'plan').map((c) => c.action)).toEqual(
+      expect.arrayContaining(['proposed', 'approved', 'proposed', 'updated']),
+    );
   });
 
   it("seeds the demo units, rosters, passports and plans once; A01's plan check reads the plan", async () => {

@@ -198,7 +198,10 @@ export const ROSTER_READERS: readonly Role[] = ['personnel', 'secrecy', 'organiz
  */
 export const REGISTRY_WRITERS = {
   units: ['fao-clerk', 'fao-director'],
+  // The unit's organizer files its plan as a proposal; the FAO clerk approves it (or writes the plan as approved): A01
+  // reads only the approved plan (trial's list: the unit clerk edited the plan A01 read).
   plans: ['organizer', 'fao-clerk'],
+  planApproval: ['fao-clerk'],
   // The enterprise clerk keeps its own enterprise's roster (F4): an enterprise holds no personnel office (422
   // government-unit) and names its card applicants from it; never another unit's, never a government unit's
   // (mayWriteRoster). The APEC desk does not: it reviews the applicants (K03) the roster names.

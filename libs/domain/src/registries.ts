@@ -936,6 +936,19 @@ export interface AnnualPlan {
   trips: PlannedTrip[];
 }
 
+/**
+ * A unit's annual plan on file: the plan the FAO approved (`trips`, what A01 reads; null while none is, with who and
+ * when: `approved`) and the unit's filing awaiting approval (`proposal`: its organizer's, which A01 does not read until
+ * the FAO clerk approves it: trial's list, the unit clerk edited the plan A01 read). Times are ISO instants.
+ */
+export interface AnnualPlanRecord {
+  unit: string;
+  year: number;
+  trips: PlannedTrip[] | null;
+  approved: { by: string; at: string } | null;
+  proposal: { trips: PlannedTrip[]; by: string; at: string } | null;
+}
+
 export type PlanMatch =
   | { outcome: 'no-plan'; message: Label }
   | { outcome: 'planned'; tripId: string; message: Label }

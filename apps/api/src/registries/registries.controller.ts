@@ -132,13 +132,33 @@ export class RegistriesController {
   @Put('units/:code/plans/:year')
   @YEAR_PARAM
   @Roles(...REGISTRY_WRITERS.plans)
-  @ApiOperation({ summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)' })
+  @ApiOperation({
+    summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)',
+    description:
+      "The FAO clerk's filing is the approved plan A01 reads; the unit organizer's is a proposal awaiting the FAO clerk's approval (POST …/approve), the approved plan unchanged until then.",
+  })
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
   @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
   @errorResponses(400, 401, 403, 404, 422)
   @CODE_PARAM
   putPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
     return this.registries.putPlan(user, code, year, body);
+  }
+
+  @Post('units/:code/plans/:year/approve')
+  @HttpCode(200)
+  @YEAR_PARAM
+  @Roles(...REGISTRY_WRITERS.planApproval)
+  @ApiOperation({
+    summary: '审批年度出访计划 Approve the unit’s filed plan (the FAO clerk)',
+    description:
+      "The unit organizer's filing (PUT by the organizer: a proposal) becomes the plan A01 reads. 409 ACTION_NOT_ALLOWED at path.year, rule no-proposal, when none awaits approval; 404 when no plan is on file; 409 not-past for a year that has ended.",
+  })
+  @ApiOkResponse({ description: 'The plan as approved', schema: schemaRef(AnnualPlanViewSchema) })
+  @errorResponses(400, 401, 403, 404, 409)
+  @CODE_PARAM
+  approvePlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string) {
+    return this.registries.approvePlan(user, code, year);
   }
 
   // People --------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ import {
   type RegisteredPerson,
   type RegisteredUnit,
   type Suspension,
+  REGISTRY_WRITERS,
   type Ownership,
   type WhitelistState,
   type YearSchedule,
@@ -148,6 +149,9 @@ function assertNotPast(year: number, record: Label): void {
   if (past) throw pastYearRefusal(year, record, past);
 }
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
+
+/** Whether the user's filing of a plan is the approved plan (the FAO clerk) rather than a proposal (the unit's organizer). */
+const approvesPlans = (user: AuthUser): boolean => (REGISTRY_WRITERS.planApproval as readonly string[]).includes(user.role);
 const today = (): string => shanghaiDate(Date.now());
 
 export type { CalendarSource } from '@df/domain';
@@ -562,12 +566,16 @@ export class RegistriesService {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
     await this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
-    const plan = await this.repo.plan(unit, y);
+    const plan = await this.repo.planRecord(unit, y);
     if (!plan) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
     return plan;
   }
 
-  /** The organizer of the unit (or the FAO clerk) files the year's plan; the unit must be registered. */
+  /**
+   * The year's plan filed: the FAO clerk's is the approved plan (REGISTRY_WRITERS.planApproval: A01 reads it at once),
+   * the unit organizer's a proposal awaiting that approval (the approved plan unchanged until then). The unit must be
+   * registered; a past year is on record (409 `not-past`).
+   */
   async putPlan(user: AuthUser, rawUnit: string, rawYear: string, body: unknown) {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
     await this.assertUnitScope(user, unit);
@@ -579,8 +587,26 @@ export class RegistriesService {
     assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
-    await this.repo.putPlan(plan, actorOf(user));
-    return plan;
+    return approvesPlans(user) ? this.repo.putPlan(plan, actorOf(user)) : this.repo.proposePlan(plan, actorOf(user));
+  }
+
+  /**
+   * The FAO clerk approves the unit's filed proposal for the year: A01 reads it from now on. 404 when no plan is on
+   * file, 409 ACTION_NOT_ALLOWED at `path.year`, rule `no-proposal`, when none awaits approval; a past year is on record.
+   */
+  async approvePlan(user: AuthUser, rawUnit: string, rawYear: string) {
+    const unit = parsePathParam(CodeSchema, rawUnit, 'code');
+    await this.assertUnitScope(user, unit);
+    const y = parsePathParam(YearSchema, rawYear, 'year');
+    assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
+    if (!(await this.repo.planRecord(unit, y)))
+      throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
+    const approved = await this.repo.approvePlan(unit, y, actorOf(user));
+    if (!approved) {
+      const label = { zh: `${y} 年度出访计划没有待审批的报备`, en: `No filing of the ${y} outbound plan awaits approval` };
+      throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.year', rule: 'no-proposal', message: label }] });
+    }
+    return approved;
   }
 
   /**

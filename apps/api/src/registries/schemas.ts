@@ -374,9 +374,27 @@ const PLAN_EXAMPLE = {
   unit: 'commerce',
   year: 2027,
   trips: [{ id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }],
+  approved: { by: 'fao-clerk', at: '2026-12-01T02:00:00.000Z' },
+  proposal: {
+    trips: [
+      { id: 'C-2027-1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 },
+      { id: 'C-2027-2', purpose: 'training', countries: ['DE'], size: 3, quarter: 3 },
+    ],
+    by: 'organizer.commerce',
+    at: '2026-12-03T01:30:00.000Z',
+  },
 };
 export const AnnualPlanViewSchema = z
-  .looseObject({ unit: z.string(), year: z.number().int(), trips: z.array(PlannedTripSchema) })
+  .looseObject({
+    unit: z.string(),
+    year: z.number().int(),
+    trips: z.array(PlannedTripSchema).nullable().meta({ description: 'The plan the FAO approved (what A01 reads); null while none is' }),
+    approved: z.object({ by: z.string(), at: z.string() }).nullable(),
+    proposal: z
+      .object({ trips: z.array(PlannedTripSchema), by: z.string(), at: z.string() })
+      .nullable()
+      .meta({ description: "The unit organizer's filing awaiting the FAO clerk's approval (A01 does not read it)" }),
+  })
   .meta({ id: 'AnnualPlanView', example: PLAN_EXAMPLE });
 
 const PASSPORT_EXAMPLE = {

@@ -37,7 +37,10 @@ export class UnitEntity {
   updatedAt!: Date;
 }
 
-/** A unit's annual outbound plan (one row per unit and year; trips as JSON: purpose, countries, size, quarter). */
+/**
+ * A unit's annual outbound plan (one row per unit and year; trips as JSON: purpose, countries, size, quarter): `trips`
+ * the plan the FAO approved (what A01 reads; null while none is), `proposedTrips` the unit's filing awaiting approval.
+ */
 @Entity({ name: 'annual_plans' })
 export class AnnualPlanEntity {
   @PrimaryColumn({ name: 'unit', type: 'varchar', length: 64 })
@@ -46,11 +49,27 @@ export class AnnualPlanEntity {
   @PrimaryColumn({ name: 'year', type: 'integer' })
   year!: number;
 
-  @Column({ name: 'trips', type: 'jsonb' })
-  trips!: unknown[];
+  @Column({ name: 'trips', type: 'jsonb', nullable: true })
+  trips!: unknown[] | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
+
+  /** Who approved `trips` (the FAO clerk; `system` for the seed and rows from before approval), and when. */
+  @Column({ name: 'approved_by', type: 'varchar', length: 100, nullable: true })
+  approvedBy!: string | null;
+
+  @Column({ name: 'approved_at', type: 'timestamptz', nullable: true })
+  approvedAt!: Date | null;
+
+  @Column({ name: 'proposed_trips', type: 'jsonb', nullable: true })
+  proposedTrips!: unknown[] | null;
+
+  @Column({ name: 'proposed_by', type: 'varchar', length: 100, nullable: true })
+  proposedBy!: string | null;
+
+  @Column({ name: 'proposed_at', type: 'timestamptz', nullable: true })
+  proposedAt!: Date | null;
 }
 
 /** The roster of each unit, kept by its personnel office (classified access by the secrecy office). */

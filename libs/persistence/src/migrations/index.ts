@@ -35,6 +35,7 @@ import { CaseMembersIssued1796280255150 } from './1796280255150-CaseMembersIssue
 import { CaseEventsPlanTaken1796281772278 } from './1796281772278-CaseEventsPlanTaken';
 import { AnnualPlanClaims1796290422802 } from './1796290422802-AnnualPlanClaims';
 import { CustodyPassportEventsClock1796317456786 } from './1796317456786-CustodyPassportEventsClock';
+import { AnnualPlanApproval1796343233003 } from './1796343233003-AnnualPlanApproval';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   CaseEventsPlanTaken1796281772278,
   AnnualPlanClaims1796290422802,
   CustodyPassportEventsClock1796317456786,
+  AnnualPlanApproval1796343233003,
 ];

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { lockPlanYear, plannedTripsTaken, recordPlannedTrip } from '../case-record.repository';
 import { passportClaimInForce } from '../number-claims';
 import { heldBy, toPassport } from './custody-rows';
 import type {
   AnnualPlan,
+  AnnualPlanRecord,
   CustodyPassport,
   DefinitionChange,
   Label,
@@ -233,6 +235,17 @@ const TRANSITIONS: Record<StoredPassportState, StoredPassportState[]> = {
 
 const iso = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
 
+const toPlanRecord = (e: AnnualPlanEntity): AnnualPlanRecord => ({
+  unit: e.unit,
+  year: e.year,
+  trips: (e.trips as PlannedTrip[] | null) ?? null,
+  approved: e.trips && e.approvedBy ? { by: e.approvedBy, at: iso(e.approvedAt ?? e.updatedAt) } : null,
+  proposal:
+    e.proposedTrips && e.proposedBy
+      ? { trips: e.proposedTrips as PlannedTrip[], by: e.proposedBy, at: iso(e.proposedAt ?? e.updatedAt) }
+      : null,
+});
+
 const toUnit = (e: UnitEntity): RegisteredUnit => ({
   code: e.code,
   nameZh: e.nameZh,
@@ -404,9 +417,17 @@ export class RegistriesRepository {
     });
   }
 
+  /** The unit's approved plan for the year (what A01 reads), or null while none is approved. */
   async plan(unit: string, year: number): Promise<AnnualPlan | null> {
     const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
-    return row ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
+    return row?.trips ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
+  }
+
+  /** The year's plan on file: the approved one and the proposal awaiting approval (AnnualPlanRecord); null: neither. */
+  async planRecord(unit: string, year: number): Promise<AnnualPlanRecord | null> {
+    const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
+    // A row with neither (a first filing's lock row, its write refused) is no plan on file.
+    return row && (row.trips !== null || row.proposedTrips !== null) ? toPlanRecord(row) : null;
   }
 
   /**
@@ -439,23 +460,79 @@ export class RegistriesRepository {
     return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(m, facts.unit, year, exceptCaseId) : new Set());
   }
 
-  async plans(unit: string): Promise<AnnualPlan[]> {
-    const rows = await this.ds.getRepository(AnnualPlanEntity).find({ where: { unit }, order: { year: 'ASC' } });
-    return rows.map((r) => ({ unit: r.unit, year: r.year, trips: r.trips as PlannedTrip[] }));
+  /**
+   * The FAO's plan for the year, approved as written (the FAO clerk, the seed): A01 reads it from now on; a proposal
+   * awaiting approval is settled by it (cleared). Audited (registry_changes `plan`, `approved`).
+   */
+  async putPlan(plan: AnnualPlan, actor: RegistryActor): Promise<AnnualPlanRecord> {
+    return this.writePlan(plan.unit, plan.year, actor, (old) => ({
+      set: { trips: plan.trips, approvedBy: actor.id, approvedAt: new Date(), proposedTrips: null, proposedBy: null, proposedAt: null },
+      change: { action: old?.trips ? 'updated' : 'created', before: old?.trips ?? null, after: plan.trips },
+    }));
   }
 
-  async putPlan(plan: AnnualPlan, actor: RegistryActor): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      const old = await m.findOne(AnnualPlanEntity, { where: { unit: plan.unit, year: plan.year }, lock: { mode: 'pessimistic_write' } });
-      await m.upsert(AnnualPlanEntity, { unit: plan.unit, year: plan.year, trips: plan.trips, updatedAt: new Date() }, ['unit', 'year']);
+  /**
+   * The unit's filing of its plan (its organizer): kept as the proposal awaiting the FAO clerk's approval, the approved
+   * plan (what A01 reads) unchanged until then. Audited (`proposed`).
+   */
+  async proposePlan(plan: AnnualPlan, actor: RegistryActor): Promise<AnnualPlanRecord> {
+    return this.writePlan(plan.unit, plan.year, actor, (old) => ({
+      set: { proposedTrips: plan.trips, proposedBy: actor.id, proposedAt: new Date() },
+      change: { action: 'proposed', before: old?.proposedTrips ?? null, after: plan.trips },
+    }));
+  }
+
+  /**
+   * The FAO clerk approves the unit's proposal: it becomes the plan A01 reads. Null when there is no proposal (nothing
+   * is changed). Audited (`approved`, before: the plan it replaces).
+   */
+  async approvePlan(unit: string, year: number, actor: RegistryActor): Promise<AnnualPlanRecord | null> {
+    const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
+    if (!row?.proposedTrips) return null;
+    return this.writePlan(unit, year, actor, (old) =>
+      old?.proposedTrips
+        ? {
+            set: {
+              trips: old.proposedTrips,
+              approvedBy: actor.id,
+              approvedAt: new Date(),
+              proposedTrips: null,
+              proposedBy: null,
+              proposedAt: null,
+            },
+            change: { action: 'approved', before: old.trips, after: old.proposedTrips },
+          }
+        : null,
+    );
+  }
+
+  /** One write of a plan row under its row lock, with its registry_changes row; `write` null: nothing (the answer null). */
+  private async writePlan<T extends AnnualPlanRecord | null>(
+    unit: string,
+    year: number,
+    actor: RegistryActor,
+    write: (old: AnnualPlanEntity | null) => {
+      set: Partial<AnnualPlanEntity>;
+      change: { action: string; before: unknown; after: unknown };
+    } | null,
+  ): Promise<T> {
+    return this.ds.transaction(async (m) => {
+      // The row exists before its lock is taken (an empty one for a first filing), so two writes of a year queue on it.
+      await m.query(`INSERT INTO annual_plans (unit, year) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [unit, year]);
+      const old = await m.findOne(AnnualPlanEntity, { where: { unit, year }, lock: { mode: 'pessimistic_write' } });
+      const fresh = old && old.trips === null && old.proposedTrips === null ? null : old;
+      const w = write(fresh);
+      if (!w) return null as T;
+      await m.update(AnnualPlanEntity, { unit, year }, { ...w.set, updatedAt: new Date() } as QueryDeepPartialEntity<AnnualPlanEntity>);
       await this.audit(m, actor, {
         entity: 'plan',
-        key: `${plan.unit}:${plan.year}`,
-        action: old ? 'updated' : 'created',
-        unit: plan.unit,
-        before: old?.trips ?? null,
-        after: plan.trips,
+        key: `${unit}:${year}`,
+        action: w.change.action,
+        unit,
+        before: w.change.before,
+        after: w.change.after,
       });
+      return toPlanRecord((await m.findOne(AnnualPlanEntity, { where: { unit, year } }))!) as T;
     });
   }
 
