@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { completeStepSignal, delegationWorkflowId, progressQuery } from '@df/contracts';
 import { RegistriesRepository } from '@df/persistence';
 import { INCIDENT_NOTICE } from '../../apps/api/src/common/incident-notice';
+import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 import { getProgress } from '../support/api-flow';
 import { drive } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
@@ -199,9 +200,13 @@ describe('the registries in the web app (issue 14)', () => {
   });
 
   it('a role that only reads gets the tables and no form; the admin reads no registry', async () => {
+    // The manager writes no registry: the page says so.
+    const manager = await stack.pageAs('manager');
+    await manager.getByRole('menuitem', { name: '登记簿' }).click();
+    await manager.getByTestId('registries-read-only').waitFor();
+    // The organizer files its unit's annual plan (below) and writes nothing else here.
     const organizer = await stack.pageAs('organizer');
     await organizer.getByRole('menuitem', { name: '登记簿' }).click();
-    await organizer.getByTestId('registries-read-only').waitFor();
     // Its own unit, as the clerk registered it.
     await organizer.getByTestId('units-table').locator('tr', { hasText: unit }).filter({ hasText: '市测试局' }).waitFor();
     await organizer.getByRole('tab', { name: '人员' }).click();
@@ -225,6 +230,47 @@ describe('the registries in the web app (issue 14)', () => {
     expect(await admin.getByRole('menuitem', { name: '登记簿' }).count()).toBe(0);
     await admin.goto('/registries');
     await admin.getByRole('heading', { name: '用户管理' }).waitFor();
+  });
+
+  it("the organizer files the unit's annual plan; the FAO clerk approves it, and only then is it the plan A01 reads", async () => {
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 1;
+    const organizer = await stack.pageAs('organizer');
+    await organizer.getByRole('menuitem', { name: '登记簿' }).click();
+    await organizer.getByRole('tab', { name: '年度出访计划' }).click();
+    await shown(organizer, organizer.getByTestId('plan-none'));
+    await organizer.getByTestId('edit-plan').click();
+    const dialog = organizer.getByRole('dialog');
+    await dialog.getByText('报备后须经外办审批').waitFor();
+    await dialog.getByTestId('add-plan-trip').click();
+    await dialog.locator('#trips_0_id').fill('P-US');
+    await pickOption(organizer, dialog.locator('#trips_0_purpose'), '招商引资');
+    await pickOption(organizer, dialog.locator('#trips_0_countries'), '美国 (US)', { multiple: true, search: 'US' });
+    await dialog.locator('#trips_0_size').fill('5');
+    await organizer.getByTestId('save-plan').click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Filed, not approved: A01 reads no plan until the FAO clerk approves it.
+    await shown(organizer, organizer.getByTestId('plan-approved-none'));
+    await organizer.getByTestId('plan-proposal').locator('tr', { hasText: 'P-US' }).filter({ hasText: '美国' }).waitFor();
+    expect(await organizer.getByTestId('approve-plan').count()).toBe(0);
+    const service = stack.api.app.get(RegistriesService);
+    const facts = {
+      unit,
+      purpose: 'investment-promotion',
+      departureDate: `${year}-02-10`,
+      members: [{ id: 'm1' }],
+      destinations: [{ country: 'US' }],
+    };
+    expect((await service.checkPlan(facts as never)).outcome).toBe('no-plan');
+
+    const clerk = await stack.pageAs('fao-clerk');
+    await clerk.getByRole('menuitem', { name: '登记簿' }).click();
+    await clerk.getByRole('tab', { name: '年度出访计划' }).click();
+    await pickOption(clerk, clerk.getByTestId('plan-unit').locator('input'), `市测试局 (${unit})`, { search: unit });
+    await clerk.getByTestId('approve-plan').click();
+    await shown(clerk, clerk.getByTestId('plan-approved').locator('tr', { hasText: 'P-US' }));
+    expect(await clerk.getByTestId('plan-proposal').count()).toBe(0);
+    expect(await service.checkPlan(facts as never)).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
+    await expectAccessible(clerk);
   });
 
   it('the organizer names a roster person in the new trip by picking them: the registries supply the rest', async () => {

@@ -1,7 +1,7 @@
-import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, App as AntApp, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { DayField } from '../DayField';
-import { api, ApiError, type FieldError, type Session } from '../api';
+import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
 import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
 import { useSchemaForm } from '../schema-form';
@@ -35,6 +35,8 @@ const WRITERS = {
   people: REGISTRY_WRITERS.people,
   passports: REGISTRY_WRITERS.passports,
   calendar: REGISTRY_WRITERS.calendar,
+  plans: REGISTRY_WRITERS.plans,
+  planApproval: REGISTRY_WRITERS.planApproval,
 };
 const mayWrite = (registry: keyof typeof WRITERS, role: string) => (WRITERS[registry] as readonly string[]).includes(role);
 /** Roles that read every unit's entries (FAO roles, the leader, the manager): they get the API's `?unit=` filter. */
@@ -116,6 +118,7 @@ export default function RegistriesPage({ session }: { session: Session }) {
     { key: 'units', label: t('regUnits'), children: <UnitsTab session={session} /> },
     ...(readsRoster(role) ? [{ key: 'people', label: t('regPeople'), children: <PeopleTab session={session} /> }] : []),
     { key: 'passports', label: t('regPassports'), children: <PassportsTab session={session} /> },
+    { key: 'plans', label: t('regPlans'), children: <PlansTab session={session} /> },
     { key: 'calendar', label: t('regCalendar'), children: <CalendarTab session={session} /> },
     { key: 'versions', label: t('regVersions'), children: <VersionsTab /> },
   ];
@@ -1026,6 +1029,272 @@ function CalendarDialog({ year, onClose, onSaved }: { year: number; onClose(): v
           </Form>
         )}
       </Loaded>
+    </Modal>
+  );
+}
+
+// Annual outbound plans ---------------------------------------------------------------------------
+
+interface PlannedTripRow {
+  id: string;
+  purpose: string;
+  countries: string[];
+  size: number;
+  quarter: number;
+}
+/** GET /api/registries/units/{code}/plans/{year}: the approved plan (what A01 reads) and the filing awaiting approval. */
+interface PlanRecord {
+  unit: string;
+  year: number;
+  trips: PlannedTripRow[] | null;
+  approved: { by: string; at: string } | null;
+  proposal: { trips: PlannedTripRow[]; by: string; at: string } | null;
+}
+
+/**
+ * A unit's annual outbound plan (年度出访计划, docs/registries.md "A01: the annual plan"): the plan the FAO approved, which
+ * A01 reads, and the unit's filing awaiting approval. The unit's organizer files (a proposal); the FAO clerk approves
+ * it, or files the approved plan itself. Roles reading every unit pick the unit; a unit's roles read their own.
+ */
+function PlansTab({ session }: { session: Session }) {
+  const { t, pick } = useT();
+  const { message } = AntApp.useApp();
+  const errText = useErrorText();
+  const role = session.user.role;
+  const thisYear = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+  const [unit, setUnit] = useState(readsAll(role) ? '' : session.user.unit);
+  const [year, setYear] = useState(thisYear + 1);
+  const [editing, setEditing] = useState(false);
+  const [cat, setCat] = useState<Catalog | null>(null);
+  useEffect(() => void catalog().then(setCat, () => undefined), []);
+  const units = useLoad(
+    () => (readsAll(role) ? api<{ items: UnitListRow[] }>('GET', '/api/registries/units') : Promise.resolve({ items: [] })),
+    [role],
+  );
+  const plan = useLoad(async () => {
+    if (!unit) return null;
+    try {
+      return await api<PlanRecord>('GET', `/api/registries/units/${enc(unit)}/plans/${year}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  }, [unit, year]);
+  const writer = mayWrite('plans', role) && !!unit;
+  const approver = mayWrite('planApproval', role);
+  const approve = async () => {
+    try {
+      await api('POST', `/api/registries/units/${enc(unit)}/plans/${year}/approve`);
+      void message.success(t('planApprovedNow'));
+      plan.reload();
+    } catch (e) {
+      void message.error(errText(e));
+    }
+  };
+  const tripTable = (trips: PlannedTripRow[], testId: string) => (
+    <Table<PlannedTripRow>
+      rowKey="id"
+      size="small"
+      data-testid={testId}
+      dataSource={trips}
+      pagination={false}
+      columns={[
+        { title: t('planTripId'), dataIndex: 'id' },
+        { title: t('purpose'), render: (_, r) => (cat?.purposes[r.purpose] ? pick(cat.purposes[r.purpose]) : r.purpose) },
+        {
+          title: t('countries'),
+          render: (_, r) =>
+            r.countries.map((c) => (cat?.countries[c] ? pick({ zh: cat.countries[c].nameZh, en: cat.countries[c].nameEn }) : c)).join('、'),
+        },
+        { title: t('planSize'), dataIndex: 'size' },
+        { title: t('planQuarter'), render: (_, r) => `Q${r.quarter}` },
+      ]}
+    />
+  );
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 12 }}>
+        {readsAll(role) ? (
+          <Select
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 280 }}
+            placeholder={t('planPickUnit')}
+            aria-label={t('planPickUnit')}
+            data-testid="plan-unit"
+            value={unit || undefined}
+            onChange={setUnit}
+            options={(units.data?.items ?? []).map((u) => ({
+              value: u.code,
+              label: `${pick({ zh: u.nameZh, en: u.nameEn })} (${u.code})`,
+            }))}
+          />
+        ) : null}
+        <Select
+          style={{ width: 120 }}
+          aria-label={t('year')}
+          data-testid="plan-year"
+          value={year}
+          onChange={setYear}
+          options={[thisYear, thisYear + 1].map((y) => ({ value: y, label: String(y) }))}
+        />
+        {writer ? (
+          <Button type="primary" onClick={() => setEditing(true)} data-testid="edit-plan">
+            {approver ? t('planWrite') : t('planFile')}
+          </Button>
+        ) : null}
+      </Space>
+      {unit ? (
+        <Loaded state={plan}>
+          {(d) =>
+            !d ? (
+              <Typography.Paragraph data-testid="plan-none">{t('planNone')}</Typography.Paragraph>
+            ) : (
+              <Space orientation="vertical" style={{ width: '100%' }}>
+                <Typography.Title level={4} style={{ fontSize: 16 }}>
+                  {t('planApproved')}
+                  {d.approved ? ` · ${d.approved.by} · ${fmtDateTime(d.approved.at)}` : ''}
+                </Typography.Title>
+                {d.trips ? (
+                  tripTable(d.trips, 'plan-approved')
+                ) : (
+                  <Typography.Paragraph data-testid="plan-approved-none">{t('planNoneApproved')}</Typography.Paragraph>
+                )}
+                {d.proposal ? (
+                  <>
+                    <Typography.Title level={4} style={{ fontSize: 16 }}>
+                      <Tag color={TAG.gold}>{t('planPending')}</Tag> {d.proposal.by} · {fmtDateTime(d.proposal.at)}
+                    </Typography.Title>
+                    {tripTable(d.proposal.trips, 'plan-proposal')}
+                    {approver ? (
+                      <Button onClick={() => void approve()} data-testid="approve-plan">
+                        {t('planApprove')}
+                      </Button>
+                    ) : (
+                      <Alert type="info" showIcon title={t('planPendingNote')} />
+                    )}
+                  </>
+                ) : null}
+              </Space>
+            )
+          }
+        </Loaded>
+      ) : null}
+      {editing && cat ? (
+        <PlanDialog
+          unit={unit}
+          year={year}
+          cat={cat}
+          trips={plan.data?.proposal?.trips ?? plan.data?.trips ?? []}
+          approves={approver}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            plan.reload();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+interface PlanValues {
+  trips?: Array<Partial<PlannedTripRow>>;
+}
+
+/** The year's plan as the unit files it (a proposal) or the FAO clerk writes it (approved): PUT …/plans/{year}. */
+function PlanDialog(props: {
+  unit: string;
+  year: number;
+  cat: Catalog;
+  trips: PlannedTripRow[];
+  approves: boolean;
+  onClose(): void;
+  onSaved(): void;
+}) {
+  const { t, pick } = useT();
+  const { message } = AntApp.useApp();
+  const f = useSchemaForm<PlanValues>(
+    'AnnualPlan',
+    (v) => ({
+      trips: (v.trips ?? []).map((trip) => ({
+        id: trimmed(trip.id),
+        purpose: trip.purpose,
+        countries: trip.countries ?? [],
+        size: trip.size,
+        quarter: trip.quarter,
+      })),
+    }),
+    ['trips'],
+  );
+  const save = async () => {
+    const r = await f.send((body) => api<PlanRecord>('PUT', `/api/registries/units/${enc(props.unit)}/plans/${props.year}`, body));
+    if (!r) return;
+    void message.success(props.approves ? t('regSaved') : t('planFiledNow'));
+    props.onSaved();
+  };
+  const purposes = Object.entries(props.cat.purposes).map(([value, l]) => ({ value, label: pick(l) }));
+  const countries = Object.entries(props.cat.countries).map(([value, c]) => ({
+    value,
+    label: `${pick({ zh: c.nameZh, en: c.nameEn })} (${value})`,
+  }));
+  return (
+    <Modal
+      open
+      width={900}
+      title={`${props.approves ? t('planWrite') : t('planFile')}: ${props.unit} · ${props.year}`}
+      onCancel={props.onClose}
+      onOk={() => void save()}
+      okText={t('regSave')}
+      cancelText={t('cancel')}
+      confirmLoading={f.sending}
+      okButtonProps={{ 'data-testid': 'save-plan' } as Record<`data-${string}`, string>}
+    >
+      {props.approves ? null : <Alert type="info" showIcon title={t('planFileNote')} style={{ marginBottom: 12 }} />}
+      <Form form={f.form} layout="vertical" onValuesChange={f.onValuesChange} initialValues={{ trips: props.trips }}>
+        <Form.List name="trips">
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((field, i) => (
+                <Space key={field.key} wrap align="start" data-testid={`plan-trip-${i}`}>
+                  <Form.Item label={t('planTripId')} name={[field.name, 'id']} {...f.help(`trips[${i}].id`)}>
+                    <Input style={{ width: 110 }} aria-label={t('planTripId')} />
+                  </Form.Item>
+                  <Form.Item label={t('purpose')} name={[field.name, 'purpose']} {...f.help(`trips[${i}].purpose`)}>
+                    <Select style={{ width: 180 }} options={purposes} aria-label={t('purpose')} showSearch optionFilterProp="label" />
+                  </Form.Item>
+                  <Form.Item label={t('countries')} name={[field.name, 'countries']} {...f.help(`trips[${i}].countries`)}>
+                    <Select
+                      mode="multiple"
+                      style={{ width: 240 }}
+                      options={countries}
+                      aria-label={t('countries')}
+                      optionFilterProp="label"
+                    />
+                  </Form.Item>
+                  <Form.Item label={t('planSize')} name={[field.name, 'size']} {...f.help(`trips[${i}].size`)}>
+                    <InputNumber min={1} style={{ width: 80 }} aria-label={t('planSize')} />
+                  </Form.Item>
+                  <Form.Item label={t('planQuarter')} name={[field.name, 'quarter']} {...f.help(`trips[${i}].quarter`)}>
+                    <Select
+                      style={{ width: 80 }}
+                      options={[1, 2, 3, 4].map((q) => ({ value: q, label: `Q${q}` }))}
+                      aria-label={t('planQuarter')}
+                    />
+                  </Form.Item>
+                  <Button onClick={() => remove(field.name)} style={{ marginTop: 30 }}>
+                    {t('remove')}
+                  </Button>
+                </Space>
+              ))}
+              <Button onClick={() => add({ countries: [], quarter: 1, size: 1 })} data-testid="add-plan-trip">
+                {t('planAddTrip')}
+              </Button>
+            </>
+          )}
+        </Form.List>
+        <ServerNote error={f.serverError} />
+      </Form>
     </Modal>
   );
 }
