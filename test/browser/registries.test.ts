@@ -246,6 +246,7 @@ describe('the registries in the web app (issue 14)', () => {
     await pickOption(organizer, dialog.locator('#trips_0_purpose'), '招商引资');
     await pickOption(organizer, dialog.locator('#trips_0_countries'), '美国 (US)', { multiple: true, search: 'US' });
     await dialog.locator('#trips_0_size').fill('5');
+    await screenshot(organizer, 'registries-plan-file');
     await organizer.getByTestId('save-plan').click();
     await dialog.waitFor({ state: 'hidden' });
     // Filed, not approved: A01 reads no plan until the FAO clerk approves it.
@@ -266,6 +267,7 @@ describe('the registries in the web app (issue 14)', () => {
     await clerk.getByRole('menuitem', { name: '登记簿' }).click();
     await clerk.getByRole('tab', { name: '年度出访计划' }).click();
     await pickOption(clerk, clerk.getByTestId('plan-unit').locator('input'), `市测试局 (${unit})`, { search: unit });
+    await screenshot(clerk, 'registries-plan-approve');
     await clerk.getByTestId('approve-plan').click();
     await shown(clerk, clerk.getByTestId('plan-approved').locator('tr', { hasText: 'P-US' }));
     expect(await clerk.getByTestId('plan-proposal').count()).toBe(0);

@@ -1,5 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CLOSED_STATUSES, passportLastsTrip, passportValid, secondValidPassport, shanghaiDate } from '@df/domain';
+import {
+  CLOSED_STATUSES,
+  passportHeldElsewhere,
+  passportLastsTrip,
+  passportValid,
+  secondValidPassport,
+  shanghaiDate,
+  type CustodyPassport,
+} from '@df/domain';
 import { heldBy, passportOfNumber } from './registries/custody-rows';
 
 /**
@@ -72,6 +80,11 @@ export interface StepNumberHolder {
   otherNumber?: string;
   /** With `otherNumber`: the custody ledger holds it, valid (no case holds it: caseId and stepKey are empty). */
   inLedger?: boolean;
+  /**
+   * Set when the claimant's person has another passport out on loan (passportHeldElsewhere, read under the claims lock
+   * check-outs take too): C05's new one waits until it is back (no case holds a number: caseId and stepKey are empty).
+   */
+  checkedOut?: CustodyPassport;
 }
 
 /** The advisory lock (to the transaction's end) a person's new-passport claims and registrations are taken under. */
@@ -271,9 +284,14 @@ async function otherNumberOfPerson(
   // A valid passport the ledger holds for the person (a roster person's key is their person id), taken in by hand a
   // moment ago (eighth trial: a C05 and a registration by hand at once were both accepted): the ledger's own rule.
   if (kind.table === 'passport_number_claims') {
-    const held = secondValidPassport(await heldBy(m, keys), number, oneValid.replaces, today, oneValid.returnDate);
+    const passports = await heldBy(m, keys);
+    const held = secondValidPassport(passports, number, oneValid.replaces, today, oneValid.returnDate);
     if (held)
       return { caseId: '', stepKey: '', memberId: '', claimedAt: new Date(), recorded: true, otherNumber: held.number, inLedger: true };
+    // Another of theirs out on loan: the new one could not be registered (a check-out takes this lock: ninth trial, a
+    // C07 and this C05 at once, and the C05 recorded a passport the ledger never registered).
+    const out = passportHeldElsewhere(passports, number);
+    if (out) return { caseId: '', stepKey: '', memberId: '', claimedAt: new Date(), recorded: true, checkedOut: out };
   }
   const others: Array<{ number: string; case_id: string; step_key: string; member_id: string; claimed_at: Date }> = await m.query(
     `SELECT DISTINCT c.${kind.column} AS number, c.case_id, c.step_key, c.member_id, c.claimed_at

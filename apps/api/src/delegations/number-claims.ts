@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import {
   isPassportNumber,
+  shanghaiDate,
   newPassportElsewhereLabel,
   normalPassportNumber,
   parseInstanceKey,
@@ -21,6 +22,7 @@ import {
   type StepNumberKind,
 } from '@df/persistence';
 import { DomainError, ruleRefusal, type FieldError } from '../common/errors';
+import { custodyMoveRefusal } from '../registries/registries.service';
 import { CLAIM_STALE_MS } from '../apec/claims';
 
 /** A number this request holds (the step's completion, sent next): what to do with its outcome. */
@@ -128,6 +130,9 @@ export async function holdDocumentNumber(
     dead.push(`${holder.caseId} ${holder.stepKey}`);
     holder = await claimStepNumber(db, doc.kind, doc.number, claim, dead, oneValid);
   }
+  // Another of the person's passports out on loan, read under the lock check-outs take: waited for, as the precheck says.
+  if (holder?.checkedOut)
+    throw custodyMoveRefusal({ reason: 'checked-out', passport: holder.checkedOut }, shanghaiDate(Date.now()), stepKey);
   // Another new passport of the member's person, recorded or in flight at another case's C05: one person, one new
   // passport (sixth and seventh trials: two C05s at once were both accepted, one recorded a passport never registered).
   if (holder?.otherNumber !== undefined) {

@@ -83,6 +83,7 @@ import {
   openCaseMembersWithPassport,
   openCaseMembers,
   PassportHeldError,
+  PassportRegisteringError,
   UnitReferenceError,
   PassportExpiredError,
   PassportTransitionError,
@@ -323,9 +324,10 @@ export class RegistriesService {
       if (!(err instanceof PassportTransitionError) && !(err instanceof PassportHeldError)) throw err;
       const now = await this.repo.passport(target.number);
       const label = now?.state === 'checked-out' ? custodyMoveLabel({ reason: 'checked-out', passport: now }, today()) : err.label;
+      const rule = err instanceof PassportRegisteringError ? 'new-passport-in-flight' : 'passport-checked-out';
       throw new DomainError('ACTION_NOT_ALLOWED', label, {
         ...(stepKey ? { stepKey } : {}),
-        errors: [{ field: 'path.stepKey', rule: 'passport-checked-out', message: label }],
+        errors: [{ field: 'path.stepKey', rule, message: label }],
       });
     }
     return target.number;
@@ -1809,9 +1811,9 @@ function versionTaken(version: string): DomainError {
 
 function heldRefusal(err: unknown, field: 'holder' | 'to'): unknown {
   if (!(err instanceof PassportHeldError)) return err;
-  return new DomainError('PASSPORT_ALREADY_HELD', err.label, {
-    errors: [{ field, rule: 'one-valid-passport', message: err.label }],
-  });
+  // A check-out while the holder's new passport is on its way into the ledger: in a moment, not "cancel it first".
+  const rule = err instanceof PassportRegisteringError ? 'new-passport-in-flight' : 'one-valid-passport';
+  return new DomainError('PASSPORT_ALREADY_HELD', err.label, { errors: [{ field, rule, message: err.label }] });
 }
 
 /**

@@ -189,6 +189,39 @@ export class PassportClaimedError extends PassportHeldError {
   }
 }
 
+/**
+ * Thrown when a passport would be checked out while a new passport of its holder, recorded at an open case's C05, is not
+ * in the ledger yet (passportClaimInForce): the new one replaces it, and the check-out would keep it from being
+ * registered (ninth trial: a C07 and another case's C05 of one person at once; the C05 recorded a passport the ledger
+ * never registered). Taken under the person's claims lock, as C05's claim is. A PassportHeldError.
+ */
+export class PassportRegisteringError extends PassportHeldError {
+  constructor(
+    number: string,
+    holder: string,
+    readonly claimed: string,
+  ) {
+    super(number, holder, {
+      number: claimed,
+      type: 'official',
+      issuedOn: '',
+      expiresOn: '',
+      holder,
+      state: 'in-custody',
+      caseId: null,
+      dueBackOn: null,
+    });
+    this.name = 'PassportRegisteringError';
+  }
+
+  override get label(): Label {
+    return {
+      zh: `${this.holder} 的新护照 ${this.claimed} 已在其在办案件的护照签发步骤中记录，尚未入库保管：每人只能有一本有效的因公护照，待新护照入库（随即自动办理，或由护照管理处手工登记）后再借出`,
+      en: `${this.holder}'s new passport, ${this.claimed}, recorded at the passport issue step of their open case, is not in the custody ledger yet: one valid official passport per person; check out once it is (registered in a moment, or by the passport officer by hand)`,
+    };
+  }
+}
+
 /** Thrown when a roster write would register an active person a second time (duplicatePerson): the entry already there. */
 export class DuplicatePersonError extends Error {
   constructor(
@@ -785,6 +818,9 @@ export class RegistriesRepository {
         if (passportExpired(before, shanghaiDate(Date.now()))) throw new PassportExpiredError(before);
         const other = passportHeldElsewhere(await heldBy(m, before.holder), number);
         if (other) throw new PassportHeldError(number, before.holder, other);
+        // Nor while a new passport of the holder is on its way into the ledger (a C05's claim, under its lock).
+        const claimed = await passportClaimInForce(m, before.holder, number);
+        if (claimed) throw new PassportRegisteringError(number, before.holder, claimed.number);
       }
       const out = to === 'checked-out';
       const after: CustodyPassport = {
