@@ -168,6 +168,8 @@ const FREQUENCY_RECHECK_PATCH = 'frequency-recheck';
 const FREQUENCY_ON_MEMBER_CHANGE_PATCH = 'frequency-on-member-change';
 /** An amendment of a kept country's city or inviter reruns its invitation steps and the trip's reviews (CaseDeps.inviterChangeReruns). */
 const INVITER_CHANGE_RERUNS_PATCH = 'inviter-change-reruns';
+/** An amendment after which a member's new passport no longer serves the trip reruns their C02-C06 (CaseDeps.passportReissue). */
+const PASSPORT_REISSUE_PATCH = 'passport-reissue';
 /** A rerun review holds the open steps resting on it (CaseDeps.holdAfterRecheck); asked only when there is one to hold. */
 const HOLD_AFTER_RECHECK_PATCH = 'hold-after-recheck';
 /** A step opens only once every step upstream of it is done again (CaseDeps.openAfterUpstream); asked only when one would open before. */
@@ -343,6 +345,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     recheckPlannedTrips: () => patched(FREQUENCY_RECHECK_PATCH),
     frequencyOnMemberChange: () => patched(FREQUENCY_ON_MEMBER_CHANGE_PATCH),
     inviterChangeReruns: () => patched(INVITER_CHANGE_RERUNS_PATCH),
+    passportReissue: () => patched(PASSPORT_REISSUE_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
     memberWorkStands: () => patched(MEMBER_WORK_STANDS_PATCH),
     holdAfterRecheck: () => patched(HOLD_AFTER_RECHECK_PATCH),

@@ -583,6 +583,11 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         ),
       ).toMatchObject({ state: 'cancelled' });
       expect(await ledger(fresh)).toMatchObject({ state: 'in-custody' });
+      // Its history says why: the member's place changed, not the case closed (ninth trial: it read "the case closed").
+      const history = (await request(api.http).get(`/api/registries/passports/${old}`).set(officer()).expect(200)).body.history as Array<{
+        note: string | null;
+      }>;
+      expect(history.at(-1)?.note).toMatch(/superseded by .*, the member's place on the case changed before its cancellation step$/);
     }
     const repicked = await getProgress(api, users.tokens['passport-officer'], cases[1]!.caseId);
     expect(repicked.facts.members.find((m) => m.id === 'm1')?.passport?.number).toBe(cases[1]!.fresh);
@@ -593,6 +598,61 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         .set(bearer(users.tokens.organizer))
         .send({ reason: '测试' })
         .expect(200);
+  });
+
+  it("ninth trial: the trip moved past the new passport's validity after C06 issues one again (C02-C06 rerun), not a C07 refused for good", async () => {
+    const { personId: qin, number: old } = await personWithPassport('秦十三', '2017-05-02', '2027-05-01');
+    const caseId = (
+      await request(api.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(rosterTrip(users.unit, qin, '2027-09-13', '2027-09-17'))
+        .expect(201)
+    ).body.caseId as string;
+    await driveUntil(caseId, ['C05:m1']);
+    const today = shanghaiDate(Date.now());
+    const c05 = (number: string, expiresOn: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
+        .set(officer())
+        .send({ data: { number, issuedOn: addDays(today, -1), expiresOn } });
+    const first = uniquePassportNumber();
+    await c05(first, '2028-04-30').expect(200); // lasts the trip as submitted: valid until 2028-03-17 needed
+    await driveUntil(caseId, ['C06:m1']);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await eventually(
+      () => ledger(old),
+      (p) => p.state === 'cancelled',
+    );
+    // The handed input: the trip moved two months later (valid until 2028-05-12 needed). Before, C07 was refused
+    // valid-for-trip, and re-picking the member, as its advice said, reran C01 only: the case was stuck.
+    const p = await getProgress(api, users.tokens.organizer, caseId);
+    const destinations = p.facts.destinations.map((d) => ({ ...d, arrive: '2027-11-08', leave: '2027-11-12' }));
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/amend`)
+      .set(bearer(users.tokens.organizer))
+      .send({ changes: { departureDate: '2027-11-08', returnDate: '2027-11-12', destinations } })
+      .expect(200);
+    await driveUntil(caseId, ['C05:m1']);
+    const again = uniquePassportNumber();
+    await c05(again, addDays(today, 3600)).expect(200);
+    await driveUntil(caseId, ['C06:m1']);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    // The short one is cancelled with the old, and C07 checks out the one issued again: one valid passport.
+    expect(
+      await eventually(
+        () => ledger(first),
+        (p) => p.state === 'cancelled',
+      ),
+    ).toMatchObject({ state: 'cancelled' });
+    await driveUntil(caseId, ['C07:m1']);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(again)).toMatchObject({ state: 'checked-out', caseId });
+    await request(api.http)
+      .post(`/api/delegations/${caseId}/withdraw`)
+      .set(bearer(users.tokens.organizer))
+      .send({ reason: '测试' })
+      .expect(200);
   });
 
   it('eighth trial: a trip moved later with a passport out that no longer lasts it is refused (422 changes.returnDate passport-lasts-trip)', async () => {

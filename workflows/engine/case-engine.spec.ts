@@ -792,7 +792,13 @@ describe('CaseEngine', () => {
       dropped.takeCustodyWork();
       expect(asked).toEqual([]);
       amend(dropped, t, [two.members[1]!]);
-      const superseded = { key: 'C06:m1', action: 'supersede', memberId: 'm1', newPassport: { ...NEW, number: 'SE2222222' } };
+      const superseded = {
+        key: 'C06:m1',
+        action: 'supersede',
+        memberId: 'm1',
+        newPassport: { ...NEW, number: 'SE2222222' },
+        memberLeft: true,
+      };
       expect(supersedes(dropped)).toEqual([{ ...superseded, personId: 'P-m1', passportNumber: 'SE1111111' }]);
       expect(asked).toEqual(['on-change']);
       // Re-picked with the new passport (its snapshot now lasts the trip): C06 is skipped, the old one superseded, once.
@@ -817,6 +823,49 @@ describe('CaseEngine', () => {
       old.takeCustodyWork();
       amend(old, ot, [two.members[1]!]);
       expect(supersedes(old)).toEqual([]);
+    });
+
+    it('ninth trial: a new passport that no longer serves the amended trip is issued again (C02-C06 rerun), asking patched(passport-reissue) only then', () => {
+      const newPassportSteps = ['C02:m1', 'C03:m1', 'C04:m1', 'C05:m1', 'C06:m1'];
+      const issued = (deps: Partial<EngineDeps> = {}) => {
+        const engine = newEngine(renewing, deps);
+        const t = reachC05(engine);
+        // Lasts the trip as submitted (returning 2026-05-15: valid until 2026-11-15 needed), not one a month later.
+        engine.apply(c05('c05', { ...NEW, expiresOn: '2026-12-01' }), t);
+        engine.apply({ type: 'complete', request: { requestId: 'c06', actor: actor('passport-officer', 'fao'), stepKey: 'C06:m1' } }, t);
+        return { engine, t };
+      };
+      const statuses = (engine: CaseEngine, t: number) =>
+        newPassportSteps.map((k) => engine.progress(t).steps.find((s) => s.key === k)!.status);
+      const amend = (engine: CaseEngine, t: number, changes: object) =>
+        engine.apply({ type: 'amend', request: { requestId: `am-${t}`, actor: actor('organizer'), changes } } as never, t);
+      const asked: string[] = [];
+      // The handed input: the trip moved a month later. Before, C02-C06 stayed done and C07 was refused for good.
+      const moved = issued({ passportReissue: () => (asked.push('reissue'), true) });
+      expect(statuses(moved.engine, moved.t)).toEqual(['done', 'done', 'done', 'done', 'done']);
+      const destinations = moved.engine.facts.destinations.map((d) => ({ ...d, arrive: '2026-06-08', leave: '2026-06-12' }));
+      amend(moved.engine, moved.t, { departureDate: '2026-06-08', returnDate: '2026-06-12', destinations });
+      expect(statuses(moved.engine, moved.t).filter((s) => s === 'done')).toEqual([]);
+      expect(asked).toEqual(['reissue']);
+      // The new passport lost: re-picking the member (the ledger holds no valid passport of theirs) issues one again.
+      const lost = issued();
+      amend(lost.engine, lost.t, { members: [{ ...renewing.members[0]!, passport: null }] });
+      expect(statuses(lost.engine, lost.t).filter((s) => s === 'done')).toEqual([]);
+      // What does not: the member re-picked with the new passport, or another change of a member whose passport stands.
+      asked.length = 0;
+      const kept = issued({ passportReissue: () => (asked.push('kept'), true) });
+      amend(kept.engine, kept.t, {
+        members: [{ ...renewing.members[0]!, passport: { inCustody: true, number: 'SE2222222', expiresOn: '2026-12-01' } }],
+      });
+      expect(statuses(kept.engine, kept.t).slice(0, 4)).toEqual(['done', 'done', 'done', 'done']);
+      const ranked = issued({ passportReissue: () => (asked.push('ranked'), true) });
+      amend(ranked.engine, ranked.t, { members: [{ ...renewing.members[0]!, rank: 'bureau' }] });
+      expect(statuses(ranked.engine, ranked.t).slice(0, 4)).toEqual(['done', 'done', 'done', 'done']);
+      expect(asked).toEqual([]);
+      // A history recorded before the patch replays as it ran.
+      const old = issued({ passportReissue: () => false });
+      amend(old.engine, old.t, { departureDate: '2026-06-08', returnDate: '2026-06-12', destinations });
+      expect(statuses(old.engine, old.t)).toEqual(['done', 'done', 'done', 'done', 'done']);
     });
 
     it('a history recorded before the patch (it answers false) registers nothing; a definition without the move asks nothing', () => {

@@ -145,7 +145,10 @@ export interface CustodyWork {
    * after return). For 'due-back': that rule's days counted from the day the case closed.
    */
   dueBackOn?: string;
-  /** For 'due-back': the member left a case that goes on (a refused visa, an amendment), rather than the case closing. */
+  /**
+   * For 'due-back': the member left a case that goes on (a refused visa, an amendment), rather than the case closing. For
+   * 'supersede': the member's place changed (dropped, or re-picked), rather than the case closing.
+   */
   memberLeft?: boolean;
   /** For 'due-back': the trip's dates changed, so the day is set as it is (later or sooner), not only brought forward. */
   redated?: boolean;
@@ -278,6 +281,13 @@ export interface EngineDeps {
    * (patched('inviter-change-reruns')).
    */
   inviterChangeReruns?: () => boolean;
+  /**
+   * An amendment after which a member's new passport (C05 done) no longer serves the trip issues one again: the
+   * member's new-passport steps (C02-C06) run again (ninth trial: the trip moved past the new passport's validity, or
+   * it was lost; C07 refused and re-picking the member, as its advice said, changed nothing). Asked only then
+   * (patched('passport-reissue')).
+   */
+  passportReissue?: () => boolean;
   /**
    * A step opens only once every step upstream of it is done again (trial: an amendment sent B08 back, the approval
    * document withdrawn, and C04's approval still opened C05, the passport's issue). Asked only when a step would open
@@ -536,6 +546,7 @@ export class CaseCore {
         action: 'supersede',
         memberId,
         newPassport,
+        memberLeft: true,
         ...(before?.personId ? { personId: before.personId } : {}),
         ...(before?.passport?.number ? { passportNumber: before.passport.number } : {}),
       });

@@ -91,7 +91,10 @@ export interface PassportCustodyInput {
   memberId: string;
   /** For 'register' ('supersede'): the new passport the step's completion recorded (C05), taken into custody for the holder (`personId`). */
   newPassport?: { number: string; issuedOn: string; expiresOn: string };
-  /** For 'due-back': the member left the case (a refused visa, an amendment), which goes on. */
+  /**
+   * For 'due-back': the member left the case (a refused visa, an amendment), which goes on. For 'supersede': the member's
+   * place on the case changed (dropped or re-picked by an amendment), rather than the case closing.
+   */
   memberLeft?: boolean;
   /** For 'due-back': the trip's return date was amended; `dueBackOn` is set as it is, later or sooner. */
   redated?: boolean;

@@ -3,6 +3,8 @@ import {
   departureDateViolations,
   departureHorizonViolations,
   duplicatePersonViolations,
+  needsNewPassport,
+  passportLastsTrip,
   sameMemberPerson,
   sameValue,
   shanghaiDate,
@@ -163,7 +165,8 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     declared(m) ||
     (frequencyReads(m) && (core.deps.frequencyOnMemberChange?.() ?? true)) ||
     ((invitation(m) || (m.behaviour.rerunOnAmend === 'trip' && m.phase !== 'prepare' && !tripChanged)) && inviterRule());
-  const rerun = [...core.metas.values()].filter(reruns).map((m) => m.key);
+  const reissued = passportsReissued(core, before, next);
+  const rerun = [...core.metas.values()].filter((m) => reruns(m) || reissued.has(m.key)).map((m) => m.key);
   const toReset = rerun.filter((k) => {
     const s = core.states.get(k)?.status;
     return s === 'done' || s === 'awaiting' || s === 'overdue' || s === 'blocked';
@@ -176,6 +179,35 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   }
   // The passports out for the trip are due back after its new return (CaseCore.passportsRedated).
   if (before.returnDate !== next.returnDate) core.passportsRedated();
+}
+
+/**
+ * The new-passport steps (the step conditions newPassportNeeded and passportReplaced: C02-C06) of each member whose new
+ * passport (their C05 done, custody 'register') no longer serves the amended trip: it expires less than 6 months after
+ * the new return (passportLastsTrip), or the amendment gave the member a passport (the ledger's, re-picked) that does not
+ * last it either (needsNewPassport: the new one lost, cancelled, or never in custody). They run again, so a passport is
+ * issued anew (ninth trial: C07 refused `valid-for-trip` / `valid-passport` and advised re-picking the member, which
+ * reran C01 only; the case was stuck). Asks `deps.passportReissue` only when there is such a member.
+ */
+function passportsReissued(core: CaseCore, before: CaseFacts, next: CaseFacts): Set<string> {
+  const keys = new Set<string>();
+  const passportOf = (f: CaseFacts, id: string) => JSON.stringify(f.members.find((m) => m.id === id)?.passport ?? null);
+  for (const member of next.members) {
+    const c05 = [...core.metas.values()].find((m) => m.memberId === member.id && m.behaviour.custody === 'register');
+    const state = c05 && core.states.get(c05.key);
+    const expiresOn = state?.status === 'done' ? state.data?.expiresOn : undefined;
+    if (typeof expiresOn !== 'string') continue;
+    const gone =
+      !passportLastsTrip(expiresOn, next.returnDate) ||
+      (passportOf(before, member.id) !== passportOf(next, member.id) && needsNewPassport(member, next.returnDate));
+    if (!gone) continue;
+    for (const m of core.metas.values()) {
+      const condition = core.steps.get(m.code)?.condition;
+      if (m.memberId === member.id && (condition === 'newPassportNeeded' || condition === 'passportReplaced')) keys.add(m.key);
+    }
+  }
+  if (keys.size === 0 || !(core.deps.passportReissue?.() ?? true)) return new Set();
+  return keys;
 }
 
 /**

@@ -310,7 +310,9 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       await this.registries.transitionPassport(
         old.number,
         'cancelled',
-        { note: `${input.key} (${input.caseId}): superseded by ${by}, the case closed before its cancellation step` },
+        {
+          note: `${input.key} (${input.caseId}): superseded by ${by}, ${input.memberLeft ? "the member's place on the case changed" : 'the case closed'} before its cancellation step`,
+        },
         this.holderUnit,
         { id: 'system', role: 'system' },
       );
