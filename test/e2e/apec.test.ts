@@ -97,6 +97,25 @@ describe('APEC cards over the API (issue 17)', () => {
     else if (!e.body.mayApply) await admitAgain(desk);
   };
 
+  /**
+   * A non-state small enterprise of its own, admitted to the whitelist, its staff `names` on its roster as
+   * `<unit>-p1`, `-p2`…: its users, and the desk's and the clerk's headers.
+   */
+  const admittedFirm = async (prefix: string, names: string[]) => {
+    const firm = await createTestUsers(api, `${prefix}-${uniqueSuffix()}`, { enterprise: true });
+    const desk = bearer(firm.tokens['apec-desk']);
+    const clerk = bearer(firm.tokens['enterprise-clerk']);
+    await unit(firm.unit);
+    for (const [i, name] of names.entries()) await person(`${firm.unit}-p${i + 1}`, firm.unit, name);
+    await request(api.http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
+    await request(api.http)
+      .post(`/api/apec/enterprises/${firm.unit}/whitelist/admission`)
+      .set(desk)
+      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
+      .expect(200);
+    return { firm, desk, clerk };
+  };
+
   /** Waits until the cases read model (what the claims read) shows the case with this status. */
   const readModelStatus = (caseId: string, status: string) =>
     eventually(
@@ -1223,17 +1242,7 @@ describe('APEC cards over the API (issue 17)', () => {
 
   it("a suspended enterprise's open application does not go forward (409 enterprise-standing) until the suspension is lifted; it may be returned", async () => {
     const http = api.http;
-    const firm = await createTestUsers(api, `susp-${uniqueSuffix()}`, { enterprise: true });
-    const desk = bearer(firm.tokens['apec-desk']);
-    const clerk = bearer(firm.tokens['enterprise-clerk']);
-    await unit(firm.unit);
-    await person(`${firm.unit}-p1`, firm.unit, '申请人甲');
-    await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
-    await request(http)
-      .post(`/api/apec/enterprises/${firm.unit}/whitelist/admission`)
-      .set(desk)
-      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
-      .expect(200);
+    const { firm, desk, clerk } = await admittedFirm('susp', ['申请人甲']);
     const caseId = (
       await request(http)
         .post('/api/apec/applications')
@@ -1278,17 +1287,7 @@ describe('APEC cards over the API (issue 17)', () => {
   it('an exit leaves an application whose card is registered to hand its cards over (keptCases), and stops the others', async () => {
     // Handed input (trial): the exit cancelled a case whose cards were registered (K07) but not handed over.
     const http = api.http;
-    const firm = await createTestUsers(api, `exit-${uniqueSuffix()}`, { enterprise: true });
-    const desk = bearer(firm.tokens['apec-desk']);
-    const clerk = bearer(firm.tokens['enterprise-clerk']);
-    await unit(firm.unit);
-    for (const n of [1, 2, 3]) await person(`${firm.unit}-p${n}`, firm.unit, `申请人${n}`);
-    await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
-    await request(http)
-      .post(`/api/apec/enterprises/${firm.unit}/whitelist/admission`)
-      .set(desk)
-      .send({ registeredCapitalWan: 5000, foreignTradeUsd: 5_000_000, taxCreditGrade: 'A', creditRecordClean: true })
-      .expect(200);
+    const { firm, desk, clerk } = await admittedFirm('exit', ['申请人1', '申请人2', '申请人3']);
     const apply = async (personIds: string[]) =>
       (
         await request(http)

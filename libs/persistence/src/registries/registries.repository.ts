@@ -158,16 +158,17 @@ export class PassportHeldError extends Error {
 }
 
 /**
- * Thrown when a passport registered would stand beside another new passport a case's C05 holds for the holder
- * (passportClaimInForce): one valid official passport per person. A PassportHeldError, so every caller that notes or
- * refuses that one does the same with this.
+ * A new passport of `holder`'s a case's C05 recorded and the ledger does not hold yet (`claimed`, passportClaimInForce),
+ * standing in the way of another passport move: the refusals below name it. A PassportHeldError, so every caller that
+ * notes or refuses that one does the same with these.
  */
-export class PassportClaimedError extends PassportHeldError {
+abstract class PassportPendingError extends PassportHeldError {
   constructor(
     number: string,
     holder: string,
     readonly claimed: string,
   ) {
+    // The ledger holds no row of the claimed number: the "other passport" is its number alone.
     super(number, holder, {
       number: claimed,
       type: 'official',
@@ -178,8 +179,15 @@ export class PassportClaimedError extends PassportHeldError {
       caseId: null,
       dueBackOn: null,
     });
-    this.name = 'PassportClaimedError';
   }
+}
+
+/**
+ * Thrown when a passport registered would stand beside another new passport a case's C05 holds for the holder
+ * (passportClaimInForce): one valid official passport per person.
+ */
+export class PassportClaimedError extends PassportPendingError {
+  override name = 'PassportClaimedError';
 
   override get label(): Label {
     return {
@@ -193,26 +201,10 @@ export class PassportClaimedError extends PassportHeldError {
  * Thrown when a passport would be checked out while a new passport of its holder, recorded at an open case's C05, is not
  * in the ledger yet (passportClaimInForce): the new one replaces it, and the check-out would keep it from being
  * registered (ninth trial: a C07 and another case's C05 of one person at once; the C05 recorded a passport the ledger
- * never registered). Taken under the person's claims lock, as C05's claim is. A PassportHeldError.
+ * never registered). Taken under the person's claims lock, as C05's claim is.
  */
-export class PassportRegisteringError extends PassportHeldError {
-  constructor(
-    number: string,
-    holder: string,
-    readonly claimed: string,
-  ) {
-    super(number, holder, {
-      number: claimed,
-      type: 'official',
-      issuedOn: '',
-      expiresOn: '',
-      holder,
-      state: 'in-custody',
-      caseId: null,
-      dueBackOn: null,
-    });
-    this.name = 'PassportRegisteringError';
-  }
+export class PassportRegisteringError extends PassportPendingError {
+  override name = 'PassportRegisteringError';
 
   override get label(): Label {
     return {
