@@ -1485,21 +1485,42 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .expect(200);
     expect(filed.body).toMatchObject({ trips: null, approved: null, proposal: { trips: [trip], by: expect.any(String) } });
     expect(await check()).toMatchObject({ outcome: 'no-plan' });
-    // Only the FAO clerk approves; the organizer's approval is refused by the access table.
-    await request(api.http).post(`${path}/approve`).set(as('organizer')).expect(403);
-    const approved = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).expect(200);
+    // Only the FAO clerk approves, the filing it read (its `at`); the organizer's approval is refused by the access table.
+    const at = filed.body.proposal.at as string;
+    await request(api.http).post(`${path}/approve`).set(as('organizer')).send({ proposedAt: at }).expect(403);
+    expect((await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({}).expect(400)).body.errors).toEqual([
+      expect.objectContaining({ field: 'proposedAt', rule: 'required' }),
+    ]);
+    const approved = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: at }).expect(200);
     expect(approved.body).toMatchObject({ trips: [trip], approved: { by: expect.any(String) }, proposal: null });
     expect(await check()).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
-    const none = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).expect(409);
+    const none = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: at }).expect(409);
     expect(none.body.errors).toEqual([expect.objectContaining({ field: 'path.year', rule: 'no-proposal' })]);
     // A later filing leaves the approved plan as A01 reads it: the US trip dropped stays planned until approved.
     const other = { ...trip, id: 'P-DE', countries: ['DE'] };
-    await request(api.http)
+    const second = await request(api.http)
       .put(path)
       .set(as('organizer'))
       .send({ trips: [other] })
       .expect(200);
     expect(await check()).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
+    // The clerk read the second filing; the unit files a third before the approval: refused, not approved unseen.
+    await request(api.http)
+      .put(path)
+      .set(as('organizer'))
+      .send({ trips: [trip, other] })
+      .expect(200);
+    const unseen = await request(api.http)
+      .post(`${path}/approve`)
+      .set(as('fao-clerk'))
+      .send({ proposedAt: second.body.proposal.at })
+      .expect(409);
+    expect(unseen.body.errors).toEqual([expect.objectContaining({ field: 'proposedAt', rule: 'proposal-changed' })]);
+    await request(api.http)
+      .put(path)
+      .set(as('organizer'))
+      .send({ trips: [other] })
+      .expect(200);
     expect((await request(api.http).get(path).set(as('organizer')).expect(200)).body).toMatchObject({
       trips: [trip],
       proposal: { trips: [other] },

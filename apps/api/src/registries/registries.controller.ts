@@ -9,6 +9,7 @@ import { CALENDAR_YEARS, REGISTRY_WRITERS, SCHEDULE_YEARS } from '@df/domain';
 import { RegistriesService } from './registries.service';
 import {
   AnnualPlanViewSchema,
+  PlanApprovalSchema,
   CalendarListSchema,
   CalendarStoredSchema,
   CalendarYearSchema,
@@ -152,13 +153,14 @@ export class RegistriesController {
   @ApiOperation({
     summary: '审批年度出访计划 Approve the unit’s filed plan (the FAO clerk)',
     description:
-      "The unit organizer's filing (PUT by the organizer: a proposal) becomes the plan A01 reads. 409 ACTION_NOT_ALLOWED at path.year, rule no-proposal, when none awaits approval; 404 when no plan is on file; 409 not-past for a year that has ended.",
+      "The unit organizer's filing (PUT by the organizer: a proposal) filed at `proposedAt` (its `proposal.at` as read) becomes the plan A01 reads. 409 ACTION_NOT_ALLOWED at path.year, rule no-proposal, when none awaits approval, and at proposedAt, rule proposal-changed, when the unit filed again since; 404 when no plan is on file; 409 not-past for a year that has ended.",
   })
+  @ApiBody({ schema: schemaRef(PlanApprovalSchema) })
   @ApiOkResponse({ description: 'The plan as approved', schema: schemaRef(AnnualPlanViewSchema) })
   @errorResponses(400, 401, 403, 404, 409)
   @CODE_PARAM
-  approvePlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string) {
-    return this.registries.approvePlan(user, code, year);
+  approvePlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
+    return this.registries.approvePlan(user, code, year, body);
   }
 
   // People --------------------------------------------------------------------------------------

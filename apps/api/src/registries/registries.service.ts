@@ -108,6 +108,7 @@ import { isKeptMember } from '../delegations/kept-members';
 import { seedDemoRegistries } from './seed';
 import {
   AnnualPlanSchema,
+  PlanApprovalSchema,
   ChangesQuerySchema,
   UnitQuerySchema,
   ClassifiedAccessSchema,
@@ -593,20 +594,30 @@ export class RegistriesService {
   }
 
   /**
-   * The FAO clerk approves the unit's filed proposal for the year: A01 reads it from now on. 404 when no plan is on
-   * file, 409 ACTION_NOT_ALLOWED at `path.year`, rule `no-proposal`, when none awaits approval; a past year is on record.
+   * The FAO clerk approves the unit's filed proposal for the year, the one filed at `proposedAt` (what the clerk read):
+   * A01 reads it from now on. 404 when no plan is on file; 409 ACTION_NOT_ALLOWED at `path.year`, rule `no-proposal`,
+   * when none awaits approval, and at `proposedAt`, rule `proposal-changed`, when the unit filed another since (it is
+   * not approved unseen); a past year is on record.
    */
-  async approvePlan(user: AuthUser, rawUnit: string, rawYear: string) {
+  async approvePlan(user: AuthUser, rawUnit: string, rawYear: string, body: unknown) {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
     await this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
+    const { proposedAt } = parseOrThrow(PlanApprovalSchema, body ?? {});
     assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
     if (!(await this.repo.planRecord(unit, y)))
       throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
-    const approved = await this.repo.approvePlan(unit, y, actorOf(user));
-    if (!approved) {
+    const approved = await this.repo.approvePlan(unit, y, actorOf(user), proposedAt);
+    if (approved === 'none') {
       const label = { zh: `${y} 年度出访计划没有待审批的报备`, en: `No filing of the ${y} outbound plan awaits approval` };
       throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.year', rule: 'no-proposal', message: label }] });
+    }
+    if (approved === 'changed') {
+      const label = {
+        zh: '该单位在您查看之后又重新报备了计划：请查看新的报备后再审批',
+        en: 'The unit filed its plan again since you read it: read the new filing, then approve it',
+      };
+      throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'proposedAt', rule: 'proposal-changed', message: label }] });
     }
     return approved;
   }

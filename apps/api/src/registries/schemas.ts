@@ -144,6 +144,16 @@ export const AnnualPlanSchema = z
   .superRefine(eachOnce<{ id: string }>('trips', (t) => t.id, 'id', '计划编号不能重复', 'Planned trip ids must be unique'))
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
+/** The FAO clerk's approval of a unit's filed plan: the filing approved, by the instant it was filed (`proposal.at`). */
+export const PlanApprovalSchema = z
+  .strictObject({
+    proposedAt: z
+      .string()
+      .max(40)
+      .meta({ description: "The filing's `proposal.at` as read: another filing since is 409 proposal-changed, not approved unseen" }),
+  })
+  .meta({ id: 'PlanApproval', example: { proposedAt: '2026-12-03T01:30:00.000Z' } });
+
 /** Today in Asia/Shanghai, when the request is read: the registries' date rules (libs/domain) are checked against it. */
 const today = (): string => shanghaiDate(Date.now());
 

@@ -1082,9 +1082,10 @@ function PlansTab({ session }: { session: Session }) {
   }, [unit, year]);
   const writer = mayWrite('plans', role) && !!unit;
   const approver = mayWrite('planApproval', role);
-  const approve = async () => {
+  // The filing approved is the one shown (its `at`): another filed since is refused, not approved unseen.
+  const approve = async (proposedAt: string) => {
     try {
-      await api('POST', `/api/registries/units/${enc(unit)}/plans/${year}/approve`);
+      await api('POST', `/api/registries/units/${enc(unit)}/plans/${year}/approve`, { proposedAt });
       void message.success(t('planApprovedNow'));
       plan.reload();
     } catch (e) {
@@ -1167,7 +1168,7 @@ function PlansTab({ session }: { session: Session }) {
                     </Typography.Title>
                     {tripTable(d.proposal.trips, 'plan-proposal')}
                     {approver ? (
-                      <Button onClick={() => void approve()} data-testid="approve-plan">
+                      <Button onClick={() => void approve(d.proposal!.at)} data-testid="approve-plan">
                         {t('planApprove')}
                       </Button>
                     ) : (

@@ -508,27 +508,32 @@ export class RegistriesRepository {
   }
 
   /**
-   * The FAO clerk approves the unit's proposal: it becomes the plan A01 reads. Null when there is no proposal (nothing
-   * is changed). Audited (`approved`, before: the plan it replaces).
+   * The FAO clerk approves the unit's proposal filed at `proposedAt` (ISO instant, as the record shows it): it becomes
+   * the plan A01 reads. 'none' when no proposal awaits, 'changed' when the one awaiting was filed at another instant
+   * (the unit filed again since the clerk read it: what is approved is what was read); nothing is changed then. Audited
+   * (`approved`, before: the plan it replaces).
    */
-  async approvePlan(unit: string, year: number, actor: RegistryActor): Promise<AnnualPlanRecord | null> {
-    const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
-    if (!row?.proposedTrips) return null;
-    return this.writePlan(unit, year, actor, (old) =>
-      old?.proposedTrips
-        ? {
-            set: {
-              trips: old.proposedTrips,
-              approvedBy: actor.id,
-              approvedAt: new Date(),
-              proposedTrips: null,
-              proposedBy: null,
-              proposedAt: null,
-            },
-            change: { action: 'approved', before: old.trips, after: old.proposedTrips },
-          }
-        : null,
-    );
+  async approvePlan(unit: string, year: number, actor: RegistryActor, proposedAt: string): Promise<AnnualPlanRecord | 'none' | 'changed'> {
+    let refusal: 'none' | 'changed' = 'none';
+    const approved = await this.writePlan(unit, year, actor, (old) => {
+      if (!old?.proposedTrips) return null;
+      if (iso(old.proposedAt ?? old.updatedAt) !== proposedAt) {
+        refusal = 'changed';
+        return null;
+      }
+      return {
+        set: {
+          trips: old.proposedTrips,
+          approvedBy: actor.id,
+          approvedAt: new Date(),
+          proposedTrips: null,
+          proposedBy: null,
+          proposedAt: null,
+        },
+        change: { action: 'approved', before: old.trips, after: old.proposedTrips },
+      };
+    });
+    return approved ?? refusal;
   }
 
   /** One write of a plan row under its row lock, with its registry_changes row; `write` null: nothing (the answer null). */
