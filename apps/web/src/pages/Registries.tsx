@@ -7,7 +7,7 @@ import { useT, type LabelKey } from '../i18n';
 import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
 import { joinNames } from '../lists';
-import { REGISTRY_WRITERS, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
+import { REGISTRY_WRITERS, registryUnitKind, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import {
   GENDERS,
@@ -118,7 +118,10 @@ export default function RegistriesPage({ session }: { session: Session }) {
     { key: 'units', label: t('regUnits'), children: <UnitsTab session={session} /> },
     ...(readsRoster(role) ? [{ key: 'people', label: t('regPeople'), children: <PeopleTab session={session} /> }] : []),
     { key: 'passports', label: t('regPassports'), children: <PassportsTab session={session} /> },
-    { key: 'plans', label: t('regPlans'), children: <PlansTab session={session} /> },
+    // Annual outbound plans are the delegation chain's units' (A01): not the APEC roles', whose registries are the enterprises'.
+    ...(registryUnitKind(role as never) === 'any'
+      ? [{ key: 'plans', label: t('regPlans'), children: <PlansTab session={session} /> }]
+      : []),
     { key: 'calendar', label: t('regCalendar'), children: <CalendarTab session={session} /> },
     { key: 'versions', label: t('regVersions'), children: <VersionsTab /> },
   ];
