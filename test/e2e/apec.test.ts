@@ -1273,6 +1273,10 @@ describe('APEC cards over the API (issue 17)', () => {
     });
     // Another role is refused as before (the workflow's refusal first), not told of the enterprise.
     expect((await step('K02', 'complete', desk).expect(403)).body.code).toBe('WRONG_ROLE');
+    // Its ownership set to state while suspended (tenth trial: its applications then went on): still held.
+    await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'state', size: 'small' }).expect(200);
+    expect((await step('K02', 'complete', clerk).expect(409)).body.errors[0].rule).toBe('enterprise-standing');
+    await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
     await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/lift`).set(desk).send({}).expect(200);
     await step('K02', 'complete', clerk).expect(200);
     await awaits('K03');

@@ -118,6 +118,10 @@ describe('the whitelist', () => {
     expect(mayApplyForCards('non-state', 'admitted')).toBe(true);
     expect(mayApplyForCards('non-state', 'suspended')).toBe(false);
     expect(mayApplyForCards('non-state', 'exited')).toBe(false);
+    // The whitelist's sanction holds whatever the ownership says (tenth trial: set to state while suspended).
+    expect(mayApplyForCards('state', 'suspended')).toBe(false);
+    expect(mayApplyForCards('state', 'exited')).toBe(false);
+    expect(cardStepStandingRefusal({ phase: 'review' }, true, 'state', 'suspended')?.en).toContain('now: Suspended');
   });
 
   it("holds a card application's own steps (prepare, review) while its enterprise may not apply; returns, rejections and the others' records go on", () => {

@@ -379,8 +379,14 @@ export const WHITELIST_REVIEW_REMINDER_DAYS = 30;
 /** The day the reminder of the annual review due on `dueOn` goes out. */
 export const reviewReminderOn = (dueOn: string): string => addDays(dueOn, -WHITELIST_REVIEW_REMINDER_DAYS);
 
-/** May an enterprise of this ownership and whitelist state apply for cards? State enterprises always; others while admitted. */
+/**
+ * May an enterprise of this ownership and whitelist state apply for cards? State enterprises (which need no whitelist)
+ * and others while admitted; never one the whitelist holds suspended or exited, whatever its ownership says (tenth
+ * trial: the desk set a suspended enterprise's ownership to state, and its applications went on while the whitelist
+ * still read suspended).
+ */
 export function mayApplyForCards(ownership: Ownership, state: WhitelistState | null): boolean {
+  if (state === 'suspended' || state === 'exited') return false;
   return ownership === 'state' || state === 'admitted';
 }
 
