@@ -502,6 +502,15 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     // first case's new one, whose number does not last this trip (422 lasts-trip) and an amended member was refused for
     // the old one: no way out until the first case's C06.
     await c05(later, short, '2028-06-01').expect(422);
+    // Out for the first case (still running): waited for at that case's check-in, not advised back by hand (tenth trial:
+    // checked in by hand as advised, the first case was left with its C07 done and, after this C06, a cancelled passport).
+    await transition(short, { to: 'checked-out', caseId: first, dueBackOn: '2027-10-01' }).expect(200);
+    const waits = await c05(later, uniquePassportNumber(), addDays(today, 3600)).expect(409);
+    expect(waits.body.errors).toEqual([expect.objectContaining({ field: 'path.stepKey', rule: 'passport-checked-out' })]);
+    expect(waits.body.message.en).toMatch(
+      new RegExp(`^Passport ${short} is out for the running case ${first}.*do not check it in by hand`),
+    );
+    await transition(short, { to: 'in-custody' }).expect(200);
     const lasting = uniquePassportNumber();
     await c05(later, lasting, addDays(today, 3600)).expect(200);
     expect(await inLedger(lasting)).toMatchObject({ holder: zhou, state: 'in-custody' });

@@ -259,6 +259,14 @@ describe("the chain's custody moves: the passport out on loan they wait for, and
     expect(passportValid({ ...forFirst, expiresOn: '2026-12-02', state: 'checked-out' }, today)).toBe(true);
   });
 
+  it('tenth trial: a passport out for another running case is waited for at its check-in, never advised back by hand', () => {
+    const label = custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1'), forOpenCase: true }, today);
+    expect(label.en).toBe(
+      "Passport SE1000001 is out for the running case case-1, due back by 2026-12-10: this step waits until it comes back at that case's check-in step after its trip (or that case closes); do not check it in by hand before, or that case is left without a passport",
+    );
+    expect(label.zh).toContain('请勿在护照登记中提前交回');
+  });
+
   it('the refusal of a passport out names it and the day it is due back, and what to do', () => {
     const label = custodyMoveLabel({ reason: 'checked-out', passport: outFor('case-1') }, today);
     expect(label.zh).toContain('SE1000001');

@@ -377,6 +377,12 @@ export interface CustodyMoveProblem {
   passport: CustodyPassport;
   /** For `short-validity`: the trip's return date the passport does not last 6 months past. */
   returnDate?: string;
+  /**
+   * For `checked-out`: the passport is out for another case that still runs (its trip not over): it comes back at that
+   * case's check-in step, not by hand (tenth trial: checked in by hand as the refusal advised, the other case was left
+   * with its C07 done, nothing out and, once this case's C06 ran, a cancelled passport).
+   */
+  forOpenCase?: boolean;
 }
 
 /** The refusal of a step whose custody move cannot be made (custodyMoveProblem): which passport, why, what to do. */
@@ -405,6 +411,11 @@ export function custodyMoveLabel(problem: CustodyMoveProblem, today: string): La
   }
   const due = p.dueBackOn ? `，应于 ${p.dueBackOn} 前交回` : '';
   const dueEn = p.dueBackOn ? `, due back by ${p.dueBackOn}` : '';
+  if (problem.forOpenCase)
+    return {
+      zh: `护照 ${p.number} 已为在办案件 ${p.caseId ?? ''} 借出${due}：待该案件出访归来、在其护照交回步骤交回保管（或该案件结案）后，才能办理此步骤；请勿在护照登记中提前交回，否则该案件将无护照可用`,
+      en: `Passport ${p.number} is out for the running case ${p.caseId ?? ''}${dueEn}: this step waits until it comes back at that case's check-in step after its trip (or that case closes); do not check it in by hand before, or that case is left without a passport`,
+    };
   return {
     zh: `护照 ${p.number} 已借出${due}：借出的护照仍属外办保管，须先办理交回保管（其案件的护照交回步骤，或护照登记中的“交回”），才能办理此步骤`,
     en: `Passport ${p.number} is checked out${dueEn}: a passport out on loan is still the office's; check it back in first (its case's check-in step, or the ledger's check-in), then this step`,

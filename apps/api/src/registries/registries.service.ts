@@ -258,7 +258,16 @@ export class RegistriesService {
   ): Promise<CustodyMoveProblem | null> {
     const { held, byNumber } = await this.memberPassports(member);
     const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
-    return custodyMoveProblem(action, caseId, held, byNumber, today(), fresh, returnDate);
+    const problem = custodyMoveProblem(action, caseId, held, byNumber, today(), fresh, returnDate);
+    return problem ? this.withOtherCase(problem, caseId) : null;
+  }
+
+  /** A passport out for another case that still runs is waited for at that case's check-in (forOpenCase), not by hand. */
+  private async withOtherCase(problem: CustodyMoveProblem, caseId: string): Promise<CustodyMoveProblem> {
+    const other = problem.passport.caseId;
+    if (problem.reason !== 'checked-out' || !other || other === caseId) return problem;
+    const running = await this.repo.caseForCheckOut(other);
+    return running === 'registering' || (running && running.open) ? { ...problem, forOpenCase: true } : problem;
   }
 
   /** The passports the custody ledger has out on loan for a case (C07 done, or by hand; not yet back). */
