@@ -912,6 +912,7 @@ export class DelegationsService {
           await this.registries.processDefinition(scope.definitionVersion),
           { caseId, stepKey, data: sent.data, requestId, role: user.role, ...(read ? { read } : {}) },
           (id) => this.progress(id),
+          (problem) => this.registries.custodyMoveRefusalFor(problem, caseId, stepKey),
         );
       if (kind === 'complete' && stepKey !== undefined)
         checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey, read);

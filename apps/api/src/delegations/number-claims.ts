@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import {
   isPassportNumber,
-  shanghaiDate,
   newPassportElsewhereLabel,
   normalPassportNumber,
   parseInstanceKey,
   systemWorkReading,
+  type CustodyMoveProblem,
   type Label,
   type ProcessDefinition,
   type Role,
@@ -22,7 +22,6 @@ import {
   type StepNumberKind,
 } from '@df/persistence';
 import { DomainError, ruleRefusal, type FieldError } from '../common/errors';
-import { custodyMoveRefusal } from '../registries/registries.service';
 import { CLAIM_STALE_MS } from '../apec/claims';
 
 /** A number this request holds (the step's completion, sent next): what to do with its outcome. */
@@ -104,6 +103,8 @@ export async function holdDocumentNumber(
     role?: Role;
   },
   progressOf: (caseId: string) => Promise<DelegationProgress>,
+  /** The refusal of a custody move that cannot be made now (RegistriesService.custodyMoveRefusalFor), for this step. */
+  refuseMove: (problem: CustodyMoveProblem) => Promise<Error>,
 ): Promise<HeldNumber | undefined> {
   const { caseId, stepKey, data, requestId } = request;
   if (!definition || stepKey === undefined || typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
@@ -131,8 +132,7 @@ export async function holdDocumentNumber(
     holder = await claimStepNumber(db, doc.kind, doc.number, claim, dead, oneValid);
   }
   // Another of the person's passports out on loan, read under the lock check-outs take: waited for, as the precheck says.
-  if (holder?.checkedOut)
-    throw custodyMoveRefusal({ reason: 'checked-out', passport: holder.checkedOut }, shanghaiDate(Date.now()), stepKey);
+  if (holder?.checkedOut) throw await refuseMove({ reason: 'checked-out', passport: holder.checkedOut });
   // Another new passport of the member's person, recorded or in flight at another case's C05: one person, one new
   // passport (sixth and seventh trials: two C05s at once were both accepted, one recorded a passport never registered).
   if (holder?.otherNumber !== undefined) {

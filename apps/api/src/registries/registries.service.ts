@@ -262,6 +262,14 @@ export class RegistriesService {
     return problem ? this.withOtherCase(problem, caseId) : null;
   }
 
+  /**
+   * The refusal of a step whose custody move cannot be made now (custodyMoveRefusal), a passport out for another running
+   * case named as such (withOtherCase): the precheck's, C07's check-out and C05's claim alike.
+   */
+  async custodyMoveRefusalFor(problem: CustodyMoveProblem, caseId: string, stepKey?: string): Promise<DomainError> {
+    return custodyMoveRefusal(await this.withOtherCase(problem, caseId), today(), stepKey);
+  }
+
   /** A passport out for another case that still runs is waited for at that case's check-in (forOpenCase), not by hand. */
   private async withOtherCase(problem: CustodyMoveProblem, caseId: string): Promise<CustodyMoveProblem> {
     const other = problem.passport.caseId;
@@ -317,7 +325,7 @@ export class RegistriesService {
       // of one person at once were both done, one with the passport out for the other case). The precheck's refusal,
       // on this read.
       const problem = custodyMoveProblem('check-out', caseId, held, byNumber, today());
-      if (problem) throw custodyMoveRefusal(problem, today(), stepKey);
+      if (problem) throw await this.custodyMoveRefusalFor(problem, caseId, stepKey);
       return null;
     }
     if (target.state !== 'in-custody') return null;
@@ -333,7 +341,8 @@ export class RegistriesService {
     } catch (err) {
       if (!(err instanceof PassportTransitionError) && !(err instanceof PassportHeldError)) throw err;
       const now = await this.repo.passport(target.number);
-      const label = now?.state === 'checked-out' ? custodyMoveLabel({ reason: 'checked-out', passport: now }, today()) : err.label;
+      if (now?.state === 'checked-out') throw await this.custodyMoveRefusalFor({ reason: 'checked-out', passport: now }, caseId, stepKey);
+      const label = err.label;
       const rule = err instanceof PassportRegisteringError ? 'new-passport-in-flight' : 'passport-checked-out';
       throw new DomainError('ACTION_NOT_ALLOWED', label, {
         ...(stepKey ? { stepKey } : {}),
