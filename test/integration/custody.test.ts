@@ -7,7 +7,7 @@ import { RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { AnnualPlanClaims1796290422802 } from '../../libs/persistence/src/migrations/1796290422802-AnnualPlanClaims';
 import { drive } from '../support/drive';
-import { actor, caseInput, ownPassports, SCALED_DEPARTURE, uniqueBirthDate } from '../support/factories';
+import { actor, caseInput, ownPassports, SCALED_DEPARTURE, uniqueBirthDate, uniquePassportNumber } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
 /**
@@ -31,7 +31,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   async function traveller(): Promise<{ unit: string; personId: string; number: string }> {
     const unit = `unit-${randomUUID().slice(0, 8)}`;
     const personId = `staff-${randomUUID().slice(0, 8)}`;
-    const number = `SE${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
+    const number = uniquePassportNumber();
     await registries.putUnit(
       {
         code: unit,

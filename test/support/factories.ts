@@ -1,4 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DEFAULT_DEFINITION,
   addDays,
@@ -98,13 +100,24 @@ export function enterpriseUnit(code: string, name: { zh: string; en: string }): 
   };
 }
 
-let births = 0;
-const birthBase = Math.floor(Math.random() * 20_000);
 /**
- * A date of birth (1940 … 1999) no earlier call in this file gave: the rosters take one person once (name, gender and
- * birth date: personIdentityKey), and the tests register many a 张三 on many units' rosters.
+ * A date of birth (1940 … 1999) no other call in the run gave: the rosters take one person once (name, gender and
+ * birth date: personIdentityKey), and the tests register many a 张三 on many units' rosters in one database. The test
+ * files run in parallel processes, so a date is claimed by creating its file in the run's claims directory (global
+ * setup's DF_TEST_CLAIMS_DIR; the first to create it owns it); a random start per file was not enough (CI of df1c7ed
+ * met two files' 张三 on one date).
  */
 export function uniqueBirthDate(): string {
-  const day = (birthBase + births++ * 11) % 21_900;
-  return new Date(Date.UTC(1940, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
+  const claims = process.env.DF_TEST_CLAIMS_DIR;
+  if (!claims) throw new Error('uniqueBirthDate: DF_TEST_CLAIMS_DIR is unset (a project without the global setup)');
+  for (let tries = 0; tries < 1_000; tries++) {
+    const date = new Date(Date.UTC(1940, 0, 1) + randomInt(21_900) * 86_400_000).toISOString().slice(0, 10);
+    try {
+      writeFileSync(join(claims, date), '', { flag: 'wx' });
+      return date;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  throw new Error('uniqueBirthDate: no free date of birth after 1,000 tries');
 }

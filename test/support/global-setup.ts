@@ -11,4 +11,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_ADDRESS = services.temporalAddress;
   process.env.DF_WORKFLOW_BUNDLE = services.workflowBundlePath;
   process.env.PAYLOAD_KEYS = services.payloadKeys;
+  process.env.DF_TEST_CLAIMS_DIR = services.claimsDir;
 }

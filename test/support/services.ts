@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -20,6 +20,8 @@ export interface TestServices {
   workflowBundlePath: string;
   /** PAYLOAD_KEYS of the run (or the caller's): every test worker and client encrypts with the same keys. */
   payloadKeys: string;
+  /** An empty directory for the run's claims (uniqueBirthDate): one file per value a test file took. */
+  claimsDir: string;
   stop(): Promise<void>;
 }
 
@@ -55,7 +57,9 @@ export async function startTestServices(): Promise<TestServices> {
     const workflowBundlePath = join(dir, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, code);
     const payloadKeys = process.env.PAYLOAD_KEYS || `test-${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
-    return { databaseUrl, temporalAddress, workflowBundlePath, payloadKeys, stop };
+    const claimsDir = join(dir, 'claims');
+    mkdirSync(claimsDir);
+    return { databaseUrl, temporalAddress, workflowBundlePath, payloadKeys, claimsDir, stop };
   } catch (err) {
     await stop();
     throw err;
