@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { addDays, chineseCalendar, shanghaiDate } from '@df/domain';
+import { addDays, chineseCalendar, passportValid, shanghaiDate } from '@df/domain';
 import { startTestWorker, eventually, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -474,7 +474,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(registered).toHaveLength(1);
   });
 
-  it("eighth trial, D: a first case's new passport lasting its trip but not a later case's is replaced by the later C05 (200, not 409); the later C06 cancels both", async () => {
+  it("eighth trial, D: a first case's new passport lasting its trip but not a later case's is replaced by the later C05 (200, not 409) and cancelled as it registers; the later C06 cancels the old one", async () => {
     // 周八's passport expires within 6 months of either return: both cases plan C02-C06.
     const { personId: zhou, number: old } = await personWithPassport('周八', '2017-05-02', '2027-05-01');
     const trip = (departureDate: string, returnDate: string) => rosterTrip(users.unit, zhou, departureDate, returnDate);
@@ -514,7 +514,15 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const lasting = uniquePassportNumber();
     await c05(later, lasting, addDays(today, 3600)).expect(200);
     expect(await inLedger(lasting)).toMatchObject({ holder: zhou, state: 'in-custody' });
-    // The later C06 cancels the old one and the first case's short one: the person holds one valid passport.
+    // The first case's short one is cancelled as the new one is registered; the old one, the facts', waits for C06.
+    expect(
+      await eventually(
+        () => ledger(short),
+        (p) => p.state === 'cancelled',
+      ),
+    ).toMatchObject({ state: 'cancelled' });
+    expect(await ledger(old)).toMatchObject({ state: 'in-custody' });
+    // The later C06 cancels the old one: the person holds one valid passport.
     await driveUntil(later, ['C06:m1']);
     await request(api.http).post(`/api/delegations/${later}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
     for (const number of [old, short])
@@ -528,6 +536,64 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     // The first case goes on: its C06 (the old one cancelled already), then C07 checks out the passport that lasts.
     await driveUntil(first, ['C06:m1']);
     await request(api.http).post(`/api/delegations/${first}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await driveUntil(first, ['C07:m1']);
+    await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(lasting)).toMatchObject({ state: 'checked-out', caseId: first });
+    for (const caseId of [first, later])
+      await request(api.http)
+        .post(`/api/delegations/${caseId}/withdraw`)
+        .set(bearer(users.tokens.organizer))
+        .send({ reason: '测试' })
+        .expect(200);
+  });
+
+  it("eleventh trial: a person with no passport on two cases: the later C05's lasting passport cancels the first case's short one as it registers (no C06 to do it); the first case's C07 checks out the lasting one", async () => {
+    // 钱二 has no passport on file: both cases plan C02-C05 and skip C06 (nothing in the facts to cancel).
+    const qian = `P-${uniqueSuffix()}`;
+    await registerRosterPerson(api, users, qian, { name: '钱二', rank: 'staff', position: '科员' });
+    const post = async (from: string, to: string) =>
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .send(rosterTrip(users.unit, qian, from, to))
+          .expect(201)
+      ).body.caseId as string;
+    const first = await post('2027-09-20', '2027-09-24'); // needs a passport valid until 2028-03-24
+    const later = await post('2028-03-06', '2028-03-10'); // needs one valid until 2028-09-10
+    for (const caseId of [first, later]) await driveUntil(caseId, ['C05:m1']);
+    const today = shanghaiDate(Date.now());
+    const c05 = (caseId: string, number: string, expiresOn: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
+        .set(officer())
+        .send({ data: { number, issuedOn: addDays(today, -1), expiresOn } })
+        .expect(200);
+    const short = uniquePassportNumber();
+    const lasting = uniquePassportNumber();
+    await c05(first, short, '2028-06-01');
+    expect(
+      await eventually(
+        () => ledger(short).catch(() => null),
+        (p) => p?.state === 'in-custody',
+      ),
+    ).toMatchObject({
+      state: 'in-custody',
+    });
+    await c05(later, lasting, addDays(today, 3600));
+    // The handed input: the short one stayed in custody, valid beside the lasting one (two valid passports); the later
+    // case's C06 skipped, nothing cancelled it.
+    expect(
+      await eventually(
+        () => ledger(short),
+        (p) => p.state === 'cancelled',
+      ),
+    ).toMatchObject({ state: 'cancelled' });
+    expect(await ledger(lasting)).toMatchObject({ state: 'in-custody' });
+    const held = await api.app.get(RegistriesRepository).passports({ holders: [qian] });
+    expect(held.filter((p) => passportValid(p, today)).map((p) => p.number)).toEqual([lasting]);
+    expect(status(await driveUntil(later, ['C07:m1']), 'C06:m1')).toBe('skipped');
+    // The first case's C07 checks out the one valid passport, which lasts its trip too.
     await driveUntil(first, ['C07:m1']);
     await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
     expect(await ledger(lasting)).toMatchObject({ state: 'checked-out', caseId: first });

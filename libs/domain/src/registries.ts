@@ -247,9 +247,10 @@ export function secondValidPassport(
 /**
  * The holder's valid passports (passportValid) a new one issued for a trip replaces beside the one the case names
  * (`except`: that one and the new one): those that do not last the trip (`returnDate`; secondValidPassport lets C05
- * register the new one beside them). Cancelled with the named one at C06 (or superseded when the case closes first), and
- * only while the ledger holds a valid passport that lasts the trip (the replacement: nothing is cancelled that leaves
- * the person without one). Eighth trial, D.
+ * register the new one beside them). Cancelled at the new one's registration (C05's register move: a member with no
+ * passport in the facts has no C06, eleventh trial) and again at C06 (or when the case closes first), and only while the
+ * ledger holds a valid passport that lasts the trip (the replacement: nothing is cancelled that leaves the person
+ * without one). Eighth trial, D.
  */
 export function outlastedPassports(
   held: readonly CustodyPassport[],

@@ -231,8 +231,10 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
                 en: `The ledger holds passport ${number} for someone else: not registered; the passport officer checks it`,
               },
             };
-    const before = onFile(await this.registries.passport(number));
-    if (before) return before;
+    const row = await this.registries.passport(number);
+    // A retry after the registration: the holder's passports it replaces may not all have been cancelled yet.
+    if (row?.holder === holder.personId) return this.withOutlasted(input, onFile(row)!);
+    if (row) return onFile(row)!;
     try {
       const added = await this.registries.registerPassport(
         { number, type: 'official', issuedOn: p.issuedOn, expiresOn: p.expiresOn, holder: holder.personId },
@@ -241,7 +243,11 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         { replaces: this.factsNumber(input), ...(input.returnDate ? { returnDate: input.returnDate } : {}) },
       );
       // Another registration of the number won the race (its row is there: the ledger never deletes one).
-      if (!added) return onFile(await this.registries.passport(number)) ?? { number, note: { zh: '新护照未入库', en: 'Not registered' } };
+      if (!added) {
+        const won = await this.registries.passport(number);
+        if (won?.holder === holder.personId) return this.withOutlasted(input, onFile(won)!);
+        return onFile(won) ?? { number, note: { zh: '新护照未入库', en: 'Not registered' } };
+      }
     } catch (err) {
       if (err instanceof PassportHeldError)
         return { number, note: { zh: `新护照未入库：${err.label.zh}`, en: `Not registered: ${err.label.en}` } };
@@ -254,7 +260,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       }
       throw err;
     }
-    return { number, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } };
+    return this.withOutlasted(input, { number, note: { zh: '新护照已入库保管', en: 'New passport taken into custody' } });
   }
 
   /**
@@ -330,11 +336,14 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
   }
 
   /**
-   * After C06's cancellation (or a closing case's supersession) of the facts' passport: the holder's other valid
-   * passports the new one replaces, those not lasting the trip (`returnDate`; outlastedPassports: eighth trial, D, a
-   * first case's new passport lasting its trip but not this one's), cancelled too while in custody; one out on loan is
-   * noted for the passport officer (the API's check before C06 waits for it). Nothing without the trip's return date (a
-   * move scheduled before it was sent) or a roster holder.
+   * After C05's registration of the new passport, and again after C06's cancellation (or a closing case's supersession)
+   * of the facts' passport: the holder's other valid passports the new one replaces, those not lasting the trip
+   * (`returnDate`; outlastedPassports: eighth trial, D, a first case's new passport lasting its trip but not this
+   * one's), cancelled while in custody; one out on loan is noted for the passport officer (the API's check before C06
+   * waits for it). At the registration, not only at C06: a member with no passport in the case's facts has no C06
+   * (passportReplaced), and the first case's passport stayed valid beside the new one (eleventh trial: the person held
+   * two, and the first case's C07 checked out either). Nothing without the trip's return date (a move scheduled before
+   * it was sent) or a roster holder.
    */
   private async withOutlasted(
     input: PassportCustodyInput,
