@@ -28,6 +28,7 @@ import {
 import * as S from '../../apps/api/src/apec/schemas';
 import { CatalogSchema } from '../../apps/api/src/delegations/schemas';
 import { actor, enterpriseUnit, uniqueBirthDate } from '../support/factories';
+import { RegistriesService } from '../../apps/api/src/registries/registries.service';
 
 const documented = (schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, body: unknown) => {
   const r = schema.safeParse(body);
@@ -1287,6 +1288,88 @@ describe('APEC cards over the API (issue 17)', () => {
     await awaits('K02');
     expect((await step('K02', 'complete', clerk).expect(409)).body.errors[0].rule).toBe('enterprise-standing');
   }, 120_000);
+
+  it("eleventh trial: a suspension at the instant of a K02-K04 step waits for the step's update (both accepted, the step first) or refuses it; never the step after the suspension", async () => {
+    const http = api.http;
+    const { firm, desk, clerk } = await admittedFirm('race', ['申请人乙']);
+    const caseId = (
+      await request(http)
+        .post('/api/apec/applications')
+        .set(clerk)
+        .send({ personIds: [`${firm.unit}-p1`], economies: ['SG'], neededBy: addDays(today(), 60) })
+        .expect(201)
+    ).body.caseId as string;
+    const awaiting = async () =>
+      eventually(
+        async () =>
+          ((await request(http).get(`/api/delegations/${caseId}`).set(desk)).body?.steps as Array<{ key: string; status: string }>)?.find(
+            (s) => s.status === 'awaiting' || s.status === 'overdue',
+          )?.key,
+        (key) => key !== undefined,
+      );
+    const whitelist = (move: string, body: object = {}) =>
+      request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/${move}`).set(desk).send(body);
+    expect(await awaiting()).toBe('K01:m1');
+    // A step in flight holds the standing: a suspension waits for it, and goes through once it is answered.
+    const hold = await api.app.get(RegistriesService).holdEnterpriseStanding(firm.unit, caseId);
+    let suspended = false;
+    const waiting = whitelist('suspend', { note: '核查中' }).then((r) => ((suspended = true), r));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(suspended).toBe(false);
+    await hold.release();
+    expect((await waiting).status).toBe(200);
+    await whitelist('lift').expect(200);
+    // A hold never released (an update whose outcome is unknown): 409 card-step-in-flight after 5 s, nothing changed.
+    const stuck = await api.app.get(RegistriesService).holdEnterpriseStanding(firm.unit, caseId);
+    const busy = await whitelist('suspend', { note: '核查中' }).expect(409);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(busy.body.errors).toEqual([expect.objectContaining({ field: 'path.unit', rule: 'card-step-in-flight' })]);
+    expect((await request(http).get(`/api/apec/enterprises/${firm.unit}`).set(desk).expect(200)).body.whitelist.state).toBe('admitted');
+    await stuck.release();
+    // The handed input: the step's completion and the suspension sent at once. The step's update lands before the
+    // suspension's write, or the step is refused; before, the step checked the standing, the suspension was written,
+    // then the step's update landed (both accepted, the step after the suspension).
+    const updateTimes = async () => {
+      const history = await worker.client.workflow.getHandle(delegationWorkflowId(caseId)).fetchHistory();
+      return (history.events ?? [])
+        .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
+        .map((e) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
+    };
+    const act = (key: string) =>
+      key.startsWith('K03')
+        ? request(http).post(`/api/delegations/${caseId}/steps/${key}/decision`).set(desk).send({ decision: 'approve' })
+        : request(http)
+            .post(`/api/delegations/${caseId}/steps/${key}/complete`)
+            .set(key.startsWith('K04') ? desk : clerk)
+            .send({});
+    const outcomes: string[] = [];
+    for (const delayMs of [0, 15, 30, 60, 15, 30]) {
+      const key = await awaiting();
+      if (!/^K0[1-4]/.test(key!)) break;
+      const before = (await updateTimes()).length;
+      const [stepped, suspension] = await Promise.all([
+        act(key!),
+        new Promise((r) => setTimeout(r, delayMs)).then(() => whitelist('suspend', { note: '核查中' })),
+      ]);
+      expect(suspension.status).toBe(200);
+      const since = Date.parse(suspension.body.enterprise.whitelist.since as string);
+      if (stepped.status === 200) {
+        const landed = (await updateTimes()).slice(before);
+        expect(landed.length).toBeGreaterThan(0);
+        expect({ key, landedBeforeSuspension: Math.max(...landed) <= since }).toEqual({ key, landedBeforeSuspension: true });
+        outcomes.push('step first');
+      } else {
+        expect({ key, status: stepped.status, rule: stepped.body.errors?.[0]?.rule }).toEqual({
+          key,
+          status: 409,
+          rule: 'enterprise-standing',
+        });
+        outcomes.push('suspension first');
+      }
+      await whitelist('lift').expect(200);
+    }
+    expect(outcomes.length).toBeGreaterThan(0);
+  }, 180_000);
 
   it('an exit leaves an application whose card is registered to hand its cards over (keptCases), and stops the others', async () => {
     // Handed input (trial): the exit cancelled a case whose cards were registered (K07) but not handed over.

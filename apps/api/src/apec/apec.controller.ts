@@ -55,7 +55,7 @@ export class ApecController {
   @ApiOperation({ summary: '企业登记 Register a unit as an enterprise: ownership and size (APEC desk)' })
   @ApiBody({ schema: schemaRef(EnterpriseSchema) })
   @ApiOkResponse({ description: 'The enterprise with its whitelist state and history', schema: schemaRef(EnterpriseViewSchema) })
-  @errorResponses(400, 401, 403, 404)
+  @errorResponses(400, 401, 403, 404, 409)
   putEnterprise(@Param('unit') unit: string, @Body() body: unknown) {
     return this.apec.putEnterprise(unit, body);
   }

@@ -36,6 +36,7 @@ import {
 import {
   ApecRepository,
   RegistriesRepository,
+  StandingBusyError,
   WhitelistTransitionError,
   type ApecCard,
   type ApplicationClaim,
@@ -139,7 +140,7 @@ export class ApecService {
         );
       }
     }
-    await this.repo.putEnterprise({ unit, ...e });
+    await this.standingWrite(() => this.repo.putEnterprise({ unit, ...e }, this.standingHoldLapseMs()));
     return this.enterpriseView(unit);
   }
 
@@ -229,6 +230,7 @@ export class ApecService {
           ...(req.note ? { note: req.note } : {}),
           actorId: user.id,
           today: today(),
+          holdLapseMs: this.standingHoldLapseMs(),
         }),
       );
     const reviewReminder = move === 'readmit' ? await this.scheduleReview((await this.repo.enterprise(unit))!) : undefined;
@@ -285,9 +287,35 @@ export class ApecService {
     return (await this.repo.whitelistHistory(unit)).filter((h) => h.action === 'exited').at(-1)?.stoppedCases ?? [];
   }
 
-  private async whitelistCall<T>(unit: string, fn: () => Promise<T>): Promise<T> {
+  /** A standing hold never released lapses after the API's longest Update wait, twice over (apec.repository.ts). */
+  private standingHoldLapseMs(): number {
+    return 2 * this.config.apiUpdateTimeoutMs;
+  }
+
+  /**
+   * A change of the enterprise's standing (a whitelist move, its ownership) made once no card step is going forward on
+   * it (holdStanding); after 5 s of steps in flight, 409 ACTION_NOT_ALLOWED `card-step-in-flight` with Retry-After 1,
+   * nothing changed (eleventh trial: a suspension and a K01-K04 completion at one instant were both accepted).
+   */
+  private async standingWrite<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
+    } catch (err) {
+      if (!(err instanceof StandingBusyError)) throw err;
+      const label = {
+        zh: '该企业的APEC卡申请正在办理一个步骤：本次变更未生效，请稍后以相同请求重试',
+        en: "A step of the enterprise's card application is being recorded at this moment: nothing was changed; retry the same request in a moment",
+      };
+      throw new DomainError('ACTION_NOT_ALLOWED', label, {
+        retryAfterSeconds: 1,
+        errors: [{ field: 'path.unit', rule: 'card-step-in-flight', message: label }],
+      });
+    }
+  }
+
+  private async whitelistCall<T>(unit: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.standingWrite(fn);
     } catch (err) {
       if (!(err instanceof WhitelistTransitionError)) throw err;
       // The unit by its registered name, as every refusal names a unit (the repository knows only the code).

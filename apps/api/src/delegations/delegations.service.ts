@@ -46,6 +46,7 @@ import {
   parseInstanceKey,
   responsibleRole,
   processOfVersion,
+  cardStepHangsOnStanding,
   cardStepStandingRefusal,
   stepDataFieldProblems,
   systemReadDataProblems,
@@ -75,6 +76,7 @@ import {
   readCaseRecord,
   readProgressSnapshot,
   type CaseRecord,
+  type StandingHold,
 } from '@df/persistence';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
@@ -866,126 +868,139 @@ export class DelegationsService {
     const resolved = namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve();
     const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
     let read: DelegationProgress | undefined; // the case's answer validateStepData read, if it read one (C07 reuses it)
+    let standingHold: StandingHold | null = null; // a card step's enterprise standing, held until the update is answered
     try {
       if (user.role === 'manager')
         throw domainError('FORBIDDEN_ROLE', '管理人员只能查看，不能办理', 'Managers read everything and decide nothing');
       if (kind === 'complete' && stepKey !== undefined)
         read = await this.validateStepData(caseId, scope.definitionVersion, stepKey, sent.data, user);
       if ((kind === 'complete' || kind === 'decide') && stepKey !== undefined)
-        read = await this.assertEnterpriseStanding(user, kind, scope, stepKey, sent, read);
+        ({ read, hold: standingHold } = await this.holdEnterpriseStanding(user, kind, scope, stepKey, sent, read));
     } catch (err) {
       return this.unknownStepFirst(caseId, stepKey, err);
     }
-    if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
-    const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
-    const key = clientKey ? scopedKey(user, clientKey) : undefined;
-    let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
-    if (key) {
-      const claim = await this.idempotency.claim<ActionResult>(key, user, print);
-      if (claim.state === 'done') {
-        this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
-        return { ...claim.replay, replayed: true };
+    // Released once the update is answered, accepted or refused; an unknown (or held) outcome leaves it to lapse.
+    let keepHold = false;
+    try {
+      if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
+      const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
+      const key = clientKey ? scopedKey(user, clientKey) : undefined;
+      let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
+      if (key) {
+        const claim = await this.idempotency.claim<ActionResult>(key, user, print);
+        if (claim.state === 'done') {
+          this.metrics.updates.inc({ update: kind, outcome: 'replayed' });
+          return { ...claim.replay, replayed: true };
+        }
+        retrying = claim.state === 'pending';
       }
-      retrying = claim.state === 'pending';
-    }
-    // After the scope check (an outsider learns nothing about the case's members or the users) and after a
-    // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
-    let onBehalfOf: OnBehalfOfUser | string | undefined;
-    let claimedTrip = false; // the amendment claimed its members' new window (assertNoOpenCaseOverlap)
-    // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
-    // a retry by it, and two users' equal keys never meet.
-    const requestId = key ?? randomUUID();
-    let heldNumber: HeldNumber | undefined; // K06's card, C05's passport: the number held for this case's member (number-claims.ts)
-    let checkedOut: string | null = null; // C07: the passport this request checked out for the case (checkOutForStep)
-    try {
-      onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-      await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
-        this.unknownStepFirst(caseId, stepKey, err),
-      );
-      // After a replay: a retried amendment answers as it did, whatever case came since.
-      if (kind === 'amend') await this.assertPassportsLastAmendedTrip(caseId, parsed as { changes?: Partial<CaseFacts> });
-      if (kind === 'amend')
-        claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, scope.definitionVersion, parsed as { changes?: Partial<CaseFacts> });
-      if (kind === 'complete')
-        heldNumber = await holdDocumentNumber(
-          this.cases.manager.connection,
-          await this.registries.processDefinition(scope.definitionVersion),
-          { caseId, stepKey, data: sent.data, requestId, role: user.role, ...(read ? { read } : {}) },
-          (id) => this.progress(id),
-          (problem) => this.registries.custodyMoveRefusalFor(problem, caseId, stepKey),
+      // After the scope check (an outsider learns nothing about the case's members or the users) and after a
+      // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
+      let onBehalfOf: OnBehalfOfUser | string | undefined;
+      let claimedTrip = false; // the amendment claimed its members' new window (assertNoOpenCaseOverlap)
+      // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
+      // a retry by it, and two users' equal keys never meet.
+      const requestId = key ?? randomUUID();
+      let heldNumber: HeldNumber | undefined; // K06's card, C05's passport: the number held for this case's member (number-claims.ts)
+      let checkedOut: string | null = null; // C07: the passport this request checked out for the case (checkOutForStep)
+      try {
+        onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+        await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
+          this.unknownStepFirst(caseId, stepKey, err),
         );
-      if (kind === 'complete' && stepKey !== undefined)
-        checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey, read);
-    } catch (err) {
-      if (key) await this.idempotency.release(key);
-      await heldNumber?.refused().catch(() => undefined);
-      throw err;
-    }
-    const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
-    const request = {
-      ...parsed,
-      ...(onBehalfOf !== undefined ? { onBehalfOf } : {}),
-      ...(stepKey !== undefined ? { stepKey } : {}),
-      requestId,
-      actor,
-    };
-    try {
-      const client = await this.connect();
-      const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
-      const options = { args: [request] as [never], updateId: requestId };
-      const applied = await this.watchingIncidents(caseId, retrying, (stop) =>
-        client.connection.withAbortSignal(AbortSignal.any([AbortSignal.timeout(this.config.apiUpdateTimeoutMs), stop]), () =>
-          this.sendUpdate(handle, kind, options),
-        ),
-      );
-      await heldNumber?.accepted().catch(() => undefined);
-      // The client knows its request by its own key.
-      const result = clientKey ? { ...applied, requestId: clientKey } : applied;
-      const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
-      this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
-      this.logger.event('log', 'update accepted', {
-        caseId,
-        update: kind,
-        stepKey,
+        // After a replay: a retried amendment answers as it did, whatever case came since.
+        if (kind === 'amend') await this.assertPassportsLastAmendedTrip(caseId, parsed as { changes?: Partial<CaseFacts> });
+        if (kind === 'amend')
+          claimedTrip = await this.assertNoOpenCaseOverlap(
+            user,
+            caseId,
+            scope.definitionVersion,
+            parsed as { changes?: Partial<CaseFacts> },
+          );
+        if (kind === 'complete')
+          heldNumber = await holdDocumentNumber(
+            this.cases.manager.connection,
+            await this.registries.processDefinition(scope.definitionVersion),
+            { caseId, stepKey, data: sent.data, requestId, role: user.role, ...(read ? { read } : {}) },
+            (id) => this.progress(id),
+            (problem) => this.registries.custodyMoveRefusalFor(problem, caseId, stepKey),
+          );
+        if (kind === 'complete' && stepKey !== undefined)
+          checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey, read);
+      } catch (err) {
+        if (key) await this.idempotency.release(key);
+        await heldNumber?.refused().catch(() => undefined);
+        throw err;
+      }
+      const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+      const request = {
+        ...parsed,
+        ...(onBehalfOf !== undefined ? { onBehalfOf } : {}),
+        ...(stepKey !== undefined ? { stepKey } : {}),
         requestId,
-        user: user.id,
-        role: user.role,
-        onBehalfOf: parsed.onBehalfOf,
-        seq: result.seq,
-      });
-      return { ...stored, replayed: stored.body !== result };
-    } catch (err) {
-      const definite = isDefiniteRefusal(err);
-      if (key && definite) await this.idempotency.release(key);
-      // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
-      if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
-      // A refused completion frees the number it held; an unknown outcome keeps it for the retry with the same key.
-      if (heldNumber && definite) await heldNumber.refused().catch(() => undefined);
-      // So does the passport it checked out (C07); an unknown outcome keeps it out for the case, for the retry.
-      if (checkedOut && definite)
-        await this.registries.undoCheckOutForStep(checkedOut, caseId, { id: user.id, role: user.role }).catch(() => undefined);
-      const refusal =
-        err instanceof HeldByIncident
-          ? heldByIncident(key !== undefined)
-          : definite
-            ? toDomainError(err, { caseKnown: true })
-            : unknownOutcome(err, key !== undefined);
-      // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
-      const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
-      this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-      const held = err instanceof HeldByIncident;
-      this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
-        caseId,
-        update: kind,
-        stepKey,
-        requestId,
-        user: user.id,
-        role: user.role,
-        code: mapped.code,
-        ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
-        ...(held ? { incidentId: err.incidentId } : {}),
-      });
-      throw mapped;
+        actor,
+      };
+      try {
+        const client = await this.connect();
+        const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
+        const options = { args: [request] as [never], updateId: requestId };
+        const applied = await this.watchingIncidents(caseId, retrying, (stop) =>
+          client.connection.withAbortSignal(AbortSignal.any([AbortSignal.timeout(this.config.apiUpdateTimeoutMs), stop]), () =>
+            this.sendUpdate(handle, kind, options),
+          ),
+        );
+        await heldNumber?.accepted().catch(() => undefined);
+        // The client knows its request by its own key.
+        const result = clientKey ? { ...applied, requestId: clientKey } : applied;
+        const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
+        this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
+        this.logger.event('log', 'update accepted', {
+          caseId,
+          update: kind,
+          stepKey,
+          requestId,
+          user: user.id,
+          role: user.role,
+          onBehalfOf: parsed.onBehalfOf,
+          seq: result.seq,
+        });
+        return { ...stored, replayed: stored.body !== result };
+      } catch (err) {
+        const definite = isDefiniteRefusal(err);
+        keepHold = !definite;
+        if (key && definite) await this.idempotency.release(key);
+        // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
+        if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
+        // A refused completion frees the number it held; an unknown outcome keeps it for the retry with the same key.
+        if (heldNumber && definite) await heldNumber.refused().catch(() => undefined);
+        // So does the passport it checked out (C07); an unknown outcome keeps it out for the case, for the retry.
+        if (checkedOut && definite)
+          await this.registries.undoCheckOutForStep(checkedOut, caseId, { id: user.id, role: user.role }).catch(() => undefined);
+        const refusal =
+          err instanceof HeldByIncident
+            ? heldByIncident(key !== undefined)
+            : definite
+              ? toDomainError(err, { caseKnown: true })
+              : unknownOutcome(err, key !== undefined);
+        // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
+        const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
+        this.metrics.updates.inc({ update: kind, outcome: mapped.code });
+        const held = err instanceof HeldByIncident;
+        this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
+          caseId,
+          update: kind,
+          stepKey,
+          requestId,
+          user: user.id,
+          role: user.role,
+          code: mapped.code,
+          ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
+          ...(held ? { incidentId: err.incidentId } : {}),
+        });
+        throw mapped;
+      }
+    } finally {
+      if (!keepHold) await standingHold?.release();
     }
   }
 
@@ -1265,24 +1280,30 @@ export class DelegationsService {
    * (cardStepStandingRefusal, libs/domain apec-card.ts): a completion or an approval while the enterprise is suspended
    * (or exited, its applications not yet stopped) is 409 ACTION_NOT_ALLOWED at `path.stepKey`, rule
    * `enterprise-standing`; a return or a rejection goes through. Asked of the step's own role while it awaits
-   * (stepOpenToRole): anyone else gets the workflow's refusal. Answers the case as read, if it read it.
+   * (stepOpenToRole): anyone else gets the workflow's refusal. The standing read is held (RegistriesService
+   * holdEnterpriseStanding) until the caller releases it, once the update is answered: a suspension at the same instant
+   * waits for it, or is read first and refuses the step (eleventh trial: both were accepted). Answers the case as read,
+   * if it read it, and the hold (null: none taken, or released already).
    */
-  private async assertEnterpriseStanding(
+  private async holdEnterpriseStanding(
     user: AuthUser,
     kind: 'complete' | 'decide',
     scope: CaseLookup,
     stepKey: string,
     sent: Record<string, unknown>,
     read?: DelegationProgress,
-  ): Promise<DelegationProgress | undefined> {
-    if (processOfVersion(scope.definitionVersion) !== 'apec-card') return read;
+  ): Promise<{ read: DelegationProgress | undefined; hold: StandingHold | null }> {
+    if (processOfVersion(scope.definitionVersion) !== 'apec-card') return { read, hold: null };
     const forward = kind === 'complete' || (sent.decision !== 'reject' && sent.decision !== 'return');
     const step = (await this.registries.processDefinition(scope.definitionVersion))?.steps.find((s) => s.code === stepKey.split(':')[0]);
-    const standing = step && forward ? await this.registries.enterpriseStanding(scope.unit) : null;
-    const refusal = step && standing && cardStepStandingRefusal(step, forward, standing.ownership, standing.state);
-    if (!step || !refusal) return read;
+    if (!step || !cardStepHangsOnStanding(step, forward)) return { read, hold: null };
+    const hold = await this.registries.holdEnterpriseStanding(scope.unit, scope.caseId);
+    const standing = hold.standing;
+    const refusal = standing && cardStepStandingRefusal(step, forward, standing.ownership, standing.state);
+    if (!refusal) return { read, hold };
+    await hold.release();
     const progress = read ?? (await this.currentProgress(scope.caseId));
-    if (!stepOpenToRole(step, stepKey, user.role, progress)) return progress;
+    if (!stepOpenToRole(step, stepKey, user.role, progress)) return { read: progress, hold: null };
     throw new DomainError('ACTION_NOT_ALLOWED', refusal, {
       stepKey,
       errors: [{ field: 'path.stepKey', rule: 'enterprise-standing', message: refusal }],

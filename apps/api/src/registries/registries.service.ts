@@ -63,8 +63,6 @@ import {
   type RegisteredUnit,
   type Suspension,
   REGISTRY_WRITERS,
-  type Ownership,
-  type WhitelistState,
   type YearSchedule,
   unitLabel,
   seesInClear,
@@ -92,6 +90,7 @@ import {
   RegistriesRepository,
   UsersRepository,
   type RegistryActor,
+  type StandingHold,
 } from '@df/persistence';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
@@ -396,10 +395,13 @@ export class RegistriesService {
     };
   }
 
-  /** An enterprise's ownership and whitelist standing (a card application's own steps go forward on it); null: not one. */
-  async enterpriseStanding(unit: string): Promise<{ ownership: Ownership; state: WhitelistState | null } | null> {
-    const e = await this.apec.enterprise(unit);
-    return e ? { ownership: e.ownership, state: e.whitelist?.state ?? null } : null;
+  /**
+   * An enterprise's ownership and whitelist standing (a card application's own steps go forward on it; `standing` null:
+   * not one), held for `caseId`'s step until `release()`: a whitelist move or ownership change waits for it
+   * (ApecRepository.holdStanding).
+   */
+  holdEnterpriseStanding(unit: string, caseId: string): Promise<StandingHold> {
+    return this.apec.holdStanding(unit, caseId);
   }
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {

@@ -403,6 +403,11 @@ export function cardApplicationRefusal(ownership: Ownership, state: WhitelistSta
   };
 }
 
+/** Whether the step's completion (or approval: `forward`) goes forward on the enterprise's standing (cardStepStandingRefusal). */
+export function cardStepHangsOnStanding(step: Pick<StepDefinition, 'phase'>, forward: boolean): boolean {
+  return forward && (step.phase === 'prepare' || step.phase === 'review');
+}
+
 /**
  * A card application goes forward only on its enterprise's standing (mayApplyForCards): while a non-state enterprise is
  * off the whitelist (suspended; or exited, its open applications not yet stopped), its application's own steps, those
@@ -418,7 +423,7 @@ export function cardStepStandingRefusal(
   ownership: Ownership,
   state: WhitelistState | null,
 ): Label | null {
-  if (!forward || (step.phase !== 'prepare' && step.phase !== 'review') || mayApplyForCards(ownership, state)) return null;
+  if (!cardStepHangsOnStanding(step, forward) || mayApplyForCards(ownership, state)) return null;
   const now = whitelistStateLabel(state);
   return {
     zh: `企业当前不在白名单内（${now.zh}）：申请暂不能推进（可退回或不予通过），待恢复（解除暂停）后再办理`,

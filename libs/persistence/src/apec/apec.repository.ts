@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   admissionFailures,
@@ -20,6 +20,7 @@ import {
 } from '@df/domain';
 import { criteriaInForce } from './criteria.repository';
 import { ApecCardEntity, ApecEnterpriseEntity, ApecWhitelistEntity, ApecWhitelistHistoryEntity } from '../entities/apec.entity';
+import { ApecStandingHoldEntity } from '../entities/apec-claims.entity';
 import { NotificationEntity } from '../entities/read-models.entity';
 import {
   CARD_NUMBER_CLAIMS,
@@ -155,12 +156,94 @@ const MOVES: Record<WhitelistMove, { from: readonly (WhitelistState | null)[]; t
   readmit: { from: ['exited'], to: 'admitted' },
 };
 
+/**
+ * An enterprise's standing (ownership and whitelist state: mayApplyForCards) is read for a card step going forward and
+ * written by a whitelist move or an ownership change under one advisory lock (to the transaction's end): shared by the
+ * readers (holdStanding), exclusive for the writers.
+ */
+const lockStanding = (m: EntityManager, unit: string, mode: 'shared' | 'exclusive') =>
+  m.query(`SELECT pg_advisory_xact_lock${mode === 'shared' ? '_shared' : ''}(hashtextextended($1, 0))`, [`apec-standing:${unit}`]);
+
+/**
+ * How long a standing hold (ApecStandingHoldEntity) counts when nobody released it (an Update whose outcome is unknown,
+ * an API that crashed): the API's longest Update wait (API_UPDATE_TIMEOUT_MS, at most 300 s) is given by the caller;
+ * this is the floor.
+ */
+const STANDING_HOLD_LAPSE_MIN_MS = 60_000;
+/** How long a standing writer waits for the live holds to be released before answering StandingBusyError. */
+const STANDING_WRITE_WAIT_MS = 5_000;
+
+/** A standing change refused for now: a card step is going forward on the standing (holdStanding). Nothing was written. */
+export class StandingBusyError extends Error {
+  constructor(readonly unit: string) {
+    super(`apec-standing ${unit}: a card application step is being recorded`);
+  }
+}
+
+/** The standing a card step goes forward on, held until release() (holdStanding). */
+export interface StandingHold {
+  /** null: the unit is not an enterprise. */
+  standing: { ownership: Ownership; state: WhitelistState | null } | null;
+  /** Frees the hold once the step's Update is answered; never throws. */
+  release(): Promise<void>;
+}
+
 /** SQL of the APEC registries (issue 17): enterprises, the whitelist with its history, the cards. */
 export class ApecRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async putEnterprise(e: { unit: string; ownership: Ownership; size: EnterpriseSize }): Promise<void> {
-    await this.ds.getRepository(ApecEnterpriseEntity).upsert({ ...e, updatedAt: new Date() }, ['unit']);
+  /** Registers the enterprise or changes its ownership and size; waits for the standing's live holds (StandingBusyError). */
+  async putEnterprise(e: { unit: string; ownership: Ownership; size: EnterpriseSize }, holdLapseMs = 0): Promise<void> {
+    await this.writingStanding(e.unit, holdLapseMs, (m) => m.upsert(ApecEnterpriseEntity, { ...e, updatedAt: new Date() }, ['unit']));
+  }
+
+  /**
+   * The enterprise's standing read for a card step going forward, held (a row of apec_standing_holds, taken under the
+   * shared standing lock) until `release()`: a whitelist move or an ownership change (writingStanding) waits for it.
+   */
+  async holdStanding(unit: string, caseId: string): Promise<StandingHold> {
+    const holdId = randomUUID();
+    const standing = await this.ds.transaction(async (m) => {
+      await lockStanding(m, unit, 'shared');
+      const ent = await m.findOneBy(ApecEnterpriseEntity, { unit });
+      if (!ent) return null;
+      const wl = await m.findOneBy(ApecWhitelistEntity, { unit });
+      await m.insert(ApecStandingHoldEntity, { holdId, unit, caseId });
+      return { ownership: ent.ownership as Ownership, state: (wl?.state ?? null) as WhitelistState | null };
+    });
+    return {
+      standing,
+      release: async () => {
+        if (standing)
+          await this.ds
+            .getRepository(ApecStandingHoldEntity)
+            .delete({ holdId })
+            .catch(() => undefined);
+      },
+    };
+  }
+
+  /**
+   * `write` in a transaction under the exclusive standing lock once no hold is live (holdStanding): retried every
+   * 100 ms for up to 5 s, then StandingBusyError (nothing written). A hold never released counts for `holdLapseMs`
+   * (the API's longest Update wait, twice over; at least 60 s), then lapses.
+   */
+  private async writingStanding<T>(unit: string, holdLapseMs: number, write: (m: EntityManager) => Promise<T>): Promise<T> {
+    const lapse = Math.max(holdLapseMs, STANDING_HOLD_LAPSE_MIN_MS);
+    const deadline = Date.now() + STANDING_WRITE_WAIT_MS;
+    for (;;) {
+      const outcome = await this.ds.transaction(async (m) => {
+        await lockStanding(m, unit, 'exclusive');
+        const [{ live }] = (await m.query(
+          `SELECT count(*)::int AS live FROM apec_standing_holds WHERE unit = $1 AND held_at > now() - make_interval(secs => $2)`,
+          [unit, lapse / 1000],
+        )) as [{ live: number }];
+        return live > 0 ? ({ busy: true } as const) : { busy: false as const, value: await write(m) };
+      });
+      if (!outcome.busy) return outcome.value;
+      if (Date.now() > deadline) throw new StandingBusyError(unit);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /**
@@ -340,9 +423,9 @@ export class ApecRepository {
   async moveWhitelist(
     unit: string,
     move: keyof typeof MOVES,
-    opts: { reason?: ExitReason; note?: string; actorId: string; today: string; stoppedCases?: string[] },
+    opts: { reason?: ExitReason; note?: string; actorId: string; today: string; stoppedCases?: string[]; holdLapseMs?: number },
   ): Promise<Enterprise> {
-    await this.ds.transaction(async (m) => {
+    await this.writingStanding(unit, opts.holdLapseMs ?? 0, async (m) => {
       const wl = await m.findOne(ApecWhitelistEntity, { where: { unit }, lock: { mode: 'pessimistic_write' } });
       const from = (wl?.state ?? null) as WhitelistState | null;
       const rule = MOVES[move];

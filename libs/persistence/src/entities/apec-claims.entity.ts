@@ -79,3 +79,29 @@ export class ApecCardNumberClaimEntity {
   @Column({ name: 'claimed_at', type: 'timestamptz', default: () => 'now()' })
   claimedAt!: Date;
 }
+
+/**
+ * A card application's step going forward on its enterprise's standing (cardStepHangsOnStanding: K01-K04 completed or
+ * approved), from the API's standing check until its Update is answered: a whitelist move or an ownership change waits
+ * while one is live, so a suspension and a completion at one instant are not both accepted (eleventh trial: the check
+ * and the Update are not one transaction). Taken and read under the enterprise's standing lock (shared; the writers
+ * take it exclusive); deleted when the Update is answered, accepted or refused; one left by an unknown outcome or a
+ * crashed API lapses (apec.repository.ts STANDING_HOLD_LAPSE). apec.repository.ts holdStanding.
+ */
+@Entity({ name: 'apec_standing_holds' })
+export class ApecStandingHoldEntity {
+  @PrimaryColumn({ name: 'hold_id', type: 'uuid' })
+  holdId!: string;
+
+  /** The enterprise (units.code). */
+  @Index('ix_apec_standing_holds_unit')
+  @Column({ name: 'unit', type: 'varchar', length: 64 })
+  unit!: string;
+
+  /** The case whose step goes forward. */
+  @Column({ name: 'case_id', type: 'varchar', length: 64 })
+  caseId!: string;
+
+  @Column({ name: 'held_at', type: 'timestamptz', default: () => 'now()' })
+  heldAt!: Date;
+}

@@ -1,6 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ApecWhitelistCriteriaEntity } from '../apec/criteria.entity';
-import { ApecApplicantClaimEntity, ApecCardNumberClaimEntity, ApecWhitelistFilingClaimEntity } from './apec-claims.entity';
+import {
+  ApecApplicantClaimEntity,
+  ApecCardNumberClaimEntity,
+  ApecStandingHoldEntity,
+  ApecWhitelistFilingClaimEntity,
+} from './apec-claims.entity';
 
 /**
  * APEC business travel cards (issue 17): the enterprise profile of a unit of type enterprise, the whitelist
@@ -174,4 +179,5 @@ export const APEC_ENTITIES = [
   ApecApplicantClaimEntity,
   ApecWhitelistFilingClaimEntity,
   ApecCardNumberClaimEntity,
+  ApecStandingHoldEntity,
 ];

@@ -36,6 +36,7 @@ import { CaseEventsPlanTaken1796281772278 } from './1796281772278-CaseEventsPlan
 import { AnnualPlanClaims1796290422802 } from './1796290422802-AnnualPlanClaims';
 import { CustodyPassportEventsClock1796317456786 } from './1796317456786-CustodyPassportEventsClock';
 import { AnnualPlanApproval1796343233003 } from './1796343233003-AnnualPlanApproval';
+import { ApecStandingHolds1796354005296 } from './1796354005296-ApecStandingHolds';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   AnnualPlanClaims1796290422802,
   CustodyPassportEventsClock1796317456786,
   AnnualPlanApproval1796343233003,
+  ApecStandingHolds1796354005296,
 ];
