@@ -605,6 +605,28 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         .expect(200);
   });
 
+  it("eleventh trial: a passport C07 took out for a running case's trip is not checked in by hand (409 out-for-trip); lent by hand, or its case withdrawn, it is", async () => {
+    const { personId, number } = await personWithPassport('孙九');
+    const caseId = await submit([{ id: 'm1', personId }]);
+    await driveUntil(caseId, ['C07:m1']);
+    // Lent by hand before C07 (a visa appointment): back by hand as before.
+    await transition(number, { to: 'checked-out', caseId, dueBackOn: addDays(shanghaiDate(Date.now()), 3) }).expect(200);
+    await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
+    await request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId });
+    // The handed input: checked in by hand while the case's trip had it (200 before), it was free for another case.
+    const refused = await transition(number, { to: 'in-custody', note: '交回' }).expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'ACTION_NOT_ALLOWED',
+      errors: [{ field: 'to', rule: 'out-for-trip' }],
+      message: { en: expect.stringMatching(new RegExp(`out for the trip of the running case ${caseId}.*check-in step \\(P02:m1\\)`)) },
+    });
+    expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId });
+    // The case withdrawn, it comes back by hand.
+    await withdraw(caseId);
+    await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
+  });
+
   it('eighth trial: a member dropped (or re-picked with the new passport) between C05 and C06: the passport replaced is cancelled, superseded', async () => {
     const cases: Array<{ caseId: string; old: string; fresh: string; personId: string; steady: string }> = [];
     for (const [name, other] of [

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import holidayData from 'chinese-days/dist/chinese-days.json';
 import {
   CLOSED_STATUSES,
+  instanceKey,
   historyKeys,
   normalPassportNumber,
   passportExpired,
@@ -173,7 +174,7 @@ export class RegistriesService {
   /** Told when a schedule is loaded (the API's CalendarReplanService re-plans running cases); none in tools. */
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
   /** The case workflow's own answer (answerCasesWith), for a manual check-out's confirmation; none in tools. */
-  private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion'>>;
+  private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>;
 
   private readonly apec: ApecRepository;
   /** Published process versions already read (processDefinition): immutable once published. */
@@ -409,7 +410,7 @@ export class RegistriesService {
   }
 
   /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */
-  answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion'>>): void {
+  answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>): void {
     this.caseAnswer = query;
   }
 
@@ -913,6 +914,7 @@ export class RegistriesService {
     // Checked out from custody only (any other state is the ledger's 409 below, whatever the case).
     const dueBackOn =
       t.to === 'checked-out' && current?.state === 'in-custody' ? await this.checkOutDueDate(current, t.caseId, t.dueBackOn) : null;
+    if (t.to === 'in-custody' && current?.state === 'checked-out') await this.assertNotOutForTrip(current);
     const holderUnit = current ? ((await this.repo.person(current.holder))?.unit ?? null) : null;
     const before = holderUnit ? await this.effectiveSuspension(holderUnit) : null;
     try {
@@ -943,6 +945,37 @@ export class RegistriesService {
       if (!after.suspended) await this.recordSuspension(holderUnit, false, after, user);
     }
     return this.getPassport(user, number);
+  }
+
+  /**
+   * A passport its running case's check-out step (C07, custody 'check-out') took out for the trip comes back at that
+   * case's check-in step (P02, custody 'check-in'), not by hand: 409 ACTION_NOT_ALLOWED at `to`, rule `out-for-trip`,
+   * naming the case (eleventh trial: checked in by hand, it was free for another case's C07 or C06 while the trip that
+   * took it was still to come back; the refusals of those steps already said to wait for that case). Checked in by hand
+   * as before: one lent by hand (the case's C07 not done), one out for a closed case or a case the holder has left.
+   * Asked of the case's workflow (the read model may be a moment behind); no answer is the caller's 503 (retry).
+   */
+  private async assertNotOutForTrip(passport: CustodyPassport): Promise<void> {
+    const caseId = passport.caseId;
+    if (!caseId || !this.caseAnswer) return;
+    const found = await this.repo.caseForCheckOut(caseId);
+    if (found === null || (found !== 'registering' && !found.open)) return;
+    const answer = await this.caseAnswer(caseId);
+    if (CLOSED_STATUSES.includes(answer.status)) return;
+    const member = answer.facts?.members?.find((m) => m.personId === passport.holder);
+    const definition = member ? await this.processDefinition(answer.definitionVersion) : null;
+    const codeOf = (move: 'check-out' | 'check-in') => definition?.steps.find((s) => s.behaviour?.custody === move)?.code;
+    const [out, back] = [codeOf('check-out'), codeOf('check-in')];
+    if (!member || !out) return;
+    const status = (code: string | undefined) =>
+      code === undefined ? undefined : answer.steps.find((s) => s.key === instanceKey(code, member.id))?.status;
+    if (status(out) !== 'done' || status(back) === 'done') return;
+    const step = back ? `${back}:${member.id}` : out;
+    const label = {
+      zh: `护照 ${passport.number} 已为在办案件 ${caseId} 出库用于出访：由该案的护照交回步骤（${step}）入库，不能手工入库；如出访取消，请撤回该案或将该成员移出`,
+      en: `Passport ${passport.number} is out for the trip of the running case ${caseId}: it is checked in by that case's check-in step (${step}), not by hand; if the trip is called off, withdraw the case or amend the member out`,
+    };
+    throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'to', rule: 'out-for-trip', message: label }] });
   }
 
   /**
