@@ -6,6 +6,7 @@ import {
   buildInstances,
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
+  quarterOf,
   shanghaiDate,
   statutoryHolidays,
   statutoryWeekdays,
@@ -1491,7 +1492,14 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect((await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({}).expect(400)).body.errors).toEqual([
       expect.objectContaining({ field: 'proposedAt', rule: 'required' }),
     ]);
-    const approved = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: at }).expect(200);
+    // Not an instant: 400 naming the field (fresh trial: 409 proposal-changed, as if the unit had filed again).
+    for (const proposedAt of ['yesterday', '2026-13-01T00:00:00Z', 42])
+      expect((await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt }).expect(400)).body.errors).toEqual([
+        expect.objectContaining({ field: 'proposedAt' }),
+      ]);
+    // The instant read, written in Beijing time, is the filing's.
+    const beijing = new Date(Date.parse(at) + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+    const approved = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: beijing }).expect(200);
     expect(approved.body).toMatchObject({ trips: [trip], approved: { by: expect.any(String) }, proposal: null });
     expect(await check()).toMatchObject({ outcome: 'planned', tripId: 'P-US' });
     const none = await request(api.http).post(`${path}/approve`).set(as('fao-clerk')).send({ proposedAt: at }).expect(409);
@@ -1540,6 +1548,49 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect(history.filter((c) => c.entity === 'plan').map((c) => c.action)).toEqual(
       expect.arrayContaining(['proposed', 'approved', 'proposed', 'updated']),
     );
+  });
+
+  it("this year's past quarters are on record: a planned trip there is not added, changed or removed (409 not-past), for the organizer and the FAO alike", async () => {
+    const today = shanghaiDate(Date.now());
+    const year = Number(today.slice(0, 4));
+    const current = quarterOf(today);
+    // A unit of its own: its plan for this year is no other test's A01.
+    const own = await createTestUsers(api, `plan-q-${uniqueSuffix()}`);
+    const path = `/api/registries/units/${own.unit}/plans/${year}`;
+    const as = (role: keyof typeof own.tokens) => bearer(own.tokens[role]);
+    await registerTestUnit(api, own);
+    const now = { id: 'P-NOW', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: current };
+    const approved = await request(api.http)
+      .put(path)
+      .set(as('fao-clerk'))
+      .send({ trips: [now] })
+      .expect(200);
+    expect(approved.body.trips).toEqual([now]);
+    if (current === 1) {
+      // January to March: no quarter of the year has passed, every trip is open to change.
+      await request(api.http)
+        .put(path)
+        .set(as('organizer'))
+        .send({ trips: [{ ...now, size: 6 }] })
+        .expect(200);
+      return;
+    }
+    // The handed input: this year's plan filed with a trip in a quarter already over (200 before).
+    const past = { ...now, id: 'P-PAST', quarter: current - 1 };
+    for (const role of ['organizer', 'fao-clerk'] as const) {
+      const refused = await request(api.http)
+        .put(path)
+        .set(as(role))
+        .send({ trips: [now, past] })
+        .expect(409);
+      expect(refused.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', errors: [{ field: 'trips[1]', rule: 'not-past' }] });
+    }
+    // The current quarter's trip changes freely.
+    await request(api.http)
+      .put(path)
+      .set(as('fao-clerk'))
+      .send({ trips: [{ ...now, size: 7 }] })
+      .expect(200);
   });
 
   it("seeds the demo units, rosters, passports and plans once; A01's plan check reads the plan", async () => {

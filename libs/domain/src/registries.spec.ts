@@ -19,6 +19,7 @@ import {
   isYearScheduleList,
   diffDefinitions,
   matchAnnualPlan,
+  pastQuarterPlanProblems,
   passportHeldElsewhere,
   passportHeldLabel,
   secondValidPassport,
@@ -41,6 +42,7 @@ import {
   custodyClaimProblem,
   unitSuspension,
   type CustodyPassport,
+  type PlannedTrip,
   type RegisteredPerson,
   unregisteredClerk,
   custodyMovePassport,
@@ -473,6 +475,46 @@ describe('typedMemberIdentity: one identity for a member, typed or named from th
 });
 
 describe('annual plan (A01)', () => {
+  describe("pastQuarterPlanProblems: this year's past quarters are on record", () => {
+    const q = (id: string, quarter: 1 | 2 | 3 | 4, over: Partial<PlannedTrip> = {}): PlannedTrip => ({
+      id,
+      purpose: 'investment-promotion',
+      countries: ['US', 'DE'],
+      size: 5,
+      quarter,
+      ...over,
+    });
+    const approved = [q('P1', 1), q('P3', 3), q('P4', 4)];
+    const today = '2026-12-04'; // quarter 4
+
+    it('keeps past-quarter trips as approved (country order aside); the current and later quarters change freely', () => {
+      expect(
+        pastQuarterPlanProblems(approved, [q('P1', 1, { countries: ['DE', 'US'] }), q('P3', 3), q('P5', 4, { size: 9 })], 2026, today),
+      ).toEqual([]);
+    });
+    it('the handed input: a trip filed in a past quarter of this year, with no approved plan or beside it, is refused', () => {
+      expect(pastQuarterPlanProblems(null, [q('P1', 1), q('P4', 4)], 2026, today)).toEqual([
+        expect.objectContaining({ field: 'trips[0]', rule: 'not-past' }),
+      ]);
+      expect(pastQuarterPlanProblems(approved, [...approved, q('P2', 2)], 2026, today)).toEqual([
+        expect.objectContaining({ field: 'trips[3]', rule: 'not-past' }),
+      ]);
+    });
+    it('a past trip changed, moved out of its quarter or removed is named', () => {
+      const problems = pastQuarterPlanProblems(approved, [q('P1', 1, { size: 6 }), q('P3', 4), q('P4', 4)], 2026, today);
+      expect(problems.map((p) => [p.field, p.rule])).toEqual([
+        ['trips[0]', 'not-past'],
+        ['trips[1]', 'not-past'],
+      ]);
+      expect(problems[1]!.message.en).toContain('(was 3)');
+      expect(pastQuarterPlanProblems(approved, [q('P4', 4)], 2026, today).map((p) => p.field)).toEqual(['trips', 'trips']);
+    });
+    it('a later year has no past quarter; on the first day of a quarter the one before is past', () => {
+      expect(pastQuarterPlanProblems(null, [q('P1', 1)], 2027, today)).toEqual([]);
+      expect(pastQuarterPlanProblems(null, [q('P1', 1), q('P2', 2)], 2026, '2026-04-01').map((p) => p.field)).toEqual(['trips[0]']);
+    });
+  });
+
   const facts = makeFacts();
   const q = Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1;
   const year = Number(facts.departureDate.slice(0, 4));

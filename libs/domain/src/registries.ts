@@ -1302,6 +1302,64 @@ export function pastYearProblem(year: number, today: string, record: Label): Reg
   };
 }
 
+/**
+ * The first quarter of `year` whose planned trips may be added or changed (Asia/Shanghai `today`): 1 for a later year,
+ * this quarter for this year, 5 (none) for a year that has ended (pastYearProblem, pastQuarterPlanProblems).
+ */
+export function firstOpenPlanQuarter(year: number, today: string): number {
+  const thisYear = Number(today.slice(0, 4));
+  return year > thisYear ? 1 : year < thisYear ? 5 : quarterOf(today);
+}
+
+/**
+ * A plan filed (or a filing approved) for this year keeps the approved plan's trips of the quarters that have passed
+ * (Asia/Shanghai `today`) as they are: A01 matched that quarter's trips against them, so a past quarter's planned trip
+ * may not be added, changed or removed (fresh trial: the organizer filed this year's plan with trips in quarters already
+ * over). `approved`: the plan's approved trips (null: none yet, so no past-quarter trip may be filed); `filed`: the
+ * trips sent. Each problem names `trips[i]` (added or changed) or `trips` (removed), rule `not-past`; none for a later year.
+ */
+export function pastQuarterPlanProblems(
+  approved: readonly PlannedTrip[] | null,
+  filed: readonly PlannedTrip[],
+  year: number,
+  today: string,
+): RegistryFieldProblem[] {
+  if (year !== Number(today.slice(0, 4))) return [];
+  const current = firstOpenPlanQuarter(year, today);
+  const past = (t: PlannedTrip) => t.quarter < current;
+  const same = (a: PlannedTrip, b: PlannedTrip) =>
+    a.id === b.id &&
+    a.purpose === b.purpose &&
+    a.size === b.size &&
+    a.quarter === b.quarter &&
+    [...a.countries].sort().join() === [...b.countries].sort().join();
+  const before = (approved ?? []).filter(past);
+  const problems: RegistryFieldProblem[] = [];
+  filed.forEach((t, i) => {
+    const was = (approved ?? []).find((a) => a.id === t.id);
+    if ((past(t) || (was && past(was))) && !(was && same(t, was)))
+      problems.push({
+        field: `trips[${i}]`,
+        rule: 'not-past',
+        message: {
+          zh: `第${t.quarter}季度${was && past(was) && was.quarter !== t.quarter ? `（原第${was.quarter}季度）` : ''}已过去：已批准计划中过去季度的出访不能新增或修改`,
+          en: `Quarter ${t.quarter}${was && past(was) && was.quarter !== t.quarter ? ` (was ${was.quarter})` : ''} is over: the approved plan's trips of a past quarter are not added or changed`,
+        },
+      });
+  });
+  for (const a of before)
+    if (!filed.some((t) => t.id === a.id))
+      problems.push({
+        field: 'trips',
+        rule: 'not-past',
+        message: {
+          zh: `已批准计划中第${a.quarter}季度的出访 ${a.id} 已过去，不能删除`,
+          en: `Planned trip ${a.id} of quarter ${a.quarter}, which is over, is kept: a past quarter's trip is not removed`,
+        },
+      });
+  return problems;
+}
+
 /** What a holiday schedule is, in the words of pastYearProblem's message: 放假安排 / holiday schedule. */
 export const HOLIDAY_SCHEDULE_RECORD: Label = { zh: '放假安排', en: 'holiday schedule' };
 

@@ -29,6 +29,7 @@ import {
   checkOutProblems,
   duplicatePersonLabel,
   HOLIDAY_SCHEDULE_RECORD,
+  pastQuarterPlanProblems,
   pastYearProblem,
   type RegistryFieldProblem,
   scheduleImportProblems,
@@ -54,6 +55,7 @@ import {
   validateOverrides,
   PERSON_STATUS_LABELS,
   type AnnualPlan,
+  type PlannedTrip,
   type CalendarYearSummary,
   type CaseFacts,
   type CustodyPassport,
@@ -149,6 +151,19 @@ const pastYearRefusal = (year: number, record: Label, problem: RegistryFieldProb
 function assertNotPast(year: number, record: Label): void {
   const past = pastYearProblem(year, today(), record);
   if (past) throw pastYearRefusal(year, record, past);
+}
+/** This year's quarters that have passed are on record too (pastQuarterPlanProblems): 409 naming each trip. */
+function assertPastQuartersKept(approved: readonly PlannedTrip[] | null, filed: readonly PlannedTrip[], year: number): void {
+  const problems = pastQuarterPlanProblems(approved, filed, year, today());
+  if (problems.length > 0)
+    throw new DomainError(
+      'ACTION_NOT_ALLOWED',
+      {
+        zh: `${year} 年已过去季度的计划出访已归档，不能新增、修改或删除`,
+        en: `The planned trips of ${year}'s past quarters are on record: not added, changed or removed`,
+      },
+      { errors: problems },
+    );
 }
 const actorOf = (user: AuthUser): RegistryActor => ({ id: user.id, role: user.role });
 
@@ -611,6 +626,7 @@ export class RegistriesService {
     assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
+    assertPastQuartersKept((await this.repo.planRecord(unit, y))?.trips ?? null, plan.trips, y);
     return approvesPlans(user) ? this.repo.putPlan(plan, actorOf(user)) : this.repo.proposePlan(plan, actorOf(user));
   }
 
@@ -626,9 +642,12 @@ export class RegistriesService {
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const { proposedAt } = parseOrThrow(PlanApprovalSchema, body ?? {});
     assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
-    if (!(await this.repo.planRecord(unit, y)))
-      throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
-    const approved = await this.repo.approvePlan(unit, y, actorOf(user), proposedAt);
+    const record = await this.repo.planRecord(unit, y);
+    if (!record) throw notFound(`单位 ${echo(unit)} 未登记 ${y} 年度出访计划`, `No ${y} outbound plan on file for unit ${echo(unit)}`);
+    // A quarter that passed while the filing waited is on record too.
+    if (record.proposal) assertPastQuartersKept(record.trips, record.proposal.trips, y);
+    // One instant however written (an offset of +08:00 or Z): the filing's `at` is stored to the millisecond.
+    const approved = await this.repo.approvePlan(unit, y, actorOf(user), new Date(proposedAt).toISOString());
     if (approved === 'none') {
       const label = { zh: `${y} 年度出访计划没有待审批的报备`, en: `No filing of the ${y} outbound plan awaits approval` };
       throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'path.year', rule: 'no-proposal', message: label }] });

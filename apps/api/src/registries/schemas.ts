@@ -147,9 +147,9 @@ export const AnnualPlanSchema = z
 /** The FAO clerk's approval of a unit's filed plan: the filing approved, by the instant it was filed (`proposal.at`). */
 export const PlanApprovalSchema = z
   .strictObject({
-    proposedAt: z
-      .string()
-      .max(40)
+    // An instant as the plan's `proposal.at` gives it (fresh trial: `"yesterday"` read 409 proposal-changed, not 400).
+    proposedAt: z.iso
+      .datetime({ offset: true })
       .meta({ description: "The filing's `proposal.at` as read: another filing since is 409 proposal-changed, not approved unseen" }),
   })
   .meta({ id: 'PlanApproval', example: { proposedAt: '2026-12-03T01:30:00.000Z' } });

@@ -7,9 +7,11 @@ import { useT, type LabelKey } from '../i18n';
 import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
 import { joinNames } from '../lists';
+import { shanghaiToday } from '../date-rules';
 import { REGISTRY_WRITERS, registryUnitKind, ROSTER_READERS, unitReach } from '../../../../libs/domain/src/access';
 import { RANKS } from '../../../../libs/domain/src/facts';
 import {
+  firstOpenPlanQuarter,
   GENDERS,
   PASSPORT_TYPES,
   PERSON_STATUSES,
@@ -1237,6 +1239,8 @@ function PlanDialog(props: {
     void message.success(props.approves ? t('regSaved') : t('planFiledNow'));
     props.onSaved();
   };
+  // This year's quarters that have passed are on record (the API's 409 not-past): not offered for a trip.
+  const firstOpen = firstOpenPlanQuarter(props.year, shanghaiToday());
   const purposes = Object.entries(props.cat.purposes).map(([value, l]) => ({ value, label: pick(l) }));
   const countries = Object.entries(props.cat.countries).map(([value, c]) => ({
     value,
@@ -1282,7 +1286,7 @@ function PlanDialog(props: {
                   <Form.Item label={t('planQuarter')} name={[field.name, 'quarter']} {...f.help(`trips[${i}].quarter`)}>
                     <Select
                       style={{ width: 80 }}
-                      options={[1, 2, 3, 4].map((q) => ({ value: q, label: `Q${q}` }))}
+                      options={[1, 2, 3, 4].map((q) => ({ value: q, label: `Q${q}`, disabled: q < firstOpen }))}
                       aria-label={t('planQuarter')}
                     />
                   </Form.Item>
@@ -1291,7 +1295,7 @@ function PlanDialog(props: {
                   </Button>
                 </Space>
               ))}
-              <Button onClick={() => add({ countries: [], quarter: 1, size: 1 })} data-testid="add-plan-trip">
+              <Button onClick={() => add({ countries: [], quarter: Math.min(firstOpen, 4), size: 1 })} data-testid="add-plan-trip">
                 {t('planAddTrip')}
               </Button>
             </>
