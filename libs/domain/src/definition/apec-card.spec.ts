@@ -148,6 +148,11 @@ describe('the whitelist', () => {
     expect(cardApplicationRefusal('non-state', 'suspended')?.en).toBe(
       'A non-state enterprise applies only while on the whitelist (now: Suspended)',
     );
+    // A state enterprise is refused for the sanction, not told it is "non-state" (fresh trial).
+    expect(cardApplicationRefusal('state', 'suspended')).toEqual({
+      zh: '企业的白名单状态为已暂停：暂停期间或退出后不能申请（国有企业亦同）',
+      en: "The enterprise's whitelist state is Suspended: it may not apply while suspended or after an exit, state-owned or not",
+    });
   });
 
   it('reminds of the annual review 30 days before', () => {

@@ -397,6 +397,12 @@ export function mayApplyForCards(ownership: Ownership, state: WhitelistState | n
 export function cardApplicationRefusal(ownership: Ownership, state: WhitelistState | null): Label | null {
   if (mayApplyForCards(ownership, state)) return null;
   const now = whitelistStateLabel(state);
+  // A state enterprise is refused only for the whitelist's sanction (fresh trial: told it was "non-state").
+  if (ownership === 'state')
+    return {
+      zh: `企业的白名单状态为${now.zh}：暂停期间或退出后不能申请（国有企业亦同）`,
+      en: `The enterprise's whitelist state is ${now.en}: it may not apply while suspended or after an exit, state-owned or not`,
+    };
   return {
     zh: `非国有企业须在白名单内才能申请（当前：${now.zh}）`,
     en: `A non-state enterprise applies only while on the whitelist (now: ${now.en})`,
