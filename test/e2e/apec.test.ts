@@ -1263,7 +1263,13 @@ describe('APEC cards over the API (issue 17)', () => {
     await awaits('K01:m1');
     await step('K01:m1', 'complete', clerk).expect(200);
     await awaits('K02');
-    await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/suspend`).set(desk).send({ note: '核查中' }).expect(200);
+    const suspended = await request(http)
+      .post(`/api/apec/enterprises/${firm.unit}/whitelist/suspend`)
+      .set(desk)
+      .send({ note: '核查中' })
+      .expect(200);
+    // Why it is suspended is shown with its state (fresh trial: the view read `reason: null` and nothing else).
+    expect(suspended.body.enterprise.whitelist).toMatchObject({ state: 'suspended', reason: null, note: '核查中' });
     // The handed input: suspended, the application went on to the national card office. Now it waits.
     const refused = await step('K02', 'complete', clerk).expect(409);
     expect(refused.body).toMatchObject({

@@ -401,7 +401,13 @@ export interface ApecEnterprise {
   ownership: 'state' | 'non-state';
   size: 'large' | 'medium' | 'small' | 'micro';
   /** null: never listed (a state enterprise needs no whitelist). */
-  whitelist: { state: 'admitted' | 'suspended' | 'exited'; reason: string | null; since: string; reviewDueOn: string | null } | null;
+  whitelist: {
+    state: 'admitted' | 'suspended' | 'exited';
+    reason: string | null;
+    note: string | null;
+    since: string;
+    reviewDueOn: string | null;
+  } | null;
   mayApply: boolean;
   /** Why it may not apply for cards now, naming its whitelist state (the application's 422 says the same); null: it may. */
   applyRefusal: Bilingual | null;

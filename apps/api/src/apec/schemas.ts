@@ -110,7 +110,8 @@ export const EnterprisesQuerySchema = z.strictObject({
 
 const whitelist = z.looseObject({
   state: z.enum(WHITELIST_STATES),
-  reason: z.string().nullable(),
+  reason: z.string().nullable().meta({ description: "An exit's reason" }),
+  note: z.string().nullable().meta({ description: "The desk's words with the last move (why suspended, lifted, …)" }),
   since: z.string(),
   reviewDueOn: z.string().nullable(),
 });
@@ -121,7 +122,7 @@ const ENTERPRISE_EXAMPLE = {
   nameEn: 'Xinghai International Trading Co., Ltd.',
   ownership: 'non-state',
   size: 'small',
-  whitelist: { state: 'admitted', reason: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
+  whitelist: { state: 'admitted', reason: null, note: null, since: '2027-01-05T02:00:00.000Z', reviewDueOn: '2028-01-05' },
   mayApply: true,
   applyRefusal: null,
   history: [

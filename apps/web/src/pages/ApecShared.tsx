@@ -70,6 +70,7 @@ export function EnterpriseSummary({ enterprise, unitName = asCode }: { enterpris
         { label: t('apecReviewDue'), children: enterprise.whitelist?.reviewDueOn ?? '—' },
         { label: t('apecSince'), children: fmtDateTime(enterprise.whitelist?.since) || '—' },
         { label: t('apecReason'), children: reasonText(enterprise.whitelist?.reason, lang) },
+        { label: t('apecNote'), children: enterprise.whitelist?.note || '—' },
       ]}
     />
   );

@@ -68,7 +68,8 @@ export interface Enterprise {
   unit: string;
   ownership: Ownership;
   size: EnterpriseSize;
-  whitelist: { state: WhitelistState; reason: ExitReason | null; since: string; reviewDueOn: string | null } | null;
+  /** `reason`: an exit's; `note`: the desk's words with the last move (why it was suspended, lifted, …), if any. */
+  whitelist: { state: WhitelistState; reason: ExitReason | null; note: string | null; since: string; reviewDueOn: string | null } | null;
 }
 
 export interface WhitelistHistoryEntry {
@@ -274,13 +275,14 @@ export class ApecRepository {
       size: EnterpriseSize;
       state: WhitelistState | null;
       reason: ExitReason | null;
+      note: string | null;
       since: Date | null;
       review_due_on: string | null;
       name_zh: string | null;
       name_en: string | null;
       changed_at: Date;
     }> = await this.ds.query(
-      `SELECT e.unit, e.ownership, e.size, w.state, w.reason, w.since, to_char(w.review_due_on, 'YYYY-MM-DD') AS review_due_on,
+      `SELECT e.unit, e.ownership, e.size, w.state, w.reason, w.note, w.since, to_char(w.review_due_on, 'YYYY-MM-DD') AS review_due_on,
               u.name_zh, u.name_en, greatest(e.updated_at, w.since) AS changed_at
          ${from} ORDER BY changed_at DESC, e.unit LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, page.limit, page.offset],
@@ -293,7 +295,7 @@ export class ApecRepository {
         size: r.size,
         whitelist:
           r.state && r.since
-            ? { state: r.state, reason: r.reason, since: new Date(r.since).toISOString(), reviewDueOn: r.review_due_on }
+            ? { state: r.state, reason: r.reason, note: r.note, since: new Date(r.since).toISOString(), reviewDueOn: r.review_due_on }
             : null,
         nameZh: r.name_zh,
         nameEn: r.name_en,
@@ -341,6 +343,7 @@ export class ApecRepository {
         ? {
             state: wl.state as WhitelistState,
             reason: wl.reason as ExitReason | null,
+            note: wl.note,
             since: wl.since.toISOString(),
             reviewDueOn: wl.reviewDueOn,
           }
