@@ -26,7 +26,10 @@ import {
 import {
   amendUpdate,
   attachUpdate,
+  annualPlanChangedSignal,
   calendarChangedSignal,
+  isAnnualPlanChange,
+  type AnnualPlanChange,
   detachUpdate,
   cancelUpdate,
   completeStepSignal,
@@ -504,6 +507,15 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     engine.setCalendar(createCalendar({ schedules: schedules as YearSchedule[] }));
     dirty = true;
     timeTurn = true;
+  });
+  // The unit's annual plan for a year changed (the FAO wrote or approved it, or another case freed a planned trip): the
+  // plan check runs again while the case is open. A new signal: no history recorded before it holds one.
+  setHandler(annualPlanChangedSignal, (payload: AnnualPlanChange | null | undefined) => {
+    if (!isAnnualPlanChange(payload)) {
+      log.warn('signal refused', { type: 'annualPlanChanged', reason: 'INVALID_PLAN_CHANGE' });
+      return;
+    }
+    if (engine.recheckAnnualPlan(payload, now()).length > 0) dirty = true;
   });
   setHandler(completeStepSignal, signal('complete'));
   setHandler(decideStepSignal, signal('decide'));

@@ -16,6 +16,7 @@ import { eventually, startTestWorker, type TestWorker } from '../support/harness
 import {
   bearer,
   canonicalSubmission,
+  typedTrip,
   passportsNotInCustody,
   createTestUsers,
   registerTestUnit,
@@ -1548,6 +1549,71 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect(history.filter((c) => c.entity === 'plan').map((c) => c.action)).toEqual(
       expect.arrayContaining(['proposed', 'approved', 'proposed', 'updated']),
     );
+  });
+
+  it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
+    const own = await createTestUsers(api, `plan-re-${uniqueSuffix()}`);
+    await registerTestUnit(api, own);
+    const path = `/api/registries/units/${own.unit}/plans/${year}`;
+    const clerk = bearer(own.tokens['fao-clerk']);
+    const us = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 };
+    const de = { id: 'P-DE', purpose: 'investment-promotion', countries: ['DE'], size: 3, quarter: 2 };
+    await request(api.http)
+      .put(path)
+      .set(clerk)
+      .send({ trips: [us] })
+      .expect(200);
+    const submit = async () =>
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(own.tokens.organizer))
+          .send(
+            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
+              name: `张${uniqueSuffix()}`,
+              rank: 'division',
+              passportNumber: passportNo(),
+            }),
+          )
+          .expect(201)
+      ).body.caseId as string;
+    const outcome = (caseId: string, want: string) =>
+      eventually(
+        async () => {
+          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
+          const a01 = p?.steps.find((s) => s.key === 'A01');
+          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
+        },
+        (o) => o === want,
+        60_000,
+      );
+    const first = await submit();
+    expect(await outcome(first, 'planned')).toBe('planned');
+    // The handed input: the FAO clerk drops the US trip from the approved plan; the case read 计划内 still.
+    const dropped = await request(api.http)
+      .put(path)
+      .set(clerk)
+      .send({ trips: [de] })
+      .expect(200);
+    expect(dropped.body.rechecked).toEqual({ signalled: 1, failed: 0 });
+    expect(await outcome(first, 'unplanned')).toBe('unplanned');
+    // The trip planned again: the first case holds it, a second of the quarter is over plan.
+    await request(api.http)
+      .put(path)
+      .set(clerk)
+      .send({ trips: [us, de] })
+      .expect(200);
+    expect(await outcome(first, 'planned')).toBe('planned');
+    const second = await submit();
+    expect(await outcome(second, 'over-plan')).toBe('over-plan');
+    // The first withdrawn, its trip is free: the second's A01 runs again and takes it.
+    await request(api.http)
+      .post(`/api/delegations/${first}/withdraw`)
+      .set(bearer(own.tokens.organizer))
+      .send({ reason: '活动取消' })
+      .expect(200);
+    expect(await outcome(second, 'planned')).toBe('planned');
   });
 
   it("this year's past quarters are on record: a planned trip there is not added, changed or removed (409 not-past), for the organizer and the FAO alike", async () => {

@@ -1770,6 +1770,39 @@ describe('CaseEngine', () => {
     expect(run(DEFINITION_2027_4).statuses.slice(0, 3)).toEqual(['done', 'done', 'done']);
   });
 
+  it("the unit's annual plan changed: A01 runs again while the case is open and departs that year (on a freed trip only where over-plan); work after it stands", () => {
+    const engine = newEngine();
+    const year = Number(engine.facts.departureDate.slice(0, 4));
+    const a01 = (outcome: string) => {
+      const work = engine.takeSystemWork().filter((w) => w.code === 'A01');
+      expect(work.map((w) => w.key)).toEqual(['A01']);
+      engine.applySystemResult(work[0]!, { data: { planOutcome: outcome } }, MONDAY);
+    };
+    a01('over-plan');
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+    const status = (key: string) => engine.progress(t).steps.find((s) => s.key === key)!.status;
+    engine.takeEvents();
+    // Another year's plan, or a cause the payload does not name, changes nothing.
+    expect(engine.recheckAnnualPlan({ year: year + 1, cause: 'plan-changed' }, t)).toEqual([]);
+    // The handed input's kind: another case freed the trip this one was over-plan for; the outcome stood.
+    expect(engine.recheckAnnualPlan({ year, cause: 'trip-freed' }, t)).toEqual(['A01']);
+    expect(engine.takeEvents().map((e) => [e.type, e.type === 'step.returned' ? e.payload : (e.payload as { key?: string }).key])).toEqual([
+      ['step.returned', { by: 'annual-plan-changed', targets: ['A01'], keys: ['A01'] }],
+      ['step.awaiting', 'A01'],
+    ]);
+    a01('planned');
+    expect([status('A01'), status('A02'), status('B05')]).toEqual(['done', 'done', 'awaiting']);
+    expect(engine.progress(t).steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned' });
+    // Planned, a freed trip is no news; the plan itself changed (the trip it held dropped) is.
+    expect(engine.recheckAnnualPlan({ year, cause: 'trip-freed' }, t)).toEqual([]);
+    expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual(['A01']);
+    a01('unplanned');
+    expect(status('B05')).toBe('awaiting');
+    // A closed case keeps what it recorded.
+    engine.apply({ type: 'withdraw', request: { requestId: 'w-plan', actor: actor('organizer'), reason: '活动取消' } }, t);
+    expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual([]);
+  });
+
   it("an amendment of a member's rank or passport runs A08 again for that member, as a change of dates does (trial: the old pass stood)", () => {
     const run = (deps: Partial<EngineDeps>, change: (m: Member) => Member) => {
       const engine = newEngine({}, deps);

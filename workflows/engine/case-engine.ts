@@ -30,7 +30,7 @@ import {
   type Plan,
   type ProcessDefinition,
 } from '@df/domain';
-import type { ActionResult, CaseEvent, CaseStatus, DelegationInput, DelegationProgress } from '@df/contracts';
+import type { ActionResult, AnnualPlanChange, CaseEvent, CaseStatus, DelegationInput, DelegationProgress } from '@df/contracts';
 import { applyAmend, checkAmend } from './actions/amend';
 import { checkReason } from './actions/close';
 import { applyComplete, checkComplete } from './actions/complete';
@@ -613,7 +613,6 @@ export class CaseEngine {
     return out;
   }
 
-  /** True once after departure: the members' trips go into the frequency history. */
   /**
    * The office loaded a holiday schedule (issue 14 item 5): plan with it from now on. The next drain
    * re-plans (case.replanned when the forecast moved); deadlines already set keep their instants.
@@ -629,6 +628,35 @@ export class CaseEngine {
     return out;
   }
 
+  /**
+   * The unit's annual plan for `change.year` changed (annualPlanChangedSignal): the plan check (A01, system
+   * 'annual-plan') runs again, done and recorded, while the case is open (not departed or closed) and departs in that
+   * year; on `trip-freed` only where it recorded `over-plan` (the trips it matched taken by other cases: a freed one may
+   * now be its). The rerun is a re-check (CaseCore.rechecks): work done after it stands, and the reviewer reads the new
+   * outcome (trial: a plan changed after A01 left its outcome as it was, `planned` for a trip the plan no longer had,
+   * and a freed trip left another case `over-plan`). Records step.returned `{by: 'annual-plan-changed'}` at `now` (epoch
+   * ms) and opens the check again; returns the keys run again.
+   */
+  recheckAnnualPlan(change: AnnualPlanChange, now: number): string[] {
+    const core = this.core;
+    if (core.status !== 'open' || Number(core.facts.departureDate.slice(0, 4)) !== change.year) return [];
+    const keys = [...core.metas.values()]
+      .filter((m) => m.behaviour.system === 'annual-plan')
+      .map((m) => m.key)
+      .filter((key) => {
+        const state = core.states.get(key);
+        return state?.status === 'done' && (change.cause === 'plan-changed' || state.data?.planOutcome === 'over-plan');
+      });
+    if (keys.length === 0) return [];
+    core.reset(keys);
+    for (const key of keys) core.rechecks.add(key);
+    core.now = now;
+    core.emit('step.returned', null, { by: 'annual-plan-changed', targets: keys, keys });
+    core.advance();
+    return keys;
+  }
+
+  /** True once after departure: the members' trips go into the frequency history. */
   takeTripRecording(): boolean {
     const out = this.core.tripsToRecord;
     this.core.tripsToRecord = false;

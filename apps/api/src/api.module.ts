@@ -47,6 +47,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { RegistriesModule } from './registries/registries.module';
 import { CalendarReplanService } from './registries/calendar-replan.service';
+import { AnnualPlanRecheckService } from './registries/plan-recheck.service';
 import { TemporalClientService } from './temporal/temporal-client.provider';
 import { UsersController } from './users/users.controller';
 import { UsersAdminService } from './users/users-admin.service';
@@ -89,6 +90,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: MaskingInterceptor },
         TemporalClientService,
         CalendarReplanService,
+        AnnualPlanRecheckService,
         HealthService,
         UsersService,
         UsersRepository,

@@ -324,6 +324,32 @@ export const detachUpdate = defineUpdate<ActionResult, [DetachRequest]>('detach'
 
 /** The office loaded or replaced a year's holiday schedule: every loaded schedule, for open cases to re-plan with. */
 export const calendarChangedSignal = defineSignal<[{ schedules: YearSchedule[] }]>('calendarChanged');
+/**
+ * What a unit's annual plan for `year` lost or gained (annualPlanChangedSignal): the approved plan itself changed
+ * (`plan-changed`: the FAO clerk wrote it or approved a filing), or another case of the unit that held a planned trip
+ * closed (`trip-freed`).
+ */
+export interface AnnualPlanChange {
+  year: number;
+  cause: 'plan-changed' | 'trip-freed';
+}
+/**
+ * The unit's annual plan for a year changed: an open case departing in that year runs its plan check (A01) again, so
+ * the outcome the reviewer reads is the plan's as it stands (CaseEngine.recheckAnnualPlan).
+ */
+export const annualPlanChangedSignal = defineSignal<[AnnualPlanChange]>('annualPlanChanged');
+/** An annualPlanChanged payload as any client may send it: a whole year 2000-2100 and a known cause. */
+export function isAnnualPlanChange(v: unknown): v is AnnualPlanChange {
+  const c = v as Partial<AnnualPlanChange> | null | undefined;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    Number.isInteger(c.year) &&
+    c.year! >= 2000 &&
+    c.year! <= 2100 &&
+    (c.cause === 'plan-changed' || c.cause === 'trip-freed')
+  );
+}
 export const completeStepSignal = defineSignal<[CompleteStepRequest]>('complete');
 export const decideStepSignal = defineSignal<[DecideStepRequest]>('decide');
 

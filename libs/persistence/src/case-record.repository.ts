@@ -1,5 +1,6 @@
 import { openCaseKeys, type CaseFacts, type Member, type Purpose, type TripRecord } from '@df/domain';
 import type { EntityManager } from 'typeorm';
+import { AnnualPlanClaimEntity } from './entities/annual-plan-claim.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity, CaseStepEntity } from './entities/read-models.entity';
 
@@ -86,6 +87,28 @@ export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
     .where('c.status IN (:...live)', { live: ['open', 'departed'] })
     .getRawMany<{ caseId: string }>();
   return rows.map((r) => r.caseId);
+}
+
+/**
+ * The open cases (read model: submitted, not departed or closed) of `unit` departing in `year` (Asia/Shanghai dates),
+ * but `exceptCaseId`: those whose plan check (A01) reads that year's annual plan. A case not projected yet is missed
+ * (its A01, run at its start, read the plan as it then stood).
+ */
+export async function openCaseIdsDepartingIn(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<string[]> {
+  const rows = await manager
+    .getRepository(CaseEntity)
+    .createQueryBuilder('c')
+    .select('c.caseId', 'caseId')
+    .where('c.unit = :unit AND c.status = :open AND c.caseId <> :except', { unit, open: 'open', except: exceptCaseId })
+    .andWhere('c.departureDate >= :from AND c.departureDate <= :to', { from: `${year}-01-01`, to: `${year}-12-31` })
+    .getRawMany<{ caseId: string }>();
+  return rows.map((r) => r.caseId);
+}
+
+/** The planned trip a case's A01 holds (annual_plan_claims: its unit, the plan's year and trip id), or null. */
+export async function plannedTripClaimOf(manager: EntityManager, caseId: string): Promise<{ unit: string; year: number; tripId: string } | null> {
+  const row = await manager.getRepository(AnnualPlanClaimEntity).findOneBy({ caseId });
+  return row ? { unit: row.unit, year: row.year, tripId: row.tripId } : null;
 }
 
 /** A member's trip for the frequency rule (made, or `planned`: another open case's): a TripRecord but its member. */

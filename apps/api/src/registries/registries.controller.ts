@@ -136,11 +136,11 @@ export class RegistriesController {
   @ApiOperation({
     summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)',
     description:
-      "The FAO clerk's filing is the approved plan A01 reads; the unit organizer's is a proposal awaiting the FAO clerk's approval (POST …/approve), the approved plan unchanged until then.",
+      "The FAO clerk's filing is the approved plan A01 reads (the unit's open cases departing that year run A01 again: `rechecked`); the unit organizer's is a proposal awaiting the FAO clerk's approval (POST …/approve), the approved plan unchanged until then. 409 not-past for a year that has ended, or a planned trip of this year's past quarters added, changed or removed.",
   })
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
   @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
-  @errorResponses(400, 401, 403, 404, 422)
+  @errorResponses(400, 401, 403, 404, 409, 422)
   @CODE_PARAM
   putPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
     return this.registries.putPlan(user, code, year, body);
@@ -153,7 +153,7 @@ export class RegistriesController {
   @ApiOperation({
     summary: '审批年度出访计划 Approve the unit’s filed plan (the FAO clerk)',
     description:
-      "The unit organizer's filing (PUT by the organizer: a proposal) filed at `proposedAt` (its `proposal.at` as read) becomes the plan A01 reads. 409 ACTION_NOT_ALLOWED at path.year, rule no-proposal, when none awaits approval, and at proposedAt, rule proposal-changed, when the unit filed again since; 404 when no plan is on file; 409 not-past for a year that has ended.",
+      "The unit organizer's filing (PUT by the organizer: a proposal) filed at `proposedAt` (its `proposal.at` as read) becomes the plan A01 reads (the unit's open cases departing that year run A01 again: `rechecked`). 409 ACTION_NOT_ALLOWED at path.year, rule no-proposal, when none awaits approval, and at proposedAt, rule proposal-changed, when the unit filed again since; 404 when no plan is on file; 409 not-past for a year that has ended.",
   })
   @ApiBody({ schema: schemaRef(PlanApprovalSchema) })
   @ApiOkResponse({ description: 'The plan as approved', schema: schemaRef(AnnualPlanViewSchema) })

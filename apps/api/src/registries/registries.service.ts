@@ -173,6 +173,12 @@ const today = (): string => shanghaiDate(Date.now());
 
 export type { CalendarSource } from '@df/domain';
 
+/** Who is told of annual plan changes (the API's AnnualPlanRecheckService); none in tools. */
+export interface AnnualPlanListener {
+  planChanged(unit: string, year: number): Promise<{ signalled: number; failed: number }>;
+  caseClosed(caseId: string): Promise<void>;
+}
+
 /** What the submission hook hands back: the submission as the registries know it, and the process version for a new case. */
 export interface ResolvedSubmission {
   submission: unknown;
@@ -188,6 +194,7 @@ export interface ResolvedSubmission {
 export class RegistriesService {
   /** Told when a schedule is loaded (the API's CalendarReplanService re-plans running cases); none in tools. */
   private scheduleListener?: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>;
+  private planListener?: AnnualPlanListener;
   /** The case workflow's own answer (answerCasesWith), for a manual check-out's confirmation; none in tools. */
   private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>;
 
@@ -424,6 +431,19 @@ export class RegistriesService {
     this.scheduleListener = listener;
   }
 
+  /** Told when a unit's annual plan changes or a case holding a planned trip closes (AnnualPlanRecheckService). */
+  onAnnualPlanChanged(listener: AnnualPlanListener): void {
+    this.planListener = listener;
+  }
+
+  /**
+   * A case closed through the API (withdrawn, rejected, cancelled): the planned trip it held is free, and the unit's
+   * other open cases of that year run their plan check again (AnnualPlanRecheckService). Never throws.
+   */
+  async noteCaseClosed(caseId: string): Promise<void> {
+    await this.planListener?.caseClosed(caseId).catch(() => undefined);
+  }
+
   /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */
   answerCasesWith(query: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>): void {
     this.caseAnswer = query;
@@ -627,7 +647,9 @@ export class RegistriesService {
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     assertPastQuartersKept((await this.repo.planRecord(unit, y))?.trips ?? null, plan.trips, y);
-    return approvesPlans(user) ? this.repo.putPlan(plan, actorOf(user)) : this.repo.proposePlan(plan, actorOf(user));
+    if (!approvesPlans(user)) return this.repo.proposePlan(plan, actorOf(user));
+    const written = await this.repo.putPlan(plan, actorOf(user));
+    return { ...written, rechecked: await this.planRechecked(unit, y) };
   }
 
   /**
@@ -659,7 +681,15 @@ export class RegistriesService {
       };
       throw new DomainError('ACTION_NOT_ALLOWED', label, { errors: [{ field: 'proposedAt', rule: 'proposal-changed', message: label }] });
     }
-    return approved;
+    return { ...approved, rechecked: await this.planRechecked(unit, y) };
+  }
+
+  /**
+   * The approved plan changed: the unit's open cases departing that year run A01 again (AnnualPlanRecheckService),
+   * `{signalled, failed}` as the answer's `rechecked`.
+   */
+  private async planRechecked(unit: string, year: number): Promise<{ signalled: number; failed: number }> {
+    return (await this.planListener?.planChanged(unit, year).catch(() => null)) ?? { signalled: 0, failed: 0 };
   }
 
   /**

@@ -404,6 +404,10 @@ export const AnnualPlanViewSchema = z
       .object({ trips: z.array(PlannedTripSchema), by: z.string(), at: z.string() })
       .nullable()
       .meta({ description: "The unit organizer's filing awaiting the FAO clerk's approval (A01 does not read it)" }),
+    rechecked: z.object({ signalled: z.number().int(), failed: z.number().int() }).optional().meta({
+      description:
+        "When the approved plan changed (the FAO clerk's PUT or approval): the unit's open cases departing that year told to run A01 again, and those that could not be (they keep the outcome they recorded)",
+    }),
   })
   .meta({ id: 'AnnualPlanView', example: PLAN_EXAMPLE });
 

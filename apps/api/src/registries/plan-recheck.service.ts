@@ -1,0 +1,54 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { annualPlanChangedSignal, delegationWorkflowId, type AnnualPlanChange } from '@df/contracts';
+import { openCaseIdsDepartingIn, plannedTripClaimOf } from '@df/persistence';
+import { JsonLogger } from '../common/json-logger';
+import { TemporalClientService } from '../temporal/temporal-client.provider';
+import { RegistriesService } from './registries.service';
+
+/**
+ * When a unit's annual plan for a year changes, its open cases departing in that year run their plan check (A01) again
+ * (`annualPlanChanged` signal, CaseEngine.recheckAnnualPlan): the FAO clerk wrote the approved plan or approved a
+ * filing (`plan-changed`), or a case holding one of its planned trips closed (`trip-freed`: withdrawn, rejected or
+ * cancelled through the API). Best effort after the change is stored: a case that could not be told is counted and
+ * logged (`failed`), and keeps the outcome it recorded.
+ */
+@Injectable()
+export class AnnualPlanRecheckService implements OnModuleInit {
+  constructor(
+    private readonly db: DataSource,
+    private readonly temporal: TemporalClientService,
+    private readonly logger: JsonLogger,
+    private readonly registries: RegistriesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registries.onAnnualPlanChanged({
+      planChanged: (unit, year) => this.recheck(unit, { year, cause: 'plan-changed' }),
+      caseClosed: async (caseId) => {
+        const claim = await plannedTripClaimOf(this.db.manager, caseId);
+        if (claim) await this.recheck(claim.unit, { year: claim.year, cause: 'trip-freed' }, caseId);
+      },
+    });
+  }
+
+  /** Signals the unit's open cases departing in `change.year` (but `exceptCaseId`); how many were told and not. */
+  async recheck(unit: string, change: AnnualPlanChange, exceptCaseId = ''): Promise<{ signalled: number; failed: number }> {
+    const ids = await openCaseIdsDepartingIn(this.db.manager, unit, change.year, exceptCaseId);
+    if (ids.length === 0) return { signalled: 0, failed: 0 };
+    let failed = 0;
+    try {
+      const client = await this.temporal.client();
+      for (const id of ids)
+        await client.workflow
+          .getHandle(delegationWorkflowId(id))
+          .signal(annualPlanChangedSignal, change)
+          .catch(() => failed++);
+    } catch {
+      failed = ids.length;
+    }
+    if (failed > 0)
+      this.logger.event('warn', 'annual plan change not delivered to every open case', { unit, ...change, cases: ids.length, failed });
+    return { signalled: ids.length - failed, failed };
+  }
+}
