@@ -1551,7 +1551,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     );
   });
 
-  it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
+  it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes or moves off it (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
     const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
     const own = await createTestUsers(api, `plan-re-${uniqueSuffix()}`);
     await registerTestUnit(api, own);
@@ -1607,13 +1607,31 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect(await outcome(first, 'planned')).toBe('planned');
     const second = await submit();
     expect(await outcome(second, 'over-plan')).toBe('over-plan');
-    // The first withdrawn, its trip is free: the second's A01 runs again and takes it.
+    // The first moved to May (its A01 runs again: no US trip in quarter 2), its trip is free: the second takes it.
+    const moved = await getProgress(api, own.tokens.organizer, first);
+    const may = (d: string) => `${year}-05-${d}`;
     await request(api.http)
-      .post(`/api/delegations/${first}/withdraw`)
+      .post(`/api/delegations/${first}/amend`)
+      .set(bearer(own.tokens.organizer))
+      .send({
+        changes: {
+          departureDate: may('11'),
+          returnDate: may('15'),
+          destinations: moved.facts.destinations.map((d) => ({ ...d, arrive: may('11'), leave: may('15') })),
+        },
+      })
+      .expect(200);
+    expect(await outcome(first, 'unplanned')).toBe('unplanned');
+    expect(await outcome(second, 'planned')).toBe('planned');
+    // The second withdrawn, its trip is free again: a third of the quarter, over plan, takes it.
+    const third = await submit();
+    expect(await outcome(third, 'over-plan')).toBe('over-plan');
+    await request(api.http)
+      .post(`/api/delegations/${second}/withdraw`)
       .set(bearer(own.tokens.organizer))
       .send({ reason: '活动取消' })
       .expect(200);
-    expect(await outcome(second, 'planned')).toBe('planned');
+    expect(await outcome(third, 'planned')).toBe('planned');
   });
 
   it("this year's past quarters are on record: a planned trip there is not added, changed or removed (409 not-past), for the organizer and the FAO alike", async () => {

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { delegationWorkflowId } from './temporal';
 import type { DecisionKind, DeficiencyStatus, StepStatus } from './labels';
 import type {
   AttachmentKind,
@@ -338,6 +339,27 @@ export interface AnnualPlanChange {
  * the outcome the reviewer reads is the plan's as it stands (CaseEngine.recheckAnnualPlan).
  */
 export const annualPlanChangedSignal = defineSignal<[AnnualPlanChange]>('annualPlanChanged');
+/** The part of a Temporal client that tells cases of a plan change (the API's and an activity's `client`). */
+export interface AnnualPlanSignaller {
+  workflow: { getHandle(workflowId: string): { signal(def: typeof annualPlanChangedSignal, change: AnnualPlanChange): Promise<void> } };
+}
+/**
+ * Tells each case (by id) that its unit's annual plan for `change.year` changed (annualPlanChangedSignal), one after
+ * another; a case that cannot be told (gone, Temporal down) is counted, not thrown. Returns how many could not be.
+ */
+export async function signalAnnualPlanChanged(
+  client: AnnualPlanSignaller,
+  caseIds: readonly string[],
+  change: AnnualPlanChange,
+): Promise<number> {
+  let failed = 0;
+  for (const id of caseIds)
+    await client.workflow
+      .getHandle(delegationWorkflowId(id))
+      .signal(annualPlanChangedSignal, change)
+      .catch(() => failed++);
+  return failed;
+}
 /** An annualPlanChanged payload as any client may send it: a whole year 2000-2100 and a known cause. */
 export function isAnnualPlanChange(v: unknown): v is AnnualPlanChange {
   const c = v as Partial<AnnualPlanChange> | null | undefined;

@@ -106,7 +106,10 @@ export async function openCaseIdsDepartingIn(manager: EntityManager, unit: strin
 }
 
 /** The planned trip a case's A01 holds (annual_plan_claims: its unit, the plan's year and trip id), or null. */
-export async function plannedTripClaimOf(manager: EntityManager, caseId: string): Promise<{ unit: string; year: number; tripId: string } | null> {
+export async function plannedTripClaimOf(
+  manager: EntityManager,
+  caseId: string,
+): Promise<{ unit: string; year: number; tripId: string } | null> {
   const row = await manager.getRepository(AnnualPlanClaimEntity).findOneBy({ caseId });
   return row ? { unit: row.unit, year: row.year, tripId: row.tripId } : null;
 }

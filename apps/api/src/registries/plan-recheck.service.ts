@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { annualPlanChangedSignal, delegationWorkflowId, type AnnualPlanChange } from '@df/contracts';
+import { signalAnnualPlanChanged, type AnnualPlanChange } from '@df/contracts';
 import { openCaseIdsDepartingIn, plannedTripClaimOf } from '@df/persistence';
 import { JsonLogger } from '../common/json-logger';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
@@ -36,14 +36,9 @@ export class AnnualPlanRecheckService implements OnModuleInit {
   async recheck(unit: string, change: AnnualPlanChange, exceptCaseId = ''): Promise<{ signalled: number; failed: number }> {
     const ids = await openCaseIdsDepartingIn(this.db.manager, unit, change.year, exceptCaseId);
     if (ids.length === 0) return { signalled: 0, failed: 0 };
-    let failed = 0;
+    let failed: number;
     try {
-      const client = await this.temporal.client();
-      for (const id of ids)
-        await client.workflow
-          .getHandle(delegationWorkflowId(id))
-          .signal(annualPlanChangedSignal, change)
-          .catch(() => failed++);
+      failed = await signalAnnualPlanChanged(await this.temporal.client(), ids, change);
     } catch {
       failed = ids.length;
     }

@@ -1015,11 +1015,11 @@ export class RegistriesService {
     const definition = member ? await this.processDefinition(answer.definitionVersion) : null;
     const codeOf = (move: 'check-out' | 'check-in') => definition?.steps.find((s) => s.behaviour?.custody === move)?.code;
     const [out, back] = [codeOf('check-out'), codeOf('check-in')];
-    if (!member || !out) return;
-    const status = (code: string | undefined) =>
-      code === undefined ? undefined : answer.steps.find((s) => s.key === instanceKey(code, member.id))?.status;
+    // A version with no check-in step of its own (2026.1 ran P02 outside its definition): nothing else brings it back.
+    if (!member || !out || !back) return;
+    const status = (code: string) => answer.steps.find((s) => s.key === instanceKey(code, member.id))?.status;
     if (status(out) !== 'done' || status(back) === 'done') return;
-    const step = back ? `${back}:${member.id}` : out;
+    const step = instanceKey(back, member.id);
     const label = {
       zh: `护照 ${passport.number} 已为在办案件 ${caseId} 出库用于出访：由该案的护照交回步骤（${step}）入库，不能手工入库；如出访取消，请撤回该案或将该成员移出`,
       en: `Passport ${passport.number} is out for the trip of the running case ${caseId}: it is checked in by that case's check-in step (${step}), not by hand; if the trip is called off, withdraw the case or amend the member out`,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import {
   APEC_CARD_DEFINITION,
@@ -29,7 +30,16 @@ import type {
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
-import { memberTripHistory, PassportHeldError, PassportTransitionError, RegistriesRepository, RegistryDateError } from '@df/persistence';
+import { signalAnnualPlanChanged } from '@df/contracts';
+import {
+  memberTripHistory,
+  openCaseIdsDepartingIn,
+  PassportHeldError,
+  PassportTransitionError,
+  plannedTripClaimOf,
+  RegistriesRepository,
+  RegistryDateError,
+} from '@df/persistence';
 import { ApecActivities } from './apec.activities';
 
 /** The card definition's steps the card registration reads: the issue step it waits for and the per-economy pre-clearance. */
@@ -69,7 +79,11 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         // A01: the trip against the unit's registered plan for its departure year (docs/registries.md).
         // A planned trip covers one delegation: those other cases of the unit hold are no longer free, and this one's
         // is held for it (claimPlannedTrip), atomically with the read.
+        const held = await plannedTripClaimOf(this.db.manager, input.caseId);
         const match = await this.registries.claimPlannedTrip(input.facts, input.caseId);
+        const year = Number(input.facts.departureDate.slice(0, 4));
+        if (held && !(match.outcome === 'planned' && match.tripId === held.tripId && year === held.year))
+          await this.tripFreed(held, input.caseId);
         return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
       }
       case 'trip-rules':
@@ -91,6 +105,22 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       case undefined:
         throw ApplicationFailure.nonRetryable(`no system work declared for step ${input.code}`, 'UnknownSystemStep');
     }
+  }
+
+  /**
+   * A01 run again (an amendment, a plan change) let go of the planned trip the case held: the unit's other open cases
+   * of that year run their plan check again where over plan (annualPlanChanged `trip-freed`, as a case closing through
+   * the API does). Best effort, never an error: a case not told keeps its outcome. No client outside an activity.
+   */
+  private async tripFreed(claim: { unit: string; year: number }, caseId: string): Promise<void> {
+    let client: Parameters<typeof signalAnnualPlanChanged>[0];
+    try {
+      client = Context.current().client;
+    } catch {
+      return;
+    }
+    const ids = await openCaseIdsDepartingIn(this.db.manager, claim.unit, claim.year, caseId).catch(() => []);
+    await signalAnnualPlanChanged(client, ids, { year: claim.year, cause: 'trip-freed' });
   }
 
   private async frequency(input: SystemStepInput) {

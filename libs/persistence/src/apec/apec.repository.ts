@@ -235,6 +235,11 @@ export class ApecRepository {
     for (;;) {
       const outcome = await this.ds.transaction(async (m) => {
         await lockStanding(m, unit, 'exclusive');
+        // Lapsed holds go (an unknown outcome's, a crashed API's): they no longer count.
+        await m.query(`DELETE FROM apec_standing_holds WHERE unit = $1 AND held_at <= now() - make_interval(secs => $2)`, [
+          unit,
+          lapse / 1000,
+        ]);
         const [{ live }] = (await m.query(
           `SELECT count(*)::int AS live FROM apec_standing_holds WHERE unit = $1 AND held_at > now() - make_interval(secs => $2)`,
           [unit, lapse / 1000],
