@@ -422,6 +422,7 @@ export const DICT = {
   planPendingNote: ['报备待外办审批', 'The filing awaits the FAO’s approval'],
   planApprove: ['批准此报备', 'Approve this filing'],
   planApprovedNow: ['已批准：预审（A01）现按此计划核对', 'Approved: the plan check (A01) reads it now'],
+  planRechecked: ['已通知 {n} 个在办案件按新计划重新核对（A01）', '{n} open case(s) told to run the plan check (A01) again'],
   planFiledNow: ['已报备，待外办审批', 'Filed: it awaits the FAO’s approval'],
   planTripId: ['计划编号', 'Trip id'],
   planSize: ['人数', 'People'],

@@ -1054,7 +1054,13 @@ interface PlanRecord {
   trips: PlannedTripRow[] | null;
   approved: { by: string; at: string } | null;
   proposal: { trips: PlannedTripRow[]; by: string; at: string } | null;
+  /** The approved plan changed: the open cases of that year told to run A01 again (and those that could not be). */
+  rechecked?: { signalled: number; failed: number };
 }
+
+/** "… · N open cases told to run A01 again" after the approved plan changed. */
+const recheckedNote = (t: (key: 'planRechecked') => string, r: PlanRecord): string =>
+  r.rechecked && r.rechecked.signalled > 0 ? ` · ${t('planRechecked').replace('{n}', String(r.rechecked.signalled))}` : '';
 
 /**
  * A unit's annual outbound plan (年度出访计划, docs/registries.md "A01: the annual plan"): the plan the FAO approved, which
@@ -1090,8 +1096,8 @@ function PlansTab({ session }: { session: Session }) {
   // The filing approved is the one shown (its `at`): another filed since is refused, not approved unseen.
   const approve = async (proposedAt: string) => {
     try {
-      await api('POST', `/api/registries/units/${enc(unit)}/plans/${year}/approve`, { proposedAt });
-      void message.success(t('planApprovedNow'));
+      const r = await api<PlanRecord>('POST', `/api/registries/units/${enc(unit)}/plans/${year}/approve`, { proposedAt });
+      void message.success(`${t('planApprovedNow')}${recheckedNote(t, r)}`);
       plan.reload();
     } catch (e) {
       void message.error(errText(e));
@@ -1236,7 +1242,7 @@ function PlanDialog(props: {
   const save = async () => {
     const r = await f.send((body) => api<PlanRecord>('PUT', `/api/registries/units/${enc(props.unit)}/plans/${props.year}`, body));
     if (!r) return;
-    void message.success(props.approves ? t('regSaved') : t('planFiledNow'));
+    void message.success(props.approves ? `${t('regSaved')}${recheckedNote(t, r)}` : t('planFiledNow'));
     props.onSaved();
   };
   // This year's quarters that have passed are on record (the API's 409 not-past): not offered for a trip.
