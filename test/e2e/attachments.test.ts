@@ -218,15 +218,16 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         'file-name',
       ],
       // New-user trial: Windows device names and names Windows changes on saving were accepted (isPortableFileName).
-      ...(['CON', 'NUL', 'COM1', 'LPT1.txt', '邀请函.pdf.', '邀请函.pdf '] as const).map(
-        (name): [string, Promise<request.Response>, number, string, string] => [
-          `the file name ${JSON.stringify(name)}`,
-          upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name }),
-          400,
-          'file.name',
-          'file-name',
-        ],
-      ),
+      // Twelfth trial: a path was cut down to its last part and stored (`../../etc/passwd.pdf` as `passwd.pdf`, 201).
+      ...(
+        ['CON', 'NUL', 'COM1', 'LPT1.txt', '邀请函.pdf.', '邀请函.pdf ', '../../etc/passwd.pdf', 'dir/b.pdf', '目录\\邀请函.pdf'] as const
+      ).map((name): [string, Promise<request.Response>, number, string, string] => [
+        `the file name ${JSON.stringify(name)}`,
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name }),
+        400,
+        'file.name',
+        'file-name',
+      ]),
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',

@@ -831,6 +831,14 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       errors: [expect.objectContaining({ field: 'path.stepKey', rule: 'departure-passed' })],
     });
     expect(done.status).toBe(200);
+    // The passport officer's inbox item says so, on the case's clock (fresh trial: read on the API's own date, a day
+    // not yet past on this time scale, the item said nothing while the workflow refused).
+    const items = (await request(api.http).get('/api/inbox').query({ pageSize: 100 }).set(officer()).expect(200)).body.items as Array<{
+      caseId: string;
+      stepKey: string;
+      blockedFor: { code: string } | null;
+    }>;
+    expect(items.find((i) => i.caseId === lapsed && i.stepKey === 'C07:m1')?.blockedFor).toMatchObject({ code: 'DEPARTURE_PASSED' });
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId: later });
     // Again, the passport now out for the other case: still the dates' refusal, not a wait for the passport (re-trial).
     expect((await c07(lapsed)).body).toMatchObject({ code: 'DEPARTURE_PASSED', stepKey: 'C07:m1' });

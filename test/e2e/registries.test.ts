@@ -1348,6 +1348,25 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
         message: expect.objectContaining({ en: expect.stringContaining('(B03)') }),
       }),
     ]);
+    // Twelfth trial: a step added with the custody move 'cancel' cancelled every member's only valid passport (200 before).
+    const cancelling = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
+    cancelling.steps = [
+      ...cancelling.steps,
+      {
+        code: 'Z01',
+        phase: 'passport',
+        name: { zh: '注销护照', en: 'Cancel the passport' },
+        actor: 'passport-officer',
+        scope: 'member',
+        needs: ['C01'],
+        durationWd: 0.5,
+        kind: 'task',
+        behaviour: { custody: 'cancel' },
+      } as (typeof cancelling.steps)[number],
+    ];
+    expect((await publish({ definition: cancelling }, 422)).body.errors).toEqual([
+      expect.objectContaining({ field: `definition.steps[${cancelling.steps.length - 1}].behaviour.custody`, rule: 'invalid-field' }),
+    ]);
     // Trial: A02 published for the manager wedged every new case (the manager decides nothing; no one may act for them).
     const forManager = { ...structuredClone(DEFAULT_DEFINITION), version: 'office-2027.1' };
     forManager.steps = forManager.steps.map((s) => (s.code === 'A02' ? { ...s, actor: 'manager' as const } : s));
@@ -1472,6 +1491,9 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
 
   it("the unit organizer's plan is a proposal A01 does not read until the FAO clerk approves it", async () => {
     const service = api.app.get(RegistriesService);
+    // A unit of its own: no other test's open case of the unit takes the planned trip when the plan is approved (an
+    // approval runs their A01 again).
+    const users = await createTestUsers(api, `plan-a-${uniqueSuffix()}`);
     const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
     const path = `/api/registries/units/${users.unit}/plans/${year}`;
     const as = (role: keyof typeof users.tokens) => bearer(users.tokens[role]);

@@ -59,7 +59,8 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
           `member ${m.id} is ${old.name}: another person cannot take their place under the same member id (remove the member and add the new one under a new id: their vetting runs anew)`,
         );
     });
-  // A withdrawn member's id is not another person's (their step instances keep the id): a new member takes a new one.
+  // A withdrawn member's id is not taken again (their step instances keep the id): a member added, even the same person
+  // again (twelfth trial: the message spoke of a new member), takes a new one.
   // The Update validator's only, as above.
   if (validating)
     next.members.forEach((m, i) => {
@@ -67,8 +68,8 @@ export function checkAmend(core: CaseCore, r: AmendRequest, validating = false):
       refuseField(
         `changes.members[${i}].id`,
         'unique',
-        `成员编号 ${m.id} 曾属于已退出本团组的成员：新成员请使用新的成员编号`,
-        `member id ${m.id} belonged to a member withdrawn from this delegation: add the new member under a new id`,
+        `成员编号 ${m.id} 曾属于已退出本团组的成员（其办理记录保留该编号）：加入的成员，即使是同一人再次加入，请使用新的成员编号`,
+        `member id ${m.id} belonged to a member withdrawn from this delegation (their steps keep it): add a member, even the same person again, under a new id`,
       );
     });
   // An amendment that changes nothing is refused (new-user trial: the same departure date was accepted and recorded).

@@ -186,6 +186,9 @@ export class UploadInterceptor implements NestInterceptor {
     this.parse = multer({
       storage: multer.memoryStorage(),
       defParamCharset: 'utf8',
+      // The name as sent: a path (`../../etc/passwd.pdf`, `a\\b.pdf`) is refused by the file-name rule, not cut down to
+      // its last part and stored (twelfth trial: stripped to `passwd.pdf`, 201, where docs/attachments.md says 400).
+      preservePath: true,
       limits: {
         fileSize: this.maxBytes,
         files: 1,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   ACCESS,
   processDefinitions,
@@ -29,7 +29,9 @@ import {
   type ProcessDefinition,
   type StepKind,
 } from '@df/domain';
-import { DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
+import { caseClockNow, DECISION_KIND_LABELS, DECISION_KINDS, STEP_STATUS_LABELS } from '@df/contracts';
+import type { ServiceConfig } from '@df/runtime';
+import { API_CONFIG } from '../api.options';
 import { InboxRepository, type InboxRow } from '@df/persistence';
 import { dutiesRefusalFor, inboxSelectors, readableProcesses, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
@@ -47,6 +49,7 @@ export class InboxService {
   constructor(
     private readonly repo: InboxRepository,
     private readonly registries: RegistriesService,
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   async inbox(user: AuthUser, rawQuery: unknown) {
@@ -71,7 +74,10 @@ export class InboxService {
     const decisions = await this.repo.decisions([...new Set(rows.map((r) => r.case_id))], user.id);
     const completesItself = (version: string, code: string) =>
       !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
-    const today = shanghaiDate(Date.now());
+    // The case's own day: on a time scale (WORKING_DAY_SECONDS) its clock runs ahead of the API's, as its workflow's does.
+    const now = Date.now();
+    const today = (r: InboxRow) =>
+      shanghaiDate(caseClockNow({ submittedAt: r.submitted_at.toISOString(), workingDaySeconds: this.config.workingDaySeconds }, now));
     return {
       items: rows.map((r) => ({
         caseId: r.case_id,
@@ -99,7 +105,7 @@ export class InboxService {
         onBehalf: r.actor_role !== user.role,
         blockedFor: completesItself(r.definition_version, r.code)
           ? SUPPLY_DOCUMENTS
-          : (lapsedTrip(r, definitions.get(r.definition_version), today) ??
+          : (lapsedTrip(r, definitions.get(r.definition_version), today(r)) ??
             blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
@@ -157,8 +163,9 @@ const SUPPLY_DOCUMENTS = {
 /**
  * A step of a trip whose dates passed without a departure (departurePassedRefusal, the rule the workflow refuses
  * with): why completing or approving it is refused and the way on (改期 or 撤回), on the item itself. An approval
- * may still be returned or rejected (the web keeps its button). Today is the API's Shanghai date: a case on a
- * time-scaled clock (WORKING_DAY_SECONDS) runs ahead of it, and its workflow's refusal is what counts.
+ * may still be returned or rejected (the web keeps its button). `today`: the case's own Shanghai date (caseClockNow: on
+ * a time scale, WORKING_DAY_SECONDS, its clock runs ahead of the API's; fresh trial: the item read nothing while the
+ * workflow refused the step DEPARTURE_PASSED).
  */
 function lapsedTrip(r: InboxRow, definition: ProcessDefinition | undefined, today: string) {
   if (r.case_status !== 'open' || (r.kind !== 'task' && r.kind !== 'approval')) return null;

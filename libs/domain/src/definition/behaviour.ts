@@ -36,6 +36,17 @@ export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
 /** The custody ledger's moves a step may declare (behaviour.custody). */
 export const CUSTODY_MOVES = ['check-out', 'check-in', 'cancel', 'register'] as const;
 export type CustodyMove = (typeof CUSTODY_MOVES)[number];
+/**
+ * The step of the chain that makes each custody move, as the built-in definition places it (a spec holds the two
+ * together): out for the visa (C07), back at return (P02), the replaced one cancelled (C06), the new one registered
+ * (C05). A published version may declare a move on that step only (custodyMoveProblems).
+ */
+export const CUSTODY_MOVE_STEPS: Readonly<Record<CustodyMove, string>> = {
+  'check-out': 'C07',
+  'check-in': 'P02',
+  cancel: 'C06',
+  register: 'C05',
+};
 
 /** Escalation kinds a step's overdue deadline raises (default 'step-overdue'). */
 export type OverdueEscalation = 'step-overdue' | 'passport-overdue' | 'report-overdue';

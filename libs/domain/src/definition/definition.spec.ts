@@ -11,6 +11,7 @@ import {
   DEFINITION_2027_4,
   publishedStep,
   custodyMoveProblems,
+  CUSTODY_MOVE_STEPS,
   DefinitionError,
   durationDecimalsProblems,
   loadDefinition,
@@ -539,6 +540,12 @@ describe('custodyMoveProblems: a published step moves the custody ledger as the 
   });
   const c05 = DEFAULT_DEFINITION.steps.findIndex((s) => s.code === 'C05');
 
+  it('the built-in chain makes each move at the step CUSTODY_MOVE_STEPS names, and only there', () => {
+    const placed = DEFAULT_DEFINITION.steps.filter((s) => s.behaviour?.custody !== undefined).map((s) => [s.behaviour!.custody, s.code]);
+    expect(Object.fromEntries(placed)).toEqual(CUSTODY_MOVE_STEPS);
+    expect(placed).toHaveLength(Object.keys(CUSTODY_MOVE_STEPS).length);
+  });
+
   it("accepts the built-in chain's moves, C05's 'register' of the passport its data records among them", () => {
     expect(DEFAULT_DEFINITION.steps.find((s) => s.code === 'C05')!.behaviour).toEqual({ data: 'new-passport', custody: 'register' });
     expect(custodyMoveProblems(DEFAULT_DEFINITION)).toEqual([]);
@@ -553,5 +560,35 @@ describe('custodyMoveProblems: a published step moves the custody ledger as the 
       "step C05: custody 'register' without a member's new-passport data",
     ]);
     expect(() => loadDefinition(withC05({ custody: 'register' }))).toThrow(DefinitionError);
+  });
+
+  it("refuses a move on any step but the one the built-in chain makes it at (twelfth trial: an added step's 'cancel' cancelled every member's valid passport)", () => {
+    const added: StepDefinition = {
+      code: 'Z01',
+      phase: 'passport',
+      name: { zh: '注销', en: 'Cancel' },
+      actor: 'passport-officer',
+      scope: 'member',
+      needs: ['C01'],
+      durationWd: 0.5,
+      kind: 'task',
+      behaviour: { custody: 'cancel' },
+    } as StepDefinition;
+    const office = { ...DEFAULT_DEFINITION, version: 'office-z01', steps: [...DEFAULT_DEFINITION.steps, added] };
+    expect(custodyMoveProblems(office)).toEqual([
+      expect.objectContaining({ code: 'INVALID_FIELD', step: 'Z01', path: `steps[${office.steps.length - 1}].behaviour.custody` }),
+    ]);
+    expect(custodyMoveProblems(office)[0]!.message).toBe("step Z01: custody 'cancel' belongs to C06");
+    expect(() => loadDefinition(office)).toThrow(DefinitionError);
+    // Every move, off its home: C07's check-out on C01, P02's check-in on C07.
+    const moved = (code: string, custody: string) => ({
+      ...DEFAULT_DEFINITION,
+      version: 'office-moved',
+      steps: DEFAULT_DEFINITION.steps.map((s) =>
+        s.code === code ? ({ ...s, behaviour: { ...s.behaviour, custody } } as StepDefinition) : s,
+      ),
+    });
+    expect(custodyMoveProblems(moved('C01', 'check-out')).map((p) => p.step)).toEqual(['C01']);
+    expect(custodyMoveProblems(moved('C07', 'check-in')).map((p) => p.step)).toEqual(['C07']);
   });
 });

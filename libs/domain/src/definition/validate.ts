@@ -4,7 +4,7 @@ import { isConditionName, CONDITIONS } from '../facts';
 import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
-import { CUSTODY_MOVES } from './behaviour';
+import { CUSTODY_MOVE_STEPS, CUSTODY_MOVES, type CustodyMove } from './behaviour';
 import { isBlank } from '../text-rule';
 import { statutoryStepProblems } from './statutory-steps';
 
@@ -524,16 +524,33 @@ export function durationDecimalsProblems(def: ProcessDefinition): DefinitionProb
 }
 
 /**
- * A step's custody move (behaviour.custody) is one the worker makes (CUSTODY_MOVES), and 'register' (C05) is on a
- * member's step whose completion records the passport it registers (data schema 'new-passport'): else INVALID_FIELD at
- * `steps[i].behaviour.custody` (a misspelt move was taken and moved nothing). Checked where a version is published
- * (loadDefinition), not in the workflow's start check: definitions of cases already running stay as they are.
+ * A step's custody move (behaviour.custody) is one the worker makes (CUSTODY_MOVES), made by the step the built-in
+ * chain makes it at (CUSTODY_MOVE_STEPS: C05 'register', C06 'cancel', C07 'check-out', P02 'check-in'; the statutory
+ * steps pin their order and conditions), and 'register' is on a member's step whose completion records the passport it registers
+ * (data schema 'new-passport'): else INVALID_FIELD at `steps[i].behaviour.custody` (a misspelt move was taken and moved
+ * nothing; twelfth trial: a step added with 'cancel' cancelled every member's only valid passport). Checked where a
+ * version is published (loadDefinition), not in the workflow's start check: definitions of cases already running stay
+ * as they are.
  */
 export function custodyMoveProblems(def: ProcessDefinition): DefinitionProblem[] {
   return def.steps.flatMap((s, i): DefinitionProblem[] => {
     const move: unknown = s.behaviour?.custody;
     if (move === undefined) return [];
     const path = `steps[${i}].behaviour.custody`;
+    const home = (CUSTODY_MOVES as readonly unknown[]).includes(move) ? CUSTODY_MOVE_STEPS[move as CustodyMove] : undefined;
+    if (home !== undefined && home !== s.code)
+      return [
+        {
+          code: 'INVALID_FIELD',
+          step: s.code,
+          path,
+          text: {
+            zh: `护照保管登记的“${move}”只由步骤 ${home} 办理`,
+            en: `The custody ledger's '${move}' is made by step ${home} only`,
+          },
+          message: `step ${s.code}: custody '${move}' belongs to ${home}`,
+        },
+      ];
     if (!(CUSTODY_MOVES as readonly unknown[]).includes(move))
       return [
         {

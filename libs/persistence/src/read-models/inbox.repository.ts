@@ -55,6 +55,8 @@ export interface InboxRow {
   return_date: string;
   /** cases.status (CASE_STATUSES): open before the departure, departed after it. */
   case_status: string;
+  /** The case's submission instant: where its clock starts (caseClockNow, on a time scale). */
+  submitted_at: Date;
   at_risk: boolean;
   slack_wd: number | null;
   definition_version: string;
@@ -149,7 +151,7 @@ export class InboxRepository {
           .join(' UNION ')}),
          page AS (SELECT * FROM k ORDER BY latest_start_at ASC NULLS LAST, departure_date ASC, case_id, step_key LIMIT $${base + 1}::int OFFSET $${base + 2}::int)
          SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
-                to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.status AS case_status, c.at_risk, c.slack_wd, c.definition_version, c.organizers,
+                to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.status AS case_status, c.submitted_at, c.at_risk, c.slack_wd, c.definition_version, c.organizers,
                 s.step_key, s.code, s.name_zh, s.name_en, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at, s.latest_start_at
            FROM page p JOIN case_steps s ON s.case_id = p.case_id AND s.step_key = p.step_key JOIN cases c ON c.case_id = p.case_id
           ORDER BY p.latest_start_at ASC NULLS LAST, p.departure_date ASC, p.case_id, p.step_key`,
