@@ -117,6 +117,16 @@ describe('APEC cards over the API (issue 17)', () => {
     return { firm, desk, clerk };
   };
 
+  /** The enterprise clerk's card application for the firm's first applicant (to Singapore, needed in 60 days): its case. */
+  const applyForFirst = async (unit: string, clerk: { Authorization: string }) =>
+    (
+      await request(api.http)
+        .post('/api/apec/applications')
+        .set(clerk)
+        .send({ personIds: [`${unit}-p1`], economies: ['SG'], neededBy: addDays(today(), 60) })
+        .expect(201)
+    ).body.caseId as string;
+
   /** Waits until the cases read model (what the claims read) shows the case with this status. */
   const readModelStatus = (caseId: string, status: string) =>
     eventually(
@@ -1244,13 +1254,7 @@ describe('APEC cards over the API (issue 17)', () => {
   it("a suspended enterprise's open application does not go forward (409 enterprise-standing) until the suspension is lifted; it may be returned", async () => {
     const http = api.http;
     const { firm, desk, clerk } = await admittedFirm('susp', ['申请人甲']);
-    const caseId = (
-      await request(http)
-        .post('/api/apec/applications')
-        .set(clerk)
-        .send({ personIds: [`${firm.unit}-p1`], economies: ['SG'], neededBy: addDays(today(), 60) })
-        .expect(201)
-    ).body.caseId as string;
+    const caseId = await applyForFirst(firm.unit, clerk);
     const step = (key: string, action: 'complete' | 'decision', who: { Authorization: string }, body: object = {}) =>
       request(http).post(`/api/delegations/${caseId}/steps/${key}/${action}`).set(who).send(body);
     const awaits = (key: string) =>
@@ -1298,13 +1302,7 @@ describe('APEC cards over the API (issue 17)', () => {
   it("eleventh trial: a suspension at the instant of a K02-K04 step waits for the step's update (both accepted, the step first) or refuses it; never the step after the suspension", async () => {
     const http = api.http;
     const { firm, desk, clerk } = await admittedFirm('race', ['申请人乙']);
-    const caseId = (
-      await request(http)
-        .post('/api/apec/applications')
-        .set(clerk)
-        .send({ personIds: [`${firm.unit}-p1`], economies: ['SG'], neededBy: addDays(today(), 60) })
-        .expect(201)
-    ).body.caseId as string;
+    const caseId = await applyForFirst(firm.unit, clerk);
     const awaiting = async () =>
       eventually(
         async () =>

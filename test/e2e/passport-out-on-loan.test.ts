@@ -103,6 +103,15 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     );
   };
   const status = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)?.status;
+  /** The passport officer completes the case's step (C05 with its new passport as `data`). */
+  const officerCompletes = (caseId: string, key: string, data?: object) =>
+    request(api.http)
+      .post(`/api/delegations/${caseId}/steps/${key}/complete`)
+      .set(officer())
+      .send(data ? { data } : {});
+  /** m1's C05 recording a new passport issued yesterday, valid until `expiresOn`. */
+  const c05 = (caseId: string, number: string, expiresOn: string) =>
+    officerCompletes(caseId, 'C05:m1', { number, issuedOn: addDays(shanghaiDate(Date.now()), -1), expiresOn });
   /** Every step in turn as its role does it, but `held` and `until`, until each of `until` awaits. */
   const driveUntil = async (caseId: string, until: string[], held: string[] = []): Promise<DelegationProgress> => {
     const deadline = Date.now() + 150_000;
@@ -336,7 +345,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         .send({})
         .then((r) => r);
       await atCheckOut;
-      await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+      await officerCompletes(first, 'C07:m1').expect(200);
       release();
       const refused = await lateDone;
       expect(refused.status).toBe(409);
@@ -421,7 +430,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const amended = await getProgress(api, users.tokens['passport-officer'], third);
     expect(amended.facts.members[0]?.passport?.number).toBe(issued);
     expect([status(amended, 'C05:m1'), status(amended, 'C06:m1')]).toEqual(['skipped', 'skipped']);
-    await request(api.http).post(`/api/delegations/${third}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(third, 'C07:m1').expect(200);
     expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId: third });
     await request(api.http).get(`/api/registries/passports/${another}`).set(officer()).expect(404);
     for (const caseId of [first, second, third])
@@ -485,11 +494,6 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const later = await post('2028-03-06', '2028-03-10'); // needs one valid until 2028-09-10
     for (const caseId of [first, later]) await driveUntil(caseId, ['C05:m1']);
     const today = shanghaiDate(Date.now());
-    const c05 = (caseId: string, number: string, expiresOn: string) =>
-      request(api.http)
-        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
-        .set(officer())
-        .send({ data: { number, issuedOn: addDays(today, -1), expiresOn } });
     const inLedger = (number: string) =>
       eventually(
         () => request(api.http).get(`/api/registries/passports/${number}`).set(officer()),
@@ -524,7 +528,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(await ledger(old)).toMatchObject({ state: 'in-custody' });
     // The later C06 cancels the old one: the person holds one valid passport.
     await driveUntil(later, ['C06:m1']);
-    await request(api.http).post(`/api/delegations/${later}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(later, 'C06:m1').expect(200);
     for (const number of [old, short])
       expect(
         await eventually(
@@ -535,16 +539,11 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(await ledger(lasting)).toMatchObject({ state: 'in-custody' });
     // The first case goes on: its C06 (the old one cancelled already), then C07 checks out the passport that lasts.
     await driveUntil(first, ['C06:m1']);
-    await request(api.http).post(`/api/delegations/${first}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(first, 'C06:m1').expect(200);
     await driveUntil(first, ['C07:m1']);
-    await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(first, 'C07:m1').expect(200);
     expect(await ledger(lasting)).toMatchObject({ state: 'checked-out', caseId: first });
-    for (const caseId of [first, later])
-      await request(api.http)
-        .post(`/api/delegations/${caseId}/withdraw`)
-        .set(bearer(users.tokens.organizer))
-        .send({ reason: '测试' })
-        .expect(200);
+    for (const caseId of [first, later]) await withdraw(caseId);
   });
 
   it("eleventh trial: a person with no passport on two cases: the later C05's lasting passport cancels the first case's short one as it registers (no C06 to do it); the first case's C07 checks out the lasting one", async () => {
@@ -563,12 +562,6 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const later = await post('2028-03-06', '2028-03-10'); // needs one valid until 2028-09-10
     for (const caseId of [first, later]) await driveUntil(caseId, ['C05:m1']);
     const today = shanghaiDate(Date.now());
-    const c05 = (caseId: string, number: string, expiresOn: string) =>
-      request(api.http)
-        .post(`/api/delegations/${caseId}/steps/C05:m1/complete`)
-        .set(officer())
-        .send({ data: { number, issuedOn: addDays(today, -1), expiresOn } })
-        .expect(200);
     const short = uniquePassportNumber();
     const lasting = uniquePassportNumber();
     await c05(first, short, '2028-06-01');
@@ -580,7 +573,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     ).toMatchObject({
       state: 'in-custody',
     });
-    await c05(later, lasting, addDays(today, 3600));
+    await c05(later, lasting, addDays(today, 3600)).expect(200);
     // The handed input: the short one stayed in custody, valid beside the lasting one (two valid passports); the later
     // case's C06 skipped, nothing cancelled it.
     expect(
@@ -595,14 +588,9 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     expect(status(await driveUntil(later, ['C07:m1']), 'C06:m1')).toBe('skipped');
     // The first case's C07 checks out the one valid passport, which lasts its trip too.
     await driveUntil(first, ['C07:m1']);
-    await request(api.http).post(`/api/delegations/${first}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(first, 'C07:m1').expect(200);
     expect(await ledger(lasting)).toMatchObject({ state: 'checked-out', caseId: first });
-    for (const caseId of [first, later])
-      await request(api.http)
-        .post(`/api/delegations/${caseId}/withdraw`)
-        .set(bearer(users.tokens.organizer))
-        .send({ reason: '测试' })
-        .expect(200);
+    for (const caseId of [first, later]) await withdraw(caseId);
   });
 
   it("eleventh trial: a passport C07 took out for a running case's trip is not checked in by hand (409 out-for-trip); lent by hand, or its case withdrawn, it is", async () => {
@@ -612,7 +600,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     // Lent by hand before C07 (a visa appointment): back by hand as before.
     await transition(number, { to: 'checked-out', caseId, dueBackOn: addDays(shanghaiDate(Date.now()), 3) }).expect(200);
     await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
-    await request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(caseId, 'C07:m1').expect(200);
     expect(await ledger(number)).toMatchObject({ state: 'checked-out', caseId });
     // The handed input: checked in by hand while the case's trip had it (200 before), it was free for another case.
     const refused = await transition(number, { to: 'in-custody', note: '交回' }).expect(409);
@@ -716,7 +704,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const first = uniquePassportNumber();
     await c05(first, '2028-04-30').expect(200); // lasts the trip as submitted: valid until 2028-03-17 needed
     await driveUntil(caseId, ['C06:m1']);
-    await request(api.http).post(`/api/delegations/${caseId}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(caseId, 'C06:m1').expect(200);
     await eventually(
       () => ledger(old),
       (p) => p.state === 'cancelled',
@@ -734,7 +722,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     const again = uniquePassportNumber();
     await c05(again, addDays(today, 3600)).expect(200);
     await driveUntil(caseId, ['C06:m1']);
-    await request(api.http).post(`/api/delegations/${caseId}/steps/C06:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(caseId, 'C06:m1').expect(200);
     // The short one is cancelled with the old, and C07 checks out the one issued again: one valid passport.
     expect(
       await eventually(
@@ -743,7 +731,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       ),
     ).toMatchObject({ state: 'cancelled' });
     await driveUntil(caseId, ['C07:m1']);
-    await request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(caseId, 'C07:m1').expect(200);
     expect(await ledger(again)).toMatchObject({ state: 'checked-out', caseId });
     await request(api.http)
       .post(`/api/delegations/${caseId}/withdraw`)
@@ -771,7 +759,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       .send({ data: { number: issued, issuedOn: addDays(shanghaiDate(Date.now()), -1), expiresOn: '2028-06-10' } })
       .expect(200);
     await driveUntil(caseId, ['C07:m1']);
-    await request(api.http).post(`/api/delegations/${caseId}/steps/C07:m1/complete`).set(officer()).send({}).expect(200);
+    await officerCompletes(caseId, 'C07:m1').expect(200);
     expect(await ledger(issued)).toMatchObject({ state: 'checked-out', caseId });
     // The handed input: the trip moved a week later; the passport out would no longer last it.
     const moved = datedSubmission(users.unit, '2027-12-13', '2027-12-17');

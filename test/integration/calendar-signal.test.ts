@@ -72,6 +72,41 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
     expect(after.plan.forecastReadyAt > before.plan.forecastReadyAt).toBe(true);
     expect(await failedTasks(handle)).toEqual([]);
   });
+
+  it("annualPlanChanged likewise: a malformed payload is refused without failing a task; a valid one runs A01 again, another year's does not", async () => {
+    const input: DelegationInput = caseInput();
+    const unit = input.facts.unit;
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    const planYear = Number(input.facts.departureDate.slice(0, 4));
+    const a01 = async () => (await handle.query(progressQuery)).steps.find((s) => s.key === 'A01')!;
+    const first = await a01();
+    expect(first.status).toBe('done');
+    for (const payload of [
+      null,
+      {},
+      { year: 'x', cause: 'plan-changed' },
+      { year: 1999, cause: 'plan-changed' },
+      { year: planYear, cause: 'x' },
+    ])
+      await handle.signal('annualPlanChanged', payload);
+    await handle.signal('annualPlanChanged', { year: planYear + 1, cause: 'plan-changed' });
+    // The next Update is answered (a wedged workflow task would leave it waiting); A01 stands as it ran.
+    const result = await handle.executeUpdate(completeStepUpdate, {
+      args: [{ requestId: randomUUID(), actor: actor('organizer', unit), stepKey: 'A02' }],
+    });
+    expect(result).toMatchObject({ accepted: true });
+    expect((await a01()).doneAt).toBe(first.doneAt);
+    // The departure year's plan changed: A01 runs again (done anew), and the case goes on.
+    await handle.signal('annualPlanChanged', { year: planYear, cause: 'plan-changed' });
+    const again = await eventually(a01, (s) => s.status === 'done' && s.doneAt !== first.doneAt);
+    expect(again.doneAt! > first.doneAt!).toBe(true);
+    expect(await failedTasks(handle)).toEqual([]);
+  });
 });
 
 function schedule(year: number, holidays: string[]) {

@@ -76,7 +76,7 @@ export class InboxService {
       !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
     // The case's own day: on a time scale (WORKING_DAY_SECONDS) its clock runs ahead of the API's, as its workflow's does.
     const now = Date.now();
-    const today = (r: InboxRow) =>
+    const today = (r: InboxRow): string =>
       shanghaiDate(caseClockNow({ submittedAt: r.submitted_at.toISOString(), workingDaySeconds: this.config.workingDaySeconds }, now));
     return {
       items: rows.map((r) => ({
