@@ -20,6 +20,19 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
     await worker?.stop();
   });
 
+  /** A new case of the test factories' trip, driven until its A02 awaits the organizer. */
+  const caseAtA02 = async () => {
+    const input: DelegationInput = caseInput();
+    const unit = input.facts.unit;
+    const handle = await worker.client.workflow.start('delegation', {
+      taskQueue: worker.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    return { input, unit, handle };
+  };
+
   const year = Number(new Date().toISOString().slice(0, 4));
   const MALFORMED: Array<[string, unknown]> = [
     ['no payload', null],
@@ -36,14 +49,7 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
   ];
 
   it('refuses every malformed schedule without failing a workflow task; the case takes its next action and re-plans with a valid one', async () => {
-    const input: DelegationInput = caseInput();
-    const unit = input.facts.unit;
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
-    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    const { unit, handle } = await caseAtA02();
     for (const [, payload] of MALFORMED) await handle.signal('calendarChanged', payload);
     // The next Update is answered (a wedged workflow task would leave it waiting), and no task failed.
     const result = await handle.executeUpdate(completeStepUpdate, {
@@ -74,14 +80,7 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
   });
 
   it("annualPlanChanged likewise: a malformed payload is refused without failing a task; a valid one runs A01 again, another year's does not", async () => {
-    const input: DelegationInput = caseInput();
-    const unit = input.facts.unit;
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
-    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    const { input, unit, handle } = await caseAtA02();
     const planYear = Number(input.facts.departureDate.slice(0, 4));
     const a01 = async () => (await handle.query(progressQuery)).steps.find((s) => s.key === 'A01')!;
     const first = await a01();
