@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { completeStepUpdate, delegationWorkflowId, progressQuery, type DelegationInput } from '@df/contracts';
+import { completeStepUpdate, progressQuery, type DelegationInput } from '@df/contracts';
 import { addDays, dayNumber, fromDayNumber, weekdayOf } from '@df/domain';
-import { drive } from '../support/drive';
+import { startAtA02 } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
@@ -23,14 +23,7 @@ describe('calendarChanged from any Temporal client (issue 12, issue 14 item 5)',
   /** A new case of the test factories' trip, driven until its A02 awaits the organizer. */
   const caseAtA02 = async () => {
     const input: DelegationInput = caseInput();
-    const unit = input.facts.unit;
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
-    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
-    return { input, unit, handle };
+    return { input, unit: input.facts.unit, handle: await startAtA02(worker, input) };
   };
 
   const year = Number(new Date().toISOString().slice(0, 4));

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  completeStepSignal,
-  completeStepUpdate,
-  delegationWorkflowId,
-  progressQuery,
-  SearchAttributes,
-  type DelegationInput,
-} from '@df/contracts';
+import { completeStepSignal, completeStepUpdate, progressQuery, SearchAttributes, type DelegationInput } from '@df/contracts';
 import { CaseEventEntity, IncidentsRepository } from '@df/persistence';
 import { runAdmin } from '../../apps/admin/main';
-import { drive } from '../support/drive';
+import { startAtA02 } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 
@@ -46,12 +39,7 @@ describe('incidents: the event store refuses a case event for good (issue 12 ite
   it('opens an incident (API progress, read model, search attribute), refuses actions, and an operator retry resolves it once the cause is fixed', async () => {
     const input: DelegationInput = caseInput({ workingDaySeconds: 1 });
     const unit = input.facts.unit;
-    const handle = await worker.client.workflow.start('delegation', {
-      taskQueue: worker.config.taskQueue,
-      workflowId: delegationWorkflowId(input.caseId),
-      args: [input],
-    });
-    await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting') });
+    const handle = await startAtA02(worker, input);
     // A signal: the sender does not wait for the append (an Update would wait for its events to be stored).
     await handle.signal(completeStepSignal, { requestId: randomUUID(), actor: actor('organizer', unit), stepKey: 'A02', comment: marker });
     const stopped = await eventually(

@@ -7,17 +7,20 @@ import {
   attachUpdate,
   completeStepUpdate,
   decideStepUpdate,
+  delegationWorkflowId,
   progressQuery,
   redateRequest,
   requiredTaskData,
   supplyDocumentUpdate,
   type Actor,
   type AmendRequest,
+  type DelegationInput,
   type DelegationProgress,
   type StepProgress,
 } from '@df/contracts';
 import { responsibleRole } from '../../workflows/engine/authorization';
 import { actor } from './factories';
+import type { TestWorker } from './harness';
 
 const calendar = chineseCalendar();
 
@@ -172,4 +175,18 @@ export async function supplyWithFile(handle: WorkflowHandle, by: Actor, document
   });
   await handle.executeUpdate(supplyDocumentUpdate, { args: [{ requestId: randomUUID(), actor: by, documentId, fileRef: id }] });
   return id;
+}
+
+/** The case of `input` started on the test worker's queue and driven until its A02 awaits the organizer. */
+export async function startAtA02(worker: TestWorker, input: DelegationInput): Promise<WorkflowHandle> {
+  const handle = await worker.client.workflow.start('delegation', {
+    taskQueue: worker.config.taskQueue,
+    workflowId: delegationWorkflowId(input.caseId),
+    args: [input],
+  });
+  await drive(handle, input.facts.unit, {
+    onSchedule: false,
+    until: (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+  });
+  return handle;
 }

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type SignalDefinition } from '@temporalio/workflow';
 import { delegationWorkflowId } from './temporal';
 import type { DecisionKind, DeficiencyStatus, StepStatus } from './labels';
 import type {
@@ -339,24 +339,25 @@ export interface AnnualPlanChange {
  * the outcome the reviewer reads is the plan's as it stands (CaseEngine.recheckAnnualPlan).
  */
 export const annualPlanChangedSignal = defineSignal<[AnnualPlanChange]>('annualPlanChanged');
-/** The part of a Temporal client that tells cases of a plan change (the API's and an activity's `client`). */
-export interface AnnualPlanSignaller {
-  workflow: { getHandle(workflowId: string): { signal(def: typeof annualPlanChangedSignal, change: AnnualPlanChange): Promise<void> } };
+/** The part of a Temporal client that signals cases (the API's, the admin CLI's and an activity's `client`). */
+export interface CaseSignaller {
+  workflow: { getHandle(workflowId: string): { signal<A extends unknown[]>(def: SignalDefinition<A>, ...args: A): Promise<void> } };
 }
 /**
- * Tells each case (by id) that its unit's annual plan for `change.year` changed (annualPlanChangedSignal), one after
- * another; a case that cannot be told (gone, Temporal down) is counted, not thrown. Returns how many could not be.
+ * Sends `def` with `arg` to each case (by id), one after another (calendarChanged, annualPlanChanged); a case that
+ * cannot be told (gone, Temporal down) is counted, not thrown. Returns how many could not be.
  */
-export async function signalAnnualPlanChanged(
-  client: AnnualPlanSignaller,
+export async function signalCases<T>(
+  client: CaseSignaller,
   caseIds: readonly string[],
-  change: AnnualPlanChange,
+  def: SignalDefinition<[T]>,
+  arg: T,
 ): Promise<number> {
   let failed = 0;
   for (const id of caseIds)
     await client.workflow
       .getHandle(delegationWorkflowId(id))
-      .signal(annualPlanChangedSignal, change)
+      .signal(def, arg)
       .catch(() => failed++);
   return failed;
 }

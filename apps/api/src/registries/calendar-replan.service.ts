@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { calendarChangedSignal, delegationWorkflowId } from '@df/contracts';
+import { calendarChangedSignal, signalCases } from '@df/contracts';
 import type { YearSchedule } from '@df/domain';
 import { liveCaseIds } from '@df/persistence';
 import { JsonLogger } from '../common/json-logger';
@@ -12,14 +12,8 @@ import { RegistriesService } from './registries.service';
  * Tells each case (by id) that the office's loaded schedules changed; returns how many could not be reached.
  * The API's CalendarReplanService and the admin CLI's calendar import both send it.
  */
-export async function signalCalendarChanged(client: Client, caseIds: string[], schedules: YearSchedule[]): Promise<number> {
-  let failed = 0;
-  for (const id of caseIds)
-    await client.workflow
-      .getHandle(delegationWorkflowId(id))
-      .signal(calendarChangedSignal, { schedules })
-      .catch(() => failed++);
-  return failed;
+export function signalCalendarChanged(client: Client, caseIds: string[], schedules: YearSchedule[]): Promise<number> {
+  return signalCases(client, caseIds, calendarChangedSignal, { schedules });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { signalAnnualPlanChanged, type AnnualPlanChange } from '@df/contracts';
+import { annualPlanChangedSignal, signalCases, type AnnualPlanChange } from '@df/contracts';
 import { openCaseIdsDepartingIn, plannedTripClaimOf } from '@df/persistence';
 import { JsonLogger } from '../common/json-logger';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
@@ -38,7 +38,7 @@ export class AnnualPlanRecheckService implements OnModuleInit {
     if (ids.length === 0) return { signalled: 0, failed: 0 };
     let failed: number;
     try {
-      failed = await signalAnnualPlanChanged(await this.temporal.client(), ids, change);
+      failed = await signalCases(await this.temporal.client(), ids, annualPlanChangedSignal, change);
     } catch {
       failed = ids.length;
     }

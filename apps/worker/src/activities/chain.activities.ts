@@ -30,7 +30,7 @@ import type {
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
-import { signalAnnualPlanChanged } from '@df/contracts';
+import { annualPlanChangedSignal, signalCases, type CaseSignaller } from '@df/contracts';
 import {
   memberTripHistory,
   openCaseIdsDepartingIn,
@@ -113,14 +113,14 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
    * the API does). Best effort, never an error: a case not told keeps its outcome. No client outside an activity.
    */
   private async tripFreed(claim: { unit: string; year: number }, caseId: string): Promise<void> {
-    let client: Parameters<typeof signalAnnualPlanChanged>[0];
+    let client: CaseSignaller;
     try {
       client = Context.current().client;
     } catch {
       return;
     }
     const ids = await openCaseIdsDepartingIn(this.db.manager, claim.unit, claim.year, caseId).catch(() => []);
-    await signalAnnualPlanChanged(client, ids, { year: claim.year, cause: 'trip-freed' });
+    await signalCases(client, ids, annualPlanChangedSignal, { year: claim.year, cause: 'trip-freed' });
   }
 
   private async frequency(input: SystemStepInput) {
