@@ -89,18 +89,18 @@ describe("the manager's pages after the new-user trial", () => {
   it('a departed or closed case shows a dash and its status, not negative slack and days to departure', async () => {
     const page = await stack.pageAs('manager');
     await page.goto(`/cases/${cases.departed}`);
-    await page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 8)}` }).waitFor();
+    await waitForOrShow(page, page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 8)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('—');
     await expect(figure(page, '距出发（天）')).resolves.toBe('已出发');
     await page.getByTestId('lang').click();
-    await page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 8)}` }).waitFor();
+    await waitForOrShow(page, page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 8)}` }));
     await page.locator('.ant-statistic', { hasText: 'Days to departure' }).waitFor();
     await expect(figure(page, 'Days to departure')).resolves.toBe('Departed');
     await page.getByTestId('lang').click();
     await page.getByTestId('lang').filter({ hasText: 'English' }).waitFor();
 
     await page.goto(`/cases/${cases.completed}`);
-    await page.getByRole('heading', { name: `已办结案件 ${cases.completed.slice(0, 8)}` }).waitFor();
+    await waitForOrShow(page, page.getByRole('heading', { name: `已办结案件 ${cases.completed.slice(0, 8)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('—');
     await expect(figure(page, '距出发（天）')).resolves.toBe('已办结');
 
@@ -116,7 +116,7 @@ describe("the manager's pages after the new-user trial", () => {
 
     // An open case still counts down.
     await page.goto(`/cases/${cases.open}`);
-    await page.getByRole('heading', { name: `在办案件 ${cases.open.slice(0, 8)}` }).waitFor();
+    await waitForOrShow(page, page.getByRole('heading', { name: `在办案件 ${cases.open.slice(0, 8)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('4.5');
     await expect(figure(page, '距出发（天）')).resolves.toMatch(/^(39|40|41)$/);
   });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import request from 'supertest';
+import { EventStore } from '@df/persistence';
 import { freePort } from '@df/runtime';
 import { eventually, startTestWorker, testConfig, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, login, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { waitForStep } from '../support/api-flow';
+import { caseStream, type CaseSpec } from '../support/event-factories';
 
 /** A TCP relay in front of a server: closing it is the server going down for whoever connects through it. */
 class Relay {
@@ -116,6 +118,39 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
       expect([res.status, res.body.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
       expect(res.headers['retry-after']).toBe('5');
       expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it("Temporal down: a closed case's detail is its read-model record (final once closed), an open one's still 503", async () => {
+    // Seeded as the workflow would have appended them: the read model alone knows these cases.
+    const store = api.app.get(EventStore);
+    const day = 86_400_000;
+    const spec = (title: string): CaseSpec => ({
+      caseId: randomUUID(),
+      unit: users.unit,
+      title,
+      submittedAt: Date.now() - 30 * day,
+      departureDate: new Date(Date.now() - 10 * day).toISOString().slice(0, 10),
+      done: [],
+      departedAfterDays: 20,
+    });
+    const closed = spec('已办结（停机期间）');
+    const open = spec('已出发（停机期间）');
+    await store.append(caseStream({ ...closed, closed: 'completed' }));
+    await store.append(caseStream(open));
+    const down = await startTestApi({ temporalAddress: `127.0.0.1:${await freePort()}`, apiQueryTimeoutMs: 1500 });
+    try {
+      const shown = await request(down.http).get(`/api/delegations/${closed.caseId}`).set(bearer(users.tokens.organizer));
+      expect([shown.status, shown.body.source, shown.body.status, shown.body.title]).toEqual([
+        200,
+        'read-model',
+        'completed',
+        closed.title,
+      ]);
+      const refused = await request(down.http).get(`/api/delegations/${open.caseId}`).set(bearer(users.tokens.organizer));
+      expect([refused.status, refused.body.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
     } finally {
       await down.close();
     }

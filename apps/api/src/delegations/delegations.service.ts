@@ -661,7 +661,9 @@ export class DelegationsService {
   /**
    * GET /api/delegations/:id: the workflow's progress (`source: 'workflow'`, as `get`); once Temporal no longer
    * has the workflow (history past the namespace's retention, or deleted), the read models' record of it
-   * (`source: 'read-model'`, readModelDetail). Actions on such a case stay refused: 409 CASE_CLOSED.
+   * (`source: 'read-model'`, readModelDetail). Actions on such a case stay refused: 409 CASE_CLOSED. A closed
+   * case's record is final, so it is also what a closed case shows while Temporal cannot answer in time; an open
+   * case's is not (503 TEMPORAL_UNAVAILABLE, as currentProgress).
    */
   async detail(user: AuthUser, caseId: string, request?: object): Promise<CaseDetail> {
     try {
@@ -669,9 +671,11 @@ export class DelegationsService {
       return { ...withIncidentNotice(await this.get(user, caseId, request)), source: 'workflow' };
     } catch (err) {
       // progress() maps a missing workflow to CASE_NOT_FOUND: the read model may still know the case.
-      if (!(err instanceof DomainError && err.code === 'CASE_NOT_FOUND')) throw err;
+      const missing = err instanceof DomainError && err.code === 'CASE_NOT_FOUND';
+      const unanswered = err instanceof DomainError && err.code === 'TEMPORAL_UNAVAILABLE';
+      if (!missing && !unanswered) throw err;
       const record = await readCaseRecord(this.cases.manager, caseId);
-      if (!record) throw err;
+      if (!record || (unanswered && !CLOSED_STATUSES.includes(record.case.status as CaseStatus))) throw err;
       const { unit, supervisingDepartment, definitionVersion } = record.case;
       assertCanSeeCase(user, { unit, supervisingDepartment, definitionVersion }, outOfScope);
       return maskFor(user.role, readModelDetail(record));
