@@ -12,6 +12,8 @@ import {
   statutoryWeekdays,
   type CaseFacts,
 } from '@df/domain';
+import { delegationWorkflowId } from '@df/contracts';
+import { ReconcilerService } from '../../apps/worker/src';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -1654,6 +1656,17 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .send({ reason: '活动取消' })
       .expect(200);
     expect(await outcome(third, 'planned')).toBe('planned');
+    // Terminated from a Temporal client, bypassing the API: the reconciler's close frees the trip as an action's does.
+    const fourth = await submit();
+    expect(await outcome(fourth, 'over-plan')).toBe('over-plan');
+    await worker.client.workflow.getHandle(delegationWorkflowId(third)).terminate('测试：从 Temporal 终止 / terminated from Temporal');
+    const reconciler = worker.app.get(ReconcilerService);
+    await eventually(
+      () => reconciler.reconcile(),
+      (r) => r.closed.includes(third),
+      20_000,
+    );
+    expect(await outcome(fourth, 'planned')).toBe('planned');
   });
 
   it("this year's past quarters are on record: a planned trip there is not added, changed or removed (409 not-past), for the organizer and the FAO alike", async () => {

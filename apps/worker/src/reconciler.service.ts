@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, WorkflowFailedError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { DELEGATION_WORKFLOW_TYPE, type CaseStatus } from '@df/contracts';
+import { DataSource } from 'typeorm';
 import { EventSequenceConflictError, EventStore } from '@df/persistence';
 import { temporalConnectionOptions, temporalDataConverter } from '@df/runtime';
+import { announceTripFreed } from './activities/trip-freed';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
 
 /** How Temporal's closing statuses land in the read model; Completed and ContinuedAsNew are the engine's own ends. */
@@ -50,7 +52,8 @@ export interface ReconcileResult {
  * watermark (the first run after start: all of them), and appends ONE `case.closed` event (status
  * terminated | failed | cancelled, reason = the terminate reason or failure message with a bilingual prefix)
  * for each whose case is still open or departed (EventStore.appendNext). The event id is derived from the
- * workflow and run ids, so retries and several workers append nothing twice.
+ * workflow and run ids, so retries and several workers append nothing twice. A case so closed frees the planned trip
+ * it held, as a close by the engine does (announceTripFreed).
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -64,6 +67,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerModuleOptions,
     private readonly events: EventStore,
+    private readonly db: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -143,7 +147,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       },
       LIVE_STATUSES,
     );
-    return appended ? caseId : null;
+    if (!appended) return null;
+    // Closed outside the engine, as by an action: the planned trip it held is free for the unit's other cases.
+    await announceTripFreed(this.db.manager, caseId, undefined, client);
+    return caseId;
   }
 
   /** The terminate reason or the failure's message, decoded with the payload keys (failure messages are encrypted). */

@@ -954,8 +954,6 @@ export class DelegationsService {
           ),
         );
         await heldNumber?.accepted().catch(() => undefined);
-        // A case closed frees the planned trip it held: the unit's other cases of that year check their plan again.
-        if (CLOSED_STATUSES.includes(applied.status)) void this.registries.noteCaseClosed(caseId);
         // The client knows its request by its own key.
         const result = clientKey ? { ...applied, requestId: clientKey } : applied;
         const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };

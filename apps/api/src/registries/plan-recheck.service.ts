@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { annualPlanChangedSignal, signalCases, type AnnualPlanChange } from '@df/contracts';
-import { openCaseIdsDepartingIn, plannedTripClaimOf } from '@df/persistence';
+import { openCaseIdsDepartingIn } from '@df/persistence';
 import { JsonLogger } from '../common/json-logger';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { RegistriesService } from './registries.service';
@@ -9,9 +9,10 @@ import { RegistriesService } from './registries.service';
 /**
  * When a unit's annual plan for a year changes, its open cases departing in that year run their plan check (A01) again
  * (`annualPlanChanged` signal, CaseEngine.recheckAnnualPlan): the FAO clerk wrote the approved plan or approved a
- * filing (`plan-changed`), or a case holding one of its planned trips closed (`trip-freed`: withdrawn, rejected or
- * cancelled through the API). Best effort after the change is stored: a case that could not be told is counted and
- * logged (`failed`), and keeps the outcome it recorded.
+ * filing (`plan-changed`). A case that lets go of a planned trip (closed however, or its A01 run again) is the
+ * worker's to announce, where the close is stored (`trip-freed`: apps/worker/src/activities/trip-freed.ts). Best
+ * effort after the change is stored: a case that could not be told is counted and logged (`failed`), and keeps the
+ * outcome it recorded.
  */
 @Injectable()
 export class AnnualPlanRecheckService implements OnModuleInit {
@@ -25,10 +26,6 @@ export class AnnualPlanRecheckService implements OnModuleInit {
   onModuleInit(): void {
     this.registries.onAnnualPlanChanged({
       planChanged: (unit, year) => this.recheck(unit, { year, cause: 'plan-changed' }),
-      caseClosed: async (caseId) => {
-        const claim = await plannedTripClaimOf(this.db.manager, caseId);
-        if (claim) await this.recheck(claim.unit, { year: claim.year, cause: 'trip-freed' }, caseId);
-      },
     });
   }
 

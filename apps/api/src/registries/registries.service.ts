@@ -176,7 +176,6 @@ export type { CalendarSource } from '@df/domain';
 /** Who is told of annual plan changes (the API's AnnualPlanRecheckService); none in tools. */
 export interface AnnualPlanListener {
   planChanged(unit: string, year: number): Promise<{ signalled: number; failed: number }>;
-  caseClosed(caseId: string): Promise<void>;
 }
 
 /** What the submission hook hands back: the submission as the registries know it, and the process version for a new case. */
@@ -434,14 +433,6 @@ export class RegistriesService {
   /** Told when a unit's annual plan changes or a case holding a planned trip closes (AnnualPlanRecheckService). */
   onAnnualPlanChanged(listener: AnnualPlanListener): void {
     this.planListener = listener;
-  }
-
-  /**
-   * A case closed through the API (withdrawn, rejected, cancelled): the planned trip it held is free, and the unit's
-   * other open cases of that year run their plan check again (AnnualPlanRecheckService). Never throws.
-   */
-  async noteCaseClosed(caseId: string): Promise<void> {
-    await this.planListener?.caseClosed(caseId).catch(() => undefined);
   }
 
   /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */

@@ -1,22 +1,32 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { CaseEventActivities, CaseEventRecord, CaseIncident, IncidentActivities } from '@df/contracts';
 import { EventStore, IncidentsRepository } from '@df/persistence';
 import { classified } from './failure-kind';
+import { announceTripFreed, casesFreeingTrips } from './trip-freed';
 
 @Injectable()
 export class CaseEventActivitiesService implements CaseEventActivities, IncidentActivities {
   constructor(
     private readonly store: EventStore,
     private readonly incidents: IncidentsRepository,
+    private readonly db: DataSource,
   ) {}
 
-  /** Transient failures are retried by Temporal; one retrying cannot fix is non-retryable (an incident). */
+  /**
+   * Transient failures are retried by Temporal; one retrying cannot fix is non-retryable (an incident). A batch that
+   * closes the case frees the planned trip it held (announceTripFreed), on a retry too: a signal told twice reruns A01
+   * where over plan, no more.
+   */
   async appendCaseEvents(events: CaseEventRecord[]): Promise<number> {
+    let inserted: number;
     try {
-      return await this.store.append(events);
+      inserted = await this.store.append(events);
     } catch (err) {
       return classified(err);
     }
+    for (const caseId of casesFreeingTrips(events)) await announceTripFreed(this.db.manager, caseId);
+    return inserted;
   }
 
   async recordIncident(input: CaseIncident & { caseId: string }): Promise<void> {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import { DataSource } from 'typeorm';
 import {
   APEC_CARD_DEFINITION,
@@ -30,10 +29,8 @@ import type {
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
-import { annualPlanChangedSignal, signalCases, type CaseSignaller } from '@df/contracts';
 import {
   memberTripHistory,
-  openCaseIdsDepartingIn,
   PassportHeldError,
   PassportTransitionError,
   plannedTripClaimOf,
@@ -41,6 +38,7 @@ import {
   RegistryDateError,
 } from '@df/persistence';
 import { ApecActivities } from './apec.activities';
+import { announceTripFreed } from './trip-freed';
 
 /** The card definition's steps the card registration reads: the issue step it waits for and the per-economy pre-clearance. */
 const APEC_CARD_STEPS = {
@@ -83,7 +81,7 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         const match = await this.registries.claimPlannedTrip(input.facts, input.caseId);
         const year = Number(input.facts.departureDate.slice(0, 4));
         if (held && !(match.outcome === 'planned' && match.tripId === held.tripId && year === held.year))
-          await this.tripFreed(held, input.caseId);
+          await announceTripFreed(this.db.manager, input.caseId, held);
         return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
       }
       case 'trip-rules':
@@ -105,22 +103,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       case undefined:
         throw ApplicationFailure.nonRetryable(`no system work declared for step ${input.code}`, 'UnknownSystemStep');
     }
-  }
-
-  /**
-   * A01 run again (an amendment, a plan change) let go of the planned trip the case held: the unit's other open cases
-   * of that year run their plan check again where over plan (annualPlanChanged `trip-freed`, as a case closing through
-   * the API does). Best effort, never an error: a case not told keeps its outcome. No client outside an activity.
-   */
-  private async tripFreed(claim: { unit: string; year: number }, caseId: string): Promise<void> {
-    let client: CaseSignaller;
-    try {
-      client = Context.current().client;
-    } catch {
-      return;
-    }
-    const ids = await openCaseIdsDepartingIn(this.db.manager, claim.unit, claim.year, caseId).catch(() => []);
-    await signalCases(client, ids, annualPlanChangedSignal, { year: claim.year, cause: 'trip-freed' });
   }
 
   private async frequency(input: SystemStepInput) {
