@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { addDays, makeMember, shanghaiDate } from '@df/domain';
 import { amendUpdate, completeStepUpdate, delegationWorkflowId, progressQuery, withdrawUpdate, type DelegationInput } from '@df/contracts';
-import { RegistriesRepository } from '@df/persistence';
+import { openCaseIdsDepartingIn, RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
 import { AnnualPlanClaims1796290422802 } from '../../libs/persistence/src/migrations/1796290422802-AnnualPlanClaims';
 import { drive } from '../support/drive';
@@ -498,6 +498,28 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     });
     await ds.query('DELETE FROM case_progress WHERE case_id = $1', [caseId]);
     await ds.query('DELETE FROM member_trip_claims WHERE case_id = $1', [caseId]);
+  });
+
+  it("a plan change reaches a case not projected yet: openCaseIdsDepartingIn reads its published first answer too (trial's gap: its A01 ran on the old plan, untold)", async () => {
+    const ds = worker.app.get(DataSource);
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const publish = async (caseId: string, status: string, departureDate: string, written = 'now()') =>
+      ds.query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, ${written})`, [
+        caseId,
+        JSON.stringify({ status, facts: { unit, departureDate } }),
+      ]);
+    const [starting, otherYear, closed, stale, self] = Array.from({ length: 5 }, () => randomUUID());
+    await publish(starting, 'open', '2028-03-01');
+    await publish(otherYear, 'open', '2029-03-01');
+    await publish(closed, 'withdrawn', '2028-03-01');
+    await publish(stale, 'open', '2028-03-01', "now() - interval '2 days'");
+    await publish(self, 'open', '2028-06-01');
+    try {
+      expect(await openCaseIdsDepartingIn(ds.manager, unit, 2028, self)).toEqual([starting]);
+      expect((await openCaseIdsDepartingIn(ds.manager, unit, 2028)).sort()).toEqual([starting, self].sort());
+    } finally {
+      await ds.query('DELETE FROM case_progress WHERE case_id = ANY($1)', [[starting, otherYear, closed, stale, self]]);
+    }
   });
 
   it('a member withdrawn by a refused visa with the passport out (the case goes on): due back 7 days after the refusal (second trial)', async () => {

@@ -1803,6 +1803,47 @@ describe('CaseEngine', () => {
     expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual([]);
   });
 
+  it('a plan change while A01 is running drops the result it is about to return (read before the change) and runs it again; nothing after it opens', () => {
+    const status = (engine: CaseEngine, key: string) => engine.progress(MONDAY).steps.find((s) => s.key === key)!;
+    const takeA01 = (engine: CaseEngine) => {
+      const work = engine.takeSystemWork().filter((w) => w.code === 'A01');
+      expect(work).toHaveLength(1);
+      return work[0]!;
+    };
+    for (const cause of ['trip-freed', 'plan-changed'] as const) {
+      const engine = newEngine();
+      const year = Number(engine.facts.departureDate.slice(0, 4));
+      const stale = takeA01(engine);
+      expect(engine.recheckAnnualPlan({ year, cause }, MONDAY)).toEqual(['A01']);
+      const again = takeA01(engine);
+      // The answer to the first run lands late: dropped, the step waits for the second, and A02 for it.
+      engine.applySystemResult(stale, { data: { planOutcome: 'planned' } }, MONDAY);
+      expect([status(engine, 'A01').status, status(engine, 'A01').data, status(engine, 'A02').status]).toEqual([
+        'awaiting',
+        undefined,
+        'pending',
+      ]);
+      engine.applySystemResult(again, { data: { planOutcome: 'unplanned' } }, MONDAY);
+      expect([status(engine, 'A01').status, status(engine, 'A01').data, status(engine, 'A02').status]).toEqual([
+        'done',
+        { planOutcome: 'unplanned' },
+        'awaiting',
+      ]);
+    }
+    // A re-check running when the plan changes again: run again too, and still a re-check (A02 stays open).
+    const engine = newEngine();
+    const year = Number(engine.facts.departureDate.slice(0, 4));
+    engine.applySystemResult(takeA01(engine), { data: { planOutcome: 'planned' } }, MONDAY);
+    expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, MONDAY)).toEqual(['A01']);
+    const stale = takeA01(engine);
+    expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, MONDAY)).toEqual(['A01']);
+    const again = takeA01(engine);
+    engine.applySystemResult(stale, { data: { planOutcome: 'planned' } }, MONDAY);
+    expect([status(engine, 'A01').status, status(engine, 'A02').status]).toEqual(['awaiting', 'awaiting']);
+    engine.applySystemResult(again, { data: { planOutcome: 'unplanned' } }, MONDAY);
+    expect(status(engine, 'A01').data).toMatchObject({ planOutcome: 'unplanned' });
+  });
+
   it("an amendment of a member's rank or passport runs A08 again for that member, as a change of dates does (trial: the old pass stood)", () => {
     const run = (deps: Partial<EngineDeps>, change: (m: Member) => Member) => {
       const engine = newEngine({}, deps);

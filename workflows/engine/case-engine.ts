@@ -635,21 +635,26 @@ export class CaseEngine {
    * now be its). The rerun is a re-check (CaseCore.rechecks): work done after it stands, and the reviewer reads the new
    * outcome (trial: a plan changed after A01 left its outcome as it was, `planned` for a trip the plan no longer had,
    * and a freed trip left another case `over-plan`). Records step.returned `{by: 'annual-plan-changed'}` at `now` (epoch
-   * ms) and opens the check again; returns the keys run again.
+   * ms) and opens the check again; returns the keys run again. A check still running (its result not back) runs again
+   * too, whatever the cause: it may have read the plan, or the taken trips, before the change.
    */
   recheckAnnualPlan(change: AnnualPlanChange, now: number): string[] {
     const core = this.core;
     if (core.status !== 'open' || Number(core.facts.departureDate.slice(0, 4)) !== change.year) return [];
-    const keys = [...core.metas.values()]
-      .filter((m) => m.behaviour.system === 'annual-plan')
-      .map((m) => m.key)
-      .filter((key) => {
-        const state = core.states.get(key);
-        return state?.status === 'done' && (change.cause === 'plan-changed' || state.data?.planOutcome === 'over-plan');
-      });
+    const checks = [...core.metas.values()].filter((m) => m.behaviour.system === 'annual-plan').map((m) => m.key);
+    const done = checks.filter((key) => {
+      const state = core.states.get(key);
+      return state?.status === 'done' && (change.cause === 'plan-changed' || state.data?.planOutcome === 'over-plan');
+    });
+    // A check running now may have read the plan before the change: its result is dropped (a new generation) and it
+    // runs again. A first run is not a re-check: it never stood, so nothing after it goes on on its account.
+    const running = checks.filter((key) => core.states.get(key)?.systemRunning === true);
+    const keys = [...done, ...running];
     if (keys.length === 0) return [];
+    // A re-check running stays one: the work done after the check it reruns still stands.
+    const rechecks = keys.filter((key) => done.includes(key) || core.rechecks.has(key));
     core.reset(keys);
-    for (const key of keys) core.rechecks.add(key);
+    for (const key of rechecks) core.rechecks.add(key);
     core.now = now;
     core.emit('step.returned', null, { by: 'annual-plan-changed', targets: keys, keys });
     core.advance();

@@ -90,19 +90,24 @@ export async function liveCaseIds(manager: EntityManager): Promise<string[]> {
 }
 
 /**
- * The open cases (read model: submitted, not departed or closed) of `unit` departing in `year` (Asia/Shanghai dates),
- * but `exceptCaseId`: those whose plan check (A01) reads that year's annual plan. A case not projected yet is missed
- * (its A01, run at its start, read the plan as it then stood).
+ * The open cases (submitted, not departed or closed) of `unit` departing in `year` (Asia/Shanghai dates), but
+ * `exceptCaseId`: those whose plan check (A01) reads that year's annual plan. From the read model, and for a case not
+ * projected yet (its A01 may be running now, on the plan as it stood) from its published answer (case_progress: the
+ * API stores a case's first answer as it starts it), written within the last day.
  */
 export async function openCaseIdsDepartingIn(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<string[]> {
-  const rows = await manager
-    .getRepository(CaseEntity)
-    .createQueryBuilder('c')
-    .select('c.caseId', 'caseId')
-    .where('c.unit = :unit AND c.status = :open AND c.caseId <> :except', { unit, open: 'open', except: exceptCaseId })
-    .andWhere('c.departureDate >= :from AND c.departureDate <= :to', { from: `${year}-01-01`, to: `${year}-12-31` })
-    .getRawMany<{ caseId: string }>();
-  return rows.map((r) => r.caseId);
+  const rows = await manager.query<Array<{ case_id: string }>>(
+    `SELECT c.case_id FROM cases c
+      WHERE c.unit = $1 AND c.status = 'open' AND c.case_id <> $2 AND c.departure_date BETWEEN $3::text::date AND $4::text::date
+     UNION
+     SELECT p.case_id FROM case_progress p
+      WHERE p.written_at > now() - interval '1 day' AND p.case_id <> $2
+        AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = p.case_id)
+        AND p.answer->>'status' = 'open' AND p.answer->'facts'->>'unit' = $1
+        AND p.answer->'facts'->>'departureDate' BETWEEN $3::text AND $4::text`,
+    [unit, exceptCaseId, `${year}-01-01`, `${year}-12-31`],
+  );
+  return rows.map((r) => r.case_id);
 }
 
 /** The planned trip a case's A01 holds (annual_plan_claims: its unit, the plan's year and trip id), or null. */
