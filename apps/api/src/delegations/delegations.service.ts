@@ -240,6 +240,36 @@ const progressScope = (p: DelegationProgress) => ({
 const iso = (d: Date | string | null): string | null => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
 /** What the per-case routes know of a case (lookupCase): its scope, status, definition version and organizers. */
+/** An action being sent (DelegationsService.act): who, what, on which case, as parsed and checked. */
+interface SendingAction {
+  user: AuthUser;
+  kind: ActionKind;
+  caseId: string;
+  stepKey: string | undefined;
+  /** The Idempotency-Key as the client sent it, and scoped to the user (the key stored and the workflow request id). */
+  clientKey: string | undefined;
+  key: string | undefined;
+  /** A retry of an unknown (or held) outcome: the update may be in the workflow already. */
+  retrying: boolean;
+  parsed: { onBehalfOf?: string } & Record<string, unknown>;
+  sent: Record<string, unknown>;
+  scope: CaseLookup;
+  /** The case's answer validateStepData read, if it read one (C07 reuses it). */
+  read: DelegationProgress | undefined;
+}
+
+/** What prepareAction took for the action, undone if the workflow refuses it (actionNotApplied). */
+interface PreparedAction {
+  requestId: string;
+  onBehalfOf?: OnBehalfOfUser | string;
+  /** The amendment claimed its members' new window (assertNoOpenCaseOverlap). */
+  claimedTrip: boolean;
+  /** K06's card, C05's passport: the number held for this case's member (number-claims.ts). */
+  heldNumber?: HeldNumber;
+  /** C07: the passport this request checked out for the case (checkOutForStep). */
+  checkedOut: string | null;
+}
+
 export interface CaseLookup {
   caseId: string;
   unit: string;
@@ -898,114 +928,134 @@ export class DelegationsService {
         }
         retrying = claim.state === 'pending';
       }
-      // After the scope check (an outsider learns nothing about the case's members or the users) and after a
-      // replay (a retry answers as the first time did); nothing was sent yet, so any failure here frees the key.
-      let onBehalfOf: OnBehalfOfUser | string | undefined;
-      let claimedTrip = false; // the amendment claimed its members' new window (assertNoOpenCaseOverlap)
-      // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
-      // a retry by it, and two users' equal keys never meet.
-      const requestId = key ?? randomUUID();
-      let heldNumber: HeldNumber | undefined; // K06's card, C05's passport: the number held for this case's member (number-claims.ts)
-      let checkedOut: string | null = null; // C07: the passport this request checked out for the case (checkOutForStep)
+      const action: SendingAction = { user, kind, caseId, stepKey, clientKey, key, retrying, parsed, sent, scope, read };
+      const prepared = await this.prepareAction(action);
       try {
-        onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
-        await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, onBehalfOf).catch((err) =>
-          this.unknownStepFirst(caseId, stepKey, err),
-        );
-        // After a replay: a retried amendment answers as it did, whatever case came since.
-        if (kind === 'amend') await this.assertPassportsLastAmendedTrip(caseId, parsed as { changes?: Partial<CaseFacts> });
-        if (kind === 'amend')
-          claimedTrip = await this.assertNoOpenCaseOverlap(
-            user,
-            caseId,
-            scope.definitionVersion,
-            parsed as { changes?: Partial<CaseFacts> },
-          );
-        if (kind === 'complete')
-          heldNumber = await holdDocumentNumber(
-            this.cases.manager.connection,
-            await this.registries.processDefinition(scope.definitionVersion),
-            { caseId, stepKey, data: sent.data, requestId, role: user.role, ...(read ? { read } : {}) },
-            (id) => this.progress(id),
-            (problem) => this.registries.custodyMoveRefusalFor(problem, caseId, stepKey),
-          );
-        if (kind === 'complete' && stepKey !== undefined)
-          checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey, read);
+        return await this.sendAction(action, prepared);
       } catch (err) {
-        if (key) await this.idempotency.release(key);
-        await heldNumber?.refused().catch(() => undefined);
-        throw err;
-      }
-      const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
-      const request = {
-        ...parsed,
-        ...(onBehalfOf !== undefined ? { onBehalfOf } : {}),
-        ...(stepKey !== undefined ? { stepKey } : {}),
-        requestId,
-        actor,
-      };
-      try {
-        const client = await this.connect();
-        const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
-        const options = { args: [request] as [never], updateId: requestId };
-        const applied = await this.watchingIncidents(caseId, retrying, (stop) =>
-          client.connection.withAbortSignal(AbortSignal.any([AbortSignal.timeout(this.config.apiUpdateTimeoutMs), stop]), () =>
-            this.sendUpdate(handle, kind, options),
-          ),
-        );
-        await heldNumber?.accepted().catch(() => undefined);
-        // The client knows its request by its own key.
-        const result = clientKey ? { ...applied, requestId: clientKey } : applied;
-        const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
-        this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
-        this.logger.event('log', 'update accepted', {
-          caseId,
-          update: kind,
-          stepKey,
-          requestId,
-          user: user.id,
-          role: user.role,
-          onBehalfOf: parsed.onBehalfOf,
-          seq: result.seq,
-        });
-        return { ...stored, replayed: stored.body !== result };
-      } catch (err) {
-        const definite = isDefiniteRefusal(err);
-        keepHold = !definite;
-        if (key && definite) await this.idempotency.release(key);
-        // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
-        if (claimedTrip && definite) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
-        // A refused completion frees the number it held; an unknown outcome keeps it for the retry with the same key.
-        if (heldNumber && definite) await heldNumber.refused().catch(() => undefined);
-        // So does the passport it checked out (C07); an unknown outcome keeps it out for the case, for the retry.
-        if (checkedOut && definite)
-          await this.registries.undoCheckOutForStep(checkedOut, caseId, { id: user.id, role: user.role }).catch(() => undefined);
-        const refusal =
-          err instanceof HeldByIncident
-            ? heldByIncident(key !== undefined)
-            : definite
-              ? toDomainError(err, { caseKnown: true })
-              : unknownOutcome(err, key !== undefined);
-        // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
-        const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
-        this.metrics.updates.inc({ update: kind, outcome: mapped.code });
-        const held = err instanceof HeldByIncident;
-        this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
-          caseId,
-          update: kind,
-          stepKey,
-          requestId,
-          user: user.id,
-          role: user.role,
-          code: mapped.code,
-          ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
-          ...(held ? { incidentId: err.incidentId } : {}),
-        });
-        throw mapped;
+        keepHold = !isDefiniteRefusal(err);
+        throw await this.actionNotApplied(action, prepared, err);
       }
     } finally {
       if (!keepHold) await standingHold?.release();
     }
+  }
+
+  /**
+   * What an action takes before it is sent, after the scope check (an outsider learns nothing about the case's members
+   * or the users) and after a replay (a retry answers as the first time did, whatever case came since): 帮代办's
+   * principal, separation of duties, an amendment's passports and trip window, K06's or C05's number, C07's passport.
+   * Nothing was sent yet, so a refusal here frees the key and what was held.
+   */
+  private async prepareAction(action: SendingAction): Promise<PreparedAction> {
+    const { user, kind, caseId, stepKey, key, parsed, sent, scope, read } = action;
+    // The workflow request id (and Temporal update id) is the scoped key: the workflow and Temporal deduplicate
+    // a retry by it, and two users' equal keys never meet.
+    const prepared: PreparedAction = { requestId: key ?? randomUUID(), claimedTrip: false, checkedOut: null };
+    try {
+      prepared.onBehalfOf = await this.resolveOnBehalfOf(caseId, parsed.onBehalfOf);
+      await this.assertSeparationOfDuties(user, kind, caseId, scope, stepKey, prepared.onBehalfOf).catch((err) =>
+        this.unknownStepFirst(caseId, stepKey, err),
+      );
+      if (kind === 'amend') {
+        const amended = parsed as { changes?: Partial<CaseFacts> };
+        await this.assertPassportsLastAmendedTrip(caseId, amended);
+        prepared.claimedTrip = await this.assertNoOpenCaseOverlap(user, caseId, scope.definitionVersion, amended);
+      }
+      if (kind === 'complete')
+        prepared.heldNumber = await holdDocumentNumber(
+          this.cases.manager.connection,
+          await this.registries.processDefinition(scope.definitionVersion),
+          { caseId, stepKey, data: sent.data, requestId: prepared.requestId, role: user.role, ...(read ? { read } : {}) },
+          (id) => this.progress(id),
+          (problem) => this.registries.custodyMoveRefusalFor(problem, caseId, stepKey),
+        );
+      if (kind === 'complete' && stepKey !== undefined)
+        prepared.checkedOut = await this.checkOutForStep(user, caseId, scope.definitionVersion, stepKey, read);
+    } catch (err) {
+      if (key) await this.idempotency.release(key);
+      await prepared.heldNumber?.refused().catch(() => undefined);
+      throw err;
+    }
+    return prepared;
+  }
+
+  /** Sends the update (watching for an incident, within API_UPDATE_TIMEOUT_MS) and records its result under the key. */
+  private async sendAction(action: SendingAction, prepared: PreparedAction): Promise<Replayable<ActionResult>> {
+    const { user, kind, caseId, stepKey, clientKey, key, retrying, parsed } = action;
+    const { requestId, onBehalfOf, heldNumber } = prepared;
+    const actor: Actor = { id: user.id, role: user.role, unit: user.unit, name: user.name };
+    const request = {
+      ...parsed,
+      ...(onBehalfOf !== undefined ? { onBehalfOf } : {}),
+      ...(stepKey !== undefined ? { stepKey } : {}),
+      requestId,
+      actor,
+    };
+    const client = await this.connect();
+    const handle = client.workflow.getHandle(delegationWorkflowId(caseId));
+    const options = { args: [request] as [never], updateId: requestId };
+    const applied = await this.watchingIncidents(caseId, retrying, (stop) =>
+      client.connection.withAbortSignal(AbortSignal.any([AbortSignal.timeout(this.config.apiUpdateTimeoutMs), stop]), () =>
+        this.sendUpdate(handle, kind, options),
+      ),
+    );
+    await heldNumber?.accepted().catch(() => undefined);
+    // The client knows its request by its own key.
+    const result = clientKey ? { ...applied, requestId: clientKey } : applied;
+    const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
+    this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
+    this.logger.event('log', 'update accepted', {
+      caseId,
+      update: kind,
+      stepKey,
+      requestId,
+      user: user.id,
+      role: user.role,
+      onBehalfOf: parsed.onBehalfOf,
+      seq: result.seq,
+    });
+    return { ...stored, replayed: stored.body !== result };
+  }
+
+  /**
+   * The update was not applied, or the API cannot know (an unknown outcome, one held by an incident): the error to
+   * answer with. A definite refusal frees the key and what the action held (the amended window's claim, the number,
+   * the passport C07 checked out); an unknown outcome keeps them for the retry with the same key.
+   */
+  private async actionNotApplied(action: SendingAction, prepared: PreparedAction, err: unknown): Promise<DomainError> {
+    const { user, kind, caseId, stepKey, key } = action;
+    const { requestId, claimedTrip, heldNumber, checkedOut } = prepared;
+    const definite = isDefiniteRefusal(err);
+    if (definite) {
+      if (key) await this.idempotency.release(key);
+      // The amended window's claim goes with the refused amendment (the case's members stay in case_members).
+      if (claimedTrip) await releaseOpenCaseTrip(this.cases.manager, caseId).catch(() => undefined);
+      await heldNumber?.refused().catch(() => undefined);
+      if (checkedOut)
+        await this.registries.undoCheckOutForStep(checkedOut, caseId, { id: user.id, role: user.role }).catch(() => undefined);
+    }
+    const held = err instanceof HeldByIncident;
+    const refusal = held
+      ? heldByIncident(key !== undefined)
+      : definite
+        ? toDomainError(err, { caseKnown: true })
+        : unknownOutcome(err, key !== undefined);
+    // An amendment's rule errors name its fields as sent: under `changes` (amendmentRefusal).
+    const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
+    this.metrics.updates.inc({ update: kind, outcome: mapped.code });
+    this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
+      caseId,
+      update: kind,
+      stepKey,
+      requestId,
+      user: user.id,
+      role: user.role,
+      code: mapped.code,
+      ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
+      ...(held ? { incidentId: err.incidentId } : {}),
+    });
+    return mapped;
   }
 
   /**
