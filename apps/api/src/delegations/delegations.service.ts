@@ -258,6 +258,16 @@ interface SendingAction {
   read: DelegationProgress | undefined;
 }
 
+/** What every log line of an action names: the case, the update, the step, the request, who. */
+const actionLogFields = ({ caseId, kind, stepKey, user }: SendingAction, requestId: string) => ({
+  caseId,
+  update: kind,
+  stepKey,
+  requestId,
+  user: user.id,
+  role: user.role,
+});
+
 /** What prepareAction took for the action, undone if the workflow refuses it (actionNotApplied). */
 interface PreparedAction {
   requestId: string;
@@ -1005,16 +1015,7 @@ export class DelegationsService {
     const result = clientKey ? { ...applied, requestId: clientKey } : applied;
     const stored = key ? await this.idempotency.complete(key, 200, result, caseId) : { status: 200, body: result };
     this.metrics.updates.inc({ update: kind, outcome: 'accepted' });
-    this.logger.event('log', 'update accepted', {
-      caseId,
-      update: kind,
-      stepKey,
-      requestId,
-      user: user.id,
-      role: user.role,
-      onBehalfOf: parsed.onBehalfOf,
-      seq: result.seq,
-    });
+    this.logger.event('log', 'update accepted', { ...actionLogFields(action, requestId), onBehalfOf: parsed.onBehalfOf, seq: result.seq });
     return { ...stored, replayed: stored.body !== result };
   }
 
@@ -1024,7 +1025,7 @@ export class DelegationsService {
    * the passport C07 checked out); an unknown outcome keeps them for the retry with the same key.
    */
   private async actionNotApplied(action: SendingAction, prepared: PreparedAction, err: unknown): Promise<DomainError> {
-    const { user, kind, caseId, stepKey, key } = action;
+    const { user, kind, caseId, key } = action;
     const { requestId, claimedTrip, heldNumber, checkedOut } = prepared;
     const definite = isDefiniteRefusal(err);
     if (definite) {
@@ -1045,12 +1046,7 @@ export class DelegationsService {
     const mapped = kind === 'amend' ? amendmentRefusal(refusal) : refusal;
     this.metrics.updates.inc({ update: kind, outcome: mapped.code });
     this.logger.event('warn', definite ? 'update refused' : held ? 'update held by an incident' : 'update outcome unknown', {
-      caseId,
-      update: kind,
-      stepKey,
-      requestId,
-      user: user.id,
-      role: user.role,
+      ...actionLogFields(action, requestId),
       code: mapped.code,
       ...(definite || held ? {} : { error: err instanceof Error ? err.message : String(err) }),
       ...(held ? { incidentId: err.incidentId } : {}),
