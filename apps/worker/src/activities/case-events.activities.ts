@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { CaseEventActivities, CaseEventRecord, CaseIncident, IncidentActivities } from '@df/contracts';
 import { EventStore, IncidentsRepository } from '@df/persistence';
 import { classified } from './failure-kind';
-import { announceTripFreed, casesFreeingTrips } from './trip-freed';
+import { activityClient, announceTripFreed, casesFreeingTrips } from './trip-freed';
 
 @Injectable()
 export class CaseEventActivitiesService implements CaseEventActivities, IncidentActivities {
@@ -15,8 +15,8 @@ export class CaseEventActivitiesService implements CaseEventActivities, Incident
 
   /**
    * Transient failures are retried by Temporal; one retrying cannot fix is non-retryable (an incident). A batch that
-   * closes the case frees the planned trip it held (announceTripFreed), on a retry too: a signal told twice reruns A01
-   * where over plan, no more.
+   * closes the case frees the planned trip it held (announceTripFreed, in the background once stored), on a retry too:
+   * a signal told twice reruns A01 where over plan, no more.
    */
   async appendCaseEvents(events: CaseEventRecord[]): Promise<number> {
     let inserted: number;
@@ -25,7 +25,9 @@ export class CaseEventActivitiesService implements CaseEventActivities, Incident
     } catch (err) {
       return classified(err);
     }
-    for (const caseId of casesFreeingTrips(events)) await announceTripFreed(this.db.manager, caseId);
+    // Not awaited: the closing action's answer waits for this append, not for the unit's other cases to be told.
+    const client = activityClient();
+    for (const caseId of casesFreeingTrips(events)) void announceTripFreed(this.db.manager, caseId, undefined, client);
     return inserted;
   }
 
