@@ -46,7 +46,10 @@ export const dataOf = (code: string) => {
 const defaultAct = (handle: WorkflowHandle, step: StepProgress, by: Actor) => {
   const base = { requestId: randomUUID(), actor: by };
   return step.kind === 'approval'
-    ? handle.executeUpdate(decideStepUpdate, { args: [{ ...base, stepKey: step.key, decision: 'approve' }] })
+    ? // A comment as a reviewer writes one: B05 approves a trip outside the annual plan only with the unit's reason (2027.6).
+      handle.executeUpdate(decideStepUpdate, {
+        args: [{ ...base, stepKey: step.key, decision: 'approve', comment: `${step.code} 同意：单位已书面说明` }],
+      })
     : handle.executeUpdate(completeStepUpdate, { args: [{ ...base, stepKey: step.key, ...dataOf(step.code) }] });
 };
 

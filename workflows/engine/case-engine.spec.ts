@@ -4,6 +4,7 @@ import {
   DEFINITION_2026_1,
   DEFINITION_2027_3,
   DEFINITION_2027_4,
+  DEFINITION_2027_5,
   DEFINITION_2027_1,
   addDays,
   chineseCalendar,
@@ -1801,6 +1802,59 @@ describe('CaseEngine', () => {
     // A closed case keeps what it recorded.
     engine.apply({ type: 'withdraw', request: { requestId: 'w-plan', actor: actor('organizer'), reason: '活动取消' } }, t);
     expect(engine.recheckAnnualPlan({ year, cause: 'plan-changed' }, t)).toEqual([]);
+  });
+
+  it('2027.6, thirteenth trial: B05 approves a trip outside the annual plan only with the written reason in its comment; 2027.5 as it was', () => {
+    const atB05 = (outcome: string, definition = DEFAULT_DEFINITION) => {
+      const engine = newEngine({}, {}, definition);
+      const [a01] = engine.takeSystemWork().filter((w) => w.code === 'A01');
+      engine.applySystemResult(a01!, { data: { planOutcome: outcome } }, MONDAY);
+      const at = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+      const approve = (comment?: string) => () =>
+        engine.validate(
+          {
+            type: 'decide',
+            request: {
+              requestId: `b05-${comment}`,
+              actor: actor('fao-reviewer', 'fao'),
+              stepKey: 'B05',
+              decision: 'approve',
+              ...(comment === undefined ? {} : { comment }),
+            },
+          },
+          at,
+        );
+      return { engine, at, approve };
+    };
+    const refusedFor = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        const r = err as Rejection;
+        return [r.code, r.errors?.map((e) => [e.field, e.rule]), r.label.zh];
+      }
+      return 'accepted';
+    };
+    for (const outcome of ['unplanned', 'over-plan']) {
+      const { engine, at, approve } = atB05(outcome);
+      const b05 = engine.progress(at).steps.find((s) => s.key === 'B05')!;
+      expect(b05.planReason?.zh).toContain('书面说明');
+      for (const comment of [undefined, '', ' \u200b '])
+        expect(refusedFor(approve(comment))).toEqual([
+          'INVALID_REQUEST',
+          [['comment', 'plan-reason']],
+          expect.stringContaining('年度出访计划'),
+        ]);
+      expect(refusedFor(approve('单位已书面说明：应邀参加年度投资洽谈会，计划编制时尚未收到邀请'))).toBe('accepted');
+    }
+    // In the plan, or no plan on file: nothing asked.
+    for (const outcome of ['planned', 'no-plan']) {
+      const { engine, at, approve } = atB05(outcome);
+      expect(engine.progress(at).steps.find((s) => s.key === 'B05')!.planReason).toBeUndefined();
+      expect(refusedFor(approve())).toBe('accepted');
+    }
+    // A case pinned to 2027.5 keeps its rules.
+    expect(refusedFor(atB05('unplanned', DEFINITION_2027_5).approve())).toBe('accepted');
   });
 
   it('a plan change while A01 is running drops the result it is about to return (read before the change) and runs it again; nothing after it opens', () => {

@@ -5,6 +5,7 @@ import {
   PROCESS_LABELS,
   crossRoleRefusal,
   decisionReasonProblem,
+  planReasonProblem,
   departurePassedFor,
   type departurePassedRefusal,
   dependentsOf,
@@ -287,6 +288,12 @@ export class CaseEngine {
         const problem = decisionReasonProblem(action.request.decision, action.request.comment);
         if (problem && reasonRule())
           refuseField(problem.field, problem.rule, problem.message.zh, problem.message.en, action.request.stepKey);
+        // A trip outside the annual plan is approved with the unit's written reason (requiresPlanReason: 2027.6 on,
+        // so no history recorded before declares it).
+        if (this.core.metas.get(action.request.stepKey)?.behaviour.requiresPlanReason) {
+          const outside = planReasonProblem(this.core.annualPlanOutcome(), action.request.decision, action.request.comment);
+          if (outside) refuseField(outside.field, outside.rule, outside.message.zh, outside.message.en, action.request.stepKey);
+        }
       }
       // The trip report (schema 'trip-report') is filed in writing (tripReportSummaryProblems). Likewise only here: a report
       // recorded without a summary replays as it ran; a signal asks `reportRule` (patched('trip-report-summary')).

@@ -1,6 +1,7 @@
 import {
   addDays,
   buildInstances,
+  checkInDueDays,
   chineseCalendar,
   countryLabel,
   DEFAULT_DEFICIENCY_RULE,
@@ -958,9 +959,18 @@ export class CaseCore {
 
   /** The ledger move of a finished step; a check-out is due back by the rule the check-in step declares. */
   /** Calendar days a passport out for the case is due back in: the check-in step's declared due rule (P02: 7). */
+  /** What the annual plan check (system 'annual-plan', A01) recorded (`planOutcome`), or undefined while it is not done. */
+  annualPlanOutcome(): string | undefined {
+    for (const meta of this.metas.values()) {
+      if (meta.behaviour.system !== 'annual-plan') continue;
+      const state = this.states.get(meta.key);
+      if (state?.status === 'done' && typeof state.data?.planOutcome === 'string') return state.data.planOutcome;
+    }
+    return undefined;
+  }
+
   private checkInDueDays(): number | undefined {
-    const due = this.definition.steps.find((s) => s.behaviour?.custody === 'check-in')?.behaviour?.afterDeparture?.due;
-    return due && 'calendarDays' in due ? due.calendarDays : undefined;
+    return checkInDueDays(this.definition) ?? undefined;
   }
 
   private custodyOf(key: string, action: CustodyWork['action'], memberId: string): CustodyWork {

@@ -10,6 +10,7 @@ import {
   type InstanceState,
   type Plan,
   missingAttachmentKinds,
+  planReasonProblem,
 } from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
 import { planSummary } from '@df/contracts';
@@ -151,6 +152,8 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
   const p = plan ?? currentPlan(core, core.closed ? core.now : now);
   const planned = new Map(p.steps.map((s) => [s.key, s]));
   const steps: StepProgress[] = [];
+  // What an approval declaring requiresPlanReason must state while the trip is outside the annual plan (the refusal's text).
+  const planReason = planReasonProblem(core.annualPlanOutcome(), 'approve', undefined)?.message;
   const describe = (meta: StepMeta, state: StepState, status: StepStatus): StepProgress => {
     const ps = planned.get(meta.key);
     return {
@@ -183,6 +186,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
             missingAttachments: missingAttachmentKinds(meta.behaviour.requiresAttachments, meta.key, core.attachments.values()),
           }
         : {}),
+      ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' ? { planReason } : {}),
     };
   };
   for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, state.status));

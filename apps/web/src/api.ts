@@ -284,6 +284,8 @@ export interface StepProgress {
   /** Attachment kinds the step needs before it completes, and those still missing (issue 15 item 3). */
   requiresAttachments?: string[];
   missingAttachments?: string[];
+  /** An approval of a trip outside the annual plan (B05 from 2027.6): what its comment must state (the unit's written reason). */
+  planReason?: { zh: string; en: string };
 }
 
 export interface Progress {

@@ -5,6 +5,7 @@ import type {
   AttachmentKind,
   CaseFacts,
   CasePhase,
+  Label,
   CaseStatus,
   EntryRoute,
   OfficeSettings,
@@ -196,6 +197,11 @@ export interface StepProgress {
   /** Attachment kinds the step needs before it completes and which of them are still missing (absent: none needed). */
   requiresAttachments?: AttachmentKind[];
   missingAttachments?: AttachmentKind[];
+  /**
+   * An approval declaring requiresPlanReason, not done, while the annual plan check found the trip outside the plan:
+   * what its approval's comment must state (planReasonProblem's message; absent: nothing asked).
+   */
+  planReason?: Label;
 }
 
 export interface DeficiencyProgress {

@@ -687,6 +687,36 @@ export function departurePassedFor(
   return departurePassedRefusal({ code: stepKey, certifiesDeparture: certifiesDeparture(step) }, trip, today);
 }
 
+/** The annual plan check's outcomes (A01 `planOutcome`) that put a trip outside the plan: its approval needs a written reason. */
+export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan'];
+
+/**
+ * An approval of a step declaring `requiresPlanReason` while the annual plan check recorded `planOutcome` outside the
+ * plan (OUTSIDE_PLAN_OUTCOMES) must state the unit's written reason in its comment (not blank: isBlank). Answers the
+ * problem (field `comment`, rule `plan-reason`), or undefined: a decision other than approve, a trip in the plan (or no
+ * plan on file, or the check not done), a comment given. Checked by the workflow's Update validator.
+ */
+export function planReasonProblem(
+  planOutcome: unknown,
+  decision: unknown,
+  comment: unknown,
+): { field: 'comment'; rule: 'plan-reason'; message: Label } | undefined {
+  if (decision !== 'approve' || typeof planOutcome !== 'string' || !OUTSIDE_PLAN_OUTCOMES.includes(planOutcome)) return undefined;
+  if (typeof comment === 'string' && !isBlank(comment)) return undefined;
+  const what =
+    planOutcome === 'over-plan'
+      ? { zh: '超出年度出访计划', en: 'over the annual plan' }
+      : { zh: '未列入年度出访计划', en: 'not in the annual plan' };
+  return {
+    field: 'comment',
+    rule: 'plan-reason',
+    message: {
+      zh: `本次出访${what.zh}：同意前须在意见中写明单位书面说明的理由`,
+      en: `The trip is ${what.en}: an approval must state the unit's written reason in its comment`,
+    },
+  };
+}
+
 /**
  * A decision that sends a case back or ends it must say why (the written result of a review: a return's reason tells
  * the organizer what to fix, a rejection's is the office's answer): `reject` and `return` need a comment that is not

@@ -142,6 +142,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   // The step in its process's catalog (the delegation chain's, the card application's K05…).
   const step = cat?.steps.find((s) => s.code === target.code) ?? cat?.processes.flatMap((p) => p.steps).find((s) => s.code === target.code);
   const decisions = step?.decisions ?? [];
+  // What the approval's comment must state (a trip outside the annual plan at B05), from the case's answer.
+  const planReason = target.kind === 'approval' ? progress?.steps.find((s) => s.key === target.stepKey)?.planReason : undefined;
   const memberId = progress?.steps.find((s) => s.key === target.stepKey)?.memberId;
   const member = memberId ? progress?.facts.members.find((m) => m.id === memberId) : undefined;
   // D01's routes: a visa always, the country table's own route for official passports, the member's APEC card where it
@@ -437,6 +439,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             <Input />
           </Form.Item>
         ) : null}
+        {planReason && decision === 'approve' ? (
+          <Alert type="warning" showIcon data-testid="plan-reason" title={pick(planReason)} style={{ marginBottom: 12 }} />
+        ) : null}
         <Form.Item
           label={t('comment')}
           name="comment"
@@ -446,6 +451,8 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
               whitespace: true,
               message: t('reasonRequired'),
             },
+            // A trip outside the annual plan: the approval states the unit's written reason (the API's rule plan-reason).
+            { required: Boolean(planReason) && decision === 'approve', whitespace: true, message: planReason ? pick(planReason) : '' },
             { max: 2000 },
           ]}
         >

@@ -92,6 +92,13 @@ export interface StepBehaviour {
    * approved; a completion without them is refused naming the missing kinds (issue 15 item 3, docs/attachments.md).
    */
   requiresAttachments?: readonly AttachmentKind[];
+  /**
+   * An approval that needs the unit's written reason (书面说明) while the case's annual plan check (system 'annual-plan',
+   * A01) found the trip outside the plan ('unplanned', 'over-plan'): approving it is refused unless the decision's
+   * comment states it (planReasonProblem; rule `plan-reason`). The FAO rule review (B05) from 2027.6 (thirteenth trial:
+   * a trip not in the plan was approved with nothing written, though A01 said a written reason is needed).
+   */
+  requiresPlanReason?: true;
   /** The escalation an overdue deadline raises. */
   overdue?: OverdueEscalation;
   /** Opens after departure (not planned to departure): due relative to the return day; a second, harder deadline after it. */

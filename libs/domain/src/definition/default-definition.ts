@@ -156,7 +156,7 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.5';
+export const DEFAULT_DEFINITION_VERSION = '2027.6';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -247,11 +247,27 @@ const CHANGES_2027_5: Record<string, (s: StepDefinition) => StepDefinition> = {
   E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
 };
 
+/** 2027.5 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_5: ProcessDefinition = {
+  version: '2027.5',
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_4.steps.map((s) => CHANGES_2027_5[s.code]?.(s) ?? s),
+};
+
+/**
+ * What 2027.6 changes: a trip the annual plan check (A01) found outside the plan ('unplanned', 'over-plan') is approved
+ * at the FAO rule review (B05) only with the unit's written reason in the approval's comment (requiresPlanReason;
+ * thirteenth trial: A01 said a written reason was needed, and B05 approved with nothing written).
+ */
+const CHANGES_2027_6: Record<string, (s: StepDefinition) => StepDefinition> = {
+  B05: (s) => ({ ...s, behaviour: { ...s.behaviour, requiresPlanReason: true } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
   name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_4.steps.map((s) => CHANGES_2027_5[s.code]?.(s) ?? s),
+  steps: DEFINITION_2027_5.steps.map((s) => CHANGES_2027_6[s.code]?.(s) ?? s),
 };
 
 /**
@@ -274,6 +290,7 @@ const PUBLISHED = new Map(
     DEFINITION_2027_2,
     DEFINITION_2027_3,
     DEFINITION_2027_4,
+    DEFINITION_2027_5,
     DEFAULT_DEFINITION,
     APEC_CARD_DEFINITION,
     APEC_WHITELIST_DEFINITION,

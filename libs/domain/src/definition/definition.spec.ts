@@ -84,7 +84,7 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.5');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.6');
     // 2027.4: the work a trip change makes wrong runs again (the tickets, the insurance and the visa's check on new
     // dates; the filing, the visa note and the exchange approval on any trip change); 2027.3 keeps what it ran with.
     const rerun = (d: typeof DEFAULT_DEFINITION) =>

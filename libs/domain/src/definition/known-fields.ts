@@ -32,6 +32,7 @@ const BEHAVIOUR_FIELDS = {
   rerunOnAmend: true,
   custody: true,
   requiresAttachments: true,
+  requiresPlanReason: true,
   overdue: true,
   afterDeparture: true,
   closes: true,

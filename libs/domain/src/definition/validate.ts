@@ -233,6 +233,9 @@ function checkStepShape(raw: unknown, index: number): DefinitionProblem[] {
       `an array of distinct attachment kinds (${ATTACHMENT_KINDS.join(', ')})`,
       `不重复的附件类型数组（${ATTACHMENT_KINDS.join('、')}）`,
     );
+  const planReason = isRecord(raw.behaviour) ? raw.behaviour.requiresPlanReason : undefined;
+  if (planReason !== undefined && (planReason !== true || raw.kind !== 'approval'))
+    bad('behaviour.requiresPlanReason', 'absent, or true on an approval step', '省略，或在审批步骤上为 true');
   return problems;
 }
 

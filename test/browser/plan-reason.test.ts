@@ -1,0 +1,80 @@
+import request from 'supertest';
+import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
+import { bearer, canonicalSubmission, registerTestUnit } from '../support/api-harness';
+import { eventually } from '../support/harness';
+import { startStack, waitForOrShow, type Stack } from './support';
+
+/**
+ * Thirteenth trial (high): A01 found the trip outside the annual plan ("a written reason is needed"), and the FAO
+ * reviewer approved B05 with nothing written, the page never saying so. The B05 dialog now says what the approval must
+ * state and asks for it before sending.
+ */
+describe("B05's dialog asks the unit's written reason for a trip outside the annual plan", () => {
+  let stack: Stack;
+  const title = `计划外团组 ${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    stack = await startStack(1);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('the warning is shown, an empty comment is refused at the field with nothing sent, the reason is sent and B05 is done', async () => {
+    const { api, users } = stack;
+    await registerTestUnit(api, users);
+    const canonical = canonicalSubmission(users.unit, { title });
+    const body = {
+      ...canonical,
+      members: canonical.members.map((m) => (m.passport ? { ...m, passport: { ...m.passport, inCustody: false } } : m)),
+    };
+    await request(api.http)
+      .put(`/api/registries/units/${users.unit}/plans/${body.departureDate.slice(0, 4)}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ trips: [{ id: 'P-DE', purpose: body.purpose, countries: ['DE'], size: 3, quarter: 4 }] })
+      .expect(200);
+    const caseId: string = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201))
+      .body.caseId;
+    const atB05 = await eventually(
+      async () => {
+        const p = await getProgress(api, users.tokens.organizer, caseId);
+        for (const step of actionable(p).filter((s) => s.key !== 'B05')) await actOn(api, users, caseId, step);
+        return p;
+      },
+      (p) => p.steps.some((s) => s.key === 'B05' && (s.status === 'awaiting' || s.status === 'overdue')),
+      120_000,
+    );
+    const page = await stack.pageAs(roleFor(atB05.steps.find((s) => s.key === 'B05')!));
+    const action = page.locator('tr', { hasText: title }).getByTestId('act-B05');
+    await eventually(
+      async () => {
+        await page.goto('/inbox');
+        return action.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      (found) => found,
+      60_000,
+    );
+    await action.click();
+    const dialog = page.getByRole('dialog');
+    await waitForOrShow(page, dialog.getByTestId('plan-reason'));
+    await expect(dialog.getByTestId('plan-reason').innerText()).resolves.toContain('未列入年度出访计划');
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/steps/B05/decision')) posts.push(r.postData() ?? '');
+    });
+    await dialog.getByTestId('confirm').click();
+    await dialog.locator('.ant-form-item-explain-error', { hasText: '书面说明' }).waitFor();
+    expect(posts).toEqual([]);
+    const reason = '单位已书面说明：应邀参加投资洽谈会，编制年度计划时尚未收到邀请';
+    await dialog.getByLabel('意见').fill(reason);
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/steps/B05/decision'));
+    await dialog.getByTestId('confirm').click();
+    expect((await sent).postDataJSON()).toMatchObject({ decision: 'approve', comment: reason });
+    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
+    const after = await getProgress(api, users.tokens.organizer, caseId);
+    expect(after.steps.find((s) => s.key === 'B05')).toMatchObject({ status: 'done', decision: 'approve', comment: reason });
+  });
+});

@@ -1,0 +1,84 @@
+import request from 'supertest';
+import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  registerTestUnit,
+  startTestApi,
+  type TestApi,
+  type TestUsers,
+  uniqueSuffix,
+} from '../support/api-harness';
+import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
+
+/**
+ * Thirteenth trial (high): a trip the annual plan check (A01) found outside the plan said "a written reason is needed",
+ * and the FAO rule review (B05) approved it with nothing written. From 2027.6 B05's approval states the unit's reason.
+ */
+describe("a trip outside the annual plan is approved at B05 only with the unit's written reason", () => {
+  let worker: TestWorker;
+  let api: TestApi;
+  let users: TestUsers;
+  beforeAll(async () => {
+    worker = await startTestWorker({ workingDaySeconds: 1 });
+    api = await startTestApi({ taskQueue: worker.config.taskQueue, workingDaySeconds: 1 });
+    // A unit of its own: its plan is no other test's A01.
+    users = await createTestUsers(api, `plan-reason-${uniqueSuffix()}`);
+    await registerTestUnit(api, users);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  it('handed input: unplanned, B05 approve with no comment is 422 comment plan-reason (the step says what it needs); with the reason, 200', async () => {
+    // Passports not in the FAO's custody: the registered unit's ledger holds none of these typed members'.
+    const canonical = canonicalSubmission(users.unit);
+    const submission = {
+      ...canonical,
+      members: canonical.members.map((m) => (m.passport ? { ...m, passport: { ...m.passport, inCustody: false } } : m)),
+    };
+    const year = Number(submission.departureDate.slice(0, 4));
+    // The approved plan holds one trip to Germany in the fourth quarter: the US trip in March is not in it.
+    await request(api.http)
+      .put(`/api/registries/units/${users.unit}/plans/${year}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ trips: [{ id: 'P-DE', purpose: submission.purpose, countries: ['DE'], size: 3, quarter: 4 }] })
+      .expect(200);
+    const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submission);
+    expect([submitted.status, submitted.body.errors]).toEqual([201, undefined]);
+    const caseId = submitted.body.caseId as string;
+    // Everyone else acts as asked until the FAO rule review awaits.
+    const atB05 = await eventually(
+      async () => {
+        const p = await getProgress(api, users.tokens.organizer, caseId);
+        for (const step of actionable(p).filter((s) => s.key !== 'B05')) await actOn(api, users, caseId, step);
+        return p;
+      },
+      (p) => p.steps.some((s) => s.key === 'B05' && (s.status === 'awaiting' || s.status === 'overdue')),
+      120_000,
+    );
+    expect(atB05.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'unplanned' });
+    const b05 = atB05.steps.find((s) => s.key === 'B05')!;
+    expect(b05.planReason?.zh).toContain('书面说明');
+    const decide = (body: Record<string, unknown>) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/B05/decision`)
+        .set(bearer(users.tokens[roleFor(b05)]))
+        .send({ decision: 'approve', ...body });
+    for (const body of [{}, { comment: '  ' }]) {
+      const refused = await decide(body);
+      expect([refused.status, refused.body.errors?.map((e: { field: string; rule: string }) => [e.field, e.rule])]).toEqual([
+        422,
+        [['comment', 'plan-reason']],
+      ]);
+      expect(refused.body.message.zh).toContain('未列入年度出访计划');
+    }
+    const approved = await decide({ comment: '单位已书面说明：应邀参加投资洽谈会，编制年度计划时尚未收到邀请' });
+    expect([approved.status, approved.body.accepted]).toEqual([200, true]);
+    const after = await getProgress(api, users.tokens.organizer, caseId);
+    expect(after.steps.find((s) => s.key === 'B05')).toMatchObject({ status: 'done', decision: 'approve' });
+    expect(after.steps.find((s) => s.key === 'B05')!.planReason).toBeUndefined();
+  });
+});
