@@ -228,6 +228,16 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         'file.name',
         'file-name',
       ]),
+      // Thirteenth trial: a PDF named polyglot.html was kept, and a saved download opens by its name as a web page.
+      ...(['polyglot.html', '邀请函.png', '邀请函', 'scan.pdf.exe'] as const).map(
+        (name): [string, Promise<request.Response>, number, string, string] => [
+          `a PDF named ${JSON.stringify(name)}`,
+          upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, name }),
+          400,
+          'file.name',
+          'file-extension',
+        ],
+      ),
       // The trial's input: a raw control byte in the part header (busboy refuses the header as a whole).
       [
         'raw control byte in the file name',

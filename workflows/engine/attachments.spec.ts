@@ -1,4 +1,12 @@
-import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, toIso, type ProcessDefinition } from '@df/domain';
+import {
+  ATTACHMENT_UPLOADS_PER_CASE_MAX,
+  ATTACHMENTS_PER_CASE_MAX,
+  DEFAULT_DEFINITION,
+  chineseCalendar,
+  makeFacts,
+  toIso,
+  type ProcessDefinition,
+} from '@df/domain';
 import type { Actor, AttachmentMetadata, DelegationInput } from '@df/contracts';
 import { CaseEngine } from './case-engine';
 import { Rejection } from './rejection';
@@ -138,5 +146,55 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
     const engine = newEngine(false);
     toA03(engine);
     expect(complete(engine, 'A03:US').accepted).toBe(true);
+  });
+});
+
+describe('thirteenth trial: what a case takes in attachments, and who removes the FAO’s', () => {
+  const validateAttach = (engine: CaseEngine, a: AttachmentMetadata, by = actor('organizer')) =>
+    engine.validate({ type: 'attach', request: { requestId: `v-${++req}`, actor: by, attachment: a } }, MONDAY + 3600_000);
+  const detach = (engine: CaseEngine, attachmentId: string, by: Actor) => ({
+    validate: () => engine.validate({ type: 'detach', request: { requestId: `d-${++req}`, actor: by, attachmentId } }, MONDAY + 3600_000),
+    apply: () => engine.apply({ type: 'detach', request: { requestId: `d-${++req}`, actor: by, attachmentId } }, MONDAY + 3600_000),
+  });
+
+  it(`holds at most ${ATTACHMENTS_PER_CASE_MAX} at once and takes ${ATTACHMENT_UPLOADS_PER_CASE_MAX} uploads in all (removed ones count); the validator refuses, a recorded upload replays`, () => {
+    const engine = newEngine();
+    const added: string[] = [];
+    for (let i = 0; i < ATTACHMENTS_PER_CASE_MAX; i++) {
+      const a = meta({ kind: 'other', stepKey: null });
+      validateAttach(engine, a);
+      attach(engine, a);
+      added.push(a.id);
+    }
+    expect(refusal(() => validateAttach(engine, meta({ kind: 'other', stepKey: null }))).label.zh).toContain('已达上限');
+    // The handler alone (a history recorded before the limit) still applies it.
+    const late = meta({ kind: 'other', stepKey: null });
+    attach(engine, late);
+    added.push(late.id);
+    // Removing makes room until the uploads in all are spent: 101 so far.
+    let uploads = ATTACHMENTS_PER_CASE_MAX + 1;
+    for (;;) {
+      while (added.length >= ATTACHMENTS_PER_CASE_MAX) detach(engine, added.shift()!, actor('organizer')).apply();
+      const a = meta({ kind: 'other', stepKey: null });
+      if (uploads === ATTACHMENT_UPLOADS_PER_CASE_MAX) {
+        expect(refusal(() => validateAttach(engine, a)).label.en).toContain(`${ATTACHMENT_UPLOADS_PER_CASE_MAX} uploads`);
+        return;
+      }
+      validateAttach(engine, a);
+      attach(engine, a);
+      added.push(a.id);
+      uploads++;
+    }
+  });
+
+  it("an attachment the FAO uploaded is removed by the FAO only; the unit's own by the unit", () => {
+    const engine = newEngine();
+    const note = meta({ kind: 'other', stepKey: null, fileName: '外办说明.pdf' });
+    attach(engine, note, actor('fao-clerk', 'fao'));
+    const own = meta({ kind: 'other', stepKey: null });
+    attach(engine, own);
+    expect(refusal(detach(engine, note.id, actor('organizer')).validate).label.zh).toBe('附件 外办说明.pdf 由外办上传，只能由外办删除');
+    detach(engine, own.id, actor('organizer')).validate();
+    detach(engine, note.id, actor('fao-reviewer', 'fao')).validate();
   });
 });

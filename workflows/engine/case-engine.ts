@@ -587,7 +587,7 @@ export class CaseEngine {
       case 'extendDeficiency':
         return checkExtend(this.core, action.request);
       case 'attach':
-        return checkAttach(this.core, action.request);
+        return checkAttach(this.core, action.request, validating);
       case 'detach':
         return checkDetach(this.core, action.request, validating);
     }

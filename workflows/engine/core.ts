@@ -357,6 +357,10 @@ export class CaseCore {
   readonly deficiencies: Deficiency[] = [];
   /** The case's live attachments (metadata only) by id, from attach/detach. */
   readonly attachments = new Map<string, AttachmentMetadata>();
+  /** Uploads applied in all, removed ones included (checkAttach's ATTACHMENT_UPLOADS_PER_CASE_MAX). */
+  attachmentUploads = 0;
+  /** The role that uploaded each attachment (checkDetach: what the FAO uploaded, only the FAO removes). */
+  readonly attachmentUploaders = new Map<string, string>();
   /** The event sequence (EventLog.seq) of each attachment's attachment.added: which came before what (refuseStaleFile). */
   readonly attachmentSeqs = new Map<string, number>();
   readonly objections: Array<{ at: number; by: string; text: string }> = [];

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAO_ROLES, roleNames, type Role } from '@df/domain';
+import { CODEC_ROLES, FAO_ROLES, roleNames, type Role } from '@df/domain';
 import { BOARD_ROLES } from './dashboard/dashboard.controller';
 
 /**
@@ -8,7 +8,7 @@ import { BOARD_ROLES } from './dashboard/dashboard.controller';
  * span in docs/*.md must read exactly the English labels of that table (roleNames, ROLE_LABELS), in its order.
  * A failure prints the text to paste.
  */
-const TABLES: Record<string, readonly Role[]> = { BOARD_ROLES: BOARD_ROLES as Role[], FAO_ROLES };
+const TABLES: Record<string, readonly Role[]> = { BOARD_ROLES: BOARD_ROLES as Role[], FAO_ROLES, CODEC_ROLES };
 const DOCS = join(__dirname, '../../../docs');
 
 describe('role lists in the docs follow the access tables', () => {

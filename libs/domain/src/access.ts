@@ -432,6 +432,13 @@ export function mayReadProcess(role: Role, process: string | undefined): boolean
   return !only || (process !== undefined && only.includes(process));
 }
 
+/**
+ * Who may decode Temporal payloads (the codec endpoint, /api/codec): the FAO roles that read every process. A payload
+ * does not say which process's workflow it came from, so a role PROCESS_ROLES bounds is not among them (thirteenth
+ * trial: the APEC desk, refused a delegation case on the API, read its members in clear through the codec).
+ */
+export const CODEC_ROLES: readonly Role[] = FAO_ROLES.filter((r) => PROCESS_ROLES[r] === undefined);
+
 /** Why this role may not act on a case of this process (PROCESS_ROLES), WRONG_ROLE; undefined when it may. */
 export function processRoleRefusal(role: Role, process: string, processLabel: Label): AccessRefusal | undefined {
   if (mayReadProcess(role, process)) return undefined;

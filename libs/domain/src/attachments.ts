@@ -56,6 +56,31 @@ export const documentIdKey = (v: string): string =>
 export const ATTACHMENT_MIME_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
 export type AttachmentMimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
 
+/**
+ * A case's attachments: at most ATTACHMENTS_PER_CASE_MAX at once, and ATTACHMENT_UPLOADS_PER_CASE_MAX uploads in all
+ * (removed ones count): each upload is an Update and an append in the case's Temporal history (about 13 events), which
+ * must stay far from Temporal's history limits, and a case's documents are a few dozen (thirteenth trial: 170 uploads to
+ * one case, 12 of 10 MB, were all taken).
+ */
+export const ATTACHMENTS_PER_CASE_MAX = 100;
+export const ATTACHMENT_UPLOADS_PER_CASE_MAX = 300;
+
+/**
+ * The extensions a file of each accepted type is named with: a saved download opens by its extension, so a PDF named
+ * `x.html` would open as a web page (thirteenth trial: `%PDF` then `<script>` uploaded as polyglot.html was kept).
+ */
+export const ATTACHMENT_EXTENSIONS: Readonly<Record<AttachmentMimeType, readonly string[]>> = {
+  'application/pdf': ['.pdf'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+};
+
+/** Whether `name` ends in an extension of `mimeType` (ATTACHMENT_EXTENSIONS), in any letter case. */
+export function fileNameFitsType(name: string, mimeType: AttachmentMimeType): boolean {
+  const lower = name.toLowerCase();
+  return ATTACHMENT_EXTENSIONS[mimeType].some((ext) => lower.endsWith(ext));
+}
+
 /** Default largest file in bytes (10 MiB); the deployment may lower or raise it (ATTACHMENT_MAX_BYTES). */
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** Longest file name kept, in characters. */

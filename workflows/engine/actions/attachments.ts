@@ -1,5 +1,9 @@
 import {
   ATTACHMENT_MIME_TYPES,
+  ATTACHMENT_UPLOADS_PER_CASE_MAX,
+  ATTACHMENTS_PER_CASE_MAX,
+  FAO_ROLES,
+  type Role,
   isAttachmentKind,
   missingAttachmentKinds,
   ATTACHMENT_KIND_LABELS,
@@ -54,7 +58,8 @@ export function refuseStaleFile(core: CaseCore, field: string, ref: string, sinc
   );
 }
 
-export function checkAttach(core: CaseCore, r: AttachRequest): void {
+/** `validating`: the Update validator's checks too (the per-case limits: ATTACHMENTS_PER_CASE_MAX, ATTACHMENT_UPLOADS_PER_CASE_MAX). */
+export function checkAttach(core: CaseCore, r: AttachRequest, validating = false): void {
   const a = r.attachment;
   if (!a || typeof a !== 'object') return refuseField('attachment', 'required', '缺少附件信息', 'is required');
   if (typeof a.id !== 'string' || !a.id) refuseField('attachment.id', 'required', '附件编号不能为空', 'is required');
@@ -69,6 +74,19 @@ export function checkAttach(core: CaseCore, r: AttachRequest): void {
   if (typeof a.storageKey !== 'string' || !a.storageKey)
     refuseField('attachment.storageKey', 'required', '附件存储位置不能为空', 'is required');
   if (core.attachments.has(a.id)) reject('ACTION_NOT_ALLOWED', `附件 ${a.id} 已存在`, `Attachment ${a.id} exists`);
+  // The Update validator's only: an upload recorded before the limits replays as it was applied.
+  if (validating && core.attachments.size >= ATTACHMENTS_PER_CASE_MAX)
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `本案已有 ${ATTACHMENTS_PER_CASE_MAX} 个附件，已达上限：请先删除不需要的附件`,
+      `The case has ${ATTACHMENTS_PER_CASE_MAX} attachments, the most it holds: remove those no longer needed first`,
+    );
+  if (validating && core.attachmentUploads >= ATTACHMENT_UPLOADS_PER_CASE_MAX)
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `本案已上传附件 ${ATTACHMENT_UPLOADS_PER_CASE_MAX} 次，已达上限：请联系外办`,
+      `The case has had ${ATTACHMENT_UPLOADS_PER_CASE_MAX} uploads, the most it takes: contact the FAO`,
+    );
   if (a.stepKey !== null) {
     // A field of the request, not its path: 422 at the field (trial: the upload's stepKey was named path.stepKey, 404).
     if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
@@ -79,6 +97,8 @@ export function checkAttach(core: CaseCore, r: AttachRequest): void {
 export function applyAttach(core: CaseCore, r: AttachRequest): void {
   const a = r.attachment;
   core.attachments.set(a.id, { ...a });
+  core.attachmentUploads++;
+  core.attachmentUploaders.set(a.id, r.actor.role);
   const added = core.emit('attachment.added', r, {
     id: a.id,
     kind: a.kind,
@@ -114,6 +134,15 @@ export function checkDetach(core: CaseCore, r: DetachRequest, validating = false
         a.stepKey,
       );
   }
+  // What the FAO put on the case (its notes, its copies) is the FAO's to remove, not the unit's (thirteenth trial: the
+  // organizer deleted the FAO clerk's note). The Update validator's only, as the rule below.
+  const uploader = core.attachmentUploaders.get(a.id);
+  if (validating && uploader && FAO_ROLES.includes(uploader as Role) && !FAO_ROLES.includes(r.actor.role as Role))
+    reject(
+      'ACTION_NOT_ALLOWED',
+      `附件 ${a.fileName} 由外办上传，只能由外办删除`,
+      `${a.fileName} was uploaded by the FAO: only the FAO removes it`,
+    );
   // A 容缺 document supplied as this file stays, as a finished step's required document does (second trial: the file
   // was removed and the document stayed supplied, resting on nothing). The Update validator's only: a removal
   // recorded before the rule replays as it was applied.
@@ -130,6 +159,7 @@ export function applyDetach(core: CaseCore, r: DetachRequest): void {
   const a = core.attachments.get(r.attachmentId)!;
   core.attachments.delete(a.id);
   core.attachmentSeqs.delete(a.id);
+  core.attachmentUploaders.delete(a.id);
   core.emit('attachment.removed', r, { id: a.id, kind: a.kind, stepKey: a.stepKey, fileName: a.fileName, storageKey: a.storageKey });
 }
 

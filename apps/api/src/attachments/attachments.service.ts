@@ -6,6 +6,8 @@ import {
   processOfVersion,
   ATTACHMENT_NAME_MAX,
   isPortableFileName,
+  ATTACHMENT_EXTENSIONS,
+  fileNameFitsType,
   textError,
   textRuleBroken,
   type AttachmentKind,
@@ -252,6 +254,18 @@ export class AttachmentsService {
         rule: 'media-type',
         message: { zh: '文件类型须为 PDF、PNG 或 JPEG（按内容识别）', en: 'The file must be a PDF, PNG or JPEG (by its content)' },
       });
+    // Named as what it is: a download is opened by its name's extension, not its Content-Type.
+    if (!fileNameFitsType(name, mimeType)) {
+      const ext = (lang: 'zh' | 'en') => ATTACHMENT_EXTENSIONS[mimeType].join(lang === 'zh' ? '或' : ' or ');
+      throw invalid('VALIDATION_FAILED', {
+        field: 'file.name',
+        rule: 'file-extension',
+        message: {
+          zh: `文件内容为 ${MIME_NAMES[mimeType]}，文件名须以 ${ext('zh')} 结尾`,
+          en: `The file is a ${MIME_NAMES[mimeType]} by its content: its name must end in ${ext('en')}`,
+        },
+      });
+    }
     return { fileName: name.normalize('NFC'), mimeType };
   }
 
@@ -264,6 +278,13 @@ export class AttachmentsService {
     }
   }
 }
+
+/** The accepted types as people name them. */
+const MIME_NAMES: Record<AttachmentView['mimeType'] & string, string> = {
+  'application/pdf': 'PDF',
+  'image/png': 'PNG',
+  'image/jpeg': 'JPEG',
+};
 
 /** 413 naming the field and the limit (multer's limit and this check say the same). */
 export const tooLarge = (maxBytes: number): DomainError =>

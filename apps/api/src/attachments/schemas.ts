@@ -92,7 +92,7 @@ export const UPLOAD_BODY = {
       type: 'string',
       format: 'binary',
       minLength: 1,
-      description: `The document: ${ATTACHMENT_MIME_TYPES.join(', ')} (sniffed from the content), not empty, at most ATTACHMENT_MAX_BYTES (default 10 MiB); file name without control characters, path separators or <>:"|?*, not a Windows device name (CON, NUL, COM1, LPT1.txt, …), not ending in a dot or space, at most ${ATTACHMENT_NAME_MAX} characters (else 400 rule file-name)`,
+      description: `The document: ${ATTACHMENT_MIME_TYPES.join(', ')} (sniffed from the content), not empty, at most ATTACHMENT_MAX_BYTES (default 10 MiB); file name without control characters, path separators or <>:"|?*, not a Windows device name (CON, NUL, COM1, LPT1.txt, …), not ending in a dot or space, at most ${ATTACHMENT_NAME_MAX} characters (else 400 rule file-name); its extension the content's, .pdf, .png, .jpg or .jpeg (else 400 rule file-extension)`,
     },
     kind: { type: 'string', enum: [...ATTACHMENT_KINDS] },
     stepKey: { type: 'string', pattern: STEP_KEY_PATTERN, description: 'The step instance it is for (e.g. A03:US); absent: the case' },

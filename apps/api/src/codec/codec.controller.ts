@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FAO_ROLES, type UserRole } from '../auth/access';
+import { CODEC_ROLES } from '@df/domain';
+import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
-import type { AuthUser } from '../auth/access';
 import { errorResponses, schemaRef } from '../openapi';
 import { type CodecBody, CodecBodySchema, CodecService } from './codec.service';
 
@@ -16,7 +16,7 @@ const NAMESPACE_HEADER = () =>
 /** Temporal remote codec endpoint (`--codec-endpoint <base>/api/codec`): FAO officers only, personal data inside. */
 @ApiTags('codec')
 @ApiBearerAuth()
-@Roles(...(FAO_ROLES as UserRole[]))
+@Roles(...(CODEC_ROLES as UserRole[]))
 @Controller('api/codec')
 export class CodecController {
   constructor(private readonly codec: CodecService) {}
