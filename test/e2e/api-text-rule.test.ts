@@ -133,6 +133,40 @@ describe('one text rule for every string the API reads (issue 12.1)', () => {
     expect(list.body.items.map((c: { title: string }) => c.title)).not.toContain('\u200B\u200B\u200B');
   });
 
+  it('thirteenth trial: a line break or a tab inside a one-line field (a member name, a position, a title, a city, a unit name) is 400 single-line; a multi-line reason is not', async () => {
+    const title = `line-probe-${Date.now()}`;
+    const sent = (edit: (b: Json) => void) => {
+      const body = canonicalSubmission(users.unit, { title }) as Json;
+      edit(body);
+      return request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body);
+    };
+    const members = (b: Json) => b.members as Json[];
+    const destinations = (b: Json) => b.destinations as Json[];
+    for (const [field, edit] of [
+      ['members[0].name', (b: Json) => (members(b)[0]!.name = '褚\n八')],
+      ['members[0].position', (b: Json) => (members(b)[0]!.position = '副局长\t(兼)')],
+      ['title', (b: Json) => (b.title = `${title}\r\n第二行`)],
+      ['destinations[0].city', (b: Json) => (destinations(b)[0]!.city = 'Hou\nston')],
+    ] as const) {
+      const res = await sent(edit);
+      expect({ field, status: res.status, errors: res.body.errors }).toEqual({
+        field,
+        status: 400,
+        errors: [
+          { field, rule: 'single-line', message: { zh: '须为单行：不得包含换行或制表符', en: 'Must be one line: no line break or tab' } },
+        ],
+      });
+    }
+    const unit = await request(api.http)
+      .put(`/api/registries/units/line-${Date.now()}`)
+      .set(bearer(users.tokens['fao-clerk']))
+      .send({ nameZh: '测试\n单位', nameEn: 'Line unit', supervisingDepartment: null })
+      .expect(400);
+    expect(unit.body.errors).toContainEqual(expect.objectContaining({ field: 'nameZh', rule: 'single-line' }));
+    const list = await request(api.http).get('/api/delegations').query({ pageSize: '100' }).set(bearer(users.tokens.organizer)).expect(200);
+    expect(list.body.items.map((c: { title: string }) => c.title)).not.toContain(title);
+  });
+
   it('handed inputs: a unit name and a user display name of zero-width spaces are 400 blank', async () => {
     const unit = await request(api.http)
       .put(`/api/registries/units/zw-${Date.now()}`)

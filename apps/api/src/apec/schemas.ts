@@ -9,7 +9,7 @@ import {
   TAX_CREDIT_GRADES,
   WHITELIST_STATES,
 } from '@df/domain';
-import { formatMessage, freeText, intQuery, isoDate, text } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, text, line } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
@@ -65,7 +65,7 @@ export const WhitelistMoveSchema = z
 
 export const ApplicationSchema = z
   .strictObject({
-    personIds: z.array(text(64)).min(1).max(50).meta({
+    personIds: z.array(line(64)).min(1).max(50).meta({
       description:
         "Applicants: person ids of the enterprise's staff roster, each active, listed once, and not an applicant of another open card application (one open application per person: else 422 application-pending naming that case)",
     }),
@@ -75,7 +75,7 @@ export const ApplicationSchema = z
       .max(25)
       .meta({ description: 'Economies to pre-clear (alpha-2 codes of full APEC card economies)' }),
     neededBy: isoDate.meta({ description: 'The day the enterprise needs the cards by: the plan forecasts against it' }),
-    renews: text(64).optional().meta({
+    renews: line(64).optional().meta({
       description:
         "A renewal: the card it renews, by its ref (or number) from GET /api/apec/cards. The enterprise's card of one of the applicants, renewal-open or valid within 6 months of its expiry; K07 cancels it, replaced by the new card",
     }),
@@ -90,7 +90,7 @@ export const CardStatusSchema = z
   .meta({ id: 'ApecCardStatusChange', example: { status: 'lost', reason: '持卡人报失' } });
 
 export const CardsQuerySchema = z.strictObject({
-  unit: text(64)
+  unit: line(64)
     .optional()
     .meta({ description: `Only the cards of this enterprise. ${KNOWN_UNIT_RULE}` }),
 });
@@ -103,7 +103,7 @@ export const EnterprisesQuerySchema = z.strictObject({
     .enum([...WHITELIST_STATES, 'not-listed'])
     .optional()
     .meta({ description: 'The whitelist state; not-listed = never on the whitelist' }),
-  q: text(100).optional().meta({ description: 'Part of the unit code or name, case-insensitive' }),
+  q: line(100).optional().meta({ description: 'Part of the unit code or name, case-insensitive' }),
   page: intQuery(1, 100000, 1),
   pageSize: intQuery(1, 100, 50),
 });

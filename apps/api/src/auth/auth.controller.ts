@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ROLES } from '@df/domain';
 import { currentRequestId } from '../common/request-context';
 import { parseOrThrow } from '../common/validation';
-import { text, untrimmedText } from '../common/zod-text';
+import { line, untrimmedText } from '../common/zod-text';
 import { errorResponses, schemaRef } from '../openapi';
 import { AuthService, type LoginResult, RetryLaterError } from './auth.service';
 import { CurrentUser, PasswordChangeRoute, Public } from './decorators';
@@ -14,10 +14,10 @@ import { password } from '../users/schemas';
 
 export const LoginSchema = z
   .strictObject({
-    username: text(100),
+    username: line(100),
     password: untrimmedText(200),
     role: z.enum(USER_ROLES).optional().meta({ description: '以哪个角色登录 Which of your roles (default: your first grant)' }),
-    unit: text(64).optional().meta({ description: '以哪个单位登录 For which unit (default: your first grant with this role)' }),
+    unit: line(64).optional().meta({ description: '以哪个单位登录 For which unit (default: your first grant with this role)' }),
   })
   .meta({ id: 'LoginRequest', example: { username: 'organizer.commerce', password: 'demo' } });
 

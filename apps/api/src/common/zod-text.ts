@@ -58,12 +58,33 @@ export const text = (max: number) =>
     .refine(maxChars(max), tooLong(max))
     .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
 
+/** Text of one line: the text rule without its tab, line feed and carriage return. */
+export const NONBLANK_LINE_PATTERN = `^[^${CONTROLS}\\t\\n\\r]*[^\\x00-\\x1F${INVISIBLE_CLASS}${CONTROLS}][^${CONTROLS}\\t\\n\\r]*$`;
+
 /**
- * A person's name (a typed member's, a roster's): required text of at most 100 characters with some letter
+ * Required text of one line (a name, a title, a position, a code): as `text`, and no tab, line feed or carriage return
+ * inside it (rule `single-line`; thirteenth trial: a member named "褚\n八" and a position "副局长\t(兼)" were stored, and
+ * every list, document and export that prints them one to a line broke).
+ */
+export const line = (max: number) =>
+  z
+    .string()
+    .refine(notBlank[0], { ...notBlank[1], abort: true })
+    .trim()
+    .min(1)
+    .refine(maxChars(max), tooLong(max))
+    .refine((s) => !/[\t\n\r]/.test(s), {
+      message: 'Must be one line: no line break or tab',
+      params: { zh: '须为单行：不得包含换行或制表符', rule: 'single-line' },
+    })
+    .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_LINE_PATTERN });
+
+/**
+ * A person's name (a typed member's, a roster's): required text of one line, at most 100 characters, with some letter
  * (personNameProblem, rule `person-name`: 422, a rule beyond the schema).
  */
 export const personName = () =>
-  text(100).superRefine((v, ctx) => {
+  line(100).superRefine((v, ctx) => {
     const problem = personNameProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh, rule: 'person-name', beyondSchema: true } });
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROCESSES } from '@df/domain';
 import { datesInOrder } from '../common/validation';
-import { intQuery, isoDate, text } from '../common/zod-text';
+import { intQuery, isoDate, line } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
@@ -15,7 +15,7 @@ export type BoardPeriod = (typeof BOARD_PERIODS)[number];
 
 /** The board's filters, shared by GET /api/dashboard and GET /api/dashboard/export. */
 const filterShape = {
-  unit: text(64)
+  unit: line(64)
     .optional()
     .meta({ description: `Only the cases of this unit (code, e.g. \`commerce\`). ${KNOWN_UNIT_RULE}` }),
   period: z.enum(BOARD_PERIODS).default('departure').meta({

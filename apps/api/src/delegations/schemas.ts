@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
 import { canonicalIdentity, decisionReasonProblem, PHASES, PROCESSES, PURPOSES, RANKS, STEP_DATA_SCHEMAS } from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { formatMessage, freeText, intQuery, isoDate, passportNumber, personName, text } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, passportNumber, personName, text, line } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
 
@@ -65,11 +65,11 @@ const fromRegistry = (what: string) =>
 
 const memberFields = {
   id: memberId,
-  personId: text(64).optional(),
+  personId: line(64).optional(),
   name: personName()
     .optional()
     .meta({ description: `${fromRegistry('roster')}. A person's name: some letter (rule person-name)` }),
-  position: text(100)
+  position: line(100)
     .optional()
     .meta({ description: fromRegistry('roster') }),
   rank: z
@@ -85,7 +85,7 @@ const memberFields = {
     .optional()
     .meta({ description: fromRegistry('roster') }),
   // Canonical (trimmed, NFKC, one space, case-folded) before the rules compare and the case stores it.
-  leadershipTeam: text(100)
+  leadershipTeam: line(100)
     .overwrite(canonicalIdentity)
     .nullable()
     .optional()
@@ -94,7 +94,7 @@ const memberFields = {
     .optional()
     .meta({ description: fromRegistry('custody ledger') }),
   apecCard: z
-    .strictObject({ number: text(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
+    .strictObject({ number: line(32).optional(), expiresOn: isoDate, economies: z.array(countryCode).max(30).optional() })
     .nullable()
     .optional()
     .meta({
@@ -144,10 +144,10 @@ export const AmendMemberSchema = z
 
 export const DestinationSchema = z.strictObject({
   country: countryCode,
-  city: text(100),
+  city: line(100),
   arrive: isoDate,
   leave: isoDate,
-  inviter: z.strictObject({ name: text(200), organization: text(200) }),
+  inviter: z.strictObject({ name: line(200), organization: line(200) }),
   transit: z.enum(['airside', 'landside']).optional(),
 });
 
@@ -184,15 +184,15 @@ export const SUBMISSION_EXAMPLE = {
 
 export const SubmissionSchema = z
   .strictObject({
-    title: text(200),
-    unit: text(64),
+    title: line(200),
+    unit: line(64),
     purpose: z.enum(PURPOSES),
     departureDate: isoDate,
     returnDate: isoDate,
     destinations: z.array(DestinationSchema).min(1).max(10),
     members: z.array(MemberSchema).min(1).max(50),
     jointDelegation: z.boolean(),
-    supervisingDepartment: text(64).nullable().optional().meta({
+    supervisingDepartment: line(64).nullable().optional().meta({
       description:
         "Unit code of the supervising department (主管部门; A16 runs when set). For a unit in the registry it is the registry's: leave it out (or null) and the registry's applies; a value sent must equal it, else 422 INVALID_REQUEST rule registry-value. For a unit not in the registry, as typed (absent = none)",
     }),
@@ -202,7 +202,7 @@ export type Submission = z.output<typeof SubmissionSchema>;
 
 const actionBase = {
   comment: freeText(2000).optional(),
-  onBehalfOf: text(128).optional().meta({
+  onBehalfOf: line(128).optional().meta({
     description:
       "帮代办: an FAO officer acting for this person: the username of a user holding the needed role for the case's unit, or a member id of this delegation (member steps); the record keeps both. An officer who acts for the organizer may not decide the case's approvals afterwards (403 SELF_APPROVAL; their inbox marks those steps blockedFor): another officer of the role decides them",
   }),
@@ -227,9 +227,9 @@ export const CompleteStepSchema = z
 export const DecisionSchema = z
   .strictObject({
     decision: z.enum(DECISION_KINDS),
-    returnTo: text(64).optional().meta({ description: "For 'return': the upstream step key or code to run again" }),
+    returnTo: line(64).optional().meta({ description: "For 'return': the upstream step key or code to run again" }),
     missingDocuments: z
-      .array(z.strictObject({ id: text(64), name: text(200), neededBy: text(8).optional() }))
+      .array(z.strictObject({ id: line(64), name: line(200), neededBy: line(8).optional() }))
       .min(1)
       .max(20)
       .optional()
@@ -291,8 +291,8 @@ export const ObjectionSchema = z
 
 export const SupplyDocumentSchema = z
   .strictObject({
-    documentId: text(64),
-    fileRef: text(500).meta({
+    documentId: line(64),
+    fileRef: line(500).meta({
       description:
         "The supplied document, required: the id of a live attachment of this case (upload it first: POST /api/delegations/{id}/attachments, its answer's attachment.id); another value is 422 rule known-attachment; a file the case held before intake recorded the document missing is 422 rule new-file",
     }),
@@ -303,7 +303,7 @@ export const SupplyDocumentSchema = z
     example: { documentId: 'invitation-translation', fileRef: '3b9e2f4c-1d5a-4e8b-9c7f-2a6d8e0b1c3f' },
   });
 
-export const ExtendDeficiencySchema = z.strictObject({ documentId: text(64), reason: text(1000), ...actionBase }).meta({
+export const ExtendDeficiencySchema = z.strictObject({ documentId: line(64), reason: line(1000), ...actionBase }).meta({
   id: 'ExtendDeficiencyRequest',
   example: { documentId: 'invitation-translation', reason: '邀请方译文需重新公证，延期2个工作日' },
 });
@@ -315,7 +315,7 @@ export const ListQuerySchema = z
   .strictObject({
     status: z.enum(CASE_STATUSES).optional(),
     phase: z.enum(PHASES).optional(),
-    unit: text(64)
+    unit: line(64)
       .optional()
       .meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
     departureFrom: isoDate.optional(),
@@ -324,7 +324,7 @@ export const ListQuerySchema = z
     returned: boolQuery.optional().meta({
       description: 'true: only the cases returned for revision (an organizer step reopened by a return or an objection); false: the others',
     }),
-    q: text(100)
+    q: line(100)
       .optional()
       .meta({ description: 'Search: the title (any part, case-insensitive), the unit code or the start of the case id' }),
     process: z

@@ -27,6 +27,7 @@ import {
   personName,
   text,
   wholeNumber,
+  line,
 } from '../common/zod-text';
 
 /** Request shapes of the registries (issue 14): zod validates them and, as JSON Schema, documents them in OpenAPI. */
@@ -67,8 +68,8 @@ export const calendarYear = wholeNumber(CALENDAR_YEARS.from, CALENDAR_YEARS.to);
 
 export const UnitSchema = z
   .strictObject({
-    nameZh: text(200),
-    nameEn: text(200),
+    nameZh: line(200),
+    nameEn: line(200),
     parentCode: code.nullable().default(null).meta({
       description: 'A registered unit (else 422 rule registered-unit) whose parents do not lead back to this one (rule no-cycle)',
     }),
@@ -76,8 +77,8 @@ export const UnitSchema = z
       description:
         '主管部门 unit code; its dept-approver reviews the unit’s trips (A16). null: none. A registered unit (else 422 rule registered-unit) whose supervising departments do not lead back to this one (rule no-cycle)',
     }),
-    clerks: z.array(text(100)).max(2).default([]).meta({ description: 'Registered clerks (专办员): usernames of the unit, 1-2' }),
-    signatories: z.array(text(100)).max(10).default([]).meta({ description: 'Signatories (签批人)' }),
+    clerks: z.array(line(100)).max(2).default([]).meta({ description: 'Registered clerks (专办员): usernames of the unit, 1-2' }),
+    signatories: z.array(line(100)).max(10).default([]).meta({ description: 'Signatories (签批人)' }),
     status: z.enum(UNIT_STATUSES).default('active'),
     // What GET units/{code} adds, so its body may be sent back as it came (a GET → edit → PUT round trip; trial).
     code: code.optional().meta({ readOnly: true, description: "The path's code, as GET gives it (another code is 422 rule path-match)" }),
@@ -130,7 +131,7 @@ const eachOnce =
 
 export const PlannedTripSchema = z
   .strictObject({
-    id: text(32),
+    id: line(32),
     purpose: z.enum(PURPOSES),
     countries: z.array(countryCode).min(1).max(10),
     size: z.number().int().min(1).max(50),
@@ -179,9 +180,9 @@ export const PersonSchema = z
       example: '1970-05-01',
     }),
     rank: z.enum(RANKS),
-    position: text(100),
+    position: line(100),
     partyMember: z.boolean(),
-    leadershipTeam: text(100).overwrite(canonicalIdentity).nullable(),
+    leadershipTeam: line(100).overwrite(canonicalIdentity).nullable(),
     status: z.enum(PERSON_STATUSES).default('active'),
     // What GET people/{personId} adds, so its body may be sent back as it came (a GET → edit → PUT round trip; trial).
     personId: code

@@ -4,7 +4,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 import { ruleRefusal } from '../common/errors';
 import { beyondSchema } from '../common/validation';
-import { CODE_PATTERN, formatMessage, text, untrimmedText } from '../common/zod-text';
+import { CODE_PATTERN, formatMessage, line, untrimmedText } from '../common/zod-text';
 import { COMMON_PASSWORDS_ZH } from './common-passwords-zh';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -198,7 +198,7 @@ export const RoleGrantSchema = z
 export const CreateUserSchema = z
   .strictObject({
     username: username(),
-    displayName: text(100),
+    displayName: line(100),
     grants: z.array(RoleGrantSchema).min(1).max(20),
     /** Omitted: a one-time password is generated and returned once. */
     password: password().optional(),
@@ -222,7 +222,7 @@ export const PasswordResetSchema = z
   .meta({ id: 'PasswordResetRequest', example: { password: 'temporary-Passw0rd-2027' } });
 
 export const UserQuerySchema = z.strictObject({
-  unit: text(64)
+  unit: line(64)
     .optional()
     .meta({ description: `持有该单位任一角色 Holds any role in this unit. ${KNOWN_UNIT_RULE}` }),
   role: z.enum(USER_ROLES).optional().meta({ description: '持有该角色 Holds this role (any unit)' }),
