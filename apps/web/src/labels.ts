@@ -514,6 +514,11 @@ export const DICT = {
   objectionAt: ['登记时间', 'Recorded at'],
   objectionBy: ['登记人', 'Recorded by'],
   withheld: ['不公开', 'Withheld'],
+  // Why steps went back to be done again (the timeline's step.returned: its `by`).
+  returnedByPlan: ['年度出访计划变更，重新核对计划', 'The annual plan changed: the plan check runs again'],
+  returnedByAmend: ['出访信息变更，相关步骤重办', 'The trip was amended: the steps it affects run again'],
+  returnedByStep: ['退回修改', 'Returned for revision by'],
+  returnedByChange: ['案件信息变更，相关步骤重办', 'The case changed: the steps it affects run again'],
   recordObjection: ['登记异议', 'Record an objection'],
   objectionNotice: [
     '公示期间（A13）可登记异议；登记后由单位处理（A14）',

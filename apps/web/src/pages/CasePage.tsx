@@ -37,6 +37,7 @@ import {
   type StepProgress,
 } from '../api';
 import { Chart } from '../Chart';
+import { returnedBy } from '../timeline';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
@@ -59,8 +60,17 @@ interface TimelineEvent {
   actorId: string | null;
   actorRole: string | null;
   onBehalfOf: string | null;
-  /** `objection`: a public-notice objection's text (notice.objection). */
-  payload: { key?: string; code?: string; decision?: string; comment?: string; returnTo?: string; objection?: string };
+  /** `objection`: a public-notice objection's text (notice.objection); `targets`, `by`: a step.returned's steps and cause. */
+  payload: {
+    key?: string;
+    code?: string;
+    decision?: string;
+    comment?: string;
+    returnTo?: string;
+    objection?: string;
+    targets?: string[];
+    by?: string;
+  };
 }
 
 /** The graph's colours explained, by step status (their labels: STEP_STATUS_LABELS, as the API says them). */
@@ -631,6 +641,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     key: 'step',
                     render: (_: unknown, e) => {
                       const what = code('ev_', e.type);
+                      // A return names the steps sent back, not one key (trial: "退回重办" rows named no step).
+                      if (e.type === 'step.returned' && Array.isArray(e.payload.targets))
+                        return `${what} ${(e.payload.targets as string[]).join('、')}`;
                       const key = typeof e.payload.key === 'string' ? e.payload.key : '';
                       const name = p.steps.find((s) => s.key === key)?.name;
                       return `${what}${key ? ` ${key}` : ''}${name ? ` ${pick(name)}` : ''}`;
@@ -663,7 +676,8 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     title: t('comment'),
                     key: 'comment',
                     // An objection's text is what the row is about (trial: the 公示异议 rows read empty).
-                    render: (_: unknown, e) => e.payload.objection ?? e.payload.comment ?? '',
+                    render: (_: unknown, e) =>
+                      e.payload.objection ?? e.payload.comment ?? (e.type === 'step.returned' ? returnedBy(e.payload.by, t) : ''),
                   },
                 ]}
               />
