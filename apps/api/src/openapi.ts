@@ -4,7 +4,14 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ERROR_STATUS } from './common/errors';
 import { MAX_JSON_DEPTH } from './common/text-rule';
-import { BLANK_MESSAGE, FORMAT_ZH, NONBLANK_TEXT_PATTERN, TEXT_PATTERN } from './common/zod-text';
+import {
+  BLANK_MESSAGE,
+  FORMAT_ZH,
+  NONBLANK_LINE_PATTERN,
+  NONBLANK_TEXT_PATTERN,
+  SINGLE_LINE_MESSAGE,
+  TEXT_PATTERN,
+} from './common/zod-text';
 import { textError } from './common/text-rule';
 
 /**
@@ -28,6 +35,7 @@ const joined = (...labels: Array<{ zh: string; en: string }>) => ({
 const TEXT_RULE_MESSAGE = joined(textError('', 'text-control').message, textError('', 'text-bidi').message);
 /** Required text's pattern: the text rule, and not blank (only invisible characters). */
 const NONBLANK_TEXT_MESSAGE = joined(BLANK_MESSAGE, TEXT_RULE_MESSAGE);
+const NONBLANK_LINE_MESSAGE = joined(NONBLANK_TEXT_MESSAGE, SINGLE_LINE_MESSAGE);
 
 export const ErrorSchema = z
   .looseObject({
@@ -284,6 +292,7 @@ export function addEdgeContract(document: OpenAPIObject): OpenAPIObject {
 function patternMessage(zodSchema: z.core.$ZodType, pattern: string): { zh: string; en: string } | undefined {
   if (pattern === TEXT_PATTERN) return TEXT_RULE_MESSAGE;
   if (pattern === NONBLANK_TEXT_PATTERN) return NONBLANK_TEXT_MESSAGE;
+  if (pattern === NONBLANK_LINE_PATTERN) return NONBLANK_LINE_MESSAGE;
   const checks = (zodSchema._zod.def as { checks?: Array<{ _zod: { def: { format?: string; error?: (issue: unknown) => unknown } } }> })
     .checks;
   for (const check of checks ?? []) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isBlank } from '@df/domain';
 import { MAX_JSON_DEPTH, textRuleBroken, textRuleErrors } from './text-rule';
-import { NONBLANK_TEXT_PATTERN, TEXT_PATTERN, text } from './zod-text';
+import { line, NONBLANK_LINE_PATTERN, NONBLANK_TEXT_PATTERN, TEXT_PATTERN, text } from './zod-text';
 
 describe('the one text rule', () => {
   it('refuses NUL, the other C0 controls but tab/LF/CR, and unpaired surrogates; keeps everything else', () => {
@@ -82,5 +82,18 @@ describe('the one text rule', () => {
     }
     expect(pattern.test('\u200B出访')).toBe(true);
     expect(pattern.test('出访\u202E')).toBe(false);
+  });
+
+  it('a one-line field (line) refuses a tab, LF or CR inside it (single-line), and its pattern says the same', () => {
+    const name = z.object({ name: line(100) });
+    for (const v of ['褚\n八', '副局长\t(兼)', '甲\r乙'])
+      expect(name.safeParse({ name: v }).error!.issues.map((i) => (i as { params?: { rule?: string } }).params?.rule)).toEqual([
+        'single-line',
+      ]);
+    // Trimmed first: a line break at either end is no line break inside.
+    expect(name.safeParse({ name: '张三\n' }).data).toEqual({ name: '张三' });
+    const pattern = new RegExp(NONBLANK_LINE_PATTERN);
+    for (const v of ['褚\n八', '副局长\t(兼)', '甲\r乙', '\u200B']) expect([v, pattern.test(v)]).toEqual([v, false]);
+    for (const v of ['张三', 'Hou ston', '\u200B出访']) expect([v, pattern.test(v)]).toEqual([v, true]);
   });
 });

@@ -58,6 +58,9 @@ export const text = (max: number) =>
     .refine(maxChars(max), tooLong(max))
     .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_TEXT_PATTERN });
 
+/** What a one-line field's refusal says (rule `single-line`); also the OpenAPI document's words for its pattern. */
+export const SINGLE_LINE_MESSAGE = { zh: '须为单行：不得包含换行或制表符', en: 'Must be one line: no line break or tab' };
+
 /** Text of one line: the text rule without its tab, line feed and carriage return. */
 export const NONBLANK_LINE_PATTERN = `^[^${CONTROLS}\\t\\n\\r]*[^\\x00-\\x1F${INVISIBLE_CLASS}${CONTROLS}][^${CONTROLS}\\t\\n\\r]*$`;
 
@@ -73,10 +76,7 @@ export const line = (max: number) =>
     .trim()
     .min(1)
     .refine(maxChars(max), tooLong(max))
-    .refine((s) => !/[\t\n\r]/.test(s), {
-      message: 'Must be one line: no line break or tab',
-      params: { zh: '须为单行：不得包含换行或制表符', rule: 'single-line' },
-    })
+    .refine((s) => !/[\t\n\r]/.test(s), { message: SINGLE_LINE_MESSAGE.en, params: { zh: SINGLE_LINE_MESSAGE.zh, rule: 'single-line' } })
     .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_LINE_PATTERN });
 
 /**
