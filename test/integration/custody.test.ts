@@ -277,7 +277,8 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
         en: 'Over the annual plan (P-US was taken by another delegation of the unit)',
       },
     });
-    // The first withdrawn frees its trip (the second, over the plan, took none).
+    // The first withdrawn (by a Temporal client: the worker announces the close wherever it comes from) frees its trip:
+    // the second, over the plan, checks again and takes it; a third is over the plan.
     await first.handle.executeUpdate(withdrawUpdate, {
       args: [{ requestId: randomUUID(), actor: actor('organizer', unit), reason: '活动取消' }],
     });
@@ -285,13 +286,22 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       () => db.query(`SELECT status FROM cases WHERE case_id = $1`, [first.caseId]) as Promise<Array<{ status: string }>>,
       (rows) => rows[0]?.status === 'withdrawn',
     );
+    const secondAgain = await eventually(
+      () => second.handle.query(progressQuery),
+      (p) => {
+        const a01 = p.steps.find((s) => s.key === 'A01');
+        return a01?.status === 'done' && a01.data?.planOutcome === 'planned';
+      },
+      30_000,
+    );
+    expect(secondAgain.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned', planTripId: 'P-US' });
     const third = await start();
-    expect(third.a01).toMatchObject({ planOutcome: 'planned', planTripId: 'P-US' });
+    expect(third.a01).toMatchObject({ planOutcome: 'over-plan', planTripId: 'P-US' });
     const claims = () =>
       db.query(`SELECT case_id, trip_id FROM annual_plan_claims WHERE unit = $1 ORDER BY case_id`, [unit]) as Promise<unknown[]>;
     const held = await claims();
     expect(held).toEqual(
-      [first, third].map((c) => ({ case_id: c.caseId, trip_id: 'P-US' })).sort((a, b) => a.case_id.localeCompare(b.case_id)),
+      [first, second].map((c) => ({ case_id: c.caseId, trip_id: 'P-US' })).sort((a, b) => a.case_id.localeCompare(b.case_id)),
     );
     // The migration that brought the claims backfills them from each case's latest A01 recorded planned: the same rows.
     const runner = db.createQueryRunner();
