@@ -961,8 +961,6 @@ export class CaseCore {
     this.custodyWork.push({ key, action: 'register', memberId, newPassport: { number, issuedOn, expiresOn } });
   }
 
-  /** The ledger move of a finished step; a check-out is due back by the rule the check-in step declares. */
-  /** Calendar days a passport out for the case is due back in: the check-in step's declared due rule (P02: 7). */
   /** What the annual plan check (system 'annual-plan', A01) recorded (`planOutcome`), or undefined while it is not done. */
   annualPlanOutcome(): string | undefined {
     for (const meta of this.metas.values()) {
@@ -973,10 +971,12 @@ export class CaseCore {
     return undefined;
   }
 
+  /** Calendar days a passport out for the case is due back in: the check-in step's declared due rule (P02: 7). */
   private checkInDueDays(): number | undefined {
     return checkInDueDays(this.definition) ?? undefined;
   }
 
+  /** The ledger move of a finished step; a check-out is due back by the rule the check-in step declares. */
   private custodyOf(key: string, action: CustodyWork['action'], memberId: string): CustodyWork {
     if (action !== 'check-out') return { key, action, memberId };
     const days = this.checkInDueDays();
