@@ -103,6 +103,8 @@ describe("the manager's pages after the new-user trial", () => {
     await waitForOrShow(page, page.getByRole('heading', { name: `已办结案件 ${cases.completed.slice(0, 8)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('—');
     await expect(figure(page, '距出发（天）')).resolves.toBe('已办结');
+    // Its last forecast is history (thirteenth trial: a withdrawn case showed a ready date).
+    await expect(figure(page, '预计办结日期')).resolves.toBe('—');
 
     // The case list dashes a departed case's slack too (it showed -3.0 有风险), and keeps an open one's.
     await page.goto('/cases');
@@ -118,6 +120,7 @@ describe("the manager's pages after the new-user trial", () => {
     await page.goto(`/cases/${cases.open}`);
     await waitForOrShow(page, page.getByRole('heading', { name: `在办案件 ${cases.open.slice(0, 8)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('4.5');
+    await expect(figure(page, '预计办结日期')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await expect(figure(page, '距出发（天）')).resolves.toMatch(/^(39|40|41)$/);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_STATUSES } from '../../../libs/domain/src/access';
-import { countdown, countsDown, graphLayout, GRAPH_GRID, provisionalForecast, stepsByKey } from './case-figures';
+import { countdown, countsDown, forecastFigure, graphLayout, GRAPH_GRID, provisionalForecast, stepsByKey } from './case-figures';
 
 const late = { daysToDeparture: -12, plan: { slackWd: -9.5 } };
 
@@ -148,5 +148,16 @@ describe("the dependency graph's layout (graphLayout): a lane's nodes never reac
     expect(top('m1') - bottom('')).toBe(GRAPH_GRID.row + GRAPH_GRID.laneGap);
     expect(at('A12:m1').x).toBe(3 * GRAPH_GRID.column);
     expect(height).toBe(bottom('m2·US'));
+  });
+});
+
+describe('the forecast ready date on a case page', () => {
+  it('is the plan’s while the case counts down, a dash once departed or closed (thirteenth trial: a withdrawn case showed one)', () => {
+    const plan = { forecastReadyDate: '2027-01-08' };
+    expect(CASE_STATUSES.map((status) => [status, forecastFigure({ status, plan })])).toEqual(
+      CASE_STATUSES.map((status) => [status, countsDown(status) ? '2027-01-08' : '—']),
+    );
+    expect(forecastFigure({ status: 'withdrawn', plan })).toBe('—');
+    expect(forecastFigure({ status: 'open', plan })).toBe('2027-01-08');
   });
 });

@@ -36,6 +36,13 @@ export function countdown(
 }
 
 /**
+ * The forecast ready date a case page shows: while the case counts down, the plan's; a departed or closed case's is
+ * history, a dash (thirteenth trial: a withdrawn case showed a ready date, a terminated one a date after its departure).
+ */
+export const forecastFigure = (c: { status: string; plan: { forecastReadyDate: string } }): string =>
+  countsDown(c.status) ? c.plan.forecastReadyDate : '—';
+
+/**
  * Whether the forecast carries the 暂排 / Provisional mark (its plan counts on a year's holidays not yet published):
  * only while the case counts down. A departed or closed case's last forecast is history, and the mark on it read as a
  * plan still being made (trial: 暂排 beside a completed case's forecast).

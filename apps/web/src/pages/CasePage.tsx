@@ -41,7 +41,7 @@ import { returnedBy } from '../timeline';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
-import { countdown, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
+import { countdown, forecastFigure, graphLayout, provisionalForecast, stepsByKey } from '../case-figures';
 import { codeLabel } from '../labels';
 import { supplyKindOf } from '../attachment-kinds';
 import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
@@ -404,7 +404,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
               <Col span={6}>
                 <Statistic
                   title={t('forecastReady')}
-                  value={p.plan.forecastReadyDate}
+                  value={forecastFigure(p)}
                   suffix={provisionalForecast(p) ? <Tag title={t('provisionalHint')}>{t('provisional')}</Tag> : undefined}
                 />
               </Col>
