@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
-import { bearer, canonicalSubmission, registerTestUnit } from '../support/api-harness';
+import { actUntilAwaiting, getProgress, roleFor } from '../support/api-flow';
+import { bearer, registerTestUnit, uncustodiedSubmission } from '../support/api-harness';
 import { eventually } from '../support/harness';
 import { startStack, waitForOrShow, type Stack } from './support';
 
@@ -23,11 +23,7 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
   it('the warning is shown, an empty comment is refused at the field with nothing sent, the reason is sent and B05 is done', async () => {
     const { api, users } = stack;
     await registerTestUnit(api, users);
-    const canonical = canonicalSubmission(users.unit, { title });
-    const body = {
-      ...canonical,
-      members: canonical.members.map((m) => (m.passport ? { ...m, passport: { ...m.passport, inCustody: false } } : m)),
-    };
+    const body = uncustodiedSubmission(users.unit, { title });
     await request(api.http)
       .put(`/api/registries/units/${users.unit}/plans/${body.departureDate.slice(0, 4)}`)
       .set(bearer(users.tokens['fao-clerk']))
@@ -35,15 +31,7 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
       .expect(200);
     const caseId: string = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201))
       .body.caseId;
-    const atB05 = await eventually(
-      async () => {
-        const p = await getProgress(api, users.tokens.organizer, caseId);
-        for (const step of actionable(p).filter((s) => s.key !== 'B05')) await actOn(api, users, caseId, step);
-        return p;
-      },
-      (p) => p.steps.some((s) => s.key === 'B05' && (s.status === 'awaiting' || s.status === 'overdue')),
-      120_000,
-    );
+    const atB05 = await actUntilAwaiting(api, users, caseId, 'B05');
     const page = await stack.pageAs(roleFor(atB05.steps.find((s) => s.key === 'B05')!));
     const action = page.locator('tr', { hasText: title }).getByTestId('act-B05');
     await eventually(

@@ -1,16 +1,16 @@
 import request from 'supertest';
-import { eventually, startTestWorker, type TestWorker } from '../support/harness';
+import { startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
-  canonicalSubmission,
   createTestUsers,
   registerTestUnit,
   startTestApi,
   type TestApi,
   type TestUsers,
+  uncustodiedSubmission,
   uniqueSuffix,
 } from '../support/api-harness';
-import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
+import { actUntilAwaiting, getProgress, roleFor } from '../support/api-flow';
 
 /**
  * Thirteenth trial (high): a trip the annual plan check (A01) found outside the plan said "a written reason is needed",
@@ -33,12 +33,7 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
   });
 
   it('handed input: unplanned, B05 approve with no comment is 422 comment plan-reason (the step says what it needs); with the reason, 200', async () => {
-    // Passports not in the FAO's custody: the registered unit's ledger holds none of these typed members'.
-    const canonical = canonicalSubmission(users.unit);
-    const submission = {
-      ...canonical,
-      members: canonical.members.map((m) => (m.passport ? { ...m, passport: { ...m.passport, inCustody: false } } : m)),
-    };
+    const submission = uncustodiedSubmission(users.unit);
     const year = Number(submission.departureDate.slice(0, 4));
     // The approved plan holds one trip to Germany in the fourth quarter: the US trip in March is not in it.
     await request(api.http)
@@ -50,15 +45,7 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
     expect([submitted.status, submitted.body.errors]).toEqual([201, undefined]);
     const caseId = submitted.body.caseId as string;
     // Everyone else acts as asked until the FAO rule review awaits.
-    const atB05 = await eventually(
-      async () => {
-        const p = await getProgress(api, users.tokens.organizer, caseId);
-        for (const step of actionable(p).filter((s) => s.key !== 'B05')) await actOn(api, users, caseId, step);
-        return p;
-      },
-      (p) => p.steps.some((s) => s.key === 'B05' && (s.status === 'awaiting' || s.status === 'overdue')),
-      120_000,
-    );
+    const atB05 = await actUntilAwaiting(api, users, caseId, 'B05');
     expect(atB05.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'unplanned' });
     const b05 = atB05.steps.find((s) => s.key === 'B05')!;
     expect(b05.planReason?.zh).toContain('书面说明');

@@ -55,3 +55,19 @@ export async function throughA08(api: TestApi, users: TestUsers, caseId: string,
   }
   return waitForStep(api, token, caseId, 'A08:m1', statuses);
 }
+
+/**
+ * Every other role acts on what awaits it (approve, complete: stepRequest) until step `key` awaits (or is overdue):
+ * the progress then. Within `timeoutMs` (a scaled worker's timers pass meanwhile).
+ */
+export async function actUntilAwaiting(api: TestApi, users: TestUsers, caseId: string, key: string, timeoutMs = 120_000) {
+  return eventually(
+    async () => {
+      const p = await getProgress(api, users.tokens.organizer, caseId);
+      for (const step of actionable(p).filter((s) => s.key !== key)) await actOn(api, users, caseId, step);
+      return p;
+    },
+    (p) => p.steps.some((s) => s.key === key && (s.status === 'awaiting' || s.status === 'overdue')),
+    timeoutMs,
+  );
+}

@@ -167,6 +167,12 @@ export function canonicalSubmission(unit: string, overrides: Record<string, unkn
   return { ...example, unit, members, ...overrides };
 }
 
+/** canonicalSubmission with no passport in the FAO's custody: a registered unit's ledger holds none of its typed members'. */
+export function uncustodiedSubmission(unit: string, overrides: Record<string, unknown> = {}) {
+  const body = canonicalSubmission(unit, overrides);
+  return { ...body, members: body.members.map((m) => (m.passport ? { ...m, passport: { ...m.passport, inCustody: false } } : m)) };
+}
+
 /** canonicalSubmission at these dates, its stop moved with them. */
 export function datedSubmission(unit: string, departureDate: string, returnDate: string) {
   const body = canonicalSubmission(unit);

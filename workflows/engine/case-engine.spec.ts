@@ -1839,7 +1839,7 @@ describe('CaseEngine', () => {
       const { engine, at, approve } = atB05(outcome);
       const b05 = engine.progress(at).steps.find((s) => s.key === 'B05')!;
       expect(b05.planReason?.zh).toContain('书面说明');
-      for (const comment of [undefined, '', ' \u200b '])
+      for (const comment of [undefined, '', ' \u200b ', '。', '…!'])
         expect(refusedFor(approve(comment))).toEqual([
           'INVALID_REQUEST',
           [['comment', 'plan-reason']],

@@ -692,7 +692,8 @@ export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan
 
 /**
  * An approval of a step declaring `requiresPlanReason` while the annual plan check recorded `planOutcome` outside the
- * plan (OUTSIDE_PLAN_OUTCOMES) must state the unit's written reason in its comment (not blank: isBlank). Answers the
+ * plan (OUTSIDE_PLAN_OUTCOMES) must state the unit's written reason in its comment (not blank: isBlank; some letter or
+ * digit, not punctuation alone). Answers the
  * problem (field `comment`, rule `plan-reason`), or undefined: a decision other than approve, a trip in the plan (or no
  * plan on file, or the check not done), a comment given. Checked by the workflow's Update validator.
  */
@@ -702,7 +703,8 @@ export function planReasonProblem(
   comment: unknown,
 ): { field: 'comment'; rule: 'plan-reason'; message: Label } | undefined {
   if (decision !== 'approve' || typeof planOutcome !== 'string' || !OUTSIDE_PLAN_OUTCOMES.includes(planOutcome)) return undefined;
-  if (typeof comment === 'string' && !isBlank(comment)) return undefined;
+  // A reason has words: some letter or digit (fourteenth trial: a lone "。" passed as the written reason).
+  if (typeof comment === 'string' && !isBlank(comment) && /[\p{L}\p{N}]/u.test(comment)) return undefined;
   const what =
     planOutcome === 'over-plan'
       ? { zh: '超出年度出访计划', en: 'over the annual plan' }
