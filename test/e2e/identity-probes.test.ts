@@ -10,6 +10,7 @@ import {
   type TestApi,
   type TestUsers,
 } from '../support/api-harness';
+import { uniqueBirthDate } from '../support/factories';
 
 /**
  * Trial (medium): an organizer tested passport numbers against the custody ledger through /check (422 passport-holder
@@ -100,5 +101,114 @@ describe('identity probes through the dry run, submissions and amendments are li
     }
     // Another organizer keeps their budget.
     expect((await as(others).check({ ...typed(`SH${digits}`), unit: others.unit })).status).toBe(200);
+  });
+  it("thirteenth trial: the overlap and frequency rules match another unit's case by a typed passport number: no dates named, each such answer a probe; one's own unit's trips named and free", async () => {
+    const holder = await createTestUsers(api);
+    const prober = await createTestUsers(api);
+    const number = `SW${digits}`;
+    const trip = (u: TestUsers, departureDate: string, returnDate: string) => {
+      const body = canonicalSubmission(u.unit, { title: `护照同号 ${departureDate}` });
+      const m = body.members[0]!;
+      return {
+        ...body,
+        departureDate,
+        returnDate,
+        destinations: [{ ...body.destinations[0]!, arrive: departureDate, leave: returnDate }],
+        members: [{ ...m, name: '孙七', rank: 'bureau', passport: { inCustody: false, number, expiresOn: '2031-06-30' } }],
+      };
+    };
+    await as(holder)
+      .submit(trip(holder, '2027-08-10', '2027-08-14'))
+      .expect(201);
+
+    // The holder's unit reads its own trip's dates, and that costs nothing.
+    for (let i = 0; i < 4; i++) {
+      const own = (
+        await as(holder)
+          .check(trip(holder, '2027-10-01', '2027-10-05'))
+          .expect(200)
+      ).body;
+      expect(own.violations).toEqual([
+        expect.objectContaining({
+          code: 'FREQUENCY_EXCEEDED',
+          details: expect.objectContaining({ plannedDepartures: ['2027-08-10'], plannedTrips: 1 }),
+        }),
+      ]);
+      expect(own.violations[0].details.withheld).toBeUndefined();
+    }
+
+    // Another unit typing the number: refused as before, but the trip's dates are not named anywhere in the answer.
+    const overlapping = (
+      await as(prober)
+        .check(trip(prober, '2027-08-12', '2027-08-16'))
+        .expect(200)
+    ).body;
+    expect(overlapping.violations).toEqual([
+      expect.objectContaining({
+        code: 'FREQUENCY_EXCEEDED',
+        details: expect.objectContaining({ withheld: true, withheldTrips: 1, plannedTrips: 1, plannedDepartures: [] }),
+      }),
+      { code: 'MEMBER_ON_OPEN_CASE', field: 'members[0]', message: expect.any(Object), details: { memberId: 'm1', withheld: true } },
+    ]);
+    const later = (
+      await as(prober)
+        .check(trip(prober, '2027-10-01', '2027-10-05'))
+        .expect(200)
+    ).body;
+    expect(later.violations).toEqual([
+      expect.objectContaining({ code: 'FREQUENCY_EXCEEDED', details: expect.objectContaining({ withheld: true, plannedDepartures: [] }) }),
+    ]);
+    const submitted = await as(prober)
+      .submit(trip(prober, '2027-10-01', '2027-10-05'))
+      .expect(422);
+    for (const answer of [overlapping, later, submitted.body]) {
+      expect(JSON.stringify(answer)).not.toMatch(/2027-08-1[04]|08-10|08-14/);
+      expect(JSON.stringify(answer)).toContain('其他单位');
+    }
+    // Three such answers spent the budget of three: the fourth is 429, and what it would say is not said.
+    const spent = await as(prober).check(trip(prober, '2027-10-01', '2027-10-05'));
+    expect([spent.status, spent.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
+    expect(Number(spent.headers['retry-after'])).toBeGreaterThan(0);
+  });
+  it("thirteenth trial: a person id another unit holds is 404 as on the read route, and counted, a free one in another unit's numbering 422 unit-numbering; spent, every registration is 429 and an update of one's own is not", async () => {
+    const a = await createTestUsers(api);
+    const b = await createTestUsers(api);
+    await registerTestUnit(api, a);
+    await registerTestUnit(api, b);
+    const put = (u: TestUsers, personId: string, name: string) =>
+      request(api.http).put(`/api/registries/people/${personId}`).set(bearer(u.tokens.personnel)).send({
+        unit: u.unit,
+        name,
+        gender: 'female',
+        dateOfBirth: uniqueBirthDate(),
+        rank: 'staff',
+        position: '科员',
+        partyMember: false,
+        leadershipTeam: null,
+        status: 'active',
+      });
+    const held = `P-${a.unit}-held`;
+    await put(a, held, '甲一').expect(200);
+    const own = `P-${b.unit}-own`;
+    await put(b, own, '乙一').expect(200);
+
+    // The id in another unit's numbering is refused whether or not anyone holds it, and costs nothing.
+    const numbered = await put(b, `${a.unit}-0001`, '乙二').expect(422);
+    expect(numbered.body.errors).toEqual([expect.objectContaining({ field: 'path.personId', rule: 'unit-numbering' })]);
+    await put(a, `${a.unit}-0001`, '甲二').expect(200);
+
+    // Another unit's id answers as the read route does (404, naming neither), and each such answer is a probe.
+    for (let i = 0; i < 3; i++) {
+      const taken = await put(b, held, '乙三').expect(404);
+      expect(JSON.stringify(taken.body)).not.toContain(a.unit);
+      expect(JSON.stringify(taken.body)).not.toContain(held);
+    }
+    // Spent: a free id answers as a held one would, 429; an update of one's own person is no probe.
+    for (const id of [`P-${b.unit}-free`, held]) {
+      const res = await put(b, id, '乙四');
+      expect([res.status, res.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
+    }
+    await put(b, own, '乙一').expect(200);
+    await put(a, `P-${a.unit}-free`, '甲三').expect(200);
   });
 });

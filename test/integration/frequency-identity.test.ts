@@ -101,9 +101,11 @@ describe("A08's frequency activity: one person, one trip history", () => {
         code: 'FREQUENCY_EXCEEDED',
         field: 'members[0]',
         message: expect.objectContaining({ zh: expect.stringContaining('24个月内已出访1次，限1次') }),
-        details: expect.objectContaining({ previousDepartures: ['2026-09-01'] }),
+        // A08's answer is the case's unit's to read: another unit's trip counts, undated (thirteenth trial).
+        details: expect.objectContaining({ previousDepartures: [], withheld: true, withheldTrips: 1 }),
       }),
     ]);
+    expect(JSON.stringify(violations)).not.toContain('2026-09-01');
   });
 
   // Trial H2: a division head on two open cases months apart both passed A08 (only departed trips were counted). A08

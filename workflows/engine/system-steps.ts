@@ -60,8 +60,13 @@ export function applySystemResult(core: CaseCore, work: SystemWork, result: Syst
 /** The trip-rules check's violations (everything but the per-member frequency check's). */
 const isTripViolation = (v: RuleViolation): boolean => v.code !== 'FREQUENCY_EXCEEDED';
 
-/** A frequency violation that counts a planned trip (checkMemberFrequency's details.plannedDepartures). */
+/**
+ * A frequency violation that counts a planned trip (checkMemberFrequency's details.plannedTrips; a recorded answer
+ * from before it, only the dated plannedDepartures).
+ */
 const countsPlannedTrips = (v: RuleViolation): boolean => {
+  const count = v.details?.plannedTrips;
+  if (typeof count === 'number') return count > 0;
   const planned = v.details?.plannedDepartures;
   return Array.isArray(planned) && planned.length > 0;
 };

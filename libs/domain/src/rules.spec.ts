@@ -2,6 +2,7 @@ import { openCaseKeys, passportPersonKey, personKey, type Destination, type Memb
 import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures';
 import type { TripRecord } from './rules';
 import {
+  restsOnWithheldRecords,
   checkMemberFrequency,
   checkTripRules,
   decisionReasonProblem,
@@ -190,6 +191,7 @@ describe('checkMemberFrequency', () => {
         maxTrips: 1,
         previousDepartures: [],
         plannedDepartures: ['2027-03-10'],
+        plannedTrips: 1,
         windowAfter: '2026-06-10',
         windowThrough: '2027-06-10',
       });
@@ -202,6 +204,34 @@ describe('checkMemberFrequency', () => {
         windowAfter: '2026-06-10',
         windowThrough: '2027-06-10',
       });
+    });
+
+    it("thirteenth trial: another unit's trips (withheld) count, but no date of theirs is named; the workflow still reads a planned one", () => {
+      const history = [
+        prior('2026-09-01', { caseId: 'theirs-made', withheld: true }),
+        prior('2027-05-01', { planned: true, caseId: 'theirs', withheld: true }),
+        prior('2027-01-10', { planned: true, caseId: 'ours' }),
+      ];
+      const config = { frequency: { ...DEFAULT_RULES_CONFIG.frequency, division: { windowMonths: 12, maxTrips: 2 } } };
+      const [v] = checkMemberFrequency(division, history, march, config);
+      expect(v!.details).toEqual({
+        memberId: 'm1',
+        rank: 'division',
+        windowMonths: 12,
+        maxTrips: 2,
+        previousDepartures: [],
+        plannedDepartures: ['2027-01-10'],
+        plannedTrips: 2,
+        withheld: true,
+        withheldTrips: 2,
+      });
+      expect(JSON.stringify(v)).not.toMatch(/2026-09-01|2027-05-01/);
+      expect(v!.message.zh).toContain('已出访1次，另有已申报出访2次（2027-01-10出发），限2次；其中2次为其他单位的记录，不显示日期');
+      expect(restsOnWithheldRecords(v!)).toBe(true);
+      // Without another unit's trips the answer is as before, and no probe.
+      const [own] = checkMemberFrequency(division, [prior('2027-01-10', { planned: true, caseId: 'ours' })], march);
+      expect(own!.details?.withheld).toBeUndefined();
+      expect(restsOnWithheldRecords(own!)).toBe(false);
     });
 
     it('a later trip counts only inside a window that holds this one (the start exclusive)', () => {

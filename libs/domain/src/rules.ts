@@ -407,7 +407,19 @@ export interface TripRecord {
   caseId?: string;
   /** Not departed yet: the trip of another open case (trial H2: two planned trips of one person both passed A08). */
   planned?: boolean;
+  /**
+   * A trip of a case whose reader is not the caller's (another unit's: withholdTrips, libs/persistence): it counts, but a refusal names
+   * none of its dates (fifteenth trial: a typed passport number showed another unit's trip dates).
+   */
+  withheld?: boolean;
 }
+
+/**
+ * Whether a violation rests on records of a case the caller may not read (`details.withheld`, set by
+ * checkMemberFrequency and openCaseOverlapViolations): its answer says something of another unit's person, so it
+ * counts as an identity probe (IdentityProbesService) and names no dates of theirs.
+ */
+export const restsOnWithheldRecords = (v: RuleViolation): boolean => v.details?.withheld === true;
 
 /**
  * A08: no window of `windowMonths` that holds this trip may hold more than `maxTrips` of the member's trips, made or
@@ -416,8 +428,9 @@ export interface TripRecord {
  * later within the window (a planned trip in June is refused for a trip in March as the March one would be for
  * June's). Exempt purposes (`frequencyExemptPurposes`) count neither as this trip nor in history.
  * Returns [] or one FREQUENCY_EXCEEDED at members[i] naming the fullest window: details `previousDepartures` (made),
- * `plannedDepartures` (planned, other cases' dates; never their ids: the caller may not see them), the window
- * (`windowAfter`, exclusive, `windowThrough`, inclusive: ISO dates).
+ * `plannedDepartures` (planned, other cases' dates; never their ids: the caller may not see them), `plannedTrips`
+ * (how many planned, dated or not), `withheld`/`withheldTrips` (another unit's trips counted undated), the window
+ * (`windowAfter`, exclusive, `windowThrough`, inclusive: ISO dates; left out when it ends at a withheld trip).
  * Source: Shandong's limits per rank (docs/domain.md "Frequency").
  */
 export function checkMemberFrequency(
@@ -443,9 +456,21 @@ export function checkMemberFrequency(
   const counted = [...fullest.counted].sort((a, b) => a.departureDate.localeCompare(b.departureDate));
   const made = counted.filter((t) => !t.planned);
   const planned = counted.filter((t) => t.planned);
+  const withheld = counted.filter((t) => t.withheld).length;
+  const endsAtWithheld = fullest.w.end !== facts.departureDate && !counted.some((t) => !t.withheld && t.departureDate === fullest.w.end);
   const index = facts.members.findIndex((m) => m.id === member.id);
   const rank = RANK_LABELS[member.rank];
-  const plannedDates = planned.map((t) => t.departureDate);
+  // Another unit's trips count, undated (TripRecord.withheld).
+  const shownDates = (trips: TripRecord[]) => trips.filter((t) => !t.withheld).map((t) => t.departureDate);
+  const plannedDates = shownDates(planned);
+  const dated =
+    plannedDates.length > 0
+      ? { zh: `（${plannedDates.map((d) => `${d}出发`).join('、')}）`, en: ` (departing ${plannedDates.join(', ')})` }
+      : { zh: '', en: '' };
+  const undated =
+    withheld > 0
+      ? { zh: `；其中${withheld}次为其他单位的记录，不显示日期`, en: `; ${withheld} of them another unit's, dates not shown` }
+      : { zh: '', en: '' };
   return [
     {
       code: 'FREQUENCY_EXCEEDED',
@@ -453,22 +478,29 @@ export function checkMemberFrequency(
       message:
         planned.length === 0
           ? {
-              zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${made.length}次，限${limit.maxTrips}次`,
-              en: `${member.name} (${rank.en}) already travelled ${made.length} time(s) in ${limit.windowMonths} months; limit ${limit.maxTrips}`,
+              zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${made.length}次，限${limit.maxTrips}次${undated.zh}`,
+              en: `${member.name} (${rank.en}) already travelled ${made.length} time(s) in ${limit.windowMonths} months; limit ${limit.maxTrips}${undated.en}`,
             }
           : {
-              zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${made.length}次，另有已申报出访${planned.length}次（${plannedDates.map((d) => `${d}出发`).join('、')}），限${limit.maxTrips}次`,
-              en: `${member.name} (${rank.en}) already travelled ${made.length} time(s) and has ${planned.length} other planned trip(s) (departing ${plannedDates.join(', ')}) in ${limit.windowMonths} months; limit ${limit.maxTrips}`,
+              zh: `${member.name}（${rank.zh}）${limit.windowMonths}个月内已出访${made.length}次，另有已申报出访${planned.length}次${dated.zh}，限${limit.maxTrips}次${undated.zh}`,
+              en: `${member.name} (${rank.en}) already travelled ${made.length} time(s) and has ${planned.length} other planned trip(s)${dated.en} in ${limit.windowMonths} months; limit ${limit.maxTrips}${undated.en}`,
             },
       details: {
         memberId: member.id,
         rank: member.rank,
         windowMonths: limit.windowMonths,
         maxTrips: limit.maxTrips,
-        previousDepartures: made.map((t) => t.departureDate),
+        previousDepartures: shownDates(made),
         plannedDepartures: plannedDates,
-        windowAfter: fromDayNumber(fullest.w.from),
-        windowThrough: fullest.w.end,
+        plannedTrips: planned.length,
+        ...(withheld > 0 ? { withheld: true, withheldTrips: withheld } : {}),
+        // A window ending at another unit's trip would date it: named only when it ends at a trip the caller reads.
+        ...(endsAtWithheld
+          ? {}
+          : {
+              windowAfter: fromDayNumber(fullest.w.from),
+              windowThrough: fullest.w.end,
+            }),
       },
     },
   ];
@@ -518,6 +550,8 @@ export interface OpenCaseTrip {
   departureDate: string;
   returnDate: string;
   title?: string;
+  /** A case the caller may not read (another unit's): the refusal names neither it nor its dates. */
+  withheld?: boolean;
 }
 
 /**
@@ -542,8 +576,9 @@ export function openCaseOverlapViolations(
       .sort((a, b) => a.departureDate.localeCompare(b.departureDate) || a.caseId.localeCompare(b.caseId))[0];
     if (!rival) return [];
     const span = { zh: `${rival.departureDate}至${rival.returnDate}`, en: `${rival.departureDate} to ${rival.returnDate}` };
-    const where =
-      rival.title !== undefined
+    const where = rival.withheld
+      ? { zh: '其他单位的另一未结出访（日期不显示，可向外办核实）', en: "another unit's open trip (dates not shown; the FAO can tell)" }
+      : rival.title !== undefined
         ? {
             zh: `另一未结案件“${rival.title}”（${rival.caseId}，${span.zh}）`,
             en: `another open case “${rival.title}” (${rival.caseId}, ${span.en})`,
@@ -557,12 +592,14 @@ export function openCaseOverlapViolations(
           zh: `${m.name}已在${where.zh}中，与本次出访期间重叠：同一人不能同时出访两次`,
           en: `Member ${m.name} is already on ${where.en}, which overlaps this trip: one person cannot be on two trips at once`,
         },
-        details: {
-          memberId: m.id,
-          departureDate: rival.departureDate,
-          returnDate: rival.returnDate,
-          ...(rival.title !== undefined ? { caseId: rival.caseId, title: rival.title } : {}),
-        },
+        details: rival.withheld
+          ? ({ memberId: m.id, withheld: true } as RuleViolation['details'])
+          : {
+              memberId: m.id,
+              departureDate: rival.departureDate,
+              returnDate: rival.returnDate,
+              ...(rival.title !== undefined ? { caseId: rival.caseId, title: rival.title } : {}),
+            },
       },
     ];
   });

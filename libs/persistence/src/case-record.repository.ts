@@ -119,8 +119,22 @@ export async function plannedTripClaimOf(
   return row ? { unit: row.unit, year: row.year, tripId: row.tripId } : null;
 }
 
-/** A member's trip for the frequency rule (made, or `planned`: another open case's): a TripRecord but its member. */
-export type PersonTrip = Omit<TripRecord, 'memberId'>;
+/**
+ * A member's trip for the frequency rule (made, or `planned`: another open case's): a TripRecord but its member, with
+ * the units that read its case (`unit`, `supervisingDepartment`: whose dates a refusal may name, withholdTrips).
+ */
+export type PersonTrip = Omit<TripRecord, 'memberId'> & { unit: string; supervisingDepartment: string | null };
+
+/**
+ * The history with the trips of cases `reads` says the caller may not read marked `withheld` (counted by the
+ * frequency rule, their dates never named: checkMemberFrequency).
+ */
+export function withholdTrips(
+  history: ReadonlyMap<string, readonly PersonTrip[]>,
+  reads: (scope: { unit: string; supervisingDepartment: string | null }) => boolean,
+): Map<string, PersonTrip[]> {
+  return new Map([...history].map(([key, trips]) => [key, trips.map((t) => (reads(t) ? t : { ...t, withheld: true }))]));
+}
 
 /**
  * The frequency rule's history of these members (A08's activity reads it for its member, the API before a submission
@@ -157,17 +171,21 @@ export async function memberTripHistory(
       purpose: Purpose | null;
       case_id: string;
       planned: boolean;
+      unit: string;
+      supervising_department: string | null;
     }>
   >(
     `SELECT k.person_key, to_char(t.departure_date, 'YYYY-MM-DD') AS departure_date,
-            to_char(t.return_date, 'YYYY-MM-DD') AS return_date, t.purpose, t.case_id, false AS planned
+            to_char(t.return_date, 'YYYY-MM-DD') AS return_date, t.purpose, t.case_id, false AS planned,
+            t.unit, (SELECT c.supervising_department FROM cases c WHERE c.case_id = t.case_id) AS supervising_department
        FROM (SELECT case_id, member_id, person_key FROM member_trips WHERE person_key = ANY($1) AND case_id <> $2
              UNION
              SELECT case_id, member_id, person_key FROM case_members WHERE person_key = ANY($1) AND case_id <> $2) k
        JOIN member_trips t ON t.case_id = k.case_id AND t.member_id = k.member_id
      UNION ALL
      SELECT m.person_key, to_char(COALESCE(a.departure_date, c.departure_date), 'YYYY-MM-DD'),
-            to_char(COALESCE(a.return_date, c.return_date), 'YYYY-MM-DD'), c.purpose, c.case_id, true
+            to_char(COALESCE(a.return_date, c.return_date), 'YYYY-MM-DD'), c.purpose, c.case_id, true,
+            c.unit, c.supervising_department
        FROM case_members m JOIN cases c ON c.case_id = m.case_id
        LEFT JOIN LATERAL (SELECT departure_date, return_date FROM member_trip_claims k
                            WHERE k.case_id = c.case_id AND k.claimed_at > now() - make_interval(mins => $3)
@@ -175,7 +193,7 @@ export async function memberTripHistory(
       WHERE m.person_key = ANY($1) AND m.case_id <> $2 AND c.status = 'open'
      UNION ALL
      SELECT k.person_key, to_char(k.departure_date, 'YYYY-MM-DD'), to_char(k.return_date, 'YYYY-MM-DD'), NULL,
-            k.case_id, true
+            k.case_id, true, k.unit, NULL
        FROM member_trip_claims k
       WHERE k.person_key = ANY($1) AND k.case_id <> $2 AND k.claimed_at > now() - make_interval(mins => $3)
         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = k.case_id AND c.status <> 'open')
@@ -191,6 +209,8 @@ export async function memberTripHistory(
         ...(r.purpose !== null ? { purpose: r.purpose } : {}),
         caseId: r.case_id,
         ...(r.planned ? { planned: true } : {}),
+        unit: r.unit,
+        supervisingDepartment: r.supervising_department,
       },
     ]);
   return history;

@@ -69,6 +69,7 @@ import {
   CaseEventEntity,
   caseDecisions,
   memberTripHistory,
+  withholdTrips,
   claimOpenCaseTrip,
   openCaseMembers,
   releaseOpenCaseTrip,
@@ -204,18 +205,27 @@ const tripWindow = (facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' 
       }
     : undefined;
 
-/** The overlap rule's rivals as the caller may see them: another case's title only to who may read that case (canSeeCase). */
+/** Whether the caller reads a case of this scope (canSeeCase): else the trip rules name none of its dates. */
+const readsCaseOf = (user: AuthUser, scope: { unit: string; supervisingDepartment: string | null }) =>
+  canSeeCase(user, { unit: scope.unit, supervisingDepartment: scope.supervisingDepartment, definitionVersion: null });
+
+/**
+ * The overlap rule's rivals as the caller may see them: another case's title only to who may read that case; a case
+ * they may not read is `withheld` (fifteenth trial: another unit's trip dates were named for a typed passport number).
+ */
 const rivalsFor = (user: AuthUser, rows: readonly OpenCaseMemberRow[]) =>
-  rows.map((r) => ({
-    caseId: r.caseId,
-    status: r.status as CaseStatus,
-    personKey: r.personKey,
-    departureDate: r.departureDate,
-    returnDate: r.returnDate,
-    ...(r.title !== undefined && canSeeCase(user, { unit: r.unit, supervisingDepartment: r.supervisingDepartment, definitionVersion: null })
-      ? { title: r.title }
-      : {}),
-  }));
+  rows.map((r) => {
+    const reads = readsCaseOf(user, r);
+    return {
+      caseId: r.caseId,
+      status: r.status as CaseStatus,
+      personKey: r.personKey,
+      departureDate: r.departureDate,
+      returnDate: r.returnDate,
+      ...(r.title !== undefined && reads ? { title: r.title } : {}),
+      ...(reads ? {} : { withheld: true }),
+    };
+  });
 
 /**
  * An amendment's members once each, refused as a submission's are (one rule, one refusal): 422 RULE_VIOLATION,
@@ -316,6 +326,7 @@ export class DelegationsService {
   ) {
     // A manual check-out is confirmed against the workflow's own answer (RegistriesService.confirmCheckOut).
     registries.answerCasesWith((caseId) => this.progress(caseId));
+    registries.registerPersonWith((userId, heldElsewhere) => this.probes.registration(userId, heldElsewhere));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -491,15 +502,15 @@ export class DelegationsService {
     ownCaseId?: string,
   ): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
-    const history = await memberTripHistory(this.cases.manager, f, f.members, ownCaseId);
-    return [
+    const history = withholdTrips(await memberTripHistory(this.cases.manager, f, f.members, ownCaseId), (t) => readsCaseOf(user, t));
+    return this.probes.counted(user.id, [
       ...checkTripRules(f),
       ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
       ...departureDateViolations(facts, shanghaiDate(Date.now())),
       ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
       ...memberTripViolations(f, history, settings?.rules),
       ...(await this.openCaseViolations(user, f, ownCaseId)),
-    ];
+    ]);
   }
 
   /**
@@ -536,12 +547,17 @@ export class DelegationsService {
     let refused: RuleViolation[] = [];
     const recheck = frequency
       ? async (locked: EntityManager) => {
-          refused = memberTripViolations(facts, await memberTripHistory(locked, facts, facts.members, caseId), frequency.rules);
+          const history = await memberTripHistory(locked, facts, facts.members, caseId);
+          refused = memberTripViolations(
+            facts,
+            withholdTrips(history, (t) => readsCaseOf(user, t)),
+            frequency.rules,
+          );
           return refused.length > 0;
         }
       : undefined;
     const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, ...trip }, CLOSED_STATUSES, recheck);
-    return [...openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId), ...refused];
+    return this.probes.counted(user.id, [...openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId), ...refused]);
   }
 
   /**

@@ -6,6 +6,7 @@ import { API_CONFIG } from '../api.options';
 import { DomainError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { failClosed } from '../common/unavailable';
+import { restsOnWithheldRecords, type RuleViolation } from '@df/domain';
 
 /**
  * The rules of a refusal that tells the caller something of another person's identity: a passport the ledger holds
@@ -64,6 +65,39 @@ export class IdentityProbesService {
       }
       throw err;
     }
+  }
+
+  /**
+   * The trip rules' answer for this user (`violations`, as found): one resting on another unit's records (the overlap
+   * or frequency rule matching another unit's case by a typed passport number: restsOnWithheldRecords) takes a point,
+   * and a spent budget answers 429 instead (dates are withheld, but trying dates would find them). Others cost nothing.
+   */
+  async counted(userId: string, violations: RuleViolation[]): Promise<RuleViolation[]> {
+    if (!violations.some(restsOnWithheldRecords)) return violations;
+    await this.charge(userId, 'withheld-trip');
+    return violations;
+  }
+
+  /**
+   * A person's registration by this user (a person id not on a roster they read): 429 while their budget is spent,
+   * whatever the id (a free id and a held one answer alike); an id another unit holds (`heldElsewhere`, which the
+   * answer cannot hide: it is not registered) takes a point.
+   */
+  async registration(userId: string, heldElsewhere: boolean): Promise<void> {
+    await this.assertBudget(userId);
+    if (heldElsewhere) await this.charge(userId, 'person-id-held');
+  }
+
+  private async assertBudget(userId: string): Promise<void> {
+    const spent = await this.store(() => this.limiter.get(userId));
+    if (spent && spent.consumedPoints >= this.config.identityProbeMax) throw this.refusal(spent.msBeforeNext);
+  }
+
+  /** Takes a point for an answer that told something of another unit's person (`rule`: which, for the log); 429 if spent. */
+  private async charge(userId: string, rule: string): Promise<void> {
+    await this.assertBudget(userId);
+    await this.store(() => this.limiter.consume(userId));
+    this.logger.event('warn', 'identity probe counted', { user: userId, rule });
   }
 
   private refusal(msBeforeNext: number): DomainError {

@@ -197,6 +197,8 @@ export class RegistriesService {
   /** The case workflow's own answer (answerCasesWith), for a manual check-out's confirmation; none in tools. */
   private caseAnswer?: (caseId: string) => Promise<Pick<DelegationProgress, 'status' | 'facts' | 'definitionVersion' | 'steps'>>;
 
+  private registrationGuard?: (userId: string, heldElsewhere: boolean) => Promise<void>;
+
   private readonly apec: ApecRepository;
   /** Published process versions already read (processDefinition): immutable once published. */
   private readonly publishedDefinitions = new Map<string, ProcessDefinition>();
@@ -433,6 +435,14 @@ export class RegistriesService {
   /** Told when a unit's annual plan changes or a case holding a planned trip closes (AnnualPlanRecheckService). */
   onAnnualPlanChanged(listener: AnnualPlanListener): void {
     this.planListener = listener;
+  }
+
+  /**
+   * How a registration is guarded (IdentityProbesService.registration, from the API's DelegationsService): refused
+   * while the caller's identity-probe budget is spent, an id another unit holds taking a point; none in tools.
+   */
+  registerPersonWith(guard: (userId: string, heldElsewhere: boolean) => Promise<void>): void {
+    this.registrationGuard = guard;
   }
 
   /** How a case's workflow is asked for its current answer (DelegationsService: its progress query); none in tools. */
@@ -742,9 +752,15 @@ export class RegistriesService {
     assertPathMatch('personId', sentId, id);
     if (user.unit !== p.unit || !mayWriteRoster(user, await this.registryUnit(user, p.unit))) throw outOfScope();
     const existing = await this.repo.person(id);
-    // Another unit's person answers as the read route does (getPerson: 404 noPersonInReach): the write route must not
-    // say what the read route hides (new-user trial: 409 named the person's unit).
-    if (existing && !(await this.readsRoster(user, existing.unit))) throw noPersonInReach();
+    // Another unit's person answers as the read route does (getPerson: 404 noPersonInReach, naming neither id nor
+    // unit; new-user trial: 409 named the unit). A registration still tells a held id from a free one, so it is an
+    // identity probe: counted, and refused once the budget is spent whatever the id (thirteenth trial: 404 against
+    // 200, unlimited). Nor may a new id be in another unit's numbering.
+    if (!existing || !(await this.readsRoster(user, existing.unit))) {
+      await this.registrationGuard?.(user.id, existing !== null);
+      if (existing) throw noPersonInReach();
+      await this.assertOwnNumbering(id, p.unit);
+    }
     if (existing && existing.unit !== p.unit) {
       const theirs = unitLabel(existing.unit, await this.repo.unit(existing.unit));
       throw new DomainError(
@@ -779,6 +795,26 @@ export class RegistriesService {
       if (err instanceof DuplicatePersonError) throw duplicateRefusal(err, await this.readsRoster(user, err.existing.unit));
       throw err;
     }
+  }
+
+  /**
+   * A new person id in another registered unit's numbering (its code, then `-` or `_`: unitsNumbering), and not in the
+   * unit's own, is 422 at `path.personId`, rule `unit-numbering` (thirteenth trial: a unit took an id in another unit's
+   * pattern, which that unit could then not register). Asked of free ids only, so it says nothing of who holds one.
+   */
+  private async assertOwnNumbering(personId: string, unit: string): Promise<void> {
+    const numbering = await this.repo.unitsNumbering(personId);
+    if (numbering.length === 0 || numbering.some((code) => code.toLowerCase() === unit.toLowerCase())) return;
+    throw ruleRefusal([
+      {
+        field: 'path.personId',
+        rule: 'unit-numbering',
+        message: {
+          zh: `人员编号 ${echo(personId)} 属于其他单位的编号规则（以单位代码 ${numbering[0]} 开头）：请使用本单位的编号`,
+          en: `Person id ${echo(personId)} is in another unit's numbering (it begins with unit code ${numbering[0]}): use your unit's own`,
+        },
+      },
+    ]);
   }
 
   /**

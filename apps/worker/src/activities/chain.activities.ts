@@ -31,6 +31,7 @@ import type {
 } from '@df/contracts';
 import {
   memberTripHistory,
+  withholdTrips,
   PassportHeldError,
   PassportTransitionError,
   plannedTripClaimOf,
@@ -110,7 +111,9 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     if (!member) throw ApplicationFailure.nonRetryable(`member ${input.memberId} not in the case`, 'UnknownMember');
     // The same history the API reads before a submission (memberTripHistory, libs/persistence): the trips under every
     // key of the person (openCaseKeys: person id, passport number, unit + name), the overlap rule's identity.
-    const history = await memberTripHistory(this.db.manager, input.facts, [member], input.caseId);
+    // Its answer is read by the case's unit: another unit's trips count, undated (withholdTrips).
+    const read = await memberTripHistory(this.db.manager, input.facts, [member], input.caseId);
+    const history = withholdTrips(read, (trip) => trip.unit === input.facts.unit);
     return checkMemberFrequency(member, tripsOf(input.facts, member, history), input.facts, input.settings?.rules);
   }
 

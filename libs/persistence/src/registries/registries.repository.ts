@@ -582,6 +582,18 @@ export class RegistriesRepository {
     return rows.map(toPerson);
   }
 
+  /**
+   * The registered units whose code begins `personId` as a unit's own numbering would (the code, then `-` or `_`;
+   * case-insensitive): whose pattern the id is in.
+   */
+  async unitsNumbering(personId: string): Promise<string[]> {
+    const rows = await this.ds.query<Array<{ code: string }>>(
+      `SELECT code FROM units WHERE starts_with(lower($1), lower(code) || '-') OR starts_with(lower($1), lower(code) || '_')`,
+      [personId],
+    );
+    return rows.map((r) => r.code);
+  }
+
   async person(personId: string): Promise<RegisteredPerson | null> {
     const row = await this.ds.getRepository(PersonEntity).findOneBy({ personId });
     return row ? toPerson(row) : null;
