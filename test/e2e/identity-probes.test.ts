@@ -170,17 +170,17 @@ describe('identity probes through the dry run, submissions and amendments are li
     expect([spent.status, spent.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
     expect(Number(spent.headers['retry-after'])).toBeGreaterThan(0);
   });
-  it("thirteenth trial: a person id another unit holds is 404 as on the read route, and counted, a free one in another unit's numbering 422 unit-numbering; spent, every registration is 429 and an update of one's own is not", async () => {
+  it("thirteenth trial: a person id another unit holds is 404 as on the read route, and counted, as a copy of their person is; a free one in another unit's numbering 422 unit-numbering; spent, every registration is 429 and an update of one's own is not", async () => {
     const a = await createTestUsers(api);
     const b = await createTestUsers(api);
     await registerTestUnit(api, a);
     await registerTestUnit(api, b);
-    const put = (u: TestUsers, personId: string, name: string) =>
+    const put = (u: TestUsers, personId: string, name: string, dateOfBirth = uniqueBirthDate()) =>
       request(api.http).put(`/api/registries/people/${personId}`).set(bearer(u.tokens.personnel)).send({
         unit: u.unit,
         name,
         gender: 'female',
-        dateOfBirth: uniqueBirthDate(),
+        dateOfBirth,
         rank: 'staff',
         position: '科员',
         partyMember: false,
@@ -197,8 +197,13 @@ describe('identity probes through the dry run, submissions and amendments are li
     expect(numbered.body.errors).toEqual([expect.objectContaining({ field: 'path.personId', rule: 'unit-numbering' })]);
     await put(a, `${a.unit}-0001`, '甲二').expect(200);
 
+    // Another unit's person registered again under a new id (name, gender, birth date): 409 unique-person, a probe.
+    const born = uniqueBirthDate();
+    await put(a, `P-${a.unit}-twin`, '甲双', born).expect(200);
+    const copy = await put(b, `P-${b.unit}-twin`, '甲双', born).expect(409);
+    expect(copy.body.errors).toEqual([expect.objectContaining({ field: 'name', rule: 'unique-person' })]);
     // Another unit's id answers as the read route does (404, naming neither), and each such answer is a probe.
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       const taken = await put(b, held, '乙三').expect(404);
       expect(JSON.stringify(taken.body)).not.toContain(a.unit);
       expect(JSON.stringify(taken.body)).not.toContain(held);

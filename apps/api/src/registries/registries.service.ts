@@ -439,7 +439,8 @@ export class RegistriesService {
 
   /**
    * How a registration is guarded (IdentityProbesService.registration, from the API's DelegationsService): refused
-   * while the caller's identity-probe budget is spent, an id another unit holds taking a point; none in tools.
+   * while the caller's identity-probe budget is spent; an answer that tells of another unit's person (`heldElsewhere`:
+   * the id, or the identity, is on another unit's roster) takes a point; none in tools.
    */
   registerPersonWith(guard: (userId: string, heldElsewhere: boolean) => Promise<void>): void {
     this.registrationGuard = guard;
@@ -792,7 +793,12 @@ export class RegistriesService {
       return await this.repo.putPerson(person, actorOf(user), { keepClassifiedAccess: true });
     } catch (err) {
       if (err instanceof RegistryDateError) throw ruleRefusal(err.problems);
-      if (err instanceof DuplicatePersonError) throw duplicateRefusal(err, await this.readsRoster(user, err.existing.unit));
+      if (err instanceof DuplicatePersonError) {
+        const reads = await this.readsRoster(user, err.existing.unit);
+        // Another unit's person by name, gender and birth date: the answer tells they exist, an identity probe too.
+        if (!reads) await this.registrationGuard?.(user.id, true);
+        throw duplicateRefusal(err, reads);
+      }
       throw err;
     }
   }
