@@ -1669,6 +1669,66 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     expect(await outcome(fourth, 'planned')).toBe('planned');
   });
 
+  it('thirteenth trial: a trip added to the plan, or freed, goes to the earliest filed case it covers, not to whichever A01 runs first', async () => {
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
+    const own = await createTestUsers(api, `plan-fo-${uniqueSuffix()}`);
+    await registerTestUnit(api, own);
+    const path = `/api/registries/units/${own.unit}/plans/${year}`;
+    const clerk = bearer(own.tokens['fao-clerk']);
+    const us = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 };
+    const de = { id: 'P-DE', purpose: 'investment-promotion', countries: ['DE'], size: 3, quarter: 2 };
+    await request(api.http)
+      .put(path)
+      .set(clerk)
+      .send({ trips: [de] })
+      .expect(200);
+    const submit = async () =>
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(own.tokens.organizer))
+          .send(
+            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
+              name: `张${uniqueSuffix()}`,
+              rank: 'division',
+              passportNumber: passportNo(),
+            }),
+          )
+          .expect(201)
+      ).body.caseId as string;
+    const outcome = (caseId: string, want: string) =>
+      eventually(
+        async () => {
+          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
+          const a01 = p?.steps.find((s) => s.key === 'A01');
+          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
+        },
+        (o) => o === want,
+        60_000,
+      );
+    // Filed one after another, none planned: the plan has no US trip.
+    const filed: string[] = [];
+    for (let i = 0; i < 4; i++) filed.push(await submit());
+    for (const caseId of filed) expect(await outcome(caseId, 'unplanned')).toBe('unplanned');
+    // The US trip added: the first filed holds it, every later one is over plan, as many times as it is re-saved.
+    for (const trips of [
+      [us, de],
+      [de, us],
+    ]) {
+      await request(api.http).put(path).set(clerk).send({ trips }).expect(200);
+      expect(await outcome(filed[0]!, 'planned')).toBe('planned');
+      for (const caseId of filed.slice(1)) expect(await outcome(caseId, 'over-plan')).toBe('over-plan');
+    }
+    // The holder withdrawn: the trip goes to the next filed, the later ones stay over plan.
+    await request(api.http)
+      .post(`/api/delegations/${filed[0]}/withdraw`)
+      .set(bearer(own.tokens.organizer))
+      .send({ reason: '活动取消' })
+      .expect(200);
+    expect(await outcome(filed[1]!, 'planned')).toBe('planned');
+    for (const caseId of filed.slice(2)) expect(await outcome(caseId, 'over-plan')).toBe('over-plan');
+  });
+
   it("this year's past quarters are on record: a planned trip there is not added, changed or removed (409 not-past), for the organizer and the FAO alike", async () => {
     const today = shanghaiDate(Date.now());
     const year = Number(today.slice(0, 4));

@@ -19,6 +19,8 @@ import {
   isYearScheduleList,
   diffDefinitions,
   matchAnnualPlan,
+  assignPlannedTrips,
+  planQuestion,
   pastQuarterPlanProblems,
   passportHeldElsewhere,
   passportHeldLabel,
@@ -528,6 +530,42 @@ describe('annual plan (A01)', () => {
       'unplanned',
     );
     expect(matchAnnualPlan(null, facts).outcome).toBe('no-plan');
+  });
+  it('thirteenth trial: trips shared out in filing order; a held trip is kept while it qualifies, and A01 run again finds the same', () => {
+    const plan = { unit: facts.unit, year, trips: [trip, { ...trip, id: 'T2' }] };
+    const question = planQuestion(facts);
+    const claimant = (caseId: string, held: string | null = null) => ({ caseId, question, held });
+    // Nobody holds one: the first filed gets T1, the second T2, the third none.
+    expect([...assignPlannedTrips(plan, [claimant('a'), claimant('b'), claimant('c')], new Set())]).toEqual([
+      ['a', 'T1'],
+      ['b', 'T2'],
+      ['c', null],
+    ]);
+    // A later case holding T1 keeps it; the earlier gets the free one; a made trip (fixed) is nobody's to take.
+    expect([...assignPlannedTrips(plan, [claimant('a'), claimant('b', 'T1'), claimant('c')], new Set())]).toEqual([
+      ['a', 'T2'],
+      ['b', 'T1'],
+      ['c', null],
+    ]);
+    expect([...assignPlannedTrips(plan, [claimant('a'), claimant('b')], new Set(['T1']))]).toEqual([
+      ['a', 'T2'],
+      ['b', null],
+    ]);
+    // A held trip the plan no longer has, or no longer covers the case, is let go and the trips shared anew.
+    const smaller = {
+      ...plan,
+      trips: [
+        { ...trip, size: facts.members.length - 1 },
+        { ...trip, id: 'T2' },
+      ],
+    };
+    expect([...assignPlannedTrips(smaller, [claimant('a'), claimant('b', 'T1')], new Set())]).toEqual([
+      ['a', 'T2'],
+      ['b', null],
+    ]);
+    // matchAnnualPlan keeps the held trip over an earlier free one.
+    expect(matchAnnualPlan(plan, facts, new Set(), 'T2')).toMatchObject({ outcome: 'planned', tripId: 'T2' });
+    expect(matchAnnualPlan(plan, facts, new Set(['T2']), 'T2')).toMatchObject({ outcome: 'planned', tripId: 'T1' });
   });
   it('names the planned countries by their names, not their codes', () => {
     const size = facts.members.length - 1;

@@ -969,29 +969,55 @@ export type PlanMatch =
 
 export const quarterOf = (date: string): Quarter => (Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1) as Quarter;
 
+/** What A01 asks of a trip (planQuestion): its purpose and quarter, the countries it visits (tripCountries), its size. */
+export interface PlanQuestion {
+  purpose: Purpose;
+  quarter: Quarter;
+  countries: readonly string[];
+  size: number;
+}
+
+/** A case's question for the plan check (matchAnnualPlan): from its facts. */
+export const planQuestion = (facts: Pick<CaseFacts, 'purpose' | 'departureDate' | 'members' | 'destinations'>): PlanQuestion => ({
+  purpose: facts.purpose,
+  quarter: quarterOf(facts.departureDate),
+  countries: tripCountries(facts as CaseFacts),
+  size: facts.members.length,
+});
+
+const candidatesFor = (plan: AnnualPlan, q: PlanQuestion) => plan.trips.filter((t) => t.purpose === q.purpose && t.quarter === q.quarter);
+const coversTrip = (t: PlannedTrip, q: PlanQuestion) => q.countries.every((c) => t.countries.includes(c)) && q.size <= t.size;
+
+/** The planned trip a question is planned by: `held` (the one its case holds) while it still covers it, else the first free one. */
+function plannedBy(plan: AnnualPlan, q: PlanQuestion, taken: ReadonlySet<string>, held?: string): PlannedTrip | undefined {
+  const candidates = candidatesFor(plan, q).filter((t) => coversTrip(t, q) && !taken.has(t.id));
+  return candidates.find((t) => t.id === held) ?? candidates[0];
+}
+
 /**
  * A01: the trip against the unit's annual plan for its departure year. 'planned': a planned trip of the same
  * purpose and quarter whose countries cover the trip's and whose size is not exceeded, and that no other delegation
  * of the unit took (`taken`: the plan's trip ids other cases not closed recorded as planned at their A01:
- * RegistriesRepository.planMatch, libs/persistence); 'over-plan': such a trip exists but the delegation is larger or goes to more
- * countries, or every trip it matches was taken by another delegation (a planned trip covers one delegation;
- * trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read
- * 计划内); 'unplanned': none (the reviewer needs a written reason); 'no-plan': no plan on file for that year.
+ * RegistriesRepository.planMatch, libs/persistence); the one the case holds (`held`) while it still qualifies, so an
+ * A01 run again keeps its trip (assignPlannedTrips relies on it); 'over-plan': such a trip exists but the delegation
+ * is larger or goes to more countries, or every trip it matches was taken by another delegation (a planned trip
+ * covers one delegation; trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of
+ * the quarter read 计划内); 'unplanned': none (the reviewer needs a written reason); 'no-plan': no plan on file for
+ * that year.
  */
 export function matchAnnualPlan(
   plan: AnnualPlan | null,
   facts: Pick<CaseFacts, 'purpose' | 'departureDate' | 'members' | 'destinations'>,
   taken: ReadonlySet<string> = new Set(),
+  held?: string,
 ): PlanMatch {
   if (!plan) return { outcome: 'no-plan', message: { zh: '未登记本年度出访计划', en: 'No annual outbound plan on file for the year' } };
-  const quarter = quarterOf(facts.departureDate);
-  const countries = tripCountries(facts as CaseFacts);
-  const candidates = plan.trips.filter((t) => t.purpose === facts.purpose && t.quarter === quarter);
-  const covers = (t: PlannedTrip) => countries.every((c) => t.countries.includes(c)) && facts.members.length <= t.size;
-  const exact = candidates.find((t) => covers(t) && !taken.has(t.id));
+  const q = planQuestion(facts);
+  const candidates = candidatesFor(plan, q);
+  const exact = plannedBy(plan, q, taken, held);
   if (exact)
     return { outcome: 'planned', tripId: exact.id, message: { zh: `列入年度计划（${exact.id}）`, en: `In the annual plan (${exact.id})` } };
-  const partial = candidates.find((t) => !taken.has(t.id) && countries.some((c) => t.countries.includes(c)));
+  const partial = candidates.find((t) => !taken.has(t.id) && q.countries.some((c) => t.countries.includes(c)));
   if (partial)
     return {
       outcome: 'over-plan',
@@ -1001,7 +1027,7 @@ export function matchAnnualPlan(
         en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
       },
     };
-  const used = candidates.find((t) => covers(t));
+  const used = candidates.find((t) => coversTrip(t, q));
   if (used)
     return {
       outcome: 'over-plan',
@@ -1015,6 +1041,47 @@ export function matchAnnualPlan(
     outcome: 'unplanned',
     message: { zh: '未列入年度计划，须书面说明理由', en: 'Not in the annual plan: a written reason is needed' },
   };
+}
+
+/** An open case as the plan's trips are shared out (assignPlannedTrips): its question and the trip it holds, if any. */
+export interface PlanClaimant {
+  caseId: string;
+  question: PlanQuestion;
+  held: string | null;
+}
+
+/**
+ * Who holds which planned trip after the plan changed or a trip was freed, decided once, in filing order
+ * (thirteenth trial: re-saving a plan gave a trip to whichever case's A01 ran first). `claimants`: the unit's open
+ * cases departing in the plan's year, earliest filed first; `fixed`: trips held by cases that keep them whatever
+ * happens (departed or completed: the trip was made). First each case keeps the trip it holds while that still
+ * exists, covers it and is not fixed; then each case left without one, in filing order, gets the first free trip
+ * that covers it. Each case's A01 run again then finds the same (matchAnnualPlan keeps a held trip). Returns every
+ * claimant's trip id, or null.
+ */
+export function assignPlannedTrips(
+  plan: AnnualPlan | null,
+  claimants: readonly PlanClaimant[],
+  fixed: ReadonlySet<string>,
+): Map<string, string | null> {
+  const out = new Map<string, string | null>(claimants.map((c) => [c.caseId, null]));
+  if (!plan) return out;
+  const taken = new Set(fixed);
+  for (const c of claimants) {
+    const held = c.held === null ? undefined : plan.trips.find((t) => t.id === c.held);
+    if (held && !taken.has(held.id) && candidatesFor(plan, c.question).includes(held) && coversTrip(held, c.question)) {
+      out.set(c.caseId, held.id);
+      taken.add(held.id);
+    }
+  }
+  for (const c of claimants) {
+    if (out.get(c.caseId) !== null) continue;
+    const trip = plannedBy(plan, c.question, taken);
+    if (!trip) continue;
+    out.set(c.caseId, trip.id);
+    taken.add(trip.id);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,13 @@
-import { openCaseKeys, type CaseFacts, type Member, type Purpose, type TripRecord } from '@df/domain';
+import {
+  openCaseKeys,
+  quarterOf,
+  tripCountries,
+  type CaseFacts,
+  type Member,
+  type PlanClaimant,
+  type Purpose,
+  type TripRecord,
+} from '@df/domain';
 import type { EntityManager } from 'typeorm';
 import { AnnualPlanClaimEntity } from './entities/annual-plan-claim.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
@@ -53,6 +62,76 @@ export async function plannedTripsTaken(manager: EntityManager, unit: string, ye
     [unit, exceptCaseId, year],
   );
   return new Set(rows.map((r) => r.trip_id));
+}
+
+/**
+ * The cases of `unit` holding a trip of its `year` plan as plannedTripsTaken counts them (open, departed, completed,
+ * or not projected yet and claimed within the day), with the trip each holds.
+ */
+export async function plannedTripHolders(
+  manager: EntityManager,
+  unit: string,
+  year: number,
+): Promise<Array<{ caseId: string; tripId: string }>> {
+  const rows = await manager.query<Array<{ case_id: string; trip_id: string }>>(
+    `SELECT k.case_id, k.trip_id
+       FROM annual_plan_claims k LEFT JOIN cases c ON c.case_id = k.case_id
+      WHERE k.unit = $1 AND k.year = $2
+        AND (c.status IN ('open', 'departed', 'completed') OR (c.case_id IS NULL AND k.claimed_at > now() - interval '1 day'))`,
+    [unit, year],
+  );
+  return rows.map((r) => ({ caseId: r.case_id, tripId: r.trip_id }));
+}
+
+/**
+ * The open cases of `unit` departing in `year` as the plan's trips are shared out among them (sharePlannedTrips):
+ * earliest filed first (submitted_at, then case id), each with its plan question (purpose, quarter, countries as
+ * A01 reads them: tripCountries, size) and the trip it holds. The cases openCaseIdsDepartingIn names: projected
+ * (the cases row) and, not projected yet, from the first answer the API stored.
+ */
+export async function openPlanClaimants(manager: EntityManager, unit: string, year: number): Promise<PlanClaimant[]> {
+  const rows = await manager.query<
+    Array<{ case_id: string; purpose: Purpose; departure_date: string; countries: string[]; size: number; held: string | null }>
+  >(
+    `SELECT o.case_id, o.purpose, o.departure_date, o.countries, o.size, k.trip_id AS held
+       FROM (SELECT c.case_id, c.purpose, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
+                    to_jsonb(c.countries) AS countries, c.member_count AS size, c.submitted_at
+               FROM cases c
+              WHERE c.unit = $1 AND c.status = 'open' AND c.departure_date BETWEEN $2::text::date AND $3::text::date
+             UNION ALL
+             SELECT p.case_id, p.answer->'facts'->>'purpose', p.answer->'facts'->>'departureDate', NULL,
+                    jsonb_array_length(p.answer->'facts'->'members'), (p.answer->>'submittedAt')::timestamptz
+               FROM case_progress p
+              WHERE p.written_at > now() - interval '1 day'
+                AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = p.case_id)
+                AND p.answer->>'status' = 'open' AND p.answer->'facts'->>'unit' = $1
+                AND p.answer->'facts'->>'departureDate' BETWEEN $2::text AND $3::text) o
+       LEFT JOIN annual_plan_claims k ON k.case_id = o.case_id AND k.unit = $1 AND k.year = $4
+      ORDER BY o.submitted_at, o.case_id`,
+    [unit, `${year}-01-01`, `${year}-12-31`, year],
+  );
+  const unprojected = rows.filter((r) => r.countries === null).map((r) => r.case_id);
+  const facts = new Map<string, CaseFacts>();
+  if (unprojected.length > 0) {
+    const answers = await manager.query<Array<{ case_id: string; facts: CaseFacts }>>(
+      `SELECT case_id, answer->'facts' AS facts FROM case_progress WHERE case_id = ANY($1)`,
+      [unprojected],
+    );
+    for (const a of answers) facts.set(a.case_id, a.facts);
+  }
+  return rows.map((r) => {
+    const f = facts.get(r.case_id);
+    return {
+      caseId: r.case_id,
+      question: {
+        purpose: r.purpose,
+        quarter: quarterOf(r.departure_date),
+        countries: r.countries ?? (f ? tripCountries(f) : []),
+        size: Number(r.size),
+      },
+      held: r.held,
+    };
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { annualPlanChangedSignal, signalCases, type AnnualPlanChange } from '@df/contracts';
-import { openCaseIdsDepartingIn } from '@df/persistence';
+import { openCaseIdsDepartingIn, sharePlannedTrips } from '@df/persistence';
 import { JsonLogger } from '../common/json-logger';
 import { TemporalClientService } from '../temporal/temporal-client.provider';
 import { RegistriesService } from './registries.service';
@@ -9,7 +9,7 @@ import { RegistriesService } from './registries.service';
 /**
  * When a unit's annual plan for a year changes, its open cases departing in that year run their plan check (A01) again
  * (`annualPlanChanged` signal, CaseEngine.recheckAnnualPlan): the FAO clerk wrote the approved plan or approved a
- * filing (`plan-changed`). A case that lets go of a planned trip (closed however, or its A01 run again) is the
+ * filing (`plan-changed`). The plan's trips are first shared out among them in filing order (sharePlannedTrips). A case that lets go of a planned trip (closed however, or its A01 run again) is the
  * worker's to announce, where the close is stored (`trip-freed`: apps/worker/src/activities/trip-freed.ts). Best
  * effort after the change is stored: a case that could not be told is counted and logged (`failed`), and keeps the
  * outcome it recorded.
@@ -33,6 +33,15 @@ export class AnnualPlanRecheckService implements OnModuleInit {
   async recheck(unit: string, change: AnnualPlanChange, exceptCaseId = ''): Promise<{ signalled: number; failed: number }> {
     const ids = await openCaseIdsDepartingIn(this.db.manager, unit, change.year, exceptCaseId);
     if (ids.length === 0) return { signalled: 0, failed: 0 };
+    // The plan's trips go to the open cases in filing order before their A01s run again (not to whichever runs first);
+    // if that fails, each A01 still claims what is free when it runs.
+    await sharePlannedTrips(this.db.manager, unit, change.year).catch((err: unknown) =>
+      this.logger.event('warn', 'annual plan trips not shared out in filing order', {
+        unit,
+        year: change.year,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     let failed: number;
     try {
       failed = await signalCases(await this.temporal.client(), ids, annualPlanChangedSignal, change);

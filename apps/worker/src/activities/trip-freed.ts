@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { EntityManager } from 'typeorm';
 import { annualPlanChangedSignal, signalCases, type CaseEventRecord, type CaseSignaller } from '@df/contracts';
-import { openCaseIdsDepartingIn, plannedTripClaimOf } from '@df/persistence';
+import { openCaseIdsDepartingIn, plannedTripClaimOf, sharePlannedTrips } from '@df/persistence';
 
 /**
  * The planned trip a case held is free again (plannedTripsTaken counts a claim while its case is open, departed or
  * completed): the unit's other open cases departing in the plan's year run their plan check (A01) again where it
- * recorded `over-plan` (annualPlanChanged `trip-freed`, CaseEngine.recheckAnnualPlan). `claim`: the trip the case
+ * recorded `over-plan` (annualPlanChanged `trip-freed`, CaseEngine.recheckAnnualPlan), the trip shared out first in
+ * filing order (sharePlannedTrips). `claim`: the trip the case
  * let go of (A01 run again); by default the one it still holds (a close). Best effort, never throws: a case not told
  * keeps the outcome it recorded. `client`: the running activity's by default (none outside one: nothing is sent).
  * Returns how many cases were told.
@@ -21,6 +22,8 @@ export async function announceTripFreed(
   try {
     const held = claim ?? (await plannedTripClaimOf(manager, caseId));
     if (!held) return 0;
+    // The freed trip goes to the earliest filed case it covers, not to whichever A01 runs first.
+    await sharePlannedTrips(manager, held.unit, held.year);
     const ids = await openCaseIdsDepartingIn(manager, held.unit, held.year, caseId);
     const failed = await signalCases(client, ids, annualPlanChangedSignal, { year: held.year, cause: 'trip-freed' });
     return ids.length - failed;

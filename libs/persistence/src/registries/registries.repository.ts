@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { lockPlanYear, plannedTripsTaken, recordPlannedTrip } from '../case-record.repository';
+import {
+  lockPlanYear,
+  openPlanClaimants,
+  plannedTripClaimOf,
+  plannedTripHolders,
+  plannedTripsTaken,
+  recordPlannedTrip,
+} from '../case-record.repository';
 import { passportClaimInForce } from '../number-claims';
 import { heldBy, toPassport } from './custody-rows';
 import type {
@@ -22,6 +29,7 @@ import type {
 } from '@df/domain';
 import {
   CLOSED_STATUSES,
+  assignPlannedTrips,
   duplicatePerson,
   matchAnnualPlan,
   PASSPORT_STATE_LABELS,
@@ -473,16 +481,37 @@ export class RegistriesRepository {
     const year = Number(facts.departureDate.slice(0, 4));
     return this.ds.transaction(async (m) => {
       await lockPlanYear(m, facts.unit, year);
-      const match = await this.matchPlan(m, facts, caseId);
+      // The trip it holds stays its own while it still qualifies (a shared-out trip, assignPlannedTrips, is kept).
+      const held = await plannedTripClaimOf(m, caseId);
+      const match = await this.matchPlan(
+        m,
+        facts,
+        caseId,
+        held && held.unit === facts.unit && held.year === year ? held.tripId : undefined,
+      );
       await recordPlannedTrip(m, { caseId, unit: facts.unit, year, tripId: match.outcome === 'planned' ? match.tripId : null });
       return match;
     });
   }
 
-  private async matchPlan(m: EntityManager, facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, exceptCaseId: string) {
+  private async matchPlan(
+    m: EntityManager,
+    facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string },
+    exceptCaseId: string,
+    held?: string,
+  ) {
     const year = Number(facts.departureDate.slice(0, 4));
     const plan = await this.plan(facts.unit, year);
-    return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(m, facts.unit, year, exceptCaseId) : new Set());
+    return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(m, facts.unit, year, exceptCaseId) : new Set(), held);
+  }
+
+  /**
+   * The year's planned trips shared out among the unit's open cases in filing order (assignPlannedTrips), under the
+   * unit and year's lock, before they run A01 again: the plan changed, or a case let go of a trip. Their claims are
+   * written here (annual_plan_claims); each A01 then finds the same. Returns how many cases hold a trip.
+   */
+  async sharePlannedTrips(unit: string, year: number): Promise<number> {
+    return sharePlannedTrips(this.ds.manager, unit, year);
   }
 
   /**
@@ -980,3 +1009,29 @@ const toVersion = (r: ProcessVersionEntity): StoredProcessVersion => ({
   publishedBy: r.publishedBy,
   publishedAt: iso(r.publishedAt),
 });
+
+/**
+ * RegistriesRepository.sharePlannedTrips with a manager (the worker's, where a close frees a trip): the approved plan,
+ * the unit's open cases departing in `year` earliest filed first with the trips they hold (openPlanClaimants), and
+ * the trips held by cases that keep theirs (departed, completed, or not projected yet and not among the claimants);
+ * the claims as assignPlannedTrips decides, in one transaction under lockPlanYear. Returns how many cases hold a trip.
+ */
+export async function sharePlannedTrips(manager: EntityManager, unit: string, year: number): Promise<number> {
+  return manager.transaction(async (m) => {
+    await lockPlanYear(m, unit, year);
+    const row = await m.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
+    const plan = row?.trips ? { unit, year, trips: row.trips as PlannedTrip[] } : null;
+    if (!plan) return 0;
+    const claimants = await openPlanClaimants(m, unit, year);
+    const open = new Set(claimants.map((c) => c.caseId));
+    const fixed = new Set((await plannedTripHolders(m, unit, year)).filter((h) => !open.has(h.caseId)).map((h) => h.tripId));
+    const shared = assignPlannedTrips(plan, claimants, fixed);
+    let holding = 0;
+    for (const c of claimants) {
+      const tripId = shared.get(c.caseId) ?? null;
+      if (tripId !== null) holding++;
+      if (tripId !== c.held) await recordPlannedTrip(m, { caseId: c.caseId, unit, year, tripId });
+    }
+    return holding;
+  });
+}
