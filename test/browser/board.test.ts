@@ -133,6 +133,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('button', { name: '下一步' }).click();
     await check.filter({ hasText: '报送前检查：符合出访规定' }).waitFor();
+    // The dry run's plan (thirteenth trial: nothing said whether the chain could finish before departure).
+    await expect(check.getByTestId('trip-check-plan').innerText()).resolves.toMatch(
+      /预计 \d{4}-\d{2}-\d{2} 办妥，距出发余 [\d.]+ 个工作日/,
+    );
     await expect(page.getByTestId('submit-trip').isDisabled()).resolves.toBe(false);
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { addDays, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
@@ -217,6 +218,19 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     expect(checked.body.violations.map((v: { code: string; field: string }) => [v.code, v.field])).toEqual([
       ['DEPARTURE_TOO_FAR', 'departureDate'],
     ]);
+    // Thirteenth trial: a trip the rules pass but the chain cannot reach in time said nothing. The dry run answers the
+    // plan the case would start with: departing in a week, the forecast ready date is after it, at risk.
+    const soon = { departureDate: addDays(shanghaiDate(Date.now()), 7), returnDate: addDays(shanghaiDate(Date.now()), 10) };
+    const base = canonicalSubmission(users.unit);
+    const soonTrip = { ...base, ...soon, destinations: [{ ...base.destinations[0], arrive: soon.departureDate, leave: soon.returnDate }] };
+    const tight = (await request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(soonTrip).expect(200))
+      .body;
+    expect(tight).toMatchObject({ ok: true, violations: [], plan: { atRisk: true } });
+    expect(tight.plan.slackWd).toBeLessThan(0);
+    expect(tight.plan.forecastReadyDate > soon.departureDate).toBe(true);
+    const roomy = (await request(api.http).post('/api/delegations/check').set(bearer(users.tokens.organizer)).send(base).expect(200)).body;
+    expect(roomy).toMatchObject({ ok: true, plan: { atRisk: false } });
+    expect(roomy.plan.forecastReadyDate < base.departureDate).toBe(true);
     const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(farTrip).expect(422);
     expect(submitted.body.violations.map((v: { code: string }) => v.code)).toEqual(['DEPARTURE_TOO_FAR']);
     const moved = await request(api.http)

@@ -72,7 +72,7 @@ describe('one identity for a member, typed or named from the roster', () => {
 
   it('handed input: a trip of 张三 named by personId counts against 张三 typed with his passport → FREQUENCY_EXCEEDED at members[0]', async () => {
     const body = typed(own);
-    expect((await check(body).expect(200)).body).toEqual({ ok: true, violations: [] });
+    expect((await check(body).expect(200)).body).toMatchObject({ ok: true, violations: [] });
     // A departed case that named him by personId (member_trips keyed by the person id, as the projection writes it).
     await api.app
       .get(DataSource)
@@ -158,7 +158,7 @@ describe('one identity for a member, typed or named from the roster', () => {
       }
       // Not claimed in custody, the same member is taken as typed.
       const notClaimed = typed(notHeld, { name: '吴九', leadershipTeam: null, passport: { inCustody: false, number: notHeld } });
-      expect((await check(notClaimed).expect(200)).body).toEqual({ ok: true, violations: [] });
+      expect((await check(notClaimed).expect(200)).body).toMatchObject({ ok: true, violations: [] });
     });
 
     it("another unit's number claimed in custody gets the very answer of a number not held: no oracle of another unit's passports", async () => {
@@ -244,7 +244,7 @@ describe('one identity for a member, typed or named from the roster', () => {
     const lisi = `P-${users.unit}-2`;
     await registerRosterPerson(api, users, lisi, { name: '李四', dateOfBirth: '1966-04-01' });
     const body = { ...canonicalSubmission(users.unit), members: [{ id: 'm1', personId: lisi }] };
-    expect((await check(body).expect(200)).body).toEqual({ ok: true, violations: [] });
+    expect((await check(body).expect(200)).body).toMatchObject({ ok: true, violations: [] });
     await api.app
       .get(DataSource)
       .query(

@@ -248,6 +248,22 @@ export const DICT = {
   preCheckTitle: ['报送前检查：不符合出访规定', 'Checked before submitting: the trip breaks these rules'],
   preCheckPassed: ['报送前检查：符合出访规定', 'Checked before submitting: the trip meets the rules'],
   preCheckRunning: ['正在检查出访规定…', 'Checking the trip rules…'],
+  preCheckAtRisk: [
+    '报送前检查：符合出访规定，但出发前可能办不完',
+    'Checked before submitting: the trip meets the rules, but may not be ready before departure',
+  ],
+  preCheckForecast: [
+    '按各环节办理时限，预计 {date} 办妥，距出发余 {n} 个工作日',
+    'At each step’s time limit, ready by {date}, {n} working day(s) before departure',
+  ],
+  preCheckForecastTight: [
+    '按各环节办理时限，预计 {date} 办妥，距出发仅余 {n} 个工作日，低于外办的风险线：请尽早报送',
+    'At each step’s time limit, ready by {date}, only {n} working day(s) before departure, under the FAO’s risk line: file soon',
+  ],
+  preCheckForecastLate: [
+    '按各环节办理时限，预计 {date} 才能办妥，比出发晚 {n} 个工作日：请考虑推迟出发，或尽早报送并请外办加急',
+    'At each step’s time limit, ready only by {date}, {n} working day(s) after departure: consider a later departure, or file now and ask the FAO to expedite',
+  ],
   rankedBySlack: ['在办案件（按余量排序）', 'Cases in flight, least slack first'],
   countsByPhase: ['各阶段案件数', 'Cases by phase'],
   overdueByRole: ['各岗位超期数', 'Overdue by role'],

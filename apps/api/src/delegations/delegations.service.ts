@@ -447,29 +447,30 @@ export class DelegationsService {
   /**
    * POST /api/delegations/check: submit's validation without submitting. The same schema (400), own-unit and
    * registry checks, then the trip rules (checkTripRules, the departure-date rule and A08's member-trip frequency,
-   * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422. Nothing is started, stored or claimed.
+   * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422; none, the answer carries the plan
+   * the case would start with (`plan`: forecast ready date, slack, at risk). Nothing is started, stored or claimed.
    */
-  async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[] }> {
+  async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[]; plan?: PlanSummary }> {
     const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.probes.guarded(user.id, () => this.registries.resolveSubmission(user, parsed));
     const facts = this.parseSubmission(submission);
     const violations = await this.tripViolations(user, facts, settings);
+    if (violations.length > 0) return { ok: false, violations };
     // A trip the rules pass is planned as the submission would be: 409 `plannable` here too when the current process
-    // version cannot plan it (the dry run said ok:true to what the submission then refused).
-    if (violations.length === 0) {
-      const now = new Date();
-      const input = this.caseInput(
-        user,
-        randomUUID(),
-        facts as CaseFacts,
-        definition,
-        settings,
-        await this.registries.loadedSchedules(),
-        now.toISOString(),
-      );
-      submissionFirstTurn(input, now.getTime(), this.logger);
-    }
-    return { ok: violations.length === 0, violations };
+    // version cannot plan it (the dry run said ok:true to what the submission then refused). Its plan is the answer's:
+    // a departure the chain cannot reach in its working days reads at risk before the case is filed (thirteenth trial:
+    // the dry run said nothing of a timeline that could not be met).
+    const now = new Date();
+    const input = this.caseInput(
+      user,
+      randomUUID(),
+      facts as CaseFacts,
+      definition,
+      settings,
+      await this.registries.loadedSchedules(),
+      now.toISOString(),
+    );
+    return { ok: true, violations, plan: planSummary(submissionFirstTurn(input, now.getTime(), this.logger).plan) };
   }
 
   /** The submission's shape (400), then the organizer's own unit (403 UNIT_MISMATCH, the unit named by its name). */

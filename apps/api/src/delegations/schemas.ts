@@ -472,6 +472,10 @@ export const CheckResultSchema = z
       .meta({
         description: 'Every trip-rule violation (checkTripRules and the departure-date rule), the ones a submission would get as 422',
       }),
+    plan: PlanSchema.optional().meta({
+      description:
+        '无违规时：按现行流程版本为本案排出的计划（预计办妥日期、余量、是否有风险）/ With no violation: the plan the case would start with (forecast ready date, slack in working days, at risk when the chain cannot finish before departure)',
+    }),
   })
   .meta({
     id: 'SubmissionCheck',

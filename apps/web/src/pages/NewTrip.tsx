@@ -6,6 +6,7 @@ import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
 import { joinNames, joinStops } from '../lists';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
+import { checkPlanText, type CheckPlan } from '../check-plan';
 import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
@@ -173,7 +174,7 @@ export function NewTripPage({ session }: { session: Session }) {
   const idempotencyKey = useRef(newId());
   // The trip rules' violations before submitting: the API's dry run (POST /api/delegations/check) runs the
   // domain's rules, none of them is written here. null: not checked (the schema has errors, or the check failed).
-  const [check, setCheck] = useState<{ violations: Violation[]; running: boolean } | null>(null);
+  const [check, setCheck] = useState<{ violations: Violation[]; running: boolean; plan?: CheckPlan } | null>(null);
   const checkSeq = useRef(0);
   const checkTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(checkTimer.current), []);
@@ -218,8 +219,8 @@ export function NewTripPage({ session }: { session: Session }) {
     clearTimeout(checkTimer.current);
     setCheck((c) => ({ violations: c?.violations ?? [], running: true }));
     checkTimer.current = setTimeout(() => {
-      api<{ ok: boolean; violations: Violation[] }>('POST', '/api/delegations/check', body).then(
-        (r) => seq === checkSeq.current && setCheck({ violations: r.violations, running: false }),
+      api<{ ok: boolean; violations: Violation[]; plan?: CheckPlan }>('POST', '/api/delegations/check', body).then(
+        (r) => seq === checkSeq.current && setCheck({ violations: r.violations, running: false, plan: r.plan }),
         // A schema-valid body the registries refuse (422: a member the roster knows typed without their passport, a
         // rank the roster contradicts) is shown at its fields now, as the trip rules are, not only after 报送 (trial).
         // Anything else (400/403) comes back as it would on submit: shown by submit; no check shown.
@@ -543,12 +544,20 @@ export function NewTripPage({ session }: { session: Session }) {
       </Form>
       {check && (check.violations.length > 0 || current === 3) ? (
         <Alert
-          type={check.violations.length > 0 ? 'warning' : 'success'}
+          type={check.violations.length > 0 || (!check.running && check.plan?.atRisk) ? 'warning' : 'success'}
           showIcon
           role="status"
           data-testid="trip-check"
           style={{ marginTop: 16 }}
-          title={check.violations.length > 0 ? t('preCheckTitle') : check.running ? t('preCheckRunning') : t('preCheckPassed')}
+          title={
+            check.violations.length > 0
+              ? t('preCheckTitle')
+              : check.running
+                ? t('preCheckRunning')
+                : check.plan?.atRisk
+                  ? t('preCheckAtRisk')
+                  : t('preCheckPassed')
+          }
           description={
             check.violations.length > 0 ? (
               <ul>
@@ -558,6 +567,8 @@ export function NewTripPage({ session }: { session: Session }) {
                   </li>
                 ))}
               </ul>
+            ) : !check.running && check.plan ? (
+              <span data-testid="trip-check-plan">{checkPlanText(t, check.plan)}</span>
             ) : null
           }
         />

@@ -1,0 +1,19 @@
+import { describe, expect, it } from '@jest/globals';
+import { DICT } from './labels';
+import { checkPlanText } from './check-plan';
+
+const zh = (key: keyof typeof DICT) => DICT[key][0];
+
+describe("the dry run's plan in words (thirteenth trial: nothing said whether the chain could finish before departure)", () => {
+  it('ready with room, inside the risk line, after departure', () => {
+    expect(checkPlanText(zh, { forecastReadyDate: '2027-02-01', slackWd: 12.04, atRisk: false })).toBe(
+      '按各环节办理时限，预计 2027-02-01 办妥，距出发余 12 个工作日',
+    );
+    expect(checkPlanText(zh, { forecastReadyDate: '2027-02-20', slackWd: 1.5, atRisk: true })).toContain(
+      '仅余 1.5 个工作日，低于外办的风险线',
+    );
+    expect(checkPlanText(zh, { forecastReadyDate: '2027-03-20', slackWd: -8, atRisk: true })).toContain(
+      '2027-03-20 才能办妥，比出发晚 8 个工作日',
+    );
+  });
+});
