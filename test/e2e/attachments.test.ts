@@ -343,6 +343,26 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       sha256: sha256(PNG),
       uploadedBy: users.usernames['fao-clerk'],
     });
+    // Each file says whether the reader may remove it: the FAO's translation is the FAO's (thirteenth trial's left:
+    // the list said mayRemove for the case while the organizer's DELETE of the FAO's file was 409).
+    const removable = async (token: string) =>
+      (await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(token)).expect(200)).body as {
+        mayRemove: boolean;
+        items: Array<{ id: string; mayRemove: boolean }>;
+      };
+    const forOrganizer = await removable(users.tokens.organizer);
+    expect(forOrganizer.mayRemove).toBe(true);
+    expect(forOrganizer.items.map((a) => [a.id, a.mayRemove])).toEqual(
+      expect.arrayContaining([
+        [first.body.attachment.id, true],
+        [translation.body.attachment.id, false],
+      ]),
+    );
+    await request(api.http)
+      .delete(`/api/delegations/${caseId}/attachments/${translation.body.attachment.id}`)
+      .set(bearer(users.tokens.organizer))
+      .expect(409);
+    expect((await removable(users.tokens['fao-clerk'])).items.find((a) => a.id === translation.body.attachment.id)?.mayRemove).toBe(true);
     const p = await getProgress(api, users.tokens.organizer, caseId);
     expect(p.steps.find((s) => s.key === 'A03:US')?.missingAttachments).toEqual([]);
     await completeA03().expect(200);

@@ -247,6 +247,7 @@ export const DICT = {
   searchCases: ['搜索标题、单位或案件编号', 'Search title, unit or case id'],
   preCheckTitle: ['报送前检查：不符合出访规定', 'Checked before submitting: the trip breaks these rules'],
   preCheckPassed: ['报送前检查：符合出访规定', 'Checked before submitting: the trip meets the rules'],
+  faoFileKept: ['外办上传，由外办删除', 'The FAO’s file: the FAO removes it'],
   preCheckRunning: ['正在检查出访规定…', 'Checking the trip rules…'],
   preCheckAtRisk: [
     '报送前检查：符合出访规定，但出发前可能办不完',

@@ -44,6 +44,16 @@ export const GOVERNMENT_UNIT_ROLES: readonly Role[] = UNIT_ROLES.filter((r) => r
 export const FAO_ROLES: readonly Role[] = ['fao-clerk', 'fao-reviewer', 'fao-director', 'passport-officer', 'visa-officer', 'apec-desk'];
 
 /**
+ * Whether `remover` may remove a file `uploader` put on a case, as far as who put it there goes: what an FAO role
+ * uploaded (its notes, its copies) is removed by an FAO role only (thirteenth trial: the organizer deleted the FAO
+ * clerk's note). The workflow's Update validator refuses it (409); the attachment list answers it per file.
+ * `uploader` unknown (null): no bar of its own.
+ */
+export function mayRemoveUpload(remover: Role, uploader: Role | null | undefined): boolean {
+  return !(uploader && FAO_ROLES.includes(uploader) && !FAO_ROLES.includes(remover));
+}
+
+/**
  * Roles that administer the system and read no cases (issue 14: the administrator manages users, not trips).
  * Not in PEOPLE: no case action names them.
  */

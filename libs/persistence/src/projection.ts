@@ -398,6 +398,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
           sha256: p.sha256,
           storageKey: p.storageKey,
           uploadedBy: event.actorId ?? 'unknown',
+          uploadedByRole: event.actorRole ?? null,
           uploadedAt: at,
           removedBy: null,
           removedAt: null,

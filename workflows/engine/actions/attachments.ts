@@ -2,7 +2,7 @@ import {
   ATTACHMENT_MIME_TYPES,
   ATTACHMENT_UPLOADS_PER_CASE_MAX,
   ATTACHMENTS_PER_CASE_MAX,
-  FAO_ROLES,
+  mayRemoveUpload,
   type Role,
   isAttachmentKind,
   missingAttachmentKinds,
@@ -137,7 +137,7 @@ export function checkDetach(core: CaseCore, r: DetachRequest, validating = false
   // What the FAO put on the case (its notes, its copies) is the FAO's to remove, not the unit's (thirteenth trial: the
   // organizer deleted the FAO clerk's note). The Update validator's only, as the rule below.
   const uploader = core.attachmentUploaders.get(a.id);
-  if (validating && uploader && FAO_ROLES.includes(uploader as Role) && !FAO_ROLES.includes(r.actor.role as Role))
+  if (validating && !mayRemoveUpload(r.actor.role as Role, uploader as Role | undefined))
     reject(
       'ACTION_NOT_ALLOWED',
       `附件 ${a.fileName} 由外办上传，只能由外办删除`,

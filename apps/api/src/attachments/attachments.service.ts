@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
   accessRefusal,
+  mayRemoveUpload,
+  type Role,
   processOfVersion,
   ATTACHMENT_NAME_MAX,
   isPortableFileName,
@@ -37,7 +39,7 @@ export interface UploadedFile {
   buffer: Buffer;
 }
 
-export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' | 'storageKey'> & {
+export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' | 'storageKey' | 'uploadedByRole'> & {
   uploadedAt: string;
   removedAt: string | null;
 };
@@ -146,13 +148,18 @@ export class AttachmentsService {
     caseId: string,
     includeRemoved = false,
     request?: object,
-  ): Promise<{ items: AttachmentView[]; mayUpload: boolean; mayRemove: boolean }> {
+  ): Promise<{ items: Array<AttachmentView & { mayRemove: boolean }>; mayUpload: boolean; mayRemove: boolean }> {
     const c = await this.caseFor(user, caseId, 'readAttachments', request);
+    // What the web app shows comes from the access table, asked here for this user and case; each file's own
+    // `mayRemove` adds who uploaded it (mayRemoveUpload: the FAO's files are the FAO's to remove).
+    const mayRemove = !this.refusal(user, c, 'removeAttachment');
     return {
-      items: (await this.attachments.list(c.caseId, { includeRemoved })).map(viewOf),
-      // What the web app shows comes from the access table, asked here for this user and case.
+      items: (await this.attachments.list(c.caseId, { includeRemoved })).map((row) => ({
+        ...viewOf(row),
+        mayRemove: mayRemove && !row.removedAt && mayRemoveUpload(user.role, row.uploadedByRole as Role | null),
+      })),
       mayUpload: !this.refusal(user, c, 'uploadAttachment'),
-      mayRemove: !this.refusal(user, c, 'removeAttachment'),
+      mayRemove,
     };
   }
 

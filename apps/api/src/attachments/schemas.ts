@@ -65,13 +65,20 @@ export const AttachmentSchema = z
 
 export const AttachmentListSchema = z
   .strictObject({
-    items: z.array(AttachmentSchema),
+    items: z.array(
+      AttachmentSchema.extend({
+        mayRemove: z.boolean().meta({
+          description:
+            'The caller may remove this file now: the list’s mayRemove, the file not removed, and not the FAO’s file for a unit role (an FAO upload is the FAO’s to remove)',
+        }),
+      }),
+    ),
     mayUpload: z.boolean().meta({ description: 'The access table lets the caller upload to this case now' }),
     mayRemove: z.boolean().meta({ description: 'The access table lets the caller remove attachments of this case now' }),
   })
   .meta({
     id: 'AttachmentList',
-    example: { items: [AttachmentSchema.meta()?.example], mayUpload: true, mayRemove: true },
+    example: { items: [{ ...(AttachmentSchema.meta()?.example as object), mayRemove: true }], mayUpload: true, mayRemove: true },
   });
 
 export const AttachmentUploadedSchema = z

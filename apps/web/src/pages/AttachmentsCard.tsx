@@ -16,6 +16,8 @@ interface Attachment {
   sha256: string;
   uploadedBy: string;
   uploadedAt: string;
+  /** This file may be removed by the signed-in user (the API's answer: the FAO's files are the FAO's). */
+  mayRemove?: boolean;
 }
 
 /** GET /api/delegations/:id/attachments: the items and what the access table lets the signed-in user do. */
@@ -156,6 +158,10 @@ export function AttachmentsCard({
                     supplied.has(a.id) ? (
                       <Typography.Text type="secondary" data-testid={`supplied-as-${a.id}`}>
                         {t('suppliedDocumentFile')}
+                      </Typography.Text>
+                    ) : a.mayRemove === false ? (
+                      <Typography.Text type="secondary" data-testid={`fao-file-${a.id}`}>
+                        {t('faoFileKept')}
                       </Typography.Text>
                     ) : (
                       <Button

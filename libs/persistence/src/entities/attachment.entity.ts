@@ -45,6 +45,10 @@ export class AttachmentEntity {
   @Column({ name: 'uploaded_by', type: 'varchar', length: 64 })
   uploadedBy!: string;
 
+  /** The role the file was uploaded in (the event's actor role; null: not recorded): who may remove it (mayRemoveUpload). */
+  @Column({ name: 'uploaded_by_role', type: 'varchar', length: 32, nullable: true })
+  uploadedByRole!: string | null;
+
   @Column({ name: 'uploaded_at', type: 'timestamptz' })
   uploadedAt!: Date;
 

@@ -37,6 +37,7 @@ import { AnnualPlanClaims1796290422802 } from './1796290422802-AnnualPlanClaims'
 import { CustodyPassportEventsClock1796317456786 } from './1796317456786-CustodyPassportEventsClock';
 import { AnnualPlanApproval1796343233003 } from './1796343233003-AnnualPlanApproval';
 import { ApecStandingHolds1796354005296 } from './1796354005296-ApecStandingHolds';
+import { AttachmentUploaderRole1796393060205 } from './1796393060205-AttachmentUploaderRole';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   CustodyPassportEventsClock1796317456786,
   AnnualPlanApproval1796343233003,
   ApecStandingHolds1796354005296,
+  AttachmentUploaderRole1796393060205,
 ];
