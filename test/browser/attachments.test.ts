@@ -55,6 +55,31 @@ describe('attachments on the case page', () => {
     await expect(card.getByRole('alert').innerText()).resolves.toContain('文件类型须为 PDF、PNG 或 JPEG');
   });
 
+  it("the organizer is offered no removal of the FAO's file, only of their own; the FAO clerk is (thirteenth trial's left)", async () => {
+    const note = await request(stack.api.http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(bearer(stack.users.tokens['fao-clerk']))
+      .field('kind', 'inviter-note')
+      .attach('file', Buffer.from('%PDF-1.4\n% a note of the FAO\n%%EOF\n'), { filename: 'fao-note.pdf', contentType: 'application/pdf' })
+      .expect(201);
+    const id = note.body.attachment.id as string;
+    const page = await stack.pageAs('organizer');
+    await page.goto(`/cases/${caseId}`);
+    const card = page.getByTestId('attachments');
+    await card.getByTestId(`fao-file-${id}`).filter({ hasText: '外办上传，由外办删除' }).waitFor();
+    await card
+      .getByRole('row', { name: /邀请函\.pdf/ })
+      .getByRole('button', { name: /删\s*除/ })
+      .waitFor();
+    const clerk = await stack.pageAs('fao-clerk');
+    await clerk.goto(`/cases/${caseId}`);
+    await clerk
+      .getByTestId('attachments')
+      .getByRole('row', { name: /fao-note\.pdf/ })
+      .getByRole('button', { name: /删\s*除/ })
+      .waitFor();
+  });
+
   it('the manager sees the documents but no upload (the access table, through the API)', async () => {
     const page = await stack.pageAs('manager');
     await page.goto(`/cases/${caseId}`);
