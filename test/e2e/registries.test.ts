@@ -1729,6 +1729,55 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     for (const caseId of filed.slice(2)) expect(await outcome(caseId, 'over-plan')).toBe('over-plan');
   });
 
+  it("a closed case's freed trip whose announcement was lost is announced by the reconciler's sweep (known gap: a worker stopped between the append and the signals)", async () => {
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
+    const own = await createTestUsers(api, `plan-sw-${uniqueSuffix()}`);
+    await registerTestUnit(api, own);
+    const us = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 };
+    await request(api.http)
+      .put(`/api/registries/units/${own.unit}/plans/${year}`)
+      .set(bearer(own.tokens['fao-clerk']))
+      .send({ trips: [us] })
+      .expect(200);
+    const submit = async () =>
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(own.tokens.organizer))
+          .send(
+            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
+              name: `张${uniqueSuffix()}`,
+              rank: 'division',
+              passportNumber: passportNo(),
+            }),
+          )
+          .expect(201)
+      ).body.caseId as string;
+    const outcome = (caseId: string, want: string) =>
+      eventually(
+        async () => {
+          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
+          const a01 = p?.steps.find((s) => s.key === 'A01');
+          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
+        },
+        (o) => o === want,
+        60_000,
+      );
+    const holder = await submit();
+    expect(await outcome(holder, 'planned')).toBe('planned');
+    const waiting = await submit();
+    expect(await outcome(waiting, 'over-plan')).toBe('over-plan');
+    // The holder's close is in the read model, but nobody was told (as when the worker stops after the append).
+    const db = api.app.get(DataSource);
+    await db.query(`UPDATE cases SET status = 'withdrawn', closed_at = now() - interval '10 minutes' WHERE case_id = $1`, [holder]);
+    const swept = await worker.app.get(ReconcilerService).reconcile();
+    expect(swept.tripsFreed).toContain(holder);
+    expect(await outcome(waiting, 'planned')).toBe('planned');
+    // Told once: the closed case's claim is gone, so the next sweep does not tell them again.
+    expect(await db.query(`SELECT 1 FROM annual_plan_claims WHERE case_id = $1`, [holder])).toEqual([]);
+    expect((await worker.app.get(ReconcilerService).reconcile()).tripsFreed ?? []).not.toContain(holder);
+  });
+
   it("this year's past quarters are on record: a planned trip there is not added, changed or removed (409 not-past), for the organizer and the FAO alike", async () => {
     const today = shanghaiDate(Date.now());
     const year = Number(today.slice(0, 4));

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Client, Connection, WorkflowFailedError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { DELEGATION_WORKFLOW_TYPE, type CaseStatus } from '@df/contracts';
 import { DataSource } from 'typeorm';
-import { EventSequenceConflictError, EventStore } from '@df/persistence';
+import { closedCasesHoldingTrips, EventSequenceConflictError, EventStore } from '@df/persistence';
 import { temporalConnectionOptions, temporalDataConverter } from '@df/runtime';
 import { announceTripFreed } from './activities/trip-freed';
 import { WORKER_OPTIONS, WorkerModuleOptions } from './worker.options';
@@ -40,6 +40,8 @@ export interface ReconcileResult {
   seen: number;
   /** Case ids that got a `case.closed` event in this run. */
   closed: string[];
+  /** Closed cases whose freed planned trip was announced again by this run's sweep (sweepFreedTrips). */
+  tripsFreed?: string[];
 }
 
 /**
@@ -125,7 +127,25 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     }
     if (failures === 0) this.watermark = startedAt;
     if (result.closed.length > 0) this.logger.log(`closed ${result.closed.length} case(s) whose workflow ended outside the engine`);
+    result.tripsFreed = await this.sweepFreedTrips(client);
     return result;
+  }
+
+  /**
+   * Closed cases still holding a planned trip a while after their close (closedCasesHoldingTrips): the announcement
+   * sent once the close was stored was lost (a worker stopped in between, a signal failed). Announced again here, so
+   * no way of losing it keeps a trip from the unit's other cases (a case told twice runs A01 again: no harm).
+   * Returns the cases announced.
+   */
+  private async sweepFreedTrips(client: Client): Promise<string[]> {
+    const graceSeconds = Math.max(60, Math.ceil(this.options.config.reconcileIntervalMs / 1000));
+    const announced: string[] = [];
+    for (const caseId of await closedCasesHoldingTrips(this.db.manager, graceSeconds)) {
+      await announceTripFreed(this.db.manager, caseId, undefined, client);
+      announced.push(caseId);
+    }
+    if (announced.length > 0) this.logger.log(`told the units' open cases of ${announced.length} planned trip(s) a closed case still held`);
+    return announced;
   }
 
   /** Appends the case.closed of one closed workflow; the case id when it was appended now. */

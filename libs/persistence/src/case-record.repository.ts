@@ -153,6 +153,33 @@ export async function recordPlannedTrip(
   );
 }
 
+/**
+ * A closed case's claim, once the unit's other cases were told its trip is free (announceTripFreed): gone, so the
+ * reconciler's sweep (closedCasesHoldingTrips) does not tell them again. A case open, departed or completed keeps it.
+ */
+export async function releaseClosedCaseClaim(manager: EntityManager, caseId: string): Promise<void> {
+  await manager.query(
+    `DELETE FROM annual_plan_claims k USING cases c
+      WHERE k.case_id = $1 AND c.case_id = k.case_id AND c.status NOT IN ('open', 'departed', 'completed')`,
+    [caseId],
+  );
+}
+
+/**
+ * Cases closed (not completed) at least `graceSeconds` ago that still hold a planned trip: their announcement
+ * (announceTripFreed, sent in the background once the close is stored) never went out, e.g. a worker stopped between
+ * the append and the signals. The reconciler tells the others for them. At most `limit`, oldest close first.
+ */
+export async function closedCasesHoldingTrips(manager: EntityManager, graceSeconds: number, limit = 100): Promise<string[]> {
+  const rows = await manager.query<Array<{ case_id: string }>>(
+    `SELECT k.case_id FROM annual_plan_claims k JOIN cases c ON c.case_id = k.case_id
+      WHERE c.status NOT IN ('open', 'departed', 'completed') AND c.closed_at < now() - make_interval(secs => $1)
+      ORDER BY c.closed_at LIMIT $2`,
+    [graceSeconds, limit],
+  );
+  return rows.map((r) => r.case_id);
+}
+
 /** Serialises the A01 claims of one unit's plan year, to the transaction's end. */
 export const lockPlanYear = (manager: EntityManager, unit: string, year: number) =>
   manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`annual-plan:${unit}:${year}`]);

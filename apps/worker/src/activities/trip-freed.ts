@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { EntityManager } from 'typeorm';
 import { annualPlanChangedSignal, signalCases, type CaseEventRecord, type CaseSignaller } from '@df/contracts';
-import { openCaseIdsDepartingIn, plannedTripClaimOf, sharePlannedTrips } from '@df/persistence';
+import { openCaseIdsDepartingIn, plannedTripClaimOf, releaseClosedCaseClaim, sharePlannedTrips } from '@df/persistence';
 
 /**
  * The planned trip a case held is free again (plannedTripsTaken counts a claim while its case is open, departed or
@@ -9,7 +9,9 @@ import { openCaseIdsDepartingIn, plannedTripClaimOf, sharePlannedTrips } from '@
  * recorded `over-plan` (annualPlanChanged `trip-freed`, CaseEngine.recheckAnnualPlan), the trip shared out first in
  * filing order (sharePlannedTrips). `claim`: the trip the case
  * let go of (A01 run again); by default the one it still holds (a close). Best effort, never throws: a case not told
- * keeps the outcome it recorded. `client`: the running activity's by default (none outside one: nothing is sent).
+ * keeps the outcome it recorded, and a closed case's claim stays for the reconciler's sweep (closedCasesHoldingTrips)
+ * to tell them again; once all are told it is released. `client`: the running activity's by default (none outside
+ * one: nothing is sent).
  * Returns how many cases were told.
  */
 export async function announceTripFreed(
@@ -23,9 +25,11 @@ export async function announceTripFreed(
     const held = claim ?? (await plannedTripClaimOf(manager, caseId));
     if (!held) return 0;
     // The freed trip goes to the earliest filed case it covers, not to whichever A01 runs first.
-    await sharePlannedTrips(manager, held.unit, held.year);
+    await sharePlannedTrips(manager, held.unit, held.year, caseId);
     const ids = await openCaseIdsDepartingIn(manager, held.unit, held.year, caseId);
     const failed = await signalCases(client, ids, annualPlanChangedSignal, { year: held.year, cause: 'trip-freed' });
+    // Told: a closed case's claim goes (a case told in part keeps it, and the reconciler's sweep tells them again).
+    if (failed === 0 && !claim) await releaseClosedCaseClaim(manager, caseId);
     return ids.length - failed;
   } catch {
     return 0;

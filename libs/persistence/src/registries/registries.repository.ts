@@ -1014,15 +1014,17 @@ const toVersion = (r: ProcessVersionEntity): StoredProcessVersion => ({
  * RegistriesRepository.sharePlannedTrips with a manager (the worker's, where a close frees a trip): the approved plan,
  * the unit's open cases departing in `year` earliest filed first with the trips they hold (openPlanClaimants), and
  * the trips held by cases that keep theirs (departed, completed, or not projected yet and not among the claimants);
- * the claims as assignPlannedTrips decides, in one transaction under lockPlanYear. Returns how many cases hold a trip.
+ * the claims as assignPlannedTrips decides, in one transaction under lockPlanYear. `exceptCaseId`: a case whose own
+ * A01 just decided (its claim is fixed, not shared). Returns how many cases hold a trip.
  */
-export async function sharePlannedTrips(manager: EntityManager, unit: string, year: number): Promise<number> {
+export async function sharePlannedTrips(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<number> {
   return manager.transaction(async (m) => {
     await lockPlanYear(m, unit, year);
     const row = await m.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
     const plan = row?.trips ? { unit, year, trips: row.trips as PlannedTrip[] } : null;
     if (!plan) return 0;
-    const claimants = await openPlanClaimants(m, unit, year);
+    // The case whose A01 just let a trip go keeps what that A01 decided (its read-model row may not show its amendment yet).
+    const claimants = (await openPlanClaimants(m, unit, year)).filter((c) => c.caseId !== exceptCaseId);
     const open = new Set(claimants.map((c) => c.caseId));
     const fixed = new Set((await plannedTripHolders(m, unit, year)).filter((h) => !open.has(h.caseId)).map((h) => h.tripId));
     const shared = assignPlannedTrips(plan, claimants, fixed);
