@@ -170,6 +170,42 @@ describe('identity probes through the dry run, submissions and amendments are li
     expect([spent.status, spent.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
     expect(Number(spent.headers['retry-after'])).toBeGreaterThan(0);
   });
+  it("fifteenth trial: an answer that passes after reading another unit's trips counts too (a search paid only on its failing side), and names no window", async () => {
+    const holder = await createTestUsers(api);
+    const prober = await createTestUsers(api);
+    const number = `SV${digits}`;
+    const trip = (u: TestUsers, departureDate: string, returnDate: string, rank: string) => {
+      const body = canonicalSubmission(u.unit, { title: `窗口 ${departureDate}` });
+      const m = body.members[0]!;
+      return {
+        ...body,
+        departureDate,
+        returnDate,
+        destinations: [{ ...body.destinations[0]!, arrive: departureDate, leave: returnDate }],
+        members: [{ ...m, name: '钱八', rank, passport: { inCustody: false, number, expiresOn: '2031-06-30' } }],
+      };
+    };
+    await as(holder)
+      .submit(trip(holder, '2027-08-10', '2027-08-14', 'staff'))
+      .expect(201);
+    // A rank with no limit: the answer passes, but it rests on the other unit's trip history.
+    for (let i = 0; i < 3; i++) {
+      const passed = (
+        await as(prober)
+          .check(trip(prober, `2027-11-0${i + 1}`, `2027-11-0${i + 3}`, 'staff'))
+          .expect(200)
+      ).body;
+      expect(passed).toMatchObject({ ok: true, violations: [] });
+    }
+    const spent = await as(prober).check(trip(prober, '2027-12-01', '2027-12-03', 'staff'));
+    expect([spent.status, spent.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
+    // The holder's unit is not counted for its own trip.
+    for (let i = 0; i < 4; i++)
+      await as(holder)
+        .check(trip(holder, '2027-11-01', '2027-11-03', 'staff'))
+        .expect(200);
+  });
+
   it("thirteenth trial: a person id another unit holds is 404 as on the read route, and counted, as a copy of their person is; a free one in another unit's numbering 422 unit-numbering; spent, every registration is 429 and an update of one's own is not", async () => {
     const a = await createTestUsers(api);
     const b = await createTestUsers(api);

@@ -430,7 +430,7 @@ export const restsOnWithheldRecords = (v: RuleViolation): boolean => v.details?.
  * Returns [] or one FREQUENCY_EXCEEDED at members[i] naming the fullest window: details `previousDepartures` (made),
  * `plannedDepartures` (planned, other cases' dates; never their ids: the caller may not see them), `plannedTrips`
  * (how many planned, dated or not), `withheld`/`withheldTrips` (another unit's trips counted undated), the window
- * (`windowAfter`, exclusive, `windowThrough`, inclusive: ISO dates; left out when it ends at a withheld trip).
+ * (`windowAfter`, exclusive, `windowThrough`, inclusive: ISO dates; left out when another unit's trip counts).
  * Source: Shandong's limits per rank (docs/domain.md "Frequency").
  */
 export function checkMemberFrequency(
@@ -457,7 +457,6 @@ export function checkMemberFrequency(
   const made = counted.filter((t) => !t.planned);
   const planned = counted.filter((t) => t.planned);
   const withheld = counted.filter((t) => t.withheld).length;
-  const endsAtWithheld = fullest.w.end !== facts.departureDate && !counted.some((t) => !t.withheld && t.departureDate === fullest.w.end);
   const index = facts.members.findIndex((m) => m.id === member.id);
   const rank = RANK_LABELS[member.rank];
   // Another unit's trips count, undated (TripRecord.withheld).
@@ -494,8 +493,9 @@ export function checkMemberFrequency(
         plannedDepartures: plannedDates,
         plannedTrips: planned.length,
         ...(withheld > 0 ? { withheld: true, withheldTrips: withheld } : {}),
-        // A window ending at another unit's trip would date it: named only when it ends at a trip the caller reads.
-        ...(endsAtWithheld
+        // With another unit's trips counted the window is not named: where it starts and ends would date them (fifteenth
+        // trial: windowThrough appeared from another unit's departure date on).
+        ...(withheld > 0
           ? {}
           : {
               windowAfter: fromDayNumber(fullest.w.from),

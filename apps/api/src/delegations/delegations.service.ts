@@ -504,20 +504,26 @@ export class DelegationsService {
   ): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
     const history = withholdTrips(await memberTripHistory(this.cases.manager, f, f.members, ownCaseId), (t) => readsCaseOf(user, t));
-    return this.probes.counted(user.id, [
-      ...checkTripRules(f),
-      ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
-      ...departureDateViolations(facts, shanghaiDate(Date.now())),
-      ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
-      ...memberTripViolations(f, history, settings?.rules),
-      ...(await this.openCaseViolations(user, f, ownCaseId)),
-    ]);
+    const consulted = [...history.values()].some((trips) => trips.some((t) => t.withheld));
+    return this.probes.counted(
+      user.id,
+      [
+        ...checkTripRules(f),
+        ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
+        ...departureDateViolations(facts, shanghaiDate(Date.now())),
+        ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
+        ...memberTripViolations(f, history, settings?.rules),
+        ...(await this.openCaseViolations(user, f, ownCaseId)),
+      ],
+      consulted,
+    );
   }
 
   /**
    * MEMBER_ON_OPEN_CASE (openCaseOverlapViolations): a member on another case not closed whose trip window overlaps
-   * this one (case_members by the frequency rule's person keys: openCaseMembers). The other case is named (title, id)
-   * only to a caller who may read it (canSeeCase); to anyone else, only its dates. `exceptCaseId`: the amended case.
+   * this one (case_members by the frequency rule's person keys: openCaseMembers). The other case is named (title, id,
+   * dates) only to a caller who may read it (canSeeCase); to anyone else, neither it nor its dates (rivalsFor:
+   * withheld). `exceptCaseId`: the amended case.
    */
   private async openCaseViolations(
     user: AuthUser,

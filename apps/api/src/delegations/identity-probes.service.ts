@@ -70,10 +70,12 @@ export class IdentityProbesService {
   /**
    * The trip rules' answer for this user (`violations`, as found): one resting on another unit's records (the overlap
    * or frequency rule matching another unit's case by a typed passport number: restsOnWithheldRecords) takes a point,
-   * and a spent budget answers 429 instead (dates are withheld, but trying dates would find them). Others cost nothing.
+   * and a spent budget answers 429 instead (dates are withheld, but trying dates would find them); so does an answer
+   * without one when the rules `consulted` another unit's records (fifteenth trial: a passing answer was free, so a
+   * search paid only on one side). Others cost nothing.
    */
-  async counted(userId: string, violations: RuleViolation[]): Promise<RuleViolation[]> {
-    if (!violations.some(restsOnWithheldRecords)) return violations;
+  async counted(userId: string, violations: RuleViolation[], consulted = false): Promise<RuleViolation[]> {
+    if (!consulted && !violations.some(restsOnWithheldRecords)) return violations;
     await this.charge(userId, 'withheld-trip');
     return violations;
   }
