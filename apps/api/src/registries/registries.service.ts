@@ -39,6 +39,7 @@ import {
   typedMemberIdentity,
   custodyClaimProblem,
   addDays,
+  personIdentityKey,
   custodyMoveProblem,
   type CustodyMoveProblem,
   custodyMoveLabel,
@@ -761,6 +762,10 @@ export class RegistriesService {
       await this.registrationGuard?.(user.id, existing !== null);
       if (existing) throw noPersonInReach();
       await this.assertOwnNumbering(id, p.unit);
+    } else if (personIdentityKey(existing) !== personIdentityKey(p)) {
+      // An update to another name, gender or birth date may meet another unit's person (409 unique-person, below):
+      // refused while the budget is spent whatever it meets, as a registration (fifteenth trial: 429 against 200 told).
+      await this.registrationGuard?.(user.id, false);
     }
     if (existing && existing.unit !== p.unit) {
       const theirs = unitLabel(existing.unit, await this.repo.unit(existing.unit));
