@@ -232,6 +232,11 @@ describe('identity probes through the dry run, submissions and amendments are li
     // The id in another unit's numbering is refused whether or not anyone holds it, and costs nothing.
     const numbered = await put(b, `${a.unit}-0001`, '乙二').expect(422);
     expect(numbered.body.errors).toEqual([expect.objectContaining({ field: 'path.personId', rule: 'unit-numbering' })]);
+    // …and in the pattern the seeded ids follow, P-<unit>-NNN, or set off by a dot, or the code before a digit (fifteenth trial).
+    for (const id of [`P-${a.unit}-004`, `${a.unit}.7`, `${a.unit.toUpperCase()}0001`]) {
+      const res = await put(b, id, '乙五').expect(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'path.personId', rule: 'unit-numbering' })]);
+    }
     await put(a, `${a.unit}-0001`, '甲二').expect(200);
 
     // Another unit's person registered again under a new id (name, gender, birth date): 409 unique-person, a probe.

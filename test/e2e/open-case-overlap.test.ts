@@ -184,8 +184,16 @@ describe('one person is not on two open cases at overlapping dates', () => {
     ).body.caseId as string;
     await projected(first);
 
-    // The other unit's clerk types the same passport under another name (the unit + name key never met it).
-    const overlapping = typed(other, '孙琪', retyped, '2027-08-12', '2027-08-16');
+    // The other unit's clerk types the same passport under another name: it is another person's passport
+    // (passport-holder, as the ledger's; fifteenth trial), in the dry run and the submission alike.
+    const renamed = typed(other, '孙琪', retyped, '2027-08-20', '2027-08-22');
+    for (const res of [await as(other).check(renamed), await as(other).submit(renamed)])
+      expect([res.status, res.body.errors]).toEqual([
+        422,
+        [expect.objectContaining({ field: 'members[0].passport.number', rule: 'passport-holder' })],
+      ]);
+    // Under the same name, at overlapping dates (the unit + name key never met it: the passport number did).
+    const overlapping = typed(other, '孙七', retyped, '2027-08-12', '2027-08-16');
     const held = expect.objectContaining({ code: 'MEMBER_ON_OPEN_CASE', field: 'members[0]' });
     expect((await as(other).check(overlapping).expect(200)).body.violations).toEqual([held]);
     expect((await as(other).submit(overlapping).expect(422)).body.errors).toEqual([
@@ -195,7 +203,7 @@ describe('one person is not on two open cases at overlapping dates', () => {
     expect(
       (
         await as(other)
-          .check(typed(other, '孙琪', `H${number.slice(1)}`, '2027-08-12', '2027-08-16'))
+          .check(typed(other, '孙七', `H${number.slice(1)}`, '2027-08-12', '2027-08-16'))
           .expect(200)
       ).body,
     ).toMatchObject({
@@ -204,12 +212,12 @@ describe('one person is not on two open cases at overlapping dates', () => {
     });
     const later = (
       await as(other)
-        .submit(typed(other, '孙琪', retyped, '2027-08-20', '2027-08-22'))
+        .submit(typed(other, '孙七', retyped, '2027-08-20', '2027-08-22'))
         .expect(201)
     ).body.caseId as string;
     await projected(later);
     // …and amended into the first trip's dates: refused under changes.
-    const into = typed(other, '孙琪', retyped, '2027-08-13', '2027-08-15');
+    const into = typed(other, '孙七', retyped, '2027-08-13', '2027-08-15');
     const amended = await request(api.http)
       .post(`/api/delegations/${later}/amend`)
       .set(bearer(other.tokens.organizer))

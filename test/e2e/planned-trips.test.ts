@@ -252,8 +252,14 @@ describe('planned trips of open cases count toward the frequency limit', () => {
           .query('SELECT 1 FROM cases c JOIN case_progress p USING (case_id) WHERE c.case_id = $1', [first]) as Promise<unknown[]>,
       (rows) => rows.length > 0,
     );
+    // Under another name the number is another person's (passport-holder, fifteenth trial); the name as another
+    // clerk types it (traditional 孫) is the same person, whose rank is one fact.
+    const renamed = typedTrip(other.unit, '2027-08-09', '2027-08-13', { name: '孫捌', rank: 'division', passportNumber: number });
+    expect((await as(other)('/api/delegations/check', renamed).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0].passport.number', rule: 'passport-holder' }),
+    ]);
     const lower = typedTrip(other.unit, '2027-08-09', '2027-08-13', {
-      name: '孫捌',
+      name: '孫八',
       rank: 'staff',
       passportNumber: `${number.slice(0, 2).toLowerCase()} ${number.slice(2)}`,
     });
@@ -270,7 +276,17 @@ describe('planned trips of open cases count toward the frequency limit', () => {
         },
       ]);
     }
-    const same = typedTrip(other.unit, '2027-08-09', '2027-08-13', { name: '孫捌', rank: 'division', passportNumber: number });
+    // Fifteenth trial's handed input: the other unit typing the number under another name at a higher rank is refused,
+    // so the unit that holds the person still files them at their own rank.
+    const higher = typedTrip(other.unit, '2028-11-20', '2028-11-24', { name: '某某', rank: 'provincial', passportNumber: number });
+    expect((await as(other)('/api/delegations', higher).expect(422)).body.errors).toEqual([
+      expect.objectContaining({ field: 'members[0].passport.number', rule: 'passport-holder' }),
+    ]);
+    await as(users)(
+      '/api/delegations/check',
+      typedTrip(users.unit, '2028-10-01', '2028-10-05', { name: '孙八', rank: 'division', passportNumber: number }),
+    ).expect(200);
+    const same = typedTrip(other.unit, '2027-08-09', '2027-08-13', { name: '孫八', rank: 'division', passportNumber: number });
     expect((await as(other)('/api/delegations/check', same).expect(200)).body.violations).toEqual([
       // Another unit's trip: counted, its date not named (thirteenth trial).
       expect.objectContaining({

@@ -108,8 +108,8 @@ export class IdentityProbesService {
     return new DomainError(
       'TOO_MANY_ATTEMPTS',
       {
-        zh: `核对他人护照信息的次数过多，请 ${min} 分钟后再试`,
-        en: `Too many checks refused for naming another person's passport: retry in ${min} min`,
+        zh: `核对他人护照信息的次数过多，请 ${min} 分钟后再试（涉及其他单位人员、护照或出访记录的答复均计入）`,
+        en: `Too many checks refused for naming another person's passport: retry in ${min} min (every answer touching another unit's people, passports or trips counts)`,
       },
       { retryAfterSeconds: seconds },
     );

@@ -40,6 +40,7 @@ import {
   custodyClaimProblem,
   addDays,
   personIdentityKey,
+  personNameKey,
   custodyMoveProblem,
   type CustodyMoveProblem,
   custodyMoveLabel,
@@ -1252,7 +1253,9 @@ export class RegistriesService {
   }
 
   /**
-   * One typed person's rank is one fact across the open cases naming their passport: a typed member (not on a roster)
+   * One passport, one person: a typed member (not on a roster) whose passport number another open or departed case
+   * records under another name is 422 `…passport.number` `passport-holder`, as a ledger number held for someone else.
+   * One typed person's rank is one fact across the open cases naming their passport: a typed member
    * whose passport number another open or departed case records with a higher rank is 422 `…rank` `recorded-rank`
    * naming that rank (trial: 孙八 division on one unit's case, typed 孫捌 staff with the same passport on another's,
    * so that case's frequency limit was staff's, none). `caseId`: an amendment's own case is not compared.
@@ -1266,7 +1269,7 @@ export class RegistriesService {
     caseId?: string,
   ): Promise<void> {
     const typed = members.map((m, i) =>
-      typedAt[i] && !resolvedTyped.has(i) ? (m as { rank?: unknown; passport?: { number?: unknown } | null }) : null,
+      typedAt[i] && !resolvedTyped.has(i) ? (m as { name?: unknown; rank?: unknown; passport?: { number?: unknown } | null }) : null,
     );
     const numberOf = (m: (typeof typed)[number]) =>
       typeof m?.passport?.number === 'string' && passportNumberKey(m.passport.number) !== '' ? passportNumberKey(m.passport.number) : null;
@@ -1275,7 +1278,24 @@ export class RegistriesService {
     const recorded = await openCaseMembersWithPassport(this.db.manager, numbers, caseId ?? '');
     typed.forEach((m, i) => {
       const number = numberOf(m);
-      if (!m || number === null || !RANKS.includes(m.rank as Rank)) return;
+      if (!m || number === null || errors.some((e) => e.field === `${path}[${i}].passport.number`)) return;
+      // One passport, one person: a number another open case records for someone else (another name) is that
+      // person's, as the ledger's numbers are (passport-holder, counted as an identity probe; fifteenth trial: another
+      // unit typed a unit's passport under another name and a higher rank, and the unit could then not file its own
+      // person at their rank). The other case and person are not named.
+      const name = typeof m.name === 'string' ? personNameKey(m.name) : '';
+      if (recorded.some((r) => r.number === number && personNameKey(r.member.name) !== name)) {
+        errors.push({
+          field: `${path}[${i}].passport.number`,
+          rule: 'passport-holder',
+          message: {
+            zh: '此护照号码是另一在办案件中他人的护照，请核对号码',
+            en: "The number is another person's passport on another open case: check the number",
+          },
+        });
+        return;
+      }
+      if (!RANKS.includes(m.rank as Rank)) return;
       const higher = recorded
         .filter((r) => r.number === number)
         .map((r) => r.member.rank)

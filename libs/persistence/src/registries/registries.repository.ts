@@ -612,12 +612,15 @@ export class RegistriesRepository {
   }
 
   /**
-   * The registered units whose code begins `personId` as a unit's own numbering would (the code, then `-` or `_`;
-   * case-insensitive): whose pattern the id is in.
+   * The registered units whose numbering `personId` is in (case-insensitive): the unit's code as a part of the id set
+   * off by anything but a letter or digit (`commerce-0001`, `P-commerce-004`, `commerce.7`), or leading it before a
+   * digit (`commerce0001`). Fifteenth trial: `P-<unit>-NNN`, the seeded ids' pattern, was not seen.
    */
   async unitsNumbering(personId: string): Promise<string[]> {
     const rows = await this.ds.query<Array<{ code: string }>>(
-      `SELECT code FROM units WHERE starts_with(lower($1), lower(code) || '-') OR starts_with(lower($1), lower(code) || '_')`,
+      // Unit codes are letters, digits and . _ - (CODE_PATTERN): only the dot means something to a regular expression.
+      `SELECT code FROM (SELECT code, replace(lower(code), '.', '\\.') AS pattern FROM units) u
+        WHERE lower($1) ~ ('(^|[^[:alnum:]])' || u.pattern || '([^[:alnum:]]|$)') OR lower($1) ~ ('^' || u.pattern || '[0-9]')`,
       [personId],
     );
     return rows.map((r) => r.code);
