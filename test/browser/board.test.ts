@@ -133,6 +133,8 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByRole('button', { name: '下一步' }).click();
     await check.filter({ hasText: '报送前检查：符合出访规定' }).waitFor();
+    // The review lists each typed member with the rank and passport typed (fifteenth trial: names only).
+    await expect(page.getByTestId('review-members').innerText()).resolves.toMatch(/张三 · 厅局级 · 护照号码 [A-Z0-9]+/);
     // The dry run's plan (thirteenth trial: nothing said whether the chain could finish before departure).
     await expect(check.getByTestId('trip-check-plan').innerText()).resolves.toMatch(
       /预计 \d{4}-\d{2}-\d{2} 办妥，距出发余 [\d.]+ 个工作日/,

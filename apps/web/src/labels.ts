@@ -105,6 +105,7 @@ export const DICT = {
   name: ['姓名', 'Name'],
   position: ['职务', 'Position'],
   rank: ['级别', 'Rank'],
+  fromRoster: ['花名册人员，级别与护照以登记为准', 'from the roster: its rank and passport on record'],
   partyMember: ['党员', 'Party member'],
   classifiedAccess: ['涉密人员', 'Classified access'],
   leadershipTeam: ['所属领导班子', 'Leadership team'],

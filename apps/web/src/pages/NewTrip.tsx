@@ -3,7 +3,7 @@ import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
 import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
-import { joinNames, joinStops } from '../lists';
+import { joinStops } from '../lists';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
 import { checkPlanText, type CheckPlan } from '../check-plan';
@@ -532,9 +532,24 @@ export function NewTripPage({ session }: { session: Session }) {
                 },
                 {
                   label: t('members'),
-                  children: joinNames(
-                    (values?.members ?? []).map((m) => (m.personId ? (rosterName(m.personId) ?? m.personId) : (m.name ?? ''))),
-                    lang,
+                  // Each member as it will be filed: a roster person by name (the registries supply rank and passport),
+                  // a typed one with the rank and passport number typed, so both are read once before submitting (trial).
+                  children: (
+                    <ul data-testid="review-members" style={{ margin: 0, paddingInlineStart: 20 }}>
+                      {(values?.members ?? []).map((m, i) => (
+                        <li key={m.id ?? i}>
+                          {m.personId
+                            ? `${rosterName(m.personId) ?? m.personId}（${t('fromRoster')}）`
+                            : [
+                                m.name ?? '',
+                                m.rank ? pick(cat?.ranks[m.rank]) : '',
+                                m.passportNumber ? `${t('passportNumber')} ${m.passportNumber}` : '',
+                              ]
+                                .filter((x) => x)
+                                .join(' · ')}
+                        </li>
+                      ))}
+                    </ul>
                   ),
                 },
               ]}
