@@ -62,6 +62,21 @@ describe('identity probes through the dry run, submissions and amendments are li
     submit: (body: object) => request(api.http).post('/api/delegations').set(bearer(u.tokens.organizer)).send(body),
   });
 
+  /** A trip of `u` departing and returning on these days, its one member typed with a passport out of custody. */
+  const tripOf = (u: TestUsers, departureDate: string, returnDate: string, member: { name: string; rank: string; number: string }) => {
+    const body = canonicalSubmission(u.unit, { title: `护照同号 ${departureDate}` });
+    const m = body.members[0]!;
+    return {
+      ...body,
+      departureDate,
+      returnDate,
+      destinations: [{ ...body.destinations[0]!, arrive: departureDate, leave: returnDate }],
+      members: [
+        { ...m, name: member.name, rank: member.rank, passport: { inCustody: false, number: member.number, expiresOn: '2031-06-30' } },
+      ],
+    };
+  };
+
   it("handed input: three refusals naming another person's passport (a check, a submission, an amendment), then 429 with Retry-After for any of them, for that user only", async () => {
     // A number the ledger does not hold costs nothing.
     for (let i = 0; i < 5; i++) expect((await as(users).check(typed(`SH${digits.slice(0, 6)}${i}`))).status).toBe(200);
@@ -106,17 +121,8 @@ describe('identity probes through the dry run, submissions and amendments are li
     const holder = await createTestUsers(api);
     const prober = await createTestUsers(api);
     const number = `SW${digits}`;
-    const trip = (u: TestUsers, departureDate: string, returnDate: string) => {
-      const body = canonicalSubmission(u.unit, { title: `护照同号 ${departureDate}` });
-      const m = body.members[0]!;
-      return {
-        ...body,
-        departureDate,
-        returnDate,
-        destinations: [{ ...body.destinations[0]!, arrive: departureDate, leave: returnDate }],
-        members: [{ ...m, name: '孙七', rank: 'bureau', passport: { inCustody: false, number, expiresOn: '2031-06-30' } }],
-      };
-    };
+    const trip = (u: TestUsers, departureDate: string, returnDate: string) =>
+      tripOf(u, departureDate, returnDate, { name: '孙七', rank: 'bureau', number });
     await as(holder)
       .submit(trip(holder, '2027-08-10', '2027-08-14'))
       .expect(201);
@@ -174,17 +180,8 @@ describe('identity probes through the dry run, submissions and amendments are li
     const holder = await createTestUsers(api);
     const prober = await createTestUsers(api);
     const number = `SV${digits}`;
-    const trip = (u: TestUsers, departureDate: string, returnDate: string, rank: string) => {
-      const body = canonicalSubmission(u.unit, { title: `窗口 ${departureDate}` });
-      const m = body.members[0]!;
-      return {
-        ...body,
-        departureDate,
-        returnDate,
-        destinations: [{ ...body.destinations[0]!, arrive: departureDate, leave: returnDate }],
-        members: [{ ...m, name: '钱八', rank, passport: { inCustody: false, number, expiresOn: '2031-06-30' } }],
-      };
-    };
+    const trip = (u: TestUsers, departureDate: string, returnDate: string, rank: string) =>
+      tripOf(u, departureDate, returnDate, { name: '钱八', rank, number });
     await as(holder)
       .submit(trip(holder, '2027-08-10', '2027-08-14', 'staff'))
       .expect(201);

@@ -1575,6 +1575,37 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     );
   });
 
+  /**
+   * A unit's Q1 US trips of `year` as the plan tests file them (`submit`: a typed division head, a passport of its own)
+   * and A01's recorded outcome of one once it is `want` (`outcome`, up to 60 s).
+   */
+  const planCases = (own: TestUsers, year: number) => ({
+    submit: async () =>
+      (
+        await request(api.http)
+          .post('/api/delegations')
+          .set(bearer(own.tokens.organizer))
+          .send(
+            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
+              name: `张${uniqueSuffix()}`,
+              rank: 'division',
+              passportNumber: passportNo(),
+            }),
+          )
+          .expect(201)
+      ).body.caseId as string,
+    outcome: (caseId: string, want: string) =>
+      eventually(
+        async () => {
+          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
+          const a01 = p?.steps.find((s) => s.key === 'A01');
+          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
+        },
+        (o) => o === want,
+        60_000,
+      ),
+  });
+
   it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes or moves off it (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
     const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
     const own = await createTestUsers(api, `plan-re-${uniqueSuffix()}`);
@@ -1588,30 +1619,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .set(clerk)
       .send({ trips: [us] })
       .expect(200);
-    const submit = async () =>
-      (
-        await request(api.http)
-          .post('/api/delegations')
-          .set(bearer(own.tokens.organizer))
-          .send(
-            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
-              name: `张${uniqueSuffix()}`,
-              rank: 'division',
-              passportNumber: passportNo(),
-            }),
-          )
-          .expect(201)
-      ).body.caseId as string;
-    const outcome = (caseId: string, want: string) =>
-      eventually(
-        async () => {
-          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
-          const a01 = p?.steps.find((s) => s.key === 'A01');
-          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
-        },
-        (o) => o === want,
-        60_000,
-      );
+    const { submit, outcome } = planCases(own, year);
     const first = await submit();
     expect(await outcome(first, 'planned')).toBe('planned');
     // The handed input: the FAO clerk drops the US trip from the approved plan; the case read 计划内 still.
@@ -1682,30 +1690,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .set(clerk)
       .send({ trips: [de] })
       .expect(200);
-    const submit = async () =>
-      (
-        await request(api.http)
-          .post('/api/delegations')
-          .set(bearer(own.tokens.organizer))
-          .send(
-            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
-              name: `张${uniqueSuffix()}`,
-              rank: 'division',
-              passportNumber: passportNo(),
-            }),
-          )
-          .expect(201)
-      ).body.caseId as string;
-    const outcome = (caseId: string, want: string) =>
-      eventually(
-        async () => {
-          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
-          const a01 = p?.steps.find((s) => s.key === 'A01');
-          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
-        },
-        (o) => o === want,
-        60_000,
-      );
+    const { submit, outcome } = planCases(own, year);
     // Filed one after another, none planned: the plan has no US trip.
     const filed: string[] = [];
     for (let i = 0; i < 4; i++) filed.push(await submit());
@@ -1739,30 +1724,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .set(bearer(own.tokens['fao-clerk']))
       .send({ trips: [us] })
       .expect(200);
-    const submit = async () =>
-      (
-        await request(api.http)
-          .post('/api/delegations')
-          .set(bearer(own.tokens.organizer))
-          .send(
-            typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
-              name: `张${uniqueSuffix()}`,
-              rank: 'division',
-              passportNumber: passportNo(),
-            }),
-          )
-          .expect(201)
-      ).body.caseId as string;
-    const outcome = (caseId: string, want: string) =>
-      eventually(
-        async () => {
-          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
-          const a01 = p?.steps.find((s) => s.key === 'A01');
-          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
-        },
-        (o) => o === want,
-        60_000,
-      );
+    const { submit, outcome } = planCases(own, year);
     const holder = await submit();
     expect(await outcome(holder, 'planned')).toBe('planned');
     const waiting = await submit();
