@@ -112,7 +112,7 @@ describe('identity probes through the dry run, submissions and amendments are li
       expect([res.status, res.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(600);
-      expect(res.body.message.zh).toContain('核对他人护照信息的次数过多');
+      expect(res.body.message.zh).toContain('涉及其他单位人员、护照或出访记录的核对次数过多');
     }
     // Another organizer keeps their budget.
     expect((await as(others).check({ ...typed(`SH${digits}`), unit: others.unit })).status).toBe(200);
@@ -201,6 +201,37 @@ describe('identity probes through the dry run, submissions and amendments are li
       await as(holder)
         .check(trip(holder, '2027-11-01', '2027-11-03', 'staff'))
         .expect(200);
+  });
+
+  it('sixteenth trial: probes sent at once are counted before they are answered: of 12 at once, no more than the budget are answered', async () => {
+    const burst = await createTestUsers(api);
+    const sent = await Promise.all(Array.from({ length: 12 }, () => as(burst).check({ ...typed(held), unit: burst.unit })));
+    const statuses = sent.map((r) => r.status);
+    expect(statuses.filter((s) => s === 422).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+    expect(statuses.every((s) => s === 422 || s === 429)).toBe(true);
+  });
+
+  it("sixteenth trial: a roster person whose number another unit once typed is filed by their unit at no cost (another unit's trip counted, undated, never a probe)", async () => {
+    const squatter = await createTestUsers(api);
+    const owner = await createTestUsers(api);
+    await registerTestUnit(api, owner);
+    const number = `SQ${digits}`;
+    // Another unit types the number first, under another name.
+    await as(squatter)
+      .submit(tripOf(squatter, '2027-04-20', '2027-04-24', { name: '孙某', rank: 'bureau', number }))
+      .expect(201);
+    // The owner's passport office then registers it for the owner's roster person.
+    const personId = `P-${owner.unit}-sq`;
+    await registerRosterPerson(api, owner, personId, { name: '李十', rank: 'bureau' });
+    await request(api.http)
+      .post('/api/registries/passports')
+      .set(bearer(owner.tokens['passport-officer']))
+      .send({ number, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: personId })
+      .expect(201);
+    const body = canonicalSubmission(owner.unit, { title: '本单位人员' });
+    const trip = { ...body, members: [{ id: 'm1', personId }] };
+    for (let i = 0; i < 5; i++) expect((await as(owner).check(trip)).status).toBe(200);
   });
 
   it("thirteenth trial: a person id another unit holds is 404 as on the read route, and counted, as a copy of their person is; a free one in another unit's numbering 422 unit-numbering; spent, every registration is 429 and an update of one's own is not", async () => {

@@ -32,6 +32,8 @@ import {
   passportLastsTrip,
   passportNeededUntil,
   checkTripRules,
+  restsOnWithheldRecords,
+  tripsOf,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
   CLOSED_STATUSES,
@@ -70,6 +72,7 @@ import {
   caseDecisions,
   memberTripHistory,
   withholdTrips,
+  type PersonTrip,
   claimOpenCaseTrip,
   openCaseMembers,
   releaseOpenCaseTrip,
@@ -208,6 +211,26 @@ const tripWindow = (facts: Pick<CaseFacts, 'unit' | 'members' | 'departureDate' 
 /** Whether the caller reads a case of this scope (canSeeCase): else the trip rules name none of its dates. */
 const readsCaseOf = (user: AuthUser, scope: { unit: string; supervisingDepartment: string | null }) =>
   canSeeCase(user, { unit: scope.unit, supervisingDepartment: scope.supervisingDepartment, definitionVersion: null });
+
+/**
+ * Whether the trip rules' answer told of another unit's records through a typed passport (a member with no personId:
+ * the way an identity probe comes in): a withheld violation at such a member (restsOnWithheldRecords), or, with the
+ * `history` read, such a member's trips from another unit's cases. A roster person's own record is their unit's to
+ * meet and costs nothing (sixteenth trial: a unit filing its registered person, whose number another unit had typed,
+ * was locked out by the count).
+ */
+function revealsThroughTyped(
+  facts: CaseFacts,
+  violations: readonly RuleViolation[],
+  history?: ReadonlyMap<string, readonly PersonTrip[]>,
+): boolean {
+  const typed = facts.members.filter((m) => !m.personId);
+  const ids = new Set(typed.map((m) => m.id));
+  return (
+    violations.some((v) => restsOnWithheldRecords(v) && ids.has(String(v.details?.memberId))) ||
+    (history !== undefined && typed.some((m) => tripsOf(facts, m, history).some((t) => t.withheld)))
+  );
+}
 
 /**
  * The overlap rule's rivals as the caller may see them: another case's title only to who may read that case; a case
@@ -504,19 +527,15 @@ export class DelegationsService {
   ): Promise<RuleViolation[]> {
     const f = facts as CaseFacts;
     const history = withholdTrips(await memberTripHistory(this.cases.manager, f, f.members, ownCaseId), (t) => readsCaseOf(user, t));
-    const consulted = [...history.values()].some((trips) => trips.some((t) => t.withheld));
-    return this.probes.counted(
-      user.id,
-      [
-        ...checkTripRules(f),
-        ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
-        ...departureDateViolations(facts, shanghaiDate(Date.now())),
-        ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
-        ...memberTripViolations(f, history, settings?.rules),
-        ...(await this.openCaseViolations(user, f, ownCaseId)),
-      ],
-      consulted,
-    );
+    const violations = [
+      ...checkTripRules(f),
+      ...duplicatePersonViolations(f.members, { comparingHeld: true }), // as A07 compares: one answer, up front
+      ...departureDateViolations(facts, shanghaiDate(Date.now())),
+      ...departureHorizonViolations(facts, shanghaiDate(Date.now())),
+      ...memberTripViolations(f, history, settings?.rules),
+      ...(await this.openCaseViolations(user, f, ownCaseId)),
+    ];
+    return this.probes.counted(user.id, violations, revealsThroughTyped(f, violations, history));
   }
 
   /**
@@ -564,7 +583,8 @@ export class DelegationsService {
         }
       : undefined;
     const rows = await claimOpenCaseTrip(this.cases.manager, { caseId, unit: facts.unit, ...trip }, CLOSED_STATUSES, recheck);
-    return this.probes.counted(user.id, [...openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId), ...refused]);
+    const violations = [...openCaseOverlapViolations(facts, rivalsFor(user, rows), caseId), ...refused];
+    return this.probes.counted(user.id, violations, revealsThroughTyped(facts, violations));
   }
 
   /**

@@ -6,7 +6,7 @@ import { API_CONFIG } from '../api.options';
 import { DomainError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { failClosed } from '../common/unavailable';
-import { restsOnWithheldRecords, type RuleViolation } from '@df/domain';
+import type { RuleViolation } from '@df/domain';
 
 /**
  * The rules of a refusal that tells the caller something of another person's identity: a passport the ledger holds
@@ -51,55 +51,56 @@ export class IdentityProbesService {
   /**
    * Runs `work` (the registries' check of the members sent) for this user: 429 TOO_MANY_ATTEMPTS instead while their
    * budget is spent (nothing is checked, so nothing more is learnt); a refusal naming another person's identity
-   * takes a point (and is thrown as it was).
+   * keeps the point it took (and is thrown as it was), any other outcome gives it back. The point is taken before the
+   * work, atomically (sixteenth trial: 25 checks at once all read the budget unspent, and up to 22 were answered).
    */
   async guarded<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    const spent = await this.store(() => this.limiter.get(userId));
-    if (spent && spent.consumedPoints >= this.config.identityProbeMax) throw this.refusal(spent.msBeforeNext);
+    await this.take(userId);
+    let probe = false;
     try {
       return await work();
     } catch (err) {
-      if (namesAnotherIdentity(err)) {
-        await this.store(() => this.limiter.consume(userId));
-        this.logger.event('warn', 'identity probe counted', { user: userId });
-      }
+      probe = namesAnotherIdentity(err);
+      if (probe) this.logger.event('warn', 'identity probe counted', { user: userId });
       throw err;
+    } finally {
+      if (!probe) await this.giveBack(userId);
     }
   }
 
   /**
-   * The trip rules' answer for this user (`violations`, as found): one resting on another unit's records (the overlap
-   * or frequency rule matching another unit's case by a typed passport number: restsOnWithheldRecords) takes a point,
-   * and a spent budget answers 429 instead (dates are withheld, but trying dates would find them); so does an answer
-   * without one when the rules `consulted` another unit's records (fifteenth trial: a passing answer was free, so a
-   * search paid only on one side). Others cost nothing.
+   * The trip rules' answer for this user (`violations`, as found) when it `reveals` another unit's records (the overlap
+   * or frequency rule meeting another unit's case through a typed passport number: restsOnWithheldRecords, or a
+   * passing answer that read another unit's trips): it takes a point, and a spent budget answers 429 instead (dates
+   * are withheld, but trying dates would find them). Others cost nothing.
    */
-  async counted(userId: string, violations: RuleViolation[], consulted = false): Promise<RuleViolation[]> {
-    if (!consulted && !violations.some(restsOnWithheldRecords)) return violations;
-    await this.charge(userId, 'withheld-trip');
+  async counted(userId: string, violations: RuleViolation[], reveals: boolean): Promise<RuleViolation[]> {
+    if (!reveals) return violations;
+    await this.take(userId);
+    this.logger.event('warn', 'identity probe counted', { user: userId, rule: 'withheld-trip' });
     return violations;
   }
 
   /**
-   * A person's registration by this user (a person id not on a roster they read): 429 while their budget is spent,
-   * whatever the id (a free id and a held one answer alike); an id another unit holds (`heldElsewhere`, which the
-   * answer cannot hide: it is not registered) takes a point.
+   * A person's registration by this user (a person id not on a roster they read), or an update to another identity:
+   * 429 while their budget is spent, whatever the id (a free id and a held one answer alike); one that meets another
+   * unit's person (`heldElsewhere`: its id or identity is on another unit's roster, which the answer cannot hide)
+   * keeps the point it took.
    */
   async registration(userId: string, heldElsewhere: boolean): Promise<void> {
-    await this.assertBudget(userId);
-    if (heldElsewhere) await this.charge(userId, 'person-id-held');
+    await this.take(userId);
+    if (heldElsewhere) this.logger.event('warn', 'identity probe counted', { user: userId, rule: 'person-held' });
+    else await this.giveBack(userId);
   }
 
-  private async assertBudget(userId: string): Promise<void> {
-    const spent = await this.store(() => this.limiter.get(userId));
-    if (spent && spent.consumedPoints >= this.config.identityProbeMax) throw this.refusal(spent.msBeforeNext);
+  /** Takes a point, atomically (an increment, not a read then a write); 429 when that goes past the budget. */
+  private async take(userId: string): Promise<void> {
+    const res = await this.store(() => this.limiter.consume(userId));
+    if (res.consumedPoints > this.config.identityProbeMax) throw this.refusal(res.msBeforeNext);
   }
 
-  /** Takes a point for an answer that told something of another unit's person (`rule`: which, for the log); 429 if spent. */
-  private async charge(userId: string, rule: string): Promise<void> {
-    await this.assertBudget(userId);
-    await this.store(() => this.limiter.consume(userId));
-    this.logger.event('warn', 'identity probe counted', { user: userId, rule });
+  private async giveBack(userId: string): Promise<void> {
+    await this.store(() => this.limiter.reward(userId, 1));
   }
 
   private refusal(msBeforeNext: number): DomainError {
@@ -108,8 +109,8 @@ export class IdentityProbesService {
     return new DomainError(
       'TOO_MANY_ATTEMPTS',
       {
-        zh: `核对他人护照信息的次数过多，请 ${min} 分钟后再试（涉及其他单位人员、护照或出访记录的答复均计入）`,
-        en: `Too many checks refused for naming another person's passport: retry in ${min} min (every answer touching another unit's people, passports or trips counts)`,
+        zh: `涉及其他单位人员、护照或出访记录的核对次数过多，请 ${min} 分钟后再试`,
+        en: `Too many answers about another unit's people, passports or trips: retry in ${min} min`,
       },
       { retryAfterSeconds: seconds },
     );
