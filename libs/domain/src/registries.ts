@@ -808,6 +808,16 @@ export function snapshotMember<
 }
 
 /**
+ * The refusal of a typed passport number that is another person's, whoever records it (the custody ledger, or another
+ * open case under another name: rule `passport-holder`): one text, so the answer does not say which holds it
+ * (sixteenth trial: two texts told the ledger from an open case).
+ */
+export const ANOTHER_PERSONS_PASSPORT: Label = {
+  zh: '此护照号码属于另一人员（其他单位或本单位的其他人），不是所填的成员',
+  en: "This passport number is another person's (another unit's, or another of this unit's), not this member's",
+};
+
+/**
  * Who a typed member (one sent without a personId) is, by the registries: one identity for a person across every
  * path, so the frequency rule's trip history (personKey), the leadership-team overlap, DUPLICATE_MEMBER and the
  * custody ledger's checkout read one person whether the organizer named them from the roster or typed them
@@ -846,10 +856,7 @@ export function typedMemberIdentity(
         kind: 'refused',
         field: 'passport.number',
         rule: 'passport-holder',
-        message: {
-          zh: '此护照号码在护照保管登记中属于另一人员（其他单位或本单位的其他人），不是所填的成员',
-          en: "This passport number is registered in the custody ledger to another person (another unit's, or another of this unit's), not this member",
-        },
+        message: ANOTHER_PERSONS_PASSPORT,
       };
     return { kind: 'person', person: holder };
   }

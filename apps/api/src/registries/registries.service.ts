@@ -40,6 +40,7 @@ import {
   custodyClaimProblem,
   addDays,
   personIdentityKey,
+  ANOTHER_PERSONS_PASSPORT,
   personNameKey,
   custodyMoveProblem,
   type CustodyMoveProblem,
@@ -1288,10 +1289,7 @@ export class RegistriesService {
         errors.push({
           field: `${path}[${i}].passport.number`,
           rule: 'passport-holder',
-          message: {
-            zh: '此护照号码是另一在办案件中他人的护照，请核对号码',
-            en: "The number is another person's passport on another open case: check the number",
-          },
+          message: ANOTHER_PERSONS_PASSPORT,
         });
         return;
       }
