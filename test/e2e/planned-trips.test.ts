@@ -269,9 +269,10 @@ describe('planned trips of open cases count toward the frequency limit', () => {
         {
           field: 'members[0].rank',
           rule: 'recorded-rank',
+          // Another unit's record: the rank is not named (sixteenth trial).
           message: {
-            zh: '此护照的持有人在另一在办团组中登记的职级为县处级，不得填写更低的职级',
-            en: "This passport's holder is recorded as Division on another open delegation: a lower rank is refused",
+            zh: '此护照的持有人在其他单位的在办团组中登记的职级更高，不得填写更低的职级（可向外办核实）',
+            en: "This passport's holder is recorded at a higher rank on another unit's open delegation: a lower rank is refused (the FAO can tell)",
           },
         },
       ]);

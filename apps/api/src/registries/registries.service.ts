@@ -1267,6 +1267,7 @@ export class RegistriesService {
     resolvedTyped: ReadonlySet<number>,
     path: string,
     errors: FieldError[],
+    caseUnit: string,
     caseId?: string,
   ): Promise<void> {
     const typed = members.map((m, i) =>
@@ -1294,20 +1295,25 @@ export class RegistriesService {
         return;
       }
       if (!RANKS.includes(m.rank as Rank)) return;
-      const higher = recorded
-        .filter((r) => r.number === number)
-        .map((r) => r.member.rank)
-        .filter((r): r is Rank => RANKS.includes(r as Rank))
-        .sort((a, b) => RANKS.indexOf(a) - RANKS.indexOf(b))[0];
+      const top = recorded
+        .filter((r) => r.number === number && RANKS.includes(r.member.rank as Rank))
+        .sort((a, b) => RANKS.indexOf(a.member.rank as Rank) - RANKS.indexOf(b.member.rank as Rank))[0];
+      const higher = top?.member.rank as Rank | undefined;
       if (higher === undefined || RANKS.indexOf(higher) >= RANKS.indexOf(m.rank as Rank)) return;
-      const label = RANK_LABELS[higher];
+      // The rank is named from the unit's own cases only: another unit's record is theirs (sixteenth trial).
+      const label = top!.unit === caseUnit ? RANK_LABELS[higher] : null;
       errors.push({
         field: `${path}[${i}].rank`,
         rule: 'recorded-rank',
-        message: {
-          zh: `此护照的持有人在另一在办团组中登记的职级为${label.zh}，不得填写更低的职级`,
-          en: `This passport's holder is recorded as ${label.en} on another open delegation: a lower rank is refused`,
-        },
+        message: label
+          ? {
+              zh: `此护照的持有人在另一在办团组中登记的职级为${label.zh}，不得填写更低的职级`,
+              en: `This passport's holder is recorded as ${label.en} on another open delegation: a lower rank is refused`,
+            }
+          : {
+              zh: '此护照的持有人在其他单位的在办团组中登记的职级更高，不得填写更低的职级（可向外办核实）',
+              en: "This passport's holder is recorded at a higher rank on another unit's open delegation: a lower rank is refused (the FAO can tell)",
+            },
       });
     });
   }
@@ -1397,7 +1403,7 @@ export class RegistriesService {
       resolvedTyped.add(i);
       return { ...(m as Record<string, unknown>), personId: identity.person.personId };
     });
-    await this.recordedRanks(named, typedAt, resolvedTyped, path, errors, caseId);
+    await this.recordedRanks(named, typedAt, resolvedTyped, path, errors, String(unit.code), caseId);
     const ids = named.flatMap((m) => idOf(m) ?? []);
     if (ids.length === 0) {
       if (errors.length > 0) throw ruleRefusal(errors);
