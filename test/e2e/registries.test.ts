@@ -1606,20 +1606,27 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       ),
   });
 
-  it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes or moves off it (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
+  /** A unit of its own with next year's approved plan of these trips (`us`: a Q1 US trip, `de`: a Q2 German one). */
+  const planUnit = async (prefix: string, initial: Array<'us' | 'de'>) => {
     const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
-    const own = await createTestUsers(api, `plan-re-${uniqueSuffix()}`);
+    const own = await createTestUsers(api, `${prefix}-${uniqueSuffix()}`);
     await registerTestUnit(api, own);
     const path = `/api/registries/units/${own.unit}/plans/${year}`;
     const clerk = bearer(own.tokens['fao-clerk']);
-    const us = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 };
-    const de = { id: 'P-DE', purpose: 'investment-promotion', countries: ['DE'], size: 3, quarter: 2 };
+    const trips = {
+      us: { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 },
+      de: { id: 'P-DE', purpose: 'investment-promotion', countries: ['DE'], size: 3, quarter: 2 },
+    };
     await request(api.http)
       .put(path)
       .set(clerk)
-      .send({ trips: [us] })
+      .send({ trips: initial.map((t) => trips[t]) })
       .expect(200);
-    const { submit, outcome } = planCases(own, year);
+    return { year, own, path, clerk, ...trips, ...planCases(own, year) };
+  };
+
+  it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes or moves off it (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
+    const { year, path, clerk, us, de, submit, outcome, own } = await planUnit('plan-re', ['us']);
     const first = await submit();
     expect(await outcome(first, 'planned')).toBe('planned');
     // The handed input: the FAO clerk drops the US trip from the approved plan; the case read 计划内 still.
@@ -1678,19 +1685,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
   });
 
   it('thirteenth trial: a trip added to the plan, or freed, goes to the earliest filed case it covers, not to whichever A01 runs first', async () => {
-    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
-    const own = await createTestUsers(api, `plan-fo-${uniqueSuffix()}`);
-    await registerTestUnit(api, own);
-    const path = `/api/registries/units/${own.unit}/plans/${year}`;
-    const clerk = bearer(own.tokens['fao-clerk']);
-    const us = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 };
-    const de = { id: 'P-DE', purpose: 'investment-promotion', countries: ['DE'], size: 3, quarter: 2 };
-    await request(api.http)
-      .put(path)
-      .set(clerk)
-      .send({ trips: [de] })
-      .expect(200);
-    const { submit, outcome } = planCases(own, year);
+    const { path, clerk, us, de, submit, outcome, own } = await planUnit('plan-fo', ['de']);
     // Filed one after another, none planned: the plan has no US trip.
     const filed: string[] = [];
     for (let i = 0; i < 4; i++) filed.push(await submit());
