@@ -210,6 +210,13 @@ describe('identity probes through the dry run, submissions and amendments are li
     expect(statuses.filter((s) => s === 422).length).toBeLessThanOrEqual(3);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
     expect(statuses.every((s) => s === 422 || s === 429)).toBe(true);
+    // Checks that tell nothing of anyone else's take no point, however many at once (seventeenth trial: points held
+    // while in flight refused an honest unit's own checks).
+    const honest = await createTestUsers(api);
+    const own = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => as(honest).check({ ...typed(`SZ${digits.slice(0, 6)}${i}`), unit: honest.unit })),
+    );
+    expect(own.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
   });
 
   it("sixteenth trial: a roster person whose number another unit once typed is filed by their unit at no cost (another unit's trip counted, undated, never a probe)", async () => {

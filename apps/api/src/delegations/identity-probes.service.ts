@@ -50,34 +50,28 @@ export class IdentityProbesService {
 
   /**
    * Runs `work` (the registries' check of the members sent) for this user: 429 TOO_MANY_ATTEMPTS instead while their
-   * budget is spent (nothing is checked, so nothing more is learnt); a refusal naming another person's identity
-   * keeps the point it took (and is thrown as it was), any other outcome gives it back. The point is taken before the
-   * work, atomically (sixteenth trial: 25 checks at once all read the budget unspent, and up to 22 were answered).
+   * budget is spent (nothing is checked, so nothing more is learnt); a refusal naming another person's identity takes a
+   * point first, and is 429 instead when that point goes past the budget (taken atomically after the work: sixteenth
+   * trial, 25 checks at once were all answered; seventeenth, points held before the answer refused honest requests).
    */
   async guarded<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    await this.take(userId);
-    let probe = false;
+    await this.assertBudget(userId);
     try {
       return await work();
     } catch (err) {
-      probe = namesAnotherIdentity(err);
-      if (probe) this.logger.event('warn', 'identity probe counted', { user: userId });
+      if (namesAnotherIdentity(err)) await this.take(userId, 'identity');
       throw err;
-    } finally {
-      if (!probe) await this.giveBack(userId);
     }
   }
 
   /**
    * The trip rules' answer for this user (`violations`, as found) when it `reveals` another unit's records (the overlap
    * or frequency rule meeting another unit's case through a typed passport number: restsOnWithheldRecords, or a
-   * passing answer that read another unit's trips): it takes a point, and a spent budget answers 429 instead (dates
-   * are withheld, but trying dates would find them). Others cost nothing.
+   * passing answer that read another unit's trips): it takes a point, and is 429 instead past the budget (dates are
+   * withheld, but trying dates would find them). Others cost nothing.
    */
   async counted(userId: string, violations: RuleViolation[], reveals: boolean): Promise<RuleViolation[]> {
-    if (!reveals) return violations;
-    await this.take(userId);
-    this.logger.event('warn', 'identity probe counted', { user: userId, rule: 'withheld-trip' });
+    if (reveals) await this.take(userId, 'withheld-trip');
     return violations;
   }
 
@@ -85,22 +79,26 @@ export class IdentityProbesService {
    * A person's registration by this user (a person id not on a roster they read), or an update to another identity:
    * 429 while their budget is spent, whatever the id (a free id and a held one answer alike); one that meets another
    * unit's person (`heldElsewhere`: its id or identity is on another unit's roster, which the answer cannot hide)
-   * keeps the point it took.
+   * takes a point, and is 429 instead past the budget.
    */
   async registration(userId: string, heldElsewhere: boolean): Promise<void> {
-    await this.take(userId);
-    if (heldElsewhere) this.logger.event('warn', 'identity probe counted', { user: userId, rule: 'person-held' });
-    else await this.giveBack(userId);
+    await this.assertBudget(userId);
+    if (heldElsewhere) await this.take(userId, 'person-held');
   }
 
-  /** Takes a point, atomically (an increment, not a read then a write); 429 when that goes past the budget. */
-  private async take(userId: string): Promise<void> {
+  private async assertBudget(userId: string): Promise<void> {
+    const spent = await this.store(() => this.limiter.get(userId));
+    if (spent && spent.consumedPoints >= this.config.identityProbeMax) throw this.refusal(spent.msBeforeNext);
+  }
+
+  /**
+   * Takes a point for an answer about to tell something of another unit's person, atomically (an increment, not a
+   * read and then a write): 429 instead when it goes past the budget. `rule`: which kind, for the log.
+   */
+  private async take(userId: string, rule: string): Promise<void> {
     const res = await this.store(() => this.limiter.consume(userId));
     if (res.consumedPoints > this.config.identityProbeMax) throw this.refusal(res.msBeforeNext);
-  }
-
-  private async giveBack(userId: string): Promise<void> {
-    await this.store(() => this.limiter.reward(userId, 1));
+    this.logger.event('warn', 'identity probe counted', { user: userId, rule });
   }
 
   private refusal(msBeforeNext: number): DomainError {
