@@ -219,25 +219,35 @@ describe('identity probes through the dry run, submissions and amendments are li
     expect(own.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
   });
 
-  it("sixteenth trial: a roster person whose number another unit once typed is filed by their unit at no cost (another unit's trip counted, undated, never a probe)", async () => {
+  it("sixteenth and seventeenth trials: a number another unit typed under another name is not registered for a roster person (409, the case named); typed under the person's name, their unit files them at no cost", async () => {
     const squatter = await createTestUsers(api);
     const owner = await createTestUsers(api);
     await registerTestUnit(api, owner);
-    const number = `SQ${digits}`;
-    // Another unit types the number first, under another name.
-    await as(squatter)
-      .submit(tripOf(squatter, '2027-04-20', '2027-04-24', { name: '孙某', rank: 'bureau', number }))
-      .expect(201);
-    // The owner's passport office then registers it for the owner's roster person.
     const personId = `P-${owner.unit}-sq`;
     await registerRosterPerson(api, owner, personId, { name: '李十', rank: 'bureau' });
-    await request(api.http)
-      .post('/api/registries/passports')
-      .set(bearer(owner.tokens['passport-officer']))
-      .send({ number, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: personId })
+    const register = (number: string) =>
+      request(api.http)
+        .post('/api/registries/passports')
+        .set(bearer(owner.tokens['passport-officer']))
+        .send({ number, type: 'official', issuedOn: '2021-07-01', expiresOn: '2031-06-30', holder: personId });
+    // Another unit typed the number first, under another name: the ledger does not give it to the roster person.
+    const taken = `SQ${digits}`;
+    const squatted = (
+      await as(squatter)
+        .submit(tripOf(squatter, '2027-04-20', '2027-04-24', { name: '孙某', rank: 'bureau', number: taken }))
+        .expect(201)
+    ).body.caseId as string;
+    // At once: a case not projected yet counts by the first answer stored with its submission.
+    const refused = await register(taken).expect(409);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'number', rule: 'typed-elsewhere' })]);
+    expect(refused.body.message.zh).toContain(squatted);
+    // Typed under the person's own name: the same person; the unit files them, and it never costs its organizer a point.
+    const shared = `SR${digits}`;
+    await as(squatter)
+      .submit(tripOf(squatter, '2027-04-20', '2027-04-24', { name: '李十', rank: 'bureau', number: shared }))
       .expect(201);
-    const body = canonicalSubmission(owner.unit, { title: '本单位人员' });
-    const trip = { ...body, members: [{ id: 'm1', personId }] };
+    await register(shared).expect(201);
+    const trip = { ...canonicalSubmission(owner.unit, { title: '本单位人员' }), members: [{ id: 'm1', personId }] };
     for (let i = 0; i < 5; i++) expect((await as(owner).check(trip)).status).toBe(200);
   });
 

@@ -444,7 +444,8 @@ export interface OpenCasePassportMember {
 /**
  * The members of other open (or departed) cases whose passport is one of `numbers` (as the ledger writes numbers: no
  * spaces, capitals), but `exceptCaseId`'s, from each case's published answer (case_progress: the facts as the
- * workflow holds them, amendments included). At most `limit` rows when given (a C05 check needs only whether another
+ * workflow holds them, amendments included); a case not projected yet by the first answer the API stored (within
+ * the day), so a submission of a moment ago counts. At most `limit` rows when given (a C05 check needs only whether another
  * person holds its number: 5). C05's number check and the typed members' recorded rank (recorded-rank) read them.
  */
 export async function openCaseMembersWithPassport(
@@ -455,12 +456,14 @@ export async function openCaseMembersWithPassport(
 ): Promise<OpenCasePassportMember[]> {
   if (numbers.length === 0) return [];
   const rows = await manager.query<Array<{ case_id: string; unit: string; number: string; member: OpenCasePassportMember['member'] }>>(
-    `SELECT c.case_id, c.unit, n.number, m AS member
-       FROM cases c
-       JOIN case_progress p ON p.case_id = c.case_id
+    `SELECT p.case_id, COALESCE(c.unit, p.answer->'facts'->>'unit') AS unit, n.number, m AS member
+       FROM case_progress p
+       LEFT JOIN cases c ON c.case_id = p.case_id
        CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.answer->'facts'->'members', '[]'::jsonb)) m
        CROSS JOIN LATERAL (SELECT upper(regexp_replace(m->'passport'->>'number', '[[:space:]]', '', 'g')) AS number) n
-      WHERE c.status IN ('open', 'departed') AND c.case_id <> $2 AND n.number = ANY($1)
+      WHERE (c.status IN ('open', 'departed')
+             OR (c.case_id IS NULL AND p.answer->>'status' = 'open' AND p.written_at > now() - interval '1 day'))
+        AND p.case_id <> $2 AND n.number = ANY($1)
       LIMIT $3`,
     [[...numbers], exceptCaseId, limit ?? null],
   );

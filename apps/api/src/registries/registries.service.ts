@@ -977,6 +977,29 @@ export class RegistriesService {
           },
         },
       ]);
+    // Nor a number another open case records, typed, for someone else (another name): one passport is one person, and
+    // the holder's unit could then not file them (seventeenth trial: another unit had typed the number first, and the
+    // holder's every trip met that case's). The passport officer reads every case: the case is named, to be put right.
+    const typedElsewhere = (await openCaseMembersWithPassport(this.db.manager, [normalPassportNumber(p.number)], '', 5)).filter(
+      (r) => r.member.personId !== holder.personId && personNameKey(r.member.name) !== personNameKey(holder.name),
+    );
+    if (typedElsewhere.length > 0)
+      throw new DomainError(
+        'ACTION_NOT_ALLOWED',
+        {
+          zh: `在办案件 ${typedElsewhere.map((r) => r.caseId).join('、')} 将此护照号码填在他人名下：请先核实并更正该案件，再登记`,
+          en: `Open case ${typedElsewhere.map((r) => r.caseId).join(', ')} records this number for someone else: check and correct that case first`,
+        },
+        {
+          errors: [
+            {
+              field: 'number',
+              rule: 'typed-elsewhere',
+              message: { zh: '另一在办案件将此号码填在他人名下', en: 'Another open case records it for someone else' },
+            },
+          ],
+        },
+      );
     let added: boolean;
     try {
       added = await this.repo.registerPassport(p, holder.unit, actorOf(user), { replaces: null });
