@@ -116,7 +116,12 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
     const done = await completeA02();
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ accepted: true, requestId: key });
-    const after = await getProgress(api, users.tokens.organizer, caseId);
+    // The page's answer catches up with the resolution once the workflow publishes it (the read is eventually current).
+    const after = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (p) => p.incident === null,
+      30_000,
+    );
     expect(after.incident).toBeNull();
     expect(after.steps.find((s) => s.key === 'A02')!.status).toBe('done');
   });
