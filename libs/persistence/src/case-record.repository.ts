@@ -54,14 +54,7 @@ export async function readCaseRecord(manager: EntityManager, caseId: string): Pr
  * covers one delegation.
  */
 export async function plannedTripsTaken(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<Set<string>> {
-  const rows = await manager.query<Array<{ trip_id: string }>>(
-    `SELECT DISTINCT k.trip_id
-       FROM annual_plan_claims k LEFT JOIN cases c ON c.case_id = k.case_id
-      WHERE k.unit = $1 AND k.year = $3 AND k.case_id <> $2
-        AND (c.status IN ('open', 'departed', 'completed') OR (c.case_id IS NULL AND k.claimed_at > now() - interval '1 day'))`,
-    [unit, exceptCaseId, year],
-  );
-  return new Set(rows.map((r) => r.trip_id));
+  return new Set((await plannedTripHolders(manager, unit, year)).filter((h) => h.caseId !== exceptCaseId).map((h) => h.tripId));
 }
 
 /**
@@ -91,15 +84,23 @@ export async function plannedTripHolders(
  */
 export async function openPlanClaimants(manager: EntityManager, unit: string, year: number): Promise<PlanClaimant[]> {
   const rows = await manager.query<
-    Array<{ case_id: string; purpose: Purpose; departure_date: string; countries: string[]; size: number; held: string | null }>
+    Array<{
+      case_id: string;
+      purpose: Purpose;
+      departure_date: string;
+      countries: string[] | null;
+      facts: CaseFacts | null;
+      size: number;
+      held: string | null;
+    }>
   >(
-    `SELECT o.case_id, o.purpose, o.departure_date, o.countries, o.size, k.trip_id AS held
+    `SELECT o.case_id, o.purpose, o.departure_date, o.countries, o.facts, o.size, k.trip_id AS held
        FROM (SELECT c.case_id, c.purpose, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
-                    to_jsonb(c.countries) AS countries, c.member_count AS size, c.submitted_at
+                    to_jsonb(c.countries) AS countries, NULL::jsonb AS facts, c.member_count AS size, c.submitted_at
                FROM cases c
               WHERE c.unit = $1 AND c.status = 'open' AND c.departure_date BETWEEN $2::text::date AND $3::text::date
              UNION ALL
-             SELECT p.case_id, p.answer->'facts'->>'purpose', p.answer->'facts'->>'departureDate', NULL,
+             SELECT p.case_id, p.answer->'facts'->>'purpose', p.answer->'facts'->>'departureDate', NULL, p.answer->'facts',
                     jsonb_array_length(p.answer->'facts'->'members'), (p.answer->>'submittedAt')::timestamptz
                FROM case_progress p
               WHERE p.written_at > now() - interval '1 day'
@@ -110,28 +111,17 @@ export async function openPlanClaimants(manager: EntityManager, unit: string, ye
       ORDER BY o.submitted_at, o.case_id`,
     [unit, `${year}-01-01`, `${year}-12-31`, year],
   );
-  const unprojected = rows.filter((r) => r.countries === null).map((r) => r.case_id);
-  const facts = new Map<string, CaseFacts>();
-  if (unprojected.length > 0) {
-    const answers = await manager.query<Array<{ case_id: string; facts: CaseFacts }>>(
-      `SELECT case_id, answer->'facts' AS facts FROM case_progress WHERE case_id = ANY($1)`,
-      [unprojected],
-    );
-    for (const a of answers) facts.set(a.case_id, a.facts);
-  }
-  return rows.map((r) => {
-    const f = facts.get(r.case_id);
-    return {
-      caseId: r.case_id,
-      question: {
-        purpose: r.purpose,
-        quarter: quarterOf(r.departure_date),
-        countries: r.countries ?? (f ? tripCountries(f) : []),
-        size: Number(r.size),
-      },
-      held: r.held,
-    };
-  });
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    question: {
+      purpose: r.purpose,
+      quarter: quarterOf(r.departure_date),
+      // A case not projected yet: the countries as A01 reads them from its first answer's facts.
+      countries: r.countries ?? (r.facts ? tripCountries(r.facts) : []),
+      size: Number(r.size),
+    },
+    held: r.held,
+  }));
 }
 
 /**

@@ -9,8 +9,8 @@ import { RegistriesService } from './registries.service';
 /**
  * When a unit's annual plan for a year changes, its open cases departing in that year run their plan check (A01) again
  * (`annualPlanChanged` signal, CaseEngine.recheckAnnualPlan): the FAO clerk wrote the approved plan or approved a
- * filing (`plan-changed`). The plan's trips are first shared out among them in filing order (sharePlannedTrips). A case that lets go of a planned trip (closed however, or its A01 run again) is the
- * worker's to announce, where the close is stored (`trip-freed`: apps/worker/src/activities/trip-freed.ts). Best
+ * filing (`plan-changed`). The plan's trips are first shared out among them in filing order (sharePlannedTrips). A
+ * case that lets go of a planned trip (closed however, or its A01 run again) is the worker's to announce, where the close is stored (`trip-freed`: apps/worker/src/activities/trip-freed.ts). Best
  * effort after the change is stored: a case that could not be told is counted and logged (`failed`), and keeps the
  * outcome it recorded.
  */
@@ -31,17 +31,18 @@ export class AnnualPlanRecheckService implements OnModuleInit {
 
   /** Signals the unit's open cases departing in `change.year` (but `exceptCaseId`); how many were told and not. */
   async recheck(unit: string, change: AnnualPlanChange, exceptCaseId = ''): Promise<{ signalled: number; failed: number }> {
-    const ids = await openCaseIdsDepartingIn(this.db.manager, unit, change.year, exceptCaseId);
-    if (ids.length === 0) return { signalled: 0, failed: 0 };
     // The plan's trips go to the open cases in filing order before their A01s run again (not to whichever runs first);
     // if that fails, each A01 still claims what is free when it runs.
-    await sharePlannedTrips(this.db.manager, unit, change.year).catch((err: unknown) =>
+    const shared = await sharePlannedTrips(this.db.manager, unit, change.year).catch((err: unknown) => {
       this.logger.event('warn', 'annual plan trips not shared out in filing order', {
         unit,
         year: change.year,
         error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+      });
+      return null;
+    });
+    const ids = (shared?.caseIds ?? (await openCaseIdsDepartingIn(this.db.manager, unit, change.year))).filter((id) => id !== exceptCaseId);
+    if (ids.length === 0) return { signalled: 0, failed: 0 };
     let failed: number;
     try {
       failed = await signalCases(await this.temporal.client(), ids, annualPlanChangedSignal, change);

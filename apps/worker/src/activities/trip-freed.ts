@@ -26,8 +26,8 @@ export async function announceTripFreed(
     if (!held) return 0;
     // The freed trip goes to the earliest filed case it covers, not to whichever A01 runs first (if sharing fails, the
     // signals still go: each A01 claims what is free when it runs).
-    await sharePlannedTrips(manager, held.unit, held.year, caseId).catch(() => 0);
-    const ids = await openCaseIdsDepartingIn(manager, held.unit, held.year, caseId);
+    const shared = await sharePlannedTrips(manager, held.unit, held.year, caseId).catch(() => null);
+    const ids = shared?.caseIds ?? (await openCaseIdsDepartingIn(manager, held.unit, held.year, caseId));
     const failed = await signalCases(client, ids, annualPlanChangedSignal, { year: held.year, cause: 'trip-freed' });
     // Told: a closed case's claim goes (a case told in part keeps it, and the reconciler's sweep tells them again).
     if (failed === 0 && !claim) await releaseClosedCaseClaim(manager, caseId);

@@ -506,15 +506,6 @@ export class RegistriesRepository {
   }
 
   /**
-   * The year's planned trips shared out among the unit's open cases in filing order (assignPlannedTrips), under the
-   * unit and year's lock, before they run A01 again: the plan changed, or a case let go of a trip. Their claims are
-   * written here (annual_plan_claims); each A01 then finds the same. Returns how many cases hold a trip.
-   */
-  async sharePlannedTrips(unit: string, year: number): Promise<number> {
-    return sharePlannedTrips(this.ds.manager, unit, year);
-  }
-
-  /**
    * The FAO's plan for the year, approved as written (the FAO clerk, the seed): A01 reads it from now on; a proposal
    * awaiting approval is settled by it (cleared). Audited (registry_changes `plan`, `approved`).
    */
@@ -1018,17 +1009,25 @@ const toVersion = (r: ProcessVersionEntity): StoredProcessVersion => ({
  * the unit's open cases departing in `year` earliest filed first with the trips they hold (openPlanClaimants), and
  * the trips held by cases that keep theirs (departed, completed, or not projected yet and not among the claimants);
  * the claims as assignPlannedTrips decides, in one transaction under lockPlanYear. `exceptCaseId`: a case whose own
- * A01 just decided (its claim is fixed, not shared). Returns how many cases hold a trip.
+ * A01 just decided (its claim is fixed, not shared). Returns the open cases but `exceptCaseId` (the ones whose A01
+ * reads that plan year: openCaseIdsDepartingIn's set, read once) and how many of them hold a trip; with no approved
+ * plan nothing is shared (`holding` 0) and the cases are still named.
  */
-export async function sharePlannedTrips(manager: EntityManager, unit: string, year: number, exceptCaseId = ''): Promise<number> {
+export async function sharePlannedTrips(
+  manager: EntityManager,
+  unit: string,
+  year: number,
+  exceptCaseId = '',
+): Promise<{ caseIds: string[]; holding: number }> {
   return manager.transaction(async (m) => {
     await lockPlanYear(m, unit, year);
-    const row = await m.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
-    const plan = row?.trips ? { unit, year, trips: row.trips as PlannedTrip[] } : null;
-    if (!plan) return 0;
     // The case whose A01 just let a trip go keeps what that A01 decided (its read-model row may not show its amendment yet).
     const claimants = (await openPlanClaimants(m, unit, year)).filter((c) => c.caseId !== exceptCaseId);
-    const open = new Set(claimants.map((c) => c.caseId));
+    const caseIds = claimants.map((c) => c.caseId);
+    const row = await m.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
+    const plan = row?.trips ? { unit, year, trips: row.trips as PlannedTrip[] } : null;
+    if (!plan || claimants.length === 0) return { caseIds, holding: 0 };
+    const open = new Set(caseIds);
     const fixed = new Set((await plannedTripHolders(m, unit, year)).filter((h) => !open.has(h.caseId)).map((h) => h.tripId));
     const shared = assignPlannedTrips(plan, claimants, fixed);
     let holding = 0;
@@ -1037,6 +1036,6 @@ export async function sharePlannedTrips(manager: EntityManager, unit: string, ye
       if (tripId !== null) holding++;
       if (tripId !== c.held) await recordPlannedTrip(m, { caseId: c.caseId, unit, year, tripId });
     }
-    return holding;
+    return { caseIds, holding };
   });
 }
