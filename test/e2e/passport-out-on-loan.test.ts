@@ -146,7 +146,6 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
       expiring,
       'checked-out',
       { caseId: first, dueBackOn },
-      async () => users.unit,
       { id: 'test', role: 'passport-officer' },
     );
     await withdraw(first);

@@ -432,7 +432,6 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       number,
       'checked-out',
       { caseId: input.caseId, dueBackOn: addDays(input.facts.returnDate, 7), note: 'by hand' },
-      async () => unit,
       system,
     );
     const { returnDate } = await moveTrip(handle, input, 30);
@@ -463,13 +462,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   it('fourth trial, second look: a passport out for the case already when its C07 runs (lent by hand until an earlier day) is due back with the trip', async () => {
     const { unit, number, input, handle } = await travellerCase();
     const early = addDays(input.facts.departureDate, -20);
-    await registries.transitionPassport(
-      number,
-      'checked-out',
-      { caseId: input.caseId, dueBackOn: early, note: 'by hand' },
-      async () => unit,
-      system,
-    );
+    await registries.transitionPassport(number, 'checked-out', { caseId: input.caseId, dueBackOn: early, note: 'by hand' }, system);
     await drive(handle, unit, { onSchedule: false, until: (p) => p.steps.some((s) => s.code === 'C07' && s.status === 'done') });
     const due = addDays(input.facts.returnDate, 7);
     expect(

@@ -192,7 +192,6 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
   it("ninth trial: a C05 claim and a check-out of the person's passport it replaces at once: exactly one passes, either way round", async () => {
     const repo = new RegistriesRepository(ds);
     const actor = { id: 'test', role: 'passport-officer' };
-    const unitOf = async () => 'u';
     const outcomes = new Set<string>();
     for (let round = 0; round < 6; round++) {
       const person = `p-${randomUUID()}`;
@@ -217,7 +216,7 @@ describe('step number claims (apec_card_number_claims, passport_number_claims)',
             returnDate: '2027-09-24',
           },
         ),
-        repo.transitionPassport(short, 'checked-out', { caseId: first, dueBackOn: '2027-04-01', note: 'C07' }, unitOf, actor),
+        repo.transitionPassport(short, 'checked-out', { caseId: first, dueBackOn: '2027-04-01', note: 'C07' }, actor),
       ]);
       const claimWon = claimed.status === 'fulfilled' && claimed.value === null;
       const outWon = checkedOut.status === 'fulfilled';

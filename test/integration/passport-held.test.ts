@@ -10,6 +10,7 @@ import {
   RegistryDateError,
 } from '@df/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { caseInput } from '../support/factories';
 
 /**
  * One valid official passport per person, under concurrency: the repository applies passportHeldElsewhere under a
@@ -80,7 +81,7 @@ describe('custody ledger: one passport of a person out at a time, whoever races'
         ).toBe(true);
       const results = await Promise.allSettled(
         numbers.map((number) =>
-          repo.transitionPassport(number, 'checked-out', { caseId: `case-${number}`, dueBackOn: '2034-01-01' }, async () => unit, actor),
+          repo.transitionPassport(number, 'checked-out', { caseId: `case-${number}`, dueBackOn: '2034-01-01' }, actor),
         ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -132,6 +133,48 @@ describe('custody ledger: one passport of a person out at a time, whoever races'
     status: 'active',
   });
 
+  it('work under a lock never waits for a second connection from the pool: with 2 connections, 6 check-outs of one holder and 6 A01 claims of one plan year at once all settle (the bench wedged on 10 A01s at once)', async () => {
+    // Each waiter holds a connection while it waits for the lock; the lock's holder once read the holder's unit (and
+    // A01 the plan) on the pool, so with every connection waiting nothing moved again.
+    const small = new DataSource(dataSourceOptions(tdb.url, { max: 2, applicationName: 'pool-of-two' }));
+    await small.initialize();
+    const narrow = new RegistriesRepository(small);
+    const settled = <T>(work: Array<Promise<T>>) =>
+      Promise.race([
+        Promise.allSettled(work),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('wedged: a transaction waited for the pool')), 20_000)),
+      ]);
+    try {
+      const holder = `P-${randomUUID().slice(0, 8)}`;
+      await repo.putPerson(person(holder, '1970-01-01'), actor);
+      const numbers = Array.from({ length: 6 }, (_, i) => `SW${i}${randomUUID().slice(0, 6).toUpperCase()}`);
+      for (const number of numbers)
+        await repo.registerPassport({ number, type: 'official', issuedOn: '2024-01-01', expiresOn: '2034-01-01', holder }, unit, actor);
+      const outs = await settled(
+        numbers.map((number) =>
+          narrow.transitionPassport(number, 'checked-out', { caseId: `case-${number}`, dueBackOn: '2034-01-01' }, actor),
+        ),
+      );
+      expect(outs.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(outs.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual(
+        Array.from({ length: 5 }, () => expect.any(PassportHeldError)),
+      );
+
+      const { facts } = caseInput({});
+      const year = Number(facts.departureDate.slice(0, 4));
+      const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+      const countries = facts.destinations.map((d) => d.country);
+      await repo.putPlan({ unit, year, trips: [{ id: 'P-1', purpose: facts.purpose, countries, size: 5, quarter }] }, actor);
+      const claims = await settled(Array.from({ length: 6 }, () => narrow.claimPlannedTrip({ ...facts, unit }, randomUUID())));
+      expect(claims.map((r) => (r.status === 'fulfilled' ? r.value.outcome : String(r.reason))).sort()).toEqual([
+        ...Array.from({ length: 5 }, () => 'over-plan'),
+        'planned',
+      ]);
+    } finally {
+      await small.destroy();
+    }
+  });
+
   it("an expired passport stays a record but is never checked out: PassportExpiredError, a PassportTransitionError (the chain's C07 notes it)", async () => {
     const holder = `P-${randomUUID().slice(0, 8)}`;
     const number = `SX${randomUUID().slice(0, 6).toUpperCase()}`;
@@ -139,13 +182,13 @@ describe('custody ledger: one passport of a person out at a time, whoever races'
     expect(
       await repo.registerPassport({ number, type: 'official', issuedOn: '2005-01-01', expiresOn: '2015-01-01', holder }, unit, actor),
     ).toBe(true);
-    const out = repo.transitionPassport(number, 'checked-out', { caseId: 'case-x', dueBackOn: '2034-01-01' }, async () => unit, actor);
+    const out = repo.transitionPassport(number, 'checked-out', { caseId: 'case-x', dueBackOn: '2034-01-01' }, actor);
     await expect(out).rejects.toBeInstanceOf(PassportExpiredError);
     await expect(out).rejects.toBeInstanceOf(PassportTransitionError);
     await expect(out).rejects.toMatchObject({ label: { en: expect.stringContaining('2015-01-01') } });
     expect(await repo.passport(number)).toMatchObject({ state: 'in-custody', caseId: null });
     // Still the ledger's to cancel.
-    await repo.transitionPassport(number, 'cancelled', {}, async () => unit, actor);
+    await repo.transitionPassport(number, 'cancelled', {}, actor);
   });
 
   it("a passport issued before its holder's birth, from either side at once: the holder's lock lets exactly one write pass", async () => {

@@ -361,7 +361,6 @@ export class RegistriesService {
         target.number,
         'checked-out',
         { caseId, dueBackOn: addDays(returnDate, dueDays), note: `C07 (${caseId})` },
-        async (holder) => (await this.repo.person(holder))?.unit ?? null,
         actor,
       );
     } catch (err) {
@@ -391,13 +390,7 @@ export class RegistriesService {
     const p = await this.repo.passport(number);
     if (p?.state !== 'checked-out' || p.caseId !== caseId) return;
     try {
-      await this.repo.transitionPassport(
-        number,
-        'in-custody',
-        { note },
-        async (holder) => (await this.repo.person(holder))?.unit ?? null,
-        actor,
-      );
+      await this.repo.transitionPassport(number, 'in-custody', { note }, actor);
     } catch (err) {
       // Moved between the read and the transition (its row is locked there): no longer ours to undo.
       if (!(err instanceof PassportTransitionError)) throw err;
@@ -1034,7 +1027,6 @@ export class RegistriesService {
         number,
         t.to,
         { caseId: t.to === 'checked-out' ? t.caseId : null, dueBackOn, note: t.note ?? null },
-        async () => holderUnit,
         actorOf(user),
       );
     } catch (err) {

@@ -176,7 +176,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
           passport.number,
           input.caseId,
           input.dueBackOn,
-          this.holderUnit,
           { id: 'system', role: 'system' },
           `${input.key} (${input.caseId}): checked out for the trip`,
           true,
@@ -197,7 +196,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         passport.number,
         to,
         { caseId: input.caseId, dueBackOn: input.dueBackOn ?? null, note: `${input.key} (${input.caseId})` },
-        this.holderUnit,
         { id: 'system', role: 'system' },
       );
     } catch (err) {
@@ -334,7 +332,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         {
           note: `${input.key} (${input.caseId}): superseded by ${by}, ${input.memberLeft ? "the member's place on the case changed" : 'the case closed'} before its cancellation step`,
         },
-        this.holderUnit,
         { id: 'system', role: 'system' },
       );
     } catch (err) {
@@ -380,7 +377,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
           p.number,
           'cancelled',
           { note: `${input.key} (${input.caseId}): replaced by a new passport; it does not last the trip returning ${input.returnDate}` },
-          this.holderUnit,
           { id: 'system', role: 'system' },
         );
         cancelled.push(p.number);
@@ -403,9 +399,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
     };
   }
 
-  /** A passport holder's unit on the roster (the ledger's audit names it); null when no longer on one. */
-  private readonly holderUnit = async (holder: string): Promise<string | null> => (await this.registries.person(holder))?.unit ?? null;
-
   /** The case closed, or the member left it, with the member's passport out for it: due back sooner (passportDueBack). Idempotent. */
   private async passportDueBack(input: PassportCustodyInput): Promise<{ number: string | null; note: Label }> {
     const held = input.personId ? await this.registries.passports({ holders: [input.personId] }) : [];
@@ -419,7 +412,6 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
       out.number,
       input.caseId,
       input.dueBackOn,
-      this.holderUnit,
       { id: 'system', role: 'system' },
       `${input.key} (${input.caseId}): ${input.redated ? 'trip dates changed' : input.memberLeft ? 'member left the case' : 'case closed'}`,
       input.redated === true,

@@ -452,8 +452,7 @@ export class RegistriesRepository {
 
   /** The unit's approved plan for the year (what A01 reads), or null while none is approved. */
   async plan(unit: string, year: number): Promise<AnnualPlan | null> {
-    const row = await this.ds.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
-    return row?.trips ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
+    return planIn(this.ds.manager, unit, year);
   }
 
   /** The year's plan on file: the approved one and the proposal awaiting approval (AnnualPlanRecord); null: neither. */
@@ -501,7 +500,7 @@ export class RegistriesRepository {
     held?: string,
   ) {
     const year = Number(facts.departureDate.slice(0, 4));
-    const plan = await this.plan(facts.unit, year);
+    const plan = await planIn(m, facts.unit, year);
     return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(m, facts.unit, year, exceptCaseId) : new Set(), held);
   }
 
@@ -834,10 +833,10 @@ export class RegistriesRepository {
     number: string,
     to: StoredPassportState,
     details: { caseId?: string | null; dueBackOn?: string | null; note?: string | null },
-    unit: (holder: string) => Promise<string | null>,
     actor: RegistryActor,
   ): Promise<{ before: CustodyPassport; after: CustodyPassport }> {
     return this.ds.transaction(async (m) => {
+      const unit = (holder: string) => holderUnitIn(m, holder);
       // Into circulation (checked out): the holder's passports are read under the holder's lock, taken before the row's.
       const holder = to === 'checked-out' ? (await m.findOne(CustodyPassportEntity, { where: { number } }))?.holder : undefined;
       if (holder !== undefined) await lockHolder(m, holder);
@@ -889,12 +888,12 @@ export class RegistriesRepository {
     number: string,
     caseId: string,
     dueBackOn: string,
-    unit: (holder: string) => Promise<string | null>,
     actor: RegistryActor,
     note: string | null = null,
     redated = false,
   ): Promise<boolean> {
     return this.ds.transaction(async (m) => {
+      const unit = (holder: string) => holderUnitIn(m, holder);
       const row = await m.findOne(CustodyPassportEntity, { where: { number }, lock: { mode: 'pessimistic_write' } });
       if (!row || row.state !== 'checked-out' || row.caseId !== caseId) return false;
       const before = toPassport(row);
@@ -1024,8 +1023,7 @@ export async function sharePlannedTrips(
     // The case whose A01 just let a trip go keeps what that A01 decided (its read-model row may not show its amendment yet).
     const claimants = (await openPlanClaimants(m, unit, year)).filter((c) => c.caseId !== exceptCaseId);
     const caseIds = claimants.map((c) => c.caseId);
-    const row = await m.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
-    const plan = row?.trips ? { unit, year, trips: row.trips as PlannedTrip[] } : null;
+    const plan = await planIn(m, unit, year);
     if (!plan || claimants.length === 0) return { caseIds, holding: 0 };
     const open = new Set(caseIds);
     const fixed = new Set((await plannedTripHolders(m, unit, year)).filter((h) => !open.has(h.caseId)).map((h) => h.tripId));
@@ -1038,4 +1036,19 @@ export async function sharePlannedTrips(
     }
     return { caseIds, holding };
   });
+}
+
+/**
+ * The approved plan of `unit` for `year`, read with `manager`: inside a transaction, its own connection. A query on the
+ * pool from within a transaction that holds a lock waits for a free connection while the other connections wait for
+ * that lock: ten A01s of one unit at once wedged the worker this way (bench, 2026-12-04).
+ */
+async function planIn(manager: EntityManager, unit: string, year: number): Promise<AnnualPlan | null> {
+  const row = await manager.getRepository(AnnualPlanEntity).findOneBy({ unit, year });
+  return row?.trips ? { unit: row.unit, year: row.year, trips: row.trips as PlannedTrip[] } : null;
+}
+
+/** The unit of a passport's holder (the people registry), read with the transaction's `manager`: planIn says why. */
+async function holderUnitIn(manager: EntityManager, personId: string): Promise<string | null> {
+  return (await manager.findOne(PersonEntity, { where: { personId } }))?.unit ?? null;
 }
