@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
+import { setWorkflowStackTraces } from '@df/runtime';
 import { workflowBundleOptions } from '../worker/src/workflow-source';
 import { ApiClient, signInBenchUsers } from './api';
 import { runBaseline, type BaselineFigures } from './baseline/run';
@@ -26,6 +27,8 @@ export interface BenchSummary {
   external: Stack['external'];
   /** The workers' V8 heap cap in MiB (0 = none): WORKER_HEAP_MB unless --worker-heap-mb. */
   workerHeapMb?: number;
+  /** WORKER_WORKFLOW_STACK_TRACES: the SDK's stack-trace hook in the workers' and the replays' workflow threads. */
+  workflowStackTraces?: boolean;
   decision?: Omit<DecisionFigures, 'updatesPerCase' | 'workflowIds'>;
   /** The bare and the append baseline, in the same run on the same server. */
   baselines?: { bare: BaselineFigures; append: BaselineFigures };
@@ -93,6 +96,9 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   summary.external = stack.external;
   summary.workerHeapMb = stack.workerHeapMb;
+  // The replays and the baselines' workers run in this process: their workflow threads as the worker's.
+  summary.workflowStackTraces = stack.workflowStackTraces;
+  if (!setWorkflowStackTraces(stack.workflowStackTraces)) log('the Temporal SDK is not patched: workflow stack traces stay on');
   const db = new Pool({ connectionString: stack.databaseUrl, max: 8 });
   const connection = await Connection.connect(stack.temporal.connection);
   const client = new Client({ connection, namespace: stack.namespace, dataConverter: stack.temporal.dataConverter });

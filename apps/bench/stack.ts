@@ -41,6 +41,8 @@ export interface Stack {
   workers: ChildProgram[];
   /** The workers' V8 heap cap in MiB as started (0 = none). */
   workerHeapMb: number;
+  /** WORKER_WORKFLOW_STACK_TRACES as the worker(s) read it: the SDK's stack-trace hook installed. */
+  workflowStackTraces: boolean;
   api: ChildProgram;
   /** How the bench's own Temporal client connects and encrypts, exactly as the worker and the API do. */
   temporal: { connection: TemporalConnectionOptions; dataConverter: DataConverter };
@@ -177,6 +179,7 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
       worker,
       workers,
       workerHeapMb,
+      workflowStackTraces: config.workerWorkflowStackTraces,
       api,
       temporal: { connection: temporalConnectionOptions(config), dataConverter: temporalDataConverter(config) },
       external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },

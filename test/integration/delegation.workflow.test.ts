@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { type ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
@@ -207,6 +207,35 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     expect(notes[0]).toMatchObject({ kind: 'step-overdue', role: 'organizer', unit: input.facts.unit });
     expect(notes[0]!.message.zh).toContain('超期');
     await handle.terminate('test done');
+  });
+
+  it("answers the SDK's stack trace query only on a worker started with WORKER_WORKFLOW_STACK_TRACES (the per-promise hook costs a sixth of a decision's CPU)", async () => {
+    const awaitingA02 = (handle: WorkflowHandle) =>
+      eventually(
+        () => handle.query(progressQuery),
+        (p) => p.steps.some((s) => s.key === 'A02' && s.status === 'awaiting'),
+      );
+    // The default: the hook is left out, and the query (the Web UI's "Stack Trace" tab) says so.
+    const plain = await start(caseInput());
+    await awaitingA02(plain);
+    // (Its text, "Workflow stack traces are not enabled on this worker", is encrypted like every failure's.)
+    await expect(plain.query<string>('__stack_trace')).rejects.toThrow(QueryNotRegisteredError);
+    const traced = await startTestWorker({ workerWorkflowStackTraces: true });
+    const input = caseInput();
+    const handle = await traced.client.workflow.start('delegation', {
+      taskQueue: traced.config.taskQueue,
+      workflowId: delegationWorkflowId(input.caseId),
+      args: [input],
+    });
+    try {
+      await awaitingA02(handle);
+      // Where the case waits: the engine's loop in the workflow's own source (source-mapped).
+      expect(await handle.query<string>('__stack_trace')).toMatch(/delegation\.workflow\.ts/);
+    } finally {
+      await handle.terminate('test done');
+      await traced.stop();
+      await plain.terminate('test done');
+    }
   });
 
   it('keeps search attributes current for the Temporal CLI and visibility queries', async () => {

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { DelegationActivities, DelegationProgress } from '@df/contracts';
-import { temporalConnectionOptions, temporalDataConverter } from '@df/runtime';
+import { setWorkflowStackTraces, temporalConnectionOptions, temporalDataConverter } from '@df/runtime';
 import { CaseEventActivitiesService } from './activities/case-events.activities';
 import { ChainActivitiesService } from './activities/chain.activities';
 import { ProgressSnapshotWriter } from './progress-snapshots';
@@ -68,6 +68,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       // before SIGKILL (compose stop_grace_period, Helm terminationGracePeriodSeconds).
       shutdownGraceTime: '70 seconds',
     };
+    // Read by the workflow threads Worker.create starts (WORKER_WORKFLOW_STACK_TRACES, libs/runtime workflow-stack-traces.ts).
+    if (!setWorkflowStackTraces(config.workerWorkflowStackTraces) && !config.workerWorkflowStackTraces)
+      this.logger.warn(
+        'the Temporal SDK is not patched (run `npx patch-package`): workflow stack traces stay on, at a sixth of the CPU per decision',
+      );
     try {
       this.worker = await Worker.create(workerOptions);
     } finally {

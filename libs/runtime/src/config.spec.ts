@@ -35,6 +35,12 @@ describe('loadConfig', () => {
     for (const bad of ['-1', '1.5', 'big', '70000']) expect(() => loadConfig({ WORKER_HEAP_MB: bad })).toThrow(/^[\s\S]*WORKER_HEAP_MB: /);
   });
 
+  it('reads whether workflow stack traces are kept (default off)', () => {
+    expect(loadConfig({}).workerWorkflowStackTraces).toBe(false);
+    expect(loadConfig({ WORKER_WORKFLOW_STACK_TRACES: 'true' }).workerWorkflowStackTraces).toBe(true);
+    expect(() => loadConfig({ WORKER_WORKFLOW_STACK_TRACES: 'on' })).toThrow(/WORKER_WORKFLOW_STACK_TRACES: must be true or false/);
+  });
+
   it('refuses a program whose required variables are missing', () => {
     expect(() => loadConfig({}, ['DATABASE_URL', 'TEMPORAL_ADDRESS'])).toThrow(
       /DATABASE_URL: is required[\s\S]*TEMPORAL_ADDRESS: is required/,

@@ -98,6 +98,12 @@ const schema = z.object({
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
   WORKER_HEAP_MB: z.coerce.number().int().min(0).max(65_536).default(384),
+  // The Temporal SDK's stack trace query (Web UI "Stack Trace") needs a stack captured at every promise a workflow
+  // creates, about a third of a replay's CPU here (docs/benchmarks.md): off unless asked for.
+  WORKER_WORKFLOW_STACK_TRACES: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(false),
   RECONCILE_INTERVAL_MS: z.coerce
     .number()
     .int()
@@ -264,6 +270,8 @@ export interface AppConfig {
    * decisions a second at 20 concurrent cases (docs/benchmarks.md "Worker memory"). 0: V8's default.
    */
   workerHeapMb: number;
+  /** WORKER_WORKFLOW_STACK_TRACES: the SDK's workflow stack trace query answers (the per-promise hook installed). */
+  workerWorkflowStackTraces: boolean;
   /**
    * Worker: how often the reconciler asks Temporal's visibility for delegation workflows closed outside the
    * engine (terminated, failed, timed out, cancelled) and closes their cases in the read model, ms (1 s to 24 h).
@@ -395,6 +403,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array
     dashboardCacheSeconds: v.DASHBOARD_CACHE_SECONDS,
     workerMaxCachedWorkflows: v.WORKER_MAX_CACHED_WORKFLOWS,
     workerHeapMb: v.WORKER_HEAP_MB,
+    workerWorkflowStackTraces: v.WORKER_WORKFLOW_STACK_TRACES,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     metricsToken: v.METRICS_TOKEN,
     apiQueryTimeoutMs: v.API_QUERY_TIMEOUT_MS,

@@ -12,3 +12,4 @@ export * from './orphans';
 export * from './supervisor';
 export * from './payload-codec';
 export * from './temporal-connection';
+export * from './workflow-stack-traces';
