@@ -73,6 +73,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       this.logger.warn(
         'the Temporal SDK is not patched (run `npx patch-package`): workflow stack traces stay on, at a sixth of the CPU per decision',
       );
+    else
+      this.logger.log(
+        `workflow stack traces ${config.workerWorkflowStackTraces ? 'on' : 'off'} (WORKER_WORKFLOW_STACK_TRACES; docs/operations.md "Where a workflow waits")`,
+      );
     try {
       this.worker = await Worker.create(workerOptions);
     } finally {
