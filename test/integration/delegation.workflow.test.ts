@@ -209,7 +209,7 @@ describe('the delegation workflow on a real Temporal dev server', () => {
     await handle.terminate('test done');
   });
 
-  it("answers the SDK's stack trace query only on a worker started with WORKER_WORKFLOW_STACK_TRACES (the per-promise hook costs a sixth of a decision's CPU)", async () => {
+  it("answers the SDK's stack trace query only on a worker started with WORKER_WORKFLOW_STACK_TRACES (the per-promise hook costs a third of a replay)", async () => {
     const awaitingA02 = (handle: WorkflowHandle) =>
       eventually(
         () => handle.query(progressQuery),

@@ -71,7 +71,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     // Read by the workflow threads Worker.create starts (WORKER_WORKFLOW_STACK_TRACES, libs/runtime workflow-stack-traces.ts).
     if (!setWorkflowStackTraces(config.workerWorkflowStackTraces) && !config.workerWorkflowStackTraces)
       this.logger.warn(
-        'the Temporal SDK is not patched (run `npx patch-package`): workflow stack traces stay on, at a sixth of the CPU per decision',
+        'the Temporal SDK is not patched (run `npx patch-package`): workflow stack traces stay on, at a third more CPU per replay',
       );
     else
       this.logger.log(

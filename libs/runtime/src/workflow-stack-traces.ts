@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * What the Temporal SDK's workflow threads read as they start: `TEMPORAL_WORKFLOW_STACK_TRACES=off` leaves out the
  * promise hook behind the workflow stack trace query (`__stack_trace`, the Web UI's "Stack Trace" tab). The hook
  * captures a source-mapped stack at every promise a workflow creates: about 17 promises per activation here, a third
- * of a replay's CPU and a sixth of the worker's per decision (docs/benchmarks.md, "The SDK's stack-trace hook";
+ * of a replay's CPU and 5-15 % of the worker's per decision (docs/benchmarks.md, "The SDK's stack-trace hook";
  * upstream temporalio/sdk-typescript#1587). The switch is ours, applied to `@temporalio/worker` by patch-package
  * (patches/, at `npm install`/`npm ci`; the Dockerfile runs it after `npm ci --ignore-scripts`).
  */
