@@ -9,6 +9,7 @@ import {
   startTestApi,
   type TestApi,
   type TestUsers,
+  typedTrip,
 } from '../support/api-harness';
 import { uniqueBirthDate } from '../support/factories';
 
@@ -62,21 +63,6 @@ describe('identity probes through the dry run, submissions and amendments are li
     submit: (body: object) => request(api.http).post('/api/delegations').set(bearer(u.tokens.organizer)).send(body),
   });
 
-  /** A trip of `u` departing and returning on these days, its one member typed with a passport out of custody. */
-  const tripOf = (u: TestUsers, departureDate: string, returnDate: string, member: { name: string; rank: string; number: string }) => {
-    const body = canonicalSubmission(u.unit, { title: `护照同号 ${departureDate}` });
-    const m = body.members[0]!;
-    return {
-      ...body,
-      departureDate,
-      returnDate,
-      destinations: [{ ...body.destinations[0]!, arrive: departureDate, leave: returnDate }],
-      members: [
-        { ...m, name: member.name, rank: member.rank, passport: { inCustody: false, number: member.number, expiresOn: '2031-06-30' } },
-      ],
-    };
-  };
-
   it("handed input: three refusals naming another person's passport (a check, a submission, an amendment), then 429 with Retry-After for any of them, for that user only", async () => {
     // A number the ledger does not hold costs nothing.
     for (let i = 0; i < 5; i++) expect((await as(users).check(typed(`SH${digits.slice(0, 6)}${i}`))).status).toBe(200);
@@ -122,7 +108,7 @@ describe('identity probes through the dry run, submissions and amendments are li
     const prober = await createTestUsers(api);
     const number = `SW${digits}`;
     const trip = (u: TestUsers, departureDate: string, returnDate: string) =>
-      tripOf(u, departureDate, returnDate, { name: '孙七', rank: 'bureau', number });
+      typedTrip(u.unit, departureDate, returnDate, { name: '孙七', rank: 'bureau', passportNumber: number });
     await as(holder)
       .submit(trip(holder, '2027-08-10', '2027-08-14'))
       .expect(201);
@@ -181,7 +167,7 @@ describe('identity probes through the dry run, submissions and amendments are li
     const prober = await createTestUsers(api);
     const number = `SV${digits}`;
     const trip = (u: TestUsers, departureDate: string, returnDate: string, rank: string) =>
-      tripOf(u, departureDate, returnDate, { name: '钱八', rank, number });
+      typedTrip(u.unit, departureDate, returnDate, { name: '钱八', rank, passportNumber: number });
     await as(holder)
       .submit(trip(holder, '2027-08-10', '2027-08-14', 'staff'))
       .expect(201);
@@ -234,7 +220,7 @@ describe('identity probes through the dry run, submissions and amendments are li
     const taken = `SQ${digits}`;
     const squatted = (
       await as(squatter)
-        .submit(tripOf(squatter, '2027-04-20', '2027-04-24', { name: '孙某', rank: 'bureau', number: taken }))
+        .submit(typedTrip(squatter.unit, '2027-04-20', '2027-04-24', { name: '孙某', rank: 'bureau', passportNumber: taken }))
         .expect(201)
     ).body.caseId as string;
     // At once: a case not projected yet counts by the first answer stored with its submission.
@@ -244,7 +230,7 @@ describe('identity probes through the dry run, submissions and amendments are li
     // Typed under the person's own name: the same person; the unit files them, and it never costs its organizer a point.
     const shared = `SR${digits}`;
     await as(squatter)
-      .submit(tripOf(squatter, '2027-04-20', '2027-04-24', { name: '李十', rank: 'bureau', number: shared }))
+      .submit(typedTrip(squatter.unit, '2027-04-20', '2027-04-24', { name: '李十', rank: 'bureau', passportNumber: shared }))
       .expect(201);
     await register(shared).expect(201);
     const trip = { ...canonicalSubmission(owner.unit, { title: '本单位人员' }), members: [{ id: 'm1', personId }] };
