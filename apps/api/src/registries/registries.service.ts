@@ -42,6 +42,7 @@ import {
   personIdentityKey,
   ANOTHER_PERSONS_PASSPORT,
   personNameKey,
+  sameMemberPerson,
   custodyMoveProblem,
   type CustodyMoveProblem,
   custodyMoveLabel,
@@ -1300,8 +1301,8 @@ export class RegistriesService {
       // person's, as the ledger's numbers are (passport-holder, counted as an identity probe; fifteenth trial: another
       // unit typed a unit's passport under another name and a higher rank, and the unit could then not file its own
       // person at their rank). The other case and person are not named.
-      const name = typeof m.name === 'string' ? personNameKey(m.name) : '';
-      if (recorded.some((r) => r.number === number && personNameKey(r.member.name) !== name)) {
+      const name = typeof m.name === 'string' ? m.name : '';
+      if (recorded.some((r) => r.number === number && !sameMemberPerson({ name }, r.member))) {
         errors.push({
           field: `${path}[${i}].passport.number`,
           rule: 'passport-holder',
