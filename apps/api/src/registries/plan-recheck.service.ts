@@ -29,8 +29,8 @@ export class AnnualPlanRecheckService implements OnModuleInit {
     });
   }
 
-  /** Signals the unit's open cases departing in `change.year` (but `exceptCaseId`); how many were told and not. */
-  async recheck(unit: string, change: AnnualPlanChange, exceptCaseId = ''): Promise<{ signalled: number; failed: number }> {
+  /** Signals the unit's open cases departing in `change.year`; how many were told and not. */
+  async recheck(unit: string, change: AnnualPlanChange): Promise<{ signalled: number; failed: number }> {
     // The plan's trips go to the open cases in filing order before their A01s run again (not to whichever runs first);
     // if that fails, each A01 still claims what is free when it runs.
     const shared = await sharePlannedTrips(this.db.manager, unit, change.year).catch((err: unknown) => {
@@ -41,7 +41,7 @@ export class AnnualPlanRecheckService implements OnModuleInit {
       });
       return null;
     });
-    const ids = (shared?.caseIds ?? (await openCaseIdsDepartingIn(this.db.manager, unit, change.year))).filter((id) => id !== exceptCaseId);
+    const ids = shared?.caseIds ?? (await openCaseIdsDepartingIn(this.db.manager, unit, change.year));
     if (ids.length === 0) return { signalled: 0, failed: 0 };
     let failed: number;
     try {
