@@ -1579,8 +1579,9 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
    * A unit's Q1 US trips of `year` as the plan tests file them (`submit`: a typed division head, a passport of its own)
    * and A01's recorded outcome of one once it is `want` (`outcome`, up to 60 s).
    */
-  const planCases = (own: TestUsers, year: number) => ({
-    submit: async () =>
+  const planCases = (own: TestUsers, year: number) => {
+    /** A February US trip filed by the unit's organizer: its case id and the filing instant the API recorded. */
+    const file = async () =>
       (
         await request(api.http)
           .post('/api/delegations')
@@ -1593,18 +1594,22 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
             }),
           )
           .expect(201)
-      ).body.caseId as string,
-    outcome: (caseId: string, want: string) =>
-      eventually(
-        async () => {
-          const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
-          const a01 = p?.steps.find((s) => s.key === 'A01');
-          return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
-        },
-        (o) => o === want,
-        60_000,
-      ),
-  });
+      ).body as { caseId: string; submittedAt: string };
+    return {
+      file,
+      submit: async () => (await file()).caseId,
+      outcome: (caseId: string, want: string) =>
+        eventually(
+          async () => {
+            const p = await getProgress(api, own.tokens.organizer, caseId).catch(() => null);
+            const a01 = p?.steps.find((s) => s.key === 'A01');
+            return a01?.status === 'done' ? (a01.data as { planOutcome?: string } | undefined)?.planOutcome : undefined;
+          },
+          (o) => o === want,
+          60_000,
+        ),
+    };
+  };
 
   /** A unit of its own with next year's approved plan of these trips (`us`: a Q1 US trip, `de`: a Q2 German one). */
   const planUnit = async (prefix: string, initial: Array<'us' | 'de'>) => {
@@ -1707,6 +1712,20 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .expect(200);
     expect(await outcome(filed[1]!, 'planned')).toBe('planned');
     for (const caseId of filed.slice(2)) expect(await outcome(caseId, 'over-plan')).toBe('over-plan');
+  });
+
+  it('eighteenth trial: four cases filed at once against two planned trips: the first two filed hold them, whichever A01 runs first', async () => {
+    const { path, clerk, us, file, outcome } = await planUnit('plan-at', ['us']);
+    await request(api.http)
+      .put(path)
+      .set(clerk)
+      .send({ trips: [us, { ...us, id: 'P-US2' }] })
+      .expect(200);
+    const filed = await Promise.all(Array.from({ length: 4 }, () => file()));
+    // Filing order as the API recorded it (its submittedAt, then the case id, as the plan is shared out).
+    const order = [...filed].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.caseId.localeCompare(b.caseId));
+    for (const [i, c] of order.entries())
+      expect(await outcome(c.caseId, i < 2 ? 'planned' : 'over-plan')).toBe(i < 2 ? 'planned' : 'over-plan');
   });
 
   it("a closed case's freed trip whose announcement was lost is announced by the reconciler's sweep (known gap: a worker stopped between the append and the signals)", async () => {

@@ -381,6 +381,51 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       expect(await registries.claimPlannedTrip(trip, other)).toMatchObject({ outcome: 'planned', tripId: 'P-1' });
     }
   });
+  it('eighteenth trial: four cases filed at once, a plan of two trips: the first two filed hold them whichever A01 runs first', async () => {
+    const ds = worker.app.get(DataSource);
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const { facts } = caseInput({ unit });
+    const year = Number(facts.departureDate.slice(0, 4));
+    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+    const countries = facts.destinations.map((d) => d.country);
+    const planned = (id: string) => ({ id, purpose: facts.purpose, countries, size: 5, quarter });
+    await registries.putPlan({ unit, year, trips: [planned('P-1'), planned('P-2')] }, system);
+    // Filed a second apart, none projected yet: what the API stores with each submission (its first answer).
+    const filed = Array.from({ length: 4 }, () => randomUUID());
+    for (const [i, caseId] of filed.entries())
+      await ds.query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, now())`, [
+        caseId,
+        JSON.stringify({ status: 'open', submittedAt: new Date(Date.now() - (10 - i) * 1000).toISOString(), facts }),
+      ]);
+    try {
+      // A dry run for a trip not filed yet comes after all four: both trips are due to them.
+      expect(await registries.planMatch(facts)).toMatchObject({ outcome: 'over-plan' });
+      // The handed order: the last filed's A01 first (it held a trip, the second filed read over-plan).
+      const [first, second, third, fourth] = filed as [string, string, string, string];
+      expect(await registries.claimPlannedTrip(facts, fourth)).toMatchObject({
+        outcome: 'over-plan',
+        tripId: 'P-1',
+        message: {
+          zh: '超出年度计划（P-1、P-2已由本单位其他团组使用）',
+          en: 'Over the annual plan (P-1, P-2 were taken by other delegations of the unit)',
+        },
+      });
+      expect(await registries.claimPlannedTrip(facts, second)).toMatchObject({ outcome: 'planned', tripId: 'P-2' });
+      expect((await registries.claimPlannedTrip(facts, third)).outcome).toBe('over-plan');
+      expect(await registries.claimPlannedTrip(facts, first)).toMatchObject({ outcome: 'planned', tripId: 'P-1' });
+      // Retried A01s read the same, and the claims on record are the first two filed's.
+      expect(await registries.claimPlannedTrip(facts, fourth)).toMatchObject({ outcome: 'over-plan' });
+      expect(await registries.claimPlannedTrip(facts, second)).toMatchObject({ outcome: 'planned', tripId: 'P-2' });
+      expect(await ds.query(`SELECT case_id, trip_id FROM annual_plan_claims WHERE unit = $1 ORDER BY trip_id`, [unit])).toEqual([
+        { case_id: first, trip_id: 'P-1' },
+        { case_id: second, trip_id: 'P-2' },
+      ]);
+    } finally {
+      await ds.query('DELETE FROM case_progress WHERE case_id = ANY($1)', [filed]);
+      await ds.query('DELETE FROM annual_plan_claims WHERE unit = $1', [unit]);
+    }
+  });
+
   it('a case withdrawn with the passport out for it (after C07, before P02): the ledger has it due back 7 days after the close (fifth trial)', async () => {
     const { unit, number, input, handle } = await passportOut();
     const lent = await eventually(

@@ -590,6 +590,15 @@ describe('annual plan (A01)', () => {
       outcome: 'planned',
       tripId: 'T2',
     });
+    // Every trip that covers it taken: all named (eighteenth trial: the note named one of two).
+    expect(matchAnnualPlan(plan([trip, { ...trip, id: 'T2' }]), facts, new Set(['T1', 'T2']))).toEqual({
+      outcome: 'over-plan',
+      tripId: 'T1',
+      message: {
+        zh: '超出年度计划（T1、T2已由本单位其他团组使用）',
+        en: 'Over the annual plan (T1, T2 were taken by other delegations of the unit)',
+      },
+    });
     // A free trip matching in part is named before a taken one.
     const smaller = { ...trip, id: 'T3', size: facts.members.length - 1 };
     expect(matchAnnualPlan(plan([trip, smaller]), facts, new Set(['T1']))).toMatchObject({ outcome: 'over-plan', tripId: 'T3' });

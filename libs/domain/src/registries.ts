@@ -1034,14 +1034,18 @@ export function matchAnnualPlan(
         en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
       },
     };
-  const used = candidates.find((t) => coversTrip(t, q));
-  if (used)
+  // Every trip that covers it is taken: named all (trial: the note named one when the plan had two).
+  const used = candidates.filter((t) => coversTrip(t, q)).map((t) => t.id);
+  if (used.length > 0)
     return {
       outcome: 'over-plan',
-      tripId: used.id,
+      tripId: used[0]!,
       message: {
-        zh: `超出年度计划（${used.id}已由本单位其他团组使用）`,
-        en: `Over the annual plan (${used.id} was taken by another delegation of the unit)`,
+        zh: `超出年度计划（${used.join('、')}已由本单位其他团组使用）`,
+        en:
+          used.length === 1
+            ? `Over the annual plan (${used[0]} was taken by another delegation of the unit)`
+            : `Over the annual plan (${used.join(', ')} were taken by other delegations of the unit)`,
       },
     };
   return {

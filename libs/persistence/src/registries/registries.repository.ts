@@ -464,7 +464,8 @@ export class RegistriesRepository {
 
   /**
    * The trip against its unit's plan for the departure year (matchAnnualPlan), the plan's trips other delegations of
-   * the unit hold not free (plannedTripsTaken, case-record.repository.ts). `exceptCaseId`: the case checked, whose own
+   * the unit hold not free (plannedTripsTaken, case-record.repository.ts), nor those due to cases filed before it
+   * (tripsDueEarlierFiled; before every open case when it is not filed). `exceptCaseId`: the case checked, whose own
    * claim takes nothing from it. The API's dry run (checkPlan) asks this; A01 claims with claimPlannedTrip.
    */
   async planMatch(facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, exceptCaseId = ''): Promise<PlanMatch> {
@@ -474,34 +475,35 @@ export class RegistriesRepository {
   /**
    * A01: planMatch and, in the same transaction under the unit and year's lock (lockPlanYear), the case's claim on the
    * planned trip it matched (recordPlannedTrip; none when not planned): of two cases of a unit whose A01 runs at once,
-   * the second reads the first's claim. Idempotent for a retried A01 (its own claim is not another's).
+   * the second reads the first's claim. Idempotent for a retried A01 (its own claim is not another's). The trips due to
+   * cases filed earlier that hold none yet (tripsDueEarlierFiled) are claimed for them first, so cases filed at once get
+   * the plan's trips in filing order whichever A01 runs first.
    */
   async claimPlannedTrip(facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, caseId: string): Promise<PlanMatch> {
     const year = Number(facts.departureDate.slice(0, 4));
     return this.ds.transaction(async (m) => {
       await lockPlanYear(m, facts.unit, year);
+      const plan = await planIn(m, facts.unit, year);
+      if (plan)
+        for (const [earlier, tripId] of await tripsDueEarlierFiled(m, plan, facts.unit, year, caseId))
+          await recordPlannedTrip(m, { caseId: earlier, unit: facts.unit, year, tripId });
       // The trip it holds stays its own while it still qualifies (a shared-out trip, assignPlannedTrips, is kept).
       const held = await plannedTripClaimOf(m, caseId);
-      const match = await this.matchPlan(
-        m,
-        facts,
-        caseId,
-        held && held.unit === facts.unit && held.year === year ? held.tripId : undefined,
-      );
+      const taken = plan ? await plannedTripsTaken(m, facts.unit, year, caseId) : new Set<string>();
+      const match = matchAnnualPlan(plan, facts, taken, held && held.unit === facts.unit && held.year === year ? held.tripId : undefined);
       await recordPlannedTrip(m, { caseId, unit: facts.unit, year, tripId: match.outcome === 'planned' ? match.tripId : null });
       return match;
     });
   }
 
-  private async matchPlan(
-    m: EntityManager,
-    facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string },
-    exceptCaseId: string,
-    held?: string,
-  ) {
+  private async matchPlan(m: EntityManager, facts: Parameters<typeof matchAnnualPlan>[1] & { unit: string }, exceptCaseId: string) {
     const year = Number(facts.departureDate.slice(0, 4));
     const plan = await planIn(m, facts.unit, year);
-    return matchAnnualPlan(plan, facts, plan ? await plannedTripsTaken(m, facts.unit, year, exceptCaseId) : new Set(), held);
+    if (!plan) return matchAnnualPlan(plan, facts, new Set());
+    // As A01 would read it: the trips other cases hold, and those due to cases filed before this one.
+    const taken = await plannedTripsTaken(m, facts.unit, year, exceptCaseId);
+    for (const tripId of (await tripsDueEarlierFiled(m, plan, facts.unit, year, exceptCaseId)).values()) taken.add(tripId);
+    return matchAnnualPlan(plan, facts, taken);
   }
 
   /**
@@ -1036,6 +1038,32 @@ export async function sharePlannedTrips(
     }
     return { caseIds, holding };
   });
+}
+
+/**
+ * The plan's trips due to the unit's open cases departing in `year` filed before `caseId` that hold none yet
+ * (openPlanClaimants; all open cases when `caseId` is not one of them: a trip not filed yet), shared out in filing
+ * order (assignPlannedTrips) around the trips held already, which stay with their holders: case id → trip id. Their
+ * first A01s may not have run: cases filed within the same second went by the order their A01s ran (eighteenth trial:
+ * the fourth of four filed at once held the trip and the second read over-plan). Read under lockPlanYear by A01, which
+ * claims them for those cases (each one's own A01 then keeps it: matchAnnualPlan's `held`); a case that recorded
+ * over-plan before such a trip was free is told by whatever freed it (announceTripFreed, the plan's recheck).
+ */
+async function tripsDueEarlierFiled(
+  m: EntityManager,
+  plan: AnnualPlan,
+  unit: string,
+  year: number,
+  caseId: string,
+): Promise<Map<string, string>> {
+  const claimants = await openPlanClaimants(m, unit, year);
+  const at = claimants.findIndex((c) => c.caseId === caseId);
+  const waiting = (at < 0 ? claimants : claimants.slice(0, at)).filter((c) => c.held === null);
+  const due = new Map<string, string>();
+  if (waiting.length === 0) return due;
+  for (const [earlier, tripId] of assignPlannedTrips(plan, waiting, await plannedTripsTaken(m, unit, year)))
+    if (tripId !== null) due.set(earlier, tripId);
+  return due;
 }
 
 /**
