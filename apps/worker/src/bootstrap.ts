@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Runtime } from '@temporalio/worker';
-import { nestLogLevels, temporalLogLevel } from '@df/runtime';
-import { maskingRuntimeLogger, MaskingConsoleLogger } from './log-masking';
+import { JsonLogger, nestLogLevels, temporalLogLevel } from '@df/runtime';
+import { maskingRuntimeLogger } from './log-masking';
 import { sdkTelemetry } from './metrics';
 import { WorkerModule } from './worker.module';
 import type { WorkerModuleOptions } from './worker.options';
@@ -21,7 +21,7 @@ export async function bootstrapWorker(options: WorkerModuleOptions): Promise<INe
     runtimeInstalled = true;
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(options), {
-    logger: new MaskingConsoleLogger({ logLevels: nestLogLevels(options.config.logLevel) }),
+    logger: new JsonLogger('worker', nestLogLevels(options.config.logLevel)),
   });
   await app.init();
   return app;

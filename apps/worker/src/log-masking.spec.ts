@@ -1,7 +1,7 @@
 import { format } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LogEntry } from '@temporalio/worker';
-import { maskingRuntimeLogger } from './log-masking';
+import { maskingRuntimeLogger, writeLogEntry } from './log-masking';
 
 /**
  * Trial (a leak): the K07 failure log printed an APEC card number. Every line of the Temporal runtime's logger (the
@@ -69,5 +69,36 @@ describe("the worker's runtime logger masks personal data (maskForLog)", () => {
     expect(line).not.toContain('CHN987654321');
     expect(line).toContain('apec-renewal-CH*******321');
     expect(line).toContain('1733158000000');
+  });
+
+  it("the SDK's entries are JSON lines of the worker, as the API's are (nineteenth trial: text beside JSON)", () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const failure = ApplicationFailure.create({ message: 'K07:m1 could not register card CHN123456789', type: 'QueryFailedError' });
+      maskingRuntimeLogger('INFO', writeLogEntry).warn('Activity failed', {
+        workflowId: 'apec-renewal-CHN987654321',
+        activityType: 'registerCard',
+        level: 'not ours',
+        error: failure,
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toHaveLength(1);
+    const line = JSON.parse(written[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      level: 'warn',
+      service: 'worker',
+      msg: 'Activity failed',
+      workflowId: 'apec-renewal-CH*******321',
+      activityType: 'registerCard',
+      error: { name: 'ApplicationFailure', message: 'K07:m1 could not register card CH*******789', type: 'QueryFailedError' },
+    });
+    expect(Number.isNaN(Date.parse(line.time as string))).toBe(false);
+    expect(written[0]).not.toMatch(/CHN123456789|CHN987654321/);
   });
 });

@@ -1,5 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { writeJsonLogLine } from '@df/runtime';
 import { CaseEventEntity } from './entities/case-event.entity';
 import {
   ApprovalDocumentEntity,
@@ -50,8 +51,7 @@ export const ENTITIES = [
 
 /** One JSON line on stderr, the shape the services' loggers write (persistence has no Nest logger of its own). */
 function warnConnectionLost(msg: string, err: unknown): void {
-  const line = { time: new Date().toISOString(), level: 'warn', service: 'persistence', msg, error: String(err) };
-  process.stderr.write(`${JSON.stringify(line)}\n`);
+  writeJsonLogLine('persistence', 'warn', { msg, error: String(err) });
 }
 
 /**

@@ -13,3 +13,4 @@ export * from './supervisor';
 export * from './payload-codec';
 export * from './temporal-connection';
 export * from './workflow-stack-traces';
+export * from './json-logger';
