@@ -28,7 +28,7 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
       .put(`/api/registries/units/${users.unit}/plans/${body.departureDate.slice(0, 4)}`)
       .set(bearer(users.tokens['fao-clerk']))
       .send({ trips: [{ id: 'P-DE', purpose: body.purpose, countries: ['DE'], size: 3, quarter: 4 }] })
-      .expect(200);
+      .expect(201);
     const caseId: string = (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(body).expect(201))
       .body.caseId;
     const atB05 = await actUntilAwaiting(api, users, caseId, 'B05');

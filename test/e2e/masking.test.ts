@@ -122,7 +122,7 @@ describe('personal data masked by classification on every GET endpoint, for ever
       `units/${users.unit}/plans/${REGISTRY_YEAR}`,
       'organizer',
       { trips: [{ id: 'P1', purpose: 'trade', countries: ['US'], size: 1, quarter: 1 }] },
-      200,
+      201,
     );
     await reg(
       'put',

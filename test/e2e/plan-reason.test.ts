@@ -40,7 +40,7 @@ describe("a trip outside the annual plan is approved at B05 only with the unit's
       .put(`/api/registries/units/${users.unit}/plans/${year}`)
       .set(bearer(users.tokens['fao-clerk']))
       .send({ trips: [{ id: 'P-DE', purpose: submission.purpose, countries: ['DE'], size: 3, quarter: 4 }] })
-      .expect(200);
+      .expect(201);
     const submitted = await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(submission);
     expect([submitted.status, submitted.body.errors]).toEqual([201, undefined]);
     const caseId = submitted.body.caseId as string;

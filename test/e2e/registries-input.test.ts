@@ -201,7 +201,7 @@ describe('registries: input refusals (new-user trial)', () => {
       await get(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer).expect(404);
       await put(`/api/registries/units/${users.unit}/plans/2027`, users.tokens.organizer, {
         trips: [{ ...trip, countries: ['US', 'DE'] }],
-      }).expect(200);
+      }).expect(201);
     });
 
     it('a plan lists each country of a trip and each trip id once, and a year that has ended is on record (trial)', async () => {

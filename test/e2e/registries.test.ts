@@ -196,6 +196,37 @@ describe('registries (issue 14): units, people, passports in custody, and submis
     }
     // Nothing of the refused writes stuck: classified access is still the secrecy office's to grant.
     expect((await request(http).get(`/api/registries/people/${personId}`).set(personnel).expect(200)).body.classifiedAccess).toBe(false);
+
+    // The annual plan too (eighteenth trial: its GET body, with unit and year, was 422 unknown fields when sent back).
+    const year = Number(shanghaiDate(Date.now()).slice(0, 4)) + 1;
+    const plan = `/api/registries/units/${unit}/plans/${year}`;
+    const trip = { id: 'P-US', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 2 };
+    await request(http)
+      .put(plan)
+      .set(clerk)
+      .send({ trips: [trip] })
+      .expect(201);
+    const gotPlan = (await request(http).get(plan).set(clerk).expect(200)).body;
+    expect(gotPlan).toMatchObject({ unit, year, trips: [trip], approved: expect.any(Object) });
+    const more = [trip, { ...trip, id: 'P-DE', countries: ['DE'] }];
+    const replanned = await request(http)
+      .put(plan)
+      .set(clerk)
+      .send({ ...gotPlan, trips: more })
+      .expect(200);
+    expect(replanned.body).toMatchObject({ unit, year, trips: more });
+    for (const [field, value] of [
+      ['unit', 'someone-else'],
+      ['year', year + 1],
+    ] as const) {
+      const res = await request(http)
+        .put(plan)
+        .set(clerk)
+        .send({ ...gotPlan, [field]: value })
+        .expect(422);
+      expect([field, res.body.errors]).toEqual([field, [expect.objectContaining({ field, rule: 'path-match' })]]);
+    }
+    expect((await request(http).get(plan).set(clerk).expect(200)).body.trips).toEqual(more);
   });
 
   it('the FAO registers a unit; every change is recorded; a unit sees only its own record', async () => {
@@ -1508,7 +1539,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .put(path)
       .set(as('organizer'))
       .send({ trips: [trip] })
-      .expect(200);
+      .expect(201);
     expect(filed.body).toMatchObject({ trips: null, approved: null, proposal: { trips: [trip], by: expect.any(String) } });
     expect(await check()).toMatchObject({ outcome: 'no-plan' });
     // Only the FAO clerk approves, the filing it read (its `at`); the organizer's approval is refused by the access table.
@@ -1626,7 +1657,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .put(path)
       .set(clerk)
       .send({ trips: initial.map((t) => trips[t]) })
-      .expect(200);
+      .expect(201);
     return { year, own, path, clerk, ...trips, ...planCases(own, year) };
   };
 
@@ -1737,7 +1768,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .put(`/api/registries/units/${own.unit}/plans/${year}`)
       .set(bearer(own.tokens['fao-clerk']))
       .send({ trips: [us] })
-      .expect(200);
+      .expect(201);
     const { submit, outcome } = planCases(own, year);
     const holder = await submit();
     expect(await outcome(holder, 'planned')).toBe('planned');
@@ -1768,7 +1799,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .put(path)
       .set(as('fao-clerk'))
       .send({ trips: [now] })
-      .expect(200);
+      .expect(201);
     expect(approved.body.trips).toEqual([now]);
     if (current === 1) {
       // January to March: no quarter of the year has passed, every trip is open to change.

@@ -136,14 +136,29 @@ export class RegistriesController {
   @ApiOperation({
     summary: '报备年度出访计划 File a unit’s annual plan (its organizer, or the FAO clerk)',
     description:
-      "The FAO clerk's filing is the approved plan A01 reads (the unit's open cases departing that year run A01 again: `rechecked`); the unit organizer's is a proposal awaiting the FAO clerk's approval (POST …/approve), the approved plan unchanged until then. 409 not-past for a year that has ended, or a planned trip of this year's past quarters added, changed or removed.",
+      "The FAO clerk's filing is the approved plan A01 reads (the unit's open cases departing that year run A01 again: `rechecked`); the unit organizer's is a proposal awaiting the FAO clerk's approval (POST …/approve), the approved plan unchanged until then. 201 when no plan was on file for the year (`created: true`), 200 otherwise. The body GET gives may be sent back (`unit` and `year` as the path's, else 422 rule path-match; the other fields GET adds are ignored). 409 not-past for a year that has ended, or a planned trip of this year's past quarters added, changed or removed.",
   })
   @ApiBody({ schema: schemaRef(AnnualPlanSchema) })
-  @ApiOkResponse({ description: 'The plan as stored', schema: schemaRef(AnnualPlanViewSchema) })
+  @ApiCreatedResponse({
+    description: 'The plan as stored: the first on file for the year (created: true)',
+    schema: schemaRef(AnnualPlanViewSchema),
+  })
+  @ApiOkResponse({
+    description: 'The plan as stored, replacing or filing over the one on file (created: false)',
+    schema: schemaRef(AnnualPlanViewSchema),
+  })
   @errorResponses(400, 401, 403, 404, 409, 422)
   @CODE_PARAM
-  putPlan(@CurrentUser() user: AuthUser, @Param('code') code: string, @Param('year') year: string, @Body() body: unknown) {
-    return this.registries.putPlan(user, code, year, body);
+  async putPlan(
+    @CurrentUser() user: AuthUser,
+    @Param('code') code: string,
+    @Param('year') year: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const result = await this.registries.putPlan(user, code, year, body);
+    res.status(result.created ? 201 : 200);
+    return result;
   }
 
   @Post('units/:code/plans/:year/approve')

@@ -639,6 +639,8 @@ export class RegistriesService {
     await this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
     const p = parseOrThrow(AnnualPlanSchema, body);
+    assertPathMatch('unit', p.unit, unit);
+    assertPathMatch('year', p.year === undefined ? undefined : String(p.year), String(y));
     assertKnownCountries(p.trips);
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
     // A year that has ended is on record: the cases A01 matched against its plan stay explained by it (trial: rewritable).
@@ -2008,7 +2010,7 @@ function heldRefusal(err: unknown, field: 'holder' | 'to'): unknown {
 }
 
 /**
- * A read-only field of a GET body sent back with a PUT (`code`, `personId`): as the path names it (letter case aside,
+ * A read-only field of a GET body sent back with a PUT (`code`, `personId`, a plan's `unit` and `year`): as the path names it (letter case aside,
  * as codes are stored), else 422 at the field, rule `path-match`.
  */
 function assertPathMatch(field: string, sent: string | undefined, path: string): void {

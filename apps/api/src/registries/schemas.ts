@@ -140,8 +140,23 @@ export const PlannedTripSchema = z
   // Trial: a planned trip could list one country twice (matchAnnualPlan compares country sets).
   .superRefine(eachOnce<string>('countries', (c) => c, undefined, '同一国家重复列出', 'A country is listed twice'));
 
+const getOnly = (description: string) => z.unknown().optional().meta({ readOnly: true, description });
+
 export const AnnualPlanSchema = z
-  .strictObject({ trips: z.array(PlannedTripSchema).max(200) })
+  .strictObject({
+    trips: z.array(PlannedTripSchema).max(200),
+    // What GET units/{code}/plans/{year} adds, so its body may be sent back as it came (a GET → edit → PUT round trip; trial).
+    unit: code.optional().meta({ readOnly: true, description: "The path's unit code, as GET gives it (another is 422 rule path-match)" }),
+    year: z
+      .number()
+      .int()
+      .optional()
+      .meta({ readOnly: true, description: "The path's year, as GET gives it (another is 422 rule path-match)" }),
+    approved: getOnly('Who approved the plan and when (as GET gives it): ignored when sent'),
+    proposal: getOnly("The unit's filing awaiting approval (as GET gives it): ignored when sent; the PUT's `trips` are what is filed"),
+    rechecked: getOnly('As a PUT answers it: ignored when sent'),
+    created: getOnly('As a PUT answers it: ignored when sent'),
+  })
   .superRefine(eachOnce<{ id: string }>('trips', (t) => t.id, 'id', '计划编号不能重复', 'Planned trip ids must be unique'))
   .meta({ id: 'AnnualPlan', example: { trips: [{ id: 'P1', purpose: 'investment-promotion', countries: ['US'], size: 5, quarter: 1 }] } });
 
@@ -405,6 +420,7 @@ export const AnnualPlanViewSchema = z
       .object({ trips: z.array(PlannedTripSchema), by: z.string(), at: z.string() })
       .nullable()
       .meta({ description: "The unit organizer's filing awaiting the FAO clerk's approval (A01 does not read it)" }),
+    created: z.boolean().optional().meta({ description: 'A PUT only: true when no plan was on file for the year before it (201)' }),
     rechecked: z.object({ signalled: z.number().int(), failed: z.number().int() }).optional().meta({
       description:
         "When the approved plan changed (the FAO clerk's PUT or approval): the unit's open cases departing that year told to run A01 again, and those that could not be (they keep the outcome they recorded)",

@@ -510,7 +510,7 @@ export class RegistriesRepository {
    * The FAO's plan for the year, approved as written (the FAO clerk, the seed): A01 reads it from now on; a proposal
    * awaiting approval is settled by it (cleared). Audited (registry_changes `plan`, `approved`).
    */
-  async putPlan(plan: AnnualPlan, actor: RegistryActor): Promise<AnnualPlanRecord> {
+  async putPlan(plan: AnnualPlan, actor: RegistryActor): Promise<AnnualPlanRecord & { created: boolean }> {
     return this.writePlan(plan.unit, plan.year, actor, (old) => ({
       set: { trips: plan.trips, approvedBy: actor.id, approvedAt: new Date(), proposedTrips: null, proposedBy: null, proposedAt: null },
       change: { action: old?.trips ? 'updated' : 'created', before: old?.trips ?? null, after: plan.trips },
@@ -521,7 +521,7 @@ export class RegistriesRepository {
    * The unit's filing of its plan (its organizer): kept as the proposal awaiting the FAO clerk's approval, the approved
    * plan (what A01 reads) unchanged until then. Audited (`proposed`).
    */
-  async proposePlan(plan: AnnualPlan, actor: RegistryActor): Promise<AnnualPlanRecord> {
+  async proposePlan(plan: AnnualPlan, actor: RegistryActor): Promise<AnnualPlanRecord & { created: boolean }> {
     return this.writePlan(plan.unit, plan.year, actor, (old) => ({
       set: { proposedTrips: plan.trips, proposedBy: actor.id, proposedAt: new Date() },
       change: { action: 'proposed', before: old?.proposedTrips ?? null, after: plan.trips },
@@ -536,7 +536,7 @@ export class RegistriesRepository {
    */
   async approvePlan(unit: string, year: number, actor: RegistryActor, proposedAt: string): Promise<AnnualPlanRecord | 'none' | 'changed'> {
     let refusal: 'none' | 'changed' = 'none';
-    const approved = await this.writePlan(unit, year, actor, (old) => {
+    const approved = await this.writePlan<(AnnualPlanRecord & { created: boolean }) | null>(unit, year, actor, (old) => {
       if (!old?.proposedTrips) return null;
       if (iso(old.proposedAt ?? old.updatedAt) !== proposedAt) {
         refusal = 'changed';
@@ -554,11 +554,16 @@ export class RegistriesRepository {
         change: { action: 'approved', before: old.trips, after: old.proposedTrips },
       };
     });
-    return approved ?? refusal;
+    if (!approved) return refusal;
+    const { created: _approvedOnFile, ...record } = approved;
+    return record;
   }
 
-  /** One write of a plan row under its row lock, with its registry_changes row; `write` null: nothing (the answer null). */
-  private async writePlan<T extends AnnualPlanRecord | null>(
+  /**
+   * One write of a plan row under its row lock, with its registry_changes row; `write` null: nothing (the answer null).
+   * `created`: no plan was on file for the year before (neither approved nor filed: the PUT's 201).
+   */
+  private async writePlan<T extends (AnnualPlanRecord & { created: boolean }) | null = AnnualPlanRecord & { created: boolean }>(
     unit: string,
     year: number,
     actor: RegistryActor,
@@ -583,7 +588,7 @@ export class RegistriesRepository {
         before: w.change.before,
         after: w.change.after,
       });
-      return toPlanRecord((await m.findOne(AnnualPlanEntity, { where: { unit, year } }))!) as T;
+      return { ...toPlanRecord((await m.findOne(AnnualPlanEntity, { where: { unit, year } }))!), created: fresh === null } as T;
     });
   }
 
