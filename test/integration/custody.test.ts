@@ -426,6 +426,30 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     }
   });
 
+  it('an A01 whose case is neither projected nor published (its filing instant unknown) claims what is free, as before; the dry run of a trip not filed yet comes after every open case', async () => {
+    const ds = worker.app.get(DataSource);
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const { facts } = caseInput({ unit });
+    const year = Number(facts.departureDate.slice(0, 4));
+    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
+    const countries = facts.destinations.map((d) => d.country);
+    await registries.putPlan({ unit, year, trips: [{ id: 'P-1', purpose: facts.purpose, countries, size: 5, quarter }] }, system);
+    const filed = randomUUID();
+    await ds.query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, now())`, [
+      filed,
+      JSON.stringify({ status: 'open', submittedAt: new Date().toISOString(), facts }),
+    ]);
+    try {
+      expect(await registries.planMatch(facts)).toMatchObject({ outcome: 'over-plan', tripId: 'P-1' });
+      const unknown = randomUUID();
+      expect(await registries.claimPlannedTrip(facts, unknown)).toMatchObject({ outcome: 'planned', tripId: 'P-1' });
+      expect(await ds.query(`SELECT case_id FROM annual_plan_claims WHERE unit = $1`, [unit])).toEqual([{ case_id: unknown }]);
+    } finally {
+      await ds.query('DELETE FROM case_progress WHERE case_id = $1', [filed]);
+      await ds.query('DELETE FROM annual_plan_claims WHERE unit = $1', [unit]);
+    }
+  });
+
   it('a case withdrawn with the passport out for it (after C07, before P02): the ledger has it due back 7 days after the close (fifth trial)', async () => {
     const { unit, number, input, handle } = await passportOut();
     const lent = await eventually(

@@ -485,7 +485,7 @@ export class RegistriesRepository {
       await lockPlanYear(m, facts.unit, year);
       const plan = await planIn(m, facts.unit, year);
       if (plan)
-        for (const [earlier, tripId] of await tripsDueEarlierFiled(m, plan, facts.unit, year, caseId))
+        for (const [earlier, tripId] of await tripsDueEarlierFiled(m, plan, facts.unit, year, caseId, 'none'))
           await recordPlannedTrip(m, { caseId: earlier, unit: facts.unit, year, tripId });
       // The trip it holds stays its own while it still qualifies (a shared-out trip, assignPlannedTrips, is kept).
       const held = await plannedTripClaimOf(m, caseId);
@@ -502,7 +502,7 @@ export class RegistriesRepository {
     if (!plan) return matchAnnualPlan(plan, facts, new Set());
     // As A01 would read it: the trips other cases hold, and those due to cases filed before this one.
     const taken = await plannedTripsTaken(m, facts.unit, year, exceptCaseId);
-    for (const tripId of (await tripsDueEarlierFiled(m, plan, facts.unit, year, exceptCaseId)).values()) taken.add(tripId);
+    for (const tripId of (await tripsDueEarlierFiled(m, plan, facts.unit, year, exceptCaseId, 'all')).values()) taken.add(tripId);
     return matchAnnualPlan(plan, facts, taken);
   }
 
@@ -1047,12 +1047,15 @@ export async function sharePlannedTrips(
 
 /**
  * The plan's trips due to the unit's open cases departing in `year` filed before `caseId` that hold none yet
- * (openPlanClaimants; all open cases when `caseId` is not one of them: a trip not filed yet), shared out in filing
+ * (openPlanClaimants), shared out in filing
  * order (assignPlannedTrips) around the trips held already, which stay with their holders: case id → trip id. Their
  * first A01s may not have run: cases filed within the same second went by the order their A01s ran (eighteenth trial:
  * the fourth of four filed at once held the trip and the second read over-plan). Read under lockPlanYear by A01, which
  * claims them for those cases (each one's own A01 then keeps it: matchAnnualPlan's `held`); a case that recorded
  * over-plan before such a trip was free is told by whatever freed it (announceTripFreed, the plan's recheck).
+ * `unknown`: when `caseId` is not among the open cases, every one of them comes first (`all`: the dry run of a trip not
+ * filed yet) or none is known to (`none`: an A01 whose case is neither projected nor published yet, its filing instant
+ * unknown; it claims as before, what is free).
  */
 async function tripsDueEarlierFiled(
   m: EntityManager,
@@ -1060,10 +1063,11 @@ async function tripsDueEarlierFiled(
   unit: string,
   year: number,
   caseId: string,
+  unknown: 'all' | 'none',
 ): Promise<Map<string, string>> {
   const claimants = await openPlanClaimants(m, unit, year);
   const at = claimants.findIndex((c) => c.caseId === caseId);
-  const waiting = (at < 0 ? claimants : claimants.slice(0, at)).filter((c) => c.held === null);
+  const waiting = (at >= 0 ? claimants.slice(0, at) : unknown === 'all' ? claimants : []).filter((c) => c.held === null);
   const due = new Map<string, string>();
   if (waiting.length === 0) return due;
   for (const [earlier, tripId] of assignPlannedTrips(plan, waiting, await plannedTripsTaken(m, unit, year)))
