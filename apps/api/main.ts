@@ -1,10 +1,14 @@
 // The API as its own process, against an external PostgreSQL and Temporal (docker/, multi-machine).
-import { loadConfig, requireApiSecrets, requireServices, runUntilSignal } from '@df/runtime';
+import { loadConfig, requireApiSecrets, requireServices, runUntilSignal, writeJsonLogLine } from '@df/runtime';
 import { bootstrapApi } from './src';
 
-void runUntilSignal('api', async () => {
-  const config = requireApiSecrets(requireServices(loadConfig()));
-  const app = await bootstrapApi(config);
-  console.log(`api: listening on http://${config.host}:${config.port} (OpenAPI: /api/docs)`);
-  return { stop: () => app.close() };
-});
+void runUntilSignal(
+  'api',
+  async () => {
+    const config = requireApiSecrets(requireServices(loadConfig()));
+    const app = await bootstrapApi(config);
+    writeJsonLogLine('api', 'info', { msg: 'listening', url: `http://${config.host}:${config.port}`, openApi: '/api/docs' });
+    return { stop: () => app.close() };
+  },
+  'json',
+);

@@ -7,11 +7,11 @@ import { projectRoot } from '../../libs/runtime/src/project-root';
 
 jest.setTimeout(60_000);
 
-async function startProbe(until = 'probe: ready', startMs = 0) {
+async function startProbe(until = 'probe: ready', startMs = 0, lines = 'text') {
   const root = projectRoot();
   const child = spawn(process.execPath, [join(root, 'test/support/run-ts.js'), join(root, 'test/support/signal-probe.ts')], {
     cwd: root,
-    env: { ...process.env, STOP_MS: '3000', START_MS: String(startMs) },
+    env: { ...process.env, STOP_MS: '3000', START_MS: String(startMs), LINES: lines },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -45,6 +45,22 @@ describe('stopping on signals', () => {
     probe.child.kill('SIGINT');
     expect(await probe.exited).toEqual({ code: 130, signal: null });
     expect(probe.output()).not.toContain('probe: orderly stop done');
+  });
+
+  it("the API's and the worker's way (`json`): its own stop lines are JSON log lines of its service (twentieth trial: text among JSON)", async () => {
+    const probe = await startProbe('probe: ready', 0, 'json');
+    probe.child.kill('SIGTERM');
+    expect(await probe.exited).toEqual({ code: 0, signal: null });
+    const own = probe
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(own).toEqual([
+      expect.objectContaining({ level: 'info', service: 'probe', msg: 'SIGTERM, stopping...' }),
+      expect.objectContaining({ level: 'info', service: 'probe', msg: 'stopped' }),
+    ]);
+    expect(probe.output()).not.toMatch(/^probe: (SIGTERM|stopped)/m);
   });
 
   it('SIGTERM stops in order (exit 0); a SIGTERM while stopping changes nothing', async () => {

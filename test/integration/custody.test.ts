@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { addDays, makeMember, shanghaiDate } from '@df/domain';
+import { addDays, makeMember, quarterOf, shanghaiDate } from '@df/domain';
 import { amendUpdate, completeStepUpdate, delegationWorkflowId, progressQuery, withdrawUpdate, type DelegationInput } from '@df/contracts';
 import { openCaseIdsDepartingIn, RegistriesRepository } from '@df/persistence';
 import { ChainActivitiesService } from '../../apps/worker/src/activities/chain.activities';
@@ -238,6 +238,29 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     await handle.terminate('test done');
   });
   // Trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of the quarter read 计划内.
+  /** A unit of its own with its plan for caseInput's trip year: trips `ids`, each covering that trip; the trip's facts. */
+  async function plannedUnit(ids: string[]) {
+    const unit = `unit-${randomUUID().slice(0, 8)}`;
+    const { facts } = caseInput({ unit });
+    const trip = {
+      purpose: facts.purpose,
+      countries: facts.destinations.map((d) => d.country),
+      size: 5,
+      quarter: quarterOf(facts.departureDate),
+    };
+    await registries.putPlan({ unit, year: Number(facts.departureDate.slice(0, 4)), trips: ids.map((id) => ({ id, ...trip })) }, system);
+    return { unit, facts };
+  }
+
+  /** A case filed at `submittedAt` and not projected yet: the first answer the API stores with a submission. */
+  const fileUnprojected = (caseId: string, facts: DelegationInput['facts'], submittedAt: string) =>
+    worker.app
+      .get(DataSource)
+      .query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, now())`, [
+        caseId,
+        JSON.stringify({ status: 'open', submittedAt, facts }),
+      ]);
+
   it('a planned trip covers one delegation: a second case of the unit matching it reads over-plan naming it; the first withdrawn, the next reads planned', async () => {
     const unit = `unit-${randomUUID().slice(0, 8)}`;
     const db = worker.app.get(DataSource);
@@ -383,20 +406,10 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
   });
   it('eighteenth trial: four cases filed at once, a plan of two trips: the first two filed hold them whichever A01 runs first', async () => {
     const ds = worker.app.get(DataSource);
-    const unit = `unit-${randomUUID().slice(0, 8)}`;
-    const { facts } = caseInput({ unit });
-    const year = Number(facts.departureDate.slice(0, 4));
-    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
-    const countries = facts.destinations.map((d) => d.country);
-    const planned = (id: string) => ({ id, purpose: facts.purpose, countries, size: 5, quarter });
-    await registries.putPlan({ unit, year, trips: [planned('P-1'), planned('P-2')] }, system);
+    const { unit, facts } = await plannedUnit(['P-1', 'P-2']);
     // Filed a second apart, none projected yet: what the API stores with each submission (its first answer).
     const filed = Array.from({ length: 4 }, () => randomUUID());
-    for (const [i, caseId] of filed.entries())
-      await ds.query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, now())`, [
-        caseId,
-        JSON.stringify({ status: 'open', submittedAt: new Date(Date.now() - (10 - i) * 1000).toISOString(), facts }),
-      ]);
+    for (const [i, caseId] of filed.entries()) await fileUnprojected(caseId, facts, new Date(Date.now() - (10 - i) * 1000).toISOString());
     try {
       // A dry run for a trip not filed yet comes after all four: both trips are due to them.
       expect(await registries.planMatch(facts)).toMatchObject({ outcome: 'over-plan' });
@@ -428,17 +441,9 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
 
   it('an A01 whose case is neither projected nor published (its filing instant unknown) claims what is free, as before; the dry run of a trip not filed yet comes after every open case', async () => {
     const ds = worker.app.get(DataSource);
-    const unit = `unit-${randomUUID().slice(0, 8)}`;
-    const { facts } = caseInput({ unit });
-    const year = Number(facts.departureDate.slice(0, 4));
-    const quarter = (Math.floor((Number(facts.departureDate.slice(5, 7)) - 1) / 3) + 1) as 1 | 2 | 3 | 4;
-    const countries = facts.destinations.map((d) => d.country);
-    await registries.putPlan({ unit, year, trips: [{ id: 'P-1', purpose: facts.purpose, countries, size: 5, quarter }] }, system);
+    const { unit, facts } = await plannedUnit(['P-1']);
     const filed = randomUUID();
-    await ds.query(`INSERT INTO case_progress (case_id, last_seq, case_now, answer, written_at) VALUES ($1, 0, 0, $2, now())`, [
-      filed,
-      JSON.stringify({ status: 'open', submittedAt: new Date().toISOString(), facts }),
-    ]);
+    await fileUnprojected(filed, facts, new Date().toISOString());
     try {
       expect(await registries.planMatch(facts)).toMatchObject({ outcome: 'over-plan', tripId: 'P-1' });
       const unknown = randomUUID();

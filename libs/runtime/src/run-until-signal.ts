@@ -1,4 +1,5 @@
 import { ConfigError } from './config';
+import { writeJsonLogLine } from './json-logger';
 import { StartRefusedError } from './processes';
 
 export interface RunningProgram {
@@ -18,8 +19,17 @@ export const REPEATED_SIGINT_WINDOW_MS = 1_000;
  * Runs a program until SIGINT/SIGTERM, then stops it once and exits (code 0). A configuration error
  * prints the variables at fault and exits 1 without a stack trace. A second SIGINT more than
  * REPEATED_SIGINT_WINDOW_MS after the first forces the exit (code 130); SIGTERM while stopping is ignored.
+ *
+ * `lines`: how its own lines are written: `text` (`name: SIGTERM, stopping...`, the launcher's and the tools'), or
+ * `json`, the service's JSON log lines (writeJsonLogLine, service `name`: the API and the worker, whose every line is
+ * JSON; twentieth trial: their stop and start-failure lines were the text among them).
  */
-export async function runUntilSignal(name: string, start: () => Promise<RunningProgram>): Promise<void> {
+export async function runUntilSignal(name: string, start: () => Promise<RunningProgram>, lines: 'text' | 'json' = 'text'): Promise<void> {
+  const say = (level: 'info' | 'error', msg: string) => {
+    if (lines === 'json') writeJsonLogLine(name, level, { msg });
+    else if (level === 'error') console.error(`${name}: ${msg}`);
+    else console.log(`${name}: ${msg}`);
+  };
   let program: RunningProgram | undefined;
   // A stop while starting waits for the start and stops what it started (trial: SIGTERM during `npm start`'s start-up
   // exited at once and left the Temporal dev server it had started running).
@@ -31,19 +41,19 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
     if (stopping) {
       // The launcher's own SIGTERM to a child, or the echo of one Ctrl-C: not a reason to force.
       if (reason !== 'SIGINT' || Date.now() - firstSigintAt < REPEATED_SIGINT_WINDOW_MS) return;
-      console.error(`${name}: second Ctrl-C (SIGINT), exiting now without waiting for an orderly stop`);
+      say('error', 'second Ctrl-C (SIGINT), exiting now without waiting for an orderly stop');
       process.exit(130);
     }
     stopping = true;
-    console.log(`${name}: ${reason}, stopping...`);
+    say('info', `${reason}, stopping...`);
     try {
-      if (!program && starting) console.log(`${name}: waiting for the start to finish, to stop what it started`);
+      if (!program && starting) say('info', 'waiting for the start to finish, to stop what it started');
       await (program ?? (await starting))?.stop();
     } catch (err) {
-      console.error(`${name}: error while stopping: ${String(err)}`);
+      say('error', `error while stopping: ${String(err)}`);
       code = code || 1;
     }
-    console.log(`${name}: stopped`);
+    say('info', 'stopped');
     process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT', 0));
@@ -55,10 +65,11 @@ export async function runUntilSignal(name: string, start: () => Promise<RunningP
     starting = started.catch(() => undefined);
     program = await started;
   } catch (err) {
-    console.error(
+    say(
+      'error',
       err instanceof ConfigError || err instanceof StartRefusedError
-        ? `${name}: ${err.message}`
-        : `${name}: failed to start: ${(err as Error).stack ?? String(err)}`,
+        ? err.message
+        : `failed to start: ${(err as Error).stack ?? String(err)}`,
     );
     await program?.stop().catch(() => undefined);
     process.exit(1);
