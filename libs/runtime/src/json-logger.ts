@@ -32,7 +32,7 @@ function jsonValue(_key: string, value: unknown): unknown {
  * Writes one log line: a JSON object on one line, `time` (ISO 8601, `at`), `level`, `service` (`api`, `worker`,
  * `persistence`), then `fields` (`msg` and whatever the caller adds), personal data masked (maskForLog,
  * libs/domain/src/masking.ts). Levels warn and above go to stderr, the others to stdout. The one shape every process of
- * the system logs in (docs/operations.md "Logs"), so one collector reads them all.
+ * the system logs in (docs/api.md "Request ids, logs, metrics"), so one collector reads them all.
  */
 export function writeJsonLogLine(service: string, level: JsonLogLevel, fields: Record<string, unknown>, at: Date = new Date()): void {
   let line: string;
