@@ -14,8 +14,10 @@ async function freePort(): Promise<number> {
 }
 
 describe('sdkTelemetry', () => {
-  it('configures no exporter without a port', () => {
-    expect(sdkTelemetry(undefined)).toBeUndefined();
+  it("configures no exporter without a port, and forwards the core's own lines to the runtime logger either way", () => {
+    expect(sdkTelemetry(undefined)).toEqual({ logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } });
+    expect(sdkTelemetry(9464).logging).toEqual(sdkTelemetry(undefined).logging);
+    expect(sdkTelemetry(9464).metrics).toEqual({ prometheus: { bindAddress: '0.0.0.0:9464', useSecondsForDurations: true } });
   });
 
   it("makes the SDK runtime serve Prometheus text on the port (the worker's TEMPORAL_METRICS_PORT)", async () => {
