@@ -131,7 +131,7 @@ async function startDatabase(config: AppConfig, stops: Stop[], lines: string[]):
   let url = '';
   // PostgreSQL keeps its own pid file (postmaster.pid in its data folder).
   await supervise(config, stops, 'PostgreSQL', undefined, async () => {
-    const pg = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, persistent: true });
+    const pg = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, persistent: true, ownProcessGroup: true });
     url = pg.url;
     return pg;
   });

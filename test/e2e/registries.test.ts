@@ -1849,7 +1849,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       ...SUBMISSION_EXAMPLE,
       members: Array.from({ length: 6 }, (_, i) => ({ ...SUBMISSION_EXAMPLE.members[0], id: `m${i + 1}` })),
     };
-    expect(await service.checkPlan(big as unknown as CaseFacts)).toMatchObject({ outcome: 'over-plan', tripId: 'C-2027-1' });
+    expect(await service.checkPlan(big as unknown as CaseFacts)).toMatchObject({ outcome: 'over-plan', comparedWith: ['C-2027-1'] });
     expect(await service.checkPlan({ ...SUBMISSION_EXAMPLE, unit: 'education' } as unknown as CaseFacts)).toMatchObject({
       outcome: 'unplanned',
     });

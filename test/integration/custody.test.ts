@@ -294,7 +294,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     const second = await start();
     expect(second.a01).toMatchObject({
       planOutcome: 'over-plan',
-      planTripId: 'P-US',
+      planComparedWith: ['P-US'],
       note: {
         zh: '超出年度计划（P-US已由本单位其他团组使用）',
         en: 'Over the annual plan (P-US was taken by another delegation of the unit)',
@@ -319,7 +319,9 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     );
     expect(secondAgain.steps.find((s) => s.key === 'A01')!.data).toMatchObject({ planOutcome: 'planned', planTripId: 'P-US' });
     const third = await start();
-    expect(third.a01).toMatchObject({ planOutcome: 'over-plan', planTripId: 'P-US' });
+    expect(third.a01).toMatchObject({ planOutcome: 'over-plan', planComparedWith: ['P-US'] });
+    // Over the plan it holds no trip: the one it was compared with is not recorded as its own (twentieth trial).
+    expect(third.a01).not.toHaveProperty('planTripId');
     const claims = () =>
       db.query(`SELECT case_id, trip_id FROM annual_plan_claims WHERE unit = $1 ORDER BY case_id`, [unit]) as Promise<unknown[]>;
     // The withdrawn case's claim is released once the others were told (the reconciler's sweep would tell them again).
@@ -417,7 +419,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       const [first, second, third, fourth] = filed as [string, string, string, string];
       expect(await registries.claimPlannedTrip(facts, fourth)).toMatchObject({
         outcome: 'over-plan',
-        tripId: 'P-1',
+        comparedWith: ['P-1', 'P-2'],
         message: {
           zh: '超出年度计划（P-1、P-2已由本单位其他团组使用）',
           en: 'Over the annual plan (P-1, P-2 were taken by other delegations of the unit)',
@@ -445,7 +447,7 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
     const filed = randomUUID();
     await fileUnprojected(filed, facts, new Date().toISOString());
     try {
-      expect(await registries.planMatch(facts)).toMatchObject({ outcome: 'over-plan', tripId: 'P-1' });
+      expect(await registries.planMatch(facts)).toMatchObject({ outcome: 'over-plan', comparedWith: ['P-1'] });
       const unknown = randomUUID();
       expect(await registries.claimPlannedTrip(facts, unknown)).toMatchObject({ outcome: 'planned', tripId: 'P-1' });
       expect(await ds.query(`SELECT case_id FROM annual_plan_claims WHERE unit = $1`, [unit])).toEqual([{ case_id: unknown }]);

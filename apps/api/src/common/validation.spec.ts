@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXIT_REASONS } from '@df/domain';
 import { DomainError } from './errors';
 import { AmendSchema } from '../delegations/schemas';
-import { AnnualPlanSchema, PassportTransitionSchema } from '../registries/schemas';
+import { AnnualPlanSchema, PassportTransitionSchema, PlanApprovalSchema } from '../registries/schemas';
 import { expectedMessage, parseOrThrow, parsePathParam, parsePathParams, TYPE_WORDS } from './validation';
 import { text } from './zod-text';
 
@@ -98,6 +98,30 @@ describe('parseOrThrow: a rule name of ours for every zod issue, never zod’s o
     'invalid_value',
     'custom',
   ];
+
+  it("twentieth trial: a zod built-in format (a plan approval's proposedAt of 'yesterday') names what it expects, in both languages", () => {
+    expect(refusal(PlanApprovalSchema, { proposedAt: 'yesterday' })).toEqual([
+      {
+        field: 'proposedAt',
+        rule: 'format',
+        message: {
+          zh: '格式不正确，须为含时区的ISO 8601日期时间，如 2026-12-03T01:30:00.000Z',
+          en: 'Not in the expected format: an ISO 8601 date-time with its offset, e.g. 2026-12-03T01:30:00.000Z',
+        },
+      },
+    ]);
+    // Every built-in format the API's bodies use, by kind: each names what it expects, none the bare 格式不正确.
+    for (const [schema, value] of [
+      [z.iso.datetime({ offset: true }), '2026-12-03 01:30'],
+      [z.iso.date(), '2026/12/03'],
+      [z.uuid(), 'not-a-uuid'],
+    ] as const) {
+      const [error] = refusal(z.object({ v: schema }), { v: value })!;
+      expect(error).toMatchObject({ field: 'v', rule: 'format' });
+      expect(error!.message.zh).toMatch(/^格式不正确，须为.+，/);
+      expect(error!.message.en).toMatch(/^Not in the expected format: .+, e\.g\. /);
+    }
+  });
 
   it('handed input: a plan quarter of 5 is rule max like every bounded number (it read rule type, "Invalid input")', () => {
     const trip = { id: 'P1', purpose: 'trade', countries: ['US'], size: 1 };

@@ -26,6 +26,7 @@ import type {
   CustodyActivities,
   EscalationRecord,
   PassportCustodyInput,
+  StepDataValue,
   SystemStepInput,
   SystemStepResult,
 } from '@df/contracts';
@@ -83,7 +84,15 @@ export class ChainActivitiesService implements ChainActivities, CustodyActivitie
         const year = Number(input.facts.departureDate.slice(0, 4));
         if (held && !(match.outcome === 'planned' && match.tripId === held.tripId && year === held.year))
           await announceTripFreed(this.db.manager, input.caseId, held);
-        return { note: match.message, data: { planOutcome: match.outcome, ...('tripId' in match ? { planTripId: match.tripId } : {}) } };
+        // The trip it holds when planned; over the plan, the trips it was compared with (it holds none of them: a
+        // reviewer reading `planTripId` beside over-plan took it for the case's own, twentieth trial).
+        const trips: Record<string, StepDataValue> =
+          match.outcome === 'planned'
+            ? { planTripId: match.tripId }
+            : match.outcome === 'over-plan'
+              ? { planComparedWith: match.comparedWith }
+              : {};
+        return { note: match.message, data: { planOutcome: match.outcome, ...trips } };
       }
       case 'trip-rules':
         // An activity: its answer is recorded, so a rule added here changes no replay (duplicatePersonViolations).
