@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { actionable, redateRequest, roleFor, stepRequest } from '@df/contracts';
-import { chineseCalendar, type CaseFacts } from '@df/domain';
+import { chineseCalendar, STEP_BEHAVIOURS, type CaseFacts } from '@df/domain';
 import type { DelegationProgress, StepProgress } from '@df/contracts';
 import { BENCH_UNIT, type ApiClient, type BenchRole, type Tokens } from './api';
 import { appendCauses, type AppendCauses } from './batches';
@@ -63,7 +63,18 @@ export interface CaseRun {
   visibleMs: number[];
   /** ms of each case detail read (GET /api/delegations/:id, the workflow's progress query). */
   readMs: number[];
+  /**
+   * The end of the case's preparation (performance.now()): its driver's first try of the step certifying the departure
+   * (E07), whatever the answer; undefined while it has not come to it. From there a case waits for dates in case time.
+   */
+  preparedAt?: number;
+  /** Accepted updates before `preparedAt`: the decisions of the preparation. */
+  preparedUpdates: number;
 }
+
+/** The step certifying the departure (E07): the preparation window of the decision section ends at its first try. */
+export const certifiesDeparture = (step: Pick<StepProgress, 'code'>): boolean =>
+  STEP_BEHAVIOURS[step.code]?.certifies?.event === 'departure';
 
 export async function submitCase(ctx: DriveContext, facts: CaseFacts): Promise<{ caseId: string; workflowId: string }> {
   const res = await ctx.api.post<{ caseId: string; workflowId: string }>('/api/delegations', ctx.tokens.organizer, facts);
@@ -164,6 +175,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
     resultMs: [],
     visibleMs: [],
     readMs: [],
+    preparedUpdates: 0,
   };
   const deadline = Date.now() + (ctx.timeoutMs ?? 600_000);
   for (;;) {
@@ -195,6 +207,10 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       const path = chosen.path;
       const body = chosen.before ? { ...chosen.body, ...(await chosen.before(ctx.api, token)) } : chosen.body;
       const t0 = performance.now();
+      if (run.preparedAt === undefined && certifiesDeparture(step)) {
+        run.preparedAt = t0;
+        run.preparedUpdates = run.updates;
+      }
       const reply = await postAction<{ code?: string }>(ctx, path, token, body, deadline, () => run.retriedActions++);
       const t1 = performance.now();
       if (reply.status === 409 && reply.body?.code === 'STEP_NOT_AWAITING') {
@@ -257,6 +273,12 @@ export interface DecisionFigures {
   stepEvents: number;
   wallSeconds: number;
   updatesPerSecond: number;
+  /**
+   * The preparation alone (preparationWindow): the updates before each case first tried E07, over the seconds from the
+   * submissions until the last case came to it. The whole run's `updatesPerSecond` also counts the wait for the
+   * departure and the trip in case time, which no baseline has (the 2026-12-04 full run).
+   */
+  preparation: PreparationWindow;
   stepEventsPerSecond: number;
   requestToResultMs: LatencySummary;
   requestToReadModelMs: LatencySummary;
@@ -271,6 +293,35 @@ export interface DecisionFigures {
   appendCauses?: AppendCauses;
   /** CPU ms per accepted update by part of the machine, submissions and case reads included (cpu.ts). */
   cpuMsPerUpdate?: CpuSample;
+}
+
+export interface PreparationWindow {
+  /** Cases that came to E07 (the others count whole: they never waited for a departure). */
+  cases: number;
+  updates: number;
+  seconds: number;
+  updatesPerSecond: number;
+}
+
+/**
+ * The decision section's preparation window: from `startedAt` (performance.now() before the submissions) to the last
+ * case's `preparedAt`, the updates accepted within it (each case's `preparedUpdates`; all of a case's updates when it
+ * never came to E07, and then its window is the whole run's, `endedAt`).
+ */
+export function preparationWindow(
+  runs: ReadonlyArray<Pick<CaseRun, 'preparedAt' | 'preparedUpdates' | 'updates'>>,
+  startedAt: number,
+  endedAt: number,
+): PreparationWindow {
+  const end = Math.max(startedAt, ...runs.map((r) => r.preparedAt ?? endedAt));
+  const updates = runs.reduce((a, r) => a + (r.preparedAt === undefined ? r.updates : r.preparedUpdates), 0);
+  const seconds = (end - startedAt) / 1000;
+  return {
+    cases: runs.filter((r) => r.preparedAt !== undefined).length,
+    updates,
+    seconds: Number(seconds.toFixed(2)),
+    updatesPerSecond: seconds > 0 ? Number((updates / seconds).toFixed(1)) : 0,
+  };
 }
 
 export async function runDecision(ctx: DriveContext, cases: number, workingDaySeconds: number): Promise<DecisionFigures> {
@@ -293,7 +344,8 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
       }),
     ),
   );
-  const wallSeconds = (performance.now() - started) / 1000;
+  const ended = performance.now();
+  const wallSeconds = (ended - started) / 1000;
   const cpuAfter = ctx.cpu ? sampleCpu(ctx.cpu) : undefined;
   const ids = runs.map((r) => r.caseId);
   const { rows } = await ctx.db.query<{ n: string }>(
@@ -317,6 +369,7 @@ export async function runDecision(ctx: DriveContext, cases: number, workingDaySe
     stepEvents,
     wallSeconds: Number(wallSeconds.toFixed(2)),
     updatesPerSecond: Number((updates / wallSeconds).toFixed(1)),
+    preparation: preparationWindow(runs, started, ended),
     stepEventsPerSecond: Number((stepEvents / wallSeconds).toFixed(1)),
     requestToResultMs: summarize(runs.flatMap((r) => r.resultMs)),
     requestToReadModelMs: summarize(runs.flatMap((r) => r.visibleMs)),
