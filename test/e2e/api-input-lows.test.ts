@@ -15,7 +15,19 @@ interface FieldError {
   message: { zh: string; en: string };
 }
 interface OpenApiDoc {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema?: { type?: string } }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{
+          name: string;
+          in: string;
+          schema?: { type?: string; format?: string; pattern?: string; enum?: unknown[]; minimum?: number; maximum?: number };
+        }>;
+      }
+    >
+  >;
 }
 
 const errorsOf = (body: { errors?: FieldError[] }) => body.errors ?? [];
@@ -233,6 +245,92 @@ describe('input faults of the new-user trial, by kind', () => {
           );
           expect([method, path, bare]).toEqual([method, path, []]);
         }
+    });
+  });
+
+  describe('3b. a path parameter its documented schema refuses is 400 at path.<name>, before any lookup', () => {
+    /** A value each documented path parameter accepts (its schema's shape): the others of a route while one is bad. */
+    const WELL_FORMED: Record<string, () => string> = {
+      id: () => randomUUID(),
+      attachmentId: () => randomUUID(),
+      code: () => 'commerce',
+      unit: () => 'commerce',
+      year: () => '2027',
+      personId: () => 'P-commerce-001',
+      username: () => 'organizer.commerce',
+      role: () => 'organizer',
+      move: () => 'suspend',
+      number: () => 'SE1234567',
+      key: () => 'SE1234567',
+      stepKey: () => 'A02',
+      version: () => '2027.1',
+      kind: () => 'invitation',
+      documentId: () => 'invitation',
+      process: () => 'delegation',
+    };
+
+    /** A value `schema` refuses: the first of a few malformed ones its pattern does not match, or undefined. */
+    const refusedBy = (schema: { type?: string; format?: string; pattern?: string; enum?: unknown[] }): string | undefined => {
+      if (schema.format === 'uuid') return 'not-a-uuid';
+      if (schema.enum) return 'bad-value';
+      if (schema.type === 'integer') return 'bad';
+      if (schema.pattern) return ['bad!value', 'x y', '-x', '__proto__'].find((v) => !new RegExp(schema.pattern!, 'u').test(v));
+      return undefined;
+    };
+
+    it('twenty-first trial: a malformed attachmentId (declared format: uuid) answered 404 "no attachment", not 400; every such parameter, by kind', async () => {
+      const tokens = Object.values(users.tokens);
+      const checked: string[] = [];
+      const wrong: unknown[] = [];
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(ops)) {
+          if (!['get', 'put', 'post', 'delete'].includes(method)) continue;
+          const params = (op.parameters ?? []).filter((p) => p.in === 'path');
+          for (const bad of params) {
+            // A value the documented schema refuses (its format, pattern, enum or integer type); none: a free string, the
+            // service's to look up (404), not a contract.
+            const value = refusedBy(bad.schema ?? {});
+            if (value === undefined) continue;
+            const url = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+              if (name === bad.name) return encodeURIComponent(value);
+              const good = WELL_FORMED[name];
+              if (!good) throw new Error(`no well-formed value for the path parameter ${name} of ${method} ${path}: add one`);
+              return encodeURIComponent(good());
+            });
+            // The first role the route lets through (a role's 403 comes before the parameter, as it should).
+            let res: request.Response | undefined;
+            for (const token of tokens) {
+              res = await request(api.http)[method as 'get'](url).set(bearer(token)).send({});
+              if (res.status !== 403 && res.status !== 401) break;
+            }
+            checked.push(`${method} ${path} ${bad.name}`);
+            if (res!.status !== 400 || !errorsOf(res!.body).some((e) => e.field === `path.${bad.name}`))
+              wrong.push({ route: `${method} ${path}`, param: bad.name, value, status: res!.status, body: res!.body });
+          }
+        }
+      expect(wrong).toEqual([]);
+      expect(checked).toEqual(expect.arrayContaining(['get /api/delegations/{id}/attachments/{attachmentId} attachmentId']));
+    });
+
+    it('the handed input: 400 at path.attachmentId, rule format, saying a UUID is expected (GET and DELETE)', async () => {
+      const caseId = randomUUID();
+      for (const method of ['get', 'delete'] as const) {
+        const res = await request(api.http)
+          [method](`/api/delegations/${caseId}/attachments/not-a-uuid`)
+          .set(bearer(users.tokens.organizer))
+          .set('Idempotency-Key', randomUUID())
+          .expect(400);
+        expect(errorsOf(res.body)).toEqual([
+          {
+            field: 'path.attachmentId',
+            rule: 'format',
+            message: {
+              zh: '格式不正确，须为UUID，如 5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+              en: 'Not in the expected format: a UUID, e.g. 5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+            },
+          },
+        ]);
+      }
     });
   });
 

@@ -22,10 +22,10 @@ import type { AuthUser } from '../auth/access';
 import { echo } from '../common/echo';
 import { DomainError, domainError, fieldRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
-import { parseOrThrow } from '../common/validation';
+import { parseOrThrow, parsePathParam } from '../common/validation';
 import { DelegationsService, type CaseLookup } from '../delegations/delegations.service';
 import { scopedKey, uuidFrom } from '../delegations/idempotency.service';
-import { UploadFieldsSchema } from './schemas';
+import { AttachmentIdSchema, UploadFieldsSchema } from './schemas';
 import { sniffMimeType } from './sniff';
 import { ATTACHMENT_STORE, type AttachmentStore } from './storage';
 
@@ -43,8 +43,6 @@ export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' |
   uploadedAt: string;
   removedAt: string | null;
 };
-
-const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${echo(id)}`, `This case has no attachment ${echo(id)}`);
 const invalid = (status: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', e: FieldError): DomainError =>
@@ -165,7 +163,7 @@ export class AttachmentsService {
 
   /**
    * The bytes of a live attachment, verified against the stored size and SHA-256 before anything is sent.
-   * @throws NOT_FOUND 404 (no such or removed), ATTACHMENT_CORRUPTED 500 (the store's bytes differ), STORAGE_UNAVAILABLE 503.
+   * @throws VALIDATION_FAILED 400 (`attachmentId` not a UUID), NOT_FOUND 404 (no such or removed), ATTACHMENT_CORRUPTED 500 (the store's bytes differ), STORAGE_UNAVAILABLE 503.
    */
   async download(
     user: AuthUser,
@@ -173,9 +171,10 @@ export class AttachmentsService {
     attachmentId: string,
     request?: object,
   ): Promise<{ row: AttachmentEntity; bytes: Buffer }> {
+    const id = parsePathParam(AttachmentIdSchema, attachmentId, 'attachmentId');
     const c = await this.caseFor(user, caseId, 'readAttachments', request);
-    const row = ID_RE.test(attachmentId) ? await this.attachments.get(c.caseId, attachmentId) : null;
-    if (!row || row.removedAt) throw noAttachment(attachmentId);
+    const row = await this.attachments.get(c.caseId, id);
+    if (!row || row.removedAt) throw noAttachment(id);
     let bytes: Buffer;
     try {
       bytes = await this.store.get(row.storageKey);
@@ -184,7 +183,7 @@ export class AttachmentsService {
       throw storageUnavailable();
     }
     if (bytes.length !== row.size || sha256Of(bytes) !== row.sha256) {
-      this.logger.event('error', 'attachment checksum mismatch', { caseId, attachmentId, storageKey: row.storageKey });
+      this.logger.event('error', 'attachment checksum mismatch', { caseId, attachmentId: id, storageKey: row.storageKey });
       throw domainError(
         'ATTACHMENT_CORRUPTED',
         '附件内容与校验值不符，已拒绝下载，请联系运维人员',
@@ -196,15 +195,16 @@ export class AttachmentsService {
 
   /**
    * Removes an attachment: the workflow records attachment.removed (the row keeps removed_at/by), then the file
-   * is deleted. @throws NOT_FOUND 404, ACTION_NOT_ALLOWED 409 (a finished step was completed on it), as upload.
+   * is deleted. @throws VALIDATION_FAILED 400 (`attachmentId` not a UUID), NOT_FOUND 404, ACTION_NOT_ALLOWED 409 (a finished step was completed on it), as upload.
    */
   async remove(user: AuthUser, caseId: string, attachmentId: string, clientKey: string | undefined, request?: object) {
+    const id = parsePathParam(AttachmentIdSchema, attachmentId, 'attachmentId');
     const c = await this.caseFor(user, caseId, 'removeAttachment', request);
-    const row = ID_RE.test(attachmentId) ? await this.attachments.get(c.caseId, attachmentId) : null;
-    if (!row) throw noAttachment(attachmentId);
-    const acted = await this.delegations.act(user, 'detach', caseId, undefined, { attachmentId }, clientKey, request);
+    const row = await this.attachments.get(c.caseId, id);
+    if (!row) throw noAttachment(id);
+    const acted = await this.delegations.act(user, 'detach', caseId, undefined, { attachmentId: id }, clientKey, request);
     await this.discard(row.storageKey, caseId);
-    return { attachmentId, result: acted.body, replayed: acted.replayed };
+    return { attachmentId: id, result: acted.body, replayed: acted.replayed };
   }
 
   /**

@@ -7,6 +7,13 @@ import { ActionResultSchema } from '../delegations/schemas';
 export const STEP_KEY_PATTERN = '^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$';
 
 /** The multipart fields besides the file (validated after multer parsed them; the file is checked separately). */
+/**
+ * The `attachmentId` of a path (GET and DELETE …/attachments/{attachmentId}): a UUID as the upload answered it, either
+ * letter case, read in lower case. Another shape is 400 rule `format` at `path.attachmentId` before the case is looked
+ * up (twenty-first trial: `not-a-uuid` answered 404 "no attachment" though the document declares `format: uuid`).
+ */
+export const AttachmentIdSchema = z.uuid().transform((id) => id.toLowerCase());
+
 export const UploadFieldsSchema = z.strictObject({
   kind: z.enum(ATTACHMENT_KINDS),
   stepKey: z
