@@ -291,12 +291,18 @@ interface SendingAction {
   read: DelegationProgress | undefined;
 }
 
-/** What every log line of an action names: the case, the update, the step, the request, who. */
-const actionLogFields = ({ caseId, kind, stepKey, user }: SendingAction, requestId: string) => ({
+/**
+ * What every log line of an action names: the case, the update, the step, who, and the action's two ids: the
+ * `Idempotency-Key` as the client sent it (the answer's `requestId`) and the Temporal update id (`updateId`, the
+ * workflow's request id: the key scoped to the user). The line's `requestId` stays the HTTP request's (X-Request-Id), as
+ * on every line of the request (twenty-first trial: the update's id took its place, an id the client never sees).
+ */
+const actionLogFields = ({ caseId, kind, stepKey, user, clientKey }: SendingAction, updateId: string) => ({
   caseId,
   update: kind,
   stepKey,
-  requestId,
+  ...(clientKey !== undefined ? { idempotencyKey: clientKey } : {}),
+  updateId,
   user: user.id,
   role: user.role,
 });
