@@ -6,14 +6,15 @@ import { ActionResultSchema } from '../delegations/schemas';
 /** Step instance keys as the engine makes them: 'A03:US', 'B07', 'D13:m1:US'. */
 export const STEP_KEY_PATTERN = '^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$';
 
-/** The multipart fields besides the file (validated after multer parsed them; the file is checked separately). */
 /**
- * The `attachmentId` of a path (GET and DELETE …/attachments/{attachmentId}): a UUID as the upload answered it, either
- * letter case, read in lower case. Another shape is 400 rule `format` at `path.attachmentId` before the case is looked
- * up (twenty-first trial: `not-a-uuid` answered 404 "no attachment" though the document declares `format: uuid`).
+ * The `attachmentId` of a path (GET and DELETE …/attachments/{attachmentId}): a UUID as the upload answered it (any
+ * 8-4-4-4-12 hex, as the id column holds: `z.guid`, not RFC 9562's version check), either letter case, read in lower
+ * case. Another shape is 400 rule `format` at `path.attachmentId` before the case is looked up (twenty-first trial:
+ * `not-a-uuid` answered 404 "no attachment" though the document declares `format: uuid`).
  */
-export const AttachmentIdSchema = z.uuid().transform((id) => id.toLowerCase());
+export const AttachmentIdSchema = z.guid().transform((id) => id.toLowerCase());
 
+/** The multipart fields besides the file (validated after multer parsed them; the file is checked separately). */
 export const UploadFieldsSchema = z.strictObject({
   kind: z.enum(ATTACHMENT_KINDS),
   stepKey: z

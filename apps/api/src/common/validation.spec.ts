@@ -115,6 +115,7 @@ describe('parseOrThrow: a rule name of ours for every zod issue, never zod’s o
       [z.iso.datetime({ offset: true }), '2026-12-03 01:30'],
       [z.iso.date(), '2026/12/03'],
       [z.uuid(), 'not-a-uuid'],
+      [z.guid(), 'not-a-uuid'],
     ] as const) {
       const [error] = refusal(z.object({ v: schema }), { v: value })!;
       expect(error).toMatchObject({ field: 'v', rule: 'format' });

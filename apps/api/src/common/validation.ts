@@ -103,6 +103,11 @@ export const datesInOrder =
 
 const BAD_FORMAT = { zh: '格式不正确', en: 'Not in the expected format' };
 
+const UUID_WORDS = {
+  zh: '格式不正确，须为UUID，如 5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+  en: 'Not in the expected format: a UUID, e.g. 5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
+};
+
 /**
  * A zod built-in format's refusal in words of ours, by the issue's `format` (zod's own English, `Invalid ISO
  * datetime`, is not sent): what is expected, with an example. Twentieth trial: a plan approval's `proposedAt` of
@@ -114,10 +119,9 @@ const BUILTIN_FORMATS: Readonly<Record<string, { zh: string; en: string }>> = {
     en: 'Not in the expected format: an ISO 8601 date-time with its offset, e.g. 2026-12-03T01:30:00.000Z',
   },
   date: { zh: '格式不正确，须为日期（年-月-日，如 2027-03-15）', en: 'Not in the expected format: a date (YYYY-MM-DD, e.g. 2027-03-15)' },
-  uuid: {
-    zh: '格式不正确，须为UUID，如 5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
-    en: 'Not in the expected format: a UUID, e.g. 5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b',
-  },
+  uuid: UUID_WORDS,
+  // zod's `guid`: a UUID without RFC 9562's version check, the same words.
+  guid: UUID_WORDS,
 };
 
 /** A length or size bound in words: items of a list, characters of a text, else the value itself. */
