@@ -1661,6 +1661,43 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     return { year, own, path, clerk, ...trips, ...planCases(own, year) };
   };
 
+  it("twenty-first trial: the submission's dry run answers what A01 would (annualPlan): planned while the trip is free, over the plan naming it once another case holds it", async () => {
+    const { year, own, submit, outcome } = await planUnit('plan-dry', ['us']);
+    const trip = typedTrip(own.unit, `${year}-02-10`, `${year}-02-14`, {
+      name: `李${uniqueSuffix()}`,
+      rank: 'division',
+      passportNumber: passportNo(),
+    });
+    const check = async () =>
+      (await request(api.http).post('/api/delegations/check').set(bearer(own.tokens.organizer)).send(trip).expect(200)).body as {
+        ok: boolean;
+        annualPlan?: Record<string, unknown>;
+      };
+    expect(await check()).toMatchObject({
+      ok: true,
+      annualPlan: { outcome: 'planned', tripId: 'P-US', message: { zh: '列入年度计划（P-US）', en: 'In the annual plan (P-US)' } },
+    });
+    const first = await submit();
+    expect(await outcome(first, 'planned')).toBe('planned');
+    const after = await check();
+    expect(after.annualPlan).toEqual({
+      outcome: 'over-plan',
+      comparedWith: ['P-US'],
+      message: {
+        zh: '超出年度计划（P-US已由本单位其他团组使用）',
+        en: 'Over the annual plan (P-US was taken by another delegation of the unit)',
+      },
+    });
+    // A trip no planned trip covers (another quarter): unplanned, the reviewer will ask for a reason.
+    const may = typedTrip(own.unit, `${year}-05-10`, `${year}-05-14`, {
+      name: `王${uniqueSuffix()}`,
+      rank: 'division',
+      passportNumber: passportNo(),
+    });
+    const unplanned = (await request(api.http).post('/api/delegations/check').set(bearer(own.tokens.organizer)).send(may).expect(200)).body;
+    expect(unplanned.annualPlan).toMatchObject({ outcome: 'unplanned' });
+  });
+
   it('A01 runs again when the approved plan changes, and when a case holding a planned trip closes or moves off it (trial: the outcome stood, planned for a trip the plan no longer had)', async () => {
     const { year, path, clerk, us, de, submit, outcome, own } = await planUnit('plan-re', ['us']);
     const first = await submit();

@@ -62,6 +62,7 @@ import {
   type CaseFacts,
   type CaseStatus,
   type OfficeSettings,
+  type PlanMatch,
   type ProcessDefinition,
   type Role,
   type RuleViolation,
@@ -479,7 +480,10 @@ export class DelegationsService {
    * libs/domain/src/rules.ts), whose violations are the answer (200) instead of a 422; none, the answer carries the plan
    * the case would start with (`plan`: forecast ready date, slack, at risk). Nothing is started, stored or claimed.
    */
-  async check(user: AuthUser, body: unknown): Promise<{ ok: boolean; violations: RuleViolation[]; plan?: PlanSummary }> {
+  async check(
+    user: AuthUser,
+    body: unknown,
+  ): Promise<{ ok: boolean; violations: RuleViolation[]; plan?: PlanSummary; annualPlan?: PlanMatch }> {
     const parsed = await this.parseOwnSubmission(user, body);
     const { submission, definition, settings } = await this.probes.guarded(user.id, () => this.registries.resolveSubmission(user, parsed));
     const facts = this.parseSubmission(submission);
@@ -499,7 +503,10 @@ export class DelegationsService {
       await this.registries.loadedSchedules(),
       now.toISOString(),
     );
-    return { ok: true, violations, plan: planSummary(submissionFirstTurn(input, now.getTime(), this.logger).plan) };
+    // A01's answer as it would read now (RegistriesService.checkPlan): the organizer sees 超出年度计划 or 未列入计划
+    // before filing, and so that the reviewer will ask for a reason (twenty-first trial: the dry run said nothing of it).
+    const annualPlan = await this.registries.checkPlan(facts as CaseFacts);
+    return { ok: true, violations, plan: planSummary(submissionFirstTurn(input, now.getTime(), this.logger).plan), annualPlan };
   }
 
   /** The submission's shape (400), then the organizer's own unit (403 UNIT_MISMATCH, the unit named by its name). */

@@ -476,6 +476,21 @@ export const CheckResultSchema = z
       description:
         '无违规时：按现行流程版本为本案排出的计划（预计办妥日期、余量、是否有风险）/ With no violation: the plan the case would start with (forecast ready date, slack in working days, at risk when the chain cannot finish before departure)',
     }),
+    annualPlan: z
+      .looseObject({
+        outcome: z.enum(['planned', 'over-plan', 'unplanned', 'no-plan']),
+        message: label,
+        tripId: z.string().optional().meta({ description: 'planned: the planned trip the case would hold' }),
+        comparedWith: z
+          .array(z.string())
+          .optional()
+          .meta({ description: 'over-plan: the trips it was compared with (the nearest free one, else those taken); it would hold none' }),
+      })
+      .optional()
+      .meta({
+        description:
+          '无违规时：年度出访计划核对（A01）此刻的结论 / With no violation: what the annual plan check (A01) would answer now: planned, over-plan, unplanned (the reviewer asks for a written reason) or no-plan (docs/registries.md)',
+      }),
   })
   .meta({
     id: 'SubmissionCheck',
