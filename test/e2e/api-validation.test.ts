@@ -3,7 +3,15 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { freePort } from '@df/runtime';
 import { scopedKey } from '../../apps/api/src/delegations/idempotency.service';
-import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
+import {
+  bearer,
+  canonicalSubmission,
+  createTestUsers,
+  startTestApi,
+  uniquePassportNumber,
+  type TestApi,
+  type TestUsers,
+} from '../support/api-harness';
 
 interface FieldError {
   field: string;
@@ -163,7 +171,7 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
     expect(refused.body.code).toBe('RULE_VIOLATION');
     expect(refused.body.errors).toContainEqual(expected);
     // Another passport: two people, accepted by the dry run.
-    const other = { ...again, passport: { ...first.passport, number: 'SE7654321' } };
+    const other = { ...again, passport: { ...first.passport, number: uniquePassportNumber() } };
     const fine = await post(
       '/api/delegations/check',
       users.tokens.organizer,
@@ -173,11 +181,13 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
   });
 
   it('POST /api/delegations: well-formed but against the rules is 422 with the violation codes and fields', async () => {
+    // Passport numbers of their own: a number another file's open case holds under another name is refused first
+    // (422 INVALID_REQUEST passport-holder), and the shared database holds the example's SE1234567 (CI flake).
     const seven = Array.from({ length: 7 }, (_, i) => ({
       ...canonicalSubmission(users.unit).members[0],
       id: `m${i + 1}`,
       name: `成员${i + 1}`,
-      passport: { inCustody: true, number: `SE${1234567 + i}`, expiresOn: '2031-06-30' },
+      passport: { inCustody: true, number: uniquePassportNumber(), expiresOn: '2031-06-30' },
     }));
     const body = canonicalSubmission(users.unit, {
       members: seven,
