@@ -31,7 +31,6 @@ import {
   type GovernmentTie,
   type Label,
   type RegisteredUnit,
-  type WhitelistMove,
 } from '@df/domain';
 import {
   ApecRepository,
@@ -50,7 +49,7 @@ import { DomainError, domainError, ruleRefusal, type FieldError } from '../commo
 import { enumChoices } from '../common/enum-choices';
 import { assertKnownUnit, storedUnitCode } from '../common/unit-filter';
 import { isUuid } from '../common/uuid';
-import { assertText, parseOrThrow } from '../common/validation';
+import { assertText, parseOrThrow, parsePathParam } from '../common/validation';
 import { assertRegisteredClerk } from '../common/registered-clerk';
 import { fingerprint, IdempotencyService, scopedKey } from '../delegations/idempotency.service';
 import { JsonLogger } from '../common/json-logger';
@@ -66,6 +65,7 @@ import {
   CardsQuerySchema,
   EnterpriseSchema,
   EnterprisesQuerySchema,
+  WhitelistMovePathSchema,
   WhitelistMoveSchema,
 } from './schemas';
 import { deadHolders } from './claims';
@@ -188,9 +188,11 @@ export class ApecService {
   /**
    * suspend, lift, exit (with its reason) or readmit. An exit stops the enterprise's open card applications with
    * the reason on record; a repeated exit (same reason) only stops what is still open, so a stop that could not
-   * reach a case is retried by sending the same request again (503 until every case is reached).
+   * reach a case is retried by sending the same request again (503 until every case is reached). A move the
+   * document does not declare is 400 `enum` at `path.move` (it answered 404, twenty-first trial).
    */
-  async move(user: AuthUser, unit: string, move: WhitelistMove, body: unknown) {
+  async move(user: AuthUser, unit: string, rawMove: string, body: unknown) {
+    const move = parsePathParam(WhitelistMovePathSchema, rawMove, 'move');
     const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
     if (move === 'exit' && !req.reason)
       throw new DomainError(

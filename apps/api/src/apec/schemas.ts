@@ -7,6 +7,7 @@ import {
   hasDecimals,
   OWNERSHIPS,
   TAX_CREDIT_GRADES,
+  WHITELIST_MOVES,
   WHITELIST_STATES,
 } from '@df/domain';
 import { formatMessage, freeText, intQuery, isoDate, text, line } from '../common/zod-text';
@@ -55,6 +56,9 @@ export const AdmissionSchema = z
     description: 'A non-state enterprise applies for the whitelist: the criteria at its size’s thresholds.',
     example: { registeredCapitalWan: 150, foreignTradeUsd: 120000, taxCreditGrade: 'A', creditRecordClean: true },
   });
+
+/** The move of POST /api/apec/enterprises/:unit/whitelist/:move (path.move): another is 400 enum, each move named. */
+export const WhitelistMovePathSchema = z.enum(WHITELIST_MOVES);
 
 export const WhitelistMoveSchema = z
   .strictObject({

@@ -15,6 +15,7 @@ import {
   RANK_LABELS,
   ROLE_LABELS,
   STEP_KIND_LABELS,
+  WHITELIST_MOVE_LABELS,
   WHITELIST_STATE_LABELS,
   labelledCodes,
   type Label,
@@ -43,6 +44,7 @@ const TABLES: ReadonlyArray<Readonly<Record<string, Label>>> = [
   CARD_STATUS_LABELS,
   PERSON_STATUS_LABELS,
   PASSPORT_STATE_LABELS,
+  WHITELIST_MOVE_LABELS,
 ];
 
 /**

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { EXIT_REASONS } from '@df/domain';
 import { DomainError } from './errors';
 import { AmendSchema } from '../delegations/schemas';
+import { WhitelistMovePathSchema } from '../apec/schemas';
 import { AnnualPlanSchema, PassportTransitionSchema, PlanApprovalSchema } from '../registries/schemas';
 import { expectedMessage, parseOrThrow, parsePathParam, parsePathParams, TYPE_WORDS } from './validation';
-import { text } from './zod-text';
+import { isoDate, text } from './zod-text';
 
 /** The field errors parseOrThrow refuses `value` with. */
 function refusal(schema: z.ZodType, value: unknown) {
@@ -111,9 +112,13 @@ describe('parseOrThrow: a rule name of ours for every zod issue, never zod’s o
       },
     ]);
     // Every built-in format the API's bodies use, by kind: each names what it expects, none the bare 格式不正确.
+    // A date reads as every date field of the API does (isoDate's pattern): one date, one sentence.
+    expect(refusal(z.object({ v: z.iso.date() }), { v: '2026/12/03' })).toEqual([
+      { field: 'v', rule: 'format', message: { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } },
+    ]);
+    expect(refusal(z.object({ v: isoDate }), { v: '2026/12/03' })).toEqual(refusal(z.object({ v: z.iso.date() }), { v: '2026/12/03' }));
     for (const [schema, value] of [
       [z.iso.datetime({ offset: true }), '2026-12-03 01:30'],
-      [z.iso.date(), '2026/12/03'],
       [z.uuid(), 'not-a-uuid'],
       [z.guid(), 'not-a-uuid'],
     ] as const) {
@@ -227,6 +232,24 @@ describe('parsePathParam: a path parameter is named path.<name>', () => {
       throw new Error('expected a refusal');
     } catch (err) {
       expect((err as DomainError).extras.errors?.map((e) => [e.field, e.rule])).toEqual([['path.role', 'enum']]);
+    }
+  });
+
+  it('the APEC whitelist move: 400 enum at path.move, each move named with its label (WHITELIST_MOVE_LABELS)', () => {
+    try {
+      parsePathParam(WhitelistMovePathSchema, 'ban', 'move');
+      throw new Error('expected a refusal');
+    } catch (err) {
+      expect((err as DomainError).extras.errors).toEqual([
+        {
+          field: 'path.move',
+          rule: 'enum',
+          message: {
+            zh: '取值须为：suspend（暂停）、lift（恢复）、exit（退出）、readmit（重新准入）',
+            en: 'Must be one of: suspend (suspend), lift (lift the suspension), exit (exit), readmit (re-admit)',
+          },
+        },
+      ]);
     }
   });
 });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { enumChoices } from './enum-choices';
 import { contractRefusal, ruleRefusal, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
-import { FORMAT_ZH } from './zod-text';
+import { DATE_WORDS, FORMAT_ZH } from './zod-text';
 
 /**
  * `members[0].passport.number` from zod's ['members', 0, 'passport', 'number']. A client's long key is bounded where the
@@ -118,7 +118,8 @@ const BUILTIN_FORMATS: Readonly<Record<string, { zh: string; en: string }>> = {
     zh: '格式不正确，须为含时区的ISO 8601日期时间，如 2026-12-03T01:30:00.000Z',
     en: 'Not in the expected format: an ISO 8601 date-time with its offset, e.g. 2026-12-03T01:30:00.000Z',
   },
-  date: { zh: '格式不正确，须为日期（年-月-日，如 2027-03-15）', en: 'Not in the expected format: a date (YYYY-MM-DD, e.g. 2027-03-15)' },
+  // the words of every date field the API has (isoDate's pattern): one date, one sentence
+  date: DATE_WORDS,
   uuid: UUID_WORDS,
   // zod's `guid`: a UUID without RFC 9562's version check, the same words.
   guid: UUID_WORDS,

@@ -155,6 +155,9 @@ export const wholeNumber = (min: number, max: number) =>
 export const intQuery = (min: number, max: number, fallback: number) =>
   wholeNumber(min, max).default(fallback).meta({ type: 'integer', minimum: min, maximum: max, default: fallback, pattern: undefined });
 
+/** What a date field expects, in the words of every date the API refuses (isoDate's pattern, zod's own `date` format). */
+export const DATE_WORDS = { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } as const;
+
 /**
  * A calendar date YYYY-MM-DD (Asia/Shanghai), documented as `format: date` with its pattern: a generator that
  * honours the format sends real dates only (2027-02-30 is refused 400, rule date, as the format says), and within
@@ -163,7 +166,7 @@ export const intQuery = (min: number, max: number, fallback: number) =>
 export const isoDate = z
   .string()
   // abort: a value not in the form YYYY-MM-DD is one error (format), not also "not a calendar date" (new-user trial)
-  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { ...formatMessage('应为日期 YYYY-MM-DD', 'Expected a date YYYY-MM-DD'), abort: true })
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { ...formatMessage(DATE_WORDS.zh, DATE_WORDS.en), abort: true })
   .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' }, abort: true })
   .refine(isDateInBounds, {
     message: `Must be from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
