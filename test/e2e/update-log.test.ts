@@ -41,23 +41,18 @@ describe("a workflow update's log lines carry the request's id and the client's 
     const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
     const [first, second] = [randomUUID(), randomUUID()];
-    try {
-      const accepted = await request(api.http)
+    const completeA02 = (requestId: string, key: string) =>
+      request(api.http)
         .post(`/api/delegations/${caseId}/steps/A02/complete`)
         .set(bearer(users.tokens.organizer))
-        .set('X-Request-Id', 'trial21-req-1')
-        .set('Idempotency-Key', first)
-        .send({})
-        .expect(200);
+        .set('X-Request-Id', requestId)
+        .set('Idempotency-Key', key)
+        .send({});
+    try {
+      const accepted = await completeA02('trial21-req-1', first).expect(200);
       expect(accepted.body.requestId).toBe(first);
       // Done already: the workflow refuses it (409 STEP_NOT_AWAITING), a warn line.
-      await request(api.http)
-        .post(`/api/delegations/${caseId}/steps/A02/complete`)
-        .set(bearer(users.tokens.organizer))
-        .set('X-Request-Id', 'trial21-req-2')
-        .set('Idempotency-Key', second)
-        .send({})
-        .expect(409);
+      await completeA02('trial21-req-2', second).expect(409);
       await new Promise((r) => setImmediate(r));
     } finally {
       out.mockRestore();
