@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import {
-  lockPlanYear,
-  openPlanClaimants,
-  plannedTripClaimOf,
-  plannedTripHolders,
-  plannedTripsTaken,
-  recordPlannedTrip,
-} from '../case-record.repository';
+import { lockPlanYear, openPlanClaimants, plannedTripClaimOf, plannedTripHolders, recordPlannedTrip } from '../case-record.repository';
 import { passportClaimInForce } from '../number-claims';
 import { heldBy, toPassport } from './custody-rows';
 import type {
@@ -484,12 +477,13 @@ export class RegistriesRepository {
     return this.ds.transaction(async (m) => {
       await lockPlanYear(m, facts.unit, year);
       const plan = await planIn(m, facts.unit, year);
-      if (plan)
-        for (const [earlier, tripId] of await tripsDueEarlierFiled(m, plan, facts.unit, year, caseId, 'none'))
-          await recordPlannedTrip(m, { caseId: earlier, unit: facts.unit, year, tripId });
+      // One read of the holders serves both: the trips due to earlier cases, then (with those claims) what is taken.
+      const holders = plan ? await plannedTripHolders(m, facts.unit, year) : [];
+      const due = plan ? await tripsDueEarlierFiled(m, plan, facts.unit, year, caseId, 'none', holders) : new Map<string, string>();
+      for (const [earlier, tripId] of due) await recordPlannedTrip(m, { caseId: earlier, unit: facts.unit, year, tripId });
       // The trip it holds stays its own while it still qualifies (a shared-out trip, assignPlannedTrips, is kept).
       const held = await plannedTripClaimOf(m, caseId);
-      const taken = plan ? await plannedTripsTaken(m, facts.unit, year, caseId) : new Set<string>();
+      const taken = tripsTaken(holders, caseId, due);
       const match = matchAnnualPlan(plan, facts, taken, held && held.unit === facts.unit && held.year === year ? held.tripId : undefined);
       await recordPlannedTrip(m, { caseId, unit: facts.unit, year, tripId: match.outcome === 'planned' ? match.tripId : null });
       return match;
@@ -501,9 +495,9 @@ export class RegistriesRepository {
     const plan = await planIn(m, facts.unit, year);
     if (!plan) return matchAnnualPlan(plan, facts, new Set());
     // As A01 would read it: the trips other cases hold, and those due to cases filed before this one.
-    const taken = await plannedTripsTaken(m, facts.unit, year, exceptCaseId);
-    for (const tripId of (await tripsDueEarlierFiled(m, plan, facts.unit, year, exceptCaseId, 'all')).values()) taken.add(tripId);
-    return matchAnnualPlan(plan, facts, taken);
+    const holders = await plannedTripHolders(m, facts.unit, year);
+    const due = await tripsDueEarlierFiled(m, plan, facts.unit, year, exceptCaseId, 'all', holders);
+    return matchAnnualPlan(plan, facts, tripsTaken(holders, exceptCaseId, due));
   }
 
   /**
@@ -1064,15 +1058,28 @@ async function tripsDueEarlierFiled(
   year: number,
   caseId: string,
   unknown: 'all' | 'none',
+  holders: ReadonlyArray<{ caseId: string; tripId: string }>,
 ): Promise<Map<string, string>> {
   const claimants = await openPlanClaimants(m, unit, year);
   const at = claimants.findIndex((c) => c.caseId === caseId);
   const waiting = (at >= 0 ? claimants.slice(0, at) : unknown === 'all' ? claimants : []).filter((c) => c.held === null);
   const due = new Map<string, string>();
   if (waiting.length === 0) return due;
-  for (const [earlier, tripId] of assignPlannedTrips(plan, waiting, await plannedTripsTaken(m, unit, year)))
+  for (const [earlier, tripId] of assignPlannedTrips(plan, waiting, new Set(holders.map((h) => h.tripId))))
     if (tripId !== null) due.set(earlier, tripId);
   return due;
+}
+
+/**
+ * The plan's trips taken for `caseId` (plannedTripsTaken's answer, from `holders` read once, plannedTripHolders): those
+ * other cases hold, and those `due` to cases filed before it (tripsDueEarlierFiled), claimed or about to be.
+ */
+function tripsTaken(
+  holders: ReadonlyArray<{ caseId: string; tripId: string }>,
+  caseId: string,
+  due: ReadonlyMap<string, string>,
+): Set<string> {
+  return new Set([...holders.filter((h) => h.caseId !== caseId).map((h) => h.tripId), ...due.values()]);
 }
 
 /**
