@@ -181,5 +181,5 @@ async function startTemporal(config: AppConfig, stops: Stop[], lines: string[]):
   stops.push(() => env.teardown());
   const address = `127.0.0.1:${config.temporalPort}`;
   lines.push(`  Temporal       dev server ${address} (downloaded by the SDK), history in ${dbFile}`);
-  return { address, uiUrl: `http://localhost:${config.temporalUiPort}` };
+  return { address, uiUrl: `http://127.0.0.1:${config.temporalUiPort}` };
 }

@@ -144,7 +144,8 @@ async function startOnce(options: TemporalDevServerOptions): Promise<RunningTemp
   }
   return {
     address,
-    uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
+    // The address the UI listens on (the CLI's --ui-ip defaults to --ip): `localhost` may resolve to ::1 first.
+    uiUrl: options.uiPort ? `http://${ip}:${options.uiPort}` : undefined,
     pid: child.pid ?? -1,
     ended,
     lastOutput: output,
