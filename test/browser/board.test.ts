@@ -139,6 +139,10 @@ describe('my cases, the pre-submit check and the board (issue 15)', () => {
     await expect(check.getByTestId('trip-check-plan').innerText()).resolves.toMatch(
       /预计 \d{4}-\d{2}-\d{2} 办妥，距出发余 [\d.]+ 个工作日/,
     );
+    // And what the annual plan check (A01) would answer now (twenty-first trial): this unit has filed no plan.
+    const annualPlan = check.getByTestId('trip-check-annual-plan');
+    await expect(annualPlan.innerText()).resolves.toBe('年度出访计划：未登记本年度出访计划');
+    await expect(annualPlan.getAttribute('data-outcome')).resolves.toBe('no-plan');
     await expect(page.getByTestId('submit-trip').isDisabled()).resolves.toBe(false);
   });
 

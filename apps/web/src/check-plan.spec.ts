@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DICT } from './labels';
-import { checkPlanText } from './check-plan';
+import { annualPlanNeedsReason, checkPlanText } from './check-plan';
 
 const zh = (key: keyof typeof DICT) => DICT[key][0];
 
@@ -15,5 +15,16 @@ describe("the dry run's plan in words (thirteenth trial: nothing said whether th
     expect(checkPlanText(zh, { forecastReadyDate: '2027-03-20', slackWd: -8, atRisk: true })).toContain(
       '2027-03-20 才能办妥，比出发晚 8 个工作日',
     );
+  });
+});
+
+describe("the dry run's annual plan answer (twenty-first trial: the form did not say what A01 would answer)", () => {
+  it('over-plan and unplanned warn (the reviewer asks why); planned, no plan on file, or no answer do not', () => {
+    const message = { zh: '', en: '' };
+    expect(annualPlanNeedsReason({ outcome: 'over-plan', message })).toBe(true);
+    expect(annualPlanNeedsReason({ outcome: 'unplanned', message })).toBe(true);
+    expect(annualPlanNeedsReason({ outcome: 'planned', message })).toBe(false);
+    expect(annualPlanNeedsReason({ outcome: 'no-plan', message })).toBe(false);
+    expect(annualPlanNeedsReason(undefined)).toBe(false);
   });
 });

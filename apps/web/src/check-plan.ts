@@ -1,3 +1,15 @@
+/**
+ * What the annual plan check (A01) would answer now (POST /api/delegations/check `annualPlan`, docs/registries.md):
+ * `over-plan` and `unplanned` are filed all the same, but the reviewer asks why (a written reason).
+ */
+export interface CheckAnnualPlan {
+  outcome: 'planned' | 'over-plan' | 'unplanned' | 'no-plan';
+  message: { zh: string; en: string };
+}
+
+/** Whether the organizer should look again before filing: the plan check would read 超出年度计划 or 未列入计划. */
+export const annualPlanNeedsReason = (p: CheckAnnualPlan | undefined): boolean => p?.outcome === 'over-plan' || p?.outcome === 'unplanned';
+
 /** The plan the dry run answers for a trip that passes the rules (POST /api/delegations/check `plan`). */
 export interface CheckPlan {
   forecastReadyDate: string;

@@ -250,6 +250,7 @@ export const DICT = {
   preCheckPassed: ['报送前检查：符合出访规定', 'Checked before submitting: the trip meets the rules'],
   faoFileKept: ['外办上传，由外办删除', 'The FAO’s file: the FAO removes it'],
   preCheckRunning: ['正在检查出访规定…', 'Checking the trip rules…'],
+  preCheckAnnualPlan: ['年度出访计划：', 'Annual outbound plan: '],
   preCheckAtRisk: [
     '报送前检查：符合出访规定，但出发前可能办不完',
     'Checked before submitting: the trip meets the rules, but may not be ready before departure',

@@ -6,7 +6,7 @@ import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
 import { joinStops } from '../lists';
 import { DayField } from '../DayField';
 import { useT, type Bilingual } from '../i18n';
-import { checkPlanText, type CheckPlan } from '../check-plan';
+import { annualPlanNeedsReason, checkPlanText, type CheckAnnualPlan, type CheckPlan } from '../check-plan';
 import { fieldErrorText } from '../labels';
 import { navigate } from '../router';
 import { shanghaiToday } from '../date-rules';
@@ -174,7 +174,12 @@ export function NewTripPage({ session }: { session: Session }) {
   const idempotencyKey = useRef(newId());
   // The trip rules' violations before submitting: the API's dry run (POST /api/delegations/check) runs the
   // domain's rules, none of them is written here. null: not checked (the schema has errors, or the check failed).
-  const [check, setCheck] = useState<{ violations: Violation[]; running: boolean; plan?: CheckPlan } | null>(null);
+  const [check, setCheck] = useState<{
+    violations: Violation[];
+    running: boolean;
+    plan?: CheckPlan;
+    annualPlan?: CheckAnnualPlan;
+  } | null>(null);
   const checkSeq = useRef(0);
   const checkTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(checkTimer.current), []);
@@ -219,8 +224,12 @@ export function NewTripPage({ session }: { session: Session }) {
     clearTimeout(checkTimer.current);
     setCheck((c) => ({ violations: c?.violations ?? [], running: true }));
     checkTimer.current = setTimeout(() => {
-      api<{ ok: boolean; violations: Violation[]; plan?: CheckPlan }>('POST', '/api/delegations/check', body).then(
-        (r) => seq === checkSeq.current && setCheck({ violations: r.violations, running: false, plan: r.plan }),
+      api<{ ok: boolean; violations: Violation[]; plan?: CheckPlan; annualPlan?: CheckAnnualPlan }>(
+        'POST',
+        '/api/delegations/check',
+        body,
+      ).then(
+        (r) => seq === checkSeq.current && setCheck({ violations: r.violations, running: false, plan: r.plan, annualPlan: r.annualPlan }),
         // A schema-valid body the registries refuse (422: a member the roster knows typed without their passport, a
         // rank the roster contradicts) is shown at its fields now, as the trip rules are, not only after 报送 (trial).
         // Anything else (400/403) comes back as it would on submit: shown by submit; no check shown.
@@ -559,7 +568,11 @@ export function NewTripPage({ session }: { session: Session }) {
       </Form>
       {check && (check.violations.length > 0 || current === 3) ? (
         <Alert
-          type={check.violations.length > 0 || (!check.running && check.plan?.atRisk) ? 'warning' : 'success'}
+          type={
+            check.violations.length > 0 || (!check.running && (check.plan?.atRisk || annualPlanNeedsReason(check.annualPlan)))
+              ? 'warning'
+              : 'success'
+          }
           showIcon
           role="status"
           data-testid="trip-check"
@@ -583,7 +596,16 @@ export function NewTripPage({ session }: { session: Session }) {
                 ))}
               </ul>
             ) : !check.running && check.plan ? (
-              <span data-testid="trip-check-plan">{checkPlanText(t, check.plan)}</span>
+              <>
+                <div data-testid="trip-check-plan">{checkPlanText(t, check.plan)}</div>
+                {/* What A01 would answer now: 超出年度计划 or 未列入计划 is seen before filing (twenty-first trial). */}
+                {check.annualPlan ? (
+                  <div data-testid="trip-check-annual-plan" data-outcome={check.annualPlan.outcome}>
+                    {t('preCheckAnnualPlan')}
+                    {pick(check.annualPlan.message)}
+                  </div>
+                ) : null}
+              </>
             ) : null
           }
         />
