@@ -604,6 +604,18 @@ describe('annual plan (A01)', () => {
     expect(matchAnnualPlan(plan([trip, smaller]), facts, new Set(['T1']))).toMatchObject({ outcome: 'over-plan', comparedWith: ['T3'] });
     // Another trip taken leaves this one free.
     expect(matchAnnualPlan(plan([trip]), facts, new Set(['T9']))).toMatchObject({ outcome: 'planned', tripId: 'T1' });
+    // Handed input (twenty-third trial): a delegation larger than a taken trip is over the plan, as one of its size is;
+    // it read unplanned, as if the plan held no such trip.
+    expect(matchAnnualPlan(plan([smaller]), facts, new Set(['T3']))).toEqual({
+      outcome: 'over-plan',
+      comparedWith: ['T3'],
+      message: {
+        zh: '超出年度计划（T3已由本单位其他团组使用）',
+        en: 'Over the annual plan (T3 was taken by another delegation of the unit)',
+      },
+    });
+    // A taken trip to other countries only is no match: unplanned.
+    expect(matchAnnualPlan(plan([{ ...trip, countries: ['DE'] }]), facts, new Set(['T1']))).toMatchObject({ outcome: 'unplanned' });
   });
 });
 

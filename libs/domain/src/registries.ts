@@ -1008,7 +1008,7 @@ function plannedBy(plan: AnnualPlan, q: PlanQuestion, taken: ReadonlySet<string>
  * of the unit took (`taken`: the plan's trip ids other cases not closed recorded as planned at their A01:
  * RegistriesRepository.planMatch, libs/persistence); the one the case holds (`held`) while it still qualifies, so an
  * A01 run again keeps its trip (assignPlannedTrips relies on it); 'over-plan': such a trip exists but the delegation
- * is larger or goes to more countries, or every trip it matches was taken by another delegation (a planned trip
+ * is larger or goes to more countries, or every trip it matches, wholly or in part, was taken by another delegation (a planned trip
  * covers one delegation; trial H2's kind, quota used by other open cases: a plan of one US trip let every US trip of
  * the quarter read 计划内); 'unplanned': none (the reviewer needs a written reason); 'no-plan': no plan on file for
  * that year.
@@ -1035,8 +1035,10 @@ export function matchAnnualPlan(
         en: `Over the annual plan (${partial.id}: ${partial.size} people, ${partial.countries.map((c) => countryLabel(c).en).join(', ')})`,
       },
     };
-  // Every trip that covers it is taken: named all (trial: the note named one when the plan had two).
-  const used = candidates.filter((t) => coversTrip(t, q)).map((t) => t.id);
+  // Every trip it matches, wholly or in part, is taken: named all (trial: the note named one when the plan had two). A
+  // larger delegation than a taken trip's is over the plan as a smaller one is (twenty-third trial: 6 people against a
+  // taken trip of 5 read unplanned, 5 read over-plan).
+  const used = candidates.filter((t) => q.countries.some((c) => t.countries.includes(c))).map((t) => t.id);
   if (used.length > 0)
     return {
       outcome: 'over-plan',
