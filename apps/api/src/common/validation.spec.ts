@@ -5,7 +5,7 @@ import { AmendSchema } from '../delegations/schemas';
 import { WhitelistMovePathSchema } from '../apec/schemas';
 import { AnnualPlanSchema, PassportTransitionSchema, PlanApprovalSchema } from '../registries/schemas';
 import { expectedMessage, parseOrThrow, parsePathParam, parsePathParams, TYPE_WORDS } from './validation';
-import { isoDate, text } from './zod-text';
+import { isoDate, line, personName, text } from './zod-text';
 
 /** The field errors parseOrThrow refuses `value` with. */
 function refusal(schema: z.ZodType, value: unknown) {
@@ -277,5 +277,24 @@ describe('zod expected types in our words (new-user trial: "应为record / Expec
       expect([kind, m.en]).toEqual([kind, `Expected ${words.en}`]);
       if (!['null', 'NaN'].includes(words.en)) expect([kind, words.en]).not.toEqual([kind, kind]);
     }
+  });
+});
+
+describe('the contract first, alone: a rule beyond the schema only for a request that fits it (docs/api.md Input rules)', () => {
+  const schema = z.object({ title: line(50), name: personName() });
+  const refused = (value: unknown) => {
+    try {
+      parseOrThrow(schema, value);
+    } catch (err) {
+      const e = err as DomainError;
+      return { status: e.status, errors: e.extras.errors?.map((x) => [x.field, x.rule]) };
+    }
+    throw new Error('expected a refusal');
+  };
+  it('handed input (twenty-third trial): a blank title and a name of digits is 400 on the title alone, the name 422 once it fits', () => {
+    expect(refused({ title: '\u200B\u200B', name: '12345' })).toEqual({ status: 400, errors: [['title', 'blank']] });
+    expect(refused({ title: '出访', name: '12345' })).toEqual({ status: 422, errors: [['name', 'person-name']] });
+    // Both kinds on one field: the contract's (too long) is the one named.
+    expect(refused({ title: '出访', name: '1'.repeat(101) })).toMatchObject({ status: 400, errors: [['name', 'max']] });
   });
 });
