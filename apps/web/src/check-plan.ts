@@ -1,11 +1,10 @@
+import type { PlanMatch } from '@df/domain';
+
 /**
  * What the annual plan check (A01) would answer now (POST /api/delegations/check `annualPlan`, docs/registries.md):
  * `over-plan` and `unplanned` are filed all the same, but the reviewer asks why (a written reason).
  */
-export interface CheckAnnualPlan {
-  outcome: 'planned' | 'over-plan' | 'unplanned' | 'no-plan';
-  message: { zh: string; en: string };
-}
+export type CheckAnnualPlan = Pick<PlanMatch, 'outcome' | 'message'>;
 
 /** Whether the organizer should look again before filing: the plan check would read 超出年度计划 or 未列入计划. */
 export const annualPlanNeedsReason = (p: CheckAnnualPlan | undefined): boolean => p?.outcome === 'over-plan' || p?.outcome === 'unplanned';
