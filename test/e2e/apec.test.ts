@@ -459,6 +459,12 @@ describe('APEC cards over the API (issue 17)', () => {
       .expect(200);
     // An unknown unit is 404 for the registration (nothing written), a bad size 400 naming the field.
     await request(http).put(`/api/apec/enterprises/${ent.unit}-nope`).set(desk).send({ ownership: 'state', size: 'large' }).expect(404);
+    // Handed input (new-user trial): the unit code is echoed exactly as sent, never capitalised as the sentence's first word.
+    for (const code of ['zzunit', 'nope'])
+      expect((await request(http).get(`/api/apec/enterprises/${code}`).set(desk).expect(404)).body.message).toEqual({
+        zh: `${code}不是已登记的企业`,
+        en: `${code} is not a registered enterprise`,
+      });
     expect(
       (await request(http).put(`/api/apec/enterprises/${stateUnit}`).set(desk).send({ ownership: 'state', size: 'huge' }).expect(400)).body
         .errors[0],

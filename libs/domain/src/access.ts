@@ -508,7 +508,7 @@ function onBehalfRefusal(q: AccessQuery, roles: readonly Role[], own: boolean): 
     code: 'INVALID_ON_BEHALF',
     // Sentence case, a leading name as written: quoted (third trial: leader.city read Leader.city; a later one: zhangsan
     // read Zhangsan).
-    message: { zh: `onBehalfOf：${zh}`, en: `${sentenceCase(en)} (onBehalfOf)` },
+    message: { zh: `onBehalfOf：${zh}`, en: `${sentenceCase(en, zh)} (onBehalfOf)` },
   });
   const mayActFor = (r: Role) => !!rule.onBehalf && rule.onBehalf.by.includes(q.actor.role) && rule.onBehalf.of.includes(r);
   if (p.kind === 'member') {

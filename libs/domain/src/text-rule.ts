@@ -141,11 +141,21 @@ function printable(key: string): string {
 }
 
 /**
- * English in sentence case: a refusal's English starts with a capital (new-user trial: `is required`, `must be one
- * of …`, `a rejection … must give its reason`). A leading name is left as written — a field path or identifier
- * (`onBehalfOf`, `data.route`, a username such as `leader.city`), anything but a lower-case word — so nothing the
- * client sent or a field's name changes.
+ * English in sentence case: a refusal's English starts with a capital (new-user trial: `is required`, `must be one of …`,
+ * `a rejection … must give its reason`). A leading name is left as written, so nothing the client sent or the API
+ * names changes: a field path or camelCase name (`onBehalfOf`, `data.route`, `leader.city`), anything but a lower-case
+ * word, and any leading word the Chinese message `zh` also writes — the Chinese writes no English words of its own, so
+ * a Latin word in both is a value the message echoes: a unit code, a person id, a username, a passport number, a step
+ * key (new-user trial: `zzunit不是已登记的企业` read `Zzunit is not a registered enterprise`).
  */
-export function sentenceCase(en: string): string {
-  return /^[a-z]+(?![\w.[\]])/.test(en) ? en.charAt(0).toUpperCase() + en.slice(1) : en;
+export function sentenceCase(en: string, zh = ''): string {
+  const first = /^[a-z]+(?![\w.[\]])/.exec(en);
+  if (!first) return en;
+  const lead = /^[^\s,:;()]+/.exec(en)![0]; // the whole leading token (`zz-unit`, `nope`), not only its letters
+  if (latinTokens(zh).has(lead) || latinTokens(zh).has(first[0])) return en;
+  return en.charAt(0).toUpperCase() + en.slice(1);
 }
+
+/** The runs of Latin letters, digits and `._-` a Chinese message writes (the names and values it echoes). */
+const latinTokens = (zh: string): Set<string> =>
+  new Set((zh.match(/[A-Za-z0-9][A-Za-z0-9._-]*/g) ?? []).flatMap((t) => [t, t.replace(/[._-]+$/, '')]));

@@ -171,9 +171,12 @@ export const ruleRefusal = (errors: FieldError[]): DomainError =>
     { errors },
   );
 
-/** An error body with every English message in sentence case (its message, errors[] and violations[]): applied where errors become HTTP. */
+/**
+ * An error body with every English message in sentence case (its message, errors[] and violations[]): applied where
+ * errors become HTTP. Each English is cased beside its Chinese, so a leading identifier both write stays as written.
+ */
 export function sentenceCased(body: ErrorBody): ErrorBody {
-  const label = (l: Label): Label => ({ ...l, en: sentenceCase(l.en) });
+  const label = (l: Label): Label => ({ ...l, en: sentenceCase(l.en, l.zh) });
   return {
     ...body,
     message: label(body.message),

@@ -7,6 +7,7 @@ import { ApiExceptionFilter, BODY_PARSER_REFUSALS } from './exception.filter';
 import { INCIDENT_NOTICE } from './incident-notice';
 import { JsonLogger } from './json-logger';
 import { expectedMessage, TYPE_WORDS } from './validation';
+import { notAnEnterprise } from '../apec/enterprise-refusal';
 
 /** What a client reads first in English starts with a capital (new-user trial: refusals reading `is required`, `must be …`). */
 const startsWell = (en: string) => !/^[a-z]/.test(en) || /^[a-z]+[A-Z0-9.[]/.test(en); // a lower-case start only for a name (onBehalfOf, data.x)
@@ -46,6 +47,29 @@ describe('English refusals in sentence case', () => {
       '',
     ])
       expect(sentenceCase(kept)).toBe(kept);
+  });
+
+  it('leaves a leading identifier the Chinese also writes as written: a unit code, a person id, a username, a step key (trial: zzunit read Zzunit)', () => {
+    expect(sentenceCase('zzunit is not a registered enterprise', 'zzunit不是已登记的企业')).toBe('zzunit is not a registered enterprise');
+    expect(sentenceCase('nope is not a registered enterprise', 'nope不是已登记的企业')).toBe('nope is not a registered enterprise');
+    expect(sentenceCase('zz-unit is listed twice', 'zz-unit 重复')).toBe('zz-unit is listed twice');
+    expect(sentenceCase('zhangsan is listed twice', 'zhangsan 重复列出')).toBe('zhangsan is listed twice');
+    expect(sentenceCase('e12345678 is listed twice', 'e12345678 重复')).toBe('e12345678 is listed twice');
+    expect(sentenceCase("zhangsan's passport e1234567 is checked out", 'zhangsan 的护照 e1234567 已借出')).toBe(
+      "zhangsan's passport e1234567 is checked out",
+    );
+    expect(sentenceCase('trading: passport more than 30 days overdue', 'trading 护照逾期30天未交回')).toBe(
+      'trading: passport more than 30 days overdue',
+    );
+    // The Chinese writes the identifier, not the English word: a lower-case English start is still cased.
+    expect(sentenceCase('is required', '必填')).toBe('Is required');
+    expect(sentenceCase('is required', 'zzunit 必填')).toBe('Is required');
+    for (const unit of ['zzunit', 'nope', 'zz-unit', 'a']) {
+      const body = answer(notAnEnterprise('NOT_FOUND', unit, null));
+      expect(body.message).toEqual({ zh: `${unit}不是已登记的企业`, en: `${unit} is not a registered enterprise` });
+      const applicant = answer(notAnEnterprise('RULE_VIOLATION', unit, null));
+      expect(applicant.message.en).toBe(`${unit} is not a registered enterprise (the APEC desk registers it first)`);
+    }
   });
 
   it('the one exception filter answers every English message in sentence case, whoever built it (the engine’s field refusals too)', () => {
