@@ -21,8 +21,11 @@ function assertPathText(req: AuthedRequest): void {
 
 /**
  * Global guard: a valid bearer token on every route not marked @Public(), a password change first when one is
- * required, admin tokens only on admin routes, the case's (or enterprise's) scope (CaseScopeService), then the
- * route's @Roles(): scope before role, so another unit's user learns the same on every case route.
+ * required, admin tokens only on admin routes, then the route's @Roles() (403 FORBIDDEN_ROLE naming the roles
+ * allowed) and the case's (or enterprise's) scope (CaseScopeService, 403 CASE_OUT_OF_SCOPE). On a case's routes scope
+ * comes before role, so another unit's user learns the same on every case route; on every other route (the APEC
+ * enterprise routes) role comes first, so a role a route does not admit gets the role refusal on every route alike,
+ * and only a role it admits (the enterprise clerk) reaching another enterprise gets the scope refusal.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -72,9 +75,16 @@ export class AuthGuard implements CanActivate {
         '系统管理员只管理用户，不办理、不查看案件和登记信息',
         'The administrator manages users only: no cases, inboxes or registries',
       );
+    const roleRefusal =
+      roles && !roles.includes(user.role as UserRole)
+        ? domainError('FORBIDDEN_ROLE', `此操作仅限：${roleNames(roles).zh}`, `Only these roles may do this: ${roleNames(roles).en}`)
+        : undefined;
+    // Only a case's routes put scope first (an outsider learns nothing of the case); on every other route a role the
+    // route does not admit is told so, never another enterprise's scope (new-user trial: an organizer read the
+    // enterprise clerk's "own enterprise's records" on the APEC whitelist moves, FORBIDDEN_ROLE on the list).
+    if (roleRefusal && !this.scope.scopeFirst(req)) throw roleRefusal;
     await this.scope.assert(req, user);
-    if (roles && !roles.includes(user.role as UserRole))
-      throw domainError('FORBIDDEN_ROLE', `此操作仅限：${roleNames(roles).zh}`, `Only these roles may do this: ${roleNames(roles).en}`);
+    if (roleRefusal) throw roleRefusal;
     return true;
   }
 }

@@ -17,9 +17,11 @@ export const enterpriseOutOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本企业的记录', "You may read and act only on your own enterprise's records");
 
 /**
- * Scope before role, by route kind (issue 15): the auth guard asks this before a route's @Roles and before any
- * handler, validation pipe or upload, so another unit's user gets 403 CASE_OUT_OF_SCOPE on every route of a case
- * (or of an enterprise) whatever the route, the case's status or the role would say. The case's units come from
+ * Scope by route kind (issue 15): the auth guard asks this before any handler, validation pipe or upload. On a case's
+ * routes before the route's @Roles (scopeFirst), so another unit's user gets 403 CASE_OUT_OF_SCOPE on every route of a
+ * case whatever the route, the case's status or the role would say; on an enterprise's routes after them, so only a
+ * role the route admits (the enterprise clerk) reaching another enterprise is refused by scope, every other role by
+ * role (new-user trial: a government organizer read the enterprise clerk's wording). The case's units come from
  * the read model; a case not projected yet from the workflow (DelegationsService.lookupCase, as GET /api/delegations/:id). An unknown case is
  * left to the route (404 CASE_NOT_FOUND, as before), so nothing is revealed beyond what the case detail gives.
  * The cards routes (`/api/apec/cards/:number`) are the APEC desk's only: no unit-bound role reaches them.
@@ -27,6 +29,12 @@ export const enterpriseOutOfScope = () =>
 @Injectable()
 export class CaseScopeService {
   constructor(private readonly delegations: DelegationsService) {}
+
+  /** Whether `req`'s route puts its scope before its roles: a case's routes (CASE_ROUTE) only; AuthGuard's order. */
+  scopeFirst(req: Request): boolean {
+    const pattern = (req.route as { path?: unknown } | undefined)?.path;
+    return typeof pattern === 'string' && CASE_ROUTE.test(pattern);
+  }
 
   /** @throws CASE_OUT_OF_SCOPE 403 when `req` is a case or enterprise route outside the user's units; CASE_NOT_FOUND, TEMPORAL_UNAVAILABLE as the case detail. */
   async assert(req: Request, user: AuthUser): Promise<void> {
