@@ -103,19 +103,32 @@ describe('malformed input: a 4xx naming each field, for every endpoint', () => {
       .send('{"title":')
       .expect(400);
     expect(res.body.code).toBe('MALFORMED_JSON');
-    // Valid JSON of another type (second trial: `null` read "not valid JSON"): the body's type is named instead.
-    for (const text of ['null', '"x"', '1']) {
-      const typed = await request(api.http)
-        .post('/api/delegations')
-        .set(bearer(users.tokens.organizer))
-        .set('Content-Type', 'application/json')
-        .send(text)
-        .expect(400);
-      expect(typed.body).toMatchObject({
-        code: 'VALIDATION_FAILED',
-        errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected an object' } }],
-      });
-    }
+    // Valid JSON of another type (second trial: `null` read "not valid JSON"; a new-user trial: `[]` on the sign-in read
+    // `请求有1处错误`): every JSON body that is not an object gets the one refusal (nonObjectBody), on every JSON route.
+    const notObject = {
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: { zh: '请求体应为 JSON 对象', en: 'The request body must be a JSON object' },
+      errors: [{ field: '(body)', rule: 'type', message: { zh: '应为对象', en: 'Expected an object' } }],
+    };
+    const routes: Array<[method: 'post' | 'put', path: string, token?: string]> = [
+      ['post', '/api/auth/login'],
+      ['post', '/api/delegations', users.tokens.organizer],
+      ['post', '/api/delegations/check', users.tokens.organizer],
+      ['put', `/api/registries/units/${users.unit}`, users.tokens.manager],
+      ['post', '/api/apec/applications', users.tokens['enterprise-clerk']],
+    ];
+    const answers: string[] = [];
+    for (const [method, path, token] of routes)
+      for (const text of ['[]', '[{"username":"x"}]', 'null', '"x"', '1', 'true', 'false']) {
+        const req = request(api.http)[method](path).set('Content-Type', 'application/json');
+        const res = await (token ? req.set(bearer(token)) : req).send(text);
+        answers.push(`${method} ${path} ${text}: ${res.status} ${JSON.stringify(res.body.message)}`);
+        if (res.status === 400) expect(res.body).toMatchObject(notObject);
+      }
+    expect(answers.filter((a) => !a.includes(': 400 {"zh":"请求体应为 JSON 对象","en":"The request body must be a JSON object"}'))).toEqual(
+      [],
+    );
   });
 
   it('what JSON.parse would silently change is refused at its path: a duplicated key, 1e400, an integer beyond 2^53 (new-user trial)', async () => {

@@ -15,8 +15,8 @@ import { JsonLogger } from './json-logger';
 import { loggedPath, routeLabel } from './http-middleware';
 import { currentRequestId } from './request-context';
 import { allowedMethods, undecodablePathParams } from './route-table';
+import { nonObjectBody } from './strict-json';
 import { isDatabaseUnavailable } from './unavailable';
-import { expectedMessage } from './validation';
 
 /** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
 export const RETRY_AFTER_SECONDS = 5;
@@ -236,17 +236,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       (exception instanceof HttpException && (exception.cause as { type?: unknown } | undefined)?.type === 'entity.parse.failed') ||
       (exception instanceof HttpException && /JSON/i.test(exception.message));
     // Valid JSON that is not an object or array (`null`, `"x"`, `1`): refused by the parser's strict mode, but it is
-    // the body's type that is wrong, not its syntax (second trial: `null` read "not valid JSON").
+    // the body's type that is wrong, not its syntax (second trial: `null` read "not valid JSON"); an array, which the
+    // parser lets through, strictJsonBodies refuses with the same nonObjectBody.
     const parsed = exception as { body?: unknown; cause?: { body?: unknown } };
-    if (status === 400 && parseFailed && isJsonText(parsed.body ?? parsed.cause?.body)) {
-      return {
-        statusCode: 400,
-        code: 'VALIDATION_FAILED',
-        message: { zh: '请求体应为 JSON 对象', en: 'The request body must be a JSON object' },
-        ...(requestId ? { requestId } : {}),
-        errors: [{ field: '(body)', rule: 'type', message: expectedMessage('object') }],
-      };
-    }
+    if (status === 400 && parseFailed && isJsonText(parsed.body ?? parsed.cause?.body)) return this.toBody(nonObjectBody(), req);
     if (status === 400 && parseFailed) {
       return {
         statusCode: 400,

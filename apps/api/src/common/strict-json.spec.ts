@@ -1,5 +1,7 @@
 import { MAX_JSON_DEPTH } from '@df/domain';
-import { jsonTextProblems, nestingDepth } from './strict-json';
+import type { Request, Response } from 'express';
+import { DomainError } from './errors';
+import { jsonTextProblems, nestingDepth, strictJsonBodies } from './strict-json';
 
 describe('jsonTextProblems: what JSON.parse would silently change', () => {
   it('names a key given twice in one object, at its path (new-user trial: the last value was taken)', () => {
@@ -47,5 +49,28 @@ describe('jsonTextProblems: what JSON.parse would silently change', () => {
     expect(nestingDepth('{"a":"[[[{\\"\\"}","b":[1]}')).toBe(2);
     const atLimit = `${'['.repeat(MAX_JSON_DEPTH - 1)}{"k":1,"k":2}${']'.repeat(MAX_JSON_DEPTH - 1)}`;
     expect(jsonTextProblems(atLimit)).toEqual([expect.objectContaining({ rule: 'duplicate-key' })]);
+  });
+});
+
+describe('strictJsonBodies: a parsed body that is not an object', () => {
+  const run = (text: string, body: unknown) => {
+    let passed: unknown = 'not called';
+    strictJsonBodies()({ rawBody: Buffer.from(text), body } as unknown as Request, {} as Response, (err?: unknown) => (passed = err));
+    return passed;
+  };
+  it('refuses an array (the parser lets it through; new-user trial: `[]` on the sign-in read 请求有1处错误) as the scalars are', () => {
+    for (const [text, body] of [
+      ['[]', []],
+      ['[{"username":"x"}]', [{ username: 'x' }]],
+    ] as const) {
+      const err = run(text, body);
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        label: { zh: '请求体应为 JSON 对象', en: 'The request body must be a JSON object' },
+        extras: { errors: [{ field: '(body)', rule: 'type' }] },
+      });
+    }
+    expect(run('{}', {})).toBeUndefined();
   });
 });

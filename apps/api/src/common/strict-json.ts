@@ -1,8 +1,22 @@
 import type { NextFunction, Request, Response } from 'express';
 import { visit } from 'jsonc-parser';
 import { MAX_JSON_DEPTH } from '@df/domain';
-import { contractRefusal, ruleRefusal, type FieldError } from './errors';
-import { fieldPath } from './validation';
+import { contractRefusal, DomainError, ruleRefusal, type FieldError } from './errors';
+import { expectedMessage, fieldPath } from './validation';
+
+/**
+ * The one refusal of a JSON body that is not an object (an array, a number, a string, true/false, null) on every JSON
+ * route: 400 VALIDATION_FAILED `请求体应为 JSON 对象` / `The request body must be a JSON object`, one error `(body)`
+ * rule `type` `应为对象`. Every request body the API documents is an object (docs/api.md "The top-level message");
+ * the body parser's strict mode refuses the scalars (ApiExceptionFilter), strictJsonBodies the arrays it lets through
+ * (new-user trial: `[]` read `请求有1处错误` where `null` read this).
+ */
+export const nonObjectBody = (): DomainError =>
+  new DomainError(
+    'VALIDATION_FAILED',
+    { zh: '请求体应为 JSON 对象', en: 'The request body must be a JSON object' },
+    { errors: [{ field: '(body)', rule: 'type', message: expectedMessage('object') }] },
+  );
 
 /** At most this many problems are listed (a body of 10,000 duplicated keys is one refusal, not a 1 MB answer). */
 const MAX_PROBLEMS = 20;
@@ -97,7 +111,8 @@ export function nestingDepth(text: string): number {
 
 /**
  * After the JSON body parser (the app is created with `rawBody: true`, so Nest's parser keeps the bytes it parsed
- * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body whose text JSON.parse would
+ * in `req.rawBody`; JSON bodies are UTF-8 only, another charset is 415 before): a body that is not an object (an
+ * array: nonObjectBody) is refused whole; a body whose text JSON.parse would
  * have silently changed (jsonTextProblems) is refused naming each field, before any handler sees the parsed value —
  * for every route and every field (new-user trial: step data `1e400` was stored as null, a duplicated key took its
  * last value). A duplicated key and a `__proto__` key are 400 VALIDATION_FAILED (no document describes an object with two values for one
@@ -110,6 +125,8 @@ export function strictJsonBodies() {
     const raw = r.rawBody;
     if (raw === undefined) return next();
     r.rawBody = undefined; // not kept for the rest of the request
+    // The parser's strict mode lets an array through (only the scalars are refused there): the same refusal.
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) return next(nonObjectBody());
     const problems = jsonTextProblems(raw.toString('utf8'));
     if (problems.length === 0) return next();
     next(problems.some((p) => p.rule === 'duplicate-key' || p.rule === 'reserved-key') ? contractRefusal(problems) : ruleRefusal(problems));
