@@ -96,6 +96,13 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
       ((await c05(body).expect(422)).body.errors as Array<{ field: string; rule: string }>).map((e) => `${e.field} ${e.rule}`);
     expect(await rules({})).toEqual(['data.number required', 'data.issuedOn required', 'data.expiresOn required']);
     expect(await rules({ data: { ...passport, number: 'SE-1' } })).toEqual(['data.number format']);
+    // Handed input (new-user trial): a day not in the form YYYY-MM-DD read rule date; it is format, as every date field,
+    // in the same words, and a form-valid day that does not exist is date (stepDataDateProblems, dateRuleBroken).
+    const forms = await c05({ data: { number: 'SE7654321', issuedOn: '2026/01/01', expiresOn: '2030-02-30' } }).expect(422);
+    expect(forms.body.errors).toEqual([
+      { field: 'data.issuedOn', rule: 'format', message: { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } },
+      { field: 'data.expiresOn', rule: 'date', message: { zh: '不是有效日期', en: 'Not a calendar date' } },
+    ]);
     expect(await rules({ data: { ...passport, expiresOn: addDays(today, -4) } })).toEqual(['data.expiresOn after-issue']);
     expect(await rules({ data: { ...passport, issuedOn: addDays(today, 1) } })).toEqual(['data.issuedOn not-future']);
     // Nor one that does not last 6 months past the return (trial: one expiring before the trip was checked out at C07).

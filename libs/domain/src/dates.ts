@@ -20,6 +20,32 @@ export function isDateInBounds(s: string): boolean {
   return s >= DATE_BOUNDS.earliest && s <= DATE_BOUNDS.latest;
 }
 
+/** What a date field expects (rule `format`), in the words of every date the API refuses (zod-text isoDate re-exports it). */
+export const DATE_WORDS = { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } as const;
+/** A value in the form YYYY-MM-DD that is no day of the calendar (2027-02-30): rule `date`. */
+export const NOT_A_DATE_WORDS = { zh: '不是有效日期', en: 'Not a calendar date' } as const;
+/** A day outside DATE_BOUNDS: rule `date-bounds`. */
+export const DATE_BOUNDS_WORDS = {
+  zh: `应在 ${DATE_BOUNDS.earliest} 至 ${DATE_BOUNDS.latest} 之间`,
+  en: `Must be from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
+} as const;
+
+/**
+ * The one date rule a value breaks, its form before its meaning (docs/api.md, "One error per field"): not text in the
+ * form YYYY-MM-DD is `format` (`2026/01/01`, `abc`, a number), a form-valid day that does not exist `date`
+ * (`2030-02-30`), a day outside DATE_BOUNDS `date-bounds`; undefined for a day within them. The rule of every date field
+ * the API takes (isoDate's refinements) and of every day a completion's data carries (stepDataDateProblems): a C05
+ * `issuedOn` of `2026/01/01` read rule `date` where every other date field reads `format` (new-user trial).
+ */
+export function dateRuleBroken(
+  value: unknown,
+): { rule: 'format' | 'date' | 'date-bounds'; message: { zh: string; en: string } } | undefined {
+  if (typeof value !== 'string' || !DATE_RE.test(value)) return { rule: 'format', message: { ...DATE_WORDS } };
+  if (!isIsoDate(value)) return { rule: 'date', message: { ...NOT_A_DATE_WORDS } };
+  if (!isDateInBounds(value)) return { rule: 'date-bounds', message: { ...DATE_BOUNDS_WORDS } };
+  return undefined;
+}
+
 export function isIsoDate(s: unknown): s is string {
   if (typeof s !== 'string') return false;
   const m = DATE_RE.exec(s);

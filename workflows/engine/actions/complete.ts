@@ -1,6 +1,7 @@
 import {
   apecCardUsable,
   COUNTRIES,
+  dateRuleBroken,
   dayNumber,
   ENTRY_ROUTE_LABELS,
   isIsoDate,
@@ -90,6 +91,10 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
     }
     case 'return-registration':
       if (data.returnedOn !== undefined && !isIsoDate(data.returnedOn)) {
+        // The Update validator (`bounded`) names the one date rule the day breaks, as the API does (dateRuleBroken:
+        // `2027/01/01` is `format`, `2027-02-30` `date`); the handler keeps the refusal it was recorded with.
+        const broken = bounded ? dateRuleBroken(data.returnedOn) : undefined;
+        if (broken) refuseField('data.returnedOn', broken.rule, broken.message.zh, broken.message.en, r.stepKey);
         refuseField('data.returnedOn', 'date', '回国日期须为 YYYY-MM-DD 格式的日期', 'must be YYYY-MM-DD', r.stepKey);
       }
       break;

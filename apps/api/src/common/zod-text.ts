@@ -2,10 +2,13 @@ import { z } from 'zod';
 import {
   DATE_BOUNDS,
   DATE_BOUNDS_PATTERN,
+  DATE_BOUNDS_WORDS,
+  DATE_WORDS,
   INVISIBLE_CLASS,
   isBlank,
   isDateInBounds,
   isIsoDate,
+  NOT_A_DATE_WORDS,
   normalPassportNumber,
   PASSPORT_NUMBER_FORMAT,
   PASSPORT_NUMBER_FORMAT_MESSAGE,
@@ -155,8 +158,8 @@ export const wholeNumber = (min: number, max: number) =>
 export const intQuery = (min: number, max: number, fallback: number) =>
   wholeNumber(min, max).default(fallback).meta({ type: 'integer', minimum: min, maximum: max, default: fallback, pattern: undefined });
 
-/** What a date field expects, in the words of every date the API refuses (isoDate's pattern, zod's own `date` format). */
-export const DATE_WORDS = { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } as const;
+/** What a date field expects, in the words of every date the API refuses (isoDate's pattern, zod's own `date` format): libs/domain dates.ts, which a completion's data days share. */
+export { DATE_WORDS };
 
 /**
  * A calendar date YYYY-MM-DD (Asia/Shanghai), documented as `format: date` with its pattern: a generator that
@@ -167,10 +170,10 @@ export const isoDate = z
   .string()
   // abort: a value not in the form YYYY-MM-DD is one error (format), not also "not a calendar date" (new-user trial)
   .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { ...formatMessage(DATE_WORDS.zh, DATE_WORDS.en), abort: true })
-  .refine(isIsoDate, { message: 'Not a calendar date', params: { zh: '不是有效日期', rule: 'date' }, abort: true })
+  .refine(isIsoDate, { message: NOT_A_DATE_WORDS.en, params: { zh: NOT_A_DATE_WORDS.zh, rule: 'date' }, abort: true })
   .refine(isDateInBounds, {
-    message: `Must be from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
-    params: { zh: `应在 ${DATE_BOUNDS.earliest} 至 ${DATE_BOUNDS.latest} 之间`, rule: 'date-bounds' },
+    message: DATE_BOUNDS_WORDS.en,
+    params: { zh: DATE_BOUNDS_WORDS.zh, rule: 'date-bounds' },
     abort: true,
   })
   .meta({

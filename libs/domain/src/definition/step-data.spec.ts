@@ -155,13 +155,54 @@ describe('a completion carries only the data its step reads (new-user trial: {ou
     expect(found('K06', { ...data, validUntil: '2200-01-01' }, card)).toEqual([['validUntil', 'date-bounds']]);
     expect(found('K06', { ...data, issuedOn: '2027-02-30', validUntil: 20320104 }, card)).toEqual([
       ['issuedOn', 'date'],
-      ['validUntil', 'date'],
+      ['validUntil', 'format'],
     ]);
     expect(found('K06', { ...data, issuedOn: '1900-01-01', validUntil: '2199-12-31' }, card)).toEqual([]);
     expect(found('P01', { returnedOn: '0001-01-01' })).toEqual([['returnedOn', 'date-bounds']]);
-    expect(found('P01', { returnedOn: 'yesterday' })).toEqual([['returnedOn', 'date']]);
+    expect(found('P01', { returnedOn: 'yesterday' })).toEqual([['returnedOn', 'format']]);
+    expect(found('P01', { returnedOn: '2027-02-29' })).toEqual([['returnedOn', 'date']]);
     // A day the step does not read is its unknown field, once.
     expect(found('A14', { outcome: 'x', returnedOn: '0000-01-01' })).toEqual([['returnedOn', 'unknown-field']]);
+  });
+
+  it('handed input: C05 issuedOn 2026/01/01 is format, expiresOn 2030-02-30 date, in the words of every date field', () => {
+    const problems = stepDataFieldProblems(DEFAULT_DEFINITION, 'C05', {
+      number: 'SE7654321',
+      issuedOn: '2026/01/01',
+      expiresOn: '2030-02-30',
+    });
+    expect(problems).toEqual([
+      { field: 'issuedOn', rule: 'format', message: { zh: '应为日期 YYYY-MM-DD', en: 'Expected a date YYYY-MM-DD' } },
+      { field: 'expiresOn', rule: 'date', message: { zh: '不是有效日期', en: 'Not a calendar date' } },
+    ]);
+  });
+
+  it('by kind: every day of every step that reads one (P01, K06, C05), its form before its meaning', () => {
+    const card = processDefinitions(DEFAULT_DEFINITION).find((d) => d.process === 'apec-card')!;
+    const days: Array<[string, string, Pick<ProcessDefinition, 'steps'>]> = [
+      ['P01', 'returnedOn', DEFAULT_DEFINITION],
+      ['K06', 'issuedOn', card],
+      ['K06', 'validUntil', card],
+      ['C05', 'issuedOn', DEFAULT_DEFINITION],
+      ['C05', 'expiresOn', DEFAULT_DEFINITION],
+    ];
+    for (const [code, field, def] of days)
+      for (const [value, rule] of [
+        ['2026/01/01', 'format'],
+        ['abc', 'format'],
+        ['2027-3-5', 'format'],
+        [20270305, 'format'],
+        [null, 'format'],
+        ['２０２７-０３-０５', 'format'],
+        ['2030-02-30', 'date'],
+        ['2027-13-01', 'date'],
+        ['0000-01-01', 'date-bounds'],
+        ['1899-12-31', 'date-bounds'],
+        ['2200-01-01', 'date-bounds'],
+      ] as const) {
+        const at = stepDataFieldProblems(def, code, { [field]: value }).filter((p) => p.field === field);
+        expect([code, field, value, at.map((p) => p.rule)]).toEqual([code, field, value, [rule]]);
+      }
   });
 
   it('what the drivers and the web send passes on every step of every built-in process', () => {

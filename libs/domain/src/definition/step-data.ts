@@ -1,4 +1,4 @@
-import { DATE_BOUNDS, isDateInBounds, isIsoDate } from '../dates';
+import { dateRuleBroken, isIsoDate } from '../dates';
 import { isPassportNumber, PASSPORT_NUMBER_FORMAT_MESSAGE, passportLastsTrip, passportNeededUntil } from '../facts';
 import { passportDateProblems } from '../registries';
 import { isBlank, textRuleBroken, textError } from '../text-rule';
@@ -385,29 +385,20 @@ const SYSTEM_WORK_READS: Partial<Record<SystemWork, readonly string[]>> = {
 const DATE_FIELDS = ['returnedOn', 'issuedOn', 'validUntil', 'expiresOn'] as const;
 
 /**
- * A day a completion's `data` carries (DATE_FIELDS), when it carries one: a calendar date YYYY-MM-DD (rule `date`)
- * within DATE_BOUNDS (rule `date-bounds`), as every date the API's bodies take (zod-text isoDate). A K06 issue date of
- * 0000-01-01 went on to the card registration, which PostgreSQL's `date` refuses (no year 0): the card's work retried
- * for ever; a day that was no date was read as today.
+ * A day a completion's `data` carries (DATE_FIELDS), when it carries one: the one date rule it breaks (dateRuleBroken,
+ * dates.ts, in the words of every date the API's bodies take: zod-text isoDate): not in the form YYYY-MM-DD `format`
+ * (new-user trial: a C05 `issuedOn` of `2026/01/01` read rule `date`), no calendar day `date`, outside DATE_BOUNDS
+ * `date-bounds`. A K06 issue date of 0000-01-01 went on to the card registration, which PostgreSQL's `date` refuses
+ * (no year 0): the card's work retried for ever; a day that was no date was read as today. Which values are refused
+ * is what it always was (isIsoDate and isDateInBounds): only the rule's name and words are finer, so a complete
+ * signal's check (patched('step-data-fields')) refuses the same signals.
  */
 export function stepDataDateProblems(data: Record<string, unknown>): FieldProblem[] {
   return DATE_FIELDS.flatMap((field): FieldProblem[] => {
     const value = data[field];
     if (value === undefined) return [];
-    if (!isIsoDate(value))
-      return [{ field, rule: 'date', message: { zh: '应为有效日期 YYYY-MM-DD', en: 'Expected a calendar date YYYY-MM-DD' } }];
-    if (!isDateInBounds(value))
-      return [
-        {
-          field,
-          rule: 'date-bounds',
-          message: {
-            zh: `应在 ${DATE_BOUNDS.earliest} 至 ${DATE_BOUNDS.latest} 之间`,
-            en: `Must be from ${DATE_BOUNDS.earliest} to ${DATE_BOUNDS.latest}`,
-          },
-        },
-      ];
-    return [];
+    const broken = dateRuleBroken(value);
+    return broken ? [{ field, ...broken }] : [];
   });
 }
 
