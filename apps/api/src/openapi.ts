@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ERROR_STATUS } from './common/errors';
@@ -149,6 +149,14 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents the error responses a route can give, each with the Error schema and an example. */
 export const errorResponses = (...statuses: number[]) =>
   applyDecorators(...statuses.map((status) => ApiResponse({ status, ...errorResponse(status) })));
+
+/**
+ * A path parameter documented as the service parses it (parsePathParam with the same zod schema): a contract fuzzer's
+ * valid value is then valid here, and what the document refuses is 400 `path.<name>` (test/e2e/api-input-lows.test.ts
+ * walks every such parameter of the document).
+ */
+export const pathParam = (name: string, schema: z.ZodType, description: string) =>
+  ApiParam({ name, description, schema: z.toJSONSchema(schema, { target: 'openapi-3.0' }) as Record<string, unknown> });
 
 /** Query parameters documented from the zod object that parses them. */
 export const queryParams = (schema: z.ZodObject) =>

@@ -44,6 +44,14 @@ export function instanceKey(code: string, memberId?: string, country?: string): 
   return code;
 }
 
+/**
+ * A step instance key as a path names it (`B07`, `A11:m1`, `D12:US`, `D13:m1:US`): a step code (a definition's
+ * STEP_CODE_RE, validate.ts: a capital, then up to 7 capitals, digits, _ or -), then at most two `:`-separated parts,
+ * a member id (1-32 letters, digits, _ or -, as a submission's) and a country code. Anything else names no step of any
+ * case: 400 at `path.stepKey` before any lookup (new-user trial: `A10\n` came back in a 404's message).
+ */
+export const STEP_KEY_PATTERN = '^[A-Z][A-Z0-9_-]{0,7}(?::[A-Za-z0-9_-]{1,32}){0,2}$';
+
 /** Inverse of instanceKey given the step's scope (a key alone cannot tell a member id from a country code). */
 export function parseInstanceKey(key: string, scope: Scope): { code: string; memberId?: string; country?: string } {
   const [code, a, b] = key.split(':') as [string, string | undefined, string | undefined];

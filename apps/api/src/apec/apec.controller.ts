@@ -5,7 +5,8 @@ import { SUBMITTERS, WHITELIST_MOVES } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { idempotencyKeyOf } from '../delegations/idempotency.service';
-import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
+import { errorResponses, IdempotencyKeyHeader, pathParam, queryParams, schemaRef } from '../openapi';
+import { code as UnitCodeSchema } from '../registries/schemas';
 import { ApecService, type ApplicationResponse } from './apec.service';
 import {
   AdmissionResultSchema,
@@ -22,7 +23,11 @@ import {
   EnterpriseViewSchema,
   MoveResultSchema,
   WhitelistMoveSchema,
+  CardKeySchema,
 } from './schemas';
+
+/** An enterprise's unit in a path, documented as the service parses it (a unit code, parsePathParam). */
+const UNIT_PARAM = pathParam('unit', UnitCodeSchema, '单位代码 Unit code');
 
 /**
  * APEC business travel cards (issue 17): enterprises and their whitelist, card applications (cases of the
@@ -49,6 +54,7 @@ export class ApecController {
   }
 
   @Put('enterprises/:unit')
+  @UNIT_PARAM
   @Roles('apec-desk')
   @ApiOperation({ summary: '企业登记 Register a unit as an enterprise: ownership and size (APEC desk)' })
   @ApiBody({ schema: schemaRef(EnterpriseSchema) })
@@ -59,15 +65,17 @@ export class ApecController {
   }
 
   @Get('enterprises/:unit')
+  @UNIT_PARAM
   @Roles('apec-desk', 'enterprise-clerk', 'manager')
   @ApiOperation({ summary: '企业与白名单 An enterprise, its whitelist state and history (the enterprise clerk: own only)' })
   @ApiOkResponse({ description: 'The enterprise', schema: schemaRef(EnterpriseViewSchema) })
-  @errorResponses(401, 403, 404)
+  @errorResponses(400, 401, 403, 404)
   getEnterprise(@CurrentUser() user: AuthUser, @Param('unit') unit: string) {
     return this.apec.getEnterprise(user, unit);
   }
 
   @Post('enterprises/:unit/whitelist/admission')
+  @UNIT_PARAM
   @HttpCode(200)
   @Roles('apec-desk')
   @ApiOperation({
@@ -83,6 +91,7 @@ export class ApecController {
   }
 
   @Post('enterprises/:unit/whitelist/:move')
+  @UNIT_PARAM
   @HttpCode(200)
   @Roles('apec-desk')
   @ApiParam({ name: 'move', enum: WHITELIST_MOVES })
@@ -141,7 +150,7 @@ export class ApecController {
     summary: '挂失或注销 A card reported lost or cancelled (APEC desk)',
     description: "`number`: the card's number, or its `ref` from the cards registry (the number is masked for the desk).",
   })
-  @ApiParam({ name: 'number', description: "The card's number or its ref (UUID)" })
+  @pathParam('number', CardKeySchema, "The card's number or its ref (UUID)")
   @ApiBody({ schema: schemaRef(CardStatusSchema) })
   @ApiOkResponse({ description: 'The card', schema: schemaRef(CardSchema) })
   @errorResponses(400, 401, 403, 404, 409)

@@ -67,7 +67,9 @@ import {
   EnterprisesQuerySchema,
   WhitelistMovePathSchema,
   WhitelistMoveSchema,
+  CardKeySchema,
 } from './schemas';
+import { code as UnitCodeSchema } from '../registries/schemas';
 import { deadHolders } from './claims';
 import { startReviewReminder } from './review-reminder';
 import { stopCardApplications } from './stop-applications';
@@ -102,7 +104,8 @@ export class ApecService {
   // -------------------------------------------------------------------------------------------
   // Enterprises and the whitelist
 
-  async putEnterprise(unit: string, body: unknown) {
+  async putEnterprise(rawUnit: string, body: unknown) {
+    const unit = parsePathParam(UnitCodeSchema, rawUnit, 'unit');
     const e = parseOrThrow(EnterpriseSchema, body);
     if (!(await this.registries.unit(unit)))
       throw domainError(
@@ -167,13 +170,15 @@ export class ApecService {
     };
   }
 
-  async getEnterprise(user: AuthUser, unit: string) {
+  async getEnterprise(user: AuthUser, rawUnit: string) {
+    const unit = parsePathParam(UnitCodeSchema, rawUnit, 'unit');
     if (!seesAllUnits(user) && user.unit !== unit) throw enterpriseOutOfScope();
     return this.enterpriseView(unit);
   }
 
   /** The whitelist criteria (data) at the thresholds of the enterprise's size; admitted or refused with each failure. */
-  async admit(user: AuthUser, unit: string, body: unknown) {
+  async admit(user: AuthUser, rawUnit: string, body: unknown) {
+    const unit = parsePathParam(UnitCodeSchema, rawUnit, 'unit');
     const application = parseOrThrow(AdmissionSchema, body);
     const result = await this.whitelistCall(unit, () => this.repo.applyForWhitelist(unit, application, user.id, today()));
     const reviewReminder = result.admitted ? await this.scheduleReview(result.enterprise) : undefined;
@@ -191,7 +196,8 @@ export class ApecService {
    * reach a case is retried by sending the same request again (503 until every case is reached). A move the
    * document does not declare is 400 `enum` at `path.move` (it answered 404, twenty-first trial).
    */
-  async move(user: AuthUser, unit: string, rawMove: string, body: unknown) {
+  async move(user: AuthUser, rawUnit: string, rawMove: string, body: unknown) {
+    const unit = parsePathParam(UnitCodeSchema, rawUnit, 'unit');
     const move = parsePathParam(WhitelistMovePathSchema, rawMove, 'move');
     const req = parseOrThrow(WhitelistMoveSchema, body ?? {});
     if (move === 'exit' && !req.reason)
@@ -618,7 +624,8 @@ export class ApecService {
   }
 
   /** `card`: the card's number or its `ref` (a UUID: what a masked view names it by). 404 for neither. */
-  async setCardStatus(cardKey: string, body: unknown) {
+  async setCardStatus(rawKey: string, body: unknown) {
+    const cardKey = parsePathParam(CardKeySchema, rawKey, 'number');
     const req = parseOrThrow(CardStatusSchema, body);
     const card = isUuid(cardKey) ? await this.repo.cardByRef(cardKey.toLowerCase()) : await this.repo.card(cardKey);
     if (!card) throw domainError('NOT_FOUND', '没有这张卡', 'No such card');

@@ -10,10 +10,21 @@ import {
   WHITELIST_MOVES,
   WHITELIST_STATES,
 } from '@df/domain';
-import { formatMessage, freeText, intQuery, isoDate, text, line } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, pathKey, text, line } from '../common/zod-text';
+import { UUID_PATTERN } from '../common/uuid';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
+
+/**
+ * A card in a path (`/cards/{number}/status`): its number (letters or digits, at most the registry's 32) or its ledger
+ * ref (a UUID, isUuid tells them apart), one line first (pathKey): anything else names no card, 400 at `path.number`.
+ */
+export const CardKeySchema = pathKey(
+  `^(?:[A-Za-z0-9]{1,32}|${UUID_PATTERN.slice(1, -1)})$`,
+  '须为卡号（字母或数字）或卡片台账编号（UUID）',
+  "Expected the card's number (letters or digits) or its ref (a UUID)",
+);
 
 const label = z.looseObject({ zh: z.string(), en: z.string() });
 

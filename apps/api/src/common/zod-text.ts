@@ -83,6 +83,23 @@ export const line = (max: number) =>
     .meta({ minLength: 1, maxLength: max, pattern: NONBLANK_LINE_PATTERN });
 
 /**
+ * An identifier a path carries (a step key, a process version, a card number): one line first (rule `single-line`: a
+ * tab, LF or CR is named as such, never echoed back in a lookup's message; new-user trial: `A10\n` read 本案没有步骤
+ * A10\n), then its pattern (rule `format`, in `zh`/`en`). Documented with the pattern (openapi.ts pathParam), parsed
+ * by parsePathParam, so the refusal is 400 at `path.<name>` before any lookup.
+ */
+export const pathKey = (pattern: string, zh: string, en: string) =>
+  z
+    .string()
+    .refine((s) => !/[\t\n\r]/.test(s), {
+      message: SINGLE_LINE_MESSAGE.en,
+      params: { zh: SINGLE_LINE_MESSAGE.zh, rule: 'single-line' },
+      abort: true,
+    })
+    .regex(new RegExp(pattern), formatMessage(zh, en))
+    .meta({ pattern });
+
+/**
  * A person's name (a typed member's, a roster's): required text of one line, at most 100 characters, with some letter
  * (personNameProblem, rule `person-name`: 422, a rule beyond the schema).
  */

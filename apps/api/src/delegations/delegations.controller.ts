@@ -6,7 +6,7 @@ import type { ActionResult } from '@df/contracts';
 import { SUBMITTERS } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
+import { errorResponses, IdempotencyKeyHeader, pathParam, queryParams, schemaRef } from '../openapi';
 import { DelegationsService, type ActionKind, type CaseDetail, type SubmissionResponse } from './delegations.service';
 import { idempotencyKeyOf } from './idempotency.service';
 import { InboxService } from './inbox.service';
@@ -30,10 +30,11 @@ import {
   SupplyDocumentSchema,
   ExtendDeficiencySchema,
   TimelineSchema,
+  StepKeySchema,
 } from './schemas';
 
 const CASE_ID = ApiParam({ name: 'id', description: 'Case id (from the submission)', example: '5f0c6a8e-2b7d-4c1e-9a57-3c4d2e1f0a9b' });
-const STEP_KEY = ApiParam({ name: 'stepKey', description: "Step instance key: 'B07', 'A11:m1', 'D12:US', 'D13:m1:US'", example: 'B07' });
+const STEP_KEY = pathParam('stepKey', StepKeySchema, "Step instance key: 'B07', 'A11:m1', 'D12:US', 'D13:m1:US'");
 const ACTION_OK = ApiOkResponse({
   description: 'The workflow accepted the action (a retry with the same Idempotency-Key returns this first result)',
   schema: schemaRef(ActionResultSchema),

@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DECISION_KIND_LABELS, DECISION_KINDS, type DecisionKind } from '@df/contracts';
-import { canonicalIdentity, decisionReasonProblem, PHASES, PROCESSES, PURPOSES, RANKS, STEP_DATA_SCHEMAS } from '@df/domain';
+import {
+  canonicalIdentity,
+  decisionReasonProblem,
+  PHASES,
+  PROCESSES,
+  PURPOSES,
+  RANKS,
+  STEP_DATA_SCHEMAS,
+  STEP_KEY_PATTERN,
+} from '@df/domain';
 import { INBOX_COUNT_CAP } from '@df/persistence';
-import { formatMessage, freeText, intQuery, isoDate, passportNumber, personName, text, line } from '../common/zod-text';
+import { formatMessage, freeText, intQuery, isoDate, passportNumber, pathKey, personName, text, line } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
 
@@ -22,6 +31,13 @@ const memberId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,32}$/, formatMessage('成员编号须为1-32位字母、数字、_ 或 -', 'Member ids are 1-32 letters, digits, _ or -'))
   .meta({ example: 'm1' });
+
+/** A step instance key in a path (`/steps/{stepKey}/complete`): STEP_KEY_PATTERN, one line first (pathKey). */
+export const StepKeySchema = pathKey(
+  STEP_KEY_PATTERN,
+  '步骤编号须为步骤代码，可带成员编号、国家代码，如 B07、A11:m1、D12:US',
+  "A step key is a step's code, with a member id or a country code where it has them, e.g. B07, A11:m1, D12:US",
+).meta({ example: 'B07' });
 
 export const PassportSchema = z
   .strictObject({

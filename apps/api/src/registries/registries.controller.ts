@@ -3,8 +3,7 @@ import type { Response } from 'express';
 import { ApiParam, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { errorResponses, queryParams, schemaRef } from '../openapi';
-import { z } from 'zod';
+import { errorResponses, pathParam, queryParams, schemaRef } from '../openapi';
 import { CALENDAR_YEARS, REGISTRY_WRITERS, SCHEDULE_YEARS } from '@df/domain';
 import { RegistriesService } from './registries.service';
 import {
@@ -30,6 +29,7 @@ import {
   code as CodeSchema,
   passportNumber as PassportNumberSchema,
   passportKey as PassportKeySchema,
+  processVersionKey as ProcessVersionKeySchema,
   HolidayScheduleSchema,
   PassportRegistrationSchema,
   PassportTransitionSchema,
@@ -53,15 +53,10 @@ const CALENDAR_YEAR_PARAM = ApiParam({
   schema: { type: 'integer', minimum: CALENDAR_YEARS.from, maximum: CALENDAR_YEARS.to },
   description: '公历年份 Gregorian year (the years whose statutory holidays are known)',
 });
-/**
- * A code, person id or passport number in a path, documented as the service parses it (parsePathParam with the same
- * zod schema): a contract fuzzer's valid value is then valid here, and what the document refuses is 400 `path.<name>`.
- */
-const pathParam = (name: string, schema: z.ZodType, description: string) =>
-  ApiParam({ name, description, schema: z.toJSONSchema(schema, { target: 'openapi-3.0' }) as Record<string, unknown> });
 const CODE_PARAM = pathParam('code', CodeSchema, '单位代码 Unit code');
 const PERSON_PARAM = pathParam('personId', CodeSchema, '人员编号 Person id');
 const NUMBER_PARAM = pathParam('number', PassportNumberSchema, '护照号码 Passport number');
+const VERSION_PARAM = pathParam('version', ProcessVersionKeySchema, '流程版本 Process version');
 const PASSPORT_KEY_PARAM = pathParam(
   'key',
   PassportKeySchema,
@@ -329,7 +324,8 @@ export class RegistriesController {
   @Get('process-versions/:version')
   @ApiOperation({ summary: '流程版本详情 One version: definition, settings, changes' })
   @ApiOkResponse({ description: 'The version', schema: schemaRef(ProcessVersionDetailSchema) })
-  @errorResponses(401, 404)
+  @VERSION_PARAM
+  @errorResponses(400, 401, 404)
   getProcessVersion(@Param('version') version: string) {
     return this.registries.getProcessVersion(version);
   }

@@ -120,6 +120,7 @@ import {
   ClassifiedAccessSchema,
   code as CodeSchema,
   passportNumber as PassportNumberSchema,
+  processVersionKey as ProcessVersionKeySchema,
   passportRef as PassportRefSchema,
   HolidayScheduleSchema,
   PassportRegistrationSchema,
@@ -1668,7 +1669,8 @@ export class RegistriesService {
     };
   }
 
-  async getProcessVersion(version: string) {
+  async getProcessVersion(rawVersion: string) {
+    const version = parsePathParam(ProcessVersionKeySchema, rawVersion, 'version');
     if (version === DEFAULT_DEFINITION.version && !(await this.repo.processVersions()).some((v) => v.version === version))
       return { version, source: 'built-in', definition: DEFAULT_DEFINITION, settings: {}, changes: [] };
     const v = (await this.repo.processVersions()).find((x) => x.version === version);

@@ -11,6 +11,7 @@ import {
   RANKS,
   type RegistryFieldProblem,
   CALENDAR_YEARS,
+  DEFINITION_VERSION_RE,
   SCHEDULE_YEARS,
   UNIT_STATUSES,
   shanghaiDate,
@@ -24,6 +25,7 @@ import {
   intQuery,
   isoDate,
   passportNumber as passportNumberText,
+  pathKey,
   personName,
   text,
   wholeNumber,
@@ -49,6 +51,12 @@ const countryCode = z
     /^[A-Z]{2}$/,
     formatMessage('须为两位大写国家代码（ISO 3166-1），如 US', 'Expected an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
   );
+/** A process version in a path (`/process-versions/{version}`): a definition's version (DEFINITION_VERSION_RE), one line first. */
+export const processVersionKey = pathKey(
+  DEFINITION_VERSION_RE.source,
+  '流程版本须为1-32位字母、数字、. _ -（以字母或数字开头），如 office-2027.1',
+  'A process version is 1-32 letters, digits, . _ - (starting with a letter or digit), e.g. office-2027.1',
+);
 /** Passport numbers, in a body and in a path (`/passports/SE1234567`): normalised (`se 1234567` is SE1234567), then checked. */
 export const passportNumber = passportNumberText();
 /**
