@@ -20,6 +20,7 @@ interface OpenApiDoc {
     Record<
       string,
       {
+        requestBody?: { content?: Record<string, unknown> };
         parameters?: Array<{
           name: string;
           in: string;
@@ -54,6 +55,26 @@ describe('input faults of the new-user trial, by kind', () => {
     await api?.close();
     await worker?.stop();
   });
+
+  /** A value each documented path parameter accepts (its schema's shape): the others of a route while one is bad. */
+  const WELL_FORMED: Record<string, () => string> = {
+    id: () => randomUUID(),
+    attachmentId: () => randomUUID(),
+    code: () => 'commerce',
+    unit: () => 'commerce',
+    year: () => '2027',
+    personId: () => 'P-commerce-001',
+    username: () => 'organizer.commerce',
+    role: () => 'organizer',
+    move: () => 'suspend',
+    number: () => 'SE1234567',
+    key: () => 'SE1234567',
+    stepKey: () => 'A02',
+    version: () => '2027.1',
+    kind: () => 'invitation',
+    documentId: () => 'invitation',
+    process: () => 'delegation',
+  };
 
   /** Who may read a GET path (so the answer is the query's, not 403). */
   const tokenFor = (path: string) =>
@@ -249,26 +270,6 @@ describe('input faults of the new-user trial, by kind', () => {
   });
 
   describe('3b. a path parameter its documented schema refuses is 400 at path.<name>, before any lookup', () => {
-    /** A value each documented path parameter accepts (its schema's shape): the others of a route while one is bad. */
-    const WELL_FORMED: Record<string, () => string> = {
-      id: () => randomUUID(),
-      attachmentId: () => randomUUID(),
-      code: () => 'commerce',
-      unit: () => 'commerce',
-      year: () => '2027',
-      personId: () => 'P-commerce-001',
-      username: () => 'organizer.commerce',
-      role: () => 'organizer',
-      move: () => 'suspend',
-      number: () => 'SE1234567',
-      key: () => 'SE1234567',
-      stepKey: () => 'A02',
-      version: () => '2027.1',
-      kind: () => 'invitation',
-      documentId: () => 'invitation',
-      process: () => 'delegation',
-    };
-
     /** A value `schema` refuses: the first of a few malformed ones its pattern does not match, or undefined. */
     const refusedBy = (schema: { type?: string; format?: string; pattern?: string; enum?: unknown[] }): string | undefined => {
       if (schema.format === 'uuid') return 'not-a-uuid';
@@ -970,6 +971,67 @@ describe('input faults of the new-user trial, by kind', () => {
         answers.push({ path, method, status: res.status });
       }
       expect(answers).toEqual(operations.map(({ path, method }) => ({ path, method, status: 404 })));
+    });
+  });
+
+  describe('11. the Idempotency-Key is held to its format on every POST under /api/delegations and every route documenting it', () => {
+    const KEY_FORMAT = {
+      field: 'headers.Idempotency-Key',
+      rule: 'format',
+      message: { zh: '须为1-200个字母、数字或 . _ : -', en: '1-200 letters, digits or . _ : -' },
+    };
+
+    it('new-user trial, handed input: POST /api/delegations/check with Idempotency-Key <script> answered 200; 400 as the submission', async () => {
+      for (const path of ['/api/delegations/check', '/api/delegations']) {
+        const res = await request(api.http)
+          .post(path)
+          .set(bearer(users.tokens.organizer))
+          .set('Idempotency-Key', '<script>')
+          .send(canonicalSubmission(users.unit));
+        expect([path, res.status, errorsOf(res.body)]).toEqual([path, 400, [KEY_FORMAT]]);
+      }
+      // A well-formed key on the dry run is taken (and not kept): the check answers.
+      await request(api.http)
+        .post('/api/delegations/check')
+        .set(bearer(users.tokens.organizer))
+        .set('Idempotency-Key', randomUUID())
+        .send(canonicalSubmission(users.unit))
+        .expect(200);
+    });
+
+    it('by kind: every POST under /api/delegations documents the header, and every operation documenting it refuses a malformed key', async () => {
+      const undocumented: string[] = [];
+      const wrong: unknown[] = [];
+      const checked: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(ops)) {
+          const documents = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+          if (method === 'post' && path.startsWith('/api/delegations') && !documents) undocumented.push(`${method} ${path}`);
+          if (!documents) continue;
+          const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(WELL_FORMED[name]!()));
+          const multipart = op.requestBody?.content?.['multipart/form-data'] !== undefined;
+          // The first role the route lets through (its role's 403 comes first, as it should).
+          let res: request.Response | undefined;
+          for (const token of Object.values(users.tokens)) {
+            const req = request(api.http)[method as 'post'](url).set(bearer(token)).set('Idempotency-Key', '<script>');
+            res = await (multipart ? req.field('kind', 'other') : req.send({}));
+            if (res.status !== 403 && res.status !== 401) break;
+          }
+          checked.push(`${method} ${path}`);
+          if (res!.status !== 400 || !errorsOf(res!.body).some((e) => e.field === KEY_FORMAT.field && e.rule === 'format'))
+            wrong.push({ route: `${method} ${path}`, status: res!.status, body: res!.body });
+        }
+      expect({ undocumented, wrong }).toEqual({ undocumented: [], wrong: [] });
+      expect(checked).toEqual(
+        expect.arrayContaining([
+          'post /api/delegations',
+          'post /api/delegations/check',
+          'post /api/delegations/{id}/steps/{stepKey}/complete',
+          'post /api/delegations/{id}/attachments',
+          'delete /api/delegations/{id}/attachments/{attachmentId}',
+          'post /api/apec/applications',
+        ]),
+      );
     });
   });
 });

@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import {
   TEXT_PATTERN,
 } from './common/zod-text';
 import { textError } from './common/text-rule';
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyKeyFormat } from './delegations/idempotency.service';
 
 /**
  * OpenAPI from the zod schemas that validate the requests: every schema with a `.meta({ id })` becomes
@@ -172,19 +173,25 @@ export const queryParams = (schema: z.ZodObject) =>
     }),
   );
 
-export const IdempotencyKeyHeader = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'A retry with the same key returns the first response instead of acting twice (1-200 characters, e.g. a UUID)',
-    schema: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      pattern: '^[A-Za-z0-9._:-]{1,200}$',
-      example: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11',
-    },
-  });
+export const IdempotencyKeyHeader = (
+  description = 'A retry with the same key returns the first response instead of acting twice (1-200 characters, e.g. a UUID)',
+) =>
+  applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description,
+      schema: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        pattern: IDEMPOTENCY_KEY_PATTERN,
+        example: '0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11',
+      },
+    }),
+    // The key's format wherever the header is documented, in one place (IdempotencyKeyFormat), not per handler.
+    UseInterceptors(IdempotencyKeyFormat),
+  );
 
 /** A multipart operation's (the upload's) own 413 and 415: its size limit is the file's, its media type multipart. */
 const MULTIPART: Record<number, { description: string; example: (typeof EXAMPLES)[number] }> = {

@@ -97,10 +97,13 @@ export class DelegationsController {
   @Post('delegations/check')
   @Roles('organizer')
   @HttpCode(200)
+  @IdempotencyKeyHeader(
+    'Not kept (nothing is started or stored), but held to its format as on every POST under /api/delegations: 1-200 of A-Z a-z 0-9 . _ : -',
+  )
   @ApiOperation({
     summary: '报送前检查 Check a delegation against the trip rules without submitting (organizer, own unit)',
     description:
-      "The validation of POST /api/delegations (400 naming every field, 403/422 as there for the unit), then the trip rules: their violations are the answer (200), not a 422. A trip the rules pass is planned as the submission would plan it: 409 ACTION_NOT_ALLOWED rule `plannable` when the current process version cannot plan it, as the submission answers. Nothing is started or stored; no Idempotency-Key. 429 TOO_MANY_ATTEMPTS (Retry-After) once the user drew IDENTITY_PROBE_MAX refusals naming another person's passport (rule passport-holder) within IDENTITY_PROBE_WINDOW_SECONDS, as the submission answers.",
+      "The validation of POST /api/delegations (400 naming every field, 403/422 as there for the unit), then the trip rules: their violations are the answer (200), not a 422. A trip the rules pass is planned as the submission would plan it: 409 ACTION_NOT_ALLOWED rule `plannable` when the current process version cannot plan it, as the submission answers. Nothing is started or stored: an Idempotency-Key is not kept, only held to its format (400 headers.Idempotency-Key, as on every POST under /api/delegations). 429 TOO_MANY_ATTEMPTS (Retry-After) once the user drew IDENTITY_PROBE_MAX refusals naming another person's passport (rule passport-holder) within IDENTITY_PROBE_WINDOW_SECONDS, as the submission answers.",
   })
   @ApiBody({
     schema: schemaRef(SubmissionSchema),

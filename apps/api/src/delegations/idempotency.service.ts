@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { IdempotencyRecordEntity } from '@df/persistence';
 import { domainError } from '../common/errors';
 import type { AuthUser } from '../auth/access';
 
-const KEY_RE = /^[A-Za-z0-9._:-]{1,200}$/;
+/** What an Idempotency-Key may be (docs/api.md, Idempotency): the document's pattern and the check's (idempotencyKeyOf). */
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._:-]{1,200}$';
+const KEY_RE = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 export interface Replay<T> {
   status: number;
@@ -27,6 +30,21 @@ export function idempotencyKeyOf(header: unknown): string | undefined {
       ],
     });
   return header;
+}
+
+/**
+ * The key's format on every route that documents the header (IdempotencyKeyHeader, openapi.ts, applies it), whether or
+ * not the route keeps the key: 400 `headers.Idempotency-Key` `format` after authentication and the role, before the
+ * body (new-user trial: POST /api/delegations/check took `<script>` with 200 where POST /api/delegations refused it;
+ * the check lived in each handler that used the key). The handlers still read the key with idempotencyKeyOf.
+ */
+@Injectable()
+export class IdempotencyKeyFormat implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
+    idempotencyKeyOf(req.headers['idempotency-key']);
+    return next.handle();
+  }
 }
 
 /** JSON with object keys sorted: the same request in another key order has the same fingerprint. */
