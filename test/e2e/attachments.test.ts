@@ -266,14 +266,20 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     }
     // The malformed step key is refused in words, not by zod's regular expression (new-user trial: the English read
     // "Invalid string: must match pattern /^[A-Z][0-9]{2}…/").
-    const malformed = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'ZZZ' }, letter);
+    // The words and the rule of a step key in a path (one home, StepKeySchema): a line break is single-line.
+    const malformed = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'a03' }, letter);
     expect(malformed.body.errors).toEqual([
       {
         field: 'stepKey',
         rule: 'format',
-        message: { zh: '应为步骤实例编号，如 A03:US', en: 'Expected a step instance key, e.g. A03:US' },
+        message: {
+          zh: '步骤编号须为步骤代码，可带成员编号、国家代码，如 B07、A11:m1、D12:US',
+          en: "A step key is a step's code, with a member id or a country code where it has them, e.g. B07, A11:m1, D12:US",
+        },
       },
     ]);
+    const twoLines = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'A03\nB07' }, letter);
+    expect(twoLines.body.errors).toMatchObject([{ field: 'stepKey', rule: 'single-line' }]);
     // A step the case does not have: the workflow refuses at the form field (trial: named path.stepKey, 404), and
     // the stored file is deleted again.
     const unknownStep = await upload(tok, caseId, { kind: 'invitation-letter', stepKey: 'Z99' }, letter);

@@ -7,6 +7,9 @@ import { loadConfig, ConfigError } from '@df/runtime';
 import { contentDisposition } from './content-disposition';
 import { sniffMimeType } from './sniff';
 import { LocalDiskStore, S3Store } from './storage';
+import { UploadFieldsSchema } from './schemas';
+import { parseOrThrow } from '../common/validation';
+import type { DomainError } from '../common/errors';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -169,5 +172,24 @@ describe('attachment configuration (libs/runtime/src/config.ts)', () => {
     expect(problems({ S3_BUCKET: 'Bad_Bucket' })).toEqual([expect.stringMatching(/^S3_BUCKET: must be an S3 bucket name/)]);
     expect(problems({ ATTACHMENT_MAX_BYTES: '12' })[0]).toMatch(/^ATTACHMENT_MAX_BYTES/);
     expect(problems({ S3_BUCKET: 'ok-bucket', S3_SECRET_ACCESS_KEY: 'x' }).join()).not.toContain('"x"');
+  });
+});
+
+describe("the upload's stepKey field: the step key of a path's rule (one home, STEP_KEY_PATTERN)", () => {
+  const refusal = (stepKey: string) => {
+    try {
+      parseOrThrow(UploadFieldsSchema, { kind: 'other', stepKey });
+    } catch (err) {
+      return (err as DomainError).extras.errors?.map((e) => [e.field, e.rule]);
+    }
+    return undefined;
+  };
+  it('a line break or tab is single-line, as in a path (twenty-fourth check: a trailing tab read 422 known-step); another shape format', () => {
+    expect(refusal('A03\t')).toEqual([['stepKey', 'single-line']]);
+    expect(refusal('A03:US\n')).toEqual([['stepKey', 'single-line']]);
+    expect(refusal('a03')).toEqual([['stepKey', 'format']]);
+    // Every step key a case has, the APEC process's too (its codes are not all a capital and two digits).
+    for (const key of ['A03:US', 'B07', 'D13:m1:US', 'K06:m1', 'C05:m2'])
+      expect(parseOrThrow(UploadFieldsSchema, { kind: 'other', stepKey: key })).toEqual({ kind: 'other', stepKey: key });
   });
 });

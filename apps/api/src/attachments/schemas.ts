@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, ATTACHMENT_MIME_TYPES, ATTACHMENT_NAME_MAX } from '@df/domain';
+import { ATTACHMENT_KINDS, ATTACHMENT_MIME_TYPES, ATTACHMENT_NAME_MAX, STEP_KEY_PATTERN } from '@df/domain';
 import { formatMessage } from '../common/zod-text';
-import { ActionResultSchema } from '../delegations/schemas';
-
-/** Step instance keys as the engine makes them: 'A03:US', 'B07', 'D13:m1:US'. */
-export const STEP_KEY_PATTERN = '^[A-Z][0-9]{2}(:[A-Za-z0-9_-]{1,32}){0,2}$';
+import { ActionResultSchema, StepKeySchema } from '../delegations/schemas';
 
 /**
  * The `attachmentId` of a path (GET and DELETE …/attachments/{attachmentId}): a UUID as the upload answered it (any
@@ -17,10 +14,8 @@ export const AttachmentIdSchema = z.guid().transform((id) => id.toLowerCase());
 /** The multipart fields besides the file (validated after multer parsed them; the file is checked separately). */
 export const UploadFieldsSchema = z.strictObject({
   kind: z.enum(ATTACHMENT_KINDS),
-  stepKey: z
-    .string()
-    .regex(new RegExp(STEP_KEY_PATTERN), formatMessage('应为步骤实例编号，如 A03:US', 'Expected a step instance key, e.g. A03:US'))
-    .optional(),
+  // The step key of a path's rule (one home, STEP_KEY_PATTERN of libs/domain): one line first, then the pattern.
+  stepKey: StepKeySchema.optional(),
 });
 
 const ACTION_RESULT_EXAMPLE = {
