@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SUBMITTERS, WHITELIST_MOVES } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { idempotencyKeyOf } from '../delegations/idempotency.service';
+import { IdempotencyKey } from '../delegations/idempotency.service';
 import { errorResponses, IdempotencyKeyHeader, pathParam, queryParams, schemaRef } from '../openapi';
 import { code as UnitCodeSchema } from '../registries/schemas';
 import { ApecService, type ApplicationResponse } from './apec.service';
@@ -121,10 +121,10 @@ export class ApecController {
   async apply(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApplicationResponse> {
-    const result = await this.apec.apply(user, body, idempotencyKeyOf(key));
+    const result = await this.apec.apply(user, body, key);
     res.status(result.status);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;

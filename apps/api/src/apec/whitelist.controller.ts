@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SUBMITTERS, WHITELIST_CRITERIA_ACCESS } from '@df/domain';
 import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { idempotencyKeyOf } from '../delegations/idempotency.service';
+import { IdempotencyKey } from '../delegations/idempotency.service';
 import { errorResponses, IdempotencyKeyHeader, schemaRef } from '../openapi';
 import { AdmissionSchema } from './schemas';
 import { CriteriaSchema, CriteriaViewSchema, WhitelistApplicationResponseSchema } from './whitelist.schemas';
@@ -58,10 +58,10 @@ export class WhitelistController {
   async apply(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<WhitelistApplicationResponse> {
-    const result = await this.whitelist.apply(user, body, idempotencyKeyOf(key));
+    const result = await this.whitelist.apply(user, body, key);
     res.status(result.status);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;

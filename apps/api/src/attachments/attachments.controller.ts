@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -15,7 +15,7 @@ import type { AuthUser } from '../auth/access';
 import { CurrentUser } from '../auth/decorators';
 import { errorResponses, IdempotencyKeyHeader, queryParams, schemaRef } from '../openapi';
 import { parseOrThrow } from '../common/validation';
-import { idempotencyKeyOf } from '../delegations/idempotency.service';
+import { IdempotencyKey } from '../delegations/idempotency.service';
 import { AttachmentsService, type UploadedFile } from './attachments.service';
 import { contentDisposition } from './content-disposition';
 import { AttachmentListQuerySchema, AttachmentListSchema, AttachmentRemovedSchema, AttachmentUploadedSchema, UPLOAD_BODY } from './schemas';
@@ -71,10 +71,10 @@ export class AttachmentsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Req() req: Request & { file?: UploadedFile },
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const out = await this.attachments.upload(user, id, req.file, req.body, idempotencyKeyOf(key), req);
+    const out = await this.attachments.upload(user, id, req.file, req.body, key, req);
     if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { attachment: out.attachment, result: out.result };
   }
@@ -120,10 +120,10 @@ export class AttachmentsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const out = await this.attachments.remove(user, id, attachmentId, idempotencyKeyOf(key), res.req);
+    const out = await this.attachments.remove(user, id, attachmentId, key, res.req);
     if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { attachmentId: out.attachmentId, result: out.result };
   }

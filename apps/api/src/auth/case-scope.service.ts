@@ -9,6 +9,12 @@ const CASE_ROUTE = /^\/api\/delegations\/:id(\/|$)/;
 /** The APEC routes of one enterprise (unit): /api/apec/enterprises/:unit and under it. */
 const ENTERPRISE_ROUTE = /^\/api\/apec\/enterprises\/:unit(\/|$)/;
 
+/** The pattern of the route Express matched (`/api/delegations/:id/steps/:stepKey/complete`); undefined before routing. */
+function routePattern(req: Request): string | undefined {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof pattern === 'string' ? pattern : undefined;
+}
+
 /** The answer to a caller outside the case's units, the same on every case route. */
 export const caseOutOfScope = () =>
   domainError('CASE_OUT_OF_SCOPE', '只能查看和办理本单位的案件', "You may read and act only on your own unit's cases");
@@ -32,14 +38,14 @@ export class CaseScopeService {
 
   /** Whether `req`'s route puts its scope before its roles: a case's routes (CASE_ROUTE) only; AuthGuard's order. */
   scopeFirst(req: Request): boolean {
-    const pattern = (req.route as { path?: unknown } | undefined)?.path;
-    return typeof pattern === 'string' && CASE_ROUTE.test(pattern);
+    const pattern = routePattern(req);
+    return pattern !== undefined && CASE_ROUTE.test(pattern);
   }
 
   /** @throws CASE_OUT_OF_SCOPE 403 when `req` is a case or enterprise route outside the user's units; CASE_NOT_FOUND, TEMPORAL_UNAVAILABLE as the case detail. */
   async assert(req: Request, user: AuthUser): Promise<void> {
-    const pattern = (req.route as { path?: unknown } | undefined)?.path;
-    if (typeof pattern !== 'string') return;
+    const pattern = routePattern(req);
+    if (pattern === undefined) return;
     if (ENTERPRISE_ROUTE.test(pattern)) {
       const unit = req.params.unit;
       if (typeof unit === 'string' && !canReachUnit(user, unit)) throw enterpriseOutOfScope();

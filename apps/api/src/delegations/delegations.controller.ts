@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { z } from 'zod';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -8,7 +8,7 @@ import type { AuthUser, UserRole } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { errorResponses, IdempotencyKeyHeader, pathParam, queryParams, schemaRef } from '../openapi';
 import { DelegationsService, type ActionKind, type CaseDetail, type SubmissionResponse } from './delegations.service';
-import { idempotencyKeyOf } from './idempotency.service';
+import { IdempotencyKey } from './idempotency.service';
 import { InboxService } from './inbox.service';
 import {
   ActionResultSchema,
@@ -85,10 +85,10 @@ export class DelegationsController {
   async submit(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SubmissionResponse> {
-    const result = await this.delegations.submit(user, body, idempotencyKeyOf(key));
+    const result = await this.delegations.submit(user, body, key);
     res.status(result.status);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;
@@ -179,7 +179,7 @@ export class DelegationsController {
     @Param('id') id: string,
     @Param('stepKey') stepKey: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'complete', id, stepKey, body, key, res);
@@ -208,7 +208,7 @@ export class DelegationsController {
     @Param('id') id: string,
     @Param('stepKey') stepKey: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'decide', id, stepKey, body, key, res);
@@ -219,7 +219,7 @@ export class DelegationsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'amend', id, undefined, body, key, res);
@@ -230,7 +230,7 @@ export class DelegationsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'withdraw', id, undefined, body, key, res);
@@ -241,7 +241,7 @@ export class DelegationsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'cancel', id, undefined, body, key, res);
@@ -252,7 +252,7 @@ export class DelegationsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'objection', id, undefined, body, key, res);
@@ -263,7 +263,7 @@ export class DelegationsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'supplyDocument', id, undefined, body, key, res);
@@ -278,7 +278,7 @@ export class DelegationsController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     return this.action(user, 'extendDeficiency', id, undefined, body, key, res);
@@ -318,7 +318,7 @@ export class DelegationsController {
     key: string | undefined,
     res: Response,
   ): Promise<ActionResult> {
-    const result = await this.delegations.act(user, kind, id, stepKey, body, idempotencyKeyOf(key), res.req);
+    const result = await this.delegations.act(user, kind, id, stepKey, body, key, res.req);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return result.body;
   }

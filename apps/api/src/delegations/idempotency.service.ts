@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { createParamDecorator, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -32,20 +32,36 @@ export function idempotencyKeyOf(header: unknown): string | undefined {
   return header;
 }
 
+/** Where IdempotencyKeyFormat leaves the checked key on the request, for the IdempotencyKey parameter. */
+const CHECKED_KEY = Symbol('idempotencyKey');
+type CheckedRequest = { headers: Record<string, unknown>; [CHECKED_KEY]?: { key: string | undefined } };
+
 /**
  * The key's format on every route that documents the header (IdempotencyKeyHeader, openapi.ts, applies it), whether or
  * not the route keeps the key: 400 `headers.Idempotency-Key` `format` after authentication and the role, before the
  * body (new-user trial: POST /api/delegations/check took `<script>` with 200 where POST /api/delegations refused it;
- * the check lived in each handler that used the key). The handlers still read the key with idempotencyKeyOf.
+ * the check lived in each handler that used the key). The handlers that keep the key read the checked one through
+ * the IdempotencyKey parameter, so it is checked once.
  */
 @Injectable()
 export class IdempotencyKeyFormat implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
-    idempotencyKeyOf(req.headers['idempotency-key']);
+    const req = context.switchToHttp().getRequest<CheckedRequest>();
+    req[CHECKED_KEY] = { key: idempotencyKeyOf(req.headers['idempotency-key']) };
     return next.handle();
   }
 }
+
+/**
+ * The handler's Idempotency-Key, as IdempotencyKeyFormat checked it (Nest resolves parameters after interceptors):
+ * undefined when absent. A route without IdempotencyKeyHeader() has no checked key, and using this there is a
+ * programming error (500), never an unchecked key.
+ */
+export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {
+  const checked = context.switchToHttp().getRequest<CheckedRequest>()[CHECKED_KEY];
+  if (!checked) throw new Error('IdempotencyKey() on a route without IdempotencyKeyHeader()');
+  return checked.key;
+});
 
 /** JSON with object keys sorted: the same request in another key order has the same fingerprint. */
 function canonical(value: unknown): string {

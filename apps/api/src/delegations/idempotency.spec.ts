@@ -1,5 +1,9 @@
+import 'reflect-metadata';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { of } from 'rxjs';
 import type { AuthUser } from '../auth/access';
-import { fingerprint, idempotencyKeyOf, scopedKey, uuidFrom } from './idempotency.service';
+import { fingerprint, IdempotencyKey, IdempotencyKeyFormat, idempotencyKeyOf, scopedKey, uuidFrom } from './idempotency.service';
 
 const user: AuthUser = {
   id: 'organizer.commerce',
@@ -36,5 +40,38 @@ describe('idempotency helpers', () => {
     expect(idempotencyKeyOf('0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11')).toBe('0b9f2f7e-8c1a-4f0e-b8e3-0d8e2a6f4c11');
     expect(() => idempotencyKeyOf('with space')).toThrow(/Idempotency-Key/);
     expect(() => idempotencyKeyOf('x'.repeat(201))).toThrow();
+  });
+
+  describe('the IdempotencyKey parameter reads the key IdempotencyKeyFormat checked', () => {
+    // The factory Nest runs for the parameter (after the route's interceptors).
+    class Probe {
+      handle(@IdempotencyKey() _key: string | undefined) {}
+    }
+    const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, Probe, 'handle') as Record<
+      string,
+      { factory: (data: unknown, ctx: ExecutionContext) => unknown }
+    >;
+    const factory = Object.values(args)[0]!.factory;
+    const contextOf = (req: object) => ({ switchToHttp: () => ({ getRequest: () => req }) }) as unknown as ExecutionContext;
+    const next: CallHandler = { handle: () => of(undefined) };
+
+    it('answers the checked key, or undefined when none was sent', () => {
+      const req = { headers: { 'idempotency-key': 'k-1' } };
+      new IdempotencyKeyFormat().intercept(contextOf(req), next);
+      expect(factory(undefined, contextOf(req))).toBe('k-1');
+      const none = { headers: {} };
+      new IdempotencyKeyFormat().intercept(contextOf(none), next);
+      expect(factory(undefined, contextOf(none))).toBeUndefined();
+    });
+
+    it('refuses a malformed key in the interceptor, before the handler', () => {
+      expect(() => new IdempotencyKeyFormat().intercept(contextOf({ headers: { 'idempotency-key': '<script>' } }), next)).toThrow(
+        /Idempotency-Key/,
+      );
+    });
+
+    it('is a programming error on a route whose key was never checked (no IdempotencyKeyHeader), never an unchecked key', () => {
+      expect(() => factory(undefined, contextOf({ headers: { 'idempotency-key': '<script>' } }))).toThrow(/IdempotencyKeyHeader/);
+    });
   });
 });
