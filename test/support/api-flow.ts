@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { actionable, roleFor as stepRole, stepRequest, type DelegationProgress, type StepProgress } from '@df/contracts';
 import type { UserRole } from '../../apps/api/src/auth/access';
@@ -28,13 +29,24 @@ export async function waitForStep(api: TestApi, token: string, caseId: string, k
   return p;
 }
 
-/** Completes or approves one step as the right role (route 'visa' at D01, visa granted at D12). */
+/**
+ * Completes or approves one step as the right role (route 'visa' at D01, visa granted at D12), as the web app sends an
+ * action: with an Idempotency-Key, and sent again with the same key while it is answered 503 (the outcome unknown, or
+ * the engine busy: on a loaded machine a case's workflow task can fail once and be retried), so the answer is the real
+ * outcome, never a second action. The last answer after five tries.
+ */
 export async function actOn(api: TestApi, users: TestUsers, caseId: string, step: StepProgress, extra: Record<string, unknown> = {}) {
   const { path, body } = stepRequest(caseId, step, extra);
-  return request(api.http)
-    .post(path)
-    .set(bearer(users.tokens[roleFor(step)]))
-    .send(body);
+  const key = randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    const res = await request(api.http)
+      .post(path)
+      .set(bearer(users.tokens[roleFor(step)]))
+      .set('Idempotency-Key', key)
+      .send(body);
+    if (res.status !== 503 || attempt === 5) return res;
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
 }
 
 /**

@@ -71,6 +71,17 @@ const isNotBeforeDate = (err: unknown): boolean =>
   err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure | undefined)?.type === 'NOT_BEFORE_DATE';
 
 /**
+ * An Update the server turned away before admitting it because the case's last workflow task failed and is being
+ * retried (gRPC 9 FAILED_PRECONDITION "Workflow Task in failed state": on a loaded machine a task that outlived its
+ * timeout, then a sticky worker's stale run, fail once and replay afresh). Nothing was applied; the API answers such a
+ * call 503 "retry", and the driver, like any client, acts again on its next round.
+ */
+const isTaskRetrying = (err: unknown): boolean => {
+  const grpc = (err as { cause?: { code?: unknown; details?: unknown } } | undefined)?.cause;
+  return grpc?.code === 9 && /Workflow Task in failed state/i.test(String(grpc.details ?? ''));
+};
+
+/**
  * Automated users of the right roles: polls the case's progress and acts on every step awaiting a
  * person, each after its target duration in case time (so a run follows the planner's forecast).
  */
@@ -134,7 +145,7 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
         );
         return (options.act ?? defaultAct)(handle, s, by).catch((err: unknown) => {
           if (isDeparturePassed(err)) lapsed = true;
-          else if (!isNotBeforeDate(err)) throw err;
+          else if (!isNotBeforeDate(err) && !isTaskRetrying(err)) throw err;
         });
       }),
     );

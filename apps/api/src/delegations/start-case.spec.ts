@@ -31,5 +31,6 @@ describe('startCaseWorkflow: no case the engine refuses at its start', () => {
       started: true,
     });
     expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ workflowId: 'delegation-y', workflowTaskTimeout: '30s' });
   });
 });
