@@ -72,9 +72,10 @@ const isNotBeforeDate = (err: unknown): boolean =>
 
 /**
  * An Update the server turned away before admitting it because the case's last workflow task failed and is being
- * retried (gRPC 9 FAILED_PRECONDITION "Workflow Task in failed state": on a loaded machine a task that outlived its
- * timeout, then a sticky worker's stale run, fail once and replay afresh). Nothing was applied; the API answers such a
- * call 503 "retry", and the driver, like any client, acts again on its next round.
+ * retried (gRPC 9 FAILED_PRECONDITION "Workflow Task in failed state"; seen once on a machine loaded by three Jest
+ * workers: the SDK's cached run of the 6x3 case met a nondeterminism error, and the task's retry, a replay from the
+ * history, went on). Nothing was applied; the API answers such a call 503 "retry", and the driver, like any client,
+ * acts again on its next round.
  */
 const isTaskRetrying = (err: unknown): boolean => {
   const grpc = (err as { cause?: { code?: unknown; details?: unknown } } | undefined)?.cause;
