@@ -6,13 +6,15 @@ export interface Label {
 
 /**
  * Codes a refusal lists (what a client sends), each with its label beside it from `labels` (its one home):
- * `visa（签证）、e-visa（电子签证）` / `visa (Visa), e-visa (E-visa)`; a code the table lacks is listed alone.
+ * `visa（签证）、e-visa（电子签证）` / `visa (Visa), e-visa (E-visa)`; a code the table lacks is listed alone, and in English
+ * a code whose label is itself (`suspend`) once.
  */
 export function labelledCodes(codes: readonly string[], labels: Readonly<Record<string, Label>>): Label {
   const has = (c: string) => Object.prototype.hasOwnProperty.call(labels, c);
   return {
     zh: codes.map((c) => (has(c) ? `${c}（${labels[c]!.zh}）` : c)).join('、'),
-    en: codes.map((c) => (has(c) ? `${c} (${labels[c]!.en})` : c)).join(', '),
+    // An English label that is the code itself is not said twice (`suspend`, not `suspend (suspend)`).
+    en: codes.map((c) => (has(c) && labels[c]!.en !== c ? `${c} (${labels[c]!.en})` : c)).join(', '),
   };
 }
 

@@ -246,7 +246,7 @@ describe('parsePathParam: a path parameter is named path.<name>', () => {
           rule: 'enum',
           message: {
             zh: '取值须为：suspend（暂停）、lift（恢复）、exit（退出）、readmit（重新准入）',
-            en: 'Must be one of: suspend (suspend), lift (lift the suspension), exit (exit), readmit (re-admit)',
+            en: 'Must be one of: suspend, lift (lift the suspension), exit, readmit (re-admit)',
           },
         },
       ]);
