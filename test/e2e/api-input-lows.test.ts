@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { DATE_BOUNDS_PATTERN } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
@@ -1032,6 +1033,63 @@ describe('input faults of the new-user trial, by kind', () => {
           'post /api/apec/applications',
         ]),
       );
+    });
+  });
+
+  describe('12. JSON bytes that are not UTF-8 are 400 naming their field, rule encoding, never stored as U+FFFD', () => {
+    const ENCODING = { rule: 'encoding', message: { zh: '含有无效的 UTF-8 字节', en: 'Contains bytes that are not valid UTF-8' } };
+    /** The JSON text with `bad` in place of the marker `@@`, as raw bytes. */
+    const withBytes = (json: string, bad: number[]) => {
+      const [before, after] = json.split('@@') as [string, string];
+      return Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)]);
+    };
+    /** Sends the bytes as they are (superagent would serialize a Buffer as JSON of its own). */
+    const raw = (req: request.Test, bytes: Buffer) =>
+      req
+        .set('Content-Type', 'application/json')
+        .serialize((b) => b as unknown as string)
+        .send(bytes);
+
+    it('new-user trial, handed input: a title of UTF8测试 and FF FE C0 AF was 201 and stored as UTF8测试����; 400 at title, no case', async () => {
+      const marker = `UTF8测试${randomUUID().slice(0, 8)}`;
+      const json = JSON.stringify({ ...canonicalSubmission(users.unit), title: `${marker}@@` });
+      const bytes = withBytes(json, [0xff, 0xfe, 0xc0, 0xaf]);
+      for (const path of ['/api/delegations', '/api/delegations/check']) {
+        const res = await raw(request(api.http).post(path).set(bearer(users.tokens.organizer)).set('Idempotency-Key', randomUUID()), bytes);
+        expect([path, res.status, res.body.code, errorsOf(res.body)]).toEqual([
+          path,
+          400,
+          'VALIDATION_FAILED',
+          [{ field: 'title', ...ENCODING }],
+        ]);
+      }
+      const stored = await api.app.get(DataSource).query('SELECT count(*)::int AS n FROM cases WHERE title LIKE $1', [`${marker}%`]);
+      expect(stored).toEqual([{ n: 0 }]);
+      // The sign-in's username too (it read 401 INVALID_CREDENTIALS).
+      const login = await raw(
+        request(api.http).post('/api/auth/login'),
+        withBytes('{"username":"organizer@@","password":"x"}', [0xc0, 0xaf]),
+      );
+      expect([login.status, errorsOf(login.body)]).toEqual([400, [{ field: 'username', ...ENCODING }]]);
+    });
+
+    it('by kind: every operation of the document taking a JSON body refuses such bytes, naming the field', async () => {
+      const wrong: unknown[] = [];
+      let checked = 0;
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(ops)) {
+          if (op.requestBody?.content?.['application/json'] === undefined) continue;
+          const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(WELL_FORMED[name]!()));
+          const res = await raw(
+            request(api.http)[method as 'post'](url).set(bearer(users.tokens.admin)),
+            withBytes('{"comment":"说明@@"}', [0xed, 0xa0, 0x80]),
+          );
+          checked++;
+          if (res.status !== 400 || JSON.stringify(errorsOf(res.body)) !== JSON.stringify([{ field: 'comment', ...ENCODING }]))
+            wrong.push({ route: `${method} ${path}`, status: res.status, body: res.body });
+        }
+      expect(wrong).toEqual([]);
+      expect(checked).toBeGreaterThan(20);
     });
   });
 });

@@ -41,7 +41,10 @@ const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'
  * A multipart body built by hand: the file name goes out exactly as given (RFC 5987 filename* for non-ASCII, so a
  * NUL can be sent percent-encoded, as a hostile client would), with the Content-Type the client claims.
  */
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; body: Buffer; rawName?: boolean }) {
+function multipart(
+  fields: Record<string, string>,
+  file?: { name: string; type: string; body: Buffer; rawName?: boolean; percentEncodedName?: string },
+) {
   const boundary = `----df${randomUUID().replace(/-/g, '')}`;
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields))
@@ -49,7 +52,12 @@ function multipart(fields: Record<string, string>, file?: { name: string; type: 
   if (file) {
     // rawName: the name's bytes as they are in filename="…" (a control byte in the part header itself).
     const ascii = file.rawName || (/^[\x20-\x7e]*$/.test(file.name) && !file.name.includes('"'));
-    const disposition = ascii ? `filename="${file.name}"` : `filename="upload.bin"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+    // percentEncodedName: the RFC 5987 value as given, bytes that are not UTF-8 included (`%E9%82%80%FF.pdf`).
+    const disposition = file.percentEncodedName
+      ? `filename="upload.bin"; filename*=UTF-8''${file.percentEncodedName}`
+      : ascii
+        ? `filename="${file.name}"`
+        : `filename="upload.bin"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
     parts.push(
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: ${file.type}\r\n\r\n`),
     );
@@ -178,6 +186,14 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
         400,
         'file.name',
         'text-control',
+      ],
+      // New-user trial: a name's bytes that are not UTF-8 were decoded to U+FFFD and stored; refused as a JSON body's are.
+      [
+        'a file name whose bytes are not UTF-8',
+        upload(tok, caseId, { kind: 'invitation-letter' }, { ...letter, percentEncodedName: '%E9%82%80%FF%FE.pdf' }),
+        400,
+        'file.name',
+        'encoding',
       ],
       // New-user trial: a right-to-left override turns 邀请函 ‮fdp.exe.pdf into what reads as …pdf.exe (spoofing).
       [

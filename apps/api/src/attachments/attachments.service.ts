@@ -240,6 +240,17 @@ export class AttachmentsService {
       throw invalid('VALIDATION_FAILED', { field: 'file', rule: 'non-empty', message: { zh: '文件不能为空', en: 'The file is empty' } });
     if (file.buffer.length > this.config.attachments.maxBytes) throw tooLarge(this.config.attachments.maxBytes);
     const name = file.originalname;
+    // The part header's name bytes that are not UTF-8 arrive as U+FFFD (busboy decodes without a word), as a JSON
+    // body's did (strict-json.ts utf8Problem): a name with one is damaged text, never stored (new-user trial).
+    if (name.includes('\uFFFD'))
+      throw invalid('VALIDATION_FAILED', {
+        field: 'file.name',
+        rule: 'encoding',
+        message: {
+          zh: '文件名含有无效的 UTF-8 字节（或替换字符 U+FFFD）',
+          en: 'The file name contains bytes that are not valid UTF-8 (or the replacement character U+FFFD)',
+        },
+      });
     const broken = textRuleBroken(name);
     // The one text rule, named as for every other string (a raw control byte in the part header: upload.interceptor.ts).
     if (broken) throw invalid('VALIDATION_FAILED', textError(FILE_NAME_FIELD, broken));

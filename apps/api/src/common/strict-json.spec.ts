@@ -1,7 +1,7 @@
 import { MAX_JSON_DEPTH } from '@df/domain';
 import type { Request, Response } from 'express';
 import { DomainError } from './errors';
-import { jsonTextProblems, nestingDepth, strictJsonBodies } from './strict-json';
+import { jsonTextProblems, nestingDepth, strictJsonBodies, utf8Problem } from './strict-json';
 
 describe('jsonTextProblems: what JSON.parse would silently change', () => {
   it('names a key given twice in one object, at its path (new-user trial: the last value was taken)', () => {
@@ -72,5 +72,46 @@ describe('strictJsonBodies: a parsed body that is not an object', () => {
       });
     }
     expect(run('{}', {})).toBeUndefined();
+  });
+});
+
+describe('utf8Problem: JSON bytes that are not UTF-8, named by their field', () => {
+  const bytes = (...parts: Array<string | number[]>) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const fieldOf = (raw: Buffer) => utf8Problem(raw)?.field;
+
+  it('handed input (new-user trial): a title of UTF8测试 and the bytes FF FE C0 AF is refused at title, rule encoding', () => {
+    const raw = bytes('{"title":"UTF8测试', [0xff, 0xfe, 0xc0, 0xaf], '","purpose":"business"}');
+    expect(utf8Problem(raw)).toEqual({
+      field: 'title',
+      rule: 'encoding',
+      message: { zh: '含有无效的 UTF-8 字节', en: 'Contains bytes that are not valid UTF-8' },
+    });
+    let passed: unknown = 'not called';
+    strictJsonBodies()({ rawBody: raw, body: {} } as unknown as Request, {} as Response, (err?: unknown) => (passed = err));
+    expect(passed).toMatchObject({ code: 'VALIDATION_FAILED', extras: { errors: [{ field: 'title', rule: 'encoding' }] } });
+  });
+
+  it('names the field of every ill-formed kind: a stray byte, an overlong form, a surrogate, past U+10FFFF, a cut-off sequence', () => {
+    for (const bad of [
+      [0x80],
+      [0xc0, 0xaf],
+      [0xe0, 0x80, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+      [0xe6, 0xb5],
+    ])
+      expect(fieldOf(bytes('{"members":[{"name":"张', bad, '三"}]}'))).toBe('members[0].name');
+    // A sequence cut off by the end of the body.
+    expect(fieldOf(bytes('{"a":"x', [0xe6, 0xb5]))).toBe('a');
+    // In a key, and between values.
+    expect(fieldOf(bytes('{"data":{"k', [0xff], '":1}}'))).toMatch(/^data/);
+    expect(fieldOf(bytes('{"a":1,', [0xff], '"b":2}'))).toBe('(body)');
+  });
+
+  it('takes well-formed text of every length, U+FFFD and a 4-byte character included', () => {
+    expect(utf8Problem(Buffer.from('{"title":"中文 ✓ 😀 \uFFFD ","x":"é"}'))).toBeUndefined();
+    expect(utf8Problem(bytes('{"t":"', [0xef, 0xbf, 0xbd], [0xf0, 0x9f, 0x98, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], '"}'))).toBeUndefined();
   });
 });

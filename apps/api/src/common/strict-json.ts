@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
-import { visit } from 'jsonc-parser';
+import { getLocation, visit } from 'jsonc-parser';
 import { MAX_JSON_DEPTH } from '@df/domain';
 import { contractRefusal, DomainError, ruleRefusal, type FieldError } from './errors';
 import { expectedMessage, fieldPath } from './validation';
@@ -91,6 +92,61 @@ export function jsonTextProblems(text: string): FieldError[] {
   return problems;
 }
 
+/**
+ * Where the first ill-formed UTF-8 sequence starts in `raw` (RFC 3629 §4: no overlong form, no surrogate, nothing past
+ * U+10FFFF, no sequence cut short); `raw.length` when there is none.
+ */
+function firstIllFormedByte(raw: Buffer): number {
+  let i = 0;
+  while (i < raw.length) {
+    const b = raw[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // The sequence's length and the range its second byte must be in (the rest are 0x80-0xBF).
+    const [n, lo, hi] =
+      b >= 0xc2 && b <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : b === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : b === 0xed
+            ? [3, 0x80, 0x9f]
+            : b >= 0xe1 && b <= 0xef
+              ? [3, 0x80, 0xbf]
+              : b === 0xf0
+                ? [4, 0x90, 0xbf]
+                : b >= 0xf1 && b <= 0xf3
+                  ? [4, 0x80, 0xbf]
+                  : b === 0xf4
+                    ? [4, 0x80, 0x8f]
+                    : [0, 0, 0];
+    if (n === 0 || i + n > raw.length || raw[i + 1]! < lo || raw[i + 1]! > hi) return i;
+    for (let k = 2; k < n; k++) if (raw[i + k]! < 0x80 || raw[i + k]! > 0xbf) return i;
+    i += n;
+  }
+  return i;
+}
+
+/**
+ * A JSON body's bytes that are not UTF-8 (RFC 8259 §8.1: JSON text exchanged between systems is UTF-8), as the one
+ * refusal naming the field they are in (`title`, `members[0].name`; `(body)` between values), rule `encoding`; undefined
+ * when they are. The body parser decodes such bytes to U+FFFD without a word, so a title sent as `测试\xff` was stored
+ * as `测试�` (new-user trial). Pure.
+ */
+export function utf8Problem(raw: Buffer): FieldError | undefined {
+  if (isUtf8(raw)) return undefined;
+  const bad = firstIllFormedByte(raw);
+  // The text before the first bad byte decodes alike either way, so its length is the bad byte's offset in the text.
+  const at = raw.subarray(0, bad).toString('utf8').length;
+  const location = getLocation(raw.toString('utf8'), at);
+  return {
+    field: fieldPath(location.path.filter((p) => p !== '')),
+    rule: 'encoding',
+    message: { zh: '含有无效的 UTF-8 字节', en: 'Contains bytes that are not valid UTF-8' },
+  };
+}
+
 /** The deepest nesting of arrays and objects in a JSON text, by one pass over it (strings skipped). */
 export function nestingDepth(text: string): number {
   let depth = 0;
@@ -125,6 +181,8 @@ export function strictJsonBodies() {
     const raw = r.rawBody;
     if (raw === undefined) return next();
     r.rawBody = undefined; // not kept for the rest of the request
+    const encoding = utf8Problem(raw);
+    if (encoding) return next(contractRefusal([encoding]));
     // The parser's strict mode lets an array through (only the scalars are refused there): the same refusal.
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) return next(nonObjectBody());
     const problems = jsonTextProblems(raw.toString('utf8'));
