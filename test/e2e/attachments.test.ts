@@ -452,7 +452,31 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
       removedBy: users.usernames.organizer,
       removedAt: expect.any(String),
     });
-    await request(api.http).get(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)).expect(404);
+    // New-user trial: an attachment removed read 404 NOT_FOUND (path, known) on GET and 422 (attachmentId, known-attachment)
+    // on a second DELETE. One answer for a file the case does not hold, never or no more: 404 at path.attachmentId.
+    const never = randomUUID();
+    const answers = [
+      await request(api.http).get(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)),
+      await request(api.http).delete(`/api/delegations/${caseId}/attachments/${id}`).set(bearer(users.tokens.organizer)),
+      await request(api.http)
+        .delete(`/api/delegations/${caseId}/attachments/${id}`)
+        .set(bearer(users.tokens.organizer))
+        .set('Idempotency-Key', randomUUID()),
+      await request(api.http).get(`/api/delegations/${caseId}/attachments/${never}`).set(bearer(users.tokens.organizer)),
+      await request(api.http).delete(`/api/delegations/${caseId}/attachments/${never}`).set(bearer(users.tokens.organizer)),
+    ];
+    for (const a of answers)
+      expect([a.status, a.body.code, a.body.errors]).toEqual([
+        404,
+        'NOT_FOUND',
+        [
+          {
+            field: 'path.attachmentId',
+            rule: 'known',
+            message: { zh: '本案没有此附件（或已删除）', en: 'This case holds no such attachment (or it was removed)' },
+          },
+        ],
+      ]);
     // Another unit's organizer sees nothing of the case's documents.
     await request(api.http).get(`/api/delegations/${caseId}/attachments`).set(bearer(other.tokens.organizer)).expect(403);
   });

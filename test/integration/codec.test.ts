@@ -219,7 +219,7 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
       .set('X-Namespace', 'someone-else')
       .send({ payloads: [] })
       .expect(400);
-    expect(otherNs.body.errors[0].field).toBe('X-Namespace');
+    expect(otherNs.body.errors[0].field).toBe('headers.X-Namespace');
     expect(otherNs.body.message.zh).toMatch(/X-Namespace/);
     const unknownKey = await request(api.http)
       .post('/api/codec/decode')

@@ -44,7 +44,17 @@ export type AttachmentView = Omit<AttachmentEntity, 'uploadedAt' | 'removedAt' |
   removedAt: string | null;
 };
 
-const noAttachment = (id: string) => domainError('NOT_FOUND', `本案没有附件 ${echo(id)}`, `This case has no attachment ${echo(id)}`);
+/** The one answer for an attachment the case does not hold (never, or no more): 404 at path.attachmentId, reading or removing. */
+const noAttachment = (id: string) =>
+  domainError('NOT_FOUND', `本案没有附件 ${echo(id)}`, `This case has no attachment ${echo(id)}`, {
+    errors: [
+      {
+        field: 'path.attachmentId',
+        rule: 'known',
+        message: { zh: '本案没有此附件（或已删除）', en: 'This case holds no such attachment (or it was removed)' },
+      },
+    ],
+  });
 const invalid = (status: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', e: FieldError): DomainError =>
   fieldRefusal(status, [e]);
 const storageUnavailable = () =>
@@ -202,7 +212,15 @@ export class AttachmentsService {
     const c = await this.caseFor(user, caseId, 'removeAttachment', request);
     const row = await this.attachments.get(c.caseId, id);
     if (!row) throw noAttachment(id);
-    const acted = await this.delegations.act(user, 'detach', caseId, undefined, { attachmentId: id }, clientKey, request);
+    // One already removed: the workflow refuses it (known-attachment), answered as one never there (new-user trial: 422
+    // here, 404 on GET). A retry with the first removal's key is the workflow's replay, so it is asked first.
+    const acted = await this.delegations
+      .act(user, 'detach', caseId, undefined, { attachmentId: id }, clientKey, request)
+      .catch((err: unknown) => {
+        const gone =
+          err instanceof DomainError && (err.extras.errors as FieldError[] | undefined)?.some((e) => e.rule === 'known-attachment');
+        throw gone ? noAttachment(id) : err;
+      });
     await this.discard(row.storageKey, caseId);
     return { attachmentId: id, result: acted.body, replayed: acted.replayed };
   }

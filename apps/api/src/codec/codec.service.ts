@@ -99,7 +99,7 @@ export class CodecService {
         {
           errors: [
             {
-              field: 'X-Namespace',
+              field: 'headers.X-Namespace',
               rule: 'namespace',
               message: { zh: `须为 ${this.config.temporalNamespace}`, en: `Must be ${this.config.temporalNamespace}` },
             },
