@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { DELEGATION_WORKFLOW_TASK_TIMEOUT, DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type DelegationInput } from '@df/contracts';
+import { DELEGATION_WORKFLOW_TYPE, delegationWorkflowId, type DelegationInput } from '@df/contracts';
 import { DEFAULT_DEFINITION } from '@df/domain';
 import { randomUUID } from 'node:crypto';
 import { BENCH_UNIT } from './api';
@@ -76,12 +76,7 @@ export async function runWorkerLoad(
       submittedBy: { id: `organizer.${BENCH_UNIT}`, role: 'organizer', unit: BENCH_UNIT },
       submittedAt: new Date().toISOString(),
     };
-    await client.workflow.start(DELEGATION_WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId: delegationWorkflowId(caseId),
-      args: [input],
-      workflowTaskTimeout: DELEGATION_WORKFLOW_TASK_TIMEOUT,
-    });
+    await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue, workflowId: delegationWorkflowId(caseId), args: [input] });
   });
   // Settled: every case has reached a person's step in the read model, and the worker has gone quiet.
   const deadline = Date.now() + 600_000;

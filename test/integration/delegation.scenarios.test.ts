@@ -9,7 +9,6 @@ import {
   cancelUpdate,
   completeStepUpdate,
   decideStepUpdate,
-  DELEGATION_WORKFLOW_TASK_TIMEOUT,
   delegationWorkflowId,
   extendDeficiencyUpdate,
   objectionUpdate,
@@ -38,13 +37,11 @@ describe('delegation scenarios on a real Temporal dev server (1 working day = 1 
     await worker?.stop();
   });
 
-  // Started as the API starts a case (start-case.ts).
   const start = (input: DelegationInput) =>
     worker.client.workflow.start('delegation', {
       taskQueue: worker.config.taskQueue,
       workflowId: delegationWorkflowId(input.caseId),
       args: [input],
-      workflowTaskTimeout: DELEGATION_WORKFLOW_TASK_TIMEOUT,
     });
   const fast = (
     input: DelegationInput,

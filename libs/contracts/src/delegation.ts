@@ -22,17 +22,6 @@ import type {
  */
 export const DELEGATION_WORKFLOW_TYPE = 'delegation';
 
-/**
- * How long a worker may take over one workflow task of a case before Temporal hands it to another attempt (Temporal's
- * default is 10 s), set when the case starts (cases started before keep theirs). A case's first task on a worker that
- * does not hold it in its cache replays its whole history: a 6-member, 3-country case's (about 1,700-2,800 events,
- * 870 KB) took 5-8 s on the 2-core machine under a heavy test load (docs/operations.md), and a task that outlives
- * its timeout is tried again from the start, so while the load lasted every attempt would time out and the case's
- * actions be turned away (503). Three times the default leaves that room; a worker that dies holding a task delays its
- * case by as much.
- */
-export const DELEGATION_WORKFLOW_TASK_TIMEOUT = '30s';
-
 /** Who acts: the signed-in user, and for 帮代办 the person on whose behalf an FAO officer acts. */
 export interface Actor {
   id: string;

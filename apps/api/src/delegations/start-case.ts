@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from 'typeorm';
-import { DELEGATION_WORKFLOW_TASK_TIMEOUT, DELEGATION_WORKFLOW_TYPE, type DelegationInput } from '@df/contracts';
+import { DELEGATION_WORKFLOW_TYPE, type DelegationInput } from '@df/contracts';
 import { CalendarSpanError } from '@df/domain';
 import { writeProgressSnapshots } from '@df/persistence';
 import { firstTurn } from '../../../../workflows/engine/first-turn';
@@ -88,12 +88,7 @@ export async function startCaseWorkflow(
     throw new NotSent(err);
   }
   try {
-    await client.workflow.start(DELEGATION_WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId,
-      args: [input],
-      workflowTaskTimeout: DELEGATION_WORKFLOW_TASK_TIMEOUT,
-    });
+    await client.workflow.start(DELEGATION_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
   } catch (err) {
     if (!(keyed && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     return { client, started: false };
