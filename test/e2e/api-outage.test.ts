@@ -177,4 +177,44 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
       await quick.close();
     }
   });
+
+  it('an action no worker answers in time is 503 OUTCOME_UNKNOWN ("retry with the same key"), not TEMPORAL_UNAVAILABLE; the retry applies it once', async () => {
+    // New-user trial: with the worker paused, an action answered 503 TEMPORAL_UNAVAILABLE, the code of a call never
+    // sent, though its message said the outcome was unknown.
+    const lonely = await startTestWorker();
+    const quick = await startTestApi({ taskQueue: lonely.config.taskQueue, apiUpdateTimeoutMs: 1500 });
+    let again: TestWorker | undefined;
+    try {
+      const caseId = (
+        await request(quick.http)
+          .post('/api/delegations')
+          .set(bearer(users.tokens.organizer))
+          .send(canonicalSubmission(users.unit))
+          .expect(201)
+      ).body.caseId as string;
+      await waitForStep(quick, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+      await lonely.stop();
+      const key = randomUUID();
+      const send = () =>
+        request(quick.http)
+          .post(`/api/delegations/${caseId}/steps/A02/complete`)
+          .set(bearer(users.tokens.organizer))
+          .set('Idempotency-Key', key)
+          .send({});
+      const unknown = await send();
+      expect([unknown.status, unknown.body.code, unknown.headers['retry-after']]).toEqual([503, 'OUTCOME_UNKNOWN', '5']);
+      expect(unknown.body.message.en).toMatch(/retry with the same Idempotency-Key/);
+      again = await startTestWorker({ taskQueue: lonely.config.taskQueue });
+      const applied = await eventually(send, (r) => r.status === 200, 30_000);
+      expect(applied.status).toBe(200);
+      const timeline = await request(quick.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
+      const completions = (timeline.body.events as Array<{ type: string; payload?: { key?: string } }>).filter(
+        (e) => e.type === 'step.completed' && e.payload?.key === 'A02',
+      );
+      expect(completions).toHaveLength(1);
+    } finally {
+      await quick.close();
+      await again?.stop();
+    }
+  });
 });

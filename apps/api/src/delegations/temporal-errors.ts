@@ -32,8 +32,12 @@ export function isDefiniteRefusal(err: unknown): boolean {
 }
 
 /**
- * 503 for an outcome the API cannot know, never 500. With an Idempotency-Key the advice is to retry with the
- * same key (the retry returns the real outcome); without one, to look at the case before acting again.
+ * 503 OUTCOME_UNKNOWN for an outcome the API cannot know, never 500, whatever left it unknown (the database failing
+ * after Temporal answered, Temporal not answering in time, anything unexpected): the code tells a client the action
+ * may have been applied, where TEMPORAL_UNAVAILABLE and DATABASE_UNAVAILABLE say nothing was (new-user trial: an action
+ * timed out read TEMPORAL_UNAVAILABLE, as one never sent). The message names the cause. With an Idempotency-Key the
+ * advice is to retry with the same key (the retry returns the real outcome); without one, to look at the case before
+ * acting again.
  */
 export function unknownOutcome(err: unknown, keyed: boolean): DomainError {
   const retry = keyed
@@ -41,14 +45,14 @@ export function unknownOutcome(err: unknown, keyed: boolean): DomainError {
     : { zh: '重试前请先查看案件是否已办理', en: 'check the case before acting again' };
   if (isDatabaseUnavailable(err))
     return domainError(
-      'DATABASE_UNAVAILABLE',
+      'OUTCOME_UNKNOWN',
       `数据库暂不可用，操作结果未知：${retry.zh}`,
       `The database is unavailable and the outcome is unknown: ${retry.en}`,
     );
   const cause = err instanceof NotSent ? err.original : err;
   if (cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(cause))
     return domainError(
-      'TEMPORAL_UNAVAILABLE',
+      'OUTCOME_UNKNOWN',
       `流程引擎未及时答复，操作结果未知：${retry.zh}`,
       `The workflow engine did not answer in time; the outcome is unknown: ${retry.en}`,
     );
