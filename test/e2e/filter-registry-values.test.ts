@@ -59,6 +59,23 @@ describe('filters that name a unit check it against the known units', () => {
     expect(documented422).toEqual(routes);
   });
 
+  it('answers 400 format for a value no unit code can be, on every route with the filter, unechoed, as the unit in a path', async () => {
+    // New-user trial, handed input: GET /api/delegations?unit=<script> as manager read 422 known-unit echoing <script>.
+    for (const path of routes) {
+      const token = await reader(path);
+      for (const bad of ['<script>', '单位', 'a b', '-lead']) {
+        const res = await request(api.http).get(path).query({ unit: bad }).set(bearer(token));
+        expect({ path, bad, status: res.status, errors: res.body.errors }).toEqual({
+          path,
+          bad,
+          status: 400,
+          errors: [expect.objectContaining({ field: 'query.unit', rule: 'format' })],
+        });
+        expect(JSON.stringify(res.body)).not.toContain(bad);
+      }
+    }
+  });
+
   it('answers 422 naming query.unit and the rule for an unknown unit, on every route with the filter', async () => {
     const unknown = `NOPE-${uniqueSuffix()}`;
     for (const path of routes) {

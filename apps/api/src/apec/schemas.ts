@@ -13,6 +13,7 @@ import {
 import { formatMessage, freeText, intQuery, isoDate, pathKey, text, line } from '../common/zod-text';
 import { UUID_PATTERN } from '../common/uuid';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
+import { code } from '../registries/schemas';
 
 /** Request and response shapes of the APEC card endpoints (issue 17); docs/apec.md. */
 
@@ -105,9 +106,7 @@ export const CardStatusSchema = z
   .meta({ id: 'ApecCardStatusChange', example: { status: 'lost', reason: '持卡人报失' } });
 
 export const CardsQuerySchema = z.strictObject({
-  unit: line(64)
-    .optional()
-    .meta({ description: `Only the cards of this enterprise. ${KNOWN_UNIT_RULE}` }),
+  unit: code.optional().meta({ description: `Only the cards of this enterprise. ${KNOWN_UNIT_RULE}` }),
 });
 
 /** GET /api/apec/enterprises: filters (AND) and the page; a bad value is 400 naming `query.<field>`. */

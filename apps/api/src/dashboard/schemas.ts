@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PROCESSES } from '@df/domain';
 import { datesInOrder } from '../common/validation';
-import { intQuery, isoDate, line } from '../common/zod-text';
+import { intQuery, isoDate } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
+import { code } from '../registries/schemas';
 
 /** The managers' board (GET /api/dashboard): query and response, one source for validation and OpenAPI. */
 
@@ -15,9 +16,7 @@ export type BoardPeriod = (typeof BOARD_PERIODS)[number];
 
 /** The board's filters, shared by GET /api/dashboard and GET /api/dashboard/export. */
 const filterShape = {
-  unit: line(64)
-    .optional()
-    .meta({ description: `Only the cases of this unit (code, e.g. \`commerce\`). ${KNOWN_UNIT_RULE}` }),
+  unit: code.optional().meta({ description: `Only the cases of this unit (code, e.g. \`commerce\`). ${KNOWN_UNIT_RULE}` }),
   period: z.enum(BOARD_PERIODS).default('departure').meta({
     description: 'Which date `from`/`to` bound: `departure` (the departure date) or `submission` (the Asia/Shanghai submission date)',
   }),

@@ -14,6 +14,7 @@ import { INBOX_COUNT_CAP } from '@df/persistence';
 import { formatMessage, freeText, intQuery, isoDate, passportNumber, pathKey, personName, text, line } from '../common/zod-text';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
 import { beyondSchema, datesInOrder } from '../common/validation';
+import { code } from '../registries/schemas';
 
 /**
  * Request and response shapes of the delegation endpoints. One source: these zod schemas validate the
@@ -201,7 +202,7 @@ export const SUBMISSION_EXAMPLE = {
 export const SubmissionSchema = z
   .strictObject({
     title: line(200),
-    unit: line(64),
+    unit: code,
     purpose: z.enum(PURPOSES),
     departureDate: isoDate,
     returnDate: isoDate,
@@ -331,9 +332,7 @@ export const ListQuerySchema = z
   .strictObject({
     status: z.enum(CASE_STATUSES).optional(),
     phase: z.enum(PHASES).optional(),
-    unit: line(64)
-      .optional()
-      .meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
+    unit: code.optional().meta({ description: `Only the cases of this unit. ${KNOWN_UNIT_RULE}` }),
     departureFrom: isoDate.optional(),
     departureTo: isoDate.optional(),
     atRisk: boolQuery.optional(),

@@ -8,6 +8,7 @@ import { CODE_PATTERN, formatMessage, line, untrimmedText } from '../common/zod-
 import { COMMON_PASSWORDS_ZH } from './common-passwords-zh';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
+import { code } from '../registries/schemas';
 
 /** Usernames: letters, digits and . _ @ - (the demo accounts are `<role>.<unit>`), 2..100 characters. */
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$';
@@ -222,9 +223,7 @@ export const PasswordResetSchema = z
   .meta({ id: 'PasswordResetRequest', example: { password: 'temporary-Passw0rd-2027' } });
 
 export const UserQuerySchema = z.strictObject({
-  unit: line(64)
-    .optional()
-    .meta({ description: `持有该单位任一角色 Holds any role in this unit. ${KNOWN_UNIT_RULE}` }),
+  unit: code.optional().meta({ description: `持有该单位任一角色 Holds any role in this unit. ${KNOWN_UNIT_RULE}` }),
   role: z.enum(USER_ROLES).optional().meta({ description: '持有该角色 Holds this role (any unit)' }),
   status: z.enum(['active', 'disabled']).optional().meta({ description: '账号状态 Account status' }),
 });
