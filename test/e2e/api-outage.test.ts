@@ -156,19 +156,25 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
     }
   });
 
-  it('a workflow query nobody answers in time (no worker) is 503 within API_QUERY_TIMEOUT_MS', async () => {
+  /** A case at A02 on a worker of its own, then the worker stopped: an API with `timeouts` on the task queue no one polls. */
+  async function caseWithoutWorker(timeouts: { apiQueryTimeoutMs?: number; apiUpdateTimeoutMs?: number }) {
     const lonely = await startTestWorker();
-    const quick = await startTestApi({ taskQueue: lonely.config.taskQueue, apiQueryTimeoutMs: 1500 });
+    const quick = await startTestApi({ taskQueue: lonely.config.taskQueue, ...timeouts });
+    const caseId = (
+      await request(quick.http)
+        .post('/api/delegations')
+        .set(bearer(users.tokens.organizer))
+        .send(canonicalSubmission(users.unit))
+        .expect(201)
+    ).body.caseId as string;
+    await waitForStep(quick, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
+    await lonely.stop();
+    return { quick, caseId, taskQueue: lonely.config.taskQueue };
+  }
+
+  it('a workflow query nobody answers in time (no worker) is 503 within API_QUERY_TIMEOUT_MS', async () => {
+    const { quick, caseId } = await caseWithoutWorker({ apiQueryTimeoutMs: 1500 });
     try {
-      const caseId = (
-        await request(quick.http)
-          .post('/api/delegations')
-          .set(bearer(users.tokens.organizer))
-          .send(canonicalSubmission(users.unit))
-          .expect(201)
-      ).body.caseId as string;
-      await waitForStep(quick, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
-      await lonely.stop();
       const started = Date.now();
       const res = await request(quick.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer));
       expect([res.status, res.body.code]).toEqual([503, 'TEMPORAL_UNAVAILABLE']);
@@ -181,19 +187,9 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
   it('an action no worker answers in time is 503 OUTCOME_UNKNOWN ("retry with the same key"), not TEMPORAL_UNAVAILABLE; the retry applies it once', async () => {
     // New-user trial: with the worker paused, an action answered 503 TEMPORAL_UNAVAILABLE, the code of a call never
     // sent, though its message said the outcome was unknown.
-    const lonely = await startTestWorker();
-    const quick = await startTestApi({ taskQueue: lonely.config.taskQueue, apiUpdateTimeoutMs: 1500 });
+    const { quick, caseId, taskQueue } = await caseWithoutWorker({ apiUpdateTimeoutMs: 1500 });
     let again: TestWorker | undefined;
     try {
-      const caseId = (
-        await request(quick.http)
-          .post('/api/delegations')
-          .set(bearer(users.tokens.organizer))
-          .send(canonicalSubmission(users.unit))
-          .expect(201)
-      ).body.caseId as string;
-      await waitForStep(quick, users.tokens.organizer, caseId, 'A02', ['awaiting', 'overdue']);
-      await lonely.stop();
       const key = randomUUID();
       const send = () =>
         request(quick.http)
@@ -204,7 +200,7 @@ describe('errors that tell the truth when PostgreSQL or Temporal is down', () =>
       const unknown = await send();
       expect([unknown.status, unknown.body.code, unknown.headers['retry-after']]).toEqual([503, 'OUTCOME_UNKNOWN', '5']);
       expect(unknown.body.message.en).toMatch(/retry with the same Idempotency-Key/);
-      again = await startTestWorker({ taskQueue: lonely.config.taskQueue });
+      again = await startTestWorker({ taskQueue });
       const applied = await eventually(send, (r) => r.status === 200, 30_000);
       expect(applied.status).toBe(200);
       const timeline = await request(quick.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
