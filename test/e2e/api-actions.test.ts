@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
@@ -23,6 +24,39 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
   const submit = async () =>
     (await request(api.http).post('/api/delegations').set(bearer(users.tokens.organizer)).send(canonicalSubmission(users.unit)).expect(201))
       .body.caseId as string;
+
+  const OPEN = ['pending', 'awaiting', 'overdue', 'blocked', 'returned'];
+  /** The case's steps open in its page (the workflow's answer), once A02 awaits (A01, the system's check, done). */
+  const openStepsOf = async (caseId: string): Promise<string[]> => {
+    const p = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (x) => x.steps.find((s) => s.key === 'A02')?.status === 'awaiting',
+    );
+    return p.steps.filter((s) => OPEN.includes(s.status)).map((s) => s.key);
+  };
+  /**
+   * A closed case owes nothing (twenty-sixth trial: a withdrawn case's page still listed its open steps awaiting): in its
+   * page every step it left open reads withdrawn, in the read model too, and no inbox lists them.
+   */
+  const expectNothingOwed = async (caseId: string, openBefore: string[]) => {
+    const page = await eventually(
+      () => getProgress(api, users.tokens.organizer, caseId),
+      (x) => x.status !== 'open',
+    );
+    const statusOf = new Map(page.steps.map((s) => [s.key, s.status]));
+    for (const k of openBefore) expect([k, statusOf.get(k)]).toEqual([k, 'withdrawn']);
+    expect(page.steps.filter((s) => OPEN.includes(s.status))).toEqual([]);
+    const rows = await eventually(
+      () =>
+        api.app.get(DataSource).query('SELECT step_key, status FROM case_steps WHERE case_id = $1', [caseId]) as Promise<
+          Array<{ step_key: string; status: string }>
+        >,
+      (r) => r.every((x) => !OPEN.includes(x.status)),
+    );
+    expect(rows.filter((r) => OPEN.includes(r.status))).toEqual([]);
+    const inbox = await request(api.http).get('/api/inbox').set(bearer(users.tokens.organizer)).expect(200);
+    expect(inbox.body.items.filter((i: { caseId: string }) => i.caseId === caseId)).toEqual([]);
+  };
 
   it('drives a case to intake, accepts it with a deficiency, supplies it, records an objection, amends and withdraws it', async () => {
     const caseId = await submit();
@@ -246,6 +280,8 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .expect(422);
     expect(broken.body.code).toBe('RULE_VIOLATION');
 
+    const openBefore = await openStepsOf(caseId);
+    expect(openBefore.length).toBeGreaterThan(0);
     const key = randomUUID();
     const withdrawn = await request(api.http)
       .post(`/api/delegations/${caseId}/withdraw`)
@@ -254,6 +290,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .send({ reason: '邀请方推迟活动' })
       .expect(200);
     expect(withdrawn.body.status).toBe('withdrawn');
+    await expectNothingOwed(caseId, openBefore);
     const again = await request(api.http)
       .post(`/api/delegations/${caseId}/withdraw`)
       .set(bearer(users.tokens.organizer))
@@ -283,6 +320,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
 
   it('the FAO cancels a case; the organizer may not', async () => {
     const caseId = await submit();
+    const open = await openStepsOf(caseId);
     const refused = await request(api.http)
       .post(`/api/delegations/${caseId}/cancel`)
       .set(bearer(users.tokens.organizer))
@@ -309,6 +347,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .send({ reason: '任务取消' })
       .expect(200);
     expect(res.body.status).toBe('cancelled');
+    await expectNothingOwed(caseId, open);
     const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
     expect(timeline.body.events.find((e: { type: string }) => e.type === 'case.closed')).toMatchObject({
       actorId: users.usernames['fao-director'],

@@ -253,3 +253,40 @@ describe('engine and projection agree (property)', () => {
     );
   });
 });
+
+describe('a closed case owes nothing', () => {
+  // Twenty-sixth trial: a withdrawn case's page (the engine's progress) still listed its open steps as awaiting.
+  it.each([
+    ['withdraw', { t: 'withdraw' } as const],
+    ['cancel', { t: 'cancel' } as const],
+  ])('after %s, every step left undone reads withdrawn in the progress view and in the fold; done steps stay done', (_, closing) => {
+    let ids = 0;
+    const engine = new CaseEngine(input(2, 2), { newId: () => `id-${++ids}`, workflowId: 'delegation-case-prop', calendar });
+    const view = emptyView();
+    const now = MONDAY;
+    const flush = () => {
+      for (const batch of drainNow(engine, now, () => ({}))) for (const e of batch) foldCaseEvent(view, e);
+    };
+    engine.start(now);
+    flush();
+    // A02 (drafting the application) done: the preparation steps open.
+    engine.apply(actionOf({ t: 'act', pick: 0, how: 'ok' }, engine.progress(now), 0)!, now);
+    flush();
+    const before = engine.progress(now);
+    const done = before.steps.filter((s) => s.status === 'done').map((s) => s.key);
+    const open = before.steps.filter((s) => s.status === 'awaiting').map((s) => s.key);
+    expect(done).toEqual(expect.arrayContaining(['A01', 'A02']));
+    expect(open.length).toBeGreaterThan(3);
+
+    engine.apply(actionOf(closing, before, 1)!, now);
+    flush();
+    const after = engine.progress(now);
+    expect(after.status).toBe(closing.t === 'withdraw' ? 'withdrawn' : 'cancelled');
+    const statusOf = new Map(after.steps.map((s) => [s.key, s.status]));
+    for (const key of done) expect(statusOf.get(key)).toBe('done');
+    for (const key of open) expect([key, statusOf.get(key), view.steps.get(key)?.status]).toEqual([key, 'withdrawn', 'withdrawn']);
+    expect(after.steps.filter((s) => !['done', 'skipped', 'withdrawn'].includes(s.status))).toEqual([]);
+    expect(disagreements(view, after)).toEqual([]);
+    for (const row of view.steps.values()) expect(row.overdueSince).toBeNull();
+  });
+});

@@ -189,7 +189,10 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' ? { planReason } : {}),
     };
   };
-  for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, state.status));
+  // A closed case owes nothing: a step it left undone reads withdrawn (no longer needed), as the read model's fold of
+  // case.closed has it, not awaiting (twenty-sixth trial: a withdrawn case's page still listed its open steps awaiting).
+  const shown = (status: StepStatus): StepStatus => (core.closed && status !== 'done' && status !== 'skipped' ? 'withdrawn' : status);
+  for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, shown(state.status)));
   for (const { meta, state } of core.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
   const summary = core.closed || core.status === 'departed' ? { ...planSummary(p), atRisk: false } : planSummary(p);
   const derived = deriveFacts(core.facts);

@@ -195,7 +195,7 @@ describe('the projection fold', () => {
     ]);
   });
 
-  it('marks a step overdue while it is open and forgets it when the case closes', () => {
+  it('marks a step overdue while it is open, and withdraws it, no longer overdue, when the case closes', () => {
     const upTo = (pred: (e: CaseEventRecord) => boolean) => foldStream(run.events.slice(0, run.events.findIndex(pred) + 1));
     const a02Overdue = upTo((e) => e.type === 'step.overdue' && e.payload.key === 'A02');
     expect(a02Overdue.steps.get('A02')).toMatchObject({ status: 'overdue' });
@@ -212,7 +212,9 @@ describe('the projection fold', () => {
       occurredAt: toIso(MONDAY + 86_400_000 * 3),
       payload: { status: 'withdrawn', reason: '取消' },
     });
-    expect(closed.steps.get('A02')).toMatchObject({ status: 'overdue', overdueSince: null });
+    // The step left undone is withdrawn (no longer needed), as the engine's progress shows it; done steps stay done.
+    expect(closed.steps.get('A02')).toMatchObject({ status: 'withdrawn', overdueSince: null, latestStartAt: null });
+    expect(closed.steps.get('A01')).toMatchObject({ status: 'done' });
     expect(closed.case).toMatchObject({ status: 'withdrawn', phase: 'closed', atRisk: false });
   });
 

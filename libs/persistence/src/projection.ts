@@ -375,10 +375,13 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       c.phase = 'closed';
       c.atRisk = false;
       c.closedAt = at;
-      // Nobody owes anything on a closed case: its open steps stop counting as overdue.
+      // Nobody owes anything on a closed case: a step it left undone is withdrawn (no longer needed), as the engine's
+      // progress shows it, and stops counting as overdue.
       for (const row of view.steps.values()) {
-        if (row.overdueSince !== null && OPEN_STEP.has(row.status)) {
+        if (row.status !== 'done' && row.status !== 'skipped' && row.status !== 'withdrawn') {
+          row.status = 'withdrawn';
           row.overdueSince = null;
+          row.latestStartAt = null;
           row.updatedSeq = event.seq;
         }
       }

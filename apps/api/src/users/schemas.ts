@@ -4,7 +4,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { z } from 'zod';
 import { ruleRefusal } from '../common/errors';
 import { beyondSchema } from '../common/validation';
-import { CODE_PATTERN, formatMessage, line, untrimmedText } from '../common/zod-text';
+import { formatMessage, line, untrimmedText } from '../common/zod-text';
 import { COMMON_PASSWORDS_ZH } from './common-passwords-zh';
 import { USER_ROLES } from '../auth/access';
 import { KNOWN_UNIT_RULE } from '../common/unit-filter';
@@ -178,17 +178,11 @@ export function assertOwnPassword(value: string, field: string, user: { username
   if (fault) throw ruleRefusal([{ field, rule: 'password-strength', message: { zh: fault.zh, en: fault.en } }]);
 }
 
-export const UNIT_PATTERN = CODE_PATTERN;
 export const RoleGrantSchema = z
   .strictObject({
     role: z.enum(USER_ROLES),
-    unit: z
-      .string()
-      .regex(
-        new RegExp(UNIT_PATTERN),
-        formatMessage('须为单位代码：1-64位字母、数字或 . _ -', 'Expected a unit code: 1-64 letters, digits or . _ -'),
-      )
-      .meta({ minLength: 1, maxLength: 64, pattern: UNIT_PATTERN }),
+    // A unit code as everywhere (registries' `code`: the units registry's key, the filters, the submission).
+    unit: code,
   })
   .meta({
     id: 'RoleGrant',

@@ -2,10 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { USER_ROLES, type AuthUser } from '../auth/access';
 import { CurrentUser, Roles } from '../auth/decorators';
+import { CODE_PATTERN } from '../common/zod-text';
 import { errorResponses, queryParams, schemaRef } from '../openapi';
 import {
   CreateUserSchema,
-  UNIT_PATTERN,
   USERNAME_PATTERN,
   PasswordResetSchema,
   RoleGrantSchema,
@@ -105,7 +105,7 @@ export class UsersController {
   @Delete(':username/grants/:role/:unit')
   @USERNAME
   @ApiParam({ name: 'role', description: '角色 Role', schema: { type: 'string', enum: [...USER_ROLES] } })
-  @ApiParam({ name: 'unit', description: '单位 Unit code', schema: { type: 'string', pattern: UNIT_PATTERN } })
+  @ApiParam({ name: 'unit', description: '单位 Unit code', schema: { type: 'string', pattern: CODE_PATTERN } })
   @ApiOperation({
     summary: '撤销角色 Revoke a role in a unit (admin)',
     description:
