@@ -54,6 +54,13 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       (r) => r.every((x) => !OPEN.includes(x.status)),
     );
     expect(rows.filter((r) => OPEN.includes(r.status))).toEqual([]);
+    // The list names no step it waits for (new-user trial: a withdrawn case's row kept 关键步骤 A05).
+    const listed = await request(api.http)
+      .get('/api/delegations')
+      .query({ status: page.status })
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
+    expect(listed.body.items.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ criticalStep: null });
     const inbox = await request(api.http).get('/api/inbox').set(bearer(users.tokens.organizer)).expect(200);
     expect(inbox.body.items.filter((i: { caseId: string }) => i.caseId === caseId)).toEqual([]);
   };

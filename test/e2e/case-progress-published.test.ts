@@ -219,4 +219,50 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
       if (lonelyRunning) await lonely.stop();
     }
   });
+  it('a case the engine closed is served its last answer at any age, with no worker to replay it (new-user trial: every read of a completed case queried it)', async () => {
+    const lonely = await startTestWorker({ workingDaySeconds: 60 });
+    let lonelyRunning = true;
+    // Published answers older than 1 ms are not served first while the case is open: only a closed case's final one is.
+    const quick = await startTestApi({
+      taskQueue: lonely.config.taskQueue,
+      workingDaySeconds: 60,
+      apiQueryTimeoutMs: 1500,
+      apiProgressSnapshotMaxAgeMs: 1,
+    });
+    try {
+      const caseId = await submit(quick);
+      await eventually(
+        () => getProgress(quick, users.tokens.organizer, caseId),
+        (p) => p.steps.find((s) => s.key === 'A02')?.status === 'awaiting',
+      );
+      await request(quick.http)
+        .post(`/api/delegations/${caseId}/withdraw`)
+        .set(bearer(users.tokens.organizer))
+        .send({ reason: '邀请方推迟活动' })
+        .expect(200);
+      await eventually(
+        () =>
+          db.query(
+            `SELECT 1 FROM case_progress p JOIN cases c USING (case_id)
+              WHERE case_id = $1 AND c.status = 'withdrawn' AND p.last_seq >= c.last_seq AND p.answer->>'status' = 'withdrawn'`,
+            [caseId],
+          ),
+        (rows: unknown[]) => rows.length === 1,
+      );
+      const final = await query(caseId, lonely);
+      await lonely.stop();
+      lonelyRunning = false;
+      const before = await reads(quick);
+      const res = await request(quick.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200);
+      const after = await reads(quick);
+      expect(res.body).toMatchObject({ source: 'workflow', status: 'withdrawn', phase: 'closed' });
+      expect(state(res.body as DelegationProgress)).toEqual(state(final));
+      expect((after.published ?? 0) - (before.published ?? 0)).toBe(1);
+      expect((after.query ?? 0) - (before.query ?? 0)).toBe(0);
+      // (An open case whose worker stopped is asked, 503: the test above.)
+    } finally {
+      await quick.close();
+      if (lonelyRunning) await lonely.stop();
+    }
+  });
 });

@@ -13,7 +13,7 @@ import {
   planReasonProblem,
 } from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
-import { planSummary } from '@df/contracts';
+import { planSummary, stepStatusOfClosedCase } from '@df/contracts';
 import type { CaseCore, StepState } from './core';
 import type { StepMeta } from './step-meta';
 
@@ -171,7 +171,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(state.startedAt !== undefined ? { startedAt: toIso(state.startedAt) } : {}),
       ...(state.doneAt !== undefined ? { doneAt: toIso(state.doneAt) } : {}),
       ...(state.dueAt !== undefined ? { dueAt: toIso(state.dueAt) } : {}),
-      ...(ps && status !== 'done' && status !== 'skipped' ? { latestStartAt: ps.latestStart } : {}),
+      ...(ps && status !== 'done' && status !== 'skipped' && status !== 'withdrawn' ? { latestStartAt: ps.latestStart } : {}),
       critical: ps?.critical ?? false,
       ...(state.actedBy ? { actedBy: state.actedBy } : {}),
       ...(state.actedByRole ? { actedByRole: state.actedByRole as StepProgress['actedByRole'] } : {}),
@@ -186,12 +186,12 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
             missingAttachments: missingAttachmentKinds(meta.behaviour.requiresAttachments, meta.key, core.attachments.values()),
           }
         : {}),
-      ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' ? { planReason } : {}),
+      ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
+        ? { planReason }
+        : {}),
     };
   };
-  // A closed case owes nothing: a step it left undone reads withdrawn (no longer needed), as the read model's fold of
-  // case.closed has it, not awaiting (twenty-sixth trial: a withdrawn case's page still listed its open steps awaiting).
-  const shown = (status: StepStatus): StepStatus => (core.closed && status !== 'done' && status !== 'skipped' ? 'withdrawn' : status);
+  const shown = (status: StepStatus): StepStatus => (core.closed ? stepStatusOfClosedCase(status) : status);
   for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, shown(state.status)));
   for (const { meta, state } of core.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
   const summary = core.closed || core.status === 'departed' ? { ...planSummary(p), atRisk: false } : planSummary(p);

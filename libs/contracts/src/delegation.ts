@@ -164,7 +164,7 @@ export interface ActionResult {
 // The case statuses live with the access table that says what may run in each (libs/domain/src/access.ts).
 export { CASE_STATUSES, type CaseStatus } from '@df/domain';
 
-export { STEP_STATUSES, STEP_STATUS_LABELS, type StepStatus } from './labels';
+export { STEP_STATUSES, STEP_STATUS_LABELS, stepStatusOfClosedCase, type StepStatus } from './labels';
 
 export interface StepProgress {
   key: string;

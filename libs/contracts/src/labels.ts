@@ -31,6 +31,16 @@ export const STEP_STATUS_LABELS: Record<StepStatus, Label> = {
   withdrawn: { zh: '已撤销（不再需要）', en: 'Withdrawn: no longer needed' },
 };
 
+/**
+ * A step's status once its case is closed (withdrawn, rejected, cancelled, failed, terminated, completed): a closed case
+ * owes nothing, so a step it left undone (pending, awaiting, overdue, blocked, returned) is `withdrawn` (no longer
+ * needed); done and skipped stay. The engine's progress, the read model's fold of case.closed and the API's answer for a
+ * workflow closed outside the engine all show it so (twenty-sixth trial: a withdrawn case listed its open steps awaiting).
+ */
+export function stepStatusOfClosedCase(status: StepStatus): StepStatus {
+  return status === 'done' || status === 'skipped' ? status : 'withdrawn';
+}
+
 /** A document accepted missing at intake (容缺受理): still missing, past its deadline, or supplied. */
 export const DEFICIENCY_STATUSES = ['missing', 'overdue', 'supplied'] as const;
 export type DeficiencyStatus = (typeof DEFICIENCY_STATUSES)[number];

@@ -10,7 +10,14 @@ import {
   shanghaiDate,
   type Member,
 } from '@df/domain';
-import { upcastStream, type CaseEvent, type CaseEventRecord, type NotificationPayload } from '@df/contracts';
+import {
+  stepStatusOfClosedCase,
+  upcastStream,
+  type CaseEvent,
+  type CaseEventRecord,
+  type NotificationPayload,
+  type StepStatus,
+} from '@df/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { AttachmentEntity } from './entities/attachment.entity';
 import { CaseEntity, CaseMemberEntity, CaseStepEntity, MemberTripEntity, NotificationEntity } from './entities/read-models.entity';
@@ -308,9 +315,13 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       // At risk of missing the departure: only a case still heading for it (a replan after departure or closing keeps its
       // slack but is not a risk: new-user trial, a completed case listed by ?atRisk=true).
       c.atRisk = p.atRisk === true && c.status === 'open';
-      c.criticalStep = str(p.criticalStep);
+      // A closed case has no step it waits for (new-user trial: a withdrawn case's list row kept 关键步骤 A05): the
+      // engine's last replan, at its close, still names one.
+      const closed = c.status !== 'open' && c.status !== 'departed';
+      c.criticalStep = closed ? null : str(p.criticalStep);
       c.provisionalCalendar = p.provisionalCalendar === true;
       c.criticalPath = p.criticalPath ?? [];
+      if (closed) return;
       for (const [key, iso] of Object.entries(p.latestStarts ?? {})) {
         const row = step(key);
         if (row) row.latestStartAt = new Date(iso);
@@ -374,12 +385,14 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       c.status = event.payload.status;
       c.phase = 'closed';
       c.atRisk = false;
+      c.criticalStep = null;
       c.closedAt = at;
-      // Nobody owes anything on a closed case: a step it left undone is withdrawn (no longer needed), as the engine's
-      // progress shows it, and stops counting as overdue.
+      // Nobody owes anything on a closed case: a step it left undone is withdrawn (no longer needed) and stops counting
+      // as overdue.
       for (const row of view.steps.values()) {
-        if (row.status !== 'done' && row.status !== 'skipped' && row.status !== 'withdrawn') {
-          row.status = 'withdrawn';
+        const status = stepStatusOfClosedCase(row.status as StepStatus);
+        if (status !== row.status) {
+          row.status = status;
           row.overdueSince = null;
           row.latestStartAt = null;
           row.updatedSeq = event.seq;

@@ -15,6 +15,7 @@ import {
   delegationWorkflowId,
   objectionUpdate,
   planSummary,
+  stepStatusOfClosedCase,
   supplyDocumentUpdate,
   extendDeficiencyUpdate,
   tripReportProblems,
@@ -780,13 +781,24 @@ export class DelegationsService {
 
   /**
    * A workflow terminated from Temporal still answers queries with its own state (open); the read model knows
-   * it closed (the worker's reconciler recorded case.closed), and says so.
+   * it closed (the worker's reconciler recorded case.closed), and says so: the case's status and phase, and its steps
+   * left undone withdrawn, as a case the engine closed shows them.
    */
   private async withClosedStatus(progress: DelegationProgress, request?: object): Promise<DelegationProgress> {
     if (progress.status !== 'open' && progress.status !== 'departed') return progress;
     const row = await this.rows.read(progress.caseId, request);
     if (!row || !CLOSED_STATUSES.includes(row.status as CaseStatus)) return progress;
-    return { ...progress, status: row.status as CaseStatus, phase: row.phase as DelegationProgress['phase'] };
+    return {
+      ...progress,
+      status: row.status as CaseStatus,
+      phase: row.phase as DelegationProgress['phase'],
+      steps: progress.steps.map((s) => {
+        const status = stepStatusOfClosedCase(s.status);
+        if (status === s.status) return s;
+        const { latestStartAt: _start, blockedReason: _blocked, planReason: _reason, ...rest } = s;
+        return { ...rest, status };
+      }),
+    };
   }
 
   async timeline(user: AuthUser, caseId: string, request?: object) {
@@ -867,13 +879,17 @@ export class DelegationsService {
    * reached Temporal (otherwise the query answers, or 503s, as an action would), and its seq is at least the
    * read model's (a close recorded outside the engine, terminated and reconciled, has a later seq and goes to
    * the query and withClosedStatus); `serve` — also at most `maxAge` old.
-   * Closed cases too: a query of a closed workflow replays its whole history on a worker.
+   * A case the engine closed is final: its last answer, as current as the read model, is served at any age, with or
+   * without a worker or Temporal (new-user trial: every read of a completed case queried it, and a query of a closed
+   * workflow replays its whole history on a worker: 2-5 s a read, the worker's other cases slowed meanwhile).
    */
   private async published(caseId: string, maxAge: number): Promise<PublishedRead> {
     const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
     if (!stored) return { current: false, serve: false };
-    const current = stored.workerAlive && this.temporal.connected() && (stored.modelSeq === null || stored.lastSeq >= stored.modelSeq);
     const answer = stored.answer as unknown as DelegationProgress;
+    const asRecorded = stored.modelSeq === null || stored.lastSeq >= stored.modelSeq;
+    if (asRecorded && CLOSED_STATUSES.includes(answer.status)) return { current: true, serve: true, answer };
+    const current = stored.workerAlive && this.temporal.connected() && asRecorded;
     return { current, serve: current && stored.ageMs <= maxAge, answer };
   }
 
