@@ -221,22 +221,41 @@ describe('personal data in Temporal is encrypted; the codec endpoint decodes it 
       .expect(400);
     expect(otherNs.body.errors[0].field).toBe('headers.X-Namespace');
     expect(otherNs.body.message.zh).toMatch(/X-Namespace/);
-    const unknownKey = await request(api.http)
-      .post('/api/codec/decode')
-      .set(bearer(token))
-      .send({
-        payloads: [
-          {
-            metadata: {
-              encoding: Buffer.from(ENCRYPTED_ENCODING).toString('base64'),
-              [KEY_ID_METADATA]: Buffer.from('retired').toString('base64'),
-            },
-            data: randomBytes(40).toString('base64'),
-          },
-        ],
-      })
-      .expect(422);
-    expect(unknownKey.body.message.en).toMatch(/unknown key "retired"/);
+    // A payload that cannot be decrypted: 422 naming payloads[i] and the rule, in both languages, nothing sent echoed
+    // (new-user trial: a key id `<script>…` + 700 characters came back whole, in a Chinese message in English naming
+    // PAYLOAD_KEYS, at field `(request)`). The first payload, unencrypted, passes; the second is at fault.
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const plain = { metadata: { encoding: b64('json/plain') }, data: b64('"x"') };
+    const encrypted = (keyId: string, data: Buffer) => ({
+      metadata: { encoding: b64(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: b64(keyId) },
+      data: data.toString('base64'),
+    });
+    const refused = async (payload: object) => {
+      const res = await request(api.http)
+        .post('/api/codec/decode')
+        .set(bearer(token))
+        .send({ payloads: [plain, payload] })
+        .expect(422);
+      expect(res.body.code).toBe('INVALID_REQUEST');
+      expect(JSON.stringify(res.body)).not.toMatch(/script|KKKK|PAYLOAD_KEYS|retired/);
+      expect(res.body.message.zh).not.toMatch(/[a-z]{4}/); // Chinese, not the operator's English
+      return res.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule]);
+    };
+    expect(await refused(encrypted('<script>alert(1)</script>' + 'K'.repeat(700), randomBytes(40)))).toEqual([
+      ['payloads[1].metadata.encryption-key-id', 'known-key'],
+    ]);
+    expect(await refused(encrypted('retired', randomBytes(40)))).toEqual([['payloads[1].metadata.encryption-key-id', 'known-key']]);
+    const [sealed] = (
+      await request(api.http)
+        .post('/api/codec/encode')
+        .set(bearer(token))
+        .send({ payloads: [plain] })
+        .expect(200)
+    ).body.payloads as Array<{ metadata: Record<string, string>; data: string }>;
+    const tampered = Buffer.from(sealed!.data, 'base64');
+    tampered[tampered.length - 1]! ^= 1;
+    expect(await refused({ ...sealed, data: tampered.toString('base64') })).toEqual([['payloads[1].data', 'authentic']]);
+    expect(await refused({ ...sealed, data: randomBytes(8).toString('base64') })).toEqual([['payloads[1].data', 'encrypted']]);
   });
 
   it('CORS: the Web UI origin may call it from a browser (preflight without a token), other origins get no CORS headers', async () => {

@@ -68,7 +68,7 @@ export class ApiModule {
           signOptions: { algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),
-        CodecModule.forRoot(config),
+        CodecModule.forRoot(config, logger),
       ],
       controllers: [
         HealthController,

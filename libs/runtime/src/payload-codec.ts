@@ -164,7 +164,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => {
+    return payloads.map((payload, index) => {
       const encoding = payload.metadata?.encoding;
       if (!encoding || decoder.decode(encoding) !== ENCRYPTED_ENCODING) return payload;
       const idBytes = payload.metadata?.[KEY_ID_METADATA];
@@ -173,9 +173,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (!key)
         throw new PayloadKeyError(
           `payload encrypted with unknown key "${id}": add that key to PAYLOAD_KEYS (older keys must stay until their cases are gone)`,
+          index,
+          'unknown-key',
         );
       const data = payload.data ?? new Uint8Array();
-      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadKeyError(`encrypted payload (key "${id}") is too short`);
+      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadKeyError(`encrypted payload (key "${id}") is too short`, index, 'too-short');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(id, 'utf8'));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
@@ -183,7 +185,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       try {
         plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
       } catch {
-        throw new PayloadKeyError(`encrypted payload (key "${id}") failed authentication: wrong key material or tampered data`);
+        throw new PayloadKeyError(
+          `encrypted payload (key "${id}") failed authentication: wrong key material or tampered data`,
+          index,
+          'authentication',
+        );
       }
       const decoded = temporal.api.common.v1.Payload.decode(plain);
       return { metadata: decoded.metadata, data: decoded.data };
@@ -191,7 +197,18 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
-/** A payload this process cannot decrypt (missing key, tampering). */
+/**
+ * A payload this process cannot decrypt: `index` in the batch, and why (`unknown-key`: no key of PAYLOAD_KEYS has its
+ * id; `too-short`: no room for the IV and the tag; `authentication`: wrong key material or tampered data). The message
+ * is the operator's (logs), naming the key id; a client's answer says what `kind` says, without echoing the id.
+ */
 export class PayloadKeyError extends Error {
   override name = 'PayloadKeyError';
+  constructor(
+    message: string,
+    readonly index = 0,
+    readonly kind: 'unknown-key' | 'too-short' | 'authentication' = 'authentication',
+  ) {
+    super(message);
+  }
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
+import { JsonLogger } from '../common/json-logger';
 import { codecCors } from './codec-cors.middleware';
 import { CodecController } from './codec.controller';
 import { CodecService } from './codec.service';
@@ -10,8 +11,12 @@ import { CodecService } from './codec.service';
 export class CodecModule implements NestModule {
   constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {}
 
-  static forRoot(config: ServiceConfig): DynamicModule {
-    return { module: CodecModule, controllers: [CodecController], providers: [{ provide: API_CONFIG, useValue: config }, CodecService] };
+  static forRoot(config: ServiceConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: CodecModule,
+      controllers: [CodecController],
+      providers: [{ provide: API_CONFIG, useValue: config }, { provide: JsonLogger, useValue: logger }, CodecService],
+    };
   }
 
   configure(consumer: MiddlewareConsumer): void {

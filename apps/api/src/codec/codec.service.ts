@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AesGcmPayloadCodec, PayloadKeyError, resolvePayloadKeys, type ServiceConfig } from '@df/runtime';
 import { API_CONFIG } from '../api.options';
 import { domainError } from '../common/errors';
+import { JsonLogger } from '../common/json-logger';
 import { maskForViewer, type Viewer } from '../common/masking';
 import { parseOrThrow } from '../common/validation';
 import { formatMessage } from '../common/zod-text';
@@ -73,6 +74,44 @@ function maskedPayload(p: Payload, viewer: Viewer | undefined): Payload {
   return { ...p, data: Buffer.from(JSON.stringify(maskForViewer(viewer, value)), 'utf8') };
 }
 
+/** Characters of an undecryptable payload's reason the log keeps (a key id is whatever the client sent). */
+const LOGGED_REASON_MAX = 300;
+
+/** What a client is told of a payload it sent that cannot be decrypted (PayloadKeyError's kind): 422 naming the field. */
+const UNDECRYPTABLE: Record<PayloadKeyError['kind'], { field: string; rule: string; zh: string; en: string }> = {
+  'unknown-key': {
+    field: 'metadata.encryption-key-id',
+    rule: 'known-key',
+    zh: '加密所用的密钥不在本系统的密钥中',
+    en: 'Encrypted under a key this deployment does not hold',
+  },
+  'too-short': { field: 'data', rule: 'encrypted', zh: '数据过短，不是加密载荷', en: 'Too short to be an encrypted payload' },
+  authentication: {
+    field: 'data',
+    rule: 'authentic',
+    zh: '无法通过校验：密钥不符或数据被篡改',
+    en: 'Fails authentication: wrong key or tampered data',
+  },
+};
+
+/**
+ * 422 INVALID_REQUEST for a payload that cannot be decrypted, naming `payloads[i].<field>` and the rule, in both
+ * languages, without echoing what was sent (new-user trial: the key id came back whole, 700 characters, inside a
+ * Chinese message in English naming the operator's setting). The operator's message stays in the logs.
+ */
+function undecryptable(err: PayloadKeyError) {
+  const u = UNDECRYPTABLE[err.kind];
+  const field = `payloads[${err.index}].${u.field}`;
+  return domainError(
+    'INVALID_REQUEST',
+    `第 ${err.index + 1} 个载荷无法解密：${u.zh}`,
+    `Payload ${err.index + 1} cannot be decrypted: ${u.en}`,
+    {
+      errors: [{ field, rule: u.rule, message: { zh: u.zh, en: u.en } }],
+    },
+  );
+}
+
 /**
  * The remote codec of the Temporal Web UI and CLI: the same AES-256-GCM codec as the worker and the
  * API's client, so a payload decodes here exactly when a worker could decode it.
@@ -81,7 +120,10 @@ function maskedPayload(p: Payload, viewer: Viewer | undefined): Payload {
 export class CodecService {
   private readonly codec: PayloadCodec;
 
-  constructor(@Inject(API_CONFIG) private readonly config: ServiceConfig) {
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ServiceConfig,
+    private readonly logger: JsonLogger,
+  ) {
     this.codec = new AesGcmPayloadCodec(resolvePayloadKeys(config));
   }
 
@@ -113,8 +155,11 @@ export class CodecService {
       // officer reads the case's history in the Web UI or CLI with the personal data of their role only.
       return { payloads: out.map((p) => toJson(direction === 'decode' ? maskedPayload(p, viewer) : p)) };
     } catch (err) {
-      if (err instanceof PayloadKeyError)
-        throw domainError('INVALID_REQUEST', `无法解密载荷：${err.message}`, `Cannot decrypt a payload: ${err.message}`);
+      if (err instanceof PayloadKeyError) {
+        // The operator's words (which key id is missing), bounded: the id is the client's to send.
+        this.logger.warn(`codec: ${err.message.slice(0, LOGGED_REASON_MAX)}`, 'CodecService');
+        throw undecryptable(err);
+      }
       throw err;
     }
   }
