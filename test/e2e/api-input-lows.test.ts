@@ -888,6 +888,41 @@ describe('input faults of the new-user trial, by kind', () => {
         expect(/[\u4e00-\u9fff]/.test(errorsOf(r.body)[0]!.message.zh)).toBe(true);
       }
     });
+
+    it("new-user trial: a +json type is JSON (parsed, not '(body) required'); a charset but UTF-8 is 415 charset, utf-16 too", async () => {
+      const body = JSON.stringify(canonicalSubmission(users.unit));
+      const send = (path: string, type: string, bytes: Buffer, token?: string) => {
+        const req = request(api.http).post(path).set('Content-Type', type);
+        if (token) req.set(bearer(token));
+        return req.serialize((b) => b as unknown as string).send(bytes);
+      };
+      for (const type of ['application/vnd.api+json', 'application/problem+json', 'application/json; charset="UTF-8"']) {
+        const checked = await send('/api/delegations/check', type, Buffer.from(body), users.tokens.organizer);
+        expect({ type, status: checked.status, plan: typeof checked.body.plan }).toEqual({ type, status: 200, plan: 'object' });
+      }
+      // The sign-in too: its fields are read, not a missing body (a wrong password, 401, not 400 `(body)` required).
+      const login = await send(
+        '/api/auth/login',
+        'application/vnd.api+json',
+        Buffer.from(JSON.stringify({ username: 'nobody.x', password: 'wrong' })),
+      );
+      expect(login.status).toBe(401);
+      const utf16 = Buffer.from('\ufeff' + body, 'utf16le');
+      for (const [type, bytes, path, rule] of [
+        ['application/json; charset=utf-16', utf16, '/api/delegations/check', 'charset'],
+        ['application/json; charset=UTF-16LE', utf16, '/api/delegations', 'charset'],
+        ['application/vnd.api+json; charset=utf-32', Buffer.from(body), '/api/delegations/check', 'charset'],
+        ['application/json; charset=utf8', Buffer.from(body), '/api/auth/login', 'charset'],
+        ['application/json;;;charset=utf-16', utf16, '/api/delegations/check', 'charset'],
+      ] as Array<[string, Buffer, string, string]>) {
+        const r = await send(path, type, bytes, users.tokens.organizer);
+        expect({ type, status: r.status, errors: errorsOf(r.body).map((e) => [e.field, e.rule]) }).toEqual({
+          type,
+          status: 415,
+          errors: [['headers.Content-Type', rule]],
+        });
+      }
+    });
   });
 
   describe('9. every POST, PUT and DELETE refuses a query parameter it does not document, as GET does', () => {

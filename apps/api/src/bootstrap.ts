@@ -13,7 +13,7 @@ import { RegistriesService } from './registries/registries.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
 import { answerClientErrors } from './common/client-error';
-import { httpMiddleware, jsonBodiesOnly, noStore } from './common/http-middleware';
+import { httpMiddleware, isJsonRequest, jsonBodiesOnly, noStore } from './common/http-middleware';
 import { MAX_BODY_BYTES } from './common/exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { ATTACHMENT_UPLOAD_PATH } from './attachments';
@@ -83,7 +83,7 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.use(canonicalCaseIds()); // a case's UUID in capitals is the case (lower-cased before routing)
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)
-  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES, type: isJsonRequest });
   app.use(strictJsonBodies()); // what JSON.parse would silently change: a duplicated key, a number out of range (400)
   if (secret.source !== 'env')
     logger.warn(

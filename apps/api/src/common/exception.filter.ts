@@ -12,7 +12,7 @@ import {
   sentenceCased,
 } from './errors';
 import { JsonLogger } from './json-logger';
-import { loggedPath, routeLabel } from './http-middleware';
+import { CHARSET_NOT_UTF8, loggedPath, routeLabel } from './http-middleware';
 import { currentRequestId } from './request-context';
 import { allowedMethods, undecodablePathParams } from './route-table';
 import { nonObjectBody } from './strict-json';
@@ -60,15 +60,7 @@ export type BodyParserType = (typeof BODY_PARSER_TYPES)[number];
  * an object); `stream.*` are the server's own faults (500). One entry per type.
  */
 export const BODY_PARSER_REFUSALS: Record<BodyParserType, { status: number; code: ErrorCode; error: FieldError }> = {
-  'charset.unsupported': {
-    status: 415,
-    code: 'UNSUPPORTED_MEDIA_TYPE',
-    error: {
-      field: 'headers.Content-Type',
-      rule: 'charset',
-      message: { zh: '字符集须为 UTF-8（charset=utf-8，或不写）', en: 'The charset must be UTF-8 (charset=utf-8, or none)' },
-    },
-  },
+  'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', error: CHARSET_NOT_UTF8 },
   'encoding.unsupported': {
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { JsonLogger } from './json-logger';
-import { DomainError } from './errors';
+import { parse as parseContentType } from 'content-type';
+import { DomainError, type FieldError } from './errors';
 import { requestContext, requestIdFrom } from './request-context';
 
 /**
@@ -66,6 +67,24 @@ export function loggedPath(originalUrl: string, route: string): string {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+/**
+ * Whether a request's body is JSON by its Content-Type: `application/json` or a `+json` type (RFC 6839, e.g.
+ * `application/vnd.api+json`). The one test of the 415 below and of the JSON body parser (bootstrap), so a body the
+ * first lets through is parsed (new-user trial: `application/vnd.api+json` passed the 415 and the parser skipped it,
+ * answered `(body)` required).
+ */
+export const isJsonRequest = (req: Pick<Request, 'headers'>): boolean => JSON_TYPE.test(req.headers['content-type'] ?? '');
+
+/** A JSON body's charset, when its Content-Type names one other than UTF-8: 415 `headers.Content-Type` `charset`. */
+export const CHARSET_NOT_UTF8: FieldError = {
+  field: 'headers.Content-Type',
+  rule: 'charset',
+  message: { zh: '字符集须为 UTF-8（charset=utf-8，或不写）', en: 'The charset must be UTF-8 (charset=utf-8, or none)' },
+};
+
+/** The charset a Content-Type names, lower-cased (undefined: none), as jshttp's `content-type` reads it (the parser's own). */
+const namedCharset = (header: string): string | undefined => parseContentType(header).parameters.charset?.toLowerCase();
+
 /** multipart/form-data with its boundary (busboy cannot split a body without one). */
 const MULTIPART_TYPE = /^multipart\/form-data\s*;(?:.*;)?\s*boundary=[^;\s]/i;
 
@@ -105,6 +124,15 @@ export function jsonBodiesOnly(multipartPaths: readonly RegExp[] = []) {
         }),
       );
       return;
+    }
+    // A JSON body in UTF-8 only: the parser decodes any utf-* (new-user trial: `charset=utf-16` read 400 `(body)`
+    // encoding while `charset=latin1` read 415 charset).
+    if (hasBody && !uploadRoute) {
+      const charset = namedCharset(type);
+      if (charset !== undefined && charset !== 'utf-8') {
+        next(new DomainError('UNSUPPORTED_MEDIA_TYPE', CHARSET_NOT_UTF8.message, { errors: [CHARSET_NOT_UTF8] }));
+        return;
+      }
     }
     next();
   };
