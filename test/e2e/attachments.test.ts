@@ -306,7 +306,8 @@ describe('attachments (issue 15 item 3): upload, limits, required documents, dow
     });
     // An unknown case, a manager, another unit's organizer.
     expect((await upload(tok, 'no-such-case', { kind: 'other' }, letter)).status).toBe(404);
-    expect((await upload(users.tokens.manager, caseId, { kind: 'other' }, letter)).body.code).toBe('WRONG_ROLE');
+    // The manager reads everything and decides nothing: FORBIDDEN_ROLE, as on a decision (new-user trial: WRONG_ROLE here).
+    expect((await upload(users.tokens.manager, caseId, { kind: 'other' }, letter)).body.code).toBe('FORBIDDEN_ROLE');
     expect((await upload(other.tokens.organizer, caseId, { kind: 'other' }, letter)).status).toBe(403);
     expect(await list(true)).toEqual([]);
     expect(filesOnDisk()).toEqual([]);

@@ -249,7 +249,7 @@ describe('CaseEngine', () => {
     );
     expectRejection(
       () => engine.validate({ type: 'complete', request: { ...base, actor: actor('manager', 'fao'), stepKey: 'A02' } }),
-      'WRONG_ROLE',
+      'FORBIDDEN_ROLE',
     );
     expectRejection(
       () => engine.validate({ type: 'complete', request: { ...base, actor: actor('organizer', 'education'), stepKey: 'A02' } }),

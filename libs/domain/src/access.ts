@@ -331,7 +331,13 @@ export function reaches(who: { role: Role; unit: string }, c: CaseScope): boolea
   }
 }
 
-export type AccessRefusalCode = 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED' | 'INVALID_ON_BEHALF' | 'SELF_APPROVAL';
+/**
+ * FORBIDDEN_ROLE: a role that may do nothing of the kind on any case (the manager reads everything, decides nothing), the
+ * code the route guard gives such a role, on every route alike (new-user trial: the manager's upload read WRONG_ROLE, its
+ * decision FORBIDDEN_ROLE); WRONG_ROLE: another role's step or action.
+ */
+export type AccessRefusalCode =
+  'FORBIDDEN_ROLE' | 'WRONG_ROLE' | 'CASE_CLOSED' | 'ACTION_NOT_ALLOWED' | 'INVALID_ON_BEHALF' | 'SELF_APPROVAL';
 export interface AccessRefusal {
   code: AccessRefusalCode;
   message: Label;
@@ -388,7 +394,7 @@ export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
   }
   const role = q.actor.role;
   if (role === 'manager' && !READ_ONLY_ACTIONS.includes(q.action))
-    return { code: 'WRONG_ROLE', message: { zh: '管理人员只能查看，不能办理', en: 'Managers read everything and decide nothing' } };
+    return { code: 'FORBIDDEN_ROLE', message: { zh: '管理人员只能查看，不能办理', en: 'Managers read everything and decide nothing' } };
   if (rule.roles === 'step' && q.step && responsibleRole(q.step) === 'system') {
     return { code: 'WRONG_ROLE', message: { zh: '系统步骤由系统自动办理', en: 'System steps are run by the engine' } };
   }
