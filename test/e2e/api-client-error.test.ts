@@ -113,4 +113,43 @@ describe('HTTP parser errors (clientError) answer in our JSON shape', () => {
     const fine = await exchange(port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { halfClose: false });
     expect(fine.status).toBe(200);
   });
+  it('new-user trial: an HTTP/1.1 request without Host is 400 headers.Host required in our JSON (it was Node’s bare 400); HTTP/1.0 needs none', async () => {
+    const res = await exchange(port, 'GET /health HTTP/1.1\r\nConnection: close\r\n\r\n', { halfClose: false });
+    expectRefusal(res, 'headers.Host', 'required');
+    const old = await exchange(port, 'GET /api/docs-json HTTP/1.0\r\n\r\n', { halfClose: false });
+    expect(old.status).toBe(200);
+  });
+
+  it('new-user trial: Content-Type, Authorization, Idempotency-Key given twice are 400 single-value in either order (Node kept the first, a proxy may read the last)', async () => {
+    const login = (headers: string) =>
+      exchange(port, `POST /api/auth/login HTTP/1.1\r\nHost: x\r\n${headers}Content-Length: 2\r\nConnection: close\r\n\r\n{}`, {
+        halfClose: false,
+      });
+    const json = 'Content-Type: application/json\r\n';
+    for (const [headers, field] of [
+      ['Content-Type: application/json\r\nContent-Type: text/plain\r\n', 'headers.Content-Type'],
+      ['Content-Type: text/plain\r\nContent-Type: application/json\r\n', 'headers.Content-Type'],
+      [`${json}Authorization: Bearer a.b.c\r\nAuthorization: Bearer x\r\n`, 'headers.Authorization'],
+      [`${json}Idempotency-Key: k1\r\nidempotency-key: k2\r\n`, 'headers.Idempotency-Key'],
+      [`Host: y\r\n${json}`, 'headers.Host'],
+    ] as Array<[string, string]>)
+      expectRefusal(await login(headers), field, 'single-value');
+  });
+
+  it('new-user trial: a charset named twice (either order) or as charset*= is 415 headers.Content-Type charset (charset=UTF-8; charset=utf-16 was read as UTF-8)', async () => {
+    const body = Buffer.from('{"username":"a","password":"b"}', 'utf16le').toString('latin1');
+    for (const type of [
+      'application/json; charset=UTF-8; charset=utf-16',
+      'application/json; charset=utf-16; charset=utf-8',
+      "application/json; charset*=utf-8''utf-16",
+      'application/json; charset*=utf-16',
+    ]) {
+      const res = await exchange(
+        port,
+        `POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        { halfClose: false },
+      );
+      expectRefusal(res, 'headers.Content-Type', 'charset', { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { strictJsonBodies } from './common/strict-json';
 import { canonicalCaseIds } from './common/uuid';
+import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
@@ -13,7 +14,7 @@ import { RegistriesService } from './registries/registries.service';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import { UsersService } from './auth/users.service';
 import { answerClientErrors } from './common/client-error';
-import { httpMiddleware, isJsonRequest, jsonBodiesOnly, noStore } from './common/http-middleware';
+import { httpMiddleware, isJsonRequest, jsonBodiesOnly, noStore, singleValuedHeaders } from './common/http-middleware';
 import { MAX_BODY_BYTES } from './common/exception.filter';
 import { JsonLogger } from './common/json-logger';
 import { ATTACHMENT_UPLOAD_PATH } from './attachments';
@@ -76,10 +77,14 @@ export async function createApiApp(config: ServiceConfig): Promise<INestApplicat
   app.disable('x-powered-by');
   // A request the HTTP parser cannot read (a body cut off, a malformed header) is answered in our JSON, not Node's bare 400.
   answerClientErrors(app.getHttpServer(), logger);
+  // A request without Host is refused by singleValuedHeaders in our JSON, not by Node's bare 400 (RFC 9112 3.2).
+  // (The option of http.createServer, read by Node per request from the server; Nest creates the server itself.)
+  (app.getHttpServer() as Server & { requireHostHeader: boolean }).requireHostHeader = false;
   app.use(httpMiddleware(logger, app.get(MetricsService)));
   // helmet's defaults: scripts from this origin only, no eval (the form validators come compiled: FORM_VALIDATORS_PATH).
   app.use(helmet(helmetOptions(config)));
   app.use(noStore());
+  app.use(singleValuedHeaders()); // Host present, and Content-Type, Authorization… once each (400)
   app.use(jsonBodiesOnly([ATTACHMENT_UPLOAD_PATH]));
   app.use(canonicalCaseIds()); // a case's UUID in capitals is the case (lower-cased before routing)
   app.use(documentedQueryOnly()); // the query-string rules of every route: percent-encoding, once each, documented names (400)

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { JsonLogger } from './json-logger';
 import { parse as parseContentType } from 'content-type';
-import { DomainError, type FieldError } from './errors';
+import { contractRefusal, DomainError, fieldRefusal, type FieldError } from './errors';
 import { requestContext, requestIdFrom } from './request-context';
 
 /**
@@ -82,8 +82,57 @@ export const CHARSET_NOT_UTF8: FieldError = {
   message: { zh: '字符集须为 UTF-8（charset=utf-8，或不写）', en: 'The charset must be UTF-8 (charset=utf-8, or none)' },
 };
 
-/** The charset a Content-Type names, lower-cased (undefined: none), as jshttp's `content-type` reads it (the parser's own). */
-const namedCharset = (header: string): string | undefined => parseContentType(header).parameters.charset?.toLowerCase();
+/**
+ * The charset a Content-Type names, lower-cased (undefined: none), as jshttp's `content-type` reads it (the parser's own);
+ * null when it is named more than once or in RFC 2231's extended form (`charset*=`), which that parser reads as the first
+ * or not at all (new-user trial: `charset=UTF-8; charset=utf-16` was read as UTF-8, its reverse refused).
+ */
+function namedCharset(header: string): string | undefined | null {
+  const named = [...header.matchAll(/;\s*(charset\*?)\s*=/gi)];
+  if (named.length > 1 || named.some((m) => m[1]!.endsWith('*'))) return null;
+  return parseContentType(header).parameters.charset?.toLowerCase();
+}
+
+/**
+ * The request headers that carry one value (a second one is ambiguous: Node keeps the first of Content-Type, Authorization
+ * and Host, a proxy may read the last; it joins Idempotency-Key and X-Namespace with a comma), as the OpenAPI document
+ * names them. Not Content-Encoding: its lines make one list of codings (RFC 9110 5.3), which the body parser reads.
+ */
+const SINGLE_HEADERS = ['Host', 'Authorization', 'Content-Type', 'Idempotency-Key', 'X-Namespace'] as const;
+
+/**
+ * Refuses, before anything reads them, the headers Node would read one way and another party another (new-user trial):
+ * an HTTP/1.1 request without `Host` (RFC 9112 3.2; Node's own answer was a bare 400 with no body: the server's
+ * `requireHostHeader` is off so that this answer is ours) is 400 `headers.Host` `required`; a header of SINGLE_HEADERS
+ * given twice is 400 `headers.<Name>` `single-value`, as a query parameter given twice is.
+ */
+export function singleValuedHeaders() {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      next(contractRefusal([{ field: 'headers.Host', rule: 'required', message: { zh: '必填', en: 'Required' } }]));
+      return;
+    }
+    const seen = new Map<string, number>();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!.toLowerCase();
+      seen.set(name, (seen.get(name) ?? 0) + 1);
+    }
+    const twice = SINGLE_HEADERS.filter((h) => (seen.get(h.toLowerCase()) ?? 0) > 1);
+    if (twice.length > 0) {
+      next(
+        contractRefusal(
+          twice.map((h) => ({
+            field: `headers.${h}`,
+            rule: 'single-value',
+            message: { zh: '此请求头只能给出一次', en: 'This header may be given only once' },
+          })),
+        ),
+      );
+      return;
+    }
+    next();
+  };
+}
 
 /** multipart/form-data with its boundary (busboy cannot split a body without one). */
 const MULTIPART_TYPE = /^multipart\/form-data\s*;(?:.*;)?\s*boundary=[^;\s]/i;
@@ -129,8 +178,8 @@ export function jsonBodiesOnly(multipartPaths: readonly RegExp[] = []) {
     // encoding while `charset=latin1` read 415 charset).
     if (hasBody && !uploadRoute) {
       const charset = namedCharset(type);
-      if (charset !== undefined && charset !== 'utf-8') {
-        next(new DomainError('UNSUPPORTED_MEDIA_TYPE', CHARSET_NOT_UTF8.message, { errors: [CHARSET_NOT_UTF8] }));
+      if (charset === null || (charset !== undefined && charset !== 'utf-8')) {
+        next(fieldRefusal('UNSUPPORTED_MEDIA_TYPE', [CHARSET_NOT_UTF8]));
         return;
       }
     }
