@@ -63,7 +63,7 @@ describe('GET /api/delegations/:id once the workflow is gone', () => {
     const terminated = (await detail(caseId).expect(200)).body;
     expect(terminated).toMatchObject({ source: 'workflow', status: 'terminated', phase: 'closed' });
     // A closed case owes nothing: the step the workflow still has awaiting reads withdrawn, as a case the engine closed.
-    expect(terminated.steps.find((s: { key: string }) => s.key === awaiting.key)).toMatchObject({ status: 'withdrawn' });
+    expect(terminated.steps.find((s: { key: string }) => s.key === awaiting.key)).toMatchObject({ status: 'withdrawn', critical: false });
     expect(terminated.steps.find((s: { key: string }) => s.key === awaiting.key).latestStartAt).toBeUndefined();
     expect(terminated.steps.find((s: { key: string }) => s.key === open[0]!.key)).toMatchObject({ status: 'done' });
     expect(terminated.steps.filter((s: { status: string }) => !['done', 'skipped', 'withdrawn'].includes(s.status))).toEqual([]);

@@ -290,7 +290,7 @@ describe('a closed case owes nothing', () => {
     for (const row of view.steps.values()) expect(row.overdueSince).toBeNull();
     // Nothing waited for: no latest start in the page or the read model, no critical step in the list (new-user trial:
     // a withdrawn case's list row kept 关键步骤 A05).
-    expect(after.steps.filter((s) => s.status === 'withdrawn' && s.latestStartAt !== undefined)).toEqual([]);
+    expect(after.steps.filter((s) => s.status === 'withdrawn' && (s.latestStartAt !== undefined || s.critical))).toEqual([]);
     for (const key of open) expect(view.steps.get(key)?.latestStartAt ?? null).toBeNull();
     expect(view.case?.criticalStep).toBeNull();
   });

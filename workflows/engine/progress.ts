@@ -172,7 +172,7 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(state.doneAt !== undefined ? { doneAt: toIso(state.doneAt) } : {}),
       ...(state.dueAt !== undefined ? { dueAt: toIso(state.dueAt) } : {}),
       ...(ps && status !== 'done' && status !== 'skipped' && status !== 'withdrawn' ? { latestStartAt: ps.latestStart } : {}),
-      critical: ps?.critical ?? false,
+      critical: status !== 'withdrawn' && (ps?.critical ?? false), // a step no longer needed is on no path
       ...(state.actedBy ? { actedBy: state.actedBy } : {}),
       ...(state.actedByRole ? { actedByRole: state.actedByRole as StepProgress['actedByRole'] } : {}),
       ...(state.onBehalfOf ? { onBehalfOf: state.onBehalfOf } : {}),

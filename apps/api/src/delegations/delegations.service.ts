@@ -796,7 +796,7 @@ export class DelegationsService {
         const status = stepStatusOfClosedCase(s.status);
         if (status === s.status) return s;
         const { latestStartAt: _start, blockedReason: _blocked, planReason: _reason, ...rest } = s;
-        return { ...rest, status };
+        return { ...rest, status, critical: false };
       }),
     };
   }
