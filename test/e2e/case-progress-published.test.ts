@@ -172,10 +172,15 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
     expect(state(body)).toEqual(state(await query(caseId)));
   });
 
-  it('with its worker stopped the case page asks the workflow (503); with a worker beating, a query that times out falls back to the published answer', async () => {
+  /**
+   * A worker of its own (`lonely`, which the test may stop) and an API on its task queue that serves no published answer
+   * older than 1 ms of an open case first (every read of one asks the workflow), its query waiting 1.5 s.
+   */
+  const withLonelyWorker = async (
+    test: (lonely: TestWorker, quick: TestApi, stopWorker: () => Promise<void>) => Promise<void>,
+  ): Promise<void> => {
     const lonely = await startTestWorker({ workingDaySeconds: 60 });
     let lonelyRunning = true;
-    // Published answers older than 1 ms are not served first: every read asks the workflow.
     const quick = await startTestApi({
       taskQueue: lonely.config.taskQueue,
       workingDaySeconds: 60,
@@ -183,6 +188,19 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
       apiProgressSnapshotMaxAgeMs: 1,
     });
     try {
+      await test(lonely, quick, async () => {
+        await lonely.stop();
+        lonelyRunning = false;
+      });
+    } finally {
+      await db.query(`DELETE FROM worker_heartbeats WHERE task_queue = $1`, [lonely.config.taskQueue]);
+      await quick.close();
+      if (lonelyRunning) await lonely.stop();
+    }
+  };
+
+  it('with its worker stopped the case page asks the workflow (503); with a worker beating, a query that times out falls back to the published answer', () =>
+    withLonelyWorker(async (lonely, quick, stopWorker) => {
       const caseId = await submit(quick);
       await eventually(
         () =>
@@ -190,8 +208,7 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
         (rows: unknown[]) => rows.length === 1,
       );
       const live = await query(caseId, lonely);
-      await lonely.stop();
-      lonelyRunning = false;
+      await stopWorker();
       const beats = (await db.query(`SELECT count(*)::int AS n FROM worker_heartbeats WHERE task_queue = $1`, [
         lonely.config.taskQueue,
       ])) as Array<{
@@ -213,23 +230,10 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
       const after = await reads(quick);
       expect((after['published-after-timeout'] ?? 0) - (before['published-after-timeout'] ?? 0)).toBe(1);
       expect(state(res.body as DelegationProgress)).toEqual(state(live));
-    } finally {
-      await db.query(`DELETE FROM worker_heartbeats WHERE task_queue = $1`, [lonely.config.taskQueue]);
-      await quick.close();
-      if (lonelyRunning) await lonely.stop();
-    }
-  });
-  it('a case the engine closed is served its last answer at any age, with no worker to replay it (new-user trial: every read of a completed case queried it)', async () => {
-    const lonely = await startTestWorker({ workingDaySeconds: 60 });
-    let lonelyRunning = true;
-    // Published answers older than 1 ms are not served first while the case is open: only a closed case's final one is.
-    const quick = await startTestApi({
-      taskQueue: lonely.config.taskQueue,
-      workingDaySeconds: 60,
-      apiQueryTimeoutMs: 1500,
-      apiProgressSnapshotMaxAgeMs: 1,
-    });
-    try {
+    }));
+
+  it('a case the engine closed is served its last answer at any age, with no worker to replay it (new-user trial: every read of a completed case queried it)', () =>
+    withLonelyWorker(async (lonely, quick, stopWorker) => {
       const caseId = await submit(quick);
       await eventually(
         () => getProgress(quick, users.tokens.organizer, caseId),
@@ -250,8 +254,7 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
         (rows: unknown[]) => rows.length === 1,
       );
       const final = await query(caseId, lonely);
-      await lonely.stop();
-      lonelyRunning = false;
+      await stopWorker();
       const before = await reads(quick);
       const res = await request(quick.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200);
       const after = await reads(quick);
@@ -260,9 +263,5 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
       expect((after.published ?? 0) - (before.published ?? 0)).toBe(1);
       expect((after.query ?? 0) - (before.query ?? 0)).toBe(0);
       // (An open case whose worker stopped is asked, 503: the test above.)
-    } finally {
-      await quick.close();
-      if (lonelyRunning) await lonely.stop();
-    }
-  });
+    }));
 });
