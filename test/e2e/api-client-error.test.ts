@@ -113,11 +113,22 @@ describe('HTTP parser errors (clientError) answer in our JSON shape', () => {
     const fine = await exchange(port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { halfClose: false });
     expect(fine.status).toBe(200);
   });
-  it('new-user trial: an HTTP/1.1 request without Host is 400 headers.Host required in our JSON (it was Node’s bare 400); HTTP/1.0 needs none', async () => {
+  it('new-user trial: an HTTP/1.1 request without Host is 400 headers.Host required in our JSON (it was Node’s bare 400); HTTP/1.0 needs none; a Host that is not one host is 400 format', async () => {
     const res = await exchange(port, 'GET /health HTTP/1.1\r\nConnection: close\r\n\r\n', { halfClose: false });
     expectRefusal(res, 'headers.Host', 'required');
     const old = await exchange(port, 'GET /api/docs-json HTTP/1.0\r\n\r\n', { halfClose: false });
     expect(old.status).toBe(200);
+    // Two hosts folded into one value (as a proxy merging two lines sends them) are not one host (trial: 200).
+    for (const host of ['a, b', 'a b', 'x:80:81', 'a/b'])
+      expectRefusal(
+        await exchange(port, `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, { halfClose: false }),
+        'headers.Host',
+        'format',
+      );
+    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:8080', 'api.example.gov.cn', ''])
+      expect(
+        (await exchange(port, `GET /api/docs-json HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, { halfClose: false })).status,
+      ).toBe(200);
   });
 
   it('new-user trial: Content-Type, Authorization, Idempotency-Key given twice are 400 single-value in either order (Node kept the first, a proxy may read the last)', async () => {

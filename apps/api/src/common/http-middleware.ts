@@ -101,15 +101,27 @@ function namedCharset(header: string): string | undefined | null {
 const SINGLE_HEADERS = ['Host', 'Authorization', 'Content-Type', 'Idempotency-Key', 'X-Namespace'] as const;
 
 /**
+ * A Host value (RFC 9110 7.2: uri-host [ ":" port ], RFC 3986's IP-literal or reg-name), or empty (a target without an
+ * authority). Two values folded into one (`a, b`, as a proxy merging lines sends them) are not one host: 400.
+ */
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+;=]*)(?::[0-9]*)?$/;
+const HOST_FORMAT = { zh: '须为一个主机名（可带端口）', en: 'Must be one host name, with an optional port' };
+
+/**
  * Refuses, before anything reads them, the headers Node would read one way and another party another (new-user trial):
  * an HTTP/1.1 request without `Host` (RFC 9112 3.2; Node's own answer was a bare 400 with no body: the server's
- * `requireHostHeader` is off so that this answer is ours) is 400 `headers.Host` `required`; a header of SINGLE_HEADERS
+ * `requireHostHeader` is off so that this answer is ours) is 400 `headers.Host` `required`, one whose value is not one
+ * host (HOST_VALUE) 400 `format`; a header of SINGLE_HEADERS
  * given twice is 400 `headers.<Name>` `single-value`, as a query parameter given twice is.
  */
 export function singleValuedHeaders() {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (req.httpVersion === '1.1' && req.headers.host === undefined) {
       next(contractRefusal([{ field: 'headers.Host', rule: 'required', message: { zh: '必填', en: 'Required' } }]));
+      return;
+    }
+    if (req.headers.host !== undefined && !HOST_VALUE.test(req.headers.host)) {
+      next(contractRefusal([{ field: 'headers.Host', rule: 'format', message: HOST_FORMAT }]));
       return;
     }
     const seen = new Map<string, number>();
