@@ -130,7 +130,7 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
 
   it('the access table decides who attaches: not the manager, not another unit; unknown steps and kinds are refused', () => {
     const engine = newEngine();
-    expect(refusal(() => attach(engine, meta(), actor('manager', 'fao'))).code).toBe('WRONG_ROLE');
+    expect(refusal(() => attach(engine, meta(), actor('manager', 'fao'))).code).toBe('FORBIDDEN_ROLE');
     expect(refusal(() => attach(engine, meta(), actor('organizer', 'other-unit'))).code).toBe('WRONG_ROLE');
     const unknownStep = refusal(() => attach(engine, meta({ stepKey: 'Z99' })));
     expect([unknownStep.code, unknownStep.errors?.map((e) => [e.field, e.rule])]).toEqual([
