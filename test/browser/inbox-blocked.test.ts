@@ -77,7 +77,7 @@ describe('the inbox says which steps its user may not decide', () => {
     const DAY = 86_400_000;
     const departureDate = new Date(Date.now() + 8 * 3600_000 - 3 * DAY).toISOString().slice(0, 10);
     const caseId = randomUUID();
-    const lapsed = `过期未出发团组 ${caseId.slice(0, 8)}`;
+    const lapsed = `过期未出发团组 ${caseId.slice(0, 13)}`;
     // As the read model has it (no workflow behind it: the inbox and the case page read the read model), submitted 40
     // days ago, its organizer's A02 and the office's B02 still open three days after the departure date.
     const store = api.app.get(EventStore);

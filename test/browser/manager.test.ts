@@ -38,6 +38,8 @@ const figure = (page: Page, title: string) =>
 
 describe("the manager's pages after the new-user trial", () => {
   let stack: Stack;
+  // Titles carry an id's first 13 characters (its first group and the hyphen after it): the first 8 alone can read as a
+  // passport number (`e5786136`: a letter and 7 digits), which the manager's answers mask (CI: `e5***136`, no row found).
   const cases = { departed: randomUUID(), completed: randomUUID(), open: randomUUID(), returning: randomUUID() };
 
   beforeAll(async () => {
@@ -49,7 +51,7 @@ describe("the manager's pages after the new-user trial", () => {
     const past = (caseId: string, extra: Partial<CaseSpec>): CaseSpec => ({
       caseId,
       unit: stack.users.unit,
-      title: `已出发案件 ${caseId.slice(0, 8)}`,
+      title: `已出发案件 ${caseId.slice(0, 13)}`,
       submittedAt: Date.now() - 30 * DAY,
       departureDate: shanghaiDate(-10),
       done: [],
@@ -63,18 +65,18 @@ describe("the manager's pages after the new-user trial", () => {
       store,
       caseStream(
         past(cases.returning, {
-          title: `待回国登记 ${cases.returning.slice(0, 8)}`,
+          title: `待回国登记 ${cases.returning.slice(0, 13)}`,
           open: [{ key: 'P01', code: 'P01', phase: 'post-trip', actorRole: 'organizer', kind: 'task' }],
         }),
       ),
     );
-    await append(store, caseStream(past(cases.completed, { title: `已办结案件 ${cases.completed.slice(0, 8)}`, closed: 'completed' })));
+    await append(store, caseStream(past(cases.completed, { title: `已办结案件 ${cases.completed.slice(0, 13)}`, closed: 'completed' })));
     await append(
       store,
       caseStream({
         caseId: cases.open,
         unit: stack.users.unit,
-        title: `在办案件 ${cases.open.slice(0, 8)}`,
+        title: `在办案件 ${cases.open.slice(0, 13)}`,
         submittedAt: Date.now() - DAY,
         departureDate: shanghaiDate(40),
         done: [],
@@ -89,18 +91,18 @@ describe("the manager's pages after the new-user trial", () => {
   it('a departed or closed case shows a dash and its status, not negative slack and days to departure', async () => {
     const page = await stack.pageAs('manager');
     await page.goto(`/cases/${cases.departed}`);
-    await waitForOrShow(page, page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 8)}` }));
+    await waitForOrShow(page, page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 13)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('—');
     await expect(figure(page, '距出发（天）')).resolves.toBe('已出发');
     await page.getByTestId('lang').click();
-    await waitForOrShow(page, page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 8)}` }));
+    await waitForOrShow(page, page.getByRole('heading', { name: `已出发案件 ${cases.departed.slice(0, 13)}` }));
     await page.locator('.ant-statistic', { hasText: 'Days to departure' }).waitFor();
     await expect(figure(page, 'Days to departure')).resolves.toBe('Departed');
     await page.getByTestId('lang').click();
     await page.getByTestId('lang').filter({ hasText: 'English' }).waitFor();
 
     await page.goto(`/cases/${cases.completed}`);
-    await waitForOrShow(page, page.getByRole('heading', { name: `已办结案件 ${cases.completed.slice(0, 8)}` }));
+    await waitForOrShow(page, page.getByRole('heading', { name: `已办结案件 ${cases.completed.slice(0, 13)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('—');
     await expect(figure(page, '距出发（天）')).resolves.toBe('已办结');
     // Its last forecast is history (thirteenth trial: a withdrawn case showed a ready date).
@@ -111,14 +113,14 @@ describe("the manager's pages after the new-user trial", () => {
     // The manager lists every unit's cases, and other test files add theirs meanwhile: this file's unit only.
     await page.getByRole('searchbox').fill(stack.users.unit);
     const row = (title: string) => page.locator('tr', { hasText: title });
-    const departed = row(`已出发案件 ${cases.departed.slice(0, 8)}`);
-    await waitForOrShow(page, row(`在办案件 ${cases.open.slice(0, 8)}`).getByText('4.5 正常'));
+    const departed = row(`已出发案件 ${cases.departed.slice(0, 13)}`);
+    await waitForOrShow(page, row(`在办案件 ${cases.open.slice(0, 13)}`).getByText('4.5 正常'));
     await expect(departed.innerText()).resolves.not.toContain('-3.0');
     await expect(departed.getByTestId('at-risk').count()).resolves.toBe(0);
 
     // An open case still counts down.
     await page.goto(`/cases/${cases.open}`);
-    await waitForOrShow(page, page.getByRole('heading', { name: `在办案件 ${cases.open.slice(0, 8)}` }));
+    await waitForOrShow(page, page.getByRole('heading', { name: `在办案件 ${cases.open.slice(0, 13)}` }));
     await expect(figure(page, '余量（工作日）')).resolves.toBe('4.5');
     await expect(figure(page, '预计办结日期')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await expect(figure(page, '距出发（天）')).resolves.toMatch(/^(39|40|41)$/);
@@ -130,7 +132,7 @@ describe("the manager's pages after the new-user trial", () => {
     await page.getByRole('heading', { name: '案件', exact: true }).waitFor();
     // A search typed wrong, then corrected: the wrong one's (empty) answer is held back until the corrected one's
     // rows are on screen, as a slow server would return it.
-    const wrong = `无此案件${randomUUID().slice(0, 8)}`;
+    const wrong = `无此案件${randomUUID().slice(0, 13)}`;
     const isWrong = (url: URL) => url.pathname === '/api/delegations' && url.searchParams.get('q') === wrong;
     let release!: () => void;
     const corrected = new Promise<void>((resolve) => (release = resolve));
@@ -147,7 +149,7 @@ describe("the manager's pages after the new-user trial", () => {
     const correctedRead = page.waitForEvent('requestfinished', (r) => new URL(r.url()).searchParams.get('q') === stack.users.unit);
     await search.fill(stack.users.unit);
     await correctedRead;
-    const open = page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 8)}` });
+    const open = page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 13)}` });
     await waitForOrShow(page, open.getByText('4.5 正常'));
 
     const lateAnswerRead = page.waitForEvent('requestfinished', (r) => isWrong(new URL(r.url())));
@@ -178,7 +180,7 @@ describe("the manager's pages after the new-user trial", () => {
     failing = false;
     // The live refresh (every 15 s while visible, and at once when the tab is shown again): here, the tab shown again.
     await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
-    await waitForOrShow(page, page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 8)}` }).getByText('4.5 正常'));
+    await waitForOrShow(page, page.locator('tr', { hasText: `在办案件 ${cases.open.slice(0, 13)}` }).getByText('4.5 正常'));
     await expect(page.getByText('服务暂不可用').count()).resolves.toBe(0);
     await page.unroute(list);
   });
@@ -238,7 +240,7 @@ describe("the manager's pages after the new-user trial", () => {
     const page = await stack.pageAs('organizer');
     await page.goto('/inbox');
     await page
-      .locator('tr', { hasText: `待回国登记 ${cases.returning.slice(0, 8)}` })
+      .locator('tr', { hasText: `待回国登记 ${cases.returning.slice(0, 13)}` })
       .getByTestId('act-P01')
       .click();
     const dialog = page.getByRole('dialog');
@@ -283,7 +285,7 @@ describe("the manager's pages after the new-user trial", () => {
       const departure = page.getByLabel('出发日期');
       await expect(departure.getAttribute('placeholder')).resolves.toBe('请选择日期');
       const dep = nextMarch15();
-      const ret = `${dep.slice(0, 8)}18`;
+      const ret = `${dep.slice(0, 13)}18`;
       // Typed as YYYY-MM-DD, it stays so (fillDay checks the field shows what was typed), not 03/15/2027.
       await page.getByLabel('标题').fill('日期格式检查');
       await page.getByRole('combobox', { name: '出访目的' }).click();
