@@ -382,10 +382,16 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(p.lastSeq).toBe(events.length);
     const byUsers = events.filter((e) => (e.type === 'step.completed' || e.type === 'step.decided') && e.actorId).map((e) => e.payload.key);
-    // No step recorded twice (the happy path returns nothing), and each accepted action is there once.
-    expect(new Set(byUsers).size).toBe(byUsers.length);
+    // Each accepted action is there once, and nothing else is: per step, as many records as acceptances. The happy path
+    // returns nothing, so a step is recorded twice only when a redate ran it again (the steps resting on the dates; CI on a
+    // loaded machine: 44 records of 35 steps, which the earlier "no step twice" read as a double application).
+    const perStep = (keys: Array<string | undefined>) => {
+      const n: Record<string, number> = {};
+      for (const k of keys) n[k ?? '?'] = (n[k ?? '?'] ?? 0) + 1;
+      return n;
+    };
     expect(accepted.length).toBeGreaterThan(8);
-    for (const a of accepted) expect(byUsers.filter((k) => k === a.key)).toHaveLength(1);
+    expect(perStep(byUsers)).toEqual(perStep(accepted.map((a) => a.key)));
   });
 
   it("PostgreSQL's own message when its data folder is in use, not a guess about the port", async () => {
