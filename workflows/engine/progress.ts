@@ -13,7 +13,7 @@ import {
   planReasonProblem,
 } from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
-import { planSummary, stepStatusOfClosedCase } from '@df/contracts';
+import { planSummary, stepOfClosedCase } from '@df/contracts';
 import type { CaseCore, StepState } from './core';
 import type { StepMeta } from './step-meta';
 
@@ -191,8 +191,10 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
         : {}),
     };
   };
-  const shown = (status: StepStatus): StepStatus => (core.closed ? stepStatusOfClosedCase(status) : status);
-  for (const [key, state] of core.states) steps.push(describe(core.metas.get(key)!, state, shown(state.status)));
+  for (const [key, state] of core.states) {
+    const step = describe(core.metas.get(key)!, state, state.status);
+    steps.push(core.closed ? stepOfClosedCase(step) : step);
+  }
   for (const { meta, state } of core.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
   const summary = core.closed || core.status === 'departed' ? { ...planSummary(p), atRisk: false } : planSummary(p);
   const derived = deriveFacts(core.facts);

@@ -164,6 +164,7 @@ export interface ActionResult {
 // The case statuses live with the access table that says what may run in each (libs/domain/src/access.ts).
 export { CASE_STATUSES, type CaseStatus } from '@df/domain';
 
+import { stepStatusOfClosedCase } from './labels';
 export { STEP_STATUSES, STEP_STATUS_LABELS, stepStatusOfClosedCase, type StepStatus } from './labels';
 
 export interface StepProgress {
@@ -202,6 +203,18 @@ export interface StepProgress {
    * what its approval's comment must state (planReasonProblem's message; absent: nothing asked).
    */
   planReason?: Label;
+}
+
+/**
+ * A step as a closed case shows it (stepStatusOfClosedCase): one left undone is `withdrawn`, on no critical path, with no
+ * latest start, blocked reason or plan reason (nothing is waited for); done and skipped steps as they are. The engine's
+ * progress of a closed case and the API's answer for a workflow closed outside the engine both show steps through it.
+ */
+export function stepOfClosedCase(step: StepProgress): StepProgress {
+  const status = stepStatusOfClosedCase(step.status);
+  if (status === step.status) return step;
+  const { latestStartAt: _start, blockedReason: _blocked, planReason: _reason, ...rest } = step;
+  return { ...rest, status, critical: false };
 }
 
 export interface DeficiencyProgress {

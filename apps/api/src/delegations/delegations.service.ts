@@ -15,7 +15,7 @@ import {
   delegationWorkflowId,
   objectionUpdate,
   planSummary,
-  stepStatusOfClosedCase,
+  stepOfClosedCase,
   supplyDocumentUpdate,
   extendDeficiencyUpdate,
   tripReportProblems,
@@ -792,12 +792,7 @@ export class DelegationsService {
       ...progress,
       status: row.status as CaseStatus,
       phase: row.phase as DelegationProgress['phase'],
-      steps: progress.steps.map((s) => {
-        const status = stepStatusOfClosedCase(s.status);
-        if (status === s.status) return s;
-        const { latestStartAt: _start, blockedReason: _blocked, planReason: _reason, ...rest } = s;
-        return { ...rest, status, critical: false };
-      }),
+      steps: progress.steps.map(stepOfClosedCase),
     };
   }
 
