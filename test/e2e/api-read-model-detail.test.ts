@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { delegationWorkflowId } from '@df/contracts';
 import { ReconcilerService } from '../../apps/worker/src';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -8,8 +9,8 @@ import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
 
 /**
  * Issue 11 item 8: a case whose workflow history Temporal no longer has (past the namespace's retention; here
- * deleted) still answers GET /api/delegations/:id, from the read models, marked `source: 'read-model'`;
- * actions on it stay refused.
+ * deleted) still answers GET /api/delegations/:id: from its final published answer, or without one from the read
+ * models, marked `source: 'read-model'`; actions on it stay refused.
  */
 describe('GET /api/delegations/:id once the workflow is gone', () => {
   let worker: TestWorker;
@@ -85,6 +86,10 @@ describe('GET /api/delegations/:id once the workflow is gone', () => {
     );
     expect(gone).toBe('WorkflowNotFoundError');
 
+    // Its last published answer is final (the reconciler's close is all it lacks): served as it was, closed.
+    expect((await detail(caseId).expect(200)).body).toMatchObject({ source: 'workflow', status: 'terminated', phase: 'closed' });
+    // Without one (lost, or a case closed before answers were published) the read models' record answers.
+    await worker.app.get(DataSource).query(`DELETE FROM case_progress WHERE case_id = $1`, [caseId]);
     // The dev server's deletion is asynchronous: a query may still be answered a moment after describe said not found.
     const res = await eventually(
       () => detail(caseId).expect(200),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
+import { delegationWorkflowId, progressQuery, stepOfClosedCase, type DelegationProgress } from '@df/contracts';
+import { ReconcilerService } from '../../apps/worker/src';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress } from '../support/api-flow';
@@ -263,5 +264,55 @@ describe('GET /api/delegations/:id from the published progress answer', () => {
       expect((after.published ?? 0) - (before.published ?? 0)).toBe(1);
       expect((after.query ?? 0) - (before.query ?? 0)).toBe(0);
       // (An open case whose worker stopped is asked, 503: the test above.)
+    }));
+
+  it('a case terminated outside the engine is served its last answer once the reconciler recorded the close, as closed; not while the answer lacks an event the workflow stored (first session of 2026-12-05: its every read replayed the history)', () =>
+    withLonelyWorker(async (lonely, quick, stopWorker) => {
+      const caseId = await submit(quick);
+      await eventually(
+        () => getProgress(quick, users.tokens.organizer, caseId),
+        (p) => p.steps.find((s) => s.key === 'A02')?.status === 'awaiting',
+      );
+      await eventually(
+        () =>
+          db.query(`SELECT 1 FROM case_progress p JOIN cases c USING (case_id) WHERE case_id = $1 AND p.last_seq >= c.last_seq`, [caseId]),
+        (rows: unknown[]) => rows.length === 1,
+      );
+      await lonely.client.workflow.getHandle(delegationWorkflowId(caseId)).terminate('测试 / test');
+      const reconciler = lonely.app.get(ReconcilerService);
+      await eventually(
+        () => reconciler.reconcile(),
+        (r) => r.closed.includes(caseId),
+        20_000,
+      );
+      const final = await query(caseId, lonely);
+      const asClosed = (p: DelegationProgress) => ({
+        ...state(p),
+        status: 'terminated',
+        phase: 'closed',
+        steps: p.steps.map(stepOfClosedCase).map((s) => [s.key, s.status, s.actedBy ?? null, s.decision ?? null, s.returns]),
+      });
+      const read = async () => {
+        const before = await reads(quick);
+        const res = await request(quick.http).get(`/api/delegations/${caseId}`).set(bearer(users.tokens.organizer)).expect(200);
+        const after = await reads(quick);
+        const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+        return { body: res.body as DelegationProgress, published: delta('published'), query: delta('query') };
+      };
+
+      // The stored answer one event of the workflow's behind (as if its write were lost): the workflow is asked.
+      await db.query(`UPDATE case_progress SET last_seq = last_seq - 1 WHERE case_id = $1`, [caseId]);
+      const behind = await read();
+      expect([behind.query, behind.published]).toEqual([1, 0]);
+      expect(state(behind.body)).toEqual(asClosed(final));
+      await db.query(`UPDATE case_progress SET last_seq = last_seq + 1 WHERE case_id = $1`, [caseId]);
+
+      // Only the reconciler's close past it: served, with no worker to replay the workflow.
+      await stopWorker();
+      const served = await read();
+      expect([served.query, served.published]).toEqual([0, 1]);
+      expect(served.body).toMatchObject({ source: 'workflow', status: 'terminated', phase: 'closed' });
+      expect(state(served.body)).toEqual(asClosed(final));
+      expect(served.body.steps.find((s) => s.key === 'A02')).toMatchObject({ status: 'withdrawn', critical: false });
     }));
 });

@@ -95,7 +95,11 @@ export type CaseEventPayloads = {
     returnDate: string;
     trips: Array<{ memberId: string; personKey: string }>;
   };
-  'case.closed': { status: CaseStatus; reason: string };
+  /**
+   * `temporalStatus` and `runId` only on the close the worker's reconciler records for a workflow ended outside the
+   * engine (terminated from the Temporal CLI or Web UI, failed, timed out): the workflow itself never recorded it.
+   */
+  'case.closed': { status: CaseStatus; reason: string; temporalStatus?: string; runId?: string };
   'member.withdrawn': { memberId: string; reason: string; memberCount: number };
   'step.awaiting': StepMetaPayload & { startedAt: string; dueAt: string | null };
   'step.skipped': StepMetaPayload;

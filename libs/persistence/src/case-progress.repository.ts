@@ -19,6 +19,11 @@ export interface StoredProgress {
   modelSeq: number | null;
   /** A worker on the task queue beat within the window given (workerAlive). */
   workerAlive: boolean;
+  /**
+   * The read model is past the answer only by a close recorded outside the engine (the reconciler's `case.closed`,
+   * with `temporalStatus`): every event the workflow stored is in the answer.
+   */
+  behindOnlyByOutsideClose: boolean;
 }
 
 /** A worker's beat (worker_heartbeats); `beatAt` is the database clock. */
@@ -62,7 +67,8 @@ export async function writeProgressSnapshots(manager: EntityManager, snapshots: 
 
 /**
  * The stored answer of a case with the read model's seq and whether a worker on `taskQueue` beat
- * within `aliveMs`, in one read (primary keys and the heartbeat index); null if none.
+ * within `aliveMs`, in one read (primary keys and the heartbeat index; the events past the answer, by the
+ * primary key, only when the read model is past it); null if none.
  */
 export async function readProgressSnapshot(
   manager: EntityManager,
@@ -76,9 +82,13 @@ export async function readProgressSnapshot(
     age_ms: string;
     model_seq: number | null;
     worker_alive: boolean;
+    behind_only_by_outside_close: boolean;
   }> = await manager.query(
     `SELECT p.answer, p.last_seq, (extract(epoch FROM clock_timestamp() - p.written_at) * 1000)::bigint AS age_ms,
             c.last_seq AS model_seq,
+            c.last_seq > p.last_seq AND NOT EXISTS (
+              SELECT 1 FROM case_events e WHERE e.stream_id = p.case_id AND e.seq > p.last_seq
+                 AND NOT (e.type = 'case.closed' AND e.payload ? 'temporalStatus')) AS behind_only_by_outside_close,
             EXISTS (SELECT 1 FROM worker_heartbeats w
                      WHERE w.task_queue = $2 AND w.beat_at > clock_timestamp() - make_interval(secs => $3::double precision / 1000)) AS worker_alive
        FROM case_progress p LEFT JOIN cases c ON c.case_id = p.case_id
@@ -93,5 +103,6 @@ export async function readProgressSnapshot(
     ageMs: Number(row.age_ms),
     modelSeq: row.model_seq,
     workerAlive: row.worker_alive,
+    behindOnlyByOutsideClose: row.behind_only_by_outside_close === true,
   };
 }

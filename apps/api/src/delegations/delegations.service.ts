@@ -872,11 +872,13 @@ export class DelegationsService {
   /**
    * The published answer and whether it may be served: `current` — a worker beats on our task queue, this API
    * reached Temporal (otherwise the query answers, or 503s, as an action would), and its seq is at least the
-   * read model's (a close recorded outside the engine, terminated and reconciled, has a later seq and goes to
-   * the query and withClosedStatus); `serve` — also at most `maxAge` old.
-   * A case the engine closed is final: its last answer, as current as the read model, is served at any age, with or
-   * without a worker or Temporal (new-user trial: every read of a completed case queried it, and a query of a closed
-   * workflow replays its whole history on a worker: 2-5 s a read, the worker's other cases slowed meanwhile).
+   * read model's; `serve` — also at most `maxAge` old.
+   * A closed case is final: its last answer, as current as the read model, is served at any age, with or without a
+   * worker or Temporal (new-user trial: every read of a completed case queried it, and a query of a closed workflow
+   * replays its whole history on a worker: 2-5 s a read, the worker's other cases slowed meanwhile) — one the engine
+   * closed, and one whose workflow ended outside it (terminated from the CLI or Web UI) once the reconciler recorded
+   * the close, when that close is all the answer lacks (every event the workflow stored is in it; withClosedStatus
+   * then says it closed, as it does for the query's answer).
    */
   private async published(caseId: string, maxAge: number): Promise<PublishedRead> {
     const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
@@ -884,6 +886,7 @@ export class DelegationsService {
     const answer = stored.answer as unknown as DelegationProgress;
     const asRecorded = stored.modelSeq === null || stored.lastSeq >= stored.modelSeq;
     if (asRecorded && CLOSED_STATUSES.includes(answer.status)) return { current: true, serve: true, answer };
+    if (stored.behindOnlyByOutsideClose) return { current: true, serve: true, answer };
     const current = stored.workerAlive && this.temporal.connected() && asRecorded;
     return { current, serve: current && stored.ageMs <= maxAge, answer };
   }
