@@ -80,7 +80,10 @@ async function main(): Promise<number> {
   };
   log(`sections: ${options.only.join(', ')}${options.quick ? ' (quick)' : ''}`);
   log(`workers: ${options.workers}${options.cpuProfDir ? `; CPU profiles into ${options.cpuProfDir}` : ''}`);
-  const stack = await startStack(options.workingDaySeconds, {
+  // The decision section on its own time scale (one the machine follows), the others on the run's: the API restarts
+  // between them (the scale is the API's, given to each case with its submission).
+  const decisionFirst = options.only.includes('decision');
+  const stack = await startStack(decisionFirst ? options.decisionWorkingDaySeconds : options.workingDaySeconds, {
     workers: options.workers,
     ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
     ...(options.workerHeapMb !== undefined ? { workerHeapMb: options.workerHeapMb } : {}),
@@ -110,7 +113,7 @@ async function main(): Promise<number> {
     const ctx = { api, tokens, db, cpu };
     rss('started');
     if (options.only.includes('decision')) {
-      const decision = await runDecision(ctx, options.cases, options.workingDaySeconds);
+      const decision = await runDecision(ctx, options.cases, options.decisionWorkingDaySeconds);
       rss('afterDecision');
       const { updatesPerCase, workflowIds: _ids, ...figures } = decision;
       summary.decision = figures;
@@ -118,6 +121,10 @@ async function main(): Promise<number> {
         bare: await runBaseline('bare', stack.temporalAddress, stack.namespace, updatesPerCase, db, cpu),
         append: await runBaseline('append', stack.temporalAddress, stack.namespace, updatesPerCase, db, cpu),
       };
+      if (options.decisionWorkingDaySeconds !== options.workingDaySeconds && options.only.some((s) => s !== 'decision')) {
+        await stack.restartApi(options.workingDaySeconds);
+        cpu.apiPid = stack.api.pid;
+      }
     }
     if (options.only.includes('history')) {
       const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });

@@ -16,6 +16,22 @@ describe('bench options', () => {
     expect(parseOptions([], {}).workerHeapMb).toBeUndefined();
   });
 
+  it('times the decision section on a scale of its own, one the machine follows with 50 cases (the year section needs 0.5 s)', () => {
+    expect(parseOptions([], {})).toMatchObject({ workingDaySeconds: 0.5, decisionWorkingDaySeconds: 10 });
+    expect(parseOptions(['--quick'], {})).toMatchObject({ workingDaySeconds: 0.5, decisionWorkingDaySeconds: 0.5 });
+    // One scale given for the run is every section's, as before the decision section had its own.
+    expect(parseOptions(['--working-day-seconds', '2'], {})).toMatchObject({ workingDaySeconds: 2, decisionWorkingDaySeconds: 2 });
+    expect(parseOptions(['--working-day-seconds', '2', '--decision-working-day-seconds=4'], {})).toMatchObject({
+      workingDaySeconds: 2,
+      decisionWorkingDaySeconds: 4,
+    });
+    expect(parseOptions([], { BENCH_DECISION_WORKING_DAY_SECONDS: '3' }).decisionWorkingDaySeconds).toBe(3);
+    expect(() => parseOptions(['--decision-working-day-seconds', '0'], {})).toThrow(
+      /--decision-working-day-seconds must be a positive number/,
+    );
+    expect(() => parseOptions(['--working-day-seconds', 'Infinity'], {})).toThrow(/--working-day-seconds must be a positive number/);
+  });
+
   it('reads flags over the environment, and --quick shrinks what is not given', () => {
     const o = parseOptions(['--quick', '--cases', '7', '--only=board,decision'], { BENCH_CASES: '3', BENCH_BOARD_CASES: '500' });
     expect(o).toMatchObject({ cases: 7, boardCases: 500, openCases: 50, yearCases: 10, quick: true, only: ['decision', 'board'] });

@@ -14,8 +14,13 @@ export interface BenchOptions {
   boardRequests: number;
   /** Keep the seeded board rows in an external database (DATABASE_URL), and reuse them when already there (EXPLAIN, A/B runs). */
   boardKeep: boolean;
-  /** Time scale of the decision path: one working day lasts this many seconds. */
+  /** Time scale of the history and year sections (and of the decision section unless given its own): one working day lasts this many seconds. */
   workingDaySeconds: number;
+  /**
+   * Time scale of the decision section: one this machine follows with `--cases` cases, so that no case's departure
+   * passes while it prepares (docs/benchmarks.md "The decision section on time": 50 cases on time at 10 s).
+   */
+  decisionWorkingDaySeconds: number;
   /** Cases of the year section (they arrive over 250 working days of the time scale). */
   yearCases: number;
   /** Worker processes on the one task queue. */
@@ -39,7 +44,11 @@ export const USAGE = `npm run bench -- [options]
   --board-keep            with DATABASE_URL: keep the seeded board rows afterwards, and time the rows already
                           there instead of seeding when the database holds exactly --board-cases of them
                           (env BENCH_BOARD_KEEP=1)
-  --working-day-seconds S time scale of the decision path (default 0.5; env BENCH_WORKING_DAY_SECONDS)
+  --working-day-seconds S time scale of the history and year sections, and of the decision section when it is not
+                          given its own (default 0.5; env BENCH_WORKING_DAY_SECONDS)
+  --decision-working-day-seconds S
+                          time scale of the decision section (default 10, one the machine follows with 50 cases, so
+                          no case's departure passes while it prepares; --quick: 0.5; env BENCH_DECISION_WORKING_DAY_SECONDS)
   --year-cases N          cases of the year section, arriving over 250 working days (default 25, what the time scale
                           lets this machine carry; env BENCH_YEAR_CASES)
   --workers N             worker processes on the one task queue (default 1; env BENCH_WORKERS)
@@ -71,6 +80,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     ['board-cases', 'BENCH_BOARD_CASES'],
     ['board-requests', 'BENCH_BOARD_REQUESTS'],
     ['working-day-seconds', 'BENCH_WORKING_DAY_SECONDS'],
+    ['decision-working-day-seconds', 'BENCH_DECISION_WORKING_DAY_SECONDS'],
     ['only', 'BENCH_ONLY'],
     ['year-cases', 'BENCH_YEAR_CASES'],
     ['workers', 'BENCH_WORKERS'],
@@ -100,6 +110,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'board-cases',
         'board-requests',
         'working-day-seconds',
+        'decision-working-day-seconds',
         'only',
         'out',
         'year-cases',
@@ -124,8 +135,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     : [...SECTIONS];
   for (const s of only)
     if (!(SECTIONS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown section ${s} (one of ${SECTIONS.join(', ')})`);
-  const wds = raw.has('working-day-seconds') ? Number(raw.get('working-day-seconds')) : 0.5;
-  if (!(wds > 0)) throw new UsageError('--working-day-seconds must be a positive number');
+  const seconds = (flag: string, normal: number) => {
+    const n = raw.has(flag) ? Number(raw.get(flag)) : normal;
+    if (!(n > 0 && Number.isFinite(n))) throw new UsageError(`--${flag} must be a positive number (got ${JSON.stringify(raw.get(flag))})`);
+    return n;
+  };
+  const wds = seconds('working-day-seconds', 0.5);
+  const decisionWds = seconds('decision-working-day-seconds', raw.has('working-day-seconds') ? wds : quick ? 0.5 : 10);
   return {
     cases: int('cases', 50, 5),
     openCases: int('open-cases', 1000, 50),
@@ -133,6 +149,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     boardRequests: int('board-requests', 200, 40),
     boardKeep,
     workingDaySeconds: wds,
+    decisionWorkingDaySeconds: decisionWds,
     yearCases: int('year-cases', 25, 10),
     workers: int('workers', 1, 1),
     ...(raw.has('cpu-prof') ? { cpuProfDir: raw.get('cpu-prof')! } : {}),

@@ -82,7 +82,7 @@ export function report(s: BenchSummary): Report {
   if (d) {
     rows.push([
       'decision',
-      `step transitions/s (${d.cases} cases, ${d.updates} updates)`,
+      `step transitions/s (${d.cases} cases, ${d.updates} updates; a working day = ${d.workingDaySeconds} s)`,
       d.updatesPerSecond,
       b?.bare.updatesPerSecond ?? '-',
       b?.append.updatesPerSecond ?? '-',

@@ -43,7 +43,13 @@ export interface Stack {
   workerHeapMb: number;
   /** WORKER_WORKFLOW_STACK_TRACES as the worker(s) read it: the SDK's stack-trace hook installed. */
   workflowStackTraces: boolean;
+  /** The API process now (restartApi replaces it). */
   api: ChildProgram;
+  /**
+   * Stops the API and starts it again on the same port with another time scale (WORKING_DAY_SECONDS): the scale
+   * is the API's (a case gets it with its submission; the worker reads it from the case), so a section can have its own.
+   */
+  restartApi(workingDaySeconds: number): Promise<void>;
   /** How the bench's own Temporal client connects and encrypts, exactly as the worker and the API do. */
   temporal: { connection: TemporalConnectionOptions; dataConverter: DataConverter };
   external: { database: boolean; temporal: boolean };
@@ -142,12 +148,20 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
     const dist = join(__dirname, '..');
     // fork() passes process.execArgv to the child, and Node refuses --cpu-prof in NODE_OPTIONS: add the
     // flags to this process's execArgv while the children are forked (this process is not profiled by it).
-    const execArgv = [...process.execArgv];
-    if (opts.cpuProfDir) process.execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+    const profiled = async <T>(fork: () => Promise<T>): Promise<T> => {
+      const execArgv = [...process.execArgv];
+      if (opts.cpuProfDir) process.execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
+      try {
+        return await fork();
+      } finally {
+        process.execArgv.splice(0, process.execArgv.length, ...execArgv);
+      }
+    };
+    const startApi = (seconds: number) =>
+      profiled(() => startChildProgram('api', join(dist, 'api', 'main.js'), { ...env, WORKING_DAY_SECONDS: String(seconds) }, 'stderr'));
     const workers: ChildProgram[] = [];
     const workerHeapMb = opts.workerHeapMb ?? config.workerHeapMb;
-    let api: ChildProgram;
-    try {
+    await profiled(async () => {
       for (let i = 0; i < Math.max(1, opts.workers ?? 1); i++) {
         const worker = await startChildProgram(
           `worker${i === 0 ? '' : ` ${i + 1}`}`,
@@ -162,29 +176,31 @@ export async function startStack(workingDaySeconds: number, opts: StackOptions =
         workers.push(worker);
         log(`worker pid ${worker.pid} on task queue ${taskQueue}${workerHeapMb ? `, heap cap ${workerHeapMb} MiB` : ', no heap cap'}`);
       }
-      api = await startChildProgram('api', join(dist, 'api', 'main.js'), env, 'stderr');
-    } finally {
-      process.execArgv.splice(0, process.execArgv.length, ...execArgv);
-    }
-    const worker = workers[0]!;
-    stops.push(() => api.stop());
+    });
     const apiUrl = `http://127.0.0.1:${port}`;
-    log(`API pid ${api.pid} on ${apiUrl}`);
-    return {
+    const stack: Stack = {
       databaseUrl,
       temporalAddress,
       namespace,
       taskQueue,
       apiUrl,
-      worker,
+      worker: workers[0]!,
       workers,
       workerHeapMb,
       workflowStackTraces: config.workerWorkflowStackTraces,
-      api,
+      api: await startApi(workingDaySeconds),
+      restartApi: async (seconds) => {
+        await stack.api.stop();
+        stack.api = await startApi(seconds);
+        log(`API pid ${stack.api.pid} on ${apiUrl}, one working day = ${seconds} s`);
+      },
       temporal: { connection: temporalConnectionOptions(config), dataConverter: temporalDataConverter(config) },
       external: { database: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS },
       stop,
     };
+    stops.push(() => stack.api.stop());
+    log(`API pid ${stack.api.pid} on ${apiUrl}, one working day = ${workingDaySeconds} s`);
+    return stack;
   } catch (err) {
     await stop();
     throw err;
