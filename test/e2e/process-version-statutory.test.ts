@@ -88,6 +88,89 @@ describe('process versions: the statutory steps (own database: process versions 
       .expect(404);
   });
 
+  it.each([
+    // Thirtieth trial: E07 published as an approval; a second clerk refused it and the fully approved case closed rejected.
+    [
+      'E07 (the departure confirmation) an approval',
+      changed('t-e07-approval', 'E07', (s) => ({ ...s, kind: 'approval' })),
+      [
+        [`steps[${at('E07')}].actor`, 'step-actor'],
+        [`steps[${at('E07')}].kind`, 'step-kind'],
+        [`steps[${at('E07')}].kind`, 'statutory-step'],
+      ],
+    ],
+    // Thirtieth trial: A10, the finance countersign of the budget, published for the organizer.
+    [
+      'A10 (the finance countersign) for the organizer',
+      changed('t-a10-organizer', 'A10', (s) => ({ ...s, actor: 'organizer' })),
+      [
+        [`steps[${at('A10')}].actor`, 'step-actor'],
+        [`steps[${at('A10')}].actor`, 'statutory-step'],
+      ],
+    ],
+    ['A10 a task', changed('t-a10-task', 'A10', (s) => ({ ...s, kind: 'task' })), [[`steps[${at('A10')}].kind`, 'statutory-step']]],
+    [
+      'A10 for the FAO clerk',
+      changed('t-a10-clerk', 'A10', (s) => ({ ...s, actor: 'fao-clerk' })),
+      [[`steps[${at('A10')}].actor`, 'statutory-step']],
+    ],
+    // The same kind elsewhere: the FAO's own review for the travellers, a custody move made a decision, P01 an approval.
+    [
+      'B05 for the members',
+      changed('t-b05-member', 'B05', (s) => ({ ...s, actor: 'member' })),
+      [[`steps[${at('B05')}].actor`, 'step-actor']],
+    ],
+    [
+      'C07 (the check-out) an approval',
+      changed('t-c07-approval', 'C07', (s) => ({ ...s, kind: 'approval' })),
+      [[`steps[${at('C07')}].kind`, 'step-kind']],
+    ],
+    [
+      'P01 (the return registration) an approval',
+      changed('t-p01-approval', 'P01', (s) => ({ ...s, kind: 'approval' })),
+      [
+        [`steps[${at('P01')}].actor`, 'step-actor'],
+        [`steps[${at('P01')}].kind`, 'step-kind'],
+        [`steps[${at('P01')}].kind`, 'statutory-step'],
+      ],
+    ],
+  ])('handed input: %s is 422 naming the field, nothing published (who decides)', async (_what, definition, fields) => {
+    const res = await publish(definition).expect(422);
+    expect(res.body.code).toBe('INVALID_REQUEST');
+    expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual(fields.map(([f, rule]) => [`definition.${f}`, rule]));
+    await request(api.http)
+      .get(`/api/registries/process-versions/${definition.version}`)
+      .set(bearer(users.tokens['fao-director']))
+      .expect(404);
+  });
+
+  it('an approval the office adds is for a reviewing office, not the applicant side: for the organizer 422, for the FAO reviewer published', async () => {
+    const withReview = (version: string, actor: StepDefinition['actor']): ProcessDefinition => {
+      const def = { ...structuredClone(DEFAULT_DEFINITION), version };
+      const review: StepDefinition = {
+        code: 'Z01',
+        phase: 'review',
+        name: { zh: '外办补充审核', en: 'Additional FAO review' },
+        actor,
+        scope: 'delegation',
+        needs: ['B05'],
+        durationWd: 0.5,
+        kind: 'approval',
+      };
+      def.steps = [...def.steps.map((s) => (s.code === 'B06' ? { ...s, needs: [...s.needs, 'Z01'] } : s)), review];
+      return def;
+    };
+    const refused = await publish(withReview('t-z01-organizer', 'organizer')).expect(422);
+    expect((refused.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([
+      [`definition.steps[${DEFAULT_DEFINITION.steps.length}].actor`, 'step-actor'],
+    ]);
+    expect((refused.body.errors as FieldError[])[0]!.message).toEqual({
+      zh: expect.stringContaining('审批步骤不能由申请一方或外部机构办理'),
+      en: expect.stringContaining("An approval is not decided by the applicant's side or an outside body"),
+    });
+    await publish(withReview('t-z01-reviewer', 'fao-reviewer')).expect(201);
+  });
+
   it("the office's settings may not shorten the notice either (stepDurations.A13 below 5 WD: 422 statutory-step)", async () => {
     const res = await request(api.http)
       .post('/api/registries/process-versions')

@@ -3,6 +3,7 @@ import { DEFAULT_RULES_CONFIG } from '../rules';
 import type { OfficeSettings, ProcessDefinition, StepDefinition } from './index';
 import {
   applyOverrides,
+  approvalProblems,
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   DEFINITION_2027_1,
@@ -590,5 +591,36 @@ describe('custodyMoveProblems: a published step moves the custody ledger as the 
     });
     expect(custodyMoveProblems(moved('C01', 'check-out')).map((p) => p.step)).toEqual(['C01']);
     expect(custodyMoveProblems(moved('C07', 'check-in')).map((p) => p.step)).toEqual(['C07']);
+  });
+});
+
+describe('approvalProblems: who decides, as a published version declares it', () => {
+  it('passes every built-in process and version', () => {
+    for (const def of [
+      ...processDefinitions(DEFAULT_DEFINITION),
+      DEFINITION_2026_1,
+      DEFINITION_2027_1,
+      DEFINITION_2027_2,
+      DEFINITION_2027_3,
+      DEFINITION_2027_4,
+    ])
+      expect([def.version, approvalProblems(upcastDefinition(def))]).toEqual([def.version, []]);
+  });
+
+  it('refuses an approval for the applicant side, and a step recording a fact made an approval (thirtieth trial: A10 for the organizer, E07 an approval)', () => {
+    const with_ = (code: string, over: Partial<StepDefinition>): ProcessDefinition => ({
+      ...DEFAULT_DEFINITION,
+      steps: DEFAULT_DEFINITION.steps.map((s) => (s.code === code ? { ...s, ...over } : s)),
+    });
+    const at = (code: string) => DEFAULT_DEFINITION.steps.findIndex((s) => s.code === code);
+    const found = (def: ProcessDefinition) => approvalProblems(def).map((p) => [p.code, p.path]);
+    expect(found(with_('A10', { actor: 'organizer' }))).toEqual([['STEP_ACTOR', `steps[${at('A10')}].actor`]]);
+    for (const actor of ['member', 'external', 'enterprise-clerk'] as const)
+      expect(found(with_('B05', { actor }))).toEqual([['STEP_ACTOR', `steps[${at('B05')}].actor`]]);
+    expect(found(with_('B05', { actor: 'fao-clerk' }))).toEqual([]); // the FAO's own organisation
+    expect(found(with_('E07', { kind: 'approval', actor: 'fao-clerk' }))).toEqual([['STEP_KIND', `steps[${at('E07')}].kind`]]);
+    for (const code of ['C06', 'C07', 'P02', 'B03', 'P01'])
+      expect(found(with_(code, { kind: 'approval', actor: 'passport-officer' }))).toEqual([['STEP_KIND', `steps[${at(code)}].kind`]]);
+    expect(() => loadDefinition({ ...with_('E07', { kind: 'approval' }), version: 'office-e07' })).toThrow(DefinitionError);
   });
 });

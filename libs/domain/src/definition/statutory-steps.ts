@@ -64,6 +64,12 @@ const AFTER = 'process.md § After departure';
 // prettier-ignore
 export const STATUTORY_STEPS: readonly StatutoryStep[] = [
   {
+    code: 'A10', name: { zh: '任务和预算审批表', en: 'the task and budget approval' },
+    source: `${STEPS}: A10 task & budget approval form (foreign affairs + finance countersign) by finance, after A09`,
+    rule: { zh: '财务部门会签出访任务和预算', en: 'the finance office countersigns the task and its budget' },
+    kind: ['approval'], actor: ['finance'], needs: ['A09'], condition: [null],
+  },
+  {
     code: 'A11', name: { zh: '政审及备案表', en: 'political review' }, approvalRole: 'personnel',
     source: `${STEPS}: A11 political review (政审) by personnel, per member; ${RULES}`,
     rule: { zh: '组织人事部门对每名成员政审', en: 'the personnel office vets every member' },
@@ -155,13 +161,13 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
       zh: '确认出发证明出发日，出发后的义务由此开始',
       en: 'it certifies the departure day, from which the post-trip obligations run',
     },
-    needs: ['E01', 'E02', 'E03', 'E05', 'E06', 'D11'], condition: [null], behaviour: { certifies: { event: 'departure' } },
+    kind: ['task'], needs: ['E01', 'E02', 'E03', 'E05', 'E06', 'D11'], condition: [null], behaviour: { certifies: { event: 'departure' } },
   },
   {
     code: 'P01', name: { zh: '回国登记', en: 'the return registration' },
     source: `${AFTER}: return registration; ${RULES}: the custody and report deadlines count from the return`,
     rule: { zh: '回国登记证明回国日，交回护照和出访报告的期限由此起算', en: 'it certifies the return day the post-trip deadlines count from' },
-    condition: [null], behaviour: { certifies: { event: 'return' } },
+    kind: ['task'], condition: [null], behaviour: { certifies: { event: 'return' } },
   },
   {
     code: 'P02', name: { zh: '护照交回保管', en: 'the passport back in custody' },

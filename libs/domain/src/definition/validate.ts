@@ -165,6 +165,14 @@ export const STEP_ACTORS: Record<'delegation' | 'apec-card' | 'apec-whitelist', 
   'apec-whitelist': ROLES.filter((r) => !NEVER_STEP_ACTORS.includes(r)),
 };
 
+/**
+ * Who never decides an approval: the applicant's side — the unit's clerks who file the trip (organizer), the travellers
+ * (member), the enterprise's clerk of an APEC application — and the outside bodies whose steps are `external`. An
+ * approval for them is a trip approving itself (new-user trial, 2026-12-05: A10, the finance countersign of the
+ * budget, published for the organizer). process.md § The 53 steps: every approval is a reviewing office's.
+ */
+export const NEVER_APPROVERS: readonly Role[] = ['organizer', 'member', 'enterprise-clerk', 'external'];
+
 /** A JSON object (not null, not an array): what the definition checks take a record to be. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -582,6 +590,46 @@ export function custodyMoveProblems(def: ProcessDefinition): DefinitionProblem[]
 }
 
 /**
+ * Who decides, as a published version declares it (publish time only, as the statutory checks: definitions of running
+ * cases stay): an approval is a reviewing office's decision, never the applicant side's (NEVER_APPROVERS), and a step
+ * that records a fact is not an approval. Problems at `steps[i].actor` (STEP_ACTOR) and `steps[i].kind` (STEP_KIND).
+ */
+export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const at = (s: StepDefinition) => `steps[${def.steps.indexOf(s)}]`;
+  const steps = def.steps;
+  // An approval is a reviewing office's decision, never the applicant side's (NEVER_APPROVERS).
+  for (const s of steps)
+    if (s.kind === 'approval' && NEVER_APPROVERS.includes(s.actor))
+      problems.push({
+        code: 'STEP_ACTOR',
+        step: s.code,
+        path: `${at(s)}.actor`,
+        text: {
+          zh: `审批步骤不能由申请一方或外部机构办理（${labelledCodes(NEVER_APPROVERS, ROLE_LABELS).zh}）`,
+          en: `An approval is not decided by the applicant's side or an outside body (${labelledCodes(NEVER_APPROVERS, ROLE_LABELS).en})`,
+        },
+        message: `step ${s.code}: an approval for '${s.actor}'`,
+      });
+  // A step that records a fact — certifies a day, moves a passport in custody, collects the missing documents — is not
+  // a decision: an approval may be refused, and a refusal closes the case (new-user trial, 2026-12-05: E07, the
+  // departure confirmation, published as an approval; another clerk refused it and the fully approved case closed).
+  for (const s of steps)
+    if (s.kind === 'approval' && (s.behaviour?.certifies || s.behaviour?.custody || s.behaviour?.collectsDeficiencies))
+      problems.push({
+        code: 'STEP_KIND',
+        step: s.code,
+        path: `${at(s)}.kind`,
+        text: {
+          zh: '确认日期、护照保管进出或收齐容缺材料的步骤记录事实，不能是审批步骤（审批可被驳回，驳回即结案）',
+          en: 'A step that certifies a date, moves a passport in custody or collects the missing documents records a fact: it is not an approval (an approval may be refused, which closes the case)',
+        },
+        message: `step ${s.code}: an approval with behaviour ${Object.keys(s.behaviour ?? {}).join(', ')}`,
+      });
+  return problems;
+}
+
+/**
  * A definition an office publishes (JSON), validated as at load: returns a plain-data copy, or throws
  * DefinitionError listing every problem. Used by the process-version registry (apps/api registries).
  */
@@ -593,6 +641,7 @@ export function loadDefinition(raw: unknown): ProcessDefinition {
       ? shape
       : [
           ...durationDecimalsProblems(sound),
+          ...approvalProblems(sound),
           ...statutoryApprovalProblems(sound),
           ...statutoryStepProblems(sound),
           ...custodyMoveProblems(sound),
