@@ -5,6 +5,7 @@ import {
   DEFINITION_2027_3,
   DEFINITION_2027_4,
   DEFINITION_2027_5,
+  DEFINITION_2027_6,
   DEFINITION_2027_1,
   addDays,
   chineseCalendar,
@@ -1586,6 +1587,46 @@ describe('CaseEngine', () => {
     const departed = simulate(engine);
     expect(engine.status).toBe('departed');
     expect(engine.progress(departed).steps.find((s) => s.key === 'C05:m2')!.status).toBe('done');
+  });
+
+  it('2027.7, thirtieth trial: a member or a country added after the public notice runs it again, and the approval waits for it; a change of dates alone, and 2027.6, keep it done', () => {
+    const run = (definition: typeof DEFAULT_DEFINITION, changes: (engine: CaseEngine) => Partial<CaseFacts>) => {
+      const engine = newEngine({}, {}, definition);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B07' && s.status === 'awaiting') });
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      expect(status('A13')).toBe('done');
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
+      return { engine, status };
+    };
+    const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
+    const country = (engine: CaseEngine) => ({
+      destinations: [
+        { ...engine.facts.destinations[0]!, leave: '2026-05-13' },
+        makeDestination({ country: 'CA', city: 'Toronto', arrive: '2026-05-13', leave: '2026-05-15' }),
+      ],
+    });
+    const later = (engine: CaseEngine) => ({
+      departureDate: '2026-05-18',
+      returnDate: '2026-05-22',
+      destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
+    });
+    for (const changes of [member, country]) {
+      const { status } = run(DEFAULT_DEFINITION, changes);
+      expect(['A13', 'B07'].map(status)).toEqual([expect.not.stringMatching(/^done$/), expect.not.stringMatching(/^(done|awaiting)$/)]);
+    }
+    expect(run(DEFAULT_DEFINITION, later).status('A13')).toBe('done');
+    expect(run(DEFINITION_2027_6, member).status('A13')).toBe('done');
+    // The notice runs its 5 working days again for the case as amended; the approval follows it, and the case departs.
+    const { engine } = run(DEFAULT_DEFINITION, member);
+    engine.takeEvents();
+    simulate(engine);
+    expect(engine.status).toBe('departed');
+    const done = engine
+      .takeEvents()
+      .filter((e) => e.type === 'step.completed' || e.type === 'step.decided')
+      .map((e) => (e.payload as { key: string }).key);
+    expect(done.indexOf('A13')).toBeGreaterThanOrEqual(0);
+    expect(done.indexOf('B07')).toBeGreaterThan(done.indexOf('A13'));
   });
 
   it('fourth trial: a member added after the passports and visas are done leaves the members’ own work done (C04-C07, D13); the joint work runs again for the newcomer', () => {

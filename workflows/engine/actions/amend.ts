@@ -103,6 +103,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !==
       JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
   const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
+  const countriesAdded = tripCountries(next).some((c) => !tripCountries(before).includes(c));
   const stops = (f: CaseFacts) => JSON.stringify(f.destinations.map((d) => [d.country, d.city]));
   const citiesChanged = stops(before) !== stops(next);
   const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
@@ -146,7 +147,8 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
       when === 'always' ||
       (when === 'dates' && datesChanged) ||
       (when === 'trip' && tripChanged) ||
-      (when === 'itinerary' && (tripChanged || citiesChanged))
+      (when === 'itinerary' && (tripChanged || citiesChanged)) ||
+      (when === 'additions' && (added.length > 0 || countriesAdded))
     );
   };
   // The frequency check reads the member (rank, person, passport, name) and the purpose besides the dates: a change of

@@ -77,10 +77,11 @@ export interface StepBehaviour {
   /**
    * Runs again after an amendment: on any, when the dates change, when the trip changes (dates, countries or
    * members), when the itinerary changes ('itinerary': the trip's, or a stop's city: what tickets and insurance
-   * cover), or when its member's facts change ('member': a member-scoped check such as the passport's validity; on a
-   * delegation-scoped step, any member's).
+   * cover), when a member or a country is added ('additions': someone or somewhere the step has not covered, as the
+   * pre-trip public notice from 2027.7), or when its member's facts change ('member': a member-scoped check such as the
+   * passport's validity; on a delegation-scoped step, any member's).
    */
-  rerunOnAmend?: 'always' | 'dates' | 'trip' | 'itinerary' | 'member';
+  rerunOnAmend?: 'always' | 'dates' | 'trip' | 'itinerary' | 'additions' | 'member';
   /**
    * The passport custody ledger (护照委托保管) follows the step: 'check-out' the member's passport for the case
    * (due back 7 days after return), 'check-in' it back into custody, 'cancel' the replaced one (issue 14 item 3),

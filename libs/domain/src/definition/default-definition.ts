@@ -156,7 +156,7 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.6';
+export const DEFAULT_DEFINITION_VERSION = '2027.7';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -263,11 +263,30 @@ const CHANGES_2027_6: Record<string, (s: StepDefinition) => StepDefinition> = {
   B05: (s) => ({ ...s, behaviour: { ...s.behaviour, requiresPlanReason: true } }),
 };
 
+/** 2027.6 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_6: ProcessDefinition = {
+  version: '2027.6',
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_5.steps.map((s) => CHANGES_2027_6[s.code]?.(s) ?? s),
+};
+
+/**
+ * What 2027.7 changes: the pre-trip public notice (A13) runs again when a member or a country is added after it
+ * (rerunOnAmend 'additions'): it publishes who travels and where, and someone or somewhere added after it was never
+ * noticed nor open to objection ("Pre-trip public notice (出访前公示) ≥ 5 WD, before approval; objections block the
+ * case", process.md § Rules the engine enforces). B07 needs it, so the approval waits for the new notice. Thirtieth
+ * trial: a member added after A13 went to the approval document un-noticed. A change of dates alone, or a member or a
+ * country removed, leaves the notice standing.
+ */
+const CHANGES_2027_7: Record<string, (s: StepDefinition) => StepDefinition> = {
+  A13: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'additions' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
   name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_5.steps.map((s) => CHANGES_2027_6[s.code]?.(s) ?? s),
+  steps: DEFINITION_2027_6.steps.map((s) => CHANGES_2027_7[s.code]?.(s) ?? s),
 };
 
 /**
@@ -291,6 +310,7 @@ const PUBLISHED = new Map(
     DEFINITION_2027_3,
     DEFINITION_2027_4,
     DEFINITION_2027_5,
+    DEFINITION_2027_6,
     DEFAULT_DEFINITION,
     APEC_CARD_DEFINITION,
     APEC_WHITELIST_DEFINITION,

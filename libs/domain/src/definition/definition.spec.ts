@@ -85,7 +85,11 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.6');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.7');
+    // 2027.7 (thirtieth trial): the notice runs again when a member or a country is added; 2027.6, which running cases
+    // may be pinned to, keeps it done.
+    expect(publishedStep('A13', DEFAULT_DEFINITION.version)?.behaviour?.rerunOnAmend).toBe('additions');
+    expect(publishedStep('A13', '2027.6')?.behaviour?.rerunOnAmend).toBeUndefined();
     // 2027.4: the work a trip change makes wrong runs again (the tickets, the insurance and the visa's check on new
     // dates; the filing, the visa note and the exchange approval on any trip change); 2027.3 keeps what it ran with.
     const rerun = (d: typeof DEFAULT_DEFINITION) =>
