@@ -245,6 +245,18 @@ describe('APEC cards over the API (issue 17)', () => {
       ],
       ['economies[3]', { zh: '美国（US）重复', en: 'United States (US) is listed twice' }],
     ]);
+    // Thirtieth trial: HK read 未知代码. Hong Kong, Macao and Taiwan are refused saying why, as the delegation chain does.
+    const regions = await request(http)
+      .post('/api/apec/applications')
+      .set(clerk)
+      .send({ personIds: [`${ent.unit}-p1`], economies: ['HK', 'TW'], neededBy: addDays(today(), 60) })
+      .expect(422);
+    expect(
+      regions.body.errors.map((x: { field: string; rule: string; message: { zh: string; en: string } }) => [x.field, x.rule, x.message.zh]),
+    ).toEqual([
+      ['economies[0]', 'apec-economy', '香港（HK）不属出国审批：因公赴港澳台按其专门规定另行报批，不走本流程'],
+      ['economies[1]', 'apec-economy', '台湾（TW）不属出国审批：因公赴港澳台按其专门规定另行报批，不走本流程'],
+    ]);
 
     const key = `apec-${uniqueSuffix()}`;
     const started = await request(http).post('/api/apec/applications').set(clerk).set('Idempotency-Key', key).send(application).expect(201);

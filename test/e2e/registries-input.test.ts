@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { addDays, addMonths, DEFAULT_DEFINITION, shanghaiDate } from '@df/domain';
+import { addDays, addMonths, DEFAULT_DEFINITION, MAX_DEPARTURE_AHEAD_DAYS, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -223,6 +223,18 @@ describe('registries: input refusals (new-user trial)', () => {
         expect(past.body).toMatchObject({ code: 'ACTION_NOT_ALLOWED', errors: [{ field: 'path.year', rule: 'not-past' }] });
       }
       await get(`/api/registries/units/${users.unit}/plans/${last}`, users.tokens.organizer).expect(404);
+      // Thirtieth trial: a plan for 2100 was filed (201), while no case can depart more than two years from today.
+      const horizon = Number(addDays(shanghaiDate(Date.now()), MAX_DEPARTURE_AHEAD_DAYS).slice(0, 4));
+      for (const year of [horizon + 1, 2100]) {
+        const beyond = await put(`/api/registries/units/${users.unit}/plans/${year}`, users.tokens['fao-clerk'], {
+          trips: [{ ...trip, countries: ['US'] }],
+        }).expect(422);
+        expect(beyond.body).toMatchObject({
+          code: 'INVALID_REQUEST',
+          errors: [{ field: 'path.year', rule: 'max', message: { en: expect.stringContaining(`Must be at most ${horizon}`) } }],
+        });
+        await get(`/api/registries/units/${users.unit}/plans/${year}`, users.tokens.organizer).expect(404);
+      }
       // Its holiday schedule likewise: a rewrite would re-plan every running case (trial: last year's emptied).
       const schedule = await put(`/api/registries/calendars/${last}`, users.tokens['fao-director'], { holidays: [], workdays: [] }).expect(
         409,

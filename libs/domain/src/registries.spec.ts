@@ -792,7 +792,7 @@ describe('scheduleImportProblems: every rule the API and the CLI apply to a sche
     );
   });
 
-  it('entry problems (as sent) then the calendar rules (on the days as stored, sorted), as the API has answered', () => {
+  it('entry problems then the calendar rules, each at its place as sent (thirtieth trial: the calendar rules counted in the sorted lists)', () => {
     expect(
       pairs(
         scheduleImportProblems(
@@ -803,9 +803,16 @@ describe('scheduleImportProblems: every rule the API and the CLI apply to a sche
     ).toEqual([
       ['holidays[2]', 'unique'],
       ['holidays', 'statutory-holidays'],
-      ['holidays[2]', 'in-year'],
+      ['holidays[1]', 'in-year'],
       ['workdays[0]', 'weekend'],
     ]);
+    // The handed input: a 2028 schedule with a 2027 day sent last is named there, not at the sorted list's first place.
+    const days2028 = ['2028-01-01', '2028-05-01', '2027-12-31'];
+    expect(
+      pairs(scheduleImportProblems({ year: 2028, holidays: days2028, workdays: [] }, { today: TODAY })).filter(
+        ([, rule]) => rule === 'in-year',
+      ),
+    ).toEqual([['holidays[2]', 'in-year']]);
   });
 
   it('holds the year to CALENDAR_YEARS: through the last year the statutory holidays are known (2100 unchecked before)', () => {

@@ -6,6 +6,7 @@ import { countryLabel } from './countries';
 import { STATUTORY_HOLIDAY_YEARS, statutoryHolidays } from './statutory-holidays';
 import { canonicalIdentity, passportLastsTrip, passportNeededUntil, passportNumberKey, personNameKey, tripCountries } from './facts';
 import type { Label } from './roles';
+import { MAX_DEPARTURE_AHEAD_DAYS } from './rules';
 
 /**
  * Registries kept by the office (issue 14): units (开户备案), the people of each unit, the passports held in
@@ -1384,6 +1385,24 @@ export function pastYearProblem(year: number, today: string, record: Label): Reg
 }
 
 /**
+ * A plan for a year no departure can fall in: after the year of today + MAX_DEPARTURE_AHEAD_DAYS (the departure horizon,
+ * two years: departureHorizonViolations), rule `max` at `year` naming the last year, else none (thirtieth trial: a plan
+ * for 2100 was filed, while no case can depart after two years from today). Pure.
+ */
+export function planYearHorizonProblem(year: number, today: string): RegistryFieldProblem | undefined {
+  const last = Number(addDays(today, MAX_DEPARTURE_AHEAD_DAYS).slice(0, 4));
+  if (year <= last) return undefined;
+  return {
+    field: 'year',
+    rule: 'max',
+    message: {
+      zh: `不得晚于${last}年（出发日期须在今天起两年内，没有案件能在更晚的年份出发）`,
+      en: `Must be at most ${last} (a departure is within two years of today: no case can depart in a later year)`,
+    },
+  };
+}
+
+/**
  * The first quarter of `year` whose planned trips may be added or changed (Asia/Shanghai `today`): 1 for a later year,
  * this quarter for this year, 5 (none) for a year that has ended (pastYearProblem, pastQuarterPlanProblems).
  */
@@ -1462,9 +1481,9 @@ export const HOLIDAY_SCHEDULE_RECORD: Label = { zh: '放假安排', en: 'holiday
  *   adjusted working day on a statutory holiday) and `near-holiday` (more than MAX_WORKDAY_HOLIDAY_DISTANCE days from any
  *   holiday), and at `workdays`, `plausible-count` (more than MAX_ADJUSTED_WORKDAYS adjusted working days; trial: all
  *   98 weekend days of 2027 were loaded as working days);
- * - scheduleProblems: `in-year`, `weekend` (an adjusted working day on a weekday), `not-both`, run on the days sorted
- *   (the schedule as stored), so their `holidays[i]` / `workdays[i]` count positions in the sorted lists, as the API has
- *   always answered (the same as sent when the days come in order, as a file read by parseScheduleFile does).
+ * - scheduleProblems: `in-year`, `weekend` (an adjusted working day on a weekday), `not-both`, each at its place in
+ *   the lists as sent, as every other problem here (thirtieth trial: they counted in the sorted lists, and a 2027 day
+ *   sent last in a 2028 schedule was named `holidays[0]`).
  * The API answers the last two groups 422 INVALID_REQUEST with these fields. Pure.
  */
 export function scheduleImportProblems(s: YearSchedule, { today }: { today: string }): RegistryFieldProblem[] {
@@ -1475,8 +1494,7 @@ export function scheduleImportProblems(s: YearSchedule, { today }: { today: stri
         ? [{ field: 'year', rule: 'max', message: { zh: `不得大于${CALENDAR_YEARS.to}`, en: `Must be at most ${CALENDAR_YEARS.to}` } }]
         : [];
   const past = pastYearProblem(s.year, today, HOLIDAY_SCHEDULE_RECORD);
-  const stored: YearSchedule = { year: s.year, holidays: [...s.holidays].sort(), workdays: [...s.workdays].sort() };
-  return [...range, ...(past ? [past] : []), ...scheduleEntryProblems(s), ...scheduleProblems(stored)];
+  return [...range, ...(past ? [past] : []), ...scheduleEntryProblems(s), ...scheduleProblems(s)];
 }
 
 /**

@@ -610,7 +610,7 @@ export function openCaseOverlapViolations(
  * Macao and Taiwan are not 出国 — official travel there (因公赴港澳、赴台) is approved under its own rules, with its own
  * documents (往来港澳通行证、赴台通行证) — and China is home.
  */
-const NOT_ABROAD: Record<string, { zh: string; en: string }> = {
+export const NOT_ABROAD: Readonly<Record<string, { zh: string; en: string }>> = {
   HK: { zh: '香港', en: 'Hong Kong' },
   MO: { zh: '澳门', en: 'Macao' },
   TW: { zh: '台湾', en: 'Taiwan' },

@@ -14,6 +14,8 @@ import {
   cardsBarringApplication,
   holdsCardMessage,
   COUNTRIES,
+  NOT_ABROAD,
+  unknownCountryMessage,
   countryLabel,
   EXIT_REASONS,
   EXIT_REASON_LABELS,
@@ -389,15 +391,12 @@ export class ApecService {
     });
     req.economies.forEach((c, i) => {
       const shown = economyLabel(c);
-      if (!COUNTRIES[c]?.apec)
-        errors.push(
-          fieldError(
-            `economies[${i}]`,
-            'apec-economy',
-            `${shown.zh}不是可预审的APEC卡经济体`,
-            `${shown.en} is not a full APEC card economy (no pre-clearance)`,
-          ),
-        );
+      // Hong Kong, Macao and Taiwan are not 出国 for a mainland official, whatever APEC calls them: said so (thirtieth
+      // trial: HK read 未知代码).
+      const why = NOT_ABROAD[c]
+        ? unknownCountryMessage(c)
+        : { zh: `${shown.zh}不是可预审的APEC卡经济体`, en: `${shown.en} is not a full APEC card economy (no pre-clearance)` };
+      if (!COUNTRIES[c]?.apec) errors.push(fieldError(`economies[${i}]`, 'apec-economy', why.zh, why.en));
       if (req.economies.indexOf(c) !== i)
         errors.push(fieldError(`economies[${i}]`, 'unique', `${shown.zh}重复`, `${shown.en} is listed twice`));
     });
@@ -670,6 +669,6 @@ const HOME_ECONOMIES: Readonly<Record<string, Label>> = { CN: { zh: '中国', en
  */
 export function economyLabel(code: string): Label {
   const known = countryLabel(code);
-  const name = known.zh !== code ? known : HOME_ECONOMIES[code];
+  const name = known.zh !== code ? known : (HOME_ECONOMIES[code] ?? NOT_ABROAD[code]);
   return name ? { zh: `${name.zh}（${code}）`, en: `${name.en} (${code})` } : { zh: `${code}（未知代码）`, en: `${code} (unknown code)` };
 }

@@ -31,6 +31,7 @@ import {
   HOLIDAY_SCHEDULE_RECORD,
   pastQuarterPlanProblems,
   pastYearProblem,
+  planYearHorizonProblem,
   type RegistryFieldProblem,
   scheduleImportProblems,
   daysOverdue,
@@ -633,7 +634,8 @@ export class RegistriesService {
   /**
    * The year's plan filed: the FAO clerk's is the approved plan (REGISTRY_WRITERS.planApproval: A01 reads it at once),
    * the unit organizer's a proposal awaiting that approval (the approved plan unchanged until then). The unit must be
-   * registered; a past year is on record (409 `not-past`).
+   * registered; a past year is on record (409 `not-past`); a year after the departure horizon's is 422 at `path.year`, rule `max`
+   * (planYearHorizonProblem).
    */
   async putPlan(user: AuthUser, rawUnit: string, rawYear: string, body: unknown) {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
@@ -646,6 +648,13 @@ export class RegistriesService {
     if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
     // A year that has ended is on record: the cases A01 matched against its plan stay explained by it (trial: rewritable).
     assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
+    const beyond = planYearHorizonProblem(y, today());
+    if (beyond)
+      throw new DomainError(
+        'INVALID_REQUEST',
+        { zh: `${y} 年超出出发期限，不能登记出访计划`, en: `${y} is beyond the departure horizon: no outbound plan for it` },
+        { errors: [{ ...beyond, field: 'path.year' }] },
+      );
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     assertPastQuartersKept((await this.repo.planRecord(unit, y))?.trips ?? null, plan.trips, y);
