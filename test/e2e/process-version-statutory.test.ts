@@ -144,6 +144,59 @@ describe('process versions: the statutory steps (own database: process versions 
       .expect(404);
   });
 
+  // An office's own task after A02, carrying the behaviour.
+  const withAdded = (version: string, behaviour: unknown): ProcessDefinition => {
+    const def = { ...structuredClone(DEFAULT_DEFINITION), version };
+    const task = {
+      code: 'X01',
+      phase: 'prepare',
+      name: { zh: '外办补充材料', en: 'Additional FAO paperwork' },
+      actor: 'fao-clerk',
+      scope: 'delegation',
+      needs: ['A02'],
+      durationWd: 0.5,
+      kind: 'task',
+      behaviour,
+    } as StepDefinition;
+    def.steps = [...def.steps, task];
+    return def;
+  };
+  const X = DEFAULT_DEFINITION.steps.length;
+  it.each([
+    // The session's probe: each was published; A02 closing the case completed a trip at its drafting, no approval given.
+    [
+      'A02 closes the case',
+      changed('t-a02-closes', 'A02', (s) => ({ ...s, behaviour: { closes: true } })),
+      `steps[${at('A02')}].behaviour.closes`,
+    ],
+    [
+      "A13 rerunOnAmend 'bogus' (taken, and the notice never ran again)",
+      changed('t-a13-rerun', 'A13', (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'bogus' } }) as unknown as StepDefinition),
+      `steps[${at('A13')}].behaviour.rerunOnAmend`,
+    ],
+    [
+      "an added clerk's task certifying the departure",
+      withAdded('t-x01-departs', { certifies: { event: 'departure' } }),
+      `steps[${X}].behaviour.certifies`,
+    ],
+    [
+      "an added clerk's task refusing members",
+      withAdded('t-x01-refuses', { outcome: { mayFail: 'member' } }),
+      `steps[${X}].behaviour.outcome`,
+    ],
+    ['a behaviour that is a string', withAdded('t-x01-string', 'nonsense'), `steps[${X}].behaviour`],
+  ])('handed input: %s is 422 invalid-field at the behaviour, nothing published', async (_what, definition, field) => {
+    const res = await publish(definition).expect(422);
+    expect(res.body.code).toBe('INVALID_REQUEST');
+    const errors = res.body.errors as FieldError[];
+    expect(errors.map((e) => [e.field, e.rule])).toEqual([[`definition.${field}`, 'invalid-field']]);
+    expect(errors[0]!.message.zh).toMatch(/[\u4e00-\u9fff]/);
+    await request(api.http)
+      .get(`/api/registries/process-versions/${definition.version}`)
+      .set(bearer(users.tokens['fao-director']))
+      .expect(404);
+  });
+
   it('an approval the office adds is for a reviewing office, not the applicant side: for the organizer 422, for the FAO reviewer published', async () => {
     const withReview = (version: string, actor: StepDefinition['actor']): ProcessDefinition => {
       const def = { ...structuredClone(DEFAULT_DEFINITION), version };

@@ -1367,6 +1367,12 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       .map((s) => ({ ...s, needs: s.code === 'B08' ? ['B02'] : s.code === 'B01' ? ['A17'] : s.needs.filter((n) => !dropped.has(n)) }));
     const unapproved = await publish({ definition: cut }, 422);
     expect(unapproved.body.errors).toEqual([
+      // The intake (B02) names B05 as where a missing document is needed by default: a step the version no longer has.
+      expect.objectContaining({
+        field: `definition.steps[${cut.steps.findIndex((s) => s.code === 'B02')}].behaviour.intake.acceptWithDeficiencies.defaultNeededBy`,
+        rule: 'invalid-field',
+        message: expect.objectContaining({ en: expect.stringContaining('no step B05') }),
+      }),
       expect.objectContaining({
         field: `definition.steps[${cut.steps.findIndex((s) => s.code === 'B08')}].needs`,
         rule: 'statutory-approval',

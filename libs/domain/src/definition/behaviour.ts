@@ -1,4 +1,5 @@
 import type { AttachmentKind } from '../attachments';
+import type { Scope } from '../roles';
 
 /**
  * What a step does beyond "its role completes it", declared on the step (StepDefinition.behaviour) and
@@ -16,6 +17,23 @@ export const SYSTEM_WORK = [
   'apec-whitelist-decide',
 ] as const;
 export type SystemWork = (typeof SYSTEM_WORK)[number];
+
+/**
+ * Where each system work can run: the process whose worker code it is and the step scopes it reads (the frequency check
+ * and the card's registration are a member's; the others the case's). A published version places it there only
+ * (behaviourProblems): elsewhere the worker fails the step (a member's check with no member) or does another process's
+ * work.
+ */
+export const SYSTEM_WORK_PLACES: Readonly<
+  Record<SystemWork, { process: 'delegation' | 'apec-card' | 'apec-whitelist'; scopes: readonly Scope[] }>
+> = {
+  'annual-plan': { process: 'delegation', scopes: ['delegation'] },
+  'trip-rules': { process: 'delegation', scopes: ['delegation'] },
+  frequency: { process: 'delegation', scopes: ['member'] },
+  'approval-document': { process: 'delegation', scopes: ['delegation'] },
+  'apec-card-register': { process: 'apec-card', scopes: ['member'] },
+  'apec-whitelist-decide': { process: 'apec-whitelist', scopes: ['delegation'] },
+};
 
 /** Shapes a completion's `data` may take; the engine validates `data` against the step's schema. */
 export const STEP_DATA_SCHEMAS = [
@@ -48,8 +66,22 @@ export const CUSTODY_MOVE_STEPS: Readonly<Record<CustodyMove, string>> = {
   register: 'C05',
 };
 
+/**
+ * The step that certifies each real-world event (behaviour.certifies), as the built-in chain places it: the departure
+ * confirmation (E07) and the return registration (P01), whose days the post-trip deadlines and the case's phase follow.
+ * A published version declares it on that step only (behaviourProblems).
+ */
+export const CERTIFYING_STEPS: Readonly<Record<'departure' | 'return', string>> = { departure: 'E07', return: 'P01' };
+
 /** Escalation kinds a step's overdue deadline raises (default 'step-overdue'). */
-export type OverdueEscalation = 'step-overdue' | 'passport-overdue' | 'report-overdue';
+export const OVERDUE_ESCALATIONS = ['step-overdue', 'passport-overdue', 'report-overdue'] as const;
+export type OverdueEscalation = (typeof OVERDUE_ESCALATIONS)[number];
+
+/** When a step runs again after an amendment (StepBehaviour.rerunOnAmend). */
+export const RERUN_ON_AMEND = ['always', 'dates', 'trip', 'itinerary', 'additions', 'member'] as const;
+
+/** What an external outcome may refuse (StepBehaviour.outcome.mayFail). */
+export const OUTCOME_FAILURES = ['member', 'member-everywhere'] as const;
 
 /** A deadline counted from the day the delegation returned (Asia/Shanghai), ending at the end of that day. */
 export type ReturnDue = { workingDays: number } | { calendarDays: number };
@@ -71,7 +103,7 @@ export interface StepBehaviour {
    * refusal for some countries only leaves those countries off the member's result: the card's pre-clearance, K05, where
    * a card no economy cleared is not issued); the case fails when no member is left (outcomeRefuses says who is refused).
    */
-  outcome?: { mayFail: 'member' | 'member-everywhere' };
+  outcome?: { mayFail: (typeof OUTCOME_FAILURES)[number] };
   /** The schema of the completion's `data` (validated); entry-route also sets the member's route for the country. */
   data?: StepDataSchema;
   /**
@@ -81,7 +113,7 @@ export interface StepBehaviour {
    * pre-trip public notice from 2027.7), or when its member's facts change ('member': a member-scoped check such as the
    * passport's validity; on a delegation-scoped step, any member's).
    */
-  rerunOnAmend?: 'always' | 'dates' | 'trip' | 'itinerary' | 'additions' | 'member';
+  rerunOnAmend?: (typeof RERUN_ON_AMEND)[number];
   /**
    * The passport custody ledger (护照委托保管) follows the step: 'check-out' the member's passport for the case
    * (due back 7 days after return), 'check-in' it back into custody, 'cancel' the replaced one (issue 14 item 3),

@@ -4,12 +4,15 @@ import type { OfficeSettings, ProcessDefinition, StepDefinition } from './index'
 import {
   applyOverrides,
   approvalProblems,
+  behaviourProblems,
   DEFAULT_DEFINITION,
   DEFINITION_2026_1,
   DEFINITION_2027_1,
   DEFINITION_2027_2,
   DEFINITION_2027_3,
   DEFINITION_2027_4,
+  DEFINITION_2027_5,
+  DEFINITION_2027_6,
   publishedStep,
   custodyMoveProblems,
   CUSTODY_MOVE_STEPS,
@@ -626,5 +629,148 @@ describe('approvalProblems: who decides, as a published version declares it', ()
     for (const code of ['C06', 'C07', 'P02', 'B03', 'P01'])
       expect(found(with_(code, { kind: 'approval', actor: 'passport-officer' }))).toEqual([['STEP_KIND', `steps[${at(code)}].kind`]]);
     expect(() => loadDefinition({ ...with_('E07', { kind: 'approval' }), version: 'office-e07' })).toThrow(DefinitionError);
+  });
+});
+
+describe('behaviourProblems: every behaviour a published version declares is one the engine reads, on a step that can carry it', () => {
+  const builtIns = () => [
+    ...processDefinitions(DEFAULT_DEFINITION),
+    DEFINITION_2026_1,
+    DEFINITION_2027_1,
+    DEFINITION_2027_2,
+    DEFINITION_2027_3,
+    DEFINITION_2027_4,
+    DEFINITION_2027_5,
+    DEFINITION_2027_6,
+  ];
+  it('passes every built-in process and version', () => {
+    for (const def of builtIns()) expect([def.version, behaviourProblems(upcastDefinition(def))]).toEqual([def.version, []]);
+  });
+
+  const at = (code: string) => DEFAULT_DEFINITION.steps.findIndex((s) => s.code === code);
+  const withBehaviour = (code: string, behaviour: unknown, over: Partial<StepDefinition> = {}): ProcessDefinition => ({
+    ...DEFAULT_DEFINITION,
+    version: 'office-probe',
+    steps: DEFAULT_DEFINITION.steps.map((s) =>
+      s.code === code ? ({ ...s, ...over, behaviour: { ...s.behaviour, ...(behaviour as object) } } as StepDefinition) : s,
+    ),
+  });
+  // An office's own step after A02, carrying the behaviour.
+  const added = (behaviour: unknown, over: Partial<StepDefinition> = {}): ProcessDefinition => ({
+    ...DEFAULT_DEFINITION,
+    version: 'office-probe',
+    steps: [
+      ...DEFAULT_DEFINITION.steps,
+      { ...step('X01', ['A02'], { actor: 'fao-clerk', ...over }), behaviour: behaviour as StepDefinition['behaviour'] },
+    ],
+  });
+  const X = DEFAULT_DEFINITION.steps.length;
+  const found = (d: ProcessDefinition) => behaviourProblems(d).map((p) => [p.code, p.path]);
+
+  it.each<[string, ProcessDefinition, string]>([
+    // The session's probe: each was published and did nothing, or what the chain keeps for another step.
+    [
+      'A02 closes the case (a trip completed at its drafting)',
+      withBehaviour('A02', { closes: true }),
+      `steps[${at('A02')}].behaviour.closes`,
+    ],
+    [
+      "A13 rerunOnAmend 'bogus' (never ran again)",
+      withBehaviour('A13', { rerunOnAmend: 'bogus' }),
+      `steps[${at('A13')}].behaviour.rerunOnAmend`,
+    ],
+    ["D12 outcome mayFail 'everyone'", withBehaviour('D12', { outcome: { mayFail: 'everyone' } }), `steps[${at('D12')}].behaviour.outcome`],
+    [
+      'B02 intake needed by no step',
+      withBehaviour('B02', { intake: { acceptWithDeficiencies: { defaultNeededBy: 'ZZ9' } } }),
+      `steps[${at('B02')}].behaviour.intake.acceptWithDeficiencies.defaultNeededBy`,
+    ],
+    [
+      "B03 collectsDeficiencies 'yes'",
+      withBehaviour('B03', { collectsDeficiencies: 'yes' }),
+      `steps[${at('B03')}].behaviour.collectsDeficiencies`,
+    ],
+    ['an added task certifying the departure', added({ certifies: { event: 'departure' } }), `steps[${X}].behaviour.certifies`],
+    ["an added task certifying 'arrival'", added({ certifies: { event: 'arrival' } }), `steps[${X}].behaviour.certifies`],
+    ['an added task refusing members', added({ outcome: { mayFail: 'member' } }), `steps[${X}].behaviour.outcome`],
+    ['an added task with external-outcome data', added({ data: 'external-outcome' }), `steps[${X}].behaviour.data`],
+    ['an entry route per delegation', added({ data: 'entry-route' }), `steps[${X}].behaviour.data`],
+    ['an unknown data schema', added({ data: 'passport-photo' }), `steps[${X}].behaviour.data`],
+    ['an unknown system work', added({ system: 'mail-merge' }, { kind: 'system', actor: 'system' }), `steps[${X}].behaviour.system`],
+    ['system work on a task', added({ system: 'frequency' }), `steps[${X}].behaviour.system`],
+    [
+      "the card's registration in the delegation chain",
+      added({ system: 'apec-card-register' }, { kind: 'system', actor: 'system', scope: 'member' }),
+      `steps[${X}].behaviour.system`,
+    ],
+    [
+      "a member's frequency check per delegation",
+      added({ system: 'frequency' }, { kind: 'system', actor: 'system' }),
+      `steps[${X}].behaviour.system`,
+    ],
+    ['a second public notice', added({ notice: { objections: true } }, { kind: 'timer', actor: 'system' }), `steps[${X}].behaviour.notice`],
+    ['a notice on a task', added({ notice: { objections: true } }), `steps[${X}].behaviour.notice`],
+    ['intake on a task', added({ intake: { acceptWithDeficiencies: { defaultNeededBy: 'B05' } } }), `steps[${X}].behaviour.intake`],
+    ["overdue 'soon'", added({ overdue: 'soon' }), `steps[${X}].behaviour.overdue`],
+    [
+      'a post-trip due of 3 years',
+      added({ afterDeparture: { due: { calendarDays: 1095 } } }, { phase: 'post-trip', needs: [] }),
+      `steps[${X}].behaviour.afterDeparture`,
+    ],
+    [
+      'a post-trip due of half a calendar day',
+      added({ afterDeparture: { due: { calendarDays: 0.5 } } }, { phase: 'post-trip', needs: [] }),
+      `steps[${X}].behaviour.afterDeparture`,
+    ],
+    ['behaviour a string', added('nonsense'), `steps[${X}].behaviour`],
+    [
+      'attachments required of the timer A13',
+      withBehaviour('A13', { requiresAttachments: ['invitation-letter'] }),
+      `steps[${at('A13')}].behaviour.requiresAttachments`,
+    ],
+    ['a post-trip step with no due after the return', added({}, { phase: 'post-trip', needs: [] }), `steps[${X}].behaviour.afterDeparture`],
+    [
+      'a step due after the return in the prepare phase',
+      added({ afterDeparture: { due: { calendarDays: 10 } } }, { needs: [] }),
+      `steps[${X}].phase`,
+    ],
+    ['days per country on a delegation step', added(undefined, { durationSource: 'embassy-processing' }), `steps[${X}].durationSource`],
+    [
+      "the APEC pre-clearance's days in the delegation chain",
+      added(undefined, { durationSource: 'apec-preclearance', scope: 'country' }),
+      `steps[${X}].durationSource`,
+    ],
+  ])('refuses %s (INVALID_FIELD at the field)', (_what, d, path) => {
+    expect(found(d)).toEqual([['INVALID_FIELD', path]]);
+    expect(() => loadDefinition(d)).toThrow(DefinitionError);
+  });
+
+  it('accepts what the engine reads as declared', () => {
+    expect(found(added({ collectsDeficiencies: true, rerunOnAmend: 'additions', overdue: 'step-overdue' }))).toEqual([]);
+    expect(
+      found(added({ afterDeparture: { due: { workingDays: 2.5 }, escalateAfterDays: 10 } }, { phase: 'post-trip', needs: [] })),
+    ).toEqual([]);
+    expect(found(added({ data: 'written-outcome', requiresAttachments: ['invitation-letter'] }))).toEqual([]);
+    expect(found(added({ data: 'external-outcome', outcome: { mayFail: 'member' } }, { kind: 'external', actor: 'external' }))).toEqual([]);
+    expect(found(added({ system: 'trip-rules' }, { kind: 'system', actor: 'system' }))).toEqual([]);
+  });
+
+  it('names both fields of a task given an external outcome and its data', () => {
+    expect(found(added({ data: 'external-outcome', outcome: { mayFail: 'member' } }))).toEqual([
+      ['INVALID_FIELD', `steps[${X}].behaviour.outcome`],
+      ['INVALID_FIELD', `steps[${X}].behaviour.data`],
+    ]);
+  });
+
+  it("names a statutory step's pinned behaviour once, by its statutory rule", () => {
+    const objections = withBehaviour('A13', { notice: { objections: false } });
+    expect(found(objections)).toEqual([['INVALID_FIELD', `steps[${at('A13')}].behaviour.notice`]]);
+    let problems: Array<[string, string]> = [];
+    try {
+      loadDefinition(objections);
+    } catch (e) {
+      problems = (e as DefinitionError).problems.map((p) => [p.code, p.path]);
+    }
+    expect(problems).toEqual([['STATUTORY_STEP', `steps[${at('A13')}].behaviour.notice.objections`]]);
   });
 });

@@ -4,7 +4,18 @@ import { isConditionName, CONDITIONS } from '../facts';
 import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
-import { CUSTODY_MOVE_STEPS, CUSTODY_MOVES, type CustodyMove } from './behaviour';
+import {
+  CERTIFYING_STEPS,
+  CUSTODY_MOVE_STEPS,
+  CUSTODY_MOVES,
+  OUTCOME_FAILURES,
+  OVERDUE_ESCALATIONS,
+  RERUN_ON_AMEND,
+  STEP_DATA_SCHEMAS,
+  SYSTEM_WORK,
+  SYSTEM_WORK_PLACES,
+  type CustodyMove,
+} from './behaviour';
 import { isBlank } from '../text-rule';
 import { statutoryStepProblems } from './statutory-steps';
 
@@ -629,6 +640,258 @@ export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
   return problems;
 }
 
+/** Largest due (days after the return) and escalation a post-trip step may declare (behaviour.afterDeparture): a year. */
+export const MAX_AFTER_DEPARTURE_DAYS = 365;
+
+/**
+ * Every behaviour a published version declares is one the engine reads as declared, on a step that can carry it
+ * (publish time only, as custodyMoveProblems: definitions of running cases stay). A value the engine does not know
+ * was taken and did nothing (`rerunOnAmend: 'bogus'`: the step never ran again), and a behaviour on the wrong step did
+ * what the chain keeps for another (thirty-first session's probe: `closes` on A02 completed a trip at its drafting, no
+ * approval given; a clerk's added task certifying the departure; a task refusing members with an external outcome).
+ * Each problem is INVALID_FIELD at `steps[i].behaviour.<field>`, saying what the field takes or where it belongs:
+ * - `system`: a known work (SYSTEM_WORK), on a system step, of this process, at the scope it reads (SYSTEM_WORK_PLACES);
+ * - `intake`: `{acceptWithDeficiencies: {defaultNeededBy}}` naming another step, on an approval (a decision accepts);
+ * - `collectsDeficiencies`, `closes`: `true`; `closes` never in the delegation chain (it ends with its post-trip
+ *   steps), elsewhere on a step no other needs (the process's last);
+ * - `notice`: `{objections: true}`, on a timer step, one per version (objections go to the first: actions/objection.ts);
+ * - `certifies`: `{event}` of CERTIFYING_STEPS, on that event's step only (E07 departure, P01 return);
+ * - `outcome`: `{mayFail}` of OUTCOME_FAILURES, on an external step whose data is `external-outcome`; `member-everywhere`
+ *   per country (its members leave once every country refused them);
+ * - `data`: a STEP_DATA_SCHEMAS name; `external-outcome` on an external step, `entry-route` per member and country;
+ * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names;
+ * - `afterDeparture`: `{due: {workingDays} | {calendarDays}, escalateAfterDays?}`, days from 0 (escalation from 1) to
+ *   MAX_AFTER_DEPARTURE_DAYS.
+ * - `requiresAttachments`: on a step people do (the engine completes system and timer steps without uploads);
+ * - `afterDeparture` exactly on the steps of phase `post-trip` (else at `behaviour.afterDeparture` or `steps[i].phase`);
+ * `custody`, and the values of `requiresAttachments` and `requiresPlanReason`, have their own checks (custodyMoveProblems,
+ * the shape).
+ * Likewise the step's `durationSource` (days per country: the embassy's in the delegation chain, the economy's
+ * pre-clearance in the card's), INVALID_FIELD at `steps[i].durationSource`, on a per-country step of its process.
+ */
+export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
+  const process = def.process === 'apec-card' || def.process === 'apec-whitelist' ? def.process : 'delegation';
+  const problems: DefinitionProblem[] = [];
+  const codes = new Set(def.steps.map((s) => s.code));
+  const needed = new Set(def.steps.flatMap((s) => s.needs));
+  let noticeAt: string | undefined;
+  const declaresBehaviour = def.steps.some((s) => s.behaviour !== undefined);
+  def.steps.forEach((s, i) => {
+    const raw: unknown = s.behaviour;
+    const bad = (field: string, text: { zh: string; en: string }, under = 'behaviour') => {
+      const path = [under, field].filter(Boolean).join('.');
+      problems.push({
+        code: 'INVALID_FIELD',
+        step: s.code,
+        path: `steps[${i}].${path}`,
+        text,
+        message: `step ${s.code}: ${path}: ${text.en}`,
+      });
+    };
+    // Days per country (the embassy's, the economy's pre-clearance): a step that is not per country has none, and the
+    // fixed durationWd was planned in silence.
+    if (s.durationSource !== undefined) {
+      const home = s.durationSource === 'apec-preclearance' ? 'apec-card' : 'delegation';
+      if (s.scope !== 'country' && s.scope !== 'member-country')
+        bad(
+          'durationSource',
+          {
+            zh: '按国家的办理天数只用于按国家办理的步骤（country 或 member-country 范围）',
+            en: 'Days per country are a per-country step’s (scope country or member-country)',
+          },
+          '',
+        );
+      else if (home !== process)
+        bad(
+          'durationSource',
+          { zh: `“${s.durationSource}”是 ${home} 流程的天数`, en: `'${s.durationSource}' is the ${home} process's` },
+          '',
+        );
+    }
+    // The post-trip phase is the part opened at departure and due from the return (behaviour.afterDeparture): a step
+    // labelled post-trip without it was planned before departure, and one with it in another phase shown there.
+    // (A version declaring no behaviour at all is read upcast, its post-trip steps' deadlines from their codes.)
+    const afterDeparture = isRecord(raw) && raw.afterDeparture !== undefined;
+    if (!declaresBehaviour) return;
+    if (s.phase === 'post-trip' && !afterDeparture)
+      bad('afterDeparture', {
+        zh: '出访后阶段的步骤须声明回国后的期限（behaviour.afterDeparture）',
+        en: 'A post-trip step declares its due after the return (behaviour.afterDeparture)',
+      });
+    else if (s.phase !== 'post-trip' && afterDeparture)
+      bad(
+        'phase',
+        {
+          zh: '回国后办理的步骤（behaviour.afterDeparture）属于 post-trip 阶段',
+          en: 'A step after departure (behaviour.afterDeparture) is in phase post-trip',
+        },
+        '',
+      );
+    const oneOf = (field: string, names: readonly string[]) =>
+      bad(field, { zh: `须为以下之一：${names.join('、')}`, en: `Must be one of ${names.join(', ')}` });
+    if (raw === undefined) return;
+    if (!isRecord(raw)) return bad('', { zh: '须为对象', en: 'Must be an object' });
+    const b = raw;
+    const isIn = (list: readonly string[], value: unknown) => typeof value === 'string' && list.includes(value);
+
+    if (b.system !== undefined) {
+      const work = b.system;
+      if (!isIn(SYSTEM_WORK, work)) oneOf('system', SYSTEM_WORK);
+      else if (s.kind !== 'system')
+        bad('system', { zh: '系统工作只用于系统步骤（kind: system）', en: 'System work is declared on a system step only (kind: system)' });
+      else {
+        const place = SYSTEM_WORK_PLACES[work as keyof typeof SYSTEM_WORK_PLACES];
+        if (place.process !== process)
+          bad('system', {
+            zh: `“${String(work)}”是 ${place.process} 流程的系统工作`,
+            en: `'${String(work)}' is the ${place.process} process's work`,
+          });
+        else if (!place.scopes.includes(s.scope))
+          bad('system', {
+            zh: `“${String(work)}”按 ${place.scopes.join('、')} 范围办理`,
+            en: `'${String(work)}' runs at ${place.scopes.join(', ')} scope`,
+          });
+      }
+    }
+    if (b.intake !== undefined) {
+      const accept = isRecord(b.intake) ? b.intake.acceptWithDeficiencies : undefined;
+      const neededBy = isRecord(accept) ? accept.defaultNeededBy : undefined;
+      if (typeof neededBy !== 'string' || Object.keys(b.intake as object).length !== 1 || Object.keys(accept as object).length !== 1)
+        bad('intake', {
+          zh: '须为 {acceptWithDeficiencies: {defaultNeededBy: 步骤代码}}',
+          en: 'Must be {acceptWithDeficiencies: {defaultNeededBy: <step code>}}',
+        });
+      else if (!codes.has(neededBy) || neededBy === s.code)
+        bad(
+          'intake.acceptWithDeficiencies.defaultNeededBy',
+          neededBy === s.code
+            ? { zh: '须为本版本的另一步骤（不能是受理步骤本身）', en: 'Must be another step of this version (not the intake itself)' }
+            : {
+                zh: `须为本版本的另一步骤（没有步骤 ${v(neededBy)}）`,
+                en: `Must be another step of this version (no step ${v(neededBy)})`,
+              },
+        );
+      else if (s.kind !== 'approval')
+        bad('intake', {
+          zh: '容缺受理是审批决定，只用于审批步骤',
+          en: 'Accepting with deficiencies is a decision: on an approval step only',
+        });
+    }
+    for (const flag of ['collectsDeficiencies', 'closes'] as const)
+      if (b[flag] !== undefined && b[flag] !== true) bad(flag, { zh: '省略，或为 true', en: 'Absent, or true' });
+    if (b.closes === true) {
+      if (process === 'delegation')
+        bad('closes', {
+          zh: '出访流程以出访后各步骤办结，不由某一步骤结案',
+          en: 'The delegation chain ends with its post-trip steps: no step closes it',
+        });
+      else if (needed.has(s.code))
+        bad('closes', {
+          zh: '结案步骤须为流程的最后一步（没有步骤依赖它）',
+          en: "The closing step is the process's last (no step needs it)",
+        });
+    }
+    if (b.notice !== undefined) {
+      if (!isRecord(b.notice) || b.notice.objections !== true || Object.keys(b.notice).length !== 1)
+        bad('notice', { zh: '须为 {objections: true}', en: 'Must be {objections: true}' });
+      else if (s.kind !== 'timer')
+        bad('notice', { zh: '公示是计时步骤（kind: timer）', en: 'A public notice is a timer step (kind: timer)' });
+      else if (noticeAt !== undefined)
+        bad('notice', {
+          zh: `已由步骤 ${noticeAt} 公示（异议只记入一个公示）`,
+          en: `Step ${noticeAt} is the notice (objections go to one)`,
+        });
+      else noticeAt = s.code;
+    }
+    if (b.certifies !== undefined) {
+      const event = isRecord(b.certifies) && Object.keys(b.certifies).length === 1 ? b.certifies.event : undefined;
+      const events = Object.keys(CERTIFYING_STEPS);
+      if (!isIn(events, event))
+        bad('certifies', { zh: `须为 {event: ${events.join(' 或 ')}}`, en: `Must be {event: ${events.join(' or ')}}` });
+      else {
+        const home = CERTIFYING_STEPS[event as keyof typeof CERTIFYING_STEPS];
+        if (home !== s.code)
+          bad('certifies', { zh: `“${String(event)}”只由步骤 ${home} 确认`, en: `'${String(event)}' is certified by step ${home} only` });
+      }
+    }
+    if (b.outcome !== undefined) {
+      const mayFail = isRecord(b.outcome) && Object.keys(b.outcome).length === 1 ? b.outcome.mayFail : undefined;
+      if (!isIn(OUTCOME_FAILURES, mayFail))
+        bad('outcome', {
+          zh: `须为 {mayFail: ${OUTCOME_FAILURES.join(' 或 ')}}`,
+          en: `Must be {mayFail: ${OUTCOME_FAILURES.join(' or ')}}`,
+        });
+      else if (s.kind !== 'external' || b.data !== 'external-outcome')
+        bad('outcome', {
+          zh: '拒签等外部结果只用于外部机构步骤（kind: external，data: external-outcome）',
+          en: "An outcome that may refuse members is an outside body's: an external step with data 'external-outcome'",
+        });
+      else if (mayFail === 'member-everywhere' && s.scope !== 'country' && s.scope !== 'member-country')
+        bad('outcome', {
+          zh: '“member-everywhere”按国家办理（country 或 member-country 范围）',
+          en: "'member-everywhere' is per country (scope country or member-country)",
+        });
+    }
+    if (b.data !== undefined) {
+      if (!isIn(STEP_DATA_SCHEMAS, b.data)) oneOf('data', STEP_DATA_SCHEMAS);
+      else if (b.data === 'external-outcome' && s.kind !== 'external')
+        bad('data', {
+          zh: '“external-outcome”只用于外部机构步骤（kind: external）',
+          en: "'external-outcome' is an external step's (kind: external)",
+        });
+      else if (b.data === 'entry-route' && s.scope !== 'member-country')
+        bad('data', {
+          zh: '“entry-route”记录每名成员对每个国家的入境方式（member-country 范围）',
+          en: "'entry-route' records each member's route to each country (scope member-country)",
+        });
+    }
+    // The engine completes its own steps without asking for uploads: the requirement would be skipped in silence.
+    if (b.requiresAttachments !== undefined && (s.kind === 'system' || s.kind === 'timer'))
+      bad('requiresAttachments', {
+        zh: '系统步骤和计时步骤由系统办结，不要求上传附件（只用于人员办理的步骤）',
+        en: 'The engine completes system and timer steps without uploads: attachments are required of a step people do',
+      });
+    if (b.rerunOnAmend !== undefined && !isIn(RERUN_ON_AMEND, b.rerunOnAmend)) oneOf('rerunOnAmend', RERUN_ON_AMEND);
+    if (b.overdue !== undefined && !isIn(OVERDUE_ESCALATIONS, b.overdue)) oneOf('overdue', OVERDUE_ESCALATIONS);
+    if (b.afterDeparture !== undefined) {
+      const a = b.afterDeparture;
+      const days = (n: unknown, from: number) => typeof n === 'number' && Number.isFinite(n) && n >= from && n <= MAX_AFTER_DEPARTURE_DAYS;
+      const due = isRecord(a) ? a.due : undefined;
+      const dueKeys = isRecord(due) ? Object.keys(due) : [];
+      const dueOk =
+        dueKeys.length === 1 &&
+        (dueKeys[0] === 'workingDays' ||
+          (dueKeys[0] === 'calendarDays' && Number.isInteger((due as Record<string, unknown>).calendarDays))) &&
+        days((due as Record<string, unknown>)[dueKeys[0]!], 0);
+      const escalate = isRecord(a) ? a.escalateAfterDays : undefined;
+      const keysOk = isRecord(a) && Object.keys(a).every((k) => k === 'due' || k === 'escalateAfterDays');
+      if (!keysOk || !dueOk || (escalate !== undefined && !(Number.isInteger(escalate) && days(escalate, 1))))
+        bad('afterDeparture', {
+          zh: `须为 {due: {workingDays: 工作日} 或 {calendarDays: 整天数}, escalateAfterDays?: 整天数}，天数 0-${MAX_AFTER_DEPARTURE_DAYS}（升级天数至少 1）`,
+          en: `Must be {due: {workingDays: n} or {calendarDays: whole n}, escalateAfterDays?: whole n}, days 0-${MAX_AFTER_DEPARTURE_DAYS} (escalation at least 1)`,
+        });
+    }
+  });
+  return problems;
+}
+
+/**
+ * The checks a version passes to be published, on a definition of sound shape. A statutory step the version changed is
+ * named by its statutory rules, which say what the step must be (its kind, its notice, its deadline): behaviourProblems'
+ * problems on that step, which follow from the same change (A13 made a task: its notice on a task), are left out.
+ */
+function publishProblems(def: ProcessDefinition): DefinitionProblem[] {
+  const statutory = [...statutoryApprovalProblems(def), ...statutoryStepProblems(def)];
+  const statutoryStep = new Set(statutory.map((p) => p.step));
+  return [
+    ...durationDecimalsProblems(def),
+    ...approvalProblems(def),
+    ...behaviourProblems(def).filter((p) => !statutoryStep.has(p.step)),
+    ...statutory,
+    ...custodyMoveProblems(def),
+  ];
+}
+
 /**
  * A definition an office publishes (JSON), validated as at load: returns a plain-data copy, or throws
  * DefinitionError listing every problem. Used by the process-version registry (apps/api registries).
@@ -636,16 +899,7 @@ export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
 export function loadDefinition(raw: unknown): ProcessDefinition {
   const shape = validateDefinition(raw);
   const sound = raw as ProcessDefinition;
-  const problems =
-    shape.length > 0
-      ? shape
-      : [
-          ...durationDecimalsProblems(sound),
-          ...approvalProblems(sound),
-          ...statutoryApprovalProblems(sound),
-          ...statutoryStepProblems(sound),
-          ...custodyMoveProblems(sound),
-        ];
+  const problems = shape.length > 0 ? shape : publishProblems(sound);
   if (problems.length > 0) {
     const version =
       typeof raw === 'object' && raw !== null && typeof (raw as { version?: unknown }).version === 'string'
