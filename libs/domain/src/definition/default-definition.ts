@@ -302,20 +302,21 @@ export function upcastDefinition(def: ProcessDefinition): ProcessDefinition {
   return { ...def, steps: [...def.steps, ...legacyPostTrip].map(declared) };
 }
 
-const PUBLISHED = new Map(
-  [
-    DEFINITION_2026_1,
-    DEFINITION_2027_1,
-    DEFINITION_2027_2,
-    DEFINITION_2027_3,
-    DEFINITION_2027_4,
-    DEFINITION_2027_5,
-    DEFINITION_2027_6,
-    DEFAULT_DEFINITION,
-    APEC_CARD_DEFINITION,
-    APEC_WHITELIST_DEFINITION,
-  ].map((d) => [d.version, upcastDefinition(d)]),
-);
+/** Every built-in version of every process, as declared (the delegation chain's oldest first, then the APEC processes'). */
+export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
+  DEFINITION_2026_1,
+  DEFINITION_2027_1,
+  DEFINITION_2027_2,
+  DEFINITION_2027_3,
+  DEFINITION_2027_4,
+  DEFINITION_2027_5,
+  DEFINITION_2027_6,
+  DEFAULT_DEFINITION,
+  APEC_CARD_DEFINITION,
+  APEC_WHITELIST_DEFINITION,
+];
+
+const PUBLISHED = new Map(BUILT_IN_DEFINITIONS.map((d) => [d.version, upcastDefinition(d)]));
 
 /**
  * A step of a published definition version as the engine reads it (the newest version when the version is

@@ -11,8 +11,7 @@ import {
   DEFINITION_2027_2,
   DEFINITION_2027_3,
   DEFINITION_2027_4,
-  DEFINITION_2027_5,
-  DEFINITION_2027_6,
+  BUILT_IN_DEFINITIONS,
   publishedStep,
   custodyMoveProblems,
   CUSTODY_MOVE_STEPS,
@@ -603,15 +602,7 @@ describe('custodyMoveProblems: a published step moves the custody ledger as the 
 
 describe('approvalProblems: who decides, as a published version declares it', () => {
   it('passes every built-in process and version', () => {
-    for (const def of [
-      ...processDefinitions(DEFAULT_DEFINITION),
-      DEFINITION_2026_1,
-      DEFINITION_2027_1,
-      DEFINITION_2027_2,
-      DEFINITION_2027_3,
-      DEFINITION_2027_4,
-    ])
-      expect([def.version, approvalProblems(upcastDefinition(def))]).toEqual([def.version, []]);
+    for (const def of BUILT_IN_DEFINITIONS) expect([def.version, approvalProblems(upcastDefinition(def))]).toEqual([def.version, []]);
   });
 
   it('refuses an approval for the applicant side, and a step recording a fact made an approval (thirtieth trial: A10 for the organizer, E07 an approval)', () => {
@@ -633,18 +624,8 @@ describe('approvalProblems: who decides, as a published version declares it', ()
 });
 
 describe('behaviourProblems: every behaviour a published version declares is one the engine reads, on a step that can carry it', () => {
-  const builtIns = () => [
-    ...processDefinitions(DEFAULT_DEFINITION),
-    DEFINITION_2026_1,
-    DEFINITION_2027_1,
-    DEFINITION_2027_2,
-    DEFINITION_2027_3,
-    DEFINITION_2027_4,
-    DEFINITION_2027_5,
-    DEFINITION_2027_6,
-  ];
   it('passes every built-in process and version', () => {
-    for (const def of builtIns()) expect([def.version, behaviourProblems(upcastDefinition(def))]).toEqual([def.version, []]);
+    for (const def of BUILT_IN_DEFINITIONS) expect([def.version, behaviourProblems(upcastDefinition(def))]).toEqual([def.version, []]);
   });
 
   const at = (code: string) => DEFAULT_DEFINITION.steps.findIndex((s) => s.code === code);
