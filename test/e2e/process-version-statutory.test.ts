@@ -185,6 +185,23 @@ describe('process versions: the statutory steps (own database: process versions 
       `steps[${X}].behaviour.outcome`,
     ],
     ['a behaviour that is a string', withAdded('t-x01-string', 'nonsense'), `steps[${X}].behaviour`],
+    // Trial 31 (201 before): a clerk's task collecting the 容缺 documents, completed by hand; the invitation upload
+    // escalating as a passport overdue; a trip report asked for before the trip.
+    [
+      "an added clerk's task collecting the missing documents",
+      withAdded('t-x01-collects', { collectsDeficiencies: true }),
+      `steps[${X}].behaviour.collectsDeficiencies`,
+    ],
+    [
+      "A03 (the invitation upload) with overdue 'passport-overdue'",
+      changed('t-a03-overdue', 'A03', (s) => ({ ...s, behaviour: { ...s.behaviour, overdue: 'passport-overdue' } })),
+      `steps[${at('A03')}].behaviour.overdue`,
+    ],
+    [
+      "an added clerk's task before the trip asking for the trip report",
+      withAdded('t-x01-report', { data: 'trip-report' }),
+      `steps[${X}].behaviour.data`,
+    ],
   ])('handed input: %s is 422 invalid-field at the behaviour, nothing published', async (_what, definition, field) => {
     const res = await publish(definition).expect(422);
     expect(res.body.code).toBe('INVALID_REQUEST');

@@ -235,6 +235,11 @@ describe('registries: input refusals (new-user trial)', () => {
         });
         await get(`/api/registries/units/${users.unit}/plans/${year}`, users.tokens.organizer).expect(404);
       }
+      // Trial 31: the path's year is named before the body (a trip without its purpose read 400 trips[0].purpose).
+      const first = await put(`/api/registries/units/${users.unit}/plans/2100`, users.tokens['fao-clerk'], {
+        trips: [{ quarter: 1 }],
+      }).expect(422);
+      expect(first.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'path.year', rule: 'max' }] });
       // Its holiday schedule likewise: a rewrite would re-plan every running case (trial: last year's emptied).
       const schedule = await put(`/api/registries/calendars/${last}`, users.tokens['fao-director'], { holidays: [], workdays: [] }).expect(
         409,

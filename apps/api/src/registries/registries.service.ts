@@ -641,13 +641,7 @@ export class RegistriesService {
     const unit = parsePathParam(CodeSchema, rawUnit, 'code');
     await this.assertUnitScope(user, unit);
     const y = parsePathParam(YearSchema, rawYear, 'year');
-    const p = parseOrThrow(AnnualPlanSchema, body);
-    assertPathMatch('unit', p.unit, unit);
-    assertPathMatch('year', p.year === undefined ? undefined : String(p.year), String(y));
-    assertKnownCountries(p.trips);
-    if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
-    // A year that has ended is on record: the cases A01 matched against its plan stay explained by it (trial: rewritable).
-    assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
+    // The path's year first, as its form is (trial 31: a body error was named before a year no plan can be for).
     const beyond = planYearHorizonProblem(y, today());
     if (beyond)
       throw new DomainError(
@@ -655,6 +649,13 @@ export class RegistriesService {
         { zh: `${y} 年超出出发期限，不能登记出访计划`, en: `${y} is beyond the departure horizon: no outbound plan for it` },
         { errors: [{ ...beyond, field: 'path.year' }] },
       );
+    const p = parseOrThrow(AnnualPlanSchema, body);
+    assertPathMatch('unit', p.unit, unit);
+    assertPathMatch('year', p.year === undefined ? undefined : String(p.year), String(y));
+    assertKnownCountries(p.trips);
+    if (!(await this.repo.unit(unit))) throw notFound(`单位 ${echo(unit)} 未备案`, `Unit ${echo(unit)} is not registered`);
+    // A year that has ended is on record: the cases A01 matched against its plan stay explained by it (trial: rewritable).
+    assertNotPast(y, { zh: '年度出访计划', en: 'outbound plan' });
     // The schema holds quarter to 1..4 (a whole number in range, refused as every bounded number is: `min` / `max`).
     const plan: AnnualPlan = { unit, year: y, trips: p.trips as AnnualPlan['trips'] };
     assertPastQuartersKept((await this.repo.planRecord(unit, y))?.trips ?? null, plan.trips, y);

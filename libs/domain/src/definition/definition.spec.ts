@@ -2,6 +2,7 @@ import { CONDITIONS } from '../facts';
 import { DEFAULT_RULES_CONFIG } from '../rules';
 import type { OfficeSettings, ProcessDefinition, StepDefinition } from './index';
 import {
+  APEC_WHITELIST_DEFINITION,
   applyOverrides,
   approvalProblems,
   behaviourProblems,
@@ -715,6 +716,16 @@ describe('behaviourProblems: every behaviour a published version declares is one
       added({ afterDeparture: { due: { calendarDays: 10 } } }, { needs: [] }),
       `steps[${X}].phase`,
     ],
+    // Trial 31: a second collector, a clerk's task with no condition, was completed by hand.
+    ['a second collector of the missing documents', added({ collectsDeficiencies: true }), `steps[${X}].behaviour.collectsDeficiencies`],
+    // Trial 31: the organizer's invitation upload escalating as a passport overdue.
+    ["A03 with overdue 'passport-overdue'", withBehaviour('A03', { overdue: 'passport-overdue' }), `steps[${at('A03')}].behaviour.overdue`],
+    ["overdue 'report-overdue' on a step filing no report", added({ overdue: 'report-overdue' }), `steps[${X}].behaviour.overdue`],
+    // Trial 31: data asked for on a step whose work does not read it, and dropped.
+    ['a return registration certifying nothing', added({ data: 'return-registration' }), `steps[${X}].behaviour.data`],
+    ['a trip report before the trip', added({ data: 'trip-report' }), `steps[${X}].behaviour.data`],
+    ['a new passport no custody move registers', added({ data: 'new-passport' }, { scope: 'member' }), `steps[${X}].behaviour.data`],
+    ["the whitelist's filing in the delegation chain", added({ data: 'admission-application' }), `steps[${X}].behaviour.data`],
     ['days per country on a delegation step', added(undefined, { durationSource: 'embassy-processing' }), `steps[${X}].durationSource`],
     [
       "the APEC pre-clearance's days in the delegation chain",
@@ -727,13 +738,24 @@ describe('behaviourProblems: every behaviour a published version declares is one
   });
 
   it('accepts what the engine reads as declared', () => {
-    expect(found(added({ collectsDeficiencies: true, rerunOnAmend: 'additions', overdue: 'step-overdue' }))).toEqual([]);
+    expect(found(added({ rerunOnAmend: 'additions', overdue: 'step-overdue' }))).toEqual([]);
     expect(
       found(added({ afterDeparture: { due: { workingDays: 2.5 }, escalateAfterDays: 10 } }, { phase: 'post-trip', needs: [] })),
     ).toEqual([]);
     expect(found(added({ data: 'written-outcome', requiresAttachments: ['invitation-letter'] }))).toEqual([]);
     expect(found(added({ data: 'external-outcome', outcome: { mayFail: 'member' } }, { kind: 'external', actor: 'external' }))).toEqual([]);
     expect(found(added({ system: 'trip-rules' }, { kind: 'system', actor: 'system' }))).toEqual([]);
+  });
+
+  it('a collector in a version whose intake never accepts with deficiencies has nothing to collect', () => {
+    const w = APEC_WHITELIST_DEFINITION.steps.findIndex((s) => s.code === 'W01');
+    const whitelist: ProcessDefinition = {
+      ...APEC_WHITELIST_DEFINITION,
+      steps: APEC_WHITELIST_DEFINITION.steps.map((s, i) =>
+        i === w ? { ...s, behaviour: { ...s.behaviour, collectsDeficiencies: true } } : s,
+      ),
+    };
+    expect(found(whitelist)).toEqual([['INVALID_FIELD', `steps[${w}].behaviour.collectsDeficiencies`]]);
   });
 
   it('names both fields of a task given an external outcome and its data', () => {

@@ -652,14 +652,19 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  * Each problem is INVALID_FIELD at `steps[i].behaviour.<field>`, saying what the field takes or where it belongs:
  * - `system`: a known work (SYSTEM_WORK), on a system step, of this process, at the scope it reads (SYSTEM_WORK_PLACES);
  * - `intake`: `{acceptWithDeficiencies: {defaultNeededBy}}` naming another step, on an approval (a decision accepts);
- * - `collectsDeficiencies`, `closes`: `true`; `closes` never in the delegation chain (it ends with its post-trip
+ * - `collectsDeficiencies`, `closes`: `true`; one collector per version (B03 where it declares it), a task, in a version
+ *   whose intake may accept with deficiencies; `closes` never in the delegation chain (it ends with its post-trip
  *   steps), elsewhere on a step no other needs (the process's last);
- * - `notice`: `{objections: true}`, on a timer step, one per version (objections go to the first: actions/objection.ts);
+ * - `notice`: `{objections: true}`, on a timer step, one per version (A13 where it declares it; objections go to one:
+ *   actions/objection.ts);
  * - `certifies`: `{event}` of CERTIFYING_STEPS, on that event's step only (E07 departure, P01 return);
  * - `outcome`: `{mayFail}` of OUTCOME_FAILURES, on an external step whose data is `external-outcome`; `member-everywhere`
  *   per country (its members leave once every country refused them);
- * - `data`: a STEP_DATA_SCHEMAS name; `external-outcome` on an external step, `entry-route` per member and country;
- * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names;
+ * - `data`: a STEP_DATA_SCHEMAS name, on the step whose work reads it: `external-outcome` an external step's,
+ *   `entry-route` per member and country, `return-registration` the return's certifying step's, `trip-report` a
+ *   post-trip step's, `new-passport` the custody registration's, `admission-application` the whitelist's;
+ * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names; `passport-overdue` on the
+ *   custody check-in, `report-overdue` on the trip report;
  * - `afterDeparture`: `{due: {workingDays} | {calendarDays}, escalateAfterDays?}`, days from 0 (escalation from 1) to
  *   MAX_AFTER_DEPARTURE_DAYS.
  * - `requiresAttachments`: on a step people do (the engine completes system and timer steps without uploads);
@@ -674,8 +679,15 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const codes = new Set(def.steps.map((s) => s.code));
   const needed = new Set(def.steps.flatMap((s) => s.needs));
-  let noticeAt: string | undefined;
   const declaresBehaviour = def.steps.some((s) => s.behaviour !== undefined);
+  // The one step of a version that holds a role only one can: the built-in's when the version keeps it declaring it.
+  const homeOf = (holds: (b: Record<string, unknown>) => boolean, builtIn: string) => {
+    const holding = def.steps.filter((s) => isRecord(s.behaviour) && holds(s.behaviour));
+    return (holding.find((s) => s.code === builtIn) ?? holding[0])?.code;
+  };
+  const noticeAt = homeOf((b) => b.notice !== undefined, 'A13');
+  const collectorAt = homeOf((b) => b.collectsDeficiencies === true, 'B03');
+  const intakeDeclared = def.steps.some((s) => isRecord(s.behaviour) && s.behaviour.intake !== undefined);
   def.steps.forEach((s, i) => {
     const raw: unknown = s.behaviour;
     const bad = (field: string, text: { zh: string; en: string }, under = 'behaviour') => {
@@ -779,6 +791,26 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
     }
     for (const flag of ['collectsDeficiencies', 'closes'] as const)
       if (b[flag] !== undefined && b[flag] !== true) bad(flag, { zh: '省略，或为 true', en: 'Absent, or true' });
+    // The collector completes itself once the documents the intake (容缺受理) let the case go without are all in, and
+    // refuses a person's completion before: one step collects (the applicant's task), in a version whose intake may
+    // accept with deficiencies (trial 31: an office's clerk task collecting, with no condition, was completed by hand).
+    if (b.collectsDeficiencies === true) {
+      if (collectorAt !== s.code)
+        bad('collectsDeficiencies', {
+          zh: `已由步骤 ${collectorAt} 收齐容缺材料（每个版本一个）`,
+          en: `Step ${collectorAt} collects the missing documents (one per version)`,
+        });
+      else if (s.kind !== 'task')
+        bad('collectsDeficiencies', {
+          zh: '收齐容缺材料是申请一方的任务（kind: task），由系统在补齐后办结',
+          en: "Collecting the missing documents is the applicant's task (kind: task), completed by the engine once all are in",
+        });
+      else if (!intakeDeclared)
+        bad('collectsDeficiencies', {
+          zh: '本版本没有可容缺受理的步骤（behaviour.intake），无材料可收',
+          en: 'No step of this version accepts with deficiencies (behaviour.intake): there is nothing to collect',
+        });
+    }
     if (b.closes === true) {
       if (process === 'delegation')
         bad('closes', {
@@ -796,12 +828,11 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
         bad('notice', { zh: '须为 {objections: true}', en: 'Must be {objections: true}' });
       else if (s.kind !== 'timer')
         bad('notice', { zh: '公示是计时步骤（kind: timer）', en: 'A public notice is a timer step (kind: timer)' });
-      else if (noticeAt !== undefined)
+      else if (noticeAt !== s.code)
         bad('notice', {
           zh: `已由步骤 ${noticeAt} 公示（异议只记入一个公示）`,
           en: `Step ${noticeAt} is the notice (objections go to one)`,
         });
-      else noticeAt = s.code;
     }
     if (b.certifies !== undefined) {
       const event = isRecord(b.certifies) && Object.keys(b.certifies).length === 1 ? b.certifies.event : undefined;
@@ -844,6 +875,29 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
           zh: '“entry-route”记录每名成员对每个国家的入境方式（member-country 范围）',
           en: "'entry-route' records each member's route to each country (scope member-country)",
         });
+      // A schema whose data a step's own work reads: on another step the data was asked for and dropped (trial 31: a
+      // clerk's task before the trip asked for a trip report; a passport number given on another step was recorded
+      // nowhere; a return day on a step certifying nothing changed nothing).
+      else if (b.data === 'return-registration' && !(isRecord(b.certifies) && b.certifies.event === 'return'))
+        bad('data', {
+          zh: `“return-registration”是确认回国日的步骤（${CERTIFYING_STEPS.return}）的办理数据`,
+          en: `'return-registration' is the data of the step certifying the return (${CERTIFYING_STEPS.return})`,
+        });
+      else if (b.data === 'trip-report' && b.afterDeparture === undefined)
+        bad('data', {
+          zh: '“trip-report”（出访报告）在回国后提交：只用于出访后阶段的步骤（behaviour.afterDeparture）',
+          en: "'trip-report' is filed after the return: a post-trip step's (behaviour.afterDeparture)",
+        });
+      else if (b.data === 'new-passport' && b.custody !== 'register')
+        bad('data', {
+          zh: `“new-passport”的护照由护照保管登记（custody: register，步骤 ${CUSTODY_MOVE_STEPS.register}）入库`,
+          en: `'new-passport' is the passport the custody ledger registers (custody: register, step ${CUSTODY_MOVE_STEPS.register})`,
+        });
+      else if (b.data === 'admission-application' && process !== 'apec-whitelist')
+        bad('data', {
+          zh: '“admission-application”是企业白名单流程的申报数据',
+          en: "'admission-application' is the whitelist process's filing",
+        });
     }
     // The engine completes its own steps without asking for uploads: the requirement would be skipped in silence.
     if (b.requiresAttachments !== undefined && (s.kind === 'system' || s.kind === 'timer'))
@@ -853,6 +907,18 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
       });
     if (b.rerunOnAmend !== undefined && !isIn(RERUN_ON_AMEND, b.rerunOnAmend)) oneOf('rerunOnAmend', RERUN_ON_AMEND);
     if (b.overdue !== undefined && !isIn(OVERDUE_ESCALATIONS, b.overdue)) oneOf('overdue', OVERDUE_ESCALATIONS);
+    // An escalation names what is late: a passport not back in custody, a trip report not filed (trial 31: the
+    // organizer's invitation upload declared 'passport-overdue').
+    else if (b.overdue === 'passport-overdue' && b.custody !== 'check-in' && s.code !== CUSTODY_MOVE_STEPS['check-in'])
+      bad('overdue', {
+        zh: `“passport-overdue”是护照交回保管（custody: check-in，步骤 ${CUSTODY_MOVE_STEPS['check-in']}）逾期的升级`,
+        en: `'passport-overdue' escalates a passport not back in custody (custody: check-in, step ${CUSTODY_MOVE_STEPS['check-in']})`,
+      });
+    else if (b.overdue === 'report-overdue' && b.data !== 'trip-report')
+      bad('overdue', {
+        zh: '“report-overdue”是出访报告（data: trip-report）逾期的升级',
+        en: "'report-overdue' escalates a trip report not filed (data: trip-report)",
+      });
     if (b.afterDeparture !== undefined) {
       const a = b.afterDeparture;
       const days = (n: unknown, from: number) => typeof n === 'number' && Number.isFinite(n) && n >= from && n <= MAX_AFTER_DEPARTURE_DAYS;
