@@ -202,6 +202,22 @@ describe('process versions: the statutory steps (own database: process versions 
       withAdded('t-x01-report', { data: 'trip-report' }),
       `steps[${X}].behaviour.data`,
     ],
+    // Trial 32 (201 before): a second approval document (任务批件); the intake's missing documents needed by A01, done
+    // before it.
+    [
+      'a second approval-document step',
+      ((): ProcessDefinition => {
+        const def = withAdded('t-x01-document', { system: 'approval-document' });
+        def.steps[X] = { ...def.steps[X]!, kind: 'system', actor: 'system', phase: 'review', needs: ['B08'] };
+        return def;
+      })(),
+      `steps[${X}].behaviour.system`,
+    ],
+    [
+      "B02's missing documents needed by A01",
+      changed('t-b02-a01', 'B02', (s) => ({ ...s, behaviour: { intake: { acceptWithDeficiencies: { defaultNeededBy: 'A01' } } } })),
+      `steps[${at('B02')}].behaviour.intake.acceptWithDeficiencies.defaultNeededBy`,
+    ],
   ])('handed input: %s is 422 invalid-field at the behaviour, nothing published', async (_what, definition, field) => {
     const res = await publish(definition).expect(422);
     expect(res.body.code).toBe('INVALID_REQUEST');

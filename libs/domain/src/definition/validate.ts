@@ -650,8 +650,10 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  * what the chain keeps for another (thirty-first session's probe: `closes` on A02 completed a trip at its drafting, no
  * approval given; a clerk's added task certifying the departure; a task refusing members with an external outcome).
  * Each problem is INVALID_FIELD at `steps[i].behaviour.<field>`, saying what the field takes or where it belongs:
- * - `system`: a known work (SYSTEM_WORK), on a system step, of this process, at the scope it reads (SYSTEM_WORK_PLACES);
- * - `intake`: `{acceptWithDeficiencies: {defaultNeededBy}}` naming another step, on an approval (a decision accepts);
+ * - `system`: a known work (SYSTEM_WORK), on a system step, of this process, at the scope it reads (SYSTEM_WORK_PLACES),
+ *   by one step per version (one approval document);
+ * - `intake`: `{acceptWithDeficiencies: {defaultNeededBy}}` on one approval per version (a decision accepts; B02 where
+ *   it declares it), naming a step after it (that needs it, directly or through others);
  * - `collectsDeficiencies`, `closes`: `true`; one collector per version (B03 where it declares it), a task, in a version
  *   whose intake may accept with deficiencies; `closes` never in the delegation chain (it ends with its post-trip
  *   steps), elsewhere on a step no other needs (the process's last);
@@ -660,8 +662,8 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  * - `certifies`: `{event}` of CERTIFYING_STEPS, on that event's step only (E07 departure, P01 return);
  * - `outcome`: `{mayFail}` of OUTCOME_FAILURES, on an external step whose data is `external-outcome`; `member-everywhere`
  *   per country (its members leave once every country refused them);
- * - `data`: a STEP_DATA_SCHEMAS name, on the step whose work reads it: `external-outcome` an external step's,
- *   `entry-route` per member and country, `return-registration` the return's certifying step's, `trip-report` a
+ * - `data`: a STEP_DATA_SCHEMAS name, on a step a person completes (not system or timer), whose work reads it:
+ *   `external-outcome` an external step's, `entry-route` per member and country on one step per version (D01), `return-registration` the return's certifying step's, `trip-report` a
  *   post-trip step's, `new-passport` the custody registration's, `admission-application` the whitelist's;
  * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names; `passport-overdue` on the
  *   custody check-in, `report-overdue` on the trip report;
@@ -687,6 +689,19 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
   };
   const noticeAt = homeOf((b) => b.notice !== undefined, 'A13');
   const collectorAt = homeOf((b) => b.collectsDeficiencies === true, 'B03');
+  const intakeAt = homeOf((b) => b.intake !== undefined, 'B02');
+  const routeAt = homeOf((b) => b.data === 'entry-route', 'D01');
+  // Each system work is done once a case (one approval document, one plan check; a member's once per member): the
+  // built-in's step where the version keeps it (trial 32: a second 'approval-document' step was published).
+  const builtInWork: Record<string, string> = {
+    'annual-plan': 'A01',
+    'trip-rules': 'A07',
+    frequency: 'A08',
+    'approval-document': 'B08',
+    'apec-card-register': 'K07',
+    'apec-whitelist-decide': 'W03',
+  };
+  const workAt = (work: string) => homeOf((b) => b.system === work, builtInWork[work] ?? '');
   const intakeDeclared = def.steps.some((s) => isRecord(s.behaviour) && s.behaviour.intake !== undefined);
   def.steps.forEach((s, i) => {
     const raw: unknown = s.behaviour;
@@ -763,6 +778,11 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
             zh: `“${String(work)}”按 ${place.scopes.join('、')} 范围办理`,
             en: `'${String(work)}' runs at ${place.scopes.join(', ')} scope`,
           });
+        else if (workAt(work as string) !== s.code)
+          bad('system', {
+            zh: `“${String(work)}”已由步骤 ${workAt(work as string)} 办理（每个版本一次）`,
+            en: `'${String(work)}' is done by step ${workAt(work as string)} (once per version)`,
+          });
       }
     }
     if (b.intake !== undefined) {
@@ -787,6 +807,20 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
         bad('intake', {
           zh: '容缺受理是审批决定，只用于审批步骤',
           en: 'Accepting with deficiencies is a decision: on an approval step only',
+        });
+      else if (intakeAt !== s.code)
+        bad('intake', { zh: `已由步骤 ${intakeAt} 容缺受理（每个版本一个）`, en: `Step ${intakeAt} is the intake (one per version)` });
+      // A missing document is needed by a step after the intake and before departure: one before it is done already,
+      // and one after the return lets the approval and the passports go without it (trial 32: A01, P03).
+      else if (
+        !neededCodes(
+          def,
+          def.steps.find((o) => o.code === neededBy)!,
+        ).has(s.code)
+      )
+        bad('intake.acceptWithDeficiencies.defaultNeededBy', {
+          zh: `须为受理（${s.code}）之后的步骤（直接或经其他步骤依赖它）`,
+          en: `Must be a step after the intake (${s.code}): one that needs it, directly or through others`,
         });
     }
     for (const flag of ['collectsDeficiencies', 'closes'] as const)
@@ -869,6 +903,18 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
         bad('data', {
           zh: '“external-outcome”只用于外部机构步骤（kind: external）',
           en: "'external-outcome' is an external step's (kind: external)",
+        });
+      // Data is what a person fills in: the engine completes system and timer steps with none (trial 32: written-outcome
+      // and trip-report on a timer).
+      else if (s.kind === 'system' || s.kind === 'timer')
+        bad('data', {
+          zh: '办理数据由人员填写：系统步骤和计时步骤由系统办结，没有办理数据',
+          en: 'Data is what a person fills in: the engine completes system and timer steps with none',
+        });
+      else if (b.data === 'entry-route' && routeAt !== s.code)
+        bad('data', {
+          zh: `入境方式已由步骤 ${routeAt} 决定（每个版本一个）`,
+          en: `Step ${routeAt} decides the entry route (one per version)`,
         });
       else if (b.data === 'entry-route' && s.scope !== 'member-country')
         bad('data', {
