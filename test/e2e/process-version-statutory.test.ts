@@ -163,7 +163,7 @@ describe('process versions: the statutory steps (own database: process versions 
   };
   const X = DEFAULT_DEFINITION.steps.length;
   it.each([
-    // The session's probe: each was published; A02 closing the case completed a trip at its drafting, no approval given.
+    // The probe after the thirtieth trial: each was published; A02 closing the case would complete a trip at its drafting.
     [
       'A02 closes the case',
       changed('t-a02-closes', 'A02', (s) => ({ ...s, behaviour: { closes: true } })),

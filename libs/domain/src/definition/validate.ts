@@ -646,9 +646,10 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
 /**
  * Every behaviour a published version declares is one the engine reads as declared, on a step that can carry it
  * (publish time only, as custodyMoveProblems: definitions of running cases stay). A value the engine does not know
- * was taken and did nothing (`rerunOnAmend: 'bogus'`: the step never ran again), and a behaviour on the wrong step did
- * what the chain keeps for another (thirty-first session's probe: `closes` on A02 completed a trip at its drafting, no
- * approval given; a clerk's added task certifying the departure; a task refusing members with an external outcome).
+ * was taken and did nothing (`rerunOnAmend: 'bogus'`: the step never ran again), and a behaviour on the wrong step
+ * would do what the chain keeps for another (a probe after the thirtieth trial, all published: `closes` on A02, which
+ * would complete a trip at its drafting with no approval given; a clerk's added task certifying the departure; a task
+ * refusing members; then the thirty-first and thirty-second trials: a second collector, a second approval document).
  * Each problem is INVALID_FIELD at `steps[i].behaviour.<field>`, saying what the field takes or where it belongs:
  * - `system`: a known work (SYSTEM_WORK), on a system step, of this process, at the scope it reads (SYSTEM_WORK_PLACES),
  *   by one step per version (one approval document);
