@@ -19,20 +19,20 @@ export const SYSTEM_WORK = [
 export type SystemWork = (typeof SYSTEM_WORK)[number];
 
 /**
- * Where each system work can run: the process whose worker code it is and the step scopes it reads (the frequency check
- * and the card's registration are a member's; the others the case's). A published version places it there only
- * (behaviourProblems): elsewhere the worker fails the step (a member's check with no member) or does another process's
- * work.
+ * Where each system work can run: the process whose worker code it is, the step scopes it reads (the frequency check
+ * and the card's registration are a member's; the others the case's), and the built-in chain's step that does it. A
+ * published version places it there only, once (behaviourProblems): elsewhere the worker fails the step (a member's check
+ * with no member) or does another process's work, and a second step does it twice (a second approval document).
  */
 export const SYSTEM_WORK_PLACES: Readonly<
-  Record<SystemWork, { process: 'delegation' | 'apec-card' | 'apec-whitelist'; scopes: readonly Scope[] }>
+  Record<SystemWork, { process: 'delegation' | 'apec-card' | 'apec-whitelist'; scopes: readonly Scope[]; step: string }>
 > = {
-  'annual-plan': { process: 'delegation', scopes: ['delegation'] },
-  'trip-rules': { process: 'delegation', scopes: ['delegation'] },
-  frequency: { process: 'delegation', scopes: ['member'] },
-  'approval-document': { process: 'delegation', scopes: ['delegation'] },
-  'apec-card-register': { process: 'apec-card', scopes: ['member'] },
-  'apec-whitelist-decide': { process: 'apec-whitelist', scopes: ['delegation'] },
+  'annual-plan': { process: 'delegation', scopes: ['delegation'], step: 'A01' },
+  'trip-rules': { process: 'delegation', scopes: ['delegation'], step: 'A07' },
+  frequency: { process: 'delegation', scopes: ['member'], step: 'A08' },
+  'approval-document': { process: 'delegation', scopes: ['delegation'], step: 'B08' },
+  'apec-card-register': { process: 'apec-card', scopes: ['member'], step: 'K07' },
+  'apec-whitelist-decide': { process: 'apec-whitelist', scopes: ['delegation'], step: 'W03' },
 };
 
 /** Shapes a completion's `data` may take; the engine validates `data` against the step's schema. */

@@ -13,6 +13,7 @@ import {
   DEFINITION_2027_3,
   DEFINITION_2027_4,
   BUILT_IN_DEFINITIONS,
+  SYSTEM_WORK_PLACES,
   publishedStep,
   custodyMoveProblems,
   CUSTODY_MOVE_STEPS,
@@ -627,6 +628,12 @@ describe('approvalProblems: who decides, as a published version declares it', ()
 describe('behaviourProblems: every behaviour a published version declares is one the engine reads, on a step that can carry it', () => {
   it('passes every built-in process and version', () => {
     for (const def of BUILT_IN_DEFINITIONS) expect([def.version, behaviourProblems(upcastDefinition(def))]).toEqual([def.version, []]);
+  });
+
+  it("SYSTEM_WORK_PLACES names each work's step as the built-in chain does it", () => {
+    for (const def of BUILT_IN_DEFINITIONS)
+      for (const step of upcastDefinition(def).steps)
+        if (step.behaviour?.system) expect([def.version, step.code]).toEqual([def.version, SYSTEM_WORK_PLACES[step.behaviour.system].step]);
   });
 
   const at = (code: string) => DEFAULT_DEFINITION.steps.findIndex((s) => s.code === code);

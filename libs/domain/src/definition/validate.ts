@@ -15,6 +15,7 @@ import {
   SYSTEM_WORK,
   SYSTEM_WORK_PLACES,
   type CustodyMove,
+  type SystemWork,
 } from './behaviour';
 import { isBlank } from '../text-rule';
 import { statutoryStepProblems } from './statutory-steps';
@@ -183,6 +184,11 @@ export const STEP_ACTORS: Record<'delegation' | 'apec-card' | 'apec-whitelist', 
  * budget, published for the organizer). process.md § The 53 steps: every approval is a reviewing office's.
  */
 export const NEVER_APPROVERS: readonly Role[] = ['organizer', 'member', 'enterprise-clerk', 'external'];
+
+/** The process a definition as sent runs (an unknown or absent `process`: the delegation chain, as processOf reads it). */
+function declaredProcess(def: { process?: unknown }): 'delegation' | 'apec-card' | 'apec-whitelist' {
+  return def.process === 'apec-card' || def.process === 'apec-whitelist' ? def.process : 'delegation';
+}
 
 /** A JSON object (not null, not an array): what the definition checks take a record to be. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -354,7 +360,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
   // A step is for someone who can act on it in this process (trial: A02 published for the manager, the administrator
   // or the enterprise clerk wedged every new case: the manager decides nothing, the administrator reads no case, and
   // no one may act on their behalf).
-  const process = def.process === 'apec-card' || def.process === 'apec-whitelist' ? def.process : 'delegation';
+  const process = declaredProcess(def);
   for (const s of steps)
     if (!STEP_ACTORS[process].includes(s.actor))
       problems.push({
@@ -664,8 +670,9 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  * - `outcome`: `{mayFail}` of OUTCOME_FAILURES, on an external step whose data is `external-outcome`; `member-everywhere`
  *   per country (its members leave once every country refused them);
  * - `data`: a STEP_DATA_SCHEMAS name, on a step a person completes (not system or timer), whose work reads it:
- *   `external-outcome` an external step's, `entry-route` per member and country on one step per version (D01), `return-registration` the return's certifying step's, `trip-report` a
- *   post-trip step's, `new-passport` the custody registration's, `admission-application` the whitelist's;
+ *   `external-outcome` an external step's, `entry-route` per member and country on one step per version (D01),
+ *   `return-registration` the return's certifying step's, `trip-report` a post-trip step's, `new-passport` the custody
+ *   registration's, `admission-application` the whitelist's;
  * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names; `passport-overdue` on the
  *   custody check-in, `report-overdue` on the trip report;
  * - `afterDeparture`: `{due: {workingDays} | {calendarDays}, escalateAfterDays?}`, days from 0 (escalation from 1) to
@@ -678,7 +685,7 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  * pre-clearance in the card's), INVALID_FIELD at `steps[i].durationSource`, on a per-country step of its process.
  */
 export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
-  const process = def.process === 'apec-card' || def.process === 'apec-whitelist' ? def.process : 'delegation';
+  const process = declaredProcess(def);
   const problems: DefinitionProblem[] = [];
   const codes = new Set(def.steps.map((s) => s.code));
   const needed = new Set(def.steps.flatMap((s) => s.needs));
@@ -692,18 +699,9 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
   const collectorAt = homeOf((b) => b.collectsDeficiencies === true, 'B03');
   const intakeAt = homeOf((b) => b.intake !== undefined, 'B02');
   const routeAt = homeOf((b) => b.data === 'entry-route', 'D01');
-  // Each system work is done once a case (one approval document, one plan check; a member's once per member): the
-  // built-in's step where the version keeps it (trial 32: a second 'approval-document' step was published).
-  const builtInWork: Record<string, string> = {
-    'annual-plan': 'A01',
-    'trip-rules': 'A07',
-    frequency: 'A08',
-    'approval-document': 'B08',
-    'apec-card-register': 'K07',
-    'apec-whitelist-decide': 'W03',
-  };
-  const workAt = (work: string) => homeOf((b) => b.system === work, builtInWork[work] ?? '');
-  const intakeDeclared = def.steps.some((s) => isRecord(s.behaviour) && s.behaviour.intake !== undefined);
+  // Each system work is done once a case (one approval document, one plan check; a member's once per member): at the
+  // built-in's step where the version keeps it there (trial 32: a second 'approval-document' step was published).
+  const workAt = (work: SystemWork) => homeOf((b) => b.system === work, SYSTEM_WORK_PLACES[work].step);
   def.steps.forEach((s, i) => {
     const raw: unknown = s.behaviour;
     const bad = (field: string, text: { zh: string; en: string }, under = 'behaviour') => {
@@ -779,10 +777,10 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
             zh: `“${String(work)}”按 ${place.scopes.join('、')} 范围办理`,
             en: `'${String(work)}' runs at ${place.scopes.join(', ')} scope`,
           });
-        else if (workAt(work as string) !== s.code)
+        else if (workAt(work as SystemWork) !== s.code)
           bad('system', {
-            zh: `“${String(work)}”已由步骤 ${workAt(work as string)} 办理（每个版本一次）`,
-            en: `'${String(work)}' is done by step ${workAt(work as string)} (once per version)`,
+            zh: `“${String(work)}”已由步骤 ${workAt(work as SystemWork)} 办理（每个版本一次）`,
+            en: `'${String(work)}' is done by step ${workAt(work as SystemWork)} (once per version)`,
           });
       }
     }
@@ -840,7 +838,7 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
           zh: '收齐容缺材料是申请一方的任务（kind: task），由系统在补齐后办结',
           en: "Collecting the missing documents is the applicant's task (kind: task), completed by the engine once all are in",
         });
-      else if (!intakeDeclared)
+      else if (intakeAt === undefined)
         bad('collectsDeficiencies', {
           zh: '本版本没有可容缺受理的步骤（behaviour.intake），无材料可收',
           en: 'No step of this version accepts with deficiencies (behaviour.intake): there is nothing to collect',
