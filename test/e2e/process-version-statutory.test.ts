@@ -58,6 +58,15 @@ describe('process versions: the statutory steps (own database: process versions 
       })),
       [`steps[${at('P02')}].behaviour.afterDeparture.due`],
     ],
+    // The escalation of a passport not returned is escalateAfterDays after the due: 0 escalated never.
+    [
+      'P02 escalateAfterDays 0',
+      changed('t-p02-never', 'P02', (s) => ({
+        ...s,
+        behaviour: { ...s.behaviour, afterDeparture: { due: { calendarDays: 7 }, escalateAfterDays: 0 } },
+      })),
+      [`steps[${at('P02')}].behaviour.afterDeparture.escalateAfterDays`],
+    ],
     ['E07 without certifies', changed('t-e07', 'E07', (s) => ({ ...s, behaviour: {} })), [`steps[${at('E07')}].behaviour.certifies.event`]],
     // Third trial: B08 rewired to need B07 alone was published (the approval document no longer waited for B03).
     ['B08 needing only B07', changed('t-b08-b07', 'B08', (s) => ({ ...s, needs: ['B07'] })), [`steps[${at('B08')}].needs`]],
@@ -217,6 +226,12 @@ describe('process versions: the statutory steps (own database: process versions 
       "B02's missing documents needed by A01",
       changed('t-b02-a01', 'B02', (s) => ({ ...s, behaviour: { intake: { acceptWithDeficiencies: { defaultNeededBy: 'A01' } } } })),
       `steps[${at('B02')}].behaviour.intake.acceptWithDeficiencies.defaultNeededBy`,
+    ],
+    // A second report step's filing replaced P03's report date and outcomes on the case.
+    [
+      'P04 (the public disclosure) filing a second trip report',
+      changed('t-p04-report', 'P04', (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'trip-report' } })),
+      `steps[${at('P04')}].behaviour.data`,
     ],
   ])('handed input: %s is 422 invalid-field at the behaviour, nothing published', async (_what, definition, field) => {
     const res = await publish(definition).expect(422);

@@ -755,6 +755,24 @@ describe('behaviourProblems: every behaviour a published version declares is one
       added({ data: 'entry-route' }, { actor: 'organizer', scope: 'member-country', phase: 'visa' }),
       `steps[${X}].behaviour.data`,
     ],
+    // The last session's left item: a second report step's filing replaced P03's report date and outcomes.
+    ['a second trip report (P04)', withBehaviour('P04', { data: 'trip-report' }), `steps[${at('P04')}].behaviour.data`],
+    [
+      'a trip report per member',
+      {
+        ...added({ data: 'trip-report', afterDeparture: { due: { workingDays: 15 } } }, { phase: 'post-trip', needs: [], scope: 'member' }),
+        steps: [
+          ...DEFAULT_DEFINITION.steps.map((s) =>
+            s.code === 'P03' ? { ...s, behaviour: { afterDeparture: { due: { workingDays: 15 } } } } : s,
+          ),
+          {
+            ...step('X01', [], { actor: 'organizer', phase: 'post-trip', scope: 'member' }),
+            behaviour: { data: 'trip-report', afterDeparture: { due: { workingDays: 15 } } },
+          },
+        ],
+      },
+      `steps[${X}].behaviour.data`,
+    ],
     ['days per country on a delegation step', added(undefined, { durationSource: 'embassy-processing' }), `steps[${X}].durationSource`],
     [
       "the APEC pre-clearance's days in the delegation chain",

@@ -106,6 +106,12 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     expect(refusal(due({ calendarDays: 7 }, 90)).map(([, , p]) => p.replace(/^steps\[\d+\]/, ''))).toEqual([
       '.behaviour.afterDeparture.escalateAfterDays',
     ]);
+    // 0 escalated never (the engine's escalation is escalateAfterDays after the due), and days are whole.
+    for (const days of [0, 2.5, -1])
+      expect(refusal(due({ calendarDays: 7 }, days)).map(([, , p]) => p.replace(/^steps\[\d+\]/, ''))).toEqual([
+        '.behaviour.afterDeparture.escalateAfterDays',
+      ]);
+    expect(() => loadDefinition(due({ calendarDays: 5 }, 1))).not.toThrow();
     expect(() => loadDefinition(due({ calendarDays: 5 }, 20))).not.toThrow();
   });
 

@@ -340,10 +340,14 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
           declared?.due,
         );
       const escalate: unknown = declared?.escalateAfterDays;
-      if (escalateAfterDays !== undefined && !(typeof escalate === 'number' && escalate >= 0 && escalate <= escalateAfterDays))
+      // From 1: the engine escalates escalateAfterDays after the due, and 0 escalates never (core.ts `open`).
+      if (
+        escalateAfterDays !== undefined &&
+        !(Number.isInteger(escalate) && (escalate as number) >= 1 && (escalate as number) <= escalateAfterDays)
+      )
         refuse(
           'behaviour.afterDeparture.escalateAfterDays',
-          { zh: `须为0至${escalateAfterDays}天`, en: `Must be from 0 to ${escalateAfterDays} days` },
+          { zh: `须为1至${escalateAfterDays}的整天数`, en: `Must be whole days from 1 to ${escalateAfterDays}` },
           escalate,
         );
     }

@@ -671,8 +671,8 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  *   per country (its members leave once every country refused them);
  * - `data`: a STEP_DATA_SCHEMAS name, on a step a person completes (not system or timer), whose work reads it:
  *   `external-outcome` an external step's, `entry-route` per member and country on one step per version (D01),
- *   `return-registration` the return's certifying step's, `trip-report` a post-trip step's, `new-passport` the custody
- *   registration's, `admission-application` the whitelist's;
+ *   `return-registration` the return's certifying step's, `trip-report` one post-trip delegation step's per version
+ *   (P03), `new-passport` the custody registration's, `admission-application` the whitelist's;
  * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names; `passport-overdue` on the
  *   custody check-in, `report-overdue` on the trip report;
  * - `afterDeparture`: `{due: {workingDays} | {calendarDays}, escalateAfterDays?}`, days from 0 (escalation from 1) to
@@ -699,6 +699,9 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
   const collectorAt = homeOf((b) => b.collectsDeficiencies === true, 'B03');
   const intakeAt = homeOf((b) => b.intake !== undefined, 'B02');
   const routeAt = homeOf((b) => b.data === 'entry-route', 'D01');
+  // The trip report is the trip's one filing: the case's report date and outcomes are the last one filed, and a second
+  // report step's would replace P03's.
+  const reportAt = homeOf((b) => b.data === 'trip-report', 'P03');
   // Each system work is done once a case (one approval document, one plan check; a member's once per member): at the
   // built-in's step where the version keeps it there (trial 32: a second 'approval-document' step was published).
   const workAt = (work: SystemWork) => homeOf((b) => b.system === work, SYSTEM_WORK_PLACES[work].step);
@@ -927,6 +930,16 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
         bad('data', {
           zh: `“return-registration”是确认回国日的步骤（${CERTIFYING_STEPS.return}）的办理数据`,
           en: `'return-registration' is the data of the step certifying the return (${CERTIFYING_STEPS.return})`,
+        });
+      else if (b.data === 'trip-report' && reportAt !== s.code)
+        bad('data', {
+          zh: `出访报告由步骤 ${reportAt} 提交（每个版本一个）`,
+          en: `Step ${reportAt} files the trip report (one per version)`,
+        });
+      else if (b.data === 'trip-report' && s.scope !== 'delegation')
+        bad('data', {
+          zh: '出访报告是团组的一份报告（delegation 范围）',
+          en: "The trip report is the delegation's one report (scope delegation)",
         });
       else if (b.data === 'trip-report' && b.afterDeparture === undefined)
         bad('data', {
