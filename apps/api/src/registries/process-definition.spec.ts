@@ -19,11 +19,11 @@ describe("RegistriesService.processDefinition: the definition a case runs, by it
   const office: ProcessDefinition = {
     ...structuredClone(DEFAULT_DEFINITION),
     version: 'office-2028.1',
-    // The office's trip report is filed at P02 and P03 takes no data: the built-in's P03 schema must not be the check.
+    // The office's trip report is filed at P04 and P03 takes no data: the built-in's P03 schema must not be the check.
     steps: DEFAULT_DEFINITION.steps.map((s) =>
       s.code === 'P03'
         ? { ...s, behaviour: { ...s.behaviour, data: undefined } }
-        : s.code === 'P02'
+        : s.code === 'P04'
           ? { ...s, behaviour: { ...s.behaviour, data: 'trip-report' } }
           : s,
     ),
@@ -34,7 +34,7 @@ describe("RegistriesService.processDefinition: the definition a case runs, by it
     const step = async (code: string) =>
       (await service.processDefinition(office.version))?.steps.find((s) => s.code === code)?.behaviour?.data;
     expect(await step('P03')).toBeUndefined();
-    expect(await step('P02')).toBe('trip-report');
+    expect(await step('P04')).toBe('trip-report');
     expect(reads()).toBe(1);
   });
 
