@@ -77,6 +77,7 @@ const ROUTES = [
   'get /api/registries/process-versions',
   'get /api/registries/process-versions/{version}',
   'post /api/registries/process-versions',
+  'post /api/registries/process-versions/check',
   'post /api/registries/units/{code}/plans/{year}/approve',
   'get /api/registries/changes',
   'post /api/codec/decode',

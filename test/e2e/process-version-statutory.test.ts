@@ -272,6 +272,14 @@ describe('process versions: the statutory steps (own database: process versions 
     await publish(withReview('t-z01-reviewer', 'fao-reviewer')).expect(201);
   });
 
+  it('a post-trip step needing a step before departure is named at its need as crossing departure, not as an unknown step', async () => {
+    const definition = changed('t-p05-b08', 'P05', (s) => ({ ...s, needs: ['P01', 'B08'] }));
+    const res = await publish(definition).expect(422);
+    expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([
+      [`definition.steps[${at('P05')}].needs[1]`, 'cross-departure-dependency'],
+    ]);
+  });
+
   it("the office's settings may not shorten the notice either (stepDurations.A13 below 5 WD: 422 statutory-step)", async () => {
     const res = await request(api.http)
       .post('/api/registries/process-versions')

@@ -1459,7 +1459,23 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
     // The office's own name of A02: its cases' inbox items say it (the case's definition, not the built-in's).
     const officeName = { zh: '起草出访申请（本办格式）', en: 'Draft trip application (office form)' };
     next.steps = next.steps.map((s) => (s.code === 'A02' ? { ...s, durationWd: 2, name: officeName } : s));
+    // A dry run (发布前校验): publishing's answer, storing nothing; new cases keep the current version (trial 31 published
+    // its probes to try them, and each became the default at once).
+    const check = (body: object, status: number, token = users.tokens['fao-director']) =>
+      request(http).post('/api/registries/process-versions/check').set(bearer(token)).send(body).expect(status);
+    expect((await check({ definition: broken }, 422)).body.errors).toEqual(invalid.body.errors);
+    expect((await check({ definition: cut }, 422)).body.errors).toEqual(unapproved.body.errors);
+    await check({ definition: next }, 403, users.tokens['fao-clerk']);
+    const dry = await check({ definition: next, settings: { stepDurations: { A05: 3 } } }, 200);
+    documented(S.ProcessVersionCheckedSchema, dry.body);
+    expect(dry.body).toMatchObject({ version: 'office-2027.1', previousVersion: DEFAULT_DEFINITION.version, published: false });
+    await request(http).get('/api/registries/process-versions/office-2027.1').set(bearer(users.tokens.organizer)).expect(404);
+    const before = await request(http).get('/api/registries/process-versions').set(bearer(users.tokens.organizer)).expect(200);
+    expect(before.body.items.map((v: { version: string; current: boolean }) => [v.version, v.current])).toEqual([
+      [DEFAULT_DEFINITION.version, true],
+    ]);
     const pub = await publish({ definition: next, settings: { stepDurations: { A05: 3 } } }, 201);
+    expect(pub.body.changes).toEqual(dry.body.changes);
     expect(pub.body).toMatchObject({ version: 'office-2027.1', previousVersion: DEFAULT_DEFINITION.version });
     documented(S.ProcessVersionPublishedSchema, pub.body);
     documented(
@@ -1489,6 +1505,7 @@ describe('registries (issue 14): holiday calendars and process versions (own dat
       ],
     });
     expect((await publish({ definition: next }, 409)).body).toMatchObject(taken(next.version));
+    expect((await check({ definition: next }, 409)).body).toMatchObject(taken(next.version));
     // A built-in version's name is taken too (readers holding only a case's version name would take the built-in).
     for (const version of [DEFINITION_2026_1.version, APEC_CARD_DEFINITION.version])
       expect((await publish({ definition: { ...next, version } }, 409)).body).toMatchObject(taken(version));

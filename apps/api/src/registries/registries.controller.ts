@@ -19,6 +19,7 @@ import {
   ProcessVersionDetailSchema,
   ProcessVersionListSchema,
   ProcessVersionPublishedSchema,
+  ProcessVersionCheckedSchema,
   RegistryChangeListSchema,
   UnitListSchema,
   UnitPutResultSchema,
@@ -328,6 +329,21 @@ export class RegistriesController {
   @errorResponses(400, 401, 404)
   getProcessVersion(@Param('version') version: string) {
     return this.registries.getProcessVersion(version);
+  }
+
+  @Post('process-versions/check')
+  @HttpCode(200)
+  @Roles(...REGISTRY_WRITERS.processVersions)
+  @ApiOperation({
+    summary: '发布前校验流程版本 Check a version without publishing (FAO director)',
+    description:
+      'The checks of publishing (422 INVALID_REQUEST lists every problem, 409 VERSION_TAKEN) and what would change against the current version; stores nothing, and new cases keep the current version.',
+  })
+  @ApiBody({ schema: schemaRef(ProcessVersionSchema) })
+  @ApiOkResponse({ description: 'Publishable, with what would change', schema: schemaRef(ProcessVersionCheckedSchema) })
+  @errorResponses(400, 401, 403, 409, 422)
+  checkProcessVersion(@Body() body: unknown) {
+    return this.registries.checkProcessVersion(body);
   }
 
   @Post('process-versions')

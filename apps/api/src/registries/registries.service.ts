@@ -1688,8 +1688,40 @@ export class RegistriesService {
     return { ...v, source: 'published' };
   }
 
+  /**
+   * Checks a version as publishing would, storing nothing (a dry run: 发布前校验): `{version, previousVersion, changes,
+   * published: false}` against the current version, or the 422/409 publishing would give. New cases keep the current
+   * version (trial 31: to try a version the office published it, and it became the default at once).
+   */
+  async checkProcessVersion(body: unknown) {
+    const { definition, base, changes } = await this.versionToPublish(body);
+    return { version: definition.version, previousVersion: base.definition.version, changes, published: false as const };
+  }
+
   /** Validates the definition as at load and the settings against it, diffs against the current version, publishes. */
   async publishProcessVersion(user: AuthUser, body: unknown) {
+    const { definition, settings, base, changes } = await this.versionToPublish(body);
+    const published = await this.repo.publishProcessVersion(
+      {
+        version: definition.version,
+        definition,
+        settings: settings as Record<string, unknown>,
+        changes,
+        previousVersion: base.definition.version,
+        publishedBy: user.id,
+      },
+      actorOf(user),
+    );
+    if (!published) throw versionTaken(definition.version);
+    return { version: definition.version, previousVersion: base.definition.version, changes };
+  }
+
+  /**
+   * A version as it would be published: the definition validated as at load and as the engine runs it, the settings
+   * against it, its name free, and what changed against the current version. 422 INVALID_REQUEST (every problem), 409
+   * VERSION_TAKEN.
+   */
+  private async versionToPublish(body: unknown) {
     const p = parseOrThrow(ProcessVersionSchema, body);
     // A field the engine does not read is refused with the definition's other problems, never stored and ignored (new-user
     // trial: a misspelt `condtion` was stored and A12's rule silently dropped).
@@ -1726,20 +1758,9 @@ export class RegistriesService {
     // projection, event upcasters, the API's checks) would take the built-in for the office's.
     if (definition.version === base.definition.version || publishedDefinition(definition.version) !== undefined)
       throw versionTaken(definition.version);
+    if (await this.repo.processVersionExists(definition.version)) throw versionTaken(definition.version);
     const changes = diffDefinitions(base, { definition, settings: settings as Record<string, unknown> });
-    const published = await this.repo.publishProcessVersion(
-      {
-        version: definition.version,
-        definition,
-        settings: settings as Record<string, unknown>,
-        changes,
-        previousVersion: base.definition.version,
-        publishedBy: user.id,
-      },
-      actorOf(user),
-    );
-    if (!published) throw versionTaken(definition.version);
-    return { version: definition.version, previousVersion: base.definition.version, changes };
+    return { definition, settings, base, changes };
   }
 
   /** Demo data for `npm start` (called where the demo users are seeded). */

@@ -668,6 +668,12 @@ export const ProcessVersionDetailSchema = z
 export const ProcessVersionPublishedSchema = z
   .looseObject({ version: z.string(), previousVersion: z.string(), changes: z.array(change) })
   .meta({ id: 'ProcessVersionPublished', example: { version: 'office-2027.1', previousVersion: '1.0.0', changes: [CHANGE_EXAMPLE] } });
+export const ProcessVersionCheckedSchema = z
+  .looseObject({ version: z.string(), previousVersion: z.string(), changes: z.array(change), published: z.literal(false) })
+  .meta({
+    id: 'ProcessVersionChecked',
+    example: { version: 'office-2027.1', previousVersion: '1.0.0', changes: [CHANGE_EXAMPLE], published: false },
+  });
 
 export const RegistryChangeListSchema = z
   .looseObject({

@@ -145,8 +145,12 @@ describe('DEFAULT_DEFINITION', () => {
 
   it('refuses a dependency across departure', () => {
     const post = { behaviour: { afterDeparture: { due: { workingDays: 1 } } } };
-    expect(validateDefinition(def([step('A01'), step('P01', ['A01'], post)])).map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
-    expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => p.code)).toEqual(['UNKNOWN_DEPENDENCY']);
+    expect(validateDefinition(def([step('A01'), step('P01', ['A01'], post)])).map((p) => [p.code, p.path])).toEqual([
+      ['CROSS_DEPARTURE_DEPENDENCY', 'steps[1].needs[0]'],
+    ]);
+    expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => p.code)).toEqual([
+      'CROSS_DEPARTURE_DEPENDENCY',
+    ]);
   });
 
   it('accepts a step declaring the attachment kinds it needs, refuses unknown or repeated kinds naming the field', () => {

@@ -40,6 +40,9 @@ export const DEFINITION_PROBLEM_CODES = [
   'INVALID_FIELD',
   'DUPLICATE_CODE',
   'UNKNOWN_DEPENDENCY',
+  // A need across departure: the pre-trip and post-trip parts are planned apart (a post-trip step needs only post-trip
+  // steps); named apart from an unknown step, which the step is not.
+  'CROSS_DEPARTURE_DEPENDENCY',
   'SELF_DEPENDENCY',
   'CYCLE',
   'UNKNOWN_CONDITION',

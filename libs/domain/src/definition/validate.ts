@@ -435,7 +435,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
       else if (!!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture)
         // The two parts are planned apart: departure is the only link between them.
         problems.push({
-          code: 'UNKNOWN_DEPENDENCY',
+          code: 'CROSS_DEPARTURE_DEPENDENCY',
           step: s.code,
           path,
           text: {

@@ -967,6 +967,11 @@ export class RegistriesRepository {
     return row ? toVersion(row) : null;
   }
 
+  /** Whether a version of that name is published (a dry run's 409; publishing itself checks in its transaction). */
+  async processVersionExists(version: string): Promise<boolean> {
+    return this.ds.getRepository(ProcessVersionEntity).existsBy({ version });
+  }
+
   /** Publishes a version; false when the version name is taken (versions are immutable). */
   async publishProcessVersion(v: Omit<StoredProcessVersion, 'publishedAt'>, actor: RegistryActor): Promise<boolean> {
     return this.ds.transaction(async (m) => {
