@@ -49,14 +49,19 @@ export interface Stack {
 }
 
 /** Worker + API listening on a free port (serving dist/web at /) + Chromium, on the suite's PostgreSQL and Temporal. */
-/** `enterprise`: the stack's unit is an APEC card enterprise, its only unit user the enterprise clerk (createTestUsers). */
-export async function startStack(workingDaySeconds: number, opts: { enterprise?: boolean } = {}): Promise<Stack> {
+/**
+ * `enterprise`: the stack's unit is an APEC card enterprise, its only unit user the enterprise clerk (createTestUsers).
+ * `databaseUrl`: a database of the file's own (what is office-wide, such as the process versions, changes no other file's).
+ */
+export async function startStack(workingDaySeconds: number, opts: { enterprise?: boolean; databaseUrl?: string } = {}): Promise<Stack> {
   ensureWebBuilt();
-  const worker = await startTestWorker({ workingDaySeconds });
+  const own = opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {};
+  const worker = await startTestWorker({ workingDaySeconds, ...own });
   const config = testConfig({
     jwtSecret: 'test-secret-0123456789-0123456789-abcdef',
     taskQueue: worker.config.taskQueue,
     workingDaySeconds,
+    ...own,
   });
   const app = await createApiApp(config);
   await app.init();

@@ -1,9 +1,12 @@
 import { Alert, App as AntApp, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { DayField } from '../DayField';
+// The director's publishing form, loaded with the versions tab of the one role that publishes (the budget: docs/web.md).
+const PublishVersion = lazy(() => import('./PublishVersion'));
 import { api, ApiError, catalog, type Catalog, type FieldError, type Session } from '../api';
 import { fmtDateTime, Loaded, rememberUnits, TAG, useErrorText, useLoad, useUnitNames } from '../common';
 import { useT, type LabelKey } from '../i18n';
+import { ChangesTable, type VersionChange } from './VersionChanges';
 import { useSchemaForm } from '../schema-form';
 import { navigate } from '../router';
 import { joinNames } from '../lists';
@@ -39,6 +42,7 @@ const WRITERS = {
   calendar: REGISTRY_WRITERS.calendar,
   plans: REGISTRY_WRITERS.plans,
   planApproval: REGISTRY_WRITERS.planApproval,
+  processVersions: REGISTRY_WRITERS.processVersions,
 };
 const mayWrite = (registry: keyof typeof WRITERS, role: string) => (WRITERS[registry] as readonly string[]).includes(role);
 /** Roles that read every unit's entries (FAO roles, the leader, the manager): they get the API's `?unit=` filter. */
@@ -125,7 +129,7 @@ export default function RegistriesPage({ session }: { session: Session }) {
       ? [{ key: 'plans', label: t('regPlans'), children: <PlansTab session={session} /> }]
       : []),
     { key: 'calendar', label: t('regCalendar'), children: <CalendarTab session={session} /> },
-    { key: 'versions', label: t('regVersions'), children: <VersionsTab /> },
+    { key: 'versions', label: t('regVersions'), children: <VersionsTab session={session} /> },
   ];
   const writes = (Object.keys(WRITERS) as Array<keyof typeof WRITERS>).some((r) => mayWrite(r, role));
   return (
@@ -1315,52 +1319,51 @@ function PlanDialog(props: {
 
 // Process versions -------------------------------------------------------------------------------
 
-function VersionsTab() {
+function VersionsTab({ session }: { session: Session }) {
   const { t } = useT();
   const state = useLoad(() => api<{ items: VersionRow[] }>('GET', '/api/registries/process-versions'), []);
   return (
     <Loaded state={state}>
       {(d) => (
-        <Table<VersionRow>
-          rowKey="version"
-          size="small"
-          data-testid="versions-table"
-          dataSource={d.items}
-          pagination={false}
-          expandable={{ expandedRowRender: (v) => <VersionDetail version={v.version} /> }}
-          columns={[
-            {
-              title: t('version'),
-              render: (_, v) => (
-                <Space size={4}>
-                  {v.version}
-                  {v.current ? <Tag color={TAG.blue}>{t('versionCurrent')}</Tag> : null}
-                </Space>
-              ),
-            },
-            { title: t('versionSource'), render: (_, v) => t(v.source === 'published' ? 'versionPublished' : 'versionBuiltIn') },
-            { title: t('stepCount'), dataIndex: 'steps' },
-            { title: t('changeCount'), render: (_, v) => v.changes.length },
-            { title: t('publishedBy'), render: (_, v) => v.publishedBy ?? '—' },
-            { title: t('publishedAt'), render: (_, v) => fmtDateTime(v.publishedAt) },
-          ]}
-        />
+        <>
+          {mayWrite('processVersions', session.user.role) ? (
+            <Suspense fallback={null}>
+              <PublishVersion current={d.items.find((v) => v.current)?.version ?? d.items[0]!.version} onPublished={state.reload} />
+            </Suspense>
+          ) : null}
+          <Table<VersionRow>
+            rowKey="version"
+            size="small"
+            data-testid="versions-table"
+            dataSource={d.items}
+            pagination={false}
+            expandable={{ expandedRowRender: (v) => <VersionDetail version={v.version} /> }}
+            columns={[
+              {
+                title: t('version'),
+                render: (_, v) => (
+                  <Space size={4}>
+                    {v.version}
+                    {v.current ? <Tag color={TAG.blue}>{t('versionCurrent')}</Tag> : null}
+                  </Space>
+                ),
+              },
+              { title: t('versionSource'), render: (_, v) => t(v.source === 'published' ? 'versionPublished' : 'versionBuiltIn') },
+              { title: t('stepCount'), dataIndex: 'steps' },
+              { title: t('changeCount'), render: (_, v) => v.changes.length },
+              { title: t('publishedBy'), render: (_, v) => v.publishedBy ?? '—' },
+              { title: t('publishedAt'), render: (_, v) => fmtDateTime(v.publishedAt) },
+            ]}
+          />
+        </>
       )}
     </Loaded>
   );
 }
 
-interface VersionChange {
-  kind: string;
-  step?: string;
-  field?: string;
-  from?: unknown;
-  to?: unknown;
-}
-
 /** A version's name (its definition's) and what changed against the one before (GET process-versions/{version}). */
 function VersionDetail({ version }: { version: string }) {
-  const { t, pick, code } = useT();
+  const { t, pick } = useT();
   const state = useLoad(
     () =>
       api<{ definition: { name?: { zh: string; en: string } }; changes: VersionChange[] }>(
@@ -1369,7 +1372,6 @@ function VersionDetail({ version }: { version: string }) {
       ),
     [version],
   );
-  const shown = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
   return (
     <Loaded state={state}>
       {(d) => (
@@ -1377,21 +1379,7 @@ function VersionDetail({ version }: { version: string }) {
           <Typography.Text>
             {t('versionName')}: {d.definition.name ? pick(d.definition.name) : '—'}
           </Typography.Text>
-          {d.changes.length > 0 ? (
-            <Table<VersionChange>
-              size="small"
-              rowKey={(c) => `${c.kind}-${c.step ?? ''}-${c.field ?? ''}`}
-              pagination={false}
-              dataSource={d.changes}
-              columns={[
-                { title: t('changeKind'), render: (_, c) => code('defChg_', c.kind) },
-                { title: t('step'), render: (_, c) => c.step ?? '—' },
-                { title: t('changeField'), render: (_, c) => c.field ?? '—' },
-                { title: t('apecFrom'), render: (_, c) => shown(c.from) },
-                { title: t('apecTo'), render: (_, c) => shown(c.to) },
-              ]}
-            />
-          ) : null}
+          {d.changes.length > 0 ? <ChangesTable changes={d.changes} /> : null}
         </Space>
       )}
     </Loaded>
