@@ -123,6 +123,30 @@ describe('process versions: the statutory steps (own database: process versions 
       changed('t-a10-clerk', 'A10', (s) => ({ ...s, actor: 'fao-clerk' })),
       [[`steps[${at('A10')}].actor`, 'statutory-step']],
     ],
+    // Trial 33: P05 (reimbursement) as finance's approval: its refusal closed the trip made as rejected (201 before).
+    [
+      'P05 (reimbursement) an approval for finance',
+      changed('t-p05-approval', 'P05', (s) => ({ ...s, kind: 'approval', actor: 'finance' })),
+      [[`steps[${at('P05')}].kind`, 'step-kind']],
+    ],
+    [
+      'P04 (the disclosure) a timer',
+      changed('t-p04-timer', 'P04', (s) => ({ ...s, kind: 'timer', actor: 'system' })),
+      [
+        [`steps[${at('P04')}].kind`, 'statutory-step'],
+        [`steps[${at('P04')}].actor`, 'statutory-step'],
+      ],
+    ],
+    [
+      'P03 (the trip report) needing nothing',
+      changed('t-p03-early', 'P03', (s) => ({ ...s, needs: [] })),
+      [[`steps[${at('P03')}].needs`, 'statutory-step']],
+    ],
+    [
+      'P04 without its due after the return',
+      changed('t-p04-undated', 'P04', (s) => ({ ...s, behaviour: {} })),
+      [[`steps[${at('P04')}].behaviour.afterDeparture.due`, 'statutory-step']],
+    ],
     // The same kind elsewhere: the FAO's own review for the travellers, a custody move made a decision, P01 an approval.
     [
       'B05 for the members',
@@ -226,6 +250,20 @@ describe('process versions: the statutory steps (own database: process versions 
       "B02's missing documents needed by A01",
       changed('t-b02-a01', 'B02', (s) => ({ ...s, behaviour: { intake: { acceptWithDeficiencies: { defaultNeededBy: 'A01' } } } })),
       `steps[${at('B02')}].behaviour.intake.acceptWithDeficiencies.defaultNeededBy`,
+    ],
+    // Trial 33 (201 before): P05's escalation told the manager a passport was 30 days late and the unit blocked.
+    [
+      'P05 (reimbursement) with an escalation',
+      changed('t-p05-escalates', 'P05', (s) => ({
+        ...s,
+        behaviour: { ...s.behaviour, overdue: 'step-overdue', afterDeparture: { due: { calendarDays: 0 }, escalateAfterDays: 1 } },
+      })),
+      `steps[${at('P05')}].behaviour.afterDeparture.escalateAfterDays`,
+    ],
+    [
+      'P05 due a thousandth of a working day after the return',
+      changed('t-p05-finer', 'P05', (s) => ({ ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { workingDays: 0.001 } } } })),
+      `steps[${at('P05')}].behaviour.afterDeparture`,
     ],
     // A second report step's filing replaced P03's report date and outcomes on the case.
     [

@@ -144,13 +144,21 @@ describe('DEFAULT_DEFINITION', () => {
   });
 
   it('refuses a dependency across departure', () => {
-    const post = { behaviour: { afterDeparture: { due: { workingDays: 1 } } } };
+    const post = { phase: 'post-trip' as const, behaviour: { afterDeparture: { due: { workingDays: 1 } } } };
     expect(validateDefinition(def([step('A01'), step('P01', ['A01'], post)])).map((p) => [p.code, p.path])).toEqual([
       ['CROSS_DEPARTURE_DEPENDENCY', 'steps[1].needs[0]'],
     ]);
     expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => p.code)).toEqual([
       'CROSS_DEPARTURE_DEPENDENCY',
     ]);
+  });
+
+  it('names a post-trip step without its due at that field (publish checks), not its needs as crossing departure (trial 33)', () => {
+    const post = { phase: 'post-trip' as const, behaviour: { afterDeparture: { due: { workingDays: 1 } } } };
+    // P02 labelled post-trip but declaring no due after the return, needing P01: one side of departure by its phase.
+    const undated = def([step('A01'), step('P01', [], post), step('P02', ['P01'], { phase: 'post-trip' })]);
+    expect(validateDefinition(undated)).toEqual([]);
+    expect(behaviourProblems(undated).map((p) => [p.code, p.path])).toEqual([['INVALID_FIELD', 'steps[2].behaviour.afterDeparture']]);
   });
 
   it('accepts a step declaring the attachment kinds it needs, refuses unknown or repeated kinds naming the field', () => {
@@ -626,6 +634,10 @@ describe('approvalProblems: who decides, as a published version declares it', ()
     for (const code of ['C06', 'C07', 'P02', 'B03', 'P01'])
       expect(found(with_(code, { kind: 'approval', actor: 'passport-officer' }))).toEqual([['STEP_KIND', `steps[${at(code)}].kind`]]);
     expect(() => loadDefinition({ ...with_('E07', { kind: 'approval' }), version: 'office-e07' })).toThrow(DefinitionError);
+    // Trial 33: P05 (reimbursement) published as finance's approval; its refusal closed the trip made as rejected.
+    expect(found(with_('P05', { kind: 'approval', actor: 'finance' }))).toEqual([['STEP_KIND', `steps[${at('P05')}].kind`]]);
+    expect(found(with_('P05', { kind: 'external', actor: 'external' }))).toEqual([['STEP_KIND', `steps[${at('P05')}].kind`]]);
+    expect(found(with_('P05', { kind: 'timer', actor: 'system' }))).toEqual([]);
   });
 });
 
@@ -759,6 +771,37 @@ describe('behaviourProblems: every behaviour a published version declares is one
       added({ data: 'entry-route' }, { actor: 'organizer', scope: 'member-country', phase: 'visa' }),
       `steps[${X}].behaviour.data`,
     ],
+    // An approval decided before the plan check is done found no outcome asking for the reason, and approved without one.
+    [
+      'a written plan reason asked of an approval before the annual plan check',
+      added({ requiresPlanReason: true }, { kind: 'approval', actor: 'fao-reviewer', needs: [] }),
+      `steps[${X}].behaviour.requiresPlanReason`,
+    ],
+    [
+      'a written plan reason in a version without the annual plan check',
+      {
+        ...withBehaviour('B05', { requiresPlanReason: true }),
+        steps: DEFAULT_DEFINITION.steps.map((s) =>
+          s.code === 'A01'
+            ? { ...s, kind: 'timer' as const, behaviour: {} }
+            : s.code === 'B05'
+              ? { ...s, behaviour: { ...s.behaviour, requiresPlanReason: true as const } }
+              : s,
+        ),
+      },
+      `steps[${at('B05')}].behaviour.requiresPlanReason`,
+    ],
+    // Trial 33: the escalation on P05 (reimbursement) told the manager a passport was 30 days late and the unit blocked.
+    [
+      'an escalation on a step other than the passport check-in (P05)',
+      withBehaviour('P05', { afterDeparture: { due: { calendarDays: 0 }, escalateAfterDays: 1 }, overdue: 'step-overdue' }),
+      `steps[${at('P05')}].behaviour.afterDeparture.escalateAfterDays`,
+    ],
+    [
+      'a post-trip due of a thousandth of a working day',
+      withBehaviour('P05', { afterDeparture: { due: { workingDays: 0.001 } } }),
+      `steps[${at('P05')}].behaviour.afterDeparture`,
+    ],
     // The last session's left item: a second report step's filing replaced P03's report date and outcomes.
     ['a second trip report (P04)', withBehaviour('P04', { data: 'trip-report' }), `steps[${at('P04')}].behaviour.data`],
     [
@@ -790,9 +833,7 @@ describe('behaviourProblems: every behaviour a published version declares is one
 
   it('accepts what the engine reads as declared', () => {
     expect(found(added({ rerunOnAmend: 'additions', overdue: 'step-overdue' }))).toEqual([]);
-    expect(
-      found(added({ afterDeparture: { due: { workingDays: 2.5 }, escalateAfterDays: 10 } }, { phase: 'post-trip', needs: [] })),
-    ).toEqual([]);
+    expect(found(added({ afterDeparture: { due: { workingDays: 2.5 } } }, { phase: 'post-trip', needs: [] }))).toEqual([]);
     expect(found(added({ data: 'written-outcome', requiresAttachments: ['invitation-letter'] }))).toEqual([]);
     expect(found(added({ data: 'external-outcome', outcome: { mayFail: 'member' } }, { kind: 'external', actor: 'external' }))).toEqual([]);
   });

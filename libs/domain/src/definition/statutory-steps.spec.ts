@@ -115,6 +115,18 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     expect(() => loadDefinition(due({ calendarDays: 5 }, 20))).not.toThrow();
   });
 
+  it("trial 33: the post-trip obligations stay the people's tasks after the return (P04 a timer disclosed by itself, P03 filed before the return)", () => {
+    const timer = published('P04', (s) => ({ ...s, kind: 'timer', actor: 'system' }));
+    expect(refusal(timer)).toEqual([
+      ['STATUTORY_STEP', 'P04', `steps[${index(timer, 'P04')}].kind`],
+      ['STATUTORY_STEP', 'P04', `steps[${index(timer, 'P04')}].actor`],
+    ]);
+    const early = published('P03', (s) => ({ ...s, needs: [] }));
+    expect(refusal(early)).toEqual([['STATUTORY_STEP', 'P03', `steps[${index(early, 'P03')}].needs`]]);
+    const waits = published('P02', (s) => ({ ...s, kind: 'approval' }));
+    expect(refusal(waits).map(([code, step]) => [code, step])).toContainEqual(['STATUTORY_STEP', 'P02']);
+  });
+
   it('handed input: E07 without its certifies behaviour is refused at behaviour.certifies.event', () => {
     const def = published('E07', (s) => ({ ...s, behaviour: {} }));
     expect(refusal(def)).toEqual([['STATUTORY_STEP', 'E07', `steps[${index(def, 'E07')}].behaviour.certifies.event`]]);

@@ -176,7 +176,7 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
       zh: '回国后7日内逐人交回护照保管，逾期超过30天暂停本单位新的出访申请',
       en: "each member's passport back in custody within 7 calendar days of return; over 30 days overdue blocks the unit",
     },
-    actor: ['passport-officer'], scope: 'member', condition: [null],
+    kind: ['task'], actor: ['passport-officer'], scope: 'member', condition: [null], needs: ['P01'],
     behaviour: { custody: 'check-in', overdue: 'passport-overdue' },
     afterDeparture: { due: { calendarDays: 7 }, escalateAfterDays: 30 },
   },
@@ -184,13 +184,13 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     code: 'P03', name: { zh: '出访报告', en: 'the trip report' },
     source: `${RULES}: "Trip report within 15 WD after return"`,
     rule: { zh: '回国后15个工作日内提交出访报告', en: 'the trip report within 15 working days of return' },
-    condition: [null], behaviour: { data: 'trip-report', overdue: 'report-overdue' }, afterDeparture: { due: { workingDays: 15 } },
+    kind: ['task'], needs: ['P01'], condition: [null], behaviour: { data: 'trip-report', overdue: 'report-overdue' }, afterDeparture: { due: { workingDays: 15 } },
   },
   {
     code: 'P04', name: { zh: '出访成果公开', en: 'the public disclosure of results' },
     source: `${RULES}: "public disclosure of results within 1 month"`,
     rule: { zh: '回国后1个月内公开出访成果', en: 'the results disclosed within a month of return' },
-    condition: [null], afterDeparture: { due: { calendarDays: 30 } },
+    kind: ['task'], actor: ['organizer'], needs: ['P03'], condition: [null], afterDeparture: { due: { calendarDays: 30 } },
   },
 ];
 

@@ -402,6 +402,12 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           message: `step ${s.code}: kind ${s.kind} with actor ${s.actor}`,
         });
     }
+  // A step whose post-trip phase and afterDeparture disagree is named at that field by the publish checks
+  // (behaviourProblems, the statutory table), not as a need across departure of the steps beside it (trial 33: P04
+  // without its due was named at needs[0] as needing P03 across departure, both post-trip).
+  const declaresBehaviour = steps.some((s) => s.behaviour !== undefined);
+  const phaseDisagrees = (s: StepDefinition | undefined) =>
+    declaresBehaviour && s !== undefined && (s.phase === 'post-trip') !== !!s.behaviour?.afterDeparture;
   for (const s of steps) {
     if (seen.has(s.code))
       problems.push({
@@ -432,7 +438,11 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           text: { zh: `没有步骤 ${v(dep)}`, en: `No step ${v(dep)}` },
           message: `step ${s.code} needs unknown step ${dep}`,
         });
-      else if (!!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture)
+      else if (
+        !!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture &&
+        !phaseDisagrees(s) &&
+        !phaseDisagrees(steps.find((o) => o.code === dep))
+      )
         // The two parts are planned apart: departure is the only link between them.
         problems.push({
           code: 'CROSS_DEPARTURE_DEPENDENCY',
@@ -643,6 +653,24 @@ export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
         },
         message: `step ${s.code}: an approval with behaviour ${Object.keys(s.behaviour ?? {}).join(', ')}`,
       });
+  // After the departure the trip was approved and made: the post-trip obligations are done, not decided. A refusal there
+  // closed a made trip as rejected, withdrawing the statutory disclosure (trial 33: P05 published as finance's approval).
+  for (const s of steps)
+    if (
+      (s.kind === 'approval' || s.kind === 'external') &&
+      s.behaviour?.afterDeparture &&
+      !problems.some((p) => p.step === s.code && p.code === 'STEP_KIND')
+    )
+      problems.push({
+        code: 'STEP_KIND',
+        step: s.code,
+        path: `${at(s)}.kind`,
+        text: {
+          zh: '出发后的步骤是办理义务（task 或 timer），不是审批或外部机构的决定：驳回会把已成行的出访结为“未批准”',
+          en: "A step after departure is an obligation done (task or timer), not an approval or an outside body's decision: a refusal would close a trip made as rejected",
+        },
+        message: `step ${s.code}: a ${s.kind} after departure`,
+      });
   return problems;
 }
 
@@ -676,8 +704,10 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  * - `rerunOnAmend` (RERUN_ON_AMEND), `overdue` (OVERDUE_ESCALATIONS): one of the names; `passport-overdue` on the
  *   custody check-in, `report-overdue` on the trip report;
  * - `afterDeparture`: `{due: {workingDays} | {calendarDays}, escalateAfterDays?}`, days from 0 (escalation from 1) to
- *   MAX_AFTER_DEPARTURE_DAYS.
+ *   MAX_AFTER_DEPARTURE_DAYS, working days to WD_DECIMALS places; `escalateAfterDays` (the unit's block) on the step whose
+ *   overdue is `passport-overdue` only.
  * - `requiresAttachments`: on a step people do (the engine completes system and timer steps without uploads);
+ * - `requiresPlanReason`: on an approval after the annual plan check (system `annual-plan`, A01), in a version that has it;
  * - `afterDeparture` exactly on the steps of phase `post-trip` (else at `behaviour.afterDeparture` or `steps[i].phase`);
  * `custody`, and the values of `requiresAttachments` and `requiresPlanReason`, have their own checks (custodyMoveProblems,
  * the shape).
@@ -963,6 +993,21 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
         zh: '系统步骤和计时步骤由系统办结，不要求上传附件（只用于人员办理的步骤）',
         en: 'The engine completes system and timer steps without uploads: attachments are required of a step people do',
       });
+    // The written reason is asked for by the annual plan check's outcome (A01): an approval that can be decided before
+    // that check is done, or in a version without it, would be approved with none however the plan check ends.
+    if (b.requiresPlanReason === true) {
+      const planAt = workAt('annual-plan');
+      if (!planAt)
+        bad('requiresPlanReason', {
+          zh: '本版本没有年度出访计划核对（system: annual-plan），无从要求书面说明',
+          en: "This version has no annual plan check (system: 'annual-plan') whose outcome asks for the written reason",
+        });
+      else if (!neededCodes(def, s).has(planAt))
+        bad('requiresPlanReason', {
+          zh: `须在年度计划核对（${planAt}）之后审批（直接或经其他步骤依赖它）`,
+          en: `Must be decided after the annual plan check (${planAt}): a step that needs it, directly or through others`,
+        });
+    }
     if (b.rerunOnAmend !== undefined && !isIn(RERUN_ON_AMEND, b.rerunOnAmend)) oneOf('rerunOnAmend', RERUN_ON_AMEND);
     if (b.overdue !== undefined && !isIn(OVERDUE_ESCALATIONS, b.overdue)) oneOf('overdue', OVERDUE_ESCALATIONS);
     // An escalation names what is late: a passport not back in custody, a trip report not filed (trial 31: the
@@ -982,17 +1027,27 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
       const days = (n: unknown, from: number) => typeof n === 'number' && Number.isFinite(n) && n >= from && n <= MAX_AFTER_DEPARTURE_DAYS;
       const due = isRecord(a) ? a.due : undefined;
       const dueKeys = isRecord(due) ? Object.keys(due) : [];
+      // Working days as every working-day figure: at most WD_DECIMALS places (trial 33: 0.001 was taken).
+      const dueN = (due as Record<string, unknown> | undefined)?.[dueKeys[0]!];
       const dueOk =
         dueKeys.length === 1 &&
-        (dueKeys[0] === 'workingDays' ||
-          (dueKeys[0] === 'calendarDays' && Number.isInteger((due as Record<string, unknown>).calendarDays))) &&
-        days((due as Record<string, unknown>)[dueKeys[0]!], 0);
+        (dueKeys[0] === 'workingDays'
+          ? typeof dueN === 'number' && hasDecimals(dueN, WD_DECIMALS)
+          : dueKeys[0] === 'calendarDays' && Number.isInteger(dueN)) &&
+        days(dueN, 0);
       const escalate = isRecord(a) ? a.escalateAfterDays : undefined;
       const keysOk = isRecord(a) && Object.keys(a).every((k) => k === 'due' || k === 'escalateAfterDays');
       if (!keysOk || !dueOk || (escalate !== undefined && !(Number.isInteger(escalate) && days(escalate, 1))))
         bad('afterDeparture', {
           zh: `须为 {due: {workingDays: 工作日} 或 {calendarDays: 整天数}, escalateAfterDays?: 整天数}，天数 0-${MAX_AFTER_DEPARTURE_DAYS}（升级天数至少 1）`,
           en: `Must be {due: {workingDays: n} or {calendarDays: whole n}, escalateAfterDays?: whole n}, days 0-${MAX_AFTER_DEPARTURE_DAYS} (escalation at least 1)`,
+        });
+      // The harder deadline is the unit's block for a passport not back (core.ts: 'unit-flagged', the manager told the
+      // unit's new applications are blocked): on any other step it said so of a late reimbursement (trial 33: P05).
+      else if (escalate !== undefined && b.overdue !== 'passport-overdue')
+        bad('afterDeparture.escalateAfterDays', {
+          zh: '升级期限是护照逾期未交回、暂停本单位新申请的期限：只用于护照交回保管步骤（overdue: passport-overdue）',
+          en: "The escalation is the unit's block for a passport not back: on the custody check-in only (overdue: 'passport-overdue')",
         });
     }
   });
