@@ -148,8 +148,8 @@ describe('DEFAULT_DEFINITION', () => {
     expect(validateDefinition(def([step('A01'), step('P01', ['A01'], post)])).map((p) => [p.code, p.path])).toEqual([
       ['CROSS_DEPARTURE_DEPENDENCY', 'steps[1].needs[0]'],
     ]);
-    expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => p.code)).toEqual([
-      'CROSS_DEPARTURE_DEPENDENCY',
+    expect(validateDefinition(def([step('P01', [], post), step('A01', ['P01'])])).map((p) => [p.code, p.text.en])).toEqual([
+      ['CROSS_DEPARTURE_DEPENDENCY', 'Step A01 cannot need P01 across departure (a step before departure cannot need a post-trip step)'],
     ]);
   });
 

@@ -448,11 +448,17 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           code: 'CROSS_DEPARTURE_DEPENDENCY',
           step: s.code,
           path,
-          text: {
-            zh: `步骤 ${v(s.code)} 不能跨出发日依赖 ${v(dep)}（出发后的步骤只能依赖出发后的步骤）`,
-            en: `Step ${v(s.code)} cannot need ${v(dep)} across departure (post-trip steps need only post-trip steps)`,
-          },
-          message: `step ${s.code} needs ${dep} across departure (post-trip steps need only post-trip steps)`,
+          // Said for the side the step is on (trial 33: E07 needing P03 was told post-trip steps need only post-trip ones).
+          text: s.behaviour?.afterDeparture
+            ? {
+                zh: `步骤 ${v(s.code)} 不能跨出发日依赖 ${v(dep)}（出发后的步骤只能依赖出发后的步骤）`,
+                en: `Step ${v(s.code)} cannot need ${v(dep)} across departure (post-trip steps need only post-trip steps)`,
+              }
+            : {
+                zh: `步骤 ${v(s.code)} 不能跨出发日依赖 ${v(dep)}（出发前的步骤不能依赖出发后的步骤）`,
+                en: `Step ${v(s.code)} cannot need ${v(dep)} across departure (a step before departure cannot need a post-trip step)`,
+              },
+          message: `step ${s.code} needs ${dep} across departure (each side of departure needs only steps on its side)`,
         });
     });
     if (s.condition && !CONDITIONS[s.condition].scopes.includes(s.scope)) {
