@@ -310,6 +310,27 @@ describe('process versions: the statutory steps (own database: process versions 
     await publish(withReview('t-z01-reviewer', 'fao-reviewer')).expect(201);
   });
 
+  it('trial 34: parallel publications are one at a time — one name once (409, never 500), several names one chain', async () => {
+    const copy = (version: string): ProcessDefinition => ({ ...structuredClone(DEFAULT_DEFINITION), version });
+    // Five of one name: one 201, four 409 unique-version (500 on the primary key before).
+    const same = await Promise.all(Array.from({ length: 5 }, () => publish(copy('t34-race-one'))));
+    expect(same.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const r of same.filter((x) => x.status === 409)) expect(r.body.errors[0]).toMatchObject({ rule: 'unique-version' });
+    // Four names, each checked against the current t34-race-one: one publishes, the others were based on a version no
+    // longer current (409 current-version-changed, naming it), not four 201s against the same previous version.
+    const several = await Promise.all(['t34-a', 't34-b', 't34-c', 't34-d'].map((v) => publish(copy(v))));
+    const won = several.filter((r) => r.status === 201);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.body.previousVersion).toBe('t34-race-one');
+    for (const r of several.filter((x) => x.status !== 201)) {
+      expect(r.status).toBe(409);
+      expect(r.body.errors[0]).toMatchObject({ field: 'definition.version', rule: 'current-version-changed' });
+      expect(r.body.errors[0].message.en).toContain(won[0]!.body.version);
+    }
+    const list = await request(api.http).get('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).expect(200);
+    expect(list.body.items[0]).toMatchObject({ version: won[0]!.body.version, current: true, previousVersion: 't34-race-one' });
+  });
+
   it('a post-trip step needing a step before departure is named at its need as crossing departure, not as an unknown step', async () => {
     const definition = changed('t-p05-b08', 'P05', (s) => ({ ...s, needs: ['P01', 'B08'] }));
     const res = await publish(definition).expect(422);

@@ -1710,9 +1710,11 @@ export class RegistriesService {
         previousVersion: base.definition.version,
         publishedBy: user.id,
       },
+      base.published ? base.definition.version : null,
       actorOf(user),
     );
-    if (!published) throw versionTaken(definition.version);
+    if (published.outcome === 'taken') throw versionTaken(definition.version);
+    if (published.outcome === 'stale') throw currentVersionChanged(base.definition.version, published.current);
     return { version: definition.version, previousVersion: base.definition.version, changes };
   }
 
@@ -1752,8 +1754,8 @@ export class RegistriesService {
       throw definitionInvalid(new DefinitionError(problems, definition.version), 'settings', [...unknownInSettings, ...countries]);
     const current = await this.repo.latestProcessVersion();
     const base = current
-      ? { definition: current.definition as ProcessDefinition, settings: current.settings }
-      : { definition: DEFAULT_DEFINITION, settings: {} };
+      ? { definition: current.definition as ProcessDefinition, settings: current.settings, published: true }
+      : { definition: DEFAULT_DEFINITION, settings: {}, published: false };
     // A built-in version's name too (2026.1, the APEC processes'): readers that hold only a case's version name (the
     // projection, event upcasters, the API's checks) would take the built-in for the office's.
     if (definition.version === base.definition.version || publishedDefinition(definition.version) !== undefined)
@@ -2025,6 +2027,17 @@ function duplicateRefusal(err: DuplicatePersonError, readsTheirRoster: boolean):
  * named, at `field` (the registration's holder, a transition's target state). Anything else is rethrown.
  */
 /** 409 ACTION_NOT_ALLOWED at `definition.version`, rule `unique-version`: a process version's name is published once. */
+/** 409: another version was published since this one's changes were taken against `basedOn`: check again. */
+function currentVersionChanged(basedOn: string, current: string): DomainError {
+  const label = {
+    zh: `发布期间当前版本已由 ${echo(basedOn)} 变为 ${echo(current)}：请对照新的当前版本重新校验后再发布`,
+    en: `The current version changed from ${echo(basedOn)} to ${echo(current)} while this was published: check it again against the new one`,
+  };
+  return domainError('ACTION_NOT_ALLOWED', label.zh, label.en, {
+    errors: [{ field: 'definition.version', rule: 'current-version-changed', message: label }],
+  });
+}
+
 function versionTaken(version: string): DomainError {
   const label = {
     zh: `流程版本 ${echo(version)} 已存在，请使用新的版本号`,

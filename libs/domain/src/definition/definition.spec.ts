@@ -638,6 +638,8 @@ describe('approvalProblems: who decides, as a published version declares it', ()
     expect(found(with_('P05', { kind: 'approval', actor: 'finance' }))).toEqual([['STEP_KIND', `steps[${at('P05')}].kind`]]);
     expect(found(with_('P05', { kind: 'external', actor: 'external' }))).toEqual([['STEP_KIND', `steps[${at('P05')}].kind`]]);
     expect(found(with_('P05', { kind: 'timer', actor: 'system' }))).toEqual([]);
+    // Trial 34: P05 a task for 'external', completed by the visa officer.
+    expect(found(with_('P05', { actor: 'external' }))).toEqual([['STEP_ACTOR', `steps[${at('P05')}].actor`]]);
   });
 });
 

@@ -677,6 +677,19 @@ export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
         },
         message: `step ${s.code}: a ${s.kind} after departure`,
       });
+    // …nor an outside body's task, which the phase's officer records for it (trial 34: P05 for 'external' was completed
+    // by the visa officer).
+    else if (s.actor === 'external' && s.behaviour?.afterDeparture && !problems.some((p) => p.step === s.code && p.code === 'STEP_ACTOR'))
+      problems.push({
+        code: 'STEP_ACTOR',
+        step: s.code,
+        path: `${at(s)}.actor`,
+        text: {
+          zh: '出发后的步骤是本方的办理义务，不能由外部机构办理',
+          en: "A step after departure is an obligation of the office's own side, not an outside body's",
+        },
+        message: `step ${s.code}: for 'external' after departure`,
+      });
   return problems;
 }
 

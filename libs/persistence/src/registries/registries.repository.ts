@@ -972,11 +972,24 @@ export class RegistriesRepository {
     return this.ds.getRepository(ProcessVersionEntity).existsBy({ version });
   }
 
-  /** Publishes a version; false when the version name is taken (versions are immutable). */
-  async publishProcessVersion(v: Omit<StoredProcessVersion, 'publishedAt'>, actor: RegistryActor): Promise<boolean> {
+  /**
+   * Publishes a version on top of `v.previousVersion`, the current one its changes were taken against (null: the
+   * built-in, none published). One publication at a time (an advisory lock): 'taken' when the name is published already
+   * (versions are immutable), 'stale' with the current version when another was published since the changes were
+   * taken (trial 34: parallel publications of one name answered 500 on the primary key, of several names all 201 against
+   * the same previous version, in no order).
+   */
+  async publishProcessVersion(
+    v: Omit<StoredProcessVersion, 'publishedAt'>,
+    basedOn: string | null,
+    actor: RegistryActor,
+  ): Promise<{ outcome: 'published' } | { outcome: 'taken' } | { outcome: 'stale'; current: string }> {
     return this.ds.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('process-versions'))`);
       const exists = await m.findOneBy(ProcessVersionEntity, { version: v.version });
-      if (exists) return false;
+      if (exists) return { outcome: 'taken' as const };
+      const latest = await m.findOne(ProcessVersionEntity, { where: {}, order: { publishedAt: 'DESC' } });
+      if ((latest?.version ?? null) !== basedOn) return { outcome: 'stale' as const, current: latest!.version };
       await m.insert(ProcessVersionEntity, {
         version: v.version,
         definition: v.definition as object,
@@ -994,7 +1007,7 @@ export class RegistriesRepository {
         before: v.previousVersion,
         after: { changes: v.changes },
       });
-      return true;
+      return { outcome: 'published' as const };
     });
   }
 }
