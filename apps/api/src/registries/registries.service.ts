@@ -2023,11 +2023,9 @@ function duplicateRefusal(err: DuplicatePersonError, readsTheirRoster: boolean):
 }
 
 /**
- * 409 PASSPORT_ALREADY_HELD (one valid official passport per person, passportHeldElsewhere): the other passport
- * named, at `field` (the registration's holder, a transition's target state). Anything else is rethrown.
+ * 409 ACTION_NOT_ALLOWED at `definition.version`, rule `current-version-changed`: another version was published since
+ * this one's changes were taken against `basedOn` (check again against the new current one).
  */
-/** 409 ACTION_NOT_ALLOWED at `definition.version`, rule `unique-version`: a process version's name is published once. */
-/** 409: another version was published since this one's changes were taken against `basedOn`: check again. */
 function currentVersionChanged(basedOn: string, current: string): DomainError {
   const label = {
     zh: `发布期间当前版本已由 ${echo(basedOn)} 变为 ${echo(current)}：请对照新的当前版本重新校验后再发布`,
@@ -2038,6 +2036,7 @@ function currentVersionChanged(basedOn: string, current: string): DomainError {
   });
 }
 
+/** 409 ACTION_NOT_ALLOWED at `definition.version`, rule `unique-version`: a process version's name is published once. */
 function versionTaken(version: string): DomainError {
   const label = {
     zh: `流程版本 ${echo(version)} 已存在，请使用新的版本号`,
@@ -2048,6 +2047,10 @@ function versionTaken(version: string): DomainError {
   });
 }
 
+/**
+ * 409 PASSPORT_ALREADY_HELD (one valid official passport per person, passportHeldElsewhere): the other passport
+ * named, at `field` (the registration's holder, a transition's target state). Anything else is rethrown.
+ */
 function heldRefusal(err: unknown, field: 'holder' | 'to'): unknown {
   if (!(err instanceof PassportHeldError)) return err;
   // A check-out while the holder's new passport is on its way into the ledger: in a moment, not "cancel it first".
