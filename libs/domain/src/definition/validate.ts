@@ -422,6 +422,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
   for (const s of steps) {
     s.needs.forEach((dep, j) => {
       const path = `${at(s)}.needs[${j}]`;
+      const needed = steps.find((o) => o.code === dep);
       if (dep === s.code)
         problems.push({
           code: 'SELF_DEPENDENCY',
@@ -438,11 +439,7 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           text: { zh: `没有步骤 ${v(dep)}`, en: `No step ${v(dep)}` },
           message: `step ${s.code} needs unknown step ${dep}`,
         });
-      else if (
-        !!steps.find((o) => o.code === dep)?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture &&
-        !phaseDisagrees(s) &&
-        !phaseDisagrees(steps.find((o) => o.code === dep))
-      )
+      else if (!!needed?.behaviour?.afterDeparture !== !!s.behaviour?.afterDeparture && !phaseDisagrees(s) && !phaseDisagrees(needed))
         // The two parts are planned apart: departure is the only link between them.
         problems.push({
           code: 'CROSS_DEPARTURE_DEPENDENCY',
