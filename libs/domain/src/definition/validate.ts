@@ -622,71 +622,67 @@ export function custodyMoveProblems(def: ProcessDefinition): DefinitionProblem[]
 /**
  * Who decides, as a published version declares it (publish time only, as the statutory checks: definitions of running
  * cases stay): an approval is a reviewing office's decision, never the applicant side's (NEVER_APPROVERS), and a step
- * that records a fact is not an approval. Problems at `steps[i].actor` (STEP_ACTOR) and `steps[i].kind` (STEP_KIND).
+ * that records a fact is not an approval, and a step after departure is the office's own task (no approval, no outside
+ * body's step or task). Problems at `steps[i].actor` (STEP_ACTOR) and `steps[i].kind` (STEP_KIND), at most one each.
  */
 export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const at = (s: StepDefinition) => `steps[${def.steps.indexOf(s)}]`;
   const steps = def.steps;
-  // An approval is a reviewing office's decision, never the applicant side's (NEVER_APPROVERS).
-  for (const s of steps)
-    if (s.kind === 'approval' && NEVER_APPROVERS.includes(s.actor))
-      problems.push({
-        code: 'STEP_ACTOR',
-        step: s.code,
-        path: `${at(s)}.actor`,
-        text: {
+  const push = (s: StepDefinition, code: 'STEP_ACTOR' | 'STEP_KIND', text: { zh: string; en: string }, message: string) =>
+    problems.push({ code, step: s.code, path: `${at(s)}.${code === 'STEP_ACTOR' ? 'actor' : 'kind'}`, text, message });
+  for (const s of steps) {
+    const afterDeparture = !!s.behaviour?.afterDeparture;
+    // An approval is a reviewing office's decision, never the applicant side's (NEVER_APPROVERS).
+    const applicantApproves = s.kind === 'approval' && NEVER_APPROVERS.includes(s.actor);
+    if (applicantApproves)
+      push(
+        s,
+        'STEP_ACTOR',
+        {
           zh: `审批步骤不能由申请一方或外部机构办理（${labelledCodes(NEVER_APPROVERS, ROLE_LABELS).zh}）`,
           en: `An approval is not decided by the applicant's side or an outside body (${labelledCodes(NEVER_APPROVERS, ROLE_LABELS).en})`,
         },
-        message: `step ${s.code}: an approval for '${s.actor}'`,
-      });
-  // A step that records a fact — certifies a day, moves a passport in custody, collects the missing documents — is not
-  // a decision: an approval may be refused, and a refusal closes the case (new-user trial, 2026-12-05: E07, the
-  // departure confirmation, published as an approval; another clerk refused it and the fully approved case closed).
-  for (const s of steps)
-    if (s.kind === 'approval' && (s.behaviour?.certifies || s.behaviour?.custody || s.behaviour?.collectsDeficiencies))
-      problems.push({
-        code: 'STEP_KIND',
-        step: s.code,
-        path: `${at(s)}.kind`,
-        text: {
-          zh: '确认日期、护照保管进出或收齐容缺材料的步骤记录事实，不能是审批步骤（审批可被驳回，驳回即结案）',
-          en: 'A step that certifies a date, moves a passport in custody or collects the missing documents records a fact: it is not an approval (an approval may be refused, which closes the case)',
-        },
-        message: `step ${s.code}: an approval with behaviour ${Object.keys(s.behaviour ?? {}).join(', ')}`,
-      });
-  // After the departure the trip was approved and made: the post-trip obligations are done, not decided. A refusal there
-  // closed a made trip as rejected, withdrawing the statutory disclosure (trial 33: P05 published as finance's approval).
-  for (const s of steps)
-    if (
-      (s.kind === 'approval' || s.kind === 'external') &&
-      s.behaviour?.afterDeparture &&
-      !problems.some((p) => p.step === s.code && p.code === 'STEP_KIND')
-    )
-      problems.push({
-        code: 'STEP_KIND',
-        step: s.code,
-        path: `${at(s)}.kind`,
-        text: {
-          zh: '出发后的步骤是办理义务（task 或 timer），不是审批或外部机构的决定：驳回会把已成行的出访结为“未批准”',
-          en: "A step after departure is an obligation done (task or timer), not an approval or an outside body's decision: a refusal would close a trip made as rejected",
-        },
-        message: `step ${s.code}: a ${s.kind} after departure`,
-      });
-    // …nor an outside body's task, which the phase's officer records for it (trial 34: P05 for 'external' was completed
-    // by the visa officer).
-    else if (s.actor === 'external' && s.behaviour?.afterDeparture && !problems.some((p) => p.step === s.code && p.code === 'STEP_ACTOR'))
-      problems.push({
-        code: 'STEP_ACTOR',
-        step: s.code,
-        path: `${at(s)}.actor`,
-        text: {
+        `step ${s.code}: an approval for '${s.actor}'`,
+      );
+    // …nor is a step after departure an outside body's task, which the phase's officer records for it (trial 34: P05 for
+    // 'external' was completed by the visa officer).
+    else if (s.actor === 'external' && afterDeparture && s.kind !== 'external')
+      push(
+        s,
+        'STEP_ACTOR',
+        {
           zh: '出发后的步骤是本方的办理义务，不能由外部机构办理',
           en: "A step after departure is an obligation of the office's own side, not an outside body's",
         },
-        message: `step ${s.code}: for 'external' after departure`,
-      });
+        `step ${s.code}: for 'external' after departure`,
+      );
+    // A step that records a fact — certifies a day, moves a passport in custody, collects the missing documents — is not
+    // a decision: an approval may be refused, and a refusal closes the case (new-user trial, 2026-12-05: E07, the
+    // departure confirmation, published as an approval; another clerk refused it and the fully approved case closed).
+    if (s.kind === 'approval' && (s.behaviour?.certifies || s.behaviour?.custody || s.behaviour?.collectsDeficiencies))
+      push(
+        s,
+        'STEP_KIND',
+        {
+          zh: '确认日期、护照保管进出或收齐容缺材料的步骤记录事实，不能是审批步骤（审批可被驳回，驳回即结案）',
+          en: 'A step that certifies a date, moves a passport in custody or collects the missing documents records a fact: it is not an approval (an approval may be refused, which closes the case)',
+        },
+        `step ${s.code}: an approval with behaviour ${Object.keys(s.behaviour ?? {}).join(', ')}`,
+      );
+    // After the departure the trip was approved and made: the post-trip obligations are done, not decided. A refusal
+    // there closed a made trip as rejected, withdrawing the statutory disclosure (trial 33: P05 as finance's approval).
+    else if ((s.kind === 'approval' || s.kind === 'external') && afterDeparture)
+      push(
+        s,
+        'STEP_KIND',
+        {
+          zh: '出发后的步骤是办理义务（task 或 timer），不是审批或外部机构的决定：驳回会把已成行的出访结为“未批准”',
+          en: "A step after departure is an obligation done (task or timer), not an approval or an outside body's decision: a refusal would close a trip made as rejected",
+        },
+        `step ${s.code}: a ${s.kind} after departure`,
+      );
+  }
   return problems;
 }
 
