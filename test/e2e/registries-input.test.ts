@@ -158,7 +158,7 @@ describe('registries: input refusals (new-user trial)', () => {
       expect(errorsOf(aged.body).map((e) => [e.field, e.rule])).toEqual([['dateOfBirth', 'working-age']]);
       expect(bilingual(aged.body)).toBe(true);
       await get(`/api/registries/people/${id}`, users.tokens.personnel).expect(404);
-      await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person('1950-01-01'), name: '老九' }).expect(200);
+      await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person('1962-01-01'), name: '老九' }).expect(200);
       const update = await put(`/api/registries/people/${id}`, users.tokens.personnel, { ...person('1900-01-01'), name: '老九' }).expect(
         422,
       );

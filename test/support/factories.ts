@@ -101,17 +101,26 @@ export function enterpriseUnit(code: string, name: { zh: string; en: string }): 
 }
 
 /**
- * A date of birth (1940 … 1999) no other call in the run gave: the rosters take one person once (name, gender and
- * birth date: personIdentityKey), and the tests register many a 张三 on many units' rosters in one database. The test
- * files run in parallel processes, so a date is claimed by creating its file in the run's claims directory (global
- * setup's DF_TEST_CLAIMS_DIR; the first to create it owns it); a random start per file was not enough (CI of df1c7ed
- * met two files' 张三 on one date).
+ * The years uniqueBirthDate draws from: ages 67 to 95 today (a roster takes 16 to 100: birthDateProblems), and before
+ * 1960, so no hand-written date of birth in a test (1960 or later; factories.spec.ts holds them to it) can be one a
+ * random call took (CI of d9f12b5: registries.test's 李四 born '1975-03-03' met apec.test's random 李四 on that day).
+ */
+export const RANDOM_BIRTH_YEARS = { from: new Date().getUTCFullYear() - 95, to: 1959 } as const;
+
+/**
+ * A date of birth in RANDOM_BIRTH_YEARS no other call in the run gave: the rosters take one person once (name, gender
+ * and birth date: personIdentityKey), and the tests register many a 张三 on many units' rosters in one database. The
+ * test files run in parallel processes, so a date is claimed by creating its file in the run's claims directory
+ * (global setup's DF_TEST_CLAIMS_DIR; the first to create it owns it); a random start per file was not enough (CI of
+ * df1c7ed met two files' 张三 on one date).
  */
 export function uniqueBirthDate(): string {
   const claims = process.env.DF_TEST_CLAIMS_DIR;
   if (!claims) throw new Error('uniqueBirthDate: DF_TEST_CLAIMS_DIR is unset (a project without the global setup)');
+  const from = Date.UTC(RANDOM_BIRTH_YEARS.from, 0, 1);
+  const days = (Date.UTC(RANDOM_BIRTH_YEARS.to + 1, 0, 1) - from) / 86_400_000;
   for (let tries = 0; tries < 1_000; tries++) {
-    const date = new Date(Date.UTC(1940, 0, 1) + randomInt(21_900) * 86_400_000).toISOString().slice(0, 10);
+    const date = new Date(from + randomInt(days) * 86_400_000).toISOString().slice(0, 10);
     try {
       writeFileSync(join(claims, date), '', { flag: 'wx' });
       return date;
