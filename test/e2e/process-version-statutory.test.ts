@@ -82,6 +82,19 @@ describe('process versions: the statutory steps (own database: process versions 
       changed('t-b03-cond', 'B03', (s) => ({ ...s, condition: 'objectionRaised' })),
       [`steps[${at('B03')}].condition`],
     ],
+    // Thirty-fourth trial: a 20-day timer put before P02 held the passport check-in past its due (counted from the
+    // return), the unit flagged while the officer could not check it in. Trial 33: P02 after P05 (the reimbursement).
+    [
+      'a 20-day timer before P02',
+      (() => {
+        const def = changed('t-p02-held', 'P02', (s) => ({ ...s, needs: ['P06'] }));
+        const p05 = def.steps.find((s) => s.code === 'P05')!;
+        def.steps.push({ ...p05, code: 'P06', name: { zh: '冷静期', en: 'Cooling-off' }, kind: 'timer', actor: 'system', durationWd: 20 });
+        return def;
+      })(),
+      [`steps[${at('P02')}].needs`],
+    ],
+    ['P02 after P05', changed('t-p02-p05', 'P02', (s) => ({ ...s, needs: ['P05'] })), [`steps[${at('P02')}].needs`]],
   ])('handed input: %s is 422, rule statutory-step at the field, nothing published', async (_what, definition, fields) => {
     const res = await publish(definition).expect(422);
     expect(res.body.code).toBe('INVALID_REQUEST');
@@ -336,6 +349,13 @@ describe('process versions: the statutory steps (own database: process versions 
     const res = await publish(definition).expect(422);
     expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([
       [`definition.steps[${at('P05')}].needs[1]`, 'cross-departure-dependency'],
+    ]);
+  });
+
+  it('trial 34, handed input: a need listed twice (P02 needs P01, P01) is 422 duplicate-dependency at the second', async () => {
+    const res = await publish(changed('t-p02-twice', 'P02', (s) => ({ ...s, needs: ['P01', 'P01'] }))).expect(422);
+    expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule, e.message.en])).toEqual([
+      [`definition.steps[${at('P02')}].needs[1]`, 'duplicate-dependency', 'Step P02 needs P01 twice'],
     ]);
   });
 

@@ -153,6 +153,15 @@ describe('DEFAULT_DEFINITION', () => {
     ]);
   });
 
+  it('trial 34, handed input: a need listed twice (P02 needs P01, P01) is DUPLICATE_DEPENDENCY at the second', () => {
+    const def = structuredClone(DEFAULT_DEFINITION);
+    const i = def.steps.findIndex((s) => s.code === 'P02');
+    def.steps[i]!.needs = ['P01', 'P01'];
+    const problems = validateDefinition(def);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([['DUPLICATE_DEPENDENCY', `steps[${i}].needs[1]`]]);
+    expect(problems[0]!.text).toEqual({ zh: '步骤 P02 重复依赖 P01', en: 'Step P02 needs P01 twice' });
+  });
+
   it('names a post-trip step without its due at that field (publish checks), not its needs as crossing departure (trial 33)', () => {
     const post = { phase: 'post-trip' as const, behaviour: { afterDeparture: { due: { workingDays: 1 } } } };
     // P02 labelled post-trip but declaring no due after the return, needing P01: one side of departure by its phase.

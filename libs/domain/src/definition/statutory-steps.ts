@@ -48,6 +48,13 @@ export interface StatutoryStep {
    * is a statutory step itself (its own entry, or the approvals by role, reports it).
    */
   needs?: readonly string[];
+  /**
+   * The only steps it may wait on, directly or through others: a post-trip obligation is due a fixed time after the
+   * return (core.ts dueOf), so a step an office puts before it would hold it past its deadline (thirty-fourth trial:
+   * a 20-day timer before P02 made the passport overdue while the officer could not check it in, and flagged the
+   * unit). Refused at `needs`, naming the steps that hold it.
+   */
+  onlyAfter?: readonly string[];
   /** Among the steps every approval-document issuer (behaviour.system 'approval-document') needs, directly or not. */
   beforeApprovalDocument?: true;
   /** Behaviour declarations it must keep, leaf by leaf (`notice.objections: true`). */
@@ -167,7 +174,7 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     code: 'P01', name: { zh: '回国登记', en: 'the return registration' },
     source: `${AFTER}: return registration; ${RULES}: the custody and report deadlines count from the return`,
     rule: { zh: '回国登记证明回国日，交回护照和出访报告的期限由此起算', en: 'it certifies the return day the post-trip deadlines count from' },
-    kind: ['task'], condition: [null], behaviour: { certifies: { event: 'return' } },
+    kind: ['task'], condition: [null], behaviour: { certifies: { event: 'return' } }, onlyAfter: [],
   },
   {
     code: 'P02', name: { zh: '护照交回保管', en: 'the passport back in custody' },
@@ -176,7 +183,7 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
       zh: '回国后7日内逐人交回护照保管，逾期超过30天暂停本单位新的出访申请',
       en: "each member's passport back in custody within 7 calendar days of return; over 30 days overdue blocks the unit",
     },
-    kind: ['task'], actor: ['passport-officer'], scope: 'member', condition: [null], needs: ['P01'],
+    kind: ['task'], actor: ['passport-officer'], scope: 'member', condition: [null], needs: ['P01'], onlyAfter: ['P01'],
     behaviour: { custody: 'check-in', overdue: 'passport-overdue' },
     afterDeparture: { due: { calendarDays: 7 }, escalateAfterDays: 30 },
   },
@@ -184,13 +191,14 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
     code: 'P03', name: { zh: '出访报告', en: 'the trip report' },
     source: `${RULES}: "Trip report within 15 WD after return"`,
     rule: { zh: '回国后15个工作日内提交出访报告', en: 'the trip report within 15 working days of return' },
-    kind: ['task'], needs: ['P01'], condition: [null], behaviour: { data: 'trip-report', overdue: 'report-overdue' }, afterDeparture: { due: { workingDays: 15 } },
+    kind: ['task'], needs: ['P01'], onlyAfter: ['P01'], condition: [null], behaviour: { data: 'trip-report', overdue: 'report-overdue' },
+    afterDeparture: { due: { workingDays: 15 } },
   },
   {
     code: 'P04', name: { zh: '出访成果公开', en: 'the public disclosure of results' },
     source: `${RULES}: "public disclosure of results within 1 month"`,
     rule: { zh: '回国后1个月内公开出访成果', en: 'the results disclosed within a month of return' },
-    kind: ['task'], actor: ['organizer'], needs: ['P03'], condition: [null], afterDeparture: { due: { calendarDays: 30 } },
+    kind: ['task'], actor: ['organizer'], needs: ['P03'], onlyAfter: ['P01', 'P03'], condition: [null], afterDeparture: { due: { calendarDays: 30 } },
   },
 ];
 
@@ -242,6 +250,15 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
   });
   const issuers = def.steps.map((s, i) => [s, i] as const).filter(([s]) => s.behaviour?.system === 'approval-document');
   const ancestors = (issuer: StepDefinition): Set<string> => neededCodes(def, issuer);
+  /** Steps by name and code, in one language (`出访报告（P03）、…` / `Trip report (P03), …`); a code the version lacks by itself. */
+  const named = (lang: 'zh' | 'en', codes: readonly string[]): string =>
+    codes
+      .map((code) => {
+        const name = indexOf.has(code) ? def.steps[indexOf.get(code)!]!.name[lang] : undefined;
+        if (!name) return code;
+        return lang === 'zh' ? `${name}（${code}）` : `${name} (${code})`;
+      })
+      .join(lang === 'zh' ? '、' : ', ');
   const statutory = (entry: StatutoryStep): Label => ({
     zh: `法定：${entry.name.zh}，${entry.rule.zh}；版本不得删去或放宽`,
     en: `statutory: ${entry.name.en}, ${entry.rule.en}; a version may not drop or weaken it`,
@@ -283,34 +300,47 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
       refuse('scope', { zh: `办理范围须为 ${scope.zh}`, en: `Must have scope ${scope.en}` }, step.scope);
     }
     if (entry.condition && !entry.condition.includes(step.condition ?? null)) {
-      const named = entry.condition.filter((c) => c !== null);
+      const conditions = entry.condition.filter((c) => c !== null);
       refuse(
         'condition',
-        named.length === 0
+        conditions.length === 0
           ? { zh: '不得设条件（每个案件都须办理）', en: 'Must have no condition (it runs for every case)' }
           : {
-              zh: `条件须为 ${named.join('、')}${entry.condition.includes(null) ? '，或不设条件' : ''}`,
-              en: `Must have condition ${named.map((c) => `'${c}'`).join(', ')}${entry.condition.includes(null) ? ' or none' : ''}`,
+              zh: `条件须为 ${conditions.join('、')}${entry.condition.includes(null) ? '，或不设条件' : ''}`,
+              en: `Must have condition ${conditions.map((c) => `'${c}'`).join(', ')}${entry.condition.includes(null) ? ' or none' : ''}`,
             },
         step.condition,
       );
     }
+    const before = neededCodes(def, step);
     if (entry.needs) {
-      const before = neededCodes(def, step);
       const missing = entry.needs.filter((code) => !before.has(code) && (indexOf.has(code) || !STATUTORY_CODES.has(code)));
       if (missing.length > 0) {
-        const named = (lang: 'zh' | 'en') =>
-          missing.map((code) => {
-            const needed = indexOf.has(code) ? def.steps[indexOf.get(code)!]!.name[lang] : undefined;
-            if (!needed) return code;
-            return lang === 'zh' ? `${needed}（${code}）` : `${needed} (${code})`;
-          });
         refuse(
           'needs',
           {
-            zh: `须在${named('zh').join('、')}之后办理（直接或经其他步骤）`,
-            en: `Must come after ${named('en').join(', ')} (directly or through other steps)`,
+            zh: `须在${named('zh', missing)}之后办理（直接或经其他步骤）`,
+            en: `Must come after ${named('en', missing)} (directly or through other steps)`,
           },
+          step.needs,
+        );
+      }
+    }
+    if (entry.onlyAfter) {
+      const allowed = new Set(entry.onlyAfter);
+      const holding = [...before].filter((code) => !allowed.has(code) && code !== entry.code).sort();
+      if (holding.length > 0) {
+        refuse(
+          'needs',
+          entry.onlyAfter.length === 0
+            ? {
+                zh: `不得等待其他步骤（现等待 ${named('zh', holding)}）`,
+                en: `May wait on no other step (it waits on ${named('en', holding)})`,
+              }
+            : {
+                zh: `只能在${named('zh', entry.onlyAfter)}之后办理，不得等待 ${named('zh', holding)}（直接或经其他步骤），否则会延误回国后的法定期限`,
+                en: `May wait only on ${named('en', entry.onlyAfter)}, not on ${named('en', holding)} (directly or through others): they would hold it past its deadline after the return`,
+              },
           step.needs,
         );
       }

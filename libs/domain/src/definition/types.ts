@@ -44,6 +44,8 @@ export const DEFINITION_PROBLEM_CODES = [
   // steps); named apart from an unknown step, which the step is not.
   'CROSS_DEPARTURE_DEPENDENCY',
   'SELF_DEPENDENCY',
+  // A need listed twice on one step.
+  'DUPLICATE_DEPENDENCY',
   'CYCLE',
   'UNKNOWN_CONDITION',
   'CONDITION_SCOPE',

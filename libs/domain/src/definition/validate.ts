@@ -431,6 +431,15 @@ export function validateDefinition(def: unknown): DefinitionProblem[] {
           text: { zh: `步骤 ${v(s.code)} 不能依赖自身`, en: `Step ${v(s.code)} cannot need itself` },
           message: `step ${s.code} depends on itself`,
         });
+      else if (s.needs.indexOf(dep) < j)
+        // Taken twice, a need says nothing more and reads as two (thirty-fourth trial: needs ['P01', 'P01'] published).
+        problems.push({
+          code: 'DUPLICATE_DEPENDENCY',
+          step: s.code,
+          path,
+          text: { zh: `步骤 ${v(s.code)} 重复依赖 ${v(dep)}`, en: `Step ${v(s.code)} needs ${v(dep)} twice` },
+          message: `step ${s.code} needs ${dep} twice`,
+        });
       else if (!allCodes.has(dep))
         problems.push({
           code: 'UNKNOWN_DEPENDENCY',
