@@ -85,11 +85,11 @@ describe('process versions: the statutory steps (own database: process versions 
     // Thirty-fourth trial: a 20-day timer put before P02 held the passport check-in past its due (counted from the
     // return), the unit flagged while the officer could not check it in. Trial 33: P02 after P05 (the reimbursement).
     [
-      'a 20-day timer before P02',
+      "an office's task before P02",
       (() => {
         const def = changed('t-p02-held', 'P02', (s) => ({ ...s, needs: ['P06'] }));
         const p05 = def.steps.find((s) => s.code === 'P05')!;
-        def.steps.push({ ...p05, code: 'P06', name: { zh: '冷静期', en: 'Cooling-off' }, kind: 'timer', actor: 'system', durationWd: 20 });
+        def.steps.push({ ...p05, code: 'P06', name: { zh: '财务核销', en: 'Finance sign-off' } });
         return def;
       })(),
       [`steps[${at('P02')}].needs`],
@@ -350,6 +350,24 @@ describe('process versions: the statutory steps (own database: process versions 
     expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([
       [`definition.steps[${at('P05')}].needs[1]`, 'cross-departure-dependency'],
     ]);
+  });
+
+  it('trial 34, handed input: a 20-day timer before P02 is 422 at P02 needs (statutory-step) and at its duration (invalid-field)', async () => {
+    const def = changed('t-p02-timer', 'P02', (s) => ({ ...s, needs: ['P06'] }));
+    const p05 = def.steps.find((s) => s.code === 'P05')!;
+    def.steps.push({ ...p05, code: 'P06', name: { zh: '冷静期', en: 'Cooling-off' }, kind: 'timer', actor: 'system', durationWd: 20 });
+    const res = await publish(def).expect(422);
+    expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([
+      [`definition.steps[${def.steps.length - 1}].durationWd`, 'invalid-field'],
+      [`definition.steps[${at('P02')}].needs`, 'statutory-step'],
+    ]);
+    // A post-trip step's duration in the office's settings is refused as in the version (taken and unused before).
+    const settings = await request(api.http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition: { ...structuredClone(DEFAULT_DEFINITION), version: 't-p04-settings' }, settings: { stepDurations: { P04: 3 } } })
+      .expect(422);
+    expect((settings.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([['settings.stepDurations.P04', 'invalid-field']]);
   });
 
   it('trial 34, handed input: a need listed twice (P02 needs P01, P01) is 422 duplicate-dependency at the second', async () => {

@@ -36,7 +36,8 @@ const step = (code: string, needs: string[] = [], over: Partial<StepDefinition> 
   actor: 'organizer',
   scope: 'delegation',
   needs,
-  durationWd: 1,
+  // A post-trip step is due by its afterDeparture, with no duration.
+  durationWd: over.phase === 'post-trip' ? 0 : 1,
   kind: 'task',
   ...over,
 });
@@ -286,6 +287,28 @@ describe('applyOverrides', () => {
     expect(() => applyOverrides(DEFAULT_DEFINITION, { stepDurations: { Z01: 1, A02: -2 } })).toThrow(
       /unknown step Z01[\s\S]*stepDurations.A02' must be a number of working days from 0 to 60/,
     );
+  });
+});
+
+describe('a post-trip step is due by its deadline after the return, not a duration (thirty-fourth trial: taken and unused)', () => {
+  const p04 = DEFAULT_DEFINITION.steps.findIndex((s) => s.code === 'P04');
+  it('a published durationWd on P04 is INVALID_FIELD at that field; 0 taken', () => {
+    const def = structuredClone(DEFAULT_DEFINITION);
+    def.steps[p04]!.durationWd = 3;
+    expect(behaviourProblems(def).map((p) => [p.code, p.path, p.text.en])).toEqual([
+      [
+        'INVALID_FIELD',
+        `steps[${p04}].durationWd`,
+        'A post-trip step is due by its deadline after the return (behaviour.afterDeparture), not a duration: must be 0',
+      ],
+    ]);
+    expect(behaviourProblems(DEFAULT_DEFINITION)).toEqual([]);
+  });
+  it("an office's stepDurations.P04 is INVALID_FIELD at settings' stepDurations.P04; 0 taken, a step before departure as before", () => {
+    expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { P04: 3, A05: 3 } }).map((p) => [p.code, p.path])).toEqual([
+      ['INVALID_FIELD', 'stepDurations.P04'],
+    ]);
+    expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { P04: 0 } })).toEqual([]);
   });
 });
 

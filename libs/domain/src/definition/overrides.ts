@@ -1,5 +1,5 @@
 import { echo as v } from '../echo';
-import { boundProblems, isRecord, SETTINGS_BOUNDS } from './validate';
+import { boundProblems, isRecord, POST_TRIP_DURATION, SETTINGS_BOUNDS } from './validate';
 import { statutoryDurationOverrideProblems } from './statutory-steps';
 import type { CountryInfo, CountryOverrides, OfficialPassportRoute } from '../countries';
 import { REGIONS } from '../countries';
@@ -47,6 +47,7 @@ export const DEFAULT_AT_RISK_THRESHOLD_WD = 2;
 export function validateOverrides(def: ProcessDefinition, settings: OfficeSettings): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const codes = new Set(def.steps.map((s) => s.code));
+  const postTrip = new Set(def.steps.filter((s) => s.phase === 'post-trip' || s.behaviour?.afterDeparture).map((s) => s.code));
   for (const [code, wd] of Object.entries(isRecord(settings.stepDurations) ? settings.stepDurations : {})) {
     if (!codes.has(code))
       problems.push({
@@ -57,6 +58,14 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
     problems.push(...boundProblems(wd, `stepDurations.${code}`, SETTINGS_BOUNDS.stepDuration, code));
+    if (postTrip.has(code) && typeof wd === 'number' && wd !== 0)
+      problems.push({
+        code: 'INVALID_FIELD',
+        step: code,
+        path: `stepDurations.${code}`,
+        text: POST_TRIP_DURATION,
+        message: `settings: 'stepDurations.${code}': ${POST_TRIP_DURATION.en}`,
+      });
   }
   // Nor below a statutory minimum (the public notice's five working days: STATUTORY_STEPS), for the chain's steps.
   if (codes.has('A13')) problems.push(...statutoryDurationOverrideProblems(settings.stepDurations));

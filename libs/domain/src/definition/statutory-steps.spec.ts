@@ -134,27 +134,32 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
       def.steps.push({ ...structuredClone(def.steps.find((s) => s.code === 'P05')!), code: 'P06', ...change });
       return def;
     };
-    const timer: Partial<StepDefinition> = { kind: 'timer', actor: 'system', durationWd: 20, needs: ['P01'] };
-    const held = withP06({ ...timer }, 'P02', (s) => ({ ...s, needs: ['P06'] }));
-    expect(refusal(held)).toEqual([['STATUTORY_STEP', 'P02', `steps[${index(held, 'P02')}].needs`]]);
+    // The handed timer: its 20 working days are refused too (a post-trip step is due by its afterDeparture, no duration).
+    const held = withP06({ kind: 'timer', actor: 'system', durationWd: 20, needs: ['P01'] }, 'P02', (s) => ({ ...s, needs: ['P06'] }));
+    expect(refusal(held)).toEqual([
+      ['INVALID_FIELD', 'P06', `steps[${index(held, 'P06')}].durationWd`],
+      ['STATUTORY_STEP', 'P02', `steps[${index(held, 'P02')}].needs`],
+    ]);
     const [problem] = statutoryStepProblems(held);
     expect(problem!.text.en).toMatch(/^May wait only on Return registration \(P01\), not on .*\(P06\) \(directly or through others\)/);
     expect(problem!.text.zh).toContain('只能在回国登记（P01）之后办理，不得等待');
     // Trial 33's: P02 after P05 (the passport back after the reimbursement), its due still counting from the return.
     const afterReimbursement = published('P02', (s) => ({ ...s, needs: ['P05'] }));
     expect(refusal(afterReimbursement)).toEqual([['STATUTORY_STEP', 'P02', `steps[${index(afterReimbursement, 'P02')}].needs`]]);
-    // P03 and P04 the same (P04 through P03 too: both are named); the return registration waits on nothing.
-    const report = withP06({ ...timer }, 'P03', (s) => ({ ...s, needs: ['P01', 'P06'] }));
+    // An office's task before them (finance's, none of the chain's) holds them as surely. P03 and P04 the same (P04
+    // through P03 too: both are named); the return registration waits on nothing.
+    const task: Partial<StepDefinition> = { kind: 'task', actor: 'finance', durationWd: 0, needs: ['P01'] };
+    const report = withP06(task, 'P03', (s) => ({ ...s, needs: ['P01', 'P06'] }));
     expect(refusal(report)).toEqual([
       ['STATUTORY_STEP', 'P03', `steps[${index(report, 'P03')}].needs`],
       ['STATUTORY_STEP', 'P04', `steps[${index(report, 'P04')}].needs`],
     ]);
-    const disclosure = withP06({ ...timer }, 'P04', (s) => ({ ...s, needs: ['P03', 'P06'] }));
+    const disclosure = withP06(task, 'P04', (s) => ({ ...s, needs: ['P03', 'P06'] }));
     expect(refusal(disclosure)).toEqual([['STATUTORY_STEP', 'P04', `steps[${index(disclosure, 'P04')}].needs`]]);
-    const returned = withP06({ ...timer, needs: [] }, 'P01', (s) => ({ ...s, needs: ['P06'] }));
+    const returned = withP06({ ...task, needs: [] }, 'P01', (s) => ({ ...s, needs: ['P06'] }));
     expect(refusal(returned).map(([code, step]) => [code, step])).toContainEqual(['STATUTORY_STEP', 'P01']);
     // A step after them, or beside them, holds none.
-    expect(() => loadDefinition(withP06({ ...timer, needs: ['P02', 'P04'] }, 'P02', (s) => s))).not.toThrow();
+    expect(() => loadDefinition(withP06({ ...task, needs: ['P02', 'P04'] }, 'P02', (s) => s))).not.toThrow();
   });
 
   it('handed input: E07 without its certifies behaviour is refused at behaviour.certifies.event', () => {

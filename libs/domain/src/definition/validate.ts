@@ -1,7 +1,7 @@
 import { echo as v } from '../echo';
 import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
-import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Role } from '../roles';
+import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Label, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
 import { DefinitionError, DURATION_SOURCES } from './types';
 import {
@@ -695,6 +695,12 @@ export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
   return problems;
 }
 
+/** The refusal of a duration on a step after departure (behaviourProblems; an office's stepDurations, validateOverrides). */
+export const POST_TRIP_DURATION: Label = {
+  zh: '出访后的步骤按回国后的期限（behaviour.afterDeparture）办理，不设工作日时长（须为0）',
+  en: 'A post-trip step is due by its deadline after the return (behaviour.afterDeparture), not a duration: must be 0',
+};
+
 /** Largest due (days after the return) and escalation a post-trip step may declare (behaviour.afterDeparture): a year. */
 export const MAX_AFTER_DEPARTURE_DAYS = 365;
 
@@ -729,7 +735,8 @@ export const MAX_AFTER_DEPARTURE_DAYS = 365;
  *   overdue is `passport-overdue` only.
  * - `requiresAttachments`: on a step people do (the engine completes system and timer steps without uploads);
  * - `requiresPlanReason`: on an approval after the annual plan check (system `annual-plan`, A01), in a version that has it;
- * - `afterDeparture` exactly on the steps of phase `post-trip` (else at `behaviour.afterDeparture` or `steps[i].phase`);
+ * - `afterDeparture` exactly on the steps of phase `post-trip` (else at `behaviour.afterDeparture` or `steps[i].phase`),
+ *   and such a step's `durationWd` 0 (at `steps[i].durationWd`: it is due by its afterDeparture; POST_TRIP_DURATION);
  * `custody`, and the values of `requiresAttachments` and `requiresPlanReason`, have their own checks (custodyMoveProblems,
  * the shape).
  * Likewise the step's `durationSource` (days per country: the embassy's in the delegation chain, the economy's
@@ -807,6 +814,9 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
         },
         '',
       );
+    // A step after departure is due by its afterDeparture from the return, never by a duration: the engine opens it with
+    // none (core.ts depart), so a durationWd was taken and did nothing (thirty-fourth trial).
+    if (s.phase === 'post-trip' && afterDeparture && s.durationWd !== 0) bad('durationWd', POST_TRIP_DURATION, '');
     const oneOf = (field: string, names: readonly string[]) =>
       bad(field, { zh: `须为以下之一：${names.join('、')}`, en: `Must be one of ${names.join(', ')}` });
     if (raw === undefined) return;
