@@ -93,19 +93,30 @@ describe('process versions in the web app: check, then publish as checked', () =
     expect(await publish.isDisabled()).toBe(true);
     await director.getByTestId('version-check').click();
     await checked.locator('tr', { hasText: 'A02' }).filter({ hasText: '3' }).waitFor();
+    // Asked once more, naming the version; cancelled, nothing is published.
     await publish.click();
+    const confirm = director.locator('.ant-popconfirm');
+    await confirm.getByText('发布版本 office-web-1？').waitFor();
+    expect(await confirm.innerText()).toContain('办理中的案件仍按其原版本办理');
+    await confirm.getByRole('button', { name: /取\s*消/ }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect(await versions()).toEqual([[DEFAULT_DEFINITION.version, true]]);
+    await publish.click();
+    await director.getByTestId('version-publish-confirm').click();
     await director.getByTestId('versions-table').locator('tr', { hasText: 'office-web-1' }).filter({ hasText: '新案件使用' }).waitFor();
     expect(await versions()).toEqual([
       ['office-web-1', true],
       [DEFAULT_DEFINITION.version, false],
     ]);
 
-    // Not JSON: said on the page, nothing sent.
+    // Not JSON: said on the page in its language, where the text went wrong, nothing sent (thirty-fourth trial: the
+    // parser's English inside the Chinese).
     await director.getByTestId('version-json').fill('{"definition": ');
     await director.getByTestId('version-check').click();
-    await director
-      .getByTestId('version-errors')
-      .getByText(/不是有效的 JSON/)
-      .waitFor();
+    await director.getByTestId('version-errors').getByText('不是有效的 JSON，未发送：文本不完整（第 1 行第 16 列处结束）').waitFor();
+    await director.getByTestId('version-json').fill('{\n  "definition": {},\n  "settings" 2\n}');
+    await director.getByTestId('version-check').click();
+    await director.getByTestId('version-errors').getByText('不是有效的 JSON，未发送：第 3 行第 14 列有误').waitFor();
+    expect(await director.getByTestId('version-errors').innerText()).not.toMatch(/[a-z]{4,}/);
   });
 });

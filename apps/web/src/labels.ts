@@ -510,7 +510,20 @@ export const DICT = {
     'Enter {definition, settings} as JSON (copy the current version and change it, with a new version name); check it first: it can be published once checked and unchanged since. New cases take a published version; running cases keep theirs.',
   ],
   versionJson: ['版本 JSON', 'Version JSON'],
-  versionJsonInvalid: ['不是有效的 JSON：', 'Not valid JSON:'],
+  versionJsonInvalid: ['不是有效的 JSON，未发送', 'Not valid JSON; nothing sent'],
+  versionJsonInvalidAt: [
+    '不是有效的 JSON，未发送：第 {line} 行第 {column} 列有误',
+    'Not valid JSON; nothing sent: a mistake at line {line}, column {column}',
+  ],
+  versionJsonInvalidEnd: [
+    '不是有效的 JSON，未发送：文本不完整（第 {line} 行第 {column} 列处结束）',
+    'Not valid JSON; nothing sent: the text ends early (line {line}, column {column})',
+  ],
+  versionPublishConfirm: ['发布版本 {version}？', 'Publish version {version}?'],
+  versionPublishConfirmHelp: [
+    '发布后新提交的案件将使用此版本；办理中的案件仍按其原版本办理。',
+    'New cases will take it from now on; running cases keep the version they started on.',
+  ],
   versionCopyCurrent: ['复制当前版本', 'Copy the current version'],
   versionCheck: ['校验（不发布）', 'Check (without publishing)'],
   versionPublish: ['发布', 'Publish'],

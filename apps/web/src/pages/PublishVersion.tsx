@@ -1,8 +1,9 @@
-import { Alert, App as AntApp, Button, Input, Space, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Input, Popconfirm, Space, Typography, type ButtonProps } from 'antd';
 import { useState } from 'react';
 import { api, ApiError } from '../api';
 import { useErrorText } from '../common';
 import { useT } from '../i18n';
+import { jsonErrorAt } from '../json-error';
 import { ChangesTable, type VersionChange } from './VersionChanges';
 
 const enc = encodeURIComponent;
@@ -17,7 +18,7 @@ export default function PublishVersion({ current, onPublished }: { current: stri
   const errText = useErrorText();
   const { message } = AntApp.useApp();
   const [text, setText] = useState('');
-  const [checked, setChecked] = useState<{ text: string; changes: VersionChange[] } | null>(null);
+  const [checked, setChecked] = useState<{ text: string; version: string; changes: VersionChange[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   // The body the refusal is about: a step's error names the step's code beside its index (steps[56] is P04).
   const [sent, setSent] = useState<unknown>(null);
@@ -38,8 +39,11 @@ export default function PublishVersion({ current, onPublished }: { current: stri
       body = JSON.parse(text);
       setSent(body);
     } catch (e) {
+      // Said in the page's language at its line and column, not the parser's English (thirty-fourth trial).
+      const place = jsonErrorAt(text, e instanceof Error ? e.message : '');
+      const said = place ? t(place.end ? 'versionJsonInvalidEnd' : 'versionJsonInvalidAt') : t('versionJsonInvalid');
       setChecked(null);
-      setError(new Error(`${t('versionJsonInvalid')} ${e instanceof Error ? e.message : ''}`.trim()));
+      setError(new Error(place ? said.replace('{line}', String(place.line)).replace('{column}', String(place.column)) : said));
       return;
     }
     setBusy(true);
@@ -52,8 +56,8 @@ export default function PublishVersion({ current, onPublished }: { current: stri
         setChecked(null);
         onPublished();
       } else {
-        const dry = await api<{ changes: VersionChange[] }>('POST', '/api/registries/process-versions/check', body);
-        setChecked({ text, changes: dry.changes });
+        const dry = await api<{ version: string; changes: VersionChange[] }>('POST', '/api/registries/process-versions/check', body);
+        setChecked({ text, version: dry.version, changes: dry.changes });
       }
     } catch (e) {
       setChecked(null);
@@ -88,15 +92,20 @@ export default function PublishVersion({ current, onPublished }: { current: stri
         <Button onClick={() => void send(false)} loading={busy} disabled={!text.trim()} data-testid="version-check">
           {t('versionCheck')}
         </Button>
-        <Button
-          type="primary"
-          onClick={() => void send(true)}
-          loading={busy}
+        {/* Publishing makes the version the one every new case takes: asked once more, naming it. */}
+        <Popconfirm
+          title={t('versionPublishConfirm').replace('{version}', checked?.version ?? '')}
+          description={t('versionPublishConfirmHelp')}
+          okText={t('versionPublish')}
+          cancelText={t('cancel')}
+          okButtonProps={{ 'data-testid': 'version-publish-confirm' } as ButtonProps}
+          onConfirm={() => void send(true)}
           disabled={checked?.text !== text}
-          data-testid="version-publish"
         >
-          {t('versionPublish')}
-        </Button>
+          <Button type="primary" loading={busy} disabled={checked?.text !== text} data-testid="version-publish">
+            {t('versionPublish')}
+          </Button>
+        </Popconfirm>
       </Space>
       {error ? (
         <Alert
