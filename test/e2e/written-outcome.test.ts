@@ -111,6 +111,16 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
     await waitForStep(api, users.tokens.organizer, caseId, 'A04:US', ['awaiting', 'overdue']);
     const complete = (body: object) =>
       request(api.http).post(`/api/delegations/${caseId}/steps/A04:US/complete`).set(bearer(users.tokens.organizer)).send(body);
+    // The role before the data, as the workflow orders them (trial 33: a wrong role's completion was 422 at its data):
+    // finance, whose step A04 is not, is told so and learns nothing of the step's data rules.
+    for (const body of [{}, { data: { outcome: '\u2800' } }]) {
+      const wrong = await request(api.http)
+        .post(`/api/delegations/${caseId}/steps/A04:US/complete`)
+        .set(bearer(users.tokens.finance))
+        .send(body)
+        .expect(403);
+      expect(wrong.body.code).toBe('WRONG_ROLE');
+    }
     // The trial: A04 completed with no data at all.
     for (const [body, rule] of [
       [{}, 'required'],

@@ -4,6 +4,7 @@ import {
   newPassportElsewhereLabel,
   normalPassportNumber,
   parseInstanceKey,
+  responsibleRole,
   systemWorkReading,
   type CustodyMoveProblem,
   type Label,
@@ -114,7 +115,9 @@ export async function holdDocumentNumber(
   const memberId = step && parseInstanceKey(stepKey, step.scope).memberId;
   if (!doc || memberId === undefined) return undefined;
   // The workflow's refusals first (seventh trial: the organizer's C05 read "another new passport"): nothing is held
-  // for a step of another role, or one not awaiting as the case was read.
+  // for a step of another role (whether or not the case was read: validateStepData reads none for them), or one not
+  // awaiting as the case was read.
+  if (request.role && request.role !== responsibleRole(step)) return undefined;
   if (request.read && request.role && !stepOpenToRole(step, stepKey, request.role, request.read)) return undefined;
   const claim: StepNumberClaim = { caseId, stepKey, memberId, requestId };
   // The passports a C05's new one replaces (the ledger's rule): the facts' one, and any not lasting the trip.
