@@ -884,16 +884,22 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     await hold.startTransaction();
     try {
       await hold.query('SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE', [caseId]);
+      const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
+      const accepted = async () =>
+        ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+      const acceptedBefore = await accepted();
       const amending = request(api.http)
         .post(`/api/delegations/${caseId}/amend`)
         .set(bearer(users.tokens.organizer))
         .send({ changes: { members }, comment: '人员调整' })
         .then((r) => r);
-      const handle = worker.client.workflow.getHandle(delegationWorkflowId(caseId));
       await eventually(
         () => handle.query(progressQuery),
         (p) => p.facts.members.length === members.length,
       );
+      // The amendment in the workflow's history, not only in a worker's memory (CI of 1e4cf79: its workflow task timed
+      // out under load, "Task not found when completing", and the query during `during` replayed a history without it).
+      await eventually(accepted, (n) => n > acceptedBefore);
       await during();
       await hold.commitTransaction();
       return await amending;
