@@ -121,6 +121,17 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
         .expect(403);
       expect(wrong.body.code).toBe('WRONG_ROLE');
     }
+    // Naming someone to act for does not bring the data first (trial 35): finance may act for no one, and is refused at
+    // onBehalfOf; the FAO clerk may act for the organizer, so the step's data is checked for it as for the organizer.
+    const forOrganizer = (role: 'finance' | 'fao-clerk') =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/steps/A04:US/complete`)
+        .set(bearer(users.tokens[role]))
+        .send({ onBehalfOf: users.usernames.organizer, data: { outcome: 'x', secret: 1 } });
+    const finance = await forOrganizer('finance');
+    expect([finance.status, finance.body.errors.map((e: { field: string }) => e.field)]).toEqual([422, ['onBehalfOf']]);
+    const clerk = await forOrganizer('fao-clerk').expect(422);
+    expect(clerk.body.errors.map((e: { field: string; rule: string }) => [e.field, e.rule])).toEqual([['data.secret', 'unknown-field']]);
     // The trial: A04 completed with no data at all.
     for (const [body, rule] of [
       [{}, 'required'],

@@ -10,6 +10,7 @@ import {
   CASE_STATUSES,
   inboxSelectors,
   isDecision,
+  mayActOnStep,
   mayReadProcess,
   mayReadRoster,
   mayReadUnitRecords,
@@ -548,5 +549,17 @@ describe('mayReadProcess: the APEC roles read the APEC cases only (new-user tria
     for (const role of Object.keys(ROLE_LABELS) as Role[])
       for (const p of ['delegation', 'apec-card', 'apec-whitelist'])
         expect([role, p, processRoleRefusal(role, p, label) === undefined]).toEqual([role, p, mayReadProcess(role, p)]);
+  });
+});
+
+describe("mayActOnStep: a step's own rules are checked for those who may act on it (trial 35)", () => {
+  const a04 = { actor: 'organizer' as const, phase: 'prepare' };
+  it('its own role; an FAO officer naming someone to act for; not finance, whether or not it names someone', () => {
+    expect(mayActOnStep('complete', 'organizer', a04, false)).toBe(true);
+    expect(mayActOnStep('complete', 'fao-clerk', a04, true)).toBe(true);
+    expect(mayActOnStep('complete', 'fao-clerk', a04, false)).toBe(false);
+    expect(mayActOnStep('complete', 'finance', a04, true)).toBe(false);
+    expect(mayActOnStep('complete', 'finance', a04, false)).toBe(false);
+    expect(mayActOnStep('complete', 'apec-desk', a04, true)).toBe(false);
   });
 });

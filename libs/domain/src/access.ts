@@ -379,6 +379,20 @@ export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: st
   return role && role !== 'system' ? [role] : [];
 }
 
+/**
+ * Whether `role` may do `action` on `step` at all: by its own right, or, naming someone to act for (`onBehalf`, 帮代办),
+ * as a role the access table lets act for the step's role. Who it names, the case's unit and the step's state are
+ * accessRefusal's (the workflow's validator). The API checks a step's own rules (its data, its document numbers) only
+ * for such a caller, so anyone else gets the workflow's 403 first, as on a step with no rules of its own (trial 35:
+ * finance naming the organizer got 422 at A04's data, not 403).
+ */
+export function mayActOnStep(action: 'complete' | 'decide', role: Role, step: { actor: Role; phase: string }, onBehalf: boolean): boolean {
+  const roles = allowedRoles(action, step);
+  if (roles.includes(role)) return true;
+  const rule = ACCESS[action].onBehalf;
+  return onBehalf && rule !== undefined && rule.by.includes(role) && roles.some((r) => rule.of.includes(r));
+}
+
 /** Why this actor may not do this action on this case now; undefined when they may. The order: case status, role, unit. */
 export function accessRefusal(q: AccessQuery): AccessRefusal | undefined {
   const rule = ACCESS[q.action];

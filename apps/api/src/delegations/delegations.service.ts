@@ -42,6 +42,7 @@ import {
   departureDateViolations,
   departureHorizonViolations,
   allowedRoles,
+  mayActOnStep,
   memberTripViolations,
   isIsoDate,
   openCaseKeys,
@@ -1298,10 +1299,10 @@ export class DelegationsService {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
     const definition = await this.registries.processDefinition(definitionVersion);
     const step = definition?.steps.find((s) => s.code === code);
-    // The workflow's order: the role before the data. A caller the step is not for (acting for no one) gets the
-    // workflow's 403, as on a step without data (trial 33: a wrong role's completion was 422 at its data, then 403 once
-    // mended). One acting for another is the workflow's to judge; their data is checked as the step's role's.
-    if (step && !onBehalf && !allowedRoles('complete', step).includes(user.role)) return undefined;
+    // The workflow's order: the role before the data. A caller the step is not for, by its own right or as one who may
+    // act for its role, gets the workflow's 403, as on a step without data (trial 33: a wrong role's completion was 422
+    // at its data; trial 35: the same naming someone to act for).
+    if (step && !mayActOnStep('complete', user.role, step, onBehalf)) return undefined;
     const behaviour = step?.behaviour ?? {};
     const schema = behaviour.data;
     const fields = data as Record<string, unknown>;
