@@ -95,6 +95,12 @@ describe('process versions: the statutory steps (own database: process versions 
       [`steps[${at('P02')}].needs`],
     ],
     ['P02 after P05', changed('t-p02-p05', 'P02', (s) => ({ ...s, needs: ['P05'] })), [`steps[${at('P02')}].needs`]],
+    // Trial 35: the return registration, which P02-P04 wait on, due 100 working days after the return was published.
+    [
+      'P01 due 100 working days after return',
+      changed('t-p01-late', 'P01', (s) => ({ ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { workingDays: 100 } } } })),
+      [`steps[${at('P01')}].behaviour.afterDeparture.due`],
+    ],
   ])('handed input: %s is 422, rule statutory-step at the field, nothing published', async (_what, definition, fields) => {
     const res = await publish(definition).expect(422);
     expect(res.body.code).toBe('INVALID_REQUEST');

@@ -162,6 +162,13 @@ describe('STATUTORY_STEPS: a published version keeps every statutory step and wh
     expect(() => loadDefinition(withP06({ ...task, needs: ['P02', 'P04'] }, 'P02', (s) => s))).not.toThrow();
   });
 
+  it('trial 35, handed input: P01 (the return registration) due 100 working days after the return is refused at its due; 1 taken', () => {
+    const late = published('P01', (s) => ({ ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { workingDays: 100 } } } }));
+    expect(refusal(late)).toEqual([['STATUTORY_STEP', 'P01', `steps[${index(late, 'P01')}].behaviour.afterDeparture.due`]]);
+    const sameDay = published('P01', (s) => ({ ...s, behaviour: { ...s.behaviour, afterDeparture: { due: { calendarDays: 0 } } } }));
+    expect(() => loadDefinition(sameDay)).not.toThrow();
+  });
+
   it('handed input: E07 without its certifies behaviour is refused at behaviour.certifies.event', () => {
     const def = published('E07', (s) => ({ ...s, behaviour: {} }));
     expect(refusal(def)).toEqual([['STATUTORY_STEP', 'E07', `steps[${index(def, 'E07')}].behaviour.certifies.event`]]);

@@ -172,9 +172,10 @@ export const STATUTORY_STEPS: readonly StatutoryStep[] = [
   },
   {
     code: 'P01', name: { zh: '回国登记', en: 'the return registration' },
-    source: `${AFTER}: return registration; ${RULES}: the custody and report deadlines count from the return`,
+    source: `${AFTER}: return registration; ${RULES}: the custody and report deadlines count from the return (P02, P03 and P04 wait on it: its due, 1 working day in the chain, may not outrun theirs; trial 35: 100 working days published)`,
     rule: { zh: '回国登记证明回国日，交回护照和出访报告的期限由此起算', en: 'it certifies the return day the post-trip deadlines count from' },
     kind: ['task'], condition: [null], behaviour: { certifies: { event: 'return' } }, onlyAfter: [],
+    afterDeparture: { due: { workingDays: 1 } },
   },
   {
     code: 'P02', name: { zh: '护照交回保管', en: 'the passport back in custody' },
