@@ -72,7 +72,7 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
       [{}, 'required'],
       [{ comment: '已处理' }, 'required'],
       [{ data: {} }, 'required'],
-      [{ data: { outcome: 42 } }, 'required'],
+      [{ data: { outcome: 42 } }, 'type'],
       [{ data: { outcome: ' \u200B\u3000' } }, 'blank'],
     ] as const) {
       const res = await complete(body).expect(422);

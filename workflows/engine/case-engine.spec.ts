@@ -2450,7 +2450,7 @@ describe('CaseEngine', () => {
     for (const [data, rule] of [
       [{}, 'required'],
       [{ outcomes: { promotionEvents: 2 } }, 'required'],
-      [{ summary: 42 }, 'required'],
+      [{ summary: 42 }, 'type'],
       [{ summary: ' \u200B\u3000' }, 'blank'],
       [{ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX + 1) }, 'max'],
     ] as const) {

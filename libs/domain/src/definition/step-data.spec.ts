@@ -37,7 +37,10 @@ describe("'written-outcome': a step whose purpose is a written result is complet
   it('requires data.outcome as non-blank text under the text rule, at most the comment length', () => {
     // The trial: A14 completed with no data at all.
     expect(rules({})).toEqual([['outcome', 'required']]);
-    expect(rules({ outcome: 3 })).toEqual([['outcome', 'required']]);
+    expect(rules({ outcome: null })).toEqual([['outcome', 'required']]);
+    // Trial 35: a number (or any value that is no text) is of the wrong kind, not missing.
+    expect(rules({ outcome: 3 })).toEqual([['outcome', 'type']]);
+    expect(rules({ outcome: { text: '已核实' } })).toEqual([['outcome', 'type']]);
     expect(rules({ outcome: '  \u200B\u3000' })).toEqual([['outcome', 'blank']]);
     expect(rules({ outcome: '已核实\u0000' })).toEqual([['outcome', 'text-control']]);
     expect(rules({ outcome: '异议\u202E不成立' })).toEqual([['outcome', 'text-bidi']]);
@@ -54,6 +57,7 @@ describe("'written-outcome': a step whose purpose is a written result is complet
     expect(summary({})).toEqual([['summary', 'required']]);
     expect(summary({ outcomes: { promotionEvents: 2 } })).toEqual([['summary', 'required']]);
     expect(summary({ summary: '\u2800\u3164' })).toEqual([['summary', 'blank']]);
+    expect(summary({ summary: 5 })).toEqual([['summary', 'type']]);
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX + 1) })).toEqual([['summary', 'max']]);
     expect(summary({ summary: 'x'.repeat(TRIP_REPORT_SUMMARY_MAX) })).toEqual([]);
     expect(tripReportSummaryProblems({})[0]!.message.zh).toContain('出访报告');

@@ -21,8 +21,10 @@ export const TRIP_REPORT_SUMMARY_MAX = 5000;
  * languages for the messages.
  */
 function writtenTextProblems(field: string, value: unknown, max: number, what: { zh: string; en: string }): FieldProblem[] {
-  if (typeof value !== 'string')
+  if (value === undefined || value === null)
     return [{ field, rule: 'required', message: { zh: `须填写${what.zh}（文字）`, en: `Must state the ${what.en} in writing (text)` } }];
+  // Given, but not text (5, true, an object): its kind is wrong, nothing is missing (trial 35: 5 read "required").
+  if (typeof value !== 'string') return [{ field, rule: 'type', message: { zh: `${what.zh}须为文字`, en: `The ${what.en} must be text` } }];
   const broken = textRuleBroken(value);
   if (broken) return [{ ...textError(field, broken) }];
   if (isBlank(value))
