@@ -28,8 +28,11 @@ describe('process versions: the statutory steps (own database: process versions 
     await db?.drop();
   });
 
-  const publish = (definition: ProcessDefinition) =>
-    request(api.http).post('/api/registries/process-versions').set(bearer(users.tokens['fao-director'])).send({ definition });
+  const publish = (definition: ProcessDefinition, settings?: object) =>
+    request(api.http)
+      .post('/api/registries/process-versions')
+      .set(bearer(users.tokens['fao-director']))
+      .send({ definition, ...(settings ? { settings } : {}) });
   const changed = (version: string, code: string, change: (s: StepDefinition) => StepDefinition | undefined): ProcessDefinition => ({
     ...structuredClone(DEFAULT_DEFINITION),
     version,
@@ -368,11 +371,10 @@ describe('process versions: the statutory steps (own database: process versions 
       [`definition.steps[${at('P02')}].needs`, 'statutory-step'],
     ]);
     // A post-trip step's duration in the office's settings is refused as in the version (taken and unused before).
-    const settings = await request(api.http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: { ...structuredClone(DEFAULT_DEFINITION), version: 't-p04-settings' }, settings: { stepDurations: { P04: 3 } } })
-      .expect(422);
+    const settings = await publish(
+      { ...structuredClone(DEFAULT_DEFINITION), version: 't-p04-settings' },
+      { stepDurations: { P04: 3 } },
+    ).expect(422);
     expect((settings.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([['settings.stepDurations.P04', 'invalid-field']]);
   });
 
@@ -384,11 +386,9 @@ describe('process versions: the statutory steps (own database: process versions 
   });
 
   it("the office's settings may not shorten the notice either (stepDurations.A13 below 5 WD: 422 statutory-step)", async () => {
-    const res = await request(api.http)
-      .post('/api/registries/process-versions')
-      .set(bearer(users.tokens['fao-director']))
-      .send({ definition: { ...structuredClone(DEFAULT_DEFINITION), version: 't-a13-settings' }, settings: { stepDurations: { A13: 0 } } })
-      .expect(422);
+    const res = await publish({ ...structuredClone(DEFAULT_DEFINITION), version: 't-a13-settings' }, { stepDurations: { A13: 0 } }).expect(
+      422,
+    );
     expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([['settings.stepDurations.A13', 'statutory-step']]);
   });
 
