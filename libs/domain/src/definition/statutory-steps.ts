@@ -329,7 +329,7 @@ export function statutoryStepProblems(def: ProcessDefinition): DefinitionProblem
     }
     if (entry.onlyAfter) {
       const allowed = new Set(entry.onlyAfter);
-      const holding = [...before].filter((code) => !allowed.has(code) && code !== entry.code).sort();
+      const holding = [...before].filter((code) => !allowed.has(code)).sort();
       if (holding.length > 0) {
         refuse(
           'needs',
