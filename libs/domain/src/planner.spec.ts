@@ -378,3 +378,41 @@ describe('plan: steps certifying a day (certifiedDays, patch certified-step-plan
     expect(p.forecastReadyAt).toBe(old.forecastReadyAt);
   });
 });
+
+describe('plan: the graph of an instance list is built once and never served stale (issue 16)', () => {
+  const facts = usTrip();
+  const fresh = () => buildInstances(DEFAULT_DEFINITION, facts);
+  const planOf = (instances: ReturnType<typeof fresh>) => plan({ instances, now: MONDAY, departureDate: facts.departureDate });
+
+  it('plans the same list again to the same result', () => {
+    const instances = fresh();
+    expect(planOf(instances)).toEqual(planOf(instances));
+    expect(planOf(instances)).toEqual(planOf(fresh()));
+  });
+
+  it('sees a need added, removed or renamed in place on the same list', () => {
+    const instances = fresh();
+    expect(planOf(instances).criticalPathCodes).toEqual(CANONICAL_PATH);
+    // B07 (passport application) made to wait for A15 as well, in place: the plan of the same array sees it.
+    const b07 = instances.find((i) => i.key === 'B07')!;
+    const edited = fresh();
+    edited.find((i) => i.key === 'B07')!.needs.push('A15');
+    b07.needs.push('A15');
+    expect(planOf(instances)).toEqual(planOf(edited));
+    b07.needs.pop();
+    expect(planOf(instances)).toEqual(planOf(fresh()));
+    // A need renamed in place to an unknown instance: refused, as on a fresh list.
+    b07.needs[0] = 'NOPE';
+    expect(() => planOf(instances)).toThrow(/B07 needs unknown instance NOPE/);
+    b07.needs[0] = fresh().find((i) => i.key === 'B07')!.needs[0]!;
+    expect(planOf(instances)).toEqual(planOf(fresh()));
+  });
+
+  it('sees an instance replaced in place, and refuses a cycle made in place', () => {
+    const instances = fresh();
+    planOf(instances);
+    const i = instances.findIndex((x) => x.key === 'A01');
+    instances[i] = { ...instances[i]!, needs: ['E07'] };
+    expect(() => planOf(instances)).toThrow(/dependency cycle/);
+  });
+});

@@ -104,6 +104,93 @@ export interface Plan {
   warnings: string[];
 }
 
+/** The dependency graph of an instance list, by position: what every plan of the same instances shares. */
+interface PlanGraph {
+  /** The instances it was built from, and each one's needs as they were then (planGraph checks them before reuse). */
+  instances: readonly StepInstance[];
+  needs: ReadonlyArray<readonly string[]>;
+  needKeys: ReadonlyArray<readonly string[]>;
+  preds: number[][];
+  succs: number[][];
+  /** Kahn's order, stable with respect to input order for readability of ties. */
+  order: number[];
+  /** Position of each instance in `order`. */
+  topo: Int32Array;
+}
+
+const graphs = new WeakMap<readonly StepInstance[], PlanGraph>();
+
+/**
+ * The graph of `instances` (RangeError on an unknown need or a cycle), built once per instance list: a case re-plans
+ * the same list at every transition (issue 16: building it was a third of a plan), and replaces the list when the
+ * instances change. Reused only while every instance, its needs array and the keys in it are the ones it was built
+ * from, so a caller that edits a list in place gets a new graph, never a stale one.
+ */
+function planGraph(instances: readonly StepInstance[]): PlanGraph {
+  const cached = graphs.get(instances);
+  if (cached && graphStillFits(cached, instances)) return cached;
+  const n = instances.length;
+  const index = new Map<string, number>();
+  instances.forEach((inst, i) => index.set(inst.key, i));
+  const preds: number[][] = new Array(n);
+  const succs: number[][] = Array.from({ length: n }, () => []);
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const ps: number[] = [];
+    for (const k of instances[i]!.needs) {
+      const j = index.get(k);
+      if (j === undefined) throw new RangeError(`instance ${instances[i]!.key} needs unknown instance ${k}`);
+      ps.push(j);
+      succs[j]!.push(i);
+    }
+    preds[i] = ps;
+    indeg[i] = ps.length;
+  }
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) order.push(i);
+  for (let h = 0; h < order.length; h++) for (const s of succs[order[h]!]!) if (--indeg[s] === 0) order.push(s);
+  if (order.length !== n) throw new RangeError('instances contain a dependency cycle');
+  const topo = new Int32Array(n);
+  order.forEach((i, pos) => (topo[i] = pos));
+  const graph: PlanGraph = {
+    instances: [...instances],
+    needs: instances.map((inst) => inst.needs),
+    needKeys: instances.map((inst) => [...inst.needs]),
+    preds,
+    succs,
+    order,
+    topo,
+  };
+  graphs.set(instances, graph);
+  return graph;
+}
+
+function graphStillFits(graph: PlanGraph, instances: readonly StepInstance[]): boolean {
+  if (graph.instances.length !== instances.length) return false;
+  for (let i = 0; i < instances.length; i++) {
+    const inst = instances[i]!;
+    if (graph.instances[i] !== inst || graph.needs[i] !== inst.needs) return false;
+    const keys = graph.needKeys[i]!;
+    if (keys.length !== inst.needs.length) return false;
+    for (let k = 0; k < keys.length; k++) if (keys[k] !== inst.needs[k]) return false;
+  }
+  return true;
+}
+
+/** Instants formatted by earlier plans (a case re-plans the same done steps' times): toIso's strings, bounded. */
+const isoMemo = new Map<number, string>();
+const ISO_MEMO_MAX = 8192;
+
+/** toIso(ms), remembered: many instances share times (every member's copy of a step), and so do successive plans. */
+function iso(ms: number): string {
+  let s = isoMemo.get(ms);
+  if (s === undefined) {
+    if (isoMemo.size >= ISO_MEMO_MAX) isoMemo.clear();
+    isoMemo.set(ms, (s = toIso(ms)));
+  }
+  return s;
+}
+
 const EPS = 1e-9;
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -126,30 +213,7 @@ export function plan(input: PlanInput): Plan {
   const N = tl.toWd(nowMs);
   const n = instances.length;
 
-  // Index, predecessor and successor lists by position.
-  const index = new Map<string, number>();
-  instances.forEach((inst, i) => index.set(inst.key, i));
-  const preds: number[][] = new Array(n);
-  const succs: number[][] = Array.from({ length: n }, () => []);
-  const indeg = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const ps: number[] = [];
-    for (const k of instances[i]!.needs) {
-      const j = index.get(k);
-      if (j === undefined) throw new RangeError(`instance ${instances[i]!.key} needs unknown instance ${k}`);
-      ps.push(j);
-      succs[j]!.push(i);
-    }
-    preds[i] = ps;
-    indeg[i] = ps.length;
-  }
-  // Kahn's order, stable with respect to input order for readability of ties.
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (indeg[i] === 0) order.push(i);
-  for (let h = 0; h < order.length; h++) for (const s of succs[order[h]!]!) if (--indeg[s] === 0) order.push(s);
-  if (order.length !== n) throw new RangeError('instances contain a dependency cycle');
-  const topo = new Int32Array(n);
-  order.forEach((i, pos) => (topo[i] = pos));
+  const { preds, succs, order, topo } = planGraph(instances);
 
   const D = tl.dayStartWd(input.departureDate);
   const certified = input.certifiedDays;
@@ -249,13 +313,6 @@ export function plan(input: PlanInput): Plan {
   }
   path.reverse();
 
-  // Many instances share times (every member's copy of a step): format each instant once.
-  const isoCache = new Map<number, string>();
-  const iso = (ms: number): string => {
-    let s = isoCache.get(ms);
-    if (s === undefined) isoCache.set(ms, (s = toIso(ms)));
-    return s;
-  };
   // Likewise each working-time point (a member's copies share es/ef/ls/lf): one fromWd per point and edge.
   const startIso = new Map<number, string>();
   const endIso = new Map<number, string>();
