@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BundleOptions } from '@temporalio/worker';
@@ -19,7 +20,7 @@ export function workflowSource(
   if (bundlePath) return { workflowBundle: { codePath: bundlePath } };
   return {
     workflowsPath: workflowsEntry(),
-    webpackConfigHook: addLibAliases,
+    webpackConfigHook: configureWorkflowWebpack,
     interceptors: { workflowModules: [workflowInterceptorsEntry()] },
   };
 }
@@ -29,7 +30,7 @@ export function workflowSource(
  * bench): the workflows, their interceptors (workflows/stale-activation.ts) and the @df/* aliases.
  */
 export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'workflowInterceptorModules' | 'webpackConfigHook'> {
-  return { workflowsPath: workflowsEntry(), workflowInterceptorModules: [workflowInterceptorsEntry()], webpackConfigHook: addLibAliases };
+  return { workflowsPath: workflowsEntry(), workflowInterceptorModules: [workflowInterceptorsEntry()], webpackConfigHook: configureWorkflowWebpack };
 }
 
 export function workflowsEntry(): string {
@@ -46,12 +47,41 @@ function workflowsFile(name: string): string {
   return existsSync(compiled) ? compiled : join(projectRoot(), 'workflows', `${name}.ts`);
 }
 
-export const addLibAliases: NonNullable<BundleOptions['webpackConfigHook']> = (config) => {
+/** The built-ins every module of the bundle reads from workflows/intrinsics instead of the sandbox's global (see there). */
+export const PROVIDED_INTRINSICS = [
+  'Math',
+  'JSON',
+  'Number',
+  'Object',
+  'Array',
+  'Map',
+  'Set',
+  'String',
+  'Symbol',
+  'Reflect',
+  'Float64Array',
+  'Int32Array',
+  'Uint8Array',
+] as const;
+
+/**
+ * The bundle's webpack configuration on top of the SDK's: the @df/* aliases, and the intrinsics provided to every
+ * module (webpack's ProvidePlugin, taken from the webpack the SDK bundles with).
+ */
+export const configureWorkflowWebpack: NonNullable<BundleOptions['webpackConfigHook']> = (config) => {
   const root = projectRoot();
   const alias = Object.fromEntries(LIBS.map((lib) => [`@df/${lib}`, join(root, 'libs', lib, 'src', 'index.ts')]));
   config.resolve = { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string>), ...alias } };
+  const intrinsics = workflowsFile('intrinsics');
+  const provide = Object.fromEntries(PROVIDED_INTRINSICS.map((name) => [name, [intrinsics, name]]));
+  config.plugins = [...(config.plugins ?? []), new (sdkWebpack().ProvidePlugin)(provide)];
   return config;
 };
+
+/** The webpack package @temporalio/worker bundles with (its dependency, not ours: one webpack builds the bundle). */
+function sdkWebpack(): typeof import('webpack') {
+  return createRequire(require.resolve('@temporalio/worker'))('webpack') as typeof import('webpack');
+}
 
 /**
  * From the compiled tree: bundles the workflow code in a child process (apps/worker/src/bundle-workflows)
