@@ -408,6 +408,15 @@ describe('plan: the graph of an instance list is built once and never served sta
     expect(planOf(instances)).toEqual(planOf(fresh()));
   });
 
+  it('sees an instance renamed in place', () => {
+    const instances = fresh();
+    planOf(instances);
+    // A01 renamed in place: the steps that need A01 now name an unknown instance, as on a fresh list.
+    const needer = instances.find((i) => i.needs.includes('A01'))!;
+    instances.find((i) => i.key === 'A01')!.key = 'A01-renamed';
+    expect(() => planOf(instances)).toThrow(new RegExp(`${needer.key} needs unknown instance A01`));
+  });
+
   it('sees an instance replaced in place, and refuses a cycle made in place', () => {
     const instances = fresh();
     planOf(instances);

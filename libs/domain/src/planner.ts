@@ -106,10 +106,11 @@ export interface Plan {
 
 /** The dependency graph of an instance list, by position: what every plan of the same instances shares. */
 interface PlanGraph {
-  /** The instances it was built from, and each one's needs as they were then (planGraph checks them before reuse). */
+  /** The instances it was built from, their keys and needs arrays then (graphStillFits checks them before reuse). */
   instances: readonly StepInstance[];
+  keys: readonly string[];
   needs: ReadonlyArray<readonly string[]>;
-  needKeys: ReadonlyArray<readonly string[]>;
+  /** Positions of each instance's needs, in the order of its needs (so needs[i][k] was keys[preds[i][k]]). */
   preds: number[][];
   succs: number[][];
   /** Kahn's order, stable with respect to input order for readability of ties. */
@@ -154,8 +155,8 @@ function planGraph(instances: readonly StepInstance[]): PlanGraph {
   order.forEach((i, pos) => (topo[i] = pos));
   const graph: PlanGraph = {
     instances: [...instances],
+    keys: instances.map((inst) => inst.key),
     needs: instances.map((inst) => inst.needs),
-    needKeys: instances.map((inst) => [...inst.needs]),
     preds,
     succs,
     order,
@@ -167,12 +168,13 @@ function planGraph(instances: readonly StepInstance[]): PlanGraph {
 
 function graphStillFits(graph: PlanGraph, instances: readonly StepInstance[]): boolean {
   if (graph.instances.length !== instances.length) return false;
+  const { keys, preds } = graph;
   for (let i = 0; i < instances.length; i++) {
     const inst = instances[i]!;
-    if (graph.instances[i] !== inst || graph.needs[i] !== inst.needs) return false;
-    const keys = graph.needKeys[i]!;
-    if (keys.length !== inst.needs.length) return false;
-    for (let k = 0; k < keys.length; k++) if (keys[k] !== inst.needs[k]) return false;
+    if (graph.instances[i] !== inst || graph.needs[i] !== inst.needs || inst.key !== keys[i]) return false;
+    const ps = preds[i]!;
+    if (ps.length !== inst.needs.length) return false;
+    for (let k = 0; k < ps.length; k++) if (inst.needs[k] !== keys[ps[k]!]) return false;
   }
   return true;
 }
