@@ -378,6 +378,28 @@ describe('process versions: the statutory steps (own database: process versions 
     expect((settings.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([['settings.stepDurations.P04', 'invalid-field']]);
   });
 
+  it('trial 36, handed input: the embassy days (D12) come from the country table — stepDurations.D12 and a D12 durationWd are 422', async () => {
+    const settings = await publish(
+      { ...structuredClone(DEFAULT_DEFINITION), version: 't36-d12-settings' },
+      { stepDurations: { D12: 8 } },
+    ).expect(422);
+    expect((settings.body.errors as FieldError[]).map((e) => [e.field, e.rule, e.message.en])).toEqual([
+      [
+        'settings.stepDurations.D12',
+        'invalid-field',
+        "This step's days come per country from the country table (countries.<code>.processingWd): a duration here is never used",
+      ],
+    ]);
+    const def = await publish(changed('t36-d12-def', 'D12', (s) => ({ ...s, durationWd: 8 }))).expect(422);
+    expect((def.body.errors as FieldError[]).map((e) => [e.field, e.rule])).toEqual([
+      [`definition.steps[${at('D12')}].durationWd`, 'invalid-field'],
+    ]);
+    // Where the days are set: the country table, taken.
+    await publish({ ...structuredClone(DEFAULT_DEFINITION), version: 't36-us-days' }, { countries: { US: { processingWd: 8 } } }).expect(
+      201,
+    );
+  });
+
   it('trial 34, handed input: a need listed twice (P02 needs P01, P01) is 422 duplicate-dependency at the second', async () => {
     const res = await publish(changed('t-p02-twice', 'P02', (s) => ({ ...s, needs: ['P01', 'P01'] }))).expect(422);
     expect((res.body.errors as FieldError[]).map((e) => [e.field, e.rule, e.message.en])).toEqual([

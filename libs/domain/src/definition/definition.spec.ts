@@ -2,6 +2,7 @@ import { CONDITIONS } from '../facts';
 import { DEFAULT_RULES_CONFIG } from '../rules';
 import type { OfficeSettings, ProcessDefinition, StepDefinition } from './index';
 import {
+  APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,
   applyOverrides,
   approvalProblems,
@@ -309,6 +310,44 @@ describe('a post-trip step is due by its deadline after the return, not a durati
       ['INVALID_FIELD', 'stepDurations.P04'],
     ]);
     expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { P04: 0 } })).toEqual([]);
+  });
+});
+
+describe('the embassy days come from the country table, not a duration (trial 36: stepDurations.D12 8 published, D12 still 5)', () => {
+  const d12 = DEFAULT_DEFINITION.steps.findIndex((s) => s.code === 'D12');
+  const days = "This step's days come per country from the country table (countries.<code>.processingWd): a duration here is never used";
+  it("an office's stepDurations.D12 is INVALID_FIELD at stepDurations.D12 (every country has its days); K05's is read", () => {
+    expect(
+      validateOverrides(DEFAULT_DEFINITION, { stepDurations: { D12: 8, A05: 3 } }).map((p) => [p.code, p.path, p.text.en, p.text.zh]),
+    ).toEqual([
+      [
+        'INVALID_FIELD',
+        'stepDurations.D12',
+        days,
+        '该步骤的办理天数按国家取自国家表（countries.<国家代码>.processingWd），此处的天数不会被采用',
+      ],
+    ]);
+    expect(validateOverrides(DEFAULT_DEFINITION, { stepDurations: { D12: 5 } }).map((p) => p.path)).toEqual(['stepDurations.D12']);
+    expect(validateOverrides(DEFAULT_DEFINITION, { countries: { US: { processingWd: 8 } } })).toEqual([]);
+    // The pre-clearance table leaves economies out (the US, Canada): they take K05's own days, so an office may set them.
+    expect(validateOverrides(APEC_CARD_DEFINITION, { stepDurations: { K05: 20 } })).toEqual([]);
+  });
+  it("a definition's D12 durationWd other than the built-in's (unread) is INVALID_FIELD there; a new step taking the days keeps 0", () => {
+    const def = structuredClone(DEFAULT_DEFINITION);
+    def.steps[d12]!.durationWd = 8;
+    expect(behaviourProblems(def).map((p) => [p.code, p.path, p.text.en])).toEqual([
+      ['INVALID_FIELD', `steps[${d12}].durationWd`, `${days}: must be 5`],
+    ]);
+    def.steps[d12]!.durationWd = 5;
+    expect(behaviourProblems(def)).toEqual([]);
+    const x12 = { ...structuredClone(def.steps[d12]!), code: 'X12', needs: ['D12'] };
+    def.steps.push(x12);
+    expect(behaviourProblems(def).map((p) => [p.path, p.text.en])).toEqual([
+      [`steps[${def.steps.length - 1}].durationWd`, `${days}: must be 0`],
+    ]);
+    x12.durationWd = 0;
+    expect(behaviourProblems(def)).toEqual([]);
+    for (const builtIn of [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION]) expect(behaviourProblems(builtIn)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { echo as v } from '../echo';
-import { boundProblems, isRecord, POST_TRIP_DURATION, SETTINGS_BOUNDS } from './validate';
+import { boundProblems, EMBASSY_DAYS_FROM_COUNTRIES, isRecord, POST_TRIP_DURATION, SETTINGS_BOUNDS } from './validate';
 import { statutoryDurationOverrideProblems } from './statutory-steps';
 import type { CountryInfo, CountryOverrides, OfficialPassportRoute } from '../countries';
 import { REGIONS } from '../countries';
@@ -48,6 +48,7 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
   const problems: DefinitionProblem[] = [];
   const codes = new Set(def.steps.map((s) => s.code));
   const postTrip = new Set(def.steps.filter((s) => s.phase === 'post-trip' || s.behaviour?.afterDeparture).map((s) => s.code));
+  const daysFromCountries = new Set(def.steps.filter((s) => s.durationSource === 'embassy-processing').map((s) => s.code));
   for (const [code, wd] of Object.entries(isRecord(settings.stepDurations) ? settings.stepDurations : {})) {
     if (!codes.has(code))
       problems.push({
@@ -65,6 +66,14 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         path: `stepDurations.${code}`,
         text: POST_TRIP_DURATION,
         message: `settings: 'stepDurations.${code}': ${POST_TRIP_DURATION.en}`,
+      });
+    if (daysFromCountries.has(code))
+      problems.push({
+        code: 'INVALID_FIELD',
+        step: code,
+        path: `stepDurations.${code}`,
+        text: EMBASSY_DAYS_FROM_COUNTRIES,
+        message: `settings: 'stepDurations.${code}': ${EMBASSY_DAYS_FROM_COUNTRIES.en}`,
       });
   }
   // Nor below a statutory minimum (the public notice's five working days: STATUTORY_STEPS), for the chain's steps.

@@ -19,6 +19,7 @@ import {
 } from './behaviour';
 import { isBlank } from '../text-rule';
 import { statutoryStepProblems } from './statutory-steps';
+import { DEFAULT_DEFINITION } from './default-definition';
 
 export * from './statutory-steps';
 
@@ -695,6 +696,24 @@ export function approvalProblems(def: ProcessDefinition): DefinitionProblem[] {
   return problems;
 }
 
+/**
+ * The refusal of a duration on a step whose days come per country from the country table (durationSource
+ * 'embassy-processing', D12): every country a trip may name has its processingWd there (an unknown one is refused at
+ * submission, UNKNOWN_COUNTRY), so buildInstances never reads the step's own days (trial 36: `stepDurations.D12` 8 was
+ * published and every case still planned the embassy's 5). The pre-clearance's table (apec-preclearance, K05) leaves
+ * economies out, which take the step's days: those are read.
+ */
+export const EMBASSY_DAYS_FROM_COUNTRIES: Label = {
+  zh: '该步骤的办理天数按国家取自国家表（countries.<国家代码>.processingWd），此处的天数不会被采用',
+  en: "This step's days come per country from the country table (countries.<code>.processingWd): a duration here is never used",
+};
+
+/** The days a step taking them from the country table keeps in a definition: the built-in step's (unread), else 0. */
+export function unreadEmbassyDurationWd(code: string): number {
+  const builtIn = DEFAULT_DEFINITION.steps.find((s) => s.code === code);
+  return builtIn?.durationSource === 'embassy-processing' ? builtIn.durationWd : 0;
+}
+
 /** The refusal of a duration on a step after departure (behaviourProblems; an office's stepDurations, validateOverrides). */
 export const POST_TRIP_DURATION: Label = {
   zh: '出访后的步骤按回国后的期限（behaviour.afterDeparture）办理，不设工作日时长（须为0）',
@@ -794,6 +813,14 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
           { zh: `“${s.durationSource}”是 ${home} 流程的天数`, en: `'${s.durationSource}' is the ${home} process's` },
           '',
         );
+      else if (s.durationSource === 'embassy-processing' && s.durationWd !== unreadEmbassyDurationWd(s.code)) {
+        const keep = unreadEmbassyDurationWd(s.code);
+        bad(
+          'durationWd',
+          { zh: `${EMBASSY_DAYS_FROM_COUNTRIES.zh}：须为 ${keep}`, en: `${EMBASSY_DAYS_FROM_COUNTRIES.en}: must be ${keep}` },
+          '',
+        );
+      }
     }
     // The post-trip phase is the part opened at departure and due from the return (behaviour.afterDeparture): a step
     // labelled post-trip without it was planned before departure, and one with it in another phase shown there.
