@@ -2805,3 +2805,30 @@ describe('CaseEngine', () => {
     });
   });
 });
+
+describe('a closed case waits for nothing in its closing case.replanned (trial 36)', () => {
+  const replanned = (engine: CaseEngine) =>
+    engine
+      .takeEvents()
+      .filter((e) => e.type === 'case.replanned')
+      .map((e) => e.payload as { criticalStep: string | null; latestStarts: Record<string, string>; status: string });
+
+  it.each([
+    ['withdraw', { type: 'withdraw', request: { requestId: 'w-1', actor: actor('organizer'), reason: '活动取消' } }],
+    ['cancel', { type: 'cancel', request: { requestId: 'c-1', actor: actor('fao-director'), reason: '取消' } }],
+  ])('%s: criticalStep null and no latest starts, as the page and the list show it', (_, command) => {
+    const engine = newEngine();
+    engine.replan(MONDAY);
+    const open = replanned(engine).at(-1)!;
+    expect(open.criticalStep).not.toBeNull();
+    expect(Object.keys(open.latestStarts).length).toBeGreaterThan(0);
+    engine.apply(command as never, MONDAY + 3_600_000);
+    expect(engine.closed).toBe(true);
+    engine.replan(MONDAY + 3_600_000);
+    const closing = replanned(engine).at(-1)!;
+    expect(closing).toMatchObject({ criticalStep: null, latestStarts: {} });
+    expect(closing.status).toBe(engine.status);
+    const page = engine.progress(MONDAY + 7_200_000);
+    expect(page.steps.filter((s) => s.latestStartAt !== undefined || s.critical)).toEqual([]);
+  });
+});

@@ -109,9 +109,13 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, 
   core.now = now;
   const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
   const phase = phaseOf(core, p);
-  const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
+  // A closed case waits for nothing: the steps it left undone are withdrawn (stepOfClosedCase), with no latest start and
+  // on no path, as its page and the list show it (trial 36: a withdrawn case's closing event named E07 critical).
+  const open = core.closed ? [] : p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
   const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
-  const criticalStep = p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null;
+  const criticalStep = core.closed
+    ? null
+    : (p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null);
   // With `recordProvisional` a plan turning provisional or final is recorded by itself: the list's 暂排 mark stayed on
   // when the office loaded a year whose days off left the forecast where it was. Old runs (patch) record it only with
   // another change.
