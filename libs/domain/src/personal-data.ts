@@ -233,9 +233,21 @@ export const LOG_WITHHELD = '…';
 /** Keys of a container whose value is of the container's class (`passport.number`). */
 export const CONTAINER_VALUE_KEYS: readonly string[] = ['number', 'numbers', 'no', 'num'];
 
+/**
+ * Keys normalised before (masking walks every key of every answer, and answers share their keys: issue 16, a tenth of
+ * the API's masking time). Bounded: keys beyond it are normalised each time, as before.
+ */
+const normalisedKeys = new Map<string, string>();
+const NORMALISED_KEYS_MAX = 4096;
+
 /** A key compared as the classification lists it: lower case, letters and digits only. */
 export function normaliseKey(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  let k = normalisedKeys.get(key);
+  if (k === undefined) {
+    k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (normalisedKeys.size < NORMALISED_KEYS_MAX) normalisedKeys.set(key, k);
+  }
+  return k;
 }
 
 const BY_KEY = new Map<string, PersonalDataClass>();
@@ -245,9 +257,15 @@ for (const cls of PERSONAL_DATA_CLASSES) {
   for (const k of PERSONAL_DATA[cls].containers) BY_CONTAINER.set(k, cls);
 }
 
+/** The keys some tagged rule names: any other key is of no tagged class, whatever its object. */
+const TAGGED_KEYS: ReadonlySet<string> = new Set(
+  PERSONAL_DATA_CLASSES.flatMap((cls) => (PERSONAL_DATA[cls].tagged ?? []).map((t) => t.key)),
+);
+
 /** The class of `key` in `obj` from the tagged rules (an audit entry's `entityKey` about a person), if any. */
 export function personalClassOfTaggedKey(key: string, obj: Record<string, unknown>): PersonalDataClass | undefined {
   const k = normaliseKey(key);
+  if (!TAGGED_KEYS.has(k)) return undefined;
   for (const cls of PERSONAL_DATA_CLASSES)
     for (const t of PERSONAL_DATA[cls].tagged ?? []) {
       if (t.key !== k) continue;
