@@ -30,7 +30,11 @@ export function workflowSource(
  * bench): the workflows, their interceptors (workflows/stale-activation.ts) and the @df/* aliases.
  */
 export function workflowBundleOptions(): Pick<BundleOptions, 'workflowsPath' | 'workflowInterceptorModules' | 'webpackConfigHook'> {
-  return { workflowsPath: workflowsEntry(), workflowInterceptorModules: [workflowInterceptorsEntry()], webpackConfigHook: configureWorkflowWebpack };
+  return {
+    workflowsPath: workflowsEntry(),
+    workflowInterceptorModules: [workflowInterceptorsEntry()],
+    webpackConfigHook: configureWorkflowWebpack,
+  };
 }
 
 export function workflowsEntry(): string {

@@ -2,6 +2,7 @@ import type { ConditionName } from '../facts';
 import type { Phase, Role, Scope, StepKind } from '../roles';
 import type { StepBehaviour } from './behaviour';
 import type { ProcessDefinition, StepDefinition } from './types';
+import { EMBASSY_PROCESSING_DURATION_WD } from './types';
 import { APEC_CARD_DEFINITION } from './apec-card';
 import { APEC_WHITELIST_DEFINITION } from './apec-whitelist';
 
@@ -95,7 +96,7 @@ function toStep([code, phase, zh, en, actor, scope, needs, wd, kind, condition]:
     durationWd: wd,
     ...(condition ? { condition } : {}),
     kind,
-    ...(code === 'D12' ? { durationSource: 'embassy-processing' as const } : {}),
+    ...(code === 'D12' ? { durationSource: 'embassy-processing' as const, durationWd: EMBASSY_PROCESSING_DURATION_WD } : {}),
   };
 }
 

@@ -332,7 +332,7 @@ describe('the embassy days come from the country table, not a duration (trial 36
     // The pre-clearance table leaves economies out (the US, Canada): they take K05's own days, so an office may set them.
     expect(validateOverrides(APEC_CARD_DEFINITION, { stepDurations: { K05: 20 } })).toEqual([]);
   });
-  it("a definition's D12 durationWd other than the built-in's (unread) is INVALID_FIELD there; a new step taking the days keeps 0", () => {
+  it("a definition's D12 durationWd other than the built-in's 5 (unread) is INVALID_FIELD there, as on a step an office adds taking them", () => {
     const def = structuredClone(DEFAULT_DEFINITION);
     def.steps[d12]!.durationWd = 8;
     expect(behaviourProblems(def).map((p) => [p.code, p.path, p.text.en])).toEqual([
@@ -340,12 +340,13 @@ describe('the embassy days come from the country table, not a duration (trial 36
     ]);
     def.steps[d12]!.durationWd = 5;
     expect(behaviourProblems(def)).toEqual([]);
-    const x12 = { ...structuredClone(def.steps[d12]!), code: 'X12', needs: ['D12'] };
+    // A step an office adds taking the embassy's days: the same.
+    const x12 = { ...structuredClone(def.steps[d12]!), code: 'X12', needs: ['D12'], durationWd: 0 };
     def.steps.push(x12);
     expect(behaviourProblems(def).map((p) => [p.path, p.text.en])).toEqual([
-      [`steps[${def.steps.length - 1}].durationWd`, `${days}: must be 0`],
+      [`steps[${def.steps.length - 1}].durationWd`, `${days}: must be 5`],
     ]);
-    x12.durationWd = 0;
+    x12.durationWd = 5;
     expect(behaviourProblems(def)).toEqual([]);
     for (const builtIn of [DEFINITION_2026_1, DEFINITION_2027_1, DEFAULT_DEFINITION]) expect(behaviourProblems(builtIn)).toEqual([]);
   });

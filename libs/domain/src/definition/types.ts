@@ -7,6 +7,12 @@ import type { Label, Phase, Role, Scope, StepKind } from '../roles';
 export type DurationSource = 'embassy-processing' | 'apec-preclearance';
 export const DURATION_SOURCES: readonly DurationSource[] = ['embassy-processing', 'apec-preclearance'];
 
+/**
+ * The durationWd a step with durationSource 'embassy-processing' keeps (the built-in D12's): never read, since every
+ * country a trip may name has its processingWd (behaviourProblems refuses another value; EMBASSY_DAYS_FROM_COUNTRIES).
+ */
+export const EMBASSY_PROCESSING_DURATION_WD = 5;
+
 export interface StepDefinition {
   code: string;
   phase: Phase;

@@ -3,7 +3,7 @@ import { ATTACHMENT_KINDS, isAttachmentKind } from '../attachments';
 import { isConditionName, CONDITIONS } from '../facts';
 import { labelledCodes, ROLE_LABELS, ROLES, SCOPES, STEP_KINDS, STEP_PHASES, type Label, type Role } from '../roles';
 import type { DefinitionProblem, ProcessDefinition, StepDefinition } from './types';
-import { DefinitionError, DURATION_SOURCES } from './types';
+import { DefinitionError, DURATION_SOURCES, EMBASSY_PROCESSING_DURATION_WD } from './types';
 import {
   CERTIFYING_STEPS,
   CUSTODY_MOVE_STEPS,
@@ -19,7 +19,6 @@ import {
 } from './behaviour';
 import { isBlank } from '../text-rule';
 import { statutoryStepProblems } from './statutory-steps';
-import { DEFAULT_DEFINITION } from './default-definition';
 
 export * from './statutory-steps';
 
@@ -708,12 +707,6 @@ export const EMBASSY_DAYS_FROM_COUNTRIES: Label = {
   en: "This step's days come per country from the country table (countries.<code>.processingWd): a duration here is never used",
 };
 
-/** The days a step taking them from the country table keeps in a definition: the built-in step's (unread), else 0. */
-export function unreadEmbassyDurationWd(code: string): number {
-  const builtIn = DEFAULT_DEFINITION.steps.find((s) => s.code === code);
-  return builtIn?.durationSource === 'embassy-processing' ? builtIn.durationWd : 0;
-}
-
 /** The refusal of a duration on a step after departure (behaviourProblems; an office's stepDurations, validateOverrides). */
 export const POST_TRIP_DURATION: Label = {
   zh: '出访后的步骤按回国后的期限（behaviour.afterDeparture）办理，不设工作日时长（须为0）',
@@ -813,14 +806,15 @@ export function behaviourProblems(def: ProcessDefinition): DefinitionProblem[] {
           { zh: `“${s.durationSource}”是 ${home} 流程的天数`, en: `'${s.durationSource}' is the ${home} process's` },
           '',
         );
-      else if (s.durationSource === 'embassy-processing' && s.durationWd !== unreadEmbassyDurationWd(s.code)) {
-        const keep = unreadEmbassyDurationWd(s.code);
+      else if (s.durationSource === 'embassy-processing' && s.durationWd !== EMBASSY_PROCESSING_DURATION_WD)
         bad(
           'durationWd',
-          { zh: `${EMBASSY_DAYS_FROM_COUNTRIES.zh}：须为 ${keep}`, en: `${EMBASSY_DAYS_FROM_COUNTRIES.en}: must be ${keep}` },
+          {
+            zh: `${EMBASSY_DAYS_FROM_COUNTRIES.zh}：须为 ${EMBASSY_PROCESSING_DURATION_WD}`,
+            en: `${EMBASSY_DAYS_FROM_COUNTRIES.en}: must be ${EMBASSY_PROCESSING_DURATION_WD}`,
+          },
           '',
         );
-      }
     }
     // The post-trip phase is the part opened at departure and due from the return (behaviour.afterDeparture): a step
     // labelled post-trip without it was planned before departure, and one with it in another phase shown there.
