@@ -4,7 +4,7 @@
  *
  * Why: the workflow sandbox is a `vm` context, where every read of a global (`Math`, `JSON`, `Map`, …) goes through
  * Node's context interceptors, several times slower than a local variable; the planner reads `Math` in its inner loops
- * (issue 16: a sixth of a replay's planner time was `Math.round`). These objects are the context's own intrinsics,
+ * (issue 16: a fifth of a replay's planner time was `Math.round`). These objects are the context's own intrinsics,
  * shared by every workflow of the context and never replaced by the SDK (it replaces `Date`, `setTimeout`,
  * `WeakRef`, `FinalizationRegistry` and the `Math.random` property, none of which is captured here: `Math.random`
  * is still read from the shared `Math` at each call). So the bundle computes what it computed before: no patch.
