@@ -9,18 +9,4 @@
  * `WeakRef`, `FinalizationRegistry` and the `Math.random` property, none of which is captured here: `Math.random`
  * is still read from the shared `Math` at each call). So the bundle computes what it computed before: no patch.
  */
-const g = globalThis;
-
-export const Math = g.Math;
-export const JSON = g.JSON;
-export const Number = g.Number;
-export const Object = g.Object;
-export const Array = g.Array;
-export const Map = g.Map;
-export const Set = g.Set;
-export const String = g.String;
-export const Symbol = g.Symbol;
-export const Reflect = g.Reflect;
-export const Float64Array = g.Float64Array;
-export const Int32Array = g.Int32Array;
-export const Uint8Array = g.Uint8Array;
+export const { Math, JSON, Number, Object, Array, Map, Set, String, Symbol, Reflect, Float64Array, Int32Array, Uint8Array } = globalThis;

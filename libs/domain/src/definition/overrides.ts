@@ -59,21 +59,20 @@ export function validateOverrides(def: ProcessDefinition, settings: OfficeSettin
         message: `duration override for unknown step ${code} (definition ${def.version})`,
       });
     problems.push(...boundProblems(wd, `stepDurations.${code}`, SETTINGS_BOUNDS.stepDuration, code));
-    if (postTrip.has(code) && typeof wd === 'number' && wd !== 0)
+    // A duration the engine never reads: a post-trip step's (due by its afterDeparture), the embassy's (per country).
+    const unread =
+      postTrip.has(code) && typeof wd === 'number' && wd !== 0
+        ? POST_TRIP_DURATION
+        : daysFromCountries.has(code)
+          ? EMBASSY_DAYS_FROM_COUNTRIES
+          : undefined;
+    if (unread)
       problems.push({
         code: 'INVALID_FIELD',
         step: code,
         path: `stepDurations.${code}`,
-        text: POST_TRIP_DURATION,
-        message: `settings: 'stepDurations.${code}': ${POST_TRIP_DURATION.en}`,
-      });
-    if (daysFromCountries.has(code))
-      problems.push({
-        code: 'INVALID_FIELD',
-        step: code,
-        path: `stepDurations.${code}`,
-        text: EMBASSY_DAYS_FROM_COUNTRIES,
-        message: `settings: 'stepDurations.${code}': ${EMBASSY_DAYS_FROM_COUNTRIES.en}`,
+        text: unread,
+        message: `settings: 'stepDurations.${code}': ${unread.en}`,
       });
   }
   // Nor below a statutory minimum (the public notice's five working days: STATUTORY_STEPS), for the chain's steps.
