@@ -179,6 +179,8 @@ const HOLD_AFTER_RECHECK_PATCH = 'hold-after-recheck';
 const OPEN_AFTER_UPSTREAM_PATCH = 'open-after-upstream';
 /** A member's step done stands when only joint work it rests on is done again (CaseDeps.memberWorkStands); asked only then. */
 const MEMBER_WORK_STANDS_PATCH = 'member-work-stands';
+/** A closed case's case.replanned waits for nothing (CaseDeps.closedPlanWaitsForNothing); asked only when it would name a step. */
+const CLOSED_PLAN_PATCH = 'closed-plan-waits-for-nothing';
 /** Cases started with this patch refuse certifying steps before their real-world date and amendments into the past (issue 11 item 5). */
 const REAL_WORLD_DATES_PATCH = 'real-world-dates';
 /** Cases started with this patch have a step certifying the departure (E07) due no earlier than the departure day's end (CaseDeps.certifiedStepDue). */
@@ -351,6 +353,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     passportReissue: () => patched(PASSPORT_REISSUE_PATCH),
     openAfterUpstream: () => patched(OPEN_AFTER_UPSTREAM_PATCH),
     memberWorkStands: () => patched(MEMBER_WORK_STANDS_PATCH),
+    closedPlanWaitsForNothing: () => patched(CLOSED_PLAN_PATCH),
     holdAfterRecheck: () => patched(HOLD_AFTER_RECHECK_PATCH),
     attachments: patched(ATTACHMENTS_PATCH),
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),

@@ -2830,5 +2830,15 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
     expect(closing.status).toBe(engine.status);
     const page = engine.progress(MONDAY + 7_200_000);
     expect(page.steps.filter((s) => s.latestStartAt !== undefined || s.critical)).toEqual([]);
+    // A history recorded before (patch not taken): as it ran, the step its plan still named.
+    const asked: string[] = [];
+    const old = newEngine({}, { closedPlanWaitsForNothing: () => (asked.push('asked'), false) });
+    old.replan(MONDAY);
+    replanned(old);
+    expect(asked).toEqual([]); // an open case never asks
+    old.apply(command as never, MONDAY + 3_600_000);
+    old.replan(MONDAY + 3_600_000);
+    expect(replanned(old).at(-1)!.criticalStep).toBe(open.criticalStep);
+    expect(asked.length).toBeGreaterThan(0);
   });
 });

@@ -311,6 +311,12 @@ export interface EngineDeps {
    */
   memberWorkStands?: () => boolean;
   /**
+   * A closed case's case.replanned names no critical step and no latest starts (trial 36); default on. Asked only when
+   * the plan of a closed case names some (patched('closed-plan-waits-for-nothing')): the events a replan emits depend on
+   * it, so a history recorded before replays as it ran.
+   */
+  closedPlanWaitsForNothing?: () => boolean;
+  /**
    * Steps declaring requiresAttachments refuse completion without those kinds (issue 15 item 3); default on. Off only
    * for histories recorded before the rule (patched('attachments')), so they replay as they ran.
    */

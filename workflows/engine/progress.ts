@@ -109,13 +109,14 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, 
   core.now = now;
   const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
   const phase = phaseOf(core, p);
+  const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
+  const waitingFor = p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null;
   // A closed case waits for nothing: the steps it left undone are withdrawn (stepOfClosedCase), with no latest start and
-  // on no path, as its page and the list show it (trial 36: a withdrawn case's closing event named E07 critical).
-  const open = core.closed ? [] : p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
-  const latestStarts = Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
-  const criticalStep = core.closed
-    ? null
-    : (p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null);
+  // on no path, as its page and the list show it (trial 36: a withdrawn case's closing event named E07 critical). Asked
+  // only when the plan names something (CaseDeps.closedPlanWaitsForNothing), so a history recorded before replays as it ran.
+  const nothing = core.closed && (open.length > 0 || waitingFor !== null) && (core.deps.closedPlanWaitsForNothing?.() ?? true);
+  const latestStarts = nothing ? {} : Object.fromEntries(open.map((s) => [s.key, s.latestStart]));
+  const criticalStep = nothing ? null : waitingFor;
   // With `recordProvisional` a plan turning provisional or final is recorded by itself: the list's 暂排 mark stayed on
   // when the office loaded a year whose days off left the forecast where it was. Old runs (patch) record it only with
   // another change.
