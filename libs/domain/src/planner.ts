@@ -315,7 +315,7 @@ export function plan(input: PlanInput): Plan {
   }
   path.reverse();
 
-  // Likewise each working-time point (a member's copies share es/ef/ls/lf): one fromWd per point and edge.
+  // A member's copies of a step share their working-time points (es/ef/ls/lf): one fromWd per point and edge in a plan.
   const startIso = new Map<number, string>();
   const endIso = new Map<number, string>();
   const wdIso = (wd: number, edge: 'start' | 'end'): string => {
