@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { addDays, addMonths, shanghaiDate } from '@df/domain';
+import { caseClockNow } from '@df/contracts';
 import { startTestWorker, eventually, type TestWorker } from '../support/harness';
 import {
   bearer,
@@ -104,7 +105,9 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
       { field: 'data.expiresOn', rule: 'date', message: { zh: '不是有效日期', en: 'Not a calendar date' } },
     ]);
     expect(await rules({ data: { ...passport, expiresOn: addDays(today, -4) } })).toEqual(['data.expiresOn after-issue']);
-    expect(await rules({ data: { ...passport, issuedOn: addDays(today, 1) } })).toEqual(['data.issuedOn not-future']);
+    // Not after the case's today (its clock, 1 s a working day here, runs ahead of the real one): a year past it.
+    const caseToday = async () => shanghaiDate(caseClockNow(await getProgress(api, users.tokens.organizer, caseId)));
+    expect(await rules({ data: { ...passport, issuedOn: addDays(await caseToday(), 365) } })).toEqual(['data.issuedOn not-future']);
     // Nor one that does not last 6 months past the return (trial: one expiring before the trip was checked out at C07).
     const trip = await getProgress(api, users.tokens.organizer, caseId);
     expect(await rules({ data: { ...passport, expiresOn: addDays(addMonths(trip.facts.returnDate, 6), -1) } })).toEqual([
@@ -151,7 +154,11 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
     const typedElsewhere = await c05({ data: { ...passport, number: typedNo } }).expect(422);
     expect(typedElsewhere.body.errors).toEqual([expect.objectContaining({ field: 'data.number', rule: 'passport-holder' })]);
     expect(JSON.stringify(typedElsewhere.body)).not.toMatch(new RegExp(`测试1号|${otherCase}`));
-    await c05({ data: passport, comment: '新护照已领取' }).expect(200);
+    // Handed input (thirty-sixth trial): issued on the case's today, days after the real one, is accepted as the workflow
+    // accepts it (the API read the real date and refused it not-future, so it never reached the workflow).
+    const accepted = { ...passport, issuedOn: await caseToday() };
+    expect(accepted.issuedOn > today).toBe(true);
+    await c05({ data: accepted, comment: '新护照已领取' }).expect(200);
 
     // In custody for the person, by itself: the passport officer registered nothing by hand.
     const listed = await eventually(
@@ -164,18 +171,18 @@ describe('C05 records the new passport; the custody ledger registers it and C07 
       (items) => items.some((i) => i.number === fresh),
     );
     expect(listed.find((i) => i.number === fresh)).toMatchObject({ holder: personId, state: 'in-custody' });
-    expect(await ledger(fresh)).toMatchObject({ issuedOn: passport.issuedOn, expiresOn: passport.expiresOn, caseId: null });
+    expect(await ledger(fresh)).toMatchObject({ issuedOn: accepted.issuedOn, expiresOn: passport.expiresOn, caseId: null });
 
     // The step's data is the passport's record: its number masked for the organizer, in clear for the passport officer.
     const masked = `SE${'*'.repeat(fresh.length - 5)}${fresh.slice(-3)}`;
     const mine = await getProgress(api, users.tokens.organizer, caseId);
     // Recorded as the ledger writes it (spaces dropped, capitals), and masked so.
-    expect(mine.steps.find((s) => s.key === 'C05:m1')!.data).toEqual({ ...passport, number: masked });
+    expect(mine.steps.find((s) => s.key === 'C05:m1')!.data).toEqual({ ...accepted, number: masked });
     const timeline = await request(api.http).get(`/api/delegations/${caseId}/timeline`).set(bearer(users.tokens.organizer)).expect(200);
     expect(JSON.stringify(timeline.body)).toContain(masked);
     for (const body of [mine, timeline.body]) expect(JSON.stringify(body)).not.toContain(fresh.slice(2));
     const theirs = await getProgress(api, users.tokens['passport-officer'], caseId);
-    expect(theirs.steps.find((s) => s.key === 'C05:m1')!.data).toEqual({ ...passport, number: fresh });
+    expect(theirs.steps.find((s) => s.key === 'C05:m1')!.data).toEqual({ ...accepted, number: fresh });
 
     // C07 checks out the new passport for the case (the holder's newest in custody), not the one it replaces.
     const p = await waitForStep(api, users.tokens.organizer, caseId, 'C07:m1', ['awaiting', 'overdue'], 30_000);

@@ -1319,16 +1319,14 @@ export class DelegationsService {
     const reads =
       definition && (fields.members !== undefined || systemWorkReading(definition, code).length > 0 || schema === 'new-passport');
     let held = reads ? await this.currentProgress(caseId) : undefined;
+    // The day the rules that read it see (C05's passport not issued after today, K06's card): the case's own, as the
+    // workflow's Update validator reads it (core.now). On a time scale (WORKING_DAY_SECONDS) its clock runs ahead of
+    // the API's (thirty-sixth trial: C05 issued on the case's today was refused not-future here and never sent).
+    const today = shanghaiDate(held ? caseClockNow(held) : Date.now());
     const strict = definition
       ? [
           ...stepDataFieldProblems(definition, code, fields).filter((p) => !named.has(p.field)),
-          ...systemReadDataProblems(
-            definition,
-            code,
-            fields,
-            shanghaiDate(Date.now()),
-            held ? shanghaiDate(Date.parse(held.submittedAt)) : undefined,
-          ),
+          ...systemReadDataProblems(definition, code, fields, today, held ? shanghaiDate(Date.parse(held.submittedAt)) : undefined),
           ...outcomeRequiredProblems(behaviour, fields),
           ...outcomeMembersProblems(
             behaviour,
@@ -1337,7 +1335,7 @@ export class DelegationsService {
           ),
         ]
       : [];
-    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true, shanghaiDate(Date.now())), ...strict].map((p) => ({
+    const errors: FieldError[] = [...report, ...stepDataProblems(schema, fields, true, today), ...strict].map((p) => ({
       ...p,
       field: `data.${p.field}`,
     }));
