@@ -1,5 +1,14 @@
 import { isWorkday } from 'chinese-days';
-import { CalendarSpanError, createCalendar, chineseCalendar, holidayDataCoverage, parseInstant, shanghaiDate, toIso } from './calendar';
+import {
+  CalendarSpanError,
+  MAX_SPAN_DAYS,
+  createCalendar,
+  chineseCalendar,
+  holidayDataCoverage,
+  parseInstant,
+  shanghaiDate,
+  toIso,
+} from './calendar';
 import { addDays, civilFromDays, fromDayNumber } from './dates';
 
 const cal = chineseCalendar();
@@ -114,5 +123,33 @@ describe('the calendar walks at most MAX_SPAN_DAYS from its anchor (a stored abs
     expect(() => cal.addWorkdaysToDate('2026-03-02', -1e9)).toThrow(CalendarSpanError);
     expect(new CalendarSpanError().name).toBe('RangeError');
     expect(cal.addWorkdaysToDate('2026-03-02', 3000) > '2037-01-01').toBe(true);
+  });
+
+  it('answers every working day the span holds and throws for the first beyond it, forward and back, however far asked', () => {
+    // The working days within the span, counted day by day: forward the anchor's day and MAX_SPAN_DAYS after it, back
+    // the MAX_SPAN_DAYS days before it. A working day past them throws whether asked just past or a billion past.
+    const anchor = at('2026-03-02T12:00:00+08:00');
+    const day = (i: number) => shanghaiDate(anchor + i * 86_400_000);
+    let ahead = 0;
+    for (let i = 0; i <= MAX_SPAN_DAYS; i++) if (cal.isWorkday(day(i))) ahead++;
+    let behind = 0;
+    for (let i = 1; i <= MAX_SPAN_DAYS; i++) if (cal.isWorkday(day(-i))) behind++;
+    const tl = () => cal.timeline(anchor);
+    expect(shanghaiDate(tl().fromWd(ahead - 0.5))).toBe(lastWorkday(1));
+    expect(() => tl().fromWd(ahead + 0.5)).toThrow(CalendarSpanError);
+    expect(() => tl().fromWd(1e9)).toThrow(CalendarSpanError);
+    expect(shanghaiDate(tl().fromWd(-behind + 0.5))).toBe(lastWorkday(-1));
+    expect(() => tl().fromWd(-behind - 0.5)).toThrow(CalendarSpanError);
+    expect(() => tl().fromWd(-1e9)).toThrow(CalendarSpanError);
+    // Days: the span's last day forward is counted (MAX_SPAN_DAYS + 1 days' working time), one more throws.
+    expect(tl().dayStartWd(day(MAX_SPAN_DAYS + 1))).toBe(ahead);
+    expect(() => tl().dayStartWd(day(MAX_SPAN_DAYS + 2))).toThrow(CalendarSpanError);
+    expect(tl().dayStartWd(day(-MAX_SPAN_DAYS))).toBe(-behind);
+    expect(() => tl().dayStartWd(day(-MAX_SPAN_DAYS - 1))).toThrow(CalendarSpanError);
+
+    /** The last working day within the span in that direction. */
+    function lastWorkday(direction: 1 | -1): string {
+      for (let i = direction > 0 ? MAX_SPAN_DAYS : -MAX_SPAN_DAYS; ; i -= direction) if (cal.isWorkday(day(i))) return day(i);
+    }
   });
 });

@@ -238,8 +238,12 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
       if (w) bwdDays.push(dn);
       bwdCum.push(bwdCum[j - 1]! - (w ? 1 : 0));
     };
+    // A day or a working day the span cannot reach throws at once, as the walk would after MAX_SPAN_DAYS steps (at most
+    // one working day a day: the walk holds at most MAX_SPAN_DAYS + 1 days forward, MAX_SPAN_DAYS back). A case clock
+    // on a time scale (caseClockNow) asks that of every row of an inbox: the walk was two thirds of the API's time.
     const cumAt = (dn: number): number => {
       const i = dn - anchorDay;
+      if (i > MAX_SPAN_DAYS + 1 || -i > MAX_SPAN_DAYS) throw new CalendarSpanError();
       if (i >= 0) {
         while (fwdCum.length <= i) growFwd();
         return fwdCum[i]!;
@@ -248,6 +252,7 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
       return bwdCum[-i]!;
     };
     const workdayAt = (k: number): number => {
+      if (k > MAX_SPAN_DAYS || -k - 1 >= MAX_SPAN_DAYS) throw new CalendarSpanError();
       if (k >= 0) {
         while (fwdDays.length <= k) growFwd();
         return fwdDays[k]!;
