@@ -5,6 +5,7 @@ import { addDays, shanghaiDate } from '@df/domain';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
+import { DelegationsService } from '../../apps/api/src/delegations/delegations.service';
 
 describe('case-level actions: accept with deficiencies and supply documents, objections, amend, withdraw, cancel', () => {
   let worker: TestWorker;
@@ -311,8 +312,35 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       .send({ reason: 'again' });
     expect(closed.status).toBe(409);
     expect(closed.body.code).toBe('CASE_CLOSED');
-    // The workflow has ended: the API says so without a status it does not hold ("已办结" was wrong for a withdrawal).
-    expect(closed.body.message).toEqual({ zh: '案件已结束，不能再办理', en: 'The case is closed: no more actions' });
+    // Refused from the case's row, before anything reads the ended workflow, naming the status it holds ("已办结" was
+    // wrong for a withdrawal).
+    expect(closed.body.message).toEqual({ zh: '案件已结束（已撤回）', en: 'The case is closed (Withdrawn)' });
+    // Handed input (thirty-seventh trial: an amendment of a completed case answered 409 after 1.5 s, its checks querying
+    // the ended workflow, which a worker replays whole): every action on a closed case is refused from its row, the
+    // workflow never asked.
+    const service = api.app.get(DelegationsService) as unknown as { progress: (...args: unknown[]) => unknown };
+    const queries = jest.spyOn(service, 'progress');
+    const actions: Array<[string, keyof typeof users.tokens, object]> = [
+      ['steps/A02/complete', 'organizer', {}],
+      ['steps/B02/decision', 'fao-clerk', { decision: 'approve' }],
+      ['amend', 'organizer', { changes: { returnDate: addDays(canonicalSubmission(users.unit).returnDate, 1) } }],
+      ['withdraw', 'organizer', { reason: '再次撤回' }],
+      ['cancel', 'fao-clerk', { reason: '撤销' }],
+      ['notice-objections', 'organizer', { objection: '公示对象本年度已出访' }],
+      ['documents', 'organizer', { documentId: 'invitation-translation', fileRef: randomUUID() }],
+      ['documents/extensions', 'fao-clerk', { documentId: 'invitation-translation', reason: '延期' }],
+    ];
+    for (const [path, role, body] of actions) {
+      const refused = await request(api.http).post(`/api/delegations/${caseId}/${path}`).set(bearer(users.tokens[role])).send(body);
+      expect({ path, status: refused.status, code: refused.body.code, errors: refused.body.errors }).toEqual({
+        path,
+        status: 409,
+        code: 'CASE_CLOSED',
+        errors: [{ field: 'path.id', rule: 'open-case', message: { zh: '案件已结束（已撤回）', en: 'The case is closed (Withdrawn)' } }],
+      });
+    }
+    expect(queries).not.toHaveBeenCalled();
+    queries.mockRestore();
     const list = await eventually(
       () =>
         request(api.http)

@@ -24,7 +24,7 @@ import {
   isBlank,
   textRuleErrors,
   tripCountries,
-  type CaseAction,
+  UPDATE_ACCESS_ACTIONS,
   type WorkingCalendar,
   type CaseFacts,
   type CasePhase,
@@ -65,18 +65,6 @@ export {
   type SystemResult,
   type SystemWork,
 } from './core';
-
-/** The access table's action for each engine action (most share the name). */
-const ACCESS_ACTION: Record<Exclude<EngineAction['type'], 'complete' | 'decide'>, CaseAction> = {
-  amend: 'amend',
-  withdraw: 'withdraw',
-  cancel: 'cancel',
-  objection: 'objection',
-  supplyDocument: 'supplyDocument',
-  extendDeficiency: 'extendDeficiency',
-  attach: 'uploadAttachment',
-  detach: 'removeAttachment',
-};
 
 /**
  * The chain as a small interpreter of the pinned definition: pure and deterministic, driven by the
@@ -409,7 +397,7 @@ export class CaseEngine {
     const wrongProcess = processRoleRefusal(r.actor.role, process, PROCESS_LABELS[process]);
     if (wrongProcess) reject(wrongProcess.code, wrongProcess.message.zh, wrongProcess.message.en);
     if (action.type !== 'complete' && action.type !== 'decide') {
-      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf, process });
+      authorize(UPDATE_ACCESS_ACTIONS[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf, process });
       return;
     }
     const { meta } = this.core.existingStep(action.request.stepKey);
@@ -461,7 +449,7 @@ export class CaseEngine {
     const p = r.onBehalfOf;
     const onBehalfOf = typeof p === 'string' ? { id: p, member: true } : p && typeof p === 'object' ? { id: p.id } : null;
     const refusal = crossRoleRefusal({
-      action: action.type === 'complete' || action.type === 'decide' ? action.type : ACCESS_ACTION[action.type],
+      action: action.type === 'complete' || action.type === 'decide' ? action.type : UPDATE_ACCESS_ACTIONS[action.type],
       actor: r.actor,
       ...(kind ? { stepKind: kind } : {}),
       asOrganizer: organizersOf({ actor: r.actor, onBehalfOf }).includes(r.actor.id),
@@ -567,7 +555,7 @@ export class CaseEngine {
     }
     // Step actions are authorized against their step once it is found (awaitingStep).
     if (action.type !== 'complete' && action.type !== 'decide')
-      authorize(ACCESS_ACTION[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
+      authorize(UPDATE_ACCESS_ACTIONS[action.type], r.actor, this.core, { onBehalfOf: r.onBehalfOf });
     else if (this.closed) authorize(action.type, r.actor, this.core);
     switch (action.type) {
       case 'complete':

@@ -107,6 +107,25 @@ export const CASE_ACTIONS = [
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
+/**
+ * The access table's action for each update a case takes (the API's action kinds, the engine's actions): most share
+ * the name; an attachment's are named for what they do to the case's files.
+ */
+export const UPDATE_ACCESS_ACTIONS = {
+  complete: 'complete',
+  decide: 'decide',
+  amend: 'amend',
+  withdraw: 'withdraw',
+  cancel: 'cancel',
+  objection: 'objection',
+  supplyDocument: 'supplyDocument',
+  extendDeficiency: 'extendDeficiency',
+  attach: 'uploadAttachment',
+  detach: 'removeAttachment',
+} as const satisfies Record<string, CaseAction>;
+/** An update a case takes: complete, decide, amend, …, attach, detach (UPDATE_ACCESS_ACTIONS). */
+export type CaseUpdateKind = keyof typeof UPDATE_ACCESS_ACTIONS;
+
 /** Actions that change nothing: the manager's (who reads everything and decides nothing). */
 const READ_ONLY_ACTIONS: readonly CaseAction[] = ['read', 'readAttachments'];
 

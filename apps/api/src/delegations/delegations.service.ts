@@ -37,7 +37,9 @@ import {
   tripsOf,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
+  accessRefusal,
   CLOSED_STATUSES,
+  UPDATE_ACCESS_ACTIONS,
   dayNumber,
   departureDateViolations,
   departureHorizonViolations,
@@ -976,6 +978,20 @@ export class DelegationsService {
     if (stepKey !== undefined) parsePathParam(StepKeySchema, stepKey, 'stepKey');
     const sent = this.parseAction(kind, body);
     const scope = await this.lookupCase(user, caseId, httpRequest); // the scope guard's read of the case row
+    const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
+    const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    // A case in a final status (its row's: none is ever left) is refused by the access table's first rule before any
+    // check reads its workflow: a query of a closed workflow replays its whole history on a worker (thirty-seventh trial:
+    // an amendment of a completed case answered 409 after 1.5 s; the workflow refuses the same, CASE_CLOSED). Not a
+    // retry: one answered answers as the first time did, one whose outcome is unknown may be what closed the case.
+    if (CLOSED_STATUSES.includes(scope.status) && (!key || (await this.idempotency.peek(key, print)).state === 'new')) {
+      const refusal = accessRefusal({
+        action: UPDATE_ACCESS_ACTIONS[kind],
+        actor: user,
+        case: { ...scope, process: processOfVersion(scope.definitionVersion) },
+      });
+      if (refusal) throw new DomainError(refusal.code, refusal.message);
+    }
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
     // An amendment naming members is checked against the ledger as a submission is: its refusals naming another
@@ -1000,8 +1016,6 @@ export class DelegationsService {
     let keepHold = false;
     try {
       if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
-      const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
-      const key = clientKey ? scopedKey(user, clientKey) : undefined;
       let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
       if (key) {
         const claim = await this.idempotency.claim<ActionResult>(key, user, print);

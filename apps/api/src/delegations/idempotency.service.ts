@@ -146,14 +146,24 @@ export class IdempotencyService {
   }
 
   /**
+   * The key's state without claiming it: `new` (never claimed, or released), `pending` (a first attempt unfinished: its
+   * outcome unknown), `done` with the stored response; IDEMPOTENCY_KEY_REUSED when it was used for another body.
+   */
+  async peek<T>(key: string, print: string): Promise<{ state: 'new' } | { state: 'pending' } | { state: 'done'; replay: Replay<T> }> {
+    const existing = await this.records.findOneBy({ key });
+    if (!existing) return { state: 'new' };
+    if (existing.fingerprint !== print) throw keyReused();
+    if (existing.status !== 'completed') return { state: 'pending' };
+    return { state: 'done', replay: { status: existing.responseStatus ?? 200, body: existing.responseBody as T } };
+  }
+
+  /**
    * Reads the key without claiming it: the stored response when the first request completed with this body, undefined
    * when the key is new or its first attempt unfinished; IDEMPOTENCY_KEY_REUSED when it was used for another body.
    */
   async recorded<T>(key: string, print: string): Promise<Replay<T> | undefined> {
-    const existing = await this.records.findOneBy({ key });
-    if (!existing) return undefined;
-    if (existing.fingerprint !== print) throw keyReused();
-    return existing.status === 'completed' ? { status: existing.responseStatus ?? 200, body: existing.responseBody as T } : undefined;
+    const earlier = await this.peek<T>(key, print);
+    return earlier.state === 'done' ? earlier.replay : undefined;
   }
 
   /**
