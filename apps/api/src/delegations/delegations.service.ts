@@ -40,6 +40,7 @@ import {
   accessRefusal,
   CLOSED_STATUSES,
   UPDATE_ACCESS_ACTIONS,
+  type CaseUpdateKind,
   dayNumber,
   departureDateViolations,
   departureHorizonViolations,
@@ -153,18 +154,12 @@ export interface Replayable<T> {
   replayed: boolean;
 }
 
-export type ActionKind =
-  | 'complete'
-  | 'decide'
-  | 'amend'
-  | 'withdraw'
-  | 'cancel'
-  | 'objection'
-  | 'supplyDocument'
-  | 'extendDeficiency'
-  // Attachments (apps/api/src/attachments): the body is built by the API after storing the file, never the client's.
-  | 'attach'
-  | 'detach';
+/**
+ * The updates a case takes (the access table's UPDATE_ACCESS_ACTIONS): complete, decide, amend, withdraw, cancel,
+ * objection, supplyDocument, extendDeficiency; attach and detach (apps/api/src/attachments: the body is built by the API
+ * after storing the file, never the client's).
+ */
+export type ActionKind = CaseUpdateKind;
 
 /** A case id a route may carry (what the API issues: a UUID; 1-64 letters, digits, _ or -): anything else is 404 unread. */
 export const CASE_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
