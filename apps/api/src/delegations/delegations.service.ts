@@ -975,18 +975,6 @@ export class DelegationsService {
     const scope = await this.lookupCase(user, caseId, httpRequest); // the scope guard's read of the case row
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
-    // A case in a final status (its row's: none is ever left) is refused by the access table's first rule before any
-    // check reads its workflow: a query of a closed workflow replays its whole history on a worker (thirty-seventh trial:
-    // an amendment of a completed case answered 409 after 1.5 s; the workflow refuses the same, CASE_CLOSED). Not a
-    // retry: one answered answers as the first time did, one whose outcome is unknown may be what closed the case.
-    if (CLOSED_STATUSES.includes(scope.status) && (!key || (await this.idempotency.peek(key, print)).state === 'new')) {
-      const refusal = accessRefusal({
-        action: UPDATE_ACCESS_ACTIONS[kind],
-        actor: user,
-        case: { ...scope, process: processOfVersion(scope.definitionVersion) },
-      });
-      if (refusal) throw new DomainError(refusal.code, refusal.message);
-    }
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
     // An amendment naming members is checked against the ledger as a submission is: its refusals naming another
@@ -994,7 +982,6 @@ export class DelegationsService {
     const resolve = () => this.registries.resolveAmendment(user, kind, sent, scope.unit, caseId);
     const namesMembers = kind === 'amend' && Array.isArray((sent as { changes?: { members?: unknown } }).changes?.members);
     const resolved = namesMembers ? await this.probes.guarded(user.id, resolve) : await resolve();
-    const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
     let read: DelegationProgress | undefined; // the case's answer validateStepData read, if it read one (C07 reuses it)
     let standingHold: StandingHold | null = null; // a card step's enterprise standing, held until the update is answered
     try {
@@ -1010,6 +997,21 @@ export class DelegationsService {
     // Released once the update is answered, accepted or refused; an unknown (or held) outcome leaves it to lapse.
     let keepHold = false;
     try {
+      // A case in a final status (its row's: none is ever left) is refused now, after the API's own checks of the
+      // request and before anything reads its workflow (the kept members, the amended trip, the claims): a query of a
+      // closed workflow replays its whole history on a worker (thirty-seventh trial: an amendment of a completed case
+      // answered 409 after 1.5 s), and the ended workflow answers CASE_CLOSED to any update. By the access table's
+      // rule, naming the status. Not a retry: one answered answers as the first time did, one whose outcome is unknown
+      // may be what closed the case.
+      if (CLOSED_STATUSES.includes(scope.status) && (!key || (await this.idempotency.peek(key, print)).state === 'new')) {
+        const refusal = accessRefusal({
+          action: UPDATE_ACCESS_ACTIONS[kind],
+          actor: user,
+          case: { ...scope, process: processOfVersion(scope.definitionVersion) },
+        });
+        if (refusal) throw new DomainError(refusal.code, refusal.message);
+      }
+      const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
       if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
       let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
       if (key) {
