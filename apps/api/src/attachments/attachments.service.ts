@@ -2,10 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActionResult, AttachmentMetadata } from '@df/contracts';
 import {
-  accessRefusal,
   mayRemoveUpload,
   type Role,
-  processOfVersion,
   ATTACHMENT_NAME_MAX,
   isPortableFileName,
   ATTACHMENT_EXTENSIONS,
@@ -23,7 +21,7 @@ import { echo } from '../common/echo';
 import { DomainError, domainError, fieldRefusal, type FieldError } from '../common/errors';
 import { JsonLogger } from '../common/json-logger';
 import { parseOrThrow, parsePathParam } from '../common/validation';
-import { DelegationsService, type CaseLookup } from '../delegations/delegations.service';
+import { DelegationsService, lookupAccessRefusal, type CaseLookup } from '../delegations/delegations.service';
 import { scopedKey, uuidFrom } from '../delegations/idempotency.service';
 import { AttachmentIdSchema, UploadFieldsSchema } from './schemas';
 import { sniffMimeType } from './sniff';
@@ -160,13 +158,13 @@ export class AttachmentsService {
     const c = await this.caseFor(user, caseId, 'readAttachments', request);
     // What the web app shows comes from the access table, asked here for this user and case; each file's own
     // `mayRemove` adds who uploaded it (mayRemoveUpload: the FAO's files are the FAO's to remove).
-    const mayRemove = !this.refusal(user, c, 'removeAttachment');
+    const mayRemove = !lookupAccessRefusal(user, c, 'removeAttachment');
     return {
       items: (await this.attachments.list(c.caseId, { includeRemoved })).map((row) => ({
         ...viewOf(row),
         mayRemove: mayRemove && !row.removedAt && mayRemoveUpload(user.role, row.uploadedByRole as Role | null),
       })),
-      mayUpload: !this.refusal(user, c, 'uploadAttachment'),
+      mayUpload: !lookupAccessRefusal(user, c, 'uploadAttachment'),
       mayRemove,
     };
   }
@@ -232,22 +230,9 @@ export class AttachmentsService {
    */
   private async caseFor(user: AuthUser, caseId: string, action: CaseAction, request?: object): Promise<CaseLookup> {
     const c = await this.delegations.lookupCase(user, caseId, request);
-    const refusal = this.refusal(user, c, action);
+    const refusal = lookupAccessRefusal(user, c, action);
     if (refusal) throw new DomainError(refusal.code === 'INVALID_ON_BEHALF' ? 'WRONG_ROLE' : refusal.code, refusal.message);
     return c;
-  }
-
-  private refusal(user: AuthUser, c: CaseLookup, action: CaseAction) {
-    return accessRefusal({
-      action,
-      actor: user,
-      case: {
-        unit: c.unit,
-        supervisingDepartment: c.supervisingDepartment,
-        status: c.status,
-        process: processOfVersion(c.definitionVersion),
-      },
-    });
   }
 
   /** The file's checks after multer: present, not empty, an accepted type by its bytes, a name that can be stored. */

@@ -64,6 +64,8 @@ import {
   tripReportSummaryProblems,
   versionFilter,
   shanghaiDate,
+  type AccessRefusal,
+  type CaseAction,
   type CaseFacts,
   type CaseStatus,
   type OfficeSettings,
@@ -330,6 +332,19 @@ export interface CaseLookup {
   /** false: read from the workflow's answer, the read model has no row yet. */
   projected: boolean;
 }
+
+/** The access table's refusal of `action` by `user` on the case `lookup` names, or undefined when it is allowed. */
+export const lookupAccessRefusal = (user: AuthUser, lookup: CaseLookup, action: CaseAction): AccessRefusal | undefined =>
+  accessRefusal({
+    action,
+    actor: user,
+    case: {
+      unit: lookup.unit,
+      supervisingDepartment: lookup.supervisingDepartment,
+      status: lookup.status,
+      process: processOfVersion(lookup.definitionVersion),
+    },
+  });
 
 /** Everything the delegation endpoints do: validation, scoping, the workflow's start/updates/query, the read models. */
 
@@ -1004,11 +1019,7 @@ export class DelegationsService {
       // rule, naming the status. Not a retry: one answered answers as the first time did, one whose outcome is unknown
       // may be what closed the case.
       if (CLOSED_STATUSES.includes(scope.status) && (!key || (await this.idempotency.peek(key, print)).state === 'new')) {
-        const refusal = accessRefusal({
-          action: UPDATE_ACCESS_ACTIONS[kind],
-          actor: user,
-          case: { ...scope, process: processOfVersion(scope.definitionVersion) },
-        });
+        const refusal = lookupAccessRefusal(user, scope, UPDATE_ACCESS_ACTIONS[kind]);
         if (refusal) throw new DomainError(refusal.code, refusal.message);
       }
       const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;

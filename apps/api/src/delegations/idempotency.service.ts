@@ -137,12 +137,8 @@ export class IdempotencyService {
       .returning(['key'])
       .execute();
     if ((inserted.raw as unknown[]).length > 0) return { state: 'claimed' };
-    const existing = await this.records.findOneBy({ key });
-    if (!existing) return this.claim(key, user, print); // released in between: claim again
-    if (existing.fingerprint !== print) throw keyReused();
-    if (existing.status === 'completed')
-      return { state: 'done', replay: { status: existing.responseStatus ?? 200, body: existing.responseBody as T } };
-    return { state: 'pending' };
+    const existing = await this.peek<T>(key, print);
+    return existing.state === 'new' ? this.claim(key, user, print) : existing; // new: released in between, claim again
   }
 
   /**
