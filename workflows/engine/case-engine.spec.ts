@@ -6,6 +6,7 @@ import {
   DEFINITION_2027_4,
   DEFINITION_2027_5,
   DEFINITION_2027_6,
+  DEFINITION_2027_7,
   DEFINITION_2027_1,
   addDays,
   chineseCalendar,
@@ -1627,6 +1628,59 @@ describe('CaseEngine', () => {
       .map((e) => (e.payload as { key: string }).key);
     expect(done.indexOf('A13')).toBeGreaterThanOrEqual(0);
     expect(done.indexOf('B07')).toBeGreaterThan(done.indexOf('A13'));
+  });
+
+  it('2027.8: a trip changed after the unit approved it runs its budget, the countersign and the sign-offs again, before the FAO reviews it again; a change of city runs the budget only, and 2027.7 keeps them done', () => {
+    const unitSteps = ['A09', 'A10', 'A15', 'A16'];
+    const run = (definition: typeof DEFAULT_DEFINITION, changes: (engine: CaseEngine) => Partial<CaseFacts>) => {
+      const engine = newEngine({ supervisingDepartment: 'dept-trade' }, {}, definition);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      expect(unitSteps.map(status)).toEqual(['done', 'done', 'done', 'done']);
+      engine.takeEvents();
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
+      return { engine, status };
+    };
+    const later = (engine: CaseEngine) => ({
+      departureDate: '2026-05-18',
+      returnDate: '2026-05-22',
+      destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
+    });
+    const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
+    const city = (engine: CaseEngine) => ({ destinations: [{ ...engine.facts.destinations[0]!, city: 'Washington' }] });
+    for (const changes of [later, member]) {
+      const { engine, status } = run(DEFAULT_DEFINITION, changes);
+      // The unit's approvals are not done (the budget opens again once the annual plan check, rerun too, has answered),
+      // and the FAO's open review went back.
+      for (const k of [...unitSteps, 'B05']) expect([k, status(k)]).toEqual([k, expect.not.stringMatching(/^(done|awaiting|overdue)$/)]);
+      const returned = engine
+        .takeEvents()
+        .filter((e) => e.type === 'step.returned')
+        .map((e) => e.payload as { targets: string[]; keys: string[] });
+      // (A member added reopens the sign-offs as a join that grew, before the amendment's own reruns.)
+      expect(returned.flatMap((r) => r.keys)).toEqual(expect.arrayContaining([...unitSteps, 'B05']));
+      // Done again in the chain's order, and the case departs.
+      simulate(engine);
+      expect(engine.status).toBe('departed');
+      const done = engine
+        .takeEvents()
+        .filter((e) => e.type === 'step.completed' || e.type === 'step.decided')
+        .map((e) => (e.payload as { key: string }).key);
+      const at = (k: string) => done.indexOf(k);
+      expect([...unitSteps, 'B05'].map(at).every((i, n, all) => i >= 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
+    }
+    // A stop's city: the budget (lodging caps are a city's) and its countersign run again; the sign-offs stand, and the
+    // FAO's open review waits for the countersign.
+    const { status } = run(DEFAULT_DEFINITION, city);
+    expect([...unitSteps, 'B05'].map(status)).toEqual([
+      expect.not.stringMatching(/^done$/),
+      expect.not.stringMatching(/^(done|awaiting)$/),
+      'done',
+      'done',
+      expect.not.stringMatching(/^(done|awaiting)$/),
+    ]);
+    // Cases pinned to 2027.7 keep the unit's approvals.
+    expect(unitSteps.map(run(DEFINITION_2027_7, later).status)).toEqual(['done', 'done', 'done', 'done']);
   });
 
   it('fourth trial: a member added after the passports and visas are done leaves the members’ own work done (C04-C07, D13); the joint work runs again for the newcomer', () => {

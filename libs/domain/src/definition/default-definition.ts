@@ -157,7 +157,7 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
-export const DEFAULT_DEFINITION_VERSION = '2027.7';
+export const DEFAULT_DEFINITION_VERSION = '2027.8';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -283,11 +283,36 @@ const CHANGES_2027_7: Record<string, (s: StepDefinition) => StepDefinition> = {
   A13: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'additions' } }),
 };
 
+/** 2027.7 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_7: ProcessDefinition = {
+  version: '2027.7',
+  name: DEFINITION_2027_1.name,
+  steps: DEFINITION_2027_6.steps.map((s) => CHANGES_2027_7[s.code]?.(s) ?? s),
+};
+
+/**
+ * What 2027.8 changes: the unit's own approvals of the trip run again when the trip they approved changes, as the FAO's
+ * (B05-B07) do. The budget estimate (A09, "country lodging caps, per diems") and its countersign by foreign affairs and
+ * finance (A10, 任务和预算审批表) are for who travels, when and where: they run again when the itinerary changes
+ * (rerunOnAmend 'itinerary': the dates, the countries, the members, or a stop's city). The unit leadership's sign-off
+ * (A15) and the competent department's review (A16) approve the trip: they run again when it changes ('trip': the dates,
+ * the countries, the members). Until 2027.7 all four stayed approved for the trip as first submitted (a budget signed
+ * for five days in one country stood for twelve in three). Each waits for the one before it again (A10 for A09, A15 for
+ * A10, A16 for A15), and the FAO's reviews run again after them: an open FAO review resting on them goes back until they
+ * are done again ('A step rerun on amendment', docs/domain.md).
+ */
+const CHANGES_2027_8: Record<string, (s: StepDefinition) => StepDefinition> = {
+  A09: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
+  A10: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
+  A15: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
+  A16: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
 export const DEFAULT_DEFINITION: ProcessDefinition = {
   version: DEFAULT_DEFINITION_VERSION,
   name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_6.steps.map((s) => CHANGES_2027_7[s.code]?.(s) ?? s),
+  steps: DEFINITION_2027_7.steps.map((s) => CHANGES_2027_8[s.code]?.(s) ?? s),
 };
 
 /**
@@ -312,6 +337,7 @@ export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
   DEFINITION_2027_4,
   DEFINITION_2027_5,
   DEFINITION_2027_6,
+  DEFINITION_2027_7,
   DEFAULT_DEFINITION,
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,

@@ -91,7 +91,12 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.7');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.8');
+    // 2027.8: the budget and its countersign run again when the itinerary changes, the unit's sign-offs when the trip
+    // does; 2027.7 keeps them done.
+    const unitReruns = (v: string) => ['A09', 'A10', 'A15', 'A16'].map((c) => publishedStep(c, v)?.behaviour?.rerunOnAmend);
+    expect(unitReruns(DEFAULT_DEFINITION.version)).toEqual(['itinerary', 'itinerary', 'trip', 'trip']);
+    expect(unitReruns('2027.7')).toEqual([undefined, undefined, undefined, undefined]);
     // 2027.7 (thirtieth trial): the notice runs again when a member or a country is added; 2027.6, which running cases
     // may be pinned to, keeps it done.
     expect(publishedStep('A13', DEFAULT_DEFINITION.version)?.behaviour?.rerunOnAmend).toBe('additions');
