@@ -70,6 +70,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
     let onBehalfDone = false;
     let decisionRetried = false;
     let refusedBeforeDeparture = false;
+    let inboxBlockedBeforeDeparture = false;
     const deadline = Date.now() + 240_000;
     for (;;) {
       const p = await getProgress(api, users.tokens.organizer, caseId);
@@ -152,6 +153,23 @@ describe('the canonical US trip, submission to departure, entirely through the H
             message: { zh: expect.stringContaining(departureDate), en: expect.stringContaining(departureDate) },
             errors: [{ field: 'path.stepKey', rule: 'not-before-date', message: res.body.message }],
           });
+          if (!refusedBeforeDeparture) {
+            // The organizer's inbox said so before the request (thirty-ninth trial: E07 sat there as actionable for
+            // weeks of the case's clock): blocked, naming the date, as the case page's actions show it.
+            const inbox = await request(api.http).get('/api/inbox').set(bearer(users.tokens.organizer)).expect(200);
+            const item = (inbox.body.items as Array<{ caseId: string; stepKey: string; blockedFor: unknown }>).find(
+              (i) => i.caseId === caseId && i.stepKey === 'E07',
+            );
+            // (The case's day may have turned between the two reads: NOT_BEFORE_DATE, or null on the departure day.)
+            if (item?.blockedFor !== null)
+              expect(item).toMatchObject({
+                blockedFor: {
+                  code: 'NOT_BEFORE_DATE',
+                  message: { zh: expect.stringContaining(departureDate), en: expect.stringContaining(departureDate) },
+                },
+              });
+            inboxBlockedBeforeDeparture = item?.blockedFor !== null;
+          }
           refusedBeforeDeparture = true;
           await new Promise((r) => setTimeout(r, 250));
           continue;
@@ -164,6 +182,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
     expect(decisionRetried).toBe(true);
     // E07 was ready days before the departure (the driver acts at once; the margin is 6 WD of 3 s) and waited for it.
     expect(refusedBeforeDeparture).toBe(true);
+    expect(inboxBlockedBeforeDeparture).toBe(true);
     // Every human step of the canonical trip was done by its role.
     const codes = new Set(acted.map((a) => a.key.split(':')[0]));
     for (const c of [

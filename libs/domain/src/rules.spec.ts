@@ -8,6 +8,7 @@ import {
   decisionReasonProblem,
   DEFAULT_RULES_CONFIG,
   departureHorizonViolations,
+  departureNotYetFor,
   MAX_DEPARTURE_AHEAD_DAYS,
   duplicateMemberIdViolations,
   duplicatePersonViolations,
@@ -716,5 +717,28 @@ describe('destinations this chain does not take (unknownCountryMessage)', () => 
     }
     expect(unknownCountryMessage('CN').en).toBe('China (CN) is home, not a destination');
     expect(unknownCountryMessage('XX')).toEqual({ zh: '未知国家代码 XX', en: 'Unknown country code XX' });
+  });
+});
+
+describe('departureNotYetFor (thirty-ninth trial: E07 offered in the inbox before the departure date)', () => {
+  const steps = [
+    { code: 'E06', behaviour: {} },
+    { code: 'E07', behaviour: { certifies: { event: 'departure' } } },
+    { code: 'P01', behaviour: { certifies: { event: 'return' } } },
+  ];
+  it('refuses the departure’s confirmation before its day, naming the date and today, and nothing else', () => {
+    expect(departureNotYetFor(steps, 'E07', '2027-03-15', '2027-03-14')).toEqual({
+      code: 'NOT_BEFORE_DATE',
+      message: {
+        zh: 'E07 确认出发不能早于 2027-03-15（今天是 2027-03-14，北京时间）',
+        en: 'E07 cannot confirm the departure before 2027-03-15 (today is 2027-03-14, Asia/Shanghai)',
+      },
+    });
+    // On the day and after: allowed (after the return date DEPARTURE_PASSED is the rule that answers).
+    expect(departureNotYetFor(steps, 'E07', '2027-03-15', '2027-03-15')).toBeUndefined();
+    expect(departureNotYetFor(steps, 'E07', '2027-03-15', '2027-04-01')).toBeUndefined();
+    // Other steps, the return's registration (an early return is registered with its date), unknown codes, bad dates.
+    for (const code of ['E06', 'P01', 'X99']) expect(departureNotYetFor(steps, code, '2027-03-15', '2027-03-14')).toBeUndefined();
+    expect(departureNotYetFor(steps, 'E07', 'soon', '2027-03-14')).toBeUndefined();
   });
 });

@@ -724,6 +724,40 @@ export function departurePassedFor(
   return departurePassedRefusal({ code: stepKey, certifiesDeparture: certifiesDeparture(step) }, trip, today);
 }
 
+/**
+ * A step certifying the departure (E07 确认出发, `behaviour.certifies.event` 'departure') before the departure date: the
+ * departure is recorded on its day, not before (issue 11 item 5). `today` and `departureDate` are `YYYY-MM-DD` in
+ * Asia/Shanghai (`today`: the case clock's). Answers the refusal (409 `NOT_BEFORE_DATE`, bilingual, naming the date and
+ * today) or undefined: any other step, or on and after the date. The engine refuses with it (checkCertifiedDate) and
+ * the inbox shows it on the step (blockedFor), so the organizer sees when the step opens instead of meeting a 409
+ * (thirty-ninth trial: E07 sat in the inbox as actionable for weeks of the case's clock).
+ */
+export function departureNotYetFor(
+  steps: ReadonlyArray<{ code: string; behaviour?: { certifies?: { event: string } } }>,
+  code: string,
+  departureDate: string,
+  today: string,
+): { code: 'NOT_BEFORE_DATE'; message: Label } | undefined {
+  const step = steps.find((s) => s.code === code);
+  return step && certifiesDeparture(step) ? departureNotYetRefusal(code, departureDate, today) : undefined;
+}
+
+/** departureNotYetFor's date rule for a step known to certify the departure (`code`: as the message names it). */
+export function departureNotYetRefusal(
+  code: string,
+  departureDate: string,
+  today: string,
+): { code: 'NOT_BEFORE_DATE'; message: Label } | undefined {
+  if (!isIsoDate(departureDate) || !isIsoDate(today) || dayNumber(today) >= dayNumber(departureDate)) return undefined;
+  return {
+    code: 'NOT_BEFORE_DATE',
+    message: {
+      zh: `${code} 确认出发不能早于 ${departureDate}（今天是 ${today}，北京时间）`,
+      en: `${code} cannot confirm the departure before ${departureDate} (today is ${today}, Asia/Shanghai)`,
+    },
+  };
+}
+
 /** The annual plan check's outcomes (A01 `planOutcome`) that put a trip outside the plan: its approval needs a written reason. */
 export const OUTSIDE_PLAN_OUTCOMES: readonly string[] = ['unplanned', 'over-plan'];
 

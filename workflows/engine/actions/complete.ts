@@ -1,4 +1,5 @@
 import {
+  departureNotYetRefusal,
   apecCardUsable,
   COUNTRIES,
   dateRuleBroken,
@@ -194,7 +195,9 @@ export function checkCertifiedDate(
     }
   };
   if (event === 'departure') {
-    notBefore(departureDate, '确认出发', 'confirm the departure');
+    // The inbox shows the same refusal on the step (departureNotYetFor).
+    const early = departureNotYetRefusal(code, departureDate, today);
+    if (early) reject(early.code, early.message.zh, early.message.en, stepKey);
     return;
   }
   const returnedOn = typeof data.returnedOn === 'string' && isIsoDate(data.returnedOn) ? data.returnedOn : undefined;

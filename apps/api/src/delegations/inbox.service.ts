@@ -9,6 +9,7 @@ import {
   DEFAULT_DEFINITION,
   DECISIONS,
   departurePassedFor,
+  departureNotYetFor,
   ENTERPRISE_SIZE_LABELS,
   OWNERSHIP_LABELS,
   PASSPORT_STATE_LABELS,
@@ -171,7 +172,8 @@ const SUPPLY_DOCUMENTS = {
 
 /**
  * A step of a trip whose dates passed without a departure (departurePassedRefusal, the rule the workflow refuses
- * with): why completing or approving it is refused and the way on (改期 or 撤回), on the item itself. An approval
+ * with): why completing or approving it is refused and the way on (改期 or 撤回), on the item itself; or the departure's
+ * confirmation (E07) before the departure date (departureNotYetFor: NOT_BEFORE_DATE, naming the date). An approval
  * may still be returned or rejected (the web keeps its button). `today`: the case's own Shanghai date, asked only for an
  * open case's task or approval (caseClockNow: on a time scale, WORKING_DAY_SECONDS, its clock runs ahead of the API's;
  * fresh trial: the item read nothing while the workflow refused the step DEPARTURE_PASSED).
@@ -179,7 +181,11 @@ const SUPPLY_DOCUMENTS = {
 function lapsedTrip(r: InboxRow, definition: ProcessDefinition | undefined, today: () => string) {
   if (r.case_status !== 'open' || (r.kind !== 'task' && r.kind !== 'approval')) return null;
   const trip = { departureDate: r.departure_date, returnDate: r.return_date };
-  return departurePassedFor(definition?.steps ?? [], r.code, trip, today(), r.step_key) ?? null;
+  const steps = definition?.steps ?? [];
+  // Or too early: the departure (E07) is confirmed on its day, not before (departureNotYetFor, thirty-ninth trial).
+  return (
+    departurePassedFor(steps, r.code, trip, today(), r.step_key) ?? departureNotYetFor(steps, r.code, r.departure_date, today()) ?? null
+  );
 }
 
 /**
