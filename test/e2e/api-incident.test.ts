@@ -91,6 +91,19 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
       (p) => !!p.incident,
       30_000,
     );
+    // The inbox says so on each of the case's steps, with the notice, and offers none as actionable (the kind of the
+    // thirty-ninth trial's E07: an item the workflow refuses).
+    const inboxOfCase = async () =>
+      (
+        (await request(api.http).get('/api/inbox').set(as('organizer')).expect(200)).body.items as Array<{
+          caseId: string;
+          stepKey: string;
+          blockedFor: { code: string; message: unknown } | null;
+        }>
+      ).filter((i) => i.caseId === caseId);
+    const paused = await eventually(inboxOfCase, (items) => items.length > 0 && items.every((i) => i.blockedFor !== null), 30_000);
+    expect(paused.map((i) => i.stepKey)).toEqual(['A02']); // the step whose completion it holds, the organizer's only open one
+    for (const i of paused) expect([i.stepKey, i.blockedFor]).toEqual([i.stepKey, { code: 'CASE_INCIDENT', message: INCIDENT_NOTICE }]);
     // The retry with its key: still held, the same answer.
     const again = await completeA02();
     expect([again.status, again.body.code, again.body.message]).toEqual([409, 'CASE_INCIDENT', INCIDENT_NOTICE]);
@@ -124,5 +137,9 @@ describe('a case stopped by an incident: every action 409 CASE_INCIDENT, the one
     );
     expect(after.incident).toBeNull();
     expect(after.steps.find((s) => s.key === 'A02')!.status).toBe('done');
+    // Resolved: the inbox offers the case's steps again.
+    const open = await inboxOfCase();
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.filter((i) => i.blockedFor !== null)).toEqual([]);
   });
 });

@@ -247,7 +247,8 @@ export interface InboxItem {
    * Why the caller may not decide or complete the step here (SELF_APPROVAL: they acted on the case as its organizer,
    * so they hand it to another officer of the role instead of meeting a 403; SUPPLY_DOCUMENTS: it completes itself once
    * every 容缺 document is supplied on the case page; DEPARTURE_PASSED: the trip's dates passed without a departure,
-   * amend them or withdraw; NOT_BEFORE_DATE: the departure's confirmation before the departure date); null when they may.
+   * amend them or withdraw; NOT_BEFORE_DATE: the departure's confirmation before the departure date; CASE_INCIDENT: an incident stopped the case);
+   * null when they may.
    */
   blockedFor: { code: string; message: Bilingual } | null;
 }

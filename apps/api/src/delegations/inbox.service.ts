@@ -36,6 +36,7 @@ import { API_CONFIG } from '../api.options';
 import { InboxRepository, type InboxRow } from '@df/persistence';
 import { dutiesRefusalFor, inboxSelectors, readableProcesses, type AuthUser, type UserRole } from '../auth/access';
 import { parseOrThrow } from '../common/validation';
+import { INCIDENT_NOTICE } from '../common/incident-notice';
 import { InboxQuerySchema } from './schemas';
 import { RegistriesService } from '../registries/registries.service';
 
@@ -113,10 +114,12 @@ export class InboxService {
         dueAt: iso(r.due_at),
         latestStartAt: iso(r.latest_start_at),
         onBehalf: r.actor_role !== user.role,
-        blockedFor: completesItself(r.definition_version, r.code)
-          ? SUPPLY_DOCUMENTS
-          : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
-            blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
+        blockedFor: r.incident_open
+          ? CASE_PAUSED
+          : completesItself(r.definition_version, r.code)
+            ? SUPPLY_DOCUMENTS
+            : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
+              blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
@@ -157,6 +160,13 @@ export class InboxService {
     };
   }
 }
+
+/**
+ * A step of a case an incident stopped (an unresolved case_incidents row): every action on the case is refused 409
+ * CASE_INCIDENT until operations retry it, so the item says so with the notice the case page and the refusal give
+ * (thirty-ninth trial's kind: an item offered as actionable that the workflow refuses).
+ */
+const CASE_PAUSED = { code: 'CASE_INCIDENT', message: INCIDENT_NOTICE } as const;
 
 /**
  * A step that completes itself once every 容缺 document is in (behaviour.collectsDeficiencies, B03): completing it is

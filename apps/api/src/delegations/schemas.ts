@@ -855,11 +855,14 @@ export const InboxSchema = z
         latestStartAt: z.string().nullable(),
         onBehalf: z.boolean(),
         blockedFor: z
-          .looseObject({ code: z.enum(['SELF_APPROVAL', 'SUPPLY_DOCUMENTS', 'DEPARTURE_PASSED', 'NOT_BEFORE_DATE']), message: label })
+          .looseObject({
+            code: z.enum(['SELF_APPROVAL', 'SUPPLY_DOCUMENTS', 'DEPARTURE_PASSED', 'NOT_BEFORE_DATE', 'CASE_INCIDENT']),
+            message: label,
+          })
           .nullable()
           .meta({
             description:
-              'Why the caller may not decide or complete this step here (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403), listed so they hand it to another officer of the role; SUPPLY_DOCUMENTS for a step that completes itself once every 容缺 document is supplied (B03: POST /api/delegations/{id}/documents each); DEPARTURE_PASSED for a step of a trip whose departure date passed without a departure (E07: whose return date passed), whose completion or approval is refused (409) until the dates are amended (an approval may still be returned or rejected); NOT_BEFORE_DATE for the confirmation of the departure (E07) before the departure date, refused (409) until that day (the message names it)',
+              'Why the caller may not decide or complete this step here (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403), listed so they hand it to another officer of the role; SUPPLY_DOCUMENTS for a step that completes itself once every 容缺 document is supplied (B03: POST /api/delegations/{id}/documents each); DEPARTURE_PASSED for a step of a trip whose departure date passed without a departure (E07: whose return date passed), whose completion or approval is refused (409) until the dates are amended (an approval may still be returned or rejected); NOT_BEFORE_DATE for the confirmation of the departure (E07) before the departure date, refused (409) until that day (the message names it); CASE_INCIDENT for any step of a case an incident stopped, whose every action is refused (409) until operations retry it (the message is the notice of the incident)',
           }),
       }),
     ),

@@ -62,6 +62,8 @@ export interface InboxRow {
   definition_version: string;
   /** cases.organizers: who may not decide on the case (separation of duties; organizersOf, libs/domain access.ts). */
   organizers: string[];
+  /** An incident stops the case (case_incidents, unresolved): every action on it is refused 409 CASE_INCIDENT. */
+  incident_open: boolean;
   step_key: string;
   code: string;
   /** The step's name as its case's definition gives it (NULL on rows projected before names were). */
@@ -152,6 +154,7 @@ export class InboxRepository {
          page AS (SELECT * FROM k ORDER BY latest_start_at ASC NULLS LAST, departure_date ASC, case_id, step_key LIMIT $${base + 1}::int OFFSET $${base + 2}::int)
          SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
                 to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.status AS case_status, c.submitted_at, c.at_risk, c.slack_wd, c.definition_version, c.organizers,
+                EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.case_id AND i.resolved_at IS NULL) AS incident_open,
                 s.step_key, s.code, s.name_zh, s.name_en, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at, s.latest_start_at
            FROM page p JOIN case_steps s ON s.case_id = p.case_id AND s.step_key = p.step_key JOIN cases c ON c.case_id = p.case_id
           ORDER BY p.latest_start_at ASC NULLS LAST, p.departure_date ASC, p.case_id, p.step_key`,
