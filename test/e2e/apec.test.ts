@@ -1300,6 +1300,17 @@ describe('APEC cards over the API (issue 17)', () => {
       errors: [{ field: 'path.stepKey', rule: 'enterprise-standing' }],
       message: { zh: expect.stringContaining('已暂停'), en: expect.stringContaining('off the whitelist (now: Suspended)') },
     });
+    // The clerk's inbox said so on the step, with the same words (the kind of the thirty-ninth trial's E07: an item
+    // offered that is refused); lifted, it is offered again.
+    const inboxItem = async (who: { Authorization: string }, key: string) =>
+      (
+        (await request(http).get('/api/inbox').set(who).expect(200)).body.items as Array<{
+          caseId: string;
+          stepKey: string;
+          blockedFor: unknown;
+        }>
+      ).find((i) => i.caseId === caseId && i.stepKey === key);
+    expect(await inboxItem(clerk, 'K02')).toMatchObject({ blockedFor: { code: 'ENTERPRISE_STANDING', message: refused.body.message } });
     // Another role is refused as before (the workflow's refusal first), not told of the enterprise.
     expect((await step('K02', 'complete', desk).expect(403)).body.code).toBe('WRONG_ROLE');
     // Its ownership set to state while suspended (tenth trial: its applications then went on): still held.
@@ -1307,10 +1318,12 @@ describe('APEC cards over the API (issue 17)', () => {
     expect((await step('K02', 'complete', clerk).expect(409)).body.errors[0].rule).toBe('enterprise-standing');
     await request(http).put(`/api/apec/enterprises/${firm.unit}`).set(desk).send({ ownership: 'non-state', size: 'small' }).expect(200);
     await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/lift`).set(desk).send({}).expect(200);
+    expect(await inboxItem(clerk, 'K02')).toMatchObject({ blockedFor: null });
     await step('K02', 'complete', clerk).expect(200);
     await awaits('K03');
     await request(http).post(`/api/apec/enterprises/${firm.unit}/whitelist/suspend`).set(desk).send({ note: '再次核查' }).expect(200);
     expect((await step('K03', 'decision', desk, { decision: 'approve' }).expect(409)).body.errors[0].rule).toBe('enterprise-standing');
+    expect(await inboxItem(desk, 'K03')).toMatchObject({ blockedFor: { code: 'ENTERPRISE_STANDING' } });
     // Returned to the enterprise it may be, while suspended.
     await step('K03', 'decision', desk, { decision: 'return', returnTo: 'K02', comment: '暂停期间退回' }).expect(200);
     await awaits('K02');

@@ -247,18 +247,20 @@ export interface InboxItem {
    * Why the caller may not decide or complete the step here (SELF_APPROVAL: they acted on the case as its organizer,
    * so they hand it to another officer of the role instead of meeting a 403; SUPPLY_DOCUMENTS: it completes itself once
    * every 容缺 document is supplied on the case page; DEPARTURE_PASSED: the trip's dates passed without a departure,
-   * amend them or withdraw; NOT_BEFORE_DATE: the departure's confirmation before the departure date; CASE_INCIDENT: an incident stopped the case);
+   * amend them or withdraw; NOT_BEFORE_DATE: the departure's confirmation before the departure date; CASE_INCIDENT: an incident stopped the case; ENTERPRISE_STANDING: the card application's
+   * enterprise is off the whitelist);
    * null when they may.
    */
   blockedFor: { code: string; message: Bilingual } | null;
 }
 
 /**
- * Whether an inbox item keeps its action button: nothing blocks it, or it is an approval whose trip's dates passed
- * (DEPARTURE_PASSED refuses approving it, not returning or rejecting it).
+ * Whether an inbox item keeps its action button: nothing blocks it, or it is an approval whose trip's dates passed or
+ * whose enterprise is off the whitelist (DEPARTURE_PASSED, ENTERPRISE_STANDING refuse approving it, not returning or
+ * rejecting it).
  */
 export const actionable = (i: Pick<InboxItem, 'blockedFor' | 'kind'>): boolean =>
-  !i.blockedFor || (i.blockedFor.code === 'DEPARTURE_PASSED' && i.kind === 'approval');
+  !i.blockedFor || ((i.blockedFor.code === 'DEPARTURE_PASSED' || i.blockedFor.code === 'ENTERPRISE_STANDING') && i.kind === 'approval');
 
 export interface StepProgress {
   key: string;

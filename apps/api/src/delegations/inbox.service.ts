@@ -3,6 +3,7 @@ import {
   ACCESS,
   processDefinitions,
   CARD_STATUS_LABELS,
+  cardStepStandingRefusal,
   CASE_STATUS_LABELS,
   COUNTRIES,
   CONDITIONS,
@@ -76,6 +77,16 @@ export class InboxService {
     const decisions = await this.repo.decisions([...new Set(rows.map((r) => r.case_id))], user.id);
     const completesItself = (version: string, code: string) =>
       !!definitions.get(version)?.steps.find((s) => s.code === code)?.behaviour?.collectsDeficiencies;
+    // A card application's own steps go forward only on its enterprise's standing: each enterprise of the page read once.
+    const standings = new Map<string, Awaited<ReturnType<RegistriesService['enterpriseStanding']>>>();
+    for (const unit of new Set(rows.filter((r) => processOfVersion(r.definition_version) === 'apec-card').map((r) => r.unit)))
+      standings.set(unit, await this.registries.enterpriseStanding(unit));
+    const offWhitelist = (r: InboxRow) => {
+      const standing = standings.get(r.unit);
+      const step = definitions.get(r.definition_version)?.steps.find((s) => s.code === r.code);
+      const refusal = standing && step && cardStepStandingRefusal(step, true, standing.ownership, standing.state);
+      return refusal ? { code: 'ENTERPRISE_STANDING', message: refusal } : null;
+    };
     // The case's own day: on a time scale (WORKING_DAY_SECONDS) its clock runs ahead of the API's, as its workflow's does.
     // Read once per case of the page, and only for a row that asks (on a time scale, a walk of the calendar from the
     // case's submission: docs/benchmarks.md "The case clock in the inbox").
@@ -119,6 +130,7 @@ export class InboxService {
           : completesItself(r.definition_version, r.code)
             ? SUPPLY_DOCUMENTS
             : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
+              offWhitelist(r) ??
               blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").

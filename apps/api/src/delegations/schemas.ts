@@ -856,13 +856,20 @@ export const InboxSchema = z
         onBehalf: z.boolean(),
         blockedFor: z
           .looseObject({
-            code: z.enum(['SELF_APPROVAL', 'SUPPLY_DOCUMENTS', 'DEPARTURE_PASSED', 'NOT_BEFORE_DATE', 'CASE_INCIDENT']),
+            code: z.enum([
+              'SELF_APPROVAL',
+              'SUPPLY_DOCUMENTS',
+              'DEPARTURE_PASSED',
+              'NOT_BEFORE_DATE',
+              'CASE_INCIDENT',
+              'ENTERPRISE_STANDING',
+            ]),
             message: label,
           })
           .nullable()
           .meta({
             description:
-              'Why the caller may not decide or complete this step here (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403), listed so they hand it to another officer of the role; SUPPLY_DOCUMENTS for a step that completes itself once every 容缺 document is supplied (B03: POST /api/delegations/{id}/documents each); DEPARTURE_PASSED for a step of a trip whose departure date passed without a departure (E07: whose return date passed), whose completion or approval is refused (409) until the dates are amended (an approval may still be returned or rejected); NOT_BEFORE_DATE for the confirmation of the departure (E07) before the departure date, refused (409) until that day (the message names it); CASE_INCIDENT for any step of a case an incident stopped, whose every action is refused (409) until operations retry it (the message is the notice of the incident)',
+              'Why the caller may not decide or complete this step here (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403), listed so they hand it to another officer of the role; SUPPLY_DOCUMENTS for a step that completes itself once every 容缺 document is supplied (B03: POST /api/delegations/{id}/documents each); DEPARTURE_PASSED for a step of a trip whose departure date passed without a departure (E07: whose return date passed), whose completion or approval is refused (409) until the dates are amended (an approval may still be returned or rejected); NOT_BEFORE_DATE for the confirmation of the departure (E07) before the departure date, refused (409) until that day (the message names it); CASE_INCIDENT for any step of a case an incident stopped, whose every action is refused (409) until operations retry it (the message is the notice of the incident); ENTERPRISE_STANDING for a card application step (K01-K04) of an enterprise off the whitelist (suspended, or exited), whose completion or approval is refused (409 enterprise-standing) until the suspension is lifted (an approval may still be returned or rejected)',
           }),
       }),
     ),

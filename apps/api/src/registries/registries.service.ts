@@ -46,6 +46,8 @@ import {
   sameMemberPerson,
   custodyMoveProblem,
   type CustodyMoveProblem,
+  type Ownership,
+  type WhitelistState,
   custodyMoveLabel,
   custodyMovePassport,
   travelPassport,
@@ -425,6 +427,12 @@ export class RegistriesService {
    */
   holdEnterpriseStanding(unit: string, caseId: string): Promise<StandingHold> {
     return this.apec.holdStanding(unit, caseId);
+  }
+
+  /** An enterprise's ownership and whitelist state as it reads now, not held (the inbox's hint); null: not one. */
+  async enterpriseStanding(unit: string): Promise<{ ownership: Ownership; state: WhitelistState | null } | null> {
+    const e = await this.apec.enterprise(unit);
+    return e ? { ownership: e.ownership, state: e.whitelist?.state ?? null } : null;
   }
 
   onScheduleLoaded(listener: (schedules: YearSchedule[]) => Promise<{ signalled: number; failed: number }>): void {
