@@ -126,6 +126,16 @@ function simulate(
   throw new Error('simulation did not finish');
 }
 
+/** Runs the case on to its departure (simulate) and answers the steps completed or decided on the way, in order. */
+function departAndListDone(engine: CaseEngine): string[] {
+  simulate(engine);
+  expect(engine.status).toBe('departed');
+  return engine
+    .takeEvents()
+    .filter((e) => e.type === 'step.completed' || e.type === 'step.decided')
+    .map((e) => (e.payload as { key: string }).key);
+}
+
 /** 00:00 Asia/Shanghai of the case's departure date, epoch ms. */
 function departureDayStart(engine: CaseEngine): number {
   return Date.parse(`${engine.facts.departureDate}T00:00:00+08:00`);
@@ -1620,12 +1630,7 @@ describe('CaseEngine', () => {
     // The notice runs its 5 working days again for the case as amended; the approval follows it, and the case departs.
     const { engine } = run(DEFAULT_DEFINITION, member);
     engine.takeEvents();
-    simulate(engine);
-    expect(engine.status).toBe('departed');
-    const done = engine
-      .takeEvents()
-      .filter((e) => e.type === 'step.completed' || e.type === 'step.decided')
-      .map((e) => (e.payload as { key: string }).key);
+    const done = departAndListDone(engine);
     expect(done.indexOf('A13')).toBeGreaterThanOrEqual(0);
     expect(done.indexOf('B07')).toBeGreaterThan(done.indexOf('A13'));
   });
@@ -1660,12 +1665,7 @@ describe('CaseEngine', () => {
       // (A member added reopens the sign-offs as a join that grew, before the amendment's own reruns.)
       expect(returned.flatMap((r) => r.keys)).toEqual(expect.arrayContaining([...unitSteps, 'B05']));
       // Done again in the chain's order, and the case departs.
-      simulate(engine);
-      expect(engine.status).toBe('departed');
-      const done = engine
-        .takeEvents()
-        .filter((e) => e.type === 'step.completed' || e.type === 'step.decided')
-        .map((e) => (e.payload as { key: string }).key);
+      const done = departAndListDone(engine);
       const at = (k: string) => done.indexOf(k);
       expect([...unitSteps, 'B05'].map(at).every((i, n, all) => i >= 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
     }
