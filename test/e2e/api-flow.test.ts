@@ -256,6 +256,44 @@ describe('the canonical US trip, submission to departure, entirely through the H
       ),
     ).toBe(true);
     expect(timeline.body.events.at(-1).seq).toBe(viaQuery.lastSeq);
+    expect(timeline.body.more).toBe(false);
+    // A page after a position: read in pages of 40, the same events in the same order, the last page says no more.
+    const paged: unknown[] = [];
+    for (let after = 0, more = true; more;) {
+      const page = await request(api.http)
+        .get(`/api/delegations/${caseId}/timeline`)
+        .query({ afterSeq: after, limit: 40 })
+        .set(bearer(users.tokens.organizer))
+        .expect(200);
+      expect(page.body.events.length).toBeLessThanOrEqual(40);
+      paged.push(...page.body.events);
+      more = page.body.more;
+      if (more) expect(page.body.events).toHaveLength(40);
+      after = page.body.events.at(-1)?.seq ?? after;
+    }
+    expect(paged).toEqual(timeline.body.events);
+    const after = await request(api.http)
+      .get(`/api/delegations/${caseId}/timeline`)
+      .query({ afterSeq: viaQuery.lastSeq })
+      .set(bearer(users.tokens.organizer))
+      .expect(200);
+    expect(after.body).toMatchObject({ events: [], more: false });
+    // Bad paging is 400 naming the field and the rule.
+    for (const [query, field] of [
+      [{ limit: 0 }, 'query.limit'],
+      [{ limit: 1001 }, 'query.limit'],
+      [{ afterSeq: -1 }, 'query.afterSeq'],
+      [{ afterSeq: '1e3' }, 'query.afterSeq'],
+      [{ after: 3 }, 'query.after'],
+    ] as const) {
+      const bad = await request(api.http)
+        .get(`/api/delegations/${caseId}/timeline`)
+        .query(query)
+        .set(bearer(users.tokens.organizer))
+        .expect(400);
+      expect([query, bad.body.errors.map((e: { field: string }) => e.field)]).toEqual([query, [field]]);
+      expect(bad.body.errors[0].rule).toEqual(expect.any(String));
+    }
 
     // Passport numbers: in full for passport/visa officers only.
     const asOrganizer = await getProgress(api, users.tokens.organizer, caseId);

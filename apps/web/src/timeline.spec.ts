@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { returnedBy } from './timeline';
+import { returnedBy, timelineAfter } from './timeline';
 
 describe("the timeline's reason for steps sent back (step.returned `by`)", () => {
   const t = (key: string) => `[${key}]`;
@@ -12,5 +12,23 @@ describe("the timeline's reason for steps sent back (step.returned `by`)", () =>
       '[returnedByChange]',
       '[returnedByChange]',
     ]);
+  });
+});
+
+describe('the timeline read after what the page holds (timelineAfter)', () => {
+  const store = Array.from({ length: 2500 }, (_, i) => ({ seq: i + 1 }));
+  const api = (asked: number[]) => async (afterSeq: number) => {
+    asked.push(afterSeq);
+    const events = store.filter((e) => e.seq > afterSeq).slice(0, 1000);
+    return { events, more: store.some((e) => e.seq > (events.at(-1)?.seq ?? afterSeq)) };
+  };
+  it('reads every page from the first, then only what came after the last event it holds', async () => {
+    const asked: number[] = [];
+    const all = await timelineAfter([], api(asked));
+    expect([all.length, all.at(-1)?.seq, asked]).toEqual([2500, 2500, [0, 1000, 2000]]);
+    store.push({ seq: 2501 }, { seq: 2502 });
+    const again: number[] = [];
+    const more = await timelineAfter(all, api(again));
+    expect([more.length, more.slice(-3).map((e) => e.seq), again]).toEqual([2502, [2500, 2501, 2502], [2500]]);
   });
 });

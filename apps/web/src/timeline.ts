@@ -10,3 +10,19 @@ export function returnedBy(
   if (typeof by === 'string' && /^[A-Z][0-9]{2}/.test(by)) return `${t('returnedByStep')} ${by}`;
   return t('returnedByChange');
 }
+
+/**
+ * A case's events: `known` (read before, oldest first) and those after its last `seq`, a page at a time from `page`
+ * (`GET /api/delegations/:id/timeline?afterSeq=`; `more`: the page was full). A live refresh reads only what is new.
+ */
+export async function timelineAfter<E extends { seq: number }>(
+  known: readonly E[],
+  page: (afterSeq: number) => Promise<{ events: E[]; more: boolean }>,
+): Promise<E[]> {
+  let events = [...known];
+  for (;;) {
+    const next = await page(events.at(-1)?.seq ?? 0);
+    events = [...events, ...next.events];
+    if (!next.more || next.events.length === 0) return events;
+  }
+}

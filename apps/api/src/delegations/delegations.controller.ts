@@ -29,6 +29,7 @@ import {
   SubmissionSchema,
   SupplyDocumentSchema,
   ExtendDeficiencySchema,
+  TimelineQuerySchema,
   TimelineSchema,
   StepKeySchema,
 } from './schemas';
@@ -138,11 +139,12 @@ export class DelegationsController {
 
   @Get('delegations/:id/timeline')
   @CASE_ID
-  @ApiOperation({ summary: '办理记录 The case events (event store), oldest first' })
+  @queryParams(TimelineQuerySchema)
+  @ApiOperation({ summary: '办理记录 The case events (event store), oldest first, a page after a position' })
   @ApiOkResponse({ description: 'Events of the case', schema: schemaRef(TimelineSchema) })
-  @errorResponses(401, 403, 404)
-  timeline(@CurrentUser() user: AuthUser, @Param('id') id: string, @Req() req: Request) {
-    return this.delegations.timeline(user, id, req);
+  @errorResponses(400, 401, 403, 404)
+  timeline(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query() query: unknown, @Req() req: Request) {
+    return this.delegations.timeline(user, id, query, req);
   }
 
   @Post('delegations/:id/steps/:stepKey/complete')

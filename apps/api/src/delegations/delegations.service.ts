@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Brackets, Repository, type EntityManager } from 'typeorm';
+import { Brackets, MoreThan, Repository, type EntityManager } from 'typeorm';
 import {
   amendUpdate,
   attachUpdate,
@@ -128,6 +128,7 @@ import {
   SupplyDocumentSchema,
   ExtendDeficiencySchema,
   StepKeySchema,
+  TimelineQuerySchema,
   type Submission,
 } from './schemas';
 import { startCaseWorkflow, storeFirstAnswer, submissionFirstTurn } from './start-case';
@@ -809,9 +810,19 @@ export class DelegationsService {
     };
   }
 
-  async timeline(user: AuthUser, caseId: string, request?: object) {
+  /**
+   * The case's events after `afterSeq`, at most `limit` (TimelineQuerySchema: 400 naming the query field), oldest first,
+   * masked for the reader; `more`: events past the page exist (a case of the year's mix holds up to a few thousand).
+   */
+  async timeline(user: AuthUser, caseId: string, rawQuery: unknown, request?: object) {
+    const q = parseOrThrow(TimelineQuerySchema, rawQuery, ['query']);
     await this.lookupCase(user, caseId, request);
-    const rows = await this.events.find({ where: { streamId: caseId }, order: { seq: 'ASC' } });
+    const page = await this.events.find({
+      where: { streamId: caseId, seq: MoreThan(q.afterSeq) },
+      order: { seq: 'ASC' },
+      take: q.limit + 1,
+    });
+    const rows = page.slice(0, q.limit);
     return {
       caseId,
       events: maskFor(
@@ -827,6 +838,7 @@ export class DelegationsService {
           payload: e.payload,
         })),
       ),
+      more: page.length > q.limit,
     };
   }
 

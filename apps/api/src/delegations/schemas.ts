@@ -358,6 +358,18 @@ export const InboxQuerySchema = z.strictObject({
   pageSize: intQuery(1, 200, 50),
 });
 
+/** The most events one timeline page answers. */
+export const TIMELINE_PAGE_MAX = 1000;
+
+/**
+ * `GET /api/delegations/:id/timeline`: the events after `afterSeq` (0: from the first), at most `limit`, oldest first.
+ * A reader keeps what it has and asks for what came after its last `seq` (the event store's position).
+ */
+export const TimelineQuerySchema = z.strictObject({
+  afterSeq: intQuery(0, 2_147_483_647, 0),
+  limit: intQuery(1, TIMELINE_PAGE_MAX, TIMELINE_PAGE_MAX),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Responses (documentation; loose objects: new fields may appear)
 
@@ -781,6 +793,9 @@ export const TimelineSchema = z
         payload: z.looseObject({}),
       }),
     ),
+    more: z.boolean().meta({
+      description: `Events past this page exist: ask again with afterSeq the last event's seq (at most ${TIMELINE_PAGE_MAX} a page)`,
+    }),
   })
   .meta({
     id: 'Timeline',
@@ -808,6 +823,7 @@ export const TimelineSchema = z
           payload: { key: 'A02' },
         },
       ],
+      more: false,
     },
   });
 

@@ -20,7 +20,7 @@ import {
   type FormRule,
 } from 'antd';
 import type { EChartsOption } from 'echarts';
-import { Fragment, lazy, Suspense, useMemo, useState } from 'react';
+import { Fragment, lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import {
   actionable,
@@ -37,7 +37,7 @@ import {
   type StepProgress,
 } from '../api';
 import { Chart } from '../Chart';
-import { returnedBy } from '../timeline';
+import { returnedBy, timelineAfter } from '../timeline';
 import { countryName, fmtDateTime, label, Loaded, STATUS_COLOURS, useErrorText, useLoad, useUnitNames, TAG } from '../common';
 import { useT, type Lang, type LabelKey } from '../i18n';
 import { shanghaiToday } from '../date-rules';
@@ -256,15 +256,21 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
   const [target, setTarget] = useState<ActionTarget | null>(null);
   const [modal, setModal] = useState<null | 'withdraw' | 'amend' | 'cancel' | { extend: string }>(null);
   const [error, setError] = useState<unknown>(null);
+  // The events read so far, for this case: each refresh asks for those after them.
+  const read = useRef<{ caseId: string; events: TimelineEvent[] }>({ caseId, events: [] });
   const state = useLoad(
     async () => {
-      const [progress, timeline, cat, inbox] = await Promise.all([
+      const known = read.current.caseId === caseId ? read.current.events : [];
+      const [progress, events, cat, inbox] = await Promise.all([
         api<Progress>('GET', `/api/delegations/${caseId}`),
-        api<{ events: TimelineEvent[] }>('GET', `/api/delegations/${caseId}/timeline`),
+        timelineAfter(known, (after) =>
+          api<{ events: TimelineEvent[]; more: boolean }>('GET', `/api/delegations/${caseId}/timeline?afterSeq=${after}`),
+        ),
         catalog(),
         api<{ items: InboxItem[] }>('GET', '/api/inbox?pageSize=200'),
       ]);
-      return { progress, timeline, cat, mine: inbox.items.filter((i) => i.caseId === caseId) };
+      read.current = { caseId, events };
+      return { progress, timeline: { events }, cat, mine: inbox.items.filter((i) => i.caseId === caseId) };
     },
     [caseId],
     { live: true },
