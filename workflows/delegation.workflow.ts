@@ -192,6 +192,12 @@ const CERTIFIED_STEP_DUE_PATCH = 'certified-step-due';
  */
 const CERTIFIED_STEP_PLAN_PATCH = 'certified-step-plan';
 /**
+ * Cases started with this patch plan through the done steps resting on a re-check (EngineDeps.planThroughRechecks):
+ * before it, after a change of dates the critical step was B05 (returned) and the unit's re-approvals were left out of
+ * the forecast (forty-first trial). Older histories recorded their case.replanned events with the old plan and keep it.
+ */
+const PLAN_THROUGH_RECHECKS_PATCH = 'plan-through-rechecks';
+/**
  * Cases started with this patch refuse completing a step without the attachment kinds it declares
  * (requiresAttachments, issue 15 item 3). The attach/detach Updates are new messages: histories without them
  * replay unchanged; the patch keeps a replayed completion of an older case from being refused.
@@ -358,6 +364,7 @@ export async function delegation(input: DelegationInput): Promise<DelegationResu
     attachments: patched(ATTACHMENTS_PATCH),
     certifiedStepDue: patched(CERTIFIED_STEP_DUE_PATCH),
     certifiedStepPlan: patched(CERTIFIED_STEP_PLAN_PATCH),
+    planThroughRechecks: patched(PLAN_THROUGH_RECHECKS_PATCH),
   });
   // Updates buffered with the start are dispatched by setHandler: the case must be started by then.
   const startedFirst = patched(START_BEFORE_HANDLERS_PATCH);

@@ -1644,7 +1644,7 @@ describe('CaseEngine', () => {
       expect(unitSteps.map(status)).toEqual(['done', 'done', 'done', 'done']);
       engine.takeEvents();
       engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
-      return { engine, status };
+      return { engine, status, t };
     };
     const later = (engine: CaseEngine) => ({
       departureDate: '2026-05-18',
@@ -1654,7 +1654,7 @@ describe('CaseEngine', () => {
     const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
     const city = (engine: CaseEngine) => ({ destinations: [{ ...engine.facts.destinations[0]!, city: 'Washington' }] });
     for (const changes of [later, member]) {
-      const { engine, status } = run(DEFAULT_DEFINITION, changes);
+      const { engine, status, t } = run(DEFAULT_DEFINITION, changes);
       // The unit's approvals are not done (the budget opens again once the annual plan check, rerun too, has answered),
       // and the FAO's open review went back.
       for (const k of [...unitSteps, 'B05']) expect([k, status(k)]).toEqual([k, expect.not.stringMatching(/^(done|awaiting|overdue)$/)]);
@@ -1662,6 +1662,11 @@ describe('CaseEngine', () => {
         .takeEvents()
         .filter((e) => e.type === 'step.returned')
         .map((e) => e.payload as { targets: string[]; keys: string[] });
+      // The plan waits on them (forty-first trial: the critical step was B05, returned, their days out of the forecast).
+      const path = engine.progress(t).plan.criticalPath;
+      // (With a member added, the newcomer's reviews before the sign-off take longer than the budget's: on the path instead.)
+      const chain = changes === later ? ['A09', 'A10', 'A15', 'B05'] : ['A11:m2', 'A15', 'B05'];
+      expect(chain.map((k) => path.indexOf(k)).every((i, n, all) => i >= 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
       // (A member added reopens the sign-offs as a join that grew, before the amendment's own reruns.)
       expect(returned.flatMap((r) => r.keys)).toEqual(expect.arrayContaining([...unitSteps, 'B05']));
       // Done again in the chain's order, and the case departs.

@@ -333,6 +333,13 @@ export interface EngineDeps {
    * they ran (their case.replanned events were recorded with the old plan).
    */
   certifiedStepPlan?: boolean;
+  /**
+   * The planner passes a re-check's finish on through the done steps resting on it (PlanInput.throughRechecks): after
+   * an amendment the forecast and the critical path count the budget's, countersign's and sign-offs' days again before
+   * the FAO's review; default on. Off only for histories recorded before the rule (patched('plan-through-rechecks')),
+   * so they replay as they ran (their case.replanned events were recorded with the old plan).
+   */
+  planThroughRechecks?: boolean;
 }
 
 /**

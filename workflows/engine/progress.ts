@@ -63,6 +63,7 @@ export function currentPlan(core: CaseCore, now: number): Plan {
     atRiskThresholdWd: core.input.settings?.atRiskThresholdWd ?? DEFAULT_AT_RISK_THRESHOLD_WD,
     caseStartedAt: core.input.submittedAt,
     ...(core.deps.certifiedStepPlan !== false ? { certifiedDays: certifiedDays(core.definition, core.facts) } : {}),
+    throughRechecks: core.deps.planThroughRechecks !== false,
   });
 }
 

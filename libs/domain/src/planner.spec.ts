@@ -425,3 +425,38 @@ describe('plan: the graph of an instance list is built once and never served sta
     expect(() => planOf(instances)).toThrow(/dependency cycle/);
   });
 });
+
+describe('plan through a re-check: a done step resting on one done again (throughRechecks, forty-first trial)', () => {
+  // The canonical US trip at the FAO's review (B05) after a change of dates reran the budget (A09, awaiting again), its
+  // countersign (A10) and the sign-off (A15): the submission (B01) and the intake (B02) stay done.
+  const facts = usTrip();
+  const instances = buildInstances(DEFAULT_DEFINITION, facts);
+  const byKey = new Map(instances.map((i) => [i.key, i]));
+  const upstream = (key: string, seen = new Set<string>()): Set<string> => {
+    for (const k of byKey.get(key)!.needs) if (!seen.has(k)) upstream(k, seen.add(k));
+    return seen;
+  };
+  const earlier = '2026-02-20T09:00:00+08:00';
+  const states: InstanceStates = {};
+  for (const k of [...upstream('B05'), 'A13'])
+    if (!byKey.get(k)!.skipped) states[k] = { status: 'done', startedAt: earlier, doneAt: earlier };
+  states.A09 = { status: 'awaiting', startedAt: MONDAY };
+  states.A10 = { status: 'pending' };
+  states.A15 = { status: 'pending' };
+  const at = (p: ReturnType<typeof plan>, key: string) => p.steps.find((s) => s.key === key)!;
+
+  it('plans the FAO review after the re-approvals, and puts them on the critical path, the done steps walked through', () => {
+    const p = plan({ instances, states, now: MONDAY, departureDate: facts.departureDate });
+    // A09 0.5, A10 1, A15 1 working days before B05 can open.
+    expect(Date.parse(at(p, 'B05').earliestStart)).toBeGreaterThanOrEqual(Date.parse(at(p, 'A15').earliestFinish));
+    expect(p.criticalPath.slice(0, 4)).toEqual(['A09', 'A10', 'A15', 'B05']);
+    expect(['B01', 'B02'].map((k) => at(p, k).critical)).toEqual([false, false]);
+    // The done steps keep the times they were done at.
+    expect(at(p, 'B02').earliestFinish).toBe(new Date(earlier).toISOString());
+    // Without it (histories recorded before the patch) the review was planned to open now, the re-approvals beside it.
+    const before = plan({ instances, states, now: MONDAY, departureDate: facts.departureDate, throughRechecks: false });
+    expect(at(before, 'B05').earliestStart).toBe(new Date(MONDAY).toISOString());
+    expect(before.criticalPath[0]).not.toBe('A09');
+    expect(p.remainingWd).toBeGreaterThan(before.remainingWd); // the forecast counts the re-approvals' days
+  });
+});

@@ -27,6 +27,16 @@ export interface PlanInput {
    * the `certified-step-plan` patch were planned (E07, waiting for the departure day, kept a prepared case at risk).
    */
   certifiedDays?: Readonly<Record<string, string>>;
+  /**
+   * A step done (or skipped) that rests, through any chain, on a step not done again yet (a re-check after an
+   * amendment: the budget and sign-offs of 2027.8 upstream of the done submission B01/B02) passes that step's finish on:
+   * what comes after it is planned to start once the upstream is done again, as the engine opens it
+   * (`nextActions`' unsettled), and the chain is on the critical path (forty-first trial: after a change of dates
+   * the critical step was B05, returned, and the budget's, countersign's and sign-off's days were left out of the
+   * forecast). Such a pass-through step is not listed as critical itself. Absent or true: so; false: a done step ends
+   * its chain (histories recorded before the `plan-through-rechecks` patch).
+   */
+  throughRechecks?: boolean;
 }
 
 /**
@@ -233,13 +243,22 @@ export function plan(input: PlanInput): Plan {
   /** Preparation not yet finished (neither done nor passed through). */
   let remaining = false;
   let origin = N;
+  const throughRechecks = input.throughRechecks ?? true;
+  /** Not settled: not done nor skipped, or done or skipped resting on one that is not (throughRechecks). */
+  const unsettled = new Uint8Array(n);
+  /** Done, and passing an unsettled upstream's finish on (throughRechecks): walked through, not listed as critical. */
+  const passing = new Uint8Array(n);
   for (const i of order) {
     const inst = instances[i]!;
     const st = states[inst.key];
     const s: InstanceStatus = st?.status ?? (inst.skipped ? 'skipped' : 'pending');
     status[i] = s;
     let depEF = -Infinity;
-    for (const p of preds[i]!) if (ef[p]! > depEF) depEF = ef[p]!;
+    let upEF = -Infinity;
+    for (const p of preds[i]!) {
+      if (ef[p]! > depEF) depEF = ef[p]!;
+      if (unsettled[p] && ef[p]! > upEF) upEF = ef[p]!;
+    }
     const skipped = s === 'skipped' || (inst.skipped && s !== 'done' && !STARTED.has(s));
     dur[i] = skipped ? 0 : inst.durationWd;
     // A certifying step is due by the end of the day it certifies, a step after one by the latest such day before it.
@@ -253,15 +272,23 @@ export function plan(input: PlanInput): Plan {
       ef[i] = fin;
       es[i] = st?.startedAt !== undefined ? tl.toWd(parseInstant(st.startedAt)) : Number.isFinite(depEF) ? Math.min(depEF, fin) : fin;
       origin = Math.min(origin, es[i]!);
+      if (throughRechecks && Number.isFinite(upEF)) {
+        // Done, but what it rests on is being done again: what follows waits for that (its own times stay as recorded).
+        unsettled[i] = passing[i] = 1;
+        ef[i] = Math.max(fin, upEF);
+      }
     } else if (skipped) {
       es[i] = ef[i] = Number.isFinite(depEF) ? depEF : N;
+      if (throughRechecks && Number.isFinite(upEF)) unsettled[i] = 1;
     } else if (STARTED.has(s)) {
       es[i] = st?.startedAt !== undefined ? tl.toWd(parseInstant(st.startedAt)) : N;
       ef[i] = Math.max(es[i]! + dur[i]!, N);
       origin = Math.min(origin, es[i]!);
+      if (throughRechecks) unsettled[i] = 1;
     } else {
       es[i] = Math.max(N, depEF);
       ef[i] = es[i]! + dur[i]!;
+      if (throughRechecks) unsettled[i] = 1;
     }
   }
   if (input.caseStartedAt !== undefined) origin = tl.toWd(parseInstant(input.caseStartedAt));
@@ -291,11 +318,12 @@ export function plan(input: PlanInput): Plan {
     ls[i] = fin - dur[i]!;
   }
 
-  // Trace the binding chain back from the sink; skipped instances are walked through but not listed.
+  // Trace the binding chain back from the sink; skipped instances, and done ones passing a re-check's finish on, are
+  // walked through but not listed.
   const onPath = new Uint8Array(n);
   const path: number[] = [];
   for (let cur = sink; cur >= 0;) {
-    if (status[cur] !== 'skipped') path.push(cur);
+    if (status[cur] !== 'skipped' && !passing[cur]) path.push(cur);
     onPath[cur] = 1;
     let best = -1;
     for (const p of preds[cur]!) {
@@ -346,7 +374,7 @@ export function plan(input: PlanInput): Plan {
       lsWd: round(ls[i]! - N),
       lfWd: round(lf[i]! - N),
       slackWd: round(ls[i]! - es[i]!),
-      critical: onPath[i] === 1 && s !== 'skipped',
+      critical: onPath[i] === 1 && s !== 'skipped' && !passing[i],
       late: (s === 'pending' || s === 'ready') && ls[i]! < N - EPS,
       overdue: STARTED.has(s) && N > es[i]! + dur[i]! + EPS,
     };
