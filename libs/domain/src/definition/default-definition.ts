@@ -157,6 +157,20 @@ export const DEFINITION_2027_1: ProcessDefinition = {
   steps: [...ROWS, ...POST_TRIP_ROWS].map(toStep).map(declared),
 };
 
+/** The version after `previous`: its steps, each changed by `changes` (by step code) where it names one. */
+function nextVersion(
+  version: string,
+  previous: ProcessDefinition,
+  changes: Record<string, (s: StepDefinition) => StepDefinition>,
+): ProcessDefinition {
+  return { version, name: DEFINITION_2027_1.name, steps: previous.steps.map((s) => changes[s.code]?.(s) ?? s) };
+}
+
+/** A step change of a version: the step runs again after an amendment `when` (StepBehaviour.rerunOnAmend). */
+const rerunOn =
+  (when: NonNullable<StepBehaviour['rerunOnAmend']>) =>
+  (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: when } });
+
 export const DEFAULT_DEFINITION_VERSION = '2027.8';
 
 /**
@@ -169,7 +183,7 @@ export const DEFAULT_DEFINITION_VERSION = '2027.8';
  */
 const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
   B08: (s) => ({ ...s, needs: [...s.needs, 'B03'] }),
-  C01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'member' } }),
+  C01: rerunOn('member'),
   // The custody ledger follows the chain: out for the visa (C07), back at return (P02), the replaced one cancelled (C06).
   C06: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'cancel' } }),
   C07: (s) => ({ ...s, behaviour: { ...s.behaviour, custody: 'check-out' } }),
@@ -184,11 +198,7 @@ const CHANGES_2027_2: Record<string, (s: StepDefinition) => StepDefinition> = {
 };
 
 /** 2027.2 (above). Running cases pinned to it keep it. */
-export const DEFINITION_2027_2: ProcessDefinition = {
-  version: '2027.2',
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_1.steps.map((s) => CHANGES_2027_2[s.code]?.(s) ?? s),
-};
+export const DEFINITION_2027_2: ProcessDefinition = nextVersion('2027.2', DEFINITION_2027_1, CHANGES_2027_2);
 
 /**
  * What 2027.3 changes: C05 (the passport the issuing authority issued) is completed with the new passport's number,
@@ -201,11 +211,7 @@ const CHANGES_2027_3: Record<string, (s: StepDefinition) => StepDefinition> = {
 };
 
 /** 2027.3 (above). Running cases pinned to it keep it. */
-export const DEFINITION_2027_3: ProcessDefinition = {
-  version: '2027.3',
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_2.steps.map((s) => CHANGES_2027_3[s.code]?.(s) ?? s),
-};
+export const DEFINITION_2027_3: ProcessDefinition = nextVersion('2027.3', DEFINITION_2027_2, CHANGES_2027_3);
 
 /**
  * What 2027.4 changes: the work done on the old trip that a change of the trip makes wrong runs again (trial: after a
@@ -218,20 +224,16 @@ export const DEFINITION_2027_3: ProcessDefinition = {
  * D12) stand, and D13 is where the visa officer finds a visa that does not cover the new dates.
  */
 const CHANGES_2027_4: Record<string, (s: StepDefinition) => StepDefinition> = {
-  B09: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
-  D07: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
-  D13: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
-  E01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
-  E02: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
-  E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'dates' } }),
+  B09: rerunOn('trip'),
+  D07: rerunOn('trip'),
+  D13: rerunOn('dates'),
+  E01: rerunOn('trip'),
+  E02: rerunOn('dates'),
+  E03: rerunOn('dates'),
 };
 
 /** 2027.4 (above). Running cases pinned to it keep it. */
-export const DEFINITION_2027_4: ProcessDefinition = {
-  version: '2027.4',
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_3.steps.map((s) => CHANGES_2027_4[s.code]?.(s) ?? s),
-};
+export const DEFINITION_2027_4: ProcessDefinition = nextVersion('2027.4', DEFINITION_2027_3, CHANGES_2027_4);
 
 /**
  * What 2027.5 changes: the tickets (E02) and the insurance with its risk notice (E03) are for who travels, when and
@@ -243,17 +245,13 @@ export const DEFINITION_2027_4: ProcessDefinition = {
  * outcome and its claim on the old quarter's planned trip).
  */
 const CHANGES_2027_5: Record<string, (s: StepDefinition) => StepDefinition> = {
-  A01: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
-  E02: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
-  E03: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
+  A01: rerunOn('trip'),
+  E02: rerunOn('itinerary'),
+  E03: rerunOn('itinerary'),
 };
 
 /** 2027.5 (above). Running cases pinned to it keep it. */
-export const DEFINITION_2027_5: ProcessDefinition = {
-  version: '2027.5',
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_4.steps.map((s) => CHANGES_2027_5[s.code]?.(s) ?? s),
-};
+export const DEFINITION_2027_5: ProcessDefinition = nextVersion('2027.5', DEFINITION_2027_4, CHANGES_2027_5);
 
 /**
  * What 2027.6 changes: a trip the annual plan check (A01) found outside the plan ('unplanned', 'over-plan') is approved
@@ -265,11 +263,7 @@ const CHANGES_2027_6: Record<string, (s: StepDefinition) => StepDefinition> = {
 };
 
 /** 2027.6 (above). Running cases pinned to it keep it. */
-export const DEFINITION_2027_6: ProcessDefinition = {
-  version: '2027.6',
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_5.steps.map((s) => CHANGES_2027_6[s.code]?.(s) ?? s),
-};
+export const DEFINITION_2027_6: ProcessDefinition = nextVersion('2027.6', DEFINITION_2027_5, CHANGES_2027_6);
 
 /**
  * What 2027.7 changes: the pre-trip public notice (A13) runs again when a member or a country is added after it
@@ -280,15 +274,11 @@ export const DEFINITION_2027_6: ProcessDefinition = {
  * country removed, leaves the notice standing.
  */
 const CHANGES_2027_7: Record<string, (s: StepDefinition) => StepDefinition> = {
-  A13: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'additions' } }),
+  A13: rerunOn('additions'),
 };
 
 /** 2027.7 (above). Running cases pinned to it keep it. */
-export const DEFINITION_2027_7: ProcessDefinition = {
-  version: '2027.7',
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_6.steps.map((s) => CHANGES_2027_7[s.code]?.(s) ?? s),
-};
+export const DEFINITION_2027_7: ProcessDefinition = nextVersion('2027.7', DEFINITION_2027_6, CHANGES_2027_7);
 
 /**
  * What 2027.8 changes: the unit's own approvals of the trip run again when the trip they approved changes, as the FAO's
@@ -302,18 +292,14 @@ export const DEFINITION_2027_7: ProcessDefinition = {
  * are done again ('A step rerun on amendment', docs/domain.md).
  */
 const CHANGES_2027_8: Record<string, (s: StepDefinition) => StepDefinition> = {
-  A09: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
-  A10: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'itinerary' } }),
-  A15: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
-  A16: (s) => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: 'trip' } }),
+  A09: rerunOn('itinerary'),
+  A10: rerunOn('itinerary'),
+  A15: rerunOn('trip'),
+  A16: rerunOn('trip'),
 };
 
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = {
-  version: DEFAULT_DEFINITION_VERSION,
-  name: DEFINITION_2027_1.name,
-  steps: DEFINITION_2027_7.steps.map((s) => CHANGES_2027_8[s.code]?.(s) ?? s),
-};
+export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_7, CHANGES_2027_8);
 
 /**
  * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
