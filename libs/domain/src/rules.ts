@@ -739,21 +739,33 @@ export function departureNotYetFor(
   today: string,
 ): { code: 'NOT_BEFORE_DATE'; message: Label } | undefined {
   const step = steps.find((s) => s.code === code);
-  return step && certifiesDeparture(step) ? departureNotYetRefusal(code, departureDate, today) : undefined;
+  return step && certifiesDeparture(step) ? certifiedDayRefusal(code, 'departure', departureDate, today) : undefined;
 }
 
-/** departureNotYetFor's date rule for a step known to certify the departure (`code`: as the message names it). */
-export function departureNotYetRefusal(
+/** What a certifying step records, in a refusal's words (确认出发 / 回国登记). */
+const CERTIFIED_EVENT_WORDS = {
+  departure: { zh: '确认出发', en: 'confirm the departure' },
+  return: { zh: '回国登记', en: 'register the return' },
+} as const;
+
+/**
+ * A certifying step (`code`: as the message names it) recording `event` before its `day` (`YYYY-MM-DD`, Asia/Shanghai;
+ * `today`: the case clock's): 409 `NOT_BEFORE_DATE`, naming the day and today; undefined on and after it. The engine's
+ * checkCertifiedDate refuses the departure and the return with it, the inbox the departure (departureNotYetFor).
+ */
+export function certifiedDayRefusal(
   code: string,
-  departureDate: string,
+  event: keyof typeof CERTIFIED_EVENT_WORDS,
+  day: string,
   today: string,
 ): { code: 'NOT_BEFORE_DATE'; message: Label } | undefined {
-  if (!isIsoDate(departureDate) || !isIsoDate(today) || dayNumber(today) >= dayNumber(departureDate)) return undefined;
+  if (!isIsoDate(day) || !isIsoDate(today) || dayNumber(today) >= dayNumber(day)) return undefined;
+  const what = CERTIFIED_EVENT_WORDS[event];
   return {
     code: 'NOT_BEFORE_DATE',
     message: {
-      zh: `${code} 确认出发不能早于 ${departureDate}（今天是 ${today}，北京时间）`,
-      en: `${code} cannot confirm the departure before ${departureDate} (today is ${today}, Asia/Shanghai)`,
+      zh: `${code} ${what.zh}不能早于 ${day}（今天是 ${today}，北京时间）`,
+      en: `${code} cannot ${what.en} before ${day} (today is ${today}, Asia/Shanghai)`,
     },
   };
 }

@@ -1,5 +1,5 @@
 import {
-  departureNotYetRefusal,
+  certifiedDayRefusal,
   apecCardUsable,
   COUNTRIES,
   dateRuleBroken,
@@ -184,20 +184,13 @@ export function checkCertifiedDate(
 ): void {
   const today = shanghaiDate(core.now);
   const { departureDate, returnDate } = core.facts;
-  const notBefore = (date: string, zh: string, en: string) => {
-    if (dayNumber(today) < dayNumber(date)) {
-      reject(
-        'NOT_BEFORE_DATE',
-        `${code} ${zh}不能早于 ${date}（今天是 ${today}，北京时间）`,
-        `${code} cannot ${en} before ${date} (today is ${today}, Asia/Shanghai)`,
-        stepKey,
-      );
-    }
+  // One rule for both, and the inbox's for the departure (certifiedDayRefusal).
+  const notBefore = (day: string, what: 'departure' | 'return') => {
+    const early = certifiedDayRefusal(code, what, day, today);
+    if (early) reject(early.code, early.message.zh, early.message.en, stepKey);
   };
   if (event === 'departure') {
-    // The inbox shows the same refusal on the step (departureNotYetFor).
-    const early = departureNotYetRefusal(code, departureDate, today);
-    if (early) reject(early.code, early.message.zh, early.message.en, stepKey);
+    notBefore(departureDate, 'departure');
     return;
   }
   const returnedOn = typeof data.returnedOn === 'string' && isIsoDate(data.returnedOn) ? data.returnedOn : undefined;
@@ -220,7 +213,7 @@ export function checkCertifiedDate(
       stepKey,
     );
   }
-  notBefore(returnedOn ?? returnDate, '回国登记', 'register the return');
+  notBefore(returnedOn ?? returnDate, 'return');
 }
 
 export function applyComplete(core: CaseCore, sent: CompleteStepRequest): void {
