@@ -103,6 +103,16 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
     );
   };
   const status = (p: DelegationProgress, key: string) => p.steps.find((s) => s.key === key)?.status;
+  /** The passport officer's inbox item of the case's step (paged through: the officer reads every unit's), or undefined. */
+  const inboxItem = async (caseId: string, key: string) => {
+    for (let page = 1; ; page++) {
+      const body = (await request(api.http).get(`/api/inbox?pageSize=200&page=${page}`).set(officer()).expect(200)).body as {
+        items: Array<{ caseId: string; stepKey: string; blockedFor: { code: string; message: { zh: string; en: string } } | null }>;
+      };
+      const item = body.items.find((i) => i.caseId === caseId && i.stepKey === key);
+      if (item || body.items.length < 200) return item;
+    }
+  };
   /** The passport officer completes the case's step (C05 with its new passport as `data`). */
   const officerCompletes = (caseId: string, key: string, data?: object) =>
     request(api.http)
@@ -186,6 +196,9 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         },
       },
     ]);
+    // The officer's inbox says so on the item, with the refusal's words (forty-first trial: offered with blockedFor
+    // null, then refused).
+    expect((await inboxItem(second, 'C07:m1'))?.blockedFor).toEqual({ code: 'PASSPORT_CUSTODY', message: c07.body.errors[0].message });
     // C05: the new passport is not issued into the ledger while the old one is out (one valid passport per person).
     const today = shanghaiDate(Date.now());
     const fresh = { number: uniquePassportNumber(), issuedOn: addDays(today, -1), expiresOn: addDays(today, 3600) };
@@ -201,6 +214,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
 
     // Both checked back in: C05 registers the new passport, C06 cancels the old one, C07 checks 张三's out.
     for (const number of [valid, expiring]) await transition(number, { to: 'in-custody', note: '交回' }).expect(200);
+    expect(await inboxItem(second, 'C07:m1')).toMatchObject({ blockedFor: null });
     await step('C07:m1').expect(200);
     await step('C05:m2', fresh).expect(200);
     // The passport C05 replaces is not the one to go out by hand (second trial: it went out, and the visa went ahead on it).
@@ -257,6 +271,7 @@ describe('a passport out on loan for a withdrawn case: the next case waits for i
         },
       },
     ]);
+    expect((await inboxItem(second, 'C07:m1'))?.blockedFor).toEqual({ code: 'PASSPORT_CUSTODY', message: c07.body.errors[0].message });
     // The organizer amends the member (the roster person again): no passport now, so C02-C06 are planned.
     await request(api.http)
       .post(`/api/delegations/${second}/amend`)

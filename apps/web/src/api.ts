@@ -248,7 +248,8 @@ export interface InboxItem {
    * so they hand it to another officer of the role instead of meeting a 403; SUPPLY_DOCUMENTS: it completes itself once
    * every 容缺 document is supplied on the case page; DEPARTURE_PASSED: the trip's dates passed without a departure,
    * amend them or withdraw; NOT_BEFORE_DATE: the departure's confirmation before the departure date; CASE_INCIDENT: an incident stopped the case; ENTERPRISE_STANDING: the card application's
-   * enterprise is off the whitelist);
+   * enterprise is off the whitelist; PASSPORT_CUSTODY: the custody ledger cannot make the passport step's move now,
+   * the member's passport out on loan for another case or none valid for the trip);
    * null when they may.
    */
   blockedFor: { code: string; message: Bilingual } | null;

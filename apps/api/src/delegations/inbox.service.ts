@@ -7,6 +7,7 @@ import {
   CASE_STATUS_LABELS,
   COUNTRIES,
   CONDITIONS,
+  custodyMoveLabel,
   DEFAULT_DEFINITION,
   DECISIONS,
   departurePassedFor,
@@ -87,6 +88,7 @@ export class InboxService {
       const refusal = standing && step && cardStepStandingRefusal(step, true, standing.ownership, standing.state);
       return refusal ? { code: 'ENTERPRISE_STANDING', message: refusal } : null;
     };
+    const custody = await this.custodyRefusals(rows, definitions);
     // The case's own day: on a time scale (WORKING_DAY_SECONDS) its clock runs ahead of the API's, as its workflow's does.
     // Read once per case of the page, and only for a row that asks (on a time scale, a walk of the calendar from the
     // case's submission: docs/benchmarks.md "The case clock in the inbox").
@@ -131,6 +133,7 @@ export class InboxService {
             ? SUPPLY_DOCUMENTS
             : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
               offWhitelist(r) ??
+              custody.get(r) ??
               blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
@@ -139,6 +142,37 @@ export class InboxService {
       page: q.page,
       pageSize: q.pageSize,
     };
+  }
+
+  /**
+   * The page's passport steps whose custody move the ledger cannot make now (C06 cancel, C07 check-out: the member's
+   * passport out on loan for another case, or none valid that lasts the trip): refused 409 by the action's precheck
+   * (custodyMoveProblem on the member as the case's published facts hold them, the facts that precheck reads) until it
+   * can, so the item says why with the refusal's words (forty-first trial: C07 offered, then refused
+   * passport-checked-out). C05's registration is not here: its refusal depends on the number the officer records.
+   * Every such row of the page read at once (the members, then the ledger in two queries).
+   */
+  private async custodyRefusals(rows: readonly InboxRow[], definitions: ReadonlyMap<string, ProcessDefinition | undefined>) {
+    const asked = rows.flatMap((r) => {
+      const move = definitions.get(r.definition_version)?.steps.find((s) => s.code === r.code)?.behaviour?.custody;
+      return (move === 'check-out' || move === 'cancel') && r.member_id !== null ? [{ r, move }] : [];
+    });
+    const out = new Map<InboxRow, { code: 'PASSPORT_CUSTODY'; message: ReturnType<typeof custodyMoveLabel> }>();
+    if (asked.length === 0) return out;
+    const members = await this.repo.publishedMembers([...new Set(asked.map((a) => a.r.case_id))]);
+    const found = asked.flatMap(({ r, move }) => {
+      const member = members.get(r.case_id)?.find((m) => m.id === r.member_id);
+      return member ? [{ r, move, member }] : [];
+    });
+    const problems = await this.registries.custodyMoveProblems(
+      found.map(({ r, move, member }) => ({ action: move, caseId: r.case_id, member, returnDate: r.return_date })),
+    );
+    const today = shanghaiDate(Date.now());
+    found.forEach(({ r }, i) => {
+      const problem = problems[i];
+      if (problem) out.set(r, { code: 'PASSPORT_CUSTODY', message: custodyMoveLabel(problem, today) });
+    });
+    return out;
   }
 
   catalog() {

@@ -879,13 +879,14 @@ export const InboxSchema = z
               'NOT_BEFORE_DATE',
               'CASE_INCIDENT',
               'ENTERPRISE_STANDING',
+              'PASSPORT_CUSTODY',
             ]),
             message: label,
           })
           .nullable()
           .meta({
             description:
-              'Why the caller may not decide or complete this step here (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403), listed so they hand it to another officer of the role; SUPPLY_DOCUMENTS for a step that completes itself once every 容缺 document is supplied (B03: POST /api/delegations/{id}/documents each); DEPARTURE_PASSED for a step of a trip whose departure date passed without a departure (E07: whose return date passed), whose completion or approval is refused (409) until the dates are amended (an approval may still be returned or rejected); NOT_BEFORE_DATE for the confirmation of the departure (E07) before the departure date, refused (409) until that day (the message names it); CASE_INCIDENT for any step of a case an incident stopped, whose every action is refused (409) until operations retry it (the message is the notice of the incident); ENTERPRISE_STANDING for a card application step (K01-K04) of an enterprise off the whitelist (suspended, or exited), whose completion or approval is refused (409 enterprise-standing) until the suspension is lifted (an approval may still be returned or rejected)',
+              "Why the caller may not decide or complete this step here (null: they may): SELF_APPROVAL when they submitted the case or acted on it as its organizer (帮代办 included), the refusal the decision would get (403), listed so they hand it to another officer of the role; SUPPLY_DOCUMENTS for a step that completes itself once every 容缺 document is supplied (B03: POST /api/delegations/{id}/documents each); DEPARTURE_PASSED for a step of a trip whose departure date passed without a departure (E07: whose return date passed), whose completion or approval is refused (409) until the dates are amended (an approval may still be returned or rejected); NOT_BEFORE_DATE for the confirmation of the departure (E07) before the departure date, refused (409) until that day (the message names it); CASE_INCIDENT for any step of a case an incident stopped, whose every action is refused (409) until operations retry it (the message is the notice of the incident); ENTERPRISE_STANDING for a card application step (K01-K04) of an enterprise off the whitelist (suspended, or exited), whose completion or approval is refused (409 enterprise-standing) until the suspension is lifted (an approval may still be returned or rejected); PASSPORT_CUSTODY for a passport step whose move the custody ledger cannot make now (C06 cancel, C07 check-out: the member's passport out on loan for another case, or no valid passport lasting the trip), refused (409 passport-checked-out, valid-passport or valid-for-trip) until it can (the message names the passport and what to do)",
           }),
       }),
     ),

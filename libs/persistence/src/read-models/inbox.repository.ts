@@ -80,6 +80,13 @@ export interface InboxRow {
   latest_start_at: Date | null;
 }
 
+/** A member of a case's published facts, as much as the custody ledger's checks read (Member, libs/domain). */
+export interface PublishedMember {
+  id: string;
+  personId?: string;
+  passport?: { number?: string } | null;
+}
+
 /** A page of the inbox and how many steps match: exact up to INBOX_COUNT_CAP, else INBOX_COUNT_CAP with `capped`. */
 export interface InboxPage {
   rows: InboxRow[];
@@ -110,6 +117,20 @@ export class InboxRepository {
   /** `actorId`'s decisions on these cases (caseDecisions). */
   decisions(caseIds: readonly string[], actorId: string): Promise<Map<string, CaseDecision[]>> {
     return caseDecisions(this.db, caseIds, actorId);
+  }
+
+  /**
+   * The members of these cases as their workflows last published them (case_progress's answer: the facts the custody
+   * precheck of a step's action reads), by case id; a case with no published answer is absent. For the inbox's
+   * passport steps (custodyMoveProblems), a page's cases at once.
+   */
+  async publishedMembers(caseIds: readonly string[]): Promise<Map<string, PublishedMember[]>> {
+    if (caseIds.length === 0) return new Map();
+    const rows: Array<{ case_id: string; members: unknown }> = await this.db.query(
+      `SELECT case_id, answer->'facts'->'members' AS members FROM case_progress WHERE case_id = ANY($1)`,
+      [caseIds],
+    );
+    return new Map(rows.map((r) => [r.case_id, Array.isArray(r.members) ? (r.members as PublishedMember[]) : []]));
   }
 
   /**

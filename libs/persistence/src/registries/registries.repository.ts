@@ -682,8 +682,16 @@ export class RegistriesRepository {
   // Passports in custody
 
   /** Passports of the given holders, or of the people of a unit. */
-  async passports(filter: { holders?: string[]; unit?: string; units?: readonly string[]; outFor?: string }): Promise<CustodyPassport[]> {
+  async passports(filter: {
+    holders?: string[];
+    /** These numbers exactly (normalPassportNumber's form, as the ledger stores them). */
+    numbers?: readonly string[];
+    unit?: string;
+    units?: readonly string[];
+    outFor?: string;
+  }): Promise<CustodyPassport[]> {
     const qb = this.ds.getRepository(CustodyPassportEntity).createQueryBuilder('p');
+    if (filter.numbers !== undefined) qb.andWhere('p.number = ANY(:numbers)', { numbers: [...filter.numbers] });
     // Out on loan for this case.
     if (filter.outFor !== undefined) qb.andWhere(`p.caseId = :outFor AND p.state = 'checked-out'`, { outFor: filter.outFor });
     if (filter.holders !== undefined) qb.andWhere('p.holder IN (:...holders)', { holders: filter.holders.length ? filter.holders : [''] });
