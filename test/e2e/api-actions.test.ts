@@ -324,6 +324,10 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       ['steps/A02/complete', 'organizer', {}],
       ['steps/B02/decision', 'fao-clerk', { decision: 'approve' }],
       ['amend', 'organizer', { changes: { returnDate: addDays(canonicalSubmission(users.unit).returnDate, 1) } }],
+      // Whatever the body's own rules would say (forty-first trial's kind): a date before the departure, a person not
+      // on the roster.
+      ['amend', 'organizer', { changes: { returnDate: '2027-03-30' } }],
+      ['amend', 'organizer', { changes: { members: [{ id: 'm9', personId: 'P-NOBODY-ON-ROSTER' }] } }],
       ['withdraw', 'organizer', { reason: '再次撤回' }],
       ['cancel', 'fao-clerk', { reason: '撤销' }],
       ['notice-objections', 'organizer', { objection: '公示对象本年度已出访' }],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { dayNumber, shanghaiDate } from '@df/domain';
+import { addDays, dayNumber, shanghaiDate } from '@df/domain';
 import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { addTestUser, bearer, createTestUsers, departingSoon, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
@@ -313,6 +313,29 @@ describe('the canonical US trip, submission to departure, entirely through the H
       (b) => b.items?.some((c: { caseId: string }) => c.caseId === caseId),
     );
     expect(list.items.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ unit: users.unit, status: 'departed' });
+
+    // Handed input (forty-first trial): an amendment of the departed case with a bad date read 422 (its rules checked
+    // first) where any amendment of it is refused 409. The state comes first, for every action only an open case takes,
+    // whatever its body's rules would say.
+    const openOnly: Array<[string, keyof typeof users.tokens, object]> = [
+      ['amend', 'organizer', { changes: { departureDate: '2020-01-01' } }],
+      ['amend', 'organizer', { changes: { returnDate: addDays(departureDate, -3) } }],
+      ['amend', 'organizer', { changes: { members: [{ id: 'm9', personId: 'P-NOBODY-ON-ROSTER' }] } }],
+      ['withdraw', 'organizer', { reason: '行程有变' }],
+      ['cancel', 'fao-clerk', { reason: '撤销' }],
+      ['notice-objections', 'organizer', { objection: '公示对象本年度已出访' }],
+      ['documents/extensions', 'fao-clerk', { documentId: 'invitation-translation', reason: '延期' }],
+    ];
+    for (const [path, role, body] of openOnly) {
+      const refused = await request(api.http).post(`/api/delegations/${caseId}/${path}`).set(bearer(users.tokens[role])).send(body);
+      expect({ path, body, status: refused.status, code: refused.body.code, en: refused.body.message?.en }).toEqual({
+        path,
+        body,
+        status: 409,
+        code: 'ACTION_NOT_ALLOWED',
+        en: expect.stringMatching(/^The case is departed: no one may /),
+      });
+    }
 
     // Updates by outcome in the metrics.
     const metrics = await request(api.http).get('/metrics').expect(200);

@@ -25,6 +25,8 @@ import {
   crossRoleRefusal,
   separationRefusal,
   organizersOf,
+  statusesFrom,
+  statusRefusesForGood,
   type CaseAction,
   type CaseStatus,
   type RegistryUnit,
@@ -117,6 +119,23 @@ describe('access table: role x case action x case status', () => {
     expect(
       accessRefusal({ action: 'cancel', actor: { role: 'fao-director', unit: 'fao' }, case: { ...CASE, status: 'departed' } }),
     ).toMatchObject({ code: 'ACTION_NOT_ALLOWED' });
+  });
+
+  it('a status refuses an action for good when no status the case may yet come to allows it (statusRefusesForGood)', () => {
+    // A case only moves on: what the read model holds, a moment behind the workflow, rules out what came before.
+    expect(statusesFrom('open')).toEqual(CASE_STATUSES);
+    expect(statusesFrom('departed')).toEqual(['departed', 'completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated']);
+    expect(statusesFrom('withdrawn')).toEqual(['withdrawn']);
+    const refused = (status: CaseStatus) => CASE_ACTIONS.filter((a) => a !== 'submit' && statusRefusesForGood(a, status));
+    expect(refused('open')).toEqual([]);
+    // Departed: what only an open case takes (an amendment, a withdrawal, a cancellation, an objection, an extension).
+    expect(refused('departed')).toEqual(['amend', 'withdraw', 'cancel', 'objection', 'extendDeficiency']);
+    // Closed: every change; reading stays.
+    expect(refused('completed')).toEqual(CASE_ACTIONS.filter((a) => a !== 'submit' && a !== 'read' && a !== 'readAttachments'));
+    // Never a refusal the access table does not make itself.
+    for (const status of CASE_STATUSES)
+      for (const action of CASE_ACTIONS.filter((a) => a !== 'submit' && statusRefusesForGood(a, status)))
+        expect(accessRefusal({ action, actor: { role: 'organizer', unit: UNIT }, case: { ...CASE, status } })).toBeDefined();
   });
 
   it("step actions: only the step's recording role, in open and departed cases; FAO officers on the organizer's behalf", () => {

@@ -25,6 +25,16 @@ export const CASE_STATUS_LABELS: Record<CaseStatus, Label> = {
 /** terminated: the workflow was ended outside the engine (Temporal CLI or Web UI), recorded by the worker's reconciler. */
 export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'cancelled', 'failed', 'terminated'];
 
+/**
+ * The statuses a case in `status` may yet be in, itself included: a case only moves on (open, then departed, then a
+ * closed one), so what a read model a moment behind its workflow says rules out what came before.
+ */
+export function statusesFrom(status: CaseStatus): readonly CaseStatus[] {
+  if (status === 'open') return CASE_STATUSES;
+  if (status === 'departed') return ['departed', ...CLOSED_STATUSES];
+  return [status];
+}
+
 /** Roles of the sending unit: they see and act on their own unit's cases only. */
 export const UNIT_ROLES: readonly Role[] = [
   'organizer',
@@ -410,6 +420,17 @@ export function mayActOnStep(action: 'complete' | 'decide', role: Role, step: { 
   if (roles.includes(role)) return true;
   const rule = ACCESS[action].onBehalf;
   return onBehalf && rule !== undefined && rule.by.includes(role) && roles.some((r) => rule.of.includes(r));
+}
+
+/**
+ * Whether `action` is refused on a case in `status` whatever status it comes to next (statusesFrom): the case's status
+ * in the read model, a moment behind its workflow, is then enough to refuse it (accessRefusal's status refusal), and
+ * the API does so before the request's own rule checks: a departed case's amendment with a bad date read 422 where
+ * its state refuses any amendment (forty-first trial), as a closed case's did before.
+ */
+export function statusRefusesForGood(action: CaseAction, status: CaseStatus): boolean {
+  const allowed = ACCESS[action].statuses;
+  return !statusesFrom(status).some((s) => allowed.includes(s));
 }
 
 /** Why this actor may not do this action on this case now; undefined when they may. The order: case status, role, unit. */

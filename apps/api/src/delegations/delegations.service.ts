@@ -40,6 +40,7 @@ import {
   accessRefusal,
   CLOSED_STATUSES,
   UPDATE_ACCESS_ACTIONS,
+  statusRefusesForGood,
   type CaseUpdateKind,
   dayNumber,
   departureDateViolations,
@@ -1002,6 +1003,20 @@ export class DelegationsService {
     const scope = await this.lookupCase(user, caseId, httpRequest); // the scope guard's read of the case row
     const print = fingerprint(user, `${kind}:${caseId}:${stepKey ?? ''}`, body);
     const key = clientKey ? scopedKey(user, clientKey) : undefined;
+    // A case whose status refuses the action for good (statusRefusesForGood: closed, or departed for what only an open
+    // case takes) is refused now, by the access table's rule naming the status: after the API's reading of the request
+    // and the scope check, before the request's own rule checks (forty-first trial: a departed case's amendment with a
+    // bad date read 422) and before anything reads its workflow (a query of a closed workflow replays its whole
+    // history on a worker: thirty-seventh trial, an amendment of a completed case answered 409 after 1.5 s; the ended
+    // workflow answers CASE_CLOSED to any update). Not a retry: one answered answers as the first time did, one whose
+    // outcome is unknown may be what moved the case on.
+    if (
+      statusRefusesForGood(UPDATE_ACCESS_ACTIONS[kind], scope.status) &&
+      (!key || (await this.idempotency.peek(key, print)).state === 'new')
+    ) {
+      const refusal = lookupAccessRefusal(user, scope, UPDATE_ACCESS_ACTIONS[kind]);
+      if (refusal) throw new DomainError(refusal.code, refusal.message);
+    }
     // issue 14: amended members' snapshot, against the case's unit's roster; after the scope check, so the
     // registries answer nothing about their people to a caller the case is not for.
     // An amendment naming members is checked against the ledger as a submission is: its refusals naming another
@@ -1024,16 +1039,6 @@ export class DelegationsService {
     // Released once the update is answered, accepted or refused; an unknown (or held) outcome leaves it to lapse.
     let keepHold = false;
     try {
-      // A case in a final status (its row's: none is ever left) is refused now, after the API's own checks of the
-      // request and before anything reads its workflow (the kept members, the amended trip, the claims): a query of a
-      // closed workflow replays its whole history on a worker (thirty-seventh trial: an amendment of a completed case
-      // answered 409 after 1.5 s), and the ended workflow answers CASE_CLOSED to any update. By the access table's
-      // rule, naming the status. Not a retry: one answered answers as the first time did, one whose outcome is unknown
-      // may be what closed the case.
-      if (CLOSED_STATUSES.includes(scope.status) && (!key || (await this.idempotency.peek(key, print)).state === 'new')) {
-        const refusal = lookupAccessRefusal(user, scope, UPDATE_ACCESS_ACTIONS[kind]);
-        if (refusal) throw new DomainError(refusal.code, refusal.message);
-      }
       const parsed = kind === 'amend' ? await this.withKeptMembers(caseId, resolved) : resolved;
       if (kind === 'amend') assertMembersOnce(parsed as { changes?: { members?: CaseFacts['members'] } });
       let retrying = false; // a retry of an unknown (or held) outcome: the update may be in the workflow already
