@@ -7,6 +7,7 @@ import {
   DEFINITION_2027_5,
   DEFINITION_2027_6,
   DEFINITION_2027_7,
+  DEFINITION_2027_8,
   DEFINITION_2027_1,
   addDays,
   chineseCalendar,
@@ -1686,6 +1687,35 @@ describe('CaseEngine', () => {
     ]);
     // Cases pinned to 2027.7 keep the unit's approvals.
     expect(unitSteps.map(run(DEFINITION_2027_7, later).status)).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it("2027.9: the lead unit's joint-delegation confirmation (A17) is given again when the trip changes, after the sign-off and before the submission goes on; 2027.8 keeps it", () => {
+    const run = (definition: typeof DEFAULT_DEFINITION, changes: (engine: CaseEngine) => Partial<CaseFacts>) => {
+      const engine = newEngine({ jointDelegation: true }, {}, definition);
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+      const status = (k: string) => engine.progress(t).steps.find((s) => s.key === k)!.status;
+      expect(['A15', 'A17', 'B01'].map(status)).toEqual(['done', 'done', 'done']);
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
+      return { engine, status };
+    };
+    const later = (engine: CaseEngine) => ({
+      departureDate: '2026-05-18',
+      returnDate: '2026-05-22',
+      destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
+    });
+    const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
+    const city = (engine: CaseEngine) => ({ destinations: [{ ...engine.facts.destinations[0]!, city: 'Washington' }] });
+    for (const changes of [later, member]) {
+      const { engine, status } = run(DEFAULT_DEFINITION, changes);
+      expect(['A15', 'A17'].map(status)).toEqual([expect.not.stringMatching(/^done$/), expect.not.stringMatching(/^(done|awaiting)$/)]);
+      // Given again after the sign-off, before the FAO reviews the trip again; the case departs.
+      const done = departAndListDone(engine);
+      const at = (k: string) => done.indexOf(k);
+      expect(['A15', 'A17', 'B05'].map(at).every((i, n, all) => i >= 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
+    }
+    // A stop's city alone leaves it (and the sign-off) standing; cases pinned to 2027.8 keep it.
+    expect(run(DEFAULT_DEFINITION, city).status('A17')).toBe('done');
+    expect(run(DEFINITION_2027_8, later).status('A17')).toBe('done');
   });
 
   it('fourth trial: a member added after the passports and visas are done leaves the members’ own work done (C04-C07, D13); the joint work runs again for the newcomer', () => {

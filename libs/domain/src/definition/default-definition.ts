@@ -171,7 +171,7 @@ const rerunOn =
   (when: NonNullable<StepBehaviour['rerunOnAmend']>) =>
   (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: when } });
 
-export const DEFAULT_DEFINITION_VERSION = '2027.8';
+export const DEFAULT_DEFINITION_VERSION = '2027.9';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -298,8 +298,22 @@ const CHANGES_2027_8: Record<string, (s: StepDefinition) => StepDefinition> = {
   A16: rerunOn('trip'),
 };
 
+/** 2027.8 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_8: ProcessDefinition = nextVersion('2027.8', DEFINITION_2027_7, CHANGES_2027_8);
+
+/**
+ * What 2027.9 changes: the lead unit's joint-delegation confirmation (A17, 牵头单位出具联合组团确认件, "cross-unit
+ * delegation", process.md) confirms the delegation as composed, when and where it goes: it runs again when the trip
+ * changes (rerunOnAmend 'trip': the dates, the countries, the members), as the unit's sign-off (A15) it follows does
+ * from 2027.8. Until 2027.8 it stayed confirmed for the delegation as first submitted (a member of another unit added,
+ * or the dates moved, went to the FAO on the old confirmation). B01 and what follows wait for it as for A15 and A16.
+ */
+const CHANGES_2027_9: Record<string, (s: StepDefinition) => StepDefinition> = {
+  A17: rerunOn('trip'),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_7, CHANGES_2027_8);
+export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_8, CHANGES_2027_9);
 
 /**
  * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
@@ -324,6 +338,7 @@ export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
   DEFINITION_2027_5,
   DEFINITION_2027_6,
   DEFINITION_2027_7,
+  DEFINITION_2027_8,
   DEFAULT_DEFINITION,
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,

@@ -91,7 +91,10 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.8');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.9');
+    // 2027.9: the lead unit's joint-delegation confirmation runs again when the trip changes; 2027.8 keeps it done.
+    expect(publishedStep('A17', DEFAULT_DEFINITION.version)?.behaviour?.rerunOnAmend).toBe('trip');
+    expect(publishedStep('A17', '2027.8')?.behaviour?.rerunOnAmend).toBeUndefined();
     // 2027.8: the budget and its countersign run again when the itinerary changes, the unit's sign-offs when the trip
     // does; 2027.7 keeps them done.
     const unitReruns = (v: string) => ['A09', 'A10', 'A15', 'A16'].map((c) => publishedStep(c, v)?.behaviour?.rerunOnAmend);
