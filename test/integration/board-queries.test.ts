@@ -79,7 +79,7 @@ describe('board and inbox queries against their plain-SQL specification', () => 
     const rows: Array<Record<string, unknown>> = await db.query(
       `SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
               to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.status AS case_status, c.submitted_at, c.at_risk, c.slack_wd, c.definition_version,
-              c.organizers, EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.case_id AND i.resolved_at IS NULL) AS incident_open, s.step_key, s.code, s.name_zh, s.name_en, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at,
+              c.organizers, EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.case_id AND i.resolved_at IS NULL) AS incident_open, s.step_key, s.code, s.name_zh, s.name_en, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.blocked_reason, s.started_at, s.due_at,
               s.latest_start_at, count(*) OVER () AS total
          FROM case_steps s JOIN cases c ON c.case_id = s.case_id
         WHERE s.status IN ('awaiting', 'overdue', 'blocked') AND ${statusFilter} AND (${roleFilter}) ${unitFilter}

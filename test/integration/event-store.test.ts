@@ -28,6 +28,8 @@ import { CaseMembers1796142302631 } from '../../libs/persistence/src/migrations/
 import { CaseMembersPassport1796172000000 } from '../../libs/persistence/src/migrations/1796172000000-CaseMembersPassport';
 import { CaseMembersNewPassport1796255724244 } from '../../libs/persistence/src/migrations/1796255724244-CaseMembersNewPassport';
 import { CaseMembersIssued1796280255150 } from '../../libs/persistence/src/migrations/1796280255150-CaseMembersIssued';
+import { CaseStepsBlockedReason1796554717741 } from '../../libs/persistence/src/migrations/1796554717741-CaseStepsBlockedReason';
+import { caseStream } from '../support/event-factories';
 import { drive, supplyWithFile } from '../support/drive';
 import { actor, caseInput } from '../support/factories';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -402,5 +404,56 @@ describe('the event store and its read models on real PostgreSQL and Temporal (a
     expect(repaired.rows.cases).toBe(4);
     expect((await verifyReadModels(ds)).differenceCount).toBe(0);
     expect(await ds.query(`SELECT count(*)::int AS n FROM cases WHERE case_id = 'forged-case'`)).toEqual([{ n: 0 }]);
+  });
+
+  it("a blocked step's reason: projected from step.blocked, cleared by step.unblocked, and backfilled by its migration", async () => {
+    const store = worker.app.get(EventStore);
+    const stream = caseStream({
+      unit: 'blocked-unit',
+      submittedAt: Date.now() - 10 * 86_400_000,
+      departureDate: '2027-09-01',
+      done: [],
+      open: [
+        { key: 'B05', code: 'B05', phase: 'review', actorRole: 'fao-reviewer', kind: 'approval' },
+        { key: 'B04', code: 'B04', phase: 'review', actorRole: 'fao-reviewer', kind: 'approval' },
+      ],
+    });
+    const caseId = stream[0]!.streamId;
+    const reason = { zh: '缺件逾期未补：“邀请函译文”（invitation-translation）', en: 'Missing documents past their deadline: x' };
+    const at = stream.at(-1)!.occurredAt;
+    await store.append(stream);
+    let seq = stream.length;
+    const append = (type: string, payload: Record<string, unknown>) =>
+      store.append([
+        {
+          streamId: caseId,
+          seq: ++seq,
+          eventId: randomUUID(),
+          type,
+          actorId: null,
+          actorRole: 'system',
+          onBehalfOf: null,
+          occurredAt: at,
+          payload,
+        },
+      ]);
+    await append('step.blocked', { key: 'B05', code: 'B05', reason });
+    await append('step.blocked', { key: 'B04', code: 'B04', reason });
+    await append('step.unblocked', { key: 'B04', code: 'B04' });
+    const rows = () =>
+      ds.query('SELECT step_key, status, blocked_reason FROM case_steps WHERE case_id = $1 ORDER BY step_key', [caseId]) as Promise<
+        Array<{ step_key: string; status: string; blocked_reason: unknown }>
+      >;
+    const live = await rows();
+    expect(live).toEqual([
+      { step_key: 'B04', status: 'awaiting', blocked_reason: null },
+      { step_key: 'B05', status: 'blocked', blocked_reason: reason },
+    ]);
+    // A database migrated from before the column: the blocked row gets its last step.blocked's reason, the rest none.
+    const runner = ds.createQueryRunner();
+    await runner.query('ALTER TABLE case_steps DROP COLUMN blocked_reason');
+    await new CaseStepsBlockedReason1796554717741().up(runner);
+    await runner.release();
+    expect(await rows()).toEqual(live);
   });
 });

@@ -249,7 +249,8 @@ export interface InboxItem {
    * every 容缺 document is supplied on the case page; DEPARTURE_PASSED: the trip's dates passed without a departure,
    * amend them or withdraw; NOT_BEFORE_DATE: the departure's confirmation before the departure date; CASE_INCIDENT: an incident stopped the case; ENTERPRISE_STANDING: the card application's
    * enterprise is off the whitelist; PASSPORT_CUSTODY: the custody ledger cannot make the passport step's move now,
-   * the member's passport out on loan for another case or none valid for the trip);
+   * the member's passport out on loan for another case or none valid for the trip; STEP_BLOCKED: a 容缺 document the step
+   * needs is past its deadline);
    * null when they may.
    */
   blockedFor: { code: string; message: Bilingual } | null;

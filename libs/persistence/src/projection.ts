@@ -206,6 +206,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
         memberId: str(p.memberId),
         country: str(p.country),
         status: event.type === 'step.awaiting' ? 'awaiting' : 'skipped',
+        blockedReason: null,
         startedAt: event.type === 'step.awaiting' ? date(event.payload.startedAt) : null,
         doneAt: null,
         dueAt: event.type === 'step.awaiting' ? date(event.payload.dueAt) : null,
@@ -273,6 +274,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
         if (!row) continue;
         Object.assign(row, {
           status: 'returned',
+          blockedReason: null,
           startedAt: null,
           doneAt: null,
           dueAt: null,
@@ -289,6 +291,7 @@ export function foldCaseEvent(view: CaseView, event: CaseEvent): void {
       if (!row) return;
       row.updatedSeq = event.seq;
       row.status = event.type === 'step.blocked' ? 'blocked' : 'awaiting';
+      row.blockedReason = event.type === 'step.blocked' ? event.payload.reason : null;
       return;
     }
     case 'step.overdue': {

@@ -129,12 +129,14 @@ export class InboxService {
         onBehalf: r.actor_role !== user.role,
         blockedFor: r.incident_open
           ? CASE_PAUSED
-          : completesItself(r.definition_version, r.code)
-            ? SUPPLY_DOCUMENTS
-            : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
-              offWhitelist(r) ??
-              custody.get(r) ??
-              blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
+          : r.status === 'blocked'
+            ? stepBlocked(r)
+            : completesItself(r.definition_version, r.code)
+              ? SUPPLY_DOCUMENTS
+              : (lapsedTrip(r, definitions.get(r.definition_version), () => today(r)) ??
+                offWhitelist(r) ??
+                custody.get(r) ??
+                blockedFor(user, r, definitions.get(r.definition_version), decisions.get(r.case_id) ?? [])),
       })),
       // Counted up to INBOX_COUNT_CAP (1,000): past it `total` is 1,000 and says so (the web shows "1,000+").
       total,
@@ -213,6 +215,17 @@ export class InboxService {
  * (thirty-ninth trial's kind: an item offered as actionable that the workflow refuses).
  */
 const CASE_PAUSED = { code: 'CASE_INCIDENT', message: INCIDENT_NOTICE } as const;
+
+/**
+ * A blocked step (status blocked: a 容缺 document it needs is past its deadline): every action on it, a return
+ * included, is refused 409 STEP_NOT_AWAITING until it is unblocked (the document supplied, or its deadline extended),
+ * so the item says why in the workflow's words (step.blocked's reason; forty-second trial: B05 offered with
+ * blockedFor null, then refused).
+ */
+const stepBlocked = (r: InboxRow) => {
+  const why = r.blocked_reason ?? { zh: '暂不能办理', en: 'it cannot be acted on now' };
+  return { code: 'STEP_BLOCKED', message: { zh: `本步骤受阻：${why.zh}`, en: `The step is blocked: ${why.en}` } } as const;
+};
 
 /**
  * A step that completes itself once every 容缺 document is in (behaviour.collectsDeficiencies, B03): completing it is

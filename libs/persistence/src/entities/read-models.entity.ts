@@ -178,6 +178,14 @@ export class CaseStepEntity {
   @Column({ name: 'status', type: 'varchar', length: 16 })
   status!: string;
 
+  /**
+   * Why the step is blocked, as step.blocked gave it ({zh, en}: the 容缺 documents past their deadline it needs), for the
+   * inbox's blockedFor while `status` is blocked (every action on it is refused 409 STEP_NOT_AWAITING meanwhile);
+   * cleared by step.unblocked. Read only with status blocked.
+   */
+  @Column({ name: 'blocked_reason', type: 'jsonb', nullable: true })
+  blockedReason!: { zh: string; en: string } | null;
+
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt!: Date | null;
 

@@ -38,6 +38,7 @@ import { CustodyPassportEventsClock1796317456786 } from './1796317456786-Custody
 import { AnnualPlanApproval1796343233003 } from './1796343233003-AnnualPlanApproval';
 import { ApecStandingHolds1796354005296 } from './1796354005296-ApecStandingHolds';
 import { AttachmentUploaderRole1796393060205 } from './1796393060205-AttachmentUploaderRole';
+import { CaseStepsBlockedReason1796554717741 } from './1796554717741-CaseStepsBlockedReason';
 
 export const MIGRATIONS = [
   Init1795333139030,
@@ -79,4 +80,5 @@ export const MIGRATIONS = [
   AnnualPlanApproval1796343233003,
   ApecStandingHolds1796354005296,
   AttachmentUploaderRole1796393060205,
+  CaseStepsBlockedReason1796554717741,
 ];

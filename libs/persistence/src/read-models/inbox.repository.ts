@@ -75,6 +75,8 @@ export interface InboxRow {
   member_id: string | null;
   country: string | null;
   status: string;
+  /** Why the step is blocked (step.blocked's reason), with status blocked; else null. */
+  blocked_reason: { zh: string; en: string } | null;
   started_at: Date | null;
   due_at: Date | null;
   latest_start_at: Date | null;
@@ -176,7 +178,7 @@ export class InboxRepository {
          SELECT c.case_id, c.title, c.unit, to_char(c.departure_date, 'YYYY-MM-DD') AS departure_date,
                 to_char(c.return_date, 'YYYY-MM-DD') AS return_date, c.status AS case_status, c.submitted_at, c.at_risk, c.slack_wd, c.definition_version, c.organizers,
                 EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.case_id AND i.resolved_at IS NULL) AS incident_open,
-                s.step_key, s.code, s.name_zh, s.name_en, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.started_at, s.due_at, s.latest_start_at
+                s.step_key, s.code, s.name_zh, s.name_en, s.phase, s.kind, s.actor_role, s.member_id, s.country, s.status, s.blocked_reason, s.started_at, s.due_at, s.latest_start_at
            FROM page p JOIN case_steps s ON s.case_id = p.case_id AND s.step_key = p.step_key JOIN cases c ON c.case_id = p.case_id
           ORDER BY p.latest_start_at ASC NULLS LAST, p.departure_date ASC, p.case_id, p.step_key`,
         [...params, q.limit, q.offset],
