@@ -137,6 +137,17 @@ function departAndListDone(engine: CaseEngine): string[] {
     .map((e) => (e.payload as { key: string }).key);
 }
 
+/** Amendments the version tests send: the trip four days later, a member added, a stop's city changed, a country added. */
+const AMENDED = {
+  later: (engine: CaseEngine): Partial<CaseFacts> => ({
+    departureDate: '2026-05-18',
+    returnDate: '2026-05-22',
+    destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
+  }),
+  member: (engine: CaseEngine): Partial<CaseFacts> => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] }),
+  city: (engine: CaseEngine): Partial<CaseFacts> => ({ destinations: [{ ...engine.facts.destinations[0]!, city: 'Washington' }] }),
+};
+
 /** 00:00 Asia/Shanghai of the case's departure date, epoch ms. */
 function departureDayStart(engine: CaseEngine): number {
   return Date.parse(`${engine.facts.departureDate}T00:00:00+08:00`);
@@ -1610,17 +1621,12 @@ describe('CaseEngine', () => {
       engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
       return { engine, status };
     };
-    const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
+    const { later, member } = AMENDED;
     const country = (engine: CaseEngine) => ({
       destinations: [
         { ...engine.facts.destinations[0]!, leave: '2026-05-13' },
         makeDestination({ country: 'CA', city: 'Toronto', arrive: '2026-05-13', leave: '2026-05-15' }),
       ],
-    });
-    const later = (engine: CaseEngine) => ({
-      departureDate: '2026-05-18',
-      returnDate: '2026-05-22',
-      destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
     });
     for (const changes of [member, country]) {
       const { status } = run(DEFAULT_DEFINITION, changes);
@@ -1637,6 +1643,7 @@ describe('CaseEngine', () => {
   });
 
   it('2027.8: a trip changed after the unit approved it runs its budget, the countersign and the sign-offs again, before the FAO reviews it again; a change of city runs the budget only, and 2027.7 keeps them done', () => {
+    const { later, member, city } = AMENDED;
     const unitSteps = ['A09', 'A10', 'A15', 'A16'];
     const run = (definition: typeof DEFAULT_DEFINITION, changes: (engine: CaseEngine) => Partial<CaseFacts>) => {
       const engine = newEngine({ supervisingDepartment: 'dept-trade' }, {}, definition);
@@ -1647,13 +1654,6 @@ describe('CaseEngine', () => {
       engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
       return { engine, status, t };
     };
-    const later = (engine: CaseEngine) => ({
-      departureDate: '2026-05-18',
-      returnDate: '2026-05-22',
-      destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
-    });
-    const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
-    const city = (engine: CaseEngine) => ({ destinations: [{ ...engine.facts.destinations[0]!, city: 'Washington' }] });
     for (const changes of [later, member]) {
       const { engine, status, t } = run(DEFAULT_DEFINITION, changes);
       // The unit's approvals are not done (the budget opens again once the annual plan check, rerun too, has answered),
@@ -1690,6 +1690,7 @@ describe('CaseEngine', () => {
   });
 
   it("2027.9: the lead unit's joint-delegation confirmation (A17) is given again when the trip changes, after the sign-off and before the submission goes on; 2027.8 keeps it", () => {
+    const { later, member, city } = AMENDED;
     const run = (definition: typeof DEFAULT_DEFINITION, changes: (engine: CaseEngine) => Partial<CaseFacts>) => {
       const engine = newEngine({ jointDelegation: true }, {}, definition);
       const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
@@ -1698,13 +1699,6 @@ describe('CaseEngine', () => {
       engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: changes(engine) } }, t);
       return { engine, status };
     };
-    const later = (engine: CaseEngine) => ({
-      departureDate: '2026-05-18',
-      returnDate: '2026-05-22',
-      destinations: [{ ...engine.facts.destinations[0]!, arrive: '2026-05-18', leave: '2026-05-22' }],
-    });
-    const member = (engine: CaseEngine) => ({ members: [...engine.facts.members, makeMember({ id: 'm2', name: '李四' })] });
-    const city = (engine: CaseEngine) => ({ destinations: [{ ...engine.facts.destinations[0]!, city: 'Washington' }] });
     for (const changes of [later, member]) {
       const { engine, status } = run(DEFAULT_DEFINITION, changes);
       expect(['A15', 'A17'].map(status)).toEqual([expect.not.stringMatching(/^done$/), expect.not.stringMatching(/^(done|awaiting)$/)]);
