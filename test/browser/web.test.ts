@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { requiredTaskData } from '@df/contracts';
+import { DEFAULT_DEFINITION } from '@df/domain';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission, uniquePassportNumber } from '../support/api-harness';
 import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
@@ -58,6 +59,9 @@ async function openFromInbox(page: Page, title: string, stepKey: string): Promis
     }
   }
 }
+
+/** A step's Chinese name as the built-in definition gives it. */
+const stepName = (code: string) => DEFAULT_DEFINITION.steps.find((s) => s.code === code)!.name.zh;
 
 async function confirmDialog(page: Page): Promise<void> {
   const dialog = page.getByRole('dialog');
@@ -238,9 +242,24 @@ describe('the web app in Chromium, on the whole stack', () => {
         returned = true;
         await dialog.getByText('退回修改').click();
         await dialog.getByRole('combobox', { name: '退回至步骤' }).click();
+        // The steps B04 rests on, nearest first (forty-third trial: every done step of the case, A02 first, some not
+        // upstream of B04 at all), and what a return undoes said beside them.
+        const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+        await options.first().waitFor();
+        await expect(options.allInnerTexts()).resolves.toEqual([
+          `A04:US ${stepName('A04')}`,
+          `A03:US ${stepName('A03')}`,
+          `A02 ${stepName('A02')}`,
+        ]);
+        await expect(dialog.innerText()).resolves.toContain('退回后，所选步骤及其之后已办理的步骤都须重新办理');
         await page.keyboard.type('A04');
         await page.keyboard.press('Enter');
         await dialog.getByLabel('意见').fill('邀请方情况说明不完整');
+      }
+      // The step sent back says why, to the organizer who does it again (forty-third trial: only the timeline had it).
+      if (step.key === 'A04:US' && returned) {
+        await dialog.getByTestId('returned-by').waitFor();
+        await expect(dialog.getByTestId('returned-by').innerText()).resolves.toMatch(/本步骤被退回修改：邀请方情况说明不完整[\s\S]*B04:US/);
       }
       // A step whose purpose is a written result (A04 the note on the inviting party) is completed with it, as a person writes it.
       const written = requiredTaskData(step.code)?.outcome;

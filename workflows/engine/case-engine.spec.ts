@@ -456,6 +456,67 @@ describe('CaseEngine', () => {
     ).toThrow(Rejection);
   });
 
+  it('forty-third trial: an open approval lists where it may be returned, nearest first and upstream only; the step sent back says why until done again', () => {
+    const engine = newEngine();
+    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B05')!.startedAt!);
+    const step = (key: string, t = now) => engine.progress(t).steps.find((s) => s.key === key)!;
+    const targets = step('B05').returnTargets!;
+    // B05 rests on B02 and B04:US; B02 on B01, B04:US on A04:US; ...: the nearest first (the sign-off before the
+    // countersign before the budget it rests on).
+    expect(targets.slice(0, 3)).toEqual(['B02', 'B04:US', 'B01']);
+    const at = (k: string) => targets.indexOf(k);
+    expect([at('A15'), at('A10'), at('A09')].every((i, n, all) => i > 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
+    expect(targets).toContain('A02');
+    expect(targets).not.toContain('A01'); // a system step
+    expect(targets).not.toContain('A13'); // a timer
+    // Each is done and one the return accepts; a done step off B05's chain (the passport check) is not offered.
+    for (const k of targets) expect([k, step(k).status]).toEqual([k, 'done']);
+    expect(targets).not.toContain('C01:m1');
+    for (const k of targets)
+      expect(() =>
+        engine.validate(
+          {
+            type: 'decide',
+            request: {
+              requestId: `v-${k}`,
+              actor: actor('fao-reviewer', 'fao'),
+              stepKey: 'B05',
+              decision: 'return',
+              returnTo: k,
+              comment: '请修改',
+            },
+          },
+          now,
+        ),
+      ).not.toThrow();
+    // A done step, or one not awaiting, lists none.
+    expect(step('B02').returnTargets).toBeUndefined();
+    engine.apply(
+      {
+        type: 'decide',
+        request: {
+          requestId: 'ret',
+          actor: actor('fao-reviewer', 'fao'),
+          stepKey: 'B05',
+          decision: 'return',
+          returnTo: 'A09',
+          comment: '预算超标',
+        },
+      },
+      now,
+    );
+    expect(step('A09').returnedBy).toEqual({
+      stepKey: 'B05',
+      comment: '预算超标',
+      actedBy: actor('fao-reviewer', 'fao').id,
+      at: new Date(now).toISOString(),
+    });
+    // Done again: the reason is no longer shown.
+    const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A09' && s.status === 'done') });
+    expect(step('A09', t).returnedBy).toBeUndefined();
+  });
+
   it('separation of duties: the submitter, signed in with another role, may not decide their own case (validator only)', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B07' && s.status === 'awaiting') });

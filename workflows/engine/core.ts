@@ -100,6 +100,8 @@ export interface StepState {
   comment?: string;
   data?: Record<string, unknown>;
   returns: number;
+  /** The last return that sent this step back (the returning step, its reason, who, when): shown until it is done again. */
+  lastReturn?: { by: string; comment?: string; actedBy?: string; at: number };
 }
 
 export interface Deficiency extends MissingDocument {
@@ -857,6 +859,7 @@ export class CaseCore {
       this.custodyWork.push(this.custodyOf(key, custody, meta.memberId));
     state.status = 'done';
     state.doneAt = this.now;
+    state.lastReturn = undefined;
     state.blockedReason = undefined;
     state.deficiencyBlocked = undefined;
     state.systemRunning = false;

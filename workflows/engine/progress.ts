@@ -16,6 +16,7 @@ import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus }
 import { planSummary, stepOfClosedCase } from '@df/contracts';
 import type { CaseCore, StepState } from './core';
 import type { StepMeta } from './step-meta';
+import { returnChoices } from './actions/decide';
 
 /** The progress view: the plan over the instances' states, the phase, the replanned event and the progress query's answer. */
 
@@ -186,6 +187,19 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(state.comment ? { comment: state.comment } : {}),
       ...(state.data ? { data: state.data } : {}),
       returns: state.returns,
+      ...(state.lastReturn && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'
+        ? {
+            returnedBy: {
+              stepKey: state.lastReturn.by,
+              ...(state.lastReturn.comment ? { comment: state.lastReturn.comment } : {}),
+              ...(state.lastReturn.actedBy ? { actedBy: state.lastReturn.actedBy } : {}),
+              at: toIso(state.lastReturn.at),
+            },
+          }
+        : {}),
+      ...(meta.kind === 'approval' && (status === 'awaiting' || status === 'overdue') && !core.closed
+        ? { returnTargets: returnChoices(core, meta.key) }
+        : {}),
       ...(meta.behaviour.requiresAttachments?.length
         ? {
             requiresAttachments: [...meta.behaviour.requiresAttachments],

@@ -291,6 +291,10 @@ export interface StepProgress {
   missingAttachments?: string[];
   /** An approval of a trip outside the annual plan (B05 from 2027.6): what its comment must state (the unit's written reason). */
   planReason?: { zh: string; en: string };
+  /** The return that sent the step back, while it is not done again (its reason: the returning decision's comment). */
+  returnedBy?: { stepKey: string; comment?: string; actedBy?: string; at: string };
+  /** An open approval's return targets, nearest first (what `returnTo` may name). */
+  returnTargets?: string[];
 }
 
 export interface Progress {

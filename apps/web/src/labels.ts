@@ -151,6 +151,12 @@ export const DICT = {
   // decision dialog
   decision: ['审批决定', 'Decision'],
   returnTo: ['退回至步骤', 'Return to step'],
+  returnHint: [
+    '退回后，所选步骤及其之后已办理的步骤都须重新办理；最近的上游步骤列在最前',
+    'The chosen step and every step done after it are done again; the nearest steps come first',
+  ],
+  returnedBy: ['本步骤被退回修改', 'This step was returned for revision'],
+  returnedByDetail: ['退回步骤', 'Returned at'],
   comment: ['意见', 'Comment'],
   reasonRequired: ['不同意或退回修改时须填写理由', 'A reason is required to reject or return'],
   writtenOutcome: ['办理结果', 'Outcome (in writing)'],

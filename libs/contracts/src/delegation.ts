@@ -195,6 +195,16 @@ export interface StepProgress {
   data?: Record<string, unknown>;
   /** How many times this step was sent back for revision. */
   returns: number;
+  /**
+   * The return that sent this step back, while it is not done again: the returning step's key, its reason (the
+   * decision's comment), who returned it and when (ISO). The person redoing it reads why (forty-third trial).
+   */
+  returnedBy?: { stepKey: string; comment?: string; actedBy?: string; at: string };
+  /**
+   * An open approval's return targets, nearest first: the done people's steps upstream of it (returnChoices), what a
+   * return may name in `returnTo`.
+   */
+  returnTargets?: string[];
   /** Attachment kinds the step needs before it completes and which of them are still missing (absent: none needed). */
   requiresAttachments?: AttachmentKind[];
   missingAttachments?: AttachmentKind[];
@@ -207,13 +217,20 @@ export interface StepProgress {
 
 /**
  * A step as a closed case shows it (stepStatusOfClosedCase): one left undone is `withdrawn`, on no critical path, with no
- * latest start, blocked reason or plan reason (nothing is waited for); done and skipped steps as they are. The engine's
+ * latest start, blocked reason, plan reason or return (nothing is waited for); done and skipped steps as they are. The engine's
  * progress of a closed case and the API's answer for a workflow closed outside the engine both show steps through it.
  */
 export function stepOfClosedCase(step: StepProgress): StepProgress {
   const status = stepStatusOfClosedCase(step.status);
   if (status === step.status) return step;
-  const { latestStartAt: _start, blockedReason: _blocked, planReason: _reason, ...rest } = step;
+  const {
+    latestStartAt: _start,
+    blockedReason: _blocked,
+    planReason: _reason,
+    returnTargets: _targets,
+    returnedBy: _returned,
+    ...rest
+  } = step;
   return { ...rest, status, critical: false };
 }
 

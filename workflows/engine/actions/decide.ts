@@ -117,6 +117,30 @@ export function returnTargets(core: CaseCore, stepKey: string, returnTo: unknown
   return targets;
 }
 
+/**
+ * Where an open approval may be returned to, nearest first (breadth-first through its instances' needs): the done
+ * people's steps upstream of it (tasks, approvals, external outcomes; returnTargets accepts them). The dialog offers
+ * these, in this order (forty-third trial: it offered every done step of the case from A02 on, some not upstream,
+ * which the return refused, and A02 first).
+ */
+export function returnChoices(core: CaseCore, key: string): string[] {
+  const seen = new Set<string>([key]);
+  const out: string[] = [];
+  let layer = [...(core.metas.get(key)?.needs ?? [])];
+  while (layer.length > 0) {
+    const next: string[] = [];
+    for (const k of layer) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const meta = core.metas.get(k);
+      if (meta && meta.kind !== 'system' && meta.kind !== 'timer' && core.states.get(k)?.status === 'done') out.push(k);
+      next.push(...(meta?.needs ?? []));
+    }
+    layer = next;
+  }
+  return out;
+}
+
 export function upstreamOf(core: CaseCore, key: string): string[] {
   const seen = new Set<string>();
   const stack = [...(core.metas.get(key)?.needs ?? [])];
@@ -174,6 +198,15 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
       const reset = [...new Set([...targets, ...dependentsOf(core.instances, targets)])];
       for (const k of targets) core.states.get(k)!.returns++;
       core.reset(reset);
+      // The target says why it was sent back, to whoever does it again (forty-third trial: the reason was only in the
+      // timeline, pages away).
+      for (const k of targets)
+        core.states.get(k)!.lastReturn = {
+          by: r.stepKey,
+          ...(r.comment ? { comment: r.comment } : {}),
+          ...(r.actor?.id ? { actedBy: r.actor.id } : {}),
+          at: core.now,
+        };
       core.emit('step.returned', r, { by: r.stepKey, targets, keys: reset.filter((k) => core.states.get(k)?.status === 'returned') });
       break;
     }

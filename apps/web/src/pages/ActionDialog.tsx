@@ -90,7 +90,7 @@ function taskData(code: string, v: Values, schema?: string | null): { data?: Rec
  * workflow decides whether this user may take them.
  */
 export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget | null; onClose(): void; onDone(): void }) {
-  const { t, pick, code } = useT();
+  const { t, pick, code, lang } = useT();
   const errText = useErrorText();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
@@ -115,9 +115,9 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     let current = true;
     const onError = (e: unknown) => current && setError(e);
     catalog().then((c) => current && setCat(c), onError);
-    // Approvals list the upstream steps a return may go to; a member's step names its member (C05: whose passport).
-    if (target.kind === 'approval' || target.stepKey.includes(':'))
-      api<Progress>('GET', `/api/delegations/${target.caseId}`).then((p) => current && setProgress(p), onError);
+    // Approvals list the upstream steps a return may go to; a member's step names its member (C05: whose passport); a
+    // step sent back says why (forty-third trial: the reason was only in the timeline).
+    api<Progress>('GET', `/api/delegations/${target.caseId}`).then((p) => current && setProgress(p), onError);
     return () => {
       current = false;
     };
@@ -156,9 +156,13 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     ...(tableRoute && tableRoute !== 'visa' ? [tableRoute] : []),
     ...(country && card?.economies?.includes(country) ? ['apec-card'] : []),
   ];
-  const upstream = (progress?.steps ?? []).filter(
-    (s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey,
-  );
+  const here = progress?.steps.find((s) => s.key === target.stepKey);
+  // Where a return may go: the engine's list for the step, nearest first (an answer without it: every done step).
+  const byKey = new Map((progress?.steps ?? []).map((s) => [s.key, s]));
+  const upstream = here?.returnTargets
+    ? here.returnTargets.flatMap((k) => byKey.get(k) ?? [])
+    : (progress?.steps ?? []).filter((s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey);
+  const returned = here?.returnedBy;
 
   const send = (v: Values) => {
     setBusy(true);
@@ -226,6 +230,16 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         </Button>,
       ]}
     >
+      {returned ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="returned-by"
+          style={{ marginBottom: 12 }}
+          title={`${t('returnedBy')}${returned.comment ? `${lang === 'zh' ? '：' : ': '}${returned.comment}` : ''}`}
+          description={`${t('returnedByDetail')} ${returned.stepKey}${returned.actedBy ? ` · ${returned.actedBy}` : ''} · ${returned.at.slice(0, 10)}`}
+        />
+      ) : null}
       {member ? (
         <Typography.Paragraph data-testid="dialog-member">
           {t('stepForMember')}：{member.name}（{member.id}）
@@ -371,7 +385,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           </Space>
         ) : null}
         {decision === 'return' && target.kind === 'approval' ? (
-          <Form.Item label={t('returnTo')} name="returnTo" rules={[{ required: true, message: t('required') }]}>
+          <Form.Item label={t('returnTo')} name="returnTo" extra={t('returnHint')} rules={[{ required: true, message: t('required') }]}>
             <Select
               showSearch
               aria-label={t('returnTo')}
