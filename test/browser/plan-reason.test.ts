@@ -47,6 +47,7 @@ describe("B05's dialog asks the unit's written reason for a trip outside the ann
     );
     await action.click();
     const dialog = page.getByRole('dialog');
+    await dialog.getByText('同意', { exact: true }).click();
     await waitForOrShow(page, dialog.getByTestId('plan-reason'));
     await expect(dialog.getByTestId('plan-reason').innerText()).resolves.toContain('未列入年度出访计划');
     const posts: string[] = [];

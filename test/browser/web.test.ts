@@ -232,6 +232,12 @@ describe('the web app in Chromium, on the whole stack', () => {
         const member = p.facts.members.find((m) => m.id === step.memberId)!;
         await expect(dialog.getByTestId('dialog-member').innerText()).resolves.toBe(`办理对象（团组成员）：${member.name}（${member.id}）`);
       }
+      // Nothing is chosen for the approver: confirmed as is, the dialog asks for a decision and sends nothing.
+      if (step.kind === 'approval' && !shots.has('no-decision')) {
+        shots.add('no-decision');
+        await dialog.getByTestId('confirm').click();
+        await dialog.locator('.ant-form-item-explain-error', { hasText: '请选择审批决定' }).waitFor();
+      }
       if (step.code === 'B02' && !acceptedWithDeficiencies) {
         acceptedWithDeficiencies = true;
         await dialog.getByText('容缺受理').click();
@@ -255,6 +261,8 @@ describe('the web app in Chromium, on the whole stack', () => {
         await page.keyboard.type('A04');
         await page.keyboard.press('Enter');
         await dialog.getByLabel('意见').fill('邀请方情况说明不完整');
+      } else if (step.kind === 'approval') {
+        await dialog.getByText('同意', { exact: true }).click();
       }
       // The step sent back says why, to the organizer who does it again (forty-third trial: only the timeline had it).
       if (step.key === 'A04:US' && returned) {

@@ -150,6 +150,7 @@ export const DICT = {
   onBehalfOf: ['代为办理对象', 'On behalf of'],
   // decision dialog
   decision: ['审批决定', 'Decision'],
+  decisionRequired: ['请选择审批决定', 'Choose a decision'],
   returnTo: ['退回至步骤', 'Return to step'],
   returnHint: [
     '退回后，所选步骤及其之后已办理的步骤都须重新办理；最近的上游步骤列在最前',

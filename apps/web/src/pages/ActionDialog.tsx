@@ -245,9 +245,10 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
           {t('stepForMember')}：{member.name}（{member.id}）
         </Typography.Paragraph>
       ) : null}
-      <Form form={form} layout="vertical" onFinish={send} initialValues={{ decision: 'approve' }}>
+      {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
+      <Form form={form} layout="vertical" onFinish={send}>
         {target.kind === 'approval' ? (
-          <Form.Item label={t('decision')} name="decision" rules={[{ required: true, message: t('required') }]}>
+          <Form.Item label={t('decision')} name="decision" rules={[{ required: true, message: t('decisionRequired') }]}>
             <Radio.Group>
               {decisions.map((d) => (
                 <Radio.Button key={d} value={d}>
