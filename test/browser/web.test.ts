@@ -167,6 +167,8 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByTestId('submit-trip').click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    // Said, with what comes next (forty-third trial: the case page alone, its actions empty while A01 ran).
+    await page.locator('.ant-message-notice', { hasText: '已报送。系统先核对年度出访计划（A01）' }).waitFor();
     caseId = page.url().split('/').pop()!;
     await page.getByRole('heading', { name: title }).waitFor();
   });

@@ -198,6 +198,11 @@ export const DICT = {
   actor: ['办理人', 'Actor'],
   actions: ['可办理事项', 'Your actions'],
   noActions: ['当前没有需要您办理的事项', 'Nothing for you to do now'],
+  systemRunning: ['系统正在办理', 'The system is working on'],
+  tripSubmittedNext: [
+    '已报送。系统先核对年度出访计划（A01），随后您的下一步（A02 起草出访申请等）出现在本页“可办理事项”和“待办”中',
+    'Submitted. The system checks the annual plan first (A01); your next steps (A02, the application, and others) then appear under “Your actions” here and in your inbox',
+  ],
   documents: ['文书', 'Documents'],
   approvalDocument: ['任务批件（PDF）', 'Approval document (PDF)'],
   applicationForm: ['出访申请表（PDF）', 'Application form (PDF)'],

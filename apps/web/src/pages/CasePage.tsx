@@ -342,6 +342,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         const left = countdown(p, lang);
         // An incident stops the case: every action would be refused (409 CASE_INCIDENT), so none is offered.
         const paused = !!p.incident;
+        // The system's own steps under way (A01's plan check after a submission): said where the actions are empty.
+        const running =
+          p.status === 'open' ? p.steps.filter((s) => s.kind === 'system' && (s.status === 'awaiting' || s.status === 'overdue')) : [];
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
@@ -466,7 +469,15 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                 <Alert type="info" showIcon data-testid="case-actions-paused" title={t('incidentActions')} style={{ marginBottom: 8 }} />
               ) : null}
               <Space wrap>
-                {mine.length === 0 && !organizer ? <Typography.Text type="secondary">{t('noActions')}</Typography.Text> : null}
+                {mine.length === 0 && running.length > 0 ? (
+                  <Typography.Text type="secondary" data-testid="system-running">
+                    {t('systemRunning')}
+                    {lang === 'zh' ? '：' : ': '}
+                    {running.map((s) => `${s.key} ${pick(s.name)}`).join(lang === 'zh' ? '、' : ', ')}
+                  </Typography.Text>
+                ) : mine.length === 0 && !organizer ? (
+                  <Typography.Text type="secondary">{t('noActions')}</Typography.Text>
+                ) : null}
                 {mine.map((i) => (
                   <Fragment key={i.stepKey}>
                     {i.blockedFor ? (

@@ -1,5 +1,5 @@
 import { COUNTRY_SEARCH } from '../country-search';
-import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography, type FormInstance } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Select, Space, Steps, Typography, type FormInstance } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, catalog, type Catalog, type FieldError, type RosterPerson, type Session } from '../api';
 import { countryName, useErrorText, useLoad, useUnitNames } from '../common';
@@ -164,6 +164,7 @@ export function NewTripPage({ session }: { session: Session }) {
   // The review names the unit as every page does (trial: 单位 read the code alone).
   const { unitName } = useUnitNames();
   const errText = useErrorText();
+  const { message } = App.useApp();
   const [form] = Form.useForm<TripValues>();
   const [current, setCurrent] = useState(0);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -302,7 +303,11 @@ export function NewTripPage({ session }: { session: Session }) {
       submissionOf(form.getFieldsValue(true) as TripValues, session.user.unit),
       idempotencyKey.current,
     ).then(
-      (r) => navigate(`/cases/${r.caseId}`),
+      (r) => {
+        // Said, with what comes next (forty-third trial: the case page alone, its actions empty while A01 ran).
+        void message.success(t('tripSubmittedNext'), 8);
+        navigate(`/cases/${r.caseId}`);
+      },
       (e: unknown) => {
         setBusy(false);
         setServerError(e);
