@@ -242,7 +242,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       ) : null}
       {member ? (
         <Typography.Paragraph data-testid="dialog-member">
-          {t('stepForMember')}：{member.name}（{member.id}）
+          {lang === 'zh' ? `${t('stepForMember')}：${member.name}（${member.id}）` : `${t('stepForMember')}: ${member.name} (${member.id})`}
         </Typography.Paragraph>
       ) : null}
       {/* No decision chosen for the approver (forty-third trial: 同意 came selected, one click approved unread). */}
