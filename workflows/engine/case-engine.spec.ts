@@ -418,7 +418,7 @@ describe('CaseEngine', () => {
     expect(first.opened).toEqual(expect.arrayContaining(['A03:US', 'A05', 'A06']));
   });
 
-  it('returns a step for revision: the target and what had completed downstream of it run again, other branches keep their results', () => {
+  it('returns a step for revision: the target and what had completed downstream of it run again, other branches keep their results; the choices nearest first, the reason on the target (forty-third trial)', () => {
     const engine = newEngine();
     simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
     const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B05')!.startedAt!);
@@ -426,6 +426,26 @@ describe('CaseEngine', () => {
     const doneBefore = (key: string) => before.steps.find((s) => s.key === key)!.status;
     expect(doneBefore('A09')).toBe('done');
     expect(doneBefore('A06')).toBe('done');
+    // Forty-third trial: where B05 may be returned, nearest first and upstream only (B05 rests on B02 and B04:US; B02 on
+    // B01, B04:US on A04:US; ...: the sign-off before the countersign before the budget it rests on).
+    const targets = before.steps.find((s) => s.key === 'B05')!.returnTargets!;
+    expect(targets.slice(0, 3)).toEqual(['B02', 'B04:US', 'B01']);
+    const at = (k: string) => targets.indexOf(k);
+    expect([at('A15'), at('A10'), at('A09')].every((i, n, all) => i > 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
+    // Each done and one the return accepts; no system step (A01), timer (A13) or done step off its chain (C01:m1).
+    for (const k of targets) {
+      expect([k, doneBefore(k)]).toEqual([k, 'done']);
+      const request = {
+        requestId: `v-${k}`,
+        actor: actor('fao-reviewer', 'fao'),
+        stepKey: 'B05',
+        decision: 'return' as const,
+        returnTo: k,
+      };
+      expect(() => engine.validate({ type: 'decide', request: { ...request, comment: '请修改' } }, now)).not.toThrow();
+    }
+    for (const k of ['A01', 'A13', 'C01:m1']) expect(targets).not.toContain(k);
+    expect(before.steps.find((s) => s.key === 'B02')!.returnTargets).toBeUndefined(); // done: none
     engine.apply(
       {
         type: 'decide',
@@ -444,6 +464,13 @@ describe('CaseEngine', () => {
     const status = (key: string) => after.steps.find((s) => s.key === key)!.status;
     expect(status('A09')).toBe('awaiting');
     expect(after.steps.find((s) => s.key === 'A09')!.returns).toBe(1);
+    // The step sent back says why, until it is done again.
+    expect(after.steps.find((s) => s.key === 'A09')!.returnedBy).toEqual({
+      stepKey: 'B05',
+      comment: '预算超标',
+      actedBy: actor('fao-reviewer', 'fao').id,
+      at: new Date(now).toISOString(),
+    });
     expect(status('A10')).toBe('returned');
     expect(status('B05')).toBe('returned');
     expect(status('A06')).toBe('done'); // another branch
@@ -454,67 +481,8 @@ describe('CaseEngine', () => {
         request: { requestId: 'bad', actor: actor('organizer'), stepKey: 'A09', decision: 'return', returnTo: 'B07' },
       }),
     ).toThrow(Rejection);
-  });
-
-  it('forty-third trial: an open approval lists where it may be returned, nearest first and upstream only; the step sent back says why until done again', () => {
-    const engine = newEngine();
-    simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
-    const now = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'B05')!.startedAt!);
-    const step = (key: string, t = now) => engine.progress(t).steps.find((s) => s.key === key)!;
-    const targets = step('B05').returnTargets!;
-    // B05 rests on B02 and B04:US; B02 on B01, B04:US on A04:US; ...: the nearest first (the sign-off before the
-    // countersign before the budget it rests on).
-    expect(targets.slice(0, 3)).toEqual(['B02', 'B04:US', 'B01']);
-    const at = (k: string) => targets.indexOf(k);
-    expect([at('A15'), at('A10'), at('A09')].every((i, n, all) => i > 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
-    expect(targets).toContain('A02');
-    expect(targets).not.toContain('A01'); // a system step
-    expect(targets).not.toContain('A13'); // a timer
-    // Each is done and one the return accepts; a done step off B05's chain (the passport check) is not offered.
-    for (const k of targets) expect([k, step(k).status]).toEqual([k, 'done']);
-    expect(targets).not.toContain('C01:m1');
-    for (const k of targets)
-      expect(() =>
-        engine.validate(
-          {
-            type: 'decide',
-            request: {
-              requestId: `v-${k}`,
-              actor: actor('fao-reviewer', 'fao'),
-              stepKey: 'B05',
-              decision: 'return',
-              returnTo: k,
-              comment: '请修改',
-            },
-          },
-          now,
-        ),
-      ).not.toThrow();
-    // A done step, or one not awaiting, lists none.
-    expect(step('B02').returnTargets).toBeUndefined();
-    engine.apply(
-      {
-        type: 'decide',
-        request: {
-          requestId: 'ret',
-          actor: actor('fao-reviewer', 'fao'),
-          stepKey: 'B05',
-          decision: 'return',
-          returnTo: 'A09',
-          comment: '预算超标',
-        },
-      },
-      now,
-    );
-    expect(step('A09').returnedBy).toEqual({
-      stepKey: 'B05',
-      comment: '预算超标',
-      actedBy: actor('fao-reviewer', 'fao').id,
-      at: new Date(now).toISOString(),
-    });
-    // Done again: the reason is no longer shown.
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'A09' && s.status === 'done') });
-    expect(step('A09', t).returnedBy).toBeUndefined();
+    expect(engine.progress(t).steps.find((s) => s.key === 'A09')!.returnedBy).toBeUndefined();
   });
 
   it('separation of duties: the submitter, signed in with another role, may not decide their own case (validator only)', () => {
