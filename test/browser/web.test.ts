@@ -171,6 +171,12 @@ describe('the web app in Chromium, on the whole stack', () => {
     await page.locator('.ant-message-notice', { hasText: '已报送。系统先核对年度出访计划（A01）' }).waitFor();
     caseId = page.url().split('/').pop()!;
     await page.getByRole('heading', { name: title }).waitFor();
+    // The step the forecast waits on, in words (the list's and the board's 关键步骤): a step of the critical path, not done.
+    await page.getByTestId('case-critical-step').waitFor();
+    const named = (await page.getByTestId('case-critical-step').innerText()).split(' ');
+    const progress = await getProgress(stack.api, stack.users.tokens.organizer, caseId);
+    expect(progress.plan.criticalPath).toContain(named[0]);
+    expect(named[1]).toBe(progress.steps.find((s) => s.key === named[0])!.name.zh);
   });
 
   it('each role acts from its inbox, with a return upstream and an accept-with-deficiencies in the dialog, until the approval document downloads as a PDF', async () => {
