@@ -351,6 +351,10 @@ describe('the web app in Chromium, on the whole stack', () => {
     const row = page.locator('tr', { hasText: riskyTitle });
     await row.waitFor();
     await expect(row.getByTestId('at-risk').innerText()).resolves.toMatch(/有风险/);
+    // Its forecast ready date beside the departure (forty-third trial: only the case page had it), later than it.
+    const ready = (await row.innerText()).match(/\d{4}-\d{2}-\d{2}/g) ?? [];
+    expect(ready).toEqual([shanghaiDate(12), expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
+    expect(ready[1]! > ready[0]!).toBe(true);
     await page.getByRole('img', { name: '各阶段案件数' }).locator('svg').waitFor();
     await screenshot(page, 'board');
     await expectEnglishLabels(page);

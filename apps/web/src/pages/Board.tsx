@@ -267,6 +267,8 @@ export default function BoardPage() {
                       { title: t('unit'), dataIndex: 'unit', render: (u: string) => unitName(u) },
                       { title: t('phase'), dataIndex: 'phase', render: (p: string) => label(cat.phases, p, pick) },
                       { title: t('departure'), dataIndex: 'departureDate' },
+                      // The forecast ready date beside the departure (forty-third trial: only the case page had it).
+                      { title: t('forecastReady'), dataIndex: 'forecastReadyDate', render: (v: string | null) => v ?? '—' },
                       {
                         title: t('slack'),
                         dataIndex: 'slackWd',
