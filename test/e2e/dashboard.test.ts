@@ -393,9 +393,30 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     await request(api.http).get('/api/dashboard').expect(401);
   });
 
+  /**
+   * A departed case of the organizer's unit whose trip report (P03) is open, appended on first use (after the figures
+   * tests: it is not one of `seeded`). A completed case's P03 is refused for its state first (409 CASE_CLOSED), before
+   * its data's rules.
+   */
+  let reportingCase: string | undefined;
+  const reporting = async (): Promise<string> => {
+    if (reportingCase) return reportingCase;
+    const stream = caseStream({
+      caseId: `rep-${users.unit}`,
+      unit: users.unit,
+      submittedAt: BASE + 150 * DAY,
+      departureDate: shanghaiDate(BASE + 170 * DAY),
+      done: chainDone(0, CHAIN.length),
+      open: [{ key: 'P03', code: 'P03', phase: 'post-trip', actorRole: 'organizer' }],
+      departedAfterDays: 20,
+    });
+    await append(api.app.get(EventStore), stream);
+    return (reportingCase = stream[0]!.streamId);
+  };
+
   it('refuses trip-report outcomes it could not sum, naming each field (before anything reaches the workflow)', async () => {
     const res = await request(api.http)
-      .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
+      .post(`/api/delegations/${await reporting()}/steps/P03/complete`)
       .set(bearer(users.tokens.organizer))
       .send({ data: { outcomes: { investmentSignedYuan: 1e8, promotionEvents: 1.5, visitors: 200 } } })
       .expect(422);
@@ -406,11 +427,18 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
       // Figures without the report itself: the summary is named in the same answer.
       ['data.summary', 'required'],
     ]);
+    // A completed case's report is refused for its state first, whatever its data (forty-first trial's kind).
+    const closed = await request(api.http)
+      .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
+      .set(bearer(users.tokens.organizer))
+      .send({ data: { outcomes: { investmentSignedYuan: 1e8, promotionEvents: 1.5, visitors: 200 } } })
+      .expect(409);
+    expect(closed.body).toMatchObject({ code: 'CASE_CLOSED', message: { en: 'The case is closed (Completed)' } });
   });
 
   it('handed input: amounts up to 1e15 yuan are refused past their bound (max), and a field the report does not read (unknown-field)', async () => {
     const res = await request(api.http)
-      .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
+      .post(`/api/delegations/${await reporting()}/steps/P03/complete`)
       .set(bearer(users.tokens.organizer))
       .send({
         data: {
@@ -444,7 +472,7 @@ describe('GET /api/dashboard on a seeded portfolio (a database of its own)', () 
     ]);
     // Past the handler's own bound (10^15) the figure is named once, by the rule it breaks first.
     const past = await request(api.http)
-      .post(`/api/delegations/${seeded[0]!.caseId}/steps/P03/complete`)
+      .post(`/api/delegations/${await reporting()}/steps/P03/complete`)
       .set(bearer(users.tokens.organizer))
       .send({ data: { summary: '考察三家企业', outcomes: { tradeSignedYuan: 5e15 } } })
       .expect(422);
