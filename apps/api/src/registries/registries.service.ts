@@ -293,10 +293,7 @@ export class RegistriesService {
     newNumber?: unknown,
     returnDate?: string,
   ): Promise<CustodyMoveProblem | null> {
-    const { held, byNumber } = await this.memberPassports(member);
-    const fresh = isPassportNumber(newNumber) ? normalPassportNumber(newNumber) : undefined;
-    const problem = custodyMoveProblem(action, caseId, held, byNumber, today(), fresh, returnDate);
-    return problem ? this.withOtherCase(problem, caseId) : null;
+    return (await this.custodyMoveProblems([{ action, caseId, member, newNumber, returnDate }]))[0]!;
   }
 
   /**
@@ -321,17 +318,18 @@ export class RegistriesService {
   }
 
   /**
-   * custodyMoveProblem of many members at once (the inbox's passport steps, each as its action's precheck would ask it:
+   * custodyMoveProblem of many members at once (the inbox's passport steps, each as its action's precheck asks it, with
    * no new number), the ledger read in two queries for all; in the order given.
    */
   async custodyMoveProblems(
-    moves: ReadonlyArray<{ action: CustodyMove; caseId: string; member: LedgerMember; returnDate?: string }>,
+    moves: ReadonlyArray<{ action: CustodyMove; caseId: string; member: LedgerMember; newNumber?: unknown; returnDate?: string }>,
   ): Promise<Array<CustodyMoveProblem | null>> {
     const passports = await this.membersPassports(moves.map((m) => m.member));
     return Promise.all(
       moves.map(async (m, i) => {
         const { held, byNumber } = passports[i]!;
-        const problem = custodyMoveProblem(m.action, m.caseId, held, byNumber, today(), undefined, m.returnDate);
+        const fresh = isPassportNumber(m.newNumber) ? normalPassportNumber(m.newNumber) : undefined;
+        const problem = custodyMoveProblem(m.action, m.caseId, held, byNumber, today(), fresh, m.returnDate);
         return problem ? this.withOtherCase(problem, m.caseId) : null;
       }),
     );

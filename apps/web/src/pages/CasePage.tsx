@@ -347,9 +347,9 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
           p.status === 'open' ? p.steps.filter((s) => s.kind === 'system' && (s.status === 'awaiting' || s.status === 'overdue')) : [];
         // The step the forecast waits on, named in words as the list and the board name it (the engine's criticalStep: the
         // first step of the critical path not done; forty-third trial: only the graph marked it).
-        const statusOf = new Map(p.steps.map((s) => [s.key, s]));
+        const stepOf = new Map(p.steps.map((s) => [s.key, s]));
         const critical =
-          p.status === 'open' ? p.plan.criticalPath.find((k) => !['done', 'skipped'].includes(statusOf.get(k)?.status ?? '')) : undefined;
+          p.status === 'open' ? p.plan.criticalPath.find((k) => !['done', 'skipped'].includes(stepOf.get(k)?.status ?? '')) : undefined;
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
@@ -470,7 +470,7 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
                     label: t('criticalStep'),
                     children: (
                       <span data-testid="case-critical-step">
-                        {critical ? `${critical} ${pick(statusOf.get(critical)?.name ?? { zh: '', en: '' })}` : '—'}
+                        {critical ? `${critical} ${pick(stepOf.get(critical)?.name ?? { zh: '', en: '' })}` : '—'}
                       </span>
                     ),
                   },
