@@ -157,6 +157,25 @@ async function redate(
 }
 
 /**
+ * The documents the step requires and lacks (2027.10: A03's invitation letter and translation, A05's itinerary),
+ * uploaded by the organizer for the step instance before the action, as from the case page; each with a key of its own
+ * (a retry after a 503 stores it once). Not counted as decisions.
+ */
+async function uploadMissing(ctx: DriveContext, caseId: string, step: StepProgress): Promise<void> {
+  for (const kind of step.missingAttachments ?? []) {
+    const reply = await ctx.api.upload(
+      `/api/delegations/${caseId}/attachments`,
+      ctx.tokens.organizer,
+      { kind, stepKey: step.key },
+      { name: `${kind}.pdf`, type: 'application/pdf', bytes: Buffer.from(`%PDF-1.4\n% ${step.key} ${kind}\n%%EOF\n`) },
+      `bench-${caseId}-${step.key}-${kind}`,
+    );
+    if (reply.status !== 201)
+      throw new Error(`upload of ${kind} for ${step.key} of ${caseId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+}
+
+/**
  * Drives one case until it is closed: reads its progress (the workflow query, as the case page does),
  * acts on each actionable step in turn as the user of its role (one request in flight per case), and
  * between rounds watches the read model like an inbox.
@@ -205,6 +224,7 @@ export async function driveCase(ctx: DriveContext, caseId: string, workflowId: s
       const chosen: StepRequest = policy?.(caseId, step) ?? stepRequest(caseId, step);
       const token = ctx.tokens[roleFor(step) as BenchRole];
       const path = chosen.path;
+      await uploadMissing(ctx, caseId, step);
       const body = chosen.before ? { ...chosen.body, ...(await chosen.before(ctx.api, token)) } : chosen.body;
       const t0 = performance.now();
       if (run.preparedAt === undefined && certifiesDeparture(step)) {

@@ -18,6 +18,8 @@ export const BUDGETS_KB: Record<string, number> = {
   PublishVersion: 10,
   // The attachments card and Ant Design's Upload it alone uses: loaded with the case page's card, not the first load.
   AttachmentsCard: 30,
+  // The documents block of a step's dialog (A03, A05: RequiredDocuments.tsx), with Upload: loaded when such a step opens.
+  RequiredDocuments: 5,
   'antd-upload': 60,
   // Ant Design's DatePicker (rc-picker, dayjs) and the app's picker around it (DayPicker.tsx): loaded with the first
   // day field a page shows (DayField.tsx, every date field of the app), not the first load.

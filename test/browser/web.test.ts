@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { requiredTaskData } from '@df/contracts';
-import { DEFAULT_DEFINITION } from '@df/domain';
+import { ATTACHMENT_KIND_LABELS, DEFAULT_DEFINITION } from '@df/domain';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission, uniquePassportNumber } from '../support/api-harness';
 import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
@@ -276,6 +276,26 @@ describe('the web app in Chromium, on the whole stack', () => {
       if (step.key === 'A04:US' && returned) {
         await dialog.getByTestId('returned-by').waitFor();
         await expect(dialog.getByTestId('returned-by').innerText()).resolves.toMatch(/本步骤被退回修改：邀请方情况说明不完整[\s\S]*B04:US/);
+      }
+      // A step done with documents (2027.10: A03 the invitation letter and its translation, A05 the itinerary): confirmed
+      // with one missing, the dialog names what to upload first and sends nothing (web trial: "upload the invitation"
+      // was done with nothing uploaded); each is uploaded from the dialog, for the step.
+      const missing = step.kind === 'approval' ? [] : (step.missingAttachments ?? []);
+      if (missing.length > 0) {
+        await dialog.getByTestId('required-documents').waitFor();
+        if (!shots.has(`documents-${step.code}`)) {
+          shots.add(`documents-${step.code}`);
+          await dialog.getByTestId('confirm').click();
+          await expect(dialog.getByTestId('documents-missing').innerText()).resolves.toBe(
+            `请先上传本步骤所需材料：${missing.map((k) => ATTACHMENT_KIND_LABELS[k].zh).join('、')}`,
+          );
+        }
+        for (const kind of missing) {
+          const upload = dialog.locator('.ant-upload', { has: page.getByTestId(`upload-${kind}`) }).locator('input[type=file]');
+          await upload.setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: suppliedPdf });
+          await dialog.getByTestId(`uploaded-${kind}`).waitFor();
+        }
+        await dialog.getByTestId('documents-missing').waitFor({ state: 'detached' });
       }
       // A step whose purpose is a written result (A04 the note on the inviting party) is completed with it, as a person writes it.
       const written = requiredTaskData(step.code)?.outcome;

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
-import { actOn, getProgress, waitForStep } from '../support/api-flow';
+import { actOn, getProgress, uploadMissing, waitForStep } from '../support/api-flow';
 
 describe('scoping: who may read and act, and idempotent submission', () => {
   let worker: TestWorker;
@@ -228,11 +228,18 @@ describe('scoping: who may read and act, and idempotent submission', () => {
       .send({})
       .expect(403);
     expect(without.body.code).toBe('WRONG_ROLE');
-    await request(api.http)
+    // The officer acting for the organizer uploads the letter and its translation A03 is done with (2027.10).
+    await uploadMissing(
+      api,
+      home.tokens['fao-reviewer'],
+      caseId,
+      p.steps.find((s) => s.key === 'A03:US')!,
+    );
+    const done = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/A03:US/complete`)
       .set(bearer(home.tokens['fao-reviewer']))
-      .send({ onBehalfOf: home.usernames.organizer })
-      .expect(200);
+      .send({ onBehalfOf: home.usernames.organizer });
+    expect([done.status, done.body.code]).toEqual([200, undefined]);
     const after = await getProgress(api, home.tokens.organizer, caseId);
     expect(after.steps.find((s) => s.key === 'A03:US')).toMatchObject({
       status: 'done',

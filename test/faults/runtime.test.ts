@@ -74,6 +74,40 @@ class Http {
     }
   }
 
+  /**
+   * The organizer uploads the documents the step requires and lacks (2027.10: A03, A05) as from the case page, each
+   * retried with its own Idempotency-Key through an outage until it is stored (201).
+   */
+  async uploadMissing(caseId: string, step: StepProgress): Promise<void> {
+    for (const kind of step.missingAttachments ?? []) {
+      const key = randomUUID();
+      for (const deadline = Date.now() + 120_000; ;) {
+        const form = new FormData();
+        form.append('kind', kind);
+        form.append('stepKey', step.key);
+        form.append(
+          'file',
+          new Blob([Buffer.from(`%PDF-1.4\n% ${step.key} ${kind}\n%%EOF\n`)], { type: 'application/pdf' }),
+          `${kind}.pdf`,
+        );
+        const headers = { authorization: `Bearer ${await this.token('organizer')}`, 'idempotency-key': key };
+        const status = await fetch(`${this.base}/api/delegations/${caseId}/attachments`, {
+          method: 'POST',
+          headers,
+          body: form,
+          signal: AbortSignal.timeout(30_000),
+        }).then(
+          (res) => res.status,
+          () => 0,
+        );
+        if (status === 201) break;
+        if (status !== 0 && status < 500) throw new Error(`upload ${kind} for ${step.key}: ${status}`);
+        if (Date.now() > deadline) throw new Error(`upload ${kind} for ${step.key}: still ${status}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  }
+
   /** Every demo role signs in now, while the database is up (logging in needs it). */
   async signInAll(): Promise<void> {
     for (const role of USER_ROLES) await this.token(role);
@@ -159,6 +193,7 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
 
   /** One action on the step, retried with the same Idempotency-Key through an outage until a definite answer. */
   async function act(step: StepProgress, timeoutMs = 120_000, key = randomUUID(), earlier: number[] = []): Promise<Acted> {
+    await http.uploadMissing(caseId, step);
     const { path, body } = stepRequest(caseId, step);
     const acted: Acted = { key: step.key, statuses: [...earlier] };
     const deadline = Date.now() + timeoutMs;
@@ -278,6 +313,8 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
     expect(postgres).toBeGreaterThan(0);
     const mark = launcher.output().length;
     const step = await nextOpenStep();
+    // Its documents uploaded first, while the database is up: the outage is the action's.
+    await http.uploadMissing(caseId, step);
     process.kill(postgres, 'SIGKILL');
     // Hold the outage open: take PostgreSQL's port before the launcher's restart (1 s backoff), so the
     // restart is refused (a foreign server on the port) until the port is given back.
@@ -301,7 +338,7 @@ describe('npm start under faults: the supervised launcher keeps cases going', ()
       await new Promise<void>((r) => blocker.close(() => r()));
       released = true;
       // The same key again once the database is back: applied exactly once (checked on the event stream at the end).
-      const after = await act(step, 120_000, key, [outage.status]);
+      const after = await act({ ...step, missingAttachments: [] }, 120_000, key, [outage.status]);
       expect(after.statuses.at(-1)).toBe(200);
     } finally {
       if (!released) blocker.close();

@@ -36,6 +36,8 @@ export async function waitForStep(api: TestApi, token: string, caseId: string, k
  * outcome, never a second action. The last answer after five tries.
  */
 export async function actOn(api: TestApi, users: TestUsers, caseId: string, step: StepProgress, extra: Record<string, unknown> = {}) {
+  // A refused upload (a closed case, a user who may not) leaves the action to say why: that answer is what callers assert.
+  await uploadMissing(api, users.tokens.organizer, caseId, step).catch(() => undefined);
   const { path, body } = stepRequest(caseId, step, extra);
   const key = randomUUID();
   for (let attempt = 1; ; attempt++) {
@@ -46,6 +48,25 @@ export async function actOn(api: TestApi, users: TestUsers, caseId: string, step
       .send(body);
     if (res.status !== 503 || attempt === 5) return res;
     await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
+}
+
+/** A small real PDF (the API sniffs the content's first bytes), its text naming what it stands for. */
+export const testPdf = (text: string): Buffer => Buffer.from(`%PDF-1.4\n1 0 obj <<>> endobj\n% ${text}\n%%EOF\n`);
+
+/**
+ * The organizer uploads the documents a step requires and its progress lists as missing (2027.10: A03's invitation
+ * letter and translation, A05's itinerary), for the step instance, as from the case page: nothing when none is missing.
+ */
+export async function uploadMissing(api: TestApi, token: string, caseId: string, step: StepProgress): Promise<void> {
+  for (const kind of step.missingAttachments ?? []) {
+    const res = await request(api.http)
+      .post(`/api/delegations/${caseId}/attachments`)
+      .set(bearer(token))
+      .field('kind', kind)
+      .field('stepKey', step.key)
+      .attach('file', testPdf(`${step.key} ${kind}`), { filename: `${kind}.pdf`, contentType: 'application/pdf' });
+    if (res.status !== 201) throw new Error(`upload ${kind} for ${step.key}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   completeStepUpdate,
   decideStepUpdate,
   delegationWorkflowId,
+  missingDocumentAttachments,
   progressQuery,
   redateRequest,
   requiredTaskData,
@@ -144,10 +145,12 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
                 ? 'city'
                 : 'fao',
         );
-        return (options.act ?? defaultAct)(handle, s, by).catch((err: unknown) => {
-          if (isDeparturePassed(err)) lapsed = true;
-          else if (!isNotBeforeDate(err) && !isTaskRetrying(err)) throw err;
-        });
+        return attachMissing(handle, s, by)
+          .then(() => (options.act ?? defaultAct)(handle, s, by))
+          .catch((err: unknown) => {
+            if (isDeparturePassed(err)) lapsed = true;
+            else if (!isNotBeforeDate(err) && !isTaskRetrying(err)) throw err;
+          });
       }),
     );
     if (lapsed) {
@@ -162,6 +165,16 @@ export async function drive(handle: WorkflowHandle, unit: string, options: Drive
     }
     if (ready.length === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
+}
+
+/**
+ * Uploads what a step requires before it is done (2027.10: A03's invitation letter and translation, A05's itinerary;
+ * `missingAttachments` on its progress), as the organizer does from the case page: one attach Update per kind, for the
+ * step instance. Nothing when nothing is missing.
+ */
+export async function attachMissing(handle: WorkflowHandle, step: StepProgress, by: Actor): Promise<void> {
+  for (const request of missingDocumentAttachments(step, by, () => randomUUID()))
+    await handle.executeUpdate(attachUpdate, { args: [request] });
 }
 
 /**

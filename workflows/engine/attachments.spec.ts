@@ -2,6 +2,7 @@ import {
   ATTACHMENT_UPLOADS_PER_CASE_MAX,
   ATTACHMENTS_PER_CASE_MAX,
   DEFAULT_DEFINITION,
+  DEFINITION_2027_9,
   chineseCalendar,
   makeFacts,
   toIso,
@@ -16,21 +17,13 @@ const MONDAY = Date.parse('2026-03-02T01:00:00Z');
 const UNIT = '市商务局';
 const actor = (role: Actor['role'], unit = UNIT): Actor => ({ id: `${role}.${unit}`, role, unit });
 
-/** The built-in definition with A03 declaring its documents, as an office publishes it. */
-const WITH_DOCUMENTS: ProcessDefinition = {
-  ...DEFAULT_DEFINITION,
-  version: 'office-attachments',
-  steps: DEFAULT_DEFINITION.steps.map((s) =>
-    s.code === 'A03' ? { ...s, behaviour: { ...s.behaviour, requiresAttachments: ['invitation-letter', 'invitation-translation'] } } : s,
-  ),
-};
-
 let ids = 0;
-function newEngine(attachments?: boolean): CaseEngine {
+/** A case on `definition` (the built-in one: A03 and A05 declare their documents since 2027.10). */
+function newEngine(attachments?: boolean, definition: ProcessDefinition = DEFAULT_DEFINITION): CaseEngine {
   const input: DelegationInput = {
     caseId: 'case-1',
     facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15' }),
-    definition: WITH_DOCUMENTS,
+    definition,
     submittedBy: actor('organizer'),
     submittedAt: toIso(MONDAY),
   };
@@ -102,6 +95,33 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
       ['attachment.added', 'organizer.市商务局'],
       ['attachment.added', 'organizer.市商务局'],
     ]);
+  });
+
+  it('2027.10, the built-in definition: A03 takes the letter and its translation, A05 the itinerary, each refused without; 2027.9 took none (web trial: the upload step was done with nothing uploaded)', () => {
+    const engine = newEngine();
+    toA03(engine);
+    const needs = (key: string) => engine.progress(MONDAY + 86_400_000).steps.find((s) => s.key === key);
+    expect(needs('A03:US')).toMatchObject({
+      requiresAttachments: ['invitation-letter', 'invitation-translation'],
+      missingAttachments: ['invitation-letter', 'invitation-translation'],
+    });
+    expect(needs('A05')).toMatchObject({ requiresAttachments: ['itinerary'], missingAttachments: ['itinerary'] });
+    expect(refusal(() => complete(engine, 'A03:US')).code).toBe('MISSING_ATTACHMENTS');
+    const a05 = refusal(() => complete(engine, 'A05'));
+    expect([a05.code, a05.label.zh]).toEqual(['MISSING_ATTACHMENTS', expect.stringContaining('日程安排')]);
+    // The itinerary of the whole trip serves A05; the country's letter and translation serve its A03.
+    attach(engine, meta({ kind: 'itinerary', stepKey: null, fileName: '日程安排.pdf' }));
+    expect(complete(engine, 'A05').accepted).toBe(true);
+    attach(engine, meta());
+    attach(engine, meta({ kind: 'invitation-translation' }));
+    expect(complete(engine, 'A03:US').accepted).toBe(true);
+    expect(needs('A04:US')?.status).toBe('awaiting');
+
+    const older = newEngine(undefined, DEFINITION_2027_9);
+    toA03(older);
+    expect(older.progress(MONDAY + 86_400_000).steps.find((s) => s.key === 'A03:US')?.requiresAttachments).toBeUndefined();
+    expect(complete(older, 'A03:US').accepted).toBe(true);
+    expect(complete(older, 'A05').accepted).toBe(true);
   });
 
   it('a document of another step, or removed again, does not count; a finished step keeps the document it needed', () => {

@@ -26,7 +26,7 @@ import {
   type Destination,
   type Member,
 } from '@df/domain';
-import { requiredTaskData, type Actor, type DelegationInput, type DelegationProgress } from '@df/contracts';
+import { missingDocumentAttachments, requiredTaskData, type Actor, type DelegationInput, type DelegationProgress } from '@df/contracts';
 import { responsibleRole } from './authorization';
 import { CaseEngine } from './case-engine';
 import { MIN_DUE_WD, type EngineDeps } from './core';
@@ -110,7 +110,12 @@ function simulate(
         const by = actor(responsibleRole({ actor: s.actorRole, phase: s.phase }));
         const base = { requestId: `r-${s.key}-${guard}`, actor: by };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-        else engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...dataOf(s.code) } }, now);
+        else {
+          // The documents the step requires (2027.10: A03, A05) uploaded first, as the organizer does.
+          for (const request of missingDocumentAttachments(s, by, (kind) => `${s.key}-${kind}-${guard}`))
+            engine.apply({ type: 'attach', request }, now);
+          engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...dataOf(s.code) } }, now);
+        }
       }
       continue;
     }

@@ -1,5 +1,5 @@
 import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, toIso } from '@df/domain';
-import { requiredTaskData, type DelegationInput } from '@df/contracts';
+import { missingDocumentAttachments, requiredTaskData, type DelegationInput } from '@df/contracts';
 import { CaseEngine } from './case-engine';
 
 // Monday 2026-03-02 09:00 Shanghai.
@@ -59,6 +59,8 @@ describe('CaseEngine.replan with a window: re-plan only on a state change (repla
         if (open.length === 0) break;
         t += 3 * MINUTE;
         const data = requiredTaskData(open[0]!.code);
+        for (const request of missingDocumentAttachments(open[0]!, organizer, (kind) => `${open[0]!.key}-${kind}`))
+          engine.apply({ type: 'attach', request }, t);
         engine.apply(
           { type: 'complete', request: { requestId: `r${i}`, actor: organizer, stepKey: open[0]!.key, ...(data ? { data } : {}) } },
           t,

@@ -2,7 +2,7 @@
 // runs a case the way a well-run office would, and the read models are the projection's own fold of
 // its events, so the seeded rows are what the live projection would have written.
 import { randomUUID } from 'node:crypto';
-import { requiredTaskData, type CaseEventRecord, type DelegationInput } from '@df/contracts';
+import { missingDocumentAttachments, requiredTaskData, type CaseEventRecord, type DelegationInput } from '@df/contracts';
 import {
   behaviourOf,
   UNIT_ROLES,
@@ -109,7 +109,10 @@ export function simulate(
         const unit = UNIT_ROLES.includes(role) ? TEMPLATE_UNIT : role === 'leader' ? 'city' : 'fao';
         const base = { requestId: `r-${s.key}-${guard}`, actor: { id: `${role}.${unit}`, role, unit } };
         if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
-        else
+        else {
+          // The documents the step requires (2027.10: A03, A05), attached first as the organizer uploads them.
+          for (const request of missingDocumentAttachments(s, base.actor, (kind) => `${s.key}-${kind}-${guard}`))
+            engine.apply({ type: 'attach', request }, now);
           engine.apply(
             {
               type: 'complete',
@@ -117,6 +120,7 @@ export function simulate(
             },
             now,
           );
+        }
       }
       continue;
     }

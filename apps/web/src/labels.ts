@@ -216,6 +216,7 @@ export const DICT = {
   attachments: ['附件材料', 'Attachments'],
   attachmentsNeeded: ['办结前须上传', 'needs before completion'],
   attachmentMissing: ['缺', 'missing'],
+  documentsFirst: ['请先上传本步骤所需材料', 'Upload the documents this step needs first'],
   attachmentKind: ['材料类型', 'Kind'],
   attachmentStep: ['所属步骤', 'Step'],
   attachmentWholeCase: ['整个案件', 'Whole case'],

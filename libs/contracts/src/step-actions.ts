@@ -12,7 +12,7 @@ import {
   systemWorkReading,
   type Role,
 } from '@df/domain';
-import type { DelegationProgress, StepProgress } from './delegation';
+import type { Actor, AttachRequest, DelegationProgress, StepProgress } from './delegation';
 
 /**
  * What an automated user does with a step over the HTTP API: shared by the e2e tests and the
@@ -56,6 +56,36 @@ export function requiredTaskData(code: string, version?: string): Record<string,
   if (schema === 'new-passport')
     return { number: `E${Math.floor(10_000_000 + Math.random() * 89_999_999)}`, issuedOn: '2025-01-02', expiresOn: '2035-01-01' };
   return undefined;
+}
+
+/**
+ * The attach requests an automated user (the tests' drivers, the benchmark's board templates) sends before completing a
+ * step whose progress lists documents as missing (2027.10: A03's invitation letter and translation, A05's itinerary):
+ * one 1 KiB PDF's metadata per missing kind, for the step instance, its id (and request id) from `idOf(kind)`. Over the
+ * HTTP API the same documents are uploaded as files (the API records this metadata). Empty when nothing is missing.
+ */
+export function missingDocumentAttachments(
+  step: Pick<StepProgress, 'key' | 'missingAttachments'>,
+  actor: Actor,
+  idOf: (kind: string) => string,
+): AttachRequest[] {
+  return (step.missingAttachments ?? []).map((kind) => {
+    const id = idOf(kind);
+    return {
+      requestId: id,
+      actor,
+      attachment: {
+        id,
+        kind,
+        stepKey: step.key,
+        fileName: `${kind}.pdf`,
+        mimeType: 'application/pdf',
+        size: 1024,
+        sha256: 'a'.repeat(64),
+        storageKey: `documents/${id}`,
+      },
+    };
+  });
 }
 
 /** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome at A14/D11). */

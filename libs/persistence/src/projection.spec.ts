@@ -1,5 +1,12 @@
 import { DEFAULT_DEFINITION, chineseCalendar, makeFacts, makeMember, parseInstant, shanghaiDate, toIso } from '@df/domain';
-import { requiredTaskData, type CaseEvent, type CaseEventRecord, type DelegationInput, type StepProgress } from '@df/contracts';
+import {
+  missingDocumentAttachments,
+  requiredTaskData,
+  type CaseEvent,
+  type CaseEventRecord,
+  type DelegationInput,
+  type StepProgress,
+} from '@df/contracts';
 import { responsibleRole } from '../../../workflows/engine/authorization';
 import { CaseEngine, type Escalation } from '../../../workflows/engine/case-engine';
 import { emptyView, foldCaseEvent, foldStream, type CaseView } from './projection';
@@ -51,6 +58,8 @@ function runCase(): { events: CaseEvent[]; escalations: Escalation[]; engine: Ca
     };
     if (s.kind === 'approval') engine.apply({ type: 'decide', request: { ...base, stepKey: s.key, decision: 'approve' } }, now);
     else {
+      for (const request of missingDocumentAttachments(s, base.actor, (kind) => `${s.key}-${kind}`))
+        engine.apply({ type: 'attach', request }, now);
       const written = requiredTaskData(s.code);
       const d = data ?? written;
       engine.apply({ type: 'complete', request: { ...base, stepKey: s.key, ...(d ? { data: d } : {}) } }, now);

@@ -1,7 +1,7 @@
 import { Alert, App, AutoComplete, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
-import { api, ApiError, catalog, type Catalog, type Progress } from '../api';
+import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
 import { useErrorText } from '../common';
 import {
   APEC_CARD_NUMBER_RE,
@@ -15,6 +15,9 @@ import { useT } from '../i18n';
 import { WhitelistFiguresFields } from './ApecWhitelistFigures';
 import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS } from '../attachment-kinds';
 import { newId } from '../ids';
+
+// antd's Upload stays out of the first load (the bundle budget): the block loads with the first step that needs documents.
+const RequiredDocuments = lazy(() => import('./RequiredDocuments'));
 
 /** The step the dialog acts on (an inbox item or an actionable step of the case page). */
 export interface ActionTarget {
@@ -98,14 +101,24 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The documents the step requires, asked for on confirming while some are missing (2027.10: A03, A05).
+  const [docsAsked, setDocsAsked] = useState(false);
+  const [uploading, setUploading] = useState<string | null>(null);
   const decision = Form.useWatch('decision', form);
   const externalOutcome = Form.useWatch('externalOutcome', form);
   // One Idempotency-Key per opening of the dialog: a retry of the same confirmation is the same action.
   // A refusal (4xx) is final for that content: the corrected confirmation is a new action with a new key.
   const key = useRef('');
 
+  const loadProgress = (caseId: string, isCurrent: () => boolean = () => true) =>
+    api<Progress>('GET', `/api/delegations/${caseId}`).then(
+      (p) => isCurrent() && setProgress(p),
+      (e: unknown) => isCurrent() && setError(e),
+    );
+
   useEffect(() => {
     setError(null);
+    setDocsAsked(false);
     // The previous step's case is not this one's: its members and done steps are not offered while this one loads.
     setProgress(null);
     form.resetFields();
@@ -117,7 +130,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     catalog().then((c) => current && setCat(c), onError);
     // Approvals list the upstream steps a return may go to; a member's step names its member (C05: whose passport); a
     // step sent back says why (forty-third trial: the reason was only in the timeline).
-    api<Progress>('GET', `/api/delegations/${target.caseId}`).then((p) => current && setProgress(p), onError);
+    void loadProgress(target.caseId, () => current);
     return () => {
       current = false;
     };
@@ -163,8 +176,32 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     ? here.returnTargets.flatMap((k) => byKey.get(k) ?? [])
     : (progress?.steps ?? []).filter((s) => s.status === 'done' && s.kind !== 'system' && s.kind !== 'timer' && s.key !== target.stepKey);
   const returned = here?.returnedBy;
+  // A step done with documents (behaviour.requiresAttachments): what it needs, what is still missing, uploaded here for
+  // this step instance (web trial: "upload the invitation" was confirmed with nothing uploaded; the API refuses it, 409).
+  const required = target.kind !== 'approval' ? (here?.requiresAttachments ?? []) : [];
+  const missing = target.kind !== 'approval' ? (here?.missingAttachments ?? []) : [];
+  const uploadFor = (kind: string, file: File) => {
+    setUploading(kind);
+    setError(null);
+    uploadAttachment(target.caseId, { kind, stepKey: target.stepKey }, file)
+      .then(() => loadProgress(target.caseId))
+      .then(
+        () => {
+          setUploading(null);
+          void message.success(t('saved'));
+        },
+        (e: unknown) => {
+          setUploading(null);
+          setError(e);
+        },
+      );
+  };
 
   const send = (v: Values) => {
+    if (missing.length > 0) {
+      setDocsAsked(true);
+      return;
+    }
     setBusy(true);
     setError(null);
     const base = `/api/delegations/${target.caseId}/steps/${target.stepKey}`;
@@ -260,6 +297,11 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         ) : (
           <Typography.Paragraph>{t('complete')}</Typography.Paragraph>
         )}
+        {required.length > 0 ? (
+          <Suspense fallback={null}>
+            <RequiredDocuments required={required} missing={missing} asked={docsAsked} uploading={uploading} onUpload={uploadFor} />
+          </Suspense>
+        ) : null}
         {target.code === 'P01' ? (
           <Form.Item label={t('registerReturn')} name="returnedOn" rules={[{ required: true, message: t('required') }]}>
             <DayField aria-label={t('returnedOn')} />

@@ -1,3 +1,4 @@
+import type { AttachmentKind } from '../attachments';
 import type { ConditionName } from '../facts';
 import type { Phase, Role, Scope, StepKind } from '../roles';
 import type { StepBehaviour } from './behaviour';
@@ -171,7 +172,11 @@ const rerunOn =
   (when: NonNullable<StepBehaviour['rerunOnAmend']>) =>
   (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, rerunOnAmend: when } });
 
-export const DEFAULT_DEFINITION_VERSION = '2027.9';
+const requires =
+  (...kinds: AttachmentKind[]) =>
+  (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, requiresAttachments: kinds } });
+
+export const DEFAULT_DEFINITION_VERSION = '2027.10';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -312,8 +317,24 @@ const CHANGES_2027_9: Record<string, (s: StepDefinition) => StepDefinition> = {
   A17: rerunOn('trip'),
 };
 
+/** 2027.9 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_9: ProcessDefinition = nextVersion('2027.9', DEFINITION_2027_8, CHANGES_2027_9);
+
+/**
+ * What 2027.10 changes: the steps whose work is a document of the application package are done with that document in
+ * the case (behaviour.requiresAttachments; 409 MISSING_ATTACHMENTS until a live attachment of each kind is recorded for
+ * the step instance or the whole case). A03 上传邀请函及译文 takes each country's invitation letter and its translation
+ * (B04 verifies them: before, B04 could open on a country whose letter was never uploaded); A05 日程与路线 the itinerary
+ * (日程安排, which the FAO reviews with the route). Until 2027.9 both completed with nothing uploaded (web trial: "upload
+ * the invitation" done with no file). A04's note and A14's and D11's outcomes are written in the step (2027.2).
+ */
+const CHANGES_2027_10: Record<string, (s: StepDefinition) => StepDefinition> = {
+  A03: requires('invitation-letter', 'invitation-translation'),
+  A05: requires('itinerary'),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_8, CHANGES_2027_9);
+export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_9, CHANGES_2027_10);
 
 /**
  * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
@@ -339,6 +360,7 @@ export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
   DEFINITION_2027_6,
   DEFINITION_2027_7,
   DEFINITION_2027_8,
+  DEFINITION_2027_9,
   DEFAULT_DEFINITION,
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,

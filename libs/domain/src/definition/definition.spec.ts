@@ -16,6 +16,7 @@ import {
   BUILT_IN_DEFINITIONS,
   SYSTEM_WORK_PLACES,
   publishedStep,
+  publishedDefinition,
   custodyMoveProblems,
   CUSTODY_MOVE_STEPS,
   DefinitionError,
@@ -91,9 +92,21 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.9');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.10');
+    // 2027.10: the invitation upload takes the letter and its translation, the itinerary step the itinerary; 2027.9 took
+    // none (and no other step of the chain takes one).
+    const required = (v: string) =>
+      publishedDefinition(v)!
+        .steps.filter((s) => s.behaviour?.requiresAttachments)
+        .map((s) => [s.code, s.behaviour?.requiresAttachments]);
+    expect(required(DEFAULT_DEFINITION.version)).toEqual([
+      ['A03', ['invitation-letter', 'invitation-translation']],
+      ['A05', ['itinerary']],
+    ]);
+    expect(required('2027.9')).toEqual([]);
     // 2027.9: the lead unit's joint-delegation confirmation runs again when the trip changes; 2027.8 keeps it done.
     expect(publishedStep('A17', DEFAULT_DEFINITION.version)?.behaviour?.rerunOnAmend).toBe('trip');
+    expect(publishedStep('A17', '2027.9')?.behaviour?.rerunOnAmend).toBe('trip');
     expect(publishedStep('A17', '2027.8')?.behaviour?.rerunOnAmend).toBeUndefined();
     // 2027.8: the budget and its countersign run again when the itinerary changes, the unit's sign-offs when the trip
     // does; 2027.7 keeps them done.
