@@ -2094,6 +2094,38 @@ describe('CaseEngine', () => {
     expect(run({ inviterChangeReruns: () => false }, inviter)).toEqual(keys);
   });
 
+  it('a new invitation is done with its own documents: after another inviter for the US, A03:US takes a letter and translation uploaded after the change (2027.10; the validator only)', () => {
+    const amended = () => {
+      const engine = newEngine();
+      const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'B05' && s.status === 'awaiting') });
+      const destinations = engine.facts.destinations.map((d) => ({
+        ...d,
+        inviter: { name: 'Someone Else', organization: 'Totally Different Org' },
+      }));
+      engine.apply({ type: 'amend', request: { requestId: 'am', actor: actor('organizer'), changes: { destinations } } }, t);
+      return { engine, t };
+    };
+    const { engine, t } = amended();
+    const a03 = () => engine.progress(t).steps.find((s) => s.key === 'A03:US')!;
+    // The old inviter's letter and translation are still on the case: they no longer serve the step.
+    expect(a03()).toMatchObject({ status: 'awaiting', missingAttachments: ['invitation-letter', 'invitation-translation'] });
+    const complete = (id: string) => ({
+      type: 'complete' as const,
+      request: { requestId: id, actor: actor('organizer'), stepKey: 'A03:US' },
+    });
+    expect(() => engine.validate(complete('c1'), t)).toThrow(expect.objectContaining({ code: 'MISSING_ATTACHMENTS' }));
+    engine.apply(attachPdf('new-letter', 'invitation-letter'), t);
+    expect(a03().missingAttachments).toEqual(['invitation-translation']);
+    expect(() => engine.validate(complete('c2'), t)).toThrow(expect.objectContaining({ code: 'MISSING_ATTACHMENTS' }));
+    engine.apply(attachPdf('new-translation', 'invitation-translation'), t);
+    expect(a03().missingAttachments).toEqual([]);
+    engine.validate(complete('c3'), t);
+    expect(engine.apply(complete('c3'), t).accepted).toBe(true);
+    // A history recorded before the rule completes as it ran: the handler counts every live file.
+    const older = amended();
+    expect(older.engine.apply(complete('c4'), older.t).accepted).toBe(true);
+  });
+
   it("a member's check rerun (C01) holds the member's open tasks but not the embassy's outcome under way (D12)", () => {
     const engine = newEngine();
     const t = simulate(engine, { until: (p) => p.steps.some((s) => s.key === 'D12:US' && s.status === 'awaiting') });

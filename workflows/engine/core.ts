@@ -86,6 +86,11 @@ export interface StepState {
   startedAt?: number;
   /** The case's event sequence (EventLog.seq) when it opened: a file it takes as new was added after (refuseStaleFile). */
   startedSeq?: number;
+  /**
+   * The case's event sequence when an amendment made the documents the step requires stale (another inviter or city for
+   * its country: a new invitation): only files added after serve it (documentsServe). Kept through reopening.
+   */
+  documentsSince?: number;
   doneAt?: number;
   dueAt?: number;
   deadlines: Deadline[];
@@ -725,6 +730,15 @@ export class CaseCore {
       }
       for (const key of [...ready, ...postReady]) this.open(key);
     }
+  }
+
+  /**
+   * Whether a live attachment serves `stepKey`'s required documents: every one, unless an amendment made them stale
+   * (StepState.documentsSince), then those added after it.
+   */
+  documentsServe(stepKey: string): (a: { id: string }) => boolean {
+    const since = this.states.get(stepKey)?.documentsSince;
+    return since === undefined ? () => true : (a) => (this.attachmentSeqs.get(a.id) ?? -1) > since;
   }
 
   open(key: string): void {

@@ -203,7 +203,12 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
       ...(meta.behaviour.requiresAttachments?.length
         ? {
             requiresAttachments: [...meta.behaviour.requiresAttachments],
-            missingAttachments: missingAttachmentKinds(meta.behaviour.requiresAttachments, meta.key, core.attachments.values()),
+            missingAttachments: missingAttachmentKinds(
+              meta.behaviour.requiresAttachments,
+              meta.key,
+              core.attachments.values(),
+              core.documentsServe(meta.key),
+            ),
           }
         : {}),
       ...(planReason && meta.behaviour.requiresPlanReason && status !== 'done' && status !== 'skipped' && status !== 'withdrawn'

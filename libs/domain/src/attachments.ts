@@ -127,15 +127,17 @@ export interface AttachmentFact {
 
 /**
  * The required kinds a step instance still misses: a kind is present when a live attachment of that kind was
- * uploaded for this step instance, or for the case as a whole (stepKey null).
+ * uploaded for this step instance, or for the case as a whole (stepKey null), and `serves` it (default: every one; the
+ * engine's: added after a change that made the step's earlier documents stale, CaseCore.documentsServe).
  */
 export function missingAttachmentKinds(
   required: readonly AttachmentKind[] | undefined,
   stepKey: string,
   attachments: Iterable<AttachmentFact>,
+  serves: (a: AttachmentFact) => boolean = () => true,
 ): AttachmentKind[] {
   if (!required || required.length === 0) return [];
   const present = new Set<AttachmentKind>();
-  for (const a of attachments) if (a.stepKey === null || a.stepKey === stepKey) present.add(a.kind);
+  for (const a of attachments) if ((a.stepKey === null || a.stepKey === stepKey) && serves(a)) present.add(a.kind);
   return required.filter((k) => !present.has(k));
 }

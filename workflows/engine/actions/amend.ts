@@ -174,6 +174,12 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     const s = core.states.get(k)?.status;
     return s === 'done' || s === 'awaiting' || s === 'overdue' || s === 'blocked';
   });
+  // A new invitation (another inviter or city for a kept country) makes the documents its steps were done with stale:
+  // only files uploaded after this amendment serve them (the letter of the old inviter does not; the validator's rule).
+  for (const k of rerun) {
+    const m = core.metas.get(k)!;
+    if (m.behaviour.requiresAttachments?.length && invitation(m) && invited.size > 0) core.states.get(k)!.documentsSince = core.log.seq;
+  }
   if (toReset.length > 0) {
     core.reset(toReset);
     for (const k of toReset) core.rechecks.add(k);

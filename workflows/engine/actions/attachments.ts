@@ -165,12 +165,19 @@ export function applyDetach(core: CaseCore, r: DetachRequest): void {
 
 /**
  * Refuses completing or approving a step while a kind it requires is missing (MISSING_ATTACHMENTS, 409),
- * naming each missing kind in both languages. Only for cases started with the attachments patch.
+ * naming each missing kind in both languages. Only for cases started with the attachments patch. `validating`: the
+ * Update validator's, where a document an amendment made stale (another inviter for the step's country) does not
+ * count (CaseCore.documentsServe); the handler counts every live one, so what was recorded before the rule replays.
  */
-export function checkRequiredAttachments(core: CaseCore, stepKey: string): void {
+export function checkRequiredAttachments(core: CaseCore, stepKey: string, validating = false): void {
   if (core.deps.attachments === false) return;
   const meta = core.metas.get(stepKey);
-  const missing = missingAttachmentKinds(meta?.behaviour.requiresAttachments, stepKey, core.attachments.values());
+  const missing = missingAttachmentKinds(
+    meta?.behaviour.requiresAttachments,
+    stepKey,
+    core.attachments.values(),
+    validating ? core.documentsServe(stepKey) : undefined,
+  );
   if (missing.length === 0) return;
   const names = (lang: 'zh' | 'en') => missing.map((k: AttachmentKind) => `${ATTACHMENT_KIND_LABELS[k][lang]} (${k})`);
   reject(

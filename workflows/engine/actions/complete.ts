@@ -35,7 +35,7 @@ export function checkComplete(core: CaseCore, r: CompleteStepRequest, bounded = 
   if (r.data !== undefined && (typeof r.data !== 'object' || r.data === null || Array.isArray(r.data))) {
     refuseField('data', 'type', '办理数据须为对象', 'must be an object', r.stepKey);
   }
-  checkRequiredAttachments(core, r.stepKey);
+  checkRequiredAttachments(core, r.stepKey, bounded);
   const data = r.data ?? {};
   const b = meta.behaviour;
   if (b.collectsDeficiencies && core.deficiencies.some((d) => d.status !== 'supplied')) {

@@ -49,7 +49,7 @@ export function checkDecide(core: CaseCore, r: DecideStepRequest, validating = f
     );
   }
   // Approving needs the step's documents; rejecting or returning does not.
-  if (r.decision === 'approve' || r.decision === 'accept-with-deficiencies') checkRequiredAttachments(core, r.stepKey);
+  if (r.decision === 'approve' || r.decision === 'accept-with-deficiencies') checkRequiredAttachments(core, r.stepKey, validating);
   if (r.decision === 'accept-with-deficiencies') {
     const docs = r.missingDocuments;
     if (!Array.isArray(docs) || docs.length === 0)
