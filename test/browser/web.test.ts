@@ -294,6 +294,11 @@ describe('the web app in Chromium, on the whole stack', () => {
           const upload = dialog.locator('.ant-upload', { has: page.getByTestId(`upload-${kind}`) }).locator('input[type=file]');
           await upload.setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: suppliedPdf });
           await dialog.getByTestId(`uploaded-${kind}`).waitFor();
+          // Said as an upload, not as the step's action (trial 45: 已提交 read as the step submitted).
+          await page
+            .locator('.ant-message-notice', { hasText: `已上传：${ATTACHMENT_KIND_LABELS[kind].zh}` })
+            .first()
+            .waitFor();
         }
         await dialog.getByTestId('documents-missing').waitFor({ state: 'detached' });
       }

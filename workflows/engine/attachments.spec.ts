@@ -4,7 +4,9 @@ import {
   DEFAULT_DEFINITION,
   DEFINITION_2027_9,
   chineseCalendar,
+  makeDestination,
   makeFacts,
+  type Destination,
   toIso,
   type ProcessDefinition,
 } from '@df/domain';
@@ -18,11 +20,11 @@ const UNIT = '市商务局';
 const actor = (role: Actor['role'], unit = UNIT): Actor => ({ id: `${role}.${unit}`, role, unit });
 
 let ids = 0;
-/** A case on `definition` (the built-in one: A03 and A05 declare their documents since 2027.10). */
-function newEngine(attachments?: boolean, definition: ProcessDefinition = DEFAULT_DEFINITION): CaseEngine {
+/** A case on `definition` (the built-in one: A03 and A05 declare their documents since 2027.10), to the US or `destinations`. */
+function newEngine(attachments?: boolean, definition: ProcessDefinition = DEFAULT_DEFINITION, destinations?: Destination[]): CaseEngine {
   const input: DelegationInput = {
     caseId: 'case-1',
-    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15' }),
+    facts: makeFacts({ unit: UNIT, departureDate: '2026-05-11', returnDate: '2026-05-15', ...(destinations ? { destinations } : {}) }),
     definition,
     submittedBy: actor('organizer'),
     submittedAt: toIso(MONDAY),
@@ -122,6 +124,78 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
     expect(older.progress(MONDAY + 86_400_000).steps.find((s) => s.key === 'A03:US')?.requiresAttachments).toBeUndefined();
     expect(complete(older, 'A03:US').accepted).toBe(true);
     expect(complete(older, 'A05').accepted).toBe(true);
+  });
+
+  it("a two-country trip's A03 takes each country's own letter and translation: a file for the whole case serves a step of one instance only (the Update validator's)", () => {
+    const engine = newEngine(undefined, DEFAULT_DEFINITION, [
+      makeDestination({ country: 'US', arrive: '2026-05-11', leave: '2026-05-13' }),
+      makeDestination({ country: 'CA', city: 'Ottawa', arrive: '2026-05-13', leave: '2026-05-15' }),
+    ]);
+    toA03(engine);
+    const missing = (key: string) => engine.progress(MONDAY + 86_400_000).steps.find((s) => s.key === key)?.missingAttachments;
+    const validateComplete = (stepKey: string) =>
+      engine.validate({ type: 'complete', request: { requestId: `v-${++req}`, actor: actor('organizer'), stepKey } }, MONDAY + 86_400_000);
+    // The US letter and its translation uploaded for the whole case: they do not stand for Canada's inviter, nor the US's.
+    attach(engine, meta({ stepKey: null }));
+    attach(engine, meta({ kind: 'invitation-translation', stepKey: null }));
+    expect([missing('A03:US'), missing('A03:CA')]).toEqual([
+      ['invitation-letter', 'invitation-translation'],
+      ['invitation-letter', 'invitation-translation'],
+    ]);
+    expect(refusal(() => validateComplete('A03:CA')).code).toBe('MISSING_ATTACHMENTS');
+    attach(engine, meta({ stepKey: 'A03:US' }));
+    attach(engine, meta({ kind: 'invitation-translation', stepKey: 'A03:US' }));
+    expect([missing('A03:US'), missing('A03:CA')]).toEqual([[], ['invitation-letter', 'invitation-translation']]);
+    validateComplete('A03:US');
+    expect(refusal(() => validateComplete('A03:CA')).code).toBe('MISSING_ATTACHMENTS');
+    // The itinerary, once per trip (A05), is served by a file for the whole case.
+    attach(engine, meta({ kind: 'itinerary', stepKey: null }));
+    expect(missing('A05')).toEqual([]);
+    // A history recorded before the rule completes as it ran: the handler counts the case's files.
+    expect(complete(engine, 'A03:CA').accepted).toBe(true);
+  });
+
+  it("a country the amendment brings to the trip takes files uploaded after it (trial 45: the US letter served Canada's A03; a country removed and added back reused its old letter)", () => {
+    const engine = newEngine();
+    toA03(engine);
+    const at = MONDAY + 86_400_000;
+    const missing = (key: string) => engine.progress(at).steps.find((s) => s.key === key)?.missingAttachments;
+    const validateComplete = (stepKey: string) =>
+      engine.validate({ type: 'complete', request: { requestId: `v-${++req}`, actor: actor('organizer'), stepKey } }, at);
+    const amendTo = (d: Destination) => {
+      engine.apply(
+        {
+          type: 'amend',
+          request: { requestId: `a-${++req}`, actor: actor('organizer'), changes: { destinations: [d] }, comment: '改变出访国家' },
+        },
+        at,
+      );
+      // The annual plan is checked again for the new trip (A01); then the country's A03 opens.
+      for (const work of engine.takeSystemWork()) engine.applySystemResult(work, {}, at);
+      return engine
+        .progress(at)
+        .steps.filter((s) => s.code === 'A03')
+        .map((s) => [s.key, s.status]);
+    };
+    attach(engine, meta({ stepKey: null, fileName: 'Houston.pdf' }));
+    attach(engine, meta({ kind: 'invitation-translation', stepKey: 'A03:US' }));
+    expect(complete(engine, 'A03:US').accepted).toBe(true);
+    expect(
+      amendTo(makeDestination({ country: 'CA', city: 'Toronto', inviter: { name: 'Ann Lee', organization: 'Toronto Board of Trade' } })),
+    ).toEqual([
+      ['A03:CA', 'awaiting'],
+      ['A03:US', 'withdrawn'],
+    ]);
+    expect(missing('A03:CA')).toEqual(['invitation-letter', 'invitation-translation']);
+    expect(refusal(() => validateComplete('A03:CA')).code).toBe('MISSING_ATTACHMENTS');
+    attach(engine, meta({ stepKey: null, fileName: 'Toronto.pdf' }));
+    attach(engine, meta({ kind: 'invitation-translation', stepKey: 'A03:CA' }));
+    expect(missing('A03:CA')).toEqual([]);
+    validateComplete('A03:CA');
+    // Back to the US, another city and inviter: the US files of before are not this invitation's.
+    amendTo(makeDestination({ city: 'Dallas', inviter: { name: 'Bob Smith', organization: 'Dallas Regional Chamber' } }));
+    expect(missing('A03:US')).toEqual(['invitation-letter', 'invitation-translation']);
+    expect(refusal(() => validateComplete('A03:US')).code).toBe('MISSING_ATTACHMENTS');
   });
 
   it('a document of another step, or removed again, does not count; a finished step keeps the document it needed', () => {

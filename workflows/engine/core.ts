@@ -733,12 +733,17 @@ export class CaseCore {
   }
 
   /**
-   * Whether a live attachment serves `stepKey`'s required documents: every one, unless an amendment made them stale
-   * (StepState.documentsSince), then those added after it.
+   * Whether a live attachment serves `stepKey`'s required documents. A file for the whole case serves a step the case has
+   * one instance of; a step with an instance per country or member (A03 of a two-country trip) takes its own instance's
+   * files (another inviter, another letter: a case-wide letter stood for every country's). And none added before an
+   * amendment made the step's documents stale (StepState.documentsSince).
    */
-  documentsServe(stepKey: string): (a: { id: string }) => boolean {
+  documentsServe(stepKey: string): (a: { id: string; stepKey: string | null }) => boolean {
     const since = this.states.get(stepKey)?.documentsSince;
-    return since === undefined ? () => true : (a) => (this.attachmentSeqs.get(a.id) ?? -1) > since;
+    const code = this.metas.get(stepKey)?.code;
+    let instances = 0;
+    for (const m of this.metas.values()) if (m.code === code) instances++;
+    return (a) => (a.stepKey !== null || instances <= 1) && (since === undefined || (this.attachmentSeqs.get(a.id) ?? -1) > since);
   }
 
   open(key: string): void {

@@ -227,6 +227,8 @@ export const DICT = {
   fileName: ['文件名', 'File name'],
   fileSize: ['大小', 'Size'],
   uploadedBy: ['上传人', 'Uploaded by'],
+  // An upload is not the step's action (trial 45: the dialog's upload said 已提交, read as the step submitted).
+  fileUploaded: ['已上传', 'Uploaded'],
   uploadedAt: ['上传时间', 'Uploaded at'],
   extendDeadline: ['延期补交', 'Extend deadline'],
   extendReason: ['延期理由', 'Reason for the extension'],

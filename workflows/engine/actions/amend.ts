@@ -174,11 +174,19 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     const s = core.states.get(k)?.status;
     return s === 'done' || s === 'awaiting' || s === 'overdue' || s === 'blocked';
   });
-  // A new invitation (another inviter or city for a kept country) makes the documents its steps were done with stale:
-  // only files uploaded after this amendment serve them (the letter of the old inviter does not; the validator's rule).
-  for (const k of rerun) {
-    const m = core.metas.get(k)!;
-    if (m.behaviour.requiresAttachments?.length && invitation(m) && invited.size > 0) core.states.get(k)!.documentsSince = core.log.seq;
+  // A new invitation (another inviter or city for a kept country), a country or member the amendment brings (again) to
+  // the trip: the documents on the case are not theirs, so only files uploaded after this amendment serve the step (the
+  // letter of the old inviter, or of the country the trip went to before, does not: trial 45; the validator's rule).
+  const newCountries = new Set(tripCountries(next).filter((c) => !tripCountries(before).includes(c)));
+  const newMembers = new Set(added);
+  for (const m of core.metas.values()) {
+    if (!m.behaviour.requiresAttachments?.length) continue;
+    const renewed =
+      (m.country !== undefined && newCountries.has(m.country)) ||
+      (m.memberId !== undefined && newMembers.has(m.memberId)) ||
+      rerun.includes(m.key);
+    const state = core.states.get(m.key);
+    if (renewed && state) state.documentsSince = core.log.seq;
   }
   if (toReset.length > 0) {
     core.reset(toReset);

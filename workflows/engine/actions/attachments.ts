@@ -166,8 +166,9 @@ export function applyDetach(core: CaseCore, r: DetachRequest): void {
 /**
  * Refuses completing or approving a step while a kind it requires is missing (MISSING_ATTACHMENTS, 409),
  * naming each missing kind in both languages. Only for cases started with the attachments patch. `validating`: the
- * Update validator's, where a document an amendment made stale (another inviter for the step's country) does not
- * count (CaseCore.documentsServe); the handler counts every live one, so what was recorded before the rule replays.
+ * Update validator's, where a document an amendment made stale (another inviter for the step's country), or a file
+ * for the whole case where the step has an instance per country or member, does not count (CaseCore.documentsServe);
+ * the handler counts every live one, so what was recorded before these rules replays.
  */
 export function checkRequiredAttachments(core: CaseCore, stepKey: string, validating = false): void {
   if (core.deps.attachments === false) return;

@@ -188,7 +188,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       .then(
         () => {
           setUploading(null);
-          void message.success(t('saved'));
+          void message.success(`${t('fileUploaded')}${lang === 'zh' ? '：' : ': '}${code('ak_', kind)}`);
         },
         (e: unknown) => {
           setUploading(null);

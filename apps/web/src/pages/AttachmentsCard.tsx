@@ -101,7 +101,7 @@ export function AttachmentsCard({
               send(file as File).then(
                 () => {
                   onSuccess?.({});
-                  void message.success(t('saved'));
+                  void message.success(`${t('fileUploaded')}${lang === 'zh' ? '：' : ': '}${kindLabel(lang, kind)}`);
                   state.reload();
                 },
                 (e: unknown) => {

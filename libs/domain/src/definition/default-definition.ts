@@ -325,12 +325,14 @@ export const DEFINITION_2027_9: ProcessDefinition = nextVersion('2027.9', DEFINI
  * the case (behaviour.requiresAttachments; 409 MISSING_ATTACHMENTS until a live attachment of each kind is recorded for
  * the step instance or the whole case). A03 上传邀请函及译文 takes each country's invitation letter and its translation
  * (B04 verifies them: before, B04 could open on a country whose letter was never uploaded); A05 日程与路线 the itinerary
- * (日程安排, which the FAO reviews with the route). Until 2027.9 both completed with nothing uploaded (web trial: "upload
- * the invitation" done with no file). A04's note and A14's and D11's outcomes are written in the step (2027.2).
+ * (日程安排, which the FAO reviews with the route), given again when the itinerary changes (rerunOnAmend 'itinerary': the
+ * dates, countries, members or a stop's city; the budget it rests under waits for it). Until 2027.9 both completed with
+ * nothing uploaded (web trial: "upload the invitation" done with no file) and A05 stood for the first route (trial 45).
+ * A04's note and A14's and D11's outcomes are written in the step (2027.2).
  */
 const CHANGES_2027_10: Record<string, (s: StepDefinition) => StepDefinition> = {
   A03: requires('invitation-letter', 'invitation-translation'),
-  A05: requires('itinerary'),
+  A05: (s) => requires('itinerary')(rerunOn('itinerary')(s)),
 };
 
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */

@@ -104,6 +104,11 @@ describe('DEFAULT_DEFINITION', () => {
       ['A05', ['itinerary']],
     ]);
     expect(required('2027.9')).toEqual([]);
+    // …and the itinerary is given again when the itinerary changes (trial 45: A05 stayed done on the old route).
+    expect([
+      publishedStep('A05', DEFAULT_DEFINITION.version)?.behaviour?.rerunOnAmend,
+      publishedStep('A05', '2027.9')?.behaviour?.rerunOnAmend,
+    ]).toEqual(['itinerary', undefined]);
     // 2027.9: the lead unit's joint-delegation confirmation runs again when the trip changes; 2027.8 keeps it done.
     expect(publishedStep('A17', DEFAULT_DEFINITION.version)?.behaviour?.rerunOnAmend).toBe('trip');
     expect(publishedStep('A17', '2027.9')?.behaviour?.rerunOnAmend).toBe('trip');
