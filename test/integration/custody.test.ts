@@ -377,8 +377,13 @@ describe('the registries in the chain: annual plan (A01) and passport custody (C
       },
     );
     expect(again.steps.find((s) => s.key === 'A01')!.data?.planOutcome).toMatch(/^(unplanned|no-plan)$/);
-    // What rests on it stood (A05 done) and the claim on the old quarter's trip is gone.
-    expect(again.steps.find((s) => s.key === 'A05')!.status).toBe('done');
+    // What rests on it stood (A02 done; the itinerary, A05, is given again for the new dates since 2027.10, its old file no
+    // longer serving) and the claim on the old quarter's trip is gone.
+    expect(again.steps.find((s) => s.key === 'A02')!.status).toBe('done');
+    expect(again.steps.find((s) => s.key === 'A05')).toMatchObject({
+      status: expect.not.stringMatching(/^done$/),
+      missingAttachments: ['itinerary'],
+    });
     const held = () => db.query(`SELECT trip_id FROM annual_plan_claims WHERE case_id = $1 AND trip_id IS NOT NULL`, [input.caseId]);
     expect(await eventually(held, (rows: unknown[]) => rows.length === 0)).toEqual([]);
     await handle.terminate('test done');

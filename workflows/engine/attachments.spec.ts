@@ -198,6 +198,46 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
     expect(refusal(() => validateComplete('A03:US')).code).toBe('MISSING_ATTACHMENTS');
   });
 
+  it('a step with documents sent back is done again with new ones: the file the office turned down does not serve it (trial 46; the validator only)', () => {
+    const engine = newEngine();
+    toA03(engine);
+    const at = MONDAY + 86_400_000;
+    attach(engine, meta());
+    attach(engine, meta({ kind: 'invitation-translation' }));
+    complete(engine, 'A03:US');
+    engine.apply(
+      {
+        type: 'complete',
+        request: { requestId: `r-${++req}`, actor: actor('organizer'), stepKey: 'A04:US', data: { outcome: '邀请方为当地商会' } },
+      },
+      at,
+    );
+    const a03 = () => engine.progress(at).steps.find((s) => s.key === 'A03:US')!;
+    const b04 = engine.progress(at).steps.find((s) => s.key === 'B04:US')!;
+    expect(b04.status).toBe('awaiting');
+    engine.apply(
+      {
+        type: 'decide',
+        request: {
+          requestId: `r-${++req}`,
+          actor: actor('fao-reviewer', 'fao'),
+          stepKey: 'B04:US',
+          decision: 'return',
+          returnTo: 'A03:US',
+          comment: '邀请函未签字盖章，请重新上传',
+        },
+      },
+      at,
+    );
+    expect(a03()).toMatchObject({ missingAttachments: ['invitation-letter', 'invitation-translation'] });
+    const validateComplete = () =>
+      engine.validate({ type: 'complete', request: { requestId: `v-${++req}`, actor: actor('organizer'), stepKey: 'A03:US' } }, at);
+    expect(refusal(validateComplete).code).toBe('MISSING_ATTACHMENTS');
+    attach(engine, meta());
+    attach(engine, meta({ kind: 'invitation-translation' }));
+    validateComplete();
+  });
+
   it('a document of another step, or removed again, does not count; a finished step keeps the document it needed', () => {
     const engine = newEngine();
     toA03(engine);

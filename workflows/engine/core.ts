@@ -87,8 +87,9 @@ export interface StepState {
   /** The case's event sequence (EventLog.seq) when it opened: a file it takes as new was added after (refuseStaleFile). */
   startedSeq?: number;
   /**
-   * The case's event sequence when an amendment made the documents the step requires stale (another inviter or city for
-   * its country: a new invitation): only files added after serve it (documentsServe). Kept through reopening.
+   * The case's event sequence when the documents the step requires became stale (an amendment: another inviter or city
+   * for its country, another route, its country or member brought to the trip; a return to the step): only files added
+   * after serve it (documentsServe). Kept through reopening.
    */
   documentsSince?: number;
   doneAt?: number;

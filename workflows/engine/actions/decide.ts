@@ -207,6 +207,10 @@ export function applyDecide(core: CaseCore, r: DecideStepRequest): void {
           ...(r.actor?.id ? { actedBy: r.actor.id } : {}),
           at: core.now,
         };
+      // A step done with documents sent back is done again with new ones: the file the office turned down does not serve
+      // it again (trial 46: the same letter completed A03:US after B04 returned it for not being signed; the validator's).
+      for (const k of targets)
+        if (core.metas.get(k)?.behaviour.requiresAttachments?.length) core.states.get(k)!.documentsSince = core.log.seq;
       core.emit('step.returned', r, { by: r.stepKey, targets, keys: reset.filter((k) => core.states.get(k)?.status === 'returned') });
       break;
     }

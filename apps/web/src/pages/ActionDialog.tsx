@@ -110,12 +110,6 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   // A refusal (4xx) is final for that content: the corrected confirmation is a new action with a new key.
   const key = useRef('');
 
-  const loadProgress = (caseId: string, isCurrent: () => boolean = () => true) =>
-    api<Progress>('GET', `/api/delegations/${caseId}`).then(
-      (p) => isCurrent() && setProgress(p),
-      (e: unknown) => isCurrent() && setError(e),
-    );
-
   useEffect(() => {
     setError(null);
     setDocsAsked(false);
@@ -130,7 +124,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
     catalog().then((c) => current && setCat(c), onError);
     // Approvals list the upstream steps a return may go to; a member's step names its member (C05: whose passport); a
     // step sent back says why (forty-third trial: the reason was only in the timeline).
-    void loadProgress(target.caseId, () => current);
+    api<Progress>('GET', `/api/delegations/${target.caseId}`).then((p) => current && setProgress(p), onError);
     return () => {
       current = false;
     };
@@ -183,8 +177,18 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const uploadFor = (kind: string, file: File) => {
     setUploading(kind);
     setError(null);
+    // The case's answer is read again until it counts the file (a published answer may lag the upload by a moment).
+    const counted = async (tries: number): Promise<void> => {
+      const p = await api<Progress>('GET', `/api/delegations/${target.caseId}`);
+      setProgress(p);
+      const still = p.steps.find((s) => s.key === target.stepKey)?.missingAttachments?.includes(kind);
+      if (still && tries > 1) {
+        await new Promise((r) => setTimeout(r, 400));
+        return counted(tries - 1);
+      }
+    };
     uploadAttachment(target.caseId, { kind, stepKey: target.stepKey }, file)
-      .then(() => loadProgress(target.caseId))
+      .then(() => counted(5))
       .then(
         () => {
           setUploading(null);
