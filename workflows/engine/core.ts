@@ -743,7 +743,8 @@ export class CaseCore {
     const since = this.states.get(stepKey)?.documentsSince;
     const code = this.metas.get(stepKey)?.code;
     let instances = 0;
-    for (const m of this.metas.values()) if (m.code === code) instances++;
+    // A country or member the trip no longer has leaves a withdrawn instance: not one of the trip's.
+    for (const m of this.metas.values()) if (m.code === code && this.states.get(m.key)?.status !== 'withdrawn') instances++;
     return (a) => (a.stepKey !== null || instances <= 1) && (since === undefined || (this.attachmentSeqs.get(a.id) ?? -1) > since);
   }
 
