@@ -9,6 +9,7 @@ import {
   decideStepUpdate,
   delegationWorkflowId,
   missingDocumentAttachments,
+  placeholderAttachment,
   progressQuery,
   redateRequest,
   requiredTaskData,
@@ -183,24 +184,8 @@ export async function attachMissing(handle: WorkflowHandle, step: StepProgress, 
  */
 export async function supplyWithFile(handle: WorkflowHandle, by: Actor, documentId: string): Promise<string> {
   const id = randomUUID();
-  await handle.executeUpdate(attachUpdate, {
-    args: [
-      {
-        requestId: randomUUID(),
-        actor: by,
-        attachment: {
-          id,
-          kind: 'other',
-          stepKey: null,
-          fileName: `${documentId}.pdf`,
-          mimeType: 'application/pdf',
-          size: 1024,
-          sha256: 'a'.repeat(64),
-          storageKey: `test/${id}`,
-        },
-      },
-    ],
-  });
+  const attachment = placeholderAttachment(id, 'other', null, `${documentId}.pdf`);
+  await handle.executeUpdate(attachUpdate, { args: [{ requestId: randomUUID(), actor: by, attachment }] });
   await handle.executeUpdate(supplyDocumentUpdate, { args: [{ requestId: randomUUID(), actor: by, documentId, fileRef: id }] });
   return id;
 }

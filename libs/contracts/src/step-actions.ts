@@ -10,9 +10,10 @@ import {
   responsibleRole,
   shanghaiDate,
   systemWorkReading,
+  type AttachmentKind,
   type Role,
 } from '@df/domain';
-import type { Actor, AttachRequest, DelegationProgress, StepProgress } from './delegation';
+import type { Actor, AttachmentMetadata, AttachRequest, DelegationProgress, StepProgress } from './delegation';
 
 /**
  * What an automated user does with a step over the HTTP API: shared by the e2e tests and the
@@ -71,21 +72,21 @@ export function missingDocumentAttachments(
 ): AttachRequest[] {
   return (step.missingAttachments ?? []).map((kind) => {
     const id = idOf(kind);
-    return {
-      requestId: id,
-      actor,
-      attachment: {
-        id,
-        kind,
-        stepKey: step.key,
-        fileName: `${kind}.pdf`,
-        mimeType: 'application/pdf',
-        size: 1024,
-        sha256: 'a'.repeat(64),
-        storageKey: `documents/${id}`,
-      },
-    };
+    return { requestId: id, actor, attachment: placeholderAttachment(id, kind, step.key) };
   });
+}
+
+/**
+ * The metadata the API records for a 1 KiB PDF of `kind` stored as `id`, for the step instance `stepKey` or the whole
+ * case (null): what an automated user's attach Update carries (the documents a step requires, a 容缺 supply's file).
+ */
+export function placeholderAttachment(
+  id: string,
+  kind: AttachmentKind,
+  stepKey: string | null,
+  fileName = `${kind}.pdf`,
+): AttachmentMetadata {
+  return { id, kind, stepKey, fileName, mimeType: 'application/pdf', size: 1024, sha256: 'a'.repeat(64), storageKey: `documents/${id}` };
 }
 
 /** The request that approves an approval or completes a task (route 'visa' at D01, visa granted at D12, a written outcome at A14/D11). */

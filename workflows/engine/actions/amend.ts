@@ -103,7 +103,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
     JSON.stringify(before.destinations.map((d) => [d.arrive, d.leave])) !==
       JSON.stringify(next.destinations.map((d) => [d.arrive, d.leave]));
   const countriesChanged = tripCountries(before).join() !== tripCountries(next).join();
-  const countriesAdded = tripCountries(next).some((c) => !tripCountries(before).includes(c));
+  const newCountries = new Set(tripCountries(next).filter((c) => !tripCountries(before).includes(c)));
   const stops = (f: CaseFacts) => JSON.stringify(f.destinations.map((d) => [d.country, d.city]));
   const citiesChanged = stops(before) !== stops(next);
   const removed = before.members.filter((m) => !next.members.some((n) => n.id === m.id)).map((m) => m.id);
@@ -148,7 +148,7 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
       (when === 'dates' && datesChanged) ||
       (when === 'trip' && tripChanged) ||
       (when === 'itinerary' && (tripChanged || citiesChanged)) ||
-      (when === 'additions' && (added.length > 0 || countriesAdded))
+      (when === 'additions' && (added.length > 0 || newCountries.size > 0))
     );
   };
   // The frequency check reads the member (rank, person, passport, name) and the purpose besides the dates: a change of
@@ -177,14 +177,14 @@ export function applyAmend(core: CaseCore, r: AmendRequest): void {
   // A new invitation (another inviter or city for a kept country), a country or member the amendment brings (again) to
   // the trip: the documents on the case are not theirs, so only files uploaded after this amendment serve the step (the
   // letter of the old inviter, or of the country the trip went to before, does not: trial 45; the validator's rule).
-  const newCountries = new Set(tripCountries(next).filter((c) => !tripCountries(before).includes(c)));
   const newMembers = new Set(added);
+  const rerunKeys = new Set(rerun);
   for (const m of core.metas.values()) {
     if (!m.behaviour.requiresAttachments?.length) continue;
     const renewed =
       (m.country !== undefined && newCountries.has(m.country)) ||
       (m.memberId !== undefined && newMembers.has(m.memberId)) ||
-      rerun.includes(m.key);
+      rerunKeys.has(m.key);
     const state = core.states.get(m.key);
     if (renewed && state) state.documentsSince = core.log.seq;
   }
