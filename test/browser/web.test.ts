@@ -6,6 +6,7 @@ import { ATTACHMENT_KIND_LABELS, DEFAULT_DEFINITION } from '@df/domain';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission, uniquePassportNumber } from '../support/api-harness';
 import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
+import { eventually } from '../support/harness';
 
 /** Shanghai calendar date `days` from today. */
 const shanghaiDate = (days: number): string => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -172,10 +173,17 @@ describe('the web app in Chromium, on the whole stack', () => {
     caseId = page.url().split('/').pop()!;
     await page.getByRole('heading', { name: title }).waitFor();
     // The step the forecast waits on, in words (the list's and the board's 关键步骤): a step of the critical path, not done.
+    // The engine's, as its case.replanned recorded it for the list (the page derives none of its own): read once A01,
+    // the system's check, is done, so that the page and the answer beside it show the same turn.
+    const progress = await eventually(
+      () => getProgress(stack.api, stack.users.tokens.organizer, caseId),
+      (p) => p.steps.find((s) => s.key === 'A01')?.status === 'done',
+    );
+    await page.reload();
     await page.getByTestId('case-critical-step').waitFor();
     const named = (await page.getByTestId('case-critical-step').innerText()).split(' ');
-    const progress = await getProgress(stack.api, stack.users.tokens.organizer, caseId);
     expect(progress.plan.criticalPath).toContain(named[0]);
+    expect(named[0]).toBe(progress.plan.criticalStep);
     expect(named[1]).toBe(progress.steps.find((s) => s.key === named[0])!.name.zh);
   });
 

@@ -47,6 +47,7 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
     const statusOf = new Map(page.steps.map((s) => [s.key, s.status]));
     for (const k of openBefore) expect([k, statusOf.get(k)]).toEqual([k, 'withdrawn']);
     expect(page.steps.filter((s) => OPEN.includes(s.status))).toEqual([]);
+    expect(page.plan.criticalStep).toBeNull(); // the page, as the list below: a closed case waits for nothing
     const rows = await eventually(
       () =>
         api.app.get(DataSource).query('SELECT step_key, status FROM case_steps WHERE case_id = $1', [caseId]) as Promise<

@@ -2971,6 +2971,7 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
     engine.replan(MONDAY);
     const open = replanned(engine).at(-1)!;
     expect(open.criticalStep).not.toBeNull();
+    expect(engine.progress(MONDAY).plan.criticalStep).toBe(open.criticalStep);
     expect(Object.keys(open.latestStarts).length).toBeGreaterThan(0);
     engine.apply(command as never, MONDAY + 3_600_000);
     expect(engine.closed).toBe(true);
@@ -2980,6 +2981,7 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
     expect(closing.status).toBe(engine.status);
     const page = engine.progress(MONDAY + 7_200_000);
     expect(page.steps.filter((s) => s.latestStartAt !== undefined || s.critical)).toEqual([]);
+    expect(page.plan.criticalStep).toBeNull();
     // A history recorded before (patch not taken): as it ran, the step its plan still named.
     const asked: string[] = [];
     const old = newEngine({}, { closedPlanWaitsForNothing: () => (asked.push('asked'), false) });
@@ -2990,5 +2992,25 @@ describe('a closed case waits for nothing in its closing case.replanned (trial 3
     old.replan(MONDAY + 3_600_000);
     expect(replanned(old).at(-1)!.criticalStep).toBe(open.criticalStep);
     expect(asked.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the case page names the critical step its case.replanned recorded (one rule: waitingStepOf)', () => {
+  it('at every turn of a case driven to its departure, the answer and the last case.replanned name the same step', () => {
+    const engine = newEngine();
+    let recorded: string | null | undefined;
+    const seen = new Set<string | null>();
+    simulate(engine, {
+      until: (p) => {
+        engine.replan(parseInstant(p.now));
+        for (const e of engine.takeEvents())
+          if (e.type === 'case.replanned') recorded = (e.payload as { criticalStep: string | null }).criticalStep;
+        expect(engine.progress(parseInstant(p.now)).plan.criticalStep).toBe(recorded);
+        seen.add(recorded ?? null);
+        return false;
+      },
+    });
+    expect(engine.status).toBe('departed');
+    expect(seen.size).toBeGreaterThan(5); // it moved along the path
   });
 });

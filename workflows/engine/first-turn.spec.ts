@@ -1,5 +1,5 @@
 import { DEFAULT_DEFINITION, buildInstances, makeFacts, plan, toIso } from '@df/domain';
-import { planSummary, type DelegationInput } from '@df/contracts';
+import { planSummary, withCriticalStep, type DelegationInput, type PlanSummary } from '@df/contracts';
 import { firstTurn } from './first-turn';
 
 // Monday 2026-03-02 09:00 Shanghai; the canonical US trip departs Mon 2026-04-13 (Qingming 04-06 off).
@@ -30,6 +30,17 @@ describe('firstTurn: the plan the API answers a submission with, and the first a
     // The turn's events are named by the caller's ids, one each, and its batch ends at lastSeq.
     expect(ids).toBe(lastSeq);
     expect(answer.steps.find((s) => s.key === 'A01')?.status).toBe('awaiting');
+  });
+
+  it('names the step the plan waits on; an answer stored before the field gets it by the same rule (withCriticalStep)', () => {
+    const { plan: p, answer } = firstTurn(input(), MONDAY, () => 'id');
+    expect(p.criticalStep).toBe('A01');
+    expect(answer.plan.criticalStep).toBe('A01');
+    expect(withCriticalStep(answer)).toBe(answer);
+    const { criticalStep: _, ...before } = answer.plan;
+    const older = { ...answer, plan: before as PlanSummary };
+    expect(withCriticalStep(older)).toEqual(answer);
+    expect(withCriticalStep({ ...older, status: 'withdrawn' }).plan.criticalStep).toBeNull();
   });
 
   it("plans as the case will: the office's risk threshold, E07 due by the end of the departure day", () => {

@@ -11,6 +11,7 @@ import {
   type Plan,
   missingAttachmentKinds,
   planReasonProblem,
+  waitingStepOf,
 } from '@df/domain';
 import type { DelegationProgress, DeficiencyProgress, StepProgress, StepStatus } from '@df/contracts';
 import { planSummary, stepOfClosedCase } from '@df/contracts';
@@ -88,11 +89,8 @@ function memoisedPlan(core: CaseCore, now: number, windowMs: number): Plan {
 export function phaseOf(core: CaseCore, plan: Plan): CasePhase {
   if (core.closed) return 'closed';
   if (core.status === 'departed') return 'post-trip';
-  for (const key of plan.criticalPath) {
-    const s = core.states.get(key)?.status;
-    if (s !== 'done' && s !== 'skipped') return core.metas.get(key)!.phase;
-  }
-  return 'depart';
+  const waiting = waitingStepOf(plan.criticalPath, (key) => core.states.get(key)?.status);
+  return waiting === null ? 'depart' : core.metas.get(waiting)!.phase;
 }
 
 /**
@@ -112,7 +110,8 @@ export function replan(core: CaseCore, now: number, settleWd = 0, windowMs = 0, 
   const p = windowMs > 0 ? memoisedPlan(core, now, windowMs) : currentPlan(core, now);
   const phase = phaseOf(core, p);
   const open = p.steps.filter((s) => s.status === 'awaiting' || s.status === 'blocked');
-  const waitingFor = p.criticalPath.find((k) => !['done', 'skipped'].includes(core.states.get(k)?.status ?? '')) ?? null;
+  // The engine's own statuses (a returned or overdue step waits as the plan's pending or awaiting one does).
+  const waitingFor = waitingStepOf(p.criticalPath, (key) => core.states.get(key)?.status);
   // A closed case waits for nothing: the steps it left undone are withdrawn (stepOfClosedCase), with no latest start and
   // on no path, as its page and the list show it (trial 36: a withdrawn case's closing event named E07 critical). Asked
   // only when the plan names something (CaseDeps.closedPlanWaitsForNothing), so a history recorded before replays as it ran.
@@ -221,7 +220,12 @@ export function progressView(core: CaseCore, now: number, workingDaySeconds?: nu
     steps.push(core.closed ? stepOfClosedCase(step) : step);
   }
   for (const { meta, state } of core.withdrawnSteps.values()) steps.push(describe(meta, state, 'withdrawn'));
-  const summary = core.closed || core.status === 'departed' ? { ...planSummary(p), atRisk: false } : planSummary(p);
+  // A closed case waits for nothing (replan's rule: its case.replanned names no critical step either).
+  const summary = core.closed
+    ? { ...planSummary(p), atRisk: false, criticalStep: null }
+    : core.status === 'departed'
+      ? { ...planSummary(p), atRisk: false }
+      : planSummary(p);
   const derived = deriveFacts(core.facts);
   return {
     caseId: core.caseId,

@@ -334,6 +334,8 @@ export interface Progress {
   routes?: Record<string, Record<string, string>>;
   plan: {
     criticalPath: string[];
+    /** The step the forecast waits on (关键步骤), the engine's: null when none is left or the case is closed. */
+    criticalStep: string | null;
     forecastReadyAt: string;
     forecastReadyDate: string;
     slackWd: number;

@@ -15,6 +15,7 @@ import type {
   RuleViolation,
   YearSchedule,
 } from '@df/domain';
+import { waitingStepOf } from '@df/domain';
 
 /**
  * The contract of the `delegation` workflow: what the API (and the Temporal CLI) send and read.
@@ -257,6 +258,11 @@ export interface PlanSummary {
   atRisk: boolean;
   totalWd: number;
   remainingWd: number;
+  /**
+   * The step the forecast waits on (关键步骤), as the list and the board name it: the critical path's first step not
+   * done (`waitingStepOf`); null when none is left, and for a closed case (it waits for nothing).
+   */
+  criticalStep: string | null;
   /** Part of the plan lies in a year without a published holiday schedule (see Plan.provisionalCalendar). */
   provisionalCalendar: boolean;
   warnings: string[];
@@ -267,6 +273,7 @@ export function planSummary(p: Plan): PlanSummary {
   const {
     criticalPath,
     criticalPathCodes,
+    criticalStep,
     forecastReadyAt,
     forecastReadyDate,
     slackWd,
@@ -285,9 +292,22 @@ export function planSummary(p: Plan): PlanSummary {
     atRisk,
     totalWd,
     remainingWd,
+    criticalStep,
     provisionalCalendar,
     warnings,
   };
+}
+
+/**
+ * A progress answer published before its plan carried `criticalStep` (the case page derived it), with the field, by
+ * the same rule over the answer's own step statuses: null for a closed case. An answer that has it is returned as is.
+ */
+export function withCriticalStep(answer: DelegationProgress): DelegationProgress {
+  if (answer.plan.criticalStep !== undefined) return answer;
+  const statusOf = new Map(answer.steps.map((s) => [s.key, s.status]));
+  const open = answer.status === 'open' || answer.status === 'departed';
+  const criticalStep = open ? waitingStepOf(answer.plan.criticalPath, (key) => statusOf.get(key)) : null;
+  return { ...answer, plan: { ...answer.plan, criticalStep } };
 }
 
 export interface DelegationProgress {

@@ -12,7 +12,7 @@ import { makeDestination, makeFacts, makeMember, makeMembers } from './fixtures'
 import type { InstanceStates } from './instances';
 import { buildInstances } from './instances';
 import type { PlanInput } from './planner';
-import { certifiedDays, plan } from './planner';
+import { certifiedDays, plan, waitingStepOf } from './planner';
 
 // Monday 2026-03-02, 09:00 Shanghai; no holiday until Qingming (2026-04-04).
 const MONDAY = '2026-03-02T09:00:00+08:00';
@@ -180,6 +180,24 @@ describe('plan: running case states', () => {
     expect(a13.efWd).toBe(5);
     expect(a13.earliestFinish).toBe('2026-03-10T09:00:00.000Z'); // Tue 17:00 Shanghai
     expect(p.steps.find((s) => s.key === 'A02')!.earliestFinish).toBe('2026-03-02T09:00:00.000Z');
+  });
+
+  it("names the step the forecast waits on (关键步骤): the critical path's first step not done, the same rule for every caller", () => {
+    const fresh = plan({ instances, now: MONDAY, departureDate: facts.departureDate });
+    expect(fresh.criticalStep).toBe('A01');
+    const states: InstanceStates = {
+      A01: { status: 'done', doneAt: MONDAY },
+      A02: { status: 'done', doneAt: '2026-03-02T17:00:00+08:00' },
+      A05: { status: 'awaiting', startedAt: '2026-03-03T09:00:00+08:00' },
+    };
+    const p = plan({ instances, states, now: '2026-03-03T09:00:00+08:00', departureDate: facts.departureDate });
+    expect(p.criticalPathCodes.slice(0, 3)).toEqual(['A01', 'A02', 'A05']);
+    expect(p.criticalStep).toBe('A05');
+    // The rule by itself: a returned or overdue step still waits; done and skipped ones do not; none left is null.
+    const statuses: Record<string, string> = { A: 'done', B: 'skipped', C: 'returned', D: 'awaiting' };
+    expect(waitingStepOf(['A', 'B', 'C', 'D'], (k) => statuses[k])).toBe('C');
+    expect(waitingStepOf(['A', 'B'], (k) => statuses[k])).toBeNull();
+    expect(waitingStepOf(['X'], () => undefined)).toBe('X');
   });
 
   it('a review chain slower than the notice takes over the critical path', () => {

@@ -104,6 +104,8 @@ export interface Plan {
   /** Instance keys, in order; skipped pass-through instances are left out. */
   criticalPath: string[];
   criticalPathCodes: string[];
+  /** The step the forecast waits on (关键步骤): criticalPath's first step not done (waitingStepOf); null when all are. */
+  criticalStep: string | null;
   steps: PlannedStep[];
   /**
    * True when a day from now to the later of departure and forecast lies in a year with no published holiday
@@ -112,6 +114,19 @@ export interface Plan {
   provisionalCalendar: boolean;
   /** E.g. CALENDAR_PROVISIONAL (a provisional year is in the plan) or CALENDAR_OUT_OF_RANGE (weekends-only fallback). */
   warnings: string[];
+}
+
+/**
+ * The step a forecast waits on (关键步骤): the first of `criticalPath` neither done nor skipped, null when every one is.
+ * The one rule for it: the planner's `Plan.criticalStep`, the engine's `case.replanned` (which the list and the board
+ * read) and a published answer stored without the field (`withCriticalStep`) each ask it, by their own statuses.
+ */
+export function waitingStepOf(criticalPath: readonly string[], statusOf: (key: string) => string | undefined): string | null {
+  for (const key of criticalPath) {
+    const status = statusOf(key);
+    if (status !== 'done' && status !== 'skipped') return key;
+  }
+  return null;
 }
 
 /** The dependency graph of an instance list, by position: what every plan of the same instances shares. */
@@ -397,6 +412,8 @@ export function plan(input: PlanInput): Plan {
     );
   }
 
+  const criticalPath = path.map((i) => instances[i]!.key);
+  const statusOf = new Map(criticalPath.map((key, k) => [key, status[path[k]!]]));
   return {
     now: toIso(nowMs),
     departureDate: input.departureDate,
@@ -408,8 +425,9 @@ export function plan(input: PlanInput): Plan {
     atRiskThresholdWd: threshold,
     totalWd: round(F - origin),
     remainingWd: round(certified && !remaining ? Math.max(F - N, 0) : F - N),
-    criticalPath: path.map((i) => instances[i]!.key),
+    criticalPath,
     criticalPathCodes: path.map((i) => instances[i]!.code),
+    criticalStep: waitingStepOf(criticalPath, (key) => statusOf.get(key)),
     steps,
     provisionalCalendar: provisionalYears.length > 0,
     warnings,

@@ -20,6 +20,7 @@ import {
   extendDeficiencyUpdate,
   tripReportProblems,
   withdrawUpdate,
+  withCriticalStep,
   type ActionResult,
   type Actor,
   type DelegationInput,
@@ -909,7 +910,7 @@ export class DelegationsService {
   private async published(caseId: string, maxAge: number): Promise<PublishedRead> {
     const stored = await readProgressSnapshot(this.cases.manager, caseId, this.config.taskQueue, WORKER_ALIVE_MS);
     if (!stored) return { current: false, serve: false };
-    const answer = stored.answer as unknown as DelegationProgress;
+    const answer = withCriticalStep(stored.answer as unknown as DelegationProgress); // stored before the field: upcast
     const asRecorded = stored.modelSeq === null || stored.lastSeq >= stored.modelSeq;
     if (asRecorded && CLOSED_STATUSES.includes(answer.status)) return { current: true, serve: true, answer };
     if (stored.behindOnlyByOutsideClose) return { current: true, serve: true, answer };

@@ -385,6 +385,10 @@ export const PlanSchema = z
     atRisk: z.boolean(),
     totalWd: z.number(),
     remainingWd: z.number(),
+    criticalStep: z.string().nullable().meta({
+      description:
+        "关键步骤：预测所等待的步骤（关键路径上第一个未完成的步骤），已结案为 null / The step the forecast waits on: the critical path's first step not done; null when none is left or the case is closed",
+    }),
     provisionalCalendar: z.boolean().meta({
       description:
         '计划跨越尚未公布放假安排的年份（按法定节假日暂排）/ Part of the plan lies in a year with no published holiday schedule: planned with its statutory holidays, provisional',

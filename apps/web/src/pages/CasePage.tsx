@@ -345,11 +345,10 @@ export default function CasePage({ caseId, session }: { caseId: string; session:
         // The system's own steps under way (A01's plan check after a submission): said where the actions are empty.
         const running =
           p.status === 'open' ? p.steps.filter((s) => s.kind === 'system' && (s.status === 'awaiting' || s.status === 'overdue')) : [];
-        // The step the forecast waits on, named in words as the list and the board name it (the engine's criticalStep: the
-        // first step of the critical path not done; forty-third trial: only the graph marked it).
+        // The step the forecast waits on, named in words as the list and the board name it: the engine's criticalStep
+        // (forty-third trial: only the graph marked it).
         const stepOf = new Map(p.steps.map((s) => [s.key, s]));
-        const critical =
-          p.status === 'open' ? p.plan.criticalPath.find((k) => !['done', 'skipped'].includes(stepOf.get(k)?.status ?? '')) : undefined;
+        const critical = p.plan.criticalStep;
         return (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Typography.Title level={2}>{p.title}</Typography.Title>
