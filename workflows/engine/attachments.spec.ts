@@ -188,6 +188,24 @@ describe('required attachments (behaviour.requiresAttachments)', () => {
     ]);
     expect(missing('A03:CA')).toEqual(['invitation-letter', 'invitation-translation']);
     expect(refusal(() => validateComplete('A03:CA')).code).toBe('MISSING_ATTACHMENTS');
+    // The US instance withdrawn: an upload to it, or its completion, says why (trial 46: "本案没有步骤 A03:US").
+    const toWithdrawn = refusal(() => attach(engine, meta({ kind: 'invitation-translation', stepKey: 'A03:US' })));
+    expect([toWithdrawn.code, toWithdrawn.errors]).toEqual([
+      'INVALID_REQUEST',
+      [
+        {
+          field: 'attachment.stepKey',
+          rule: 'live-step',
+          message: {
+            zh: '步骤 A03:US 已撤销：美国（US）已不在行程中',
+            en: 'step A03:US was withdrawn: United States (US) is no longer on the trip',
+          },
+        },
+      ],
+    ]);
+    expect(refusal(() => validateComplete('A03:US')).message).toBe(
+      'STEP_NOT_AWAITING: Step A03:US was withdrawn: United States (US) is no longer on the trip',
+    );
     attach(engine, meta({ stepKey: null, fileName: 'Toronto.pdf' }));
     attach(engine, meta({ kind: 'invitation-translation', stepKey: 'A03:CA' }));
     expect(missing('A03:CA')).toEqual([]);

@@ -1125,6 +1125,27 @@ export class CaseCore {
   }
 
   /**
+   * Why a step an amendment withdrew no longer stands (its member left, its country left the trip, or it is no longer
+   * needed); undefined when `stepKey` is not such a step. Every action naming a step says it (trial 46: an upload to a
+   * dropped country's A03 read "本案没有步骤").
+   */
+  withdrawnReason(stepKey: string): Label | undefined {
+    const withdrawn = this.withdrawnSteps.get(stepKey)?.meta;
+    if (!withdrawn) return undefined;
+    const { memberId, country } = withdrawn;
+    return memberId !== undefined && !this.facts.members.some((m) => m.id === memberId)
+      ? processOf(this.definition) === 'apec-card'
+        ? { zh: `申请人 ${memberId} 已退出本申请`, en: `applicant ${memberId} left the application` }
+        : { zh: `成员 ${memberId} 已退出本团组`, en: `member ${memberId} left the delegation` }
+      : country !== undefined && !this.facts.destinations.some((d) => d.country === country)
+        ? {
+            zh: `${countryLabel(country).zh}（${country}）已不在行程中`,
+            en: `${countryLabel(country).en} (${country}) is no longer on the trip`,
+          }
+        : { zh: '团组变更后不再需要', en: 'no longer needed after an amendment' };
+  }
+
+  /**
    * The step a complete/decide names, whatever its state: UNKNOWN_STEP when the case has none; one withdrawn (its member
    * left, its country dropped) is STEP_NOT_AWAITING saying which (trial: a dropped country's step read "withdrawn with
    * its member").
@@ -1134,22 +1155,8 @@ export class CaseCore {
     const meta = this.metas.get(stepKey);
     const state = this.states.get(stepKey);
     if (!meta || !state) {
-      const withdrawn = this.withdrawnSteps.get(stepKey)?.meta;
-      if (withdrawn) {
-        const { memberId, country } = withdrawn;
-        const why =
-          memberId !== undefined && !this.facts.members.some((m) => m.id === memberId)
-            ? processOf(this.definition) === 'apec-card'
-              ? { zh: `申请人 ${memberId} 已退出本申请`, en: `applicant ${memberId} left the application` }
-              : { zh: `成员 ${memberId} 已退出本团组`, en: `member ${memberId} left the delegation` }
-            : country !== undefined && !this.facts.destinations.some((d) => d.country === country)
-              ? {
-                  zh: `${countryLabel(country).zh}（${country}）已不在行程中`,
-                  en: `${countryLabel(country).en} (${country}) is no longer on the trip`,
-                }
-              : { zh: '团组变更后不再需要', en: 'no longer needed after an amendment' };
-        return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 已撤销：${why.zh}`, `Step ${stepKey} was withdrawn: ${why.en}`, stepKey);
-      }
+      const why = this.withdrawnReason(stepKey);
+      if (why) return reject('STEP_NOT_AWAITING', `步骤 ${stepKey} 已撤销：${why.zh}`, `Step ${stepKey} was withdrawn: ${why.en}`, stepKey);
       return reject('UNKNOWN_STEP', `本案没有步骤 ${stepKey}`, `This case has no step ${stepKey}`, stepKey);
     }
     return { meta, state, key: stepKey };

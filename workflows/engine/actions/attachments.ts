@@ -89,6 +89,14 @@ export function checkAttach(core: CaseCore, r: AttachRequest, validating = false
     );
   if (a.stepKey !== null) {
     // A field of the request, not its path: 422 at the field (trial: the upload's stepKey was named path.stepKey, 404).
+    const withdrawn = typeof a.stepKey === 'string' && !core.metas.has(a.stepKey) ? core.withdrawnReason(a.stepKey) : undefined;
+    if (withdrawn)
+      refuseField(
+        'attachment.stepKey',
+        'live-step',
+        `步骤 ${a.stepKey} 已撤销：${withdrawn.zh}`,
+        `step ${a.stepKey} was withdrawn: ${withdrawn.en}`,
+      );
     if (typeof a.stepKey !== 'string' || !core.metas.has(a.stepKey))
       refuseField('attachment.stepKey', 'known-step', `本案没有步骤 ${String(a.stepKey)}`, `this case has no step ${String(a.stepKey)}`);
   }
