@@ -248,6 +248,25 @@ describe('the web app in Chromium, on the whole stack', () => {
         const member = p.facts.members.find((m) => m.id === step.memberId)!;
         await expect(dialog.getByTestId('dialog-member').innerText()).resolves.toBe(`办理对象（团组成员）：${member.name}（${member.id}）`);
       }
+      // What the approver decides on, above the decision (forty-third trial: the dialog named the step alone): the case,
+      // linked to its page, its unit, purpose, countries, dates and members.
+      if (step.kind === 'approval' && !shots.has('dialog-case')) {
+        shots.add('dialog-case');
+        const about = await dialog.getByTestId('dialog-case').innerText();
+        for (const shown of [
+          title,
+          p.facts.purpose,
+          '美国',
+          `${p.departureDate} – ${p.facts.returnDate}`,
+          ...p.facts.members.map((m) => m.name),
+        ])
+          expect([shown, about.includes(shown)]).toEqual([shown, true]);
+        await dialog.getByTestId('dialog-case').getByRole('link', { name: title }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        await page.waitForURL(new RegExp(`/cases/${caseId}$`));
+        await page.getByRole('heading', { name: title }).waitFor();
+        await openFromInbox(page, title, step.key);
+      }
       // Nothing is chosen for the approver: confirmed as is, the dialog asks for a decision and sends nothing.
       if (step.kind === 'approval' && !shots.has('no-decision')) {
         shots.add('no-decision');

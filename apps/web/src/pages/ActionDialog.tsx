@@ -1,8 +1,10 @@
-import { Alert, App, AutoComplete, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Descriptions, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DayField } from '../DayField';
 import { api, ApiError, catalog, uploadAttachment, type Catalog, type Progress } from '../api';
-import { useErrorText } from '../common';
+import { countryName, useErrorText, useUnitNames } from '../common';
+import { processOfVersion } from '../../../../libs/domain/src/definition/apec-whitelist';
+import { navigate, usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
   TRIP_REPORT_LIMITS,
@@ -271,6 +273,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
         </Button>,
       ]}
     >
+      {progress ? <CaseSummary progress={progress} cat={cat} onOpen={onClose} /> : null}
       {returned ? (
         <Alert
           type="warning"
@@ -523,4 +526,51 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
       </Form>
     </Modal>
   );
+}
+
+/**
+ * What the step is about, above the decision (forty-third trial: an approver decided from a dialog naming the step
+ * alone): the case's title, linked to its page (but on that page), its unit, and for a trip its purpose, countries,
+ * dates and members, as the case page shows them.
+ */
+function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Catalog | null; onOpen(): void }) {
+  const { t, lang } = useT();
+  const { unitName } = useUnitNames();
+  const path = usePath();
+  const page = `/cases/${p.caseId}`;
+  const trip = processOfVersion(p.definitionVersion) === 'delegation';
+  const sep = lang === 'zh' ? '、' : ', ';
+  const items = [
+    {
+      label: t('title'),
+      children:
+        path === page ? (
+          p.title
+        ) : (
+          <a
+            href={page}
+            onClick={(e) => {
+              e.preventDefault();
+              onOpen();
+              navigate(page);
+            }}
+          >
+            {p.title}
+          </a>
+        ),
+    },
+    { label: t('unit'), children: unitName(p.unit) },
+    ...(trip
+      ? [
+          { label: t('purpose'), children: p.facts.purpose },
+          {
+            label: t('country'),
+            children: p.facts.destinations.map((d) => `${countryName(cat, d.country, lang)}${d.city ? ` ${d.city}` : ''}`).join(sep),
+          },
+          { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
+          { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
+        ]
+      : []),
+  ];
+  return <Descriptions data-testid="dialog-case" size="small" column={1} bordered items={items} style={{ marginBottom: 12 }} />;
 }
