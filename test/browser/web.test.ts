@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { requiredTaskData } from '@df/contracts';
-import { ATTACHMENT_KIND_LABELS, DEFAULT_DEFINITION } from '@df/domain';
+import { ATTACHMENT_KIND_LABELS, BUDGET_ITEMS, DEFAULT_DEFINITION } from '@df/domain';
 import { actionable, getProgress, roleFor } from '../support/api-flow';
 import { bearer, binaryBody, canonicalSubmission, uniquePassportNumber } from '../support/api-harness';
 import { fillDay, fillMember, HAN, labelTexts, screenshot, startStack, type Stack } from './support';
@@ -332,6 +332,20 @@ describe('the web app in Chromium, on the whole stack', () => {
       // A step whose purpose is a written result (A04 the note on the inviting party) is completed with it, as a person writes it.
       const written = requiredTaskData(step.code)?.outcome;
       if (typeof written === 'string' && step.kind !== 'approval') await dialog.getByLabel('办理结果').fill(written);
+      // The budget estimate is done with its figures (2027.11, forty-third trial: A09 asked for none), in yuan by item,
+      // the total said as they are typed; finance (A10) decides on it, shown on top of its dialog.
+      const budget = requiredTaskData(step.code)?.budget as Record<string, number> | undefined;
+      if (budget && step.kind !== 'approval') {
+        await dialog.getByTestId('confirm').click();
+        await dialog.locator('.ant-form-item-explain-error', { hasText: '必填' }).first().waitFor();
+        for (const [item, what] of Object.entries(BUDGET_ITEMS))
+          if (budget[item] !== undefined) await dialog.getByLabel(what.zh, { exact: true }).fill(String(budget[item]));
+        await expect(dialog.getByTestId('budget-total').innerText()).resolves.toBe('合计：56,900.00 元');
+      }
+      if (step.code === 'A10')
+        await expect(dialog.getByTestId('dialog-case').innerText()).resolves.toContain(
+          '合计 56,900.00 元（国际旅费 38,000.00 元、住宿费 12,600.00 元、伙食费 4,200.00 元、公杂费 2,100.00 元）',
+        );
       await confirmDialog(page);
     }
     expect(returned).toBe(true);

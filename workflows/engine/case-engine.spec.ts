@@ -7,6 +7,7 @@ import {
   DEFINITION_2027_5,
   DEFINITION_2027_6,
   DEFINITION_2027_7,
+  DEFINITION_2027_10,
   DEFINITION_2027_8,
   DEFINITION_2027_1,
   addDays,
@@ -584,6 +585,7 @@ describe('CaseEngine', () => {
       actor: clerk,
       stepKey: 'A09',
       onBehalfOf: { id: organizer.id, role: 'organizer' as const, unit: UNIT },
+      data: requiredTaskData('A09'), // the budget's figures (2027.11)
     };
     const a09 = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A09')!.startedAt!);
     expect(engine.apply({ type: 'complete', request: onBehalf }, a09).accepted).toBe(true);
@@ -3012,5 +3014,41 @@ describe('the case page names the critical step its case.replanned recorded (one
     });
     expect(engine.status).toBe('departed');
     expect(seen.size).toBeGreaterThan(5); // it moved along the path
+  });
+});
+
+describe('2027.11: the budget estimate (A09) is done with its figures (forty-third trial: finance countersigned none)', () => {
+  it('refuses A09 without them, at data.budget, and takes them; a 2027.10 case completes A09 as it ran', () => {
+    for (const [definition, needs] of [
+      [DEFAULT_DEFINITION, true],
+      [DEFINITION_2027_10, false],
+    ] as const) {
+      const engine = newEngine({}, {}, definition);
+      simulate(engine, {
+        onAwaiting: (key) => key !== 'A09',
+        until: (p) => p.steps.some((s) => s.key === 'A09' && s.status === 'awaiting'),
+      });
+      const at = Date.parse(engine.progress(MONDAY).steps.find((s) => s.key === 'A09')!.startedAt!);
+      const complete = (requestId: string, data?: Record<string, unknown>) =>
+        engine.apply(
+          { type: 'complete', request: { requestId, actor: actor('organizer'), stepKey: 'A09', ...(data ? { data } : {}) } },
+          at,
+        );
+      if (needs) {
+        const refused = (() => {
+          try {
+            complete('a09-none');
+          } catch (e) {
+            return e as { code: string; errors?: Array<{ field: string; rule: string }> };
+          }
+          throw new Error('accepted without a budget');
+        })();
+        expect([refused.code, refused.errors?.map((e) => [e.field, e.rule])]).toEqual(['INVALID_REQUEST', [['data.budget', 'required']]]);
+      }
+      const data = needs ? requiredTaskData('A09') : undefined;
+      expect(complete('a09', data).accepted).toBe(true);
+      const a09 = engine.progress(at).steps.find((s) => s.key === 'A09')!;
+      expect([a09.status, a09.data]).toEqual(['done', data]);
+    }
   });
 });

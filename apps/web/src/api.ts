@@ -275,6 +275,8 @@ export interface StepProgress {
   country?: string;
   status: string;
   durationWd: number;
+  /** The task's output as recorded (A09's `budget` from 2027.11, a written outcome, …). */
+  data?: Record<string, unknown>;
   blockedReason?: Bilingual;
   startedAt?: string;
   doneAt?: string;

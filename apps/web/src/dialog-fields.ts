@@ -1,6 +1,6 @@
 /**
  * The dialog's field of an API field error (`data.returnedOn` → returnedOn, `data.<figure>` → figures.<figure> at
- * W01, `data.outcomes.x` → outcomes.x and `data.summary` → summary at P03, `data.outcome` → outcome on a step whose data `schema` is 'written-outcome' (externalOutcome and `data.members` → refusedMembers on an 'external-outcome' one: D12, K05), `data.route` → route on an 'entry-route' one (D01), K06's `data.cardNumber` → card.cardNumber (and its dates), `data.number` → newPassport.number on one whose schema is 'new-passport' (C05), `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
+ * W01, `data.outcomes.x` → outcomes.x and `data.summary` → summary at P03, `data.outcome` → outcome on a step whose data `schema` is 'written-outcome' (externalOutcome and `data.members` → refusedMembers on an 'external-outcome' one: D12, K05), `data.route` → route on an 'entry-route' one (D01), K06's `data.cardNumber` → card.cardNumber (and its dates), `data.number` → newPassport.number on one whose schema is 'new-passport' (C05), `data.budget.lodgingYuan` → budget.lodgingYuan on a 'budget-estimate' one (A09), `missingDocuments[0].id` → missingDocuments.0.id), so a refusal naming a
  * field is shown at it. null: no field of the dialog (the refusal's text says it).
  */
 export function dialogFieldOf(code: string, field: string, schema?: string | null): Array<string | number> | null {
@@ -20,6 +20,7 @@ export function dialogFieldOf(code: string, field: string, schema?: string | nul
   if (schema === 'external-outcome' && rest[0] === 'members') return ['refusedMembers'];
   if (schema === 'entry-route' && rest[0] === 'route' && rest.length === 1) return ['route'];
   if (code === 'K06' && rest.length === 1 && ['cardNumber', 'issuedOn', 'validUntil'].includes(String(rest[0]))) return ['card', rest[0]!];
+  if (schema === 'budget-estimate' && rest[0] === 'budget' && rest.length === 2) return ['budget', rest[1]!];
   if (schema === 'new-passport' && rest.length === 1 && ['number', 'issuedOn', 'expiresOn'].includes(String(rest[0])))
     return ['newPassport', rest[0]!];
   return null;

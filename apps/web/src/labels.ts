@@ -113,6 +113,8 @@ export const DICT = {
   passportNumber: ['护照号码', 'Passport number'],
   passportExpires: ['护照有效期至', 'Passport expires on'],
   newPassport: ['新护照（办结后自动入库保管）', 'New passport (taken into custody when completed)'],
+  budgetEstimate: ['经费预算（元）', 'Budget estimate (yuan)'],
+  budgetTotal: ['合计', 'Total'],
   passportNumberRule: [
     '护照号码须为5-20位字母或数字（空格忽略，小写按大写）',
     'Passport numbers are 5-20 letters or digits (spaces ignored, lower case read as capitals)',

@@ -53,6 +53,9 @@ export function requiredTaskData(code: string, version?: string): Record<string,
   // The external outcome (D12's visa, K05's pre-clearance) is given: granted (outcomeRequiredProblems).
   if (schema === 'external-outcome') return { outcome: 'granted' };
   if (schema === 'trip-report') return { summary: `${code} 出访报告：任务完成` };
+  // A one-country week's estimate (2027.11: A09's figures, which A10 and B05 read).
+  if (schema === 'budget-estimate')
+    return { budget: { internationalTravelYuan: 38_000, lodgingYuan: 12_600, mealsYuan: 4_200, incidentalsYuan: 2_100 } };
   // A number of its own per completion, so no two drivers' cases hand the ledger one passport for two people.
   if (schema === 'new-passport')
     return { number: `E${Math.floor(10_000_000 + Math.random() * 89_999_999)}`, issuedOn: '2025-01-02', expiresOn: '2035-01-01' };

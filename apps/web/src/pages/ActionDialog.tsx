@@ -7,6 +7,9 @@ import { processOfVersion } from '../../../../libs/domain/src/definition/apec-wh
 import { navigate, usePath } from '../router';
 import {
   APEC_CARD_NUMBER_RE,
+  BUDGET_ITEM_MAX_YUAN,
+  BUDGET_ITEMS,
+  budgetTotalYuan,
   TRIP_REPORT_LIMITS,
   TRIP_REPORT_SUMMARY_MAX,
   WRITTEN_OUTCOME_MAX,
@@ -56,13 +59,15 @@ interface Values {
   figures?: Record<string, unknown>;
   /** A step whose data schema is 'new-passport' (C05): the passport issued, which the custody ledger takes in. */
   newPassport?: { number?: string; issuedOn?: string; expiresOn?: string };
+  /** A step whose data schema is 'budget-estimate' (A09 from 2027.11): the items in yuan (BUDGET_ITEMS). */
+  budget?: Record<string, number | null | undefined>;
 }
 
 /**
  * The task output of the steps whose data the dialog asks for: P01 the return date, P03 the trip report's summary and outcomes,
  * a step declaring the 'written-outcome' schema (A14, D11) its outcome text, the 'new-passport' schema (C05) the passport issued,
  * the 'external-outcome' schema (D12's visa, K05's pre-clearance) granted or refused and the members refused (none: all),
- * the 'entry-route' schema (D01) the member's route, K06 the card issued (its number, which K07 registers, and its dates).
+ * the 'budget-estimate' schema (A09) the budget's items, the 'entry-route' schema (D01) the member's route, K06 the card issued (its number, which K07 registers, and its dates).
  */
 function taskData(code: string, v: Values, schema?: string | null): { data?: Record<string, unknown> } {
   if (schema === 'written-outcome') return { data: { outcome: v.outcome ?? '' } };
@@ -74,6 +79,8 @@ function taskData(code: string, v: Values, schema?: string | null): { data?: Rec
       },
     };
   if (schema === 'new-passport') return { data: { ...v.newPassport } };
+  if (schema === 'budget-estimate')
+    return { data: { budget: Object.fromEntries(Object.entries(v.budget ?? {}).filter(([, x]) => x !== undefined && x !== null)) } };
   if (schema === 'entry-route' && v.route) return { data: { route: v.route } };
   if (code === 'K06')
     return {
@@ -108,6 +115,7 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
   const [uploading, setUploading] = useState<string | null>(null);
   const decision = Form.useWatch('decision', form);
   const externalOutcome = Form.useWatch('externalOutcome', form);
+  const budget = Form.useWatch('budget', form);
   // One Idempotency-Key per opening of the dialog: a retry of the same confirmation is the same action.
   // A refusal (4xx) is final for that content: the corrected confirmation is a new action with a new key.
   const key = useRef('');
@@ -411,6 +419,26 @@ export function ActionDialog({ target, onClose, onDone }: { target: ActionTarget
             </Space>
           </>
         ) : null}
+        {target.kind !== 'approval' && step?.data === 'budget-estimate' ? (
+          <>
+            <Typography.Text strong>{t('budgetEstimate')}</Typography.Text>
+            <Space wrap align="start">
+              {Object.entries(BUDGET_ITEMS).map(([item, what]) => (
+                <Form.Item
+                  key={item}
+                  label={pick(what)}
+                  name={['budget', item]}
+                  rules={what.required ? [{ required: true, message: t('required') }] : []}
+                >
+                  <InputNumber min={0} max={BUDGET_ITEM_MAX_YUAN} precision={2} aria-label={pick(what)} />
+                </Form.Item>
+              ))}
+            </Space>
+            <Typography.Paragraph data-testid="budget-total">
+              {`${t('budgetTotal')}${lang === 'zh' ? '：' : ': '}${yuan(budgetTotalYuan(budget ?? {}), lang)}`}
+            </Typography.Paragraph>
+          </>
+        ) : null}
         {target.code === 'W01' ? <WhitelistFiguresFields /> : null}
         {target.code === 'P03' ? (
           <Form.Item
@@ -540,6 +568,10 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
   const page = `/cases/${p.caseId}`;
   const trip = processOfVersion(p.definitionVersion) === 'delegation';
   const sep = lang === 'zh' ? '、' : ', ';
+  // The budget estimate A09 recorded (2027.11), which the finance countersign (A10) and the FAO's review (B05) decide on.
+  const budget = p.steps
+    .map((s) => s.data?.budget)
+    .find((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b));
   const items = [
     {
       label: t('title'),
@@ -569,8 +601,24 @@ function CaseSummary({ progress: p, cat, onOpen }: { progress: Progress; cat: Ca
           },
           { label: `${t('departure')} – ${t('returnDate')}`, children: `${p.departureDate} – ${p.facts.returnDate}` },
           { label: t('stepMembers'), children: p.facts.members.map((m) => m.name).join(sep) },
+          ...(budget ? [{ label: t('budgetEstimate'), children: budgetText(budget, lang) }] : []),
         ]
       : []),
   ];
   return <Descriptions data-testid="dialog-case" size="small" column={1} bordered items={items} style={{ marginBottom: 12 }} />;
+}
+
+/** An amount in yuan with two decimals, grouped (56,900.00 元 / 56,900.00 yuan). */
+function yuan(amount: number, lang: 'zh' | 'en'): string {
+  const shown = amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return lang === 'zh' ? `${shown} 元` : `${shown} yuan`;
+}
+
+/** A budget estimate as one line: its total, then each item given (合计 56,900.00 元（国际旅费 38,000.00 元、…）). */
+function budgetText(budget: Record<string, unknown>, lang: 'zh' | 'en'): string {
+  const items = Object.entries(BUDGET_ITEMS)
+    .filter(([item]) => typeof budget[item] === 'number')
+    .map(([item, what]) => `${what[lang]} ${yuan(budget[item] as number, lang)}`);
+  const total = yuan(budgetTotalYuan(budget), lang);
+  return lang === 'zh' ? `合计 ${total}（${items.join('、')}）` : `Total ${total} (${items.join(', ')})`;
 }

@@ -48,6 +48,9 @@ export const STEP_DATA_SCHEMAS = [
   // The passport the issuing authority issued (C05): `data.number`, `data.issuedOn`, `data.expiresOn`, taken into the
   // custody ledger by the step's custody move 'register' (step-data.ts newPassportProblems).
   'new-passport',
+  // The budget estimate of the trip (A09 from 2027.11): `data.budget`, its items in yuan (step-data.ts
+  // budgetEstimateProblems), which the finance countersign (A10) and the FAO's review (B05) read.
+  'budget-estimate',
 ] as const;
 export type StepDataSchema = (typeof STEP_DATA_SCHEMAS)[number];
 

@@ -176,7 +176,7 @@ const requires =
   (...kinds: AttachmentKind[]) =>
   (s: StepDefinition): StepDefinition => ({ ...s, behaviour: { ...s.behaviour, requiresAttachments: kinds } });
 
-export const DEFAULT_DEFINITION_VERSION = '2027.10';
+export const DEFAULT_DEFINITION_VERSION = '2027.11';
 
 /**
  * What 2027.2 changes (issue 11 items 2-3, issue 14 item 3): no approval document (B08) while a document
@@ -335,8 +335,21 @@ const CHANGES_2027_10: Record<string, (s: StepDefinition) => StepDefinition> = {
   A05: (s) => requires('itinerary')(rerunOn('itinerary')(s)),
 };
 
+/** 2027.10 (above). Running cases pinned to it keep it. */
+export const DEFINITION_2027_10: ProcessDefinition = nextVersion('2027.10', DEFINITION_2027_9, CHANGES_2027_10);
+
+/**
+ * What 2027.11 changes: the budget estimate (A09 经费预算) is done with its figures (data schema 'budget-estimate': the
+ * items in yuan of 《因公临时出国经费管理办法》, step-data.ts budgetEstimateProblems), which the finance countersign (A10)
+ * and the FAO's review (B05) read in their decision dialog. Until 2027.10 A09 completed with no figure at all and finance
+ * countersigned an estimate the case did not hold (forty-third trial).
+ */
+const CHANGES_2027_11: Record<string, (s: StepDefinition) => StepDefinition> = {
+  A09: (s) => ({ ...s, behaviour: { ...s.behaviour, data: 'budget-estimate' } }),
+};
+
 /** The brief's 53 steps to departure and the post-trip obligations, each with its declared behaviour. Treat as immutable: overrides produce a new definition. */
-export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_9, CHANGES_2027_10);
+export const DEFAULT_DEFINITION: ProcessDefinition = nextVersion(DEFAULT_DEFINITION_VERSION, DEFINITION_2027_10, CHANGES_2027_11);
 
 /**
  * A pinned definition as the engine reads it: one that declares no behaviour (version 2026.1) gets the
@@ -363,6 +376,7 @@ export const BUILT_IN_DEFINITIONS: readonly ProcessDefinition[] = [
   DEFINITION_2027_7,
   DEFINITION_2027_8,
   DEFINITION_2027_9,
+  DEFINITION_2027_10,
   DEFAULT_DEFINITION,
   APEC_CARD_DEFINITION,
   APEC_WHITELIST_DEFINITION,

@@ -92,7 +92,12 @@ describe('DEFAULT_DEFINITION', () => {
       ['P04', 'post-trip', 'organizer'],
       ['P05', 'post-trip', 'finance'],
     ]);
-    expect(DEFAULT_DEFINITION.version).toBe('2027.10');
+    expect(DEFAULT_DEFINITION.version).toBe('2027.11');
+    // 2027.11: the budget estimate is done with its figures (forty-third trial: A09 asked for none); 2027.10 took none.
+    expect([publishedStep('A09', DEFAULT_DEFINITION.version)?.behaviour?.data, publishedStep('A09', '2027.10')?.behaviour?.data]).toEqual([
+      'budget-estimate',
+      undefined,
+    ]);
     // 2027.10: the invitation upload takes the letter and its translation, the itinerary step the itinerary; 2027.9 took
     // none (and no other step of the chain takes one).
     const required = (v: string) =>
@@ -103,6 +108,7 @@ describe('DEFAULT_DEFINITION', () => {
       ['A03', ['invitation-letter', 'invitation-translation']],
       ['A05', ['itinerary']],
     ]);
+    expect(required('2027.10')).toEqual(required(DEFAULT_DEFINITION.version));
     expect(required('2027.9')).toEqual([]);
     // …and the itinerary is given again when the itinerary changes (trial 45: A05 stayed done on the old route).
     expect([

@@ -3,6 +3,8 @@ import { processDefinitions } from './apec-whitelist';
 import type { ProcessDefinition } from './types';
 import { APEC_CARD_DEFINITION } from './apec-card';
 import {
+  BUDGET_ITEM_MAX_YUAN,
+  budgetTotalYuan,
   CARD_NUMBER_RULES,
   CARD_TERM_RULES,
   newPassportProblems,
@@ -76,6 +78,59 @@ const requiredByCatalog = (code: string): Record<string, unknown> | undefined =>
         : undefined;
 };
 
+describe("'budget-estimate': A09 is done with its figures, which finance countersigns (2027.11; forty-third trial: none asked)", () => {
+  const budgetRules = (data: Record<string, unknown>) => stepDataProblems('budget-estimate', data).map((p) => [p.field, p.rule]);
+  const week = { internationalTravelYuan: 38_000, lodgingYuan: 12_600, mealsYuan: 4_200, incidentalsYuan: 2_100 };
+
+  it('takes the four required items in yuan (other costs optional) and totals them to the fen', () => {
+    expect(budgetRules({ budget: week })).toEqual([]);
+    expect(budgetRules({ budget: { ...week, otherYuan: 500.5 } })).toEqual([]);
+    expect(budgetTotalYuan(week)).toBe(56_900);
+    expect(budgetTotalYuan({ lodgingYuan: 0.1, mealsYuan: 0.2 })).toBe(0.3); // to the fen, not 0.30000000000000004
+  });
+
+  it('refuses each broken rule at its item, in both languages', () => {
+    expect(budgetRules({})).toEqual([['budget', 'required']]);
+    expect(budgetRules({ budget: 56_900 })).toEqual([['budget', 'type']]);
+    expect(budgetRules({ budget: { lodgingYuan: 1 } })).toEqual([
+      ['budget.internationalTravelYuan', 'required'],
+      ['budget.mealsYuan', 'required'],
+      ['budget.incidentalsYuan', 'required'],
+    ]);
+    expect(
+      budgetRules({
+        budget: {
+          ...week,
+          internationalTravelYuan: -1,
+          lodgingYuan: '12600',
+          mealsYuan: BUDGET_ITEM_MAX_YUAN + 1,
+          incidentalsYuan: 1.234,
+          tips: 5,
+        },
+      }),
+    ).toEqual([
+      ['budget.tips', 'unknown-field'],
+      ['budget.internationalTravelYuan', 'non-negative-number'],
+      ['budget.lodgingYuan', 'non-negative-number'],
+      ['budget.mealsYuan', 'max'],
+      ['budget.incidentalsYuan', 'decimals'],
+    ]);
+    expect(budgetRules({ budget: { internationalTravelYuan: 0, lodgingYuan: 0, mealsYuan: 0, incidentalsYuan: 0 } })).toEqual([
+      ['budget', 'positive-total'],
+    ]);
+    const [lodging] = stepDataProblems('budget-estimate', { budget: { ...week, lodgingYuan: -5 } });
+    expect(lodging!.message).toEqual({ zh: '住宿费须为不小于0的金额（元）', en: 'Lodging must be an amount ≥ 0 (yuan)' });
+  });
+
+  it("A09 of 2027.11 carries the budget and nothing else; an older case's A09 takes the newest version's field too", () => {
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'A09', { budget: week })).toEqual([]);
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'A09', { budget: week, note: 'x' }).map((p) => [p.field, p.rule])).toEqual([
+      ['note', 'unknown-field'],
+    ]);
+    expect(stepDataFieldProblems(DEFINITION_2027_1, 'A09', { budget: week })).toEqual([]);
+  });
+});
+
 describe("'new-passport': C05 is completed with the passport issued, which the custody ledger takes in", () => {
   const found = (data: Record<string, unknown>, today?: string) =>
     newPassportProblems(data, true, today).map((p) => `${p.field} ${p.rule}`);
@@ -122,16 +177,17 @@ describe('a completion carries only the data its step reads (new-user trial: {ou
     expect(stepDataFields(behaviour('P01'))).toEqual(['returnedOn']);
     expect(stepDataFields(behaviour('P03'))).toEqual(['summary', 'outcomes', 'reportRef']);
     expect(stepDataFields(behaviour('A04'))).toEqual(['outcome']);
-    expect(stepDataFields(behaviour('A09'))).toEqual([]);
+    expect(stepDataFields(behaviour('A09'))).toEqual(['budget']); // 2027.11
+    expect(stepDataFields(behaviour('A10'))).toEqual([]);
     expect(stepDataFields({ certifies: { event: 'return' } })).toEqual(['returnedOn']);
     expect(stepDataFields({ outcome: { mayFail: 'member' } })).toEqual(['outcome', 'members']);
     // W01 names its own unknown fields (admissionApplicationProblems, bounded).
     expect(stepDataFields({ data: 'admission-application' })).toBeUndefined();
     const whitelist = processDefinitions(DEFAULT_DEFINITION).find((d) => d.process === 'apec-whitelist')!;
     expect(stepDataFieldProblems(whitelist, 'W01', { bogus: 1 })).toEqual([]);
-    expect(found('A09', { note: 'x' })).toEqual([['note', 'unknown-field']]);
-    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'A09', { note: 'x' })[0]!.message.en).toBe('This step takes no data');
-    expect(found('A09', {})).toEqual([]);
+    expect(found('A06', { note: 'x' })).toEqual([['note', 'unknown-field']]);
+    expect(stepDataFieldProblems(DEFAULT_DEFINITION, 'A06', { note: 'x' })[0]!.message.en).toBe('This step takes no data');
+    expect(found('A06', {})).toEqual([]);
     expect(found('D12', { outcome: 'refused', members: ['m2'], reason: 'x' })).toEqual([['reason', 'unknown-field']]);
     expect(found('P03', { summary: 's', outcomes: {}, reportRef: 'r', attachments: [] })).toEqual([['attachments', 'unknown-field']]);
     expect(found('Z99', { any: 1 })).toEqual([]); // no such step: the engine refuses the step itself

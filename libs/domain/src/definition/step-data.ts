@@ -7,7 +7,7 @@ import { admissionApplicationProblems, type FieldProblem } from './apec-whitelis
 import type { StepBehaviour, StepDataSchema, SystemWork } from './behaviour';
 import { behaviourOf } from './default-definition';
 import type { ProcessDefinition } from './types';
-import { isRecord } from './validate';
+import { hasDecimals, isRecord } from './validate';
 
 /** The longest written outcome (as a comment). */
 export const WRITTEN_OUTCOME_MAX = 2000;
@@ -299,6 +299,98 @@ export function systemReadDataProblems(
 }
 
 /**
+ * The items of a trip's budget estimate (A09 经费预算, schema 'budget-estimate'), in yuan, as the national rules on the
+ * funds of temporary official trips abroad list them (《因公临时出国经费管理办法》, 财政部 外交部 财行〔2013〕516号:
+ * 国际旅费, 住宿费, 伙食费, 公杂费 and 其他费用): the first four are required (0 where the trip costs nothing of one),
+ * other costs optional.
+ */
+export const BUDGET_ITEMS = {
+  internationalTravelYuan: { zh: '国际旅费', en: 'International travel', required: true },
+  lodgingYuan: { zh: '住宿费', en: 'Lodging', required: true },
+  mealsYuan: { zh: '伙食费', en: 'Meals', required: true },
+  incidentalsYuan: { zh: '公杂费', en: 'Incidentals', required: true },
+  otherYuan: { zh: '其他费用', en: 'Other costs', required: false },
+} as const;
+export type BudgetItem = keyof typeof BUDGET_ITEMS;
+
+/** The most one item of a budget estimate may be, in yuan (10^8: beyond is a typo, never a delegation's trip). */
+export const BUDGET_ITEM_MAX_YUAN = 100_000_000;
+
+/** A budget estimate's total in yuan, to the fen (the items that are numbers; the others count nothing). */
+export function budgetTotalYuan(budget: Record<string, unknown>): number {
+  let fen = 0;
+  for (const item of Object.keys(BUDGET_ITEMS)) {
+    const v = budget[item];
+    if (typeof v === 'number' && Number.isFinite(v)) fen += Math.round(v * 100);
+  }
+  return fen / 100;
+}
+
+/**
+ * 'budget-estimate' (A09, 经费预算, from 2027.11): `data.budget` holds BUDGET_ITEMS in yuan, each a number ≥ 0 with at
+ * most two decimals (fen) and at most BUDGET_ITEM_MAX_YUAN, the required ones given, no other item, and a total above
+ * 0 (a trip abroad costs something). Until 2027.10 A09 completed with no figure at all, and finance countersigned
+ * (A10) an estimate the case did not hold (forty-third trial). Fields are named as in `data` (`budget.lodgingYuan`).
+ */
+export function budgetEstimateProblems(data: Record<string, unknown>): FieldProblem[] {
+  const b = data.budget;
+  if (b === undefined || b === null)
+    return [
+      {
+        field: 'budget',
+        rule: 'required',
+        message: {
+          zh: '须填写经费预算（国际旅费、住宿费、伙食费、公杂费）',
+          en: 'The budget estimate is required (international travel, lodging, meals, incidentals)',
+        },
+      },
+    ];
+  if (!isRecord(b))
+    return [
+      {
+        field: 'budget',
+        rule: 'type',
+        message: { zh: '经费预算须为各项金额（元）', en: "The budget estimate must give its items' amounts (yuan)" },
+      },
+    ];
+  const problems: FieldProblem[] = Object.keys(b)
+    .filter((key) => !(key in BUDGET_ITEMS))
+    .map((key) => ({ field: `budget.${key}`, rule: 'unknown-field', message: { zh: '不允许的字段', en: 'Field not allowed' } }));
+  for (const [item, what] of Object.entries(BUDGET_ITEMS)) {
+    const field = `budget.${item}`;
+    const v = b[item];
+    if (v === undefined || v === null) {
+      if (what.required)
+        problems.push({ field, rule: 'required', message: { zh: `须填写${what.zh}（元）`, en: `${what.en} (yuan) is required` } });
+    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      problems.push({
+        field,
+        rule: 'non-negative-number',
+        message: { zh: `${what.zh}须为不小于0的金额（元）`, en: `${what.en} must be an amount ≥ 0 (yuan)` },
+      });
+    else if (v > BUDGET_ITEM_MAX_YUAN)
+      problems.push({
+        field,
+        rule: 'max',
+        message: { zh: `${what.zh}不得大于100,000,000元`, en: `${what.en} must be at most 100,000,000 yuan` },
+      });
+    else if (!hasDecimals(v, 2))
+      problems.push({
+        field,
+        rule: 'decimals',
+        message: { zh: `${what.zh}最多两位小数（分）`, en: `${what.en}: at most 2 decimal places` },
+      });
+  }
+  if (problems.length === 0 && budgetTotalYuan(b) <= 0)
+    problems.push({
+      field: 'budget',
+      rule: 'positive-total',
+      message: { zh: '经费预算合计须大于0元', en: 'The budget total must be more than 0 yuan' },
+    });
+  return problems;
+}
+
+/**
  * Field checks of the step data schemas that declare one here: the engine refuses a completion whose `data`
  * fails them (workflows/engine/actions/complete.ts, generically: it never names a schema listed here) and the
  * API answers the same problems as 400 before sending. A schema absent here is checked by the engine's own
@@ -308,6 +400,7 @@ const CHECKS: Partial<Record<StepDataSchema, (data: Record<string, unknown>, bou
   'admission-application': admissionApplicationProblems,
   'written-outcome': writtenOutcomeProblems,
   'new-passport': newPassportProblems,
+  'budget-estimate': budgetEstimateProblems,
 };
 
 /**
@@ -372,6 +465,7 @@ const SCHEMA_FIELDS: Record<StepDataSchema, readonly string[] | undefined> = {
   'admission-application': undefined,
   'written-outcome': ['outcome'],
   'new-passport': ['number', 'issuedOn', 'expiresOn'],
+  'budget-estimate': ['budget'],
 };
 
 /**
