@@ -163,6 +163,29 @@ describe('written results: A14 (resolve notice objections) needs its outcome, a 
       const res = await decide(body).expect(422);
       expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ field: 'comment', rule }] });
     }
+    // The role before the decision's rules, as the workflow orders them (forty-seventh trial: finance returning A02 with
+    // no reason read 422 "comment required", then 403 once it gave one): a caller the step is not for hears 403 first.
+    for (const [stepKey, token] of [
+      ['A02', users.tokens.finance],
+      ['A10', users.tokens.personnel],
+    ] as const) {
+      const wrong = await request(api.http)
+        .post(`/api/delegations/${caseId}/steps/${stepKey}/decision`)
+        .set(bearer(token))
+        .send({ decision: 'return', returnTo: 'A09' })
+        .expect(403);
+      expect(wrong.body.code).toBe('WRONG_ROLE');
+    }
+    // …and a case-wide action: finance may not amend, whatever the amendment says (a return before the departure, 422
+    // for the organizer: not looked at for finance).
+    const amendBy = (token: string) =>
+      request(api.http)
+        .post(`/api/delegations/${caseId}/amend`)
+        .set(bearer(token))
+        .send({ changes: { returnDate: '2020-01-01' }, comment: '缩短行程' });
+    expect((await amendBy(users.tokens.organizer)).status).toBe(422);
+    const amend = await amendBy(users.tokens.finance).expect(403);
+    expect(amend.body.code).toBe('WRONG_ROLE');
     await waitForStep(api, users.tokens.organizer, caseId, 'A10', ['awaiting', 'overdue']);
     await decide({ decision: 'return', returnTo: 'A09', comment: '住宿标准超标，请按国别标准重新测算' }).expect(200);
     await waitForStep(api, users.tokens.organizer, caseId, 'A09', ['awaiting', 'overdue']);

@@ -11,6 +11,7 @@ import {
   inboxSelectors,
   isDecision,
   mayActOnStep,
+  mayAttempt,
   mayReadProcess,
   mayReadRoster,
   mayReadUnitRecords,
@@ -580,5 +581,19 @@ describe("mayActOnStep: a step's own rules are checked for those who may act on 
     expect(mayActOnStep('complete', 'finance', a04, true)).toBe(false);
     expect(mayActOnStep('complete', 'finance', a04, false)).toBe(false);
     expect(mayActOnStep('complete', 'apec-desk', a04, true)).toBe(false);
+  });
+});
+
+describe("mayAttempt: the role before the request's own rules, for every action (forty-seventh trial)", () => {
+  it('a decision on a step of another role, an amendment by a role that never amends; 帮代办 where the table allows it', () => {
+    const a10 = { actor: 'finance' as const, phase: 'prepare' };
+    expect(mayAttempt('decide', 'finance', false, a10)).toBe(true);
+    expect(mayAttempt('decide', 'personnel', false, a10)).toBe(false);
+    expect(mayAttempt('amend', 'organizer', false)).toBe(true);
+    expect(mayAttempt('amend', 'finance', false)).toBe(false);
+    expect(mayAttempt('amend', 'fao-clerk', false)).toBe(false);
+    expect(mayAttempt('amend', 'fao-clerk', true)).toBe(true); // for the organizer (FAO_FOR_ORGANIZER)
+    expect(mayAttempt('cancel', 'fao-director', false)).toBe(true);
+    expect(mayAttempt('cancel', 'organizer', true)).toBe(false);
   });
 });

@@ -416,7 +416,24 @@ export function allowedRoles(action: CaseAction, step?: { actor: Role; phase: st
  * finance naming the organizer got 422 at A04's data, not 403).
  */
 export function mayActOnStep(action: 'complete' | 'decide', role: Role, step: { actor: Role; phase: string }, onBehalf: boolean): boolean {
-  const roles = allowedRoles(action, step);
+  return mayAttempt(action, role, onBehalf, step);
+}
+
+/**
+ * Whether `role` may attempt `action` at all, whatever the case's state: by its own right (on `step` for complete and
+ * decide; on a case of `process`, its processRoles), or naming someone to act for (`onBehalf`, 帮代办) as a role the access
+ * table lets act for one of the allowed roles. The API asks it before a request's own rules (a decision's reason, an
+ * amendment's members and passports): a caller the action is never for hears 403 first, as the workflow answers
+ * (forty-seventh trial: finance returning A02 without a reason read 422 before 403).
+ */
+export function mayAttempt(
+  action: CaseAction,
+  role: Role,
+  onBehalf: boolean,
+  step?: { actor: Role; phase: string },
+  process?: string,
+): boolean {
+  const roles = allowedRoles(action, step, process);
   if (roles.includes(role)) return true;
   const rule = ACCESS[action].onBehalf;
   return onBehalf && rule !== undefined && rule.by.includes(role) && roles.some((r) => rule.of.includes(r));

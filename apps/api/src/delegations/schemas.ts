@@ -241,18 +241,25 @@ export const CompleteStepSchema = z
   })
   .meta({ id: 'CompleteStepRequest', example: { data: { route: 'visa' }, comment: '已核对' } });
 
-export const DecisionSchema = z
-  .strictObject({
-    decision: z.enum(DECISION_KINDS),
-    returnTo: line(64).optional().meta({ description: "For 'return': the upstream step key or code to run again" }),
-    missingDocuments: z
-      .array(z.strictObject({ id: line(64), name: line(200), neededBy: line(8).optional() }))
-      .min(1)
-      .max(20)
-      .optional()
-      .meta({ description: "For 'accept-with-deficiencies' (B02 only)" }),
-    ...actionBase,
-  })
+/**
+ * A decision's contract alone (400): what every caller is held to first. Its rules beyond the contract (422: a reason for
+ * a rejection or a return, a field of another decision) are DecisionSchema's, asked once the caller may decide the step
+ * (the workflow's order, the role before the request's rules: forty-seventh trial, finance returning A02 without a reason
+ * read 422 "comment required" before 403).
+ */
+export const DecisionContractSchema = z.strictObject({
+  decision: z.enum(DECISION_KINDS),
+  returnTo: line(64).optional().meta({ description: "For 'return': the upstream step key or code to run again" }),
+  missingDocuments: z
+    .array(z.strictObject({ id: line(64), name: line(200), neededBy: line(8).optional() }))
+    .min(1)
+    .max(20)
+    .optional()
+    .meta({ description: "For 'accept-with-deficiencies' (B02 only)" }),
+  ...actionBase,
+});
+
+export const DecisionSchema = DecisionContractSchema
   // A field of another decision is refused, not dropped (new-user trial: approve with returnTo answered 200 and
   // the returnTo left no trace): 422 rule `decision-field` (one field against another, beyond the schema).
   .superRefine((d, ctx) => {
