@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addDays, dayNumber, shanghaiDate } from '@df/domain';
-import { delegationWorkflowId, progressQuery, type DelegationProgress } from '@df/contracts';
+import { delegationWorkflowId, progressQuery, requiredTaskData, type DelegationProgress } from '@df/contracts';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { addTestUser, bearer, createTestUsers, departingSoon, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress, roleFor } from '../support/api-flow';
@@ -114,7 +114,7 @@ describe('the canonical US trip, submission to departure, entirely through the H
           res = await request(api.http)
             .post(`/api/delegations/${caseId}/steps/A09/complete`)
             .set(bearer(deskClerk.token))
-            .send({ comment: '外办代办预算', onBehalfOf: users.usernames.organizer })
+            .send({ comment: '外办代办预算', onBehalfOf: users.usernames.organizer, data: requiredTaskData('A09') })
             .expect(200);
           onBehalfDone = true;
           acted.push({ key: step.key, role: 'fao-clerk', by: deskClerk.username });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { shanghaiDate, type CasePhase } from '@df/domain';
-import type { CaseEventRecord, StepProgress, TripOutcomes } from '@df/contracts';
+import { requiredTaskData, type CaseEventRecord, type StepProgress, type TripOutcomes } from '@df/contracts';
 import { EventStore, IncidentsRepository } from '@df/persistence';
 import { DataSource } from 'typeorm';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
@@ -566,7 +566,7 @@ describe("a case's timeline from the API lists every decision with actor, on-beh
             : await request(api.http)
                 .post(`/api/delegations/${caseId}/steps/${step.key}/complete`)
                 .set(bearer(token))
-                .send({ comment: '外办代办', ...extra });
+                .send({ comment: '外办代办', data: requiredTaskData(step.code), ...extra }); // the budget's figures (2027.11)
         if (res.status === 409) continue;
         expect({ key: step.key, status: res.status, body: res.body }).toMatchObject({ status: 200, body: { accepted: true } });
         if (step.kind === 'approval') {
