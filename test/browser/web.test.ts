@@ -385,6 +385,17 @@ describe('the web app in Chromium, on the whole stack', () => {
     // Chinese set in the CJK font (embedded subsets of Noto Sans SC), not a Latin fallback.
     expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC/);
     expect(download.suggestedFilename()).toBe(`approval-document-${caseId.slice(0, 8)}.pdf`);
+    // The charts' own words follow the language (forty-seventh trial: the Gantt's time axis read 3月 in English).
+    await page.getByTestId('lang').click();
+    const gantt = page.getByRole('img', { name: 'Plan (Gantt)' }).locator('svg');
+    await gantt.waitFor();
+    const axis = await eventually(
+      async () => (await gantt.textContent()) ?? '',
+      (text) => !HAN.test(text),
+    );
+    expect(axis).toMatch(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/);
+    await page.getByTestId('lang').click();
+    await page.getByRole('img', { name: '计划甘特图' }).locator('svg').waitFor();
     await expectEnglishLabels(page);
     await expectAccessible(page);
   }, 480_000);

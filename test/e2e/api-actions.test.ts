@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '@df/domain';
+import { caseClockNow } from '@df/contracts';
 import { eventually, startTestWorker, type TestWorker } from '../support/harness';
 import { bearer, canonicalSubmission, createTestUsers, startTestApi, type TestApi, type TestUsers } from '../support/api-harness';
 import { actionable, actOn, getProgress, waitForStep } from '../support/api-flow';
@@ -127,6 +128,14 @@ describe('case-level actions: accept with deficiencies and supply documents, obj
       (i) => i.caseId === caseId && i.stepKey === 'B03',
     );
     expect(b03?.blockedFor).toMatchObject({ code: 'SUPPLY_DOCUMENTS', message: { zh: expect.stringContaining('逐项补交') } });
+    // On a time scale each item carries its case's clock, which its due and latest times are in (the web's notices compare
+    // them with it: forty-seventh trial, 已超期 in the inbox and no notice): the case's, the API's own read of it.
+    const caseNow = (b03 as { caseNow?: string } | undefined)?.caseNow;
+    expect(caseNow).toBeDefined();
+    const expected = caseClockNow(await getProgress(api, users.tokens.organizer, caseId));
+    // One working day passes in 60 s here, a day of the case's clock: read a moment apart, within a few days (a weekend).
+    expect(Math.abs(Date.parse(caseNow!) - expected)).toBeLessThan(4 * 86_400_000);
+    expect(Date.parse(caseNow!)).toBeGreaterThan(Date.now()); // ahead of the reader's clock
     const completeB03 = await request(api.http)
       .post(`/api/delegations/${caseId}/steps/B03/complete`)
       .set(bearer(users.tokens.organizer))

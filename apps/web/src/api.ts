@@ -242,6 +242,8 @@ export interface InboxItem {
   startedAt: string | null;
   dueAt: string | null;
   latestStartAt: string | null;
+  /** On a time scale, the case's clock now (its due and latest times are in it); absent in real time. */
+  caseNow?: string;
   onBehalf: boolean;
   /**
    * Why the caller may not decide or complete the step here (SELF_APPROVAL: they acted on the case as its organizer,

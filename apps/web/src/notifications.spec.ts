@@ -26,4 +26,13 @@ describe('notifications: the label matches the date beside it', () => {
     ]);
     expect(notificationsOf([item({ latestStartAt: '2027-03-01T09:00:00+08:00' })], NOW)).toEqual([]);
   });
+
+  it("on a time scale, against the case's own clock (forty-seventh trial: the inbox said 已超期 and no notice came)", () => {
+    const due = '2026-12-20T09:00:00+08:00'; // ahead of the reader's clock, behind the case's
+    const caseNow = '2027-01-05T09:00:00+08:00';
+    expect(notificationsOf([item({ status: 'overdue', dueAt: due, caseNow })], NOW)).toMatchObject([
+      { kind: 'overdue', when: { label: 'dueAt', at: due } },
+    ]);
+    expect(notificationsOf([item({ latestStartAt: '2027-01-05T18:00:00+08:00', caseNow })], NOW)).toMatchObject([{ kind: 'dueSoon' }]);
+  });
 });

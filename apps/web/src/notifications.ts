@@ -21,10 +21,12 @@ export function notificationsOf(items: InboxItem[], now: number): Notification[]
   const out: Notification[] = [];
   const latest = (item: InboxItem) => ({ label: 'latestStart' as const, at: item.latestStartAt });
   for (const item of items) {
-    const pastDue = !item.dueAt || Date.parse(item.dueAt) <= now;
+    // On a time scale the case's own clock, which its times are in (forty-seventh trial: no notice for 已超期 steps).
+    const at = item.caseNow ? Date.parse(item.caseNow) : now;
+    const pastDue = !item.dueAt || Date.parse(item.dueAt) <= at;
     if (item.status === 'overdue' && pastDue) out.push({ kind: 'overdue', item, when: { label: 'dueAt', at: item.dueAt } });
     else if (item.status === 'blocked') out.push({ kind: 'blocked', item, when: latest(item) });
-    else if (item.latestStartAt && Date.parse(item.latestStartAt) - now < DUE_SOON_MS)
+    else if (item.latestStartAt && Date.parse(item.latestStartAt) - at < DUE_SOON_MS)
       out.push({ kind: 'dueSoon', item, when: latest(item) });
   }
   return out;

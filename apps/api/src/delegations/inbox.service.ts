@@ -93,15 +93,16 @@ export class InboxService {
     // Read once per case of the page, and only for a row that asks (on a time scale, a walk of the calendar from the
     // case's submission: docs/benchmarks.md "The case clock in the inbox").
     const now = Date.now();
-    const days = new Map<string, string>();
-    const today = (r: InboxRow): string => {
-      let day = days.get(r.case_id);
-      if (day === undefined) {
+    const clocks = new Map<string, number>();
+    const caseNow = (r: InboxRow): number => {
+      let at = clocks.get(r.case_id);
+      if (at === undefined) {
         const clock = { submittedAt: r.submitted_at.toISOString(), workingDaySeconds: this.config.workingDaySeconds };
-        days.set(r.case_id, (day = shanghaiDate(caseClockNow(clock, now))));
+        clocks.set(r.case_id, (at = caseClockNow(clock, now)));
       }
-      return day;
+      return at;
     };
+    const today = (r: InboxRow): string => shanghaiDate(caseNow(r));
     return {
       items: rows.map((r) => ({
         caseId: r.case_id,
@@ -126,6 +127,9 @@ export class InboxService {
         startedAt: iso(r.started_at),
         dueAt: iso(r.due_at),
         latestStartAt: iso(r.latest_start_at),
+        // On a time scale the case's clock, which its due and latest times are in (the web's notices compare them with
+        // it: forty-seventh trial, 已超期 in the inbox and no notice); in real time it is the reader's own, so not sent.
+        ...(this.config.workingDaySeconds ? { caseNow: new Date(caseNow(r)).toISOString() } : {}),
         onBehalf: r.actor_role !== user.role,
         blockedFor: r.incident_open
           ? CASE_PAUSED

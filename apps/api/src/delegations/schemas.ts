@@ -880,6 +880,10 @@ export const InboxSchema = z
         startedAt: z.string().nullable(),
         dueAt: z.string().nullable(),
         latestStartAt: z.string().nullable(),
+        caseNow: z.string().optional().meta({
+          description:
+            "On a time scale (WORKING_DAY_SECONDS): the case's clock now, which dueAt and latestStartAt are in; absent in real time (the reader's clock)",
+        }),
         onBehalf: z.boolean(),
         blockedFor: z
           .looseObject({
